@@ -1,0 +1,2 @@
+//! The scoring regulation language and engine (in progress).
+#![forbid(unsafe_code)]

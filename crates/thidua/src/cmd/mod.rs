@@ -1,0 +1,2 @@
+//! One module per `thidua` subcommand.
+pub mod score;
