@@ -1,0 +1,132 @@
+//! The domain's typed errors. Each variant has a stable snake_case `code()` that the API returns
+//! and the UI translates; the `Display` text is English for logs and operators.
+
+use thiserror::Error;
+
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum DomainError {
+    #[error("{field}: must not be empty")]
+    EmptyText { field: &'static str },
+    #[error("{field}: longer than {max} characters")]
+    TextTooLong { field: &'static str, max: usize },
+    #[error("{field}: contains control characters")]
+    InvalidText { field: &'static str },
+    #[error("{field}: invalid id {value:?} (use a-z, 0-9, '-', '_', '.')")]
+    InvalidId { field: &'static str, value: String },
+    #[error("{field}: {reason}")]
+    InvalidValue { field: &'static str, reason: String },
+
+    #[error("the actor may not perform this action")]
+    Forbidden,
+    #[error("user {0} does not exist")]
+    UnknownUser(String),
+    #[error("user {0} already exists")]
+    UserExists(String),
+    #[error("user {user} already holds role {role}")]
+    RoleAlreadyGranted { user: String, role: String },
+    #[error("user {user} does not hold role {role}")]
+    RoleNotGranted { user: String, role: String },
+
+    #[error("unit {0} does not exist")]
+    UnknownUnit(String),
+    #[error("unit {0} already exists")]
+    UnitExists(String),
+    #[error("unit {unit} did not exist on {date}")]
+    UnitNotActive { unit: String, date: String },
+    #[error("the lineage change dated {date} is before unit {unit} was established")]
+    LineageBeforeEstablished { unit: String, date: String },
+    #[error("a merge or split needs at least one predecessor and one successor, all different")]
+    InvalidLineage,
+    #[error("parent unit {0} would create a cycle")]
+    ParentCycle(String),
+
+    #[error("cluster {0} does not exist")]
+    UnknownCluster(String),
+    #[error("cluster {0} already exists")]
+    ClusterExists(String),
+    #[error("unit {unit} is listed twice in cluster {cluster}")]
+    DuplicateMember { cluster: String, unit: String },
+    #[error("unit {unit} is not a member of cluster {cluster} in {year}")]
+    NotMember {
+        cluster: String,
+        unit: String,
+        year: i32,
+    },
+    #[error("cluster {cluster} has no membership for {year}")]
+    NoClusterYear { cluster: String, year: i32 },
+    #[error("the head and the deputy must be different units")]
+    HeadIsDeputy,
+
+    #[error("movement {0} does not exist")]
+    UnknownMovement(String),
+    #[error("movement {0} already exists")]
+    MovementExists(String),
+    #[error("the reporting calendar is invalid: {0}")]
+    InvalidCalendar(String),
+
+    #[error("covenant {0} does not exist")]
+    UnknownCovenant(String),
+    #[error("covenant {0} already exists")]
+    CovenantExists(String),
+    #[error("covenant {covenant} has no version {version}")]
+    UnknownVersion { covenant: String, version: u32 },
+    #[error("covenant {covenant} version {version} is frozen; propose a new version")]
+    CovenantFrozen { covenant: String, version: u32 },
+    #[error("covenant {covenant} version {version} is not frozen yet; amend the draft instead")]
+    CovenantNotFrozen { covenant: String, version: u32 },
+    #[error("covenant {covenant} version {version} already has signatures; it cannot be edited")]
+    CovenantHasSignatures { covenant: String, version: u32 },
+    #[error("unit {unit} has already signed covenant {covenant} version {version}")]
+    AlreadySigned {
+        covenant: String,
+        version: u32,
+        unit: String,
+    },
+    #[error("the hash signed does not match the covenant's hash {expected}")]
+    HashMismatch { expected: String },
+    #[error("target {0} appears twice")]
+    DuplicateTarget(String),
+}
+
+impl DomainError {
+    /// The stable, machine-readable code of this error.
+    pub fn code(&self) -> &'static str {
+        use DomainError::*;
+        match self {
+            EmptyText { .. } => "empty_text",
+            TextTooLong { .. } => "text_too_long",
+            InvalidText { .. } => "invalid_text",
+            InvalidId { .. } => "invalid_id",
+            InvalidValue { .. } => "invalid_value",
+            Forbidden => "forbidden",
+            UnknownUser(_) => "unknown_user",
+            UserExists(_) => "user_exists",
+            RoleAlreadyGranted { .. } => "role_already_granted",
+            RoleNotGranted { .. } => "role_not_granted",
+            UnknownUnit(_) => "unknown_unit",
+            UnitExists(_) => "unit_exists",
+            UnitNotActive { .. } => "unit_not_active",
+            LineageBeforeEstablished { .. } => "lineage_before_established",
+            InvalidLineage => "invalid_lineage",
+            ParentCycle(_) => "parent_cycle",
+            UnknownCluster(_) => "unknown_cluster",
+            ClusterExists(_) => "cluster_exists",
+            DuplicateMember { .. } => "duplicate_member",
+            NotMember { .. } => "not_member",
+            NoClusterYear { .. } => "no_cluster_year",
+            HeadIsDeputy => "head_is_deputy",
+            UnknownMovement(_) => "unknown_movement",
+            MovementExists(_) => "movement_exists",
+            InvalidCalendar(_) => "invalid_calendar",
+            UnknownCovenant(_) => "unknown_covenant",
+            CovenantExists(_) => "covenant_exists",
+            UnknownVersion { .. } => "unknown_version",
+            CovenantFrozen { .. } => "covenant_frozen",
+            CovenantNotFrozen { .. } => "covenant_not_frozen",
+            CovenantHasSignatures { .. } => "covenant_has_signatures",
+            AlreadySigned { .. } => "already_signed",
+            HashMismatch { .. } => "hash_mismatch",
+            DuplicateTarget(_) => "duplicate_target",
+        }
+    }
+}

@@ -1,0 +1,315 @@
+//! The PostgreSQL backend. Several `thidua serve` processes may share one database: an append
+//! takes a transaction-scoped advisory lock, checks the expected size and inserts, so the log
+//! never forks (the primary key on the log index is a second guard). Owns its migrations.
+//! Connection strings may carry passwords: they are never logged nor put in errors.
+#![forbid(unsafe_code)]
+
+use std::sync::Mutex;
+
+use postgres::{Client, NoTls};
+use thidua_store::{
+    check_append, hash_from_slice, sha256, Append, Entry, EventStore, Hash, Result, StoreError,
+    StoredCheckpoint,
+};
+
+/// The advisory lock key that serialises appends (and migrations) across servers.
+const APPEND_LOCK: i64 = 0x7468_6964_7561; // "thidua"
+
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE entries (
+    idx BIGINT PRIMARY KEY CHECK (idx >= 0),
+    bytes BYTEA NOT NULL,
+    leaf_hash BYTEA NOT NULL CHECK (length(leaf_hash) = 32)
+);
+CREATE TABLE tree_nodes (
+    level SMALLINT NOT NULL,
+    idx BIGINT NOT NULL,
+    hash BYTEA NOT NULL CHECK (length(hash) = 32),
+    PRIMARY KEY (level, idx)
+);
+CREATE TABLE checkpoints (
+    size BIGINT PRIMARY KEY,
+    note TEXT NOT NULL
+);
+CREATE TABLE blobs (
+    sha256 BYTEA PRIMARY KEY,
+    bytes BYTEA NOT NULL
+);
+CREATE FUNCTION thidua_append_only() RETURNS trigger LANGUAGE plpgsql AS $f$
+BEGIN
+    RAISE EXCEPTION 'the log is append-only';
+END $f$;
+CREATE TRIGGER entries_append_only BEFORE UPDATE OR DELETE ON entries
+    FOR EACH ROW EXECUTE FUNCTION thidua_append_only();
+CREATE TRIGGER nodes_append_only BEFORE UPDATE OR DELETE ON tree_nodes
+    FOR EACH ROW EXECUTE FUNCTION thidua_append_only();
+"#];
+
+/// An event store in a PostgreSQL database (optionally inside one schema).
+pub struct PostgresStore {
+    url: String,
+    schema: Option<String>,
+    client: Mutex<Client>,
+}
+
+impl std::fmt::Debug for PostgresStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgresStore")
+            .field("url", &"<redacted>")
+            .field("schema", &self.schema)
+            .finish()
+    }
+}
+
+fn db_err(e: postgres::Error) -> StoreError {
+    // postgres::Error's Display never includes the connection password.
+    match e.as_db_error() {
+        Some(db) => StoreError::Backend(format!("{}: {}", db.code().code(), db.message())),
+        None => StoreError::Backend(e.to_string()),
+    }
+}
+
+impl PostgresStore {
+    /// Connects to `url` (`postgres://…`) and runs pending migrations.
+    pub fn open(url: &str) -> Result<Self> {
+        Self::open_in_schema(url, None)
+    }
+
+    /// Like [`open`](Self::open), inside `schema` (created if missing); used to isolate tests.
+    pub fn open_in_schema(url: &str, schema: Option<&str>) -> Result<Self> {
+        if let Some(s) = schema {
+            if !s
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            {
+                return Err(StoreError::Backend(format!("invalid schema name {s:?}")));
+            }
+        }
+        let client = connect(url, schema)?;
+        let store = Self {
+            url: url.to_owned(),
+            schema: schema.map(str::to_owned),
+            client: Mutex::new(client),
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Applies pending migrations under the advisory lock; returns how many ran.
+    pub fn migrate(&self) -> Result<usize> {
+        self.with_client(|c| {
+            let mut tx = c.transaction()?;
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&APPEND_LOCK])?;
+            tx.batch_execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY)",
+            )?;
+            let done: i64 = tx
+                .query_one(
+                    "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+                    &[],
+                )?
+                .get(0);
+            let mut ran = 0;
+            for (i, sql) in MIGRATIONS.iter().enumerate().skip(done as usize) {
+                tx.batch_execute(sql)?;
+                tx.execute(
+                    "INSERT INTO schema_migrations (version) VALUES ($1)",
+                    &[&(i as i64 + 1)],
+                )?;
+                ran += 1;
+            }
+            tx.commit()?;
+            Ok(ran)
+        })
+    }
+
+    /// Runs `f` with the connection, reconnecting once if the connection was lost.
+    fn with_client<T>(
+        &self,
+        mut f: impl FnMut(&mut Client) -> Result<T, postgres::Error>,
+    ) -> Result<T> {
+        let mut client = self.client.lock().unwrap_or_else(|p| p.into_inner());
+        if client.is_closed() {
+            *client = connect(&self.url, self.schema.as_deref())?;
+        }
+        f(&mut client).map_err(db_err)
+    }
+}
+
+fn connect(url: &str, schema: Option<&str>) -> Result<Client> {
+    let mut client = Client::connect(url, NoTls)
+        .map_err(|e| StoreError::Backend(format!("cannot connect to PostgreSQL: {}", db_err(e))))?;
+    if let Some(s) = schema {
+        client
+            .batch_execute(&format!(
+                "CREATE SCHEMA IF NOT EXISTS {s}; SET search_path TO {s}"
+            ))
+            .map_err(db_err)?;
+    }
+    Ok(client)
+}
+
+fn row_checkpoint(row: &postgres::Row) -> StoredCheckpoint {
+    StoredCheckpoint {
+        size: row.get::<_, i64>(0) as u64,
+        note: row.get(1),
+    }
+}
+
+impl EventStore for PostgresStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    fn size(&self) -> Result<u64> {
+        self.with_client(|c| {
+            let n: i64 = c
+                .query_one("SELECT COALESCE(MAX(idx) + 1, 0) FROM entries", &[])?
+                .get(0);
+            Ok(n as u64)
+        })
+    }
+
+    fn append(&self, append: Append<'_>) -> Result<()> {
+        check_append(&append)?;
+        let mut outcome = Ok(());
+        self.with_client(|c| {
+            let mut tx = c.transaction()?;
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&APPEND_LOCK])?;
+            let actual: i64 = tx
+                .query_one("SELECT COALESCE(MAX(idx) + 1, 0) FROM entries", &[])?
+                .get(0);
+            if actual as u64 != append.expected_size {
+                outcome = Err(StoreError::Conflict {
+                    expected: append.expected_size,
+                    actual: actual as u64,
+                });
+                return tx.rollback();
+            }
+            let insert =
+                tx.prepare("INSERT INTO entries (idx, bytes, leaf_hash) VALUES ($1, $2, $3)")?;
+            for e in append.entries {
+                tx.execute(
+                    &insert,
+                    &[&(e.index as i64), &e.bytes, &e.leaf_hash.as_slice()],
+                )?;
+            }
+            let node =
+                tx.prepare("INSERT INTO tree_nodes (level, idx, hash) VALUES ($1, $2, $3)")?;
+            for n in append.nodes {
+                tx.execute(
+                    &node,
+                    &[&(n.level as i16), &(n.index as i64), &n.hash.as_slice()],
+                )?;
+            }
+            let size = (append.expected_size + append.entries.len() as u64) as i64;
+            tx.execute(
+                "INSERT INTO checkpoints (size, note) VALUES ($1, $2)",
+                &[&size, &append.checkpoint],
+            )?;
+            tx.commit()
+        })?;
+        outcome
+    }
+
+    fn entries(&self, start: u64, end: u64) -> Result<Vec<Entry>> {
+        let rows = self.with_client(|c| {
+            c.query(
+                "SELECT idx, bytes, leaf_hash FROM entries WHERE idx >= $1 AND idx < $2 ORDER BY idx",
+                &[&(start as i64), &(end.min(i64::MAX as u64) as i64)],
+            )
+        })?;
+        rows.iter()
+            .map(|r| {
+                Ok(Entry {
+                    index: r.get::<_, i64>(0) as u64,
+                    bytes: r.get(1),
+                    leaf_hash: hash_from_slice("leaf_hash", r.get::<_, &[u8]>(2))?,
+                })
+            })
+            .collect()
+    }
+
+    fn node(&self, level: u8, index: u64) -> Result<Option<Hash>> {
+        let row = self.with_client(|c| {
+            c.query_opt(
+                "SELECT hash FROM tree_nodes WHERE level = $1 AND idx = $2",
+                &[&(level as i16), &(index as i64)],
+            )
+        })?;
+        row.map(|r| hash_from_slice("tree node", r.get::<_, &[u8]>(0)))
+            .transpose()
+    }
+
+    fn nodes(&self, level: u8, start: u64, end: u64) -> Result<Vec<Hash>> {
+        let rows = self.with_client(|c| {
+            c.query(
+                "SELECT hash FROM tree_nodes WHERE level = $1 AND idx >= $2 AND idx < $3 ORDER BY idx",
+                &[&(level as i16), &(start as i64), &(end.min(i64::MAX as u64) as i64)],
+            )
+        })?;
+        rows.iter()
+            .map(|r| hash_from_slice("tree node", r.get::<_, &[u8]>(0)))
+            .collect()
+    }
+
+    fn latest_checkpoint(&self) -> Result<Option<StoredCheckpoint>> {
+        let row = self.with_client(|c| {
+            c.query_opt(
+                "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1",
+                &[],
+            )
+        })?;
+        Ok(row.as_ref().map(row_checkpoint))
+    }
+
+    fn checkpoint_at(&self, size: u64) -> Result<Option<StoredCheckpoint>> {
+        let row = self.with_client(|c| {
+            c.query_opt(
+                "SELECT size, note FROM checkpoints WHERE size = $1",
+                &[&(size as i64)],
+            )
+        })?;
+        Ok(row.as_ref().map(row_checkpoint))
+    }
+
+    fn put_blob(&self, bytes: &[u8]) -> Result<Hash> {
+        let hash = sha256(bytes);
+        self.with_client(|c| {
+            c.execute(
+                "INSERT INTO blobs (sha256, bytes) VALUES ($1, $2) ON CONFLICT (sha256) DO NOTHING",
+                &[&hash.as_slice(), &bytes],
+            )
+        })?;
+        Ok(hash)
+    }
+
+    fn get_blob(&self, hash: &Hash) -> Result<Option<Vec<u8>>> {
+        let row = self.with_client(|c| {
+            c.query_opt(
+                "SELECT bytes FROM blobs WHERE sha256 = $1",
+                &[&hash.as_slice()],
+            )
+        })?;
+        match row.map(|r| r.get::<_, Vec<u8>>(0)) {
+            Some(bytes) if sha256(&bytes) != *hash => Err(StoreError::Corrupt(format!(
+                "blob {} does not match its hash",
+                hex::encode(hash)
+            ))),
+            other => Ok(other),
+        }
+    }
+
+    fn backup(&self, _dest: &std::path::Path) -> Result<()> {
+        Err(StoreError::Unsupported(
+            "backup (use pg_dump for PostgreSQL)",
+        ))
+    }
+}
+
+/// A random schema name for an isolated test database.
+pub fn random_schema(prefix: &str) -> String {
+    let mut bytes = [0u8; 6];
+    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut bytes);
+    format!("{prefix}_{}", hex::encode(bytes))
+}

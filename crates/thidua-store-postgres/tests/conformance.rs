@@ -1,0 +1,76 @@
+//! Runs the store conformance suite against a real PostgreSQL server, one schema per store.
+//! The server comes from `THIDUA_TEST_DATABASE_URL` (default: the role `.ci/postgres-up` makes).
+//! With `CI=true` an unreachable server fails the test; elsewhere the test says it skipped.
+use std::sync::{Arc, Mutex};
+
+use thidua_store::conformance::{run_all, Factory};
+use thidua_store::EventStore;
+use thidua_store_postgres::{random_schema, PostgresStore};
+
+fn url() -> String {
+    std::env::var("THIDUA_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://thidua:thidua-test@127.0.0.1:5432/thidua_test".into())
+}
+
+/// Connects, or decides (CI or not) whether the absence of PostgreSQL is a failure.
+fn reachable() -> bool {
+    match PostgresStore::open_in_schema(&url(), Some(&random_schema("probe"))) {
+        Ok(_) => true,
+        Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("PostgreSQL is required in CI and is unreachable: {e}")
+        }
+        Err(e) => {
+            eprintln!("SKIPPED: PostgreSQL tests (no server: {e}); run .ci/postgres-up");
+            false
+        }
+    }
+}
+
+struct Schemas {
+    made: Mutex<Vec<(usize, String)>>,
+}
+
+impl Factory for Schemas {
+    fn fresh(&self) -> Arc<dyn EventStore> {
+        let schema = random_schema("conf");
+        let store: Arc<dyn EventStore> =
+            Arc::new(PostgresStore::open_in_schema(&url(), Some(&schema)).unwrap());
+        self.made
+            .lock()
+            .unwrap()
+            .push((Arc::as_ptr(&store) as *const () as usize, schema));
+        store
+    }
+
+    fn reopen(&self, store: &Arc<dyn EventStore>) -> Arc<dyn EventStore> {
+        let key = Arc::as_ptr(store) as *const () as usize;
+        let made = self.made.lock().unwrap();
+        let schema = &made
+            .iter()
+            .rev()
+            .find(|(k, _)| *k == key)
+            .expect("a store made here")
+            .1;
+        Arc::new(PostgresStore::open_in_schema(&url(), Some(schema)).unwrap())
+    }
+}
+
+#[test]
+fn postgres_passes_the_conformance_suite() {
+    if !reachable() {
+        return;
+    }
+    run_all(&Schemas {
+        made: Mutex::new(Vec::new()),
+    });
+}
+
+#[test]
+fn debug_output_hides_the_connection_string() {
+    if !reachable() {
+        return;
+    }
+    let store = PostgresStore::open_in_schema(&url(), Some(&random_schema("dbg"))).unwrap();
+    let shown = format!("{store:?}");
+    assert!(!shown.contains("thidua-test"), "{shown}");
+}

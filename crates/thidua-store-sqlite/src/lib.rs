@@ -1,0 +1,304 @@
+//! The SQLite backend: one database file in WAL mode with `synchronous=FULL`, so a committed
+//! append survives a crash of the process or the machine. Appends run in an IMMEDIATE
+//! transaction; triggers refuse any UPDATE or DELETE of the log. Owns its schema migrations.
+#![forbid(unsafe_code)]
+
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use thidua_store::{
+    check_append, hash_from_slice, sha256, Append, Entry, EventStore, Hash, Result, StoreError,
+    StoredCheckpoint,
+};
+
+/// Schema migrations, applied in order, each once.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE entries (
+    idx INTEGER PRIMARY KEY,
+    bytes BLOB NOT NULL,
+    leaf_hash BLOB NOT NULL CHECK (length(leaf_hash) = 32)
+);
+CREATE TABLE tree_nodes (
+    level INTEGER NOT NULL,
+    idx INTEGER NOT NULL,
+    hash BLOB NOT NULL CHECK (length(hash) = 32),
+    PRIMARY KEY (level, idx)
+) WITHOUT ROWID;
+CREATE TABLE checkpoints (
+    size INTEGER PRIMARY KEY,
+    note TEXT NOT NULL
+);
+CREATE TABLE blobs (
+    sha256 BLOB PRIMARY KEY,
+    bytes BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
+CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
+CREATE TRIGGER nodes_no_update BEFORE UPDATE ON tree_nodes BEGIN SELECT RAISE(ABORT, 'the tree is append-only'); END;
+CREATE TRIGGER nodes_no_delete BEFORE DELETE ON tree_nodes BEGIN SELECT RAISE(ABORT, 'the tree is append-only'); END;
+"#];
+
+/// An event store in one SQLite file.
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+}
+
+fn db_err(e: rusqlite::Error) -> StoreError {
+    StoreError::Backend(e.to_string())
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path` and runs pending migrations.
+    pub fn open(path: &Path) -> Result<Self> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Backend(format!("cannot create {}: {e}", dir.display()))
+            })?;
+        }
+        let conn = Connection::open(path).map_err(db_err)?;
+        conn.busy_timeout(Duration::from_secs(10)).map_err(db_err)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(db_err)?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(db_err)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(db_err)?;
+        let store = Self {
+            conn: Mutex::new(conn),
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Applies the migrations not yet applied; returns how many ran.
+    pub fn migrate(&self) -> Result<usize> {
+        let mut conn = self.lock();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(db_err)?;
+        tx.execute_batch(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)",
+        )
+        .map_err(db_err)?;
+        let done: i64 = tx
+            .query_row(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(db_err)?;
+        let mut ran = 0;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(done as usize) {
+            tx.execute_batch(sql).map_err(db_err)?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version) VALUES (?1)",
+                [i as i64 + 1],
+            )
+            .map_err(db_err)?;
+            ran += 1;
+        }
+        tx.commit().map_err(db_err)?;
+        Ok(ran)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+fn size_of(conn: &Connection) -> Result<u64> {
+    conn.query_row("SELECT COALESCE(MAX(idx) + 1, 0) FROM entries", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map(|n| n as u64)
+    .map_err(db_err)
+}
+
+impl EventStore for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    fn size(&self) -> Result<u64> {
+        size_of(&self.lock())
+    }
+
+    fn append(&self, append: Append<'_>) -> Result<()> {
+        check_append(&append)?;
+        let mut conn = self.lock();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(db_err)?;
+        let actual = size_of(&tx)?;
+        if actual != append.expected_size {
+            return Err(StoreError::Conflict {
+                expected: append.expected_size,
+                actual,
+            });
+        }
+        {
+            let mut insert = tx
+                .prepare_cached("INSERT INTO entries (idx, bytes, leaf_hash) VALUES (?1, ?2, ?3)")
+                .map_err(db_err)?;
+            for e in append.entries {
+                insert
+                    .execute(params![e.index as i64, e.bytes, e.leaf_hash.as_slice()])
+                    .map_err(db_err)?;
+            }
+            let mut node = tx
+                .prepare_cached("INSERT INTO tree_nodes (level, idx, hash) VALUES (?1, ?2, ?3)")
+                .map_err(db_err)?;
+            for n in append.nodes {
+                node.execute(params![n.level, n.index as i64, n.hash.as_slice()])
+                    .map_err(db_err)?;
+            }
+        }
+        let size = append.expected_size + append.entries.len() as u64;
+        tx.execute(
+            "INSERT INTO checkpoints (size, note) VALUES (?1, ?2)",
+            params![size as i64, append.checkpoint],
+        )
+        .map_err(db_err)?;
+        tx.commit().map_err(db_err)
+    }
+
+    fn entries(&self, start: u64, end: u64) -> Result<Vec<Entry>> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare_cached("SELECT idx, bytes, leaf_hash FROM entries WHERE idx >= ?1 AND idx < ?2 ORDER BY idx")
+            .map_err(db_err)?;
+        let rows = stmt
+            .query_map(
+                params![start as i64, end.min(i64::MAX as u64) as i64],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, Vec<u8>>(1)?,
+                        r.get::<_, Vec<u8>>(2)?,
+                    ))
+                },
+            )
+            .map_err(db_err)?;
+        rows.map(|row| {
+            let (idx, bytes, leaf) = row.map_err(db_err)?;
+            Ok(Entry {
+                index: idx as u64,
+                bytes,
+                leaf_hash: hash_from_slice("leaf_hash", &leaf)?,
+            })
+        })
+        .collect()
+    }
+
+    fn node(&self, level: u8, index: u64) -> Result<Option<Hash>> {
+        let conn = self.lock();
+        let found: Option<Vec<u8>> = conn
+            .prepare_cached("SELECT hash FROM tree_nodes WHERE level = ?1 AND idx = ?2")
+            .map_err(db_err)?
+            .query_row(params![level, index as i64], |r| r.get(0))
+            .optional()
+            .map_err(db_err)?;
+        found.map(|h| hash_from_slice("tree node", &h)).transpose()
+    }
+
+    fn nodes(&self, level: u8, start: u64, end: u64) -> Result<Vec<Hash>> {
+        let conn = self.lock();
+        let mut stmt = conn
+            .prepare_cached("SELECT hash FROM tree_nodes WHERE level = ?1 AND idx >= ?2 AND idx < ?3 ORDER BY idx")
+            .map_err(db_err)?;
+        let rows = stmt
+            .query_map(
+                params![level, start as i64, end.min(i64::MAX as u64) as i64],
+                |r| r.get::<_, Vec<u8>>(0),
+            )
+            .map_err(db_err)?;
+        rows.map(|h| hash_from_slice("tree node", &h.map_err(db_err)?))
+            .collect()
+    }
+
+    fn latest_checkpoint(&self) -> Result<Option<StoredCheckpoint>> {
+        let conn = self.lock();
+        conn.query_row(
+            "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1",
+            [],
+            |r| {
+                Ok(StoredCheckpoint {
+                    size: r.get::<_, i64>(0)? as u64,
+                    note: r.get(1)?,
+                })
+            },
+        )
+        .optional()
+        .map_err(db_err)
+    }
+
+    fn checkpoint_at(&self, size: u64) -> Result<Option<StoredCheckpoint>> {
+        let conn = self.lock();
+        conn.query_row(
+            "SELECT size, note FROM checkpoints WHERE size = ?1",
+            [size as i64],
+            |r| {
+                Ok(StoredCheckpoint {
+                    size: r.get::<_, i64>(0)? as u64,
+                    note: r.get(1)?,
+                })
+            },
+        )
+        .optional()
+        .map_err(db_err)
+    }
+
+    fn put_blob(&self, bytes: &[u8]) -> Result<Hash> {
+        let hash = sha256(bytes);
+        self.lock()
+            .execute(
+                "INSERT OR IGNORE INTO blobs (sha256, bytes) VALUES (?1, ?2)",
+                params![hash.as_slice(), bytes],
+            )
+            .map_err(db_err)?;
+        Ok(hash)
+    }
+
+    fn get_blob(&self, hash: &Hash) -> Result<Option<Vec<u8>>> {
+        let conn = self.lock();
+        let found: Option<Vec<u8>> = conn
+            .query_row(
+                "SELECT bytes FROM blobs WHERE sha256 = ?1",
+                [hash.as_slice()],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db_err)?;
+        match found {
+            Some(bytes) if sha256(&bytes) != *hash => Err(StoreError::Corrupt(format!(
+                "blob {} does not match its hash",
+                hex_of(hash)
+            ))),
+            other => Ok(other),
+        }
+    }
+
+    fn backup(&self, dest: &Path) -> Result<()> {
+        if dest.exists() {
+            return Err(StoreError::Backend(format!(
+                "{} already exists",
+                dest.display()
+            )));
+        }
+        let dest = dest
+            .to_str()
+            .ok_or_else(|| StoreError::Backend("the backup path is not valid UTF-8".into()))?;
+        self.lock()
+            .execute("VACUUM INTO ?1", [dest])
+            .map_err(db_err)?;
+        Ok(())
+    }
+}
+
+fn hex_of(hash: &Hash) -> String {
+    hash.iter().map(|b| format!("{b:02x}")).collect()
+}

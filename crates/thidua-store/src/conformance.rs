@@ -1,0 +1,220 @@
+//! The conformance suite: one behaviour, checked the same way on every backend. A backend's
+//! tests call [`run_all`] with a factory for fresh stores; nothing here knows a backend.
+
+use std::sync::Arc;
+
+use crate::{sha256, Append, Entry, EventStore, Node, StoreError};
+
+/// Creates a fresh, empty store; `reopen` opens another handle on the same database.
+pub trait Factory {
+    fn fresh(&self) -> Arc<dyn EventStore>;
+    fn reopen(&self, store: &Arc<dyn EventStore>) -> Arc<dyn EventStore>;
+}
+
+fn entry(index: u64) -> Entry {
+    let bytes = format!("{{\"test\":{index},\"text\":\"Công an tỉnh\"}}").into_bytes();
+    Entry {
+        index,
+        leaf_hash: sha256(&bytes),
+        bytes,
+    }
+}
+
+fn leaf_nodes(entries: &[Entry]) -> Vec<Node> {
+    entries
+        .iter()
+        .map(|e| Node {
+            level: 0,
+            index: e.index,
+            hash: e.leaf_hash,
+        })
+        .collect()
+}
+
+/// Appends `count` entries at the current end of the log (retrying on conflict).
+fn append_n(store: &dyn EventStore, count: u64) -> u64 {
+    loop {
+        let size = store.size().expect("size");
+        let entries: Vec<Entry> = (size..size + count).map(entry).collect();
+        let nodes = leaf_nodes(&entries);
+        let checkpoint = format!("test\n{}\n", size + count);
+        match store.append(Append {
+            expected_size: size,
+            entries: &entries,
+            nodes: &nodes,
+            checkpoint: &checkpoint,
+        }) {
+            Ok(()) => return size,
+            Err(StoreError::Conflict { .. }) => continue,
+            Err(e) => panic!("append failed: {e}"),
+        }
+    }
+}
+
+/// Runs every conformance check; each uses a fresh store from `factory`.
+pub fn run_all(factory: &dyn Factory) {
+    empty_store(factory);
+    append_and_read(factory);
+    conflict_changes_nothing(factory);
+    malformed_append_is_refused(factory);
+    nodes_and_checkpoints(factory);
+    blobs_are_content_addressed(factory);
+    reopen_sees_everything(factory);
+    concurrent_writers_never_fork(factory);
+}
+
+pub fn empty_store(factory: &dyn Factory) {
+    let store = factory.fresh();
+    assert_eq!(store.size().unwrap(), 0);
+    assert!(store.entries(0, 10).unwrap().is_empty());
+    assert!(store.latest_checkpoint().unwrap().is_none());
+    assert!(store.node(0, 0).unwrap().is_none());
+}
+
+pub fn append_and_read(factory: &dyn Factory) {
+    let store = factory.fresh();
+    append_n(&*store, 3);
+    append_n(&*store, 1);
+    assert_eq!(store.size().unwrap(), 4);
+    let all = store.entries(0, 100).unwrap();
+    assert_eq!(all, (0..4).map(entry).collect::<Vec<_>>());
+    assert_eq!(store.entries(1, 3).unwrap(), vec![entry(1), entry(2)]);
+    assert!(store.entries(4, 9).unwrap().is_empty());
+}
+
+pub fn conflict_changes_nothing(factory: &dyn Factory) {
+    let store = factory.fresh();
+    append_n(&*store, 2);
+    let stale: Vec<Entry> = (1..3).map(entry).collect();
+    let err = store
+        .append(Append {
+            expected_size: 1,
+            entries: &stale,
+            nodes: &leaf_nodes(&stale),
+            checkpoint: "x\n",
+        })
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Conflict {
+                expected: 1,
+                actual: 2
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(store.size().unwrap(), 2);
+    assert_eq!(store.latest_checkpoint().unwrap().unwrap().size, 2);
+}
+
+pub fn malformed_append_is_refused(factory: &dyn Factory) {
+    let store = factory.fresh();
+    let gap = vec![entry(0), entry(2)];
+    let err = store
+        .append(Append {
+            expected_size: 0,
+            entries: &gap,
+            nodes: &[],
+            checkpoint: "x\n",
+        })
+        .unwrap_err();
+    assert!(matches!(err, StoreError::InvalidAppend(_)), "{err}");
+    // A batch that fails half-way (a duplicate node) leaves nothing behind.
+    let batch = vec![entry(0), entry(1)];
+    let mut nodes = leaf_nodes(&batch);
+    nodes.push(nodes[0]);
+    assert!(store
+        .append(Append {
+            expected_size: 0,
+            entries: &batch,
+            nodes: &nodes,
+            checkpoint: "x\n",
+        })
+        .is_err());
+    assert_eq!(store.size().unwrap(), 0);
+    assert!(store.node(0, 0).unwrap().is_none());
+    assert!(store.latest_checkpoint().unwrap().is_none());
+}
+
+pub fn nodes_and_checkpoints(factory: &dyn Factory) {
+    let store = factory.fresh();
+    let entries: Vec<Entry> = (0..2).map(entry).collect();
+    let mut nodes = leaf_nodes(&entries);
+    nodes.push(Node {
+        level: 1,
+        index: 0,
+        hash: sha256(b"parent"),
+    });
+    store
+        .append(Append {
+            expected_size: 0,
+            entries: &entries,
+            nodes: &nodes,
+            checkpoint: "origin\n2\nroot\n",
+        })
+        .unwrap();
+    assert_eq!(store.node(1, 0).unwrap(), Some(sha256(b"parent")));
+    assert_eq!(store.node(0, 1).unwrap(), Some(entries[1].leaf_hash));
+    assert_eq!(store.node(1, 1).unwrap(), None);
+    assert_eq!(
+        store.nodes(0, 0, 5).unwrap(),
+        vec![entries[0].leaf_hash, entries[1].leaf_hash]
+    );
+    append_n(&*store, 1);
+    let latest = store.latest_checkpoint().unwrap().unwrap();
+    assert_eq!(latest.size, 3);
+    assert_eq!(
+        store.checkpoint_at(2).unwrap().unwrap().note,
+        "origin\n2\nroot\n"
+    );
+    assert!(store.checkpoint_at(7).unwrap().is_none());
+}
+
+pub fn blobs_are_content_addressed(factory: &dyn Factory) {
+    let store = factory.fresh();
+    let data = "Biên bản kiểm tra chéo".as_bytes();
+    let h = store.put_blob(data).unwrap();
+    assert_eq!(h, sha256(data));
+    assert_eq!(store.put_blob(data).unwrap(), h);
+    assert_eq!(store.get_blob(&h).unwrap().unwrap(), data);
+    assert!(store.get_blob(&sha256(b"other")).unwrap().is_none());
+}
+
+pub fn reopen_sees_everything(factory: &dyn Factory) {
+    let store = factory.fresh();
+    append_n(&*store, 5);
+    let other = factory.reopen(&store);
+    assert_eq!(other.size().unwrap(), 5);
+    assert_eq!(
+        other.entries(0, 5).unwrap(),
+        (0..5).map(entry).collect::<Vec<_>>()
+    );
+}
+
+pub fn concurrent_writers_never_fork(factory: &dyn Factory) {
+    let store = factory.fresh();
+    let handles: Vec<_> = (0..4)
+        .map(|i| {
+            let s = if i % 2 == 0 {
+                store.clone()
+            } else {
+                factory.reopen(&store)
+            };
+            std::thread::spawn(move || {
+                for _ in 0..25 {
+                    append_n(&*s, 1);
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().expect("writer thread");
+    }
+    assert_eq!(store.size().unwrap(), 100);
+    let all = store.entries(0, 100).unwrap();
+    for (i, e) in all.iter().enumerate() {
+        assert_eq!(e.index, i as u64);
+        assert_eq!(*e, entry(i as u64));
+    }
+}
