@@ -29,7 +29,7 @@ use crate::checkpoint::Checkpoint;
 use crate::error::LedgerError;
 use crate::note::{
     format_key_string, is_valid_key_name, key_hash, parse_key_string, signer_from_parts,
-    verifier_from_parts, NoteVerifier, B64, B64_LENIENT,
+    verifier_from_parts, NoteSigner, NoteVerifier, B64, B64_LENIENT,
 };
 
 /// Signature type byte of Ed25519 cosignatures (v1).
@@ -220,6 +220,44 @@ impl CosignerKey {
             timestamp,
             signature: self.key.sign(&msg).to_bytes(),
         })
+    }
+}
+
+impl CosignerKey {
+    /// This key bound to `timestamp`, usable as a [`NoteSigner`] with
+    /// [`sign_note`](crate::sign_note)/[`resign_note`](crate::note::resign_note)
+    /// (the note text must then be a checkpoint body).
+    pub fn at(&self, timestamp: u64) -> TimestampedCosigner<'_> {
+        TimestampedCosigner {
+            key: self,
+            timestamp,
+        }
+    }
+}
+
+/// A [`CosignerKey`] bound to a timestamp; see [`CosignerKey::at`].
+#[derive(Debug, Clone, Copy)]
+pub struct TimestampedCosigner<'a> {
+    key: &'a CosignerKey,
+    timestamp: u64,
+}
+
+impl NoteSigner for TimestampedCosigner<'_> {
+    fn name(&self) -> &str {
+        &self.key.name
+    }
+    fn key_hash(&self) -> u32 {
+        self.key.hash
+    }
+    fn sign(&self, text: &[u8]) -> Result<Vec<u8>, LedgerError> {
+        let text = std::str::from_utf8(text)
+            .map_err(|_| LedgerError::MalformedCosignature("text is not UTF-8"))?;
+        let checkpoint = Checkpoint::parse(text)?;
+        let c = self.key.cosign(&checkpoint, self.timestamp)?;
+        let mut out = Vec::with_capacity(8 + 64);
+        out.extend_from_slice(&c.timestamp.to_be_bytes());
+        out.extend_from_slice(&c.signature);
+        Ok(out)
     }
 }
 

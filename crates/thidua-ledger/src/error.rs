@@ -30,9 +30,25 @@ pub enum LedgerError {
         /// Length that was found.
         got: usize,
     },
-    /// A tree size would overflow `u64`, or a level is out of range.
-    #[error("tree size overflow")]
-    TreeSizeOverflow,
+    /// A [`NodeSource::nodes`](crate::NodeSource::nodes) implementation
+    /// returned a different number of hashes than requested.
+    #[error("node source returned {got} hashes for {want} requested nodes")]
+    NodeCountMismatch {
+        /// Hashes returned.
+        got: usize,
+        /// Nodes requested.
+        want: usize,
+    },
+    /// A compact range was given the wrong number of peaks for its size.
+    #[error("tree size {size} needs {want} peaks, got {got}")]
+    PeakCountMismatch {
+        /// Tree size.
+        size: u64,
+        /// Peaks supplied.
+        got: usize,
+        /// `size.count_ones()`.
+        want: usize,
+    },
 
     // ----- proofs -------------------------------------------------------
     /// Leaf index not inside the tree (`index >= size`).

@@ -25,11 +25,14 @@ pub mod tiles;
 pub mod tree;
 
 pub use checkpoint::{open_checkpoint, sign_checkpoint, Checkpoint, SignedCheckpoint};
-pub use cosignature::{cosigned_message, Cosignature, CosignatureVerifier, CosignerKey};
+pub use cosignature::{
+    cosigned_message, Cosignature, CosignatureVerifier, CosignerKey, TimestampedCosigner,
+};
 pub use error::LedgerError;
 pub use hash::{empty_root, hash_from_slice, leaf_hash, node_hash, Hash};
 pub use note::{
-    generate_key, open_note, sign_note, Note, NoteSigner, NoteVerifier, Signature, Signer, Verifier,
+    generate_key, open_note, resign_note, sign_note, Note, NoteSigner, NoteVerifier, Signature,
+    Signer, Verifier,
 };
 pub use proof::{
     consistency_proof, inclusion_proof, root_at, root_from_inclusion_proof, verify_consistency,

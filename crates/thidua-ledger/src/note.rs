@@ -438,6 +438,38 @@ pub fn sign_note(text: &str, signers: &[&dyn NoteSigner]) -> Result<String, Ledg
     Ok(out)
 }
 
+/// Re-sign an opened note: its existing signatures (verified, then
+/// unverified) are kept — except those by a key among `signers`, which are
+/// replaced — followed by the new signatures. This is how a log appends
+/// witness cosignatures to a checkpoint it already signed.
+pub fn resign_note(note: &Note, signers: &[&dyn NoteSigner]) -> Result<String, LedgerError> {
+    let fresh = sign_note(&note.text, signers)?;
+    let (head, new_sigs) = fresh.split_at(note.text.len() + 1);
+    let mut out = String::from(head);
+    for sig in note.verified.iter().chain(&note.unverified) {
+        if !is_valid_key_name(&sig.name) {
+            return Err(LedgerError::InvalidKeyName(sig.name.clone()));
+        }
+        if signers
+            .iter()
+            .any(|s| s.name() == sig.name && s.key_hash() == sig.key_hash)
+        {
+            continue;
+        }
+        let raw = B64_LENIENT
+            .decode(&sig.base64)
+            .map_err(|_| LedgerError::MalformedNote("signature is not valid base64"))?;
+        if raw.len() < 5 || u32::from_be_bytes([raw[0], raw[1], raw[2], raw[3]]) != sig.key_hash {
+            return Err(LedgerError::MalformedNote(
+                "signature payload does not match its key hash",
+            ));
+        }
+        out.push_str(&sig.to_line());
+    }
+    out.push_str(new_sigs);
+    Ok(out)
+}
+
 /// Parse `msg` as a signed note and verify its signatures against `known`.
 /// See the module documentation for the exact rules.
 pub fn open_note(msg: &[u8], known: &[&dyn NoteVerifier]) -> Result<Note, LedgerError> {

@@ -55,7 +55,7 @@ fn resolve<S: NodeSource + ?Sized>(spans: &[Span], src: &S) -> Result<Vec<Hash>,
     let ids: Vec<NodeId> = groups.iter().flatten().copied().collect();
     let hashes = src.nodes(&ids)?;
     if hashes.len() != ids.len() {
-        return Err(LedgerError::WrongProofLength {
+        return Err(LedgerError::NodeCountMismatch {
             got: hashes.len(),
             want: ids.len(),
         });

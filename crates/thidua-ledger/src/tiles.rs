@@ -214,6 +214,12 @@ impl Tile {
     pub fn read<S: NodeSource + ?Sized>(&self, src: &S) -> Result<Vec<u8>, LedgerError> {
         let ids = self.node_ids()?;
         let hashes = src.nodes(&ids)?;
+        if hashes.len() != ids.len() {
+            return Err(LedgerError::NodeCountMismatch {
+                got: hashes.len(),
+                want: ids.len(),
+            });
+        }
         Ok(hashes.concat())
     }
 }

@@ -192,7 +192,8 @@ impl CompactRange {
     pub fn from_parts(size: u64, peaks: Vec<Hash>) -> Result<Self, LedgerError> {
         let want = size.count_ones() as usize;
         if peaks.len() != want {
-            return Err(LedgerError::WrongProofLength {
+            return Err(LedgerError::PeakCountMismatch {
+                size,
                 got: peaks.len(),
                 want,
             });
@@ -205,7 +206,7 @@ impl CompactRange {
         let ids = peak_ids(size);
         let peaks = src.nodes(&ids)?;
         if peaks.len() != ids.len() {
-            return Err(LedgerError::WrongProofLength {
+            return Err(LedgerError::NodeCountMismatch {
                 got: peaks.len(),
                 want: ids.len(),
             });

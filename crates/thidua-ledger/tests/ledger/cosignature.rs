@@ -168,3 +168,49 @@ fn cosigned_checkpoint_opens_with_log_and_witness_keys() {
         Err(LedgerError::InvalidSignature { .. })
     ));
 }
+
+#[test]
+fn timestamped_cosigner_and_resign() {
+    let (log_sk, log_vk) = thidua_ledger::generate_key("log.example").unwrap();
+    let log = Signer::from_key_string(&log_sk).unwrap();
+    let log_v = Verifier::from_key_string(&log_vk).unwrap();
+    let w1 = CosignerKey::generate("w1.example").unwrap();
+    let w2 = CosignerKey::generate("w2.example").unwrap();
+    let cp = Checkpoint::new("log.example", 3, leaf_hash(b"r"));
+
+    // Cosigning via the NoteSigner adapter equals `cosign` + `to_line`.
+    let via_note = thidua_ledger::sign_note(&cp.to_note_text(), &[&w1.at(42)]).unwrap();
+    let line = w1.cosign(&cp, 42).unwrap().to_line();
+    assert_eq!(via_note, format!("{}\n{line}", cp.to_note_text()));
+    // ...and refuses non-checkpoint text.
+    assert!(thidua_ledger::sign_note("hello\n", &[&w1.at(42)]).is_err());
+
+    // Log signs, a witness sees only the log key, the log re-signs adding
+    // both witnesses; re-signing with an existing key replaces it.
+    let signed = sign_checkpoint(&cp, &[&log]).unwrap();
+    let opened = open_checkpoint(signed.as_bytes(), &[&log_v]).unwrap();
+    let with_w = thidua_ledger::resign_note(&opened.note, &[&w1.at(1), &w2.at(2)]).unwrap();
+    let (w1v, w2v) = (w1.verifier(), w2.verifier());
+    let all = open_checkpoint(with_w.as_bytes(), &[&log_v, &w1v, &w2v]).unwrap();
+    let names: Vec<_> = all.note.verified.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["log.example", "w1.example", "w2.example"]);
+    let again = thidua_ledger::resign_note(&all.note, &[&w1.at(5)]).unwrap();
+    let reopened = open_checkpoint(again.as_bytes(), &[&log_v, &w1v, &w2v]).unwrap();
+    let names: Vec<_> = reopened
+        .note
+        .verified
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
+    assert_eq!(names, ["log.example", "w2.example", "w1.example"]);
+    let w1sig = reopened
+        .note
+        .verified
+        .iter()
+        .find(|s| s.name == "w1.example")
+        .unwrap();
+    assert_eq!(
+        Cosignature::from_note_signature(w1sig).unwrap().timestamp,
+        5
+    );
+}
