@@ -4,6 +4,8 @@
 //! Connection strings may carry passwords: they are never logged nor put in errors.
 #![forbid(unsafe_code)]
 
+mod accounts;
+
 use std::sync::Mutex;
 
 use postgres::{Client, NoTls};
@@ -43,6 +45,39 @@ CREATE TRIGGER entries_append_only BEFORE UPDATE OR DELETE ON entries
     FOR EACH ROW EXECUTE FUNCTION thidua_append_only();
 CREATE TRIGGER nodes_append_only BEFORE UPDATE OR DELETE ON tree_nodes
     FOR EACH ROW EXECUTE FUNCTION thidua_append_only();
+"#, r#"
+CREATE TABLE account_passwords (
+    user_id TEXT PRIMARY KEY,
+    phc TEXT NOT NULL,
+    updated_ms BIGINT NOT NULL
+);
+CREATE TABLE account_sessions (
+    id_hash BYTEA PRIMARY KEY CHECK (length(id_hash) = 32),
+    user_id TEXT NOT NULL,
+    csrf TEXT NOT NULL,
+    created_ms BIGINT NOT NULL,
+    expires_ms BIGINT NOT NULL
+);
+CREATE INDEX account_sessions_user ON account_sessions (user_id);
+CREATE TABLE account_api_tokens (
+    id TEXT PRIMARY KEY,
+    token_hash BYTEA NOT NULL UNIQUE CHECK (length(token_hash) = 32),
+    user_id TEXT NOT NULL,
+    label TEXT NOT NULL,
+    created_ms BIGINT NOT NULL,
+    revoked_ms BIGINT
+);
+CREATE TABLE account_preferences (
+    user_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (user_id, key)
+);
+CREATE TABLE account_bootstrap (
+    id SMALLINT PRIMARY KEY CHECK (id = 1),
+    token_hash BYTEA NOT NULL CHECK (length(token_hash) = 32),
+    created_ms BIGINT NOT NULL
+);
 "#];
 
 /// An event store in a PostgreSQL database (optionally inside one schema).

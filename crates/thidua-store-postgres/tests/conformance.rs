@@ -74,3 +74,12 @@ fn debug_output_hides_the_connection_string() {
     let shown = format!("{store:?}");
     assert!(!shown.contains("thidua-test"), "{shown}");
 }
+
+#[test]
+fn postgres_passes_the_account_conformance_suite() {
+    if !reachable() {
+        return;
+    }
+    let store = PostgresStore::open_in_schema(&url(), Some(&random_schema("acct"))).unwrap();
+    thidua_store::accounts_conformance::run_all(&store);
+}

@@ -3,6 +3,8 @@
 //! transaction; triggers refuse any UPDATE or DELETE of the log. Owns its schema migrations.
 #![forbid(unsafe_code)]
 
+mod accounts;
+
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -38,6 +40,39 @@ CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries BEGIN SELECT RAISE(ABO
 CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
 CREATE TRIGGER nodes_no_update BEFORE UPDATE ON tree_nodes BEGIN SELECT RAISE(ABORT, 'the tree is append-only'); END;
 CREATE TRIGGER nodes_no_delete BEFORE DELETE ON tree_nodes BEGIN SELECT RAISE(ABORT, 'the tree is append-only'); END;
+"#, r#"
+CREATE TABLE account_passwords (
+    user_id TEXT PRIMARY KEY,
+    phc TEXT NOT NULL,
+    updated_ms INTEGER NOT NULL
+);
+CREATE TABLE account_sessions (
+    id_hash BLOB PRIMARY KEY CHECK (length(id_hash) = 32),
+    user_id TEXT NOT NULL,
+    csrf TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    expires_ms INTEGER NOT NULL
+);
+CREATE INDEX account_sessions_user ON account_sessions (user_id);
+CREATE TABLE account_api_tokens (
+    id TEXT PRIMARY KEY,
+    token_hash BLOB NOT NULL UNIQUE CHECK (length(token_hash) = 32),
+    user_id TEXT NOT NULL,
+    label TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    revoked_ms INTEGER
+);
+CREATE TABLE account_preferences (
+    user_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (user_id, key)
+);
+CREATE TABLE account_bootstrap (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    token_hash BLOB NOT NULL CHECK (length(token_hash) = 32),
+    created_ms INTEGER NOT NULL
+);
 "#];
 
 /// An event store in one SQLite file.

@@ -102,3 +102,10 @@ fn backup_is_a_consistent_copy() {
     let restored = SqliteStore::open(&copy).unwrap();
     assert_eq!(restored.entries(0, 10).unwrap(), vec![entry]);
 }
+
+#[test]
+fn sqlite_passes_the_account_conformance_suite() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("accounts.db")).unwrap();
+    thidua_store::accounts_conformance::run_all(&store);
+}

@@ -6,6 +6,8 @@
 //! This crate knows nothing of events' meaning, of hashing rules or of HTTP.
 #![forbid(unsafe_code)]
 
+pub mod accounts;
+pub mod accounts_conformance;
 pub mod conformance;
 
 use sha2::{Digest, Sha256};

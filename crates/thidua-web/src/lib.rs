@@ -1,6 +1,8 @@
 //! HTTP for Thi Đua: the web UI, the JSON API, accounts and sessions. Only this crate knows HTTP.
 #![forbid(unsafe_code)]
 
+pub mod accounts;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 

@@ -1,0 +1,105 @@
+//! Conformance checks for [`AccountStore`] backends: one behaviour, checked the same way on
+//! SQLite and PostgreSQL. A backend's tests call [`run_all`] with a fresh, empty store.
+
+use crate::accounts::{AccountStore, ApiTokenRecord, SessionRecord};
+use crate::sha256;
+
+/// Runs every check against `store`, which must be empty.
+pub fn run_all(store: &dyn AccountStore) {
+    passwords(store);
+    sessions(store);
+    api_tokens(store);
+    preferences(store);
+    bootstrap(store);
+}
+
+fn passwords(store: &dyn AccountStore) {
+    assert_eq!(store.password_hash("an").unwrap(), None);
+    store.set_password_hash("an", "$argon2id$one", 1).unwrap();
+    assert_eq!(
+        store.password_hash("an").unwrap().as_deref(),
+        Some("$argon2id$one")
+    );
+    store.set_password_hash("an", "$argon2id$two", 2).unwrap();
+    assert_eq!(
+        store.password_hash("an").unwrap().as_deref(),
+        Some("$argon2id$two")
+    );
+    assert_eq!(store.password_hash("binh").unwrap(), None);
+}
+
+fn session(user: &str, n: u8, expires_ms: i64) -> SessionRecord {
+    SessionRecord {
+        id_hash: sha256(&[n]),
+        user: user.into(),
+        csrf: format!("csrf-{n}"),
+        created_ms: 10,
+        expires_ms,
+    }
+}
+
+fn sessions(store: &dyn AccountStore) {
+    let a = session("an", 1, 1_000);
+    let b = session("an", 2, 1_000);
+    let c = session("binh", 3, 1_000);
+    for s in [&a, &b, &c] {
+        store.create_session(s).unwrap();
+    }
+    assert_eq!(store.session(&a.id_hash, 500).unwrap(), Some(a.clone()));
+    assert_eq!(store.session(&a.id_hash, 1_000).unwrap(), None, "expired");
+    store.delete_session(&a.id_hash).unwrap();
+    assert_eq!(store.session(&a.id_hash, 500).unwrap(), None);
+    assert_eq!(store.delete_user_sessions("an").unwrap(), 1);
+    assert_eq!(store.session(&b.id_hash, 500).unwrap(), None);
+    assert_eq!(store.session(&c.id_hash, 500).unwrap(), Some(c));
+}
+
+fn api_tokens(store: &dyn AccountStore) {
+    let t = ApiTokenRecord {
+        id: "t1".into(),
+        token_hash: sha256(b"secret-1"),
+        user: "an".into(),
+        label: "Báo cáo tháng".into(),
+        created_ms: 5,
+        revoked_ms: None,
+    };
+    store.create_api_token(&t).unwrap();
+    assert_eq!(store.api_token(&t.token_hash).unwrap(), Some(t.clone()));
+    assert_eq!(store.api_tokens("an").unwrap(), vec![t.clone()]);
+    assert!(store.api_tokens("binh").unwrap().is_empty());
+    assert!(
+        !store.revoke_api_token("binh", "t1", 9).unwrap(),
+        "not hers"
+    );
+    assert!(store.revoke_api_token("an", "t1", 9).unwrap());
+    assert!(
+        !store.revoke_api_token("an", "t1", 10).unwrap(),
+        "only once"
+    );
+    assert_eq!(
+        store.api_token(&t.token_hash).unwrap().unwrap().revoked_ms,
+        Some(9)
+    );
+}
+
+fn preferences(store: &dyn AccountStore) {
+    assert_eq!(store.preference("an", "lang").unwrap(), None);
+    store.set_preference("an", "lang", "en").unwrap();
+    store.set_preference("an", "lang", "vi").unwrap();
+    assert_eq!(
+        store.preference("an", "lang").unwrap().as_deref(),
+        Some("vi")
+    );
+    assert_eq!(store.preference("binh", "lang").unwrap(), None);
+}
+
+fn bootstrap(store: &dyn AccountStore) {
+    let h1 = sha256(b"boot-1");
+    let h2 = sha256(b"boot-2");
+    assert!(!store.take_bootstrap(&h1).unwrap());
+    store.set_bootstrap(&h1, 1).unwrap();
+    store.set_bootstrap(&h2, 2).unwrap();
+    assert!(!store.take_bootstrap(&h1).unwrap(), "replaced");
+    assert!(store.take_bootstrap(&h2).unwrap());
+    assert!(!store.take_bootstrap(&h2).unwrap(), "one-time");
+}
