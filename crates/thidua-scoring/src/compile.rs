@@ -1,0 +1,1086 @@
+//! Validation and compilation: resolves names, checks types, cycles, points and bands (each
+//! problem with line, column and a stable code), and produces the [`CompiledRegulation`] the
+//! engine evaluates many times.
+use crate::ast::*;
+use crate::diag::{Diagnostics, Sink};
+use crate::num::vi;
+use crate::syntax::{expr::print_expr, parse, print};
+use rust_decimal::Decimal;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+
+/// A resolved expression.
+#[derive(Debug, Clone)]
+pub(crate) enum CExpr {
+    Num(Decimal),
+    Bool(bool),
+    Elem(usize, Option<Selector>),
+    Ind(usize, Option<Selector>),
+    Unary(UnOp, Box<CExpr>),
+    Binary(BinOp, Box<CExpr>, Box<CExpr>),
+    If(Box<CExpr>, Box<CExpr>, Box<CExpr>),
+    Call(Func, Vec<CExpr>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ty {
+    Num,
+    Bool,
+}
+
+#[derive(Debug, Clone)]
+#[allow(dead_code)]
+pub(crate) struct CIndicator {
+    pub id: String,
+    pub name: String,
+    pub unit: Option<String>,
+    pub expr: CExpr,
+    pub text: String,
+    pub on_zero_division: Option<Decimal>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum NodeKind {
+    Area {
+        bonus_cap: Option<Decimal>,
+        penalty_cap: Option<Decimal>,
+    },
+    Children,
+    Manual,
+    Met {
+        when: CExpr,
+        text: String,
+        otherwise: Decimal,
+    },
+    Scaled {
+        value: CExpr,
+        text: String,
+        scale: Scale,
+    },
+}
+
+/// An area or criterion in pre-order.
+#[derive(Debug, Clone)]
+pub(crate) struct Node {
+    pub id: String,
+    pub name: String,
+    pub depth: usize,
+    pub points: Decimal,
+    pub children: Vec<usize>,
+    pub kind: NodeKind,
+    pub on_error: Option<Decimal>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct CItem {
+    pub id: String,
+    pub name: String,
+    pub area: Option<usize>,
+    pub value: CExpr,
+    pub text: String,
+    pub per: Decimal,
+    pub cap: Option<Decimal>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum TieKey {
+    Node(usize),
+    Bonus,
+    Penalty,
+}
+
+/// A validated regulation, ready to evaluate many units and periods.
+#[derive(Debug, Clone)]
+pub struct CompiledRegulation {
+    pub(crate) ast: Regulation,
+    pub(crate) canonical: String,
+    pub(crate) hash: [u8; 32],
+    pub(crate) indicators: Vec<CIndicator>,
+    /// Pre-order: each area followed by its criteria tree.
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) areas: Vec<usize>,
+    pub(crate) bonuses: Vec<CItem>,
+    pub(crate) penalties: Vec<CItem>,
+    /// Sorted from the highest band down.
+    pub(crate) bands: Vec<Band>,
+    pub(crate) tie_break: Vec<TieKey>,
+}
+
+impl CompiledRegulation {
+    /// The syntax tree.
+    pub fn ast(&self) -> &Regulation {
+        &self.ast
+    }
+    /// The canonical text (what the covenant stores).
+    pub fn canonical_text(&self) -> &str {
+        &self.canonical
+    }
+    /// SHA-256 of the canonical text.
+    pub fn hash(&self) -> [u8; 32] {
+        self.hash
+    }
+    /// Hex of [`Self::hash`].
+    pub fn hash_hex(&self) -> String {
+        hex::encode(self.hash)
+    }
+    /// Number of criteria (not counting areas).
+    pub fn criteria_count(&self) -> usize {
+        self.ast.criteria.len()
+    }
+    /// Ids of the criteria to be scored by judgement, with their maximum.
+    pub fn manual_criteria(&self) -> Vec<(&str, Decimal)> {
+        self.nodes
+            .iter()
+            .filter(|n| matches!(n.kind, NodeKind::Manual))
+            .map(|n| (n.id.as_str(), n.points))
+            .collect()
+    }
+    /// Ids of the data elements.
+    pub fn element_ids(&self) -> Vec<&str> {
+        self.ast.elements.iter().map(|e| e.id.as_str()).collect()
+    }
+}
+
+/// Parses, validates and compiles a regulation text.
+pub fn compile(text: &str) -> Result<CompiledRegulation, Diagnostics> {
+    let text = parse::normalise(text);
+    let ast = parse::parse(&text)?;
+    let mut sink = Sink::new(&text);
+    let compiled = Checker::new(&ast, &mut sink).run();
+    sink.finish()?;
+    let compiled = compiled.ok_or_else(|| Diagnostics(vec![]))?;
+    let canonical = print::print(&ast);
+    let hash: [u8; 32] = Sha256::digest(canonical.as_bytes()).into();
+    Ok(CompiledRegulation {
+        ast,
+        canonical,
+        hash,
+        ..compiled
+    })
+}
+
+/// The canonical form: normalised (NFC), stable formatting, comments dropped.
+pub fn canonical_form(text: &str) -> Result<String, Diagnostics> {
+    compile(text).map(|c| c.canonical)
+}
+
+/// SHA-256 of [`canonical_form`].
+pub fn canonical_hash(text: &str) -> Result<[u8; 32], Diagnostics> {
+    compile(text).map(|c| c.hash)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Sym {
+    Element(usize),
+    Indicator(usize),
+    Area(usize),
+    Criterion(usize),
+    Item,
+    Band,
+}
+
+struct Checker<'a, 's, 't> {
+    ast: &'a Regulation,
+    sink: &'s mut Sink<'t>,
+    syms: HashMap<&'a str, Sym>,
+}
+
+fn sum(mut xs: impl Iterator<Item = Decimal>) -> Option<Decimal> {
+    xs.try_fold(Decimal::ZERO, |a, b| a.checked_add(b))
+}
+
+impl<'a, 's, 't> Checker<'a, 's, 't> {
+    fn new(ast: &'a Regulation, sink: &'s mut Sink<'t>) -> Self {
+        Checker {
+            ast,
+            sink,
+            syms: HashMap::new(),
+        }
+    }
+
+    fn err(&mut self, off: usize, code: &'static str, vi: String, en: String) {
+        self.sink.err(off, code, vi, en);
+    }
+
+    fn declare(&mut self, id: &'a str, pos: usize, s: Sym) {
+        if self.syms.contains_key(id) {
+            self.err(
+                pos,
+                "duplicate_id",
+                format!("mã `{id}` đã được khai báo"),
+                format!("id `{id}` is declared twice"),
+            );
+        } else {
+            self.syms.insert(id, s);
+        }
+    }
+
+    fn run(mut self) -> Option<CompiledRegulation> {
+        let ast = self.ast;
+        for (i, e) in ast.elements.iter().enumerate() {
+            self.declare(&e.id, e.pos, Sym::Element(i));
+        }
+        for (i, e) in ast.indicators.iter().enumerate() {
+            self.declare(&e.id, e.pos, Sym::Indicator(i));
+        }
+        for (i, e) in ast.areas.iter().enumerate() {
+            self.declare(&e.id, e.pos, Sym::Area(i));
+        }
+        for (i, e) in ast.criteria.iter().enumerate() {
+            self.declare(&e.id, e.pos, Sym::Criterion(i));
+        }
+        for e in ast.bonuses.iter().chain(&ast.penalties) {
+            self.declare(&e.id, e.pos, Sym::Item);
+        }
+        for e in &ast.bands {
+            self.declare(&e.id, e.pos, Sym::Band);
+        }
+        if ast.areas.is_empty() || ast.bands.is_empty() {
+            self.err(
+                0,
+                "empty",
+                "quy định cần ít nhất một [[area]] và một [[band]]".into(),
+                "a regulation needs at least one [[area]] and one [[band]]".into(),
+            );
+        }
+
+        // Indicators: resolve, type, cycles.
+        let ind_exprs: Vec<Option<CExpr>> = ast
+            .indicators
+            .iter()
+            .map(|i| self.resolve(&i.expr))
+            .collect();
+        let mut ind_ty: Vec<Option<Ty>> = vec![None; ast.indicators.len()];
+        let mut state = vec![0u8; ast.indicators.len()];
+        for i in 0..ast.indicators.len() {
+            self.visit_ind(i, &ind_exprs, &mut ind_ty, &mut state, &mut Vec::new());
+        }
+
+        // Criteria tree.
+        let mut children: Vec<Vec<usize>> = vec![vec![]; ast.areas.len() + ast.criteria.len()];
+        let node_of = |s: Sym| match s {
+            Sym::Area(i) => Some(i),
+            Sym::Criterion(i) => Some(ast.areas.len() + i),
+            _ => None,
+        };
+        let mut parent_ok = vec![false; ast.criteria.len()];
+        for (i, c) in ast.criteria.iter().enumerate() {
+            match self.syms.get(c.parent.as_str()).and_then(|s| node_of(*s)) {
+                Some(p) => {
+                    children[p].push(ast.areas.len() + i);
+                    parent_ok[i] = true;
+                }
+                None => self.err(
+                    c.parent_pos,
+                    "unknown_name",
+                    format!(
+                        "`parent` = `{}` không phải một lĩnh vực hay tiêu chí đã khai báo",
+                        c.parent
+                    ),
+                    format!(
+                        "`parent` = `{}` is not a declared area or criterion",
+                        c.parent
+                    ),
+                ),
+            }
+        }
+        // Parent cycles: follow parents from each criterion.
+        let mut in_cycle = vec![false; ast.criteria.len()];
+        for i in 0..ast.criteria.len() {
+            let mut seen = vec![i];
+            let mut cur = i;
+            loop {
+                if !parent_ok[cur] {
+                    break;
+                }
+                match self.syms.get(ast.criteria[cur].parent.as_str()) {
+                    Some(Sym::Criterion(p)) => {
+                        if *p == i {
+                            in_cycle[i] = true;
+                            let path: Vec<&str> =
+                                seen.iter().map(|k| ast.criteria[*k].id.as_str()).collect();
+                            self.err(
+                                ast.criteria[i].pos,
+                                "cycle",
+                                format!(
+                                    "tiêu chí lồng vòng: {} → {}",
+                                    path.join(" → "),
+                                    ast.criteria[i].id
+                                ),
+                                format!(
+                                    "criteria nest in a cycle: {} → {}",
+                                    path.join(" → "),
+                                    ast.criteria[i].id
+                                ),
+                            );
+                            break;
+                        }
+                        if seen.contains(p) {
+                            break;
+                        }
+                        seen.push(*p);
+                        cur = *p;
+                    }
+                    _ => break,
+                }
+            }
+        }
+
+        // Bodies.
+        let mut kinds: Vec<Option<NodeKind>> = Vec::new();
+        for a in &ast.areas {
+            kinds.push(Some(NodeKind::Area {
+                bonus_cap: a.bonus_cap,
+                penalty_cap: a.penalty_cap,
+            }));
+        }
+        for (i, c) in ast.criteria.iter().enumerate() {
+            let node = ast.areas.len() + i;
+            let has_children = !children[node].is_empty();
+            let k = match &c.body {
+                Body::Children => {
+                    if !has_children {
+                        self.err(
+                            c.pos,
+                            "criterion_shape",
+                            format!("tiêu chí `{}` không có tiểu mục, không chấm thủ công, không có `value`/`when`", c.id),
+                            format!("criterion `{}` has no sub-items, is not manual and has no `value`/`when`", c.id),
+                        );
+                    }
+                    Some(NodeKind::Children)
+                }
+                body => {
+                    if has_children {
+                        self.err(
+                            c.pos,
+                            "criterion_shape",
+                            format!("tiêu chí `{}` có tiểu mục nên điểm là tổng các tiểu mục; bỏ cách chấm riêng", c.id),
+                            format!("criterion `{}` has sub-items, so its points are their sum; remove its own scoring", c.id),
+                        );
+                    }
+                    self.check_points_range(c.pos, &c.id, c.points);
+                    match body {
+                        Body::Manual => Some(NodeKind::Manual),
+                        Body::Met { when, otherwise } => {
+                            let e = self.resolve(when);
+                            self.expect_ty(e.as_ref(), &ind_ty, Ty::Bool, when.pos, "when");
+                            if *otherwise < Decimal::ZERO || *otherwise > c.points {
+                                self.scale_err(
+                                    c.pos,
+                                    &c.id,
+                                    "`otherwise` phải trong 0..điểm chuẩn",
+                                    "`otherwise` must lie within 0..points",
+                                );
+                            }
+                            e.map(|e| NodeKind::Met {
+                                when: e,
+                                text: print_expr(&when.expr),
+                                otherwise: *otherwise,
+                            })
+                        }
+                        Body::Scaled {
+                            value,
+                            scale,
+                            scale_pos,
+                        } => {
+                            let e = self.resolve(value);
+                            self.expect_ty(e.as_ref(), &ind_ty, Ty::Num, value.pos, "value");
+                            self.check_scale(*scale_pos, &c.id, c.points, scale);
+                            e.map(|e| NodeKind::Scaled {
+                                value: e,
+                                text: print_expr(&value.expr),
+                                scale: scale.clone(),
+                            })
+                        }
+                        Body::Children => None,
+                    }
+                }
+            };
+            kinds.push(k);
+        }
+
+        // Points add up.
+        let pts = |n: usize| {
+            if n < ast.areas.len() {
+                ast.areas[n].points
+            } else {
+                ast.criteria[n - ast.areas.len()].points
+            }
+        };
+        for (n, ch) in children.iter().enumerate() {
+            if ch.is_empty() {
+                continue;
+            }
+            let s = sum(ch.iter().map(|c| pts(*c)));
+            if s != Some(pts(n)) {
+                let (id, pos) = if n < ast.areas.len() {
+                    (&ast.areas[n].id, ast.areas[n].pos)
+                } else {
+                    (
+                        &ast.criteria[n - ast.areas.len()].id,
+                        ast.criteria[n - ast.areas.len()].pos,
+                    )
+                };
+                let s = s.map(vi).unwrap_or_else(|| "?".into());
+                self.err(
+                    pos,
+                    "points_sum",
+                    format!(
+                        "điểm chuẩn của `{id}` là {} nhưng các mục con cộng lại {s}",
+                        vi(pts(n))
+                    ),
+                    format!(
+                        "`{id}` has {} standard points but its sub-items add up to {s}",
+                        crate::num::canonical(pts(n))
+                    ),
+                );
+            }
+        }
+        for (n, a) in ast.areas.iter().enumerate() {
+            if children[n].is_empty() {
+                self.err(
+                    a.pos,
+                    "criterion_shape",
+                    format!("lĩnh vực `{}` chưa có tiêu chí nào", a.id),
+                    format!("area `{}` has no criteria", a.id),
+                );
+            }
+        }
+        let total = sum(ast.areas.iter().map(|a| a.points));
+        if !ast.areas.is_empty() && total != Some(ast.total) {
+            let s = total.map(vi).unwrap_or_else(|| "?".into());
+            self.err(
+                ast.total_pos,
+                "points_sum",
+                format!(
+                    "tổng điểm khai báo {} nhưng các lĩnh vực cộng lại {s}",
+                    vi(ast.total)
+                ),
+                format!(
+                    "declared total {} but the areas add up to {s}",
+                    crate::num::canonical(ast.total)
+                ),
+            );
+        }
+
+        // Items.
+        let mut items = [Vec::new(), Vec::new()];
+        for (k, list) in [&ast.bonuses, &ast.penalties].into_iter().enumerate() {
+            for it in list {
+                let e = self.resolve(&it.value);
+                self.expect_ty(e.as_ref(), &ind_ty, Ty::Num, it.value.pos, "value");
+                let area = match &it.area {
+                    None => None,
+                    Some((a, off)) => match self.syms.get(a.as_str()) {
+                        Some(Sym::Area(i)) => Some(*i),
+                        _ => {
+                            self.err(
+                                *off,
+                                "unknown_name",
+                                format!("`area` = `{a}` không phải lĩnh vực đã khai báo"),
+                                format!("`area` = `{a}` is not a declared area"),
+                            );
+                            None
+                        }
+                    },
+                };
+                if it.per < Decimal::ZERO || it.cap.is_some_and(|c| c < Decimal::ZERO) {
+                    self.err(
+                        it.pos,
+                        "invalid_value",
+                        format!("`{}`: `per` và `cap` không được âm", it.id),
+                        format!("`{}`: `per` and `cap` must not be negative", it.id),
+                    );
+                }
+                if let Some(e) = e {
+                    items[k].push(CItem {
+                        id: it.id.clone(),
+                        name: it.name.clone(),
+                        area,
+                        value: e,
+                        text: print_expr(&it.value.expr),
+                        per: it.per,
+                        cap: it.cap,
+                    });
+                }
+            }
+        }
+
+        let bands = self.check_bands();
+
+        let mut tie_break = Vec::new();
+        for (t, off) in &ast.tie_break {
+            match (t.as_str(), self.syms.get(t.as_str()).copied()) {
+                ("bonus", _) => tie_break.push(TieKey::Bonus),
+                ("penalty", _) => tie_break.push(TieKey::Penalty),
+                (_, Some(s)) if node_of(s).is_some() => tie_break.push(TieKey::Node(node_of(s).unwrap_or(0))),
+                _ => self.err(
+                    *off,
+                    "unknown_name",
+                    format!("`tie_break`: `{t}` không phải lĩnh vực, tiêu chí, \"bonus\" hay \"penalty\""),
+                    format!("`tie_break`: `{t}` is not an area, a criterion, \"bonus\" or \"penalty\""),
+                ),
+            }
+        }
+
+        if !self.sink.diags.is_empty() || in_cycle.iter().any(|x| *x) {
+            return None;
+        }
+
+        // Pre-order nodes.
+        let mut order = Vec::new();
+        let mut stack: Vec<(usize, usize)> = (0..ast.areas.len()).rev().map(|a| (a, 0)).collect();
+        while let Some((n, d)) = stack.pop() {
+            order.push((n, d));
+            for c in children[n].iter().rev() {
+                stack.push((*c, d + 1));
+            }
+        }
+        let mut new_idx = vec![usize::MAX; children.len()];
+        for (i, (n, _)) in order.iter().enumerate() {
+            new_idx[*n] = i;
+        }
+        let mut nodes = Vec::new();
+        for (n, d) in &order {
+            let (id, name, points, on_error) = if *n < ast.areas.len() {
+                let a = &ast.areas[*n];
+                (a.id.clone(), a.name.clone(), a.points, None)
+            } else {
+                let c = &ast.criteria[*n - ast.areas.len()];
+                (c.id.clone(), c.name.clone(), c.points, c.on_error)
+            };
+            nodes.push(Node {
+                id,
+                name,
+                depth: *d,
+                points,
+                children: children[*n].iter().map(|c| new_idx[*c]).collect(),
+                kind: kinds[*n].clone()?,
+                on_error,
+            });
+        }
+        let areas = (0..ast.areas.len()).map(|a| new_idx[a]).collect();
+        for t in &mut tie_break {
+            if let TieKey::Node(n) = t {
+                *n = new_idx[*n];
+            }
+        }
+        let [bonuses, penalties] = items;
+        let bonuses = bonuses.into_iter().map(|mut b| {
+            b.area = b.area.map(|a| new_idx[a]);
+            b
+        });
+        let penalties = penalties.into_iter().map(|mut b| {
+            b.area = b.area.map(|a| new_idx[a]);
+            b
+        });
+        let indicators = ast
+            .indicators
+            .iter()
+            .zip(ind_exprs)
+            .map(|(i, e)| {
+                Some(CIndicator {
+                    id: i.id.clone(),
+                    name: i.name.clone(),
+                    unit: i.unit.clone(),
+                    expr: e?,
+                    text: print_expr(&i.expr.expr),
+                    on_zero_division: i.on_zero_division,
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(CompiledRegulation {
+            ast: ast.clone(),
+            canonical: String::new(),
+            hash: [0; 32],
+            indicators,
+            nodes,
+            areas,
+            bonuses: bonuses.collect(),
+            penalties: penalties.collect(),
+            bands,
+            tie_break,
+        })
+    }
+
+    fn check_points_range(&mut self, pos: usize, id: &str, p: Decimal) {
+        if p < Decimal::ZERO {
+            self.err(
+                pos,
+                "invalid_value",
+                format!("điểm chuẩn của `{id}` không được âm"),
+                format!("standard points of `{id}` must not be negative"),
+            );
+        }
+    }
+
+    fn scale_err(&mut self, pos: usize, id: &str, vi: &str, en: &str) {
+        self.err(
+            pos,
+            "invalid_scale",
+            format!("thang điểm của `{id}`: {vi}"),
+            format!("scale of `{id}`: {en}"),
+        );
+    }
+
+    fn check_scale(&mut self, pos: usize, id: &str, points: Decimal, s: &Scale) {
+        let within = |x: Decimal| x >= Decimal::ZERO && x <= points;
+        match s {
+            Scale::Linear {
+                from,
+                to,
+                min_points,
+            } => {
+                if from == to {
+                    self.scale_err(
+                        pos,
+                        id,
+                        "`from` và `to` phải khác nhau",
+                        "`from` and `to` must differ",
+                    );
+                }
+                if !within(*min_points) {
+                    self.scale_err(
+                        pos,
+                        id,
+                        "`min_points` phải trong 0..điểm chuẩn",
+                        "`min_points` must lie within 0..points",
+                    );
+                }
+            }
+            Scale::Steps { steps, otherwise } => {
+                if steps.is_empty() {
+                    self.scale_err(pos, id, "cần ít nhất một bậc", "needs at least one step");
+                    return;
+                }
+                let cmp = steps[0].cmp;
+                if steps.iter().any(|s| s.cmp != cmp) {
+                    self.scale_err(
+                        pos,
+                        id,
+                        "mọi bậc phải cùng dùng `at_least` hoặc cùng dùng `at_most`",
+                        "all steps must use `at_least`, or all `at_most`",
+                    );
+                }
+                let ordered = steps.windows(2).all(|w| match cmp {
+                    Cmp::AtLeast => w[0].bound > w[1].bound && w[0].points >= w[1].points,
+                    Cmp::AtMost => w[0].bound < w[1].bound && w[0].points >= w[1].points,
+                });
+                if !ordered {
+                    self.scale_err(
+                        pos,
+                        id,
+                        "các bậc phải xếp từ mức tốt nhất xuống, điểm không tăng",
+                        "steps must go from the best level down, with non-increasing points",
+                    );
+                }
+                if !steps.iter().all(|s| within(s.points)) || !within(*otherwise) {
+                    self.scale_err(
+                        pos,
+                        id,
+                        "điểm mỗi bậc phải trong 0..điểm chuẩn",
+                        "each step's points must lie within 0..points",
+                    );
+                }
+                if steps.last().is_some_and(|s| s.points < *otherwise) {
+                    self.scale_err(
+                        pos,
+                        id,
+                        "`otherwise` không được cao hơn bậc thấp nhất",
+                        "`otherwise` must not exceed the lowest step",
+                    );
+                }
+            }
+            Scale::Short { per, floor, .. } => {
+                if *per < Decimal::ZERO || !within(*floor) {
+                    self.scale_err(
+                        pos,
+                        id,
+                        "`per` ≥ 0 và `floor` trong 0..điểm chuẩn",
+                        "`per` ≥ 0 and `floor` within 0..points",
+                    );
+                }
+            }
+            Scale::Above {
+                per,
+                cap,
+                otherwise,
+                ..
+            } => {
+                if *per < Decimal::ZERO || *cap < Decimal::ZERO || !within(*otherwise) {
+                    self.scale_err(
+                        pos,
+                        id,
+                        "`per`, `cap` ≥ 0 và `otherwise` trong 0..điểm chuẩn",
+                        "`per`, `cap` ≥ 0 and `otherwise` within 0..points",
+                    );
+                }
+            }
+            Scale::Range {
+                low,
+                high,
+                per,
+                floor,
+                otherwise,
+            } => {
+                if low > high
+                    || per.is_some_and(|p| p < Decimal::ZERO)
+                    || !within(*floor)
+                    || !within(*otherwise)
+                {
+                    self.scale_err(
+                        pos,
+                        id,
+                        "cần `low` ≤ `high`, `per` ≥ 0, `floor` và `otherwise` trong 0..điểm chuẩn",
+                        "needs `low` ≤ `high`, `per` ≥ 0, `floor` and `otherwise` within 0..points",
+                    );
+                }
+            }
+            Scale::Formula => {}
+        }
+    }
+
+    fn check_bands(&mut self) -> Vec<Band> {
+        let ast = self.ast;
+        let mut bands: Vec<&Band> = ast.bands.iter().collect();
+        for b in &bands {
+            if let (Some(lo), Some(hi)) = (b.min, b.max) {
+                if lo >= hi {
+                    self.err(
+                        b.pos,
+                        "invalid_value",
+                        format!("loại `{}`: `min` phải nhỏ hơn `max`", b.id),
+                        format!("band `{}`: `min` must be below `max`", b.id),
+                    );
+                }
+            }
+            if let Some(q) = b.quota_pct {
+                if q <= Decimal::ZERO || q > Decimal::ONE_HUNDRED {
+                    self.err(
+                        b.pos,
+                        "invalid_value",
+                        format!("loại `{}`: `quota_pct` phải trong (0, 100]", b.id),
+                        format!("band `{}`: `quota_pct` must lie in (0, 100]", b.id),
+                    );
+                }
+            }
+        }
+        bands.sort_by(|a, b| match (a.min, b.min) {
+            (None, None) => std::cmp::Ordering::Equal,
+            (None, _) => std::cmp::Ordering::Less,
+            (_, None) => std::cmp::Ordering::Greater,
+            (Some(x), Some(y)) => x.cmp(&y),
+        });
+        if let Some(first) = bands.first() {
+            if let Some(m) = first.min {
+                self.err(
+                    first.pos,
+                    "band_gap",
+                    format!(
+                        "tổng điểm dưới {} không thuộc loại nào (bỏ `min` ở loại thấp nhất)",
+                        vi(m)
+                    ),
+                    format!(
+                        "totals below {} fall in no band (drop `min` on the lowest band)",
+                        crate::num::canonical(m)
+                    ),
+                );
+            }
+        }
+        for w in bands.windows(2) {
+            let (lo, hi) = (w[0], w[1]);
+            match (lo.max, hi.min) {
+                (None, _) | (_, None) => self.err(
+                    hi.pos,
+                    "band_overlap",
+                    format!("loại `{}` chồng lên loại `{}`", hi.id, lo.id),
+                    format!("band `{}` overlaps band `{}`", hi.id, lo.id),
+                ),
+                (Some(a), Some(b)) if a > b => self.err(
+                    hi.pos,
+                    "band_overlap",
+                    format!(
+                        "loại `{}` (từ {}) chồng lên loại `{}` (dưới {})",
+                        hi.id,
+                        vi(b),
+                        lo.id,
+                        vi(a)
+                    ),
+                    format!(
+                        "band `{}` (from {}) overlaps band `{}` (below {})",
+                        hi.id, b, lo.id, a
+                    ),
+                ),
+                (Some(a), Some(b)) if a < b => self.err(
+                    hi.pos,
+                    "band_gap",
+                    format!(
+                        "khoảng trống giữa loại `{}` (dưới {}) và loại `{}` (từ {})",
+                        lo.id,
+                        vi(a),
+                        hi.id,
+                        vi(b)
+                    ),
+                    format!(
+                        "gap between band `{}` (below {}) and band `{}` (from {})",
+                        lo.id, a, hi.id, b
+                    ),
+                ),
+                _ => {}
+            }
+        }
+        if let Some(last) = bands.last() {
+            if let Some(m) = last.max {
+                self.err(
+                    last.pos,
+                    "band_gap",
+                    format!(
+                        "tổng điểm từ {} trở lên không thuộc loại nào (bỏ `max` ở loại cao nhất)",
+                        vi(m)
+                    ),
+                    format!("totals from {m} up fall in no band (drop `max` on the highest band)"),
+                );
+            }
+        }
+        bands.into_iter().rev().cloned().collect()
+    }
+
+    fn resolve(&mut self, src: &ExprSrc) -> Option<CExpr> {
+        let mut ok = true;
+        let e = self.resolve_in(&src.expr, src.pos, &mut ok);
+        ok.then_some(e)
+    }
+
+    fn resolve_in(&mut self, e: &Expr, base: usize, ok: &mut bool) -> CExpr {
+        match e {
+            Expr::Num(n) => CExpr::Num(*n),
+            Expr::Bool(b) => CExpr::Bool(*b),
+            Expr::Ref { name, sel, off } => {
+                if matches!(sel, Some(Selector::Baseline)) && self.ast.baseline_year.is_none() {
+                    *ok = false;
+                    self.err(
+                        base + off,
+                        "invalid_value",
+                        "`@baseline` cần khai báo `baseline_year`".into(),
+                        "`@baseline` needs `baseline_year` to be declared".into(),
+                    );
+                }
+                match self.syms.get(name.as_str()) {
+                    Some(Sym::Element(i)) => CExpr::Elem(*i, *sel),
+                    Some(Sym::Indicator(i)) => CExpr::Ind(*i, *sel),
+                    other => {
+                        *ok = false;
+                        let (vi, en) = if other.is_some() {
+                            ("chỉ dùng được số liệu (element) hoặc chỉ tiêu tính toán (indicator) trong biểu thức", "only elements and indicators can be used in expressions")
+                        } else {
+                            ("chưa được khai báo", "is not declared")
+                        };
+                        self.err(
+                            base + off,
+                            "unknown_name",
+                            format!("tên `{name}` {vi}"),
+                            format!("name `{name}` {en}"),
+                        );
+                        CExpr::Num(Decimal::ZERO)
+                    }
+                }
+            }
+            Expr::Unary(op, x) => CExpr::Unary(*op, Box::new(self.resolve_in(x, base, ok))),
+            Expr::Binary(op, a, b) => CExpr::Binary(
+                *op,
+                Box::new(self.resolve_in(a, base, ok)),
+                Box::new(self.resolve_in(b, base, ok)),
+            ),
+            Expr::If(c, a, b) => CExpr::If(
+                Box::new(self.resolve_in(c, base, ok)),
+                Box::new(self.resolve_in(a, base, ok)),
+                Box::new(self.resolve_in(b, base, ok)),
+            ),
+            Expr::Call { func, args, off } => {
+                if *func == Func::Round {
+                    let good = matches!(args.get(1), Some(Expr::Num(n)) if n.fract().is_zero() && *n >= Decimal::ZERO && *n <= Decimal::from(10));
+                    if !good {
+                        *ok = false;
+                        self.err(
+                            base + off,
+                            "invalid_value",
+                            "`round(x, n)`: n phải là số nguyên 0..10 viết trực tiếp".into(),
+                            "`round(x, n)`: n must be a literal integer 0..10".into(),
+                        );
+                    }
+                }
+                CExpr::Call(
+                    *func,
+                    args.iter().map(|a| self.resolve_in(a, base, ok)).collect(),
+                )
+            }
+        }
+    }
+
+    fn visit_ind(
+        &mut self,
+        i: usize,
+        exprs: &[Option<CExpr>],
+        ty: &mut Vec<Option<Ty>>,
+        state: &mut Vec<u8>,
+        path: &mut Vec<usize>,
+    ) {
+        if state[i] == 2 {
+            return;
+        }
+        if state[i] == 1 {
+            let start = path.iter().position(|p| *p == i).unwrap_or(0);
+            let names: Vec<&str> = path[start..]
+                .iter()
+                .map(|k| self.ast.indicators[*k].id.as_str())
+                .collect();
+            let ind = &self.ast.indicators[i];
+            self.err(
+                ind.pos,
+                "cycle",
+                format!(
+                    "chỉ tiêu phụ thuộc vòng: {} → {}",
+                    names.join(" → "),
+                    ind.id
+                ),
+                format!(
+                    "indicators depend on each other in a cycle: {} → {}",
+                    names.join(" → "),
+                    ind.id
+                ),
+            );
+            return;
+        }
+        state[i] = 1;
+        path.push(i);
+        let Some(e) = &exprs[i] else {
+            state[i] = 2;
+            path.pop();
+            return;
+        };
+        let mut deps = Vec::new();
+        collect_inds(e, &mut deps);
+        for d in deps {
+            self.visit_ind(d, exprs, ty, state, path);
+        }
+        path.pop();
+        state[i] = 2;
+        let pos = self.ast.indicators[i].expr.pos;
+        ty[i] = self.type_of(e, ty, pos);
+    }
+
+    fn expect_ty(
+        &mut self,
+        e: Option<&CExpr>,
+        ind_ty: &[Option<Ty>],
+        want: Ty,
+        pos: usize,
+        key: &str,
+    ) {
+        let Some(e) = e else { return };
+        if let Some(t) = self.type_of(e, ind_ty, pos) {
+            if t != want {
+                self.type_err(pos, key, want);
+            }
+        }
+    }
+
+    fn type_err(&mut self, pos: usize, what: &str, want: Ty) {
+        let (vi, en) = match want {
+            Ty::Num => ("phải là số", "must be a number"),
+            Ty::Bool => ("phải là điều kiện đúng/sai", "must be a yes/no condition"),
+        };
+        self.err(
+            pos,
+            "type_error",
+            format!("`{what}` {vi}"),
+            format!("`{what}` {en}"),
+        );
+    }
+
+    /// Infers a type; reports mismatches; `None` when unknown (an error was already reported).
+    fn type_of(&mut self, e: &CExpr, ind: &[Option<Ty>], pos: usize) -> Option<Ty> {
+        let need = |s: &mut Self, x: &CExpr, want: Ty, what: &str| {
+            if let Some(t) = s.type_of(x, ind, pos) {
+                if t != want {
+                    s.type_err(pos, what, want);
+                }
+            }
+        };
+        match e {
+            CExpr::Num(_) | CExpr::Elem(..) => Some(Ty::Num),
+            CExpr::Bool(_) => Some(Ty::Bool),
+            CExpr::Ind(i, _) => ind[*i],
+            CExpr::Unary(UnOp::Neg, x) => {
+                need(self, x, Ty::Num, "-");
+                Some(Ty::Num)
+            }
+            CExpr::Unary(UnOp::Not, x) => {
+                need(self, x, Ty::Bool, "not");
+                Some(Ty::Bool)
+            }
+            CExpr::Binary(op, a, b) => {
+                let sym = op.symbol();
+                match op {
+                    BinOp::And | BinOp::Or => {
+                        need(self, a, Ty::Bool, sym);
+                        need(self, b, Ty::Bool, sym);
+                        Some(Ty::Bool)
+                    }
+                    BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                        need(self, a, Ty::Num, sym);
+                        need(self, b, Ty::Num, sym);
+                        Some(Ty::Bool)
+                    }
+                    _ => {
+                        need(self, a, Ty::Num, sym);
+                        need(self, b, Ty::Num, sym);
+                        Some(Ty::Num)
+                    }
+                }
+            }
+            CExpr::If(c, a, b) => {
+                need(self, c, Ty::Bool, "if");
+                let ta = self.type_of(a, ind, pos);
+                let tb = self.type_of(b, ind, pos);
+                match (ta, tb) {
+                    (Some(x), Some(y)) if x != y => {
+                        self.err(
+                            pos,
+                            "type_error",
+                            "hai nhánh `then`/`else` phải cùng kiểu".into(),
+                            "`then` and `else` must have the same type".into(),
+                        );
+                        None
+                    }
+                    (Some(x), _) => Some(x),
+                    (_, y) => y,
+                }
+            }
+            CExpr::Call(f, args) => {
+                for a in args {
+                    need(self, a, Ty::Num, f.name());
+                }
+                Some(Ty::Num)
+            }
+        }
+    }
+}
+
+fn collect_inds(e: &CExpr, out: &mut Vec<usize>) {
+    match e {
+        CExpr::Ind(i, _) => out.push(*i),
+        CExpr::Unary(_, x) => collect_inds(x, out),
+        CExpr::Binary(_, a, b) => {
+            collect_inds(a, out);
+            collect_inds(b, out);
+        }
+        CExpr::If(c, a, b) => {
+            collect_inds(c, out);
+            collect_inds(a, out);
+            collect_inds(b, out);
+        }
+        CExpr::Call(_, args) => args.iter().for_each(|a| collect_inds(a, out)),
+        _ => {}
+    }
+}

@@ -1,0 +1,92 @@
+//! Exact decimal numbers: reading them from text (never through binary floats) and writing them
+//! the Vietnamese way ("1.234,5").
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// Reads a decimal from text such as `95.5`, `-5`, `1_000`, `1e3`. No binary floats involved.
+pub fn parse_decimal(text: &str) -> Option<Decimal> {
+    let t: String = text.trim().chars().filter(|c| *c != '_').collect();
+    if t.is_empty() || t.starts_with('+') && t.len() == 1 {
+        return None;
+    }
+    let t = t.strip_prefix('+').unwrap_or(&t);
+    let ok = t
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'.' | b'e' | b'E' | b'+'));
+    if !ok {
+        return None;
+    }
+    if t.contains(['e', 'E']) {
+        Decimal::from_scientific(t).ok()
+    } else {
+        Decimal::from_str_exact(t).ok()
+    }
+}
+
+/// Canonical ASCII form: no trailing zeros, no exponent (`95.5`, `-5`, `0`).
+pub fn canonical(d: Decimal) -> String {
+    let n = d.normalize();
+    if n.is_zero() {
+        "0".to_string()
+    } else {
+        n.to_string()
+    }
+}
+
+/// Vietnamese form: thousands with ".", decimals with "," (`1.234,5`, `−5,26` uses "-").
+pub fn vi(d: Decimal) -> String {
+    let s = canonical(d);
+    let (neg, s) = match s.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, s.as_str()),
+    };
+    let (int, frac) = match s.split_once('.') {
+        Some((a, b)) => (a, Some(b)),
+        None => (s, None),
+    };
+    let mut out = String::new();
+    if neg {
+        out.push('-');
+    }
+    let digits: Vec<char> = int.chars().collect();
+    for (i, c) in digits.iter().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(*c);
+    }
+    if let Some(f) = frac {
+        out.push(',');
+        out.push_str(f);
+    }
+    out
+}
+
+/// Vietnamese form rounded for display to `dp` places (half away from zero), trailing zeros cut.
+pub fn vi_dp(d: Decimal, dp: u32) -> String {
+    vi(d.round_dp_with_strategy(dp, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
+}
+
+/// Convenience for tests and generators.
+pub fn dec(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_and_writes() {
+        assert_eq!(parse_decimal("95.50"), Some(dec("95.5")));
+        assert_eq!(parse_decimal("1_000"), Some(dec("1000")));
+        assert_eq!(parse_decimal("1e3"), Some(dec("1000")));
+        assert_eq!(parse_decimal("abc"), None);
+        assert_eq!(parse_decimal("inf"), None);
+        assert_eq!(vi(dec("1234567.5")), "1.234.567,5");
+        assert_eq!(vi(dec("95.50")), "95,5");
+        assert_eq!(vi(dec("-5.26")), "-5,26");
+        assert_eq!(vi(dec("0.000")), "0");
+        assert_eq!(canonical(dec("10.00")), "10");
+    }
+}

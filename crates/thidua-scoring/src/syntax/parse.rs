@@ -1,0 +1,932 @@
+//! Reads a regulation's TOML text into [`crate::ast::Regulation`], reporting every shape problem
+//! (unknown keys, wrong types, bad numbers, bad ids, expression syntax) with line and column.
+use crate::ast::*;
+use crate::diag::{Diagnostics, Sink};
+use crate::num;
+use crate::period::PeriodKey;
+use crate::syntax::expr::parse_expr;
+use rust_decimal::Decimal;
+
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+use unicode_normalization::UnicodeNormalization;
+
+type V<'i> = Spanned<DeValue<'i>>;
+
+/// NFC-normalises the text (regulations from other tools often arrive decomposed).
+pub fn normalise(text: &str) -> String {
+    let t: String = text.nfc().collect();
+    t.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(t)
+}
+
+/// Parses an NFC text. Returns the syntax tree or all diagnostics found.
+pub fn parse(text: &str) -> Result<Regulation, Diagnostics> {
+    let mut sink = Sink::new(text);
+    let doc = match DeTable::parse(text) {
+        Ok(d) => d,
+        Err(e) => {
+            let off = e.span().map(|s| s.start).unwrap_or(0);
+            let msg = e.message().to_string();
+            sink.err(
+                off,
+                "toml_syntax",
+                format!("văn bản không đúng cú pháp TOML: {msg}"),
+                format!("invalid TOML: {msg}"),
+            );
+            return Err(sink.finish().unwrap_err());
+        }
+    };
+    let reg = {
+        let mut r = Reader {
+            sink: &mut sink,
+            text,
+        };
+        r.regulation(doc.span(), doc.get_ref())
+    };
+    sink.finish()?;
+    reg.ok_or_else(|| Diagnostics(vec![]))
+}
+
+struct Reader<'s, 'a> {
+    sink: &'s mut Sink<'a>,
+    text: &'a str,
+}
+
+/// One TOML table being read; remembers which keys were used.
+struct Tab<'t, 'i> {
+    t: &'t DeTable<'i>,
+    at: usize,
+    used: Vec<&'static str>,
+    what: &'static str,
+}
+
+fn type_vi(v: &DeValue) -> &'static str {
+    match v {
+        DeValue::String(_) => "chuỗi",
+        DeValue::Integer(_) | DeValue::Float(_) => "số",
+        DeValue::Boolean(_) => "true/false",
+        DeValue::Datetime(_) => "ngày giờ",
+        DeValue::Array(_) => "mảng",
+        DeValue::Table(_) => "bảng",
+    }
+}
+
+impl<'t, 'i> Tab<'t, 'i> {
+    fn get(&mut self, key: &'static str) -> Option<&'t V<'i>> {
+        self.used.push(key);
+        self.t.get(key)
+    }
+}
+
+fn valid_id(s: &str) -> bool {
+    let mut c = s.chars();
+    matches!(c.next(), Some(ch) if ch.is_ascii_alphabetic())
+        && c.all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+        && s.len() <= 64
+}
+
+impl<'s, 'a> Reader<'s, 'a> {
+    fn err(&mut self, off: usize, code: &'static str, vi: String, en: String) {
+        self.sink.err(off, code, vi, en);
+    }
+
+    fn finish_tab(&mut self, tab: Tab) {
+        let mut extra: Vec<(usize, String)> = tab
+            .t
+            .iter()
+            .filter(|(k, _)| !tab.used.contains(&k.get_ref().as_ref()))
+            .map(|(k, _)| (k.span().start, k.get_ref().to_string()))
+            .collect();
+        extra.sort();
+        for (off, k) in extra {
+            self.err(
+                off,
+                "unknown_key",
+                format!("khóa `{k}` không có trong ngôn ngữ quy định ({})", tab.what),
+                format!("unknown key `{k}` in {}", tab.what),
+            );
+        }
+    }
+
+    fn wrong(&mut self, v: &V, key: &str, want_vi: &str, want_en: &str) {
+        self.err(
+            v.span().start,
+            "wrong_type",
+            format!(
+                "`{key}` phải là {want_vi}, không phải {}",
+                type_vi(v.get_ref())
+            ),
+            format!("`{key}` must be {want_en}, not {}", v.get_ref().type_str()),
+        );
+    }
+
+    fn missing(&mut self, tab: &Tab, key: &str) {
+        self.err(
+            tab.at,
+            "missing_key",
+            format!("thiếu khóa bắt buộc `{key}` ({})", tab.what),
+            format!("missing required key `{key}` in {}", tab.what),
+        );
+    }
+
+    fn opt_str(&mut self, tab: &mut Tab, key: &'static str) -> Option<(String, usize)> {
+        let v = tab.get(key)?;
+        match v.get_ref() {
+            DeValue::String(s) => Some((s.to_string(), v.span().start + 1)),
+            _ => {
+                self.wrong(v, key, "chuỗi", "a string");
+                None
+            }
+        }
+    }
+
+    fn req_str(&mut self, tab: &mut Tab, key: &'static str) -> Option<(String, usize)> {
+        let r = self.opt_str(tab, key);
+        if r.is_none() && !tab.t.contains_key(key) {
+            self.missing(tab, key);
+        }
+        r
+    }
+
+    fn req_id(&mut self, tab: &mut Tab, key: &'static str) -> Option<(String, usize)> {
+        let (s, off) = self.req_str(tab, key)?;
+        if !valid_id(&s) {
+            self.err(
+                off,
+                "invalid_id",
+                format!("mã `{s}` không hợp lệ: chỉ dùng chữ cái ASCII, chữ số và `_`, bắt đầu bằng chữ cái"),
+                format!("invalid id `{s}`: ASCII letters, digits and `_`, starting with a letter"),
+            );
+            return None;
+        }
+        Some((s, off))
+    }
+
+    fn opt_dec(&mut self, tab: &mut Tab, key: &'static str) -> Option<Decimal> {
+        let v = tab.get(key)?;
+        self.dec_of(v, key)
+    }
+
+    fn dec_of(&mut self, v: &V, key: &str) -> Option<Decimal> {
+        let raw = match v.get_ref() {
+            DeValue::Integer(i) if i.radix() == 10 => i.as_str().to_string(),
+            DeValue::Float(f) => f.as_str().to_string(),
+            _ => {
+                self.wrong(v, key, "số", "a number");
+                return None;
+            }
+        };
+        let r = num::parse_decimal(&raw);
+        if r.is_none() {
+            self.err(
+                v.span().start,
+                "invalid_number",
+                format!("không đọc được số `{raw}` một cách chính xác"),
+                format!("cannot read `{raw}` as an exact decimal"),
+            );
+        }
+        r
+    }
+
+    fn req_dec(&mut self, tab: &mut Tab, key: &'static str) -> Option<Decimal> {
+        if !tab.t.contains_key(key) {
+            tab.used.push(key);
+            self.missing(tab, key);
+            return None;
+        }
+        self.opt_dec(tab, key)
+    }
+
+    fn int_of(&mut self, v: &V, key: &str, lo: i64, hi: i64) -> Option<i64> {
+        let d = self.dec_of(v, key)?;
+        let i = if d.fract().is_zero() {
+            i64::try_from(d).ok()
+        } else {
+            None
+        };
+        match i {
+            Some(i) if (lo..=hi).contains(&i) => Some(i),
+            _ => {
+                self.err(
+                    v.span().start,
+                    "invalid_value",
+                    format!("`{key}` phải là số nguyên từ {lo} đến {hi}"),
+                    format!("`{key}` must be an integer from {lo} to {hi}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn opt_bool(&mut self, tab: &mut Tab, key: &'static str) -> Option<bool> {
+        let v = tab.get(key)?;
+        match v.get_ref() {
+            DeValue::Boolean(b) => Some(*b),
+            _ => {
+                self.wrong(v, key, "true/false", "a boolean");
+                None
+            }
+        }
+    }
+
+    fn expr(&mut self, tab: &mut Tab, key: &'static str, required: bool) -> Option<ExprSrc> {
+        let (s, off) = if required {
+            self.req_str(tab, key)?
+        } else {
+            self.opt_str(tab, key)?
+        };
+        match parse_expr(&s) {
+            Ok(expr) => Some(ExprSrc { expr, pos: off }),
+            Err(e) => {
+                let at = off + e.off.min(s.len());
+                self.err(
+                    at,
+                    e.code,
+                    format!("biểu thức `{key}`: {}", e.vi),
+                    format!("expression `{key}`: {}", e.en),
+                );
+                None
+            }
+        }
+    }
+
+    fn enum_of<T: Copy>(
+        &mut self,
+        tab: &mut Tab,
+        key: &'static str,
+        opts: &[(&str, T)],
+    ) -> Option<Option<T>> {
+        let Some((s, off)) = self.opt_str(tab, key) else {
+            return Some(None);
+        };
+        match opts.iter().find(|(n, _)| *n == s) {
+            Some((_, t)) => Some(Some(*t)),
+            None => {
+                let list: Vec<&str> = opts.iter().map(|(n, _)| *n).collect();
+                self.err(
+                    off,
+                    "invalid_value",
+                    format!(
+                        "`{key}` = `{s}` không hợp lệ; chọn một trong: {}",
+                        list.join(", ")
+                    ),
+                    format!(
+                        "invalid `{key}` = `{s}`; expected one of: {}",
+                        list.join(", ")
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// The array of tables under `key`, each with its span start.
+    fn tables<'t, 'i>(
+        &mut self,
+        root: &mut Tab<'t, 'i>,
+        key: &'static str,
+    ) -> Vec<(usize, &'t DeTable<'i>)> {
+        let Some(v) = root.get(key) else {
+            return vec![];
+        };
+        match v.get_ref() {
+            DeValue::Array(a) => {
+                let mut out = Vec::new();
+                for item in a.iter() {
+                    match item.get_ref() {
+                        DeValue::Table(t) => out.push((item.span().start, t)),
+                        _ => self.wrong(item, key, "bảng ([[…]])", "a table ([[…]])"),
+                    }
+                }
+                out
+            }
+            _ => {
+                self.wrong(v, key, "mảng bảng [[…]]", "an array of tables [[…]]");
+                vec![]
+            }
+        }
+    }
+
+    fn regulation(&mut self, at: std::ops::Range<usize>, root: &DeTable) -> Option<Regulation> {
+        let mut tab = Tab {
+            t: root,
+            at: at.start,
+            used: vec![],
+            what: "văn bản / document",
+        };
+        let format = match tab.get("format") {
+            None => {
+                self.err(
+                    0,
+                    "format",
+                    "thiếu `format = 1` ở đầu văn bản".into(),
+                    "missing `format = 1`".into(),
+                );
+                None
+            }
+            Some(v) => match self.int_of(v, "format", 0, i64::MAX) {
+                Some(1) => Some(1u32),
+                Some(n) => {
+                    self.err(
+                        v.span().start,
+                        "format",
+                        format!("phiên bản định dạng {n} không được hỗ trợ (chỉ hỗ trợ 1)"),
+                        format!("unsupported format {n} (only 1)"),
+                    );
+                    None
+                }
+                None => None,
+            },
+        };
+        let name = self.req_str(&mut tab, "name").map(|s| s.0);
+        let description = self.opt_str(&mut tab, "description").map(|s| s.0);
+        let year = match tab.get("year") {
+            Some(v) => self.int_of(v, "year", 1900, 9999).map(|y| y as i32),
+            None => {
+                self.missing(&tab, "year");
+                None
+            }
+        };
+        let period = match self.req_str(&mut tab, "period") {
+            Some((s, off)) => match s.parse::<PeriodKey>() {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    self.err(
+                        off,
+                        "invalid_period",
+                        e.to_string(),
+                        format!("invalid period `{s}`"),
+                    );
+                    None
+                }
+            },
+            None => None,
+        };
+        let baseline_year = match tab.get("baseline_year") {
+            Some(v) => self
+                .int_of(v, "baseline_year", 1900, 9999)
+                .map(|y| Some(y as i32)),
+            None => Some(None),
+        };
+        let total_pos = tab
+            .t
+            .get("total")
+            .map(|v| v.span().start)
+            .unwrap_or(at.start);
+        let total = self.req_dec(&mut tab, "total");
+        let bonus_cap = self.opt_dec(&mut tab, "bonus_cap");
+        let penalty_cap = self.opt_dec(&mut tab, "penalty_cap");
+        let mut tie_break = Vec::new();
+        if let Some(v) = tab.get("tie_break") {
+            match v.get_ref() {
+                DeValue::Array(a) => {
+                    for x in a.iter() {
+                        match x.get_ref() {
+                            DeValue::String(s) => {
+                                tie_break.push((s.to_string(), x.span().start + 1))
+                            }
+                            _ => self.wrong(x, "tie_break", "chuỗi", "a string"),
+                        }
+                    }
+                }
+                _ => self.wrong(v, "tie_break", "mảng chuỗi", "an array of strings"),
+            }
+        }
+        let rounding = self.rounding(&mut tab);
+        let elements = self
+            .tables(&mut tab, "element")
+            .into_iter()
+            .filter_map(|(o, t)| self.element(o, t))
+            .collect();
+        let indicators = self
+            .tables(&mut tab, "indicator")
+            .into_iter()
+            .filter_map(|(o, t)| self.indicator(o, t))
+            .collect();
+        let areas = self
+            .tables(&mut tab, "area")
+            .into_iter()
+            .filter_map(|(o, t)| self.area(o, t))
+            .collect();
+        let criteria = self
+            .tables(&mut tab, "criterion")
+            .into_iter()
+            .filter_map(|(o, t)| self.criterion(o, t))
+            .collect();
+        let bonuses = self
+            .tables(&mut tab, "bonus")
+            .into_iter()
+            .filter_map(|(o, t)| self.item(o, t, "bonus"))
+            .collect();
+        let penalties = self
+            .tables(&mut tab, "penalty")
+            .into_iter()
+            .filter_map(|(o, t)| self.item(o, t, "penalty"))
+            .collect();
+        let bands = self
+            .tables(&mut tab, "band")
+            .into_iter()
+            .filter_map(|(o, t)| self.band(o, t))
+            .collect();
+        self.finish_tab(tab);
+        let _ = self.text;
+        Some(Regulation {
+            format: format?,
+            name: name?,
+            description,
+            year: year?,
+            period: period?,
+            baseline_year: baseline_year?,
+            total: total?,
+            total_pos,
+            bonus_cap,
+            penalty_cap,
+            tie_break,
+            rounding: rounding?,
+            elements,
+            indicators,
+            areas,
+            criteria,
+            bonuses,
+            penalties,
+            bands,
+        })
+    }
+
+    fn rounding(&mut self, root: &mut Tab) -> Option<Rounding> {
+        let default = Rounding {
+            places: 2,
+            mode: RoundMode::HalfUp,
+            criterion: true,
+            item: true,
+            total: true,
+        };
+        let Some(v) = root.get("rounding") else {
+            return Some(default);
+        };
+        let DeValue::Table(t) = v.get_ref() else {
+            self.wrong(v, "rounding", "bảng", "a table");
+            return None;
+        };
+        let mut tab = Tab {
+            t,
+            at: v.span().start,
+            used: vec![],
+            what: "[rounding]",
+        };
+        let places = match tab.get("places") {
+            Some(p) => self.int_of(p, "places", 0, 10).map(|x| x as u32),
+            None => Some(2),
+        };
+        let mode = self.enum_of(
+            &mut tab,
+            "mode",
+            &[
+                ("half_up", RoundMode::HalfUp),
+                ("half_even", RoundMode::HalfEven),
+                ("down", RoundMode::Down),
+            ],
+        );
+        let mut r = default;
+        if let Some(a) = tab.get("apply") {
+            r.criterion = false;
+            r.item = false;
+            r.total = false;
+            match a.get_ref() {
+                DeValue::Array(xs) => {
+                    for x in xs.iter() {
+                        match x.get_ref().as_str() {
+                            Some("criterion") => r.criterion = true,
+                            Some("item") => r.item = true,
+                            Some("total") => r.total = true,
+                            _ => self.err(
+                                x.span().start,
+                                "invalid_value",
+                                "`apply` chỉ gồm \"criterion\", \"item\", \"total\"".into(),
+                                "`apply` takes only \"criterion\", \"item\", \"total\"".into(),
+                            ),
+                        }
+                    }
+                }
+                _ => self.wrong(a, "apply", "mảng chuỗi", "an array of strings"),
+            }
+        }
+        self.finish_tab(tab);
+        r.places = places?;
+        r.mode = mode?.unwrap_or(RoundMode::HalfUp);
+        Some(r)
+    }
+
+    fn element(&mut self, at: usize, t: &DeTable) -> Option<Element> {
+        let mut tab = Tab {
+            t,
+            at,
+            used: vec![],
+            what: "[[element]]",
+        };
+        let id = self.req_id(&mut tab, "id");
+        let name = self.req_str(&mut tab, "name");
+        let unit = self.opt_str(&mut tab, "unit").map(|s| s.0);
+        let agg = self.enum_of(
+            &mut tab,
+            "aggregate",
+            &[
+                ("sum", Aggregation::Sum),
+                ("last", Aggregation::Last),
+                ("mean", Aggregation::Mean),
+                ("max", Aggregation::Max),
+            ],
+        );
+        let missing = self.opt_dec(&mut tab, "missing");
+        let merge = self.enum_of(&mut tab, "merge", &[("sum", true), ("none", false)]);
+        self.finish_tab(tab);
+        let (id, pos) = id?;
+        Some(Element {
+            id,
+            pos,
+            name: name?.0,
+            unit,
+            aggregate: agg?.unwrap_or(Aggregation::Sum),
+            missing,
+            merge_sum: merge?.unwrap_or(true),
+        })
+    }
+
+    fn indicator(&mut self, at: usize, t: &DeTable) -> Option<Indicator> {
+        let mut tab = Tab {
+            t,
+            at,
+            used: vec![],
+            what: "[[indicator]]",
+        };
+        let id = self.req_id(&mut tab, "id");
+        let name = self.req_str(&mut tab, "name");
+        let unit = self.opt_str(&mut tab, "unit").map(|s| s.0);
+        let expr = self.expr(&mut tab, "expr", true);
+        let on_zero_division = self.opt_dec(&mut tab, "on_zero_division");
+        self.finish_tab(tab);
+        let (id, pos) = id?;
+        Some(Indicator {
+            id,
+            pos,
+            name: name?.0,
+            unit,
+            expr: expr?,
+            on_zero_division,
+        })
+    }
+
+    fn area(&mut self, at: usize, t: &DeTable) -> Option<Area> {
+        let mut tab = Tab {
+            t,
+            at,
+            used: vec![],
+            what: "[[area]]",
+        };
+        let id = self.req_id(&mut tab, "id");
+        let name = self.req_str(&mut tab, "name");
+        let points = self.req_dec(&mut tab, "points");
+        let bonus_cap = self.opt_dec(&mut tab, "bonus_cap");
+        let penalty_cap = self.opt_dec(&mut tab, "penalty_cap");
+        self.finish_tab(tab);
+        let (id, pos) = id?;
+        Some(Area {
+            id,
+            pos,
+            name: name?.0,
+            points: points?,
+            bonus_cap,
+            penalty_cap,
+        })
+    }
+
+    fn criterion(&mut self, at: usize, t: &DeTable) -> Option<Criterion> {
+        let mut tab = Tab {
+            t,
+            at,
+            used: vec![],
+            what: "[[criterion]]",
+        };
+        let id = self.req_id(&mut tab, "id");
+        let parent = self.req_id(&mut tab, "parent");
+        let name = self.req_str(&mut tab, "name");
+        let points = self.req_dec(&mut tab, "points");
+        let manual = self.opt_bool(&mut tab, "manual").unwrap_or(false);
+        let has_when = t.contains_key("when");
+        let has_value = t.contains_key("value");
+        let when = self.expr(&mut tab, "when", false);
+        let value = self.expr(&mut tab, "value", false);
+        let on_error = self.opt_dec(&mut tab, "on_error");
+        let scale_v = tab.get("scale");
+        let scale_pos = scale_v.map(|v| v.span().start).unwrap_or(at);
+        let scale = match scale_v {
+            None => None,
+            Some(v) => match v.get_ref() {
+                DeValue::Table(st) => Some(self.scale(v.span().start, st)),
+                _ => {
+                    self.wrong(v, "scale", "bảng { kind = … }", "a table { kind = … }");
+                    Some(None)
+                }
+            },
+        };
+        self.finish_tab(tab);
+        let (id, pos) = id?;
+        let shape_err = |r: &mut Self, vi: &str, en: &str| {
+            r.err(
+                pos,
+                "criterion_shape",
+                format!("tiêu chí `{id}`: {vi}"),
+                format!("criterion `{id}`: {en}"),
+            );
+        };
+        let kinds = manual as u8 + has_when as u8 + has_value as u8;
+        if kinds > 1 {
+            shape_err(
+                self,
+                "chỉ dùng một trong `manual`, `when`, `value`",
+                "use only one of `manual`, `when`, `value`",
+            );
+            return None;
+        }
+        let body = if manual {
+            if scale.is_some() {
+                shape_err(
+                    self,
+                    "tiêu chí chấm thủ công không có `scale`",
+                    "a manual criterion has no `scale`",
+                );
+                return None;
+            }
+            Body::Manual
+        } else if has_when {
+            let otherwise = match scale {
+                None => Decimal::ZERO,
+                Some(Some((ScaleOrMet::Met(o), _))) => o,
+                Some(Some(_)) => {
+                    shape_err(
+                        self,
+                        "`when` chỉ đi với thang `met`",
+                        "`when` goes only with the `met` scale",
+                    );
+                    return None;
+                }
+                Some(None) => return None,
+            };
+            Body::Met {
+                when: when?,
+                otherwise,
+            }
+        } else if has_value {
+            match scale {
+                Some(Some((ScaleOrMet::Scale(s), _))) => Body::Scaled {
+                    value: value?,
+                    scale: s,
+                    scale_pos,
+                },
+                Some(Some((ScaleOrMet::Met(_), _))) => {
+                    shape_err(
+                        self,
+                        "thang `met` cần `when`, không phải `value`",
+                        "the `met` scale needs `when`, not `value`",
+                    );
+                    return None;
+                }
+                Some(None) => return None,
+                None => {
+                    shape_err(self, "`value` cần một `scale`", "`value` needs a `scale`");
+                    return None;
+                }
+            }
+        } else {
+            if scale.is_some() {
+                shape_err(
+                    self,
+                    "có `scale` nhưng thiếu `value` hoặc `when`",
+                    "`scale` without `value` or `when`",
+                );
+                return None;
+            }
+            Body::Children
+        };
+        let (parent, parent_pos) = parent?;
+        Some(Criterion {
+            id,
+            pos,
+            parent,
+            parent_pos,
+            name: name?.0,
+            points: points?,
+            body,
+            on_error,
+        })
+    }
+
+    fn scale(&mut self, at: usize, t: &DeTable) -> Option<(ScaleOrMet, usize)> {
+        let mut tab = Tab {
+            t,
+            at,
+            used: vec![],
+            what: "scale",
+        };
+        let kind = self.req_str(&mut tab, "kind");
+        let better = self.enum_of(
+            &mut tab,
+            "better",
+            &[("higher", Better::Higher), ("lower", Better::Lower)],
+        );
+        let r = match kind.as_ref().map(|k| k.0.as_str()) {
+            Some("met") => {
+                let o = self.opt_dec(&mut tab, "otherwise").unwrap_or(Decimal::ZERO);
+                Some(ScaleOrMet::Met(o))
+            }
+            Some("linear") => {
+                let from = self.req_dec(&mut tab, "from");
+                let to = self.req_dec(&mut tab, "to");
+                let min_points = self
+                    .opt_dec(&mut tab, "min_points")
+                    .unwrap_or(Decimal::ZERO);
+                Some(ScaleOrMet::Scale(Scale::Linear {
+                    from: from?,
+                    to: to?,
+                    min_points,
+                }))
+            }
+            Some("steps") => {
+                let otherwise = self.opt_dec(&mut tab, "otherwise").unwrap_or(Decimal::ZERO);
+                let mut steps = Vec::new();
+                let mut ok = true;
+                match tab.get("steps") {
+                    Some(v) => match v.get_ref() {
+                        DeValue::Array(a) => {
+                            for s in a.iter() {
+                                match s.get_ref() {
+                                    DeValue::Table(st) => {
+                                        let mut stab = Tab {
+                                            t: st,
+                                            at: s.span().start,
+                                            used: vec![],
+                                            what: "steps",
+                                        };
+                                        let al = stab.t.contains_key("at_least");
+                                        let am = stab.t.contains_key("at_most");
+                                        let bound = if al {
+                                            self.opt_dec(&mut stab, "at_least")
+                                                .map(|b| (Cmp::AtLeast, b))
+                                        } else if am {
+                                            self.opt_dec(&mut stab, "at_most")
+                                                .map(|b| (Cmp::AtMost, b))
+                                        } else {
+                                            self.missing(&stab, "at_least / at_most");
+                                            None
+                                        };
+                                        let pts = self.req_dec(&mut stab, "points");
+                                        if al && am {
+                                            self.err(
+                                                s.span().start,
+                                                "invalid_scale",
+                                                "một bậc chỉ có `at_least` hoặc `at_most`".into(),
+                                                "a step has `at_least` or `at_most`, not both"
+                                                    .into(),
+                                            );
+                                        }
+                                        self.finish_tab(stab);
+                                        match (bound, pts) {
+                                            (Some((cmp, bound)), Some(points)) => {
+                                                steps.push(StepBand { cmp, bound, points })
+                                            }
+                                            _ => ok = false,
+                                        }
+                                    }
+                                    _ => {
+                                        self.wrong(s, "steps", "bảng", "a table");
+                                        ok = false
+                                    }
+                                }
+                            }
+                        }
+                        _ => {
+                            self.wrong(v, "steps", "mảng", "an array");
+                            ok = false
+                        }
+                    },
+                    None => {
+                        self.missing(&tab, "steps");
+                        ok = false
+                    }
+                }
+                ok.then_some(ScaleOrMet::Scale(Scale::Steps { steps, otherwise }))
+            }
+            Some("per_pct_short") => {
+                let target = self.req_dec(&mut tab, "target");
+                let per = self.req_dec(&mut tab, "per");
+                let floor = self.opt_dec(&mut tab, "floor").unwrap_or(Decimal::ZERO);
+                Some(ScaleOrMet::Scale(Scale::Short {
+                    target: target?,
+                    better: better?.unwrap_or(Better::Higher),
+                    per: per?,
+                    floor,
+                }))
+            }
+            Some("per_pct_above") => {
+                let target = self.req_dec(&mut tab, "target");
+                let per = self.req_dec(&mut tab, "per");
+                let cap = self.req_dec(&mut tab, "cap");
+                let otherwise = self.opt_dec(&mut tab, "otherwise").unwrap_or(Decimal::ZERO);
+                Some(ScaleOrMet::Scale(Scale::Above {
+                    target: target?,
+                    better: better?.unwrap_or(Better::Higher),
+                    per: per?,
+                    cap: cap?,
+                    otherwise,
+                }))
+            }
+            Some("range") => {
+                let low = self.req_dec(&mut tab, "low");
+                let high = self.req_dec(&mut tab, "high");
+                let per = self.opt_dec(&mut tab, "per");
+                let floor = self.opt_dec(&mut tab, "floor").unwrap_or(Decimal::ZERO);
+                let otherwise = self.opt_dec(&mut tab, "otherwise").unwrap_or(Decimal::ZERO);
+                Some(ScaleOrMet::Scale(Scale::Range {
+                    low: low?,
+                    high: high?,
+                    per,
+                    floor,
+                    otherwise,
+                }))
+            }
+            Some("formula") => Some(ScaleOrMet::Scale(Scale::Formula)),
+            Some(other) => {
+                let off = kind.as_ref().map(|k| k.1).unwrap_or(at);
+                self.err(
+                    off,
+                    "invalid_value",
+                    format!("loại thang điểm `{other}` không có; chọn met, linear, steps, per_pct_short, per_pct_above, range, formula"),
+                    format!("unknown scale kind `{other}`; expected met, linear, steps, per_pct_short, per_pct_above, range, formula"),
+                );
+                None
+            }
+            None => None,
+        };
+        self.finish_tab(tab);
+        r.map(|r| (r, at))
+    }
+
+    fn item(&mut self, at: usize, t: &DeTable, what: &'static str) -> Option<Item> {
+        let mut tab = Tab {
+            t,
+            at,
+            used: vec![],
+            what: if what == "bonus" {
+                "[[bonus]]"
+            } else {
+                "[[penalty]]"
+            },
+        };
+        let id = self.req_id(&mut tab, "id");
+        let name = self.req_str(&mut tab, "name");
+        let area = self.opt_str(&mut tab, "area");
+        let value = self.expr(&mut tab, "value", true);
+        let per = self.req_dec(&mut tab, "per");
+        let cap = self.opt_dec(&mut tab, "cap");
+        self.finish_tab(tab);
+        let (id, pos) = id?;
+        Some(Item {
+            id,
+            pos,
+            name: name?.0,
+            area,
+            value: value?,
+            per: per?,
+            cap,
+        })
+    }
+
+    fn band(&mut self, at: usize, t: &DeTable) -> Option<Band> {
+        let mut tab = Tab {
+            t,
+            at,
+            used: vec![],
+            what: "[[band]]",
+        };
+        let id = self.req_id(&mut tab, "id");
+        let name = self.req_str(&mut tab, "name");
+        let min = self.opt_dec(&mut tab, "min");
+        let max = self.opt_dec(&mut tab, "max");
+        let quota_pct = self.opt_dec(&mut tab, "quota_pct");
+        self.finish_tab(tab);
+        let (id, pos) = id?;
+        Some(Band {
+            id,
+            pos,
+            name: name?.0,
+            min,
+            max,
+            quota_pct,
+        })
+    }
+}
+
+enum ScaleOrMet {
+    Met(Decimal),
+    Scale(Scale),
+}
