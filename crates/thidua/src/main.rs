@@ -2,6 +2,8 @@
 #![forbid(unsafe_code)]
 
 mod cmd;
+mod demo;
+mod storage;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -16,14 +18,39 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Chấm điểm ngoại tuyến theo quy định chấm điểm / Score offline with a regulation.
+    /// Chạy máy chủ / run the server.
+    Serve(cmd::serve::ServeArgs),
+    /// Chạy máy chủ với dữ liệu minh hoạ Cụm 12 / run the server with the Cluster 12 demonstration.
+    Demo(cmd::serve::DemoArgs),
+    /// Cập nhật lược đồ cơ sở dữ liệu / run the database migrations.
+    Migrate(cmd::migrate::MigrateArgs),
+    /// Sao lưu trực tuyến cơ sở dữ liệu SQLite / consistent online copy of the SQLite database.
+    Backup(cmd::backup::BackupArgs),
+    /// Liệt kê sự kiện của nhật ký / list the log's events.
+    Log(cmd::log::LogArgs),
+    /// Đo hiệu năng trên cơ sở dữ liệu thật / benchmarks against the real database.
+    Bench(cmd::bench::BenchArgs),
+    /// Chấm điểm ngoại tuyến theo quy định chấm điểm / score offline with a regulation.
     Score(cmd::score::ScoreArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("THIDUA_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let result = match cli.command {
+        Command::Serve(args) => cmd::serve::run(args),
+        Command::Demo(args) => cmd::serve::run_demo(args),
+        Command::Migrate(args) => cmd::migrate::run(args),
+        Command::Backup(args) => cmd::backup::run(args),
+        Command::Log(args) => cmd::log::run(args),
         Command::Score(args) => cmd::score::run(args),
+        Command::Bench(args) => cmd::bench::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,25 @@
+//! `thidua backup DEST`: a consistent copy of the SQLite database while the server runs.
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::storage::StoreArgs;
+
+#[derive(clap::Args)]
+pub struct BackupArgs {
+    /// Tệp đích (không được tồn tại) / destination file (must not exist).
+    pub dest: PathBuf,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+pub fn run(args: BackupArgs) -> anyhow::Result<ExitCode> {
+    let store = args.store.open_store()?;
+    let size = store.size()?;
+    store.backup(&args.dest)?;
+    println!(
+        "Đã sao lưu {size} sự kiện vào {} / backed up {size} events to {}",
+        args.dest.display(),
+        args.dest.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}

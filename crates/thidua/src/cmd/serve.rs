@@ -1,0 +1,97 @@
+//! `thidua serve` and `thidua demo`: open (or create) the log and serve HTTP until Ctrl-C.
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use crate::demo;
+use crate::storage::StoreArgs;
+
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// Địa chỉ lắng nghe / address to listen on.
+    #[arg(long, env = "THIDUA_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Cookie chỉ qua HTTPS / mark session cookies Secure (when served over HTTPS).
+    #[arg(long, env = "THIDUA_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Nạp dữ liệu minh hoạ nếu nhật ký trống / load the demonstration into an empty log.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+#[derive(clap::Args)]
+pub struct DemoArgs {
+    /// Địa chỉ lắng nghe / address to listen on.
+    #[arg(long, env = "THIDUA_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Thư mục dữ liệu minh hoạ / the demonstration's data directory.
+    #[arg(long, default_value = "./data-demo")]
+    pub data: PathBuf,
+    /// Xoá và tạo lại / delete the directory first and load the demonstration afresh.
+    #[arg(long)]
+    pub reset: bool,
+}
+
+pub fn run_demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
+    if args.reset && args.data.exists() {
+        std::fs::remove_dir_all(&args.data)?;
+    }
+    run(ServeArgs {
+        bind: args.bind,
+        secure_cookies: false,
+        store: StoreArgs {
+            data: args.data,
+            database: None,
+            key: None,
+            origin: crate::storage::DEFAULT_ORIGIN.into(),
+        },
+        demo: true,
+    })
+}
+
+pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let service = args.store.open_service()?;
+    if args.demo {
+        if service.read().size == 0 {
+            demo::load(&service)?;
+            println!("Đã nạp dữ liệu minh hoạ Cụm thi đua số 12 / loaded the Cluster No. 12 demonstration");
+        }
+        print_demo_accounts();
+    }
+    service.spawn_follower(Duration::from_millis(250));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let config = thidua_web::WebConfig {
+        bind: args.bind,
+        secure_cookies: args.secure_cookies,
+    };
+    let size = service.read().size;
+    runtime.block_on(thidua_web::serve(
+        service,
+        config,
+        move |addr| {
+            println!("Thi Đua: http://{addr}/ ({size} sự kiện / events)");
+        },
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        },
+    ))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_demo_accounts() {
+    println!("Tài khoản minh hoạ (người và tài khoản đều là giả định) / demonstration accounts (invented):");
+    for account in demo::accounts() {
+        println!(
+            "  {:<14} {:<28} {}",
+            account.user,
+            account.role.to_string(),
+            account.name
+        );
+    }
+    println!("  Mật khẩu / password: {}", demo::DEMO_PASSWORD);
+}

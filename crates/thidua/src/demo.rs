@@ -1,0 +1,466 @@
+//! The demonstration: Cluster No. 12 and its covenant for the 2024 movement "Vì an ninh Tổ
+//! quốc", the five signatures, the 2025 mergers as lineage and a 2025 cluster year of the
+//! successor units. Every person and account here is INVENTED for the demonstration.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use thidua_domain::calendar::default_calendar;
+use thidua_domain::model::{
+    Comparison, CovenantContent, LeadershipMethod, LeadershipPosition, LineageChange, LineageKind,
+    RegulationDoc, Role, Target, TargetKind, UnitKind,
+};
+use thidua_domain::{
+    Actor, ClusterId, Command, CovenantId, MovementId, TargetId, Text, UnitId, UserId,
+};
+
+/// The example scoring regulation the covenant carries (an illustration, see its header).
+pub const REGULATION: &str = include_str!("../../../examples/cum12-2024/regulation.toml");
+
+/// The password of every demonstration account. Demonstration only: printed on the console.
+pub const DEMO_PASSWORD: &str = "thidua-demo-2024";
+
+pub const CLUSTER: &str = "cum-12";
+pub const MOVEMENT: &str = "vanttq-2024";
+pub const COVENANT: &str = "giao-uoc-cum-12-2024";
+
+/// The five members of 2024: id, name, short code (the code used in the example data files).
+pub const MEMBERS_2024: [(&str, &str, &str); 5] = [
+    ("ca-kg", "Công an tỉnh Kiên Giang", "KG"),
+    ("ca-ag", "Công an tỉnh An Giang", "AG"),
+    ("ca-hg", "Công an tỉnh Hậu Giang", "HG"),
+    ("ca-cm", "Công an tỉnh Cà Mau", "CM"),
+    ("ca-bl", "Công an tỉnh Bạc Liêu", "BL"),
+];
+
+/// An invented demonstration account: login, display name, role.
+pub struct DemoAccount {
+    pub user: &'static str,
+    pub name: &'static str,
+    pub role: Role,
+}
+
+fn t(s: &str) -> Text {
+    Text::parse("demo", s, 500).expect("demo text is valid")
+}
+fn unit(s: &str) -> UnitId {
+    UnitId::parse(s).expect("demo id")
+}
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("demo date")
+}
+fn cluster() -> ClusterId {
+    ClusterId::parse(CLUSTER).expect("demo id")
+}
+
+/// The invented accounts: one per role, so each view of the system can be tried.
+pub fn accounts() -> Vec<DemoAccount> {
+    let mut out = vec![
+        DemoAccount {
+            user: "quantri",
+            name: "Quản trị hệ thống (minh hoạ)",
+            role: Role::Admin,
+        },
+        DemoAccount {
+            user: "thuky.cum12",
+            name: "Trần Thị Thu — Thư ký Cụm 12 (minh hoạ)",
+            role: Role::Secretariat { cluster: cluster() },
+        },
+        DemoAccount {
+            user: "giamsat.x01",
+            name: "Lê Minh Giám — Cục X01 (minh hoạ)",
+            role: Role::Supervisor { cluster: cluster() },
+        },
+    ];
+    let leaders = [
+        ("lanhdao.kg", "Nguyễn Văn Kiên (minh hoạ)"),
+        ("lanhdao.ag", "Phạm Quốc An (minh hoạ)"),
+        ("lanhdao.hg", "Võ Thị Hậu (minh hoạ)"),
+        ("lanhdao.cm", "Đặng Minh Cà (minh hoạ)"),
+        ("lanhdao.bl", "Huỳnh Bạc Lâm (minh hoạ)"),
+    ];
+    let officers = [
+        ("canbo.kg", "Lý Thị Giang (minh hoạ)"),
+        ("canbo.ag", "Trịnh Văn Giang (minh hoạ)"),
+        ("canbo.hg", "Mai Thị Hương (minh hoạ)"),
+        ("canbo.cm", "Tô Văn Mau (minh hoạ)"),
+        ("canbo.bl", "Châu Thị Liêu (minh hoạ)"),
+    ];
+    for (i, (id, _, _)) in MEMBERS_2024.iter().enumerate() {
+        out.push(DemoAccount {
+            user: leaders[i].0,
+            name: leaders[i].1,
+            role: Role::Leader { unit: unit(id) },
+        });
+        out.push(DemoAccount {
+            user: officers[i].0,
+            name: officers[i].1,
+            role: Role::Officer { unit: unit(id) },
+        });
+    }
+    out
+}
+
+fn target(
+    id: &str,
+    area: &str,
+    kind: TargetKind,
+    subject: &str,
+    comparison: Comparison,
+    threshold: Option<&str>,
+    unit_of_measure: Option<&str>,
+) -> Target {
+    Target {
+        id: TargetId::parse(id).expect("demo id"),
+        area: t(area),
+        kind,
+        subject: t(subject),
+        comparison,
+        threshold: threshold.map(|s| s.parse::<Decimal>().expect("demo number")),
+        range: None,
+        baseline_year: (kind == TargetKind::Change).then_some(2023),
+        unit_of_measure: unit_of_measure.map(t),
+    }
+}
+
+/// The targets of the article (BRIEF.md, "The targets the article names").
+pub fn targets() -> Vec<Target> {
+    use Comparison::*;
+    use TargetKind::*;
+    const A: &str = "Phòng, chống tội phạm";
+    const B: &str = "Bảo đảm trật tự, an toàn xã hội";
+    const C: &str = "Xây dựng lực lượng";
+    let mut suspended = target(
+        "tam-dinh-chi",
+        A,
+        Change,
+        "Giảm số vụ án, vụ việc tạm đình chỉ so với năm 2023",
+        Between,
+        None,
+        Some("% giảm"),
+    );
+    suspended.range = Some((Decimal::from(5), Decimal::from(10)));
+    vec![
+        target(
+            "toi-pham-ttxh",
+            A,
+            Change,
+            "Kéo giảm số vụ phạm tội về trật tự xã hội so với năm 2023",
+            AtLeast,
+            Some("5"),
+            Some("% giảm"),
+        ),
+        suspended,
+        target(
+            "tiep-nhan-tin-bao",
+            A,
+            Rate,
+            "Tố giác, tin báo về tội phạm, kiến nghị khởi tố được tiếp nhận, xử lý",
+            AtLeast,
+            Some("100"),
+            Some("%"),
+        ),
+        target(
+            "giai-quyet-tin-bao",
+            A,
+            Rate,
+            "Tỷ lệ giải quyết tố giác, tin báo, kiến nghị khởi tố",
+            Above,
+            Some("90"),
+            Some("%"),
+        ),
+        target(
+            "dieu-tra-kham-pha",
+            A,
+            Rate,
+            "Tỷ lệ điều tra, khám phá án",
+            Above,
+            Some("75"),
+            Some("%"),
+        ),
+        target(
+            "an-nghiem-trong",
+            A,
+            Rate,
+            "Tỷ lệ điều tra, khám phá án rất nghiêm trọng, đặc biệt nghiêm trọng",
+            Above,
+            Some("90"),
+            Some("%"),
+        ),
+        target(
+            "thu-hoi-tai-san",
+            A,
+            Rate,
+            "Thu hồi tài sản trong các vụ án tham nhũng",
+            AtLeast,
+            Some("60"),
+            Some("%"),
+        ),
+        target(
+            "bang-nhom",
+            B,
+            YesNo,
+            "Không để hình thành băng, nhóm tội phạm nguy hiểm hoạt động “lộng hành”",
+            Holds,
+            None,
+            None,
+        ),
+        target(
+            "tai-nan-giao-thong",
+            B,
+            Change,
+            "Kiềm chế tai nạn giao thông (không tăng so với năm 2023)",
+            AtLeast,
+            Some("0"),
+            Some("% giảm"),
+        ),
+        target(
+            "chay-no",
+            B,
+            Change,
+            "Hạn chế cháy, nổ đặc biệt nghiêm trọng (không tăng so với năm 2023)",
+            AtLeast,
+            Some("0"),
+            Some("% giảm"),
+        ),
+        target(
+            "co-so-giam-giu",
+            B,
+            YesNo,
+            "Bảo đảm an ninh, an toàn các cơ sở giam, giữ",
+            Holds,
+            None,
+            None,
+        ),
+        target(
+            "ky-luat",
+            C,
+            Rate,
+            "Tỷ lệ cán bộ, chiến sĩ bị kỷ luật trên tổng quân số",
+            Below,
+            Some("0.5"),
+            Some("%"),
+        ),
+        target(
+            "giai-phap-dot-pha",
+            C,
+            Qualitative,
+            "Thực hiện 03 giải pháp trọng tâm “đột phá” và xây dựng Đảng",
+            Judged,
+            None,
+            None,
+        ),
+    ]
+}
+
+/// The regulation in canonical form with its hash.
+pub fn regulation() -> anyhow::Result<RegulationDoc> {
+    let canonical = thidua_scoring::canonical_form(REGULATION)
+        .map_err(|d| anyhow::anyhow!("the example regulation is invalid: {d:?}"))?;
+    Ok(RegulationDoc {
+        sha256: hex::encode(thidua_store::sha256(canonical.as_bytes())),
+        text: canonical,
+    })
+}
+
+/// Every step of the demonstration, as (actor, commands) batches in order.
+pub fn script() -> anyhow::Result<Vec<(Actor, Vec<Command>)>> {
+    let system = Actor::System;
+    let mut setup = vec![
+        Command::CreateUnit {
+            unit: unit("bo-cong-an"),
+            name: t("Bộ Công an"),
+            short_code: t("BCA"),
+            kind: UnitKind::Ministry,
+            parent: None,
+            established: date(1945, 8, 19),
+        },
+        Command::CreateUnit {
+            unit: unit("cuc-x01"),
+            name: t("Cục Công tác đảng và công tác chính trị"),
+            short_code: t("X01"),
+            kind: UnitKind::MinistryDepartment,
+            parent: Some(unit("bo-cong-an")),
+            established: date(2018, 8, 1),
+        },
+    ];
+    // Founding dates are those of the provinces as they stood before 2025 (illustrative).
+    let founded = [
+        date(1976, 2, 20),
+        date(1976, 2, 20),
+        date(2004, 1, 1),
+        date(1997, 1, 1),
+        date(1997, 1, 1),
+    ];
+    for ((id, name, code), established) in MEMBERS_2024.iter().zip(founded) {
+        setup.push(Command::CreateUnit {
+            unit: unit(id),
+            name: t(name),
+            short_code: t(code),
+            kind: UnitKind::ProvincialPolice,
+            parent: Some(unit("bo-cong-an")),
+            established,
+        });
+    }
+    for (id, name, code, established) in [
+        ("ca-ct", "Công an thành phố Cần Thơ", "CT", date(2004, 1, 1)),
+        ("ca-st", "Công an tỉnh Sóc Trăng", "ST", date(1992, 4, 1)),
+    ] {
+        setup.push(Command::CreateUnit {
+            unit: unit(id),
+            name: t(name),
+            short_code: t(code),
+            kind: UnitKind::ProvincialPolice,
+            parent: Some(unit("bo-cong-an")),
+            established,
+        });
+    }
+    setup.push(Command::CreateUnit {
+        unit: unit("ca-p-long-xuyen"),
+        name: t("Công an phường Long Xuyên"),
+        short_code: t("LX"),
+        kind: UnitKind::CommunePolice,
+        parent: Some(unit("ca-ag")),
+        established: date(2025, 7, 1),
+    });
+    setup.push(Command::CreateCluster {
+        cluster: cluster(),
+        name: t("Cụm thi đua số 12"),
+    });
+    setup.push(Command::SetClusterYear {
+        cluster: cluster(),
+        year: 2024,
+        members: MEMBERS_2024.iter().map(|(id, _, _)| unit(id)).collect(),
+    });
+    for (position, id) in [
+        (LeadershipPosition::Head, "ca-kg"),
+        (LeadershipPosition::Deputy, "ca-ag"),
+    ] {
+        setup.push(Command::SetClusterLeadership {
+            cluster: cluster(),
+            year: 2024,
+            position,
+            unit: unit(id),
+            method: LeadershipMethod::Elected,
+            decision: t("Biên bản hội nghị tổng kết Cụm 12 năm 2023 (minh hoạ)"),
+        });
+    }
+    setup.push(Command::CreateMovement {
+        movement: MovementId::parse(MOVEMENT).expect("demo id"),
+        name: t("Vì an ninh Tổ quốc"),
+        year: 2024,
+        plan_ref: t("84/KH-BCA"),
+        slogan: Some(t("Xây dựng Công an Nhân dân thật sự trong sạch, vững mạnh, chính quy, tinh nhuệ, hiện đại")),
+        calendar: default_calendar(2024),
+    });
+    for account in accounts() {
+        let user = UserId::parse(account.user).expect("demo id");
+        setup.push(Command::RegisterUser {
+            user: user.clone(),
+            display_name: t(account.name),
+            demo: true,
+        });
+        setup.push(Command::GrantRole {
+            user,
+            role: account.role,
+        });
+    }
+    let covenant = CovenantId::parse(COVENANT).expect("demo id");
+    let secretariat = Actor::User(UserId::parse("thuky.cum12").expect("demo id"));
+    let draft = vec![Command::DraftCovenant {
+        covenant: covenant.clone(),
+        movement: MovementId::parse(MOVEMENT).expect("demo id"),
+        cluster: cluster(),
+        content: CovenantContent {
+            title: t("Giao ước thi đua thực hiện phong trào thi đua “Vì an ninh Tổ quốc” năm 2024"),
+            place: t("Kiên Giang"),
+            signing_date: date(2024, 3, 26),
+            targets: targets(),
+            regulation: regulation()?,
+        },
+    }];
+    let mut script = vec![(system.clone(), setup), (secretariat, draft)];
+    // Each leader signs: the hash is filled in by the loader, which reads it from the state.
+    for account in accounts() {
+        if let Role::Leader { unit } = &account.role {
+            script.push((
+                Actor::User(UserId::parse(account.user).expect("demo id")),
+                vec![Command::SignCovenant {
+                    covenant: covenant.clone(),
+                    version: 1,
+                    unit: unit.clone(),
+                    hash: String::new(),
+                }],
+            ));
+        }
+    }
+    let decision =
+        t("Nghị quyết số 202/2025/QH15 của Quốc hội (sắp xếp đơn vị hành chính cấp tỉnh)");
+    let mut mergers = Vec::new();
+    for (preds, into) in [
+        (vec!["ca-ag", "ca-kg"], "ca-ag"),
+        (vec!["ca-bl", "ca-cm"], "ca-cm"),
+        (vec!["ca-ct", "ca-hg", "ca-st"], "ca-ct"),
+    ] {
+        mergers.push(Command::RecordLineage {
+            change: LineageChange {
+                kind: LineageKind::Merge,
+                predecessors: preds.into_iter().map(unit).collect(),
+                successors: vec![unit(into)],
+                effective: date(2025, 7, 1),
+                decision: decision.clone(),
+            },
+        });
+    }
+    mergers.push(Command::SetClusterYear {
+        cluster: cluster(),
+        year: 2025,
+        members: vec![unit("ca-ag"), unit("ca-cm"), unit("ca-ct")],
+    });
+    for (position, id) in [
+        (LeadershipPosition::Head, "ca-ag"),
+        (LeadershipPosition::Deputy, "ca-ct"),
+    ] {
+        mergers.push(Command::SetClusterLeadership {
+            cluster: cluster(),
+            year: 2025,
+            position,
+            unit: unit(id),
+            method: LeadershipMethod::Assigned,
+            decision: t("Quyết định phân công Cụm trưởng, Cụm phó năm 2025 (minh hoạ)"),
+        });
+    }
+    script.push((system, mergers));
+    Ok(script)
+}
+
+/// Loads the demonstration into an empty log. Signatures confirm the hash the state shows.
+pub fn load(service: &thidua_service::Service) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        service.read().size == 0,
+        "the demonstration loads only into an empty log"
+    );
+    for (actor, commands) in script()? {
+        let commands = commands
+            .into_iter()
+            .map(|c| match c {
+                Command::SignCovenant {
+                    covenant,
+                    version,
+                    unit,
+                    ..
+                } => {
+                    let hash = service.read().covenants[&covenant].latest().hash.clone();
+                    Command::SignCovenant {
+                        covenant,
+                        version,
+                        unit,
+                        hash,
+                    }
+                }
+                other => other,
+            })
+            .collect();
+        service.execute_all(&actor, commands)?;
+    }
+    Ok(())
+}

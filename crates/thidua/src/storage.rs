@@ -1,0 +1,122 @@
+//! Where the log lives: the options shared by every command that opens the database, and the
+//! code that opens the right backend and replays the log into a [`Service`].
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use thidua_service::{LogKey, Service};
+use thidua_store::EventStore;
+use thidua_store_postgres::PostgresStore;
+use thidua_store_sqlite::SqliteStore;
+
+/// The default name of the log (the checkpoint origin line and the key's name).
+pub const DEFAULT_ORIGIN: &str = "thidua.local/log";
+
+/// Options that say which database and which signing key to use.
+#[derive(clap::Args, Clone, Debug)]
+pub struct StoreArgs {
+    /// Thư mục dữ liệu (SQLite, khoá ký) / data directory (SQLite database, signing key).
+    #[arg(long, env = "THIDUA_DATA", default_value = "./data")]
+    pub data: PathBuf,
+    /// PostgreSQL thay cho SQLite / use PostgreSQL instead of SQLite: postgres://user:pass@host/db
+    #[arg(long, env = "THIDUA_DATABASE_URL", hide_env_values = true)]
+    pub database: Option<String>,
+    /// Tệp khoá ký nhật ký / the log's signing key file (default: DATA/log-signing.key).
+    #[arg(long, env = "THIDUA_KEY")]
+    pub key: Option<PathBuf>,
+    /// Tên nhật ký / the log's origin, used when the key is created.
+    #[arg(long, env = "THIDUA_ORIGIN", default_value = DEFAULT_ORIGIN)]
+    pub origin: String,
+}
+
+impl StoreArgs {
+    pub fn sqlite_path(&self) -> PathBuf {
+        self.data.join("thidua.db")
+    }
+
+    pub fn key_path(&self) -> PathBuf {
+        self.key
+            .clone()
+            .unwrap_or_else(|| self.data.join("log-signing.key"))
+    }
+
+    /// Opens the configured backend (running migrations).
+    pub fn open_store(&self) -> anyhow::Result<Arc<dyn EventStore>> {
+        match &self.database {
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => Ok(
+                Arc::new(PostgresStore::open(url).context("opening PostgreSQL")?),
+            ),
+            Some(_) => anyhow::bail!("--database must be a postgres:// URL (SQLite uses --data)"),
+            None => {
+                let path = self.sqlite_path();
+                Ok(Arc::new(
+                    SqliteStore::open(&path)
+                        .with_context(|| format!("opening {}", path.display()))?,
+                ))
+            }
+        }
+    }
+
+    /// Opens the store and replays the log, with a progress bar on a terminal.
+    pub fn open_service(&self) -> anyhow::Result<Arc<Service>> {
+        let store = self.open_store()?;
+        let key = LogKey::load_or_create(&self.key_path(), &self.origin)?;
+        let progress = Progress::new("Đọc lại nhật ký / replaying the log");
+        let service = Service::open(store, key, &|done, total| progress.set(done, total))?;
+        progress.finish();
+        Ok(Arc::new(service))
+    }
+}
+
+/// A progress report: a bar on a terminal, a few plain lines otherwise.
+pub struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    label: &'static str,
+    last_line: std::sync::atomic::AtomicU64,
+}
+
+impl Progress {
+    pub fn new(label: &'static str) -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{msg} {wide_bar} {pos}/{len} ({per_sec})")
+                    .expect("valid template"),
+            );
+            bar.set_message(label);
+            bar
+        });
+        Self {
+            bar,
+            label,
+            last_line: 0.into(),
+        }
+    }
+
+    pub fn set(&self, done: u64, total: u64) {
+        match &self.bar {
+            Some(bar) => {
+                bar.set_length(total);
+                bar.set_position(done);
+            }
+            None => {
+                // Plain output: one line per tenth of the work.
+                let step = (total / 10).max(1);
+                let last = self.last_line.load(std::sync::atomic::Ordering::Relaxed);
+                if done == total || done >= last + step {
+                    self.last_line
+                        .store(done, std::sync::atomic::Ordering::Relaxed);
+                    eprintln!("{}: {done}/{total}", self.label);
+                }
+            }
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
