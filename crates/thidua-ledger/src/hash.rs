@@ -12,7 +12,7 @@ use crate::error::LedgerError;
 /// A SHA-256 digest: a leaf hash, an interior node hash or a tree root.
 pub type Hash = [u8; 32];
 
-/// Length of a [`Hash`] in bytes.
+/// Length of a [`Hash`](type@Hash) in bytes.
 pub const HASH_LEN: usize = 32;
 
 /// RFC 6962 leaf hash: `SHA-256(0x00 ‖ data)`.
@@ -37,7 +37,7 @@ pub fn empty_root() -> Hash {
     Sha256::digest([]).into()
 }
 
-/// Convert a byte slice (e.g. decoded base64 from the wire) into a [`Hash`].
+/// Convert a byte slice (e.g. decoded base64 from the wire) into a [`Hash`](type@Hash).
 pub fn hash_from_slice(bytes: &[u8]) -> Result<Hash, LedgerError> {
     bytes
         .try_into()

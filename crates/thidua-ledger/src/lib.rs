@@ -12,6 +12,31 @@
 //!   cosignatures.
 //! * [`tiles`] — C2SP tlog-tiles paths, tile enumeration and entry bundles.
 //! * [`error`] — [`LedgerError`].
+//!
+//! ```
+//! use thidua_ledger::*;
+//!
+//! // Server side: append entries, persisting the returned nodes.
+//! let mut frontier = CompactRange::new();
+//! let mut store = MemoryTree::new(); // stands in for the node table
+//! for entry in [&b"a"[..], b"b", b"c"] {
+//!     let nodes = frontier.append(leaf_hash(entry));
+//!     assert_eq!(nodes, store.append(leaf_hash(entry)));
+//! }
+//! assert_eq!(frontier.root(), root_at(3, &store).unwrap());
+//!
+//! // Sign a checkpoint; a client opens it and checks a proof.
+//! let (skey, vkey) = generate_key("log.example").unwrap();
+//! let signer = Signer::from_key_string(&skey).unwrap();
+//! let cp = Checkpoint::new("log.example", frontier.size(), frontier.root());
+//! let signed = sign_checkpoint(&cp, &[&signer]).unwrap();
+//!
+//! let verifier = Verifier::from_key_string(&vkey).unwrap();
+//! let opened = open_checkpoint(signed.as_bytes(), &[&verifier]).unwrap();
+//! let proof = inclusion_proof(1, 3, &store).unwrap();
+//! let c = &opened.checkpoint;
+//! verify_inclusion(1, c.size, &leaf_hash(b"b"), &proof, &c.root).unwrap();
+//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
