@@ -286,7 +286,7 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
         }
         // Parent cycles: follow parents from each criterion.
         let mut in_cycle = vec![false; ast.criteria.len()];
-        for i in 0..ast.criteria.len() {
+        for (i, cyc) in in_cycle.iter_mut().enumerate() {
             let mut seen = vec![i];
             let mut cur = i;
             loop {
@@ -296,7 +296,7 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
                 match self.syms.get(ast.criteria[cur].parent.as_str()) {
                     Some(Sym::Criterion(p)) => {
                         if *p == i {
-                            in_cycle[i] = true;
+                            *cyc = true;
                             let path: Vec<&str> =
                                 seen.iter().map(|k| ast.criteria[*k].id.as_str()).collect();
                             self.err(

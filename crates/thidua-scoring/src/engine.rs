@@ -194,7 +194,7 @@ struct Ctx<'a> {
     memo: Vec<(usize, Window, R<Val>)>,
 }
 
-fn series<'d>(data: &'d Dataset, unit: u32, elem: Option<u32>) -> &'d [Fig] {
+fn series(data: &Dataset, unit: u32, elem: Option<u32>) -> &[Fig] {
     match elem {
         Some(e) => {
             let i = unit as usize * data.elements.len() + e as usize;
@@ -275,79 +275,93 @@ fn raw_figure(
     ))
 }
 
-impl<'a> Ctx<'a> {
-    fn figure(&mut self, e: usize, w: Window) -> R<Decimal> {
-        let el = &self.reg.ast.elements[e];
-        let res: R<(Decimal, Source)> = match self.unit {
-            None => Err(EvalError::UnitAbsent {
-                element: el.id.clone(),
-                unit: self.unit_id.to_string(),
-                year: w.year,
-            }),
-            Some(u) => match self.data.predecessors.get(&(u, w.year)) {
-                Some(preds) if el.merge_sum => {
-                    let mut total = Decimal::ZERO;
-                    let mut parts = Vec::new();
-                    let mut err = None;
-                    for p in preds {
-                        let pid = self.data.units[*p as usize].as_str();
-                        match raw_figure(self.data, *p, self.bind[e], el.aggregate, w, &el.id, pid)
-                        {
-                            Ok((v, _)) => match add(total, v) {
-                                Ok(t) => {
-                                    total = t;
-                                    parts.push((pid.to_string(), v));
-                                }
-                                Err(x) => {
-                                    err = Some(x);
-                                    break;
-                                }
-                            },
+/// A figure for a unit and window: lineage, aggregation and the regulation's declared value for
+/// a missing figure applied.
+pub(crate) fn figure_at(
+    reg: &CompiledRegulation,
+    data: &Dataset,
+    bind: &[Option<u32>],
+    unit: Option<u32>,
+    unit_id: &str,
+    e: usize,
+    w: Window,
+) -> R<(Decimal, Source)> {
+    let el = &reg.ast.elements[e];
+    let res: R<(Decimal, Source)> = match unit {
+        None => Err(EvalError::UnitAbsent {
+            element: el.id.clone(),
+            unit: unit_id.to_string(),
+            year: w.year,
+        }),
+        Some(u) => match data.predecessors.get(&(u, w.year)) {
+            Some(preds) if el.merge_sum => {
+                let mut total = Decimal::ZERO;
+                let mut parts = Vec::new();
+                let mut err = None;
+                for p in preds {
+                    let pid = data.units[*p as usize].as_str();
+                    match raw_figure(data, *p, bind[e], el.aggregate, w, &el.id, pid) {
+                        Ok((v, _)) => match add(total, v) {
+                            Ok(t) => {
+                                total = t;
+                                parts.push((pid.to_string(), v));
+                            }
                             Err(x) => {
                                 err = Some(x);
                                 break;
                             }
+                        },
+                        Err(x) => {
+                            err = Some(x);
+                            break;
                         }
                     }
-                    match err {
-                        Some(x) => Err(x),
-                        None => Ok((total, Source::Predecessors { parts })),
-                    }
                 }
-                Some(_) => Err(EvalError::MergeRefused {
-                    element: el.id.clone(),
-                    unit: self.unit_id.to_string(),
-                    year: w.year,
-                }),
-                None => raw_figure(
-                    self.data,
-                    u,
-                    self.bind[e],
-                    el.aggregate,
-                    w,
-                    &el.id,
-                    self.unit_id,
-                ),
-            },
-        };
-        let (v, source) = match res {
-            Ok(x) => x,
-            Err(
-                err @ (EvalError::Missing { .. }
-                | EvalError::UnitAbsent { .. }
-                | EvalError::MergeRefused { .. }),
-            ) => match el.missing {
-                Some(d) => (
-                    d,
-                    Source::Declared {
-                        reason_vi: err.vi(),
-                        reason_en: err.en(),
-                    },
-                ),
-                None => return Err(err),
-            },
-            Err(x) => return Err(x),
-        };
+                match err {
+                    Some(x) => Err(x),
+                    None => Ok((total, Source::Predecessors { parts })),
+                }
+            }
+            Some(_) => Err(EvalError::MergeRefused {
+                element: el.id.clone(),
+                unit: unit_id.to_string(),
+                year: w.year,
+            }),
+            None => raw_figure(data, u, bind[e], el.aggregate, w, &el.id, unit_id),
+        },
+    };
+    match res {
+        Ok(x) => Ok(x),
+        Err(
+            err @ (EvalError::Missing { .. }
+            | EvalError::UnitAbsent { .. }
+            | EvalError::MergeRefused { .. }),
+        ) => match el.missing {
+            Some(d) => Ok((
+                d,
+                Source::Declared {
+                    reason_vi: err.vi(),
+                    reason_en: err.en(),
+                },
+            )),
+            None => Err(err),
+        },
+        Err(x) => Err(x),
+    }
+}
+
+impl<'a> Ctx<'a> {
+    fn figure(&mut self, e: usize, w: Window) -> R<Decimal> {
+        let el = &self.reg.ast.elements[e];
+        let (v, source) = figure_at(
+            self.reg,
+            self.data,
+            self.bind,
+            self.unit,
+            self.unit_id,
+            e,
+            w,
+        )?;
         if self.trace {
             let (from, to) = w.dates();
             self.steps.push(Step::Figure {
@@ -696,7 +710,7 @@ fn scale_kind(s: &Scale) -> &'static str {
 }
 
 impl CompiledRegulation {
-    fn bind(&self, data: &Dataset) -> Vec<Option<u32>> {
+    pub(crate) fn bind(&self, data: &Dataset) -> Vec<Option<u32>> {
         self.ast
             .elements
             .iter()

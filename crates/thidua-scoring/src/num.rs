@@ -50,7 +50,8 @@ pub fn vi(d: Decimal) -> String {
     }
     let digits: Vec<char> = int.chars().collect();
     for (i, c) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        let left = digits.len() - i;
+        if i > 0 && left / 3 * 3 == left {
             out.push('.');
         }
         out.push(*c);
