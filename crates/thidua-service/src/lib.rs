@@ -163,25 +163,29 @@ impl Service {
         }
     }
 
-    /// The newest stored checkpoint must be signed by this log's key and match the replayed tree.
+    /// The checkpoint stored for the replayed size must be signed by this log's key and commit
+    /// to the replayed tree. (Other servers may have appended since; their later checkpoints are
+    /// checked when those events are applied by a later start.)
     fn check_latest_checkpoint(&self) -> Result<(), ServiceError> {
-        let Some(stored) = self.store.latest_checkpoint()? else {
+        let inner = self.inner.read().unwrap_or_else(|p| p.into_inner());
+        let size = inner.frontier.size();
+        if size == 0 {
             return Ok(());
-        };
+        }
+        let stored = self
+            .store
+            .checkpoint_at(size)?
+            .ok_or_else(|| ServiceError::Corrupt {
+                index: size,
+                reason: "no signed checkpoint for the replayed log".into(),
+            })?;
         let verifier = thidua_ledger::Verifier::from_key_string(self.key.verifier_key())?;
         let opened = thidua_ledger::open_checkpoint(stored.note.as_bytes(), &[&verifier])?;
-        let inner = self.inner.read().unwrap_or_else(|p| p.into_inner());
         let cp = &opened.checkpoint;
-        if cp.size != stored.size || cp.size > inner.frontier.size() {
+        if cp.size != size || cp.root != inner.frontier.root() {
             return Err(ServiceError::Corrupt {
-                index: stored.size,
-                reason: "the latest checkpoint is for a size the log does not have".into(),
-            });
-        }
-        if cp.size == inner.frontier.size() && cp.root != inner.frontier.root() {
-            return Err(ServiceError::Corrupt {
-                index: cp.size,
-                reason: "the tree root does not match the signed checkpoint".into(),
+                index: size,
+                reason: "the tree does not match the signed checkpoint".into(),
             });
         }
         Ok(())
@@ -224,7 +228,10 @@ impl Service {
         commands: Vec<Command>,
     ) -> Result<Receipt, ServiceError> {
         let _writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        for _ in 0..MAX_ATTEMPTS {
+        for attempt in 0..MAX_ATTEMPTS {
+            if attempt > 0 {
+                self.back_off(attempt);
+            }
             let mut inner = self.inner.write().unwrap_or_else(|p| p.into_inner());
             self.catch_up(&mut inner, None)?;
             let payloads = decide_all(&inner.state, actor, commands.clone())?;
@@ -259,6 +266,14 @@ impl Service {
             }
         }
         Err(ServiceError::Contention(MAX_ATTEMPTS))
+    }
+
+    /// Waits a random, growing while after losing a race to another writer, so that two busy
+    /// servers take turns instead of colliding again at once.
+    fn back_off(&self, attempt: usize) {
+        let ceiling_us = 200u64 << attempt.min(6);
+        let jitter = u64::from_le_bytes(self.env.salt()[..8].try_into().expect("8 bytes"));
+        std::thread::sleep(Duration::from_micros(jitter % ceiling_us));
     }
 
     /// Wraps payloads into events and computes their entries, tree nodes and the new frontier.

@@ -434,7 +434,10 @@ pub fn script() -> anyhow::Result<Vec<(Actor, Vec<Command>)>> {
 }
 
 /// Loads the demonstration into an empty log. Signatures confirm the hash the state shows.
-pub fn load(service: &thidua_service::Service) -> anyhow::Result<()> {
+pub fn load(
+    service: &thidua_service::Service,
+    account_store: &dyn thidua_store::accounts::AccountStore,
+) -> anyhow::Result<()> {
     anyhow::ensure!(
         service.read().size == 0,
         "the demonstration loads only into an empty log"
@@ -461,6 +464,11 @@ pub fn load(service: &thidua_service::Service) -> anyhow::Result<()> {
             })
             .collect();
         service.execute_all(&actor, commands)?;
+    }
+    for account in accounts() {
+        let user = UserId::parse(account.user)?;
+        thidua_web::accounts::set_password(account_store, service, &user, DEMO_PASSWORD)
+            .map_err(|e| anyhow::anyhow!("demo password for {user}: {e}"))?;
     }
     Ok(())
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use thidua_service::{LogKey, Service};
+use thidua_store::accounts::AccountStore;
 use thidua_store::EventStore;
 use thidua_store_postgres::PostgresStore;
 use thidua_store_sqlite::SqliteStore;
@@ -44,29 +45,44 @@ impl StoreArgs {
 
     /// Opens the configured backend (running migrations).
     pub fn open_store(&self) -> anyhow::Result<Arc<dyn EventStore>> {
+        Ok(self.open_stores()?.0)
+    }
+
+    /// Opens the configured backend once and returns its two faces: the event log and the
+    /// account store (credentials and sessions, which are not events).
+    pub fn open_stores(&self) -> anyhow::Result<(Arc<dyn EventStore>, Arc<dyn AccountStore>)> {
         match &self.database {
-            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => Ok(
-                Arc::new(PostgresStore::open(url).context("opening PostgreSQL")?),
-            ),
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                let store = Arc::new(PostgresStore::open(url).context("opening PostgreSQL")?);
+                Ok((store.clone(), store))
+            }
             Some(_) => anyhow::bail!("--database must be a postgres:// URL (SQLite uses --data)"),
             None => {
                 let path = self.sqlite_path();
-                Ok(Arc::new(
+                let store = Arc::new(
                     SqliteStore::open(&path)
                         .with_context(|| format!("opening {}", path.display()))?,
-                ))
+                );
+                Ok((store.clone(), store))
             }
         }
     }
 
     /// Opens the store and replays the log, with a progress bar on a terminal.
     pub fn open_service(&self) -> anyhow::Result<Arc<Service>> {
-        let store = self.open_store()?;
+        Ok(self.open_service_and_accounts()?.0)
+    }
+
+    /// [`open_service`](Self::open_service), also returning the account store.
+    pub fn open_service_and_accounts(
+        &self,
+    ) -> anyhow::Result<(Arc<Service>, Arc<dyn AccountStore>)> {
+        let (store, accounts) = self.open_stores()?;
         let key = LogKey::load_or_create(&self.key_path(), &self.origin)?;
         let progress = Progress::new("Đọc lại nhật ký / replaying the log");
         let service = Service::open(store, key, &|done, total| progress.set(done, total))?;
         progress.finish();
-        Ok(Arc::new(service))
+        Ok((Arc::new(service), accounts))
     }
 }
 

@@ -53,10 +53,10 @@ pub fn run_demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let service = args.store.open_service()?;
+    let (service, accounts) = args.store.open_service_and_accounts()?;
     if args.demo {
         if service.read().size == 0 {
-            demo::load(&service)?;
+            demo::load(&service, &*accounts)?;
             println!("Đã nạp dữ liệu minh hoạ Cụm thi đua số 12 / loaded the Cluster No. 12 demonstration");
         }
         print_demo_accounts();
@@ -72,6 +72,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let size = service.read().size;
     runtime.block_on(thidua_web::serve(
         service,
+        accounts,
         config,
         move |addr| {
             println!("Thi Đua: http://{addr}/ ({size} sự kiện / events)");
