@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every test of Thi Đua on this machine: installs what the tests need when it is missing
+# (Debian packages: PostgreSQL, Chromium and its driver, LibreOffice Calc), starts a local
+# PostgreSQL with the test role and database, then runs the whole workspace's test suite.
+# Needs root (or sudo) only for the installs and for starting PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+packages=()
+command -v pg_ctlcluster >/dev/null 2>&1 || packages+=(postgresql)
+command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || packages+=(chromium-driver)
+command -v soffice >/dev/null 2>&1 || packages+=(libreoffice-calc-nogui)
+fc-list 2>/dev/null | grep -qi "Noto Sans" || packages+=(fonts-noto-core)
+if [ "${#packages[@]}" -gt 0 ]; then
+  echo "Installing: ${packages[*]}"
+  sudo_if_needed apt-get update -qq
+  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+fi
+
+sudo_if_needed .ci/postgres-up
+export THIDUA_TEST_DATABASE_URL="${THIDUA_TEST_DATABASE_URL:-postgres://thidua:thidua-test@127.0.0.1:5432/thidua_test}"
+
+cargo test --workspace --locked
