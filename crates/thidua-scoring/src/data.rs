@@ -66,7 +66,8 @@ pub struct Dataset {
     /// Indexed by `unit * elements.len() + element`; sorted by window.
     pub(crate) series: Vec<Vec<Fig>>,
     pub(crate) years: HashSet<(u32, i32)>,
-    pub(crate) manual: HashMap<(u32, String, PeriodKey), (Decimal, u32)>,
+    /// criterion → (unit, period) → (score, row).
+    pub(crate) manual: HashMap<String, HashMap<(u32, PeriodKey), (Decimal, u32)>>,
     pub(crate) predecessors: HashMap<(u32, i32), Vec<u32>>,
     /// Whether the data came from CSV (rows are lines) or JSON (rows are list positions).
     pub source_kind: &'static str,
@@ -249,7 +250,9 @@ impl DatasetBuilder {
         if self
             .ds
             .manual
-            .insert((u, criterion.to_string(), p), (v, row as u32))
+            .entry(criterion.to_string())
+            .or_default()
+            .insert((u, p), (v, row as u32))
             .is_some()
         {
             self.err(
@@ -328,8 +331,10 @@ impl DatasetBuilder {
             self.ds.years.insert((u, f.window.year));
             self.ds.series[u as usize * ne + e as usize].push(f);
         }
-        for (u, _, p) in self.ds.manual.keys() {
-            self.ds.years.insert((*u, p.year));
+        for m in self.ds.manual.values() {
+            for (u, p) in m.keys() {
+                self.ds.years.insert((*u, p.year));
+            }
         }
         for s in &mut self.ds.series {
             s.sort_by_key(|f| f.window);
@@ -650,9 +655,13 @@ impl Dataset {
         } else {
             "manual"
         };
-        let mut manual: Vec<_> = self.manual.iter().collect();
+        let mut manual: Vec<(&String, &(Decimal, u32))> = self
+            .manual
+            .iter()
+            .flat_map(|(c, m)| m.values().map(move |x| (c, x)))
+            .collect();
         manual.sort_by_key(|(_, (_, row))| *row);
-        for ((_, crit, _), (v, row)) in manual {
+        for (crit, (v, row)) in manual {
             match reg.nodes.iter().find(|n| n.id == *crit) {
                 Some(n) if matches!(n.kind, NodeKind::Manual) => {
                     if *v < Decimal::ZERO || *v > n.points {

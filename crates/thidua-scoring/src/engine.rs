@@ -191,7 +191,12 @@ struct Ctx<'a> {
     unit_id: &'a str,
     trace: bool,
     steps: Vec<Step>,
+    /// Without trace: indicator values at the evaluation window, then at other windows.
+    base: Window,
+    memo_base: Vec<Option<R<Val>>>,
     memo: Vec<(usize, Window, R<Val>)>,
+    /// Without trace: figures at the evaluation window.
+    fig_base: Vec<Option<R<Decimal>>>,
 }
 
 fn series(data: &Dataset, unit: u32, elem: Option<u32>) -> &[Fig] {
@@ -215,31 +220,44 @@ fn raw_figure(
     unit_id: &str,
 ) -> R<(Decimal, Source)> {
     let s = series(data, unit, elem);
-    if let Ok(i) = s.binary_search_by_key(&w, |f| f.window) {
-        return Ok((s[i].value, Source::Direct { row: s[i].row }));
-    }
-    if !data.years.contains(&(unit, w.year)) {
-        return Err(EvalError::UnitAbsent {
-            element: el_id.to_string(),
-            unit: unit_id.to_string(),
-            year: w.year,
-        });
+    // Sorted by window: single months of the window form one run starting at `(year, first, first)`.
+    let start = s.partition_point(|f| {
+        f.window
+            < Window {
+                year: w.year,
+                first: w.first,
+                last: w.first,
+            }
+    });
+    if let Some(f) = s[start..]
+        .iter()
+        .take_while(|f| f.window.year == w.year && f.window.first == w.first)
+        .find(|f| f.window == w)
+    {
+        return Ok((f.value, Source::Direct { row: f.row }));
     }
     let mut acc: Option<Decimal> = None;
     let mut last = Decimal::ZERO;
     let mut missing = Vec::new();
     let (mut first_row, mut last_row) = (u32::MAX, 0);
+    let mut it = s[start..]
+        .iter()
+        .filter(|f| f.window.first == f.window.last)
+        .peekable();
     for m in w.first..=w.last {
         let mw = Window {
             year: w.year,
             first: m,
             last: m,
         };
-        match s.binary_search_by_key(&mw, |f| f.window) {
-            Ok(i) => {
-                let v = s[i].value;
-                first_row = first_row.min(s[i].row);
-                last_row = last_row.max(s[i].row);
+        while it.peek().is_some_and(|f| f.window < mw) {
+            it.next();
+        }
+        match it.peek() {
+            Some(f) if f.window == mw => {
+                let v = f.value;
+                first_row = first_row.min(f.row);
+                last_row = last_row.max(f.row);
                 acc = Some(match (acc, agg) {
                     (None, _) => v,
                     (Some(a), Aggregation::Sum | Aggregation::Mean) => add(a, v)?,
@@ -248,8 +266,15 @@ fn raw_figure(
                 });
                 last = v;
             }
-            Err(_) => missing.push(m),
+            _ => missing.push(m),
         }
+    }
+    if !missing.is_empty() && !data.years.contains(&(unit, w.year)) {
+        return Err(EvalError::UnitAbsent {
+            element: el_id.to_string(),
+            unit: unit_id.to_string(),
+            year: w.year,
+        });
     }
     if !missing.is_empty() {
         return Err(EvalError::Missing {
@@ -293,7 +318,10 @@ pub(crate) fn figure_at(
             unit: unit_id.to_string(),
             year: w.year,
         }),
-        Some(u) => match data.predecessors.get(&(u, w.year)) {
+        Some(u) => match (!data.predecessors.is_empty())
+            .then(|| data.predecessors.get(&(u, w.year)))
+            .flatten()
+        {
             Some(preds) if el.merge_sum => {
                 let mut total = Decimal::ZERO;
                 let mut parts = Vec::new();
@@ -352,6 +380,35 @@ pub(crate) fn figure_at(
 
 impl<'a> Ctx<'a> {
     fn figure(&mut self, e: usize, w: Window) -> R<Decimal> {
+        if !self.trace {
+            if w == self.base {
+                if let Some(r) = &self.fig_base[e] {
+                    return r.clone();
+                }
+                let r = figure_at(
+                    self.reg,
+                    self.data,
+                    self.bind,
+                    self.unit,
+                    self.unit_id,
+                    e,
+                    w,
+                )
+                .map(|x| x.0);
+                self.fig_base[e] = Some(r.clone());
+                return r;
+            }
+            return figure_at(
+                self.reg,
+                self.data,
+                self.bind,
+                self.unit,
+                self.unit_id,
+                e,
+                w,
+            )
+            .map(|x| x.0);
+        }
         let el = &self.reg.ast.elements[e];
         let (v, source) = figure_at(
             self.reg,
@@ -382,7 +439,12 @@ impl<'a> Ctx<'a> {
 
     fn indicator(&mut self, i: usize, w: Window) -> R<Val> {
         if !self.trace {
-            if let Some((_, _, r)) = self.memo.iter().find(|(j, ww, _)| *j == i && *ww == w) {
+            if w == self.base {
+                if let Some(r) = &self.memo_base[i] {
+                    return r.clone();
+                }
+            } else if let Some((_, _, r)) = self.memo.iter().find(|(j, ww, _)| *j == i && *ww == w)
+            {
                 return r.clone();
             }
         }
@@ -410,6 +472,8 @@ impl<'a> Ctx<'a> {
                     value: *v,
                 });
             }
+        } else if w == self.base {
+            self.memo_base[i] = Some(r.clone());
         } else {
             self.memo.push((i, w, r.clone()));
         }
@@ -504,7 +568,18 @@ pub(crate) fn apply_scale(
     scale: &Scale,
     points: Decimal,
     v: Decimal,
+    explain: bool,
 ) -> R<(Decimal, String, String)> {
+    // The texts are built only when an explanation is asked for.
+    macro_rules! txt {
+        ($e:expr) => {
+            if explain {
+                $e
+            } else {
+                String::new()
+            }
+        };
+    }
     let c = canonical;
     Ok(match scale {
         Scale::Linear {
@@ -520,22 +595,22 @@ pub(crate) fn apply_scale(
             let p = add(*min_points, mul(frac, sub(points, *min_points)?)?)?;
             (
                 p,
-                format!(
+                txt!(format!(
                     "tuyến tính từ {} ({} điểm) đến {} ({} điểm), tỷ lệ {}",
                     vi(*from),
                     vi(*min_points),
                     vi(*to),
                     vi(points),
                     vi(frac)
-                ),
-                format!(
+                )),
+                txt!(format!(
                     "linear from {} ({} pts) to {} ({} pts), fraction {}",
                     c(*from),
                     c(*min_points),
                     c(*to),
                     c(points),
                     c(frac)
-                ),
+                )),
             )
         }
         Scale::Steps { steps, otherwise } => {
@@ -551,15 +626,15 @@ pub(crate) fn apply_scale(
                     };
                     return Ok((
                         s.points,
-                        format!("bậc {ovi} {}", vi(s.bound)),
-                        format!("step {oen} {}", c(s.bound)),
+                        txt!(format!("bậc {ovi} {}", vi(s.bound))),
+                        txt!(format!("step {oen} {}", c(s.bound))),
                     ));
                 }
             }
             (
                 *otherwise,
-                "không đạt bậc nào".into(),
-                "no step reached".into(),
+                txt!(String::from("không đạt bậc nào")),
+                txt!(String::from("no step reached")),
             )
         }
         Scale::Short {
@@ -575,27 +650,27 @@ pub(crate) fn apply_scale(
             if short <= Decimal::ZERO {
                 (
                     points,
-                    format!("đạt chỉ tiêu ({})", vi(*target)),
-                    format!("target {} met", c(*target)),
+                    txt!(format!("đạt chỉ tiêu ({})", vi(*target))),
+                    txt!(format!("target {} met", c(*target))),
                 )
             } else {
                 let p = sub(points, mul(*per, short)?).unwrap_or(*floor).max(*floor);
                 (
                     p,
-                    format!(
+                    txt!(format!(
                         "thiếu {} so với chỉ tiêu {}: trừ {} điểm mỗi 1%, sàn {}",
                         vi(short),
                         vi(*target),
                         vi(*per),
                         vi(*floor)
-                    ),
-                    format!(
+                    )),
+                    txt!(format!(
                         "{} short of target {}: minus {} per 1%, floor {}",
                         c(short),
                         c(*target),
                         c(*per),
                         c(*floor)
-                    ),
+                    )),
                 )
             }
         }
@@ -614,26 +689,26 @@ pub(crate) fn apply_scale(
                 let extra = mul(*per, over).unwrap_or(*cap).min(*cap);
                 (
                     add(points, extra)?,
-                    format!(
+                    txt!(format!(
                         "đạt chỉ tiêu {}, vượt {}: cộng {} (tối đa {})",
                         vi(*target),
                         vi(over),
                         vi(extra),
                         vi(*cap)
-                    ),
-                    format!(
+                    )),
+                    txt!(format!(
                         "target {} met, {} above: plus {} (cap {})",
                         c(*target),
                         c(over),
                         c(extra),
                         c(*cap)
-                    ),
+                    )),
                 )
             } else {
                 (
                     *otherwise,
-                    format!("không đạt chỉ tiêu {}", vi(*target)),
-                    format!("target {} not met", c(*target)),
+                    txt!(format!("không đạt chỉ tiêu {}", vi(*target))),
+                    txt!(format!("target {} not met", c(*target))),
                 )
             }
         }
@@ -647,8 +722,8 @@ pub(crate) fn apply_scale(
             if v >= *low && v <= *high {
                 (
                     points,
-                    format!("trong khoảng {} … {}", vi(*low), vi(*high)),
-                    format!("within {} … {}", c(*low), c(*high)),
+                    txt!(format!("trong khoảng {} … {}", vi(*low), vi(*high))),
+                    txt!(format!("within {} … {}", c(*low), c(*high))),
                 )
             } else {
                 let dist = if v < *low {
@@ -661,28 +736,28 @@ pub(crate) fn apply_scale(
                         let pts = sub(points, mul(*p, dist)?).unwrap_or(*floor).max(*floor);
                         (
                             pts,
-                            format!(
+                            txt!(format!(
                                 "ngoài khoảng {} … {} một đoạn {}: trừ {} mỗi 1%, sàn {}",
                                 vi(*low),
                                 vi(*high),
                                 vi(dist),
                                 vi(*p),
                                 vi(*floor)
-                            ),
-                            format!(
+                            )),
+                            txt!(format!(
                                 "{} outside {} … {}: minus {} per 1%, floor {}",
                                 c(dist),
                                 c(*low),
                                 c(*high),
                                 c(*p),
                                 c(*floor)
-                            ),
+                            )),
                         )
                     }
                     None => (
                         *otherwise,
-                        format!("ngoài khoảng {} … {}", vi(*low), vi(*high)),
-                        format!("outside {} … {}", c(*low), c(*high)),
+                        txt!(format!("ngoài khoảng {} … {}", vi(*low), vi(*high))),
+                        txt!(format!("outside {} … {}", c(*low), c(*high))),
                     ),
                 }
             }
@@ -691,8 +766,8 @@ pub(crate) fn apply_scale(
             let p = clamp(v, Decimal::ZERO, points);
             (
                 p,
-                format!("điểm theo công thức, giới hạn 0 … {}", vi(points)),
-                format!("formula points, clamped to 0 … {}", c(points)),
+                txt!(format!("điểm theo công thức, giới hạn 0 … {}", vi(points))),
+                txt!(format!("formula points, clamped to 0 … {}", c(points))),
             )
         }
     })
@@ -748,7 +823,10 @@ impl CompiledRegulation {
             unit_id,
             trace: opts.trace,
             steps: Vec::new(),
+            base: w,
+            memo_base: vec![None; self.indicators.len()],
             memo: Vec::new(),
+            fig_base: vec![None; self.ast.elements.len()],
         };
         let ro = &self.ast.rounding;
         let mut nodes: Vec<NodeResult> = Vec::with_capacity(self.nodes.len());
@@ -758,7 +836,11 @@ impl CompiledRegulation {
             match &n.kind {
                 NodeKind::Area { .. } | NodeKind::Children => {}
                 NodeKind::Manual => {
-                    let m = unit.and_then(|u| data.manual.get(&(u, n.id.clone(), period)));
+                    let m = unit.and_then(|u| {
+                        data.manual
+                            .get(n.id.as_str())
+                            .and_then(|m| m.get(&(u, period)))
+                    });
                     if opts.trace {
                         cx.steps.push(Step::Manual {
                             score: m.map(|x| x.0),
@@ -805,7 +887,7 @@ impl CompiledRegulation {
                 },
                 NodeKind::Scaled { value, text, scale } => match cx
                     .num(value, w)
-                    .and_then(|v| apply_scale(scale, n.points, v).map(|r| (v, r)))
+                    .and_then(|v| apply_scale(scale, n.points, v, opts.trace).map(|r| (v, r)))
                 {
                     Ok((v, (p, bvi, ben))) => {
                         if opts.trace {
@@ -1103,10 +1185,37 @@ impl CompiledRegulation {
         opts: EvalOptions,
     ) -> Scoreboard {
         let bind = self.bind(data);
-        let mut results: Vec<UnitResult> = units
-            .iter()
-            .map(|u| self.eval_unit(data, &bind, u, period, opts))
-            .collect();
+        // Units are independent: split them over the available cores; the order of the results
+        // (and so every byte of output) does not depend on the split.
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(8);
+        let mut results: Vec<UnitResult> = if threads < 2 || units.len() < 64 {
+            units
+                .iter()
+                .map(|u| self.eval_unit(data, &bind, u, period, opts))
+                .collect()
+        } else {
+            let chunk = units.len().div_ceil(threads);
+            let bind = &bind;
+            std::thread::scope(|s| {
+                let handles: Vec<_> = units
+                    .chunks(chunk)
+                    .map(|part| {
+                        s.spawn(move || {
+                            part.iter()
+                                .map(|u| self.eval_unit(data, bind, u, period, opts))
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| h.join().unwrap_or_default())
+                    .collect()
+            })
+        };
         self.rank_and_classify(&mut results);
         let (from, to) = period.dates();
         Scoreboard {
