@@ -55,6 +55,9 @@ pub(crate) struct Fig {
     pub row: u32,
 }
 
+/// Manual scores of one criterion: (unit, period) → (score, row).
+pub(crate) type ManualScores = HashMap<(u32, PeriodKey), (Decimal, u32)>;
+
 /// Figures, names, manual scores and lineage of the units of one data file.
 #[derive(Debug, Clone, Default)]
 pub struct Dataset {
@@ -67,7 +70,7 @@ pub struct Dataset {
     pub(crate) series: Vec<Vec<Fig>>,
     pub(crate) years: HashSet<(u32, i32)>,
     /// criterion → (unit, period) → (score, row).
-    pub(crate) manual: HashMap<String, HashMap<(u32, PeriodKey), (Decimal, u32)>>,
+    pub(crate) manual: HashMap<String, ManualScores>,
     pub(crate) predecessors: HashMap<(u32, i32), Vec<u32>>,
     /// Whether the data came from CSV (rows are lines) or JSON (rows are list positions).
     pub source_kind: &'static str,
