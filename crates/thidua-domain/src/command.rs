@@ -101,6 +101,12 @@ pub enum Command {
         unit: UnitId,
         hash: String,
     },
+    /// Registers (or replaces) the witness key with which a unit cosigns the log's checkpoints.
+    /// `key` is a C2SP tlog-cosignature verifier key, `<name>+<keyhash hex8>+<base64>`.
+    RegisterWitnessKey {
+        unit: UnitId,
+        key: String,
+    },
 }
 
 /// What an actor is trying to do, for authorisation.
@@ -570,7 +576,56 @@ pub fn decide(state: &State, actor: &Actor, command: Command) -> Result<Vec<Payl
             }
             Ok(events)
         }
+        RegisterWitnessKey { unit, key } => {
+            authorise(state, actor, Permission::LeadUnit(&unit))?;
+            unit_must_exist(state, &unit)?;
+            validate_witness_key(&key)?;
+            if state.witness_keys.get(&unit).is_some_and(|k| k.key == key) {
+                return Err(DomainError::InvalidValue {
+                    field: "key",
+                    reason: "this witness key is already registered for the unit".into(),
+                });
+            }
+            Ok(vec![Payload::WitnessKeyRegistered { unit, key }])
+        }
     }
+}
+
+/// Checks the shape of a witness verifier key, `<name>+<8 hex digits>+<base64 of 33 bytes>`.
+/// The ledger parses it fully; the domain only keeps malformed text out of the log.
+fn validate_witness_key(key: &str) -> Result<(), DomainError> {
+    let bad = |reason: &str| DomainError::InvalidValue {
+        field: "key",
+        reason: reason.into(),
+    };
+    // The base64 part may itself contain '+'.
+    let parts: Vec<&str> = key.splitn(3, '+').collect();
+    let [name, hash, b64] = parts[..] else {
+        return Err(bad("a witness key has the form name+keyhash+base64"));
+    };
+    if name.is_empty() || name.len() > 200 || name.chars().any(|c| c <= ' ' || c == '\u{7f}') {
+        return Err(bad(
+            "the key name must be non-empty, without spaces or controls",
+        ));
+    }
+    if hash.len() != 8
+        || !hash
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    {
+        return Err(bad("the key hash must be 8 lowercase hex digits"));
+    }
+    // 33 bytes (type 0x04 and a 32-byte Ed25519 key) are 44 base64 characters.
+    let b64_ok = b64.len() == 44
+        && b64
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/');
+    if !b64_ok {
+        return Err(bad(
+            "the key must be the base64 of a 33-byte Ed25519 cosignature key",
+        ));
+    }
+    Ok(())
 }
 
 /// First and last day of a reporting year (15/12 of the previous year – 14/12).

@@ -116,6 +116,11 @@ pub enum Payload {
         version: u32,
         hash: String,
     },
+    /// A unit's witness key (C2SP tlog-cosignature verifier key), replacing any earlier one.
+    WitnessKeyRegistered {
+        unit: UnitId,
+        key: String,
+    },
 }
 
 impl Payload {
@@ -136,6 +141,7 @@ impl Payload {
             Payload::CovenantDraftAmended { .. } => "covenant_draft_amended",
             Payload::CovenantSigned { .. } => "covenant_signed",
             Payload::CovenantFrozen { .. } => "covenant_frozen",
+            Payload::WitnessKeyRegistered { .. } => "witness_key_registered",
         }
     }
 
@@ -145,7 +151,8 @@ impl Payload {
             Payload::UnitCreated { unit, .. }
             | Payload::UnitRenamed { unit, .. }
             | Payload::ClusterLeadershipSet { unit, .. }
-            | Payload::CovenantSigned { unit, .. } => Some(unit),
+            | Payload::CovenantSigned { unit, .. }
+            | Payload::WitnessKeyRegistered { unit, .. } => Some(unit),
             Payload::RoleGranted { role, .. } | Payload::RoleRevoked { role, .. } => match role {
                 Role::Officer { unit } | Role::Leader { unit } => Some(unit),
                 _ => None,

@@ -81,6 +81,16 @@ pub struct State {
     pub clusters: BTreeMap<ClusterId, ClusterState>,
     pub movements: BTreeMap<MovementId, Movement>,
     pub covenants: BTreeMap<CovenantId, Covenant>,
+    /// Each unit's current witness key, with which it cosigns checkpoints.
+    pub witness_keys: BTreeMap<UnitId, WitnessKey>,
+}
+
+/// A unit's registered witness key (C2SP tlog-cosignature verifier key text).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct WitnessKey {
+    pub key: String,
+    /// Log index of the registering event.
+    pub registered_at: u64,
 }
 
 /// The input of a covenant version's hash: everything a leader agrees to by signing.
@@ -380,6 +390,18 @@ impl State {
                         version: *version,
                     })?;
                 v.frozen_at = Some(event.index);
+            }
+            Payload::WitnessKeyRegistered { unit, key } => {
+                if !self.units.contains_key(unit) {
+                    return Err(DomainError::UnknownUnit(unit.to_string()));
+                }
+                self.witness_keys.insert(
+                    unit.clone(),
+                    WitnessKey {
+                        key: key.clone(),
+                        registered_at: event.index,
+                    },
+                );
             }
         }
         Ok(())

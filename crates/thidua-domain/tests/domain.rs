@@ -740,3 +740,74 @@ proptest! {
         prop_assert_eq!(&replayed.state, &w.state);
     }
 }
+
+/// A well-formed witness verifier key (the domain checks only its shape).
+fn witness_key(name: &str) -> String {
+    format!("{name}+0a1b2c3d+BAcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcH")
+}
+
+#[test]
+fn witness_keys_are_registered_by_the_unit_leader_or_an_admin() {
+    let mut w = World::cluster();
+    let kg = u("ca-kg");
+    w.ok(
+        &user("lanhdao.kg"),
+        Command::RegisterWitnessKey {
+            unit: kg.clone(),
+            key: witness_key("ca-kg.witness"),
+        },
+    );
+    assert_eq!(w.state.witness_keys[&kg].key, witness_key("ca-kg.witness"));
+    let at = w.state.witness_keys[&kg].registered_at;
+    assert_eq!(at, w.state.size - 1);
+    // Rotation replaces the key; registering the same key twice is refused.
+    w.ok(
+        &user("admin"),
+        Command::RegisterWitnessKey {
+            unit: kg.clone(),
+            key: witness_key("ca-kg.witness2"),
+        },
+    );
+    assert_eq!(w.state.witness_keys[&kg].key, witness_key("ca-kg.witness2"));
+    let same = Command::RegisterWitnessKey {
+        unit: kg.clone(),
+        key: witness_key("ca-kg.witness2"),
+    };
+    assert_eq!(w.err(&user("admin"), same), "invalid_value");
+    // Another unit's leader, an officer of the unit, an unknown unit: refused.
+    let other = Command::RegisterWitnessKey {
+        unit: kg.clone(),
+        key: witness_key("x"),
+    };
+    assert_eq!(w.err(&user("lanhdao.ag"), other.clone()), "forbidden");
+    assert_eq!(w.err(&user("canbo.kg"), other), "forbidden");
+    let unknown = Command::RegisterWitnessKey {
+        unit: u("ca-xx"),
+        key: witness_key("x"),
+    };
+    assert_eq!(w.err(&user("admin"), unknown), "unknown_unit");
+}
+
+#[test]
+fn malformed_witness_keys_never_enter_the_log() {
+    let mut w = World::cluster();
+    let good = witness_key("ca-kg.witness");
+    let bad = [
+        String::new(),
+        "ca-kg.witness".to_owned(),
+        good.replace("+0a1b2c3d+", "+0A1B2C3D+"),
+        good.replace("+0a1b2c3d+", "+0a1b2c+"),
+        good.replace("ca-kg.witness", "ca kg"),
+        format!("{good}="),
+        good.replace("BAcH", "BA-H"),
+        format!("{good}+extra"),
+    ];
+    for key in bad {
+        let cmd = Command::RegisterWitnessKey {
+            unit: u("ca-kg"),
+            key: key.clone(),
+        };
+        assert_eq!(w.err(&user("admin"), cmd), "invalid_value", "{key:?}");
+    }
+    assert!(w.state.witness_keys.is_empty());
+}

@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod accounts;
+mod witness;
 
 use std::sync::Mutex;
 
@@ -17,7 +18,8 @@ use thidua_store::{
 /// The advisory lock key that serialises appends (and migrations) across servers.
 const APPEND_LOCK: i64 = 0x7468_6964_7561; // "thidua"
 
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE entries (
     idx BIGINT PRIMARY KEY CHECK (idx >= 0),
     bytes BYTEA NOT NULL,
@@ -45,7 +47,8 @@ CREATE TRIGGER entries_append_only BEFORE UPDATE OR DELETE ON entries
     FOR EACH ROW EXECUTE FUNCTION thidua_append_only();
 CREATE TRIGGER nodes_append_only BEFORE UPDATE OR DELETE ON tree_nodes
     FOR EACH ROW EXECUTE FUNCTION thidua_append_only();
-"#, r#"
+"#,
+    r#"
 CREATE TABLE account_passwords (
     user_id TEXT PRIMARY KEY,
     phc TEXT NOT NULL,
@@ -78,7 +81,17 @@ CREATE TABLE account_bootstrap (
     token_hash BYTEA NOT NULL CHECK (length(token_hash) = 32),
     created_ms BIGINT NOT NULL
 );
-"#];
+"#,
+    r#"
+CREATE TABLE witness_cosignatures (
+    size BIGINT NOT NULL CHECK (size > 0),
+    unit TEXT NOT NULL,
+    line TEXT NOT NULL,
+    received_ms BIGINT NOT NULL,
+    PRIMARY KEY (size, unit)
+);
+"#,
+];
 
 /// An event store in a PostgreSQL database (optionally inside one schema).
 pub struct PostgresStore {
@@ -221,22 +234,27 @@ impl EventStore for PostgresStore {
                 });
                 return tx.rollback();
             }
-            let insert =
-                tx.prepare("INSERT INTO entries (idx, bytes, leaf_hash) VALUES ($1, $2, $3)")?;
-            for e in append.entries {
-                tx.execute(
-                    &insert,
-                    &[&(e.index as i64), &e.bytes, &e.leaf_hash.as_slice()],
-                )?;
-            }
-            let node =
-                tx.prepare("INSERT INTO tree_nodes (level, idx, hash) VALUES ($1, $2, $3)")?;
-            for n in append.nodes {
-                tx.execute(
-                    &node,
-                    &[&(n.level as i16), &(n.index as i64), &n.hash.as_slice()],
-                )?;
-            }
+            // One round trip per table, however large the batch.
+            let idx: Vec<i64> = append.entries.iter().map(|e| e.index as i64).collect();
+            let bytes: Vec<&[u8]> = append.entries.iter().map(|e| e.bytes.as_slice()).collect();
+            let leaves: Vec<&[u8]> = append
+                .entries
+                .iter()
+                .map(|e| e.leaf_hash.as_slice())
+                .collect();
+            tx.execute(
+                "INSERT INTO entries (idx, bytes, leaf_hash) \
+                 SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::bytea[])",
+                &[&idx, &bytes, &leaves],
+            )?;
+            let levels: Vec<i16> = append.nodes.iter().map(|n| n.level as i16).collect();
+            let node_idx: Vec<i64> = append.nodes.iter().map(|n| n.index as i64).collect();
+            let hashes: Vec<&[u8]> = append.nodes.iter().map(|n| n.hash.as_slice()).collect();
+            tx.execute(
+                "INSERT INTO tree_nodes (level, idx, hash) \
+                 SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[])",
+                &[&levels, &node_idx, &hashes],
+            )?;
             let size = (append.expected_size + append.entries.len() as u64) as i64;
             tx.execute(
                 "INSERT INTO checkpoints (size, note) VALUES ($1, $2)",

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 mod accounts;
+mod witness;
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -73,6 +74,14 @@ CREATE TABLE account_bootstrap (
     token_hash BLOB NOT NULL CHECK (length(token_hash) = 32),
     created_ms INTEGER NOT NULL
 );
+"#, r#"
+CREATE TABLE witness_cosignatures (
+    size INTEGER NOT NULL CHECK (size > 0),
+    unit TEXT NOT NULL,
+    line TEXT NOT NULL,
+    received_ms INTEGER NOT NULL,
+    PRIMARY KEY (size, unit)
+) WITHOUT ROWID;
 "#];
 
 /// An event store in one SQLite file.

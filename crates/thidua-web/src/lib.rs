@@ -1,12 +1,32 @@
-//! HTTP for Thi Đua: the web UI, the JSON API, accounts and sessions. Only this crate knows HTTP.
+//! HTTP for Thi Đua: the Vietnamese web UI, the JSON API and its OpenAPI document, accounts,
+//! sessions and API tokens. Only this crate knows HTTP.
+//!
+//! Invariants: every route authenticates through [`auth`] and checks reads through [`authz`]
+//! (commands are checked again by the domain); every state-changing form carries a CSRF token;
+//! blocking calls (the service, the account store) run on the blocking pool, never on the
+//! runtime's threads; no secret (password, session id, token) is ever logged.
 #![forbid(unsafe_code)]
 
 pub mod accounts;
+pub mod api;
+pub mod auth;
+pub mod authz;
+pub mod error;
+pub mod format;
+pub mod headers;
+pub mod i18n;
+pub mod openapi;
+pub mod throttle;
+pub mod ui;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use axum::routing::get;
 use thidua_service::Service;
+use thidua_store::accounts::AccountStore;
+
+use crate::error::ApiError;
 
 /// How the HTTP server runs.
 #[derive(Clone, Debug)]
@@ -17,20 +37,99 @@ pub struct WebConfig {
     pub secure_cookies: bool,
 }
 
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+/// The shared parts behind [`AppState`].
+pub struct Inner {
+    pub service: Arc<Service>,
+    pub accounts: Arc<dyn AccountStore>,
+    pub config: WebConfig,
+    pub throttle: throttle::Throttle,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub fn new(service: Arc<Service>, accounts: Arc<dyn AccountStore>, config: WebConfig) -> Self {
+        Self(Arc::new(Inner {
+            service,
+            accounts,
+            config,
+            throttle: throttle::Throttle::default(),
+        }))
+    }
+
+    /// Runs a blocking closure (service or account store) on the blocking pool.
+    pub async fn blocking<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
+    {
+        let app = self.clone();
+        tokio::task::spawn_blocking(move || f(&app))
+            .await
+            .map_err(ApiError::internal)?
+    }
+}
+
+/// The whole application: pages, API, static files, with the security headers, request ids and
+/// authentication layers.
+pub fn router(app: AppState) -> axum::Router {
+    axum::Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(api::readyz))
+        .merge(api::routes())
+        .merge(ui::routes())
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            auth::authenticate_layer,
+        ))
+        .layer(axum::middleware::from_fn(headers::security_layer))
+        .with_state(app)
+}
+
 /// Serves until `shutdown` resolves. Calls `ready(addr)` once the socket is bound.
+///
+/// When no administrator exists yet, a one-time bootstrap token is printed on standard error
+/// (never logged): open `/bootstrap` and enter it to create the first administrator.
 pub async fn serve(
     service: Arc<Service>,
+    accounts: Arc<dyn AccountStore>,
     config: WebConfig,
     ready: impl FnOnce(SocketAddr) + Send,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let app = axum::Router::new()
-        .route("/healthz", axum::routing::get(|| async { "ok" }))
-        .with_state(service);
     let listener = tokio::net::TcpListener::bind(config.bind).await?;
-    ready(listener.local_addr()?);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    let addr = listener.local_addr()?;
+    let app = AppState::new(service, accounts, config);
+    let token = app
+        .blocking(|app| {
+            Ok(accounts::issue_bootstrap_token(
+                &*app.accounts,
+                &app.service,
+            )?)
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("bootstrap token: {}", e.message))?;
+    if let Some(token) = token {
+        eprintln!(
+            "No administrator exists yet. Open http://{addr}/bootstrap and enter this one-time token:\n\n    {token}\n"
+        );
+    }
+    let router = router(app);
+    ready(addr);
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await?;
     Ok(())
 }

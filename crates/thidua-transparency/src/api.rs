@@ -1,0 +1,348 @@
+//! The public log endpoints, as an axum [`Router`] with its state applied (merge it into the
+//! web server). Only this module knows HTTP on the server side; every store call runs in
+//! `spawn_blocking`. Hashes are lowercase hex in JSON; checkpoints are C2SP signed notes.
+//!
+//! | method and path | answer |
+//! | --- | --- |
+//! | `GET /api/v1/log/checkpoint[?size=n]` | `text/plain`: the newest (or size-`n`) signed checkpoint, then the stored witness cosignature lines |
+//! | `GET /api/v1/log/witnessed` | `text/plain`: the newest checkpoint cosigned by the quorum, with those cosignatures; headers `x-witness-units` (comma list), `x-witness-quorum` |
+//! | `GET /api/v1/log/proof/inclusion?index=i&size=n` | `{"index":i,"size":n,"proof":["hex",…]}` |
+//! | `GET /api/v1/log/proof/consistency?from=m&to=n` | `{"from":m,"to":n,"proof":["hex",…]}` (`1 ≤ m ≤ n`) |
+//! | `GET /api/v1/log/leaves?start=a&end=b` | `{"start":a,"leaf_hashes":["hex",…]}` (at most 10,000; fewer = ask again) |
+//! | `GET /api/v1/log/entries?start=a&end=b` | `{"entries":[{"index":i,"leaf_hash":"hex","bytes":"base64"|null},…]}` (at most 1,000); `bytes` is `null` where [`EntryAccess`] says the caller may not read the event |
+//! | `POST /api/v1/log/cosignature` | body `{"unit":"ca-kg","size":n,"cosignature":"— name base64"}`; answer `{"unit":…,"size":n,"timestamp":t}` |
+//!
+//! Errors: `{"error":"snake_case_code","message":"…"}` with 400, 403 (`invalid_signature`),
+//! 404 (`not_found`) or 500 (`internal`, no details).
+
+use std::sync::Arc;
+
+use axum::extract::{Query, State as AxumState};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+use thidua_domain::{Event, State};
+use thidua_service::Service;
+use thidua_store::witness::WitnessStore;
+
+use crate::cosign::{accept_cosignature, latest_witnessed_checkpoint, Quorum};
+use crate::error::TransparencyError;
+use crate::log;
+
+/// Whether the caller may read one event, given the current state.
+pub type EntryReader = Box<dyn Fn(&State, &Event) -> bool + Send>;
+
+/// Decides which entries' contents a request may read. The web crate implements it from the
+/// caller's session or token; the hash of every entry is always public.
+pub trait EntryAccess: Send + Sync + 'static {
+    /// Called once per request, inside a blocking task; the returned closure is asked for each
+    /// event of the range, with the current state.
+    fn reader(&self, headers: &HeaderMap) -> EntryReader;
+}
+
+/// Nobody reads contents: only leaf hashes are served (the default).
+pub struct ReadNothing;
+
+impl EntryAccess for ReadNothing {
+    fn reader(&self, _: &HeaderMap) -> EntryReader {
+        Box::new(|_, _| false)
+    }
+}
+
+/// Everyone reads everything (tests, a fully public log).
+pub struct ReadAll;
+
+impl EntryAccess for ReadAll {
+    fn reader(&self, _: &HeaderMap) -> EntryReader {
+        Box::new(|_, _| true)
+    }
+}
+
+/// Configuration of the public log endpoints.
+#[derive(Clone)]
+pub struct LogApiConfig {
+    pub quorum: Quorum,
+    pub access: Arc<dyn EntryAccess>,
+}
+
+impl Default for LogApiConfig {
+    /// Quorum from `THIDUA_WITNESS_QUORUM` (default all but one), contents readable by nobody.
+    fn default() -> Self {
+        Self {
+            quorum: Quorum::from_env(),
+            access: Arc::new(ReadNothing),
+        }
+    }
+}
+
+#[derive(Clone)]
+struct Api {
+    service: Arc<Service>,
+    witnesses: Arc<dyn WitnessStore>,
+    config: LogApiConfig,
+}
+
+/// The public log endpoints, state applied: `web_router.merge(thidua_transparency::router(…))`.
+pub fn router(
+    service: Arc<Service>,
+    witnesses: Arc<dyn WitnessStore>,
+    config: LogApiConfig,
+) -> Router {
+    Router::new()
+        .route("/api/v1/log/checkpoint", get(checkpoint))
+        .route("/api/v1/log/witnessed", get(witnessed))
+        .route("/api/v1/log/proof/inclusion", get(inclusion))
+        .route("/api/v1/log/proof/consistency", get(consistency))
+        .route("/api/v1/log/leaves", get(leaves))
+        .route("/api/v1/log/entries", get(entries))
+        .route("/api/v1/log/cosignature", post(cosignature))
+        .with_state(Api {
+            service,
+            witnesses,
+            config,
+        })
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: &'a str,
+    message: String,
+}
+
+impl IntoResponse for TransparencyError {
+    fn into_response(self) -> Response {
+        let status = match &self {
+            TransparencyError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            TransparencyError::NotFound(_) => StatusCode::NOT_FOUND,
+            TransparencyError::Unauthorised(_) => StatusCode::FORBIDDEN,
+            TransparencyError::Store(_) | TransparencyError::Ledger(_) => {
+                tracing::error!(error = %self, "log API");
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        };
+        let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
+            "internal error".to_owned()
+        } else {
+            self.to_string()
+        };
+        let body = ErrorBody {
+            error: self.code(),
+            message,
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+/// Runs blocking store work off the async threads.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, TransparencyError> + Send + 'static,
+) -> Result<T, TransparencyError> {
+    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| {
+        Err(TransparencyError::Store(thidua_store::StoreError::Backend(
+            format!("task failed: {e}"),
+        )))
+    })
+}
+
+fn note_response(note: String) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        )],
+        note,
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+struct SizeQuery {
+    size: Option<u64>,
+}
+
+async fn checkpoint(
+    AxumState(api): AxumState<Api>,
+    Query(q): Query<SizeQuery>,
+) -> Result<Response, TransparencyError> {
+    let note =
+        blocking(move || log::checkpoint_note(&**api.service.store(), &*api.witnesses, q.size))
+            .await?
+            .ok_or_else(|| TransparencyError::NotFound("no such checkpoint".into()))?;
+    Ok(note_response(note))
+}
+
+async fn witnessed(AxumState(api): AxumState<Api>) -> Result<Response, TransparencyError> {
+    let quorum = api.config.quorum;
+    let w = blocking(move || latest_witnessed_checkpoint(&api.service, &*api.witnesses, quorum))
+        .await?
+        .ok_or_else(|| TransparencyError::NotFound("no witnessed checkpoint yet".into()))?;
+    let mut response = note_response(w.note);
+    let headers = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&w.units.join(",")) {
+        headers.insert("x-witness-units", v);
+    }
+    headers.insert("x-witness-quorum", HeaderValue::from(w.required));
+    Ok(response)
+}
+
+fn hexes(hashes: &[[u8; 32]]) -> Vec<String> {
+    hashes.iter().map(hex::encode).collect()
+}
+
+#[derive(Deserialize, Serialize)]
+pub struct InclusionProof {
+    pub index: u64,
+    pub size: u64,
+    pub proof: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct InclusionQuery {
+    index: u64,
+    size: u64,
+}
+
+async fn inclusion(
+    AxumState(api): AxumState<Api>,
+    Query(q): Query<InclusionQuery>,
+) -> Result<Json<InclusionProof>, TransparencyError> {
+    let proof = blocking(move || log::inclusion(&**api.service.store(), q.index, q.size)).await?;
+    Ok(Json(InclusionProof {
+        index: q.index,
+        size: q.size,
+        proof: hexes(&proof),
+    }))
+}
+
+#[derive(Deserialize, Serialize)]
+pub struct ConsistencyProof {
+    pub from: u64,
+    pub to: u64,
+    pub proof: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct ConsistencyQuery {
+    from: u64,
+    to: u64,
+}
+
+async fn consistency(
+    AxumState(api): AxumState<Api>,
+    Query(q): Query<ConsistencyQuery>,
+) -> Result<Json<ConsistencyProof>, TransparencyError> {
+    let proof = blocking(move || log::consistency(&**api.service.store(), q.from, q.to)).await?;
+    Ok(Json(ConsistencyProof {
+        from: q.from,
+        to: q.to,
+        proof: hexes(&proof),
+    }))
+}
+
+#[derive(Deserialize)]
+struct RangeQuery {
+    start: u64,
+    end: u64,
+}
+
+#[derive(Deserialize, Serialize)]
+pub struct Leaves {
+    pub start: u64,
+    pub leaf_hashes: Vec<String>,
+}
+
+async fn leaves(
+    AxumState(api): AxumState<Api>,
+    Query(q): Query<RangeQuery>,
+) -> Result<Json<Leaves>, TransparencyError> {
+    let hashes = blocking(move || log::leaf_hashes(&**api.service.store(), q.start, q.end)).await?;
+    Ok(Json(Leaves {
+        start: q.start,
+        leaf_hashes: hexes(&hashes),
+    }))
+}
+
+#[derive(Deserialize, Serialize)]
+pub struct EntryJson {
+    pub index: u64,
+    pub leaf_hash: String,
+    /// Base64 of the canonical bytes, or `null` if the caller may not read this entry.
+    pub bytes: Option<String>,
+}
+
+#[derive(Deserialize, Serialize)]
+pub struct Entries {
+    pub entries: Vec<EntryJson>,
+}
+
+async fn entries(
+    AxumState(api): AxumState<Api>,
+    headers: HeaderMap,
+    Query(q): Query<RangeQuery>,
+) -> Result<Json<Entries>, TransparencyError> {
+    let reader = api.config.access.reader(&headers);
+    let out = blocking(move || {
+        let entries = log::entries(&**api.service.store(), q.start, q.end)?;
+        let state = api.service.read();
+        Ok(entries
+            .into_iter()
+            .map(|e| {
+                let readable = Event::decode(e.index, &e.bytes)
+                    .map(|event| reader(&state, &event))
+                    .unwrap_or(false);
+                EntryJson {
+                    index: e.index,
+                    leaf_hash: hex::encode(e.leaf_hash),
+                    bytes: readable
+                        .then(|| base64::engine::general_purpose::STANDARD.encode(&e.bytes)),
+                }
+            })
+            .collect())
+    })
+    .await?;
+    Ok(Json(Entries { entries: out }))
+}
+
+#[derive(Deserialize, Serialize)]
+pub struct CosignatureRequest {
+    pub unit: String,
+    pub size: u64,
+    /// The C2SP tlog-cosignature line, `— <name> <base64>`.
+    pub cosignature: String,
+}
+
+#[derive(Deserialize, Serialize)]
+pub struct CosignatureAccepted {
+    pub unit: String,
+    pub size: u64,
+    pub timestamp: u64,
+}
+
+async fn cosignature(
+    AxumState(api): AxumState<Api>,
+    Json(req): Json<CosignatureRequest>,
+) -> Result<Json<CosignatureAccepted>, TransparencyError> {
+    let (unit, size) = (req.unit.clone(), req.size);
+    let timestamp = blocking(move || {
+        let now_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64);
+        accept_cosignature(
+            &api.service,
+            &*api.witnesses,
+            &req.unit,
+            req.size,
+            &req.cosignature,
+            now_ms,
+        )
+    })
+    .await?;
+    Ok(Json(CosignatureAccepted {
+        unit,
+        size,
+        timestamp,
+    }))
+}

@@ -1,0 +1,229 @@
+//! [`LogClient`]: what the witness and the verifier need from a log, whether it is reached over
+//! HTTP ([`HttpLog`], blocking `ureq`) or opened from a database or backup ([`LocalLog`]).
+//! Clients return what the log *claims*; checking it is the caller's job.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::Engine as _;
+use thidua_ledger::Hash;
+use thidua_store::witness::WitnessStore;
+use thidua_store::EventStore;
+
+use crate::api::{CosignatureRequest, Entries, Leaves};
+use crate::log;
+
+/// A failure to talk to the log (not a verification failure).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ClientError(pub String);
+
+type Result<T> = std::result::Result<T, ClientError>;
+
+/// One entry as a log serves it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RemoteEntry {
+    pub index: u64,
+    /// The leaf hash the log claims for the entry.
+    pub leaf_hash: Hash,
+    /// The canonical bytes, if the caller may read them.
+    pub bytes: Option<Vec<u8>>,
+}
+
+/// Read (and cosign) access to a log.
+pub trait LogClient {
+    /// Where the log is, for messages.
+    fn describe(&self) -> String;
+    /// The newest checkpoint note with the cosignatures the log holds.
+    fn checkpoint(&self) -> Result<String>;
+    /// Consistency proof between sizes `from` and `to` (`1 ≤ from ≤ to`).
+    fn consistency(&self, from: u64, to: u64) -> Result<Vec<Hash>>;
+    /// Leaf hashes from `start`, at most up to `end` (may return fewer).
+    fn leaves(&self, start: u64, end: u64) -> Result<Vec<Hash>>;
+    /// Entries from `start`, at most up to `end` (may return fewer).
+    fn entries(&self, start: u64, end: u64) -> Result<Vec<RemoteEntry>>;
+    /// Posts a witness cosignature line for the checkpoint of `size`.
+    fn post_cosignature(&self, unit: &str, size: u64, line: &str) -> Result<()>;
+}
+
+fn parse_hash(s: &str) -> Result<Hash> {
+    let bytes = hex::decode(s).map_err(|_| ClientError(format!("not a hex hash: {s:?}")))?;
+    bytes
+        .try_into()
+        .map_err(|_| ClientError(format!("not a 32-byte hash: {s:?}")))
+}
+
+/// A log served by `thidua serve` (the endpoints of [`crate::api`]).
+pub struct HttpLog {
+    base: String,
+    token: Option<String>,
+    agent: ureq::Agent,
+}
+
+impl HttpLog {
+    /// `base` is the server's URL (`http://host:port`); `token` an API bearer token.
+    pub fn new(base: &str, token: Option<String>) -> Self {
+        Self {
+            base: base.trim_end_matches('/').to_owned(),
+            token,
+            agent: ureq::AgentBuilder::new()
+                .timeout(Duration::from_secs(60))
+                .build(),
+        }
+    }
+
+    fn request(&self, method: &str, path: &str) -> ureq::Request {
+        let req = self.agent.request(method, &format!("{}{path}", self.base));
+        match &self.token {
+            Some(t) => req.set("authorization", &format!("Bearer {t}")),
+            None => req,
+        }
+    }
+
+    fn call(&self, req: ureq::Request, body: Option<serde_json::Value>) -> Result<ureq::Response> {
+        let url = req.url().to_owned();
+        let result = match body {
+            Some(b) => req.send_json(b),
+            None => req.call(),
+        };
+        result.map_err(|e| match e {
+            ureq::Error::Status(code, resp) => {
+                let text = resp.into_string().unwrap_or_default();
+                ClientError(format!("{url}: HTTP {code}: {}", text.trim()))
+            }
+            other => ClientError(format!("{url}: {other}")),
+        })
+    }
+
+    fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T> {
+        let resp = self.call(self.request("GET", path), None)?;
+        resp.into_json()
+            .map_err(|e| ClientError(format!("{}{path}: bad JSON: {e}", self.base)))
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct ProofJson {
+    proof: Vec<String>,
+}
+
+impl LogClient for HttpLog {
+    fn describe(&self) -> String {
+        self.base.clone()
+    }
+
+    fn checkpoint(&self) -> Result<String> {
+        let resp = self.call(self.request("GET", "/api/v1/log/checkpoint"), None)?;
+        resp.into_string()
+            .map_err(|e| ClientError(format!("reading the checkpoint: {e}")))
+    }
+
+    fn consistency(&self, from: u64, to: u64) -> Result<Vec<Hash>> {
+        let p: ProofJson = self.get_json(&format!(
+            "/api/v1/log/proof/consistency?from={from}&to={to}"
+        ))?;
+        p.proof.iter().map(|h| parse_hash(h)).collect()
+    }
+
+    fn leaves(&self, start: u64, end: u64) -> Result<Vec<Hash>> {
+        let l: Leaves = self.get_json(&format!("/api/v1/log/leaves?start={start}&end={end}"))?;
+        if l.start != start {
+            return Err(ClientError(format!(
+                "asked for leaves from {start}, got them from {}",
+                l.start
+            )));
+        }
+        l.leaf_hashes.iter().map(|h| parse_hash(h)).collect()
+    }
+
+    fn entries(&self, start: u64, end: u64) -> Result<Vec<RemoteEntry>> {
+        let e: Entries = self.get_json(&format!("/api/v1/log/entries?start={start}&end={end}"))?;
+        e.entries
+            .into_iter()
+            .map(|e| {
+                Ok(RemoteEntry {
+                    index: e.index,
+                    leaf_hash: parse_hash(&e.leaf_hash)?,
+                    bytes: e
+                        .bytes
+                        .map(|b| {
+                            base64::engine::general_purpose::STANDARD
+                                .decode(b)
+                                .map_err(|_| ClientError(format!("entry {}: bad base64", e.index)))
+                        })
+                        .transpose()?,
+                })
+            })
+            .collect()
+    }
+
+    fn post_cosignature(&self, unit: &str, size: u64, line: &str) -> Result<()> {
+        let body = serde_json::to_value(CosignatureRequest {
+            unit: unit.to_owned(),
+            size,
+            cosignature: line.trim_end().to_owned(),
+        })
+        .map_err(|e| ClientError(e.to_string()))?;
+        self.call(self.request("POST", "/api/v1/log/cosignature"), Some(body))?;
+        Ok(())
+    }
+}
+
+/// A log read straight from a database (the operator's copy, or a backup): everything readable.
+pub struct LocalLog {
+    pub store: Arc<dyn EventStore>,
+    pub witnesses: Option<Arc<dyn WitnessStore>>,
+    pub name: String,
+}
+
+fn store_err(e: impl std::fmt::Display) -> ClientError {
+    ClientError(e.to_string())
+}
+
+impl LogClient for LocalLog {
+    fn describe(&self) -> String {
+        self.name.clone()
+    }
+
+    fn checkpoint(&self) -> Result<String> {
+        let stored = self
+            .store
+            .latest_checkpoint()
+            .map_err(store_err)?
+            .ok_or_else(|| ClientError("the log has no checkpoint".into()))?;
+        let lines = match &self.witnesses {
+            Some(w) => w.cosignatures_at(stored.size).map_err(store_err)?,
+            None => Vec::new(),
+        };
+        Ok(log::with_cosignatures(
+            &stored.note,
+            lines.iter().map(|c| c.line.as_str()),
+        ))
+    }
+
+    fn consistency(&self, from: u64, to: u64) -> Result<Vec<Hash>> {
+        log::consistency(&*self.store, from, to).map_err(store_err)
+    }
+
+    fn leaves(&self, start: u64, end: u64) -> Result<Vec<Hash>> {
+        log::leaf_hashes(&*self.store, start, end).map_err(store_err)
+    }
+
+    fn entries(&self, start: u64, end: u64) -> Result<Vec<RemoteEntry>> {
+        Ok(log::entries(&*self.store, start, end)
+            .map_err(store_err)?
+            .into_iter()
+            .map(|e| RemoteEntry {
+                index: e.index,
+                leaf_hash: e.leaf_hash,
+                bytes: Some(e.bytes),
+            })
+            .collect())
+    }
+
+    fn post_cosignature(&self, _: &str, _: u64, _: &str) -> Result<()> {
+        Err(ClientError(
+            "a local database cannot take cosignatures; witness a running server".into(),
+        ))
+    }
+}

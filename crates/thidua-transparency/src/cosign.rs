@@ -1,0 +1,176 @@
+//! Witness cosignatures on the server side: a posted cosignature is checked against the witness
+//! key that the unit registered *in the log* (`WitnessKeyRegistered`) and against the stored,
+//! log-signed checkpoint of that size, then kept in the [`WitnessStore`]. A checkpoint cosigned
+//! by a [`Quorum`] of member units is *witnessed*.
+
+use thidua_domain::{State, UnitId};
+use thidua_ledger::{open_checkpoint, Checkpoint, Cosignature, CosignatureVerifier, Verifier};
+use thidua_service::Service;
+use thidua_store::witness::{StoredCosignature, WitnessStore};
+
+use crate::error::TransparencyError;
+use crate::log::with_cosignatures;
+
+type Result<T> = std::result::Result<T, TransparencyError>;
+
+/// How many member units must cosign a checkpoint for it to count as witnessed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Quorum {
+    /// All registered witnesses but one (at least one).
+    #[default]
+    AllButOne,
+    /// Exactly this many distinct units.
+    Units(u32),
+}
+
+impl Quorum {
+    /// The environment variable that [`Quorum::from_env`] reads.
+    pub const ENV: &'static str = "THIDUA_WITNESS_QUORUM";
+
+    /// `THIDUA_WITNESS_QUORUM` as a positive number of units, or the default.
+    pub fn from_env() -> Self {
+        std::env::var(Self::ENV)
+            .ok()
+            .and_then(|v| v.trim().parse::<u32>().ok())
+            .filter(|n| *n > 0)
+            .map_or(Quorum::AllButOne, Quorum::Units)
+    }
+
+    /// Cosignatures needed when `registered` witness keys are registered (0 = none possible).
+    pub fn required(self, registered: usize) -> u32 {
+        match self {
+            _ if registered == 0 => 0,
+            Quorum::AllButOne => (registered as u32).saturating_sub(1).max(1),
+            Quorum::Units(n) => n,
+        }
+    }
+}
+
+/// The witness verifiers registered in the log, by unit. Keys that do not parse are skipped
+/// (the domain checks their shape; a key of another algorithm simply cannot cosign).
+pub fn witness_verifiers(state: &State) -> Vec<(UnitId, CosignatureVerifier)> {
+    state
+        .witness_keys
+        .iter()
+        .filter_map(|(unit, k)| {
+            CosignatureVerifier::from_key_string(&k.key)
+                .ok()
+                .map(|v| (unit.clone(), v))
+        })
+        .collect()
+}
+
+/// Opens the stored checkpoint of `size` with the log's own key.
+fn signed_checkpoint(service: &Service, size: u64) -> Result<(String, Checkpoint)> {
+    let stored = service
+        .store()
+        .checkpoint_at(size)?
+        .ok_or_else(|| TransparencyError::NotFound(format!("no checkpoint of size {size}")))?;
+    let log = Verifier::from_key_string(service.key().verifier_key())?;
+    let opened = open_checkpoint(stored.note.as_bytes(), &[&log])?;
+    Ok((stored.note, opened.checkpoint))
+}
+
+/// Checks a witness's cosignature line for the checkpoint of `size` and stores it.
+/// Returns the cosignature's timestamp.
+pub fn accept_cosignature(
+    service: &Service,
+    witnesses: &dyn WitnessStore,
+    unit: &str,
+    size: u64,
+    line: &str,
+    now_ms: i64,
+) -> Result<u64> {
+    let unit_id = UnitId::parse(unit)
+        .map_err(|_| TransparencyError::bad("unknown_witness", format!("no unit {unit:?}")))?;
+    let key = service
+        .read()
+        .witness_keys
+        .get(&unit_id)
+        .map(|k| k.key.clone())
+        .ok_or_else(|| {
+            TransparencyError::bad(
+                "unknown_witness",
+                format!("unit {unit} has no witness key registered in the log"),
+            )
+        })?;
+    let verifier = CosignatureVerifier::from_key_string(&key)?;
+    let line = line.trim_end_matches('\n');
+    if line.contains('\n') {
+        return Err(TransparencyError::bad(
+            "bad_cosignature",
+            "one cosignature line only",
+        ));
+    }
+    let cosig = Cosignature::from_line(line)
+        .map_err(|e| TransparencyError::bad("bad_cosignature", e.to_string()))?;
+    let (_, checkpoint) = signed_checkpoint(service, size)?;
+    let timestamp = verifier
+        .verify_cosignature(&checkpoint, &cosig)
+        .map_err(|e| TransparencyError::Unauthorised(format!("cosignature of {unit}: {e}")))?;
+    witnesses.put_cosignature(&StoredCosignature {
+        size,
+        unit: unit.to_owned(),
+        line: cosig.to_line().trim_end().to_owned(),
+        received_ms: now_ms,
+    })?;
+    Ok(timestamp)
+}
+
+/// A checkpoint cosigned by a quorum of member units.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WitnessedCheckpoint {
+    pub size: u64,
+    /// The signed note with the valid cosignatures appended.
+    pub note: String,
+    /// The units whose cosignatures verified, in order.
+    pub units: Vec<String>,
+    /// Cosignatures that were required.
+    pub required: u32,
+}
+
+/// How many of the newest cosigned sizes are examined.
+const WITNESSED_SCAN: u32 = 64;
+
+/// The newest checkpoint whose cosignatures, checked against the witness keys currently
+/// registered in the log, reach `quorum`. `None` if no checkpoint is witnessed yet.
+pub fn latest_witnessed_checkpoint(
+    service: &Service,
+    witnesses: &dyn WitnessStore,
+    quorum: Quorum,
+) -> Result<Option<WitnessedCheckpoint>> {
+    let keys = witness_verifiers(&service.read());
+    let required = quorum.required(keys.len());
+    if required == 0 {
+        return Ok(None);
+    }
+    for size in witnesses.cosigned_sizes(required, WITNESSED_SCAN)? {
+        let (note, checkpoint) = signed_checkpoint(service, size)?;
+        let mut units = Vec::new();
+        let mut lines = Vec::new();
+        for c in witnesses.cosignatures_at(size)? {
+            let valid = keys.iter().any(|(unit, v)| {
+                unit.as_str() == c.unit && v.verify_line(&checkpoint, &c.line).is_ok()
+            });
+            if valid {
+                units.push(c.unit.clone());
+                lines.push(c.line);
+            }
+        }
+        if units.len() as u32 >= required {
+            return Ok(Some(WitnessedCheckpoint {
+                size,
+                note: with_cosignatures(&note, lines.iter().map(String::as_str)),
+                units,
+                required,
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// Whether the store's newest checkpoint is covered: used by callers that show results as final
+/// only once a witnessed checkpoint includes them (`index < size`).
+pub fn is_covered(witnessed: Option<&WitnessedCheckpoint>, index: u64) -> bool {
+    witnessed.is_some_and(|w| index < w.size)
+}

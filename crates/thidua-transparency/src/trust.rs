@@ -1,0 +1,66 @@
+//! Trust files: what a verifier or witness believes about a log, in plain text, one item a line
+//! (`#` starts a comment):
+//!
+//! ```text
+//! log <note verifier key>                 # the log's checkpoint key
+//! witness <unit> <cosignature verifier key>
+//! quorum <n>                              # cosignatures the verifier requires
+//! ```
+
+use std::path::Path;
+
+use thidua_ledger::{CosignatureVerifier, Verifier};
+
+/// What a trust file (and command-line flags) say.
+#[derive(Clone, Debug, Default)]
+pub struct Trust {
+    pub log: Option<Verifier>,
+    pub witnesses: Vec<(String, CosignatureVerifier)>,
+    pub quorum: Option<u32>,
+}
+
+impl Trust {
+    /// Parses trust-file text; errors name the line.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut trust = Trust::default();
+        for (n, raw) in text.lines().enumerate() {
+            let line = raw.split('#').next().unwrap_or("").trim();
+            if line.is_empty() {
+                continue;
+            }
+            let bad = |what: String| format!("line {}: {what}", n + 1);
+            let words: Vec<&str> = line.split_whitespace().collect();
+            match words[..] {
+                ["log", key] => trust.log = Some(parse_log_key(key).map_err(bad)?),
+                ["witness", unit, key] => trust
+                    .witnesses
+                    .push((unit.to_owned(), parse_witness_key(key).map_err(bad)?)),
+                ["quorum", n] => {
+                    trust.quorum = Some(
+                        n.parse()
+                            .map_err(|_| bad(format!("quorum {n:?} is not a number")))?,
+                    )
+                }
+                _ => return Err(bad(format!("cannot understand {line:?}"))),
+            }
+        }
+        Ok(trust)
+    }
+
+    /// Reads and parses a trust file.
+    pub fn load(path: &Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        Self::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+}
+
+/// Parses a log (note) verifier key.
+pub fn parse_log_key(key: &str) -> Result<Verifier, String> {
+    Verifier::from_key_string(key.trim()).map_err(|e| format!("bad log key: {e}"))
+}
+
+/// Parses a witness (cosignature) verifier key.
+pub fn parse_witness_key(key: &str) -> Result<CosignatureVerifier, String> {
+    CosignatureVerifier::from_key_string(key.trim()).map_err(|e| format!("bad witness key: {e}"))
+}

@@ -1,0 +1,344 @@
+//! The independent verifier (`thidua verify`): trusts nothing the log says. It checks the
+//! checkpoint's log signature and witness cosignatures against keys it was given, downloads
+//! every leaf hash and every entry it may read, recomputes each leaf hash and the root, checks
+//! that the tree still contains the last checkpoint it verified (a local state file), and
+//! replays the events through [`State::apply`] to rebuild the state. The first difference stops
+//! it with a [`VerifyError`] naming the entry, the unit, what was expected and what was found.
+//!
+//! Recomputing published scores comes later: pass it as [`Verification::after_replay`], which
+//! receives the rebuilt state and the events and returns a precise mismatch.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use thidua_domain::{Event, State};
+use thidua_ledger::{
+    leaf_hash, open_checkpoint, CompactRange, CosignatureVerifier, Hash, NoteVerifier, Verifier,
+};
+
+use crate::client::{ClientError, LogClient};
+
+/// Leaves and entries fetched per round.
+const CHUNK: u64 = 1_000;
+
+/// The verifier's memory: the last checkpoint it verified.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifierState {
+    pub origin: String,
+    pub size: u64,
+    /// Root (hex) of that checkpoint.
+    pub root: String,
+    pub checkpoint: String,
+}
+
+/// A difference or failure; `Display` is the precise message printed to the operator.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error("cannot read the log: {0}")]
+    Client(#[from] ClientError),
+    #[error("checkpoint signature: {0}")]
+    Signature(String),
+    #[error("witnesses: {found} trusted cosignature(s) ({units}), {required} required")]
+    Quorum {
+        found: u32,
+        required: u32,
+        units: String,
+    },
+    #[error("entry {index}{}: {what}: expected {expected}, found {found}", unit.as_ref().map(|u| format!(" (unit {u})")).unwrap_or_default())]
+    Entry {
+        index: u64,
+        unit: Option<String>,
+        what: String,
+        expected: String,
+        found: String,
+    },
+    #[error("the checkpoint commits to {expected} entries; the log served {found}")]
+    Size { expected: u64, found: u64 },
+    #[error("root of the {size} entries: the signed checkpoint says {expected}, the entries give {found}")]
+    Root {
+        size: u64,
+        expected: String,
+        found: String,
+    },
+    #[error("history rewritten: {0}")]
+    Inconsistent(String),
+    #[error("after replay: {0}")]
+    AfterReplay(String),
+    #[error("verifier state {path}: {message}")]
+    State { path: String, message: String },
+}
+
+/// What a successful verification established.
+#[derive(Clone, Debug)]
+pub struct Summary {
+    pub origin: String,
+    pub size: u64,
+    pub root: Hash,
+    /// Units whose trusted witness key cosigned the checkpoint.
+    pub cosigned_by: Vec<String>,
+    /// Entries whose contents the caller could not read (only their hashes were checked).
+    pub hidden: u64,
+    /// Events replayed into the state (all of them when `hidden == 0`).
+    pub replayed: u64,
+    /// The size of the checkpoint verified before, if any.
+    pub previous: Option<u64>,
+    pub state: State,
+    pub elapsed: Duration,
+}
+
+/// A check run on the rebuilt state and its events (hook for recomputing published scores).
+pub type AfterReplay<'a> = &'a dyn Fn(&State, &[Event]) -> Result<(), String>;
+
+/// What to verify against.
+pub struct Verification<'a> {
+    pub log_key: &'a Verifier,
+    /// Trusted witness keys, by unit.
+    pub witnesses: &'a [(String, CosignatureVerifier)],
+    /// Cosignatures by trusted witnesses the checkpoint must carry.
+    pub min_cosignatures: u32,
+    /// Where the last verified checkpoint is kept (read, then updated on success).
+    pub state_path: Option<&'a Path>,
+    pub progress: &'a dyn Fn(u64, u64),
+    pub after_replay: Option<AfterReplay<'a>>,
+    /// Keep every replayed event in memory for `after_replay` (costs memory on big logs).
+    pub keep_events: bool,
+}
+
+fn hexs(h: &Hash) -> String {
+    hex::encode(h)
+}
+
+impl Verification<'_> {
+    fn load_state(&self) -> Result<Option<VerifierState>, VerifyError> {
+        let Some(path) = self.state_path else {
+            return Ok(None);
+        };
+        let err = |message: String| VerifyError::State {
+            path: path.display().to_string(),
+            message,
+        };
+        match std::fs::read(path) {
+            Ok(b) => serde_json::from_slice(&b)
+                .map(Some)
+                .map_err(|e| err(e.to_string())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(err(e.to_string())),
+        }
+    }
+
+    fn save_state(&self, state: &VerifierState) -> Result<(), VerifyError> {
+        let Some(path) = self.state_path else {
+            return Ok(());
+        };
+        let err = |e: std::io::Error| VerifyError::State {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        };
+        let tmp = path.with_extension("tmp");
+        std::fs::write(&tmp, serde_json::to_vec_pretty(state).expect("serialises")).map_err(err)?;
+        std::fs::rename(&tmp, path).map_err(err)
+    }
+
+    /// Runs the whole verification against `client`.
+    pub fn run(&self, client: &dyn LogClient) -> Result<Summary, VerifyError> {
+        let started = Instant::now();
+        let note = client.checkpoint()?;
+        let mut known: Vec<&dyn NoteVerifier> = vec![self.log_key];
+        known.extend(self.witnesses.iter().map(|(_, v)| v as &dyn NoteVerifier));
+        let opened = open_checkpoint(note.as_bytes(), &known)
+            .map_err(|e| VerifyError::Signature(e.to_string()))?;
+        let signed_by_log = opened
+            .note
+            .verified
+            .iter()
+            .any(|s| s.name == self.log_key.name() && s.key_hash == self.log_key.key_hash());
+        if !signed_by_log {
+            return Err(VerifyError::Signature(format!(
+                "not signed by the trusted log key {}",
+                self.log_key.name()
+            )));
+        }
+        let cp = opened.checkpoint;
+        let cosigned_by: Vec<String> = self
+            .witnesses
+            .iter()
+            .filter(|(_, v)| {
+                opened
+                    .note
+                    .verified
+                    .iter()
+                    .any(|s| s.name == v.name() && s.key_hash == v.key_hash())
+            })
+            .map(|(unit, _)| unit.clone())
+            .collect();
+        if (cosigned_by.len() as u32) < self.min_cosignatures {
+            return Err(VerifyError::Quorum {
+                found: cosigned_by.len() as u32,
+                required: self.min_cosignatures,
+                units: cosigned_by.join(", "),
+            });
+        }
+        let previous = self.load_state()?;
+        if let Some(p) = &previous {
+            if p.origin != cp.origin {
+                return Err(VerifyError::Inconsistent(format!(
+                    "origin was {:?}, is now {:?}",
+                    p.origin, cp.origin
+                )));
+            }
+            if p.size > cp.size {
+                return Err(VerifyError::Inconsistent(format!(
+                    "the log had {} entries when last verified; its newest checkpoint now has {}",
+                    p.size, cp.size
+                )));
+            }
+        }
+
+        let mut frontier = CompactRange::new();
+        let mut state = State::default();
+        let mut events = Vec::new();
+        let mut hidden = 0u64;
+        let mut replaying = true;
+        let mut next = 0u64;
+        while next < cp.size {
+            let end = (next + CHUNK).min(cp.size);
+            let leaves = fetch_all(next, end, |a, b| client.leaves(a, b))?;
+            let entries = fetch_all(next, end, |a, b| client.entries(a, b))?;
+            if leaves.len() as u64 != end - next {
+                return Err(VerifyError::Size {
+                    expected: cp.size,
+                    found: next + leaves.len() as u64,
+                });
+            }
+            if entries.len() as u64 != end - next {
+                return Err(VerifyError::Size {
+                    expected: cp.size,
+                    found: next + entries.len() as u64,
+                });
+            }
+            for (offset, (tree_leaf, entry)) in leaves.iter().zip(&entries).enumerate() {
+                let index = next + offset as u64;
+                let mismatch = |unit: Option<String>, what: &str, expected: String, found| {
+                    VerifyError::Entry {
+                        index,
+                        unit,
+                        what: what.to_owned(),
+                        expected,
+                        found,
+                    }
+                };
+                if entry.index != index {
+                    return Err(mismatch(
+                        None,
+                        "position",
+                        index.to_string(),
+                        entry.index.to_string(),
+                    ));
+                }
+                if entry.leaf_hash != *tree_leaf {
+                    return Err(mismatch(
+                        None,
+                        "stored leaf hash vs the tree's leaf",
+                        hexs(tree_leaf),
+                        hexs(&entry.leaf_hash),
+                    ));
+                }
+                match &entry.bytes {
+                    Some(bytes) => {
+                        let computed = leaf_hash(bytes);
+                        if computed != *tree_leaf {
+                            return Err(mismatch(
+                                None,
+                                "leaf hash of the event bytes",
+                                hexs(tree_leaf),
+                                hexs(&computed),
+                            ));
+                        }
+                        if replaying {
+                            let event = Event::decode(index, bytes).map_err(|e| {
+                                mismatch(None, "event", "a canonical event".into(), e.to_string())
+                            })?;
+                            let unit = event.payload.unit().map(|u| u.to_string());
+                            state.apply(&event).map_err(|e| {
+                                mismatch(
+                                    unit,
+                                    "replay",
+                                    format!("a valid {} event", event.payload.kind()),
+                                    e.to_string(),
+                                )
+                            })?;
+                            if self.keep_events {
+                                events.push(event);
+                            }
+                        }
+                    }
+                    None => {
+                        hidden += 1;
+                        replaying = false;
+                    }
+                }
+                frontier.append(*tree_leaf);
+                if let Some(p) = &previous {
+                    if frontier.size() == p.size && hexs(&frontier.root()) != p.root {
+                        return Err(VerifyError::Inconsistent(format!(
+                            "the first {} entries now have root {}, but the checkpoint verified before had {}",
+                            p.size,
+                            hexs(&frontier.root()),
+                            p.root
+                        )));
+                    }
+                }
+            }
+            next = end;
+            (self.progress)(next, cp.size);
+        }
+        if frontier.root() != cp.root {
+            return Err(VerifyError::Root {
+                size: cp.size,
+                expected: hexs(&cp.root),
+                found: hexs(&frontier.root()),
+            });
+        }
+        if let (Some(hook), true) = (self.after_replay, hidden == 0) {
+            hook(&state, &events).map_err(VerifyError::AfterReplay)?;
+        }
+        self.save_state(&VerifierState {
+            origin: cp.origin.clone(),
+            size: cp.size,
+            root: hexs(&cp.root),
+            checkpoint: note,
+        })?;
+        Ok(Summary {
+            origin: cp.origin,
+            size: cp.size,
+            root: cp.root,
+            cosigned_by,
+            hidden,
+            replayed: state.size,
+            previous: previous.map(|p| p.size),
+            state,
+            elapsed: started.elapsed(),
+        })
+    }
+}
+
+/// Calls `fetch` until `[start, end)` is covered or the log returns nothing more.
+fn fetch_all<T>(
+    start: u64,
+    end: u64,
+    mut fetch: impl FnMut(u64, u64) -> Result<Vec<T>, ClientError>,
+) -> Result<Vec<T>, ClientError> {
+    let mut out = Vec::new();
+    let mut at = start;
+    while at < end {
+        let got = fetch(at, end)?;
+        if got.is_empty() {
+            break;
+        }
+        let n = (got.len() as u64).min(end - at);
+        out.extend(got.into_iter().take(n as usize));
+        at += n;
+    }
+    Ok(out)
+}

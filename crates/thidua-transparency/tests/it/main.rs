@@ -1,0 +1,8 @@
+//! Integration tests of `thidua-transparency` over real SQLite (and PostgreSQL when reachable):
+//! one test binary, one module per concern.
+mod api;
+mod common;
+mod tamper;
+mod tiles;
+mod verify;
+mod witness;

@@ -1,0 +1,607 @@
+//! The API's data shapes and the builders that turn the domain state into them after checking
+//! what the viewer may see. The web pages render the same shapes, so API and UI cannot differ
+//! in what they reveal.
+
+use serde::{Deserialize, Serialize};
+use thidua_domain::model::{Comparison, LeadershipMethod, LineageKind, Role, TargetKind, UnitKind};
+use thidua_domain::state::{Covenant, CovenantVersion};
+use thidua_domain::text::collate;
+use thidua_domain::{ClusterId, CovenantId, Event, Payload, State, UnitId, UserId};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::authz::Scope;
+use crate::error::ApiError;
+
+/// A unit named in another object.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct UnitRef {
+    pub id: String,
+    pub name: String,
+    pub short_code: String,
+}
+
+pub fn unit_ref(state: &State, id: &UnitId) -> UnitRef {
+    match state.units.get(id) {
+        Some(u) => UnitRef {
+            id: id.to_string(),
+            name: u.name.to_string(),
+            short_code: u.short_code.to_string(),
+        },
+        None => UnitRef {
+            id: id.to_string(),
+            name: id.to_string(),
+            short_code: id.to_string(),
+        },
+    }
+}
+
+/// Units sorted in Vietnamese collation order of their names.
+pub fn sorted_refs(state: &State, ids: &[UnitId]) -> Vec<UnitRef> {
+    let mut refs: Vec<UnitRef> = ids.iter().map(|id| unit_ref(state, id)).collect();
+    refs.sort_by(|a, b| collate(&a.name, &b.name));
+    refs
+}
+
+/// A cluster's head or deputy for a year.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct LeaderDto {
+    pub unit: UnitRef,
+    /// `elected` or `assigned`.
+    pub method: String,
+    pub decision: String,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ClusterSummary {
+    pub id: String,
+    pub name: String,
+    /// Years with a recorded membership, ascending.
+    pub years: Vec<i32>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ClusterDetail {
+    pub id: String,
+    pub name: String,
+    /// The year shown (the requested one, else the latest with a membership).
+    pub year: Option<i32>,
+    pub years: Vec<i32>,
+    /// Members of `year`, in Vietnamese collation order.
+    pub members: Vec<UnitRef>,
+    pub head: Option<LeaderDto>,
+    pub deputy: Option<LeaderDto>,
+    pub covenants: Vec<CovenantSummary>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct UnitSummary {
+    pub id: String,
+    pub name: String,
+    pub short_code: String,
+    /// `ministry`, `ministry_department`, `provincial_police` or `commune_police`.
+    pub kind: String,
+    pub parent: Option<String>,
+    /// ISO date (yyyy-mm-dd).
+    pub established: String,
+    pub dissolved: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct FormerName {
+    pub name: String,
+    pub short_code: String,
+    /// The first day the next name applied.
+    pub until: String,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct LineageDto {
+    /// `merge` or `split`.
+    pub kind: String,
+    pub effective: String,
+    pub decision: String,
+    pub predecessors: Vec<UnitRef>,
+    pub successors: Vec<UnitRef>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct UnitDetail {
+    pub unit: UnitSummary,
+    pub former_names: Vec<FormerName>,
+    /// Reorganisations this unit took part in, oldest first.
+    pub lineage: Vec<LineageDto>,
+    /// Clusters the unit belongs to (any year) that the viewer may see.
+    pub clusters: Vec<ClusterSummary>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct WindowDto {
+    pub key: String,
+    pub name: String,
+    pub start: String,
+    pub end: String,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct MovementDto {
+    pub id: String,
+    pub name: String,
+    pub year: i32,
+    pub plan_ref: String,
+    pub slogan: Option<String>,
+    pub windows: Vec<WindowDto>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CovenantSummary {
+    pub id: String,
+    pub movement: String,
+    pub cluster: String,
+    pub year: i32,
+    pub title: String,
+    pub latest_version: u32,
+    pub frozen: bool,
+    pub signed: usize,
+    pub members: usize,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct TargetDto {
+    pub id: String,
+    pub area: String,
+    pub kind: String,
+    pub subject: String,
+    pub comparison: String,
+    /// Decimal as a string ("5", "0.5").
+    pub threshold: Option<String>,
+    pub range: Option<Vec<String>>,
+    pub baseline_year: Option<i32>,
+    pub unit_of_measure: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct SignatureDto {
+    pub unit: UnitRef,
+    pub signed: bool,
+    /// `user:ID` or `system`.
+    pub signer: Option<String>,
+    pub index: Option<u64>,
+    pub time_ms: Option<i64>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct VersionDto {
+    pub version: u32,
+    /// The canonical SHA-256 (hex) that leaders sign.
+    pub hash: String,
+    pub title: String,
+    pub place: String,
+    pub signing_date: String,
+    pub drafted_at: u64,
+    pub frozen_at: Option<u64>,
+    pub regulation_sha256: String,
+    pub targets: Vec<TargetDto>,
+    /// One row per member unit, in Vietnamese collation order.
+    pub signatures: Vec<SignatureDto>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CovenantDetail {
+    pub id: String,
+    pub movement: String,
+    pub cluster: String,
+    pub year: i32,
+    /// Oldest first.
+    pub versions: Vec<VersionDto>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct EventDto {
+    /// The log index.
+    pub index: u64,
+    pub time_ms: i64,
+    pub actor: String,
+    pub kind: String,
+    /// The unit the event concerns, if any.
+    pub unit: Option<String>,
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct EventPage {
+    /// Newest first.
+    pub items: Vec<EventDto>,
+    /// Pass as `before` to get the next (older) page; absent at the start of the log.
+    pub next_before: Option<u64>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct UserDto {
+    pub id: String,
+    pub display_name: String,
+    /// True for the invented people of the demonstration.
+    pub demo: bool,
+    /// Roles as `admin`, `secretariat:CLUSTER`, `officer:UNIT`, `leader:UNIT`, `supervisor:CLUSTER`.
+    pub roles: Vec<String>,
+}
+
+/// A page of a list.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: usize,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+/// `offset` and `limit` (1–500, default 50).
+#[derive(Clone, Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    pub offset: Option<usize>,
+    pub limit: Option<usize>,
+}
+
+impl PageQuery {
+    pub fn page<T>(&self, all: Vec<T>) -> Page<T> {
+        let limit = self.limit.unwrap_or(50).clamp(1, 500);
+        let offset = self.offset.unwrap_or(0);
+        let total = all.len();
+        Page {
+            items: all.into_iter().skip(offset).take(limit).collect(),
+            total,
+            offset,
+            limit,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ReceiptDto {
+    pub first_index: u64,
+    pub count: u64,
+    /// The signed checkpoint (C2SP signed note) covering the new events.
+    pub checkpoint: String,
+}
+
+impl From<thidua_service::Receipt> for ReceiptDto {
+    fn from(r: thidua_service::Receipt) -> Self {
+        Self {
+            first_index: r.first_index,
+            count: r.count,
+            checkpoint: r.checkpoint,
+        }
+    }
+}
+
+fn snake<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+pub fn kind_name(k: UnitKind) -> String {
+    snake(&k)
+}
+
+pub fn method_name(m: LeadershipMethod) -> String {
+    snake(&m)
+}
+
+pub fn lineage_name(k: LineageKind) -> String {
+    snake(&k)
+}
+
+pub fn target_kind_name(k: TargetKind) -> String {
+    snake(&k)
+}
+
+pub fn comparison_name(c: Comparison) -> String {
+    snake(&c)
+}
+
+pub fn cluster_summary(state: &State, id: &ClusterId) -> Option<ClusterSummary> {
+    let c = state.clusters.get(id)?;
+    Some(ClusterSummary {
+        id: id.to_string(),
+        name: c.cluster.name.to_string(),
+        years: c.years.keys().copied().collect(),
+    })
+}
+
+pub fn clusters(state: &State, scope: &Scope) -> Vec<ClusterSummary> {
+    let mut out: Vec<ClusterSummary> = scope
+        .visible_clusters(state)
+        .iter()
+        .filter_map(|id| cluster_summary(state, id))
+        .collect();
+    out.sort_by(|a, b| collate(&a.name, &b.name));
+    out
+}
+
+pub fn cluster_detail(
+    state: &State,
+    scope: &Scope,
+    id: &ClusterId,
+    year: Option<i32>,
+) -> Result<ClusterDetail, ApiError> {
+    if !scope.can_view_cluster(state, id) {
+        return Err(ApiError::not_found());
+    }
+    let c = state.clusters.get(id).ok_or_else(ApiError::not_found)?;
+    let years: Vec<i32> = c.years.keys().copied().collect();
+    let year = year.or_else(|| years.last().copied());
+    let cy = year.and_then(|y| c.years.get(&y));
+    let leader = |l: &thidua_domain::model::Leadership| LeaderDto {
+        unit: unit_ref(state, &l.unit),
+        method: method_name(l.method),
+        decision: l.decision.to_string(),
+    };
+    let covenants = state
+        .covenants
+        .values()
+        .filter(|cov| &cov.cluster == id && Some(cov.year) == year)
+        .map(|cov| covenant_summary(state, cov))
+        .collect();
+    Ok(ClusterDetail {
+        id: id.to_string(),
+        name: c.cluster.name.to_string(),
+        year,
+        years,
+        members: cy
+            .map(|y| sorted_refs(state, &y.members))
+            .unwrap_or_default(),
+        head: cy.and_then(|y| y.head.as_ref()).map(leader),
+        deputy: cy.and_then(|y| y.deputy.as_ref()).map(leader),
+        covenants,
+    })
+}
+
+pub fn unit_summary(state: &State, id: &UnitId) -> Option<UnitSummary> {
+    let u = state.units.get(id)?;
+    Some(UnitSummary {
+        id: id.to_string(),
+        name: u.name.to_string(),
+        short_code: u.short_code.to_string(),
+        kind: kind_name(u.kind),
+        parent: u.parent.as_ref().map(|p| p.to_string()),
+        established: u.established.to_string(),
+        dissolved: u.dissolved.map(|d| d.to_string()),
+    })
+}
+
+pub fn units(state: &State, scope: &Scope) -> Vec<UnitSummary> {
+    let mut out: Vec<UnitSummary> = scope
+        .visible_units(state)
+        .iter()
+        .filter_map(|id| unit_summary(state, id))
+        .collect();
+    out.sort_by(|a, b| collate(&a.name, &b.name));
+    out
+}
+
+pub fn unit_detail(state: &State, scope: &Scope, id: &UnitId) -> Result<UnitDetail, ApiError> {
+    if !scope.can_view_unit(state, id) {
+        return Err(ApiError::not_found());
+    }
+    let u = state.units.get(id).ok_or_else(ApiError::not_found)?;
+    let lineage = state
+        .lineage
+        .iter()
+        .filter(|c| c.predecessors.contains(id) || c.successors.contains(id))
+        .map(|c| LineageDto {
+            kind: lineage_name(c.kind),
+            effective: c.effective.to_string(),
+            decision: c.decision.to_string(),
+            predecessors: sorted_refs(state, &c.predecessors),
+            successors: sorted_refs(state, &c.successors),
+        })
+        .collect();
+    let clusters = state
+        .clusters
+        .iter()
+        .filter(|(cid, c)| {
+            scope.can_view_cluster(state, cid) && c.years.values().any(|y| y.members.contains(id))
+        })
+        .filter_map(|(cid, _)| cluster_summary(state, cid))
+        .collect();
+    Ok(UnitDetail {
+        unit: unit_summary(state, id).ok_or_else(ApiError::not_found)?,
+        former_names: u
+            .former_names
+            .iter()
+            .map(|(n, c, until)| FormerName {
+                name: n.to_string(),
+                short_code: c.to_string(),
+                until: until.to_string(),
+            })
+            .collect(),
+        lineage,
+        clusters,
+    })
+}
+
+pub fn movements(state: &State) -> Vec<MovementDto> {
+    state
+        .movements
+        .values()
+        .map(|m| MovementDto {
+            id: m.id.to_string(),
+            name: m.name.to_string(),
+            year: m.year,
+            plan_ref: m.plan_ref.to_string(),
+            slogan: m.slogan.as_ref().map(|s| s.to_string()),
+            windows: m
+                .calendar
+                .iter()
+                .map(|w| WindowDto {
+                    key: w.key.clone(),
+                    name: w.name.to_string(),
+                    start: w.start.to_string(),
+                    end: w.end.to_string(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+pub fn covenant_summary(_state: &State, c: &Covenant) -> CovenantSummary {
+    let v = c.latest();
+    CovenantSummary {
+        id: c.id.to_string(),
+        movement: c.movement.to_string(),
+        cluster: c.cluster.to_string(),
+        year: c.year,
+        title: v.content.title.to_string(),
+        latest_version: v.version,
+        frozen: v.frozen_at.is_some(),
+        signed: v.signatures.len(),
+        members: v.members.len(),
+    }
+}
+
+pub fn covenants(state: &State, scope: &Scope) -> Vec<CovenantSummary> {
+    state
+        .covenants
+        .values()
+        .filter(|c| scope.can_view_covenant(state, c))
+        .map(|c| covenant_summary(state, c))
+        .collect()
+}
+
+fn version_dto(state: &State, v: &CovenantVersion) -> VersionDto {
+    let mut signatures: Vec<SignatureDto> = v
+        .members
+        .iter()
+        .map(|m| {
+            let s = v.signatures.get(m);
+            SignatureDto {
+                unit: unit_ref(state, m),
+                signed: s.is_some(),
+                signer: s.map(|s| s.signer.to_string()),
+                index: s.map(|s| s.index),
+                time_ms: s.map(|s| s.time_ms),
+            }
+        })
+        .collect();
+    signatures.sort_by(|a, b| collate(&a.unit.name, &b.unit.name));
+    VersionDto {
+        version: v.version,
+        hash: v.hash.clone(),
+        title: v.content.title.to_string(),
+        place: v.content.place.to_string(),
+        signing_date: v.content.signing_date.to_string(),
+        drafted_at: v.drafted_at,
+        frozen_at: v.frozen_at,
+        regulation_sha256: v.content.regulation.sha256.clone(),
+        targets: v
+            .content
+            .targets
+            .iter()
+            .map(|t| TargetDto {
+                id: t.id.to_string(),
+                area: t.area.to_string(),
+                kind: target_kind_name(t.kind),
+                subject: t.subject.to_string(),
+                comparison: comparison_name(t.comparison),
+                threshold: t.threshold.map(|d| d.normalize().to_string()),
+                range: t
+                    .range
+                    .map(|(a, b)| vec![a.normalize().to_string(), b.normalize().to_string()]),
+                baseline_year: t.baseline_year,
+                unit_of_measure: t.unit_of_measure.as_ref().map(|u| u.to_string()),
+            })
+            .collect(),
+        signatures,
+    }
+}
+
+pub fn covenant_detail(
+    state: &State,
+    scope: &Scope,
+    id: &CovenantId,
+) -> Result<CovenantDetail, ApiError> {
+    let c = state.covenants.get(id).ok_or_else(ApiError::not_found)?;
+    if !scope.can_view_covenant(state, c) {
+        return Err(ApiError::not_found());
+    }
+    Ok(CovenantDetail {
+        id: c.id.to_string(),
+        movement: c.movement.to_string(),
+        cluster: c.cluster.to_string(),
+        year: c.year,
+        versions: c.versions.iter().map(|v| version_dto(state, v)).collect(),
+    })
+}
+
+pub fn user_dto(u: &thidua_domain::model::User) -> UserDto {
+    UserDto {
+        id: u.id.to_string(),
+        display_name: u.display_name.to_string(),
+        demo: u.demo,
+        roles: u.roles.iter().map(Role::to_string).collect(),
+    }
+}
+
+/// Users the viewer may see, optionally only those holding a role on `unit`.
+pub fn users(
+    state: &State,
+    scope: &Scope,
+    unit: Option<&UnitId>,
+) -> Result<Vec<UserDto>, ApiError> {
+    if let Some(u) = unit {
+        if !scope.can_admin_unit(u) {
+            return Err(ApiError::forbidden());
+        }
+    }
+    let mut out: Vec<UserDto> = state
+        .users
+        .values()
+        .filter(|u| scope.can_view_user(state, &u.id))
+        .filter(|u| {
+            unit.is_none_or(|unit| {
+                u.roles.iter().any(|r| {
+                    matches!(r, Role::Officer { unit: x } | Role::Leader { unit: x } if x == unit)
+                })
+            })
+        })
+        .map(user_dto)
+        .collect();
+    out.sort_by(|a, b| collate(&a.display_name, &b.display_name));
+    Ok(out)
+}
+
+pub fn user_detail(state: &State, scope: &Scope, id: &UserId) -> Result<UserDto, ApiError> {
+    if !scope.can_view_user(state, id) {
+        return Err(ApiError::not_found());
+    }
+    state
+        .users
+        .get(id)
+        .map(user_dto)
+        .ok_or_else(ApiError::not_found)
+}
+
+/// Whether an event concerns `unit` (for the history filter).
+pub fn concerns(payload: &Payload, unit: &UnitId) -> bool {
+    match payload {
+        Payload::LineageRecorded(c) => c.predecessors.contains(unit) || c.successors.contains(unit),
+        Payload::ClusterYearSet { members, .. } => members.contains(unit),
+        other => other.unit() == Some(unit),
+    }
+}
+
+pub fn event_dto(e: &Event) -> EventDto {
+    let value = serde_json::to_value(&e.payload).unwrap_or_default();
+    EventDto {
+        index: e.index,
+        time_ms: e.time_ms,
+        actor: e.actor.to_string(),
+        kind: e.payload.kind().to_owned(),
+        unit: e.payload.unit().map(|u| u.to_string()),
+        data: value.get("data").cloned().unwrap_or_default(),
+    }
+}

@@ -1,0 +1,782 @@
+//! The JSON API under `/api/v1`: the same capabilities as the pages, authenticated by session
+//! cookie (writes then need `x-csrf-token`) or bearer token, answering errors as
+//! `{"error": "code", "message": "…"}`. Reads are checked by [`crate::authz`], writes by the
+//! domain. The OpenAPI document is generated from these handlers ([`crate::openapi`]).
+
+pub mod dto;
+pub mod extract;
+
+use std::str::FromStr;
+
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use thidua_domain::model::{LeadershipMethod, LeadershipPosition, Role};
+use thidua_domain::{Actor, ClusterId, Command, CovenantId, Text, UnitId, UserId};
+use thidua_store::accounts::ApiTokenRecord;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::accounts::{self, now_ms, random_token, secret_hash};
+use crate::auth::Viewer;
+use crate::authz::Scope;
+use crate::error::{ApiError, ErrorBody};
+use crate::AppState;
+use dto::*;
+use extract::{ApiJson, ApiQuery};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/openapi.json", get(crate::openapi::document))
+        .route("/api/v1/log/checkpoint", get(checkpoint))
+        .route("/api/v1/bootstrap", post(bootstrap))
+        .route("/api/v1/me", get(me))
+        .route("/api/v1/me/password", post(change_password))
+        .route("/api/v1/me/tokens", get(list_tokens).post(create_token))
+        .route("/api/v1/me/tokens/{id}", delete(revoke_token))
+        .route("/api/v1/clusters", get(list_clusters))
+        .route("/api/v1/clusters/{id}", get(get_cluster))
+        .route("/api/v1/clusters/{id}/leadership", post(set_leadership))
+        .route("/api/v1/units", get(list_units))
+        .route("/api/v1/units/{id}", get(get_unit))
+        .route("/api/v1/units/{id}/users", get(unit_users))
+        .route("/api/v1/movements", get(list_movements))
+        .route("/api/v1/covenants", get(list_covenants))
+        .route("/api/v1/covenants/{id}", get(get_covenant))
+        .route("/api/v1/covenants/{id}/sign", post(sign_covenant))
+        .route("/api/v1/events", get(list_events))
+        .route("/api/v1/users", get(list_users).post(create_user))
+        .route("/api/v1/users/{id}", get(get_user))
+        .route("/api/v1/users/{id}/roles", post(grant_role))
+        .route("/api/v1/users/{id}/roles/{role}", delete(revoke_role))
+        .route("/api/v1/users/{id}/password", post(reset_password))
+        .route("/api/v1/commands", post(command))
+}
+
+fn parse_id<T>(
+    raw: &str,
+    parse: fn(&str) -> Result<T, thidua_domain::DomainError>,
+) -> Result<T, ApiError> {
+    parse(raw).map_err(|_| ApiError::not_found())
+}
+
+/// Executes commands as the viewer, on the blocking pool.
+pub async fn execute(
+    app: &AppState,
+    viewer: &Viewer,
+    commands: Vec<Command>,
+) -> Result<ReceiptDto, ApiError> {
+    let actor = Actor::User(viewer.user.clone());
+    app.blocking(move |app| Ok(app.service.execute_all(&actor, commands)?.into()))
+        .await
+}
+
+/// Readiness: the store answers.
+pub async fn readyz(State(app): State<AppState>) -> Response {
+    match app.blocking(|app| Ok(app.service.store().size()?)).await {
+        Ok(_) => (StatusCode::OK, "ready").into_response(),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "not ready").into_response(),
+    }
+}
+
+/// The latest signed checkpoint of the log (C2SP signed note), public.
+#[utoipa::path(get, path = "/api/v1/log/checkpoint", tag = "log",
+    responses((status = 200, description = "signed note", content_type = "text/plain", body = String),
+              (status = 404, body = ErrorBody)))]
+pub async fn checkpoint(State(app): State<AppState>) -> Result<Response, ApiError> {
+    let cp = app
+        .blocking(|app| Ok(app.service.store().latest_checkpoint()?))
+        .await?;
+    match cp {
+        Some(cp) => Ok((
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            cp.note,
+        )
+            .into_response()),
+        None => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "empty_log",
+            "the log is empty",
+        )),
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BootstrapRequest {
+    /// The one-time token printed on the server's console.
+    pub token: String,
+    pub user: String,
+    pub display_name: String,
+    pub password: String,
+}
+
+/// Creates the first administrator with the one-time bootstrap token.
+#[utoipa::path(post, path = "/api/v1/bootstrap", tag = "accounts", request_body = BootstrapRequest,
+    responses((status = 201, body = UserDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn bootstrap(
+    State(app): State<AppState>,
+    ApiJson(req): ApiJson<BootstrapRequest>,
+) -> Result<Response, ApiError> {
+    let user = UserId::parse(&req.user)?;
+    let name = Text::parse("display_name", &req.display_name, 200)?;
+    let dto = app
+        .blocking(move |app| {
+            accounts::redeem_bootstrap(
+                &*app.accounts,
+                &app.service,
+                &req.token,
+                &user,
+                &name,
+                &req.password,
+            )?;
+            Ok(user_dto(&app.service.read().users[&user]))
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(dto)).into_response())
+}
+
+/// The signed-in user.
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
+    responses((status = 200, body = UserDto), (status = 401, body = ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
+pub async fn me(State(app): State<AppState>, viewer: Viewer) -> Result<Json<UserDto>, ApiError> {
+    Ok(Json(user_detail(
+        &app.service.read(),
+        &viewer.scope,
+        &viewer.user,
+    )?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current: String,
+    pub new: String,
+}
+
+/// Changes the signed-in user's own password (ends their other sessions).
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "accounts", request_body = PasswordChange,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn change_password(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    ApiJson(req): ApiJson<PasswordChange>,
+) -> Result<StatusCode, ApiError> {
+    change_own_password(&app, &viewer, req.current, req.new).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Checks the current password, then sets the new one.
+pub async fn change_own_password(
+    app: &AppState,
+    viewer: &Viewer,
+    current: String,
+    new: String,
+) -> Result<(), ApiError> {
+    let user = viewer.user.clone();
+    app.blocking(move |app| {
+        let phc = app.accounts.password_hash(user.as_str())?;
+        if !phc.is_some_and(|p| accounts::verify_password(&current, &p)) {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "wrong_password",
+                "the current password is wrong",
+            ));
+        }
+        accounts::set_password(&*app.accounts, &app.service, &user, &new)?;
+        Ok(())
+    })
+    .await
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct TokenDto {
+    pub id: String,
+    pub label: String,
+    pub created_ms: i64,
+    pub revoked_ms: Option<i64>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct TokenCreated {
+    pub id: String,
+    pub label: String,
+    /// The secret, shown once: send it as `Authorization: Bearer <token>`.
+    pub token: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewToken {
+    pub label: String,
+}
+
+/// The signed-in user's API tokens.
+#[utoipa::path(get, path = "/api/v1/me/tokens", tag = "accounts", responses((status = 200, body = [TokenDto])))]
+pub async fn list_tokens(
+    State(app): State<AppState>,
+    viewer: Viewer,
+) -> Result<Json<Vec<TokenDto>>, ApiError> {
+    Ok(Json(tokens_of(&app, &viewer).await?))
+}
+
+pub async fn tokens_of(app: &AppState, viewer: &Viewer) -> Result<Vec<TokenDto>, ApiError> {
+    let user = viewer.user.to_string();
+    app.blocking(move |app| {
+        Ok(app
+            .accounts
+            .api_tokens(&user)?
+            .into_iter()
+            .map(|t| TokenDto {
+                id: t.id,
+                label: t.label,
+                created_ms: t.created_ms,
+                revoked_ms: t.revoked_ms,
+            })
+            .collect())
+    })
+    .await
+}
+
+/// Creates an API token for scripts; the secret is returned once.
+#[utoipa::path(post, path = "/api/v1/me/tokens", tag = "accounts", request_body = NewToken,
+    responses((status = 201, body = TokenCreated), (status = 422, body = ErrorBody)))]
+pub async fn create_token(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    ApiJson(req): ApiJson<NewToken>,
+) -> Result<Response, ApiError> {
+    let created = new_token(&app, &viewer, &req.label).await?;
+    Ok((StatusCode::CREATED, Json(created)).into_response())
+}
+
+pub async fn new_token(
+    app: &AppState,
+    viewer: &Viewer,
+    label: &str,
+) -> Result<TokenCreated, ApiError> {
+    let label = Text::parse("label", label, 100)?.to_string();
+    let secret = format!("thd_{}", random_token(32));
+    let record = ApiTokenRecord {
+        id: random_token(6),
+        token_hash: secret_hash(&secret),
+        user: viewer.user.to_string(),
+        label: label.clone(),
+        created_ms: now_ms(),
+        revoked_ms: None,
+    };
+    let id = record.id.clone();
+    app.blocking(move |app| Ok(app.accounts.create_api_token(&record)?))
+        .await?;
+    Ok(TokenCreated {
+        id,
+        label,
+        token: secret,
+    })
+}
+
+/// Revokes one of the signed-in user's tokens.
+#[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "accounts",
+    params(("id" = String, Path, description = "token id")),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn revoke_token(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let user = viewer.user.to_string();
+    let done = app
+        .blocking(move |app| Ok(app.accounts.revoke_api_token(&user, &id, now_ms())?))
+        .await?;
+    if done {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found())
+    }
+}
+
+/// Clusters the viewer may see.
+#[utoipa::path(get, path = "/api/v1/clusters", tag = "clusters", params(PageQuery),
+    responses((status = 200, body = Page<ClusterSummary>)))]
+pub async fn list_clusters(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> Json<Page<ClusterSummary>> {
+    Json(q.page(clusters(&app.service.read(), &viewer.scope)))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct YearQuery {
+    /// The year to show; default: the latest with a membership.
+    pub year: Option<i32>,
+}
+
+/// A cluster: members of a year in Vietnamese collation order, head, deputy, covenants.
+#[utoipa::path(get, path = "/api/v1/clusters/{id}", tag = "clusters",
+    params(("id" = String, Path, description = "cluster id"), YearQuery),
+    responses((status = 200, body = ClusterDetail), (status = 404, body = ErrorBody)))]
+pub async fn get_cluster(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<YearQuery>,
+) -> Result<Json<ClusterDetail>, ApiError> {
+    let id = parse_id(&id, ClusterId::parse)?;
+    Ok(Json(cluster_detail(
+        &app.service.read(),
+        &viewer.scope,
+        &id,
+        q.year,
+    )?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LeadershipRequest {
+    pub year: i32,
+    /// `head` or `deputy`.
+    pub position: String,
+    pub unit: String,
+    /// `elected` or `assigned`.
+    pub method: String,
+    /// The decision's number and symbol.
+    pub decision: String,
+}
+
+/// Records the head or deputy of a cluster for a year (cluster secretariat).
+#[utoipa::path(post, path = "/api/v1/clusters/{id}/leadership", tag = "clusters", request_body = LeadershipRequest,
+    params(("id" = String, Path, description = "cluster id")),
+    responses((status = 200, body = ReceiptDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_leadership(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<LeadershipRequest>,
+) -> Result<Json<ReceiptDto>, ApiError> {
+    let cluster = parse_id(&id, ClusterId::parse)?;
+    if !viewer.scope.can_view_cluster(&app.service.read(), &cluster) {
+        return Err(ApiError::not_found());
+    }
+    let position = match req.position.as_str() {
+        "head" => LeadershipPosition::Head,
+        "deputy" => LeadershipPosition::Deputy,
+        _ => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_value",
+                "position: head or deputy",
+            ))
+        }
+    };
+    let method = match req.method.as_str() {
+        "elected" => LeadershipMethod::Elected,
+        "assigned" => LeadershipMethod::Assigned,
+        _ => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_value",
+                "method: elected or assigned",
+            ))
+        }
+    };
+    let command = Command::SetClusterLeadership {
+        cluster,
+        year: req.year,
+        position,
+        unit: UnitId::parse(&req.unit)?,
+        method,
+        decision: Text::parse("decision", &req.decision, 100)?,
+    };
+    Ok(Json(execute(&app, &viewer, vec![command]).await?))
+}
+
+/// Units the viewer may see.
+#[utoipa::path(get, path = "/api/v1/units", tag = "units", params(PageQuery), responses((status = 200, body = Page<UnitSummary>)))]
+pub async fn list_units(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> Json<Page<UnitSummary>> {
+    Json(q.page(units(&app.service.read(), &viewer.scope)))
+}
+
+/// A unit with its former names and lineage (mergers and splits).
+#[utoipa::path(get, path = "/api/v1/units/{id}", tag = "units", params(("id" = String, Path, description = "unit id")),
+    responses((status = 200, body = UnitDetail), (status = 404, body = ErrorBody)))]
+pub async fn get_unit(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Json<UnitDetail>, ApiError> {
+    let id = parse_id(&id, UnitId::parse)?;
+    Ok(Json(unit_detail(&app.service.read(), &viewer.scope, &id)?))
+}
+
+/// The users holding a role on a unit: the unit itself and administrators only.
+#[utoipa::path(get, path = "/api/v1/units/{id}/users", tag = "units", params(("id" = String, Path, description = "unit id")),
+    responses((status = 200, body = [UserDto]), (status = 403, body = ErrorBody)))]
+pub async fn unit_users(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<UserDto>>, ApiError> {
+    let id = parse_id(&id, UnitId::parse)?;
+    Ok(Json(users(&app.service.read(), &viewer.scope, Some(&id))?))
+}
+
+/// Emulation movements (public to every signed-in user).
+#[utoipa::path(get, path = "/api/v1/movements", tag = "movements", params(PageQuery), responses((status = 200, body = Page<MovementDto>)))]
+pub async fn list_movements(
+    State(app): State<AppState>,
+    _viewer: Viewer,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> Json<Page<MovementDto>> {
+    Json(q.page(movements(&app.service.read())))
+}
+
+/// Covenants the viewer may see.
+#[utoipa::path(get, path = "/api/v1/covenants", tag = "covenants", params(PageQuery), responses((status = 200, body = Page<CovenantSummary>)))]
+pub async fn list_covenants(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> Json<Page<CovenantSummary>> {
+    Json(q.page(covenants(&app.service.read(), &viewer.scope)))
+}
+
+/// A covenant with its versions, targets and signature status.
+#[utoipa::path(get, path = "/api/v1/covenants/{id}", tag = "covenants", params(("id" = String, Path, description = "covenant id")),
+    responses((status = 200, body = CovenantDetail), (status = 404, body = ErrorBody)))]
+pub async fn get_covenant(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Json<CovenantDetail>, ApiError> {
+    let id = parse_id(&id, CovenantId::parse)?;
+    Ok(Json(covenant_detail(
+        &app.service.read(),
+        &viewer.scope,
+        &id,
+    )?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignRequest {
+    /// The unit signing (the viewer must be its leader).
+    pub unit: String,
+    pub version: u32,
+    /// The covenant version's hash as shown to the leader.
+    pub hash: String,
+}
+
+/// Signs a covenant version for a unit (its leader), confirming the hash.
+#[utoipa::path(post, path = "/api/v1/covenants/{id}/sign", tag = "covenants", request_body = SignRequest,
+    params(("id" = String, Path, description = "covenant id")),
+    responses((status = 200, body = ReceiptDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn sign_covenant(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<SignRequest>,
+) -> Result<Json<ReceiptDto>, ApiError> {
+    let covenant = parse_id(&id, CovenantId::parse)?;
+    let unit = UnitId::parse(&req.unit)?;
+    Ok(Json(
+        sign(&app, &viewer, covenant, req.version, unit, req.hash).await?,
+    ))
+}
+
+/// Signing, shared by the API and the confirmation page.
+pub async fn sign(
+    app: &AppState,
+    viewer: &Viewer,
+    covenant: CovenantId,
+    version: u32,
+    unit: UnitId,
+    hash: String,
+) -> Result<ReceiptDto, ApiError> {
+    {
+        let state = app.service.read();
+        let c = state
+            .covenants
+            .get(&covenant)
+            .ok_or_else(ApiError::not_found)?;
+        if !viewer.scope.can_view_covenant(&state, c) {
+            return Err(ApiError::not_found());
+        }
+    }
+    execute(
+        app,
+        viewer,
+        vec![Command::SignCovenant {
+            covenant,
+            version,
+            unit,
+            hash,
+        }],
+    )
+    .await
+}
+
+#[derive(Debug, Default, Clone, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct EventQuery {
+    /// Only events concerning this unit.
+    pub unit: Option<String>,
+    /// Only events of this kind (e.g. `covenant_signed`).
+    pub kind: Option<String>,
+    /// Only events with a log index below this (the cursor of the next page).
+    pub before: Option<u64>,
+    /// 1–200, default 50.
+    pub limit: Option<usize>,
+}
+
+/// The log's events the viewer may see, newest first.
+#[utoipa::path(get, path = "/api/v1/events", tag = "log", params(EventQuery), responses((status = 200, body = EventPage)))]
+pub async fn list_events(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    ApiQuery(q): ApiQuery<EventQuery>,
+) -> Result<Json<EventPage>, ApiError> {
+    Ok(Json(history(&app, &viewer.scope, q).await?))
+}
+
+/// Reads the log backwards from `before`, keeping visible events that match the filters.
+pub async fn history(app: &AppState, scope: &Scope, q: EventQuery) -> Result<EventPage, ApiError> {
+    let unit = match q.unit.as_deref().filter(|s| !s.is_empty()) {
+        Some(u) => Some(UnitId::parse(u)?),
+        None => None,
+    };
+    let kind = q.kind.filter(|k| !k.is_empty());
+    let limit = q.limit.unwrap_or(50).clamp(1, 200);
+    let scope = scope.clone();
+    app.blocking(move |app| {
+        const CHUNK: u64 = 256;
+        let size = app.service.read().size;
+        let mut end = q.before.unwrap_or(size).min(size);
+        let mut items = Vec::new();
+        while end > 0 && items.len() < limit {
+            let start = end.saturating_sub(CHUNK);
+            let entries = app.service.store().entries(start, end)?;
+            let state = app.service.read();
+            for entry in entries.iter().rev() {
+                let event = thidua_domain::Event::decode(entry.index, &entry.bytes)
+                    .map_err(ApiError::internal)?;
+                if unit.as_ref().is_some_and(|u| !concerns(&event.payload, u))
+                    || kind.as_deref().is_some_and(|k| event.payload.kind() != k)
+                    || !scope.can_view_event(&state, &event)
+                {
+                    continue;
+                }
+                items.push(event_dto(&event));
+                if items.len() == limit {
+                    break;
+                }
+            }
+            end = start;
+        }
+        let next_before = match items.last() {
+            Some(last) if items.len() == limit && last.index > 0 => Some(last.index),
+            _ => None,
+        };
+        Ok(EventPage { items, next_before })
+    })
+    .await
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct UserQuery {
+    /// Only users holding a role on this unit (the unit itself and administrators only).
+    pub unit: Option<String>,
+    pub offset: Option<usize>,
+    pub limit: Option<usize>,
+}
+
+/// Users the viewer may see (administrators: everyone; others: their unit's people).
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", params(UserQuery),
+    responses((status = 200, body = Page<UserDto>), (status = 403, body = ErrorBody)))]
+pub async fn list_users(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    ApiQuery(q): ApiQuery<UserQuery>,
+) -> Result<Json<Page<UserDto>>, ApiError> {
+    let unit = match q.unit.as_deref() {
+        Some(u) => Some(UnitId::parse(u)?),
+        None => None,
+    };
+    let all = users(&app.service.read(), &viewer.scope, unit.as_ref())?;
+    Ok(Json(
+        PageQuery {
+            offset: q.offset,
+            limit: q.limit,
+        }
+        .page(all),
+    ))
+}
+
+/// One user.
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", params(("id" = String, Path, description = "user id")),
+    responses((status = 200, body = UserDto), (status = 404, body = ErrorBody)))]
+pub async fn get_user(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Json<UserDto>, ApiError> {
+    let id = parse_id(&id, UserId::parse)?;
+    Ok(Json(user_detail(&app.service.read(), &viewer.scope, &id)?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    pub id: String,
+    pub display_name: String,
+    #[serde(default)]
+    pub demo: bool,
+    /// An initial password (optional; an administrator can set one later).
+    pub password: Option<String>,
+}
+
+/// Registers a user (administrators).
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUser,
+    responses((status = 201, body = UserDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn create_user(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    ApiJson(req): ApiJson<NewUser>,
+) -> Result<Response, ApiError> {
+    let user = UserId::parse(&req.id)?;
+    let display_name = Text::parse("display_name", &req.display_name, 200)?;
+    if !viewer.scope.is_admin() {
+        return Err(ApiError::forbidden());
+    }
+    if let Some(p) = &req.password {
+        accounts::check_password_policy(p)?;
+    }
+    execute(
+        &app,
+        &viewer,
+        vec![Command::RegisterUser {
+            user: user.clone(),
+            display_name,
+            demo: req.demo,
+        }],
+    )
+    .await?;
+    let dto = app
+        .blocking(move |app| {
+            if let Some(p) = req.password {
+                accounts::set_password(&*app.accounts, &app.service, &user, &p)?;
+            }
+            Ok(user_dto(&app.service.read().users[&user]))
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(dto)).into_response())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleRequest {
+    /// `admin`, `secretariat:CLUSTER`, `officer:UNIT`, `leader:UNIT` or `supervisor:CLUSTER`.
+    pub role: String,
+}
+
+fn parse_role(raw: &str) -> Result<Role, ApiError> {
+    Role::from_str(raw).map_err(ApiError::from)
+}
+
+/// Grants a role (administrators); recorded in the log.
+#[utoipa::path(post, path = "/api/v1/users/{id}/roles", tag = "users", request_body = RoleRequest,
+    params(("id" = String, Path, description = "user id")),
+    responses((status = 200, body = ReceiptDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn grant_role(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<RoleRequest>,
+) -> Result<Json<ReceiptDto>, ApiError> {
+    let user = parse_id(&id, UserId::parse)?;
+    let role = parse_role(&req.role)?;
+    Ok(Json(
+        execute(&app, &viewer, vec![Command::GrantRole { user, role }]).await?,
+    ))
+}
+
+/// Revokes a role (administrators); recorded in the log.
+#[utoipa::path(delete, path = "/api/v1/users/{id}/roles/{role}", tag = "users",
+    params(("id" = String, Path, description = "user id"), ("role" = String, Path, description = "e.g. leader:ca-kg")),
+    responses((status = 200, body = ReceiptDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn revoke_role(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path((id, role)): Path<(String, String)>,
+) -> Result<Json<ReceiptDto>, ApiError> {
+    let user = parse_id(&id, UserId::parse)?;
+    let role = parse_role(&role)?;
+    Ok(Json(
+        execute(&app, &viewer, vec![Command::RevokeRole { user, role }]).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordReset {
+    pub password: String,
+}
+
+/// Resets a user's password (administrators); ends the user's sessions.
+#[utoipa::path(post, path = "/api/v1/users/{id}/password", tag = "users", request_body = PasswordReset,
+    params(("id" = String, Path, description = "user id")),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn reset_password(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<PasswordReset>,
+) -> Result<StatusCode, ApiError> {
+    let user = parse_id(&id, UserId::parse)?;
+    admin_reset(&app, &viewer, user, req.password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn admin_reset(
+    app: &AppState,
+    viewer: &Viewer,
+    user: UserId,
+    password: String,
+) -> Result<(), ApiError> {
+    if !viewer.scope.is_admin() {
+        return Err(ApiError::forbidden());
+    }
+    app.blocking(move |app| {
+        Ok(accounts::set_password(
+            &*app.accounts,
+            &app.service,
+            &user,
+            &password,
+        )?)
+    })
+    .await
+}
+
+/// Executes any domain command (JSON with a `command` tag, unknown fields rejected) as the
+/// viewer; the domain decides whether the viewer's roles allow it.
+#[utoipa::path(post, path = "/api/v1/commands", tag = "log",
+    request_body(content = Object, description = "a domain command, e.g. {\"command\": \"create_cluster\", \"cluster\": \"cum-1\", \"name\": \"Cụm 1\"}"),
+    responses((status = 200, body = ReceiptDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn command(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    ApiJson(cmd): ApiJson<Command>,
+) -> Result<Json<ReceiptDto>, ApiError> {
+    Ok(Json(execute(&app, &viewer, vec![cmd]).await?))
+}

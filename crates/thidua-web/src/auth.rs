@@ -1,0 +1,308 @@
+//! Authentication: server-side sessions (cookie `thidua_session`, HttpOnly, SameSite=Lax,
+//! `Secure` when configured) and bearer API tokens; the [`Viewer`] extractor; CSRF checks
+//! ([`CsrfForm`] for forms, the `x-csrf-token` header for cookie-authenticated API writes).
+//!
+//! Owns cookies and the request's identity. Never logs a cookie, a token or a password.
+
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use thidua_domain::UserId;
+use thidua_store::accounts::SessionRecord;
+use thidua_store::Hash;
+
+use crate::accounts::{now_ms, random_token, secret_hash, secrets_equal};
+use crate::authz::Scope;
+use crate::error::ApiError;
+use crate::i18n::Lang;
+use crate::AppState;
+
+pub const SESSION_COOKIE: &str = "thidua_session";
+/// Anti-CSRF token for forms shown before sign-in (sign-in, bootstrap, language).
+pub const PRE_CSRF_COOKIE: &str = "thidua_csrf";
+/// The language chosen before sign-in.
+pub const LANG_COOKIE: &str = "thidua_lang";
+/// The header carrying the session's CSRF token on cookie-authenticated API writes.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// The largest request body accepted.
+pub const MAX_BODY: usize = 1024 * 1024;
+/// Sessions last 12 hours.
+pub const SESSION_TTL_MS: i64 = 12 * 3600 * 1000;
+
+/// How the request authenticated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Via {
+    Cookie,
+    Bearer,
+}
+
+/// The signed-in user of a request.
+#[derive(Clone)]
+pub struct Viewer {
+    pub user: UserId,
+    pub display_name: String,
+    pub scope: Scope,
+    pub lang: Lang,
+    /// The session's CSRF token (empty for bearer tokens, which cannot post forms).
+    pub csrf: String,
+    pub via: Via,
+    /// SHA-256 of the session id, for sign-out.
+    pub session: Option<Hash>,
+}
+
+impl std::fmt::Debug for Viewer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Viewer")
+            .field("user", &self.user)
+            .field("via", &self.via)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The identity found by [`authenticate_layer`], stored in the request's extensions.
+#[derive(Clone)]
+pub struct Authn(pub Option<Viewer>);
+
+/// Reads one cookie.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A `Set-Cookie` value. `max_age` 0 deletes the cookie.
+pub fn set_cookie(
+    name: &str,
+    value: &str,
+    max_age_s: i64,
+    secure: bool,
+    same_site: &str,
+) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={max_age_s}{secure}"
+    ))
+    .expect("cookie values are base64url")
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+/// Finds the request's user from a bearer token or a session cookie.
+async fn authenticate(app: &AppState, headers: &HeaderMap) -> Result<Option<Viewer>, ApiError> {
+    let token = bearer(headers).map(secret_hash);
+    let has_bearer = headers.contains_key(header::AUTHORIZATION);
+    let session = cookie(headers, SESSION_COOKIE).map(secret_hash);
+    let lang_cookie = cookie(headers, LANG_COOKIE).and_then(Lang::parse);
+    if has_bearer && token.is_none() {
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_token",
+            "the Authorization header must be `Bearer <token>`",
+        ));
+    }
+    if token.is_none() && session.is_none() {
+        return Ok(None);
+    }
+    app.blocking(move |app| {
+        let (user, csrf, via, session) = if let Some(hash) = token {
+            match app.accounts.api_token(&hash)? {
+                Some(t) if t.revoked_ms.is_none() => (t.user, String::new(), Via::Bearer, None),
+                _ => {
+                    return Err(ApiError::new(
+                        StatusCode::UNAUTHORIZED,
+                        "invalid_token",
+                        "the token is unknown or revoked",
+                    ))
+                }
+            }
+        } else {
+            let hash = session.expect("a session cookie");
+            match app.accounts.session(&hash, now_ms())? {
+                Some(s) => (s.user, s.csrf, Via::Cookie, Some(hash)),
+                None => return Ok(None),
+            }
+        };
+        let Ok(user) = UserId::parse(&user) else {
+            return Ok(None);
+        };
+        let Some(record) = app.service.read().users.get(&user).cloned() else {
+            return Ok(None);
+        };
+        let lang = app
+            .accounts
+            .preference(user.as_str(), "lang")?
+            .as_deref()
+            .and_then(Lang::parse)
+            .or(lang_cookie)
+            .unwrap_or_default();
+        Ok(Some(Viewer {
+            display_name: record.display_name.to_string(),
+            scope: Scope::new(user.clone(), record.roles),
+            user,
+            lang,
+            csrf,
+            via,
+            session,
+        }))
+    })
+    .await
+}
+
+/// Authenticates every request once and refuses cookie-authenticated API writes without the
+/// session's CSRF token.
+pub async fn authenticate_layer(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    // Read the whole body first (bounded): a request refused before its body is read would
+    // otherwise leave unread bytes behind and the connection would be reset under the client.
+    let (parts, body) = req.into_parts();
+    let body = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => {
+            return ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                "the request body is too large",
+            )
+            .into_response()
+        }
+    };
+    let mut req = Request::from_parts(parts, axum::body::Body::from(body));
+    let viewer = match authenticate(&app, req.headers()).await {
+        Ok(v) => v,
+        Err(e) => return e.into_response(),
+    };
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if let Some(v) = &viewer {
+        if v.via == Via::Cookie && !safe && req.uri().path().starts_with("/api/") {
+            let sent = req
+                .headers()
+                .get(CSRF_HEADER)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("");
+            if !secrets_equal(sent, &v.csrf) {
+                return ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "csrf",
+                    "cookie-authenticated writes need the x-csrf-token header",
+                )
+                .into_response();
+            }
+        }
+    }
+    req.extensions_mut().insert(Authn(viewer));
+    next.run(req).await
+}
+
+fn authn(parts: &Parts) -> Option<Viewer> {
+    parts.extensions.get::<Authn>().and_then(|a| a.0.clone())
+}
+
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Response> {
+        match authn(parts) {
+            Some(v) => Ok(v),
+            None if parts.uri.path().starts_with("/api/") => {
+                Err(ApiError::unauthenticated().into_response())
+            }
+            None => Err(Redirect::to("/login").into_response()),
+        }
+    }
+}
+
+/// The signed-in user, if any.
+pub struct MaybeViewer(pub Option<Viewer>);
+
+impl FromRequestParts<AppState> for MaybeViewer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(MaybeViewer(authn(parts)))
+    }
+}
+
+/// The language of a request: the user's preference, else the cookie, else Vietnamese.
+pub fn request_lang(viewer: Option<&Viewer>, headers: &HeaderMap) -> Lang {
+    viewer
+        .map(|v| v.lang)
+        .or_else(|| cookie(headers, LANG_COOKIE).and_then(Lang::parse))
+        .unwrap_or_default()
+}
+
+#[derive(Deserialize)]
+struct WithCsrf<T> {
+    #[serde(default)]
+    csrf: String,
+    #[serde(flatten)]
+    inner: T,
+}
+
+/// A form whose `csrf` field must match the session's token (or, before sign-in, the
+/// `thidua_csrf` cookie). Every state-changing form of the UI is read through this extractor.
+pub struct CsrfForm<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let viewer = req.extensions().get::<Authn>().and_then(|a| a.0.clone());
+        let expected = match &viewer {
+            Some(v) => v.csrf.clone(),
+            None => cookie(req.headers(), PRE_CSRF_COOKIE)
+                .unwrap_or("")
+                .to_owned(),
+        };
+        let lang = request_lang(viewer.as_ref(), req.headers());
+        let axum::Form(form) = axum::Form::<WithCsrf<T>>::from_request(req, state)
+            .await
+            .map_err(|e| {
+                tracing::debug!(error = %e, "unreadable form");
+                crate::ui::error_page(lang, StatusCode::BAD_REQUEST, "invalid_body")
+            })?;
+        if expected.is_empty() || !secrets_equal(&expected, &form.csrf) {
+            return Err(crate::ui::error_page(lang, StatusCode::FORBIDDEN, "csrf"));
+        }
+        Ok(CsrfForm(form.inner))
+    }
+}
+
+/// Starts a session for `user`: stores it and returns the `Set-Cookie` header value.
+pub fn start_session(app: &AppState, user: &UserId) -> Result<HeaderValue, ApiError> {
+    let id = random_token(32);
+    let now = now_ms();
+    app.accounts.create_session(&SessionRecord {
+        id_hash: secret_hash(&id),
+        user: user.to_string(),
+        csrf: random_token(24),
+        created_ms: now,
+        expires_ms: now + SESSION_TTL_MS,
+    })?;
+    Ok(set_cookie(
+        SESSION_COOKIE,
+        &id,
+        SESSION_TTL_MS / 1000,
+        app.config.secure_cookies,
+        "Lax",
+    ))
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn end_session_cookie(app: &AppState) -> HeaderValue {
+    set_cookie(SESSION_COOKIE, "", 0, app.config.secure_cookies, "Lax")
+}

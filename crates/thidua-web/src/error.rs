@@ -1,0 +1,154 @@
+//! The API's error body `{"error": "code", "message": "…"}` and the mapping from domain and
+//! service errors to HTTP statuses. Codes are stable; messages are English for operators and the
+//! UI translates codes. Internal errors are logged in full and answered with a generic message.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use thidua_domain::DomainError;
+use thidua_service::ServiceError;
+
+use crate::accounts::AccountError;
+
+/// The JSON error body.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// A stable snake_case code, e.g. `forbidden`, `already_signed`.
+    pub error: String,
+    /// An English explanation for people reading logs; the UI translates the code instead.
+    pub message: String,
+}
+
+/// An error answered by an API route.
+#[derive(Clone, Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn unauthenticated() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "sign in or send a bearer token",
+        )
+    }
+
+    pub fn forbidden() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "the actor may not perform this action",
+        )
+    }
+
+    /// Used for resources the actor may not see as well as for missing ones.
+    pub fn not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", "no such resource")
+    }
+
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    /// Logs `err` in full and answers a generic 500.
+    pub fn internal(err: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %err, "internal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "internal error",
+        )
+    }
+}
+
+/// The HTTP status for a domain error code.
+pub fn domain_status(e: &DomainError) -> StatusCode {
+    use DomainError::*;
+    match e {
+        Forbidden => StatusCode::FORBIDDEN,
+        UnknownUser(_)
+        | UnknownUnit(_)
+        | UnknownCluster(_)
+        | UnknownMovement(_)
+        | UnknownCovenant(_)
+        | UnknownVersion { .. } => StatusCode::NOT_FOUND,
+        UserExists(_)
+        | RoleAlreadyGranted { .. }
+        | RoleNotGranted { .. }
+        | UnitExists(_)
+        | ClusterExists(_)
+        | MovementExists(_)
+        | CovenantExists(_)
+        | CovenantFrozen { .. }
+        | CovenantNotFrozen { .. }
+        | CovenantHasSignatures { .. }
+        | AlreadySigned { .. }
+        | HashMismatch { .. } => StatusCode::CONFLICT,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
+        match &e {
+            ServiceError::Domain(d) => Self::new(domain_status(d), d.code(), d.to_string()),
+            ServiceError::Contention(_) => Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "the log is busy; retry",
+            ),
+            _ => Self::internal(e),
+        }
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(e: DomainError) -> Self {
+        ServiceError::Domain(e).into()
+    }
+}
+
+impl From<thidua_store::StoreError> for ApiError {
+    fn from(e: thidua_store::StoreError) -> Self {
+        Self::internal(e)
+    }
+}
+
+impl From<AccountError> for ApiError {
+    fn from(e: AccountError) -> Self {
+        match e {
+            AccountError::PasswordTooShort | AccountError::PasswordTooLong => {
+                Self::new(StatusCode::UNPROCESSABLE_ENTITY, e.code(), e.to_string())
+            }
+            AccountError::UnknownUser(_) => {
+                Self::new(StatusCode::NOT_FOUND, e.code(), e.to_string())
+            }
+            AccountError::BadBootstrapToken | AccountError::AdminExists => {
+                Self::new(StatusCode::FORBIDDEN, e.code(), e.to_string())
+            }
+            AccountError::Service(s) => s.into(),
+            AccountError::Hashing | AccountError::Store(_) => Self::internal(e),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            error: self.code.to_owned(),
+            message: self.message,
+        };
+        (self.status, axum::Json(body)).into_response()
+    }
+}

@@ -1,0 +1,82 @@
+//! Vietnamese presentation of numbers and dates: "95,5" with "." for thousands ("1.234"),
+//! dates as dd/mm/yyyy, times as dd/mm/yyyy HH:MM (UTC+7, the time of Vietnam).
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use rust_decimal::Decimal;
+
+/// A decimal the Vietnamese way: "95,5", "1.234", "-0,25".
+pub fn decimal(d: &Decimal) -> String {
+    let s = d.normalize().to_string();
+    let (neg, s) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s.as_str()),
+    };
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(c);
+    }
+    let mut out = String::new();
+    if neg {
+        out.push('-');
+    }
+    out.push_str(&grouped);
+    if !frac.is_empty() {
+        out.push(',');
+        out.push_str(frac);
+    }
+    out
+}
+
+/// A date as dd/mm/yyyy.
+pub fn date(d: &NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// An ISO date string (yyyy-mm-dd, as the API carries it) as dd/mm/yyyy; other text unchanged.
+pub fn iso_date(iso: &str) -> String {
+    NaiveDate::parse_from_str(iso, "%Y-%m-%d")
+        .map(|d| date(&d))
+        .unwrap_or_else(|_| iso.to_owned())
+}
+
+/// A decimal string ("95.5", as the API carries it) the Vietnamese way; other text unchanged.
+pub fn decimal_str(raw: &str) -> String {
+    raw.parse::<Decimal>()
+        .map(|d| decimal(&d))
+        .unwrap_or_else(|_| raw.to_owned())
+}
+
+/// A log time (milliseconds since the epoch) as dd/mm/yyyy HH:MM in Vietnam's time (UTC+7).
+pub fn time_ms(ms: i64) -> String {
+    let tz = FixedOffset::east_opt(7 * 3600).expect("UTC+7");
+    DateTime::from_timestamp_millis(ms)
+        .map(|t| t.with_timezone(&tz).format("%d/%m/%Y %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn vietnamese_numbers_and_dates() {
+        assert_eq!(decimal(&Decimal::from_str("95.5").unwrap()), "95,5");
+        assert_eq!(decimal(&Decimal::from_str("1234").unwrap()), "1.234");
+        assert_eq!(
+            decimal(&Decimal::from_str("1234567.50").unwrap()),
+            "1.234.567,5"
+        );
+        assert_eq!(decimal(&Decimal::from_str("-0.25").unwrap()), "-0,25");
+        assert_eq!(decimal(&Decimal::from_str("100").unwrap()), "100");
+        assert_eq!(
+            date(&NaiveDate::from_ymd_opt(2024, 3, 26).unwrap()),
+            "26/03/2024"
+        );
+        assert_eq!(time_ms(0), "01/01/1970 07:00");
+    }
+}

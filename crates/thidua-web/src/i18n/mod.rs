@@ -1,0 +1,225 @@
+//! User-visible text, one file per language ([`vi`], [`en`]); templates never hold prose.
+//! Vietnamese is the default; the choice is remembered per user (and in a cookie before sign-in).
+
+pub mod en;
+pub mod vi;
+
+/// A language of the interface.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+impl Lang {
+    pub fn parse(raw: &str) -> Option<Lang> {
+        match raw {
+            "vi" => Some(Lang::Vi),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+
+    /// The other language (the switch offers it).
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Vi => Lang::En,
+            Lang::En => Lang::Vi,
+        }
+    }
+
+    pub fn strings(self) -> &'static Strings {
+        match self {
+            Lang::Vi => &vi::STRINGS,
+            Lang::En => &en::STRINGS,
+        }
+    }
+
+    /// The sentence for an error code.
+    pub fn error(self, code: &str) -> &'static str {
+        match self {
+            Lang::Vi => vi::error(code),
+            Lang::En => en::error(code),
+        }
+    }
+}
+
+/// Every user-visible string of the interface.
+pub struct Strings {
+    pub lang_code: &'static str,
+    pub app_name: &'static str,
+    pub app_tagline: &'static str,
+    pub skip_to_content: &'static str,
+    pub nav_home: &'static str,
+    pub nav_history: &'static str,
+    pub nav_admin: &'static str,
+    pub nav_account: &'static str,
+    pub sign_out: &'static str,
+    pub switch_lang: &'static str,
+    pub switch_lang_code: &'static str,
+    pub signed_in_as: &'static str,
+    pub footer: &'static str,
+    pub demo_notice: &'static str,
+    pub sign_in_title: &'static str,
+    pub user_id_label: &'static str,
+    pub password_label: &'static str,
+    pub sign_in_button: &'static str,
+    pub bad_credentials: &'static str,
+    pub bootstrap_link: &'static str,
+    pub bootstrap_title: &'static str,
+    pub bootstrap_intro: &'static str,
+    pub admin_exists_notice: &'static str,
+    pub bootstrap_token_label: &'static str,
+    pub display_name_label: &'static str,
+    pub create_admin_button: &'static str,
+    pub home_title: &'static str,
+    pub home_nothing: &'static str,
+    pub home_sign_pending: &'static str,
+    pub home_unsigned_units: &'static str,
+    pub home_my_roles: &'static str,
+    pub home_clusters: &'static str,
+    pub home_covenants: &'static str,
+    pub home_units: &'static str,
+    pub role_admin: &'static str,
+    pub role_secretariat: &'static str,
+    pub role_officer: &'static str,
+    pub role_leader: &'static str,
+    pub role_supervisor: &'static str,
+    pub cluster_members: &'static str,
+    pub cluster_head: &'static str,
+    pub cluster_deputy: &'static str,
+    pub cluster_year: &'static str,
+    pub show: &'static str,
+    pub elected: &'static str,
+    pub assigned: &'static str,
+    pub decision: &'static str,
+    pub none: &'static str,
+    pub no_membership: &'static str,
+    pub covenant: &'static str,
+    pub version: &'static str,
+    pub covenant_hash: &'static str,
+    pub regulation_hash: &'static str,
+    pub targets: &'static str,
+    pub target_area: &'static str,
+    pub target_subject: &'static str,
+    pub target_kind: &'static str,
+    pub target_requirement: &'static str,
+    pub target_baseline: &'static str,
+    pub signatures: &'static str,
+    pub unit: &'static str,
+    pub status: &'static str,
+    pub signed: &'static str,
+    pub not_signed: &'static str,
+    pub log_index: &'static str,
+    pub frozen: &'static str,
+    pub draft: &'static str,
+    pub sign_button: &'static str,
+    pub sign_for: &'static str,
+    pub sign_confirm_title: &'static str,
+    pub sign_confirm_intro: &'static str,
+    pub sign_confirm_button: &'static str,
+    pub cancel: &'static str,
+    pub signed_ok: &'static str,
+    pub place_date: &'static str,
+    pub versions: &'static str,
+    pub movement: &'static str,
+    pub unit_details: &'static str,
+    pub unit_code: &'static str,
+    pub short_code: &'static str,
+    pub unit_kind: &'static str,
+    pub kind_ministry: &'static str,
+    pub kind_ministry_department: &'static str,
+    pub kind_provincial_police: &'static str,
+    pub kind_commune_police: &'static str,
+    pub parent: &'static str,
+    pub established: &'static str,
+    pub dissolved: &'static str,
+    pub active: &'static str,
+    pub former_names: &'static str,
+    pub until: &'static str,
+    pub lineage: &'static str,
+    pub lineage_merge: &'static str,
+    pub lineage_split: &'static str,
+    pub predecessors: &'static str,
+    pub successors: &'static str,
+    pub effective: &'static str,
+    pub no_lineage: &'static str,
+    pub unit_admin_link: &'static str,
+    pub unit_admin_title: &'static str,
+    pub users: &'static str,
+    pub roles: &'static str,
+    pub history_title: &'static str,
+    pub filter_unit: &'static str,
+    pub filter_kind: &'static str,
+    pub filter_all: &'static str,
+    pub filter_button: &'static str,
+    pub time: &'static str,
+    pub actor: &'static str,
+    pub event_kind: &'static str,
+    pub older: &'static str,
+    pub no_events: &'static str,
+    pub admin_title: &'static str,
+    pub admin_new_user: &'static str,
+    pub admin_grant_role: &'static str,
+    pub admin_revoke: &'static str,
+    pub admin_reset_password: &'static str,
+    pub admin_new_cluster: &'static str,
+    pub admin_new_unit: &'static str,
+    pub admin_movements: &'static str,
+    pub admin_covenants: &'static str,
+    pub role_label: &'static str,
+    pub cluster_id_label: &'static str,
+    pub name_label: &'static str,
+    pub unit_id_label: &'static str,
+    pub established_label: &'static str,
+    pub save: &'static str,
+    pub saved: &'static str,
+    pub demo_user: &'static str,
+    pub plan_ref: &'static str,
+    pub year: &'static str,
+    pub account_title: &'static str,
+    pub change_password: &'static str,
+    pub current_password: &'static str,
+    pub new_password: &'static str,
+    pub api_tokens: &'static str,
+    pub token_label: &'static str,
+    pub create_token: &'static str,
+    pub token_created_once: &'static str,
+    pub revoke: &'static str,
+    pub revoked: &'static str,
+    pub created: &'static str,
+    pub error_title: &'static str,
+    pub back_home: &'static str,
+    pub print: &'static str,
+    pub cmp_at_least: &'static str,
+    pub cmp_above: &'static str,
+    pub cmp_at_most: &'static str,
+    pub cmp_below: &'static str,
+    pub cmp_equal: &'static str,
+    pub cmp_between: &'static str,
+    pub cmp_holds: &'static str,
+    pub cmp_judged: &'static str,
+    pub tk_change: &'static str,
+    pub tk_rate: &'static str,
+    pub tk_count: &'static str,
+    pub tk_yes_no: &'static str,
+    pub tk_qualitative: &'static str,
+}
+
+impl Strings {
+    /// The name of an event kind.
+    pub fn event_kind(&self, kind: &str) -> &'static str {
+        match self.lang_code {
+            "en" => en::event_kind(kind),
+            _ => vi::event_kind(kind),
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! The server-rendered web UI (askama templates compiled into the binary, no script): the page
+//! routes, the shared page [`Layout`], and error pages. Pages show the same data shapes as the
+//! API ([`crate::api::dto`]), so both reveal exactly what [`crate::authz`] allows.
+
+mod admin;
+mod assets;
+mod pages;
+mod session;
+
+use askama::Template;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use thidua_domain::model::Role;
+
+use crate::auth::Viewer;
+use crate::error::ApiError;
+use crate::i18n::{Lang, Strings};
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/static/app.css", get(assets::css))
+        .route("/static/fonts/{name}", get(assets::font))
+        .route("/login", get(session::login_page).post(session::login))
+        .route("/logout", post(session::logout))
+        .route(
+            "/bootstrap",
+            get(session::bootstrap_page).post(session::bootstrap),
+        )
+        .route("/lang", post(session::switch_lang))
+        .route("/", get(pages::home))
+        .route("/clusters/{id}", get(pages::cluster))
+        .route("/covenants/{id}", get(pages::covenant))
+        .route(
+            "/covenants/{id}/sign",
+            get(pages::sign_confirm).post(pages::sign),
+        )
+        .route("/units/{id}", get(pages::unit))
+        .route("/units/{id}/admin", get(pages::unit_admin))
+        .route("/history", get(pages::history))
+        .route("/admin", get(admin::admin_page))
+        .route("/admin/users", post(admin::create_user))
+        .route("/admin/roles", post(admin::grant_role))
+        .route("/admin/roles/revoke", post(admin::revoke_role))
+        .route("/admin/password", post(admin::reset_password))
+        .route("/admin/clusters", post(admin::create_cluster))
+        .route("/admin/units", post(admin::create_unit))
+        .route("/account", get(admin::account_page))
+        .route("/account/password", post(admin::change_password))
+        .route("/account/tokens", post(admin::create_token))
+        .route("/account/tokens/revoke", post(admin::revoke_token))
+}
+
+/// What every page's frame needs: language, strings, the viewer's name and navigation, the
+/// CSRF token for the forms in the header.
+pub struct Layout {
+    pub t: &'static Strings,
+    pub lang: &'static str,
+    pub title: String,
+    pub user: Option<String>,
+    pub is_admin: bool,
+    pub csrf: String,
+}
+
+impl Layout {
+    pub fn new(viewer: &Viewer, title: impl Into<String>) -> Self {
+        Self {
+            t: viewer.lang.strings(),
+            lang: viewer.lang.code(),
+            title: title.into(),
+            user: Some(viewer.display_name.clone()),
+            is_admin: viewer.scope.is_admin(),
+            csrf: viewer.csrf.clone(),
+        }
+    }
+
+    pub fn anonymous(lang: Lang, title: impl Into<String>, csrf: String) -> Self {
+        Self {
+            t: lang.strings(),
+            lang: lang.code(),
+            title: title.into(),
+            user: None,
+            is_admin: false,
+            csrf,
+        }
+    }
+}
+
+/// Renders a template into an HTML response.
+pub fn render(t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => ApiError::internal(e).into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    l: Layout,
+    message: &'static str,
+}
+
+/// An error page in the viewer's language.
+pub fn error_page(lang: Lang, status: StatusCode, code: &str) -> Response {
+    let l = Layout::anonymous(lang, lang.strings().error_title, String::new());
+    let mut res = render(&ErrorPage {
+        l,
+        message: lang.error(code),
+    });
+    *res.status_mut() = status;
+    res
+}
+
+/// Turns an API error into an error page (401 redirects to sign-in).
+pub fn page_error(lang: Lang, e: ApiError) -> Response {
+    if e.status == StatusCode::UNAUTHORIZED {
+        return Redirect::to("/login").into_response();
+    }
+    error_page(lang, e.status, e.code)
+}
+
+/// A role in words.
+pub fn role_label(t: &Strings, role: &Role) -> String {
+    match role {
+        Role::Admin => t.role_admin.to_owned(),
+        Role::Secretariat { cluster } => format!("{} — {cluster}", t.role_secretariat),
+        Role::Officer { unit } => format!("{} — {unit}", t.role_officer),
+        Role::Leader { unit } => format!("{} — {unit}", t.role_leader),
+        Role::Supervisor { cluster } => format!("{} — {cluster}", t.role_supervisor),
+    }
+}
+
+/// A role string (`leader:ca-kg`) in words.
+pub fn role_str_label(t: &Strings, raw: &str) -> String {
+    raw.parse::<Role>()
+        .map(|r| role_label(t, &r))
+        .unwrap_or_else(|_| raw.to_owned())
+}
+
+/// The value of one header, for logging nothing secret.
+pub fn client_hint(headers: &HeaderMap) -> &str {
+    headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+/// Helpers the templates call.
+pub mod fmt {
+    pub use crate::format::{decimal_str, iso_date, time_ms};
+}

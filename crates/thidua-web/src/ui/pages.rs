@@ -1,0 +1,593 @@
+//! The reading pages and signing: home ("what needs my action now"), cluster, covenant with the
+//! signing confirmation, unit, unit administration, history. Each checks [`crate::authz`]
+//! through the shared builders in [`crate::api::dto`]; invisible things answer 404.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use thidua_domain::model::Role;
+use thidua_domain::{ClusterId, CovenantId, UnitId};
+
+use super::{page_error, render, role_label, Layout};
+use crate::api::dto::{self, *};
+use crate::api::{self as api_mod, EventQuery};
+use crate::auth::{CsrfForm, Viewer};
+use crate::error::ApiError;
+use crate::i18n::Strings;
+use crate::AppState;
+
+/// A covenant the viewer's unit must sign.
+pub struct ToSign {
+    pub covenant: String,
+    pub title: String,
+    pub version: u32,
+    pub unit: UnitRef,
+}
+
+/// A covenant of the viewer's cluster still missing signatures.
+pub struct Pending {
+    pub covenant: String,
+    pub title: String,
+    pub missing: Vec<UnitRef>,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    l: Layout,
+    roles: Vec<String>,
+    to_sign: Vec<ToSign>,
+    pending: Vec<Pending>,
+    units: Vec<UnitRef>,
+    clusters: Vec<ClusterSummary>,
+    covenants: Vec<CovenantSummary>,
+}
+
+pub async fn home(State(app): State<AppState>, viewer: Viewer) -> Response {
+    let t = viewer.lang.strings();
+    let state = app.service.read();
+    let scope = &viewer.scope;
+    let led = scope.led_units();
+    let managed = scope.managed_clusters();
+    let mut to_sign = Vec::new();
+    let mut pending = Vec::new();
+    for c in state.covenants.values() {
+        let v = c.latest();
+        if v.frozen_at.is_some() {
+            continue;
+        }
+        for m in &v.members {
+            if led.contains(m) && !v.signatures.contains_key(m) {
+                to_sign.push(ToSign {
+                    covenant: c.id.to_string(),
+                    title: v.content.title.to_string(),
+                    version: v.version,
+                    unit: unit_ref(&state, m),
+                });
+            }
+        }
+        if scope.is_admin() || managed.contains(&c.cluster) {
+            let missing: Vec<UnitId> = v
+                .members
+                .iter()
+                .filter(|m| !v.signatures.contains_key(*m))
+                .cloned()
+                .collect();
+            pending.push(Pending {
+                covenant: c.id.to_string(),
+                title: v.content.title.to_string(),
+                missing: sorted_refs(&state, &missing),
+            });
+        }
+    }
+    let own: Vec<UnitId> = scope.own_units().into_iter().cloned().collect();
+    let page = HomePage {
+        l: Layout::new(&viewer, t.home_title),
+        roles: scope.roles.iter().map(|r| role_label(t, r)).collect(),
+        to_sign,
+        pending,
+        units: sorted_refs(&state, &own),
+        clusters: dto::clusters(&state, scope),
+        covenants: dto::covenants(&state, scope),
+    };
+    render(&page)
+}
+
+#[derive(Template)]
+#[template(path = "cluster.html")]
+struct ClusterPage {
+    l: Layout,
+    c: ClusterDetail,
+}
+
+impl ClusterPage {
+    fn is_year(&self, y: &i32) -> bool {
+        self.c.year == Some(*y)
+    }
+
+    fn method(&self, m: &str) -> &'static str {
+        if m == "elected" {
+            self.l.t.elected
+        } else {
+            self.l.t.assigned
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct YearParam {
+    year: Option<String>,
+}
+
+pub async fn cluster(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(q): Query<YearParam>,
+) -> Response {
+    let year = q.year.and_then(|y| y.trim().parse().ok());
+    let detail = ClusterId::parse(&id)
+        .map_err(|_| ApiError::not_found())
+        .and_then(|id| cluster_detail(&app.service.read(), &viewer.scope, &id, year));
+    match detail {
+        Ok(c) => render(&ClusterPage {
+            l: Layout::new(&viewer, c.name.clone()),
+            c,
+        }),
+        Err(e) => page_error(viewer.lang, e),
+    }
+}
+
+/// One target as shown in the table.
+pub struct TargetRow {
+    pub area: String,
+    pub subject: String,
+    pub kind: &'static str,
+    pub requirement: String,
+    pub baseline: String,
+}
+
+fn target_row(t: &Strings, x: &TargetDto) -> TargetRow {
+    let uom = x.unit_of_measure.clone().unwrap_or_default();
+    let value = x
+        .threshold
+        .as_deref()
+        .map(crate::format::decimal_str)
+        .unwrap_or_default();
+    let join = |word: &str| {
+        format!("{word} {value}{}{uom}", if uom == "%" { "" } else { " " })
+            .trim()
+            .to_owned()
+    };
+    let requirement = match x.comparison.as_str() {
+        "at_least" => join(t.cmp_at_least),
+        "above" => join(t.cmp_above),
+        "at_most" => join(t.cmp_at_most),
+        "below" => join(t.cmp_below),
+        "equal" => join(t.cmp_equal),
+        "between" => match &x.range {
+            Some(r) if r.len() == 2 => format!(
+                "{} {}–{}{}",
+                t.cmp_between,
+                crate::format::decimal_str(&r[0]),
+                crate::format::decimal_str(&r[1]),
+                if uom == "%" {
+                    uom.clone()
+                } else {
+                    format!(" {uom}")
+                }
+            )
+            .trim()
+            .to_owned(),
+            _ => t.cmp_between.to_owned(),
+        },
+        "holds" => t.cmp_holds.to_owned(),
+        _ => t.cmp_judged.to_owned(),
+    };
+    let kind = match x.kind.as_str() {
+        "change" => t.tk_change,
+        "rate" => t.tk_rate,
+        "count" => t.tk_count,
+        "yes_no" => t.tk_yes_no,
+        _ => t.tk_qualitative,
+    };
+    TargetRow {
+        area: x.area.clone(),
+        subject: x.subject.clone(),
+        kind,
+        requirement,
+        baseline: x.baseline_year.map(|y| y.to_string()).unwrap_or_default(),
+    }
+}
+
+/// A unit the viewer leads that may sign the shown version now.
+pub struct SignOption {
+    pub unit: UnitRef,
+}
+
+#[derive(Template)]
+#[template(path = "covenant.html")]
+struct CovenantPage {
+    l: Layout,
+    c: CovenantDetail,
+    cluster_name: String,
+    movement_name: String,
+    latest: VersionDto,
+    targets: Vec<TargetRow>,
+    can_sign: Vec<SignOption>,
+    signed_now: bool,
+}
+
+impl CovenantPage {
+    fn time(&self, ms: &i64) -> String {
+        crate::format::time_ms(*ms)
+    }
+
+    fn signed_count(&self, v: &VersionDto) -> usize {
+        v.signatures.iter().filter(|s| s.signed).count()
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SignedParam {
+    signed: Option<String>,
+}
+
+pub async fn covenant(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(q): Query<SignedParam>,
+) -> Response {
+    let t = viewer.lang.strings();
+    let state = app.service.read();
+    let detail = CovenantId::parse(&id)
+        .map_err(|_| ApiError::not_found())
+        .and_then(|id| covenant_detail(&state, &viewer.scope, &id));
+    let c = match detail {
+        Ok(c) => c,
+        Err(e) => return page_error(viewer.lang, e),
+    };
+    let latest = c
+        .versions
+        .last()
+        .cloned()
+        .expect("a covenant has a version");
+    let led = viewer.scope.led_units();
+    let can_sign = if latest.frozen_at.is_none() {
+        latest
+            .signatures
+            .iter()
+            .filter(|s| !s.signed && led.iter().any(|u| u.as_str() == s.unit.id))
+            .map(|s| SignOption {
+                unit: s.unit.clone(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let cluster_name = ClusterId::parse(&c.cluster)
+        .ok()
+        .and_then(|id| state.clusters.get(&id).map(|x| x.cluster.name.to_string()))
+        .unwrap_or_else(|| c.cluster.clone());
+    let movement_name = state
+        .movements
+        .values()
+        .find(|m| m.id.as_str() == c.movement)
+        .map(|m| format!("{} {}", m.name, m.year))
+        .unwrap_or_else(|| c.movement.clone());
+    drop(state);
+    let page = CovenantPage {
+        l: Layout::new(&viewer, latest.title.clone()),
+        targets: latest.targets.iter().map(|x| target_row(t, x)).collect(),
+        cluster_name,
+        movement_name,
+        latest,
+        can_sign,
+        signed_now: q.signed.is_some(),
+        c,
+    };
+    render(&page)
+}
+
+#[derive(Template)]
+#[template(path = "sign.html")]
+struct SignPage {
+    l: Layout,
+    covenant: String,
+    title: String,
+    version: u32,
+    hash: String,
+    hash_groups: Vec<String>,
+    unit: UnitRef,
+}
+
+#[derive(Deserialize)]
+pub struct UnitParam {
+    unit: Option<String>,
+}
+
+/// The confirmation page: shows the covenant version's hash before the leader signs.
+pub async fn sign_confirm(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(q): Query<UnitParam>,
+) -> Response {
+    let state = app.service.read();
+    let detail = CovenantId::parse(&id)
+        .map_err(|_| ApiError::not_found())
+        .and_then(|id| covenant_detail(&state, &viewer.scope, &id));
+    let c = match detail {
+        Ok(c) => c,
+        Err(e) => return page_error(viewer.lang, e),
+    };
+    let Some(unit) = q.unit.and_then(|u| UnitId::parse(&u).ok()) else {
+        return page_error(viewer.lang, ApiError::not_found());
+    };
+    if !(viewer.scope.is_admin()
+        || viewer
+            .scope
+            .roles
+            .contains(&Role::Leader { unit: unit.clone() }))
+    {
+        return page_error(viewer.lang, ApiError::forbidden());
+    }
+    let latest = c.versions.last().expect("a version");
+    let page = SignPage {
+        l: Layout::new(&viewer, viewer.lang.strings().sign_confirm_title),
+        covenant: c.id.clone(),
+        title: latest.title.clone(),
+        version: latest.version,
+        hash_groups: latest
+            .hash
+            .as_bytes()
+            .chunks(8)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect(),
+        hash: latest.hash.clone(),
+        unit: unit_ref(&state, &unit),
+    };
+    render(&page)
+}
+
+#[derive(Deserialize)]
+pub struct SignForm {
+    unit: String,
+    version: String,
+    hash: String,
+}
+
+pub async fn sign(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<SignForm>,
+) -> Response {
+    let parsed = (
+        CovenantId::parse(&id),
+        UnitId::parse(&form.unit),
+        form.version.parse::<u32>(),
+    );
+    let (Ok(covenant), Ok(unit), Ok(version)) = parsed else {
+        return page_error(
+            viewer.lang,
+            ApiError::bad_request("invalid_value", "bad form"),
+        );
+    };
+    match api_mod::sign(&app, &viewer, covenant.clone(), version, unit, form.hash).await {
+        Ok(_) => Redirect::to(&format!("/covenants/{covenant}?signed=1")).into_response(),
+        Err(e) => page_error(viewer.lang, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "unit.html")]
+struct UnitPage {
+    l: Layout,
+    u: UnitDetail,
+    kind: &'static str,
+    can_admin: bool,
+}
+
+fn kind_label(t: &Strings, kind: &str) -> &'static str {
+    match kind {
+        "ministry" => t.kind_ministry,
+        "ministry_department" => t.kind_ministry_department,
+        "provincial_police" => t.kind_provincial_police,
+        _ => t.kind_commune_police,
+    }
+}
+
+pub async fn unit(State(app): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Response {
+    let t = viewer.lang.strings();
+    let Ok(id) = UnitId::parse(&id) else {
+        return page_error(viewer.lang, ApiError::not_found());
+    };
+    match unit_detail(&app.service.read(), &viewer.scope, &id) {
+        Ok(u) => render(&UnitPage {
+            l: Layout::new(&viewer, u.unit.name.clone()),
+            kind: kind_label(t, &u.unit.kind),
+            can_admin: viewer.scope.can_admin_unit(&id),
+            u,
+        }),
+        Err(e) => page_error(viewer.lang, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "unit_admin.html")]
+struct UnitAdminPage {
+    l: Layout,
+    unit: UnitRef,
+    users: Vec<(UserDto, Vec<String>)>,
+}
+
+/// A unit's administration page: its people and their roles. Only the unit and administrators.
+pub async fn unit_admin(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Response {
+    let t = viewer.lang.strings();
+    let Ok(id) = UnitId::parse(&id) else {
+        return page_error(viewer.lang, ApiError::not_found());
+    };
+    if !viewer.scope.can_admin_unit(&id) {
+        return page_error(
+            viewer.lang,
+            ApiError::new(StatusCode::FORBIDDEN, "forbidden", "not this unit"),
+        );
+    }
+    let state = app.service.read();
+    if !state.units.contains_key(&id) {
+        return page_error(viewer.lang, ApiError::not_found());
+    }
+    let users = match users(&state, &viewer.scope, Some(&id)) {
+        Ok(u) => u,
+        Err(e) => return page_error(viewer.lang, e),
+    };
+    let page = UnitAdminPage {
+        l: Layout::new(&viewer, t.unit_admin_title),
+        unit: unit_ref(&state, &id),
+        users: users
+            .into_iter()
+            .map(|u| {
+                let labels = u
+                    .roles
+                    .iter()
+                    .map(|r| super::role_str_label(t, r))
+                    .collect();
+                (u, labels)
+            })
+            .collect(),
+    };
+    render(&page)
+}
+
+/// One event in the history table.
+pub struct EventRow {
+    pub index: u64,
+    pub time: String,
+    pub actor: String,
+    pub kind: &'static str,
+    pub unit: String,
+    pub summary: String,
+}
+
+#[derive(Template)]
+#[template(path = "history.html")]
+struct HistoryPage {
+    l: Layout,
+    rows: Vec<EventRow>,
+    units: Vec<UnitSummary>,
+    kinds: Vec<(&'static str, &'static str)>,
+    unit: String,
+    kind: String,
+    next_before: Option<u64>,
+}
+
+impl HistoryPage {
+    fn kind_selected(&self, k: &str) -> bool {
+        self.kind == k
+    }
+
+    fn unit_selected(&self, u: &str) -> bool {
+        self.unit == u
+    }
+}
+
+/// The event kinds offered by the history filter.
+pub const EVENT_KINDS: &[&str] = &[
+    "user_registered",
+    "role_granted",
+    "role_revoked",
+    "unit_created",
+    "unit_renamed",
+    "lineage_recorded",
+    "cluster_created",
+    "cluster_year_set",
+    "cluster_leadership_set",
+    "movement_created",
+    "covenant_drafted",
+    "covenant_draft_amended",
+    "covenant_signed",
+    "covenant_frozen",
+];
+
+fn summary(data: &serde_json::Value) -> String {
+    let mut parts = Vec::new();
+    if let Some(map) = data.as_object() {
+        for (k, v) in map {
+            if matches!(k.as_str(), "content" | "calendar") {
+                continue;
+            }
+            let v = match v {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            parts.push(format!("{k}: {v}"));
+        }
+    }
+    let s = parts.join(" · ");
+    if s.chars().count() > 160 {
+        s.chars().take(160).collect::<String>() + "…"
+    } else {
+        s
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct HistoryParams {
+    unit: Option<String>,
+    kind: Option<String>,
+    before: Option<u64>,
+}
+
+pub async fn history(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<HistoryParams>,
+) -> Response {
+    let t = viewer.lang.strings();
+    let query = EventQuery {
+        unit: q.unit.clone(),
+        kind: q.kind.clone(),
+        before: q.before,
+        limit: Some(50),
+    };
+    let page = match api_mod::history(&app, &viewer.scope, query).await {
+        Ok(p) => p,
+        Err(e) => return page_error(viewer.lang, e),
+    };
+    let state = app.service.read();
+    let rows = page
+        .items
+        .iter()
+        .map(|e| EventRow {
+            index: e.index,
+            time: crate::format::time_ms(e.time_ms),
+            actor: e.actor.clone(),
+            kind: t.event_kind(&e.kind),
+            unit: e
+                .unit
+                .as_deref()
+                .and_then(|u| UnitId::parse(u).ok())
+                .map(|u| unit_ref(&state, &u).name)
+                .unwrap_or_default(),
+            summary: summary(&e.data),
+        })
+        .collect();
+    let page = HistoryPage {
+        l: Layout::new(&viewer, t.history_title),
+        rows,
+        units: dto::units(&state, &viewer.scope),
+        kinds: EVENT_KINDS.iter().map(|k| (*k, t.event_kind(k))).collect(),
+        unit: q.unit.unwrap_or_default(),
+        kind: q.kind.unwrap_or_default(),
+        next_before: page.next_before,
+    };
+    render(&page)
+}

@@ -1,0 +1,322 @@
+//! Sign-in (throttled per account and per address), sign-out, the one-time administrator
+//! bootstrap page and the language switch. Forms before sign-in carry the `thidua_csrf` cookie's
+//! token; a successful sign-in always starts a fresh session.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use thidua_domain::{Text, UserId};
+
+use super::{render, Layout};
+use crate::accounts::{self, now_ms, random_token};
+use crate::auth::{
+    cookie, end_session_cookie, request_lang, set_cookie, start_session, CsrfForm, MaybeViewer,
+    LANG_COOKIE, PRE_CSRF_COOKIE,
+};
+use crate::error::ApiError;
+use crate::i18n::Lang;
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    l: Layout,
+    user: String,
+    error: Option<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "bootstrap.html")]
+struct BootstrapPage {
+    l: Layout,
+    user: String,
+    display_name: String,
+    errors: Vec<(&'static str, &'static str)>,
+    closed: bool,
+}
+
+impl BootstrapPage {
+    fn error_for(&self, field: &str) -> Option<&'static str> {
+        self.errors
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| *m)
+    }
+}
+
+/// The pre-session CSRF token: the cookie's, or a new one to set.
+fn pre_csrf(app: &AppState, headers: &HeaderMap) -> (String, Option<HeaderValue>) {
+    match cookie(headers, PRE_CSRF_COOKIE) {
+        Some(v) if v.len() >= 20 => (v.to_owned(), None),
+        _ => {
+            let token = random_token(24);
+            let c = set_cookie(
+                PRE_CSRF_COOKIE,
+                &token,
+                3600,
+                app.config.secure_cookies,
+                "Strict",
+            );
+            (token, Some(c))
+        }
+    }
+}
+
+fn with_cookie(mut res: Response, c: Option<HeaderValue>) -> Response {
+    if let Some(c) = c {
+        res.headers_mut().append(header::SET_COOKIE, c);
+    }
+    res
+}
+
+pub async fn login_page(
+    State(app): State<AppState>,
+    MaybeViewer(viewer): MaybeViewer,
+    headers: HeaderMap,
+) -> Response {
+    if viewer.is_some() {
+        return Redirect::to("/").into_response();
+    }
+    let lang = request_lang(None, &headers);
+    let (csrf, c) = pre_csrf(&app, &headers);
+    let page = LoginPage {
+        l: Layout::anonymous(lang, lang.strings().sign_in_title, csrf),
+        user: String::new(),
+        error: None,
+    };
+    with_cookie(render(&page), c)
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    user: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn login(
+    State(app): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    CsrfForm(form): CsrfForm<LoginForm>,
+) -> Response {
+    let lang = request_lang(None, &headers);
+    let (csrf, c) = pre_csrf(&app, &headers);
+    let user_raw = form.user.trim().to_lowercase();
+    let address = addr.ip().to_string();
+    let again = |status: StatusCode, code: &'static str, user: String| {
+        let page = LoginPage {
+            l: Layout::anonymous(lang, lang.strings().sign_in_title, csrf.clone()),
+            user,
+            error: Some(if code == "bad_credentials" {
+                lang.strings().bad_credentials
+            } else {
+                lang.error(code)
+            }),
+        };
+        let mut res = render(&page);
+        *res.status_mut() = status;
+        res
+    };
+    if app.throttle.check(&user_raw, &address, now_ms()).is_err() {
+        tracing::warn!(user = %user_raw, "sign-in refused: too many failures");
+        return with_cookie(
+            again(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", user_raw),
+            c,
+        );
+    }
+    let password = form.password;
+    let candidate = user_raw.clone();
+    let outcome = app
+        .blocking(move |app| {
+            let user = UserId::parse(&candidate).ok();
+            let known = user
+                .as_ref()
+                .filter(|u| app.service.read().users.contains_key(*u));
+            let phc = match known {
+                Some(u) => app.accounts.password_hash(u.as_str())?,
+                None => None,
+            };
+            let ok = match &phc {
+                Some(p) => accounts::verify_password(&password, p),
+                None => {
+                    accounts::verify_password(&password, accounts::dummy_hash());
+                    false
+                }
+            };
+            match (ok, user) {
+                (true, Some(u)) => Ok(Some(start_session(app, &u)?)),
+                _ => Ok(None),
+            }
+        })
+        .await;
+    match outcome {
+        Ok(Some(session_cookie)) => {
+            app.throttle.succeed(&user_raw);
+            tracing::info!(user = %user_raw, "signed in");
+            let mut res = Redirect::to("/").into_response();
+            res.headers_mut().append(header::SET_COOKIE, session_cookie);
+            res.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(PRE_CSRF_COOKIE, "", 0, app.config.secure_cookies, "Strict"),
+            );
+            res
+        }
+        Ok(None) => {
+            app.throttle.fail(&user_raw, &address, now_ms());
+            tracing::info!(user = %user_raw, "sign-in failed");
+            with_cookie(
+                again(StatusCode::UNAUTHORIZED, "bad_credentials", user_raw),
+                c,
+            )
+        }
+        Err(e) => super::page_error(lang, e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Empty {}
+
+pub async fn logout(
+    State(app): State<AppState>,
+    MaybeViewer(viewer): MaybeViewer,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Response {
+    if let Some(hash) = viewer.and_then(|v| v.session) {
+        let _ = app
+            .blocking(move |app| Ok(app.accounts.delete_session(&hash)?))
+            .await;
+    }
+    let mut res = Redirect::to("/login").into_response();
+    res.headers_mut()
+        .append(header::SET_COOKIE, end_session_cookie(&app));
+    res
+}
+
+pub async fn bootstrap_page(State(app): State<AppState>, headers: HeaderMap) -> Response {
+    let lang = request_lang(None, &headers);
+    let (csrf, c) = pre_csrf(&app, &headers);
+    let page = BootstrapPage {
+        l: Layout::anonymous(lang, lang.strings().bootstrap_title, csrf),
+        user: String::new(),
+        display_name: String::new(),
+        errors: Vec::new(),
+        closed: accounts::admin_exists(&app.service),
+    };
+    with_cookie(render(&page), c)
+}
+
+#[derive(Deserialize)]
+pub struct BootstrapForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    user: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn bootstrap(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    CsrfForm(form): CsrfForm<BootstrapForm>,
+) -> Response {
+    let lang = request_lang(None, &headers);
+    let (csrf, c) = pre_csrf(&app, &headers);
+    let mut errors = Vec::new();
+    let user = UserId::parse(form.user.trim())
+        .map_err(|e| errors.push(("user", lang.error(e.code()))))
+        .ok();
+    let name = Text::parse("display_name", &form.display_name, 200)
+        .map_err(|e| errors.push(("display_name", lang.error(e.code()))))
+        .ok();
+    if let Err(e) = accounts::check_password_policy(&form.password) {
+        errors.push(("password", lang.error(e.code())));
+    }
+    if let (true, Some(user), Some(name)) = (errors.is_empty(), user, name) {
+        let token = form.token.clone();
+        let password = form.password.clone();
+        let result = app
+            .blocking(move |app| {
+                accounts::redeem_bootstrap(
+                    &*app.accounts,
+                    &app.service,
+                    &token,
+                    &user,
+                    &name,
+                    &password,
+                )?;
+                start_session(app, &user)
+            })
+            .await;
+        match result {
+            Ok(session_cookie) => {
+                tracing::warn!("the first administrator was created with the bootstrap token");
+                let mut res = Redirect::to("/").into_response();
+                res.headers_mut().append(header::SET_COOKIE, session_cookie);
+                return res;
+            }
+            Err(e) => errors.push(("token", lang.error(e.code))),
+        }
+    }
+    let page = BootstrapPage {
+        l: Layout::anonymous(lang, lang.strings().bootstrap_title, csrf),
+        user: form.user,
+        display_name: form.display_name,
+        errors,
+        closed: accounts::admin_exists(&app.service),
+    };
+    let mut res = with_cookie(render(&page), c);
+    *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    res
+}
+
+#[derive(Deserialize)]
+pub struct LangForm {
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// Switches the language: remembered for the user, and in a cookie before sign-in.
+pub async fn switch_lang(
+    State(app): State<AppState>,
+    MaybeViewer(viewer): MaybeViewer,
+    CsrfForm(form): CsrfForm<LangForm>,
+) -> Response {
+    let lang = Lang::parse(&form.to).unwrap_or_default();
+    if let Some(v) = viewer {
+        let user = v.user.to_string();
+        let r: Result<(), ApiError> = app
+            .blocking(move |app| Ok(app.accounts.set_preference(&user, "lang", lang.code())?))
+            .await;
+        if let Err(e) = r {
+            return super::page_error(lang, e);
+        }
+    }
+    let back = if form.back.starts_with('/') && !form.back.starts_with("//") {
+        form.back
+    } else {
+        "/".to_owned()
+    };
+    let mut res = Redirect::to(&back).into_response();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(
+            LANG_COOKIE,
+            lang.code(),
+            365 * 24 * 3600,
+            app.config.secure_cookies,
+            "Lax",
+        ),
+    );
+    res
+}

@@ -1,0 +1,10 @@
+//! The web crate's integration tests, in one binary: HTTP-level tests of pages and API on SQLite
+//! and PostgreSQL, the authorisation matrix, and browser tests in headless Chromium.
+#![forbid(unsafe_code)]
+
+mod web {
+    pub mod browser;
+    pub mod http;
+    pub mod matrix;
+    pub mod support;
+}

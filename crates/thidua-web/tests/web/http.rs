@@ -1,0 +1,666 @@
+//! HTTP-level tests of every page and API call against a real server, run on SQLite and on
+//! PostgreSQL (fresh schema): accounts, sessions, CSRF, throttling, tokens, the API's shapes
+//! and errors, the pages, the security headers.
+
+use serde_json::json;
+
+use super::support::{signed_in, spawn, Backend, Client, TestApp, PASSWORD};
+
+fn suite(app: &TestApp) {
+    health_and_transparency(app);
+    security_headers(app);
+    sign_in_out_and_csrf(app);
+    api_reads(app);
+    api_errors_and_strictness(app);
+    tokens(app);
+    signing_flow(app);
+    pages(app);
+    admin_forms(app);
+    passwords(app);
+    throttling(app);
+}
+
+fn health_and_transparency(app: &TestApp) {
+    let c = Client::new(&app.base);
+    assert_eq!(c.get("/healthz").status, 200);
+    assert_eq!(c.get("/readyz").status, 200);
+    let cp = c.get("/api/v1/log/checkpoint");
+    assert_eq!(cp.status, 200);
+    assert!(cp.header("content-type").unwrap().starts_with("text/plain"));
+    assert!(cp.body.starts_with("test.thidua/log\n"), "{}", cp.body);
+    let doc = c.get("/api/openapi.json");
+    assert_eq!(doc.status, 200);
+    let doc = doc.json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for path in [
+        "/api/v1/clusters/{id}",
+        "/api/v1/covenants/{id}/sign",
+        "/api/v1/events",
+        "/api/v1/me/tokens",
+    ] {
+        assert!(
+            doc["paths"][path].is_object(),
+            "{path} missing from OpenAPI"
+        );
+    }
+    assert!(doc["components"]["schemas"]["ClusterDetail"].is_object());
+}
+
+fn security_headers(app: &TestApp) {
+    let c = Client::new(&app.base);
+    for path in ["/login", "/api/v1/clusters", "/static/app.css", "/healthz"] {
+        let r = c.get(path);
+        let csp = r
+            .header("content-security-policy")
+            .unwrap_or_else(|| panic!("CSP on {path}"));
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert!(csp.contains("script-src 'self'"), "{csp}");
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+        assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+        assert_eq!(r.header("referrer-policy"), Some("same-origin"));
+        assert_eq!(r.header("x-frame-options"), Some("DENY"));
+        assert!(r.header("x-request-id").is_some_and(|id| id.len() >= 8));
+    }
+    let login = c.get("/login");
+    assert!(!login.body.contains("<script"), "no script at all");
+    assert!(!login.body.contains("style=\""), "no inline style (CSP)");
+}
+
+fn sign_in_out_and_csrf(app: &TestApp) {
+    let c = Client::new(&app.base);
+    // Pages need a session.
+    let r = c.get("/");
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("location"), Some("/login"));
+    assert_eq!(c.get("/api/v1/me").json()["error"], "unauthenticated");
+    // The sign-in form refuses a missing or wrong CSRF token.
+    let page = c.get("/login");
+    let pre = page.header("set-cookie").unwrap();
+    assert!(
+        pre.contains("HttpOnly") && pre.contains("SameSite=Strict"),
+        "{pre}"
+    );
+    let r = c.post_form(
+        "/login",
+        &[
+            ("csrf", "wrong"),
+            ("user", "quantri"),
+            ("password", PASSWORD),
+        ],
+    );
+    assert_eq!(r.status, 403);
+    // Wrong password: 401 and a message, in Vietnamese.
+    let r = c.post_form(
+        "/login",
+        &[
+            ("csrf", &page.csrf()),
+            ("user", "quantri"),
+            ("password", "sai-mat-khau"),
+        ],
+    );
+    assert_eq!(r.status, 401);
+    assert!(r.body.contains("không đúng"), "{}", r.body);
+    // Right password: a session cookie with the right attributes.
+    let r = c.post_form(
+        "/login",
+        &[
+            ("csrf", &page.csrf()),
+            ("user", "quantri"),
+            ("password", PASSWORD),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    let session = r
+        .headers
+        .iter()
+        .find(|(k, v)| k.eq_ignore_ascii_case("set-cookie") && v.starts_with("thidua_session="))
+        .map(|(_, v)| v.clone())
+        .unwrap();
+    assert!(
+        session.contains("HttpOnly")
+            && session.contains("SameSite=Lax")
+            && session.contains("Path=/"),
+        "{session}"
+    );
+    assert!(!session.contains("Secure"), "not configured here");
+    let me = c.get("/api/v1/me");
+    assert_eq!(me.status, 200);
+    assert_eq!(me.json()["id"], "quantri");
+    // Cookie-authenticated API writes need the CSRF header.
+    let r = c.post_json("/api/v1/me/tokens", json!({"label": "x"}));
+    assert_eq!(r.status, 403);
+    assert_eq!(r.json()["error"], "csrf");
+    // A form posted with another session's token is refused.
+    let home = c.get("/");
+    let r = c.post_form("/logout", &[("csrf", "not-the-token")]);
+    assert_eq!(r.status, 403);
+    // Sign out ends the session on the server.
+    let old = c.cookie("thidua_session").unwrap();
+    let r = c.post_form("/logout", &[("csrf", &home.csrf())]);
+    assert_eq!(r.status, 303);
+    assert!(c.cookie("thidua_session").is_none());
+    let replay = Client::new(&app.base);
+    let r = replay.finish_with_cookie("/api/v1/me", &old);
+    assert_eq!(r, 401, "a signed-out session id never works again");
+}
+
+impl Client {
+    fn finish_with_cookie(&self, path: &str, session: &str) -> u16 {
+        let r = ureq::get(&format!("{}{}", self.base, path))
+            .set("Cookie", &format!("thidua_session={session}"))
+            .call();
+        match r {
+            Ok(r) => r.status(),
+            Err(ureq::Error::Status(s, _)) => s,
+            Err(e) => panic!("{e}"),
+        }
+    }
+}
+
+fn api_reads(app: &TestApp) {
+    let c = signed_in(app, "thuky12");
+    let list = c.get("/api/v1/clusters").json();
+    assert_eq!(
+        list["total"], 1,
+        "the secretariat sees its cluster only: {list}"
+    );
+    let cluster = c.get("/api/v1/clusters/cum-12?year=2024").json();
+    let names: Vec<&str> = cluster["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Công an tỉnh An Giang",
+            "Công an tỉnh Bạc Liêu",
+            "Công an tỉnh Cà Mau",
+            "Công an tỉnh Hậu Giang",
+            "Công an tỉnh Kiên Giang"
+        ],
+        "Vietnamese collation"
+    );
+    assert_eq!(cluster["head"]["unit"]["id"], "ca-kg");
+    assert_eq!(cluster["deputy"]["unit"]["id"], "ca-ag");
+    assert_eq!(cluster["years"], json!([2024, 2025]));
+    let y2025 = c.get("/api/v1/clusters/cum-12?year=2025").json();
+    assert_eq!(y2025["members"].as_array().unwrap().len(), 3);
+    let unit = c.get("/api/v1/units/ca-ag").json();
+    assert_eq!(unit["lineage"][0]["kind"], "merge");
+    assert_eq!(unit["lineage"][0]["effective"], "2025-07-01");
+    let kg = c.get("/api/v1/units/ca-kg").json();
+    assert_eq!(kg["unit"]["dissolved"], "2025-07-01");
+    let cov = c.get("/api/v1/covenants/gu-12-2024").json();
+    assert_eq!(cov["versions"][0]["targets"].as_array().unwrap().len(), 7);
+    assert_eq!(
+        cov["versions"][0]["signatures"].as_array().unwrap().len(),
+        5
+    );
+    assert_eq!(cov["versions"][0]["hash"].as_str().unwrap().len(), 64);
+    let movements = c.get("/api/v1/movements").json();
+    assert_eq!(movements["items"][0]["plan_ref"], "84/KH-BCA");
+    // Pagination.
+    let page = c.get("/api/v1/units?limit=2&offset=1").json();
+    assert_eq!(page["limit"], 2);
+    assert_eq!(page["offset"], 1);
+    assert_eq!(page["items"].as_array().unwrap().len(), 2);
+    assert!(page["total"].as_u64().unwrap() >= 5);
+    // History: newest first, filtered by kind and unit, with log indices and a cursor.
+    let ev = c.get("/api/v1/events?limit=3").json();
+    let idx: Vec<u64> = ev["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["index"].as_u64().unwrap())
+        .collect();
+    assert_eq!(idx.len(), 3);
+    assert!(idx[0] > idx[1] && idx[1] > idx[2]);
+    let older = c
+        .get(&format!(
+            "/api/v1/events?limit=3&before={}",
+            ev["next_before"]
+        ))
+        .json();
+    assert!(older["items"][0]["index"].as_u64().unwrap() < idx[2]);
+    let drafted = c.get("/api/v1/events?kind=covenant_drafted").json();
+    assert_eq!(
+        drafted["items"].as_array().unwrap().len(),
+        1,
+        "not cum-13's covenant: {drafted}"
+    );
+    let kg_events = c.get("/api/v1/events?unit=ca-kg").json();
+    assert!(kg_events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["unit"] == "ca-kg"
+            || e["kind"] == "lineage_recorded"
+            || e["kind"] == "cluster_year_set"));
+    // Users: the secretariat is no unit's member: only itself.
+    let users = c.get("/api/v1/users").json();
+    assert_eq!(users["total"], 1);
+    let admin = signed_in(app, "quantri");
+    assert_eq!(
+        admin.get("/api/v1/users").json()["total"].as_u64().unwrap(),
+        7
+    );
+}
+
+fn api_errors_and_strictness(app: &TestApp) {
+    let c = signed_in(app, "quantri");
+    let r = c.get("/api/v1/clusters/khong-co");
+    assert_eq!(r.status, 404);
+    let body = r.json();
+    assert_eq!(body["error"], "not_found");
+    assert!(body["message"].is_string());
+    let r = c.get("/api/v1/clusters?bogus=1");
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["error"], "invalid_query");
+    let r = c.post_json(
+        "/api/v1/users/canbo-kg/roles",
+        json!({"role": "officer:ca-kg", "extra": true}),
+    );
+    assert_eq!(r.status, 422);
+    assert_eq!(r.json()["error"], "invalid_body");
+    let r = c.post_json(
+        "/api/v1/users/canbo-kg/roles",
+        json!({"role": "officer:ca-kg"}),
+    );
+    assert_eq!(r.status, 409);
+    assert_eq!(r.json()["error"], "role_already_granted");
+    let r = c.post_json("/api/v1/commands", json!({"command": "create_cluster", "cluster": "cum-99", "name": "Cụm\u{0020}thi đua số 99"}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = c.post_json(
+        "/api/v1/commands",
+        json!({"command": "create_cluster", "cluster": "cum-99", "name": "x"}),
+    );
+    assert_eq!(r.json()["error"], "cluster_exists");
+    let r = c.post_json(
+        "/api/v1/commands",
+        json!({"command": "create_cluster", "cluster": "cum-98", "name": "x", "sneaky": 1}),
+    );
+    assert_eq!(r.json()["error"], "invalid_body");
+    // NFC at the boundary: decomposed input is stored composed.
+    let r = c.post_json("/api/v1/users", json!({"id": "nguoi-moi", "display_name": "Nguye\u{0302}\u{0303}n Va\u{0306}n", "password": "mật khẩu đủ dài"}));
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.json()["display_name"], "Nguyễn Văn");
+    let r = c.post_json(
+        "/api/v1/users",
+        json!({"id": "ngan", "display_name": "Ngắn", "password": "ngắn"}),
+    );
+    assert_eq!(r.json()["error"], "password_too_short");
+}
+
+fn tokens(app: &TestApp) {
+    let c = signed_in(app, "canbo-kg");
+    let r = c.post_json("/api/v1/me/tokens", json!({"label": "Báo cáo"}));
+    assert_eq!(r.status, 201, "{}", r.body);
+    let created = r.json();
+    let token = created["token"].as_str().unwrap().to_owned();
+    let id = created["id"].as_str().unwrap().to_owned();
+    let bearer = Client::with_bearer(&app.base, &token);
+    assert_eq!(bearer.get("/api/v1/me").json()["id"], "canbo-kg");
+    // The secret is never listed again.
+    let listed = c.get("/api/v1/me/tokens");
+    assert!(!listed.body.contains(&token));
+    assert_eq!(listed.json()[0]["label"], "Báo cáo");
+    // Bearer requests need no CSRF header, cannot post forms.
+    let r = bearer.post_form("/lang", &[("csrf", ""), ("to", "en")]);
+    assert_eq!(r.status, 403);
+    // Revoke: the token stops working at once.
+    assert_eq!(c.delete(&format!("/api/v1/me/tokens/{id}")).status, 204);
+    let r = bearer.get("/api/v1/me");
+    assert_eq!(r.status, 401);
+    assert_eq!(r.json()["error"], "invalid_token");
+    assert_eq!(c.delete(&format!("/api/v1/me/tokens/{id}")).status, 404);
+    let junk = Client::with_bearer(&app.base, "thd_nothing");
+    assert_eq!(junk.get("/api/v1/me").status, 401);
+}
+
+fn signing_flow(app: &TestApp) {
+    let leader = signed_in(app, "lanhdao-ag");
+    let home = leader.get("/");
+    assert!(
+        home.body.contains("/covenants/gu-12-2024/sign?unit=ca-ag"),
+        "home shows what to sign"
+    );
+    let confirm = leader.get("/covenants/gu-12-2024/sign?unit=ca-ag");
+    assert_eq!(confirm.status, 200);
+    let hash = app
+        .service
+        .read()
+        .covenants
+        .values()
+        .next()
+        .unwrap()
+        .latest()
+        .hash
+        .clone();
+    assert!(confirm.body.contains(&format!("data-hash=\"{hash}\"")));
+    // A wrong hash is refused by the domain.
+    let r = leader.post_form(
+        "/covenants/gu-12-2024/sign",
+        &[
+            ("csrf", &confirm.csrf()),
+            ("unit", "ca-ag"),
+            ("version", "1"),
+            ("hash", &"0".repeat(64)),
+        ],
+    );
+    assert_eq!(r.status, 409);
+    // Without the CSRF token: refused.
+    let r = leader.post_form(
+        "/covenants/gu-12-2024/sign",
+        &[("unit", "ca-ag"), ("version", "1"), ("hash", &hash)],
+    );
+    assert_eq!(r.status, 403);
+    let r = leader.post_form(
+        "/covenants/gu-12-2024/sign",
+        &[
+            ("csrf", &confirm.csrf()),
+            ("unit", "ca-ag"),
+            ("version", "1"),
+            ("hash", &hash),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = leader.get("/covenants/gu-12-2024?signed=1");
+    assert!(page.body.contains("id=\"signed-notice\""));
+    // The secretariat sees the signature, with its log index.
+    let sec = signed_in(app, "thuky12");
+    let cov = sec.get("/api/v1/covenants/gu-12-2024").json();
+    let ag = cov["versions"][0]["signatures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["unit"]["id"] == "ca-ag")
+        .unwrap()
+        .clone();
+    assert_eq!(ag["signed"], true);
+    assert_eq!(ag["signer"], "user:lanhdao-ag");
+    assert!(ag["index"].as_u64().is_some());
+    // Signing twice: a stable error code.
+    let r = leader.post_json(
+        "/api/v1/covenants/gu-12-2024/sign",
+        json!({"unit": "ca-ag", "version": 1, "hash": hash}),
+    );
+    assert_eq!(r.status, 409);
+    assert_eq!(r.json()["error"], "already_signed");
+}
+
+fn pages(app: &TestApp) {
+    let c = signed_in(app, "thuky12");
+    for (path, needle) in [
+        ("/", "Việc cần làm"),
+        ("/clusters/cum-12", "Cụm trưởng"),
+        ("/clusters/cum-12?year=2025", "Công an thành phố Cần Thơ"),
+        ("/covenants/gu-12-2024", "ít nhất 5%"),
+        ("/units/ca-kg", "01/01/2004"),
+        ("/units/ca-ag", "Sáp nhập"),
+        ("/history", "Chỉ mục nhật ký"),
+        ("/history?unit=ca-kg&kind=unit_created", "Thành lập đơn vị"),
+        ("/account", "Mã truy cập API"),
+        ("/static/app.css", "Thi Dua Sans"),
+    ] {
+        let r = c.get(path);
+        assert_eq!(r.status, 200, "{path}");
+        assert!(r.body.contains(needle), "{path} lacks {needle:?}");
+    }
+    let r = c.get("/covenants/gu-12-2024");
+    assert!(
+        r.body.contains("trong khoảng 5–10%"),
+        "ranges in Vietnamese"
+    );
+    assert!(r.body.contains("dưới 0,5%"), "decimal comma");
+    let font = c.get("/static/fonts/LiberationSans-Regular.woff2");
+    assert_eq!(font.status, 200);
+    assert_eq!(font.header("content-type"), Some("font/woff2"));
+    assert_eq!(c.get("/static/fonts/nope.woff2").status, 404);
+    // The cluster page lists members in Vietnamese collation order.
+    let page = c.get("/clusters/cum-12?year=2024").body;
+    let body = &page[page.find("id=\"members\"").unwrap()..];
+    let pos = |n: &str| body.find(n).unwrap_or_else(|| panic!("{n}"));
+    assert!(pos("An Giang</a>") < pos("Bạc Liêu</a>"));
+    assert!(pos("Bạc Liêu</a>") < pos("Cà Mau</a>"));
+    assert!(pos("Cà Mau</a>") < pos("Hậu Giang</a>"));
+    assert!(pos("Hậu Giang</a>") < pos("Kiên Giang</a>"));
+    // The English switch, remembered for the user.
+    let home = c.get("/");
+    let r = c.post_form(
+        "/lang",
+        &[("csrf", &home.csrf()), ("to", "en"), ("back", "/history")],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("location"), Some("/history"));
+    let again = signed_in(app, "thuky12");
+    let en = again.get("/");
+    assert!(
+        en.body.contains("What needs my action"),
+        "remembered per user"
+    );
+    assert!(en.body.contains("lang=\"en\""));
+    let back = again.post_form("/lang", &[("csrf", &en.csrf()), ("to", "vi")]);
+    assert_eq!(back.status, 303);
+    assert!(again.get("/").body.contains("Việc cần làm"));
+}
+
+fn admin_forms(app: &TestApp) {
+    let c = signed_in(app, "quantri");
+    let page = c.get("/admin");
+    assert_eq!(page.status, 200);
+    let csrf = page.csrf();
+    // Server-side validation with the message next to the field.
+    let r = c.post_form(
+        "/admin/users",
+        &[
+            ("csrf", &csrf),
+            ("id", "Sai ID"),
+            ("display_name", "Ai Đó"),
+            ("password", "ngắn"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("id=\"nu-id-error\""),
+        "id error next to the field"
+    );
+    assert!(
+        r.body.contains("id=\"nu-pw-error\""),
+        "password error next to the field"
+    );
+    let r = c.post_form(
+        "/admin/users",
+        &[
+            ("csrf", &csrf),
+            ("id", "canbo-cm"),
+            ("display_name", "Cán Bộ Cà Mau"),
+            ("password", super::support::PASSWORD),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = c.post_form(
+        "/admin/roles",
+        &[
+            ("csrf", &csrf),
+            ("user", "canbo-cm"),
+            ("role", "officer:ca-cm"),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    let r = c.post_form(
+        "/admin/roles",
+        &[
+            ("csrf", &csrf),
+            ("user", "canbo-cm"),
+            ("role", "tướng:ca-cm"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"gr-role-error\""));
+    let cm = signed_in(app, "canbo-cm");
+    assert_eq!(cm.get("/units/ca-cm/admin").status, 200);
+    let r = c.post_form(
+        "/admin/roles/revoke",
+        &[
+            ("csrf", &csrf),
+            ("user", "canbo-cm"),
+            ("role", "officer:ca-cm"),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        cm.get("/units/ca-cm/admin").status,
+        403,
+        "roles come from the log, at once"
+    );
+    let r = c.post_form(
+        "/admin/clusters",
+        &[
+            ("csrf", &csrf),
+            ("id", "cum-7"),
+            ("name", "  Cụm thi đua số 7 "),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    let r = c.post_form(
+        "/admin/units",
+        &[
+            ("csrf", &csrf),
+            ("id", "ca-tg"),
+            ("name", "Công an tỉnh Tiền Giang"),
+            ("short_code", "CATG"),
+            ("established", "32/13/2004"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    let r = c.post_form(
+        "/admin/units",
+        &[
+            ("csrf", &csrf),
+            ("id", "ca-tg"),
+            ("name", "Công an tỉnh Tiền Giang"),
+            ("short_code", "CATG"),
+            ("established", "01/01/2004"),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        c.get("/api/v1/units/ca-tg").json()["unit"]["established"],
+        "2004-01-01"
+    );
+}
+
+fn passwords(app: &TestApp) {
+    let c = signed_in(app, "giamsat12");
+    let page = c.get("/account");
+    let r = c.post_form(
+        "/account/password",
+        &[
+            ("csrf", &page.csrf()),
+            ("current", "sai"),
+            ("new", "mật khẩu mới thật dài"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("không đúng"));
+    let r = c.post_form(
+        "/account/password",
+        &[
+            ("csrf", &page.csrf()),
+            ("current", PASSWORD),
+            ("new", "mật khẩu mới thật dài"),
+        ],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(c.get("/").status, 303, "sessions end on a password change");
+    let d = Client::new(&app.base);
+    assert_eq!(d.login("giamsat12", PASSWORD).status, 401);
+    assert_eq!(d.login("giamsat12", "mật khẩu mới thật dài").status, 303);
+    // An administrator resets it (API), which ends the user's sessions.
+    let admin = signed_in(app, "quantri");
+    let r = admin.post_json(
+        "/api/v1/users/giamsat12/password",
+        json!({"password": PASSWORD}),
+    );
+    assert_eq!(r.status, 204, "{}", r.body);
+    assert_eq!(d.get("/api/v1/me").status, 401);
+    let other = signed_in(app, "canbo-kg");
+    let r = other.post_json(
+        "/api/v1/users/giamsat12/password",
+        json!({"password": "tôi là quản trị"}),
+    );
+    assert_eq!(r.status, 403);
+    signed_in(app, "giamsat12");
+}
+
+fn throttling(app: &TestApp) {
+    let c = Client::new(&app.base);
+    for _ in 0..5 {
+        assert_eq!(c.login("lanhdao-kg", "sai mật khẩu").status, 401);
+    }
+    let r = c.login("lanhdao-kg", PASSWORD);
+    assert_eq!(r.status, 429, "locked even with the right password");
+    assert!(r.body.contains("quá nhiều lần"));
+    // Another account from the same address still works (the address limit is higher).
+    assert_eq!(
+        Client::new(&app.base).login("canbo-kg", PASSWORD).status,
+        303
+    );
+}
+
+#[test]
+fn http_suite_sqlite() {
+    suite(&spawn(Backend::Sqlite).unwrap());
+}
+
+#[test]
+fn http_suite_postgres() {
+    if let Some(app) = spawn(Backend::Postgres) {
+        suite(&app);
+    }
+}
+
+#[test]
+fn bootstrap_creates_the_first_administrator_once() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    // The fixture has an administrator: the page is closed and any token is refused.
+    let c = Client::new(&app.base);
+    let page = c.get("/bootstrap");
+    assert!(page.body.contains("đã đóng"));
+    // On a fresh log: issue, redeem once, never again.
+    let dir = tempfile::tempdir().unwrap();
+    let store = std::sync::Arc::new(
+        thidua_store_sqlite::SqliteStore::open(&dir.path().join("b.db")).unwrap(),
+    );
+    let key =
+        thidua_service::LogKey::load_or_create(&dir.path().join("k"), "test.thidua/log").unwrap();
+    let service = thidua_service::Service::open(store.clone(), key, &|_, _| {}).unwrap();
+    let token = thidua_web::accounts::issue_bootstrap_token(&*store, &service)
+        .unwrap()
+        .unwrap();
+    let user = thidua_domain::UserId::parse("admin").unwrap();
+    let name = thidua_domain::Text::parse("n", "Quản trị", 50).unwrap();
+    assert!(thidua_web::accounts::redeem_bootstrap(
+        &*store, &service, "wrong", &user, &name, PASSWORD
+    )
+    .is_err());
+    thidua_web::accounts::redeem_bootstrap(&*store, &service, &token, &user, &name, PASSWORD)
+        .unwrap();
+    assert!(thidua_web::accounts::redeem_bootstrap(
+        &*store, &service, &token, &user, &name, PASSWORD
+    )
+    .is_err());
+    assert!(
+        thidua_web::accounts::issue_bootstrap_token(&*store, &service)
+            .unwrap()
+            .is_none()
+    );
+    assert!(thidua_web::accounts::verify_password(
+        PASSWORD,
+        &thidua_store::accounts::AccountStore::password_hash(&*store, "admin")
+            .unwrap()
+            .unwrap()
+    ));
+}

@@ -1,0 +1,270 @@
+//! The authorisation matrix, over HTTP: every role × every action × own / foreign scope, with
+//! the expected answer (allow or deny). One table; one row per action; one column per role.
+
+use serde_json::json;
+
+use super::support::{signed_in, spawn, Backend, Client, Resp, TestApp};
+
+#[derive(Clone, Copy)]
+enum Check {
+    /// Allowed: 2xx, a redirect elsewhere than sign-in, or a domain conflict (409/422).
+    /// Denied: 401, 403, 404 or a redirect to the sign-in page.
+    Status,
+    /// Allowed when the answer lists at least one item (history filtered by unit).
+    NonEmpty,
+}
+
+/// How to perform an action in a scope ("own" or "foreign").
+type Perform = fn(&Client, bool) -> Resp;
+
+struct Action {
+    name: &'static str,
+    check: Check,
+    perform: Perform,
+    /// Per role (order of [`ROLES`]): two letters, own scope then foreign scope: A allow, D deny.
+    expect: [&'static str; 6],
+}
+
+/// The roles, in the order of the `expect` columns; `None` is an anonymous visitor.
+const ROLES: [Option<&str>; 6] = [
+    Some("quantri"),    // administrator
+    Some("thuky12"),    // secretariat of cum-12
+    Some("canbo-kg"),   // officer of ca-kg
+    Some("lanhdao-kg"), // leader of ca-kg
+    Some("giamsat12"),  // supervisor of cum-12
+    None,               // anonymous
+];
+
+fn pick(own: bool, a: &'static str, b: &'static str) -> &'static str {
+    if own {
+        a
+    } else {
+        b
+    }
+}
+
+fn actions() -> Vec<Action> {
+    vec![
+        Action {
+            name: "GET /api/v1/clusters/{id}",
+            check: Check::Status,
+            perform: |c, own| {
+                c.get(&format!(
+                    "/api/v1/clusters/{}",
+                    pick(own, "cum-12", "cum-13")
+                ))
+            },
+            expect: ["AA", "AD", "AD", "AD", "AD", "DD"],
+        },
+        Action {
+            name: "page /clusters/{id}",
+            check: Check::Status,
+            perform: |c, own| c.get(&format!("/clusters/{}", pick(own, "cum-12", "cum-13"))),
+            expect: ["AA", "AD", "AD", "AD", "AD", "DD"],
+        },
+        Action {
+            name: "GET /api/v1/units/{id}",
+            check: Check::Status,
+            perform: |c, own| c.get(&format!("/api/v1/units/{}", pick(own, "ca-kg", "ca-dt"))),
+            expect: ["AA", "AD", "AD", "AD", "AD", "DD"],
+        },
+        Action {
+            name: "page /units/{id}",
+            check: Check::Status,
+            perform: |c, own| c.get(&format!("/units/{}", pick(own, "ca-kg", "ca-dt"))),
+            expect: ["AA", "AD", "AD", "AD", "AD", "DD"],
+        },
+        Action {
+            // Foreign: another unit of the same cluster.
+            name: "page /units/{id}/admin",
+            check: Check::Status,
+            perform: |c, own| c.get(&format!("/units/{}/admin", pick(own, "ca-kg", "ca-ag"))),
+            expect: ["AA", "DD", "AD", "AD", "DD", "DD"],
+        },
+        Action {
+            name: "GET /api/v1/units/{id}/users",
+            check: Check::Status,
+            perform: |c, own| {
+                c.get(&format!(
+                    "/api/v1/units/{}/users",
+                    pick(own, "ca-kg", "ca-ag")
+                ))
+            },
+            expect: ["AA", "DD", "AD", "AD", "DD", "DD"],
+        },
+        Action {
+            name: "GET /api/v1/users?unit=",
+            check: Check::Status,
+            perform: |c, own| {
+                c.get(&format!(
+                    "/api/v1/users?unit={}",
+                    pick(own, "ca-kg", "ca-ag")
+                ))
+            },
+            expect: ["AA", "DD", "AD", "AD", "DD", "DD"],
+        },
+        Action {
+            name: "GET /api/v1/covenants/{id}",
+            check: Check::Status,
+            perform: |c, own| {
+                c.get(&format!(
+                    "/api/v1/covenants/{}",
+                    pick(own, "gu-12-2024", "gu-13-2024")
+                ))
+            },
+            expect: ["AA", "AD", "AD", "AD", "AD", "DD"],
+        },
+        Action {
+            name: "page /covenants/{id}",
+            check: Check::Status,
+            perform: |c, own| {
+                c.get(&format!(
+                    "/covenants/{}",
+                    pick(own, "gu-12-2024", "gu-13-2024")
+                ))
+            },
+            expect: ["AA", "AD", "AD", "AD", "AD", "DD"],
+        },
+        Action {
+            name: "page /covenants/{id}/sign (confirmation)",
+            check: Check::Status,
+            perform: |c, own| {
+                c.get(&format!(
+                    "/covenants/gu-12-2024/sign?unit={}",
+                    pick(own, "ca-kg", "ca-ag")
+                ))
+            },
+            expect: ["AA", "DD", "DD", "AD", "DD", "DD"],
+        },
+        Action {
+            name: "POST /api/v1/covenants/{id}/sign",
+            check: Check::Status,
+            perform: |c, own| {
+                let hash = covenant_hash(c);
+                c.post_json(
+                    "/api/v1/covenants/gu-12-2024/sign",
+                    json!({"unit": pick(own, "ca-kg", "ca-ag"), "version": 1, "hash": hash}),
+                )
+            },
+            expect: ["AA", "DD", "DD", "AD", "DD", "DD"],
+        },
+        Action {
+            name: "POST /api/v1/clusters/{id}/leadership",
+            check: Check::Status,
+            perform: |c, own| {
+                let (cluster, unit) = if own {
+                    ("cum-12", "ca-hg")
+                } else {
+                    ("cum-13", "ca-vl")
+                };
+                c.post_json(
+                    &format!("/api/v1/clusters/{cluster}/leadership"),
+                    json!({"year": 2024, "position": "deputy", "unit": unit, "method": "assigned", "decision": "02/QĐ-BCA"}),
+                )
+            },
+            expect: ["AA", "AD", "DD", "DD", "DD", "DD"],
+        },
+        Action {
+            name: "POST /api/v1/users/{id}/roles",
+            check: Check::Status,
+            perform: |c, own| {
+                c.post_json(
+                    "/api/v1/users/canbo-dt/roles",
+                    json!({"role": pick(own, "officer:ca-kg", "officer:ca-vl")}),
+                )
+            },
+            expect: ["AA", "DD", "DD", "DD", "DD", "DD"],
+        },
+        Action {
+            name: "page /admin",
+            check: Check::Status,
+            perform: |c, _| c.get("/admin"),
+            expect: ["AA", "DD", "DD", "DD", "DD", "DD"],
+        },
+        Action {
+            name: "GET /api/v1/events?unit= (sees events)",
+            check: Check::NonEmpty,
+            perform: |c, own| {
+                c.get(&format!(
+                    "/api/v1/events?unit={}",
+                    pick(own, "ca-kg", "ca-dt")
+                ))
+            },
+            expect: ["AA", "AD", "AD", "AD", "AD", "DD"],
+        },
+    ]
+}
+
+fn covenant_hash(c: &Client) -> String {
+    let r = c.get("/api/v1/covenants/gu-12-2024");
+    if r.status != 200 {
+        return "0".repeat(64);
+    }
+    r.json()["versions"][0]["hash"].as_str().unwrap().to_owned()
+}
+
+fn allowed(check: Check, r: &Resp) -> bool {
+    match check {
+        Check::Status => match r.status {
+            200..=299 | 409 | 422 => true,
+            300..=399 => r
+                .header("location")
+                .is_some_and(|l| !l.starts_with("/login")),
+            _ => false,
+        },
+        Check::NonEmpty => {
+            r.status == 200 && r.json()["items"].as_array().is_some_and(|a| !a.is_empty())
+        }
+    }
+}
+
+fn run(app: &TestApp) {
+    let clients: Vec<(String, Client)> = ROLES
+        .iter()
+        .map(|r| match r {
+            Some(u) => (u.to_string(), signed_in(app, u)),
+            None => ("anonymous".to_string(), Client::new(&app.base)),
+        })
+        .collect();
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for action in actions() {
+        for (i, (who, client)) in clients.iter().enumerate() {
+            for (j, own) in [true, false].into_iter().enumerate() {
+                let want = action.expect[i].as_bytes()[j] == b'A';
+                let res = (action.perform)(client, own);
+                let got = allowed(action.check, &res);
+                checked += 1;
+                if got != want {
+                    failures.push(format!(
+                        "{} as {who} ({}): expected {}, got {} {}",
+                        action.name,
+                        if own { "own" } else { "foreign" },
+                        if want { "allow" } else { "deny" },
+                        res.status,
+                        res.body.chars().take(160).collect::<String>()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} cells wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    eprintln!("authorisation matrix: {checked} cells checked");
+}
+
+#[test]
+fn authorisation_matrix_sqlite() {
+    run(&spawn(Backend::Sqlite).unwrap());
+}
+
+#[test]
+fn authorisation_matrix_postgres() {
+    if let Some(app) = spawn(Backend::Postgres) {
+        run(&app);
+    }
+}

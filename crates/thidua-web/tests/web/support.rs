@@ -1,0 +1,542 @@
+//! Test support: a real server on port 0 over a fresh SQLite file or a fresh PostgreSQL schema,
+//! loaded with Cluster No. 12 by executing domain commands as the System actor, and a small
+//! HTTP client with a cookie jar.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use sha2::{Digest, Sha256};
+use thidua_domain::calendar::default_calendar;
+use thidua_domain::model::{
+    Comparison, CovenantContent, LeadershipMethod, LeadershipPosition, LineageChange, LineageKind,
+    RegulationDoc, Role, Target, TargetKind, UnitKind,
+};
+use thidua_domain::{
+    Actor, ClusterId, Command, CovenantId, MovementId, TargetId, Text, UnitId, UserId,
+};
+use thidua_service::{LogKey, Service};
+use thidua_store::accounts::AccountStore;
+use thidua_store::EventStore;
+use thidua_web::WebConfig;
+
+/// The password of every fixture account.
+pub const PASSWORD: &str = "mật-khẩu-thử-nghiệm";
+
+/// Fixture users: (id, display name, roles).
+pub const USERS: &[(&str, &str, &[&str])] = &[
+    ("quantri", "Quản Trị Viên", &["admin"]),
+    ("thuky12", "Thư Ký Cụm 12", &["secretariat:cum-12"]),
+    ("canbo-kg", "Cán Bộ Kiên Giang", &["officer:ca-kg"]),
+    ("lanhdao-kg", "Lãnh Đạo Kiên Giang", &["leader:ca-kg"]),
+    ("lanhdao-ag", "Lãnh Đạo An Giang", &["leader:ca-ag"]),
+    ("giamsat12", "Giám Sát Cụm 12", &["supervisor:cum-12"]),
+    ("canbo-dt", "Cán Bộ Đồng Tháp", &["officer:ca-dt"]),
+];
+
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A running server and what it runs on.
+pub struct TestApp {
+    pub base: String,
+    pub service: Arc<Service>,
+    pub accounts: Arc<dyn AccountStore>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+pub fn pg_url() -> String {
+    std::env::var("THIDUA_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://thidua:thidua-test@127.0.0.1:5432/thidua_test".into())
+}
+
+pub fn in_ci() -> bool {
+    std::env::var("CI").as_deref() == Ok("true")
+}
+
+fn text(s: &str) -> Text {
+    Text::parse("text", s, 500).unwrap()
+}
+
+fn unit(s: &str) -> UnitId {
+    UnitId::parse(s).unwrap()
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// Starts a server on a fresh database, or `None` (with a visible message) when PostgreSQL is
+/// unreachable outside CI.
+pub fn spawn(backend: Backend) -> Option<TestApp> {
+    let dir = tempfile::tempdir().unwrap();
+    let (events, accounts): (Arc<dyn EventStore>, Arc<dyn AccountStore>) = match backend {
+        Backend::Sqlite => {
+            let s = Arc::new(
+                thidua_store_sqlite::SqliteStore::open(&dir.path().join("thidua.db")).unwrap(),
+            );
+            (s.clone(), s)
+        }
+        Backend::Postgres => {
+            let schema = thidua_store_postgres::random_schema("web");
+            match thidua_store_postgres::PostgresStore::open_in_schema(&pg_url(), Some(&schema)) {
+                Ok(s) => {
+                    let s = Arc::new(s);
+                    (s.clone(), s)
+                }
+                Err(e) if in_ci() => panic!("PostgreSQL is required in CI and is unreachable: {e}"),
+                Err(e) => {
+                    eprintln!(
+                        "SKIPPED: PostgreSQL web tests (no server: {e}); run .ci/postgres-up"
+                    );
+                    return None;
+                }
+            }
+        }
+    };
+    let key = LogKey::load_or_create(&dir.path().join("log.key"), "test.thidua/log").unwrap();
+    let service = Arc::new(Service::open(events, key, &|_, _| {}).unwrap());
+    load_fixture(&service, &*accounts);
+    let (addr_tx, addr_rx) = std::sync::mpsc::channel::<SocketAddr>();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let (svc, acc) = (service.clone(), accounts.clone());
+    let thread = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let config = WebConfig {
+                bind: "127.0.0.1:0".parse().unwrap(),
+                secure_cookies: false,
+            };
+            thidua_web::serve(svc, acc, config, move |a| addr_tx.send(a).unwrap(), async {
+                let _ = stop_rx.await;
+            })
+            .await
+            .unwrap();
+        });
+    });
+    let addr = addr_rx.recv().unwrap();
+    Some(TestApp {
+        base: format!("http://{addr}"),
+        service,
+        accounts,
+        shutdown: Some(stop_tx),
+        thread: Some(thread),
+        _dir: dir,
+    })
+}
+
+fn target(
+    id: &str,
+    area: &str,
+    kind: TargetKind,
+    subject: &str,
+    cmp: Comparison,
+    threshold: Option<&str>,
+    uom: Option<&str>,
+) -> Target {
+    Target {
+        id: TargetId::parse(id).unwrap(),
+        area: text(area),
+        kind,
+        subject: text(subject),
+        comparison: cmp,
+        threshold: threshold.map(|t| Decimal::from_str(t).unwrap()),
+        range: None,
+        baseline_year: (kind == TargetKind::Change).then_some(2023),
+        unit_of_measure: uom.map(text),
+    }
+}
+
+fn content(title: &str) -> CovenantContent {
+    use Comparison::*;
+    use TargetKind::*;
+    let reg = "Quy định chấm điểm (thử nghiệm).".to_owned();
+    let mut suspended = target(
+        "t2",
+        "Phòng, chống tội phạm",
+        Change,
+        "Giảm án, việc tạm đình chỉ",
+        Between,
+        None,
+        Some("%"),
+    );
+    suspended.range = Some((Decimal::from(5), Decimal::from(10)));
+    CovenantContent {
+        title: text(title),
+        place: text("Kiên Giang"),
+        signing_date: date(2024, 3, 26),
+        targets: vec![
+            target(
+                "t1",
+                "Phòng, chống tội phạm",
+                Change,
+                "Giảm tội phạm về trật tự xã hội",
+                AtLeast,
+                Some("5"),
+                Some("%"),
+            ),
+            suspended,
+            target(
+                "t3",
+                "Phòng, chống tội phạm",
+                Rate,
+                "Tỷ lệ giải quyết tố giác, tin báo",
+                Above,
+                Some("90"),
+                Some("%"),
+            ),
+            target(
+                "t4",
+                "Phòng, chống tội phạm",
+                Rate,
+                "Tỷ lệ điều tra, khám phá án",
+                Above,
+                Some("75"),
+                Some("%"),
+            ),
+            target(
+                "t5",
+                "Xây dựng lực lượng",
+                Rate,
+                "Cán bộ bị kỷ luật trên tổng quân số",
+                Below,
+                Some("0.5"),
+                Some("%"),
+            ),
+            target(
+                "t6",
+                "Bảo đảm an ninh",
+                YesNo,
+                "Không để hình thành băng nhóm tội phạm nguy hiểm",
+                Holds,
+                None,
+                None,
+            ),
+            target(
+                "t7",
+                "Xây dựng Đảng",
+                Qualitative,
+                "Ba khâu đột phá",
+                Judged,
+                None,
+                None,
+            ),
+        ],
+        regulation: RegulationDoc {
+            sha256: hex::encode(Sha256::digest(reg.as_bytes())),
+            text: reg,
+        },
+    }
+}
+
+/// Cluster No. 12 (five provinces, 2024, head and deputy, a covenant to sign), the 2025
+/// mergers, and Cluster No. 13 (two other provinces) as the foreign scope; one user per role.
+pub fn load_fixture(service: &Service, accounts: &dyn AccountStore) {
+    let mut cmds = Vec::new();
+    let units = [
+        ("ca-kg", "Công an tỉnh Kiên Giang", "CAKG"),
+        ("ca-ag", "Công an tỉnh An Giang", "CAAG"),
+        ("ca-hg", "Công an tỉnh Hậu Giang", "CAHG"),
+        ("ca-cm", "Công an tỉnh Cà Mau", "CACM"),
+        ("ca-bl", "Công an tỉnh Bạc Liêu", "CABL"),
+        ("ca-st", "Công an tỉnh Sóc Trăng", "CAST"),
+        ("ca-ct", "Công an thành phố Cần Thơ", "CACT"),
+        ("ca-dt", "Công an tỉnh Đồng Tháp", "CADT"),
+        ("ca-vl", "Công an tỉnh Vĩnh Long", "CAVL"),
+    ];
+    for (id, name, code) in units {
+        cmds.push(Command::CreateUnit {
+            unit: unit(id),
+            name: text(name),
+            short_code: text(code),
+            kind: UnitKind::ProvincialPolice,
+            parent: None,
+            established: date(2004, 1, 1),
+        });
+    }
+    let c12 = ClusterId::parse("cum-12").unwrap();
+    let c13 = ClusterId::parse("cum-13").unwrap();
+    cmds.push(Command::CreateCluster {
+        cluster: c12.clone(),
+        name: text("Cụm thi đua số 12"),
+    });
+    cmds.push(Command::CreateCluster {
+        cluster: c13.clone(),
+        name: text("Cụm thi đua số 13"),
+    });
+    cmds.push(Command::SetClusterYear {
+        cluster: c12.clone(),
+        year: 2024,
+        members: ["ca-kg", "ca-ag", "ca-hg", "ca-cm", "ca-bl"]
+            .map(unit)
+            .to_vec(),
+    });
+    cmds.push(Command::SetClusterYear {
+        cluster: c13.clone(),
+        year: 2024,
+        members: ["ca-dt", "ca-vl"].map(unit).to_vec(),
+    });
+    for (pos, u) in [
+        (LeadershipPosition::Head, "ca-kg"),
+        (LeadershipPosition::Deputy, "ca-ag"),
+    ] {
+        cmds.push(Command::SetClusterLeadership {
+            cluster: c12.clone(),
+            year: 2024,
+            position: pos,
+            unit: unit(u),
+            method: LeadershipMethod::Elected,
+            decision: text("01/BB-CTĐ12"),
+        });
+    }
+    let movement = MovementId::parse("vi-an-ninh-2024").unwrap();
+    cmds.push(Command::CreateMovement {
+        movement: movement.clone(),
+        name: text("Vì an ninh Tổ quốc"),
+        year: 2024,
+        plan_ref: text("84/KH-BCA"),
+        slogan: None,
+        calendar: default_calendar(2024),
+    });
+    cmds.push(Command::DraftCovenant {
+        covenant: CovenantId::parse("gu-12-2024").unwrap(),
+        movement: movement.clone(),
+        cluster: c12.clone(),
+        content: content("Giao ước thi đua năm 2024 — Cụm thi đua số 12"),
+    });
+    cmds.push(Command::DraftCovenant {
+        covenant: CovenantId::parse("gu-13-2024").unwrap(),
+        movement,
+        cluster: c13,
+        content: content("Giao ước thi đua năm 2024 — Cụm thi đua số 13"),
+    });
+    for (preds, succ) in [
+        (vec!["ca-ag", "ca-kg"], "ca-ag"),
+        (vec!["ca-cm", "ca-bl"], "ca-cm"),
+        (vec!["ca-ct", "ca-hg", "ca-st"], "ca-ct"),
+    ] {
+        cmds.push(Command::RecordLineage {
+            change: LineageChange {
+                kind: LineageKind::Merge,
+                predecessors: preds.into_iter().map(unit).collect(),
+                successors: vec![unit(succ)],
+                effective: date(2025, 7, 1),
+                decision: text("Nghị quyết 202/2025/QH15"),
+            },
+        });
+    }
+    cmds.push(Command::SetClusterYear {
+        cluster: c12,
+        year: 2025,
+        members: ["ca-ag", "ca-cm", "ca-ct"].map(unit).to_vec(),
+    });
+    for (id, name, roles) in USERS {
+        let user = UserId::parse(id).unwrap();
+        cmds.push(Command::RegisterUser {
+            user: user.clone(),
+            display_name: text(name),
+            demo: true,
+        });
+        for r in *roles {
+            cmds.push(Command::GrantRole {
+                user: user.clone(),
+                role: Role::from_str(r).unwrap(),
+            });
+        }
+    }
+    service.execute_all(&Actor::System, cmds).unwrap();
+    for (id, _, _) in USERS {
+        thidua_web::accounts::set_password(
+            accounts,
+            service,
+            &UserId::parse(id).unwrap(),
+            PASSWORD,
+        )
+        .unwrap();
+    }
+}
+
+/// An HTTP answer.
+pub struct Resp {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Resp {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// The CSRF token of the first form on the page.
+    pub fn csrf(&self) -> String {
+        let marker = "name=\"csrf\" value=\"";
+        let start = self.body.find(marker).expect("a form with a CSRF token") + marker.len();
+        let end = self.body[start..].find('"').unwrap();
+        self.body[start..start + end].to_owned()
+    }
+}
+
+/// A client with a cookie jar and an optional bearer token.
+pub struct Client {
+    pub base: String,
+    agent: ureq::Agent,
+    cookies: Mutex<BTreeMap<String, String>>,
+    pub bearer: Option<String>,
+    /// The session's CSRF token, for cookie-authenticated API writes.
+    pub csrf: Mutex<Option<String>>,
+}
+
+impl Client {
+    pub fn new(base: &str) -> Self {
+        Self {
+            base: base.to_owned(),
+            agent: ureq::AgentBuilder::new().redirects(0).build(),
+            cookies: Mutex::new(BTreeMap::new()),
+            bearer: None,
+            csrf: Mutex::new(None),
+        }
+    }
+
+    pub fn with_bearer(base: &str, token: &str) -> Self {
+        let mut c = Self::new(base);
+        c.bearer = Some(token.to_owned());
+        c
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.lock().unwrap().get(name).cloned()
+    }
+
+    fn request(&self, method: &str, path: &str) -> ureq::Request {
+        let mut req = self
+            .agent
+            .request(method, &format!("{}{}", self.base, path));
+        let jar = self.cookies.lock().unwrap();
+        if !jar.is_empty() {
+            let c: Vec<String> = jar.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            req = req.set("Cookie", &c.join("; "));
+        }
+        if let Some(b) = &self.bearer {
+            req = req.set("Authorization", &format!("Bearer {b}"));
+        }
+        if method != "GET" {
+            if let Some(t) = self.csrf.lock().unwrap().as_ref() {
+                req = req.set("x-csrf-token", t);
+            }
+        }
+        req
+    }
+
+    fn finish(&self, result: Result<ureq::Response, ureq::Error>) -> Resp {
+        let res = match result {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("request failed: {e}"),
+        };
+        let mut headers = Vec::new();
+        for name in res.headers_names() {
+            for v in res.all(&name) {
+                headers.push((name.clone(), v.to_owned()));
+            }
+        }
+        {
+            let mut jar = self.cookies.lock().unwrap();
+            for (k, v) in &headers {
+                if k.eq_ignore_ascii_case("set-cookie") {
+                    let first = v.split(';').next().unwrap_or("");
+                    if let Some((name, value)) = first.split_once('=') {
+                        if v.contains("Max-Age=0") || value.is_empty() {
+                            jar.remove(name);
+                        } else {
+                            jar.insert(name.to_owned(), value.to_owned());
+                        }
+                    }
+                }
+            }
+        }
+        let status = res.status();
+        let body = res.into_string().unwrap_or_default();
+        Resp {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Resp {
+        self.finish(self.request("GET", path).call())
+    }
+
+    pub fn delete(&self, path: &str) -> Resp {
+        self.finish(self.request("DELETE", path).call())
+    }
+
+    pub fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        self.finish(self.request("POST", path).send_form(fields))
+    }
+
+    pub fn post_json(&self, path: &str, body: serde_json::Value) -> Resp {
+        self.finish(
+            self.request("POST", path)
+                .set("Content-Type", "application/json")
+                .send_string(&body.to_string()),
+        )
+    }
+
+    /// Signs in through the form; remembers the session's CSRF token for API writes.
+    pub fn login(&self, user: &str, password: &str) -> Resp {
+        let page = self.get("/login");
+        assert_eq!(page.status, 200, "{}", page.body);
+        let res = self.post_form(
+            "/login",
+            &[
+                ("csrf", &page.csrf()),
+                ("user", user),
+                ("password", password),
+            ],
+        );
+        if res.status == 303 {
+            let home = self.get("/");
+            *self.csrf.lock().unwrap() = Some(home.csrf());
+        }
+        res
+    }
+}
+
+/// Signs `user` in (with the fixture password) and returns the client.
+pub fn signed_in(app: &TestApp, user: &str) -> Client {
+    let c = Client::new(&app.base);
+    let res = c.login(user, PASSWORD);
+    assert_eq!(res.status, 303, "sign-in of {user}: {}", res.body);
+    c
+}
