@@ -127,9 +127,11 @@ impl Browser {
             "/element",
             Some(json!({"using": "css selector", "value": css})),
         );
-        v.get("element-6066-11e4-a52f-4f4ea1ad7d33")?
-            .as_str()
-            .map(str::to_owned)
+        let found = v.get("element-6066-11e4-a52e-4f735466cecf");
+        if found.is_none() && std::env::var_os("THIDUA_DEBUG_WEBDRIVER").is_some() {
+            eprintln!("find {css}: {v}");
+        }
+        found?.as_str().map(str::to_owned)
     }
 
     fn must(&self, css: &str) -> String {
