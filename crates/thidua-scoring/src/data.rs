@@ -67,7 +67,10 @@ pub struct Dataset {
     pub(crate) elements: Vec<String>,
     pub(crate) elem_index: HashMap<String, u32>,
     /// Indexed by `unit * elements.len() + element`; sorted by window.
-    pub(crate) series: Vec<Vec<Fig>>,
+    /// All figures in one block, sorted by (unit, element, window); see [`Dataset::series`].
+    pub(crate) figs: Vec<Fig>,
+    /// `figs[offsets[k]..offsets[k + 1]]` is series `k = unit * elements.len() + element`.
+    pub(crate) offsets: Vec<u32>,
     pub(crate) years: HashSet<(u32, i32)>,
     /// criterion → (unit, period) → (score, row).
     pub(crate) manual: HashMap<String, ManualScores>,
@@ -329,18 +332,31 @@ impl DatasetBuilder {
             return Err(self.errors);
         }
         let ne = self.ds.elements.len();
-        self.ds.series = vec![Vec::new(); self.ds.units.len() * ne];
-        for (u, e, f) in self.raw {
+        let mut raw = std::mem::take(&mut self.raw);
+        raw.sort_by_key(|(u, e, f)| (*u, *e, f.window));
+        let nseries = self.ds.units.len() * ne;
+        let mut offsets = Vec::with_capacity(nseries + 1);
+        let mut figs = Vec::with_capacity(raw.len());
+        let mut k = 0usize;
+        offsets.push(0u32);
+        for (u, e, f) in raw {
             self.ds.years.insert((u, f.window.year));
-            self.ds.series[u as usize * ne + e as usize].push(f);
+            let key = u as usize * ne + e as usize;
+            while k < key {
+                offsets.push(figs.len() as u32);
+                k += 1;
+            }
+            figs.push(f);
         }
+        while offsets.len() < nseries + 1 {
+            offsets.push(figs.len() as u32);
+        }
+        self.ds.figs = figs;
+        self.ds.offsets = offsets;
         for m in self.ds.manual.values() {
             for (u, p) in m.keys() {
                 self.ds.years.insert((*u, p.year));
             }
-        }
-        for s in &mut self.ds.series {
-            s.sort_by_key(|f| f.window);
         }
         Ok(self.ds)
     }
@@ -597,6 +613,15 @@ impl Dataset {
         b.finish()
     }
 
+    /// The figures of one unit and element, sorted by window.
+    pub(crate) fn series(&self, unit: u32, elem: u32) -> &[Fig] {
+        let k = unit as usize * self.elements.len() + elem as usize;
+        match (self.offsets.get(k), self.offsets.get(k + 1)) {
+            (Some(a), Some(b)) => self.figs.get(*a as usize..*b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
     /// Unit ids in order of first appearance.
     pub fn unit_ids(&self) -> &[String] {
         &self.units
@@ -621,7 +646,7 @@ impl Dataset {
 
     /// Number of figures stored.
     pub fn figure_count(&self) -> usize {
-        self.series.iter().map(Vec::len).sum()
+        self.figs.len()
     }
 
     /// Checks the data against a regulation: unknown elements, manual scores for criteria that
@@ -638,7 +663,7 @@ impl Dataset {
             if !known.contains(id.as_str()) {
                 let row = (0..self.units.len())
                     .filter_map(|u| {
-                        self.series[u * self.elements.len() + e]
+                        self.series(u as u32, e as u32)
                             .first()
                             .map(|f| f.row as usize)
                     })

@@ -6,6 +6,11 @@ use crate::ast::{Aggregation, Better, BinOp, Cmp, Func, RoundMode, Scale, Select
 use crate::compile::{CExpr, CompiledRegulation, NodeKind, TieKey};
 use crate::data::{Dataset, Fig};
 use crate::explain::*;
+
+struct Names {
+    nodes: Vec<(Text, Text)>,
+    items: [Vec<(Text, Text)>; 2],
+}
 use crate::num::canonical;
 use crate::period::{PeriodKey, Window};
 use crate::render::vi_num as vi;
@@ -201,10 +206,7 @@ struct Ctx<'a> {
 
 fn series(data: &Dataset, unit: u32, elem: Option<u32>) -> &[Fig] {
     match elem {
-        Some(e) => {
-            let i = unit as usize * data.elements.len() + e as usize;
-            data.series.get(i).map(Vec::as_slice).unwrap_or(&[])
-        }
+        Some(e) => data.series(unit, e),
         None => &[],
     }
 }
@@ -802,13 +804,33 @@ impl CompiledRegulation {
         opts: EvalOptions,
     ) -> UnitResult {
         let bind = self.bind(data);
-        self.eval_unit(data, &bind, unit, period, opts)
+        self.eval_unit(data, &bind, &self.names(), unit, period, opts)
+    }
+
+    /// Ids and names as shared texts; each thread makes its own copy so that cloning them for
+    /// every unit touches no shared counter.
+    fn names(&self) -> Names {
+        let t = |s: &str| Text::from(s);
+        Names {
+            nodes: self.nodes.iter().map(|n| (t(&n.id), t(&n.name))).collect(),
+            items: [
+                self.bonuses
+                    .iter()
+                    .map(|n| (t(&n.id), t(&n.name)))
+                    .collect(),
+                self.penalties
+                    .iter()
+                    .map(|n| (t(&n.id), t(&n.name)))
+                    .collect(),
+            ],
+        }
     }
 
     fn eval_unit(
         &self,
         data: &Dataset,
         bind: &[Option<u32>],
+        names: &Names,
         unit_id: &str,
         period: PeriodKey,
         opts: EvalOptions,
@@ -830,7 +852,7 @@ impl CompiledRegulation {
         };
         let ro = &self.ast.rounding;
         let mut nodes: Vec<NodeResult> = Vec::with_capacity(self.nodes.len());
-        for n in &self.nodes {
+        for (ni, n) in self.nodes.iter().enumerate() {
             let mut status = Status::Scored;
             let mut points = None;
             match &n.kind {
@@ -938,8 +960,8 @@ impl CompiledRegulation {
                 points = Some(r);
             }
             nodes.push(NodeResult {
-                id: n.id.clone(),
-                name: n.name.clone(),
+                id: names.nodes[ni].0.clone(),
+                name: names.nodes[ni].1.clone(),
                 depth: n.depth,
                 max_points: n.points,
                 points,
@@ -987,7 +1009,7 @@ impl CompiledRegulation {
         .enumerate()
         {
             let mut by_area: Vec<(Option<usize>, Decimal)> = Vec::new();
-            for it in items {
+            for (ii, it) in items.iter().enumerate() {
                 let r = cx.num(&it.value, w);
                 let (value, mut points, status) = match r {
                     Ok(v) => {
@@ -1039,9 +1061,9 @@ impl CompiledRegulation {
                     }
                 }
                 item_results[k].push(ItemResult {
-                    id: it.id.clone(),
-                    name: it.name.clone(),
-                    area: it.area.map(|a| self.nodes[a].id.clone()),
+                    id: names.items[k][ii].0.clone(),
+                    name: names.items[k][ii].1.clone(),
+                    area: it.area.map(|a| names.nodes[a].0.clone()),
                     value,
                     points,
                     status,
@@ -1194,7 +1216,7 @@ impl CompiledRegulation {
         let mut results: Vec<UnitResult> = if threads < 2 || units.len() < 64 {
             units
                 .iter()
-                .map(|u| self.eval_unit(data, &bind, u, period, opts))
+                .map(|u| self.eval_unit(data, &bind, &self.names(), u, period, opts))
                 .collect()
         } else {
             let chunk = units.len().div_ceil(threads);
@@ -1204,8 +1226,9 @@ impl CompiledRegulation {
                     .chunks(chunk)
                     .map(|part| {
                         s.spawn(move || {
+                            let names = self.names();
                             part.iter()
-                                .map(|u| self.eval_unit(data, bind, u, period, opts))
+                                .map(|u| self.eval_unit(data, bind, &names, u, period, opts))
                                 .collect::<Vec<_>>()
                         })
                     })

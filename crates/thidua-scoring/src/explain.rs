@@ -117,11 +117,14 @@ pub enum Status {
     Error,
 }
 
+/// Shared, immutable text (ids and names repeated in every unit's result).
+pub type Text = std::sync::Arc<str>;
+
 /// Result for an area or criterion.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NodeResult {
-    pub id: String,
-    pub name: String,
+    pub id: Text,
+    pub name: Text,
     /// 0 = area.
     pub depth: usize,
     pub max_points: Decimal,
@@ -133,9 +136,9 @@ pub struct NodeResult {
 /// Result for a bonus or penalty item.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemResult {
-    pub id: String,
-    pub name: String,
-    pub area: Option<String>,
+    pub id: Text,
+    pub name: Text,
+    pub area: Option<Text>,
     pub value: Option<Decimal>,
     pub points: Option<Decimal>,
     pub status: Status,

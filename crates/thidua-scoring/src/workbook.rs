@@ -113,9 +113,8 @@ impl<'a> Builder<'a> {
             Ok((v, Source::Months { months, .. })) => {
                 let mut inputs = Vec::new();
                 if let Some(u) = uidx {
-                    let ne = self.data.elements.len();
                     if let Some(de) = self.bind[e] {
-                        let s = &self.data.series[u as usize * ne + de as usize];
+                        let s = self.data.series(u, de);
                         for m in w.first..=w.last {
                             let mw = Window {
                                 year: w.year,

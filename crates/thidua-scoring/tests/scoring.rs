@@ -152,7 +152,7 @@ fn periods_other_than_the_year() {
         .iter()
         .all(|u| u.status == Status::NotScored && u.rank.is_none() && u.total.is_none()));
     let kg = b.unit("KG").unwrap();
-    let a1 = kg.nodes.iter().find(|n| n.id == "A1").unwrap();
+    let a1 = kg.nodes.iter().find(|n| &*n.id == "A1").unwrap();
     let t: String = a1
         .trace
         .iter()
@@ -499,7 +499,7 @@ proptest! {
             for n in &u.nodes {
                 if let Some(p) = n.points {
                     // A7 may earn up to 1 extra point (per_pct_above cap), so its area too.
-                    let extra = if n.id == "A7" || n.id == "A" { Decimal::ONE } else { Decimal::ZERO };
+                    let extra = if &*n.id == "A7" || &*n.id == "A" { Decimal::ONE } else { Decimal::ZERO };
                     prop_assert!(p >= Decimal::ZERO && p <= n.max_points + extra, "{} {}", n.id, p);
                 }
             }
