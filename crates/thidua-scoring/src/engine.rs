@@ -70,7 +70,7 @@ impl EvalError {
                     "thiếu số liệu `{element}` của `{unit}` kỳ {window} ({}){}",
                     window.date_range_vi(),
                     if ms.is_empty() {
-                        String::new()
+                        ": không có số liệu nào cho kỳ này".to_string()
                     } else {
                         format!(", thiếu tháng {}", ms.join(", "))
                     }
@@ -107,7 +107,7 @@ impl EvalError {
                 format!(
                     "missing figure `{element}` of `{unit}` for {window}{}",
                     if ms.is_empty() {
-                        String::new()
+                        ": nothing reported for the window".to_string()
                     } else {
                         format!(", months {} absent", ms.join(", "))
                     }
@@ -270,6 +270,23 @@ fn raw_figure(
             }
             _ => missing.push(m),
         }
+    }
+    if missing.len() == w.len() as usize {
+        // Nothing at all for the window: say so rather than listing every month.
+        missing.clear();
+        if !data.years.contains(&(unit, w.year)) {
+            return Err(EvalError::UnitAbsent {
+                element: el_id.to_string(),
+                unit: unit_id.to_string(),
+                year: w.year,
+            });
+        }
+        return Err(EvalError::Missing {
+            element: el_id.to_string(),
+            unit: unit_id.to_string(),
+            window: w,
+            missing_months: missing,
+        });
     }
     if !missing.is_empty() && !data.years.contains(&(unit, w.year)) {
         return Err(EvalError::UnitAbsent {

@@ -254,15 +254,22 @@ pub fn unit_text(u: &UnitResult) -> String {
             }
         }
     }
+    let _ = writeln!(o, "Tổng hợp:");
+    for s in &u.total_trace {
+        let line = match s {
+            Step::Sum { parts, points } => {
+                format!("Cộng điểm {parts} lĩnh vực: {}", vi_num(*points))
+            }
+            s => step_vi(s),
+        };
+        let _ = writeln!(o, "  · {line}");
+    }
     let _ = writeln!(
         o,
-        "Cộng điểm thưởng: {}; cộng điểm trừ: {}",
+        "  · Điểm thưởng: +{}; điểm trừ: −{}",
         pts(u.bonus_total),
         pts(u.penalty_total)
     );
-    for s in &u.total_trace {
-        let _ = writeln!(o, "  · {}", step_vi(s));
-    }
     let _ = write!(o, "TỔNG ĐIỂM: {}{}", pts(u.total), status_vi(u.status));
     if let Some(r) = u.rank {
         let _ = write!(o, " — hạng {r}");

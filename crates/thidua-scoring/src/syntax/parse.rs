@@ -78,6 +78,14 @@ impl<'t, 'i> Tab<'t, 'i> {
     }
 }
 
+fn what_vi(w: &str) -> &str {
+    w.split(" / ").next().unwrap_or(w)
+}
+
+fn what_en(w: &str) -> &str {
+    w.split(" / ").last().unwrap_or(w)
+}
+
 fn valid_id(s: &str) -> bool {
     let mut c = s.chars();
     matches!(c.next(), Some(ch) if ch.is_ascii_alphabetic())
@@ -102,8 +110,11 @@ impl<'s, 'a> Reader<'s, 'a> {
             self.err(
                 off,
                 "unknown_key",
-                format!("khóa `{k}` không có trong ngôn ngữ quy định ({})", tab.what),
-                format!("unknown key `{k}` in {}", tab.what),
+                format!(
+                    "khóa `{k}` không có trong ngôn ngữ quy định ({})",
+                    what_vi(tab.what)
+                ),
+                format!("unknown key `{k}` in {}", what_en(tab.what)),
             );
         }
     }
@@ -124,8 +135,8 @@ impl<'s, 'a> Reader<'s, 'a> {
         self.err(
             tab.at,
             "missing_key",
-            format!("thiếu khóa bắt buộc `{key}` ({})", tab.what),
-            format!("missing required key `{key}` in {}", tab.what),
+            format!("thiếu khóa bắt buộc `{key}` ({})", what_vi(tab.what)),
+            format!("missing required key `{key}` in {}", what_en(tab.what)),
         );
     }
 
@@ -312,7 +323,7 @@ impl<'s, 'a> Reader<'s, 'a> {
             t: root,
             at: at.start,
             used: vec![],
-            what: "văn bản / document",
+            what: "phần đầu văn bản / the document's top level",
         };
         let format = match tab.get("format") {
             None => {

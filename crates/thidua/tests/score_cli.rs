@@ -1,0 +1,180 @@
+//! `thidua score` end to end: the Cluster 12 example from CSV and JSON, one unit with its
+//! explanation, JSON output, the workbook, and bilingual errors with a non-zero exit.
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn example(file: &str) -> String {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/cum12-2024")
+        .join(file);
+    root.to_string_lossy().into_owned()
+}
+
+fn score(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_thidua"))
+        .arg("score")
+        .args(args)
+        .output()
+        .expect("run thidua")
+}
+
+#[test]
+fn scores_the_five_units_from_csv_and_json() {
+    for data in ["data.csv", "data.json"] {
+        let out = score(&[
+            "--regulation",
+            &example("regulation.toml"),
+            "--data",
+            &example(data),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        for (unit, total) in [
+            ("AG", "107,73"),
+            ("KG", "99,36"),
+            ("BL", "94,34"),
+            ("CM", "74,3"),
+            ("HG", "62,79"),
+        ] {
+            let line = text
+                .lines()
+                .find(|l| l.contains(&format!(" {unit} ")))
+                .unwrap_or_else(|| panic!("{unit}: {text}"));
+            assert!(line.contains(total), "{line}");
+        }
+    }
+}
+
+#[test]
+fn explains_one_unit() {
+    let out = score(&[
+        "--regulation",
+        &example("regulation.toml"),
+        "--data",
+        &example("data.csv"),
+        "--unit",
+        "BL",
+        "--explain",
+    ]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Đơn vị: BL — Công an tỉnh Bạc Liêu"));
+    assert!(!text.contains("Đơn vị: AG"));
+    assert!(text.contains("(15/12/2023 – 14/12/2024): 580 vụ"));
+    assert!(text.contains("TỔNG ĐIỂM: 94,34 — hạng 3"));
+}
+
+#[test]
+fn json_output_keeps_exact_decimals() {
+    let out = score(&[
+        "--regulation",
+        &example("regulation.toml"),
+        "--data",
+        &example("data.csv"),
+        "--json",
+    ]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["units"][0]["unit"], "AG");
+    assert_eq!(v["units"][0]["total"], "107.73");
+    assert_eq!(v["period"], "2024-Y");
+}
+
+#[test]
+fn writes_a_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("diem.xlsx");
+    let out = score(&[
+        "--regulation",
+        &example("regulation.toml"),
+        "--data",
+        &example("data.csv"),
+        "--xlsx",
+        path.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(bytes.starts_with(b"PK"), "an xlsx is a zip file");
+}
+
+#[test]
+fn bad_regulation_fails_with_a_bilingual_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let reg = dir.path().join("bad.toml");
+    std::fs::write(
+        &reg,
+        std::fs::read_to_string(example("regulation.toml"))
+            .unwrap()
+            .replace("total = 100", "total = 90"),
+    )
+    .unwrap();
+    let out = score(&[
+        "--regulation",
+        reg.to_str().unwrap(),
+        "--data",
+        &example("data.csv"),
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("quy định không hợp lệ / invalid regulation"),
+        "{err}"
+    );
+    assert!(
+        err.contains("[points_sum]") && err.contains("dòng 17"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_data_row_fails_naming_the_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data.csv");
+    std::fs::write(
+        &data,
+        "unit,element,period,value\nKG,crimes,2024-M01,12\nKG,crimes,2024-M02,mười\n",
+    )
+    .unwrap();
+    let out = score(&[
+        "--regulation",
+        &example("regulation.toml"),
+        "--data",
+        data.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("dòng 3") && err.contains("line 3") && err.contains("nothing imported"),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_figures_exit_with_code_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data.csv");
+    let full = std::fs::read_to_string(example("data.csv")).unwrap();
+    // Drop one month of KG's crimes: KG cannot be scored; the others still are.
+    let cut: String = full
+        .lines()
+        .filter(|l| *l != "KG,crimes,2024-M05,76" && !l.starts_with("KG,crimes,2024-M05,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&data, cut).unwrap();
+    let out = score(&[
+        "--regulation",
+        &example("regulation.toml"),
+        "--data",
+        data.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("KG"));
+}
