@@ -28,6 +28,10 @@ use thidua_store::accounts::AccountStore;
 
 use crate::error::ApiError;
 
+/// Log filter directives the binary must add to its subscriber: `tokio_postgres` logs every
+/// statement's parameters at DEBUG (password hashes among them), so it is capped at INFO.
+pub const REQUIRED_LOG_DIRECTIVES: &str = "tokio_postgres=info,postgres=info";
+
 /// How the HTTP server runs.
 #[derive(Clone, Debug)]
 pub struct WebConfig {

@@ -97,12 +97,9 @@ fn admin_view(app: &AppState, viewer: &Viewer, errors: FieldErrors, saved: bool)
     res
 }
 
-fn require_admin(viewer: &Viewer) -> Result<(), Response> {
-    if viewer.scope.is_admin() {
-        Ok(())
-    } else {
-        Err(page_error(viewer.lang, ApiError::forbidden()))
-    }
+/// The refusal page for anyone but an administrator.
+fn unless_admin(viewer: &Viewer) -> Option<Response> {
+    (!viewer.scope.is_admin()).then(|| page_error(viewer.lang, ApiError::forbidden()))
 }
 
 #[derive(Deserialize)]
@@ -115,7 +112,7 @@ pub async fn admin_page(
     viewer: Viewer,
     axum::extract::Query(q): axum::extract::Query<SavedParam>,
 ) -> Response {
-    if let Err(r) = require_admin(&viewer) {
+    if let Some(r) = unless_admin(&viewer) {
         return r;
     }
     admin_view(&app, &viewer, FieldErrors::default(), q.saved.is_some())
@@ -155,7 +152,7 @@ pub async fn create_user(
     viewer: Viewer,
     CsrfForm(f): CsrfForm<NewUserForm>,
 ) -> Response {
-    if let Err(r) = require_admin(&viewer) {
+    if let Some(r) = unless_admin(&viewer) {
         return r;
     }
     let lang = viewer.lang;
@@ -233,7 +230,7 @@ pub async fn grant_role(
     viewer: Viewer,
     CsrfForm(f): CsrfForm<RoleForm>,
 ) -> Response {
-    if let Err(r) = require_admin(&viewer) {
+    if let Some(r) = unless_admin(&viewer) {
         return r;
     }
     match parse_role_form(viewer.lang, &f, "grant") {
@@ -256,7 +253,7 @@ pub async fn revoke_role(
     viewer: Viewer,
     CsrfForm(f): CsrfForm<RoleForm>,
 ) -> Response {
-    if let Err(r) = require_admin(&viewer) {
+    if let Some(r) = unless_admin(&viewer) {
         return r;
     }
     match parse_role_form(viewer.lang, &f, "revoke") {
@@ -287,7 +284,7 @@ pub async fn reset_password(
     viewer: Viewer,
     CsrfForm(f): CsrfForm<ResetForm>,
 ) -> Response {
-    if let Err(r) = require_admin(&viewer) {
+    if let Some(r) = unless_admin(&viewer) {
         return r;
     }
     let lang = viewer.lang;
@@ -325,7 +322,7 @@ pub async fn create_cluster(
     viewer: Viewer,
     CsrfForm(f): CsrfForm<ClusterForm>,
 ) -> Response {
-    if let Err(r) = require_admin(&viewer) {
+    if let Some(r) = unless_admin(&viewer) {
         return r;
     }
     let lang = viewer.lang;
@@ -368,7 +365,7 @@ pub async fn create_unit(
     viewer: Viewer,
     CsrfForm(f): CsrfForm<UnitForm>,
 ) -> Response {
-    if let Err(r) = require_admin(&viewer) {
+    if let Some(r) = unless_admin(&viewer) {
         return r;
     }
     let lang = viewer.lang;

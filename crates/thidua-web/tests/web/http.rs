@@ -18,6 +18,41 @@ fn suite(app: &TestApp) {
     admin_forms(app);
     passwords(app);
     throttling(app);
+    secrets_stay_secret(app);
+}
+
+/// Passwords are Argon2id hashes; no password, session id or token ever reaches a log line;
+/// every request is logged with a request id.
+fn secrets_stay_secret(app: &TestApp) {
+    let phc = app.accounts.password_hash("quantri").unwrap().unwrap();
+    assert!(phc.starts_with("$argon2id$v=19$"), "{phc}");
+    let c = signed_in(app, "canbo-kg");
+    let session = c.cookie("thidua_session").unwrap();
+    let token = c
+        .post_json("/api/v1/me/tokens", json!({"label": "log check"}))
+        .json()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    Client::with_bearer(&app.base, &token).get("/api/v1/me");
+    let logs = super::support::logs();
+    assert!(logs.contains("signed in"), "sign-ins are logged");
+    assert!(
+        logs.contains("\"request\"") && logs.contains("\"id\""),
+        "request spans with ids"
+    );
+    for (what, secret) in [
+        ("password", PASSWORD),
+        ("session id", session.as_str()),
+        ("token", token.as_str()),
+        ("password hash", phc.as_str()),
+    ] {
+        if let Some(at) = logs.find(secret) {
+            let line_start = logs[..at].rfind('\n').map_or(0, |i| i + 1);
+            let line: String = logs[line_start..].chars().take(200).collect();
+            panic!("the {what} reached the logs: {line}");
+        }
+    }
 }
 
 fn health_and_transparency(app: &TestApp) {

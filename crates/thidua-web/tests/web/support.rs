@@ -84,9 +84,46 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
+static LOGS: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+
+struct LogWriter;
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        LOGS.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Captures every log line of the test binary (JSON, as in production) for inspection.
+fn capture_logs() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_env_filter(tracing_subscriber::EnvFilter::new(format!(
+                "debug,{}",
+                thidua_web::REQUIRED_LOG_DIRECTIVES
+            )))
+            .with_writer(|| LogWriter)
+            .try_init();
+    });
+}
+
+/// Everything logged so far.
+pub fn logs() -> String {
+    String::from_utf8_lossy(&LOGS.lock().unwrap()).into_owned()
+}
+
 /// Starts a server on a fresh database, or `None` (with a visible message) when PostgreSQL is
 /// unreachable outside CI.
 pub fn spawn(backend: Backend) -> Option<TestApp> {
+    capture_logs();
     let dir = tempfile::tempdir().unwrap();
     let (events, accounts): (Arc<dyn EventStore>, Arc<dyn AccountStore>) = match backend {
         Backend::Sqlite => {
