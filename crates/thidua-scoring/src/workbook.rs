@@ -10,7 +10,7 @@ use crate::ast::{Better, BinOp, Cmp, Func, RoundMode, Scale, UnOp};
 use crate::compile::{CExpr, CompiledRegulation, NodeKind};
 use crate::data::Dataset;
 use crate::engine::{figure_at, select};
-use crate::explain::{Scoreboard, Source, Status};
+use crate::explain::{Scoreboard, Source, Status, Step, Val};
 use crate::num::canonical;
 use crate::period::Window;
 use rust_decimal::Decimal;
@@ -485,7 +485,29 @@ fn build(
             let saved = std::mem::take(&mut b.ind_rows);
             let f = b.ind_formula(i, u, vcol(k), base, base);
             b.ind_rows = saved;
-            write_f(cache, ws, row, vcol(k), &f, None, &plain)?;
+            // The engine's value, when a criterion used the indicator at this window.
+            let v = board.units[k]
+                .nodes
+                .iter()
+                .flat_map(|n| &n.trace)
+                .find_map(|s| match s {
+                    Step::Indicator {
+                        id,
+                        period,
+                        value: Val::Num(v),
+                        ..
+                    } if *id == ind.id && *period == base => Some(*v),
+                    _ => None,
+                });
+            write_f(cache, ws, row, vcol(k), &f, v.map(canonical), &plain)?;
+            if let Some(v) = v {
+                layout.checks.push(Check {
+                    row,
+                    col: vcol(k),
+                    what: format!("{u}/{}", ind.id),
+                    expected: v,
+                });
+            }
         }
         row += 1;
     }
@@ -538,7 +560,21 @@ fn build(
                 }
                 NodeKind::Scaled { value, scale, .. } => {
                     let f = b.tr(value, u, vcol(k), base, base);
-                    write_f(cache, ws, r, vcol(k), &f, None, &plain)?;
+                    let v = res.trace.iter().find_map(|s| match s {
+                        Step::Value {
+                            value: Val::Num(v), ..
+                        } => Some(*v),
+                        _ => None,
+                    });
+                    write_f(cache, ws, r, vcol(k), &f, v.map(canonical), &plain)?;
+                    if let Some(v) = v {
+                        layout.checks.push(Check {
+                            row: r,
+                            col: vcol(k),
+                            what: format!("{u}/{}/value", node.id),
+                            expected: v,
+                        });
+                    }
                     Some(scale_formula(scale, node.points, &vref))
                 }
             };
