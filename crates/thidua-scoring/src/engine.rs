@@ -163,6 +163,9 @@ fn div(a: Decimal, b: Decimal, ctx: &str) -> R<Decimal> {
 }
 
 pub(crate) fn round(d: Decimal, places: u32, mode: RoundMode) -> Decimal {
+    if d.scale() <= places {
+        return d;
+    }
     let s = match mode {
         RoundMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
         RoundMode::HalfEven => RoundingStrategy::MidpointNearestEven,
