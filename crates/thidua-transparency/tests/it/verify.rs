@@ -1,1 +1,150 @@
-//! placeholder
+//! The verifier on a healthy log: locally and over HTTP (with and without read access), with
+//! cosignature requirements, the state file across growth, and the after-replay hook.
+
+use std::sync::Arc;
+
+use thidua_domain::Actor;
+use thidua_ledger::CosignatureVerifier;
+use thidua_transparency::client::{HttpLog, LocalLog, LogClient};
+use thidua_transparency::local::Stores;
+use thidua_transparency::verify::{Verification, VerifyError};
+use thidua_transparency::witness::Witness;
+use thidua_transparency::{LogApiConfig, Quorum, ReadAll, ReadNothing};
+
+use crate::common::*;
+
+pub fn local(path: &std::path::Path) -> LocalLog {
+    let stores = Stores::sqlite(path).unwrap();
+    LocalLog {
+        store: stores.events.clone(),
+        witnesses: Some(stores.witnesses.clone()),
+        name: path.display().to_string(),
+    }
+}
+
+fn trusted(log: &Log) -> Vec<(String, CosignatureVerifier)> {
+    log.witness_keys
+        .iter()
+        .map(|(u, k)| (u.clone(), k.verifier()))
+        .collect()
+}
+
+#[test]
+fn verify_rebuilds_the_state_locally_and_over_http() {
+    let log = sqlite_log(25);
+    let verifier = log.log_verifier();
+    let witnesses = trusted(&log);
+    let dir = tempfile::tempdir().unwrap();
+    let state_path = dir.path().join("verify.state");
+    let server = serve(
+        log.service.clone(),
+        log.witnesses.clone(),
+        LogApiConfig {
+            quorum: Quorum::Units(2),
+            access: Arc::new(ReadAll),
+        },
+    );
+    let http = HttpLog::new(&server.url, None);
+    for (unit, key) in &log.witness_keys {
+        Witness {
+            unit,
+            key,
+            log_key: &verifier,
+            state_path: &dir.path().join(format!("{unit}.w")),
+            evidence_dir: dir.path(),
+        }
+        .run(&http, now_secs())
+        .unwrap();
+    }
+    let seen = std::sync::Mutex::new(0u64);
+    let hook = |state: &thidua_domain::State, events: &[thidua_domain::Event]| {
+        *seen.lock().unwrap() = events.len() as u64;
+        (state.witness_keys.len() == 2)
+            .then_some(())
+            .ok_or_else(|| "two witness keys expected".to_owned())
+    };
+    let run = |client: &dyn LogClient, min: u32, state: Option<&std::path::Path>| {
+        Verification {
+            log_key: &verifier,
+            witnesses: &witnesses,
+            min_cosignatures: min,
+            state_path: state,
+            progress: &|_, _| {},
+            after_replay: Some(&hook),
+            keep_events: true,
+        }
+        .run(client)
+    };
+    let expected = log.service.read().clone();
+    for client in [&local(&log.db_path()) as &dyn LogClient, &http] {
+        let summary = run(client, 2, Some(&state_path)).unwrap();
+        assert_eq!(summary.state, expected);
+        assert_eq!(summary.size, expected.size);
+        assert_eq!(summary.hidden, 0);
+        assert_eq!(
+            summary.cosigned_by,
+            vec!["ca-kg".to_owned(), "ca-ag".to_owned()]
+        );
+        assert_eq!(*seen.lock().unwrap(), expected.size);
+    }
+    // Three cosignatures cannot be had from two witnesses.
+    let err = run(&http, 3, None).unwrap_err();
+    assert!(matches!(err, VerifyError::Quorum { found: 2, .. }), "{err}");
+
+    // The log grows (no cosignature yet on the new checkpoint): consistent with the state file.
+    log.service
+        .execute(&Actor::System, register("sau.cung"))
+        .unwrap();
+    let summary = run(&http, 0, Some(&state_path)).unwrap();
+    assert_eq!(summary.previous, Some(expected.size));
+    assert_eq!(summary.size, expected.size + 1);
+    assert!(summary.cosigned_by.is_empty());
+
+    // A failing after-replay check fails the verification.
+    let failing = |_: &thidua_domain::State, _: &[thidua_domain::Event]| {
+        Err("score of ca-kg: expected 95.50, found 95.25".to_owned())
+    };
+    let err = Verification {
+        log_key: &verifier,
+        witnesses: &witnesses,
+        min_cosignatures: 0,
+        state_path: None,
+        progress: &|_, _| {},
+        after_replay: Some(&failing),
+        keep_events: false,
+    }
+    .run(&http)
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("expected 95.50, found 95.25"),
+        "{err}"
+    );
+}
+
+#[test]
+fn without_read_access_only_hashes_and_the_root_are_checked() {
+    let log = sqlite_log(5);
+    let server = serve(
+        log.service.clone(),
+        log.witnesses.clone(),
+        LogApiConfig {
+            quorum: Quorum::AllButOne,
+            access: Arc::new(ReadNothing),
+        },
+    );
+    let verifier = log.log_verifier();
+    let summary = Verification {
+        log_key: &verifier,
+        witnesses: &[],
+        min_cosignatures: 0,
+        state_path: None,
+        progress: &|_, _| {},
+        after_replay: None,
+        keep_events: false,
+    }
+    .run(&HttpLog::new(&server.url, None))
+    .unwrap();
+    assert_eq!(summary.hidden, log.service.read().size);
+    assert_eq!(summary.replayed, 0);
+    assert_eq!(summary.root, log.service.read().root());
+}

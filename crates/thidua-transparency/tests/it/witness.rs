@@ -1,1 +1,107 @@
-//! placeholder
+//! The witness against a real server: it cosigns a growing log, and refuses — with evidence —
+//! a log that shrank, a different root for the same size, a rewritten history signed with the
+//! real key, and a history signed with another key.
+
+use std::sync::Arc;
+
+use thidua_domain::Actor;
+use thidua_service::{LogKey, Service};
+use thidua_store::EventStore;
+use thidua_store_sqlite::SqliteStore;
+use thidua_transparency::client::HttpLog;
+use thidua_transparency::witness::{Witness, WitnessError, WitnessState};
+use thidua_transparency::{LogApiConfig, Quorum, ReadNothing};
+
+use crate::common::*;
+
+fn config() -> LogApiConfig {
+    LogApiConfig {
+        quorum: Quorum::AllButOne,
+        access: Arc::new(ReadNothing),
+    }
+}
+
+/// A second log in its own database, signed with `key`, with a different history.
+fn other_log(key: LogKey, extra: usize) -> (tempfile::TempDir, Arc<Service>, Arc<SqliteStore>) {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = Arc::new(SqliteStore::open(&dir.path().join("forged.db")).unwrap());
+    let store: Arc<dyn EventStore> = sqlite.clone();
+    let service = Arc::new(Service::open(store, key, &|_, _| {}).unwrap());
+    populate(&service, extra);
+    (dir, service, sqlite)
+}
+
+#[test]
+fn witnesses_cosign_growth_and_refuse_forks_with_evidence() {
+    let log = sqlite_log(12);
+    let server = serve(log.service.clone(), log.witnesses.clone(), config());
+    let http = HttpLog::new(&server.url, None);
+    let verifier = log.log_verifier();
+    let dir = tempfile::tempdir().unwrap();
+    let (unit, key) = &log.witness_keys[0];
+    let state_path = dir.path().join("kg.state");
+    let evidence = dir.path().join("evidence");
+    let witness = Witness {
+        unit,
+        key,
+        log_key: &verifier,
+        state_path: &state_path,
+        evidence_dir: &evidence,
+    };
+    let first = witness.run(&http, now_secs()).unwrap();
+    // The log grows: the witness checks the consistency proof and cosigns again.
+    log.service
+        .execute(&Actor::System, register("moi.them"))
+        .unwrap();
+    let second = witness.run(&http, now_secs()).unwrap();
+    assert_eq!(second.previous, first.size);
+    assert_eq!(second.size, first.size + 1);
+    // Same size again: fine.
+    witness.run(&http, now_secs()).unwrap();
+    let seen = WitnessState::load(&state_path).unwrap().unwrap();
+    assert_eq!(seen.size, second.size);
+
+    // The operator rewrites history and re-signs it with the real log key: bigger, smaller and
+    // same-size forgeries are all refused, each with evidence, and the state is unchanged.
+    for extra in [40, 2, 0] {
+        let key = LogKey::load(&log.key_path()).unwrap();
+        let (_d, forged, store) = other_log(key, extra);
+        let target = second.size;
+        while extra == 0 && forged.read().size < target {
+            forged
+                .execute(
+                    &Actor::System,
+                    register(&format!("gia{}", forged.read().size)),
+                )
+                .unwrap();
+        }
+        let forged_server = serve(forged.clone(), store, config());
+        let err = witness
+            .run(&HttpLog::new(&forged_server.url, None), now_secs())
+            .unwrap_err();
+        let WitnessError::Fork { reason, evidence } = &err else {
+            panic!("expected a fork, got {err}");
+        };
+        assert_eq!(evidence.len(), 3, "{reason}");
+        for file in evidence {
+            assert!(file.exists(), "{}", file.display());
+        }
+        let served = std::fs::read_to_string(&evidence[1]).unwrap();
+        assert!(served.contains(&forged.read().size.to_string()));
+        assert!(err.to_string().starts_with("REFUSED"), "{err}");
+        assert_eq!(WitnessState::load(&state_path).unwrap().unwrap(), seen);
+    }
+
+    // A history signed with another key is refused before anything else.
+    let stranger = LogKey::load_or_create(&dir.path().join("other.key"), ORIGIN).unwrap();
+    let (_d, forged, store) = other_log(stranger, 30);
+    let forged_server = serve(forged, store, config());
+    let err = witness
+        .run(&HttpLog::new(&forged_server.url, None), now_secs())
+        .unwrap_err();
+    assert!(matches!(err, WitnessError::BadSignature(_)), "{err}");
+    assert_eq!(WitnessState::load(&state_path).unwrap().unwrap(), seen);
+
+    // The genuine log is still accepted afterwards.
+    witness.run(&http, now_secs()).unwrap();
+}
