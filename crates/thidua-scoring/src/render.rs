@@ -33,6 +33,20 @@ fn status_vi(s: Status) -> &'static str {
     }
 }
 
+/// Vietnamese name of a scale kind.
+pub fn scale_vi(kind: &str) -> &'static str {
+    match kind {
+        "met" => "đạt/không đạt",
+        "linear" => "tuyến tính",
+        "steps" => "bậc thang",
+        "per_pct_short" => "trừ theo mức thiếu",
+        "per_pct_above" => "cộng theo mức vượt",
+        "range" => "khoảng chỉ tiêu",
+        "formula" => "công thức",
+        _ => "khác",
+    }
+}
+
 /// One explanation step as a Vietnamese sentence.
 pub fn step_vi(s: &Step) -> String {
     match s {
@@ -110,7 +124,11 @@ pub fn step_vi(s: &Step) -> String {
             branch_vi,
             points,
             ..
-        } => format!("Thang điểm {kind}: {branch_vi} → {} điểm", vi_num(*points)),
+        } => format!(
+            "Thang điểm {}: {branch_vi} → {} điểm",
+            scale_vi(kind),
+            vi_num(*points)
+        ),
         Step::Manual {
             score: Some(s),
             row,

@@ -687,15 +687,26 @@ fn every_data_error_code() {
         ("invalid_element", format!("{h}KG,x-y,2024-Y,1\n"), 2),
         ("invalid_element", format!("{h}KG,@nope,2024-Y,1\n"), 2),
         ("invalid_period", format!("{h}KG,x,2024-W1,1\n"), 2),
-        ("invalid_number", format!("{h}KG,x,2024-Y,1,5\n").replace("1,5", "\"1,5\""), 2),
+        (
+            "invalid_number",
+            format!("{h}KG,x,2024-Y,1,5\n").replace("1,5", "\"1,5\""),
+            2,
+        ),
         ("duplicate", format!("{h}KG,x,2024-Y,1\nKG,x,2024-Y,2\n"), 3),
         ("empty_name", format!("{h}KG,@name,,\n"), 2),
-        ("invalid_criterion", format!("{h}KG,@manual:C 1,2024-Y,1\n"), 2),
+        (
+            "invalid_criterion",
+            format!("{h}KG,@manual:C 1,2024-Y,1\n"),
+            2,
+        ),
         ("invalid_lineage", format!("{h}AG,@predecessors,2025,\n"), 2),
     ];
     for (code, text, row) in csv_cases {
         let e = Dataset::from_csv(&text).expect_err(code);
-        assert!(e.iter().any(|x| x.code == code && x.row == row), "{code}: {e:?}");
+        assert!(
+            e.iter().any(|x| x.code == code && x.row == row),
+            "{code}: {e:?}"
+        );
         assert!(!e[0].message_vi.is_empty() && !e[0].message_en.is_empty());
     }
     let e = Dataset::from_json("{").unwrap_err();
@@ -703,7 +714,13 @@ fn every_data_error_code() {
     let e = Dataset::from_json(r#"{"figures": [{"unit": "KG"}]}"#).unwrap_err();
     assert_eq!((e[0].code, e[0].row), ("json_shape", 1));
     let (reg, _) = example();
-    let ds = Dataset::from_csv(&format!("{h}KG,bogus,2024-Y,1\nKG,@manual:A1,2024-Y,1\nKG,@manual:C2b,2024-Y,5\n")).unwrap();
+    let ds = Dataset::from_csv(&format!(
+        "{h}KG,bogus,2024-Y,1\nKG,@manual:A1,2024-Y,1\nKG,@manual:C2b,2024-Y,5\n"
+    ))
+    .unwrap();
     let codes: Vec<&str> = ds.check(&reg).unwrap_err().iter().map(|e| e.code).collect();
-    assert_eq!(codes, vec!["unknown_element", "not_manual", "manual_out_of_range"]);
+    assert_eq!(
+        codes,
+        vec!["unknown_element", "not_manual", "manual_out_of_range"]
+    );
 }
