@@ -45,6 +45,8 @@ pub enum Via {
 pub struct Viewer {
     pub user: UserId,
     pub display_name: String,
+    /// An invented person of the demonstration.
+    pub demo: bool,
     pub scope: Scope,
     pub lang: Lang,
     /// The session's CSRF token (empty for bearer tokens, which cannot post forms).
@@ -153,6 +155,7 @@ async fn authenticate(app: &AppState, headers: &HeaderMap) -> Result<Option<View
             .unwrap_or_default();
         Ok(Some(Viewer {
             display_name: record.display_name.to_string(),
+            demo: record.demo,
             scope: Scope::new(user.clone(), record.roles),
             user,
             lang,

@@ -14,6 +14,14 @@ use thidua_domain::model::Role;
 use thidua_domain::state::Covenant;
 use thidua_domain::{ClusterId, Event, Payload, State, UnitId, UserId};
 
+/// The clusters and units a user may see, computed once per request.
+#[derive(Clone, Debug, Default)]
+pub struct Visibility {
+    pub admin: bool,
+    pub clusters: BTreeSet<ClusterId>,
+    pub units: BTreeSet<UnitId>,
+}
+
 /// The roles of the signed-in user, as the log says now.
 #[derive(Clone, Debug)]
 pub struct Scope {
@@ -141,17 +149,31 @@ impl Scope {
         })
     }
 
+    /// What the user may see, computed once (for filtering many events).
+    pub fn visibility(&self, state: &State) -> Visibility {
+        Visibility {
+            admin: self.is_admin(),
+            clusters: self.visible_clusters(state),
+            units: self.visible_units(state),
+        }
+    }
+
     /// Whether an event is visible in the history.
     pub fn can_view_event(&self, state: &State, event: &Event) -> bool {
-        if self.is_admin() {
+        self.can_view_event_with(state, &self.visibility(state), event)
+    }
+
+    /// [`can_view_event`](Self::can_view_event) with the visibility computed beforehand.
+    pub fn can_view_event_with(&self, state: &State, vis: &Visibility, event: &Event) -> bool {
+        if vis.admin {
             return true;
         }
-        let cluster_ok = |c: &ClusterId| self.can_view_cluster(state, c);
+        let cluster_ok = |c: &ClusterId| vis.clusters.contains(c);
         let covenant_ok = |id| {
             state
                 .covenants
                 .get(id)
-                .is_some_and(|c| self.can_view_covenant(state, c))
+                .is_some_and(|c| vis.clusters.contains(&c.cluster))
         };
         match &event.payload {
             Payload::UserRegistered { user, .. } => self.can_view_user(state, user),
@@ -163,13 +185,13 @@ impl Scope {
                 Role::Admin => false,
             },
             Payload::UnitCreated { unit, .. } | Payload::UnitRenamed { unit, .. } => {
-                self.can_view_unit(state, unit)
+                vis.units.contains(unit)
             }
             Payload::LineageRecorded(change) => change
                 .predecessors
                 .iter()
                 .chain(&change.successors)
-                .any(|u| self.can_view_unit(state, u)),
+                .any(|u| vis.units.contains(u)),
             Payload::ClusterCreated { cluster, .. }
             | Payload::ClusterYearSet { cluster, .. }
             | Payload::ClusterLeadershipSet { cluster, .. }
@@ -180,7 +202,7 @@ impl Scope {
             | Payload::CovenantFrozen { covenant, .. } => covenant_ok(covenant),
             // Kinds added later: visible through the unit they concern, else administrators only.
             #[allow(unreachable_patterns)]
-            other => other.unit().is_some_and(|u| self.can_view_unit(state, u)),
+            other => other.unit().is_some_and(|u| vis.units.contains(u)),
         }
     }
 }

@@ -566,12 +566,13 @@ pub async fn history(app: &AppState, scope: &Scope, q: EventQuery) -> Result<Eve
             let start = end.saturating_sub(CHUNK);
             let entries = app.service.store().entries(start, end)?;
             let state = app.service.read();
+            let vis = scope.visibility(&state);
             for entry in entries.iter().rev() {
                 let event = thidua_domain::Event::decode(entry.index, &entry.bytes)
                     .map_err(ApiError::internal)?;
                 if unit.as_ref().is_some_and(|u| !concerns(&event.payload, u))
                     || kind.as_deref().is_some_and(|k| event.payload.kind() != k)
-                    || !scope.can_view_event(&state, &event)
+                    || !scope.can_view_event_with(&state, &vis, &event)
                 {
                     continue;
                 }

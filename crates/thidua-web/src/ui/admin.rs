@@ -75,7 +75,7 @@ fn admin_view(app: &AppState, viewer: &Viewer, errors: FieldErrors, saved: bool)
                 roles: u
                     .roles
                     .iter()
-                    .map(|r| (r.clone(), super::role_str_label(t, r)))
+                    .map(|r| (r.clone(), super::role_str_label(t, &state, r)))
                     .collect(),
                 user: u,
             })
@@ -428,14 +428,18 @@ async fn account_view(
         Ok(t) => t,
         Err(e) => return page_error(viewer.lang, e),
     };
-    let page = AccountPage {
-        l: Layout::new(viewer, t.account_title),
-        roles: viewer
+    let roles = {
+        let state = app.service.read();
+        viewer
             .scope
             .roles
             .iter()
-            .map(|r| role_label(t, r))
-            .collect(),
+            .map(|r| role_label(t, &state, r))
+            .collect()
+    };
+    let page = AccountPage {
+        l: Layout::new(viewer, t.account_title),
+        roles,
         tokens,
         created,
         saved,

@@ -8,7 +8,7 @@ mod pages;
 mod session;
 
 use askama::Template;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -61,6 +61,8 @@ pub struct Layout {
     pub title: String,
     pub user: Option<String>,
     pub is_admin: bool,
+    /// The viewer is an invented person of the demonstration.
+    pub demo: bool,
     pub csrf: String,
 }
 
@@ -72,6 +74,7 @@ impl Layout {
             title: title.into(),
             user: Some(viewer.display_name.clone()),
             is_admin: viewer.scope.is_admin(),
+            demo: viewer.demo,
             csrf: viewer.csrf.clone(),
         }
     }
@@ -83,6 +86,7 @@ impl Layout {
             title: title.into(),
             user: None,
             is_admin: false,
+            demo: false,
             csrf,
         }
     }
@@ -122,30 +126,36 @@ pub fn page_error(lang: Lang, e: ApiError) -> Response {
     error_page(lang, e.status, e.code)
 }
 
-/// A role in words.
-pub fn role_label(t: &Strings, role: &Role) -> String {
+/// A role in words, with the unit's or cluster's name when the state knows it.
+pub fn role_label(t: &Strings, state: &thidua_domain::State, role: &Role) -> String {
+    let unit = |u: &thidua_domain::UnitId| {
+        state
+            .units
+            .get(u)
+            .map(|x| x.name.to_string())
+            .unwrap_or_else(|| u.to_string())
+    };
+    let cluster = |c: &thidua_domain::ClusterId| {
+        state
+            .clusters
+            .get(c)
+            .map(|x| x.cluster.name.to_string())
+            .unwrap_or_else(|| c.to_string())
+    };
     match role {
         Role::Admin => t.role_admin.to_owned(),
-        Role::Secretariat { cluster } => format!("{} — {cluster}", t.role_secretariat),
-        Role::Officer { unit } => format!("{} — {unit}", t.role_officer),
-        Role::Leader { unit } => format!("{} — {unit}", t.role_leader),
-        Role::Supervisor { cluster } => format!("{} — {cluster}", t.role_supervisor),
+        Role::Secretariat { cluster: c } => format!("{} — {}", t.role_secretariat, cluster(c)),
+        Role::Officer { unit: u } => format!("{} — {}", t.role_officer, unit(u)),
+        Role::Leader { unit: u } => format!("{} — {}", t.role_leader, unit(u)),
+        Role::Supervisor { cluster: c } => format!("{} — {}", t.role_supervisor, cluster(c)),
     }
 }
 
 /// A role string (`leader:ca-kg`) in words.
-pub fn role_str_label(t: &Strings, raw: &str) -> String {
+pub fn role_str_label(t: &Strings, state: &thidua_domain::State, raw: &str) -> String {
     raw.parse::<Role>()
-        .map(|r| role_label(t, &r))
+        .map(|r| role_label(t, state, &r))
         .unwrap_or_else(|_| raw.to_owned())
-}
-
-/// The value of one header, for logging nothing secret.
-pub fn client_hint(headers: &HeaderMap) -> &str {
-    headers
-        .get(axum::http::header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
 }
 
 /// Helpers the templates call.

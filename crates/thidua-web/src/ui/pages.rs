@@ -85,7 +85,11 @@ pub async fn home(State(app): State<AppState>, viewer: Viewer) -> Response {
     let own: Vec<UnitId> = scope.own_units().into_iter().cloned().collect();
     let page = HomePage {
         l: Layout::new(&viewer, t.home_title),
-        roles: scope.roles.iter().map(|r| role_label(t, r)).collect(),
+        roles: scope
+            .roles
+            .iter()
+            .map(|r| role_label(t, &state, r))
+            .collect(),
         to_sign,
         pending,
         units: sorted_refs(&state, &own),
@@ -458,7 +462,7 @@ pub async fn unit_admin(
                 let labels = u
                     .roles
                     .iter()
-                    .map(|r| super::role_str_label(t, r))
+                    .map(|r| super::role_str_label(t, &state, r))
                     .collect();
                 (u, labels)
             })

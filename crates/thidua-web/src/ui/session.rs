@@ -290,6 +290,7 @@ pub struct LangForm {
 pub async fn switch_lang(
     State(app): State<AppState>,
     MaybeViewer(viewer): MaybeViewer,
+    headers: HeaderMap,
     CsrfForm(form): CsrfForm<LangForm>,
 ) -> Response {
     let lang = Lang::parse(&form.to).unwrap_or_default();
@@ -302,11 +303,18 @@ pub async fn switch_lang(
             return super::page_error(lang, e);
         }
     }
-    let back = if form.back.starts_with('/') && !form.back.starts_with("//") {
-        form.back
-    } else {
-        "/".to_owned()
-    };
+    // Back to the page the switch was pressed on: the form's `back`, else the same-origin
+    // Referer's path; never another site.
+    let referer = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.split_once("://"))
+        .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_owned()))
+        .unwrap_or_default();
+    let back = [form.back, referer]
+        .into_iter()
+        .find(|b| b.starts_with('/') && !b.starts_with("//") && !b.starts_with("/lang"))
+        .unwrap_or_else(|| "/".to_owned());
     let mut res = Redirect::to(&back).into_response();
     res.headers_mut().append(
         header::SET_COOKIE,

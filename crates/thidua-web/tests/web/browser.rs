@@ -139,6 +139,35 @@ impl Browser {
             .unwrap_or_else(|| panic!("no element {css} on {}", self.url()))
     }
 
+    /// Waits (up to 10 s) for an element: a click that submits a form returns before the next
+    /// page has loaded.
+    fn wait_for(&self, css: &str) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if self.find(css).is_some() {
+                return true;
+            }
+            if Instant::now() > deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits (up to 10 s) for the page to contain `needle`.
+    fn wait_text(&self, needle: &str) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if self.source().contains(needle) {
+                return true;
+            }
+            if Instant::now() > deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     fn type_into(&self, css: &str, text: &str) {
         let el = self.must(css);
         self.cmd("POST", &format!("/element/{el}/clear"), Some(json!({})));
@@ -194,11 +223,7 @@ impl Browser {
         self.type_into("#user", user);
         self.type_into("#password", PASSWORD);
         self.click("#sign-in");
-        assert!(
-            self.find("#who").is_some(),
-            "{user} signed in: {}",
-            self.url()
-        );
+        assert!(self.wait_for("#who"), "{user} signed in: {}", self.url());
     }
 }
 
@@ -209,6 +234,7 @@ fn leader_signs_and_secretariat_sees(b: &Browser, app: &TestApp) {
     b.sign_in(app, "lanhdao-kg");
     b.screenshot("02-home-leader");
     b.click("#actions a.button");
+    assert!(b.wait_for("#confirm-sign"));
     assert!(
         b.url().contains("/covenants/gu-12-2024/sign?unit=ca-kg"),
         "{}",
@@ -230,7 +256,7 @@ fn leader_signs_and_secretariat_sees(b: &Browser, app: &TestApp) {
     );
     b.screenshot("03-sign-confirmation");
     b.click("#confirm-sign");
-    assert!(b.find("#signed-notice").is_some(), "signed: {}", b.url());
+    assert!(b.wait_for("#signed-notice"), "signed: {}", b.url());
     assert!(b.text("#sig-ca-kg").contains("Đã ký"));
     b.screenshot("04-covenant-signed");
 
@@ -278,7 +304,7 @@ fn english_switch(b: &Browser, app: &TestApp) {
     assert!(b.source().contains("Việc cần làm"));
     b.click("#lang-switch");
     assert!(
-        b.source().contains("What needs my action"),
+        b.wait_text("What needs my action"),
         "English after the switch"
     );
     assert!(b.text("#lang-switch").contains("Tiếng Việt"));
@@ -288,13 +314,36 @@ fn english_switch(b: &Browser, app: &TestApp) {
     b.screenshot("12-admin-english");
     b.sign_in(app, "quantri");
     assert!(
-        b.source().contains("What needs my action"),
+        b.wait_text("What needs my action"),
         "remembered for the user"
     );
     b.click("#lang-switch");
-    assert!(b.source().contains("Việc cần làm"));
+    assert!(b.wait_text("Việc cần làm"));
     b.goto(&format!("{}/admin", app.base));
     b.screenshot("13-admin");
+}
+
+/// The covenant and cluster pages on a phone-sized window.
+fn phone_layout(b: &Browser, app: &TestApp) {
+    b.sign_in(app, "lanhdao-ag");
+    assert!(
+        b.find("#demo-notice").is_some(),
+        "demonstration people are marked"
+    );
+    b.cmd(
+        "POST",
+        "/window/rect",
+        Some(json!({"width": 390, "height": 844})),
+    );
+    b.goto(&format!("{}/covenants/gu-12-2024", app.base));
+    b.screenshot("14-covenant-phone");
+    b.goto(&format!("{}/", app.base));
+    b.screenshot("15-home-phone");
+    b.cmd(
+        "POST",
+        "/window/rect",
+        Some(json!({"width": 1280, "height": 900})),
+    );
 }
 
 #[test]
@@ -306,4 +355,5 @@ fn browser_scenarios() {
     leader_signs_and_secretariat_sees(&b, &app);
     officer_cannot_open_another_units_admin(&b, &app);
     english_switch(&b, &app);
+    phone_layout(&b, &app);
 }
