@@ -486,7 +486,7 @@ fn random_dataset(values: &[u32], extra_scale: u32) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(24), ..ProptestConfig::default() })]
 
     #[test]
     fn deterministic_and_within_bounds(values in proptest::collection::vec(0u32..3000, 1..60)) {
@@ -558,7 +558,12 @@ proptest! {
         let mut b = (a + len).min(s.len());
         while !s.is_char_boundary(b) { b -= 1; }
         s.replace_range(a..b, &ins);
-        let _ = compile(&s);
+        // Whatever still compiles has a canonical form that is a fixed point with the same hash.
+        if let Ok(c) = compile(&s) {
+            let again = compile(c.canonical_text()).expect("canonical form compiles");
+            prop_assert_eq!(again.canonical_text(), c.canonical_text());
+            prop_assert_eq!(again.hash(), c.hash());
+        }
     }
 
     #[test]
