@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod web {
+    pub mod bench;
     pub mod browser;
     pub mod http;
     pub mod matrix;

@@ -11,7 +11,7 @@ use thidua_domain::event::parse_date;
 use thidua_domain::model::{Role, UnitKind};
 use thidua_domain::{ClusterId, Command, Text, UnitId, UserId};
 
-use super::{page_error, render, role_label, Layout};
+use super::{render, role_label, viewer_error, Layout};
 use crate::api::dto::{self, *};
 use crate::api::{self as api_mod, TokenCreated, TokenDto};
 use crate::auth::{CsrfForm, Viewer};
@@ -65,7 +65,7 @@ fn admin_view(app: &AppState, viewer: &Viewer, errors: FieldErrors, saved: bool)
     let state = app.service.read();
     let users = match dto::users(&state, &viewer.scope, None) {
         Ok(u) => u,
-        Err(e) => return page_error(viewer.lang, e),
+        Err(e) => return viewer_error(viewer, e),
     };
     let page = AdminPage {
         l: Layout::new(viewer, t.admin_title),
@@ -99,7 +99,7 @@ fn admin_view(app: &AppState, viewer: &Viewer, errors: FieldErrors, saved: bool)
 
 /// The refusal page for anyone but an administrator.
 fn unless_admin(viewer: &Viewer) -> Option<Response> {
-    (!viewer.scope.is_admin()).then(|| page_error(viewer.lang, ApiError::forbidden()))
+    (!viewer.scope.is_admin()).then(|| viewer_error(viewer, ApiError::forbidden()))
 }
 
 #[derive(Deserialize)]
@@ -133,7 +133,7 @@ async fn submit(
             errors.push(form, field, viewer.lang.error(e.code));
             admin_view(app, viewer, errors, false)
         }
-        Err(e) => page_error(viewer.lang, e),
+        Err(e) => viewer_error(viewer, e),
     }
 }
 
@@ -192,7 +192,7 @@ pub async fn create_user(
         .await
     {
         Ok(()) => Redirect::to("/admin?saved=1").into_response(),
-        Err(e) => page_error(lang, e),
+        Err(e) => viewer_error(&viewer, e),
     }
 }
 
@@ -305,7 +305,7 @@ pub async fn reset_password(
             errors.push("reset", field, lang.error(e.code));
             admin_view(&app, &viewer, errors, false)
         }
-        Err(e) => page_error(lang, e),
+        Err(e) => viewer_error(&viewer, e),
     }
 }
 
@@ -426,7 +426,7 @@ async fn account_view(
     let t = viewer.lang.strings();
     let tokens = match api_mod::tokens_of(app, viewer).await {
         Ok(t) => t,
-        Err(e) => return page_error(viewer.lang, e),
+        Err(e) => return viewer_error(viewer, e),
     };
     let roles = {
         let state = app.service.read();
@@ -509,7 +509,7 @@ pub async fn change_password(
             errors.push("password", field, lang.error(e.code));
             account_view(&app, &viewer, None, errors, false).await
         }
-        Err(e) => page_error(lang, e),
+        Err(e) => viewer_error(&viewer, e),
     }
 }
 
@@ -533,7 +533,7 @@ pub async fn create_token(
             errors.push("token", "label", viewer.lang.error(e.code));
             account_view(&app, &viewer, None, errors, false).await
         }
-        Err(e) => page_error(viewer.lang, e),
+        Err(e) => viewer_error(&viewer, e),
     }
 }
 
@@ -559,6 +559,6 @@ pub async fn revoke_token(
         .await
     {
         Ok(_) => Redirect::to("/account?saved=1").into_response(),
-        Err(e) => page_error(viewer.lang, e),
+        Err(e) => viewer_error(&viewer, e),
     }
 }

@@ -118,6 +118,20 @@ pub fn error_page(lang: Lang, status: StatusCode, code: &str) -> Response {
     res
 }
 
+/// An error page inside the signed-in frame (navigation, language switch).
+pub fn viewer_error(viewer: &Viewer, e: ApiError) -> Response {
+    if e.status == StatusCode::UNAUTHORIZED {
+        return Redirect::to("/login").into_response();
+    }
+    let lang = viewer.lang;
+    let mut res = render(&ErrorPage {
+        l: Layout::new(viewer, lang.strings().error_title),
+        message: lang.error(e.code),
+    });
+    *res.status_mut() = e.status;
+    res
+}
+
 /// Turns an API error into an error page (401 redirects to sign-in).
 pub fn page_error(lang: Lang, e: ApiError) -> Response {
     if e.status == StatusCode::UNAUTHORIZED {

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use thidua_domain::model::Role;
 use thidua_domain::{ClusterId, CovenantId, UnitId};
 
-use super::{page_error, render, role_label, Layout};
+use super::{render, role_label, viewer_error, Layout};
 use crate::api::dto::{self, *};
 use crate::api::{self as api_mod, EventQuery};
 use crate::auth::{CsrfForm, Viewer};
@@ -140,7 +140,7 @@ pub async fn cluster(
             l: Layout::new(&viewer, c.name.clone()),
             c,
         }),
-        Err(e) => page_error(viewer.lang, e),
+        Err(e) => viewer_error(&viewer, e),
     }
 }
 
@@ -252,7 +252,7 @@ pub async fn covenant(
         .and_then(|id| covenant_detail(&state, &viewer.scope, &id));
     let c = match detail {
         Ok(c) => c,
-        Err(e) => return page_error(viewer.lang, e),
+        Err(e) => return viewer_error(&viewer, e),
     };
     let latest = c
         .versions
@@ -326,10 +326,10 @@ pub async fn sign_confirm(
         .and_then(|id| covenant_detail(&state, &viewer.scope, &id));
     let c = match detail {
         Ok(c) => c,
-        Err(e) => return page_error(viewer.lang, e),
+        Err(e) => return viewer_error(&viewer, e),
     };
     let Some(unit) = q.unit.and_then(|u| UnitId::parse(&u).ok()) else {
-        return page_error(viewer.lang, ApiError::not_found());
+        return viewer_error(&viewer, ApiError::not_found());
     };
     if !(viewer.scope.is_admin()
         || viewer
@@ -337,7 +337,7 @@ pub async fn sign_confirm(
             .roles
             .contains(&Role::Leader { unit: unit.clone() }))
     {
-        return page_error(viewer.lang, ApiError::forbidden());
+        return viewer_error(&viewer, ApiError::forbidden());
     }
     let latest = c.versions.last().expect("a version");
     let page = SignPage {
@@ -376,14 +376,11 @@ pub async fn sign(
         form.version.parse::<u32>(),
     );
     let (Ok(covenant), Ok(unit), Ok(version)) = parsed else {
-        return page_error(
-            viewer.lang,
-            ApiError::bad_request("invalid_value", "bad form"),
-        );
+        return viewer_error(&viewer, ApiError::bad_request("invalid_value", "bad form"));
     };
     match api_mod::sign(&app, &viewer, covenant.clone(), version, unit, form.hash).await {
         Ok(_) => Redirect::to(&format!("/covenants/{covenant}?signed=1")).into_response(),
-        Err(e) => page_error(viewer.lang, e),
+        Err(e) => viewer_error(&viewer, e),
     }
 }
 
@@ -408,7 +405,7 @@ fn kind_label(t: &Strings, kind: &str) -> &'static str {
 pub async fn unit(State(app): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Response {
     let t = viewer.lang.strings();
     let Ok(id) = UnitId::parse(&id) else {
-        return page_error(viewer.lang, ApiError::not_found());
+        return viewer_error(&viewer, ApiError::not_found());
     };
     match unit_detail(&app.service.read(), &viewer.scope, &id) {
         Ok(u) => render(&UnitPage {
@@ -417,7 +414,7 @@ pub async fn unit(State(app): State<AppState>, viewer: Viewer, Path(id): Path<St
             can_admin: viewer.scope.can_admin_unit(&id),
             u,
         }),
-        Err(e) => page_error(viewer.lang, e),
+        Err(e) => viewer_error(&viewer, e),
     }
 }
 
@@ -437,21 +434,21 @@ pub async fn unit_admin(
 ) -> Response {
     let t = viewer.lang.strings();
     let Ok(id) = UnitId::parse(&id) else {
-        return page_error(viewer.lang, ApiError::not_found());
+        return viewer_error(&viewer, ApiError::not_found());
     };
     if !viewer.scope.can_admin_unit(&id) {
-        return page_error(
-            viewer.lang,
+        return viewer_error(
+            &viewer,
             ApiError::new(StatusCode::FORBIDDEN, "forbidden", "not this unit"),
         );
     }
     let state = app.service.read();
     if !state.units.contains_key(&id) {
-        return page_error(viewer.lang, ApiError::not_found());
+        return viewer_error(&viewer, ApiError::not_found());
     }
     let users = match users(&state, &viewer.scope, Some(&id)) {
         Ok(u) => u,
-        Err(e) => return page_error(viewer.lang, e),
+        Err(e) => return viewer_error(&viewer, e),
     };
     let page = UnitAdminPage {
         l: Layout::new(&viewer, t.unit_admin_title),
@@ -564,7 +561,7 @@ pub async fn history(
     };
     let page = match api_mod::history(&app, &viewer.scope, query).await {
         Ok(p) => p,
-        Err(e) => return page_error(viewer.lang, e),
+        Err(e) => return viewer_error(&viewer, e),
     };
     let state = app.service.read();
     let rows = page
