@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use imbl::{OrdMap, Vector};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -70,19 +71,21 @@ impl Covenant {
     }
 }
 
-/// Everything the log says, folded.
+/// Everything the log says, folded. The collections are persistent (structurally shared), so
+/// a clone is O(1): a batch of commands is decided against a scratch copy without copying the
+/// whole state.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct State {
     /// Number of events applied (the next log index).
     pub size: u64,
-    pub users: BTreeMap<UserId, User>,
-    pub units: BTreeMap<UnitId, Unit>,
-    pub lineage: Vec<LineageChange>,
-    pub clusters: BTreeMap<ClusterId, ClusterState>,
-    pub movements: BTreeMap<MovementId, Movement>,
-    pub covenants: BTreeMap<CovenantId, Covenant>,
+    pub users: OrdMap<UserId, User>,
+    pub units: OrdMap<UnitId, Unit>,
+    pub lineage: Vector<LineageChange>,
+    pub clusters: OrdMap<ClusterId, ClusterState>,
+    pub movements: OrdMap<MovementId, Movement>,
+    pub covenants: OrdMap<CovenantId, Covenant>,
     /// Each unit's current witness key, with which it cosigns checkpoints.
-    pub witness_keys: BTreeMap<UnitId, WitnessKey>,
+    pub witness_keys: OrdMap<UnitId, WitnessKey>,
 }
 
 /// A unit's registered witness key (C2SP tlog-cosignature verifier key text).
@@ -226,7 +229,7 @@ impl State {
                         u.dissolved = Some(change.effective);
                     }
                 }
-                self.lineage.push(change.clone());
+                self.lineage.push_back(change.clone());
             }
             Payload::ClusterCreated { cluster, name } => {
                 self.clusters.insert(
