@@ -318,6 +318,8 @@ pub enum Func {
     Round,
     Pct,
     PctChange,
+    /// `points(ID)`: the points an area or criterion earned (bonus and penalty items only).
+    Points,
 }
 
 impl Func {
@@ -330,6 +332,7 @@ impl Func {
             Func::Round => "round",
             Func::Pct => "pct",
             Func::PctChange => "pct_change",
+            Func::Points => "points",
         }
     }
     pub fn from_name(s: &str) -> Option<Func> {
@@ -341,6 +344,7 @@ impl Func {
             "round" => Func::Round,
             "pct" => Func::Pct,
             "pct_change" => Func::PctChange,
+            "points" => Func::Points,
             _ => return None,
         })
     }
@@ -352,6 +356,7 @@ impl Func {
             Func::Abs => (1, 1),
             Func::Round => (2, 2),
             Func::Pct | Func::PctChange => (2, 2),
+            Func::Points => (1, 1),
         }
     }
 }

@@ -20,6 +20,8 @@ pub(crate) enum CExpr {
     Binary(BinOp, Box<CExpr>, Box<CExpr>),
     If(Box<CExpr>, Box<CExpr>, Box<CExpr>),
     Call(Func, Vec<CExpr>),
+    /// Points earned by a node (index into the pre-order nodes once compiled).
+    Points(usize),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,6 +185,8 @@ struct Checker<'a, 's, 't> {
     ast: &'a Regulation,
     sink: &'s mut Sink<'t>,
     syms: HashMap<&'a str, Sym>,
+    /// `points(ID)` is allowed (bonus and penalty values, evaluated after all criteria).
+    allow_points: bool,
 }
 
 fn sum(mut xs: impl Iterator<Item = Decimal>) -> Option<Decimal> {
@@ -195,6 +199,7 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
             ast,
             sink,
             syms: HashMap::new(),
+            allow_points: false,
         }
     }
 
@@ -467,7 +472,9 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
         let mut items = [Vec::new(), Vec::new()];
         for (k, list) in [&ast.bonuses, &ast.penalties].into_iter().enumerate() {
             for it in list {
+                self.allow_points = true;
                 let e = self.resolve(&it.value);
+                self.allow_points = false;
                 self.expect_ty(e.as_ref(), &ind_ty, Ty::Num, it.value.pos, "value");
                 let area = match &it.area {
                     None => None,
@@ -568,10 +575,12 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
         let [bonuses, penalties] = items;
         let bonuses = bonuses.into_iter().map(|mut b| {
             b.area = b.area.map(|a| new_idx[a]);
+            remap_points(&mut b.value, &new_idx);
             b
         });
         let penalties = penalties.into_iter().map(|mut b| {
             b.area = b.area.map(|a| new_idx[a]);
+            remap_points(&mut b.value, &new_idx);
             b
         });
         let indicators = ast
@@ -896,6 +905,45 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
                 Box::new(self.resolve_in(a, base, ok)),
                 Box::new(self.resolve_in(b, base, ok)),
             ),
+            Expr::Call {
+                func: Func::Points,
+                args,
+                off,
+            } => {
+                let target = match args.first() {
+                    Some(Expr::Ref {
+                        name, sel: None, ..
+                    }) => match self.syms.get(name.as_str()) {
+                        Some(Sym::Area(i)) => Some(*i),
+                        Some(Sym::Criterion(i)) => Some(self.ast.areas.len() + *i),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                if !self.allow_points {
+                    *ok = false;
+                    self.err(
+                        base + off,
+                        "invalid_value",
+                        "`points(…)` chỉ dùng trong `value` của điểm thưởng, điểm trừ".into(),
+                        "`points(…)` is only allowed in bonus and penalty values".into(),
+                    );
+                    return CExpr::Num(Decimal::ZERO);
+                }
+                match target {
+                    Some(t) => CExpr::Points(t),
+                    None => {
+                        *ok = false;
+                        self.err(
+                            base + off,
+                            "unknown_name",
+                            "`points(…)` cần mã một lĩnh vực hoặc tiêu chí".into(),
+                            "`points(…)` needs the id of an area or a criterion".into(),
+                        );
+                        CExpr::Num(Decimal::ZERO)
+                    }
+                }
+            }
             Expr::Call { func, args, off } => {
                 if *func == Func::Round {
                     let good = matches!(args.get(1), Some(Expr::Num(n)) if n.fract().is_zero() && *n >= Decimal::ZERO && *n <= Decimal::from(10));
@@ -1008,7 +1056,7 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
             }
         };
         match e {
-            CExpr::Num(_) | CExpr::Elem(..) => Some(Ty::Num),
+            CExpr::Num(_) | CExpr::Elem(..) | CExpr::Points(_) => Some(Ty::Num),
             CExpr::Bool(_) => Some(Ty::Bool),
             CExpr::Ind(i, _) => ind[*i],
             CExpr::Unary(UnOp::Neg, x) => {
@@ -1064,6 +1112,24 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
                 Some(Ty::Num)
             }
         }
+    }
+}
+
+fn remap_points(e: &mut CExpr, map: &[usize]) {
+    match e {
+        CExpr::Points(n) => *n = map[*n],
+        CExpr::Unary(_, x) => remap_points(x, map),
+        CExpr::Binary(_, a, b) => {
+            remap_points(a, map);
+            remap_points(b, map);
+        }
+        CExpr::If(c, a, b) => {
+            remap_points(c, map);
+            remap_points(a, map);
+            remap_points(b, map);
+        }
+        CExpr::Call(_, args) => args.iter_mut().for_each(|a| remap_points(a, map)),
+        _ => {}
     }
 }
 

@@ -52,6 +52,9 @@ pub enum EvalError {
     DivZero {
         context: String,
     },
+    PointsUnavailable {
+        id: String,
+    },
     Overflow,
     PeriodOutOfRange,
 }
@@ -91,6 +94,9 @@ impl EvalError {
                 format!("`{element}` của đơn vị hợp nhất `{unit}` năm {year}: quy định không cho cộng số liệu đơn vị tiền thân")
             }
             EvalError::DivZero { context } => format!("chia cho 0 khi tính `{context}`"),
+            EvalError::PointsUnavailable { id } => {
+                format!("chưa có điểm của `{id}` (chưa chấm hoặc không tính được)")
+            }
             EvalError::Overflow => "số vượt quá phạm vi tính toán".into(),
             EvalError::PeriodOutOfRange => "kỳ nằm ngoài phạm vi năm 1900–9999".into(),
         }
@@ -130,6 +136,9 @@ impl EvalError {
                 format!("`{element}` of merged unit `{unit}` for {year}: the regulation forbids summing predecessors")
             }
             EvalError::DivZero { context } => format!("division by zero in `{context}`"),
+            EvalError::PointsUnavailable { id } => {
+                format!("no points yet for `{id}` (not scored or cannot be computed)")
+            }
             EvalError::Overflow => "number out of range".into(),
             EvalError::PeriodOutOfRange => "period outside years 1900–9999".into(),
         }
@@ -205,6 +214,8 @@ struct Ctx<'a> {
     memo: Vec<(usize, Window, R<Val>)>,
     /// Without trace: figures at the evaluation window.
     fig_base: Vec<Option<R<Decimal>>>,
+    /// Points of the nodes, known once the criteria are scored (for `points(ID)` in items).
+    node_points: Vec<Option<Decimal>>,
 }
 
 fn series(data: &Dataset, unit: u32, elem: Option<u32>) -> &[Fig] {
@@ -518,6 +529,18 @@ impl<'a> Ctx<'a> {
 
     fn eval(&mut self, e: &CExpr, w: Window) -> R<Val> {
         Ok(match e {
+            CExpr::Points(n) => match self.node_points.get(*n).copied().flatten() {
+                Some(p) => Val::Num(p),
+                None => {
+                    let id = self
+                        .reg
+                        .nodes
+                        .get(*n)
+                        .map(|x| x.id.clone())
+                        .unwrap_or_default();
+                    return Err(EvalError::PointsUnavailable { id });
+                }
+            },
             CExpr::Num(n) => Val::Num(*n),
             CExpr::Bool(b) => Val::Bool(*b),
             CExpr::Elem(i, sel) => {
@@ -575,6 +598,8 @@ impl<'a> Ctx<'a> {
                     }
                     Func::Pct => mul(div(v[0], v[1], "pct")?, hundred)?,
                     Func::PctChange => mul(div(sub(v[0], v[1])?, v[1], "pct_change")?, hundred)?,
+                    // Resolved to `CExpr::Points` at compile time; never a call.
+                    Func::Points => return Err(EvalError::PointsUnavailable { id: String::new() }),
                 })
             }
         })
@@ -869,6 +894,7 @@ impl CompiledRegulation {
             memo_base: vec![None; self.indicators.len()],
             memo: Vec::new(),
             fig_base: vec![None; self.ast.elements.len()],
+            node_points: Vec::new(),
         };
         let ro = &self.ast.rounding;
         let mut nodes: Vec<NodeResult> = Vec::with_capacity(self.nodes.len());
@@ -1016,7 +1042,8 @@ impl CompiledRegulation {
                 });
             }
         }
-        // Bonus and penalty items.
+        // Bonus and penalty items (they may use `points(ID)`).
+        cx.node_points = nodes.iter().map(|n| n.points).collect();
         let mut totals = [None, None];
         let mut item_results = [Vec::new(), Vec::new()];
         let mut total_trace = Vec::new();

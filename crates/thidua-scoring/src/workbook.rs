@@ -82,6 +82,8 @@ struct Builder<'a> {
     figs: Vec<FigRow>,
     /// indicator → score-sheet row (at the evaluation window).
     ind_rows: Vec<u32>,
+    /// node → score-sheet row (for `points(ID)`; points are one column right of values).
+    node_rows: Vec<u32>,
 }
 
 struct FigRow {
@@ -202,6 +204,10 @@ impl<'a> Builder<'a> {
     /// Translates an expression for one unit column.
     fn tr(&mut self, e: &CExpr, unit: &str, col: u16, w: Window, base: Window) -> String {
         match e {
+            CExpr::Points(k) => match self.node_rows.get(*k) {
+                Some(r) => cell(*r, col + 1),
+                None => "NA()".into(),
+            },
             CExpr::Num(d) => n(*d),
             CExpr::Bool(b) => if *b { "TRUE" } else { "FALSE" }.into(),
             CExpr::Elem(i, sel) => match select(self.reg, w, *sel) {
@@ -245,6 +251,7 @@ impl<'a> Builder<'a> {
                     Func::Round => format!("ROUND({},{})", a[0], a[1]),
                     Func::Pct => format!("({}/{}*100)", a[0], a[1]),
                     Func::PctChange => format!("(({}-{})/{}*100)", a[0], a[1], a[1]),
+                    Func::Points => "NA()".into(),
                 }
             }
         }
@@ -431,6 +438,7 @@ fn build(
         next_fig_row: 1,
         figs: Vec::new(),
         ind_rows: Vec::new(),
+        node_rows: Vec::new(),
     };
     let mut layout = Layout::default();
     let mut wb = Workbook::new();
@@ -517,6 +525,7 @@ fn build(
     row += 1;
     let node_row0 = row;
     let node_rows: Vec<u32> = (0..reg.nodes.len() as u32).map(|i| node_row0 + i).collect();
+    b.node_rows = node_rows.clone();
     for (ni, node) in reg.nodes.iter().enumerate() {
         let r = node_rows[ni];
         ws.write_string(r, 0, &node.id).map_err(xe)?;

@@ -258,6 +258,24 @@ fn every_validation_error_code() {
 }
 
 #[test]
+fn points_of_criteria_only_in_bonus_and_penalty_items() {
+    let e = compile(&with("value = \"x\"", "value = \"points(A)\"")).unwrap_err();
+    assert_eq!(e.codes(), vec!["invalid_value"]);
+    let ok = format!("{MINI}\n[[bonus]]\nid = \"T\"\nname = \"Đủ điểm A\"\nvalue = \"if points(A1) >= 5 then 1 else 0\"\nper = 2\n");
+    let reg = compile(&ok).unwrap();
+    let y: PeriodKey = "2024-Y".parse().unwrap();
+    let u = reg.evaluate_unit(
+        &mini_data("U,x,2024-Y,60\n"),
+        "U",
+        y,
+        EvalOptions::default(),
+    );
+    assert_eq!(u.total, Some(d("8")), "6 points + 2 bonus");
+    let e = compile(&ok.replace("points(A1)", "points(x)")).unwrap_err();
+    assert_eq!(e.codes(), vec!["unknown_name"]);
+}
+
+#[test]
 fn column_points_at_the_name_inside_an_expression() {
     let e = compile(&with("value = \"x\"", "value = \"x + nope\"")).unwrap_err();
     assert_eq!((e.0[0].line, e.0[0].column), (22, 14), "{e}");
