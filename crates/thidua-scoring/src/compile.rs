@@ -240,6 +240,20 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
         for e in &ast.bands {
             self.declare(&e.id, e.pos, Sym::Band);
         }
+        if ast.period.year != ast.year {
+            self.err(
+                0,
+                "invalid_value",
+                format!(
+                    "kỳ mặc định {} không thuộc năm {} của quy định",
+                    ast.period, ast.year
+                ),
+                format!(
+                    "default period {} is not in the regulation's year {}",
+                    ast.period, ast.year
+                ),
+            );
+        }
         if ast.areas.is_empty() || ast.bands.is_empty() {
             self.err(
                 0,
