@@ -346,3 +346,20 @@ async fn cosignature(
         timestamp,
     }))
 }
+
+/// Serves `app` on `addr` (port 0 picks one) on `runtime`; returns the bound address. For a
+/// stand-alone public log mirror and for tests; the web server merges [`router`] instead.
+pub fn spawn_server(
+    runtime: &tokio::runtime::Runtime,
+    addr: std::net::SocketAddr,
+    app: Router,
+) -> std::io::Result<std::net::SocketAddr> {
+    let listener = runtime.block_on(tokio::net::TcpListener::bind(addr))?;
+    let bound = listener.local_addr()?;
+    runtime.spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!(error = %e, "log API server stopped");
+        }
+    });
+    Ok(bound)
+}

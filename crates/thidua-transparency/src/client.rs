@@ -11,6 +11,7 @@ use thidua_store::witness::WitnessStore;
 use thidua_store::EventStore;
 
 use crate::api::{CosignatureRequest, Entries, Leaves};
+use crate::local::Stores;
 use crate::log;
 
 /// A failure to talk to the log (not a verification failure).
@@ -171,9 +172,37 @@ impl LogClient for HttpLog {
 
 /// A log read straight from a database (the operator's copy, or a backup): everything readable.
 pub struct LocalLog {
-    pub store: Arc<dyn EventStore>,
-    pub witnesses: Option<Arc<dyn WitnessStore>>,
-    pub name: String,
+    store: Arc<dyn EventStore>,
+    witnesses: Option<Arc<dyn WitnessStore>>,
+    name: String,
+    /// Keeps a backup's temporary copy alive.
+    _stores: Option<Stores>,
+}
+
+impl LocalLog {
+    /// A log over an event store (and the witness store of the same database, if any).
+    pub fn new(
+        store: Arc<dyn EventStore>,
+        witnesses: Option<Arc<dyn WitnessStore>>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            store,
+            witnesses,
+            name: name.into(),
+            _stores: None,
+        }
+    }
+
+    /// A log over an opened database (kept open, with its temporary copy, while in use).
+    pub fn open(stores: Stores, name: impl Into<String>) -> Self {
+        Self {
+            store: stores.events.clone(),
+            witnesses: Some(stores.witnesses.clone()),
+            name: name.into(),
+            _stores: Some(stores),
+        }
+    }
 }
 
 fn store_err(e: impl std::fmt::Display) -> ClientError {

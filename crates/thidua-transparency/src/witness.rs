@@ -219,3 +219,42 @@ fn log_signed_note(note: &thidua_ledger::Note) -> String {
     }
     out
 }
+
+/// Creates a witness key file (mode 0600, refusing to overwrite) and returns the key.
+pub fn create_key_file(path: &Path, name: &str) -> Result<CosignerKey, WitnessError> {
+    let err = |e: String| WitnessError::State(format!("{}: {e}", path.display()));
+    let key = CosignerKey::generate(name).map_err(|e| err(e.to_string()))?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| err(e.to_string()))?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).map_err(|e| err(e.to_string()))?;
+    std::io::Write::write_all(&mut file, format!("{}\n", key.to_key_string()).as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(|e| err(e.to_string()))?;
+    Ok(key)
+}
+
+/// Loads a witness key file, refusing one that others can read.
+pub fn load_key_file(path: &Path) -> Result<CosignerKey, WitnessError> {
+    let err = |e: String| WitnessError::State(format!("{}: {e}", path.display()));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)
+            .map_err(|e| err(e.to_string()))?
+            .permissions()
+            .mode();
+        if mode & 0o077 != 0 {
+            return Err(err(format!(
+                "readable by others (mode {:o}); run chmod 600 on it",
+                mode & 0o777
+            )));
+        }
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+    CosignerKey::from_key_string(text.trim()).map_err(|e| err(e.to_string()))
+}

@@ -32,6 +32,12 @@ enum Command {
     Bench(cmd::bench::BenchArgs),
     /// Chấm điểm ngoại tuyến theo quy định chấm điểm / score offline with a regulation.
     Score(cmd::score::ScoreArgs),
+    /// Nhân chứng: kiểm tra và đồng ký điểm kiểm tra / witness: check and cosign checkpoints.
+    Witness(cmd::witness::WitnessArgs),
+    /// Kiểm tra độc lập toàn bộ nhật ký / independently verify the whole log.
+    Verify(cmd::verify::VerifyArgs),
+    /// Xuất nhật ký dạng tlog-tiles tĩnh / static C2SP tlog-tiles export.
+    ExportTiles(cmd::export_tiles::ExportTilesArgs),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +57,9 @@ fn main() -> ExitCode {
         Command::Log(args) => cmd::log::run(args),
         Command::Score(args) => cmd::score::run(args),
         Command::Bench(args) => cmd::bench::run(args),
+        Command::Witness(args) => cmd::witness::run(args),
+        Command::Verify(args) => cmd::verify::run(args),
+        Command::ExportTiles(args) => cmd::export_tiles::run(args),
     };
     match result {
         Ok(code) => code,

@@ -13,6 +13,7 @@ use thidua_store::witness::WitnessStore;
 use thidua_store::EventStore;
 use thidua_store_postgres::{random_schema, PostgresStore};
 use thidua_store_sqlite::SqliteStore;
+use thidua_transparency::api::spawn_server;
 use thidua_transparency::{router, LogApiConfig};
 
 pub const ORIGIN: &str = "test.thidua/log";
@@ -201,12 +202,12 @@ pub fn serve(
         .enable_all()
         .build()
         .unwrap();
-    let listener = runtime
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
-    let addr: SocketAddr = listener.local_addr().unwrap();
-    let app = router(service, witnesses, config);
-    runtime.spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let addr: SocketAddr = spawn_server(
+        &runtime,
+        "127.0.0.1:0".parse().unwrap(),
+        router(service, witnesses, config),
+    )
+    .unwrap();
     Server {
         url: format!("http://{addr}"),
         _runtime: runtime,

@@ -14,12 +14,7 @@ use thidua_transparency::{LogApiConfig, Quorum, ReadAll, ReadNothing};
 use crate::common::*;
 
 pub fn local(path: &std::path::Path) -> LocalLog {
-    let stores = Stores::sqlite(path).unwrap();
-    LocalLog {
-        store: stores.events.clone(),
-        witnesses: Some(stores.witnesses.clone()),
-        name: path.display().to_string(),
-    }
+    LocalLog::open(Stores::sqlite(path).unwrap(), path.display().to_string())
 }
 
 fn trusted(log: &Log) -> Vec<(String, CosignatureVerifier)> {

@@ -1,7 +1,10 @@
 //! One module per `thidua` subcommand.
 pub mod backup;
 pub mod bench;
+pub mod export_tiles;
 pub mod log;
 pub mod migrate;
 pub mod score;
 pub mod serve;
+pub mod verify;
+pub mod witness;

@@ -1,0 +1,182 @@
+//! `thidua verify`: the independent verifier. It reads a log from a server (`--server`, with an
+//! API token for entries the caller may read), a database (`--data`/`--database`) or a SQLite
+//! backup (`--backup`), and checks everything against keys from flags or a trust file; see
+//! `thidua_transparency::verify`. A difference exits non-zero with a precise message.
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use sha2::Digest;
+use thidua_ledger::CosignatureVerifier;
+use thidua_transparency::client::{HttpLog, LocalLog, LogClient};
+use thidua_transparency::local::Stores;
+use thidua_transparency::trust::{parse_log_key, parse_witness_key, Trust};
+use thidua_transparency::verify::Verification;
+
+use crate::storage::{Progress, StoreArgs};
+
+#[derive(clap::Args)]
+pub struct VerifyArgs {
+    /// Máy chủ / verify a running server, e.g. http://thidua.cum12.example
+    #[arg(long, conflicts_with = "backup")]
+    pub server: Option<String>,
+    /// Mã API / API token (Bearer) for reading entries on the server.
+    #[arg(long, env = "THIDUA_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// Tệp sao lưu SQLite / verify a SQLite backup file (opened from a private copy).
+    #[arg(long)]
+    pub backup: Option<PathBuf>,
+    /// Without --server or --backup: the database to read (--data DIR or --database URL).
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Khoá công khai của nhật ký / the log's verifier key.
+    #[arg(long, env = "THIDUA_LOG_KEY")]
+    pub log_key: Option<String>,
+    /// Khoá nhân chứng tin cậy / a trusted witness: UNIT=VERIFIER_KEY (repeatable).
+    #[arg(long = "witness")]
+    pub witnesses: Vec<String>,
+    /// Tệp tin cậy / trust file (`log`, `witness`, `quorum` lines).
+    #[arg(long)]
+    pub trust: Option<PathBuf>,
+    /// Số chữ ký đồng ký tối thiểu / trusted cosignatures the checkpoint must carry.
+    #[arg(long)]
+    pub min_cosignatures: Option<u32>,
+    /// Tệp trạng thái / the last checkpoint verified (read, then updated on success).
+    #[arg(long, default_value = "thidua-verify.state")]
+    pub state: PathBuf,
+    /// Không dùng tệp trạng thái / do not read or write a state file.
+    #[arg(long)]
+    pub no_state: bool,
+    /// JSON summary on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
+    let trust = match &args.trust {
+        Some(path) => Trust::load(path).map_err(anyhow::Error::msg)?,
+        None => Trust::default(),
+    };
+    let client: Box<dyn LogClient> = match (&args.server, &args.backup) {
+        (Some(url), _) => Box::new(HttpLog::new(url, args.token.clone())),
+        (None, Some(file)) => {
+            let stores = Stores::backup(file).with_context(|| format!("{}", file.display()))?;
+            local(stores, file.display().to_string())
+        }
+        (None, None) => {
+            let stores = match &args.store.database {
+                Some(url) => Stores::postgres(url)?,
+                None => Stores::sqlite(&args.store.sqlite_path())?,
+            };
+            local(stores, "the local database".into())
+        }
+    };
+    let log_key = match (&args.log_key, trust.log.clone()) {
+        (Some(k), _) => parse_log_key(k).map_err(anyhow::Error::msg)?,
+        (None, Some(k)) => k,
+        (None, None) if args.server.is_none() && args.store.key_path().exists() => {
+            let key = thidua_service::LogKey::load(&args.store.key_path())?;
+            eprintln!(
+                "chú ý / note: using the log key from {} — give --log-key or --trust for an independent check",
+                args.store.key_path().display()
+            );
+            parse_log_key(key.verifier_key()).map_err(anyhow::Error::msg)?
+        }
+        (None, None) => anyhow::bail!("give the log's verifier key with --log-key or --trust"),
+    };
+    let mut witnesses: Vec<(String, CosignatureVerifier)> = trust.witnesses.clone();
+    for w in &args.witnesses {
+        let (unit, key) = w
+            .split_once('=')
+            .context("--witness takes UNIT=VERIFIER_KEY")?;
+        witnesses.push((
+            unit.to_owned(),
+            parse_witness_key(key).map_err(anyhow::Error::msg)?,
+        ));
+    }
+    let min_cosignatures = args.min_cosignatures.or(trust.quorum).unwrap_or(0);
+    let progress = Progress::new("Kiểm tra nhật ký / verifying the log");
+    let verification = Verification {
+        log_key: &log_key,
+        witnesses: &witnesses,
+        min_cosignatures,
+        state_path: (!args.no_state).then_some(args.state.as_path()),
+        progress: &|done, total| progress.set(done, total),
+        // Recomputing published scores (a later issue) plugs in here.
+        after_replay: None,
+        keep_events: false,
+    };
+    let result = verification.run(&*client);
+    progress.finish();
+    let summary = match result {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!(
+                "KHÔNG KHỚP / VERIFICATION FAILED ({}): {e}",
+                client.describe()
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let state_hash = hex::encode(sha2::Sha256::digest(thidua_domain::canonical_json(
+        &summary.state,
+    )));
+    let secs = summary.elapsed.as_secs_f64().max(1e-9);
+    let rate = (summary.size as f64 / secs) as u64;
+    if args.json {
+        let v = serde_json::json!({
+            "ok": true,
+            "origin": summary.origin,
+            "size": summary.size,
+            "root": hex::encode(summary.root),
+            "cosigned_by": summary.cosigned_by,
+            "hidden": summary.hidden,
+            "replayed": summary.replayed,
+            "previous": summary.previous,
+            "state_sha256": state_hash,
+            "units": summary.state.units.len(),
+            "clusters": summary.state.clusters.len(),
+            "covenants": summary.state.covenants.len(),
+            "users": summary.state.users.len(),
+            "witness_keys": summary.state.witness_keys.len(),
+            "events_per_second": rate,
+        });
+        println!("{v}");
+    } else {
+        println!("Nhật ký hợp lệ / log verified: {}", client.describe());
+        println!("  origin        {}", summary.origin);
+        println!("  size          {}", summary.size);
+        println!("  root          {}", hex::encode(summary.root));
+        println!(
+            "  cosigned by   {}",
+            if summary.cosigned_by.is_empty() {
+                "-".to_owned()
+            } else {
+                summary.cosigned_by.join(", ")
+            }
+        );
+        match summary.previous {
+            Some(p) => println!("  consistent with the checkpoint of size {p} verified before"),
+            None => println!("  first verification (no earlier checkpoint)"),
+        }
+        println!(
+            "  replayed      {} events ({} hidden: hashes checked only)",
+            summary.replayed, summary.hidden
+        );
+        println!(
+            "  state         {} units, {} clusters, {} covenants, {} users, {} witness keys",
+            summary.state.units.len(),
+            summary.state.clusters.len(),
+            summary.state.covenants.len(),
+            summary.state.users.len(),
+            summary.state.witness_keys.len()
+        );
+        println!("  state sha256  {state_hash}");
+        println!("  rate          {rate} events/s");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn local(stores: Stores, name: String) -> Box<dyn LogClient> {
+    Box::new(LocalLog::open(stores, name))
+}

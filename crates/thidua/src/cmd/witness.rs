@@ -1,0 +1,163 @@
+//! `thidua witness`: a member unit's witness. Without a subcommand it checks the server's newest
+//! checkpoint against the last one it cosigned and cosigns it; `keygen` creates its key file;
+//! `register` records a unit's witness key in the log (operator tool on the server's database).
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use thidua_domain::{Actor, Command, UnitId, UserId};
+use thidua_transparency::client::HttpLog;
+use thidua_transparency::trust::{parse_log_key, Trust};
+use thidua_transparency::witness::{create_key_file, load_key_file, Witness, WitnessError};
+
+use crate::storage::StoreArgs;
+
+/// Exit status when the log shows a forked or rewritten history.
+pub const EXIT_FORK: u8 = 3;
+
+#[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct WitnessArgs {
+    #[command(subcommand)]
+    pub command: Option<WitnessCommand>,
+    /// Máy chủ / the log server, e.g. http://thidua.cum12.example
+    #[arg(long, env = "THIDUA_SERVER")]
+    pub server: Option<String>,
+    /// Tệp khoá nhân chứng / the witness key file (from `thidua witness keygen`).
+    #[arg(long)]
+    pub key: Option<PathBuf>,
+    /// Tệp trạng thái / state file: the last checkpoint this witness cosigned.
+    #[arg(long)]
+    pub state: Option<PathBuf>,
+    /// Đơn vị / the unit this witness speaks for (default: the key name up to its first '.').
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// Khoá công khai của nhật ký / the log's verifier key.
+    #[arg(long, env = "THIDUA_LOG_KEY")]
+    pub log_key: Option<String>,
+    /// Tệp tin cậy / trust file with a `log <key>` line.
+    #[arg(long)]
+    pub trust: Option<PathBuf>,
+    /// Thư mục bằng chứng / where evidence of a fork is saved (default: beside the state file).
+    #[arg(long)]
+    pub evidence: Option<PathBuf>,
+}
+
+#[derive(clap::Subcommand)]
+pub enum WitnessCommand {
+    /// Tạo khoá nhân chứng / create a witness key file (mode 0600) and print its verifier key.
+    Keygen {
+        /// Tên khoá / key name, e.g. ca-kg.witness
+        #[arg(long)]
+        name: String,
+        /// Tệp khoá / where to write the key.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Ghi khoá nhân chứng vào nhật ký / register a unit's witness key in the log.
+    Register {
+        #[arg(long)]
+        unit: String,
+        /// Khoá công khai / the verifier key printed by `keygen`.
+        #[arg(long)]
+        verifier_key: String,
+        /// Người thực hiện / record the act as this user (a leader of the unit or an admin).
+        #[arg(long = "as")]
+        actor: Option<String>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+pub fn run(args: WitnessArgs) -> anyhow::Result<ExitCode> {
+    match args.command {
+        Some(WitnessCommand::Keygen { name, out }) => {
+            let key = create_key_file(&out, &name)?;
+            println!("{}", key.verifier().to_key_string());
+            eprintln!(
+                "Đã tạo / created {} (mode 0600). Register the line above: thidua witness register --unit … --verifier-key …",
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(WitnessCommand::Register {
+            unit,
+            verifier_key,
+            actor,
+            store,
+        }) => {
+            thidua_transparency::trust::parse_witness_key(&verifier_key)
+                .map_err(anyhow::Error::msg)?;
+            let service = store.open_service()?;
+            let actor = match actor {
+                Some(u) => Actor::User(UserId::parse(&u)?),
+                None => Actor::System,
+            };
+            let receipt = service.execute(
+                &actor,
+                Command::RegisterWitnessKey {
+                    unit: UnitId::parse(&unit)?,
+                    key: verifier_key,
+                },
+            )?;
+            println!(
+                "Đã ghi khoá nhân chứng của {unit} / registered the witness key of {unit} at log index {}",
+                receipt.first_index
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        None => cosign(args),
+    }
+}
+
+fn cosign(args: WitnessArgs) -> anyhow::Result<ExitCode> {
+    let server = args.server.context("--server is required")?;
+    let key_path = args.key.context("--key is required")?;
+    let state = args.state.context("--state is required")?;
+    let key = load_key_file(&key_path)?;
+    let log_key = match (args.log_key, args.trust) {
+        (Some(k), _) => parse_log_key(&k).map_err(anyhow::Error::msg)?,
+        (None, Some(t)) => Trust::load(&t)
+            .map_err(anyhow::Error::msg)?
+            .log
+            .context("the trust file has no `log` line")?,
+        (None, None) => anyhow::bail!("give the log's key with --log-key or --trust"),
+    };
+    let unit = match args.unit {
+        Some(u) => u,
+        None => key.name().split('.').next().unwrap_or_default().to_owned(),
+    };
+    let evidence = args.evidence.unwrap_or_else(|| {
+        let mut dir = state.clone().into_os_string();
+        dir.push(".evidence");
+        PathBuf::from(dir)
+    });
+    let witness = Witness {
+        unit: &unit,
+        key: &key,
+        log_key: &log_key,
+        state_path: &state,
+        evidence_dir: &evidence,
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_secs();
+    match witness.run(&HttpLog::new(&server, None), now) {
+        Ok(done) => {
+            println!(
+                "Đã đồng ký / cosigned {server} at size {} (previously {}) as {unit}",
+                done.size, done.previous
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e @ WitnessError::Fork { .. }) => {
+            eprintln!("!!! CẢNH BÁO / WARNING: {e}");
+            eprintln!("!!! Do not cosign this log. Send the evidence files to every member unit.");
+            Ok(ExitCode::from(EXIT_FORK))
+        }
+        Err(e) => {
+            eprintln!("!!! từ chối / refused: {e}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
