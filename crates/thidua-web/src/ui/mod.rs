@@ -4,6 +4,7 @@
 
 mod admin;
 mod assets;
+mod manage;
 mod pages;
 mod session;
 
@@ -32,6 +33,8 @@ pub fn routes() -> Router<AppState> {
         .route("/lang", post(session::switch_lang))
         .route("/", get(pages::home))
         .route("/clusters/{id}", get(pages::cluster))
+        .route("/clusters/{id}/members", post(manage::set_members))
+        .route("/clusters/{id}/leadership", post(manage::set_leadership))
         .route("/covenants/{id}", get(pages::covenant))
         .route(
             "/covenants/{id}/sign",

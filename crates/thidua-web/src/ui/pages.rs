@@ -104,6 +104,12 @@ pub async fn home(State(app): State<AppState>, viewer: Viewer) -> Response {
 struct ClusterPage {
     l: Layout,
     c: ClusterDetail,
+    /// The viewer may set this cluster's membership and leadership (secretariat, admin).
+    can_manage: bool,
+    /// For the membership form: every unit, and whether it is a member in the shown year.
+    units: Vec<(UnitRef, bool)>,
+    errors: super::admin::FieldErrors,
+    saved: bool,
 }
 
 impl ClusterPage {
@@ -123,6 +129,7 @@ impl ClusterPage {
 #[derive(Deserialize)]
 pub struct YearParam {
     year: Option<String>,
+    saved: Option<String>,
 }
 
 pub async fn cluster(
@@ -132,16 +139,61 @@ pub async fn cluster(
     Query(q): Query<YearParam>,
 ) -> Response {
     let year = q.year.and_then(|y| y.trim().parse().ok());
-    let detail = ClusterId::parse(&id)
+    cluster_view(
+        &app,
+        &viewer,
+        &id,
+        year,
+        super::admin::FieldErrors::default(),
+        q.saved.is_some(),
+    )
+}
+
+/// The cluster page, with the management forms for its secretariat and administrators.
+pub fn cluster_view(
+    app: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    year: Option<i32>,
+    errors: super::admin::FieldErrors,
+    saved: bool,
+) -> Response {
+    let state = app.service.read();
+    let detail = ClusterId::parse(id)
         .map_err(|_| ApiError::not_found())
-        .and_then(|id| cluster_detail(&app.service.read(), &viewer.scope, &id, year));
-    match detail {
-        Ok(c) => render(&ClusterPage {
-            l: Layout::new(&viewer, c.name.clone()),
-            c,
-        }),
-        Err(e) => viewer_error(&viewer, e),
-    }
+        .and_then(|id| cluster_detail(&state, &viewer.scope, &id, year).map(|c| (id, c)));
+    let (id, c) = match detail {
+        Ok(x) => x,
+        Err(e) => return viewer_error(viewer, e),
+    };
+    let can_manage = viewer.scope.is_admin() || viewer.scope.managed_clusters().contains(&id);
+    let units = if can_manage {
+        let all: Vec<UnitId> = state.units.keys().cloned().collect();
+        sorted_refs(&state, &all)
+            .into_iter()
+            .map(|u| {
+                let member = c.members.iter().any(|m| m.id == u.id);
+                (u, member)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut res = render(&ClusterPage {
+        l: Layout::new(viewer, c.name.clone()),
+        c,
+        can_manage,
+        units,
+        errors,
+        saved,
+    });
+    *res.status_mut() = status;
+    res
 }
 
 /// One target as shown in the table.
@@ -391,6 +443,8 @@ struct UnitPage {
     u: UnitDetail,
     kind: &'static str,
     can_admin: bool,
+    /// The unit's people and roles (only for the unit itself and administrators).
+    people: Vec<(UserDto, Vec<String>)>,
 }
 
 fn kind_label(t: &Strings, kind: &str) -> &'static str {
@@ -407,15 +461,47 @@ pub async fn unit(State(app): State<AppState>, viewer: Viewer, Path(id): Path<St
     let Ok(id) = UnitId::parse(&id) else {
         return viewer_error(&viewer, ApiError::not_found());
     };
-    match unit_detail(&app.service.read(), &viewer.scope, &id) {
-        Ok(u) => render(&UnitPage {
-            l: Layout::new(&viewer, u.unit.name.clone()),
-            kind: kind_label(t, &u.unit.kind),
-            can_admin: viewer.scope.can_admin_unit(&id),
-            u,
-        }),
+    let state = app.service.read();
+    let can_admin = viewer.scope.can_admin_unit(&id);
+    let detail = unit_detail(&state, &viewer.scope, &id);
+    match detail {
+        Ok(u) => {
+            let people = if can_admin {
+                unit_people(t, &state, &viewer, &id)
+            } else {
+                Vec::new()
+            };
+            render(&UnitPage {
+                l: Layout::new(&viewer, u.unit.name.clone()),
+                kind: kind_label(t, &u.unit.kind),
+                can_admin,
+                people,
+                u,
+            })
+        }
         Err(e) => viewer_error(&viewer, e),
     }
+}
+
+/// The people holding a role on `unit`, with their roles in words.
+fn unit_people(
+    t: &Strings,
+    state: &thidua_domain::State,
+    viewer: &Viewer,
+    unit: &UnitId,
+) -> Vec<(UserDto, Vec<String>)> {
+    users(state, &viewer.scope, Some(unit))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|u| {
+            let labels = u
+                .roles
+                .iter()
+                .map(|r| super::role_str_label(t, state, r))
+                .collect();
+            (u, labels)
+        })
+        .collect()
 }
 
 #[derive(Template)]

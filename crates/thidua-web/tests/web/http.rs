@@ -17,8 +17,171 @@ fn suite(app: &TestApp) {
     pages(app);
     admin_forms(app);
     passwords(app);
+    cluster_management(app);
+    more_api(app);
     throttling(app);
     secrets_stay_secret(app);
+}
+
+fn cluster_management(app: &TestApp) {
+    let sec = signed_in(app, "thuky12");
+    let page = sec.get("/clusters/cum-12?year=2024");
+    assert!(
+        page.body.contains("id=\"manage\""),
+        "the secretariat manages its cluster"
+    );
+    let csrf = page.csrf();
+    let r = sec.post_form(
+        "/clusters/cum-12/leadership",
+        &[
+            ("csrf", &csrf),
+            ("year", "2024"),
+            ("position", "deputy"),
+            ("unit", "ca-cm"),
+            ("method", "assigned"),
+            ("decision", "15/QĐ-BCA"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let c = sec.get("/api/v1/clusters/cum-12?year=2024").json();
+    assert_eq!(c["deputy"]["unit"]["id"], "ca-cm");
+    assert_eq!(c["deputy"]["method"], "assigned");
+    // The head cannot also be the deputy: the domain's message next to the field.
+    let r = sec.post_form(
+        "/clusters/cum-12/leadership",
+        &[
+            ("csrf", &csrf),
+            ("year", "2024"),
+            ("position", "deputy"),
+            ("unit", "ca-kg"),
+            ("method", "elected"),
+            ("decision", "16/QĐ"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"leadership-error\""));
+    let r = sec.post_form(
+        "/clusters/cum-12/members",
+        &[("csrf", &csrf), ("year", "năm nay")],
+    );
+    assert_eq!(r.status, 422);
+    let r = sec.post_form(
+        "/clusters/cum-12/members",
+        &[
+            ("csrf", &csrf),
+            ("year", "2026"),
+            ("m_ca-ag", "1"),
+            ("m_ca-cm", "1"),
+            ("m_ca-ct", "1"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        sec.get("/api/v1/clusters/cum-12?year=2026").json()["members"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    // Not the secretariat's other cluster, not the supervisor.
+    let r = sec.post_form(
+        "/clusters/cum-13/members",
+        &[("csrf", &csrf), ("year", "2026"), ("m_ca-dt", "1")],
+    );
+    assert_eq!(r.status, 403);
+    let sup = signed_in(app, "giamsat12");
+    let page = sup.get("/clusters/cum-12");
+    assert_eq!(page.status, 200);
+    assert!(
+        !page.body.contains("id=\"manage\""),
+        "supervisors only read"
+    );
+    let r = sup.post_form(
+        "/clusters/cum-12/leadership",
+        &[
+            ("csrf", &page.csrf()),
+            ("year", "2024"),
+            ("position", "head"),
+            ("unit", "ca-ag"),
+            ("method", "elected"),
+            ("decision", "x"),
+        ],
+    );
+    assert_eq!(r.status, 403);
+}
+
+fn more_api(app: &TestApp) {
+    let admin = signed_in(app, "quantri");
+    assert_eq!(
+        admin.get("/api/v1/users/lanhdao-kg").json()["roles"],
+        json!(["leader:ca-kg"])
+    );
+    let r = admin.delete("/api/v1/users/canbo-dt/roles/officer:ca-kg");
+    assert!(
+        r.status == 200 || r.json()["error"] == "role_not_granted",
+        "{}",
+        r.body
+    );
+    let r = admin.post_json("/api/v1/bootstrap", json!({"token": "x", "user": "khac", "display_name": "Khác", "password": "một mật khẩu dài"}));
+    assert_eq!(r.status, 403);
+    assert_eq!(r.json()["error"], "admin_exists");
+    let officer = signed_in(app, "canbo-kg");
+    assert_eq!(
+        officer.get("/api/v1/users/lanhdao-ag").status,
+        404,
+        "another unit's people are invisible"
+    );
+    assert_eq!(officer.get("/api/v1/users/lanhdao-kg").status, 200);
+    let own = officer.get("/units/ca-kg");
+    assert!(
+        own.body.contains("id=\"unit-roles\""),
+        "the unit sees its roles"
+    );
+    let other = officer.get("/units/ca-ag");
+    assert_eq!(other.status, 200, "a peer unit's public details");
+    assert!(
+        !other.body.contains("id=\"unit-roles\""),
+        "but not its people"
+    );
+    // Tokens from the account page.
+    let page = officer.get("/account");
+    let r = officer.post_form(
+        "/account/tokens",
+        &[("csrf", &page.csrf()), ("label", "Kịch bản")],
+    );
+    assert_eq!(r.status, 200);
+    let marker = "id=\"new-token\">";
+    let at = r.body.find(marker).unwrap() + marker.len();
+    let token = &r.body[at..at + r.body[at..].find('<').unwrap()];
+    assert!(token.starts_with("thd_"));
+    assert_eq!(
+        Client::with_bearer(&app.base, token)
+            .get("/api/v1/me")
+            .status,
+        200
+    );
+    let id = officer
+        .get("/api/v1/me/tokens")
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["label"] == "Kịch bản")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = officer.post_form(
+        "/account/tokens/revoke",
+        &[("csrf", &page.csrf()), ("id", &id)],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        Client::with_bearer(&app.base, token)
+            .get("/api/v1/me")
+            .status,
+        401
+    );
 }
 
 /// Passwords are Argon2id hashes; no password, session id or token ever reaches a log line;

@@ -1,0 +1,143 @@
+//! Cluster management forms for the cluster's secretariat (and administrators): the year's
+//! member units and the year's head and deputy. Each form becomes one domain command, which the
+//! domain authorises again; errors are shown next to the field on the cluster page.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use thidua_domain::model::{LeadershipMethod, LeadershipPosition};
+use thidua_domain::{ClusterId, Command, Text, UnitId};
+
+use super::admin::FieldErrors;
+use super::pages::cluster_view;
+use crate::api;
+use crate::auth::{CsrfForm, Viewer};
+use crate::AppState;
+
+fn year_of(
+    form: &HashMap<String, String>,
+    errors: &mut FieldErrors,
+    lang: crate::i18n::Lang,
+    which: &'static str,
+) -> Option<i32> {
+    let y = form
+        .get("year")
+        .and_then(|y| y.trim().parse::<i32>().ok())
+        .filter(|y| (2000..=2100).contains(y));
+    if y.is_none() {
+        errors.push(which, "year", lang.error("invalid_value"));
+    }
+    y
+}
+
+async fn run(
+    app: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    year: i32,
+    command: Command,
+    which: &'static str,
+    field: &'static str,
+) -> Response {
+    match api::execute(app, viewer, vec![command]).await {
+        Ok(_) => Redirect::to(&format!("/clusters/{id}?year={year}&saved=1")).into_response(),
+        Err(e)
+            if e.status.is_client_error()
+                && e.status.as_u16() != 403
+                && e.status.as_u16() != 404 =>
+        {
+            let mut errors = FieldErrors::default();
+            errors.push(which, field, viewer.lang.error(e.code));
+            cluster_view(app, viewer, id, Some(year), errors, false)
+        }
+        Err(e) => super::viewer_error(viewer, e),
+    }
+}
+
+/// `POST /clusters/{id}/members`: checkboxes `m_<unit>` and a `year`.
+pub async fn set_members(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Response {
+    let lang = viewer.lang;
+    let mut errors = FieldErrors::default();
+    let Ok(cluster) = ClusterId::parse(&id) else {
+        return super::viewer_error(&viewer, crate::error::ApiError::not_found());
+    };
+    let year = year_of(&form, &mut errors, lang, "members");
+    let mut members: Vec<UnitId> = form
+        .keys()
+        .filter_map(|k| k.strip_prefix("m_"))
+        .filter_map(|u| UnitId::parse(u).ok())
+        .collect();
+    members.sort();
+    let Some(year) = year else {
+        return cluster_view(&app, &viewer, &id, None, errors, false);
+    };
+    run(
+        &app,
+        &viewer,
+        &id,
+        year,
+        Command::SetClusterYear {
+            cluster,
+            year,
+            members,
+        },
+        "members",
+        "members",
+    )
+    .await
+}
+
+/// `POST /clusters/{id}/leadership`: `year`, `position`, `unit`, `method`, `decision`.
+pub async fn set_leadership(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Response {
+    let lang = viewer.lang;
+    let mut errors = FieldErrors::default();
+    let Ok(cluster) = ClusterId::parse(&id) else {
+        return super::viewer_error(&viewer, crate::error::ApiError::not_found());
+    };
+    let get = |k: &str| form.get(k).map(String::as_str).unwrap_or("");
+    let year = year_of(&form, &mut errors, lang, "leadership");
+    let position = match get("position") {
+        "head" => Some(LeadershipPosition::Head),
+        "deputy" => Some(LeadershipPosition::Deputy),
+        _ => None,
+    };
+    let method = if get("method") == "assigned" {
+        LeadershipMethod::Assigned
+    } else {
+        LeadershipMethod::Elected
+    };
+    let unit = UnitId::parse(get("unit"))
+        .map_err(|e| errors.push("leadership", "unit", lang.error(e.code())))
+        .ok();
+    let decision = Text::parse("decision", get("decision"), 100)
+        .map_err(|e| errors.push("leadership", "decision", lang.error(e.code())))
+        .ok();
+    if position.is_none() {
+        errors.push("leadership", "position", lang.error("invalid_value"));
+    }
+    match (year, position, unit, decision) {
+        (Some(year), Some(position), Some(unit), Some(decision)) => {
+            let command = Command::SetClusterLeadership {
+                cluster,
+                year,
+                position,
+                unit,
+                method,
+                decision,
+            };
+            run(&app, &viewer, &id, year, command, "leadership", "unit").await
+        }
+        (year, ..) => cluster_view(&app, &viewer, &id, year, errors, false),
+    }
+}
