@@ -1015,7 +1015,9 @@ impl CompiledRegulation {
                 trace: std::mem::take(&mut cx.steps),
             });
         }
-        // Parents, bottom-up.
+        // Parents, bottom-up. `partial` sums what is scored so far (for a provisional total).
+        let mut partial: Vec<Decimal> =
+            nodes.iter().map(|n| n.points.unwrap_or_default()).collect();
         for i in (0..self.nodes.len()).rev() {
             let ch = &self.nodes[i].children;
             if ch.is_empty() {
@@ -1030,8 +1032,9 @@ impl CompiledRegulation {
                     Status::NotScored if st != Status::Error => st = Status::NotScored,
                     _ => {}
                 }
-                s = s.checked_add(r.points.unwrap_or_default()).unwrap_or(s);
+                s = s.checked_add(partial[*c]).unwrap_or(s);
             }
+            partial[i] = s;
             let n = &mut nodes[i];
             n.status = st;
             n.points = matches!(st, Status::Scored).then_some(s);
@@ -1184,6 +1187,24 @@ impl CompiledRegulation {
             status = Status::Error;
         }
         let mut total = None;
+        let mut provisional_total = None;
+        if status == Status::NotScored {
+            let mut t = Decimal::ZERO;
+            for a in &self.areas {
+                t = t.checked_add(partial[*a]).unwrap_or(Decimal::MAX);
+            }
+            t = t
+                .checked_add(totals[0].unwrap_or_default())
+                .unwrap_or(Decimal::MAX);
+            t = t
+                .checked_sub(totals[1].unwrap_or_default())
+                .unwrap_or(Decimal::MIN);
+            provisional_total = Some(if ro.total {
+                round(t, ro.places, ro.mode)
+            } else {
+                t
+            });
+        }
         if status == Status::Scored {
             let mut t = Decimal::ZERO;
             for a in &self.areas {
@@ -1223,6 +1244,7 @@ impl CompiledRegulation {
             period,
             status,
             nodes,
+            provisional_total,
             bonuses,
             penalties,
             bonus_total: totals[0],

@@ -171,6 +171,9 @@ pub struct UnitResult {
     pub bonus_total: Option<Decimal>,
     pub penalty_total: Option<Decimal>,
     pub total: Option<Decimal>,
+    /// When only manual criteria are not scored yet: the total of what is scored so far
+    /// (a mid-year snapshot; never used for ranking).
+    pub provisional_total: Option<Decimal>,
     pub total_trace: Vec<Step>,
     pub rank: Option<u32>,
     pub band: Option<BandResult>,

@@ -206,7 +206,10 @@ pub fn summary_text(b: &Scoreboard) -> String {
                 }
             ),
             Some(bd) => bd.name.clone(),
-            None => status_vi(u.status).trim_start_matches(" — ").to_string(),
+            None => match u.provisional_total {
+                Some(p) => format!("chưa chấm đủ (tạm tính {})", vi(p)),
+                None => status_vi(u.status).trim_start_matches(" — ").to_string(),
+            },
         };
         let _ = writeln!(
             o,
@@ -289,6 +292,9 @@ pub fn unit_text(u: &UnitResult) -> String {
         pts(u.penalty_total)
     );
     let _ = write!(o, "TỔNG ĐIỂM: {}{}", pts(u.total), status_vi(u.status));
+    if let Some(p) = u.provisional_total {
+        let _ = write!(o, " (tạm tính {}, chưa gồm các tiêu chí chưa chấm)", vi(p));
+    }
     if let Some(r) = u.rank {
         let _ = write!(o, " — hạng {r}");
     }

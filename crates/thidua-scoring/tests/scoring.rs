@@ -151,6 +151,9 @@ fn periods_other_than_the_year() {
         .units
         .iter()
         .all(|u| u.status == Status::NotScored && u.rank.is_none() && u.total.is_none()));
+    // A mid-year snapshot still shows what is scored so far, marked provisional.
+    assert!(b.units.iter().all(|u| u.provisional_total.is_some()));
+    assert!(render::summary_text(&b).contains("tạm tính"));
     let kg = b.unit("KG").unwrap();
     let a1 = kg.nodes.iter().find(|n| &*n.id == "A1").unwrap();
     let t: String = a1
