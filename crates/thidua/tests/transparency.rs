@@ -1,0 +1,305 @@
+//! The transparency demonstration end to end with the real `thidua` binary: the Cluster 12
+//! demonstration is loaded, the leaders of ca-kg and ca-ag register witness keys through the
+//! log, both witnesses cosign the demonstration's checkpoint served by the public log router
+//! (in-process, on port 0), `thidua verify` reproduces the demonstration's state from the log
+//! (over HTTP and from the database), and a forged history — the same demonstration re-signed
+//! with the real log key, then grown; and one signed with another key — is refused by both.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
+
+use sha2::Digest;
+use thidua_domain::{Actor, Text, UserId};
+use thidua_service::{LogKey, Service};
+use thidua_store::witness::WitnessStore;
+use thidua_store::EventStore;
+use thidua_store_sqlite::SqliteStore;
+use thidua_transparency::api::spawn_server;
+use thidua_transparency::{router, LogApiConfig, Quorum, ReadAll};
+
+fn thidua() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_thidua"));
+    cmd.env("THIDUA_LOG", "warn")
+        .env_remove("THIDUA_DATABASE_URL")
+        .env_remove("THIDUA_DATA")
+        .env_remove("THIDUA_LOG_KEY")
+        .env_remove("THIDUA_SERVER");
+    cmd
+}
+
+fn run(cmd: &mut Command) -> Output {
+    let out = cmd.output().unwrap();
+    eprintln!(
+        "$ {:?}\n{}{}",
+        cmd.get_args().collect::<Vec<_>>(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn ok(cmd: &mut Command) -> String {
+    let out = run(cmd);
+    assert!(out.status.success(), "exit {:?}", out.status);
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Loads the demonstration into `data` by starting `thidua serve --demo` on port 0 and stopping
+/// it once it serves (`key` lets a forger reuse the real log key).
+fn load_demo(data: &Path, key: Option<&Path>) {
+    let mut cmd = thidua();
+    cmd.args(["serve", "--demo", "--bind", "127.0.0.1:0", "--data"])
+        .arg(data)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    if let Some(k) = key {
+        cmd.arg("--key").arg(k);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut serving = false;
+    for line in lines {
+        if line.unwrap().contains("http://") {
+            serving = true;
+            break;
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(serving, "the demonstration server did not start");
+}
+
+/// A log and its public router on 127.0.0.1:0.
+struct Served {
+    service: Arc<Service>,
+    url: String,
+    _runtime: tokio::runtime::Runtime,
+}
+
+fn serve(db: &Path, key: &Path) -> Served {
+    let sqlite = Arc::new(SqliteStore::open(db).unwrap());
+    let store: Arc<dyn EventStore> = sqlite.clone();
+    let witnesses: Arc<dyn WitnessStore> = sqlite;
+    let service = Arc::new(Service::open(store, LogKey::load(key).unwrap(), &|_, _| {}).unwrap());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let config = LogApiConfig {
+        quorum: Quorum::Units(2),
+        access: Arc::new(ReadAll),
+    };
+    let addr = spawn_server(
+        &runtime,
+        "127.0.0.1:0".parse().unwrap(),
+        router(service.clone(), witnesses, config),
+    )
+    .unwrap();
+    Served {
+        service,
+        url: format!("http://{addr}"),
+        _runtime: runtime,
+    }
+}
+
+fn state_hash(service: &Service) -> String {
+    hex::encode(sha2::Sha256::digest(thidua_domain::canonical_json(
+        &*service.read(),
+    )))
+}
+
+#[test]
+fn two_member_witnesses_cosign_the_demonstration_and_refuse_a_forgery() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let data = dir.join("demo");
+    load_demo(&data, None);
+
+    // The leaders of ca-kg and ca-ag create their witness keys and register them in the log.
+    let mut witnesses = Vec::new();
+    for (unit, leader) in [("ca-kg", "lanhdao.kg"), ("ca-ag", "lanhdao.ag")] {
+        let key_file = dir.join(format!("{unit}.witness.key"));
+        let public = ok(thidua()
+            .args([
+                "witness",
+                "keygen",
+                "--name",
+                &format!("{unit}.witness"),
+                "--out",
+            ])
+            .arg(&key_file));
+        let public = public.trim().to_owned();
+        ok(thidua()
+            .args([
+                "witness",
+                "register",
+                "--unit",
+                unit,
+                "--verifier-key",
+                &public,
+            ])
+            .args(["--as", leader, "--data"])
+            .arg(&data));
+        witnesses.push((unit, key_file, public));
+    }
+    // Another unit's leader may not register a key for ca-kg.
+    let out = run(thidua()
+        .args([
+            "witness",
+            "register",
+            "--unit",
+            "ca-kg",
+            "--verifier-key",
+            &witnesses[0].2,
+        ])
+        .args(["--as", "lanhdao.ag", "--data"])
+        .arg(&data));
+    assert!(!out.status.success());
+
+    let key = data.join("log-signing.key");
+    let served = serve(&data.join("thidua.db"), &key);
+    let log_key = served.service.key().verifier_key().to_owned();
+    let size = served.service.read().size;
+    let trust = dir.join("trust.txt");
+    std::fs::write(
+        &trust,
+        format!(
+            "# Cụm 12\nlog {log_key}\nwitness ca-kg {}\nwitness ca-ag {}\nquorum 2\n",
+            witnesses[0].2, witnesses[1].2
+        ),
+    )
+    .unwrap();
+
+    // Both witnesses cosign; the checkpoint becomes witnessed (quorum 2).
+    let witness = |unit: &str, key_file: &Path, url: &str| {
+        run(thidua()
+            .args(["witness", "--server", url, "--trust"])
+            .arg(&trust)
+            .arg("--key")
+            .arg(key_file)
+            .arg("--state")
+            .arg(dir.join(format!("{unit}.state"))))
+    };
+    for (unit, key_file, _) in &witnesses {
+        let out = witness(unit, key_file, &served.url);
+        assert!(out.status.success());
+        assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("size {size}")));
+    }
+    let resp = ureq::get(&format!("{}/api/v1/log/witnessed", served.url))
+        .call()
+        .unwrap();
+    assert_eq!(resp.header("x-witness-units"), Some("ca-ag,ca-kg"));
+
+    // thidua verify reproduces the demonstration's state, over HTTP and from the database.
+    let expected = state_hash(&served.service);
+    let over_http = ok(thidua()
+        .args(["verify", "--json", "--server", &served.url, "--trust"])
+        .arg(&trust)
+        .arg("--state")
+        .arg(dir.join("verify.state")));
+    let v: serde_json::Value = serde_json::from_str(&over_http).unwrap();
+    assert_eq!(v["state_sha256"], expected.as_str());
+    assert_eq!(v["size"], size);
+    assert_eq!(v["cosigned_by"], serde_json::json!(["ca-kg", "ca-ag"]));
+    assert_eq!(v["witness_keys"], 2);
+    let local = ok(thidua()
+        .args([
+            "verify",
+            "--json",
+            "--no-state",
+            "--log-key",
+            &log_key,
+            "--data",
+        ])
+        .arg(&data));
+    let v: serde_json::Value = serde_json::from_str(&local).unwrap();
+    assert_eq!(v["state_sha256"], expected.as_str());
+
+    // A forged history: the demonstration loaded again and signed with the real log key by a
+    // dishonest operator. Both witnesses refuse loudly with evidence.
+    let forged_dir = dir.join("forged");
+    load_demo(&forged_dir, Some(&key));
+    let forged = serve(&forged_dir.join("thidua.db"), &key);
+    // First the same size as the genuine checkpoint (another root), then one entry more (not
+    // an extension of it).
+    for (target, reason) in [(size, "two different roots"), (size + 1, "not consistent")] {
+        while forged.service.read().size < target {
+            let n = forged.service.read().size;
+            forged
+                .service
+                .execute(
+                    &Actor::System,
+                    thidua_domain::Command::RegisterUser {
+                        user: UserId::parse(&format!("gia.mao{n}")).unwrap(),
+                        display_name: Text::parse("name", "Giả mạo", 100).unwrap(),
+                        demo: true,
+                    },
+                )
+                .unwrap();
+        }
+        for (unit, key_file, _) in &witnesses {
+            let before = std::fs::read(dir.join(format!("{unit}.state"))).unwrap();
+            let out = witness(unit, key_file, &forged.url);
+            assert_eq!(out.status.code(), Some(3), "{unit} must refuse the forgery");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(stderr.contains("REFUSED"), "{stderr}");
+            assert!(stderr.contains(reason), "{stderr}");
+            let evidence = dir.join(format!("{unit}.state.evidence"));
+            assert!(std::fs::read_dir(&evidence).unwrap().count() >= 3);
+            assert_eq!(
+                std::fs::read(dir.join(format!("{unit}.state"))).unwrap(),
+                before
+            );
+        }
+    }
+    // The verifier refuses it too (its state file remembers the genuine checkpoint).
+    let out = run(thidua()
+        .args(["verify", "--server", &forged.url, "--trust"])
+        .arg(&trust)
+        .args(["--min-cosignatures", "0", "--state"])
+        .arg(dir.join("verify.state")));
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("history rewritten: the first"));
+
+    // A history signed with another key is refused as unsigned.
+    let stranger_dir = dir.join("stranger");
+    load_demo(&stranger_dir, None);
+    let stranger = serve(
+        &stranger_dir.join("thidua.db"),
+        &stranger_dir.join("log-signing.key"),
+    );
+    for (unit, key_file, _) in &witnesses {
+        let out = witness(unit, key_file, &stranger.url);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("not validly signed"));
+    }
+
+    // The genuine log, grown, is still cosigned.
+    served
+        .service
+        .execute(
+            &Actor::System,
+            thidua_domain::Command::RegisterUser {
+                user: UserId::parse("moi.den").unwrap(),
+                display_name: Text::parse("name", "Mới đến", 100).unwrap(),
+                demo: true,
+            },
+        )
+        .unwrap();
+    for (unit, key_file, _) in &witnesses {
+        assert!(witness(unit, key_file, &served.url).status.success());
+    }
+
+    // The static tiles export of the genuine log.
+    let tiles = dir.join("tiles");
+    let out = ok(thidua()
+        .arg("export-tiles")
+        .arg(&tiles)
+        .arg("--data")
+        .arg(&data));
+    assert!(out.contains(&format!("size {}", size + 1)), "{out}");
+    assert!(tiles.join("checkpoint").exists());
+}
