@@ -3,7 +3,7 @@
 //! every number is a [`rust_decimal::Decimal`], so the same inputs give byte-identical results on
 //! every machine.
 //!
-//! Flow: [`compile`] a regulation text once → load a [`Dataset`] → [`CompiledRegulation::evaluate_all`]
+//! Flow: [`compile()`] a regulation text once → load a [`Dataset`] → [`CompiledRegulation::evaluate_all`]
 //! → render explanations ([`render`]) or a workbook ([`workbook`]).
 #![forbid(unsafe_code)]
 
