@@ -77,6 +77,15 @@ impl AccountStore for PostgresStore {
         Ok(())
     }
 
+    fn delete_expired_sessions(&self, now_ms: i64) -> Result<u64> {
+        self.with_client(|c| {
+            c.execute(
+                "DELETE FROM account_sessions WHERE expires_ms <= $1",
+                &[&now_ms],
+            )
+        })
+    }
+
     fn delete_user_sessions(&self, user: &str) -> Result<u64> {
         self.with_client(|c| c.execute("DELETE FROM account_sessions WHERE user_id = $1", &[&user]))
     }

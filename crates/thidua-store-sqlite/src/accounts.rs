@@ -98,6 +98,17 @@ impl AccountStore for SqliteStore {
         Ok(())
     }
 
+    fn delete_expired_sessions(&self, now_ms: i64) -> Result<u64> {
+        let n = self
+            .lock()
+            .execute(
+                "DELETE FROM account_sessions WHERE expires_ms <= ?1",
+                [now_ms],
+            )
+            .map_err(db_err)?;
+        Ok(n as u64)
+    }
+
     fn delete_user_sessions(&self, user: &str) -> Result<u64> {
         let n = self
             .lock()

@@ -54,6 +54,8 @@ pub trait AccountStore: Send + Sync {
     /// The session with this id hash, if it exists and has not expired at `now_ms`.
     fn session(&self, id_hash: &Hash, now_ms: i64) -> Result<Option<SessionRecord>>;
     fn delete_session(&self, id_hash: &Hash) -> Result<()>;
+    /// Deletes the sessions expired at `now_ms`; returns how many.
+    fn delete_expired_sessions(&self, now_ms: i64) -> Result<u64>;
     /// Ends every session of a user (after a password change or reset); returns how many.
     fn delete_user_sessions(&self, user: &str) -> Result<u64>;
 

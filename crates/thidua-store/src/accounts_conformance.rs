@@ -51,6 +51,10 @@ fn sessions(store: &dyn AccountStore) {
     assert_eq!(store.session(&a.id_hash, 500).unwrap(), None);
     assert_eq!(store.delete_user_sessions("an").unwrap(), 1);
     assert_eq!(store.session(&b.id_hash, 500).unwrap(), None);
+    assert_eq!(store.session(&c.id_hash, 500).unwrap(), Some(c.clone()));
+    let old = session("carol", 4, 100);
+    store.create_session(&old).unwrap();
+    assert_eq!(store.delete_expired_sessions(500).unwrap(), 1);
     assert_eq!(store.session(&c.id_hash, 500).unwrap(), Some(c));
 }
 

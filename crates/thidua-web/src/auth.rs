@@ -285,10 +285,26 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
     }
 }
 
+/// True when a reverse proxy says the request came over HTTPS.
+pub fn forwarded_https(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+}
+
 /// Starts a session for `user`: stores it and returns the `Set-Cookie` header value.
-pub fn start_session(app: &AppState, user: &UserId) -> Result<HeaderValue, ApiError> {
+///
+/// The cookie is `Secure` when configured so or when the request came over HTTPS through a
+/// proxy (`secure_hint`). Expired sessions are swept at the same time.
+pub fn start_session(
+    app: &AppState,
+    user: &UserId,
+    secure_hint: bool,
+) -> Result<HeaderValue, ApiError> {
     let id = random_token(32);
     let now = now_ms();
+    app.accounts.delete_expired_sessions(now)?;
     app.accounts.create_session(&SessionRecord {
         id_hash: secret_hash(&id),
         user: user.to_string(),
@@ -300,7 +316,7 @@ pub fn start_session(app: &AppState, user: &UserId) -> Result<HeaderValue, ApiEr
         SESSION_COOKIE,
         &id,
         SESSION_TTL_MS / 1000,
-        app.config.secure_cookies,
+        app.config.secure_cookies || secure_hint,
         "Lax",
     ))
 }

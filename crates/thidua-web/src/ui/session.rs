@@ -132,6 +132,7 @@ pub async fn login(
     }
     let password = form.password;
     let candidate = user_raw.clone();
+    let https = crate::auth::forwarded_https(&headers);
     let outcome = app
         .blocking(move |app| {
             let user = UserId::parse(&candidate).ok();
@@ -150,7 +151,7 @@ pub async fn login(
                 }
             };
             match (ok, user) {
-                (true, Some(u)) => Ok(Some(start_session(app, &u)?)),
+                (true, Some(u)) => Ok(Some(start_session(app, &u, https)?)),
                 _ => Ok(None),
             }
         })
@@ -243,6 +244,7 @@ pub async fn bootstrap(
     if let (true, Some(user), Some(name)) = (errors.is_empty(), user, name) {
         let token = form.token.clone();
         let password = form.password.clone();
+        let https = crate::auth::forwarded_https(&headers);
         let result = app
             .blocking(move |app| {
                 accounts::redeem_bootstrap(
@@ -253,7 +255,7 @@ pub async fn bootstrap(
                     &name,
                     &password,
                 )?;
-                start_session(app, &user)
+                start_session(app, &user, https)
             })
             .await;
         match result {

@@ -321,6 +321,32 @@ fn sign_in_out_and_csrf(app: &TestApp) {
         "{session}"
     );
     assert!(!session.contains("Secure"), "not configured here");
+    // Behind a TLS-terminating proxy the cookie is Secure.
+    let p = Client::new(&app.base);
+    let login = p.get("/login");
+    let r = ureq::AgentBuilder::new()
+        .redirects(0)
+        .build()
+        .post(&format!("{}/login", app.base))
+        .set(
+            "Cookie",
+            &format!("thidua_csrf={}", p.cookie("thidua_csrf").unwrap()),
+        )
+        .set("X-Forwarded-Proto", "https")
+        .send_form(&[
+            ("csrf", &login.csrf()),
+            ("user", "quantri"),
+            ("password", PASSWORD),
+        ]);
+    let r = match r {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("{e}"),
+    };
+    assert!(r
+        .all("set-cookie")
+        .iter()
+        .any(|c| c.starts_with("thidua_session=") && c.contains("; Secure")));
     let me = c.get("/api/v1/me");
     assert_eq!(me.status, 200);
     assert_eq!(me.json()["id"], "quantri");
