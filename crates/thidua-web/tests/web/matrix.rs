@@ -176,6 +176,58 @@ fn actions() -> Vec<Action> {
             expect: ["AA", "DD", "DD", "DD", "DD", "DD"],
         },
         Action {
+            name: "GET /api/v1/users/{id}",
+            check: Check::Status,
+            perform: |c, own| {
+                c.get(&format!(
+                    "/api/v1/users/{}",
+                    pick(own, "lanhdao-kg", "lanhdao-ag")
+                ))
+            },
+            expect: ["AA", "DD", "AD", "AD", "DD", "DD"],
+        },
+        Action {
+            name: "POST /api/v1/users (register)",
+            check: Check::Status,
+            perform: |c, own| {
+                c.post_json(
+                    "/api/v1/users",
+                    json!({"id": pick(own, "moi-1", "moi-2"), "display_name": "Người Mới"}),
+                )
+            },
+            expect: ["AA", "DD", "DD", "DD", "DD", "DD"],
+        },
+        Action {
+            name: "POST /api/v1/commands (create_unit)",
+            check: Check::Status,
+            perform: |c, own| {
+                c.post_json(
+                    "/api/v1/commands",
+                    json!({"command": "create_unit", "unit": pick(own, "ca-x1", "ca-x2"), "name": "Đơn vị mới",
+                           "short_code": "X", "kind": "provincial_police", "parent": null, "established": "2020-01-01"}),
+                )
+            },
+            expect: ["AA", "DD", "DD", "DD", "DD", "DD"],
+        },
+        Action {
+            name: "form POST /clusters/{id}/members",
+            check: Check::Status,
+            perform: |c, own| {
+                let page = c.get("/account");
+                let csrf = if page.status == 200 {
+                    page.csrf()
+                } else {
+                    String::new()
+                };
+                let cluster = pick(own, "cum-12", "cum-13");
+                c.post_form(
+                    &format!("/clusters/{cluster}/members"),
+                    &[("csrf", &csrf), ("year", "2027"), ("m_ca-ag", "1")],
+                )
+            },
+            expect: ["AA", "AD", "DD", "DD", "DD", "DD"],
+        },
+        Action {
             name: "page /admin",
             check: Check::Status,
             perform: |c, _| c.get("/admin"),
