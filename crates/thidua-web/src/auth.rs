@@ -106,7 +106,13 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// Finds the request's user from a bearer token or a session cookie.
-async fn authenticate(app: &AppState, headers: &HeaderMap) -> Result<Option<Viewer>, ApiError> {
+///
+/// The language preference is read only for pages (`wants_lang`): JSON answers do not need it.
+async fn authenticate(
+    app: &AppState,
+    headers: &HeaderMap,
+    wants_lang: bool,
+) -> Result<Option<Viewer>, ApiError> {
     let token = bearer(headers).map(secret_hash);
     let has_bearer = headers.contains_key(header::AUTHORIZATION);
     let session = cookie(headers, SESSION_COOKIE).map(secret_hash);
@@ -146,9 +152,12 @@ async fn authenticate(app: &AppState, headers: &HeaderMap) -> Result<Option<View
         let Some(record) = app.service.read().users.get(&user).cloned() else {
             return Ok(None);
         };
-        let lang = app
-            .accounts
-            .preference(user.as_str(), "lang")?
+        let preferred = if wants_lang {
+            app.accounts.preference(user.as_str(), "lang")?
+        } else {
+            None
+        };
+        let lang = preferred
             .as_deref()
             .and_then(Lang::parse)
             .or(lang_cookie)
@@ -185,7 +194,8 @@ pub async fn authenticate_layer(State(app): State<AppState>, req: Request, next:
         }
     };
     let mut req = Request::from_parts(parts, axum::body::Body::from(body));
-    let viewer = match authenticate(&app, req.headers()).await {
+    let wants_lang = !req.uri().path().starts_with("/api/");
+    let viewer = match authenticate(&app, req.headers(), wants_lang).await {
         Ok(v) => v,
         Err(e) => return e.into_response(),
     };
