@@ -750,3 +750,29 @@ fn every_data_error_code() {
         vec!["unknown_element", "not_manual", "manual_out_of_range"]
     );
 }
+
+#[test]
+fn parallel_evaluation_equals_one_by_one() {
+    let shape = synth::Shape {
+        units: 150,
+        elements: 10,
+        criteria: 30,
+        seed: 7,
+    };
+    let reg = compile(&synth::regulation(shape)).unwrap();
+    let data = synth::dataset(shape);
+    let y: PeriodKey = "2024-Y".parse().unwrap();
+    let board = reg.evaluate_all(&data, y, EvalOptions::default());
+    assert_eq!(board.units.len(), 150);
+    for u in &board.units {
+        let mut one = reg.evaluate_unit(&data, &u.unit, y, EvalOptions::default());
+        one.rank = u.rank;
+        one.band = u.band.clone();
+        assert_eq!(&one, u);
+    }
+    // With the trace on, the same points.
+    let traced = reg.evaluate_all(&data, y, EvalOptions::with_trace());
+    for (a, b) in board.units.iter().zip(&traced.units) {
+        assert_eq!((&a.unit, a.total), (&b.unit, b.total));
+    }
+}
