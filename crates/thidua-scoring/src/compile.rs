@@ -106,6 +106,8 @@ pub struct CompiledRegulation {
     /// Sorted from the highest band down.
     pub(crate) bands: Vec<Band>,
     pub(crate) tie_break: Vec<TieKey>,
+    /// Shared ids and names for results (threads make their own copies).
+    pub(crate) names: crate::engine::Names,
 }
 
 impl CompiledRegulation {
@@ -153,12 +155,14 @@ pub fn compile(text: &str) -> Result<CompiledRegulation, Diagnostics> {
     let compiled = compiled.ok_or_else(|| Diagnostics(vec![]))?;
     let canonical = print::print(&ast);
     let hash: [u8; 32] = Sha256::digest(canonical.as_bytes()).into();
-    Ok(CompiledRegulation {
+    let mut compiled = CompiledRegulation {
         ast,
         canonical,
         hash,
         ..compiled
-    })
+    };
+    compiled.names = compiled.names();
+    Ok(compiled)
 }
 
 /// The canonical form: normalised (NFC), stable formatting, comments dropped.
@@ -623,6 +627,7 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
             penalties: penalties.collect(),
             bands,
             tie_break,
+            names: Default::default(),
         })
     }
 

@@ -7,7 +7,9 @@ use crate::compile::{CExpr, CompiledRegulation, NodeKind, TieKey};
 use crate::data::{Dataset, Fig};
 use crate::explain::*;
 
-struct Names {
+/// Ids and names of nodes and items as shared texts for the results.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Names {
     nodes: Vec<(Text, Text)>,
     items: [Vec<(Text, Text)>; 2],
 }
@@ -849,12 +851,12 @@ impl CompiledRegulation {
         opts: EvalOptions,
     ) -> UnitResult {
         let bind = self.bind(data);
-        self.eval_unit(data, &bind, &self.names(), unit, period, opts)
+        self.eval_unit(data, &bind, &self.names, unit, period, opts)
     }
 
     /// Ids and names as shared texts; each thread makes its own copy so that cloning them for
     /// every unit touches no shared counter.
-    fn names(&self) -> Names {
+    pub(crate) fn names(&self) -> Names {
         let t = |s: &str| Text::from(s);
         Names {
             nodes: self.nodes.iter().map(|n| (t(&n.id), t(&n.name))).collect(),
@@ -1285,7 +1287,7 @@ impl CompiledRegulation {
         let mut results: Vec<UnitResult> = if threads < 2 || units.len() < 64 {
             units
                 .iter()
-                .map(|u| self.eval_unit(data, &bind, &self.names(), u, period, opts))
+                .map(|u| self.eval_unit(data, &bind, &self.names, u, period, opts))
                 .collect()
         } else {
             let chunk = units.len().div_ceil(threads);
