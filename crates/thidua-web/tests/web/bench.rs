@@ -61,6 +61,7 @@ fn load_figures() {
             .status,
         200
     );
+    super::support::KEEP_LOGS.store(false, std::sync::atomic::Ordering::Relaxed);
     let before = rss_kib("VmRSS:");
     let page = wrk(
         &format!("{}/clusters/cum-12", app.base),
@@ -73,7 +74,7 @@ fn load_figures() {
     eprintln!("cluster page (cookie session): {}", summary(&page));
     eprintln!("GET /api/v1/clusters/cum-12 (bearer): {}", summary(&api));
     eprintln!(
-        "memory of the test process (server + fixture + client): RSS before {} MiB, peak (VmHWM) {} MiB, after {} MiB",
+        "memory of the test process (server + fixture + client; logs formatted, not kept): RSS before {} MiB, peak (VmHWM) {} MiB, after {} MiB",
         before / 1024,
         rss_kib("VmHWM:") / 1024,
         rss_kib("VmRSS:") / 1024

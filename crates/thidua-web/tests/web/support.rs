@@ -85,12 +85,16 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 static LOGS: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+/// Whether log lines are kept (the load figures turn it off so that memory is the server's).
+pub static KEEP_LOGS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
 
 struct LogWriter;
 
 impl std::io::Write for LogWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        LOGS.lock().unwrap().extend_from_slice(buf);
+        if KEEP_LOGS.load(std::sync::atomic::Ordering::Relaxed) {
+            LOGS.lock().unwrap().extend_from_slice(buf);
+        }
         Ok(buf.len())
     }
 
