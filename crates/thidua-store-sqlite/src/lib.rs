@@ -17,7 +17,8 @@ use thidua_store::{
 };
 
 /// Schema migrations, applied in order, each once.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE entries (
     idx INTEGER PRIMARY KEY,
     bytes BLOB NOT NULL,
@@ -41,7 +42,8 @@ CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries BEGIN SELECT RAISE(ABO
 CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
 CREATE TRIGGER nodes_no_update BEFORE UPDATE ON tree_nodes BEGIN SELECT RAISE(ABORT, 'the tree is append-only'); END;
 CREATE TRIGGER nodes_no_delete BEFORE DELETE ON tree_nodes BEGIN SELECT RAISE(ABORT, 'the tree is append-only'); END;
-"#, r#"
+"#,
+    r#"
 CREATE TABLE account_passwords (
     user_id TEXT PRIMARY KEY,
     phc TEXT NOT NULL,
@@ -74,7 +76,8 @@ CREATE TABLE account_bootstrap (
     token_hash BLOB NOT NULL CHECK (length(token_hash) = 32),
     created_ms INTEGER NOT NULL
 );
-"#, r#"
+"#,
+    r#"
 CREATE TABLE witness_cosignatures (
     size INTEGER NOT NULL CHECK (size > 0),
     unit TEXT NOT NULL,
@@ -82,7 +85,8 @@ CREATE TABLE witness_cosignatures (
     received_ms INTEGER NOT NULL,
     PRIMARY KEY (size, unit)
 ) WITHOUT ROWID;
-"#];
+"#,
+];
 
 /// An event store in one SQLite file.
 pub struct SqliteStore {
