@@ -847,6 +847,63 @@ fn http_suite_postgres() {
 }
 
 #[test]
+fn bootstrap_page_on_an_empty_log() {
+    let app = super::support::spawn_with(Backend::Sqlite, false).unwrap();
+    // The server printed a token at start; the operator's console is not readable here, so a
+    // fresh token replaces it (as a restart would).
+    let token = thidua_web::accounts::issue_bootstrap_token(&*app.accounts, &app.service)
+        .unwrap()
+        .expect("no administrator yet");
+    let c = Client::new(&app.base);
+    let page = c.get("/bootstrap");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("name=\"token\""));
+    let form = |tok: &str, pw: &str| {
+        vec![
+            ("csrf".to_owned(), page.csrf()),
+            ("token".to_owned(), tok.to_owned()),
+            ("user".to_owned(), "quantri".to_owned()),
+            ("display_name".to_owned(), "Quản Trị".to_owned()),
+            ("password".to_owned(), pw.to_owned()),
+        ]
+    };
+    let send = |f: Vec<(String, String)>| {
+        let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        c.post_form("/bootstrap", &pairs)
+    };
+    let r = send(form(&token, "ngắn"));
+    assert_eq!(r.status, 422, "password policy, next to the field");
+    assert!(r.body.contains("ít nhất 10 ký tự"));
+    let r = send(form("sai", PASSWORD));
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("Mã khởi tạo sai"));
+    let r = send(form(&token, PASSWORD));
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(c.get("/api/v1/me").json()["roles"], json!(["admin"]));
+    // Never again, from anyone.
+    let other = Client::new(&app.base);
+    let closed = other.get("/bootstrap");
+    assert!(closed.body.contains("đã đóng"));
+    let r = other.post_form(
+        "/bootstrap",
+        &[
+            ("csrf", &closed.csrf()),
+            ("token", &token),
+            ("user", "ke-gian"),
+            ("display_name", "Kẻ Gian"),
+            ("password", PASSWORD),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(!app
+        .service
+        .read()
+        .users
+        .contains_key(&thidua_domain::UserId::parse("ke-gian").unwrap()));
+    assert!(c.get("/bootstrap").body.contains("đã đóng"));
+}
+
+#[test]
 fn bootstrap_creates_the_first_administrator_once() {
     let app = spawn(Backend::Sqlite).unwrap();
     // The fixture has an administrator: the page is closed and any token is refused.

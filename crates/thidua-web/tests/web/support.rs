@@ -127,6 +127,11 @@ pub fn logs() -> String {
 /// Starts a server on a fresh database, or `None` (with a visible message) when PostgreSQL is
 /// unreachable outside CI.
 pub fn spawn(backend: Backend) -> Option<TestApp> {
+    spawn_with(backend, true)
+}
+
+/// Like [`spawn`]; without the fixture when `fixture` is false (an empty log).
+pub fn spawn_with(backend: Backend, fixture: bool) -> Option<TestApp> {
     capture_logs();
     let dir = tempfile::tempdir().unwrap();
     let (events, accounts): (Arc<dyn EventStore>, Arc<dyn AccountStore>) = match backend {
@@ -155,7 +160,9 @@ pub fn spawn(backend: Backend) -> Option<TestApp> {
     };
     let key = LogKey::load_or_create(&dir.path().join("log.key"), "test.thidua/log").unwrap();
     let service = Arc::new(Service::open(events, key, &|_, _| {}).unwrap());
-    load_fixture(&service, &*accounts);
+    if fixture {
+        load_fixture(&service, &*accounts);
+    }
     let (addr_tx, addr_rx) = std::sync::mpsc::channel::<SocketAddr>();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let (svc, acc) = (service.clone(), accounts.clone());
