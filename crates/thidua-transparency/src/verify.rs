@@ -248,8 +248,12 @@ impl Verification<'_> {
                     Some(bytes) => {
                         let computed = leaf_hash(bytes);
                         if computed != *tree_leaf {
+                            // Best effort: name the unit the altered event claims to concern.
+                            let unit = Event::decode(index, bytes)
+                                .ok()
+                                .and_then(|e| e.payload.unit().map(|u| u.to_string()));
                             return Err(mismatch(
-                                None,
+                                unit,
                                 "leaf hash of the event bytes",
                                 hexs(tree_leaf),
                                 hexs(&computed),

@@ -293,6 +293,38 @@ fn two_member_witnesses_cosign_the_demonstration_and_refuse_a_forgery() {
         assert!(witness(unit, key_file, &served.url).status.success());
     }
 
+    // A backup verifies offline; a copy with one byte of one event changed (triggers dropped,
+    // as an attacker with the file would) does not, and the message names the entry.
+    let backup = dir.join("backup.db");
+    ok(thidua().arg("backup").arg(&backup).arg("--data").arg(&data));
+    let out = ok(thidua()
+        .args(["verify", "--no-state", "--trust"])
+        .arg(&trust)
+        .arg("--backup")
+        .arg(&backup));
+    assert!(out.contains("cosigned by   ca-kg, ca-ag"), "{out}");
+    {
+        let conn = rusqlite::Connection::open(&backup).unwrap();
+        conn.execute_batch("DROP TRIGGER entries_no_update")
+            .unwrap();
+        conn.execute(
+            "UPDATE entries SET bytes = CAST(replace(bytes, CAST('Cụm' AS BLOB), CAST('Cum' AS BLOB)) AS BLOB) WHERE idx = (SELECT MIN(idx) FROM entries WHERE instr(bytes, CAST('Cụm' AS BLOB)) > 0)",
+            [],
+        )
+        .unwrap();
+    }
+    let out = run(thidua()
+        .args(["verify", "--no-state", "--trust"])
+        .arg(&trust)
+        .arg("--backup")
+        .arg(&backup));
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("VERIFICATION FAILED") && stderr.contains("entry "),
+        "{stderr}"
+    );
+
     // The static tiles export of the genuine log.
     let tiles = dir.join("tiles");
     let out = ok(thidua()
