@@ -51,6 +51,7 @@ pub async fn home(State(app): State<AppState>, viewer: Viewer) -> Response {
     let scope = &viewer.scope;
     let led = scope.led_units();
     let managed = scope.managed_clusters();
+    let own_units = scope.own_units();
     let mut to_sign = Vec::new();
     let mut pending = Vec::new();
     for c in state.covenants.values() {
@@ -68,7 +69,18 @@ pub async fn home(State(app): State<AppState>, viewer: Viewer) -> Response {
                 });
             }
         }
-        if scope.is_admin() || managed.contains(&c.cluster) {
+        // Officers see their unit's pending signature (their leader signs); the secretariat,
+        // supervisors and administrators see which members are still to sign.
+        let own_pending = v
+            .members
+            .iter()
+            .any(|m| own_units.contains(m) && !led.contains(m) && !v.signatures.contains_key(m));
+        let oversees = scope.is_admin()
+            || managed.contains(&c.cluster)
+            || scope.roles.contains(&Role::Supervisor {
+                cluster: c.cluster.clone(),
+            });
+        if oversees || own_pending {
             let missing: Vec<UnitId> = v
                 .members
                 .iter()

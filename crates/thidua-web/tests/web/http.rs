@@ -615,6 +615,23 @@ fn signing_flow(app: &TestApp) {
 }
 
 fn pages(app: &TestApp) {
+    // Home for each role: what needs their action (or their unit's), nothing they may not see.
+    let officer = signed_in(app, "canbo-kg").get("/");
+    assert!(
+        officer.body.contains("/covenants/gu-12-2024\""),
+        "the officer sees the unit's pending covenant"
+    );
+    assert!(!officer.body.contains("/sign?unit="), "but cannot sign");
+    let sup = signed_in(app, "giamsat12").get("/");
+    assert!(
+        sup.body.contains("Đơn vị chưa ký"),
+        "the supervisor sees who is yet to sign"
+    );
+    let foreign = signed_in(app, "canbo-dt").get("/");
+    assert!(
+        !foreign.body.contains("gu-12-2024"),
+        "another cluster's covenant is invisible"
+    );
     let c = signed_in(app, "thuky12");
     for (path, needle) in [
         ("/", "Việc cần làm"),
