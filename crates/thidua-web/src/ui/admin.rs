@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use thidua_domain::event::parse_date;
 use thidua_domain::model::{Role, UnitKind};
-use thidua_domain::{ClusterId, Command, Text, UnitId, UserId};
+use thidua_domain::{ClusterId, Command, MovementId, Text, UnitId, UserId};
 
 use super::{render, role_label, viewer_error, Layout};
 use crate::api::dto::{self, *};
@@ -358,6 +358,72 @@ pub struct UnitForm {
     short_code: String,
     #[serde(default)]
     established: String,
+}
+
+#[derive(Deserialize)]
+pub struct MovementForm {
+    #[serde(default)]
+    id: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    plan_ref: String,
+    #[serde(default)]
+    slogan: String,
+}
+
+/// Launches a movement with the standard reporting calendar of its year (cut-off on the 14th).
+pub async fn create_movement(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    CsrfForm(f): CsrfForm<MovementForm>,
+) -> Response {
+    if let Some(r) = unless_admin(&viewer) {
+        return r;
+    }
+    let lang = viewer.lang;
+    let mut errors = FieldErrors::default();
+    let id = MovementId::parse(f.id.trim())
+        .map_err(|e| errors.push("movement", "id", lang.error(e.code())))
+        .ok();
+    let name = Text::parse("name", &f.name, 200)
+        .map_err(|e| errors.push("movement", "name", lang.error(e.code())))
+        .ok();
+    let year = f
+        .year
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|y| (2000..=2100).contains(y));
+    if year.is_none() {
+        errors.push("movement", "year", lang.error("invalid_value"));
+    }
+    let plan_ref = Text::parse("plan_ref", &f.plan_ref, 50)
+        .map_err(|e| errors.push("movement", "plan_ref", lang.error(e.code())))
+        .ok();
+    let slogan = if f.slogan.trim().is_empty() {
+        None
+    } else {
+        Text::parse("slogan", &f.slogan, 200)
+            .map_err(|e| errors.push("movement", "slogan", lang.error(e.code())))
+            .ok()
+    };
+    match (id, name, year, plan_ref) {
+        (Some(movement), Some(name), Some(year), Some(plan_ref)) if errors.is_empty() => {
+            let command = Command::CreateMovement {
+                movement,
+                name,
+                year,
+                plan_ref,
+                slogan,
+                calendar: thidua_domain::calendar::default_calendar(year),
+            };
+            submit(&app, &viewer, command, "movement", "id").await
+        }
+        _ => admin_view(&app, &viewer, errors, false),
+    }
 }
 
 pub async fn create_unit(

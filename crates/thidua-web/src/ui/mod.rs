@@ -50,6 +50,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/password", post(admin::reset_password))
         .route("/admin/clusters", post(admin::create_cluster))
         .route("/admin/units", post(admin::create_unit))
+        .route("/admin/movements", post(admin::create_movement))
         .route("/account", get(admin::account_page))
         .route("/account/password", post(admin::change_password))
         .route("/account/tokens", post(admin::create_token))

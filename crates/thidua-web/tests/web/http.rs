@@ -791,6 +791,43 @@ fn admin_forms(app: &TestApp) {
         c.get("/api/v1/units/ca-tg").json()["unit"]["established"],
         "2004-01-01"
     );
+    let r = c.post_form(
+        "/admin/movements",
+        &[
+            ("csrf", &csrf),
+            ("id", "vi-an-ninh-2025"),
+            ("name", "Vì an ninh Tổ quốc"),
+            ("year", "hai nghìn"),
+            ("plan_ref", "12/KH-BCA"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"mv-year-error\""));
+    let r = c.post_form(
+        "/admin/movements",
+        &[
+            ("csrf", &csrf),
+            ("id", "vi-an-ninh-2025"),
+            ("name", "Vì an ninh Tổ quốc"),
+            ("year", "2025"),
+            ("plan_ref", "12/KH-BCA"),
+            ("slogan", ""),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let m = c.get("/api/v1/movements").json();
+    let m = m["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "vi-an-ninh-2025")
+        .unwrap()
+        .clone();
+    assert_eq!(m["windows"].as_array().unwrap().len(), 19);
+    assert_eq!(
+        m["windows"][0]["start"], "2024-12-15",
+        "month 1 starts on 15/12 of the year before"
+    );
 }
 
 fn passwords(app: &TestApp) {
