@@ -16,7 +16,8 @@ use thidua_ledger::{verify_consistency, verify_inclusion, Verifier};
 use thidua_service::{LogKey, Service};
 use thidua_store::EventStore;
 use thidua_store_sqlite::SqliteStore;
-use thidua_transparency::client::LocalLog;
+use thidua_transparency::api::spawn_server;
+use thidua_transparency::client::{HttpLog, LocalLog};
 use thidua_transparency::local::Stores;
 use thidua_transparency::log::{consistency, inclusion};
 use thidua_transparency::verify::Verification;
@@ -148,6 +149,41 @@ fn main() {
         summary.size as f64 / secs,
         summary.replayed
     );
+
+    // The same over HTTP (the public router in-process, everything readable), if asked.
+    if std::env::var_os("THIDUA_BENCH_HTTP").is_some() {
+        let service = Arc::new(Service::open(stores.events.clone(), key, &|_, _| {}).unwrap());
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let config = thidua_transparency::LogApiConfig {
+            quorum: thidua_transparency::Quorum::AllButOne,
+            access: Arc::new(thidua_transparency::ReadAll),
+        };
+        let app = thidua_transparency::router(service, stores.witnesses.clone(), config);
+        let addr = spawn_server(&runtime, "127.0.0.1:0".parse().unwrap(), app).unwrap();
+        let http = HttpLog::new(&format!("http://{addr}"), None);
+        let started = Instant::now();
+        let summary = Verification {
+            log_key: &log_key,
+            witnesses: &[],
+            min_cosignatures: 0,
+            state_path: None,
+            progress: &|_, _| {},
+            after_replay: None,
+            keep_events: false,
+        }
+        .run(&http)
+        .unwrap();
+        let secs = started.elapsed().as_secs_f64();
+        println!(
+            "full verification over HTTP: {} events in {secs:.1} s = {:.0} events/s",
+            summary.size,
+            summary.size as f64 / secs
+        );
+    }
 
     let mut disk = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {

@@ -85,12 +85,17 @@ struct Api {
     config: LogApiConfig,
 }
 
-/// The public log endpoints, state applied: `web_router.merge(thidua_transparency::router(…))`.
-pub fn router(
+/// The public log endpoints with their own state applied. The result fits any outer state
+/// `S`, so the web crate merges it into its `Router<AppState>` before its layers:
+/// `.merge(thidua_transparency::router(service, witnesses, config))`.
+pub fn router<S>(
     service: Arc<Service>,
     witnesses: Arc<dyn WitnessStore>,
     config: LogApiConfig,
-) -> Router {
+) -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
     Router::new()
         .route("/api/v1/log/checkpoint", get(checkpoint))
         .route("/api/v1/log/witnessed", get(witnessed))

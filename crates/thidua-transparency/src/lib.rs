@@ -11,6 +11,22 @@
 //! * [`verify`] — the independent verifier: recomputes leaves, root, signatures and the state.
 //! * [`tiles`] — the static C2SP tlog-tiles export.
 //! * [`trust`] — trust files (the log key and witness keys a verifier believes).
+//! * [`local`] — opening a data directory, PostgreSQL database or backup as both stores.
+//!
+//! Architecture invariant: this crate only *reads* the log (it never appends events); the only
+//! thing it writes on a server is the witness cosignature table. Everything a verifier or a
+//! witness concludes is recomputed from hashes and signatures, never taken from the server.
+//!
+//! Wiring into the web server (inside its `Router<AppState>` builder, before the layers):
+//!
+//! ```ignore
+//! let witnesses = thidua_transparency::local::open_witness_store(database_url, &sqlite_path)?;
+//! let log_api = thidua_transparency::router(service.clone(), witnesses, LogApiConfig {
+//!     quorum: Quorum::from_env(),               // THIDUA_WITNESS_QUORUM, default all but one
+//!     access: Arc::new(MyScopeAccess(..)),      // impl EntryAccess: who may read contents
+//! });
+//! Router::new().merge(api::routes()).merge(log_api) /* .layer(..).with_state(app) */
+//! ```
 #![forbid(unsafe_code)]
 
 pub mod api;

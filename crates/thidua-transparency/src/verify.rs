@@ -19,6 +19,24 @@ use thidua_ledger::{
 
 use crate::client::{ClientError, LogClient};
 
+/// A fingerprint of a state: SHA-256 (hex) of its JSON serialisation, streamed (no copy of the
+/// state is built). Two runs of the same software on the same log give the same fingerprint.
+pub fn state_fingerprint(state: &State) -> String {
+    struct Hasher(sha2::Sha256);
+    impl std::io::Write for Hasher {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            sha2::Digest::update(&mut self.0, buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut h = Hasher(<sha2::Sha256 as sha2::Digest>::new());
+    serde_json::to_writer(&mut h, state).expect("a state always serialises");
+    hex::encode(sha2::Digest::finalize(h.0))
+}
+
 /// Leaves and entries fetched per round.
 const CHUNK: u64 = 1_000;
 

@@ -10,7 +10,6 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 
-use sha2::Digest;
 use thidua_domain::{Actor, Text, UserId};
 use thidua_service::{LogKey, Service};
 use thidua_store::witness::WitnessStore;
@@ -106,9 +105,7 @@ fn serve(db: &Path, key: &Path) -> Served {
 }
 
 fn state_hash(service: &Service) -> String {
-    hex::encode(sha2::Sha256::digest(thidua_domain::canonical_json(
-        &*service.read(),
-    )))
+    thidua_transparency::verify::state_fingerprint(&service.read())
 }
 
 #[test]

@@ -143,3 +143,29 @@ fn without_read_access_only_hashes_and_the_root_are_checked() {
     assert_eq!(summary.replayed, 0);
     assert_eq!(summary.root, log.service.read().root());
 }
+
+#[test]
+fn verify_reads_a_postgres_log_directly() {
+    let Some(log) = postgres_log(30) else {
+        return;
+    };
+    let verifier = log.log_verifier();
+    let client = LocalLog::new(
+        log.service.store().clone(),
+        Some(log.witnesses.clone()),
+        "postgres",
+    );
+    let summary = Verification {
+        log_key: &verifier,
+        witnesses: &[],
+        min_cosignatures: 0,
+        state_path: None,
+        progress: &|_, _| {},
+        after_replay: None,
+        keep_events: false,
+    }
+    .run(&client)
+    .unwrap();
+    assert_eq!(summary.state, *log.service.read());
+    assert_eq!(summary.root, log.service.read().root());
+}

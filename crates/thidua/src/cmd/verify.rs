@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use sha2::Digest;
 use thidua_ledger::CosignatureVerifier;
 use thidua_transparency::client::{HttpLog, LocalLog, LogClient};
 use thidua_transparency::local::Stores;
@@ -118,9 +117,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
-    let state_hash = hex::encode(sha2::Sha256::digest(thidua_domain::canonical_json(
-        &summary.state,
-    )));
+    let state_hash = thidua_transparency::verify::state_fingerprint(&summary.state);
     let secs = summary.elapsed.as_secs_f64().max(1e-9);
     let rate = (summary.size as f64 / secs) as u64;
     if args.json {
