@@ -21,19 +21,19 @@ use crate::AppState;
 
 /// Messages for form fields: (form, field, message).
 #[derive(Default)]
-pub struct FieldErrors(Vec<(&'static str, &'static str, &'static str)>);
+pub struct FieldErrors(Vec<(&'static str, &'static str, String)>);
 
 impl FieldErrors {
-    pub fn push(&mut self, form: &'static str, field: &'static str, message: &'static str) {
-        self.0.push((form, field, message));
+    pub fn push(&mut self, form: &'static str, field: &'static str, message: impl Into<String>) {
+        self.0.push((form, field, message.into()));
     }
 
     /// The message for `field` of `form`, if any (templates call this next to each field).
-    pub fn get(&self, form: &str, field: &str) -> Option<&'static str> {
+    pub fn get(&self, form: &str, field: &str) -> Option<&str> {
         self.0
             .iter()
             .find(|(f, x, _)| *f == form && *x == field)
-            .map(|(_, _, m)| *m)
+            .map(|(_, _, m)| m.as_str())
     }
 
     pub fn is_empty(&self) -> bool {

@@ -1,16 +1,19 @@
 //! Cluster management forms for the cluster's secretariat (and administrators): the year's
-//! member units and the year's head and deputy. Each form becomes one domain command, which the
+//! member units, the year's head and deputy, and drafting a covenant (version 1). Each form becomes one domain command, which the
 //! domain authorises again; errors are shown next to the field on the cluster page.
 
 use std::collections::HashMap;
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use sha2::Digest;
+use thidua_domain::event::parse_date;
+use thidua_domain::model::{CovenantContent, RegulationDoc};
 use thidua_domain::model::{LeadershipMethod, LeadershipPosition};
-use thidua_domain::{ClusterId, Command, Text, UnitId};
+use thidua_domain::{ClusterId, Command, CovenantId, MovementId, Text, UnitId};
 
 use super::admin::FieldErrors;
-use super::pages::cluster_view;
+use super::pages::{cluster_view, DraftValues};
 use crate::api;
 use crate::auth::{CsrfForm, Viewer};
 use crate::AppState;
@@ -49,7 +52,15 @@ async fn run(
         {
             let mut errors = FieldErrors::default();
             errors.push(which, field, viewer.lang.error(e.code));
-            cluster_view(app, viewer, id, Some(year), errors, false)
+            cluster_view(
+                app,
+                viewer,
+                id,
+                Some(year),
+                errors,
+                false,
+                DraftValues::default(),
+            )
         }
         Err(e) => super::viewer_error(viewer, e),
     }
@@ -75,7 +86,15 @@ pub async fn set_members(
         .collect();
     members.sort();
     let Some(year) = year else {
-        return cluster_view(&app, &viewer, &id, None, errors, false);
+        return cluster_view(
+            &app,
+            &viewer,
+            &id,
+            None,
+            errors,
+            false,
+            DraftValues::default(),
+        );
     };
     run(
         &app,
@@ -138,6 +157,118 @@ pub async fn set_leadership(
             };
             run(&app, &viewer, &id, year, command, "leadership", "unit").await
         }
-        (year, ..) => cluster_view(&app, &viewer, &id, year, errors, false),
+        (year, ..) => cluster_view(
+            &app,
+            &viewer,
+            &id,
+            year,
+            errors,
+            false,
+            DraftValues::default(),
+        ),
+    }
+}
+
+/// `POST /clusters/{id}/covenants`: drafts version 1 of a covenant for one of this cluster's
+/// movements: id, movement, title, place, signing date, targets (one per line, see
+/// [`super::targets`]) and the scoring regulation's text.
+pub async fn draft_covenant(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Response {
+    let lang = viewer.lang;
+    let t = lang.strings();
+    let mut errors = FieldErrors::default();
+    let Ok(cluster) = ClusterId::parse(&id) else {
+        return super::viewer_error(&viewer, crate::error::ApiError::not_found());
+    };
+    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let values = DraftValues {
+        id: get("covenant"),
+        movement: get("movement"),
+        title: get("title"),
+        place: get("place"),
+        date: get("date"),
+        targets: get("targets"),
+        regulation: get("regulation"),
+    };
+    let covenant = CovenantId::parse(values.id.trim())
+        .map_err(|e| errors.push("draft", "covenant", lang.error(e.code())))
+        .ok();
+    let movement = MovementId::parse(values.movement.trim())
+        .map_err(|e| errors.push("draft", "movement", lang.error(e.code())))
+        .ok();
+    let title = Text::parse("title", &values.title, 300)
+        .map_err(|e| errors.push("draft", "title", lang.error(e.code())))
+        .ok();
+    let place = Text::parse("place", &values.place, 100)
+        .map_err(|e| errors.push("draft", "place", lang.error(e.code())))
+        .ok();
+    let date = parse_date(&values.date);
+    if date.is_none() {
+        errors.push("draft", "date", lang.error("invalid_date"));
+    }
+    let targets = super::targets::parse(&values.targets)
+        .map_err(|e| {
+            errors.push(
+                "draft",
+                "targets",
+                format!("{} {}: {}", t.line, e.line, lang.error(e.code)),
+            )
+        })
+        .ok();
+    let regulation = thidua_domain::text::nfc(&values.regulation);
+    if regulation.is_empty() {
+        errors.push("draft", "regulation", lang.error("empty_text"));
+    }
+    let year = movement
+        .as_ref()
+        .and_then(|m| app.service.read().movements.get(m).map(|m| m.year));
+    match (covenant, movement, title, place, date, targets) {
+        (
+            Some(covenant),
+            Some(movement),
+            Some(title),
+            Some(place),
+            Some(signing_date),
+            Some(targets),
+        ) if errors.is_empty() => {
+            let content = CovenantContent {
+                title,
+                place,
+                signing_date,
+                targets,
+                regulation: RegulationDoc {
+                    sha256: hex::encode(sha2::Sha256::digest(regulation.as_bytes())),
+                    text: regulation,
+                },
+            };
+            let command = Command::DraftCovenant {
+                covenant: covenant.clone(),
+                movement,
+                cluster,
+                content,
+            };
+            match api::execute(&app, &viewer, vec![command]).await {
+                Ok(_) => Redirect::to(&format!("/covenants/{covenant}")).into_response(),
+                Err(e)
+                    if e.status.is_client_error()
+                        && e.status.as_u16() != 403
+                        && e.status.as_u16() != 404 =>
+                {
+                    let field = match e.code {
+                        "covenant_exists" => "covenant",
+                        "no_cluster_year" | "unknown_movement" => "movement",
+                        _ => "targets",
+                    };
+                    errors.push("draft", field, lang.error(e.code));
+                    cluster_view(&app, &viewer, &id, year, errors, false, values)
+                }
+                Err(e) => super::viewer_error(&viewer, e),
+            }
+        }
+        _ => cluster_view(&app, &viewer, &id, year, errors, false, values),
     }
 }

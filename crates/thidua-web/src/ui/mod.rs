@@ -7,6 +7,7 @@ mod assets;
 mod manage;
 mod pages;
 mod session;
+mod targets;
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .route("/clusters/{id}", get(pages::cluster))
         .route("/clusters/{id}/members", post(manage::set_members))
         .route("/clusters/{id}/leadership", post(manage::set_leadership))
+        .route("/clusters/{id}/covenants", post(manage::draft_covenant))
         .route("/covenants/{id}", get(pages::covenant))
         .route(
             "/covenants/{id}/sign",

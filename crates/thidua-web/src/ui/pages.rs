@@ -120,11 +120,30 @@ struct ClusterPage {
     can_manage: bool,
     /// For the membership form: every unit, and whether it is a member in the shown year.
     units: Vec<(UnitRef, bool)>,
+    /// For the drafting form: every movement, and the values typed so far.
+    movements: Vec<MovementDto>,
+    draft: DraftValues,
     errors: super::admin::FieldErrors,
     saved: bool,
 }
 
+/// What the covenant drafting form holds (kept when the form comes back with errors).
+#[derive(Clone, Debug, Default)]
+pub struct DraftValues {
+    pub id: String,
+    pub movement: String,
+    pub title: String,
+    pub place: String,
+    pub date: String,
+    pub targets: String,
+    pub regulation: String,
+}
+
 impl ClusterPage {
+    fn movement_selected(&self, id: &str) -> bool {
+        self.draft.movement == id
+    }
+
     fn is_year(&self, y: &i32) -> bool {
         self.c.year == Some(*y)
     }
@@ -158,6 +177,7 @@ pub async fn cluster(
         year,
         super::admin::FieldErrors::default(),
         q.saved.is_some(),
+        DraftValues::default(),
     )
 }
 
@@ -169,6 +189,7 @@ pub fn cluster_view(
     year: Option<i32>,
     errors: super::admin::FieldErrors,
     saved: bool,
+    draft: DraftValues,
 ) -> Response {
     let state = app.service.read();
     let detail = ClusterId::parse(id)
@@ -201,6 +222,12 @@ pub fn cluster_view(
         c,
         can_manage,
         units,
+        movements: if can_manage {
+            dto::movements(&state)
+        } else {
+            Vec::new()
+        },
+        draft,
         errors,
         saved,
     });

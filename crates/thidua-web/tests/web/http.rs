@@ -18,6 +18,7 @@ fn suite(app: &TestApp) {
     admin_forms(app);
     passwords(app);
     cluster_management(app);
+    drafting(app);
     more_api(app);
     throttling(app);
     secrets_stay_secret(app);
@@ -105,6 +106,67 @@ fn cluster_management(app: &TestApp) {
             ("unit", "ca-ag"),
             ("method", "elected"),
             ("decision", "x"),
+        ],
+    );
+    assert_eq!(r.status, 403);
+}
+
+/// Drafting a covenant from the cluster page: targets one per line, errors with the line number.
+fn drafting(app: &TestApp) {
+    let sec = signed_in(app, "thuky12");
+    let page = sec.get("/clusters/cum-12?year=2024");
+    assert!(page.body.contains("id=\"draft\""));
+    let csrf = page.csrf();
+    let targets_bad = "Phòng, chống tội phạm | Giảm tội phạm | change | at_least | 5 | % | 2023\nXây dựng lực lượng | Kỷ luật | tốc độ | below | 0,5 | %";
+    let form = |targets: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("covenant", "gu-12-2024-bs".to_owned()),
+            ("movement", "vi-an-ninh-2024".to_owned()),
+            ("title", "Giao ước bổ sung".to_owned()),
+            ("place", "Cà Mau".to_owned()),
+            ("date", "15/04/2024".to_owned()),
+            ("targets", targets.to_owned()),
+            ("regulation", "Quy định chấm điểm bổ sung.".to_owned()),
+        ]
+    };
+    let send = |f: Vec<(&str, String)>| {
+        let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        sec.post_form("/clusters/cum-12/covenants", &pairs)
+    };
+    let r = send(form(targets_bad));
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("Dòng 2: loại chỉ tiêu không hợp lệ."),
+        "the line is named"
+    );
+    assert!(r.body.contains("Giao ước bổ sung"), "typed values are kept");
+    let good = targets_bad.replace("tốc độ", "rate");
+    let r = send(form(&good));
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.header("location"), Some("/covenants/gu-12-2024-bs"));
+    let cov = sec.get("/api/v1/covenants/gu-12-2024-bs").json();
+    assert_eq!(cov["versions"][0]["targets"][1]["threshold"], "0.5");
+    assert_eq!(
+        cov["versions"][0]["signatures"].as_array().unwrap().len(),
+        5
+    );
+    let r = send(form(&good));
+    assert_eq!(r.status, 422, "the id is taken");
+    // A unit officer cannot draft.
+    let officer = signed_in(app, "canbo-kg");
+    let p = officer.get("/account");
+    let r = officer.post_form(
+        "/clusters/cum-12/covenants",
+        &[
+            ("csrf", &p.csrf()),
+            ("covenant", "x-1"),
+            ("movement", "vi-an-ninh-2024"),
+            ("title", "X"),
+            ("place", "Y"),
+            ("date", "01/01/2024"),
+            ("targets", &good),
+            ("regulation", "Z"),
         ],
     );
     assert_eq!(r.status, 403);
