@@ -174,3 +174,18 @@ pub fn latest_witnessed_checkpoint(
 pub fn is_covered(witnessed: Option<&WitnessedCheckpoint>, index: u64) -> bool {
     witnessed.is_some_and(|w| index < w.size)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Quorum;
+
+    #[test]
+    fn the_default_quorum_is_all_registered_witnesses_but_one() {
+        assert_eq!(Quorum::AllButOne.required(0), 0);
+        assert_eq!(Quorum::AllButOne.required(1), 1);
+        assert_eq!(Quorum::AllButOne.required(2), 1);
+        assert_eq!(Quorum::AllButOne.required(5), 4);
+        assert_eq!(Quorum::Units(3).required(5), 3);
+        assert_eq!(Quorum::Units(3).required(0), 0);
+    }
+}

@@ -64,3 +64,29 @@ pub fn parse_log_key(key: &str) -> Result<Verifier, String> {
 pub fn parse_witness_key(key: &str) -> Result<CosignatureVerifier, String> {
     CosignatureVerifier::from_key_string(key.trim()).map_err(|e| format!("bad witness key: {e}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use thidua_ledger::{generate_key, CosignerKey};
+
+    #[test]
+    fn a_trust_file_names_the_log_the_witnesses_and_the_quorum() {
+        let (_, log) = generate_key("thidua.local/log").unwrap();
+        let w = CosignerKey::generate("ca-kg.witness").unwrap().verifier();
+        let text = format!("# Cụm 12\nlog {log}\n\nwitness ca-kg {w}  # Kiên Giang\nquorum 1\n");
+        let t = Trust::parse(&text).unwrap();
+        assert_eq!(t.log.unwrap().to_key_string(), log);
+        assert_eq!(t.witnesses, vec![("ca-kg".to_owned(), w.clone())]);
+        assert_eq!(t.quorum, Some(1));
+        for (bad, line) in [
+            (format!("log {log}\nwitness ca-kg {log}\n"), "line 2"),
+            ("log nonsense\n".to_owned(), "line 1"),
+            (format!("log {log}\nquorum two\n"), "line 2"),
+            (format!("\nwitness {w}\n"), "line 2"),
+        ] {
+            let err = Trust::parse(&bad).unwrap_err();
+            assert!(err.starts_with(line), "{bad:?}: {err}");
+        }
+    }
+}

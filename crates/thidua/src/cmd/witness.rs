@@ -41,6 +41,9 @@ pub struct WitnessArgs {
     /// Thư mục bằng chứng / where evidence of a fork is saved (default: beside the state file).
     #[arg(long)]
     pub evidence: Option<PathBuf>,
+    /// Chạy liên tục / keep witnessing every this many seconds (stops at the first fork).
+    #[arg(long)]
+    pub every: Option<u64>,
 }
 
 #[derive(clap::Subcommand)]
@@ -139,25 +142,34 @@ fn cosign(args: WitnessArgs) -> anyhow::Result<ExitCode> {
         state_path: &state,
         evidence_dir: &evidence,
     };
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)?
-        .as_secs();
-    match witness.run(&HttpLog::new(&server, None), now) {
-        Ok(done) => {
-            println!(
-                "Đã đồng ký / cosigned {server} at size {} (previously {}) as {unit}",
-                done.size, done.previous
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(e @ WitnessError::Fork { .. }) => {
-            eprintln!("!!! CẢNH BÁO / WARNING: {e}");
-            eprintln!("!!! Do not cosign this log. Send the evidence files to every member unit.");
-            Ok(ExitCode::from(EXIT_FORK))
-        }
-        Err(e) => {
-            eprintln!("!!! từ chối / refused: {e}");
-            Ok(ExitCode::FAILURE)
+    let client = HttpLog::new(&server, None);
+    loop {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_secs();
+        let code = match witness.run(&client, now) {
+            Ok(done) => {
+                println!(
+                    "Đã đồng ký / cosigned {server} at size {} (previously {}) as {unit}",
+                    done.size, done.previous
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e @ WitnessError::Fork { .. }) => {
+                eprintln!("!!! CẢNH BÁO / WARNING: {e}");
+                eprintln!(
+                    "!!! Do not cosign this log. Send the evidence files to every member unit."
+                );
+                return Ok(ExitCode::from(EXIT_FORK));
+            }
+            Err(e) => {
+                eprintln!("!!! từ chối / refused: {e}");
+                ExitCode::FAILURE
+            }
+        };
+        match args.every {
+            Some(secs) => std::thread::sleep(std::time::Duration::from_secs(secs.max(1))),
+            None => return Ok(code),
         }
     }
 }
