@@ -178,6 +178,13 @@ impl Verification<'_> {
             )));
         }
         let cp = opened.checkpoint;
+        if cp.origin != self.log_key.name() {
+            return Err(VerifyError::Signature(format!(
+                "the checkpoint's origin {:?} is not the log key's name {:?}",
+                cp.origin,
+                self.log_key.name()
+            )));
+        }
         let cosigned_by: Vec<String> = self
             .witnesses
             .iter()
