@@ -239,3 +239,90 @@ impl Strings {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every error code the API or the domain can answer has a sentence in both languages.
+    #[test]
+    fn every_error_code_is_translated() {
+        let codes = [
+            "empty_text",
+            "text_too_long",
+            "invalid_text",
+            "invalid_id",
+            "invalid_value",
+            "forbidden",
+            "unknown_user",
+            "user_exists",
+            "role_already_granted",
+            "role_not_granted",
+            "unknown_unit",
+            "unit_exists",
+            "unit_not_active",
+            "lineage_before_established",
+            "invalid_lineage",
+            "parent_cycle",
+            "unknown_cluster",
+            "cluster_exists",
+            "duplicate_member",
+            "not_member",
+            "no_cluster_year",
+            "head_is_deputy",
+            "unknown_movement",
+            "movement_exists",
+            "invalid_calendar",
+            "unknown_covenant",
+            "covenant_exists",
+            "unknown_version",
+            "covenant_frozen",
+            "covenant_not_frozen",
+            "covenant_has_signatures",
+            "already_signed",
+            "hash_mismatch",
+            "duplicate_target",
+            "busy",
+            "internal",
+            "csrf",
+            "invalid_body",
+            "invalid_query",
+            "not_found",
+            "unauthenticated",
+            "invalid_token",
+            "too_many_attempts",
+            "password_too_short",
+            "password_too_long",
+            "wrong_password",
+            "bad_bootstrap_token",
+            "admin_exists",
+            "too_large",
+            "empty_log",
+            "invalid_date",
+            "target_fields",
+            "target_text",
+            "target_kind",
+            "target_comparison",
+            "target_threshold",
+            "target_baseline",
+        ];
+        for code in codes {
+            assert_ne!(
+                vi::error(code),
+                vi::error("no such code"),
+                "vi lacks {code}"
+            );
+            assert_ne!(
+                en::error(code),
+                en::error("no such code"),
+                "en lacks {code}"
+            );
+        }
+        for kind in crate::ui::EVENT_KINDS {
+            assert_ne!(vi::event_kind(kind), "—", "vi lacks {kind}");
+            assert_ne!(en::event_kind(kind), "—", "en lacks {kind}");
+        }
+        assert_eq!(Lang::Vi.strings().lang_code, "vi");
+        assert_eq!(Lang::En.strings().lang_code, "en");
+    }
+}

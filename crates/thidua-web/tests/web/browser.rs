@@ -269,7 +269,17 @@ fn leader_signs_and_secretariat_sees(b: &Browser, app: &TestApp) {
     );
     b.screenshot("05-covenant-secretariat");
     b.goto(&format!("{}/clusters/cum-12", app.base));
-    b.screenshot("06-cluster");
+    b.cmd(
+        "POST",
+        "/window/rect",
+        Some(json!({"width": 1280, "height": 2300})),
+    );
+    b.screenshot("06-cluster-full");
+    b.cmd(
+        "POST",
+        "/window/rect",
+        Some(json!({"width": 1280, "height": 900})),
+    );
     b.goto(&format!("{}/units/ca-ag", app.base));
     b.screenshot("07-unit-lineage");
     b.goto(&format!("{}/history", app.base));

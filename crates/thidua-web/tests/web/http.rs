@@ -61,6 +61,10 @@ fn cluster_management(app: &TestApp) {
     );
     assert_eq!(r.status, 422);
     assert!(r.body.contains("id=\"leadership-error\""));
+    assert!(
+        r.body.contains("phải là hai đơn vị khác nhau"),
+        "the domain's code, translated"
+    );
     let r = sec.post_form(
         "/clusters/cum-12/members",
         &[("csrf", &csrf), ("year", "năm nay")],
