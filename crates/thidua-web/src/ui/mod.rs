@@ -182,4 +182,3 @@ pub fn role_str_label(t: &Strings, state: &thidua_domain::State, raw: &str) -> S
 pub mod fmt {
     pub use crate::format::{decimal_str, iso_date, time_ms};
 }
-pub(crate) use pages::EVENT_KINDS;
