@@ -280,6 +280,15 @@ pub async fn bootstrap(
     res
 }
 
+/// A path on this site that is safe to redirect to: starts with one `/`, printable ASCII, no
+/// backslash (browsers read `/\host` as `//host`).
+fn is_local_path(p: &str) -> bool {
+    p.starts_with('/')
+        && !p.starts_with("//")
+        && p.len() <= 2000
+        && p.bytes().all(|c| c.is_ascii_graphic() && c != b'\\')
+}
+
 #[derive(Deserialize)]
 pub struct LangForm {
     #[serde(default)]
@@ -315,7 +324,7 @@ pub async fn switch_lang(
         .unwrap_or_default();
     let back = [form.back, referer]
         .into_iter()
-        .find(|b| b.starts_with('/') && !b.starts_with("//") && !b.starts_with("/lang"))
+        .find(|b| is_local_path(b) && !b.starts_with("/lang"))
         .unwrap_or_else(|| "/".to_owned());
     let mut res = Redirect::to(&back).into_response();
     res.headers_mut().append(
@@ -329,4 +338,17 @@ pub async fn switch_lang(
         ),
     );
     res
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_local_paths_are_redirect_targets() {
+        assert!(super::is_local_path("/history?unit=ca-kg"));
+        assert!(!super::is_local_path("//evil.example"));
+        assert!(!super::is_local_path("/\\evil.example"));
+        assert!(!super::is_local_path("https://evil.example/"));
+        assert!(!super::is_local_path("/a\nSet-Cookie: x=y"));
+        assert!(!super::is_local_path("/a b"));
+    }
 }
