@@ -13,7 +13,7 @@ use thidua_domain::model::{LeadershipMethod, LeadershipPosition};
 use thidua_domain::{ClusterId, Command, CovenantId, MovementId, Text, UnitId};
 
 use super::admin::FieldErrors;
-use super::pages::{cluster_view, DraftValues};
+use super::pages::{cluster_view, covenant_view, DraftValues};
 use crate::api;
 use crate::auth::{CsrfForm, Viewer};
 use crate::AppState;
@@ -270,5 +270,96 @@ pub async fn draft_covenant(
             }
         }
         _ => cluster_view(&app, &viewer, &id, year, errors, false, values),
+    }
+}
+
+/// `POST /covenants/{id}/versions`: amends the unsigned draft, or proposes the next version of a
+/// frozen covenant (which needs every signature again). Same fields as the drafting form.
+pub async fn edit_covenant(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Response {
+    let lang = viewer.lang;
+    let t = lang.strings();
+    let mut errors = FieldErrors::default();
+    let Ok(covenant) = CovenantId::parse(&id) else {
+        return super::viewer_error(&viewer, crate::error::ApiError::not_found());
+    };
+    let frozen = match app.service.read().covenants.get(&covenant) {
+        Some(c) => c.latest().frozen_at.is_some(),
+        None => return super::viewer_error(&viewer, crate::error::ApiError::not_found()),
+    };
+    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let values = DraftValues {
+        id: id.clone(),
+        movement: String::new(),
+        title: get("title"),
+        place: get("place"),
+        date: get("date"),
+        targets: get("targets"),
+        regulation: get("regulation"),
+    };
+    let title = Text::parse("title", &values.title, 300)
+        .map_err(|e| errors.push("edit", "title", lang.error(e.code())))
+        .ok();
+    let place = Text::parse("place", &values.place, 100)
+        .map_err(|e| errors.push("edit", "place", lang.error(e.code())))
+        .ok();
+    let date = parse_date(&values.date);
+    if date.is_none() {
+        errors.push("edit", "date", lang.error("invalid_date"));
+    }
+    let targets = super::targets::parse(&values.targets)
+        .map_err(|e| {
+            errors.push(
+                "edit",
+                "targets",
+                format!("{} {}: {}", t.line, e.line, lang.error(e.code)),
+            )
+        })
+        .ok();
+    let regulation = thidua_domain::text::nfc(&values.regulation);
+    if regulation.is_empty() {
+        errors.push("edit", "regulation", lang.error("empty_text"));
+    }
+    match (title, place, date, targets) {
+        (Some(title), Some(place), Some(signing_date), Some(targets)) if errors.is_empty() => {
+            let content = CovenantContent {
+                title,
+                place,
+                signing_date,
+                targets,
+                regulation: RegulationDoc {
+                    sha256: hex::encode(sha2::Sha256::digest(regulation.as_bytes())),
+                    text: regulation,
+                },
+            };
+            let command = if frozen {
+                Command::ProposeCovenantVersion {
+                    covenant: covenant.clone(),
+                    content,
+                }
+            } else {
+                Command::AmendCovenantDraft {
+                    covenant: covenant.clone(),
+                    content,
+                }
+            };
+            match api::execute(&app, &viewer, vec![command]).await {
+                Ok(_) => Redirect::to(&format!("/covenants/{covenant}")).into_response(),
+                Err(e)
+                    if e.status.is_client_error()
+                        && e.status.as_u16() != 403
+                        && e.status.as_u16() != 404 =>
+                {
+                    errors.push("edit", "targets", lang.error(e.code));
+                    covenant_view(&app, &viewer, &id, false, Some(values), errors)
+                }
+                Err(e) => super::viewer_error(&viewer, e),
+            }
+        }
+        _ => covenant_view(&app, &viewer, &id, false, Some(values), errors),
     }
 }

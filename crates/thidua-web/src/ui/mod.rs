@@ -42,6 +42,7 @@ pub fn routes() -> Router<AppState> {
             "/covenants/{id}/sign",
             get(pages::sign_confirm).post(pages::sign),
         )
+        .route("/covenants/{id}/versions", post(manage::edit_covenant))
         .route("/units/{id}", get(pages::unit))
         .route("/units/{id}/admin", get(pages::unit_admin))
         .route("/history", get(pages::history))

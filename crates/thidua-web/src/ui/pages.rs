@@ -313,6 +313,11 @@ struct CovenantPage {
     targets: Vec<TargetRow>,
     can_sign: Vec<SignOption>,
     signed_now: bool,
+    /// `Some("amend")` while the latest draft has no signature, `Some("propose")` once it is
+    /// frozen, for the cluster's secretariat and administrators; `None` otherwise.
+    edit: Option<&'static str>,
+    draft: DraftValues,
+    errors: super::admin::FieldErrors,
 }
 
 impl CovenantPage {
@@ -336,14 +341,33 @@ pub async fn covenant(
     Path(id): Path<String>,
     Query(q): Query<SignedParam>,
 ) -> Response {
+    covenant_view(
+        &app,
+        &viewer,
+        &id,
+        q.signed.is_some(),
+        None,
+        super::admin::FieldErrors::default(),
+    )
+}
+
+/// The covenant page; `draft` carries the editing form's values when it comes back with errors.
+pub fn covenant_view(
+    app: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    signed_now: bool,
+    draft: Option<DraftValues>,
+    errors: super::admin::FieldErrors,
+) -> Response {
     let t = viewer.lang.strings();
     let state = app.service.read();
-    let detail = CovenantId::parse(&id)
+    let detail = CovenantId::parse(id)
         .map_err(|_| ApiError::not_found())
         .and_then(|id| covenant_detail(&state, &viewer.scope, &id));
     let c = match detail {
         Ok(c) => c,
-        Err(e) => return viewer_error(&viewer, e),
+        Err(e) => return viewer_error(viewer, e),
     };
     let latest = c
         .versions
@@ -363,8 +387,42 @@ pub async fn covenant(
     } else {
         Vec::new()
     };
-    let cluster_name = ClusterId::parse(&c.cluster)
-        .ok()
+    let cluster_id = ClusterId::parse(&c.cluster).ok();
+    let manages = viewer.scope.is_admin()
+        || cluster_id
+            .as_ref()
+            .is_some_and(|cl| viewer.scope.managed_clusters().contains(cl));
+    let edit = match (
+        manages,
+        latest.frozen_at.is_some(),
+        latest.signatures.iter().any(|s| s.signed),
+    ) {
+        (false, _, _) => None,
+        (true, true, _) => Some("propose"),
+        (true, false, false) => Some("amend"),
+        (true, false, true) => None,
+    };
+    let draft = draft.unwrap_or_else(|| {
+        let content = CovenantId::parse(id).ok().and_then(|cid| {
+            state
+                .covenants
+                .get(&cid)
+                .map(|cv| cv.latest().content.clone())
+        });
+        match content {
+            Some(content) => DraftValues {
+                id: c.id.clone(),
+                movement: c.movement.clone(),
+                title: content.title.to_string(),
+                place: content.place.to_string(),
+                date: crate::format::date(&content.signing_date),
+                targets: super::targets::format(&content.targets),
+                regulation: content.regulation.text.clone(),
+            },
+            None => DraftValues::default(),
+        }
+    });
+    let cluster_name = cluster_id
         .and_then(|id| state.clusters.get(&id).map(|x| x.cluster.name.to_string()))
         .unwrap_or_else(|| c.cluster.clone());
     let movement_name = state
@@ -374,17 +432,27 @@ pub async fn covenant(
         .map(|m| format!("{} {}", m.name, m.year))
         .unwrap_or_else(|| c.movement.clone());
     drop(state);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let page = CovenantPage {
-        l: Layout::new(&viewer, latest.title.clone()),
+        l: Layout::new(viewer, latest.title.clone()),
         targets: latest.targets.iter().map(|x| target_row(t, x)).collect(),
         cluster_name,
         movement_name,
         latest,
         can_sign,
-        signed_now: q.signed.is_some(),
+        signed_now,
+        edit,
+        draft,
+        errors,
         c,
     };
-    render(&page)
+    let mut res = render(&page);
+    *res.status_mut() = status;
+    res
 }
 
 #[derive(Template)]

@@ -111,6 +111,50 @@ pub fn parse(text: &str) -> Result<Vec<Target>, LineError> {
     Ok(out)
 }
 
+/// Writes targets in the form's line format (the inverse of [`parse`], ids aside).
+pub fn format(targets: &[Target]) -> String {
+    let dec = |d: &Decimal| crate::format::decimal(d);
+    targets
+        .iter()
+        .map(|t| {
+            let kind = match t.kind {
+                TargetKind::Change => "change",
+                TargetKind::Rate => "rate",
+                TargetKind::Count => "count",
+                TargetKind::YesNo => "yes_no",
+                TargetKind::Qualitative => "qualitative",
+            };
+            let cmp = match t.comparison {
+                Comparison::AtLeast => "at_least",
+                Comparison::Above => "above",
+                Comparison::AtMost => "at_most",
+                Comparison::Below => "below",
+                Comparison::Equal => "equal",
+                Comparison::Between => "between",
+                Comparison::Holds => "holds",
+                Comparison::Judged => "judged",
+            };
+            let threshold = match (&t.threshold, &t.range) {
+                (_, Some((lo, hi))) => format!("{}-{}", dec(lo), dec(hi)),
+                (Some(x), None) => dec(x),
+                (None, None) => String::new(),
+            };
+            let uom = t
+                .unit_of_measure
+                .as_ref()
+                .map(|u| u.to_string())
+                .unwrap_or_default();
+            let base = t.baseline_year.map(|y| y.to_string()).unwrap_or_default();
+            let line = format!(
+                "{} | {} | {kind} | {cmp} | {threshold} | {uom} | {base}",
+                t.area, t.subject
+            );
+            line.trim_end_matches([' ', '|']).to_owned()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,6 +175,16 @@ mod tests {
         assert_eq!(t[2].threshold, Some(Decimal::from_str("0.5").unwrap()));
         assert_eq!(t[2].comparison, Comparison::Below);
         assert_eq!(t[3].threshold, None);
+    }
+
+    #[test]
+    fn format_round_trips() {
+        let text = "Phòng, chống tội phạm | Giảm án | change | between | 5-10 | % | 2023\n\
+                    Xây dựng lực lượng | Kỷ luật | rate | below | 0,5 | %\n\
+                    An ninh | Không để hình thành băng nhóm | yes_no | holds";
+        let targets = parse(text).unwrap();
+        assert_eq!(format(&targets), text);
+        assert_eq!(parse(&format(&targets)).unwrap(), targets);
     }
 
     #[test]

@@ -157,6 +157,66 @@ fn drafting(app: &TestApp) {
     );
     let r = send(form(&good));
     assert_eq!(r.status, 422, "the id is taken");
+    // Amend the unsigned draft: same version, new hash.
+    let page = sec.get("/covenants/gu-12-2024-bs");
+    assert!(
+        page.body.contains("id=\"edit\""),
+        "the secretariat may amend the draft"
+    );
+    assert!(
+        page.body.contains("| rate | below | 0,5 | %"),
+        "targets written back in the form's format"
+    );
+    let hash1 = cov["versions"][0]["hash"].as_str().unwrap().to_owned();
+    let edit = |targets: &str| {
+        sec.post_form(
+            "/covenants/gu-12-2024-bs/versions",
+            &[
+                ("csrf", &csrf),
+                ("title", "Giao ước bổ sung (sửa)"),
+                ("place", "Cà Mau"),
+                ("date", "16/04/2024"),
+                ("targets", targets),
+                ("regulation", "Quy định chấm điểm bổ sung."),
+            ],
+        )
+    };
+    let r = edit("chỉ một cột");
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"ed-targets-error\""));
+    let r = edit(&good);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let cov = sec.get("/api/v1/covenants/gu-12-2024-bs").json();
+    assert_eq!(cov["versions"].as_array().unwrap().len(), 1);
+    assert_ne!(cov["versions"][0]["hash"], hash1.as_str());
+    // All five sign (an administrator may sign for any unit): frozen; then a new version.
+    let admin = signed_in(app, "quantri");
+    let hash = cov["versions"][0]["hash"].as_str().unwrap().to_owned();
+    for unit in ["ca-kg", "ca-ag", "ca-hg", "ca-cm", "ca-bl"] {
+        let r = admin.post_json(
+            "/api/v1/covenants/gu-12-2024-bs/sign",
+            json!({"unit": unit, "version": 1, "hash": hash}),
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    let page = sec.get("/covenants/gu-12-2024-bs");
+    assert!(page.body.contains("Đề xuất phiên bản mới"));
+    let r = edit(&good.replace("0,5", "0,4"));
+    assert_eq!(r.status, 303, "{}", r.body);
+    let cov = sec.get("/api/v1/covenants/gu-12-2024-bs").json();
+    assert_eq!(cov["versions"].as_array().unwrap().len(), 2);
+    assert_eq!(cov["versions"][1]["targets"][1]["threshold"], "0.4");
+    assert!(cov["versions"][1]["signatures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["signed"] == false));
+    assert!(signed_in(app, "lanhdao-kg")
+        .get("/")
+        .body
+        .contains("/covenants/gu-12-2024-bs/sign?unit=ca-kg"));
+    let sup = signed_in(app, "giamsat12").get("/covenants/gu-12-2024-bs");
+    assert!(!sup.body.contains("id=\"edit\""), "supervisors only read");
     // A unit officer cannot draft.
     let officer = signed_in(app, "canbo-kg");
     let p = officer.get("/account");
