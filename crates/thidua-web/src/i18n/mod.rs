@@ -322,7 +322,7 @@ mod tests {
                 "en lacks {code}"
             );
         }
-        for kind in crate::ui::pages::EVENT_KINDS {
+        for kind in crate::ui::history::EVENT_KINDS {
             assert_ne!(vi::event_kind(kind), "—", "vi lacks {kind}");
             assert_ne!(en::event_kind(kind), "—", "en lacks {kind}");
         }

@@ -13,7 +13,8 @@ use thidua_domain::model::{LeadershipMethod, LeadershipPosition};
 use thidua_domain::{ClusterId, Command, CovenantId, MovementId, Text, UnitId};
 
 use super::admin::FieldErrors;
-use super::pages::{cluster_view, covenant_view, DraftValues};
+use super::covenant::covenant_view;
+use super::pages::{cluster_view, DraftValues};
 use crate::api;
 use crate::auth::{CsrfForm, Viewer};
 use crate::AppState;

@@ -4,6 +4,8 @@
 
 mod admin;
 mod assets;
+mod covenant;
+pub(crate) mod history;
 mod manage;
 pub(crate) mod pages;
 mod session;
@@ -37,15 +39,15 @@ pub fn routes() -> Router<AppState> {
         .route("/clusters/{id}/members", post(manage::set_members))
         .route("/clusters/{id}/leadership", post(manage::set_leadership))
         .route("/clusters/{id}/covenants", post(manage::draft_covenant))
-        .route("/covenants/{id}", get(pages::covenant))
+        .route("/covenants/{id}", get(covenant::covenant))
         .route(
             "/covenants/{id}/sign",
-            get(pages::sign_confirm).post(pages::sign),
+            get(covenant::sign_confirm).post(covenant::sign),
         )
         .route("/covenants/{id}/versions", post(manage::edit_covenant))
         .route("/units/{id}", get(pages::unit))
         .route("/units/{id}/admin", get(pages::unit_admin))
-        .route("/history", get(pages::history))
+        .route("/history", get(history::history))
         .route("/admin", get(admin::admin_page))
         .route("/admin/users", post(admin::create_user))
         .route("/admin/roles", post(admin::grant_role))

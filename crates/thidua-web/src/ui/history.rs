@@ -1,0 +1,139 @@
+//! The history page: the events the viewer may see, newest first, filtered by unit and kind,
+//! each with its log index; older pages through a `before` cursor.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+use thidua_domain::UnitId;
+
+use super::{render, viewer_error, Layout};
+use crate::api::dto::{self, *};
+use crate::api::{self as api_mod, EventQuery};
+use crate::auth::Viewer;
+use crate::AppState;
+
+/// One event in the history table.
+pub struct EventRow {
+    pub index: u64,
+    pub time: String,
+    pub actor: String,
+    pub kind: &'static str,
+    pub unit: String,
+    pub summary: String,
+}
+
+#[derive(Template)]
+#[template(path = "history.html")]
+struct HistoryPage {
+    l: Layout,
+    rows: Vec<EventRow>,
+    units: Vec<UnitSummary>,
+    kinds: Vec<(&'static str, &'static str)>,
+    unit: String,
+    kind: String,
+    next_before: Option<u64>,
+}
+
+impl HistoryPage {
+    fn kind_selected(&self, k: &str) -> bool {
+        self.kind == k
+    }
+
+    fn unit_selected(&self, u: &str) -> bool {
+        self.unit == u
+    }
+}
+
+/// The event kinds offered by the history filter.
+pub const EVENT_KINDS: &[&str] = &[
+    "user_registered",
+    "role_granted",
+    "role_revoked",
+    "unit_created",
+    "unit_renamed",
+    "lineage_recorded",
+    "cluster_created",
+    "cluster_year_set",
+    "cluster_leadership_set",
+    "movement_created",
+    "covenant_drafted",
+    "covenant_draft_amended",
+    "covenant_signed",
+    "covenant_frozen",
+];
+
+fn summary(data: &serde_json::Value) -> String {
+    let mut parts = Vec::new();
+    if let Some(map) = data.as_object() {
+        for (k, v) in map {
+            if matches!(k.as_str(), "content" | "calendar") {
+                continue;
+            }
+            let v = match v {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            parts.push(format!("{k}: {v}"));
+        }
+    }
+    let s = parts.join(" · ");
+    if s.chars().count() > 160 {
+        s.chars().take(160).collect::<String>() + "…"
+    } else {
+        s
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct HistoryParams {
+    unit: Option<String>,
+    kind: Option<String>,
+    before: Option<u64>,
+}
+
+pub async fn history(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<HistoryParams>,
+) -> Response {
+    let t = viewer.lang.strings();
+    let query = EventQuery {
+        unit: q.unit.clone(),
+        kind: q.kind.clone(),
+        before: q.before,
+        limit: Some(50),
+    };
+    let page = match api_mod::history(&app, &viewer.scope, query).await {
+        Ok(p) => p,
+        Err(e) => return viewer_error(&viewer, e),
+    };
+    let state = app.service.read();
+    let rows = page
+        .items
+        .iter()
+        .map(|e| EventRow {
+            index: e.index,
+            time: crate::format::time_ms(e.time_ms),
+            actor: e.actor.clone(),
+            kind: t.event_kind(&e.kind),
+            unit: e
+                .unit
+                .as_deref()
+                .and_then(|u| UnitId::parse(u).ok())
+                .map(|u| unit_ref(&state, &u).name)
+                .unwrap_or_default(),
+            summary: summary(&e.data),
+        })
+        .collect();
+    let page = HistoryPage {
+        l: Layout::new(&viewer, t.history_title),
+        rows,
+        units: dto::units(&state, &viewer.scope),
+        kinds: EVENT_KINDS.iter().map(|k| (*k, t.event_kind(k))).collect(),
+        unit: q.unit.unwrap_or_default(),
+        kind: q.kind.unwrap_or_default(),
+        next_before: page.next_before,
+    };
+    render(&page)
+}
