@@ -7,9 +7,10 @@ use thidua_store::{hash_from_slice, Hash, Result};
 
 use crate::{db_err, SqliteStore};
 
-fn token_row(
-    r: &rusqlite::Row<'_>,
-) -> rusqlite::Result<(String, Vec<u8>, String, String, i64, Option<i64>)> {
+/// An `account_api_tokens` row as read: id, hash, user, label, created, revoked.
+type TokenRow = (String, Vec<u8>, String, String, i64, Option<i64>);
+
+fn token_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TokenRow> {
     Ok((
         r.get(0)?,
         r.get(1)?,
@@ -20,7 +21,7 @@ fn token_row(
     ))
 }
 
-fn to_token(row: (String, Vec<u8>, String, String, i64, Option<i64>)) -> Result<ApiTokenRecord> {
+fn to_token(row: TokenRow) -> Result<ApiTokenRecord> {
     let (id, hash, user, label, created_ms, revoked_ms) = row;
     Ok(ApiTokenRecord {
         id,
