@@ -91,12 +91,33 @@ pub fn router(app: AppState) -> axum::Router {
         .route("/readyz", get(api::readyz))
         .merge(api::routes())
         .merge(ui::routes())
+        .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             auth::authenticate_layer,
         ))
         .layer(axum::middleware::from_fn(headers::security_layer))
         .with_state(app)
+}
+
+/// Unknown paths: the JSON error body under `/api/`, an error page elsewhere.
+async fn not_found(
+    auth::MaybeViewer(viewer): auth::MaybeViewer,
+    uri: axum::http::Uri,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        return ApiError::not_found().into_response();
+    }
+    match viewer {
+        Some(v) => ui::viewer_error(&v, ApiError::not_found()),
+        None => ui::error_page(
+            auth::request_lang(None, &headers),
+            axum::http::StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+    }
 }
 
 /// Serves until `shutdown` resolves. Calls `ready(addr)` once the socket is bound.

@@ -605,6 +605,12 @@ fn api_errors_and_strictness(app: &TestApp) {
     let body = r.json();
     assert_eq!(body["error"], "not_found");
     assert!(body["message"].is_string());
+    let r = c.get("/api/v1/khong-co");
+    assert_eq!(r.status, 404);
+    assert_eq!(r.json()["error"], "not_found");
+    let r = c.get("/trang-khong-co");
+    assert_eq!(r.status, 404);
+    assert!(r.body.contains("id=\"error-message\""));
     let r = c.get("/api/v1/clusters?bogus=1");
     assert_eq!(r.status, 400);
     assert_eq!(r.json()["error"], "invalid_query");
