@@ -52,15 +52,23 @@ pub async fn bootstrap(
     Ok((StatusCode::CREATED, Json(dto)).into_response())
 }
 
+/// The signed-in user, and for a cookie session the token that its API writes must send as
+/// `x-csrf-token`.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct MeDto {
+    #[serde(flatten)]
+    pub user: UserDto,
+    /// Present for cookie sessions only (bearer requests need no CSRF token).
+    pub csrf_token: Option<String>,
+}
+
 /// The signed-in user.
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
-    responses((status = 200, body = UserDto), (status = 401, body = ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
-pub async fn me(State(app): State<AppState>, viewer: Viewer) -> Result<Json<UserDto>, ApiError> {
-    Ok(Json(user_detail(
-        &app.service.read(),
-        &viewer.scope,
-        &viewer.user,
-    )?))
+    responses((status = 200, body = MeDto), (status = 401, body = ErrorBody)), security(("bearer" = []), ("cookie" = [])))]
+pub async fn me(State(app): State<AppState>, viewer: Viewer) -> Result<Json<MeDto>, ApiError> {
+    let user = user_detail(&app.service.read(), &viewer.scope, &viewer.user)?;
+    let csrf_token = (viewer.via == crate::auth::Via::Cookie).then(|| viewer.csrf.clone());
+    Ok(Json(MeDto { user, csrf_token }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

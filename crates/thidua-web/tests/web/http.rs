@@ -476,6 +476,12 @@ fn sign_in_out_and_csrf(app: &TestApp) {
     let me = c.get("/api/v1/me");
     assert_eq!(me.status, 200);
     assert_eq!(me.json()["id"], "quantri");
+    let token = me.json()["csrf_token"].as_str().unwrap().to_owned();
+    assert_eq!(
+        token,
+        c.get("/").csrf(),
+        "the API tells a cookie client its CSRF token"
+    );
     // Cookie-authenticated API writes need the CSRF header.
     let r = c.post_json("/api/v1/me/tokens", json!({"label": "x"}));
     assert_eq!(r.status, 403);
@@ -658,6 +664,7 @@ fn tokens(app: &TestApp) {
     let id = created["id"].as_str().unwrap().to_owned();
     let bearer = Client::with_bearer(&app.base, &token);
     assert_eq!(bearer.get("/api/v1/me").json()["id"], "canbo-kg");
+    assert!(bearer.get("/api/v1/me").json()["csrf_token"].is_null());
     // The secret is never listed again.
     let listed = c.get("/api/v1/me/tokens");
     assert!(!listed.body.contains(&token));
