@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use thidua_domain::UserId;
-use thidua_store::accounts::SessionRecord;
+use thidua_store::accounts::{AccountStore, SessionRecord};
 use thidua_store::Hash;
 
 use crate::accounts::{now_ms, random_token, secret_hash, secrets_equal};
@@ -174,6 +174,54 @@ async fn authenticate(
         }))
     })
     .await
+}
+
+/// The user a request's bearer token or session cookie names, if any (blocking: it asks the
+/// account store).
+fn identify(accounts: &dyn AccountStore, headers: &HeaderMap) -> Option<UserId> {
+    let user = if let Some(token) = bearer(headers) {
+        accounts
+            .api_token(&secret_hash(token))
+            .ok()
+            .flatten()
+            .filter(|t| t.revoked_ms.is_none())?
+            .user
+    } else {
+        let id = cookie(headers, SESSION_COOKIE)?;
+        accounts
+            .session(&secret_hash(id), now_ms())
+            .ok()
+            .flatten()?
+            .user
+    };
+    UserId::parse(&user).ok()
+}
+
+/// For the transparency crate's `EntryAccess`: which log entries' contents the caller (bearer
+/// token or session cookie in `headers`) may read, by the same rules as the history
+/// ([`Scope::can_view_event`]). Blocking (it asks the account store); it never locks the
+/// service: the roles are read from the `State` handed to the returned closure.
+pub fn event_reader(
+    accounts: &dyn AccountStore,
+    headers: &HeaderMap,
+) -> Box<dyn Fn(&thidua_domain::State, &thidua_domain::Event) -> bool + Send> {
+    let Some(user) = identify(accounts, headers) else {
+        return Box::new(|_, _| false);
+    };
+    let seen: std::sync::OnceLock<(Scope, crate::authz::Visibility)> = std::sync::OnceLock::new();
+    Box::new(move |state, event| {
+        let (scope, vis) = seen.get_or_init(|| {
+            let roles = state
+                .users
+                .get(&user)
+                .map(|u| u.roles.clone())
+                .unwrap_or_default();
+            let scope = Scope::new(user.clone(), roles);
+            let vis = scope.visibility(state);
+            (scope, vis)
+        });
+        state.users.contains_key(&user) && scope.can_view_event_with(state, vis, event)
+    })
 }
 
 /// Authenticates every request once and refuses cookie-authenticated API writes without the

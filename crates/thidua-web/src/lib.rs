@@ -28,6 +28,8 @@ use thidua_store::accounts::AccountStore;
 
 use crate::error::ApiError;
 
+pub use auth::event_reader;
+
 /// Log filter directives the binary must add to its subscriber: `tokio_postgres` logs every
 /// statement's parameters at DEBUG (password hashes among them), so it is capped at INFO.
 pub const REQUIRED_LOG_DIRECTIVES: &str = "tokio_postgres=info,postgres=info";
@@ -86,12 +88,24 @@ impl AppState {
 /// The whole application: pages, API, static files, with the security headers, request ids and
 /// authentication layers.
 pub fn router(app: AppState) -> axum::Router {
-    axum::Router::new()
+    router_with(app, None)
+}
+
+/// [`router`] with `extra` routes merged in before the layers, so they get the security
+/// headers, the request id and the caller's identity too. When `extra` is given, it owns
+/// `/api/v1/log/checkpoint` (the transparency crate serves it with the rest of `/api/v1/log/…`);
+/// otherwise the built-in one answers.
+pub fn router_with(app: AppState, extra: Option<axum::Router<AppState>>) -> axum::Router {
+    let base = axum::Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(api::readyz))
         .merge(api::routes())
-        .merge(ui::routes())
-        .fallback(not_found)
+        .merge(ui::routes());
+    let base = match extra {
+        Some(extra) => base.merge(extra),
+        None => base.route("/api/v1/log/checkpoint", get(api::checkpoint)),
+    };
+    base.fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             auth::authenticate_layer,
@@ -131,6 +145,19 @@ pub async fn serve(
     ready: impl FnOnce(SocketAddr) + Send,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    serve_with(service, accounts, config, None, ready, shutdown).await
+}
+
+/// [`serve`] with extra routes (e.g. `thidua_transparency::router(..)`, which is generic over
+/// the state) merged in by [`router_with`].
+pub async fn serve_with(
+    service: Arc<Service>,
+    accounts: Arc<dyn AccountStore>,
+    config: WebConfig,
+    extra: Option<axum::Router<AppState>>,
+    ready: impl FnOnce(SocketAddr) + Send,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(config.bind).await?;
     let addr = listener.local_addr()?;
     let app = AppState::new(service, accounts, config);
@@ -148,7 +175,7 @@ pub async fn serve(
             "No administrator exists yet. Open http://{addr}/bootstrap and enter this one-time token:\n\n    {token}\n"
         );
     }
-    let router = router(app);
+    let router = router_with(app, extra);
     ready(addr);
     axum::serve(
         listener,

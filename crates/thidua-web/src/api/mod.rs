@@ -32,7 +32,6 @@ use extract::{ApiJson, ApiQuery};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/openapi.json", get(crate::openapi::document))
-        .route("/api/v1/log/checkpoint", get(checkpoint))
         .route("/api/v1/bootstrap", post(bootstrap))
         .route("/api/v1/me", get(me))
         .route("/api/v1/me/password", post(change_password))

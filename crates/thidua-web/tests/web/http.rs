@@ -1138,3 +1138,66 @@ fn bootstrap_creates_the_first_administrator_once() {
             .unwrap()
     ));
 }
+
+/// The binary merges the transparency crate's router through `serve_with`: it owns
+/// `/api/v1/log/…` then, and gets the same layers (headers, request id, identity).
+#[test]
+fn extra_routes_are_merged_before_the_layers() {
+    use axum::routing::get;
+    let extra = axum::Router::new()
+        .route(
+            "/api/v1/log/checkpoint",
+            get(|| async { "from the transparency router" }),
+        )
+        .route("/api/v1/log/witnessed", get(|| async { "witnessed" }));
+    let app = super::support::spawn_full(Backend::Sqlite, true, Some(extra)).unwrap();
+    let c = Client::new(&app.base);
+    let r = c.get("/api/v1/log/checkpoint");
+    assert_eq!(r.body, "from the transparency router");
+    assert!(r.header("content-security-policy").is_some());
+    assert!(r.header("x-request-id").is_some());
+    assert_eq!(c.get("/api/v1/log/witnessed").status, 200);
+    assert_eq!(c.get("/healthz").status, 200);
+}
+
+/// `event_reader` (for the transparency crate's `EntryAccess`) applies the history's rules.
+#[test]
+fn event_reader_follows_the_history_rules() {
+    use axum::http::{HeaderMap, HeaderValue};
+    let app = spawn(Backend::Sqlite).unwrap();
+    let state = app.service.read().clone();
+    let drafted = |cluster: &str| {
+        let entries = app.service.store().entries(0, state.size).unwrap();
+        entries
+            .iter()
+            .map(|e| thidua_domain::Event::decode(e.index, &e.bytes).unwrap())
+            .find(|e| {
+                matches!(&e.payload, thidua_domain::Payload::CovenantDrafted { cluster: c, .. } if c.as_str() == cluster)
+            })
+            .unwrap()
+    };
+    let (e12, e13) = (drafted("cum-12"), drafted("cum-13"));
+    let headers_for = |user: &str| {
+        let c = signed_in(&app, user);
+        let mut h = HeaderMap::new();
+        let v = format!("thidua_session={}", c.cookie("thidua_session").unwrap());
+        h.insert("cookie", HeaderValue::from_str(&v).unwrap());
+        h
+    };
+    let anonymous = thidua_web::event_reader(&*app.accounts, &HeaderMap::new());
+    assert!(!anonymous(&state, &e12));
+    let sec = thidua_web::event_reader(&*app.accounts, &headers_for("thuky12"));
+    assert!(sec(&state, &e12) && !sec(&state, &e13));
+    let foreign = thidua_web::event_reader(&*app.accounts, &headers_for("canbo-dt"));
+    assert!(!foreign(&state, &e12) && foreign(&state, &e13));
+    let admin = thidua_web::event_reader(&*app.accounts, &headers_for("quantri"));
+    assert!(admin(&state, &e12) && admin(&state, &e13));
+    let mut bad = HeaderMap::new();
+    bad.insert(
+        "authorization",
+        HeaderValue::from_static("Bearer thd_unknown"),
+    );
+    assert!(!thidua_web::event_reader(&*app.accounts, &bad)(
+        &state, &e12
+    ));
+}

@@ -132,6 +132,15 @@ pub fn spawn(backend: Backend) -> Option<TestApp> {
 
 /// Like [`spawn`]; without the fixture when `fixture` is false (an empty log).
 pub fn spawn_with(backend: Backend, fixture: bool) -> Option<TestApp> {
+    spawn_full(backend, fixture, None)
+}
+
+/// Like [`spawn_with`], with extra routes merged into the server (`serve_with`).
+pub fn spawn_full(
+    backend: Backend,
+    fixture: bool,
+    extra: Option<axum::Router<thidua_web::AppState>>,
+) -> Option<TestApp> {
     capture_logs();
     let dir = tempfile::tempdir().unwrap();
     let (events, accounts): (Arc<dyn EventStore>, Arc<dyn AccountStore>) = match backend {
@@ -177,9 +186,16 @@ pub fn spawn_with(backend: Backend, fixture: bool) -> Option<TestApp> {
                 bind: "127.0.0.1:0".parse().unwrap(),
                 secure_cookies: false,
             };
-            thidua_web::serve(svc, acc, config, move |a| addr_tx.send(a).unwrap(), async {
-                let _ = stop_rx.await;
-            })
+            thidua_web::serve_with(
+                svc,
+                acc,
+                config,
+                extra,
+                move |a| addr_tx.send(a).unwrap(),
+                async {
+                    let _ = stop_rx.await;
+                },
+            )
             .await
             .unwrap();
         });
