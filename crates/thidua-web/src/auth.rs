@@ -197,14 +197,15 @@ fn identify(accounts: &dyn AccountStore, headers: &HeaderMap) -> Option<UserId> 
     UserId::parse(&user).ok()
 }
 
+/// Whether the caller may read one event, given the current state (the shape of the
+/// transparency crate's `EntryReader`).
+pub type EventReader = Box<dyn Fn(&thidua_domain::State, &thidua_domain::Event) -> bool + Send>;
+
 /// For the transparency crate's `EntryAccess`: which log entries' contents the caller (bearer
 /// token or session cookie in `headers`) may read, by the same rules as the history
 /// ([`Scope::can_view_event`]). Blocking (it asks the account store); it never locks the
 /// service: the roles are read from the `State` handed to the returned closure.
-pub fn event_reader(
-    accounts: &dyn AccountStore,
-    headers: &HeaderMap,
-) -> Box<dyn Fn(&thidua_domain::State, &thidua_domain::Event) -> bool + Send> {
+pub fn event_reader(accounts: &dyn AccountStore, headers: &HeaderMap) -> EventReader {
     let Some(user) = identify(accounts, headers) else {
         return Box::new(|_, _| false);
     };

@@ -28,7 +28,7 @@ use thidua_store::accounts::AccountStore;
 
 use crate::error::ApiError;
 
-pub use auth::event_reader;
+pub use auth::{event_reader, EventReader};
 
 /// Log filter directives the binary must add to its subscriber: `tokio_postgres` logs every
 /// statement's parameters at DEBUG (password hashes among them), so it is capped at INFO.
