@@ -13,7 +13,6 @@ command -v pg_ctlcluster >/dev/null 2>&1 || packages+=(postgresql)
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || packages+=(chromium-driver)
 command -v soffice >/dev/null 2>&1 || packages+=(libreoffice-calc-nogui)
-fc-list 2>/dev/null | grep -qi "Noto Sans" || packages+=(fonts-noto-core)
 if [ "${#packages[@]}" -gt 0 ]; then
   echo "Installing: ${packages[*]}"
   sudo_if_needed apt-get update -qq

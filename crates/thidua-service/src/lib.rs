@@ -52,6 +52,9 @@ impl ServiceError {
     }
 }
 
+/// A progress callback: `(done, total)`.
+pub type Progress<'a> = &'a dyn Fn(u64, u64);
+
 /// What an append produced.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Receipt {
@@ -144,7 +147,7 @@ impl Service {
     fn catch_up(
         &self,
         inner: &mut Inner,
-        progress: Option<(u64, &dyn Fn(u64, u64))>,
+        progress: Option<(u64, Progress<'_>)>,
     ) -> Result<u64, ServiceError> {
         let mut applied = 0;
         loop {

@@ -91,7 +91,7 @@ fn backup_is_a_consistent_copy() {
     store
         .append(thidua_store::Append {
             expected_size: 0,
-            entries: &[entry.clone()],
+            entries: std::slice::from_ref(&entry),
             nodes: &[],
             checkpoint: "c\n",
         })

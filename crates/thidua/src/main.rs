@@ -44,8 +44,13 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("THIDUA_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+            // Driver directives come last so that no filter can make the PostgreSQL driver log
+            // statement parameters (password hashes, session digests).
+            tracing_subscriber::EnvFilter::new(format!(
+                "{},{}",
+                std::env::var("THIDUA_LOG").unwrap_or_else(|_| "info".into()),
+                thidua_web::REQUIRED_LOG_DIRECTIVES
+            )),
         )
         .with_writer(std::io::stderr)
         .init();

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use thidua_service::{LogKey, Service};
 use thidua_store::accounts::AccountStore;
+use thidua_store::witness::WitnessStore;
 use thidua_store::EventStore;
 use thidua_store_postgres::PostgresStore;
 use thidua_store_sqlite::SqliteStore;
@@ -45,16 +46,19 @@ impl StoreArgs {
 
     /// Opens the configured backend (running migrations).
     pub fn open_store(&self) -> anyhow::Result<Arc<dyn EventStore>> {
-        Ok(self.open_stores()?.0)
+        Ok(self.open_stores()?.events)
     }
 
-    /// Opens the configured backend once and returns its two faces: the event log and the
-    /// account store (credentials and sessions, which are not events).
-    pub fn open_stores(&self) -> anyhow::Result<(Arc<dyn EventStore>, Arc<dyn AccountStore>)> {
+    /// Opens the configured backend once, with all its faces.
+    pub fn open_stores(&self) -> anyhow::Result<Stores> {
         match &self.database {
             Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
                 let store = Arc::new(PostgresStore::open(url).context("opening PostgreSQL")?);
-                Ok((store.clone(), store))
+                Ok(Stores {
+                    events: store.clone(),
+                    accounts: store.clone(),
+                    witnesses: store,
+                })
             }
             Some(_) => anyhow::bail!("--database must be a postgres:// URL (SQLite uses --data)"),
             None => {
@@ -63,27 +67,39 @@ impl StoreArgs {
                     SqliteStore::open(&path)
                         .with_context(|| format!("opening {}", path.display()))?,
                 );
-                Ok((store.clone(), store))
+                Ok(Stores {
+                    events: store.clone(),
+                    accounts: store.clone(),
+                    witnesses: store,
+                })
             }
         }
     }
 
     /// Opens the store and replays the log, with a progress bar on a terminal.
     pub fn open_service(&self) -> anyhow::Result<Arc<Service>> {
-        Ok(self.open_service_and_accounts()?.0)
+        Ok(self.open_running()?.0)
     }
 
-    /// [`open_service`](Self::open_service), also returning the account store.
-    pub fn open_service_and_accounts(
-        &self,
-    ) -> anyhow::Result<(Arc<Service>, Arc<dyn AccountStore>)> {
-        let (store, accounts) = self.open_stores()?;
+    /// Opens the store, replays the log, and returns the service with the store's other faces.
+    pub fn open_running(&self) -> anyhow::Result<(Arc<Service>, Stores)> {
+        let stores = self.open_stores()?;
         let key = LogKey::load_or_create(&self.key_path(), &self.origin)?;
         let progress = Progress::new("Đọc lại nhật ký / replaying the log");
-        let service = Service::open(store, key, &|done, total| progress.set(done, total))?;
+        let service = Service::open(stores.events.clone(), key, &|done, total| {
+            progress.set(done, total)
+        })?;
         progress.finish();
-        Ok((Arc::new(service), accounts))
+        Ok((Arc::new(service), stores))
     }
+}
+
+/// One opened database seen through each of its traits: the event log, the accounts
+/// (credentials and sessions, which are not events) and the witnesses' cosignatures.
+pub struct Stores {
+    pub events: Arc<dyn EventStore>,
+    pub accounts: Arc<dyn AccountStore>,
+    pub witnesses: Arc<dyn WitnessStore>,
 }
 
 /// A progress report: a bar on a terminal, a few plain lines otherwise.

@@ -55,6 +55,20 @@ impl Drop for Killed {
     }
 }
 
+/// A plain HTTP/1.1 GET; returns the status line, headers and body.
+fn http_get(address: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
 #[test]
 fn the_demonstration_serves_cluster_12() {
     let dir = tempfile::tempdir().unwrap();
@@ -86,16 +100,18 @@ fn the_demonstration_serves_cluster_12() {
         printed.contains("giả định") && printed.contains("invented"),
         "{printed}"
     );
-    let mut stream = std::net::TcpStream::connect(&address).unwrap();
-    use std::io::{Read, Write};
-    write!(
-        stream,
-        "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    let health = http_get(&address, "/healthz");
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    // The public log endpoints are served by the same server: the signed checkpoint names the
+    // log and its size, and an inclusion proof for the first event is available.
+    let checkpoint = http_get(&address, "/api/v1/log/checkpoint");
+    assert!(checkpoint.starts_with("HTTP/1.1 200"), "{checkpoint}");
+    assert!(checkpoint.contains("thidua.local/log\n"), "{checkpoint}");
+    let proof = http_get(&address, "/api/v1/log/proof/inclusion?index=0&size=10");
+    assert!(proof.starts_with("HTTP/1.1 200"), "{proof}");
+    // Entry contents are not public: an anonymous caller gets hashes, not the user list.
+    let entries = http_get(&address, "/api/v1/log/entries?start=15&end=17");
+    assert!(!entries.contains("Quản trị hệ thống"), "{entries}");
     drop(child);
 
     let log = events(dir.path());

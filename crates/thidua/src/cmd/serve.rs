@@ -2,7 +2,10 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
+
+use thidua_store::accounts::AccountStore;
 
 use crate::demo;
 use crate::storage::StoreArgs;
@@ -53,10 +56,10 @@ pub fn run_demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let (service, accounts) = args.store.open_service_and_accounts()?;
+    let (service, stores) = args.store.open_running()?;
     if args.demo {
         if service.read().size == 0 {
-            demo::load(&service, &*accounts)?;
+            demo::load(&service, &*stores.accounts)?;
             println!("Đã nạp dữ liệu minh hoạ Cụm thi đua số 12 / loaded the Cluster No. 12 demonstration");
         }
         print_demo_accounts();
@@ -69,11 +72,22 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         bind: args.bind,
         secure_cookies: args.secure_cookies,
     };
+    // The public log endpoints (checkpoint with cosignatures, proofs, leaves, entries filtered
+    // by the caller's rights, witnesses' cosignatures).
+    let log_api = thidua_transparency::router(
+        service.clone(),
+        stores.witnesses.clone(),
+        thidua_transparency::LogApiConfig {
+            quorum: thidua_transparency::Quorum::from_env(),
+            access: Arc::new(ReadAsTheCaller(stores.accounts.clone())),
+        },
+    );
     let size = service.read().size;
-    runtime.block_on(thidua_web::serve(
+    runtime.block_on(thidua_web::serve_with(
         service,
-        accounts,
+        stores.accounts,
         config,
+        Some(log_api),
         move |addr| {
             println!("Thi Đua: http://{addr}/ ({size} sự kiện / events)");
         },
@@ -82,6 +96,15 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         },
     ))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Entries of the log are readable by a caller exactly as the history page shows them.
+struct ReadAsTheCaller(Arc<dyn AccountStore>);
+
+impl thidua_transparency::EntryAccess for ReadAsTheCaller {
+    fn reader(&self, headers: &axum::http::HeaderMap) -> thidua_transparency::api::EntryReader {
+        thidua_web::event_reader(&*self.0, headers)
+    }
 }
 
 fn print_demo_accounts() {
