@@ -28,6 +28,8 @@ enum Command {
     Backup(cmd::backup::BackupArgs),
     /// Liệt kê sự kiện của nhật ký / list the log's events.
     Log(cmd::log::LogArgs),
+    /// Tài khoản: tạo quản trị viên, đặt lại mật khẩu / accounts: create an administrator, reset a password.
+    User(cmd::user::UserArgs),
     /// Đo hiệu năng trên cơ sở dữ liệu thật / benchmarks against the real database.
     Bench(cmd::bench::BenchArgs),
     /// Chấm điểm ngoại tuyến theo quy định chấm điểm / score offline with a regulation.
@@ -62,6 +64,7 @@ fn main() -> ExitCode {
         Command::Log(args) => cmd::log::run(args),
         Command::Score(args) => cmd::score::run(args),
         Command::Bench(args) => cmd::bench::run(args),
+        Command::User(args) => cmd::user::run(args),
         Command::Witness(args) => cmd::witness::run(args),
         Command::Verify(args) => cmd::verify::run(args),
         Command::ExportTiles(args) => cmd::export_tiles::run(args),

@@ -285,3 +285,42 @@ fn two_processes_append_to_one_postgres_without_forking() {
     assert_eq!(service.read().size, 300);
     assert_eq!(service.read().users.len(), 300);
 }
+
+#[test]
+fn an_operator_creates_the_first_administrator_at_the_console() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let add = |password: &str| {
+        let mut child = thidua()
+            .args([
+                "user",
+                "add",
+                "quantri",
+                "--name",
+                "Nguyễn Văn Quản",
+                "--admin",
+                "--data",
+            ])
+            .arg(dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let refused = add("ngắn");
+    assert!(!refused.status.success(), "a too-short password is refused");
+    assert_eq!(events(dir.path()).len(), 0, "and nothing is written");
+    let out = add("mật khẩu đủ dài 2024");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let log = events(dir.path());
+    let kinds: Vec<&str> = log.iter().map(|e| e.payload.kind()).collect();
+    assert_eq!(kinds, ["user_registered", "role_granted"]);
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("mật khẩu đủ dài"));
+}

@@ -6,5 +6,6 @@ pub mod log;
 pub mod migrate;
 pub mod score;
 pub mod serve;
+pub mod user;
 pub mod verify;
 pub mod witness;

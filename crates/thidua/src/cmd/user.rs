@@ -1,0 +1,82 @@
+//! `thidua user`: the operator's account tools at the console — create an administrator
+//! (instead of the printed bootstrap token) and reset a password. Passwords are read from
+//! standard input, never from a flag, so they stay out of shell history and process lists.
+use std::io::BufRead;
+use std::process::ExitCode;
+
+use thidua_domain::{Text, UserId};
+
+use crate::storage::StoreArgs;
+
+#[derive(clap::Args)]
+pub struct UserArgs {
+    #[command(subcommand)]
+    pub action: UserAction,
+}
+
+#[derive(clap::Subcommand)]
+pub enum UserAction {
+    /// Tạo quản trị viên / create an administrator (password on standard input).
+    Add {
+        /// Tên đăng nhập / login name (a-z, 0-9, '.', '-', '_').
+        user: String,
+        /// Họ và tên / display name.
+        #[arg(long)]
+        name: String,
+        /// Cấp quyền quản trị hệ thống / grant the administrator role (required for now).
+        #[arg(long)]
+        admin: bool,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Đặt lại mật khẩu / reset a user's password (password on standard input).
+    Passwd {
+        user: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+fn read_password() -> anyhow::Result<String> {
+    eprintln!("Nhập mật khẩu rồi Enter / type the password, then Enter:");
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    anyhow::ensure!(!password.is_empty(), "no password on standard input");
+    Ok(password)
+}
+
+pub fn run(args: UserArgs) -> anyhow::Result<ExitCode> {
+    match args.action {
+        UserAction::Add {
+            user,
+            name,
+            admin,
+            store,
+        } => {
+            anyhow::ensure!(admin, "only administrators are created here; other users and roles are managed in the web UI (/admin)");
+            let user = UserId::parse(&user)?;
+            let name = Text::parse("name", &name, 200)?;
+            let password = read_password()?;
+            let (service, stores) = store.open_running()?;
+            thidua_web::accounts::create_admin(
+                &*stores.accounts,
+                &service,
+                &user,
+                &name,
+                &password,
+            )
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("Đã tạo quản trị viên {user} / administrator {user} created");
+        }
+        UserAction::Passwd { user, store } => {
+            let user = UserId::parse(&user)?;
+            let password = read_password()?;
+            let (service, stores) = store.open_running()?;
+            thidua_web::accounts::set_password(&*stores.accounts, &service, &user, &password)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("Đã đặt lại mật khẩu của {user} / password of {user} reset");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
