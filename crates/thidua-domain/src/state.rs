@@ -446,24 +446,27 @@ impl State {
 
     /// The units that `unit` directly came from through lineage changes effective on or before `date`.
     pub fn predecessors(&self, unit: &UnitId, date: NaiveDate) -> Vec<UnitId> {
-        let mut out: Vec<UnitId> = self
-            .lineage
-            .iter()
-            .filter(|c| c.effective <= date && c.successors.contains(unit))
-            .flat_map(|c| c.predecessors.iter().filter(|p| *p != unit).cloned())
-            .collect();
-        out.sort();
-        out.dedup();
-        out
+        self.linked(unit, date, |c| (&c.successors, &c.predecessors))
     }
 
     /// The units that `unit` went into through lineage changes effective on or before `date`.
     pub fn successors(&self, unit: &UnitId, date: NaiveDate) -> Vec<UnitId> {
+        self.linked(unit, date, |c| (&c.predecessors, &c.successors))
+    }
+
+    /// The units on the other side of the lineage changes in which `unit` stands on the side
+    /// that `sides` names first.
+    fn linked(
+        &self,
+        unit: &UnitId,
+        date: NaiveDate,
+        sides: impl Fn(&LineageChange) -> (&Vec<UnitId>, &Vec<UnitId>),
+    ) -> Vec<UnitId> {
         let mut out: Vec<UnitId> = self
             .lineage
             .iter()
-            .filter(|c| c.effective <= date && c.predecessors.contains(unit))
-            .flat_map(|c| c.successors.iter().filter(|s| *s != unit).cloned())
+            .filter(|c| c.effective <= date && sides(c).0.contains(unit))
+            .flat_map(|c| sides(c).1.iter().filter(|u| *u != unit).cloned())
             .collect();
         out.sort();
         out.dedup();

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use thidua_domain::{Actor, Command, Text, UserId};
 use thidua_service::{LogKey, Service, ServiceError};
 use thidua_store::EventStore;
-use thidua_store_postgres::{random_schema, PostgresStore};
+use thidua_store_postgres::{random_schema, test_database_url, PostgresStore};
 use thidua_store_sqlite::SqliteStore;
 
 fn register(name: &str) -> Command {
@@ -191,24 +191,11 @@ fn two_writers_on_sqlite() {
     );
 }
 
-fn pg_url() -> Option<String> {
-    let url = std::env::var("THIDUA_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://thidua:thidua-test@127.0.0.1:5432/thidua_test".into());
-    match PostgresStore::open_in_schema(&url, Some(&random_schema("probe"))) {
-        Ok(_) => Some(url),
-        Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("PostgreSQL is required in CI: {e}")
-        }
-        Err(e) => {
-            eprintln!("SKIPPED: PostgreSQL service tests (no server: {e}); run .ci/postgres-up");
-            None
-        }
-    }
-}
-
 #[test]
 fn two_writers_on_postgres() {
-    let Some(url) = pg_url() else { return };
+    let Some(url) = test_database_url() else {
+        return;
+    };
     let schema = random_schema("svc");
     let dir = tempfile::tempdir().unwrap();
     two_writers(

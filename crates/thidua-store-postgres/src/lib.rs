@@ -366,3 +366,21 @@ pub fn random_schema(prefix: &str) -> String {
     rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut bytes);
     format!("{prefix}_{}", hex::encode(bytes))
 }
+
+/// The PostgreSQL server tests run against: `THIDUA_TEST_DATABASE_URL`, or the role and
+/// database that `.ci/postgres-up` creates. Returns `None` (after saying so on stderr) when the
+/// server cannot be reached — except with `CI=true`, where an unreachable server is a failure.
+pub fn test_database_url() -> Option<String> {
+    let url = std::env::var("THIDUA_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://thidua:thidua-test@127.0.0.1:5432/thidua_test".into());
+    match PostgresStore::open_in_schema(&url, Some(&random_schema("probe"))) {
+        Ok(_) => Some(url),
+        Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("PostgreSQL is required in CI and is unreachable: {e}")
+        }
+        Err(e) => {
+            eprintln!("SKIPPED: PostgreSQL tests (no server: {e}); run .ci/postgres-up");
+            None
+        }
+    }
+}

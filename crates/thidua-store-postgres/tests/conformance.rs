@@ -5,25 +5,15 @@ use std::sync::{Arc, Mutex};
 
 use thidua_store::conformance::{run_all, Factory};
 use thidua_store::EventStore;
-use thidua_store_postgres::{random_schema, PostgresStore};
+use thidua_store_postgres::{random_schema, test_database_url, PostgresStore};
 
 fn url() -> String {
-    std::env::var("THIDUA_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://thidua:thidua-test@127.0.0.1:5432/thidua_test".into())
+    test_database_url().expect("checked by reachable()")
 }
 
 /// Connects, or decides (CI or not) whether the absence of PostgreSQL is a failure.
 fn reachable() -> bool {
-    match PostgresStore::open_in_schema(&url(), Some(&random_schema("probe"))) {
-        Ok(_) => true,
-        Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("PostgreSQL is required in CI and is unreachable: {e}")
-        }
-        Err(e) => {
-            eprintln!("SKIPPED: PostgreSQL tests (no server: {e}); run .ci/postgres-up");
-            false
-        }
-    }
+    test_database_url().is_some()
 }
 
 struct Schemas {

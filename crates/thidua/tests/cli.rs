@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use thidua_domain::{Event, Payload};
 use thidua_service::{LogKey, Service};
 use thidua_store::EventStore;
-use thidua_store_postgres::{random_schema, PostgresStore};
+use thidua_store_postgres::{random_schema, test_database_url, PostgresStore};
 use thidua_store_sqlite::SqliteStore;
 
 fn thidua() -> Command {
@@ -231,24 +231,11 @@ fn kill_9_loses_no_acknowledged_event() {
     );
 }
 
-fn pg_url() -> Option<String> {
-    let url = std::env::var("THIDUA_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://thidua:thidua-test@127.0.0.1:5432/thidua_test".into());
-    match PostgresStore::open_in_schema(&url, Some(&random_schema("probe"))) {
-        Ok(_) => Some(url),
-        Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("PostgreSQL is required in CI: {e}")
-        }
-        Err(e) => {
-            eprintln!("SKIPPED: PostgreSQL CLI tests (no server: {e}); run .ci/postgres-up");
-            None
-        }
-    }
-}
-
 #[test]
 fn two_processes_append_to_one_postgres_without_forking() {
-    let Some(url) = pg_url() else { return };
+    let Some(url) = test_database_url() else {
+        return;
+    };
     let schema = random_schema("cli");
     PostgresStore::open_in_schema(&url, Some(&schema)).unwrap();
     let sep = if url.contains('?') { '&' } else { '?' };
