@@ -25,6 +25,7 @@ use std::sync::Arc;
 use axum::routing::get;
 use thidua_service::Service;
 use thidua_store::accounts::AccountStore;
+use thidua_store::witness::WitnessStore;
 
 use crate::error::ApiError;
 
@@ -43,6 +44,25 @@ pub struct WebConfig {
     pub secure_cookies: bool,
 }
 
+/// What the pages need to tell whether a witnessed checkpoint covers an event: the store of
+/// witness cosignatures and the quorum, the same as the public log endpoints'
+/// (`thidua_transparency::router`) use, so that pages and `/api/v1/log/witnessed` agree.
+#[derive(Clone)]
+pub struct Witnessing {
+    pub witnesses: Arc<dyn WitnessStore>,
+    pub quorum: thidua_transparency::Quorum,
+}
+
+impl Witnessing {
+    /// The witness store with the quorum from `THIDUA_WITNESS_QUORUM` (default all but one).
+    pub fn from_env(witnesses: Arc<dyn WitnessStore>) -> Self {
+        Self {
+            witnesses,
+            quorum: thidua_transparency::Quorum::from_env(),
+        }
+    }
+}
+
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
@@ -53,6 +73,8 @@ pub struct Inner {
     pub accounts: Arc<dyn AccountStore>,
     pub config: WebConfig,
     pub throttle: throttle::Throttle,
+    /// Without it no event is shown as witnessed (only the newest signed checkpoint is known).
+    pub witnessing: Option<Witnessing>,
 }
 
 impl std::ops::Deref for AppState {
@@ -64,11 +86,23 @@ impl std::ops::Deref for AppState {
 
 impl AppState {
     pub fn new(service: Arc<Service>, accounts: Arc<dyn AccountStore>, config: WebConfig) -> Self {
+        Self::with_witnessing(service, accounts, config, None)
+    }
+
+    /// [`AppState::new`] with the witness cosignatures, so pages show which events a witnessed
+    /// checkpoint covers.
+    pub fn with_witnessing(
+        service: Arc<Service>,
+        accounts: Arc<dyn AccountStore>,
+        config: WebConfig,
+        witnessing: Option<Witnessing>,
+    ) -> Self {
         Self(Arc::new(Inner {
             service,
             accounts,
             config,
             throttle: throttle::Throttle::default(),
+            witnessing,
         }))
     }
 
@@ -158,9 +192,23 @@ pub async fn serve_with(
     ready: impl FnOnce(SocketAddr) + Send,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    serve_witnessed(service, accounts, config, extra, None, ready, shutdown).await
+}
+
+/// [`serve_with`] with the witness cosignatures: the history and covenant pages then show, for
+/// each event, the witnessed checkpoint that covers it (see [`Witnessing`]).
+pub async fn serve_witnessed(
+    service: Arc<Service>,
+    accounts: Arc<dyn AccountStore>,
+    config: WebConfig,
+    extra: Option<axum::Router<AppState>>,
+    witnessing: Option<Witnessing>,
+    ready: impl FnOnce(SocketAddr) + Send,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(config.bind).await?;
     let addr = listener.local_addr()?;
-    let app = AppState::new(service, accounts, config);
+    let app = AppState::with_witnessing(service, accounts, config, witnessing);
     let token = app
         .blocking(|app| {
             Ok(accounts::issue_bootstrap_token(

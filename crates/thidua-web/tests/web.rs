@@ -8,4 +8,5 @@ mod web {
     pub mod http;
     pub mod matrix;
     pub mod support;
+    pub mod witnessing;
 }

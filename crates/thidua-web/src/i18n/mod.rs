@@ -52,6 +52,13 @@ impl Lang {
     }
 }
 
+/// Fills the `{name}` placeholders of a string.
+pub fn fill(template: &str, args: &[(&str, u64)]) -> String {
+    args.iter().fold(template.to_owned(), |s, (name, value)| {
+        s.replace(&format!("{{{name}}}"), &value.to_string())
+    })
+}
+
 /// Every user-visible string of the interface.
 pub struct Strings {
     pub lang_code: &'static str,
@@ -123,6 +130,19 @@ pub struct Strings {
     pub signed: &'static str,
     pub not_signed: &'static str,
     pub log_index: &'static str,
+    /// Column heading: whether a witnessed checkpoint covers the event.
+    pub witnessing: &'static str,
+    /// `{units}` and `{size}` are filled in ([`Strings::witnessed_by`]).
+    pub witnessed_by: &'static str,
+    /// The same for one unit.
+    pub witnessed_by_one: &'static str,
+    pub not_witnessed: &'static str,
+    /// The link to the inclusion proof against the covering witnessed checkpoint.
+    pub proof_link: &'static str,
+    /// The link to the inclusion proof against the newest signed checkpoint (`{size}`).
+    pub proof_signed_link: &'static str,
+    /// Heading of the freezing event's line on the covenant page.
+    pub frozen_event: &'static str,
     pub frozen: &'static str,
     pub draft: &'static str,
     pub sign_button: &'static str,
@@ -242,11 +262,42 @@ impl Strings {
             _ => vi::event_kind(kind),
         }
     }
+
+    /// "Witnessed by N units at tree size S".
+    pub fn witnessed_by(&self, units: usize, size: u64) -> String {
+        let template = if units == 1 {
+            self.witnessed_by_one
+        } else {
+            self.witnessed_by
+        };
+        fill(template, &[("units", units as u64), ("size", size)])
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The witnessing sentences fill every placeholder, in both languages.
+    #[test]
+    fn witnessing_sentences_are_filled() {
+        assert_eq!(
+            vi::STRINGS.witnessed_by(2, 57),
+            "Đã được chứng thực bởi 2 đơn vị tại kích thước cây 57"
+        );
+        assert_eq!(
+            en::STRINGS.witnessed_by(2, 57),
+            "Witnessed by 2 units at tree size 57"
+        );
+        assert_eq!(
+            en::STRINGS.witnessed_by(1, 9),
+            "Witnessed by 1 unit at tree size 9"
+        );
+        for t in [&vi::STRINGS, &en::STRINGS] {
+            let link = fill(t.proof_signed_link, &[("size", 12)]);
+            assert!(link.contains("12") && !link.contains('{'), "{link}");
+        }
+    }
 
     /// Every error code the API or the domain can answer has a sentence in both languages.
     #[test]

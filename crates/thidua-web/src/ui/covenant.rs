@@ -1,5 +1,5 @@
-//! The covenant page (targets, versions, signature status, the editing form for its
-//! secretariat) and signing: the confirmation page showing the hash, then the signature, which
+//! The covenant page (targets, versions, signature status with each signature's and the
+//! freezing's witnessing, the editing form for its secretariat) and signing: the confirmation page showing the hash, then the signature, which
 //! the domain checks (the leader of a member unit, the current version, the right hash).
 
 use askama::Template;
@@ -11,6 +11,7 @@ use thidua_domain::model::Role;
 use thidua_domain::{ClusterId, CovenantId, UnitId};
 
 use super::pages::DraftValues;
+use super::proof::{LogStatus, Proof};
 use super::{render, viewer_error, Layout};
 use crate::api as api_mod;
 use crate::api::dto::*;
@@ -102,9 +103,15 @@ struct CovenantPage {
     edit: Option<&'static str>,
     draft: DraftValues,
     errors: super::admin::FieldErrors,
+    log: LogStatus,
 }
 
 impl CovenantPage {
+    /// The witnessing of the event at log index `index` (a signature, the freezing).
+    fn proof(&self, index: &u64) -> Proof {
+        self.log.proof(self.l.t, *index)
+    }
+
     fn time(&self, ms: &i64) -> String {
         crate::format::time_ms(*ms)
     }
@@ -125,6 +132,7 @@ pub async fn covenant(
     Path(id): Path<String>,
     Query(q): Query<SignedParam>,
 ) -> Response {
+    let log = LogStatus::load(&app).await;
     covenant_view(
         &app,
         &viewer,
@@ -132,10 +140,12 @@ pub async fn covenant(
         q.signed.is_some(),
         None,
         super::admin::FieldErrors::default(),
+        log,
     )
 }
 
-/// The covenant page; `draft` carries the editing form's values when it comes back with errors.
+/// The covenant page; `draft` carries the editing form's values when it comes back with errors;
+/// `log` is where the checkpoints stand ([`LogStatus::load`], read off the async threads).
 pub fn covenant_view(
     app: &AppState,
     viewer: &Viewer,
@@ -143,6 +153,7 @@ pub fn covenant_view(
     signed_now: bool,
     draft: Option<DraftValues>,
     errors: super::admin::FieldErrors,
+    log: LogStatus,
 ) -> Response {
     let t = viewer.lang.strings();
     let state = app.service.read();
@@ -232,6 +243,7 @@ pub fn covenant_view(
         edit,
         draft,
         errors,
+        log,
         c,
     };
     let mut res = render(&page);

@@ -1,5 +1,6 @@
 //! The history page: the events the viewer may see, newest first, filtered by unit and kind,
-//! each with its log index; older pages through a `before` cursor.
+//! each with its log index and whether a witnessed checkpoint covers it (with a link to its
+//! inclusion proof); older pages through a `before` cursor.
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -7,6 +8,7 @@ use axum::response::Response;
 use serde::Deserialize;
 use thidua_domain::UnitId;
 
+use super::proof::{LogStatus, Proof};
 use super::{render, viewer_error, Layout};
 use crate::api::dto::{self, *};
 use crate::api::{self as api_mod, EventQuery};
@@ -21,6 +23,7 @@ pub struct EventRow {
     pub kind: &'static str,
     pub unit: String,
     pub summary: String,
+    pub proof: Proof,
 }
 
 #[derive(Template)]
@@ -108,6 +111,7 @@ pub async fn history(
         Ok(p) => p,
         Err(e) => return viewer_error(&viewer, e),
     };
+    let log = LogStatus::load(&app).await;
     let state = app.service.read();
     let rows = page
         .items
@@ -124,6 +128,7 @@ pub async fn history(
                 .map(|u| unit_ref(&state, &u).name)
                 .unwrap_or_default(),
             summary: summary(&e.data),
+            proof: log.proof(t, e.index),
         })
         .collect();
     let page = HistoryPage {

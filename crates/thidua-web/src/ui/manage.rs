@@ -15,6 +15,7 @@ use thidua_domain::{ClusterId, Command, CovenantId, MovementId, Text, UnitId};
 use super::admin::FieldErrors;
 use super::covenant::covenant_view;
 use super::pages::{cluster_view, DraftValues};
+use super::proof::LogStatus;
 use crate::api;
 use crate::auth::{CsrfForm, Viewer};
 use crate::AppState;
@@ -356,11 +357,15 @@ pub async fn edit_covenant(
                         && e.status.as_u16() != 404 =>
                 {
                     errors.push("edit", "targets", lang.error(e.code));
-                    covenant_view(&app, &viewer, &id, false, Some(values), errors)
+                    let log = LogStatus::load(&app).await;
+                    covenant_view(&app, &viewer, &id, false, Some(values), errors, log)
                 }
                 Err(e) => super::viewer_error(&viewer, e),
             }
         }
-        _ => covenant_view(&app, &viewer, &id, false, Some(values), errors),
+        _ => {
+            let log = LogStatus::load(&app).await;
+            covenant_view(&app, &viewer, &id, false, Some(values), errors, log)
+        }
     }
 }

@@ -8,6 +8,7 @@ mod covenant;
 pub(crate) mod history;
 mod manage;
 pub(crate) mod pages;
+pub(crate) mod proof;
 mod session;
 mod targets;
 

@@ -20,7 +20,9 @@ use thidua_domain::{
 };
 use thidua_service::{LogKey, Service};
 use thidua_store::accounts::AccountStore;
+use thidua_store::witness::WitnessStore;
 use thidua_store::EventStore;
+use thidua_transparency::Quorum;
 use thidua_web::WebConfig;
 
 /// The password of every fixture account.
@@ -141,21 +143,43 @@ pub fn spawn_full(
     fixture: bool,
     extra: Option<axum::Router<thidua_web::AppState>>,
 ) -> Option<TestApp> {
+    spawn_inner(backend, fixture, extra, None)
+}
+
+/// The fixture served as `thidua serve` does: the transparency crate's public log router
+/// merged in (entries readable by all), and the pages told about witness cosignatures with
+/// `quorum` (`serve_witnessed`).
+pub fn spawn_witnessed(backend: Backend, quorum: Quorum) -> Option<TestApp> {
+    spawn_inner(backend, true, None, Some(quorum))
+}
+
+type Stores = (
+    Arc<dyn EventStore>,
+    Arc<dyn AccountStore>,
+    Arc<dyn WitnessStore>,
+);
+
+fn spawn_inner(
+    backend: Backend,
+    fixture: bool,
+    extra: Option<axum::Router<thidua_web::AppState>>,
+    witnessed: Option<Quorum>,
+) -> Option<TestApp> {
     capture_logs();
     let dir = tempfile::tempdir().unwrap();
-    let (events, accounts): (Arc<dyn EventStore>, Arc<dyn AccountStore>) = match backend {
+    let (events, accounts, witnesses): Stores = match backend {
         Backend::Sqlite => {
             let s = Arc::new(
                 thidua_store_sqlite::SqliteStore::open(&dir.path().join("thidua.db")).unwrap(),
             );
-            (s.clone(), s)
+            (s.clone(), s.clone(), s)
         }
         Backend::Postgres => {
             let schema = thidua_store_postgres::random_schema("web");
             match thidua_store_postgres::PostgresStore::open_in_schema(&pg_url(), Some(&schema)) {
                 Ok(s) => {
                     let s = Arc::new(s);
-                    (s.clone(), s)
+                    (s.clone(), s.clone(), s)
                 }
                 Err(e) if in_ci() => panic!("PostgreSQL is required in CI and is unreachable: {e}"),
                 Err(e) => {
@@ -172,6 +196,20 @@ pub fn spawn_full(
     if fixture {
         load_fixture(&service, &*accounts);
     }
+    let (extra, witnessing) = match witnessed {
+        Some(quorum) => (
+            Some(thidua_transparency::router(
+                service.clone(),
+                witnesses.clone(),
+                thidua_transparency::LogApiConfig {
+                    quorum,
+                    access: Arc::new(thidua_transparency::ReadAll),
+                },
+            )),
+            Some(thidua_web::Witnessing { witnesses, quorum }),
+        ),
+        None => (extra, None),
+    };
     let (addr_tx, addr_rx) = std::sync::mpsc::channel::<SocketAddr>();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let (svc, acc) = (service.clone(), accounts.clone());
@@ -186,11 +224,12 @@ pub fn spawn_full(
                 bind: "127.0.0.1:0".parse().unwrap(),
                 secure_cookies: false,
             };
-            thidua_web::serve_with(
+            thidua_web::serve_witnessed(
                 svc,
                 acc,
                 config,
                 extra,
+                witnessing,
                 move |a| addr_tx.send(a).unwrap(),
                 async {
                     let _ = stop_rx.await;

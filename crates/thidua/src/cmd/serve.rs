@@ -83,11 +83,12 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         },
     );
     let size = service.read().size;
-    runtime.block_on(thidua_web::serve_with(
+    runtime.block_on(thidua_web::serve_witnessed(
         service,
         stores.accounts,
         config,
         Some(log_api),
+        Some(thidua_web::Witnessing::from_env(stores.witnesses)),
         move |addr| {
             println!("Thi Đua: http://{addr}/ ({size} sự kiện / events)");
         },

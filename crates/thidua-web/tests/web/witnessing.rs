@@ -1,0 +1,385 @@
+//! The pages show, for each event, whether a witnessed checkpoint covers it, with a link to its
+//! inclusion proof: against the covering witnessed checkpoint, or against the newest signed one
+//! while none covers it. Witness keys are registered through the log by the units' leaders and
+//! cosignatures are posted to the public log endpoint, as `thidua witness` does; every proof
+//! link's target is checked against the signed checkpoint of its size.
+
+use thidua_domain::{Actor, Command, CovenantId, UnitId, UserId};
+use thidua_ledger::{open_checkpoint, verify_inclusion, Checkpoint, CosignerKey, Verifier};
+use thidua_transparency::Quorum;
+
+use super::support::{signed_in, spawn_witnessed, Backend, Client, TestApp};
+
+/// One event's witnessing cell as the page shows it.
+#[derive(Debug)]
+struct Cell {
+    index: u64,
+    witnessed: bool,
+    /// The tree size of the proof link.
+    size: Option<u64>,
+    /// The link as written in the page (`&amp;` decoded).
+    href: Option<String>,
+}
+
+/// Every witnessing cell of a page, in page order.
+fn cells(body: &str) -> Vec<Cell> {
+    let marker = "class=\"witness\" data-index=\"";
+    body.split(marker)
+        .skip(1)
+        .map(|chunk| {
+            let end = ["</td>", "</dd>"]
+                .iter()
+                .filter_map(|e| chunk.find(e))
+                .min()
+                .unwrap_or(chunk.len());
+            let chunk = &chunk[..end];
+            let index = chunk[..chunk.find('"').unwrap()].parse().unwrap();
+            let href = chunk.find("href=\"").map(|at| {
+                let rest = &chunk[at + 6..];
+                rest[..rest.find('"').unwrap()].replace("&amp;", "&")
+            });
+            let size = href
+                .as_deref()
+                .map(|h| h.rsplit("size=").next().unwrap().parse().unwrap());
+            if let Some(h) = &href {
+                assert_eq!(
+                    h,
+                    &format!(
+                        "/api/v1/log/proof/inclusion?index={index}&size={}",
+                        size.unwrap()
+                    )
+                );
+            }
+            Cell {
+                index,
+                witnessed: chunk.contains("is-witnessed"),
+                size,
+                href,
+            }
+        })
+        .collect()
+}
+
+fn log_verifier(app: &TestApp) -> Verifier {
+    Verifier::from_key_string(app.service.key().verifier_key()).unwrap()
+}
+
+/// The log-signed checkpoint of `size`, opened with the log's key.
+fn checkpoint(app: &TestApp, size: u64) -> Checkpoint {
+    let stored = app.service.store().checkpoint_at(size).unwrap().unwrap();
+    open_checkpoint(stored.note.as_bytes(), &[&log_verifier(app)])
+        .unwrap()
+        .checkpoint
+}
+
+/// Follows a proof link and checks the proof: the event's leaf (recomputed from its stored
+/// bytes) is entry `index` of the signed tree of `size`.
+fn check_proof(app: &TestApp, client: &Client, cell: &Cell) {
+    let href = cell.href.as_deref().expect("a proof link");
+    let size = cell.size.unwrap();
+    let r = client.get(href);
+    assert_eq!(r.status, 200, "{href}: {}", r.body);
+    let v = r.json();
+    assert_eq!(
+        (v["index"].as_u64(), v["size"].as_u64()),
+        (Some(cell.index), Some(size))
+    );
+    let proof: Vec<[u8; 32]> = v["proof"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            hex::decode(h.as_str().unwrap())
+                .unwrap()
+                .try_into()
+                .unwrap()
+        })
+        .collect();
+    let entry = app
+        .service
+        .store()
+        .entries(cell.index, cell.index + 1)
+        .unwrap()
+        .remove(0);
+    let leaf = thidua_ledger::leaf_hash(&entry.bytes);
+    let root = checkpoint(app, size).root;
+    verify_inclusion(cell.index, size, &leaf, &proof, &root)
+        .unwrap_or_else(|e| panic!("{href}: {e}"));
+    // The same proof does not hold for another entry.
+    if cell.index > 0 {
+        let other = app
+            .service
+            .store()
+            .entries(cell.index - 1, cell.index)
+            .unwrap()
+            .remove(0);
+        assert!(verify_inclusion(
+            cell.index,
+            size,
+            &thidua_ledger::leaf_hash(&other.bytes),
+            &proof,
+            &root
+        )
+        .is_err());
+    }
+}
+
+fn newest_signed(app: &TestApp) -> u64 {
+    app.service
+        .store()
+        .latest_checkpoint()
+        .unwrap()
+        .unwrap()
+        .size
+}
+
+/// The witness of `unit` cosigns the newest checkpoint through the public endpoint, as
+/// `thidua witness` does (anonymously). Returns the cosigned size.
+fn cosign(app: &TestApp, unit: &str, key: &CosignerKey) -> u64 {
+    let size = newest_signed(app);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let line = key.cosign(&checkpoint(app, size), now).unwrap().to_line();
+    let r = Client::new(&app.base).post_json(
+        "/api/v1/log/cosignature",
+        serde_json::json!({"unit": unit, "size": size, "cosignature": line.trim_end()}),
+    );
+    assert_eq!(r.status, 200, "cosignature of {unit}: {}", r.body);
+    size
+}
+
+fn covenant_hash(app: &TestApp) -> String {
+    app.service
+        .read()
+        .covenants
+        .get(&CovenantId::parse("gu-12-2024").unwrap())
+        .unwrap()
+        .latest()
+        .hash
+        .clone()
+}
+
+fn sign(app: &TestApp, actor: &Actor, unit: &str) {
+    app.service
+        .execute(
+            actor,
+            Command::SignCovenant {
+                covenant: CovenantId::parse("gu-12-2024").unwrap(),
+                version: 1,
+                unit: UnitId::parse(unit).unwrap(),
+                hash: covenant_hash(app),
+            },
+        )
+        .unwrap();
+}
+
+/// The cell of the row `<tr id="{row}" …>` (or `<dd id="{row}">`) on the covenant page.
+fn row_cell(body: &str, row: &str) -> Cell {
+    let at = body
+        .find(&format!("id=\"{row}\""))
+        .unwrap_or_else(|| panic!("no {row}"));
+    let rest = &body[at..];
+    let end = ["</tr>", "</dd>"]
+        .iter()
+        .filter_map(|e| rest.find(e))
+        .min()
+        .unwrap();
+    let rest = &rest[..end];
+    let mut found = cells(&format!("{rest}</td>"));
+    assert_eq!(found.len(), 1, "{row}: {rest}");
+    found.remove(0)
+}
+
+fn scenario(app: &TestApp) {
+    let admin = signed_in(app, "quantri");
+
+    // Nothing is witnessed yet: every event links to its proof against the newest signed
+    // checkpoint.
+    let signed = newest_signed(app);
+    let page = admin.get("/history");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Chưa được chứng thực"), "{}", page.body);
+    assert!(!page.body.contains("Đã được chứng thực"));
+    let rows = cells(&page.body);
+    assert!(rows.len() > 10, "{rows:?}");
+    for c in &rows {
+        assert!(!c.witnessed && c.size == Some(signed), "{c:?}");
+    }
+    check_proof(app, &admin, &rows[0]);
+    check_proof(app, &admin, rows.last().unwrap());
+
+    // The leaders of ca-kg and ca-ag register their units' witness keys through the log; a
+    // leader signs the covenant. Keys alone witness nothing.
+    let mut keys = Vec::new();
+    for unit in ["ca-kg", "ca-ag"] {
+        let key = CosignerKey::generate(&format!("{unit}.witness.test")).unwrap();
+        let leader = Actor::User(UserId::parse(&format!("lanhdao-{}", &unit[3..])).unwrap());
+        app.service
+            .execute(
+                &leader,
+                Command::RegisterWitnessKey {
+                    unit: UnitId::parse(unit).unwrap(),
+                    key: key.verifier().to_key_string(),
+                },
+            )
+            .unwrap();
+        keys.push((unit, key));
+    }
+    sign(
+        app,
+        &Actor::User(UserId::parse("lanhdao-kg").unwrap()),
+        "ca-kg",
+    );
+    let signed = newest_signed(app);
+    let cov = admin.get("/covenants/gu-12-2024");
+    assert_eq!(cov.status, 200);
+    let kg = row_cell(&cov.body, "sig-ca-kg");
+    assert!(!kg.witnessed && kg.size == Some(signed), "{kg:?}");
+    assert!(cov.body.contains("Chưa được chứng thực"));
+    check_proof(app, &admin, &kg);
+    assert!(!cov.body.contains("id=\"frozen-event\""), "not frozen yet");
+
+    // One cosignature is below the quorum of two.
+    let size = cosign(app, keys[0].0, &keys[0].1);
+    let page = admin.get("/history");
+    assert!(!page.body.contains("Đã được chứng thực"));
+    assert!(cells(&page.body).iter().all(|c| !c.witnessed));
+
+    // The second witness cosigns the same checkpoint: it is witnessed, and every event it
+    // covers says so, with a proof against that size.
+    assert_eq!(cosign(app, keys[1].0, &keys[1].1), size);
+    let page = admin.get("/history");
+    let sentence = format!("Đã được chứng thực bởi 2 đơn vị tại kích thước cây {size}");
+    assert!(page.body.contains(&sentence), "{}", page.body);
+    let rows = cells(&page.body);
+    for c in &rows {
+        assert!(c.index < size);
+        assert!(c.witnessed && c.size == Some(size), "{c:?}");
+    }
+    check_proof(app, &admin, &rows[0]);
+    check_proof(app, &admin, rows.last().unwrap());
+    let cov = admin.get("/covenants/gu-12-2024");
+    let kg = row_cell(&cov.body, "sig-ca-kg");
+    assert!(kg.witnessed && kg.size == Some(size), "{kg:?}");
+    assert!(cov.body.contains(&sentence));
+    check_proof(app, &admin, &kg);
+
+    // Later events (the other signatures and the freezing they bring) are not covered yet:
+    // their proofs are against the newest signed checkpoint; the older ones stay witnessed.
+    for unit in ["ca-ag", "ca-hg", "ca-cm", "ca-bl"] {
+        sign(app, &Actor::System, unit);
+    }
+    let signed = newest_signed(app);
+    assert!(signed > size);
+    let cov = admin.get("/covenants/gu-12-2024");
+    let kg = row_cell(&cov.body, "sig-ca-kg");
+    assert!(kg.witnessed && kg.size == Some(size), "{kg:?}");
+    for unit in ["ca-ag", "ca-bl"] {
+        let c = row_cell(&cov.body, &format!("sig-{unit}"));
+        assert!(
+            c.index >= size && !c.witnessed && c.size == Some(signed),
+            "{c:?}"
+        );
+        check_proof(app, &admin, &c);
+    }
+    let frozen = row_cell(&cov.body, "frozen-event");
+    let frozen_at = app
+        .service
+        .read()
+        .covenants
+        .get(&CovenantId::parse("gu-12-2024").unwrap())
+        .unwrap()
+        .latest()
+        .frozen_at
+        .unwrap();
+    assert_eq!(frozen.index, frozen_at);
+    assert!(
+        !frozen.witnessed && frozen.size == Some(signed),
+        "{frozen:?}"
+    );
+    check_proof(app, &admin, &frozen);
+    let page = admin.get("/history");
+    let rows = cells(&page.body);
+    assert!(rows.iter().any(|c| c.index >= size));
+    for c in &rows {
+        let expected = if c.index < size { size } else { signed };
+        assert_eq!(
+            (c.witnessed, c.size),
+            (c.index < size, Some(expected)),
+            "{c:?}"
+        );
+    }
+
+    // Both witnesses cosign the newest checkpoint: the freezing is witnessed too.
+    for (unit, key) in &keys {
+        assert_eq!(cosign(app, unit, key), signed);
+    }
+    let cov = admin.get("/covenants/gu-12-2024");
+    let frozen = row_cell(&cov.body, "frozen-event");
+    assert!(
+        frozen.witnessed && frozen.size == Some(signed),
+        "{frozen:?}"
+    );
+    check_proof(app, &admin, &frozen);
+
+    // In English.
+    let home = admin.get("/");
+    let r = admin.post_form("/lang", &[("csrf", &home.csrf()), ("to", "en")]);
+    assert_eq!(r.status, 303);
+    let cov = admin.get("/covenants/gu-12-2024");
+    assert!(
+        cov.body
+            .contains(&format!("Witnessed by 2 units at tree size {signed}")),
+        "{}",
+        cov.body
+    );
+    let back = admin.post_form("/lang", &[("csrf", &cov.csrf()), ("to", "vi")]);
+    assert_eq!(back.status, 303);
+}
+
+/// Without a witnessed checkpoint, in English: "Not yet witnessed", with the proof against the
+/// newest signed checkpoint.
+fn not_yet_in_english(app: &TestApp) {
+    let c = signed_in(app, "thuky12");
+    let home = c.get("/");
+    let r = c.post_form("/lang", &[("csrf", &home.csrf()), ("to", "en")]);
+    assert_eq!(r.status, 303);
+    let page = c.get("/history");
+    assert!(page.body.contains("Not yet witnessed"), "{}", page.body);
+    assert!(page.body.contains(&format!(
+        "Proof (signed checkpoint, tree size {})",
+        newest_signed(app)
+    )));
+    let back = c.post_form("/lang", &[("csrf", &page.csrf()), ("to", "vi")]);
+    assert_eq!(back.status, 303);
+}
+
+#[test]
+fn pages_show_the_witnessed_checkpoint_covering_each_event_on_sqlite() {
+    let app = spawn_witnessed(Backend::Sqlite, Quorum::Units(2)).unwrap();
+    not_yet_in_english(&app);
+    scenario(&app);
+}
+
+#[test]
+fn pages_show_the_witnessed_checkpoint_covering_each_event_on_postgres() {
+    if let Some(app) = spawn_witnessed(Backend::Postgres, Quorum::Units(2)) {
+        scenario(&app);
+    }
+}
+
+/// A server without witness cosignatures (`serve`, `serve_with`) shows every event as not yet
+/// witnessed, with its proof against the newest signed checkpoint.
+#[test]
+fn without_witnessing_nothing_is_shown_as_witnessed() {
+    let app = super::support::spawn(Backend::Sqlite).unwrap();
+    let admin = signed_in(&app, "quantri");
+    let page = admin.get("/history");
+    let signed = newest_signed(&app);
+    let rows = cells(&page.body);
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|c| !c.witnessed && c.size == Some(signed)));
+    assert!(!page.body.contains("Đã được chứng thực"));
+}
