@@ -231,6 +231,8 @@ impl Service {
         commands: Vec<Command>,
     ) -> Result<Receipt, ServiceError> {
         let _writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        // Other servers on the same database wait for this turn to end.
+        let _turn = self.store.writer_turn()?;
         for attempt in 0..MAX_ATTEMPTS {
             if attempt > 0 {
                 self.back_off(attempt);

@@ -12,7 +12,7 @@ use std::sync::Mutex;
 use postgres::{Client, NoTls};
 use thidua_store::{
     check_append, hash_from_slice, sha256, Append, Entry, EventStore, Hash, Result, StoreError,
-    StoredCheckpoint,
+    StoredCheckpoint, Turn,
 };
 
 /// The advisory lock key that serialises appends (and migrations) across servers.
@@ -98,6 +98,8 @@ pub struct PostgresStore {
     url: String,
     schema: Option<String>,
     client: Mutex<Client>,
+    /// A second connection that holds the session-level advisory lock of the writer's turn.
+    turn_client: Mutex<Option<Client>>,
 }
 
 impl std::fmt::Debug for PostgresStore {
@@ -138,6 +140,7 @@ impl PostgresStore {
             url: url.to_owned(),
             schema: schema.map(str::to_owned),
             client: Mutex::new(client),
+            turn_client: Mutex::new(None),
         };
         store.migrate()?;
         Ok(store)
@@ -169,6 +172,13 @@ impl PostgresStore {
             tx.commit()?;
             Ok(ran)
         })
+    }
+
+    /// The advisory lock key of the writer's turn: one per schema, distinct from the append lock.
+    fn turn_key(&self) -> i64 {
+        let schema = self.schema.as_deref().unwrap_or("public");
+        let digest = sha256(schema.as_bytes());
+        i64::from_be_bytes(digest[..8].try_into().expect("8 bytes")) ^ APPEND_LOCK
     }
 
     /// Runs `f` with the connection, reconnecting once if the connection was lost.
@@ -353,10 +363,43 @@ impl EventStore for PostgresStore {
         }
     }
 
+    fn writer_turn(&self) -> Result<Turn<'_>> {
+        let mut guard = self.turn_client.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.as_ref().is_none_or(|c| c.is_closed()) {
+            *guard = Some(connect(&self.url, self.schema.as_deref())?);
+        }
+        let key = self.turn_key();
+        let client = guard.as_mut().expect("connected above");
+        if let Err(e) = client.execute("SELECT pg_advisory_lock($1)", &[&key]) {
+            *guard = None;
+            return Err(db_err(e));
+        }
+        Ok(Turn::held(HeldTurn { guard, key }))
+    }
+
     fn backup(&self, _dest: &std::path::Path) -> Result<()> {
         Err(StoreError::Unsupported(
             "backup (use pg_dump for PostgreSQL)",
         ))
+    }
+}
+
+/// The writer's turn: the session-level advisory lock held on the turn connection.
+struct HeldTurn<'a> {
+    guard: std::sync::MutexGuard<'a, Option<Client>>,
+    key: i64,
+}
+
+impl Drop for HeldTurn<'_> {
+    fn drop(&mut self) {
+        let released = self
+            .guard
+            .as_mut()
+            .map(|c| c.execute("SELECT pg_advisory_unlock($1)", &[&self.key]));
+        if !matches!(released, Some(Ok(_))) {
+            // Closing the connection releases the lock for certain.
+            *self.guard = None;
+        }
     }
 }
 

@@ -73,3 +73,34 @@ fn postgres_passes_the_account_conformance_suite() {
     let store = PostgresStore::open_in_schema(&url(), Some(&random_schema("acct"))).unwrap();
     thidua_store::accounts_conformance::run_all(&store);
 }
+
+#[test]
+fn writers_take_turns_across_connections() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    if !reachable() {
+        return;
+    }
+    let schema = random_schema("turn");
+    let a = PostgresStore::open_in_schema(&url(), Some(&schema)).unwrap();
+    let b = Arc::new(PostgresStore::open_in_schema(&url(), Some(&schema)).unwrap());
+    let released = Arc::new(AtomicBool::new(false));
+    let turn = a.writer_turn().unwrap();
+    let waiter = {
+        let (b, released) = (b.clone(), released.clone());
+        std::thread::spawn(move || {
+            let _turn = b.writer_turn().unwrap();
+            released.load(Ordering::SeqCst)
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    released.store(true, Ordering::SeqCst);
+    drop(turn);
+    assert!(
+        waiter.join().unwrap(),
+        "the second writer got its turn only after the first gave it back"
+    );
+    // A store in another schema is not held up by this one's turn.
+    let other = PostgresStore::open_in_schema(&url(), Some(&random_schema("turn"))).unwrap();
+    let _held = a.writer_turn().unwrap();
+    drop(other.writer_turn().unwrap());
+}

@@ -110,6 +110,37 @@ pub trait EventStore: Send + Sync {
 
     /// A consistent copy of the whole database at `dest` (a file path), while online.
     fn backup(&self, dest: &std::path::Path) -> Result<()>;
+
+    /// Waits for this writer's turn and holds it until the returned guard is dropped. A server
+    /// holds its turn while it catches up, decides and appends, so that several servers on one
+    /// database take turns instead of racing (a writer that loses every race would starve).
+    /// Appends stay safe without it: [`append`](Self::append) still checks the expected size.
+    fn writer_turn(&self) -> Result<Turn<'_>> {
+        Ok(Turn::none())
+    }
+}
+
+/// A held writer's turn (see [`EventStore::writer_turn`]); dropping it gives the turn back.
+pub struct Turn<'a> {
+    _guard: Option<Box<dyn Guard + 'a>>,
+}
+
+/// Anything whose `Drop` releases a turn.
+pub trait Guard {}
+impl<T> Guard for T {}
+
+impl<'a> Turn<'a> {
+    /// A turn that needs no release (a backend with a single writer process).
+    pub fn none() -> Self {
+        Self { _guard: None }
+    }
+
+    /// A turn released when `guard` is dropped.
+    pub fn held(guard: impl Guard + 'a) -> Self {
+        Self {
+            _guard: Some(Box::new(guard)),
+        }
+    }
 }
 
 /// SHA-256 of `bytes`.
