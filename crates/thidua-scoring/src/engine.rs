@@ -1412,6 +1412,7 @@ impl CompiledRegulation {
                 id: b.id.clone(),
                 name: b.name.clone(),
                 by_score: self.bands[by_score[i]].id.clone(),
+                by_score_name: self.bands[by_score[i]].name.clone(),
                 demoted_by_quota: assigned[i] != by_score[i],
                 tie_at_cutoff: tie_flag[i],
             });

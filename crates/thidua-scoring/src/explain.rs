@@ -150,8 +150,9 @@ pub struct ItemResult {
 pub struct BandResult {
     pub id: String,
     pub name: String,
-    /// The band the total alone reaches.
+    /// The band the total alone reaches (id, then name).
     pub by_score: String,
+    pub by_score_name: String,
     /// Moved down because the better band's quota was full.
     pub demoted_by_quota: bool,
     /// Tied with another unit exactly at a quota cut-off (the cluster head decides).

@@ -198,7 +198,7 @@ pub fn summary_text(b: &Scoreboard) -> String {
             Some(bd) if bd.demoted_by_quota => format!(
                 "{} (đạt mức điểm {}, vượt tỷ lệ tối đa{})",
                 bd.name,
-                bd.by_score,
+                bd.by_score_name,
                 if bd.tie_at_cutoff {
                     ", bằng điểm tại ngưỡng: cụm trưởng quyết định"
                 } else {
@@ -304,7 +304,7 @@ pub fn unit_text(u: &UnitResult) -> String {
             let _ = write!(
                 o,
                 " (tổng điểm đạt mức «{}» nhưng vượt tỷ lệ tối đa của mức đó)",
-                b.by_score
+                b.by_score_name
             );
         }
     }
