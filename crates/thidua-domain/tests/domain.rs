@@ -811,3 +811,62 @@ fn malformed_witness_keys_never_enter_the_log() {
     }
     assert!(w.state.witness_keys.is_empty());
 }
+
+#[test]
+fn a_split_divides_one_unit_into_successors_from_its_date() {
+    let mut w = World::cluster();
+    let sys = Actor::System;
+    for id in ["ca-hg-a", "ca-hg-b"] {
+        w.ok(
+            &sys,
+            Command::CreateUnit {
+                unit: u(id),
+                name: t(&format!("Công an {id}")),
+                short_code: t(id),
+                kind: UnitKind::ProvincialPolice,
+                parent: None,
+                established: d(2026, 1, 1),
+            },
+        );
+    }
+    let split = |effective| LineageChange {
+        kind: LineageKind::Split,
+        predecessors: vec![u("ca-hg")],
+        successors: vec![u("ca-hg-a"), u("ca-hg-b")],
+        effective,
+        decision: t("QĐ chia tách"),
+    };
+    // The successors do not exist yet on 31/12/2025.
+    assert_eq!(
+        w.err(
+            &sys,
+            Command::RecordLineage {
+                change: split(d(2025, 12, 31))
+            }
+        ),
+        "lineage_before_established"
+    );
+    // A split with one successor is a rename, not a split.
+    let mut one = split(d(2026, 1, 1));
+    one.successors.pop();
+    assert_eq!(
+        w.err(&sys, Command::RecordLineage { change: one }),
+        "invalid_lineage"
+    );
+    w.ok(
+        &sys,
+        Command::RecordLineage {
+            change: split(d(2026, 1, 1)),
+        },
+    );
+    assert_eq!(
+        w.state.successors(&u("ca-hg"), d(2026, 1, 1)),
+        vec![u("ca-hg-a"), u("ca-hg-b")]
+    );
+    assert_eq!(
+        w.state.predecessors(&u("ca-hg-b"), d(2026, 1, 1)),
+        vec![u("ca-hg")]
+    );
+    assert!(w.state.successors(&u("ca-hg"), d(2025, 12, 31)).is_empty());
+    assert!(!w.state.units[&u("ca-hg")].active_on(d(2026, 1, 1)));
+}
