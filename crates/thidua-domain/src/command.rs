@@ -458,10 +458,7 @@ pub fn decide(state: &State, actor: &Actor, command: Command) -> Result<Vec<Payl
             }])
         }
         AmendCovenantDraft { covenant, content } => {
-            let c = state
-                .covenants
-                .get(&covenant)
-                .ok_or_else(|| DomainError::UnknownCovenant(covenant.to_string()))?;
+            let c = covenant_of(state, &covenant)?;
             authorise(state, actor, Permission::ManageCluster(&c.cluster))?;
             let latest = c.latest();
             if latest.frozen_at.is_some() {
@@ -484,10 +481,7 @@ pub fn decide(state: &State, actor: &Actor, command: Command) -> Result<Vec<Payl
             }])
         }
         ProposeCovenantVersion { covenant, content } => {
-            let c = state
-                .covenants
-                .get(&covenant)
-                .ok_or_else(|| DomainError::UnknownCovenant(covenant.to_string()))?;
+            let c = covenant_of(state, &covenant)?;
             authorise(state, actor, Permission::ManageCluster(&c.cluster))?;
             let latest = c.latest();
             if latest.frozen_at.is_none() {
@@ -512,10 +506,7 @@ pub fn decide(state: &State, actor: &Actor, command: Command) -> Result<Vec<Payl
             unit,
             hash,
         } => {
-            let c = state
-                .covenants
-                .get(&covenant)
-                .ok_or_else(|| DomainError::UnknownCovenant(covenant.to_string()))?;
+            let c = covenant_of(state, &covenant)?;
             authorise(state, actor, Permission::LeadUnit(&unit))?;
             let v = c
                 .version(version)
@@ -626,6 +617,16 @@ fn validate_witness_key(key: &str) -> Result<(), DomainError> {
         ));
     }
     Ok(())
+}
+
+fn covenant_of<'a>(
+    state: &'a State,
+    covenant: &CovenantId,
+) -> Result<&'a crate::state::Covenant, DomainError> {
+    state
+        .covenants
+        .get(covenant)
+        .ok_or_else(|| DomainError::UnknownCovenant(covenant.to_string()))
 }
 
 /// First and last day of a reporting year (15/12 of the previous year – 14/12).

@@ -360,16 +360,7 @@ impl State {
                 unit,
                 ..
             } => {
-                let c = self.covenant_mut(covenant)?;
-                let id = c.id.to_string();
-                let v = c
-                    .versions
-                    .iter_mut()
-                    .find(|v| v.version == *version)
-                    .ok_or(DomainError::UnknownVersion {
-                        covenant: id,
-                        version: *version,
-                    })?;
+                let v = self.version_mut(covenant, *version)?;
                 v.signatures.insert(
                     unit.clone(),
                     SignatureRecord {
@@ -382,16 +373,7 @@ impl State {
             Payload::CovenantFrozen {
                 covenant, version, ..
             } => {
-                let c = self.covenant_mut(covenant)?;
-                let id = c.id.to_string();
-                let v = c
-                    .versions
-                    .iter_mut()
-                    .find(|v| v.version == *version)
-                    .ok_or(DomainError::UnknownVersion {
-                        covenant: id,
-                        version: *version,
-                    })?;
+                let v = self.version_mut(covenant, *version)?;
                 v.frozen_at = Some(event.index);
             }
             Payload::WitnessKeyRegistered { unit, key } => {
@@ -414,6 +396,21 @@ impl State {
         self.clusters
             .get_mut(id)
             .ok_or_else(|| DomainError::UnknownCluster(id.to_string()))
+    }
+
+    fn version_mut(
+        &mut self,
+        id: &CovenantId,
+        version: u32,
+    ) -> Result<&mut CovenantVersion, DomainError> {
+        self.covenant_mut(id)?
+            .versions
+            .iter_mut()
+            .find(|v| v.version == version)
+            .ok_or_else(|| DomainError::UnknownVersion {
+                covenant: id.to_string(),
+                version,
+            })
     }
 
     fn covenant_mut(&mut self, id: &CovenantId) -> Result<&mut Covenant, DomainError> {
