@@ -177,6 +177,17 @@ pub struct Strings {
     pub effective: &'static str,
     pub no_lineage: &'static str,
     pub unit_admin_link: &'static str,
+    /// The renaming form (its heading and the link to it on the unit page).
+    pub rename_unit: &'static str,
+    pub rename_note: &'static str,
+    pub new_name_label: &'static str,
+    pub new_short_code_label: &'static str,
+    /// The form recording a merger or a split (its heading and the link to it).
+    pub record_lineage: &'static str,
+    pub lineage_kind_label: &'static str,
+    pub lineage_shape_help: &'static str,
+    pub effective_label: &'static str,
+    pub decision_ref_label: &'static str,
     pub unit_admin_title: &'static str,
     pub users: &'static str,
     pub roles: &'static str,

@@ -6,6 +6,7 @@ mod admin;
 mod assets;
 mod covenant;
 pub(crate) mod history;
+mod lineage;
 mod manage;
 pub(crate) mod pages;
 pub(crate) mod proof;
@@ -48,6 +49,14 @@ pub fn routes() -> Router<AppState> {
         .route("/covenants/{id}/versions", post(manage::edit_covenant))
         .route("/units/{id}", get(pages::unit))
         .route("/units/{id}/admin", get(pages::unit_admin))
+        .route(
+            "/units/{id}/rename",
+            get(lineage::rename_page).post(lineage::rename),
+        )
+        .route(
+            "/units/{id}/lineage",
+            get(lineage::lineage_page).post(lineage::record_lineage),
+        )
         .route("/history", get(history::history))
         .route("/admin", get(admin::admin_page))
         .route("/admin/users", post(admin::create_user))

@@ -331,6 +331,27 @@ fn english_switch(b: &Browser, app: &TestApp) {
     assert!(b.wait_text("Việc cần làm"));
     b.goto(&format!("{}/admin", app.base));
     b.screenshot("13-admin");
+    lineage_forms(b, app);
+}
+
+/// The administrator's lineage forms, reached from the unit page; a refused date is shown
+/// next to the field.
+fn lineage_forms(b: &Browser, app: &TestApp) {
+    b.goto(&format!("{}/units/ca-dt", app.base));
+    b.click("#lineage-link");
+    assert!(b.wait_for("#ln-date"), "the lineage form");
+    b.screenshot("16-lineage-form");
+    b.goto(&format!("{}/units/ca-dt", app.base));
+    b.click("#rename-link");
+    assert!(b.wait_for("#rn-date"), "the renaming form");
+    b.type_into("#rn-date", "01/01/2000");
+    b.type_into("#rn-decision", "15/QĐ-BCA");
+    b.click("#rename button[type=submit]");
+    assert!(b.wait_for("#rn-date-error"), "the refusal next to the date");
+    assert!(b
+        .text("#rn-date-error")
+        .contains("Ngày hiệu lực trước ngày thành lập đơn vị"));
+    b.screenshot("17-rename-refused");
 }
 
 /// The covenant and cluster pages on a phone-sized window.

@@ -20,6 +20,7 @@ fn suite(app: &TestApp) {
     cluster_management(app);
     drafting(app);
     more_api(app);
+    lineage_forms(app);
     throttling(app);
     secrets_stay_secret(app);
 }
@@ -967,6 +968,255 @@ fn admin_forms(app: &TestApp) {
         m["windows"][0]["start"], "2024-12-15",
         "month 1 starts on 15/12 of the year before"
     );
+}
+
+/// The administrator renames a unit and records a merger through the forms of the unit page;
+/// a merger dated before a unit was established is refused next to the date field and changes
+/// nothing; other roles are refused the forms.
+fn lineage_forms(app: &TestApp) {
+    let c = signed_in(app, "quantri");
+    let csrf = c.get("/admin").csrf();
+    for (id, name, code) in [
+        ("ca-tn", "Công an tỉnh Tây Ninh", "CATN"),
+        ("ca-la", "Công an tỉnh Long An", "CALA"),
+    ] {
+        let r = c.post_form(
+            "/admin/units",
+            &[
+                ("csrf", &csrf),
+                ("id", id),
+                ("name", name),
+                ("short_code", code),
+                ("established", "01/01/2010"),
+            ],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+    }
+    let size = || app.service.read().size;
+    // The unit page links the forms for the administrator only.
+    let page = c.get("/units/ca-tn");
+    assert!(page.body.contains("href=\"/units/ca-tn/rename\""));
+    assert!(page.body.contains("href=\"/units/ca-tn/lineage\""));
+    let officer = signed_in(app, "canbo-kg");
+    let own = officer.get("/units/ca-kg");
+    assert_eq!(own.status, 200);
+    assert!(!own.body.contains("/units/ca-kg/rename"));
+    assert!(!own.body.contains("/units/ca-kg/lineage"));
+
+    // Renaming: the form is filled with the current name; invalid fields are refused next to
+    // them; the new name arrives NFC-normalised.
+    let form = c.get("/units/ca-tn/rename");
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("value=\"Công an tỉnh Tây Ninh\""));
+    let csrf = form.csrf();
+    let before = size();
+    let r = c.post_form(
+        "/units/ca-tn/rename",
+        &[
+            ("csrf", &csrf),
+            ("name", " "),
+            ("short_code", "CATN"),
+            ("effective", "30/02/2025"),
+            ("decision", "15/QĐ-BCA"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("id=\"rn-name-error\""),
+        "name error by the field"
+    );
+    assert!(
+        r.body.contains("id=\"rn-date-error\""),
+        "date error by the field"
+    );
+    let r = c.post_form(
+        "/units/ca-tn/rename",
+        &[
+            ("csrf", &csrf),
+            ("name", "Công an tỉnh Tây Ninh"),
+            ("short_code", "CATN"),
+            ("effective", "01/01/2009"),
+            ("decision", "15/QĐ-BCA"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body
+            .contains("<p class=\"field-error\" id=\"rn-date-error\">Ngày hiệu lực trước ngày thành lập đơn vị.</p>"),
+        "{}",
+        r.body
+    );
+    assert_eq!(size(), before, "refused renamings change nothing");
+    // "Công an tỉnh Tây Ninh mới", decomposed (NFD): e + combining marks.
+    let nfd = "Co\u{302}ng an ti\u{309}nh Ta\u{302}y Ninh mo\u{31b}\u{301}i";
+    let r = c.post_form(
+        "/units/ca-tn/rename",
+        &[
+            ("csrf", &csrf),
+            ("name", nfd),
+            ("short_code", " CATN-M "),
+            ("effective", "01/03/2025"),
+            ("decision", "15/QĐ-BCA"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.header("location"), Some("/units/ca-tn"));
+    assert_eq!(size(), before + 1);
+    let unit = c.get("/api/v1/units/ca-tn").json();
+    assert_eq!(unit["unit"]["name"], "Công an tỉnh Tây Ninh mới", "NFC");
+    assert_eq!(unit["unit"]["short_code"], "CATN-M");
+    let page = c.get("/units/ca-tn").body;
+    assert!(page.contains("<h1>Công an tỉnh Tây Ninh mới</h1>"));
+    let former = &page[page.find("Tên cũ").expect("former names shown")..];
+    assert!(former.contains("<td>Công an tỉnh Tây Ninh</td><td>CATN</td><td>01/03/2025</td>"));
+
+    // A merger dated before Long An was established: the translated error next to the date,
+    // the choices kept, the log unchanged.
+    let form = c.get("/units/ca-tn/lineage");
+    assert_eq!(form.status, 200);
+    assert!(
+        form.body.contains("name=\"p_ca-tn\" value=\"1\" checked"),
+        "this unit is ticked as a predecessor"
+    );
+    let csrf = form.csrf();
+    let merge = |date: &str| {
+        c.post_form(
+            "/units/ca-tn/lineage",
+            &[
+                ("csrf", &csrf),
+                ("kind", "merge"),
+                ("p_ca-tn", "1"),
+                ("p_ca-la", "1"),
+                ("s_ca-tn", "1"),
+                ("effective", date),
+                ("decision", "Nghị quyết 202/2025/QH15"),
+            ],
+        )
+    };
+    let before = size();
+    let r = merge("01/01/2005");
+    assert_eq!(r.status, 422);
+    let field = &r.body[r.body.find("id=\"ln-date\"").expect("the date field")..];
+    assert!(
+        field.starts_with("id=\"ln-date\" name=\"effective\" value=\"01/01/2005\""),
+        "the typed date is kept"
+    );
+    assert!(
+        field.contains(
+            "<p class=\"field-error\" id=\"ln-date-error\">Ngày hiệu lực trước ngày thành lập đơn vị.</p></div>"
+        ),
+        "the error follows the date field: {field}"
+    );
+    assert!(r.body.contains("name=\"p_ca-la\" value=\"1\" checked"));
+    assert!(r.body.contains("name=\"s_ca-tn\" value=\"1\" checked"));
+    assert_eq!(size(), before, "nothing appended");
+    // A merger needs two predecessors: refused by the domain, shown by the kind.
+    let r = c.post_form(
+        "/units/ca-tn/lineage",
+        &[
+            ("csrf", &csrf),
+            ("kind", "merge"),
+            ("p_ca-la", "1"),
+            ("s_ca-tn", "1"),
+            ("effective", "01/07/2025"),
+            ("decision", "Nghị quyết 202/2025/QH15"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r
+        .body
+        .contains("id=\"ln-kind-error\">Sáp nhập hoặc chia tách không hợp lệ."));
+    // No successor ticked: refused before the domain, next to the successors.
+    let r = c.post_form(
+        "/units/ca-tn/lineage",
+        &[
+            ("csrf", &csrf),
+            ("kind", "merge"),
+            ("p_ca-tn", "1"),
+            ("p_ca-la", "1"),
+            ("effective", "01/07/2025"),
+            ("decision", "Nghị quyết 202/2025/QH15"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"ln-successors-error\""));
+    assert_eq!(size(), before, "nothing appended");
+    // The merger itself.
+    let r = merge("01/07/2025");
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.header("location"), Some("/units/ca-tn"));
+    assert_eq!(size(), before + 1);
+    let page = c.get("/units/ca-tn").body;
+    let lineage = &page[page.find("id=\"lineage\"").expect("the lineage table")..];
+    let row = "<td>01/07/2025</td><td>Sáp nhập</td>\n<td><a href=\"/units/ca-la\">Công an tỉnh Long An</a>, <a href=\"/units/ca-tn\">Công an tỉnh Tây Ninh mới</a></td>\n<td><a href=\"/units/ca-tn\">Công an tỉnh Tây Ninh mới</a></td><td>Nghị quyết 202/2025/QH15</td>";
+    assert!(lineage.contains(row), "{lineage}");
+    let la = c.get("/api/v1/units/ca-la").json();
+    assert_eq!(la["unit"]["dissolved"], "2025-07-01");
+    assert!(c.get("/units/ca-la").body.contains("Sáp nhập"));
+    // In English, the same refusal in English.
+    let r = c.post_form(
+        "/lang",
+        &[("csrf", &csrf), ("to", "en"), ("back", "/units/ca-tn")],
+    );
+    assert_eq!(r.status, 303);
+    let r = c.post_form(
+        "/units/ca-tn/rename",
+        &[
+            ("csrf", &csrf),
+            ("name", "Công an tỉnh Tây Ninh"),
+            ("short_code", "CATN"),
+            ("effective", "01/01/2009"),
+            ("decision", "16/QĐ-BCA"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r
+        .body
+        .contains("id=\"rn-date-error\">The date is before the unit was established.</p>"));
+    let r = c.post_form("/lang", &[("csrf", &csrf), ("to", "vi")]);
+    assert_eq!(r.status, 303);
+
+    // The secretariat and a unit officer (even on their own unit): 403, nothing appended.
+    let before = size();
+    for (user, unit) in [("thuky12", "ca-ag"), ("canbo-kg", "ca-kg")] {
+        let u = signed_in(app, user);
+        let csrf = u.get("/account").csrf();
+        assert_eq!(
+            u.get(&format!("/units/{unit}/rename")).status,
+            403,
+            "{user}"
+        );
+        assert_eq!(
+            u.get(&format!("/units/{unit}/lineage")).status,
+            403,
+            "{user}"
+        );
+        let r = u.post_form(
+            &format!("/units/{unit}/rename"),
+            &[
+                ("csrf", &csrf),
+                ("name", "Tên khác"),
+                ("short_code", "X"),
+                ("effective", "01/01/2026"),
+                ("decision", "1/QĐ"),
+            ],
+        );
+        assert_eq!(r.status, 403, "{user}");
+        let r = u.post_form(
+            &format!("/units/{unit}/lineage"),
+            &[
+                ("csrf", &csrf),
+                ("kind", "split"),
+                ("p_ca-kg", "1"),
+                ("s_ca-dt", "1"),
+                ("s_ca-vl", "1"),
+                ("effective", "01/01/2026"),
+                ("decision", "1/QĐ"),
+            ],
+        );
+        assert_eq!(r.status, 403, "{user}");
+    }
+    assert_eq!(size(), before);
 }
 
 fn passwords(app: &TestApp) {

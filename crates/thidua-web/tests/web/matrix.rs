@@ -228,6 +228,58 @@ fn actions() -> Vec<Action> {
             expect: ["AA", "AD", "DD", "DD", "DD", "DD"],
         },
         Action {
+            name: "page /units/{id}/rename",
+            check: Check::Status,
+            perform: |c, own| c.get(&format!("/units/{}/rename", pick(own, "ca-kg", "ca-dt"))),
+            expect: ["AA", "DD", "DD", "DD", "DD", "DD"],
+        },
+        Action {
+            // Dated before the unit was established: an administrator gets the domain's 422
+            // (authorised, nothing appended), everyone else the refusal.
+            name: "form POST /units/{id}/rename",
+            check: Check::Status,
+            perform: |c, own| {
+                c.post_form(
+                    &format!("/units/{}/rename", pick(own, "ca-kg", "ca-dt")),
+                    &[
+                        ("csrf", &form_csrf(c)),
+                        ("name", "Tên mới"),
+                        ("short_code", "TM"),
+                        ("effective", "01/01/2000"),
+                        ("decision", "1/QĐ-BCA"),
+                    ],
+                )
+            },
+            expect: ["AA", "DD", "DD", "DD", "DD", "DD"],
+        },
+        Action {
+            name: "page /units/{id}/lineage",
+            check: Check::Status,
+            perform: |c, own| c.get(&format!("/units/{}/lineage", pick(own, "ca-kg", "ca-dt"))),
+            expect: ["AA", "DD", "DD", "DD", "DD", "DD"],
+        },
+        Action {
+            // As above: a merger dated before the units were established.
+            name: "form POST /units/{id}/lineage",
+            check: Check::Status,
+            perform: |c, own| {
+                let (unit, other) = pick2(own, ("ca-kg", "ca-ag"), ("ca-dt", "ca-vl"));
+                c.post_form(
+                    &format!("/units/{unit}/lineage"),
+                    &[
+                        ("csrf", &form_csrf(c)),
+                        ("kind", "merge"),
+                        (&format!("p_{unit}"), "1"),
+                        (&format!("p_{other}"), "1"),
+                        (&format!("s_{unit}"), "1"),
+                        ("effective", "01/01/2000"),
+                        ("decision", "1/QĐ-BCA"),
+                    ],
+                )
+            },
+            expect: ["AA", "DD", "DD", "DD", "DD", "DD"],
+        },
+        Action {
             name: "page /admin",
             check: Check::Status,
             perform: |c, _| c.get("/admin"),
@@ -245,6 +297,24 @@ fn actions() -> Vec<Action> {
             expect: ["AA", "AD", "AD", "AD", "AD", "DD"],
         },
     ]
+}
+
+fn pick2<T>(own: bool, a: T, b: T) -> T {
+    if own {
+        a
+    } else {
+        b
+    }
+}
+
+/// The session's CSRF token (empty for an anonymous visitor).
+fn form_csrf(c: &Client) -> String {
+    let page = c.get("/account");
+    if page.status == 200 {
+        page.csrf()
+    } else {
+        String::new()
+    }
 }
 
 fn covenant_hash(c: &Client) -> String {

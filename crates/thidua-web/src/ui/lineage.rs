@@ -1,0 +1,331 @@
+//! The administrator's forms for a unit's lineage, opened from the unit page: renaming the unit
+//! (new name and short code from an effective date, with the decision's reference) and recording
+//! a merger or a split (predecessors and successors chosen among the units). Each form becomes
+//! one domain command (`RenameUnit`, `RecordLineage`), which the domain authorises again
+//! (`Administer`); its typed errors are shown next to the field they concern. Success redirects
+//! to the unit page, which shows the former names and the lineage.
+
+use std::collections::{BTreeSet, HashMap};
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use thidua_domain::event::parse_date;
+use thidua_domain::model::{LineageChange, LineageKind};
+use thidua_domain::{Command, Text, UnitId};
+
+use super::admin::FieldErrors;
+use super::{render, viewer_error, Layout};
+use crate::api;
+use crate::api::dto::{sorted_refs, unit_ref, UnitRef};
+use crate::auth::{CsrfForm, Viewer};
+use crate::error::ApiError;
+use crate::AppState;
+
+/// The unit named in the path, for an administrator; otherwise the refusal (403) or 404.
+fn admin_unit(app: &AppState, viewer: &Viewer, id: &str) -> Result<(UnitId, UnitRef), ApiError> {
+    if !viewer.scope.is_admin() {
+        return Err(ApiError::forbidden());
+    }
+    let state = app.service.read();
+    match UnitId::parse(id) {
+        Ok(id) if state.units.contains_key(&id) => {
+            let r = unit_ref(&state, &id);
+            Ok((id, r))
+        }
+        _ => Err(ApiError::not_found()),
+    }
+}
+
+/// Sets 422 on a form page shown again with messages.
+fn with_status(mut res: Response, errors_shown: bool) -> Response {
+    if errors_shown {
+        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    res
+}
+
+/// A domain error the form can show next to a field (not a refusal, not a server fault).
+fn is_form_error(e: &ApiError) -> bool {
+    e.status.is_client_error() && e.status != StatusCode::FORBIDDEN && e.status.as_u16() != 401
+}
+
+// ---------------------------------------------------------------------------------------------
+// Renaming
+
+/// What the renaming form holds (kept when it comes back with errors).
+#[derive(Default)]
+pub struct RenameValues {
+    name: String,
+    short_code: String,
+    effective: String,
+    decision: String,
+}
+
+#[derive(Template)]
+#[template(path = "unit_rename.html")]
+struct RenamePage {
+    l: Layout,
+    unit: UnitRef,
+    v: RenameValues,
+    errors: FieldErrors,
+}
+
+fn rename_view(viewer: &Viewer, unit: UnitRef, v: RenameValues, errors: FieldErrors) -> Response {
+    let t = viewer.lang.strings();
+    let shown = !errors.is_empty();
+    let page = RenamePage {
+        l: Layout::new(viewer, format!("{}: {}", t.rename_unit, unit.name)),
+        unit,
+        v,
+        errors,
+    };
+    with_status(render(&page), shown)
+}
+
+/// `GET /units/{id}/rename`: the form, filled with the current name and short code.
+pub async fn rename_page(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Response {
+    let (_, unit) = match admin_unit(&app, &viewer, &id) {
+        Ok(x) => x,
+        Err(e) => return viewer_error(&viewer, e),
+    };
+    let v = RenameValues {
+        name: unit.name.clone(),
+        short_code: unit.short_code.clone(),
+        ..RenameValues::default()
+    };
+    rename_view(&viewer, unit, v, FieldErrors::default())
+}
+
+/// `POST /units/{id}/rename`: `name`, `short_code`, `effective` (dd/mm/yyyy), `decision`.
+pub async fn rename(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Response {
+    let (unit, unit_ref) = match admin_unit(&app, &viewer, &id) {
+        Ok(x) => x,
+        Err(e) => return viewer_error(&viewer, e),
+    };
+    let lang = viewer.lang;
+    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let v = RenameValues {
+        name: get("name"),
+        short_code: get("short_code"),
+        effective: get("effective"),
+        decision: get("decision"),
+    };
+    let mut errors = FieldErrors::default();
+    let name = Text::parse("name", &v.name, 200)
+        .map_err(|e| errors.push("rename", "name", lang.error(e.code())))
+        .ok();
+    let short_code = Text::parse("short_code", &v.short_code, 20)
+        .map_err(|e| errors.push("rename", "short_code", lang.error(e.code())))
+        .ok();
+    let effective = parse_date(&v.effective);
+    if effective.is_none() {
+        errors.push("rename", "effective", lang.error("invalid_date"));
+    }
+    let decision = Text::parse("decision", &v.decision, 100)
+        .map_err(|e| errors.push("rename", "decision", lang.error(e.code())))
+        .ok();
+    let (Some(name), Some(short_code), Some(effective), Some(decision)) =
+        (name, short_code, effective, decision)
+    else {
+        return rename_view(&viewer, unit_ref, v, errors);
+    };
+    let command = Command::RenameUnit {
+        unit: unit.clone(),
+        name,
+        short_code,
+        effective,
+        decision,
+    };
+    match api::execute(&app, &viewer, vec![command]).await {
+        Ok(_) => Redirect::to(&format!("/units/{unit}")).into_response(),
+        Err(e) if is_form_error(&e) => {
+            let field = match e.code {
+                "lineage_before_established" | "unit_not_active" => "effective",
+                "text_too_long" | "empty_text" | "invalid_text" => "decision",
+                _ => "name",
+            };
+            errors.push("rename", field, lang.error(e.code));
+            rename_view(&viewer, unit_ref, v, errors)
+        }
+        Err(e) => viewer_error(&viewer, e),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mergers and splits
+
+/// What the lineage form holds (kept when it comes back with errors).
+#[derive(Default)]
+pub struct LineageValues {
+    /// `merge` or `split`.
+    kind: String,
+    predecessors: BTreeSet<String>,
+    successors: BTreeSet<String>,
+    effective: String,
+    decision: String,
+}
+
+#[derive(Template)]
+#[template(path = "unit_lineage.html")]
+struct LineagePage {
+    l: Layout,
+    unit: UnitRef,
+    /// Every unit, in Vietnamese collation order.
+    units: Vec<UnitRef>,
+    v: LineageValues,
+    errors: FieldErrors,
+}
+
+impl LineagePage {
+    fn is_pred(&self, id: &str) -> bool {
+        self.v.predecessors.contains(id)
+    }
+
+    fn is_succ(&self, id: &str) -> bool {
+        self.v.successors.contains(id)
+    }
+}
+
+fn lineage_view(
+    app: &AppState,
+    viewer: &Viewer,
+    unit: UnitRef,
+    v: LineageValues,
+    errors: FieldErrors,
+) -> Response {
+    let t = viewer.lang.strings();
+    let units = {
+        let state = app.service.read();
+        let all: Vec<UnitId> = state.units.keys().cloned().collect();
+        sorted_refs(&state, &all)
+    };
+    let shown = !errors.is_empty();
+    let page = LineagePage {
+        l: Layout::new(viewer, format!("{}: {}", t.record_lineage, unit.name)),
+        unit,
+        units,
+        v,
+        errors,
+    };
+    with_status(render(&page), shown)
+}
+
+/// `GET /units/{id}/lineage`: the form, with this unit ticked as a predecessor of a merger.
+pub async fn lineage_page(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Response {
+    let (_, unit) = match admin_unit(&app, &viewer, &id) {
+        Ok(x) => x,
+        Err(e) => return viewer_error(&viewer, e),
+    };
+    let v = LineageValues {
+        kind: "merge".to_owned(),
+        predecessors: BTreeSet::from([unit.id.clone()]),
+        ..LineageValues::default()
+    };
+    lineage_view(&app, &viewer, unit, v, FieldErrors::default())
+}
+
+/// The unit ids of the ticked checkboxes `<prefix><unit>`, sorted, as typed.
+fn ticked(form: &HashMap<String, String>, prefix: &str) -> BTreeSet<String> {
+    form.keys()
+        .filter_map(|k| k.strip_prefix(prefix))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `POST /units/{id}/lineage`: `kind` (`merge` or `split`), checkboxes `p_<unit>`
+/// (predecessors) and `s_<unit>` (successors), `effective` (dd/mm/yyyy), `decision`.
+pub async fn record_lineage(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Response {
+    let (unit, unit_ref) = match admin_unit(&app, &viewer, &id) {
+        Ok(x) => x,
+        Err(e) => return viewer_error(&viewer, e),
+    };
+    let lang = viewer.lang;
+    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let v = LineageValues {
+        kind: get("kind"),
+        predecessors: ticked(&form, "p_"),
+        successors: ticked(&form, "s_"),
+        effective: get("effective"),
+        decision: get("decision"),
+    };
+    let mut errors = FieldErrors::default();
+    let kind = match v.kind.as_str() {
+        "merge" => Some(LineageKind::Merge),
+        "split" => Some(LineageKind::Split),
+        _ => {
+            errors.push("lineage", "kind", lang.error("invalid_value"));
+            None
+        }
+    };
+    let mut ids = |set: &BTreeSet<String>, field: &'static str| -> Vec<UnitId> {
+        let parsed: Result<Vec<UnitId>, _> = set.iter().map(|u| UnitId::parse(u)).collect();
+        match parsed {
+            Ok(list) if list.is_empty() => {
+                errors.push("lineage", field, lang.error("invalid_lineage"));
+                list
+            }
+            Ok(list) => list,
+            Err(e) => {
+                errors.push("lineage", field, lang.error(e.code()));
+                Vec::new()
+            }
+        }
+    };
+    let predecessors = ids(&v.predecessors, "predecessors");
+    let successors = ids(&v.successors, "successors");
+    let effective = parse_date(&v.effective);
+    if effective.is_none() {
+        errors.push("lineage", "effective", lang.error("invalid_date"));
+    }
+    let decision = Text::parse("decision", &v.decision, 100)
+        .map_err(|e| errors.push("lineage", "decision", lang.error(e.code())))
+        .ok();
+    let (Some(kind), Some(effective), Some(decision), true) =
+        (kind, effective, decision, errors.is_empty())
+    else {
+        return lineage_view(&app, &viewer, unit_ref, v, errors);
+    };
+    let command = Command::RecordLineage {
+        change: LineageChange {
+            kind,
+            predecessors,
+            successors,
+            effective,
+            decision,
+        },
+    };
+    match api::execute(&app, &viewer, vec![command]).await {
+        Ok(_) => Redirect::to(&format!("/units/{unit}")).into_response(),
+        Err(e) if is_form_error(&e) => {
+            let field = match e.code {
+                "lineage_before_established" | "unit_not_active" => "effective",
+                "unknown_unit" => "predecessors",
+                "text_too_long" | "empty_text" | "invalid_text" => "decision",
+                _ => "kind",
+            };
+            errors.push("lineage", field, lang.error(e.code));
+            lineage_view(&app, &viewer, unit_ref, v, errors)
+        }
+        Err(e) => viewer_error(&viewer, e),
+    }
+}
