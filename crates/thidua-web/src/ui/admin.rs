@@ -230,22 +230,10 @@ pub async fn grant_role(
     viewer: Viewer,
     CsrfForm(f): CsrfForm<RoleForm>,
 ) -> Response {
-    if let Some(r) = unless_admin(&viewer) {
-        return r;
-    }
-    match parse_role_form(viewer.lang, &f, "grant") {
-        Ok((user, role)) => {
-            submit(
-                &app,
-                &viewer,
-                Command::GrantRole { user, role },
-                "grant",
-                "role",
-            )
-            .await
-        }
-        Err(errors) => admin_view(&app, &viewer, errors, false),
-    }
+    change_role(&app, &viewer, &f, "grant", |user, role| {
+        Command::GrantRole { user, role }
+    })
+    .await
 }
 
 pub async fn revoke_role(
@@ -253,21 +241,26 @@ pub async fn revoke_role(
     viewer: Viewer,
     CsrfForm(f): CsrfForm<RoleForm>,
 ) -> Response {
-    if let Some(r) = unless_admin(&viewer) {
+    change_role(&app, &viewer, &f, "revoke", |user, role| {
+        Command::RevokeRole { user, role }
+    })
+    .await
+}
+
+/// Grants or revokes (as `command` says) the role the form names, for an administrator.
+async fn change_role(
+    app: &AppState,
+    viewer: &Viewer,
+    f: &RoleForm,
+    form: &'static str,
+    command: impl FnOnce(UserId, Role) -> Command,
+) -> Response {
+    if let Some(r) = unless_admin(viewer) {
         return r;
     }
-    match parse_role_form(viewer.lang, &f, "revoke") {
-        Ok((user, role)) => {
-            submit(
-                &app,
-                &viewer,
-                Command::RevokeRole { user, role },
-                "grant",
-                "role",
-            )
-            .await
-        }
-        Err(errors) => admin_view(&app, &viewer, errors, false),
+    match parse_role_form(viewer.lang, f, form) {
+        Ok((user, role)) => submit(app, viewer, command(user, role), "grant", "role").await,
+        Err(errors) => admin_view(app, viewer, errors, false),
     }
 }
 
