@@ -16,7 +16,7 @@ command -v soffice >/dev/null 2>&1 || packages+=(libreoffice-calc-nogui)
 if [ "${#packages[@]}" -gt 0 ]; then
   echo "Installing: ${packages[*]}"
   sudo_if_needed apt-get update -qq
-  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
 fi
 
 sudo_if_needed .ci/postgres-up
