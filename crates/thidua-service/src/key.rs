@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use thidua_ledger::{generate_key, Signer};
+use thidua_ledger::{generate_key, sign_checkpoint, Checkpoint, NoteSigner, Signer};
 
 use crate::ServiceError;
 
@@ -80,7 +80,10 @@ impl LogKey {
         &self.verifier
     }
 
-    pub(crate) fn signer(&self) -> &Signer {
-        &self.signer
+    /// Signs the checkpoint (C2SP tlog-checkpoint note) of a tree of `size` leaves with `root`.
+    pub fn sign_checkpoint(&self, size: u64, root: [u8; 32]) -> Result<String, ServiceError> {
+        let checkpoint = Checkpoint::new(self.origin(), size, root);
+        let signer: &dyn NoteSigner = &self.signer;
+        Ok(sign_checkpoint(&checkpoint, &[signer])?)
     }
 }

@@ -12,9 +12,7 @@ use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
 use std::time::Duration;
 
 use thidua_domain::{decide, Actor, Command, DomainError, Event, Payload, State, EVENT_FORMAT};
-use thidua_ledger::{
-    leaf_hash, sign_checkpoint, Checkpoint, CompactRange, LedgerError, NoteSigner,
-};
+use thidua_ledger::{leaf_hash, CompactRange, LedgerError};
 use thidua_store::{Append, Entry, EventStore, Node, StoreError};
 
 pub use key::LogKey;
@@ -289,40 +287,25 @@ impl Service {
         payloads: Vec<Payload>,
     ) -> (Vec<Event>, Vec<Entry>, Vec<Node>, CompactRange) {
         let time_ms = self.env.now_ms();
-        let mut frontier = inner.frontier.clone();
-        let mut events = Vec::with_capacity(payloads.len());
-        let mut entries = Vec::with_capacity(payloads.len());
-        let mut nodes = Vec::with_capacity(payloads.len() * 2);
-        for (offset, payload) in payloads.into_iter().enumerate() {
-            let event = Event {
+        let events: Vec<Event> = payloads
+            .into_iter()
+            .enumerate()
+            .map(|(offset, payload)| Event {
                 v: EVENT_FORMAT,
                 index: inner.state.size + offset as u64,
                 time_ms,
                 actor: actor.clone(),
                 salt: hex::encode(self.env.salt()),
                 payload,
-            };
-            let bytes = event.canonical_bytes();
-            let leaf = leaf_hash(&bytes);
-            nodes.extend(frontier.append(leaf).into_iter().map(|n| Node {
-                level: n.level,
-                index: n.index,
-                hash: n.hash,
-            }));
-            entries.push(Entry {
-                index: event.index,
-                bytes,
-                leaf_hash: leaf,
-            });
-            events.push(event);
-        }
+            })
+            .collect();
+        let mut frontier = inner.frontier.clone();
+        let (entries, nodes) = seal(&mut frontier, &events);
         (events, entries, nodes, frontier)
     }
 
     fn sign(&self, frontier: &CompactRange) -> Result<String, ServiceError> {
-        let checkpoint = Checkpoint::new(self.key.origin(), frontier.size(), frontier.root());
-        let signer: &dyn NoteSigner = self.key.signer();
-        Ok(sign_checkpoint(&checkpoint, &[signer])?)
+        self.key.sign_checkpoint(frontier.size(), frontier.root())
     }
 
     /// Starts a background thread that picks up other servers' appends every `interval`.
@@ -344,6 +327,28 @@ impl Service {
             })
             .expect("spawn the follower thread")
     }
+}
+
+/// Encodes events for the store: their canonical bytes and leaf hashes, and the tree nodes
+/// they complete when appended to `frontier` (which advances).
+pub fn seal(frontier: &mut CompactRange, events: &[Event]) -> (Vec<Entry>, Vec<Node>) {
+    let mut entries = Vec::with_capacity(events.len());
+    let mut nodes = Vec::with_capacity(events.len() * 2);
+    for event in events {
+        let bytes = event.canonical_bytes();
+        let leaf = leaf_hash(&bytes);
+        nodes.extend(frontier.append(leaf).into_iter().map(|n| Node {
+            level: n.level,
+            index: n.index,
+            hash: n.hash,
+        }));
+        entries.push(Entry {
+            index: event.index,
+            bytes,
+            leaf_hash: leaf,
+        });
+    }
+    (entries, nodes)
 }
 
 /// Decides a batch of commands, each against the state left by the ones before.

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use thidua_domain::{Actor, Command, Event, Payload, Text, UserId, EVENT_FORMAT};
-use thidua_ledger::{leaf_hash, sign_checkpoint, Checkpoint, CompactRange, NoteSigner, Signer};
-use thidua_store::{Append, Entry, Node};
+use thidua_ledger::CompactRange;
+use thidua_store::Append;
 
 use crate::storage::StoreArgs;
 
@@ -117,61 +117,34 @@ fn generate(
     to: u64,
 ) -> anyhow::Result<()> {
     anyhow::ensure!(from == 0, "synthetic events go only into an empty log");
-    let key_text = std::fs::read_to_string(store.key_path()).ok();
-    let signer = match key_text {
-        Some(text) => Signer::from_key_string(text.trim())?,
-        None => {
-            // Create the key the service will use, so its checkpoint check passes.
-            thidua_service::LogKey::load_or_create(&store.key_path(), &store.origin)?;
-            Signer::from_key_string(std::fs::read_to_string(store.key_path())?.trim())?
-        }
-    };
-    let origin = signer
-        .verifier()
-        .to_key_string()
-        .split('+')
-        .next()
-        .unwrap_or_default()
-        .to_owned();
+    // The key the service will use, so that its start-up checkpoint check passes.
+    let key = thidua_service::LogKey::load_or_create(&store.key_path(), &store.origin)?;
     let mut frontier = CompactRange::new();
     let progress = crate::storage::Progress::new("tạo sự kiện / generating");
     let mut index = from;
     while index < to {
         let end = (index + 20_000).min(to);
-        let mut entries = Vec::with_capacity((end - index) as usize);
-        let mut nodes = Vec::new();
-        for i in index..end {
-            let event = Event {
-                v: EVENT_FORMAT,
-                index: i,
-                time_ms: 1_735_689_600_000 + i as i64,
-                actor: Actor::System,
-                salt: format!(
-                    "{:032x}",
-                    u128::from(i).wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835)
-                ),
-                payload: Payload::UserRegistered {
-                    user: UserId::parse(&format!("synth-{i}"))?,
-                    display_name: Text::parse("name", &format!("Cán bộ {i}"), 100)?,
-                    demo: true,
-                },
-            };
-            let bytes = event.canonical_bytes();
-            let leaf = leaf_hash(&bytes);
-            nodes.extend(frontier.append(leaf).into_iter().map(|n| Node {
-                level: n.level,
-                index: n.index,
-                hash: n.hash,
-            }));
-            entries.push(Entry {
-                index: i,
-                bytes,
-                leaf_hash: leaf,
-            });
-        }
-        let checkpoint = Checkpoint::new(origin.clone(), frontier.size(), frontier.root());
-        let signer_ref: &dyn NoteSigner = &signer;
-        let note = sign_checkpoint(&checkpoint, &[signer_ref])?;
+        let events = (index..end)
+            .map(|i| {
+                Ok(Event {
+                    v: EVENT_FORMAT,
+                    index: i,
+                    time_ms: 1_735_689_600_000 + i as i64,
+                    actor: Actor::System,
+                    salt: format!(
+                        "{:032x}",
+                        u128::from(i).wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835)
+                    ),
+                    payload: Payload::UserRegistered {
+                        user: UserId::parse(&format!("synth-{i}"))?,
+                        display_name: Text::parse("name", &format!("Cán bộ {i}"), 100)?,
+                        demo: true,
+                    },
+                })
+            })
+            .collect::<anyhow::Result<Vec<Event>>>()?;
+        let (entries, nodes) = thidua_service::seal(&mut frontier, &events);
+        let note = key.sign_checkpoint(frontier.size(), frontier.root())?;
         backend.append(Append {
             expected_size: index,
             entries: &entries,
