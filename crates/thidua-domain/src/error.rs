@@ -18,6 +18,14 @@ pub enum DomainError {
 
     #[error("the actor may not perform this action")]
     Forbidden,
+    #[error("{actor} may not cause a {kind} event: it needs the role {needed}")]
+    Unauthorised {
+        actor: String,
+        kind: &'static str,
+        needed: String,
+    },
+    #[error("the last administrator cannot give up the administrator role")]
+    LastAdmin,
     #[error("user {0} does not exist")]
     UnknownUser(String),
     #[error("user {0} already exists")]
@@ -84,8 +92,14 @@ pub enum DomainError {
     },
     #[error("the hash signed does not match the covenant's hash {expected}")]
     HashMismatch { expected: String },
+    #[error("covenant {covenant} version {version} was withdrawn")]
+    CovenantWithdrawn { covenant: String, version: u32 },
     #[error("target {0} appears twice")]
     DuplicateTarget(String),
+    #[error("the scoring regulation is invalid:\n{0}")]
+    InvalidRegulation(String),
+    #[error("the scoring regulation is not in its canonical form (compile it first)")]
+    RegulationNotCanonical,
 }
 
 impl DomainError {
@@ -98,7 +112,8 @@ impl DomainError {
             InvalidText { .. } => "invalid_text",
             InvalidId { .. } => "invalid_id",
             InvalidValue { .. } => "invalid_value",
-            Forbidden => "forbidden",
+            Forbidden | Unauthorised { .. } => "forbidden",
+            LastAdmin => "last_admin",
             UnknownUser(_) => "unknown_user",
             UserExists(_) => "user_exists",
             RoleAlreadyGranted { .. } => "role_already_granted",
@@ -126,7 +141,10 @@ impl DomainError {
             CovenantHasSignatures { .. } => "covenant_has_signatures",
             AlreadySigned { .. } => "already_signed",
             HashMismatch { .. } => "hash_mismatch",
+            CovenantWithdrawn { .. } => "covenant_withdrawn",
             DuplicateTarget(_) => "duplicate_target",
+            InvalidRegulation(_) => "invalid_regulation",
+            RegulationNotCanonical => "regulation_not_canonical",
         }
     }
 }

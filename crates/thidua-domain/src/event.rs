@@ -1,6 +1,7 @@
-//! Events: the only way the state changes. An [`Event`] is an envelope (format version, log
-//! index, time, actor, unit concerned, salt) around a [`Payload`]; its canonical bytes are what
-//! the ledger hashes and what the store keeps. See `docs/event-encoding.md`.
+//! Events as the domain sees them: an [`Event`] is an envelope (log index, time, actor, salt)
+//! around a [`Payload`], the fact that happened. Their bytes in the log are the business of
+//! [`crate::wire`], which encodes every kind in a versioned form that never changes; this module
+//! is the in-memory model, free to grow.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -12,12 +13,8 @@ use crate::model::{
 };
 use crate::text::Text;
 
-/// The version of the envelope and payload encoding. Readers accept every version they know;
-/// a change of meaning gets a new version, old events are never rewritten.
-pub const EVENT_FORMAT: u32 = 1;
-
 /// Who caused an event.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "type", content = "id", rename_all = "snake_case")]
 pub enum Actor {
     /// The operator at the command line (`thidua` subcommands, the demonstration loader).
@@ -34,7 +31,8 @@ impl std::fmt::Display for Actor {
     }
 }
 
-/// What happened. Serialised with `kind` as the tag and the fields under `data`.
+/// What happened. Each variant is one event kind of the log; its stable name is
+/// [`Payload::kind`] and its encoding is in [`crate::wire`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "data", rename_all = "snake_case")]
 pub enum Payload {
@@ -104,6 +102,12 @@ pub enum Payload {
         version: u32,
         content: CovenantContent,
     },
+    /// A draft that nobody signed is withdrawn by the secretariat; it can no longer be signed.
+    CovenantDraftWithdrawn {
+        covenant: CovenantId,
+        version: u32,
+        reason: Text,
+    },
     CovenantSigned {
         covenant: CovenantId,
         version: u32,
@@ -123,8 +127,28 @@ pub enum Payload {
     },
 }
 
+/// Every event kind, in the order they were introduced.
+pub const EVENT_KINDS: &[&str] = &[
+    "user_registered",
+    "role_granted",
+    "role_revoked",
+    "unit_created",
+    "unit_renamed",
+    "lineage_recorded",
+    "cluster_created",
+    "cluster_year_set",
+    "cluster_leadership_set",
+    "movement_created",
+    "covenant_drafted",
+    "covenant_draft_amended",
+    "covenant_signed",
+    "covenant_frozen",
+    "witness_key_registered",
+    "covenant_draft_withdrawn",
+];
+
 impl Payload {
-    /// The stable kind name (the serde tag).
+    /// The stable kind name, as written in the log.
     pub fn kind(&self) -> &'static str {
         match self {
             Payload::UserRegistered { .. } => "user_registered",
@@ -139,6 +163,7 @@ impl Payload {
             Payload::MovementCreated { .. } => "movement_created",
             Payload::CovenantDrafted { .. } => "covenant_drafted",
             Payload::CovenantDraftAmended { .. } => "covenant_draft_amended",
+            Payload::CovenantDraftWithdrawn { .. } => "covenant_draft_withdrawn",
             Payload::CovenantSigned { .. } => "covenant_signed",
             Payload::CovenantFrozen { .. } => "covenant_frozen",
             Payload::WitnessKeyRegistered { .. } => "witness_key_registered",
@@ -164,10 +189,8 @@ impl Payload {
 }
 
 /// One entry of the log: an envelope around a payload.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Event {
-    /// The encoding version, [`EVENT_FORMAT`].
-    pub v: u32,
     /// Position in the log, from 0.
     pub index: u64,
     /// Milliseconds since the Unix epoch (UTC), from the server's clock at append.
@@ -175,66 +198,21 @@ pub struct Event {
     pub actor: Actor,
     /// 16 random bytes (hex) so that a leaf hash reveals nothing about a low-entropy event.
     pub salt: String,
-    #[serde(flatten)]
     pub payload: Payload,
 }
 
-/// Errors decoding stored bytes into an event.
-#[derive(Debug, thiserror::Error)]
-pub enum DecodeError {
-    #[error("entry {index}: not a valid event: {source}")]
-    Json {
-        index: u64,
-        source: serde_json::Error,
-    },
-    #[error("entry {index}: unsupported event format {v}")]
-    Format { index: u64, v: u32 },
-    #[error("entry {index}: bytes are not in canonical form")]
-    NotCanonical { index: u64 },
-    #[error("entry {expected}: stored event says index {found}")]
-    IndexMismatch { expected: u64, found: u64 },
-}
-
 impl Event {
-    /// The canonical bytes: compact JSON, object keys sorted by their UTF-8 bytes, strings in
-    /// NFC, decimals as strings, no insignificant whitespace.
+    /// The canonical bytes of the event in the newest encoding of its kind (see [`crate::wire`]).
+    /// Used for new events only: stored events keep the bytes they were written with.
     pub fn canonical_bytes(&self) -> Vec<u8> {
-        canonical_json(self)
+        crate::wire::encode(self)
     }
 
-    /// Decodes stored bytes and checks they are canonical and at the expected index.
-    pub fn decode(expected_index: u64, bytes: &[u8]) -> Result<Event, DecodeError> {
-        let event: Event = serde_json::from_slice(bytes).map_err(|source| DecodeError::Json {
-            index: expected_index,
-            source,
-        })?;
-        if event.v != EVENT_FORMAT {
-            return Err(DecodeError::Format {
-                index: expected_index,
-                v: event.v,
-            });
-        }
-        if event.index != expected_index {
-            return Err(DecodeError::IndexMismatch {
-                expected: expected_index,
-                found: event.index,
-            });
-        }
-        if event.canonical_bytes() != bytes {
-            return Err(DecodeError::NotCanonical {
-                index: expected_index,
-            });
-        }
-        Ok(event)
+    /// Decodes stored bytes of any version ever written, checking that they are canonical and
+    /// at the expected index.
+    pub fn decode(expected_index: u64, bytes: &[u8]) -> Result<Event, crate::wire::DecodeError> {
+        crate::wire::decode(expected_index, bytes)
     }
-}
-
-/// Serialises any value as canonical JSON (see [`Event::canonical_bytes`]).
-pub fn canonical_json<T: Serialize>(value: &T) -> Vec<u8> {
-    // serde_json's `Value` keeps objects in a BTreeMap (the `preserve_order` feature is off in
-    // this workspace), so going through it sorts keys bytewise.
-    let value = serde_json::to_value(value).expect("domain values always serialise");
-    serde_json::to_vec(&value).expect("a JSON value always serialises")
 }
 
 /// Parses a date written `dd/mm/yyyy` (the Vietnamese form) or `yyyy-mm-dd`.
@@ -242,50 +220,4 @@ pub fn parse_date(raw: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(raw.trim(), "%d/%m/%Y")
         .or_else(|_| NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d"))
         .ok()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn sample() -> Event {
-        Event {
-            v: EVENT_FORMAT,
-            index: 7,
-            time_ms: 1_711_420_000_000,
-            actor: Actor::System,
-            salt: "00112233445566778899aabbccddeeff".into(),
-            payload: Payload::ClusterCreated {
-                cluster: ClusterId::parse("cum-12").unwrap(),
-                name: Text::parse("name", "Cụm thi đua số 12", 200).unwrap(),
-            },
-        }
-    }
-
-    #[test]
-    fn canonical_bytes_are_stable() {
-        let bytes = sample().canonical_bytes();
-        assert_eq!(
-            String::from_utf8(bytes.clone()).unwrap(),
-            r#"{"actor":{"type":"system"},"data":{"cluster":"cum-12","name":"Cụm thi đua số 12"},"index":7,"kind":"cluster_created","salt":"00112233445566778899aabbccddeeff","time_ms":1711420000000,"v":1}"#
-        );
-        assert_eq!(Event::decode(7, &bytes).unwrap(), sample());
-    }
-
-    #[test]
-    fn decode_rejects_non_canonical_and_misplaced() {
-        let bytes = sample().canonical_bytes();
-        assert!(matches!(
-            Event::decode(8, &bytes),
-            Err(DecodeError::IndexMismatch { .. })
-        ));
-        let mut spaced = String::from_utf8(bytes).unwrap();
-        spaced = spaced.replacen(',', ", ", 1);
-        assert!(matches!(
-            Event::decode(7, spaced.as_bytes()),
-            Err(DecodeError::NotCanonical { .. })
-        ));
-        let extra = r#"{"actor":{"type":"system"},"data":{"cluster":"cum-12","name":"x"},"evil":1,"index":7,"kind":"cluster_created","salt":"00","time_ms":1,"v":1}"#;
-        assert!(Event::decode(7, extra.as_bytes()).is_err());
-    }
 }

@@ -2,21 +2,29 @@
 //!
 //! Pure: no IO, no async, no database, no clock. A [`Command`] is checked by [`decide`] against
 //! the [`State`] and the actor's roles and yields [`Payload`]s; the caller wraps them in
-//! [`Event`] envelopes (index, time, actor, salt) and appends them; [`State::apply`] folds them.
+//! [`Event`] envelopes (index, time, actor, salt) and appends them; [`State::apply`] folds them,
+//! checking again that the actor was authorised and that each event fits. The log's bytes are
+//! [`wire`]'s business: versioned per event kind, decoded forever.
 #![forbid(unsafe_code)]
 
+pub mod authz;
 pub mod calendar;
 pub mod command;
+pub mod covenant;
 pub mod error;
 pub mod event;
 pub mod ids;
 pub mod model;
+pub mod org;
 pub mod state;
 pub mod text;
+pub mod wire;
+pub mod witness;
 
-pub use command::{decide, Command};
+pub use command::{decide, decide_and_apply, Command};
 pub use error::DomainError;
-pub use event::{canonical_json, Actor, Event, Payload, EVENT_FORMAT};
+pub use event::{Actor, Event, Payload, EVENT_KINDS};
 pub use ids::{ClusterId, CovenantId, MovementId, TargetId, UnitId, UserId};
 pub use state::State;
 pub use text::Text;
+pub use wire::{canonical_json, DecodeError};

@@ -179,6 +179,9 @@ pub struct Target {
     pub baseline_year: Option<i32>,
     /// Unit of measure: "%", "vụ", "người".
     pub unit_of_measure: Option<Text>,
+    /// The id of the scoring regulation's indicator (or data element) that measures the
+    /// target, so progress can be followed during the year (since covenant format 2).
+    pub indicator: Option<String>,
 }
 
 /// The scoring regulation attached to a covenant: its canonical text and SHA-256 (hex).

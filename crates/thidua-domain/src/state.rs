@@ -1,40 +1,48 @@
 //! The state: a pure fold over the events, held in memory. [`State::apply`] is the only way it
-//! changes; it trusts that events were produced by [`crate::decide`] but still refuses an event
-//! that does not fit (a corrupted or forged log must stop the replay, never be papered over).
+//! changes, and it is strict: before an event changes anything, its actor must have held the
+//! permission for it ([`crate::authz`]) and the event must fit the state (no duplicate creation,
+//! no impossible transition). A log that breaks either stops the replay, naming the event.
+//! Each stage applies its own events: [`crate::org`], [`crate::covenant`], [`crate::witness`].
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use imbl::{OrdMap, Vector};
-use serde::Serialize;
-use sha2::{Digest, Sha256};
+use serde::{Deserialize, Serialize};
 
 use crate::error::DomainError;
-use crate::event::{canonical_json, Actor, Event, Payload};
+use crate::event::{Actor, Event, Payload};
 use crate::ids::{ClusterId, CovenantId, MovementId, UnitId, UserId};
 use crate::model::{
-    Cluster, ClusterYear, CovenantContent, Leadership, LeadershipPosition, LineageChange, Movement,
-    Unit, User,
+    Cluster, ClusterYear, CovenantContent, LineageChange, Movement, Role, Unit, User,
 };
-use crate::text::collate;
+use crate::text::{collate, Text};
 
 /// A cluster with its membership year by year.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClusterState {
     pub cluster: Cluster,
     pub years: BTreeMap<i32, ClusterYear>,
 }
 
 /// A recorded signature of a covenant version by one member unit's leader.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignatureRecord {
     pub signer: Actor,
     pub index: u64,
     pub time_ms: i64,
 }
 
+/// Why and when a draft was withdrawn.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Withdrawal {
+    pub index: u64,
+    pub time_ms: i64,
+    pub reason: Text,
+}
+
 /// One version of a covenant: its content, who must sign, who has, and whether it is frozen.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CovenantVersion {
     pub version: u32,
     pub content: CovenantContent,
@@ -47,10 +55,19 @@ pub struct CovenantVersion {
     pub frozen_at: Option<u64>,
     /// Log index of the event that created this version.
     pub drafted_at: u64,
+    /// Set when the secretariat withdrew this draft before anyone signed it.
+    pub withdrawn: Option<Withdrawal>,
+}
+
+impl CovenantVersion {
+    /// Still open for signatures: neither frozen nor withdrawn.
+    pub fn is_open(&self) -> bool {
+        self.frozen_at.is_none() && self.withdrawn.is_none()
+    }
 }
 
 /// A covenant of one cluster under one movement, with its versions (oldest first).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Covenant {
     pub id: CovenantId,
     pub movement: MovementId,
@@ -69,12 +86,25 @@ impl Covenant {
     pub fn version(&self, v: u32) -> Option<&CovenantVersion> {
         self.versions.iter().find(|x| x.version == v)
     }
+
+    /// The version in force: the newest frozen one, if any.
+    pub fn in_force(&self) -> Option<&CovenantVersion> {
+        self.versions.iter().rev().find(|v| v.frozen_at.is_some())
+    }
+}
+
+/// A unit's registered witness key (C2SP tlog-cosignature verifier key text).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WitnessKey {
+    pub key: String,
+    /// Log index of the registering event.
+    pub registered_at: u64,
 }
 
 /// Everything the log says, folded. The collections are persistent (structurally shared), so
-/// a clone is O(1): a batch of commands is decided against a scratch copy without copying the
-/// whole state.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+/// a clone is O(1): a batch of commands is decided against a scratch copy, and readers keep a
+/// consistent copy while the next events are applied.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct State {
     /// Number of events applied (the next log index).
     pub size: u64,
@@ -88,58 +118,9 @@ pub struct State {
     pub witness_keys: OrdMap<UnitId, WitnessKey>,
 }
 
-/// A unit's registered witness key (C2SP tlog-cosignature verifier key text).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct WitnessKey {
-    pub key: String,
-    /// Log index of the registering event.
-    pub registered_at: u64,
-}
-
-/// The input of a covenant version's hash: everything a leader agrees to by signing.
-#[derive(Serialize)]
-struct CovenantHashInput<'a> {
-    format: &'static str,
-    covenant: &'a CovenantId,
-    version: u32,
-    movement: &'a MovementId,
-    cluster: &'a ClusterId,
-    year: i32,
-    members: &'a [UnitId],
-    content: &'a CovenantContent,
-}
-
-/// SHA-256 (hex) of the canonical JSON of a covenant version.
-pub fn covenant_hash(
-    covenant: &CovenantId,
-    version: u32,
-    movement: &MovementId,
-    cluster: &ClusterId,
-    year: i32,
-    members: &[UnitId],
-    content: &CovenantContent,
-) -> String {
-    let input = CovenantHashInput {
-        format: "thidua-covenant/v1",
-        covenant,
-        version,
-        movement,
-        cluster,
-        year,
-        members,
-        content,
-    };
-    hex::encode(Sha256::digest(canonical_json(&input)))
-}
-
-fn missing<T>(
-    what: impl FnOnce() -> DomainError,
-) -> impl FnOnce(Option<T>) -> Result<T, DomainError> {
-    move |opt| opt.ok_or_else(what)
-}
-
 impl State {
-    /// Folds one event into the state. Events must arrive in log order.
+    /// Folds one event into the state, after checking that its actor was authorised and that
+    /// it fits. On error nothing changes. Events must arrive in log order.
     pub fn apply(&mut self, event: &Event) -> Result<(), DomainError> {
         if event.index != self.size {
             return Err(DomainError::InvalidValue {
@@ -147,285 +128,64 @@ impl State {
                 reason: format!("expected event {}, got {}", self.size, event.index),
             });
         }
-        self.apply_payload(event)?;
+        crate::authz::authorise_event(self, &event.actor, &event.payload)?;
+        use Payload as P;
+        match &event.payload {
+            P::UserRegistered { .. }
+            | P::RoleGranted { .. }
+            | P::RoleRevoked { .. }
+            | P::UnitCreated { .. }
+            | P::UnitRenamed { .. }
+            | P::LineageRecorded(_)
+            | P::ClusterCreated { .. }
+            | P::ClusterYearSet { .. }
+            | P::ClusterLeadershipSet { .. }
+            | P::MovementCreated { .. } => self.apply_org(&event.payload)?,
+            P::CovenantDrafted { .. }
+            | P::CovenantDraftAmended { .. }
+            | P::CovenantDraftWithdrawn { .. }
+            | P::CovenantSigned { .. }
+            | P::CovenantFrozen { .. } => self.apply_covenant(event)?,
+            P::WitnessKeyRegistered { .. } => self.apply_witness(event)?,
+        }
         self.size += 1;
         Ok(())
     }
 
-    fn apply_payload(&mut self, event: &Event) -> Result<(), DomainError> {
-        match &event.payload {
-            Payload::UserRegistered {
-                user,
-                display_name,
-                demo,
-            } => {
-                self.users.insert(
-                    user.clone(),
-                    User {
-                        id: user.clone(),
-                        display_name: display_name.clone(),
-                        demo: *demo,
-                        roles: Vec::new(),
-                    },
-                );
-            }
-            Payload::RoleGranted { user, role } => {
-                let u = missing(|| DomainError::UnknownUser(user.to_string()))(
-                    self.users.get_mut(user),
-                )?;
-                if !u.roles.contains(role) {
-                    u.roles.push(role.clone());
-                    u.roles.sort();
-                }
-            }
-            Payload::RoleRevoked { user, role } => {
-                let u = missing(|| DomainError::UnknownUser(user.to_string()))(
-                    self.users.get_mut(user),
-                )?;
-                u.roles.retain(|r| r != role);
-            }
-            Payload::UnitCreated {
-                unit,
-                name,
-                short_code,
-                kind,
-                parent,
-                established,
-            } => {
-                self.units.insert(
-                    unit.clone(),
-                    Unit {
-                        id: unit.clone(),
-                        name: name.clone(),
-                        short_code: short_code.clone(),
-                        kind: *kind,
-                        parent: parent.clone(),
-                        established: *established,
-                        dissolved: None,
-                        former_names: Vec::new(),
-                    },
-                );
-            }
-            Payload::UnitRenamed {
-                unit,
-                name,
-                short_code,
-                effective,
-                ..
-            } => {
-                let u = missing(|| DomainError::UnknownUnit(unit.to_string()))(
-                    self.units.get_mut(unit),
-                )?;
-                let old_name = std::mem::replace(&mut u.name, name.clone());
-                let old_code = std::mem::replace(&mut u.short_code, short_code.clone());
-                u.former_names.push((old_name, old_code, *effective));
-            }
-            Payload::LineageRecorded(change) => {
-                for p in &change.predecessors {
-                    if !change.successors.contains(p) {
-                        let u = missing(|| DomainError::UnknownUnit(p.to_string()))(
-                            self.units.get_mut(p),
-                        )?;
-                        u.dissolved = Some(change.effective);
-                    }
-                }
-                self.lineage.push_back(change.clone());
-            }
-            Payload::ClusterCreated { cluster, name } => {
-                self.clusters.insert(
-                    cluster.clone(),
-                    ClusterState {
-                        cluster: Cluster {
-                            id: cluster.clone(),
-                            name: name.clone(),
-                        },
-                        years: BTreeMap::new(),
-                    },
-                );
-            }
-            Payload::ClusterYearSet {
-                cluster,
-                year,
-                members,
-            } => {
-                let c = self.cluster_mut(cluster)?;
-                let entry = c.years.entry(*year).or_default();
-                entry.members = members.clone();
-            }
-            Payload::ClusterLeadershipSet {
-                cluster,
-                year,
-                position,
-                unit,
-                method,
-                decision,
-            } => {
-                let c = self.cluster_mut(cluster)?;
-                let entry = c.years.entry(*year).or_default();
-                let leadership = Some(Leadership {
-                    unit: unit.clone(),
-                    method: *method,
-                    decision: decision.clone(),
-                });
-                match position {
-                    LeadershipPosition::Head => entry.head = leadership,
-                    LeadershipPosition::Deputy => entry.deputy = leadership,
-                }
-            }
-            Payload::MovementCreated {
-                movement,
-                name,
-                year,
-                plan_ref,
-                slogan,
-                calendar,
-            } => {
-                self.movements.insert(
-                    movement.clone(),
-                    Movement {
-                        id: movement.clone(),
-                        name: name.clone(),
-                        year: *year,
-                        plan_ref: plan_ref.clone(),
-                        slogan: slogan.clone(),
-                        calendar: calendar.clone(),
-                    },
-                );
-            }
-            Payload::CovenantDrafted {
-                covenant,
-                movement,
-                cluster,
-                version,
-                content,
-            } => {
-                let year = self
-                    .movements
-                    .get(movement)
-                    .ok_or_else(|| DomainError::UnknownMovement(movement.to_string()))?
-                    .year;
-                let members = self.members(cluster, year)?.to_vec();
-                let hash = covenant_hash(
-                    covenant, *version, movement, cluster, year, &members, content,
-                );
-                let draft = CovenantVersion {
-                    version: *version,
-                    content: content.clone(),
-                    members,
-                    hash,
-                    signatures: BTreeMap::new(),
-                    frozen_at: None,
-                    drafted_at: event.index,
-                };
-                match self.covenants.get_mut(covenant) {
-                    Some(c) => c.versions.push(draft),
-                    None => {
-                        self.covenants.insert(
-                            covenant.clone(),
-                            Covenant {
-                                id: covenant.clone(),
-                                movement: movement.clone(),
-                                cluster: cluster.clone(),
-                                year,
-                                versions: vec![draft],
-                            },
-                        );
-                    }
-                }
-            }
-            Payload::CovenantDraftAmended {
-                covenant,
-                version,
-                content,
-            } => {
-                let c = self.covenant_mut(covenant)?;
-                let (id, movement, cluster, year) =
-                    (c.id.clone(), c.movement.clone(), c.cluster.clone(), c.year);
-                let v = c
-                    .versions
-                    .iter_mut()
-                    .find(|v| v.version == *version)
-                    .ok_or_else(|| DomainError::UnknownVersion {
-                        covenant: id.to_string(),
-                        version: *version,
-                    })?;
-                v.content = content.clone();
-                v.hash = covenant_hash(
-                    &id, *version, &movement, &cluster, year, &v.members, content,
-                );
-            }
-            Payload::CovenantSigned {
-                covenant,
-                version,
-                unit,
-                ..
-            } => {
-                let v = self.version_mut(covenant, *version)?;
-                v.signatures.insert(
-                    unit.clone(),
-                    SignatureRecord {
-                        signer: event.actor.clone(),
-                        index: event.index,
-                        time_ms: event.time_ms,
-                    },
-                );
-            }
-            Payload::CovenantFrozen {
-                covenant, version, ..
-            } => {
-                let v = self.version_mut(covenant, *version)?;
-                v.frozen_at = Some(event.index);
-            }
-            Payload::WitnessKeyRegistered { unit, key } => {
-                if !self.units.contains_key(unit) {
-                    return Err(DomainError::UnknownUnit(unit.to_string()));
-                }
-                self.witness_keys.insert(
-                    unit.clone(),
-                    WitnessKey {
-                        key: key.clone(),
-                        registered_at: event.index,
-                    },
-                );
-            }
-        }
-        Ok(())
+    pub fn user(&self, id: &UserId) -> Result<&User, DomainError> {
+        self.users
+            .get(id)
+            .ok_or_else(|| DomainError::UnknownUser(id.to_string()))
     }
 
-    fn cluster_mut(&mut self, id: &ClusterId) -> Result<&mut ClusterState, DomainError> {
+    pub fn unit(&self, id: &UnitId) -> Result<&Unit, DomainError> {
+        self.units
+            .get(id)
+            .ok_or_else(|| DomainError::UnknownUnit(id.to_string()))
+    }
+
+    pub fn cluster(&self, id: &ClusterId) -> Result<&ClusterState, DomainError> {
         self.clusters
-            .get_mut(id)
+            .get(id)
             .ok_or_else(|| DomainError::UnknownCluster(id.to_string()))
     }
 
-    fn version_mut(
-        &mut self,
-        id: &CovenantId,
-        version: u32,
-    ) -> Result<&mut CovenantVersion, DomainError> {
-        self.covenant_mut(id)?
-            .versions
-            .iter_mut()
-            .find(|v| v.version == version)
-            .ok_or_else(|| DomainError::UnknownVersion {
-                covenant: id.to_string(),
-                version,
-            })
+    pub fn movement(&self, id: &MovementId) -> Result<&Movement, DomainError> {
+        self.movements
+            .get(id)
+            .ok_or_else(|| DomainError::UnknownMovement(id.to_string()))
     }
 
-    fn covenant_mut(&mut self, id: &CovenantId) -> Result<&mut Covenant, DomainError> {
+    pub fn covenant(&self, id: &CovenantId) -> Result<&Covenant, DomainError> {
         self.covenants
-            .get_mut(id)
+            .get(id)
             .ok_or_else(|| DomainError::UnknownCovenant(id.to_string()))
     }
 
     /// The member units of a cluster in a year.
     pub fn members(&self, cluster: &ClusterId, year: i32) -> Result<&[UnitId], DomainError> {
-        let c = self
-            .clusters
-            .get(cluster)
-            .ok_or_else(|| DomainError::UnknownCluster(cluster.to_string()))?;
-        c.years
+        self.cluster(cluster)?
+            .years
             .get(&year)
             .map(|y| y.members.as_slice())
             .ok_or(DomainError::NoClusterYear {
@@ -487,7 +247,17 @@ impl State {
     }
 
     /// Whether `user` holds `role`.
-    pub fn has_role(&self, user: &UserId, role: &crate::model::Role) -> bool {
+    pub fn has_role(&self, user: &UserId, role: &Role) -> bool {
         self.users.get(user).is_some_and(|u| u.roles.contains(role))
     }
+
+    /// The users holding the administrator role.
+    pub fn administrators(&self) -> impl Iterator<Item = &User> {
+        self.users
+            .values()
+            .filter(|u| u.roles.contains(&Role::Admin))
+    }
 }
+
+/// SHA-256 (hex) of a covenant version; see [`crate::wire::covenant_hash`].
+pub use crate::wire::covenant_hash;

@@ -7,22 +7,24 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use crate::error::DomainError;
 
-/// A non-empty, trimmed, NFC-normalised string of at most `max` graphemes.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+/// A non-empty, trimmed, NFC-normalised string. Every text a command carries is checked by
+/// [`Text::parse`] (in the UI) or [`Text::check`] (in `decide`, for every entry point): length in
+/// graphemes, no control characters, no invisible or direction-changing characters.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(into = "String")]
 pub struct Text(String);
 
-impl TryFrom<String> for Text {
-    type Error = DomainError;
-
-    /// Accepts only text already in canonical form (as stored events carry it).
-    fn try_from(raw: String) -> Result<Self, DomainError> {
-        let text = Self(raw);
-        if text.is_canonical() {
-            Ok(text)
-        } else {
-            Err(DomainError::InvalidText { field: "text" })
+impl<'de> Deserialize<'de> for Text {
+    /// Normalises to NFC and trims (text arriving from API clients may be decomposed); refuses
+    /// empty text. Length and character rules are checked by `decide` with the field's limit.
+    /// Stored events are checked for canonical form by the wire decoder, which re-encodes them.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(deserializer)?;
+        let normalised = nfc(&raw);
+        if normalised.is_empty() {
+            return Err(serde::de::Error::custom("text must not be empty"));
         }
+        Ok(Self(normalised))
     }
 }
 
@@ -32,31 +34,87 @@ impl From<Text> for String {
     }
 }
 
+/// Characters that Vietnamese text never needs and that can hide or reorder what a reader sees:
+/// zero-width characters, bidirectional embeddings, overrides and isolates, the byte-order mark.
+fn is_invisible_or_bidi(c: char) -> bool {
+    matches!(c,
+        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{061C}' | '\u{180E}')
+}
+
+/// The rules every text obeys, whatever its field: at most `max` graphemes, no control character
+/// other than a line break, no invisible or bidirectional control character.
+fn validate(field: &'static str, text: &str, max: usize) -> Result<(), DomainError> {
+    let graphemes = text.graphemes(true).count();
+    if graphemes == 0 {
+        return Err(DomainError::EmptyText { field });
+    }
+    if graphemes > max {
+        return Err(DomainError::TextTooLong { field, max });
+    }
+    if text
+        .chars()
+        .any(|c| (c.is_control() && c != '\n') || is_invisible_or_bidi(c))
+    {
+        return Err(DomainError::InvalidText { field });
+    }
+    Ok(())
+}
+
 impl Text {
     /// Normalises and validates `raw`; `field` names the input in the error.
     pub fn parse(field: &'static str, raw: &str, max: usize) -> Result<Self, DomainError> {
-        let normalised: String = raw.trim().nfc().collect();
-        let graphemes = normalised.graphemes(true).count();
-        if graphemes == 0 {
-            return Err(DomainError::EmptyText { field });
-        }
-        if graphemes > max {
-            return Err(DomainError::TextTooLong { field, max });
-        }
-        if normalised.chars().any(|c| c.is_control() && c != '\n') {
-            return Err(DomainError::InvalidText { field });
-        }
+        let normalised = nfc(raw);
+        validate(field, &normalised, max)?;
         Ok(Self(normalised))
+    }
+
+    /// Checks an already-built text against a field's rules (the same as [`Text::parse`]).
+    pub fn check(&self, field: &'static str, max: usize) -> Result<(), DomainError> {
+        validate(field, &self.0, max)
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
-    /// True when the stored value is already in canonical form (used when replaying events).
+    /// True when the stored value is in canonical form: NFC, trimmed, not empty.
     pub fn is_canonical(&self) -> bool {
         unicode_normalization::is_nfc(&self.0) && self.0.trim() == self.0 && !self.0.is_empty()
     }
+}
+
+/// The longest text each kind of field accepts, in graphemes: one table for the UI, the API,
+/// the CLI and `decide`.
+pub mod limits {
+    /// A person's display name.
+    pub const DISPLAY_NAME: usize = 200;
+    /// A unit's or cluster's name.
+    pub const NAME: usize = 200;
+    /// A unit's short code ("CA-KG").
+    pub const SHORT_CODE: usize = 20;
+    /// A decision's number, symbol and title.
+    pub const DECISION: usize = 200;
+    /// A movement's plan reference ("84/KH-BCA").
+    pub const PLAN_REF: usize = 50;
+    /// A slogan.
+    pub const SLOGAN: usize = 300;
+    /// A covenant's title.
+    pub const TITLE: usize = 300;
+    /// A place name.
+    pub const PLACE: usize = 100;
+    /// A content area of targets.
+    pub const AREA: usize = 200;
+    /// A target's subject.
+    pub const SUBJECT: usize = 500;
+    /// A unit of measure ("%", "vụ").
+    pub const UNIT_OF_MEASURE: usize = 20;
+    /// A reporting window's name.
+    pub const WINDOW_NAME: usize = 100;
+    /// A reason given for an action (withdrawal, correction, reopening).
+    pub const REASON: usize = 1000;
+    /// An API token's label.
+    pub const LABEL: usize = 100;
 }
 
 impl std::fmt::Display for Text {
@@ -154,6 +212,44 @@ mod tests {
         let t = Text::parse("name", decomposed, 50).unwrap();
         assert_eq!(t.as_str(), "Cà Mau");
         assert!(t.is_canonical());
+    }
+
+    #[test]
+    fn invisible_and_direction_characters_are_refused() {
+        for raw in [
+            "An\u{200B}Giang",
+            "An Giang\u{202E}",
+            "\u{FEFF}An",
+            "a\u{2066}b",
+        ] {
+            assert_eq!(
+                Text::parse("name", raw, 50),
+                Err(DomainError::InvalidText { field: "name" }),
+                "{raw:?}"
+            );
+        }
+        assert!(Text::parse("name", "Dòng 1\nDòng 2", 50).is_ok());
+        assert!(Text::parse("name", "a\tb", 50).is_err());
+    }
+
+    #[test]
+    fn deserialising_normalises_and_check_applies_the_same_rules() {
+        let t: Text = serde_json::from_str("\"  Ca\\u0300 Mau \"").unwrap();
+        assert_eq!(t.as_str(), "Cà Mau");
+        assert!(serde_json::from_str::<Text>("\"   \"").is_err());
+        let long: Text = serde_json::from_str("\"abcdef\"").unwrap();
+        assert_eq!(
+            long.check("name", 5),
+            Err(DomainError::TextTooLong {
+                field: "name",
+                max: 5
+            })
+        );
+        let hidden: Text = serde_json::from_str("\"a\\u200bb\"").unwrap();
+        assert_eq!(
+            hidden.check("name", 5),
+            Err(DomainError::InvalidText { field: "name" })
+        );
     }
 
     #[test]

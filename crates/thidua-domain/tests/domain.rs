@@ -35,10 +35,10 @@ const UNITS: [&str; 3] = ["ca-kg", "ca-ag", "ca-hg"];
 impl World {
     fn run(&mut self, actor: &Actor, command: Command) -> Result<Vec<Payload>, DomainError> {
         let payloads = decide(&self.state, actor, command)?;
+        let mut scratch = self.state.clone();
         for payload in &payloads {
             let event = Event {
-                v: EVENT_FORMAT,
-                index: self.state.size,
+                index: scratch.size,
                 time_ms: 1_711_420_000_000,
                 actor: actor.clone(),
                 salt: "00".repeat(16),
@@ -46,8 +46,10 @@ impl World {
             };
             // Every event must survive its own canonical encoding.
             let decoded = Event::decode(event.index, &event.canonical_bytes()).unwrap();
-            self.state.apply(&decoded).unwrap();
+            assert_eq!(decoded, event);
+            scratch.apply(&decoded)?;
         }
+        self.state = scratch;
         Ok(payloads)
     }
 
@@ -168,8 +170,14 @@ impl World {
     }
 }
 
+/// The example regulation of Cluster No. 12, in canonical form.
+fn regulation_text() -> String {
+    thidua_scoring::canonical_form(include_str!("../../../examples/cum12-2024/regulation.toml"))
+        .unwrap()
+}
+
 fn content(title: &str) -> CovenantContent {
-    let text = "format = 1\n".to_string();
+    let text = regulation_text();
     CovenantContent {
         title: t(title),
         place: t("Kiên Giang"),
@@ -184,6 +192,7 @@ fn content(title: &str) -> CovenantContent {
             range: None,
             baseline_year: Some(2023),
             unit_of_measure: Some(t("% giảm")),
+            indicator: None,
         }],
         regulation: RegulationDoc {
             sha256: hex_sha256(&text),
@@ -648,21 +657,67 @@ fn members_sort_in_vietnamese_order() {
 }
 
 #[test]
-fn the_covenant_hash_is_stable() {
-    // The hash leaders sign must never change for the same content: pin it.
-    let mut w = World::cluster();
-    w.draft();
-    let again = thidua_domain::state::covenant_hash(
+fn the_covenant_hash_is_pinned_to_fixed_bytes() {
+    // What leaders sign must never change for the same content: the exact bytes of the hash
+    // input and the hash are fixed here, not recomputed.
+    let small = CovenantContent {
+        title: t("Giao ước 2024"),
+        place: t("Kiên Giang"),
+        signing_date: d(2024, 3, 26),
+        targets: vec![Target {
+            id: TargetId::parse("ky-luat").unwrap(),
+            area: t("Xây dựng lực lượng"),
+            kind: TargetKind::Rate,
+            subject: t("Tỷ lệ kỷ luật"),
+            comparison: Comparison::Below,
+            threshold: Some("0.5".parse().unwrap()),
+            range: None,
+            baseline_year: None,
+            unit_of_measure: Some(t("%")),
+            indicator: None,
+        }],
+        regulation: RegulationDoc {
+            text: "format = 1\n".into(),
+            sha256: hex_sha256("format = 1\n"),
+        },
+    };
+    let members: Vec<UnitId> = UNITS.iter().map(|x| u(x)).collect();
+    let movement = MovementId::parse("vanttq-2024").unwrap();
+    let input = thidua_domain::wire::covenant_hash_input(
         &cov(),
         1,
-        &MovementId::parse("vanttq-2024").unwrap(),
+        &movement,
         &cum(),
         2024,
-        &UNITS.iter().map(|x| u(x)).collect::<Vec<_>>(),
-        &content("Giao ước 2024"),
+        &members,
+        &small,
     );
-    assert_eq!(w.hash(), again);
-    assert_eq!(w.hash().len(), 64);
+    assert_eq!(
+        String::from_utf8(input).unwrap(),
+        r#"{"cluster":"cum-12","content":{"place":"Kiên Giang","regulation":{"sha256":"PINNED_SHA","text":"format = 1\n"},"signing_date":"2024-03-26","targets":[{"area":"Xây dựng lực lượng","baseline_year":null,"comparison":"below","id":"ky-luat","kind":"rate","range":null,"subject":"Tỷ lệ kỷ luật","threshold":"0.5","unit_of_measure":"%"}],"title":"Giao ước 2024"},"covenant":"gu-2024","format":"thidua-covenant/v1","members":["ca-kg","ca-ag","ca-hg"],"movement":"vanttq-2024","version":1,"year":2024}"#
+            .replace("PINNED_SHA", &hex_sha256("format = 1\n"))
+    );
+    let hash =
+        thidua_domain::state::covenant_hash(&cov(), 1, &movement, &cum(), 2024, &members, &small);
+    assert_eq!(
+        hash,
+        "badd31a413c0fd3c56b26213c105b62f2ae8cceb2f3aac93974465a6b5f29d2d"
+    );
+    // A target that names its indicator changes the hash (the field is signed when present).
+    let mut measured = small.clone();
+    measured.targets[0].indicator = Some("discipline_rate".into());
+    assert_ne!(
+        thidua_domain::state::covenant_hash(
+            &cov(),
+            1,
+            &movement,
+            &cum(),
+            2024,
+            &members,
+            &measured
+        ),
+        hash
+    );
 }
 
 fn arbitrary_command() -> impl Strategy<Value = (usize, Command)> {
@@ -728,7 +783,7 @@ proptest! {
             match w.run(&actors[who], command) {
                 Ok(payloads) => {
                     for (i, payload) in payloads.into_iter().enumerate() {
-                        log.push(Event { v: EVENT_FORMAT, index: size + i as u64, time_ms: 1_711_420_000_000, actor: actors[who].clone(), salt: "00".repeat(16), payload });
+                        log.push(Event { index: size + i as u64, time_ms: 1_711_420_000_000, actor: actors[who].clone(), salt: "00".repeat(16), payload });
                     }
                 }
                 Err(_) => prop_assert_eq!(w.state.size, size),

@@ -80,6 +80,18 @@ impl LogKey {
         &self.verifier
     }
 
+    /// Signs any note text (ending in a newline) with the log's key: the log vouches for it.
+    pub fn sign_note(&self, text: &str) -> Result<String, ServiceError> {
+        let signer: &dyn NoteSigner = &self.signer;
+        Ok(thidua_ledger::sign_note(text, &[signer])?)
+    }
+
+    /// Opens a note signed by [`sign_note`](Self::sign_note) and returns its text.
+    pub fn open_note(&self, note: &str) -> Result<String, ServiceError> {
+        let verifier = thidua_ledger::Verifier::from_key_string(&self.verifier)?;
+        Ok(thidua_ledger::open_note(note.as_bytes(), &[&verifier])?.text)
+    }
+
     /// Signs the checkpoint (C2SP tlog-checkpoint note) of a tree of `size` leaves with `root`.
     pub fn sign_checkpoint(&self, size: u64, root: [u8; 32]) -> Result<String, ServiceError> {
         let checkpoint = Checkpoint::new(self.origin(), size, root);

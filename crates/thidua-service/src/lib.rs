@@ -1,26 +1,32 @@
-//! The running log. [`Service`] owns the in-memory [`State`] and Merkle frontier, replays the
-//! store into them at start-up (checking every leaf hash and the signed root), executes
+//! The running log. [`Service`] owns the current [`View`] (the folded state and the Merkle
+//! frontier), rebuilds it at start-up from the newest valid snapshot and the events after it
+//! (checking every leaf hash, every stored tree node and the signed checkpoints), executes
 //! commands as atomic appends (events + tree nodes + a freshly signed checkpoint in one
 //! transaction), retries when another server appended first, and follows other writers.
 //!
-//! It never mutates state except by applying events that the store has committed.
+//! Readers take the current view (an `Arc`, never waiting on a writer); a writer decides against
+//! the view it read, appends, and only then publishes the new view. The state never changes
+//! except by events the store has committed; if the log read back cannot be applied, the service
+//! halts its writes and says why.
 #![forbid(unsafe_code)]
 
+mod audit;
 mod key;
+mod replay;
+mod snapshot;
 
-use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use thidua_domain::{decide, Actor, Command, DomainError, Event, Payload, State, EVENT_FORMAT};
-use thidua_ledger::{leaf_hash, CompactRange, LedgerError};
+use thidua_domain::{decide_and_apply, Actor, Command, DomainError, Event, Payload, State};
+use thidua_ledger::{leaf_hash, CompactRange, Hash, LedgerError};
 use thidua_store::{Append, Entry, EventStore, Node, StoreError};
 
 pub use key::LogKey;
+pub use snapshot::{SnapshotError, SnapshotPolicy};
 
 /// How many times an append is retried when another writer keeps winning the race.
 const MAX_ATTEMPTS: usize = 32;
-/// Entries read per query during replay.
-const REPLAY_CHUNK: u64 = 10_000;
 
 /// Everything that can go wrong in the service.
 #[derive(Debug, thiserror::Error)]
@@ -37,6 +43,8 @@ pub enum ServiceError {
     Key(String),
     #[error("gave up after {0} attempts: other writers kept appending first")]
     Contention(usize),
+    #[error("the service has stopped accepting writes: {0}")]
+    Halted(String),
 }
 
 impl ServiceError {
@@ -45,6 +53,7 @@ impl ServiceError {
         match self {
             ServiceError::Domain(e) => e.code(),
             ServiceError::Contention(_) => "busy",
+            ServiceError::Halted(_) => "halted",
             _ => "internal",
         }
     }
@@ -63,9 +72,26 @@ pub struct Receipt {
     pub checkpoint: String,
 }
 
-struct Inner {
-    state: State,
+/// The log as applied up to some size: the folded state and the Merkle frontier. Immutable
+/// once published; readers hold it as long as they need without blocking anyone.
+#[derive(Clone, Debug, Default)]
+pub struct View {
+    pub state: State,
     frontier: CompactRange,
+}
+
+impl std::ops::Deref for View {
+    type Target = State;
+    fn deref(&self) -> &State {
+        &self.state
+    }
+}
+
+impl View {
+    /// The Merkle root of the applied log.
+    pub fn root(&self) -> Hash {
+        self.frontier.root()
+    }
 }
 
 /// The source of time and randomness, replaceable in tests.
@@ -94,19 +120,42 @@ impl Environment for SystemEnvironment {
     }
 }
 
+/// How the service opens the log.
+#[derive(Clone, Debug, Default)]
+pub struct OpenOptions {
+    /// When to write snapshots (the default: every 100,000 events, in the background).
+    pub snapshots: SnapshotPolicy,
+    /// Replay from the first event even if a snapshot exists (the verifier's way).
+    pub ignore_snapshots: bool,
+}
+
 /// The log service shared by every request handler.
 pub struct Service {
     store: Arc<dyn EventStore>,
-    key: LogKey,
+    key: Arc<LogKey>,
     env: Box<dyn Environment>,
-    inner: RwLock<Inner>,
+    view: RwLock<Arc<View>>,
     /// Serialises this process's appends (other processes are serialised by the store).
     writer: Mutex<()>,
+    /// Why writes stopped, once the log read back could not be applied.
+    halted: RwLock<Option<String>>,
+    snapshots: snapshot::Snapshots,
+}
+
+/// How the service came to its state at start-up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenReport {
+    /// The snapshot size the replay started from (0: the first event).
+    pub from_snapshot: u64,
+    /// Events replayed after it.
+    pub replayed: u64,
+    /// Why a stored snapshot was not used, if one was discarded.
+    pub discarded_snapshot: Option<String>,
 }
 
 impl Service {
-    /// Opens the log: replays every stored event, verifying leaf hashes and the latest
-    /// checkpoint. `progress(done, total)` is called as the replay advances.
+    /// Opens the log: loads the newest valid snapshot, replays the events after it, and checks
+    /// leaf hashes, stored nodes and checkpoints. `progress(done, total)` follows the replay.
     pub fn open(
         store: Arc<dyn EventStore>,
         key: LogKey,
@@ -122,88 +171,98 @@ impl Service {
         env: Box<dyn Environment>,
         progress: &dyn Fn(u64, u64),
     ) -> Result<Self, ServiceError> {
+        Self::open_full(store, key, env, OpenOptions::default(), progress).map(|(s, _)| s)
+    }
+
+    /// Opens with every option, and reports how the state was rebuilt.
+    pub fn open_full(
+        store: Arc<dyn EventStore>,
+        key: LogKey,
+        env: Box<dyn Environment>,
+        options: OpenOptions,
+        progress: &dyn Fn(u64, u64),
+    ) -> Result<(Self, OpenReport), ServiceError> {
+        let total = store.size()?;
+        replay::check_not_truncated(&*store, total)?;
+        let (start, discarded) = if options.ignore_snapshots {
+            (View::default(), None)
+        } else {
+            snapshot::load(&*store, &key, total)
+        };
+        if let Some(reason) = &discarded {
+            tracing::error!(%reason, "a stored snapshot was discarded; replaying the whole log");
+        }
+        let from_snapshot = start.state.size;
+        let mut view = start;
+        let replayed = replay::catch_up(&*store, &mut view, Some((total, progress)))?;
+        replay::check_checkpoints(&*store, &key, &view)?;
         let service = Self {
             store,
-            key,
+            key: Arc::new(key),
             env,
-            inner: RwLock::new(Inner {
-                state: State::default(),
-                frontier: CompactRange::new(),
-            }),
+            view: RwLock::new(Arc::new(view)),
             writer: Mutex::new(()),
+            halted: RwLock::new(None),
+            snapshots: snapshot::Snapshots::new(options.snapshots, from_snapshot),
         };
-        let total = service.store.size()?;
-        {
-            let mut inner = service.inner.write().unwrap_or_else(|p| p.into_inner());
-            service.catch_up(&mut inner, Some((total, progress)))?;
-        }
-        service.check_latest_checkpoint()?;
-        Ok(service)
+        let report = OpenReport {
+            from_snapshot,
+            replayed,
+            discarded_snapshot: discarded,
+        };
+        Ok((service, report))
     }
 
-    /// Reads and applies every event after the ones already applied.
-    fn catch_up(
-        &self,
-        inner: &mut Inner,
-        progress: Option<(u64, Progress<'_>)>,
-    ) -> Result<u64, ServiceError> {
-        let mut applied = 0;
-        loop {
-            let from = inner.state.size;
-            let entries = self.store.entries(from, from + REPLAY_CHUNK)?;
-            if entries.is_empty() {
-                return Ok(applied);
-            }
-            for entry in &entries {
-                apply_entry(inner, entry)?;
-                applied += 1;
-            }
-            if let Some((total, report)) = progress {
-                report(inner.state.size, total.max(inner.state.size));
-            }
-        }
-    }
-
-    /// The checkpoint stored for the replayed size must be signed by this log's key and commit
-    /// to the replayed tree. (Other servers may have appended since; their later checkpoints are
-    /// checked when those events are applied by a later start.)
-    fn check_latest_checkpoint(&self) -> Result<(), ServiceError> {
-        let inner = self.inner.read().unwrap_or_else(|p| p.into_inner());
-        let size = inner.frontier.size();
-        if size == 0 {
-            return Ok(());
-        }
-        let stored = self
-            .store
-            .checkpoint_at(size)?
-            .ok_or_else(|| ServiceError::Corrupt {
-                index: size,
-                reason: "no signed checkpoint for the replayed log".into(),
-            })?;
-        let verifier = thidua_ledger::Verifier::from_key_string(self.key.verifier_key())?;
-        let opened = thidua_ledger::open_checkpoint(stored.note.as_bytes(), &[&verifier])?;
-        let cp = &opened.checkpoint;
-        if cp.size != size || cp.root != inner.frontier.root() {
-            return Err(ServiceError::Corrupt {
-                index: size,
-                reason: "the tree does not match the signed checkpoint".into(),
-            });
-        }
-        Ok(())
-    }
-
-    /// Applies events appended by other servers since the last look; returns how many.
+    /// Applies events appended by other servers since the last look; returns how many. A log
+    /// that cannot be applied halts writes.
     pub fn refresh(&self) -> Result<u64, ServiceError> {
         if self.store.size()? == self.read().size {
             return Ok(0);
         }
-        let mut inner = self.inner.write().unwrap_or_else(|p| p.into_inner());
-        self.catch_up(&mut inner, None)
+        let _writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        self.catch_up()
     }
 
-    /// Read access to the current state.
-    pub fn read(&self) -> StateGuard<'_> {
-        StateGuard(self.inner.read().unwrap_or_else(|p| p.into_inner()))
+    /// Brings the published view up to the store (the caller holds the writer lock).
+    fn catch_up(&self) -> Result<u64, ServiceError> {
+        let mut view = View::clone(&self.read());
+        match replay::catch_up(&*self.store, &mut view, None) {
+            Ok(0) => Ok(0),
+            Ok(n) => {
+                self.publish(view);
+                Ok(n)
+            }
+            Err(e) => {
+                self.halt(&e);
+                Err(e)
+            }
+        }
+    }
+
+    /// Stops accepting writes, loudly.
+    pub(crate) fn halt(&self, e: &ServiceError) {
+        tracing::error!(error = %e, "the log read back cannot be applied: writes are halted");
+        let mut halted = self.halted.write().unwrap_or_else(|p| p.into_inner());
+        halted.get_or_insert_with(|| e.to_string());
+    }
+
+    /// Why writes are halted, if they are.
+    pub fn halted(&self) -> Option<String> {
+        self.halted
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn publish(&self, view: View) {
+        let view = Arc::new(view);
+        *self.view.write().unwrap_or_else(|p| p.into_inner()) = Arc::clone(&view);
+        self.snapshots.after_publish(self, &view);
+    }
+
+    /// The current view of the log: the state and its root. Never waits for a writer.
+    pub fn read(&self) -> Arc<View> {
+        Arc::clone(&self.view.read().unwrap_or_else(|p| p.into_inner()))
     }
 
     /// The store behind the service.
@@ -222,12 +281,16 @@ impl Service {
     }
 
     /// Validates several commands in order (each sees the effects of the ones before) and
-    /// appends all their events in one transaction, or nothing.
+    /// appends all their events in one transaction, or nothing. Readers are never blocked: the
+    /// decision is made on the current view, and the new view is published after the append.
     pub fn execute_all(
         &self,
         actor: &Actor,
         commands: Vec<Command>,
     ) -> Result<Receipt, ServiceError> {
+        if let Some(reason) = self.halted() {
+            return Err(ServiceError::Halted(reason));
+        }
         let _writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         // Other servers on the same database wait for this turn to end.
         let _turn = self.store.writer_turn()?;
@@ -235,12 +298,14 @@ impl Service {
             if attempt > 0 {
                 self.back_off(attempt);
             }
-            let mut inner = self.inner.write().unwrap_or_else(|p| p.into_inner());
-            self.catch_up(&mut inner, None)?;
-            let payloads = decide_all(&inner.state, actor, commands.clone())?;
-            let (events, entries, nodes, frontier) = self.prepare(&inner, actor, payloads);
-            let checkpoint = self.sign(&frontier)?;
-            let expected_size = inner.state.size;
+            self.catch_up()?;
+            let current = self.read();
+            let time_ms = self.env.now_ms();
+            let (payloads, after) = decide_all(&current.state, actor, time_ms, commands.clone())?;
+            let (events, entries, nodes, frontier) =
+                self.prepare(&current, actor, time_ms, payloads);
+            let checkpoint = self.key.sign_checkpoint(frontier.size(), frontier.root())?;
+            let expected_size = current.state.size;
             match self.store.append(Append {
                 expected_size,
                 entries: &entries,
@@ -248,16 +313,10 @@ impl Service {
                 checkpoint: &checkpoint,
             }) {
                 Ok(()) => {
-                    for event in &events {
-                        inner
-                            .state
-                            .apply(event)
-                            .map_err(|e| ServiceError::Corrupt {
-                                index: event.index,
-                                reason: e.to_string(),
-                            })?;
-                    }
-                    inner.frontier = frontier;
+                    self.publish(View {
+                        state: after,
+                        frontier,
+                    });
                     return Ok(Receipt {
                         first_index: expected_size,
                         count: events.len() as u64,
@@ -282,30 +341,25 @@ impl Service {
     /// Wraps payloads into events and computes their entries, tree nodes and the new frontier.
     fn prepare(
         &self,
-        inner: &Inner,
+        current: &View,
         actor: &Actor,
+        time_ms: i64,
         payloads: Vec<Payload>,
     ) -> (Vec<Event>, Vec<Entry>, Vec<Node>, CompactRange) {
-        let time_ms = self.env.now_ms();
         let events: Vec<Event> = payloads
             .into_iter()
             .enumerate()
             .map(|(offset, payload)| Event {
-                v: EVENT_FORMAT,
-                index: inner.state.size + offset as u64,
+                index: current.state.size + offset as u64,
                 time_ms,
                 actor: actor.clone(),
                 salt: hex::encode(self.env.salt()),
                 payload,
             })
             .collect();
-        let mut frontier = inner.frontier.clone();
+        let mut frontier = current.frontier.clone();
         let (entries, nodes) = seal(&mut frontier, &events);
         (events, entries, nodes, frontier)
-    }
-
-    fn sign(&self, frontier: &CompactRange) -> Result<String, ServiceError> {
-        self.key.sign_checkpoint(frontier.size(), frontier.root())
     }
 
     /// Starts a background thread that picks up other servers' appends every `interval`.
@@ -319,6 +373,9 @@ impl Service {
                 let Some(service) = weak.upgrade() else {
                     return;
                 };
+                if service.halted().is_some() {
+                    continue;
+                }
                 match service.refresh() {
                     Ok(0) => {}
                     Ok(n) => tracing::debug!(events = n, "picked up events from another writer"),
@@ -326,6 +383,22 @@ impl Service {
                 }
             })
             .expect("spawn the follower thread")
+    }
+
+    /// Checks, in the background, the part of the log that a snapshot let start-up skip: every
+    /// entry's leaf hash and every stored tree node below the snapshot. A difference halts the
+    /// service's writes. Returns the thread, which ends when done.
+    pub fn spawn_audit(self: &Arc<Self>) -> Option<std::thread::JoinHandle<()>> {
+        let upto = self.snapshots.started_from();
+        (upto > 0).then(|| audit::spawn(Arc::clone(self), upto))
+    }
+
+    /// Writes a snapshot of the current view now (operators and tests; the service also writes
+    /// them by itself according to its policy).
+    pub fn write_snapshot(&self) -> Result<u64, ServiceError> {
+        let view = self.read();
+        snapshot::write(&*self.store, &self.key, &view)?;
+        Ok(view.state.size)
     }
 }
 
@@ -351,70 +424,20 @@ pub fn seal(frontier: &mut CompactRange, events: &[Event]) -> (Vec<Entry>, Vec<N
     (entries, nodes)
 }
 
-/// Decides a batch of commands, each against the state left by the ones before.
+/// Decides a batch of commands, each against the state left by the ones before; returns the
+/// events and the state after all of them.
 fn decide_all(
     state: &State,
     actor: &Actor,
+    time_ms: i64,
     commands: Vec<Command>,
-) -> Result<Vec<Payload>, DomainError> {
-    if commands.len() == 1 {
-        let command = commands.into_iter().next().expect("one command");
-        return decide(state, actor, command);
-    }
+) -> Result<(Vec<Payload>, State), DomainError> {
     let mut scratch = state.clone();
     let mut all = Vec::new();
     for command in commands {
-        let payloads = decide(&scratch, actor, command)?;
-        for payload in &payloads {
-            let event = Event {
-                v: EVENT_FORMAT,
-                index: scratch.size,
-                time_ms: 0,
-                actor: actor.clone(),
-                salt: String::new(),
-                payload: payload.clone(),
-            };
-            scratch.apply(&event)?;
-        }
+        let (payloads, after) = decide_and_apply(&scratch, actor, time_ms, command)?;
+        scratch = after;
         all.extend(payloads);
     }
-    Ok(all)
-}
-
-/// Checks one stored entry and folds it into the state and the frontier.
-fn apply_entry(inner: &mut Inner, entry: &Entry) -> Result<(), ServiceError> {
-    let corrupt = |reason: String| ServiceError::Corrupt {
-        index: entry.index,
-        reason,
-    };
-    if leaf_hash(&entry.bytes) != entry.leaf_hash {
-        return Err(corrupt(
-            "the stored leaf hash does not match the event bytes".into(),
-        ));
-    }
-    let event =
-        Event::decode(inner.state.size, &entry.bytes).map_err(|e| corrupt(e.to_string()))?;
-    inner
-        .state
-        .apply(&event)
-        .map_err(|e| corrupt(e.to_string()))?;
-    inner.frontier.append(entry.leaf_hash);
-    Ok(())
-}
-
-/// A read lock on the state.
-pub struct StateGuard<'a>(RwLockReadGuard<'a, Inner>);
-
-impl std::ops::Deref for StateGuard<'_> {
-    type Target = State;
-    fn deref(&self) -> &State {
-        &self.0.state
-    }
-}
-
-impl StateGuard<'_> {
-    /// The Merkle root of the applied log.
-    pub fn root(&self) -> [u8; 32] {
-        self.0.frontier.root()
-    }
+    Ok((all, scratch))
 }

@@ -12,7 +12,7 @@ use std::sync::Mutex;
 use postgres::{Client, NoTls};
 use thidua_store::{
     check_append, hash_from_slice, sha256, Append, Entry, EventStore, Hash, Result, StoreError,
-    StoredCheckpoint, Turn,
+    StoredCheckpoint, StoredSnapshot, Turn, SNAPSHOTS_KEPT,
 };
 
 /// The advisory lock key that serialises appends (and migrations) across servers.
@@ -91,13 +91,28 @@ CREATE TABLE witness_cosignatures (
     PRIMARY KEY (size, unit)
 );
 "#,
+    r#"
+CREATE TRIGGER checkpoints_append_only BEFORE UPDATE OR DELETE ON checkpoints
+    FOR EACH ROW EXECUTE FUNCTION thidua_append_only();
+CREATE TABLE snapshots (
+    size BIGINT PRIMARY KEY CHECK (size > 0),
+    note TEXT NOT NULL,
+    body BYTEA NOT NULL
+);
+"#,
 ];
+
+/// Connections for reads, so that a page never waits behind an append or another read.
+const READERS: usize = 4;
 
 /// An event store in a PostgreSQL database (optionally inside one schema).
 pub struct PostgresStore {
     url: String,
     schema: Option<String>,
     client: Mutex<Client>,
+    /// Connections for reads (opened on first use).
+    readers: Vec<Mutex<Option<Client>>>,
+    next_reader: std::sync::atomic::AtomicUsize,
     /// A second connection that holds the session-level advisory lock of the writer's turn.
     turn_client: Mutex<Option<Client>>,
 }
@@ -140,6 +155,8 @@ impl PostgresStore {
             url: url.to_owned(),
             schema: schema.map(str::to_owned),
             client: Mutex::new(client),
+            readers: (0..READERS).map(|_| Mutex::new(None)).collect(),
+            next_reader: Default::default(),
             turn_client: Mutex::new(None),
         };
         store.migrate()?;
@@ -194,6 +211,40 @@ impl PostgresStore {
     }
 }
 
+impl PostgresStore {
+    /// Runs a read on one of the reader connections: a free one if any, else the next in turn.
+    fn with_reader<T>(
+        &self,
+        mut f: impl FnMut(&mut Client) -> Result<T, postgres::Error>,
+    ) -> Result<T> {
+        let start = self
+            .next_reader
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let free = (0..READERS)
+            .map(|i| &self.readers[(start + i) % READERS])
+            .find_map(|slot| slot.try_lock().ok());
+        let mut slot = match free {
+            Some(slot) => slot,
+            None => self.readers[start % READERS]
+                .lock()
+                .unwrap_or_else(|p| p.into_inner()),
+        };
+        if slot.as_ref().is_none_or(|c| c.is_closed()) {
+            *slot = Some(connect(&self.url, self.schema.as_deref())?);
+        }
+        let client = slot.as_mut().expect("connected above");
+        f(client).map_err(db_err)
+    }
+}
+
+fn row_snapshot(row: &postgres::Row) -> StoredSnapshot {
+    StoredSnapshot {
+        size: row.get::<_, i64>(0) as u64,
+        note: row.get(1),
+        body: row.get(2),
+    }
+}
+
 fn connect(url: &str, schema: Option<&str>) -> Result<Client> {
     let mut client = Client::connect(url, NoTls)
         .map_err(|e| StoreError::Backend(format!("cannot connect to PostgreSQL: {}", db_err(e))))?;
@@ -220,7 +271,7 @@ impl EventStore for PostgresStore {
     }
 
     fn size(&self) -> Result<u64> {
-        self.with_client(|c| {
+        self.with_reader(|c| {
             let n: i64 = c
                 .query_one("SELECT COALESCE(MAX(idx) + 1, 0) FROM entries", &[])?
                 .get(0);
@@ -276,7 +327,7 @@ impl EventStore for PostgresStore {
     }
 
     fn entries(&self, start: u64, end: u64) -> Result<Vec<Entry>> {
-        let rows = self.with_client(|c| {
+        let rows = self.with_reader(|c| {
             c.query(
                 "SELECT idx, bytes, leaf_hash FROM entries WHERE idx >= $1 AND idx < $2 ORDER BY idx",
                 &[&(start as i64), &(end.min(i64::MAX as u64) as i64)],
@@ -294,7 +345,7 @@ impl EventStore for PostgresStore {
     }
 
     fn node(&self, level: u8, index: u64) -> Result<Option<Hash>> {
-        let row = self.with_client(|c| {
+        let row = self.with_reader(|c| {
             c.query_opt(
                 "SELECT hash FROM tree_nodes WHERE level = $1 AND idx = $2",
                 &[&(level as i16), &(index as i64)],
@@ -305,7 +356,7 @@ impl EventStore for PostgresStore {
     }
 
     fn nodes(&self, level: u8, start: u64, end: u64) -> Result<Vec<Hash>> {
-        let rows = self.with_client(|c| {
+        let rows = self.with_reader(|c| {
             c.query(
                 "SELECT hash FROM tree_nodes WHERE level = $1 AND idx >= $2 AND idx < $3 ORDER BY idx",
                 &[&(level as i16), &(start as i64), &(end.min(i64::MAX as u64) as i64)],
@@ -317,7 +368,7 @@ impl EventStore for PostgresStore {
     }
 
     fn latest_checkpoint(&self) -> Result<Option<StoredCheckpoint>> {
-        let row = self.with_client(|c| {
+        let row = self.with_reader(|c| {
             c.query_opt(
                 "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1",
                 &[],
@@ -327,7 +378,7 @@ impl EventStore for PostgresStore {
     }
 
     fn checkpoint_at(&self, size: u64) -> Result<Option<StoredCheckpoint>> {
-        let row = self.with_client(|c| {
+        let row = self.with_reader(|c| {
             c.query_opt(
                 "SELECT size, note FROM checkpoints WHERE size = $1",
                 &[&(size as i64)],
@@ -348,7 +399,7 @@ impl EventStore for PostgresStore {
     }
 
     fn get_blob(&self, hash: &Hash) -> Result<Option<Vec<u8>>> {
-        let row = self.with_client(|c| {
+        let row = self.with_reader(|c| {
             c.query_opt(
                 "SELECT bytes FROM blobs WHERE sha256 = $1",
                 &[&hash.as_slice()],
@@ -375,6 +426,39 @@ impl EventStore for PostgresStore {
             return Err(db_err(e));
         }
         Ok(Turn::held(HeldTurn { guard, key }))
+    }
+
+    fn put_snapshot(&self, snapshot: &StoredSnapshot) -> Result<()> {
+        self.with_client(|c| {
+            let mut tx = c.transaction()?;
+            tx.execute(
+                "INSERT INTO snapshots (size, note, body) VALUES ($1, $2, $3) \
+                 ON CONFLICT (size) DO UPDATE SET note = EXCLUDED.note, body = EXCLUDED.body",
+                &[&(snapshot.size as i64), &snapshot.note, &snapshot.body],
+            )?;
+            tx.execute(
+                "DELETE FROM snapshots WHERE size NOT IN \
+                 (SELECT size FROM snapshots ORDER BY size DESC LIMIT $1)",
+                &[&(SNAPSHOTS_KEPT as i64)],
+            )?;
+            tx.commit()
+        })
+    }
+
+    fn snapshot_sizes(&self) -> Result<Vec<u64>> {
+        let rows =
+            self.with_reader(|c| c.query("SELECT size FROM snapshots ORDER BY size", &[]))?;
+        Ok(rows.iter().map(|r| r.get::<_, i64>(0) as u64).collect())
+    }
+
+    fn snapshot_at(&self, size: u64) -> Result<Option<StoredSnapshot>> {
+        let row = self.with_reader(|c| {
+            c.query_opt(
+                "SELECT size, note, body FROM snapshots WHERE size = $1",
+                &[&(size as i64)],
+            )
+        })?;
+        Ok(row.as_ref().map(row_snapshot))
     }
 
     fn backup(&self, _dest: &std::path::Path) -> Result<()> {

@@ -6,14 +6,15 @@
 mod accounts;
 mod witness;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use thidua_store::{
     check_append, hash_from_slice, sha256, Append, Entry, EventStore, Hash, Result, StoreError,
-    StoredCheckpoint,
+    StoredCheckpoint, StoredSnapshot, SNAPSHOTS_KEPT,
 };
 
 /// Schema migrations, applied in order, each once.
@@ -86,11 +87,26 @@ CREATE TABLE witness_cosignatures (
     PRIMARY KEY (size, unit)
 ) WITHOUT ROWID;
 "#,
+    r#"
+CREATE TRIGGER checkpoints_no_update BEFORE UPDATE ON checkpoints BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
+CREATE TRIGGER checkpoints_no_delete BEFORE DELETE ON checkpoints BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
+CREATE TABLE snapshots (
+    size INTEGER PRIMARY KEY CHECK (size > 0),
+    note TEXT NOT NULL,
+    body BLOB NOT NULL
+);
+"#,
 ];
 
-/// An event store in one SQLite file.
+/// Connections for reads: in WAL mode readers never wait for the writer, nor it for them.
+const READERS: usize = 4;
+
+/// An event store in one SQLite file: one connection writes, a few others read.
 pub struct SqliteStore {
+    path: PathBuf,
     conn: Mutex<Connection>,
+    readers: Vec<Mutex<Connection>>,
+    next_reader: AtomicUsize,
 }
 
 fn db_err(e: rusqlite::Error) -> StoreError {
@@ -105,19 +121,33 @@ impl SqliteStore {
                 StoreError::Backend(format!("cannot create {}: {e}", dir.display()))
             })?;
         }
-        let conn = Connection::open(path).map_err(db_err)?;
-        conn.busy_timeout(Duration::from_secs(10)).map_err(db_err)?;
+        let conn = connect(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(db_err)?;
-        conn.pragma_update(None, "synchronous", "FULL")
-            .map_err(db_err)?;
-        conn.pragma_update(None, "foreign_keys", "ON")
-            .map_err(db_err)?;
-        let store = Self {
+        let mut store = Self {
+            path: path.to_owned(),
             conn: Mutex::new(conn),
+            readers: Vec::new(),
+            next_reader: AtomicUsize::new(0),
         };
         store.migrate()?;
+        for _ in 0..READERS {
+            store.readers.push(Mutex::new(connect(path)?));
+        }
         Ok(store)
+    }
+
+    /// A connection for reads: a free one if any, else the next in turn.
+    fn reader(&self) -> std::sync::MutexGuard<'_, Connection> {
+        let start = self.next_reader.fetch_add(1, Ordering::Relaxed);
+        (0..self.readers.len())
+            .map(|i| &self.readers[(start + i) % self.readers.len()])
+            .find_map(|slot| slot.try_lock().ok())
+            .unwrap_or_else(|| {
+                self.readers[start % self.readers.len()]
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+            })
     }
 
     /// Applies the migrations not yet applied; returns how many ran.
@@ -158,6 +188,17 @@ impl SqliteStore {
     }
 }
 
+/// Opens a connection with the settings every connection of the store uses.
+fn connect(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path).map_err(db_err)?;
+    conn.busy_timeout(Duration::from_secs(10)).map_err(db_err)?;
+    conn.pragma_update(None, "synchronous", "FULL")
+        .map_err(db_err)?;
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .map_err(db_err)?;
+    Ok(conn)
+}
+
 fn size_of(conn: &Connection) -> Result<u64> {
     conn.query_row("SELECT COALESCE(MAX(idx) + 1, 0) FROM entries", [], |r| {
         r.get::<_, i64>(0)
@@ -172,7 +213,7 @@ impl EventStore for SqliteStore {
     }
 
     fn size(&self) -> Result<u64> {
-        size_of(&self.lock())
+        size_of(&self.reader())
     }
 
     fn append(&self, append: Append<'_>) -> Result<()> {
@@ -215,7 +256,7 @@ impl EventStore for SqliteStore {
     }
 
     fn entries(&self, start: u64, end: u64) -> Result<Vec<Entry>> {
-        let conn = self.lock();
+        let conn = self.reader();
         let mut stmt = conn
             .prepare_cached("SELECT idx, bytes, leaf_hash FROM entries WHERE idx >= ?1 AND idx < ?2 ORDER BY idx")
             .map_err(db_err)?;
@@ -243,7 +284,7 @@ impl EventStore for SqliteStore {
     }
 
     fn node(&self, level: u8, index: u64) -> Result<Option<Hash>> {
-        let conn = self.lock();
+        let conn = self.reader();
         let found: Option<Vec<u8>> = conn
             .prepare_cached("SELECT hash FROM tree_nodes WHERE level = ?1 AND idx = ?2")
             .map_err(db_err)?
@@ -254,7 +295,7 @@ impl EventStore for SqliteStore {
     }
 
     fn nodes(&self, level: u8, start: u64, end: u64) -> Result<Vec<Hash>> {
-        let conn = self.lock();
+        let conn = self.reader();
         let mut stmt = conn
             .prepare_cached("SELECT hash FROM tree_nodes WHERE level = ?1 AND idx >= ?2 AND idx < ?3 ORDER BY idx")
             .map_err(db_err)?;
@@ -269,7 +310,7 @@ impl EventStore for SqliteStore {
     }
 
     fn latest_checkpoint(&self) -> Result<Option<StoredCheckpoint>> {
-        let conn = self.lock();
+        let conn = self.reader();
         conn.query_row(
             "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1",
             [],
@@ -285,7 +326,7 @@ impl EventStore for SqliteStore {
     }
 
     fn checkpoint_at(&self, size: u64) -> Result<Option<StoredCheckpoint>> {
-        let conn = self.lock();
+        let conn = self.reader();
         conn.query_row(
             "SELECT size, note FROM checkpoints WHERE size = ?1",
             [size as i64],
@@ -312,7 +353,7 @@ impl EventStore for SqliteStore {
     }
 
     fn get_blob(&self, hash: &Hash) -> Result<Option<Vec<u8>>> {
-        let conn = self.lock();
+        let conn = self.reader();
         let found: Option<Vec<u8>> = conn
             .query_row(
                 "SELECT bytes FROM blobs WHERE sha256 = ?1",
@@ -330,6 +371,8 @@ impl EventStore for SqliteStore {
         }
     }
 
+    /// `VACUUM INTO` on a connection of its own: in WAL mode it reads one consistent snapshot
+    /// while the writer and the readers go on.
     fn backup(&self, dest: &Path) -> Result<()> {
         if dest.exists() {
             return Err(StoreError::Backend(format!(
@@ -340,10 +383,55 @@ impl EventStore for SqliteStore {
         let dest = dest
             .to_str()
             .ok_or_else(|| StoreError::Backend("the backup path is not valid UTF-8".into()))?;
-        self.lock()
+        connect(&self.path)?
             .execute("VACUUM INTO ?1", [dest])
             .map_err(db_err)?;
         Ok(())
+    }
+
+    fn put_snapshot(&self, snapshot: &StoredSnapshot) -> Result<()> {
+        let mut conn = self.lock();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(db_err)?;
+        tx.execute(
+            "INSERT OR REPLACE INTO snapshots (size, note, body) VALUES (?1, ?2, ?3)",
+            params![snapshot.size as i64, snapshot.note, snapshot.body],
+        )
+        .map_err(db_err)?;
+        tx.execute(
+            "DELETE FROM snapshots WHERE size NOT IN \
+             (SELECT size FROM snapshots ORDER BY size DESC LIMIT ?1)",
+            [SNAPSHOTS_KEPT as i64],
+        )
+        .map_err(db_err)?;
+        tx.commit().map_err(db_err)
+    }
+
+    fn snapshot_sizes(&self) -> Result<Vec<u64>> {
+        let conn = self.reader();
+        let mut stmt = conn
+            .prepare_cached("SELECT size FROM snapshots ORDER BY size")
+            .map_err(db_err)?;
+        let rows = stmt.query_map([], |r| r.get::<_, i64>(0)).map_err(db_err)?;
+        rows.map(|r| r.map(|n| n as u64).map_err(db_err)).collect()
+    }
+
+    fn snapshot_at(&self, size: u64) -> Result<Option<StoredSnapshot>> {
+        self.reader()
+            .query_row(
+                "SELECT size, note, body FROM snapshots WHERE size = ?1",
+                [size as i64],
+                |r| {
+                    Ok(StoredSnapshot {
+                        size: r.get::<_, i64>(0)? as u64,
+                        note: r.get(1)?,
+                        body: r.get(2)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(db_err)
     }
 }
 

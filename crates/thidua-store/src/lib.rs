@@ -53,6 +53,19 @@ pub struct StoredCheckpoint {
     pub note: String,
 }
 
+/// A snapshot of the state at a log size: a cache that saves replaying the whole log at
+/// start-up. `note` is a signed note naming the size, the tree root and the body's SHA-256;
+/// `body` is the serialised state. The store keeps only the newest few.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredSnapshot {
+    pub size: u64,
+    pub note: String,
+    pub body: Vec<u8>,
+}
+
+/// How many snapshots a store keeps (older ones are deleted when a new one is stored).
+pub const SNAPSHOTS_KEPT: usize = 3;
+
 /// Errors of any backend. Messages never contain credentials.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -110,6 +123,16 @@ pub trait EventStore: Send + Sync {
 
     /// A consistent copy of the whole database at `dest` (a file path), while online.
     fn backup(&self, dest: &std::path::Path) -> Result<()>;
+
+    /// Stores a snapshot (replacing one of the same size) and deletes all but the newest
+    /// [`SNAPSHOTS_KEPT`].
+    fn put_snapshot(&self, snapshot: &StoredSnapshot) -> Result<()>;
+
+    /// The sizes of the stored snapshots, ascending.
+    fn snapshot_sizes(&self) -> Result<Vec<u64>>;
+
+    /// The snapshot stored for exactly `size`, if any.
+    fn snapshot_at(&self, size: u64) -> Result<Option<StoredSnapshot>>;
 
     /// Waits for this writer's turn and holds it until the returned guard is dropped. A server
     /// holds its turn while it catches up, decides and appends, so that several servers on one

@@ -8,7 +8,7 @@
 //! | `GET /api/v1/log/witnessed` | `text/plain`: the newest checkpoint cosigned by the quorum, with those cosignatures; headers `x-witness-units` (comma list), `x-witness-quorum` |
 //! | `GET /api/v1/log/proof/inclusion?index=i&size=n` | `{"index":i,"size":n,"proof":["hex",…]}` |
 //! | `GET /api/v1/log/proof/consistency?from=m&to=n` | `{"from":m,"to":n,"proof":["hex",…]}` (`1 ≤ m ≤ n`) |
-//! | `GET /api/v1/log/leaves?start=a&end=b` | `{"start":a,"leaf_hashes":["hex",…]}` (at most 10,000; fewer = ask again) |
+//! | `GET /api/v1/log/leaves?start=a&end=b[&level=L]` | `{"start":a,"leaf_hashes":["hex",…]}` (at most 10,000; fewer = ask again); with `level`, the stored hashes of complete subtrees of 2^L leaves |
 //! | `GET /api/v1/log/entries?start=a&end=b` | `{"entries":[{"index":i,"leaf_hash":"hex","bytes":"base64"|null},…]}` (at most 1,000); `bytes` is `null` where [`EntryAccess`] says the caller may not read the event |
 //! | `POST /api/v1/log/cosignature` | body `{"unit":"ca-kg","size":n,"cosignature":"— name base64"}`; answer `{"unit":…,"size":n,"timestamp":t}` |
 //!
@@ -251,6 +251,10 @@ async fn consistency(
 struct RangeQuery {
     start: u64,
     end: u64,
+    /// The tree level (0: leaves, the default); `level = L` serves the stored hashes of the
+    /// complete subtrees of 2^L leaves, so verifiers can check every stored node.
+    #[serde(default)]
+    level: u8,
 }
 
 #[derive(Deserialize, Serialize)]
@@ -263,7 +267,8 @@ async fn leaves(
     AxumState(api): AxumState<Api>,
     Query(q): Query<RangeQuery>,
 ) -> Result<Json<Leaves>, TransparencyError> {
-    let hashes = blocking(move || log::leaf_hashes(&**api.service.store(), q.start, q.end)).await?;
+    let hashes =
+        blocking(move || log::node_hashes(&**api.service.store(), q.level, q.start, q.end)).await?;
     Ok(Json(Leaves {
         start: q.start,
         leaf_hashes: hexes(&hashes),

@@ -41,8 +41,14 @@ pub trait LogClient {
     fn consistency(&self, from: u64, to: u64) -> Result<Vec<Hash>>;
     /// Leaf hashes from `start`, at most up to `end` (may return fewer).
     fn leaves(&self, start: u64, end: u64) -> Result<Vec<Hash>>;
+    /// Stored tree nodes of `level` (≥ 1) from `start`, at most up to `end` (may return fewer).
+    fn nodes(&self, level: u8, start: u64, end: u64) -> Result<Vec<Hash>>;
     /// Entries from `start`, at most up to `end` (may return fewer).
     fn entries(&self, start: u64, end: u64) -> Result<Vec<RemoteEntry>>;
+    /// The state snapshots the log's database keeps, as (size, body); none over HTTP.
+    fn snapshots(&self) -> Result<Vec<(u64, Vec<u8>)>> {
+        Ok(Vec::new())
+    }
     /// Posts a witness cosignature line for the checkpoint of `size`.
     fn post_cosignature(&self, unit: &str, size: u64, line: &str) -> Result<()>;
 }
@@ -131,6 +137,19 @@ impl LogClient for HttpLog {
         if l.start != start {
             return Err(ClientError(format!(
                 "asked for leaves from {start}, got them from {}",
+                l.start
+            )));
+        }
+        l.leaf_hashes.iter().map(|h| parse_hash(h)).collect()
+    }
+
+    fn nodes(&self, level: u8, start: u64, end: u64) -> Result<Vec<Hash>> {
+        let l: Leaves = self.get_json(&format!(
+            "/api/v1/log/leaves?start={start}&end={end}&level={level}"
+        ))?;
+        if l.start != start {
+            return Err(ClientError(format!(
+                "asked for level-{level} nodes from {start}, got them from {}",
                 l.start
             )));
         }
@@ -236,6 +255,20 @@ impl LogClient for LocalLog {
 
     fn leaves(&self, start: u64, end: u64) -> Result<Vec<Hash>> {
         log::leaf_hashes(&*self.store, start, end).map_err(store_err)
+    }
+
+    fn nodes(&self, level: u8, start: u64, end: u64) -> Result<Vec<Hash>> {
+        log::node_hashes(&*self.store, level, start, end).map_err(store_err)
+    }
+
+    fn snapshots(&self) -> Result<Vec<(u64, Vec<u8>)>> {
+        let mut out = Vec::new();
+        for size in self.store.snapshot_sizes().map_err(store_err)? {
+            if let Some(s) = self.store.snapshot_at(size).map_err(store_err)? {
+                out.push((s.size, s.body));
+            }
+        }
+        Ok(out)
     }
 
     fn entries(&self, start: u64, end: u64) -> Result<Vec<RemoteEntry>> {

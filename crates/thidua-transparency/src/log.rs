@@ -114,6 +114,30 @@ pub fn leaf_hashes(store: &dyn EventStore, start: u64, end: u64) -> Result<Vec<H
     Ok(store.nodes(0, start, end)?)
 }
 
+/// Stored tree nodes of `level`, indices `[start, end)`: complete subtrees of the published
+/// tree only, at most [`MAX_LEAVES`]. Level 0 is [`leaf_hashes`]. Verifiers compare them with the
+/// nodes they recompute, so a node altered in the database is found.
+pub fn node_hashes(store: &dyn EventStore, level: u8, start: u64, end: u64) -> Result<Vec<Hash>> {
+    if level >= 64 {
+        return Err(TransparencyError::bad(
+            "bad_level",
+            format!("level {level} is not below 64"),
+        ));
+    }
+    if start > end {
+        return Err(TransparencyError::bad(
+            "bad_range",
+            format!("start {start} is after end {end}"),
+        ));
+    }
+    let complete = published_size(store)? >> level;
+    let end = end.min(complete).min(start.saturating_add(MAX_LEAVES));
+    if start >= end {
+        return Ok(Vec::new());
+    }
+    Ok(store.nodes(level, start, end)?)
+}
+
 /// Entries `[start, end)` as stored, clamped to the published tree and to [`MAX_ENTRIES`].
 pub fn entries(store: &dyn EventStore, start: u64, end: u64) -> Result<Vec<Entry>> {
     let (start, end) = range(store, start, end, MAX_ENTRIES)?;

@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use thidua_domain::{Event, State};
 use thidua_ledger::{
-    leaf_hash, open_checkpoint, CompactRange, CosignatureVerifier, Hash, NoteVerifier, Verifier,
+    leaf_hash, open_checkpoint, CompactRange, CosignatureVerifier, Hash, NoteVerifier, StoredNode,
+    Verifier,
 };
 
 use crate::client::{ClientError, LogClient};
@@ -83,6 +84,8 @@ pub enum VerifyError {
     Inconsistent(String),
     #[error("after replay: {0}")]
     AfterReplay(String),
+    #[error("the snapshot of the state at {size} does not match the state replayed from the log ({found}); the server discards it, delete it")]
+    Snapshot { size: u64, found: String },
     #[error("verifier state {path}: {message}")]
     State { path: String, message: String },
 }
@@ -221,6 +224,7 @@ impl Verification<'_> {
         }
 
         let mut frontier = CompactRange::new();
+        let snapshots = client.snapshots()?;
         let mut state = State::default();
         let mut events = Vec::new();
         let mut hidden = 0u64;
@@ -228,6 +232,7 @@ impl Verification<'_> {
         let mut next = 0u64;
         while next < cp.size {
             let end = (next + CHUNK).min(cp.size);
+            let mut completed = Vec::new();
             let leaves = fetch_all(next, end, |a, b| client.leaves(a, b))?;
             let entries = fetch_all(next, end, |a, b| client.entries(a, b))?;
             if leaves.len() as u64 != end - next {
@@ -300,6 +305,7 @@ impl Verification<'_> {
                             if self.keep_events {
                                 events.push(event);
                             }
+                            compare_snapshot(&snapshots, &state)?;
                         }
                     }
                     None => {
@@ -307,7 +313,12 @@ impl Verification<'_> {
                         replaying = false;
                     }
                 }
-                frontier.append(*tree_leaf);
+                completed.extend(
+                    frontier
+                        .append(*tree_leaf)
+                        .into_iter()
+                        .filter(|n| n.level > 0),
+                );
                 if let Some(p) = &previous {
                     if frontier.size() == p.size && hexs(&frontier.root()) != p.root {
                         return Err(VerifyError::Inconsistent(format!(
@@ -319,6 +330,7 @@ impl Verification<'_> {
                     }
                 }
             }
+            check_served_nodes(client, &completed)?;
             next = end;
             (self.progress)(next, cp.size);
         }
@@ -350,6 +362,52 @@ impl Verification<'_> {
             elapsed: started.elapsed(),
         })
     }
+}
+
+/// Compares the tree nodes recomputed from the leaves with the ones the log serves (proofs and
+/// tiles are made of them): one range per level.
+fn check_served_nodes(client: &dyn LogClient, computed: &[StoredNode]) -> Result<(), VerifyError> {
+    let mut by_level: std::collections::BTreeMap<u8, Vec<&StoredNode>> = Default::default();
+    for node in computed {
+        by_level.entry(node.level).or_default().push(node);
+    }
+    for (level, nodes) in by_level {
+        let first = nodes[0].index;
+        let last = nodes[nodes.len() - 1].index;
+        let served = fetch_all(first, last + 1, |a, b| client.nodes(level, a, b))?;
+        for node in nodes {
+            let found = served.get((node.index - first) as usize);
+            if found != Some(&node.hash) {
+                return Err(VerifyError::Entry {
+                    index: node.index << level,
+                    unit: None,
+                    what: format!("stored tree node at level {level}, index {}", node.index),
+                    expected: hexs(&node.hash),
+                    found: found.map(hexs).unwrap_or_else(|| "nothing".into()),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A snapshot the database keeps for the replayed size must hold exactly the replayed state
+/// (the server trusts a snapshot only as a cache; here it is checked against the log).
+fn compare_snapshot(snapshots: &[(u64, Vec<u8>)], state: &State) -> Result<(), VerifyError> {
+    let Some((size, body)) = snapshots.iter().find(|(s, _)| *s == state.size) else {
+        return Ok(());
+    };
+    let differs = |found: String| VerifyError::Snapshot { size: *size, found };
+    let stored: State =
+        serde_json::from_slice(body).map_err(|e| differs(format!("unreadable: {e}")))?;
+    if &stored != state {
+        return Err(differs(format!(
+            "state sha256 {} instead of {}",
+            state_fingerprint(&stored),
+            state_fingerprint(state)
+        )));
+    }
+    Ok(())
 }
 
 /// Calls `fetch` until `[start, end)` is covered or the log returns nothing more.

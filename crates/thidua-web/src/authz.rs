@@ -198,6 +198,7 @@ impl Scope {
             | Payload::CovenantDrafted { cluster, .. } => cluster_ok(cluster),
             Payload::MovementCreated { .. } => true,
             Payload::CovenantDraftAmended { covenant, .. }
+            | Payload::CovenantDraftWithdrawn { covenant, .. }
             | Payload::CovenantSigned { covenant, .. }
             | Payload::CovenantFrozen { covenant, .. } => covenant_ok(covenant),
             // Kinds added later: visible through the unit they concern, else administrators only.

@@ -76,7 +76,7 @@ impl ApiError {
 pub fn domain_status(e: &DomainError) -> StatusCode {
     use DomainError::*;
     match e {
-        Forbidden => StatusCode::FORBIDDEN,
+        Forbidden | Unauthorised { .. } => StatusCode::FORBIDDEN,
         UnknownUser(_)
         | UnknownUnit(_)
         | UnknownCluster(_)
@@ -93,6 +93,7 @@ pub fn domain_status(e: &DomainError) -> StatusCode {
         | CovenantFrozen { .. }
         | CovenantNotFrozen { .. }
         | CovenantHasSignatures { .. }
+        | CovenantWithdrawn { .. }
         | AlreadySigned { .. }
         | HashMismatch { .. } => StatusCode::CONFLICT,
         _ => StatusCode::UNPROCESSABLE_ENTITY,

@@ -119,11 +119,40 @@ fn target(
         range: None,
         baseline_year: (kind == TargetKind::Change).then_some(2023),
         unit_of_measure: unit_of_measure.map(t),
+        indicator: None,
     }
 }
 
-/// The targets of the article (BRIEF.md, "The targets the article names").
+/// The regulation's indicator (or element) that measures each target, for progress.
+const MEASURED_BY: &[(&str, &str)] = &[
+    ("toi-pham-ttxh", "crime_change"),
+    ("tam-dinh-chi", "suspended_change"),
+    ("tiep-nhan-tin-bao", "received_rate"),
+    ("giai-quyet-tin-bao", "resolved_rate"),
+    ("dieu-tra-kham-pha", "solve_rate"),
+    ("an-nghiem-trong", "serious_rate"),
+    ("thu-hoi-tai-san", "asset_rate"),
+    ("bang-nhom", "gangs"),
+    ("tai-nan-giao-thong", "accidents"),
+    ("chay-no", "serious_fires"),
+    ("co-so-giam-giu", "detention_incidents"),
+    ("ky-luat", "discipline_rate"),
+];
+
+/// The targets of the article (BRIEF.md, "The targets the article names"), each with the
+/// regulation's indicator that measures it.
 pub fn targets() -> Vec<Target> {
+    let mut targets = article_targets();
+    for target in &mut targets {
+        target.indicator = MEASURED_BY
+            .iter()
+            .find(|(id, _)| *id == target.id.as_str())
+            .map(|(_, indicator)| (*indicator).to_owned());
+    }
+    targets
+}
+
+fn article_targets() -> Vec<Target> {
     use Comparison::*;
     use TargetKind::*;
     const A: &str = "Phòng, chống tội phạm";
@@ -254,12 +283,8 @@ pub fn targets() -> Vec<Target> {
 
 /// The regulation in canonical form with its hash.
 pub fn regulation() -> anyhow::Result<RegulationDoc> {
-    let canonical = thidua_scoring::canonical_form(REGULATION)
-        .map_err(|d| anyhow::anyhow!("the example regulation is invalid: {d:?}"))?;
-    Ok(RegulationDoc {
-        sha256: hex::encode(thidua_store::sha256(canonical.as_bytes())),
-        text: canonical,
-    })
+    thidua_domain::covenant::regulation_doc(REGULATION)
+        .map_err(|e| anyhow::anyhow!("the example regulation is invalid: {e}"))
 }
 
 /// Every step of the demonstration, as (actor, commands) batches in order.

@@ -136,6 +136,15 @@ enum Tamper {
     EditCheckpoint {
         byte: usize,
     },
+    /// Overwrite one stored tree node (level 0 is a leaf) with other bytes.
+    EditNode {
+        level: u8,
+        index: u64,
+    },
+    /// Delete the entries from `keep` on, leaving their tree nodes and checkpoints behind.
+    DropTail {
+        keep: u64,
+    },
     /// Replace the log by another history signed with a new key.
     RewriteNewKey {
         extra: usize,
@@ -156,9 +165,21 @@ impl Tamper {
             Tamper::Insert { .. } => "insert one",
             Tamper::Truncate { .. } => "truncate the tail",
             Tamper::EditCheckpoint { .. } => "edit the checkpoint",
+            Tamper::EditNode { .. } => "overwrite a stored tree node",
+            Tamper::DropTail { .. } => "delete entries, keep their checkpoints",
             Tamper::RewriteNewKey { .. } => "rewrite + re-sign with a new key",
             Tamper::RewriteSameKey { .. } => "rewrite + re-sign with the real key",
         }
+    }
+
+    /// Whether a server starting on the changed database must refuse it. A shorter log that is
+    /// validly signed, or a history the real key re-signed, is a consistent log to the server
+    /// alone: only a verifier or witness that remembers what it saw can tell.
+    fn server_detects(&self) -> bool {
+        !matches!(
+            self,
+            Tamper::Truncate { .. } | Tamper::RewriteSameKey { .. }
+        )
     }
 
     /// Whether the change alters what a witness sees (checkpoints and tree).
@@ -190,6 +211,8 @@ fn arbitrary_tamper(size: u64) -> impl Strategy<Value = Tamper> {
         (entry.clone(), entry).prop_map(|(at, from)| Tamper::Insert { at, from }),
         (1..size).prop_map(|n| Tamper::Truncate { n }),
         any::<usize>().prop_map(|byte| Tamper::EditCheckpoint { byte }),
+        (0u8..6, any::<u64>()).prop_map(|(level, index)| Tamper::EditNode { level, index }),
+        (1..size).prop_map(|keep| Tamper::DropTail { keep }),
         (0usize..80).prop_map(|extra| Tamper::RewriteNewKey { extra }),
         (0usize..80).prop_map(|extra| Tamper::RewriteSameKey { extra }),
     ]
@@ -199,7 +222,8 @@ fn attacker(db: &Path) -> Connection {
     let conn = Connection::open(db).unwrap();
     conn.execute_batch(
         "DROP TRIGGER entries_no_update; DROP TRIGGER entries_no_delete;
-         DROP TRIGGER nodes_no_update; DROP TRIGGER nodes_no_delete;",
+         DROP TRIGGER nodes_no_update; DROP TRIGGER nodes_no_delete;
+         DROP TRIGGER checkpoints_no_update; DROP TRIGGER checkpoints_no_delete;",
     )
     .unwrap();
     conn
@@ -339,6 +363,21 @@ fn apply(t: &Tamper, db: &Path, base: &Base, scratch: &Path) {
             )
             .unwrap();
         }
+        Tamper::EditNode { level, index } => {
+            let conn = attacker(db);
+            let changed = conn
+                .execute(
+                    "UPDATE tree_nodes SET hash = randomblob(32) WHERE level = ?1 AND idx = ?2",
+                    params![level, index as i64],
+                )
+                .unwrap();
+            assert_eq!(changed, 1, "node ({level}, {index}) exists");
+        }
+        Tamper::DropTail { keep } => {
+            attacker(db)
+                .execute("DELETE FROM entries WHERE idx >= ?1", [keep as i64])
+                .unwrap();
+        }
         Tamper::RewriteNewKey { extra } => {
             let key = LogKey::load_or_create(&scratch.join("attacker.key"), ORIGIN).unwrap();
             rewrite(db, key, extra);
@@ -384,6 +423,17 @@ fn check(t: &Tamper) -> String {
             e.to_string()
         }
     };
+    if t.server_detects() {
+        let store: Arc<dyn EventStore> = Arc::new(SqliteStore::open(&db).unwrap());
+        let key = LogKey::load(&base.key_path()).unwrap();
+        if let Ok(service) = Service::open(store, key, &|_, _| {}) {
+            panic!(
+                "{t:?} ({}): the server started on it (size {})",
+                t.kind(),
+                service.read().size
+            );
+        }
+    }
     // The verifier's state is only updated by a successful run.
     assert_eq!(
         std::fs::read(&vstate).unwrap(),
@@ -425,6 +475,14 @@ fn every_kind_of_tampering_is_detected() {
         Tamper::RewriteSameKey { extra: 60 },
         Tamper::RewriteSameKey { extra: 80 },
         Tamper::Delete { entry: size - 1 },
+        Tamper::EditNode { level: 1, index: 3 },
+        Tamper::EditNode {
+            level: 0,
+            index: 17,
+        },
+        Tamper::EditNode { level: 5, index: 0 },
+        Tamper::DropTail { keep: size - 1 },
+        Tamper::DropTail { keep: 48 },
     ];
     for t in kinds {
         let message = check(&t);
@@ -458,6 +516,13 @@ fn clamp(t: Tamper, size: u64) -> Tamper {
         },
         Tamper::Truncate { n } => Tamper::Truncate {
             n: 1 + n % (size - 1),
+        },
+        Tamper::EditNode { level, index } => Tamper::EditNode {
+            level,
+            index: index % (size >> level),
+        },
+        Tamper::DropTail { keep } => Tamper::DropTail {
+            keep: 1 + keep % (size - 1),
         },
         other => other,
     }

@@ -70,7 +70,7 @@ fn verify_rebuilds_the_state_locally_and_over_http() {
         }
         .run(client)
     };
-    let expected = log.service.read().clone();
+    let expected = log.service.read().state.clone();
     for client in [&local(&log.db_path()) as &dyn LogClient, &http] {
         let summary = run(client, 2, Some(&state_path)).unwrap();
         assert_eq!(summary.state, expected);
@@ -166,6 +166,6 @@ fn verify_reads_a_postgres_log_directly() {
     }
     .run(&client)
     .unwrap();
-    assert_eq!(summary.state, *log.service.read());
+    assert_eq!(summary.state, log.service.read().state);
     assert_eq!(summary.root, log.service.read().root());
 }

@@ -216,6 +216,7 @@ pub fn event_kind(kind: &str) -> &'static str {
         "covenant_draft_amended" => "Covenant draft amended",
         "covenant_signed" => "Covenant signed",
         "covenant_frozen" => "Covenant frozen",
+        "covenant_draft_withdrawn" => "Covenant draft withdrawn",
         "witness_key_registered" => "Witness key registered",
         _ => "—",
     }
@@ -263,6 +264,13 @@ pub fn error(code: &str) -> &'static str {
         "covenant_exists" => "This covenant id exists already.",
         "unknown_movement" => "No such movement.",
         "duplicate_target" => "A target appears twice.",
+        "covenant_withdrawn" => "This covenant draft was withdrawn.",
+        "invalid_regulation" => "The scoring regulation has errors (see each line below).",
+        "regulation_not_canonical" => {
+            "The scoring regulation is not in its canonical form; compile it again."
+        }
+        "last_admin" => "The last administrator cannot give up the administrator role.",
+        "halted" => "Writes are paused because the log is inconsistent; tell the administrator.",
         "unit_not_active" => "The unit did not exist at that time.",
         "lineage_before_established" => "The date is before the unit was established.",
         "invalid_lineage" => "Invalid merger or split.",

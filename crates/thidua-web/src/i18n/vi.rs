@@ -216,6 +216,7 @@ pub fn event_kind(kind: &str) -> &'static str {
         "covenant_draft_amended" => "Sửa dự thảo giao ước",
         "covenant_signed" => "Ký giao ước",
         "covenant_frozen" => "Khóa giao ước (đủ chữ ký)",
+        "covenant_draft_withdrawn" => "Rút dự thảo giao ước",
         "witness_key_registered" => "Đăng ký khóa nhân chứng",
         _ => "—",
     }
@@ -263,6 +264,13 @@ pub fn error(code: &str) -> &'static str {
         "covenant_exists" => "Mã giao ước đã tồn tại.",
         "unknown_movement" => "Không có phong trào này.",
         "duplicate_target" => "Chỉ tiêu bị trùng.",
+        "covenant_withdrawn" => "Dự thảo giao ước này đã được rút.",
+        "invalid_regulation" => "Quy định chấm điểm có lỗi (xem từng dòng bên dưới).",
+        "regulation_not_canonical" => "Quy định chấm điểm chưa ở dạng chuẩn; hãy biên dịch lại.",
+        "last_admin" => "Không thể bỏ quyền quản trị của người quản trị cuối cùng.",
+        "halted" => {
+            "Hệ thống tạm dừng ghi vì phát hiện nhật ký không nhất quán; hãy báo quản trị viên."
+        }
         "unit_not_active" => "Đơn vị không hoạt động vào thời điểm này.",
         "lineage_before_established" => "Ngày hiệu lực trước ngày thành lập đơn vị.",
         "invalid_lineage" => "Sáp nhập hoặc chia tách không hợp lệ.",

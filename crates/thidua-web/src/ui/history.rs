@@ -48,23 +48,8 @@ impl HistoryPage {
     }
 }
 
-/// The event kinds offered by the history filter.
-pub const EVENT_KINDS: &[&str] = &[
-    "user_registered",
-    "role_granted",
-    "role_revoked",
-    "unit_created",
-    "unit_renamed",
-    "lineage_recorded",
-    "cluster_created",
-    "cluster_year_set",
-    "cluster_leadership_set",
-    "movement_created",
-    "covenant_drafted",
-    "covenant_draft_amended",
-    "covenant_signed",
-    "covenant_frozen",
-];
+/// The event kinds offered by the history filter: every kind the domain knows.
+pub use thidua_domain::EVENT_KINDS;
 
 fn summary(data: &serde_json::Value) -> String {
     let mut parts = Vec::new();

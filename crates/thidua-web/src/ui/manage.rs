@@ -6,10 +6,10 @@ use std::collections::HashMap;
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use sha2::Digest;
 use thidua_domain::event::parse_date;
 use thidua_domain::model::{CovenantContent, RegulationDoc};
 use thidua_domain::model::{LeadershipMethod, LeadershipPosition};
+use thidua_domain::text::limits;
 use thidua_domain::{ClusterId, Command, CovenantId, MovementId, Text, UnitId};
 
 use super::admin::FieldErrors;
@@ -19,6 +19,32 @@ use super::proof::LogStatus;
 use crate::api;
 use crate::auth::{CsrfForm, Viewer};
 use crate::AppState;
+
+/// Compiles the regulation typed or pasted in a covenant form into its canonical form; every
+/// diagnostic (line, column, message) goes beside the field.
+fn regulation_field(
+    raw: &str,
+    form: &'static str,
+    lang: crate::i18n::Lang,
+    errors: &mut FieldErrors,
+) -> Option<RegulationDoc> {
+    if raw.trim().is_empty() {
+        errors.push(form, "regulation", lang.error("empty_text"));
+        return None;
+    }
+    match thidua_domain::covenant::regulation_doc(raw) {
+        Ok(doc) => Some(doc),
+        Err(thidua_domain::DomainError::InvalidRegulation(diagnostics)) => {
+            let message = format!("{} {diagnostics}", lang.error("invalid_regulation"));
+            errors.push(form, "regulation", message);
+            None
+        }
+        Err(e) => {
+            errors.push(form, "regulation", lang.error(e.code()));
+            None
+        }
+    }
+}
 
 fn year_of(
     form: &HashMap<String, String>,
@@ -186,6 +212,16 @@ pub async fn draft_covenant(
     let Ok(cluster) = ClusterId::parse(&id) else {
         return super::viewer_error(&viewer, crate::error::ApiError::not_found());
     };
+    // The domain's rule, asked before the form's fields are checked.
+    let actor = thidua_domain::Actor::User(viewer.user.clone());
+    let may_draft = thidua_domain::authz::authorise(
+        &app.service.read(),
+        &actor,
+        &thidua_domain::authz::Permission::ManageCluster(cluster.clone()),
+    );
+    if may_draft.is_err() {
+        return super::viewer_error(&viewer, crate::error::ApiError::forbidden());
+    }
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
     let values = DraftValues {
         id: get("covenant"),
@@ -202,10 +238,10 @@ pub async fn draft_covenant(
     let movement = MovementId::parse(values.movement.trim())
         .map_err(|e| errors.push("draft", "movement", lang.error(e.code())))
         .ok();
-    let title = Text::parse("title", &values.title, 300)
+    let title = Text::parse("title", &values.title, limits::TITLE)
         .map_err(|e| errors.push("draft", "title", lang.error(e.code())))
         .ok();
-    let place = Text::parse("place", &values.place, 100)
+    let place = Text::parse("place", &values.place, limits::PLACE)
         .map_err(|e| errors.push("draft", "place", lang.error(e.code())))
         .ok();
     let date = parse_date(&values.date);
@@ -221,14 +257,11 @@ pub async fn draft_covenant(
             )
         })
         .ok();
-    let regulation = thidua_domain::text::nfc(&values.regulation);
-    if regulation.is_empty() {
-        errors.push("draft", "regulation", lang.error("empty_text"));
-    }
+    let regulation = regulation_field(&values.regulation, "draft", lang, &mut errors);
     let year = movement
         .as_ref()
         .and_then(|m| app.service.read().movements.get(m).map(|m| m.year));
-    match (covenant, movement, title, place, date, targets) {
+    match (covenant, movement, title, place, date, targets, regulation) {
         (
             Some(covenant),
             Some(movement),
@@ -236,16 +269,14 @@ pub async fn draft_covenant(
             Some(place),
             Some(signing_date),
             Some(targets),
+            Some(regulation),
         ) if errors.is_empty() => {
             let content = CovenantContent {
                 title,
                 place,
                 signing_date,
                 targets,
-                regulation: RegulationDoc {
-                    sha256: hex::encode(sha2::Sha256::digest(regulation.as_bytes())),
-                    text: regulation,
-                },
+                regulation,
             };
             let command = Command::DraftCovenant {
                 covenant: covenant.clone(),
@@ -303,10 +334,10 @@ pub async fn edit_covenant(
         targets: get("targets"),
         regulation: get("regulation"),
     };
-    let title = Text::parse("title", &values.title, 300)
+    let title = Text::parse("title", &values.title, limits::TITLE)
         .map_err(|e| errors.push("edit", "title", lang.error(e.code())))
         .ok();
-    let place = Text::parse("place", &values.place, 100)
+    let place = Text::parse("place", &values.place, limits::PLACE)
         .map_err(|e| errors.push("edit", "place", lang.error(e.code())))
         .ok();
     let date = parse_date(&values.date);
@@ -322,21 +353,17 @@ pub async fn edit_covenant(
             )
         })
         .ok();
-    let regulation = thidua_domain::text::nfc(&values.regulation);
-    if regulation.is_empty() {
-        errors.push("edit", "regulation", lang.error("empty_text"));
-    }
-    match (title, place, date, targets) {
-        (Some(title), Some(place), Some(signing_date), Some(targets)) if errors.is_empty() => {
+    let regulation = regulation_field(&values.regulation, "edit", lang, &mut errors);
+    match (title, place, date, targets, regulation) {
+        (Some(title), Some(place), Some(signing_date), Some(targets), Some(regulation))
+            if errors.is_empty() =>
+        {
             let content = CovenantContent {
                 title,
                 place,
                 signing_date,
                 targets,
-                regulation: RegulationDoc {
-                    sha256: hex::encode(sha2::Sha256::digest(regulation.as_bytes())),
-                    text: regulation,
-                },
+                regulation,
             };
             let command = if frozen {
                 Command::ProposeCovenantVersion {

@@ -100,6 +100,7 @@ pub fn parse(text: &str) -> Result<Vec<Target>, LineError> {
             range,
             baseline_year,
             unit_of_measure,
+            indicator: None,
         });
     }
     if out.is_empty() {

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use super::support::{signed_in, spawn, Backend, Client, TestApp, PASSWORD};
+use super::support::{signed_in, spawn, Backend, Client, TestApp, PASSWORD, REGULATION};
 
 fn suite(app: &TestApp) {
     health_and_transparency(app);
@@ -132,7 +132,7 @@ fn drafting(app: &TestApp) {
             ("place", "Cà Mau".to_owned()),
             ("date", "15/04/2024".to_owned()),
             ("targets", targets.to_owned()),
-            ("regulation", "Quy định chấm điểm bổ sung.".to_owned()),
+            ("regulation", REGULATION.to_owned()),
         ]
     };
     let send = |f: Vec<(&str, String)>| {
@@ -178,7 +178,7 @@ fn drafting(app: &TestApp) {
                 ("place", "Cà Mau"),
                 ("date", "16/04/2024"),
                 ("targets", targets),
-                ("regulation", "Quy định chấm điểm bổ sung."),
+                ("regulation", REGULATION),
             ],
         )
     };

@@ -9,11 +9,10 @@ use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use sha2::{Digest, Sha256};
 use thidua_domain::calendar::default_calendar;
 use thidua_domain::model::{
     Comparison, CovenantContent, LeadershipMethod, LeadershipPosition, LineageChange, LineageKind,
-    RegulationDoc, Role, Target, TargetKind, UnitKind,
+    Role, Target, TargetKind, UnitKind,
 };
 use thidua_domain::{
     Actor, ClusterId, Command, CovenantId, MovementId, TargetId, Text, UnitId, UserId,
@@ -269,13 +268,16 @@ fn target(
         range: None,
         baseline_year: (kind == TargetKind::Change).then_some(2023),
         unit_of_measure: uom.map(text),
+        indicator: None,
     }
 }
+
+/// The example scoring regulation of Cluster No. 12 (as a secretariat would paste it).
+pub const REGULATION: &str = include_str!("../../../../examples/cum12-2024/regulation.toml");
 
 fn content(title: &str) -> CovenantContent {
     use Comparison::*;
     use TargetKind::*;
-    let reg = "Quy định chấm điểm (thử nghiệm).".to_owned();
     let mut suspended = target(
         "t2",
         "Phòng, chống tội phạm",
@@ -347,10 +349,7 @@ fn content(title: &str) -> CovenantContent {
                 None,
             ),
         ],
-        regulation: RegulationDoc {
-            sha256: hex::encode(Sha256::digest(reg.as_bytes())),
-            text: reg,
-        },
+        regulation: thidua_domain::covenant::regulation_doc(REGULATION).unwrap(),
     }
 }
 

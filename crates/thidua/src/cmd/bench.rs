@@ -4,7 +4,7 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use thidua_domain::{Actor, Command, Event, Payload, Text, UserId, EVENT_FORMAT};
+use thidua_domain::{Actor, Command, Event, Payload, Text, UserId};
 use thidua_ledger::CompactRange;
 use thidua_store::Append;
 
@@ -127,7 +127,6 @@ fn generate(
         let events = (index..end)
             .map(|i| {
                 Ok(Event {
-                    v: EVENT_FORMAT,
                     index: i,
                     time_ms: 1_735_689_600_000 + i as i64,
                     actor: Actor::System,

@@ -65,6 +65,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         print_demo_accounts();
     }
     service.spawn_follower(Duration::from_millis(250));
+    // A start from a snapshot skipped the older entries: check them while serving.
+    service.spawn_audit();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

@@ -1,0 +1,495 @@
+//! Covenants: drafting a version, amending or withdrawing a draft, proposing a new version after
+//! one was frozen, each member's signature, and the freezing that follows the last one. Its
+//! commands are decided by [`decide`]; its events are folded by `State::apply_covenant`.
+
+use std::collections::BTreeMap;
+use std::collections::BTreeSet;
+
+use crate::authz::{authorise, Permission};
+use crate::command::Command;
+use crate::error::DomainError;
+use crate::event::{Actor, Event, Payload};
+use crate::ids::{ClusterId, CovenantId, UnitId};
+use crate::model::{Comparison, CovenantContent, RegulationDoc, TargetKind};
+use crate::state::{Covenant, CovenantVersion, SignatureRecord, State, Withdrawal};
+use crate::text::limits;
+use crate::wire::covenant_hash;
+
+/// Checks the fields of a covenant command and turns it into its events. Whether the covenant
+/// is in a state that allows them, and whether the actor may, is checked when they are applied.
+pub(crate) fn decide(
+    state: &State,
+    actor: &Actor,
+    command: Command,
+) -> Result<Vec<Payload>, DomainError> {
+    use Command as C;
+    // Refuse an actor without the role before telling them anything about the state.
+    let manage =
+        |cluster: &ClusterId| authorise(state, actor, &Permission::ManageCluster(cluster.clone()));
+    Ok(match command {
+        C::DraftCovenant {
+            covenant,
+            movement,
+            cluster,
+            content,
+        } => {
+            manage(&cluster)?;
+            validate_content(&content)?;
+            let year = state.movement(&movement)?.year;
+            members_active_on_signing_date(state, state.members(&cluster, year)?, &content)?;
+            vec![Payload::CovenantDrafted {
+                covenant,
+                movement,
+                cluster,
+                version: 1,
+                content,
+            }]
+        }
+        C::AmendCovenantDraft { covenant, content } => {
+            let c = state.covenant(&covenant)?;
+            manage(&c.cluster)?;
+            validate_content(&content)?;
+            members_active_on_signing_date(state, &c.latest().members, &content)?;
+            vec![Payload::CovenantDraftAmended {
+                version: c.latest().version,
+                covenant,
+                content,
+            }]
+        }
+        C::ProposeCovenantVersion { covenant, content } => {
+            let c = state.covenant(&covenant)?;
+            manage(&c.cluster)?;
+            validate_content(&content)?;
+            members_active_on_signing_date(state, state.members(&c.cluster, c.year)?, &content)?;
+            vec![Payload::CovenantDrafted {
+                movement: c.movement.clone(),
+                cluster: c.cluster.clone(),
+                version: c.latest().version + 1,
+                covenant,
+                content,
+            }]
+        }
+        C::WithdrawCovenantDraft { covenant, reason } => {
+            let c = state.covenant(&covenant)?;
+            manage(&c.cluster)?;
+            reason.check("reason", limits::REASON)?;
+            vec![Payload::CovenantDraftWithdrawn {
+                version: c.latest().version,
+                covenant,
+                reason,
+            }]
+        }
+        C::SignCovenant {
+            covenant,
+            version,
+            unit,
+            hash,
+        } => {
+            authorise(state, actor, &Permission::LeadUnit(unit.clone()))?;
+            sign(state, covenant, version, unit, hash)?
+        }
+        other => unreachable!("not a covenant command: {other:?}"),
+    })
+}
+
+/// A signature, and the freezing when it is the last one missing.
+fn sign(
+    state: &State,
+    covenant: CovenantId,
+    version: u32,
+    unit: UnitId,
+    hash: String,
+) -> Result<Vec<Payload>, DomainError> {
+    let c = state.covenant(&covenant)?;
+    let v = c
+        .version(version)
+        .ok_or_else(|| DomainError::UnknownVersion {
+            covenant: covenant.to_string(),
+            version,
+        })?;
+    let signing_date = v.content.signing_date;
+    if state.unit(&unit).is_ok_and(|u| !u.active_on(signing_date)) {
+        return Err(DomainError::UnitNotActive {
+            unit: unit.to_string(),
+            date: signing_date.to_string(),
+        });
+    }
+    let everyone = v
+        .members
+        .iter()
+        .all(|m| m == &unit || v.signatures.contains_key(m));
+    let mut events = vec![Payload::CovenantSigned {
+        covenant: covenant.clone(),
+        version,
+        unit,
+        hash: hash.clone(),
+    }];
+    if everyone {
+        events.push(Payload::CovenantFrozen {
+            covenant,
+            version,
+            hash,
+        });
+    }
+    Ok(events)
+}
+
+/// Every member of a covenant must exist on the day it is to be signed.
+fn members_active_on_signing_date(
+    state: &State,
+    members: &[UnitId],
+    content: &CovenantContent,
+) -> Result<(), DomainError> {
+    for m in members {
+        if !state.unit(m)?.active_on(content.signing_date) {
+            return Err(DomainError::UnitNotActive {
+                unit: m.to_string(),
+                date: content.signing_date.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The rules a covenant's content obeys before it can be signed: texts within their limits,
+/// targets with unique ids and thresholds that fit their comparison, and a scoring regulation
+/// that the engine compiles, stored in its canonical form under its own hash.
+pub fn validate_content(content: &CovenantContent) -> Result<(), DomainError> {
+    content.title.check("title", limits::TITLE)?;
+    content.place.check("place", limits::PLACE)?;
+    let regulation = validate_regulation(content)?;
+    let mut ids = BTreeSet::new();
+    for t in &content.targets {
+        if !ids.insert(&t.id) {
+            return Err(DomainError::DuplicateTarget(t.id.to_string()));
+        }
+        t.area.check("area", limits::AREA)?;
+        t.subject.check("subject", limits::SUBJECT)?;
+        if let Some(u) = &t.unit_of_measure {
+            u.check("unit_of_measure", limits::UNIT_OF_MEASURE)?;
+        }
+        let bad = |reason: &str| DomainError::InvalidValue {
+            field: "target",
+            reason: format!("{}: {reason}", t.id),
+        };
+        match t.comparison {
+            Comparison::Between => match t.range {
+                Some((lo, hi)) if lo <= hi => {}
+                _ => return Err(bad("a range target needs low ≤ high")),
+            },
+            Comparison::Holds | Comparison::Judged => {
+                if t.threshold.is_some() || t.range.is_some() {
+                    return Err(bad("a yes/no or judged target has no threshold"));
+                }
+            }
+            _ => {
+                if t.threshold.is_none() {
+                    return Err(bad("a numeric target needs a threshold"));
+                }
+            }
+        }
+        if t.kind == TargetKind::Change && t.baseline_year.is_none() {
+            return Err(bad("a change target needs a baseline year"));
+        }
+        if let Some(indicator) = &t.indicator {
+            if !regulation.contains(indicator.as_str()) {
+                return Err(bad(&format!(
+                    "the regulation has no indicator or element {indicator:?}"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Compiles a scoring regulation as typed or uploaded into what a covenant carries: its
+/// canonical text and that text's SHA-256. The one way the UI, the API clients and the
+/// demonstration attach a regulation.
+pub fn regulation_doc(raw: &str) -> Result<RegulationDoc, DomainError> {
+    let compiled =
+        thidua_scoring::compile(raw).map_err(|d| DomainError::InvalidRegulation(d.to_string()))?;
+    Ok(RegulationDoc {
+        text: compiled.canonical_text().to_owned(),
+        sha256: compiled.hash_hex(),
+    })
+}
+
+/// Compiles the regulation: it must be valid, canonical and carry its own SHA-256. Returns the
+/// ids of its indicators and data elements.
+fn validate_regulation(content: &CovenantContent) -> Result<BTreeSet<String>, DomainError> {
+    let doc = &content.regulation;
+    let compiled = thidua_scoring::compile(&doc.text)
+        .map_err(|d| DomainError::InvalidRegulation(d.to_string()))?;
+    if compiled.canonical_text() != doc.text {
+        return Err(DomainError::RegulationNotCanonical);
+    }
+    if compiled.hash_hex() != doc.sha256 {
+        return Err(DomainError::InvalidValue {
+            field: "regulation",
+            reason: "sha256 does not match the regulation text".into(),
+        });
+    }
+    let ast = compiled.ast();
+    Ok(ast
+        .indicators
+        .iter()
+        .map(|i| i.id.clone())
+        .chain(ast.elements.iter().map(|e| e.id.clone()))
+        .collect())
+}
+
+impl State {
+    /// Folds a covenant event after checking that it fits the covenant's state.
+    pub(crate) fn apply_covenant(&mut self, event: &Event) -> Result<(), DomainError> {
+        use Payload as P;
+        match &event.payload {
+            P::CovenantDrafted {
+                covenant,
+                movement,
+                cluster,
+                version,
+                content,
+            } => {
+                let year = self.movement(movement)?.year;
+                let members = self.members(cluster, year)?.to_vec();
+                if members.is_empty() {
+                    return Err(DomainError::NoClusterYear {
+                        cluster: cluster.to_string(),
+                        year,
+                    });
+                }
+                self.check_new_version(covenant, movement, cluster, *version)?;
+                let draft = CovenantVersion {
+                    version: *version,
+                    hash: covenant_hash(
+                        covenant, *version, movement, cluster, year, &members, content,
+                    ),
+                    content: content.clone(),
+                    members,
+                    signatures: BTreeMap::new(),
+                    frozen_at: None,
+                    drafted_at: event.index,
+                    withdrawn: None,
+                };
+                match self.covenants.get_mut(covenant) {
+                    Some(c) => c.versions.push(draft),
+                    None => {
+                        self.covenants.insert(
+                            covenant.clone(),
+                            Covenant {
+                                id: covenant.clone(),
+                                movement: movement.clone(),
+                                cluster: cluster.clone(),
+                                year,
+                                versions: vec![draft],
+                            },
+                        );
+                    }
+                }
+            }
+            P::CovenantDraftAmended {
+                covenant,
+                version,
+                content,
+            } => {
+                let c = self.covenant(covenant)?;
+                self.check_unsigned_draft(c, *version)?;
+                let (movement, cluster, year) = (c.movement.clone(), c.cluster.clone(), c.year);
+                let v = self.latest_mut(covenant);
+                v.hash = covenant_hash(
+                    covenant, *version, &movement, &cluster, year, &v.members, content,
+                );
+                v.content = content.clone();
+            }
+            P::CovenantDraftWithdrawn {
+                covenant,
+                version,
+                reason,
+            } => {
+                self.check_unsigned_draft(self.covenant(covenant)?, *version)?;
+                self.latest_mut(covenant).withdrawn = Some(Withdrawal {
+                    index: event.index,
+                    time_ms: event.time_ms,
+                    reason: reason.clone(),
+                });
+            }
+            P::CovenantSigned {
+                covenant,
+                version,
+                unit,
+                hash,
+            } => {
+                self.check_signature(covenant, *version, unit, hash)?;
+                self.latest_mut(covenant).signatures.insert(
+                    unit.clone(),
+                    SignatureRecord {
+                        signer: event.actor.clone(),
+                        index: event.index,
+                        time_ms: event.time_ms,
+                    },
+                );
+            }
+            P::CovenantFrozen {
+                covenant,
+                version,
+                hash,
+            } => {
+                let c = self.covenant(covenant)?;
+                let v = self.open_latest(c, *version)?;
+                let unsigned = v.members.iter().find(|m| !v.signatures.contains_key(*m));
+                if let Some(m) = unsigned {
+                    return Err(DomainError::InvalidValue {
+                        field: "covenant",
+                        reason: format!(
+                            "{covenant} version {version} cannot freeze: {m} has not signed"
+                        ),
+                    });
+                }
+                if hash != &v.hash {
+                    return Err(DomainError::HashMismatch {
+                        expected: v.hash.clone(),
+                    });
+                }
+                self.latest_mut(covenant).frozen_at = Some(event.index);
+            }
+            other => unreachable!("not a covenant event: {}", other.kind()),
+        }
+        Ok(())
+    }
+
+    fn latest_mut(&mut self, covenant: &CovenantId) -> &mut CovenantVersion {
+        self.covenants
+            .get_mut(covenant)
+            .and_then(|c| c.versions.last_mut())
+            .expect("checked before")
+    }
+
+    /// Version 1 creates the covenant; a later version follows a frozen or withdrawn one of the
+    /// same covenant, movement and cluster.
+    fn check_new_version(
+        &self,
+        covenant: &CovenantId,
+        movement: &crate::ids::MovementId,
+        cluster: &crate::ids::ClusterId,
+        version: u32,
+    ) -> Result<(), DomainError> {
+        let Some(c) = self.covenants.get(covenant) else {
+            return if version == 1 {
+                Ok(())
+            } else {
+                Err(DomainError::UnknownCovenant(covenant.to_string()))
+            };
+        };
+        let latest = c.latest();
+        if version == 1 {
+            return Err(DomainError::CovenantExists(covenant.to_string()));
+        }
+        if latest.is_open() {
+            return Err(DomainError::CovenantNotFrozen {
+                covenant: covenant.to_string(),
+                version: latest.version,
+            });
+        }
+        if version != latest.version + 1 || &c.movement != movement || &c.cluster != cluster {
+            return Err(DomainError::InvalidValue {
+                field: "version",
+                reason: format!(
+                    "{covenant}: version {version} does not follow version {} of the same movement and cluster",
+                    latest.version
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// The latest version, still open for signatures, numbered `version`.
+    fn open_latest<'a>(
+        &self,
+        c: &'a Covenant,
+        version: u32,
+    ) -> Result<&'a CovenantVersion, DomainError> {
+        let v = c
+            .version(version)
+            .ok_or_else(|| DomainError::UnknownVersion {
+                covenant: c.id.to_string(),
+                version,
+            })?;
+        if v.frozen_at.is_some() {
+            return Err(DomainError::CovenantFrozen {
+                covenant: c.id.to_string(),
+                version,
+            });
+        }
+        if v.withdrawn.is_some() {
+            return Err(DomainError::CovenantWithdrawn {
+                covenant: c.id.to_string(),
+                version,
+            });
+        }
+        if version != c.latest().version {
+            return Err(DomainError::InvalidValue {
+                field: "version",
+                reason: format!(
+                    "version {version} has been superseded by version {}",
+                    c.latest().version
+                ),
+            });
+        }
+        Ok(v)
+    }
+
+    /// An open latest version that nobody has signed yet.
+    fn check_unsigned_draft(&self, c: &Covenant, version: u32) -> Result<(), DomainError> {
+        let v = self.open_latest(c, version)?;
+        if !v.signatures.is_empty() {
+            return Err(DomainError::CovenantHasSignatures {
+                covenant: c.id.to_string(),
+                version,
+            });
+        }
+        Ok(())
+    }
+
+    fn check_signature(
+        &self,
+        covenant: &CovenantId,
+        version: u32,
+        unit: &UnitId,
+        hash: &str,
+    ) -> Result<(), DomainError> {
+        let c = self.covenant(covenant)?;
+        let v = match self.open_latest(c, version) {
+            Err(DomainError::CovenantFrozen { .. })
+                if c.version(version)
+                    .is_some_and(|v| v.signatures.contains_key(unit)) =>
+            {
+                return Err(DomainError::AlreadySigned {
+                    covenant: covenant.to_string(),
+                    version,
+                    unit: unit.to_string(),
+                })
+            }
+            other => other?,
+        };
+        if !v.members.contains(unit) {
+            return Err(DomainError::NotMember {
+                cluster: c.cluster.to_string(),
+                unit: unit.to_string(),
+                year: c.year,
+            });
+        }
+        if v.signatures.contains_key(unit) {
+            return Err(DomainError::AlreadySigned {
+                covenant: covenant.to_string(),
+                version,
+                unit: unit.to_string(),
+            });
+        }
+        if hash != v.hash {
+            return Err(DomainError::HashMismatch {
+                expected: v.hash.clone(),
+            });
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,452 @@
+//! The organisation: users and their roles, units and their lineage, clusters with their yearly
+//! membership and leadership, movements with their reporting calendar. Its commands are decided
+//! by [`decide`]; its events are folded by `State::apply_org`, which refuses what does not fit.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+
+use crate::calendar::validate_calendar;
+use crate::command::Command;
+use crate::error::DomainError;
+use crate::event::Payload;
+use crate::ids::UnitId;
+use crate::model::{
+    Cluster, Leadership, LeadershipPosition, LineageChange, LineageKind, Movement, Role, Unit, User,
+};
+use crate::state::{ClusterState, State};
+use crate::text::limits;
+
+/// First and last day of a reporting year (15/12 of the previous year – 14/12).
+pub fn year_bounds(year: i32) -> (NaiveDate, NaiveDate) {
+    (
+        NaiveDate::from_ymd_opt(year - 1, 12, 15).expect("valid"),
+        NaiveDate::from_ymd_opt(year, 12, 14).expect("valid"),
+    )
+}
+
+/// A year the system plans for.
+pub(crate) fn validate_year(year: i32) -> Result<(), DomainError> {
+    if (2000..=2100).contains(&year) {
+        Ok(())
+    } else {
+        Err(DomainError::InvalidValue {
+            field: "year",
+            reason: format!("{year} is not between 2000 and 2100"),
+        })
+    }
+}
+
+/// Checks the fields of an organisation command and turns it into its event. State-dependent
+/// rules (existence, duplicates, authorisation) are checked when the event is applied.
+pub(crate) fn decide(_state: &State, command: Command) -> Result<Vec<Payload>, DomainError> {
+    use Command as C;
+    let payload = match command {
+        C::RegisterUser {
+            user,
+            display_name,
+            demo,
+        } => {
+            display_name.check("display_name", limits::DISPLAY_NAME)?;
+            Payload::UserRegistered {
+                user,
+                display_name,
+                demo,
+            }
+        }
+        C::GrantRole { user, role } => Payload::RoleGranted { user, role },
+        C::RevokeRole { user, role } => Payload::RoleRevoked { user, role },
+        C::CreateUnit {
+            unit,
+            name,
+            short_code,
+            kind,
+            parent,
+            established,
+        } => {
+            name.check("name", limits::NAME)?;
+            short_code.check("short_code", limits::SHORT_CODE)?;
+            Payload::UnitCreated {
+                unit,
+                name,
+                short_code,
+                kind,
+                parent,
+                established,
+            }
+        }
+        C::RenameUnit {
+            unit,
+            name,
+            short_code,
+            effective,
+            decision,
+        } => {
+            name.check("name", limits::NAME)?;
+            short_code.check("short_code", limits::SHORT_CODE)?;
+            decision.check("decision", limits::DECISION)?;
+            Payload::UnitRenamed {
+                unit,
+                name,
+                short_code,
+                effective,
+                decision,
+            }
+        }
+        C::RecordLineage { change } => {
+            change.decision.check("decision", limits::DECISION)?;
+            Payload::LineageRecorded(change)
+        }
+        C::CreateCluster { cluster, name } => {
+            name.check("name", limits::NAME)?;
+            Payload::ClusterCreated { cluster, name }
+        }
+        C::SetClusterYear {
+            cluster,
+            year,
+            members,
+        } => {
+            validate_year(year)?;
+            Payload::ClusterYearSet {
+                cluster,
+                year,
+                members,
+            }
+        }
+        C::SetClusterLeadership {
+            cluster,
+            year,
+            position,
+            unit,
+            method,
+            decision,
+        } => {
+            decision.check("decision", limits::DECISION)?;
+            Payload::ClusterLeadershipSet {
+                cluster,
+                year,
+                position,
+                unit,
+                method,
+                decision,
+            }
+        }
+        C::CreateMovement {
+            movement,
+            name,
+            year,
+            plan_ref,
+            slogan,
+            calendar,
+        } => {
+            name.check("name", limits::NAME)?;
+            plan_ref.check("plan_ref", limits::PLAN_REF)?;
+            if let Some(s) = &slogan {
+                s.check("slogan", limits::SLOGAN)?;
+            }
+            validate_year(year)?;
+            validate_calendar(year, &calendar)?;
+            Payload::MovementCreated {
+                movement,
+                name,
+                year,
+                plan_ref,
+                slogan,
+                calendar,
+            }
+        }
+        other => unreachable!("not an organisation command: {other:?}"),
+    };
+    Ok(vec![payload])
+}
+
+impl State {
+    /// Folds an organisation event after checking that it fits.
+    pub(crate) fn apply_org(&mut self, payload: &Payload) -> Result<(), DomainError> {
+        use Payload as P;
+        match payload {
+            P::UserRegistered {
+                user,
+                display_name,
+                demo,
+            } => {
+                if self.users.contains_key(user) {
+                    return Err(DomainError::UserExists(user.to_string()));
+                }
+                self.users.insert(
+                    user.clone(),
+                    User {
+                        id: user.clone(),
+                        display_name: display_name.clone(),
+                        demo: *demo,
+                        roles: Vec::new(),
+                    },
+                );
+            }
+            P::RoleGranted { user, role } => {
+                let held = self.user(user)?.roles.contains(role);
+                self.role_scope_must_exist(role)?;
+                if held {
+                    return Err(DomainError::RoleAlreadyGranted {
+                        user: user.to_string(),
+                        role: role.to_string(),
+                    });
+                }
+                let u = self.users.get_mut(user).expect("checked above");
+                u.roles.push(role.clone());
+                u.roles.sort();
+            }
+            P::RoleRevoked { user, role } => {
+                if !self.user(user)?.roles.contains(role) {
+                    return Err(DomainError::RoleNotGranted {
+                        user: user.to_string(),
+                        role: role.to_string(),
+                    });
+                }
+                if *role == Role::Admin && self.administrators().count() == 1 {
+                    return Err(DomainError::LastAdmin);
+                }
+                let u = self.users.get_mut(user).expect("checked above");
+                u.roles.retain(|r| r != role);
+            }
+            P::UnitCreated {
+                unit,
+                name,
+                short_code,
+                kind,
+                parent,
+                established,
+            } => {
+                if self.units.contains_key(unit) {
+                    return Err(DomainError::UnitExists(unit.to_string()));
+                }
+                if let Some(p) = parent {
+                    if p == unit {
+                        return Err(DomainError::ParentCycle(p.to_string()));
+                    }
+                    self.unit(p)?;
+                }
+                self.units.insert(
+                    unit.clone(),
+                    Unit {
+                        id: unit.clone(),
+                        name: name.clone(),
+                        short_code: short_code.clone(),
+                        kind: *kind,
+                        parent: parent.clone(),
+                        established: *established,
+                        dissolved: None,
+                        former_names: Vec::new(),
+                    },
+                );
+            }
+            P::UnitRenamed {
+                unit,
+                name,
+                short_code,
+                effective,
+                ..
+            } => {
+                let u = self.unit(unit)?;
+                if *effective <= u.established {
+                    return Err(DomainError::LineageBeforeEstablished {
+                        unit: unit.to_string(),
+                        date: effective.to_string(),
+                    });
+                }
+                if !u.active_on(*effective) {
+                    return Err(DomainError::UnitNotActive {
+                        unit: unit.to_string(),
+                        date: effective.to_string(),
+                    });
+                }
+                let u = self.units.get_mut(unit).expect("checked above");
+                let old_name = std::mem::replace(&mut u.name, name.clone());
+                let old_code = std::mem::replace(&mut u.short_code, short_code.clone());
+                u.former_names.push((old_name, old_code, *effective));
+            }
+            P::LineageRecorded(change) => {
+                self.check_lineage(change)?;
+                for p in &change.predecessors {
+                    if !change.successors.contains(p) {
+                        let u = self.units.get_mut(p).expect("checked above");
+                        u.dissolved = Some(change.effective);
+                    }
+                }
+                self.lineage.push_back(change.clone());
+            }
+            P::ClusterCreated { cluster, name } => {
+                if self.clusters.contains_key(cluster) {
+                    return Err(DomainError::ClusterExists(cluster.to_string()));
+                }
+                self.clusters.insert(
+                    cluster.clone(),
+                    ClusterState {
+                        cluster: Cluster {
+                            id: cluster.clone(),
+                            name: name.clone(),
+                        },
+                        years: Default::default(),
+                    },
+                );
+            }
+            P::ClusterYearSet {
+                cluster,
+                year,
+                members,
+            } => {
+                self.cluster(cluster)?;
+                self.check_members(cluster.as_str(), *year, members)?;
+                let c = self.clusters.get_mut(cluster).expect("checked above");
+                c.years.entry(*year).or_default().members = members.clone();
+            }
+            P::ClusterLeadershipSet {
+                cluster,
+                year,
+                position,
+                unit,
+                method,
+                decision,
+            } => {
+                self.check_leadership(cluster, *year, *position, unit)?;
+                let c = self.clusters.get_mut(cluster).expect("checked above");
+                let entry = c.years.entry(*year).or_default();
+                let leadership = Some(Leadership {
+                    unit: unit.clone(),
+                    method: *method,
+                    decision: decision.clone(),
+                });
+                match position {
+                    LeadershipPosition::Head => entry.head = leadership,
+                    LeadershipPosition::Deputy => entry.deputy = leadership,
+                }
+            }
+            P::MovementCreated {
+                movement,
+                name,
+                year,
+                plan_ref,
+                slogan,
+                calendar,
+            } => {
+                if self.movements.contains_key(movement) {
+                    return Err(DomainError::MovementExists(movement.to_string()));
+                }
+                self.movements.insert(
+                    movement.clone(),
+                    Movement {
+                        id: movement.clone(),
+                        name: name.clone(),
+                        year: *year,
+                        plan_ref: plan_ref.clone(),
+                        slogan: slogan.clone(),
+                        calendar: calendar.clone(),
+                    },
+                );
+            }
+            other => unreachable!("not an organisation event: {}", other.kind()),
+        }
+        Ok(())
+    }
+
+    fn role_scope_must_exist(&self, role: &Role) -> Result<(), DomainError> {
+        match role {
+            Role::Admin => Ok(()),
+            Role::Secretariat { cluster } | Role::Supervisor { cluster } => {
+                self.cluster(cluster).map(|_| ())
+            }
+            Role::Officer { unit } | Role::Leader { unit } => self.unit(unit).map(|_| ()),
+        }
+    }
+
+    /// Members must exist, be listed once, and exist at some point of the reporting year.
+    fn check_members(
+        &self,
+        cluster: &str,
+        year: i32,
+        members: &[UnitId],
+    ) -> Result<(), DomainError> {
+        let mut seen = BTreeSet::new();
+        let (start, end) = year_bounds(year);
+        for m in members {
+            if !seen.insert(m) {
+                return Err(DomainError::DuplicateMember {
+                    cluster: cluster.to_owned(),
+                    unit: m.to_string(),
+                });
+            }
+            let u = self.unit(m)?;
+            if u.established > end || u.dissolved.is_some_and(|d| d <= start) {
+                return Err(DomainError::UnitNotActive {
+                    unit: m.to_string(),
+                    date: year.to_string(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn check_leadership(
+        &self,
+        cluster: &crate::ids::ClusterId,
+        year: i32,
+        position: LeadershipPosition,
+        unit: &UnitId,
+    ) -> Result<(), DomainError> {
+        if !self.members(cluster, year)?.contains(unit) {
+            return Err(DomainError::NotMember {
+                cluster: cluster.to_string(),
+                unit: unit.to_string(),
+                year,
+            });
+        }
+        let other = self
+            .cluster(cluster)?
+            .years
+            .get(&year)
+            .and_then(|y| match position {
+                LeadershipPosition::Head => y.deputy.as_ref(),
+                LeadershipPosition::Deputy => y.head.as_ref(),
+            });
+        if other.is_some_and(|o| &o.unit == unit) {
+            return Err(DomainError::HeadIsDeputy);
+        }
+        Ok(())
+    }
+
+    /// A merge takes at least two units into one, a split one unit into at least two; every
+    /// unit exists, predecessors were established before the date and none is dissolved by it.
+    fn check_lineage(&self, change: &LineageChange) -> Result<(), DomainError> {
+        let shape_ok = match change.kind {
+            LineageKind::Merge => change.successors.len() == 1 && change.predecessors.len() >= 2,
+            LineageKind::Split => change.predecessors.len() == 1 && change.successors.len() >= 2,
+        };
+        let distinct = |list: &[UnitId]| list.iter().collect::<BTreeSet<_>>().len() == list.len();
+        if !shape_ok || !distinct(&change.predecessors) || !distinct(&change.successors) {
+            return Err(DomainError::InvalidLineage);
+        }
+        let all: BTreeSet<&UnitId> = change
+            .predecessors
+            .iter()
+            .chain(&change.successors)
+            .collect();
+        for id in all {
+            let u = self.unit(id)?;
+            let too_early = change.effective < u.established
+                || (change.effective == u.established && change.predecessors.contains(id));
+            if too_early {
+                return Err(DomainError::LineageBeforeEstablished {
+                    unit: id.to_string(),
+                    date: change.effective.to_string(),
+                });
+            }
+            if u.dissolved.is_some_and(|d| d <= change.effective) {
+                return Err(DomainError::UnitNotActive {
+                    unit: id.to_string(),
+                    date: change.effective.to_string(),
+                });
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,555 @@
+//! The log's byte format (see `docs/event-encoding.md`). Each event kind has numbered formats;
+//! the structures of a format ([`v1`], [`v2`]) are frozen once events were written with them,
+//! and every format ever written keeps decoding to the in-memory model ([`crate::event`]) for
+//! ever. New events are written in the newest format of their kind. A change of meaning gets a
+//! new kind or a new format; the model may change freely as long as old formats still map to it.
+//!
+//! Decoding checks canonical form at the level of the format's own structure: the stored bytes
+//! must be exactly what that format's encoder writes for the decoded value.
+
+pub mod v1;
+pub mod v2;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::event::{Actor, Event, Payload};
+use crate::ids::{ClusterId, CovenantId, MovementId, UnitId, UserId};
+use crate::model::CovenantContent;
+
+/// The newest format of each event kind: what new events are written with.
+pub const LATEST_FORMATS: &[(&str, u32)] = &[
+    ("user_registered", 1),
+    ("role_granted", 1),
+    ("role_revoked", 1),
+    ("unit_created", 1),
+    ("unit_renamed", 1),
+    ("lineage_recorded", 1),
+    ("cluster_created", 1),
+    ("cluster_year_set", 1),
+    ("cluster_leadership_set", 1),
+    ("movement_created", 1),
+    ("covenant_drafted", 2),
+    ("covenant_draft_amended", 2),
+    ("covenant_draft_withdrawn", 1),
+    ("covenant_signed", 1),
+    ("covenant_frozen", 1),
+    ("witness_key_registered", 1),
+];
+
+/// Errors decoding stored bytes into an event.
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    #[error("entry {index}: not a valid event: {reason}")]
+    Json { index: u64, reason: String },
+    #[error("entry {index}: unknown event kind {kind:?} or format {v}")]
+    Format { index: u64, kind: String, v: u32 },
+    #[error("entry {index}: bytes are not in canonical form")]
+    NotCanonical { index: u64 },
+    #[error("entry {expected}: stored event says index {found}")]
+    IndexMismatch { expected: u64, found: u64 },
+}
+
+/// The actor as written in the envelope: `{"type":"system"}` or `{"type":"user","id":"…"}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    tag = "type",
+    content = "id",
+    rename_all = "snake_case",
+    deny_unknown_fields
+)]
+enum WireActor {
+    System,
+    User(UserId),
+}
+
+/// The envelope common to every kind and format.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Envelope {
+    /// The format of this kind's `data`.
+    v: u32,
+    index: u64,
+    time_ms: i64,
+    actor: WireActor,
+    salt: String,
+    kind: String,
+    data: Value,
+}
+
+/// Serialises any value as canonical JSON: compact, object keys sorted by their UTF-8 bytes.
+pub fn canonical_json<T: Serialize>(value: &T) -> Vec<u8> {
+    // serde_json's `Value` keeps objects in a BTreeMap (the `preserve_order` feature is off in
+    // this workspace), so going through it sorts keys bytewise.
+    let value = serde_json::to_value(value).expect("wire values always serialise");
+    serde_json::to_vec(&value).expect("a JSON value always serialises")
+}
+
+/// The canonical bytes of `event` in the newest format of its kind.
+pub fn encode(event: &Event) -> Vec<u8> {
+    let (v, data) = encode_payload(&event.payload);
+    let envelope = Envelope {
+        v,
+        index: event.index,
+        time_ms: event.time_ms,
+        actor: match &event.actor {
+            Actor::System => WireActor::System,
+            Actor::User(u) => WireActor::User(u.clone()),
+        },
+        salt: event.salt.clone(),
+        kind: event.payload.kind().to_owned(),
+        data,
+    };
+    canonical_json(&envelope)
+}
+
+/// The `data` object of a payload in the newest format of its kind (what the API shows).
+pub fn payload_data(payload: &Payload) -> Value {
+    encode_payload(payload).1
+}
+
+/// Decodes the stored bytes of entry `expected_index`, in whatever format they were written.
+pub fn decode(expected_index: u64, bytes: &[u8]) -> Result<Event, DecodeError> {
+    let json = |e: serde_json::Error| DecodeError::Json {
+        index: expected_index,
+        reason: e.to_string(),
+    };
+    let envelope: Envelope = serde_json::from_slice(bytes).map_err(json)?;
+    if envelope.index != expected_index {
+        return Err(DecodeError::IndexMismatch {
+            expected: expected_index,
+            found: envelope.index,
+        });
+    }
+    let Envelope {
+        v,
+        index,
+        time_ms,
+        actor,
+        salt,
+        kind,
+        data,
+    } = envelope;
+    let (payload, data) = match decode_payload(&kind, v, data) {
+        Some(decoded) => decoded.map_err(json)?,
+        None => {
+            return Err(DecodeError::Format {
+                index: expected_index,
+                kind,
+                v,
+            })
+        }
+    };
+    let reencoded = Envelope {
+        v,
+        index,
+        time_ms,
+        actor: actor.clone(),
+        salt,
+        kind,
+        data,
+    };
+    if canonical_json(&reencoded) != bytes {
+        return Err(DecodeError::NotCanonical {
+            index: expected_index,
+        });
+    }
+    Ok(Event {
+        index,
+        time_ms,
+        actor: match actor {
+            WireActor::System => Actor::System,
+            WireActor::User(u) => Actor::User(u),
+        },
+        salt: reencoded.salt,
+        payload,
+    })
+}
+
+type Decoded = Result<(Payload, Value), serde_json::Error>;
+
+/// Reads `data` as the format structure `W`, returning the payload and `W` encoded again (for
+/// the canonical check).
+fn typed<W: DeserializeOwned + Serialize>(data: Value, into: impl FnOnce(W) -> Payload) -> Decoded {
+    let wire: W = serde_json::from_value(data)?;
+    let again = serde_json::to_value(&wire)?;
+    Ok((into(wire), again))
+}
+
+/// The decoder of each (kind, format) ever written; `None` for an unknown pair.
+fn decode_payload(kind: &str, v: u32, data: Value) -> Option<Decoded> {
+    use Payload as P;
+    Some(match (kind, v) {
+        ("user_registered", 1) => typed(data, |w: v1::UserRegistered| P::UserRegistered {
+            user: w.user,
+            display_name: w.display_name,
+            demo: w.demo,
+        }),
+        ("role_granted", 1) => typed(data, |w: v1::RoleChange| P::RoleGranted {
+            user: w.user,
+            role: w.role.into(),
+        }),
+        ("role_revoked", 1) => typed(data, |w: v1::RoleChange| P::RoleRevoked {
+            user: w.user,
+            role: w.role.into(),
+        }),
+        ("unit_created", 1) => typed(data, |w: v1::UnitCreated| P::UnitCreated {
+            unit: w.unit,
+            name: w.name,
+            short_code: w.short_code,
+            kind: w.kind.into(),
+            parent: w.parent,
+            established: w.established,
+        }),
+        ("unit_renamed", 1) => typed(data, |w: v1::UnitRenamed| P::UnitRenamed {
+            unit: w.unit,
+            name: w.name,
+            short_code: w.short_code,
+            effective: w.effective,
+            decision: w.decision,
+        }),
+        ("lineage_recorded", 1) => typed(data, |w: v1::LineageChange| P::LineageRecorded(w.into())),
+        ("cluster_created", 1) => typed(data, |w: v1::ClusterCreated| P::ClusterCreated {
+            cluster: w.cluster,
+            name: w.name,
+        }),
+        ("cluster_year_set", 1) => typed(data, |w: v1::ClusterYearSet| P::ClusterYearSet {
+            cluster: w.cluster,
+            year: w.year,
+            members: w.members,
+        }),
+        ("cluster_leadership_set", 1) => typed(data, |w: v1::ClusterLeadershipSet| {
+            P::ClusterLeadershipSet {
+                cluster: w.cluster,
+                year: w.year,
+                position: w.position.into(),
+                unit: w.unit,
+                method: w.method.into(),
+                decision: w.decision,
+            }
+        }),
+        ("movement_created", 1) => typed(data, |w: v1::MovementCreated| P::MovementCreated {
+            movement: w.movement,
+            name: w.name,
+            year: w.year,
+            plan_ref: w.plan_ref,
+            slogan: w.slogan,
+            calendar: w.calendar.into_iter().map(Into::into).collect(),
+        }),
+        ("covenant_drafted", 1) => typed(data, |w: v1::CovenantDrafted| P::CovenantDrafted {
+            covenant: w.covenant,
+            movement: w.movement,
+            cluster: w.cluster,
+            version: w.version,
+            content: w.content.into(),
+        }),
+        ("covenant_drafted", 2) => typed(data, |w: v2::CovenantDrafted| P::CovenantDrafted {
+            covenant: w.covenant,
+            movement: w.movement,
+            cluster: w.cluster,
+            version: w.version,
+            content: w.content.into(),
+        }),
+        ("covenant_draft_amended", 1) => typed(data, |w: v1::CovenantDraftAmended| {
+            P::CovenantDraftAmended {
+                covenant: w.covenant,
+                version: w.version,
+                content: w.content.into(),
+            }
+        }),
+        ("covenant_draft_amended", 2) => typed(data, |w: v2::CovenantDraftAmended| {
+            P::CovenantDraftAmended {
+                covenant: w.covenant,
+                version: w.version,
+                content: w.content.into(),
+            }
+        }),
+        ("covenant_draft_withdrawn", 1) => typed(data, |w: v2::CovenantDraftWithdrawn| {
+            P::CovenantDraftWithdrawn {
+                covenant: w.covenant,
+                version: w.version,
+                reason: w.reason,
+            }
+        }),
+        ("covenant_signed", 1) => typed(data, |w: v1::CovenantSigned| P::CovenantSigned {
+            covenant: w.covenant,
+            version: w.version,
+            unit: w.unit,
+            hash: w.hash,
+        }),
+        ("covenant_frozen", 1) => typed(data, |w: v1::CovenantFrozen| P::CovenantFrozen {
+            covenant: w.covenant,
+            version: w.version,
+            hash: w.hash,
+        }),
+        ("witness_key_registered", 1) => typed(data, |w: v1::WitnessKeyRegistered| {
+            P::WitnessKeyRegistered {
+                unit: w.unit,
+                key: w.key,
+            }
+        }),
+        _ => return None,
+    })
+}
+
+fn to_value<W: Serialize>(v: u32, wire: W) -> (u32, Value) {
+    (
+        v,
+        serde_json::to_value(wire).expect("wire values always serialise"),
+    )
+}
+
+/// The newest format of a payload: its number and its `data` object.
+fn encode_payload(payload: &Payload) -> (u32, Value) {
+    use Payload as P;
+    match payload.clone() {
+        P::UserRegistered {
+            user,
+            display_name,
+            demo,
+        } => to_value(
+            1,
+            v1::UserRegistered {
+                user,
+                display_name,
+                demo,
+            },
+        ),
+        P::RoleGranted { user, role } | P::RoleRevoked { user, role } => to_value(
+            1,
+            v1::RoleChange {
+                user,
+                role: (&role).into(),
+            },
+        ),
+        P::UnitCreated {
+            unit,
+            name,
+            short_code,
+            kind,
+            parent,
+            established,
+        } => to_value(
+            1,
+            v1::UnitCreated {
+                unit,
+                name,
+                short_code,
+                kind: kind.into(),
+                parent,
+                established,
+            },
+        ),
+        P::UnitRenamed {
+            unit,
+            name,
+            short_code,
+            effective,
+            decision,
+        } => to_value(
+            1,
+            v1::UnitRenamed {
+                unit,
+                name,
+                short_code,
+                effective,
+                decision,
+            },
+        ),
+        P::LineageRecorded(change) => to_value(1, v1::LineageChange::from(&change)),
+        P::ClusterCreated { cluster, name } => to_value(1, v1::ClusterCreated { cluster, name }),
+        P::ClusterYearSet {
+            cluster,
+            year,
+            members,
+        } => to_value(
+            1,
+            v1::ClusterYearSet {
+                cluster,
+                year,
+                members,
+            },
+        ),
+        P::ClusterLeadershipSet {
+            cluster,
+            year,
+            position,
+            unit,
+            method,
+            decision,
+        } => to_value(
+            1,
+            v1::ClusterLeadershipSet {
+                cluster,
+                year,
+                position: position.into(),
+                unit,
+                method: method.into(),
+                decision,
+            },
+        ),
+        P::MovementCreated {
+            movement,
+            name,
+            year,
+            plan_ref,
+            slogan,
+            calendar,
+        } => to_value(
+            1,
+            v1::MovementCreated {
+                movement,
+                name,
+                year,
+                plan_ref,
+                slogan,
+                calendar: calendar.iter().map(Into::into).collect(),
+            },
+        ),
+        P::CovenantDrafted {
+            covenant,
+            movement,
+            cluster,
+            version,
+            content,
+        } => to_value(
+            2,
+            v2::CovenantDrafted {
+                covenant,
+                movement,
+                cluster,
+                version,
+                content: (&content).into(),
+            },
+        ),
+        P::CovenantDraftAmended {
+            covenant,
+            version,
+            content,
+        } => to_value(
+            2,
+            v2::CovenantDraftAmended {
+                covenant,
+                version,
+                content: (&content).into(),
+            },
+        ),
+        P::CovenantDraftWithdrawn {
+            covenant,
+            version,
+            reason,
+        } => to_value(
+            1,
+            v2::CovenantDraftWithdrawn {
+                covenant,
+                version,
+                reason,
+            },
+        ),
+        P::CovenantSigned {
+            covenant,
+            version,
+            unit,
+            hash,
+        } => to_value(
+            1,
+            v1::CovenantSigned {
+                covenant,
+                version,
+                unit,
+                hash,
+            },
+        ),
+        P::CovenantFrozen {
+            covenant,
+            version,
+            hash,
+        } => to_value(
+            1,
+            v1::CovenantFrozen {
+                covenant,
+                version,
+                hash,
+            },
+        ),
+        P::WitnessKeyRegistered { unit, key } => {
+            to_value(1, v1::WitnessKeyRegistered { unit, key })
+        }
+    }
+}
+
+/// The input of a covenant version's hash: everything a leader agrees to by signing.
+#[derive(Serialize)]
+struct CovenantHashInput<'a> {
+    format: &'static str,
+    covenant: &'a CovenantId,
+    version: u32,
+    movement: &'a MovementId,
+    cluster: &'a ClusterId,
+    year: i32,
+    members: &'a [UnitId],
+    content: v2::CovenantContent,
+}
+
+/// SHA-256 (hex) of [`covenant_hash_input`].
+pub fn covenant_hash(
+    covenant: &CovenantId,
+    version: u32,
+    movement: &MovementId,
+    cluster: &ClusterId,
+    year: i32,
+    members: &[UnitId],
+    content: &CovenantContent,
+) -> String {
+    let input = covenant_hash_input(covenant, version, movement, cluster, year, members, content);
+    hex::encode(Sha256::digest(input))
+}
+
+/// The canonical JSON of a covenant version (`thidua-covenant/v1`), which leaders sign by its
+/// hash. The content is encoded in its newest wire form, in which fields added after format 1
+/// are omitted when absent: a version's hash never changes when the format grows.
+pub fn covenant_hash_input(
+    covenant: &CovenantId,
+    version: u32,
+    movement: &MovementId,
+    cluster: &ClusterId,
+    year: i32,
+    members: &[UnitId],
+    content: &CovenantContent,
+) -> Vec<u8> {
+    let input = CovenantHashInput {
+        format: "thidua-covenant/v1",
+        covenant,
+        version,
+        movement,
+        cluster,
+        year,
+        members,
+        content: content.into(),
+    };
+    canonical_json(&input)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_a_newest_format_and_it_decodes() {
+        for kind in crate::event::EVENT_KINDS {
+            let v = LATEST_FORMATS
+                .iter()
+                .find(|(k, _)| k == kind)
+                .map(|(_, v)| *v)
+                .unwrap_or_else(|| panic!("{kind} has no format"));
+            // An empty object is never valid data, but the pair must be known.
+            assert!(
+                decode_payload(kind, v, Value::Null).is_some(),
+                "{kind} v{v}"
+            );
+        }
+        assert_eq!(LATEST_FORMATS.len(), crate::event::EVENT_KINDS.len());
+    }
+}

@@ -1,0 +1,407 @@
+//! The log's byte format: one event of every kind pinned to its exact bytes and leaf hash
+//! (`tests/golden/events.txt`, refreshed only with `THIDUA_BLESS=1` and reviewed in the diff),
+//! and a log written by the format-1 code (`crates/thidua/tests/data/log-format1.jsonl`) that
+//! must decode and replay to the same covenants and hashes for ever.
+
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+use thidua_domain::calendar::default_calendar;
+use thidua_domain::model::*;
+use thidua_domain::*;
+
+fn t(s: &str) -> Text {
+    Text::parse("test", s, 500).unwrap()
+}
+fn u(s: &str) -> UnitId {
+    UnitId::parse(s).unwrap()
+}
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+fn cov() -> CovenantId {
+    CovenantId::parse("gu-2024").unwrap()
+}
+fn cum() -> ClusterId {
+    ClusterId::parse("cum-12").unwrap()
+}
+
+fn leaf_hash(bytes: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update([0u8]);
+    h.update(bytes);
+    hex::encode(h.finalize())
+}
+
+fn content() -> CovenantContent {
+    CovenantContent {
+        title: t("Giao ước thi đua năm 2024"),
+        place: t("Kiên Giang"),
+        signing_date: d(2024, 3, 26),
+        targets: vec![
+            Target {
+                id: TargetId::parse("tam-dinh-chi").unwrap(),
+                area: t("Phòng, chống tội phạm"),
+                kind: TargetKind::Change,
+                subject: t("Giảm số vụ án tạm đình chỉ"),
+                comparison: Comparison::Between,
+                threshold: None,
+                range: Some(("5".parse().unwrap(), "10".parse().unwrap())),
+                baseline_year: Some(2023),
+                unit_of_measure: Some(t("% giảm")),
+                indicator: Some("suspended_change".into()),
+            },
+            Target {
+                id: TargetId::parse("bang-nhom").unwrap(),
+                area: t("Bảo đảm trật tự"),
+                kind: TargetKind::YesNo,
+                subject: t("Không để hình thành băng nhóm “lộng hành”"),
+                comparison: Comparison::Holds,
+                threshold: None,
+                range: None,
+                baseline_year: None,
+                unit_of_measure: None,
+                indicator: None,
+            },
+        ],
+        regulation: RegulationDoc {
+            text: "format = 1\nname = \"Quy định\"\n".into(),
+            sha256: "ab".repeat(32),
+        },
+    }
+}
+
+/// One payload of every kind, with Vietnamese text, optional values both set and absent.
+fn samples() -> Vec<(Actor, Payload)> {
+    let admin = Actor::User(UserId::parse("quantri").unwrap());
+    let system = Actor::System;
+    vec![
+        (
+            system.clone(),
+            Payload::UserRegistered {
+                user: UserId::parse("lanhdao.ag").unwrap(),
+                display_name: t("Phạm Quốc An"),
+                demo: true,
+            },
+        ),
+        (
+            admin.clone(),
+            Payload::RoleGranted {
+                user: UserId::parse("lanhdao.ag").unwrap(),
+                role: Role::Leader { unit: u("ca-ag") },
+            },
+        ),
+        (
+            admin.clone(),
+            Payload::RoleRevoked {
+                user: UserId::parse("thuky").unwrap(),
+                role: Role::Secretariat { cluster: cum() },
+            },
+        ),
+        (
+            system.clone(),
+            Payload::UnitCreated {
+                unit: u("ca-ag"),
+                name: t("Công an tỉnh An Giang"),
+                short_code: t("AG"),
+                kind: UnitKind::ProvincialPolice,
+                parent: Some(u("bo-cong-an")),
+                established: d(1976, 2, 20),
+            },
+        ),
+        (
+            admin.clone(),
+            Payload::UnitRenamed {
+                unit: u("ca-p1"),
+                name: t("Công an phường Mỹ Bình"),
+                short_code: t("MB"),
+                effective: d(2025, 7, 1),
+                decision: t("QĐ 12/QĐ-BCA"),
+            },
+        ),
+        (
+            admin.clone(),
+            Payload::LineageRecorded(LineageChange {
+                kind: LineageKind::Merge,
+                predecessors: vec![u("ca-ag"), u("ca-kg")],
+                successors: vec![u("ca-ag")],
+                effective: d(2025, 7, 1),
+                decision: t("Nghị quyết 202/2025/QH15"),
+            }),
+        ),
+        (
+            admin.clone(),
+            Payload::ClusterCreated {
+                cluster: cum(),
+                name: t("Cụm thi đua số 12"),
+            },
+        ),
+        (
+            admin.clone(),
+            Payload::ClusterYearSet {
+                cluster: cum(),
+                year: 2025,
+                members: vec![u("ca-ag"), u("ca-cm"), u("ca-ct")],
+            },
+        ),
+        (
+            admin.clone(),
+            Payload::ClusterLeadershipSet {
+                cluster: cum(),
+                year: 2024,
+                position: LeadershipPosition::Deputy,
+                unit: u("ca-ag"),
+                method: LeadershipMethod::Elected,
+                decision: t("Biên bản hội nghị"),
+            },
+        ),
+        (
+            admin.clone(),
+            Payload::MovementCreated {
+                movement: MovementId::parse("vanttq-2024").unwrap(),
+                name: t("Vì an ninh Tổ quốc"),
+                year: 2024,
+                plan_ref: t("84/KH-BCA"),
+                slogan: None,
+                calendar: default_calendar(2024)[..2].to_vec(),
+            },
+        ),
+        (
+            admin.clone(),
+            Payload::CovenantDrafted {
+                covenant: cov(),
+                movement: MovementId::parse("vanttq-2024").unwrap(),
+                cluster: cum(),
+                version: 1,
+                content: content(),
+            },
+        ),
+        (
+            admin.clone(),
+            Payload::CovenantDraftAmended {
+                covenant: cov(),
+                version: 1,
+                content: content(),
+            },
+        ),
+        (
+            admin.clone(),
+            Payload::CovenantDraftWithdrawn {
+                covenant: cov(),
+                version: 2,
+                reason: t("Soạn nhầm năm; thay bằng bản mới"),
+            },
+        ),
+        (
+            admin.clone(),
+            Payload::CovenantSigned {
+                covenant: cov(),
+                version: 1,
+                unit: u("ca-ag"),
+                hash: "cd".repeat(32),
+            },
+        ),
+        (
+            admin.clone(),
+            Payload::CovenantFrozen {
+                covenant: cov(),
+                version: 1,
+                hash: "cd".repeat(32),
+            },
+        ),
+        (
+            admin,
+            Payload::WitnessKeyRegistered {
+                unit: u("ca-ag"),
+                key: "ca-ag.witness+0a1b2c3d+BAcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcH".into(),
+            },
+        ),
+    ]
+}
+
+#[test]
+fn every_event_kind_is_pinned_to_its_bytes_and_leaf_hash() {
+    let mut lines = Vec::new();
+    let samples = samples();
+    let mut kinds: Vec<&str> = samples.iter().map(|(_, p)| p.kind()).collect();
+    let mut all = EVENT_KINDS.to_vec();
+    kinds.sort_unstable();
+    all.sort_unstable();
+    assert_eq!(kinds, all, "one sample of every kind");
+    for (i, (actor, payload)) in samples.into_iter().enumerate() {
+        let event = Event {
+            index: 1000 + i as u64,
+            time_ms: 1_711_420_000_000 + i as i64,
+            actor,
+            salt: format!(
+                "{:032x}",
+                0x0011_2233_4455_6677_8899_aabb_ccdd_eeffu128 + i as u128
+            ),
+            payload,
+        };
+        let bytes = event.canonical_bytes();
+        assert_eq!(
+            Event::decode(event.index, &bytes).unwrap(),
+            event,
+            "round trip"
+        );
+        lines.push(format!(
+            "{} {}\n{}\n",
+            event.payload.kind(),
+            leaf_hash(&bytes),
+            String::from_utf8(bytes).unwrap()
+        ));
+    }
+    let actual = lines.concat();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/events.txt");
+    if std::env::var_os("THIDUA_BLESS").is_some() {
+        std::fs::write(path, &actual).unwrap();
+    }
+    let expected = std::fs::read_to_string(path).expect("golden file (THIDUA_BLESS=1 writes it)");
+    assert_eq!(
+        actual, expected,
+        "the bytes of an event kind changed: stored logs would no longer verify"
+    );
+}
+
+fn fixture() -> Vec<String> {
+    let text = include_str!("../../thidua/tests/data/log-format1.jsonl");
+    text.lines().map(str::to_owned).collect()
+}
+
+#[test]
+fn a_log_written_with_format_1_decodes_and_replays_unchanged() {
+    let mut state = State::default();
+    for (i, line) in fixture().iter().enumerate() {
+        let event = Event::decode(i as u64, line.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        state
+            .apply(&event)
+            .unwrap_or_else(|e| panic!("event {i}: {e}"));
+    }
+    assert_eq!(state.size, 60);
+    // The hashes the format-1 code computed (its leaders signed the first one).
+    let c2024 = &state.covenants[&CovenantId::parse("giao-uoc-cum-12-2024").unwrap()];
+    assert_eq!(
+        c2024.latest().hash,
+        "f789113fb6f4e79742f56ea39c71b6649ffe2445563b47a1509a2465a4c3e32c"
+    );
+    assert_eq!(c2024.latest().signatures.len(), 5);
+    assert!(c2024.latest().frozen_at.is_some());
+    let c2025 = &state.covenants[&CovenantId::parse("giao-uoc-cum-12-2025").unwrap()];
+    assert_eq!(
+        c2025.latest().hash,
+        "dff6bdfe44d1fb4f61e8ed5cb44b10bf5202a1d0c0b8837701d736dec3b23512"
+    );
+    assert_eq!(
+        c2025.latest().content.place.as_str(),
+        "Thành phố Long Xuyên, An Giang"
+    );
+    assert!(c2025
+        .latest()
+        .content
+        .targets
+        .iter()
+        .all(|t| t.indicator.is_none()));
+    assert_eq!(state.users.len(), 13);
+    assert_eq!(state.units.len(), 10);
+    assert_eq!(state.lineage.len(), 3);
+    assert_eq!(state.units[&u("ca-kg")].dissolved, Some(d(2025, 7, 1)));
+    assert_eq!(
+        state.units[&u("ca-p-long-xuyen")].name.as_str(),
+        "Công an phường Long Xuyên (tên mới)"
+    );
+    assert!(!state.users[&UserId::parse("canbo.bl").unwrap()]
+        .roles
+        .contains(&Role::Officer { unit: u("ca-bl") }));
+    assert!(state.witness_keys.contains_key(&u("ca-ag")));
+    assert_eq!(
+        state.members(&cum(), 2025).unwrap(),
+        &[u("ca-ag"), u("ca-cm"), u("ca-ct")]
+    );
+}
+
+#[test]
+fn format_1_events_are_read_but_new_events_are_written_in_the_newest_format() {
+    let line = fixture()
+        .into_iter()
+        .find(|l| l.contains(r#""kind":"covenant_drafted""#))
+        .unwrap();
+    assert!(line.contains(r#""v":1"#));
+    let index: u64 = serde_json::from_str::<serde_json::Value>(&line).unwrap()["index"]
+        .as_u64()
+        .unwrap();
+    let event = Event::decode(index, line.as_bytes()).unwrap();
+    let rewritten = String::from_utf8(event.canonical_bytes()).unwrap();
+    // Same data (the new optional field is absent), newer format number.
+    assert_eq!(rewritten, line.replace(r#""v":1"#, r#""v":2"#));
+}
+
+#[test]
+fn bytes_that_are_not_exactly_canonical_are_refused() {
+    let lines = fixture();
+    let line = &lines[0];
+    let cases = [
+        line.replacen(',', ", ", 1),
+        line.replace(r#""v":1"#, r#""v":9"#),
+        line.replace(r#""kind":"unit_created""#, r#""kind":"unit_exploded""#),
+        line.replace(r#""established""#, r#""extra":1,"established""#),
+        line.replace(r#""index":0"#, r#""index":0.0"#),
+        line.replace("Bộ Công an", "Bo\u{323}\u{302} Công an"),
+    ];
+    for bad in cases {
+        assert!(Event::decode(0, bad.as_bytes()).is_err(), "{bad}");
+    }
+    assert!(matches!(
+        Event::decode(1, line.as_bytes()),
+        Err(DecodeError::IndexMismatch { .. })
+    ));
+    // An explicit null where format 2 omits an absent indicator is not canonical either.
+    let event = Event {
+        index: 5,
+        time_ms: 1,
+        actor: Actor::System,
+        salt: "00".into(),
+        payload: Payload::CovenantDraftAmended {
+            covenant: cov(),
+            version: 1,
+            content: content(),
+        },
+    };
+    let with_null = String::from_utf8(event.canonical_bytes()).unwrap().replace(
+        r#""comparison":"holds","#,
+        r#""comparison":"holds","indicator":null,"#,
+    );
+    assert!(Event::decode(5, with_null.as_bytes()).is_err());
+}
+
+#[test]
+fn replay_refuses_an_event_whose_actor_lacked_the_role() {
+    let mut state = State::default();
+    let lines = fixture();
+    for (i, line) in lines.iter().enumerate().take(40) {
+        state
+            .apply(&Event::decode(i as u64, line.as_bytes()).unwrap())
+            .unwrap();
+    }
+    // An officer of An Giang "grants" himself the leader role: well-formed, but not allowed.
+    let forged = Event {
+        index: 40,
+        time_ms: 1,
+        actor: Actor::User(UserId::parse("canbo.ag").unwrap()),
+        salt: "00".repeat(16),
+        payload: Payload::RoleGranted {
+            user: UserId::parse("canbo.ag").unwrap(),
+            role: Role::Leader { unit: u("ca-ag") },
+        },
+    };
+    let before = state.clone();
+    let err = state.apply(&forged).unwrap_err();
+    assert_eq!(err.code(), "forbidden");
+    let message = err.to_string();
+    assert!(
+        message.contains("user:canbo.ag")
+            && message.contains("role_granted")
+            && message.contains("admin"),
+        "{message}"
+    );
+    assert_eq!(state, before, "a refused event changes nothing");
+}

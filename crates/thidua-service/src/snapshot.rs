@@ -1,0 +1,189 @@
+//! Snapshots of the state: a cache that lets start-up replay only the events after the newest
+//! one. A snapshot is stored as a note signed with the log's key (format, origin, size, the
+//! tree root at that size, the body's SHA-256) and a body (the state as JSON). It is trusted
+//! only if the signature, the body's hash, the signed checkpoint of the same size and the
+//! stored tree's root all agree; anything else discards it, loudly, and the log is replayed
+//! from the start. `thidua verify` always replays from the start and compares.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+use thidua_domain::State;
+use thidua_ledger::tree::peak_ids;
+use thidua_ledger::{open_checkpoint, CompactRange, Verifier};
+use thidua_store::{EventStore, StoredSnapshot};
+
+use crate::{LogKey, Service, ServiceError, View};
+
+/// The first line of a snapshot's note.
+const FORMAT: &str = "thidua-snapshot/1";
+
+/// When the service writes snapshots by itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SnapshotPolicy {
+    /// After this many events since the last snapshot (0: never).
+    pub every: u64,
+}
+
+impl Default for SnapshotPolicy {
+    fn default() -> Self {
+        Self { every: 100_000 }
+    }
+}
+
+/// Why a snapshot could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    #[error("snapshot {size}: {reason}")]
+    Invalid { size: u64, reason: String },
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+}
+
+/// The service's bookkeeping of snapshots.
+pub(crate) struct Snapshots {
+    policy: SnapshotPolicy,
+    /// The size of the snapshot start-up used (0: none).
+    started_from: u64,
+    /// The size of the last snapshot written or loaded.
+    last: AtomicU64,
+    writing: Arc<AtomicBool>,
+}
+
+impl Snapshots {
+    pub(crate) fn new(policy: SnapshotPolicy, started_from: u64) -> Self {
+        Self {
+            policy,
+            started_from,
+            last: AtomicU64::new(started_from),
+            writing: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    pub(crate) fn started_from(&self) -> u64 {
+        self.started_from
+    }
+
+    /// Starts writing a snapshot of `view` in the background when the policy asks for one and
+    /// none is being written.
+    pub(crate) fn after_publish(&self, service: &Service, view: &Arc<View>) {
+        let size = view.state.size;
+        let due = self.policy.every > 0
+            && size.saturating_sub(self.last.load(Ordering::Relaxed)) >= self.policy.every;
+        if !due || self.writing.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        self.last.store(size, Ordering::Relaxed);
+        let store = Arc::clone(&service.store);
+        let key = Arc::clone(&service.key);
+        let view = Arc::clone(view);
+        let writing = Arc::clone(&self.writing);
+        let spawned = std::thread::Builder::new()
+            .name("thidua-snapshot".into())
+            .spawn(move || {
+                match write(&*store, &key, &view) {
+                    Ok(()) => tracing::info!(size, "wrote a snapshot of the state"),
+                    Err(e) => tracing::error!(size, error = %e, "could not write a snapshot"),
+                }
+                writing.store(false, Ordering::Release);
+            });
+        if spawned.is_err() {
+            self.writing.store(false, Ordering::Release);
+        }
+    }
+}
+
+/// The signed description of a snapshot.
+fn note_text(key: &LogKey, size: u64, root: &[u8; 32], body: &[u8]) -> String {
+    format!(
+        "{FORMAT}\n{}\n{size}\n{}\n{}\n",
+        key.origin(),
+        base64::engine::general_purpose::STANDARD.encode(root),
+        hex::encode(Sha256::digest(body)),
+    )
+}
+
+/// Serialises and stores a snapshot of `view`.
+pub(crate) fn write(store: &dyn EventStore, key: &LogKey, view: &View) -> Result<(), ServiceError> {
+    let size = view.state.size;
+    if size == 0 {
+        return Ok(());
+    }
+    let body = serde_json::to_vec(&view.state).map_err(|e| ServiceError::Corrupt {
+        index: size,
+        reason: format!("the state cannot be serialised: {e}"),
+    })?;
+    let note = key.sign_note(&note_text(key, size, &view.root(), &body))?;
+    store.put_snapshot(&StoredSnapshot { size, note, body })?;
+    Ok(())
+}
+
+/// The newest snapshot no larger than the log, checked; or an empty view and why the stored
+/// snapshot was discarded.
+pub(crate) fn load(store: &dyn EventStore, key: &LogKey, log_size: u64) -> (View, Option<String>) {
+    let newest = match store.snapshot_sizes() {
+        Ok(sizes) => sizes.into_iter().filter(|s| *s <= log_size).max(),
+        Err(e) => return (View::default(), Some(format!("cannot list snapshots: {e}"))),
+    };
+    let Some(size) = newest else {
+        return (View::default(), None);
+    };
+    match open(store, key, size) {
+        Ok(view) => (view, None),
+        Err(e) => (View::default(), Some(e.to_string())),
+    }
+}
+
+/// Reads and checks the snapshot of `size`.
+pub fn open(store: &dyn EventStore, key: &LogKey, size: u64) -> Result<View, SnapshotError> {
+    let invalid = |reason: String| SnapshotError::Invalid { size, reason };
+    let snapshot = store
+        .snapshot_at(size)
+        .map_err(ServiceError::from)?
+        .ok_or_else(|| invalid("not stored".into()))?;
+    let text = key
+        .open_note(&snapshot.note)
+        .map_err(|e| invalid(format!("its signature does not verify: {e}")))?;
+    let frontier = stored_frontier(store, size).map_err(|e| invalid(e.to_string()))?;
+    let root = frontier.root();
+    if text != note_text(key, size, &root, &snapshot.body) {
+        return Err(invalid(
+            "its signed description does not match its body or the stored tree".into(),
+        ));
+    }
+    let checkpoint = store
+        .checkpoint_at(size)
+        .map_err(ServiceError::from)?
+        .ok_or_else(|| invalid("no signed checkpoint of its size".into()))?;
+    let verifier = Verifier::from_key_string(key.verifier_key()).map_err(ServiceError::from)?;
+    let opened = open_checkpoint(checkpoint.note.as_bytes(), &[&verifier])
+        .map_err(|e| invalid(format!("the checkpoint of its size: {e}")))?;
+    if opened.checkpoint.root != root {
+        return Err(invalid(
+            "the stored tree does not match the signed checkpoint".into(),
+        ));
+    }
+    let state: State = serde_json::from_slice(&snapshot.body)
+        .map_err(|e| invalid(format!("its body cannot be read: {e}")))?;
+    if state.size != size {
+        return Err(invalid(format!("its state says size {}", state.size)));
+    }
+    Ok(View { state, frontier })
+}
+
+/// The frontier of the first `size` leaves, read from the stored peaks.
+fn stored_frontier(store: &dyn EventStore, size: u64) -> Result<CompactRange, ServiceError> {
+    let mut peaks = Vec::new();
+    for (level, index) in peak_ids(size) {
+        let hash = store
+            .node(level, index)?
+            .ok_or_else(|| ServiceError::Corrupt {
+                index: size,
+                reason: format!("the tree node at level {level}, index {index} is missing"),
+            })?;
+        peaks.push(hash);
+    }
+    Ok(CompactRange::from_parts(size, peaks)?)
+}
