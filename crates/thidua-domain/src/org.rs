@@ -145,6 +145,9 @@ pub(crate) fn decide(_state: &State, command: Command) -> Result<Vec<Payload>, D
                 s.check("slogan", limits::SLOGAN)?;
             }
             validate_year(year)?;
+            for window in &calendar {
+                window.name.check("window", limits::WINDOW_NAME)?;
+            }
             validate_calendar(year, &calendar)?;
             Payload::MovementCreated {
                 movement,

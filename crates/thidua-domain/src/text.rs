@@ -15,16 +15,13 @@ use crate::error::DomainError;
 pub struct Text(String);
 
 impl<'de> Deserialize<'de> for Text {
-    /// Normalises to NFC and trims (text arriving from API clients may be decomposed); refuses
-    /// empty text. Length and character rules are checked by `decide` with the field's limit.
-    /// Stored events are checked for canonical form by the wire decoder, which re-encodes them.
+    /// Normalises to NFC and trims (text arriving from API clients may be decomposed). Every
+    /// other rule (not empty, length, characters) is checked by the stage's `decide` with the
+    /// field's limit, so the API answers exactly what the UI answers. Stored events are checked
+    /// for canonical form by the wire decoder, which encodes them again.
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let raw = String::deserialize(deserializer)?;
-        let normalised = nfc(&raw);
-        if normalised.is_empty() {
-            return Err(serde::de::Error::custom("text must not be empty"));
-        }
-        Ok(Self(normalised))
+        Ok(Self(nfc(&raw)))
     }
 }
 
@@ -236,7 +233,11 @@ mod tests {
     fn deserialising_normalises_and_check_applies_the_same_rules() {
         let t: Text = serde_json::from_str("\"  Ca\\u0300 Mau \"").unwrap();
         assert_eq!(t.as_str(), "Cà Mau");
-        assert!(serde_json::from_str::<Text>("\"   \"").is_err());
+        let blank: Text = serde_json::from_str("\"   \"").unwrap();
+        assert_eq!(
+            blank.check("name", 5),
+            Err(DomainError::EmptyText { field: "name" })
+        );
         let long: Text = serde_json::from_str("\"abcdef\"").unwrap();
         assert_eq!(
             long.check("name", 5),

@@ -150,7 +150,7 @@ pub fn latest_witnessed_checkpoint(
         let mut lines = Vec::new();
         for c in witnesses.cosignatures_at(size)? {
             let valid = keys.iter().any(|(unit, v)| {
-                unit.as_str() == c.unit && v.verify_line(&checkpoint, &c.line).is_ok()
+                unit.as_str() == c.unit && VERIFIED.check(v, &checkpoint, &note, &c.line)
             });
             if valid {
                 units.push(c.unit.clone());
@@ -167,6 +167,44 @@ pub fn latest_witnessed_checkpoint(
         }
     }
     Ok(None)
+}
+
+/// Cosignatures already verified, so that a page showing which events are witnessed does not
+/// verify every signature again: keyed by the witness key, the signed checkpoint note and the
+/// cosignature line (all three are what the verification depends on). Bounded; cleared when full.
+struct VerifiedCosignatures(std::sync::Mutex<std::collections::BTreeMap<[u8; 32], bool>>);
+
+static VERIFIED: VerifiedCosignatures =
+    VerifiedCosignatures(std::sync::Mutex::new(std::collections::BTreeMap::new()));
+
+impl VerifiedCosignatures {
+    const MAX: usize = 8192;
+
+    fn check(
+        &self,
+        key: &CosignatureVerifier,
+        checkpoint: &Checkpoint,
+        note: &str,
+        line: &str,
+    ) -> bool {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        for part in [key.to_key_string().as_str(), note, line] {
+            h.update((part.len() as u64).to_be_bytes());
+            h.update(part.as_bytes());
+        }
+        let id: [u8; 32] = h.finalize().into();
+        if let Some(known) = self.0.lock().unwrap_or_else(|p| p.into_inner()).get(&id) {
+            return *known;
+        }
+        let valid = key.verify_line(checkpoint, line).is_ok();
+        let mut cache = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.len() >= Self::MAX {
+            cache.clear();
+        }
+        cache.insert(id, valid);
+        valid
+    }
 }
 
 /// Whether the store's newest checkpoint is covered: used by callers that show results as final

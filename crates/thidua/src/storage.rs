@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
-use thidua_service::{LogKey, Service};
+use thidua_service::{LogKey, OpenOptions, OpenReport, Service, SystemEnvironment};
 use thidua_store::accounts::AccountStore;
 use thidua_store::witness::WitnessStore;
 use thidua_store::EventStore;
@@ -83,14 +83,27 @@ impl StoreArgs {
 
     /// Opens the store, replays the log, and returns the service with the store's other faces.
     pub fn open_running(&self) -> anyhow::Result<(Arc<Service>, Stores)> {
+        let (service, stores, _) = self.open_with(OpenOptions::default())?;
+        Ok((service, stores))
+    }
+
+    /// Opens the store and rebuilds the state with `options`; reports how it was rebuilt.
+    pub fn open_with(
+        &self,
+        options: OpenOptions,
+    ) -> anyhow::Result<(Arc<Service>, Stores, OpenReport)> {
         let stores = self.open_stores()?;
         let key = LogKey::load_or_create(&self.key_path(), &self.origin)?;
         let progress = Progress::new("Đọc lại nhật ký / replaying the log");
-        let service = Service::open(stores.events.clone(), key, &|done, total| {
-            progress.set(done, total)
-        })?;
+        let (service, report) = Service::open_full(
+            stores.events.clone(),
+            key,
+            Box::new(SystemEnvironment),
+            options,
+            &|done, total| progress.set(done, total),
+        )?;
         progress.finish();
-        Ok((Arc::new(service), stores))
+        Ok((Arc::new(service), stores, report))
     }
 }
 

@@ -39,6 +39,10 @@ pub enum BenchKind {
         /// Số sự kiện cần có trong nhật ký / events the log must hold.
         #[arg(long, default_value_t = 1_000_000)]
         events: u64,
+        /// Khởi động từ bản chụp / start from the newest snapshot (written by an earlier run)
+        /// instead of replaying everything; run it as its own process to read its RSS.
+        #[arg(long)]
+        from_snapshot: bool,
     },
 }
 
@@ -50,7 +54,11 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
             batch,
             ack,
         } => append(&store, count, batch.max(1), ack),
-        BenchKind::Replay { store, events } => replay(&store, events),
+        BenchKind::Replay {
+            store,
+            events,
+            from_snapshot,
+        } => replay(&store, events, from_snapshot),
     }
 }
 
@@ -87,7 +95,9 @@ fn append(store: &StoreArgs, count: u64, batch: u64, ack: bool) -> anyhow::Resul
     Ok(ExitCode::SUCCESS)
 }
 
-fn replay(store: &StoreArgs, events: u64) -> anyhow::Result<ExitCode> {
+/// Start-up time and memory: a full replay (and then a snapshot written for the next run), or a
+/// start from the newest snapshot.
+fn replay(store: &StoreArgs, events: u64, from_snapshot: bool) -> anyhow::Result<ExitCode> {
     let backend = store.open_store()?;
     let have = backend.size()?;
     if have < events {
@@ -95,16 +105,42 @@ fn replay(store: &StoreArgs, events: u64) -> anyhow::Result<ExitCode> {
         generate(store, &*backend, have, events)?;
     }
     drop(backend);
+    let options = thidua_service::OpenOptions {
+        snapshots: thidua_service::SnapshotPolicy { every: 0 },
+        ignore_snapshots: !from_snapshot,
+    };
     let started = Instant::now();
-    let service = store.open_service()?;
+    let (service, _, report) = store.open_with(options)?;
     let secs = started.elapsed().as_secs_f64();
     let size = service.read().size;
     eprintln!(
-        "replay {}: {size} events in {secs:.2} s, {:.0} events/s, RSS {} MiB",
+        "start-up {} from {}: {size} events ({} replayed) in {secs:.2} s, RSS {} MiB",
         service.store().backend(),
-        size as f64 / secs,
+        if report.from_snapshot > 0 {
+            format!("the snapshot at {}", report.from_snapshot)
+        } else {
+            "the first event".into()
+        },
+        report.replayed,
         rss_kib() / 1024
     );
+    if let Some(reason) = report.discarded_snapshot {
+        eprintln!("snapshot discarded: {reason}");
+    }
+    if !from_snapshot && !service.store().snapshot_sizes()?.contains(&size) {
+        let started = Instant::now();
+        service.write_snapshot()?;
+        let body = service
+            .store()
+            .snapshot_at(size)?
+            .map(|s| s.body.len())
+            .unwrap_or(0);
+        eprintln!(
+            "snapshot written at {size}: {:.2} s, {} MiB",
+            started.elapsed().as_secs_f64(),
+            body / (1024 * 1024)
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,0 +1,94 @@
+//! One validation for every entry point: each invalid value the forms refuse is sent through
+//! `POST /api/v1/commands` as well, and both answer with the same error code and change nothing.
+
+use serde_json::json;
+
+use super::support::{signed_in, spawn, Backend};
+
+/// (form path, form fields, the command sent to the API, expected code)
+type Case = (
+    &'static str,
+    Vec<(&'static str, String)>,
+    serde_json::Value,
+    &'static str,
+);
+
+fn cases() -> Vec<Case> {
+    let long_name = "Công an tỉnh ".repeat(20);
+    let unit_form = |name: &str, code: &str| {
+        vec![
+            ("id", "ca-moi".to_owned()),
+            ("name", name.to_owned()),
+            ("short_code", code.to_owned()),
+            ("kind", "provincial_police".to_owned()),
+            ("established", "01/01/2004".to_owned()),
+        ]
+    };
+    let unit_cmd = |name: &str, code: &str| {
+        json!({"command": "create_unit", "unit": "ca-moi", "name": name, "short_code": code,
+               "kind": "provincial_police", "parent": null, "established": "2004-01-01"})
+    };
+    let mut out: Vec<Case> = Vec::new();
+    for (name, code, expected) in [
+        (long_name.as_str(), "CM", "text_too_long"),
+        ("Công an\u{7}tỉnh", "CM", "invalid_text"),
+        ("Công an tỉnh\u{200B} Mới", "CM", "invalid_text"),
+        ("Công an tỉnh \u{202E}iớM", "CM", "invalid_text"),
+        ("   ", "CM", "empty_text"),
+        (
+            "Công an tỉnh Mới",
+            "MỘT-MÃ-RẤT-RẤT-DÀI-QUÁ",
+            "text_too_long",
+        ),
+    ] {
+        out.push((
+            "/admin/units",
+            unit_form(name, code),
+            unit_cmd(name, code),
+            expected,
+        ));
+    }
+    out.push((
+        "/admin/clusters",
+        vec![
+            ("id", "cum-99".to_owned()),
+            ("name", "Cụm\u{FEFF}99".to_owned()),
+        ],
+        json!({"command": "create_cluster", "cluster": "cum-99", "name": "Cụm\u{FEFF}99"}),
+        "invalid_text",
+    ));
+    out
+}
+
+fn the_api_refuses_what_the_forms_refuse(backend: Backend) {
+    let Some(app) = spawn(backend) else { return };
+    let admin = signed_in(&app, "quantri");
+    let before = admin.get("/api/v1/events?limit=1").json()["items"][0]["index"].clone();
+    for (path, fields, command, expected) in cases() {
+        let csrf = admin.get("/admin").csrf();
+        let mut form: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+        form.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
+        let page = admin.post_form(path, &form);
+        assert_eq!(page.status, 422, "{path} {fields:?}: {}", page.body);
+        let message = thidua_web::i18n::Lang::Vi.error(expected);
+        assert!(
+            page.body.contains(message),
+            "{path} {fields:?}: {message:?}"
+        );
+        let api = admin.post_json("/api/v1/commands", command.clone());
+        assert_eq!(api.status, 422, "{command}: {}", api.body);
+        assert_eq!(api.json()["error"], expected, "{command}");
+    }
+    let after = admin.get("/api/v1/events?limit=1").json()["items"][0]["index"].clone();
+    assert_eq!(before, after, "nothing was appended");
+}
+
+#[test]
+fn the_api_refuses_what_the_forms_refuse_sqlite() {
+    the_api_refuses_what_the_forms_refuse(Backend::Sqlite);
+}
+
+#[test]
+fn the_api_refuses_what_the_forms_refuse_postgres() {
+    the_api_refuses_what_the_forms_refuse(Backend::Postgres);
+}
