@@ -565,3 +565,71 @@ fn random_tampering_is_always_detected() {
         COUNTS.witness_tried.load(Ordering::Relaxed),
     );
 }
+
+/// An event correctly hashed, in the tree, and signed with the real key, whose actor lacked the
+/// role for it: the verifier refuses it, naming the entry, the event and the missing role, and
+/// a server refuses to start on it.
+#[test]
+fn an_event_whose_actor_lacked_the_role_is_refused_by_verify_and_at_start_up() {
+    let log = sqlite_log(3);
+    let size = log.service.read().size;
+    // The leader of ca-kg grants himself the administrator role, appended past the service.
+    let forged = thidua_domain::Event {
+        index: size,
+        time_ms: 1_733_000_000_000,
+        actor: thidua_domain::Actor::User(thidua_domain::UserId::parse("lanhdao.kg").unwrap()),
+        salt: "ab".repeat(16),
+        payload: thidua_domain::Payload::RoleGranted {
+            user: thidua_domain::UserId::parse("lanhdao.kg").unwrap(),
+            role: thidua_domain::model::Role::Admin,
+        },
+    };
+    let stored = log.service.store().nodes(0, 0, size).unwrap();
+    let mut frontier = thidua_ledger::CompactRange::new();
+    for leaf in stored {
+        frontier.append(leaf);
+    }
+    let (entries, nodes) = thidua_service::seal(&mut frontier, &[forged]);
+    let key = LogKey::load(&log.key_path()).unwrap();
+    let checkpoint = key
+        .sign_checkpoint(frontier.size(), frontier.root())
+        .unwrap();
+    log.service
+        .store()
+        .append(thidua_store::Append {
+            expected_size: size,
+            entries: &entries,
+            nodes: &nodes,
+            checkpoint: &checkpoint,
+        })
+        .unwrap();
+    let verifier = log.log_verifier();
+    let err = Verification {
+        log_key: &verifier,
+        witnesses: &[],
+        min_cosignatures: 0,
+        state_path: None,
+        progress: &|_, _| {},
+        after_replay: None,
+        keep_events: false,
+    }
+    .run(&local(&log.db_path()))
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains(&format!("entry {size}"))
+            && err.contains("role_granted")
+            && err.contains("user:lanhdao.kg")
+            && err.contains("needs the role admin"),
+        "{err}"
+    );
+    let store: Arc<dyn EventStore> = Arc::new(SqliteStore::open(&log.db_path()).unwrap());
+    let err = Service::open(store, key, &|_, _| {})
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        err.contains("role_granted") && err.contains("admin"),
+        "{err}"
+    );
+}
