@@ -68,7 +68,8 @@ pub fn permission_for(state: &State, payload: &Payload) -> Result<Permission, Do
         | P::UnitRenamed { .. }
         | P::LineageRecorded(_)
         | P::ClusterCreated { .. }
-        | P::MovementCreated { .. } => Permission::Administer,
+        | P::MovementCreated { .. }
+        | P::WitnessPolicySet { .. } => Permission::Administer,
         P::ClusterYearSet { cluster, .. }
         | P::ClusterLeadershipSet { cluster, .. }
         | P::CovenantDrafted { cluster, .. } => Permission::ManageCluster(cluster.clone()),

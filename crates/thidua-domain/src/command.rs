@@ -112,6 +112,11 @@ pub enum Command {
         unit: UnitId,
         key: String,
     },
+    /// Designates the units whose witnesses count and how many must cosign (administrators).
+    SetWitnessPolicy {
+        witnesses: Vec<UnitId>,
+        quorum: u32,
+    },
 }
 
 /// Turns `command` from `actor` into the events it produces, checked against `state`: the
@@ -147,7 +152,9 @@ pub fn decide_and_apply(
         | C::ProposeCovenantVersion { .. }
         | C::WithdrawCovenantDraft { .. }
         | C::SignCovenant { .. } => crate::covenant::decide(state, actor, command)?,
-        C::RegisterWitnessKey { .. } => crate::witness::decide(state, actor, command)?,
+        C::RegisterWitnessKey { .. } | C::SetWitnessPolicy { .. } => {
+            crate::witness::decide(state, actor, command)?
+        }
     };
     let mut after = state.clone();
     for payload in &payloads {

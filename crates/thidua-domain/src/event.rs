@@ -125,6 +125,12 @@ pub enum Payload {
         unit: UnitId,
         key: String,
     },
+    /// Which units' witnesses count, and how many of them must cosign a checkpoint for it to
+    /// be witnessed (k of n), replacing any earlier policy.
+    WitnessPolicySet {
+        witnesses: Vec<UnitId>,
+        quorum: u32,
+    },
 }
 
 /// Every event kind, in the order they were introduced.
@@ -145,6 +151,7 @@ pub const EVENT_KINDS: &[&str] = &[
     "covenant_frozen",
     "witness_key_registered",
     "covenant_draft_withdrawn",
+    "witness_policy_set",
 ];
 
 impl Payload {
@@ -167,6 +174,7 @@ impl Payload {
             Payload::CovenantSigned { .. } => "covenant_signed",
             Payload::CovenantFrozen { .. } => "covenant_frozen",
             Payload::WitnessKeyRegistered { .. } => "witness_key_registered",
+            Payload::WitnessPolicySet { .. } => "witness_policy_set",
         }
     }
 

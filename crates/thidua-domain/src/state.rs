@@ -116,6 +116,18 @@ pub struct State {
     pub covenants: OrdMap<CovenantId, Covenant>,
     /// Each unit's current witness key, with which it cosigns checkpoints.
     pub witness_keys: OrdMap<UnitId, WitnessKey>,
+    /// Whose cosignatures count and how many make a checkpoint witnessed; `None`: the default
+    /// (every registered witness, all but one of them needed).
+    pub witness_policy: Option<WitnessPolicy>,
+}
+
+/// The witnesses whose cosignatures count, and how many of them are needed (k of n).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WitnessPolicy {
+    pub witnesses: Vec<UnitId>,
+    pub quorum: u32,
+    /// Log index of the event that set it.
+    pub set_at: u64,
 }
 
 impl State {
@@ -146,7 +158,9 @@ impl State {
             | P::CovenantDraftWithdrawn { .. }
             | P::CovenantSigned { .. }
             | P::CovenantFrozen { .. } => self.apply_covenant(event)?,
-            P::WitnessKeyRegistered { .. } => self.apply_witness(event)?,
+            P::WitnessKeyRegistered { .. } | P::WitnessPolicySet { .. } => {
+                self.apply_witness(event)?
+            }
         }
         self.size += 1;
         Ok(())

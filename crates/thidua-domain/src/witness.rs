@@ -1,6 +1,7 @@
-//! Witness keys: each member unit registers the key with which its witness cosigns the log's
-//! checkpoints. Its command is decided by [`decide`]; its event is folded by
-//! `State::apply_witness`.
+//! Witnesses: each member unit registers the key with which its witness cosigns the log's
+//! checkpoints, and an administrator records which units' witnesses count and how many of them
+//! make a checkpoint witnessed (the policy, k of n). Commands are decided by [`decide`]; events
+//! are folded by `State::apply_witness`.
 
 use crate::authz::{authorise, Permission};
 use crate::command::Command;
@@ -13,19 +14,28 @@ pub(crate) fn decide(
     actor: &Actor,
     command: Command,
 ) -> Result<Vec<Payload>, DomainError> {
-    let Command::RegisterWitnessKey { unit, key } = command else {
-        unreachable!("not a witness command: {command:?}")
-    };
-    authorise(state, actor, &Permission::LeadUnit(unit.clone()))?;
-    validate_witness_key(&key)?;
-    Ok(vec![Payload::WitnessKeyRegistered { unit, key }])
+    match command {
+        Command::RegisterWitnessKey { unit, key } => {
+            authorise(state, actor, &Permission::LeadUnit(unit.clone()))?;
+            validate_witness_key(&key)?;
+            Ok(vec![Payload::WitnessKeyRegistered { unit, key }])
+        }
+        Command::SetWitnessPolicy { witnesses, quorum } => {
+            Ok(vec![Payload::WitnessPolicySet { witnesses, quorum }])
+        }
+        other => unreachable!("not a witness command: {other:?}"),
+    }
 }
 
 impl State {
     /// Registers (or replaces) a unit's witness key.
     pub(crate) fn apply_witness(&mut self, event: &Event) -> Result<(), DomainError> {
-        let Payload::WitnessKeyRegistered { unit, key } = &event.payload else {
-            unreachable!("not a witness event: {}", event.payload.kind())
+        let (unit, key) = match &event.payload {
+            Payload::WitnessKeyRegistered { unit, key } => (unit, key),
+            Payload::WitnessPolicySet { witnesses, quorum } => {
+                return self.set_witness_policy(witnesses, *quorum, event.index)
+            }
+            other => unreachable!("not a witness event: {}", other.kind()),
         };
         self.unit(unit)?;
         if self.witness_keys.get(unit).is_some_and(|k| &k.key == key) {
@@ -41,6 +51,42 @@ impl State {
                 registered_at: event.index,
             },
         );
+        Ok(())
+    }
+}
+
+impl State {
+    /// k of n: at least one designated unit, each existing and listed once, 1 ≤ k ≤ n.
+    fn set_witness_policy(
+        &mut self,
+        witnesses: &[crate::ids::UnitId],
+        quorum: u32,
+        index: u64,
+    ) -> Result<(), DomainError> {
+        let mut seen = std::collections::BTreeSet::new();
+        for unit in witnesses {
+            self.unit(unit)?;
+            if !seen.insert(unit) {
+                return Err(DomainError::InvalidValue {
+                    field: "witnesses",
+                    reason: format!("{unit} is listed twice"),
+                });
+            }
+        }
+        if quorum == 0 || quorum as usize > witnesses.len() {
+            return Err(DomainError::InvalidValue {
+                field: "quorum",
+                reason: format!(
+                    "the quorum must be between 1 and the {} designated witnesses",
+                    witnesses.len()
+                ),
+            });
+        }
+        self.witness_policy = Some(crate::state::WitnessPolicy {
+            witnesses: witnesses.to_vec(),
+            quorum,
+            set_at: index,
+        });
         Ok(())
     }
 }

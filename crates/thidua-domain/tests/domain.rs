@@ -925,3 +925,32 @@ fn a_split_divides_one_unit_into_successors_from_its_date() {
     assert!(w.state.successors(&u("ca-hg"), d(2025, 12, 31)).is_empty());
     assert!(!w.state.units[&u("ca-hg")].active_on(d(2026, 1, 1)));
 }
+
+#[test]
+fn the_witness_policy_is_k_of_n_designated_units_set_by_an_administrator() {
+    let mut w = World::cluster();
+    let policy = |units: &[&str], quorum| Command::SetWitnessPolicy {
+        witnesses: units.iter().map(|x| u(x)).collect(),
+        quorum,
+    };
+    assert_eq!(
+        w.err(&user("lanhdao.kg"), policy(&["ca-kg"], 1)),
+        "forbidden"
+    );
+    assert_eq!(
+        w.err(&user("admin"), policy(&["ca-kg", "ca-kg"], 1)),
+        "invalid_value"
+    );
+    assert_eq!(
+        w.err(&user("admin"), policy(&["ca-kg", "ca-ag"], 3)),
+        "invalid_value"
+    );
+    assert_eq!(
+        w.err(&user("admin"), policy(&["ca-kg"], 0)),
+        "invalid_value"
+    );
+    assert_eq!(w.err(&user("admin"), policy(&["ca-zz"], 1)), "unknown_unit");
+    w.ok(&user("admin"), policy(&["ca-kg", "ca-ag", "ca-hg"], 2));
+    let p = w.state.witness_policy.clone().unwrap();
+    assert_eq!((p.witnesses.len(), p.quorum), (3, 2));
+}

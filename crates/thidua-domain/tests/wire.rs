@@ -209,10 +209,18 @@ fn samples() -> Vec<(Actor, Payload)> {
             },
         ),
         (
-            admin,
+            admin.clone(),
             Payload::WitnessKeyRegistered {
                 unit: u("ca-ag"),
                 key: "ca-ag.witness+0a1b2c3d+BAcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcH".into(),
+            },
+        ),
+        // Kinds added later go at the end, so that the lines above never move.
+        (
+            admin,
+            Payload::WitnessPolicySet {
+                witnesses: vec![u("ca-ag"), u("ca-kg"), u("ca-hg")],
+                quorum: 2,
             },
         ),
     ]

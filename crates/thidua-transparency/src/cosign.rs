@@ -1,7 +1,7 @@
 //! Witness cosignatures on the server side: a posted cosignature is checked against the witness
 //! key that the unit registered *in the log* (`WitnessKeyRegistered`) and against the stored,
 //! log-signed checkpoint of that size, then kept in the [`WitnessStore`]. A checkpoint cosigned
-//! by a [`Quorum`] of member units is *witnessed*.
+//! by the quorum of the witness policy recorded in the log ([`witness_set`]) is *witnessed*.
 
 use thidua_domain::{State, UnitId};
 use thidua_ledger::{open_checkpoint, Checkpoint, Cosignature, CosignatureVerifier, Verifier};
@@ -58,6 +58,26 @@ pub fn witness_verifiers(state: &State) -> Vec<(UnitId, CosignatureVerifier)> {
                 .map(|v| (unit.clone(), v))
         })
         .collect()
+}
+
+/// The witnesses whose cosignatures count and how many are required: the policy recorded in
+/// the log (`witness_policy_set`: designated units, k of n) if there is one; otherwise every
+/// registered witness, with `fallback` (by default all of them but one) — fit for one cluster.
+pub fn witness_set(state: &State, fallback: Quorum) -> (Vec<(UnitId, CosignatureVerifier)>, u32) {
+    let registered = witness_verifiers(state);
+    match &state.witness_policy {
+        Some(policy) => (
+            registered
+                .into_iter()
+                .filter(|(unit, _)| policy.witnesses.contains(unit))
+                .collect(),
+            policy.quorum,
+        ),
+        None => {
+            let required = fallback.required(registered.len());
+            (registered, required)
+        }
+    }
 }
 
 /// Opens the stored checkpoint of `size` with the log's own key.
@@ -139,8 +159,7 @@ pub fn latest_witnessed_checkpoint(
     witnesses: &dyn WitnessStore,
     quorum: Quorum,
 ) -> Result<Option<WitnessedCheckpoint>> {
-    let keys = witness_verifiers(&service.read());
-    let required = quorum.required(keys.len());
+    let (keys, required) = witness_set(&service.read(), quorum);
     if required == 0 {
         return Ok(None);
     }

@@ -196,7 +196,7 @@ impl Scope {
             | Payload::ClusterYearSet { cluster, .. }
             | Payload::ClusterLeadershipSet { cluster, .. }
             | Payload::CovenantDrafted { cluster, .. } => cluster_ok(cluster),
-            Payload::MovementCreated { .. } => true,
+            Payload::MovementCreated { .. } | Payload::WitnessPolicySet { .. } => true,
             Payload::CovenantDraftAmended { covenant, .. }
             | Payload::CovenantDraftWithdrawn { covenant, .. }
             | Payload::CovenantSigned { covenant, .. }

@@ -37,6 +37,7 @@ pub const LATEST_FORMATS: &[(&str, u32)] = &[
     ("covenant_signed", 1),
     ("covenant_frozen", 1),
     ("witness_key_registered", 1),
+    ("witness_policy_set", 1),
 ];
 
 /// Errors decoding stored bytes into an event.
@@ -290,6 +291,10 @@ fn decode_payload(kind: &str, v: u32, data: Value) -> Option<Decoded> {
                 key: w.key,
             }
         }),
+        ("witness_policy_set", 1) => typed(data, |w: v2::WitnessPolicySet| P::WitnessPolicySet {
+            witnesses: w.witnesses,
+            quorum: w.quorum,
+        }),
         _ => return None,
     })
 }
@@ -476,6 +481,9 @@ fn encode_payload(payload: &Payload) -> (u32, Value) {
         ),
         P::WitnessKeyRegistered { unit, key } => {
             to_value(1, v1::WitnessKeyRegistered { unit, key })
+        }
+        P::WitnessPolicySet { witnesses, quorum } => {
+            to_value(1, v2::WitnessPolicySet { witnesses, quorum })
         }
     }
 }

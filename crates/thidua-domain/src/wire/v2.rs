@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::v1::{Comparison, RegulationDoc, TargetKind};
-use crate::ids::{ClusterId, CovenantId, MovementId, TargetId};
+use crate::ids::{ClusterId, CovenantId, MovementId, TargetId, UnitId};
 use crate::model;
 use crate::text::Text;
 
@@ -122,4 +122,12 @@ pub struct CovenantDraftWithdrawn {
     pub covenant: CovenantId,
     pub version: u32,
     pub reason: Text,
+}
+
+/// `witness_policy_set`, format 1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WitnessPolicySet {
+    pub witnesses: Vec<UnitId>,
+    pub quorum: u32,
 }

@@ -105,3 +105,53 @@ fn witnesses_cosign_growth_and_refuse_forks_with_evidence() {
     // The genuine log is still accepted afterwards.
     witness.run(&http, now_secs()).unwrap();
 }
+
+/// The witness policy recorded in the log decides whose cosignatures count: with ca-kg the
+/// only designated witness (1 of 1), ca-ag's cosignature is kept but does not witness anything,
+/// and ca-kg's does — whatever the server's fallback quorum says.
+#[test]
+fn the_witness_policy_in_the_log_decides_whose_cosignatures_count() {
+    let log = sqlite_log(4);
+    log.service
+        .execute(
+            &Actor::System,
+            thidua_domain::Command::SetWitnessPolicy {
+                witnesses: vec![thidua_domain::UnitId::parse("ca-kg").unwrap()],
+                quorum: 1,
+            },
+        )
+        .unwrap();
+    let server = serve(log.service.clone(), log.witnesses.clone(), config());
+    let http = HttpLog::new(&server.url, None);
+    let verifier = log.log_verifier();
+    let dir = tempfile::tempdir().unwrap();
+    let witnessed = || {
+        thidua_transparency::latest_witnessed_checkpoint(
+            &log.service,
+            &*log.witnesses,
+            Quorum::Units(2),
+        )
+        .unwrap()
+    };
+    let run = |index: usize| {
+        let (unit, key) = &log.witness_keys[index];
+        Witness {
+            unit,
+            key,
+            log_key: &verifier,
+            state_path: &dir.path().join(format!("{unit}.state")),
+            evidence_dir: &dir.path().join("evidence"),
+        }
+        .run(&http, now_secs())
+        .unwrap()
+    };
+    assert_eq!(log.witness_keys[1].0, "ca-ag");
+    run(1);
+    assert_eq!(witnessed(), None, "ca-ag is not a designated witness");
+    let kg = run(0);
+    let w = witnessed().expect("ca-kg's cosignature is the quorum");
+    assert_eq!(
+        (w.size, w.units.clone(), w.required),
+        (kg.size, vec!["ca-kg".to_owned()], 1)
+    );
+}

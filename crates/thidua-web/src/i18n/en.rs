@@ -218,6 +218,7 @@ pub fn event_kind(kind: &str) -> &'static str {
         "covenant_frozen" => "Covenant frozen",
         "covenant_draft_withdrawn" => "Covenant draft withdrawn",
         "witness_key_registered" => "Witness key registered",
+        "witness_policy_set" => "Witness policy set (k of n)",
         _ => "—",
     }
 }

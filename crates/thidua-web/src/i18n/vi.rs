@@ -218,6 +218,7 @@ pub fn event_kind(kind: &str) -> &'static str {
         "covenant_frozen" => "Khóa giao ước (đủ chữ ký)",
         "covenant_draft_withdrawn" => "Rút dự thảo giao ước",
         "witness_key_registered" => "Đăng ký khóa nhân chứng",
+        "witness_policy_set" => "Chỉ định nhân chứng (k trong n)",
         _ => "—",
     }
 }

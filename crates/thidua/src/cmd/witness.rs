@@ -70,6 +70,21 @@ pub enum WitnessCommand {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Chỉ định nhân chứng / record in the log which units' witnesses count and how many of
+    /// them must cosign a checkpoint (k of n).
+    Policy {
+        /// Đơn vị làm nhân chứng / a designated unit (repeat, or comma-separated).
+        #[arg(long = "unit", value_delimiter = ',', required = true)]
+        units: Vec<String>,
+        /// Số chữ ký cần có / cosignatures needed (k).
+        #[arg(long)]
+        quorum: u32,
+        /// Người thực hiện / record the act as this administrator.
+        #[arg(long = "as")]
+        actor: Option<String>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
 }
 
 pub fn run(args: WitnessArgs) -> anyhow::Result<ExitCode> {
@@ -105,6 +120,30 @@ pub fn run(args: WitnessArgs) -> anyhow::Result<ExitCode> {
             )?;
             println!(
                 "Đã ghi khoá nhân chứng của {unit} / registered the witness key of {unit} at log index {}",
+                receipt.first_index
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(WitnessCommand::Policy {
+            units,
+            quorum,
+            actor,
+            store,
+        }) => {
+            let service = store.open_service()?;
+            let actor = match actor {
+                Some(u) => Actor::User(UserId::parse(&u)?),
+                None => Actor::System,
+            };
+            let witnesses = units
+                .iter()
+                .map(|u| UnitId::parse(u.trim()))
+                .collect::<Result<Vec<_>, _>>()?;
+            let n = witnesses.len();
+            let receipt =
+                service.execute(&actor, Command::SetWitnessPolicy { witnesses, quorum })?;
+            println!(
+                "Đã ghi: {quorum} trong {n} nhân chứng / recorded: {quorum} of {n} witnesses, at log index {}",
                 receipt.first_index
             );
             Ok(ExitCode::SUCCESS)
