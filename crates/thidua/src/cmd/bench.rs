@@ -44,6 +44,15 @@ pub enum BenchKind {
         #[arg(long)]
         from_snapshot: bool,
     },
+    /// Sao lưu khi đang đọc ghi / an online backup while readers and a writer keep working:
+    /// the backup's time and the longest wait any read or append saw meanwhile.
+    Backup {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Tệp sao lưu / where to write the copy (must not exist).
+        #[arg(long)]
+        dest: std::path::PathBuf,
+    },
 }
 
 pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
@@ -59,6 +68,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
             events,
             from_snapshot,
         } => replay(&store, events, from_snapshot),
+        BenchKind::Backup { store, dest } => backup(&store, &dest),
     }
 }
 
@@ -141,6 +151,71 @@ fn replay(store: &StoreArgs, events: u64, from_snapshot: bool) -> anyhow::Result
             body / (1024 * 1024)
         );
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `thidua backup`'s copy while two readers read random entries and a writer appends,
+/// recording the longest time any of them waited.
+fn backup(store: &StoreArgs, dest: &std::path::Path) -> anyhow::Result<ExitCode> {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    let service = store.open_service()?;
+    let size = service.read().size.max(1);
+    let done = AtomicBool::new(false);
+    let longest_read_us = AtomicU64::new(0);
+    let longest_append_us = AtomicU64::new(0);
+    let reads = AtomicU64::new(0);
+    let appends = AtomicU64::new(0);
+    let run = format!("{}-{size}", std::process::id());
+    let (copy_secs, result) = std::thread::scope(|scope| {
+        for seed in 1..=2u64 {
+            let (service, done, longest, reads) = (&service, &done, &longest_read_us, &reads);
+            scope.spawn(move || {
+                let mut x = seed;
+                while !done.load(Ordering::Relaxed) {
+                    x = x
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    let at = (x >> 11) % size;
+                    let started = Instant::now();
+                    let _ = service.store().entries(at, at + 1);
+                    longest.fetch_max(started.elapsed().as_micros() as u64, Ordering::Relaxed);
+                    reads.fetch_add(1, Ordering::Relaxed);
+                }
+            });
+        }
+        let (service, done, longest, appends, run) =
+            (&service, &done, &longest_append_us, &appends, &run);
+        scope.spawn(move || {
+            let mut i = 0;
+            while !done.load(Ordering::Relaxed) {
+                let started = Instant::now();
+                if service.execute(&Actor::System, register(i, run)).is_ok() {
+                    appends.fetch_add(1, Ordering::Relaxed);
+                }
+                longest.fetch_max(started.elapsed().as_micros() as u64, Ordering::Relaxed);
+                i += 1;
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+        });
+        std::thread::sleep(std::time::Duration::from_secs(1));
+        let started = Instant::now();
+        let result = service.store().backup(dest);
+        let secs = started.elapsed().as_secs_f64();
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        done.store(true, Ordering::Relaxed);
+        (secs, result)
+    });
+    result?;
+    let bytes = std::fs::metadata(dest).map(|m| m.len()).unwrap_or(0);
+    eprintln!(
+        "backup {}: {} MiB in {copy_secs:.2} s; meanwhile {} reads (longest {:.1} ms) and {} appends (longest {:.1} ms)",
+        service.store().backend(),
+        bytes / (1024 * 1024),
+        reads.load(Ordering::Relaxed),
+        longest_read_us.load(Ordering::Relaxed) as f64 / 1000.0,
+        appends.load(Ordering::Relaxed),
+        longest_append_us.load(Ordering::Relaxed) as f64 / 1000.0,
+    );
     Ok(ExitCode::SUCCESS)
 }
 
