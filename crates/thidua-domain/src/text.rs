@@ -21,7 +21,11 @@ impl<'de> Deserialize<'de> for Text {
     /// for canonical form by the wire decoder, which encodes them again.
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let raw = String::deserialize(deserializer)?;
-        Ok(Self(nfc(&raw)))
+        // Most text arrives canonical already (every stored event, every snapshot): keep it.
+        let canonical = raw.trim().len() == raw.len()
+            && unicode_normalization::is_nfc_quick(raw.chars())
+                == unicode_normalization::IsNormalized::Yes;
+        Ok(Self(if canonical { raw } else { nfc(&raw) }))
     }
 }
 
