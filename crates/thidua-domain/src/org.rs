@@ -39,7 +39,7 @@ pub(crate) fn validate_year(year: i32) -> Result<(), DomainError> {
 
 /// Checks the fields of an organisation command and turns it into its event. State-dependent
 /// rules (existence, duplicates, authorisation) are checked when the event is applied.
-pub(crate) fn decide(_state: &State, command: Command) -> Result<Vec<Payload>, DomainError> {
+pub(crate) fn decide(state: &State, command: Command) -> Result<Vec<Payload>, DomainError> {
     use Command as C;
     let payload = match command {
         C::RegisterUser {
@@ -66,6 +66,7 @@ pub(crate) fn decide(_state: &State, command: Command) -> Result<Vec<Payload>, D
         } => {
             name.check("name", limits::NAME)?;
             short_code.check("short_code", limits::SHORT_CODE)?;
+            names_free(state, None, parent.as_ref(), &name, &short_code)?;
             Payload::UnitCreated {
                 unit,
                 name,
@@ -85,6 +86,8 @@ pub(crate) fn decide(_state: &State, command: Command) -> Result<Vec<Payload>, D
             name.check("name", limits::NAME)?;
             short_code.check("short_code", limits::SHORT_CODE)?;
             decision.check("decision", limits::DECISION)?;
+            let parent = state.unit(&unit)?.parent.clone();
+            names_free(state, Some(&unit), parent.as_ref(), &name, &short_code)?;
             Payload::UnitRenamed {
                 unit,
                 name,
@@ -107,6 +110,7 @@ pub(crate) fn decide(_state: &State, command: Command) -> Result<Vec<Payload>, D
             members,
         } => {
             validate_year(year)?;
+            members_last_the_year(state, year, &members)?;
             Payload::ClusterYearSet {
                 cluster,
                 year,
@@ -146,6 +150,9 @@ pub(crate) fn decide(_state: &State, command: Command) -> Result<Vec<Payload>, D
             }
             validate_year(year)?;
             validate_calendar(year, &calendar)?;
+            for w in &calendar {
+                w.name.check("calendar", limits::WINDOW_NAME)?;
+            }
             Payload::MovementCreated {
                 movement,
                 name,
@@ -158,6 +165,47 @@ pub(crate) fn decide(_state: &State, command: Command) -> Result<Vec<Payload>, D
         other => unreachable!("not an organisation command: {other:?}"),
     };
     Ok(vec![payload])
+}
+
+/// Units under the same parent carry different names and short codes (compared without regard
+/// to case), so that nobody can pass one unit off as another. Dissolved units' names are free
+/// again; `except` is the unit being renamed.
+fn names_free(
+    state: &State,
+    except: Option<&UnitId>,
+    parent: Option<&UnitId>,
+    name: &crate::text::Text,
+    short_code: &crate::text::Text,
+) -> Result<(), DomainError> {
+    let same = |a: &str, b: &str| a.to_lowercase() == b.to_lowercase();
+    let siblings = state
+        .units
+        .values()
+        .filter(|u| u.parent.as_ref() == parent && u.dissolved.is_none() && Some(&u.id) != except);
+    for u in siblings {
+        if same(u.name.as_str(), name.as_str()) {
+            return Err(DomainError::UnitNameTaken(name.to_string()));
+        }
+        if same(u.short_code.as_str(), short_code.as_str()) {
+            return Err(DomainError::ShortCodeTaken(short_code.to_string()));
+        }
+    }
+    Ok(())
+}
+
+/// A member of a cluster's year takes part in its year-end review: a unit that ceases to exist
+/// during the reporting year (merged or split before 14/12) cannot; its successor takes its
+/// place. (Units gone before the year starts are refused when the event is applied.)
+fn members_last_the_year(state: &State, year: i32, members: &[UnitId]) -> Result<(), DomainError> {
+    let (start, end) = year_bounds(year);
+    for m in members {
+        if let Some(d) = state.units.get(m).and_then(|u| u.dissolved) {
+            if start < d && d <= end {
+                return Err(state.inactive(m, end));
+            }
+        }
+    }
+    Ok(())
 }
 
 impl State {
