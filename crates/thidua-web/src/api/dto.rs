@@ -110,7 +110,8 @@ pub struct UnitDetail {
     pub former_names: Vec<FormerName>,
     /// Reorganisations this unit took part in, oldest first.
     pub lineage: Vec<LineageDto>,
-    /// Clusters the unit belongs to (any year) that the viewer may see.
+    /// Clusters the unit belongs to that the viewer may see, each with the years of the unit's
+    /// membership.
     pub clusters: Vec<ClusterSummary>,
 }
 
@@ -400,13 +401,24 @@ pub fn unit_detail(state: &State, scope: &Scope, id: &UnitId) -> Result<UnitDeta
             successors: sorted_refs(state, &c.successors),
         })
         .collect();
+    // The years in which this unit was a member, not the cluster's every year.
     let clusters = state
         .clusters
         .iter()
-        .filter(|(cid, c)| {
-            scope.can_view_cluster(state, cid) && c.years.values().any(|y| y.members.contains(id))
+        .filter(|(cid, _)| scope.can_view_cluster(state, cid))
+        .filter_map(|(cid, c)| {
+            let years: Vec<i32> = c
+                .years
+                .iter()
+                .filter(|(_, y)| y.members.contains(id))
+                .map(|(y, _)| *y)
+                .collect();
+            (!years.is_empty()).then(|| ClusterSummary {
+                id: cid.to_string(),
+                name: c.cluster.name.to_string(),
+                years,
+            })
         })
-        .filter_map(|(cid, _)| cluster_summary(state, cid))
         .collect();
     Ok(UnitDetail {
         unit: unit_summary(state, id).ok_or_else(ApiError::not_found)?,

@@ -357,6 +357,20 @@ pub async fn list_events(
 
 /// Reads the log backwards from `before`, keeping visible events that match the filters.
 pub async fn history(app: &AppState, scope: &Scope, q: EventQuery) -> Result<EventPage, ApiError> {
+    let (events, next_before) = history_events(app, scope, q).await?;
+    Ok(EventPage {
+        items: events.iter().map(event_dto).collect(),
+        next_before,
+    })
+}
+
+/// The events of [`history`] themselves (for the pages, which tell them as sentences), and the
+/// cursor of the next page.
+pub async fn history_events(
+    app: &AppState,
+    scope: &Scope,
+    q: EventQuery,
+) -> Result<(Vec<thidua_domain::Event>, Option<u64>), ApiError> {
     let unit = match q.unit.as_deref().filter(|s| !s.is_empty()) {
         Some(u) => Some(UnitId::parse(u)?),
         None => None,
@@ -383,7 +397,7 @@ pub async fn history(app: &AppState, scope: &Scope, q: EventQuery) -> Result<Eve
                 {
                     continue;
                 }
-                items.push(event_dto(&event));
+                items.push(event);
                 if items.len() == limit {
                     break;
                 }
@@ -394,7 +408,7 @@ pub async fn history(app: &AppState, scope: &Scope, q: EventQuery) -> Result<Eve
             Some(last) if items.len() == limit && last.index > 0 => Some(last.index),
             _ => None,
         };
-        Ok(EventPage { items, next_before })
+        Ok((items, next_before))
     })
     .await
 }

@@ -27,6 +27,8 @@ struct LoginPage {
     l: Layout,
     user: String,
     error: Option<&'static str>,
+    /// Offered only while no administrator exists.
+    show_bootstrap: bool,
 }
 
 #[derive(Template)]
@@ -87,6 +89,7 @@ pub async fn login_page(
         l: Layout::anonymous(lang, lang.strings().sign_in_title, csrf),
         user: String::new(),
         error: None,
+        show_bootstrap: !accounts::admin_exists(&app.service),
     };
     with_cookie(render(&page), c)
 }
@@ -112,6 +115,7 @@ pub async fn login(
     let again = |status: StatusCode, code: &'static str, user: String| {
         let page = LoginPage {
             l: Layout::anonymous(lang, lang.strings().sign_in_title, csrf.clone()),
+            show_bootstrap: !accounts::admin_exists(&app.service),
             user,
             error: Some(if code == "bad_credentials" {
                 lang.strings().bad_credentials
