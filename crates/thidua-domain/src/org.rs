@@ -6,10 +6,11 @@ use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 
+use crate::authz::{authorise, Permission};
 use crate::calendar::validate_calendar;
 use crate::command::Command;
 use crate::error::DomainError;
-use crate::event::Payload;
+use crate::event::{Actor, Payload};
 use crate::ids::UnitId;
 use crate::model::{
     Cluster, Leadership, LeadershipPosition, LineageChange, LineageKind, Movement, Role, Unit, User,
@@ -39,8 +40,15 @@ pub(crate) fn validate_year(year: i32) -> Result<(), DomainError> {
 
 /// Checks the fields of an organisation command and turns it into its event. State-dependent
 /// rules (existence, duplicates, authorisation) are checked when the event is applied.
-pub(crate) fn decide(state: &State, command: Command) -> Result<Vec<Payload>, DomainError> {
+pub(crate) fn decide(
+    state: &State,
+    actor: &Actor,
+    command: Command,
+) -> Result<Vec<Payload>, DomainError> {
     use Command as C;
+    // Rules that read the state are asked only of an actor holding the role, so that nobody
+    // learns about the state from a refusal.
+    let may = |needed: Permission| authorise(state, actor, &needed);
     let payload = match command {
         C::RegisterUser {
             user,
@@ -66,6 +74,7 @@ pub(crate) fn decide(state: &State, command: Command) -> Result<Vec<Payload>, Do
         } => {
             name.check("name", limits::NAME)?;
             short_code.check("short_code", limits::SHORT_CODE)?;
+            may(Permission::Administer)?;
             names_free(state, None, parent.as_ref(), &name, &short_code)?;
             Payload::UnitCreated {
                 unit,
@@ -86,6 +95,7 @@ pub(crate) fn decide(state: &State, command: Command) -> Result<Vec<Payload>, Do
             name.check("name", limits::NAME)?;
             short_code.check("short_code", limits::SHORT_CODE)?;
             decision.check("decision", limits::DECISION)?;
+            may(Permission::Administer)?;
             let parent = state.unit(&unit)?.parent.clone();
             names_free(state, Some(&unit), parent.as_ref(), &name, &short_code)?;
             Payload::UnitRenamed {
@@ -110,6 +120,7 @@ pub(crate) fn decide(state: &State, command: Command) -> Result<Vec<Payload>, Do
             members,
         } => {
             validate_year(year)?;
+            may(Permission::ManageCluster(cluster.clone()))?;
             members_last_the_year(state, year, &members)?;
             Payload::ClusterYearSet {
                 cluster,

@@ -186,15 +186,24 @@ pub async fn record(
     if index >= size {
         return viewer_error(&viewer, ApiError::not_found());
     }
-    let checked = match app.blocking(move |app| check(app, index, size)).await {
+    let found = app
+        .blocking(move |app| {
+            let checked = check(app, index, size)?;
+            let event = app
+                .service
+                .store()
+                .entries(index, index + 1)?
+                .into_iter()
+                .next()
+                .and_then(|e| thidua_domain::Event::decode(e.index, &e.bytes).ok());
+            Ok((checked, event))
+        })
+        .await;
+    let (checked, event) = match found {
         Ok(c) => c,
         Err(e) => return viewer_error(&viewer, e),
     };
     let sentence = {
-        let entry = app.service.store().entries(index, index + 1).ok();
-        let event = entry
-            .and_then(|e| e.into_iter().next())
-            .and_then(|e| thidua_domain::Event::decode(e.index, &e.bytes).ok());
         let state = app.service.read();
         event
             .filter(|e| viewer.scope.can_view_event(&state, e))

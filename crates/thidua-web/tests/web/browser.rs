@@ -264,7 +264,7 @@ fn leader_signs_and_secretariat_sees(b: &Browser, app: &TestApp) {
     b.goto(&format!("{}/covenants/gu-12-2024", app.base));
     let row = b.text("#sig-ca-kg");
     assert!(
-        row.contains("Đã ký") && row.contains("user:lanhdao-kg"),
+        row.contains("Đã ký") && row.contains("Lãnh Đạo Kiên Giang"),
         "{row}"
     );
     b.screenshot("05-covenant-secretariat");
