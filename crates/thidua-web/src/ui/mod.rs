@@ -88,12 +88,27 @@ pub fn routes() -> Router<AppState> {
         .route("/history", get(history::history))
         .route("/admin", get(admin::admin_page))
         .route("/admin/users", post(admin::create_user))
-        .route("/admin/roles", post(admin::grant_role))
-        .route("/admin/roles/revoke", post(admin::revoke_role))
+        .route(
+            "/admin/roles",
+            get(admin::admin_section).post(admin::grant_role),
+        )
+        .route("/admin/people", get(admin::admin_section))
+        .route("/admin/tokens", get(admin::admin_section))
+        .route("/admin/log", get(admin::admin_section))
+        .route(
+            "/admin/roles/revoke",
+            get(admin::revoke_confirm).post(admin::revoke_role),
+        )
         .route("/admin/password", post(admin::reset_password))
         .route("/admin/clusters", post(admin::create_cluster))
-        .route("/admin/units", post(admin::create_unit))
-        .route("/admin/movements", post(admin::create_movement))
+        .route(
+            "/admin/units",
+            get(admin::admin_section).post(admin::create_unit),
+        )
+        .route(
+            "/admin/movements",
+            get(admin::admin_section).post(admin::create_movement),
+        )
         .route("/account", get(admin::account_page))
         .route("/account/password", post(admin::change_password))
         .route("/account/tokens", post(admin::create_token))

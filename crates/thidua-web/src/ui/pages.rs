@@ -336,7 +336,7 @@ struct UnitPage {
     people: Vec<(UserDto, Vec<String>)>,
 }
 
-fn kind_label(t: &Strings, kind: &str) -> &'static str {
+pub fn kind_label(t: &Strings, kind: &str) -> &'static str {
     match kind {
         "ministry" => t.kind_ministry,
         "ministry_department" => t.kind_ministry_department,

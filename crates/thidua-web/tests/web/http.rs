@@ -997,6 +997,70 @@ fn admin_forms(app: &TestApp) {
         403,
         "roles come from the log, at once"
     );
+    // Roles are picked from lists, scoped by picking the unit.
+    let r = c.post_form(
+        "/admin/roles",
+        &[
+            ("csrf", &csrf),
+            ("user", "canbo-cm"),
+            ("kind", "leader"),
+            ("unit", ""),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("id=\"gr-unit-error\""),
+        "the scope is asked for"
+    );
+    let r = c.post_form(
+        "/admin/roles",
+        &[
+            ("csrf", &csrf),
+            ("user", "canbo-cm"),
+            ("kind", "leader"),
+            ("unit", "ca-cm"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.header("location"), Some("/admin/roles?saved=1"));
+    // Revoking asks first; the last administrator's role is not offered, and refused.
+    let ask = c.get("/admin/roles/revoke?user=canbo-cm&role=leader:ca-cm");
+    assert!(ask.body.contains("id=\"confirm-revoke\""));
+    let ask = c.get("/admin/roles/revoke?user=quantri&role=admin");
+    assert!(ask.body.contains("id=\"last-admin\"") && !ask.body.contains("confirm-revoke"));
+    let r = c.post_form(
+        "/admin/roles/revoke",
+        &[("csrf", &csrf), ("user", "quantri"), ("role", "admin")],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"revoke-error\""));
+    assert!(r.body.contains("quản trị cuối cùng"));
+    assert_eq!(
+        c.delete("/api/v1/users/quantri/roles/admin").json()["error"],
+        "last_admin"
+    );
+    // A user id that is a cluster's id and a name another person has: warned, then confirmed.
+    let user = [
+        ("csrf", csrf.as_str()),
+        ("id", "cum-13"),
+        ("display_name", "Thư Ký Cụm 12"),
+        ("password", super::support::PASSWORD),
+    ];
+    let r = c.post_form("/admin/users", &user);
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"user-warnings\"") && r.body.contains("mạo danh"));
+    assert!(
+        c.get("/api/v1/users/cum-13").status == 404,
+        "nothing created yet"
+    );
+    let mut confirmed = user.to_vec();
+    confirmed.push(("confirm", "1"));
+    assert_eq!(c.post_form("/admin/users", &confirmed).status, 303);
+    for section in ["units", "movements", "people", "roles", "tokens", "log"] {
+        let page = c.get(&format!("/admin/{section}"));
+        assert_eq!(page.status, 200, "{section}");
+        assert!(page.body.contains("aria-current=\"page\""), "{section}");
+    }
     let r = c.post_form(
         "/admin/clusters",
         &[
