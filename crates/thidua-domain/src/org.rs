@@ -207,16 +207,46 @@ fn names_free(
 /// A member of a cluster's year takes part in its year-end review: a unit that ceases to exist
 /// during the reporting year (merged or split before 14/12) cannot; its successor takes its
 /// place. (Units gone before the year starts are refused when the event is applied.)
+/// Every such unit is named in one error (units and successors joined with ", ").
 fn members_last_the_year(state: &State, year: i32, members: &[UnitId]) -> Result<(), DomainError> {
     let (start, end) = year_bounds(year);
-    for m in members {
-        if let Some(d) = state.units.get(m).and_then(|u| u.dissolved) {
-            if start < d && d <= end {
-                return Err(state.inactive(m, end));
-            }
+    let gone: Vec<DomainError> = members
+        .iter()
+        .filter(|m| {
+            state
+                .units
+                .get(*m)
+                .and_then(|u| u.dissolved)
+                .is_some_and(|d| start < d && d <= end)
+        })
+        .map(|m| state.inactive(m, end))
+        .collect();
+    let mut units = Vec::new();
+    let mut successors = Vec::new();
+    let mut first = None;
+    for e in gone {
+        if let DomainError::UnitDissolved {
+            unit,
+            date,
+            successors: s,
+        } = e
+        {
+            units.push(unit);
+            successors.extend(s.split(", ").filter(|x| !x.is_empty()).map(str::to_owned));
+            first.get_or_insert(date);
         }
     }
-    Ok(())
+    match first {
+        None => Ok(()),
+        Some(date) => {
+            successors.dedup();
+            Err(DomainError::UnitDissolved {
+                unit: units.join(", "),
+                date,
+                successors: successors.join(", "),
+            })
+        }
+    }
 }
 
 impl State {

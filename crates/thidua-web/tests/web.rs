@@ -8,5 +8,6 @@ mod web {
     pub mod http;
     pub mod matrix;
     pub mod support;
+    pub mod ux;
     pub mod witnessing;
 }

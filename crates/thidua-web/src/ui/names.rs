@@ -175,7 +175,13 @@ pub fn domain_error(
         } => fill(
             t.err_unit_dissolved,
             &[
-                ("unit", unit_name(unit)),
+                (
+                    "unit",
+                    unit.split(", ")
+                        .map(unit_name)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
                 ("date", crate::format::iso_date(date)),
                 (
                     "successors",
