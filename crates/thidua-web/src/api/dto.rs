@@ -142,6 +142,8 @@ pub struct CovenantSummary {
     pub title: String,
     pub latest_version: u32,
     pub frozen: bool,
+    /// The latest version was withdrawn before anyone signed it.
+    pub withdrawn: bool,
     pub signed: usize,
     pub members: usize,
 }
@@ -180,10 +182,19 @@ pub struct VersionDto {
     pub signing_date: String,
     pub drafted_at: u64,
     pub frozen_at: Option<u64>,
+    /// Set when the draft was withdrawn: the log index of the withdrawal and its reason.
+    pub withdrawn: Option<WithdrawalDto>,
     pub regulation_sha256: String,
     pub targets: Vec<TargetDto>,
     /// One row per member unit, in Vietnamese collation order.
     pub signatures: Vec<SignatureDto>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct WithdrawalDto {
+    pub index: u64,
+    pub time_ms: i64,
+    pub reason: String,
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -470,6 +481,7 @@ pub fn covenant_summary(_state: &State, c: &Covenant) -> CovenantSummary {
         title: v.content.title.to_string(),
         latest_version: v.version,
         frozen: v.frozen_at.is_some(),
+        withdrawn: v.withdrawn.is_some(),
         signed: v.signatures.len(),
         members: v.members.len(),
     }
@@ -508,6 +520,11 @@ fn version_dto(state: &State, v: &CovenantVersion) -> VersionDto {
         signing_date: v.content.signing_date.to_string(),
         drafted_at: v.drafted_at,
         frozen_at: v.frozen_at,
+        withdrawn: v.withdrawn.as_ref().map(|w| WithdrawalDto {
+            index: w.index,
+            time_ms: w.time_ms,
+            reason: w.reason.to_string(),
+        }),
         regulation_sha256: v.content.regulation.sha256.clone(),
         targets: v
             .content

@@ -44,6 +44,16 @@ impl FieldErrors {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// `aria-describedby="{id}-error" aria-invalid="true"` when `field` of `form` has a message
+    /// (the message's element has the id `{id}-error`, `id` being the input's).
+    pub fn aria(&self, form: &str, field: &str, id: &str) -> String {
+        if self.get(form, field).is_some() {
+            format!("aria-describedby=\"{id}-error\" aria-invalid=\"true\"")
+        } else {
+            String::new()
+        }
+    }
 }
 
 /// One user row of the administration page: the person, and each role with its revocation

@@ -27,6 +27,13 @@ fn date(d: &chrono::NaiveDate) -> Vec<Named> {
     plain(crate::format::date(d))
 }
 
+/// A sentence's template, its arguments and the event's details.
+type Parts<'a> = (
+    &'a str,
+    Vec<(&'a str, Vec<Named>)>,
+    Vec<(&'static str, Vec<Named>)>,
+);
+
 /// The sentence and details of one event.
 pub fn describe(t: &Strings, state: &State, e: &Event) -> Described {
     use Payload as P;
@@ -34,11 +41,7 @@ pub fn describe(t: &Strings, state: &State, e: &Event) -> Described {
     let units = |ids: &[thidua_domain::UnitId]| {
         names::list(ids.iter().map(|u| names::unit(state, u)).collect())
     };
-    let (template, mut args, details): (
-        &str,
-        Vec<(&str, Vec<Named>)>,
-        Vec<(&'static str, Vec<Named>)>,
-    ) = match &e.payload {
+    let (template, mut args, details): Parts = match &e.payload {
         P::UserRegistered {
             user,
             display_name,

@@ -76,17 +76,29 @@ impl EditorPage {
     }
 }
 
+/// Which form: its mode, cluster, where it posts and where "back" leads.
+struct Form {
+    mode: &'static str,
+    cluster: ClusterId,
+    action: String,
+    back: String,
+}
+
 fn show(
     app: &AppState,
     viewer: &Viewer,
-    mode: &'static str,
-    cluster: &ClusterId,
-    action: String,
-    back: String,
+    form: Form,
     v: Values,
     errors: Errors,
     listing: Vec<RegLine>,
 ) -> Response {
+    let Form {
+        mode,
+        cluster,
+        action,
+        back,
+    } = form;
+    let cluster = &cluster;
     let t = viewer.lang.strings();
     let state = app.service.read();
     let regulation_text = thidua_scoring::compile(&v.regulation)
@@ -122,15 +134,15 @@ fn show(
     res
 }
 
-/// The viewer manages the cluster (the domain's own rule), else the refusal page.
-fn may_manage(app: &AppState, viewer: &Viewer, cluster: &ClusterId) -> Result<(), Response> {
+/// Whether the viewer manages the cluster (the domain's own rule).
+fn may_manage(app: &AppState, viewer: &Viewer, cluster: &ClusterId) -> bool {
     let actor = Actor::User(viewer.user.clone());
     thidua_domain::authz::authorise(
         &app.service.read(),
         &actor,
         &thidua_domain::authz::Permission::ManageCluster(cluster.clone()),
     )
-    .map_err(|_| viewer_error(viewer, ApiError::forbidden()))
+    .is_ok()
 }
 
 #[derive(Deserialize)]
@@ -149,8 +161,8 @@ pub async fn new_page(
     let Ok(cluster) = ClusterId::parse(&id) else {
         return viewer_error(&viewer, ApiError::not_found());
     };
-    if let Err(r) = may_manage(&app, &viewer, &cluster) {
-        return r;
+    if !may_manage(&app, &viewer, &cluster) {
+        return viewer_error(&viewer, ApiError::forbidden());
     }
     let movement = {
         let state = app.service.read();
@@ -172,10 +184,12 @@ pub async fn new_page(
     show(
         &app,
         &viewer,
-        "new",
-        &cluster,
-        format!("/clusters/{id}/covenants/new"),
-        format!("/clusters/{id}"),
+        Form {
+            mode: "new",
+            cluster: cluster.clone(),
+            action: format!("/clusters/{id}/covenants/new"),
+            back: format!("/clusters/{id}"),
+        },
         v,
         Errors::default(),
         Vec::new(),
@@ -213,10 +227,12 @@ pub async fn edit_page(
     show(
         &app,
         &viewer,
-        mode,
-        &c.cluster,
-        format!("/covenants/{id}/edit"),
-        format!("/covenants/{id}"),
+        Form {
+            mode,
+            cluster: c.cluster.clone(),
+            action: format!("/covenants/{id}/edit"),
+            back: format!("/covenants/{id}"),
+        },
         v,
         Errors::default(),
         Vec::new(),
@@ -332,8 +348,8 @@ pub async fn create(
     let Ok(cluster) = ClusterId::parse(&id) else {
         return viewer_error(&viewer, ApiError::not_found());
     };
-    if let Err(r) = may_manage(&app, &viewer, &cluster) {
-        return r;
+    if !may_manage(&app, &viewer, &cluster) {
+        return viewer_error(&viewer, ApiError::forbidden());
     }
     let lang = viewer.lang;
     let mut errors = Errors::default();
@@ -367,10 +383,12 @@ pub async fn create(
         return show(
             &app,
             &viewer,
-            "new",
-            &cluster,
-            action,
-            back,
+            Form {
+                mode: "new",
+                cluster: cluster.clone(),
+                action,
+                back,
+            },
             v,
             Errors::default(),
             Vec::new(),
@@ -394,7 +412,17 @@ pub async fn create(
         }
     }
     show(
-        &app, &viewer, "new", &cluster, action, back, v, errors, listing,
+        &app,
+        &viewer,
+        Form {
+            mode: "new",
+            cluster: cluster.clone(),
+            action,
+            back,
+        },
+        v,
+        errors,
+        listing,
     )
 }
 
@@ -430,10 +458,12 @@ pub async fn update(
         return show(
             &app,
             &viewer,
-            mode,
-            &c.cluster,
-            action,
-            back,
+            Form {
+                mode,
+                cluster: c.cluster.clone(),
+                action,
+                back,
+            },
             v,
             Errors::default(),
             Vec::new(),
@@ -460,6 +490,16 @@ pub async fn update(
         }
     }
     show(
-        &app, &viewer, mode, &c.cluster, action, back, v, errors, listing,
+        &app,
+        &viewer,
+        Form {
+            mode,
+            cluster: c.cluster.clone(),
+            action,
+            back,
+        },
+        v,
+        errors,
+        listing,
     )
 }

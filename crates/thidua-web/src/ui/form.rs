@@ -19,6 +19,9 @@ use crate::AppState;
 #[derive(Clone, Debug)]
 pub struct FieldError {
     pub id: String,
+    /// Where the field is, for the summary ("Chỉ tiêu 2, Ngưỡng"); empty when the label is
+    /// enough.
+    pub context: String,
     pub message: String,
 }
 
@@ -28,11 +31,22 @@ pub struct Errors(Vec<FieldError>);
 
 impl Errors {
     pub fn push(&mut self, id: impl Into<String>, message: impl Into<String>) {
+        self.push_in(id, String::new(), message);
+    }
+
+    /// [`Errors::push`] with where the field is, for the summary.
+    pub fn push_in(
+        &mut self,
+        id: impl Into<String>,
+        context: impl Into<String>,
+        message: impl Into<String>,
+    ) {
         let id = id.into();
         // One message per field: the first one found.
         if self.get(&id).is_none() {
             self.0.push(FieldError {
                 id,
+                context: context.into(),
                 message: message.into(),
             });
         }

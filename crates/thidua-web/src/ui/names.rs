@@ -127,26 +127,6 @@ pub fn sentence(template: &str, args: &[(&str, Vec<Named>)]) -> Vec<Named> {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sentences_keep_text_and_names_apart() {
-        let s = sentence(
-            "{actor} đã ký {covenant}, phiên bản {version}.",
-            &[
-                ("actor", vec![Named::data("Lãnh đạo An Giang")]),
-                ("covenant", vec![Named::data("Giao ước 2024")]),
-                ("version", vec![Named::plain("2")]),
-            ],
-        );
-        let text: String = s.iter().map(|n| n.text.as_str()).collect();
-        assert_eq!(text, "Lãnh đạo An Giang đã ký Giao ước 2024, phiên bản 2.");
-        assert!(s[0].data && !s[1].data);
-    }
-}
-
 /// A domain refusal told with names and dates (the unit that ceased to exist and its
 /// successor), else the sentence of its code.
 pub fn domain_error(
@@ -206,5 +186,25 @@ pub fn domain_error(
             &[("unit", unit_name(unit)), ("year", year.to_string())],
         ),
         _ => lang.error(e.code()).to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_keep_text_and_names_apart() {
+        let s = sentence(
+            "{actor} đã ký {covenant}, phiên bản {version}.",
+            &[
+                ("actor", vec![Named::data("Lãnh đạo An Giang")]),
+                ("covenant", vec![Named::data("Giao ước 2024")]),
+                ("version", vec![Named::plain("2")]),
+            ],
+        );
+        let text: String = s.iter().map(|n| n.text.as_str()).collect();
+        assert_eq!(text, "Lãnh đạo An Giang đã ký Giao ước 2024, phiên bản 2.");
+        assert!(s[0].data && !s[1].data);
     }
 }

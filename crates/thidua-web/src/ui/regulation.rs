@@ -121,6 +121,18 @@ pub fn compile_text(raw: &str, field: &str, lang: Lang, errors: &mut Errors) -> 
                 field,
                 crate::i18n::fill(t.regulation_errors, &[("count", d.0.len() as u64)]),
             );
+            // Each diagnostic in the summary, linked to its line.
+            for x in d.0.iter().take(20) {
+                let message = match lang {
+                    Lang::Vi => &x.message_vi,
+                    Lang::En => &x.message_en,
+                };
+                errors.push_in(
+                    format!("L{}", x.line),
+                    format!("{} {}, {} {}", t.line, x.line, t.column, x.column),
+                    message.clone(),
+                );
+            }
             Compiled {
                 doc: None,
                 listing: listing(raw, &d.0, lang),

@@ -170,17 +170,19 @@ pub fn parse_rows(
     let targets: Vec<Target> = built.iter().map(|(_, t)| t.clone()).collect();
     let cx = Context { year, indicators };
     for p in target::problems(&targets, &cx) {
-        let id = match built.get(p.index) {
-            Some((row, _)) if !targets.is_empty() => field_id(*row, p.field),
-            _ => "targets".to_owned(),
-        };
-        errors.push(id, lang.error(p.error.code()));
+        match built.get(p.index) {
+            Some((row, _)) if !targets.is_empty() => {
+                let (id, context) = field_id(lang, *row, p.field);
+                errors.push_in(id, context, lang.error(p.error.code()));
+            }
+            _ => errors.push("targets", lang.error(p.error.code())),
+        }
     }
     (errors.iter().count() == before).then_some(targets)
 }
 
-/// The element id of a row's field as the form shows it.
-fn field_id(row: usize, domain_field: &str) -> String {
+/// The element id of a row's field as the form shows it, and where it is in words.
+fn field_id(lang: Lang, row: usize, domain_field: &str) -> (String, String) {
     let field = match domain_field {
         "kind" => "shape",
         "range" => "high",
@@ -188,7 +190,23 @@ fn field_id(row: usize, domain_field: &str) -> String {
         "baseline_year" => "baseline",
         other => other,
     };
-    format!("t{row}-{field}")
+    (format!("t{row}-{field}"), context(lang, row, field))
+}
+
+/// "Chỉ tiêu 2, Ngưỡng / từ": the row (from 1) and the field's label.
+fn context(lang: Lang, row: usize, field: &str) -> String {
+    let t = lang.strings();
+    let label = match field {
+        "area" => t.target_area,
+        "subject" => t.target_subject,
+        "shape" => t.target_kind,
+        "threshold" => t.threshold_label,
+        "high" => t.high_label,
+        "unit" => t.unit_of_measure_label,
+        "baseline" => t.target_baseline,
+        _ => t.indicator_label,
+    };
+    format!("{} {}, {label}", t.target_subject, row + 1)
 }
 
 /// One row into a target, or its reading problems.
@@ -196,7 +214,7 @@ fn read_row(i: usize, row: &Row, lang: Lang, errors: &mut Errors) -> Option<Targ
     let id = |f: &str| format!("t{i}-{f}");
     let mut ok = true;
     let mut fail = |f: &str, code: &str| {
-        errors.push(id(f), lang.error(code));
+        errors.push_in(id(f), context(lang, i, f), lang.error(code));
         ok = false;
     };
     let area = Text::parse("area", &row.area, limits::AREA)
