@@ -89,7 +89,7 @@ fn todos(t: &Strings, state: &thidua_domain::State, viewer: &Viewer) -> Vec<Todo
             } else if scope.is_admin() {
                 out.push(Todo {
                     text: names::sentence(t.todo_movement, &[("cluster", named), ("year", y)]),
-                    href: "/admin#movements".into(),
+                    href: "/admin/movements".into(),
                     button: t.admin_new_movement,
                     mine: true,
                 });
