@@ -106,6 +106,8 @@ pub enum DomainError {
     TargetCount { max: usize },
     #[error("the signing date {date} does not fall in the movement's year {year} (from 01/01 of the year before to 14/12)")]
     SigningDateOutOfRange { date: String, year: i32 },
+    #[error("{field}: {date} is not between 1900 and 2100")]
+    DateOutOfRange { field: &'static str, date: String },
     #[error("another unit under the same parent is already named {0:?}")]
     UnitNameTaken(String),
     #[error("another unit under the same parent already has the short code {0:?}")]
@@ -166,6 +168,7 @@ impl DomainError {
             InvalidTarget { rule, .. } => rule.code(),
             TargetCount { .. } => "target_count",
             SigningDateOutOfRange { .. } => "signing_date_out_of_range",
+            DateOutOfRange { .. } => "date_out_of_range",
             UnitNameTaken(_) => "unit_name_taken",
             ShortCodeTaken(_) => "short_code_taken",
             UnitDissolved { .. } => "unit_dissolved",

@@ -26,6 +26,20 @@ pub fn year_bounds(year: i32) -> (NaiveDate, NaiveDate) {
     )
 }
 
+/// A date of the organisation's history (a unit's founding, a renaming, a merger): from 1900 to
+/// 2100, so that a mistyped year never enters the log.
+pub(crate) fn validate_date(field: &'static str, date: NaiveDate) -> Result<(), DomainError> {
+    use chrono::Datelike;
+    if (1900..=2100).contains(&date.year()) {
+        Ok(())
+    } else {
+        Err(DomainError::DateOutOfRange {
+            field,
+            date: date.to_string(),
+        })
+    }
+}
+
 /// A year the system plans for.
 pub(crate) fn validate_year(year: i32) -> Result<(), DomainError> {
     if (2000..=2100).contains(&year) {
@@ -74,6 +88,7 @@ pub(crate) fn decide(
         } => {
             name.check("name", limits::NAME)?;
             short_code.check("short_code", limits::SHORT_CODE)?;
+            validate_date("established", established)?;
             may(Permission::Administer)?;
             names_free(state, None, parent.as_ref(), &name, &short_code)?;
             Payload::UnitCreated {
@@ -95,6 +110,7 @@ pub(crate) fn decide(
             name.check("name", limits::NAME)?;
             short_code.check("short_code", limits::SHORT_CODE)?;
             decision.check("decision", limits::DECISION)?;
+            validate_date("effective", effective)?;
             may(Permission::Administer)?;
             let parent = state.unit(&unit)?.parent.clone();
             names_free(state, Some(&unit), parent.as_ref(), &name, &short_code)?;
@@ -108,6 +124,7 @@ pub(crate) fn decide(
         }
         C::RecordLineage { change } => {
             change.decision.check("decision", limits::DECISION)?;
+            validate_date("effective", change.effective)?;
             Payload::LineageRecorded(change)
         }
         C::CreateCluster { cluster, name } => {

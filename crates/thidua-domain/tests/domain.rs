@@ -975,6 +975,15 @@ fn fields_are_checked_against_their_meaning() {
         established: d(2004, 1, 1),
     };
     assert_eq!(w.err(&Actor::System, same_code), "short_code_taken");
+    let ancient = Command::CreateUnit {
+        unit: u("ca-xua"),
+        name: t("Công an tỉnh xưa"),
+        short_code: t("XUA"),
+        kind: UnitKind::ProvincialPolice,
+        parent: None,
+        established: d(0, 1, 1),
+    };
+    assert_eq!(w.err(&Actor::System, ancient), "date_out_of_range");
     // A movement with thousands of reporting windows is refused.
     let mut calendar = default_calendar(2025);
     while calendar.len() < 5000 {

@@ -518,6 +518,7 @@ pub fn error(code: &str) -> &'static str {
         "invalid_number" => "Not a number (e.g. 95,5).",
         "invalid_encoding" => "The data sent is not valid UTF-8 text; nothing was saved.",
         "method_not_allowed" => "This address only takes a submitted form; open the page from its link.",
+        "date_out_of_range" => "The date must fall between 1900 and 2100.",
         _ => "The action could not be done.",
     }
 }

@@ -581,6 +581,7 @@ mod tests {
             "invalid_number",
             "invalid_encoding",
             "method_not_allowed",
+            "date_out_of_range",
         ];
         for code in codes {
             assert_ne!(

@@ -526,6 +526,7 @@ pub fn error(code: &str) -> &'static str {
             "Dữ liệu gửi lên không phải văn bản UTF-8 hợp lệ; không có gì được lưu."
         }
         "method_not_allowed" => "Địa chỉ này chỉ nhận biểu mẫu gửi đi; hãy mở trang từ liên kết.",
+        "date_out_of_range" => "Ngày phải nằm trong khoảng từ năm 1900 đến năm 2100.",
         _ => "Không thực hiện được thao tác.",
     }
 }

@@ -151,8 +151,11 @@ pub async fn rename(
         Ok(_) => Redirect::to(&format!("/units/{unit}")).into_response(),
         Err(e) if is_form_error(&e) => {
             let field = match e.code {
-                "lineage_before_established" | "unit_not_active" => "effective",
+                "lineage_before_established" | "unit_not_active" | "date_out_of_range" => {
+                    "effective"
+                }
                 "text_too_long" | "empty_text" | "invalid_text" => "decision",
+                "short_code_taken" => "short_code",
                 _ => "name",
             };
             errors.push("rename", field, lang.error(e.code));
@@ -318,7 +321,9 @@ pub async fn record_lineage(
         Ok(_) => Redirect::to(&format!("/units/{unit}")).into_response(),
         Err(e) if is_form_error(&e) => {
             let field = match e.code {
-                "lineage_before_established" | "unit_not_active" => "effective",
+                "lineage_before_established" | "unit_not_active" | "date_out_of_range" => {
+                    "effective"
+                }
                 "unknown_unit" => "predecessors",
                 "text_too_long" | "empty_text" | "invalid_text" => "decision",
                 _ => "kind",
