@@ -22,6 +22,9 @@ pub struct Browser {
     pub base: String,
     session: String,
     _profile: tempfile::TempDir,
+    /// Each user's session cookie after the first sign-in: switching users does not pay for the
+    /// password hash again (Argon2 is slow in debug builds).
+    sessions: std::cell::RefCell<std::collections::HashMap<String, String>>,
 }
 
 impl Drop for Browser {
@@ -104,6 +107,7 @@ impl Browser {
             base,
             session,
             _profile: profile,
+            sessions: Default::default(),
         })
     }
 
@@ -250,17 +254,26 @@ impl Browser {
         );
     }
 
-    /// The whole page at 1366 px and at 390 px wide (the window grows to the page's height).
+    /// The whole page (beyond the window's height, through the DevTools protocol) as a JPEG
+    /// (much cheaper to encode than PNG for pages thousands of pixels high).
+    fn full_page(&self, name: &str) {
+        let v = self.cmd(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({"cmd": "Page.captureScreenshot",
+                        "params": {"format": "jpeg", "quality": 80, "captureBeyondViewport": true}})),
+        );
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(v["data"].as_str().unwrap_or(""))
+            .unwrap();
+        std::fs::write(screenshots_dir().join(format!("{name}.jpg")), bytes).unwrap();
+    }
+
+    /// The whole page at 1366 px and at 390 px wide.
     pub fn shots(&self, name: &str) {
-        for (width, tag) in [(1366, "1366"), (390, "390")] {
+        for width in [1366, 390] {
             self.resize(width, 900);
-            let height = self
-                .exec("return document.documentElement.scrollHeight")
-                .as_u64()
-                .unwrap_or(900)
-                .clamp(600, 8000) as u32;
-            self.resize(width, height + 20);
-            self.screenshot(&format!("{name}-{tag}"));
+            self.full_page(&format!("{name}-{width}"));
         }
         self.resize(1280, 900);
     }
@@ -275,11 +288,31 @@ impl Browser {
 
     pub fn sign_in(&self, app: &TestApp, user: &str) {
         self.clear_cookies();
+        let known = self.sessions.borrow().get(user).cloned();
+        if let Some(value) = known {
+            self.goto(&format!("{}/login", app.base));
+            self.cmd(
+                "POST",
+                "/cookie",
+                Some(json!({"cookie": {"name": "thidua_session", "value": value, "path": "/"}})),
+            );
+            self.goto(&format!("{}/", app.base));
+            if self.wait_for("#who") {
+                return;
+            }
+            self.clear_cookies();
+        }
         self.goto(&format!("{}/login", app.base));
         self.type_into("#user", user);
         self.type_into("#password", PASSWORD);
         self.click("#sign-in");
         assert!(self.wait_for("#who"), "{user} signed in: {}", self.url());
+        let cookie = self.cmd("GET", "/cookie/thidua_session", None);
+        if let Some(v) = cookie["value"].as_str() {
+            self.sessions
+                .borrow_mut()
+                .insert(user.to_owned(), v.to_owned());
+        }
     }
 }
 
@@ -440,11 +473,17 @@ fn browser_scenarios() {
         return;
     };
     let app = spawn(Backend::Sqlite).unwrap();
+    let t = Instant::now();
+    let lap = |what: &str| eprintln!("browser: {what} at {:?}", t.elapsed());
     super::ux::changed_draft_leads_to_the_new_version(&b, &app);
+    lap("changed draft");
     leader_signs_and_secretariat_sees(&b, &app);
     officer_cannot_open_another_units_admin(&b, &app);
     english_switch(&b, &app);
     phone_layout(&b, &app);
+    lap("first scenarios");
     super::ux::flows(&b, &app);
+    lap("flows");
     super::ux::tour(&b, &app);
+    lap("tour");
 }
