@@ -197,7 +197,11 @@ pub async fn set_leadership(
         position,
         unit: UnitId::parse(&req.unit)?,
         method,
-        decision: Text::parse("decision", &req.decision, 100)?,
+        decision: Text::parse(
+            "decision",
+            &req.decision,
+            thidua_domain::text::limits::DECISION,
+        )?,
     };
     Ok(Json(execute(&app, &viewer, vec![command]).await?))
 }
@@ -477,7 +481,11 @@ pub async fn create_user(
     ApiJson(req): ApiJson<NewUser>,
 ) -> Result<Response, ApiError> {
     let user = UserId::parse(&req.id)?;
-    let display_name = Text::parse("display_name", &req.display_name, 200)?;
+    let display_name = Text::parse(
+        "display_name",
+        &req.display_name,
+        thidua_domain::text::limits::DISPLAY_NAME,
+    )?;
     if !viewer.scope.is_admin() {
         return Err(ApiError::forbidden());
     }

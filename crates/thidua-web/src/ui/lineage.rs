@@ -13,6 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use thidua_domain::event::parse_date;
 use thidua_domain::model::{LineageChange, LineageKind};
+use thidua_domain::text::limits;
 use thidua_domain::{Command, Text, UnitId};
 
 use super::admin::FieldErrors;
@@ -122,17 +123,17 @@ pub async fn rename(
         decision: get("decision"),
     };
     let mut errors = FieldErrors::default();
-    let name = Text::parse("name", &v.name, 200)
+    let name = Text::parse("name", &v.name, limits::NAME)
         .map_err(|e| errors.push("rename", "name", lang.error(e.code())))
         .ok();
-    let short_code = Text::parse("short_code", &v.short_code, 20)
+    let short_code = Text::parse("short_code", &v.short_code, limits::SHORT_CODE)
         .map_err(|e| errors.push("rename", "short_code", lang.error(e.code())))
         .ok();
     let effective = parse_date(&v.effective);
     if effective.is_none() {
         errors.push("rename", "effective", lang.error("invalid_date"));
     }
-    let decision = Text::parse("decision", &v.decision, 100)
+    let decision = Text::parse("decision", &v.decision, limits::DECISION)
         .map_err(|e| errors.push("rename", "decision", lang.error(e.code())))
         .ok();
     let (Some(name), Some(short_code), Some(effective), Some(decision)) =
@@ -300,7 +301,7 @@ pub async fn record_lineage(
     if effective.is_none() {
         errors.push("lineage", "effective", lang.error("invalid_date"));
     }
-    let decision = Text::parse("decision", &v.decision, 100)
+    let decision = Text::parse("decision", &v.decision, limits::DECISION)
         .map_err(|e| errors.push("lineage", "decision", lang.error(e.code())))
         .ok();
     let (Some(kind), Some(effective), Some(decision), true) =

@@ -239,9 +239,13 @@ pub async fn bootstrap(
     let user = UserId::parse(form.user.trim())
         .map_err(|e| errors.push(("user", lang.error(e.code()))))
         .ok();
-    let name = Text::parse("display_name", &form.display_name, 200)
-        .map_err(|e| errors.push(("display_name", lang.error(e.code()))))
-        .ok();
+    let name = Text::parse(
+        "display_name",
+        &form.display_name,
+        thidua_domain::text::limits::DISPLAY_NAME,
+    )
+    .map_err(|e| errors.push(("display_name", lang.error(e.code()))))
+    .ok();
     if let Err(e) = accounts::check_password_policy(&form.password) {
         errors.push(("password", lang.error(e.code())));
     }
