@@ -67,15 +67,22 @@ pub fn default_calendar(year: i32) -> Vec<ReportingWindow> {
     windows
 }
 
-/// Checks a calendar: unique keys, start ≤ end, every window inside the reporting year.
+/// The most reporting windows a movement has (the default calendar has 19).
+pub const MAX_WINDOWS: usize = 60;
+
+/// Checks a calendar: at most [`MAX_WINDOWS`] windows, unique keys, start ≤ end, every window inside the reporting year.
 pub fn validate_calendar(year: i32, windows: &[ReportingWindow]) -> Result<(), DomainError> {
-    if windows.is_empty() {
-        return Err(DomainError::InvalidCalendar("no windows".into()));
+    if windows.is_empty() || windows.len() > MAX_WINDOWS {
+        return Err(DomainError::InvalidCalendar(format!(
+            "between 1 and {MAX_WINDOWS} windows, not {}",
+            windows.len()
+        )));
     }
     let (first, last) = (month_start(year, 1), date(year, 12, 14));
     let mut keys = std::collections::BTreeSet::new();
     for w in windows {
-        if w.key.is_empty() || !w.key.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        if w.key.is_empty() || w.key.len() > 16 || !w.key.bytes().all(|b| b.is_ascii_alphanumeric())
+        {
             return Err(DomainError::InvalidCalendar(format!("bad key {:?}", w.key)));
         }
         if !keys.insert(w.key.as_str()) {

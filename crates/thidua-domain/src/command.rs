@@ -146,7 +146,7 @@ pub fn decide_and_apply(
         | C::CreateCluster { .. }
         | C::SetClusterYear { .. }
         | C::SetClusterLeadership { .. }
-        | C::CreateMovement { .. } => crate::org::decide(state, command)?,
+        | C::CreateMovement { .. } => crate::org::decide(state, actor, command)?,
         C::DraftCovenant { .. }
         | C::AmendCovenantDraft { .. }
         | C::ProposeCovenantVersion { .. }

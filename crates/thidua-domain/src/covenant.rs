@@ -5,12 +5,14 @@
 use std::collections::BTreeMap;
 use std::collections::BTreeSet;
 
+use chrono::NaiveDate;
+
 use crate::authz::{authorise, Permission};
 use crate::command::Command;
 use crate::error::DomainError;
 use crate::event::{Actor, Event, Payload};
 use crate::ids::{ClusterId, CovenantId, UnitId};
-use crate::model::{Comparison, CovenantContent, RegulationDoc, TargetKind};
+use crate::model::{CovenantContent, RegulationDoc};
 use crate::state::{Covenant, CovenantVersion, SignatureRecord, State, Withdrawal};
 use crate::text::limits;
 use crate::wire::covenant_hash;
@@ -34,8 +36,8 @@ pub(crate) fn decide(
             content,
         } => {
             manage(&cluster)?;
-            validate_content(&content)?;
             let year = state.movement(&movement)?.year;
+            validate_content(&content, year)?;
             members_active_on_signing_date(state, state.members(&cluster, year)?, &content)?;
             vec![Payload::CovenantDrafted {
                 covenant,
@@ -48,7 +50,7 @@ pub(crate) fn decide(
         C::AmendCovenantDraft { covenant, content } => {
             let c = state.covenant(&covenant)?;
             manage(&c.cluster)?;
-            validate_content(&content)?;
+            validate_content(&content, c.year)?;
             members_active_on_signing_date(state, &c.latest().members, &content)?;
             vec![Payload::CovenantDraftAmended {
                 version: c.latest().version,
@@ -59,7 +61,7 @@ pub(crate) fn decide(
         C::ProposeCovenantVersion { covenant, content } => {
             let c = state.covenant(&covenant)?;
             manage(&c.cluster)?;
-            validate_content(&content)?;
+            validate_content(&content, c.year)?;
             members_active_on_signing_date(state, state.members(&c.cluster, c.year)?, &content)?;
             vec![Payload::CovenantDrafted {
                 movement: c.movement.clone(),
@@ -109,10 +111,7 @@ fn sign(
         })?;
     let signing_date = v.content.signing_date;
     if state.unit(&unit).is_ok_and(|u| !u.active_on(signing_date)) {
-        return Err(DomainError::UnitNotActive {
-            unit: unit.to_string(),
-            date: signing_date.to_string(),
-        });
+        return Err(state.inactive(&unit, signing_date));
     }
     let everyone = v
         .members
@@ -142,64 +141,61 @@ fn members_active_on_signing_date(
 ) -> Result<(), DomainError> {
     for m in members {
         if !state.unit(m)?.active_on(content.signing_date) {
-            return Err(DomainError::UnitNotActive {
-                unit: m.to_string(),
-                date: content.signing_date.to_string(),
-            });
+            return Err(state.inactive(m, content.signing_date));
         }
     }
     Ok(())
 }
 
-/// The rules a covenant's content obeys before it can be signed: texts within their limits,
-/// targets with unique ids and thresholds that fit their comparison, and a scoring regulation
-/// that the engine compiles, stored in its canonical form under its own hash.
-pub fn validate_content(content: &CovenantContent) -> Result<(), DomainError> {
+/// The rules a covenant's content obeys before it can be signed: texts within their limits, a
+/// signing date in the movement's `year`, targets that mean what they say
+/// ([`crate::target::problems`], the first problem is returned), and a scoring regulation that
+/// the engine compiles, stored in its canonical form under its own hash.
+pub fn validate_content(content: &CovenantContent, year: i32) -> Result<(), DomainError> {
     content.title.check("title", limits::TITLE)?;
     content.place.check("place", limits::PLACE)?;
-    let regulation = validate_regulation(content)?;
-    let mut ids = BTreeSet::new();
-    for t in &content.targets {
-        if !ids.insert(&t.id) {
-            return Err(DomainError::DuplicateTarget(t.id.to_string()));
-        }
-        t.area.check("area", limits::AREA)?;
-        t.subject.check("subject", limits::SUBJECT)?;
-        if let Some(u) = &t.unit_of_measure {
-            u.check("unit_of_measure", limits::UNIT_OF_MEASURE)?;
-        }
-        let bad = |reason: &str| DomainError::InvalidValue {
-            field: "target",
-            reason: format!("{}: {reason}", t.id),
-        };
-        match t.comparison {
-            Comparison::Between => match t.range {
-                Some((lo, hi)) if lo <= hi => {}
-                _ => return Err(bad("a range target needs low ≤ high")),
-            },
-            Comparison::Holds | Comparison::Judged => {
-                if t.threshold.is_some() || t.range.is_some() {
-                    return Err(bad("a yes/no or judged target has no threshold"));
-                }
-            }
-            _ => {
-                if t.threshold.is_none() {
-                    return Err(bad("a numeric target needs a threshold"));
-                }
-            }
-        }
-        if t.kind == TargetKind::Change && t.baseline_year.is_none() {
-            return Err(bad("a change target needs a baseline year"));
-        }
-        if let Some(indicator) = &t.indicator {
-            if !regulation.contains(indicator.as_str()) {
-                return Err(bad(&format!(
-                    "the regulation has no indicator or element {indicator:?}"
-                )));
-            }
-        }
+    check_signing_date(content.signing_date, year)?;
+    let indicators = validate_regulation(content)?;
+    let cx = crate::target::Context {
+        year,
+        indicators: &indicators,
+    };
+    match crate::target::problems(&content.targets, &cx)
+        .into_iter()
+        .next()
+    {
+        Some(problem) => Err(problem.error),
+        None => Ok(()),
     }
-    Ok(())
+}
+
+/// A covenant of the movement of `year` is signed between 1 January of the year before and the
+/// end of the reporting year (14 December).
+pub fn check_signing_date(date: NaiveDate, year: i32) -> Result<(), DomainError> {
+    let first = NaiveDate::from_ymd_opt(year - 1, 1, 1);
+    let last = crate::org::year_bounds(year).1;
+    if first.is_some_and(|f| f <= date) && date <= last {
+        Ok(())
+    } else {
+        Err(DomainError::SigningDateOutOfRange {
+            date: date.to_string(),
+            year,
+        })
+    }
+}
+
+/// The ids of the indicators and data elements of a regulation text, if it compiles (for the
+/// forms that let a target name the indicator measuring it).
+pub fn regulation_indicators(text: &str) -> Option<Vec<(String, String)>> {
+    let compiled = thidua_scoring::compile(text).ok()?;
+    let ast = compiled.ast();
+    Some(
+        ast.indicators
+            .iter()
+            .map(|i| (i.id.clone(), i.name.clone()))
+            .chain(ast.elements.iter().map(|e| (e.id.clone(), e.name.clone())))
+            .collect(),
+    )
 }
 
 /// Compiles a scoring regulation as typed or uploaded into what a covenant carries: its

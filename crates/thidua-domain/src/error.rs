@@ -96,6 +96,28 @@ pub enum DomainError {
     CovenantWithdrawn { covenant: String, version: u32 },
     #[error("target {0} appears twice")]
     DuplicateTarget(String),
+    #[error("target {target}, {field}: {}", rule.describe())]
+    InvalidTarget {
+        target: String,
+        field: &'static str,
+        rule: TargetRule,
+    },
+    #[error("a covenant needs between 1 and {max} targets")]
+    TargetCount { max: usize },
+    #[error("the signing date {date} does not fall in the movement's year {year} (from 01/01 of the year before to 14/12)")]
+    SigningDateOutOfRange { date: String, year: i32 },
+    #[error("{field}: {date} is not between 1900 and 2100")]
+    DateOutOfRange { field: &'static str, date: String },
+    #[error("another unit under the same parent is already named {0:?}")]
+    UnitNameTaken(String),
+    #[error("another unit under the same parent already has the short code {0:?}")]
+    ShortCodeTaken(String),
+    #[error("unit {unit} ceased to exist on {date} (succeeded by {successors}); it cannot take part in that year")]
+    UnitDissolved {
+        unit: String,
+        date: String,
+        successors: String,
+    },
     #[error("the scoring regulation is invalid:\n{0}")]
     InvalidRegulation(String),
     #[error("the scoring regulation is not in its canonical form (compile it first)")]
@@ -143,8 +165,81 @@ impl DomainError {
             HashMismatch { .. } => "hash_mismatch",
             CovenantWithdrawn { .. } => "covenant_withdrawn",
             DuplicateTarget(_) => "duplicate_target",
+            InvalidTarget { rule, .. } => rule.code(),
+            TargetCount { .. } => "target_count",
+            SigningDateOutOfRange { .. } => "signing_date_out_of_range",
+            DateOutOfRange { .. } => "date_out_of_range",
+            UnitNameTaken(_) => "unit_name_taken",
+            ShortCodeTaken(_) => "short_code_taken",
+            UnitDissolved { .. } => "unit_dissolved",
             InvalidRegulation(_) => "invalid_regulation",
             RegulationNotCanonical => "regulation_not_canonical",
+        }
+    }
+}
+
+/// Which rule of [`crate::target`] a target breaks; each has its own stable code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TargetRule {
+    /// The kind does not take this comparison (see `target::SHAPES`).
+    Shape,
+    ThresholdMissing,
+    /// A yes/no or judged target has no threshold.
+    ThresholdNotAllowed,
+    /// A range's low end is not below its high end.
+    RangeReversed,
+    /// A percentage outside 0–100.
+    PercentRange,
+    Negative,
+    /// A count that is not a whole number.
+    CountNotWhole,
+    /// More than four decimal places.
+    Precision,
+    /// A change needs the baseline year it is measured against.
+    BaselineMissing,
+    /// A baseline year that is not between 2000 and the year before the movement's.
+    BaselineRange,
+    /// A rate or change measured in something else than percent.
+    UnitNotPercent,
+    /// The regulation has no indicator or data element of that id.
+    UnknownIndicator,
+}
+
+impl TargetRule {
+    pub fn code(self) -> &'static str {
+        match self {
+            TargetRule::Shape => "target_shape",
+            TargetRule::ThresholdMissing => "target_threshold_missing",
+            TargetRule::ThresholdNotAllowed => "target_threshold_not_allowed",
+            TargetRule::RangeReversed => "target_range_reversed",
+            TargetRule::PercentRange => "target_percent_range",
+            TargetRule::Negative => "target_negative",
+            TargetRule::CountNotWhole => "target_count_whole",
+            TargetRule::Precision => "target_precision",
+            TargetRule::BaselineMissing => "target_baseline_missing",
+            TargetRule::BaselineRange => "target_baseline_range",
+            TargetRule::UnitNotPercent => "target_unit_percent",
+            TargetRule::UnknownIndicator => "unknown_indicator",
+        }
+    }
+
+    /// English, for logs and API messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            TargetRule::Shape => "this kind of target does not take this comparison",
+            TargetRule::ThresholdMissing => "a threshold is needed",
+            TargetRule::ThresholdNotAllowed => "a yes/no or judged target has no threshold",
+            TargetRule::RangeReversed => "the low end must be below the high end",
+            TargetRule::PercentRange => "a percentage lies between 0 and 100",
+            TargetRule::Negative => "must not be negative",
+            TargetRule::CountNotWhole => "a count is a whole number",
+            TargetRule::Precision => "at most four decimal places",
+            TargetRule::BaselineMissing => "a change needs its baseline year",
+            TargetRule::BaselineRange => {
+                "the baseline year lies between 2000 and the year before the movement's"
+            }
+            TargetRule::UnitNotPercent => "a rate or a change is measured in percent",
+            TargetRule::UnknownIndicator => "the regulation has no indicator or element of that id",
         }
     }
 }

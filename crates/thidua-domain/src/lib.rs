@@ -17,6 +17,7 @@ pub mod ids;
 pub mod model;
 pub mod org;
 pub mod state;
+pub mod target;
 pub mod text;
 pub mod wire;
 pub mod witness;

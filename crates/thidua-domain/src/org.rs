@@ -6,10 +6,11 @@ use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 
+use crate::authz::{authorise, Permission};
 use crate::calendar::validate_calendar;
 use crate::command::Command;
 use crate::error::DomainError;
-use crate::event::Payload;
+use crate::event::{Actor, Payload};
 use crate::ids::UnitId;
 use crate::model::{
     Cluster, Leadership, LeadershipPosition, LineageChange, LineageKind, Movement, Role, Unit, User,
@@ -23,6 +24,20 @@ pub fn year_bounds(year: i32) -> (NaiveDate, NaiveDate) {
         NaiveDate::from_ymd_opt(year - 1, 12, 15).expect("valid"),
         NaiveDate::from_ymd_opt(year, 12, 14).expect("valid"),
     )
+}
+
+/// A date of the organisation's history (a unit's founding, a renaming, a merger): from 1900 to
+/// 2100, so that a mistyped year never enters the log.
+pub(crate) fn validate_date(field: &'static str, date: NaiveDate) -> Result<(), DomainError> {
+    use chrono::Datelike;
+    if (1900..=2100).contains(&date.year()) {
+        Ok(())
+    } else {
+        Err(DomainError::DateOutOfRange {
+            field,
+            date: date.to_string(),
+        })
+    }
 }
 
 /// A year the system plans for.
@@ -39,8 +54,15 @@ pub(crate) fn validate_year(year: i32) -> Result<(), DomainError> {
 
 /// Checks the fields of an organisation command and turns it into its event. State-dependent
 /// rules (existence, duplicates, authorisation) are checked when the event is applied.
-pub(crate) fn decide(_state: &State, command: Command) -> Result<Vec<Payload>, DomainError> {
+pub(crate) fn decide(
+    state: &State,
+    actor: &Actor,
+    command: Command,
+) -> Result<Vec<Payload>, DomainError> {
     use Command as C;
+    // Rules that read the state are asked only of an actor holding the role, so that nobody
+    // learns about the state from a refusal.
+    let may = |needed: Permission| authorise(state, actor, &needed);
     let payload = match command {
         C::RegisterUser {
             user,
@@ -66,6 +88,9 @@ pub(crate) fn decide(_state: &State, command: Command) -> Result<Vec<Payload>, D
         } => {
             name.check("name", limits::NAME)?;
             short_code.check("short_code", limits::SHORT_CODE)?;
+            validate_date("established", established)?;
+            may(Permission::Administer)?;
+            names_free(state, None, parent.as_ref(), &name, &short_code)?;
             Payload::UnitCreated {
                 unit,
                 name,
@@ -85,6 +110,10 @@ pub(crate) fn decide(_state: &State, command: Command) -> Result<Vec<Payload>, D
             name.check("name", limits::NAME)?;
             short_code.check("short_code", limits::SHORT_CODE)?;
             decision.check("decision", limits::DECISION)?;
+            validate_date("effective", effective)?;
+            may(Permission::Administer)?;
+            let parent = state.unit(&unit)?.parent.clone();
+            names_free(state, Some(&unit), parent.as_ref(), &name, &short_code)?;
             Payload::UnitRenamed {
                 unit,
                 name,
@@ -95,6 +124,7 @@ pub(crate) fn decide(_state: &State, command: Command) -> Result<Vec<Payload>, D
         }
         C::RecordLineage { change } => {
             change.decision.check("decision", limits::DECISION)?;
+            validate_date("effective", change.effective)?;
             Payload::LineageRecorded(change)
         }
         C::CreateCluster { cluster, name } => {
@@ -107,6 +137,8 @@ pub(crate) fn decide(_state: &State, command: Command) -> Result<Vec<Payload>, D
             members,
         } => {
             validate_year(year)?;
+            may(Permission::ManageCluster(cluster.clone()))?;
+            members_last_the_year(state, year, &members)?;
             Payload::ClusterYearSet {
                 cluster,
                 year,
@@ -149,6 +181,9 @@ pub(crate) fn decide(_state: &State, command: Command) -> Result<Vec<Payload>, D
                 window.name.check("window", limits::WINDOW_NAME)?;
             }
             validate_calendar(year, &calendar)?;
+            for w in &calendar {
+                w.name.check("calendar", limits::WINDOW_NAME)?;
+            }
             Payload::MovementCreated {
                 movement,
                 name,
@@ -161,6 +196,77 @@ pub(crate) fn decide(_state: &State, command: Command) -> Result<Vec<Payload>, D
         other => unreachable!("not an organisation command: {other:?}"),
     };
     Ok(vec![payload])
+}
+
+/// Units under the same parent carry different names and short codes (compared without regard
+/// to case), so that nobody can pass one unit off as another. Dissolved units' names are free
+/// again; `except` is the unit being renamed.
+fn names_free(
+    state: &State,
+    except: Option<&UnitId>,
+    parent: Option<&UnitId>,
+    name: &crate::text::Text,
+    short_code: &crate::text::Text,
+) -> Result<(), DomainError> {
+    let same = |a: &str, b: &str| a.to_lowercase() == b.to_lowercase();
+    let siblings = state
+        .units
+        .values()
+        .filter(|u| u.parent.as_ref() == parent && u.dissolved.is_none() && Some(&u.id) != except);
+    for u in siblings {
+        if same(u.name.as_str(), name.as_str()) {
+            return Err(DomainError::UnitNameTaken(name.to_string()));
+        }
+        if same(u.short_code.as_str(), short_code.as_str()) {
+            return Err(DomainError::ShortCodeTaken(short_code.to_string()));
+        }
+    }
+    Ok(())
+}
+
+/// A member of a cluster's year takes part in its year-end review: a unit that ceases to exist
+/// during the reporting year (merged or split before 14/12) cannot; its successor takes its
+/// place. (Units gone before the year starts are refused when the event is applied.)
+/// Every such unit is named in one error (units and successors joined with ", ").
+fn members_last_the_year(state: &State, year: i32, members: &[UnitId]) -> Result<(), DomainError> {
+    let (start, end) = year_bounds(year);
+    let gone: Vec<DomainError> = members
+        .iter()
+        .filter(|m| {
+            state
+                .units
+                .get(*m)
+                .and_then(|u| u.dissolved)
+                .is_some_and(|d| start < d && d <= end)
+        })
+        .map(|m| state.inactive(m, end))
+        .collect();
+    let mut units = Vec::new();
+    let mut successors = Vec::new();
+    let mut first = None;
+    for e in gone {
+        if let DomainError::UnitDissolved {
+            unit,
+            date,
+            successors: s,
+        } = e
+        {
+            units.push(unit);
+            successors.extend(s.split(", ").filter(|x| !x.is_empty()).map(str::to_owned));
+            first.get_or_insert(date);
+        }
+    }
+    match first {
+        None => Ok(()),
+        Some(date) => {
+            successors.dedup();
+            Err(DomainError::UnitDissolved {
+                unit: units.join(", "),
+                date,
+                successors: successors.join(", "),
+            })
+        }
+    }
 }
 
 impl State {

@@ -260,6 +260,27 @@ impl State {
         seen
     }
 
+    /// Why `unit` cannot act on `date`: it ceased to exist (naming its successors), or it was not
+    /// established yet.
+    pub fn inactive(&self, unit: &UnitId, date: NaiveDate) -> DomainError {
+        match self.units.get(unit).and_then(|u| u.dissolved) {
+            Some(dissolved) if dissolved <= date => DomainError::UnitDissolved {
+                unit: unit.to_string(),
+                date: dissolved.to_string(),
+                successors: self
+                    .successors(unit, dissolved)
+                    .iter()
+                    .map(UnitId::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            },
+            _ => DomainError::UnitNotActive {
+                unit: unit.to_string(),
+                date: date.to_string(),
+            },
+        }
+    }
+
     /// Whether `user` holds `role`.
     pub fn has_role(&self, user: &UserId, role: &Role) -> bool {
         self.users.get(user).is_some_and(|u| u.roles.contains(role))

@@ -954,3 +954,120 @@ fn the_witness_policy_is_k_of_n_designated_units_set_by_an_administrator() {
     let p = w.state.witness_policy.clone().unwrap();
     assert_eq!((p.witnesses.len(), p.quorum), (3, 2));
 }
+
+/// Issue 11: every field is checked against its meaning, at decide, for every entry point.
+#[test]
+fn fields_are_checked_against_their_meaning() {
+    let mut w = World::cluster();
+    let draft = |content: CovenantContent| Command::DraftCovenant {
+        covenant: cov(),
+        movement: MovementId::parse("vanttq-2024").unwrap(),
+        cluster: cum(),
+        content,
+    };
+    let mut ancient = content("Giao ước");
+    ancient.signing_date = d(1, 1, 1);
+    assert_eq!(
+        w.err(&user("thuky"), draft(ancient)),
+        "signing_date_out_of_range"
+    );
+    let mut rate = content("Giao ước");
+    rate.targets[0].kind = TargetKind::Rate;
+    rate.targets[0].baseline_year = None;
+    rate.targets[0].unit_of_measure = Some(t("%"));
+    rate.targets[0].threshold = Some("150".parse().unwrap());
+    assert_eq!(w.err(&user("thuky"), draft(rate)), "target_percent_range");
+    let mut twice = content("Giao ước");
+    let mut copy = twice.targets[0].clone();
+    copy.id = TargetId::parse("lan-hai").unwrap();
+    twice.targets.push(copy);
+    assert_eq!(w.err(&user("thuky"), draft(twice)), "duplicate_target");
+    let mut far = content("Giao ước");
+    far.targets[0].baseline_year = Some(99999);
+    assert_eq!(w.err(&user("thuky"), draft(far)), "target_baseline_range");
+    // Two active units under the same parent cannot share a name or a short code.
+    let same_name = Command::CreateUnit {
+        unit: u("ca-kg2"),
+        name: t("công an CA-KG"),
+        short_code: t("KG2"),
+        kind: UnitKind::ProvincialPolice,
+        parent: None,
+        established: d(2004, 1, 1),
+    };
+    assert_eq!(w.err(&Actor::System, same_name), "unit_name_taken");
+    let same_code = Command::CreateUnit {
+        unit: u("ca-kg2"),
+        name: t("Công an tỉnh khác"),
+        short_code: t("kg"),
+        kind: UnitKind::ProvincialPolice,
+        parent: None,
+        established: d(2004, 1, 1),
+    };
+    assert_eq!(w.err(&Actor::System, same_code), "short_code_taken");
+    let ancient = Command::CreateUnit {
+        unit: u("ca-xua"),
+        name: t("Công an tỉnh xưa"),
+        short_code: t("XUA"),
+        kind: UnitKind::ProvincialPolice,
+        parent: None,
+        established: d(0, 1, 1),
+    };
+    assert_eq!(w.err(&Actor::System, ancient), "date_out_of_range");
+    // A movement with thousands of reporting windows is refused.
+    let mut calendar = default_calendar(2025);
+    while calendar.len() < 5000 {
+        let mut extra = calendar[0].clone();
+        extra.key = format!("X{}", calendar.len());
+        calendar.push(extra);
+    }
+    let movement = Command::CreateMovement {
+        movement: MovementId::parse("m-2025").unwrap(),
+        name: t("Phong trào"),
+        year: 2025,
+        plan_ref: t("1/KH"),
+        slogan: None,
+        calendar,
+    };
+    assert_eq!(w.err(&Actor::System, movement), "invalid_calendar");
+}
+
+/// Issue 11: a unit that ceases to exist during a year cannot be a member of that year; the
+/// error names its successor.
+#[test]
+fn a_merged_unit_cannot_join_the_year_of_its_merger() {
+    let mut w = World::cluster();
+    let change = LineageChange {
+        kind: LineageKind::Merge,
+        predecessors: vec![u("ca-ag"), u("ca-kg")],
+        successors: vec![u("ca-ag")],
+        effective: d(2025, 7, 1),
+        decision: t("Nghị quyết 202/2025/QH15"),
+    };
+    w.ok(&Actor::System, Command::RecordLineage { change });
+    let err = decide(
+        &w.state,
+        &user("thuky"),
+        Command::SetClusterYear {
+            cluster: cum(),
+            year: 2025,
+            members: vec![u("ca-ag"), u("ca-kg")],
+        },
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        DomainError::UnitDissolved {
+            unit: "ca-kg".into(),
+            date: "2025-07-01".into(),
+            successors: "ca-ag".into()
+        }
+    );
+    w.ok(
+        &user("thuky"),
+        Command::SetClusterYear {
+            cluster: cum(),
+            year: 2025,
+            members: vec![u("ca-ag"), u("ca-hg")],
+        },
+    );
+}

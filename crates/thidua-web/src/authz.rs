@@ -98,8 +98,8 @@ impl Scope {
         self.is_admin() || self.visible_clusters(state).contains(cluster)
     }
 
-    /// Units the user may read: their own, those units' lineage, and every member of a
-    /// visible cluster in any year.
+    /// Units the user may read: their own, every member of a visible cluster in any year, and
+    /// the lineage (predecessors and successors) of all of these.
     pub fn visible_units(&self, state: &State) -> BTreeSet<UnitId> {
         if self.is_admin() {
             return state.units.keys().cloned().collect();
@@ -115,6 +115,20 @@ impl Scope {
             if let Some(cs) = state.clusters.get(&c) {
                 for y in cs.years.values() {
                     out.extend(y.members.iter().cloned());
+                }
+            }
+        }
+        // The units a visible unit came from or went into: a unit page's lineage links are
+        // never dead ends (names and dates only; nothing else about them is revealed).
+        let mut frontier: Vec<UnitId> = out.iter().cloned().collect();
+        while let Some(u) = frontier.pop() {
+            for n in state
+                .predecessors(&u, far)
+                .into_iter()
+                .chain(state.successors(&u, far))
+            {
+                if out.insert(n.clone()) {
+                    frontier.push(n);
                 }
             }
         }

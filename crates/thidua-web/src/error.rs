@@ -95,7 +95,9 @@ pub fn domain_status(e: &DomainError) -> StatusCode {
         | CovenantHasSignatures { .. }
         | CovenantWithdrawn { .. }
         | AlreadySigned { .. }
-        | HashMismatch { .. } => StatusCode::CONFLICT,
+        | HashMismatch { .. }
+        | UnitNameTaken(_)
+        | ShortCodeTaken(_) => StatusCode::CONFLICT,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }

@@ -140,6 +140,7 @@ pub fn router_with(app: AppState, extra: Option<axum::Router<AppState>>) -> axum
         None => base.route("/api/v1/log/checkpoint", get(api::checkpoint)),
     };
     base.fallback(not_found)
+        .method_not_allowed_fallback(ui::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             auth::authenticate_layer,

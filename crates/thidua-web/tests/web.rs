@@ -8,6 +8,7 @@ mod web {
     pub mod http;
     pub mod matrix;
     pub mod support;
+    pub mod ux;
     pub mod validation;
     pub mod witnessing;
 }

@@ -1,6 +1,9 @@
 //! The demonstration: Cluster No. 12 and its covenant for the 2024 movement "Vì an ninh Tổ
-//! quốc", the five signatures, the 2025 mergers as lineage and a 2025 cluster year of the
-//! successor units. Every person and account here is INVENTED for the demonstration.
+//! quốc", the five signatures, the 2025 mergers as lineage, a 2025 cluster year of the
+//! successor units and the 2025 movement (its covenant is the secretariat's next to-do). Every
+//! person and account here is INVENTED for the demonstration. The events carry the server's
+//! clock as their recording time; the business date of the signatures is the signing date the
+//! covenant records (26/03/2024), and the pages show both, labelled.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -21,6 +24,7 @@ pub const DEMO_PASSWORD: &str = "thidua-demo-2024";
 
 pub const CLUSTER: &str = "cum-12";
 pub const MOVEMENT: &str = "vanttq-2024";
+pub const MOVEMENT_2025: &str = "vanttq-2025";
 pub const COVENANT: &str = "giao-uoc-cum-12-2024";
 
 /// The five members of 2024: id, name, short code (the code used in the example data files).
@@ -454,6 +458,16 @@ pub fn script() -> anyhow::Result<Vec<(Actor, Vec<Command>)>> {
             decision: t("Quyết định phân công Cụm trưởng, Cụm phó năm 2025 (minh hoạ)"),
         });
     }
+    // The next year's movement: the cluster's 2025 members are set and the covenant is to be
+    // drafted, the first thing the secretariat's home page asks for.
+    mergers.push(Command::CreateMovement {
+        movement: MovementId::parse(MOVEMENT_2025).expect("demo id"),
+        name: t("Vì an ninh Tổ quốc"),
+        year: 2025,
+        plan_ref: t("15/KH-BCA (minh hoạ)"),
+        slogan: None,
+        calendar: default_calendar(2025),
+    });
     script.push((system, mergers));
     Ok(script)
 }

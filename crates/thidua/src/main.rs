@@ -3,6 +3,7 @@
 
 mod cmd;
 mod demo;
+mod demo_witness;
 mod storage;
 
 use clap::{Parser, Subcommand};

@@ -109,6 +109,16 @@ fn the_demonstration_serves_cluster_12() {
     assert!(checkpoint.contains("thidua.local/log\n"), "{checkpoint}");
     let proof = http_get(&address, "/api/v1/log/proof/inclusion?index=0&size=10");
     assert!(proof.starts_with("HTTP/1.1 200"), "{proof}");
+    // The demonstration's two witnesses (An Giang, Cà Mau) have cosigned: the record is shown
+    // as witnessed from the start.
+    let witnessed = http_get(&address, "/api/v1/log/witnessed");
+    assert!(witnessed.starts_with("HTTP/1.1 200"), "{witnessed}");
+    assert!(
+        witnessed
+            .to_lowercase()
+            .contains("x-witness-units: ca-ag,ca-cm"),
+        "{witnessed}"
+    );
     // Entry contents are not public: an anonymous caller gets hashes, not the user list.
     let entries = http_get(&address, "/api/v1/log/entries?start=15&end=17");
     assert!(!entries.contains("Quản trị hệ thống"), "{entries}");

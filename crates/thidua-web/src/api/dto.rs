@@ -110,7 +110,8 @@ pub struct UnitDetail {
     pub former_names: Vec<FormerName>,
     /// Reorganisations this unit took part in, oldest first.
     pub lineage: Vec<LineageDto>,
-    /// Clusters the unit belongs to (any year) that the viewer may see.
+    /// Clusters the unit belongs to that the viewer may see, each with the years of the unit's
+    /// membership.
     pub clusters: Vec<ClusterSummary>,
 }
 
@@ -141,6 +142,8 @@ pub struct CovenantSummary {
     pub title: String,
     pub latest_version: u32,
     pub frozen: bool,
+    /// The latest version was withdrawn before anyone signed it.
+    pub withdrawn: bool,
     pub signed: usize,
     pub members: usize,
 }
@@ -179,10 +182,19 @@ pub struct VersionDto {
     pub signing_date: String,
     pub drafted_at: u64,
     pub frozen_at: Option<u64>,
+    /// Set when the draft was withdrawn: the log index of the withdrawal and its reason.
+    pub withdrawn: Option<WithdrawalDto>,
     pub regulation_sha256: String,
     pub targets: Vec<TargetDto>,
     /// One row per member unit, in Vietnamese collation order.
     pub signatures: Vec<SignatureDto>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct WithdrawalDto {
+    pub index: u64,
+    pub time_ms: i64,
+    pub reason: String,
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -400,13 +412,24 @@ pub fn unit_detail(state: &State, scope: &Scope, id: &UnitId) -> Result<UnitDeta
             successors: sorted_refs(state, &c.successors),
         })
         .collect();
+    // The years in which this unit was a member, not the cluster's every year.
     let clusters = state
         .clusters
         .iter()
-        .filter(|(cid, c)| {
-            scope.can_view_cluster(state, cid) && c.years.values().any(|y| y.members.contains(id))
+        .filter(|(cid, _)| scope.can_view_cluster(state, cid))
+        .filter_map(|(cid, c)| {
+            let years: Vec<i32> = c
+                .years
+                .iter()
+                .filter(|(_, y)| y.members.contains(id))
+                .map(|(y, _)| *y)
+                .collect();
+            (!years.is_empty()).then(|| ClusterSummary {
+                id: cid.to_string(),
+                name: c.cluster.name.to_string(),
+                years,
+            })
         })
-        .filter_map(|(cid, _)| cluster_summary(state, cid))
         .collect();
     Ok(UnitDetail {
         unit: unit_summary(state, id).ok_or_else(ApiError::not_found)?,
@@ -458,6 +481,7 @@ pub fn covenant_summary(_state: &State, c: &Covenant) -> CovenantSummary {
         title: v.content.title.to_string(),
         latest_version: v.version,
         frozen: v.frozen_at.is_some(),
+        withdrawn: v.withdrawn.is_some(),
         signed: v.signatures.len(),
         members: v.members.len(),
     }
@@ -496,6 +520,11 @@ fn version_dto(state: &State, v: &CovenantVersion) -> VersionDto {
         signing_date: v.content.signing_date.to_string(),
         drafted_at: v.drafted_at,
         frozen_at: v.frozen_at,
+        withdrawn: v.withdrawn.as_ref().map(|w| WithdrawalDto {
+            index: w.index,
+            time_ms: w.time_ms,
+            reason: w.reason.to_string(),
+        }),
         regulation_sha256: v.content.regulation.sha256.clone(),
         targets: v
             .content

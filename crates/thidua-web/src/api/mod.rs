@@ -197,7 +197,11 @@ pub async fn set_leadership(
         position,
         unit: UnitId::parse(&req.unit)?,
         method,
-        decision: Text::parse("decision", &req.decision, 100)?,
+        decision: Text::parse(
+            "decision",
+            &req.decision,
+            thidua_domain::text::limits::DECISION,
+        )?,
     };
     Ok(Json(execute(&app, &viewer, vec![command]).await?))
 }
@@ -357,6 +361,20 @@ pub async fn list_events(
 
 /// Reads the log backwards from `before`, keeping visible events that match the filters.
 pub async fn history(app: &AppState, scope: &Scope, q: EventQuery) -> Result<EventPage, ApiError> {
+    let (events, next_before) = history_events(app, scope, q).await?;
+    Ok(EventPage {
+        items: events.iter().map(event_dto).collect(),
+        next_before,
+    })
+}
+
+/// The events of [`history`] themselves (for the pages, which tell them as sentences), and the
+/// cursor of the next page.
+pub async fn history_events(
+    app: &AppState,
+    scope: &Scope,
+    q: EventQuery,
+) -> Result<(Vec<thidua_domain::Event>, Option<u64>), ApiError> {
     let unit = match q.unit.as_deref().filter(|s| !s.is_empty()) {
         Some(u) => Some(UnitId::parse(u)?),
         None => None,
@@ -383,7 +401,7 @@ pub async fn history(app: &AppState, scope: &Scope, q: EventQuery) -> Result<Eve
                 {
                     continue;
                 }
-                items.push(event_dto(&event));
+                items.push(event);
                 if items.len() == limit {
                     break;
                 }
@@ -394,7 +412,7 @@ pub async fn history(app: &AppState, scope: &Scope, q: EventQuery) -> Result<Eve
             Some(last) if items.len() == limit && last.index > 0 => Some(last.index),
             _ => None,
         };
-        Ok(EventPage { items, next_before })
+        Ok((items, next_before))
     })
     .await
 }
@@ -463,7 +481,11 @@ pub async fn create_user(
     ApiJson(req): ApiJson<NewUser>,
 ) -> Result<Response, ApiError> {
     let user = UserId::parse(&req.id)?;
-    let display_name = Text::parse("display_name", &req.display_name, 200)?;
+    let display_name = Text::parse(
+        "display_name",
+        &req.display_name,
+        thidua_domain::text::limits::DISPLAY_NAME,
+    )?;
     if !viewer.scope.is_admin() {
         return Err(ApiError::forbidden());
     }

@@ -1,6 +1,9 @@
-//! Administration (users, roles, clusters, units, movements, covenants) and the user's own
-//! account page (password, API tokens). Forms are validated on the server; messages appear next
+//! Administration in sections, each its own page (`/admin/{section}`: units and clusters,
+//! movements, people, roles picked from lists with a confirmation before revoking, API tokens,
+//! the log's key and witnesses) and the user's own account page (password, API tokens). Forms are validated on the server; messages appear next
 //! to the field they concern; text is NFC-normalised and measured in graphemes by `Text::parse`.
+
+use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::State;
@@ -9,8 +12,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use thidua_domain::event::parse_date;
 use thidua_domain::model::{Role, UnitKind};
+use thidua_domain::text::limits;
 use thidua_domain::{ClusterId, Command, MovementId, Text, UnitId, UserId};
 
+use super::proof::LogStatus;
 use super::{render, role_label, viewer_error, Layout};
 use crate::api::dto::{self, *};
 use crate::api::{self as api_mod, TokenCreated, TokenDto};
@@ -39,29 +44,164 @@ impl FieldErrors {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// `aria-describedby="{id}-error" aria-invalid="true"` when `field` of `form` has a message
+    /// (the message's element has the id `{id}-error`, `id` being the input's).
+    pub fn aria(&self, form: &str, field: &str, id: &str) -> String {
+        if self.get(form, field).is_some() {
+            format!("aria-describedby=\"{id}-error\" aria-invalid=\"true\"")
+        } else {
+            String::new()
+        }
+    }
 }
 
-/// One user row of the administration page.
+/// One user row of the administration page: the person, and each role with its revocation
+/// link.
 pub struct UserRow {
     pub user: UserDto,
     pub roles: Vec<(String, String)>,
 }
 
+/// One API token as the administrator sees it.
+pub struct TokenRow {
+    pub user: String,
+    pub label: String,
+    pub created: String,
+    pub revoked: bool,
+}
+
+/// One registered witness key.
+pub struct WitnessRow {
+    pub unit: super::names::Named,
+    pub key: String,
+    pub registered_at: u64,
+}
+
+/// The sections of the administration, each its own page (`/admin/{section}`).
+pub const SECTIONS: &[&str] = &["units", "movements", "people", "roles", "tokens", "log"];
+
 #[derive(Template)]
 #[template(path = "admin.html")]
 struct AdminPage {
     l: Layout,
+    section: &'static str,
     users: Vec<UserRow>,
     clusters: Vec<ClusterSummary>,
     units: Vec<UnitSummary>,
     movements: Vec<MovementDto>,
     covenants: Vec<CovenantSummary>,
+    tokens: Vec<TokenRow>,
+    witnesses: Vec<WitnessRow>,
+    log_key: String,
+    signed_size: u64,
+    witnessed: Option<(u64, usize)>,
+    /// Warnings the administrator must confirm before the user is created.
+    warnings: Vec<String>,
+    form: HashMap<String, String>,
     errors: FieldErrors,
     saved: bool,
 }
 
-fn admin_view(app: &AppState, viewer: &Viewer, errors: FieldErrors, saved: bool) -> Response {
+impl AdminPage {
+    fn section_title(&self, s: &str) -> &'static str {
+        let t = self.l.t;
+        match s {
+            "units" => t.admin_units,
+            "movements" => t.admin_movements,
+            "people" => t.users,
+            "roles" => t.roles,
+            "tokens" => t.api_tokens,
+            "log" => t.admin_log,
+            _ => t.admin_title,
+        }
+    }
+
+    fn is_section(&self, s: &str) -> bool {
+        self.section == s
+    }
+
+    fn kind_label(&self, k: &str) -> &'static str {
+        super::pages::kind_label(self.l.t, k)
+    }
+
+    fn value(&self, k: &str) -> &str {
+        self.form.get(k).map(String::as_str).unwrap_or("")
+    }
+
+    fn aria(&self, form: &str, field: &str, id: &str) -> String {
+        if self.errors.get(form, field).is_some() {
+            format!("aria-describedby=\"{id}-error\" aria-invalid=\"true\"")
+        } else {
+            String::new()
+        }
+    }
+
+    fn unit_name(&self, id: &str) -> String {
+        self.units
+            .iter()
+            .find(|u| u.id == id)
+            .map(|u| u.name.clone())
+            .unwrap_or_else(|| id.to_owned())
+    }
+}
+
+/// What a form brought back: its section, messages, warnings and typed values.
+#[derive(Default)]
+struct Back {
+    errors: FieldErrors,
+    warnings: Vec<String>,
+    form: HashMap<String, String>,
+}
+
+async fn admin_view(
+    app: &AppState,
+    viewer: &Viewer,
+    section: &'static str,
+    back: Back,
+    saved: bool,
+) -> Response {
     let t = viewer.lang.strings();
+    let status = LogStatus::load(app).await;
+    let tokens = if section == "tokens" {
+        let ids: Vec<String> = app
+            .service
+            .read()
+            .users
+            .keys()
+            .map(|u| u.to_string())
+            .collect();
+        let listed = app
+            .blocking(move |app| {
+                let mut out = Vec::new();
+                for id in ids {
+                    for tk in app.accounts.api_tokens(&id)? {
+                        out.push(tk);
+                    }
+                }
+                Ok(out)
+            })
+            .await;
+        match listed {
+            Ok(list) => {
+                let state = app.service.read();
+                list.into_iter()
+                    .map(|tk| TokenRow {
+                        user: thidua_domain::UserId::parse(&tk.user)
+                            .ok()
+                            .and_then(|u| state.users.get(&u).map(|x| x.display_name.to_string()))
+                            .unwrap_or(tk.user),
+                        label: tk.label,
+                        created: crate::format::time_ms(tk.created_ms),
+                        revoked: tk.revoked_ms.is_some(),
+                    })
+                    .collect()
+            }
+            Err(e) => return viewer_error(viewer, e),
+        }
+    } else {
+        Vec::new()
+    };
     let state = app.service.read();
     let users = match dto::users(&state, &viewer.scope, None) {
         Ok(u) => u,
@@ -69,6 +209,7 @@ fn admin_view(app: &AppState, viewer: &Viewer, errors: FieldErrors, saved: bool)
     };
     let page = AdminPage {
         l: Layout::new(viewer, t.admin_title),
+        section,
         users: users
             .into_iter()
             .map(|u| UserRow {
@@ -84,16 +225,31 @@ fn admin_view(app: &AppState, viewer: &Viewer, errors: FieldErrors, saved: bool)
         units: dto::units(&state, &viewer.scope),
         movements: dto::movements(&state),
         covenants: dto::covenants(&state, &viewer.scope),
-        errors,
+        tokens,
+        witnesses: state
+            .witness_keys
+            .iter()
+            .map(|(u, k)| WitnessRow {
+                unit: super::names::unit(&state, u),
+                key: k.key.clone(),
+                registered_at: k.registered_at,
+            })
+            .collect(),
+        log_key: app.service.key().verifier_key().to_owned(),
+        signed_size: status.signed,
+        witnessed: status.witnessed,
+        warnings: back.warnings,
+        form: back.form,
+        errors: back.errors,
         saved,
     };
-    let status = if page.errors.is_empty() {
+    let code = if page.errors.is_empty() && page.warnings.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let mut res = render(&page);
-    *res.status_mut() = status;
+    *res.status_mut() = code;
     res
 }
 
@@ -107,6 +263,7 @@ pub struct SavedParam {
     saved: Option<String>,
 }
 
+/// `GET /admin`: the sections, and the overview.
 pub async fn admin_page(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -115,23 +272,82 @@ pub async fn admin_page(
     if let Some(r) = unless_admin(&viewer) {
         return r;
     }
-    admin_view(&app, &viewer, FieldErrors::default(), q.saved.is_some())
+    admin_view(
+        &app,
+        &viewer,
+        "overview",
+        Back::default(),
+        q.saved.is_some(),
+    )
+    .await
 }
 
-/// Executes one command for a form: success redirects, a domain error shows next to `field`.
+/// `GET /admin/{section}` (each section has its own address).
+pub async fn admin_section(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    uri: axum::http::Uri,
+    axum::extract::Query(q): axum::extract::Query<SavedParam>,
+) -> Response {
+    if let Some(r) = unless_admin(&viewer) {
+        return r;
+    }
+    let section = uri.path().rsplit('/').next().unwrap_or("");
+    match SECTIONS.iter().find(|s| **s == section) {
+        Some(s) => admin_view(&app, &viewer, s, Back::default(), q.saved.is_some()).await,
+        None => viewer_error(&viewer, ApiError::not_found()),
+    }
+}
+
+/// Shows a section again with the form's messages.
+async fn again(
+    app: &AppState,
+    viewer: &Viewer,
+    section: &'static str,
+    errors: FieldErrors,
+) -> Response {
+    admin_view(
+        app,
+        viewer,
+        section,
+        Back {
+            errors,
+            ..Back::default()
+        },
+        false,
+    )
+    .await
+}
+
+/// Executes one command for a form: success redirects to the section, a domain error shows
+/// next to `field` (told with names).
 async fn submit(
     app: &AppState,
     viewer: &Viewer,
     command: Command,
+    section: &'static str,
     form: &'static str,
     field: &'static str,
 ) -> Response {
+    let refused = {
+        let state = app.service.read();
+        let actor = thidua_domain::Actor::User(viewer.user.clone());
+        thidua_domain::decide(&state, &actor, command.clone())
+            .err()
+            .filter(|e| e.code() != "forbidden")
+            .map(|e| super::names::domain_error(viewer.lang, &state, &e))
+    };
+    if let Some(message) = refused {
+        let mut errors = FieldErrors::default();
+        errors.push(form, field, message);
+        return again(app, viewer, section, errors).await;
+    }
     match api_mod::execute(app, viewer, vec![command]).await {
-        Ok(_) => Redirect::to("/admin?saved=1").into_response(),
+        Ok(_) => Redirect::to(&format!("/admin/{section}?saved=1")).into_response(),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
             let mut errors = FieldErrors::default();
             errors.push(form, field, viewer.lang.error(e.code));
-            admin_view(app, viewer, errors, false)
+            again(app, viewer, section, errors).await
         }
         Err(e) => viewer_error(viewer, e),
     }
@@ -145,6 +361,40 @@ pub struct NewUserForm {
     display_name: String,
     #[serde(default)]
     password: String,
+    /// The administrator confirmed the warnings.
+    #[serde(default)]
+    confirm: String,
+}
+
+/// What should make an administrator pause before creating a user: an id that is also a unit's,
+/// cluster's, covenant's or movement's, or a display name that another person already has.
+fn user_warnings(
+    t: &crate::i18n::Strings,
+    state: &thidua_domain::State,
+    id: &str,
+    name: &str,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let taken = state.units.keys().any(|u| u.as_str() == id)
+        || state.clusters.keys().any(|c| c.as_str() == id)
+        || state.covenants.keys().any(|c| c.as_str() == id)
+        || state.movements.keys().any(|m| m.as_str() == id);
+    if taken {
+        out.push(t.warn_id_taken.replace("{id}", id));
+    }
+    let lower = name.trim().to_lowercase();
+    if let Some(other) = state
+        .users
+        .values()
+        .find(|u| u.display_name.as_str().to_lowercase() == lower)
+    {
+        out.push(
+            t.warn_same_name
+                .replace("{name}", other.display_name.as_str())
+                .replace("{id}", other.id.as_str()),
+        );
+    }
+    out
 }
 
 pub async fn create_user(
@@ -160,15 +410,33 @@ pub async fn create_user(
     let id = UserId::parse(f.id.trim())
         .map_err(|e| errors.push("user", "id", lang.error(e.code())))
         .ok();
-    let name = Text::parse("display_name", &f.display_name, 200)
+    let name = Text::parse("display_name", &f.display_name, limits::DISPLAY_NAME)
         .map_err(|e| errors.push("user", "display_name", lang.error(e.code())))
         .ok();
     if let Err(e) = crate::accounts::check_password_policy(&f.password) {
         errors.push("user", "password", lang.error(e.code()));
     }
     let (Some(id), Some(name), true) = (id, name, errors.is_empty()) else {
-        return admin_view(&app, &viewer, errors, false);
+        return again(&app, &viewer, "people", errors).await;
     };
+    let warnings = user_warnings(
+        lang.strings(),
+        &app.service.read(),
+        id.as_str(),
+        name.as_str(),
+    );
+    if !warnings.is_empty() && f.confirm.is_empty() {
+        let form = HashMap::from([
+            ("id".to_owned(), f.id.clone()),
+            ("display_name".to_owned(), f.display_name.clone()),
+        ]);
+        let back = Back {
+            warnings,
+            form,
+            ..Back::default()
+        };
+        return admin_view(&app, &viewer, "people", back, false).await;
+    }
     let command = Command::RegisterUser {
         user: id.clone(),
         display_name: name,
@@ -177,7 +445,7 @@ pub async fn create_user(
     if let Err(e) = api_mod::execute(&app, &viewer, vec![command]).await {
         let mut errors = FieldErrors::default();
         errors.push("user", "id", lang.error(e.code));
-        return admin_view(&app, &viewer, errors, false);
+        return again(&app, &viewer, "people", errors).await;
     }
     let password = f.password;
     match app
@@ -191,7 +459,7 @@ pub async fn create_user(
         })
         .await
     {
-        Ok(()) => Redirect::to("/admin?saved=1").into_response(),
+        Ok(()) => Redirect::to("/admin/people?saved=1").into_response(),
         Err(e) => viewer_error(&viewer, e),
     }
 }
@@ -200,10 +468,20 @@ pub async fn create_user(
 pub struct RoleForm {
     #[serde(default)]
     user: String,
+    /// The role as text (`leader:ca-kg`), as the API writes it; or `kind` with its scope.
     #[serde(default)]
     role: String,
+    /// `admin`, `secretariat`, `supervisor`, `officer` or `leader`.
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    cluster: String,
 }
 
+/// The role a form names: a kind picked from the list and its scope picked among the units or
+/// clusters (or the role's text).
 fn parse_role_form(
     lang: Lang,
     f: &RoleForm,
@@ -213,12 +491,40 @@ fn parse_role_form(
     let user = UserId::parse(f.user.trim())
         .map_err(|e| errors.push(form, "user", lang.error(e.code())))
         .ok();
-    let role = f
-        .role
-        .trim()
-        .parse::<Role>()
-        .map_err(|e| errors.push(form, "role", lang.error(e.code())))
-        .ok();
+    let role = if f.kind.is_empty() {
+        f.role
+            .trim()
+            .parse::<Role>()
+            .map_err(|e| errors.push(form, "role", lang.error(e.code())))
+            .ok()
+    } else {
+        let unit = || UnitId::parse(f.unit.trim());
+        let cluster = || ClusterId::parse(f.cluster.trim());
+        let scoped = match f.kind.as_str() {
+            "admin" => Ok(Role::Admin),
+            "secretariat" => cluster().map(|cluster| Role::Secretariat { cluster }),
+            "supervisor" => cluster().map(|cluster| Role::Supervisor { cluster }),
+            "officer" => unit().map(|unit| Role::Officer { unit }),
+            "leader" => unit().map(|unit| Role::Leader { unit }),
+            _ => Err(thidua_domain::DomainError::Forbidden),
+        };
+        match scoped {
+            Ok(r) => Some(r),
+            Err(thidua_domain::DomainError::Forbidden) => {
+                errors.push(form, "role", lang.error("invalid_value"));
+                None
+            }
+            Err(_) => {
+                let field = if matches!(f.kind.as_str(), "officer" | "leader") {
+                    "unit"
+                } else {
+                    "cluster"
+                };
+                errors.push(form, field, lang.strings().choose_scope);
+                None
+            }
+        }
+    };
     match (user, role) {
         (Some(u), Some(r)) => Ok((u, r)),
         _ => Err(errors),
@@ -259,9 +565,56 @@ async fn change_role(
         return r;
     }
     match parse_role_form(viewer.lang, f, form) {
-        Ok((user, role)) => submit(app, viewer, command(user, role), "grant", "role").await,
-        Err(errors) => admin_view(app, viewer, errors, false),
+        Ok((user, role)) => submit(app, viewer, command(user, role), "roles", form, "role").await,
+        Err(errors) => again(app, viewer, "roles", errors).await,
     }
+}
+
+#[derive(Template)]
+#[template(path = "revoke.html")]
+struct RevokePage {
+    l: Layout,
+    user: String,
+    person: String,
+    role: String,
+    label: String,
+    /// Revoking would leave nobody to administer: the domain refuses it, so it is not offered.
+    last_admin: bool,
+}
+
+#[derive(Deserialize)]
+pub struct RevokeQuery {
+    #[serde(default)]
+    user: String,
+    #[serde(default)]
+    role: String,
+}
+
+/// `GET /admin/roles/revoke?user=&role=`: asks before revoking.
+pub async fn revoke_confirm(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    axum::extract::Query(q): axum::extract::Query<RevokeQuery>,
+) -> Response {
+    if let Some(r) = unless_admin(&viewer) {
+        return r;
+    }
+    let t = viewer.lang.strings();
+    let state = app.service.read();
+    let (Ok(user), Ok(role)) = (UserId::parse(&q.user), q.role.parse::<Role>()) else {
+        return viewer_error(&viewer, ApiError::not_found());
+    };
+    let Some(u) = state.users.get(&user).filter(|u| u.roles.contains(&role)) else {
+        return viewer_error(&viewer, ApiError::not_found());
+    };
+    render(&RevokePage {
+        l: Layout::new(&viewer, t.revoke_title),
+        user: user.to_string(),
+        person: u.display_name.to_string(),
+        label: role_label(t, &state, &role),
+        last_admin: role == Role::Admin && state.administrators().count() == 1,
+        role: role.to_string(),
+    })
 }
 
 #[derive(Deserialize)]
@@ -284,10 +637,10 @@ pub async fn reset_password(
     let Ok(user) = UserId::parse(f.user.trim()) else {
         let mut errors = FieldErrors::default();
         errors.push("reset", "user", lang.error("invalid_id"));
-        return admin_view(&app, &viewer, errors, false);
+        return again(&app, &viewer, "people", errors).await;
     };
     match api_mod::admin_reset(&app, &viewer, user, f.password).await {
-        Ok(()) => Redirect::to("/admin?saved=1").into_response(),
+        Ok(()) => Redirect::to("/admin/people?saved=1").into_response(),
         Err(e) if e.status.is_client_error() => {
             let mut errors = FieldErrors::default();
             let field = if e.code == "unknown_user" {
@@ -296,7 +649,7 @@ pub async fn reset_password(
                 "password"
             };
             errors.push("reset", field, lang.error(e.code));
-            admin_view(&app, &viewer, errors, false)
+            again(&app, &viewer, "people", errors).await
         }
         Err(e) => viewer_error(&viewer, e),
     }
@@ -323,21 +676,15 @@ pub async fn create_cluster(
     let id = ClusterId::parse(f.id.trim())
         .map_err(|e| errors.push("cluster", "id", lang.error(e.code())))
         .ok();
-    let name = Text::parse("name", &f.name, 200)
+    let name = Text::parse("name", &f.name, limits::NAME)
         .map_err(|e| errors.push("cluster", "name", lang.error(e.code())))
         .ok();
     match (id, name) {
         (Some(cluster), Some(name)) => {
-            submit(
-                &app,
-                &viewer,
-                Command::CreateCluster { cluster, name },
-                "cluster",
-                "id",
-            )
-            .await
+            let command = Command::CreateCluster { cluster, name };
+            submit(&app, &viewer, command, "units", "cluster", "id").await
         }
-        _ => admin_view(&app, &viewer, errors, false),
+        _ => again(&app, &viewer, "units", errors).await,
     }
 }
 
@@ -351,6 +698,12 @@ pub struct UnitForm {
     short_code: String,
     #[serde(default)]
     established: String,
+    /// `ministry`, `ministry_department`, `provincial_police` (default) or `commune_police`.
+    #[serde(default)]
+    kind: String,
+    /// The parent unit's id, or empty.
+    #[serde(default)]
+    parent: String,
 }
 
 #[derive(Deserialize)]
@@ -381,7 +734,7 @@ pub async fn create_movement(
     let id = MovementId::parse(f.id.trim())
         .map_err(|e| errors.push("movement", "id", lang.error(e.code())))
         .ok();
-    let name = Text::parse("name", &f.name, 200)
+    let name = Text::parse("name", &f.name, limits::NAME)
         .map_err(|e| errors.push("movement", "name", lang.error(e.code())))
         .ok();
     let year = f
@@ -393,13 +746,13 @@ pub async fn create_movement(
     if year.is_none() {
         errors.push("movement", "year", lang.error("invalid_value"));
     }
-    let plan_ref = Text::parse("plan_ref", &f.plan_ref, 50)
+    let plan_ref = Text::parse("plan_ref", &f.plan_ref, limits::PLAN_REF)
         .map_err(|e| errors.push("movement", "plan_ref", lang.error(e.code())))
         .ok();
     let slogan = if f.slogan.trim().is_empty() {
         None
     } else {
-        Text::parse("slogan", &f.slogan, 200)
+        Text::parse("slogan", &f.slogan, limits::SLOGAN)
             .map_err(|e| errors.push("movement", "slogan", lang.error(e.code())))
             .ok()
     };
@@ -413,9 +766,9 @@ pub async fn create_movement(
                 slogan,
                 calendar: thidua_domain::calendar::default_calendar(year),
             };
-            submit(&app, &viewer, command, "movement", "id").await
+            submit(&app, &viewer, command, "movements", "movement", "id").await
         }
-        _ => admin_view(&app, &viewer, errors, false),
+        _ => again(&app, &viewer, "movements", errors).await,
     }
 }
 
@@ -432,29 +785,63 @@ pub async fn create_unit(
     let id = UnitId::parse(f.id.trim())
         .map_err(|e| errors.push("unit", "id", lang.error(e.code())))
         .ok();
-    let name = Text::parse("name", &f.name, 200)
+    let name = Text::parse("name", &f.name, limits::NAME)
         .map_err(|e| errors.push("unit", "name", lang.error(e.code())))
         .ok();
-    let short_code = Text::parse("short_code", &f.short_code, 20)
+    let short_code = Text::parse("short_code", &f.short_code, limits::SHORT_CODE)
         .map_err(|e| errors.push("unit", "short_code", lang.error(e.code())))
         .ok();
     let established = parse_date(&f.established);
     if established.is_none() {
         errors.push("unit", "established", lang.error("invalid_date"));
     }
-    match (id, name, short_code, established) {
-        (Some(unit), Some(name), Some(short_code), Some(established)) => {
+    let kind = match f.kind.as_str() {
+        "" | "provincial_police" => Some(UnitKind::ProvincialPolice),
+        "ministry" => Some(UnitKind::Ministry),
+        "ministry_department" => Some(UnitKind::MinistryDepartment),
+        "commune_police" => Some(UnitKind::CommunePolice),
+        _ => {
+            errors.push("unit", "kind", lang.error("invalid_value"));
+            None
+        }
+    };
+    let parent = match f.parent.trim() {
+        "" => Ok(None),
+        p => UnitId::parse(p).map(Some),
+    }
+    .map_err(|e| errors.push("unit", "parent", lang.error(e.code())))
+    .ok();
+    match (id, name, short_code, established, kind, parent) {
+        (Some(unit), Some(name), Some(short_code), Some(established), Some(kind), Some(parent)) => {
             let command = Command::CreateUnit {
                 unit,
                 name,
                 short_code,
-                kind: UnitKind::ProvincialPolice,
-                parent: None,
+                kind,
+                parent,
                 established,
             };
-            submit(&app, &viewer, command, "unit", "id").await
+            let field = |code: &str| match code {
+                "unit_name_taken" => "name",
+                "short_code_taken" => "short_code",
+                "unknown_unit" | "parent_cycle" => "parent",
+                _ => "id",
+            };
+            let decided = {
+                let state = app.service.read();
+                let actor = thidua_domain::Actor::User(viewer.user.clone());
+                thidua_domain::decide(&state, &actor, command.clone()).err()
+            };
+            match decided {
+                Some(e) if e.code() != "forbidden" => {
+                    let mut errors = FieldErrors::default();
+                    errors.push("unit", field(e.code()), lang.error(e.code()));
+                    again(&app, &viewer, "units", errors).await
+                }
+                _ => submit(&app, &viewer, command, "units", "unit", "id").await,
+            }
         }
-        _ => admin_view(&app, &viewer, errors, false),
+        _ => again(&app, &viewer, "units", errors).await,
     }
 }
 

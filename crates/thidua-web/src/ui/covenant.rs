@@ -1,254 +1,332 @@
-//! The covenant page (targets, versions, signature status with each signature's and the
-//! freezing's witnessing, the editing form for its secretariat) and signing: the confirmation page showing the hash, then the signature, which
-//! the domain checks (the leader of a member unit, the current version, the right hash).
+//! The covenant page (any version: targets as sentences, the signing date the covenant records
+//! and each signature's recording time as two labelled things, signers by name, each event's
+//! witnessing, the versions with their differences), withdrawing an unsigned draft (a
+//! confirmation with a reason), and signing: a confirmation page that shows the hash, asks for
+//! the password again (step-up) and, when the draft changed meanwhile, leads to the new version.
+
+use std::net::SocketAddr;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use thidua_domain::model::Role;
-use thidua_domain::{ClusterId, CovenantId, UnitId};
+use thidua_domain::state::{Covenant, CovenantVersion};
+use thidua_domain::{CovenantId, Text, UnitId};
 
-use super::pages::DraftValues;
+use super::form::Errors;
+use super::names::{self, Named};
 use super::proof::{LogStatus, Proof};
 use super::{render, viewer_error, Layout};
 use crate::api as api_mod;
-use crate::api::dto::*;
 use crate::auth::{CsrfForm, Viewer};
 use crate::error::ApiError;
-use crate::i18n::Strings;
 use crate::AppState;
 
-/// One target as shown in the table.
-pub struct TargetRow {
+/// One target as the page shows it.
+pub struct TargetView {
     pub area: String,
     pub subject: String,
-    pub kind: &'static str,
-    pub requirement: String,
-    pub baseline: String,
+    pub sentence: String,
+    pub indicator: String,
 }
 
-fn target_row(t: &Strings, x: &TargetDto) -> TargetRow {
-    let uom = x.unit_of_measure.clone().unwrap_or_default();
-    let value = x
-        .threshold
-        .as_deref()
-        .map(crate::format::decimal_str)
-        .unwrap_or_default();
-    let join = |word: &str| {
-        format!("{word} {value}{}{uom}", if uom == "%" { "" } else { " " })
-            .trim()
-            .to_owned()
-    };
-    let requirement = match x.comparison.as_str() {
-        "at_least" => join(t.cmp_at_least),
-        "above" => join(t.cmp_above),
-        "at_most" => join(t.cmp_at_most),
-        "below" => join(t.cmp_below),
-        "equal" => join(t.cmp_equal),
-        "between" => match &x.range {
-            Some(r) if r.len() == 2 => format!(
-                "{} {}–{}{}",
-                t.cmp_between,
-                crate::format::decimal_str(&r[0]),
-                crate::format::decimal_str(&r[1]),
-                if uom == "%" {
-                    uom.clone()
-                } else {
-                    format!(" {uom}")
-                }
-            )
-            .trim()
-            .to_owned(),
-            _ => t.cmp_between.to_owned(),
-        },
-        "holds" => t.cmp_holds.to_owned(),
-        _ => t.cmp_judged.to_owned(),
-    };
-    let kind = match x.kind.as_str() {
-        "change" => t.tk_change,
-        "rate" => t.tk_rate,
-        "count" => t.tk_count,
-        "yes_no" => t.tk_yes_no,
-        _ => t.tk_qualitative,
-    };
-    TargetRow {
-        area: x.area.clone(),
-        subject: x.subject.clone(),
-        kind,
-        requirement,
-        baseline: x.baseline_year.map(|y| y.to_string()).unwrap_or_default(),
-    }
+/// One member's signature row.
+pub struct SigRow {
+    pub unit_id: String,
+    pub unit: Named,
+    pub signer: Option<Named>,
+    pub recorded: String,
+    pub proof: Option<Proof>,
+}
+
+/// One version in the versions table.
+pub struct VersionRow {
+    pub version: u32,
+    pub hash: String,
+    pub status: String,
+    pub signed: String,
+    pub shown: bool,
 }
 
 /// A unit the viewer leads that may sign the shown version now.
 pub struct SignOption {
-    pub unit: UnitRef,
+    pub unit: Named,
+    pub id: String,
 }
 
 #[derive(Template)]
 #[template(path = "covenant.html")]
 struct CovenantPage {
     l: Layout,
-    c: CovenantDetail,
-    cluster_name: String,
-    movement_name: String,
-    latest: VersionDto,
-    targets: Vec<TargetRow>,
+    id: String,
+    title: String,
+    cluster: Named,
+    year: i32,
+    movement: String,
+    version: u32,
+    latest: u32,
+    status: String,
+    place: String,
+    signing_date: String,
+    hash: String,
+    regulation_sha256: String,
+    frozen: Option<(u64, Proof)>,
+    withdrawn: Option<(String, String)>,
+    sigs: Vec<SigRow>,
+    targets: Vec<TargetView>,
+    versions: Vec<VersionRow>,
     can_sign: Vec<SignOption>,
-    signed_now: bool,
-    /// `Some("amend")` while the latest draft has no signature, `Some("propose")` once it is
-    /// frozen, for the cluster's secretariat and administrators; `None` otherwise.
+    /// `amend` or `propose` for the secretariat; `None` otherwise.
     edit: Option<&'static str>,
-    draft: DraftValues,
-    errors: super::admin::FieldErrors,
-    log: LogStatus,
+    can_withdraw: bool,
+    previous: Option<u32>,
+    notice: Option<&'static str>,
 }
 
 impl CovenantPage {
-    /// The witnessing of the event at log index `index` (a signature, the freezing).
-    fn proof(&self, index: &u64) -> Proof {
-        self.log.proof(self.l.t, *index)
-    }
-
-    fn time(&self, ms: &i64) -> String {
-        crate::format::time_ms(*ms)
-    }
-
-    fn signed_count(&self, v: &VersionDto) -> usize {
-        v.signatures.iter().filter(|s| s.signed).count()
+    fn area_changes(&self, i: &usize) -> bool {
+        *i == 0 || self.targets[*i - 1].area != self.targets[*i].area
     }
 }
 
 #[derive(Deserialize)]
-pub struct SignedParam {
+pub struct CovenantParams {
+    version: Option<u32>,
     signed: Option<String>,
+    saved: Option<String>,
+    withdrawn: Option<String>,
+}
+
+/// The covenant named in the path, if the viewer may see it.
+fn visible(app: &AppState, viewer: &Viewer, id: &str) -> Result<Covenant, ApiError> {
+    let state = app.service.read();
+    let c = CovenantId::parse(id)
+        .ok()
+        .and_then(|id| state.covenants.get(&id).cloned())
+        .ok_or_else(ApiError::not_found)?;
+    if !viewer.scope.can_view_covenant(&state, &c) {
+        return Err(ApiError::not_found());
+    }
+    Ok(c)
+}
+
+/// A version's state in words.
+pub fn status(t: &crate::i18n::Strings, v: &CovenantVersion) -> String {
+    if v.frozen_at.is_some() {
+        t.frozen.to_owned()
+    } else if v.withdrawn.is_some() {
+        t.withdrawn_status.to_owned()
+    } else {
+        t.draft.to_owned()
+    }
 }
 
 pub async fn covenant(
     State(app): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    Query(q): Query<SignedParam>,
-) -> Response {
-    let log = LogStatus::load(&app).await;
-    covenant_view(
-        &app,
-        &viewer,
-        &id,
-        q.signed.is_some(),
-        None,
-        super::admin::FieldErrors::default(),
-        log,
-    )
-}
-
-/// The covenant page; `draft` carries the editing form's values when it comes back with errors;
-/// `log` is where the checkpoints stand ([`LogStatus::load`], read off the async threads).
-pub fn covenant_view(
-    app: &AppState,
-    viewer: &Viewer,
-    id: &str,
-    signed_now: bool,
-    draft: Option<DraftValues>,
-    errors: super::admin::FieldErrors,
-    log: LogStatus,
+    Query(q): Query<CovenantParams>,
 ) -> Response {
     let t = viewer.lang.strings();
-    let state = app.service.read();
-    let detail = CovenantId::parse(id)
-        .map_err(|_| ApiError::not_found())
-        .and_then(|id| covenant_detail(&state, &viewer.scope, &id));
-    let c = match detail {
+    let c = match visible(&app, &viewer, &id) {
         Ok(c) => c,
-        Err(e) => return viewer_error(viewer, e),
+        Err(e) => return viewer_error(&viewer, e),
     };
-    let latest = c
-        .versions
-        .last()
-        .cloned()
-        .expect("a covenant has a version");
+    let log = LogStatus::load(&app).await;
+    let state = app.service.read();
+    let Some(v) = q.version.map_or(Some(c.latest()), |n| c.version(n)) else {
+        return viewer_error(&viewer, ApiError::not_found());
+    };
     let led = viewer.scope.led_units();
-    let can_sign = if latest.frozen_at.is_none() {
-        latest
-            .signatures
-            .iter()
-            .filter(|s| !s.signed && led.iter().any(|u| u.as_str() == s.unit.id))
+    let mut sigs: Vec<SigRow> = v
+        .members
+        .iter()
+        .map(|m| {
+            let s = v.signatures.get(m);
+            SigRow {
+                unit_id: m.to_string(),
+                unit: names::unit(&state, m),
+                signer: s.map(|s| names::actor(t, &state, &s.signer)),
+                recorded: s
+                    .map(|s| crate::format::time_ms(s.time_ms))
+                    .unwrap_or_default(),
+                proof: s.map(|s| log.proof(t, s.index)),
+            }
+        })
+        .collect();
+    sigs.sort_by(|a, b| thidua_domain::text::collate(&a.unit.text, &b.unit.text));
+    let is_latest = v.version == c.latest().version;
+    let can_sign = if is_latest && v.is_open() {
+        sigs.iter()
+            .filter(|s| s.signer.is_none() && led.iter().any(|u| u.as_str() == s.unit_id))
             .map(|s| SignOption {
                 unit: s.unit.clone(),
+                id: s.unit_id.clone(),
             })
             .collect()
     } else {
         Vec::new()
     };
-    let cluster_id = ClusterId::parse(&c.cluster).ok();
-    let manages = viewer.scope.is_admin()
-        || cluster_id
-            .as_ref()
-            .is_some_and(|cl| viewer.scope.managed_clusters().contains(cl));
-    let edit = match (
-        manages,
-        latest.frozen_at.is_some(),
-        latest.signatures.iter().any(|s| s.signed),
-    ) {
-        (false, _, _) => None,
-        (true, true, _) => Some("propose"),
-        (true, false, false) => Some("amend"),
-        (true, false, true) => None,
+    let edit = super::regulation::edit_mode(&viewer, &c).filter(|_| is_latest);
+    let notice = if q.signed.is_some() {
+        Some(t.signed_ok)
+    } else if q.withdrawn.is_some() {
+        Some(t.withdrawn_ok)
+    } else if q.saved.is_some() {
+        Some(t.saved)
+    } else {
+        None
     };
-    let draft = draft.unwrap_or_else(|| {
-        let content = CovenantId::parse(id).ok().and_then(|cid| {
-            state
-                .covenants
-                .get(&cid)
-                .map(|cv| cv.latest().content.clone())
-        });
-        match content {
-            Some(content) => DraftValues {
-                id: c.id.clone(),
-                movement: c.movement.clone(),
-                title: content.title.to_string(),
-                place: content.place.to_string(),
-                date: crate::format::date(&content.signing_date),
-                targets: super::targets::format(&content.targets),
-                regulation: content.regulation.text.clone(),
-            },
-            None => DraftValues::default(),
-        }
-    });
-    let cluster_name = cluster_id
-        .and_then(|id| state.clusters.get(&id).map(|x| x.cluster.name.to_string()))
-        .unwrap_or_else(|| c.cluster.clone());
-    let movement_name = state
-        .movements
-        .values()
-        .find(|m| m.id.as_str() == c.movement)
-        .map(|m| format!("{} {}", m.name, m.year))
-        .unwrap_or_else(|| c.movement.clone());
+    let page = CovenantPage {
+        l: Layout::new(&viewer, v.content.title.to_string()),
+        id: c.id.to_string(),
+        title: v.content.title.to_string(),
+        cluster: names::cluster(&state, &c.cluster),
+        year: c.year,
+        movement: state
+            .movements
+            .get(&c.movement)
+            .map(|m| format!("{} {}", m.name, m.year))
+            .unwrap_or_else(|| c.movement.to_string()),
+        version: v.version,
+        latest: c.latest().version,
+        status: status(t, v),
+        place: v.content.place.to_string(),
+        signing_date: crate::format::date(&v.content.signing_date),
+        hash: v.hash.clone(),
+        regulation_sha256: v.content.regulation.sha256.clone(),
+        frozen: v.frozen_at.map(|i| (i, log.proof(t, i))),
+        withdrawn: v
+            .withdrawn
+            .as_ref()
+            .map(|w| (w.reason.to_string(), crate::format::time_ms(w.time_ms))),
+        sigs,
+        targets: v
+            .content
+            .targets
+            .iter()
+            .map(|x| TargetView {
+                area: x.area.to_string(),
+                subject: x.subject.to_string(),
+                sentence: super::targets::sentence(t, x),
+                indicator: x.indicator.clone().unwrap_or_default(),
+            })
+            .collect(),
+        versions: c
+            .versions
+            .iter()
+            .rev()
+            .map(|x| VersionRow {
+                version: x.version,
+                hash: x.hash.clone(),
+                status: status(t, x),
+                signed: format!("{}/{}", x.signatures.len(), x.members.len()),
+                shown: x.version == v.version,
+            })
+            .collect(),
+        can_sign,
+        can_withdraw: is_latest && edit == Some("amend") && v.is_open() && v.signatures.is_empty(),
+        edit,
+        previous: c
+            .versions
+            .iter()
+            .rev()
+            .find(|x| x.version < v.version)
+            .map(|x| x.version),
+        notice,
+    };
     drop(state);
+    render(&page)
+}
+
+#[derive(Template)]
+#[template(path = "withdraw.html")]
+struct WithdrawPage {
+    l: Layout,
+    id: String,
+    title: String,
+    version: u32,
+    reason: String,
+    errors: Errors,
+}
+
+fn withdraw_view(viewer: &Viewer, c: &Covenant, reason: String, errors: Errors) -> Response {
+    let t = viewer.lang.strings();
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let page = CovenantPage {
-        l: Layout::new(viewer, latest.title.clone()),
-        targets: latest.targets.iter().map(|x| target_row(t, x)).collect(),
-        cluster_name,
-        movement_name,
-        latest,
-        can_sign,
-        signed_now,
-        edit,
-        draft,
+    let mut res = render(&WithdrawPage {
+        l: Layout::new(viewer, t.withdraw_title),
+        id: c.id.to_string(),
+        title: c.latest().content.title.to_string(),
+        version: c.latest().version,
+        reason,
         errors,
-        log,
-        c,
-    };
-    let mut res = render(&page);
+    });
     *res.status_mut() = status;
     res
+}
+
+/// `GET /covenants/{id}/withdraw`: asks for a reason before withdrawing the unsigned draft.
+pub async fn withdraw_page(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Response {
+    match visible(&app, &viewer, &id) {
+        Ok(c) if super::regulation::edit_mode(&viewer, &c) == Some("amend") => {
+            withdraw_view(&viewer, &c, String::new(), Errors::default())
+        }
+        Ok(_) => viewer_error(
+            &viewer,
+            ApiError::new(StatusCode::CONFLICT, "covenant_has_signatures", "cannot"),
+        ),
+        Err(e) => viewer_error(&viewer, e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct WithdrawForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /covenants/{id}/withdraw`: records the withdrawal (an event in the history).
+pub async fn withdraw(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    CsrfForm(f): CsrfForm<WithdrawForm>,
+) -> Response {
+    let lang = viewer.lang;
+    let c = match visible(&app, &viewer, &id) {
+        Ok(c) => c,
+        Err(e) => return viewer_error(&viewer, e),
+    };
+    let mut errors = Errors::default();
+    let reason = match Text::parse("reason", &f.reason, thidua_domain::text::limits::REASON) {
+        Ok(r) => r,
+        Err(e) => {
+            errors.push("reason", lang.error(e.code()));
+            return withdraw_view(&viewer, &c, f.reason, errors);
+        }
+    };
+    let command = thidua_domain::Command::WithdrawCovenantDraft {
+        covenant: c.id.clone(),
+        reason,
+    };
+    match api_mod::execute(&app, &viewer, vec![command]).await {
+        Ok(_) => Redirect::to(&format!("/covenants/{id}?withdrawn=1")).into_response(),
+        Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
+            errors.push("reason", lang.error(e.code));
+            withdraw_view(&viewer, &c, f.reason, errors)
+        }
+        Err(e) => viewer_error(&viewer, e),
+    }
 }
 
 #[derive(Template)]
@@ -258,9 +336,14 @@ struct SignPage {
     covenant: String,
     title: String,
     version: u32,
+    signing_date: String,
+    place: String,
     hash: String,
     hash_groups: Vec<String>,
-    unit: UnitRef,
+    unit: Named,
+    unit_id: String,
+    previous: Option<u32>,
+    errors: Errors,
 }
 
 #[derive(Deserialize)]
@@ -268,48 +351,71 @@ pub struct UnitParam {
     unit: Option<String>,
 }
 
-/// The confirmation page: shows the covenant version's hash before the leader signs.
+/// The signing confirmation of the latest version for `unit`, if the viewer leads it.
+fn sign_view(
+    app: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    unit: Option<&str>,
+    errors: Errors,
+) -> Response {
+    let c = match visible(app, viewer, id) {
+        Ok(c) => c,
+        Err(e) => return viewer_error(viewer, e),
+    };
+    let Some(unit) = unit.and_then(|u| UnitId::parse(u).ok()) else {
+        return viewer_error(viewer, ApiError::not_found());
+    };
+    let leads = viewer
+        .scope
+        .roles
+        .contains(&Role::Leader { unit: unit.clone() });
+    if !(viewer.scope.is_admin() || leads) {
+        return viewer_error(viewer, ApiError::forbidden());
+    }
+    let state = app.service.read();
+    let v = c.latest();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut res = render(&SignPage {
+        l: Layout::new(viewer, viewer.lang.strings().sign_confirm_title),
+        covenant: c.id.to_string(),
+        title: v.content.title.to_string(),
+        version: v.version,
+        signing_date: crate::format::date(&v.content.signing_date),
+        place: v.content.place.to_string(),
+        hash_groups: v
+            .hash
+            .as_bytes()
+            .chunks(8)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect(),
+        hash: v.hash.clone(),
+        unit: names::unit(&state, &unit),
+        unit_id: unit.to_string(),
+        previous: c
+            .versions
+            .iter()
+            .rev()
+            .find(|x| x.version < v.version)
+            .map(|x| x.version),
+        errors,
+    });
+    *res.status_mut() = status;
+    res
+}
+
+/// `GET /covenants/{id}/sign?unit=`: the confirmation page.
 pub async fn sign_confirm(
     State(app): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
     Query(q): Query<UnitParam>,
 ) -> Response {
-    let state = app.service.read();
-    let detail = CovenantId::parse(&id)
-        .map_err(|_| ApiError::not_found())
-        .and_then(|id| covenant_detail(&state, &viewer.scope, &id));
-    let c = match detail {
-        Ok(c) => c,
-        Err(e) => return viewer_error(&viewer, e),
-    };
-    let Some(unit) = q.unit.and_then(|u| UnitId::parse(&u).ok()) else {
-        return viewer_error(&viewer, ApiError::not_found());
-    };
-    if !(viewer.scope.is_admin()
-        || viewer
-            .scope
-            .roles
-            .contains(&Role::Leader { unit: unit.clone() }))
-    {
-        return viewer_error(&viewer, ApiError::forbidden());
-    }
-    let latest = c.versions.last().expect("a version");
-    let page = SignPage {
-        l: Layout::new(&viewer, viewer.lang.strings().sign_confirm_title),
-        covenant: c.id.clone(),
-        title: latest.title.clone(),
-        version: latest.version,
-        hash_groups: latest
-            .hash
-            .as_bytes()
-            .chunks(8)
-            .map(|c| String::from_utf8_lossy(c).into_owned())
-            .collect(),
-        hash: latest.hash.clone(),
-        unit: unit_ref(&state, &unit),
-    };
-    render(&page)
+    sign_view(&app, &viewer, &id, q.unit.as_deref(), Errors::default())
 }
 
 #[derive(Deserialize)]
@@ -317,14 +423,33 @@ pub struct SignForm {
     unit: String,
     version: String,
     hash: String,
+    #[serde(default)]
+    password: String,
 }
 
+#[derive(Template)]
+#[template(path = "sign_refused.html")]
+struct RefusedPage {
+    l: Layout,
+    message: String,
+    covenant: String,
+    unit: String,
+    signed_version: u32,
+    latest: u32,
+    /// The latest version may be signed (it is open).
+    open: bool,
+}
+
+/// `POST /covenants/{id}/sign`: checks the password again, then signs; a changed or withdrawn
+/// draft leads to the current version instead of a dead end.
 pub async fn sign(
     State(app): State<AppState>,
     viewer: Viewer,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<SignForm>,
 ) -> Response {
+    let lang = viewer.lang;
     let parsed = (
         CovenantId::parse(&id),
         UnitId::parse(&form.unit),
@@ -333,8 +458,92 @@ pub async fn sign(
     let (Ok(covenant), Ok(unit), Ok(version)) = parsed else {
         return viewer_error(&viewer, ApiError::bad_request("invalid_value", "bad form"));
     };
-    match api_mod::sign(&app, &viewer, covenant.clone(), version, unit, form.hash).await {
+    if let Err(code) = step_up(&app, &viewer, &addr, form.password).await {
+        let mut errors = Errors::default();
+        errors.push("sign-password", lang.error(code));
+        return sign_view(&app, &viewer, &id, Some(unit.as_str()), errors);
+    }
+    let result = api_mod::sign(
+        &app,
+        &viewer,
+        covenant.clone(),
+        version,
+        unit.clone(),
+        form.hash,
+    )
+    .await;
+    match result {
         Ok(_) => Redirect::to(&format!("/covenants/{covenant}?signed=1")).into_response(),
-        Err(e) => viewer_error(&viewer, e),
+        Err(e) if e.status == StatusCode::UNAUTHORIZED || e.status == StatusCode::NOT_FOUND => {
+            viewer_error(&viewer, e)
+        }
+        Err(e) => {
+            let state = app.service.read();
+            let Some(c) = state.covenants.get(&covenant) else {
+                return viewer_error(&viewer, e);
+            };
+            // Tell the refusal with names where the domain gives them.
+            let actor = thidua_domain::Actor::User(viewer.user.clone());
+            let message = thidua_domain::decide(
+                &state,
+                &actor,
+                thidua_domain::Command::SignCovenant {
+                    covenant: covenant.clone(),
+                    version,
+                    unit: unit.clone(),
+                    hash: String::new(),
+                },
+            )
+            .err()
+            .filter(|d| d.code() != "hash_mismatch" || e.code == "hash_mismatch")
+            .map(|d| names::domain_error(lang, &state, &d))
+            .unwrap_or_else(|| lang.error(e.code).to_owned());
+            let message = if c.latest().version != version || e.code == "hash_mismatch" {
+                lang.strings().sign_changed.to_owned()
+            } else {
+                message
+            };
+            let mut res = render(&RefusedPage {
+                l: Layout::new(&viewer, lang.strings().sign_refused_title),
+                message,
+                covenant: covenant.to_string(),
+                unit: unit.to_string(),
+                signed_version: version,
+                latest: c.latest().version,
+                open: c.latest().is_open(),
+            });
+            *res.status_mut() = e.status;
+            res
+        }
+    }
+}
+
+/// Checks the viewer's password again (signing is a legal act), under the sign-in throttle.
+async fn step_up(
+    app: &AppState,
+    viewer: &Viewer,
+    addr: &SocketAddr,
+    password: String,
+) -> Result<(), &'static str> {
+    let user = viewer.user.to_string();
+    let address = addr.ip().to_string();
+    let now = crate::accounts::now_ms();
+    if app.throttle.check(&user, &address, now).is_err() {
+        return Err("too_many_attempts");
+    }
+    let who = user.clone();
+    let ok = app
+        .blocking(move |app| {
+            let phc = app.accounts.password_hash(&who)?;
+            Ok(phc.is_some_and(|p| crate::accounts::verify_password(&password, &p)))
+        })
+        .await
+        .unwrap_or(false);
+    if ok {
+        app.throttle.succeed(&user);
+        Ok(())
+    } else {
+        app.throttle.fail(&user, &address, now);
+        Err("wrong_password")
     }
 }

@@ -1,13 +1,14 @@
 //! The history page: the events the viewer may see, newest first, filtered by unit and kind,
-//! each with its log index and whether a witnessed checkpoint covers it (with a link to its
-//! inclusion proof); older pages through a `before` cursor.
+//! each told as a sentence with names ([`super::describe`]), its details in a table, its number
+//! in the record and whether a witnessed record covers it (with a link to the page that checks
+//! it); older pages through a `before` cursor.
 
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
-use thidua_domain::UnitId;
 
+use super::names::Named;
 use super::proof::{LogStatus, Proof};
 use super::{render, viewer_error, Layout};
 use crate::api::dto::{self, *};
@@ -19,10 +20,9 @@ use crate::AppState;
 pub struct EventRow {
     pub index: u64,
     pub time: String,
-    pub actor: String,
     pub kind: &'static str,
-    pub unit: String,
-    pub summary: String,
+    pub sentence: Vec<Named>,
+    pub details: Vec<(&'static str, Vec<Named>)>,
     pub proof: Proof,
 }
 
@@ -51,28 +51,6 @@ impl HistoryPage {
 /// The event kinds offered by the history filter: every kind the domain knows.
 pub use thidua_domain::EVENT_KINDS;
 
-fn summary(data: &serde_json::Value) -> String {
-    let mut parts = Vec::new();
-    if let Some(map) = data.as_object() {
-        for (k, v) in map {
-            if matches!(k.as_str(), "content" | "calendar") {
-                continue;
-            }
-            let v = match v {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            parts.push(format!("{k}: {v}"));
-        }
-    }
-    let s = parts.join(" · ");
-    if s.chars().count() > 160 {
-        s.chars().take(160).collect::<String>() + "…"
-    } else {
-        s
-    }
-}
-
 #[derive(Deserialize, Default)]
 pub struct HistoryParams {
     unit: Option<String>,
@@ -92,28 +70,24 @@ pub async fn history(
         before: q.before,
         limit: Some(50),
     };
-    let page = match api_mod::history(&app, &viewer.scope, query).await {
+    let (events, next_before) = match api_mod::history_events(&app, &viewer.scope, query).await {
         Ok(p) => p,
         Err(e) => return viewer_error(&viewer, e),
     };
     let log = LogStatus::load(&app).await;
     let state = app.service.read();
-    let rows = page
-        .items
+    let rows = events
         .iter()
-        .map(|e| EventRow {
-            index: e.index,
-            time: crate::format::time_ms(e.time_ms),
-            actor: e.actor.clone(),
-            kind: t.event_kind(&e.kind),
-            unit: e
-                .unit
-                .as_deref()
-                .and_then(|u| UnitId::parse(u).ok())
-                .map(|u| unit_ref(&state, &u).name)
-                .unwrap_or_default(),
-            summary: summary(&e.data),
-            proof: log.proof(t, e.index),
+        .map(|e| {
+            let d = super::describe::describe(t, &state, e);
+            EventRow {
+                index: e.index,
+                time: crate::format::time_ms(e.time_ms),
+                kind: t.event_kind(e.payload.kind()),
+                sentence: d.sentence,
+                details: d.details,
+                proof: log.proof(t, e.index),
+            }
         })
         .collect();
     let page = HistoryPage {
@@ -123,7 +97,7 @@ pub async fn history(
         kinds: EVENT_KINDS.iter().map(|k| (*k, t.event_kind(k))).collect(),
         unit: q.unit.unwrap_or_default(),
         kind: q.kind.unwrap_or_default(),
-        next_before: page.next_before,
+        next_before,
     };
     render(&page)
 }

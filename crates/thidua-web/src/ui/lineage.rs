@@ -13,6 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use thidua_domain::event::parse_date;
 use thidua_domain::model::{LineageChange, LineageKind};
+use thidua_domain::text::limits;
 use thidua_domain::{Command, Text, UnitId};
 
 use super::admin::FieldErrors;
@@ -122,17 +123,17 @@ pub async fn rename(
         decision: get("decision"),
     };
     let mut errors = FieldErrors::default();
-    let name = Text::parse("name", &v.name, 200)
+    let name = Text::parse("name", &v.name, limits::NAME)
         .map_err(|e| errors.push("rename", "name", lang.error(e.code())))
         .ok();
-    let short_code = Text::parse("short_code", &v.short_code, 20)
+    let short_code = Text::parse("short_code", &v.short_code, limits::SHORT_CODE)
         .map_err(|e| errors.push("rename", "short_code", lang.error(e.code())))
         .ok();
     let effective = parse_date(&v.effective);
     if effective.is_none() {
         errors.push("rename", "effective", lang.error("invalid_date"));
     }
-    let decision = Text::parse("decision", &v.decision, 100)
+    let decision = Text::parse("decision", &v.decision, limits::DECISION)
         .map_err(|e| errors.push("rename", "decision", lang.error(e.code())))
         .ok();
     let (Some(name), Some(short_code), Some(effective), Some(decision)) =
@@ -151,8 +152,11 @@ pub async fn rename(
         Ok(_) => Redirect::to(&format!("/units/{unit}")).into_response(),
         Err(e) if is_form_error(&e) => {
             let field = match e.code {
-                "lineage_before_established" | "unit_not_active" => "effective",
+                "lineage_before_established" | "unit_not_active" | "date_out_of_range" => {
+                    "effective"
+                }
                 "text_too_long" | "empty_text" | "invalid_text" => "decision",
+                "short_code_taken" => "short_code",
                 _ => "name",
             };
             errors.push("rename", field, lang.error(e.code));
@@ -297,7 +301,7 @@ pub async fn record_lineage(
     if effective.is_none() {
         errors.push("lineage", "effective", lang.error("invalid_date"));
     }
-    let decision = Text::parse("decision", &v.decision, 100)
+    let decision = Text::parse("decision", &v.decision, limits::DECISION)
         .map_err(|e| errors.push("lineage", "decision", lang.error(e.code())))
         .ok();
     let (Some(kind), Some(effective), Some(decision), true) =
@@ -318,7 +322,9 @@ pub async fn record_lineage(
         Ok(_) => Redirect::to(&format!("/units/{unit}")).into_response(),
         Err(e) if is_form_error(&e) => {
             let field = match e.code {
-                "lineage_before_established" | "unit_not_active" => "effective",
+                "lineage_before_established" | "unit_not_active" | "date_out_of_range" => {
+                    "effective"
+                }
                 "unknown_unit" => "predecessors",
                 "text_too_long" | "empty_text" | "invalid_text" => "decision",
                 _ => "kind",

@@ -5,11 +5,17 @@
 mod admin;
 mod assets;
 mod covenant;
+mod describe;
+mod diff;
+mod editor;
+pub(crate) mod form;
 pub(crate) mod history;
 mod lineage;
 mod manage;
+pub(crate) mod names;
 pub(crate) mod pages;
 pub(crate) mod proof;
+mod regulation;
 mod session;
 mod targets;
 
@@ -40,13 +46,35 @@ pub fn routes() -> Router<AppState> {
         .route("/clusters/{id}", get(pages::cluster))
         .route("/clusters/{id}/members", post(manage::set_members))
         .route("/clusters/{id}/leadership", post(manage::set_leadership))
-        .route("/clusters/{id}/covenants", post(manage::draft_covenant))
+        .route(
+            "/clusters/{id}/covenants/new",
+            get(editor::new_page).post(editor::create),
+        )
         .route("/covenants/{id}", get(covenant::covenant))
+        .route(
+            "/covenants/{id}/edit",
+            get(editor::edit_page).post(editor::update),
+        )
+        .route(
+            "/covenants/{id}/withdraw",
+            get(covenant::withdraw_page).post(covenant::withdraw),
+        )
+        .route(
+            "/covenants/{id}/regulation",
+            get(regulation::regulation_page).post(regulation::replace_regulation),
+        )
+        .route(
+            "/covenants/{id}/regulation/preview",
+            post(regulation::preview),
+        )
+        .route("/covenants/{id}/diff", get(diff::diff))
         .route(
             "/covenants/{id}/sign",
             get(covenant::sign_confirm).post(covenant::sign),
         )
-        .route("/covenants/{id}/versions", post(manage::edit_covenant))
+        .route("/record/{index}", get(proof::record))
+        .route("/about/record", get(proof::about))
+        .route("/people/{id}", get(pages::person))
         .route("/units/{id}", get(pages::unit))
         .route("/units/{id}/admin", get(pages::unit_admin))
         .route(
@@ -60,16 +88,58 @@ pub fn routes() -> Router<AppState> {
         .route("/history", get(history::history))
         .route("/admin", get(admin::admin_page))
         .route("/admin/users", post(admin::create_user))
-        .route("/admin/roles", post(admin::grant_role))
-        .route("/admin/roles/revoke", post(admin::revoke_role))
+        .route(
+            "/admin/roles",
+            get(admin::admin_section).post(admin::grant_role),
+        )
+        .route("/admin/people", get(admin::admin_section))
+        .route("/admin/tokens", get(admin::admin_section))
+        .route("/admin/log", get(admin::admin_section))
+        .route(
+            "/admin/roles/revoke",
+            get(admin::revoke_confirm).post(admin::revoke_role),
+        )
         .route("/admin/password", post(admin::reset_password))
         .route("/admin/clusters", post(admin::create_cluster))
-        .route("/admin/units", post(admin::create_unit))
-        .route("/admin/movements", post(admin::create_movement))
+        .route(
+            "/admin/units",
+            get(admin::admin_section).post(admin::create_unit),
+        )
+        .route(
+            "/admin/movements",
+            get(admin::admin_section).post(admin::create_movement),
+        )
         .route("/account", get(admin::account_page))
         .route("/account/password", post(admin::change_password))
         .route("/account/tokens", post(admin::create_token))
         .route("/account/tokens/revoke", post(admin::revoke_token))
+        .layer(axum::middleware::from_fn(form::refuse_bad_encoding))
+}
+
+/// A request with a method the address does not take (a GET on a form's POST address): a page
+/// that says so in the viewer's language, or the JSON error under `/api/`.
+pub async fn method_not_allowed(
+    crate::auth::MaybeViewer(viewer): crate::auth::MaybeViewer,
+    uri: axum::http::Uri,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    if uri.path().starts_with("/api/") {
+        return ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "this address does not take this method",
+        )
+        .into_response();
+    }
+    let e = ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "");
+    match viewer {
+        Some(v) => viewer_error(&v, e),
+        None => error_page(
+            crate::auth::request_lang(None, &headers),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+        ),
+    }
 }
 
 /// What every page's frame needs: language, strings, the viewer's name and navigation, the

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use thidua_domain::model::Role;
 use thidua_domain::{ClusterId, UnitId};
 
+use super::names::{self, Named};
 use super::{render, role_label, viewer_error, Layout};
 use crate::api::dto::{self, *};
 use crate::auth::Viewer;
@@ -18,19 +19,13 @@ use crate::error::ApiError;
 use crate::i18n::Strings;
 use crate::AppState;
 
-/// A covenant the viewer's unit must sign.
-pub struct ToSign {
-    pub covenant: String,
-    pub title: String,
-    pub version: u32,
-    pub unit: UnitRef,
-}
-
-/// A covenant of the viewer's cluster still missing signatures.
-pub struct Pending {
-    pub covenant: String,
-    pub title: String,
-    pub missing: Vec<UnitRef>,
+/// One thing to do, first things first: a sentence with names and the button that does it.
+pub struct Todo {
+    pub text: Vec<Named>,
+    pub href: String,
+    pub button: &'static str,
+    /// The viewer is the one to act (else it is waiting for someone else).
+    pub mine: bool,
 }
 
 #[derive(Template)]
@@ -38,62 +33,160 @@ pub struct Pending {
 struct HomePage {
     l: Layout,
     roles: Vec<String>,
-    to_sign: Vec<ToSign>,
-    pending: Vec<Pending>,
+    todos: Vec<Todo>,
     units: Vec<UnitRef>,
     clusters: Vec<ClusterSummary>,
     covenants: Vec<CovenantSummary>,
 }
 
-pub async fn home(State(app): State<AppState>, viewer: Viewer) -> Response {
-    let t = viewer.lang.strings();
-    let state = app.service.read();
+/// The years of a cluster that have members but no covenant in force or being signed (a
+/// withdrawn draft does not count), after the last year whose covenant was frozen.
+fn years_without_covenant(state: &thidua_domain::State, cluster: &ClusterId) -> Vec<i32> {
+    let Some(c) = state.clusters.get(cluster) else {
+        return Vec::new();
+    };
+    let of = |y: i32| {
+        state
+            .covenants
+            .values()
+            .filter(move |cv| &cv.cluster == cluster && cv.year == y)
+    };
+    let last_frozen = c
+        .years
+        .keys()
+        .copied()
+        .filter(|y| of(*y).any(|cv| cv.in_force().is_some()))
+        .max();
+    c.years
+        .iter()
+        .filter(|(y, cy)| last_frozen.is_none_or(|f| **y > f) && !cy.members.is_empty())
+        .map(|(y, _)| *y)
+        .filter(|y| !of(*y).any(|cv| cv.in_force().is_some() || cv.latest().is_open()))
+        .collect()
+}
+
+/// What the viewer's roles make the next steps of the cycle: drafting next year's covenant
+/// (or launching its movement), signing, following the signatures.
+fn todos(t: &Strings, state: &thidua_domain::State, viewer: &Viewer) -> Vec<Todo> {
     let scope = &viewer.scope;
-    let led = scope.led_units();
-    let managed = scope.managed_clusters();
-    let own_units = scope.own_units();
-    let mut to_sign = Vec::new();
-    let mut pending = Vec::new();
-    for c in state.covenants.values() {
-        let v = c.latest();
-        if v.frozen_at.is_some() {
-            continue;
-        }
-        for m in &v.members {
-            if led.contains(m) && !v.signatures.contains_key(m) {
-                to_sign.push(ToSign {
-                    covenant: c.id.to_string(),
-                    title: v.content.title.to_string(),
-                    version: v.version,
-                    unit: unit_ref(&state, m),
+    let managed: Vec<ClusterId> = if scope.is_admin() {
+        state.clusters.keys().cloned().collect()
+    } else {
+        scope.managed_clusters().into_iter().cloned().collect()
+    };
+    let mut out = Vec::new();
+    for cluster in &managed {
+        for year in years_without_covenant(state, cluster) {
+            let named = vec![names::cluster(state, cluster)];
+            let y = vec![Named::plain(year.to_string())];
+            if state.movements.values().any(|m| m.year == year) {
+                out.push(Todo {
+                    text: names::sentence(t.todo_draft, &[("cluster", named), ("year", y)]),
+                    href: format!("/clusters/{cluster}/covenants/new?year={year}"),
+                    button: t.draft_covenant,
+                    mine: true,
+                });
+            } else if scope.is_admin() {
+                out.push(Todo {
+                    text: names::sentence(t.todo_movement, &[("cluster", named), ("year", y)]),
+                    href: "/admin/movements".into(),
+                    button: t.admin_new_movement,
+                    mine: true,
+                });
+            } else {
+                out.push(Todo {
+                    text: names::sentence(t.todo_wait_movement, &[("cluster", named), ("year", y)]),
+                    href: format!("/clusters/{cluster}?year={year}"),
+                    button: t.show,
+                    mine: false,
                 });
             }
         }
-        // Officers see their unit's pending signature (their leader signs); the secretariat,
-        // supervisors and administrators see which members are still to sign.
-        let own_pending = v
-            .members
-            .iter()
-            .any(|m| own_units.contains(m) && !led.contains(m) && !v.signatures.contains_key(m));
-        let oversees = scope.is_admin()
-            || managed.contains(&c.cluster)
+    }
+    let led = scope.led_units();
+    let own = scope.own_units();
+    for c in state.covenants.values() {
+        let v = c.latest();
+        if !v.is_open() || !scope.can_view_covenant(state, c) {
+            continue;
+        }
+        let cov = vec![names::covenant(state, &c.id)];
+        let version = vec![Named::plain(v.version.to_string())];
+        for m in v.members.iter().filter(|m| !v.signatures.contains_key(*m)) {
+            if led.contains(m) {
+                out.push(Todo {
+                    text: names::sentence(
+                        t.todo_sign,
+                        &[
+                            ("covenant", cov.clone()),
+                            ("version", version.clone()),
+                            ("unit", vec![names::unit(state, m)]),
+                        ],
+                    ),
+                    href: format!("/covenants/{}/sign?unit={m}", c.id),
+                    button: t.sign_button,
+                    mine: true,
+                });
+            } else if own.contains(m) {
+                out.push(Todo {
+                    text: names::sentence(
+                        t.todo_leader_signs,
+                        &[
+                            ("covenant", cov.clone()),
+                            ("unit", vec![names::unit(state, m)]),
+                        ],
+                    ),
+                    href: format!("/covenants/{}", c.id),
+                    button: t.show,
+                    mine: false,
+                });
+            }
+        }
+        let oversees = managed.contains(&c.cluster)
             || scope.roles.contains(&Role::Supervisor {
                 cluster: c.cluster.clone(),
             });
-        if oversees || own_pending {
+        if oversees {
             let missing: Vec<UnitId> = v
                 .members
                 .iter()
                 .filter(|m| !v.signatures.contains_key(*m))
                 .cloned()
                 .collect();
-            pending.push(Pending {
-                covenant: c.id.to_string(),
-                title: v.content.title.to_string(),
-                missing: sorted_refs(&state, &missing),
+            let missing = names::list(
+                sorted_refs(state, &missing)
+                    .iter()
+                    .filter_map(|u| UnitId::parse(&u.id).ok())
+                    .map(|u| names::unit(state, &u))
+                    .collect(),
+            );
+            let template = if v.signatures.is_empty() {
+                t.todo_unsigned_draft
+            } else {
+                t.todo_missing
+            };
+            out.push(Todo {
+                text: names::sentence(
+                    template,
+                    &[
+                        ("covenant", cov),
+                        ("version", version),
+                        ("missing", missing),
+                    ],
+                ),
+                href: format!("/covenants/{}", c.id),
+                button: t.show,
+                mine: managed.contains(&c.cluster) && v.signatures.is_empty(),
             });
         }
     }
+    out
+}
+
+pub async fn home(State(app): State<AppState>, viewer: Viewer) -> Response {
+    let t = viewer.lang.strings();
+    let state = app.service.read();
+    let scope = &viewer.scope;
     let own: Vec<UnitId> = scope.own_units().into_iter().cloned().collect();
     let page = HomePage {
         l: Layout::new(&viewer, t.home_title),
@@ -102,8 +195,7 @@ pub async fn home(State(app): State<AppState>, viewer: Viewer) -> Response {
             .iter()
             .map(|r| role_label(t, &state, r))
             .collect(),
-        to_sign,
-        pending,
+        todos: todos(t, &state, &viewer),
         units: sorted_refs(&state, &own),
         clusters: dto::clusters(&state, scope),
         covenants: dto::covenants(&state, scope),
@@ -118,32 +210,15 @@ struct ClusterPage {
     c: ClusterDetail,
     /// The viewer may set this cluster's membership and leadership (secretariat, admin).
     can_manage: bool,
-    /// For the membership form: every unit, and whether it is a member in the shown year.
+    /// For the membership form: every active unit, and whether it is a member in the shown year.
     units: Vec<(UnitRef, bool)>,
-    /// For the drafting form: every movement, and the values typed so far.
-    movements: Vec<MovementDto>,
-    draft: DraftValues,
+    /// The shown year has no covenant in force or being signed (the drafting button shows).
+    needs_covenant: bool,
     errors: super::admin::FieldErrors,
     saved: bool,
 }
 
-/// What the covenant drafting form holds (kept when the form comes back with errors).
-#[derive(Clone, Debug, Default)]
-pub struct DraftValues {
-    pub id: String,
-    pub movement: String,
-    pub title: String,
-    pub place: String,
-    pub date: String,
-    pub targets: String,
-    pub regulation: String,
-}
-
 impl ClusterPage {
-    fn movement_selected(&self, id: &str) -> bool {
-        self.draft.movement == id
-    }
-
     fn is_year(&self, y: &i32) -> bool {
         self.c.year == Some(*y)
     }
@@ -153,6 +228,14 @@ impl ClusterPage {
             self.l.t.elected
         } else {
             self.l.t.assigned
+        }
+    }
+
+    fn aria(&self, form: &str, field: &str) -> String {
+        if self.errors.get(form, field).is_some() {
+            format!("aria-describedby=\"{form}-{field}-error\" aria-invalid=\"true\"")
+        } else {
+            String::new()
         }
     }
 }
@@ -177,7 +260,6 @@ pub async fn cluster(
         year,
         super::admin::FieldErrors::default(),
         q.saved.is_some(),
-        DraftValues::default(),
     )
 }
 
@@ -189,7 +271,6 @@ pub fn cluster_view(
     year: Option<i32>,
     errors: super::admin::FieldErrors,
     saved: bool,
-    draft: DraftValues,
 ) -> Response {
     let state = app.service.read();
     let detail = ClusterId::parse(id)
@@ -201,7 +282,17 @@ pub fn cluster_view(
     };
     let can_manage = viewer.scope.is_admin() || viewer.scope.managed_clusters().contains(&id);
     let units = if can_manage {
-        let all: Vec<UnitId> = state.units.keys().cloned().collect();
+        // Units that exist at the end of the shown year (others cannot be members).
+        let end = c.year.map(|y| thidua_domain::command::year_bounds(y).1);
+        let all: Vec<UnitId> = state
+            .units
+            .values()
+            .filter(|u| {
+                end.is_none_or(|e| u.active_on(e))
+                    || c.members.iter().any(|m| m.id == u.id.as_str())
+            })
+            .map(|u| u.id.clone())
+            .collect();
         sorted_refs(&state, &all)
             .into_iter()
             .map(|u| {
@@ -212,6 +303,9 @@ pub fn cluster_view(
     } else {
         Vec::new()
     };
+    let needs_covenant = c
+        .year
+        .is_some_and(|y| years_without_covenant(&state, &id).contains(&y));
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -222,12 +316,7 @@ pub fn cluster_view(
         c,
         can_manage,
         units,
-        movements: if can_manage {
-            dto::movements(&state)
-        } else {
-            Vec::new()
-        },
-        draft,
+        needs_covenant,
         errors,
         saved,
     });
@@ -240,13 +329,14 @@ pub fn cluster_view(
 struct UnitPage {
     l: Layout,
     u: UnitDetail,
+    parent: Option<Named>,
     kind: &'static str,
     can_admin: bool,
     /// The unit's people and roles (only for the unit itself and administrators).
     people: Vec<(UserDto, Vec<String>)>,
 }
 
-fn kind_label(t: &Strings, kind: &str) -> &'static str {
+pub fn kind_label(t: &Strings, kind: &str) -> &'static str {
     match kind {
         "ministry" => t.kind_ministry,
         "ministry_department" => t.kind_ministry_department,
@@ -272,6 +362,11 @@ pub async fn unit(State(app): State<AppState>, viewer: Viewer, Path(id): Path<St
             };
             render(&UnitPage {
                 l: Layout::new(&viewer, u.unit.name.clone()),
+                parent: state
+                    .units
+                    .get(&id)
+                    .and_then(|x| x.parent.as_ref())
+                    .map(|p| names::unit(&state, p)),
                 kind: kind_label(t, &u.unit.kind),
                 can_admin,
                 people,
@@ -351,4 +446,40 @@ pub async fn unit_admin(
             .collect(),
     };
     render(&page)
+}
+
+#[derive(Template)]
+#[template(path = "person.html")]
+struct PersonPage {
+    l: Layout,
+    p: UserDto,
+    roles: Vec<String>,
+}
+
+/// `GET /people/{id}`: a person's name and roles, for those who may see them.
+pub async fn person(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Response {
+    let t = viewer.lang.strings();
+    let Ok(id) = thidua_domain::UserId::parse(&id) else {
+        return viewer_error(&viewer, ApiError::not_found());
+    };
+    let state = app.service.read();
+    match user_detail(&state, &viewer.scope, &id) {
+        Ok(p) => {
+            let roles = p
+                .roles
+                .iter()
+                .map(|r| super::role_str_label(t, &state, r))
+                .collect();
+            render(&PersonPage {
+                l: Layout::new(&viewer, p.display_name.clone()),
+                p,
+                roles,
+            })
+        }
+        Err(e) => viewer_error(&viewer, e),
+    }
 }

@@ -27,6 +27,8 @@ struct LoginPage {
     l: Layout,
     user: String,
     error: Option<&'static str>,
+    /// Offered only while no administrator exists.
+    show_bootstrap: bool,
 }
 
 #[derive(Template)]
@@ -87,6 +89,7 @@ pub async fn login_page(
         l: Layout::anonymous(lang, lang.strings().sign_in_title, csrf),
         user: String::new(),
         error: None,
+        show_bootstrap: !accounts::admin_exists(&app.service),
     };
     with_cookie(render(&page), c)
 }
@@ -112,6 +115,7 @@ pub async fn login(
     let again = |status: StatusCode, code: &'static str, user: String| {
         let page = LoginPage {
             l: Layout::anonymous(lang, lang.strings().sign_in_title, csrf.clone()),
+            show_bootstrap: !accounts::admin_exists(&app.service),
             user,
             error: Some(if code == "bad_credentials" {
                 lang.strings().bad_credentials
@@ -235,9 +239,13 @@ pub async fn bootstrap(
     let user = UserId::parse(form.user.trim())
         .map_err(|e| errors.push(("user", lang.error(e.code()))))
         .ok();
-    let name = Text::parse("display_name", &form.display_name, 200)
-        .map_err(|e| errors.push(("display_name", lang.error(e.code()))))
-        .ok();
+    let name = Text::parse(
+        "display_name",
+        &form.display_name,
+        thidua_domain::text::limits::DISPLAY_NAME,
+    )
+    .map_err(|e| errors.push(("display_name", lang.error(e.code()))))
+    .ok();
     if let Err(e) = accounts::check_password_policy(&form.password) {
         errors.push(("password", lang.error(e.code())));
     }

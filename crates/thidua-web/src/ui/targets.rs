@@ -1,217 +1,503 @@
-//! The covenant drafting form's target list: one target per line,
-//! `area | subject | kind | comparison | threshold | unit | baseline year`, parsed into domain
-//! [`Target`]s (ids `t1`, `t2`, … in order). Decimals accept "," or "."; a range is "5-10".
-//! Pure: no IO; the domain validates the result again.
+//! The covenant form's targets as rows of fields (area, kind, subject, threshold, high end of a
+//! range, unit, baseline year, the regulation's indicator), read from the submitted form as
+//! `t{i}_{field}` and shown with ids `t{i}-{field}`; rows are added and removed by submit
+//! buttons (`op=add`, `op=remove-{i}`) without losing what was typed, so the form works without
+//! script. Every problem of every row is reported beside its field: the form's own reading
+//! (numbers, years) and then the domain's rules ([`thidua_domain::target::problems`], the same
+//! that `decide` applies). Also writes each target as a Vietnamese (or English) sentence.
 
+use std::collections::BTreeSet;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
 use thidua_domain::model::{Comparison, Target, TargetKind};
+use thidua_domain::target::{self, Context};
+use thidua_domain::text::limits;
 use thidua_domain::{TargetId, Text};
 
-/// A line that could not be read: its number (from 1) and an error code for `Lang::error`.
-#[derive(Debug, PartialEq, Eq)]
-pub struct LineError {
-    pub line: usize,
-    pub code: &'static str,
+use super::form::{Errors, Submitted};
+use crate::i18n::{Lang, Strings};
+
+/// One row as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Row {
+    /// The target's id (kept across versions; empty for a new row).
+    pub id: String,
+    pub area: String,
+    /// A key of [`thidua_domain::target::SHAPES`].
+    pub shape: String,
+    pub subject: String,
+    /// The threshold, or the low end of a range.
+    pub threshold: String,
+    /// The high end of a range.
+    pub high: String,
+    pub unit: String,
+    pub baseline: String,
+    pub indicator: String,
 }
 
-fn decimal(raw: &str) -> Option<Decimal> {
-    let cleaned = raw.trim().replace(' ', "");
-    // "95,5" is Vietnamese for 95.5; "1.234" would be ambiguous, so thousands are not accepted.
-    Decimal::from_str(&cleaned.replace(',', ".")).ok()
+impl Row {
+    fn is_blank(&self) -> bool {
+        [
+            &self.area,
+            &self.subject,
+            &self.threshold,
+            &self.high,
+            &self.unit,
+            &self.baseline,
+        ]
+        .iter()
+        .all(|f| f.trim().is_empty())
+    }
 }
 
-fn kind(raw: &str) -> Option<TargetKind> {
-    Some(match raw.trim() {
-        "change" => TargetKind::Change,
-        "rate" => TargetKind::Rate,
-        "count" => TargetKind::Count,
-        "yes_no" => TargetKind::YesNo,
-        "qualitative" => TargetKind::Qualitative,
-        _ => return None,
-    })
-}
+/// The most rows the form reads (a covenant has at most this many targets).
+const MAX_ROWS: usize = target::MAX_TARGETS;
 
-fn comparison(raw: &str) -> Option<Comparison> {
-    Some(match raw.trim() {
-        "at_least" | ">=" | "≥" => Comparison::AtLeast,
-        "above" | ">" => Comparison::Above,
-        "at_most" | "<=" | "≤" => Comparison::AtMost,
-        "below" | "<" => Comparison::Below,
-        "equal" | "=" => Comparison::Equal,
-        "between" => Comparison::Between,
-        "holds" => Comparison::Holds,
-        "judged" => Comparison::Judged,
-        _ => return None,
-    })
-}
-
-/// Parses the textarea; blank lines are skipped.
-pub fn parse(text: &str) -> Result<Vec<Target>, LineError> {
-    let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let err = |code| LineError { line: n + 1, code };
-        let f: Vec<&str> = line.split('|').map(str::trim).collect();
-        if f.len() < 4 {
-            return Err(err("target_fields"));
-        }
-        let get = |i: usize| f.get(i).copied().unwrap_or("");
-        let area = Text::parse("area", get(0), 200).map_err(|_| err("target_text"))?;
-        let subject = Text::parse("subject", get(1), 500).map_err(|_| err("target_text"))?;
-        let kind = kind(get(2)).ok_or(err("target_kind"))?;
-        let cmp = comparison(get(3)).ok_or(err("target_comparison"))?;
-        let (threshold, range) = match cmp {
-            Comparison::Between => {
-                let (lo, hi) = get(4).split_once('-').ok_or(err("target_threshold"))?;
-                let (lo, hi) = (decimal(lo), decimal(hi));
-                (
-                    None,
-                    Some((
-                        lo.ok_or(err("target_threshold"))?,
-                        hi.ok_or(err("target_threshold"))?,
-                    )),
-                )
+/// The rows of a submitted form, in order (`rows` says how many were shown).
+pub fn rows_from_form(f: &Submitted) -> Vec<Row> {
+    let count = f
+        .get("rows")
+        .trim()
+        .parse::<usize>()
+        .unwrap_or(0)
+        .min(MAX_ROWS);
+    (0..count)
+        .map(|i| {
+            let get = |field: &str| f.get(&format!("t{i}_{field}"));
+            Row {
+                id: get("id"),
+                area: get("area"),
+                shape: get("shape"),
+                subject: get("subject"),
+                threshold: get("threshold"),
+                high: get("high"),
+                unit: get("unit"),
+                baseline: get("baseline"),
+                indicator: get("indicator"),
             }
-            Comparison::Holds | Comparison::Judged => (None, None),
-            _ => (Some(decimal(get(4)).ok_or(err("target_threshold"))?), None),
-        };
-        let unit_of_measure = match get(5) {
-            "" => None,
-            u => Some(Text::parse("unit", u, 20).map_err(|_| err("target_text"))?),
-        };
-        let baseline_year = match get(6) {
-            "" => None,
-            y => Some(y.parse::<i32>().map_err(|_| err("target_baseline"))?),
-        };
-        if kind == TargetKind::Change && baseline_year.is_none() {
-            return Err(err("target_baseline"));
-        }
-        out.push(Target {
-            id: TargetId::parse(&format!("t{}", out.len() + 1)).expect("a valid id"),
-            area,
-            kind,
-            subject,
-            comparison: cmp,
-            threshold,
-            range,
-            baseline_year,
-            unit_of_measure,
-            indicator: None,
-        });
-    }
-    if out.is_empty() {
-        return Err(LineError {
-            line: 1,
-            code: "target_fields",
-        });
-    }
-    Ok(out)
+        })
+        .collect()
 }
 
-/// Writes targets in the form's line format (the inverse of [`parse`], ids aside).
-pub fn format(targets: &[Target]) -> String {
+/// Applies a row button (`add`, `remove-{i}`); true when the form is to be shown again.
+pub fn apply_op(rows: &mut Vec<Row>, op: &str) -> bool {
+    if op == "add" {
+        if rows.len() < MAX_ROWS {
+            let area = rows.last().map(|r| r.area.clone()).unwrap_or_default();
+            rows.push(Row {
+                area,
+                shape: "reduce_at_least".into(),
+                ..Row::default()
+            });
+        }
+        return true;
+    }
+    match op
+        .strip_prefix("remove-")
+        .and_then(|i| i.parse::<usize>().ok())
+    {
+        Some(i) if i < rows.len() => {
+            rows.remove(i);
+            true
+        }
+        Some(_) => true,
+        None => false,
+    }
+}
+
+/// The rows of existing targets (the editing form starts from them).
+pub fn rows_from_targets(targets: &[Target]) -> Vec<Row> {
     let dec = |d: &Decimal| crate::format::decimal(d);
     targets
         .iter()
         .map(|t| {
-            let kind = match t.kind {
-                TargetKind::Change => "change",
-                TargetKind::Rate => "rate",
-                TargetKind::Count => "count",
-                TargetKind::YesNo => "yes_no",
-                TargetKind::Qualitative => "qualitative",
+            let (threshold, high) = match (&t.threshold, &t.range) {
+                (_, Some((lo, hi))) => (dec(lo), dec(hi)),
+                (Some(x), None) => (dec(x), String::new()),
+                (None, None) => (String::new(), String::new()),
             };
-            let cmp = match t.comparison {
-                Comparison::AtLeast => "at_least",
-                Comparison::Above => "above",
-                Comparison::AtMost => "at_most",
-                Comparison::Below => "below",
-                Comparison::Equal => "equal",
-                Comparison::Between => "between",
-                Comparison::Holds => "holds",
-                Comparison::Judged => "judged",
-            };
-            let threshold = match (&t.threshold, &t.range) {
-                (_, Some((lo, hi))) => format!("{}-{}", dec(lo), dec(hi)),
-                (Some(x), None) => dec(x),
-                (None, None) => String::new(),
-            };
-            let uom = t
-                .unit_of_measure
-                .as_ref()
-                .map(|u| u.to_string())
-                .unwrap_or_default();
-            let base = t.baseline_year.map(|y| y.to_string()).unwrap_or_default();
-            let line = format!(
-                "{} | {} | {kind} | {cmp} | {threshold} | {uom} | {base}",
-                t.area, t.subject
-            );
-            line.trim_end_matches([' ', '|']).to_owned()
+            Row {
+                id: t.id.to_string(),
+                area: t.area.to_string(),
+                shape: target::shape_key(t.kind, t.comparison)
+                    .unwrap_or("")
+                    .to_owned(),
+                subject: t.subject.to_string(),
+                threshold,
+                high,
+                unit: t
+                    .unit_of_measure
+                    .as_ref()
+                    .map(|u| u.to_string())
+                    .unwrap_or_default(),
+                baseline: t.baseline_year.map(|y| y.to_string()).unwrap_or_default(),
+                indicator: t.indicator.clone().unwrap_or_default(),
+            }
         })
-        .collect::<Vec<_>>()
-        .join("\n")
+        .collect()
+}
+
+/// A decimal as people type it: "95,5" or "95.5"; no thousands separators.
+pub fn decimal(raw: &str) -> Option<Decimal> {
+    let cleaned = raw.trim().replace([' ', '%'], "");
+    if cleaned.is_empty() || cleaned.contains('.') && cleaned.contains(',') {
+        return None;
+    }
+    Decimal::from_str(&cleaned.replace(',', ".")).ok()
+}
+
+/// Reads the rows into targets (blank rows are skipped), reporting every problem beside its
+/// field in `errors`; `None` when any row has a problem.
+pub fn parse_rows(
+    rows: &[Row],
+    lang: Lang,
+    year: i32,
+    indicators: &BTreeSet<String>,
+    errors: &mut Errors,
+) -> Option<Vec<Target>> {
+    let before = errors.iter().count();
+    let mut built: Vec<(usize, Target)> = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        if row.is_blank() {
+            continue;
+        }
+        if let Some(t) = read_row(i, row, lang, errors) {
+            built.push((i, t));
+        }
+    }
+    assign_ids(&mut built);
+    let targets: Vec<Target> = built.iter().map(|(_, t)| t.clone()).collect();
+    let cx = Context { year, indicators };
+    for p in target::problems(&targets, &cx) {
+        match built.get(p.index) {
+            Some((row, _)) if !targets.is_empty() => {
+                let (id, context) = field_id(lang, *row, p.field);
+                errors.push_in(id, context, lang.error(p.error.code()));
+            }
+            _ => errors.push("targets", lang.error(p.error.code())),
+        }
+    }
+    (errors.iter().count() == before).then_some(targets)
+}
+
+/// The element id of a row's field as the form shows it, and where it is in words.
+fn field_id(lang: Lang, row: usize, domain_field: &str) -> (String, String) {
+    let field = match domain_field {
+        "kind" => "shape",
+        "range" => "high",
+        "unit_of_measure" => "unit",
+        "baseline_year" => "baseline",
+        other => other,
+    };
+    (format!("t{row}-{field}"), context(lang, row, field))
+}
+
+/// "Chỉ tiêu 2, Ngưỡng / từ": the row (from 1) and the field's label.
+fn context(lang: Lang, row: usize, field: &str) -> String {
+    let t = lang.strings();
+    let label = match field {
+        "area" => t.target_area,
+        "subject" => t.target_subject,
+        "shape" => t.target_kind,
+        "threshold" => t.threshold_label,
+        "high" => t.high_label,
+        "unit" => t.unit_of_measure_label,
+        "baseline" => t.target_baseline,
+        _ => t.indicator_label,
+    };
+    format!("{} {}, {label}", t.target_subject, row + 1)
+}
+
+/// One row into a target, or its reading problems.
+fn read_row(i: usize, row: &Row, lang: Lang, errors: &mut Errors) -> Option<Target> {
+    let id = |f: &str| format!("t{i}-{f}");
+    let mut ok = true;
+    let mut fail = |f: &str, code: &str| {
+        errors.push_in(id(f), context(lang, i, f), lang.error(code));
+        ok = false;
+    };
+    let area = Text::parse("area", &row.area, limits::AREA)
+        .map_err(|e| fail("area", e.code()))
+        .ok();
+    let subject = Text::parse("subject", &row.subject, limits::SUBJECT)
+        .map_err(|e| fail("subject", e.code()))
+        .ok();
+    let shape = target::shape(&row.shape);
+    if shape.is_none() {
+        fail("shape", "target_shape");
+    }
+    let number = |raw: &str, f: &str, fail: &mut dyn FnMut(&str, &str)| -> Option<Decimal> {
+        if raw.trim().is_empty() {
+            return None;
+        }
+        let d = decimal(raw);
+        if d.is_none() {
+            fail(f, "invalid_number");
+        }
+        d
+    };
+    let low = number(&row.threshold, "threshold", &mut fail);
+    let high = number(&row.high, "high", &mut fail);
+    let baseline_year = match row.baseline.trim() {
+        "" => None,
+        y => match y.parse::<i32>() {
+            Ok(y) => Some(y),
+            Err(_) => {
+                fail("baseline", "target_baseline_range");
+                None
+            }
+        },
+    };
+    let (kind, comparison) = shape?;
+    let percent = matches!(kind, TargetKind::Change | TargetKind::Rate);
+    let unit_of_measure = match row.unit.trim() {
+        "" if percent => Some(Text::parse("unit", "%", 5).expect("a valid unit")),
+        "" => None,
+        u => Text::parse("unit_of_measure", u, limits::UNIT_OF_MEASURE)
+            .map_err(|e| fail("unit", e.code()))
+            .ok(),
+    };
+    let (threshold, range) = match comparison {
+        Comparison::Between => match (low, high) {
+            (Some(lo), Some(hi)) => (None, Some((lo, hi))),
+            (lo, hi) => {
+                if lo.is_none() && row.threshold.trim().is_empty() {
+                    fail("threshold", "target_threshold_missing");
+                }
+                if hi.is_none() && row.high.trim().is_empty() {
+                    fail("high", "target_threshold_missing");
+                }
+                (None, None)
+            }
+        },
+        _ => {
+            if !row.high.trim().is_empty() && !matches!(comparison, Comparison::Between) {
+                fail("high", "target_high_not_allowed");
+            }
+            (low, None)
+        }
+    };
+    if !ok {
+        return None;
+    }
+    let indicator = Some(row.indicator.trim().to_owned()).filter(|s| !s.is_empty());
+    Some(Target {
+        id: TargetId::parse(row.id.trim()).unwrap_or_else(|_| TargetId::parse("t0").expect("id")),
+        area: area?,
+        kind,
+        subject: subject?,
+        comparison,
+        threshold,
+        range,
+        baseline_year,
+        unit_of_measure,
+        indicator,
+    })
+}
+
+/// Keeps each row's id when it is valid and unused before it; gives the others `t{n}`.
+fn assign_ids(built: &mut [(usize, Target)]) {
+    let kept: Vec<bool> = {
+        let mut seen = BTreeSet::new();
+        built
+            .iter()
+            .map(|(_, t)| t.id.as_str() != "t0" && seen.insert(t.id.clone()))
+            .collect()
+    };
+    let mut used: BTreeSet<String> = built
+        .iter()
+        .zip(&kept)
+        .filter(|(_, k)| **k)
+        .map(|((_, t), _)| t.id.to_string())
+        .collect();
+    let mut n = 1;
+    for ((_, t), keep) in built.iter_mut().zip(kept) {
+        if keep {
+            continue;
+        }
+        while used.contains(&format!("t{n}")) {
+            n += 1;
+        }
+        let id = format!("t{n}");
+        used.insert(id.clone());
+        t.id = TargetId::parse(&id).expect("a valid id");
+    }
+}
+
+fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    args.iter().fold(template.to_owned(), |s, (k, v)| {
+        s.replace(&format!("{{{k}}}"), v)
+    })
+}
+
+/// A target as a sentence: "Giảm ít nhất 5% so với năm 2023", "Không tăng so với năm 2023",
+/// "Tỷ lệ đạt trên 90%".
+pub fn sentence(t: &Strings, target: &Target) -> String {
+    let dec = |d: &Decimal| crate::format::decimal(d);
+    let x = target.threshold.as_ref().map(dec).unwrap_or_default();
+    let (lo, hi) = target
+        .range
+        .as_ref()
+        .map(|(a, b)| (dec(a), dec(b)))
+        .unwrap_or_default();
+    let unit = target
+        .unit_of_measure
+        .as_ref()
+        .map(|u| u.to_string())
+        .unwrap_or_default();
+    let zero = target.threshold.is_some_and(|d| d.is_zero());
+    let hundred = target.threshold == Some(Decimal::ONE_HUNDRED);
+    let base = |s: String| match target.baseline_year {
+        Some(y) => format!(
+            "{s} {}",
+            fill(t.s_compared_with, &[("year", &y.to_string())])
+        ),
+        None => s,
+    };
+    let key = target::shape_key(target.kind, target.comparison).unwrap_or("");
+    let args = [("x", x.as_str()), ("lo", &lo), ("hi", &hi), ("unit", &unit)];
+    let text = match key {
+        "reduce_at_least" if zero => base(t.s_no_increase.to_owned()),
+        "reduce_at_least" => base(fill(t.s_reduce_at_least, &args)),
+        "reduce_above" => base(fill(t.s_reduce_above, &args)),
+        "reduce_between" => base(fill(t.s_reduce_between, &args)),
+        "rate_at_least" if hundred => t.s_all.to_owned(),
+        "rate_at_least" => fill(t.s_rate_at_least, &args),
+        "rate_above" => fill(t.s_rate_above, &args),
+        "rate_at_most" => fill(t.s_rate_at_most, &args),
+        "rate_below" => fill(t.s_rate_below, &args),
+        "count_at_least" => fill(t.s_count_at_least, &args),
+        "count_at_most" if zero => t.s_count_none.to_owned(),
+        "count_at_most" => fill(t.s_count_at_most, &args),
+        "count_equal" => fill(t.s_count_equal, &args),
+        "yes_no" => t.s_yes_no.to_owned(),
+        "judged" => t.s_judged.to_owned(),
+        _ => format!("{x}{lo}{hi} {unit}"),
+    };
+    text.trim().to_owned()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::{en, vi};
 
-    #[test]
-    fn reads_the_article_s_shapes() {
-        let t = parse(
-            "Phòng, chống tội phạm | Giảm tội phạm về trật tự xã hội | change | at_least | 5 | % | 2023\n\
-             \n\
-             Phòng, chống tội phạm | Giảm án tạm đình chỉ | change | between | 5-10 | % | 2023\n\
-             Xây dựng lực lượng | Cán bộ bị kỷ luật | rate | < | 0,5 | %\n\
-             An ninh | Không để hình thành băng nhóm | yes_no | holds",
-        )
-        .unwrap();
-        assert_eq!(t.len(), 4);
-        assert_eq!(t[0].id.as_str(), "t1");
-        assert_eq!(t[1].range, Some((Decimal::from(5), Decimal::from(10))));
-        assert_eq!(t[2].threshold, Some(Decimal::from_str("0.5").unwrap()));
-        assert_eq!(t[2].comparison, Comparison::Below);
-        assert_eq!(t[3].threshold, None);
+    fn row(shape: &str, subject: &str, threshold: &str, high: &str, baseline: &str) -> Row {
+        Row {
+            area: "Phòng, chống tội phạm".into(),
+            shape: shape.into(),
+            subject: subject.into(),
+            threshold: threshold.into(),
+            high: high.into(),
+            baseline: baseline.into(),
+            ..Row::default()
+        }
+    }
+
+    fn read(rows: &[Row]) -> (Option<Vec<Target>>, Vec<(String, String)>) {
+        let mut errors = Errors::default();
+        let ids = BTreeSet::new();
+        let targets = parse_rows(rows, Lang::Vi, 2024, &ids, &mut errors);
+        let list = errors
+            .iter()
+            .map(|e| (e.id.clone(), e.message.clone()))
+            .collect();
+        (targets, list)
     }
 
     #[test]
-    fn format_round_trips() {
-        let text = "Phòng, chống tội phạm | Giảm án | change | between | 5-10 | % | 2023\n\
-                    Xây dựng lực lượng | Kỷ luật | rate | below | 0,5 | %\n\
-                    An ninh | Không để hình thành băng nhóm | yes_no | holds";
-        let targets = parse(text).unwrap();
-        assert_eq!(format(&targets), text);
-        assert_eq!(parse(&format(&targets)).unwrap(), targets);
+    fn rows_become_targets_with_stable_ids() {
+        let mut kept = row("rate_above", "Tỷ lệ khám phá", "75", "", "");
+        kept.id = "kham-pha".into();
+        let (targets, errors) = read(&[
+            row("reduce_at_least", "Giảm tội phạm", "5", "", "2023"),
+            Row::default(),
+            row("reduce_between", "Giảm án tạm đình chỉ", "5", "10", "2023"),
+            kept,
+            row("rate_below", "Kỷ luật", "0,5", "", ""),
+        ]);
+        assert!(errors.is_empty(), "{errors:?}");
+        let targets = targets.unwrap();
+        let ids: Vec<&str> = targets.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["t1", "t2", "kham-pha", "t3"]);
+        assert_eq!(
+            targets[1].range,
+            Some((Decimal::from(5), Decimal::from(10)))
+        );
+        assert_eq!(
+            targets[3].threshold,
+            Some(Decimal::from_str("0.5").unwrap())
+        );
+        assert_eq!(targets[3].unit_of_measure.as_ref().unwrap().as_str(), "%");
     }
 
     #[test]
-    fn says_which_line_is_wrong() {
+    fn every_problem_is_reported_beside_its_field() {
+        let (targets, errors) = read(&[
+            row("reduce_at_least", "Giảm tội phạm", "5", "", "2023"),
+            row("reduce_at_least", "giảm  tội phạm", "5", "", "2023"),
+            row("reduce_between", "Giảm án", "10", "5", "2023"),
+            row("rate_at_least", "Tỷ lệ", "150", "", ""),
+            row("count_at_most", "Cháy", "-1", "", ""),
+            row("reduce_at_least", "Giảm tai nạn", "nhiều", "", "99999"),
+        ]);
+        assert!(targets.is_none());
+        let ids: Vec<&str> = errors.iter().map(|(id, _)| id.as_str()).collect();
         assert_eq!(
-            parse("a | b | rate").unwrap_err(),
-            LineError {
-                line: 1,
-                code: "target_fields"
-            }
+            ids,
+            [
+                "t5-threshold",
+                "t1-subject",
+                "t2-high",
+                "t3-threshold",
+                "t4-threshold"
+            ]
+        );
+        assert_eq!(errors[1].1, vi::error("duplicate_target"));
+        assert_eq!(errors[2].1, vi::error("target_range_reversed"));
+    }
+
+    #[test]
+    fn targets_read_as_sentences() {
+        let (targets, _) = read(&[
+            row("reduce_at_least", "a", "5", "", "2023"),
+            row("reduce_at_least", "b", "0", "", "2023"),
+            row("rate_above", "c", "90", "", ""),
+            row("reduce_between", "d", "5", "10", "2023"),
+            row("rate_at_least", "e", "100", "", ""),
+            row("rate_below", "f", "0,5", "", ""),
+        ]);
+        let targets = targets.unwrap();
+        let vi: Vec<String> = targets.iter().map(|t| sentence(&vi::STRINGS, t)).collect();
+        assert_eq!(
+            vi,
+            [
+                "Giảm ít nhất 5% so với năm 2023",
+                "Không tăng so với năm 2023",
+                "Tỷ lệ đạt trên 90%",
+                "Giảm từ 5% đến 10% so với năm 2023",
+                "Đạt 100%",
+                "Tỷ lệ dưới 0,5%"
+            ]
         );
         assert_eq!(
-            parse("a | b | rate | above | 90 | %\na | b | speed | above | 1").unwrap_err(),
-            LineError {
-                line: 2,
-                code: "target_kind"
-            }
+            sentence(&en::STRINGS, &targets[0]),
+            "Reduce by at least 5% compared with 2023"
         );
-        assert_eq!(
-            parse("a | b | change | at_least | 5 | %").unwrap_err().code,
-            "target_baseline"
-        );
-        assert_eq!(
-            parse("a | b | rate | above | nhiều").unwrap_err().code,
-            "target_threshold"
-        );
-        assert_eq!(parse("  \n").unwrap_err().code, "target_fields");
+    }
+
+    #[test]
+    fn rows_are_added_and_removed_without_losing_text() {
+        let mut rows = vec![
+            row("rate_above", "a", "90", "", ""),
+            row("yes_no", "b", "", "", ""),
+        ];
+        assert!(apply_op(&mut rows, "add"));
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[2].area, "Phòng, chống tội phạm");
+        assert!(apply_op(&mut rows, "remove-0"));
+        assert_eq!(rows[0].subject, "b");
+        assert!(!apply_op(&mut rows, "save"));
     }
 }

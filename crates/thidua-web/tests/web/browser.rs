@@ -17,11 +17,14 @@ const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// A chromedriver process and one browser session.
-struct Browser {
+pub struct Browser {
     driver: Child,
-    base: String,
+    pub base: String,
     session: String,
     _profile: tempfile::TempDir,
+    /// Each user's session cookie after the first sign-in: switching users does not pay for the
+    /// password hash again (Argon2 is slow in debug builds).
+    sessions: std::cell::RefCell<std::collections::HashMap<String, String>>,
 }
 
 impl Drop for Browser {
@@ -40,7 +43,13 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn screenshots_dir() -> PathBuf {
+/// Where screenshots go: `THIDUA_SCREENSHOTS`, else `target/artifacts/screenshots`.
+pub fn screenshots_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("THIDUA_SCREENSHOTS") {
+        let dir = PathBuf::from(dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        return dir;
+    }
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
@@ -51,7 +60,7 @@ fn screenshots_dir() -> PathBuf {
 
 impl Browser {
     /// Starts chromedriver and a headless Chromium, or `None` (skip) outside CI.
-    fn start() -> Option<Browser> {
+    pub fn start() -> Option<Browser> {
         if !std::path::Path::new(CHROMEDRIVER).exists() || !std::path::Path::new(CHROMIUM).exists()
         {
             if in_ci() {
@@ -98,10 +107,11 @@ impl Browser {
             base,
             session,
             _profile: profile,
+            sessions: Default::default(),
         })
     }
 
-    fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+    pub fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Value {
         let url = format!("{}/session/{}{}", self.base, self.session, path);
         let req = ureq::request(method, &url);
         let res = match body {
@@ -117,11 +127,11 @@ impl Browser {
         v["value"].clone()
     }
 
-    fn goto(&self, url: &str) {
+    pub fn goto(&self, url: &str) {
         self.cmd("POST", "/url", Some(json!({"url": url})));
     }
 
-    fn find(&self, css: &str) -> Option<String> {
+    pub fn find(&self, css: &str) -> Option<String> {
         let v = self.cmd(
             "POST",
             "/element",
@@ -134,14 +144,14 @@ impl Browser {
         found?.as_str().map(str::to_owned)
     }
 
-    fn must(&self, css: &str) -> String {
+    pub fn must(&self, css: &str) -> String {
         self.find(css)
             .unwrap_or_else(|| panic!("no element {css} on {}", self.url()))
     }
 
     /// Waits (up to 10 s) for an element: a click that submits a form returns before the next
     /// page has loaded.
-    fn wait_for(&self, css: &str) -> bool {
+    pub fn wait_for(&self, css: &str) -> bool {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             if self.find(css).is_some() {
@@ -155,7 +165,7 @@ impl Browser {
     }
 
     /// Waits (up to 10 s) for the page to contain `needle`.
-    fn wait_text(&self, needle: &str) -> bool {
+    pub fn wait_text(&self, needle: &str) -> bool {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             if self.source().contains(needle) {
@@ -168,7 +178,7 @@ impl Browser {
         }
     }
 
-    fn type_into(&self, css: &str, text: &str) {
+    pub fn type_into(&self, css: &str, text: &str) {
         let el = self.must(css);
         self.cmd("POST", &format!("/element/{el}/clear"), Some(json!({})));
         self.cmd(
@@ -178,12 +188,12 @@ impl Browser {
         );
     }
 
-    fn click(&self, css: &str) {
+    pub fn click(&self, css: &str) {
         let el = self.must(css);
         self.cmd("POST", &format!("/element/{el}/click"), Some(json!({})));
     }
 
-    fn text(&self, css: &str) -> String {
+    pub fn text(&self, css: &str) -> String {
         let el = self.must(css);
         self.cmd("GET", &format!("/element/{el}/text"), None)
             .as_str()
@@ -191,25 +201,25 @@ impl Browser {
             .to_owned()
     }
 
-    fn source(&self) -> String {
+    pub fn source(&self) -> String {
         self.cmd("GET", "/source", None)
             .as_str()
             .unwrap_or("")
             .to_owned()
     }
 
-    fn url(&self) -> String {
+    pub fn url(&self) -> String {
         self.cmd("GET", "/url", None)
             .as_str()
             .unwrap_or("")
             .to_owned()
     }
 
-    fn clear_cookies(&self) {
+    pub fn clear_cookies(&self) {
         self.cmd("DELETE", "/cookie", None);
     }
 
-    fn screenshot(&self, name: &str) {
+    pub fn screenshot(&self, name: &str) {
         let b64 = self.cmd("GET", "/screenshot", None);
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(b64.as_str().unwrap_or(""))
@@ -217,13 +227,92 @@ impl Browser {
         std::fs::write(screenshots_dir().join(format!("{name}.png")), bytes).unwrap();
     }
 
-    fn sign_in(&self, app: &TestApp, user: &str) {
+    /// Runs a script in the page and returns its value.
+    pub fn exec(&self, script: &str) -> Value {
+        self.cmd(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": script, "args": []})),
+        )
+    }
+
+    /// Chooses a local file in a file input (chromedriver runs on this machine).
+    pub fn upload(&self, css: &str, path: &std::path::Path) {
+        let el = self.must(css);
+        self.cmd(
+            "POST",
+            &format!("/element/{el}/value"),
+            Some(json!({"text": path.display().to_string()})),
+        );
+    }
+
+    pub fn resize(&self, width: u32, height: u32) {
+        self.cmd(
+            "POST",
+            "/window/rect",
+            Some(json!({"width": width, "height": height})),
+        );
+    }
+
+    /// The whole page (beyond the window's height, through the DevTools protocol) as a JPEG
+    /// (much cheaper to encode than PNG for pages thousands of pixels high).
+    fn full_page(&self, name: &str) {
+        let v = self.cmd(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({"cmd": "Page.captureScreenshot",
+                        "params": {"format": "jpeg", "quality": 80, "captureBeyondViewport": true}})),
+        );
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(v["data"].as_str().unwrap_or(""))
+            .unwrap();
+        std::fs::write(screenshots_dir().join(format!("{name}.jpg")), bytes).unwrap();
+    }
+
+    /// The whole page at 1366 px and at 390 px wide.
+    pub fn shots(&self, name: &str) {
+        for width in [1366, 390] {
+            self.resize(width, 900);
+            self.full_page(&format!("{name}-{width}"));
+        }
+        self.resize(1280, 900);
+    }
+
+    /// The id of the element that has the focus.
+    pub fn focused(&self) -> String {
+        self.exec("return document.activeElement ? document.activeElement.id : ''")
+            .as_str()
+            .unwrap_or("")
+            .to_owned()
+    }
+
+    pub fn sign_in(&self, app: &TestApp, user: &str) {
         self.clear_cookies();
+        let known = self.sessions.borrow().get(user).cloned();
+        if let Some(value) = known {
+            self.goto(&format!("{}/login", app.base));
+            self.cmd(
+                "POST",
+                "/cookie",
+                Some(json!({"cookie": {"name": "thidua_session", "value": value, "path": "/"}})),
+            );
+            self.goto(&format!("{}/", app.base));
+            if self.wait_for("#who") {
+                return;
+            }
+            self.clear_cookies();
+        }
         self.goto(&format!("{}/login", app.base));
         self.type_into("#user", user);
         self.type_into("#password", PASSWORD);
         self.click("#sign-in");
         assert!(self.wait_for("#who"), "{user} signed in: {}", self.url());
+        let cookie = self.cmd("GET", "/cookie/thidua_session", None);
+        if let Some(v) = cookie["value"].as_str() {
+            self.sessions
+                .borrow_mut()
+                .insert(user.to_owned(), v.to_owned());
+        }
     }
 }
 
@@ -255,6 +344,7 @@ fn leader_signs_and_secretariat_sees(b: &Browser, app: &TestApp) {
         "the confirmation shows the covenant hash"
     );
     b.screenshot("03-sign-confirmation");
+    b.type_into("#sign-password", PASSWORD);
     b.click("#confirm-sign");
     assert!(b.wait_for("#signed-notice"), "signed: {}", b.url());
     assert!(b.text("#sig-ca-kg").contains("Đã ký"));
@@ -264,7 +354,7 @@ fn leader_signs_and_secretariat_sees(b: &Browser, app: &TestApp) {
     b.goto(&format!("{}/covenants/gu-12-2024", app.base));
     let row = b.text("#sig-ca-kg");
     assert!(
-        row.contains("Đã ký") && row.contains("user:lanhdao-kg"),
+        row.contains("Đã ký") && row.contains("Lãnh Đạo Kiên Giang"),
         "{row}"
     );
     b.screenshot("05-covenant-secretariat");
@@ -383,8 +473,17 @@ fn browser_scenarios() {
         return;
     };
     let app = spawn(Backend::Sqlite).unwrap();
+    let t = Instant::now();
+    let lap = |what: &str| eprintln!("browser: {what} at {:?}", t.elapsed());
+    super::ux::changed_draft_leads_to_the_new_version(&b, &app);
+    lap("changed draft");
     leader_signs_and_secretariat_sees(&b, &app);
     officer_cannot_open_another_units_admin(&b, &app);
     english_switch(&b, &app);
     phone_layout(&b, &app);
+    lap("first scenarios");
+    super::ux::flows(&b, &app);
+    lap("flows");
+    super::ux::tour(&b, &app);
+    lap("tour");
 }

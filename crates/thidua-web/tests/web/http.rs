@@ -19,6 +19,7 @@ fn suite(app: &TestApp) {
     passwords(app);
     cluster_management(app);
     drafting(app);
+    strict_forms(app);
     more_api(app);
     lineage_forms(app);
     throttling(app);
@@ -61,7 +62,7 @@ fn cluster_management(app: &TestApp) {
         ],
     );
     assert_eq!(r.status, 422);
-    assert!(r.body.contains("id=\"leadership-error\""));
+    assert!(r.body.contains("id=\"leadership-unit-error\""));
     assert!(
         r.body.contains("phải là hai đơn vị khác nhau"),
         "the domain's code, translated"
@@ -116,76 +117,118 @@ fn cluster_management(app: &TestApp) {
     assert_eq!(r.status, 403);
 }
 
-/// Drafting a covenant from the cluster page: targets one per line, errors with the line number.
+/// The covenant form's fields for two targets; `second_shape` and `second_threshold` vary.
+fn covenant_form(
+    csrf: &str,
+    title: &str,
+    second_shape: &str,
+    second_threshold: &str,
+) -> Vec<(String, String)> {
+    let mut f: Vec<(String, String)> = [
+        ("csrf", csrf),
+        ("covenant", "gu-12-2024-bs"),
+        ("movement", "vi-an-ninh-2024"),
+        ("title", title),
+        ("place", "Cà Mau"),
+        ("date", "15/04/2024"),
+        ("rows", "2"),
+        ("t0_area", "Phòng, chống tội phạm"),
+        ("t0_shape", "reduce_at_least"),
+        ("t0_subject", "Giảm tội phạm"),
+        ("t0_threshold", "5"),
+        ("t0_baseline", "2023"),
+        ("t1_area", "Xây dựng lực lượng"),
+        ("t1_shape", second_shape),
+        ("t1_subject", "Kỷ luật"),
+        ("t1_threshold", second_threshold),
+        ("regulation", REGULATION),
+        ("op", "save"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    f.sort();
+    f
+}
+
+fn post(c: &Client, path: &str, f: &[(String, String)]) -> super::support::Resp {
+    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    c.post_form(path, &pairs)
+}
+
+/// Drafting a covenant with the form of target rows: every problem beside its field, the rows
+/// kept; amending the unsigned draft, then proposing a new version once it is frozen.
 fn drafting(app: &TestApp) {
     let sec = signed_in(app, "thuky12");
-    let page = sec.get("/clusters/cum-12?year=2024");
-    assert!(page.body.contains("id=\"draft\""));
+    let page = sec.get("/clusters/cum-12/covenants/new?year=2024");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("id=\"t0-shape\""));
     let csrf = page.csrf();
-    let targets_bad = "Phòng, chống tội phạm | Giảm tội phạm | change | at_least | 5 | % | 2023\nXây dựng lực lượng | Kỷ luật | tốc độ | below | 0,5 | %";
-    let form = |targets: &str| {
-        vec![
-            ("csrf", csrf.clone()),
-            ("covenant", "gu-12-2024-bs".to_owned()),
-            ("movement", "vi-an-ninh-2024".to_owned()),
-            ("title", "Giao ước bổ sung".to_owned()),
-            ("place", "Cà Mau".to_owned()),
-            ("date", "15/04/2024".to_owned()),
-            ("targets", targets.to_owned()),
-            ("regulation", REGULATION.to_owned()),
-        ]
-    };
-    let send = |f: Vec<(&str, String)>| {
-        let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        sec.post_form("/clusters/cum-12/covenants", &pairs)
-    };
-    let r = send(form(targets_bad));
+    let new = "/clusters/cum-12/covenants/new";
+    let r = post(
+        &sec,
+        new,
+        &covenant_form(&csrf, "Giao ước bổ sung", "tốc độ", "150"),
+    );
     assert_eq!(r.status, 422);
     assert!(
-        r.body.contains("Dòng 2: loại chỉ tiêu không hợp lệ."),
-        "the line is named"
+        r.body.contains("id=\"t1-shape-error\""),
+        "beside the row's field"
     );
+    assert!(r.body.contains("id=\"error-summary\""));
     assert!(r.body.contains("Giao ước bổ sung"), "typed values are kept");
-    let good = targets_bad.replace("tốc độ", "rate");
-    let r = send(form(&good));
+    let r = post(
+        &sec,
+        new,
+        &covenant_form(&csrf, "Giao ước bổ sung", "rate_below", "150"),
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"t1-threshold-error\""));
+    assert!(r.body.contains("Tỷ lệ phần trăm phải từ 0 đến 100."));
+    // Adding a row keeps what was typed.
+    let mut add = covenant_form(&csrf, "Giao ước bổ sung", "rate_below", "0,5");
+    add.retain(|(k, _)| k != "op");
+    add.push(("op".into(), "add".into()));
+    let r = post(&sec, new, &add);
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("id=\"t2-subject\"") && r.body.contains("value=\"Kỷ luật\""));
+    let good = covenant_form(&csrf, "Giao ước bổ sung", "rate_below", "0,5");
+    let r = post(&sec, new, &good);
     assert_eq!(r.status, 303, "{}", r.body);
-    assert_eq!(r.header("location"), Some("/covenants/gu-12-2024-bs"));
+    assert_eq!(
+        r.header("location"),
+        Some("/covenants/gu-12-2024-bs?saved=1")
+    );
     let cov = sec.get("/api/v1/covenants/gu-12-2024-bs").json();
     assert_eq!(cov["versions"][0]["targets"][1]["threshold"], "0.5");
     assert_eq!(
         cov["versions"][0]["signatures"].as_array().unwrap().len(),
         5
     );
-    let r = send(form(&good));
-    assert_eq!(r.status, 422, "the id is taken");
-    // Amend the unsigned draft: same version, new hash.
     let page = sec.get("/covenants/gu-12-2024-bs");
     assert!(
-        page.body.contains("id=\"edit\""),
+        page.body.contains("Giảm ít nhất 5% so với năm 2023"),
+        "targets as sentences"
+    );
+    assert!(page.body.contains("Tỷ lệ dưới 0,5%"));
+    let r = post(&sec, new, &good);
+    assert_eq!(r.status, 422, "the id is taken");
+    assert!(r.body.contains("id=\"covenant-error\""));
+    // Amend the unsigned draft: same version, new hash.
+    assert!(
+        page.body.contains("id=\"edit-link\""),
         "the secretariat may amend the draft"
     );
+    let edit_page = sec.get("/covenants/gu-12-2024-bs/edit");
     assert!(
-        page.body.contains("| rate | below | 0,5 | %"),
-        "targets written back in the form's format"
+        edit_page.body.contains("value=\"0,5\""),
+        "targets written back into their rows"
     );
     let hash1 = cov["versions"][0]["hash"].as_str().unwrap().to_owned();
-    let edit = |targets: &str| {
-        sec.post_form(
-            "/covenants/gu-12-2024-bs/versions",
-            &[
-                ("csrf", &csrf),
-                ("title", "Giao ước bổ sung (sửa)"),
-                ("place", "Cà Mau"),
-                ("date", "16/04/2024"),
-                ("targets", targets),
-                ("regulation", REGULATION),
-            ],
-        )
-    };
-    let r = edit("chỉ một cột");
-    assert_eq!(r.status, 422);
-    assert!(r.body.contains("id=\"ed-targets-error\""));
-    let r = edit(&good);
+    let mut amended = covenant_form(&csrf, "Giao ước bổ sung (sửa)", "rate_below", "0,5");
+    amended.retain(|(k, _)| k != "covenant" && k != "movement");
+    let edit = "/covenants/gu-12-2024-bs/edit";
+    let r = post(&sec, edit, &amended);
     assert_eq!(r.status, 303, "{}", r.body);
     let cov = sec.get("/api/v1/covenants/gu-12-2024-bs").json();
     assert_eq!(cov["versions"].as_array().unwrap().len(), 1);
@@ -202,7 +245,12 @@ fn drafting(app: &TestApp) {
     }
     let page = sec.get("/covenants/gu-12-2024-bs");
     assert!(page.body.contains("Đề xuất phiên bản mới"));
-    let r = edit(&good.replace("0,5", "0,4"));
+    let mut next = covenant_form(&csrf, "Giao ước bổ sung (sửa)", "rate_below", "0,4");
+    next.retain(|(k, _)| k != "covenant" && k != "movement");
+    next.iter_mut()
+        .filter(|(k, _)| k == "t1_id")
+        .for_each(|(_, v)| *v = "t2".into());
+    let r = post(&sec, edit, &next);
     assert_eq!(r.status, 303, "{}", r.body);
     let cov = sec.get("/api/v1/covenants/gu-12-2024-bs").json();
     assert_eq!(cov["versions"].as_array().unwrap().len(), 2);
@@ -212,29 +260,53 @@ fn drafting(app: &TestApp) {
         .unwrap()
         .iter()
         .all(|s| s["signed"] == false));
+    let diff = sec.get("/covenants/gu-12-2024-bs/diff?from=1&to=2");
+    assert_eq!(diff.status, 200);
+    assert!(diff.body.contains("Tỷ lệ dưới 0,5%") && diff.body.contains("Tỷ lệ dưới 0,4%"));
     assert!(signed_in(app, "lanhdao-kg")
         .get("/")
         .body
         .contains("/covenants/gu-12-2024-bs/sign?unit=ca-kg"));
     let sup = signed_in(app, "giamsat12").get("/covenants/gu-12-2024-bs");
-    assert!(!sup.body.contains("id=\"edit\""), "supervisors only read");
+    assert!(
+        !sup.body.contains("id=\"edit-link\""),
+        "supervisors only read"
+    );
     // A unit officer cannot draft.
     let officer = signed_in(app, "canbo-kg");
     let p = officer.get("/account");
-    let r = officer.post_form(
-        "/clusters/cum-12/covenants",
-        &[
-            ("csrf", &p.csrf()),
-            ("covenant", "x-1"),
-            ("movement", "vi-an-ninh-2024"),
-            ("title", "X"),
-            ("place", "Y"),
-            ("date", "01/01/2024"),
-            ("targets", &good),
-            ("regulation", "Z"),
-        ],
+    let r = post(
+        &officer,
+        new,
+        &covenant_form(&p.csrf(), "X", "rate_below", "0,5"),
     );
     assert_eq!(r.status, 403);
+}
+
+/// Form bodies that are not UTF-8 are refused, a GET on a form's address says so, and the
+/// sign-in page offers the first-administrator page only while none exists.
+fn strict_forms(app: &TestApp) {
+    let sec = signed_in(app, "thuky12");
+    let page = sec.get("/clusters/cum-12?year=2024");
+    let body = format!(
+        "csrf={}&year=2024&decision=%FF%FE&position=head&unit=ca-kg",
+        page.csrf()
+    );
+    let r = sec.post_raw(
+        "/clusters/cum-12/leadership",
+        "application/x-www-form-urlencoded",
+        body.as_bytes(),
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("UTF-8"));
+    let r = sec.get("/clusters/cum-12/members");
+    assert_eq!(r.status, 405);
+    assert!(
+        r.body.contains("id=\"error-message\""),
+        "a page, not a blank answer"
+    );
+    let anon = Client::new(&app.base);
+    assert!(!anon.get("/login").body.contains("/bootstrap"));
 }
 
 fn more_api(app: &TestApp) {
@@ -703,7 +775,21 @@ fn signing_flow(app: &TestApp) {
         .hash
         .clone();
     assert!(confirm.body.contains(&format!("data-hash=\"{hash}\"")));
-    // A wrong hash is refused by the domain.
+    // Signing asks for the password again (step-up): without it, or with a wrong one, nothing
+    // is signed and the message stands beside the password field.
+    let r = leader.post_form(
+        "/covenants/gu-12-2024/sign",
+        &[
+            ("csrf", &confirm.csrf()),
+            ("unit", "ca-ag"),
+            ("version", "1"),
+            ("hash", &hash),
+            ("password", "không phải mật khẩu"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"sign-password-error\""));
+    // A wrong hash is refused by the domain, and the page leads back to the current version.
     let r = leader.post_form(
         "/covenants/gu-12-2024/sign",
         &[
@@ -711,9 +797,11 @@ fn signing_flow(app: &TestApp) {
             ("unit", "ca-ag"),
             ("version", "1"),
             ("hash", &"0".repeat(64)),
+            ("password", PASSWORD),
         ],
     );
     assert_eq!(r.status, 409);
+    assert!(r.body.contains("id=\"sign-latest\""), "{}", r.body);
     // Without the CSRF token: refused.
     let r = leader.post_form(
         "/covenants/gu-12-2024/sign",
@@ -727,6 +815,7 @@ fn signing_flow(app: &TestApp) {
             ("unit", "ca-ag"),
             ("version", "1"),
             ("hash", &hash),
+            ("password", PASSWORD),
         ],
     );
     assert_eq!(r.status, 303, "{}", r.body);
@@ -764,7 +853,7 @@ fn pages(app: &TestApp) {
     assert!(!officer.body.contains("/sign?unit="), "but cannot sign");
     let sup = signed_in(app, "giamsat12").get("/");
     assert!(
-        sup.body.contains("Đơn vị chưa ký"),
+        sup.body.contains("còn chờ ký"),
         "the supervisor sees who is yet to sign"
     );
     let foreign = signed_in(app, "canbo-dt").get("/");
@@ -780,7 +869,9 @@ fn pages(app: &TestApp) {
         ("/covenants/gu-12-2024", "ít nhất 5%"),
         ("/units/ca-kg", "01/01/2004"),
         ("/units/ca-ag", "Sáp nhập"),
-        ("/history", "Chỉ mục nhật ký"),
+        ("/history", "Số thứ tự trong sổ"),
+        ("/about/record", "Bản chốt sổ có chữ ký"),
+        ("/units/ca-kg", "thành viên năm"),
         ("/history?unit=ca-kg&kind=unit_created", "Thành lập đơn vị"),
         ("/account", "Mã truy cập API"),
         ("/static/app.css", "Thi Dua Sans"),
@@ -791,10 +882,20 @@ fn pages(app: &TestApp) {
     }
     let r = c.get("/covenants/gu-12-2024");
     assert!(
-        r.body.contains("trong khoảng 5–10%"),
+        r.body.contains("Giảm từ 5% đến 10% so với năm 2023"),
         "ranges in Vietnamese"
     );
-    assert!(r.body.contains("dưới 0,5%"), "decimal comma");
+    assert!(r.body.contains("Tỷ lệ dưới 0,5%"), "decimal comma");
+    // Units show the years of their own membership (issue 11): Kiên Giang only 2024.
+    let kg = c.get("/api/v1/units/ca-kg").json();
+    assert_eq!(kg["clusters"][0]["years"], json!([2024]));
+    let ct = c.get("/api/v1/units/ca-ct").json();
+    assert_eq!(ct["clusters"][0]["years"], json!([2025]));
+    // A lineage link is never a dead end: Sóc Trăng (merged into Cần Thơ) opens for a leader.
+    let leader = signed_in(app, "lanhdao-ag");
+    let ct_page = leader.get("/units/ca-ct");
+    assert!(ct_page.body.contains("/units/ca-st"));
+    assert_eq!(leader.get("/units/ca-st").status, 200);
     let font = c.get("/static/fonts/LiberationSans-Regular.woff2");
     assert_eq!(font.status, 200);
     assert_eq!(font.header("content-type"), Some("font/woff2"));
@@ -896,6 +997,70 @@ fn admin_forms(app: &TestApp) {
         403,
         "roles come from the log, at once"
     );
+    // Roles are picked from lists, scoped by picking the unit.
+    let r = c.post_form(
+        "/admin/roles",
+        &[
+            ("csrf", &csrf),
+            ("user", "canbo-cm"),
+            ("kind", "leader"),
+            ("unit", ""),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("id=\"gr-unit-error\""),
+        "the scope is asked for"
+    );
+    let r = c.post_form(
+        "/admin/roles",
+        &[
+            ("csrf", &csrf),
+            ("user", "canbo-cm"),
+            ("kind", "leader"),
+            ("unit", "ca-cm"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.header("location"), Some("/admin/roles?saved=1"));
+    // Revoking asks first; the last administrator's role is not offered, and refused.
+    let ask = c.get("/admin/roles/revoke?user=canbo-cm&role=leader:ca-cm");
+    assert!(ask.body.contains("id=\"confirm-revoke\""));
+    let ask = c.get("/admin/roles/revoke?user=quantri&role=admin");
+    assert!(ask.body.contains("id=\"last-admin\"") && !ask.body.contains("confirm-revoke"));
+    let r = c.post_form(
+        "/admin/roles/revoke",
+        &[("csrf", &csrf), ("user", "quantri"), ("role", "admin")],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"revoke-error\""));
+    assert!(r.body.contains("quản trị cuối cùng"));
+    assert_eq!(
+        c.delete("/api/v1/users/quantri/roles/admin").json()["error"],
+        "last_admin"
+    );
+    // A user id that is a cluster's id and a name another person has: warned, then confirmed.
+    let user = [
+        ("csrf", csrf.as_str()),
+        ("id", "cum-13"),
+        ("display_name", "Thư Ký Cụm 12"),
+        ("password", super::support::PASSWORD),
+    ];
+    let r = c.post_form("/admin/users", &user);
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"user-warnings\"") && r.body.contains("mạo danh"));
+    assert!(
+        c.get("/api/v1/users/cum-13").status == 404,
+        "nothing created yet"
+    );
+    let mut confirmed = user.to_vec();
+    confirmed.push(("confirm", "1"));
+    assert_eq!(c.post_form("/admin/users", &confirmed).status, 303);
+    for section in ["units", "movements", "people", "roles", "tokens", "log"] {
+        let page = c.get(&format!("/admin/{section}"));
+        assert_eq!(page.status, 200, "{section}");
+        assert!(page.body.contains("aria-current=\"page\""), "{section}");
+    }
     let r = c.post_form(
         "/admin/clusters",
         &[
@@ -1066,9 +1231,10 @@ fn lineage_forms(app: &TestApp) {
     assert_eq!(unit["unit"]["name"], "Công an tỉnh Tây Ninh mới", "NFC");
     assert_eq!(unit["unit"]["short_code"], "CATN-M");
     let page = c.get("/units/ca-tn").body;
-    assert!(page.contains("<h1>Công an tỉnh Tây Ninh mới</h1>"));
+    assert!(page.contains("<h1 lang=\"vi\">Công an tỉnh Tây Ninh mới</h1>"));
     let former = &page[page.find("Tên cũ").expect("former names shown")..];
-    assert!(former.contains("<td>Công an tỉnh Tây Ninh</td><td>CATN</td><td>01/03/2025</td>"));
+    assert!(former
+        .contains("<td lang=\"vi\">Công an tỉnh Tây Ninh</td><td>CATN</td><td>01/03/2025</td>"));
 
     // A merger dated before Long An was established: the translated error next to the date,
     // the choices kept, the log unchanged.
@@ -1148,7 +1314,7 @@ fn lineage_forms(app: &TestApp) {
     assert_eq!(size(), before + 1);
     let page = c.get("/units/ca-tn").body;
     let lineage = &page[page.find("id=\"lineage\"").expect("the lineage table")..];
-    let row = "<td>01/07/2025</td><td>Sáp nhập</td>\n<td><a href=\"/units/ca-la\">Công an tỉnh Long An</a>, <a href=\"/units/ca-tn\">Công an tỉnh Tây Ninh mới</a></td>\n<td><a href=\"/units/ca-tn\">Công an tỉnh Tây Ninh mới</a></td><td>Nghị quyết 202/2025/QH15</td>";
+    let row = "<td>01/07/2025</td><td>Sáp nhập</td>\n<td><a href=\"/units/ca-la\" lang=\"vi\">Công an tỉnh Long An</a>, <a href=\"/units/ca-tn\" lang=\"vi\">Công an tỉnh Tây Ninh mới</a></td>\n<td><a href=\"/units/ca-tn\" lang=\"vi\">Công an tỉnh Tây Ninh mới</a></td><td>Nghị quyết 202/2025/QH15</td>";
     assert!(lineage.contains(row), "{lineage}");
     let la = c.get("/api/v1/units/ca-la").json();
     assert_eq!(la["unit"]["dissolved"], "2025-07-01");

@@ -607,6 +607,15 @@ impl Client {
         self.finish(self.request("POST", path).send_form(fields))
     }
 
+    /// Posts raw bytes (a body no browser would send, e.g. not UTF-8).
+    pub fn post_raw(&self, path: &str, content_type: &str, body: &[u8]) -> Resp {
+        self.finish(
+            self.request("POST", path)
+                .set("Content-Type", content_type)
+                .send_bytes(body),
+        )
+    }
+
     pub fn post_json(&self, path: &str, body: serde_json::Value) -> Resp {
         self.finish(
             self.request("POST", path)

@@ -42,13 +42,7 @@ fn cells(body: &str) -> Vec<Cell> {
                 .as_deref()
                 .map(|h| h.rsplit("size=").next().unwrap().parse().unwrap());
             if let Some(h) = &href {
-                assert_eq!(
-                    h,
-                    &format!(
-                        "/api/v1/log/proof/inclusion?index={index}&size={}",
-                        size.unwrap()
-                    )
-                );
+                assert_eq!(h, &format!("/record/{index}?size={}", size.unwrap()));
             }
             Cell {
                 index,
@@ -72,11 +66,24 @@ fn checkpoint(app: &TestApp, size: u64) -> Checkpoint {
         .checkpoint
 }
 
-/// Follows a proof link and checks the proof: the event's leaf (recomputed from its stored
-/// bytes) is entry `index` of the signed tree of `size`.
+/// Follows a proof link to the record page, which says in words that the inclusion was
+/// checked and links the raw proof; checks that proof independently: the event's leaf
+/// (recomputed from its stored bytes) is entry `index` of the signed tree of `size`.
 fn check_proof(app: &TestApp, client: &Client, cell: &Cell) {
-    let href = cell.href.as_deref().expect("a proof link");
+    let page = client.get(cell.href.as_deref().expect("a proof link"));
+    assert_eq!(page.status, 200, "{}", page.body);
+    let included = &page.body[page.body.find("id=\"check-included\"").unwrap()..];
+    assert!(included[..included.find("</li>").unwrap()].contains("<strong>khớp</strong>"));
     let size = cell.size.unwrap();
+    let raw = format!(
+        "/api/v1/log/proof/inclusion?index={}&size={size}",
+        cell.index
+    );
+    assert!(
+        page.body.contains(&raw.replace('&', "&amp;")),
+        "the raw proof is linked"
+    );
+    let href = raw.as_str();
     let r = client.get(href);
     assert_eq!(r.status, 200, "{href}: {}", r.body);
     let v = r.json();
@@ -200,8 +207,12 @@ fn scenario(app: &TestApp) {
     let signed = newest_signed(app);
     let page = admin.get("/history");
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("Chưa được chứng thực"), "{}", page.body);
-    assert!(!page.body.contains("Đã được chứng thực"));
+    assert!(
+        page.body.contains("Chưa có đơn vị nhân chứng xác nhận"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("đơn vị nhân chứng xác nhận (bản chốt"));
     let rows = cells(&page.body);
     assert!(rows.len() > 10, "{rows:?}");
     for c in &rows {
@@ -237,21 +248,21 @@ fn scenario(app: &TestApp) {
     assert_eq!(cov.status, 200);
     let kg = row_cell(&cov.body, "sig-ca-kg");
     assert!(!kg.witnessed && kg.size == Some(signed), "{kg:?}");
-    assert!(cov.body.contains("Chưa được chứng thực"));
+    assert!(cov.body.contains("Chưa có đơn vị nhân chứng xác nhận"));
     check_proof(app, &admin, &kg);
     assert!(!cov.body.contains("id=\"frozen-event\""), "not frozen yet");
 
     // One cosignature is below the quorum of two.
     let size = cosign(app, keys[0].0, &keys[0].1);
     let page = admin.get("/history");
-    assert!(!page.body.contains("Đã được chứng thực"));
+    assert!(!page.body.contains("đơn vị nhân chứng xác nhận (bản chốt"));
     assert!(cells(&page.body).iter().all(|c| !c.witnessed));
 
     // The second witness cosigns the same checkpoint: it is witnessed, and every event it
     // covers says so, with a proof against that size.
     assert_eq!(cosign(app, keys[1].0, &keys[1].1), size);
     let page = admin.get("/history");
-    let sentence = format!("Đã được chứng thực bởi 2 đơn vị tại kích thước cây {size}");
+    let sentence = format!("Đã được 2 đơn vị nhân chứng xác nhận (bản chốt sổ {size} mục)");
     assert!(page.body.contains(&sentence), "{}", page.body);
     let rows = cells(&page.body);
     for c in &rows {
@@ -330,8 +341,9 @@ fn scenario(app: &TestApp) {
     assert_eq!(r.status, 303);
     let cov = admin.get("/covenants/gu-12-2024");
     assert!(
-        cov.body
-            .contains(&format!("Witnessed by 2 units at tree size {signed}")),
+        cov.body.contains(&format!(
+            "Confirmed by 2 witness units (signed record of {signed} entries)"
+        )),
         "{}",
         cov.body
     );
@@ -339,7 +351,7 @@ fn scenario(app: &TestApp) {
     assert_eq!(back.status, 303);
 }
 
-/// Without a witnessed checkpoint, in English: "Not yet witnessed", with the proof against the
+/// Without a witnessed checkpoint, in English: "Not yet confirmed", with the check against the
 /// newest signed checkpoint.
 fn not_yet_in_english(app: &TestApp) {
     let c = signed_in(app, "thuky12");
@@ -347,9 +359,13 @@ fn not_yet_in_english(app: &TestApp) {
     let r = c.post_form("/lang", &[("csrf", &home.csrf()), ("to", "en")]);
     assert_eq!(r.status, 303);
     let page = c.get("/history");
-    assert!(page.body.contains("Not yet witnessed"), "{}", page.body);
+    assert!(
+        page.body.contains("Not yet confirmed by a witness unit"),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains(&format!(
-        "Proof (signed checkpoint, tree size {})",
+        "Check (signed record of {} entries)",
         newest_signed(app)
     )));
     let back = c.post_form("/lang", &[("csrf", &page.csrf()), ("to", "vi")]);
@@ -381,5 +397,5 @@ fn without_witnessing_nothing_is_shown_as_witnessed() {
     let rows = cells(&page.body);
     assert!(!rows.is_empty());
     assert!(rows.iter().all(|c| !c.witnessed && c.size == Some(signed)));
-    assert!(!page.body.contains("Đã được chứng thực"));
+    assert!(!page.body.contains("đơn vị nhân chứng xác nhận (bản chốt"));
 }

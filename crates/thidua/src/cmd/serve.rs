@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use thidua_store::accounts::AccountStore;
 
-use crate::demo;
 use crate::storage::StoreArgs;
+use crate::{demo, demo_witness};
 
 #[derive(clap::Args)]
 pub struct ServeArgs {
@@ -60,9 +60,19 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     if args.demo {
         if service.read().size == 0 {
             demo::load(&service, &*stores.accounts)?;
+            demo_witness::register(&service, &args.store.data)?;
             println!("Đã nạp dữ liệu minh hoạ Cụm thi đua số 12 / loaded the Cluster No. 12 demonstration");
         }
         print_demo_accounts();
+        // The demonstration's two witnesses cosign as real ones would (marked as such).
+        if let Some(w) = demo_witness::DemoWitnesses::open(
+            service.clone(),
+            stores.witnesses.clone(),
+            &args.store.data,
+        )? {
+            w.cosign_newest()?;
+            w.spawn(Duration::from_secs(2));
+        }
     }
     service.spawn_follower(Duration::from_millis(250));
     // A start from a snapshot skipped the older entries: check them while serving.

@@ -1,0 +1,288 @@
+//! Each event of the log told for people: a sentence in the interface's language with the
+//! names of the people, units, clusters and covenants it concerns (linked), and its details as
+//! a table of labelled values with dates as dd/mm/yyyy. Used by the history and the record
+//! pages; later stages add their event kinds here.
+
+use thidua_domain::model::{LeadershipPosition, LineageKind};
+use thidua_domain::{Event, Payload, State};
+
+use super::names::{self, sentence, Named};
+use crate::i18n::Strings;
+
+/// An event as people read it.
+pub struct Described {
+    pub sentence: Vec<Named>,
+    pub details: Vec<(&'static str, Vec<Named>)>,
+}
+
+fn text(s: impl Into<String>) -> Vec<Named> {
+    vec![Named::data(s)]
+}
+
+fn plain(s: impl Into<String>) -> Vec<Named> {
+    vec![Named::plain(s)]
+}
+
+fn date(d: &chrono::NaiveDate) -> Vec<Named> {
+    plain(crate::format::date(d))
+}
+
+/// A sentence's template, its arguments and the event's details.
+type Parts<'a> = (
+    &'a str,
+    Vec<(&'a str, Vec<Named>)>,
+    Vec<(&'static str, Vec<Named>)>,
+);
+
+/// The sentence and details of one event.
+pub fn describe(t: &Strings, state: &State, e: &Event) -> Described {
+    use Payload as P;
+    let actor = vec![names::actor(t, state, &e.actor)];
+    let units = |ids: &[thidua_domain::UnitId]| {
+        names::list(ids.iter().map(|u| names::unit(state, u)).collect())
+    };
+    let (template, mut args, details): Parts = match &e.payload {
+        P::UserRegistered {
+            user,
+            display_name,
+            demo,
+        } => (
+            t.ev_user_registered,
+            vec![("user", vec![names::person(state, user)])],
+            vec![
+                (t.display_name_label, text(display_name.as_str())),
+                (t.user_id_label, plain(user.as_str())),
+                (t.demo_user, plain(if *demo { t.yes } else { t.no })),
+            ],
+        ),
+        P::RoleGranted { user, role } | P::RoleRevoked { user, role } => (
+            if matches!(e.payload, P::RoleGranted { .. }) {
+                t.ev_role_granted
+            } else {
+                t.ev_role_revoked
+            },
+            vec![
+                ("user", vec![names::person(state, user)]),
+                ("role", plain(super::role_label(t, state, role))),
+            ],
+            Vec::new(),
+        ),
+        P::UnitCreated {
+            unit,
+            name,
+            short_code,
+            parent,
+            established,
+            ..
+        } => (
+            t.ev_unit_created,
+            vec![
+                ("unit", vec![names::unit(state, unit)]),
+                ("date", date(established)),
+            ],
+            vec![
+                (t.name_label, text(name.as_str())),
+                (t.short_code, text(short_code.as_str())),
+                (
+                    t.parent,
+                    parent
+                        .as_ref()
+                        .map(|p| vec![names::unit(state, p)])
+                        .unwrap_or_else(|| plain("—")),
+                ),
+            ],
+        ),
+        P::UnitRenamed {
+            unit,
+            name,
+            short_code,
+            effective,
+            decision,
+        } => (
+            t.ev_unit_renamed,
+            vec![
+                ("unit", vec![names::unit(state, unit)]),
+                ("date", date(effective)),
+            ],
+            vec![
+                (t.new_name_label, text(name.as_str())),
+                (t.new_short_code_label, text(short_code.as_str())),
+                (t.decision, text(decision.as_str())),
+            ],
+        ),
+        P::LineageRecorded(c) => (
+            match c.kind {
+                LineageKind::Merge => t.ev_lineage_merge,
+                LineageKind::Split => t.ev_lineage_split,
+            },
+            vec![
+                ("predecessors", units(&c.predecessors)),
+                ("successors", units(&c.successors)),
+                ("date", date(&c.effective)),
+            ],
+            vec![(t.decision, text(c.decision.as_str()))],
+        ),
+        P::ClusterCreated { cluster, .. } => (
+            t.ev_cluster_created,
+            vec![("cluster", vec![names::cluster(state, cluster)])],
+            Vec::new(),
+        ),
+        P::ClusterYearSet {
+            cluster,
+            year,
+            members,
+        } => (
+            t.ev_cluster_year_set,
+            vec![
+                ("cluster", vec![names::cluster(state, cluster)]),
+                ("year", plain(year.to_string())),
+            ],
+            vec![(t.cluster_members, units(members))],
+        ),
+        P::ClusterLeadershipSet {
+            cluster,
+            year,
+            position,
+            unit,
+            method,
+            decision,
+        } => (
+            match position {
+                LeadershipPosition::Head => t.ev_head_set,
+                LeadershipPosition::Deputy => t.ev_deputy_set,
+            },
+            vec![
+                ("unit", vec![names::unit(state, unit)]),
+                ("cluster", vec![names::cluster(state, cluster)]),
+                ("year", plain(year.to_string())),
+            ],
+            vec![
+                (
+                    t.method,
+                    plain(match method {
+                        thidua_domain::model::LeadershipMethod::Elected => t.elected,
+                        thidua_domain::model::LeadershipMethod::Assigned => t.assigned,
+                    }),
+                ),
+                (t.basis, text(decision.as_str())),
+            ],
+        ),
+        P::MovementCreated {
+            name,
+            year,
+            plan_ref,
+            calendar,
+            ..
+        } => (
+            t.ev_movement_created,
+            vec![
+                ("name", text(name.as_str())),
+                ("year", plain(year.to_string())),
+            ],
+            vec![
+                (t.plan_ref, text(plan_ref.as_str())),
+                (t.reporting_windows, plain(calendar.len().to_string())),
+            ],
+        ),
+        P::CovenantDrafted {
+            covenant,
+            version,
+            content,
+            ..
+        }
+        | P::CovenantDraftAmended {
+            covenant,
+            version,
+            content,
+        } => (
+            if matches!(e.payload, P::CovenantDrafted { .. }) {
+                t.ev_covenant_drafted
+            } else {
+                t.ev_covenant_amended
+            },
+            vec![
+                ("covenant", vec![names::covenant(state, covenant)]),
+                ("version", plain(version.to_string())),
+            ],
+            vec![
+                (t.title_label, text(content.title.as_str())),
+                (t.place_label, text(content.place.as_str())),
+                (t.signing_date, date(&content.signing_date)),
+                (t.targets, plain(content.targets.len().to_string())),
+                (t.regulation_hash, plain(content.regulation.sha256.clone())),
+            ],
+        ),
+        P::CovenantDraftWithdrawn {
+            covenant,
+            version,
+            reason,
+        } => (
+            t.ev_covenant_withdrawn,
+            vec![
+                ("covenant", vec![names::covenant(state, covenant)]),
+                ("version", plain(version.to_string())),
+            ],
+            vec![(t.reason_label, text(reason.as_str()))],
+        ),
+        P::CovenantSigned {
+            covenant,
+            version,
+            unit,
+            hash,
+        } => (
+            t.ev_covenant_signed,
+            vec![
+                ("unit", vec![names::unit(state, unit)]),
+                ("covenant", vec![names::covenant(state, covenant)]),
+                ("version", plain(version.to_string())),
+            ],
+            {
+                let business = state
+                    .covenants
+                    .get(covenant)
+                    .and_then(|c| c.version(*version))
+                    .map(|v| date(&v.content.signing_date))
+                    .unwrap_or_default();
+                vec![
+                    (t.signing_date, business),
+                    (t.covenant_hash, plain(hash.clone())),
+                ]
+            },
+        ),
+        P::CovenantFrozen {
+            covenant,
+            version,
+            hash,
+        } => (
+            t.ev_covenant_frozen,
+            vec![
+                ("covenant", vec![names::covenant(state, covenant)]),
+                ("version", plain(version.to_string())),
+            ],
+            vec![(t.covenant_hash, plain(hash.clone()))],
+        ),
+        P::WitnessKeyRegistered { unit, key } => (
+            t.ev_witness_key,
+            vec![("unit", vec![names::unit(state, unit)])],
+            vec![(t.witness_key, plain(key.clone()))],
+        ),
+        P::WitnessPolicySet { witnesses, quorum } => (
+            t.ev_witness_policy,
+            vec![
+                ("units", units(witnesses)),
+                ("quorum", plain(quorum.to_string())),
+            ],
+            vec![(
+                t.witness_quorum,
+                plain(format!("{quorum} / {}", witnesses.len())),
+            )],
+        ),
+    };
+    args.push(("actor", actor));
+    let mut all = details;
+    all.push((t.recorded_at, plain(crate::format::time_ms(e.time_ms))));
+    Described {
+        sentence: sentence(template, &args),
+        details: all,
+    }
+}

@@ -1,0 +1,505 @@
+//! The covenant form, for the cluster's secretariat and administrators: drafting version 1
+//! (`/clusters/{id}/covenants/new`), amending an unsigned draft or proposing the next version
+//! (`/covenants/{id}/edit`). Targets are rows of fields ([`super::targets`]); the regulation is
+//! typed or uploaded and its diagnostics shown beside its lines ([`super::regulation`]). The
+//! domain's own check runs before the command is executed, so that its refusal can be told
+//! with names and shown beside the field it concerns.
+
+use std::collections::BTreeSet;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use thidua_domain::event::parse_date;
+use thidua_domain::model::CovenantContent;
+use thidua_domain::text::limits;
+use thidua_domain::{Actor, ClusterId, Command, CovenantId, DomainError, MovementId, Text};
+
+use super::form::{Errors, Submitted};
+use super::names::Named;
+use super::regulation::{compile_field, RegLine};
+use super::targets::{self, Row};
+use super::{render, viewer_error, Layout};
+use crate::api::dto::{self, MovementDto};
+use crate::auth::Viewer;
+use crate::error::ApiError;
+use crate::AppState;
+
+/// What the form holds (kept when it comes back).
+#[derive(Clone, Debug, Default)]
+pub struct Values {
+    pub covenant: String,
+    pub movement: String,
+    pub title: String,
+    pub place: String,
+    pub date: String,
+    pub rows: Vec<Row>,
+    pub regulation: String,
+}
+
+#[derive(Template)]
+#[template(path = "covenant_edit.html")]
+struct EditorPage {
+    l: Layout,
+    /// `new`, `amend` or `propose`.
+    mode: &'static str,
+    action: String,
+    back: String,
+    cluster: Named,
+    v: Values,
+    movements: Vec<MovementDto>,
+    shapes: &'static [(&'static str, &'static str)],
+    indicators: Vec<(String, String)>,
+    errors: Errors,
+    listing: Vec<RegLine>,
+    limits: (usize, usize, usize, usize),
+}
+
+impl EditorPage {
+    fn selected(&self, a: &str, b: &str) -> bool {
+        a == b
+    }
+
+    fn has_indicator(&self, id: &str) -> bool {
+        self.indicators.iter().any(|(i, _)| i == id)
+    }
+
+    /// The message beside field `f` of row `i`.
+    fn row_err(&self, i: impl std::fmt::Display, f: &str) -> Option<&str> {
+        self.errors.get(&format!("t{i}-{f}"))
+    }
+
+    fn row_aria(&self, i: impl std::fmt::Display, f: &str) -> String {
+        self.errors.aria(&format!("t{i}-{f}"))
+    }
+}
+
+/// Which form: its mode, cluster, where it posts and where "back" leads.
+struct Form {
+    mode: &'static str,
+    cluster: ClusterId,
+    action: String,
+    back: String,
+}
+
+fn show(
+    app: &AppState,
+    viewer: &Viewer,
+    form: Form,
+    v: Values,
+    errors: Errors,
+    listing: Vec<RegLine>,
+) -> Response {
+    let Form {
+        mode,
+        cluster,
+        action,
+        back,
+    } = form;
+    let cluster = &cluster;
+    let t = viewer.lang.strings();
+    let state = app.service.read();
+    let regulation_text = thidua_scoring::compile(&v.regulation)
+        .map(|c| c.canonical_text().to_owned())
+        .unwrap_or_default();
+    let indicators =
+        thidua_domain::covenant::regulation_indicators(&regulation_text).unwrap_or_default();
+    let title = match mode {
+        "new" => t.draft_covenant,
+        "amend" => t.amend_draft,
+        _ => t.propose_version,
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut res = render(&EditorPage {
+        l: Layout::new(viewer, title),
+        mode,
+        action,
+        back,
+        cluster: super::names::cluster(&state, cluster),
+        v,
+        movements: dto::movements(&state),
+        shapes: t.shape_labels,
+        indicators,
+        errors,
+        listing,
+        limits: (limits::TITLE, limits::PLACE, limits::AREA, limits::SUBJECT),
+    });
+    *res.status_mut() = status;
+    res
+}
+
+/// Whether the viewer manages the cluster (the domain's own rule).
+fn may_manage(app: &AppState, viewer: &Viewer, cluster: &ClusterId) -> bool {
+    let actor = Actor::User(viewer.user.clone());
+    thidua_domain::authz::authorise(
+        &app.service.read(),
+        &actor,
+        &thidua_domain::authz::Permission::ManageCluster(cluster.clone()),
+    )
+    .is_ok()
+}
+
+#[derive(Deserialize)]
+pub struct NewParams {
+    year: Option<i32>,
+}
+
+/// `GET /clusters/{id}/covenants/new?year=`: an empty form with one row, the movement of the
+/// year chosen.
+pub async fn new_page(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(q): Query<NewParams>,
+) -> Response {
+    let Ok(cluster) = ClusterId::parse(&id) else {
+        return viewer_error(&viewer, ApiError::not_found());
+    };
+    if !may_manage(&app, &viewer, &cluster) {
+        return viewer_error(&viewer, ApiError::forbidden());
+    }
+    let movement = {
+        let state = app.service.read();
+        state
+            .movements
+            .values()
+            .filter(|m| q.year.is_none_or(|y| m.year == y))
+            .max_by_key(|m| m.year)
+            .map(|m| m.id.to_string())
+            .unwrap_or_default()
+    };
+    let mut rows = Vec::new();
+    targets::apply_op(&mut rows, "add");
+    let v = Values {
+        movement,
+        rows,
+        ..Values::default()
+    };
+    show(
+        &app,
+        &viewer,
+        Form {
+            mode: "new",
+            cluster: cluster.clone(),
+            action: format!("/clusters/{id}/covenants/new"),
+            back: format!("/clusters/{id}"),
+        },
+        v,
+        Errors::default(),
+        Vec::new(),
+    )
+}
+
+/// `GET /covenants/{id}/edit`: the form filled with the latest version.
+pub async fn edit_page(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Response {
+    let Some(c) = CovenantId::parse(&id)
+        .ok()
+        .and_then(|cid| app.service.read().covenants.get(&cid).cloned())
+    else {
+        return viewer_error(&viewer, ApiError::not_found());
+    };
+    let Some(mode) = super::regulation::edit_mode(&viewer, &c) else {
+        return viewer_error(
+            &viewer,
+            ApiError::new(StatusCode::CONFLICT, "covenant_has_signatures", "signed"),
+        );
+    };
+    let content = &c.latest().content;
+    let v = Values {
+        covenant: c.id.to_string(),
+        movement: c.movement.to_string(),
+        title: content.title.to_string(),
+        place: content.place.to_string(),
+        date: crate::format::date(&content.signing_date),
+        rows: targets::rows_from_targets(&content.targets),
+        regulation: content.regulation.text.clone(),
+    };
+    show(
+        &app,
+        &viewer,
+        Form {
+            mode,
+            cluster: c.cluster.clone(),
+            action: format!("/covenants/{id}/edit"),
+            back: format!("/covenants/{id}"),
+        },
+        v,
+        Errors::default(),
+        Vec::new(),
+    )
+}
+
+/// Reads the common fields; every problem goes beside its field.
+fn read(
+    f: &Submitted,
+    viewer: &Viewer,
+    year: Option<i32>,
+    errors: &mut Errors,
+) -> (Values, Option<CovenantContent>, Vec<RegLine>) {
+    let lang = viewer.lang;
+    let mut v = Values {
+        covenant: f.get("covenant"),
+        movement: f.get("movement"),
+        title: f.get("title"),
+        place: f.get("place"),
+        date: f.get("date"),
+        rows: targets::rows_from_form(f),
+        regulation: String::new(),
+    };
+    let title = Text::parse("title", &v.title, limits::TITLE)
+        .map_err(|e| errors.push("title", lang.error(e.code())))
+        .ok();
+    let place = Text::parse("place", &v.place, limits::PLACE)
+        .map_err(|e| errors.push("place", lang.error(e.code())))
+        .ok();
+    let date = parse_date(&v.date);
+    match (date, year) {
+        (None, _) => errors.push("date", lang.error("invalid_date")),
+        (Some(d), Some(y)) => {
+            if let Err(e) = thidua_domain::covenant::check_signing_date(d, y) {
+                errors.push("date", lang.error(e.code()));
+            }
+        }
+        _ => {}
+    }
+    let (raw, compiled) = compile_field(f, "regulation", "regulation_file", lang, errors);
+    v.regulation = raw;
+    let indicators: BTreeSet<String> = compiled
+        .doc
+        .as_ref()
+        .map(|d| super::regulation::indicator_ids(&d.text))
+        .unwrap_or_default();
+    let targets = match year {
+        Some(y) => targets::parse_rows(&v.rows, lang, y, &indicators, errors),
+        None => None,
+    };
+    let content = match (title, place, date, targets, compiled.doc) {
+        (Some(title), Some(place), Some(signing_date), Some(targets), Some(regulation))
+            if errors.is_empty() =>
+        {
+            Some(CovenantContent {
+                title,
+                place,
+                signing_date,
+                targets,
+                regulation,
+            })
+        }
+        _ => None,
+    };
+    (v, content, compiled.listing)
+}
+
+/// The field a domain refusal concerns.
+fn field_of(e: &DomainError) -> &'static str {
+    match e.code() {
+        "covenant_exists" | "invalid_id" => "covenant",
+        "no_cluster_year" | "unknown_movement" => "movement",
+        "signing_date_out_of_range" | "unit_not_active" | "unit_dissolved" => "date",
+        "invalid_regulation" | "regulation_not_canonical" => "regulation",
+        "title" => "title",
+        _ => "targets",
+    }
+}
+
+/// Decides the command as the domain will, then executes it: a refusal comes back as a message
+/// with names, beside its field.
+async fn submit(app: &AppState, viewer: &Viewer, command: Command, errors: &mut Errors) -> bool {
+    let actor = Actor::User(viewer.user.clone());
+    let decided = {
+        let state = app.service.read();
+        thidua_domain::decide(&state, &actor, command.clone()).map_err(|e| {
+            (
+                field_of(&e),
+                super::names::domain_error(viewer.lang, &state, &e),
+            )
+        })
+    };
+    if let Err((field, message)) = decided {
+        errors.push(field, message);
+        return false;
+    }
+    match crate::api::execute(app, viewer, vec![command]).await {
+        Ok(_) => true,
+        Err(e) => {
+            errors.push("targets", viewer.lang.error(e.code));
+            false
+        }
+    }
+}
+
+/// `POST /clusters/{id}/covenants/new`.
+pub async fn create(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    f: Submitted,
+) -> Response {
+    let Ok(cluster) = ClusterId::parse(&id) else {
+        return viewer_error(&viewer, ApiError::not_found());
+    };
+    if !may_manage(&app, &viewer, &cluster) {
+        return viewer_error(&viewer, ApiError::forbidden());
+    }
+    let lang = viewer.lang;
+    let mut errors = Errors::default();
+    let movement = MovementId::parse(f.get("movement").trim()).ok();
+    let year = movement
+        .as_ref()
+        .and_then(|m| app.service.read().movements.get(m).map(|m| m.year));
+    if year.is_none() {
+        errors.push("movement", lang.error("unknown_movement"));
+    }
+    let action = format!("/clusters/{id}/covenants/new");
+    let back = format!("/clusters/{id}");
+    let mut rows_only = targets::rows_from_form(&f);
+    if targets::apply_op(&mut rows_only, &f.get("op")) {
+        let mut v = Values {
+            covenant: f.get("covenant"),
+            movement: f.get("movement"),
+            title: f.get("title"),
+            place: f.get("place"),
+            date: f.get("date"),
+            rows: rows_only,
+            regulation: f.get("regulation"),
+        };
+        if let Some(Ok(text)) = f
+            .files
+            .get("regulation_file")
+            .map(|b| String::from_utf8(b.clone()))
+        {
+            v.regulation = text;
+        }
+        return show(
+            &app,
+            &viewer,
+            Form {
+                mode: "new",
+                cluster: cluster.clone(),
+                action,
+                back,
+            },
+            v,
+            Errors::default(),
+            Vec::new(),
+        );
+    }
+    let covenant = CovenantId::parse(f.get("covenant").trim())
+        .map_err(|e| errors.push("covenant", lang.error(e.code())))
+        .ok();
+    let (v, content, listing) = read(&f, &viewer, year, &mut errors);
+    if let (Some(covenant), Some(movement), Some(content), true) =
+        (covenant, movement, content, errors.is_empty())
+    {
+        let command = Command::DraftCovenant {
+            covenant: covenant.clone(),
+            movement,
+            cluster: cluster.clone(),
+            content,
+        };
+        if submit(&app, &viewer, command, &mut errors).await {
+            return Redirect::to(&format!("/covenants/{covenant}?saved=1")).into_response();
+        }
+    }
+    show(
+        &app,
+        &viewer,
+        Form {
+            mode: "new",
+            cluster: cluster.clone(),
+            action,
+            back,
+        },
+        v,
+        errors,
+        listing,
+    )
+}
+
+/// `POST /covenants/{id}/edit`: amends the unsigned draft, or proposes the next version.
+pub async fn update(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    f: Submitted,
+) -> Response {
+    let Some(c) = CovenantId::parse(&id)
+        .ok()
+        .and_then(|cid| app.service.read().covenants.get(&cid).cloned())
+    else {
+        return viewer_error(&viewer, ApiError::not_found());
+    };
+    let Some(mode) = super::regulation::edit_mode(&viewer, &c) else {
+        return viewer_error(&viewer, ApiError::forbidden());
+    };
+    let action = format!("/covenants/{id}/edit");
+    let back = format!("/covenants/{id}");
+    let mut rows_only = targets::rows_from_form(&f);
+    if targets::apply_op(&mut rows_only, &f.get("op")) {
+        let v = Values {
+            covenant: id.clone(),
+            movement: c.movement.to_string(),
+            title: f.get("title"),
+            place: f.get("place"),
+            date: f.get("date"),
+            rows: rows_only,
+            regulation: f.get("regulation"),
+        };
+        return show(
+            &app,
+            &viewer,
+            Form {
+                mode,
+                cluster: c.cluster.clone(),
+                action,
+                back,
+            },
+            v,
+            Errors::default(),
+            Vec::new(),
+        );
+    }
+    let mut errors = Errors::default();
+    let (mut v, content, listing) = read(&f, &viewer, Some(c.year), &mut errors);
+    v.covenant = id.clone();
+    v.movement = c.movement.to_string();
+    if let Some(content) = content {
+        let command = if mode == "propose" {
+            Command::ProposeCovenantVersion {
+                covenant: c.id.clone(),
+                content,
+            }
+        } else {
+            Command::AmendCovenantDraft {
+                covenant: c.id.clone(),
+                content,
+            }
+        };
+        if submit(&app, &viewer, command, &mut errors).await {
+            return Redirect::to(&format!("/covenants/{id}?saved=1")).into_response();
+        }
+    }
+    show(
+        &app,
+        &viewer,
+        Form {
+            mode,
+            cluster: c.cluster.clone(),
+            action,
+            back,
+        },
+        v,
+        errors,
+        listing,
+    )
+}

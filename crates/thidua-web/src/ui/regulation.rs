@@ -1,0 +1,697 @@
+//! The scoring regulation's own page (`/covenants/{id}/regulation`): its text with line
+//! numbers, every diagnostic beside its line (line and column), the compiled criteria tree as
+//! a table a leader can read before signing (areas, criteria, points, the scale in words), and a
+//! preview of the scores it gives on a figures file. The secretariat edits or uploads a new text
+//! here; the covenant is then amended (unsigned draft) or a new version proposed. The listing
+//! and compiling helpers are shared with the covenant form.
+
+use std::collections::BTreeSet;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use thidua_domain::model::{CovenantContent, RegulationDoc};
+use thidua_domain::{Command, CovenantId};
+use thidua_scoring::ast::{Better, Body, Cmp, Expr, Regulation, Scale};
+use thidua_scoring::syntax::expr::print_expr;
+
+use super::form::{Errors, Submitted};
+use super::{render, viewer_error, Layout};
+use crate::auth::Viewer;
+use crate::error::ApiError;
+use crate::i18n::{Lang, Strings};
+use crate::AppState;
+
+/// One line of a regulation text with the diagnostics found on it.
+pub struct RegLine {
+    pub n: u32,
+    pub text: String,
+    pub diags: Vec<String>,
+}
+
+/// The text as numbered lines, each diagnostic beside its line ("cột 5: …").
+pub fn listing(text: &str, diags: &[thidua_scoring::Diagnostic], lang: Lang) -> Vec<RegLine> {
+    let t = lang.strings();
+    let mut lines: Vec<RegLine> = text
+        .split('\n')
+        .enumerate()
+        .map(|(i, l)| RegLine {
+            n: i as u32 + 1,
+            text: l.trim_end_matches('\r').to_owned(),
+            diags: Vec::new(),
+        })
+        .collect();
+    for d in diags {
+        let message = match lang {
+            Lang::Vi => &d.message_vi,
+            Lang::En => &d.message_en,
+        };
+        let note = format!("{} {}: {message}", t.column, d.column);
+        match lines.get_mut(d.line.saturating_sub(1) as usize) {
+            Some(line) => line.diags.push(note),
+            None => lines.push(RegLine {
+                n: d.line,
+                text: String::new(),
+                diags: vec![note],
+            }),
+        }
+    }
+    lines
+}
+
+/// What a regulation field compiles to: the document to store, or the numbered lines with the
+/// diagnostics to show (and a message in `errors` under `field`).
+pub struct Compiled {
+    pub doc: Option<RegulationDoc>,
+    pub listing: Vec<RegLine>,
+}
+
+/// The regulation as typed, or as uploaded in `file` (UTF-8 required; a byte-order mark is
+/// dropped). Compiles it; every diagnostic goes beside its line.
+pub fn compile_field(
+    f: &Submitted,
+    field: &str,
+    file: &str,
+    lang: Lang,
+    errors: &mut Errors,
+) -> (String, Compiled) {
+    let raw = match f.files.get(file) {
+        Some(bytes) => match String::from_utf8(bytes.clone()) {
+            Ok(s) => s.trim_start_matches('\u{feff}').to_owned(),
+            Err(_) => {
+                errors.push(field, lang.error("invalid_encoding"));
+                return (
+                    f.get(field),
+                    Compiled {
+                        doc: None,
+                        listing: Vec::new(),
+                    },
+                );
+            }
+        },
+        None => f.get(field),
+    };
+    let compiled = compile_text(&raw, field, lang, errors);
+    (raw, compiled)
+}
+
+/// Compiles a regulation text, reporting a summary under `field`.
+pub fn compile_text(raw: &str, field: &str, lang: Lang, errors: &mut Errors) -> Compiled {
+    if raw.trim().is_empty() {
+        errors.push(field, lang.error("empty_text"));
+        return Compiled {
+            doc: None,
+            listing: Vec::new(),
+        };
+    }
+    match thidua_scoring::compile(raw) {
+        Ok(c) => Compiled {
+            doc: Some(RegulationDoc {
+                text: c.canonical_text().to_owned(),
+                sha256: c.hash_hex(),
+            }),
+            listing: Vec::new(),
+        },
+        Err(d) => {
+            let t = lang.strings();
+            errors.push(
+                field,
+                crate::i18n::fill(t.regulation_errors, &[("count", d.0.len() as u64)]),
+            );
+            // Each diagnostic in the summary, linked to its line.
+            for x in d.0.iter().take(20) {
+                let message = match lang {
+                    Lang::Vi => &x.message_vi,
+                    Lang::En => &x.message_en,
+                };
+                errors.push_in(
+                    format!("L{}", x.line),
+                    format!("{} {}, {} {}", t.line, x.line, t.column, x.column),
+                    message.clone(),
+                );
+            }
+            Compiled {
+                doc: None,
+                listing: listing(raw, &d.0, lang),
+            }
+        }
+    }
+}
+
+/// One row of the criteria table.
+pub struct CriterionRow {
+    pub depth: usize,
+    pub id: String,
+    pub name: String,
+    pub points: String,
+    pub how: String,
+    pub area: bool,
+}
+
+/// The criteria tree in reading order (each area, then its criteria depth first), with the
+/// scale in words.
+pub fn criteria_rows(t: &Strings, reg: &Regulation) -> Vec<CriterionRow> {
+    let mut out = Vec::new();
+    for a in &reg.areas {
+        out.push(CriterionRow {
+            depth: 0,
+            id: a.id.clone(),
+            name: a.name.clone(),
+            points: num(&a.points),
+            how: t.crit_children.to_owned(),
+            area: true,
+        });
+        children(t, reg, &a.id, 1, &mut out);
+    }
+    out
+}
+
+fn children(
+    t: &Strings,
+    reg: &Regulation,
+    parent: &str,
+    depth: usize,
+    out: &mut Vec<CriterionRow>,
+) {
+    for c in reg.criteria.iter().filter(|c| c.parent == parent) {
+        out.push(CriterionRow {
+            depth,
+            id: c.id.clone(),
+            name: c.name.clone(),
+            points: num(&c.points),
+            how: how(t, reg, &c.body, &c.points),
+            area: false,
+        });
+        if depth < 8 {
+            children(t, reg, &c.id, depth + 1, out);
+        }
+    }
+}
+
+fn num(d: &Decimal) -> String {
+    crate::format::decimal(d)
+}
+
+fn fill(template: &str, args: &[(&str, String)]) -> String {
+    args.iter().fold(template.to_owned(), |s, (k, v)| {
+        s.replace(&format!("{{{k}}}"), v)
+    })
+}
+
+/// An expression in words where it names one indicator or element, else as written.
+fn value_name(reg: &Regulation, e: &Expr) -> String {
+    if let Expr::Ref {
+        name, sel: None, ..
+    } = e
+    {
+        let found = reg
+            .indicators
+            .iter()
+            .find(|i| &i.id == name)
+            .map(|i| &i.name)
+            .or_else(|| reg.elements.iter().find(|x| &x.id == name).map(|x| &x.name));
+        if let Some(n) = found {
+            return format!("“{n}”");
+        }
+    }
+    format!("“{}”", print_expr(e))
+}
+
+/// How a criterion earns its points, in words.
+fn how(t: &Strings, reg: &Regulation, body: &Body, points: &Decimal) -> String {
+    match body {
+        Body::Children => t.crit_children.to_owned(),
+        Body::Manual => fill(t.crit_manual, &[("points", num(points))]),
+        Body::Met { when, otherwise } => fill(
+            t.crit_met,
+            &[
+                ("when", format!("“{}”", print_expr(&when.expr))),
+                ("otherwise", num(otherwise)),
+            ],
+        ),
+        Body::Scaled { value, scale, .. } => {
+            let v = value_name(reg, &value.expr);
+            format!("{v}: {}", scale_words(t, scale, points))
+        }
+    }
+}
+
+fn better(t: &Strings, b: Better) -> &'static str {
+    match b {
+        Better::Higher => t.higher_better,
+        Better::Lower => t.lower_better,
+    }
+}
+
+fn scale_words(t: &Strings, scale: &Scale, points: &Decimal) -> String {
+    match scale {
+        Scale::Linear {
+            from,
+            to,
+            min_points,
+        } => fill(
+            t.scale_linear,
+            &[
+                ("from", num(from)),
+                ("to", num(to)),
+                ("min", num(min_points)),
+            ],
+        ),
+        Scale::Steps { steps, otherwise } => {
+            let list: Vec<String> = steps
+                .iter()
+                .map(|s| {
+                    let sign = match s.cmp {
+                        Cmp::AtLeast => "≥",
+                        Cmp::AtMost => "≤",
+                    };
+                    format!(
+                        "{sign} {}: {} {}",
+                        num(&s.bound),
+                        num(&s.points),
+                        t.points_word
+                    )
+                })
+                .collect();
+            fill(
+                t.scale_steps,
+                &[("steps", list.join("; ")), ("otherwise", num(otherwise))],
+            )
+        }
+        Scale::Short {
+            target,
+            better: b,
+            per,
+            floor,
+        } => fill(
+            t.scale_short,
+            &[
+                ("target", num(target)),
+                ("better", better(t, *b).to_owned()),
+                ("per", num(per)),
+                ("floor", num(floor)),
+            ],
+        ),
+        Scale::Above {
+            target,
+            better: b,
+            per,
+            cap,
+            otherwise,
+        } => fill(
+            t.scale_above,
+            &[
+                ("target", num(target)),
+                ("better", better(t, *b).to_owned()),
+                ("per", num(per)),
+                ("cap", num(cap)),
+                ("otherwise", num(otherwise)),
+            ],
+        ),
+        Scale::Range {
+            low,
+            high,
+            per,
+            floor,
+            otherwise,
+        } => match per {
+            Some(per) => fill(
+                t.scale_range_per,
+                &[
+                    ("low", num(low)),
+                    ("high", num(high)),
+                    ("per", num(per)),
+                    ("floor", num(floor)),
+                ],
+            ),
+            None => fill(
+                t.scale_range,
+                &[
+                    ("low", num(low)),
+                    ("high", num(high)),
+                    ("otherwise", num(otherwise)),
+                ],
+            ),
+        },
+        Scale::Formula => fill(t.scale_formula, &[("points", num(points))]),
+    }
+}
+
+/// A bonus, penalty or band in words.
+pub struct ItemRow {
+    pub name: String,
+    pub how: String,
+}
+
+fn items(t: &Strings, reg: &Regulation) -> (Vec<ItemRow>, Vec<ItemRow>, Vec<ItemRow>) {
+    let item = |i: &thidua_scoring::ast::Item| ItemRow {
+        name: i.name.clone(),
+        how: fill(
+            t.item_words,
+            &[
+                ("value", value_name(reg, &i.value.expr)),
+                ("per", num(&i.per)),
+                (
+                    "cap",
+                    i.cap.as_ref().map(num).unwrap_or_else(|| "—".to_owned()),
+                ),
+            ],
+        ),
+    };
+    let bands = reg
+        .bands
+        .iter()
+        .map(|b| ItemRow {
+            name: b.name.clone(),
+            how: fill(
+                t.band_words,
+                &[
+                    ("min", b.min.as_ref().map(num).unwrap_or_else(|| "—".into())),
+                    ("max", b.max.as_ref().map(num).unwrap_or_else(|| "—".into())),
+                    (
+                        "quota",
+                        b.quota_pct
+                            .as_ref()
+                            .map(|q| format!("; {} {}%", t.quota, num(q)))
+                            .unwrap_or_default(),
+                    ),
+                ],
+            ),
+        })
+        .collect();
+    (
+        reg.bonuses.iter().map(item).collect(),
+        reg.penalties.iter().map(item).collect(),
+        bands,
+    )
+}
+
+/// A unit's previewed score.
+pub struct PreviewRow {
+    pub unit: String,
+    pub total: String,
+    pub rank: String,
+    pub band: String,
+}
+
+#[derive(Template)]
+#[template(path = "regulation.html")]
+struct RegulationPage {
+    l: Layout,
+    covenant: String,
+    title: String,
+    version: u32,
+    /// The regulation's name and hash, when it compiles.
+    name: String,
+    sha256: String,
+    total: String,
+    lines: Vec<RegLine>,
+    criteria: Vec<CriterionRow>,
+    bonuses: Vec<ItemRow>,
+    penalties: Vec<ItemRow>,
+    bands: Vec<ItemRow>,
+    /// The viewer may replace the regulation (secretariat of the cluster, administrators),
+    /// and whether that amends the draft or proposes a new version.
+    edit: Option<&'static str>,
+    /// The text in the editing box.
+    draft: String,
+    errors: Errors,
+    preview: Option<Vec<PreviewRow>>,
+    preview_note: String,
+}
+
+impl RegulationPage {
+    fn indent(&self, depth: &usize) -> String {
+        format!("depth-{}", (*depth).min(4))
+    }
+}
+
+#[derive(Deserialize)]
+pub struct VersionParam {
+    version: Option<u32>,
+}
+
+/// Whether the viewer manages the covenant's cluster, and what editing would do now.
+pub fn edit_mode(viewer: &Viewer, c: &thidua_domain::state::Covenant) -> Option<&'static str> {
+    let manages = viewer.scope.is_admin() || viewer.scope.managed_clusters().contains(&c.cluster);
+    let v = c.latest();
+    match (manages, v.is_open(), v.signatures.is_empty()) {
+        (false, _, _) => None,
+        (true, false, _) => Some("propose"),
+        (true, true, true) => Some("amend"),
+        (true, true, false) => None,
+    }
+}
+
+struct Shown {
+    text: String,
+    errors: Errors,
+    lines: Option<Vec<RegLine>>,
+    preview: Option<Vec<PreviewRow>>,
+    note: String,
+}
+
+fn page(app: &AppState, viewer: &Viewer, id: &str, version: Option<u32>, shown: Shown) -> Response {
+    let t = viewer.lang.strings();
+    let state = app.service.read();
+    let found = CovenantId::parse(id)
+        .ok()
+        .and_then(|id| state.covenants.get(&id).cloned());
+    let Some(c) = found.filter(|c| viewer.scope.can_view_covenant(&state, c)) else {
+        return viewer_error(viewer, ApiError::not_found());
+    };
+    drop(state);
+    let v = version
+        .and_then(|n| c.version(n))
+        .unwrap_or_else(|| c.latest());
+    let text = &v.content.regulation.text;
+    let compiled = thidua_scoring::compile(text).ok();
+    let (bonuses, penalties, bands) = compiled
+        .as_ref()
+        .map(|r| items(t, r.ast()))
+        .unwrap_or_default();
+    let status = if shown.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let mut res = render(&RegulationPage {
+        l: Layout::new(viewer, t.regulation_title),
+        covenant: c.id.to_string(),
+        title: v.content.title.to_string(),
+        version: v.version,
+        name: compiled
+            .as_ref()
+            .map(|r| r.ast().name.clone())
+            .unwrap_or_default(),
+        sha256: v.content.regulation.sha256.clone(),
+        total: compiled
+            .as_ref()
+            .map(|r| num(&r.ast().total))
+            .unwrap_or_default(),
+        lines: shown
+            .lines
+            .unwrap_or_else(|| listing(text, &[], viewer.lang)),
+        criteria: compiled
+            .as_ref()
+            .map(|r| criteria_rows(t, r.ast()))
+            .unwrap_or_default(),
+        bonuses,
+        penalties,
+        bands,
+        edit: if version.is_none_or(|n| n == c.latest().version) {
+            edit_mode(viewer, &c)
+        } else {
+            None
+        },
+        draft: if shown.text.is_empty() {
+            text.clone()
+        } else {
+            shown.text
+        },
+        errors: shown.errors,
+        preview: shown.preview,
+        preview_note: shown.note,
+    });
+    *res.status_mut() = status;
+    res
+}
+
+/// `GET /covenants/{id}/regulation?version=`.
+pub async fn regulation_page(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(q): Query<VersionParam>,
+) -> Response {
+    let shown = Shown {
+        text: String::new(),
+        errors: Errors::default(),
+        lines: None,
+        preview: None,
+        note: String::new(),
+    };
+    page(&app, &viewer, &id, q.version, shown)
+}
+
+/// `POST /covenants/{id}/regulation`: a new text (typed in `regulation` or uploaded as
+/// `regulation_file`); diagnostics beside the lines, or the draft amended / a new version
+/// proposed with everything else unchanged.
+pub async fn replace_regulation(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    f: Submitted,
+) -> Response {
+    let lang = viewer.lang;
+    let Some(c) = CovenantId::parse(&id)
+        .ok()
+        .and_then(|cid| app.service.read().covenants.get(&cid).cloned())
+    else {
+        return viewer_error(&viewer, ApiError::not_found());
+    };
+    let Some(mode) = edit_mode(&viewer, &c) else {
+        return viewer_error(&viewer, ApiError::forbidden());
+    };
+    let mut errors = Errors::default();
+    let (raw, compiled) = compile_field(&f, "regulation", "regulation_file", lang, &mut errors);
+    let Some(doc) = compiled.doc else {
+        let shown = Shown {
+            text: raw,
+            errors,
+            lines: Some(compiled.listing),
+            preview: None,
+            note: String::new(),
+        };
+        return page(&app, &viewer, &id, None, shown);
+    };
+    let content = CovenantContent {
+        regulation: doc,
+        ..c.latest().content.clone()
+    };
+    let command = if mode == "propose" {
+        Command::ProposeCovenantVersion {
+            covenant: c.id.clone(),
+            content,
+        }
+    } else {
+        Command::AmendCovenantDraft {
+            covenant: c.id.clone(),
+            content,
+        }
+    };
+    match crate::api::execute(&app, &viewer, vec![command]).await {
+        Ok(_) => Redirect::to(&format!("/covenants/{id}/regulation?saved=1")).into_response(),
+        Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
+            errors.push("regulation", lang.error(e.code));
+            let shown = Shown {
+                text: raw,
+                errors,
+                lines: None,
+                preview: None,
+                note: String::new(),
+            };
+            page(&app, &viewer, &id, None, shown)
+        }
+        Err(e) => viewer_error(&viewer, e),
+    }
+}
+
+/// `POST /covenants/{id}/regulation/preview`: the scores the shown version's regulation gives
+/// on an uploaded figures file (CSV or JSON in the scoring engine's format); nothing is stored.
+pub async fn preview(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(q): Query<VersionParam>,
+    f: Submitted,
+) -> Response {
+    let t = viewer.lang.strings();
+    let text = {
+        let state = app.service.read();
+        let c = CovenantId::parse(&id)
+            .ok()
+            .and_then(|cid| state.covenants.get(&cid).cloned())
+            .filter(|c| viewer.scope.can_view_covenant(&state, c));
+        match c {
+            Some(c) => q
+                .version
+                .and_then(|n| c.version(n))
+                .unwrap_or_else(|| c.latest())
+                .content
+                .regulation
+                .text
+                .clone(),
+            None => return viewer_error(&viewer, ApiError::not_found()),
+        }
+    };
+    let mut errors = Errors::default();
+    let (rows, note) = match f.files.get("figures").map(|b| String::from_utf8(b.clone())) {
+        None => {
+            errors.push("figures", t.preview_no_file);
+            (None, String::new())
+        }
+        Some(Err(_)) => {
+            errors.push("figures", viewer.lang.error("invalid_encoding"));
+            (None, String::new())
+        }
+        Some(Ok(data)) => match score(&text, &data) {
+            Ok((rows, note)) => (Some(rows), note),
+            Err(message) => {
+                errors.push("figures", message);
+                (None, String::new())
+            }
+        },
+    };
+    let shown = Shown {
+        text: String::new(),
+        errors,
+        lines: None,
+        preview: rows,
+        note,
+    };
+    page(&app, &viewer, &id, q.version, shown)
+}
+
+/// Scores every unit of a figures file with a regulation text.
+fn score(regulation: &str, data: &str) -> Result<(Vec<PreviewRow>, String), String> {
+    let reg = thidua_scoring::compile(regulation).map_err(|d| d.to_string())?;
+    let trimmed = data.trim_start_matches('\u{feff}');
+    let dataset = if trimmed.trim_start().starts_with('{') {
+        thidua_scoring::Dataset::from_json(trimmed)
+    } else {
+        thidua_scoring::Dataset::from_csv(trimmed)
+    }
+    .map_err(|errs| {
+        errs.iter()
+            .take(5)
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("; ")
+    })?;
+    let period = reg.ast().period;
+    let board = reg.evaluate_all(&dataset, period, thidua_scoring::EvalOptions::default());
+    let rows = board
+        .units
+        .iter()
+        .map(|u| PreviewRow {
+            unit: u.name.clone().unwrap_or_else(|| u.unit.clone()),
+            total: u.total.as_ref().map(num).unwrap_or_else(|| "—".to_owned()),
+            rank: u.rank.map(|r| r.to_string()).unwrap_or_default(),
+            band: u.band.as_ref().map(|b| b.name.clone()).unwrap_or_default(),
+        })
+        .collect();
+    Ok((rows, format!("{} – {}", board.from, board.to)))
+}
+
+/// The ids of a regulation's indicators and elements, for the target rows.
+pub fn indicator_ids(text: &str) -> BTreeSet<String> {
+    thidua_domain::covenant::regulation_indicators(text)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect()
+}

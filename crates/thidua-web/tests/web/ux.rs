@@ -1,0 +1,336 @@
+//! Browser tests of the covenant workflow as its users need it (issue 11), in headless
+//! Chromium: a changed draft leads the signer to the new version (step-up password first), the
+//! covenant form reports every problem beside its row with the focus on the error summary, the
+//! regulation page puts a diagnostic beside its line, a draft is withdrawn and a new version
+//! proposed and compared, a merged unit is refused by name, history tells events with names.
+//! Then a tour takes every page at 1366 and 390 px (`THIDUA_SCREENSHOTS` or
+//! `target/artifacts/screenshots`).
+
+use std::path::PathBuf;
+
+use thidua_domain::{Actor, Command, CovenantId, Text};
+
+use super::browser::Browser;
+use super::support::{TestApp, PASSWORD, REGULATION};
+
+fn covenant_page(b: &Browser, app: &TestApp, id: &str) {
+    b.goto(&format!("{}/covenants/{id}", app.base));
+}
+
+/// The regulation file as a secretariat would upload it (and a broken copy).
+fn regulation_files(dir: &std::path::Path) -> (PathBuf, PathBuf) {
+    let good = dir.join("quy-dinh.toml");
+    std::fs::write(&good, REGULATION).unwrap();
+    let broken = dir.join("quy-dinh-loi.toml");
+    let text = REGULATION.replace(
+        "expr = \"pct_change(crimes, crimes@baseline)\"",
+        "expr = \"pct_change(crimez, crimes@baseline)\"",
+    );
+    assert_ne!(text, REGULATION);
+    std::fs::write(&broken, text).unwrap();
+    (good, broken)
+}
+
+/// The line of the regulation holding `needle` (1-based).
+fn line_of(needle: &str) -> usize {
+    REGULATION
+        .lines()
+        .position(|l| l.contains(needle))
+        .expect("the line")
+        + 1
+}
+
+fn attribute(b: &Browser, css: &str, name: &str) -> String {
+    b.exec(&format!(
+        "var e = document.querySelector({css:?}); return e ? e.getAttribute({name:?}) : null"
+    ))
+    .as_str()
+    .unwrap_or("")
+    .to_owned()
+}
+
+/// Step-up signing: a wrong password is refused beside the field (the summary takes the focus);
+/// when the draft changes while the leader reads it, the signature is refused and the page leads
+/// to the new version's confirmation.
+pub fn changed_draft_leads_to_the_new_version(b: &Browser, app: &TestApp) {
+    b.sign_in(app, "lanhdao-kg");
+    b.goto(&format!(
+        "{}/covenants/gu-12-2024/sign?unit=ca-kg",
+        app.base
+    ));
+    assert!(b.wait_for("#sign-password"));
+    b.type_into("#sign-password", "không phải mật khẩu");
+    b.click("#confirm-sign");
+    assert!(b.wait_for("#sign-password-error"), "{}", b.url());
+    assert_eq!(
+        b.focused(),
+        "error-summary",
+        "the focus moves to the summary"
+    );
+    assert!(attribute(b, "#sign-password", "aria-describedby").contains("sign-password-error"));
+    b.shots("sign-password-refused");
+    // Meanwhile the secretariat amends the draft.
+    let id = CovenantId::parse("gu-12-2024").unwrap();
+    let mut content = app.service.read().covenants[&id].latest().content.clone();
+    content.title = Text::parse("title", "Giao ước thi đua năm 2024 — Cụm 12 (sửa)", 300).unwrap();
+    app.service
+        .execute(
+            &Actor::System,
+            Command::AmendCovenantDraft {
+                covenant: id.clone(),
+                content,
+            },
+        )
+        .unwrap();
+    b.type_into("#sign-password", PASSWORD);
+    b.click("#confirm-sign");
+    assert!(b.wait_for("#sign-latest"), "a way to the new version");
+    assert!(b.text("#error-message").contains("đã thay đổi"));
+    b.shots("sign-refused-changed-draft");
+    b.click("#sign-latest");
+    assert!(b.wait_for("#confirm-hash"));
+    let hash = app.service.read().covenants[&id].latest().hash.clone();
+    assert_eq!(attribute(b, "#confirm-hash", "data-hash"), hash);
+    assert!(b.source().contains("(sửa)"), "the new version is shown");
+}
+
+pub fn flows(b: &Browser, app: &TestApp) {
+    let dir = tempfile::tempdir().unwrap();
+    let (good, broken) = regulation_files(dir.path());
+    targets_with_errors_beside_the_rows(b, app, &good);
+    regulation_diagnostic_at_its_line(b, app, &broken);
+    withdraw_then_propose_and_compare(b, app);
+    merged_unit_refused(b, app);
+    names_in_history(b, app);
+}
+
+/// The covenant form: rows added without losing what was typed, every problem beside its row's
+/// field, the focus on the summary; then saved, targets read as sentences.
+fn targets_with_errors_beside_the_rows(b: &Browser, app: &TestApp, regulation: &std::path::Path) {
+    b.sign_in(app, "thuky12");
+    b.goto(&format!(
+        "{}/clusters/cum-12/covenants/new?year=2024",
+        app.base
+    ));
+    assert!(b.wait_for("#t0-subject"));
+    b.type_into("#covenant", "gu-12-2024-b");
+    b.type_into("#title", "Giao ước bổ sung năm 2024");
+    b.type_into("#place", "Cà Mau");
+    b.type_into("#date", "20/04/2024");
+    b.type_into("#t0-area", "Phòng, chống tội phạm");
+    b.type_into("#t0-subject", "Kéo giảm tội phạm về trật tự xã hội");
+    b.type_into("#t0-threshold", "5");
+    b.type_into("#t0-baseline", "2023");
+    b.upload("#regulation_file", regulation);
+    b.click("#add-row");
+    assert!(b.wait_for("#t1-subject"), "a second row");
+    assert_eq!(
+        attribute(b, "#t0-subject", "value"),
+        "Kéo giảm tội phạm về trật tự xã hội",
+        "what was typed is kept"
+    );
+    assert_eq!(attribute(b, "#t1-area", "value"), "Phòng, chống tội phạm");
+    b.click("#t1-shape option[value=rate_above]");
+    b.type_into("#t1-subject", "Tỷ lệ điều tra, khám phá án");
+    b.type_into("#t1-threshold", "150");
+    b.type_into("#t0-baseline", "99999");
+    b.click("#save-covenant");
+    assert!(b.wait_for("#error-summary"), "{}", b.url());
+    assert_eq!(b.focused(), "error-summary");
+    assert!(b.text("#t1-threshold-error").contains("từ 0 đến 100"));
+    assert!(b.text("#t0-baseline-error").contains("Năm gốc"));
+    assert_eq!(
+        attribute(b, "#t1-threshold", "aria-describedby"),
+        "t1-threshold-error"
+    );
+    b.shots("covenant-form-errors");
+    b.type_into("#t1-threshold", "75");
+    b.type_into("#t0-baseline", "2023");
+    b.click("#save-covenant");
+    assert!(b.wait_for("#signed-notice"), "saved: {}", b.url());
+    assert!(b.url().contains("/covenants/gu-12-2024-b"));
+    let targets = b.text("#targets");
+    assert!(
+        targets.contains("Giảm ít nhất 5% so với năm 2023"),
+        "{targets}"
+    );
+    assert!(targets.contains("Tỷ lệ đạt trên 75%"), "{targets}");
+}
+
+/// The regulation page: the criteria in words, and a broken upload's diagnostic beside its line.
+fn regulation_diagnostic_at_its_line(b: &Browser, app: &TestApp, broken: &std::path::Path) {
+    b.goto(&format!("{}/covenants/gu-12-2024-b/regulation", app.base));
+    assert!(b.wait_for("#criteria-table"));
+    assert!(b
+        .text("#criteria-table")
+        .contains("Đấu tranh phòng, chống tội phạm"));
+    b.shots("regulation");
+    b.upload("#regulation_file", broken);
+    b.click("#save-regulation");
+    assert!(b.wait_for("#error-summary"));
+    let line = line_of("expr = \"pct_change(crimes, crimes@baseline)\"");
+    let row = format!("#L{line}.has-diag");
+    assert!(b.find(&row).is_some(), "a diagnostic at line {line}");
+    assert!(b.text(&row).contains("crimez"), "{}", b.text(&row));
+    b.shots("regulation-diagnostic");
+}
+
+/// Withdrawing the unsigned draft (with a reason, into the history, out of the to-dos), then
+/// proposing version 2 and reading the difference.
+fn withdraw_then_propose_and_compare(b: &Browser, app: &TestApp) {
+    covenant_page(b, app, "gu-12-2024-b");
+    b.click("#withdraw-link");
+    assert!(b.wait_for("#reason"));
+    b.shots("withdraw-confirm");
+    b.type_into("#reason", "Soạn trùng với giao ước chính");
+    b.click("#confirm-withdraw");
+    assert!(b.wait_for("#withdrawal"), "{}", b.url());
+    assert!(b.text("#version-status").contains("Đã rút"));
+    b.sign_in(app, "lanhdao-ag");
+    assert!(
+        !b.source().contains("gu-12-2024-b/sign"),
+        "the withdrawn draft is no longer a to-do"
+    );
+    b.sign_in(app, "thuky12");
+    covenant_page(b, app, "gu-12-2024-b");
+    b.click("#edit-link");
+    assert!(b.wait_for("#t1-threshold"));
+    b.type_into("#t1-threshold", "80");
+    b.click("#save-covenant");
+    assert!(b.wait_for("#diff-link"), "{}", b.url());
+    assert!(b.text("#version-status").starts_with('2'));
+    b.click("#diff-link");
+    assert!(b.wait_for("#changes"));
+    let changes = b.text("#changes");
+    assert!(
+        changes.contains("Tỷ lệ đạt trên 75%") && changes.contains("Tỷ lệ đạt trên 80%"),
+        "{changes}"
+    );
+    b.shots("diff");
+    b.goto(&format!(
+        "{}/history?kind=covenant_draft_withdrawn",
+        app.base
+    ));
+    let text = b.text("#events");
+    assert!(
+        text.contains("đã rút dự thảo") && text.contains("Thư Ký Cụm 12"),
+        "{text}"
+    );
+    b.sign_in(app, "lanhdao-ag");
+    assert!(
+        b.source()
+            .contains("/covenants/gu-12-2024-b/sign?unit=ca-ag"),
+        "version 2 is to sign"
+    );
+}
+
+/// Kiên Giang, merged into An Giang on 01/07/2025, cannot be a 2025 member (nor the other
+/// merged units): the refusal names them all and their successors beside the membership field.
+fn merged_unit_refused(b: &Browser, app: &TestApp) {
+    b.sign_in(app, "thuky12");
+    b.goto(&format!("{}/clusters/cum-12?year=2024", app.base));
+    b.type_into("#mm-year", "2025");
+    b.click("#manage form[action$='/members'] button[type=submit]");
+    assert!(b.wait_for("#members-members-error"), "{}", b.url());
+    let message = b.text("#members-members-error");
+    assert!(
+        message.contains("Công an tỉnh Kiên Giang")
+            && message.contains("Công an tỉnh Bạc Liêu")
+            && message.contains("không còn tồn tại từ ngày 01/07/2025")
+            && message.contains("Công an tỉnh An Giang"),
+        "{message}"
+    );
+    assert_eq!(b.focused(), "error-summary");
+    b.shots("merged-unit-refused");
+}
+
+/// History tells each event as a sentence with names and links, never `user:…` ids.
+fn names_in_history(b: &Browser, app: &TestApp) {
+    b.sign_in(app, "quantri");
+    b.goto(&format!("{}/history?kind=covenant_signed", app.base));
+    let text = b.text("#events");
+    assert!(
+        text.contains("Lãnh đạo Công an tỉnh Kiên Giang (Lãnh Đạo Kiên Giang) đã ký"),
+        "{text}"
+    );
+    assert!(!b.source().contains("user:"), "no ids for people");
+    assert!(b.find("#events a[href='/people/lanhdao-kg']").is_some());
+    b.shots("history-signed");
+}
+
+/// Every page, as the people who use it, at 1366 and 390 px.
+pub fn tour(b: &Browser, app: &TestApp) {
+    b.clear_cookies();
+    b.goto(&format!("{}/login", app.base));
+    b.shots("page-login");
+    let size = app.service.read().size;
+    let pages: &[(&str, &[(&str, &str)])] = &[
+        (
+            "quantri",
+            &[
+                ("home-admin", "/"),
+                ("admin", "/admin"),
+                ("admin-units", "/admin/units"),
+                ("admin-movements", "/admin/movements"),
+                ("admin-people", "/admin/people"),
+                ("admin-roles", "/admin/roles"),
+                ("admin-tokens", "/admin/tokens"),
+                ("admin-log", "/admin/log"),
+                (
+                    "admin-revoke",
+                    "/admin/roles/revoke?user=canbo-kg&role=officer:ca-kg",
+                ),
+                ("person", "/people/lanhdao-kg"),
+                ("cluster-2024", "/clusters/cum-12?year=2024"),
+                ("cluster-2025", "/clusters/cum-12?year=2025"),
+                ("covenant", "/covenants/gu-12-2024"),
+                ("covenant-old-version", "/covenants/gu-12-2024-b?version=1"),
+                ("covenant-edit", "/covenants/gu-12-2024-b/edit"),
+                ("covenant-new", "/clusters/cum-13/covenants/new?year=2024"),
+                ("unit-ag", "/units/ca-ag"),
+                ("unit-kg", "/units/ca-kg"),
+                ("unit-st", "/units/ca-st"),
+                ("unit-admin", "/units/ca-kg/admin"),
+                ("unit-rename", "/units/ca-kg/rename"),
+                ("unit-lineage", "/units/ca-kg/lineage"),
+                ("history", "/history"),
+                ("about-record", "/about/record"),
+                ("account", "/account"),
+                ("error-404", "/units/khong-co"),
+                ("error-405", "/clusters/cum-12/members"),
+                ("bootstrap-closed", "/bootstrap"),
+            ],
+        ),
+        ("thuky12", &[("home-secretariat", "/")]),
+        (
+            "lanhdao-ag",
+            &[
+                ("home-leader", "/"),
+                ("sign-confirm", "/covenants/gu-12-2024/sign?unit=ca-ag"),
+                ("unit-ct-leader", "/units/ca-ct"),
+            ],
+        ),
+        ("canbo-kg", &[("home-officer", "/")]),
+        ("giamsat12", &[("home-supervisor", "/")]),
+    ];
+    for (user, list) in pages {
+        b.sign_in(app, user);
+        for (name, path) in *list {
+            b.goto(&format!("{}{path}", app.base));
+            b.shots(&format!("page-{name}"));
+        }
+    }
+    b.sign_in(app, "quantri");
+    b.goto(&format!("{}/record/{}?size={size}", app.base, size - 1));
+    assert!(b.wait_for("#check-included"));
+    assert!(b.text("#check-included").contains("khớp"));
+    b.shots("page-record");
+    // English pages mark Vietnamese data as such.
+    b.click("#lang-switch");
+    assert!(b.wait_text("Checking event number"));
+    b.goto(&format!("{}/covenants/gu-12-2024", app.base));
+    assert!(b.find("h1[lang=vi]").is_some());
+    b.shots("page-covenant-english");
+    b.click("#lang-switch");
+    assert!(b.wait_text("Ngày ký (theo giao ước)"));
+}
