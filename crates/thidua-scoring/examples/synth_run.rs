@@ -16,9 +16,13 @@ fn main() {
         .and_then(|a| a.parse().ok())
         .unwrap_or(1)
         .max(1);
-    let mut board = reg.evaluate_all(&data, "2024-Y".parse().unwrap(), EvalOptions::default());
+    let mut board = reg
+        .evaluate_all(&data, "2024-Y".parse().unwrap(), EvalOptions::default())
+        .unwrap();
     for _ in 1..repeat {
-        board = reg.evaluate_all(&data, "2024-Y".parse().unwrap(), EvalOptions::default());
+        board = reg
+            .evaluate_all(&data, "2024-Y".parse().unwrap(), EvalOptions::default())
+            .unwrap();
     }
     let t3 = Instant::now();
     let scored = board.units.iter().filter(|u| u.total.is_some()).count();

@@ -3,6 +3,7 @@
 //! engine evaluates many times.
 use crate::ast::*;
 use crate::diag::{Diagnostics, Sink};
+use crate::exact::Exact;
 use crate::num::vi;
 use crate::syntax::{expr::print_expr, parse, print};
 use rust_decimal::Decimal;
@@ -12,7 +13,7 @@ use std::collections::HashMap;
 /// A resolved expression.
 #[derive(Debug, Clone)]
 pub(crate) enum CExpr {
-    Num(Decimal),
+    Num(Exact),
     Bool(bool),
     Elem(usize, Option<Selector>),
     Ind(usize, Option<Selector>),
@@ -58,7 +59,107 @@ pub(crate) enum NodeKind {
         value: CExpr,
         text: String,
         scale: Scale,
+        cscale: CScale,
     },
+}
+
+/// A scale with its parameters as exact numbers (what the engine evaluates).
+#[derive(Debug, Clone)]
+pub(crate) enum CScale {
+    Linear {
+        from: Exact,
+        to: Exact,
+        min_points: Exact,
+    },
+    Steps {
+        steps: Vec<(Cmp, Exact, Exact)>,
+        otherwise: Exact,
+    },
+    Short {
+        cmp: Cmp,
+        target: Exact,
+        per: Exact,
+        floor: Exact,
+    },
+    Above {
+        cmp: Cmp,
+        target: Exact,
+        per: Exact,
+        cap: Exact,
+        otherwise: Exact,
+    },
+    Range {
+        low: Exact,
+        high: Exact,
+        per: Option<Exact>,
+        floor: Exact,
+        otherwise: Exact,
+    },
+    Formula,
+}
+
+impl CScale {
+    pub(crate) fn of(s: &Scale) -> CScale {
+        let x = |d: &Decimal| Exact::from(*d);
+        match s {
+            Scale::Linear {
+                from,
+                to,
+                min_points,
+            } => CScale::Linear {
+                from: x(from),
+                to: x(to),
+                min_points: x(min_points),
+            },
+            Scale::Steps { steps, otherwise } => CScale::Steps {
+                steps: steps
+                    .iter()
+                    .map(|st| (st.cmp, x(&st.bound), x(&st.points)))
+                    .collect(),
+                otherwise: x(otherwise),
+            },
+            Scale::Short {
+                target,
+                better,
+                strict,
+                per,
+                floor,
+            } => CScale::Short {
+                cmp: Cmp::of(*better, *strict),
+                target: x(target),
+                per: x(per),
+                floor: x(floor),
+            },
+            Scale::Above {
+                target,
+                better,
+                strict,
+                per,
+                cap,
+                otherwise,
+            } => CScale::Above {
+                cmp: Cmp::of(*better, *strict),
+                target: x(target),
+                per: x(per),
+                cap: x(cap),
+                otherwise: x(otherwise),
+            },
+            Scale::Range {
+                low,
+                high,
+                per,
+                floor,
+                otherwise,
+            } => CScale::Range {
+                low: x(low),
+                high: x(high),
+                per: per.as_ref().map(x),
+                floor: x(floor),
+                otherwise: x(otherwise),
+            },
+            Scale::Formula => CScale::Formula,
+        }
+    }
 }
 
 /// An area or criterion in pre-order.
@@ -68,6 +169,8 @@ pub(crate) struct Node {
     pub name: String,
     pub depth: usize,
     pub points: Decimal,
+    /// `points` as an exact number.
+    pub max: Exact,
     pub children: Vec<usize>,
     pub kind: NodeKind,
     pub on_error: Option<Decimal>,
@@ -413,6 +516,7 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
                                 value: e,
                                 text: print_expr(&value.expr),
                                 scale: scale.clone(),
+                                cscale: CScale::of(scale),
                             })
                         }
                         Body::Children => None,
@@ -582,6 +686,7 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
                 children: children[*n].iter().map(|c| new_idx[*c]).collect(),
                 kind: kinds[*n].clone()?,
                 on_error,
+                max: Exact::from(points),
             });
         }
         let areas = (0..ast.areas.len()).map(|a| new_idx[a]).collect();
@@ -681,18 +786,25 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
                     self.scale_err(pos, id, "cần ít nhất một bậc", "needs at least one step");
                     return;
                 }
-                let cmp = steps[0].cmp;
-                if steps.iter().any(|s| s.cmp != cmp) {
+                let higher = steps[0].cmp.higher();
+                if steps.iter().any(|s| s.cmp.higher() != higher) {
                     self.scale_err(
                         pos,
                         id,
-                        "mọi bậc phải cùng dùng `at_least` hoặc cùng dùng `at_most`",
-                        "all steps must use `at_least`, or all `at_most`",
+                        "mọi bậc phải cùng chiều: `at_least`/`above` (cao hơn là tốt hơn) hoặc `at_most`/`below`",
+                        "all steps must go one way: `at_least`/`above` (higher is better) or `at_most`/`below`",
                     );
                 }
-                let ordered = steps.windows(2).all(|w| match cmp {
-                    Cmp::AtLeast => w[0].bound > w[1].bound && w[0].points >= w[1].points,
-                    Cmp::AtMost => w[0].bound < w[1].bound && w[0].points >= w[1].points,
+                // Best first: a stricter step may share its bound with the next inclusive one
+                // (`above = 90` then `at_least = 90`).
+                let ordered = steps.windows(2).all(|w| {
+                    let before = if higher {
+                        w[0].bound > w[1].bound
+                    } else {
+                        w[0].bound < w[1].bound
+                    };
+                    let same = w[0].bound == w[1].bound && w[0].cmp.strict() && !w[1].cmp.strict();
+                    (before || same) && w[0].points >= w[1].points
                 });
                 if !ordered {
                     self.scale_err(
@@ -881,7 +993,7 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
 
     fn resolve_in(&mut self, e: &Expr, base: usize, ok: &mut bool) -> CExpr {
         match e {
-            Expr::Num(n) => CExpr::Num(*n),
+            Expr::Num(n) => CExpr::Num(Exact::from(*n)),
             Expr::Bool(b) => CExpr::Bool(*b),
             Expr::Ref { name, sel, off } => {
                 if matches!(sel, Some(Selector::Baseline)) && self.ast.baseline_year.is_none() {
@@ -909,7 +1021,7 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
                             format!("tên `{name}` {vi}"),
                             format!("name `{name}` {en}"),
                         );
-                        CExpr::Num(Decimal::ZERO)
+                        CExpr::Num(Exact::ZERO)
                     }
                 }
             }
@@ -947,7 +1059,7 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
                         "`points(…)` chỉ dùng trong `value` của điểm thưởng, điểm trừ".into(),
                         "`points(…)` is only allowed in bonus and penalty values".into(),
                     );
-                    return CExpr::Num(Decimal::ZERO);
+                    return CExpr::Num(Exact::ZERO);
                 }
                 match target {
                     Some(t) => CExpr::Points(t),
@@ -959,7 +1071,7 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
                             "`points(…)` cần mã một lĩnh vực hoặc tiêu chí".into(),
                             "`points(…)` needs the id of an area or a criterion".into(),
                         );
-                        CExpr::Num(Decimal::ZERO)
+                        CExpr::Num(Exact::ZERO)
                     }
                 }
             }

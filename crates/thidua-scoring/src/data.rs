@@ -7,6 +7,7 @@
 //! (value = the manual score for that period), `@predecessors` (period = a year such as `2025`,
 //! value = the predecessor unit ids separated by spaces or `+`).
 use crate::compile::{CompiledRegulation, NodeKind};
+use crate::exact::Exact;
 use crate::num::parse_decimal;
 use crate::period::{PeriodKey, Window};
 use rust_decimal::Decimal;
@@ -48,15 +49,15 @@ impl fmt::Display for DataError {
 }
 
 /// One stored figure.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct Fig {
     pub window: Window,
-    pub value: Decimal,
+    pub value: Exact,
     pub row: u32,
 }
 
 /// Manual scores of one criterion: (unit, period) → (score, row).
-pub(crate) type ManualScores = HashMap<(u32, PeriodKey), (Decimal, u32)>;
+pub(crate) type ManualScores = HashMap<(u32, PeriodKey), (Exact, u32)>;
 
 /// Figures, names, manual scores and lineage of the units of one data file.
 #[derive(Debug, Clone, Default)]
@@ -214,7 +215,7 @@ impl DatasetBuilder {
             e,
             Fig {
                 window: w,
-                value: v,
+                value: Exact::from(v),
                 row: row as u32,
             },
         ));
@@ -258,7 +259,7 @@ impl DatasetBuilder {
             .manual
             .entry(criterion.to_string())
             .or_default()
-            .insert((u, p), (v, row as u32))
+            .insert((u, p), (Exact::from(v), row as u32))
             .is_some()
         {
             self.err(
@@ -683,7 +684,7 @@ impl Dataset {
         } else {
             "manual"
         };
-        let mut manual: Vec<(&String, &(Decimal, u32))> = self
+        let mut manual: Vec<(&String, &(Exact, u32))> = self
             .manual
             .iter()
             .flat_map(|(c, m)| m.values().map(move |x| (c, x)))
@@ -692,14 +693,14 @@ impl Dataset {
         for (crit, (v, row)) in manual {
             match reg.nodes.iter().find(|n| n.id == *crit) {
                 Some(n) if matches!(n.kind, NodeKind::Manual) => {
-                    if *v < Decimal::ZERO || *v > n.points {
+                    if v.is_negative() || *v > n.max {
                         errs.push(DataError {
                             row: *row as usize,
                             section,
                             code: "manual_out_of_range",
                             message_vi: format!(
                                 "điểm `{crit}` = {} ngoài khoảng 0..{}",
-                                crate::num::vi(*v),
+                                crate::render::vi_num(v),
                                 crate::num::vi(n.points)
                             ),
                             message_en: format!(

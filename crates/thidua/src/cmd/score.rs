@@ -89,7 +89,9 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<ExitCode> {
     let opts = EvalOptions {
         trace: args.explain || args.json || args.html || args.xlsx.is_some(),
     };
-    let mut board = reg.evaluate_all(&data, period, opts);
+    let mut board = reg
+        .evaluate_all(&data, period, opts)
+        .map_err(|e| anyhow!("{e}"))?;
     if board.units.is_empty() {
         return Err(anyhow!(
             "không có đơn vị nào có số liệu năm {} / no unit reports for {}",
