@@ -88,6 +88,11 @@ pub struct Element {
     pub missing: Option<Decimal>,
     /// Whether a merged unit's figure is the sum of its predecessors' (default true).
     pub merge_sum: bool,
+    /// The figures' domain: every reported figure must lie within `min..=max` and be a whole
+    /// number when `integer`.
+    pub min: Option<Decimal>,
+    pub max: Option<Decimal>,
+    pub integer: bool,
 }
 
 /// A computed value.

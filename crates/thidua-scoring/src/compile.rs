@@ -361,6 +361,9 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
                 ),
             );
         }
+        for e in &ast.elements {
+            self.check_domain(e);
+        }
         if ast.areas.is_empty() || ast.bands.is_empty() {
             self.err(
                 0,
@@ -734,6 +737,28 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
             tie_break,
             names: Default::default(),
         })
+    }
+
+    /// An element's domain is consistent and holds its declared value for a missing figure.
+    fn check_domain(&mut self, e: &Element) {
+        if let (Some(lo), Some(hi)) = (e.min, e.max) {
+            if lo > hi {
+                self.err(
+                    e.pos,
+                    "invalid_value",
+                    format!("số liệu `{}`: `min` phải nhỏ hơn hoặc bằng `max`", e.id),
+                    format!("element `{}`: `min` must not exceed `max`", e.id),
+                );
+            }
+        }
+        if let Some((vi, en)) = e.missing.and_then(|m| outside_domain(e, &Exact::from(m))) {
+            self.err(
+                e.pos,
+                "invalid_value",
+                format!("`missing` của số liệu `{}`: {vi}", e.id),
+                format!("`missing` of element `{}`: {en}", e.id),
+            );
+        }
     }
 
     fn check_points_range(&mut self, pos: usize, id: &str, p: Decimal) {
@@ -1244,6 +1269,40 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
             }
         }
     }
+}
+
+/// Why a figure lies outside its element's declared domain (`min`, `max`, `integer`).
+pub(crate) fn outside_domain(e: &Element, v: &Exact) -> Option<(String, String)> {
+    let shown = || crate::render::vi_num(v);
+    if let Some(m) = e.min.filter(|m| *v < Exact::from(*m)) {
+        return Some((
+            format!(
+                "giá trị {} của `{}` nhỏ hơn mức tối thiểu {}",
+                shown(),
+                e.id,
+                vi(m)
+            ),
+            format!("value {v} of `{}` is below its minimum {m}", e.id),
+        ));
+    }
+    if let Some(m) = e.max.filter(|m| *v > Exact::from(*m)) {
+        return Some((
+            format!(
+                "giá trị {} của `{}` lớn hơn mức tối đa {}",
+                shown(),
+                e.id,
+                vi(m)
+            ),
+            format!("value {v} of `{}` is above its maximum {m}", e.id),
+        ));
+    }
+    if e.integer && !v.is_integer() {
+        return Some((
+            format!("giá trị {} của `{}` phải là số nguyên", shown(), e.id),
+            format!("value {v} of `{}` must be a whole number", e.id),
+        ));
+    }
+    None
 }
 
 fn remap_points(e: &mut CExpr, map: &[usize]) {

@@ -1,16 +1,17 @@
-//! Reported figures for scoring: parsing CSV and JSON data files (all or nothing: a bad row is
+//! Reported figures for scoring: reading CSV and JSON data files (all or nothing: a bad row is
 //! an error naming the row and the reason), unit names, manual scores, and lineage
 //! (`predecessors`: a merged unit's figures for a year are the sum of its predecessors').
 //!
-//! CSV: header `unit,element,period,value`, one row per figure; `#` starts a comment line.
-//! Reserved elements: `@name` (value = the unit's name; period empty), `@manual:CRITERION`
-//! (value = the manual score for that period), `@predecessors` (period = a year such as `2025`,
-//! value = the predecessor unit ids separated by spaces or `+`).
+//! CSV: header `unit,element,period,value` (`,` or `;` as Vietnamese Excel writes it), one row
+//! per figure, RFC 4180 quoting (quoted fields may span lines); `#` starts a comment line, and
+//! `# number_format: vi` (or `en`) before the header declares how numbers are written
+//! ([`crate::input`]). Reserved elements: `@name` (value = the unit's name; period empty),
+//! `@manual:CRITERION` (value = the manual score for that period), `@predecessors` (period = a
+//! year such as `2025`, value = the predecessor unit ids separated by spaces or `+`).
 use crate::compile::{CompiledRegulation, NodeKind};
 use crate::exact::Exact;
-use crate::num::parse_decimal;
+use crate::input::{decode_utf8, parse_number, NumberFormat};
 use crate::period::{PeriodKey, Window};
-use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -19,9 +20,12 @@ use unicode_normalization::UnicodeNormalization;
 /// A problem in a data file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DataError {
-    /// CSV: 1-based line; JSON: 1-based position in its list.
+    /// CSV: 1-based line; JSON: 1-based position in its list (or the line of a syntax error).
     pub row: usize,
-    /// `figures`, `units`, `manual`, `predecessors` (JSON) or `csv`.
+    /// JSON syntax errors: 1-based column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    /// `figures`, `units`, `manual`, `predecessors`, `json` (JSON) or `csv`.
     pub section: &'static str,
     pub code: &'static str,
     pub message_vi: String,
@@ -30,19 +34,17 @@ pub struct DataError {
 
 impl fmt::Display for DataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let place = if self.section == "csv" {
-            "dòng".to_string()
-        } else {
-            format!("{} mục", self.section)
+        let (place, place_en) = match (self.section, self.column) {
+            ("csv", _) | (_, Some(_)) => ("dòng".to_string(), "line".to_string()),
+            (s, None) => (format!("{s} mục"), format!("{s} item")),
         };
-        let place_en = if self.section == "csv" {
-            "line".to_string()
-        } else {
-            format!("{} item", self.section)
+        let (col, col_en) = match self.column {
+            Some(c) => (format!(", cột {c}"), format!(", column {c}")),
+            None => (String::new(), String::new()),
         };
         write!(
             f,
-            "{place} {} [{}]: {} / {place_en} {}: {}",
+            "{place} {}{col} [{}]: {} / {place_en} {}{col_en}: {}",
             self.row, self.code, self.message_vi, self.row, self.message_en
         )
     }
@@ -59,6 +61,14 @@ pub(crate) struct Fig {
 /// Manual scores of one criterion: (unit, period) → (score, row).
 pub(crate) type ManualScores = HashMap<(u32, PeriodKey), (Exact, u32)>;
 
+/// How to read a data file.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadOptions {
+    /// The number format declared outside the file (a command-line flag). A file may declare
+    /// its own; both must agree.
+    pub number_format: Option<NumberFormat>,
+}
+
 /// Figures, names, manual scores and lineage of the units of one data file.
 #[derive(Debug, Clone, Default)]
 pub struct Dataset {
@@ -67,7 +77,6 @@ pub struct Dataset {
     pub(crate) unit_index: HashMap<String, u32>,
     pub(crate) elements: Vec<String>,
     pub(crate) elem_index: HashMap<String, u32>,
-    /// Indexed by `unit * elements.len() + element`; sorted by window.
     /// All figures in one block, sorted by (unit, element, window); see [`Dataset::series`].
     pub(crate) figs: Vec<Fig>,
     /// `figs[offsets[k]..offsets[k + 1]]` is series `k = unit * elements.len() + element`.
@@ -85,10 +94,13 @@ pub struct Dataset {
 pub struct DatasetBuilder {
     ds: Dataset,
     raw: Vec<(u32, u32, Fig)>,
-    seen: HashSet<(u32, u32, Window)>,
     preds: Vec<(u32, i32, Vec<String>, u32)>,
     errors: Vec<DataError>,
     section: &'static str,
+    format: Option<NumberFormat>,
+    /// The last unit and element looked up (rows usually come grouped).
+    last_unit: Option<(String, u32)>,
+    last_elem: Option<(String, u32)>,
 }
 
 fn valid_id(s: &str) -> bool {
@@ -110,10 +122,16 @@ impl DatasetBuilder {
         }
     }
 
+    /// Declares how the numbers of the following rows are written.
+    pub fn number_format(&mut self, f: NumberFormat) {
+        self.format = Some(f);
+    }
+
     fn err(&mut self, row: usize, code: &'static str, vi: String, en: String) {
         if self.errors.len() < 100 {
             self.errors.push(DataError {
                 row,
+                column: None,
                 section: self.section,
                 code,
                 message_vi: vi,
@@ -123,6 +141,11 @@ impl DatasetBuilder {
     }
 
     fn unit(&mut self, row: usize, id: &str) -> Option<u32> {
+        if let Some((s, i)) = &self.last_unit {
+            if s == id {
+                return Some(*i);
+            }
+        }
         if !valid_id(id) {
             self.err(
                 row,
@@ -132,27 +155,60 @@ impl DatasetBuilder {
             );
             return None;
         }
-        if let Some(i) = self.ds.unit_index.get(id) {
-            return Some(*i);
-        }
-        let i = self.ds.units.len() as u32;
-        self.ds.units.push(id.to_string());
-        self.ds.names.push(None);
-        self.ds.unit_index.insert(id.to_string(), i);
+        let i = match self.ds.unit_index.get(id) {
+            Some(i) => *i,
+            None => {
+                let i = self.ds.units.len() as u32;
+                self.ds.units.push(id.to_string());
+                self.ds.names.push(None);
+                self.ds.unit_index.insert(id.to_string(), i);
+                i
+            }
+        };
+        self.last_unit = Some((id.to_string(), i));
         Some(i)
     }
 
-    fn number(&mut self, row: usize, v: &str) -> Option<Decimal> {
-        let r = parse_decimal(v);
-        if r.is_none() {
+    fn element(&mut self, row: usize, id: &str) -> Option<u32> {
+        if let Some((s, i)) = &self.last_elem {
+            if s == id {
+                return Some(*i);
+            }
+        }
+        if !valid_id(id) {
             self.err(
                 row,
-                "invalid_number",
-                format!("giá trị `{v}` không phải số thập phân"),
-                format!("value `{v}` is not a decimal number"),
+                "invalid_element",
+                format!("mã số liệu `{id}` không hợp lệ"),
+                format!("invalid element id `{id}`"),
             );
+            return None;
         }
-        r
+        let e = match self.ds.elem_index.get(id) {
+            Some(e) => *e,
+            None => {
+                let e = self.ds.elements.len() as u32;
+                self.ds.elements.push(id.to_string());
+                self.ds.elem_index.insert(id.to_string(), e);
+                e
+            }
+        };
+        self.last_elem = Some((id.to_string(), e));
+        Some(e)
+    }
+
+    fn number(&mut self, row: usize, v: &str) -> Option<Exact> {
+        // Plain integers are the common case.
+        if !v.is_empty() && v.len() < 18 && v.bytes().all(|b| b.is_ascii_digit()) {
+            return v.parse::<i64>().ok().map(Exact::int);
+        }
+        match parse_number(v, self.format.unwrap_or(NumberFormat::Plain)) {
+            Ok(d) => Some(Exact::from(d)),
+            Err(e) => {
+                self.err(row, e.code, e.vi, e.en);
+                None
+            }
+        }
     }
 
     fn period(&mut self, row: usize, p: &str) -> Option<PeriodKey> {
@@ -177,45 +233,20 @@ impl DatasetBuilder {
     /// Adds a figure.
     pub fn figure(&mut self, row: usize, unit: &str, element: &str, period: &str, value: &str) {
         let u = self.unit(row, unit);
-        if !valid_id(element) {
-            self.err(
-                row,
-                "invalid_element",
-                format!("mã số liệu `{element}` không hợp lệ"),
-                format!("invalid element id `{element}`"),
-            );
+        let Some(e) = self.element(row, element) else {
             return;
-        }
+        };
         let p = self.period(row, period);
         let v = self.number(row, value);
         let (Some(u), Some(p), Some(v)) = (u, p, v) else {
             return;
         };
-        let e = match self.ds.elem_index.get(element) {
-            Some(e) => *e,
-            None => {
-                let e = self.ds.elements.len() as u32;
-                self.ds.elements.push(element.to_string());
-                self.ds.elem_index.insert(element.to_string(), e);
-                e
-            }
-        };
-        let w = p.window();
-        if !self.seen.insert((u, e, w)) {
-            self.err(
-                row,
-                "duplicate",
-                format!("số liệu `{element}` của `{unit}` kỳ {p} bị lặp"),
-                format!("figure `{element}` of `{unit}` for {p} is given twice"),
-            );
-            return;
-        }
         self.raw.push((
             u,
             e,
             Fig {
-                window: w,
-                value: Exact::from(v),
+                window: p.window(),
+                value: v,
                 row: row as u32,
             },
         ));
@@ -254,19 +285,18 @@ impl DatasetBuilder {
         let (Some(u), Some(p), Some(v)) = (u, p, v) else {
             return;
         };
-        if self
+        let before = self
             .ds
             .manual
             .entry(criterion.to_string())
             .or_default()
-            .insert((u, p), (Exact::from(v), row as u32))
-            .is_some()
-        {
+            .insert((u, p), (v, row as u32));
+        if let Some((_, first)) = before {
             self.err(
                 row,
                 "duplicate",
-                format!("điểm chấm thủ công `{criterion}` của `{unit}` kỳ {p} bị lặp"),
-                format!("manual score `{criterion}` of `{unit}` for {p} is given twice"),
+                format!("điểm chấm thủ công `{criterion}` của `{unit}` kỳ {p} bị lặp (đã có ở dòng {first})"),
+                format!("manual score `{criterion}` of `{unit}` for {p} is given twice (first at line {first})"),
             );
         }
     }
@@ -317,6 +347,66 @@ impl DatasetBuilder {
         }
     }
 
+    /// Rows of one unit and element whose windows overlap: the same window twice, or a window
+    /// given both as a whole and month by month (which one would count?).
+    fn conflicts(&mut self) {
+        let mut found = Vec::new();
+        let mut i = 0;
+        while i < self.raw.len() {
+            let (u, e) = (self.raw[i].0, self.raw[i].1);
+            let mut j = i;
+            // Within the series (sorted by window): the widest window seen so far in the year.
+            let mut open: Option<&Fig> = None;
+            while j < self.raw.len() && self.raw[j].0 == u && self.raw[j].1 == e {
+                let f = &self.raw[j].2;
+                if let Some(o) = open.filter(|o| o.window.year == f.window.year) {
+                    if f.window.first <= o.window.last {
+                        found.push((u, e, o.clone(), f.clone()));
+                    }
+                    if f.window.last > o.window.last {
+                        open = Some(f);
+                    }
+                } else {
+                    open = Some(f);
+                }
+                j += 1;
+            }
+            i = j;
+        }
+        for (u, e, a, b) in found {
+            let unit = self.ds.units[u as usize].clone();
+            let el = self.ds.elements[e as usize].clone();
+            let (first, second) = if a.row < b.row { (a, b) } else { (b, a) };
+            if first.window == second.window {
+                self.err(
+                    second.row as usize,
+                    "duplicate",
+                    format!(
+                        "số liệu `{el}` của `{unit}` kỳ {} bị lặp (đã có ở dòng {})",
+                        second.window, first.row
+                    ),
+                    format!(
+                        "figure `{el}` of `{unit}` for {} is given twice (first at line {})",
+                        second.window, first.row
+                    ),
+                );
+            } else {
+                self.err(
+                    second.row as usize,
+                    "conflicting_rows",
+                    format!(
+                        "số liệu `{el}` của `{unit}`: dòng {} (kỳ {}) và dòng {} (kỳ {}) cùng báo cáo một khoảng thời gian; chỉ giữ một cách báo cáo (cả kỳ hoặc từng tháng)",
+                        first.row, first.window, second.row, second.window
+                    ),
+                    format!(
+                        "figure `{el}` of `{unit}`: line {} ({}) and line {} ({}) report the same time; keep one (the whole window or its months)",
+                        first.row, first.window, second.row, second.window
+                    ),
+                );
+            }
+        }
+    }
+
     /// Freezes; fails with every error found (nothing is imported).
     pub fn finish(mut self) -> Result<Dataset, Vec<DataError>> {
         let preds = std::mem::take(&mut self.preds);
@@ -329,12 +419,15 @@ impl DatasetBuilder {
             }
             self.ds.predecessors.insert((u, y), ids);
         }
+        // Stable: rows of one series stay in file order (already sorted files sort in O(n)).
+        self.raw.sort_by_key(|(u, e, f)| (*u, *e, f.window));
+        self.conflicts();
+        self.errors.sort_by_key(|e| e.row);
         if !self.errors.is_empty() {
             return Err(self.errors);
         }
         let ne = self.ds.elements.len();
-        let mut raw = std::mem::take(&mut self.raw);
-        raw.sort_by_key(|(u, e, f)| (*u, *e, f.window));
+        let raw = std::mem::take(&mut self.raw);
         let nseries = self.ds.units.len() * ne;
         let mut offsets = Vec::with_capacity(nseries + 1);
         let mut figs = Vec::with_capacity(raw.len());
@@ -363,142 +456,225 @@ impl DatasetBuilder {
     }
 }
 
-/// Splits one CSV line (RFC 4180 quoting, no embedded newlines).
-fn split_csv(line: &str) -> Result<Vec<String>, &'static str> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut chars = line.chars().peekable();
-    let mut quoted = false;
-    let mut was_quoted = false;
-    while let Some(c) = chars.next() {
-        if quoted {
-            if c == '"' {
-                if chars.peek() == Some(&'"') {
-                    chars.next();
-                    cur.push('"');
-                } else {
-                    quoted = false;
-                }
-            } else {
-                cur.push(c);
+/// A `# number_format: vi` line (also `#number_format=en`), if this is one.
+fn directive(line: &str) -> Option<&str> {
+    let rest = line.trim().strip_prefix('#')?.trim();
+    let rest = rest.strip_prefix("number_format")?.trim_start();
+    let rest = rest.strip_prefix([':', '='])?;
+    Some(rest.trim())
+}
+
+/// The declared format: the file's and the caller's must agree.
+fn declared(
+    b: &mut DatasetBuilder,
+    row: usize,
+    file: Option<&str>,
+    outside: Option<NumberFormat>,
+) -> Option<NumberFormat> {
+    let in_file = match file {
+        None => None,
+        Some(name) => match NumberFormat::from_name(name) {
+            Some(f) => Some(f),
+            None => {
+                b.err(
+                    row,
+                    "number_format",
+                    format!("cách viết số `{name}` không có; dùng `vi` (1.234,5), `en` (1,234.5) hoặc `plain` (1234.5)"),
+                    format!("unknown number format `{name}`; use `vi` (1.234,5), `en` (1,234.5) or `plain` (1234.5)"),
+                );
+                None
             }
-        } else if c == '"' && cur.is_empty() && !was_quoted {
-            quoted = true;
-            was_quoted = true;
-        } else if c == ',' {
-            out.push(std::mem::take(&mut cur));
-            was_quoted = false;
-        } else if was_quoted {
-            return Err("ký tự sau dấu nháy đóng / text after a closing quote");
-        } else {
-            cur.push(c);
+        },
+    };
+    match (in_file, outside) {
+        (Some(a), Some(b2)) if a != b2 => {
+            b.err(
+                row,
+                "number_format",
+                format!(
+                    "tệp khai báo cách viết số `{}` nhưng tham số yêu cầu `{}`",
+                    a.name(),
+                    b2.name()
+                ),
+                format!(
+                    "the file declares number format `{}` but `{}` was asked for",
+                    a.name(),
+                    b2.name()
+                ),
+            );
+            None
         }
+        (a, b2) => a.or(b2),
     }
-    if quoted {
-        return Err("thiếu dấu nháy đóng / missing closing quote");
-    }
-    out.push(cur);
-    Ok(out)
 }
 
 impl Dataset {
-    /// Parses a CSV data file.
+    /// Reads a data file's bytes: UTF-8 (legacy Vietnamese encodings are recognised and
+    /// refused with advice), CSV or JSON by `json`.
+    pub fn from_bytes(
+        bytes: &[u8],
+        json: bool,
+        opts: ReadOptions,
+    ) -> Result<Dataset, Vec<DataError>> {
+        let text = decode_utf8(bytes).map_err(|e| {
+            vec![DataError {
+                row: e.line,
+                column: None,
+                section: if json { "json" } else { "csv" },
+                code: "encoding",
+                message_vi: e.message_vi(),
+                message_en: e.message_en(),
+            }]
+        })?;
+        if json {
+            Dataset::from_json_with(text, opts)
+        } else {
+            Dataset::from_csv_with(text, opts)
+        }
+    }
+
+    /// Parses a CSV data file (numbers plain unless the file declares a format).
     pub fn from_csv(text: &str) -> Result<Dataset, Vec<DataError>> {
+        Dataset::from_csv_with(text, ReadOptions::default())
+    }
+
+    /// Parses a CSV data file.
+    pub fn from_csv_with(text: &str, opts: ReadOptions) -> Result<Dataset, Vec<DataError>> {
         let mut b = DatasetBuilder::new("csv");
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut header_seen = false;
+        // Comment lines before the header may declare the number format; the header tells the
+        // separator.
+        let mut file_format: Option<(usize, String)> = None;
+        let mut header: Option<&str> = None;
         for (i, line) in text.lines().enumerate() {
-            let row = i + 1;
-            let line = line.trim_end_matches('\r');
-            if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            let t = line.trim();
+            if t.is_empty() {
                 continue;
             }
-            let cols = match split_csv(line) {
-                Ok(c) => c,
-                Err(m) => {
-                    b.err(
-                        row,
-                        "csv_syntax",
-                        m.split(" / ").next().unwrap_or(m).to_string(),
-                        m.split(" / ").nth(1).unwrap_or(m).to_string(),
-                    );
-                    continue;
-                }
-            };
-            let cols: Vec<&str> = cols.iter().map(|c| c.trim()).collect();
-            if !header_seen {
-                header_seen = true;
-                if cols != ["unit", "element", "period", "value"] {
-                    b.err(
-                        row,
-                        "csv_header",
-                        "dòng tiêu đề phải là `unit,element,period,value`".into(),
-                        "the header must be `unit,element,period,value`".into(),
-                    );
-                    break;
+            if t.starts_with('#') {
+                if let Some(f) = directive(t) {
+                    file_format = Some((i + 1, f.to_string()));
                 }
                 continue;
             }
-            if cols.len() != 4 {
-                b.err(
-                    row,
-                    "csv_columns",
-                    format!("cần 4 cột, có {}", cols.len()),
-                    format!("expected 4 columns, found {}", cols.len()),
-                );
-                continue;
-            }
-            let (unit, element, period, value) = (cols[0], cols[1], cols[2], cols[3]);
-            if element == "@name" {
-                b.name(row, unit, value);
-            } else if let Some(c) = element.strip_prefix("@manual:") {
-                b.manual(row, unit, c, period, value);
-            } else if element == "@predecessors" {
-                let from: Vec<String> = value
-                    .split([' ', '+'])
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string)
-                    .collect();
-                b.predecessors(row, unit, period, &from);
-            } else if element.starts_with('@') {
-                b.err(
-                    row,
-                    "invalid_element",
-                    format!("mục dành riêng `{element}` không có"),
-                    format!("unknown reserved element `{element}`"),
-                );
-            } else {
-                b.figure(row, unit, element, period, value);
-            }
+            header = Some(t);
+            break;
         }
-        if !header_seen {
+        let Some(header) = header else {
             b.err(
                 1,
                 "csv_header",
                 "tệp trống, thiếu dòng tiêu đề".into(),
                 "empty file, no header".into(),
             );
+            return Err(b.errors);
+        };
+        let row0 = file_format.as_ref().map(|x| x.0).unwrap_or(1);
+        let fmt = declared(
+            &mut b,
+            row0,
+            file_format.as_ref().map(|x| x.1.as_str()),
+            opts.number_format,
+        );
+        if let Some(f) = fmt {
+            b.number_format(f);
+        }
+        let delim = if header.contains(';') && !header.contains(',') {
+            b';'
+        } else {
+            b','
+        };
+        if let Some(line) = unterminated_quote(text) {
+            b.err(
+                line,
+                "csv_syntax",
+                "dấu nháy mở ở dòng này không được đóng".into(),
+                "a quote opened on this line is never closed".into(),
+            );
+            return Err(b.errors);
+        }
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .comment(Some(b'#'))
+            .delimiter(delim)
+            .trim(csv::Trim::All)
+            .from_reader(text.as_bytes());
+        let mut rec = csv::StringRecord::new();
+        let mut header_seen = false;
+        loop {
+            let line = rdr.position().line() as usize;
+            match rdr.read_record(&mut rec) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    let row = e.position().map(|p| p.line() as usize).unwrap_or(line);
+                    b.err(
+                        row,
+                        "csv_syntax",
+                        format!("dòng CSV không đọc được: {e}"),
+                        format!("unreadable CSV line: {e}"),
+                    );
+                    break;
+                }
+            }
+            let row = rec.position().map(|p| p.line() as usize).unwrap_or(line);
+            if rec.len() == 1 && rec[0].is_empty() {
+                continue;
+            }
+            if !header_seen {
+                header_seen = true;
+                if rec.iter().collect::<Vec<_>>() != ["unit", "element", "period", "value"] {
+                    let sep = delim as char;
+                    b.err(
+                        row,
+                        "csv_header",
+                        format!("dòng tiêu đề phải là `unit{sep}element{sep}period{sep}value`"),
+                        format!("the header must be `unit{sep}element{sep}period{sep}value`"),
+                    );
+                    break;
+                }
+                continue;
+            }
+            if rec.len() != 4 {
+                b.err(
+                    row,
+                    "csv_columns",
+                    format!("cần 4 cột, có {}", rec.len()),
+                    format!("expected 4 columns, found {}", rec.len()),
+                );
+                continue;
+            }
+            csv_row(&mut b, row, &rec[0], &rec[1], &rec[2], &rec[3]);
         }
         b.finish()
     }
 
-    /// Parses a JSON data file:
-    /// `{"units":[{"id","name"}], "figures":[{"unit","element","period","value"}],
+    /// Parses a JSON data file (numbers plain unless the file declares a format):
+    /// `{"number_format": "vi", "units":[{"id","name"}], "figures":[{"unit","element","period","value"}],
     ///   "manual":[{"unit","criterion","period","score"}], "predecessors":[{"unit","year","from":[..]}]}`.
     /// Numbers: strings (`"95.5"`) or JSON integers; JSON fractions are refused (they would pass
     /// through binary floats).
     pub fn from_json(text: &str) -> Result<Dataset, Vec<DataError>> {
+        Dataset::from_json_with(text, ReadOptions::default())
+    }
+
+    /// Parses a JSON data file.
+    pub fn from_json_with(text: &str, opts: ReadOptions) -> Result<Dataset, Vec<DataError>> {
         let mut b = DatasetBuilder::new("json");
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let root: serde_json::Value = match serde_json::from_str(text) {
             Ok(v) => v,
             Err(e) => {
                 b.section = "json";
-                b.err(
-                    e.line(),
-                    "json_syntax",
-                    format!("JSON không hợp lệ: {e}"),
-                    format!("invalid JSON: {e}"),
-                );
+                b.errors.push(DataError {
+                    row: e.line(),
+                    column: Some(e.column()),
+                    section: "json",
+                    code: "json_syntax",
+                    message_vi: format!("JSON không hợp lệ: {}", json_reason_vi(&e)),
+                    message_en: format!("invalid JSON: {e}"),
+                });
                 return Err(b.errors);
             }
         };
@@ -512,9 +688,18 @@ impl Dataset {
             );
             return Err(b.errors);
         };
+        b.section = "json";
         for k in obj.keys() {
-            if !["note", "units", "figures", "manual", "predecessors"].contains(&k.as_str()) {
-                b.section = "json";
+            if ![
+                "note",
+                "number_format",
+                "units",
+                "figures",
+                "manual",
+                "predecessors",
+            ]
+            .contains(&k.as_str())
+            {
                 b.err(
                     1,
                     "json_shape",
@@ -523,94 +708,11 @@ impl Dataset {
                 );
             }
         }
-        fn text_of(v: Option<&serde_json::Value>) -> Result<String, ()> {
-            match v {
-                Some(serde_json::Value::String(s)) => Ok(s.clone()),
-                Some(serde_json::Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(n.to_string()),
-                _ => Err(()),
-            }
+        let file_format = obj.get("number_format").and_then(|v| v.as_str());
+        if let Some(f) = declared(&mut b, 1, file_format, opts.number_format) {
+            b.number_format(f);
         }
-        let sections: [(&'static str, &[&str]); 4] = [
-            ("units", &["id", "name"]),
-            ("figures", &["unit", "element", "period", "value"]),
-            ("manual", &["unit", "criterion", "period", "score"]),
-            ("predecessors", &["unit", "year", "from"]),
-        ];
-        for (sec, keys) in sections {
-            b.section = sec;
-            let Some(list) = obj.get(sec) else { continue };
-            let Some(list) = list.as_array() else {
-                b.err(
-                    0,
-                    "json_shape",
-                    format!("`{sec}` phải là một mảng"),
-                    format!("`{sec}` must be an array"),
-                );
-                continue;
-            };
-            for (i, item) in list.iter().enumerate() {
-                let row = i + 1;
-                let Some(o) = item.as_object() else {
-                    b.err(
-                        row,
-                        "json_shape",
-                        "mục phải là một đối tượng".into(),
-                        "the item must be an object".into(),
-                    );
-                    continue;
-                };
-                if let Some(k) = o.keys().find(|k| !keys.contains(&k.as_str())) {
-                    b.err(
-                        row,
-                        "json_shape",
-                        format!("khóa `{k}` không có"),
-                        format!("unknown key `{k}`"),
-                    );
-                    continue;
-                }
-                let mut vals = Vec::new();
-                let mut bad = false;
-                for k in keys.iter().filter(|k| **k != "from") {
-                    match text_of(o.get(*k)) {
-                        Ok(s) => vals.push(s),
-                        Err(()) => {
-                            bad = true;
-                            b.err(
-                                row,
-                                "json_shape",
-                                format!("`{k}` thiếu hoặc không phải chuỗi/số nguyên (số thập phân viết trong dấu nháy, ví dụ \"95.5\")"),
-                                format!("`{k}` missing or not a string/integer (write decimals as strings, e.g. \"95.5\")"),
-                            );
-                        }
-                    }
-                }
-                if bad {
-                    continue;
-                }
-                match sec {
-                    "units" => b.name(row, &vals[0], &vals[1]),
-                    "figures" => b.figure(row, &vals[0], &vals[1], &vals[2], &vals[3]),
-                    "manual" => b.manual(row, &vals[0], &vals[1], &vals[2], &vals[3]),
-                    _ => {
-                        let from: Option<Vec<String>> =
-                            o.get("from").and_then(|f| f.as_array()).map(|a| {
-                                a.iter()
-                                    .filter_map(|x| x.as_str().map(str::to_string))
-                                    .collect()
-                            });
-                        match from {
-                            Some(f) => b.predecessors(row, &vals[0], &vals[1], &f),
-                            None => b.err(
-                                row,
-                                "json_shape",
-                                "`from` phải là mảng mã đơn vị".into(),
-                                "`from` must be an array of unit ids".into(),
-                            ),
-                        }
-                    }
-                }
-            }
-        }
+        json_sections(&mut b, obj);
         b.finish()
     }
 
@@ -650,8 +752,9 @@ impl Dataset {
         self.figs.len()
     }
 
-    /// Checks the data against a regulation: unknown elements, manual scores for criteria that
-    /// are not manual or above their maximum.
+    /// Checks the data against a regulation: unknown elements, figures outside their element's
+    /// domain (`min`, `max`, `integer`), manual scores for criteria that are not manual or out
+    /// of range.
     pub fn check(&self, reg: &CompiledRegulation) -> Result<(), Vec<DataError>> {
         let section = if self.source_kind == "csv" {
             "csv"
@@ -659,26 +762,47 @@ impl Dataset {
             "figures"
         };
         let mut errs = Vec::new();
-        let known: HashSet<&str> = reg.ast.elements.iter().map(|e| e.id.as_str()).collect();
+        let known: HashMap<&str, usize> = reg
+            .ast
+            .elements
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.as_str(), i))
+            .collect();
         for (e, id) in self.elements.iter().enumerate() {
-            if !known.contains(id.as_str()) {
-                let row = (0..self.units.len())
-                    .filter_map(|u| {
-                        self.series(u as u32, e as u32)
-                            .first()
-                            .map(|f| f.row as usize)
-                    })
-                    .min()
-                    .unwrap_or(0);
-                errs.push(DataError {
-                    row,
-                    section,
-                    code: "unknown_element",
-                    message_vi: format!("số liệu `{id}` không có trong quy định"),
-                    message_en: format!("element `{id}` is not in the regulation"),
-                });
+            let rows = (0..self.units.len()).flat_map(|u| self.series(u as u32, e as u32));
+            match known.get(id.as_str()) {
+                None => {
+                    let row = rows.map(|f| f.row as usize).min().unwrap_or(0);
+                    errs.push(data_err(
+                        row,
+                        section,
+                        "unknown_element",
+                        format!("số liệu `{id}` không có trong quy định"),
+                        format!("element `{id}` is not in the regulation"),
+                    ));
+                }
+                Some(i) => {
+                    let el = &reg.ast.elements[*i];
+                    for f in rows {
+                        if let Some((vi, en)) = crate::compile::outside_domain(el, &f.value) {
+                            errs.push(data_err(f.row as usize, section, "out_of_domain", vi, en));
+                        }
+                    }
+                }
             }
         }
+        self.check_manual(reg, &mut errs);
+        errs.sort_by_key(|e| e.row);
+        errs.truncate(100);
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(errs)
+        }
+    }
+
+    fn check_manual(&self, reg: &CompiledRegulation, errs: &mut Vec<DataError>) {
         let section = if self.source_kind == "csv" {
             "csv"
         } else {
@@ -694,35 +818,209 @@ impl Dataset {
             match reg.nodes.iter().find(|n| n.id == *crit) {
                 Some(n) if matches!(n.kind, NodeKind::Manual) => {
                     if v.is_negative() || *v > n.max {
-                        errs.push(DataError {
-                            row: *row as usize,
+                        errs.push(data_err(
+                            *row as usize,
                             section,
-                            code: "manual_out_of_range",
-                            message_vi: format!(
+                            "manual_out_of_range",
+                            format!(
                                 "điểm `{crit}` = {} ngoài khoảng 0..{}",
                                 crate::render::vi_num(v),
                                 crate::num::vi(n.points)
                             ),
-                            message_en: format!(
-                                "score for `{crit}` = {v} is outside 0..{}",
-                                n.points
-                            ),
-                        });
+                            format!("score for `{crit}` = {v} is outside 0..{}", n.points),
+                        ));
                     }
                 }
-                _ => errs.push(DataError {
-                    row: *row as usize,
+                _ => errs.push(data_err(
+                    *row as usize,
                     section,
-                    code: "not_manual",
-                    message_vi: format!("`{crit}` không phải tiêu chí chấm thủ công của quy định"),
-                    message_en: format!("`{crit}` is not a manual criterion of the regulation"),
-                }),
+                    "not_manual",
+                    format!("`{crit}` không phải tiêu chí chấm thủ công của quy định"),
+                    format!("`{crit}` is not a manual criterion of the regulation"),
+                )),
             }
         }
-        if errs.is_empty() {
-            Ok(())
-        } else {
-            Err(errs)
+    }
+}
+
+fn data_err(
+    row: usize,
+    section: &'static str,
+    code: &'static str,
+    vi: String,
+    en: String,
+) -> DataError {
+    DataError {
+        row,
+        column: None,
+        section,
+        code,
+        message_vi: vi,
+        message_en: en,
+    }
+}
+
+/// The line of a quote that is never closed (the reader would swallow the rest of the file).
+fn unterminated_quote(text: &str) -> Option<usize> {
+    let mut quoted_at = None;
+    let mut line = 1;
+    let mut line_start = true;
+    let mut in_comment = false;
+    for &c in text.as_bytes() {
+        if line_start && quoted_at.is_none() {
+            in_comment = c == b'#';
+        }
+        line_start = false;
+        match c {
+            b'\n' => {
+                line += 1;
+                line_start = true;
+                in_comment = false;
+            }
+            b'"' if !in_comment => {
+                quoted_at = match quoted_at {
+                    None => Some(line),
+                    Some(_) => None,
+                };
+            }
+            _ => {}
+        }
+    }
+    quoted_at
+}
+
+/// One CSV row: a figure or a reserved element.
+fn csv_row(
+    b: &mut DatasetBuilder,
+    row: usize,
+    unit: &str,
+    element: &str,
+    period: &str,
+    value: &str,
+) {
+    if element == "@name" {
+        b.name(row, unit, value);
+    } else if let Some(c) = element.strip_prefix("@manual:") {
+        b.manual(row, unit, c, period, value);
+    } else if element == "@predecessors" {
+        let from: Vec<String> = value
+            .split([' ', '+'])
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        b.predecessors(row, unit, period, &from);
+    } else if element.starts_with('@') {
+        b.err(
+            row,
+            "invalid_element",
+            format!("mục dành riêng `{element}` không có"),
+            format!("unknown reserved element `{element}`"),
+        );
+    } else {
+        b.figure(row, unit, element, period, value);
+    }
+}
+
+/// serde_json's reason in Vietnamese for the common cases (the English message is serde's).
+fn json_reason_vi(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let at = format!("dòng {}, cột {}", e.line(), e.column());
+    match e.classify() {
+        Category::Eof => format!("tệp kết thúc giữa chừng ({at})"),
+        Category::Syntax => {
+            format!("sai cú pháp tại {at} (thiếu hoặc thừa dấu phẩy, ngoặc, nháy?)")
+        }
+        Category::Data | Category::Io => format!("dữ liệu không hợp lệ tại {at}"),
+    }
+}
+
+fn json_sections(b: &mut DatasetBuilder, obj: &serde_json::Map<String, serde_json::Value>) {
+    fn text_of(v: Option<&serde_json::Value>) -> Result<String, ()> {
+        match v {
+            Some(serde_json::Value::String(s)) => Ok(s.clone()),
+            Some(serde_json::Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(n.to_string()),
+            _ => Err(()),
+        }
+    }
+    let sections: [(&'static str, &[&str]); 4] = [
+        ("units", &["id", "name"]),
+        ("figures", &["unit", "element", "period", "value"]),
+        ("manual", &["unit", "criterion", "period", "score"]),
+        ("predecessors", &["unit", "year", "from"]),
+    ];
+    for (sec, keys) in sections {
+        b.section = sec;
+        let Some(list) = obj.get(sec) else { continue };
+        let Some(list) = list.as_array() else {
+            b.err(
+                0,
+                "json_shape",
+                format!("`{sec}` phải là một mảng"),
+                format!("`{sec}` must be an array"),
+            );
+            continue;
+        };
+        for (i, item) in list.iter().enumerate() {
+            let row = i + 1;
+            let Some(o) = item.as_object() else {
+                b.err(
+                    row,
+                    "json_shape",
+                    "mục phải là một đối tượng".into(),
+                    "the item must be an object".into(),
+                );
+                continue;
+            };
+            if let Some(k) = o.keys().find(|k| !keys.contains(&k.as_str())) {
+                b.err(
+                    row,
+                    "json_shape",
+                    format!("khóa `{k}` không có"),
+                    format!("unknown key `{k}`"),
+                );
+                continue;
+            }
+            let mut vals = Vec::new();
+            let mut bad = false;
+            for k in keys.iter().filter(|k| **k != "from") {
+                match text_of(o.get(*k)) {
+                    Ok(s) => vals.push(s),
+                    Err(()) => {
+                        bad = true;
+                        b.err(
+                            row,
+                            "json_shape",
+                            format!("`{k}` thiếu hoặc không phải chuỗi/số nguyên (số thập phân viết trong dấu nháy, ví dụ \"95.5\")"),
+                            format!("`{k}` missing or not a string/integer (write decimals as strings, e.g. \"95.5\")"),
+                        );
+                    }
+                }
+            }
+            if bad {
+                continue;
+            }
+            match sec {
+                "units" => b.name(row, &vals[0], &vals[1]),
+                "figures" => b.figure(row, &vals[0], &vals[1], &vals[2], &vals[3]),
+                "manual" => b.manual(row, &vals[0], &vals[1], &vals[2], &vals[3]),
+                _ => {
+                    let from: Option<Vec<String>> =
+                        o.get("from").and_then(|f| f.as_array()).map(|a| {
+                            a.iter()
+                                .filter_map(|x| x.as_str().map(str::to_string))
+                                .collect()
+                        });
+                    match from {
+                        Some(f) => b.predecessors(row, &vals[0], &vals[1], &f),
+                        None => b.err(
+                            row,
+                            "json_shape",
+                            "`from` phải là mảng mã đơn vị".into(),
+                            "`from` must be an array of unit ids".into(),
+                        ),
+                    }
+                }
+            }
         }
     }
 }
@@ -732,20 +1030,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn csv_quotes_and_errors() {
-        assert_eq!(
-            split_csv("a,\"b,c\",\"d\"\"e\"").unwrap(),
-            vec!["a", "b,c", "d\"e"]
-        );
+    fn csv_quotes_separators_and_errors() {
+        let d = Dataset::from_csv(
+            "unit,element,period,value\nKG,@name,,\"Công an tỉnh\nKiên Giang, \"\"KG\"\"\"\nKG,crimes,2024-M01,12\n",
+        )
+        .unwrap();
+        assert_eq!(d.unit_name("KG"), Some("Công an tỉnh\nKiên Giang, \"KG\""));
+        assert_eq!(d.figs[0].row, 4, "a quoted newline counts as a line");
+        let d = Dataset::from_csv(
+            "# number_format: vi\nunit;element;period;value\nKG;crimes;2024-Y;1.234,5\n",
+        )
+        .unwrap();
+        assert_eq!(d.figs[0].value.to_string(), "1234.5");
         let e = Dataset::from_csv(
             "unit,element,period,value\nKG,crimes,2024-M01,12\nKG,crimes,2024-M13,1\n",
         )
         .unwrap_err();
-        assert_eq!(e[0].row, 3);
-        assert_eq!(e[0].code, "invalid_period");
+        assert_eq!((e[0].row, e[0].code), (3, "invalid_period"));
         let e =
             Dataset::from_csv("unit,element,period,value\nKG,crimes,2024-M01,1.2.3\n").unwrap_err();
-        assert_eq!(e[0].code, "invalid_number");
+        assert_eq!(e[0].code, "number_format");
         let e = Dataset::from_json(
             r#"{"figures":[{"unit":"KG","element":"x","period":"2024-Y","value":1.5}]}"#,
         )

@@ -14,6 +14,7 @@ pub mod diag;
 pub mod engine;
 pub mod exact;
 pub mod explain;
+pub mod input;
 pub mod num;
 pub mod period;
 mod rank;

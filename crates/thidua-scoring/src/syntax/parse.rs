@@ -550,6 +550,9 @@ impl<'s, 'a> Reader<'s, 'a> {
         );
         let missing = self.opt_dec(&mut tab, "missing");
         let merge = self.enum_of(&mut tab, "merge", &[("sum", true), ("none", false)]);
+        let min = self.opt_dec(&mut tab, "min");
+        let max = self.opt_dec(&mut tab, "max");
+        let integer = self.opt_bool(&mut tab, "integer").unwrap_or(false);
         self.finish_tab(tab);
         let (id, pos) = id?;
         Some(Element {
@@ -560,6 +563,9 @@ impl<'s, 'a> Reader<'s, 'a> {
             aggregate: agg?.unwrap_or(Aggregation::Sum),
             missing,
             merge_sum: merge?.unwrap_or(true),
+            min,
+            max,
+            integer,
         })
     }
 

@@ -206,6 +206,11 @@ pub fn print(r: &Regulation) -> String {
         if !e.merge_sum {
             w.s("merge", "none");
         }
+        w.od("min", e.min);
+        w.od("max", e.max);
+        if e.integer {
+            w.kv("integer", "true");
+        }
     }
     for i in &r.indicators {
         w.head("indicator");
