@@ -142,7 +142,8 @@ fn plain_parts(text: &str, body: &str) -> Result<Parts, NumberError> {
         }
     }
     let (int, frac) = mant.split_once('.').unwrap_or((mant, ""));
-    if (!digits(int) && !(int.is_empty() && digits(frac))) || (!frac.is_empty() && !digits(frac)) {
+    let int_ok = digits(int) || (int.is_empty() && digits(frac));
+    if !int_ok || (!frac.is_empty() && !digits(frac)) {
         return Err(bad(text));
     }
     Ok((int.to_string(), frac.to_string(), exp))
