@@ -294,6 +294,27 @@ struct Checker<'a, 's, 't> {
     syms: HashMap<&'a str, Sym>,
     /// `points(ID)` is allowed (bonus and penalty values, evaluated after all criteria).
     allow_points: bool,
+    /// Evaluation depth of each indicator (its tree and the indicators it uses).
+    ind_depth: Vec<usize>,
+}
+
+/// The longest chain of indicators using indicators.
+const MAX_CHAIN: usize = 32;
+/// The deepest evaluation (expression trees through the indicators they use).
+const MAX_EVAL_DEPTH: usize = 200;
+
+/// Evaluation depth of an expression: its tree, entering each indicator it uses.
+fn eval_depth(e: &CExpr, ind: &[usize]) -> usize {
+    1 + match e {
+        CExpr::Num(_) | CExpr::Bool(_) | CExpr::Elem(..) | CExpr::Points(_) => 0,
+        CExpr::Ind(i, _) => ind.get(*i).copied().unwrap_or(0),
+        CExpr::Unary(_, x) => eval_depth(x, ind),
+        CExpr::Binary(_, a, b) => eval_depth(a, ind).max(eval_depth(b, ind)),
+        CExpr::If(c, a, b) => eval_depth(c, ind)
+            .max(eval_depth(a, ind))
+            .max(eval_depth(b, ind)),
+        CExpr::Call(_, args) => args.iter().map(|a| eval_depth(a, ind)).max().unwrap_or(0),
+    }
 }
 
 fn sum(mut xs: impl Iterator<Item = Decimal>) -> Option<Decimal> {
@@ -307,6 +328,7 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
             sink,
             syms: HashMap::new(),
             allow_points: false,
+            ind_depth: Vec::new(),
         }
     }
 
@@ -381,6 +403,7 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
             .collect();
         let mut ind_ty: Vec<Option<Ty>> = vec![None; ast.indicators.len()];
         let mut state = vec![0u8; ast.indicators.len()];
+        self.ind_depth = vec![0; ast.indicators.len()];
         for i in 0..ast.indicators.len() {
             self.visit_ind(i, &ind_exprs, &mut ind_ty, &mut state, &mut Vec::new());
         }
@@ -492,6 +515,9 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
                         Body::Manual => Some(NodeKind::Manual),
                         Body::Met { when, otherwise } => {
                             let e = self.resolve(when);
+                            if let Some(x) = &e {
+                                self.check_eval_depth(x, when.pos);
+                            }
                             self.expect_ty(e.as_ref(), &ind_ty, Ty::Bool, when.pos, "when");
                             if *otherwise < Decimal::ZERO || *otherwise > c.points {
                                 self.scale_err(
@@ -513,6 +539,9 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
                             scale_pos,
                         } => {
                             let e = self.resolve(value);
+                            if let Some(x) = &e {
+                                self.check_eval_depth(x, value.pos);
+                            }
                             self.expect_ty(e.as_ref(), &ind_ty, Ty::Num, value.pos, "value");
                             self.check_scale(*scale_pos, &c.id, c.points, scale);
                             e.map(|e| NodeKind::Scaled {
@@ -600,6 +629,9 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
                 self.allow_points = true;
                 let e = self.resolve(&it.value);
                 self.allow_points = false;
+                if let Some(x) = &e {
+                    self.check_eval_depth(x, it.value.pos);
+                }
                 self.expect_ty(e.as_ref(), &ind_ty, Ty::Num, it.value.pos, "value");
                 let area = match &it.area {
                     None => None,
@@ -1155,6 +1187,17 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
             );
             return;
         }
+        if path.len() >= MAX_CHAIN {
+            let ind = &self.ast.indicators[i];
+            self.err(
+                ind.pos,
+                "expr_limit",
+                format!("chỉ tiêu `{}` phụ thuộc qua quá nhiều tầng chỉ tiêu khác (tối đa {MAX_CHAIN})", ind.id),
+                format!("indicator `{}` depends on other indicators through too many levels (at most {MAX_CHAIN})", ind.id),
+            );
+            state[i] = 2;
+            return;
+        }
         state[i] = 1;
         path.push(i);
         let Some(e) = &exprs[i] else {
@@ -1171,6 +1214,21 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
         state[i] = 2;
         let pos = self.ast.indicators[i].expr.pos;
         ty[i] = self.type_of(e, ty, pos);
+        self.ind_depth[i] = eval_depth(e, &self.ind_depth);
+        self.check_eval_depth(e, pos);
+    }
+
+    /// An expression whose evaluation (through the indicators it uses) is too deep.
+    fn check_eval_depth(&mut self, e: &CExpr, pos: usize) {
+        let d = eval_depth(e, &self.ind_depth);
+        if d > MAX_EVAL_DEPTH {
+            self.err(
+                pos,
+                "expr_limit",
+                format!("biểu thức cùng các chỉ tiêu nó dùng lồng nhau quá sâu ({d} tầng, tối đa {MAX_EVAL_DEPTH})"),
+                format!("the expression with the indicators it uses is nested too deeply ({d} levels, at most {MAX_EVAL_DEPTH})"),
+            );
+        }
     }
 
     fn expect_ty(

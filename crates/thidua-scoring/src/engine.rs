@@ -450,45 +450,51 @@ impl<'a> Ctx<'a> {
     }
 
     fn figure(&mut self, e: usize, w: Window) -> R<Exact> {
-        if !self.trace {
-            if w == self.base {
-                if let Some(r) = &self.fig_base[e] {
-                    return r.clone();
-                }
-                let r = self.figure_raw(e, w).map(|x| x.0);
-                self.fig_base[e] = Some(r.clone());
-                return r;
-            }
-            return self.figure_raw(e, w).map(|x| x.0);
-        }
-        let el = &self.reg.ast.elements[e];
-        let (v, source) = self.figure_raw(e, w)?;
-        let (from, to) = w.dates();
-        self.steps.push(Step::Figure {
-            element: el.id.clone(),
-            name: el.name.clone(),
-            measure: el.unit.clone(),
-            unit: self.unit_id.to_string(),
-            period: w,
-            from: from.format("%d/%m/%Y").to_string(),
-            to: to.format("%d/%m/%Y").to_string(),
-            aggregation: el.aggregate,
-            value: v.clone(),
-            source,
-        });
-        Ok(v)
-    }
-
-    fn indicator(&mut self, i: usize, w: Window) -> R<Val> {
-        if !self.trace {
-            if w == self.base {
-                if let Some(r) = &self.memo_base[i] {
-                    return r.clone();
-                }
-            } else if let Some((_, _, r)) = self.memo.iter().find(|(j, ww, _)| *j == i && *ww == w)
-            {
+        if w == self.base {
+            if let Some(r) = &self.fig_base[e] {
                 return r.clone();
             }
+        }
+        let r = self.figure_raw(e, w);
+        if let (true, Ok((v, source))) = (self.trace, &r) {
+            let el = &self.reg.ast.elements[e];
+            let (from, to) = w.dates();
+            self.steps.push(Step::Figure {
+                element: el.id.clone(),
+                name: el.name.clone(),
+                measure: el.unit.clone(),
+                unit: self.unit_id.to_string(),
+                period: w,
+                from: from.format("%d/%m/%Y").to_string(),
+                to: to.format("%d/%m/%Y").to_string(),
+                aggregation: el.aggregate,
+                value: v.clone(),
+                source: source.clone(),
+            });
+        }
+        let r = r.map(|x| x.0);
+        if w == self.base {
+            self.fig_base[e] = Some(r.clone());
+        }
+        r
+    }
+
+    /// Forgets computed values (with a trace, each criterion shows every figure it uses).
+    fn forget(&mut self) {
+        self.memo_base.iter_mut().for_each(|m| *m = None);
+        self.fig_base.iter_mut().for_each(|m| *m = None);
+        self.memo.clear();
+    }
+
+    /// An indicator's value at a window, computed once per unit (once per criterion with a
+    /// trace), so indicators used many times never cost more than once.
+    fn indicator(&mut self, i: usize, w: Window) -> R<Val> {
+        if w == self.base {
+            if let Some(r) = &self.memo_base[i] {
+                return r.clone();
+            }
+        } else if let Some((_, _, r)) = self.memo.iter().find(|(j, ww, _)| *j == i && *ww == w) {
+            return r.clone();
         }
         let ind = &self.reg.indicators[i];
         let r = match self.eval(&ind.expr, w) {
@@ -517,7 +523,8 @@ impl<'a> Ctx<'a> {
                     value: v.clone(),
                 });
             }
-        } else if w == self.base {
+        }
+        if w == self.base {
             self.memo_base[i] = Some(r.clone());
         } else {
             self.memo.push((i, w, r.clone()));
@@ -1018,6 +1025,9 @@ impl CompiledRegulation {
             status: Status::Scored,
         };
         let what = || format!("tiêu chí `{}` «{}»", n.id, n.name);
+        if trace {
+            cx.forget();
+        }
         match &n.kind {
             NodeKind::Area { .. } | NodeKind::Children => return out,
             NodeKind::Manual => {
@@ -1301,6 +1311,9 @@ impl CompiledRegulation {
         let mut results = Vec::with_capacity(items.len());
         let mut failed = false;
         for (ii, it) in items.iter().enumerate() {
+            if opts.trace {
+                cx.forget();
+            }
             let what = format!(
                 "{} `{}` «{}»",
                 if k == 0 {
@@ -1547,6 +1560,43 @@ impl CompiledRegulation {
             from: from.format("%d/%m/%Y").to_string(),
             to: to.format("%d/%m/%Y").to_string(),
             units: results,
+        })
+    }
+}
+
+impl CompiledRegulation {
+    /// The given results again, with their explanation traces; rank, band and tie notes are
+    /// kept (they come from the ranking of all units). For explaining a few units, or all of
+    /// them chunk by chunk, without holding every trace at once.
+    pub fn explain_units(
+        &self,
+        data: &Dataset,
+        results: &[UnitResult],
+    ) -> Result<Vec<UnitResult>, EngineError> {
+        let bind = self.bind(data);
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(8);
+        let threads = if results.len() < 16 { 1 } else { threads };
+        par_chunks(results, threads, |part| {
+            let names = self.names();
+            part.iter()
+                .map(|r| {
+                    let mut u = self.eval_unit(
+                        data,
+                        &bind,
+                        &names,
+                        &r.unit,
+                        r.period,
+                        EvalOptions::with_trace(),
+                    );
+                    u.rank = r.rank;
+                    u.band = r.band.clone();
+                    u.ties = r.ties.clone();
+                    u
+                })
+                .collect()
         })
     }
 }

@@ -647,6 +647,37 @@ pub fn html(b: &Scoreboard) -> String {
     o
 }
 
+/// The start of the scoreboard's JSON, up to the opening of its `units` array; then write
+/// [`json_unit`] for each unit (separated by `,`) and [`JSON_END`]. The whole document equals
+/// the compact form of [`json`], without holding every unit at once.
+pub fn json_head(b: &Scoreboard) -> String {
+    #[derive(serde::Serialize)]
+    struct Head<'a> {
+        regulation: &'a str,
+        regulation_hash: &'a str,
+        period: crate::period::PeriodKey,
+        from: &'a str,
+        to: &'a str,
+    }
+    let head = serde_json::to_string(&Head {
+        regulation: &b.regulation,
+        regulation_hash: &b.regulation_hash,
+        period: b.period,
+        from: &b.from,
+        to: &b.to,
+    })
+    .unwrap_or_else(|_| "{".into());
+    format!("{},\"units\":[", head.trim_end_matches('}'))
+}
+
+/// One unit's compact JSON.
+pub fn json_unit(u: &UnitResult) -> String {
+    serde_json::to_string(u).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// Closes the document opened by [`json_head`].
+pub const JSON_END: &str = "]}\n";
+
 /// JSON of the scoreboard (numbers as exact strings).
 pub fn json(b: &Scoreboard) -> String {
     serde_json::to_string_pretty(b).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))

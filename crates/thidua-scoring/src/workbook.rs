@@ -112,7 +112,12 @@ struct Builder<'a> {
     ind_rows: Vec<u32>,
     /// node → score-sheet row (for `points(ID)`; points are one column right of values).
     node_rows: Vec<u32>,
+    /// An indicator whose formula would exceed [`MAX_FORMULA`].
+    too_long: Option<String>,
 }
+
+/// The longest formula a spreadsheet accepts (Excel's limit).
+pub const MAX_FORMULA: usize = 8192;
 
 struct FigRow {
     row: u32,
@@ -266,11 +271,17 @@ impl<'a> Builder<'a> {
         let saved = std::mem::take(&mut self.ind_rows);
         let f = self.tr(&expr, unit, col, w, if w == base { base } else { w });
         self.ind_rows = saved;
-        match ozd {
+        let f = match ozd {
             // The declared value replaces a division by zero only (error type 2), as in the engine.
             Some(d) => format!("IFERROR({f},IF(ERROR.TYPE({f})=2,{},{f}))", n(d)),
             None => f,
+        };
+        if f.len() > MAX_FORMULA {
+            self.too_long
+                .get_or_insert_with(|| self.reg.indicators[i].id.clone());
+            return "NA()".into();
         }
+        f
     }
 }
 
@@ -436,6 +447,7 @@ pub fn write_with_layout(
         figs: Vec::new(),
         ind_rows: Vec::new(),
         node_rows: Vec::new(),
+        too_long: None,
     };
     let mut wb = Workbook::new();
     let mut layout = Layout::default();
@@ -449,6 +461,11 @@ pub fn write_with_layout(
         f: Formats::new(),
     }
     .write()?;
+    if let Some(id) = &b.too_long {
+        return Err(format!(
+            "công thức của chỉ tiêu `{id}` dài quá {MAX_FORMULA} ký tự, bảng tính không chứa được / the formula of indicator `{id}` exceeds {MAX_FORMULA} characters, more than a spreadsheet accepts"
+        ));
+    }
     let fs = wb.add_worksheet();
     write_figures(&mut b, fs, cached, &Formats::new())?;
     let bytes = wb.save_to_buffer().map_err(xe)?;

@@ -241,6 +241,11 @@ fn every_validation_error_code() {
         ("invalid_period", with("period = \"2024-Y\"", "period = \"2024-13\""), 4),
         ("invalid_value", with("name = \"X\"", "name = \"X\"\naggregate = \"median\""), 11),
         ("expr_syntax", with("value = \"x\"", "value = \"x +\""), 22),
+        (
+            "expr_limit",
+            with("value = \"x\"", &format!("value = \"{}\"", vec!["x"; 150].join(" + "))),
+            22,
+        ),
         ("unknown_function", with("value = \"x\"", "value = \"foo(x)\""), 22),
         ("unknown_name", with("value = \"x\"", "value = \"y\""), 22),
         (
