@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use thidua_scoring::explain::Status;
 use thidua_scoring::*;
 
+mod cases;
 mod support;
 
 const REG: &str = include_str!("../../../examples/cum12-2024/regulation.toml");
