@@ -29,12 +29,14 @@ impl Rng {
     }
 }
 
+/// A data row: unit, element, period, value.
+pub type Row = (String, String, String, String);
+
 /// One generated case: the regulation's text and its figures.
 pub struct Case {
     pub seed: u64,
     pub regulation: String,
-    /// (unit, element, period, value) rows.
-    pub rows: Vec<(String, String, String, String)>,
+    pub rows: Vec<Row>,
     pub units: Vec<String>,
 }
 
@@ -64,7 +66,7 @@ impl Gen {
     }
 
     fn sel(&mut self) -> &'static str {
-        *self.r.pick(&["", "", "", "@cung_ky", "@baseline", "@2023"])
+        self.r.pick(&["", "", "", "@cung_ky", "@baseline", "@2023"])
     }
 
     fn leaf(&mut self) -> String {
@@ -320,7 +322,7 @@ pub fn case(seed: u64) -> Case {
                 "\n[[criterion]]\nid = \"{id}\"\nparent = \"A{a}\"\nname = \"Tiêu chí {a}.{c}\"\npoints = {p}"
             );
             match g.r.below(10) {
-                0 | 1 | 2 => {
+                0..=2 => {
                     let _ = writeln!(crits, "when = \"{}\"", g.boolean(2));
                     if g.r.chance(30) {
                         let _ = writeln!(
@@ -459,11 +461,7 @@ fn exact_mul_div(t: &str, q: u64, x: u64) -> String {
 /// Figures for a few units: each element month by month for 2024 (or one yearly row), and a
 /// yearly row for 2023; zeros are common (divisions by zero, "no cases"); a declared-missing
 /// element is sometimes absent.
-fn figures(
-    r: &mut Rng,
-    ne: usize,
-    declared_missing: &[bool],
-) -> (Vec<(String, String, String, String)>, Vec<String>) {
+fn figures(r: &mut Rng, ne: usize, declared_missing: &[bool]) -> (Vec<Row>, Vec<String>) {
     let nu = 3 + r.below(4) as usize;
     let units: Vec<String> = (0..nu).map(|u| format!("U{u}")).collect();
     let mut rows = Vec::new();
