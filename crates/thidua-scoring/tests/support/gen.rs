@@ -66,7 +66,8 @@ impl Gen {
     }
 
     fn sel(&mut self) -> &'static str {
-        self.r.pick(&["", "", "", "@cung_ky", "@baseline", "@2023"])
+        const SELECTORS: [&str; 6] = ["", "", "", "@cung_ky", "@baseline", "@2023"];
+        SELECTORS[self.r.below(6) as usize]
     }
 
     fn leaf(&mut self) -> String {
