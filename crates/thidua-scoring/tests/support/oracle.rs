@@ -509,7 +509,7 @@ fn rank(reg: &Regulation, units: &mut [Unit]) {
         );
     }
     let mut bands: Vec<&Band> = reg.bands.iter().collect();
-    bands.sort_by(|a, b| b.min.cmp(&a.min));
+    bands.sort_by_key(|b| std::cmp::Reverse(b.min));
     let mut at: Vec<usize> = units[..ranked]
         .iter()
         .map(|u| {
