@@ -1393,9 +1393,13 @@ impl CompiledRegulation {
                 trace: std::mem::take(&mut cx.steps),
             });
         }
+        if failed {
+            // An item that cannot be computed leaves the sum unknown, never a smaller sum.
+            return (results, None, true);
+        }
         let sum = self.cap_items(k, by_area, cap, total_trace, opts.trace);
         match sum {
-            Ok(s) => (results, Some(s), failed),
+            Ok(s) => (results, Some(s), false),
             Err(e) => {
                 total_trace.push(e.step());
                 (results, None, true)

@@ -631,27 +631,7 @@ proptest! {
     }
 }
 
-// ------------------------------------------------------------------------------ workbook
-
-#[test]
-fn workbook_recalculated_by_libreoffice_matches_the_engine() {
-    let Some(soffice) = support::lo::soffice() else {
-        eprintln!("SKIPPED workbook_recalculated_by_libreoffice_matches_the_engine: soffice not found (apt-get install libreoffice-calc-nogui)");
-        return;
-    };
-    let (reg, data) = example();
-    let b = reg
-        .evaluate_all(&data, reg.ast().period, EvalOptions::default())
-        .unwrap();
-    let (bytes, layout) = workbook::write_with_layout(&reg, &data, &b, false).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let rows = support::lo::recalc(soffice, dir.path(), &[bytes]);
-    assert!(layout.checks.len() > 100);
-    // No cached values were written: these numbers come from LibreOffice's recalculation.
-    let diffs = support::lo::differences(&layout, &rows[0]);
-    assert!(diffs.is_empty(), "{}", diffs.join("\n"));
-    assert!(rows[0].iter().flatten().any(|c| c == "107.73"));
-}
+// ------------------------------------------------------------------------------ data errors
 
 #[test]
 fn every_data_error_code() {

@@ -58,7 +58,7 @@ pub fn differences(reg: &CompiledRegulation, csv: &str) -> Vec<String> {
     out
 }
 
-const RANGE: &str = r#"format = 1
+pub const RANGE: &str = r#"format = 1
 name = "Trường hợp 1,485"
 year = 2024
 period = "2024-Y"

@@ -1,3 +1,4 @@
 //! The issue-driven cases: exactness against an oracle, the workbook against LibreOffice,
 //! figures as Vietnamese write them, robustness, explanations.
 mod exactness;
+mod workbook;
