@@ -347,6 +347,97 @@ impl DatasetBuilder {
         }
     }
 
+    /// Takes in the rows another builder read from a later piece of the same file: units and
+    /// elements are matched by id, a later name wins, a manual score or a lineage given in
+    /// both is a duplicate, as if the rows had been read one after the other.
+    fn absorb(&mut self, mut o: DatasetBuilder) {
+        self.last_unit = None;
+        self.last_elem = None;
+        if self.ds.units.is_empty() && self.raw.is_empty() && self.ds.manual.is_empty() {
+            // The first piece: take it whole.
+            o.errors.splice(0..0, std::mem::take(&mut self.errors));
+            o.format = self.format;
+            o.section = self.section;
+            *self = o;
+            return;
+        }
+        let units: Vec<u32> =
+            o.ds.units
+                .iter()
+                .map(|id| match self.ds.unit_index.get(id) {
+                    Some(i) => *i,
+                    None => {
+                        let i = self.ds.units.len() as u32;
+                        self.ds.units.push(id.clone());
+                        self.ds.names.push(None);
+                        self.ds.unit_index.insert(id.clone(), i);
+                        i
+                    }
+                })
+                .collect();
+        for (i, n) in o.ds.names.iter_mut().enumerate() {
+            if let Some(n) = n.take() {
+                self.ds.names[units[i] as usize] = Some(n);
+            }
+        }
+        let elems: Vec<u32> =
+            o.ds.elements
+                .iter()
+                .map(|id| match self.ds.elem_index.get(id) {
+                    Some(e) => *e,
+                    None => {
+                        let e = self.ds.elements.len() as u32;
+                        self.ds.elements.push(id.clone());
+                        self.ds.elem_index.insert(id.clone(), e);
+                        e
+                    }
+                })
+                .collect();
+        self.raw.reserve(o.raw.len());
+        self.raw.extend(
+            o.raw
+                .into_iter()
+                .map(|(u, e, f)| (units[u as usize], elems[e as usize], f)),
+        );
+        for (crit, scores) in o.ds.manual {
+            for ((u, p), (v, row)) in scores {
+                let unit = self.ds.units[units[u as usize] as usize].clone();
+                let before = self
+                    .ds
+                    .manual
+                    .entry(crit.clone())
+                    .or_default()
+                    .insert((units[u as usize], p), (v, row));
+                if let Some((_, first)) = before {
+                    self.err(
+                        row as usize,
+                        "duplicate",
+                        format!("điểm chấm thủ công `{crit}` của `{unit}` kỳ {p} bị lặp (đã có ở dòng {first})"),
+                        format!("manual score `{crit}` of `{unit}` for {p} is given twice (first at line {first})"),
+                    );
+                }
+            }
+        }
+        for (u, y, from, row) in o.preds {
+            let u = units[u as usize];
+            if self.preds.iter().any(|p| p.0 == u && p.1 == y) {
+                let unit = self.ds.units[u as usize].clone();
+                self.err(
+                    row as usize,
+                    "duplicate",
+                    format!("tiền thân của `{unit}` năm {y} khai báo hai lần"),
+                    format!("predecessors of `{unit}` for {y} given twice"),
+                );
+            }
+            self.preds.push((u, y, from, row));
+        }
+        for e in o.errors {
+            if self.errors.len() < 100 {
+                self.errors.push(e);
+            }
+        }
+    }
+
     /// Rows of one unit and element whose windows overlap: the same window twice, or a window
     /// given both as a whole and month by month (which one would count?).
     fn conflicts(&mut self) {
@@ -419,8 +510,7 @@ impl DatasetBuilder {
             }
             self.ds.predecessors.insert((u, y), ids);
         }
-        // Stable: rows of one series stay in file order (already sorted files sort in O(n)).
-        self.raw.sort_by_key(|(u, e, f)| (*u, *e, f.window));
+        sort_rows(&mut self.raw);
         self.conflicts();
         self.errors.sort_by_key(|e| e.row);
         if !self.errors.is_empty() {
@@ -433,8 +523,12 @@ impl DatasetBuilder {
         let mut figs = Vec::with_capacity(raw.len());
         let mut k = 0usize;
         offsets.push(0u32);
+        let mut last_year = None;
         for (u, e, f) in raw {
-            self.ds.years.insert((u, f.window.year));
+            if last_year != Some((u, f.window.year)) {
+                self.ds.years.insert((u, f.window.year));
+                last_year = Some((u, f.window.year));
+            }
             let key = u as usize * ne + e as usize;
             while k < key {
                 offsets.push(figs.len() as u32);
@@ -453,6 +547,31 @@ impl DatasetBuilder {
             }
         }
         Ok(self.ds)
+    }
+}
+
+/// Orders rows by unit, element, window and line. Files usually come grouped by unit and
+/// element: each group is sorted on its own (a handful of rows), and the whole only when the
+/// groups themselves are out of order.
+fn sort_rows(raw: &mut [(u32, u32, Fig)]) {
+    let key = |r: &(u32, u32, Fig)| (r.0, r.1, r.2.window, r.2.row);
+    let mut grouped = true;
+    let mut start = 0;
+    while start < raw.len() {
+        let (u, e) = (raw[start].0, raw[start].1);
+        let mut end = start + 1;
+        while end < raw.len() && raw[end].0 == u && raw[end].1 == e {
+            end += 1;
+        }
+        raw[start..end].sort_unstable_by_key(key);
+        if end < raw.len() && (raw[end].0, raw[end].1) <= (u, e) {
+            grouped = false;
+            break;
+        }
+        start = end;
+    }
+    if !grouped {
+        raw.sort_unstable_by_key(key);
     }
 }
 
@@ -584,70 +703,13 @@ impl Dataset {
         } else {
             b','
         };
-        if let Some(line) = unterminated_quote(text) {
-            b.err(
-                line,
-                "csv_syntax",
-                "dấu nháy mở ở dòng này không được đóng".into(),
-                "a quote opened on this line is never closed".into(),
-            );
-            return Err(b.errors);
-        }
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .comment(Some(b'#'))
-            .delimiter(delim)
-            .trim(csv::Trim::All)
-            .from_reader(text.as_bytes());
-        let mut rec = csv::StringRecord::new();
-        let mut header_seen = false;
-        loop {
-            let line = rdr.position().line() as usize;
-            match rdr.read_record(&mut rec) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => {
-                    let row = e.position().map(|p| p.line() as usize).unwrap_or(line);
-                    b.err(
-                        row,
-                        "csv_syntax",
-                        format!("dòng CSV không đọc được: {e}"),
-                        format!("unreadable CSV line: {e}"),
-                    );
-                    break;
-                }
-            }
-            let row = rec.position().map(|p| p.line() as usize).unwrap_or(line);
-            if rec.len() == 1 && rec[0].is_empty() {
-                continue;
-            }
-            if !header_seen {
-                header_seen = true;
-                if rec.iter().collect::<Vec<_>>() != ["unit", "element", "period", "value"] {
-                    let sep = delim as char;
-                    b.err(
-                        row,
-                        "csv_header",
-                        format!("dòng tiêu đề phải là `unit{sep}element{sep}period{sep}value`"),
-                        format!("the header must be `unit{sep}element{sep}period{sep}value`"),
-                    );
-                    break;
-                }
-                continue;
-            }
-            if rec.len() != 4 {
-                b.err(
-                    row,
-                    "csv_columns",
-                    format!("cần 4 cột, có {}", rec.len()),
-                    format!("expected 4 columns, found {}", rec.len()),
-                );
-                continue;
-            }
-            csv_row(&mut b, row, &rec[0], &rec[1], &rec[2], &rec[3]);
-        }
-        b.finish()
+        // Large files are read in pieces on every core; pieces end at line breaks outside quotes.
+        let pieces = if text.len() > PARALLEL_BYTES {
+            std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+        } else {
+            1
+        };
+        read_csv(b, text, delim, pieces)
     }
 
     /// Parses a JSON data file (numbers plain unless the file declares a format):
@@ -860,15 +922,77 @@ fn data_err(
     }
 }
 
-/// The line of a quote that is never closed (the reader would swallow the rest of the file).
-fn unterminated_quote(text: &str) -> Option<usize> {
+/// Reads the CSV body in `pieces` (in parallel when more than one) and freezes.
+fn read_csv(
+    mut b: DatasetBuilder,
+    text: &str,
+    delim: u8,
+    pieces: usize,
+) -> Result<Dataset, Vec<DataError>> {
+    let (open_quote, cuts) = scan_quotes(text, pieces);
+    if let Some(line) = open_quote {
+        b.err(
+            line,
+            "csv_syntax",
+            "dấu nháy mở ở dòng này không được đóng".into(),
+            "a quote opened on this line is never closed".into(),
+        );
+        return Err(b.errors);
+    }
+    let parts: Vec<(usize, &str)> = cuts
+        .iter()
+        .zip(cuts.iter().skip(1).map(|c| c.0).chain([text.len()]))
+        .map(|(&(at, line), end)| (line, &text[at..end]))
+        .collect();
+    let format = b.format;
+    let read = |(i, (line0, piece)): (usize, &(usize, &str))| {
+        let mut p = DatasetBuilder::new("csv");
+        p.format = format;
+        read_csv_piece(&mut p, piece, *line0, i == 0, delim);
+        p
+    };
+    let builders: Vec<DatasetBuilder> = if parts.len() == 1 {
+        parts.iter().enumerate().map(read).collect()
+    } else {
+        std::thread::scope(|sc| {
+            let hs: Vec<_> = parts
+                .iter()
+                .enumerate()
+                .map(|x| sc.spawn(move || read(x)))
+                .collect();
+            hs.into_iter()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        })
+    };
+    for p in builders {
+        b.absorb(p);
+    }
+    b.finish()
+}
+
+/// Files above this size are read on several cores.
+const PARALLEL_BYTES: usize = 4 << 20;
+
+/// One pass over the text: the line of a quote that is never closed (the reader would swallow
+/// the rest of the file), and where to cut it into `pieces` (byte offset, first line number):
+/// at line starts outside quotes, the first piece at 0.
+fn scan_quotes(text: &str, pieces: usize) -> (Option<usize>, Vec<(usize, usize)>) {
+    let b = text.as_bytes();
+    let mut cuts = vec![(0, 1)];
+    let step = b.len() / pieces.max(1) + 1;
+    let mut next_cut = step;
     let mut quoted_at = None;
     let mut line = 1;
     let mut line_start = true;
     let mut in_comment = false;
-    for &c in text.as_bytes() {
+    for (i, &c) in b.iter().enumerate() {
         if line_start && quoted_at.is_none() {
             in_comment = c == b'#';
+            if i >= next_cut && cuts.len() < pieces {
+                cuts.push((i, line));
+                next_cut = i + step;
+            }
         }
         line_start = false;
         match c {
@@ -886,7 +1010,71 @@ fn unterminated_quote(text: &str) -> Option<usize> {
             _ => {}
         }
     }
-    quoted_at
+    (quoted_at, cuts)
+}
+
+/// Reads one piece of a CSV file (the first holds the header); `line0` is the file's line
+/// number of the piece's first line.
+fn read_csv_piece(b: &mut DatasetBuilder, text: &str, line0: usize, header: bool, delim: u8) {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .comment(Some(b'#'))
+        .delimiter(delim)
+        .from_reader(text.as_bytes());
+    // The text is UTF-8 already: fields are checked one by one (cheaper than records).
+    let mut rec = csv::ByteRecord::new();
+    b.raw.reserve(text.len() / 24);
+    let mut header_seen = !header;
+    loop {
+        let line = rdr.position().line() as usize + line0 - 1;
+        match rdr.read_byte_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let row = e.position().map_or(line, |p| p.line() as usize + line0 - 1);
+                b.err(
+                    row,
+                    "csv_syntax",
+                    format!("dòng CSV không đọc được: {e}"),
+                    format!("unreadable CSV line: {e}"),
+                );
+                break;
+            }
+        }
+        let row = rec
+            .position()
+            .map_or(line, |p| p.line() as usize + line0 - 1);
+        let field = |i: usize| std::str::from_utf8(&rec[i]).unwrap_or("").trim();
+        if rec.len() == 1 && field(0).is_empty() {
+            continue;
+        }
+        if !header_seen {
+            header_seen = true;
+            let head: Vec<&str> = (0..rec.len()).map(field).collect();
+            if head != ["unit", "element", "period", "value"] {
+                let sep = delim as char;
+                b.err(
+                    row,
+                    "csv_header",
+                    format!("dòng tiêu đề phải là `unit{sep}element{sep}period{sep}value`"),
+                    format!("the header must be `unit{sep}element{sep}period{sep}value`"),
+                );
+                return;
+            }
+            continue;
+        }
+        if rec.len() != 4 {
+            b.err(
+                row,
+                "csv_columns",
+                format!("cần 4 cột, có {}", rec.len()),
+                format!("expected 4 columns, found {}", rec.len()),
+            );
+            continue;
+        }
+        csv_row(b, row, field(0), field(1), field(2), field(3));
+    }
 }
 
 /// One CSV row: a figure or a reserved element.
@@ -1028,6 +1216,37 @@ fn json_sections(b: &mut DatasetBuilder, obj: &serde_json::Map<String, serde_jso
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pieces_read_in_parallel_equal_one_piece() {
+        let mut t = String::from("unit,element,period,value\n");
+        for u in 0..3000 {
+            // Quoted names with commas and line breaks, so some cuts fall near quotes.
+            t.push_str(&format!("U{u},@name,,\"Đơn vị {u},\nxã {}\"\n", u % 7));
+            for m in 1..=12 {
+                t.push_str(&format!("U{u},e{},2024-M{m:02},{}\n", u % 5, u * m % 97));
+            }
+            if u % 11 == 0 {
+                t.push_str(&format!("U{u},@manual:K1,2024-Y,{}.5\n", u % 3));
+            }
+        }
+        t.push_str("U22,@manual:K1,2024-Y,1\nU5,e0,2024-M03,1\n");
+        let one = read_csv(DatasetBuilder::new("csv"), &t, b',', 1).unwrap_err();
+        let many = read_csv(DatasetBuilder::new("csv"), &t, b',', 5).unwrap_err();
+        assert_eq!(one, many);
+        assert_eq!(one.len(), 2, "{one:?}");
+        let t = t.rsplit_once("U22,@manual").unwrap().0;
+        let one = read_csv(DatasetBuilder::new("csv"), t, b',', 1).unwrap();
+        let many = read_csv(DatasetBuilder::new("csv"), t, b',', 5).unwrap();
+        assert_eq!(one.units, many.units);
+        assert_eq!(one.names, many.names);
+        assert_eq!(one.figs.len(), many.figs.len());
+        for (a, b) in one.figs.iter().zip(&many.figs) {
+            assert_eq!((a.window, &a.value, a.row), (b.window, &b.value, b.row));
+        }
+        assert_eq!(one.manual, many.manual);
+        assert_eq!(one.unit_name("U2999"), Some("Đơn vị 2999,\nxã 3"));
+    }
 
     #[test]
     fn csv_quotes_separators_and_errors() {

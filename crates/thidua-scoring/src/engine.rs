@@ -314,21 +314,18 @@ fn raw_figure(
     let mut acc: Option<Exact> = None;
     let mut missing = Vec::new();
     let (mut first_row, mut last_row) = (u32::MAX, 0);
-    let mut it = s[start..]
-        .iter()
-        .filter(|f| f.window.first == f.window.last)
-        .peekable();
+    // Single months of the year follow each other from `start`, in order.
+    let mut i = start;
     for m in w.first..=w.last {
-        let mw = Window {
-            year: w.year,
-            first: m,
-            last: m,
-        };
-        while it.peek().is_some_and(|f| f.window < mw) {
-            it.next();
+        while i < s.len()
+            && s[i].window.year == w.year
+            && (s[i].window.first < m || s[i].window.first != s[i].window.last)
+            && s[i].window.first <= m
+        {
+            i += 1;
         }
-        match it.peek() {
-            Some(f) if f.window == mw => {
+        match s.get(i) {
+            Some(f) if f.window.year == w.year && f.window.first == m && f.window.last == m => {
                 let v = &f.value;
                 first_row = first_row.min(f.row);
                 last_row = last_row.max(f.row);
@@ -338,6 +335,7 @@ fn raw_figure(
                     (Some(a), Aggregation::Max) => a.max(v.clone()),
                     (Some(_), Aggregation::Last) => v.clone(),
                 });
+                i += 1;
             }
             _ => missing.push(m),
         }
@@ -673,7 +671,7 @@ pub(crate) fn apply_scale(
         };
     }
     let c = |x: &Exact| x.to_string();
-    let per_unit = match unit {
+    let per_unit = || match unit {
         Some("%") => "1%".to_string(),
         Some(u) => format!("1 {u}"),
         None => "1 đơn vị".to_string(),
@@ -766,9 +764,10 @@ pub(crate) fn apply_scale(
                 (
                     p,
                     txt!(format!(
-                        "{} chưa đạt chỉ tiêu «{t}», thiếu {}; mỗi {per_unit} thiếu trừ {} điểm, thấp nhất {} điểm",
+                        "{} chưa đạt chỉ tiêu «{t}», thiếu {}; mỗi {} thiếu trừ {} điểm, thấp nhất {} điểm",
                         crate::render::vi_vs(v, target),
                         vi(&short),
+                        per_unit(),
                         vi(per),
                         vi(floor)
                     )),
@@ -797,9 +796,10 @@ pub(crate) fn apply_scale(
                 (
                     add(points, &extra)?,
                     txt!(format!(
-                        "{} đạt chỉ tiêu «{t}», vượt {}: mỗi {per_unit} vượt cộng {} điểm, được cộng {} (tối đa {})",
+                        "{} đạt chỉ tiêu «{t}», vượt {}: mỗi {} vượt cộng {} điểm, được cộng {} (tối đa {})",
                         crate::render::vi_vs(v, target),
                         vi(&over),
+                        per_unit(),
                         vi(per),
                         vi(&extra),
                         vi(cap)
@@ -855,11 +855,12 @@ pub(crate) fn apply_scale(
                         (
                             pts,
                             txt!(format!(
-                                "{} nằm ngoài khoảng {} … {}, cách {}; mỗi {per_unit} trừ {} điểm, thấp nhất {} điểm",
+                                "{} nằm ngoài khoảng {} … {}, cách {}; mỗi {} trừ {} điểm, thấp nhất {} điểm",
                                 crate::render::vi_vs(v, near),
                                 vi(low),
                                 vi(high),
                                 vi(&dist),
+                                per_unit(),
                                 vi(p),
                                 vi(floor)
                             )),
@@ -1314,16 +1315,14 @@ impl CompiledRegulation {
             if opts.trace {
                 cx.forget();
             }
-            let what = format!(
-                "{} `{}` «{}»",
-                if k == 0 {
+            let what = || {
+                let kind = if k == 0 {
                     "điểm thưởng"
                 } else {
                     "điểm trừ"
-                },
-                it.id,
-                it.name
-            );
+                };
+                format!("{kind} `{}` «{}»", it.id, it.name)
+            };
             let r = cx.num(&it.value, w).and_then(|v| {
                 let raw = mul(&Exact::from(it.per), &v.clone().max(Exact::ZERO))?;
                 Ok((v, raw))
@@ -1353,7 +1352,7 @@ impl CompiledRegulation {
                 }
                 Err(e) => {
                     if opts.trace {
-                        cx.steps.push(e.within(&what).step());
+                        cx.steps.push(e.within(&what()).step());
                     }
                     failed = true;
                     (None, None, Status::Error)
@@ -1376,7 +1375,7 @@ impl CompiledRegulation {
                     Some((_, s)) => match add(s, p) {
                         Ok(x) => *s = x,
                         Err(e) => {
-                            total_trace.push(e.within(&what).step());
+                            total_trace.push(e.within(&what()).step());
                             failed = true;
                         }
                     },

@@ -112,10 +112,28 @@ impl Exact {
         }
     }
 
+    /// `n / d` from 64-bit parts (`d > 0`), reduced without 128-bit division.
+    fn from_i64(n: i64, d: i64) -> Exact {
+        if d == 1 {
+            return Exact(Repr::Small(n, 1));
+        }
+        let g = gcd64(n.unsigned_abs(), d as u64) as i64;
+        if g > 1 {
+            Exact(Repr::Small(n / g, d / g))
+        } else {
+            Exact(Repr::Small(n, d))
+        }
+    }
+
     /// `n / d` from 128-bit parts (`d ≠ 0`), reduced.
     fn from_i128(n: i128, d: i128) -> Exact {
         debug_assert!(d != 0);
         let (n, d) = if d < 0 { (-n, -d) } else { (n, d) };
+        if let (Ok(a), Ok(b)) = (i64::try_from(n), i64::try_from(d)) {
+            if a != i64::MIN {
+                return Exact::from_i64(a, b);
+            }
+        }
         let g = gcd128(n.unsigned_abs(), d as u128) as i128;
         let (n, d) = if g > 1 { (n / g, d / g) } else { (n, d) };
         match (i64::try_from(n), i64::try_from(d)) {
@@ -206,14 +224,21 @@ impl Exact {
 
     pub fn add(&self, o: &Exact) -> R {
         if let (Repr::Small(a, b), Repr::Small(c, d)) = (&self.0, &o.0) {
-            let (a, b, c, d) = (*a as i128, *b as i128, *c as i128, *d as i128);
             if b == d {
-                return Ok(if b == 1 {
-                    Exact::from_i128(a + c, 1)
-                } else {
-                    Exact::from_i128(a + c, b)
-                });
+                if let Some(n) = a.checked_add(*c).filter(|n| *n != i64::MIN) {
+                    return Ok(Exact::from_i64(n, *b));
+                }
             }
+            let fast = a
+                .checked_mul(*d)
+                .zip(c.checked_mul(*b))
+                .and_then(|(x, y)| x.checked_add(y))
+                .zip(b.checked_mul(*d))
+                .filter(|(n, _)| *n != i64::MIN);
+            if let Some((n, m)) = fast {
+                return Ok(Exact::from_i64(n, m));
+            }
+            let (a, b, c, d) = (*a as i128, *b as i128, *c as i128, *d as i128);
             return Ok(Exact::from_i128(a * d + c * b, b * d));
         }
         Exact::checked_big(self.big() + o.big())
@@ -285,6 +310,14 @@ impl Exact {
         if let Repr::Small(n, d) = &self.0 {
             if *d == 1 {
                 return self.clone();
+            }
+            // In 64 bits when the scaled numerator fits (no 128-bit division).
+            if let Some(scaled) = 10i64.checked_pow(places).and_then(|p| n.checked_mul(p)) {
+                let (q, r) = (scaled.div_euclid(*d), scaled.rem_euclid(*d));
+                let up = round_up(r.cmp(&(d - r)), r == 0, *n < 0, q % 2 == 0, mode);
+                if let Some(q) = q.checked_add(up as i64).filter(|q| *q != i64::MIN) {
+                    return Exact::from_i64(q, 10i64.pow(places));
+                }
             }
             if places <= 18 {
                 let scale = pow10_i128(places);

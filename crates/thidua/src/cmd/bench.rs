@@ -40,6 +40,8 @@ pub enum BenchKind {
         #[arg(long, default_value_t = 1_000_000)]
         events: u64,
     },
+    /// Chấm điểm bộ số liệu tổng hợp toàn quốc, so với LibreOffice / score the national synthetic set, side by side with LibreOffice.
+    Score(super::bench_score::ScoreBenchArgs),
 }
 
 pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
@@ -51,6 +53,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
             ack,
         } => append(&store, count, batch.max(1), ack),
         BenchKind::Replay { store, events } => replay(&store, events),
+        BenchKind::Score(args) => super::bench_score::run(args),
     }
 }
 
