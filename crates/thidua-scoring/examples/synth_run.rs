@@ -28,6 +28,21 @@ fn main() {
             .expect("scored");
     }
     let t4 = Instant::now();
+    if std::env::args().any(|a| a == "xlsx") {
+        let t = Instant::now();
+        let opts = thidua_scoring::workbook::Options {
+            cached: true,
+            low_memory: !std::env::args().any(|a| a == "in-memory"),
+            layout: false,
+        };
+        let (bytes, _) =
+            thidua_scoring::workbook::write_with(&reg, &data, &board, opts).expect("workbook");
+        println!(
+            "workbook: {:.1} MiB in {:?}",
+            bytes.len() as f64 / 1048576.0,
+            t.elapsed()
+        );
+    }
     let scored = board.units.iter().filter(|u| u.total.is_some()).count();
     println!(
         "units {} (scored {scored}), figures {}, criteria {}: generate {:?}, read CSV {:?}, compile + check {:?}, evaluate ×{repeat} {:?}",

@@ -212,6 +212,17 @@ impl DatasetBuilder {
     }
 
     fn period(&mut self, row: usize, p: &str) -> Option<PeriodKey> {
+        // The common `2024-M03` without the general parser.
+        if let [y0, y1, y2, y3, b'-', b'M', m0, m1] = *p.as_bytes() {
+            let d = |c: u8| c.wrapping_sub(b'0') as i32;
+            if [y0, y1, y2, y3, m0, m1].iter().all(u8::is_ascii_digit) {
+                let year = d(y0) * 1000 + d(y1) * 100 + d(y2) * 10 + d(y3);
+                let month = (d(m0) * 10 + d(m1)) as u8;
+                if let Some(k) = PeriodKey::new(year, crate::period::PeriodKind::Month(month)) {
+                    return Some(k);
+                }
+            }
+        }
         match p.parse::<PeriodKey>() {
             Ok(k) => Some(k),
             Err(_) => {
@@ -979,6 +990,28 @@ const PARALLEL_BYTES: usize = 4 << 20;
 /// at line starts outside quotes, the first piece at 0.
 fn scan_quotes(text: &str, pieces: usize) -> (Option<usize>, Vec<(usize, usize)>) {
     let b = text.as_bytes();
+    if memchr::memchr(b'"', b).is_none() {
+        // No quotes (the usual figures file): cut after any line break.
+        let mut cuts = vec![(0, 1)];
+        let (mut from, mut line) = (0, 1);
+        for k in 1..pieces.max(1) {
+            let target = b.len() * k / pieces;
+            if target <= from {
+                continue;
+            }
+            let Some(nl) = memchr::memchr(b'\n', &b[target..]) else {
+                break;
+            };
+            let at = target + nl + 1;
+            if at >= b.len() {
+                break;
+            }
+            line += memchr::memchr_iter(b'\n', &b[from..at]).count();
+            cuts.push((at, line));
+            from = at;
+        }
+        return (None, cuts);
+    }
     let mut cuts = vec![(0, 1)];
     let step = b.len() / pieces.max(1) + 1;
     let mut next_cut = step;
@@ -1022,7 +1055,6 @@ fn read_csv_piece(b: &mut DatasetBuilder, text: &str, line0: usize, header: bool
         .comment(Some(b'#'))
         .delimiter(delim)
         .from_reader(text.as_bytes());
-    // The text is UTF-8 already: fields are checked one by one (cheaper than records).
     let mut rec = csv::ByteRecord::new();
     b.raw.reserve(text.len() / 24);
     let mut header_seen = !header;
@@ -1045,13 +1077,18 @@ fn read_csv_piece(b: &mut DatasetBuilder, text: &str, line0: usize, header: bool
         let row = rec
             .position()
             .map_or(line, |p| p.line() as usize + line0 - 1);
-        let field = |i: usize| std::str::from_utf8(&rec[i]).unwrap_or("").trim();
-        if rec.len() == 1 && field(0).is_empty() {
+        // One UTF-8 check for the record (the text is UTF-8, so this cannot fail).
+        let Ok(srec) = csv::StringRecord::from_byte_record(std::mem::take(&mut rec)) else {
+            continue;
+        };
+        let field = |i: usize| srec.get(i).unwrap_or("").trim_ascii();
+        if srec.len() == 1 && field(0).is_empty() {
+            rec = srec.into_byte_record();
             continue;
         }
         if !header_seen {
             header_seen = true;
-            let head: Vec<&str> = (0..rec.len()).map(field).collect();
+            let head: Vec<&str> = (0..srec.len()).map(field).collect();
             if head != ["unit", "element", "period", "value"] {
                 let sep = delim as char;
                 b.err(
@@ -1062,18 +1099,21 @@ fn read_csv_piece(b: &mut DatasetBuilder, text: &str, line0: usize, header: bool
                 );
                 return;
             }
+            rec = srec.into_byte_record();
             continue;
         }
-        if rec.len() != 4 {
+        if srec.len() != 4 {
             b.err(
                 row,
                 "csv_columns",
-                format!("cần 4 cột, có {}", rec.len()),
-                format!("expected 4 columns, found {}", rec.len()),
+                format!("cần 4 cột, có {}", srec.len()),
+                format!("expected 4 columns, found {}", srec.len()),
             );
+            rec = srec.into_byte_record();
             continue;
         }
         csv_row(b, row, field(0), field(1), field(2), field(3));
+        rec = srec.into_byte_record();
     }
 }
 

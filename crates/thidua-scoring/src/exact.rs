@@ -378,6 +378,20 @@ impl Exact {
         if !self.is_decimal() {
             return None;
         }
+        if let Repr::Small(n, d) = &self.0 {
+            // d = 2^a 5^b divides 10^k for the smallest such k (k ≤ 63 fits 128 bits here).
+            let mut k = 0u32;
+            let mut p: i128 = 1;
+            while p % (*d as i128) != 0 && k < 38 {
+                p *= 10;
+                k += 1;
+            }
+            if p % (*d as i128) == 0 {
+                if let Some(m) = (*n as i128).checked_mul(p / *d as i128) {
+                    return Some(place_point(&m.unsigned_abs().to_string(), k, m < 0));
+                }
+            }
+        }
         let (n, d) = match &self.0 {
             Repr::Small(n, d) => (BigInt::from(*n), BigInt::from(*d)),
             Repr::Big(b) => (b.numer().clone(), b.denom().clone()),
@@ -405,7 +419,11 @@ impl Exact {
 
     /// The nearest double (for spreadsheets, which compute in binary floating point).
     pub fn to_f64(&self) -> f64 {
-        self.approx_text(20).parse().unwrap_or(0.0)
+        match &self.0 {
+            // Exact for integers and for decimals whose parts are below 2^53.
+            Repr::Small(n, d) => *n as f64 / *d as f64,
+            Repr::Big(_) => self.approx_text(20).parse().unwrap_or(0.0),
+        }
     }
 
     /// Text with `sig` significant digits at most (a spreadsheet's cached value); exact when

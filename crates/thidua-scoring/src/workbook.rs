@@ -19,6 +19,40 @@ use crate::period::Window;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, Formula, Workbook, Worksheet, XlsxError};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A small fast hasher for the figure-row index (keys are a few integers, not adversarial).
+#[derive(Default)]
+struct Fx(u64);
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(*b as u64);
+        }
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(n as u64);
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(n as u64);
+    }
+    fn write_i32(&mut self, n: i32) {
+        self.write_u64(n as u32 as u64);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// The figures sheet's row of (unit column, element, window).
+type FigIndex = HashMap<(usize, usize, Window), u32, BuildHasherDefault<Fx>>;
 
 /// Score sheet name (first sheet).
 pub const SCORE_SHEET: &str = "Chấm điểm";
@@ -59,7 +93,21 @@ pub fn col_name(mut c: u16) -> String {
 }
 
 fn cell(row: u32, col: u16) -> String {
-    format!("{}{}", col_name(col), row + 1)
+    use std::fmt::Write;
+    let mut s = String::with_capacity(10);
+    let mut letters = [0u8; 4];
+    let (mut c, mut i) = (col, 4);
+    loop {
+        i -= 1;
+        letters[i] = b'A' + (c % 26) as u8;
+        if c < 26 {
+            break;
+        }
+        c = c / 26 - 1;
+    }
+    s.extend(letters[i..].iter().map(|b| *b as char));
+    let _ = write!(s, "{}", row + 1);
+    s
 }
 
 /// A constant in a formula (decimals are written exactly; negative in parentheses).
@@ -104,8 +152,11 @@ struct Builder<'a> {
     reg: &'a CompiledRegulation,
     data: &'a Dataset,
     bind: Vec<Option<u32>>,
-    /// (unit, element, window) → figures-sheet row.
-    fig_rows: HashMap<(String, usize, Window), u32>,
+    /// (unit column, element, window) → figures-sheet row.
+    fig_rows: FigIndex,
+    /// The unit whose column is being written: its column number and id.
+    unit_k: usize,
+    unit: String,
     next_fig_row: u32,
     figs: Vec<FigRow>,
     /// indicator → score-sheet row (at the evaluation window).
@@ -132,14 +183,24 @@ struct FigRow {
 }
 
 impl<'a> Builder<'a> {
-    fn fig_ref(&mut self, unit: &str, e: usize, w: Window) -> String {
-        let key = (unit.to_string(), e, w);
+    /// Sets the unit whose column is written next.
+    fn set_unit(&mut self, k: usize, unit: &str) {
+        if self.unit != unit || self.unit_k != k {
+            self.unit_k = k;
+            self.unit = unit.to_string();
+        }
+    }
+
+    fn fig_ref(&mut self, e: usize, w: Window) -> String {
+        let key = (self.unit_k, e, w);
         if let Some(r) = self.fig_rows.get(&key) {
-            return format!("'{FIGURES_SHEET}'!$H${}", r + 1);
+            return format!("'{FIGURES_SHEET}'!$D${}", r + 1);
         }
         let row = self.next_fig_row;
         self.next_fig_row += 1;
         self.fig_rows.insert(key, row);
+        let unit = self.unit.clone();
+        let unit = unit.as_str();
         let uidx = self.data.unit_index.get(unit).copied();
         let agg = self.reg.ast.elements[e].aggregate;
         let r = row + 1;
@@ -164,8 +225,8 @@ impl<'a> Builder<'a> {
                         }
                     }
                 }
-                let last = col_name(8 + months as u16 - 1);
-                let range = format!("I{r}:{last}{r}");
+                let last = col_name(4 + months as u16 - 1);
+                let range = format!("E{r}:{last}{r}");
                 fr.formula = match agg {
                     crate::ast::Aggregation::Sum => format!("SUM({range})"),
                     crate::ast::Aggregation::Mean => format!("AVERAGE({range})"),
@@ -173,38 +234,37 @@ impl<'a> Builder<'a> {
                     crate::ast::Aggregation::Last => format!("{last}{r}"),
                 };
                 fr.value = Some(v);
-                fr.note = format!("{months} tháng");
             }
             Ok((v, Source::Direct { row: src })) => {
                 fr.inputs = vec![v.clone()];
-                fr.formula = format!("I{r}");
+                fr.formula = format!("E{r}");
                 fr.value = Some(v);
                 fr.note = format!("dòng {src}");
             }
             Ok((v, Source::Predecessors { parts })) => {
                 let names: Vec<String> = parts.iter().map(|(u, x)| format!("{u} {x}")).collect();
                 fr.inputs = parts.iter().map(|p| p.1.clone()).collect();
-                let last = col_name(8 + fr.inputs.len().max(1) as u16 - 1);
-                fr.formula = format!("SUM(I{r}:{last}{r})");
+                let last = col_name(4 + fr.inputs.len().max(1) as u16 - 1);
+                fr.formula = format!("SUM(E{r}:{last}{r})");
                 fr.value = Some(v);
                 fr.note = format!("tổng đơn vị tiền thân: {}", names.join(" + "));
             }
             Ok((v, Source::Declared { reason_vi, .. })) => {
                 fr.inputs = vec![v.clone()];
-                fr.formula = format!("I{r}");
+                fr.formula = format!("E{r}");
                 fr.value = Some(v);
                 fr.note = format!("giá trị quy định: {reason_vi}");
             }
             Err(err) => fr.note = err.vi(),
         }
         self.figs.push(fr);
-        format!("'{FIGURES_SHEET}'!$H${r}")
+        format!("'{FIGURES_SHEET}'!$D${r}")
     }
 
     /// Translates an expression for one unit column, keeping the engine's meaning: `and`,
     /// `or` and `if` become `IF`s that evaluate only the branch taken.
-    fn tr(&mut self, e: &CExpr, unit: &str, col: u16, w: Window, base: Window) -> String {
-        let t = |s: &mut Self, e: &CExpr| s.tr(e, unit, col, w, base);
+    fn tr(&mut self, e: &CExpr, col: u16, w: Window, base: Window) -> String {
+        let t = |s: &mut Self, e: &CExpr| s.tr(e, col, w, base);
         match e {
             CExpr::Points(k) => match self.node_rows.get(*k) {
                 Some(r) => cell(*r, col + 1),
@@ -213,12 +273,12 @@ impl<'a> Builder<'a> {
             CExpr::Num(d) => x(d),
             CExpr::Bool(b) => if *b { "TRUE" } else { "FALSE" }.into(),
             CExpr::Elem(i, sel) => match select(self.reg, w, *sel) {
-                Ok(ww) => self.fig_ref(unit, *i, ww),
+                Ok(ww) => self.fig_ref(*i, ww),
                 Err(_) => "NA()".into(),
             },
             CExpr::Ind(i, sel) => match select(self.reg, w, *sel) {
                 Ok(ww) if ww == base && !self.ind_rows.is_empty() => cell(self.ind_rows[*i], col),
-                Ok(ww) => self.ind_formula(*i, unit, col, ww, base),
+                Ok(ww) => self.ind_formula(*i, col, ww, base),
                 Err(_) => "NA()".into(),
             },
             CExpr::Unary(UnOp::Neg, a) => format!("-({})", t(self, a)),
@@ -264,12 +324,12 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn ind_formula(&mut self, i: usize, unit: &str, col: u16, w: Window, base: Window) -> String {
+    fn ind_formula(&mut self, i: usize, col: u16, w: Window, base: Window) -> String {
         let ind = &self.reg.indicators[i];
         let (expr, ozd) = (ind.expr.clone(), ind.on_zero_division);
         // Inside an indicator evaluated at another window, nested indicators are inlined too.
         let saved = std::mem::take(&mut self.ind_rows);
-        let f = self.tr(&expr, unit, col, w, if w == base { base } else { w });
+        let f = self.tr(&expr, col, w, if w == base { base } else { w });
         self.ind_rows = saved;
         let f = match ozd {
             // The declared value replaces a division by zero only (error type 2), as in the engine.
@@ -390,14 +450,9 @@ fn scale_formula(s: &Scale, p: Decimal, v: &str) -> String {
     }
 }
 
-fn write_num(
-    ws: &mut Worksheet,
-    row: u32,
-    col: u16,
-    d: &Exact,
-    fmt: &Format,
-) -> Result<(), String> {
-    ws.write_number_with_format(row, col, d.to_f64(), fmt)
+/// Bulk cells carry no format: looking a format up costs more than writing the cell.
+fn write_num(ws: &mut Worksheet, row: u32, col: u16, d: &Exact) -> Result<(), String> {
+    ws.write_number(row, col, d.to_f64())
         .map(|_| ())
         .map_err(xe)
 }
@@ -409,15 +464,43 @@ fn write_f(
     col: u16,
     f: &str,
     cached: String,
-    fmt: &Format,
+    fmt: Option<&Format>,
 ) -> Result<(), String> {
     let mut fo = Formula::new(format!("={f}"));
     if cache {
         fo = fo.set_result(cached);
     }
-    ws.write_formula_with_format(row, col, fo, fmt)
-        .map(|_| ())
-        .map_err(xe)
+    match fmt {
+        Some(fmt) => ws.write_formula_with_format(row, col, fo, fmt),
+        None => ws.write_formula(row, col, fo),
+    }
+    .map(|_| ())
+    .map_err(xe)
+}
+
+/// How to build a workbook.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Store the engine's values as the formulas' cached results (default). Without them a
+    /// reader that does not recalculate shows zeros: the tests use that to prove that
+    /// LibreOffice recomputes the same numbers.
+    pub cached: bool,
+    /// Write rows as they are made through the spreadsheet library's temporary files instead
+    /// of holding every cell in memory (for national-size workbooks; the only IO this crate
+    /// ever does, and only when asked).
+    pub low_memory: bool,
+    /// Return where the computed cells are ([`Layout`], for tests).
+    pub layout: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            cached: true,
+            low_memory: false,
+            layout: false,
+        }
+    }
 }
 
 /// Builds the workbook for a scoreboard (computed with any options).
@@ -426,23 +509,43 @@ pub fn write(
     data: &Dataset,
     board: &Scoreboard,
 ) -> Result<Vec<u8>, String> {
-    write_with_layout(reg, data, board, true).map(|x| x.0)
+    write_with(reg, data, board, Options::default()).map(|x| x.0)
 }
 
-/// Builds the workbook and says where the computed cells are. With `cached = false` no results
-/// are stored with the formulas (a reader that does not recalculate would show zeros), which is
-/// how the tests prove that LibreOffice recomputes the same numbers.
+/// Builds the workbook and says where the computed cells are (`cached`: see [`Options`]).
 pub fn write_with_layout(
     reg: &CompiledRegulation,
     data: &Dataset,
     board: &Scoreboard,
     cached: bool,
 ) -> Result<(Vec<u8>, Layout), String> {
+    write_with(
+        reg,
+        data,
+        board,
+        Options {
+            cached,
+            low_memory: false,
+            layout: true,
+        },
+    )
+}
+
+/// Builds the workbook with [`Options`] and says where the computed cells are.
+pub fn write_with(
+    reg: &CompiledRegulation,
+    data: &Dataset,
+    board: &Scoreboard,
+    opts: Options,
+) -> Result<(Vec<u8>, Layout), String> {
+    let cached = opts.cached;
     let mut b = Builder {
         reg,
         data,
         bind: reg.bind(data),
-        fig_rows: HashMap::new(),
+        fig_rows: FigIndex::default(),
+        unit_k: 0,
+        unit: String::new(),
         next_fig_row: 1,
         figs: Vec::new(),
         ind_rows: Vec::new(),
@@ -451,12 +554,17 @@ pub fn write_with_layout(
     };
     let mut wb = Workbook::new();
     let mut layout = Layout::default();
-    let ws = wb.add_worksheet();
+    let ws = if opts.low_memory {
+        wb.add_worksheet_with_constant_memory().map_err(xe)?
+    } else {
+        wb.add_worksheet()
+    };
     Sheet {
         b: &mut b,
         board,
         ws,
         cache: cached,
+        collect: opts.layout,
         layout: &mut layout,
         f: Formats::new(),
     }
@@ -466,8 +574,16 @@ pub fn write_with_layout(
             "công thức của chỉ tiêu `{id}` dài quá {MAX_FORMULA} ký tự, bảng tính không chứa được / the formula of indicator `{id}` exceeds {MAX_FORMULA} characters, more than a spreadsheet accepts"
         ));
     }
-    let fs = wb.add_worksheet();
+    let fs = if opts.low_memory {
+        wb.add_worksheet_with_constant_memory().map_err(xe)?
+    } else {
+        wb.add_worksheet()
+    };
     write_figures(&mut b, fs, cached, &Formats::new())?;
+    let legend = wb.add_worksheet();
+    write_legend(&b, legend, &Formats::new())?;
+    // Fast compression: the file is written in a fraction of the time, a little larger.
+    wb.set_zip_compression_level(1);
     let bytes = wb.save_to_buffer().map_err(xe)?;
     Ok((bytes, layout))
 }
@@ -475,8 +591,6 @@ pub fn write_with_layout(
 struct Formats {
     bold: Format,
     wrap: Format,
-    plain: Format,
-    num: Format,
 }
 
 impl Formats {
@@ -484,8 +598,6 @@ impl Formats {
         Formats {
             bold: Format::new().set_bold(),
             wrap: Format::new().set_text_wrap(),
-            plain: Format::new(),
-            num: Format::new().set_num_format("#,##0.00"),
         }
     }
 }
@@ -496,6 +608,8 @@ struct Sheet<'s, 'a> {
     board: &'s Scoreboard,
     ws: &'s mut Worksheet,
     cache: bool,
+    /// Record the computed cells' places (tests).
+    collect: bool,
     layout: &'s mut Layout,
     f: Formats,
 }
@@ -508,26 +622,28 @@ fn pcol(k: usize) -> u16 {
 }
 
 impl Sheet<'_, '_> {
-    fn formula(
+    fn formula(&mut self, row: u32, col: u16, f: &str, cached: String) -> Result<(), String> {
+        write_f(self.cache, self.ws, row, col, f, cached, None)
+    }
+
+    /// Records where a computed cell is (only when the caller wants the layout).
+    fn check(
         &mut self,
         row: u32,
         col: u16,
-        f: &str,
-        cached: String,
-        num: bool,
-    ) -> Result<(), String> {
-        let fmt = if num { &self.f.num } else { &self.f.plain };
-        write_f(self.cache, self.ws, row, col, f, cached, fmt)
-    }
-
-    fn check(&mut self, row: u32, col: u16, what: String, expected: Option<Val>, rounded: bool) {
-        self.layout.checks.push(Check {
-            row,
-            col,
-            what,
-            expected,
-            rounded,
-        });
+        what: impl FnOnce() -> String,
+        expected: Option<Val>,
+        rounded: bool,
+    ) {
+        if self.collect {
+            self.layout.checks.push(Check {
+                row,
+                col,
+                what: what(),
+                expected,
+                rounded,
+            });
+        }
     }
 
     fn write(mut self) -> Result<(), String> {
@@ -594,15 +710,16 @@ impl Sheet<'_, '_> {
                 .map_err(xe)?;
             for (k, u) in self.board.units.iter().enumerate() {
                 let saved = std::mem::take(&mut self.b.ind_rows);
-                let f = self.b.ind_formula(i, &u.unit, vcol(k), base, base);
+                self.b.set_unit(k, &u.unit);
+                let f = self.b.ind_formula(i, vcol(k), base, base);
                 self.b.ind_rows = saved;
                 let v = &values[k][i];
                 let c = match v {
                     Ok(v) => cached(v),
                     Err(e) => cached_err(e),
                 };
-                self.formula(row, vcol(k), &f, c, false)?;
-                let what = format!("{}/{}", u.unit, ind.id);
+                self.formula(row, vcol(k), &f, c)?;
+                let what = || format!("{}/{}", u.unit, ind.id);
                 self.check(row, vcol(k), what, v.clone().ok(), false);
             }
             row += 1;
@@ -636,12 +753,29 @@ impl Sheet<'_, '_> {
                     fmt,
                 )
                 .map_err(xe)?;
-            write_num(self.ws, r, 2, &node.max, &self.f.plain)?;
+            write_num(self.ws, r, 2, &node.max)?;
+            let leaf = !matches!(node.kind, NodeKind::Area { .. } | NodeKind::Children);
+            // The points formula of a leaf is the same for every unit but for its value cell
+            // (`VREF`): built once per criterion.
+            let template: Option<String> = match &node.kind {
+                NodeKind::Met { otherwise, .. } => {
+                    Some(format!("IF({VREF},{},{})", n(node.points), n(*otherwise)))
+                }
+                NodeKind::Scaled { scale, .. } => Some(scale_formula(scale, node.points, VREF)),
+                _ => None,
+            }
+            .map(|mut f| {
+                if let Some(fb) = node.on_error {
+                    f = format!("IFERROR({f},{})", n(fb));
+                }
+                if ro.criterion {
+                    f = round_f(&f, ro.places, ro.mode);
+                }
+                f
+            });
             for k in 0..self.board.units.len() {
                 let u: &UnitResult = &self.board.units[k];
                 let res = &u.nodes[ni];
-                let vref = cell(r, vcol(k));
-                let leaf = !matches!(node.kind, NodeKind::Area { .. } | NodeKind::Children);
                 let pf: Option<String> = match &node.kind {
                     NodeKind::Area { .. } | NodeKind::Children => {
                         let parts: Vec<String> = node
@@ -653,7 +787,7 @@ impl Sheet<'_, '_> {
                     }
                     NodeKind::Manual => {
                         match &res.points {
-                            Some(p) => write_num(self.ws, r, pcol(k), p, &self.f.num)?,
+                            Some(p) => write_num(self.ws, r, pcol(k), p)?,
                             None => self
                                 .ws
                                 .write_string(r, pcol(k), "chưa chấm")
@@ -665,46 +799,33 @@ impl Sheet<'_, '_> {
                     NodeKind::Met {
                         when, otherwise, ..
                     } => {
-                        let f = self.b.tr(when, &u.unit, vcol(k), base, base);
-                        self.value_cell(
-                            r,
-                            k,
-                            &f,
-                            res.value.as_ref(),
-                            &format!("{}/{}/value", u.unit, node.id),
-                        )?;
-                        Some(format!("IF({vref},{},{})", n(node.points), n(*otherwise)))
+                        self.b.set_unit(k, &u.unit);
+                        let f = self.b.tr(when, vcol(k), base, base);
+                        let what = || format!("{}/{}/value", u.unit, node.id);
+                        self.value_cell(r, k, &f, res.value.as_ref(), what)?;
+                        let _ = otherwise;
+                        template
+                            .as_ref()
+                            .map(|t| t.replace(VREF, &cell(r, vcol(k))))
                     }
                     NodeKind::Scaled { value, scale, .. } => {
-                        let f = self.b.tr(value, &u.unit, vcol(k), base, base);
-                        self.value_cell(
-                            r,
-                            k,
-                            &f,
-                            res.value.as_ref(),
-                            &format!("{}/{}/value", u.unit, node.id),
-                        )?;
-                        Some(scale_formula(scale, node.points, &vref))
+                        self.b.set_unit(k, &u.unit);
+                        let f = self.b.tr(value, vcol(k), base, base);
+                        let what = || format!("{}/{}/value", u.unit, node.id);
+                        self.value_cell(r, k, &f, res.value.as_ref(), what)?;
+                        let _ = scale;
+                        template
+                            .as_ref()
+                            .map(|t| t.replace(VREF, &cell(r, vcol(k))))
                     }
                 };
-                if let Some(mut f) = pf {
-                    if let (true, Some(fb)) = (leaf, node.on_error) {
-                        f = format!("IFERROR({f},{})", n(fb));
-                    }
-                    if leaf && ro.criterion {
-                        f = round_f(&f, ro.places, ro.mode);
-                    }
-                    self.formula(r, pcol(k), &f, cached_opt(res.points.as_ref()), true)?;
+                if let Some(f) = pf {
+                    self.formula(r, pcol(k), &f, cached_opt(res.points.as_ref()))?;
                     let exp = (res.status != Status::NotScored)
                         .then(|| res.points.clone().map(Val::Num))
                         .flatten();
-                    self.check(
-                        r,
-                        pcol(k),
-                        format!("{}/{}", u.unit, node.id),
-                        exp,
-                        leaf && ro.criterion,
-                    );
+                    let what = || format!("{}/{}", u.unit, node.id);
+                    self.check(r, pcol(k), what, exp, leaf && ro.criterion);
                 }
             }
         }
@@ -717,11 +838,11 @@ impl Sheet<'_, '_> {
         k: usize,
         f: &str,
         v: Option<&Val>,
-        what: &str,
+        what: impl FnOnce() -> String,
     ) -> Result<(), String> {
         let c = v.map(cached).unwrap_or_else(|| "#N/A".into());
-        self.formula(r, vcol(k), f, c, false)?;
-        self.check(r, vcol(k), what.to_string(), v.cloned(), false);
+        self.formula(r, vcol(k), f, c)?;
+        self.check(r, vcol(k), what, v.cloned(), false);
         Ok(())
     }
 
@@ -754,6 +875,13 @@ impl Sheet<'_, '_> {
                 self.ws
                     .write_string_with_format(row, 1, label, &self.f.wrap)
                     .map_err(xe)?;
+                let mut template = format!("{}*MAX(0,{VREF})", n(it.per));
+                if let Some(c) = it.cap {
+                    template = format!("MIN({},{template})", n(c));
+                }
+                if ro.item {
+                    template = round_f(&template, ro.places, ro.mode);
+                }
                 for k in 0..self.board.units.len() {
                     let u = &self.board.units[k];
                     let res = if kind == 0 {
@@ -761,26 +889,16 @@ impl Sheet<'_, '_> {
                     } else {
                         &u.penalties[ii]
                     };
-                    let f = self.b.tr(&it.value, &u.unit, vcol(k), base, base);
+                    self.b.set_unit(k, &u.unit);
+                    let f = self.b.tr(&it.value, vcol(k), base, base);
                     let v = res.value.clone().map(Val::Num);
-                    self.value_cell(
-                        row,
-                        k,
-                        &f,
-                        v.as_ref(),
-                        &format!("{}/{}/value", u.unit, it.id),
-                    )?;
-                    let vref = cell(row, vcol(k));
-                    let mut pf = format!("{}*MAX(0,{vref})", n(it.per));
-                    if let Some(c) = it.cap {
-                        pf = format!("MIN({},{pf})", n(c));
-                    }
-                    if ro.item {
-                        pf = round_f(&pf, ro.places, ro.mode);
-                    }
-                    self.formula(row, pcol(k), &pf, cached_opt(res.points.as_ref()), true)?;
+                    let what = || format!("{}/{}/value", u.unit, it.id);
+                    self.value_cell(row, k, &f, v.as_ref(), what)?;
+                    let pf = template.replace(VREF, &cell(row, vcol(k)));
+                    self.formula(row, pcol(k), &pf, cached_opt(res.points.as_ref()))?;
                     let exp = res.points.clone().map(Val::Num);
-                    self.check(row, pcol(k), format!("{}/{}", u.unit, it.id), exp, ro.item);
+                    let what = || format!("{}/{}", u.unit, it.id);
+                    self.check(row, pcol(k), what, exp, ro.item);
                 }
                 match group_rows[kind].iter_mut().find(|(a, _)| *a == it.area) {
                     Some((_, rows)) => rows.push(row),
@@ -808,8 +926,8 @@ impl Sheet<'_, '_> {
                 } else {
                     &u.penalty_total
                 };
-                self.formula(row, pcol(k), &f, cached_opt(v.as_ref()), true)?;
-                let what = format!("{}/{}", u.unit, if kind == 0 { "bonus" } else { "penalty" });
+                self.formula(row, pcol(k), &f, cached_opt(v.as_ref()))?;
+                let what = || format!("{}/{}", u.unit, if kind == 0 { "bonus" } else { "penalty" });
                 self.check(row, pcol(k), what, v.clone().map(Val::Num), false);
             }
             total_rows[kind] = row;
@@ -818,7 +936,7 @@ impl Sheet<'_, '_> {
         self.ws
             .write_string_with_format(row, 1, "TỔNG ĐIỂM", &self.f.bold)
             .map_err(xe)?;
-        write_num(self.ws, row, 2, &Exact::from(reg.ast.total), &self.f.plain)?;
+        write_num(self.ws, row, 2, &Exact::from(reg.ast.total))?;
         for k in 0..self.board.units.len() {
             let areas: Vec<String> = reg
                 .areas
@@ -843,10 +961,11 @@ impl Sheet<'_, '_> {
                 pcol(k),
                 &f,
                 cached_opt(u.total.as_ref()),
-                fmt,
+                Some(fmt),
             )?;
             let exp = u.total.clone().map(Val::Num);
-            self.check(row, pcol(k), format!("{}/total", u.unit), exp, ro.total);
+            let what = || format!("{}/total", u.unit);
+            self.check(row, pcol(k), what, exp, ro.total);
         }
         Ok(row + 1)
     }
@@ -878,7 +997,7 @@ impl Sheet<'_, '_> {
                     .map(|x| x.name.replace('"', "'"))
             });
             let c = by_score.clone().unwrap_or_else(|| "#N/A".into());
-            self.formula(row, pcol(k), &f, c, false)?;
+            self.formula(row, pcol(k), &f, c)?;
         }
         let row = row + 1;
         self.ws
@@ -939,6 +1058,8 @@ fn item_sum(
     }
 }
 
+/// The figures sheet: one row per figure a formula uses (unit, element, period, the value as
+/// a formula over its inputs, the inputs, the source).
 fn write_figures(
     b: &mut Builder,
     fs: &mut Worksheet,
@@ -947,48 +1068,83 @@ fn write_figures(
 ) -> Result<(), String> {
     let reg = b.reg;
     fs.set_name(FIGURES_SHEET).map_err(xe)?;
-    let heads = [
-        "Đơn vị",
-        "Mã số liệu",
-        "Tên số liệu",
-        "Kỳ",
-        "Từ ngày",
-        "Đến ngày",
-        "Cách tổng hợp",
-        "Giá trị",
-    ];
-    for (i, h) in heads.iter().enumerate() {
+    for (i, h) in ["Đơn vị", "Mã số liệu", "Kỳ", "Giá trị"].iter().enumerate() {
         fs.write_string_with_format(0, i as u16, *h, &f.bold)
             .map_err(xe)?;
     }
     for m in 0..12u16 {
-        fs.write_string_with_format(0, 8 + m, format!("Cột {}", m + 1), &f.bold)
+        fs.write_string_with_format(0, 4 + m, format!("Cột {}", m + 1), &f.bold)
             .map_err(xe)?;
     }
-    fs.write_string_with_format(0, 20, "Nguồn / ghi chú", &f.bold)
+    fs.write_string_with_format(0, 16, "Nguồn / ghi chú (trống: cộng theo tháng)", &f.bold)
         .map_err(xe)?;
-    fs.set_column_width(2, 40).map_err(xe)?;
     b.figs.sort_by_key(|f| f.row);
     for fr in &b.figs {
-        let el = &reg.ast.elements[fr.element];
-        let (from, to) = fr.window.dates();
         fs.write_string(fr.row, 0, &fr.unit).map_err(xe)?;
-        fs.write_string(fr.row, 1, &el.id).map_err(xe)?;
-        fs.write_string(fr.row, 2, &el.name).map_err(xe)?;
-        fs.write_string(fr.row, 3, fr.window.to_string())
+        fs.write_string(fr.row, 1, &reg.ast.elements[fr.element].id)
             .map_err(xe)?;
-        fs.write_string(fr.row, 4, from.format("%d/%m/%Y").to_string())
-            .map_err(xe)?;
-        fs.write_string(fr.row, 5, to.format("%d/%m/%Y").to_string())
-            .map_err(xe)?;
-        fs.write_string(fr.row, 6, el.aggregate.name())
+        fs.write_string(fr.row, 2, fr.window.to_string())
             .map_err(xe)?;
         let c = cached_opt(fr.value.as_ref());
-        write_f(cache, fs, fr.row, 7, &fr.formula, c, &f.plain)?;
+        write_f(cache, fs, fr.row, 3, &fr.formula, c, None)?;
         for (i, v) in fr.inputs.iter().enumerate() {
-            write_num(fs, fr.row, 8 + i as u16, v, &f.plain)?;
+            write_num(fs, fr.row, 4 + i as u16, v)?;
         }
-        fs.write_string(fr.row, 20, &fr.note).map_err(xe)?;
+        if !fr.note.is_empty() {
+            fs.write_string(fr.row, 16, &fr.note).map_err(xe)?;
+        }
     }
+    Ok(())
+}
+
+/// Stands for the value cell in a formula built once for every unit.
+const VREF: &str = "\u{1}";
+
+/// Legend sheet name.
+pub const LEGEND_SHEET: &str = "Danh mục";
+
+/// The legend: what each element is, and when each period used runs.
+fn write_legend(b: &Builder, fs: &mut Worksheet, f: &Formats) -> Result<(), String> {
+    let reg = b.reg;
+    fs.set_name(LEGEND_SHEET).map_err(xe)?;
+    let mut periods: Vec<Window> = Vec::new();
+    for fr in &b.figs {
+        if !periods.contains(&fr.window) {
+            periods.push(fr.window);
+        }
+    }
+    let (c0, mut row) = (0u16, 0u32);
+    for (i, h) in ["Mã số liệu", "Tên", "Đơn vị tính", "Cách tổng hợp"]
+        .iter()
+        .enumerate()
+    {
+        fs.write_string_with_format(row, c0 + i as u16, *h, &f.bold)
+            .map_err(xe)?;
+    }
+    for el in &reg.ast.elements {
+        row += 1;
+        fs.write_string(row, c0, &el.id).map_err(xe)?;
+        fs.write_string(row, c0 + 1, &el.name).map_err(xe)?;
+        fs.write_string(row, c0 + 2, el.unit.as_deref().unwrap_or(""))
+            .map_err(xe)?;
+        fs.write_string(row, c0 + 3, el.aggregate.name())
+            .map_err(xe)?;
+    }
+    row += 2;
+    for (i, h) in ["Kỳ", "Từ ngày", "Đến ngày"].iter().enumerate() {
+        fs.write_string_with_format(row, c0 + i as u16, *h, &f.bold)
+            .map_err(xe)?;
+    }
+    periods.sort();
+    for w in periods {
+        row += 1;
+        let (from, to) = w.dates();
+        fs.write_string(row, c0, w.to_string()).map_err(xe)?;
+        fs.write_string(row, c0 + 1, from.format("%d/%m/%Y").to_string())
+            .map_err(xe)?;
+        fs.write_string(row, c0 + 2, to.format("%d/%m/%Y").to_string())
+            .map_err(xe)?;
+    }
+    fs.set_column_width(c0 + 1, 40).map_err(xe)?;
     Ok(())
 }

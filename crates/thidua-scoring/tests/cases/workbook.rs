@@ -210,3 +210,26 @@ fn formula_cells_cache_the_engine_values() {
     let r = format!("{}{}", workbook::col_name(t2.col), t2.row + 1);
     assert_eq!(cells[&r].1, "10");
 }
+
+/// Written row by row (low memory), the workbook has the same formulas and cached values.
+#[test]
+fn low_memory_workbook_equals_the_in_memory_one() {
+    let reg = compile(include_str!(
+        "../../../../examples/cum12-2024/regulation.toml"
+    ))
+    .unwrap();
+    let data = Dataset::from_csv(include_str!("../../../../examples/cum12-2024/data.csv")).unwrap();
+    let board = reg
+        .evaluate_all(&data, reg.ast().period, EvalOptions::default())
+        .unwrap();
+    let opts = |low_memory| workbook::Options {
+        cached: true,
+        low_memory,
+        layout: false,
+    };
+    let (a, _) = workbook::write_with(&reg, &data, &board, opts(false)).unwrap();
+    let (b, _) = workbook::write_with(&reg, &data, &board, opts(true)).unwrap();
+    let (ca, cb) = (cached_cells(&a), cached_cells(&b));
+    assert!(ca.len() > 100);
+    assert_eq!(ca, cb);
+}

@@ -70,7 +70,13 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<ExitCode> {
         ));
     }
     if let Some(path) = &args.xlsx {
-        let bytes = workbook::write(&reg, &data, &board)
+        // Large workbooks are written row by row through temporary files (bounded memory).
+        let opts = workbook::Options {
+            cached: true,
+            low_memory: board.units.len() > 200,
+            layout: false,
+        };
+        let (bytes, _) = workbook::write_with(&reg, &data, &board, opts)
             .map_err(|e| anyhow!("không tạo được sổ tính / cannot build workbook: {e}"))?;
         std::fs::write(path, bytes)
             .with_context(|| format!("không ghi được / cannot write {}", path.display()))?;
