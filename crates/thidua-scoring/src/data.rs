@@ -461,7 +461,11 @@ impl DatasetBuilder {
             let mut open: Option<&Fig> = None;
             while j < self.raw.len() && self.raw[j].0 == u && self.raw[j].1 == e {
                 let f = &self.raw[j].2;
-                if let Some(o) = open.filter(|o| o.window.year == f.window.year) {
+                let prev = (j > i).then(|| &self.raw[j - 1].2);
+                if let Some(p) = prev.filter(|p| p.window == f.window) {
+                    // The same window again: a duplicate of the row just before.
+                    found.push((u, e, p.clone(), f.clone()));
+                } else if let Some(o) = open.filter(|o| o.window.year == f.window.year) {
                     if f.window.first <= o.window.last {
                         found.push((u, e, o.clone(), f.clone()));
                     }

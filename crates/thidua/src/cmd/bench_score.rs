@@ -30,6 +30,8 @@ pub struct ScoreBenchArgs {
 struct Run {
     what: String,
     secs: f64,
+    /// User + system CPU seconds (from `/usr/bin/time`): the cost whatever the machine's load.
+    cpu: Option<f64>,
     peak_mib: Option<f64>,
     out_mib: f64,
 }
@@ -104,13 +106,16 @@ pub fn run(a: ScoreBenchArgs) -> anyhow::Result<ExitCode> {
             None => eprintln!("LibreOffice (soffice) not found: side-by-side skipped"),
         }
     }
-    println!("| command | time (s) | peak RSS (MiB) | output (MiB) |");
-    println!("|---|---:|---:|---:|");
+    println!("| command | wall (s) | CPU user+sys (s) | peak RSS (MiB) | output (MiB) |");
+    println!("|---|---:|---:|---:|---:|");
     for r in &table {
         println!(
-            "| {} | {:.2} | {} | {:.1} |",
+            "| {} | {:.2} | {} | {} | {:.1} |",
             r.what,
             r.secs,
+            r.cpu
+                .map(|c| format!("{c:.2}"))
+                .unwrap_or_else(|| "—".into()),
             r.peak_mib
                 .map(|m| format!("{m:.0}"))
                 .unwrap_or_else(|| "—".into()),
@@ -125,7 +130,7 @@ fn timed(what: &str, exe: &Path, args: &[&str], out: &Path) -> anyhow::Result<Ru
     let gnu_time = Path::new("/usr/bin/time").exists();
     let mut cmd = if gnu_time {
         let mut c = Command::new("/usr/bin/time");
-        c.arg("-f").arg("@@time %e %M").arg(exe);
+        c.arg("-f").arg("@@time %e %M %U %S").arg(exe);
         c
     } else {
         Command::new(exe)
@@ -142,18 +147,24 @@ fn timed(what: &str, exe: &Path, args: &[&str], out: &Path) -> anyhow::Result<Ru
     if !o.status.success() {
         return Err(anyhow!("{what} failed: {err}"));
     }
-    let peak_mib = err
+    let stats: Vec<f64> = err
         .lines()
         .filter_map(|l| l.strip_prefix("@@time "))
         .next_back()
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|k| k.parse::<f64>().ok())
-        .map(|k| k / 1024.0);
+        .map(|l| {
+            l.split_whitespace()
+                .filter_map(|x| x.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    let peak_mib = stats.get(1).map(|k| k / 1024.0);
+    let cpu = stats.get(2).zip(stats.get(3)).map(|(u, s)| u + s);
     let out_mib = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0) as f64 / 1048576.0;
     eprintln!("{what}: {secs:.2} s");
     Ok(Run {
         what: what.into(),
         secs,
+        cpu,
         peak_mib,
         out_mib,
     })
