@@ -129,9 +129,19 @@ fn xe(e: XlsxError) -> String {
 }
 
 /// The cached result of a formula cell for a value.
+/// A number as the spreadsheet holds it: the nearest double, in its shortest exact text.
+fn num_text(e: &Exact) -> String {
+    let f = e.to_f64();
+    if f.is_finite() {
+        format!("{f}")
+    } else {
+        e.sig_text(17)
+    }
+}
+
 fn cached(v: &Val) -> String {
     match v {
-        Val::Num(e) => e.sig_text(17),
+        Val::Num(e) => num_text(e),
         Val::Bool(true) => "TRUE".into(),
         Val::Bool(false) => "FALSE".into(),
     }
@@ -145,7 +155,7 @@ fn cached_err(e: &EvalError) -> String {
 }
 
 fn cached_opt(v: Option<&Exact>) -> String {
-    v.map(|e| e.sig_text(17)).unwrap_or_else(|| "#N/A".into())
+    v.map(num_text).unwrap_or_else(|| "#N/A".into())
 }
 
 struct Builder<'a> {

@@ -211,3 +211,19 @@ fn generated_cases_mostly_score() {
     assert!(scored * 3 > units, "{scored} of {units} scored");
     assert!(ties > 10, "{ties} constructed ties");
 }
+
+/// The whole national synthetic set (3,400 units, 150 criteria) against the oracle: heavy, run
+/// it in release: `cargo test --release -p thidua-scoring --test scoring national -- --ignored`.
+#[test]
+#[ignore]
+fn national_synthetic_set_matches_the_oracle() {
+    let shape = synth::Shape::national();
+    let reg = compile(&synth::regulation(shape)).unwrap();
+    let d = differences(&reg, &synth::csv(shape));
+    assert!(
+        d.is_empty(),
+        "{} differences:\n{}",
+        d.len(),
+        d[..d.len().min(50)].join("\n")
+    );
+}
