@@ -168,7 +168,10 @@ struct Builder<'a> {
     unit_k: usize,
     unit: String,
     next_fig_row: u32,
-    figs: Vec<FigRow>,
+    /// The figure rows, kept or sent to the figures sheet's writer as they are made.
+    figs: FigOut,
+    /// The periods the figures use (for the legend).
+    periods: Vec<Window>,
     /// indicator → score-sheet row (at the evaluation window).
     ind_rows: Vec<u32>,
     /// node → score-sheet row (for `points(ID)`; points are one column right of values).
@@ -179,6 +182,37 @@ struct Builder<'a> {
 
 /// The longest formula a spreadsheet accepts (Excel's limit).
 pub const MAX_FORMULA: usize = 8192;
+
+/// Where figure rows go.
+enum FigOut {
+    Keep(Vec<FigRow>),
+    Send {
+        tx: std::sync::mpsc::SyncSender<Vec<FigRow>>,
+        buf: Vec<FigRow>,
+    },
+}
+
+impl FigOut {
+    fn push(&mut self, fr: FigRow) {
+        match self {
+            FigOut::Keep(v) => v.push(fr),
+            FigOut::Send { tx, buf } => {
+                buf.push(fr);
+                if buf.len() >= 1024 {
+                    // A closed receiver means its writer failed; that error is reported there.
+                    let _ = tx.send(std::mem::take(buf));
+                }
+            }
+        }
+    }
+    fn flush(&mut self) {
+        if let FigOut::Send { tx, buf } = self {
+            if !buf.is_empty() {
+                let _ = tx.send(std::mem::take(buf));
+            }
+        }
+    }
+}
 
 struct FigRow {
     row: u32,
@@ -266,6 +300,9 @@ impl<'a> Builder<'a> {
                 fr.note = format!("giá trị quy định: {reason_vi}");
             }
             Err(err) => fr.note = err.vi(),
+        }
+        if !self.periods.contains(&w) {
+            self.periods.push(w);
         }
         self.figs.push(fr);
         format!("'{FIGURES_SHEET}'!$D${r}")
@@ -460,34 +497,6 @@ fn scale_formula(s: &Scale, p: Decimal, v: &str) -> String {
     }
 }
 
-/// Bulk cells carry no format: looking a format up costs more than writing the cell.
-fn write_num(ws: &mut Worksheet, row: u32, col: u16, d: &Exact) -> Result<(), String> {
-    ws.write_number(row, col, d.to_f64())
-        .map(|_| ())
-        .map_err(xe)
-}
-
-fn write_f(
-    cache: bool,
-    ws: &mut Worksheet,
-    row: u32,
-    col: u16,
-    f: &str,
-    cached: String,
-    fmt: Option<&Format>,
-) -> Result<(), String> {
-    let mut fo = Formula::new(format!("={f}"));
-    if cache {
-        fo = fo.set_result(cached);
-    }
-    match fmt {
-        Some(fmt) => ws.write_formula_with_format(row, col, fo, fmt),
-        None => ws.write_formula(row, col, fo),
-    }
-    .map(|_| ())
-    .map_err(xe)
-}
-
 /// How to build a workbook.
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
@@ -548,8 +557,43 @@ pub fn write_with(
     board: &Scoreboard,
     opts: Options,
 ) -> Result<(Vec<u8>, Layout), String> {
-    let cached = opts.cached;
-    let mut b = Builder {
+    let mut wb = Workbook::new();
+    for _ in 0..2 {
+        if opts.low_memory {
+            wb.add_worksheet_with_constant_memory().map_err(xe)?;
+        } else {
+            wb.add_worksheet();
+        }
+    }
+    wb.add_worksheet();
+    let sheets = wb.worksheets_mut();
+    sheets[0].set_name(SCORE_SHEET).map_err(xe)?;
+    sheets[0].set_column_width(1, 60).map_err(xe)?;
+    sheets[1].set_name(FIGURES_SHEET).map_err(xe)?;
+    sheets[2].set_name(LEGEND_SHEET).map_err(xe)?;
+    let (first, rest) = sheets.split_at_mut(1);
+    let (score, figs) = (&mut first[0], &mut rest[0]);
+    let (layout, periods, too_long) = if opts.low_memory {
+        piped(reg, data, board, opts, score, figs)?
+    } else {
+        direct(reg, data, board, opts, score, figs)?
+    };
+    if let Some(id) = &too_long {
+        return Err(format!(
+            "công thức của chỉ tiêu `{id}` dài quá {MAX_FORMULA} ký tự, bảng tính không chứa được / the formula of indicator `{id}` exceeds {MAX_FORMULA} characters, more than a spreadsheet accepts"
+        ));
+    }
+    write_legend(reg, periods, &mut wb.worksheets_mut()[2], &Formats::new())?;
+    // Fast compression: the file is written in a fraction of the time, a little larger.
+    wb.set_zip_compression_level(1);
+    let bytes = wb.save_to_buffer().map_err(xe)?;
+    Ok((bytes, layout))
+}
+
+type Made = (Layout, Vec<Window>, Option<String>);
+
+fn builder<'a>(reg: &'a CompiledRegulation, data: &'a Dataset, figs: FigOut) -> Builder<'a> {
+    Builder {
         reg,
         data,
         bind: reg.bind(data),
@@ -557,45 +601,129 @@ pub fn write_with(
         unit_k: 0,
         unit: String::new(),
         next_fig_row: 1,
-        figs: Vec::new(),
+        figs,
+        periods: Vec::new(),
         ind_rows: Vec::new(),
         node_rows: Vec::new(),
         too_long: None,
-    };
-    let mut wb = Workbook::new();
+    }
+}
+
+/// Every cell straight into its sheet (small workbooks; the tests' layout).
+fn direct(
+    reg: &CompiledRegulation,
+    data: &Dataset,
+    board: &Scoreboard,
+    opts: Options,
+    score: &mut Worksheet,
+    figs: &mut Worksheet,
+) -> Result<Made, String> {
+    let mut b = builder(reg, data, FigOut::Keep(Vec::new()));
     let mut layout = Layout::default();
-    let ws = if opts.low_memory {
-        wb.add_worksheet_with_constant_memory().map_err(xe)?
-    } else {
-        wb.add_worksheet()
-    };
+    let mut out = Out::Direct(Writer {
+        ws: score,
+        cache: opts.cached,
+        f: Formats::new(),
+    });
     Sheet {
         b: &mut b,
         board,
-        ws,
-        cache: cached,
+        out: &mut out,
         collect: opts.layout,
         layout: &mut layout,
-        f: Formats::new(),
     }
     .write()?;
-    if let Some(id) = &b.too_long {
-        return Err(format!(
-            "công thức của chỉ tiêu `{id}` dài quá {MAX_FORMULA} ký tự, bảng tính không chứa được / the formula of indicator `{id}` exceeds {MAX_FORMULA} characters, more than a spreadsheet accepts"
-        ));
-    }
-    let fs = if opts.low_memory {
-        wb.add_worksheet_with_constant_memory().map_err(xe)?
-    } else {
-        wb.add_worksheet()
+    let FigOut::Keep(rows) = std::mem::replace(&mut b.figs, FigOut::Keep(Vec::new())) else {
+        return Err("figures kept".into());
     };
-    write_figures(&mut b, fs, cached, &Formats::new())?;
-    let legend = wb.add_worksheet();
-    write_legend(&b, legend, &Formats::new())?;
-    // Fast compression: the file is written in a fraction of the time, a little larger.
-    wb.set_zip_compression_level(1);
-    let bytes = wb.save_to_buffer().map_err(xe)?;
-    Ok((bytes, layout))
+    let mut w = Writer {
+        ws: figs,
+        cache: opts.cached,
+        f: Formats::new(),
+    };
+    fig_header(&mut w)?;
+    for fr in &rows {
+        fig_row(&mut w, reg, fr)?;
+    }
+    Ok((layout, b.periods, b.too_long))
+}
+
+/// National-size workbooks: one thread makes the cells, the score sheet's rows are written
+/// as they come, and the figures sheet is written on a third thread at the same time.
+fn piped(
+    reg: &CompiledRegulation,
+    data: &Dataset,
+    board: &Scoreboard,
+    opts: Options,
+    score: &mut Worksheet,
+    figs: &mut Worksheet,
+) -> Result<Made, String> {
+    use std::sync::mpsc::sync_channel;
+    std::thread::scope(|s| {
+        let (row_tx, row_rx) = sync_channel::<Batch>(16);
+        let (fig_tx, fig_rx) = sync_channel::<Vec<FigRow>>(16);
+        let fig_writer = s.spawn(move || -> Result<(), String> {
+            let mut w = Writer {
+                ws: figs,
+                cache: opts.cached,
+                f: Formats::new(),
+            };
+            let mut res = fig_header(&mut w);
+            for batch in fig_rx {
+                for fr in &batch {
+                    if res.is_ok() {
+                        res = fig_row(&mut w, reg, fr);
+                    }
+                }
+            }
+            res
+        });
+        let maker = s.spawn(move || -> Result<Made, String> {
+            let figs = FigOut::Send {
+                tx: fig_tx,
+                buf: Vec::new(),
+            };
+            let mut b = builder(reg, data, figs);
+            let mut layout = Layout::default();
+            let mut out = Out::Piped {
+                tx: row_tx,
+                buf: Vec::new(),
+                row: 0,
+            };
+            Sheet {
+                b: &mut b,
+                board,
+                out: &mut out,
+                collect: opts.layout,
+                layout: &mut layout,
+            }
+            .write()?;
+            out.finish()?;
+            b.figs.flush();
+            Ok((layout, b.periods, b.too_long))
+        });
+        let mut w = Writer {
+            ws: score,
+            cache: opts.cached,
+            f: Formats::new(),
+        };
+        let mut res = Ok(());
+        for batch in row_rx {
+            for (r, c, cell) in batch {
+                if res.is_ok() {
+                    res = w.put(r, c, cell);
+                }
+            }
+        }
+        let made = maker
+            .join()
+            .map_err(|_| "workbook: the cell maker failed".to_string())??;
+        fig_writer
+            .join()
+            .map_err(|_| "workbook: the figures writer failed".to_string())??;
+        res?;
+        Ok(made)
+    })
 }
 
 struct Formats {
@@ -613,15 +741,121 @@ impl Formats {
 }
 
 /// The score sheet being written.
-struct Sheet<'s, 'a> {
+struct Sheet<'s, 'a, 'w> {
     b: &'s mut Builder<'a>,
     board: &'s Scoreboard,
-    ws: &'s mut Worksheet,
-    cache: bool,
+    out: &'s mut Out<'w>,
     /// Record the computed cells' places (tests).
     collect: bool,
     layout: &'s mut Layout,
+}
+
+/// How a text cell looks.
+#[derive(Clone, Copy)]
+enum Style {
+    Plain,
+    Bold,
+    Wrap,
+}
+
+/// A cell's content, made by the generator and written by the sheet's writer.
+enum Cell {
+    Str(String, Style),
+    Num(f64),
+    /// Formula (without `=`), cached result, style.
+    Formula(String, String, Style),
+}
+
+type Batch = Vec<(u32, u16, Cell)>;
+
+/// Where cells go: straight into a worksheet, or (national-size workbooks) row by row to
+/// another thread that writes them while the next rows are made.
+enum Out<'w> {
+    Direct(Writer<'w>),
+    Piped {
+        tx: std::sync::mpsc::SyncSender<Batch>,
+        buf: Batch,
+        row: u32,
+    },
+}
+
+/// Writes cells into a worksheet.
+struct Writer<'w> {
+    ws: &'w mut Worksheet,
+    cache: bool,
     f: Formats,
+}
+
+impl Writer<'_> {
+    fn put(&mut self, row: u32, col: u16, c: Cell) -> Result<(), String> {
+        let fmt = |s: Style| match s {
+            Style::Plain => None,
+            Style::Bold => Some(&self.f.bold),
+            Style::Wrap => Some(&self.f.wrap),
+        };
+        match c {
+            Cell::Str(t, st) => match fmt(st) {
+                Some(f) => self.ws.write_string_with_format(row, col, t, f).map(|_| ()),
+                None => self.ws.write_string(row, col, t).map(|_| ()),
+            },
+            Cell::Num(x) => self.ws.write_number(row, col, x).map(|_| ()),
+            Cell::Formula(f, cached, st) => {
+                let mut fo = Formula::new(format!("={f}"));
+                if self.cache {
+                    fo = fo.set_result(cached);
+                }
+                match fmt(st) {
+                    Some(fm) => self.ws.write_formula_with_format(row, col, fo, fm),
+                    None => self.ws.write_formula(row, col, fo),
+                }
+                .map(|_| ())
+            }
+        }
+        .map_err(xe)
+    }
+}
+
+impl Out<'_> {
+    fn put(&mut self, r: u32, col: u16, c: Cell) -> Result<(), String> {
+        match self {
+            Out::Direct(w) => w.put(r, col, c),
+            Out::Piped { tx, buf, row } => {
+                if r != *row && !buf.is_empty() {
+                    tx.send(std::mem::take(buf))
+                        .map_err(|_| "workbook writer stopped".to_string())?;
+                }
+                *row = r;
+                buf.push((r, col, c));
+                Ok(())
+            }
+        }
+    }
+    fn string(&mut self, r: u32, c: u16, s: impl Into<String>, st: Style) -> Result<(), String> {
+        self.put(r, c, Cell::Str(s.into(), st))
+    }
+    fn number(&mut self, r: u32, c: u16, d: &Exact) -> Result<(), String> {
+        self.put(r, c, Cell::Num(d.to_f64()))
+    }
+    fn formula(
+        &mut self,
+        r: u32,
+        c: u16,
+        f: &str,
+        cached: String,
+        st: Style,
+    ) -> Result<(), String> {
+        self.put(r, c, Cell::Formula(f.to_string(), cached, st))
+    }
+    /// Sends what is left.
+    fn finish(&mut self) -> Result<(), String> {
+        if let Out::Piped { tx, buf, .. } = self {
+            if !buf.is_empty() {
+                tx.send(std::mem::take(buf))
+                    .map_err(|_| "workbook writer stopped".to_string())?;
+            }
+        }
+        Ok(())
+    }
 }
 
 fn vcol(k: usize) -> u16 {
@@ -631,9 +865,9 @@ fn pcol(k: usize) -> u16 {
     (4 + 2 * k) as u16
 }
 
-impl Sheet<'_, '_> {
+impl Sheet<'_, '_, '_> {
     fn formula(&mut self, row: u32, col: u16, f: &str, cached: String) -> Result<(), String> {
-        write_f(self.cache, self.ws, row, col, f, cached, None)
+        self.out.formula(row, col, f, cached, Style::Plain)
     }
 
     /// Records where a computed cell is (only when the caller wants the layout).
@@ -659,32 +893,24 @@ impl Sheet<'_, '_> {
     fn write(mut self) -> Result<(), String> {
         let reg = self.b.reg;
         let board = self.board;
-        self.ws.set_name(SCORE_SHEET).map_err(xe)?;
-        self.ws.set_column_width(1, 60).map_err(xe)?;
         for (c, h) in ["Mã", "Nội dung", "Điểm chuẩn"].iter().enumerate() {
-            self.ws
-                .write_string_with_format(0, c as u16, *h, &self.f.bold)
-                .map_err(xe)?;
+            self.out.string(0, c as u16, *h, Style::Bold)?;
         }
         for (k, u) in board.units.iter().enumerate() {
-            self.ws
-                .write_string_with_format(0, vcol(k), format!("{} — giá trị", u.unit), &self.f.bold)
-                .map_err(xe)?;
-            self.ws
-                .write_string_with_format(0, pcol(k), format!("{} — điểm", u.unit), &self.f.bold)
-                .map_err(xe)?;
+            self.out
+                .string(0, vcol(k), format!("{} — giá trị", u.unit), Style::Bold)?;
+            self.out
+                .string(0, pcol(k), format!("{} — điểm", u.unit), Style::Bold)?;
         }
-        self.ws
-            .write_string_with_format(
-                1,
-                1,
-                format!(
-                    "{} — kỳ {} ({} – {})",
-                    reg.ast.name, board.period, board.from, board.to
-                ),
-                &self.f.bold,
-            )
-            .map_err(xe)?;
+        self.out.string(
+            1,
+            1,
+            format!(
+                "{} — kỳ {} ({} – {})",
+                reg.ast.name, board.period, board.from, board.to
+            ),
+            Style::Bold,
+        )?;
         let mut row = self.indicators(2)?;
         row = self.criteria(row)?;
         row = self.items_and_totals(row)?;
@@ -694,9 +920,8 @@ impl Sheet<'_, '_> {
     fn indicators(&mut self, mut row: u32) -> Result<u32, String> {
         let reg = self.b.reg;
         let base = self.board.period.window();
-        self.ws
-            .write_string_with_format(row, 1, "Chỉ tiêu tính toán (giá trị)", &self.f.bold)
-            .map_err(xe)?;
+        self.out
+            .string(row, 1, "Chỉ tiêu tính toán (giá trị)", Style::Bold)?;
         row += 1;
         let first = row;
         self.b.ind_rows = (0..reg.indicators.len() as u32)
@@ -709,15 +934,9 @@ impl Sheet<'_, '_> {
             .map(|u| reg.indicator_values(self.b.data, &self.b.bind, &u.unit, self.board.period))
             .collect();
         for (i, ind) in reg.indicators.iter().enumerate() {
-            self.ws.write_string(row, 0, &ind.id).map_err(xe)?;
-            self.ws
-                .write_string_with_format(
-                    row,
-                    1,
-                    format!("{} = {}", ind.name, ind.text),
-                    &self.f.wrap,
-                )
-                .map_err(xe)?;
+            self.out.string(row, 0, &ind.id, Style::Plain)?;
+            self.out
+                .string(row, 1, format!("{} = {}", ind.name, ind.text), Style::Wrap)?;
             for (k, u) in self.board.units.iter().enumerate() {
                 let saved = std::mem::take(&mut self.b.ind_rows);
                 self.b.set_unit(k, &u.unit);
@@ -741,29 +960,21 @@ impl Sheet<'_, '_> {
         let reg = self.b.reg;
         let base = self.board.period.window();
         let ro = &reg.ast.rounding;
-        self.ws
-            .write_string_with_format(row, 1, "Tiêu chí", &self.f.bold)
-            .map_err(xe)?;
+        self.out.string(row, 1, "Tiêu chí", Style::Bold)?;
         row += 1;
         let node_rows: Vec<u32> = (0..reg.nodes.len() as u32).map(|i| row + i).collect();
         self.b.node_rows = node_rows.clone();
         for (ni, node) in reg.nodes.iter().enumerate() {
             let r = node_rows[ni];
-            self.ws.write_string(r, 0, &node.id).map_err(xe)?;
-            let fmt = if node.depth == 0 {
-                &self.f.bold
+            self.out.string(r, 0, &node.id, Style::Plain)?;
+            let style = if node.depth == 0 {
+                Style::Bold
             } else {
-                &self.f.wrap
+                Style::Wrap
             };
-            self.ws
-                .write_string_with_format(
-                    r,
-                    1,
-                    format!("{}{}", "   ".repeat(node.depth), node.name),
-                    fmt,
-                )
-                .map_err(xe)?;
-            write_num(self.ws, r, 2, &node.max)?;
+            let label = format!("{}{}", "   ".repeat(node.depth), node.name);
+            self.out.string(r, 1, label, style)?;
+            self.out.number(r, 2, &node.max)?;
             let leaf = !matches!(node.kind, NodeKind::Area { .. } | NodeKind::Children);
             // The points formula of a leaf is the same for every unit but for its value cell
             // (`VREF`): built once per criterion.
@@ -797,12 +1008,8 @@ impl Sheet<'_, '_> {
                     }
                     NodeKind::Manual => {
                         match &res.points {
-                            Some(p) => write_num(self.ws, r, pcol(k), p)?,
-                            None => self
-                                .ws
-                                .write_string(r, pcol(k), "chưa chấm")
-                                .map(|_| ())
-                                .map_err(xe)?,
+                            Some(p) => self.out.number(r, pcol(k), p)?,
+                            None => self.out.string(r, pcol(k), "chưa chấm", Style::Plain)?,
                         }
                         None
                     }
@@ -868,12 +1075,10 @@ impl Sheet<'_, '_> {
             if items.is_empty() {
                 continue;
             }
-            self.ws
-                .write_string_with_format(row, 1, title, &self.f.bold)
-                .map_err(xe)?;
+            self.out.string(row, 1, title, Style::Bold)?;
             row += 1;
             for (ii, it) in items.iter().enumerate() {
-                self.ws.write_string(row, 0, &it.id).map_err(xe)?;
+                self.out.string(row, 0, &it.id, Style::Plain)?;
                 let label = format!(
                     "{} ({} điểm/đơn vị{})",
                     it.name,
@@ -882,9 +1087,7 @@ impl Sheet<'_, '_> {
                         .map(|c| format!(", tối đa {}", n(c)))
                         .unwrap_or_default()
                 );
-                self.ws
-                    .write_string_with_format(row, 1, label, &self.f.wrap)
-                    .map_err(xe)?;
+                self.out.string(row, 1, label, Style::Wrap)?;
                 let mut template = format!("{}*MAX(0,{VREF})", n(it.per));
                 if let Some(c) = it.cap {
                     template = format!("MIN({},{template})", n(c));
@@ -925,9 +1128,7 @@ impl Sheet<'_, '_> {
         .into_iter()
         .enumerate()
         {
-            self.ws
-                .write_string_with_format(row, 1, title, &self.f.bold)
-                .map_err(xe)?;
+            self.out.string(row, 1, title, Style::Bold)?;
             for k in 0..self.board.units.len() {
                 let f = item_sum(reg, kind, &group_rows[kind], k, cap);
                 let u = &self.board.units[k];
@@ -943,10 +1144,8 @@ impl Sheet<'_, '_> {
             total_rows[kind] = row;
             row += 1;
         }
-        self.ws
-            .write_string_with_format(row, 1, "TỔNG ĐIỂM", &self.f.bold)
-            .map_err(xe)?;
-        write_num(self.ws, row, 2, &Exact::from(reg.ast.total))?;
+        self.out.string(row, 1, "TỔNG ĐIỂM", Style::Bold)?;
+        self.out.number(row, 2, &Exact::from(reg.ast.total))?;
         for k in 0..self.board.units.len() {
             let areas: Vec<String> = reg
                 .areas
@@ -963,16 +1162,8 @@ impl Sheet<'_, '_> {
                 f = round_f(&f, ro.places, ro.mode);
             }
             let u = &self.board.units[k];
-            let fmt = &self.f.bold;
-            write_f(
-                self.cache,
-                self.ws,
-                row,
-                pcol(k),
-                &f,
-                cached_opt(u.total.as_ref()),
-                Some(fmt),
-            )?;
+            self.out
+                .formula(row, pcol(k), &f, cached_opt(u.total.as_ref()), Style::Bold)?;
             let exp = u.total.clone().map(Val::Num);
             let what = || format!("{}/total", u.unit);
             self.check(row, pcol(k), what, exp, ro.total);
@@ -983,9 +1174,8 @@ impl Sheet<'_, '_> {
     fn bands(&mut self, row: u32) -> Result<(), String> {
         let reg = self.b.reg;
         let total_row = row - 1;
-        self.ws
-            .write_string_with_format(row, 1, "Xếp loại theo tổng điểm (công thức)", &self.f.bold)
-            .map_err(xe)?;
+        self.out
+            .string(row, 1, "Xếp loại theo tổng điểm (công thức)", Style::Bold)?;
         for k in 0..self.board.units.len() {
             let t = cell(total_row, pcol(k));
             let mut f = format!(
@@ -1010,9 +1200,7 @@ impl Sheet<'_, '_> {
             self.formula(row, pcol(k), &f, c)?;
         }
         let row = row + 1;
-        self.ws
-            .write_string_with_format(row, 1, "Hạng và xếp loại theo quy định (thứ tự ưu tiên khi bằng điểm, tỷ lệ tối đa) — do chương trình tính", &self.f.bold)
-            .map_err(xe)?;
+        self.out.string(row, 1, "Hạng và xếp loại theo quy định (thứ tự ưu tiên khi bằng điểm, tỷ lệ tối đa) — do chương trình tính", Style::Bold)?;
         for (k, u) in self.board.units.iter().enumerate() {
             let s = match (&u.rank, &u.band) {
                 (Some(r), Some(bd)) => format!("hạng {r} — {}", bd.name),
@@ -1021,7 +1209,7 @@ impl Sheet<'_, '_> {
                     _ => "không tính được".into(),
                 },
             };
-            self.ws.write_string(row, pcol(k), s).map_err(xe)?;
+            self.out.string(row, pcol(k), s, Style::Plain)?;
         }
         Ok(())
     }
@@ -1068,41 +1256,32 @@ fn item_sum(
     }
 }
 
-/// The figures sheet: one row per figure a formula uses (unit, element, period, the value as
-/// a formula over its inputs, the inputs, the source).
-fn write_figures(
-    b: &mut Builder,
-    fs: &mut Worksheet,
-    cache: bool,
-    f: &Formats,
-) -> Result<(), String> {
-    let reg = b.reg;
-    fs.set_name(FIGURES_SHEET).map_err(xe)?;
+/// The figures sheet's head: one row per figure a formula uses (unit, element, period, the
+/// value as a formula over its inputs, the inputs, the source).
+fn fig_header(w: &mut Writer) -> Result<(), String> {
     for (i, h) in ["Đơn vị", "Mã số liệu", "Kỳ", "Giá trị"].iter().enumerate() {
-        fs.write_string_with_format(0, i as u16, *h, &f.bold)
-            .map_err(xe)?;
+        w.put(0, i as u16, Cell::Str(h.to_string(), Style::Bold))?;
     }
     for m in 0..12u16 {
-        fs.write_string_with_format(0, 4 + m, format!("Cột {}", m + 1), &f.bold)
-            .map_err(xe)?;
+        w.put(0, 4 + m, Cell::Str(format!("Cột {}", m + 1), Style::Bold))?;
     }
-    fs.write_string_with_format(0, 16, "Nguồn / ghi chú (trống: cộng theo tháng)", &f.bold)
-        .map_err(xe)?;
-    b.figs.sort_by_key(|f| f.row);
-    for fr in &b.figs {
-        fs.write_string(fr.row, 0, &fr.unit).map_err(xe)?;
-        fs.write_string(fr.row, 1, &reg.ast.elements[fr.element].id)
-            .map_err(xe)?;
-        fs.write_string(fr.row, 2, fr.window.to_string())
-            .map_err(xe)?;
-        let c = cached_opt(fr.value.as_ref());
-        write_f(cache, fs, fr.row, 3, &fr.formula, c, None)?;
-        for (i, v) in fr.inputs.iter().enumerate() {
-            write_num(fs, fr.row, 4 + i as u16, v)?;
-        }
-        if !fr.note.is_empty() {
-            fs.write_string(fr.row, 16, &fr.note).map_err(xe)?;
-        }
+    let note = "Nguồn / ghi chú (trống: cộng theo tháng)".to_string();
+    w.put(0, 16, Cell::Str(note, Style::Bold))
+}
+
+fn fig_row(w: &mut Writer, reg: &CompiledRegulation, fr: &FigRow) -> Result<(), String> {
+    let r = fr.row;
+    w.put(r, 0, Cell::Str(fr.unit.clone(), Style::Plain))?;
+    let id = reg.ast.elements[fr.element].id.clone();
+    w.put(r, 1, Cell::Str(id, Style::Plain))?;
+    w.put(r, 2, Cell::Str(fr.window.to_string(), Style::Plain))?;
+    let c = cached_opt(fr.value.as_ref());
+    w.put(r, 3, Cell::Formula(fr.formula.clone(), c, Style::Plain))?;
+    for (i, v) in fr.inputs.iter().enumerate() {
+        w.put(r, 4 + i as u16, Cell::Num(v.to_f64()))?;
+    }
+    if !fr.note.is_empty() {
+        w.put(r, 16, Cell::Str(fr.note.clone(), Style::Plain))?;
     }
     Ok(())
 }
@@ -1114,15 +1293,12 @@ const VREF: &str = "\u{1}";
 pub const LEGEND_SHEET: &str = "Danh mục";
 
 /// The legend: what each element is, and when each period used runs.
-fn write_legend(b: &Builder, fs: &mut Worksheet, f: &Formats) -> Result<(), String> {
-    let reg = b.reg;
-    fs.set_name(LEGEND_SHEET).map_err(xe)?;
-    let mut periods: Vec<Window> = Vec::new();
-    for fr in &b.figs {
-        if !periods.contains(&fr.window) {
-            periods.push(fr.window);
-        }
-    }
+fn write_legend(
+    reg: &CompiledRegulation,
+    mut periods: Vec<Window>,
+    fs: &mut Worksheet,
+    f: &Formats,
+) -> Result<(), String> {
     let (c0, mut row) = (0u16, 0u32);
     for (i, h) in ["Mã số liệu", "Tên", "Đơn vị tính", "Cách tổng hợp"]
         .iter()
