@@ -620,11 +620,11 @@ fn direct(
 ) -> Result<Made, String> {
     let mut b = builder(reg, data, FigOut::Keep(Vec::new()));
     let mut layout = Layout::default();
-    let mut out = Out::Direct(Writer {
+    let mut out = Out::Direct(Box::new(Writer {
         ws: score,
         cache: opts.cached,
         f: Formats::new(),
-    });
+    }));
     Sheet {
         b: &mut b,
         board,
@@ -771,7 +771,7 @@ type Batch = Vec<(u32, u16, Cell)>;
 /// Where cells go: straight into a worksheet, or (national-size workbooks) row by row to
 /// another thread that writes them while the next rows are made.
 enum Out<'w> {
-    Direct(Writer<'w>),
+    Direct(Box<Writer<'w>>),
     Piped {
         tx: std::sync::mpsc::SyncSender<Batch>,
         buf: Batch,
