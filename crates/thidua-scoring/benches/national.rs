@@ -17,7 +17,10 @@ fn national(c: &mut Criterion) {
         b.iter(|| compile(black_box(&text)).unwrap())
     });
     g.bench_function("evaluate_all_3400_units", |b| {
-        b.iter(|| reg.evaluate_all(black_box(&data), period, EvalOptions::default()))
+        b.iter(|| {
+            reg.evaluate_all(black_box(&data), period, EvalOptions::default())
+                .unwrap()
+        })
     });
     g.bench_function("evaluate_one_unit", |b| {
         b.iter(|| reg.evaluate_unit(black_box(&data), "U01234", period, EvalOptions::default()))

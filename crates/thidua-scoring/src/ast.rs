@@ -88,6 +88,11 @@ pub struct Element {
     pub missing: Option<Decimal>,
     /// Whether a merged unit's figure is the sum of its predecessors' (default true).
     pub merge_sum: bool,
+    /// The figures' domain: every reported figure must lie within `min..=max` and be a whole
+    /// number when `integer`.
+    pub min: Option<Decimal>,
+    pub max: Option<Decimal>,
+    pub integer: bool,
 }
 
 /// A computed value.
@@ -159,11 +164,64 @@ pub enum Better {
     Lower,
 }
 
+/// A threshold: inclusive (`at_least`, `at_most`) or strict (`above`, `below`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Cmp {
+    /// `v >= bound` ("từ … trở lên").
     AtLeast,
+    /// `v > bound` ("trên …").
+    Above,
+    /// `v <= bound` ("từ … trở xuống").
     AtMost,
+    /// `v < bound` ("dưới …").
+    Below,
+}
+
+impl Cmp {
+    /// The key in the regulation text.
+    pub fn key(self) -> &'static str {
+        match self {
+            Cmp::AtLeast => "at_least",
+            Cmp::Above => "above",
+            Cmp::AtMost => "at_most",
+            Cmp::Below => "below",
+        }
+    }
+    pub fn from_key(k: &str) -> Option<Cmp> {
+        Some(match k {
+            "at_least" => Cmp::AtLeast,
+            "above" => Cmp::Above,
+            "at_most" => Cmp::AtMost,
+            "below" => Cmp::Below,
+            _ => return None,
+        })
+    }
+    /// Higher values are better (`at_least`, `above`).
+    pub fn higher(self) -> bool {
+        matches!(self, Cmp::AtLeast | Cmp::Above)
+    }
+    /// The bound itself does not satisfy the threshold.
+    pub fn strict(self) -> bool {
+        matches!(self, Cmp::Above | Cmp::Below)
+    }
+    pub fn of(better: Better, strict: bool) -> Cmp {
+        match (better, strict) {
+            (Better::Higher, false) => Cmp::AtLeast,
+            (Better::Higher, true) => Cmp::Above,
+            (Better::Lower, false) => Cmp::AtMost,
+            (Better::Lower, true) => Cmp::Below,
+        }
+    }
+    /// Spreadsheet operator.
+    pub fn op(self) -> &'static str {
+        match self {
+            Cmp::AtLeast => ">=",
+            Cmp::Above => ">",
+            Cmp::AtMost => "<=",
+            Cmp::Below => "<",
+        }
+    }
 }
 
 /// One step of a stepped scale.
@@ -192,6 +250,8 @@ pub enum Scale {
     Short {
         target: Decimal,
         better: Better,
+        /// The target itself is not met ("trên 90%": `above = 90`).
+        strict: bool,
         per: Decimal,
         floor: Decimal,
     },
@@ -199,6 +259,8 @@ pub enum Scale {
     Above {
         target: Decimal,
         better: Better,
+        /// The target itself is not met.
+        strict: bool,
         per: Decimal,
         cap: Decimal,
         otherwise: Decimal,

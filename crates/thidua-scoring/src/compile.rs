@@ -3,6 +3,7 @@
 //! engine evaluates many times.
 use crate::ast::*;
 use crate::diag::{Diagnostics, Sink};
+use crate::exact::Exact;
 use crate::num::vi;
 use crate::syntax::{expr::print_expr, parse, print};
 use rust_decimal::Decimal;
@@ -12,7 +13,7 @@ use std::collections::HashMap;
 /// A resolved expression.
 #[derive(Debug, Clone)]
 pub(crate) enum CExpr {
-    Num(Decimal),
+    Num(Exact),
     Bool(bool),
     Elem(usize, Option<Selector>),
     Ind(usize, Option<Selector>),
@@ -58,7 +59,107 @@ pub(crate) enum NodeKind {
         value: CExpr,
         text: String,
         scale: Scale,
+        cscale: CScale,
     },
+}
+
+/// A scale with its parameters as exact numbers (what the engine evaluates).
+#[derive(Debug, Clone)]
+pub(crate) enum CScale {
+    Linear {
+        from: Exact,
+        to: Exact,
+        min_points: Exact,
+    },
+    Steps {
+        steps: Vec<(Cmp, Exact, Exact)>,
+        otherwise: Exact,
+    },
+    Short {
+        cmp: Cmp,
+        target: Exact,
+        per: Exact,
+        floor: Exact,
+    },
+    Above {
+        cmp: Cmp,
+        target: Exact,
+        per: Exact,
+        cap: Exact,
+        otherwise: Exact,
+    },
+    Range {
+        low: Exact,
+        high: Exact,
+        per: Option<Exact>,
+        floor: Exact,
+        otherwise: Exact,
+    },
+    Formula,
+}
+
+impl CScale {
+    pub(crate) fn of(s: &Scale) -> CScale {
+        let x = |d: &Decimal| Exact::from(*d);
+        match s {
+            Scale::Linear {
+                from,
+                to,
+                min_points,
+            } => CScale::Linear {
+                from: x(from),
+                to: x(to),
+                min_points: x(min_points),
+            },
+            Scale::Steps { steps, otherwise } => CScale::Steps {
+                steps: steps
+                    .iter()
+                    .map(|st| (st.cmp, x(&st.bound), x(&st.points)))
+                    .collect(),
+                otherwise: x(otherwise),
+            },
+            Scale::Short {
+                target,
+                better,
+                strict,
+                per,
+                floor,
+            } => CScale::Short {
+                cmp: Cmp::of(*better, *strict),
+                target: x(target),
+                per: x(per),
+                floor: x(floor),
+            },
+            Scale::Above {
+                target,
+                better,
+                strict,
+                per,
+                cap,
+                otherwise,
+            } => CScale::Above {
+                cmp: Cmp::of(*better, *strict),
+                target: x(target),
+                per: x(per),
+                cap: x(cap),
+                otherwise: x(otherwise),
+            },
+            Scale::Range {
+                low,
+                high,
+                per,
+                floor,
+                otherwise,
+            } => CScale::Range {
+                low: x(low),
+                high: x(high),
+                per: per.as_ref().map(x),
+                floor: x(floor),
+                otherwise: x(otherwise),
+            },
+            Scale::Formula => CScale::Formula,
+        }
+    }
 }
 
 /// An area or criterion in pre-order.
@@ -68,6 +169,8 @@ pub(crate) struct Node {
     pub name: String,
     pub depth: usize,
     pub points: Decimal,
+    /// `points` as an exact number.
+    pub max: Exact,
     pub children: Vec<usize>,
     pub kind: NodeKind,
     pub on_error: Option<Decimal>,
@@ -191,6 +294,27 @@ struct Checker<'a, 's, 't> {
     syms: HashMap<&'a str, Sym>,
     /// `points(ID)` is allowed (bonus and penalty values, evaluated after all criteria).
     allow_points: bool,
+    /// Evaluation depth of each indicator (its tree and the indicators it uses).
+    ind_depth: Vec<usize>,
+}
+
+/// The longest chain of indicators using indicators.
+const MAX_CHAIN: usize = 32;
+/// The deepest evaluation (expression trees through the indicators they use).
+const MAX_EVAL_DEPTH: usize = 200;
+
+/// Evaluation depth of an expression: its tree, entering each indicator it uses.
+fn eval_depth(e: &CExpr, ind: &[usize]) -> usize {
+    1 + match e {
+        CExpr::Num(_) | CExpr::Bool(_) | CExpr::Elem(..) | CExpr::Points(_) => 0,
+        CExpr::Ind(i, _) => ind.get(*i).copied().unwrap_or(0),
+        CExpr::Unary(_, x) => eval_depth(x, ind),
+        CExpr::Binary(_, a, b) => eval_depth(a, ind).max(eval_depth(b, ind)),
+        CExpr::If(c, a, b) => eval_depth(c, ind)
+            .max(eval_depth(a, ind))
+            .max(eval_depth(b, ind)),
+        CExpr::Call(_, args) => args.iter().map(|a| eval_depth(a, ind)).max().unwrap_or(0),
+    }
 }
 
 fn sum(mut xs: impl Iterator<Item = Decimal>) -> Option<Decimal> {
@@ -204,6 +328,7 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
             sink,
             syms: HashMap::new(),
             allow_points: false,
+            ind_depth: Vec::new(),
         }
     }
 
@@ -258,6 +383,9 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
                 ),
             );
         }
+        for e in &ast.elements {
+            self.check_domain(e);
+        }
         if ast.areas.is_empty() || ast.bands.is_empty() {
             self.err(
                 0,
@@ -275,6 +403,7 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
             .collect();
         let mut ind_ty: Vec<Option<Ty>> = vec![None; ast.indicators.len()];
         let mut state = vec![0u8; ast.indicators.len()];
+        self.ind_depth = vec![0; ast.indicators.len()];
         for i in 0..ast.indicators.len() {
             self.visit_ind(i, &ind_exprs, &mut ind_ty, &mut state, &mut Vec::new());
         }
@@ -386,6 +515,9 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
                         Body::Manual => Some(NodeKind::Manual),
                         Body::Met { when, otherwise } => {
                             let e = self.resolve(when);
+                            if let Some(x) = &e {
+                                self.check_eval_depth(x, when.pos);
+                            }
                             self.expect_ty(e.as_ref(), &ind_ty, Ty::Bool, when.pos, "when");
                             if *otherwise < Decimal::ZERO || *otherwise > c.points {
                                 self.scale_err(
@@ -407,12 +539,16 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
                             scale_pos,
                         } => {
                             let e = self.resolve(value);
+                            if let Some(x) = &e {
+                                self.check_eval_depth(x, value.pos);
+                            }
                             self.expect_ty(e.as_ref(), &ind_ty, Ty::Num, value.pos, "value");
                             self.check_scale(*scale_pos, &c.id, c.points, scale);
                             e.map(|e| NodeKind::Scaled {
                                 value: e,
                                 text: print_expr(&value.expr),
                                 scale: scale.clone(),
+                                cscale: CScale::of(scale),
                             })
                         }
                         Body::Children => None,
@@ -493,6 +629,9 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
                 self.allow_points = true;
                 let e = self.resolve(&it.value);
                 self.allow_points = false;
+                if let Some(x) = &e {
+                    self.check_eval_depth(x, it.value.pos);
+                }
                 self.expect_ty(e.as_ref(), &ind_ty, Ty::Num, it.value.pos, "value");
                 let area = match &it.area {
                     None => None,
@@ -582,6 +721,7 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
                 children: children[*n].iter().map(|c| new_idx[*c]).collect(),
                 kind: kinds[*n].clone()?,
                 on_error,
+                max: Exact::from(points),
             });
         }
         let areas = (0..ast.areas.len()).map(|a| new_idx[a]).collect();
@@ -629,6 +769,28 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
             tie_break,
             names: Default::default(),
         })
+    }
+
+    /// An element's domain is consistent and holds its declared value for a missing figure.
+    fn check_domain(&mut self, e: &Element) {
+        if let (Some(lo), Some(hi)) = (e.min, e.max) {
+            if lo > hi {
+                self.err(
+                    e.pos,
+                    "invalid_value",
+                    format!("số liệu `{}`: `min` phải nhỏ hơn hoặc bằng `max`", e.id),
+                    format!("element `{}`: `min` must not exceed `max`", e.id),
+                );
+            }
+        }
+        if let Some((vi, en)) = e.missing.and_then(|m| outside_domain(e, &Exact::from(m))) {
+            self.err(
+                e.pos,
+                "invalid_value",
+                format!("`missing` của số liệu `{}`: {vi}", e.id),
+                format!("`missing` of element `{}`: {en}", e.id),
+            );
+        }
     }
 
     fn check_points_range(&mut self, pos: usize, id: &str, p: Decimal) {
@@ -681,18 +843,25 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
                     self.scale_err(pos, id, "cần ít nhất một bậc", "needs at least one step");
                     return;
                 }
-                let cmp = steps[0].cmp;
-                if steps.iter().any(|s| s.cmp != cmp) {
+                let higher = steps[0].cmp.higher();
+                if steps.iter().any(|s| s.cmp.higher() != higher) {
                     self.scale_err(
                         pos,
                         id,
-                        "mọi bậc phải cùng dùng `at_least` hoặc cùng dùng `at_most`",
-                        "all steps must use `at_least`, or all `at_most`",
+                        "mọi bậc phải cùng chiều: `at_least`/`above` (cao hơn là tốt hơn) hoặc `at_most`/`below`",
+                        "all steps must go one way: `at_least`/`above` (higher is better) or `at_most`/`below`",
                     );
                 }
-                let ordered = steps.windows(2).all(|w| match cmp {
-                    Cmp::AtLeast => w[0].bound > w[1].bound && w[0].points >= w[1].points,
-                    Cmp::AtMost => w[0].bound < w[1].bound && w[0].points >= w[1].points,
+                // Best first: a stricter step may share its bound with the next inclusive one
+                // (`above = 90` then `at_least = 90`).
+                let ordered = steps.windows(2).all(|w| {
+                    let before = if higher {
+                        w[0].bound > w[1].bound
+                    } else {
+                        w[0].bound < w[1].bound
+                    };
+                    let same = w[0].bound == w[1].bound && w[0].cmp.strict() && !w[1].cmp.strict();
+                    (before || same) && w[0].points >= w[1].points
                 });
                 if !ordered {
                     self.scale_err(
@@ -881,7 +1050,7 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
 
     fn resolve_in(&mut self, e: &Expr, base: usize, ok: &mut bool) -> CExpr {
         match e {
-            Expr::Num(n) => CExpr::Num(*n),
+            Expr::Num(n) => CExpr::Num(Exact::from(*n)),
             Expr::Bool(b) => CExpr::Bool(*b),
             Expr::Ref { name, sel, off } => {
                 if matches!(sel, Some(Selector::Baseline)) && self.ast.baseline_year.is_none() {
@@ -909,7 +1078,7 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
                             format!("tên `{name}` {vi}"),
                             format!("name `{name}` {en}"),
                         );
-                        CExpr::Num(Decimal::ZERO)
+                        CExpr::Num(Exact::ZERO)
                     }
                 }
             }
@@ -947,7 +1116,7 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
                         "`points(…)` chỉ dùng trong `value` của điểm thưởng, điểm trừ".into(),
                         "`points(…)` is only allowed in bonus and penalty values".into(),
                     );
-                    return CExpr::Num(Decimal::ZERO);
+                    return CExpr::Num(Exact::ZERO);
                 }
                 match target {
                     Some(t) => CExpr::Points(t),
@@ -959,7 +1128,7 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
                             "`points(…)` cần mã một lĩnh vực hoặc tiêu chí".into(),
                             "`points(…)` needs the id of an area or a criterion".into(),
                         );
-                        CExpr::Num(Decimal::ZERO)
+                        CExpr::Num(Exact::ZERO)
                     }
                 }
             }
@@ -1018,6 +1187,17 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
             );
             return;
         }
+        if path.len() >= MAX_CHAIN {
+            let ind = &self.ast.indicators[i];
+            self.err(
+                ind.pos,
+                "expr_limit",
+                format!("chỉ tiêu `{}` phụ thuộc qua quá nhiều tầng chỉ tiêu khác (tối đa {MAX_CHAIN})", ind.id),
+                format!("indicator `{}` depends on other indicators through too many levels (at most {MAX_CHAIN})", ind.id),
+            );
+            state[i] = 2;
+            return;
+        }
         state[i] = 1;
         path.push(i);
         let Some(e) = &exprs[i] else {
@@ -1034,6 +1214,21 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
         state[i] = 2;
         let pos = self.ast.indicators[i].expr.pos;
         ty[i] = self.type_of(e, ty, pos);
+        self.ind_depth[i] = eval_depth(e, &self.ind_depth);
+        self.check_eval_depth(e, pos);
+    }
+
+    /// An expression whose evaluation (through the indicators it uses) is too deep.
+    fn check_eval_depth(&mut self, e: &CExpr, pos: usize) {
+        let d = eval_depth(e, &self.ind_depth);
+        if d > MAX_EVAL_DEPTH {
+            self.err(
+                pos,
+                "expr_limit",
+                format!("biểu thức cùng các chỉ tiêu nó dùng lồng nhau quá sâu ({d} tầng, tối đa {MAX_EVAL_DEPTH})"),
+                format!("the expression with the indicators it uses is nested too deeply ({d} levels, at most {MAX_EVAL_DEPTH})"),
+            );
+        }
     }
 
     fn expect_ty(
@@ -1132,6 +1327,40 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
             }
         }
     }
+}
+
+/// Why a figure lies outside its element's declared domain (`min`, `max`, `integer`).
+pub(crate) fn outside_domain(e: &Element, v: &Exact) -> Option<(String, String)> {
+    let shown = || crate::render::vi_num(v);
+    if let Some(m) = e.min.filter(|m| *v < Exact::from(*m)) {
+        return Some((
+            format!(
+                "giá trị {} của `{}` nhỏ hơn mức tối thiểu {}",
+                shown(),
+                e.id,
+                vi(m)
+            ),
+            format!("value {v} of `{}` is below its minimum {m}", e.id),
+        ));
+    }
+    if let Some(m) = e.max.filter(|m| *v > Exact::from(*m)) {
+        return Some((
+            format!(
+                "giá trị {} của `{}` lớn hơn mức tối đa {}",
+                shown(),
+                e.id,
+                vi(m)
+            ),
+            format!("value {v} of `{}` is above its maximum {m}", e.id),
+        ));
+    }
+    if e.integer && !v.is_integer() {
+        return Some((
+            format!("giá trị {} của `{}` phải là số nguyên", shown(), e.id),
+            format!("value {v} of `{}` must be a whole number", e.id),
+        ));
+    }
+    None
 }
 
 fn remap_points(e: &mut CExpr, map: &[usize]) {

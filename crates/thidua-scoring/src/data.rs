@@ -1,15 +1,17 @@
-//! Reported figures for scoring: parsing CSV and JSON data files (all or nothing: a bad row is
+//! Reported figures for scoring: reading CSV and JSON data files (all or nothing: a bad row is
 //! an error naming the row and the reason), unit names, manual scores, and lineage
 //! (`predecessors`: a merged unit's figures for a year are the sum of its predecessors').
 //!
-//! CSV: header `unit,element,period,value`, one row per figure; `#` starts a comment line.
-//! Reserved elements: `@name` (value = the unit's name; period empty), `@manual:CRITERION`
-//! (value = the manual score for that period), `@predecessors` (period = a year such as `2025`,
-//! value = the predecessor unit ids separated by spaces or `+`).
+//! CSV: header `unit,element,period,value` (`,` or `;` as Vietnamese Excel writes it), one row
+//! per figure, RFC 4180 quoting (quoted fields may span lines); `#` starts a comment line, and
+//! `# number_format: vi` (or `en`) before the header declares how numbers are written
+//! ([`crate::input`]). Reserved elements: `@name` (value = the unit's name; period empty),
+//! `@manual:CRITERION` (value = the manual score for that period), `@predecessors` (period = a
+//! year such as `2025`, value = the predecessor unit ids separated by spaces or `+`).
 use crate::compile::{CompiledRegulation, NodeKind};
-use crate::num::parse_decimal;
+use crate::exact::Exact;
+use crate::input::{decode_utf8, parse_number, NumberFormat};
 use crate::period::{PeriodKey, Window};
-use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -18,9 +20,12 @@ use unicode_normalization::UnicodeNormalization;
 /// A problem in a data file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DataError {
-    /// CSV: 1-based line; JSON: 1-based position in its list.
+    /// CSV: 1-based line; JSON: 1-based position in its list (or the line of a syntax error).
     pub row: usize,
-    /// `figures`, `units`, `manual`, `predecessors` (JSON) or `csv`.
+    /// JSON syntax errors: 1-based column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    /// `figures`, `units`, `manual`, `predecessors`, `json` (JSON) or `csv`.
     pub section: &'static str,
     pub code: &'static str,
     pub message_vi: String,
@@ -29,34 +34,40 @@ pub struct DataError {
 
 impl fmt::Display for DataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let place = if self.section == "csv" {
-            "dòng".to_string()
-        } else {
-            format!("{} mục", self.section)
+        let (place, place_en) = match (self.section, self.column) {
+            ("csv", _) | (_, Some(_)) => ("dòng".to_string(), "line".to_string()),
+            (s, None) => (format!("{s} mục"), format!("{s} item")),
         };
-        let place_en = if self.section == "csv" {
-            "line".to_string()
-        } else {
-            format!("{} item", self.section)
+        let (col, col_en) = match self.column {
+            Some(c) => (format!(", cột {c}"), format!(", column {c}")),
+            None => (String::new(), String::new()),
         };
         write!(
             f,
-            "{place} {} [{}]: {} / {place_en} {}: {}",
+            "{place} {}{col} [{}]: {} / {place_en} {}{col_en}: {}",
             self.row, self.code, self.message_vi, self.row, self.message_en
         )
     }
 }
 
 /// One stored figure.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct Fig {
     pub window: Window,
-    pub value: Decimal,
+    pub value: Exact,
     pub row: u32,
 }
 
 /// Manual scores of one criterion: (unit, period) → (score, row).
-pub(crate) type ManualScores = HashMap<(u32, PeriodKey), (Decimal, u32)>;
+pub(crate) type ManualScores = HashMap<(u32, PeriodKey), (Exact, u32)>;
+
+/// How to read a data file.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadOptions {
+    /// The number format declared outside the file (a command-line flag). A file may declare
+    /// its own; both must agree.
+    pub number_format: Option<NumberFormat>,
+}
 
 /// Figures, names, manual scores and lineage of the units of one data file.
 #[derive(Debug, Clone, Default)]
@@ -66,7 +77,6 @@ pub struct Dataset {
     pub(crate) unit_index: HashMap<String, u32>,
     pub(crate) elements: Vec<String>,
     pub(crate) elem_index: HashMap<String, u32>,
-    /// Indexed by `unit * elements.len() + element`; sorted by window.
     /// All figures in one block, sorted by (unit, element, window); see [`Dataset::series`].
     pub(crate) figs: Vec<Fig>,
     /// `figs[offsets[k]..offsets[k + 1]]` is series `k = unit * elements.len() + element`.
@@ -84,10 +94,13 @@ pub struct Dataset {
 pub struct DatasetBuilder {
     ds: Dataset,
     raw: Vec<(u32, u32, Fig)>,
-    seen: HashSet<(u32, u32, Window)>,
     preds: Vec<(u32, i32, Vec<String>, u32)>,
     errors: Vec<DataError>,
     section: &'static str,
+    format: Option<NumberFormat>,
+    /// The last unit and element looked up (rows usually come grouped).
+    last_unit: Option<(String, u32)>,
+    last_elem: Option<(String, u32)>,
 }
 
 fn valid_id(s: &str) -> bool {
@@ -109,10 +122,16 @@ impl DatasetBuilder {
         }
     }
 
+    /// Declares how the numbers of the following rows are written.
+    pub fn number_format(&mut self, f: NumberFormat) {
+        self.format = Some(f);
+    }
+
     fn err(&mut self, row: usize, code: &'static str, vi: String, en: String) {
         if self.errors.len() < 100 {
             self.errors.push(DataError {
                 row,
+                column: None,
                 section: self.section,
                 code,
                 message_vi: vi,
@@ -122,6 +141,11 @@ impl DatasetBuilder {
     }
 
     fn unit(&mut self, row: usize, id: &str) -> Option<u32> {
+        if let Some((s, i)) = &self.last_unit {
+            if s == id {
+                return Some(*i);
+            }
+        }
         if !valid_id(id) {
             self.err(
                 row,
@@ -131,30 +155,74 @@ impl DatasetBuilder {
             );
             return None;
         }
-        if let Some(i) = self.ds.unit_index.get(id) {
-            return Some(*i);
-        }
-        let i = self.ds.units.len() as u32;
-        self.ds.units.push(id.to_string());
-        self.ds.names.push(None);
-        self.ds.unit_index.insert(id.to_string(), i);
+        let i = match self.ds.unit_index.get(id) {
+            Some(i) => *i,
+            None => {
+                let i = self.ds.units.len() as u32;
+                self.ds.units.push(id.to_string());
+                self.ds.names.push(None);
+                self.ds.unit_index.insert(id.to_string(), i);
+                i
+            }
+        };
+        self.last_unit = Some((id.to_string(), i));
         Some(i)
     }
 
-    fn number(&mut self, row: usize, v: &str) -> Option<Decimal> {
-        let r = parse_decimal(v);
-        if r.is_none() {
+    fn element(&mut self, row: usize, id: &str) -> Option<u32> {
+        if let Some((s, i)) = &self.last_elem {
+            if s == id {
+                return Some(*i);
+            }
+        }
+        if !valid_id(id) {
             self.err(
                 row,
-                "invalid_number",
-                format!("giá trị `{v}` không phải số thập phân"),
-                format!("value `{v}` is not a decimal number"),
+                "invalid_element",
+                format!("mã số liệu `{id}` không hợp lệ"),
+                format!("invalid element id `{id}`"),
             );
+            return None;
         }
-        r
+        let e = match self.ds.elem_index.get(id) {
+            Some(e) => *e,
+            None => {
+                let e = self.ds.elements.len() as u32;
+                self.ds.elements.push(id.to_string());
+                self.ds.elem_index.insert(id.to_string(), e);
+                e
+            }
+        };
+        self.last_elem = Some((id.to_string(), e));
+        Some(e)
+    }
+
+    fn number(&mut self, row: usize, v: &str) -> Option<Exact> {
+        // Plain integers are the common case.
+        if !v.is_empty() && v.len() < 18 && v.bytes().all(|b| b.is_ascii_digit()) {
+            return v.parse::<i64>().ok().map(Exact::int);
+        }
+        match parse_number(v, self.format.unwrap_or(NumberFormat::Plain)) {
+            Ok(d) => Some(Exact::from(d)),
+            Err(e) => {
+                self.err(row, e.code, e.vi, e.en);
+                None
+            }
+        }
     }
 
     fn period(&mut self, row: usize, p: &str) -> Option<PeriodKey> {
+        // The common `2024-M03` without the general parser.
+        if let [y0, y1, y2, y3, b'-', b'M', m0, m1] = *p.as_bytes() {
+            let d = |c: u8| c.wrapping_sub(b'0') as i32;
+            if [y0, y1, y2, y3, m0, m1].iter().all(u8::is_ascii_digit) {
+                let year = d(y0) * 1000 + d(y1) * 100 + d(y2) * 10 + d(y3);
+                let month = (d(m0) * 10 + d(m1)) as u8;
+                if let Some(k) = PeriodKey::new(year, crate::period::PeriodKind::Month(month)) {
+                    return Some(k);
+                }
+            }
+        }
         match p.parse::<PeriodKey>() {
             Ok(k) => Some(k),
             Err(_) => {
@@ -176,44 +244,19 @@ impl DatasetBuilder {
     /// Adds a figure.
     pub fn figure(&mut self, row: usize, unit: &str, element: &str, period: &str, value: &str) {
         let u = self.unit(row, unit);
-        if !valid_id(element) {
-            self.err(
-                row,
-                "invalid_element",
-                format!("mã số liệu `{element}` không hợp lệ"),
-                format!("invalid element id `{element}`"),
-            );
+        let Some(e) = self.element(row, element) else {
             return;
-        }
+        };
         let p = self.period(row, period);
         let v = self.number(row, value);
         let (Some(u), Some(p), Some(v)) = (u, p, v) else {
             return;
         };
-        let e = match self.ds.elem_index.get(element) {
-            Some(e) => *e,
-            None => {
-                let e = self.ds.elements.len() as u32;
-                self.ds.elements.push(element.to_string());
-                self.ds.elem_index.insert(element.to_string(), e);
-                e
-            }
-        };
-        let w = p.window();
-        if !self.seen.insert((u, e, w)) {
-            self.err(
-                row,
-                "duplicate",
-                format!("số liệu `{element}` của `{unit}` kỳ {p} bị lặp"),
-                format!("figure `{element}` of `{unit}` for {p} is given twice"),
-            );
-            return;
-        }
         self.raw.push((
             u,
             e,
             Fig {
-                window: w,
+                window: p.window(),
                 value: v,
                 row: row as u32,
             },
@@ -253,19 +296,18 @@ impl DatasetBuilder {
         let (Some(u), Some(p), Some(v)) = (u, p, v) else {
             return;
         };
-        if self
+        let before = self
             .ds
             .manual
             .entry(criterion.to_string())
             .or_default()
-            .insert((u, p), (v, row as u32))
-            .is_some()
-        {
+            .insert((u, p), (v, row as u32));
+        if let Some((_, first)) = before {
             self.err(
                 row,
                 "duplicate",
-                format!("điểm chấm thủ công `{criterion}` của `{unit}` kỳ {p} bị lặp"),
-                format!("manual score `{criterion}` of `{unit}` for {p} is given twice"),
+                format!("điểm chấm thủ công `{criterion}` của `{unit}` kỳ {p} bị lặp (đã có ở dòng {first})"),
+                format!("manual score `{criterion}` of `{unit}` for {p} is given twice (first at line {first})"),
             );
         }
     }
@@ -316,6 +358,161 @@ impl DatasetBuilder {
         }
     }
 
+    /// Takes in the rows another builder read from a later piece of the same file: units and
+    /// elements are matched by id, a later name wins, a manual score or a lineage given in
+    /// both is a duplicate, as if the rows had been read one after the other.
+    fn absorb(&mut self, mut o: DatasetBuilder) {
+        self.last_unit = None;
+        self.last_elem = None;
+        if self.ds.units.is_empty() && self.raw.is_empty() && self.ds.manual.is_empty() {
+            // The first piece: take it whole.
+            o.errors.splice(0..0, std::mem::take(&mut self.errors));
+            o.format = self.format;
+            o.section = self.section;
+            *self = o;
+            return;
+        }
+        let units: Vec<u32> =
+            o.ds.units
+                .iter()
+                .map(|id| match self.ds.unit_index.get(id) {
+                    Some(i) => *i,
+                    None => {
+                        let i = self.ds.units.len() as u32;
+                        self.ds.units.push(id.clone());
+                        self.ds.names.push(None);
+                        self.ds.unit_index.insert(id.clone(), i);
+                        i
+                    }
+                })
+                .collect();
+        for (i, n) in o.ds.names.iter_mut().enumerate() {
+            if let Some(n) = n.take() {
+                self.ds.names[units[i] as usize] = Some(n);
+            }
+        }
+        let elems: Vec<u32> =
+            o.ds.elements
+                .iter()
+                .map(|id| match self.ds.elem_index.get(id) {
+                    Some(e) => *e,
+                    None => {
+                        let e = self.ds.elements.len() as u32;
+                        self.ds.elements.push(id.clone());
+                        self.ds.elem_index.insert(id.clone(), e);
+                        e
+                    }
+                })
+                .collect();
+        self.raw.reserve(o.raw.len());
+        self.raw.extend(
+            o.raw
+                .into_iter()
+                .map(|(u, e, f)| (units[u as usize], elems[e as usize], f)),
+        );
+        for (crit, scores) in o.ds.manual {
+            for ((u, p), (v, row)) in scores {
+                let unit = self.ds.units[units[u as usize] as usize].clone();
+                let before = self
+                    .ds
+                    .manual
+                    .entry(crit.clone())
+                    .or_default()
+                    .insert((units[u as usize], p), (v, row));
+                if let Some((_, first)) = before {
+                    self.err(
+                        row as usize,
+                        "duplicate",
+                        format!("điểm chấm thủ công `{crit}` của `{unit}` kỳ {p} bị lặp (đã có ở dòng {first})"),
+                        format!("manual score `{crit}` of `{unit}` for {p} is given twice (first at line {first})"),
+                    );
+                }
+            }
+        }
+        for (u, y, from, row) in o.preds {
+            let u = units[u as usize];
+            if self.preds.iter().any(|p| p.0 == u && p.1 == y) {
+                let unit = self.ds.units[u as usize].clone();
+                self.err(
+                    row as usize,
+                    "duplicate",
+                    format!("tiền thân của `{unit}` năm {y} khai báo hai lần"),
+                    format!("predecessors of `{unit}` for {y} given twice"),
+                );
+            }
+            self.preds.push((u, y, from, row));
+        }
+        for e in o.errors {
+            if self.errors.len() < 100 {
+                self.errors.push(e);
+            }
+        }
+    }
+
+    /// Rows of one unit and element whose windows overlap: the same window twice, or a window
+    /// given both as a whole and month by month (which one would count?).
+    fn conflicts(&mut self) {
+        let mut found = Vec::new();
+        let mut i = 0;
+        while i < self.raw.len() {
+            let (u, e) = (self.raw[i].0, self.raw[i].1);
+            let mut j = i;
+            // Within the series (sorted by window): the widest window seen so far in the year.
+            let mut open: Option<&Fig> = None;
+            while j < self.raw.len() && self.raw[j].0 == u && self.raw[j].1 == e {
+                let f = &self.raw[j].2;
+                let prev = (j > i).then(|| &self.raw[j - 1].2);
+                if let Some(p) = prev.filter(|p| p.window == f.window) {
+                    // The same window again: a duplicate of the row just before.
+                    found.push((u, e, p.clone(), f.clone()));
+                } else if let Some(o) = open.filter(|o| o.window.year == f.window.year) {
+                    if f.window.first <= o.window.last {
+                        found.push((u, e, o.clone(), f.clone()));
+                    }
+                    if f.window.last > o.window.last {
+                        open = Some(f);
+                    }
+                } else {
+                    open = Some(f);
+                }
+                j += 1;
+            }
+            i = j;
+        }
+        for (u, e, a, b) in found {
+            let unit = self.ds.units[u as usize].clone();
+            let el = self.ds.elements[e as usize].clone();
+            let (first, second) = if a.row < b.row { (a, b) } else { (b, a) };
+            if first.window == second.window {
+                self.err(
+                    second.row as usize,
+                    "duplicate",
+                    format!(
+                        "số liệu `{el}` của `{unit}` kỳ {} bị lặp (đã có ở dòng {})",
+                        second.window, first.row
+                    ),
+                    format!(
+                        "figure `{el}` of `{unit}` for {} is given twice (first at line {})",
+                        second.window, first.row
+                    ),
+                );
+            } else {
+                self.err(
+                    second.row as usize,
+                    "conflicting_rows",
+                    format!(
+                        "số liệu `{el}` của `{unit}`: dòng {} (kỳ {}) và dòng {} (kỳ {}) cùng báo cáo một khoảng thời gian; chỉ giữ một cách báo cáo (cả kỳ hoặc từng tháng)",
+                        first.row, first.window, second.row, second.window
+                    ),
+                    format!(
+                        "figure `{el}` of `{unit}`: line {} ({}) and line {} ({}) report the same time; keep one (the whole window or its months)",
+                        first.row, first.window, second.row, second.window
+                    ),
+                );
+            }
+        }
+    }
+
     /// Freezes; fails with every error found (nothing is imported).
     pub fn finish(mut self) -> Result<Dataset, Vec<DataError>> {
         let preds = std::mem::take(&mut self.preds);
@@ -328,19 +525,25 @@ impl DatasetBuilder {
             }
             self.ds.predecessors.insert((u, y), ids);
         }
+        sort_rows(&mut self.raw);
+        self.conflicts();
+        self.errors.sort_by_key(|e| e.row);
         if !self.errors.is_empty() {
             return Err(self.errors);
         }
         let ne = self.ds.elements.len();
-        let mut raw = std::mem::take(&mut self.raw);
-        raw.sort_by_key(|(u, e, f)| (*u, *e, f.window));
+        let raw = std::mem::take(&mut self.raw);
         let nseries = self.ds.units.len() * ne;
         let mut offsets = Vec::with_capacity(nseries + 1);
         let mut figs = Vec::with_capacity(raw.len());
         let mut k = 0usize;
         offsets.push(0u32);
+        let mut last_year = None;
         for (u, e, f) in raw {
-            self.ds.years.insert((u, f.window.year));
+            if last_year != Some((u, f.window.year)) {
+                self.ds.years.insert((u, f.window.year));
+                last_year = Some((u, f.window.year));
+            }
             let key = u as usize * ne + e as usize;
             while k < key {
                 offsets.push(figs.len() as u32);
@@ -362,142 +565,193 @@ impl DatasetBuilder {
     }
 }
 
-/// Splits one CSV line (RFC 4180 quoting, no embedded newlines).
-fn split_csv(line: &str) -> Result<Vec<String>, &'static str> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut chars = line.chars().peekable();
-    let mut quoted = false;
-    let mut was_quoted = false;
-    while let Some(c) = chars.next() {
-        if quoted {
-            if c == '"' {
-                if chars.peek() == Some(&'"') {
-                    chars.next();
-                    cur.push('"');
-                } else {
-                    quoted = false;
-                }
-            } else {
-                cur.push(c);
-            }
-        } else if c == '"' && cur.is_empty() && !was_quoted {
-            quoted = true;
-            was_quoted = true;
-        } else if c == ',' {
-            out.push(std::mem::take(&mut cur));
-            was_quoted = false;
-        } else if was_quoted {
-            return Err("ký tự sau dấu nháy đóng / text after a closing quote");
-        } else {
-            cur.push(c);
+/// Orders rows by unit, element, window and line. Files usually come grouped by unit and
+/// element: each group is sorted on its own (a handful of rows), and the whole only when the
+/// groups themselves are out of order.
+fn sort_rows(raw: &mut [(u32, u32, Fig)]) {
+    let key = |r: &(u32, u32, Fig)| (r.0, r.1, r.2.window, r.2.row);
+    let mut grouped = true;
+    let mut start = 0;
+    while start < raw.len() {
+        let (u, e) = (raw[start].0, raw[start].1);
+        let mut end = start + 1;
+        while end < raw.len() && raw[end].0 == u && raw[end].1 == e {
+            end += 1;
         }
+        raw[start..end].sort_unstable_by_key(key);
+        if end < raw.len() && (raw[end].0, raw[end].1) <= (u, e) {
+            grouped = false;
+            break;
+        }
+        start = end;
     }
-    if quoted {
-        return Err("thiếu dấu nháy đóng / missing closing quote");
+    if !grouped {
+        raw.sort_unstable_by_key(key);
     }
-    out.push(cur);
-    Ok(out)
+}
+
+/// A `# number_format: vi` line (also `#number_format=en`), if this is one.
+fn directive(line: &str) -> Option<&str> {
+    let rest = line.trim().strip_prefix('#')?.trim();
+    let rest = rest.strip_prefix("number_format")?.trim_start();
+    let rest = rest.strip_prefix([':', '='])?;
+    Some(rest.trim())
+}
+
+/// The declared format: the file's and the caller's must agree.
+fn declared(
+    b: &mut DatasetBuilder,
+    row: usize,
+    file: Option<&str>,
+    outside: Option<NumberFormat>,
+) -> Option<NumberFormat> {
+    let in_file = match file {
+        None => None,
+        Some(name) => match NumberFormat::from_name(name) {
+            Some(f) => Some(f),
+            None => {
+                b.err(
+                    row,
+                    "number_format",
+                    format!("cách viết số `{name}` không có; dùng `vi` (1.234,5), `en` (1,234.5) hoặc `plain` (1234.5)"),
+                    format!("unknown number format `{name}`; use `vi` (1.234,5), `en` (1,234.5) or `plain` (1234.5)"),
+                );
+                None
+            }
+        },
+    };
+    match (in_file, outside) {
+        (Some(a), Some(b2)) if a != b2 => {
+            b.err(
+                row,
+                "number_format",
+                format!(
+                    "tệp khai báo cách viết số `{}` nhưng tham số yêu cầu `{}`",
+                    a.name(),
+                    b2.name()
+                ),
+                format!(
+                    "the file declares number format `{}` but `{}` was asked for",
+                    a.name(),
+                    b2.name()
+                ),
+            );
+            None
+        }
+        (a, b2) => a.or(b2),
+    }
 }
 
 impl Dataset {
-    /// Parses a CSV data file.
+    /// Reads a data file's bytes: UTF-8 (legacy Vietnamese encodings are recognised and
+    /// refused with advice), CSV or JSON by `json`.
+    pub fn from_bytes(
+        bytes: &[u8],
+        json: bool,
+        opts: ReadOptions,
+    ) -> Result<Dataset, Vec<DataError>> {
+        let text = decode_utf8(bytes).map_err(|e| {
+            vec![DataError {
+                row: e.line,
+                column: None,
+                section: if json { "json" } else { "csv" },
+                code: "encoding",
+                message_vi: e.message_vi(),
+                message_en: e.message_en(),
+            }]
+        })?;
+        if json {
+            Dataset::from_json_with(text, opts)
+        } else {
+            Dataset::from_csv_with(text, opts)
+        }
+    }
+
+    /// Parses a CSV data file (numbers plain unless the file declares a format).
     pub fn from_csv(text: &str) -> Result<Dataset, Vec<DataError>> {
+        Dataset::from_csv_with(text, ReadOptions::default())
+    }
+
+    /// Parses a CSV data file.
+    pub fn from_csv_with(text: &str, opts: ReadOptions) -> Result<Dataset, Vec<DataError>> {
         let mut b = DatasetBuilder::new("csv");
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut header_seen = false;
+        // Comment lines before the header may declare the number format; the header tells the
+        // separator.
+        let mut file_format: Option<(usize, String)> = None;
+        let mut header: Option<&str> = None;
         for (i, line) in text.lines().enumerate() {
-            let row = i + 1;
-            let line = line.trim_end_matches('\r');
-            if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            let t = line.trim();
+            if t.is_empty() {
                 continue;
             }
-            let cols = match split_csv(line) {
-                Ok(c) => c,
-                Err(m) => {
-                    b.err(
-                        row,
-                        "csv_syntax",
-                        m.split(" / ").next().unwrap_or(m).to_string(),
-                        m.split(" / ").nth(1).unwrap_or(m).to_string(),
-                    );
-                    continue;
-                }
-            };
-            let cols: Vec<&str> = cols.iter().map(|c| c.trim()).collect();
-            if !header_seen {
-                header_seen = true;
-                if cols != ["unit", "element", "period", "value"] {
-                    b.err(
-                        row,
-                        "csv_header",
-                        "dòng tiêu đề phải là `unit,element,period,value`".into(),
-                        "the header must be `unit,element,period,value`".into(),
-                    );
-                    break;
+            if t.starts_with('#') {
+                if let Some(f) = directive(t) {
+                    file_format = Some((i + 1, f.to_string()));
                 }
                 continue;
             }
-            if cols.len() != 4 {
-                b.err(
-                    row,
-                    "csv_columns",
-                    format!("cần 4 cột, có {}", cols.len()),
-                    format!("expected 4 columns, found {}", cols.len()),
-                );
-                continue;
-            }
-            let (unit, element, period, value) = (cols[0], cols[1], cols[2], cols[3]);
-            if element == "@name" {
-                b.name(row, unit, value);
-            } else if let Some(c) = element.strip_prefix("@manual:") {
-                b.manual(row, unit, c, period, value);
-            } else if element == "@predecessors" {
-                let from: Vec<String> = value
-                    .split([' ', '+'])
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string)
-                    .collect();
-                b.predecessors(row, unit, period, &from);
-            } else if element.starts_with('@') {
-                b.err(
-                    row,
-                    "invalid_element",
-                    format!("mục dành riêng `{element}` không có"),
-                    format!("unknown reserved element `{element}`"),
-                );
-            } else {
-                b.figure(row, unit, element, period, value);
-            }
+            header = Some(t);
+            break;
         }
-        if !header_seen {
+        let Some(header) = header else {
             b.err(
                 1,
                 "csv_header",
                 "tệp trống, thiếu dòng tiêu đề".into(),
                 "empty file, no header".into(),
             );
+            return Err(b.errors);
+        };
+        let row0 = file_format.as_ref().map(|x| x.0).unwrap_or(1);
+        let fmt = declared(
+            &mut b,
+            row0,
+            file_format.as_ref().map(|x| x.1.as_str()),
+            opts.number_format,
+        );
+        if let Some(f) = fmt {
+            b.number_format(f);
         }
-        b.finish()
+        let delim = if header.contains(';') && !header.contains(',') {
+            b';'
+        } else {
+            b','
+        };
+        // Large files are read in pieces on every core; pieces end at line breaks outside quotes.
+        let pieces = if text.len() > PARALLEL_BYTES {
+            std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+        } else {
+            1
+        };
+        read_csv(b, text, delim, pieces)
     }
 
-    /// Parses a JSON data file:
-    /// `{"units":[{"id","name"}], "figures":[{"unit","element","period","value"}],
+    /// Parses a JSON data file (numbers plain unless the file declares a format):
+    /// `{"number_format": "vi", "units":[{"id","name"}], "figures":[{"unit","element","period","value"}],
     ///   "manual":[{"unit","criterion","period","score"}], "predecessors":[{"unit","year","from":[..]}]}`.
     /// Numbers: strings (`"95.5"`) or JSON integers; JSON fractions are refused (they would pass
     /// through binary floats).
     pub fn from_json(text: &str) -> Result<Dataset, Vec<DataError>> {
+        Dataset::from_json_with(text, ReadOptions::default())
+    }
+
+    /// Parses a JSON data file.
+    pub fn from_json_with(text: &str, opts: ReadOptions) -> Result<Dataset, Vec<DataError>> {
         let mut b = DatasetBuilder::new("json");
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let root: serde_json::Value = match serde_json::from_str(text) {
             Ok(v) => v,
             Err(e) => {
                 b.section = "json";
-                b.err(
-                    e.line(),
-                    "json_syntax",
-                    format!("JSON không hợp lệ: {e}"),
-                    format!("invalid JSON: {e}"),
-                );
+                b.errors.push(DataError {
+                    row: e.line(),
+                    column: Some(e.column()),
+                    section: "json",
+                    code: "json_syntax",
+                    message_vi: format!("JSON không hợp lệ: {}", json_reason_vi(&e)),
+                    message_en: format!("invalid JSON: {e}"),
+                });
                 return Err(b.errors);
             }
         };
@@ -511,9 +765,18 @@ impl Dataset {
             );
             return Err(b.errors);
         };
+        b.section = "json";
         for k in obj.keys() {
-            if !["note", "units", "figures", "manual", "predecessors"].contains(&k.as_str()) {
-                b.section = "json";
+            if ![
+                "note",
+                "number_format",
+                "units",
+                "figures",
+                "manual",
+                "predecessors",
+            ]
+            .contains(&k.as_str())
+            {
                 b.err(
                     1,
                     "json_shape",
@@ -522,94 +785,11 @@ impl Dataset {
                 );
             }
         }
-        fn text_of(v: Option<&serde_json::Value>) -> Result<String, ()> {
-            match v {
-                Some(serde_json::Value::String(s)) => Ok(s.clone()),
-                Some(serde_json::Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(n.to_string()),
-                _ => Err(()),
-            }
+        let file_format = obj.get("number_format").and_then(|v| v.as_str());
+        if let Some(f) = declared(&mut b, 1, file_format, opts.number_format) {
+            b.number_format(f);
         }
-        let sections: [(&'static str, &[&str]); 4] = [
-            ("units", &["id", "name"]),
-            ("figures", &["unit", "element", "period", "value"]),
-            ("manual", &["unit", "criterion", "period", "score"]),
-            ("predecessors", &["unit", "year", "from"]),
-        ];
-        for (sec, keys) in sections {
-            b.section = sec;
-            let Some(list) = obj.get(sec) else { continue };
-            let Some(list) = list.as_array() else {
-                b.err(
-                    0,
-                    "json_shape",
-                    format!("`{sec}` phải là một mảng"),
-                    format!("`{sec}` must be an array"),
-                );
-                continue;
-            };
-            for (i, item) in list.iter().enumerate() {
-                let row = i + 1;
-                let Some(o) = item.as_object() else {
-                    b.err(
-                        row,
-                        "json_shape",
-                        "mục phải là một đối tượng".into(),
-                        "the item must be an object".into(),
-                    );
-                    continue;
-                };
-                if let Some(k) = o.keys().find(|k| !keys.contains(&k.as_str())) {
-                    b.err(
-                        row,
-                        "json_shape",
-                        format!("khóa `{k}` không có"),
-                        format!("unknown key `{k}`"),
-                    );
-                    continue;
-                }
-                let mut vals = Vec::new();
-                let mut bad = false;
-                for k in keys.iter().filter(|k| **k != "from") {
-                    match text_of(o.get(*k)) {
-                        Ok(s) => vals.push(s),
-                        Err(()) => {
-                            bad = true;
-                            b.err(
-                                row,
-                                "json_shape",
-                                format!("`{k}` thiếu hoặc không phải chuỗi/số nguyên (số thập phân viết trong dấu nháy, ví dụ \"95.5\")"),
-                                format!("`{k}` missing or not a string/integer (write decimals as strings, e.g. \"95.5\")"),
-                            );
-                        }
-                    }
-                }
-                if bad {
-                    continue;
-                }
-                match sec {
-                    "units" => b.name(row, &vals[0], &vals[1]),
-                    "figures" => b.figure(row, &vals[0], &vals[1], &vals[2], &vals[3]),
-                    "manual" => b.manual(row, &vals[0], &vals[1], &vals[2], &vals[3]),
-                    _ => {
-                        let from: Option<Vec<String>> =
-                            o.get("from").and_then(|f| f.as_array()).map(|a| {
-                                a.iter()
-                                    .filter_map(|x| x.as_str().map(str::to_string))
-                                    .collect()
-                            });
-                        match from {
-                            Some(f) => b.predecessors(row, &vals[0], &vals[1], &f),
-                            None => b.err(
-                                row,
-                                "json_shape",
-                                "`from` phải là mảng mã đơn vị".into(),
-                                "`from` must be an array of unit ids".into(),
-                            ),
-                        }
-                    }
-                }
-            }
-        }
+        json_sections(&mut b, obj);
         b.finish()
     }
 
@@ -649,8 +829,9 @@ impl Dataset {
         self.figs.len()
     }
 
-    /// Checks the data against a regulation: unknown elements, manual scores for criteria that
-    /// are not manual or above their maximum.
+    /// Checks the data against a regulation: unknown elements, figures outside their element's
+    /// domain (`min`, `max`, `integer`), manual scores for criteria that are not manual or out
+    /// of range.
     pub fn check(&self, reg: &CompiledRegulation) -> Result<(), Vec<DataError>> {
         let section = if self.source_kind == "csv" {
             "csv"
@@ -658,32 +839,53 @@ impl Dataset {
             "figures"
         };
         let mut errs = Vec::new();
-        let known: HashSet<&str> = reg.ast.elements.iter().map(|e| e.id.as_str()).collect();
+        let known: HashMap<&str, usize> = reg
+            .ast
+            .elements
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.as_str(), i))
+            .collect();
         for (e, id) in self.elements.iter().enumerate() {
-            if !known.contains(id.as_str()) {
-                let row = (0..self.units.len())
-                    .filter_map(|u| {
-                        self.series(u as u32, e as u32)
-                            .first()
-                            .map(|f| f.row as usize)
-                    })
-                    .min()
-                    .unwrap_or(0);
-                errs.push(DataError {
-                    row,
-                    section,
-                    code: "unknown_element",
-                    message_vi: format!("số liệu `{id}` không có trong quy định"),
-                    message_en: format!("element `{id}` is not in the regulation"),
-                });
+            let rows = (0..self.units.len()).flat_map(|u| self.series(u as u32, e as u32));
+            match known.get(id.as_str()) {
+                None => {
+                    let row = rows.map(|f| f.row as usize).min().unwrap_or(0);
+                    errs.push(data_err(
+                        row,
+                        section,
+                        "unknown_element",
+                        format!("số liệu `{id}` không có trong quy định"),
+                        format!("element `{id}` is not in the regulation"),
+                    ));
+                }
+                Some(i) => {
+                    let el = &reg.ast.elements[*i];
+                    for f in rows {
+                        if let Some((vi, en)) = crate::compile::outside_domain(el, &f.value) {
+                            errs.push(data_err(f.row as usize, section, "out_of_domain", vi, en));
+                        }
+                    }
+                }
             }
         }
+        self.check_manual(reg, &mut errs);
+        errs.sort_by_key(|e| e.row);
+        errs.truncate(100);
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(errs)
+        }
+    }
+
+    fn check_manual(&self, reg: &CompiledRegulation, errs: &mut Vec<DataError>) {
         let section = if self.source_kind == "csv" {
             "csv"
         } else {
             "manual"
         };
-        let mut manual: Vec<(&String, &(Decimal, u32))> = self
+        let mut manual: Vec<(&String, &(Exact, u32))> = self
             .manual
             .iter()
             .flat_map(|(c, m)| m.values().map(move |x| (c, x)))
@@ -692,36 +894,365 @@ impl Dataset {
         for (crit, (v, row)) in manual {
             match reg.nodes.iter().find(|n| n.id == *crit) {
                 Some(n) if matches!(n.kind, NodeKind::Manual) => {
-                    if *v < Decimal::ZERO || *v > n.points {
-                        errs.push(DataError {
-                            row: *row as usize,
+                    if v.is_negative() || *v > n.max {
+                        errs.push(data_err(
+                            *row as usize,
                             section,
-                            code: "manual_out_of_range",
-                            message_vi: format!(
+                            "manual_out_of_range",
+                            format!(
                                 "điểm `{crit}` = {} ngoài khoảng 0..{}",
-                                crate::num::vi(*v),
+                                crate::render::vi_num(v),
                                 crate::num::vi(n.points)
                             ),
-                            message_en: format!(
-                                "score for `{crit}` = {v} is outside 0..{}",
-                                n.points
-                            ),
-                        });
+                            format!("score for `{crit}` = {v} is outside 0..{}", n.points),
+                        ));
                     }
                 }
-                _ => errs.push(DataError {
-                    row: *row as usize,
+                _ => errs.push(data_err(
+                    *row as usize,
                     section,
-                    code: "not_manual",
-                    message_vi: format!("`{crit}` không phải tiêu chí chấm thủ công của quy định"),
-                    message_en: format!("`{crit}` is not a manual criterion of the regulation"),
-                }),
+                    "not_manual",
+                    format!("`{crit}` không phải tiêu chí chấm thủ công của quy định"),
+                    format!("`{crit}` is not a manual criterion of the regulation"),
+                )),
             }
         }
-        if errs.is_empty() {
-            Ok(())
-        } else {
-            Err(errs)
+    }
+}
+
+fn data_err(
+    row: usize,
+    section: &'static str,
+    code: &'static str,
+    vi: String,
+    en: String,
+) -> DataError {
+    DataError {
+        row,
+        column: None,
+        section,
+        code,
+        message_vi: vi,
+        message_en: en,
+    }
+}
+
+/// Reads the CSV body in `pieces` (in parallel when more than one) and freezes.
+fn read_csv(
+    mut b: DatasetBuilder,
+    text: &str,
+    delim: u8,
+    pieces: usize,
+) -> Result<Dataset, Vec<DataError>> {
+    let (open_quote, cuts) = scan_quotes(text, pieces);
+    if let Some(line) = open_quote {
+        b.err(
+            line,
+            "csv_syntax",
+            "dấu nháy mở ở dòng này không được đóng".into(),
+            "a quote opened on this line is never closed".into(),
+        );
+        return Err(b.errors);
+    }
+    let parts: Vec<(usize, &str)> = cuts
+        .iter()
+        .zip(cuts.iter().skip(1).map(|c| c.0).chain([text.len()]))
+        .map(|(&(at, line), end)| (line, &text[at..end]))
+        .collect();
+    let format = b.format;
+    let read = |(i, (line0, piece)): (usize, &(usize, &str))| {
+        let mut p = DatasetBuilder::new("csv");
+        p.format = format;
+        read_csv_piece(&mut p, piece, *line0, i == 0, delim);
+        p
+    };
+    let builders: Vec<DatasetBuilder> = if parts.len() == 1 {
+        parts.iter().enumerate().map(read).collect()
+    } else {
+        std::thread::scope(|sc| {
+            let hs: Vec<_> = parts
+                .iter()
+                .enumerate()
+                .map(|x| sc.spawn(move || read(x)))
+                .collect();
+            hs.into_iter()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        })
+    };
+    for p in builders {
+        b.absorb(p);
+    }
+    b.finish()
+}
+
+/// Files above this size are read on several cores.
+const PARALLEL_BYTES: usize = 4 << 20;
+
+/// One pass over the text: the line of a quote that is never closed (the reader would swallow
+/// the rest of the file), and where to cut it into `pieces` (byte offset, first line number):
+/// at line starts outside quotes, the first piece at 0.
+fn scan_quotes(text: &str, pieces: usize) -> (Option<usize>, Vec<(usize, usize)>) {
+    let b = text.as_bytes();
+    if memchr::memchr(b'"', b).is_none() {
+        // No quotes (the usual figures file): cut after any line break.
+        let mut cuts = vec![(0, 1)];
+        let (mut from, mut line) = (0, 1);
+        for k in 1..pieces.max(1) {
+            let target = b.len() * k / pieces;
+            if target <= from {
+                continue;
+            }
+            let Some(nl) = memchr::memchr(b'\n', &b[target..]) else {
+                break;
+            };
+            let at = target + nl + 1;
+            if at >= b.len() {
+                break;
+            }
+            line += memchr::memchr_iter(b'\n', &b[from..at]).count();
+            cuts.push((at, line));
+            from = at;
+        }
+        return (None, cuts);
+    }
+    let mut cuts = vec![(0, 1)];
+    let step = b.len() / pieces.max(1) + 1;
+    let mut next_cut = step;
+    let mut quoted_at = None;
+    let mut line = 1;
+    let mut line_start = true;
+    let mut in_comment = false;
+    for (i, &c) in b.iter().enumerate() {
+        if line_start && quoted_at.is_none() {
+            in_comment = c == b'#';
+            if i >= next_cut && cuts.len() < pieces {
+                cuts.push((i, line));
+                next_cut = i + step;
+            }
+        }
+        line_start = false;
+        match c {
+            b'\n' => {
+                line += 1;
+                line_start = true;
+                in_comment = false;
+            }
+            b'"' if !in_comment => {
+                quoted_at = match quoted_at {
+                    None => Some(line),
+                    Some(_) => None,
+                };
+            }
+            _ => {}
+        }
+    }
+    (quoted_at, cuts)
+}
+
+/// Reads one piece of a CSV file (the first holds the header); `line0` is the file's line
+/// number of the piece's first line.
+fn read_csv_piece(b: &mut DatasetBuilder, text: &str, line0: usize, header: bool, delim: u8) {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .comment(Some(b'#'))
+        .delimiter(delim)
+        .from_reader(text.as_bytes());
+    let mut rec = csv::ByteRecord::new();
+    b.raw.reserve(text.len() / 24);
+    let mut header_seen = !header;
+    loop {
+        let line = rdr.position().line() as usize + line0 - 1;
+        match rdr.read_byte_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let row = e.position().map_or(line, |p| p.line() as usize + line0 - 1);
+                b.err(
+                    row,
+                    "csv_syntax",
+                    format!("dòng CSV không đọc được: {e}"),
+                    format!("unreadable CSV line: {e}"),
+                );
+                break;
+            }
+        }
+        let row = rec
+            .position()
+            .map_or(line, |p| p.line() as usize + line0 - 1);
+        // One UTF-8 check for the record (the text is UTF-8, so this cannot fail).
+        let Ok(srec) = csv::StringRecord::from_byte_record(std::mem::take(&mut rec)) else {
+            continue;
+        };
+        let field = |i: usize| srec.get(i).unwrap_or("").trim_ascii();
+        if srec.len() == 1 && field(0).is_empty() {
+            rec = srec.into_byte_record();
+            continue;
+        }
+        if !header_seen {
+            header_seen = true;
+            let head: Vec<&str> = (0..srec.len()).map(field).collect();
+            if head != ["unit", "element", "period", "value"] {
+                let sep = delim as char;
+                b.err(
+                    row,
+                    "csv_header",
+                    format!("dòng tiêu đề phải là `unit{sep}element{sep}period{sep}value`"),
+                    format!("the header must be `unit{sep}element{sep}period{sep}value`"),
+                );
+                return;
+            }
+            rec = srec.into_byte_record();
+            continue;
+        }
+        if srec.len() != 4 {
+            b.err(
+                row,
+                "csv_columns",
+                format!("cần 4 cột, có {}", srec.len()),
+                format!("expected 4 columns, found {}", srec.len()),
+            );
+            rec = srec.into_byte_record();
+            continue;
+        }
+        csv_row(b, row, field(0), field(1), field(2), field(3));
+        rec = srec.into_byte_record();
+    }
+}
+
+/// One CSV row: a figure or a reserved element.
+fn csv_row(
+    b: &mut DatasetBuilder,
+    row: usize,
+    unit: &str,
+    element: &str,
+    period: &str,
+    value: &str,
+) {
+    if element == "@name" {
+        b.name(row, unit, value);
+    } else if let Some(c) = element.strip_prefix("@manual:") {
+        b.manual(row, unit, c, period, value);
+    } else if element == "@predecessors" {
+        let from: Vec<String> = value
+            .split([' ', '+'])
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        b.predecessors(row, unit, period, &from);
+    } else if element.starts_with('@') {
+        b.err(
+            row,
+            "invalid_element",
+            format!("mục dành riêng `{element}` không có"),
+            format!("unknown reserved element `{element}`"),
+        );
+    } else {
+        b.figure(row, unit, element, period, value);
+    }
+}
+
+/// serde_json's reason in Vietnamese for the common cases (the English message is serde's).
+fn json_reason_vi(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let at = format!("dòng {}, cột {}", e.line(), e.column());
+    match e.classify() {
+        Category::Eof => format!("tệp kết thúc giữa chừng ({at})"),
+        Category::Syntax => {
+            format!("sai cú pháp tại {at} (thiếu hoặc thừa dấu phẩy, ngoặc, nháy?)")
+        }
+        Category::Data | Category::Io => format!("dữ liệu không hợp lệ tại {at}"),
+    }
+}
+
+fn json_sections(b: &mut DatasetBuilder, obj: &serde_json::Map<String, serde_json::Value>) {
+    fn text_of(v: Option<&serde_json::Value>) -> Result<String, ()> {
+        match v {
+            Some(serde_json::Value::String(s)) => Ok(s.clone()),
+            Some(serde_json::Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(n.to_string()),
+            _ => Err(()),
+        }
+    }
+    let sections: [(&'static str, &[&str]); 4] = [
+        ("units", &["id", "name"]),
+        ("figures", &["unit", "element", "period", "value"]),
+        ("manual", &["unit", "criterion", "period", "score"]),
+        ("predecessors", &["unit", "year", "from"]),
+    ];
+    for (sec, keys) in sections {
+        b.section = sec;
+        let Some(list) = obj.get(sec) else { continue };
+        let Some(list) = list.as_array() else {
+            b.err(
+                0,
+                "json_shape",
+                format!("`{sec}` phải là một mảng"),
+                format!("`{sec}` must be an array"),
+            );
+            continue;
+        };
+        for (i, item) in list.iter().enumerate() {
+            let row = i + 1;
+            let Some(o) = item.as_object() else {
+                b.err(
+                    row,
+                    "json_shape",
+                    "mục phải là một đối tượng".into(),
+                    "the item must be an object".into(),
+                );
+                continue;
+            };
+            if let Some(k) = o.keys().find(|k| !keys.contains(&k.as_str())) {
+                b.err(
+                    row,
+                    "json_shape",
+                    format!("khóa `{k}` không có"),
+                    format!("unknown key `{k}`"),
+                );
+                continue;
+            }
+            let mut vals = Vec::new();
+            let mut bad = false;
+            for k in keys.iter().filter(|k| **k != "from") {
+                match text_of(o.get(*k)) {
+                    Ok(s) => vals.push(s),
+                    Err(()) => {
+                        bad = true;
+                        b.err(
+                            row,
+                            "json_shape",
+                            format!("`{k}` thiếu hoặc không phải chuỗi/số nguyên (số thập phân viết trong dấu nháy, ví dụ \"95.5\")"),
+                            format!("`{k}` missing or not a string/integer (write decimals as strings, e.g. \"95.5\")"),
+                        );
+                    }
+                }
+            }
+            if bad {
+                continue;
+            }
+            match sec {
+                "units" => b.name(row, &vals[0], &vals[1]),
+                "figures" => b.figure(row, &vals[0], &vals[1], &vals[2], &vals[3]),
+                "manual" => b.manual(row, &vals[0], &vals[1], &vals[2], &vals[3]),
+                _ => {
+                    let from: Option<Vec<String>> =
+                        o.get("from").and_then(|f| f.as_array()).map(|a| {
+                            a.iter()
+                                .filter_map(|x| x.as_str().map(str::to_string))
+                                .collect()
+                        });
+                    match from {
+                        Some(f) => b.predecessors(row, &vals[0], &vals[1], &f),
+                        None => b.err(
+                            row,
+                            "json_shape",
+                            "`from` phải là mảng mã đơn vị".into(),
+                            "`from` must be an array of unit ids".into(),
+                        ),
+                    }
+                }
+            }
         }
     }
 }
@@ -731,20 +1262,57 @@ mod tests {
     use super::*;
 
     #[test]
-    fn csv_quotes_and_errors() {
-        assert_eq!(
-            split_csv("a,\"b,c\",\"d\"\"e\"").unwrap(),
-            vec!["a", "b,c", "d\"e"]
-        );
+    fn pieces_read_in_parallel_equal_one_piece() {
+        let mut t = String::from("unit,element,period,value\n");
+        for u in 0..3000 {
+            // Quoted names with commas and line breaks, so some cuts fall near quotes.
+            t.push_str(&format!("U{u},@name,,\"Đơn vị {u},\nxã {}\"\n", u % 7));
+            for m in 1..=12 {
+                t.push_str(&format!("U{u},e{},2024-M{m:02},{}\n", u % 5, u * m % 97));
+            }
+            if u % 11 == 0 {
+                t.push_str(&format!("U{u},@manual:K1,2024-Y,{}.5\n", u % 3));
+            }
+        }
+        t.push_str("U22,@manual:K1,2024-Y,1\nU5,e0,2024-M03,1\n");
+        let one = read_csv(DatasetBuilder::new("csv"), &t, b',', 1).unwrap_err();
+        let many = read_csv(DatasetBuilder::new("csv"), &t, b',', 5).unwrap_err();
+        assert_eq!(one, many);
+        assert_eq!(one.len(), 2, "{one:?}");
+        let t = t.rsplit_once("U22,@manual").unwrap().0;
+        let one = read_csv(DatasetBuilder::new("csv"), t, b',', 1).unwrap();
+        let many = read_csv(DatasetBuilder::new("csv"), t, b',', 5).unwrap();
+        assert_eq!(one.units, many.units);
+        assert_eq!(one.names, many.names);
+        assert_eq!(one.figs.len(), many.figs.len());
+        for (a, b) in one.figs.iter().zip(&many.figs) {
+            assert_eq!((a.window, &a.value, a.row), (b.window, &b.value, b.row));
+        }
+        assert_eq!(one.manual, many.manual);
+        assert_eq!(one.unit_name("U2999"), Some("Đơn vị 2999,\nxã 3"));
+    }
+
+    #[test]
+    fn csv_quotes_separators_and_errors() {
+        let d = Dataset::from_csv(
+            "unit,element,period,value\nKG,@name,,\"Công an tỉnh\nKiên Giang, \"\"KG\"\"\"\nKG,crimes,2024-M01,12\n",
+        )
+        .unwrap();
+        assert_eq!(d.unit_name("KG"), Some("Công an tỉnh\nKiên Giang, \"KG\""));
+        assert_eq!(d.figs[0].row, 4, "a quoted newline counts as a line");
+        let d = Dataset::from_csv(
+            "# number_format: vi\nunit;element;period;value\nKG;crimes;2024-Y;1.234,5\n",
+        )
+        .unwrap();
+        assert_eq!(d.figs[0].value.to_string(), "1234.5");
         let e = Dataset::from_csv(
             "unit,element,period,value\nKG,crimes,2024-M01,12\nKG,crimes,2024-M13,1\n",
         )
         .unwrap_err();
-        assert_eq!(e[0].row, 3);
-        assert_eq!(e[0].code, "invalid_period");
+        assert_eq!((e[0].row, e[0].code), (3, "invalid_period"));
         let e =
             Dataset::from_csv("unit,element,period,value\nKG,crimes,2024-M01,1.2.3\n").unwrap_err();
-        assert_eq!(e[0].code, "invalid_number");
+        assert_eq!(e[0].code, "number_format");
         let e = Dataset::from_json(
             r#"{"figures":[{"unit":"KG","element":"x","period":"2024-Y","value":1.5}]}"#,
         )

@@ -78,6 +78,10 @@ pub const CODES: &[(&str, &str)] = &[
     ("invalid_value", "a value outside the allowed set or range"),
     ("expr_syntax", "an expression that cannot be parsed"),
     (
+        "expr_limit",
+        "an expression too long or nested too deeply, or indicators depending on each other through too many levels",
+    ),
+    (
         "unknown_function",
         "an unknown function or a wrong number of arguments",
     ),

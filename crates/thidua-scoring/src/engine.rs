@@ -1,11 +1,15 @@
 //! The evaluator: figures aggregated into windows (with lineage and declared outcomes for
-//! missing figures), expressions in exact decimals, scales, bonus and penalty caps, totals with
-//! rounding, ranking with the tie-break order, and bands with quotas. Never panics; every failure
-//! is an explicit outcome in the result.
-use crate::ast::{Aggregation, Better, BinOp, Cmp, Func, RoundMode, Scale, Selector, UnOp};
-use crate::compile::{CExpr, CompiledRegulation, NodeKind, TieKey};
+//! missing figures), expressions in exact rationals ([`Exact`]), scales, bonus and penalty caps,
+//! totals rounded once from their exact value. Ranking and bands are in [`crate::rank`].
+//! Never panics on any input; every failure is an explicit outcome in the result.
+use crate::ast::{Aggregation, BinOp, Cmp, Func, RoundMode, Selector, UnOp};
+use crate::compile::{CExpr, CScale, CompiledRegulation, NodeKind};
 use crate::data::{Dataset, Fig};
+use crate::exact::{ArithError, Exact, Rounding};
 use crate::explain::*;
+use crate::period::{PeriodKey, Window};
+use crate::render::vi_num as vi;
+use crate::words::expr_vi;
 
 /// Ids and names of nodes and items as shared texts for the results.
 #[derive(Debug, Clone, Default)]
@@ -13,16 +17,11 @@ pub(crate) struct Names {
     nodes: Vec<(Text, Text)>,
     items: [Vec<(Text, Text)>; 2],
 }
-use crate::num::canonical;
-use crate::period::{PeriodKey, Window};
-use crate::render::vi_num as vi;
-use rust_decimal::{Decimal, RoundingStrategy};
-use std::cmp::Ordering;
 
 /// What to compute.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct EvalOptions {
-    /// Record the explanation trace (slower; needed for explanations and workbooks).
+    /// Record the explanation trace (slower; needed for explanations).
     pub trace: bool,
 }
 
@@ -31,6 +30,14 @@ impl EvalOptions {
         EvalOptions { trace: true }
     }
 }
+
+/// The engine could not produce a scoreboard at all (a defect, never a data problem): nothing
+/// is published rather than a ranking with units missing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "lỗi nội bộ khi chấm điểm, không có kết quả nào / internal error while scoring, no result: {0}"
+)]
+pub struct EngineError(pub String);
 
 /// Why a value could not be computed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,13 +58,17 @@ pub enum EvalError {
         unit: String,
         year: i32,
     },
+    /// A division by zero; `context` words the division.
     DivZero {
         context: String,
     },
     PointsUnavailable {
         id: String,
     },
-    Overflow,
+    /// A value too large to carry exactly; `context` names where (criterion, item, total).
+    Overflow {
+        context: String,
+    },
     PeriodOutOfRange,
 }
 
@@ -95,11 +106,14 @@ impl EvalError {
             } => {
                 format!("`{element}` của đơn vị hợp nhất `{unit}` năm {year}: quy định không cho cộng số liệu đơn vị tiền thân")
             }
-            EvalError::DivZero { context } => format!("chia cho 0 khi tính `{context}`"),
+            EvalError::DivZero { context } => format!("chia cho 0 khi tính {context}"),
             EvalError::PointsUnavailable { id } => {
                 format!("chưa có điểm của `{id}` (chưa chấm hoặc không tính được)")
             }
-            EvalError::Overflow => "số vượt quá phạm vi tính toán".into(),
+            EvalError::Overflow { context } => format!(
+                "số quá lớn để tính chính xác (tử số hoặc mẫu số vượt {} bit) khi tính {context}",
+                crate::exact::MAX_BITS
+            ),
             EvalError::PeriodOutOfRange => "kỳ nằm ngoài phạm vi năm 1900–9999".into(),
         }
     }
@@ -137,11 +151,14 @@ impl EvalError {
             } => {
                 format!("`{element}` of merged unit `{unit}` for {year}: the regulation forbids summing predecessors")
             }
-            EvalError::DivZero { context } => format!("division by zero in `{context}`"),
+            EvalError::DivZero { context } => format!("division by zero in {context}"),
             EvalError::PointsUnavailable { id } => {
                 format!("no points yet for `{id}` (not scored or cannot be computed)")
             }
-            EvalError::Overflow => "number out of range".into(),
+            EvalError::Overflow { context } => format!(
+                "number too large to carry exactly (numerator or denominator beyond {} bits) in {context}",
+                crate::exact::MAX_BITS
+            ),
             EvalError::PeriodOutOfRange => "period outside years 1900–9999".into(),
         }
     }
@@ -151,38 +168,78 @@ impl EvalError {
             message_en: self.en(),
         }
     }
+    /// Names where an overflow happened, innermost first.
+    fn within(self, what: &str) -> EvalError {
+        match self {
+            EvalError::Overflow { context } if context.is_empty() => EvalError::Overflow {
+                context: what.to_string(),
+            },
+            EvalError::Overflow { context } => EvalError::Overflow {
+                context: format!("{context}, trong {what}"),
+            },
+            e => e,
+        }
+    }
 }
 
 type R<T> = Result<T, EvalError>;
 
-fn add(a: Decimal, b: Decimal) -> R<Decimal> {
-    a.checked_add(b).ok_or(EvalError::Overflow)
-}
-fn sub(a: Decimal, b: Decimal) -> R<Decimal> {
-    a.checked_sub(b).ok_or(EvalError::Overflow)
-}
-fn mul(a: Decimal, b: Decimal) -> R<Decimal> {
-    a.checked_mul(b).ok_or(EvalError::Overflow)
-}
-fn div(a: Decimal, b: Decimal, ctx: &str) -> R<Decimal> {
-    if b.is_zero() {
-        return Err(EvalError::DivZero {
-            context: ctx.to_string(),
-        });
+fn overflow(_: ArithError) -> EvalError {
+    EvalError::Overflow {
+        context: String::new(),
     }
-    a.checked_div(b).ok_or(EvalError::Overflow)
 }
 
-pub(crate) fn round(d: Decimal, places: u32, mode: RoundMode) -> Decimal {
-    if d.scale() <= places {
-        return d;
+fn add(a: &Exact, b: &Exact) -> R<Exact> {
+    a.add(b).map_err(overflow)
+}
+fn sub(a: &Exact, b: &Exact) -> R<Exact> {
+    a.sub(b).map_err(overflow)
+}
+fn mul(a: &Exact, b: &Exact) -> R<Exact> {
+    a.mul(b).map_err(overflow)
+}
+
+pub(crate) fn rounding(mode: RoundMode) -> Rounding {
+    match mode {
+        RoundMode::HalfUp => Rounding::HalfUp,
+        RoundMode::HalfEven => Rounding::HalfEven,
+        RoundMode::Down => Rounding::Down,
     }
-    let s = match mode {
-        RoundMode::HalfUp => RoundingStrategy::MidpointAwayFromZero,
-        RoundMode::HalfEven => RoundingStrategy::MidpointNearestEven,
-        RoundMode::Down => RoundingStrategy::ToZero,
-    };
-    d.round_dp_with_strategy(places, s)
+}
+
+/// Rounds once, from the exact value.
+pub(crate) fn round(d: &Exact, places: u32, mode: RoundMode) -> Exact {
+    d.round(places, rounding(mode))
+}
+
+/// Whether `v` meets a threshold.
+pub(crate) fn holds(cmp: Cmp, v: &Exact, bound: &Exact) -> bool {
+    match cmp {
+        Cmp::AtLeast => v >= bound,
+        Cmp::Above => v > bound,
+        Cmp::AtMost => v <= bound,
+        Cmp::Below => v < bound,
+    }
+}
+
+/// A threshold in words: "từ 90 trở lên", "trên 90", "từ 0,5 trở xuống", "dưới 0,5".
+pub fn threshold_vi(cmp: Cmp, bound: &str) -> String {
+    match cmp {
+        Cmp::AtLeast => format!("từ {bound} trở lên"),
+        Cmp::Above => format!("trên {bound}"),
+        Cmp::AtMost => format!("từ {bound} trở xuống"),
+        Cmp::Below => format!("dưới {bound}"),
+    }
+}
+
+fn threshold_en(cmp: Cmp, bound: &str) -> String {
+    match cmp {
+        Cmp::AtLeast => format!("at least {bound}"),
+        Cmp::Above => format!("above {bound}"),
+        Cmp::AtMost => format!("at most {bound}"),
+        Cmp::Below => format!("below {bound}"),
+    }
 }
 
 /// Applies a selector to the window being evaluated.
@@ -215,9 +272,9 @@ struct Ctx<'a> {
     memo_base: Vec<Option<R<Val>>>,
     memo: Vec<(usize, Window, R<Val>)>,
     /// Without trace: figures at the evaluation window.
-    fig_base: Vec<Option<R<Decimal>>>,
+    fig_base: Vec<Option<R<Exact>>>,
     /// Points of the nodes, known once the criteria are scored (for `points(ID)` in items).
-    node_points: Vec<Option<Decimal>>,
+    node_points: Vec<Option<Exact>>,
 }
 
 fn series(data: &Dataset, unit: u32, elem: Option<u32>) -> &[Fig] {
@@ -236,7 +293,7 @@ fn raw_figure(
     w: Window,
     el_id: &str,
     unit_id: &str,
-) -> R<(Decimal, Source)> {
+) -> R<(Exact, Source)> {
     let s = series(data, unit, elem);
     // Sorted by window: single months of the window form one run starting at `(year, first, first)`.
     let start = s.partition_point(|f| {
@@ -252,77 +309,59 @@ fn raw_figure(
         .take_while(|f| f.window.year == w.year && f.window.first == w.first)
         .find(|f| f.window == w)
     {
-        return Ok((f.value, Source::Direct { row: f.row }));
+        return Ok((f.value.clone(), Source::Direct { row: f.row }));
     }
-    let mut acc: Option<Decimal> = None;
-    let mut last = Decimal::ZERO;
+    let mut acc: Option<Exact> = None;
     let mut missing = Vec::new();
     let (mut first_row, mut last_row) = (u32::MAX, 0);
-    let mut it = s[start..]
-        .iter()
-        .filter(|f| f.window.first == f.window.last)
-        .peekable();
+    // Single months of the year follow each other from `start`, in order.
+    let mut i = start;
     for m in w.first..=w.last {
-        let mw = Window {
-            year: w.year,
-            first: m,
-            last: m,
-        };
-        while it.peek().is_some_and(|f| f.window < mw) {
-            it.next();
+        while i < s.len()
+            && s[i].window.year == w.year
+            && (s[i].window.first < m || s[i].window.first != s[i].window.last)
+            && s[i].window.first <= m
+        {
+            i += 1;
         }
-        match it.peek() {
-            Some(f) if f.window == mw => {
-                let v = f.value;
+        match s.get(i) {
+            Some(f) if f.window.year == w.year && f.window.first == m && f.window.last == m => {
+                let v = &f.value;
                 first_row = first_row.min(f.row);
                 last_row = last_row.max(f.row);
                 acc = Some(match (acc, agg) {
-                    (None, _) => v,
-                    (Some(a), Aggregation::Sum | Aggregation::Mean) => add(a, v)?,
-                    (Some(a), Aggregation::Max) => a.max(v),
-                    (Some(_), Aggregation::Last) => v,
+                    (None, _) => v.clone(),
+                    (Some(a), Aggregation::Sum | Aggregation::Mean) => add(&a, v)?,
+                    (Some(a), Aggregation::Max) => a.max(v.clone()),
+                    (Some(_), Aggregation::Last) => v.clone(),
                 });
-                last = v;
+                i += 1;
             }
             _ => missing.push(m),
         }
     }
+    let absent = !data.years.contains(&(unit, w.year));
     if missing.len() == w.len() as usize {
         // Nothing at all for the window: say so rather than listing every month.
         missing.clear();
-        if !data.years.contains(&(unit, w.year)) {
-            return Err(EvalError::UnitAbsent {
-                element: el_id.to_string(),
-                unit: unit_id.to_string(),
-                year: w.year,
-            });
-        }
-        return Err(EvalError::Missing {
-            element: el_id.to_string(),
-            unit: unit_id.to_string(),
-            window: w,
-            missing_months: missing,
-        });
     }
-    if !missing.is_empty() && !data.years.contains(&(unit, w.year)) {
+    if (!missing.is_empty() || acc.is_none()) && absent {
         return Err(EvalError::UnitAbsent {
             element: el_id.to_string(),
             unit: unit_id.to_string(),
             year: w.year,
         });
     }
-    if !missing.is_empty() {
+    let Some(a) = acc.filter(|_| missing.is_empty()) else {
         return Err(EvalError::Missing {
             element: el_id.to_string(),
             unit: unit_id.to_string(),
             window: w,
             missing_months: missing,
         });
-    }
-    let a = acc.unwrap_or(Decimal::ZERO);
+    };
     let v = match agg {
-        Aggregation::Mean => div(a, Decimal::from(w.len()), el_id)?,
-        Aggregation::Last => last,
+        Aggregation::Mean => a.div(&Exact::int(w.len() as i64)).map_err(overflow)?,
         _ => a,
     };
     Ok((
@@ -345,9 +384,9 @@ pub(crate) fn figure_at(
     unit_id: &str,
     e: usize,
     w: Window,
-) -> R<(Decimal, Source)> {
+) -> R<(Exact, Source)> {
     let el = &reg.ast.elements[e];
-    let res: R<(Decimal, Source)> = match unit {
+    let res: R<(Exact, Source)> = match unit {
         None => Err(EvalError::UnitAbsent {
             element: el.id.clone(),
             unit: unit_id.to_string(),
@@ -358,32 +397,15 @@ pub(crate) fn figure_at(
             .flatten()
         {
             Some(preds) if el.merge_sum => {
-                let mut total = Decimal::ZERO;
+                let mut total = Exact::ZERO;
                 let mut parts = Vec::new();
-                let mut err = None;
                 for p in preds {
                     let pid = data.units[*p as usize].as_str();
-                    match raw_figure(data, *p, bind[e], el.aggregate, w, &el.id, pid) {
-                        Ok((v, _)) => match add(total, v) {
-                            Ok(t) => {
-                                total = t;
-                                parts.push((pid.to_string(), v));
-                            }
-                            Err(x) => {
-                                err = Some(x);
-                                break;
-                            }
-                        },
-                        Err(x) => {
-                            err = Some(x);
-                            break;
-                        }
-                    }
+                    let (v, _) = raw_figure(data, *p, bind[e], el.aggregate, w, &el.id, pid)?;
+                    total = add(&total, &v)?;
+                    parts.push((pid.to_string(), v));
                 }
-                match err {
-                    Some(x) => Err(x),
-                    None => Ok((total, Source::Predecessors { parts })),
-                }
+                Ok((total, Source::Predecessors { parts }))
             }
             Some(_) => Err(EvalError::MergeRefused {
                 element: el.id.clone(),
@@ -394,14 +416,13 @@ pub(crate) fn figure_at(
         },
     };
     match res {
-        Ok(x) => Ok(x),
         Err(
             err @ (EvalError::Missing { .. }
             | EvalError::UnitAbsent { .. }
             | EvalError::MergeRefused { .. }),
         ) => match el.missing {
             Some(d) => Ok((
-                d,
+                Exact::from(d),
                 Source::Declared {
                     reason_vi: err.vi(),
                     reason_en: err.en(),
@@ -409,43 +430,13 @@ pub(crate) fn figure_at(
             )),
             None => Err(err),
         },
-        Err(x) => Err(x),
+        r => r,
     }
 }
 
 impl<'a> Ctx<'a> {
-    fn figure(&mut self, e: usize, w: Window) -> R<Decimal> {
-        if !self.trace {
-            if w == self.base {
-                if let Some(r) = &self.fig_base[e] {
-                    return r.clone();
-                }
-                let r = figure_at(
-                    self.reg,
-                    self.data,
-                    self.bind,
-                    self.unit,
-                    self.unit_id,
-                    e,
-                    w,
-                )
-                .map(|x| x.0);
-                self.fig_base[e] = Some(r.clone());
-                return r;
-            }
-            return figure_at(
-                self.reg,
-                self.data,
-                self.bind,
-                self.unit,
-                self.unit_id,
-                e,
-                w,
-            )
-            .map(|x| x.0);
-        }
-        let el = &self.reg.ast.elements[e];
-        let (v, source) = figure_at(
+    fn figure_raw(&self, e: usize, w: Window) -> R<(Exact, Source)> {
+        figure_at(
             self.reg,
             self.data,
             self.bind,
@@ -453,8 +444,18 @@ impl<'a> Ctx<'a> {
             self.unit_id,
             e,
             w,
-        )?;
-        if self.trace {
+        )
+    }
+
+    fn figure(&mut self, e: usize, w: Window) -> R<Exact> {
+        if w == self.base {
+            if let Some(r) = &self.fig_base[e] {
+                return r.clone();
+            }
+        }
+        let r = self.figure_raw(e, w);
+        if let (true, Ok((v, source))) = (self.trace, &r) {
+            let el = &self.reg.ast.elements[e];
             let (from, to) = w.dates();
             self.steps.push(Step::Figure {
                 element: el.id.clone(),
@@ -465,49 +466,63 @@ impl<'a> Ctx<'a> {
                 from: from.format("%d/%m/%Y").to_string(),
                 to: to.format("%d/%m/%Y").to_string(),
                 aggregation: el.aggregate,
-                value: v,
-                source,
+                value: v.clone(),
+                source: source.clone(),
             });
         }
-        Ok(v)
+        let r = r.map(|x| x.0);
+        if w == self.base {
+            self.fig_base[e] = Some(r.clone());
+        }
+        r
     }
 
+    /// Forgets computed values (with a trace, each criterion shows every figure it uses).
+    fn forget(&mut self) {
+        self.memo_base.iter_mut().for_each(|m| *m = None);
+        self.fig_base.iter_mut().for_each(|m| *m = None);
+        self.memo.clear();
+    }
+
+    /// An indicator's value at a window, computed once per unit (once per criterion with a
+    /// trace), so indicators used many times never cost more than once.
     fn indicator(&mut self, i: usize, w: Window) -> R<Val> {
-        if !self.trace {
-            if w == self.base {
-                if let Some(r) = &self.memo_base[i] {
-                    return r.clone();
-                }
-            } else if let Some((_, _, r)) = self.memo.iter().find(|(j, ww, _)| *j == i && *ww == w)
-            {
+        if w == self.base {
+            if let Some(r) = &self.memo_base[i] {
                 return r.clone();
             }
+        } else if let Some((_, _, r)) = self.memo.iter().find(|(j, ww, _)| *j == i && *ww == w) {
+            return r.clone();
         }
         let ind = &self.reg.indicators[i];
         let r = match self.eval(&ind.expr, w) {
             Err(EvalError::DivZero { .. }) if ind.on_zero_division.is_some() => {
-                let d = ind.on_zero_division.unwrap_or_default();
+                let d = Exact::from(ind.on_zero_division.unwrap_or_default());
                 if self.trace {
                     self.steps.push(Step::ZeroDivision {
                         indicator: ind.id.clone(),
-                        declared: d,
+                        name: ind.name.clone(),
+                        declared: d.clone(),
                     });
                 }
                 Ok(Val::Num(d))
             }
-            r => r,
+            r => r.map_err(|e| e.within(&format!("chỉ tiêu `{}`", ind.id))),
         };
         if self.trace {
             if let Ok(v) = &r {
                 self.steps.push(Step::Indicator {
                     id: ind.id.clone(),
                     name: ind.name.clone(),
+                    measure: ind.unit.clone(),
                     period: w,
                     expr: ind.text.clone(),
-                    value: *v,
+                    expr_vi: expr_vi(&ind.expr, self.reg),
+                    value: v.clone(),
                 });
             }
-        } else if w == self.base {
+        }
+        if w == self.base {
             self.memo_base[i] = Some(r.clone());
         } else {
             self.memo.push((i, w, r.clone()));
@@ -515,10 +530,10 @@ impl<'a> Ctx<'a> {
         r
     }
 
-    fn num(&mut self, e: &CExpr, w: Window) -> R<Decimal> {
+    fn num(&mut self, e: &CExpr, w: Window) -> R<Exact> {
         match self.eval(e, w)? {
             Val::Num(n) => Ok(n),
-            Val::Bool(b) => Ok(if b { Decimal::ONE } else { Decimal::ZERO }),
+            Val::Bool(b) => Ok(if b { Exact::ONE } else { Exact::ZERO }),
         }
     }
 
@@ -529,9 +544,19 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// A division by zero, worded.
+    fn div(&self, x: &Exact, y: &Exact, e: &CExpr) -> R<Exact> {
+        x.div(y).map_err(|err| match err {
+            ArithError::DivZero => EvalError::DivZero {
+                context: expr_vi(e, self.reg),
+            },
+            ArithError::TooLarge => overflow(err),
+        })
+    }
+
     fn eval(&mut self, e: &CExpr, w: Window) -> R<Val> {
         Ok(match e {
-            CExpr::Points(n) => match self.node_points.get(*n).copied().flatten() {
+            CExpr::Points(n) => match self.node_points.get(*n).cloned().flatten() {
                 Some(p) => Val::Num(p),
                 None => {
                     let id = self
@@ -543,7 +568,7 @@ impl<'a> Ctx<'a> {
                     return Err(EvalError::PointsUnavailable { id });
                 }
             },
-            CExpr::Num(n) => Val::Num(*n),
+            CExpr::Num(n) => Val::Num(n.clone()),
             CExpr::Bool(b) => Val::Bool(*b),
             CExpr::Elem(i, sel) => {
                 let ww = select(self.reg, w, *sel)?;
@@ -553,29 +578,44 @@ impl<'a> Ctx<'a> {
                 let ww = select(self.reg, w, *sel)?;
                 self.indicator(*i, ww)?
             }
-            CExpr::Unary(UnOp::Neg, x) => Val::Num(-self.num(x, w)?),
+            CExpr::Unary(UnOp::Neg, x) => Val::Num(self.num(x, w)?.neg()),
             CExpr::Unary(UnOp::Not, x) => Val::Bool(!self.boolean(x, w)?),
-            CExpr::Binary(op, a, b) => match op {
-                BinOp::And => Val::Bool(self.boolean(a, w)? && self.boolean(b, w)?),
-                BinOp::Or => Val::Bool(self.boolean(a, w)? || self.boolean(b, w)?),
-                _ => {
-                    let x = self.num(a, w)?;
-                    let y = self.num(b, w)?;
-                    match op {
-                        BinOp::Add => Val::Num(add(x, y)?),
-                        BinOp::Sub => Val::Num(sub(x, y)?),
-                        BinOp::Mul => Val::Num(mul(x, y)?),
-                        BinOp::Div => Val::Num(div(x, y, "/")?),
-                        BinOp::Eq => Val::Bool(x == y),
-                        BinOp::Ne => Val::Bool(x != y),
-                        BinOp::Lt => Val::Bool(x < y),
-                        BinOp::Le => Val::Bool(x <= y),
-                        BinOp::Gt => Val::Bool(x > y),
-                        BinOp::Ge => Val::Bool(x >= y),
-                        BinOp::And | BinOp::Or => Val::Bool(false),
-                    }
+            // Short-circuit: the right side is not evaluated when the left decides.
+            CExpr::Binary(BinOp::And, a, b) => {
+                Val::Bool(self.boolean(a, w)? && self.boolean(b, w)?)
+            }
+            CExpr::Binary(BinOp::Or, a, b) => Val::Bool(self.boolean(a, w)? || self.boolean(b, w)?),
+            CExpr::Binary(op, a, b) => {
+                let x = self.num(a, w)?;
+                let y = self.num(b, w)?;
+                let c = |holds: bool| Val::Bool(holds);
+                let v = match op {
+                    BinOp::Add => Val::Num(add(&x, &y)?),
+                    BinOp::Sub => Val::Num(sub(&x, &y)?),
+                    BinOp::Mul => Val::Num(mul(&x, &y)?),
+                    BinOp::Div => Val::Num(self.div(&x, &y, e)?),
+                    BinOp::Eq => c(x == y),
+                    BinOp::Ne => c(x != y),
+                    BinOp::Lt => c(x < y),
+                    BinOp::Le => c(x <= y),
+                    BinOp::Gt => c(x > y),
+                    BinOp::Ge => c(x >= y),
+                    BinOp::And | BinOp::Or => c(false),
+                };
+                if let (true, Val::Bool(h)) = (self.trace, &v) {
+                    self.steps.push(Step::Compare {
+                        left: crate::words::expr_code(a, self.reg),
+                        left_vi: expr_vi(a, self.reg),
+                        left_value: Val::Num(x),
+                        op: op.symbol(),
+                        right: crate::words::expr_code(b, self.reg),
+                        right_vi: expr_vi(b, self.reg),
+                        right_value: Val::Num(y),
+                        holds: *h,
+                    });
                 }
-            },
+                v
+            }
             CExpr::If(c, a, b) => {
                 if self.boolean(c, w)? {
                     self.eval(a, w)?
@@ -588,18 +628,21 @@ impl<'a> Ctx<'a> {
                 for a in args {
                     v.push(self.num(a, w)?);
                 }
-                let hundred = Decimal::ONE_HUNDRED;
+                let hundred = Exact::int(100);
                 Val::Num(match f {
-                    Func::Min => v.iter().copied().min().unwrap_or_default(),
-                    Func::Max => v.iter().copied().max().unwrap_or_default(),
-                    Func::Clamp => v[0].max(v[1]).min(v[2]),
+                    Func::Min => v.into_iter().min().unwrap_or_default(),
+                    Func::Max => v.into_iter().max().unwrap_or_default(),
+                    Func::Clamp => v[0].clone().max(v[1].clone()).min(v[2].clone()),
                     Func::Abs => v[0].abs(),
                     Func::Round => {
-                        let p = u32::try_from(v[1]).unwrap_or(0).min(10);
-                        round(v[0], p, RoundMode::HalfUp)
+                        let p = v[1].to_decimal().and_then(|d| u32::try_from(d).ok());
+                        round(&v[0], p.unwrap_or(0).min(10), RoundMode::HalfUp)
                     }
-                    Func::Pct => mul(div(v[0], v[1], "pct")?, hundred)?,
-                    Func::PctChange => mul(div(sub(v[0], v[1])?, v[1], "pct_change")?, hundred)?,
+                    Func::Pct => mul(&self.div(&v[0], &v[1], e)?, &hundred)?,
+                    Func::PctChange => {
+                        let d = self.div(&sub(&v[0], &v[1])?, &v[1], e)?;
+                        mul(&d, &hundred)?
+                    }
                     // Resolved to `CExpr::Points` at compile time; never a call.
                     Func::Points => return Err(EvalError::PointsUnavailable { id: String::new() }),
                 })
@@ -608,17 +651,15 @@ impl<'a> Ctx<'a> {
     }
 }
 
-fn clamp(x: Decimal, lo: Decimal, hi: Decimal) -> Decimal {
-    x.max(lo).min(hi)
-}
-
-/// Points of a scale for value `v`; with the branch taken (vi, en).
+/// Points of a scale for value `v`, with the branch taken in words (vi, en); `unit` is the
+/// value's unit of measure when known ("%").
 pub(crate) fn apply_scale(
-    scale: &Scale,
-    points: Decimal,
-    v: Decimal,
+    scale: &CScale,
+    points: &Exact,
+    v: &Exact,
+    unit: Option<&str>,
     explain: bool,
-) -> R<(Decimal, String, String)> {
+) -> R<(Exact, String, String)> {
     // The texts are built only when an explanation is asked for.
     macro_rules! txt {
         ($e:expr) => {
@@ -629,208 +670,270 @@ pub(crate) fn apply_scale(
             }
         };
     }
-    let c = canonical;
+    let c = |x: &Exact| x.to_string();
+    let per_unit = || match unit {
+        Some("%") => "1%".to_string(),
+        Some(u) => format!("1 {u}"),
+        None => "1 đơn vị".to_string(),
+    };
     Ok(match scale {
-        Scale::Linear {
+        CScale::Linear {
             from,
             to,
             min_points,
         } => {
-            let frac = clamp(
-                div(sub(v, *from)?, sub(*to, *from)?, "linear")?,
-                Decimal::ZERO,
-                Decimal::ONE,
-            );
-            let p = add(*min_points, mul(frac, sub(points, *min_points)?)?)?;
+            let frac = sub(v, from)?
+                .div(&sub(to, from)?)
+                .map_err(overflow)?
+                .max(Exact::ZERO)
+                .min(Exact::ONE);
+            let p = add(min_points, &mul(&frac, &sub(points, min_points)?)?)?;
             (
                 p,
                 txt!(format!(
-                    "tuyến tính từ {} ({} điểm) đến {} ({} điểm), tỷ lệ {}",
-                    vi(*from),
-                    vi(*min_points),
-                    vi(*to),
+                    "{} trên thang từ {} ({} điểm) đến {} ({} điểm): hưởng {}% khoảng điểm",
+                    vi(v),
+                    vi(from),
+                    vi(min_points),
+                    vi(to),
                     vi(points),
-                    vi(frac)
+                    vi(&frac.mul(&Exact::int(100)).map_err(overflow)?)
                 )),
                 txt!(format!(
-                    "linear from {} ({} pts) to {} ({} pts), fraction {}",
-                    c(*from),
-                    c(*min_points),
-                    c(*to),
+                    "{} on the line from {} ({} pts) to {} ({} pts), fraction {}",
+                    c(v),
+                    c(from),
+                    c(min_points),
+                    c(to),
                     c(points),
-                    c(frac)
+                    c(&frac)
                 )),
             )
         }
-        Scale::Steps { steps, otherwise } => {
-            for s in steps {
-                let hit = match s.cmp {
-                    Cmp::AtLeast => v >= s.bound,
-                    Cmp::AtMost => v <= s.bound,
-                };
-                if hit {
-                    let (ovi, oen) = match s.cmp {
-                        Cmp::AtLeast => ("≥", ">="),
-                        Cmp::AtMost => ("≤", "<="),
-                    };
+        CScale::Steps { steps, otherwise } => {
+            for (cmp, bound, pts) in steps {
+                if holds(*cmp, v, bound) {
                     return Ok((
-                        s.points,
-                        txt!(format!("bậc {ovi} {}", vi(s.bound))),
-                        txt!(format!("step {oen} {}", c(s.bound))),
+                        pts.clone(),
+                        txt!(format!(
+                            "{} đạt bậc «{}»",
+                            crate::render::vi_vs(v, bound),
+                            threshold_vi(*cmp, &vi(bound))
+                        )),
+                        txt!(format!(
+                            "{} reaches step {}",
+                            c(v),
+                            threshold_en(*cmp, &c(bound))
+                        )),
                     ));
                 }
             }
+            let last = steps.last();
             (
-                *otherwise,
-                txt!(String::from("không đạt bậc nào")),
-                txt!(String::from("no step reached")),
+                otherwise.clone(),
+                txt!(match last {
+                    Some((cmp, bound, _)) => format!(
+                        "{} không đạt bậc nào (bậc thấp nhất: «{}»)",
+                        crate::render::vi_vs(v, bound),
+                        threshold_vi(*cmp, &vi(bound))
+                    ),
+                    None => "không đạt bậc nào".into(),
+                }),
+                txt!(format!("{} reaches no step", c(v))),
             )
         }
-        Scale::Short {
+        CScale::Short {
+            cmp,
             target,
-            better,
             per,
             floor,
         } => {
-            let short = match better {
-                Better::Higher => sub(*target, v)?,
-                Better::Lower => sub(v, *target)?,
-            };
-            if short <= Decimal::ZERO {
+            let t = threshold_vi(*cmp, &vi(target));
+            if holds(*cmp, v, target) {
                 (
-                    points,
-                    txt!(format!("đạt chỉ tiêu ({})", vi(*target))),
-                    txt!(format!("target {} met", c(*target))),
+                    points.clone(),
+                    txt!(format!(
+                        "{} đạt chỉ tiêu «{t}»",
+                        crate::render::vi_vs(v, target)
+                    )),
+                    txt!(format!("{} meets {}", c(v), threshold_en(*cmp, &c(target)))),
                 )
             } else {
-                let p = sub(points, mul(*per, short)?).unwrap_or(*floor).max(*floor);
+                let short = sub(target, v)?.abs();
+                let p = sub(points, &mul(per, &short)?)?.max(floor.clone());
                 (
                     p,
                     txt!(format!(
-                        "thiếu {} so với chỉ tiêu {}: trừ {} điểm mỗi 1%, sàn {}",
-                        vi(short),
-                        vi(*target),
-                        vi(*per),
-                        vi(*floor)
+                        "{} chưa đạt chỉ tiêu «{t}», thiếu {}; mỗi {} thiếu trừ {} điểm, thấp nhất {} điểm",
+                        crate::render::vi_vs(v, target),
+                        vi(&short),
+                        per_unit(),
+                        vi(per),
+                        vi(floor)
                     )),
                     txt!(format!(
-                        "{} short of target {}: minus {} per 1%, floor {}",
-                        c(short),
-                        c(*target),
-                        c(*per),
-                        c(*floor)
+                        "{} misses {} by {}: minus {} per 1, floor {}",
+                        c(v),
+                        threshold_en(*cmp, &c(target)),
+                        c(&short),
+                        c(per),
+                        c(floor)
                     )),
                 )
             }
         }
-        Scale::Above {
+        CScale::Above {
+            cmp,
             target,
-            better,
             per,
             cap,
             otherwise,
         } => {
-            let over = match better {
-                Better::Higher => sub(v, *target)?,
-                Better::Lower => sub(*target, v)?,
-            };
-            if over >= Decimal::ZERO {
-                let extra = mul(*per, over).unwrap_or(*cap).min(*cap);
+            let t = threshold_vi(*cmp, &vi(target));
+            if holds(*cmp, v, target) {
+                let over = sub(v, target)?.abs();
+                let extra = mul(per, &over)?.min(cap.clone());
                 (
-                    add(points, extra)?,
+                    add(points, &extra)?,
                     txt!(format!(
-                        "đạt chỉ tiêu {}, vượt {}: cộng {} (tối đa {})",
-                        vi(*target),
-                        vi(over),
-                        vi(extra),
-                        vi(*cap)
+                        "{} đạt chỉ tiêu «{t}», vượt {}: mỗi {} vượt cộng {} điểm, được cộng {} (tối đa {})",
+                        crate::render::vi_vs(v, target),
+                        vi(&over),
+                        per_unit(),
+                        vi(per),
+                        vi(&extra),
+                        vi(cap)
                     )),
                     txt!(format!(
-                        "target {} met, {} above: plus {} (cap {})",
-                        c(*target),
-                        c(over),
-                        c(extra),
-                        c(*cap)
+                        "{} meets {}, {} over: plus {} (cap {})",
+                        c(v),
+                        threshold_en(*cmp, &c(target)),
+                        c(&over),
+                        c(&extra),
+                        c(cap)
                     )),
                 )
             } else {
                 (
-                    *otherwise,
-                    txt!(format!("không đạt chỉ tiêu {}", vi(*target))),
-                    txt!(format!("target {} not met", c(*target))),
+                    otherwise.clone(),
+                    txt!(format!(
+                        "{} không đạt chỉ tiêu «{t}»",
+                        crate::render::vi_vs(v, target)
+                    )),
+                    txt!(format!(
+                        "{} misses {}",
+                        c(v),
+                        threshold_en(*cmp, &c(target))
+                    )),
                 )
             }
         }
-        Scale::Range {
+        CScale::Range {
             low,
             high,
             per,
             floor,
             otherwise,
         } => {
-            if v >= *low && v <= *high {
+            if v >= low && v <= high {
                 (
-                    points,
-                    txt!(format!("trong khoảng {} … {}", vi(*low), vi(*high))),
-                    txt!(format!("within {} … {}", c(*low), c(*high))),
+                    points.clone(),
+                    txt!(format!(
+                        "{} nằm trong khoảng {} … {}",
+                        vi(v),
+                        vi(low),
+                        vi(high)
+                    )),
+                    txt!(format!("{} within {} … {}", c(v), c(low), c(high))),
                 )
             } else {
-                let dist = if v < *low {
-                    sub(*low, v)?
-                } else {
-                    sub(v, *high)?
-                };
+                let dist = if v < low { sub(low, v)? } else { sub(v, high)? };
+                let near = if v < low { low } else { high };
                 match per {
                     Some(p) => {
-                        let pts = sub(points, mul(*p, dist)?).unwrap_or(*floor).max(*floor);
+                        let pts = sub(points, &mul(p, &dist)?)?.max(floor.clone());
                         (
                             pts,
                             txt!(format!(
-                                "ngoài khoảng {} … {} một đoạn {}: trừ {} mỗi 1%, sàn {}",
-                                vi(*low),
-                                vi(*high),
-                                vi(dist),
-                                vi(*p),
-                                vi(*floor)
+                                "{} nằm ngoài khoảng {} … {}, cách {}; mỗi {} trừ {} điểm, thấp nhất {} điểm",
+                                crate::render::vi_vs(v, near),
+                                vi(low),
+                                vi(high),
+                                vi(&dist),
+                                per_unit(),
+                                vi(p),
+                                vi(floor)
                             )),
                             txt!(format!(
-                                "{} outside {} … {}: minus {} per 1%, floor {}",
-                                c(dist),
-                                c(*low),
-                                c(*high),
-                                c(*p),
-                                c(*floor)
+                                "{} is {} outside {} … {}: minus {} per 1, floor {}",
+                                c(v),
+                                c(&dist),
+                                c(low),
+                                c(high),
+                                c(p),
+                                c(floor)
                             )),
                         )
                     }
                     None => (
-                        *otherwise,
-                        txt!(format!("ngoài khoảng {} … {}", vi(*low), vi(*high))),
-                        txt!(format!("outside {} … {}", c(*low), c(*high))),
+                        otherwise.clone(),
+                        txt!(format!(
+                            "{} nằm ngoài khoảng {} … {}",
+                            crate::render::vi_vs(v, near),
+                            vi(low),
+                            vi(high)
+                        )),
+                        txt!(format!("{} outside {} … {}", c(v), c(low), c(high))),
                     ),
                 }
             }
         }
-        Scale::Formula => {
-            let p = clamp(v, Decimal::ZERO, points);
+        CScale::Formula => {
+            let p = v.clone().max(Exact::ZERO).min(points.clone());
             (
                 p,
-                txt!(format!("điểm theo công thức, giới hạn 0 … {}", vi(points))),
-                txt!(format!("formula points, clamped to 0 … {}", c(points))),
+                txt!(format!(
+                    "điểm theo công thức: {}, giới hạn trong 0 … {}",
+                    vi(v),
+                    vi(points)
+                )),
+                txt!(format!(
+                    "formula points {}, clamped to 0 … {}",
+                    c(v),
+                    c(points)
+                )),
             )
         }
     })
 }
 
-fn scale_kind(s: &Scale) -> &'static str {
+fn scale_kind(s: &CScale) -> &'static str {
     match s {
-        Scale::Linear { .. } => "linear",
-        Scale::Steps { .. } => "steps",
-        Scale::Short { .. } => "per_pct_short",
-        Scale::Above { .. } => "per_pct_above",
-        Scale::Range { .. } => "range",
-        Scale::Formula => "formula",
+        CScale::Linear { .. } => "linear",
+        CScale::Steps { .. } => "steps",
+        CScale::Short { .. } => "per_pct_short",
+        CScale::Above { .. } => "per_pct_above",
+        CScale::Range { .. } => "range",
+        CScale::Formula => "formula",
     }
+}
+
+/// The unit of measure of a scaled value, when it reads as one: an indicator's own unit, or "%"
+/// for `pct`/`pct_change`.
+fn value_unit<'r>(reg: &'r CompiledRegulation, e: &CExpr) -> Option<&'r str> {
+    match e {
+        CExpr::Ind(i, _) => reg.indicators[*i].unit.as_deref(),
+        CExpr::Elem(i, _) => reg.ast.elements[*i].unit.as_deref(),
+        CExpr::Call(Func::Pct | Func::PctChange, _) => Some("%"),
+        _ => None,
+    }
+}
+
+/// One node's outcome before it is stored.
+struct Scored {
+    points: Option<Exact>,
+    value: Option<Val>,
+    status: Status,
 }
 
 impl CompiledRegulation {
@@ -854,6 +957,22 @@ impl CompiledRegulation {
         self.eval_unit(data, &bind, &self.names, unit, period, opts)
     }
 
+    /// The indicators' values for one unit at the period's window (as a spreadsheet shows
+    /// them): a value, or the reason it cannot be computed.
+    pub(crate) fn indicator_values(
+        &self,
+        data: &Dataset,
+        bind: &[Option<u32>],
+        unit_id: &str,
+        period: PeriodKey,
+    ) -> Vec<Result<Val, EvalError>> {
+        let w = period.window();
+        let mut cx = self.ctx(data, bind, unit_id, w, false);
+        (0..self.indicators.len())
+            .map(|i| cx.indicator(i, w))
+            .collect()
+    }
+
     /// Ids and names as shared texts; each thread makes its own copy so that cloning them for
     /// every unit touches no shared counter.
     pub(crate) fn names(&self) -> Names {
@@ -873,7 +992,175 @@ impl CompiledRegulation {
         }
     }
 
-    fn eval_unit(
+    fn ctx<'a>(
+        &'a self,
+        data: &'a Dataset,
+        bind: &'a [Option<u32>],
+        unit_id: &'a str,
+        w: Window,
+        trace: bool,
+    ) -> Ctx<'a> {
+        Ctx {
+            reg: self,
+            data,
+            bind,
+            unit: data.unit_index.get(unit_id).copied(),
+            unit_id,
+            trace,
+            steps: Vec::new(),
+            base: w,
+            memo_base: vec![None; self.indicators.len()],
+            memo: Vec::new(),
+            fig_base: vec![None; self.ast.elements.len()],
+            node_points: Vec::new(),
+        }
+    }
+
+    /// Scores one leaf (or records nothing for a parent).
+    fn score_node(&self, cx: &mut Ctx, ni: usize, period: PeriodKey, trace: bool) -> Scored {
+        let n = &self.nodes[ni];
+        let w = period.window();
+        let mut out = Scored {
+            points: None,
+            value: None,
+            status: Status::Scored,
+        };
+        let what = || format!("tiêu chí `{}` «{}»", n.id, n.name);
+        if trace {
+            cx.forget();
+        }
+        match &n.kind {
+            NodeKind::Area { .. } | NodeKind::Children => return out,
+            NodeKind::Manual => {
+                let m = cx.unit.and_then(|u| {
+                    cx.data
+                        .manual
+                        .get(n.id.as_str())
+                        .and_then(|m| m.get(&(u, period)))
+                });
+                if trace {
+                    cx.steps.push(Step::Manual {
+                        score: m.map(|x| x.0.clone()),
+                        row: m.map(|x| x.1),
+                    });
+                }
+                match m {
+                    Some((v, _)) => {
+                        out.points = Some(v.clone().max(Exact::ZERO).min(n.max.clone()))
+                    }
+                    None => out.status = Status::NotScored,
+                }
+            }
+            NodeKind::Met {
+                when,
+                text,
+                otherwise,
+            } => match cx.boolean(when, w) {
+                Ok(b) => {
+                    let p = if b {
+                        n.max.clone()
+                    } else {
+                        Exact::from(*otherwise)
+                    };
+                    if trace {
+                        cx.steps.push(Step::Value {
+                            expr: text.clone(),
+                            expr_vi: expr_vi(when, self),
+                            value: Val::Bool(b),
+                        });
+                        let (bv, be) = if b {
+                            ("điều kiện đúng: đạt", "met")
+                        } else {
+                            ("điều kiện sai: không đạt", "not met")
+                        };
+                        cx.steps.push(Step::Scale {
+                            kind: "met",
+                            branch_vi: bv.into(),
+                            branch_en: be.into(),
+                            points: p.clone(),
+                        });
+                    }
+                    out.value = Some(Val::Bool(b));
+                    out.points = Some(p);
+                }
+                Err(e) => {
+                    if trace {
+                        cx.steps.push(e.within(&what()).step());
+                    }
+                    out.status = Status::Error;
+                }
+            },
+            NodeKind::Scaled {
+                value,
+                text,
+                cscale,
+                ..
+            } => {
+                let unit = value_unit(self, value);
+                match cx
+                    .num(value, w)
+                    .and_then(|v| apply_scale(cscale, &n.max, &v, unit, trace).map(|r| (v, r)))
+                {
+                    Ok((v, (p, bvi, ben))) => {
+                        if trace {
+                            cx.steps.push(Step::Value {
+                                expr: text.clone(),
+                                expr_vi: expr_vi(value, self),
+                                value: Val::Num(v.clone()),
+                            });
+                            cx.steps.push(Step::Scale {
+                                kind: scale_kind(cscale),
+                                branch_vi: bvi,
+                                branch_en: ben,
+                                points: p.clone(),
+                            });
+                        }
+                        out.value = Some(Val::Num(v));
+                        out.points = Some(p);
+                    }
+                    Err(e) => {
+                        if trace {
+                            cx.steps.push(e.within(&what()).step());
+                        }
+                        out.status = Status::Error;
+                    }
+                }
+            }
+        }
+        if out.status == Status::Error {
+            if let Some(fb) = n.on_error {
+                let fb = Exact::from(fb);
+                if trace {
+                    cx.steps.push(Step::Fallback {
+                        reason_vi:
+                            "không tính được; áp dụng điểm quy định cho trường hợp này (`on_error`)"
+                                .into(),
+                        reason_en: "cannot be computed; the regulation's `on_error` points apply"
+                            .into(),
+                        points: fb.clone(),
+                    });
+                }
+                out.status = Status::Fallback;
+                out.points = Some(fb);
+            }
+        }
+        let ro = &self.ast.rounding;
+        if let (Some(p), true) = (&out.points, ro.criterion) {
+            let r = round(p, ro.places, ro.mode);
+            if trace && r != *p {
+                cx.steps.push(Step::Rounding {
+                    before: p.clone(),
+                    after: r.clone(),
+                    places: ro.places,
+                    mode: ro.mode,
+                });
+            }
+            out.points = Some(r);
+        }
+        out
+    }
+
+    pub(crate) fn eval_unit(
         &self,
         data: &Dataset,
         bind: &[Option<u32>],
@@ -883,300 +1170,27 @@ impl CompiledRegulation {
         opts: EvalOptions,
     ) -> UnitResult {
         let w = period.window();
-        let unit = data.unit_index.get(unit_id).copied();
-        let mut cx = Ctx {
-            reg: self,
-            data,
-            bind,
-            unit,
-            unit_id,
-            trace: opts.trace,
-            steps: Vec::new(),
-            base: w,
-            memo_base: vec![None; self.indicators.len()],
-            memo: Vec::new(),
-            fig_base: vec![None; self.ast.elements.len()],
-            node_points: Vec::new(),
-        };
-        let ro = &self.ast.rounding;
+        let mut cx = self.ctx(data, bind, unit_id, w, opts.trace);
         let mut nodes: Vec<NodeResult> = Vec::with_capacity(self.nodes.len());
         for (ni, n) in self.nodes.iter().enumerate() {
-            let mut status = Status::Scored;
-            let mut points = None;
-            match &n.kind {
-                NodeKind::Area { .. } | NodeKind::Children => {}
-                NodeKind::Manual => {
-                    let m = unit.and_then(|u| {
-                        data.manual
-                            .get(n.id.as_str())
-                            .and_then(|m| m.get(&(u, period)))
-                    });
-                    if opts.trace {
-                        cx.steps.push(Step::Manual {
-                            score: m.map(|x| x.0),
-                            row: m.map(|x| x.1),
-                        });
-                    }
-                    match m {
-                        Some((v, _)) => points = Some(clamp(*v, Decimal::ZERO, n.points)),
-                        None => status = Status::NotScored,
-                    }
-                }
-                NodeKind::Met {
-                    when,
-                    text,
-                    otherwise,
-                } => match cx.boolean(when, w) {
-                    Ok(b) => {
-                        let p = if b { n.points } else { *otherwise };
-                        if opts.trace {
-                            cx.steps.push(Step::Value {
-                                expr: text.clone(),
-                                value: Val::Bool(b),
-                            });
-                            let (bv, be) = if b {
-                                ("đạt", "met")
-                            } else {
-                                ("không đạt", "not met")
-                            };
-                            cx.steps.push(Step::Scale {
-                                kind: "met",
-                                branch_vi: bv.into(),
-                                branch_en: be.into(),
-                                points: p,
-                            });
-                        }
-                        points = Some(p);
-                    }
-                    Err(e) => {
-                        if opts.trace {
-                            cx.steps.push(e.step());
-                        }
-                        status = Status::Error;
-                    }
-                },
-                NodeKind::Scaled { value, text, scale } => match cx
-                    .num(value, w)
-                    .and_then(|v| apply_scale(scale, n.points, v, opts.trace).map(|r| (v, r)))
-                {
-                    Ok((v, (p, bvi, ben))) => {
-                        if opts.trace {
-                            cx.steps.push(Step::Value {
-                                expr: text.clone(),
-                                value: Val::Num(v),
-                            });
-                            cx.steps.push(Step::Scale {
-                                kind: scale_kind(scale),
-                                branch_vi: bvi,
-                                branch_en: ben,
-                                points: p,
-                            });
-                        }
-                        points = Some(p);
-                    }
-                    Err(e) => {
-                        if opts.trace {
-                            cx.steps.push(e.step());
-                        }
-                        status = Status::Error;
-                    }
-                },
-            }
-            if status == Status::Error {
-                if let Some(fb) = n.on_error {
-                    if opts.trace {
-                        cx.steps.push(Step::Fallback {
-                            reason_vi: "không tính được; áp dụng điểm quy định cho trường hợp này (`on_error`)".into(),
-                            reason_en: "cannot be computed; the regulation's `on_error` points apply".into(),
-                            points: fb,
-                        });
-                    }
-                    status = Status::Fallback;
-                    points = Some(fb);
-                }
-            }
-            if let (Some(p), true) = (points, ro.criterion) {
-                let r = round(p, ro.places, ro.mode);
-                if opts.trace && r != p {
-                    cx.steps.push(Step::Rounding {
-                        before: p,
-                        after: r,
-                        places: ro.places,
-                        mode: ro.mode,
-                    });
-                }
-                points = Some(r);
-            }
+            let s = self.score_node(&mut cx, ni, period, opts.trace);
             nodes.push(NodeResult {
                 id: names.nodes[ni].0.clone(),
                 name: names.nodes[ni].1.clone(),
                 depth: n.depth,
                 max_points: n.points,
-                points,
-                status,
+                points: s.points,
+                value: s.value,
+                status: s.status,
                 trace: std::mem::take(&mut cx.steps),
             });
         }
-        // Parents, bottom-up. `partial` sums what is scored so far (for a provisional total).
-        let mut partial: Vec<Decimal> =
-            nodes.iter().map(|n| n.points.unwrap_or_default()).collect();
-        for i in (0..self.nodes.len()).rev() {
-            let ch = &self.nodes[i].children;
-            if ch.is_empty() {
-                continue;
-            }
-            let mut s = Decimal::ZERO;
-            let mut st = Status::Scored;
-            for c in ch {
-                let r = &nodes[*c];
-                match r.status {
-                    Status::Error => st = Status::Error,
-                    Status::NotScored if st != Status::Error => st = Status::NotScored,
-                    _ => {}
-                }
-                s = s.checked_add(partial[*c]).unwrap_or(s);
-            }
-            partial[i] = s;
-            let n = &mut nodes[i];
-            n.status = st;
-            n.points = matches!(st, Status::Scored).then_some(s);
-            if opts.trace {
-                n.trace.push(Step::Sum {
-                    parts: ch.len(),
-                    points: s,
-                });
-            }
-        }
-        // Bonus and penalty items (they may use `points(ID)`).
-        cx.node_points = nodes.iter().map(|n| n.points).collect();
-        let mut totals = [None, None];
-        let mut item_results = [Vec::new(), Vec::new()];
         let mut total_trace = Vec::new();
-        let mut any_err = false;
-        for (k, (items, cap)) in [
-            (&self.bonuses, self.ast.bonus_cap),
-            (&self.penalties, self.ast.penalty_cap),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            let mut by_area: Vec<(Option<usize>, Decimal)> = Vec::new();
-            for (ii, it) in items.iter().enumerate() {
-                let r = cx.num(&it.value, w);
-                let (value, mut points, status) = match r {
-                    Ok(v) => {
-                        let raw = mul(it.per, v.max(Decimal::ZERO)).unwrap_or(Decimal::MAX);
-                        let mut p = raw;
-                        if let Some(c) = it.cap {
-                            p = p.min(c);
-                        }
-                        if opts.trace {
-                            cx.steps.push(Step::Value {
-                                expr: it.text.clone(),
-                                value: Val::Num(v),
-                            });
-                            if p != raw {
-                                cx.steps.push(Step::Cap {
-                                    what_vi: "mức tối đa của mục".into(),
-                                    what_en: "item cap".into(),
-                                    before: raw,
-                                    after: p,
-                                });
-                            }
-                        }
-                        (Some(v), Some(p), Status::Scored)
-                    }
-                    Err(e) => {
-                        if opts.trace {
-                            cx.steps.push(e.step());
-                        }
-                        any_err = true;
-                        (None, None, Status::Error)
-                    }
-                };
-                if let (Some(p), true) = (points, ro.item) {
-                    let r = round(p, ro.places, ro.mode);
-                    if opts.trace && r != p {
-                        cx.steps.push(Step::Rounding {
-                            before: p,
-                            after: r,
-                            places: ro.places,
-                            mode: ro.mode,
-                        });
-                    }
-                    points = Some(r);
-                }
-                if let Some(p) = points {
-                    match by_area.iter_mut().find(|(a, _)| *a == it.area) {
-                        Some((_, s)) => *s = s.checked_add(p).unwrap_or(Decimal::MAX),
-                        None => by_area.push((it.area, p)),
-                    }
-                }
-                item_results[k].push(ItemResult {
-                    id: names.items[k][ii].0.clone(),
-                    name: names.items[k][ii].1.clone(),
-                    area: it.area.map(|a| names.nodes[a].0.clone()),
-                    value,
-                    points,
-                    status,
-                    trace: std::mem::take(&mut cx.steps),
-                });
-            }
-            let (wvi, wen) = if k == 0 {
-                ("điểm thưởng", "bonus")
-            } else {
-                ("điểm trừ", "penalty")
-            };
-            let mut sum = Decimal::ZERO;
-            for (a, s) in by_area {
-                let mut s2 = s;
-                if let Some(a) = a {
-                    let acap = match &self.nodes[a].kind {
-                        NodeKind::Area {
-                            bonus_cap,
-                            penalty_cap,
-                        } => {
-                            if k == 0 {
-                                *bonus_cap
-                            } else {
-                                *penalty_cap
-                            }
-                        }
-                        _ => None,
-                    };
-                    if let Some(c) = acap {
-                        s2 = s.min(c);
-                        if opts.trace && s2 != s {
-                            total_trace.push(Step::Cap {
-                                what_vi: format!(
-                                    "mức tối đa {wvi} của lĩnh vực {}",
-                                    self.nodes[a].id
-                                ),
-                                what_en: format!("{wen} cap of area {}", self.nodes[a].id),
-                                before: s,
-                                after: s2,
-                            });
-                        }
-                    }
-                }
-                sum = sum.checked_add(s2).unwrap_or(Decimal::MAX);
-            }
-            if let Some(c) = cap {
-                if sum > c {
-                    if opts.trace {
-                        total_trace.push(Step::Cap {
-                            what_vi: format!("mức tối đa tổng {wvi}"),
-                            what_en: format!("overall {wen} cap"),
-                            before: sum,
-                            after: c,
-                        });
-                    }
-                    sum = c;
-                }
-            }
-            totals[k] = Some(sum);
-        }
-        let [bonuses, penalties] = item_results;
+        let partial = self.sum_parents(&mut nodes, &mut total_trace, opts.trace);
+        // Bonus and penalty items (they may use `points(ID)`).
+        cx.node_points = nodes.iter().map(|n| n.points.clone()).collect();
+        let (bonuses, b_total, b_err) = self.items(&mut cx, names, 0, &mut total_trace, opts);
+        let (penalties, p_total, p_err) = self.items(&mut cx, names, 1, &mut total_trace, opts);
         let mut status = Status::Scored;
         for a in &self.areas {
             match nodes[*a].status {
@@ -1185,60 +1199,28 @@ impl CompiledRegulation {
                 _ => {}
             }
         }
-        if any_err {
+        if b_err || p_err || partial.is_none() {
             status = Status::Error;
         }
         let mut total = None;
         let mut provisional_total = None;
-        if status == Status::NotScored {
-            let mut t = Decimal::ZERO;
-            for a in &self.areas {
-                t = t.checked_add(partial[*a]).unwrap_or(Decimal::MAX);
-            }
-            t = t
-                .checked_add(totals[0].unwrap_or_default())
-                .unwrap_or(Decimal::MAX);
-            t = t
-                .checked_sub(totals[1].unwrap_or_default())
-                .unwrap_or(Decimal::MIN);
-            provisional_total = Some(if ro.total {
-                round(t, ro.places, ro.mode)
-            } else {
-                t
-            });
-        }
-        if status == Status::Scored {
-            let mut t = Decimal::ZERO;
-            for a in &self.areas {
-                t = t
-                    .checked_add(nodes[*a].points.unwrap_or_default())
-                    .unwrap_or(Decimal::MAX);
-            }
-            if opts.trace {
-                total_trace.push(Step::Sum {
-                    parts: self.areas.len(),
-                    points: t,
-                });
-            }
-            t = t
-                .checked_add(totals[0].unwrap_or_default())
-                .unwrap_or(Decimal::MAX);
-            t = t
-                .checked_sub(totals[1].unwrap_or_default())
-                .unwrap_or(Decimal::MIN);
-            if ro.total {
-                let r = round(t, ro.places, ro.mode);
-                if opts.trace && r != t {
-                    total_trace.push(Step::Rounding {
-                        before: t,
-                        after: r,
-                        places: ro.places,
-                        mode: ro.mode,
-                    });
+        if matches!(status, Status::Scored | Status::NotScored) {
+            match self.total(
+                &nodes,
+                partial.as_deref().unwrap_or(&[]),
+                &b_total,
+                &p_total,
+                status == Status::Scored,
+                &mut total_trace,
+                opts.trace,
+            ) {
+                Ok(t) if status == Status::Scored => total = Some(t),
+                Ok(t) => provisional_total = Some(t),
+                Err(e) => {
+                    total_trace.push(e.step());
+                    status = Status::Error;
                 }
-                t = r;
             }
-            total = Some(t);
         }
         UnitResult {
             unit: unit_id.to_string(),
@@ -1249,17 +1231,298 @@ impl CompiledRegulation {
             provisional_total,
             bonuses,
             penalties,
-            bonus_total: totals[0],
-            penalty_total: totals[1],
+            bonus_total: b_total,
+            penalty_total: p_total,
             total,
             total_trace,
             rank: None,
             band: None,
+            ties: Vec::new(),
         }
     }
 
+    /// Parents, bottom-up; returns what is scored so far under each node (for a provisional
+    /// total), or `None` after an overflow (recorded in the trace).
+    fn sum_parents(
+        &self,
+        nodes: &mut [NodeResult],
+        total_trace: &mut Vec<Step>,
+        trace: bool,
+    ) -> Option<Vec<Exact>> {
+        let mut partial: Vec<Exact> = nodes
+            .iter()
+            .map(|n| n.points.clone().unwrap_or_default())
+            .collect();
+        for i in (0..self.nodes.len()).rev() {
+            let ch = &self.nodes[i].children;
+            if ch.is_empty() {
+                continue;
+            }
+            let mut s = Exact::ZERO;
+            let mut st = Status::Scored;
+            for c in ch {
+                match nodes[*c].status {
+                    Status::Error => st = Status::Error,
+                    Status::NotScored if st != Status::Error => st = Status::NotScored,
+                    _ => {}
+                }
+                match add(&s, &partial[*c]) {
+                    Ok(x) => s = x,
+                    Err(e) => {
+                        let n = &self.nodes[i];
+                        let e = e.within(&format!("tổng điểm của `{}` «{}»", n.id, n.name));
+                        total_trace.push(e.step());
+                        nodes[i].status = Status::Error;
+                        return None;
+                    }
+                }
+            }
+            partial[i] = s.clone();
+            let n = &mut nodes[i];
+            n.status = st;
+            n.points = matches!(st, Status::Scored).then(|| s.clone());
+            if trace {
+                n.trace.push(Step::Sum {
+                    parts: ch.len(),
+                    points: s,
+                });
+            }
+        }
+        Some(partial)
+    }
+
+    /// Bonus (`k = 0`) or penalty (`k = 1`) items: each item's points, then the caps by area
+    /// and overall. Returns the items, the capped sum and whether any item failed.
+    fn items(
+        &self,
+        cx: &mut Ctx,
+        names: &Names,
+        k: usize,
+        total_trace: &mut Vec<Step>,
+        opts: EvalOptions,
+    ) -> (Vec<ItemResult>, Option<Exact>, bool) {
+        let (items, cap) = if k == 0 {
+            (&self.bonuses, self.ast.bonus_cap)
+        } else {
+            (&self.penalties, self.ast.penalty_cap)
+        };
+        let ro = &self.ast.rounding;
+        let w = cx.base;
+        let mut by_area: Vec<(Option<usize>, Exact)> = Vec::new();
+        let mut results = Vec::with_capacity(items.len());
+        let mut failed = false;
+        for (ii, it) in items.iter().enumerate() {
+            if opts.trace {
+                cx.forget();
+            }
+            let what = || {
+                let kind = if k == 0 {
+                    "điểm thưởng"
+                } else {
+                    "điểm trừ"
+                };
+                format!("{kind} `{}` «{}»", it.id, it.name)
+            };
+            let r = cx.num(&it.value, w).and_then(|v| {
+                let raw = mul(&Exact::from(it.per), &v.clone().max(Exact::ZERO))?;
+                Ok((v, raw))
+            });
+            let (value, mut points, status) = match r {
+                Ok((v, raw)) => {
+                    let p = match it.cap {
+                        Some(c) => raw.clone().min(Exact::from(c)),
+                        None => raw.clone(),
+                    };
+                    if opts.trace {
+                        cx.steps.push(Step::Value {
+                            expr: it.text.clone(),
+                            expr_vi: expr_vi(&it.value, self),
+                            value: Val::Num(v.clone()),
+                        });
+                        if p != raw {
+                            cx.steps.push(Step::Cap {
+                                what_vi: "mức tối đa của mục".into(),
+                                what_en: "item cap".into(),
+                                before: raw,
+                                after: p.clone(),
+                            });
+                        }
+                    }
+                    (Some(v), Some(p), Status::Scored)
+                }
+                Err(e) => {
+                    if opts.trace {
+                        cx.steps.push(e.within(&what()).step());
+                    }
+                    failed = true;
+                    (None, None, Status::Error)
+                }
+            };
+            if let (Some(p), true) = (&points, ro.item) {
+                let r = round(p, ro.places, ro.mode);
+                if opts.trace && r != *p {
+                    cx.steps.push(Step::Rounding {
+                        before: p.clone(),
+                        after: r.clone(),
+                        places: ro.places,
+                        mode: ro.mode,
+                    });
+                }
+                points = Some(r);
+            }
+            if let Some(p) = &points {
+                match by_area.iter_mut().find(|(a, _)| *a == it.area) {
+                    Some((_, s)) => match add(s, p) {
+                        Ok(x) => *s = x,
+                        Err(e) => {
+                            total_trace.push(e.within(&what()).step());
+                            failed = true;
+                        }
+                    },
+                    None => by_area.push((it.area, p.clone())),
+                }
+            }
+            results.push(ItemResult {
+                id: names.items[k][ii].0.clone(),
+                name: names.items[k][ii].1.clone(),
+                area: it.area.map(|a| names.nodes[a].0.clone()),
+                value,
+                points,
+                status,
+                trace: std::mem::take(&mut cx.steps),
+            });
+        }
+        if failed {
+            // An item that cannot be computed leaves the sum unknown, never a smaller sum.
+            return (results, None, true);
+        }
+        let sum = self.cap_items(k, by_area, cap, total_trace, opts.trace);
+        match sum {
+            Ok(s) => (results, Some(s), false),
+            Err(e) => {
+                total_trace.push(e.step());
+                (results, None, true)
+            }
+        }
+    }
+
+    fn cap_items(
+        &self,
+        k: usize,
+        by_area: Vec<(Option<usize>, Exact)>,
+        cap: Option<rust_decimal::Decimal>,
+        total_trace: &mut Vec<Step>,
+        trace: bool,
+    ) -> R<Exact> {
+        let (wvi, wen) = if k == 0 {
+            ("điểm thưởng", "bonus")
+        } else {
+            ("điểm trừ", "penalty")
+        };
+        let mut sum = Exact::ZERO;
+        for (a, s) in by_area {
+            let mut s2 = s.clone();
+            if let Some(a) = a {
+                let acap = match &self.nodes[a].kind {
+                    NodeKind::Area {
+                        bonus_cap,
+                        penalty_cap,
+                    } => {
+                        if k == 0 {
+                            *bonus_cap
+                        } else {
+                            *penalty_cap
+                        }
+                    }
+                    _ => None,
+                };
+                if let Some(c) = acap {
+                    s2 = s.clone().min(Exact::from(c));
+                    if trace && s2 != s {
+                        total_trace.push(Step::Cap {
+                            what_vi: format!(
+                                "mức tối đa {wvi} của lĩnh vực «{}» [{}]",
+                                self.nodes[a].name, self.nodes[a].id
+                            ),
+                            what_en: format!("{wen} cap of area {}", self.nodes[a].id),
+                            before: s,
+                            after: s2.clone(),
+                        });
+                    }
+                }
+            }
+            sum = add(&sum, &s2).map_err(|e| e.within(&format!("tổng {wvi}")))?;
+        }
+        if let Some(c) = cap {
+            let c = Exact::from(c);
+            if sum > c {
+                if trace {
+                    total_trace.push(Step::Cap {
+                        what_vi: format!("mức tối đa tổng {wvi}"),
+                        what_en: format!("overall {wen} cap"),
+                        before: sum,
+                        after: c.clone(),
+                    });
+                }
+                sum = c;
+            }
+        }
+        Ok(sum)
+    }
+
+    /// The total (`complete`) or the provisional total of what is scored so far.
+    #[allow(clippy::too_many_arguments)]
+    fn total(
+        &self,
+        nodes: &[NodeResult],
+        partial: &[Exact],
+        bonus: &Option<Exact>,
+        penalty: &Option<Exact>,
+        complete: bool,
+        total_trace: &mut Vec<Step>,
+        trace: bool,
+    ) -> R<Exact> {
+        let what = "tổng điểm";
+        let mut t = Exact::ZERO;
+        for a in &self.areas {
+            let p = if complete {
+                nodes[*a].points.clone().unwrap_or_default()
+            } else {
+                partial.get(*a).cloned().unwrap_or_default()
+            };
+            t = add(&t, &p).map_err(|e| e.within(what))?;
+        }
+        if trace && complete {
+            total_trace.push(Step::Sum {
+                parts: self.areas.len(),
+                points: t.clone(),
+            });
+        }
+        t = add(&t, &bonus.clone().unwrap_or_default()).map_err(|e| e.within(what))?;
+        t = sub(&t, &penalty.clone().unwrap_or_default()).map_err(|e| e.within(what))?;
+        let ro = &self.ast.rounding;
+        if ro.total {
+            let r = round(&t, ro.places, ro.mode);
+            if trace && complete && r != t {
+                total_trace.push(Step::Rounding {
+                    before: t,
+                    after: r.clone(),
+                    places: ro.places,
+                    mode: ro.mode,
+                });
+            }
+            t = r;
+        }
+        Ok(t)
+    }
+
     /// Scores every unit that reports in the period's year, ranks and classifies them.
-    pub fn evaluate_all(&self, data: &Dataset, period: PeriodKey, opts: EvalOptions) -> Scoreboard {
+    pub fn evaluate_all(
+        &self,
+        data: &Dataset,
+        period: PeriodKey,
+        opts: EvalOptions,
+    ) -> Result<Scoreboard, EngineError> {
         let units: Vec<String> = data
             .units_in_year(period.year)
             .into_iter()
@@ -1269,153 +1532,149 @@ impl CompiledRegulation {
         self.evaluate_units(data, &refs, period, opts)
     }
 
-    /// Scores the given units, ranks and classifies them.
+    /// Scores the given units, ranks and classifies them. Units are spread over the cores; the
+    /// result (and so every byte of output) does not depend on the split. If a worker fails,
+    /// no scoreboard is returned (a ranking with units missing would be wrong).
     pub fn evaluate_units(
         &self,
         data: &Dataset,
         units: &[&str],
         period: PeriodKey,
         opts: EvalOptions,
-    ) -> Scoreboard {
+    ) -> Result<Scoreboard, EngineError> {
         let bind = self.bind(data);
-        // Units are independent: split them over the available cores; the order of the results
-        // (and so every byte of output) does not depend on the split.
         let threads = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1)
             .min(8);
-        let mut results: Vec<UnitResult> = if threads < 2 || units.len() < 64 {
-            units
-                .iter()
-                .map(|u| self.eval_unit(data, &bind, &self.names, u, period, opts))
+        let threads = if units.len() < 64 { 1 } else { threads };
+        let mut results = par_chunks(units, threads, |part| {
+            let names = self.names();
+            part.iter()
+                .map(|u| self.eval_unit(data, &bind, &names, u, period, opts))
                 .collect()
-        } else {
-            let chunk = units.len().div_ceil(threads);
-            let bind = &bind;
-            std::thread::scope(|s| {
-                let handles: Vec<_> = units
-                    .chunks(chunk)
-                    .map(|part| {
-                        s.spawn(move || {
-                            let names = self.names();
-                            part.iter()
-                                .map(|u| self.eval_unit(data, bind, &names, u, period, opts))
-                                .collect::<Vec<_>>()
-                        })
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .flat_map(|h| h.join().unwrap_or_default())
-                    .collect()
-            })
-        };
+        })?;
         self.rank_and_classify(&mut results);
         let (from, to) = period.dates();
-        Scoreboard {
+        Ok(Scoreboard {
             regulation: self.ast.name.clone(),
             regulation_hash: self.hash_hex(),
             period,
             from: from.format("%d/%m/%Y").to_string(),
             to: to.format("%d/%m/%Y").to_string(),
             units: results,
-        }
+        })
     }
+}
 
-    fn tie_cmp(&self, a: &UnitResult, b: &UnitResult) -> Ordering {
-        let t = |u: &UnitResult| u.total.unwrap_or_default();
-        let mut o = t(b).cmp(&t(a));
-        for k in &self.tie_break {
-            if o != Ordering::Equal {
-                break;
-            }
-            o = match k {
-                TieKey::Node(n) => b.nodes[*n]
-                    .points
-                    .unwrap_or_default()
-                    .cmp(&a.nodes[*n].points.unwrap_or_default()),
-                TieKey::Bonus => b
-                    .bonus_total
-                    .unwrap_or_default()
-                    .cmp(&a.bonus_total.unwrap_or_default()),
-                TieKey::Penalty => a
-                    .penalty_total
-                    .unwrap_or_default()
-                    .cmp(&b.penalty_total.unwrap_or_default()),
-            };
-        }
-        o
-    }
-
-    fn rank_and_classify(&self, results: &mut [UnitResult]) {
-        results.sort_by(|a, b| {
-            let ra = a.status == Status::Scored;
-            let rb = b.status == Status::Scored;
-            rb.cmp(&ra)
-                .then_with(|| {
-                    if ra && rb {
-                        self.tie_cmp(a, b)
-                    } else {
-                        Ordering::Equal
-                    }
+impl CompiledRegulation {
+    /// The given results again, with their explanation traces; rank, band and tie notes are
+    /// kept (they come from the ranking of all units). For explaining a few units, or all of
+    /// them chunk by chunk, without holding every trace at once.
+    pub fn explain_units(
+        &self,
+        data: &Dataset,
+        results: &[UnitResult],
+    ) -> Result<Vec<UnitResult>, EngineError> {
+        let bind = self.bind(data);
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .min(8);
+        let threads = if results.len() < 16 { 1 } else { threads };
+        par_chunks(results, threads, |part| {
+            let names = self.names();
+            part.iter()
+                .map(|r| {
+                    let mut u = self.eval_unit(
+                        data,
+                        &bind,
+                        &names,
+                        &r.unit,
+                        r.period,
+                        EvalOptions::with_trace(),
+                    );
+                    u.rank = r.rank;
+                    u.band = r.band.clone();
+                    u.ties = r.ties.clone();
+                    u
                 })
-                .then_with(|| a.unit.cmp(&b.unit))
-        });
-        let ranked = results
-            .iter()
-            .take_while(|r| r.status == Status::Scored)
-            .count();
-        for i in 0..ranked {
-            let rank = if i > 0 && self.tie_cmp(&results[i - 1], &results[i]) == Ordering::Equal {
-                results[i - 1].rank.unwrap_or(1)
-            } else {
-                i as u32 + 1
-            };
-            results[i].rank = Some(rank);
-        }
-        // Bands by score.
-        let band_of = |t: Decimal| -> usize {
-            self.bands
-                .iter()
-                .position(|b| b.min.is_none_or(|m| t >= m))
-                .unwrap_or(self.bands.len() - 1)
-        };
-        let mut assigned: Vec<usize> = results[..ranked]
-            .iter()
-            .map(|r| band_of(r.total.unwrap_or_default()))
+                .collect()
+        })
+    }
+}
+
+/// Maps `f` over chunks of `items` on `threads` threads (in order). A worker that panics is
+/// an error naming the units it held, never a silently shorter result.
+pub(crate) fn par_chunks<T: Sync, U: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&[T]) -> Vec<U> + Sync,
+) -> Result<Vec<U>, EngineError> {
+    if threads < 2 || items.len() < 2 {
+        return std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(items)))
+            .map_err(|p| EngineError(panic_text(&p)));
+    }
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| {
+                std::thread::Builder::new()
+                    .stack_size(16 << 20)
+                    .spawn_scoped(s, move || f(part))
+            })
             .collect();
-        let by_score = assigned.clone();
-        let mut tie_flag = vec![false; ranked];
-        for bi in 0..self.bands.len() {
-            let Some(q) = self.bands[bi].quota_pct else {
-                continue;
-            };
-            let allowed = (Decimal::from(ranked as u64) * q / Decimal::ONE_HUNDRED).floor();
-            let allowed = usize::try_from(allowed).unwrap_or(0);
-            let members: Vec<usize> = (0..ranked).filter(|i| assigned[*i] == bi).collect();
-            if members.len() <= allowed {
-                continue;
-            }
-            let cut_rank = results[members[allowed]].rank;
-            let tie = allowed > 0 && results[members[allowed - 1]].rank == cut_rank;
-            for (pos, i) in members.iter().enumerate() {
-                let at_cut = tie && results[*i].rank == cut_rank;
-                if pos >= allowed || at_cut {
-                    tie_flag[*i] = at_cut;
-                    assigned[*i] = (bi + 1).min(self.bands.len() - 1);
-                }
-            }
+        let mut out = Vec::with_capacity(items.len());
+        for (i, h) in handles.into_iter().enumerate() {
+            let part = h
+                .map_err(|e| EngineError(format!("không tạo được luồng / cannot spawn: {e}")))?
+                .join()
+                .map_err(|p| {
+                    EngineError(format!(
+                        "luồng xử lý các mục {}–{} dừng bất thường / worker for items {}–{} failed: {}",
+                        i * chunk + 1,
+                        ((i + 1) * chunk).min(items.len()),
+                        i * chunk + 1,
+                        ((i + 1) * chunk).min(items.len()),
+                        panic_text(&p)
+                    ))
+                })?;
+            out.extend(part);
         }
-        for i in 0..ranked {
-            let b = &self.bands[assigned[i]];
-            results[i].band = Some(BandResult {
-                id: b.id.clone(),
-                name: b.name.clone(),
-                by_score: self.bands[by_score[i]].id.clone(),
-                by_score_name: self.bands[by_score[i]].name.clone(),
-                demoted_by_quota: assigned[i] != by_score[i],
-                tie_at_cutoff: tie_flag[i],
-            });
-        }
+        Ok(out)
+    })
+}
+
+fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_worker_is_an_error_not_a_shorter_result() {
+        let items: Vec<u32> = (0..100).collect();
+        let ok = par_chunks(&items, 4, |p| p.to_vec()).unwrap();
+        assert_eq!(ok, items);
+        let err = par_chunks(&items, 4, |p| {
+            if p.contains(&57) {
+                panic!("boom at 57");
+            }
+            p.to_vec()
+        })
+        .unwrap_err();
+        assert!(
+            err.0.contains("51–75") && err.0.contains("boom at 57"),
+            "{err}"
+        );
+        let err = par_chunks(&items, 1, |_| -> Vec<u32> { panic!("single") }).unwrap_err();
+        assert!(err.0.contains("single"));
     }
 }

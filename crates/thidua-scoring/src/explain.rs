@@ -2,15 +2,17 @@
 //! period, dates and source row), intermediate values, the branch of the scale that applied, the
 //! points and the rounding. Everything here serialises to JSON (numbers as exact strings).
 use crate::ast::{Aggregation, RoundMode};
+use crate::exact::Exact;
 use crate::period::{PeriodKey, Window};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-/// A number or a yes/no.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// A number (exact: a decimal string, or a fraction `p/q` when it has no finite decimal form)
+/// or a yes/no.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum Val {
-    Num(Decimal),
+    Num(Exact),
     Bool(bool),
 }
 
@@ -27,7 +29,7 @@ pub enum Source {
         last_row: u32,
     },
     /// Sum of the predecessors' figures (lineage).
-    Predecessors { parts: Vec<(String, Decimal)> },
+    Predecessors { parts: Vec<(String, Exact)> },
     /// The regulation's declared value for a missing figure.
     Declared {
         reason_vi: String,
@@ -35,7 +37,8 @@ pub enum Source {
     },
 }
 
-/// One step of an explanation.
+/// One step of an explanation. Texts ending in `_vi` are plain Vietnamese for people; `expr`
+/// fields keep the regulation's own notation for tools.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "step", rename_all = "snake_case")]
 pub enum Step {
@@ -48,52 +51,67 @@ pub enum Step {
         from: String,
         to: String,
         aggregation: Aggregation,
-        value: Decimal,
+        value: Exact,
         source: Source,
     },
     Indicator {
         id: String,
         name: String,
+        measure: Option<String>,
         period: Window,
         expr: String,
+        expr_vi: String,
         value: Val,
     },
     ZeroDivision {
         indicator: String,
-        declared: Decimal,
+        name: String,
+        declared: Exact,
+    },
+    /// A comparison inside a condition, with both values it compared.
+    Compare {
+        left: String,
+        left_vi: String,
+        left_value: Val,
+        op: &'static str,
+        right: String,
+        right_vi: String,
+        right_value: Val,
+        holds: bool,
     },
     Value {
         expr: String,
+        expr_vi: String,
         value: Val,
     },
     Scale {
         kind: &'static str,
         branch_vi: String,
         branch_en: String,
-        points: Decimal,
+        points: Exact,
     },
     Manual {
-        score: Option<Decimal>,
+        score: Option<Exact>,
         row: Option<u32>,
     },
     Fallback {
         reason_vi: String,
         reason_en: String,
-        points: Decimal,
+        points: Exact,
     },
     Sum {
         parts: usize,
-        points: Decimal,
+        points: Exact,
     },
     Cap {
         what_vi: String,
         what_en: String,
-        before: Decimal,
-        after: Decimal,
+        before: Exact,
+        after: Exact,
     },
     Rounding {
-        before: Decimal,
-        after: Decimal,
+        before: Exact,
+        after: Exact,
         places: u32,
         mode: RoundMode,
     },
@@ -128,8 +146,12 @@ pub struct NodeResult {
     /// 0 = area.
     pub depth: usize,
     pub max_points: Decimal,
-    pub points: Option<Decimal>,
+    pub points: Option<Exact>,
+    /// The value the criterion's scale was applied to, or its condition (leaf criteria).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<Val>,
     pub status: Status,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub trace: Vec<Step>,
 }
 
@@ -139,9 +161,10 @@ pub struct ItemResult {
     pub id: Text,
     pub name: Text,
     pub area: Option<Text>,
-    pub value: Option<Decimal>,
-    pub points: Option<Decimal>,
+    pub value: Option<Exact>,
+    pub points: Option<Exact>,
     pub status: Status,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub trace: Vec<Step>,
 }
 
@@ -157,6 +180,60 @@ pub struct BandResult {
     pub demoted_by_quota: bool,
     /// Tied with another unit exactly at a quota cut-off (the cluster head decides).
     pub tie_at_cutoff: bool,
+    /// The quotas that moved the unit down, in order (present when `demoted_by_quota`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub quotas: Vec<QuotaNote>,
+}
+
+/// The quota that moved a unit down from a band: at most `quota_pct`% of the `ranked` units
+/// (`allowed`, rounded down) may be in band `band`; the unit is at `rank`, after them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuotaNote {
+    pub band: String,
+    pub band_name: String,
+    /// The band the unit moved to.
+    pub to_band_name: String,
+    pub quota_pct: Decimal,
+    pub ranked: usize,
+    pub allowed: usize,
+    /// Units the total alone places in the band.
+    pub reaching: usize,
+    pub rank: u32,
+}
+
+/// How a tie on the total with a neighbouring unit was settled.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TieNote {
+    /// The other unit (id, name) and its rank.
+    pub other: String,
+    pub other_name: Option<String>,
+    pub other_rank: u32,
+    /// The shared total.
+    pub total: Exact,
+    /// The keys compared in order, each with both values (ours first).
+    pub compared: Vec<TieKeyValues>,
+    /// `above` (this unit ranks before the other), `below`, or `shared` (equal on every key).
+    pub outcome: TieOutcome,
+}
+
+/// One tie-break key with both units' values.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TieKeyValues {
+    /// An area or criterion id, `bonus` or `penalty`.
+    pub key: String,
+    pub name_vi: String,
+    pub ours: Exact,
+    pub theirs: Exact,
+    /// `true` for penalty: fewer wins.
+    pub lower_wins: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TieOutcome {
+    Above,
+    Below,
+    Shared,
 }
 
 /// Everything about one unit.
@@ -169,15 +246,19 @@ pub struct UnitResult {
     pub nodes: Vec<NodeResult>,
     pub bonuses: Vec<ItemResult>,
     pub penalties: Vec<ItemResult>,
-    pub bonus_total: Option<Decimal>,
-    pub penalty_total: Option<Decimal>,
-    pub total: Option<Decimal>,
+    pub bonus_total: Option<Exact>,
+    pub penalty_total: Option<Exact>,
+    pub total: Option<Exact>,
     /// When only manual criteria are not scored yet: the total of what is scored so far
     /// (a mid-year snapshot; never used for ranking).
-    pub provisional_total: Option<Decimal>,
+    pub provisional_total: Option<Exact>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub total_trace: Vec<Step>,
     pub rank: Option<u32>,
     pub band: Option<BandResult>,
+    /// Ties on the total with the units just above and below, and how they were settled.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ties: Vec<TieNote>,
 }
 
 /// Results for all units of one period, in rank order (unranked units last, by id).

@@ -35,10 +35,14 @@ pub fn canonical(d: Decimal) -> String {
 
 /// Vietnamese form: thousands with ".", decimals with "," (`1.234,5`, `−5,26` uses "-").
 pub fn vi(d: Decimal) -> String {
-    let s = canonical(d);
+    vi_text(&canonical(d))
+}
+
+/// Vietnamese form of a canonical ASCII decimal text (`-1234.5` → `-1.234,5`).
+pub fn vi_text(s: &str) -> String {
     let (neg, s) = match s.strip_prefix('-') {
         Some(r) => (true, r),
-        None => (false, s.as_str()),
+        None => (false, s),
     };
     let (int, frac) = match s.split_once('.') {
         Some((a, b)) => (a, Some(b)),
@@ -51,7 +55,7 @@ pub fn vi(d: Decimal) -> String {
     let digits: Vec<char> = int.chars().collect();
     for (i, c) in digits.iter().enumerate() {
         let left = digits.len() - i;
-        if i > 0 && left / 3 * 3 == left {
+        if i > 0 && left.is_multiple_of(3) {
             out.push('.');
         }
         out.push(*c);

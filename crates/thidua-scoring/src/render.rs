@@ -1,26 +1,51 @@
-//! Renders results for people: Vietnamese text (numbers "95,5", thousands ".", dates
-//! dd/mm/yyyy), an escaped HTML fragment for the web UI, and JSON (serde).
+//! Renders results for people: plain Vietnamese text (numbers "95,5", thousands ".", dates
+//! dd/mm/yyyy, no programmer notation), an escaped HTML fragment for the web UI, and JSON
+//! (serde; numbers as exact strings). Text and HTML say the same things: every figure, every
+//! value a condition compares, the branch of each scale, caps, rounding, how ties on the total
+//! were settled and which quota moved a unit down a band.
 use crate::ast::{Aggregation, RoundMode};
+use crate::exact::{Exact, Rounding};
 use crate::explain::*;
-use crate::num::{vi, vi_dp};
-use rust_decimal::Decimal;
+use crate::num::vi_text;
 use std::fmt::Write;
 
-/// Up to 4 decimals shown; longer values are marked "≈" (the JSON keeps every digit).
-pub fn vi_num(d: Decimal) -> String {
-    let n = d.normalize();
-    if n.scale() > 4 {
-        format!("≈ {}", vi_dp(n, 4))
-    } else {
-        vi(n)
+/// Vietnamese form of an exact value: exact up to 4 decimals, else "≈" and 4 decimals (the
+/// JSON keeps the exact value).
+pub fn vi_num(d: &Exact) -> String {
+    match d.decimal_text() {
+        Some(t) if t.split_once('.').is_none_or(|(_, f)| f.len() <= 4) => vi_text(&t),
+        _ => format!("≈ {}", vi_text(&d.approx_text(4))),
     }
+}
+
+/// Like [`vi_num`], with enough decimals that a value different from `other` never reads the
+/// same (89,99996 beside 90 shows "≈ 89,99996", not "≈ 90").
+pub fn vi_vs(v: &Exact, other: &Exact) -> String {
+    let short = vi_num(v);
+    if !short.starts_with('≈') || v == other {
+        return short;
+    }
+    for p in 4..=16 {
+        let r = v.round(p, Rounding::HalfUp);
+        if r != *other {
+            return format!("≈ {}", vi_text(&r.approx_text(p)));
+        }
+    }
+    short
 }
 
 fn val(v: &Val) -> String {
     match v {
-        Val::Num(n) => vi_num(*n),
+        Val::Num(n) => vi_num(n),
         Val::Bool(true) => "đúng".into(),
         Val::Bool(false) => "sai".into(),
+    }
+}
+
+fn val_vs(v: &Val, other: &Val) -> String {
+    match (v, other) {
+        (Val::Num(a), Val::Num(b)) => vi_vs(a, b),
+        _ => val(v),
     }
 }
 
@@ -47,6 +72,56 @@ pub fn scale_vi(kind: &str) -> &'static str {
     }
 }
 
+fn op_words(op: &str) -> &'static str {
+    match op {
+        "==" => "bằng",
+        "!=" => "khác",
+        "<" => "nhỏ hơn",
+        "<=" => "nhỏ hơn hoặc bằng",
+        ">" => "lớn hơn",
+        ">=" => "lớn hơn hoặc bằng",
+        _ => "so với",
+    }
+}
+
+fn with_measure(v: String, measure: &Option<String>) -> String {
+    match measure.as_deref() {
+        Some("%") => format!("{v}%"),
+        Some(m) => format!("{v} {m}"),
+        None => v,
+    }
+}
+
+fn source_vi(source: &Source, aggregation: Aggregation) -> String {
+    match source {
+        Source::Direct { row } => format!("nguồn: dòng {row}"),
+        Source::Months {
+            months,
+            first_row,
+            last_row,
+        } => {
+            let how = match aggregation {
+                Aggregation::Sum => format!("cộng {months} tháng"),
+                Aggregation::Last => format!("số tháng cuối trong {months} tháng"),
+                Aggregation::Mean => format!("trung bình {months} tháng"),
+                Aggregation::Max => format!("lớn nhất trong {months} tháng"),
+            };
+            format!("{how}, nguồn: dòng {first_row}–{last_row}")
+        }
+        Source::Predecessors { parts } => {
+            let p: Vec<String> = parts
+                .iter()
+                .map(|(u, v)| format!("{u} {}", vi_num(v)))
+                .collect();
+            format!(
+                "đơn vị hợp nhất, cộng số liệu các đơn vị tiền thân: {}",
+                p.join(" + ")
+            )
+        }
+        Source::Declared { reason_vi, .. } => format!("{reason_vi}; quy định lấy giá trị này"),
+    }
+}
+
 /// One explanation step as a Vietnamese sentence.
 pub fn step_vi(s: &Step) -> String {
     match s {
@@ -61,64 +136,55 @@ pub fn step_vi(s: &Step) -> String {
             aggregation,
             value,
             source,
-        } => {
-            let m = measure
-                .as_deref()
-                .map(|m| format!(" {m}"))
-                .unwrap_or_default();
-            let src = match source {
-                Source::Direct { row } => format!("nguồn: dòng {row}"),
-                Source::Months {
-                    months,
-                    first_row,
-                    last_row,
-                } => {
-                    let how = match aggregation {
-                        Aggregation::Sum => format!("cộng {months} tháng"),
-                        Aggregation::Last => format!("số tháng cuối trong {months} tháng"),
-                        Aggregation::Mean => format!("trung bình {months} tháng"),
-                        Aggregation::Max => format!("lớn nhất trong {months} tháng"),
-                    };
-                    format!("{how}, nguồn: dòng {first_row}–{last_row}")
-                }
-                Source::Predecessors { parts } => {
-                    let p: Vec<String> = parts
-                        .iter()
-                        .map(|(u, v)| format!("{u} {}", vi(*v)))
-                        .collect();
-                    format!(
-                        "đơn vị hợp nhất, cộng số liệu các đơn vị tiền thân: {}",
-                        p.join(" + ")
-                    )
-                }
-                Source::Declared { reason_vi, .. } => {
-                    format!("{reason_vi}; quy định lấy giá trị này")
-                }
-            };
-            format!("Số liệu «{name}» [{element}] của {unit}, kỳ {period} ({from} – {to}): {}{m} ({src})", vi(*value))
-        }
+        } => format!(
+            "Số liệu «{name}» [{element}] của {unit}, kỳ {period} ({from} – {to}): {} ({})",
+            with_measure(vi_num(value), measure),
+            source_vi(source, *aggregation)
+        ),
         Step::Indicator {
             id,
             name,
+            measure,
             period,
-            expr,
+            expr_vi,
             value,
+            ..
+        } => format!(
+            "Chỉ tiêu «{name}» [{id}] kỳ {period} = {expr_vi} = {}",
+            with_measure(val(value), measure)
+        ),
+        Step::ZeroDivision { name, declared, .. } => format!(
+            "Chia cho 0 khi tính chỉ tiêu «{name}»: theo quy định lấy {}",
+            vi_num(declared)
+        ),
+        Step::Compare {
+            left_vi,
+            left_value,
+            op,
+            right_vi,
+            right_value,
+            holds,
+            ..
         } => {
+            let right_is_number = matches!(right_value, Val::Num(n) if vi_num(n) == *right_vi);
+            let right = if right_is_number {
+                right_vi.clone()
+            } else {
+                format!("{right_vi} ({})", val_vs(right_value, left_value))
+            };
             format!(
-                "Chỉ tiêu «{name}» [{id}] kỳ {period} = {expr} = {}",
-                val(value)
+                "So sánh: {left_vi} ({}) {} {right} → {}",
+                val_vs(left_value, right_value),
+                op_words(op),
+                if *holds { "đúng" } else { "sai" }
             )
         }
-        Step::ZeroDivision {
-            indicator,
-            declared,
-        } => {
-            format!(
-                "Chia cho 0 khi tính [{indicator}]: theo quy định lấy {}",
-                vi(*declared)
-            )
-        }
-        Step::Value { expr, value } => format!("Giá trị: {expr} = {}", val(value)),
+        Step::Value {
+            expr_vi,
+            value: Val::Bool(b),
+            ..
+        } => format!("Điều kiện: {expr_vi} → {}", if *b { "đúng" } else { "sai" }),
+        Step::Value { expr_vi, value, .. } => format!("Giá trị xét: {expr_vi} = {}", val(value)),
         Step::Scale {
             kind,
             branch_vi,
@@ -127,30 +193,28 @@ pub fn step_vi(s: &Step) -> String {
         } => format!(
             "Thang điểm {}: {branch_vi} → {} điểm",
             scale_vi(kind),
-            vi_num(*points)
+            vi_num(points)
         ),
         Step::Manual {
             score: Some(s),
             row,
-        } => {
-            format!(
-                "Điểm chấm qua kiểm tra: {}{}",
-                vi(*s),
-                row.map(|r| format!(" (nguồn: dòng {r})"))
-                    .unwrap_or_default()
-            )
-        }
+        } => format!(
+            "Điểm chấm qua kiểm tra: {}{}",
+            vi_num(s),
+            row.map(|r| format!(" (nguồn: dòng {r})"))
+                .unwrap_or_default()
+        ),
         Step::Manual { score: None, .. } => "Chưa chấm: chưa có điểm chấm cho tiêu chí này".into(),
         Step::Fallback {
             reason_vi, points, ..
-        } => format!("{reason_vi}: {} điểm", vi(*points)),
-        Step::Sum { parts, points } => format!("Cộng {parts} mục: {} điểm", vi_num(*points)),
+        } => format!("{reason_vi}: {} điểm", vi_num(points)),
+        Step::Sum { parts, points } => format!("Cộng {parts} mục: {} điểm", vi_num(points)),
         Step::Cap {
             what_vi,
             before,
             after,
             ..
-        } => format!("Áp {what_vi}: {} → {}", vi_num(*before), vi(*after)),
+        } => format!("Áp {what_vi}: {} → {}", vi_num(before), vi_num(after)),
         Step::Rounding {
             before,
             after,
@@ -160,24 +224,98 @@ pub fn step_vi(s: &Step) -> String {
             let m = match mode {
                 RoundMode::HalfUp => "làm tròn nửa lên",
                 RoundMode::HalfEven => "làm tròn nửa về số chẵn",
-                RoundMode::Down => "cắt bỏ",
+                RoundMode::Down => "cắt bỏ phần thừa",
             };
             format!(
-                "Làm tròn {places} chữ số thập phân ({m}): {} → {}",
-                vi_num(*before),
-                vi(*after)
+                "Làm tròn {places} chữ số thập phân ({m}) từ giá trị chính xác: {} → {}",
+                vi_num(before),
+                vi_num(after)
             )
         }
         Step::Error { message_vi, .. } => format!("LỖI: {message_vi}"),
     }
 }
 
-fn pts(p: Option<Decimal>) -> String {
-    p.map(vi).unwrap_or_else(|| "—".into())
+fn pts(p: &Option<Exact>) -> String {
+    p.as_ref().map(vi_num).unwrap_or_else(|| "—".into())
+}
+
+/// A penalty as it is subtracted: "−2".
+fn minus(p: &Option<Exact>) -> String {
+    match p {
+        Some(x) if !x.is_zero() => format!("−{}", vi_num(x)),
+        Some(_) => "0".into(),
+        None => "—".into(),
+    }
+}
+
+/// Why a unit is in a lower band than its total reaches (one sentence per quota applied).
+pub fn quota_vi(b: &BandResult) -> Vec<String> {
+    let mut out = Vec::new();
+    for q in &b.quotas {
+        out.push(format!(
+            "Tổng điểm đạt mức «{}», nhưng mức này chỉ dành cho tối đa {}% số đơn vị được xếp hạng: {}% của {} đơn vị = {} đơn vị (làm tròn xuống); có {} đơn vị đạt mức điểm này và đơn vị đứng hạng {}, nên xếp loại «{}».",
+            q.band_name,
+            crate::num::vi(q.quota_pct),
+            crate::num::vi(q.quota_pct),
+            q.ranked,
+            q.allowed,
+            q.reaching,
+            q.rank,
+            q.to_band_name
+        ));
+    }
+    if b.tie_at_cutoff {
+        out.push("Đơn vị bằng điểm với đơn vị khác đúng tại ngưỡng tỷ lệ tối đa: tất cả các đơn vị bằng điểm tại ngưỡng đều chuyển xuống, cụm trưởng quyết định theo quy chế.".into());
+    }
+    out
+}
+
+/// How a tie on the total was settled, in one sentence.
+pub fn tie_vi(t: &TieNote) -> String {
+    let other = match &t.other_name {
+        Some(n) => format!("{} ({n})", t.other),
+        None => t.other.clone(),
+    };
+    let keys: Vec<String> = t
+        .compared
+        .iter()
+        .map(|k| {
+            format!(
+                "{}: {} so với {}",
+                k.name_vi,
+                vi_num(&k.ours),
+                vi_num(&k.theirs)
+            )
+        })
+        .collect();
+    let how = if keys.is_empty() {
+        "quy định không nêu tiêu chí xét khi bằng điểm".to_string()
+    } else {
+        format!("xét theo thứ tự khi bằng điểm — {}", keys.join("; "))
+    };
+    let outcome = match t.outcome {
+        TieOutcome::Above => format!("xếp trên {}", t.other),
+        TieOutcome::Below => format!("xếp sau {}", t.other),
+        TieOutcome::Shared => format!("vẫn bằng nhau nên cùng hạng {}", t.other_rank),
+    };
+    format!(
+        "Bằng tổng điểm {} với {other}: {how} → {outcome}.",
+        vi_num(&t.total)
+    )
 }
 
 /// The ranking table.
 pub fn summary_text(b: &Scoreboard) -> String {
+    let mut o = summary_head(b);
+    for u in &b.units {
+        o.push_str(&summary_line(u));
+    }
+    o
+}
+
+/// The ranking table's title and column heads.
+pub fn summary_head(b: &Scoreboard) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "{}", b.regulation);
     let _ = writeln!(
@@ -186,42 +324,43 @@ pub fn summary_text(b: &Scoreboard) -> String {
         b.period,
         b.from,
         b.to,
-        &b.regulation_hash[..16]
+        &b.regulation_hash[..16.min(b.regulation_hash.len())]
     );
     let _ = writeln!(
         o,
         "{:<6} {:<8} {:<32} {:>10}  Xếp loại",
         "Hạng", "Mã", "Đơn vị", "Tổng điểm"
     );
-    for u in &b.units {
-        let band = match &u.band {
-            Some(bd) if bd.demoted_by_quota => format!(
-                "{} (đạt mức điểm {}, vượt tỷ lệ tối đa{})",
-                bd.name,
-                bd.by_score_name,
-                if bd.tie_at_cutoff {
-                    ", bằng điểm tại ngưỡng: cụm trưởng quyết định"
-                } else {
-                    ""
-                }
-            ),
-            Some(bd) => bd.name.clone(),
-            None => match u.provisional_total {
-                Some(p) => format!("chưa chấm đủ (tạm tính {})", vi(p)),
-                None => status_vi(u.status).trim_start_matches(" — ").to_string(),
-            },
-        };
-        let _ = writeln!(
-            o,
-            "{:<6} {:<8} {:<32} {:>10}  {}",
-            u.rank.map(|r| r.to_string()).unwrap_or_else(|| "—".into()),
-            u.unit,
-            u.name.as_deref().unwrap_or(""),
-            pts(u.total),
-            band
-        );
-    }
     o
+}
+
+/// One line of the ranking table.
+pub fn summary_line(u: &UnitResult) -> String {
+    let band = match &u.band {
+        Some(bd) if bd.demoted_by_quota => format!(
+            "{} (đạt mức điểm {}, vượt tỷ lệ tối đa{})",
+            bd.name,
+            bd.by_score_name,
+            if bd.tie_at_cutoff {
+                ", bằng điểm tại ngưỡng: cụm trưởng quyết định"
+            } else {
+                ""
+            }
+        ),
+        Some(bd) => bd.name.clone(),
+        None => match &u.provisional_total {
+            Some(p) => format!("chưa chấm đủ (tạm tính {})", vi_num(p)),
+            None => status_vi(u.status).trim_start_matches(" — ").to_string(),
+        },
+    };
+    format!(
+        "{:<6} {:<8} {:<32} {:>10}  {}\n",
+        u.rank.map(|r| r.to_string()).unwrap_or_else(|| "—".into()),
+        u.unit,
+        u.name.as_deref().unwrap_or(""),
+        pts(&u.total),
+        band
+    )
 }
 
 /// The full explanation of one unit in Vietnamese.
@@ -248,28 +387,29 @@ pub fn unit_text(u: &UnitResult) -> String {
             "{indent}{} {} — điểm chuẩn {}: {}{}",
             n.id,
             n.name,
-            vi(n.max_points),
-            pts(n.points),
+            crate::num::vi(n.max_points),
+            pts(&n.points),
             status_vi(n.status)
         );
         for s in &n.trace {
             let _ = writeln!(o, "{indent}    · {}", step_vi(s));
         }
     }
-    for (title, items) in [("Điểm thưởng", &u.bonuses), ("Điểm trừ", &u.penalties)] {
+    for (title, items, penalty) in [
+        ("Điểm thưởng", &u.bonuses, false),
+        ("Điểm trừ", &u.penalties, true),
+    ] {
         if items.is_empty() {
             continue;
         }
         let _ = writeln!(o, "{title}:");
         for it in items {
-            let _ = writeln!(
-                o,
-                "  {} {}: {}{}",
-                it.id,
-                it.name,
-                pts(it.points),
-                status_vi(it.status)
-            );
+            let p = if penalty {
+                minus(&it.points)
+            } else {
+                pts(&it.points)
+            };
+            let _ = writeln!(o, "  {} {}: {p}{}", it.id, it.name, status_vi(it.status));
             for s in &it.trace {
                 let _ = writeln!(o, "    · {}", step_vi(s));
             }
@@ -279,7 +419,7 @@ pub fn unit_text(u: &UnitResult) -> String {
     for s in &u.total_trace {
         let line = match s {
             Step::Sum { parts, points } => {
-                format!("Cộng điểm {parts} lĩnh vực: {}", vi_num(*points))
+                format!("Cộng điểm {parts} lĩnh vực: {}", vi_num(points))
             }
             s => step_vi(s),
         };
@@ -287,13 +427,17 @@ pub fn unit_text(u: &UnitResult) -> String {
     }
     let _ = writeln!(
         o,
-        "  · Điểm thưởng: +{}; điểm trừ: −{}",
-        pts(u.bonus_total),
-        pts(u.penalty_total)
+        "  · Điểm thưởng: +{}; điểm trừ: {}",
+        pts(&u.bonus_total),
+        minus(&u.penalty_total)
     );
-    let _ = write!(o, "TỔNG ĐIỂM: {}{}", pts(u.total), status_vi(u.status));
-    if let Some(p) = u.provisional_total {
-        let _ = write!(o, " (tạm tính {}, chưa gồm các tiêu chí chưa chấm)", vi(p));
+    let _ = write!(o, "TỔNG ĐIỂM: {}{}", pts(&u.total), status_vi(u.status));
+    if let Some(p) = &u.provisional_total {
+        let _ = write!(
+            o,
+            " (tạm tính {}, chưa gồm các tiêu chí chưa chấm)",
+            vi_num(p)
+        );
     }
     if let Some(r) = u.rank {
         let _ = write!(o, " — hạng {r}");
@@ -309,6 +453,14 @@ pub fn unit_text(u: &UnitResult) -> String {
         }
     }
     o.push('\n');
+    for t in &u.ties {
+        let _ = writeln!(o, "  · {}", tie_vi(t));
+    }
+    if let Some(b) = &u.band {
+        for q in quota_vi(b) {
+            let _ = writeln!(o, "  · {q}");
+        }
+    }
     o
 }
 
@@ -338,6 +490,13 @@ pub fn esc(s: &str) -> String {
     o
 }
 
+fn steps_html(trace: &[Step]) -> String {
+    trace
+        .iter()
+        .map(|s| format!("<li>{}</li>", esc(&step_vi(s))))
+        .collect()
+}
+
 /// One unit's explanation as an HTML fragment (every text escaped).
 pub fn unit_html(u: &UnitResult) -> String {
     let mut o = String::new();
@@ -354,55 +513,97 @@ pub fn unit_html(u: &UnitResult) -> String {
     );
     let _ = writeln!(o, "<table><thead><tr><th>Mã</th><th>Nội dung</th><th>Điểm chuẩn</th><th>Điểm</th><th>Giải trình</th></tr></thead><tbody>");
     for n in &u.nodes {
-        let steps: Vec<String> = n
-            .trace
-            .iter()
-            .map(|s| format!("<li>{}</li>", esc(&step_vi(s))))
-            .collect();
         let _ = writeln!(
             o,
             "<tr class=\"depth-{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td><td><ul>{}</ul></td></tr>",
             n.depth,
             esc(&n.id),
             esc(&n.name),
-            esc(&vi(n.max_points)),
-            esc(&pts(n.points)),
+            esc(&crate::num::vi(n.max_points)),
+            esc(&pts(&n.points)),
             esc(status_vi(n.status)),
-            steps.join("")
+            steps_html(&n.trace)
         );
     }
-    for it in u.bonuses.iter().chain(&u.penalties) {
-        let steps: Vec<String> = it
-            .trace
-            .iter()
-            .map(|s| format!("<li>{}</li>", esc(&step_vi(s))))
-            .collect();
+    for (title, class, items, penalty) in [
+        ("Điểm thưởng", "bonus", &u.bonuses, false),
+        ("Điểm trừ", "penalty", &u.penalties, true),
+    ] {
+        if items.is_empty() {
+            continue;
+        }
         let _ = writeln!(
             o,
-            "<tr class=\"item\"><td>{}</td><td>{}</td><td></td><td>{}</td><td><ul>{}</ul></td></tr>",
-            esc(&it.id),
-            esc(&it.name),
-            esc(&pts(it.points)),
-            steps.join("")
+            "<tr class=\"heading {class}\"><th colspan=\"5\">{title}</th></tr>"
         );
+        for it in items {
+            let p = if penalty {
+                minus(&it.points)
+            } else {
+                pts(&it.points)
+            };
+            let _ = writeln!(
+                o,
+                "<tr class=\"item {class}\"><td>{}</td><td>{}</td><td></td><td>{}{}</td><td><ul>{}</ul></td></tr>",
+                esc(&it.id),
+                esc(&it.name),
+                esc(&p),
+                esc(status_vi(it.status)),
+                steps_html(&it.trace)
+            );
+        }
     }
     let _ = writeln!(o, "</tbody></table>");
+    if !u.total_trace.is_empty() || u.bonus_total.is_some() {
+        let mut lines: Vec<String> = u
+            .total_trace
+            .iter()
+            .map(|s| match s {
+                Step::Sum { parts, points } => {
+                    format!("Cộng điểm {parts} lĩnh vực: {}", vi_num(points))
+                }
+                s => step_vi(s),
+            })
+            .collect();
+        lines.push(format!(
+            "Điểm thưởng: +{}; điểm trừ: {}",
+            pts(&u.bonus_total),
+            minus(&u.penalty_total)
+        ));
+        let _ = writeln!(
+            o,
+            "<ul class=\"total-steps\">{}</ul>",
+            lines
+                .iter()
+                .map(|l| format!("<li>{}</li>", esc(l)))
+                .collect::<String>()
+        );
+    }
     let _ = writeln!(
         o,
-        "<p class=\"total\">Tổng điểm: <strong>{}</strong>{}{}</p>",
-        esc(&pts(u.total)),
+        "<p class=\"total\">Tổng điểm: <strong>{}</strong>{}{}{}</p>",
+        esc(&pts(&u.total)),
+        esc(status_vi(u.status)),
         u.rank.map(|r| format!(" — hạng {r}")).unwrap_or_default(),
         u.band
             .as_ref()
             .map(|b| format!(" — {}", esc(&b.name)))
             .unwrap_or_default()
     );
+    for t in &u.ties {
+        let _ = writeln!(o, "<p class=\"tie\">{}</p>", esc(&tie_vi(t)));
+    }
+    if let Some(b) = &u.band {
+        for q in quota_vi(b) {
+            let _ = writeln!(o, "<p class=\"quota\">{}</p>", esc(&q));
+        }
+    }
     o.push_str("</section>\n");
     o
 }
 
-/// The scoreboard as an HTML fragment.
-pub fn html(b: &Scoreboard) -> String {
+/// The scoreboard's head and ranking table as an HTML fragment (opens the scoreboard `div`).
+pub fn html_head(b: &Scoreboard) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "<div class=\"thidua-scoreboard\">");
     let _ = writeln!(o, "<h2>{}</h2>", esc(&b.regulation));
@@ -415,16 +616,30 @@ pub fn html(b: &Scoreboard) -> String {
     );
     let _ = writeln!(o, "<table><thead><tr><th>Hạng</th><th>Đơn vị</th><th>Tổng điểm</th><th>Xếp loại</th></tr></thead><tbody>");
     for u in &b.units {
+        let band = match &u.band {
+            Some(bd) if bd.demoted_by_quota => format!(
+                "{} (đạt mức điểm {}, vượt tỷ lệ tối đa)",
+                bd.name, bd.by_score_name
+            ),
+            Some(bd) => bd.name.clone(),
+            None => status_vi(u.status).trim_start_matches(" — ").to_string(),
+        };
         let _ = writeln!(
             o,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             u.rank.map(|r| r.to_string()).unwrap_or_else(|| "—".into()),
             esc(u.name.as_deref().unwrap_or(&u.unit)),
-            esc(&pts(u.total)),
-            esc(u.band.as_ref().map(|b| b.name.as_str()).unwrap_or(""))
+            esc(&pts(&u.total)),
+            esc(&band)
         );
     }
     let _ = writeln!(o, "</tbody></table>");
+    o
+}
+
+/// The scoreboard as an HTML fragment.
+pub fn html(b: &Scoreboard) -> String {
+    let mut o = html_head(b);
     for u in &b.units {
         o.push_str(&unit_html(u));
     }
@@ -432,7 +647,38 @@ pub fn html(b: &Scoreboard) -> String {
     o
 }
 
-/// JSON of the scoreboard (numbers as exact decimal strings).
+/// The start of the scoreboard's JSON, up to the opening of its `units` array; then write
+/// [`json_unit`] for each unit (separated by `,`) and [`JSON_END`]. The whole document equals
+/// the compact form of [`json`], without holding every unit at once.
+pub fn json_head(b: &Scoreboard) -> String {
+    #[derive(serde::Serialize)]
+    struct Head<'a> {
+        regulation: &'a str,
+        regulation_hash: &'a str,
+        period: crate::period::PeriodKey,
+        from: &'a str,
+        to: &'a str,
+    }
+    let head = serde_json::to_string(&Head {
+        regulation: &b.regulation,
+        regulation_hash: &b.regulation_hash,
+        period: b.period,
+        from: &b.from,
+        to: &b.to,
+    })
+    .unwrap_or_else(|_| "{".into());
+    format!("{},\"units\":[", head.trim_end_matches('}'))
+}
+
+/// One unit's compact JSON.
+pub fn json_unit(u: &UnitResult) -> String {
+    serde_json::to_string(u).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// Closes the document opened by [`json_head`].
+pub const JSON_END: &str = "]}\n";
+
+/// JSON of the scoreboard (numbers as exact strings).
 pub fn json(b: &Scoreboard) -> String {
     serde_json::to_string_pretty(b).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }

@@ -1,7 +1,8 @@
 //! A synthetic national workload for benchmarks: a regulation with many criteria (every scale
-//! kind, indicators, bonus and penalty items, bands with a quota) and figures for thousands of
-//! units. Deterministic for a given seed; no IO.
-use crate::data::{Dataset, DatasetBuilder};
+//! kind, indicators, divisions that do not terminate, the range scale of the reported `.xx5`
+//! case, bonus and penalty items, bands with a quota) and a CSV data file for thousands of
+//! units. Deterministic for a given seed; no IO (the caller writes the files).
+use crate::data::Dataset;
 use std::fmt::Write;
 
 /// Shape of the workload.
@@ -109,11 +110,18 @@ pub fn regulation(s: Shape) -> String {
             9 | 10 => {
                 let _ = writeln!(t, "value = \"r{i}\"\nscale = {{ kind = \"per_pct_above\", target = 50, better = \"higher\", per = 0.05, cap = 0.5 }}");
             }
-            11 | 12 => {
+            11 => {
                 let _ = writeln!(t, "value = \"c{i}\"\nscale = {{ kind = \"range\", low = -10, high = -5, per = 0.1 }}");
             }
+            12 => {
+                // The reported case's scale: 1,485 points exactly for a change of 600/112 %.
+                let _ = writeln!(t, "value = \"c{i}\"\nscale = {{ kind = \"range\", low = -10, high = -2, per = 0.07, floor = 0 }}");
+            }
             _ => {
-                let _ = writeln!(t, "value = \"min(2, max(0, (r{i} - 40) / 10))\"\nscale = {{ kind = \"formula\" }}");
+                let _ = writeln!(
+                    t,
+                    "value = \"min(2, max(0, (r{i} - 40) / 7))\"\nscale = {{ kind = \"formula\" }}"
+                );
             }
         }
     }
@@ -148,43 +156,42 @@ pub fn regulation(s: Shape) -> String {
     t
 }
 
-/// Figures: for each unit and element, 12 monthly values for 2024 and one yearly value for
-/// 2023 (the baseline "cùng kỳ"); manual scores for the manual criteria.
-pub fn dataset(s: Shape) -> Dataset {
+/// The data file: for each unit and element, 12 monthly values for 2024 and one yearly value
+/// for 2023 (the baseline "cùng kỳ"); manual scores for the manual criteria.
+pub fn csv(s: Shape) -> String {
     let mut r = Rng(s.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
-    let mut b = DatasetBuilder::new("synth");
     let ne = s.elements.max(2);
     let nc = s.criteria.max(5) / 5 * 5;
-    let mut row = 0;
+    let mut t = String::with_capacity(s.units * (ne * 13 + 12) * 24 + 64);
+    t.push_str("unit,element,period,value\n");
     let months: Vec<String> = (1..=12).map(|m| format!("2024-M{m:02}")).collect();
-    let elems: Vec<String> = (0..ne).map(|e| format!("e{e}")).collect();
     for u in 0..s.units {
         let unit = format!("U{u:05}");
-        row += 1;
-        b.name(row, &unit, &format!("Đơn vị {u}"));
-        for el in &elems {
+        let _ = writeln!(t, "{unit},@name,,Đơn vị {u}");
+        for e in 0..ne {
             let base = 20 + r.below(200);
             let mut year = 0;
             for m in &months {
                 let v = base + r.below(base / 2 + 1);
                 year += v;
-                row += 1;
-                b.figure(row, &unit, el, m, &v.to_string());
+                let _ = writeln!(t, "{unit},e{e},{m},{v}");
             }
             let prev = year * (90 + r.below(25)) / 100;
-            row += 1;
-            b.figure(row, &unit, el, "2023-Y", &prev.to_string());
+            let _ = writeln!(t, "{unit},e{e},2023-Y,{prev}");
         }
         for c in (0..nc).filter(|c| c % 15 == 0) {
-            row += 1;
-            b.manual(
-                row,
-                &unit,
-                &format!("K{c}"),
-                "2024-Y",
-                &format!("{}.{}", r.below(2), r.below(10)),
+            let _ = writeln!(
+                t,
+                "{unit},@manual:K{c},2024-Y,{}.{}",
+                r.below(2),
+                r.below(10)
             );
         }
     }
-    b.finish().unwrap_or_default()
+    t
+}
+
+/// The figures of [`csv`], read.
+pub fn dataset(s: Shape) -> Dataset {
+    Dataset::from_csv(&csv(s)).unwrap_or_default()
 }

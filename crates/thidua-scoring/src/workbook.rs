@@ -1,21 +1,58 @@
 //! The auditable workbook: a "Số liệu" sheet with the figures (monthly values and an aggregate
 //! formula per row) and a "Chấm điểm" sheet where every computed cell is a live formula
 //! translated from the regulation (indicators, values, scales, sums, caps, rounding, total, band
-//! by score), with the engine's results cached. Opening it in Excel or LibreOffice recomputes the
-//! same numbers. Written in memory (no IO).
+//! by score). Every formula cell stores the engine's own value as its cached result, so a reader
+//! that does not recalculate shows the engine's numbers, and one that does gets the same.
 //!
-//! Spreadsheets store numbers as IEEE doubles: figures are written as doubles (exact for up to
-//! 15 significant digits); the engine's own results stay exact decimals.
-use crate::ast::{Better, BinOp, Cmp, Func, RoundMode, Scale, UnOp};
+//! Meaning is kept, not just syntax: `and`, `or` and `if` become nested `IF`s, which evaluate
+//! only the branch taken, exactly like the engine (so "no cases → full points" never becomes
+//! `#DIV/0!`); percentages multiply before they divide; rounding first removes binary noise
+//! (spreadsheets compute in IEEE doubles) and then rounds as the regulation says. Written in
+//! memory (no IO).
+use crate::ast::{BinOp, Cmp, Func, RoundMode, Scale, UnOp};
 use crate::compile::{CExpr, CompiledRegulation, NodeKind};
 use crate::data::Dataset;
-use crate::engine::{figure_at, select};
-use crate::explain::{Scoreboard, Source, Status, Step, Val};
-use crate::num::canonical;
+use crate::engine::{figure_at, select, EvalError};
+use crate::exact::Exact;
+use crate::explain::{Scoreboard, Source, Status, UnitResult, Val};
 use crate::period::Window;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, Formula, Workbook, Worksheet, XlsxError};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A small fast hasher for the figure-row index (keys are a few integers, not adversarial).
+#[derive(Default)]
+struct Fx(u64);
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(*b as u64);
+        }
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(n as u64);
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(n as u64);
+    }
+    fn write_i32(&mut self, n: i32) {
+        self.write_u64(n as u32 as u64);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// The figures sheet's row of (unit column, element, window).
+type FigIndex = HashMap<(usize, usize, Window), u32, BuildHasherDefault<Fx>>;
 
 /// Score sheet name (first sheet).
 pub const SCORE_SHEET: &str = "Chấm điểm";
@@ -28,7 +65,11 @@ pub struct Check {
     pub row: u32,
     pub col: u16,
     pub what: String,
-    pub expected: Decimal,
+    /// The engine's value; `None` when the engine could not compute it (the cell must be an
+    /// error too).
+    pub expected: Option<Val>,
+    /// Whether the value was rounded by the regulation (then it must match to the digit).
+    pub rounded: bool,
 }
 
 /// Where the computed cells are, so tests can compare a recalculated copy with the engine.
@@ -52,11 +93,30 @@ pub fn col_name(mut c: u16) -> String {
 }
 
 fn cell(row: u32, col: u16) -> String {
-    format!("{}{}", col_name(col), row + 1)
+    use std::fmt::Write;
+    let mut s = String::with_capacity(10);
+    let mut letters = [0u8; 4];
+    let (mut c, mut i) = (col, 4);
+    loop {
+        i -= 1;
+        letters[i] = b'A' + (c % 26) as u8;
+        if c < 26 {
+            break;
+        }
+        c = c / 26 - 1;
+    }
+    s.extend(letters[i..].iter().map(|b| *b as char));
+    let _ = write!(s, "{}", row + 1);
+    s
 }
 
+/// A constant in a formula (decimals are written exactly; negative in parentheses).
 fn n(d: Decimal) -> String {
-    let s = canonical(d);
+    x(&Exact::from(d))
+}
+
+fn x(e: &Exact) -> String {
+    let s = e.decimal_text().unwrap_or_else(|| e.sig_text(17));
     if s.starts_with('-') {
         format!("({s})")
     } else {
@@ -64,26 +124,94 @@ fn n(d: Decimal) -> String {
     }
 }
 
-fn f64_of(d: Decimal) -> f64 {
-    canonical(d).parse().unwrap_or(0.0)
-}
-
 fn xe(e: XlsxError) -> String {
     e.to_string()
+}
+
+/// The cached result of a formula cell for a value.
+/// A number as the spreadsheet holds it: the nearest double, in its shortest exact text.
+fn num_text(e: &Exact) -> String {
+    let f = e.to_f64();
+    if f.is_finite() {
+        format!("{f}")
+    } else {
+        e.sig_text(17)
+    }
+}
+
+fn cached(v: &Val) -> String {
+    match v {
+        Val::Num(e) => num_text(e),
+        Val::Bool(true) => "TRUE".into(),
+        Val::Bool(false) => "FALSE".into(),
+    }
+}
+
+fn cached_err(e: &EvalError) -> String {
+    match e {
+        EvalError::DivZero { .. } => "#DIV/0!".into(),
+        _ => "#N/A".into(),
+    }
+}
+
+fn cached_opt(v: Option<&Exact>) -> String {
+    v.map(num_text).unwrap_or_else(|| "#N/A".into())
 }
 
 struct Builder<'a> {
     reg: &'a CompiledRegulation,
     data: &'a Dataset,
     bind: Vec<Option<u32>>,
-    /// (unit, element, window) → figures-sheet row.
-    fig_rows: HashMap<(String, usize, Window), u32>,
+    /// (unit column, element, window) → figures-sheet row.
+    fig_rows: FigIndex,
+    /// The unit whose column is being written: its column number and id.
+    unit_k: usize,
+    unit: String,
     next_fig_row: u32,
-    figs: Vec<FigRow>,
+    /// The figure rows, kept or sent to the figures sheet's writer as they are made.
+    figs: FigOut,
+    /// The periods the figures use (for the legend).
+    periods: Vec<Window>,
     /// indicator → score-sheet row (at the evaluation window).
     ind_rows: Vec<u32>,
     /// node → score-sheet row (for `points(ID)`; points are one column right of values).
     node_rows: Vec<u32>,
+    /// An indicator whose formula would exceed [`MAX_FORMULA`].
+    too_long: Option<String>,
+}
+
+/// The longest formula a spreadsheet accepts (Excel's limit).
+pub const MAX_FORMULA: usize = 8192;
+
+/// Where figure rows go.
+enum FigOut {
+    Keep(Vec<FigRow>),
+    Send {
+        tx: std::sync::mpsc::SyncSender<Vec<FigRow>>,
+        buf: Vec<FigRow>,
+    },
+}
+
+impl FigOut {
+    fn push(&mut self, fr: FigRow) {
+        match self {
+            FigOut::Keep(v) => v.push(fr),
+            FigOut::Send { tx, buf } => {
+                buf.push(fr);
+                if buf.len() >= 1024 {
+                    // A closed receiver means its writer failed; that error is reported there.
+                    let _ = tx.send(std::mem::take(buf));
+                }
+            }
+        }
+    }
+    fn flush(&mut self) {
+        if let FigOut::Send { tx, buf } = self {
+            if !buf.is_empty() {
+                let _ = tx.send(std::mem::take(buf));
+            }
+        }
+    }
 }
 
 struct FigRow {
@@ -92,193 +220,201 @@ struct FigRow {
     element: usize,
     window: Window,
     /// Constant inputs in columns I.. and the formula for H.
-    inputs: Vec<Decimal>,
+    inputs: Vec<Exact>,
     formula: String,
-    value: Option<Decimal>,
+    value: Option<Exact>,
     note: String,
 }
 
 impl<'a> Builder<'a> {
-    fn fig_ref(&mut self, unit: &str, e: usize, w: Window) -> String {
-        let key = (unit.to_string(), e, w);
+    /// Sets the unit whose column is written next.
+    fn set_unit(&mut self, k: usize, unit: &str) {
+        if self.unit != unit || self.unit_k != k {
+            self.unit_k = k;
+            self.unit = unit.to_string();
+        }
+    }
+
+    fn fig_ref(&mut self, e: usize, w: Window) -> String {
+        let key = (self.unit_k, e, w);
         if let Some(r) = self.fig_rows.get(&key) {
-            return format!("'{FIGURES_SHEET}'!$H${}", r + 1);
+            return format!("'{FIGURES_SHEET}'!$D${}", r + 1);
         }
         let row = self.next_fig_row;
         self.next_fig_row += 1;
         self.fig_rows.insert(key, row);
+        let unit = self.unit.clone();
+        let unit = unit.as_str();
         let uidx = self.data.unit_index.get(unit).copied();
-        let el = &self.reg.ast.elements[e];
-        let agg = el.aggregate;
+        let agg = self.reg.ast.elements[e].aggregate;
         let r = row + 1;
-        let fr = match figure_at(self.reg, self.data, &self.bind, uidx, unit, e, w) {
+        let mut fr = FigRow {
+            row,
+            unit: unit.into(),
+            element: e,
+            window: w,
+            inputs: vec![],
+            formula: "NA()".into(),
+            value: None,
+            note: String::new(),
+        };
+        match figure_at(self.reg, self.data, &self.bind, uidx, unit, e, w) {
             Ok((v, Source::Months { months, .. })) => {
-                let mut inputs = Vec::new();
-                if let Some(u) = uidx {
-                    if let Some(de) = self.bind[e] {
-                        let s = self.data.series(u, de);
-                        for m in w.first..=w.last {
-                            let mw = Window {
-                                year: w.year,
-                                first: m,
-                                last: m,
-                            };
-                            if let Ok(i) = s.binary_search_by_key(&mw, |f| f.window) {
-                                inputs.push(s[i].value);
-                            }
+                if let (Some(u), Some(de)) = (uidx, self.bind[e]) {
+                    let s = self.data.series(u, de);
+                    for m in w.first..=w.last {
+                        let mw = Window::new(w.year, m, m).unwrap_or(w);
+                        if let Ok(i) = s.binary_search_by_key(&mw, |f| f.window) {
+                            fr.inputs.push(s[i].value.clone());
                         }
                     }
                 }
-                let last = col_name(8 + months as u16 - 1);
-                let range = format!("I{r}:{last}{r}");
-                let formula = match agg {
+                let last = col_name(4 + months as u16 - 1);
+                let range = format!("E{r}:{last}{r}");
+                fr.formula = match agg {
                     crate::ast::Aggregation::Sum => format!("SUM({range})"),
                     crate::ast::Aggregation::Mean => format!("AVERAGE({range})"),
                     crate::ast::Aggregation::Max => format!("MAX({range})"),
                     crate::ast::Aggregation::Last => format!("{last}{r}"),
                 };
-                FigRow {
-                    row,
-                    unit: unit.into(),
-                    element: e,
-                    window: w,
-                    inputs,
-                    formula,
-                    value: Some(v),
-                    note: format!("{months} tháng"),
-                }
+                fr.value = Some(v);
             }
-            Ok((v, Source::Direct { row: src })) => FigRow {
-                row,
-                unit: unit.into(),
-                element: e,
-                window: w,
-                inputs: vec![v],
-                formula: format!("I{r}"),
-                value: Some(v),
-                note: format!("dòng {src}"),
-            },
+            Ok((v, Source::Direct { row: src })) => {
+                fr.inputs = vec![v.clone()];
+                fr.formula = format!("E{r}");
+                fr.value = Some(v);
+                fr.note = format!("dòng {src}");
+            }
             Ok((v, Source::Predecessors { parts })) => {
-                let names: Vec<String> = parts
-                    .iter()
-                    .map(|(u, x)| format!("{u} {}", canonical(*x)))
-                    .collect();
-                let inputs: Vec<Decimal> = parts.iter().map(|p| p.1).collect();
-                let last = col_name(8 + inputs.len().max(1) as u16 - 1);
-                FigRow {
-                    row,
-                    unit: unit.into(),
-                    element: e,
-                    window: w,
-                    inputs,
-                    formula: format!("SUM(I{r}:{last}{r})"),
-                    value: Some(v),
-                    note: format!("tổng đơn vị tiền thân: {}", names.join(" + ")),
-                }
+                let names: Vec<String> = parts.iter().map(|(u, x)| format!("{u} {x}")).collect();
+                fr.inputs = parts.iter().map(|p| p.1.clone()).collect();
+                let last = col_name(4 + fr.inputs.len().max(1) as u16 - 1);
+                fr.formula = format!("SUM(E{r}:{last}{r})");
+                fr.value = Some(v);
+                fr.note = format!("tổng đơn vị tiền thân: {}", names.join(" + "));
             }
-            Ok((v, Source::Declared { reason_vi, .. })) => FigRow {
-                row,
-                unit: unit.into(),
-                element: e,
-                window: w,
-                inputs: vec![v],
-                formula: format!("I{r}"),
-                value: Some(v),
-                note: format!("giá trị quy định: {reason_vi}"),
-            },
-            Err(err) => FigRow {
-                row,
-                unit: unit.into(),
-                element: e,
-                window: w,
-                inputs: vec![],
-                formula: "NA()".into(),
-                value: None,
-                note: err.vi(),
-            },
-        };
+            Ok((v, Source::Declared { reason_vi, .. })) => {
+                fr.inputs = vec![v.clone()];
+                fr.formula = format!("E{r}");
+                fr.value = Some(v);
+                fr.note = format!("giá trị quy định: {reason_vi}");
+            }
+            Err(err) => fr.note = err.vi(),
+        }
+        if !self.periods.contains(&w) {
+            self.periods.push(w);
+        }
         self.figs.push(fr);
-        format!("'{FIGURES_SHEET}'!$H${r}")
+        format!("'{FIGURES_SHEET}'!$D${r}")
     }
 
-    /// Translates an expression for one unit column.
-    fn tr(&mut self, e: &CExpr, unit: &str, col: u16, w: Window, base: Window) -> String {
+    /// Translates an expression for one unit column, keeping the engine's meaning: `and`,
+    /// `or` and `if` become `IF`s that evaluate only the branch taken.
+    fn tr(&mut self, e: &CExpr, col: u16, w: Window, base: Window) -> String {
+        let t = |s: &mut Self, e: &CExpr| s.tr(e, col, w, base);
         match e {
             CExpr::Points(k) => match self.node_rows.get(*k) {
                 Some(r) => cell(*r, col + 1),
                 None => "NA()".into(),
             },
-            CExpr::Num(d) => n(*d),
+            CExpr::Num(d) => x(d),
             CExpr::Bool(b) => if *b { "TRUE" } else { "FALSE" }.into(),
             CExpr::Elem(i, sel) => match select(self.reg, w, *sel) {
-                Ok(ww) => self.fig_ref(unit, *i, ww),
+                Ok(ww) => self.fig_ref(*i, ww),
                 Err(_) => "NA()".into(),
             },
             CExpr::Ind(i, sel) => match select(self.reg, w, *sel) {
                 Ok(ww) if ww == base && !self.ind_rows.is_empty() => cell(self.ind_rows[*i], col),
-                Ok(ww) => self.ind_formula(*i, unit, col, ww, base),
+                Ok(ww) => self.ind_formula(*i, col, ww, base),
                 Err(_) => "NA()".into(),
             },
-            CExpr::Unary(UnOp::Neg, x) => format!("-({})", self.tr(x, unit, col, w, base)),
-            CExpr::Unary(UnOp::Not, x) => format!("NOT({})", self.tr(x, unit, col, w, base)),
+            CExpr::Unary(UnOp::Neg, a) => format!("-({})", t(self, a)),
+            CExpr::Unary(UnOp::Not, a) => format!("NOT({})", t(self, a)),
+            CExpr::Binary(BinOp::And, a, b) => {
+                format!("IF({},{},FALSE)", t(self, a), t(self, b))
+            }
+            CExpr::Binary(BinOp::Or, a, b) => {
+                format!("IF({},TRUE,{})", t(self, a), t(self, b))
+            }
             CExpr::Binary(op, a, b) => {
-                let a = self.tr(a, unit, col, w, base);
-                let b = self.tr(b, unit, col, w, base);
+                let (a, b) = (t(self, a), t(self, b));
                 match op {
-                    BinOp::And => format!("AND({a},{b})"),
-                    BinOp::Or => format!("OR({a},{b})"),
                     BinOp::Eq => format!("({a}={b})"),
                     BinOp::Ne => format!("({a}<>{b})"),
                     _ => format!("({a}{}{b})", op.symbol()),
                 }
             }
             CExpr::If(c, a, b) => {
-                let c = self.tr(c, unit, col, w, base);
-                let a = self.tr(a, unit, col, w, base);
-                let b = self.tr(b, unit, col, w, base);
+                let (c, a, b) = (t(self, c), t(self, a), t(self, b));
                 format!("IF({c},{a},{b})")
             }
             CExpr::Call(f, args) => {
-                let a: Vec<String> = args
-                    .iter()
-                    .map(|x| self.tr(x, unit, col, w, base))
-                    .collect();
+                let a: Vec<String> = args.iter().map(|e| t(self, e)).collect();
                 match f {
                     Func::Min => format!("MIN({})", a.join(",")),
                     Func::Max => format!("MAX({})", a.join(",")),
                     Func::Clamp => format!("MIN(MAX({},{}),{})", a[0], a[1], a[2]),
                     Func::Abs => format!("ABS({})", a[0]),
-                    Func::Round => format!("ROUND({},{})", a[0], a[1]),
-                    Func::Pct => format!("({}/{}*100)", a[0], a[1]),
-                    Func::PctChange => format!("(({}-{})/{}*100)", a[0], a[1], a[1]),
+                    Func::Round => match args.get(1).and_then(|p| match p {
+                        CExpr::Num(p) => p.to_decimal().and_then(|d| u32::try_from(d).ok()),
+                        _ => None,
+                    }) {
+                        Some(p) => round_f(&a[0], p, RoundMode::HalfUp),
+                        None => format!("ROUND({},{})", a[0], a[1]),
+                    },
+                    // Multiply first: an exact percentage stays exact in binary floating point.
+                    Func::Pct => format!("({}*100/{})", a[0], a[1]),
+                    Func::PctChange => format!("(({}-{})*100/{})", a[0], a[1], a[1]),
                     Func::Points => "NA()".into(),
                 }
             }
         }
     }
 
-    fn ind_formula(&mut self, i: usize, unit: &str, col: u16, w: Window, base: Window) -> String {
+    fn ind_formula(&mut self, i: usize, col: u16, w: Window, base: Window) -> String {
         let ind = &self.reg.indicators[i];
         let (expr, ozd) = (ind.expr.clone(), ind.on_zero_division);
         // Inside an indicator evaluated at another window, nested indicators are inlined too.
         let saved = std::mem::take(&mut self.ind_rows);
-        let x = self.tr(&expr, unit, col, w, if w == base { base } else { w });
+        let f = self.tr(&expr, col, w, if w == base { base } else { w });
         self.ind_rows = saved;
-        match ozd {
-            Some(d) => format!("IFERROR({x},IF(ERROR.TYPE({x})=2,{},{x}))", n(d)),
-            None => x,
+        let f = match ozd {
+            // The declared value replaces a division by zero only (error type 2), as in the engine.
+            Some(d) => format!("IFERROR({f},IF(ERROR.TYPE({f})=2,{},{f}))", n(d)),
+            None => f,
+        };
+        if f.len() > MAX_FORMULA {
+            self.too_long
+                .get_or_insert_with(|| self.reg.indicators[i].id.clone());
+            return "NA()".into();
+        }
+        f
+    }
+}
+
+/// Decimals kept before the regulation's rounding, to drop binary noise: exact whenever the
+/// true value's fraction has a denominator below about 10⁸.
+const GUARD: u32 = 8;
+
+/// Rounds a formula as the regulation says, from its value cleaned of binary noise.
+fn round_f(f: &str, places: u32, mode: RoundMode) -> String {
+    let guard = places + GUARD;
+    match mode {
+        RoundMode::HalfUp => format!("ROUND(ROUND({f},{guard}),{places})"),
+        RoundMode::Down => format!("ROUNDDOWN(ROUND({f},{guard}),{places})"),
+        // No spreadsheet function rounds half to even: y = the value in units of the last
+        // place; exact halves go to the even neighbour, the rest round normally.
+        RoundMode::HalfEven => {
+            let y = format!("ROUND(({f})*10^{places},{GUARD})");
+            format!(
+                "IF(MOD({y},2)=0.5,({y}-0.5)/10^{places},IF(MOD({y},2)=1.5,({y}+0.5)/10^{places},ROUND({y},0)/10^{places}))"
+            )
         }
     }
 }
 
-fn round_f(x: String, places: u32, mode: RoundMode) -> String {
-    match mode {
-        RoundMode::HalfUp => format!("ROUND({x},{places})"),
-        RoundMode::Down => format!("ROUNDDOWN({x},{places})"),
-        // Spreadsheets have no banker's rounding function; this expression is exact for
-        // values with few digits.
-        RoundMode::HalfEven => format!("IF(ABS({x}*10^{places}-TRUNC({x}*10^{places}))=0.5,2*ROUND({x}*10^{places}/2,0)/10^{places},ROUND({x},{places}))"),
-    }
+fn threshold(v: &str, cmp: Cmp, bound: Decimal) -> String {
+    format!("{v}{}{}", cmp.op(), n(bound))
 }
 
 fn scale_formula(s: &Scale, p: Decimal, v: &str) -> String {
@@ -299,56 +435,45 @@ fn scale_formula(s: &Scale, p: Decimal, v: &str) -> String {
         Scale::Steps { steps, otherwise } => {
             let mut f = n(*otherwise);
             for st in steps.iter().rev() {
-                let op = match st.cmp {
-                    Cmp::AtLeast => ">=",
-                    Cmp::AtMost => "<=",
-                };
-                f = format!("IF({v}{op}{},{},{f})", n(st.bound), n(st.points));
+                f = format!(
+                    "IF({},{},{f})",
+                    threshold(v, st.cmp, st.bound),
+                    n(st.points)
+                );
             }
             f
         }
         Scale::Short {
             target,
             better,
+            strict,
             per,
             floor,
         } => {
             let t = n(*target);
-            match better {
-                Better::Higher => format!(
-                    "IF({v}>={t},{pp},MAX({},{pp}-{}*({t}-{v})))",
-                    n(*floor),
-                    n(*per)
-                ),
-                Better::Lower => format!(
-                    "IF({v}<={t},{pp},MAX({},{pp}-{}*({v}-{t})))",
-                    n(*floor),
-                    n(*per)
-                ),
-            }
+            format!(
+                "IF({},{pp},MAX({},{pp}-{}*ABS({t}-{v})))",
+                threshold(v, Cmp::of(*better, *strict), *target),
+                n(*floor),
+                n(*per)
+            )
         }
         Scale::Above {
             target,
             better,
+            strict,
             per,
             cap,
             otherwise,
         } => {
             let t = n(*target);
-            match better {
-                Better::Higher => format!(
-                    "IF({v}>={t},{pp}+MIN({},{}*({v}-{t})),{})",
-                    n(*cap),
-                    n(*per),
-                    n(*otherwise)
-                ),
-                Better::Lower => format!(
-                    "IF({v}<={t},{pp}+MIN({},{}*({t}-{v})),{})",
-                    n(*cap),
-                    n(*per),
-                    n(*otherwise)
-                ),
-            }
+            format!(
+                "IF({},{pp}+MIN({},{}*ABS({v}-{t})),{})",
+                threshold(v, Cmp::of(*better, *strict), *target),
+                n(*cap),
+                n(*per),
+                n(*otherwise)
+            )
         }
         Scale::Range {
             low,
@@ -366,40 +491,35 @@ fn scale_formula(s: &Scale, p: Decimal, v: &str) -> String {
                 ),
                 None => n(*otherwise),
             };
-            format!("IF(AND({v}>={lo},{v}<={hi}),{pp},{outside})")
+            format!("IF({v}<{lo},{outside},IF({v}>{hi},{outside},{pp}))")
         }
         Scale::Formula => format!("MIN({pp},MAX(0,{v}))"),
     }
 }
 
-fn write_num(
-    ws: &mut Worksheet,
-    row: u32,
-    col: u16,
-    d: Decimal,
-    fmt: &Format,
-) -> Result<(), String> {
-    ws.write_number_with_format(row, col, f64_of(d), fmt)
-        .map(|_| ())
-        .map_err(xe)
+/// How to build a workbook.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Store the engine's values as the formulas' cached results (default). Without them a
+    /// reader that does not recalculate shows zeros: the tests use that to prove that
+    /// LibreOffice recomputes the same numbers.
+    pub cached: bool,
+    /// Write rows as they are made through the spreadsheet library's temporary files instead
+    /// of holding every cell in memory (for national-size workbooks; the only IO this crate
+    /// ever does, and only when asked).
+    pub low_memory: bool,
+    /// Return where the computed cells are ([`Layout`], for tests).
+    pub layout: bool,
 }
 
-fn write_f(
-    cache: bool,
-    ws: &mut Worksheet,
-    row: u32,
-    col: u16,
-    f: &str,
-    cached: Option<String>,
-    fmt: &Format,
-) -> Result<(), String> {
-    let mut fo = Formula::new(format!("={f}"));
-    if let (Some(c), true) = (cached, cache) {
-        fo = fo.set_result(c);
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            cached: true,
+            low_memory: false,
+            layout: false,
+        }
     }
-    ws.write_formula_with_format(row, col, fo, fmt)
-        .map(|_| ())
-        .map_err(xe)
 }
 
 /// Builds the workbook for a scoreboard (computed with any options).
@@ -408,455 +528,809 @@ pub fn write(
     data: &Dataset,
     board: &Scoreboard,
 ) -> Result<Vec<u8>, String> {
-    write_with_layout(reg, data, board, true).map(|x| x.0)
+    write_with(reg, data, board, Options::default()).map(|x| x.0)
 }
 
-/// Builds the workbook and says where the computed cells are. With `cached = false` no results
-/// are stored with the formulas (a reader that does not recalculate would show zeros), which is
-/// how the tests prove that LibreOffice recomputes the same numbers.
+/// Builds the workbook and says where the computed cells are (`cached`: see [`Options`]).
 pub fn write_with_layout(
     reg: &CompiledRegulation,
     data: &Dataset,
     board: &Scoreboard,
     cached: bool,
 ) -> Result<(Vec<u8>, Layout), String> {
-    build(reg, data, board, cached)
+    write_with(
+        reg,
+        data,
+        board,
+        Options {
+            cached,
+            low_memory: false,
+            layout: true,
+        },
+    )
 }
 
-fn build(
+/// Builds the workbook with [`Options`] and says where the computed cells are.
+pub fn write_with(
     reg: &CompiledRegulation,
     data: &Dataset,
     board: &Scoreboard,
-    cache: bool,
+    opts: Options,
 ) -> Result<(Vec<u8>, Layout), String> {
-    let base = board.period.window();
-    let mut b = Builder {
+    let mut wb = Workbook::new();
+    for _ in 0..2 {
+        if opts.low_memory {
+            wb.add_worksheet_with_constant_memory().map_err(xe)?;
+        } else {
+            wb.add_worksheet();
+        }
+    }
+    wb.add_worksheet();
+    let sheets = wb.worksheets_mut();
+    sheets[0].set_name(SCORE_SHEET).map_err(xe)?;
+    sheets[0].set_column_width(1, 60).map_err(xe)?;
+    sheets[1].set_name(FIGURES_SHEET).map_err(xe)?;
+    sheets[2].set_name(LEGEND_SHEET).map_err(xe)?;
+    let (first, rest) = sheets.split_at_mut(1);
+    let (score, figs) = (&mut first[0], &mut rest[0]);
+    let (layout, periods, too_long) = if opts.low_memory {
+        piped(reg, data, board, opts, score, figs)?
+    } else {
+        direct(reg, data, board, opts, score, figs)?
+    };
+    if let Some(id) = &too_long {
+        return Err(format!(
+            "công thức của chỉ tiêu `{id}` dài quá {MAX_FORMULA} ký tự, bảng tính không chứa được / the formula of indicator `{id}` exceeds {MAX_FORMULA} characters, more than a spreadsheet accepts"
+        ));
+    }
+    write_legend(reg, periods, &mut wb.worksheets_mut()[2], &Formats::new())?;
+    // Fast compression: the file is written in a fraction of the time, a little larger.
+    wb.set_zip_compression_level(1);
+    let bytes = wb.save_to_buffer().map_err(xe)?;
+    Ok((bytes, layout))
+}
+
+type Made = (Layout, Vec<Window>, Option<String>);
+
+fn builder<'a>(reg: &'a CompiledRegulation, data: &'a Dataset, figs: FigOut) -> Builder<'a> {
+    Builder {
         reg,
         data,
         bind: reg.bind(data),
-        fig_rows: HashMap::new(),
+        fig_rows: FigIndex::default(),
+        unit_k: 0,
+        unit: String::new(),
         next_fig_row: 1,
-        figs: Vec::new(),
+        figs,
+        periods: Vec::new(),
         ind_rows: Vec::new(),
         node_rows: Vec::new(),
-    };
-    let mut layout = Layout::default();
-    let mut wb = Workbook::new();
-    let bold = Format::new().set_bold();
-    let wrap = Format::new().set_text_wrap();
-    let plain = Format::new();
-    let numf = Format::new().set_num_format("#,##0.00");
-    let units: Vec<&str> = board.units.iter().map(|u| u.unit.as_str()).collect();
-    let vcol = |k: usize| (3 + 2 * k) as u16;
-    let pcol = |k: usize| (4 + 2 * k) as u16;
-    let ro = &reg.ast.rounding;
+        too_long: None,
+    }
+}
 
-    let ws = wb.add_worksheet();
-    ws.set_name(SCORE_SHEET).map_err(xe)?;
-    ws.set_column_width(1, 60).map_err(xe)?;
-    ws.write_string_with_format(0, 0, "Mã", &bold).map_err(xe)?;
-    ws.write_string_with_format(0, 1, "Nội dung", &bold)
-        .map_err(xe)?;
-    ws.write_string_with_format(0, 2, "Điểm chuẩn", &bold)
-        .map_err(xe)?;
-    for (k, u) in board.units.iter().enumerate() {
-        ws.write_string_with_format(0, vcol(k), format!("{} — giá trị", u.unit), &bold)
-            .map_err(xe)?;
-        ws.write_string_with_format(0, pcol(k), format!("{} — điểm", u.unit), &bold)
-            .map_err(xe)?;
+/// Every cell straight into its sheet (small workbooks; the tests' layout).
+fn direct(
+    reg: &CompiledRegulation,
+    data: &Dataset,
+    board: &Scoreboard,
+    opts: Options,
+    score: &mut Worksheet,
+    figs: &mut Worksheet,
+) -> Result<Made, String> {
+    let mut b = builder(reg, data, FigOut::Keep(Vec::new()));
+    let mut layout = Layout::default();
+    let mut out = Out::Direct(Box::new(Writer {
+        ws: score,
+        cache: opts.cached,
+        f: Formats::new(),
+    }));
+    Sheet {
+        b: &mut b,
+        board,
+        out: &mut out,
+        collect: opts.layout,
+        layout: &mut layout,
     }
-    let mut row: u32 = 1;
-    ws.write_string_with_format(
-        row,
-        1,
-        format!(
-            "{} — kỳ {} ({} – {})",
-            reg.ast.name, board.period, board.from, board.to
-        ),
-        &bold,
-    )
-    .map_err(xe)?;
-    row += 1;
-    // Indicators at the evaluation window.
-    ws.write_string_with_format(row, 1, "Chỉ tiêu tính toán (giá trị)", &bold)
-        .map_err(xe)?;
-    row += 1;
-    let first_ind_row = row;
-    b.ind_rows = (0..reg.indicators.len() as u32)
-        .map(|i| first_ind_row + i)
-        .collect();
-    for (i, ind) in reg.indicators.iter().enumerate() {
-        ws.write_string(row, 0, &ind.id).map_err(xe)?;
-        ws.write_string_with_format(row, 1, format!("{} = {}", ind.name, ind.text), &wrap)
-            .map_err(xe)?;
-        for (k, u) in units.iter().enumerate() {
-            let saved = std::mem::take(&mut b.ind_rows);
-            let f = b.ind_formula(i, u, vcol(k), base, base);
-            b.ind_rows = saved;
-            // The engine's value, when a criterion used the indicator at this window.
-            let v = board.units[k]
-                .nodes
-                .iter()
-                .flat_map(|n| &n.trace)
-                .find_map(|s| match s {
-                    Step::Indicator {
-                        id,
-                        period,
-                        value: Val::Num(v),
-                        ..
-                    } if *id == ind.id && *period == base => Some(*v),
-                    _ => None,
-                });
-            write_f(cache, ws, row, vcol(k), &f, v.map(canonical), &plain)?;
-            if let Some(v) = v {
-                layout.checks.push(Check {
-                    row,
-                    col: vcol(k),
-                    what: format!("{u}/{}", ind.id),
-                    expected: v,
-                });
-            }
-        }
-        row += 1;
+    .write()?;
+    let FigOut::Keep(rows) = std::mem::replace(&mut b.figs, FigOut::Keep(Vec::new())) else {
+        return Err("figures kept".into());
+    };
+    let mut w = Writer {
+        ws: figs,
+        cache: opts.cached,
+        f: Formats::new(),
+    };
+    fig_header(&mut w)?;
+    for fr in &rows {
+        fig_row(&mut w, reg, fr)?;
     }
-    // Criteria tree.
-    ws.write_string_with_format(row, 1, "Tiêu chí", &bold)
-        .map_err(xe)?;
-    row += 1;
-    let node_row0 = row;
-    let node_rows: Vec<u32> = (0..reg.nodes.len() as u32).map(|i| node_row0 + i).collect();
-    b.node_rows = node_rows.clone();
-    for (ni, node) in reg.nodes.iter().enumerate() {
-        let r = node_rows[ni];
-        ws.write_string(r, 0, &node.id).map_err(xe)?;
-        ws.write_string_with_format(
-            r,
-            1,
-            format!("{}{}", "   ".repeat(node.depth), node.name),
-            if node.depth == 0 { &bold } else { &wrap },
-        )
-        .map_err(xe)?;
-        write_num(ws, r, 2, node.points, &plain)?;
-        for (k, u) in units.iter().enumerate() {
-            let res = &board.units[k].nodes[ni];
-            let cached = res.points.map(canonical);
-            let vref = cell(r, vcol(k));
-            let pf: Option<String> = match &node.kind {
-                NodeKind::Area { .. } | NodeKind::Children => {
-                    let parts: Vec<String> = node
-                        .children
-                        .iter()
-                        .map(|c| cell(node_rows[*c], pcol(k)))
-                        .collect();
-                    Some(parts.join("+"))
-                }
-                NodeKind::Manual => {
-                    match res.points {
-                        Some(p) => write_num(ws, r, pcol(k), p, &numf)?,
-                        None => ws
-                            .write_string(r, pcol(k), "chưa chấm")
-                            .map(|_| ())
-                            .map_err(xe)?,
-                    }
-                    None
-                }
-                NodeKind::Met {
-                    when, otherwise, ..
-                } => {
-                    let f = b.tr(when, u, vcol(k), base, base);
-                    write_f(cache, ws, r, vcol(k), &f, None, &plain)?;
-                    Some(format!("IF({vref},{},{})", n(node.points), n(*otherwise)))
-                }
-                NodeKind::Scaled { value, scale, .. } => {
-                    let f = b.tr(value, u, vcol(k), base, base);
-                    let v = res.trace.iter().find_map(|s| match s {
-                        Step::Value {
-                            value: Val::Num(v), ..
-                        } => Some(*v),
-                        _ => None,
-                    });
-                    write_f(cache, ws, r, vcol(k), &f, v.map(canonical), &plain)?;
-                    if let Some(v) = v {
-                        layout.checks.push(Check {
-                            row: r,
-                            col: vcol(k),
-                            what: format!("{u}/{}/value", node.id),
-                            expected: v,
-                        });
-                    }
-                    Some(scale_formula(scale, node.points, &vref))
-                }
+    Ok((layout, b.periods, b.too_long))
+}
+
+/// National-size workbooks: one thread makes the cells, the score sheet's rows are written
+/// as they come, and the figures sheet is written on a third thread at the same time.
+fn piped(
+    reg: &CompiledRegulation,
+    data: &Dataset,
+    board: &Scoreboard,
+    opts: Options,
+    score: &mut Worksheet,
+    figs: &mut Worksheet,
+) -> Result<Made, String> {
+    use std::sync::mpsc::sync_channel;
+    std::thread::scope(|s| {
+        let (row_tx, row_rx) = sync_channel::<Batch>(16);
+        let (fig_tx, fig_rx) = sync_channel::<Vec<FigRow>>(16);
+        let fig_writer = s.spawn(move || -> Result<(), String> {
+            let mut w = Writer {
+                ws: figs,
+                cache: opts.cached,
+                f: Formats::new(),
             };
-            if let Some(mut f) = pf {
-                let leaf = !matches!(node.kind, NodeKind::Area { .. } | NodeKind::Children);
-                if leaf && ro.criterion {
-                    f = round_f(f, ro.places, ro.mode);
+            let mut res = fig_header(&mut w);
+            for batch in fig_rx {
+                for fr in &batch {
+                    if res.is_ok() {
+                        res = fig_row(&mut w, reg, fr);
+                    }
                 }
-                if let (true, Some(fb)) = (leaf, node.on_error) {
-                    f = format!("IFERROR({f},{})", n(fb));
-                }
-                write_f(cache, ws, r, pcol(k), &f, cached, &numf)?;
             }
-            if let Some(p) = res.points {
-                if !matches!(node.kind, NodeKind::Manual) {
-                    layout.checks.push(Check {
-                        row: r,
-                        col: pcol(k),
-                        what: format!("{u}/{}", node.id),
-                        expected: p,
-                    });
+            res
+        });
+        let maker = s.spawn(move || -> Result<Made, String> {
+            let figs = FigOut::Send {
+                tx: fig_tx,
+                buf: Vec::new(),
+            };
+            let mut b = builder(reg, data, figs);
+            let mut layout = Layout::default();
+            let mut out = Out::Piped {
+                tx: row_tx,
+                buf: Vec::new(),
+                row: 0,
+            };
+            Sheet {
+                b: &mut b,
+                board,
+                out: &mut out,
+                collect: opts.layout,
+                layout: &mut layout,
+            }
+            .write()?;
+            out.finish()?;
+            b.figs.flush();
+            Ok((layout, b.periods, b.too_long))
+        });
+        let mut w = Writer {
+            ws: score,
+            cache: opts.cached,
+            f: Formats::new(),
+        };
+        let mut res = Ok(());
+        for batch in row_rx {
+            for (r, c, cell) in batch {
+                if res.is_ok() {
+                    res = w.put(r, c, cell);
                 }
+            }
+        }
+        let made = maker
+            .join()
+            .map_err(|_| "workbook: the cell maker failed".to_string())??;
+        fig_writer
+            .join()
+            .map_err(|_| "workbook: the figures writer failed".to_string())??;
+        res?;
+        Ok(made)
+    })
+}
+
+struct Formats {
+    bold: Format,
+    wrap: Format,
+}
+
+impl Formats {
+    fn new() -> Self {
+        Formats {
+            bold: Format::new().set_bold(),
+            wrap: Format::new().set_text_wrap(),
+        }
+    }
+}
+
+/// The score sheet being written.
+struct Sheet<'s, 'a, 'w> {
+    b: &'s mut Builder<'a>,
+    board: &'s Scoreboard,
+    out: &'s mut Out<'w>,
+    /// Record the computed cells' places (tests).
+    collect: bool,
+    layout: &'s mut Layout,
+}
+
+/// How a text cell looks.
+#[derive(Clone, Copy)]
+enum Style {
+    Plain,
+    Bold,
+    Wrap,
+}
+
+/// A cell's content, made by the generator and written by the sheet's writer.
+enum Cell {
+    Str(String, Style),
+    Num(f64),
+    /// Formula (without `=`), cached result, style.
+    Formula(String, String, Style),
+}
+
+type Batch = Vec<(u32, u16, Cell)>;
+
+/// Where cells go: straight into a worksheet, or (national-size workbooks) row by row to
+/// another thread that writes them while the next rows are made.
+enum Out<'w> {
+    Direct(Box<Writer<'w>>),
+    Piped {
+        tx: std::sync::mpsc::SyncSender<Batch>,
+        buf: Batch,
+        row: u32,
+    },
+}
+
+/// Writes cells into a worksheet.
+struct Writer<'w> {
+    ws: &'w mut Worksheet,
+    cache: bool,
+    f: Formats,
+}
+
+impl Writer<'_> {
+    fn put(&mut self, row: u32, col: u16, c: Cell) -> Result<(), String> {
+        let fmt = |s: Style| match s {
+            Style::Plain => None,
+            Style::Bold => Some(&self.f.bold),
+            Style::Wrap => Some(&self.f.wrap),
+        };
+        match c {
+            Cell::Str(t, st) => match fmt(st) {
+                Some(f) => self.ws.write_string_with_format(row, col, t, f).map(|_| ()),
+                None => self.ws.write_string(row, col, t).map(|_| ()),
+            },
+            Cell::Num(x) => self.ws.write_number(row, col, x).map(|_| ()),
+            Cell::Formula(f, cached, st) => {
+                let mut fo = Formula::new(format!("={f}"));
+                if self.cache {
+                    fo = fo.set_result(cached);
+                }
+                match fmt(st) {
+                    Some(fm) => self.ws.write_formula_with_format(row, col, fo, fm),
+                    None => self.ws.write_formula(row, col, fo),
+                }
+                .map(|_| ())
+            }
+        }
+        .map_err(xe)
+    }
+}
+
+impl Out<'_> {
+    fn put(&mut self, r: u32, col: u16, c: Cell) -> Result<(), String> {
+        match self {
+            Out::Direct(w) => w.put(r, col, c),
+            Out::Piped { tx, buf, row } => {
+                if r != *row && !buf.is_empty() {
+                    tx.send(std::mem::take(buf))
+                        .map_err(|_| "workbook writer stopped".to_string())?;
+                }
+                *row = r;
+                buf.push((r, col, c));
+                Ok(())
             }
         }
     }
-    row = node_row0 + reg.nodes.len() as u32;
-    // Bonus and penalty items, then the totals.
-    let mut group_rows: [Vec<(Option<usize>, Vec<u32>)>; 2] = [Vec::new(), Vec::new()];
-    for (kind, (title, items)) in [("Điểm thưởng", &reg.bonuses), ("Điểm trừ", &reg.penalties)]
-        .into_iter()
-        .enumerate()
-    {
-        if items.is_empty() {
-            continue;
+    fn string(&mut self, r: u32, c: u16, s: impl Into<String>, st: Style) -> Result<(), String> {
+        self.put(r, c, Cell::Str(s.into(), st))
+    }
+    fn number(&mut self, r: u32, c: u16, d: &Exact) -> Result<(), String> {
+        self.put(r, c, Cell::Num(d.to_f64()))
+    }
+    fn formula(
+        &mut self,
+        r: u32,
+        c: u16,
+        f: &str,
+        cached: String,
+        st: Style,
+    ) -> Result<(), String> {
+        self.put(r, c, Cell::Formula(f.to_string(), cached, st))
+    }
+    /// Sends what is left.
+    fn finish(&mut self) -> Result<(), String> {
+        if let Out::Piped { tx, buf, .. } = self {
+            if !buf.is_empty() {
+                tx.send(std::mem::take(buf))
+                    .map_err(|_| "workbook writer stopped".to_string())?;
+            }
         }
-        ws.write_string_with_format(row, 1, title, &bold)
-            .map_err(xe)?;
-        row += 1;
-        for (ii, it) in items.iter().enumerate() {
-            ws.write_string(row, 0, &it.id).map_err(xe)?;
-            ws.write_string_with_format(
+        Ok(())
+    }
+}
+
+fn vcol(k: usize) -> u16 {
+    (3 + 2 * k) as u16
+}
+fn pcol(k: usize) -> u16 {
+    (4 + 2 * k) as u16
+}
+
+impl Sheet<'_, '_, '_> {
+    fn formula(&mut self, row: u32, col: u16, f: &str, cached: String) -> Result<(), String> {
+        self.out.formula(row, col, f, cached, Style::Plain)
+    }
+
+    /// Records where a computed cell is (only when the caller wants the layout).
+    fn check(
+        &mut self,
+        row: u32,
+        col: u16,
+        what: impl FnOnce() -> String,
+        expected: Option<Val>,
+        rounded: bool,
+    ) {
+        if self.collect {
+            self.layout.checks.push(Check {
                 row,
-                1,
-                format!(
-                    "{} ({} điểm/đơn vị{})",
-                    it.name,
-                    canonical(it.per),
-                    it.cap
-                        .map(|c| format!(", tối đa {}", canonical(c)))
-                        .unwrap_or_default()
-                ),
-                &wrap,
-            )
-            .map_err(xe)?;
-            for (k, u) in units.iter().enumerate() {
-                let res = if kind == 0 {
-                    &board.units[k].bonuses[ii]
-                } else {
-                    &board.units[k].penalties[ii]
-                };
-                let f = b.tr(&it.value, u, vcol(k), base, base);
-                write_f(cache, ws, row, vcol(k), &f, None, &plain)?;
-                let vref = cell(row, vcol(k));
-                let mut pf = format!("{}*MAX(0,{vref})", n(it.per));
-                if let Some(c) = it.cap {
-                    pf = format!("MIN({},{pf})", n(c));
-                }
-                if ro.item {
-                    pf = round_f(pf, ro.places, ro.mode);
-                }
-                write_f(
-                    cache,
-                    ws,
-                    row,
-                    pcol(k),
-                    &pf,
-                    res.points.map(canonical),
-                    &numf,
-                )?;
-                if let Some(p) = res.points {
-                    layout.checks.push(Check {
-                        row,
-                        col: pcol(k),
-                        what: format!("{u}/{}", it.id),
-                        expected: p,
-                    });
-                }
-            }
-            match group_rows[kind].iter_mut().find(|(a, _)| *a == it.area) {
-                Some((_, rows)) => rows.push(row),
-                None => group_rows[kind].push((it.area, vec![row])),
-            }
-            row += 1;
-        }
-    }
-    let mut total_rows = [None, None];
-    for (kind, (title, cap)) in [
-        ("Cộng điểm thưởng (sau giới hạn)", reg.ast.bonus_cap),
-        ("Cộng điểm trừ (sau giới hạn)", reg.ast.penalty_cap),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        ws.write_string_with_format(row, 1, title, &bold)
-            .map_err(xe)?;
-        for (k, u) in units.iter().enumerate() {
-            let mut parts = Vec::new();
-            for (area, rows) in &group_rows[kind] {
-                let s: Vec<String> = rows.iter().map(|r| cell(*r, pcol(k))).collect();
-                let s = format!("({})", s.join("+"));
-                let acap = area.and_then(|a| match &reg.nodes[a].kind {
-                    NodeKind::Area {
-                        bonus_cap,
-                        penalty_cap,
-                    } => {
-                        if kind == 0 {
-                            *bonus_cap
-                        } else {
-                            *penalty_cap
-                        }
-                    }
-                    _ => None,
-                });
-                parts.push(match acap {
-                    Some(c) => format!("MIN({},{s})", n(c)),
-                    None => s,
-                });
-            }
-            let mut f = if parts.is_empty() {
-                "0".to_string()
-            } else {
-                parts.join("+")
-            };
-            if let Some(c) = cap {
-                f = format!("MIN({},{f})", n(c));
-            }
-            let res = &board.units[k];
-            let v = if kind == 0 {
-                res.bonus_total
-            } else {
-                res.penalty_total
-            };
-            write_f(cache, ws, row, pcol(k), &f, v.map(canonical), &numf)?;
-            if let Some(v) = v {
-                layout.checks.push(Check {
-                    row,
-                    col: pcol(k),
-                    what: format!("{u}/{}", if kind == 0 { "bonus" } else { "penalty" }),
-                    expected: v,
-                });
-            }
-        }
-        total_rows[kind] = Some(row);
-        row += 1;
-    }
-    ws.write_string_with_format(row, 1, "TỔNG ĐIỂM", &bold)
-        .map_err(xe)?;
-    write_num(ws, row, 2, reg.ast.total, &plain)?;
-    let total_row = row;
-    for (k, u) in units.iter().enumerate() {
-        let areas: Vec<String> = reg
-            .areas
-            .iter()
-            .map(|a| cell(node_rows[*a], pcol(k)))
-            .collect();
-        let mut f = format!(
-            "{}+{}-{}",
-            areas.join("+"),
-            cell(total_rows[0].unwrap_or(0), pcol(k)),
-            cell(total_rows[1].unwrap_or(0), pcol(k))
-        );
-        if ro.total {
-            f = round_f(f, ro.places, ro.mode);
-        }
-        let res = &board.units[k];
-        write_f(cache, ws, row, pcol(k), &f, res.total.map(canonical), &bold)?;
-        if let Some(t) = res.total {
-            layout.checks.push(Check {
-                row,
-                col: pcol(k),
-                what: format!("{u}/total"),
-                expected: t,
+                col,
+                what: what(),
+                expected,
+                rounded,
             });
         }
     }
-    row += 1;
-    ws.write_string_with_format(row, 1, "Xếp loại theo tổng điểm (công thức)", &bold)
-        .map_err(xe)?;
-    for k in 0..units.len() {
-        let t = cell(total_row, pcol(k));
-        let mut f = format!(
-            "\"{}\"",
-            reg.bands.last().map(|b| b.name.as_str()).unwrap_or("")
-        );
-        for band in reg.bands.iter().rev().skip(1) {
-            if let Some(m) = band.min {
-                f = format!("IF({t}>={},\"{}\",{f})", n(m), band.name.replace('"', "'"));
-            }
+
+    fn write(mut self) -> Result<(), String> {
+        let reg = self.b.reg;
+        let board = self.board;
+        for (c, h) in ["Mã", "Nội dung", "Điểm chuẩn"].iter().enumerate() {
+            self.out.string(0, c as u16, *h, Style::Bold)?;
         }
-        let cached = board.units[k].band.as_ref().map(|bd| {
-            reg.bands
-                .iter()
-                .find(|x| x.id == bd.by_score)
-                .map(|x| x.name.clone())
-                .unwrap_or_default()
-        });
-        write_f(cache, ws, row, pcol(k), &f, cached, &plain)?;
-    }
-    row += 1;
-    ws.write_string_with_format(row, 1, "Hạng và xếp loại theo quy định (thứ tự ưu tiên khi bằng điểm, tỷ lệ tối đa) — do chương trình tính", &bold).map_err(xe)?;
-    for (k, u) in board.units.iter().enumerate() {
-        let s = match (&u.rank, &u.band) {
-            (Some(r), Some(bd)) => format!("hạng {r} — {}", bd.name),
-            _ => match u.status {
-                Status::NotScored => "chưa chấm đủ".into(),
-                _ => "không tính được".into(),
-            },
-        };
-        ws.write_string(row, pcol(k), s).map_err(xe)?;
+        for (k, u) in board.units.iter().enumerate() {
+            self.out
+                .string(0, vcol(k), format!("{} — giá trị", u.unit), Style::Bold)?;
+            self.out
+                .string(0, pcol(k), format!("{} — điểm", u.unit), Style::Bold)?;
+        }
+        self.out.string(
+            1,
+            1,
+            format!(
+                "{} — kỳ {} ({} – {})",
+                reg.ast.name, board.period, board.from, board.to
+            ),
+            Style::Bold,
+        )?;
+        let mut row = self.indicators(2)?;
+        row = self.criteria(row)?;
+        row = self.items_and_totals(row)?;
+        self.bands(row)
     }
 
-    // Figures sheet.
-    let fs = wb.add_worksheet();
-    fs.set_name(FIGURES_SHEET).map_err(xe)?;
-    let heads = [
-        "Đơn vị",
-        "Mã số liệu",
-        "Tên số liệu",
-        "Kỳ",
-        "Từ ngày",
-        "Đến ngày",
-        "Cách tổng hợp",
-        "Giá trị",
-    ];
-    for (i, h) in heads.iter().enumerate() {
-        fs.write_string_with_format(0, i as u16, *h, &bold)
-            .map_err(xe)?;
+    fn indicators(&mut self, mut row: u32) -> Result<u32, String> {
+        let reg = self.b.reg;
+        let base = self.board.period.window();
+        self.out
+            .string(row, 1, "Chỉ tiêu tính toán (giá trị)", Style::Bold)?;
+        row += 1;
+        let first = row;
+        self.b.ind_rows = (0..reg.indicators.len() as u32)
+            .map(|i| first + i)
+            .collect();
+        let values: Vec<Vec<Result<Val, EvalError>>> = self
+            .board
+            .units
+            .iter()
+            .map(|u| reg.indicator_values(self.b.data, &self.b.bind, &u.unit, self.board.period))
+            .collect();
+        for (i, ind) in reg.indicators.iter().enumerate() {
+            self.out.string(row, 0, &ind.id, Style::Plain)?;
+            self.out
+                .string(row, 1, format!("{} = {}", ind.name, ind.text), Style::Wrap)?;
+            for (k, u) in self.board.units.iter().enumerate() {
+                let saved = std::mem::take(&mut self.b.ind_rows);
+                self.b.set_unit(k, &u.unit);
+                let f = self.b.ind_formula(i, vcol(k), base, base);
+                self.b.ind_rows = saved;
+                let v = &values[k][i];
+                let c = match v {
+                    Ok(v) => cached(v),
+                    Err(e) => cached_err(e),
+                };
+                self.formula(row, vcol(k), &f, c)?;
+                let what = || format!("{}/{}", u.unit, ind.id);
+                self.check(row, vcol(k), what, v.clone().ok(), false);
+            }
+            row += 1;
+        }
+        Ok(row)
+    }
+
+    fn criteria(&mut self, mut row: u32) -> Result<u32, String> {
+        let reg = self.b.reg;
+        let base = self.board.period.window();
+        let ro = &reg.ast.rounding;
+        self.out.string(row, 1, "Tiêu chí", Style::Bold)?;
+        row += 1;
+        let node_rows: Vec<u32> = (0..reg.nodes.len() as u32).map(|i| row + i).collect();
+        self.b.node_rows = node_rows.clone();
+        for (ni, node) in reg.nodes.iter().enumerate() {
+            let r = node_rows[ni];
+            self.out.string(r, 0, &node.id, Style::Plain)?;
+            let style = if node.depth == 0 {
+                Style::Bold
+            } else {
+                Style::Wrap
+            };
+            let label = format!("{}{}", "   ".repeat(node.depth), node.name);
+            self.out.string(r, 1, label, style)?;
+            self.out.number(r, 2, &node.max)?;
+            let leaf = !matches!(node.kind, NodeKind::Area { .. } | NodeKind::Children);
+            // The points formula of a leaf is the same for every unit but for its value cell
+            // (`VREF`): built once per criterion.
+            let template: Option<String> = match &node.kind {
+                NodeKind::Met { otherwise, .. } => {
+                    Some(format!("IF({VREF},{},{})", n(node.points), n(*otherwise)))
+                }
+                NodeKind::Scaled { scale, .. } => Some(scale_formula(scale, node.points, VREF)),
+                _ => None,
+            }
+            .map(|mut f| {
+                if let Some(fb) = node.on_error {
+                    f = format!("IFERROR({f},{})", n(fb));
+                }
+                if ro.criterion {
+                    f = round_f(&f, ro.places, ro.mode);
+                }
+                f
+            });
+            for k in 0..self.board.units.len() {
+                let u: &UnitResult = &self.board.units[k];
+                let res = &u.nodes[ni];
+                let pf: Option<String> = match &node.kind {
+                    NodeKind::Area { .. } | NodeKind::Children => {
+                        let parts: Vec<String> = node
+                            .children
+                            .iter()
+                            .map(|c| cell(node_rows[*c], pcol(k)))
+                            .collect();
+                        Some(parts.join("+"))
+                    }
+                    NodeKind::Manual => {
+                        match &res.points {
+                            Some(p) => self.out.number(r, pcol(k), p)?,
+                            None => self.out.string(r, pcol(k), "chưa chấm", Style::Plain)?,
+                        }
+                        None
+                    }
+                    NodeKind::Met {
+                        when, otherwise, ..
+                    } => {
+                        self.b.set_unit(k, &u.unit);
+                        let f = self.b.tr(when, vcol(k), base, base);
+                        let what = || format!("{}/{}/value", u.unit, node.id);
+                        self.value_cell(r, k, &f, res.value.as_ref(), what)?;
+                        let _ = otherwise;
+                        template
+                            .as_ref()
+                            .map(|t| t.replace(VREF, &cell(r, vcol(k))))
+                    }
+                    NodeKind::Scaled { value, scale, .. } => {
+                        self.b.set_unit(k, &u.unit);
+                        let f = self.b.tr(value, vcol(k), base, base);
+                        let what = || format!("{}/{}/value", u.unit, node.id);
+                        self.value_cell(r, k, &f, res.value.as_ref(), what)?;
+                        let _ = scale;
+                        template
+                            .as_ref()
+                            .map(|t| t.replace(VREF, &cell(r, vcol(k))))
+                    }
+                };
+                if let Some(f) = pf {
+                    self.formula(r, pcol(k), &f, cached_opt(res.points.as_ref()))?;
+                    let exp = (res.status != Status::NotScored)
+                        .then(|| res.points.clone().map(Val::Num))
+                        .flatten();
+                    let what = || format!("{}/{}", u.unit, node.id);
+                    self.check(r, pcol(k), what, exp, leaf && ro.criterion);
+                }
+            }
+        }
+        Ok(row + reg.nodes.len() as u32)
+    }
+
+    fn value_cell(
+        &mut self,
+        r: u32,
+        k: usize,
+        f: &str,
+        v: Option<&Val>,
+        what: impl FnOnce() -> String,
+    ) -> Result<(), String> {
+        let c = v.map(cached).unwrap_or_else(|| "#N/A".into());
+        self.formula(r, vcol(k), f, c)?;
+        self.check(r, vcol(k), what, v.cloned(), false);
+        Ok(())
+    }
+
+    fn items_and_totals(&mut self, mut row: u32) -> Result<u32, String> {
+        let reg = self.b.reg;
+        let base = self.board.period.window();
+        let ro = &reg.ast.rounding;
+        let mut group_rows: [Vec<(Option<usize>, Vec<u32>)>; 2] = [Vec::new(), Vec::new()];
+        for (kind, (title, items)) in [("Điểm thưởng", &reg.bonuses), ("Điểm trừ", &reg.penalties)]
+            .into_iter()
+            .enumerate()
+        {
+            if items.is_empty() {
+                continue;
+            }
+            self.out.string(row, 1, title, Style::Bold)?;
+            row += 1;
+            for (ii, it) in items.iter().enumerate() {
+                self.out.string(row, 0, &it.id, Style::Plain)?;
+                let label = format!(
+                    "{} ({} điểm/đơn vị{})",
+                    it.name,
+                    n(it.per),
+                    it.cap
+                        .map(|c| format!(", tối đa {}", n(c)))
+                        .unwrap_or_default()
+                );
+                self.out.string(row, 1, label, Style::Wrap)?;
+                let mut template = format!("{}*MAX(0,{VREF})", n(it.per));
+                if let Some(c) = it.cap {
+                    template = format!("MIN({},{template})", n(c));
+                }
+                if ro.item {
+                    template = round_f(&template, ro.places, ro.mode);
+                }
+                for k in 0..self.board.units.len() {
+                    let u = &self.board.units[k];
+                    let res = if kind == 0 {
+                        &u.bonuses[ii]
+                    } else {
+                        &u.penalties[ii]
+                    };
+                    self.b.set_unit(k, &u.unit);
+                    let f = self.b.tr(&it.value, vcol(k), base, base);
+                    let v = res.value.clone().map(Val::Num);
+                    let what = || format!("{}/{}/value", u.unit, it.id);
+                    self.value_cell(row, k, &f, v.as_ref(), what)?;
+                    let pf = template.replace(VREF, &cell(row, vcol(k)));
+                    self.formula(row, pcol(k), &pf, cached_opt(res.points.as_ref()))?;
+                    let exp = res.points.clone().map(Val::Num);
+                    let what = || format!("{}/{}", u.unit, it.id);
+                    self.check(row, pcol(k), what, exp, ro.item);
+                }
+                match group_rows[kind].iter_mut().find(|(a, _)| *a == it.area) {
+                    Some((_, rows)) => rows.push(row),
+                    None => group_rows[kind].push((it.area, vec![row])),
+                }
+                row += 1;
+            }
+        }
+        let mut total_rows = [0u32, 0u32];
+        for (kind, (title, cap)) in [
+            ("Cộng điểm thưởng (sau giới hạn)", reg.ast.bonus_cap),
+            ("Cộng điểm trừ (sau giới hạn)", reg.ast.penalty_cap),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            self.out.string(row, 1, title, Style::Bold)?;
+            for k in 0..self.board.units.len() {
+                let f = item_sum(reg, kind, &group_rows[kind], k, cap);
+                let u = &self.board.units[k];
+                let v = if kind == 0 {
+                    &u.bonus_total
+                } else {
+                    &u.penalty_total
+                };
+                self.formula(row, pcol(k), &f, cached_opt(v.as_ref()))?;
+                let what = || format!("{}/{}", u.unit, if kind == 0 { "bonus" } else { "penalty" });
+                self.check(row, pcol(k), what, v.clone().map(Val::Num), false);
+            }
+            total_rows[kind] = row;
+            row += 1;
+        }
+        self.out.string(row, 1, "TỔNG ĐIỂM", Style::Bold)?;
+        self.out.number(row, 2, &Exact::from(reg.ast.total))?;
+        for k in 0..self.board.units.len() {
+            let areas: Vec<String> = reg
+                .areas
+                .iter()
+                .map(|a| cell(self.b.node_rows[*a], pcol(k)))
+                .collect();
+            let mut f = format!(
+                "{}+{}-{}",
+                areas.join("+"),
+                cell(total_rows[0], pcol(k)),
+                cell(total_rows[1], pcol(k))
+            );
+            if ro.total {
+                f = round_f(&f, ro.places, ro.mode);
+            }
+            let u = &self.board.units[k];
+            self.out
+                .formula(row, pcol(k), &f, cached_opt(u.total.as_ref()), Style::Bold)?;
+            let exp = u.total.clone().map(Val::Num);
+            let what = || format!("{}/total", u.unit);
+            self.check(row, pcol(k), what, exp, ro.total);
+        }
+        Ok(row + 1)
+    }
+
+    fn bands(&mut self, row: u32) -> Result<(), String> {
+        let reg = self.b.reg;
+        let total_row = row - 1;
+        self.out
+            .string(row, 1, "Xếp loại theo tổng điểm (công thức)", Style::Bold)?;
+        for k in 0..self.board.units.len() {
+            let t = cell(total_row, pcol(k));
+            let mut f = format!(
+                "\"{}\"",
+                reg.bands
+                    .last()
+                    .map(|b| b.name.replace('"', "'"))
+                    .unwrap_or_default()
+            );
+            for band in reg.bands.iter().rev().skip(1) {
+                if let Some(m) = band.min {
+                    f = format!("IF({t}>={},\"{}\",{f})", n(m), band.name.replace('"', "'"));
+                }
+            }
+            let by_score = self.board.units[k].band.as_ref().and_then(|bd| {
+                reg.bands
+                    .iter()
+                    .find(|x| x.id == bd.by_score)
+                    .map(|x| x.name.replace('"', "'"))
+            });
+            let c = by_score.clone().unwrap_or_else(|| "#N/A".into());
+            self.formula(row, pcol(k), &f, c)?;
+        }
+        let row = row + 1;
+        self.out.string(row, 1, "Hạng và xếp loại theo quy định (thứ tự ưu tiên khi bằng điểm, tỷ lệ tối đa) — do chương trình tính", Style::Bold)?;
+        for (k, u) in self.board.units.iter().enumerate() {
+            let s = match (&u.rank, &u.band) {
+                (Some(r), Some(bd)) => format!("hạng {r} — {}", bd.name),
+                _ => match u.status {
+                    Status::NotScored => "chưa chấm đủ".into(),
+                    _ => "không tính được".into(),
+                },
+            };
+            self.out.string(row, pcol(k), s, Style::Plain)?;
+        }
+        Ok(())
+    }
+}
+
+/// The capped sum of bonus (`kind = 0`) or penalty items for unit column `k`.
+fn item_sum(
+    reg: &CompiledRegulation,
+    kind: usize,
+    groups: &[(Option<usize>, Vec<u32>)],
+    k: usize,
+    cap: Option<Decimal>,
+) -> String {
+    let mut parts = Vec::new();
+    for (area, rows) in groups {
+        let s: Vec<String> = rows.iter().map(|r| cell(*r, pcol(k))).collect();
+        let s = format!("({})", s.join("+"));
+        let acap = area.and_then(|a| match &reg.nodes[a].kind {
+            NodeKind::Area {
+                bonus_cap,
+                penalty_cap,
+            } => {
+                if kind == 0 {
+                    *bonus_cap
+                } else {
+                    *penalty_cap
+                }
+            }
+            _ => None,
+        });
+        parts.push(match acap {
+            Some(c) => format!("MIN({},{s})", n(c)),
+            None => s,
+        });
+    }
+    let f = if parts.is_empty() {
+        "0".to_string()
+    } else {
+        parts.join("+")
+    };
+    match cap {
+        Some(c) => format!("MIN({},{f})", n(c)),
+        None => f,
+    }
+}
+
+/// The figures sheet's head: one row per figure a formula uses (unit, element, period, the
+/// value as a formula over its inputs, the inputs, the source).
+fn fig_header(w: &mut Writer) -> Result<(), String> {
+    for (i, h) in ["Đơn vị", "Mã số liệu", "Kỳ", "Giá trị"].iter().enumerate() {
+        w.put(0, i as u16, Cell::Str(h.to_string(), Style::Bold))?;
     }
     for m in 0..12u16 {
-        fs.write_string_with_format(0, 8 + m, format!("Cột {}", m + 1), &bold)
+        w.put(0, 4 + m, Cell::Str(format!("Cột {}", m + 1), Style::Bold))?;
+    }
+    let note = "Nguồn / ghi chú (trống: cộng theo tháng)".to_string();
+    w.put(0, 16, Cell::Str(note, Style::Bold))
+}
+
+fn fig_row(w: &mut Writer, reg: &CompiledRegulation, fr: &FigRow) -> Result<(), String> {
+    let r = fr.row;
+    w.put(r, 0, Cell::Str(fr.unit.clone(), Style::Plain))?;
+    let id = reg.ast.elements[fr.element].id.clone();
+    w.put(r, 1, Cell::Str(id, Style::Plain))?;
+    w.put(r, 2, Cell::Str(fr.window.to_string(), Style::Plain))?;
+    let c = cached_opt(fr.value.as_ref());
+    w.put(r, 3, Cell::Formula(fr.formula.clone(), c, Style::Plain))?;
+    for (i, v) in fr.inputs.iter().enumerate() {
+        w.put(r, 4 + i as u16, Cell::Num(v.to_f64()))?;
+    }
+    if !fr.note.is_empty() {
+        w.put(r, 16, Cell::Str(fr.note.clone(), Style::Plain))?;
+    }
+    Ok(())
+}
+
+/// Stands for the value cell in a formula built once for every unit.
+const VREF: &str = "\u{1}";
+
+/// Legend sheet name.
+pub const LEGEND_SHEET: &str = "Danh mục";
+
+/// The legend: what each element is, and when each period used runs.
+fn write_legend(
+    reg: &CompiledRegulation,
+    mut periods: Vec<Window>,
+    fs: &mut Worksheet,
+    f: &Formats,
+) -> Result<(), String> {
+    let (c0, mut row) = (0u16, 0u32);
+    for (i, h) in ["Mã số liệu", "Tên", "Đơn vị tính", "Cách tổng hợp"]
+        .iter()
+        .enumerate()
+    {
+        fs.write_string_with_format(row, c0 + i as u16, *h, &f.bold)
             .map_err(xe)?;
     }
-    fs.write_string_with_format(0, 20, "Nguồn / ghi chú", &bold)
-        .map_err(xe)?;
-    fs.set_column_width(2, 40).map_err(xe)?;
-    b.figs.sort_by_key(|f| f.row);
-    for f in &b.figs {
-        let el = &reg.ast.elements[f.element];
-        let (from, to) = f.window.dates();
-        fs.write_string(f.row, 0, &f.unit).map_err(xe)?;
-        fs.write_string(f.row, 1, &el.id).map_err(xe)?;
-        fs.write_string(f.row, 2, &el.name).map_err(xe)?;
-        fs.write_string(f.row, 3, f.window.to_string())
+    for el in &reg.ast.elements {
+        row += 1;
+        fs.write_string(row, c0, &el.id).map_err(xe)?;
+        fs.write_string(row, c0 + 1, &el.name).map_err(xe)?;
+        fs.write_string(row, c0 + 2, el.unit.as_deref().unwrap_or(""))
             .map_err(xe)?;
-        fs.write_string(f.row, 4, from.format("%d/%m/%Y").to_string())
+        fs.write_string(row, c0 + 3, el.aggregate.name())
             .map_err(xe)?;
-        fs.write_string(f.row, 5, to.format("%d/%m/%Y").to_string())
-            .map_err(xe)?;
-        fs.write_string(f.row, 6, el.aggregate.name()).map_err(xe)?;
-        write_f(
-            cache,
-            fs,
-            f.row,
-            7,
-            &f.formula,
-            f.value.map(canonical),
-            &plain,
-        )?;
-        for (i, v) in f.inputs.iter().enumerate() {
-            write_num(fs, f.row, 8 + i as u16, *v, &plain)?;
-        }
-        fs.write_string(f.row, 20, &f.note).map_err(xe)?;
     }
-    let bytes = wb.save_to_buffer().map_err(xe)?;
-    Ok((bytes, layout))
+    row += 2;
+    for (i, h) in ["Kỳ", "Từ ngày", "Đến ngày"].iter().enumerate() {
+        fs.write_string_with_format(row, c0 + i as u16, *h, &f.bold)
+            .map_err(xe)?;
+    }
+    periods.sort();
+    for w in periods {
+        row += 1;
+        let (from, to) = w.dates();
+        fs.write_string(row, c0, w.to_string()).map_err(xe)?;
+        fs.write_string(row, c0 + 1, from.format("%d/%m/%Y").to_string())
+            .map_err(xe)?;
+        fs.write_string(row, c0 + 2, to.format("%d/%m/%Y").to_string())
+            .map_err(xe)?;
+    }
+    fs.set_column_width(c0 + 1, 40).map_err(xe)?;
+    Ok(())
 }

@@ -178,3 +178,133 @@ fn missing_figures_exit_with_code_3() {
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("KG"));
 }
+
+#[test]
+fn a_closed_pipe_ends_the_command_quietly() {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_thidua"))
+        .args([
+            "score",
+            "--regulation",
+            &example("regulation.toml"),
+            "--data",
+            &example("data.csv"),
+            "--explain",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one line, then hang up (like `| head -1`); the explanation is far larger than a pipe.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 64];
+    std::io::Read::read(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("Broken pipe"),
+        "{err}"
+    );
+}
+
+#[test]
+fn json_is_streamed_with_traces_only_when_asked() {
+    let args = [
+        "--regulation",
+        &example("regulation.toml"),
+        "--data",
+        &example("data.csv"),
+        "--json",
+    ];
+    let plain = score(&args);
+    let v: serde_json::Value = serde_json::from_slice(&plain.stdout).unwrap();
+    assert_eq!(v["units"].as_array().unwrap().len(), 5);
+    assert!(v["units"][0]["nodes"][1].get("trace").is_none());
+    assert_eq!(v["units"][1]["band"]["quotas"][0]["allowed"], 1);
+    let mut with = args.to_vec();
+    with.extend(["--explain", "--unit", "KG"]);
+    let traced = score(&with);
+    let v: serde_json::Value = serde_json::from_slice(&traced.stdout).unwrap();
+    let units = v["units"].as_array().unwrap();
+    assert_eq!(units.len(), 1);
+    assert_eq!(
+        (units[0]["unit"].as_str(), units[0]["rank"].as_u64()),
+        (Some("KG"), Some(2))
+    );
+    assert!(units[0]["nodes"][1]["trace"].as_array().unwrap().len() > 2);
+}
+
+#[test]
+fn numbers_in_vietnamese_notation_need_a_declared_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = std::fs::read_to_string(example("data.csv")).unwrap();
+    // KG's commendations written "1.000" (one thousand, Vietnamese notation) instead of 2.
+    let vi = full.replace("KG,commendations,2024-Y,2", "KG,commendations,2024-Y,1.000");
+    assert_ne!(vi, full);
+    // The manual scores are the file's only decimals: as Vietnamese write them, "7,5" (quoted,
+    // since `,` also separates the columns).
+    let vi: String = vi
+        .lines()
+        .map(|l| match l.rsplit_once(',') {
+            Some((head, v)) if l.contains("@manual") => {
+                format!("{head},\"{}\"\n", v.replace('.', ","))
+            }
+            _ => format!("{l}\n"),
+        })
+        .collect();
+    let data = dir.path().join("vi.csv");
+    std::fs::write(&data, &vi).unwrap();
+    let reg = example("regulation.toml");
+    let out = score(&["--regulation", &reg, "--data", data.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("[number_format]") && err.contains("number_format: vi"),
+        "{err}"
+    );
+    // Declared, "1.000" is one thousand: KG's bonus T3 is capped at 3.
+    let out = score(&[
+        "--regulation",
+        &reg,
+        "--data",
+        data.to_str().unwrap(),
+        "--number-format",
+        "vi",
+        "--unit",
+        "KG",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["units"][0]["bonuses"][2]["value"], "1000");
+    assert_eq!(v["units"][0]["bonuses"][2]["points"], "3");
+}
+
+#[test]
+fn a_legacy_encoding_is_named_with_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("tcvn3.csv");
+    // "Công an tỉnh Kiên Giang" in TCVN3 (ABC).
+    let mut bytes = b"unit,element,period,value\nKG,crimes,2024-M01,12\nKG,@name,,".to_vec();
+    bytes.extend_from_slice(b"C\xabng an t\xd8nh Ki\xaan Giang\n");
+    std::fs::write(&data, bytes).unwrap();
+    let out = score(&[
+        "--regulation",
+        &example("regulation.toml"),
+        "--data",
+        data.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("dòng 3") && err.contains("TCVN3") && err.contains("CSV UTF-8"),
+        "{err}"
+    );
+    assert!(!err.contains("stream did not contain valid UTF-8"), "{err}");
+}

@@ -30,6 +30,30 @@ enum Tok {
 }
 
 const MAX_DEPTH: usize = 64;
+/// The longest expression, in characters.
+pub const MAX_EXPR_CHARS: usize = 4000;
+/// The deepest expression tree (a chain `a + b + … ` of n terms is n deep).
+pub const MAX_TREE_DEPTH: usize = 100;
+
+/// Depth of an expression tree.
+pub fn depth(e: &Expr) -> usize {
+    1 + match e {
+        Expr::Num(_) | Expr::Bool(_) | Expr::Ref { .. } => 0,
+        Expr::Unary(_, x) => depth(x),
+        Expr::Binary(_, a, b) => depth(a).max(depth(b)),
+        Expr::If(c, a, b) => depth(c).max(depth(a)).max(depth(b)),
+        Expr::Call { args, .. } => args.iter().map(depth).max().unwrap_or(0),
+    }
+}
+
+fn limit(off: usize, vi: String, en: String) -> ExprError {
+    ExprError {
+        off,
+        code: "expr_limit",
+        vi,
+        en,
+    }
+}
 
 fn lex(s: &str) -> Result<Vec<(Tok, usize)>, ExprError> {
     let b = s.as_bytes();
@@ -158,10 +182,10 @@ impl P {
     fn enter(&mut self) -> Result<(), ExprError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(err(
+            return Err(limit(
                 self.off(),
-                "biểu thức lồng nhau quá sâu",
-                "expression nested too deeply",
+                format!("biểu thức lồng nhau quá sâu (tối đa {MAX_DEPTH} tầng ngoặc): tách thành các chỉ tiêu tính toán ([[indicator]])"),
+                format!("expression nested too deeply (at most {MAX_DEPTH} levels of parentheses): split it into indicators ([[indicator]])"),
             ));
         }
         Ok(())
@@ -353,6 +377,14 @@ fn parse_selector(s: &str) -> Option<Selector> {
 
 /// Parses one expression.
 pub fn parse_expr(s: &str) -> Result<Expr, ExprError> {
+    let chars = s.chars().count();
+    if chars > MAX_EXPR_CHARS {
+        return Err(limit(
+            0,
+            format!("biểu thức quá dài ({chars} ký tự, tối đa {MAX_EXPR_CHARS}): tách thành các chỉ tiêu tính toán ([[indicator]])"),
+            format!("expression too long ({chars} characters, at most {MAX_EXPR_CHARS}): split it into indicators ([[indicator]])"),
+        ));
+    }
     let toks = lex(s)?;
     let mut p = P {
         toks,
@@ -365,6 +397,14 @@ pub fn parse_expr(s: &str) -> Result<Expr, ExprError> {
             p.off(),
             "thừa ký tự sau biểu thức",
             "unexpected text after the expression",
+        ));
+    }
+    let d = depth(&e);
+    if d > MAX_TREE_DEPTH {
+        return Err(limit(
+            0,
+            format!("biểu thức lồng nhau quá sâu ({d} tầng, tối đa {MAX_TREE_DEPTH}): tách thành các chỉ tiêu tính toán ([[indicator]])"),
+            format!("expression nested too deeply ({d} levels, at most {MAX_TREE_DEPTH}): split it into indicators ([[indicator]])"),
         ));
     }
     Ok(e)
@@ -498,6 +538,10 @@ mod tests {
         assert!(parse_expr("foo(1)").is_err());
         assert!(parse_expr("x@nonsense").is_err());
         assert!(parse_expr("a $ b").is_err());
-        assert!(parse_expr(&"(".repeat(500)).is_err());
+        assert_eq!(parse_expr(&"(".repeat(500)).unwrap_err().code, "expr_limit");
+        let long = vec!["x"; 15_000].join(" + ");
+        assert_eq!(parse_expr(&long).unwrap_err().code, "expr_limit");
+        let deep = vec!["x"; 150].join("+");
+        assert!(parse_expr(&deep).unwrap_err().vi.contains("150 tầng"));
     }
 }

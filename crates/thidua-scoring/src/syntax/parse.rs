@@ -550,6 +550,9 @@ impl<'s, 'a> Reader<'s, 'a> {
         );
         let missing = self.opt_dec(&mut tab, "missing");
         let merge = self.enum_of(&mut tab, "merge", &[("sum", true), ("none", false)]);
+        let min = self.opt_dec(&mut tab, "min");
+        let max = self.opt_dec(&mut tab, "max");
+        let integer = self.opt_bool(&mut tab, "integer").unwrap_or(false);
         self.finish_tab(tab);
         let (id, pos) = id?;
         Some(Element {
@@ -560,6 +563,9 @@ impl<'s, 'a> Reader<'s, 'a> {
             aggregate: agg?.unwrap_or(Aggregation::Sum),
             missing,
             merge_sum: merge?.unwrap_or(true),
+            min,
+            max,
+            integer,
         })
     }
 
@@ -778,28 +784,37 @@ impl<'s, 'a> Reader<'s, 'a> {
                                             used: vec![],
                                             what: "steps",
                                         };
-                                        let al = stab.t.contains_key("at_least");
-                                        let am = stab.t.contains_key("at_most");
-                                        let bound = if al {
-                                            self.opt_dec(&mut stab, "at_least")
-                                                .map(|b| (Cmp::AtLeast, b))
-                                        } else if am {
-                                            self.opt_dec(&mut stab, "at_most")
-                                                .map(|b| (Cmp::AtMost, b))
-                                        } else {
-                                            self.missing(&stab, "at_least / at_most");
-                                            None
+                                        let keys: Vec<Cmp> =
+                                            ["at_least", "above", "at_most", "below"]
+                                                .into_iter()
+                                                .filter(|k| stab.t.contains_key(*k))
+                                                .filter_map(Cmp::from_key)
+                                                .collect();
+                                        let bound = match keys.as_slice() {
+                                            [c] => {
+                                                self.opt_dec(&mut stab, c.key()).map(|b| (*c, b))
+                                            }
+                                            [] => {
+                                                self.missing(
+                                                    &stab,
+                                                    "at_least / above / at_most / below",
+                                                );
+                                                None
+                                            }
+                                            many => {
+                                                for c in many {
+                                                    stab.used.push(c.key());
+                                                }
+                                                self.err(
+                                                    s.span().start,
+                                                    "invalid_scale",
+                                                    "một bậc chỉ có một trong `at_least`, `above`, `at_most`, `below`".into(),
+                                                    "a step has exactly one of `at_least`, `above`, `at_most`, `below`".into(),
+                                                );
+                                                None
+                                            }
                                         };
                                         let pts = self.req_dec(&mut stab, "points");
-                                        if al && am {
-                                            self.err(
-                                                s.span().start,
-                                                "invalid_scale",
-                                                "một bậc chỉ có `at_least` hoặc `at_most`".into(),
-                                                "a step has `at_least` or `at_most`, not both"
-                                                    .into(),
-                                            );
-                                        }
                                         self.finish_tab(stab);
                                         match (bound, pts) {
                                             (Some((cmp, bound)), Some(points)) => {
@@ -828,24 +843,28 @@ impl<'s, 'a> Reader<'s, 'a> {
                 ok.then_some(ScaleOrMet::Scale(Scale::Steps { steps, otherwise }))
             }
             Some("per_pct_short") => {
-                let target = self.req_dec(&mut tab, "target");
+                let target = self.threshold(&mut tab, at, better);
                 let per = self.req_dec(&mut tab, "per");
                 let floor = self.opt_dec(&mut tab, "floor").unwrap_or(Decimal::ZERO);
+                let (target, better, strict) = target?;
                 Some(ScaleOrMet::Scale(Scale::Short {
-                    target: target?,
-                    better: better?.unwrap_or(Better::Higher),
+                    target,
+                    better,
+                    strict,
                     per: per?,
                     floor,
                 }))
             }
             Some("per_pct_above") => {
-                let target = self.req_dec(&mut tab, "target");
+                let target = self.threshold(&mut tab, at, better);
                 let per = self.req_dec(&mut tab, "per");
                 let cap = self.req_dec(&mut tab, "cap");
                 let otherwise = self.opt_dec(&mut tab, "otherwise").unwrap_or(Decimal::ZERO);
+                let (target, better, strict) = target?;
                 Some(ScaleOrMet::Scale(Scale::Above {
-                    target: target?,
-                    better: better?.unwrap_or(Better::Higher),
+                    target,
+                    better,
+                    strict,
                     per: per?,
                     cap: cap?,
                     otherwise,
@@ -880,6 +899,66 @@ impl<'s, 'a> Reader<'s, 'a> {
         };
         self.finish_tab(tab);
         r.map(|r| (r, at))
+    }
+
+    /// The target of a graded scale: `target` (+ `better`), or one of `at_least`, `above`,
+    /// `at_most`, `below` (the last two with a strict comparison).
+    fn threshold(
+        &mut self,
+        tab: &mut Tab,
+        at: usize,
+        better: Option<Option<Better>>,
+    ) -> Option<(Decimal, Better, bool)> {
+        let given: Vec<&'static str> = ["target", "at_least", "above", "at_most", "below"]
+            .into_iter()
+            .filter(|k| tab.t.contains_key(*k))
+            .collect();
+        match given.as_slice() {
+            ["target"] => {
+                let t = self.req_dec(tab, "target");
+                Some((t?, better?.unwrap_or(Better::Higher), false))
+            }
+            [k] => {
+                let cmp = Cmp::from_key(k)?;
+                let t = self.req_dec(tab, k);
+                match better {
+                    Some(Some(b)) if (b == Better::Higher) != cmp.higher() => {
+                        self.err(
+                            at,
+                            "invalid_scale",
+                            format!("`{k}` mâu thuẫn với `better`; bỏ `better`"),
+                            format!("`{k}` contradicts `better`; drop `better`"),
+                        );
+                        None
+                    }
+                    _ => {
+                        let b = if cmp.higher() {
+                            Better::Higher
+                        } else {
+                            Better::Lower
+                        };
+                        Some((t?, b, cmp.strict()))
+                    }
+                }
+            }
+            [] => {
+                tab.used.push("target");
+                self.missing(tab, "target / at_least / above / at_most / below");
+                None
+            }
+            many => {
+                for k in many {
+                    tab.used.push(k);
+                }
+                self.err(
+                    at,
+                    "invalid_scale",
+                    "chỉ dùng một trong `target`, `at_least`, `above`, `at_most`, `below`".into(),
+                    "use only one of `target`, `at_least`, `above`, `at_most`, `below`".into(),
+                );
+                None
+            }
+        }
     }
 
     fn item(&mut self, at: usize, t: &DeTable, what: &'static str) -> Option<Item> {

@@ -57,6 +57,24 @@ impl W {
     }
 }
 
+/// An inclusive target prints as `target` + `better` (the original form, so existing hashes
+/// stay); a strict one as `above` / `below`.
+fn target_text(
+    target: Decimal,
+    b: &Better,
+    strict: bool,
+    better: impl Fn(&Better) -> &'static str,
+) -> Vec<String> {
+    if strict {
+        vec![format!("{} = {}", Cmp::of(*b, true).key(), n(target))]
+    } else {
+        vec![
+            format!("target = {}", n(target)),
+            format!("better = {}", better(b)),
+        ]
+    }
+}
+
 fn scale_text(s: &Scale) -> String {
     let mut parts: Vec<String> = Vec::new();
     let better = |b: &Better| match b {
@@ -81,10 +99,7 @@ fn scale_text(s: &Scale) -> String {
             let st: Vec<String> = steps
                 .iter()
                 .map(|s| {
-                    let c = match s.cmp {
-                        Cmp::AtLeast => "at_least",
-                        Cmp::AtMost => "at_most",
-                    };
+                    let c = s.cmp.key();
                     format!("{{ {c} = {}, points = {} }}", n(s.bound), n(s.points))
                 })
                 .collect();
@@ -96,12 +111,12 @@ fn scale_text(s: &Scale) -> String {
         Scale::Short {
             target,
             better: b,
+            strict,
             per,
             floor,
         } => {
             parts.push("kind = \"per_pct_short\"".into());
-            parts.push(format!("target = {}", n(*target)));
-            parts.push(format!("better = {}", better(b)));
+            parts.extend(target_text(*target, b, *strict, better));
             parts.push(format!("per = {}", n(*per)));
             if !floor.is_zero() {
                 parts.push(format!("floor = {}", n(*floor)));
@@ -110,13 +125,13 @@ fn scale_text(s: &Scale) -> String {
         Scale::Above {
             target,
             better: b,
+            strict,
             per,
             cap,
             otherwise,
         } => {
             parts.push("kind = \"per_pct_above\"".into());
-            parts.push(format!("target = {}", n(*target)));
-            parts.push(format!("better = {}", better(b)));
+            parts.extend(target_text(*target, b, *strict, better));
             parts.push(format!("per = {}", n(*per)));
             parts.push(format!("cap = {}", n(*cap)));
             if !otherwise.is_zero() {
@@ -190,6 +205,11 @@ pub fn print(r: &Regulation) -> String {
         w.od("missing", e.missing);
         if !e.merge_sum {
             w.s("merge", "none");
+        }
+        w.od("min", e.min);
+        w.od("max", e.max);
+        if e.integer {
+            w.kv("integer", "true");
         }
     }
     for i in &r.indicators {

@@ -246,6 +246,8 @@ pub static STRINGS: Strings = Strings {
     ev_user_registered: "{actor} registered the user {user}.",
     ev_witness_key: "{actor} registered the witness key of {unit}.",
     ev_witness_policy: "{actor} designated the witnesses {units}; {quorum} cosignatures are needed.",
+    strictly_above: "more than",
+    strictly_below: "less than",
     witness_quorum: "Cosignatures needed",
     figures_file: "Figures file (CSV or JSON in the scoring tool's format)",
     high_label: "To (range)",

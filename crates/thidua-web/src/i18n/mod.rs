@@ -312,6 +312,8 @@ pub struct Strings {
     pub ev_user_registered: &'static str,
     pub ev_witness_key: &'static str,
     pub ev_witness_policy: &'static str,
+    pub strictly_above: &'static str,
+    pub strictly_below: &'static str,
     pub witness_quorum: &'static str,
     pub figures_file: &'static str,
     pub high_label: &'static str,

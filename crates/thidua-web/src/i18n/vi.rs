@@ -246,6 +246,8 @@ pub static STRINGS: Strings = Strings {
     ev_user_registered: "{actor} đã đăng ký người dùng {user}.",
     ev_witness_key: "{actor} đã đăng ký khóa nhân chứng của {unit}.",
     ev_witness_policy: "{actor} đã chỉ định các đơn vị nhân chứng {units}; cần {quorum} chữ ký đồng ký.",
+    strictly_above: "trên",
+    strictly_below: "dưới",
     witness_quorum: "Số chữ ký đồng ký cần có",
     figures_file: "Tệp số liệu (CSV hoặc JSON theo mẫu của công cụ chấm điểm)",
     high_label: "Đến (khoảng)",

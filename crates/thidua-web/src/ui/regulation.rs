@@ -246,6 +246,16 @@ fn better(t: &Strings, b: Better) -> &'static str {
     }
 }
 
+/// The target as a threshold: "90" when reaching it counts, "trên 90" / "dưới 0,5" when only
+/// passing it does.
+fn threshold(t: &Strings, target: &Decimal, b: Better, strict: bool) -> String {
+    match (strict, b) {
+        (false, _) => num(target),
+        (true, Better::Higher) => format!("{} {}", t.strictly_above, num(target)),
+        (true, Better::Lower) => format!("{} {}", t.strictly_below, num(target)),
+    }
+}
+
 fn scale_words(t: &Strings, scale: &Scale, points: &Decimal) -> String {
     match scale {
         Scale::Linear {
@@ -267,6 +277,8 @@ fn scale_words(t: &Strings, scale: &Scale, points: &Decimal) -> String {
                     let sign = match s.cmp {
                         Cmp::AtLeast => "≥",
                         Cmp::AtMost => "≤",
+                        Cmp::Above => ">",
+                        Cmp::Below => "<",
                     };
                     format!(
                         "{sign} {}: {} {}",
@@ -284,12 +296,13 @@ fn scale_words(t: &Strings, scale: &Scale, points: &Decimal) -> String {
         Scale::Short {
             target,
             better: b,
+            strict,
             per,
             floor,
         } => fill(
             t.scale_short,
             &[
-                ("target", num(target)),
+                ("target", threshold(t, target, *b, *strict)),
                 ("better", better(t, *b).to_owned()),
                 ("per", num(per)),
                 ("floor", num(floor)),
@@ -298,13 +311,14 @@ fn scale_words(t: &Strings, scale: &Scale, points: &Decimal) -> String {
         Scale::Above {
             target,
             better: b,
+            strict,
             per,
             cap,
             otherwise,
         } => fill(
             t.scale_above,
             &[
-                ("target", num(target)),
+                ("target", threshold(t, target, *b, *strict)),
                 ("better", better(t, *b).to_owned()),
                 ("per", num(per)),
                 ("cap", num(cap)),
@@ -673,13 +687,20 @@ fn score(regulation: &str, data: &str) -> Result<(Vec<PreviewRow>, String), Stri
             .join("; ")
     })?;
     let period = reg.ast().period;
-    let board = reg.evaluate_all(&dataset, period, thidua_scoring::EvalOptions::default());
+    let board = reg
+        .evaluate_all(&dataset, period, thidua_scoring::EvalOptions::default())
+        .map_err(|e| e.to_string())?;
     let rows = board
         .units
         .iter()
         .map(|u| PreviewRow {
             unit: u.name.clone().unwrap_or_else(|| u.unit.clone()),
-            total: u.total.as_ref().map(num).unwrap_or_else(|| "—".to_owned()),
+            total: u
+                .total
+                .as_ref()
+                .and_then(|e| e.to_decimal())
+                .map(|d| num(&d))
+                .unwrap_or_else(|| "—".to_owned()),
             rank: u.rank.map(|r| r.to_string()).unwrap_or_default(),
             band: u.band.as_ref().map(|b| b.name.clone()).unwrap_or_default(),
         })

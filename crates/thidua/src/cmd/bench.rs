@@ -53,6 +53,8 @@ pub enum BenchKind {
         #[arg(long)]
         dest: std::path::PathBuf,
     },
+    /// Chấm điểm bộ số liệu tổng hợp toàn quốc, so với LibreOffice / score the national synthetic set, side by side with LibreOffice.
+    Score(super::bench_score::ScoreBenchArgs),
 }
 
 pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
@@ -69,6 +71,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
             from_snapshot,
         } => replay(&store, events, from_snapshot),
         BenchKind::Backup { store, dest } => backup(&store, &dest),
+        BenchKind::Score(args) => super::bench_score::run(args),
     }
 }
 

@@ -1,6 +1,7 @@
 //! One module per `thidua` subcommand.
 pub mod backup;
 pub mod bench;
+pub mod bench_score;
 pub mod export_tiles;
 pub mod log;
 pub mod migrate;

@@ -1,9 +1,18 @@
 //! `thidua score`: offline recomputation of scores from a regulation and a data file, so any
-//! member of a cluster can recompute any published result without a server.
+//! member of a cluster can recompute any published result without a server. Every unit is
+//! scored (the ranking needs them all); explanations are traced only when asked for, a few
+//! units at a time, and written as they come, so memory stays small at national scale. A
+//! closed output pipe (`… | head`) ends the command quietly.
 use anyhow::{anyhow, Context};
+use std::io::{BufWriter, ErrorKind, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use thidua_scoring::{compile, explain::Status, render, workbook, Dataset, EvalOptions, PeriodKey};
+use thidua_scoring::data::ReadOptions;
+use thidua_scoring::explain::{Scoreboard, Status, UnitResult};
+use thidua_scoring::input::{decode_utf8, NumberFormat};
+use thidua_scoring::{
+    compile, render, workbook, CompiledRegulation, Dataset, EvalOptions, PeriodKey,
+};
 
 /// Chấm điểm ngoại tuyến / offline scoring.
 #[derive(clap::Args)]
@@ -20,13 +29,16 @@ pub struct ScoreArgs {
     /// Kỳ chấm (mặc định theo quy định), ví dụ 2024-Y, 2024-H1 / period, default from the regulation
     #[arg(long)]
     pub period: Option<String>,
+    /// Cách viết số trong tệp số liệu: vi (1.234,5), en (1,234.5), plain (1234.5) / number format of the data file
+    #[arg(long, value_name = "vi|en|plain", value_parser = parse_format)]
+    pub number_format: Option<NumberFormat>,
     /// In giải trình từng tiêu chí / print the explanation of every criterion
     #[arg(long)]
     pub explain: bool,
-    /// In kết quả dạng JSON / print JSON
+    /// In kết quả dạng JSON (giải trình chỉ khi có --explain) / print JSON (traces only with --explain)
     #[arg(long)]
     pub json: bool,
-    /// In đoạn HTML / print an HTML fragment
+    /// In đoạn HTML có giải trình / print an HTML fragment with explanations
     #[arg(long)]
     pub html: bool,
     /// Ghi sổ tính Excel có công thức / write an auditable workbook
@@ -34,20 +46,79 @@ pub struct ScoreArgs {
     pub xlsx: Option<PathBuf>,
 }
 
+fn parse_format(s: &str) -> Result<NumberFormat, String> {
+    NumberFormat::from_name(s).ok_or_else(|| format!("`{s}`: vi | en | plain"))
+}
+
+/// How many units are explained at a time (bounds the memory of traces).
+const CHUNK: usize = 256;
+
 pub fn run(args: ScoreArgs) -> anyhow::Result<ExitCode> {
-    let reg_text = std::fs::read_to_string(&args.regulation).with_context(|| {
+    let (reg, data) = load(&args)?;
+    let period: PeriodKey = match &args.period {
+        Some(p) => p.parse().map_err(|e| anyhow!("{e}"))?,
+        None => reg.ast().period,
+    };
+    let mut board = reg
+        .evaluate_all(&data, period, EvalOptions::default())
+        .map_err(|e| anyhow!("{e}"))?;
+    if board.units.is_empty() {
+        return Err(anyhow!(
+            "không có đơn vị nào có số liệu năm {} / no unit reports for {}",
+            period.year,
+            period.year
+        ));
+    }
+    if let Some(path) = &args.xlsx {
+        // Large workbooks are written row by row through temporary files (bounded memory).
+        let opts = workbook::Options {
+            cached: true,
+            low_memory: board.units.len() > 200,
+            layout: false,
+        };
+        let (bytes, _) = workbook::write_with(&reg, &data, &board, opts)
+            .map_err(|e| anyhow!("không tạo được sổ tính / cannot build workbook: {e}"))?;
+        std::fs::write(path, bytes)
+            .with_context(|| format!("không ghi được / cannot write {}", path.display()))?;
+    }
+    if let Some(u) = &args.unit {
+        if board.unit(u).is_none() {
+            return Err(anyhow!("không có đơn vị `{u}` trong số liệu kỳ {period} / no unit `{u}` in the data for {period}"));
+        }
+        board.units.retain(|x| &x.unit == u);
+    }
+    match emit(&args, &reg, &data, &board) {
+        Ok(()) => {}
+        // The reader went away (`… | head`): stop quietly, as every Unix tool does.
+        Err(e) if is_broken_pipe(&e) => return Ok(ExitCode::SUCCESS),
+        Err(e) => return Err(e),
+    }
+    Ok(report(&board))
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == ErrorKind::BrokenPipe)
+    })
+}
+
+fn load(args: &ScoreArgs) -> anyhow::Result<(CompiledRegulation, Dataset)> {
+    let reg_bytes = std::fs::read(&args.regulation).with_context(|| {
         format!(
             "không đọc được tệp quy định / cannot read regulation {}",
             args.regulation.display()
         )
     })?;
-    let reg = compile(&reg_text).map_err(|d| {
+    let reg_text =
+        decode_utf8(&reg_bytes).map_err(|e| anyhow!("{}: {e}", args.regulation.display()))?;
+    let reg = compile(reg_text).map_err(|d| {
         anyhow!(
             "quy định không hợp lệ / invalid regulation {}:\n{d}",
             args.regulation.display()
         )
     })?;
-    let data_text = std::fs::read_to_string(&args.data).with_context(|| {
+    let bytes = std::fs::read(&args.data).with_context(|| {
         format!(
             "không đọc được tệp số liệu / cannot read data {}",
             args.data.display()
@@ -57,10 +128,8 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<ExitCode> {
         .data
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    let parsed = if is_json {
-        Dataset::from_json(&data_text)
-    } else {
-        Dataset::from_csv(&data_text)
+    let opts = ReadOptions {
+        number_format: args.number_format,
     };
     let list = |errs: Vec<thidua_scoring::DataError>| {
         errs.iter()
@@ -68,7 +137,7 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<ExitCode> {
             .collect::<Vec<_>>()
             .join("\n")
     };
-    let data = parsed.map_err(|e| {
+    let data = Dataset::from_bytes(&bytes, is_json, opts).map_err(|e| {
         anyhow!(
             "tệp số liệu có lỗi, không nhập gì / bad data file, nothing imported {}:\n{}",
             args.data.display(),
@@ -82,54 +151,66 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<ExitCode> {
             list(e)
         )
     })?;
-    let period: PeriodKey = match &args.period {
-        Some(p) => p.parse().map_err(|e| anyhow!("{e}"))?,
-        None => reg.ast().period,
-    };
-    let opts = EvalOptions {
-        trace: args.explain || args.json || args.html || args.xlsx.is_some(),
-    };
-    let mut board = reg.evaluate_all(&data, period, opts);
-    if board.units.is_empty() {
-        return Err(anyhow!(
-            "không có đơn vị nào có số liệu năm {} / no unit reports for {}",
-            period.year,
-            period.year
-        ));
-    }
-    if let Some(path) = &args.xlsx {
-        let bytes = workbook::write(&reg, &data, &board)
-            .map_err(|e| anyhow!("không tạo được sổ tính / cannot build workbook: {e}"))?;
-        std::fs::write(path, bytes)
-            .with_context(|| format!("không ghi được / cannot write {}", path.display()))?;
-    }
-    if let Some(u) = &args.unit {
-        if board.unit(u).is_none() {
-            return Err(anyhow!("không có đơn vị `{u}` trong số liệu kỳ {period} / no unit `{u}` in the data for {period}"));
+    Ok((reg, data))
+}
+
+/// Writes the asked output; explanations are traced chunk by chunk.
+fn emit(
+    args: &ScoreArgs,
+    reg: &CompiledRegulation,
+    data: &Dataset,
+    board: &Scoreboard,
+) -> anyhow::Result<()> {
+    let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let traced = args.explain || args.html;
+    let each = |out: &mut BufWriter<_>, f: &dyn Fn(&UnitResult, bool) -> String| {
+        let mut first = true;
+        for chunk in board.units.chunks(CHUNK) {
+            let units = if traced {
+                reg.explain_units(data, chunk).map_err(|e| anyhow!("{e}"))?
+            } else {
+                chunk.to_vec()
+            };
+            for u in &units {
+                out.write_all(f(u, first).as_bytes())?;
+                first = false;
+            }
         }
-        board.units.retain(|x| &x.unit == u);
-    }
+        anyhow::Ok(())
+    };
     if args.json {
-        println!("{}", render::json(&board));
+        out.write_all(render::json_head(board).as_bytes())?;
+        each(&mut out, &|u, first| {
+            let sep = if first { "" } else { "," };
+            format!("{sep}{}", render::json_unit(u))
+        })?;
+        out.write_all(render::JSON_END.as_bytes())?;
     } else if args.html {
-        print!("{}", render::html(&board));
+        out.write_all(render::html_head(board).as_bytes())?;
+        each(&mut out, &|u, _| render::unit_html(u))?;
+        out.write_all(b"</div>\n")?;
     } else if args.explain {
-        print!("{}", render::text(&board));
+        out.write_all(render::summary_text(board).as_bytes())?;
+        each(&mut out, &|u, _| format!("\n{}", render::unit_text(u)))?;
     } else {
-        print!("{}", render::summary_text(&board));
+        out.write_all(render::summary_text(board).as_bytes())?;
     }
-    let failed: Vec<&str> = board
-        .units
-        .iter()
-        .filter(|u| u.status == Status::Error)
-        .map(|u| u.unit.as_str())
-        .collect();
-    let open: Vec<&str> = board
-        .units
-        .iter()
-        .filter(|u| u.status == Status::NotScored)
-        .map(|u| u.unit.as_str())
-        .collect();
+    out.flush()?;
+    Ok(())
+}
+
+/// Notes on standard error; exit code 3 when a unit cannot be scored.
+fn report(board: &Scoreboard) -> ExitCode {
+    let ids = |s: Status| -> Vec<&str> {
+        board
+            .units
+            .iter()
+            .filter(|u| u.status == s)
+            .map(|u| u.unit.as_str())
+            .collect()
+    };
+    let open = ids(Status::NotScored);
+    let failed = ids(Status::Error);
     if !open.is_empty() {
         eprintln!(
             "chú ý / note: còn tiêu chí chưa chấm / criteria not yet scored: {}",
@@ -141,7 +222,7 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<ExitCode> {
             "lỗi / error: không tính được điểm của / cannot score: {} (xem --explain / see --explain)",
             failed.join(", ")
         );
-        return Ok(ExitCode::from(3));
+        return ExitCode::from(3);
     }
-    Ok(ExitCode::SUCCESS)
+    ExitCode::SUCCESS
 }

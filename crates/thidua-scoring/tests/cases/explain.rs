@@ -1,0 +1,209 @@
+//! Explanations a non-programmer understands: no programmer notation, every value a condition
+//! compares, how ties were settled and which quota moved a unit down, in text, HTML and JSON.
+use thidua_scoring::*;
+
+const REG: &str = include_str!("../../../../examples/cum12-2024/regulation.toml");
+const CSV: &str = include_str!("../../../../examples/cum12-2024/data.csv");
+
+#[test]
+fn no_programmer_notation_in_the_vietnamese_explanation() {
+    let reg = compile(REG).unwrap();
+    let data = Dataset::from_csv(CSV).unwrap();
+    let b = reg
+        .evaluate_all(&data, reg.ast().period, EvalOptions::with_trace())
+        .unwrap();
+    let t = render::text(&b);
+    for code in [
+        "pct(",
+        "pct_change(",
+        "@cung_ky",
+        "@baseline",
+        " == ",
+        " >= ",
+        " <= ",
+        "points(",
+    ] {
+        assert!(!t.contains(code), "`{code}` in the explanation");
+    }
+    assert!(t.contains("tỷ lệ «Vụ phạm tội về trật tự xã hội đã điều tra, khám phá» trên «Tội phạm về trật tự xã hội»"));
+    assert!(t.contains("mức tăng/giảm (%) của «Tai nạn giao thông: số vụ» so với «Tai nạn giao thông: số vụ» cùng kỳ năm trước"));
+    // The JSON keeps the regulation's own notation for tools, beside the words.
+    let j = render::json(&b);
+    assert!(j.contains("\"expr\": \"pct(solved, crimes)\"") && j.contains("\"expr_vi\""));
+}
+
+const NO_CASES: &str = r#"format = 1
+name = "Giải quyết vụ việc"
+year = 2024
+period = "2024-Y"
+total = 10
+
+[[element]]
+id = "vs_cases"
+name = "Vụ việc phải giải quyết"
+
+[[element]]
+id = "vs_solved"
+name = "Vụ việc đã giải quyết"
+
+[[area]]
+id = "A"
+name = "A"
+points = 10
+
+[[criterion]]
+id = "A1"
+parent = "A"
+name = "Giải quyết trên 90% vụ việc"
+points = 10
+when = "vs_cases == 0 or pct(vs_solved, vs_cases) > 90"
+
+[[band]]
+id = "all"
+name = "Tất cả"
+"#;
+
+/// An Giang's rate is exactly 90,00%: the explanation shows it, and why "> 90" is false.
+#[test]
+fn a_condition_shows_every_value_it_compares() {
+    let reg = compile(NO_CASES).unwrap();
+    let data = Dataset::from_csv("unit,element,period,value\nAG,vs_cases,2024-Y,40\nAG,vs_solved,2024-Y,36\nKG,vs_cases,2024-Y,3\nKG,vs_solved,2024-Y,2.7001\n").unwrap();
+    let y: PeriodKey = "2024-Y".parse().unwrap();
+    let t = render::unit_text(&reg.evaluate_unit(&data, "AG", y, EvalOptions::with_trace()));
+    assert!(
+        t.contains("So sánh: «Vụ việc phải giải quyết» (40) bằng 0 → sai"),
+        "{t}"
+    );
+    assert!(
+        t.contains("So sánh: tỷ lệ «Vụ việc đã giải quyết» trên «Vụ việc phải giải quyết» (%) (90) lớn hơn 90 → sai"),
+        "{t}"
+    );
+    assert!(
+        t.contains("Điều kiện: «Vụ việc phải giải quyết» bằng 0 hoặc tỷ lệ"),
+        "{t}"
+    );
+    // A value just above the bound is shown with enough digits not to read as the bound.
+    let t = render::unit_text(&reg.evaluate_unit(&data, "KG", y, EvalOptions::with_trace()));
+    assert!(t.contains("(≈ 90,0033) lớn hơn 90 → đúng"), "{t}");
+}
+
+const TIES: &str = r#"format = 1
+name = "Hòa điểm"
+year = 2024
+period = "2024-Y"
+total = 10
+tie_break = ["B", "penalty"]
+[[element]]
+id = "a"
+name = "a"
+[[element]]
+id = "b"
+name = "b"
+[[element]]
+id = "k"
+name = "k"
+[[area]]
+id = "A"
+name = "Lĩnh vực A"
+points = 5
+[[area]]
+id = "B"
+name = "Lĩnh vực B"
+points = 5
+[[criterion]]
+id = "A1"
+parent = "A"
+name = "A1"
+points = 5
+value = "a"
+scale = { kind = "formula" }
+[[criterion]]
+id = "B1"
+parent = "B"
+name = "B1"
+points = 5
+value = "b"
+scale = { kind = "formula" }
+[[penalty]]
+id = "K"
+name = "Vi phạm"
+value = "k"
+per = 1
+[[band]]
+id = "top"
+name = "Xuất sắc"
+min = 8
+quota_pct = 25
+[[band]]
+id = "rest"
+name = "Khác"
+max = 8
+"#;
+
+#[test]
+fn ties_and_quotas_are_explained_in_text_html_and_json() {
+    let reg = compile(TIES).unwrap();
+    // P, Q, R all total 9; B decides P (4) after Q and R (5); Q and R remain equal (penalty 0).
+    let data = Dataset::from_csv("unit,element,period,value\nP,a,2024-Y,5\nP,b,2024-Y,4\nP,k,2024-Y,0\nQ,a,2024-Y,5\nQ,b,2024-Y,5\nQ,k,2024-Y,1\nR,a,2024-Y,5\nR,b,2024-Y,5\nR,k,2024-Y,1\nS,a,2024-Y,1\nS,b,2024-Y,1\nS,k,2024-Y,0\n").unwrap();
+    let b = reg
+        .evaluate_all(&data, reg.ast().period, EvalOptions::with_trace())
+        .unwrap();
+    let order: Vec<(&str, Option<u32>)> =
+        b.units.iter().map(|u| (u.unit.as_str(), u.rank)).collect();
+    assert_eq!(
+        order,
+        vec![
+            ("Q", Some(1)),
+            ("R", Some(1)),
+            ("P", Some(3)),
+            ("S", Some(4))
+        ]
+    );
+    let p = render::unit_text(b.unit("P").unwrap());
+    assert!(
+        p.contains("Bằng tổng điểm 9 với R: xét theo thứ tự khi bằng điểm — điểm lĩnh vực «Lĩnh vực B» [B]: 4 so với 5 → xếp sau R."),
+        "{p}"
+    );
+    let q = render::unit_text(b.unit("Q").unwrap());
+    assert!(
+        q.contains("tổng điểm trừ (ít hơn xếp trước): 1 so với 1 → vẫn bằng nhau nên cùng hạng 1."),
+        "{q}"
+    );
+    // 25% of 4 units = 1 in "Xuất sắc": Q and R tie at the cut-off, so both move down, flagged.
+    assert!(
+        q.contains("25% của 4 đơn vị = 1 đơn vị") && q.contains("cụm trưởng quyết định"),
+        "{q}"
+    );
+    let html = render::html(&b);
+    assert!(
+        html.contains("<p class=\"tie\">Bằng tổng điểm 9 với R"),
+        "{html}"
+    );
+    assert!(html.contains("<p class=\"quota\">Tổng điểm đạt mức «Xuất sắc»"));
+    let j: serde_json::Value = serde_json::from_str(&render::json(&b)).unwrap();
+    let pj = j["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit"] == "P")
+        .unwrap();
+    assert_eq!(pj["ties"][0]["outcome"], "below");
+    assert_eq!(pj["ties"][0]["compared"][0]["key"], "B");
+    assert_eq!(pj["ties"][0]["compared"][0]["ours"], "4");
+    assert_eq!(j["units"][0]["band"]["quotas"][0]["allowed"], 1);
+}
+
+#[test]
+fn html_shows_penalties_with_a_minus_under_their_heading() {
+    let reg = compile(REG).unwrap();
+    let data = Dataset::from_csv(CSV).unwrap();
+    let b = reg
+        .evaluate_all(&data, reg.ast().period, EvalOptions::with_trace())
+        .unwrap();
+    let hg = render::unit_html(b.unit("HG").unwrap());
+    assert!(hg.contains("<tr class=\"heading penalty\"><th colspan=\"5\">Điểm trừ</th></tr>"));
+    assert!(hg.contains("<td>−2</td>"), "{hg}");
+    assert!(hg.contains("điểm trừ: −2"));
+    let kg = render::unit_html(b.unit("KG").unwrap());
+    assert!(kg.contains("<p class=\"quota\">"), "{kg}");
+}

@@ -1,0 +1,235 @@
+//! The workbook against LibreOffice: random regulations (and the reported cases) become
+//! workbooks without cached values, one headless LibreOffice run recalculates them all, and
+//! every computed cell must equal the engine (zero `#` errors where the engine has a value).
+//! Separately, the cached values stored with every formula are the engine's own.
+use crate::support::{gen, lo};
+use std::collections::HashMap;
+use std::io::Read;
+use thidua_scoring::explain::Val;
+use thidua_scoring::*;
+
+/// "No such cases → full points", written the natural way.
+const NO_CASES: &str = r#"format = 1
+name = "Không có vụ việc thì đạt"
+year = 2024
+period = "2024-Y"
+total = 10
+
+[[element]]
+id = "vs_cases"
+name = "Vụ việc phải giải quyết"
+
+[[element]]
+id = "vs_solved"
+name = "Vụ việc đã giải quyết"
+
+[[area]]
+id = "A"
+name = "A"
+points = 10
+
+[[criterion]]
+id = "A1"
+parent = "A"
+name = "Giải quyết trên 90% vụ việc"
+points = 10
+when = "vs_cases == 0 or pct(vs_solved, vs_cases) > 90"
+
+[[band]]
+id = "dat"
+name = "Đạt"
+min = 5
+
+[[band]]
+id = "chua"
+name = "Chưa đạt"
+max = 5
+"#;
+
+const NO_CASES_DATA: &str = "unit,element,period,value\nAG,vs_cases,2024-Y,0\nAG,vs_solved,2024-Y,0\nKG,vs_cases,2024-Y,40\nKG,vs_solved,2024-Y,36\nHG,vs_cases,2024-Y,40\nHG,vs_solved,2024-Y,37\n";
+
+struct Book {
+    what: String,
+    bytes: Vec<u8>,
+    layout: workbook::Layout,
+}
+
+fn book(what: &str, reg_text: &str, csv: &str) -> Book {
+    let reg = compile(reg_text).unwrap_or_else(|e| panic!("{what}: {e}\n{reg_text}"));
+    let data = Dataset::from_csv(csv).unwrap();
+    let board = reg
+        .evaluate_all(&data, reg.ast().period, EvalOptions::default())
+        .unwrap();
+    let (bytes, layout) = workbook::write_with_layout(&reg, &data, &board, false).unwrap();
+    Book {
+        what: what.into(),
+        bytes,
+        layout,
+    }
+}
+
+fn seeds() -> Vec<u64> {
+    match std::env::var("THIDUA_WORKBOOK_SEEDS") {
+        Ok(s) => s.split(',').filter_map(|x| x.trim().parse().ok()).collect(),
+        Err(_) => vec![1, 2, 3, 5, 8, 13],
+    }
+}
+
+#[test]
+fn workbooks_recalculated_by_libreoffice_equal_the_engine() {
+    let Some(soffice) = lo::soffice() else {
+        eprintln!("SKIPPED: soffice not found (apt-get install libreoffice-calc-nogui)");
+        return;
+    };
+    let mut books = vec![
+        book(
+            "example",
+            include_str!("../../../../examples/cum12-2024/regulation.toml"),
+            include_str!("../../../../examples/cum12-2024/data.csv"),
+        ),
+        book("no cases", NO_CASES, NO_CASES_DATA),
+    ];
+    for mode in ["half_up", "half_even", "down"] {
+        let text = super::exactness::RANGE.replace("MODE", mode);
+        books.push(book(
+            &format!("1,485 {mode}"),
+            &text,
+            "unit,element,period,value\nAG,cur,2024-Y,118\nAG,base,2024-Y,112\n",
+        ));
+    }
+    for seed in seeds() {
+        let c = gen::case(seed);
+        books.push(book(&format!("seed {seed}"), &c.regulation, &c.csv()));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let bytes: Vec<Vec<u8>> = books.iter().map(|b| b.bytes.clone()).collect();
+    let sheets = lo::recalc(soffice, dir.path(), &bytes);
+    let mut all = Vec::new();
+    for (b, rows) in books.iter().zip(&sheets) {
+        assert!(!b.layout.checks.is_empty(), "{}", b.what);
+        for d in lo::differences(&b.layout, rows) {
+            all.push(format!("{}: {d}", b.what));
+        }
+    }
+    assert!(all.is_empty(), "{}", all.join("\n"));
+    // The natural "no cases" rule: AG (no cases) gets full points, no #DIV/0! anywhere.
+    let no_cases = &sheets[1];
+    assert!(
+        no_cases.iter().flatten().all(|c| !c.starts_with('#')),
+        "{no_cases:?}"
+    );
+    // 1,485 is rounded from its exact value in the workbook too.
+    for (i, want) in [(2, "1.49"), (3, "1.48"), (4, "1.48")] {
+        assert!(
+            sheets[i].iter().flatten().any(|c| c == want),
+            "{}",
+            books[i].what
+        );
+    }
+}
+
+/// Cells of the first sheet: reference → (type attribute, cached value).
+fn cached_cells(xlsx: &[u8]) -> HashMap<String, (String, String)> {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut xml = String::new();
+    z.by_name("xl/worksheets/sheet1.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    let mut out = HashMap::new();
+    for c in xml.split("<c ").skip(1) {
+        let Some(body) = c.split("</c>").next() else {
+            continue;
+        };
+        if !body.contains("<f>") {
+            continue;
+        }
+        let attr = |name: &str| {
+            body.split(&format!("{name}=\""))
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .unwrap_or("")
+                .to_string()
+        };
+        let v = body
+            .split("<v>")
+            .nth(1)
+            .and_then(|r| r.split("</v>").next())
+            .unwrap_or("(none)")
+            .to_string();
+        out.insert(attr("r"), (attr("t"), v));
+    }
+    out
+}
+
+/// A reader that does not recalculate shows the engine's values: conditions as TRUE/FALSE,
+/// bonus values, indicators, points and totals, never a placeholder 0.
+#[test]
+fn formula_cells_cache_the_engine_values() {
+    let reg = compile(NO_CASES).unwrap();
+    let data = Dataset::from_csv(NO_CASES_DATA).unwrap();
+    let board = reg
+        .evaluate_all(&data, reg.ast().period, EvalOptions::default())
+        .unwrap();
+    let (bytes, layout) = workbook::write_with_layout(&reg, &data, &board, true).unwrap();
+    let cells = cached_cells(&bytes);
+    assert!(cells.values().all(|(_, v)| v != "(none)"), "{cells:?}");
+    for c in &layout.checks {
+        let r = format!("{}{}", workbook::col_name(c.col), c.row + 1);
+        let (t, v) = &cells[&r];
+        match &c.expected {
+            Some(Val::Bool(b)) => assert_eq!(
+                (t.as_str(), v.as_str()),
+                ("b", if *b { "1" } else { "0" }),
+                "{}",
+                c.what
+            ),
+            Some(Val::Num(x)) => assert_eq!(
+                v.parse::<Exact>().unwrap(),
+                x.sig_text(17).parse().unwrap(),
+                "{}",
+                c.what
+            ),
+            None => assert_eq!(t, "e", "{}", c.what),
+        }
+    }
+    // The example: AG's bonus T2 (one flag of the Ministry) is cached as 1 → 10 points.
+    let (reg, data) = (
+        compile(include_str!(
+            "../../../../examples/cum12-2024/regulation.toml"
+        ))
+        .unwrap(),
+        Dataset::from_csv(include_str!("../../../../examples/cum12-2024/data.csv")).unwrap(),
+    );
+    let board = reg
+        .evaluate_all(&data, reg.ast().period, EvalOptions::default())
+        .unwrap();
+    let (bytes, layout) = workbook::write_with_layout(&reg, &data, &board, true).unwrap();
+    let cells = cached_cells(&bytes);
+    let t2 = layout.checks.iter().find(|c| c.what == "AG/T2").unwrap();
+    let r = format!("{}{}", workbook::col_name(t2.col), t2.row + 1);
+    assert_eq!(cells[&r].1, "10");
+}
+
+/// Written row by row (low memory), the workbook has the same formulas and cached values.
+#[test]
+fn low_memory_workbook_equals_the_in_memory_one() {
+    let reg = compile(include_str!(
+        "../../../../examples/cum12-2024/regulation.toml"
+    ))
+    .unwrap();
+    let data = Dataset::from_csv(include_str!("../../../../examples/cum12-2024/data.csv")).unwrap();
+    let board = reg
+        .evaluate_all(&data, reg.ast().period, EvalOptions::default())
+        .unwrap();
+    let opts = |low_memory| workbook::Options {
+        cached: true,
+        low_memory,
+        layout: false,
+    };
+    let (a, _) = workbook::write_with(&reg, &data, &board, opts(false)).unwrap();
+    let (b, _) = workbook::write_with(&reg, &data, &board, opts(true)).unwrap();
+    let (ca, cb) = (cached_cells(&a), cached_cells(&b));
+    assert!(ca.len() > 100);
+    assert_eq!(ca, cb);
+}
