@@ -2,7 +2,8 @@
 //! changes, and it is strict: before an event changes anything, its actor must have held the
 //! permission for it ([`crate::authz`]) and the event must fit the state (no duplicate creation,
 //! no impossible transition). A log that breaks either stops the replay, naming the event.
-//! Each stage applies its own events: [`crate::org`], [`crate::covenant`], [`crate::witness`].
+//! Each stage applies its own events: [`crate::org`], [`crate::covenant`], [`crate::witness`],
+//! [`crate::figures`].
 
 use std::collections::BTreeMap;
 
@@ -116,6 +117,9 @@ pub struct State {
     pub covenants: OrdMap<CovenantId, Covenant>,
     /// Each unit's current witness key, with which it cosigns checkpoints.
     pub witness_keys: OrdMap<UnitId, WitnessKey>,
+    /// Reported figures: reports, forms, deadlines, rules, historical imports.
+    #[serde(default)]
+    pub figures: crate::figures::Figures,
 }
 
 impl State {
@@ -147,6 +151,14 @@ impl State {
             | P::CovenantSigned { .. }
             | P::CovenantFrozen { .. } => self.apply_covenant(event)?,
             P::WitnessKeyRegistered { .. } => self.apply_witness(event)?,
+            P::FiguresSaved { .. }
+            | P::FiguresSubmitted { .. }
+            | P::FiguresApproved { .. }
+            | P::FiguresReopened { .. }
+            | P::FiguresDeadlineSet { .. }
+            | P::FiguresRulesSet { .. }
+            | P::HistoricalImportRecorded { .. }
+            | P::HistoricalFiguresRecorded { .. } => self.apply_figures(event)?,
         }
         self.size += 1;
         Ok(())

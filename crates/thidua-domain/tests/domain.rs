@@ -925,3 +925,6 @@ fn a_split_divides_one_unit_into_successors_from_its_date() {
     assert!(w.state.successors(&u("ca-hg"), d(2025, 12, 31)).is_empty());
     assert!(!w.state.units[&u("ca-hg")].active_on(d(2026, 1, 1)));
 }
+
+#[path = "figures/mod.rs"]
+mod figures;
