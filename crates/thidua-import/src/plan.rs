@@ -140,28 +140,65 @@ fn split_period(raw: &str) -> Option<(i32, String)> {
     (!w.is_empty()).then(|| (year, w.to_owned()))
 }
 
-/// One figure of the long format, read and checked.
-struct LongRow {
-    unit: UnitId,
-    year: i32,
-    window: String,
-    element: String,
-    value: FigureValue,
-}
-
 /// Reads rows `unit,element,period,value` (plain numbers, `na`); `@name` rows are skipped,
 /// other reserved rows refused. `units` are those the file may name; `years` checks the year.
 struct LongReader<'a> {
-    state: &'a State,
     form: &'a Form,
-    covenant: &'a CovenantId,
-    units: BTreeSet<UnitId>,
+    /// Every name a unit may go by in the file (id, short code, data-file id).
+    names: std::collections::HashMap<String, UnitId>,
+    windows: BTreeSet<String>,
     years: &'a dyn Fn(i32) -> bool,
     years_vi: String,
     years_en: String,
-    seen: BTreeSet<(UnitId, i32, String, String)>,
-    rows: Vec<LongRow>,
+    /// The figures read so far, by report.
+    grouped: BTreeMap<(UnitId, i32, String), FigureMap>,
+    values: usize,
     errors: ImportErrors,
+}
+
+impl<'a> LongReader<'a> {
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        state: &State,
+        form: &'a Form,
+        covenant: &CovenantId,
+        units: &BTreeSet<UnitId>,
+        years: &'a dyn Fn(i32) -> bool,
+        years_vi: String,
+        years_en: String,
+    ) -> Self {
+        let mut names = std::collections::HashMap::new();
+        for u in units {
+            if let Some(unit) = state.units.get(u) {
+                names.insert(data_id(unit), u.clone());
+                names.insert(unit.short_code.as_str().to_uppercase(), u.clone());
+            }
+            names.insert(u.as_str().to_owned(), u.clone());
+        }
+        let windows = state
+            .covenant(covenant)
+            .and_then(|c| state.movement(&c.movement))
+            .map(|m| m.calendar.iter().map(|w| w.key.clone()).collect())
+            .unwrap_or_default();
+        Self {
+            form,
+            names,
+            windows,
+            years,
+            years_vi,
+            years_en,
+            grouped: BTreeMap::new(),
+            values: 0,
+            errors: ImportErrors::default(),
+        }
+    }
+
+    fn unit(&self, raw: &str) -> Option<UnitId> {
+        self.names
+            .get(raw)
+            .or_else(|| self.names.get(&raw.to_uppercase()))
+            .cloned()
+    }
 }
 
 impl LongReader<'_> {
@@ -190,7 +227,7 @@ impl LongReader<'_> {
             ));
             return;
         }
-        let Some(unit_id) = resolve_unit(self.state, &self.units, unit) else {
+        let Some(unit_id) = self.unit(unit) else {
             self.errors.push(at(
                 "unknown_unit",
                 0,
@@ -226,7 +263,7 @@ impl LongReader<'_> {
             ));
             return;
         }
-        if self.state.reporting_window(self.covenant, &window).is_err() {
+        if !self.windows.contains(&window) {
             self.errors.push(at(
                 "unknown_window",
                 2,
@@ -265,10 +302,8 @@ impl LongReader<'_> {
                 return;
             }
         };
-        if !self
-            .seen
-            .insert((unit_id.clone(), year, window.clone(), element.to_owned()))
-        {
+        let report = self.grouped.entry((unit_id, year, window)).or_default();
+        if report.insert(element.to_owned(), value).is_some() {
             self.errors.push(at(
                 "duplicate",
                 1,
@@ -277,13 +312,7 @@ impl LongReader<'_> {
             ));
             return;
         }
-        self.rows.push(LongRow {
-            unit: unit_id,
-            year,
-            window,
-            element: element.to_owned(),
-            value,
-        });
+        self.values += 1;
     }
 }
 
@@ -394,28 +423,21 @@ pub fn plan_reports(
         .cloned()
         .collect();
     let same_year = move |y: i32| y == year;
-    let long = LongReader {
+    let long = LongReader::new(
         state,
-        form: &form,
+        &form,
         covenant,
-        units: members.clone(),
-        years: &same_year,
-        years_vi: format!("chỉ nhận kỳ của năm {year}"),
-        years_en: format!("only periods of {year}"),
-        seen: BTreeSet::new(),
-        rows: Vec::new(),
-        errors: ImportErrors::default(),
-    };
+        &members,
+        &same_year,
+        format!("chỉ nhận kỳ của năm {year}"),
+        format!("only periods of {year}"),
+    );
     let mut reports: BTreeMap<(UnitId, String), ReportFigures> = BTreeMap::new();
     match read_file(upload, limits, long, &form, true)? {
         Kind::Long(r) => {
             r.errors.into_result()?;
-            for row in r.rows {
-                reports
-                    .entry((row.unit, row.window))
-                    .or_insert_with(|| (FigureMap::new(), BTreeMap::new(), true))
-                    .0
-                    .insert(row.element, row.value);
+            for ((unit, _, window), values) in r.grouped {
+                reports.insert((unit, window), (values, BTreeMap::new(), true));
             }
         }
         Kind::Template(r) => {
@@ -575,18 +597,15 @@ pub fn plan_historical(
         .flat_map(|m| state.lineage_closure(m, year_end))
         .collect();
     let earlier = move |y: i32| (2000..year).contains(&y);
-    let long = LongReader {
+    let long = LongReader::new(
         state,
-        form: &form,
+        &form,
         covenant,
-        units,
-        years: &earlier,
-        years_vi: format!("nhập lịch sử chỉ nhận các năm trước {year}"),
-        years_en: format!("a historical import holds only years before {year}"),
-        seen: BTreeSet::new(),
-        rows: Vec::new(),
-        errors: ImportErrors::default(),
-    };
+        &units,
+        &earlier,
+        format!("nhập lịch sử chỉ nhận các năm trước {year}"),
+        format!("a historical import holds only years before {year}"),
+    );
     let Kind::Long(r) = read_file(upload, limits, long, &form, false)? else {
         unreachable!("templates are refused for historical imports")
     };
@@ -597,17 +616,10 @@ pub fn plan_historical(
         thidua_domain::text::limits::TITLE,
     )
     .map_err(domain)?;
-    let values = r.rows.len();
-    let mut grouped: BTreeMap<(UnitId, i32, String), FigureMap> = BTreeMap::new();
-    let (mut years, mut units) = (BTreeSet::new(), BTreeSet::new());
-    for row in r.rows {
-        years.insert(row.year);
-        units.insert(row.unit.clone());
-        grouped
-            .entry((row.unit, row.year, row.window))
-            .or_default()
-            .insert(row.element, row.value);
-    }
+    let values = r.values;
+    let grouped = r.grouped;
+    let years: BTreeSet<i32> = grouped.keys().map(|(_, y, _)| *y).collect();
+    let units: BTreeSet<UnitId> = grouped.keys().map(|(u, _, _)| u.clone()).collect();
     if grouped.is_empty() {
         return Err(ImportErrors::one(ImportError::file(
             "empty_file",

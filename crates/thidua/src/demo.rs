@@ -1,6 +1,7 @@
 //! The demonstration: Cluster No. 12 and its covenant for the 2024 movement "Vì an ninh Tổ
 //! quốc", the five signatures, the 2025 mergers as lineage and a 2025 cluster year of the
-//! successor units. Every person and account here is INVENTED for the demonstration.
+//! successor units, and a year of figures (`demo_figures`). Every person, account and figure here
+//! is INVENTED for the demonstration.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -490,6 +491,7 @@ pub fn load(
             .collect();
         service.execute_all(&actor, commands)?;
     }
+    crate::demo_figures::load(service)?;
     for account in accounts() {
         let user = UserId::parse(account.user)?;
         thidua_web::accounts::set_password(account_store, service, &user, DEMO_PASSWORD)

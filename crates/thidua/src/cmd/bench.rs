@@ -40,6 +40,8 @@ pub enum BenchKind {
         #[arg(long, default_value_t = 1_000_000)]
         events: u64,
     },
+    /// Nhập số liệu một năm toàn quốc / import a national year of figures, then replay.
+    Figures(crate::cmd::bench_figures::FiguresBench),
 }
 
 pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
@@ -51,6 +53,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
             ack,
         } => append(&store, count, batch.max(1), ack),
         BenchKind::Replay { store, events } => replay(&store, events),
+        BenchKind::Figures(args) => crate::cmd::bench_figures::run(args),
     }
 }
 
