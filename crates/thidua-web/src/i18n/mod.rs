@@ -2,6 +2,7 @@
 //! Vietnamese is the default; the choice is remembered per user (and in a cookie before sign-in).
 
 pub mod en;
+pub mod figures;
 pub mod vi;
 
 /// A language of the interface.
@@ -43,8 +44,19 @@ impl Lang {
         }
     }
 
+    /// The strings of the figures pages.
+    pub fn figures(self) -> &'static figures::FigStrings {
+        match self {
+            Lang::Vi => &figures::VI,
+            Lang::En => &figures::EN,
+        }
+    }
+
     /// The sentence for an error code.
     pub fn error(self, code: &str) -> &'static str {
+        if let Some(sentence) = figures::error(self, code) {
+            return sentence;
+        }
         match self {
             Lang::Vi => vi::error(code),
             Lang::En => en::error(code),
@@ -268,6 +280,9 @@ pub struct Strings {
 impl Strings {
     /// The name of an event kind.
     pub fn event_kind(&self, kind: &str) -> &'static str {
+        if let Some(name) = figures::event_kind(self.lang_code, kind) {
+            return name;
+        }
         match self.lang_code {
             "en" => en::event_kind(kind),
             _ => vi::event_kind(kind),
@@ -376,6 +391,17 @@ mod tests {
             "target_comparison",
             "target_threshold",
             "target_baseline",
+            "covenant_not_signed",
+            "unknown_window",
+            "unknown_element",
+            "invalid_figure",
+            "report_state",
+            "stale_revision",
+            "report_incomplete",
+            "rule_violated",
+            "warning_needs_comment",
+            "figures_exist",
+            "invalid_rule",
         ];
         for code in codes {
             assert_ne!(

@@ -5,6 +5,7 @@
 mod admin;
 mod assets;
 mod covenant;
+mod figures;
 pub(crate) mod history;
 mod lineage;
 mod manage;
@@ -70,6 +71,7 @@ pub fn routes() -> Router<AppState> {
         .route("/account/password", post(admin::change_password))
         .route("/account/tokens", post(admin::create_token))
         .route("/account/tokens/revoke", post(admin::revoke_token))
+        .merge(figures::routes())
 }
 
 /// What every page's frame needs: language, strings, the viewer's name and navigation, the
@@ -96,6 +98,11 @@ impl Layout {
             demo: viewer.demo,
             csrf: viewer.csrf.clone(),
         }
+    }
+
+    /// The link to a covenant's figures, in the page's language.
+    pub fn lang_figures_link(&self) -> &'static str {
+        Lang::parse(self.lang).unwrap_or_default().figures().figures_link
     }
 
     pub fn anonymous(lang: Lang, title: impl Into<String>, csrf: String) -> Self {
