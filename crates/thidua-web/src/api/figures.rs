@@ -16,7 +16,9 @@ use serde::{Deserialize, Serialize};
 use thidua_domain::figures::{failed_rules, Cell, FigureMap, FigureValue, Report, ReportStatus};
 use thidua_domain::state::Covenant;
 use thidua_domain::{Actor, Command, CovenantId, Payload, State as DomainState, Text, UnitId};
-use thidua_import::{export, plan_historical, plan_reports, template::Template, ImportErrors, Limits, Upload};
+use thidua_import::{
+    export, plan_historical, plan_reports, template::Template, ImportErrors, Limits, Upload,
+};
 use utoipa::{IntoParams, ToSchema};
 
 use super::dto::{unit_ref, ReceiptDto, UnitRef};
@@ -159,7 +161,11 @@ pub struct WindowDto {
 }
 
 /// The covenant, if the viewer may see it.
-pub fn visible_covenant<'a>(state: &'a DomainState, scope: &Scope, id: &CovenantId) -> Result<&'a Covenant, ApiError> {
+pub fn visible_covenant<'a>(
+    state: &'a DomainState,
+    scope: &Scope,
+    id: &CovenantId,
+) -> Result<&'a Covenant, ApiError> {
     let c = state.covenants.get(id).ok_or_else(ApiError::not_found)?;
     if !scope.can_view_covenant(state, c) {
         return Err(ApiError::not_found());
@@ -173,7 +179,11 @@ fn default_window(state: &DomainState, c: &Covenant) -> String {
         return String::new();
     };
     let members = state.members(&c.cluster, c.year).unwrap_or(&[]);
-    let months: Vec<_> = m.calendar.iter().filter(|w| w.key.starts_with('M')).collect();
+    let months: Vec<_> = m
+        .calendar
+        .iter()
+        .filter(|w| w.key.starts_with('M'))
+        .collect();
     months
         .iter()
         .find(|w| {
@@ -204,25 +214,41 @@ fn status_for(report: Option<&Report>, own: bool) -> String {
 }
 
 /// The overview of a window: each member's status.
-pub fn window_dto(state: &DomainState, scope: &Scope, id: &CovenantId, window: Option<&str>) -> Result<WindowDto, ApiError> {
+pub fn window_dto(
+    state: &DomainState,
+    scope: &Scope,
+    id: &CovenantId,
+    window: Option<&str>,
+) -> Result<WindowDto, ApiError> {
     let c = visible_covenant(state, scope, id)?;
-    let window = window.filter(|w| !w.is_empty()).map(str::to_owned).unwrap_or_else(|| default_window(state, c));
+    let window = window
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .unwrap_or_else(|| default_window(state, c));
     let calendar = state.movement(&c.movement)?.calendar.clone();
     if !calendar.iter().any(|w| w.key == window) {
         return Err(ApiError::not_found());
     }
-    let members = state.members(&c.cluster, c.year).map(|m| m.to_vec()).unwrap_or_default();
+    let members = state
+        .members(&c.cluster, c.year)
+        .map(|m| m.to_vec())
+        .unwrap_or_default();
     let own_units = scope.own_units();
     let units = state
         .sorted_by_name(&members)
         .into_iter()
         .map(|u| {
             let own = scope.is_admin() || own_units.contains(&u.id);
-            let report = state.figures.report(&u.id, c.year, &window).map(|r| r.as_ref());
+            let report = state
+                .figures
+                .report(&u.id, c.year, &window)
+                .map(|r| r.as_ref());
             UnitStatusDto {
                 unit: unit_ref(state, &u.id),
                 status: status_for(report, own),
-                late: report.and_then(|r| r.first_submission).is_some_and(|s| s.late && (own || report.is_some_and(|r| r.published().is_some()))),
+                late: report.and_then(|r| r.first_submission).is_some_and(|s| {
+                    s.late && (own || report.is_some_and(|r| r.published().is_some()))
+                }),
                 corrections: report.map_or(0, Report::corrections),
                 own,
             }
@@ -247,7 +273,13 @@ pub fn window_dto(state: &DomainState, scope: &Scope, id: &CovenantId, window: O
         title: c.latest().content.title.to_string(),
         year: c.year,
         deadline: state.figures_deadline(id, &window)?.to_string(),
-        windows: calendar.iter().map(|w| WindowRef { key: w.key.clone(), name: w.name.to_string() }).collect(),
+        windows: calendar
+            .iter()
+            .map(|w| WindowRef {
+                key: w.key.clone(),
+                name: w.name.to_string(),
+            })
+            .collect(),
         window,
         units,
         imports,
@@ -264,7 +296,8 @@ pub fn reopen_reasons(app: &AppState, indices: &[u64]) -> Result<Reasons, ApiErr
     let mut out = Reasons::new();
     for i in indices {
         for entry in app.service.store().entries(*i, i + 1)? {
-            let event = thidua_domain::Event::decode(entry.index, &entry.bytes).map_err(ApiError::internal)?;
+            let event = thidua_domain::Event::decode(entry.index, &entry.bytes)
+                .map_err(ApiError::internal)?;
             if let Payload::FiguresReopened { reason, .. } = event.payload {
                 out.insert(*i, reason.to_string());
             }
@@ -282,15 +315,26 @@ fn approvals(state: &DomainState, report: &Report, reasons: &Reasons) -> Vec<App
         } else {
             let prev = &report.approvals[n - 1];
             let prev_form = state.figures.form(prev.values.form);
-            let reopened = report.reopenings.iter().copied().filter(|i| *i > prev.index && *i < a.index).next_back();
+            let reopened = report
+                .reopenings
+                .iter()
+                .copied()
+                .rfind(|i| *i > prev.index && *i < a.index);
             let changes = form
                 .elements
                 .iter()
                 .enumerate()
                 .filter_map(|(i, e)| {
                     let after = a.values.get(i);
-                    let before = prev_form.position(&e.id).map_or(Cell::Missing, |p| prev.values.get(p));
-                    (before != after).then(|| ChangeDto { element: e.id.clone(), name: e.name.clone(), before: cell_str(before), after: cell_str(after) })
+                    let before = prev_form
+                        .position(&e.id)
+                        .map_or(Cell::Missing, |p| prev.values.get(p));
+                    (before != after).then(|| ChangeDto {
+                        element: e.id.clone(),
+                        name: e.name.clone(),
+                        before: cell_str(before),
+                        after: cell_str(after),
+                    })
                 })
                 .collect();
             (reopened, changes)
@@ -318,16 +362,37 @@ fn lookup<'a>(
 }
 
 /// A unit's report for a window, as the viewer may see it.
-pub fn report_dto(state: &DomainState, scope: &Scope, id: &CovenantId, unit: &UnitId, window: &str, reasons: &Reasons) -> Result<ReportDto, ApiError> {
+pub fn report_dto(
+    state: &DomainState,
+    scope: &Scope,
+    id: &CovenantId,
+    unit: &UnitId,
+    window: &str,
+    reasons: &Reasons,
+) -> Result<ReportDto, ApiError> {
     let c = visible_covenant(state, scope, id)?;
-    if !state.members(&c.cluster, c.year).is_ok_and(|m| m.contains(unit)) {
+    if !state
+        .members(&c.cluster, c.year)
+        .is_ok_and(|m| m.contains(unit))
+    {
         return Err(ApiError::not_found());
     }
-    let w = state.reporting_window(id, window).map_err(|_| ApiError::not_found())?;
+    let w = state
+        .reporting_window(id, window)
+        .map_err(|_| ApiError::not_found())?;
     let form = state.reporting_form(id)?;
     let own = scope.is_admin() || scope.own_units().contains(unit);
-    let report = state.figures.report(unit, c.year, window).map(|r| r.as_ref());
-    let shown = report.and_then(|r| if own { Some(r.current().as_ref()) } else { r.published().map(|a| a.values.as_ref()) });
+    let report = state
+        .figures
+        .report(unit, c.year, window)
+        .map(|r| r.as_ref());
+    let shown = report.and_then(|r| {
+        if own {
+            Some(r.current().as_ref())
+        } else {
+            r.published().map(|a| a.values.as_ref())
+        }
+    });
     let published = report.and_then(Report::published);
     let lookup = |v, id| lookup(state, v, id);
     let elements: Vec<ElementRow> = form
@@ -337,17 +402,24 @@ pub fn report_dto(state: &DomainState, scope: &Scope, id: &CovenantId, unit: &Un
             id: e.id.clone(),
             name: e.name.clone(),
             unit: e.unit.clone(),
-            same_period: state.figures.published_value(unit, c.year - 1, window, &e.id).and_then(cell_str),
+            same_period: state
+                .figures
+                .published_value(unit, c.year - 1, window, &e.id)
+                .and_then(cell_str),
             value: lookup(shown, &e.id).and_then(|(v, p)| cell_str(v.get(p))),
-            published: lookup(published.map(|a| a.values.as_ref()), &e.id).and_then(|(v, p)| cell_str(v.get(p))),
-            comment: lookup(shown, &e.id).and_then(|(v, p)| v.comment(p)).map(|t| t.to_string()),
+            published: lookup(published.map(|a| a.values.as_ref()), &e.id)
+                .and_then(|(v, p)| cell_str(v.get(p))),
+            comment: lookup(shown, &e.id)
+                .and_then(|(v, p)| v.comment(p))
+                .map(|t| t.to_string()),
         })
         .collect();
     let issues = match (own, report) {
         (true, Some(r)) => {
             let v = r.current();
             let f = state.figures.form(v.form);
-            let commented: BTreeSet<usize> = v.comments.iter().map(|(i, _)| usize::from(*i)).collect();
+            let commented: BTreeSet<usize> =
+                v.comments.iter().map(|(i, _)| usize::from(*i)).collect();
             failed_rules(&state.figures_rules(id, f)?, &v.cells(), &commented)
                 .into_iter()
                 .map(|o| RuleIssue {
@@ -376,15 +448,30 @@ pub fn report_dto(state: &DomainState, scope: &Scope, id: &CovenantId, unit: &Un
         deadline: state.figures_deadline(id, window)?.to_string(),
         status: status_for(report, own),
         revision: report.map_or(0, |r| r.revision),
-        late: report.and_then(|r| r.first_submission).is_some_and(|s| s.late && (own || published.is_some())),
-        submitted_ms: report.and_then(|r| r.first_submission).filter(|_| own || published.is_some()).map(|s| s.time_ms),
+        late: report
+            .and_then(|r| r.first_submission)
+            .is_some_and(|s| s.late && (own || published.is_some())),
+        submitted_ms: report
+            .and_then(|r| r.first_submission)
+            .filter(|_| own || published.is_some())
+            .map(|s| s.time_ms),
         own,
         elements,
         issues,
-        approvals: report.map(|r| approvals(state, r, reasons)).unwrap_or_default(),
-        can_edit: own && matches!(status, None | Some(ReportStatus::Draft | ReportStatus::Reopened)),
+        approvals: report
+            .map(|r| approvals(state, r, reasons))
+            .unwrap_or_default(),
+        can_edit: own
+            && matches!(
+                status,
+                None | Some(ReportStatus::Draft | ReportStatus::Reopened)
+            ),
         can_approve: led && status == Some(ReportStatus::Submitted),
-        can_reopen: led && matches!(status, Some(ReportStatus::Submitted | ReportStatus::Approved)),
+        can_reopen: led
+            && matches!(
+                status,
+                Some(ReportStatus::Submitted | ReportStatus::Approved)
+            ),
     })
 }
 
@@ -397,16 +484,30 @@ pub fn parse_figures(
     let mut out = FigureMap::new();
     let mut errors = Vec::new();
     for (id, text) in raw {
-        let name = form.elements.iter().find(|e| &e.id == id).map(|e| e.name.clone()).unwrap_or_else(|| id.clone());
-        match thidua_import::number::figure(&thidua_import::table::RawCell::Text(text.trim().to_owned()), number) {
+        let name = form
+            .elements
+            .iter()
+            .find(|e| &e.id == id)
+            .map(|e| e.name.clone())
+            .unwrap_or_else(|| id.clone());
+        match thidua_import::number::figure(
+            &thidua_import::table::RawCell::Text(text.trim().to_owned()),
+            number,
+        ) {
             Ok(Some(FigureValue::Number(d))) if d.is_sign_negative() && !d.is_zero() => {
-                errors.push((id.clone(), format!("{name}: số liệu không được âm"), format!("{name}: a figure cannot be negative")));
+                errors.push((
+                    id.clone(),
+                    format!("{name}: số liệu không được âm"),
+                    format!("{name}: a figure cannot be negative"),
+                ));
             }
             Ok(Some(v)) => {
                 out.insert(id.clone(), v);
             }
             Ok(None) => {}
-            Err((vi, en)) => errors.push((id.clone(), format!("{name}: {vi}"), format!("{name}: {en}"))),
+            Err((vi, en)) => {
+                errors.push((id.clone(), format!("{name}: {vi}"), format!("{name}: {en}")))
+            }
         }
     }
     if errors.is_empty() {
@@ -417,25 +518,50 @@ pub fn parse_figures(
 }
 
 /// Comments by element id, as texts (empty ones dropped).
-pub fn parse_comments(raw: &BTreeMap<String, String>) -> Result<BTreeMap<String, Text>, (String, ApiError)> {
+pub fn parse_comments(
+    raw: &BTreeMap<String, String>,
+) -> Result<BTreeMap<String, Text>, (String, ApiError)> {
     let mut out = BTreeMap::new();
     for (id, c) in raw {
         if c.trim().is_empty() {
             continue;
         }
-        let t = Text::parse("comment", c, thidua_domain::text::limits::REASON).map_err(|e| (id.clone(), ApiError::from(e)))?;
+        let t = Text::parse("comment", c, thidua_domain::text::limits::REASON)
+            .map_err(|e| (id.clone(), ApiError::from(e)))?;
         out.insert(id.clone(), t);
     }
     Ok(out)
 }
 
 /// The commands of a save (and a submission of the revision it creates).
-pub fn save_commands(state: &DomainState, covenant: &CovenantId, unit: &UnitId, window: &str, values: FigureMap, comments: BTreeMap<String, Text>, submit: bool) -> Vec<Command> {
+pub fn save_commands(
+    state: &DomainState,
+    covenant: &CovenantId,
+    unit: &UnitId,
+    window: &str,
+    values: FigureMap,
+    comments: BTreeMap<String, Text>,
+    submit: bool,
+) -> Vec<Command> {
     let year = state.covenants.get(covenant).map_or(0, |c| c.year);
-    let revision = state.figures.report(unit, year, window).map_or(1, |r| r.revision + 1);
-    let mut out = vec![Command::SaveFigures { covenant: covenant.clone(), unit: unit.clone(), window: window.to_owned(), values, comments }];
+    let revision = state
+        .figures
+        .report(unit, year, window)
+        .map_or(1, |r| r.revision + 1);
+    let mut out = vec![Command::SaveFigures {
+        covenant: covenant.clone(),
+        unit: unit.clone(),
+        window: window.to_owned(),
+        values,
+        comments,
+    }];
     if submit {
-        out.push(Command::SubmitFigures { covenant: covenant.clone(), unit: unit.clone(), window: window.to_owned(), revision });
+        out.push(Command::SubmitFigures {
+            covenant: covenant.clone(),
+            unit: unit.clone(),
+            window: window.to_owned(),
+            revision,
+        });
     }
     out
 }
@@ -500,7 +626,14 @@ impl ImportFailure {
     }
 
     fn from_api(e: ApiError) -> (StatusCode, Self) {
-        (e.status, Self { error: e.code.into(), message: e.message, errors: Vec::new() })
+        (
+            e.status,
+            Self {
+                error: e.code.into(),
+                message: e.message,
+                errors: Vec::new(),
+            },
+        )
     }
 }
 
@@ -523,30 +656,65 @@ fn dry_decide(state: &DomainState, actor: &Actor, commands: &[Command]) -> Resul
     Ok(())
 }
 
+/// An uploaded file and what to do with it.
+pub struct ImportRequest {
+    pub covenant: CovenantId,
+    pub file_name: String,
+    pub bytes: Bytes,
+    /// Earlier years' approved figures (the secretariat) instead of a unit's figures.
+    pub historical: bool,
+    /// Submit the saved reports to the leader.
+    pub submit: bool,
+    /// Only say what would change.
+    pub dry_run: bool,
+}
+
 /// A unit's figures (`historical = false`) or earlier years' approved figures (`true`) from a
 /// file: read, planned, checked by the domain, and appended in one transaction unless
 /// `dry_run`. One code path for the pages and the API.
 pub async fn import_file(
     app: &AppState,
     viewer: &Viewer,
-    covenant: CovenantId,
-    file_name: String,
-    bytes: Bytes,
-    historical: bool,
-    submit: bool,
-    dry_run: bool,
+    req: ImportRequest,
 ) -> Result<ImportOutcome, (StatusCode, ImportFailure)> {
+    let ImportRequest {
+        covenant,
+        file_name,
+        bytes,
+        historical,
+        submit,
+        dry_run,
+    } = req;
     let actor = Actor::User(viewer.user.clone());
     let scope = viewer.scope.clone();
     let planned = {
         let state = app.service.read();
-        visible_covenant(&state, &scope, &covenant).map_err(ImportFailure::from_api)?;
-        let upload = Upload { file_name: &file_name, bytes: &bytes };
+        let c = visible_covenant(&state, &scope, &covenant).map_err(ImportFailure::from_api)?;
+        if historical {
+            // Refuse who may not import before telling them anything about their file.
+            let manage = thidua_domain::authz::Permission::ManageCluster(c.cluster.clone());
+            thidua_domain::authz::authorise(&state, &actor, &manage)
+                .map_err(|e| ImportFailure::from_api(e.into()))?;
+        }
+        let upload = Upload {
+            file_name: &file_name,
+            bytes: &bytes,
+        };
         let limits = Limits::default();
         if historical {
             plan_historical(&state, &covenant, upload, &limits).map(|p| {
                 let years: Vec<String> = p.years.iter().map(|y| y.to_string()).collect();
-                (vec![p.command], vec![PlannedDto { unit: format!("{} đơn vị / units", p.units.len()), year: p.years.iter().next().copied().unwrap_or(0), window: years.join(", "), changes: Vec::new() }], p.values, p.sha256)
+                (
+                    vec![p.command],
+                    vec![PlannedDto {
+                        unit: format!("{} đơn vị / units", p.units.len()),
+                        year: p.years.iter().next().copied().unwrap_or(0),
+                        window: years.join(", "),
+                        changes: Vec::new(),
+                    }],
+                    p.values,
+                    p.sha256,
+                )
             })
         } else {
             plan_reports(&state, &covenant, upload, &limits).map(|p| {
@@ -557,25 +725,51 @@ pub async fn import_file(
                         unit: r.unit.to_string(),
                         year: r.year,
                         window: r.window.clone(),
-                        changes: r.changes.iter().map(|c| ChangeDto { element: c.element.clone(), name: c.name.clone(), before: cell_opt(c.before), after: cell_opt(c.after) }).collect(),
+                        changes: r
+                            .changes
+                            .iter()
+                            .map(|c| ChangeDto {
+                                element: c.element.clone(),
+                                name: c.name.clone(),
+                                before: cell_opt(c.before),
+                                after: cell_opt(c.after),
+                            })
+                            .collect(),
                     })
                     .collect();
                 (p.commands(submit), dto, p.value_count(), upload.sha256())
             })
         }
-        .map_err(|e| (StatusCode::UNPROCESSABLE_ENTITY, ImportFailure::from_file(e)))?
+        .map_err(|e| {
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ImportFailure::from_file(e),
+            )
+        })?
     };
     let (commands, reports, values, sha256) = planned;
     if dry_run {
         let state = app.service.read();
         dry_decide(&state, &actor, &commands).map_err(ImportFailure::from_api)?;
-        return Ok(ImportOutcome { dry_run, reports, values, sha256, receipt: None });
+        return Ok(ImportOutcome {
+            dry_run,
+            reports,
+            values,
+            sha256,
+            receipt: None,
+        });
     }
     let receipt = app
         .blocking(move |app| Ok(app.service.execute_all(&actor, commands)?.into()))
         .await
         .map_err(ImportFailure::from_api)?;
-    Ok(ImportOutcome { dry_run, reports, values, sha256, receipt: Some(receipt) })
+    Ok(ImportOutcome {
+        dry_run,
+        reports,
+        values,
+        sha256,
+        receipt: Some(receipt),
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -593,18 +787,38 @@ pub struct WindowQuery {
 #[utoipa::path(get, path = "/api/v1/covenants/{id}/figures", tag = "figures",
     params(("id" = String, Path, description = "covenant id"), WindowQuery),
     responses((status = 200, body = WindowDto), (status = 404, body = ErrorBody)))]
-pub async fn window(State(app): State<AppState>, viewer: Viewer, Path(id): Path<String>, ApiQuery(q): ApiQuery<WindowQuery>) -> Result<Json<WindowDto>, ApiError> {
+pub async fn window(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<WindowQuery>,
+) -> Result<Json<WindowDto>, ApiError> {
     let id = parse_id(&id, CovenantId::parse)?;
-    Ok(Json(window_dto(&app.service.read(), &viewer.scope, &id, q.window.as_deref())?))
+    Ok(Json(window_dto(
+        &app.service.read(),
+        &viewer.scope,
+        &id,
+        q.window.as_deref(),
+    )?))
 }
 
 /// Reads a report with the reasons of its corrections (a blocking store read).
-pub async fn load_report(app: &AppState, scope: &Scope, id: CovenantId, unit: UnitId, window: String) -> Result<ReportDto, ApiError> {
+pub async fn load_report(
+    app: &AppState,
+    scope: &Scope,
+    id: CovenantId,
+    unit: UnitId,
+    window: String,
+) -> Result<ReportDto, ApiError> {
     let scope = scope.clone();
     app.blocking(move |app| {
         let state = app.service.read();
         let year = state.covenants.get(&id).map_or(0, |c| c.year);
-        let reopenings = state.figures.report(&unit, year, &window).map(|r| r.reopenings.clone()).unwrap_or_default();
+        let reopenings = state
+            .figures
+            .report(&unit, year, &window)
+            .map(|r| r.reopenings.clone())
+            .unwrap_or_default();
         let reasons = reopen_reasons(app, &reopenings)?;
         report_dto(&state, &scope, &id, &unit, &window, &reasons)
     })
@@ -616,10 +830,16 @@ pub async fn load_report(app: &AppState, scope: &Scope, id: CovenantId, unit: Un
 #[utoipa::path(get, path = "/api/v1/covenants/{id}/figures/{unit}/{window}", tag = "figures",
     params(("id" = String, Path, description = "covenant id"), ("unit" = String, Path, description = "unit id"), ("window" = String, Path, description = "window key, e.g. M01")),
     responses((status = 200, body = ReportDto), (status = 404, body = ErrorBody)))]
-pub async fn report(State(app): State<AppState>, viewer: Viewer, Path((id, unit, window)): Path<(String, String, String)>) -> Result<Json<ReportDto>, ApiError> {
+pub async fn report(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path((id, unit, window)): Path<(String, String, String)>,
+) -> Result<Json<ReportDto>, ApiError> {
     let id = parse_id(&id, CovenantId::parse)?;
     let unit = parse_id(&unit, UnitId::parse)?;
-    Ok(Json(load_report(&app, &viewer.scope, id, unit, window).await?))
+    Ok(Json(
+        load_report(&app, &viewer.scope, id, unit, window).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -636,7 +856,11 @@ pub struct SaveRequest {
 
 fn figure_error(id: &str, vi: &str, en: &str) -> ApiError {
     let _ = vi;
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_figure", format!("{id}: {en}"))
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_figure",
+        format!("{id}: {en}"),
+    )
 }
 
 /// Saves a unit's figures for a window as a draft (the unit's officer or leader), and
@@ -644,7 +868,12 @@ fn figure_error(id: &str, vi: &str, en: &str) -> ApiError {
 #[utoipa::path(put, path = "/api/v1/covenants/{id}/figures/{unit}/{window}", tag = "figures", request_body = SaveRequest,
     params(("id" = String, Path, description = "covenant id"), ("unit" = String, Path, description = "unit id"), ("window" = String, Path, description = "window key")),
     responses((status = 200, body = ReceiptDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn save(State(app): State<AppState>, viewer: Viewer, Path((id, unit, window)): Path<(String, String, String)>, ApiJson(req): ApiJson<SaveRequest>) -> Result<Json<ReceiptDto>, ApiError> {
+pub async fn save(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path((id, unit, window)): Path<(String, String, String)>,
+    ApiJson(req): ApiJson<SaveRequest>,
+) -> Result<Json<ReceiptDto>, ApiError> {
     let id = parse_id(&id, CovenantId::parse)?;
     let unit = parse_id(&unit, UnitId::parse)?;
     let commands = {
@@ -673,16 +902,38 @@ pub struct ReasonRequest {
 }
 
 /// One step of a report: submit or approve a revision, or reopen with a reason.
-pub async fn step(app: &AppState, viewer: &Viewer, id: CovenantId, unit: UnitId, window: String, action: &str, revision: u32, reason: Option<String>) -> Result<ReceiptDto, ApiError> {
+pub async fn step(
+    app: &AppState,
+    viewer: &Viewer,
+    target: (CovenantId, UnitId, String),
+    action: &str,
+    revision: u32,
+    reason: Option<String>,
+) -> Result<ReceiptDto, ApiError> {
+    let (id, unit, window) = target;
     visible_covenant(&app.service.read(), &viewer.scope, &id)?;
     let command = match action {
-        "submit" => Command::SubmitFigures { covenant: id, unit, window, revision },
-        "approve" => Command::ApproveFigures { covenant: id, unit, window, revision },
+        "submit" => Command::SubmitFigures {
+            covenant: id,
+            unit,
+            window,
+            revision,
+        },
+        "approve" => Command::ApproveFigures {
+            covenant: id,
+            unit,
+            window,
+            revision,
+        },
         _ => Command::ReopenFigures {
             covenant: id,
             unit,
             window,
-            reason: Text::parse("reason", reason.as_deref().unwrap_or(""), thidua_domain::text::limits::REASON)?,
+            reason: Text::parse(
+                "reason",
+                reason.as_deref().unwrap_or(""),
+                thidua_domain::text::limits::REASON,
+            )?,
         },
     };
     execute(app, viewer, vec![command]).await
@@ -698,7 +949,7 @@ macro_rules! step_handler {
             let id = parse_id(&id, CovenantId::parse)?;
             let unit = parse_id(&unit, UnitId::parse)?;
             let (revision, reason) = step_args(&req);
-            Ok(Json(step(&app, &viewer, id, unit, window, $action, revision, reason).await?))
+            Ok(Json(step(&app, &viewer, (id, unit, window), $action, revision, reason).await?))
         }
     };
 }
@@ -720,9 +971,27 @@ fn step_args(r: &impl StepArgs) -> (u32, Option<String>) {
     r.args()
 }
 
-step_handler!(submit, "submit", "/api/v1/covenants/{id}/figures/{unit}/{window}/submit", RevisionRequest, "Submits the report's revision to the unit's leader (an officer or the leader).");
-step_handler!(approve, "approve", "/api/v1/covenants/{id}/figures/{unit}/{window}/approve", RevisionRequest, "Approves the submitted revision (the unit's leader): published to the cluster.");
-step_handler!(reopen, "reopen", "/api/v1/covenants/{id}/figures/{unit}/{window}/reopen", ReasonRequest, "Reopens a submitted or approved report for a correction (the unit's leader, with a reason).");
+step_handler!(
+    submit,
+    "submit",
+    "/api/v1/covenants/{id}/figures/{unit}/{window}/submit",
+    RevisionRequest,
+    "Submits the report's revision to the unit's leader (an officer or the leader)."
+);
+step_handler!(
+    approve,
+    "approve",
+    "/api/v1/covenants/{id}/figures/{unit}/{window}/approve",
+    RevisionRequest,
+    "Approves the submitted revision (the unit's leader): published to the cluster."
+);
+step_handler!(
+    reopen,
+    "reopen",
+    "/api/v1/covenants/{id}/figures/{unit}/{window}/reopen",
+    ReasonRequest,
+    "Reopens a submitted or approved report for a correction (the unit's leader, with a reason)."
+);
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -736,13 +1005,33 @@ pub struct ImportQuery {
     pub submit: Option<bool>,
 }
 
-async fn import_handler(app: AppState, viewer: Viewer, id: String, q: ImportQuery, body: Bytes, historical: bool) -> Response {
+async fn import_handler(
+    app: AppState,
+    viewer: Viewer,
+    id: String,
+    q: ImportQuery,
+    body: Bytes,
+    historical: bool,
+) -> Response {
     let id = match parse_id(&id, CovenantId::parse) {
         Ok(id) => id,
         Err(e) => return e.into_response(),
     };
     let name = q.file_name.unwrap_or_else(|| "upload".into());
-    match import_file(&app, &viewer, id, name, body, historical, q.submit.unwrap_or(false), q.dry_run.unwrap_or(false)).await {
+    match import_file(
+        &app,
+        &viewer,
+        ImportRequest {
+            covenant: id,
+            file_name: name,
+            bytes: body,
+            historical,
+            submit: q.submit.unwrap_or(false),
+            dry_run: q.dry_run.unwrap_or(false),
+        },
+    )
+    .await
+    {
         Ok(outcome) => Json(outcome).into_response(),
         Err((status, failure)) => (status, Json(failure)).into_response(),
     }
@@ -754,7 +1043,13 @@ async fn import_handler(app: AppState, viewer: Viewer, id: String, q: ImportQuer
     params(("id" = String, Path, description = "covenant id"), ImportQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "the file's bytes"),
     responses((status = 200, body = ImportOutcome), (status = 422, body = ImportFailure), (status = 403, body = ImportFailure)))]
-pub async fn import(State(app): State<AppState>, viewer: Viewer, Path(id): Path<String>, ApiQuery(q): ApiQuery<ImportQuery>, body: Bytes) -> Response {
+pub async fn import(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<ImportQuery>,
+    body: Bytes,
+) -> Response {
     import_handler(app, viewer, id, q, body, false).await
 }
 
@@ -764,7 +1059,13 @@ pub async fn import(State(app): State<AppState>, viewer: Viewer, Path(id): Path<
     params(("id" = String, Path, description = "covenant id"), ImportQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "the file's bytes"),
     responses((status = 200, body = ImportOutcome), (status = 422, body = ImportFailure), (status = 403, body = ImportFailure)))]
-pub async fn historical(State(app): State<AppState>, viewer: Viewer, Path(id): Path<String>, ApiQuery(q): ApiQuery<ImportQuery>, body: Bytes) -> Response {
+pub async fn historical(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<ImportQuery>,
+    body: Bytes,
+) -> Response {
     import_handler(app, viewer, id, q, body, true).await
 }
 
@@ -783,7 +1084,12 @@ pub struct TemplateQuery {
 #[utoipa::path(get, path = "/api/v1/covenants/{id}/figures/template", tag = "figures",
     params(("id" = String, Path, description = "covenant id"), TemplateQuery),
     responses((status = 200, description = "the template", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 404, body = ErrorBody)))]
-pub async fn template(State(app): State<AppState>, viewer: Viewer, Path(id): Path<String>, ApiQuery(q): ApiQuery<TemplateQuery>) -> Result<Response, ApiError> {
+pub async fn template(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<TemplateQuery>,
+) -> Result<Response, ApiError> {
     let id = parse_id(&id, CovenantId::parse)?;
     let unit = parse_id(&q.unit, UnitId::parse)?;
     let state = app.service.read();
@@ -795,7 +1101,11 @@ pub async fn template(State(app): State<AppState>, viewer: Viewer, Path(id): Pat
     let (bytes, ext, mime) = if q.format.as_deref() == Some("csv") {
         (tpl.to_csv(), "csv", "text/csv; charset=utf-8")
     } else {
-        (tpl.to_xlsx().map_err(ApiError::internal)?, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        (
+            tpl.to_xlsx().map_err(ApiError::internal)?,
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     };
     Ok(download(bytes, &tpl.file_name(ext), mime))
 }
@@ -804,7 +1114,10 @@ fn download(bytes: Vec<u8>, name: &str, mime: &str) -> Response {
     (
         [
             (header::CONTENT_TYPE, mime.to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
         ],
         bytes,
     )
@@ -815,13 +1128,22 @@ fn download(bytes: Vec<u8>, name: &str, mime: &str) -> Response {
 #[utoipa::path(get, path = "/api/v1/covenants/{id}/figures/export", tag = "figures",
     params(("id" = String, Path, description = "covenant id"), WindowQuery),
     responses((status = 200, description = "CSV", content_type = "text/csv"), (status = 404, body = ErrorBody)))]
-pub async fn export_csv(State(app): State<AppState>, viewer: Viewer, Path(id): Path<String>, ApiQuery(q): ApiQuery<WindowQuery>) -> Result<Response, ApiError> {
+pub async fn export_csv(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<WindowQuery>,
+) -> Result<Response, ApiError> {
     let id = parse_id(&id, CovenantId::parse)?;
     let state = app.service.read();
     visible_covenant(&state, &viewer.scope, &id)?;
     let window = q.window.unwrap_or_else(|| "Y".into());
     let csv = export::data_csv(&state, &id, &window)?;
-    Ok(download(csv.into_bytes(), &format!("so-lieu-da-duyet_{id}_{window}.csv"), "text/csv; charset=utf-8"))
+    Ok(download(
+        csv.into_bytes(),
+        &format!("so-lieu-da-duyet_{id}_{window}.csv"),
+        "text/csv; charset=utf-8",
+    ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -836,12 +1158,33 @@ pub struct DeadlineRequest {
 #[utoipa::path(post, path = "/api/v1/covenants/{id}/figures/deadlines", tag = "figures", request_body = DeadlineRequest,
     params(("id" = String, Path, description = "covenant id")),
     responses((status = 200, body = ReceiptDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn set_deadline(State(app): State<AppState>, viewer: Viewer, Path(id): Path<String>, ApiJson(req): ApiJson<DeadlineRequest>) -> Result<Json<ReceiptDto>, ApiError> {
+pub async fn set_deadline(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<DeadlineRequest>,
+) -> Result<Json<ReceiptDto>, ApiError> {
     let id = parse_id(&id, CovenantId::parse)?;
     visible_covenant(&app.service.read(), &viewer.scope, &id)?;
-    let deadline = thidua_domain::event::parse_date(&req.deadline)
-        .ok_or_else(|| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_date", "a date yyyy-mm-dd or dd/mm/yyyy"))?;
-    Ok(Json(execute(&app, &viewer, vec![Command::SetFiguresDeadline { covenant: id, window: req.window, deadline }]).await?))
+    let deadline = thidua_domain::event::parse_date(&req.deadline).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_date",
+            "a date yyyy-mm-dd or dd/mm/yyyy",
+        )
+    })?;
+    Ok(Json(
+        execute(
+            &app,
+            &viewer,
+            vec![Command::SetFiguresDeadline {
+                covenant: id,
+                window: req.window,
+                deadline,
+            }],
+        )
+        .await?,
+    ))
 }
 
 pub fn routes() -> axum::Router<AppState> {
@@ -859,9 +1202,24 @@ pub fn routes() -> axum::Router<AppState> {
         )
         .route("/api/v1/covenants/{id}/figures/template", get(template))
         .route("/api/v1/covenants/{id}/figures/export", get(export_csv))
-        .route("/api/v1/covenants/{id}/figures/deadlines", post(set_deadline))
-        .route("/api/v1/covenants/{id}/figures/{unit}/{window}", get(report).put(save))
-        .route("/api/v1/covenants/{id}/figures/{unit}/{window}/submit", post(submit))
-        .route("/api/v1/covenants/{id}/figures/{unit}/{window}/approve", post(approve))
-        .route("/api/v1/covenants/{id}/figures/{unit}/{window}/reopen", post(reopen))
+        .route(
+            "/api/v1/covenants/{id}/figures/deadlines",
+            post(set_deadline),
+        )
+        .route(
+            "/api/v1/covenants/{id}/figures/{unit}/{window}",
+            get(report).put(save),
+        )
+        .route(
+            "/api/v1/covenants/{id}/figures/{unit}/{window}/submit",
+            post(submit),
+        )
+        .route(
+            "/api/v1/covenants/{id}/figures/{unit}/{window}/approve",
+            post(approve),
+        )
+        .route(
+            "/api/v1/covenants/{id}/figures/{unit}/{window}/reopen",
+            post(reopen),
+        )
 }

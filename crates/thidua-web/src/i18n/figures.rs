@@ -216,19 +216,52 @@ pub static EN: FigStrings = FigStrings {
 /// The sentence for a figures error code.
 pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
     let (vi, en) = match code {
-        "covenant_not_signed" => ("Giao ước chưa được ký đủ: chưa thể báo cáo số liệu.", "The covenant has no signed version: figures cannot be reported yet."),
-        "unknown_window" => ("Lịch báo cáo không có kỳ này.", "The calendar has no such reporting window."),
-        "unknown_element" => ("Quy định chấm điểm không có chỉ tiêu này.", "The regulation has no such data element."),
-        "invalid_figure" => ("Số liệu không hợp lệ (không được âm; ghi số hoặc «không áp dụng»).", "Invalid figure (not negative; a number or «không áp dụng»)."),
-        "report_state" => ("Báo cáo đang ở trạng thái không cho phép thao tác này.", "The report's status does not allow this action."),
-        "stale_revision" => ("Báo cáo vừa được lưu lại bởi người khác; hãy tải lại trang.", "The report was saved again meanwhile; reload the page."),
-        "report_incomplete" => ("Còn chỉ tiêu chưa có số liệu: ghi số hoặc «không áp dụng».", "Some figures are missing: enter a number or «không áp dụng»."),
-        "rule_violated" => ("Số liệu vi phạm quy tắc kiểm tra logic; hãy sửa trước khi gửi.", "The figures break a consistency rule; correct them before submitting."),
-        "warning_needs_comment" => ("Có cảnh báo logic số liệu: hãy ghi chú giải thích ở một trong các chỉ tiêu liên quan.", "A consistency warning needs a comment on one of its figures."),
-        "figures_exist" => ("Số liệu của đơn vị cho kỳ này đã có.", "Figures of this unit for this window already exist."),
+        "covenant_not_signed" => (
+            "Giao ước chưa được ký đủ: chưa thể báo cáo số liệu.",
+            "The covenant has no signed version: figures cannot be reported yet.",
+        ),
+        "unknown_window" => (
+            "Lịch báo cáo không có kỳ này.",
+            "The calendar has no such reporting window.",
+        ),
+        "unknown_element" => (
+            "Quy định chấm điểm không có chỉ tiêu này.",
+            "The regulation has no such data element.",
+        ),
+        "invalid_figure" => (
+            "Số liệu không hợp lệ (không được âm; ghi số hoặc «không áp dụng»).",
+            "Invalid figure (not negative; a number or «không áp dụng»).",
+        ),
+        "report_state" => (
+            "Báo cáo đang ở trạng thái không cho phép thao tác này.",
+            "The report's status does not allow this action.",
+        ),
+        "stale_revision" => (
+            "Báo cáo vừa được lưu lại bởi người khác; hãy tải lại trang.",
+            "The report was saved again meanwhile; reload the page.",
+        ),
+        "report_incomplete" => (
+            "Còn chỉ tiêu chưa có số liệu: ghi số hoặc «không áp dụng».",
+            "Some figures are missing: enter a number or «không áp dụng».",
+        ),
+        "rule_violated" => (
+            "Số liệu vi phạm quy tắc kiểm tra logic; hãy sửa trước khi gửi.",
+            "The figures break a consistency rule; correct them before submitting.",
+        ),
+        "warning_needs_comment" => (
+            "Có cảnh báo logic số liệu: hãy ghi chú giải thích ở một trong các chỉ tiêu liên quan.",
+            "A consistency warning needs a comment on one of its figures.",
+        ),
+        "figures_exist" => (
+            "Số liệu của đơn vị cho kỳ này đã có.",
+            "Figures of this unit for this window already exist.",
+        ),
         "invalid_rule" => ("Quy tắc kiểm tra không hợp lệ.", "Invalid validation rule."),
         "invalid_number" => ("Không phải số.", "Not a number."),
-        "import_failed" => ("Tệp có lỗi, không nhập gì.", "The file has errors; nothing was imported."),
+        "import_failed" => (
+            "Tệp có lỗi, không nhập gì.",
+            "The file has errors; nothing was imported.",
+        ),
         _ => return None,
     };
     Some(if lang == Lang::En { en } else { vi })
@@ -244,7 +277,10 @@ pub fn event_kind(lang_code: &str, kind: &str) -> Option<&'static str> {
         "figures_deadline_set" => ("Đặt hạn nộp số liệu", "Deadline set"),
         "figures_rules_set" => ("Quy tắc kiểm tra số liệu", "Validation rules set"),
         "historical_import_recorded" => ("Nhập số liệu lịch sử", "Historical import"),
-        "historical_figures_recorded" => ("Số liệu lịch sử của một kỳ", "Historical figures of a window"),
+        "historical_figures_recorded" => (
+            "Số liệu lịch sử của một kỳ",
+            "Historical figures of a window",
+        ),
         _ => return None,
     };
     Some(if lang_code == "en" { en } else { vi })

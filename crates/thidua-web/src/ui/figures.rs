@@ -72,7 +72,13 @@ pub struct WindowParams {
     window: Option<String>,
 }
 
-fn window_view(app: &AppState, viewer: &Viewer, id: &str, window: Option<&str>, errors: BTreeMap<&'static str, String>) -> Response {
+fn window_view(
+    app: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    window: Option<&str>,
+    errors: BTreeMap<&'static str, String>,
+) -> Response {
     let shown_errors = !errors.is_empty();
     let id = match CovenantId::parse(id) {
         Ok(id) => id,
@@ -97,7 +103,12 @@ fn window_view(app: &AppState, viewer: &Viewer, id: &str, window: Option<&str>, 
 }
 
 /// `GET /covenants/{id}/figures?window=M01`.
-pub async fn window_page(State(app): State<AppState>, viewer: Viewer, Path(id): Path<String>, Query(q): Query<WindowParams>) -> Response {
+pub async fn window_page(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(q): Query<WindowParams>,
+) -> Response {
     window_view(&app, &viewer, &id, q.window.as_deref(), BTreeMap::new())
 }
 
@@ -139,7 +150,11 @@ impl ReportPage {
         crate::format::time_ms(*ms)
     }
     fn message(&self, vi: &str, en: &str) -> String {
-        if self.l.lang == "en" { en.to_owned() } else { vi.to_owned() }
+        if self.l.lang == "en" {
+            en.to_owned()
+        } else {
+            vi.to_owned()
+        }
     }
 }
 
@@ -154,11 +169,25 @@ struct ReportInput {
 
 impl Default for ReportInput {
     fn default() -> Self {
-        Self { typed: None, paste: String::new(), errors: BTreeMap::new(), outcome: None, failure: None, status: StatusCode::OK }
+        Self {
+            typed: None,
+            paste: String::new(),
+            errors: BTreeMap::new(),
+            outcome: None,
+            failure: None,
+            status: StatusCode::OK,
+        }
     }
 }
 
-async fn report_view(app: &AppState, viewer: &Viewer, id: &str, unit: &str, window: &str, input: ReportInput) -> Response {
+async fn report_view(
+    app: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    unit: &str,
+    window: &str,
+    input: ReportInput,
+) -> Response {
     let (Ok(id), Ok(unit)) = (CovenantId::parse(id), UnitId::parse(unit)) else {
         return viewer_error(viewer, ApiError::not_found());
     };
@@ -167,11 +196,22 @@ async fn report_view(app: &AppState, viewer: &Viewer, id: &str, unit: &str, wind
         Err(e) => return viewer_error(viewer, e),
     };
     let typed = input.typed.unwrap_or_else(|| {
-        r.elements.iter().map(|e| (e.id.clone(), (shown(&e.value), e.comment.clone().unwrap_or_default()))).collect()
+        r.elements
+            .iter()
+            .map(|e| {
+                (
+                    e.id.clone(),
+                    (shown(&e.value), e.comment.clone().unwrap_or_default()),
+                )
+            })
+            .collect()
     });
     let f = viewer.lang.figures();
     let mut res = render(&ReportPage {
-        l: Layout::new(viewer, format!("{} — {} — {}", f.figures, r.unit.name, r.window_name)),
+        l: Layout::new(
+            viewer,
+            format!("{} — {} — {}", f.figures, r.unit.name, r.window_name),
+        ),
         f,
         r,
         typed,
@@ -185,7 +225,11 @@ async fn report_view(app: &AppState, viewer: &Viewer, id: &str, unit: &str, wind
 }
 
 /// `GET /covenants/{id}/figures/{unit}/{window}`.
-pub async fn report_page(State(app): State<AppState>, viewer: Viewer, Path((id, unit, window)): Path<(String, String, String)>) -> Response {
+pub async fn report_page(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path((id, unit, window)): Path<(String, String, String)>,
+) -> Response {
     report_view(&app, &viewer, &id, &unit, &window, ReportInput::default()).await
 }
 
@@ -196,7 +240,12 @@ fn report_url(id: &str, unit: &str, window: &str) -> String {
 /// `POST /covenants/{id}/figures/{unit}/{window}`: the grid (`v_<element>`, `c_<element>`),
 /// `paste` (a column from Excel, one figure per line in the elements' order) and `action`
 /// (`save` or `submit`).
-pub async fn save(State(app): State<AppState>, viewer: Viewer, Path((id, unit, window)): Path<(String, String, String)>, CsrfForm(form): CsrfForm<HashMap<String, String>>) -> Response {
+pub async fn save(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path((id, unit, window)): Path<(String, String, String)>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Response {
     let (Ok(cov), Ok(unit_id)) = (CovenantId::parse(&id), UnitId::parse(&unit)) else {
         return viewer_error(&viewer, ApiError::not_found());
     };
@@ -210,8 +259,14 @@ pub async fn save(State(app): State<AppState>, viewer: Viewer, Path((id, unit, w
         .elements
         .iter()
         .map(|e| {
-            let v = form.get(&format!("v_{}", e.id)).cloned().unwrap_or_default();
-            let c = form.get(&format!("c_{}", e.id)).cloned().unwrap_or_default();
+            let v = form
+                .get(&format!("v_{}", e.id))
+                .cloned()
+                .unwrap_or_default();
+            let c = form
+                .get(&format!("c_{}", e.id))
+                .cloned()
+                .unwrap_or_default();
             (e.id.clone(), (v, c))
         })
         .collect();
@@ -229,13 +284,26 @@ pub async fn save(State(app): State<AppState>, viewer: Viewer, Path((id, unit, w
             }
         }
     }
-    let raw_values: BTreeMap<String, String> = typed.iter().map(|(k, v)| (k.clone(), v.0.clone())).collect();
-    let raw_comments: BTreeMap<String, String> = typed.iter().map(|(k, v)| (k.clone(), v.1.clone())).collect();
+    let raw_values: BTreeMap<String, String> = typed
+        .iter()
+        .map(|(k, v)| (k.clone(), v.0.clone()))
+        .collect();
+    let raw_comments: BTreeMap<String, String> = typed
+        .iter()
+        .map(|(k, v)| (k.clone(), v.1.clone()))
+        .collect();
     let values = match api::parse_figures(&elements, &raw_values, NumberForm::Vietnamese) {
         Ok(v) => Some(v),
         Err(list) => {
             for (id, vi, en) in list {
-                errors.insert(id, if lang == crate::i18n::Lang::En { en } else { vi });
+                errors.insert(
+                    id,
+                    if lang == crate::i18n::Lang::En {
+                        en
+                    } else {
+                        vi
+                    },
+                );
             }
             None
         }
@@ -249,7 +317,13 @@ pub async fn save(State(app): State<AppState>, viewer: Viewer, Path((id, unit, w
     };
     let (Some(values), Some(comments), true) = (values, comments, errors.is_empty()) else {
         drop(state);
-        let input = ReportInput { typed: Some(typed), paste, errors, status: StatusCode::UNPROCESSABLE_ENTITY, ..Default::default() };
+        let input = ReportInput {
+            typed: Some(typed),
+            paste,
+            errors,
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            ..Default::default()
+        };
         return report_view(&app, &viewer, &id, &unit, &window, input).await;
     };
     let submit = form.get("action").map(String::as_str) == Some("submit");
@@ -258,8 +332,17 @@ pub async fn save(State(app): State<AppState>, viewer: Viewer, Path((id, unit, w
     match crate::api::execute(&app, &viewer, commands).await {
         Ok(_) => Redirect::to(&report_url(&id, &unit, &window)).into_response(),
         Err(e) if e.status.is_client_error() && e.status.as_u16() != 401 => {
-            errors.insert("form".into(), format!("{} ({})", lang.error(e.code), e.message));
-            let input = ReportInput { typed: Some(typed), paste, errors, status: e.status, ..Default::default() };
+            errors.insert(
+                "form".into(),
+                format!("{} ({})", lang.error(e.code), e.message),
+            );
+            let input = ReportInput {
+                typed: Some(typed),
+                paste,
+                errors,
+                status: e.status,
+                ..Default::default()
+            };
             report_view(&app, &viewer, &id, &unit, &window, input).await
         }
         Err(e) => viewer_error(&viewer, e),
@@ -268,19 +351,40 @@ pub async fn save(State(app): State<AppState>, viewer: Viewer, Path((id, unit, w
 
 /// `POST /covenants/{id}/figures/{unit}/{window}/step`: `action` (`submit`, `approve`,
 /// `reopen`), `revision`, `reason`.
-pub async fn step(State(app): State<AppState>, viewer: Viewer, Path((id, unit, window)): Path<(String, String, String)>, CsrfForm(form): CsrfForm<HashMap<String, String>>) -> Response {
+pub async fn step(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path((id, unit, window)): Path<(String, String, String)>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Response {
     let (Ok(cov), Ok(unit_id)) = (CovenantId::parse(&id), UnitId::parse(&unit)) else {
         return viewer_error(&viewer, ApiError::not_found());
     };
     let action = form.get("action").cloned().unwrap_or_default();
-    let revision = form.get("revision").and_then(|r| r.parse().ok()).unwrap_or(0);
+    let revision = form
+        .get("revision")
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(0);
     let reason = form.get("reason").cloned();
-    match api::step(&app, &viewer, cov, unit_id, window.clone(), &action, revision, reason).await {
+    match api::step(
+        &app,
+        &viewer,
+        (cov, unit_id, window.clone()),
+        &action,
+        revision,
+        reason,
+    )
+    .await
+    {
         Ok(_) => Redirect::to(&report_url(&id, &unit, &window)).into_response(),
         Err(e) if e.status.is_client_error() && e.status.as_u16() != 401 => {
             let key = if action == "reopen" { "reason" } else { "form" };
             let errors = BTreeMap::from([(key.to_owned(), viewer.lang.error(e.code).to_owned())]);
-            let input = ReportInput { errors, status: e.status, ..Default::default() };
+            let input = ReportInput {
+                errors,
+                status: e.status,
+                ..Default::default()
+            };
             report_view(&app, &viewer, &id, &unit, &window, input).await
         }
         Err(e) => viewer_error(&viewer, e),
@@ -299,7 +403,9 @@ struct UploadForm {
 
 async fn read_upload(mut multipart: Multipart) -> Result<UploadForm, ApiError> {
     let mut out = UploadForm::default();
-    let bad = |e: axum::extract::multipart::MultipartError| ApiError::bad_request("invalid_body", e.body_text());
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        ApiError::bad_request("invalid_body", e.body_text())
+    };
     while let Some(field) = multipart.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or("").to_owned();
         if name == "file" {
@@ -317,13 +423,22 @@ async fn read_upload(mut multipart: Multipart) -> Result<UploadForm, ApiError> {
     Ok(out)
 }
 
-async fn upload(app: AppState, viewer: Viewer, id: String, multipart: Multipart, historical: bool) -> Response {
+async fn upload(
+    app: AppState,
+    viewer: Viewer,
+    id: String,
+    multipart: Multipart,
+    historical: bool,
+) -> Response {
     let form = match read_upload(multipart).await {
         Ok(f) => f,
         Err(e) => return viewer_error(&viewer, e),
     };
     if viewer.csrf.is_empty() || !crate::accounts::secrets_equal(&viewer.csrf, &form.csrf) {
-        return viewer_error(&viewer, ApiError::new(StatusCode::FORBIDDEN, "csrf", "csrf"));
+        return viewer_error(
+            &viewer,
+            ApiError::new(StatusCode::FORBIDDEN, "csrf", "csrf"),
+        );
     }
     let Ok(cov) = CovenantId::parse(&id) else {
         return viewer_error(&viewer, ApiError::not_found());
@@ -332,50 +447,111 @@ async fn upload(app: AppState, viewer: Viewer, id: String, multipart: Multipart,
     let (dry_run, submit) = (flag("dry_run"), flag("submit"));
     let back_unit = form.fields.get("unit").cloned().unwrap_or_default();
     let back_window = form.fields.get("window").cloned().unwrap_or_default();
-    let result = api::import_file(&app, &viewer, cov, form.file_name, form.bytes, historical, submit, dry_run).await;
+    let result = api::import_file(
+        &app,
+        &viewer,
+        api::ImportRequest {
+            covenant: cov,
+            file_name: form.file_name,
+            bytes: form.bytes,
+            historical,
+            submit,
+            dry_run,
+        },
+    )
+    .await;
     if historical || back_unit.is_empty() {
         let mut errors = BTreeMap::new();
         match result {
             Ok(o) if o.dry_run => {
-                errors.insert("historical_ok", format!("{} · {} · sha256 {}", viewer.lang.figures().dry_run_title, o.values, o.sha256));
+                errors.insert(
+                    "historical_ok",
+                    format!(
+                        "{} · {} · sha256 {}",
+                        viewer.lang.figures().dry_run_title,
+                        o.values,
+                        o.sha256
+                    ),
+                );
             }
-            Ok(_) => return Redirect::to(&format!("/covenants/{id}/figures?window={back_window}")).into_response(),
+            Ok(_) => {
+                return Redirect::to(&format!("/covenants/{id}/figures?window={back_window}"))
+                    .into_response()
+            }
             Err((_, failure)) => {
                 let lines: Vec<String> = failure
                     .errors
                     .iter()
                     .map(|e| {
-                        let place = [e.sheet.clone(), e.row.map(|r| format!("{r}")), e.column.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
-                        let msg = if viewer.lang == crate::i18n::Lang::En { &e.message_en } else { &e.message_vi };
+                        let place = [
+                            e.sheet.clone(),
+                            e.row.map(|r| format!("{r}")),
+                            e.column.clone(),
+                        ]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" · ");
+                        let msg = if viewer.lang == crate::i18n::Lang::En {
+                            &e.message_en
+                        } else {
+                            &e.message_vi
+                        };
                         format!("{place}: {msg}")
                     })
                     .collect();
-                let text = if lines.is_empty() { viewer.lang.error(&failure.error).to_owned() } else { lines.join(" | ") };
+                let text = if lines.is_empty() {
+                    viewer.lang.error(&failure.error).to_owned()
+                } else {
+                    lines.join(" | ")
+                };
                 errors.insert("historical", text);
             }
         }
         return window_view(&app, &viewer, &id, Some(&back_window), errors);
     }
     let input = match result {
-        Ok(o) if o.dry_run => ReportInput { outcome: Some(o), ..Default::default() },
+        Ok(o) if o.dry_run => ReportInput {
+            outcome: Some(o),
+            ..Default::default()
+        },
         Ok(_) => return Redirect::to(&report_url(&id, &back_unit, &back_window)).into_response(),
-        Err((status, failure)) => ReportInput { failure: Some(failure), status, ..Default::default() },
+        Err((status, failure)) => ReportInput {
+            failure: Some(failure),
+            status,
+            ..Default::default()
+        },
     };
     report_view(&app, &viewer, &id, &back_unit, &back_window, input).await
 }
 
 /// `POST /covenants/{id}/figures/import` (multipart): a unit's file.
-pub async fn import(State(app): State<AppState>, viewer: Viewer, Path(id): Path<String>, multipart: Multipart) -> Response {
+pub async fn import(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    multipart: Multipart,
+) -> Response {
     upload(app, viewer, id, multipart, false).await
 }
 
 /// `POST /covenants/{id}/figures/historical` (multipart): the secretariat's historical import.
-pub async fn historical(State(app): State<AppState>, viewer: Viewer, Path(id): Path<String>, multipart: Multipart) -> Response {
+pub async fn historical(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    multipart: Multipart,
+) -> Response {
     upload(app, viewer, id, multipart, true).await
 }
 
 /// `POST /covenants/{id}/figures/deadline`: `window`, `deadline` (dd/mm/yyyy).
-pub async fn deadline(State(app): State<AppState>, viewer: Viewer, Path(id): Path<String>, CsrfForm(form): CsrfForm<HashMap<String, String>>) -> Response {
+pub async fn deadline(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Response {
     let window = form.get("window").cloned().unwrap_or_default();
     let Ok(cov) = CovenantId::parse(&id) else {
         return viewer_error(&viewer, ApiError::not_found());
@@ -386,9 +562,16 @@ pub async fn deadline(State(app): State<AppState>, viewer: Viewer, Path(id): Pat
             errors.insert("deadline", viewer.lang.error("invalid_date").to_owned());
         }
         Some(deadline) => {
-            let command = thidua_domain::Command::SetFiguresDeadline { covenant: cov, window: window.clone(), deadline };
+            let command = thidua_domain::Command::SetFiguresDeadline {
+                covenant: cov,
+                window: window.clone(),
+                deadline,
+            };
             match crate::api::execute(&app, &viewer, vec![command]).await {
-                Ok(_) => return Redirect::to(&format!("/covenants/{id}/figures?window={window}")).into_response(),
+                Ok(_) => {
+                    return Redirect::to(&format!("/covenants/{id}/figures?window={window}"))
+                        .into_response()
+                }
                 Err(e) if e.status.is_client_error() && e.status.as_u16() != 401 => {
                     errors.insert("deadline", viewer.lang.error(e.code).to_owned());
                 }
@@ -404,9 +587,18 @@ pub fn routes() -> axum::Router<AppState> {
     use axum::routing::{get, post};
     axum::Router::new()
         .route("/covenants/{id}/figures", get(window_page))
-        .route("/covenants/{id}/figures/import", post(import).layer(DefaultBodyLimit::max(crate::auth::MAX_UPLOAD)))
-        .route("/covenants/{id}/figures/historical", post(historical).layer(DefaultBodyLimit::max(crate::auth::MAX_UPLOAD)))
+        .route(
+            "/covenants/{id}/figures/import",
+            post(import).layer(DefaultBodyLimit::max(crate::auth::MAX_UPLOAD)),
+        )
+        .route(
+            "/covenants/{id}/figures/historical",
+            post(historical).layer(DefaultBodyLimit::max(crate::auth::MAX_UPLOAD)),
+        )
         .route("/covenants/{id}/figures/deadline", post(deadline))
-        .route("/covenants/{id}/figures/{unit}/{window}", get(report_page).post(save))
+        .route(
+            "/covenants/{id}/figures/{unit}/{window}",
+            get(report_page).post(save),
+        )
         .route("/covenants/{id}/figures/{unit}/{window}/step", post(step))
 }

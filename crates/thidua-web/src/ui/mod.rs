@@ -102,7 +102,10 @@ impl Layout {
 
     /// The link to a covenant's figures, in the page's language.
     pub fn lang_figures_link(&self) -> &'static str {
-        Lang::parse(self.lang).unwrap_or_default().figures().figures_link
+        Lang::parse(self.lang)
+            .unwrap_or_default()
+            .figures()
+            .figures_link
     }
 
     pub fn anonymous(lang: Lang, title: impl Into<String>, csrf: String) -> Self {
