@@ -405,19 +405,19 @@ mod tests {
         ];
         for code in codes {
             assert_ne!(
-                vi::error(code),
-                vi::error("no such code"),
+                Lang::Vi.error(code),
+                Lang::Vi.error("no such code"),
                 "vi lacks {code}"
             );
             assert_ne!(
-                en::error(code),
-                en::error("no such code"),
+                Lang::En.error(code),
+                Lang::En.error("no such code"),
                 "en lacks {code}"
             );
         }
         for kind in crate::ui::history::EVENT_KINDS {
-            assert_ne!(vi::event_kind(kind), "—", "vi lacks {kind}");
-            assert_ne!(en::event_kind(kind), "—", "en lacks {kind}");
+            assert_ne!(vi::STRINGS.event_kind(kind), "—", "vi lacks {kind}");
+            assert_ne!(en::STRINGS.event_kind(kind), "—", "en lacks {kind}");
         }
         assert_eq!(Lang::Vi.strings().lang_code, "vi");
         assert_eq!(Lang::En.strings().lang_code, "en");
