@@ -73,6 +73,8 @@ pub struct FigStrings {
     pub open: &'static str,
     pub revision: &'static str,
     pub reports: &'static str,
+    pub sheet: &'static str,
+    pub column: &'static str,
 }
 
 pub static VI: FigStrings = FigStrings {
@@ -142,6 +144,8 @@ pub static VI: FigStrings = FigStrings {
     open: "Mở",
     revision: "Lần lưu",
     reports: "Số báo cáo",
+    sheet: "Trang tính",
+    column: "Cột",
 };
 
 pub static EN: FigStrings = FigStrings {
@@ -211,6 +215,8 @@ pub static EN: FigStrings = FigStrings {
     open: "Open",
     revision: "Revision",
     reports: "Reports",
+    sheet: "Sheet",
+    column: "Column",
 };
 
 /// The sentence for a figures error code.

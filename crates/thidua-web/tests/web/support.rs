@@ -607,6 +607,14 @@ impl Client {
         self.finish(self.request("POST", path).send_form(fields))
     }
 
+    /// A GET whose body is bytes (a downloaded file).
+    pub fn get_bytes(&self, path: &str) -> Vec<u8> {
+        let res = self.request("GET", path).call().expect("a download");
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut res.into_reader(), &mut out).unwrap();
+        out
+    }
+
     pub fn put_json(&self, path: &str, body: serde_json::Value) -> Resp {
         self.finish(
             self.request("PUT", path)
