@@ -67,6 +67,9 @@ pub enum FiguresAction {
         /// Tệp ra (mặc định: màn hình) / output file (default: standard output).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Ghi cả quy định chấm điểm đã ký / also write the signed regulation (for --regulation).
+        #[arg(long, value_name = "FILE.toml")]
+        regulation: Option<PathBuf>,
         #[command(flatten)]
         store: StoreArgs,
     },
@@ -118,10 +121,24 @@ pub fn run(args: FiguresArgs) -> anyhow::Result<ExitCode> {
             covenant,
             window,
             out,
+            regulation,
             store,
         } => {
             let service = store.open_service()?;
-            let csv = export::data_csv(&service.read(), &CovenantId::parse(&covenant)?, &window)?;
+            let id = CovenantId::parse(&covenant)?;
+            let csv = export::data_csv(&service.read(), &id, &window)?;
+            if let Some(path) = regulation {
+                let state = service.read();
+                let (c, version) = state.signed_covenant(&id)?;
+                let text = &c
+                    .version(version)
+                    .expect("in force")
+                    .content
+                    .regulation
+                    .text;
+                std::fs::write(&path, text)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+            }
             match out {
                 Some(path) => std::fs::write(&path, csv)
                     .with_context(|| format!("cannot write {}", path.display()))?,
