@@ -423,15 +423,12 @@ impl Figures {
         i
     }
 
-    fn intern_form(&mut self, covenant: &Covenant, version: u32) -> Result<u32, DomainError> {
-        if let Some(i) = self.form_index(&covenant.id, version) {
-            return Ok(i);
-        }
-        let form = Form::of(covenant, version)?;
+    fn push_form(&mut self, form: Form) -> u32 {
         let i = self.forms.len() as u32;
+        self.form_index
+            .insert((form.covenant.clone(), form.version), i);
         self.forms.push_back(Arc::new(form));
-        self.form_index.insert((covenant.id.clone(), version), i);
-        Ok(i)
+        i
     }
 
     /// Every report of `unit` for `year`, with its window key.
@@ -619,16 +616,13 @@ fn check_values(
     comments: &BTreeMap<String, Text>,
 ) -> Result<(), DomainError> {
     for (id, v) in values {
-        let name = form
-            .elements
-            .iter()
-            .find(|e| &e.id == id)
-            .map(|e| e.name.clone())
+        let i = form
+            .position(id)
             .ok_or_else(|| DomainError::UnknownElement(id.clone()))?;
         if let FigureValue::Number(d) = v {
             if d.is_sign_negative() && !d.is_zero() {
                 return Err(DomainError::InvalidFigure {
-                    element: name,
+                    element: form.elements[i].name.clone(),
                     reason: "negative".into(),
                 });
             }
@@ -918,18 +912,53 @@ impl State {
         unit: &UnitId,
         window: &str,
     ) -> Result<(u32, i32), DomainError> {
-        let (c, version) = self.signed_covenant(covenant)?;
-        let c = c.clone();
-        if !self.members(&c.cluster, c.year)?.contains(unit) {
+        let (cluster, year, version) = {
+            let (c, version) = self.signed_covenant(covenant)?;
+            (c.cluster.clone(), c.year, version)
+        };
+        if !self.members(&cluster, year)?.contains(unit) {
             return Err(DomainError::NotMember {
-                cluster: c.cluster.to_string(),
+                cluster: cluster.to_string(),
                 unit: unit.to_string(),
-                year: c.year,
+                year,
             });
         }
         self.reporting_window(covenant, window)?;
-        let form = self.figures.intern_form(&c, version)?;
-        Ok((form, c.year))
+        Ok((self.intern_form(covenant, version)?, year))
+    }
+
+    /// The interned form of a covenant version (built from its regulation the first time).
+    fn intern_form(&mut self, covenant: &CovenantId, version: u32) -> Result<u32, DomainError> {
+        if let Some(i) = self.figures.form_index(covenant, version) {
+            return Ok(i);
+        }
+        let form = Form::of(self.covenant(covenant)?, version)?;
+        Ok(self.figures.push_form(form))
+    }
+
+    /// Whether `unit` is a member of the cluster in `year`, or a predecessor of one by `date`.
+    fn member_or_predecessor(
+        &self,
+        cluster: &crate::ids::ClusterId,
+        year: i32,
+        unit: &UnitId,
+        date: NaiveDate,
+    ) -> Result<bool, DomainError> {
+        let members = self.members(cluster, year)?;
+        let mut seen = vec![unit.clone()];
+        let mut i = 0;
+        while i < seen.len() {
+            if members.contains(&seen[i]) {
+                return Ok(true);
+            }
+            for s in self.successors(&seen[i].clone(), date) {
+                if !seen.contains(&s) {
+                    seen.push(s);
+                }
+            }
+            i += 1;
+        }
+        Ok(false)
     }
 
     fn stored_report(&self, unit: &UnitId, year: i32, window: &str) -> Option<Report> {
@@ -1177,25 +1206,22 @@ impl State {
         if open.actor != event.actor {
             return Err(DomainError::Forbidden);
         }
-        let (c, version) = self.signed_covenant(covenant)?;
-        let c = c.clone();
-        if !(2000..c.year).contains(&year) {
+        let (cluster, covenant_year, version) = {
+            let (c, version) = self.signed_covenant(covenant)?;
+            (c.cluster.clone(), c.year, version)
+        };
+        if !(2000..covenant_year).contains(&year) {
             return Err(DomainError::InvalidValue {
                 field: "year",
-                reason: format!("a historical import holds years before {}", c.year),
+                reason: format!("a historical import holds years before {covenant_year}"),
             });
         }
-        let (_, year_end) = crate::org::year_bounds(c.year);
-        let allowed: BTreeSet<UnitId> = self
-            .members(&c.cluster, c.year)?
-            .iter()
-            .flat_map(|m| self.lineage_closure(m, year_end))
-            .collect();
-        if !allowed.contains(unit) {
+        let (_, year_end) = crate::org::year_bounds(covenant_year);
+        if !self.member_or_predecessor(&cluster, covenant_year, unit, year_end)? {
             return Err(DomainError::NotMember {
-                cluster: c.cluster.to_string(),
+                cluster: cluster.to_string(),
                 unit: unit.to_string(),
-                year: c.year,
+                year: covenant_year,
             });
         }
         self.reporting_window(covenant, window)?;
@@ -1205,7 +1231,7 @@ impl State {
                 window: format!("{year}-{window}"),
             });
         }
-        let form_index = self.figures.intern_form(&c, version)?;
+        let form_index = self.intern_form(covenant, version)?;
         let form = Arc::clone(self.figures.form(form_index));
         let cells = cells_for(&form, values)?;
         let report = Report {
