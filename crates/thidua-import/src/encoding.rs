@@ -66,6 +66,9 @@ const FOREIGN_LETTERS: &str = "ÆËÎÏÐÑÖ×ØÞßäåæçëîïñöøûüþ�
 
 /// The legacy encoding a text looks like, if a sign appears inside a word.
 pub fn mojibake(text: &str) -> Option<Legacy> {
+    if text.is_ascii() {
+        return None;
+    }
     let chars: Vec<char> = text.chars().collect();
     let mut foreign = false;
     for (i, c) in chars.iter().enumerate() {
@@ -107,7 +110,12 @@ pub fn decode(bytes: &[u8]) -> Result<&str, ImportError> {
 
 /// A text cell as stored: NFC, without surrounding spaces; refused if it is mojibake.
 pub fn cell_text(raw: &str) -> Result<String, Legacy> {
-    let text: String = raw.trim().nfc().collect();
+    let raw = raw.trim();
+    if raw.is_ascii() {
+        // ASCII is already NFC and never mojibake.
+        return Ok(raw.to_owned());
+    }
+    let text: String = raw.nfc().collect();
     match mojibake(&text) {
         Some(legacy) => Err(legacy),
         None => Ok(text),
