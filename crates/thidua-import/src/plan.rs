@@ -348,6 +348,8 @@ fn read_file<'a>(
                 kind = Kind::Template(template::Reader::new(form));
             }
             match &mut kind {
+                // Each sheet of a workbook may repeat the heading.
+                Kind::Long(_) if is_long_heading(cells) => true,
                 Kind::Long(r) => {
                     r.row(sheet, row, cells);
                     !r.errors.is_full()

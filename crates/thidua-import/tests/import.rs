@@ -516,3 +516,31 @@ fn a_decompression_bomb_disguised_as_xlsx_is_refused_fast() {
     .unwrap_err();
     assert_eq!(e.0[0].code, "zip_bomb", "{e}");
 }
+
+#[test]
+fn a_workbook_of_several_sheets_each_with_its_heading_is_one_import() {
+    let s = world();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for (unit, value) in [("KG", 92.0), ("AG", 101.0)] {
+        let ws = book.add_worksheet();
+        for (c, h) in ["unit", "element", "period", "value"].iter().enumerate() {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        ws.write_string(1, 0, unit).unwrap();
+        ws.write_string(1, 1, "crimes").unwrap();
+        ws.write_string(1, 2, "2023-M01").unwrap();
+        ws.write_number(1, 3, value).unwrap();
+    }
+    let bytes = book.save_to_buffer().unwrap();
+    let plan = plan_historical(
+        &s,
+        &cov(),
+        Upload {
+            file_name: "hai-trang.xlsx",
+            bytes: &bytes,
+        },
+        &Limits::default(),
+    )
+    .unwrap();
+    assert_eq!((plan.reports, plan.values), (2, 2));
+}
