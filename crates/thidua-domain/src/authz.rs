@@ -18,6 +18,8 @@ pub enum Permission {
     ManageCluster(ClusterId),
     /// Act as a unit's leader: sign, approve, register the unit's witness key.
     LeadUnit(UnitId),
+    /// Report a unit's figures: save and submit (the unit's officers and leader).
+    ReportFigures(UnitId),
     /// A consequence the rules produce by themselves (a covenant freezes when the last member
     /// signs); allowed for any known actor, the state decides whether it fits.
     Consequence,
@@ -29,6 +31,7 @@ impl std::fmt::Display for Permission {
             Permission::Administer => f.write_str("admin"),
             Permission::ManageCluster(c) => write!(f, "secretariat:{c}"),
             Permission::LeadUnit(u) => write!(f, "leader:{u}"),
+            Permission::ReportFigures(u) => write!(f, "officer:{u}"),
             Permission::Consequence => f.write_str("any"),
         }
     }
@@ -48,6 +51,10 @@ pub fn authorise(state: &State, actor: &Actor, needed: &Permission) -> Result<()
                 .roles
                 .contains(&Role::Secretariat { cluster: c.clone() }),
             Permission::LeadUnit(u) => user.roles.contains(&Role::Leader { unit: u.clone() }),
+            Permission::ReportFigures(u) => {
+                user.roles.contains(&Role::Officer { unit: u.clone() })
+                    || user.roles.contains(&Role::Leader { unit: u.clone() })
+            }
             Permission::Consequence => true,
         };
     if allowed {
@@ -80,6 +87,18 @@ pub fn permission_for(state: &State, payload: &Payload) -> Result<Permission, Do
             Permission::LeadUnit(unit.clone())
         }
         P::CovenantFrozen { .. } => Permission::Consequence,
+        P::FiguresSaved { unit, .. } | P::FiguresSubmitted { unit, .. } => {
+            Permission::ReportFigures(unit.clone())
+        }
+        P::FiguresApproved { unit, .. } | P::FiguresReopened { unit, .. } => {
+            Permission::LeadUnit(unit.clone())
+        }
+        P::FiguresDeadlineSet { covenant, .. }
+        | P::FiguresRulesSet { covenant, .. }
+        | P::HistoricalImportRecorded { covenant, .. }
+        | P::HistoricalFiguresRecorded { covenant, .. } => {
+            Permission::ManageCluster(state.covenant(covenant)?.cluster.clone())
+        }
     })
 }
 

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::DomainError;
 use crate::event::{Actor, Event, Payload};
+use crate::figures::{FigureMap, HistoricalReport, ValidationRule};
 use crate::ids::{ClusterId, CovenantId, MovementId, UnitId, UserId};
 use crate::model::{
     CovenantContent, LeadershipMethod, LeadershipPosition, LineageChange, ReportingWindow, Role,
@@ -117,6 +118,56 @@ pub enum Command {
         witnesses: Vec<UnitId>,
         quorum: u32,
     },
+    /// Saves a unit's figures for a window as a draft: every figure of the report (an element
+    /// left out is not given), with optional comments by element.
+    SaveFigures {
+        covenant: CovenantId,
+        unit: UnitId,
+        window: String,
+        values: FigureMap,
+        #[serde(default)]
+        comments: std::collections::BTreeMap<String, Text>,
+    },
+    /// Submits the report's current revision to the unit's leader (an officer or the leader).
+    SubmitFigures {
+        covenant: CovenantId,
+        unit: UnitId,
+        window: String,
+        revision: u32,
+    },
+    /// Approves the submitted revision (the unit's leader): the figures are published.
+    ApproveFigures {
+        covenant: CovenantId,
+        unit: UnitId,
+        window: String,
+        revision: u32,
+    },
+    /// Reopens a submitted or approved report for a correction (the unit's leader, with a
+    /// reason).
+    ReopenFigures {
+        covenant: CovenantId,
+        unit: UnitId,
+        window: String,
+        reason: Text,
+    },
+    /// Moves a window's deadline (the secretariat).
+    SetFiguresDeadline {
+        covenant: CovenantId,
+        window: String,
+        deadline: NaiveDate,
+    },
+    /// Declares the covenant's validation rules (the secretariat).
+    SetFiguresRules {
+        covenant: CovenantId,
+        rules: Vec<ValidationRule>,
+    },
+    /// Records approved figures of earlier years from a file (the secretariat), all at once.
+    ImportHistoricalFigures {
+        covenant: CovenantId,
+        file_name: Text,
+        sha256: String,
+        reports: Vec<HistoricalReport>,
+    },
 }
 
 /// Turns `command` from `actor` into the events it produces, checked against `state`: the
@@ -155,6 +206,13 @@ pub fn decide_and_apply(
         C::RegisterWitnessKey { .. } | C::SetWitnessPolicy { .. } => {
             crate::witness::decide(state, actor, command)?
         }
+        C::SaveFigures { .. }
+        | C::SubmitFigures { .. }
+        | C::ApproveFigures { .. }
+        | C::ReopenFigures { .. }
+        | C::SetFiguresDeadline { .. }
+        | C::SetFiguresRules { .. }
+        | C::ImportHistoricalFigures { .. } => crate::figures::decide(state, actor, command)?,
     };
     let mut after = state.clone();
     for payload in &payloads {

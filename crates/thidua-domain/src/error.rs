@@ -122,6 +122,34 @@ pub enum DomainError {
     InvalidRegulation(String),
     #[error("the scoring regulation is not in its canonical form (compile it first)")]
     RegulationNotCanonical,
+
+    #[error("covenant {0} has no signed version: figures are reported on a signed covenant")]
+    CovenantNotSigned(String),
+    #[error("the movement's calendar has no window {0}")]
+    UnknownWindow(String),
+    #[error("the regulation has no data element {0}")]
+    UnknownElement(String),
+    #[error("{element}: the value is {reason}")]
+    InvalidFigure { element: String, reason: String },
+    #[error("the report of {unit} for {window} is {status}: it cannot {action}")]
+    ReportState {
+        unit: String,
+        window: String,
+        status: String,
+        action: String,
+    },
+    #[error("the report has changed since it was read: its revision is now {expected}")]
+    StaleRevision { expected: u32 },
+    #[error("figures missing (enter a value or \"not applicable\"): {0}")]
+    ReportIncomplete(String),
+    #[error("validation rule not met: {rule}")]
+    RuleViolated { rule: String },
+    #[error("validation warning needs a comment on one of its figures: {rule}")]
+    WarningNeedsComment { rule: String },
+    #[error("figures of {unit} for {window} already exist")]
+    FiguresExist { unit: String, window: String },
+    #[error("validation rule {rule}: {reason}")]
+    InvalidRule { rule: String, reason: String },
 }
 
 impl DomainError {
@@ -174,6 +202,17 @@ impl DomainError {
             UnitDissolved { .. } => "unit_dissolved",
             InvalidRegulation(_) => "invalid_regulation",
             RegulationNotCanonical => "regulation_not_canonical",
+            CovenantNotSigned(_) => "covenant_not_signed",
+            UnknownWindow(_) => "unknown_window",
+            UnknownElement(_) => "unknown_element",
+            InvalidFigure { .. } => "invalid_figure",
+            ReportState { .. } => "report_state",
+            StaleRevision { .. } => "stale_revision",
+            ReportIncomplete(_) => "report_incomplete",
+            RuleViolated { .. } => "rule_violated",
+            WarningNeedsComment { .. } => "warning_needs_comment",
+            FiguresExist { .. } => "figures_exist",
+            InvalidRule { .. } => "invalid_rule",
         }
     }
 }

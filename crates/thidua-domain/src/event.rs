@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::figures::{FigureMap, ValidationRule};
 use crate::ids::{ClusterId, CovenantId, MovementId, UnitId, UserId};
 use crate::model::{
     CovenantContent, LeadershipMethod, LeadershipPosition, LineageChange, ReportingWindow, Role,
@@ -131,6 +132,66 @@ pub enum Payload {
         witnesses: Vec<UnitId>,
         quorum: u32,
     },
+    /// A unit's figures for a window, saved as a draft (revision 1, 2, … of the report).
+    FiguresSaved {
+        covenant: CovenantId,
+        unit: UnitId,
+        window: String,
+        revision: u32,
+        values: FigureMap,
+        comments: std::collections::BTreeMap<String, Text>,
+    },
+    /// An officer submitted the report's revision to the unit's leader.
+    FiguresSubmitted {
+        covenant: CovenantId,
+        unit: UnitId,
+        window: String,
+        revision: u32,
+    },
+    /// The unit's leader approved the report's revision: published to the cluster.
+    FiguresApproved {
+        covenant: CovenantId,
+        unit: UnitId,
+        window: String,
+        revision: u32,
+    },
+    /// The unit's leader reopened a submitted or approved report for a correction.
+    FiguresReopened {
+        covenant: CovenantId,
+        unit: UnitId,
+        window: String,
+        reason: Text,
+    },
+    /// The secretariat set the last day to submit a window's figures.
+    FiguresDeadlineSet {
+        covenant: CovenantId,
+        window: String,
+        deadline: NaiveDate,
+    },
+    /// The secretariat declared the covenant's validation rules (replacing earlier ones).
+    FiguresRulesSet {
+        covenant: CovenantId,
+        rules: Vec<ValidationRule>,
+    },
+    /// The secretariat imported approved figures of earlier years from a file; the reports
+    /// follow as `HistoricalFiguresRecorded` events.
+    HistoricalImportRecorded {
+        covenant: CovenantId,
+        file_name: Text,
+        /// SHA-256 (hex) of the imported file's bytes.
+        sha256: String,
+        reports: u32,
+    },
+    /// One unit's approved figures for a window of an earlier year, from a historical import.
+    HistoricalFiguresRecorded {
+        covenant: CovenantId,
+        /// Log index of the `HistoricalImportRecorded` event.
+        import: u64,
+        unit: UnitId,
+        year: i32,
+        window: String,
+        values: FigureMap,
+    },
 }
 
 /// Every event kind, in the order they were introduced.
@@ -152,6 +213,14 @@ pub const EVENT_KINDS: &[&str] = &[
     "witness_key_registered",
     "covenant_draft_withdrawn",
     "witness_policy_set",
+    "figures_saved",
+    "figures_submitted",
+    "figures_approved",
+    "figures_reopened",
+    "figures_deadline_set",
+    "figures_rules_set",
+    "historical_import_recorded",
+    "historical_figures_recorded",
 ];
 
 impl Payload {
@@ -175,6 +244,14 @@ impl Payload {
             Payload::CovenantFrozen { .. } => "covenant_frozen",
             Payload::WitnessKeyRegistered { .. } => "witness_key_registered",
             Payload::WitnessPolicySet { .. } => "witness_policy_set",
+            Payload::FiguresSaved { .. } => "figures_saved",
+            Payload::FiguresSubmitted { .. } => "figures_submitted",
+            Payload::FiguresApproved { .. } => "figures_approved",
+            Payload::FiguresReopened { .. } => "figures_reopened",
+            Payload::FiguresDeadlineSet { .. } => "figures_deadline_set",
+            Payload::FiguresRulesSet { .. } => "figures_rules_set",
+            Payload::HistoricalImportRecorded { .. } => "historical_import_recorded",
+            Payload::HistoricalFiguresRecorded { .. } => "historical_figures_recorded",
         }
     }
 
@@ -185,7 +262,12 @@ impl Payload {
             | Payload::UnitRenamed { unit, .. }
             | Payload::ClusterLeadershipSet { unit, .. }
             | Payload::CovenantSigned { unit, .. }
-            | Payload::WitnessKeyRegistered { unit, .. } => Some(unit),
+            | Payload::WitnessKeyRegistered { unit, .. }
+            | Payload::FiguresSaved { unit, .. }
+            | Payload::FiguresSubmitted { unit, .. }
+            | Payload::FiguresApproved { unit, .. }
+            | Payload::FiguresReopened { unit, .. }
+            | Payload::HistoricalFiguresRecorded { unit, .. } => Some(unit),
             Payload::RoleGranted { role, .. } | Payload::RoleRevoked { role, .. } => match role {
                 Role::Officer { unit } | Role::Leader { unit } => Some(unit),
                 _ => None,

@@ -13,6 +13,7 @@ pub mod command;
 pub mod covenant;
 pub mod error;
 pub mod event;
+pub mod figures;
 pub mod ids;
 pub mod model;
 pub mod org;

@@ -1071,3 +1071,5 @@ fn a_merged_unit_cannot_join_the_year_of_its_merger() {
         },
     );
 }
+#[path = "figures/mod.rs"]
+mod figures;

@@ -217,10 +217,107 @@ fn samples() -> Vec<(Actor, Payload)> {
         ),
         // Kinds added later go at the end, so that the lines above never move.
         (
-            admin,
+            admin.clone(),
             Payload::WitnessPolicySet {
                 witnesses: vec![u("ca-ag"), u("ca-kg"), u("ca-hg")],
                 quorum: 2,
+            },
+        ),
+        (
+            Actor::User(UserId::parse("canbo.ag").unwrap()),
+            Payload::FiguresSaved {
+                covenant: cov(),
+                unit: u("ca-ag"),
+                window: "M01".into(),
+                revision: 2,
+                values: [
+                    (
+                        "crimes".to_owned(),
+                        figures::FigureValue::Number("85".parse().unwrap()),
+                    ),
+                    (
+                        "assets_due".to_owned(),
+                        figures::FigureValue::Number("12.5".parse().unwrap()),
+                    ),
+                    ("gov_flag".to_owned(), figures::FigureValue::NotApplicable),
+                ]
+                .into_iter()
+                .collect(),
+                comments: [("crimes".to_owned(), t("Gồm 3 vụ chuyển từ tháng trước"))]
+                    .into_iter()
+                    .collect(),
+            },
+        ),
+        (
+            Actor::User(UserId::parse("canbo.ag").unwrap()),
+            Payload::FiguresSubmitted {
+                covenant: cov(),
+                unit: u("ca-ag"),
+                window: "M01".into(),
+                revision: 2,
+            },
+        ),
+        (
+            Actor::User(UserId::parse("lanhdao.ag").unwrap()),
+            Payload::FiguresApproved {
+                covenant: cov(),
+                unit: u("ca-ag"),
+                window: "M01".into(),
+                revision: 2,
+            },
+        ),
+        (
+            Actor::User(UserId::parse("lanhdao.ag").unwrap()),
+            Payload::FiguresReopened {
+                covenant: cov(),
+                unit: u("ca-ag"),
+                window: "M01".into(),
+                reason: t("Sai số vụ tạm đình chỉ, cần sửa"),
+            },
+        ),
+        (
+            admin.clone(),
+            Payload::FiguresDeadlineSet {
+                covenant: cov(),
+                window: "M02".into(),
+                deadline: d(2024, 2, 19),
+            },
+        ),
+        (
+            admin.clone(),
+            Payload::FiguresRulesSet {
+                covenant: cov(),
+                rules: vec![figures::ValidationRule {
+                    id: "resolved_le_received".into(),
+                    name: t("Tin đã giải quyết không vượt quá tin đã tiếp nhận"),
+                    check: "reports_resolved <= reports_received".into(),
+                    severity: figures::Severity::Error,
+                }],
+            },
+        ),
+        (
+            admin.clone(),
+            Payload::HistoricalImportRecorded {
+                covenant: cov(),
+                file_name: t("so-lieu-2023.csv"),
+                sha256: "ef".repeat(32),
+                reports: 60,
+            },
+        ),
+        (
+            admin.clone(),
+            Payload::HistoricalFiguresRecorded {
+                covenant: cov(),
+                import: 1021,
+                unit: u("ca-kg"),
+                year: 2023,
+                window: "M12".into(),
+                values: [(
+                    "crimes".to_owned(),
+                    figures::FigureValue::Number("92".parse().unwrap()),
+                )]
+                .into_iter()
+                .collect(),
             },
         ),
     ]

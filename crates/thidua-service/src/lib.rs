@@ -182,8 +182,7 @@ impl Service {
         options: OpenOptions,
         progress: &dyn Fn(u64, u64),
     ) -> Result<(Self, OpenReport), ServiceError> {
-        let total = store.size()?;
-        replay::check_not_truncated(&*store, total)?;
+        let total = replay::check_not_truncated(&*store)?;
         let (start, discarded) = if options.ignore_snapshots {
             (View::default(), None)
         } else {

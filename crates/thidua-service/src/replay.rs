@@ -101,25 +101,33 @@ pub(crate) fn check_stored_nodes(
 
 /// Refuses a log whose newest signed checkpoint is not for exactly its size: entries were
 /// deleted (a checkpoint larger than the log) or added outside the service (a smaller one).
-pub(crate) fn check_not_truncated(store: &dyn EventStore, size: u64) -> Result<(), ServiceError> {
-    match store.latest_checkpoint()? {
-        None if size == 0 => Ok(()),
+/// Other servers may append meanwhile, so the size is read before the checkpoint (a checkpoint
+/// read later is never smaller on a sound log) and again before calling the log short.
+pub(crate) fn check_not_truncated(store: &dyn EventStore) -> Result<u64, ServiceError> {
+    let size = store.size()?;
+    let newest = store.latest_checkpoint()?.map(|cp| cp.size);
+    match newest {
+        None if size == 0 => Ok(0),
         None => Err(corrupt(size, "the log has entries but no signed checkpoint")),
-        Some(cp) if cp.size > size => Err(corrupt(
-            size,
+        Some(signed) if signed < size => Err(corrupt(
+            signed,
             format!(
-                "the log holds {size} entries but a checkpoint for {} was signed: entries were removed",
-                cp.size
+                "the log holds {size} entries but the newest signed checkpoint is for {signed}: entries were added outside the service"
             ),
         )),
-        Some(cp) if cp.size < size => Err(corrupt(
-            cp.size,
-            format!(
-                "the log holds {size} entries but the newest signed checkpoint is for {}: entries were added outside the service",
-                cp.size
-            ),
-        )),
-        Some(_) => Ok(()),
+        Some(signed) if signed > size => {
+            let now = store.size()?;
+            if signed > now {
+                return Err(corrupt(
+                    now,
+                    format!(
+                        "the log holds {now} entries but a checkpoint for {signed} was signed: entries were removed"
+                    ),
+                ));
+            }
+            Ok(now)
+        }
+        Some(_) => Ok(size),
     }
 }
 

@@ -30,6 +30,13 @@ pub const LANG_COOKIE: &str = "thidua_lang";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 /// The largest request body accepted.
 pub const MAX_BODY: usize = 1024 * 1024;
+/// The largest file accepted by the figures imports (a cluster's years of figures).
+pub const MAX_UPLOAD: usize = 32 * 1024 * 1024;
+
+/// Whether a path takes a file upload (and [`MAX_UPLOAD`] bytes).
+fn is_upload(path: &str) -> bool {
+    path.ends_with("/figures/import") || path.ends_with("/figures/historical")
+}
 /// Sessions last 12 hours.
 pub const SESSION_TTL_MS: i64 = 12 * 3600 * 1000;
 
@@ -231,7 +238,12 @@ pub async fn authenticate_layer(State(app): State<AppState>, req: Request, next:
     // Read the whole body first (bounded): a request refused before its body is read would
     // otherwise leave unread bytes behind and the connection would be reset under the client.
     let (parts, body) = req.into_parts();
-    let body = match axum::body::to_bytes(body, MAX_BODY).await {
+    let limit = if is_upload(parts.uri.path()) {
+        MAX_UPLOAD
+    } else {
+        MAX_BODY
+    };
+    let body = match axum::body::to_bytes(body, limit).await {
         Ok(b) => b,
         Err(_) => {
             return ApiError::new(

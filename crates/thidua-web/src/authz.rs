@@ -6,7 +6,9 @@
 //! cluster, the cluster's member units and covenants; a unit officer or leader sees their unit,
 //! the clusters it belongs to (any year) and those clusters' members and covenants, and the
 //! units in their unit's lineage. A unit's administration (its users and roles) is visible only
-//! to the unit itself and to administrators.
+//! to the unit itself and to administrators. A unit's figures before approval (drafts,
+//! submissions) are visible to the unit itself only; approved figures to the whole cluster
+//! (its members, secretariat and supervisor).
 
 use std::collections::BTreeSet;
 
@@ -211,6 +213,17 @@ impl Scope {
             | Payload::ClusterLeadershipSet { cluster, .. }
             | Payload::CovenantDrafted { cluster, .. } => cluster_ok(cluster),
             Payload::MovementCreated { .. } | Payload::WitnessPolicySet { .. } => true,
+            // A unit's unapproved figures: the unit itself only.
+            Payload::FiguresSaved { unit, .. } | Payload::FiguresSubmitted { unit, .. } => {
+                self.can_admin_unit(unit)
+            }
+            // Approvals, corrections, deadlines, rules and historical imports: the cluster.
+            Payload::FiguresApproved { covenant, .. }
+            | Payload::FiguresReopened { covenant, .. }
+            | Payload::FiguresDeadlineSet { covenant, .. }
+            | Payload::FiguresRulesSet { covenant, .. }
+            | Payload::HistoricalImportRecorded { covenant, .. }
+            | Payload::HistoricalFiguresRecorded { covenant, .. } => covenant_ok(covenant),
             Payload::CovenantDraftAmended { covenant, .. }
             | Payload::CovenantDraftWithdrawn { covenant, .. }
             | Payload::CovenantSigned { covenant, .. }

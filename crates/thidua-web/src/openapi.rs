@@ -38,10 +38,14 @@ impl Modify for Security {
         api::list_covenants, api::get_covenant, api::sign_covenant, api::list_events,
         api::list_users, api::get_user, api::create_user, api::grant_role, api::revoke_role,
         api::reset_password, api::command,
+        api::figures::window, api::figures::report, api::figures::save, api::figures::submit,
+        api::figures::approve, api::figures::reopen, api::figures::import, api::figures::historical,
+        api::figures::template, api::figures::export_csv, api::figures::set_deadline,
     ),
     components(schemas(ErrorBody, dto::UnitRef, dto::ClusterSummary, dto::ClusterDetail, dto::UnitSummary,
         dto::UnitDetail, dto::MovementDto, dto::CovenantSummary, dto::CovenantDetail, dto::EventDto,
-        dto::EventPage, dto::UserDto, dto::ReceiptDto))
+        dto::EventPage, dto::UserDto, dto::ReceiptDto, api::figures::WindowDto, api::figures::ReportDto,
+        api::figures::ImportOutcome, api::figures::ImportFailure))
 )]
 pub struct ApiDoc;
 

@@ -3,6 +3,7 @@
 
 mod cmd;
 mod demo;
+mod demo_figures;
 mod demo_witness;
 mod storage;
 
@@ -35,6 +36,8 @@ enum Command {
     Bench(cmd::bench::BenchArgs),
     /// Chấm điểm ngoại tuyến theo quy định chấm điểm / score offline with a regulation.
     Score(cmd::score::ScoreArgs),
+    /// Số liệu: biểu mẫu, nhập, xuất / figures: template, import, export.
+    Figures(cmd::figures::FiguresArgs),
     /// Nhân chứng: kiểm tra và đồng ký điểm kiểm tra / witness: check and cosign checkpoints.
     Witness(cmd::witness::WitnessArgs),
     /// Kiểm tra độc lập toàn bộ nhật ký / independently verify the whole log.
@@ -64,6 +67,7 @@ fn main() -> ExitCode {
         Command::Backup(args) => cmd::backup::run(args),
         Command::Log(args) => cmd::log::run(args),
         Command::Score(args) => cmd::score::run(args),
+        Command::Figures(args) => cmd::figures::run(args),
         Command::Bench(args) => cmd::bench::run(args),
         Command::User(args) => cmd::user::run(args),
         Command::Witness(args) => cmd::witness::run(args),

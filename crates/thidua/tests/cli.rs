@@ -130,6 +130,11 @@ fn the_demonstration_serves_cluster_12() {
     assert_eq!(count("covenant_frozen"), 1);
     assert_eq!(count("lineage_recorded"), 3);
     assert_eq!(count("cluster_year_set"), 2);
+    // The year of figures: 2023 imported by the secretariat, 2024 reported month by month.
+    assert_eq!(count("historical_import_recorded"), 1);
+    assert_eq!(count("historical_figures_recorded"), 60);
+    assert_eq!(count("figures_approved"), 5 * 9 + 1);
+    assert_eq!(count("figures_reopened"), 1);
     assert!(log.iter().all(|e| match &e.payload {
         Payload::UserRegistered { demo, .. } => *demo,
         _ => true,
@@ -148,6 +153,12 @@ fn the_demonstration_serves_cluster_12() {
     let cum = &state.clusters.values().next().unwrap().years;
     let members_2025: Vec<&str> = cum[&2025].members.iter().map(|u| u.as_str()).collect();
     assert_eq!(members_2025, ["ca-ag", "ca-cm", "ca-ct"]);
+    let hg = thidua_domain::UnitId::parse("ca-hg").unwrap();
+    let may = state.figures.report(&hg, 2024, "M05").unwrap();
+    assert_eq!(may.corrections(), 1, "Hậu Giang's May was corrected");
+    let kg = thidua_domain::UnitId::parse("ca-kg").unwrap();
+    let nov = state.figures.report(&kg, 2024, "M11").unwrap();
+    assert_eq!(nov.status, thidua_domain::figures::ReportStatus::Draft);
     let ct = thidua_domain::UnitId::parse("ca-ct").unwrap();
     let day = chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap();
     assert_eq!(state.lineage_closure(&ct, day).len(), 3);
@@ -320,4 +331,260 @@ fn an_operator_creates_the_first_administrator_at_the_console() {
     let kinds: Vec<&str> = log.iter().map(|e| e.payload.kind()).collect();
     assert_eq!(kinds, ["user_registered", "role_granted"]);
     assert!(!String::from_utf8_lossy(&out.stdout).contains("mật khẩu đủ dài"));
+}
+
+/// Reads the state of a log through a fresh service (which verifies it) on either backend.
+fn reopen_at(dir: &Path, database: Option<&(String, String)>) -> Service {
+    let store: Arc<dyn EventStore> = match database {
+        Some((url, schema)) => Arc::new(PostgresStore::open_in_schema(url, Some(schema)).unwrap()),
+        None => Arc::new(SqliteStore::open(&dir.join("thidua.db")).unwrap()),
+    };
+    Service::open(
+        store,
+        LogKey::load(&dir.join("log-signing.key")).unwrap(),
+        &|_, _| {},
+    )
+    .unwrap()
+}
+
+/// Kills `thidua bench figures` (set-up, then one historical import of 60 units × 12 months
+/// × 40 elements) at several moments, on SQLite and on PostgreSQL: every import in the log is
+/// whole (its record and all its reports) or absent, and an acknowledged one is there.
+#[test]
+fn kill_9_during_an_import_leaves_all_of_it_or_none() {
+    let files = tempfile::tempdir().unwrap();
+    let file = files.path().join("nam-truoc.csv");
+    let bench = |dir: &Path, db: Option<&(String, String)>| {
+        let mut cmd = thidua();
+        cmd.args([
+            "bench",
+            "figures",
+            "--units",
+            "60",
+            "--no-replay",
+            "--ack",
+            "--file",
+        ])
+        .arg(&file)
+        .arg("--data")
+        .arg(dir);
+        if let Some((url, schema)) = db {
+            let sep = if url.contains('?') { '&' } else { '?' };
+            cmd.args([
+                "--database",
+                &format!("{url}{sep}options=-csearch_path%3D{schema}"),
+            ]);
+        }
+        cmd
+    };
+    let out = bench(files.path(), None).output().unwrap();
+    assert!(
+        out.status.success() && file.exists(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut backends: Vec<Option<(String, String)>> = vec![None];
+    if let Some(url) = test_database_url() {
+        backends.push(Some((url, String::new())));
+    }
+    let (mut whole, mut none) = (0, 0);
+    for backend in backends {
+        // Milliseconds after the set-up is done (the import's reading, deciding, appending);
+        // the last round is not killed: the import must then be there whole.
+        for delay_ms in [0u64, 300, 1000, u64::MAX] {
+            let dir = tempfile::tempdir().unwrap();
+            let db = backend.as_ref().map(|(url, _)| {
+                let schema = random_schema("kill");
+                PostgresStore::open_in_schema(url, Some(&schema)).unwrap();
+                (url.clone(), schema)
+            });
+            let mut child = bench(dir.path(), db.as_ref())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            let stdout = child.stdout.take().unwrap();
+            let stderr = child.stderr.take().unwrap();
+            let reader = std::thread::spawn(move || {
+                BufReader::new(stdout)
+                    .lines()
+                    .map_while(Result::ok)
+                    .any(|l| l.starts_with("imported"))
+            });
+            let (tx, rx) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                    if line.starts_with("set up") {
+                        let _ = tx.send(());
+                    }
+                }
+            });
+            rx.recv_timeout(Duration::from_secs(120))
+                .expect("the set-up ends");
+            if delay_ms == u64::MAX {
+                child.wait().unwrap();
+            } else {
+                std::thread::sleep(Duration::from_millis(delay_ms));
+                child.kill().unwrap(); // SIGKILL
+                child.wait().unwrap();
+            }
+            let acked = reader.join().unwrap();
+            let service = reopen_at(dir.path(), db.as_ref());
+            let state = service.read();
+            let recorded = state.figures.reports.len();
+            match state.figures.imports.iter().next() {
+                Some(import) => {
+                    assert_eq!(
+                        (import.reports, import.recorded),
+                        (720, 720),
+                        "a whole import"
+                    );
+                    assert_eq!(recorded, 720);
+                    whole += 1;
+                }
+                None => {
+                    assert!(!acked, "an acknowledged import was lost");
+                    assert_eq!(recorded, 0, "no report without its import");
+                    none += 1;
+                }
+            }
+        }
+    }
+    eprintln!("kill -9 during an import: {whole} rounds whole, {none} rounds with none of it");
+    assert!(whole >= 1 && none >= 1, "{whole} whole, {none} none");
+}
+
+/// `thidua figures`: a unit's template written, filled and imported (dry run, then for real,
+/// as an officer... here the operator), and the approved figures exported with the signed
+/// regulation and read back by `thidua score`.
+#[test]
+fn figures_template_import_and_export_for_offline_scoring() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("nam-truoc.csv");
+    let data = dir.path().join("db");
+    let run = |args: &[&str]| {
+        let out = thidua()
+            .args(args)
+            .arg("--data")
+            .arg(&data)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let bench = |_: ()| {
+        let out = thidua()
+            .args([
+                "bench",
+                "figures",
+                "--units",
+                "3",
+                "--elements",
+                "4",
+                "--no-replay",
+                "--file",
+            ])
+            .arg(&file)
+            .arg("--data")
+            .arg(&data)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    bench(()); // writes the file
+    bench(()); // sets up 3 units and imports their 2024 figures as a historical import
+    let template = dir.path().join("mau.csv");
+    run(&[
+        "figures",
+        "template",
+        "--covenant",
+        "bench-2025",
+        "--unit",
+        "u00001",
+        "--window",
+        "M02",
+        "--out",
+        template.to_str().unwrap(),
+    ]);
+    let text = std::fs::read_to_string(&template).unwrap();
+    assert!(
+        text.starts_with('\u{feff}') && text.contains("Cùng kỳ 2024"),
+        "{text}"
+    );
+    // Fill column E (the figure) of every element row: "1.234" in the Vietnamese form.
+    let filled: String = text
+        .lines()
+        .map(|l| match l.split(',').collect::<Vec<_>>().as_slice() {
+            [id, name, unit, same, _, comment] if id.starts_with('e') => {
+                format!("{id},{name},{unit},{same},\"1.234\",{comment}\n")
+            }
+            _ => format!("{l}\n"),
+        })
+        .collect();
+    std::fs::write(&template, filled).unwrap();
+    let dry = run(&[
+        "figures",
+        "import",
+        template.to_str().unwrap(),
+        "--covenant",
+        "bench-2025",
+        "--dry-run",
+    ]);
+    assert!(
+        dry.contains("u00001 2025-M02: 4 thay đổi") && dry.contains("(trống / blank) → 1.234"),
+        "{dry}"
+    );
+    assert!(dry.contains("dry run, nothing written"));
+    let done = run(&[
+        "figures",
+        "import",
+        template.to_str().unwrap(),
+        "--covenant",
+        "bench-2025",
+        "--submit",
+    ]);
+    assert!(done.contains("appended 2 events"), "{done}");
+    // Export what is approved (the historical year; the new month is only submitted).
+    let regulation = dir.path().join("quy-dinh.toml");
+    let export = dir.path().join("so-lieu.csv");
+    run(&[
+        "figures",
+        "export",
+        "--covenant",
+        "bench-2025",
+        "--window",
+        "M02",
+        "--out",
+        export.to_str().unwrap(),
+        "--regulation",
+        regulation.to_str().unwrap(),
+    ]);
+    let csv = std::fs::read_to_string(&export).unwrap();
+    assert!(csv.contains("U00001,e01,2024-M02,"), "{csv}");
+    assert!(
+        !csv.contains(",2025-M02,"),
+        "a submitted, unapproved month is not exported: {csv}"
+    );
+    let out = thidua()
+        .args(["score", "--regulation"])
+        .arg(&regulation)
+        .arg("--data")
+        .arg(&export)
+        .args(["--period", "2024-Y"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("U00001"));
 }

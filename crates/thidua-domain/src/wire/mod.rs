@@ -9,6 +9,7 @@
 
 pub mod v1;
 pub mod v2;
+pub mod v3;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -38,6 +39,14 @@ pub const LATEST_FORMATS: &[(&str, u32)] = &[
     ("covenant_frozen", 1),
     ("witness_key_registered", 1),
     ("witness_policy_set", 1),
+    ("figures_saved", 1),
+    ("figures_submitted", 1),
+    ("figures_approved", 1),
+    ("figures_reopened", 1),
+    ("figures_deadline_set", 1),
+    ("figures_rules_set", 1),
+    ("historical_import_recorded", 1),
+    ("historical_figures_recorded", 1),
 ];
 
 /// Errors decoding stored bytes into an event.
@@ -295,6 +304,61 @@ fn decode_payload(kind: &str, v: u32, data: Value) -> Option<Decoded> {
             witnesses: w.witnesses,
             quorum: w.quorum,
         }),
+        ("figures_saved", 1) => typed(data, |w: v3::FiguresSaved| P::FiguresSaved {
+            covenant: w.covenant,
+            unit: w.unit,
+            window: w.window,
+            revision: w.revision,
+            values: v3::from_wire(w.values),
+            comments: w.comments,
+        }),
+        ("figures_submitted", 1) => typed(data, |w: v3::FiguresRevision| P::FiguresSubmitted {
+            covenant: w.covenant,
+            unit: w.unit,
+            window: w.window,
+            revision: w.revision,
+        }),
+        ("figures_approved", 1) => typed(data, |w: v3::FiguresRevision| P::FiguresApproved {
+            covenant: w.covenant,
+            unit: w.unit,
+            window: w.window,
+            revision: w.revision,
+        }),
+        ("figures_reopened", 1) => typed(data, |w: v3::FiguresReopened| P::FiguresReopened {
+            covenant: w.covenant,
+            unit: w.unit,
+            window: w.window,
+            reason: w.reason,
+        }),
+        ("figures_deadline_set", 1) => {
+            typed(data, |w: v3::FiguresDeadlineSet| P::FiguresDeadlineSet {
+                covenant: w.covenant,
+                window: w.window,
+                deadline: w.deadline,
+            })
+        }
+        ("figures_rules_set", 1) => typed(data, |w: v3::FiguresRulesSet| P::FiguresRulesSet {
+            covenant: w.covenant,
+            rules: w.rules.into_iter().map(Into::into).collect(),
+        }),
+        ("historical_import_recorded", 1) => typed(data, |w: v3::HistoricalImportRecorded| {
+            P::HistoricalImportRecorded {
+                covenant: w.covenant,
+                file_name: w.file_name,
+                sha256: w.sha256,
+                reports: w.reports,
+            }
+        }),
+        ("historical_figures_recorded", 1) => typed(data, |w: v3::HistoricalFiguresRecorded| {
+            P::HistoricalFiguresRecorded {
+                covenant: w.covenant,
+                import: w.import,
+                unit: w.unit,
+                year: w.year,
+                window: w.window,
+                values: v3::from_wire(w.values),
+            }
+        }),
         _ => return None,
     })
 }
@@ -485,6 +549,109 @@ fn encode_payload(payload: &Payload) -> (u32, Value) {
         P::WitnessPolicySet { witnesses, quorum } => {
             to_value(1, v2::WitnessPolicySet { witnesses, quorum })
         }
+        P::FiguresSaved {
+            covenant,
+            unit,
+            window,
+            revision,
+            values,
+            comments,
+        } => to_value(
+            1,
+            v3::FiguresSaved {
+                covenant,
+                unit,
+                window,
+                revision,
+                values: v3::to_wire(&values),
+                comments,
+            },
+        ),
+        P::FiguresSubmitted {
+            covenant,
+            unit,
+            window,
+            revision,
+        }
+        | P::FiguresApproved {
+            covenant,
+            unit,
+            window,
+            revision,
+        } => to_value(
+            1,
+            v3::FiguresRevision {
+                covenant,
+                unit,
+                window,
+                revision,
+            },
+        ),
+        P::FiguresReopened {
+            covenant,
+            unit,
+            window,
+            reason,
+        } => to_value(
+            1,
+            v3::FiguresReopened {
+                covenant,
+                unit,
+                window,
+                reason,
+            },
+        ),
+        P::FiguresDeadlineSet {
+            covenant,
+            window,
+            deadline,
+        } => to_value(
+            1,
+            v3::FiguresDeadlineSet {
+                covenant,
+                window,
+                deadline,
+            },
+        ),
+        P::FiguresRulesSet { covenant, rules } => to_value(
+            1,
+            v3::FiguresRulesSet {
+                covenant,
+                rules: rules.iter().map(Into::into).collect(),
+            },
+        ),
+        P::HistoricalImportRecorded {
+            covenant,
+            file_name,
+            sha256,
+            reports,
+        } => to_value(
+            1,
+            v3::HistoricalImportRecorded {
+                covenant,
+                file_name,
+                sha256,
+                reports,
+            },
+        ),
+        P::HistoricalFiguresRecorded {
+            covenant,
+            import,
+            unit,
+            year,
+            window,
+            values,
+        } => to_value(
+            1,
+            v3::HistoricalFiguresRecorded {
+                covenant,
+                import,
+                unit,
+                year,
+                window,
+                values: v3::to_wire(&values),
+            },
+        ),
     }
 }
 

@@ -6,6 +6,7 @@
 mod account;
 pub mod dto;
 pub mod extract;
+pub mod figures;
 
 pub use account::*;
 
@@ -54,9 +55,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/users/{id}/roles/{role}", delete(revoke_role))
         .route("/api/v1/users/{id}/password", post(reset_password))
         .route("/api/v1/commands", post(command))
+        .merge(figures::routes())
 }
 
-fn parse_id<T>(
+pub(crate) fn parse_id<T>(
     raw: &str,
     parse: fn(&str) -> Result<T, thidua_domain::DomainError>,
 ) -> Result<T, ApiError> {

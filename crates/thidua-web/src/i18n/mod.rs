@@ -2,6 +2,7 @@
 //! Vietnamese is the default; the choice is remembered per user (and in a cookie before sign-in).
 
 pub mod en;
+pub mod figures;
 pub mod vi;
 
 /// A language of the interface.
@@ -43,8 +44,19 @@ impl Lang {
         }
     }
 
+    /// The strings of the figures pages.
+    pub fn figures(self) -> &'static figures::FigStrings {
+        match self {
+            Lang::Vi => &figures::VI,
+            Lang::En => &figures::EN,
+        }
+    }
+
     /// The sentence for an error code.
     pub fn error(self, code: &str) -> &'static str {
+        if let Some(sentence) = figures::error(self, code) {
+            return sentence;
+        }
         match self {
             Lang::Vi => vi::error(code),
             Lang::En => en::error(code),
@@ -312,6 +324,18 @@ pub struct Strings {
     pub ev_user_registered: &'static str,
     pub ev_witness_key: &'static str,
     pub ev_witness_policy: &'static str,
+    pub ev_figures_saved: &'static str,
+    pub ev_figures_submitted: &'static str,
+    pub ev_figures_approved: &'static str,
+    pub ev_figures_reopened: &'static str,
+    pub ev_figures_deadline: &'static str,
+    pub ev_figures_rules: &'static str,
+    pub ev_figures_history: &'static str,
+    pub ev_figures_history_unit: &'static str,
+    pub ev_figures_count: &'static str,
+    pub ev_figures_rule: &'static str,
+    pub ev_figures_file: &'static str,
+
     pub strictly_above: &'static str,
     pub strictly_below: &'static str,
     pub witness_quorum: &'static str,
@@ -441,6 +465,9 @@ pub struct Strings {
 impl Strings {
     /// The name of an event kind.
     pub fn event_kind(&self, kind: &str) -> &'static str {
+        if let Some(name) = figures::event_kind(self.lang_code, kind) {
+            return name;
+        }
         match self.lang_code {
             "en" => en::event_kind(kind),
             _ => vi::event_kind(kind),
@@ -565,22 +592,33 @@ mod tests {
             "invalid_encoding",
             "method_not_allowed",
             "date_out_of_range",
+            "covenant_not_signed",
+            "unknown_window",
+            "unknown_element",
+            "invalid_figure",
+            "report_state",
+            "stale_revision",
+            "report_incomplete",
+            "rule_violated",
+            "warning_needs_comment",
+            "figures_exist",
+            "invalid_rule",
         ];
         for code in codes {
             assert_ne!(
-                vi::error(code),
-                vi::error("no such code"),
+                Lang::Vi.error(code),
+                Lang::Vi.error("no such code"),
                 "vi lacks {code}"
             );
             assert_ne!(
-                en::error(code),
-                en::error("no such code"),
+                Lang::En.error(code),
+                Lang::En.error("no such code"),
                 "en lacks {code}"
             );
         }
         for kind in crate::ui::history::EVENT_KINDS {
-            assert_ne!(vi::event_kind(kind), "—", "vi lacks {kind}");
-            assert_ne!(en::event_kind(kind), "—", "en lacks {kind}");
+            assert_ne!(vi::STRINGS.event_kind(kind), "—", "vi lacks {kind}");
+            assert_ne!(en::STRINGS.event_kind(kind), "—", "en lacks {kind}");
         }
         assert_eq!(Lang::Vi.strings().lang_code, "vi");
         assert_eq!(Lang::En.strings().lang_code, "en");

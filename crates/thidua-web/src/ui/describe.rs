@@ -34,6 +34,22 @@ type Parts<'a> = (
     Vec<(&'static str, Vec<Named>)>,
 );
 
+/// The arguments shared by the figures events: the covenant, the unit, the window, the revision.
+fn figures_args<'a>(
+    state: &State,
+    covenant: &thidua_domain::CovenantId,
+    unit: &thidua_domain::UnitId,
+    window: &str,
+    revision: u32,
+) -> Vec<(&'a str, Vec<Named>)> {
+    vec![
+        ("covenant", vec![names::covenant(state, covenant)]),
+        ("unit", vec![names::unit(state, unit)]),
+        ("window", plain(window.to_owned())),
+        ("revision", plain(revision.to_string())),
+    ]
+}
+
 /// The sentence and details of one event.
 pub fn describe(t: &Strings, state: &State, e: &Event) -> Described {
     use Payload as P;
@@ -265,6 +281,103 @@ pub fn describe(t: &Strings, state: &State, e: &Event) -> Described {
             t.ev_witness_key,
             vec![("unit", vec![names::unit(state, unit)])],
             vec![(t.witness_key, plain(key.clone()))],
+        ),
+        P::FiguresSaved {
+            covenant,
+            unit,
+            window,
+            revision,
+            values,
+            ..
+        } => (
+            t.ev_figures_saved,
+            figures_args(state, covenant, unit, window, *revision),
+            vec![(t.ev_figures_count, plain(values.len().to_string()))],
+        ),
+        P::FiguresSubmitted {
+            covenant,
+            unit,
+            window,
+            revision,
+        } => (
+            t.ev_figures_submitted,
+            figures_args(state, covenant, unit, window, *revision),
+            vec![],
+        ),
+        P::FiguresApproved {
+            covenant,
+            unit,
+            window,
+            revision,
+        } => (
+            t.ev_figures_approved,
+            figures_args(state, covenant, unit, window, *revision),
+            vec![],
+        ),
+        P::FiguresReopened {
+            covenant,
+            unit,
+            window,
+            reason,
+        } => (
+            t.ev_figures_reopened,
+            figures_args(state, covenant, unit, window, 0),
+            vec![(t.reason_label, text(reason.as_str()))],
+        ),
+        P::FiguresDeadlineSet {
+            covenant,
+            window,
+            deadline,
+        } => (
+            t.ev_figures_deadline,
+            vec![
+                ("covenant", vec![names::covenant(state, covenant)]),
+                ("window", plain(window.clone())),
+                ("deadline", date(deadline)),
+            ],
+            vec![],
+        ),
+        P::FiguresRulesSet { covenant, rules } => (
+            t.ev_figures_rules,
+            vec![
+                ("covenant", vec![names::covenant(state, covenant)]),
+                ("count", plain(rules.len().to_string())),
+            ],
+            rules
+                .iter()
+                .map(|r| (t.ev_figures_rule, text(format!("{} — {}", r.name, r.check))))
+                .collect(),
+        ),
+        P::HistoricalImportRecorded {
+            covenant,
+            file_name,
+            sha256,
+            reports,
+        } => (
+            t.ev_figures_history,
+            vec![
+                ("covenant", vec![names::covenant(state, covenant)]),
+                ("count", plain(reports.to_string())),
+            ],
+            vec![
+                (t.ev_figures_file, text(file_name.as_str())),
+                ("SHA-256", plain(sha256.clone())),
+            ],
+        ),
+        P::HistoricalFiguresRecorded {
+            covenant,
+            unit,
+            year,
+            window,
+            ..
+        } => (
+            t.ev_figures_history_unit,
+            vec![
+                ("covenant", vec![names::covenant(state, covenant)]),
+                ("unit", vec![names::unit(state, unit)]),
+                ("window", plain(format!("{window}/{year}"))),
+            ],
+            vec![],
         ),
         P::WitnessPolicySet { witnesses, quorum } => (
             t.ev_witness_policy,

@@ -8,6 +8,7 @@ mod covenant;
 mod describe;
 mod diff;
 mod editor;
+mod figures;
 pub(crate) mod form;
 pub(crate) mod history;
 mod lineage;
@@ -113,6 +114,7 @@ pub fn routes() -> Router<AppState> {
         .route("/account/password", post(admin::change_password))
         .route("/account/tokens", post(admin::create_token))
         .route("/account/tokens/revoke", post(admin::revoke_token))
+        .merge(figures::routes())
         .layer(axum::middleware::from_fn(form::refuse_bad_encoding))
 }
 
@@ -166,6 +168,14 @@ impl Layout {
             demo: viewer.demo,
             csrf: viewer.csrf.clone(),
         }
+    }
+
+    /// The link to a covenant's figures, in the page's language.
+    pub fn lang_figures_link(&self) -> &'static str {
+        Lang::parse(self.lang)
+            .unwrap_or_default()
+            .figures()
+            .figures_link
     }
 
     pub fn anonymous(lang: Lang, title: impl Into<String>, csrf: String) -> Self {

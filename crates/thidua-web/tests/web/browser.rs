@@ -487,3 +487,194 @@ fn browser_scenarios() {
     super::ux::tour(&b, &app);
     lap("tour");
 }
+
+/// Runs LibreOffice headless with a throwaway profile: `soffice --convert-to <to> <file>` into
+/// `dir`, with an input filter when given.
+fn soffice(dir: &std::path::Path, infilter: Option<&str>, to: &str, file: &std::path::Path) {
+    let profile = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new("soffice");
+    cmd.arg(format!(
+        "-env:UserInstallation=file://{}",
+        profile.path().display()
+    ))
+    .args(["--headless", "--norestore"]);
+    if let Some(f) = infilter {
+        cmd.arg(format!("--infilter={f}"));
+    }
+    let out = cmd
+        .args(["--convert-to", to, "--outdir"])
+        .arg(dir)
+        .arg(file)
+        .output()
+        .expect("run soffice");
+    assert!(
+        out.status.success(),
+        "soffice: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The downloaded template filled by LibreOffice: XLSX → CSV, figures written in column E
+/// (`bad` puts text where one figure belongs), CSV → XLSX again.
+fn fill_template(dir: &std::path::Path, template: &[u8], bad: bool) -> PathBuf {
+    let xlsx = dir.join("mau.xlsx");
+    std::fs::write(&xlsx, template).unwrap();
+    soffice(
+        dir,
+        None,
+        "csv:Text - txt - csv (StarCalc):44,34,76,1",
+        &xlsx,
+    );
+    let csv = std::fs::read_to_string(dir.join("mau.csv")).unwrap();
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(csv.as_bytes());
+    let mut out = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
+    let mut in_rows = false;
+    for (i, rec) in rdr.records().enumerate() {
+        let mut row: Vec<String> = rec.unwrap().iter().map(str::to_owned).collect();
+        if in_rows && !row[0].is_empty() {
+            row.resize(6, String::new());
+            row[4] = match row[0].as_str() {
+                "personnel" => "4100".into(),
+                "reports_due" | "reports_received" => "80".into(),
+                "reports_resolved" => "70".into(),
+                "assets_due" => "12,5".into(),
+                "crimes" if bad => "mười hai".into(),
+                "gov_flag" | "ministry_flag" | "commendations" | "scandals" => String::new(),
+                _ => (3 + i % 5).to_string(),
+            };
+        }
+        if row.first().is_some_and(|c| c == "Mã") {
+            in_rows = true;
+        }
+        out.write_record(&row).unwrap();
+    }
+    let filled = dir.join("da-dien.csv");
+    std::fs::write(&filled, out.into_inner().unwrap()).unwrap();
+    soffice(dir, Some("CSV:44,34,76,1"), "xlsx", &filled);
+    dir.join("da-dien.xlsx")
+}
+
+/// (6) An officer downloads the template, fills it with LibreOffice and imports it: a bad row is
+/// refused with its row number and nothing is stored; the fixed file is imported and submitted;
+/// the leader approves; the secretariat sees it approved; a correction after approval shows
+/// the old and the new value.
+fn figures_year(b: &Browser, app: &TestApp) {
+    super::support::load_figures(&app.service);
+    let page = format!("{}/covenants/gu-12-2024/figures/ca-kg/M03", app.base);
+    b.sign_in(app, "canbo-kg");
+    b.goto(&page);
+    assert!(b.wait_for("#template-xlsx"), "{}", b.source());
+    let officer = super::support::signed_in(app, "canbo-kg");
+    let template = officer.get_bytes(
+        "/api/v1/covenants/gu-12-2024/figures/template?unit=ca-kg&window=M03&format=xlsx",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let bad = fill_template(dir.path(), &template, true);
+    b.cmd(
+        "POST",
+        &format!("/element/{}/value", b.must("#import-file")),
+        Some(json!({"text": bad.display().to_string()})),
+    );
+    b.click("#import-submit");
+    b.click("#import-button");
+    assert!(b.wait_for("#import-errors"), "{}", b.source());
+    let errors = b.text("#import-errors");
+    assert!(
+        errors.contains("mười hai") && errors.contains("E (Số liệu)"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("9"),
+        "the row of «crimes» (row 9): {errors}"
+    );
+    b.screenshot("figures-import-refused");
+    b.goto(&page);
+    assert!(b.wait_for("#status"));
+    assert!(
+        b.text("#status").contains("Chưa có"),
+        "nothing stored: {}",
+        b.text("#status")
+    );
+    let good = fill_template(dir.path(), &template, false);
+    b.cmd(
+        "POST",
+        &format!("/element/{}/value", b.must("#import-file")),
+        Some(json!({"text": good.display().to_string()})),
+    );
+    b.click("#import-submit");
+    b.click("#import-button");
+    assert!(b.wait_text("Đã gửi, chờ duyệt"), "{}", b.source());
+    // The leader approves.
+    b.sign_in(app, "lanhdao-kg");
+    b.goto(&page);
+    assert!(b.wait_for("#approve"), "{}", b.source());
+    b.click("#approve");
+    assert!(b.wait_text("Đã phê duyệt"), "{}", b.source());
+    // The secretariat sees it approved in the window's overview.
+    b.sign_in(app, "thuky12");
+    b.goto(&format!(
+        "{}/covenants/gu-12-2024/figures?window=M03",
+        app.base
+    ));
+    assert!(b.wait_for("#unit-ca-kg"));
+    assert!(
+        b.text("#unit-ca-kg").contains("Đã phê duyệt"),
+        "{}",
+        b.text("#unit-ca-kg")
+    );
+    b.screenshot("figures-secretariat-window");
+    // A correction: the leader reopens with a reason, the officer changes one figure.
+    b.sign_in(app, "lanhdao-kg");
+    b.goto(&page);
+    assert!(b.wait_for("#reason"));
+    b.type_into("#reason", "Rà soát lại số vụ tạm đình chỉ");
+    b.click("#reopen");
+    assert!(b.wait_text("Mở lại để điều chỉnh"), "{}", b.source());
+    b.sign_in(app, "canbo-kg");
+    b.goto(&page);
+    assert!(b.wait_for("#v-suspended"));
+    let before = b.cmd(
+        "GET",
+        &format!("/element/{}/property/value", b.must("#v-suspended")),
+        None,
+    );
+    b.type_into("#v-suspended", "11");
+    b.click("#save-submit");
+    assert!(b.wait_text("Đã gửi, chờ duyệt"), "{}", b.source());
+    b.sign_in(app, "lanhdao-kg");
+    b.goto(&page);
+    assert!(b.wait_for("#approve"));
+    b.click("#approve");
+    assert!(b.wait_for("#change-suspended"), "{}", b.source());
+    let change = b.text("#change-suspended");
+    assert!(
+        change.contains(before.as_str().unwrap()) && change.contains("11"),
+        "old and new value: {change}"
+    );
+    assert!(b
+        .text("#approvals")
+        .contains("Rà soát lại số vụ tạm đình chỉ"));
+    b.screenshot("figures-correction");
+}
+
+#[test]
+fn browser_figures() {
+    let Some(b) = Browser::start() else {
+        return;
+    };
+    if Command::new("soffice").arg("--version").output().is_err() {
+        assert!(
+            !in_ci(),
+            "LibreOffice is required in CI (libreoffice-calc-nogui)"
+        );
+        eprintln!("SKIPPED: figures browser test (no soffice)");
+        return;
+    }
+    let app = spawn(Backend::Sqlite).unwrap();
+    figures_year(&b, &app);
+}

@@ -12,6 +12,8 @@ enum Check {
     Status,
     /// Allowed when the answer lists at least one item (history filtered by unit).
     NonEmpty,
+    /// Allowed when a report's unapproved figures are shown (a value in the answer).
+    FiguresShown,
 }
 
 /// How to perform an action in a scope ("own" or "foreign").
@@ -43,8 +45,91 @@ fn pick(own: bool, a: &'static str, b: &'static str) -> &'static str {
     }
 }
 
+fn figures_unit(own: bool) -> &'static str {
+    pick(own, "ca-kg", "ca-ag")
+}
+
 fn actions() -> Vec<Action> {
     vec![
+        Action {
+            // Another unit's unapproved figures (a submitted January) are invisible.
+            name: "GET /api/v1/covenants/{id}/figures/{unit}/M01 (unapproved figures)",
+            check: Check::FiguresShown,
+            perform: |c, own| {
+                c.get(&format!(
+                    "/api/v1/covenants/gu-12-2024/figures/{}/M01",
+                    figures_unit(own)
+                ))
+            },
+            expect: ["AA", "DD", "AD", "AD", "DD", "DD"],
+        },
+        Action {
+            name: "page /covenants/{id}/figures (a window's overview)",
+            check: Check::Status,
+            perform: |c, own| {
+                c.get(&format!(
+                    "/covenants/{}/figures",
+                    pick(own, "gu-12-2024", "gu-13-2024")
+                ))
+            },
+            expect: ["AA", "AD", "AD", "AD", "AD", "DD"],
+        },
+        Action {
+            name: "GET /api/v1/covenants/{id}/figures/template",
+            check: Check::Status,
+            perform: |c, own| {
+                c.get(&format!(
+                    "/api/v1/covenants/gu-12-2024/figures/template?unit={}&window=M03",
+                    figures_unit(own)
+                ))
+            },
+            expect: ["AA", "DD", "AD", "AD", "DD", "DD"],
+        },
+        Action {
+            // A supervisor cannot write; the secretariat does not report for a unit.
+            name: "PUT /api/v1/covenants/{id}/figures/{unit}/M02 (save)",
+            check: Check::Status,
+            perform: |c, own| {
+                c.put_json(
+                    &format!(
+                        "/api/v1/covenants/gu-12-2024/figures/{}/M02",
+                        figures_unit(own)
+                    ),
+                    json!({"values": {"crimes": "3"}}),
+                )
+            },
+            expect: ["AA", "DD", "AD", "AD", "DD", "DD"],
+        },
+        Action {
+            // An officer cannot approve.
+            name: "POST /api/v1/covenants/{id}/figures/{unit}/M01/approve",
+            check: Check::Status,
+            perform: |c, own| {
+                c.post_json(
+                    &format!(
+                        "/api/v1/covenants/gu-12-2024/figures/{}/M01/approve",
+                        figures_unit(own)
+                    ),
+                    json!({"revision": 1}),
+                )
+            },
+            expect: ["AA", "DD", "DD", "AD", "DD", "DD"],
+        },
+        Action {
+            name: "POST /api/v1/covenants/{id}/figures/historical",
+            check: Check::Status,
+            perform: |c, own| {
+                let unit = pick(own, "CAKG", "CADT");
+                c.post_bytes(
+                    &format!(
+                        "/api/v1/covenants/{}/figures/historical?file_name=h.csv",
+                        pick(own, "gu-12-2024", "gu-13-2024")
+                    ),
+                    format!("unit,element,period,value\n{unit},crimes,2023-M01,5\n").as_bytes(),
+                )
+            },
+            expect: ["AA", "AD", "DD", "DD", "DD", "DD"],
+        },
         Action {
             name: "GET /api/v1/clusters/{id}",
             check: Check::Status,
@@ -337,10 +422,17 @@ fn allowed(check: Check, r: &Resp) -> bool {
         Check::NonEmpty => {
             r.status == 200 && r.json()["items"].as_array().is_some_and(|a| !a.is_empty())
         }
+        Check::FiguresShown => {
+            r.status == 200
+                && r.json()["elements"]
+                    .as_array()
+                    .is_some_and(|a| a.iter().any(|e| !e["value"].is_null()))
+        }
     }
 }
 
 fn run(app: &TestApp) {
+    super::support::load_figures(&app.service);
     let clients: Vec<(String, Client)> = ROLES
         .iter()
         .map(|r| match r {

@@ -616,6 +616,30 @@ impl Client {
         )
     }
 
+    /// A GET whose body is bytes (a downloaded file).
+    pub fn get_bytes(&self, path: &str) -> Vec<u8> {
+        let res = self.request("GET", path).call().expect("a download");
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut res.into_reader(), &mut out).unwrap();
+        out
+    }
+
+    pub fn put_json(&self, path: &str, body: serde_json::Value) -> Resp {
+        self.finish(
+            self.request("PUT", path)
+                .set("Content-Type", "application/json")
+                .send_string(&body.to_string()),
+        )
+    }
+
+    pub fn post_bytes(&self, path: &str, body: &[u8]) -> Resp {
+        self.finish(
+            self.request("POST", path)
+                .set("Content-Type", "application/octet-stream")
+                .send_bytes(body),
+        )
+    }
+
     pub fn post_json(&self, path: &str, body: serde_json::Value) -> Resp {
         self.finish(
             self.request("POST", path)
@@ -650,4 +674,75 @@ pub fn signed_in(app: &TestApp, user: &str) -> Client {
     let res = c.login(user, PASSWORD);
     assert_eq!(res.status, 303, "sign-in of {user}: {}", res.body);
     c
+}
+
+/// Every element of a covenant's reporting form with a plausible figure (`n` for most).
+pub fn full_figures(
+    service: &Service,
+    covenant: &str,
+    n: i64,
+) -> thidua_domain::figures::FigureMap {
+    let form = service
+        .read()
+        .reporting_form(&CovenantId::parse(covenant).unwrap())
+        .unwrap();
+    form.elements
+        .iter()
+        .filter(|e| e.missing.is_none())
+        .map(|e| {
+            let v = match e.id.as_str() {
+                "personnel" => 4000,
+                "reports_due" | "reports_received" | "reports_resolved" => 10 * n,
+                _ => n,
+            };
+            (
+                e.id.clone(),
+                thidua_domain::figures::FigureValue::Number(v.into()),
+            )
+        })
+        .collect()
+}
+
+/// The figures of the fixture: both covenants signed by their members; Kiên Giang's and An
+/// Giang's January submitted (not approved), their February saved as drafts.
+pub fn load_figures(service: &Service) {
+    let mut cmds = Vec::new();
+    for (covenant, units) in [
+        (
+            "gu-12-2024",
+            &["ca-kg", "ca-ag", "ca-hg", "ca-cm", "ca-bl"][..],
+        ),
+        ("gu-13-2024", &["ca-dt", "ca-vl"][..]),
+    ] {
+        let id = CovenantId::parse(covenant).unwrap();
+        let hash = service.read().covenants[&id].latest().hash.clone();
+        for u in units {
+            cmds.push(Command::SignCovenant {
+                covenant: id.clone(),
+                version: 1,
+                unit: unit(u),
+                hash: hash.clone(),
+            });
+        }
+    }
+    service.execute_all(&Actor::System, cmds).unwrap();
+    let mut cmds = Vec::new();
+    for (u, n) in [("ca-kg", 7), ("ca-ag", 9)] {
+        for window in ["M01", "M02"] {
+            cmds.push(Command::SaveFigures {
+                covenant: CovenantId::parse("gu-12-2024").unwrap(),
+                unit: unit(u),
+                window: window.into(),
+                values: full_figures(service, "gu-12-2024", n),
+                comments: Default::default(),
+            });
+        }
+        cmds.push(Command::SubmitFigures {
+            covenant: CovenantId::parse("gu-12-2024").unwrap(),
+            unit: unit(u),
+            window: "M01".into(),
+            revision: 1,
+        });
+    }
+    service.execute_all(&Actor::System, cmds).unwrap();
 }

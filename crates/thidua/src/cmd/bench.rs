@@ -55,6 +55,8 @@ pub enum BenchKind {
     },
     /// Chấm điểm bộ số liệu tổng hợp toàn quốc, so với LibreOffice / score the national synthetic set, side by side with LibreOffice.
     Score(super::bench_score::ScoreBenchArgs),
+    /// Nhập số liệu một năm toàn quốc / import a national year of figures, then replay.
+    Figures(crate::cmd::bench_figures::FiguresBench),
 }
 
 pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
@@ -72,6 +74,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         } => replay(&store, events, from_snapshot),
         BenchKind::Backup { store, dest } => backup(&store, &dest),
         BenchKind::Score(args) => super::bench_score::run(args),
+        BenchKind::Figures(args) => crate::cmd::bench_figures::run(args),
     }
 }
 

@@ -1,8 +1,10 @@
 //! One module per `thidua` subcommand.
 pub mod backup;
 pub mod bench;
+pub mod bench_figures;
 pub mod bench_score;
 pub mod export_tiles;
+pub mod figures;
 pub mod log;
 pub mod migrate;
 pub mod score;

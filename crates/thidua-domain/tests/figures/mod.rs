@@ -1,0 +1,558 @@
+//! Figures through the public API: a report's life (draft → submitted → approved → reopened →
+//! corrected), the refusals with their codes, deadlines and lateness, validation rules, the
+//! historical import, and the state's snapshot form.
+
+use std::collections::BTreeMap;
+
+use super::*;
+use thidua_domain::figures::{
+    Cell, FigureValue, HistoricalReport, ReportStatus, Severity, ValidationRule,
+};
+
+fn num(s: &str) -> FigureValue {
+    FigureValue::Number(s.parse().unwrap())
+}
+
+/// Every element of the example regulation with a plausible value (resolved ≤ received).
+fn full_values() -> BTreeMap<String, FigureValue> {
+    let form = signed_world().state.reporting_form(&cov()).unwrap();
+    form.elements
+        .iter()
+        .filter(|e| e.missing.is_none())
+        .map(|e| {
+            let v = match e.id.as_str() {
+                "reports_due" | "reports_received" => "120",
+                "reports_resolved" => "110",
+                "personnel" => "4200",
+                _ => "5",
+            };
+            (e.id.clone(), num(v))
+        })
+        .collect()
+}
+
+fn signed_world() -> World {
+    let mut w = World::cluster();
+    w.draft();
+    for unit in UNITS {
+        w.sign(unit).unwrap();
+    }
+    w
+}
+
+impl World {
+    /// Runs a command at `time_ms` the way the service does (decode round trip included).
+    fn at(
+        &mut self,
+        time_ms: i64,
+        actor: &Actor,
+        command: Command,
+    ) -> Result<Vec<Payload>, DomainError> {
+        let (payloads, _) = decide_and_apply(&self.state, actor, time_ms, command)?;
+        let mut scratch = self.state.clone();
+        for payload in &payloads {
+            let event = Event {
+                index: scratch.size,
+                time_ms,
+                actor: actor.clone(),
+                salt: "00".repeat(16),
+                payload: payload.clone(),
+            };
+            let decoded = Event::decode(event.index, &event.canonical_bytes()).unwrap();
+            assert_eq!(decoded, event);
+            scratch.apply(&decoded)?;
+        }
+        self.state = scratch;
+        Ok(payloads)
+    }
+
+    fn save(
+        &mut self,
+        who: &str,
+        window: &str,
+        values: BTreeMap<String, FigureValue>,
+    ) -> Result<Vec<Payload>, DomainError> {
+        self.run(
+            &user(who),
+            Command::SaveFigures {
+                covenant: cov(),
+                unit: u("ca-kg"),
+                window: window.into(),
+                values,
+                comments: BTreeMap::new(),
+            },
+        )
+    }
+
+    fn revision(&self, window: &str) -> u32 {
+        self.state
+            .figures
+            .report(&u("ca-kg"), 2024, window)
+            .unwrap()
+            .revision
+    }
+
+    fn step(&mut self, who: &str, window: &str, what: &str) -> Result<Vec<Payload>, DomainError> {
+        let (covenant, unit, window) = (cov(), u("ca-kg"), window.to_owned());
+        let revision = self.revision(&window);
+        let command = match what {
+            "submit" => Command::SubmitFigures {
+                covenant,
+                unit,
+                window,
+                revision,
+            },
+            "approve" => Command::ApproveFigures {
+                covenant,
+                unit,
+                window,
+                revision,
+            },
+            _ => Command::ReopenFigures {
+                covenant,
+                unit,
+                window,
+                reason: t("Sai số liệu, cần sửa"),
+            },
+        };
+        self.run(&user(who), command)
+    }
+}
+
+#[test]
+fn a_report_is_saved_submitted_approved_and_corrected_with_old_and_new_values() {
+    let mut w = signed_world();
+    let mut values = full_values();
+    w.save("canbo.kg", "M01", values.clone()).unwrap();
+    let r = w.state.figures.report(&u("ca-kg"), 2024, "M01").unwrap();
+    assert_eq!((r.status, r.revision), (ReportStatus::Draft, 1));
+    assert!(r.published().is_none(), "a draft is not published");
+    w.step("canbo.kg", "M01", "submit").unwrap();
+    assert_eq!(
+        w.err(
+            &user("canbo.kg"),
+            Command::ApproveFigures {
+                covenant: cov(),
+                unit: u("ca-kg"),
+                window: "M01".into(),
+                revision: 1
+            }
+        ),
+        "forbidden",
+        "an officer cannot approve"
+    );
+    assert_eq!(
+        w.err(
+            &user("lanhdao.ag"),
+            Command::ApproveFigures {
+                covenant: cov(),
+                unit: u("ca-kg"),
+                window: "M01".into(),
+                revision: 1
+            }
+        ),
+        "forbidden",
+        "another unit's leader cannot approve"
+    );
+    w.step("lanhdao.kg", "M01", "approve").unwrap();
+    let form = w.state.reporting_form(&cov()).unwrap();
+    let crimes = form.position("crimes").unwrap();
+    let r = w.state.figures.report(&u("ca-kg"), 2024, "M01").unwrap();
+    assert_eq!(r.status, ReportStatus::Approved);
+    assert_eq!(
+        r.published().unwrap().values.get(crimes),
+        Cell::Number(5.into())
+    );
+    assert_eq!(
+        w.save("canbo.kg", "M01", values.clone())
+            .unwrap_err()
+            .code(),
+        "report_state",
+        "approved figures are not overwritten"
+    );
+    // A correction: the leader reopens with a reason, the officer saves, the leader approves.
+    w.step("lanhdao.kg", "M01", "reopen").unwrap();
+    values.insert("crimes".into(), num("7"));
+    w.save("canbo.kg", "M01", values).unwrap();
+    let r = w.state.figures.report(&u("ca-kg"), 2024, "M01").unwrap();
+    assert_eq!(
+        r.published().unwrap().values.get(crimes),
+        Cell::Number(5.into()),
+        "the last approval stays published while it is corrected"
+    );
+    w.step("canbo.kg", "M01", "submit").unwrap();
+    w.step("lanhdao.kg", "M01", "approve").unwrap();
+    let r = w.state.figures.report(&u("ca-kg"), 2024, "M01").unwrap();
+    assert_eq!(r.corrections(), 1);
+    assert_eq!(
+        r.approvals[0].values.get(crimes),
+        Cell::Number(5.into()),
+        "old value kept"
+    );
+    assert_eq!(
+        r.approvals[1].values.get(crimes),
+        Cell::Number(7.into()),
+        "new value published"
+    );
+    assert_eq!(r.reopenings.len(), 1);
+    assert!(
+        r.first_submission.unwrap().late,
+        "January's figures submitted on 26/03 are late"
+    );
+}
+
+#[test]
+fn bad_figures_are_refused_with_a_code_and_change_nothing() {
+    let mut w = signed_world();
+    let mut values = full_values();
+    values.insert("crimes".into(), num("-1"));
+    let code = w.err(
+        &user("canbo.kg"),
+        Command::SaveFigures {
+            covenant: cov(),
+            unit: u("ca-kg"),
+            window: "M01".into(),
+            values: values.clone(),
+            comments: BTreeMap::new(),
+        },
+    );
+    assert_eq!(code, "invalid_figure");
+    let err = decide(
+        &w.state,
+        &user("canbo.kg"),
+        Command::SaveFigures {
+            covenant: cov(),
+            unit: u("ca-kg"),
+            window: "M01".into(),
+            values,
+            comments: BTreeMap::new(),
+        },
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("Tội phạm về trật tự xã hội"),
+        "named by the element: {err}"
+    );
+    let mut unknown = full_values();
+    unknown.insert("nothing".into(), num("1"));
+    let save = |values, window: &str| Command::SaveFigures {
+        covenant: cov(),
+        unit: u("ca-kg"),
+        window: window.into(),
+        values,
+        comments: BTreeMap::new(),
+    };
+    assert_eq!(
+        w.err(&user("canbo.kg"), save(unknown, "M01")),
+        "unknown_element"
+    );
+    assert_eq!(
+        w.err(&user("canbo.kg"), save(full_values(), "M13")),
+        "unknown_window"
+    );
+    assert_eq!(
+        w.err(&user("canbo.ag"), save(full_values(), "M01")),
+        "forbidden",
+        "another unit's officer"
+    );
+    assert_eq!(
+        w.err(&user("thuky"), save(full_values(), "M01")),
+        "forbidden",
+        "the secretariat does not report for a unit"
+    );
+    // Incomplete: a figure without a declared default is neither given nor "not applicable".
+    let mut partial = full_values();
+    partial.remove("crimes");
+    w.ok(&user("canbo.kg"), save(partial, "M02"));
+    assert_eq!(
+        w.step("canbo.kg", "M02", "submit").unwrap_err().code(),
+        "report_incomplete"
+    );
+    let mut na = full_values();
+    na.insert("crimes".into(), FigureValue::NotApplicable);
+    w.ok(&user("canbo.kg"), save(na, "M02"));
+    w.step("canbo.kg", "M02", "submit").unwrap();
+    assert_eq!(
+        w.step("canbo.kg", "M02", "submit").unwrap_err().code(),
+        "report_state"
+    );
+    // A stale revision: the leader approves what they saw, not a later save.
+    let stale = Command::ApproveFigures {
+        covenant: cov(),
+        unit: u("ca-kg"),
+        window: "M02".into(),
+        revision: 1,
+    };
+    assert_eq!(w.err(&user("lanhdao.kg"), stale), "stale_revision");
+    // No signed covenant, no figures.
+    let mut fresh = World::cluster();
+    fresh.draft();
+    assert_eq!(
+        fresh.err(&user("canbo.kg"), save(full_values(), "M01")),
+        "covenant_not_signed"
+    );
+}
+
+#[test]
+fn validation_rules_block_errors_and_ask_a_comment_for_warnings() {
+    let mut w = signed_world();
+    let rules = vec![
+        ValidationRule {
+            id: "resolved_le_received".into(),
+            name: t("Tin đã giải quyết không vượt quá tin đã tiếp nhận"),
+            check: "reports_resolved <= reports_received".into(),
+            severity: Severity::Error,
+        },
+        ValidationRule {
+            id: "solved_le_crimes".into(),
+            name: t("Số vụ khám phá không vượt quá số vụ phạm tội"),
+            check: "solved <= crimes".into(),
+            severity: Severity::Warning,
+        },
+    ];
+    assert_eq!(
+        w.err(
+            &user("canbo.kg"),
+            Command::SetFiguresRules {
+                covenant: cov(),
+                rules: rules.clone()
+            }
+        ),
+        "forbidden"
+    );
+    let bad = vec![ValidationRule {
+        check: "resolved <= nothing".into(),
+        ..rules[0].clone()
+    }];
+    assert_eq!(
+        w.err(
+            &user("thuky"),
+            Command::SetFiguresRules {
+                covenant: cov(),
+                rules: bad
+            }
+        ),
+        "invalid_rule"
+    );
+    w.ok(
+        &user("thuky"),
+        Command::SetFiguresRules {
+            covenant: cov(),
+            rules,
+        },
+    );
+    let mut values = full_values();
+    values.insert("reports_resolved".into(), num("130"));
+    w.save("canbo.kg", "M01", values.clone()).unwrap();
+    let err = w.step("canbo.kg", "M01", "submit").unwrap_err();
+    assert_eq!(err.code(), "rule_violated");
+    assert!(err.to_string().contains("Tin đã giải quyết"), "{err}");
+    values.insert("reports_resolved".into(), num("100"));
+    values.insert("solved".into(), num("9"));
+    w.save("canbo.kg", "M01", values.clone()).unwrap();
+    assert_eq!(
+        w.step("canbo.kg", "M01", "submit").unwrap_err().code(),
+        "warning_needs_comment"
+    );
+    w.run(
+        &user("canbo.kg"),
+        Command::SaveFigures {
+            covenant: cov(),
+            unit: u("ca-kg"),
+            window: "M01".into(),
+            values,
+            comments: [(
+                "solved".to_owned(),
+                t("Khám phá thêm 4 vụ tồn từ năm trước"),
+            )]
+            .into_iter()
+            .collect(),
+        },
+    )
+    .unwrap();
+    w.step("canbo.kg", "M01", "submit").unwrap();
+}
+
+#[test]
+fn late_submissions_are_recorded_against_the_deadline_the_secretariat_may_move() {
+    let mut w = signed_world();
+    let ms = |y, m, d, h| {
+        NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_hms_opt(h, 0, 0)
+            .unwrap()
+            .and_utc()
+            .timestamp_millis()
+    };
+    // January's cut-off is Sunday 14/01/2024: the default deadline is Tuesday 16/01.
+    assert_eq!(
+        w.state.figures_deadline(&cov(), "M01").unwrap(),
+        d(2024, 1, 16)
+    );
+    let save = |window: &str| Command::SaveFigures {
+        covenant: cov(),
+        unit: u("ca-kg"),
+        window: window.into(),
+        values: full_values(),
+        comments: BTreeMap::new(),
+    };
+    let submit = |window: &str| Command::SubmitFigures {
+        covenant: cov(),
+        unit: u("ca-kg"),
+        window: window.into(),
+        revision: 1,
+    };
+    w.at(ms(2024, 1, 16, 9), &user("canbo.kg"), save("M01"))
+        .unwrap();
+    w.at(ms(2024, 1, 16, 9), &user("canbo.kg"), submit("M01"))
+        .unwrap();
+    assert!(
+        !w.state
+            .figures
+            .report(&u("ca-kg"), 2024, "M01")
+            .unwrap()
+            .first_submission
+            .unwrap()
+            .late
+    );
+    w.at(ms(2024, 2, 19, 9), &user("canbo.kg"), save("M02"))
+        .unwrap();
+    w.at(ms(2024, 2, 19, 9), &user("canbo.kg"), submit("M02"))
+        .unwrap();
+    assert!(
+        w.state
+            .figures
+            .report(&u("ca-kg"), 2024, "M02")
+            .unwrap()
+            .first_submission
+            .unwrap()
+            .late,
+        "Friday 16/02 was the deadline"
+    );
+    // The secretariat moves March's deadline (Tết-like holidays are not known to the system).
+    let set = |deadline| Command::SetFiguresDeadline {
+        covenant: cov(),
+        window: "M03".into(),
+        deadline,
+    };
+    assert_eq!(w.err(&user("canbo.kg"), set(d(2024, 3, 25))), "forbidden");
+    assert_eq!(
+        w.err(&user("thuky"), set(d(2024, 3, 1))),
+        "invalid_value",
+        "before the cut-off"
+    );
+    w.ok(&user("thuky"), set(d(2024, 3, 25)));
+    w.at(ms(2024, 3, 22, 9), &user("canbo.kg"), save("M03"))
+        .unwrap();
+    w.at(ms(2024, 3, 22, 9), &user("canbo.kg"), submit("M03"))
+        .unwrap();
+    assert!(
+        !w.state
+            .figures
+            .report(&u("ca-kg"), 2024, "M03")
+            .unwrap()
+            .first_submission
+            .unwrap()
+            .late
+    );
+}
+
+fn history(unit: &str, window: &str, crimes: &str) -> HistoricalReport {
+    HistoricalReport {
+        unit: u(unit),
+        year: 2023,
+        window: window.into(),
+        values: [("crimes".to_owned(), num(crimes))].into_iter().collect(),
+    }
+}
+
+#[test]
+fn the_secretariat_imports_earlier_years_all_at_once_as_approved_figures() {
+    let mut w = signed_world();
+    let import = |reports| Command::ImportHistoricalFigures {
+        covenant: cov(),
+        file_name: t("so-lieu-2023.csv"),
+        sha256: "ab".repeat(32),
+        reports,
+    };
+    let reports = vec![
+        history("ca-kg", "M01", "92"),
+        history("ca-ag", "M01", "101"),
+    ];
+    assert_eq!(
+        w.err(&user("canbo.kg"), import(reports.clone())),
+        "forbidden"
+    );
+    assert_eq!(
+        w.err(
+            &user("thuky"),
+            import(vec![
+                history("ca-kg", "M01", "1"),
+                history("ca-kg", "M01", "2")
+            ])
+        ),
+        "figures_exist"
+    );
+    assert_eq!(
+        w.err(
+            &user("thuky"),
+            import(vec![
+                history("ca-kg", "M01", "1"),
+                HistoricalReport {
+                    year: 2024,
+                    ..history("ca-ag", "M01", "2")
+                }
+            ])
+        ),
+        "invalid_value",
+        "not an earlier year; nothing of the import stays"
+    );
+    let payloads = w.ok(&user("thuky"), import(reports));
+    assert_eq!(payloads.len(), 3);
+    let record = &w.state.figures.imports[0];
+    assert_eq!((record.reports, record.recorded), (2, 2));
+    assert_eq!(record.actor, user("thuky"));
+    assert_eq!(
+        w.state
+            .figures
+            .published_value(&u("ca-ag"), 2023, "M01", "crimes"),
+        Some(Cell::Number(101.into()))
+    );
+    let r = w.state.figures.report(&u("ca-kg"), 2023, "M01").unwrap();
+    assert_eq!(r.approvals[0].import, Some(record.index));
+    assert_eq!(
+        w.err(&user("thuky"), import(vec![history("ca-kg", "M01", "5")])),
+        "figures_exist",
+        "an imported window is not replaced"
+    );
+}
+
+#[test]
+fn the_state_with_figures_survives_its_snapshot_form() {
+    let mut w = signed_world();
+    w.save("canbo.kg", "M01", full_values()).unwrap();
+    w.step("canbo.kg", "M01", "submit").unwrap();
+    w.step("lanhdao.kg", "M01", "approve").unwrap();
+    w.ok(
+        &user("thuky"),
+        Command::ImportHistoricalFigures {
+            covenant: cov(),
+            file_name: t("f.csv"),
+            sha256: "cd".repeat(32),
+            reports: vec![history("ca-hg", "M05", "12")],
+        },
+    );
+    w.ok(
+        &user("thuky"),
+        Command::SetFiguresDeadline {
+            covenant: cov(),
+            window: "M04".into(),
+            deadline: d(2024, 4, 20),
+        },
+    );
+    let json = serde_json::to_string(&w.state).unwrap();
+    let back: State = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, w.state);
+    // The indices are rebuilt: lookups work on the state read back.
+    assert!(back.figures.report(&u("ca-hg"), 2023, "M05").is_some());
+}

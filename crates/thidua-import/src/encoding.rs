@@ -1,0 +1,176 @@
+//! Text as users bring it: UTF-8 (with or without BOM) is read; anything else is refused with an
+//! explanation instead of being stored garbled. Raw bytes that are not UTF-8 are named as
+//! TCVN3 (ABC), VNI or Windows-1258 where the bytes say so; UTF-8 text that is really TCVN3 or
+//! VNI shown through a Western font ("C«ng an tØnh", "Coâng an tænh") is recognised by the
+//! characters that never occur inside a Vietnamese word. Every accepted text is NFC.
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::error::ImportError;
+
+/// A legacy encoding recognised in a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Legacy {
+    Tcvn3,
+    Vni,
+    /// Windows-1258 or another single-byte code page.
+    CodePage,
+    Utf16,
+}
+
+impl Legacy {
+    fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Legacy::Tcvn3 => (
+                "bảng mã TCVN3 (ABC, phông .Vn…)",
+                "the TCVN3 (ABC, .Vn… fonts) encoding",
+            ),
+            Legacy::Vni => (
+                "bảng mã VNI (phông VNI-…)",
+                "the VNI encoding (VNI-… fonts)",
+            ),
+            Legacy::CodePage => (
+                "bảng mã Windows-1258 hoặc một bảng mã cũ khác",
+                "Windows-1258 or another legacy code page",
+            ),
+            Legacy::Utf16 => (
+                "UTF-16 («Unicode Text» của Excel)",
+                "UTF-16 (Excel's «Unicode Text»)",
+            ),
+        }
+    }
+
+    /// The refusal, with what to do.
+    pub fn error(self) -> ImportError {
+        let (vi, en) = self.names();
+        ImportError::file(
+            "legacy_encoding",
+            format!(
+                "Tệp dùng {vi}, không phải Unicode UTF-8; hệ thống không lưu chữ bị lỗi phông. \
+                 Hãy chuyển sang Unicode (ví dụ công cụ chuyển mã của Unikey) rồi lưu lại dạng \
+                 «CSV UTF-8» hoặc .xlsx."
+            ),
+            format!(
+                "The file uses {en}, not Unicode UTF-8; garbled text is never stored. Convert it \
+                 to Unicode (e.g. with Unikey's converter) and save it again as «CSV UTF-8» or \
+                 .xlsx."
+            ),
+        )
+    }
+}
+
+/// Characters that TCVN3 text shows in a Western font and that never occur in Vietnamese.
+const TCVN3_SIGNS: &str = "¡¢£¤¥¦§¨©ª«¬\u{AD}®µ¶·¸¹»¼½¾";
+/// Letters that VNI (and TCVN3) text shows and that Vietnamese never uses.
+const FOREIGN_LETTERS: &str = "ÆËÎÏÐÑÖ×ØÞßäåæçëîïñöøûüþ÷";
+
+/// The legacy encoding a text looks like, if a sign appears inside a word.
+pub fn mojibake(text: &str) -> Option<Legacy> {
+    if text.is_ascii() {
+        return None;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut foreign = false;
+    for (i, c) in chars.iter().enumerate() {
+        let before = i > 0 && chars[i - 1].is_alphabetic();
+        let after = chars.get(i + 1).is_some_and(|n| n.is_alphabetic());
+        if TCVN3_SIGNS.contains(*c) && before && (after || *c == '\u{AD}') {
+            return Some(Legacy::Tcvn3);
+        }
+        if FOREIGN_LETTERS.contains(*c) && (before || after) {
+            foreign = true;
+        }
+    }
+    foreign.then_some(Legacy::Vni)
+}
+
+/// Reads bytes as UTF-8 text (a BOM is dropped) or refuses them, naming the encoding found.
+pub fn decode(bytes: &[u8]) -> Result<&str, ImportError> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(Legacy::Utf16.error());
+    }
+    let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    match std::str::from_utf8(body) {
+        Ok(text) => {
+            if text.contains('\u{FFFD}') {
+                return Err(ImportError::file(
+                    "garbled_text",
+                    "Tệp chứa ký tự thay thế «\u{FFFD}»: nó đã bị chuyển mã sai trước đó; hãy lấy lại tệp gốc.",
+                    "The file contains the replacement character «\u{FFFD}»: it was converted wrongly before; use the original file.",
+                ));
+            }
+            Ok(text)
+        }
+        Err(_) => {
+            let (shown, _, _) = encoding_rs::WINDOWS_1252.decode(body);
+            Err(mojibake(&shown).unwrap_or(Legacy::CodePage).error())
+        }
+    }
+}
+
+/// A text cell as stored: NFC, without surrounding spaces; refused if it is mojibake.
+pub fn cell_text(raw: &str) -> Result<String, Legacy> {
+    let raw = raw.trim();
+    if raw.is_ascii() {
+        // ASCII is already NFC and never mojibake.
+        return Ok(raw.to_owned());
+    }
+    let text: String = raw.nfc().collect();
+    match mojibake(&text) {
+        Some(legacy) => Err(legacy),
+        None => Ok(text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// "Công an tỉnh Kiên Giang" in TCVN3 bytes.
+    fn tcvn3_bytes() -> Vec<u8> {
+        let mut b = b"C".to_vec();
+        b.push(0xAB); // ô
+        b.extend(b"ng an t");
+        b.push(0xD8); // ỉ
+        b.extend(b"nh Ki");
+        b.push(0xAA); // ê
+        b.extend(b"n Giang");
+        b
+    }
+
+    #[test]
+    fn utf8_is_read_with_or_without_bom_and_legacy_encodings_are_named() {
+        assert_eq!(decode("Công an".as_bytes()).unwrap(), "Công an");
+        assert_eq!(decode("\u{feff}Công an".as_bytes()).unwrap(), "Công an");
+        let e = decode(&tcvn3_bytes()).unwrap_err();
+        assert!(e.message_en.contains("TCVN3"), "{e}");
+        let (w1258, _, _) = encoding_rs::WINDOWS_1258.encode("Công an tỉnh Kiên Giang");
+        let e = decode(&w1258).unwrap_err();
+        assert!(e.message_en.contains("Windows-1258"), "{e}");
+        assert!(decode(&[0xFF, 0xFE, b'a', 0])
+            .unwrap_err()
+            .message_en
+            .contains("UTF-16"));
+        assert_eq!(
+            decode("a\u{FFFD}b".as_bytes()).unwrap_err().code,
+            "garbled_text"
+        );
+    }
+
+    #[test]
+    fn mojibake_inside_words_is_recognised_and_real_vietnamese_is_not() {
+        assert_eq!(mojibake("C«ng an tØnh Kiªn Giang"), Some(Legacy::Tcvn3));
+        assert_eq!(mojibake("Coâng an tænh Kieân Giang"), Some(Legacy::Vni));
+        assert_eq!(mojibake("Ñoàng Thaùp"), Some(Legacy::Vni));
+        for ok in [
+            "Công an tỉnh Kiên Giang",
+            "Đồng Tháp «Số liệu» 95,5 — ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ",
+            "nhiệt độ 30 °C · 1/2",
+        ] {
+            assert_eq!(mojibake(ok), None, "{ok}");
+        }
+        // Decomposed input becomes NFC.
+        assert_eq!(cell_text(" Kie\u{0302}n ").unwrap(), "Kiên");
+        assert!(cell_text("C«ng").is_err());
+    }
+}

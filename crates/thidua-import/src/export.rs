@@ -1,0 +1,135 @@
+//! The approved figures of a covenant's cluster as the data file that `thidua score --data`
+//! reads (`unit,element,period,value`), so that anyone can recompute scores offline from
+//! exactly the published figures: every approved (or historically imported) report of the
+//! members and their predecessors, for the years before the covenant's and for the windows of
+//! its year that end by the chosen window's end. Drafts and submitted-but-unapproved figures
+//! are never exported; "not applicable" figures are written as comment lines (the engine treats
+//! them as missing).
+
+use std::fmt::Write as _;
+
+use thidua_domain::figures::{canonical_decimal, Cell};
+use thidua_domain::model::Unit;
+use thidua_domain::{CovenantId, DomainError, State, UnitId};
+
+/// The id a unit has in data files (`[A-Za-z][A-Za-z0-9_]*`): its short code when that fits
+/// ("KG"), else its id with `-` and `.` as `_` ("ca_kg").
+pub fn data_id(unit: &Unit) -> String {
+    let code = unit.short_code.as_str();
+    let fits = |s: &str| {
+        s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && s.len() <= 64
+    };
+    if fits(code) {
+        return code.to_owned();
+    }
+    let id: String = unit
+        .id
+        .as_str()
+        .chars()
+        .map(|c| if c == '-' || c == '.' { '_' } else { c })
+        .collect();
+    if fits(&id) {
+        id
+    } else {
+        format!("u_{id}")
+    }
+}
+
+fn quote(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+/// The data file of the approved figures of `covenant` up to `window` of its year.
+pub fn data_csv(state: &State, covenant: &CovenantId, window: &str) -> Result<String, DomainError> {
+    let c = state.covenant(covenant)?;
+    let cut = state.reporting_window(covenant, window)?;
+    let form = state.reporting_form(covenant)?;
+    let movement = state.movement(&c.movement)?;
+    let (_, year_end) = thidua_domain::command::year_bounds(c.year);
+    let mut units: Vec<UnitId> = Vec::new();
+    for m in state.members(&c.cluster, c.year)? {
+        for u in state.lineage_closure(m, year_end) {
+            if !units.contains(&u) {
+                units.push(u);
+            }
+        }
+    }
+    let mut ids = std::collections::BTreeMap::new();
+    for u in &units {
+        let id = data_id(state.unit(u)?);
+        if let Some(other) = ids.insert(id.clone(), u.clone()) {
+            return Err(DomainError::InvalidValue {
+                field: "unit",
+                reason: format!("{other} and {u} would both be written as {id}; give them different short codes"),
+            });
+        }
+    }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# Số liệu đã phê duyệt — approved figures of covenant {covenant} (regulation sha256 {})",
+        c.in_force()
+            .map_or("", |v| v.content.regulation.sha256.as_str())
+    );
+    let _ = writeln!(out, "# Đến hết kỳ {}-{window} ({}) theo nhật ký ở kích thước {} / up to {}-{window} as of log size {}", c.year, cut.end.format("%d/%m/%Y"), state.size, c.year, state.size);
+    out.push_str("unit,element,period,value\n");
+    for u in &units {
+        let _ = writeln!(
+            out,
+            "{},@name,,{}",
+            data_id(state.unit(u)?),
+            quote(state.unit(u)?.name.as_str())
+        );
+    }
+    for u in &units {
+        let id = data_id(state.unit(u)?);
+        let mut years: Vec<i32> = (c.year - 10..=c.year).collect();
+        years.retain(|y| !state.figures.reports_of_unit(u, *y).is_empty());
+        for year in years {
+            for w in &movement.calendar {
+                if year == c.year && w.end > cut.end {
+                    continue;
+                }
+                let Some(approval) = state
+                    .figures
+                    .report(u, year, &w.key)
+                    .and_then(|r| r.published())
+                else {
+                    continue;
+                };
+                let used = state.figures.form(approval.values.form);
+                for e in &form.elements {
+                    let Some(p) = used.position(&e.id) else {
+                        continue;
+                    };
+                    match approval.values.get(p) {
+                        Cell::Number(d) => {
+                            let _ = writeln!(
+                                out,
+                                "{id},{},{year}-{},{}",
+                                e.id,
+                                w.key,
+                                canonical_decimal(&d)
+                            );
+                        }
+                        Cell::NotApplicable => {
+                            let _ = writeln!(
+                                out,
+                                "# {id},{},{year}-{}: không áp dụng / not applicable",
+                                e.id, w.key
+                            );
+                        }
+                        Cell::Missing => {}
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}

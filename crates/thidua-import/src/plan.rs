@@ -1,0 +1,655 @@
+//! From a file to domain commands: [`plan_reports`] (a unit's figures, from its template or
+//! from rows `unit,element,period,value`) and [`plan_historical`] (earlier years' approved
+//! figures of a cluster, in the data format of `thidua score --data`). A plan lists what would
+//! change (the dry run); its commands are executed in one append, so an import is all or
+//! nothing. Reading errors name sheet, row, column and reason; the domain then checks the
+//! commands as it checks any other (roles, report states, validation rules).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use sha2::{Digest, Sha256};
+use thidua_domain::figures::{Cell, FigureMap, FigureValue, Form, HistoricalReport};
+use thidua_domain::{Command, CovenantId, DomainError, State, Text, UnitId};
+
+use crate::error::{column_letter, ImportError, ImportErrors};
+use crate::export::data_id;
+use crate::number::{figure, NumberForm};
+use crate::table::{self, Limits, RawCell};
+use crate::template;
+
+/// A file as uploaded.
+#[derive(Clone, Copy, Debug)]
+pub struct Upload<'a> {
+    pub file_name: &'a str,
+    pub bytes: &'a [u8],
+}
+
+impl Upload<'_> {
+    /// SHA-256 (hex) of the bytes.
+    pub fn sha256(&self) -> String {
+        hex::encode(Sha256::digest(self.bytes))
+    }
+}
+
+/// A figure that would change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    pub element: String,
+    pub name: String,
+    pub before: Cell,
+    pub after: Cell,
+}
+
+/// One report a file would save.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlannedReport {
+    pub unit: UnitId,
+    pub year: i32,
+    pub window: String,
+    pub values: FigureMap,
+    pub comments: BTreeMap<String, Text>,
+    /// The figures that differ from the report's current ones.
+    pub changes: Vec<Change>,
+    /// The revision the save will create.
+    pub revision: u32,
+}
+
+/// What a unit's import would do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Plan {
+    pub covenant: CovenantId,
+    pub reports: Vec<PlannedReport>,
+}
+
+impl Plan {
+    /// The commands: save each report, and submit it when asked.
+    pub fn commands(&self, submit: bool) -> Vec<Command> {
+        let mut out = Vec::new();
+        for r in &self.reports {
+            out.push(Command::SaveFigures {
+                covenant: self.covenant.clone(),
+                unit: r.unit.clone(),
+                window: r.window.clone(),
+                values: r.values.clone(),
+                comments: r.comments.clone(),
+            });
+            if submit {
+                out.push(Command::SubmitFigures {
+                    covenant: self.covenant.clone(),
+                    unit: r.unit.clone(),
+                    window: r.window.clone(),
+                    revision: r.revision,
+                });
+            }
+        }
+        out
+    }
+
+    pub fn value_count(&self) -> usize {
+        self.reports.iter().map(|r| r.values.len()).sum()
+    }
+}
+
+/// What a historical import would record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HistoricalPlan {
+    pub command: Command,
+    pub reports: usize,
+    pub values: usize,
+    pub years: BTreeSet<i32>,
+    pub units: BTreeSet<UnitId>,
+    pub sha256: String,
+}
+
+/// A report's figures and comments as read, and whether they are merged over the current ones.
+type ReportFigures = (FigureMap, BTreeMap<String, Text>, bool);
+
+/// The long data format's heading.
+const LONG_HEADING: [&str; 4] = ["unit", "element", "period", "value"];
+
+fn is_long_heading(cells: &[RawCell]) -> bool {
+    cells.len() >= 4
+        && cells
+            .iter()
+            .take(4)
+            .zip(LONG_HEADING)
+            .all(|(c, h)| c.text().eq_ignore_ascii_case(h))
+}
+
+fn domain(e: DomainError) -> ImportErrors {
+    ImportErrors::one(ImportError::file(e.code(), e.to_string(), e.to_string()))
+}
+
+/// The unit a file names: its id, its short code or its data-file id ([`data_id`]).
+pub fn resolve_unit(state: &State, among: &BTreeSet<UnitId>, raw: &str) -> Option<UnitId> {
+    among
+        .iter()
+        .find(|u| {
+            u.as_str() == raw
+                || state.units.get(*u).is_some_and(|unit| {
+                    unit.short_code.as_str().eq_ignore_ascii_case(raw) || data_id(unit) == raw
+                })
+        })
+        .cloned()
+}
+
+/// A period `2024-M01` split into year and window key.
+fn split_period(raw: &str) -> Option<(i32, String)> {
+    let (y, w) = raw.split_once('-')?;
+    let year = y.parse::<i32>().ok().filter(|_| y.len() == 4)?;
+    (!w.is_empty()).then(|| (year, w.to_owned()))
+}
+
+/// Reads rows `unit,element,period,value` (plain numbers, `na`); `@name` rows are skipped,
+/// other reserved rows refused. `units` are those the file may name; `years` checks the year.
+struct LongReader<'a> {
+    form: &'a Form,
+    /// Every name a unit may go by in the file (id, short code, data-file id).
+    names: std::collections::HashMap<String, UnitId>,
+    windows: BTreeSet<String>,
+    years: &'a dyn Fn(i32) -> bool,
+    years_vi: String,
+    years_en: String,
+    /// The figures read so far, by report.
+    grouped: BTreeMap<(UnitId, i32, String), FigureMap>,
+    values: usize,
+    errors: ImportErrors,
+}
+
+impl<'a> LongReader<'a> {
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        state: &State,
+        form: &'a Form,
+        covenant: &CovenantId,
+        units: &BTreeSet<UnitId>,
+        years: &'a dyn Fn(i32) -> bool,
+        years_vi: String,
+        years_en: String,
+    ) -> Self {
+        let mut names = std::collections::HashMap::new();
+        for u in units {
+            if let Some(unit) = state.units.get(u) {
+                names.insert(data_id(unit), u.clone());
+                names.insert(unit.short_code.as_str().to_uppercase(), u.clone());
+            }
+            names.insert(u.as_str().to_owned(), u.clone());
+        }
+        let windows = state
+            .covenant(covenant)
+            .and_then(|c| state.movement(&c.movement))
+            .map(|m| m.calendar.iter().map(|w| w.key.clone()).collect())
+            .unwrap_or_default();
+        Self {
+            form,
+            names,
+            windows,
+            years,
+            years_vi,
+            years_en,
+            grouped: BTreeMap::new(),
+            values: 0,
+            errors: ImportErrors::default(),
+        }
+    }
+
+    fn unit(&self, raw: &str) -> Option<UnitId> {
+        self.names
+            .get(raw)
+            .or_else(|| self.names.get(&raw.to_uppercase()))
+            .cloned()
+    }
+}
+
+impl LongReader<'_> {
+    fn row(&mut self, sheet: &str, row: usize, cells: &[RawCell]) {
+        let get = |i: usize| cells.get(i).map(|c| c.text()).unwrap_or("");
+        let at = |code, col: usize, vi: String, en: String| {
+            ImportError::file(code, vi, en).at(
+                sheet,
+                row,
+                Some(format!("{} ({})", column_letter(col), LONG_HEADING[col])),
+            )
+        };
+        if cells.iter().all(RawCell::is_empty) {
+            return;
+        }
+        let (unit, element, period) = (get(0), get(1), get(2));
+        if element == "@name" {
+            return;
+        }
+        if element.starts_with('@') {
+            self.errors.push(at(
+                "not_figures",
+                1,
+                format!("«{element}» không phải số liệu (điểm chấm tay, tiền thân): bỏ các dòng này khỏi tệp"),
+                format!("«{element}» rows are not figures (manual scores, predecessors): remove them from the file"),
+            ));
+            return;
+        }
+        let Some(unit_id) = self.unit(unit) else {
+            self.errors.push(at(
+                "unknown_unit",
+                0,
+                format!("đơn vị «{unit}» không thuộc cụm của giao ước này"),
+                format!("unit «{unit}» is not in this covenant's cluster"),
+            ));
+            return;
+        };
+        let Some(el) = self.form.elements.iter().find(|e| e.id == element) else {
+            self.errors.push(at(
+                "unknown_element",
+                1,
+                format!("quy định chấm điểm không có chỉ tiêu mã «{element}»"),
+                format!("the regulation has no data element «{element}»"),
+            ));
+            return;
+        };
+        let Some((year, window)) = split_period(period) else {
+            self.errors.push(at(
+                "invalid_period",
+                2,
+                format!("kỳ «{period}» không hợp lệ (ví dụ 2024-M03)"),
+                format!("invalid period «{period}» (e.g. 2024-M03)"),
+            ));
+            return;
+        };
+        if !(self.years)(year) {
+            self.errors.push(at(
+                "invalid_period",
+                2,
+                format!("kỳ «{period}»: {}", self.years_vi),
+                format!("period «{period}»: {}", self.years_en),
+            ));
+            return;
+        }
+        if !self.windows.contains(&window) {
+            self.errors.push(at(
+                "unknown_window",
+                2,
+                format!("lịch báo cáo của phong trào không có kỳ «{window}»"),
+                format!("the movement's calendar has no window «{window}»"),
+            ));
+            return;
+        }
+        let value = match figure(cells.get(3).unwrap_or(&RawCell::Empty), NumberForm::Plain) {
+            Ok(Some(FigureValue::Number(d))) if d.is_sign_negative() && !d.is_zero() => {
+                self.errors.push(at(
+                    "invalid_figure",
+                    3,
+                    format!("{}: số liệu không được âm", el.name),
+                    format!("{}: a figure cannot be negative", el.name),
+                ));
+                return;
+            }
+            Ok(Some(v)) => v,
+            Ok(None) => {
+                self.errors.push(at(
+                    "invalid_number",
+                    3,
+                    format!("{}: thiếu giá trị", el.name),
+                    format!("{}: the value is missing", el.name),
+                ));
+                return;
+            }
+            Err((vi, en)) => {
+                self.errors.push(at(
+                    "invalid_number",
+                    3,
+                    format!("{}: {vi}", el.name),
+                    format!("{}: {en}", el.name),
+                ));
+                return;
+            }
+        };
+        let report = self.grouped.entry((unit_id, year, window)).or_default();
+        if report.insert(element.to_owned(), value).is_some() {
+            self.errors.push(at(
+                "duplicate",
+                1,
+                format!("«{unit}, {element}, {period}» ghi hai lần"),
+                format!("«{unit}, {element}, {period}» appears twice"),
+            ));
+            return;
+        }
+        self.values += 1;
+    }
+}
+
+/// Which reader a file needs, decided by its first non-empty row.
+enum Kind<'a> {
+    Unknown,
+    Long(LongReader<'a>),
+    Template(template::Reader<'a>),
+}
+
+fn read_file<'a>(
+    upload: Upload<'_>,
+    limits: &Limits,
+    long: LongReader<'a>,
+    form: &'a Form,
+    allow_template: bool,
+) -> Result<Kind<'a>, ImportErrors> {
+    let mut kind = Kind::Unknown;
+    let mut long = Some(long);
+    table::read(
+        upload.bytes,
+        upload.file_name,
+        limits,
+        &mut |sheet, row, cells| {
+            if matches!(kind, Kind::Unknown) {
+                if cells.iter().all(RawCell::is_empty) {
+                    return true;
+                }
+                if is_long_heading(cells) {
+                    kind = Kind::Long(long.take().expect("once"));
+                    return true;
+                }
+                kind = Kind::Template(template::Reader::new(form));
+            }
+            match &mut kind {
+                // Each sheet of a workbook may repeat the heading.
+                Kind::Long(_) if is_long_heading(cells) => true,
+                Kind::Long(r) => {
+                    r.row(sheet, row, cells);
+                    !r.errors.is_full()
+                }
+                Kind::Template(r) => r.row(sheet, row, cells),
+                Kind::Unknown => true,
+            }
+        },
+    )
+    .map_err(ImportErrors::one)?;
+    let wrong_kind = || {
+        ImportErrors::one(ImportError::file(
+            "unknown_layout",
+            if allow_template {
+                "Không nhận ra tệp: dùng biểu mẫu tải từ hệ thống, hoặc các cột unit,element,period,value."
+            } else {
+                "Không nhận ra tệp: nhập lịch sử dùng các cột unit,element,period,value (như tệp số liệu của «thidua score»)."
+            },
+            if allow_template {
+                "Layout not recognised: use the template downloaded from the system, or the columns unit,element,period,value."
+            } else {
+                "Layout not recognised: a historical import uses the columns unit,element,period,value (as the data files of «thidua score»)."
+            },
+        ))
+    };
+    match &kind {
+        Kind::Unknown => return Err(wrong_kind()),
+        Kind::Template(r) if !allow_template || !r.found_heading => return Err(wrong_kind()),
+        _ => {}
+    }
+    Ok(kind)
+}
+
+fn to_text_comments(
+    comments: &BTreeMap<String, String>,
+    sheet_row: &str,
+) -> Result<BTreeMap<String, Text>, ImportErrors> {
+    let mut errors = ImportErrors::default();
+    let mut out = BTreeMap::new();
+    for (id, c) in comments {
+        match Text::parse("comment", c, thidua_domain::text::limits::REASON) {
+            Ok(t) => {
+                out.insert(id.clone(), t);
+            }
+            Err(e) => errors.push(
+                ImportError::file(
+                    "invalid_comment",
+                    format!("ghi chú của «{id}» không hợp lệ: {e}"),
+                    format!("the comment on «{id}» is invalid: {e}"),
+                )
+                .at(sheet_row, 0, Some("F (Ghi chú)".into())),
+            ),
+        }
+    }
+    errors.into_result().map(|()| out)
+}
+
+/// A unit's figures from a file: its template for one window, or rows
+/// `unit,element,period,value` of the covenant's year (merged over the current figures).
+pub fn plan_reports(
+    state: &State,
+    covenant: &CovenantId,
+    upload: Upload<'_>,
+    limits: &Limits,
+) -> Result<Plan, ImportErrors> {
+    let form = state.reporting_form(covenant).map_err(domain)?;
+    let c = state.covenant(covenant).map_err(domain)?;
+    let year = c.year;
+    let members: BTreeSet<UnitId> = state
+        .members(&c.cluster, year)
+        .map_err(domain)?
+        .iter()
+        .cloned()
+        .collect();
+    let same_year = move |y: i32| y == year;
+    let long = LongReader::new(
+        state,
+        &form,
+        covenant,
+        &members,
+        &same_year,
+        format!("chỉ nhận kỳ của năm {year}"),
+        format!("only periods of {year}"),
+    );
+    let mut reports: BTreeMap<(UnitId, String), ReportFigures> = BTreeMap::new();
+    match read_file(upload, limits, long, &form, true)? {
+        Kind::Long(r) => {
+            r.errors.into_result()?;
+            for ((unit, _, window), values) in r.grouped {
+                reports.insert((unit, window), (values, BTreeMap::new(), true));
+            }
+        }
+        Kind::Template(r) => {
+            let mut errors = r.errors;
+            let filled = r.filled;
+            let sheet = if table::is_xlsx(upload.bytes) {
+                template::SHEET
+            } else {
+                upload.file_name
+            };
+            let meta_err = |label: &str, vi: String, en: String| {
+                ImportError::file("template_heading", vi, en).at(
+                    sheet,
+                    0,
+                    Some(format!("B ({label})")),
+                )
+            };
+            if errors.is_empty() && filled.covenant != covenant.as_str() {
+                errors.push(meta_err(
+                    template::LABEL_COVENANT,
+                    format!(
+                        "biểu mẫu của giao ước «{}», không phải «{covenant}»",
+                        filled.covenant
+                    ),
+                    format!(
+                        "a template of covenant «{}», not «{covenant}»",
+                        filled.covenant
+                    ),
+                ));
+            }
+            let unit = resolve_unit(state, &members, &filled.unit);
+            if errors.is_empty() && unit.is_none() {
+                errors.push(meta_err(
+                    template::LABEL_UNIT,
+                    format!("đơn vị «{}» không thuộc cụm", filled.unit),
+                    format!("unit «{}» is not in the cluster", filled.unit),
+                ));
+            }
+            let period = split_period(&filled.period)
+                .filter(|(y, w)| *y == year && state.reporting_window(covenant, w).is_ok());
+            if errors.is_empty() && period.is_none() {
+                errors.push(meta_err(
+                    template::LABEL_PERIOD,
+                    format!("kỳ «{}» không thuộc lịch báo cáo năm {year}", filled.period),
+                    format!("period «{}» is not in the {year} calendar", filled.period),
+                ));
+            }
+            let comments = to_text_comments(&filled.comments, sheet);
+            if let Err(e) = &comments {
+                for x in &e.0 {
+                    errors.push(x.clone());
+                }
+            }
+            errors.into_result()?;
+            let (unit, (_, window)) = (unit.expect("checked"), period.expect("checked"));
+            reports.insert(
+                (unit, window),
+                (filled.values, comments.expect("checked"), false),
+            );
+        }
+        Kind::Unknown => unreachable!("refused by read_file"),
+    }
+    let planned = reports
+        .into_iter()
+        .map(|((unit, window), (values, comments, merge))| {
+            planned(state, &form, unit, year, window, values, comments, merge)
+        })
+        .collect();
+    Ok(Plan {
+        covenant: covenant.clone(),
+        reports: planned,
+    })
+}
+
+/// A report to save, merged over the current figures when the file gives only some, with
+/// the figures that change.
+#[allow(clippy::too_many_arguments)]
+fn planned(
+    state: &State,
+    form: &Form,
+    unit: UnitId,
+    year: i32,
+    window: String,
+    mut values: FigureMap,
+    mut comments: BTreeMap<String, Text>,
+    merge: bool,
+) -> PlannedReport {
+    let report = state.figures.report(&unit, year, &window);
+    let current = report.map(|r| r.current());
+    let before = |id: &str| -> Cell {
+        current
+            .and_then(|v| state.figures.form(v.form).position(id).map(|p| v.get(p)))
+            .unwrap_or(Cell::Missing)
+    };
+    if merge {
+        for e in &form.elements {
+            if !values.contains_key(&e.id) {
+                match before(&e.id) {
+                    Cell::Number(d) => {
+                        values.insert(e.id.clone(), FigureValue::Number(d));
+                    }
+                    Cell::NotApplicable => {
+                        values.insert(e.id.clone(), FigureValue::NotApplicable);
+                    }
+                    Cell::Missing => {}
+                }
+            }
+            if let Some(v) = current {
+                let p = state.figures.form(v.form).position(&e.id);
+                if let Some(c) = p.and_then(|p| v.comment(p)) {
+                    comments.entry(e.id.clone()).or_insert_with(|| c.clone());
+                }
+            }
+        }
+    }
+    let changes = form
+        .elements
+        .iter()
+        .filter_map(|e| {
+            let after = values.get(&e.id).map_or(Cell::Missing, FigureValue::cell);
+            let was = before(&e.id);
+            (after != was).then(|| Change {
+                element: e.id.clone(),
+                name: e.name.clone(),
+                before: was,
+                after,
+            })
+        })
+        .collect();
+    PlannedReport {
+        revision: report.map_or(1, |r| r.revision + 1),
+        unit,
+        year,
+        window,
+        values,
+        comments,
+        changes,
+    }
+}
+
+/// Earlier years' approved figures of the covenant's cluster (its members and their
+/// predecessors), from a file in the data format of `thidua score --data`.
+pub fn plan_historical(
+    state: &State,
+    covenant: &CovenantId,
+    upload: Upload<'_>,
+    limits: &Limits,
+) -> Result<HistoricalPlan, ImportErrors> {
+    let form = state.reporting_form(covenant).map_err(domain)?;
+    let c = state.covenant(covenant).map_err(domain)?;
+    let year = c.year;
+    let (_, year_end) = thidua_domain::command::year_bounds(year);
+    let units: BTreeSet<UnitId> = state
+        .members(&c.cluster, year)
+        .map_err(domain)?
+        .iter()
+        .flat_map(|m| state.lineage_closure(m, year_end))
+        .collect();
+    let earlier = move |y: i32| (2000..year).contains(&y);
+    let long = LongReader::new(
+        state,
+        &form,
+        covenant,
+        &units,
+        &earlier,
+        format!("nhập lịch sử chỉ nhận các năm trước {year}"),
+        format!("a historical import holds only years before {year}"),
+    );
+    let Kind::Long(r) = read_file(upload, limits, long, &form, false)? else {
+        unreachable!("templates are refused for historical imports")
+    };
+    r.errors.into_result()?;
+    let file_name = Text::parse(
+        "file_name",
+        upload.file_name,
+        thidua_domain::text::limits::TITLE,
+    )
+    .map_err(domain)?;
+    let values = r.values;
+    let grouped = r.grouped;
+    let years: BTreeSet<i32> = grouped.keys().map(|(_, y, _)| *y).collect();
+    let units: BTreeSet<UnitId> = grouped.keys().map(|(u, _, _)| u.clone()).collect();
+    if grouped.is_empty() {
+        return Err(ImportErrors::one(ImportError::file(
+            "empty_file",
+            "Tệp không có số liệu nào.",
+            "The file holds no figures.",
+        )));
+    }
+    let reports: Vec<HistoricalReport> = grouped
+        .into_iter()
+        .map(|((unit, year, window), values)| HistoricalReport {
+            unit,
+            year,
+            window,
+            values,
+        })
+        .collect();
+    let sha256 = upload.sha256();
+    Ok(HistoricalPlan {
+        reports: reports.len(),
+        values,
+        years,
+        units,
+        sha256: sha256.clone(),
+        command: Command::ImportHistoricalFigures {
+            covenant: covenant.clone(),
+            file_name,
+            sha256,
+            reports,
+        },
+    })
+}

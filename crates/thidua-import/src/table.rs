@@ -1,0 +1,381 @@
+//! Reads a CSV or XLSX file row by row, without holding the whole table: each row is handed to
+//! a callback as cells. Limits bound what a file may cost: its size, its rows, and for XLSX
+//! the ZIP's entries, their declared sizes and ratio, and the bytes they really inflate to
+//! (counted by inflating into nothing before the reader sees them, so a decompression bomb is
+//! refused after at most [`Limits::max_unzipped`] bytes, in bounded memory).
+
+use std::io::{Cursor, Read};
+
+use calamine::{DataRef, Reader, Xlsx};
+
+use crate::encoding::{self, Legacy};
+use crate::error::ImportError;
+
+/// What a file may cost.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// The file's size in bytes.
+    pub max_bytes: usize,
+    /// Rows in all sheets.
+    pub max_rows: usize,
+    /// XLSX: entries in the ZIP.
+    pub max_entries: usize,
+    /// XLSX: bytes all entries inflate to.
+    pub max_unzipped: u64,
+    /// XLSX: the largest declared inflate ratio of one entry.
+    pub max_ratio: u64,
+}
+
+impl Default for Limits {
+    /// Enough for a national year of figures in one file (1.6 million values).
+    fn default() -> Self {
+        Self {
+            max_bytes: 128 << 20,
+            max_rows: 2_000_000,
+            max_entries: 1_000,
+            max_unzipped: 512 << 20,
+            max_ratio: 1_000,
+        }
+    }
+}
+
+/// One cell as read: text (NFC), or a number from a spreadsheet's numeric cell (as the shortest
+/// decimal that gives back the stored double).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RawCell {
+    Empty,
+    Text(String),
+    Number(String),
+}
+
+impl RawCell {
+    /// The cell as text (a number's decimal form).
+    pub fn text(&self) -> &str {
+        match self {
+            RawCell::Empty => "",
+            RawCell::Text(t) | RawCell::Number(t) => t,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text().is_empty()
+    }
+}
+
+/// The kind of file, from its first bytes.
+pub fn is_xlsx(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04")
+}
+
+fn too_large(what_vi: &str, what_en: &str) -> ImportError {
+    ImportError::file(
+        "too_large",
+        format!("Tệp vượt giới hạn: {what_vi}."),
+        format!("The file is over the limit: {what_en}."),
+    )
+}
+
+/// Reads every row of every sheet, calling `row(sheet, row_number, cells)` (1-based rows).
+/// The callback returns `false` to stop early (too many errors).
+pub fn read(
+    bytes: &[u8],
+    file_name: &str,
+    limits: &Limits,
+    row: &mut dyn FnMut(&str, usize, &[RawCell]) -> bool,
+) -> Result<(), ImportError> {
+    if bytes.len() > limits.max_bytes {
+        return Err(too_large(
+            &format!("{} byte, tối đa {}", bytes.len(), limits.max_bytes),
+            &format!("{} bytes, at most {}", bytes.len(), limits.max_bytes),
+        ));
+    }
+    if is_xlsx(bytes) {
+        read_xlsx(bytes, limits, row)
+    } else {
+        read_csv(bytes, file_name, limits, row)
+    }
+}
+
+/// The delimiter of a CSV file: `,`, or `;` (Excel where "," is the decimal mark), or a tab,
+/// whichever the first line holds most of.
+fn delimiter(text: &str) -> u8 {
+    let first = text
+        .lines()
+        .find(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .unwrap_or("");
+    [b',', b';', b'\t']
+        .into_iter()
+        .max_by_key(|d| first.bytes().filter(|b| b == d).count())
+        .filter(|d| first.as_bytes().contains(d))
+        .unwrap_or(b',')
+}
+
+fn legacy_in_cell(sheet: &str, row: usize, col: usize, legacy: Legacy) -> ImportError {
+    legacy
+        .error()
+        .at(sheet, row, Some(crate::error::column_letter(col)))
+}
+
+fn read_csv(
+    bytes: &[u8],
+    file_name: &str,
+    limits: &Limits,
+    row: &mut dyn FnMut(&str, usize, &[RawCell]) -> bool,
+) -> Result<(), ImportError> {
+    let text = encoding::decode(bytes)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .comment(Some(b'#'))
+        .delimiter(delimiter(text))
+        .from_reader(text.as_bytes());
+    let mut record = csv::StringRecord::new();
+    let mut cells = Vec::new();
+    let mut count = 0;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => return Ok(()),
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                return Err(ImportError::file(
+                    "csv_syntax",
+                    format!("CSV sai cú pháp: {e}"),
+                    format!("CSV syntax error: {e}"),
+                )
+                .at(file_name, line, None));
+            }
+        }
+        count += 1;
+        if count > limits.max_rows {
+            return Err(too_large(
+                &format!("hơn {} dòng", limits.max_rows),
+                &format!("more than {} rows", limits.max_rows),
+            ));
+        }
+        let line = record.position().map_or(count, |p| p.line() as usize);
+        cells.clear();
+        for (col, field) in record.iter().enumerate() {
+            let text =
+                encoding::cell_text(field).map_err(|l| legacy_in_cell(file_name, line, col, l))?;
+            cells.push(if text.is_empty() {
+                RawCell::Empty
+            } else {
+                RawCell::Text(text)
+            });
+        }
+        if !row(file_name, line, &cells) {
+            return Ok(());
+        }
+    }
+}
+
+/// Checks the ZIP under an XLSX before any reader inflates it: entry count, declared sizes
+/// and ratios, then the real inflated size of every entry, counted into a fixed buffer.
+pub fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), ImportError> {
+    let not_xlsx = |e: &dyn std::fmt::Display| {
+        ImportError::file(
+            "invalid_xlsx",
+            format!("Tệp không phải .xlsx hợp lệ: {e}"),
+            format!("Not a valid .xlsx file: {e}"),
+        )
+    };
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| not_xlsx(&e))?;
+    if zip.len() > limits.max_entries {
+        return Err(too_large(
+            &format!("{} mục trong tệp nén", zip.len()),
+            &format!("{} entries in the archive", zip.len()),
+        ));
+    }
+    let mut declared = 0u64;
+    for i in 0..zip.len() {
+        let entry = zip.by_index_raw(i).map_err(|e| not_xlsx(&e))?;
+        declared = declared.saturating_add(entry.size());
+        if entry.size()
+            > entry
+                .compressed_size()
+                .max(1)
+                .saturating_mul(limits.max_ratio)
+        {
+            return Err(bomb());
+        }
+    }
+    if declared > limits.max_unzipped {
+        return Err(bomb());
+    }
+    let mut total = 0u64;
+    let mut buf = vec![0u8; 64 << 10];
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).map_err(|e| not_xlsx(&e))?;
+        loop {
+            let n = entry.read(&mut buf).map_err(|e| not_xlsx(&e))?;
+            if n == 0 {
+                break;
+            }
+            total += n as u64;
+            if total > limits.max_unzipped {
+                return Err(bomb());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn bomb() -> ImportError {
+    ImportError::file(
+        "zip_bomb",
+        "Tệp .xlsx giải nén ra quá lớn so với kích thước của nó (có thể là «bom nén»); không đọc.",
+        "The .xlsx file inflates far beyond its size (a possible decompression bomb); not read.",
+    )
+}
+
+/// A numeric cell's value as the shortest decimal that gives back the stored double, refused
+/// when it has more than 15 significant digits (a computed binary fraction, not a typed value).
+fn float_text(f: f64) -> Option<String> {
+    if !f.is_finite() {
+        return None;
+    }
+    let s = format!("{f}");
+    let digits = s
+        .trim_start_matches('-')
+        .replace('.', "")
+        .trim_start_matches('0')
+        .trim_end_matches('0')
+        .len();
+    (digits <= 15).then_some(s)
+}
+
+fn xlsx_cell(value: &DataRef<'_>) -> Result<RawCell, (&'static str, &'static str)> {
+    Ok(match value {
+        DataRef::Empty => RawCell::Empty,
+        DataRef::Int(i) => RawCell::Number(i.to_string()),
+        DataRef::Float(f) => RawCell::Number(float_text(*f).ok_or((
+            "số có quá nhiều chữ số (kết quả tính toán?); hãy nhập giá trị",
+            "a number with too many digits (a computed result?); type the value",
+        ))?),
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
+            RawCell::Text(s.clone())
+        }
+        DataRef::SharedString(s) => RawCell::Text((*s).to_owned()),
+        DataRef::Bool(b) => RawCell::Text(if *b { "TRUE" } else { "FALSE" }.into()),
+        DataRef::DateTime(d) => RawCell::Text(d.to_string()),
+        DataRef::Error(_) => {
+            return Err((
+                "ô có lỗi công thức (#DIV/0!, #REF!…)",
+                "the cell holds a formula error (#DIV/0!, #REF!…)",
+            ))
+        }
+    })
+}
+
+fn read_xlsx(
+    bytes: &[u8],
+    limits: &Limits,
+    row: &mut dyn FnMut(&str, usize, &[RawCell]) -> bool,
+) -> Result<(), ImportError> {
+    check_zip(bytes, limits)?;
+    let invalid = |e: &dyn std::fmt::Display| {
+        ImportError::file(
+            "invalid_xlsx",
+            format!("Không đọc được tệp .xlsx: {e}"),
+            format!("Cannot read the .xlsx file: {e}"),
+        )
+    };
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| invalid(&e))?;
+    let mut count = 0usize;
+    for sheet in book.sheet_names() {
+        let mut cells_reader = book
+            .worksheet_cells_reader(&sheet)
+            .map_err(|e| invalid(&e))?;
+        let mut current: Option<u32> = None;
+        let mut cells: Vec<RawCell> = Vec::new();
+        let mut flush =
+            |r: u32, cells: &mut Vec<RawCell>, count: &mut usize| -> Result<bool, ImportError> {
+                *count += 1;
+                if *count > limits.max_rows {
+                    return Err(too_large(
+                        &format!("hơn {} dòng", limits.max_rows),
+                        &format!("more than {} rows", limits.max_rows),
+                    ));
+                }
+                let keep_going = row(&sheet, r as usize + 1, cells);
+                cells.clear();
+                Ok(keep_going)
+            };
+        while let Some(cell) = cells_reader.next_cell().map_err(|e| invalid(&e))? {
+            let (r, c) = cell.get_position();
+            if current.is_some_and(|cur| cur != r)
+                && !flush(current.unwrap_or(0), &mut cells, &mut count)?
+            {
+                return Ok(());
+            }
+            current = Some(r);
+            let raw = xlsx_cell(cell.get_value()).map_err(|(vi, en)| {
+                ImportError::file("invalid_cell", vi, en).at(
+                    &sheet,
+                    r as usize + 1,
+                    Some(crate::error::column_letter(c as usize)),
+                )
+            })?;
+            let raw = match raw {
+                RawCell::Text(t) => {
+                    let t = encoding::cell_text(&t)
+                        .map_err(|l| legacy_in_cell(&sheet, r as usize + 1, c as usize, l))?;
+                    if t.is_empty() {
+                        RawCell::Empty
+                    } else {
+                        RawCell::Text(t)
+                    }
+                }
+                other => other,
+            };
+            let c = c as usize;
+            if cells.len() <= c {
+                cells.resize(c + 1, RawCell::Empty);
+            }
+            cells[c] = raw;
+        }
+        if let Some(r) = current {
+            if !flush(r, &mut cells, &mut count)? {
+                return Ok(());
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(bytes: &[u8]) -> Result<Vec<(String, usize, Vec<RawCell>)>, ImportError> {
+        let mut out = Vec::new();
+        read(bytes, "t.csv", &Limits::default(), &mut |s, r, c| {
+            out.push((s.to_owned(), r, c.to_vec()));
+            true
+        })?;
+        Ok(out)
+    }
+
+    #[test]
+    fn csv_rows_keep_their_line_numbers_and_any_delimiter() {
+        let r =
+            rows("# chú thích\nunit,element\n\"KG\",\"Kie\u{0302}n, Giang\"\n".as_bytes()).unwrap();
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[1].1, 3, "line numbers count comment lines");
+        assert_eq!(r[1].2[1], RawCell::Text("Kiên, Giang".into()), "NFC");
+        let r = rows("a;b\n1,5;2\n".as_bytes()).unwrap();
+        assert_eq!(r[1].2[0], RawCell::Text("1,5".into()));
+        let e = rows("a,b\nC«ng,1\n".as_bytes()).unwrap_err();
+        assert_eq!((e.row, e.column.as_deref()), (Some(2), Some("A")));
+    }
+
+    #[test]
+    fn numbers_from_spreadsheets_are_their_shortest_decimal() {
+        assert_eq!(float_text(12.5).as_deref(), Some("12.5"));
+        assert_eq!(float_text(0.1).as_deref(), Some("0.1"));
+        assert_eq!(float_text(1234.0).as_deref(), Some("1234"));
+        assert_eq!(float_text(0.1 + 0.2), None, "0.30000000000000004");
+        assert_eq!(float_text(f64::NAN), None);
+    }
+}

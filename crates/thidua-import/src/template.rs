@@ -1,0 +1,483 @@
+//! The template a unit fills for one window: its covenant, unit and window in a heading block,
+//! the number form it uses, then one row per data element of the regulation with its name,
+//! unit of measure, last year's approved figure ("cùng kỳ", for reference), the figure and a
+//! comment. Written as XLSX or CSV (UTF-8 with BOM); [`read`] finds the same block and rows
+//! again, wherever a spreadsheet program moved them.
+
+use rust_xlsxwriter::{Format, Workbook};
+use thidua_domain::figures::{Cell, Form};
+use thidua_domain::{CovenantId, DomainError, State, UnitId};
+
+use crate::error::{column_letter, ImportError, ImportErrors};
+use crate::number::{figure, NumberForm};
+use crate::table::RawCell;
+use thidua_domain::figures::{FigureMap, FigureValue};
+
+/// The sheet name of the template.
+pub const SHEET: &str = "Số liệu";
+/// Labels of the heading block (column A).
+pub const LABEL_COVENANT: &str = "Giao ước";
+pub const LABEL_UNIT: &str = "Đơn vị";
+pub const LABEL_PERIOD: &str = "Kỳ báo cáo";
+pub const LABEL_FORM: &str = "Định dạng số";
+/// Column headings of the element rows.
+pub const HEADINGS: [&str; 6] = [
+    "Mã",
+    "Chỉ tiêu",
+    "Đơn vị tính",
+    "Cùng kỳ",
+    "Số liệu",
+    "Ghi chú",
+];
+
+/// One element row of a template.
+#[derive(Clone, Debug)]
+pub struct Row {
+    pub id: String,
+    pub name: String,
+    pub unit: Option<String>,
+    /// Last year's approved figure for the same window.
+    pub same_period: Option<Cell>,
+    /// The unit's current figure for the window (draft or approved), if any.
+    pub current: Option<Cell>,
+    pub comment: Option<String>,
+}
+
+/// Everything a template shows.
+#[derive(Clone, Debug)]
+pub struct Template {
+    pub covenant: CovenantId,
+    pub covenant_title: String,
+    pub unit: UnitId,
+    pub unit_name: String,
+    pub year: i32,
+    pub window: String,
+    /// "Tháng 1: 15/12/2023 – 14/01/2024; hạn nộp 16/01/2024".
+    pub window_text: String,
+    pub form: NumberForm,
+    pub rows: Vec<Row>,
+}
+
+impl Template {
+    /// The template of `unit` for `window` of the covenant's year, with its current figures
+    /// and last year's approved ones. The caller has checked that the viewer may see them.
+    pub fn build(
+        state: &State,
+        covenant: &CovenantId,
+        unit: &UnitId,
+        window: &str,
+    ) -> Result<Template, DomainError> {
+        let c = state.covenant(covenant)?;
+        let form = state.reporting_form(covenant)?;
+        let w = state.reporting_window(covenant, window)?;
+        let deadline = state.figures_deadline(covenant, window)?;
+        let u = state.unit(unit)?;
+        let report = state.figures.report(unit, c.year, window);
+        let current = report.map(|r| r.current());
+        let row = |e: &thidua_domain::figures::FormElement| {
+            let current_form = current.map(|v| state.figures.form(v.form));
+            let pos = current_form.and_then(|f| f.position(&e.id));
+            Row {
+                id: e.id.clone(),
+                name: e.name.clone(),
+                unit: e.unit.clone(),
+                same_period: state
+                    .figures
+                    .published_value(unit, c.year - 1, window, &e.id),
+                current: current
+                    .zip(pos)
+                    .map(|(v, p)| v.get(p))
+                    .filter(|c| *c != Cell::Missing),
+                comment: current
+                    .zip(pos)
+                    .and_then(|(v, p)| v.comment(p))
+                    .map(|t| t.to_string()),
+            }
+        };
+        Ok(Template {
+            covenant: covenant.clone(),
+            covenant_title: c.latest().content.title.to_string(),
+            unit: unit.clone(),
+            unit_name: u.name.to_string(),
+            year: c.year,
+            window: window.to_owned(),
+            window_text: format!(
+                "{}: {} – {}; hạn nộp / due {}",
+                w.name,
+                w.start.format("%d/%m/%Y"),
+                w.end.format("%d/%m/%Y"),
+                deadline.format("%d/%m/%Y")
+            ),
+            form: NumberForm::Vietnamese,
+            rows: form.elements.iter().map(row).collect(),
+        })
+    }
+
+    fn period(&self) -> String {
+        format!("{}-{}", self.year, self.window)
+    }
+
+    /// A suggested file name: `so-lieu_<unit>_<year>-<window>.xlsx`.
+    pub fn file_name(&self, ext: &str) -> String {
+        format!("so-lieu_{}_{}.{ext}", self.unit, self.period())
+    }
+
+    fn heading_block(&self) -> Vec<[String; 3]> {
+        let form_text = match self.form {
+            NumberForm::Vietnamese => "1.234,5 — dấu chấm phân cách hàng nghìn, dấu phẩy thập phân",
+            NumberForm::Plain => "1234.5 — dấu chấm thập phân",
+        };
+        vec![
+            [
+                "BIỂU MẪU SỐ LIỆU THI ĐUA / FIGURES TEMPLATE".into(),
+                String::new(),
+                String::new(),
+            ],
+            [LABEL_COVENANT.into(), self.covenant.to_string(), self.covenant_title.clone()],
+            [LABEL_UNIT.into(), self.unit.to_string(), self.unit_name.clone()],
+            [LABEL_PERIOD.into(), self.period(), self.window_text.clone()],
+            [LABEL_FORM.into(), self.form.code().into(), form_text.into()],
+            [
+                "Hướng dẫn".into(),
+                "Ghi số liệu ở cột E; «không áp dụng» nếu chỉ tiêu không áp dụng; để trống nếu chưa có. Cột D chỉ để tham khảo.".into(),
+                "Enter figures in column E; «không áp dụng» when not applicable; leave blank when not known. Column D is for reference only.".into(),
+            ],
+        ]
+    }
+
+    fn cell_text(&self, cell: Option<Cell>) -> String {
+        match cell {
+            None | Some(Cell::Missing) => String::new(),
+            Some(Cell::NotApplicable) => "không áp dụng".into(),
+            Some(Cell::Number(d)) => match self.form {
+                NumberForm::Vietnamese => vi_number(&d),
+                NumberForm::Plain => thidua_domain::figures::canonical_decimal(&d),
+            },
+        }
+    }
+
+    fn heading_row(&self) -> Vec<String> {
+        let mut h: Vec<String> = HEADINGS.iter().map(|s| (*s).to_owned()).collect();
+        h[3] = format!("Cùng kỳ {}", self.year - 1);
+        h
+    }
+
+    fn element_rows(&self) -> Vec<Vec<String>> {
+        self.rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.id.clone(),
+                    r.name.clone(),
+                    r.unit.clone().unwrap_or_default(),
+                    self.cell_text(r.same_period),
+                    self.cell_text(r.current),
+                    r.comment.clone().unwrap_or_default(),
+                ]
+            })
+            .collect()
+    }
+
+    /// The template as an XLSX workbook.
+    pub fn to_xlsx(&self) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.set_name(SHEET)?;
+        let bold = Format::new().set_bold();
+        let head = Format::new()
+            .set_bold()
+            .set_background_color("#E8EEF7")
+            .set_border(rust_xlsxwriter::FormatBorder::Thin);
+        let input = Format::new()
+            .set_background_color("#FFF9DB")
+            .set_border(rust_xlsxwriter::FormatBorder::Thin);
+        for (r, cells) in self.heading_block().iter().enumerate() {
+            for (c, text) in cells.iter().enumerate() {
+                if c == 0 {
+                    sheet.write_string_with_format(r as u32, 0, text, &bold)?;
+                } else {
+                    sheet.write_string(r as u32, c as u16, text)?;
+                }
+            }
+        }
+        let top = self.heading_block().len() as u32 + 1;
+        for (c, h) in self.heading_row().iter().enumerate() {
+            sheet.write_string_with_format(top, c as u16, h, &head)?;
+        }
+        for (i, row) in self.element_rows().iter().enumerate() {
+            let r = top + 1 + i as u32;
+            for (c, text) in row.iter().enumerate() {
+                if c == 4 || c == 5 {
+                    sheet.write_string_with_format(r, c as u16, text, &input)?;
+                } else {
+                    sheet.write_string(r, c as u16, text)?;
+                }
+            }
+        }
+        for (c, width) in [18.0, 60.0, 12.0, 14.0, 14.0, 40.0].into_iter().enumerate() {
+            sheet.set_column_width(c as u16, width)?;
+        }
+        sheet.set_freeze_panes(top + 1, 0)?;
+        book.save_to_buffer()
+    }
+
+    /// The template as CSV (UTF-8 with BOM, so that spreadsheet programs read it as UTF-8).
+    pub fn to_csv(&self) -> Vec<u8> {
+        let mut out = vec![0xEF, 0xBB, 0xBF];
+        {
+            let mut w = csv::WriterBuilder::new()
+                .flexible(true)
+                .from_writer(&mut out);
+            let write = |w: &mut csv::Writer<&mut Vec<u8>>, row: &[String]| {
+                w.write_record(row).expect("writing to memory");
+            };
+            for row in self.heading_block() {
+                write(&mut w, &row);
+            }
+            write(&mut w, &[String::new()]);
+            write(&mut w, &self.heading_row());
+            for row in self.element_rows() {
+                write(&mut w, &row);
+            }
+            w.flush().expect("writing to memory");
+        }
+        out
+    }
+}
+
+/// "1.234,5".
+pub fn vi_number(d: &rust_decimal::Decimal) -> String {
+    let s = thidua_domain::figures::canonical_decimal(d);
+    let (neg, body) = match s.strip_prefix('-') {
+        Some(r) => ("-", r),
+        None => ("", s.as_str()),
+    };
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(c);
+    }
+    if frac.is_empty() {
+        format!("{neg}{grouped}")
+    } else {
+        format!("{neg}{grouped},{frac}")
+    }
+}
+
+/// A filled template as read back: whose figures, for which window, and the figures.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Filled {
+    pub covenant: String,
+    pub unit: String,
+    /// `2024-M01`.
+    pub period: String,
+    pub values: FigureMap,
+    pub comments: std::collections::BTreeMap<String, String>,
+}
+
+/// Reads rows (as [`crate::table::read`] gives them) as a filled template of `form`; every
+/// error names its sheet, row and column.
+pub struct Reader<'a> {
+    form: &'a Form,
+    number: Option<NumberForm>,
+    meta: std::collections::BTreeMap<&'static str, String>,
+    /// Columns of the element rows, once the heading row was seen: (id, value, comment).
+    columns: Option<(usize, usize, usize)>,
+    headings: Vec<String>,
+    pub filled: Filled,
+    seen: std::collections::BTreeSet<String>,
+    pub errors: ImportErrors,
+    /// The row of the heading, for errors about missing heading cells.
+    pub found_heading: bool,
+}
+
+fn label(cell: Option<&RawCell>) -> String {
+    cell.map(|c| c.text().to_lowercase()).unwrap_or_default()
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(form: &'a Form) -> Self {
+        Self {
+            form,
+            number: None,
+            meta: Default::default(),
+            columns: None,
+            headings: Vec::new(),
+            filled: Filled {
+                covenant: String::new(),
+                unit: String::new(),
+                period: String::new(),
+                values: FigureMap::new(),
+                comments: Default::default(),
+            },
+            seen: Default::default(),
+            errors: ImportErrors::default(),
+            found_heading: false,
+        }
+    }
+
+    fn column_name(&self, c: usize) -> String {
+        match self.headings.get(c).filter(|h| !h.is_empty()) {
+            Some(h) => format!("{} ({h})", column_letter(c)),
+            None => column_letter(c),
+        }
+    }
+
+    /// Takes one row; returns `false` once there are too many errors to go on.
+    pub fn row(&mut self, sheet: &str, row: usize, cells: &[RawCell]) -> bool {
+        let first = label(cells.first());
+        let Some((id_col, value_col, comment_col)) = self.columns else {
+            for (key, lab) in [
+                ("covenant", LABEL_COVENANT),
+                ("unit", LABEL_UNIT),
+                ("period", LABEL_PERIOD),
+                ("form", LABEL_FORM),
+            ] {
+                if first == lab.to_lowercase() {
+                    self.meta.insert(
+                        key,
+                        cells
+                            .get(1)
+                            .map(|c| c.text().to_owned())
+                            .unwrap_or_default(),
+                    );
+                }
+            }
+            if first == HEADINGS[0].to_lowercase() {
+                self.headings = cells.iter().map(|c| c.text().to_owned()).collect();
+                let find = |name: &str, default: usize| {
+                    self.headings
+                        .iter()
+                        .position(|h| h.to_lowercase().starts_with(&name.to_lowercase()))
+                        .unwrap_or(default)
+                };
+                self.columns = Some((0, find(HEADINGS[4], 4), find(HEADINGS[5], 5)));
+                self.found_heading = true;
+                self.start(sheet, row);
+            }
+            return !self.errors.is_full();
+        };
+        let id = cells.get(id_col).map(|c| c.text()).unwrap_or("");
+        if id.is_empty() {
+            return true;
+        }
+        let err = |code, vi: String, en: String, col: usize, me: &Self| {
+            ImportError::file(code, vi, en).at(sheet, row, Some(me.column_name(col)))
+        };
+        let Some(element) = self.form.elements.iter().find(|e| e.id == id) else {
+            let e = err(
+                "unknown_element",
+                format!("quy định chấm điểm không có chỉ tiêu mã «{id}»"),
+                format!("the regulation has no data element «{id}»"),
+                id_col,
+                self,
+            );
+            self.errors.push(e);
+            return !self.errors.is_full();
+        };
+        if !self.seen.insert(id.to_owned()) {
+            let e = err(
+                "duplicate",
+                format!("chỉ tiêu «{id}» ghi hai lần"),
+                format!("element «{id}» appears twice"),
+                id_col,
+                self,
+            );
+            self.errors.push(e);
+        }
+        let number = self.number.unwrap_or(NumberForm::Plain);
+        match figure(cells.get(value_col).unwrap_or(&RawCell::Empty), number) {
+            Ok(Some(v)) => {
+                if let FigureValue::Number(d) = v {
+                    if d.is_sign_negative() && !d.is_zero() {
+                        let e = err(
+                            "invalid_figure",
+                            format!("{}: số liệu không được âm", element.name),
+                            format!("{}: a figure cannot be negative", element.name),
+                            value_col,
+                            self,
+                        );
+                        self.errors.push(e);
+                    }
+                }
+                self.filled.values.insert(id.to_owned(), v);
+            }
+            Ok(None) => {}
+            Err((vi, en)) => {
+                let e = err(
+                    "invalid_number",
+                    format!("{}: {vi}", element.name),
+                    format!("{}: {en}", element.name),
+                    value_col,
+                    self,
+                );
+                self.errors.push(e);
+            }
+        }
+        if let Some(c) = cells.get(comment_col).filter(|c| !c.is_empty()) {
+            self.filled
+                .comments
+                .insert(id.to_owned(), c.text().to_owned());
+        }
+        !self.errors.is_full()
+    }
+
+    /// At the heading row: the heading block must have named the covenant, unit, window and
+    /// number form.
+    fn start(&mut self, sheet: &str, row: usize) {
+        for (key, lab) in [
+            ("covenant", LABEL_COVENANT),
+            ("unit", LABEL_UNIT),
+            ("period", LABEL_PERIOD),
+        ] {
+            match self.meta.get(key) {
+                Some(v) if !v.is_empty() => {}
+                _ => self.errors.push(
+                    ImportError::file(
+                        "template_heading",
+                        format!("thiếu dòng «{lab}» phía trên dòng tiêu đề"),
+                        format!("the «{lab}» line above the heading row is missing"),
+                    )
+                    .at(sheet, row, Some("A".into())),
+                ),
+            }
+        }
+        self.number = match self.meta.get("form") {
+            None => Some(NumberForm::Plain),
+            Some(f) => match NumberForm::parse(f) {
+                Some(n) => Some(n),
+                None => {
+                    self.errors.push(
+                        ImportError::file(
+                            "template_heading",
+                            format!("«{LABEL_FORM}» phải là «vi» hoặc «plain», không phải «{f}»"),
+                            format!("«{LABEL_FORM}» must be «vi» or «plain», not «{f}»"),
+                        )
+                        .at(sheet, row, Some("B".into())),
+                    );
+                    Some(NumberForm::Plain)
+                }
+            },
+        };
+        self.filled.covenant = self.meta.get("covenant").cloned().unwrap_or_default();
+        self.filled.unit = self.meta.get("unit").cloned().unwrap_or_default();
+        self.filled.period = self.meta.get("period").cloned().unwrap_or_default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vietnamese_numbers_are_written_with_dots_and_a_comma() {
+        let d = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
+        assert_eq!(vi_number(&d("1234567.5")), "1.234.567,5");
+        assert_eq!(vi_number(&d("95.50")), "95,5");
+        assert_eq!(vi_number(&d("-1234")), "-1.234");
+        assert_eq!(vi_number(&d("0")), "0");
+    }
+}

@@ -1,0 +1,559 @@
+//! Files in and out against a real state: Cluster 12's signed covenant with the example
+//! regulation. The template round trip (XLSX and CSV), a bad row refused with its place, legacy
+//! encodings and a decompression bomb refused, the historical import of the example's 2023
+//! figures, and the export read back by the scoring engine.
+
+use std::io::Write;
+
+use chrono::NaiveDate;
+use thidua_domain::calendar::default_calendar;
+use thidua_domain::figures::{Cell, FigureValue};
+use thidua_domain::model::*;
+use thidua_domain::*;
+use thidua_import::template::Template;
+use thidua_import::{export, plan_historical, plan_reports, Limits, Upload};
+
+const REGULATION: &str = include_str!("../../../examples/cum12-2024/regulation.toml");
+const DATA: &str = include_str!("../../../examples/cum12-2024/data.csv");
+const UNITS: [(&str, &str, &str); 5] = [
+    ("ca-kg", "Công an tỉnh Kiên Giang", "KG"),
+    ("ca-ag", "Công an tỉnh An Giang", "AG"),
+    ("ca-hg", "Công an tỉnh Hậu Giang", "HG"),
+    ("ca-cm", "Công an tỉnh Cà Mau", "CM"),
+    ("ca-bl", "Công an tỉnh Bạc Liêu", "BL"),
+];
+
+fn t(s: &str) -> Text {
+    Text::parse("t", s, 500).unwrap()
+}
+fn u(s: &str) -> UnitId {
+    UnitId::parse(s).unwrap()
+}
+fn user(s: &str) -> Actor {
+    Actor::User(UserId::parse(s).unwrap())
+}
+fn cov() -> CovenantId {
+    CovenantId::parse("gu-2024").unwrap()
+}
+
+fn run(state: &mut State, actor: &Actor, commands: Vec<Command>) -> Result<(), DomainError> {
+    let mut scratch = state.clone();
+    for c in commands {
+        scratch = decide_and_apply(&scratch, actor, 1_711_420_000_000, c)?.1;
+    }
+    *state = scratch;
+    Ok(())
+}
+
+/// Cluster 12 with its five units, roles and the signed covenant of 2024.
+fn world() -> State {
+    let mut s = State::default();
+    let cum = ClusterId::parse("cum-12").unwrap();
+    let mut setup = vec![Command::CreateCluster {
+        cluster: cum.clone(),
+        name: t("Cụm thi đua số 12"),
+    }];
+    for (id, name, code) in UNITS {
+        setup.push(Command::CreateUnit {
+            unit: u(id),
+            name: t(name),
+            short_code: t(code),
+            kind: UnitKind::ProvincialPolice,
+            parent: None,
+            established: NaiveDate::from_ymd_opt(1976, 1, 1).unwrap(),
+        });
+    }
+    setup.push(Command::SetClusterYear {
+        cluster: cum.clone(),
+        year: 2024,
+        members: UNITS.iter().map(|x| u(x.0)).collect(),
+    });
+    setup.push(Command::CreateMovement {
+        movement: MovementId::parse("vanttq-2024").unwrap(),
+        name: t("Vì an ninh Tổ quốc"),
+        year: 2024,
+        plan_ref: t("84/KH-BCA"),
+        slogan: None,
+        calendar: default_calendar(2024),
+    });
+    let mut people = vec![(
+        "thuky",
+        Role::Secretariat {
+            cluster: cum.clone(),
+        },
+    )];
+    for (id, _, code) in UNITS {
+        let code = code.to_lowercase();
+        people.push((
+            Box::leak(format!("lanhdao.{code}").into_boxed_str()),
+            Role::Leader { unit: u(id) },
+        ));
+        people.push((
+            Box::leak(format!("canbo.{code}").into_boxed_str()),
+            Role::Officer { unit: u(id) },
+        ));
+    }
+    for (name, role) in people {
+        let id = UserId::parse(name).unwrap();
+        setup.push(Command::RegisterUser {
+            user: id.clone(),
+            display_name: t(name),
+            demo: true,
+        });
+        setup.push(Command::GrantRole { user: id, role });
+    }
+    run(&mut s, &Actor::System, setup).unwrap();
+    let content = CovenantContent {
+        title: t("Giao ước thi đua năm 2024"),
+        place: t("Kiên Giang"),
+        signing_date: NaiveDate::from_ymd_opt(2024, 3, 26).unwrap(),
+        targets: vec![thidua_domain::model::Target {
+            id: thidua_domain::TargetId::parse("toi-pham").unwrap(),
+            area: t("Phòng, chống tội phạm"),
+            kind: thidua_domain::model::TargetKind::Change,
+            subject: t("Kéo giảm tội phạm về trật tự xã hội"),
+            comparison: thidua_domain::model::Comparison::AtLeast,
+            threshold: Some("5".parse().unwrap()),
+            range: None,
+            baseline_year: Some(2023),
+            unit_of_measure: Some(t("%")),
+            indicator: Some("crime_change".into()),
+        }],
+        regulation: covenant::regulation_doc(REGULATION).unwrap(),
+    };
+    run(
+        &mut s,
+        &user("thuky"),
+        vec![Command::DraftCovenant {
+            covenant: cov(),
+            movement: MovementId::parse("vanttq-2024").unwrap(),
+            cluster: cum,
+            content,
+        }],
+    )
+    .unwrap();
+    for (id, _, code) in UNITS {
+        let hash = s.covenants[&cov()].latest().hash.clone();
+        run(
+            &mut s,
+            &user(&format!("lanhdao.{}", code.to_lowercase())),
+            vec![Command::SignCovenant {
+                covenant: cov(),
+                version: 1,
+                unit: u(id),
+                hash,
+            }],
+        )
+        .unwrap();
+    }
+    s
+}
+
+/// The example's figures of one year (and the units' names), in the data format.
+fn example_year(year: i32) -> String {
+    DATA.lines()
+        .filter(|l| {
+            l.starts_with('#')
+                || l.starts_with("unit,")
+                || l.contains(",@name,")
+                || l.contains(&format!(",{year}-M"))
+        })
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+fn import_2023(state: &mut State) {
+    let csv = example_year(2023);
+    let plan = plan_historical(
+        state,
+        &cov(),
+        Upload {
+            file_name: "so-lieu-2023.csv",
+            bytes: csv.as_bytes(),
+        },
+        &Limits::default(),
+    )
+    .unwrap();
+    assert_eq!((plan.reports, plan.values), (60, 60 * 18));
+    run(state, &user("thuky"), vec![plan.command]).unwrap();
+}
+
+#[test]
+fn the_example_2023_figures_are_imported_and_exported_for_the_scoring_engine() {
+    let mut s = world();
+    import_2023(&mut s);
+    assert_eq!(
+        s.figures
+            .published_value(&u("ca-kg"), 2023, "M01", "crimes"),
+        Some(Cell::Number(92.into()))
+    );
+    assert_eq!(s.figures.imports[0].sha256.len(), 64);
+    // The same file again: every window already exists, nothing is recorded twice.
+    let csv = example_year(2023);
+    let again = plan_historical(
+        &s,
+        &cov(),
+        Upload {
+            file_name: "x.csv",
+            bytes: csv.as_bytes(),
+        },
+        &Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        run(&mut s.clone(), &user("thuky"), vec![again.command])
+            .unwrap_err()
+            .code(),
+        "figures_exist"
+    );
+    // 2024: January approved for every unit through the real commands.
+    let jan: String = example_year(2024)
+        .lines()
+        .filter(|l| !l.contains("-M") || l.contains("2024-M01"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    for (id, _, code) in UNITS {
+        let mine: String = jan
+            .lines()
+            .filter(|l| l.starts_with("unit,") || l.starts_with(&format!("{code},")))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let plan = plan_reports(
+            &s,
+            &cov(),
+            Upload {
+                file_name: "jan.csv",
+                bytes: mine.as_bytes(),
+            },
+            &Limits::default(),
+        )
+        .unwrap();
+        assert_eq!(plan.reports.len(), 1);
+        let code = code.to_lowercase();
+        run(&mut s, &user(&format!("canbo.{code}")), plan.commands(true)).unwrap();
+        run(
+            &mut s,
+            &user(&format!("lanhdao.{code}")),
+            vec![Command::ApproveFigures {
+                covenant: cov(),
+                unit: u(id),
+                window: "M01".into(),
+                revision: 1,
+            }],
+        )
+        .unwrap();
+    }
+    let out = export::data_csv(&s, &cov(), "M01").unwrap();
+    let data = thidua_scoring::Dataset::from_csv(&out).unwrap_or_else(|e| panic!("{e:?}\n{out}"));
+    let reg = thidua_scoring::compile(REGULATION).unwrap();
+    data.check(&reg).unwrap();
+    assert!(out.contains("KG,crimes,2023-M01,92\n"), "{out}");
+    assert!(out.contains("KG,@name,,Công an tỉnh Kiên Giang\n"));
+    assert!(out.contains(",2024-M01,"));
+    assert!(
+        !out.contains(",2024-M02,"),
+        "only windows up to the one chosen"
+    );
+    let board = reg
+        .evaluate_all(
+            &data,
+            "2024-M01".parse().unwrap(),
+            thidua_scoring::EvalOptions::default(),
+        )
+        .unwrap();
+    assert_eq!(board.units.len(), 5);
+}
+
+fn officer_template(s: &State) -> Template {
+    let mut tpl = Template::build(s, &cov(), &u("ca-kg"), "M02").unwrap();
+    for (i, row) in tpl.rows.iter_mut().enumerate() {
+        if row.id != "gov_flag" {
+            row.current = Some(Cell::Number((1000 + i as i64).into()));
+        }
+    }
+    tpl.rows[0].comment = Some("Số liệu tạm tính".into());
+    tpl
+}
+
+#[test]
+fn a_filled_template_is_read_back_from_xlsx_and_csv() {
+    let mut s = world();
+    import_2023(&mut s);
+    let tpl = Template::build(&s, &cov(), &u("ca-kg"), "M02").unwrap();
+    let crimes = tpl.rows.iter().find(|r| r.id == "crimes").unwrap();
+    assert_eq!(
+        crimes.same_period,
+        Some(Cell::Number(84.into())),
+        "cùng kỳ from last year's approved figures"
+    );
+    let filled = officer_template(&s);
+    for (name, bytes) in [
+        ("m02.xlsx", filled.to_xlsx().unwrap()),
+        ("m02.csv", filled.to_csv()),
+    ] {
+        let plan = plan_reports(
+            &s,
+            &cov(),
+            Upload {
+                file_name: name,
+                bytes: &bytes,
+            },
+            &Limits::default(),
+        )
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let r = &plan.reports[0];
+        assert_eq!(
+            (r.unit.as_str(), r.window.as_str(), r.revision),
+            ("ca-kg", "M02", 1)
+        );
+        assert_eq!(
+            r.values["crimes"],
+            FigureValue::Number(1000.into()),
+            "{name}: «1.000» in the Vietnamese form is a thousand"
+        );
+        assert!(
+            !r.values.contains_key("gov_flag"),
+            "an empty cell is not given"
+        );
+        assert_eq!(r.comments[&filled.rows[0].id].as_str(), "Số liệu tạm tính");
+        assert_eq!(r.changes.len(), r.values.len());
+    }
+    let bytes = filled.to_xlsx().unwrap();
+    let plan = plan_reports(
+        &s,
+        &cov(),
+        Upload {
+            file_name: "m02.xlsx",
+            bytes: &bytes,
+        },
+        &Limits::default(),
+    )
+    .unwrap();
+    run(&mut s, &user("canbo.kg"), plan.commands(true)).unwrap();
+    assert_eq!(
+        s.figures.report(&u("ca-kg"), 2024, "M02").unwrap().status,
+        thidua_domain::figures::ReportStatus::Submitted
+    );
+}
+
+#[test]
+fn numeric_cells_typed_in_a_spreadsheet_are_exact() {
+    let s = world();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let rows: [(&str, &str); 4] = [
+        ("Giao ước", "gu-2024"),
+        ("Đơn vị", "KG"),
+        ("Kỳ báo cáo", "2024-M03"),
+        ("Định dạng số", "vi"),
+    ];
+    for (i, (a, b)) in rows.iter().enumerate() {
+        sheet.write_string(i as u32, 0, *a).unwrap();
+        sheet.write_string(i as u32, 1, *b).unwrap();
+    }
+    for (c, h) in [
+        "Mã",
+        "Chỉ tiêu",
+        "Đơn vị tính",
+        "Cùng kỳ",
+        "Số liệu",
+        "Ghi chú",
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet.write_string(5, c as u16, *h).unwrap();
+    }
+    sheet.write_string(6, 0, "assets_due").unwrap();
+    sheet.write_number(6, 4, 1234.5).unwrap();
+    sheet.write_string(7, 0, "crimes").unwrap();
+    sheet.write_number(7, 4, 85.0).unwrap();
+    let bytes = book.save_to_buffer().unwrap();
+    let plan = plan_reports(
+        &s,
+        &cov(),
+        Upload {
+            file_name: "x.xlsx",
+            bytes: &bytes,
+        },
+        &Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        plan.reports[0].values["assets_due"],
+        FigureValue::Number("1234.5".parse().unwrap())
+    );
+    assert_eq!(
+        plan.reports[0].values["crimes"],
+        FigureValue::Number(85.into())
+    );
+}
+
+#[test]
+fn one_bad_row_imports_nothing_and_is_named_by_sheet_row_and_column() {
+    let s = world();
+    let mut tpl = officer_template(&s);
+    let bytes = tpl.to_xlsx().unwrap();
+    let good = plan_reports(
+        &s,
+        &cov(),
+        Upload {
+            file_name: "ok.xlsx",
+            bytes: &bytes,
+        },
+        &Limits::default(),
+    )
+    .unwrap();
+    assert!(!good.reports.is_empty());
+    // Break one figure: "12,5,3" is not a number in any form.
+    let mut csv = String::from_utf8(tpl.to_csv()).unwrap();
+    csv = csv
+        .replacen("\"1.002\"", "\"12,5,3\"", 1)
+        .replacen(",1.002,", ",\"12,5,3\",", 1);
+    let errors = plan_reports(
+        &s,
+        &cov(),
+        Upload {
+            file_name: "m02.csv",
+            bytes: csv.as_bytes(),
+        },
+        &Limits::default(),
+    )
+    .unwrap_err();
+    let e = &errors.0[0];
+    assert_eq!(e.code, "invalid_number", "{errors}");
+    assert_eq!(
+        (e.sheet.as_deref(), e.row, e.column.as_deref()),
+        (Some("m02.csv"), Some(11), Some("E (Số liệu)")),
+        "{errors}"
+    );
+    assert!(
+        e.message_vi.contains(&*tpl.rows[2].name),
+        "named by the element: {e}"
+    );
+    // In XLSX: a negative figure, refused with the sheet's name.
+    tpl.rows[3].current = Some(Cell::Number((-4).into()));
+    let bytes = tpl.to_xlsx().unwrap();
+    let errors = plan_reports(
+        &s,
+        &cov(),
+        Upload {
+            file_name: "m02.xlsx",
+            bytes: &bytes,
+        },
+        &Limits::default(),
+    )
+    .unwrap_err();
+    let e = &errors.0[0];
+    assert_eq!(
+        (e.code, e.sheet.as_deref(), e.row),
+        ("invalid_figure", Some("Số liệu"), Some(12)),
+        "{errors}"
+    );
+    assert!(e.message_en.contains("negative"));
+}
+
+#[test]
+fn legacy_encodings_are_refused_with_an_explanation() {
+    let s = world();
+    let mut bytes = b"unit,element,period,value\nKG,crimes,2024-M01,5\n# C".to_vec();
+    bytes.extend([
+        0xAB, b'n', b'g', b' ', b'a', b'n', b' ', b't', 0xD8, b'n', b'h', b'\n',
+    ]);
+    let e = plan_reports(
+        &s,
+        &cov(),
+        Upload {
+            file_name: "tcvn3.csv",
+            bytes: &bytes,
+        },
+        &Limits::default(),
+    )
+    .unwrap_err();
+    assert_eq!(e.0[0].code, "legacy_encoding");
+    assert!(e.0[0].message_vi.contains("TCVN3"), "{e}");
+    let mojibake =
+        "unit,element,period,value\nKG,crimes,2024-M01,5\n\"Coâng an tænh\",crimes,2024-M01,1\n";
+    let e = plan_reports(
+        &s,
+        &cov(),
+        Upload {
+            file_name: "vni.csv",
+            bytes: mojibake.as_bytes(),
+        },
+        &Limits::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        (e.0[0].code, e.0[0].row),
+        ("legacy_encoding", Some(3)),
+        "{e}"
+    );
+    assert!(e.0[0].message_en.contains("VNI"));
+}
+
+#[test]
+fn a_decompression_bomb_disguised_as_xlsx_is_refused_fast() {
+    let s = world();
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut buf);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file("xl/worksheets/sheet1.xml", options).unwrap();
+        let zeros = vec![b' '; 1 << 20];
+        for _ in 0..64 {
+            zip.write_all(&zeros).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    let bytes = buf.into_inner();
+    assert!(
+        bytes.len() < 1 << 20,
+        "64 MiB packed into {} bytes",
+        bytes.len()
+    );
+    let limits = Limits {
+        max_unzipped: 16 << 20,
+        ..Limits::default()
+    };
+    let e = plan_reports(
+        &s,
+        &cov(),
+        Upload {
+            file_name: "bomb.xlsx",
+            bytes: &bytes,
+        },
+        &limits,
+    )
+    .unwrap_err();
+    assert_eq!(e.0[0].code, "zip_bomb", "{e}");
+}
+
+#[test]
+fn a_workbook_of_several_sheets_each_with_its_heading_is_one_import() {
+    let s = world();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for (unit, value) in [("KG", 92.0), ("AG", 101.0)] {
+        let ws = book.add_worksheet();
+        for (c, h) in ["unit", "element", "period", "value"].iter().enumerate() {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        ws.write_string(1, 0, unit).unwrap();
+        ws.write_string(1, 1, "crimes").unwrap();
+        ws.write_string(1, 2, "2023-M01").unwrap();
+        ws.write_number(1, 3, value).unwrap();
+    }
+    let bytes = book.save_to_buffer().unwrap();
+    let plan = plan_historical(
+        &s,
+        &cov(),
+        Upload {
+            file_name: "hai-trang.xlsx",
+            bytes: &bytes,
+        },
+        &Limits::default(),
+    )
+    .unwrap();
+    assert_eq!((plan.reports, plan.values), (2, 2));
+}

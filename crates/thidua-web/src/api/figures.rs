@@ -1,0 +1,1225 @@
+//! Figures over HTTP: the reports of a window, one unit's report (its grid, cùng kỳ, rule
+//! checks, approvals and corrections), saving, submitting, approving, reopening, imports from a
+//! file (a unit's, and the secretariat's historical import; dry run or all-or-nothing), the
+//! template and the export for `thidua score --data`. The pages ([`crate::ui`]) call the same
+//! functions, so both show exactly what [`crate::authz`] allows: a unit's unapproved figures to
+//! the unit only, approved figures to the cluster (members, secretariat, supervisor).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use thidua_domain::figures::{failed_rules, Cell, FigureMap, FigureValue, Report, ReportStatus};
+use thidua_domain::state::Covenant;
+use thidua_domain::{Actor, Command, CovenantId, Payload, State as DomainState, Text, UnitId};
+use thidua_import::{
+    export, plan_historical, plan_reports, template::Template, ImportErrors, Limits, Upload,
+};
+use utoipa::{IntoParams, ToSchema};
+
+use super::dto::{unit_ref, ReceiptDto, UnitRef};
+use super::extract::{ApiJson, ApiQuery};
+use super::{execute, parse_id};
+use crate::auth::Viewer;
+use crate::authz::Scope;
+use crate::error::{ApiError, ErrorBody};
+use crate::AppState;
+
+/// A figure's text form: canonical decimal, `na`, or absent.
+fn cell_str(c: Cell) -> Option<String> {
+    match c {
+        Cell::Missing => None,
+        Cell::NotApplicable => Some("na".into()),
+        Cell::Number(d) => Some(thidua_domain::figures::canonical_decimal(&d)),
+    }
+}
+
+/// One element row of a report.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ElementRow {
+    pub id: String,
+    pub name: String,
+    pub unit: Option<String>,
+    /// Last year's approved figure for the same window.
+    pub same_period: Option<String>,
+    /// The figure the viewer may see: the unit's current one (its own unit) or the published one.
+    pub value: Option<String>,
+    /// The published (approved) figure.
+    pub published: Option<String>,
+    pub comment: Option<String>,
+}
+
+/// A validation rule that fails on the report's current figures.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct RuleIssue {
+    pub rule: String,
+    pub name: String,
+    /// `error` or `warning`.
+    pub severity: String,
+    /// A comment on one of its figures explains it (warnings).
+    pub explained: bool,
+}
+
+/// A figure changed by a correction.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ChangeDto {
+    pub element: String,
+    pub name: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// One approval (the first publication, or a correction of the one before).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ApprovalDto {
+    pub revision: u32,
+    /// Log index and time of the approving or historical event.
+    pub index: u64,
+    pub time_ms: i64,
+    /// The historical import (its log index) that recorded these figures.
+    pub import: Option<u64>,
+    /// For a correction: the reopening's log index and its reason, and the figures changed.
+    pub reopened_at: Option<u64>,
+    pub reason: Option<String>,
+    pub changes: Vec<ChangeDto>,
+}
+
+/// A unit's report for a window.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ReportDto {
+    pub covenant: String,
+    pub unit: UnitRef,
+    pub year: i32,
+    pub window: String,
+    pub window_name: String,
+    /// First and last day (yyyy-mm-dd) and the deadline.
+    pub start: String,
+    pub end: String,
+    pub deadline: String,
+    /// `none`, `draft`, `submitted`, `approved`, `reopened` for the unit itself; others see
+    /// `approved`, `reopened` (a correction in progress) or `not_published`.
+    pub status: String,
+    pub revision: u32,
+    pub late: bool,
+    pub submitted_ms: Option<i64>,
+    /// The viewer sees the unit's unapproved figures (its own unit, or an administrator).
+    pub own: bool,
+    pub elements: Vec<ElementRow>,
+    pub issues: Vec<RuleIssue>,
+    pub approvals: Vec<ApprovalDto>,
+    pub can_edit: bool,
+    pub can_approve: bool,
+    pub can_reopen: bool,
+}
+
+/// A unit's line in a window's overview.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct UnitStatusDto {
+    pub unit: UnitRef,
+    pub status: String,
+    pub late: bool,
+    pub corrections: usize,
+    pub own: bool,
+}
+
+/// A reporting window of the calendar.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct WindowRef {
+    pub key: String,
+    pub name: String,
+}
+
+/// A historical import, as recorded.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ImportRecordDto {
+    pub index: u64,
+    pub time_ms: i64,
+    pub actor: String,
+    pub file_name: String,
+    pub sha256: String,
+    pub reports: u32,
+}
+
+/// The reports of a covenant's members for one window.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct WindowDto {
+    pub covenant: String,
+    pub title: String,
+    pub year: i32,
+    pub window: String,
+    pub deadline: String,
+    pub windows: Vec<WindowRef>,
+    pub units: Vec<UnitStatusDto>,
+    pub imports: Vec<ImportRecordDto>,
+    /// The viewer is the cluster's secretariat (or an administrator).
+    pub manage: bool,
+    pub signed: bool,
+}
+
+/// The covenant, if the viewer may see it.
+pub fn visible_covenant<'a>(
+    state: &'a DomainState,
+    scope: &Scope,
+    id: &CovenantId,
+) -> Result<&'a Covenant, ApiError> {
+    let c = state.covenants.get(id).ok_or_else(ApiError::not_found)?;
+    if !scope.can_view_covenant(state, c) {
+        return Err(ApiError::not_found());
+    }
+    Ok(c)
+}
+
+/// The first month some member has not published yet, else the last month.
+fn default_window(state: &DomainState, c: &Covenant) -> String {
+    let Ok(m) = state.movement(&c.movement) else {
+        return String::new();
+    };
+    let members = state.members(&c.cluster, c.year).unwrap_or(&[]);
+    let months: Vec<_> = m
+        .calendar
+        .iter()
+        .filter(|w| w.key.starts_with('M'))
+        .collect();
+    months
+        .iter()
+        .find(|w| {
+            members.iter().any(|u| {
+                state
+                    .figures
+                    .report(u, c.year, &w.key)
+                    .and_then(|r| r.published())
+                    .is_none()
+            })
+        })
+        .or(months.last())
+        .map(|w| w.key.clone())
+        .unwrap_or_default()
+}
+
+fn status_for(report: Option<&Report>, own: bool) -> String {
+    match report {
+        None if own => "none".into(),
+        None => "not_published".into(),
+        Some(r) if own => r.status.code().into(),
+        Some(r) => match (r.published(), r.status) {
+            (Some(_), ReportStatus::Approved) => "approved".into(),
+            (Some(_), _) => "reopened".into(),
+            (None, _) => "not_published".into(),
+        },
+    }
+}
+
+/// The overview of a window: each member's status.
+pub fn window_dto(
+    state: &DomainState,
+    scope: &Scope,
+    id: &CovenantId,
+    window: Option<&str>,
+) -> Result<WindowDto, ApiError> {
+    let c = visible_covenant(state, scope, id)?;
+    let window = window
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .unwrap_or_else(|| default_window(state, c));
+    let calendar = state.movement(&c.movement)?.calendar.clone();
+    if !calendar.iter().any(|w| w.key == window) {
+        return Err(ApiError::not_found());
+    }
+    let members = state
+        .members(&c.cluster, c.year)
+        .map(|m| m.to_vec())
+        .unwrap_or_default();
+    let own_units = scope.own_units();
+    let units = state
+        .sorted_by_name(&members)
+        .into_iter()
+        .map(|u| {
+            let own = scope.is_admin() || own_units.contains(&u.id);
+            let report = state
+                .figures
+                .report(&u.id, c.year, &window)
+                .map(|r| r.as_ref());
+            UnitStatusDto {
+                unit: unit_ref(state, &u.id),
+                status: status_for(report, own),
+                late: report.and_then(|r| r.first_submission).is_some_and(|s| {
+                    s.late && (own || report.is_some_and(|r| r.published().is_some()))
+                }),
+                corrections: report.map_or(0, Report::corrections),
+                own,
+            }
+        })
+        .collect();
+    let imports = state
+        .figures
+        .imports
+        .iter()
+        .filter(|i| &i.covenant == id)
+        .map(|i| ImportRecordDto {
+            index: i.index,
+            time_ms: i.time_ms,
+            actor: i.actor.to_string(),
+            file_name: i.file_name.to_string(),
+            sha256: i.sha256.clone(),
+            reports: i.reports,
+        })
+        .collect();
+    Ok(WindowDto {
+        covenant: id.to_string(),
+        title: c.latest().content.title.to_string(),
+        year: c.year,
+        deadline: state.figures_deadline(id, &window)?.to_string(),
+        windows: calendar
+            .iter()
+            .map(|w| WindowRef {
+                key: w.key.clone(),
+                name: w.name.to_string(),
+            })
+            .collect(),
+        window,
+        units,
+        imports,
+        manage: scope.is_admin() || scope.managed_clusters().contains(&c.cluster),
+        signed: c.in_force().is_some(),
+    })
+}
+
+/// The reasons of the reopenings, read from the log (the state keeps their indices).
+pub type Reasons = BTreeMap<u64, String>;
+
+/// Reads the reasons of a report's reopenings from the store.
+pub fn reopen_reasons(app: &AppState, indices: &[u64]) -> Result<Reasons, ApiError> {
+    let mut out = Reasons::new();
+    for i in indices {
+        for entry in app.service.store().entries(*i, i + 1)? {
+            let event = thidua_domain::Event::decode(entry.index, &entry.bytes)
+                .map_err(ApiError::internal)?;
+            if let Payload::FiguresReopened { reason, .. } = event.payload {
+                out.insert(*i, reason.to_string());
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn approvals(state: &DomainState, report: &Report, reasons: &Reasons) -> Vec<ApprovalDto> {
+    let mut out: Vec<ApprovalDto> = Vec::new();
+    for (n, a) in report.approvals.iter().enumerate() {
+        let form = state.figures.form(a.values.form);
+        let (reopened_at, changes) = if n == 0 {
+            (None, Vec::new())
+        } else {
+            let prev = &report.approvals[n - 1];
+            let prev_form = state.figures.form(prev.values.form);
+            let reopened = report
+                .reopenings
+                .iter()
+                .copied()
+                .rfind(|i| *i > prev.index && *i < a.index);
+            let changes = form
+                .elements
+                .iter()
+                .enumerate()
+                .filter_map(|(i, e)| {
+                    let after = a.values.get(i);
+                    let before = prev_form
+                        .position(&e.id)
+                        .map_or(Cell::Missing, |p| prev.values.get(p));
+                    (before != after).then(|| ChangeDto {
+                        element: e.id.clone(),
+                        name: e.name.clone(),
+                        before: cell_str(before),
+                        after: cell_str(after),
+                    })
+                })
+                .collect();
+            (reopened, changes)
+        };
+        out.push(ApprovalDto {
+            revision: a.revision,
+            index: a.index,
+            time_ms: a.time_ms,
+            import: a.import,
+            reason: reopened_at.and_then(|i| reasons.get(&i).cloned()),
+            reopened_at,
+            changes,
+        });
+    }
+    out
+}
+
+/// The position of an element in the form the values were saved with.
+fn lookup<'a>(
+    state: &DomainState,
+    v: Option<&'a thidua_domain::figures::Values>,
+    id: &str,
+) -> Option<(&'a thidua_domain::figures::Values, usize)> {
+    v.and_then(|v| state.figures.form(v.form).position(id).map(|p| (v, p)))
+}
+
+/// A unit's report for a window, as the viewer may see it.
+pub fn report_dto(
+    state: &DomainState,
+    scope: &Scope,
+    id: &CovenantId,
+    unit: &UnitId,
+    window: &str,
+    reasons: &Reasons,
+) -> Result<ReportDto, ApiError> {
+    let c = visible_covenant(state, scope, id)?;
+    if !state
+        .members(&c.cluster, c.year)
+        .is_ok_and(|m| m.contains(unit))
+    {
+        return Err(ApiError::not_found());
+    }
+    let w = state
+        .reporting_window(id, window)
+        .map_err(|_| ApiError::not_found())?;
+    let form = state.reporting_form(id)?;
+    let own = scope.is_admin() || scope.own_units().contains(unit);
+    let report = state
+        .figures
+        .report(unit, c.year, window)
+        .map(|r| r.as_ref());
+    let shown = report.and_then(|r| {
+        if own {
+            Some(r.current().as_ref())
+        } else {
+            r.published().map(|a| a.values.as_ref())
+        }
+    });
+    let published = report.and_then(Report::published);
+    let lookup = |v, id| lookup(state, v, id);
+    let elements: Vec<ElementRow> = form
+        .elements
+        .iter()
+        .map(|e| ElementRow {
+            id: e.id.clone(),
+            name: e.name.clone(),
+            unit: e.unit.clone(),
+            same_period: state
+                .figures
+                .published_value(unit, c.year - 1, window, &e.id)
+                .and_then(cell_str),
+            value: lookup(shown, &e.id).and_then(|(v, p)| cell_str(v.get(p))),
+            published: lookup(published.map(|a| a.values.as_ref()), &e.id)
+                .and_then(|(v, p)| cell_str(v.get(p))),
+            comment: lookup(shown, &e.id)
+                .and_then(|(v, p)| v.comment(p))
+                .map(|t| t.to_string()),
+        })
+        .collect();
+    let issues = match (own, report) {
+        (true, Some(r)) => {
+            let v = r.current();
+            let f = state.figures.form(v.form);
+            let commented: BTreeSet<usize> =
+                v.comments.iter().map(|(i, _)| usize::from(*i)).collect();
+            failed_rules(&state.figures_rules(id, f)?, &v.cells(), &commented)
+                .into_iter()
+                .map(|o| RuleIssue {
+                    rule: o.rule.id.clone(),
+                    name: o.rule.name.to_string(),
+                    severity: match o.rule.severity {
+                        thidua_domain::figures::Severity::Error => "error".into(),
+                        thidua_domain::figures::Severity::Warning => "warning".into(),
+                    },
+                    explained: o.explained,
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    let led = scope.is_admin() || scope.led_units().contains(unit);
+    let status = report.map(|r| r.status);
+    Ok(ReportDto {
+        covenant: id.to_string(),
+        unit: unit_ref(state, unit),
+        year: c.year,
+        window: window.to_owned(),
+        window_name: w.name.to_string(),
+        start: w.start.to_string(),
+        end: w.end.to_string(),
+        deadline: state.figures_deadline(id, window)?.to_string(),
+        status: status_for(report, own),
+        revision: report.map_or(0, |r| r.revision),
+        late: report
+            .and_then(|r| r.first_submission)
+            .is_some_and(|s| s.late && (own || published.is_some())),
+        submitted_ms: report
+            .and_then(|r| r.first_submission)
+            .filter(|_| own || published.is_some())
+            .map(|s| s.time_ms),
+        own,
+        elements,
+        issues,
+        approvals: report
+            .map(|r| approvals(state, r, reasons))
+            .unwrap_or_default(),
+        can_edit: own
+            && matches!(
+                status,
+                None | Some(ReportStatus::Draft | ReportStatus::Reopened)
+            ),
+        can_approve: led && status == Some(ReportStatus::Submitted),
+        can_reopen: led
+            && matches!(
+                status,
+                Some(ReportStatus::Submitted | ReportStatus::Approved)
+            ),
+    })
+}
+
+/// Reads figures typed by people: by element id, in the given number form; errors by element.
+pub fn parse_figures(
+    form: &thidua_domain::figures::Form,
+    raw: &BTreeMap<String, String>,
+    number: thidua_import::number::NumberForm,
+) -> Result<FigureMap, Vec<(String, String, String)>> {
+    let mut out = FigureMap::new();
+    let mut errors = Vec::new();
+    for (id, text) in raw {
+        let name = form
+            .elements
+            .iter()
+            .find(|e| &e.id == id)
+            .map(|e| e.name.clone())
+            .unwrap_or_else(|| id.clone());
+        match thidua_import::number::figure(
+            &thidua_import::table::RawCell::Text(text.trim().to_owned()),
+            number,
+        ) {
+            Ok(Some(FigureValue::Number(d))) if d.is_sign_negative() && !d.is_zero() => {
+                errors.push((
+                    id.clone(),
+                    format!("{name}: số liệu không được âm"),
+                    format!("{name}: a figure cannot be negative"),
+                ));
+            }
+            Ok(Some(v)) => {
+                out.insert(id.clone(), v);
+            }
+            Ok(None) => {}
+            Err((vi, en)) => {
+                errors.push((id.clone(), format!("{name}: {vi}"), format!("{name}: {en}")))
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Comments by element id, as texts (empty ones dropped).
+pub fn parse_comments(
+    raw: &BTreeMap<String, String>,
+) -> Result<BTreeMap<String, Text>, (String, ApiError)> {
+    let mut out = BTreeMap::new();
+    for (id, c) in raw {
+        if c.trim().is_empty() {
+            continue;
+        }
+        let t = Text::parse("comment", c, thidua_domain::text::limits::REASON)
+            .map_err(|e| (id.clone(), ApiError::from(e)))?;
+        out.insert(id.clone(), t);
+    }
+    Ok(out)
+}
+
+/// The commands of a save (and a submission of the revision it creates).
+pub fn save_commands(
+    state: &DomainState,
+    covenant: &CovenantId,
+    unit: &UnitId,
+    window: &str,
+    values: FigureMap,
+    comments: BTreeMap<String, Text>,
+    submit: bool,
+) -> Vec<Command> {
+    let year = state.covenants.get(covenant).map_or(0, |c| c.year);
+    let revision = state
+        .figures
+        .report(unit, year, window)
+        .map_or(1, |r| r.revision + 1);
+    let mut out = vec![Command::SaveFigures {
+        covenant: covenant.clone(),
+        unit: unit.clone(),
+        window: window.to_owned(),
+        values,
+        comments,
+    }];
+    if submit {
+        out.push(Command::SubmitFigures {
+            covenant: covenant.clone(),
+            unit: unit.clone(),
+            window: window.to_owned(),
+            revision,
+        });
+    }
+    out
+}
+
+/// A figure changed by an import (dry run), for the page and the API.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PlannedDto {
+    pub unit: String,
+    pub year: i32,
+    pub window: String,
+    pub changes: Vec<ChangeDto>,
+}
+
+/// One reading error of an imported file.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ImportErrorDto {
+    pub sheet: Option<String>,
+    pub row: Option<usize>,
+    pub column: Option<String>,
+    pub code: String,
+    pub message_vi: String,
+    pub message_en: String,
+}
+
+/// What an import did (or, in a dry run, would do).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ImportOutcome {
+    pub dry_run: bool,
+    pub reports: Vec<PlannedDto>,
+    pub values: usize,
+    /// SHA-256 of the file.
+    pub sha256: String,
+    pub receipt: Option<ReceiptDto>,
+}
+
+/// Why an import was refused: the file's errors (sheet, row, column, reason), or the domain's.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ImportFailure {
+    pub error: String,
+    pub message: String,
+    pub errors: Vec<ImportErrorDto>,
+}
+
+impl ImportFailure {
+    fn from_file(e: ImportErrors) -> Self {
+        Self {
+            error: "import_failed".into(),
+            message: "the file has errors; nothing was imported".into(),
+            errors: e
+                .0
+                .into_iter()
+                .map(|e| ImportErrorDto {
+                    sheet: e.sheet.map(String::from),
+                    row: e.row,
+                    column: e.column.map(String::from),
+                    code: e.code.into(),
+                    message_vi: e.message_vi.into(),
+                    message_en: e.message_en.into(),
+                })
+                .collect(),
+        }
+    }
+
+    fn from_api(e: ApiError) -> (StatusCode, Self) {
+        (
+            e.status,
+            Self {
+                error: e.code.into(),
+                message: e.message,
+                errors: Vec::new(),
+            },
+        )
+    }
+}
+
+impl IntoResponse for ImportFailure {
+    fn into_response(self) -> Response {
+        (StatusCode::UNPROCESSABLE_ENTITY, Json(self)).into_response()
+    }
+}
+
+fn cell_opt(c: Cell) -> Option<String> {
+    cell_str(c)
+}
+
+/// Decides commands on a scratch copy of the state: what the domain would refuse.
+fn dry_decide(state: &DomainState, actor: &Actor, commands: &[Command]) -> Result<(), ApiError> {
+    let mut scratch = state.clone();
+    for c in commands {
+        scratch = thidua_domain::decide_and_apply(&scratch, actor, 0, c.clone())?.1;
+    }
+    Ok(())
+}
+
+/// An uploaded file and what to do with it.
+pub struct ImportRequest {
+    pub covenant: CovenantId,
+    pub file_name: String,
+    pub bytes: Bytes,
+    /// Earlier years' approved figures (the secretariat) instead of a unit's figures.
+    pub historical: bool,
+    /// Submit the saved reports to the leader.
+    pub submit: bool,
+    /// Only say what would change.
+    pub dry_run: bool,
+}
+
+/// A unit's figures (`historical = false`) or earlier years' approved figures (`true`) from a
+/// file: read, planned, checked by the domain, and appended in one transaction unless
+/// `dry_run`. One code path for the pages and the API.
+pub async fn import_file(
+    app: &AppState,
+    viewer: &Viewer,
+    req: ImportRequest,
+) -> Result<ImportOutcome, (StatusCode, ImportFailure)> {
+    let ImportRequest {
+        covenant,
+        file_name,
+        bytes,
+        historical,
+        submit,
+        dry_run,
+    } = req;
+    let actor = Actor::User(viewer.user.clone());
+    let scope = viewer.scope.clone();
+    let planned = {
+        let state = app.service.read();
+        let c = visible_covenant(&state, &scope, &covenant).map_err(ImportFailure::from_api)?;
+        if historical {
+            // Refuse who may not import before telling them anything about their file.
+            let manage = thidua_domain::authz::Permission::ManageCluster(c.cluster.clone());
+            thidua_domain::authz::authorise(&state, &actor, &manage)
+                .map_err(|e| ImportFailure::from_api(e.into()))?;
+        }
+        let upload = Upload {
+            file_name: &file_name,
+            bytes: &bytes,
+        };
+        let limits = Limits::default();
+        if historical {
+            plan_historical(&state, &covenant, upload, &limits).map(|p| {
+                let years: Vec<String> = p.years.iter().map(|y| y.to_string()).collect();
+                (
+                    vec![p.command],
+                    vec![PlannedDto {
+                        unit: format!("{} đơn vị / units", p.units.len()),
+                        year: p.years.iter().next().copied().unwrap_or(0),
+                        window: years.join(", "),
+                        changes: Vec::new(),
+                    }],
+                    p.values,
+                    p.sha256,
+                )
+            })
+        } else {
+            plan_reports(&state, &covenant, upload, &limits).map(|p| {
+                let dto = p
+                    .reports
+                    .iter()
+                    .map(|r| PlannedDto {
+                        unit: r.unit.to_string(),
+                        year: r.year,
+                        window: r.window.clone(),
+                        changes: r
+                            .changes
+                            .iter()
+                            .map(|c| ChangeDto {
+                                element: c.element.clone(),
+                                name: c.name.clone(),
+                                before: cell_opt(c.before),
+                                after: cell_opt(c.after),
+                            })
+                            .collect(),
+                    })
+                    .collect();
+                (p.commands(submit), dto, p.value_count(), upload.sha256())
+            })
+        }
+        .map_err(|e| {
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ImportFailure::from_file(e),
+            )
+        })?
+    };
+    let (commands, reports, values, sha256) = planned;
+    if dry_run {
+        let state = app.service.read();
+        dry_decide(&state, &actor, &commands).map_err(ImportFailure::from_api)?;
+        return Ok(ImportOutcome {
+            dry_run,
+            reports,
+            values,
+            sha256,
+            receipt: None,
+        });
+    }
+    let receipt = app
+        .blocking(move |app| Ok(app.service.execute_all(&actor, commands)?.into()))
+        .await
+        .map_err(ImportFailure::from_api)?;
+    Ok(ImportOutcome {
+        dry_run,
+        reports,
+        values,
+        sha256,
+        receipt: Some(receipt),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Handlers
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct WindowQuery {
+    /// A window key of the movement's calendar (`M01`…); default: the first month.
+    pub window: Option<String>,
+}
+
+/// The reports of the covenant's members for a window (status, lateness, corrections).
+#[utoipa::path(get, path = "/api/v1/covenants/{id}/figures", tag = "figures",
+    params(("id" = String, Path, description = "covenant id"), WindowQuery),
+    responses((status = 200, body = WindowDto), (status = 404, body = ErrorBody)))]
+pub async fn window(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<WindowQuery>,
+) -> Result<Json<WindowDto>, ApiError> {
+    let id = parse_id(&id, CovenantId::parse)?;
+    Ok(Json(window_dto(
+        &app.service.read(),
+        &viewer.scope,
+        &id,
+        q.window.as_deref(),
+    )?))
+}
+
+/// Reads a report with the reasons of its corrections (a blocking store read).
+pub async fn load_report(
+    app: &AppState,
+    scope: &Scope,
+    id: CovenantId,
+    unit: UnitId,
+    window: String,
+) -> Result<ReportDto, ApiError> {
+    let scope = scope.clone();
+    app.blocking(move |app| {
+        let state = app.service.read();
+        let year = state.covenants.get(&id).map_or(0, |c| c.year);
+        let reopenings = state
+            .figures
+            .report(&unit, year, &window)
+            .map(|r| r.reopenings.clone())
+            .unwrap_or_default();
+        let reasons = reopen_reasons(app, &reopenings)?;
+        report_dto(&state, &scope, &id, &unit, &window, &reasons)
+    })
+    .await
+}
+
+/// A unit's report for a window: its figures (unapproved ones only for the unit itself), last
+/// year's, rule checks, approvals and corrections with old and new values.
+#[utoipa::path(get, path = "/api/v1/covenants/{id}/figures/{unit}/{window}", tag = "figures",
+    params(("id" = String, Path, description = "covenant id"), ("unit" = String, Path, description = "unit id"), ("window" = String, Path, description = "window key, e.g. M01")),
+    responses((status = 200, body = ReportDto), (status = 404, body = ErrorBody)))]
+pub async fn report(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path((id, unit, window)): Path<(String, String, String)>,
+) -> Result<Json<ReportDto>, ApiError> {
+    let id = parse_id(&id, CovenantId::parse)?;
+    let unit = parse_id(&unit, UnitId::parse)?;
+    Ok(Json(
+        load_report(&app, &viewer.scope, id, unit, window).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SaveRequest {
+    /// Element id → a plain decimal (`1234.5`) or `na`; an element left out is not given.
+    pub values: BTreeMap<String, String>,
+    #[serde(default)]
+    pub comments: BTreeMap<String, String>,
+    /// Submit the saved revision to the leader at once.
+    #[serde(default)]
+    pub submit: bool,
+}
+
+fn figure_error(id: &str, vi: &str, en: &str) -> ApiError {
+    let _ = vi;
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_figure",
+        format!("{id}: {en}"),
+    )
+}
+
+/// Saves a unit's figures for a window as a draft (the unit's officer or leader), and
+/// submits them when asked; one event per save.
+#[utoipa::path(put, path = "/api/v1/covenants/{id}/figures/{unit}/{window}", tag = "figures", request_body = SaveRequest,
+    params(("id" = String, Path, description = "covenant id"), ("unit" = String, Path, description = "unit id"), ("window" = String, Path, description = "window key")),
+    responses((status = 200, body = ReceiptDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn save(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path((id, unit, window)): Path<(String, String, String)>,
+    ApiJson(req): ApiJson<SaveRequest>,
+) -> Result<Json<ReceiptDto>, ApiError> {
+    let id = parse_id(&id, CovenantId::parse)?;
+    let unit = parse_id(&unit, UnitId::parse)?;
+    let commands = {
+        let state = app.service.read();
+        visible_covenant(&state, &viewer.scope, &id)?;
+        let form = state.reporting_form(&id)?;
+        let values = parse_figures(&form, &req.values, thidua_import::number::NumberForm::Plain)
+            .map_err(|e| figure_error(&e[0].0, &e[0].1, &e[0].2))?;
+        let comments = parse_comments(&req.comments).map_err(|(_, e)| e)?;
+        save_commands(&state, &id, &unit, &window, values, comments, req.submit)
+    };
+    Ok(Json(execute(&app, &viewer, commands).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevisionRequest {
+    /// The revision the viewer saw (a later save makes the request stale).
+    pub revision: u32,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonRequest {
+    pub reason: String,
+}
+
+/// One step of a report: submit or approve a revision, or reopen with a reason.
+pub async fn step(
+    app: &AppState,
+    viewer: &Viewer,
+    target: (CovenantId, UnitId, String),
+    action: &str,
+    revision: u32,
+    reason: Option<String>,
+) -> Result<ReceiptDto, ApiError> {
+    let (id, unit, window) = target;
+    visible_covenant(&app.service.read(), &viewer.scope, &id)?;
+    let command = match action {
+        "submit" => Command::SubmitFigures {
+            covenant: id,
+            unit,
+            window,
+            revision,
+        },
+        "approve" => Command::ApproveFigures {
+            covenant: id,
+            unit,
+            window,
+            revision,
+        },
+        _ => Command::ReopenFigures {
+            covenant: id,
+            unit,
+            window,
+            reason: Text::parse(
+                "reason",
+                reason.as_deref().unwrap_or(""),
+                thidua_domain::text::limits::REASON,
+            )?,
+        },
+    };
+    execute(app, viewer, vec![command]).await
+}
+
+macro_rules! step_handler {
+    ($name:ident, $action:literal, $path:literal, $body:ty, $doc:literal) => {
+        #[doc = $doc]
+        #[utoipa::path(post, path = $path, tag = "figures", request_body = $body,
+            params(("id" = String, Path, description = "covenant id"), ("unit" = String, Path, description = "unit id"), ("window" = String, Path, description = "window key")),
+            responses((status = 200, body = ReceiptDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        pub async fn $name(State(app): State<AppState>, viewer: Viewer, Path((id, unit, window)): Path<(String, String, String)>, ApiJson(req): ApiJson<$body>) -> Result<Json<ReceiptDto>, ApiError> {
+            let id = parse_id(&id, CovenantId::parse)?;
+            let unit = parse_id(&unit, UnitId::parse)?;
+            let (revision, reason) = step_args(&req);
+            Ok(Json(step(&app, &viewer, (id, unit, window), $action, revision, reason).await?))
+        }
+    };
+}
+
+trait StepArgs {
+    fn args(&self) -> (u32, Option<String>);
+}
+impl StepArgs for RevisionRequest {
+    fn args(&self) -> (u32, Option<String>) {
+        (self.revision, None)
+    }
+}
+impl StepArgs for ReasonRequest {
+    fn args(&self) -> (u32, Option<String>) {
+        (0, Some(self.reason.clone()))
+    }
+}
+fn step_args(r: &impl StepArgs) -> (u32, Option<String>) {
+    r.args()
+}
+
+step_handler!(
+    submit,
+    "submit",
+    "/api/v1/covenants/{id}/figures/{unit}/{window}/submit",
+    RevisionRequest,
+    "Submits the report's revision to the unit's leader (an officer or the leader)."
+);
+step_handler!(
+    approve,
+    "approve",
+    "/api/v1/covenants/{id}/figures/{unit}/{window}/approve",
+    RevisionRequest,
+    "Approves the submitted revision (the unit's leader): published to the cluster."
+);
+step_handler!(
+    reopen,
+    "reopen",
+    "/api/v1/covenants/{id}/figures/{unit}/{window}/reopen",
+    ReasonRequest,
+    "Reopens a submitted or approved report for a correction (the unit's leader, with a reason)."
+);
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ImportQuery {
+    /// The file's name (its extension is not needed: XLSX is recognised by its bytes).
+    pub file_name: Option<String>,
+    /// Only report what would change.
+    pub dry_run: Option<bool>,
+    /// Submit the saved reports to the leader (a unit's import).
+    pub submit: Option<bool>,
+}
+
+async fn import_handler(
+    app: AppState,
+    viewer: Viewer,
+    id: String,
+    q: ImportQuery,
+    body: Bytes,
+    historical: bool,
+) -> Response {
+    let id = match parse_id(&id, CovenantId::parse) {
+        Ok(id) => id,
+        Err(e) => return e.into_response(),
+    };
+    let name = q.file_name.unwrap_or_else(|| "upload".into());
+    match import_file(
+        &app,
+        &viewer,
+        ImportRequest {
+            covenant: id,
+            file_name: name,
+            bytes: body,
+            historical,
+            submit: q.submit.unwrap_or(false),
+            dry_run: q.dry_run.unwrap_or(false),
+        },
+    )
+    .await
+    {
+        Ok(outcome) => Json(outcome).into_response(),
+        Err((status, failure)) => (status, Json(failure)).into_response(),
+    }
+}
+
+/// Imports a unit's figures from its template (XLSX or CSV, the raw file as the body) or from
+/// rows `unit,element,period,value`; all or nothing. Errors name the sheet, row and column.
+#[utoipa::path(post, path = "/api/v1/covenants/{id}/figures/import", tag = "figures",
+    params(("id" = String, Path, description = "covenant id"), ImportQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "the file's bytes"),
+    responses((status = 200, body = ImportOutcome), (status = 422, body = ImportFailure), (status = 403, body = ImportFailure)))]
+pub async fn import(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<ImportQuery>,
+    body: Bytes,
+) -> Response {
+    import_handler(app, viewer, id, q, body, false).await
+}
+
+/// Imports earlier years' approved figures of the cluster (the secretariat) from a data file
+/// (`unit,element,period,value`), recorded with the file's SHA-256; all or nothing.
+#[utoipa::path(post, path = "/api/v1/covenants/{id}/figures/historical", tag = "figures",
+    params(("id" = String, Path, description = "covenant id"), ImportQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "the file's bytes"),
+    responses((status = 200, body = ImportOutcome), (status = 422, body = ImportFailure), (status = 403, body = ImportFailure)))]
+pub async fn historical(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<ImportQuery>,
+    body: Bytes,
+) -> Response {
+    import_handler(app, viewer, id, q, body, true).await
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct TemplateQuery {
+    pub unit: String,
+    pub window: String,
+    /// `xlsx` (default) or `csv`.
+    pub format: Option<String>,
+}
+
+/// The template of a unit for a window, with its current figures and last year's (the unit
+/// itself, or an administrator).
+#[utoipa::path(get, path = "/api/v1/covenants/{id}/figures/template", tag = "figures",
+    params(("id" = String, Path, description = "covenant id"), TemplateQuery),
+    responses((status = 200, description = "the template", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 404, body = ErrorBody)))]
+pub async fn template(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<TemplateQuery>,
+) -> Result<Response, ApiError> {
+    let id = parse_id(&id, CovenantId::parse)?;
+    let unit = parse_id(&q.unit, UnitId::parse)?;
+    let state = app.service.read();
+    visible_covenant(&state, &viewer.scope, &id)?;
+    if !(viewer.scope.is_admin() || viewer.scope.own_units().contains(&unit)) {
+        return Err(ApiError::not_found());
+    }
+    let tpl = Template::build(&state, &id, &unit, &q.window)?;
+    let (bytes, ext, mime) = if q.format.as_deref() == Some("csv") {
+        (tpl.to_csv(), "csv", "text/csv; charset=utf-8")
+    } else {
+        (
+            tpl.to_xlsx().map_err(ApiError::internal)?,
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    };
+    Ok(download(bytes, &tpl.file_name(ext), mime))
+}
+
+fn download(bytes: Vec<u8>, name: &str, mime: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, mime.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// The approved figures up to a window, as the data file `thidua score --data` reads.
+#[utoipa::path(get, path = "/api/v1/covenants/{id}/figures/export", tag = "figures",
+    params(("id" = String, Path, description = "covenant id"), WindowQuery),
+    responses((status = 200, description = "CSV", content_type = "text/csv"), (status = 404, body = ErrorBody)))]
+pub async fn export_csv(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<WindowQuery>,
+) -> Result<Response, ApiError> {
+    let id = parse_id(&id, CovenantId::parse)?;
+    let state = app.service.read();
+    visible_covenant(&state, &viewer.scope, &id)?;
+    let window = q.window.unwrap_or_else(|| "Y".into());
+    let csv = export::data_csv(&state, &id, &window)?;
+    Ok(download(
+        csv.into_bytes(),
+        &format!("so-lieu-da-duyet_{id}_{window}.csv"),
+        "text/csv; charset=utf-8",
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeadlineRequest {
+    pub window: String,
+    /// `yyyy-mm-dd` or `dd/mm/yyyy`.
+    pub deadline: String,
+}
+
+/// Sets a window's deadline (the cluster's secretariat).
+#[utoipa::path(post, path = "/api/v1/covenants/{id}/figures/deadlines", tag = "figures", request_body = DeadlineRequest,
+    params(("id" = String, Path, description = "covenant id")),
+    responses((status = 200, body = ReceiptDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_deadline(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<DeadlineRequest>,
+) -> Result<Json<ReceiptDto>, ApiError> {
+    let id = parse_id(&id, CovenantId::parse)?;
+    visible_covenant(&app.service.read(), &viewer.scope, &id)?;
+    let deadline = thidua_domain::event::parse_date(&req.deadline).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_date",
+            "a date yyyy-mm-dd or dd/mm/yyyy",
+        )
+    })?;
+    Ok(Json(
+        execute(
+            &app,
+            &viewer,
+            vec![Command::SetFiguresDeadline {
+                covenant: id,
+                window: req.window,
+                deadline,
+            }],
+        )
+        .await?,
+    ))
+}
+
+pub fn routes() -> axum::Router<AppState> {
+    use axum::extract::DefaultBodyLimit;
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/api/v1/covenants/{id}/figures", get(window))
+        .route(
+            "/api/v1/covenants/{id}/figures/import",
+            post(import).layer(DefaultBodyLimit::max(crate::auth::MAX_UPLOAD)),
+        )
+        .route(
+            "/api/v1/covenants/{id}/figures/historical",
+            post(historical).layer(DefaultBodyLimit::max(crate::auth::MAX_UPLOAD)),
+        )
+        .route("/api/v1/covenants/{id}/figures/template", get(template))
+        .route("/api/v1/covenants/{id}/figures/export", get(export_csv))
+        .route(
+            "/api/v1/covenants/{id}/figures/deadlines",
+            post(set_deadline),
+        )
+        .route(
+            "/api/v1/covenants/{id}/figures/{unit}/{window}",
+            get(report).put(save),
+        )
+        .route(
+            "/api/v1/covenants/{id}/figures/{unit}/{window}/submit",
+            post(submit),
+        )
+        .route(
+            "/api/v1/covenants/{id}/figures/{unit}/{window}/approve",
+            post(approve),
+        )
+        .route(
+            "/api/v1/covenants/{id}/figures/{unit}/{window}/reopen",
+            post(reopen),
+        )
+}

@@ -1,0 +1,604 @@
+//! The figures pages: a window's overview (each member's status, the secretariat's deadline
+//! and historical import forms), and one unit's report — a keyboard-friendly grid of the
+//! window's elements with last year's figure beside each cell and a comment per figure, a box
+//! to paste a column copied from Excel, file import with a dry run, the leader's approval and
+//! reopening, and the history of approvals with each correction's old and new values. Works
+//! without JavaScript. Reads and writes go through [`crate::api::figures`], the API's code.
+
+use std::collections::{BTreeMap, HashMap};
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use thidua_domain::{CovenantId, UnitId};
+use thidua_import::number::NumberForm;
+
+use super::{render, viewer_error, Layout};
+use crate::api::figures::{self as api, ImportFailure, ImportOutcome, ReportDto, WindowDto};
+use crate::auth::{CsrfForm, Viewer};
+use crate::error::ApiError;
+use crate::i18n::figures::FigStrings;
+use crate::AppState;
+
+/// A figure as the grid shows it: "1.234,5", "không áp dụng", or blank.
+pub fn shown(raw: &Option<String>) -> String {
+    match raw.as_deref() {
+        None => String::new(),
+        Some("na") => "không áp dụng".into(),
+        Some(d) => d
+            .parse::<rust_decimal::Decimal>()
+            .map(|d| thidua_import::template::vi_number(&d))
+            .unwrap_or_else(|_| d.to_owned()),
+    }
+}
+
+fn status_text(f: &FigStrings, status: &str) -> &'static str {
+    match status {
+        "draft" => f.st_draft,
+        "submitted" => f.st_submitted,
+        "approved" => f.st_approved,
+        "reopened" => f.st_reopened,
+        "not_published" => f.st_not_published,
+        _ => f.st_none,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "figures_window.html")]
+struct WindowPage {
+    l: Layout,
+    f: &'static FigStrings,
+    w: WindowDto,
+    errors: BTreeMap<&'static str, String>,
+}
+
+impl WindowPage {
+    fn status(&self, s: &str) -> &'static str {
+        status_text(self.f, s)
+    }
+    fn date(&self, iso: &str) -> String {
+        crate::format::iso_date(iso)
+    }
+    fn time(&self, ms: &i64) -> String {
+        crate::format::time_ms(*ms)
+    }
+}
+
+#[derive(Deserialize)]
+pub struct WindowParams {
+    window: Option<String>,
+}
+
+fn window_view(
+    app: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    window: Option<&str>,
+    errors: BTreeMap<&'static str, String>,
+) -> Response {
+    let shown_errors = !errors.is_empty();
+    let id = match CovenantId::parse(id) {
+        Ok(id) => id,
+        Err(_) => return viewer_error(viewer, ApiError::not_found()),
+    };
+    match api::window_dto(&app.service.read(), &viewer.scope, &id, window) {
+        Ok(w) => {
+            let f = viewer.lang.figures();
+            let mut res = render(&WindowPage {
+                l: Layout::new(viewer, format!("{}: {}", f.figures, w.title)),
+                f,
+                w,
+                errors,
+            });
+            if shown_errors {
+                *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            }
+            res
+        }
+        Err(e) => viewer_error(viewer, e),
+    }
+}
+
+/// `GET /covenants/{id}/figures?window=M01`.
+pub async fn window_page(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(q): Query<WindowParams>,
+) -> Response {
+    window_view(&app, &viewer, &id, q.window.as_deref(), BTreeMap::new())
+}
+
+#[derive(Template)]
+#[template(path = "figures_report.html")]
+struct ReportPage {
+    l: Layout,
+    f: &'static FigStrings,
+    r: ReportDto,
+    /// What the grid shows (kept as typed when it comes back with errors): element → (value, comment).
+    typed: BTreeMap<String, (String, String)>,
+    paste: String,
+    /// Messages by element id (or `paste`, `reason`, `form`).
+    errors: BTreeMap<String, String>,
+    outcome: Option<ImportOutcome>,
+    failure: Option<ImportFailure>,
+}
+
+impl ReportPage {
+    fn status(&self, s: &str) -> &'static str {
+        status_text(self.f, s)
+    }
+    fn shown(&self, raw: &Option<String>) -> String {
+        shown(raw)
+    }
+    fn typed_value(&self, id: &str) -> String {
+        self.typed.get(id).map(|t| t.0.clone()).unwrap_or_default()
+    }
+    fn typed_comment(&self, id: &str) -> String {
+        self.typed.get(id).map(|t| t.1.clone()).unwrap_or_default()
+    }
+    fn error(&self, id: &str) -> Option<&String> {
+        self.errors.get(id)
+    }
+    fn date(&self, iso: &str) -> String {
+        crate::format::iso_date(iso)
+    }
+    fn time(&self, ms: &i64) -> String {
+        crate::format::time_ms(*ms)
+    }
+    fn message(&self, vi: &str, en: &str) -> String {
+        if self.l.lang == "en" {
+            en.to_owned()
+        } else {
+            vi.to_owned()
+        }
+    }
+}
+
+struct ReportInput {
+    typed: Option<BTreeMap<String, (String, String)>>,
+    paste: String,
+    errors: BTreeMap<String, String>,
+    outcome: Option<ImportOutcome>,
+    failure: Option<ImportFailure>,
+    status: StatusCode,
+}
+
+impl Default for ReportInput {
+    fn default() -> Self {
+        Self {
+            typed: None,
+            paste: String::new(),
+            errors: BTreeMap::new(),
+            outcome: None,
+            failure: None,
+            status: StatusCode::OK,
+        }
+    }
+}
+
+async fn report_view(
+    app: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    unit: &str,
+    window: &str,
+    input: ReportInput,
+) -> Response {
+    let (Ok(id), Ok(unit)) = (CovenantId::parse(id), UnitId::parse(unit)) else {
+        return viewer_error(viewer, ApiError::not_found());
+    };
+    let r = match api::load_report(app, &viewer.scope, id, unit, window.to_owned()).await {
+        Ok(r) => r,
+        Err(e) => return viewer_error(viewer, e),
+    };
+    let typed = input.typed.unwrap_or_else(|| {
+        r.elements
+            .iter()
+            .map(|e| {
+                (
+                    e.id.clone(),
+                    (shown(&e.value), e.comment.clone().unwrap_or_default()),
+                )
+            })
+            .collect()
+    });
+    let f = viewer.lang.figures();
+    let mut res = render(&ReportPage {
+        l: Layout::new(
+            viewer,
+            format!("{} — {} — {}", f.figures, r.unit.name, r.window_name),
+        ),
+        f,
+        r,
+        typed,
+        paste: input.paste,
+        errors: input.errors,
+        outcome: input.outcome,
+        failure: input.failure,
+    });
+    *res.status_mut() = input.status;
+    res
+}
+
+/// `GET /covenants/{id}/figures/{unit}/{window}`.
+pub async fn report_page(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path((id, unit, window)): Path<(String, String, String)>,
+) -> Response {
+    report_view(&app, &viewer, &id, &unit, &window, ReportInput::default()).await
+}
+
+fn report_url(id: &str, unit: &str, window: &str) -> String {
+    format!("/covenants/{id}/figures/{unit}/{window}")
+}
+
+/// `POST /covenants/{id}/figures/{unit}/{window}`: the grid (`v_<element>`, `c_<element>`),
+/// `paste` (a column from Excel, one figure per line in the elements' order) and `action`
+/// (`save` or `submit`).
+pub async fn save(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path((id, unit, window)): Path<(String, String, String)>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Response {
+    let (Ok(cov), Ok(unit_id)) = (CovenantId::parse(&id), UnitId::parse(&unit)) else {
+        return viewer_error(&viewer, ApiError::not_found());
+    };
+    let lang = viewer.lang;
+    let state = app.service.read();
+    let elements = match state.reporting_form(&cov) {
+        Ok(f) => f,
+        Err(e) => return viewer_error(&viewer, e.into()),
+    };
+    let mut typed: BTreeMap<String, (String, String)> = elements
+        .elements
+        .iter()
+        .map(|e| {
+            let v = form
+                .get(&format!("v_{}", e.id))
+                .cloned()
+                .unwrap_or_default();
+            let c = form
+                .get(&format!("c_{}", e.id))
+                .cloned()
+                .unwrap_or_default();
+            (e.id.clone(), (v, c))
+        })
+        .collect();
+    let paste = form.get("paste").cloned().unwrap_or_default();
+    let mut errors = BTreeMap::new();
+    if !paste.trim().is_empty() {
+        let lines: Vec<&str> = paste.lines().collect();
+        if lines.len() > elements.elements.len() {
+            errors.insert("paste".into(), lang.error("invalid_value").to_owned());
+        }
+        for (line, e) in lines.iter().zip(&elements.elements) {
+            let cell = line.split('\t').next().unwrap_or("").trim();
+            if !cell.is_empty() {
+                typed.entry(e.id.clone()).or_default().0 = cell.to_owned();
+            }
+        }
+    }
+    let raw_values: BTreeMap<String, String> = typed
+        .iter()
+        .map(|(k, v)| (k.clone(), v.0.clone()))
+        .collect();
+    let raw_comments: BTreeMap<String, String> = typed
+        .iter()
+        .map(|(k, v)| (k.clone(), v.1.clone()))
+        .collect();
+    let values = match api::parse_figures(&elements, &raw_values, NumberForm::Vietnamese) {
+        Ok(v) => Some(v),
+        Err(list) => {
+            for (id, vi, en) in list {
+                errors.insert(
+                    id,
+                    if lang == crate::i18n::Lang::En {
+                        en
+                    } else {
+                        vi
+                    },
+                );
+            }
+            None
+        }
+    };
+    let comments = match api::parse_comments(&raw_comments) {
+        Ok(c) => Some(c),
+        Err((id, e)) => {
+            errors.insert(id, lang.error(e.code).to_owned());
+            None
+        }
+    };
+    let (Some(values), Some(comments), true) = (values, comments, errors.is_empty()) else {
+        drop(state);
+        let input = ReportInput {
+            typed: Some(typed),
+            paste,
+            errors,
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            ..Default::default()
+        };
+        return report_view(&app, &viewer, &id, &unit, &window, input).await;
+    };
+    let submit = form.get("action").map(String::as_str) == Some("submit");
+    let commands = api::save_commands(&state, &cov, &unit_id, &window, values, comments, submit);
+    drop(state);
+    match crate::api::execute(&app, &viewer, commands).await {
+        Ok(_) => Redirect::to(&report_url(&id, &unit, &window)).into_response(),
+        Err(e) if e.status.is_client_error() && e.status.as_u16() != 401 => {
+            errors.insert(
+                "form".into(),
+                format!("{} ({})", lang.error(e.code), e.message),
+            );
+            let input = ReportInput {
+                typed: Some(typed),
+                paste,
+                errors,
+                status: e.status,
+                ..Default::default()
+            };
+            report_view(&app, &viewer, &id, &unit, &window, input).await
+        }
+        Err(e) => viewer_error(&viewer, e),
+    }
+}
+
+/// `POST /covenants/{id}/figures/{unit}/{window}/step`: `action` (`submit`, `approve`,
+/// `reopen`), `revision`, `reason`.
+pub async fn step(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path((id, unit, window)): Path<(String, String, String)>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Response {
+    let (Ok(cov), Ok(unit_id)) = (CovenantId::parse(&id), UnitId::parse(&unit)) else {
+        return viewer_error(&viewer, ApiError::not_found());
+    };
+    let action = form.get("action").cloned().unwrap_or_default();
+    let revision = form
+        .get("revision")
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(0);
+    let reason = form.get("reason").cloned();
+    match api::step(
+        &app,
+        &viewer,
+        (cov, unit_id, window.clone()),
+        &action,
+        revision,
+        reason,
+    )
+    .await
+    {
+        Ok(_) => Redirect::to(&report_url(&id, &unit, &window)).into_response(),
+        Err(e) if e.status.is_client_error() && e.status.as_u16() != 401 => {
+            let key = if action == "reopen" { "reason" } else { "form" };
+            let errors = BTreeMap::from([(key.to_owned(), viewer.lang.error(e.code).to_owned())]);
+            let input = ReportInput {
+                errors,
+                status: e.status,
+                ..Default::default()
+            };
+            report_view(&app, &viewer, &id, &unit, &window, input).await
+        }
+        Err(e) => viewer_error(&viewer, e),
+    }
+}
+
+/// The fields of an upload form (multipart): `csrf`, `file`, `dry_run`, `submit`, and where to
+/// return (`unit`, `window`).
+#[derive(Default)]
+struct UploadForm {
+    csrf: String,
+    file_name: String,
+    bytes: Bytes,
+    fields: HashMap<String, String>,
+}
+
+async fn read_upload(mut multipart: Multipart) -> Result<UploadForm, ApiError> {
+    let mut out = UploadForm::default();
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        ApiError::bad_request("invalid_body", e.body_text())
+    };
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or("").to_owned();
+        if name == "file" {
+            out.file_name = field.file_name().unwrap_or("upload").to_owned();
+            out.bytes = field.bytes().await.map_err(bad)?;
+        } else {
+            let text = field.text().await.map_err(bad)?;
+            if name == "csrf" {
+                out.csrf = text;
+            } else {
+                out.fields.insert(name, text);
+            }
+        }
+    }
+    Ok(out)
+}
+
+async fn upload(
+    app: AppState,
+    viewer: Viewer,
+    id: String,
+    multipart: Multipart,
+    historical: bool,
+) -> Response {
+    let form = match read_upload(multipart).await {
+        Ok(f) => f,
+        Err(e) => return viewer_error(&viewer, e),
+    };
+    if viewer.csrf.is_empty() || !crate::accounts::secrets_equal(&viewer.csrf, &form.csrf) {
+        return viewer_error(
+            &viewer,
+            ApiError::new(StatusCode::FORBIDDEN, "csrf", "csrf"),
+        );
+    }
+    let Ok(cov) = CovenantId::parse(&id) else {
+        return viewer_error(&viewer, ApiError::not_found());
+    };
+    let flag = |k: &str| form.fields.get(k).is_some_and(|v| !v.is_empty());
+    let (dry_run, submit) = (flag("dry_run"), flag("submit"));
+    let back_unit = form.fields.get("unit").cloned().unwrap_or_default();
+    let back_window = form.fields.get("window").cloned().unwrap_or_default();
+    let result = api::import_file(
+        &app,
+        &viewer,
+        api::ImportRequest {
+            covenant: cov,
+            file_name: form.file_name,
+            bytes: form.bytes,
+            historical,
+            submit,
+            dry_run,
+        },
+    )
+    .await;
+    if historical || back_unit.is_empty() {
+        let mut errors = BTreeMap::new();
+        match result {
+            Ok(o) if o.dry_run => {
+                errors.insert(
+                    "historical_ok",
+                    format!(
+                        "{} · {} · sha256 {}",
+                        viewer.lang.figures().dry_run_title,
+                        o.values,
+                        o.sha256
+                    ),
+                );
+            }
+            Ok(_) => {
+                return Redirect::to(&format!("/covenants/{id}/figures?window={back_window}"))
+                    .into_response()
+            }
+            Err((_, failure)) => {
+                let lines: Vec<String> = failure
+                    .errors
+                    .iter()
+                    .map(|e| {
+                        let place = [
+                            e.sheet.clone(),
+                            e.row.map(|r| format!("{r}")),
+                            e.column.clone(),
+                        ]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" · ");
+                        let msg = if viewer.lang == crate::i18n::Lang::En {
+                            &e.message_en
+                        } else {
+                            &e.message_vi
+                        };
+                        format!("{place}: {msg}")
+                    })
+                    .collect();
+                let text = if lines.is_empty() {
+                    viewer.lang.error(&failure.error).to_owned()
+                } else {
+                    lines.join(" | ")
+                };
+                errors.insert("historical", text);
+            }
+        }
+        return window_view(&app, &viewer, &id, Some(&back_window), errors);
+    }
+    let input = match result {
+        Ok(o) if o.dry_run => ReportInput {
+            outcome: Some(o),
+            ..Default::default()
+        },
+        Ok(_) => return Redirect::to(&report_url(&id, &back_unit, &back_window)).into_response(),
+        Err((status, failure)) => ReportInput {
+            failure: Some(failure),
+            status,
+            ..Default::default()
+        },
+    };
+    report_view(&app, &viewer, &id, &back_unit, &back_window, input).await
+}
+
+/// `POST /covenants/{id}/figures/import` (multipart): a unit's file.
+pub async fn import(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    multipart: Multipart,
+) -> Response {
+    upload(app, viewer, id, multipart, false).await
+}
+
+/// `POST /covenants/{id}/figures/historical` (multipart): the secretariat's historical import.
+pub async fn historical(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    multipart: Multipart,
+) -> Response {
+    upload(app, viewer, id, multipart, true).await
+}
+
+/// `POST /covenants/{id}/figures/deadline`: `window`, `deadline` (dd/mm/yyyy).
+pub async fn deadline(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Response {
+    let window = form.get("window").cloned().unwrap_or_default();
+    let Ok(cov) = CovenantId::parse(&id) else {
+        return viewer_error(&viewer, ApiError::not_found());
+    };
+    let mut errors = BTreeMap::new();
+    match thidua_domain::event::parse_date(form.get("deadline").map(String::as_str).unwrap_or("")) {
+        None => {
+            errors.insert("deadline", viewer.lang.error("invalid_date").to_owned());
+        }
+        Some(deadline) => {
+            let command = thidua_domain::Command::SetFiguresDeadline {
+                covenant: cov,
+                window: window.clone(),
+                deadline,
+            };
+            match crate::api::execute(&app, &viewer, vec![command]).await {
+                Ok(_) => {
+                    return Redirect::to(&format!("/covenants/{id}/figures?window={window}"))
+                        .into_response()
+                }
+                Err(e) if e.status.is_client_error() && e.status.as_u16() != 401 => {
+                    errors.insert("deadline", viewer.lang.error(e.code).to_owned());
+                }
+                Err(e) => return viewer_error(&viewer, e),
+            }
+        }
+    }
+    window_view(&app, &viewer, &id, Some(&window), errors)
+}
+
+pub fn routes() -> axum::Router<AppState> {
+    use axum::extract::DefaultBodyLimit;
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/covenants/{id}/figures", get(window_page))
+        .route(
+            "/covenants/{id}/figures/import",
+            post(import).layer(DefaultBodyLimit::max(crate::auth::MAX_UPLOAD)),
+        )
+        .route(
+            "/covenants/{id}/figures/historical",
+            post(historical).layer(DefaultBodyLimit::max(crate::auth::MAX_UPLOAD)),
+        )
+        .route("/covenants/{id}/figures/deadline", post(deadline))
+        .route(
+            "/covenants/{id}/figures/{unit}/{window}",
+            get(report_page).post(save),
+        )
+        .route("/covenants/{id}/figures/{unit}/{window}/step", post(step))
+}

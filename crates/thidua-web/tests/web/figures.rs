@@ -1,0 +1,240 @@
+//! Figures over HTTP on both backends: a template downloaded, an import with a bad row refused
+//! with its row and column and nothing stored, the real import, drafts invisible to another
+//! unit, an officer unable to approve, the leader's approval, a correction with its reason and
+//! old and new values, the history filtered by the read rules, the export, and the grid page.
+
+use serde_json::json;
+
+use super::support::{signed_in, spawn, Backend, TestApp};
+
+const COV: &str = "gu-12-2024";
+
+fn csv(rows: &[(&str, &str)]) -> String {
+    let mut out = String::from("unit,element,period,value\n");
+    for (element, value) in rows {
+        out.push_str(&format!("CAKG,{element},2024-M03,{value}\n"));
+    }
+    out
+}
+
+fn full_rows(app: &TestApp, n: i64) -> Vec<(String, String)> {
+    super::support::full_figures(&app.service, COV, n)
+        .into_iter()
+        .map(|(k, v)| (k, v.to_string()))
+        .collect()
+}
+
+fn flow(app: &TestApp) {
+    super::support::load_figures(&app.service);
+    let officer = signed_in(app, "canbo-kg");
+    let leader = signed_in(app, "lanhdao-kg");
+    let other = signed_in(app, "lanhdao-ag");
+    let supervisor = signed_in(app, "giamsat12");
+    // The template, as XLSX.
+    let t = officer.get(&format!(
+        "/api/v1/covenants/{COV}/figures/template?unit=ca-kg&window=M03"
+    ));
+    assert_eq!(t.status, 200, "{}", t.body);
+    assert!(t.header("content-type").unwrap().contains("spreadsheetml"));
+    // One bad row: nothing is imported, the error names the row and the column.
+    let rows = full_rows(app, 4);
+    let mut bad: Vec<(&str, &str)> = rows.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    bad[2].1 = "mười";
+    let r = officer.post_bytes(
+        &format!("/api/v1/covenants/{COV}/figures/import?file_name=m03.csv&submit=true"),
+        csv(&bad).as_bytes(),
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    let e = &r.json()["errors"][0];
+    assert_eq!(
+        (e["row"].as_u64(), e["column"].as_str()),
+        (Some(4), Some("D (value)")),
+        "{}",
+        r.body
+    );
+    assert!(e["message_vi"].as_str().unwrap().contains("mười"));
+    let status = |c: &super::support::Client| {
+        c.get(&format!("/api/v1/covenants/{COV}/figures/ca-kg/M03"))
+            .json()["status"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(status(&officer), "none", "nothing stored");
+    // A dry run changes nothing; the real import saves and submits.
+    let good: Vec<(&str, &str)> = rows.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = officer.post_bytes(
+        &format!(
+            "/api/v1/covenants/{COV}/figures/import?file_name=m03.csv&submit=true&dry_run=true"
+        ),
+        csv(&good).as_bytes(),
+    );
+    assert_eq!(
+        (r.status, r.json()["dry_run"].as_bool()),
+        (200, Some(true)),
+        "{}",
+        r.body
+    );
+    assert_eq!(status(&officer), "none");
+    let r = officer.post_bytes(
+        &format!("/api/v1/covenants/{COV}/figures/import?file_name=m03.csv&submit=true"),
+        csv(&good).as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(status(&officer), "submitted");
+    // Another unit sees no unapproved figure; a supervisor cannot write; an officer cannot approve.
+    let seen = other
+        .get(&format!("/api/v1/covenants/{COV}/figures/ca-kg/M03"))
+        .json();
+    assert_eq!(seen["status"], "not_published");
+    assert!(seen["elements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["value"].is_null()));
+    let r = supervisor.put_json(
+        &format!("/api/v1/covenants/{COV}/figures/ca-kg/M04"),
+        json!({"values": {"crimes": "1"}}),
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
+    let r = officer.post_json(
+        &format!("/api/v1/covenants/{COV}/figures/ca-kg/M03/approve"),
+        json!({"revision": 1}),
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
+    let r = leader.post_json(
+        &format!("/api/v1/covenants/{COV}/figures/ca-kg/M03/approve"),
+        json!({"revision": 1}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let seen = other
+        .get(&format!("/api/v1/covenants/{COV}/figures/ca-kg/M03"))
+        .json();
+    assert_eq!(seen["status"], "approved");
+    let crimes = |j: &serde_json::Value| {
+        j["elements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == "crimes")
+            .unwrap()["value"]
+            .clone()
+    };
+    assert_eq!(crimes(&seen), json!("4"), "published to the cluster");
+    // A correction: reopened with a reason, saved, submitted, approved; old and new values shown.
+    let r = leader.post_json(
+        &format!("/api/v1/covenants/{COV}/figures/ca-kg/M03/reopen"),
+        json!({"reason": "Bổ sung 2 vụ bị bỏ sót"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let mut values: serde_json::Map<String, serde_json::Value> =
+        rows.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+    values.insert("crimes".into(), json!("6"));
+    let r = officer.put_json(
+        &format!("/api/v1/covenants/{COV}/figures/ca-kg/M03"),
+        json!({"values": values, "submit": true}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        crimes(
+            &other
+                .get(&format!("/api/v1/covenants/{COV}/figures/ca-kg/M03"))
+                .json()
+        ),
+        json!("4"),
+        "the old approval stays published meanwhile"
+    );
+    let r = leader.post_json(
+        &format!("/api/v1/covenants/{COV}/figures/ca-kg/M03/approve"),
+        json!({"revision": 2}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let seen = other
+        .get(&format!("/api/v1/covenants/{COV}/figures/ca-kg/M03"))
+        .json();
+    let correction = &seen["approvals"][1];
+    assert_eq!(correction["reason"], "Bổ sung 2 vụ bị bỏ sót");
+    assert_eq!(
+        correction["changes"][0],
+        json!({"element": "crimes", "name": correction["changes"][0]["name"], "before": "4", "after": "6"})
+    );
+    // The history: another unit sees approvals, not saves.
+    let mine = officer
+        .get("/api/v1/events?kind=figures_saved&unit=ca-kg")
+        .json();
+    assert!(!mine["items"].as_array().unwrap().is_empty());
+    let theirs = other
+        .get("/api/v1/events?kind=figures_saved&unit=ca-kg")
+        .json();
+    assert!(theirs["items"].as_array().unwrap().is_empty(), "{theirs}");
+    assert!(!other
+        .get("/api/v1/events?kind=figures_approved&unit=ca-kg")
+        .json()["items"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    // The export holds the approved figures only.
+    let r = supervisor.get(&format!(
+        "/api/v1/covenants/{COV}/figures/export?window=M03"
+    ));
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("CAKG,crimes,2024-M03,6\n"), "{}", r.body);
+    assert!(
+        !r.body.contains("2024-M02"),
+        "drafts are not exported: {}",
+        r.body
+    );
+    // The grid page: a bad figure comes back beside its field, in Vietnamese.
+    let page = officer.get(&format!("/covenants/{COV}/figures/ca-kg/M04"));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("id=\"v-crimes\""));
+    let r = officer.post_form(
+        &format!("/covenants/{COV}/figures/ca-kg/M04"),
+        &[
+            ("csrf", &page.csrf()),
+            ("v_crimes", "1.23"),
+            ("action", "save"),
+        ],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("id=\"v-crimes-error\"") && r.body.contains("«1.23» không phải số"),
+        "{}",
+        r.body
+    );
+    let r = officer.post_form(
+        &format!("/covenants/{COV}/figures/ca-kg/M04"),
+        &[
+            ("csrf", &page.csrf()),
+            ("v_crimes", "1.234"),
+            ("paste", "\n\n17"),
+            ("action", "save"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let saved = officer
+        .get(&format!("/api/v1/covenants/{COV}/figures/ca-kg/M04"))
+        .json();
+    assert_eq!(
+        crimes(&saved),
+        json!("1234"),
+        "«1.234» is a thousand two hundred and thirty-four"
+    );
+    assert_eq!(
+        saved["elements"][2]["value"],
+        json!("17"),
+        "the pasted column fills the third element"
+    );
+}
+
+#[test]
+fn figures_over_http_sqlite() {
+    flow(&spawn(Backend::Sqlite).unwrap());
+}
+
+#[test]
+fn figures_over_http_postgres() {
+    if let Some(app) = spawn(Backend::Postgres) {
+        flow(&app);
+    }
+}

@@ -1,0 +1,242 @@
+//! `thidua figures`: a unit's template, imports (a unit's figures or, with `--historical`, the
+//! approved figures of earlier years), and the export of approved figures for `thidua score
+//! --data`. The same reading and the same commands as the web pages and the API
+//! (`thidua_import`), executed as the named user (`--as`), or as the operator.
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{anyhow, Context};
+use thidua_domain::figures::Cell;
+use thidua_domain::{decide_and_apply, Actor, Command, CovenantId, State, UnitId, UserId};
+use thidua_import::template::{vi_number, Template};
+use thidua_import::{export, plan_historical, plan_reports, Limits, Upload};
+
+use crate::storage::StoreArgs;
+
+#[derive(clap::Args)]
+pub struct FiguresArgs {
+    #[command(subcommand)]
+    pub action: FiguresAction,
+}
+
+#[derive(clap::Subcommand)]
+pub enum FiguresAction {
+    /// Tải biểu mẫu của một đơn vị cho một kỳ / write a unit's template for a window.
+    Template {
+        #[arg(long)]
+        covenant: String,
+        #[arg(long)]
+        unit: String,
+        /// Kỳ, ví dụ M01 / window key, e.g. M01.
+        #[arg(long)]
+        window: String,
+        /// Tệp ra (.xlsx hoặc .csv) / output file (.xlsx or .csv).
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Nhập số liệu từ tệp / import figures from a file (all or nothing).
+    Import {
+        /// Tệp .xlsx hoặc .csv / the .xlsx or .csv file.
+        file: PathBuf,
+        #[arg(long)]
+        covenant: String,
+        /// Thực hiện với tư cách người dùng / act as this user (default: the operator).
+        #[arg(long = "as")]
+        actor: Option<String>,
+        /// Số liệu đã phê duyệt của các năm trước (thư ký cụm) / earlier years' approved figures.
+        #[arg(long)]
+        historical: bool,
+        /// Gửi lãnh đạo duyệt sau khi lưu / submit to the leader after saving.
+        #[arg(long)]
+        submit: bool,
+        /// Chỉ xem trước thay đổi / only show what would change.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Xuất số liệu đã duyệt cho `thidua score --data` / export approved figures.
+    Export {
+        #[arg(long)]
+        covenant: String,
+        /// Đến hết kỳ / up to this window of the covenant's year, e.g. M06.
+        #[arg(long)]
+        window: String,
+        /// Tệp ra (mặc định: màn hình) / output file (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Ghi cả quy định chấm điểm đã ký / also write the signed regulation (for --regulation).
+        #[arg(long, value_name = "FILE.toml")]
+        regulation: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+pub fn run(args: FiguresArgs) -> anyhow::Result<ExitCode> {
+    match args.action {
+        FiguresAction::Template {
+            covenant,
+            unit,
+            window,
+            out,
+            store,
+        } => {
+            let service = store.open_service()?;
+            let tpl = Template::build(
+                &service.read(),
+                &CovenantId::parse(&covenant)?,
+                &UnitId::parse(&unit)?,
+                &window,
+            )?;
+            let xlsx = out
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+            let bytes = if xlsx { tpl.to_xlsx()? } else { tpl.to_csv() };
+            std::fs::write(&out, bytes)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            eprintln!("đã ghi / wrote {}", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        FiguresAction::Import {
+            file,
+            covenant,
+            actor,
+            historical,
+            submit,
+            dry_run,
+            store,
+        } => import(
+            &store,
+            &file,
+            &CovenantId::parse(&covenant)?,
+            actor,
+            historical,
+            submit,
+            dry_run,
+        ),
+        FiguresAction::Export {
+            covenant,
+            window,
+            out,
+            regulation,
+            store,
+        } => {
+            let service = store.open_service()?;
+            let id = CovenantId::parse(&covenant)?;
+            let csv = export::data_csv(&service.read(), &id, &window)?;
+            if let Some(path) = regulation {
+                let state = service.read();
+                let (c, version) = state.signed_covenant(&id)?;
+                let text = &c
+                    .version(version)
+                    .expect("in force")
+                    .content
+                    .regulation
+                    .text;
+                std::fs::write(&path, text)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+            }
+            match out {
+                Some(path) => std::fs::write(&path, csv)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+                None => print!("{csv}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn cell(c: &Cell) -> String {
+    match c {
+        Cell::Missing => "(trống / blank)".into(),
+        Cell::NotApplicable => "không áp dụng / n.a.".into(),
+        Cell::Number(d) => vi_number(d),
+    }
+}
+
+/// Decides the commands against a scratch copy of the state: what the domain would refuse.
+fn check(state: &State, actor: &Actor, commands: &[Command]) -> anyhow::Result<()> {
+    let mut scratch = state.clone();
+    for c in commands {
+        scratch = decide_and_apply(&scratch, actor, 0, c.clone())
+            .map_err(|e| anyhow!("{} [{}]", e, e.code()))?
+            .1;
+    }
+    Ok(())
+}
+
+fn import(
+    store: &StoreArgs,
+    file: &std::path::Path,
+    covenant: &CovenantId,
+    actor: Option<String>,
+    historical: bool,
+    submit: bool,
+    dry_run: bool,
+) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let upload = Upload {
+        file_name: &name,
+        bytes: &bytes,
+    };
+    let actor = match actor {
+        Some(u) => Actor::User(UserId::parse(&u)?),
+        None => Actor::System,
+    };
+    let service = store.open_service()?;
+    let state = service.read();
+    let refused = |e: thidua_import::ImportErrors| {
+        anyhow!("tệp có lỗi, không nhập gì / the file has errors, nothing imported:\n{e}")
+    };
+    let commands = if historical {
+        let plan =
+            plan_historical(&state, covenant, upload, &Limits::default()).map_err(refused)?;
+        println!(
+            "nhập lịch sử / historical import: {} báo cáo / reports, {} số liệu / values, năm / years {:?}, {} đơn vị / units, sha256 {}",
+            plan.reports, plan.values, plan.years, plan.units.len(), plan.sha256
+        );
+        vec![plan.command]
+    } else {
+        let plan = plan_reports(&state, covenant, upload, &Limits::default()).map_err(refused)?;
+        for r in &plan.reports {
+            println!(
+                "{} {}-{}: {} thay đổi / changes",
+                r.unit,
+                r.year,
+                r.window,
+                r.changes.len()
+            );
+            if dry_run {
+                for c in &r.changes {
+                    println!(
+                        "  {} ({}): {} → {}",
+                        c.element,
+                        c.name,
+                        cell(&c.before),
+                        cell(&c.after)
+                    );
+                }
+            }
+        }
+        plan.commands(submit)
+    };
+    check(&state, &actor, &commands)?;
+    if dry_run {
+        println!("xem trước, chưa ghi gì / dry run, nothing written");
+        return Ok(ExitCode::SUCCESS);
+    }
+    drop(state);
+    let receipt = service.execute_all(&actor, commands)?;
+    println!(
+        "đã ghi {} sự kiện từ chỉ mục {} / appended {} events from index {}",
+        receipt.count, receipt.first_index, receipt.count, receipt.first_index
+    );
+    Ok(ExitCode::SUCCESS)
+}

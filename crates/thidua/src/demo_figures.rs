@@ -1,0 +1,221 @@
+//! The demonstration's year of figures: Cluster 12's validation rules, the INVENTED figures of
+//! 2023 imported by the secretariat as a historical import, and the INVENTED monthly figures of
+//! 2024 (examples/cum12-2024/data.csv) reported through the real commands — each officer
+//! imports and submits, each leader approves; October waits for approval, one unit's November
+//! is still a draft, and one approved month is corrected with a reason, so a newcomer sees a
+//! year in progress. Every report carries the comment "Số liệu giả định (minh hoạ)".
+
+use thidua_domain::figures::{FigureValue, Severity, ValidationRule};
+use thidua_domain::{Actor, Command, CovenantId, Text, UnitId, UserId};
+use thidua_import::{plan_historical, plan_reports, Limits, Upload};
+use thidua_service::Service;
+
+use crate::demo::{COVENANT, MEMBERS_2024};
+
+/// The example's invented figures (2023 and 2024).
+pub const DATA: &str = include_str!("../../../examples/cum12-2024/data.csv");
+
+/// What marks every demonstration report as invented.
+pub const INVENTED: &str = "Số liệu giả định (minh hoạ)";
+
+fn t(s: &str) -> Text {
+    Text::parse("demo", s, 500).expect("demo text is valid")
+}
+
+fn user(s: &str) -> Actor {
+    Actor::User(UserId::parse(s).expect("demo id"))
+}
+
+fn covenant() -> CovenantId {
+    CovenantId::parse(COVENANT).expect("demo id")
+}
+
+/// The cluster's validation rules (reports received ≤ due ≤ …, solved ≤ cases).
+pub fn rules() -> Vec<ValidationRule> {
+    let rule = |id: &str, name: &str, check: &str, severity| ValidationRule {
+        id: id.into(),
+        name: t(name),
+        check: check.into(),
+        severity,
+    };
+    vec![
+        rule(
+            "received_le_due",
+            "Tin đã tiếp nhận không vượt quá tin phải tiếp nhận",
+            "reports_received <= reports_due",
+            Severity::Error,
+        ),
+        rule(
+            "resolved_le_received",
+            "Tin đã giải quyết không vượt quá tin đã tiếp nhận",
+            "reports_resolved <= reports_received",
+            Severity::Error,
+        ),
+        rule(
+            "personnel_positive",
+            "Quân số phải lớn hơn 0",
+            "personnel > 0",
+            Severity::Error,
+        ),
+        rule(
+            "disciplined_le_personnel",
+            "Số cán bộ bị kỷ luật không vượt quá quân số",
+            "disciplined <= personnel",
+            Severity::Error,
+        ),
+        rule(
+            "solved_le_crimes",
+            "Số vụ khám phá thường không vượt quá số vụ phạm tội trong kỳ",
+            "solved <= crimes",
+            Severity::Warning,
+        ),
+        rule(
+            "serious_solved_le_serious",
+            "Án nghiêm trọng khám phá thường không vượt quá số án nghiêm trọng",
+            "serious_solved <= serious",
+            Severity::Warning,
+        ),
+        rule(
+            "recovered_le_due",
+            "Tài sản thu hồi thường không vượt quá tài sản phải thu hồi",
+            "assets_recovered <= assets_due",
+            Severity::Warning,
+        ),
+    ]
+}
+
+/// The data file's lines of one period prefix (`2023-M`, `2024-M05`) and the heading.
+fn lines(prefix: &str, unit_code: Option<&str>) -> String {
+    DATA.lines()
+        .filter(|l| {
+            l.starts_with("unit,")
+                || (l.contains(&format!(",{prefix}"))
+                    && unit_code.is_none_or(|c| l.starts_with(&format!("{c},"))))
+        })
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+fn officer(code: &str) -> Actor {
+    user(&format!("canbo.{}", code.to_lowercase()))
+}
+
+fn leader(code: &str) -> Actor {
+    user(&format!("lanhdao.{}", code.to_lowercase()))
+}
+
+/// Loads the year of figures into the demonstration's log (after its covenant is signed).
+pub fn load(service: &Service) -> anyhow::Result<()> {
+    let secretariat = user("thuky.cum12");
+    let cov = covenant();
+    service.execute(
+        &secretariat,
+        Command::SetFiguresRules {
+            covenant: cov.clone(),
+            rules: rules(),
+        },
+    )?;
+    let past = lines("2023-M", None);
+    let name = "so-lieu-gia-dinh-cum12-2023.csv (minh hoạ)";
+    let plan = plan_historical(
+        &service.read(),
+        &cov,
+        Upload {
+            file_name: name,
+            bytes: past.as_bytes(),
+        },
+        &Limits::default(),
+    )
+    .map_err(|e| anyhow::anyhow!("demo 2023 figures: {e}"))?;
+    service.execute(&secretariat, plan.command)?;
+    for (id, _, code) in MEMBERS_2024 {
+        let unit = UnitId::parse(id)?;
+        let last = if code == "KG" { 11 } else { 10 };
+        for month in 1..=last {
+            let window = format!("M{month:02}");
+            let rows = lines(&format!("2024-{window}"), Some(code));
+            let plan = plan_reports(
+                &service.read(),
+                &cov,
+                Upload {
+                    file_name: "demo.csv",
+                    bytes: rows.as_bytes(),
+                },
+                &Limits::default(),
+            )
+            .map_err(|e| anyhow::anyhow!("demo 2024 {code} {window}: {e}"))?;
+            let mut commands = plan.commands(month <= 10);
+            if let Some(Command::SaveFigures { comments, .. }) = commands.first_mut() {
+                comments.insert("crimes".into(), t(INVENTED));
+            }
+            service.execute_all(&officer(code), commands)?;
+            if month <= 9 {
+                service.execute(
+                    &leader(code),
+                    Command::ApproveFigures {
+                        covenant: cov.clone(),
+                        unit: unit.clone(),
+                        window,
+                        revision: 1,
+                    },
+                )?;
+            }
+        }
+    }
+    correct(service, &cov)
+}
+
+/// Hậu Giang's May is reopened by its leader and corrected: the page shows old and new values.
+fn correct(service: &Service, cov: &CovenantId) -> anyhow::Result<()> {
+    let unit = UnitId::parse("ca-hg")?;
+    let window = "M05".to_owned();
+    service.execute(
+        &leader("HG"),
+        Command::ReopenFigures {
+            covenant: cov.clone(),
+            unit: unit.clone(),
+            window: window.clone(),
+            reason: t("Rà soát lại: bổ sung 1 vụ án tạm đình chỉ bị bỏ sót (minh hoạ)"),
+        },
+    )?;
+    let rows = lines("2024-M05", Some("HG"));
+    let mut plan = plan_reports(
+        &service.read(),
+        cov,
+        Upload {
+            file_name: "demo.csv",
+            bytes: rows.as_bytes(),
+        },
+        &Limits::default(),
+    )
+    .map_err(|e| anyhow::anyhow!("demo correction: {e}"))?;
+    let values = &mut plan.reports[0].values;
+    if let Some(FigureValue::Number(d)) = values.get("suspended").copied() {
+        values.insert(
+            "suspended".into(),
+            FigureValue::Number(d + rust_decimal::Decimal::ONE),
+        );
+    }
+    plan.reports[0]
+        .comments
+        .insert("suspended".into(), t("Bổ sung 1 vụ sau rà soát (minh hoạ)"));
+    plan.reports[0]
+        .comments
+        .insert("crimes".into(), t(INVENTED));
+    service.execute_all(&officer("HG"), plan.commands(true))?;
+    let revision = service
+        .read()
+        .figures
+        .report(&unit, 2024, &window)
+        .map_or(0, |r| r.revision);
+    service.execute(
+        &leader("HG"),
+        Command::ApproveFigures {
+            covenant: cov.clone(),
+            unit,
+            window,
+            revision,
+        },
+    )?;
+    Ok(())
+}
