@@ -91,6 +91,7 @@ CREATE TABLE witness_cosignatures (
     PRIMARY KEY (size, unit)
 );
 "#,
+    accounts::MIGRATION_THROTTLE,
 ];
 
 /// An event store in a PostgreSQL database (optionally inside one schema).

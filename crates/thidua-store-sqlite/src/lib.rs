@@ -86,6 +86,7 @@ CREATE TABLE witness_cosignatures (
     PRIMARY KEY (size, unit)
 ) WITHOUT ROWID;
 "#,
+    accounts::MIGRATION_THROTTLE,
 ];
 
 /// An event store in one SQLite file.

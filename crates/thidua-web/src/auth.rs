@@ -334,7 +334,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
         let axum::Form(form) = axum::Form::<WithCsrf<T>>::from_request(req, state)
             .await
             .map_err(|e| {
-                tracing::debug!(error = %e, "unreadable form");
+                tracing::debug!(error = %crate::logging::untrusted(&e.to_string()), "unreadable form");
                 crate::ui::error_page(lang, StatusCode::BAD_REQUEST, "invalid_body")
             })?;
         if expected.is_empty() || !secrets_equal(&expected, &form.csrf) {
@@ -344,18 +344,10 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
     }
 }
 
-/// True when a reverse proxy says the request came over HTTPS.
-pub fn forwarded_https(headers: &HeaderMap) -> bool {
-    headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("https"))
-}
-
 /// Starts a session for `user`: stores it and returns the `Set-Cookie` header value.
 ///
 /// The cookie is `Secure` when configured so or when the request came over HTTPS through a
-/// proxy (`secure_hint`). Expired sessions are swept at the same time.
+/// trusted proxy (`secure_hint`, [`crate::client::ClientInfo::https`]). Expired sessions are swept at the same time.
 pub fn start_session(
     app: &AppState,
     user: &UserId,

@@ -11,15 +11,17 @@ pub mod accounts;
 pub mod api;
 pub mod auth;
 pub mod authz;
+pub mod client;
 pub mod error;
 pub mod format;
 pub mod headers;
 pub mod i18n;
+pub mod logging;
 pub mod openapi;
 pub mod throttle;
 pub mod ui;
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use axum::routing::get;
@@ -42,6 +44,20 @@ pub struct WebConfig {
     pub bind: SocketAddr,
     /// Mark session cookies `Secure` (set when served over HTTPS behind a proxy).
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed
+    /// ([`client`]); from any other peer those headers are ignored.
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+impl WebConfig {
+    /// Listens on `bind`, cookies not marked `Secure`, no trusted proxy.
+    pub fn new(bind: SocketAddr) -> Self {
+        Self {
+            bind,
+            secure_cookies: false,
+            trusted_proxies: Vec::new(),
+        }
+    }
 }
 
 /// What the pages need to tell whether a witnessed checkpoint covers an event: the store of
@@ -104,6 +120,19 @@ impl AppState {
             throttle: throttle::Throttle::default(),
             witnessing,
         }))
+    }
+
+    /// Runs a blocking closure that hashes a password (Argon2, 19 MiB) in one of the bounded
+    /// hashing slots ([`throttle::Throttle::hashing_slot`]); answers "busy" when none frees up.
+    pub async fn hashing<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
+    {
+        let Some(_slot) = self.throttle.hashing_slot().await else {
+            return Err(ApiError::busy());
+        };
+        self.blocking(f).await
     }
 
     /// Runs a blocking closure (service or account store) on the blocking pool.

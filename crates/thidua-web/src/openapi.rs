@@ -37,7 +37,7 @@ impl Modify for Security {
         api::set_leadership, api::list_units, api::get_unit, api::unit_users, api::list_movements,
         api::list_covenants, api::get_covenant, api::sign_covenant, api::list_events,
         api::list_users, api::get_user, api::create_user, api::grant_role, api::revoke_role,
-        api::reset_password, api::command,
+        api::reset_password, api::list_user_tokens, api::revoke_user_token, api::command,
     ),
     components(schemas(ErrorBody, dto::UnitRef, dto::ClusterSummary, dto::ClusterDetail, dto::UnitSummary,
         dto::UnitDetail, dto::MovementDto, dto::CovenantSummary, dto::CovenantDetail, dto::EventDto,

@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod web {
+    pub mod attacks;
     pub mod bench;
     pub mod browser;
     pub mod http;

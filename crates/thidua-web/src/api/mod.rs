@@ -53,6 +53,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/users/{id}/roles", post(grant_role))
         .route("/api/v1/users/{id}/roles/{role}", delete(revoke_role))
         .route("/api/v1/users/{id}/password", post(reset_password))
+        .route("/api/v1/users/{id}/tokens", get(list_user_tokens))
+        .route(
+            "/api/v1/users/{id}/tokens/{token}",
+            delete(revoke_user_token),
+        )
         .route("/api/v1/commands", post(command))
 }
 
@@ -481,7 +486,7 @@ pub async fn create_user(
     )
     .await?;
     let dto = app
-        .blocking(move |app| {
+        .hashing(move |app| {
             if let Some(p) = req.password {
                 accounts::set_password(&*app.accounts, &app.service, &user, &p)?;
             }
@@ -565,7 +570,7 @@ pub async fn admin_reset(
     if !viewer.scope.is_admin() {
         return Err(ApiError::forbidden());
     }
-    app.blocking(move |app| {
+    app.hashing(move |app| {
         Ok(accounts::set_password(
             &*app.accounts,
             &app.service,

@@ -175,6 +175,7 @@ pub static STRINGS: Strings = Strings {
     current_password: "Current password",
     new_password: "New password (at least 10 characters)",
     api_tokens: "API tokens",
+    no_tokens: "This user has no API token.",
     token_label: "Label",
     create_token: "Create token",
     token_created_once: "New token (shown once; keep it now):",

@@ -241,6 +241,7 @@ pub struct Strings {
     pub current_password: &'static str,
     pub new_password: &'static str,
     pub api_tokens: &'static str,
+    pub no_tokens: &'static str,
     pub token_label: &'static str,
     pub create_token: &'static str,
     pub token_created_once: &'static str,

@@ -175,6 +175,7 @@ pub static STRINGS: Strings = Strings {
     current_password: "Mật khẩu hiện tại",
     new_password: "Mật khẩu mới (ít nhất 10 ký tự)",
     api_tokens: "Mã truy cập API",
+    no_tokens: "Người dùng này chưa có mã truy cập API.",
     token_label: "Tên gợi nhớ",
     create_token: "Tạo mã",
     token_created_once: "Mã mới (chỉ hiển thị một lần, hãy lưu lại):",

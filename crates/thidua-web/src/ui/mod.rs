@@ -63,6 +63,11 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/roles", post(admin::grant_role))
         .route("/admin/roles/revoke", post(admin::revoke_role))
         .route("/admin/password", post(admin::reset_password))
+        .route("/admin/users/{id}/tokens", get(admin::user_tokens_page))
+        .route(
+            "/admin/users/{id}/tokens/revoke",
+            post(admin::revoke_user_token),
+        )
         .route("/admin/clusters", post(admin::create_cluster))
         .route("/admin/units", post(admin::create_unit))
         .route("/admin/movements", post(admin::create_movement))

@@ -18,6 +18,10 @@ pub struct ServeArgs {
     /// Cookie chỉ qua HTTPS / mark session cookies Secure (when served over HTTPS).
     #[arg(long, env = "THIDUA_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Proxy ngược được tin (X-Forwarded-For) / reverse proxies whose X-Forwarded-For and
+    /// X-Forwarded-Proto are believed (comma-separated addresses); from others they are ignored.
+    #[arg(long, env = "THIDUA_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     #[command(flatten)]
     pub store: StoreArgs,
     /// Nạp dữ liệu minh hoạ nếu nhật ký trống / load the demonstration into an empty log.
@@ -45,6 +49,7 @@ pub fn run_demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
     run(ServeArgs {
         bind: args.bind,
         secure_cookies: false,
+        trusted_proxies: Vec::new(),
         store: StoreArgs {
             data: args.data,
             database: None,
@@ -69,8 +74,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()?;
     let config = thidua_web::WebConfig {
-        bind: args.bind,
         secure_cookies: args.secure_cookies,
+        trusted_proxies: args.trusted_proxies.clone(),
+        ..thidua_web::WebConfig::new(args.bind)
     };
     // The public log endpoints (checkpoint with cosignatures, proofs, leaves, entries filtered
     // by the caller's rights, witnesses' cosignatures).
