@@ -230,14 +230,24 @@ pub fn event_reader(accounts: &dyn AccountStore, headers: &HeaderMap) -> EventRe
 pub async fn authenticate_layer(State(app): State<AppState>, req: Request, next: Next) -> Response {
     // Read the whole body first (bounded): a request refused before its body is read would
     // otherwise leave unread bytes behind and the connection would be reset under the client.
+    // The body must arrive within the body timeout (a client trickling it is cut off).
     let (parts, body) = req.into_parts();
-    let body = match axum::body::to_bytes(body, MAX_BODY).await {
-        Ok(b) => b,
-        Err(_) => {
+    let read = axum::body::to_bytes(body, MAX_BODY);
+    let body = match tokio::time::timeout(app.config.limits.body_timeout, read).await {
+        Ok(Ok(b)) => b,
+        Ok(Err(_)) => {
             return ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "too_large",
                 "the request body is too large",
+            )
+            .into_response()
+        }
+        Err(_) => {
+            return ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "body_timeout",
+                "the request body did not arrive in time",
             )
             .into_response()
         }

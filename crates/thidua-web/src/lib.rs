@@ -18,6 +18,7 @@ pub mod headers;
 pub mod i18n;
 pub mod logging;
 pub mod openapi;
+pub mod server;
 pub mod throttle;
 pub mod ui;
 
@@ -47,15 +48,18 @@ pub struct WebConfig {
     /// Reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed
     /// ([`client`]); from any other peer those headers are ignored.
     pub trusted_proxies: Vec<IpAddr>,
+    /// Connection limit and read timeouts ([`server::Limits`]).
+    pub limits: server::Limits,
 }
 
 impl WebConfig {
-    /// Listens on `bind`, cookies not marked `Secure`, no trusted proxy.
+    /// Listens on `bind`, cookies not marked `Secure`, no trusted proxy, default limits.
     pub fn new(bind: SocketAddr) -> Self {
         Self {
             bind,
             secure_cookies: false,
             trusted_proxies: Vec::new(),
+            limits: server::Limits::default(),
         }
     }
 }
@@ -252,13 +256,9 @@ pub async fn serve_witnessed(
             "No administrator exists yet. Open http://{addr}/bootstrap and enter this one-time token:\n\n    {token}\n"
         );
     }
+    let limits = app.config.limits;
     let router = router_with(app, extra);
     ready(addr);
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await?;
+    server::run(listener, router, limits, shutdown).await?;
     Ok(())
 }

@@ -138,7 +138,11 @@ impl Throttle {
         address: &str,
         now_ms: i64,
     ) -> Result<(), Refused> {
-        if self.attempts.fetch_add(1, Ordering::Relaxed).is_multiple_of(256) {
+        if self
+            .attempts
+            .fetch_add(1, Ordering::Relaxed)
+            .is_multiple_of(256)
+        {
             accounts
                 .sweep_throttle(now_ms - WINDOW_MS)
                 .map_err(Refused::Store)?;

@@ -279,6 +279,7 @@ pub fn error(code: &str) -> &'static str {
         "invalid_query" => "Invalid query parameters.",
         "invalid_token" => "The token is unknown or revoked.",
         "too_large" => "The request is too large.",
+        "body_timeout" => "The request arrived too slowly; try again.",
         "empty_log" => "The log is empty.",
         "busy" => "The system is busy; try again.",
         "internal" => "Internal error. Please tell the administrator.",

@@ -364,6 +364,7 @@ mod tests {
             "bad_bootstrap_token",
             "admin_exists",
             "too_large",
+            "body_timeout",
             "empty_log",
             "invalid_date",
             "target_fields",

@@ -279,6 +279,7 @@ pub fn error(code: &str) -> &'static str {
         "invalid_query" => "Tham số truy vấn không hợp lệ.",
         "invalid_token" => "Mã truy cập không hợp lệ hoặc đã bị thu hồi.",
         "too_large" => "Dữ liệu gửi lên quá lớn.",
+        "body_timeout" => "Dữ liệu gửi lên quá chậm; hãy thử lại.",
         "empty_log" => "Nhật ký còn trống.",
         "busy" => "Hệ thống đang bận, hãy thử lại.",
         "internal" => "Lỗi hệ thống. Hãy báo quản trị viên.",

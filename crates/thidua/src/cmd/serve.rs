@@ -22,6 +22,9 @@ pub struct ServeArgs {
     /// X-Forwarded-Proto are believed (comma-separated addresses); from others they are ignored.
     #[arg(long, env = "THIDUA_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Số kết nối tối đa / connections served at once (more wait to be accepted).
+    #[arg(long, env = "THIDUA_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
     #[command(flatten)]
     pub store: StoreArgs,
     /// Nạp dữ liệu minh hoạ nếu nhật ký trống / load the demonstration into an empty log.
@@ -50,6 +53,7 @@ pub fn run_demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
         bind: args.bind,
         secure_cookies: false,
         trusted_proxies: Vec::new(),
+        max_connections: 1024,
         store: StoreArgs {
             data: args.data,
             database: None,
@@ -76,6 +80,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let config = thidua_web::WebConfig {
         secure_cookies: args.secure_cookies,
         trusted_proxies: args.trusted_proxies.clone(),
+        limits: thidua_web::server::Limits {
+            max_connections: args.max_connections,
+            ..Default::default()
+        },
         ..thidua_web::WebConfig::new(args.bind)
     };
     // The public log endpoints (checkpoint with cosignatures, proofs, leaves, entries filtered
