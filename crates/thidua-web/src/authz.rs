@@ -206,3 +206,135 @@ impl Scope {
         }
     }
 }
+
+/// Commands and what the viewer may see: a command that names a cluster, unit, covenant or user
+/// the viewer may not see is answered exactly as if that thing did not exist — the same status,
+/// code and message the domain gives for a missing one — so that no command (whatever its kind)
+/// reveals a hidden thing, its cluster, year or versions. Generic over commands: the references
+/// are found by their field names in the command's JSON form (`unit`, `parent`, `members`,
+/// `predecessors`, `successors`, `cluster`, `covenant`, `user`, also inside roles), each hidden
+/// one is swapped for an id that exists nowhere, and `decide` is asked (a dry run, nothing is
+/// written) what it makes of that.
+pub mod commands {
+    use rand_core::RngCore;
+    use serde_json::Value;
+    use thidua_domain::{Actor, ClusterId, Command, CovenantId, State, UnitId, UserId};
+
+    use super::{Scope, Visibility};
+    use crate::error::{domain_status, ApiError};
+
+    /// What a field of a command refers to.
+    #[derive(Clone, Copy)]
+    enum Kind {
+        Unit,
+        Cluster,
+        Covenant,
+        User,
+    }
+
+    fn kind_of(field: &str) -> Option<Kind> {
+        match field {
+            "unit" | "parent" | "members" | "predecessors" | "successors" => Some(Kind::Unit),
+            "cluster" => Some(Kind::Cluster),
+            "covenant" => Some(Kind::Covenant),
+            "user" => Some(Kind::User),
+            _ => None,
+        }
+    }
+
+    /// Whether `id` (of `kind`) exists and the viewer may not see it.
+    fn hidden(scope: &Scope, state: &State, vis: &Visibility, kind: Kind, id: &str) -> bool {
+        match kind {
+            Kind::Unit => UnitId::parse(id)
+                .is_ok_and(|u| state.units.contains_key(&u) && !vis.units.contains(&u)),
+            Kind::Cluster => ClusterId::parse(id)
+                .is_ok_and(|c| state.clusters.contains_key(&c) && !vis.clusters.contains(&c)),
+            Kind::Covenant => CovenantId::parse(id).is_ok_and(|c| {
+                state
+                    .covenants
+                    .get(&c)
+                    .is_some_and(|cov| !vis.clusters.contains(&cov.cluster))
+            }),
+            Kind::User => UserId::parse(id)
+                .is_ok_and(|u| state.users.contains_key(&u) && !scope.can_view_user(state, &u)),
+        }
+    }
+
+    /// An id that no cluster, unit, covenant or user has.
+    fn nowhere(state: &State) -> String {
+        loop {
+            let mut bytes = [0u8; 8];
+            rand_core::OsRng.fill_bytes(&mut bytes);
+            let id = format!("hidden.{}", hex::encode(bytes));
+            let taken = UnitId::parse(&id).is_ok_and(|u| state.units.contains_key(&u))
+                || UserId::parse(&id).is_ok_and(|u| state.users.contains_key(&u));
+            if !taken {
+                return id;
+            }
+        }
+    }
+
+    /// Swaps hidden references in `value` for fresh ids, remembering (fresh, original) pairs.
+    fn hide(
+        value: &mut Value,
+        field: Option<Kind>,
+        check: &dyn Fn(Kind, &str) -> bool,
+        fresh: &dyn Fn() -> String,
+        swapped: &mut Vec<(String, String)>,
+    ) {
+        match value {
+            Value::String(s) => {
+                if let Some(kind) = field.filter(|k| check(*k, s)) {
+                    let id = fresh();
+                    swapped.push((id.clone(), std::mem::replace(s, id)));
+                }
+            }
+            Value::Array(items) => {
+                for item in items {
+                    hide(item, field, check, fresh, swapped);
+                }
+            }
+            Value::Object(map) => {
+                for (key, v) in map.iter_mut() {
+                    hide(v, kind_of(key), check, fresh, swapped);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The answer to `command` when it names something the viewer may not see (see the module);
+    /// `None` when it names nothing hidden, or when it would pass with the hidden things
+    /// missing (a new id that happens to be taken: the domain's own answer is then given).
+    pub fn hidden_answer(
+        scope: &Scope,
+        state: &State,
+        actor: &Actor,
+        command: &Command,
+    ) -> Option<ApiError> {
+        if scope.is_admin() {
+            return None;
+        }
+        let vis = scope.visibility(state);
+        let mut value = serde_json::to_value(command).ok()?;
+        let mut swapped = Vec::new();
+        hide(
+            &mut value,
+            None,
+            &|kind, id| hidden(scope, state, &vis, kind, id),
+            &|| nowhere(state),
+            &mut swapped,
+        );
+        if swapped.is_empty() {
+            return None;
+        }
+        let stand_in: Command = serde_json::from_value(value).ok()?;
+        let error = thidua_domain::decide(state, actor, stand_in).err()?;
+        let message = swapped
+            .iter()
+            .fold(error.to_string(), |m, (fresh, original)| {
+                m.replace(fresh, original)
+            });
+        Some(ApiError::new(domain_status(&error), error.code(), message))
+    }
+}

@@ -68,13 +68,24 @@ fn parse_id<T>(
     parse(raw).map_err(|_| ApiError::not_found())
 }
 
-/// Executes commands as the viewer, on the blocking pool.
+/// Executes commands as the viewer, on the blocking pool. A command naming something the viewer
+/// may not see is answered as if that thing did not exist ([`crate::authz::commands`]).
 pub async fn execute(
     app: &AppState,
     viewer: &Viewer,
     commands: Vec<Command>,
 ) -> Result<ReceiptDto, ApiError> {
     let actor = Actor::User(viewer.user.clone());
+    {
+        let state = app.service.read();
+        for command in &commands {
+            if let Some(answer) =
+                crate::authz::commands::hidden_answer(&viewer.scope, &state, &actor, command)
+            {
+                return Err(answer);
+            }
+        }
+    }
     app.blocking(move |app| Ok(app.service.execute_all(&actor, commands)?.into()))
         .await
 }

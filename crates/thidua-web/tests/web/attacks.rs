@@ -248,3 +248,65 @@ fn administrators_list_and_revoke_any_users_tokens() {
         .body
         .contains("/admin/users/lanhdao-kg/tokens"));
 }
+
+/// A command naming a covenant, cluster, unit or user the caller may not see gets exactly the
+/// answer it would get for one that does not exist (the id aside), whatever the command.
+#[test]
+fn commands_cannot_tell_a_hidden_thing_from_a_missing_one() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    let leader = signed_in(&app, "lanhdao-ag");
+    let hash = "0".repeat(64);
+    let pairs = [
+        (
+            "gu-13-2024",
+            "gu-99-2024",
+            json!({"command": "sign_covenant", "covenant": "ID", "version": 1, "unit": "ca-ag", "hash": hash}),
+        ),
+        (
+            "gu-13-2024",
+            "gu-99-2024",
+            json!({"command": "sign_covenant", "covenant": "ID", "version": 7, "unit": "ca-dt", "hash": hash}),
+        ),
+        (
+            "cum-13",
+            "cum-99",
+            json!({"command": "set_cluster_leadership", "cluster": "ID", "year": 2024, "position": "head",
+                   "unit": "ca-ag", "method": "elected", "decision": "01/QĐ"}),
+        ),
+        (
+            "cum-13",
+            "cum-99",
+            json!({"command": "set_cluster_year", "cluster": "ID", "year": 2026, "members": ["ca-ag"]}),
+        ),
+        (
+            "ca-dt",
+            "ca-zz",
+            json!({"command": "register_witness_key", "unit": "ID", "key": "k"}),
+        ),
+        (
+            "canbo-dt",
+            "khong-ai",
+            json!({"command": "grant_role", "user": "ID", "role": {"role": "officer", "unit": "ca-ag"}}),
+        ),
+    ];
+    for (hidden, missing, template) in pairs {
+        let with = |id: &str| {
+            let body = template.to_string().replace("\"ID\"", &format!("\"{id}\""));
+            leader.post_json("/api/v1/commands", serde_json::from_str(&body).unwrap())
+        };
+        let (h, m) = (with(hidden), with(missing));
+        assert_eq!(h.status, m.status, "{template}: {} vs {}", h.body, m.body);
+        assert_eq!(
+            h.body.replace(hidden, "ID"),
+            m.body.replace(missing, "ID"),
+            "{template}"
+        );
+        assert_ne!(h.status, 200);
+    }
+    // What the caller may see is answered as before.
+    let r = leader.post_json(
+        "/api/v1/commands",
+        json!({"command": "sign_covenant", "covenant": "gu-12-2024", "version": 1, "unit": "ca-ag", "hash": hash}),
+    );
+    assert_eq!(r.json()["error"], "hash_mismatch", "{}", r.body);
+}
