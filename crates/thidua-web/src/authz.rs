@@ -284,7 +284,7 @@ pub mod commands {
     ) {
         match value {
             Value::String(s) => {
-                if let Some(kind) = field.filter(|k| check(*k, s)) {
+                if field.is_some_and(|k| check(k, s)) {
                     let id = fresh();
                     swapped.push((id.clone(), std::mem::replace(s, id)));
                 }
