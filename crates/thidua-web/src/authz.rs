@@ -283,11 +283,9 @@ pub mod commands {
         swapped: &mut Vec<(String, String)>,
     ) {
         match value {
-            Value::String(s) => {
-                if field.is_some_and(|k| check(k, s)) {
-                    let id = fresh();
-                    swapped.push((id.clone(), std::mem::replace(s, id)));
-                }
+            Value::String(s) if field.is_some_and(|k| check(k, s)) => {
+                let id = fresh();
+                swapped.push((id.clone(), std::mem::replace(s, id)));
             }
             Value::Array(items) => {
                 for item in items {
