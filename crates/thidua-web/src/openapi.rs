@@ -32,7 +32,7 @@ impl Modify for Security {
     modifiers(&Security),
     security(("bearer" = []), ("cookie" = [])),
     paths(
-        api::checkpoint, api::bootstrap, api::me, api::change_password, api::list_tokens,
+        api::checkpoint, api::log_key, api::bootstrap, api::me, api::change_password, api::list_tokens,
         api::create_token, api::revoke_token, api::list_clusters, api::get_cluster,
         api::set_leadership, api::list_units, api::get_unit, api::unit_users, api::list_movements,
         api::list_covenants, api::get_covenant, api::sign_covenant, api::list_events,

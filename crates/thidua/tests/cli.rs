@@ -100,6 +100,27 @@ fn the_demonstration_serves_cluster_12() {
         printed.contains("giả định") && printed.contains("invented"),
         "{printed}"
     );
+    // The log's public key: printed at start, served, and from `thidua log key`.
+    let key_line = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("Khoá công khai của nhật ký / log verifier key: "))
+        .expect("the key is printed at start")
+        .to_owned();
+    assert!(key_line.starts_with("thidua.local/log+"), "{key_line}");
+    let served = http_get(&address, "/api/v1/log/key");
+    assert!(
+        served.ends_with(&format!("\r\n\r\n{key_line}\n")),
+        "{served}"
+    );
+    let out = thidua()
+        .args(["log", "key", "--data"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!("{key_line}\n")
+    );
     let health = http_get(&address, "/healthz");
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     // The public log endpoints are served by the same server: the signed checkpoint names the

@@ -59,6 +59,7 @@ pub fn routes() -> Router<AppState> {
             delete(revoke_user_token),
         )
         .route("/api/v1/commands", post(command))
+        .route("/api/v1/log/key", get(log_key))
 }
 
 fn parse_id<T>(
@@ -118,6 +119,18 @@ pub async fn checkpoint(State(app): State<AppState>) -> Result<Response, ApiErro
             "the log is empty",
         )),
     }
+}
+
+/// The log's public verifier key (C2SP note verifier key `<name>+<hash>+<base64 key>`), public:
+/// what `thidua witness --log-key` and `thidua verify --log-key` need.
+#[utoipa::path(get, path = "/api/v1/log/key", tag = "log", security(()),
+    responses((status = 200, description = "the verifier key and a newline", content_type = "text/plain", body = String)))]
+pub async fn log_key(State(app): State<AppState>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!("{}\n", app.service.key().verifier_key()),
+    )
+        .into_response()
 }
 
 /// Clusters the viewer may see.

@@ -136,6 +136,17 @@ pub struct Strings {
     pub witnessed_by: &'static str,
     /// The same for one unit.
     pub witnessed_by_one: &'static str,
+    pub transparency_title: &'static str,
+    pub transparency_intro: &'static str,
+    pub transparency_key: &'static str,
+    pub transparency_key_note: &'static str,
+    pub transparency_checkpoint: &'static str,
+    pub transparency_signed: &'static str,
+    pub transparency_witnessed: &'static str,
+    pub transparency_not_witnessed: &'static str,
+    pub transparency_witness: &'static str,
+    pub transparency_verify: &'static str,
+    pub nav_transparency: &'static str,
     pub not_witnessed: &'static str,
     /// The link to the inclusion proof against the covering witnessed checkpoint.
     pub proof_link: &'static str,

@@ -12,6 +12,7 @@ pub(crate) mod pages;
 pub(crate) mod proof;
 mod session;
 mod targets;
+mod transparency;
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -58,6 +59,7 @@ pub fn routes() -> Router<AppState> {
             get(lineage::lineage_page).post(lineage::record_lineage),
         )
         .route("/history", get(history::history))
+        .route("/transparency", get(transparency::transparency))
         .route("/admin", get(admin::admin_page))
         .route("/admin/users", post(admin::create_user))
         .route("/admin/roles", post(admin::grant_role))

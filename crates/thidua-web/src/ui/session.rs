@@ -49,7 +49,7 @@ impl BootstrapPage {
 }
 
 /// The pre-session CSRF token: the cookie's, or a new one to set.
-fn pre_csrf(app: &AppState, headers: &HeaderMap) -> (String, Option<HeaderValue>) {
+pub(crate) fn pre_csrf(app: &AppState, headers: &HeaderMap) -> (String, Option<HeaderValue>) {
     match cookie(headers, PRE_CSRF_COOKIE) {
         Some(v) if v.len() >= 20 => (v.to_owned(), None),
         _ => {
@@ -66,7 +66,7 @@ fn pre_csrf(app: &AppState, headers: &HeaderMap) -> (String, Option<HeaderValue>
     }
 }
 
-fn with_cookie(mut res: Response, c: Option<HeaderValue>) -> Response {
+pub(crate) fn with_cookie(mut res: Response, c: Option<HeaderValue>) -> Response {
     if let Some(c) = c {
         res.headers_mut().append(header::SET_COOKIE, c);
     }

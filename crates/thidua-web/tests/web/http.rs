@@ -29,6 +29,7 @@ macro_rules! scenarios {
 
 scenarios!(
     health_and_transparency,
+    log_key_is_published,
     security_headers,
     sign_in_out_and_csrf,
     api_reads,
@@ -390,6 +391,38 @@ fn health_and_transparency(app: &TestApp) {
         );
     }
     assert!(doc["components"]["schemas"]["ClusterDetail"].is_object());
+}
+
+/// The log's public key is published: an endpoint, and the transparency page (signed in or
+/// not), which also shows the commands to witness and verify with it.
+fn log_key_is_published(app: &TestApp) {
+    let key = app.service.key().verifier_key().to_owned();
+    assert!(key.starts_with("test.thidua/log+"), "{key}");
+    let c = Client::new(&app.base);
+    let r = c.get("/api/v1/log/key");
+    assert_eq!(r.status, 200);
+    assert!(r.header("content-type").unwrap().starts_with("text/plain"));
+    assert_eq!(r.body, format!("{key}\n"));
+    let page = c.get("/transparency");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains(&format!("id=\"log-key\">{key}<")),
+        "{}",
+        page.body
+    );
+    assert!(page
+        .body
+        .contains("thidua witness --server http://127.0.0.1:"));
+    assert!(
+        page.body.contains("kích thước cây"),
+        "the newest checkpoint"
+    );
+    let signed_in_page = signed_in(app, "canbo-dt").get("/transparency");
+    assert!(signed_in_page.body.contains(&key));
+    assert!(
+        c.get("/login").body.contains("href=\"/transparency\""),
+        "linked from every page"
+    );
 }
 
 fn security_headers(app: &TestApp) {

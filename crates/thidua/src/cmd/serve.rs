@@ -73,6 +73,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         }
         print_demo_accounts();
     }
+    println!(
+        "Khoá công khai của nhật ký / log verifier key: {}",
+        service.key().verifier_key()
+    );
     service.spawn_follower(Duration::from_millis(250));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
