@@ -331,4 +331,16 @@ fn two_member_witnesses_cosign_the_demonstration_and_refuse_a_forgery() {
         .arg(&data));
     assert!(out.contains(&format!("size {}", size + 1)), "{out}");
     assert!(tiles.join("checkpoint").exists());
+    assert!(
+        !tiles.join("tile/entries").exists(),
+        "by default only what the public may see"
+    );
+    let out = ok(thidua()
+        .arg("export-tiles")
+        .arg(&tiles)
+        .arg("--with-entries")
+        .arg("--data")
+        .arg(&data));
+    assert!(out.contains("1 entry bundles"), "{out}");
+    assert!(tiles.join("tile/entries").is_dir());
 }
