@@ -78,12 +78,10 @@ pub fn client_config(verify: Verify, ca_file: Option<&Path>) -> Result<ClientCon
             .with_root_certificates(roots(ca_file)?)
             .with_no_client_auth(),
         Verify::ChainOnly | Verify::Nothing => {
-            let webpki = WebPkiServerVerifier::builder_with_provider(
-                Arc::new(roots(ca_file)?),
-                provider(),
-            )
-            .build()
-            .map_err(|e| TlsError::Config(e.to_string()))?;
+            let webpki =
+                WebPkiServerVerifier::builder_with_provider(Arc::new(roots(ca_file)?), provider())
+                    .build()
+                    .map_err(|e| TlsError::Config(e.to_string()))?;
             builder
                 .dangerous()
                 .with_custom_certificate_verifier(Arc::new(Lenient {
