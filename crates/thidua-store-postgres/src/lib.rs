@@ -5,11 +5,12 @@
 #![forbid(unsafe_code)]
 
 mod accounts;
+mod tls;
 mod witness;
 
 use std::sync::Mutex;
 
-use postgres::{Client, NoTls};
+use postgres::Client;
 use thidua_store::{
     check_append, hash_from_slice, sha256, Append, Entry, EventStore, Hash, Result, StoreError,
     StoredCheckpoint, Turn,
@@ -196,8 +197,7 @@ impl PostgresStore {
 }
 
 fn connect(url: &str, schema: Option<&str>) -> Result<Client> {
-    let mut client = Client::connect(url, NoTls)
-        .map_err(|e| StoreError::Backend(format!("cannot connect to PostgreSQL: {}", db_err(e))))?;
+    let mut client = tls::connect(url)?;
     if let Some(s) = schema {
         client
             .batch_execute(&format!(

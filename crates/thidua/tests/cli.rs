@@ -332,3 +332,35 @@ fn an_operator_creates_the_first_administrator_at_the_console() {
     assert_eq!(kinds, ["user_registered", "role_granted"]);
     assert!(!String::from_utf8_lossy(&out.stdout).contains("mật khẩu đủ dài"));
 }
+
+/// The PostgreSQL URL (with its password) can come from a file, so it is on no command line.
+#[test]
+fn the_database_url_can_be_read_from_a_file() {
+    let Some(url) = test_database_url() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("database-url");
+    std::fs::write(&file, format!("{url}?sslmode=require\n")).unwrap();
+    let out = thidua()
+        .arg("migrate")
+        .arg("--database-file")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = thidua()
+        .arg("migrate")
+        .env("THIDUA_DATABASE_URL_FILE", dir.path().join("missing"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && stderr.contains("missing"),
+        "{stderr}"
+    );
+}

@@ -26,7 +26,7 @@ pub struct ExportTilesArgs {
 }
 
 pub fn run(args: ExportTilesArgs) -> anyhow::Result<ExitCode> {
-    let stores = match &args.store.database {
+    let stores = match &args.store.database_url()? {
         Some(url) => Stores::postgres(url)?,
         None => Stores::sqlite(&args.store.sqlite_path())?,
     };

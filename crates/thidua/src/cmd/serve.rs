@@ -57,6 +57,7 @@ pub fn run_demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
         store: StoreArgs {
             data: args.data,
             database: None,
+            database_file: None,
             key: None,
             origin: crate::storage::DEFAULT_ORIGIN.into(),
         },

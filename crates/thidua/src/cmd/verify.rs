@@ -71,7 +71,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
             local(stores, file.display().to_string())
         }
         (None, None) => {
-            let stores = match &args.store.database {
+            let stores = match &args.store.database_url()? {
                 Some(url) => Stores::postgres(url)?,
                 None => Stores::sqlite(&args.store.sqlite_path())?,
             };
