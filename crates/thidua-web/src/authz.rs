@@ -4,9 +4,16 @@
 //!
 //! Scopes: an administrator sees everything; a cluster secretariat or supervisor sees its
 //! cluster, the cluster's member units and covenants; a unit officer or leader sees their unit,
-//! the clusters it belongs to (any year) and those clusters' members and covenants, and the
-//! units in their unit's lineage. A unit's administration (its users and roles) is visible only
-//! to the unit itself and to administrators.
+//! the clusters it belongs to (any year) and those clusters' members and covenants; everyone sees
+//! the units linked by mergers and splits to a unit they see, the movements, and who the
+//! administrators are. A unit's administration (its users and roles) is visible only to the unit
+//! itself and to administrators.
+//!
+//! Events follow the same rules, and what a member may read of the log is closed under what
+//! replaying it needs: every event it may read finds the units, clusters, covenants, movements
+//! and users it refers to among the events it may read. So a member unit replays, from the log
+//! alone, everything about its clusters: set-up (entry 0, the administrators), units and their
+//! lineage, memberships, head and deputy, covenants, versions, signatures.
 
 use std::collections::BTreeSet;
 
@@ -98,19 +105,15 @@ impl Scope {
         self.is_admin() || self.visible_clusters(state).contains(cluster)
     }
 
-    /// Units the user may read: their own, those units' lineage, and every member of a
-    /// visible cluster in any year.
+    /// Units the user may read: their own, every member of a visible cluster in any year, every
+    /// unit linked to those through mergers and splits (both ways, transitively), so that each
+    /// lineage change they may read names only units they may read, and the parents of all of
+    /// these (up to the Ministry, the log's first unit).
     pub fn visible_units(&self, state: &State) -> BTreeSet<UnitId> {
         if self.is_admin() {
             return state.units.keys().cloned().collect();
         }
-        let far = chrono::NaiveDate::MAX;
-        let mut out = BTreeSet::new();
-        for u in self.own_units() {
-            out.insert(u.clone());
-            out.extend(state.lineage_closure(u, far));
-            out.extend(state.successors(u, far));
-        }
+        let mut out: BTreeSet<UnitId> = self.own_units().into_iter().cloned().collect();
         for c in self.visible_clusters(state) {
             if let Some(cs) = state.clusters.get(&c) {
                 for y in cs.years.values() {
@@ -118,7 +121,48 @@ impl Scope {
                 }
             }
         }
-        out
+        loop {
+            let before = out.len();
+            for change in &state.lineage {
+                let units = || change.predecessors.iter().chain(&change.successors);
+                if units().any(|u| out.contains(u)) {
+                    out.extend(units().cloned());
+                }
+            }
+            let parents: Vec<UnitId> = out
+                .iter()
+                .filter_map(|u| state.units.get(u)?.parent.clone())
+                .collect();
+            out.extend(parents);
+            if out.len() == before {
+                return out;
+            }
+        }
+    }
+
+    /// Replays the events this user may read, in log order, into an empty state — what a member
+    /// can rebuild from `/api/v1/log/entries`. The fold wants consecutive indices, so each event
+    /// is renumbered; the returned list gives each folded event's index in the log. An error
+    /// names the first readable event that needed something the user may not read (a breach of
+    /// the closure the module promises).
+    pub fn replay_readable(
+        &self,
+        state: &State,
+        events: impl IntoIterator<Item = Event>,
+    ) -> Result<(State, Vec<u64>), (u64, thidua_domain::DomainError)> {
+        let vis = self.visibility(state);
+        let mut rebuilt = State::default();
+        let mut original = Vec::new();
+        for mut event in events {
+            if !self.can_view_event_with(state, &vis, &event) {
+                continue;
+            }
+            let index = event.index;
+            event.index = rebuilt.size;
+            rebuilt.apply(&event).map_err(|e| (index, e))?;
+            original.push(index);
+        }
+        Ok((rebuilt, original))
     }
 
     pub fn can_view_unit(&self, state: &State, unit: &UnitId) -> bool {
@@ -134,7 +178,9 @@ impl Scope {
         self.can_view_cluster(state, &covenant.cluster)
     }
 
-    /// Whether the user may see `other`'s account (name and roles).
+    /// Whether the user may see `other`'s account (name and roles): themselves, the people of
+    /// their own units, and the administrators (whom every member must be able to hold to
+    /// account: their registration and grant open the log).
     pub fn can_view_user(&self, state: &State, other: &UserId) -> bool {
         if self.is_admin() || other == &self.user {
             return true;
@@ -145,6 +191,7 @@ impl Scope {
         let own = self.own_units();
         u.roles.iter().any(|r| match r {
             Role::Officer { unit } | Role::Leader { unit } => own.contains(unit),
+            Role::Admin => true,
             _ => false,
         })
     }
@@ -177,13 +224,17 @@ impl Scope {
         };
         match &event.payload {
             Payload::UserRegistered { user, .. } => self.can_view_user(state, user),
-            Payload::RoleGranted { role, .. } | Payload::RoleRevoked { role, .. } => match role {
-                Role::Officer { unit } | Role::Leader { unit } => self.can_admin_unit(unit),
-                Role::Secretariat { cluster } | Role::Supervisor { cluster } => {
-                    self.managed_clusters().contains(cluster)
-                }
-                Role::Admin => false,
-            },
+            // A grant is readable with its holder's registration, never without it.
+            Payload::RoleGranted { user, role } | Payload::RoleRevoked { user, role } => {
+                self.can_view_user(state, user)
+                    && match role {
+                        Role::Officer { unit } | Role::Leader { unit } => self.can_admin_unit(unit),
+                        Role::Secretariat { cluster } | Role::Supervisor { cluster } => {
+                            self.managed_clusters().contains(cluster)
+                        }
+                        Role::Admin => true,
+                    }
+            }
             Payload::UnitCreated { unit, .. } | Payload::UnitRenamed { unit, .. } => {
                 vis.units.contains(unit)
             }

@@ -629,9 +629,10 @@ fn api_reads(app: &TestApp) {
         .all(|e| e["unit"] == "ca-kg"
             || e["kind"] == "lineage_recorded"
             || e["kind"] == "cluster_year_set"));
-    // Users: the secretariat is no unit's member: only itself.
+    // Users: the secretariat is no unit's member: only itself and the administrator (whom
+    // every member may see).
     let users = c.get("/api/v1/users").json();
-    assert_eq!(users["total"], 1);
+    assert_eq!(users["total"], 2, "{users}");
     let admin = signed_in(app, "quantri");
     assert_eq!(
         admin.get("/api/v1/users").json()["total"].as_u64().unwrap(),
