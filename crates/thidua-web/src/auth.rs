@@ -253,6 +253,11 @@ pub async fn authenticate_layer(State(app): State<AppState>, req: Request, next:
         }
     };
     let mut req = Request::from_parts(parts, axum::body::Body::from(body));
+    if req.uri().path() == "/metrics" {
+        // Its bearer token is the metrics token, not a user's (checked by `metrics::endpoint`).
+        req.extensions_mut().insert(Authn(None));
+        return next.run(req).await;
+    }
     let wants_lang = !req.uri().path().starts_with("/api/");
     let viewer = match authenticate(&app, req.headers(), wants_lang).await {
         Ok(v) => v,

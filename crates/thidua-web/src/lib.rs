@@ -17,7 +17,9 @@ pub mod format;
 pub mod headers;
 pub mod i18n;
 pub mod logging;
+pub mod metrics;
 pub mod openapi;
+mod openapi_schemas;
 pub mod server;
 pub mod throttle;
 pub mod ui;
@@ -50,6 +52,10 @@ pub struct WebConfig {
     pub trusted_proxies: Vec<IpAddr>,
     /// Connection limit and read timeouts ([`server::Limits`]).
     pub limits: server::Limits,
+    /// Who may read `/metrics` (nobody by default).
+    pub metrics_access: metrics::MetricsAccess,
+    /// The server's counters (shared, so the binary can record the replay done before serving).
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl WebConfig {
@@ -60,6 +66,8 @@ impl WebConfig {
             secure_cookies: false,
             trusted_proxies: Vec::new(),
             limits: server::Limits::default(),
+            metrics_access: metrics::MetricsAccess::Off,
+            metrics: Arc::default(),
         }
     }
 }
@@ -166,6 +174,7 @@ pub fn router_with(app: AppState, extra: Option<axum::Router<AppState>>) -> axum
     let base = axum::Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(api::readyz))
+        .route("/metrics", get(metrics::endpoint))
         .merge(api::routes())
         .merge(ui::routes());
     let base = match extra {
@@ -178,6 +187,10 @@ pub fn router_with(app: AppState, extra: Option<axum::Router<AppState>>) -> axum
             auth::authenticate_layer,
         ))
         .layer(axum::middleware::from_fn(headers::security_layer))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            metrics::layer,
+        ))
         .with_state(app)
 }
 

@@ -8,6 +8,7 @@ mod web {
     pub mod browser;
     pub mod http;
     pub mod matrix;
+    pub mod metrics;
     pub mod replay;
     pub mod slow_clients;
     pub mod support;

@@ -364,3 +364,63 @@ fn the_database_url_can_be_read_from_a_file() {
         "{stderr}"
     );
 }
+
+/// `THIDUA_LOG_FORMAT=json` gives one JSON object per log line; `/metrics` answers its token
+/// with the replay done at start.
+#[test]
+fn json_logs_and_metrics_from_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = thidua()
+        .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--data"])
+        .arg(dir.path())
+        .env("THIDUA_LOG", "info")
+        .env("THIDUA_LOG_FORMAT", "json")
+        .env("THIDUA_METRICS_TOKEN", "metrics-token-for-tests")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let stderr = child.stderr.take().unwrap();
+    let mut child = Killed(child);
+    let address = stdout
+        .lines()
+        .map(Result::unwrap)
+        .find_map(|l| {
+            Some(
+                l.strip_prefix("Thi Đua: http://")?
+                    .split('/')
+                    .next()?
+                    .to_owned(),
+            )
+        })
+        .unwrap();
+    assert!(http_get(&address, "/healthz").starts_with("HTTP/1.1 200"));
+    let metrics = {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(&address).unwrap();
+        write!(s, "GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer metrics-token-for-tests\r\nConnection: close\r\n\r\n").unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out
+    };
+    assert!(metrics.starts_with("HTTP/1.1 200"), "{metrics}");
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l.starts_with("thidua_replay_events ")),
+        "{metrics}"
+    );
+    let _ = child.0.kill();
+    let _ = child.0.wait();
+    let mut logs = String::new();
+    std::io::Read::read_to_string(&mut BufReader::new(stderr), &mut logs).unwrap();
+    let lines: Vec<serde_json::Value> = logs
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    assert!(
+        lines.iter().any(|v| v["fields"]["message"] == "served"),
+        "{logs}"
+    );
+}

@@ -28,7 +28,7 @@ pub struct BootstrapRequest {
 }
 
 /// Creates the first administrator with the one-time bootstrap token.
-#[utoipa::path(post, path = "/api/v1/bootstrap", tag = "accounts", request_body = BootstrapRequest,
+#[utoipa::path(post, path = "/api/v1/bootstrap", tag = "accounts", request_body = BootstrapRequest, security(()),
     responses((status = 201, body = UserDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn bootstrap(
     State(app): State<AppState>,

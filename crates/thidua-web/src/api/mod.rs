@@ -87,8 +87,19 @@ pub async fn execute(
             }
         }
     }
-    app.blocking(move |app| Ok(app.service.execute_all(&actor, commands)?.into()))
-        .await
+    let started = std::time::Instant::now();
+    let result: Result<ReceiptDto, ApiError> = app
+        .blocking(move |app| Ok(app.service.execute_all(&actor, commands)?.into()))
+        .await;
+    let (outcome, events) = match &result {
+        Ok(receipt) => ("appended", receipt.count),
+        Err(e) if e.status.is_client_error() => ("refused", 0),
+        Err(_) => ("failed", 0),
+    };
+    app.config
+        .metrics
+        .command(outcome, events, started.elapsed());
+    result
 }
 
 /// Readiness: the store answers.

@@ -135,6 +135,7 @@ pub async fn login(
         }
         Ok(SignIn::Failed) => {
             log_sign_in(&user_raw, "sign-in failed");
+            app.config.metrics.sign_in_failed(false);
             with_cookie(
                 again(StatusCode::UNAUTHORIZED, "bad_credentials", user_raw),
                 c,
@@ -142,6 +143,7 @@ pub async fn login(
         }
         Ok(SignIn::Wait(seconds)) => {
             log_sign_in(&user_raw, "sign-in refused: too many failures");
+            app.config.metrics.sign_in_failed(true);
             let mut res = again(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", user_raw);
             res.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(seconds));

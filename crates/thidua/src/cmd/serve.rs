@@ -25,6 +25,13 @@ pub struct ServeArgs {
     /// Số kết nối tối đa / connections served at once (more wait to be accepted).
     #[arg(long, env = "THIDUA_MAX_CONNECTIONS", default_value_t = 1024)]
     pub max_connections: usize,
+    /// Mã đọc /metrics / the bearer token that may read /metrics (Prometheus text format).
+    #[arg(long, env = "THIDUA_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    /// /metrics công khai / let anyone read /metrics (only behind a network that lets the
+    /// monitoring system alone reach it).
+    #[arg(long, env = "THIDUA_METRICS_PUBLIC")]
+    pub metrics_public: bool,
     #[command(flatten)]
     pub store: StoreArgs,
     /// Nạp dữ liệu minh hoạ nếu nhật ký trống / load the demonstration into an empty log.
@@ -54,6 +61,8 @@ pub fn run_demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
         secure_cookies: false,
         trusted_proxies: Vec::new(),
         max_connections: 1024,
+        metrics_token: None,
+        metrics_public: false,
         store: StoreArgs {
             data: args.data,
             database: None,
@@ -66,7 +75,9 @@ pub fn run_demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let replay_started = std::time::Instant::now();
     let (service, stores) = args.store.open_running()?;
+    let replay_took = replay_started.elapsed();
     if args.demo {
         if service.read().size == 0 {
             demo::load(&service, &*stores.accounts)?;
@@ -89,8 +100,14 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             max_connections: args.max_connections,
             ..Default::default()
         },
+        metrics_access: match (&args.metrics_token, args.metrics_public) {
+            (_, true) => thidua_web::metrics::MetricsAccess::Public,
+            (Some(token), false) => thidua_web::metrics::MetricsAccess::Token(token.clone()),
+            (None, false) => thidua_web::metrics::MetricsAccess::Off,
+        },
         ..thidua_web::WebConfig::new(args.bind)
     };
+    config.metrics.replayed(service.read().size, replay_took);
     // The public log endpoints (checkpoint with cosignatures, proofs, leaves, entries filtered
     // by the caller's rights, witnesses' cosignatures).
     let log_api = thidua_transparency::router(
