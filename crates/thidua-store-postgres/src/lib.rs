@@ -417,14 +417,8 @@ pub fn random_schema(prefix: &str) -> String {
 pub fn test_database_url() -> Option<String> {
     let url = std::env::var("THIDUA_TEST_DATABASE_URL")
         .unwrap_or_else(|_| "postgres://thidua:thidua-test@127.0.0.1:5432/thidua_test".into());
-    match PostgresStore::open_in_schema(&url, Some(&random_schema("probe"))) {
-        Ok(_) => Some(url),
-        Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("PostgreSQL is required in CI and is unreachable: {e}")
-        }
-        Err(e) => {
-            eprintln!("SKIPPED: PostgreSQL tests (no server: {e}); run .ci/postgres-up");
-            None
-        }
-    }
+    let probe = PostgresStore::open_in_schema(&url, Some(&random_schema("probe")))
+        .map(|_| url)
+        .map_err(|e| format!("{e}; run .ci/postgres-up"));
+    thidua_store::testing::required("PostgreSQL", probe)
 }

@@ -424,3 +424,131 @@ fn json_logs_and_metrics_from_the_binary() {
         "{logs}"
     );
 }
+
+/// Figures, not a timed test (ignored by default): the server's memory while it is attacked with
+/// 64 simultaneous sign-ins at one account (one with the right password) and then 64 at 64
+/// accounts from 64 clients behind a trusted proxy. Prints which attempts got their password
+/// checked and the server's resident memory before and at its peak. Run with
+/// `cargo test --release -p thidua --test cli -- --ignored --nocapture sign_in_race_figures`.
+#[test]
+#[ignore]
+fn sign_in_race_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = thidua()
+        .args([
+            "serve",
+            "--demo",
+            "--bind",
+            "127.0.0.1:0",
+            "--trusted-proxies",
+            "127.0.0.1",
+            "--data",
+        ])
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let _child = Killed(child);
+    let mut password = String::new();
+    let mut address = String::new();
+    for line in stdout.lines().map(Result::unwrap) {
+        if let Some(p) = line.trim().strip_prefix("Mật khẩu / password: ") {
+            password = p.to_owned();
+        }
+        if let Some(rest) = line.strip_prefix("Thi Đua: http://") {
+            address = rest.split('/').next().unwrap().to_owned();
+            break;
+        }
+    }
+    let memory = |field: &str| -> u64 {
+        std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .unwrap()
+            .lines()
+            .find(|l| l.starts_with(field))
+            .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+            .unwrap()
+    };
+    let base = format!("http://{address}");
+    let attempt = |user: String, pass: String, client: String| {
+        let agent = ureq::AgentBuilder::new().redirects(0).build();
+        let page = agent.get(&format!("{base}/login")).call().unwrap();
+        let cookie = page
+            .header("set-cookie")
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let body = page.into_string().unwrap();
+        let marker = "name=\"csrf\" value=\"";
+        let start = body.find(marker).unwrap() + marker.len();
+        let csrf = body[start..start + body[start..].find('"').unwrap()].to_owned();
+        move || {
+            let r = agent
+                .post(&format!("{base}/login"))
+                .set("Cookie", &cookie)
+                .set("X-Forwarded-For", &client)
+                .send_form(&[("csrf", &csrf), ("user", &user), ("password", &pass)]);
+            match r {
+                Ok(r) => r.status(),
+                Err(ureq::Error::Status(s, _)) => s,
+                Err(e) => panic!("{e}"),
+            }
+        }
+    };
+    let burst = |attempts: Vec<Box<dyn FnOnce() -> u16 + Send>>| -> Vec<u16> {
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(attempts.len()));
+        let threads: Vec<_> = attempts
+            .into_iter()
+            .map(|a| {
+                let b = barrier.clone();
+                std::thread::spawn(move || {
+                    b.wait();
+                    a()
+                })
+            })
+            .collect();
+        threads.into_iter().map(|t| t.join().unwrap()).collect()
+    };
+    let before = (memory("VmRSS:"), memory("VmHWM:"));
+    let one_account: Vec<Box<dyn FnOnce() -> u16 + Send>> = (0..64)
+        .map(|i| {
+            let pass = if i == 63 {
+                password.clone()
+            } else {
+                "đoán sai mật khẩu".into()
+            };
+            Box::new(attempt("lanhdao.kg".into(), pass, "198.51.100.1".into())) as Box<_>
+        })
+        .collect();
+    let statuses = burst(one_account);
+    let count = |s: u16| statuses.iter().filter(|x| **x == s).count();
+    println!(
+        "64 simultaneous sign-ins at one account: {} checked (401), {} signed in (303), {} refused before any check (429); the right one (last sent): {}",
+        count(401), count(303), count(429), statuses[63]
+    );
+    let many: Vec<Box<dyn FnOnce() -> u16 + Send>> = (0..64)
+        .map(|i| {
+            Box::new(attempt(
+                format!("khach{i}"),
+                "sai".into(),
+                format!("203.0.113.{i}"),
+            )) as Box<_>
+        })
+        .collect();
+    let statuses = burst(many);
+    println!(
+        "64 simultaneous sign-ins at 64 accounts from 64 clients: {} checked, {} busy (503)",
+        statuses.iter().filter(|s| **s == 401).count(),
+        statuses.iter().filter(|s| **s == 503).count()
+    );
+    println!(
+        "server memory: {} KiB resident before, peak {} KiB (was {} KiB), {} KiB after",
+        before.0,
+        memory("VmHWM:"),
+        before.1,
+        memory("VmRSS:")
+    );
+}

@@ -80,7 +80,9 @@ pub struct PasswordChange {
 
 /// Changes the signed-in user's own password (ends their other sessions).
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "accounts", request_body = PasswordChange,
-    responses((status = 204), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 429, description = "too many wrong passwords: wait (`too_many_attempts`)", body = ErrorBody),
+              (status = 503, description = "every password-hashing slot is busy (`busy`)", body = ErrorBody)))]
 pub async fn change_password(
     State(app): State<AppState>,
     viewer: Viewer,

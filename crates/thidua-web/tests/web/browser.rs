@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use serde_json::{json, Value};
 
-use super::support::{in_ci, spawn, Backend, TestApp, PASSWORD};
+use super::support::{spawn, Backend, TestApp, PASSWORD};
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -52,14 +52,14 @@ fn screenshots_dir() -> PathBuf {
 impl Browser {
     /// Starts chromedriver and a headless Chromium, or `None` (skip) outside CI.
     fn start() -> Option<Browser> {
-        if !std::path::Path::new(CHROMEDRIVER).exists() || !std::path::Path::new(CHROMIUM).exists()
-        {
-            if in_ci() {
-                panic!("Chromium is required in CI: install the Debian packages chromium and chromium-driver");
-            }
-            eprintln!("SKIPPED: browser tests (no {CHROMIUM} / {CHROMEDRIVER}; apt-get install chromium chromium-driver)");
-            return None;
-        }
+        let installed = [CHROMEDRIVER, CHROMIUM]
+            .iter()
+            .all(|p| std::path::Path::new(p).exists())
+            .then_some(())
+            .ok_or_else(|| {
+                format!("no {CHROMIUM} / {CHROMEDRIVER}: apt-get install chromium chromium-driver")
+            });
+        thidua_store::testing::required("Chromium", installed)?;
         let port = free_port();
         let driver = Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
@@ -377,14 +377,26 @@ fn phone_layout(b: &Browser, app: &TestApp) {
     );
 }
 
-#[test]
-fn browser_scenarios() {
-    let Some(b) = Browser::start() else {
-        return;
+/// One `#[test]` per scenario, each with its own browser and server, so that a failure names
+/// its scenario.
+macro_rules! browser_scenarios {
+    ($($name:ident),* $(,)?) => {
+        mod scenarios {
+            $(#[test]
+            fn $name() {
+                let Some(b) = super::Browser::start() else {
+                    return;
+                };
+                let app = super::spawn(super::Backend::Sqlite).unwrap();
+                super::$name(&b, &app);
+            })*
+        }
     };
-    let app = spawn(Backend::Sqlite).unwrap();
-    leader_signs_and_secretariat_sees(&b, &app);
-    officer_cannot_open_another_units_admin(&b, &app);
-    english_switch(&b, &app);
-    phone_layout(&b, &app);
 }
+
+browser_scenarios!(
+    leader_signs_and_secretariat_sees,
+    officer_cannot_open_another_units_admin,
+    english_switch,
+    phone_layout,
+);

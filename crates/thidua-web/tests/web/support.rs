@@ -55,10 +55,6 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
-pub fn in_ci() -> bool {
-    std::env::var("CI").as_deref() == Ok("true")
-}
-
 fn text(s: &str) -> Text {
     Text::parse("text", s, 500).unwrap()
 }
