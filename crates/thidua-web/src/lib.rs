@@ -134,17 +134,18 @@ impl AppState {
         }))
     }
 
-    /// Runs a blocking closure that hashes a password (Argon2, 19 MiB) in one of the bounded
-    /// hashing slots ([`throttle::Throttle::hashing_slot`]); answers "busy" when none frees up.
+    /// Runs a blocking closure that hashes a password (Argon2, 19 MiB) on one of the few
+    /// hashing threads ([`throttle::Throttle::hash`]); answers "busy" when none frees up.
     pub async fn hashing<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
     {
-        let Some(_slot) = self.throttle.hashing_slot().await else {
-            return Err(ApiError::busy());
-        };
-        self.blocking(f).await
+        let app = self.clone();
+        match self.throttle.hash(move || f(&app)).await {
+            Some(result) => result,
+            None => Err(ApiError::busy()),
+        }
     }
 
     /// Runs a blocking closure (service or account store) on the blocking pool.

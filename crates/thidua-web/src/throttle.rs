@@ -6,8 +6,11 @@
 //! out for long (a known leader's account cannot be shut by a stranger for more than the cap).
 //! The client address is the TCP peer, or what a configured proxy says ([`crate::client`]).
 //!
-//! Password hashing is bounded too: at most [`Throttle::permits`] Argon2 computations run at once
-//! (19 MiB each), whatever the number of simultaneous requests.
+//! Password hashing is bounded too: Argon2 (19 MiB each) runs only on [`Throttle::permits`]
+//! dedicated threads, whatever the number of simultaneous requests. Dedicated, not the shared
+//! blocking pool: the allocator keeps a freed 19 MiB block in the arena of the thread that used
+//! it, so hashing on whichever of dozens of pool threads is free would leave dozens of blocks
+//! resident; on a few threads the memory stays a few blocks.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -91,11 +94,15 @@ pub enum Refused {
     Store(StoreError),
 }
 
-/// The sign-in throttle and the password-hashing slots of one server.
+/// A job for the hashing threads.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The sign-in throttle and the password-hashing threads of one server.
 pub struct Throttle {
     hashing: tokio::sync::Semaphore,
     permits: usize,
     attempts: AtomicU64,
+    jobs: std::sync::mpsc::Sender<Job>,
 }
 
 impl Default for Throttle {
@@ -106,13 +113,45 @@ impl Default for Throttle {
 }
 
 impl Throttle {
-    /// A throttle allowing `permits` password hashes at once.
+    /// A throttle allowing `permits` password hashes at once, on as many threads.
     pub fn new(permits: usize) -> Self {
+        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+        let queue = std::sync::Arc::new(std::sync::Mutex::new(queue));
+        for i in 0..permits {
+            let queue = queue.clone();
+            std::thread::Builder::new()
+                .name(format!("thidua-hash-{i}"))
+                .spawn(move || loop {
+                    let job = queue.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return, // the server is gone
+                    }
+                })
+                .expect("start a password-hashing thread");
+        }
         Self {
             hashing: tokio::sync::Semaphore::new(permits),
             permits,
             attempts: AtomicU64::new(0),
+            jobs,
         }
+    }
+
+    /// Runs `f` (which hashes a password) on a hashing thread, once a slot is free (at most
+    /// [`HASH_WAIT`]); `None` when the server is too busy.
+    pub async fn hash<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Option<T> {
+        let _slot = self.hashing_slot().await?;
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.jobs
+            .send(Box::new(move || {
+                let _ = tx.send(f());
+            }))
+            .ok()?;
+        rx.await.ok()
     }
 
     /// How many password hashes may run at once.

@@ -473,7 +473,8 @@ fn sign_in_race_figures() {
     let base = format!("http://{address}");
     let attempt = |user: String, pass: String, client: String| {
         let agent = ureq::AgentBuilder::new().redirects(0).build();
-        let page = agent.get(&format!("{base}/login")).call().unwrap();
+        let url = format!("{base}/login");
+        let page = agent.get(&url).call().unwrap();
         let cookie = page
             .header("set-cookie")
             .unwrap()
@@ -487,7 +488,7 @@ fn sign_in_race_figures() {
         let csrf = body[start..start + body[start..].find('"').unwrap()].to_owned();
         move || {
             let r = agent
-                .post(&format!("{base}/login"))
+                .post(&url)
                 .set("Cookie", &cookie)
                 .set("X-Forwarded-For", &client)
                 .send_form(&[("csrf", &csrf), ("user", &user), ("password", &pass)]);
@@ -528,6 +529,11 @@ fn sign_in_race_figures() {
     println!(
         "64 simultaneous sign-ins at one account: {} checked (401), {} signed in (303), {} refused before any check (429); the right one (last sent): {}",
         count(401), count(303), count(429), statuses[63]
+    );
+    println!(
+        "after it: peak {} KiB, {} KiB resident",
+        memory("VmHWM:"),
+        memory("VmRSS:")
     );
     let many: Vec<Box<dyn FnOnce() -> u16 + Send>> = (0..64)
         .map(|i| {

@@ -190,11 +190,8 @@ async fn check_sign_in(
         Err(throttle::Refused::Wait(s)) => return Ok(SignIn::Wait(s)),
         Err(throttle::Refused::Store(e)) => return Err(e.into()),
     }
-    let Some(_slot) = app.throttle.hashing_slot().await else {
-        return Err(ApiError::busy());
-    };
     let candidate = user_raw.to_owned();
-    app.blocking(move |app| {
+    app.hashing(move |app| {
         let user = UserId::parse(&candidate).ok();
         let known = user
             .as_ref()
