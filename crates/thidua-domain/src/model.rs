@@ -265,4 +265,8 @@ pub struct User {
     /// True for the invented people of the demonstration.
     pub demo: bool,
     pub roles: Vec<Role>,
+    /// Every role the user ever held (revoked ones too): whose acts a reader of the log must be
+    /// able to check against the grants that allowed them.
+    #[serde(default)]
+    pub roles_held: Vec<Role>,
 }

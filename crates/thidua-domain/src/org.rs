@@ -289,6 +289,7 @@ impl State {
                         display_name: display_name.clone(),
                         demo: *demo,
                         roles: Vec::new(),
+                        roles_held: Vec::new(),
                     },
                 );
             }
@@ -304,6 +305,10 @@ impl State {
                 let u = self.users.get_mut(user).expect("checked above");
                 u.roles.push(role.clone());
                 u.roles.sort();
+                if !u.roles_held.contains(role) {
+                    u.roles_held.push(role.clone());
+                    u.roles_held.sort();
+                }
             }
             P::RoleRevoked { user, role } => {
                 if !self.user(user)?.roles.contains(role) {

@@ -144,6 +144,26 @@ impl State {
                 reason: format!("expected event {}, got {}", self.size, event.index),
             });
         }
+        self.fold(event)
+    }
+
+    /// Folds an event of a partial log — the events a member may read, with gaps where the
+    /// others were — under the same rules as [`apply`](Self::apply): indices only increase, and
+    /// each event keeps its own, so that events referring to others by index still find them.
+    pub fn apply_readable(&mut self, event: &Event) -> Result<(), DomainError> {
+        if event.index < self.size {
+            return Err(DomainError::InvalidValue {
+                field: "index",
+                reason: format!("event {} comes after event {}", event.index, self.size),
+            });
+        }
+        let before = self.size;
+        self.size = event.index;
+        self.fold(event).inspect_err(|_| self.size = before)
+    }
+
+    /// Authorises and applies one event at `self.size`, then counts it.
+    fn fold(&mut self, event: &Event) -> Result<(), DomainError> {
         crate::authz::authorise_event(self, &event.actor, &event.payload)?;
         use Payload as P;
         match &event.payload {

@@ -1,7 +1,20 @@
 //! [`AccountStore`] on PostgreSQL: passwords, sessions, API tokens, preferences and the
-//! bootstrap token in their own tables (migration 2), never in the log.
+//! bootstrap token in their own tables (migration 2), sign-in throttle counters shared by every
+//! server on the database ([`MIGRATION_THROTTLE`]), never in the log.
 
-use thidua_store::accounts::{AccountStore, ApiTokenRecord, SessionRecord};
+/// The sign-in throttle counters, shared between servers and kept across restarts.
+pub(crate) const MIGRATION_THROTTLE: &str = r#"
+CREATE TABLE account_throttle (
+    key TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL CHECK (failures >= 0),
+    last_ms BIGINT NOT NULL
+);
+"#;
+
+/// The advisory lock that makes a throttle update atomic between servers ("thrott").
+const THROTTLE_LOCK: i64 = 0x7468_726f_7474;
+
+use thidua_store::accounts::{AccountStore, ApiTokenRecord, SessionRecord, ThrottleRecord};
 use thidua_store::{hash_from_slice, Hash, Result};
 
 use crate::PostgresStore;
@@ -128,6 +141,56 @@ impl AccountStore for PostgresStore {
             )
         })?;
         Ok(n == 1)
+    }
+
+    fn revoke_user_api_tokens(&self, user: &str, now_ms: i64) -> Result<u64> {
+        self.with_client(|c| {
+            c.execute(
+                "UPDATE account_api_tokens SET revoked_ms = $2 WHERE user_id = $1 AND revoked_ms IS NULL",
+                &[&user, &now_ms],
+            )
+        })
+    }
+
+    fn update_throttle(
+        &self,
+        keys: &[&str],
+        update: &mut dyn FnMut(&mut [ThrottleRecord]) -> bool,
+    ) -> Result<()> {
+        self.with_client(|c| {
+            let mut tx = c.transaction()?;
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&THROTTLE_LOCK])?;
+            let mut records = Vec::with_capacity(keys.len());
+            for key in keys {
+                let row = tx.query_opt(
+                    "SELECT failures, last_ms FROM account_throttle WHERE key = $1",
+                    &[key],
+                )?;
+                records.push(row.map_or_else(ThrottleRecord::default, |r| ThrottleRecord {
+                    failures: r.get::<_, i32>(0) as u32,
+                    last_ms: r.get(1),
+                }));
+            }
+            if update(&mut records) {
+                for (key, r) in keys.iter().zip(&records) {
+                    tx.execute(
+                        "INSERT INTO account_throttle (key, failures, last_ms) VALUES ($1, $2, $3)
+                         ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, last_ms = excluded.last_ms",
+                        &[key, &(r.failures.min(i32::MAX as u32) as i32), &r.last_ms],
+                    )?;
+                }
+            }
+            tx.commit()
+        })
+    }
+
+    fn sweep_throttle(&self, before_ms: i64) -> Result<u64> {
+        self.with_client(|c| {
+            c.execute(
+                "DELETE FROM account_throttle WHERE last_ms < $1",
+                &[&before_ms],
+            )
+        })
     }
 
     fn preference(&self, user: &str, key: &str) -> Result<Option<String>> {

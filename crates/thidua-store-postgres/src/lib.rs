@@ -5,11 +5,12 @@
 #![forbid(unsafe_code)]
 
 mod accounts;
+mod tls;
 mod witness;
 
 use std::sync::Mutex;
 
-use postgres::{Client, NoTls};
+use postgres::Client;
 use thidua_store::{
     check_append, hash_from_slice, sha256, Append, Entry, EventStore, Hash, Result, StoreError,
     StoredCheckpoint, StoredSnapshot, Turn, SNAPSHOTS_KEPT,
@@ -100,6 +101,7 @@ CREATE TABLE snapshots (
     body BYTEA NOT NULL
 );
 "#,
+    accounts::MIGRATION_THROTTLE,
 ];
 
 /// Connections for reads, so that a page never waits behind an append or another read.
@@ -246,8 +248,7 @@ fn row_snapshot(row: &postgres::Row) -> StoredSnapshot {
 }
 
 fn connect(url: &str, schema: Option<&str>) -> Result<Client> {
-    let mut client = Client::connect(url, NoTls)
-        .map_err(|e| StoreError::Backend(format!("cannot connect to PostgreSQL: {}", db_err(e))))?;
+    let mut client = tls::connect(url)?;
     if let Some(s) = schema {
         client
             .batch_execute(&format!(
@@ -500,14 +501,8 @@ pub fn random_schema(prefix: &str) -> String {
 pub fn test_database_url() -> Option<String> {
     let url = std::env::var("THIDUA_TEST_DATABASE_URL")
         .unwrap_or_else(|_| "postgres://thidua:thidua-test@127.0.0.1:5432/thidua_test".into());
-    match PostgresStore::open_in_schema(&url, Some(&random_schema("probe"))) {
-        Ok(_) => Some(url),
-        Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("PostgreSQL is required in CI and is unreachable: {e}")
-        }
-        Err(e) => {
-            eprintln!("SKIPPED: PostgreSQL tests (no server: {e}); run .ci/postgres-up");
-            None
-        }
-    }
+    let probe = PostgresStore::open_in_schema(&url, Some(&random_schema("probe")))
+        .map(|_| url)
+        .map_err(|e| format!("{e}; run .ci/postgres-up"));
+    thidua_store::testing::required("PostgreSQL", probe)
 }

@@ -1,8 +1,18 @@
 //! [`AccountStore`] on SQLite: passwords, sessions, API tokens, preferences and the bootstrap
-//! token in their own tables (migration 2), never in the log.
+//! token in their own tables (migration 2), sign-in throttle counters ([`MIGRATION_THROTTLE`]),
+//! never in the log.
+
+/// The sign-in throttle counters, kept across restarts.
+pub(crate) const MIGRATION_THROTTLE: &str = r#"
+CREATE TABLE account_throttle (
+    key TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL CHECK (failures >= 0),
+    last_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+"#;
 
 use rusqlite::{params, OptionalExtension};
-use thidua_store::accounts::{AccountStore, ApiTokenRecord, SessionRecord};
+use thidua_store::accounts::{AccountStore, ApiTokenRecord, SessionRecord, ThrottleRecord};
 use thidua_store::{hash_from_slice, Hash, Result};
 
 use crate::{db_err, SqliteStore};
@@ -161,6 +171,67 @@ impl AccountStore for SqliteStore {
             )
             .map_err(db_err)?;
         Ok(n == 1)
+    }
+
+    fn revoke_user_api_tokens(&self, user: &str, now_ms: i64) -> Result<u64> {
+        let n = self
+            .lock()
+            .execute(
+                "UPDATE account_api_tokens SET revoked_ms = ?2 WHERE user_id = ?1 AND revoked_ms IS NULL",
+                params![user, now_ms],
+            )
+            .map_err(db_err)?;
+        Ok(n as u64)
+    }
+
+    fn update_throttle(
+        &self,
+        keys: &[&str],
+        update: &mut dyn FnMut(&mut [ThrottleRecord]) -> bool,
+    ) -> Result<()> {
+        let mut conn = self.lock();
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(db_err)?;
+        let mut records = Vec::with_capacity(keys.len());
+        for key in keys {
+            let row = tx
+                .query_row(
+                    "SELECT failures, last_ms FROM account_throttle WHERE key = ?1",
+                    [key],
+                    |r| {
+                        Ok(ThrottleRecord {
+                            failures: r.get(0)?,
+                            last_ms: r.get(1)?,
+                        })
+                    },
+                )
+                .optional()
+                .map_err(db_err)?;
+            records.push(row.unwrap_or_default());
+        }
+        if update(&mut records) {
+            for (key, r) in keys.iter().zip(&records) {
+                tx.execute(
+                    "INSERT INTO account_throttle (key, failures, last_ms) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (key) DO UPDATE SET failures = excluded.failures, last_ms = excluded.last_ms",
+                    params![key, r.failures, r.last_ms],
+                )
+                .map_err(db_err)?;
+            }
+        }
+        tx.commit().map_err(db_err)
+    }
+
+    fn sweep_throttle(&self, before_ms: i64) -> Result<u64> {
+        let n = self
+            .lock()
+            .execute(
+                "DELETE FROM account_throttle WHERE last_ms < ?1",
+                [before_ms],
+            )
+            .map_err(db_err)?;
+        Ok(n as u64)
     }
 
     fn preference(&self, user: &str, key: &str) -> Result<Option<String>> {

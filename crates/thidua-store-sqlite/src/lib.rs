@@ -96,6 +96,7 @@ CREATE TABLE snapshots (
     body BLOB NOT NULL
 );
 "#,
+    accounts::MIGRATION_THROTTLE,
 ];
 
 /// Connections for reads: in WAL mode readers never wait for the writer, nor it for them.

@@ -43,6 +43,16 @@ pub struct ApiTokenRecord {
     pub revoked_ms: Option<i64>,
 }
 
+/// The sign-in attempts counted against one key (an account or a client address). The
+/// throttling policy (how many are free, how the delay grows) belongs to the caller.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ThrottleRecord {
+    /// Attempts counted in the current run (reset by the caller's policy).
+    pub failures: u32,
+    /// When the last one was counted (milliseconds since the Unix epoch).
+    pub last_ms: i64,
+}
+
 /// Everything the web layer may ask of the database about accounts. Each call is atomic.
 pub trait AccountStore: Send + Sync {
     /// Sets (or replaces) a user's password hash (PHC string).
@@ -66,10 +76,24 @@ pub trait AccountStore: Send + Sync {
     fn api_tokens(&self, user: &str) -> Result<Vec<ApiTokenRecord>>;
     /// Revokes the user's token `id`; false if there is no such unrevoked token of this user.
     fn revoke_api_token(&self, user: &str, id: &str, now_ms: i64) -> Result<bool>;
+    /// Revokes every unrevoked token of a user (after a password change or reset); returns how
+    /// many.
+    fn revoke_user_api_tokens(&self, user: &str, now_ms: i64) -> Result<u64>;
 
     /// A user's preference (`"lang"` → `"vi"` / `"en"`).
     fn preference(&self, user: &str, key: &str) -> Result<Option<String>>;
     fn set_preference(&self, user: &str, key: &str, value: &str) -> Result<()>;
+
+    /// Reads the throttle records of `keys` (absent ones as the default), lets `update` change
+    /// them, and stores them if it returns true — all as one atomic step, also between several
+    /// servers sharing the database, so that concurrent attempts are each counted once.
+    fn update_throttle(
+        &self,
+        keys: &[&str],
+        update: &mut dyn FnMut(&mut [ThrottleRecord]) -> bool,
+    ) -> Result<()>;
+    /// Deletes the throttle records last counted before `before_ms`; returns how many.
+    fn sweep_throttle(&self, before_ms: i64) -> Result<u64>;
 
     /// Records a new bootstrap token hash, replacing any earlier unused one.
     fn set_bootstrap(&self, token_hash: &Hash, now_ms: i64) -> Result<()>;

@@ -1,7 +1,7 @@
 //! Conformance checks for [`AccountStore`] backends: one behaviour, checked the same way on
 //! SQLite and PostgreSQL. A backend's tests call [`run_all`] with a fresh, empty store.
 
-use crate::accounts::{AccountStore, ApiTokenRecord, SessionRecord};
+use crate::accounts::{AccountStore, ApiTokenRecord, SessionRecord, ThrottleRecord};
 use crate::sha256;
 
 /// Runs every check against `store`, which must be empty.
@@ -11,6 +11,8 @@ pub fn run_all(store: &dyn AccountStore) {
     api_tokens(store);
     preferences(store);
     bootstrap(store);
+    user_tokens_revoked(store);
+    throttle(store);
 }
 
 fn passwords(store: &dyn AccountStore) {
@@ -106,4 +108,89 @@ fn bootstrap(store: &dyn AccountStore) {
     assert!(!store.take_bootstrap(&h1).unwrap(), "replaced");
     assert!(store.take_bootstrap(&h2).unwrap());
     assert!(!store.take_bootstrap(&h2).unwrap(), "one-time");
+}
+
+fn user_tokens_revoked(store: &dyn AccountStore) {
+    for (id, user) in [("u1", "dung"), ("u2", "dung"), ("u3", "em")] {
+        store
+            .create_api_token(&ApiTokenRecord {
+                id: id.into(),
+                token_hash: sha256(id.as_bytes()),
+                user: user.into(),
+                label: "script".into(),
+                created_ms: 1,
+                revoked_ms: None,
+            })
+            .unwrap();
+    }
+    assert!(store.revoke_api_token("dung", "u1", 2).unwrap());
+    assert_eq!(
+        store.revoke_user_api_tokens("dung", 3).unwrap(),
+        1,
+        "u2 only"
+    );
+    let revoked: Vec<_> = store
+        .api_tokens("dung")
+        .unwrap()
+        .into_iter()
+        .map(|t| t.revoked_ms)
+        .collect();
+    assert_eq!(
+        revoked,
+        vec![Some(2), Some(3)],
+        "the earlier revocation is kept"
+    );
+    assert_eq!(store.api_tokens("em").unwrap()[0].revoked_ms, None);
+}
+
+fn throttle(store: &dyn AccountStore) {
+    let read = |keys: &[&str]| {
+        let mut seen = Vec::new();
+        store
+            .update_throttle(keys, &mut |r| {
+                seen = r.to_vec();
+                false
+            })
+            .unwrap();
+        seen
+    };
+    assert_eq!(
+        read(&["u:an", "a:1.2.3.4"]),
+        vec![ThrottleRecord::default(); 2]
+    );
+    for now in [10, 20] {
+        store
+            .update_throttle(&["u:an", "a:1.2.3.4"], &mut |r| {
+                for x in r.iter_mut() {
+                    x.failures += 1;
+                    x.last_ms = now;
+                }
+                true
+            })
+            .unwrap();
+    }
+    let counted = ThrottleRecord {
+        failures: 2,
+        last_ms: 20,
+    };
+    assert_eq!(read(&["a:1.2.3.4", "u:an"]), vec![counted; 2]);
+    store
+        .update_throttle(&["u:an"], &mut |r| {
+            r[0].failures = 99;
+            false
+        })
+        .unwrap();
+    assert_eq!(read(&["u:an"]), vec![counted], "not stored when refused");
+    store
+        .update_throttle(&["u:binh"], &mut |r| {
+            r[0] = ThrottleRecord {
+                failures: 1,
+                last_ms: 500,
+            };
+            true
+        })
+        .unwrap();
+    assert_eq!(store.sweep_throttle(100).unwrap(), 2);
+    assert_eq!(read(&["u:an"]), vec![ThrottleRecord::default()]);
+    assert_eq!(read(&["u:binh"])[0].failures, 1);
 }

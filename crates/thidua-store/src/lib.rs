@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod accounts_conformance;
 pub mod conformance;
+pub mod testing;
 pub mod witness;
 
 use sha2::{Digest, Sha256};

@@ -78,8 +78,9 @@ impl Default for LogApiConfig {
     }
 }
 
+/// The endpoints' shared state (the service, the witness store, the configuration).
 #[derive(Clone)]
-struct Api {
+pub struct Api {
     service: Arc<Service>,
     witnesses: Arc<dyn WitnessStore>,
     config: LogApiConfig,
@@ -111,10 +112,51 @@ where
         })
 }
 
-#[derive(Serialize)]
-struct ErrorBody<'a> {
-    error: &'a str,
-    message: String,
+/// The JSON error body, `{"error": "code", "message": "…"}` (the web API's shape).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody<'a> {
+    /// A stable snake_case code (`bad_range`, `not_found`, `invalid_signature`…).
+    pub error: &'a str,
+    pub message: String,
+}
+
+/// A query string or JSON body that does not parse: 400 with the error body (not axum's
+/// plain-text rejection), like every other error of these endpoints.
+pub struct Strict<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S>
+    for Strict<Query<T>>
+{
+    type Rejection = TransparencyError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(Strict)
+            .map_err(|e| TransparencyError::bad("invalid_query", e.body_text()))
+    }
+}
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S>
+    for Strict<Json<T>>
+{
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Response> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(json) => Ok(Strict(json)),
+            Err(e) => {
+                let body = ErrorBody {
+                    error: "invalid_body",
+                    message: e.body_text(),
+                };
+                Err((e.status(), Json(body)).into_response())
+            }
+        }
+    }
 }
 
 impl IntoResponse for TransparencyError {
@@ -163,14 +205,23 @@ fn note_response(note: String) -> Response {
         .into_response()
 }
 
-#[derive(Deserialize)]
-struct SizeQuery {
-    size: Option<u64>,
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SizeQuery {
+    /// A tree size with a signed checkpoint (default: the newest).
+    #[param(minimum = 1)]
+    pub size: Option<u64>,
 }
 
-async fn checkpoint(
+/// The newest signed checkpoint (or the one of `size`), then the witnesses' cosignature lines
+/// stored for it. Checkpoints are signed once per append transaction: a size inside a batch has
+/// none (404).
+#[utoipa::path(get, path = "/api/v1/log/checkpoint", tag = "log", security(()), params(SizeQuery),
+    responses((status = 200, description = "C2SP signed note with cosignature lines", content_type = "text/plain", body = String),
+              (status = 400, body = ErrorBody<'static>), (status = 404, body = ErrorBody<'static>)))]
+pub async fn checkpoint(
     AxumState(api): AxumState<Api>,
-    Query(q): Query<SizeQuery>,
+    Strict(Query(q)): Strict<Query<SizeQuery>>,
 ) -> Result<Response, TransparencyError> {
     let note =
         blocking(move || log::checkpoint_note(&**api.service.store(), &*api.witnesses, q.size))
@@ -179,7 +230,12 @@ async fn checkpoint(
     Ok(note_response(note))
 }
 
-async fn witnessed(AxumState(api): AxumState<Api>) -> Result<Response, TransparencyError> {
+/// The newest checkpoint cosigned by the quorum of member units' witnesses, with those
+/// cosignatures; headers `x-witness-units` (comma list) and `x-witness-quorum`.
+#[utoipa::path(get, path = "/api/v1/log/witnessed", tag = "log", security(()),
+    responses((status = 200, description = "C2SP signed note with the quorum's cosignatures", content_type = "text/plain", body = String),
+              (status = 404, body = ErrorBody<'static>)))]
+pub async fn witnessed(AxumState(api): AxumState<Api>) -> Result<Response, TransparencyError> {
     let quorum = api.config.quorum;
     let w = blocking(move || latest_witnessed_checkpoint(&api.service, &*api.witnesses, quorum))
         .await?
@@ -197,22 +253,30 @@ fn hexes(hashes: &[[u8; 32]]) -> Vec<String> {
     hashes.iter().map(hex::encode).collect()
 }
 
-#[derive(Deserialize, Serialize)]
+#[derive(Deserialize, Serialize, utoipa::ToSchema)]
 pub struct InclusionProof {
     pub index: u64,
     pub size: u64,
     pub proof: Vec<String>,
 }
 
-#[derive(Deserialize)]
-struct InclusionQuery {
-    index: u64,
-    size: u64,
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InclusionQuery {
+    /// The entry's log index (below `size`).
+    pub index: u64,
+    /// The tree size (at most the newest signed size).
+    #[param(minimum = 1)]
+    pub size: u64,
 }
 
-async fn inclusion(
+/// The inclusion proof of entry `index` in the tree of `size` entries (`index < size ≤` the
+/// newest signed size).
+#[utoipa::path(get, path = "/api/v1/log/proof/inclusion", tag = "log", security(()), params(InclusionQuery),
+    responses((status = 200, body = InclusionProof), (status = 400, body = ErrorBody<'static>), (status = 404, body = ErrorBody<'static>)))]
+pub async fn inclusion(
     AxumState(api): AxumState<Api>,
-    Query(q): Query<InclusionQuery>,
+    Strict(Query(q)): Strict<Query<InclusionQuery>>,
 ) -> Result<Json<InclusionProof>, TransparencyError> {
     let proof = blocking(move || log::inclusion(&**api.service.store(), q.index, q.size)).await?;
     Ok(Json(InclusionProof {
@@ -222,22 +286,31 @@ async fn inclusion(
     }))
 }
 
-#[derive(Deserialize, Serialize)]
+#[derive(Deserialize, Serialize, utoipa::ToSchema)]
 pub struct ConsistencyProof {
     pub from: u64,
     pub to: u64,
     pub proof: Vec<String>,
 }
 
-#[derive(Deserialize)]
-struct ConsistencyQuery {
-    from: u64,
-    to: u64,
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ConsistencyQuery {
+    /// The older tree size (at least 1).
+    #[param(minimum = 1)]
+    pub from: u64,
+    /// The newer tree size (at least `from`, at most the newest signed size).
+    #[param(minimum = 1)]
+    pub to: u64,
 }
 
-async fn consistency(
+/// The consistency proof between the trees of `from` and `to` entries (`1 ≤ from ≤ to ≤` the
+/// newest signed size).
+#[utoipa::path(get, path = "/api/v1/log/proof/consistency", tag = "log", security(()), params(ConsistencyQuery),
+    responses((status = 200, body = ConsistencyProof), (status = 400, body = ErrorBody<'static>), (status = 404, body = ErrorBody<'static>)))]
+pub async fn consistency(
     AxumState(api): AxumState<Api>,
-    Query(q): Query<ConsistencyQuery>,
+    Strict(Query(q)): Strict<Query<ConsistencyQuery>>,
 ) -> Result<Json<ConsistencyProof>, TransparencyError> {
     let proof = blocking(move || log::consistency(&**api.service.store(), q.from, q.to)).await?;
     Ok(Json(ConsistencyProof {
@@ -247,25 +320,32 @@ async fn consistency(
     }))
 }
 
-#[derive(Deserialize)]
-struct RangeQuery {
-    start: u64,
-    end: u64,
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RangeQuery {
+    /// The first index.
+    pub start: u64,
+    /// One past the last index (not before `start`).
+    pub end: u64,
     /// The tree level (0: leaves, the default); `level = L` serves the stored hashes of the
     /// complete subtrees of 2^L leaves, so verifiers can check every stored node.
     #[serde(default)]
-    level: u8,
+    pub level: u8,
 }
 
-#[derive(Deserialize, Serialize)]
+#[derive(Deserialize, Serialize, utoipa::ToSchema)]
 pub struct Leaves {
     pub start: u64,
     pub leaf_hashes: Vec<String>,
 }
 
-async fn leaves(
+/// Leaf hashes `[start, end)`, at most 10,000 and not past the newest signed size; fewer than
+/// asked means: ask again from where it stopped.
+#[utoipa::path(get, path = "/api/v1/log/leaves", tag = "log", security(()), params(RangeQuery),
+    responses((status = 200, body = Leaves), (status = 400, body = ErrorBody<'static>)))]
+pub async fn leaves(
     AxumState(api): AxumState<Api>,
-    Query(q): Query<RangeQuery>,
+    Strict(Query(q)): Strict<Query<RangeQuery>>,
 ) -> Result<Json<Leaves>, TransparencyError> {
     let hashes =
         blocking(move || log::node_hashes(&**api.service.store(), q.level, q.start, q.end)).await?;
@@ -275,7 +355,7 @@ async fn leaves(
     }))
 }
 
-#[derive(Deserialize, Serialize)]
+#[derive(Deserialize, Serialize, utoipa::ToSchema)]
 pub struct EntryJson {
     pub index: u64,
     pub leaf_hash: String,
@@ -283,15 +363,20 @@ pub struct EntryJson {
     pub bytes: Option<String>,
 }
 
-#[derive(Deserialize, Serialize)]
+#[derive(Deserialize, Serialize, utoipa::ToSchema)]
 pub struct Entries {
     pub entries: Vec<EntryJson>,
 }
 
-async fn entries(
+/// Entries `[start, end)`, at most 1,000: each one's leaf hash, and its canonical bytes
+/// (base64) when the caller may read the event — never for an anonymous caller; a member reads
+/// what the history shows it.
+#[utoipa::path(get, path = "/api/v1/log/entries", tag = "log", security((), ("bearer" = []), ("cookie" = [])), params(RangeQuery),
+    responses((status = 200, body = Entries), (status = 400, body = ErrorBody<'static>)))]
+pub async fn entries(
     AxumState(api): AxumState<Api>,
     headers: HeaderMap,
-    Query(q): Query<RangeQuery>,
+    Strict(Query(q)): Strict<Query<RangeQuery>>,
 ) -> Result<Json<Entries>, TransparencyError> {
     let reader = api.config.access.reader(&headers);
     let out = blocking(move || {
@@ -316,7 +401,7 @@ async fn entries(
     Ok(Json(Entries { entries: out }))
 }
 
-#[derive(Deserialize, Serialize)]
+#[derive(Deserialize, Serialize, utoipa::ToSchema)]
 pub struct CosignatureRequest {
     pub unit: String,
     pub size: u64,
@@ -324,16 +409,22 @@ pub struct CosignatureRequest {
     pub cosignature: String,
 }
 
-#[derive(Deserialize, Serialize)]
+#[derive(Deserialize, Serialize, utoipa::ToSchema)]
 pub struct CosignatureAccepted {
     pub unit: String,
     pub size: u64,
     pub timestamp: u64,
 }
 
-async fn cosignature(
+/// A member unit's witness posts its cosignature of the checkpoint of `size`; it is checked
+/// against the witness key the unit registered in the log.
+#[utoipa::path(post, path = "/api/v1/log/cosignature", tag = "log", security(()), request_body = CosignatureRequest,
+    responses((status = 200, body = CosignatureAccepted), (status = 400, body = ErrorBody<'static>),
+              (status = 403, description = "the signature does not verify", body = ErrorBody<'static>),
+              (status = 404, body = ErrorBody<'static>)))]
+pub async fn cosignature(
     AxumState(api): AxumState<Api>,
-    Json(req): Json<CosignatureRequest>,
+    Strict(Json(req)): Strict<Json<CosignatureRequest>>,
 ) -> Result<Json<CosignatureAccepted>, TransparencyError> {
     let (unit, size) = (req.unit.clone(), req.size);
     let timestamp = blocking(move || {

@@ -1,5 +1,6 @@
 //! [`LogClient`]: what the witness and the verifier need from a log, whether it is reached over
-//! HTTP ([`HttpLog`], blocking `ureq`) or opened from a database or backup ([`LocalLog`]).
+//! HTTP or HTTPS ([`HttpLog`], blocking `ureq` with rustls, see `thidua-tls`) or opened from a
+//! database or backup ([`LocalLog`]).
 //! Clients return what the log *claims*; checking it is the caller's job.
 
 use std::sync::Arc;
@@ -68,15 +69,29 @@ pub struct HttpLog {
 }
 
 impl HttpLog {
-    /// `base` is the server's URL (`http://host:port`); `token` an API bearer token.
+    /// `base` is the server's URL (`https://host` or `http://host:port`); `token` an API bearer
+    /// token. HTTPS servers are checked against Mozilla's and the platform's roots.
     pub fn new(base: &str, token: Option<String>) -> Self {
-        Self {
+        // Without a CA file nothing can fail: the roots are built in or skipped if unreadable.
+        Self::with_ca(base, token, None).expect("the default TLS configuration is valid")
+    }
+
+    /// [`HttpLog::new`], also trusting the CAs of the PEM file `ca_file` (an organisation's own).
+    pub fn with_ca(
+        base: &str,
+        token: Option<String>,
+        ca_file: Option<&std::path::Path>,
+    ) -> Result<Self> {
+        let tls = thidua_tls::client_config(thidua_tls::Verify::Full, ca_file)
+            .map_err(|e| ClientError(e.to_string()))?;
+        Ok(Self {
             base: base.trim_end_matches('/').to_owned(),
             token,
             agent: ureq::AgentBuilder::new()
                 .timeout(Duration::from_secs(60))
+                .tls_config(Arc::new(tls))
                 .build(),
-        }
+        })
     }
 
     fn request(&self, method: &str, path: &str) -> ureq::Request {

@@ -1,17 +1,35 @@
 //! The static C2SP tlog-tiles export (`thidua export-tiles DIR`): `checkpoint`,
 //! `tile/<L>/<N>[.p/<W>]` read from the stored nodes, and `tile/entries/<N>[.p/<W>]` bundles of
-//! the canonical event bytes, so that a plain web server can publish the log. The checkpoint is
+//! the canonical event bytes (only when asked: by default the export holds what the public may
+//! see, hashes), so that a plain web server can publish the log. Partial tiles are written for
+//! every published checkpoint size a reader may hold, not only the newest. The checkpoint is
 //! written last: a reader never sees a checkpoint whose tiles are not there yet.
 
 use std::path::Path;
 
-use thidua_ledger::tiles::{encode_entry_bundle, entries_path, tiles, TILE_WIDTH};
+use std::collections::BTreeSet;
+
+use thidua_ledger::tiles::{encode_entry_bundle, entries_path, tiles_for_size, TILE_WIDTH};
+use thidua_ledger::Tile;
 use thidua_store::witness::WitnessStore;
 use thidua_store::EventStore;
 
 use crate::error::TransparencyError;
 use crate::log::{checkpoint_note, published_size, with_cosignatures};
 use crate::source::StoreNodes;
+
+/// What an export publishes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ExportOptions {
+    /// Also write the entry bundles (every event's canonical bytes: names, roles, salts). Off
+    /// by default: the public sees hashes only, as from the API without sign-in.
+    pub with_entries: bool,
+    /// Write the partial tiles of *every* signed checkpoint (one per append transaction; each
+    /// size is looked up, so this reads the whole checkpoint table). By default the partial
+    /// tiles are those of the newest checkpoint and of every checkpoint a witness cosigned —
+    /// the checkpoints readers hold.
+    pub every_checkpoint: bool,
+}
 
 /// What an export wrote.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -20,29 +38,60 @@ pub struct Exported {
     pub hash_tiles: u64,
     pub entry_bundles: u64,
     pub bytes: u64,
+    /// Checkpoint sizes whose partial tiles were written (the newest included).
+    pub checkpoint_sizes: u64,
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> TransparencyError {
+    TransparencyError::Store(thidua_store::StoreError::Backend(format!(
+        "{}: {e}",
+        path.display()
+    )))
 }
 
 fn write(dir: &Path, rel: &str, bytes: &[u8]) -> Result<(), TransparencyError> {
     let path = dir.join(rel);
-    let io = |e: std::io::Error| {
-        TransparencyError::Store(thidua_store::StoreError::Backend(format!(
-            "{}: {e}",
-            path.display()
-        )))
-    };
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(io)?;
+        std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
     }
-    std::fs::write(&path, bytes).map_err(io)
+    std::fs::write(&path, bytes).map_err(|e| io_error(&path, e))
 }
 
-/// Exports the log at its newest checkpoint into `dir`. With `with_entries` false only the
-/// checkpoint and hash tiles are written (contents stay private; proofs still work).
+/// The checkpoint sizes below `size` whose partial tiles are published (see [`ExportOptions`]).
+fn earlier_sizes(
+    store: &dyn EventStore,
+    witnesses: Option<&dyn WitnessStore>,
+    size: u64,
+    every_checkpoint: bool,
+) -> Result<BTreeSet<u64>, TransparencyError> {
+    let mut sizes = BTreeSet::new();
+    if let Some(w) = witnesses {
+        sizes.extend(
+            w.cosigned_sizes(1, u32::MAX)?
+                .into_iter()
+                .filter(|s| *s < size),
+        );
+    }
+    if every_checkpoint {
+        for s in 1..size {
+            if store.checkpoint_at(s)?.is_some() {
+                sizes.insert(s);
+            }
+        }
+    }
+    Ok(sizes)
+}
+
+/// Exports the log at its newest checkpoint into `dir`: the checkpoint (with its witness
+/// cosignatures), every full hash tile, the partial hash tiles of the newest checkpoint and of
+/// earlier published ones ([`ExportOptions`]), and the entry bundles only when asked. Files of
+/// earlier exports are left in place (tiles never change), so exporting after each checkpoint
+/// also keeps every partial tile a reader may need.
 pub fn export_tiles(
     store: &dyn EventStore,
     witnesses: Option<&dyn WitnessStore>,
     dir: &Path,
-    with_entries: bool,
+    options: ExportOptions,
 ) -> Result<Exported, TransparencyError> {
     let size = published_size(store)?;
     let note = match witnesses {
@@ -56,13 +105,22 @@ pub fn export_tiles(
         size,
         ..Exported::default()
     };
-    for tile in tiles(size, &StoreNodes(store)) {
-        let (path, bytes) = tile?;
-        write(dir, &path, &bytes)?;
+    let earlier = earlier_sizes(store, witnesses, size, options.every_checkpoint)?;
+    let mut partials: BTreeSet<Tile> = BTreeSet::new();
+    for s in &earlier {
+        partials.extend(tiles_for_size(*s).filter(Tile::is_partial));
+    }
+    let newest: BTreeSet<Tile> = tiles_for_size(size).collect();
+    partials.retain(|t| !newest.contains(t));
+    out.checkpoint_sizes = earlier.len() as u64 + 1;
+    let source = StoreNodes(store);
+    for tile in newest.iter().chain(&partials) {
+        let bytes = tile.read(&source)?;
+        write(dir, &tile.path(), &bytes)?;
         out.hash_tiles += 1;
         out.bytes += bytes.len() as u64;
     }
-    if with_entries {
+    if options.with_entries {
         let mut start = 0;
         while start < size {
             let end = (start + TILE_WIDTH).min(size);

@@ -102,7 +102,9 @@ pub(crate) fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_password(&random_token(32)).expect("hash a random password"))
 }
 
-/// Sets `user`'s password (Argon2id). The user must exist in the log. Ends the user's sessions.
+/// Sets `user`'s password (Argon2id). The user must exist in the log. Ends every session of the
+/// user and revokes their API tokens: whoever held the old password (or a token made with it)
+/// is out.
 pub fn set_password(
     accounts: &dyn AccountStore,
     service: &Service,
@@ -116,6 +118,7 @@ pub fn set_password(
     let phc = hash_password(password)?;
     accounts.set_password_hash(user.as_str(), &phc, now_ms())?;
     accounts.delete_user_sessions(user.as_str())?;
+    accounts.revoke_user_api_tokens(user.as_str(), now_ms())?;
     Ok(())
 }
 

@@ -237,15 +237,17 @@ pub fn event_reader(accounts: &dyn AccountStore, headers: &HeaderMap) -> EventRe
 pub async fn authenticate_layer(State(app): State<AppState>, req: Request, next: Next) -> Response {
     // Read the whole body first (bounded): a request refused before its body is read would
     // otherwise leave unread bytes behind and the connection would be reset under the client.
+    // The body must arrive within the body timeout (a client trickling it is cut off).
     let (parts, body) = req.into_parts();
     let limit = if is_upload(parts.uri.path()) {
         MAX_UPLOAD
     } else {
         MAX_BODY
     };
-    let body = match axum::body::to_bytes(body, limit).await {
-        Ok(b) => b,
-        Err(_) => {
+    let read = axum::body::to_bytes(body, limit);
+    let body = match tokio::time::timeout(app.config.limits.body_timeout, read).await {
+        Ok(Ok(b)) => b,
+        Ok(Err(_)) => {
             return ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "too_large",
@@ -253,8 +255,21 @@ pub async fn authenticate_layer(State(app): State<AppState>, req: Request, next:
             )
             .into_response()
         }
+        Err(_) => {
+            return ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "body_timeout",
+                "the request body did not arrive in time",
+            )
+            .into_response()
+        }
     };
     let mut req = Request::from_parts(parts, axum::body::Body::from(body));
+    if req.uri().path() == "/metrics" {
+        // Its bearer token is the metrics token, not a user's (checked by `metrics::endpoint`).
+        req.extensions_mut().insert(Authn(None));
+        return next.run(req).await;
+    }
     let wants_lang = !req.uri().path().starts_with("/api/");
     let viewer = match authenticate(&app, req.headers(), wants_lang).await {
         Ok(v) => v,
@@ -346,7 +361,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
         let axum::Form(form) = axum::Form::<WithCsrf<T>>::from_request(req, state)
             .await
             .map_err(|e| {
-                tracing::debug!(error = %e, "unreadable form");
+                tracing::debug!(error = %crate::logging::untrusted(&e.to_string()), "unreadable form");
                 crate::ui::error_page(lang, StatusCode::BAD_REQUEST, "invalid_body")
             })?;
         if expected.is_empty() || !secrets_equal(&expected, &form.csrf) {
@@ -356,18 +371,10 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
     }
 }
 
-/// True when a reverse proxy says the request came over HTTPS.
-pub fn forwarded_https(headers: &HeaderMap) -> bool {
-    headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("https"))
-}
-
 /// Starts a session for `user`: stores it and returns the `Set-Cookie` header value.
 ///
 /// The cookie is `Secure` when configured so or when the request came over HTTPS through a
-/// proxy (`secure_hint`). Expired sessions are swept at the same time.
+/// trusted proxy (`secure_hint`, [`crate::client::ClientInfo::https`]). Expired sessions are swept at the same time.
 pub fn start_session(
     app: &AppState,
     user: &UserId,

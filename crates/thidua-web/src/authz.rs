@@ -4,11 +4,18 @@
 //!
 //! Scopes: an administrator sees everything; a cluster secretariat or supervisor sees its
 //! cluster, the cluster's member units and covenants; a unit officer or leader sees their unit,
-//! the clusters it belongs to (any year) and those clusters' members and covenants, and the
-//! units in their unit's lineage. A unit's administration (its users and roles) is visible only
-//! to the unit itself and to administrators. A unit's figures before approval (drafts,
-//! submissions) are visible to the unit itself only; approved figures to the whole cluster
-//! (its members, secretariat and supervisor).
+//! the clusters it belongs to (any year) and those clusters' members and covenants; everyone sees
+//! the units linked by mergers and splits to a unit they see, the movements, and who the
+//! administrators are. A unit's administration (its users and roles) is visible only to the unit
+//! itself and to administrators.
+//!
+//! Events follow the same rules, and what a member may read of the log is closed under what
+//! replaying it needs: every event it may read finds the units, clusters, covenants, movements
+//! and users it refers to among the events it may read. So a member unit replays, from the log
+//! alone, everything about its clusters: set-up (entry 0, the administrators), units and their
+//! lineage, memberships, head and deputy, covenants, versions, signatures. A unit's figures
+//! before approval (drafts, submissions) are visible to the unit itself only; approved figures
+//! to the whole cluster (its members, secretariat and supervisor).
 
 use std::collections::BTreeSet;
 
@@ -100,19 +107,15 @@ impl Scope {
         self.is_admin() || self.visible_clusters(state).contains(cluster)
     }
 
-    /// Units the user may read: their own, every member of a visible cluster in any year, and
-    /// the lineage (predecessors and successors) of all of these.
+    /// Units the user may read: their own, every member of a visible cluster in any year, every
+    /// unit linked to those through mergers and splits (both ways, transitively), so that each
+    /// lineage change they may read names only units they may read, and the parents of all of
+    /// these (up to the Ministry, the log's first unit).
     pub fn visible_units(&self, state: &State) -> BTreeSet<UnitId> {
         if self.is_admin() {
             return state.units.keys().cloned().collect();
         }
-        let far = chrono::NaiveDate::MAX;
-        let mut out = BTreeSet::new();
-        for u in self.own_units() {
-            out.insert(u.clone());
-            out.extend(state.lineage_closure(u, far));
-            out.extend(state.successors(u, far));
-        }
+        let mut out: BTreeSet<UnitId> = self.own_units().into_iter().cloned().collect();
         for c in self.visible_clusters(state) {
             if let Some(cs) = state.clusters.get(&c) {
                 for y in cs.years.values() {
@@ -120,21 +123,46 @@ impl Scope {
                 }
             }
         }
-        // The units a visible unit came from or went into: a unit page's lineage links are
-        // never dead ends (names and dates only; nothing else about them is revealed).
-        let mut frontier: Vec<UnitId> = out.iter().cloned().collect();
-        while let Some(u) = frontier.pop() {
-            for n in state
-                .predecessors(&u, far)
-                .into_iter()
-                .chain(state.successors(&u, far))
-            {
-                if out.insert(n.clone()) {
-                    frontier.push(n);
+        loop {
+            let before = out.len();
+            for change in &state.lineage {
+                let units = || change.predecessors.iter().chain(&change.successors);
+                if units().any(|u| out.contains(u)) {
+                    out.extend(units().cloned());
                 }
             }
+            let parents: Vec<UnitId> = out
+                .iter()
+                .filter_map(|u| state.units.get(u)?.parent.clone())
+                .collect();
+            out.extend(parents);
+            if out.len() == before {
+                return out;
+            }
         }
-        out
+    }
+
+    /// Replays the events this user may read, in log order, into an empty state — what a member
+    /// can rebuild from `/api/v1/log/entries`. Each event keeps its index (the state skips the
+    /// gaps, `State::apply_readable`); the returned list gives the indices folded. An error
+    /// names the first readable event that needed something the user may not read (a breach of
+    /// the closure the module promises).
+    pub fn replay_readable(
+        &self,
+        state: &State,
+        events: impl IntoIterator<Item = Event>,
+    ) -> Result<(State, Vec<u64>), (u64, thidua_domain::DomainError)> {
+        let vis = self.visibility(state);
+        let mut rebuilt = State::default();
+        let mut folded = Vec::new();
+        for event in events {
+            if !self.can_view_event_with(state, &vis, &event) {
+                continue;
+            }
+            rebuilt.apply_readable(&event).map_err(|e| (event.index, e))?;
+            folded.push(event.index);
+        }
+        Ok((rebuilt, folded))
     }
 
     pub fn can_view_unit(&self, state: &State, unit: &UnitId) -> bool {
@@ -150,7 +178,9 @@ impl Scope {
         self.can_view_cluster(state, &covenant.cluster)
     }
 
-    /// Whether the user may see `other`'s account (name and roles).
+    /// Whether the user may see `other`'s account (name and roles): themselves, the people of
+    /// their own units, and the administrators (whom every member must be able to hold to
+    /// account: their registration and grant open the log).
     pub fn can_view_user(&self, state: &State, other: &UserId) -> bool {
         if self.is_admin() || other == &self.user {
             return true;
@@ -161,8 +191,23 @@ impl Scope {
         let own = self.own_units();
         u.roles.iter().any(|r| match r {
             Role::Officer { unit } | Role::Leader { unit } => own.contains(unit),
+            Role::Admin => true,
             _ => false,
         })
+    }
+
+    /// Whether the log's events about `other` (registration, role grants) are readable: the
+    /// accounts the user may see, and whoever ever held an office whose acts the user may read —
+    /// a leader of a visible unit, the secretariat or supervisor of a visible cluster — so that
+    /// a member replaying the log finds the grant that allowed each act it reads.
+    pub fn can_read_user_events(&self, state: &State, vis: &Visibility, other: &UserId) -> bool {
+        if vis.admin || self.can_view_user(state, other) {
+            return true;
+        }
+        state
+            .users
+            .get(other)
+            .is_some_and(|u| u.roles_held.iter().any(|r| office_visible(vis, r)))
     }
 
     /// What the user may see, computed once (for filtering many events).
@@ -192,14 +237,21 @@ impl Scope {
                 .is_some_and(|c| vis.clusters.contains(&c.cluster))
         };
         match &event.payload {
-            Payload::UserRegistered { user, .. } => self.can_view_user(state, user),
-            Payload::RoleGranted { role, .. } | Payload::RoleRevoked { role, .. } => match role {
-                Role::Officer { unit } | Role::Leader { unit } => self.can_admin_unit(unit),
-                Role::Secretariat { cluster } | Role::Supervisor { cluster } => {
-                    self.managed_clusters().contains(cluster)
-                }
-                Role::Admin => false,
-            },
+            Payload::UserRegistered { user, .. } => self.can_read_user_events(state, vis, user),
+            // A grant is readable with its holder's registration, never without it.
+            Payload::RoleGranted { user, role } | Payload::RoleRevoked { user, role } => {
+                self.can_read_user_events(state, vis, user)
+                    && (office_visible(vis, role)
+                        || match role {
+                            Role::Officer { unit } | Role::Leader { unit } => {
+                                self.can_admin_unit(unit)
+                            }
+                            Role::Secretariat { cluster } | Role::Supervisor { cluster } => {
+                                self.managed_clusters().contains(cluster)
+                            }
+                            Role::Admin => true,
+                        })
+            }
             Payload::UnitCreated { unit, .. } | Payload::UnitRenamed { unit, .. } => {
                 vis.units.contains(unit)
             }
@@ -232,5 +284,149 @@ impl Scope {
             #[allow(unreachable_patterns)]
             other => other.unit().is_some_and(|u| vis.units.contains(u)),
         }
+    }
+}
+
+/// Offices whose holders act in the open for those who see the unit or cluster: a unit's
+/// leader (signs, approves figures), a cluster's secretariat and supervisor, administrators.
+/// Officers act for their own unit only.
+fn office_visible(vis: &Visibility, role: &Role) -> bool {
+    match role {
+        Role::Leader { unit } => vis.units.contains(unit),
+        Role::Secretariat { cluster } | Role::Supervisor { cluster } => {
+            vis.clusters.contains(cluster)
+        }
+        Role::Admin => true,
+        Role::Officer { .. } => false,
+    }
+}
+
+/// Commands and what the viewer may see: a command that names a cluster, unit, covenant or user
+/// the viewer may not see is answered exactly as if that thing did not exist — the same status,
+/// code and message the domain gives for a missing one — so that no command (whatever its kind)
+/// reveals a hidden thing, its cluster, year or versions. Generic over commands: the references
+/// are found by their field names in the command's JSON form (`unit`, `parent`, `members`,
+/// `predecessors`, `successors`, `cluster`, `covenant`, `user`, also inside roles), each hidden
+/// one is swapped for an id that exists nowhere, and `decide` is asked (a dry run, nothing is
+/// written) what it makes of that.
+pub mod commands {
+    use rand_core::RngCore;
+    use serde_json::Value;
+    use thidua_domain::{Actor, ClusterId, Command, CovenantId, State, UnitId, UserId};
+
+    use super::{Scope, Visibility};
+    use crate::error::{domain_status, ApiError};
+
+    /// What a field of a command refers to.
+    #[derive(Clone, Copy)]
+    enum Kind {
+        Unit,
+        Cluster,
+        Covenant,
+        User,
+    }
+
+    fn kind_of(field: &str) -> Option<Kind> {
+        match field {
+            "unit" | "parent" | "members" | "predecessors" | "successors" => Some(Kind::Unit),
+            "cluster" => Some(Kind::Cluster),
+            "covenant" => Some(Kind::Covenant),
+            "user" => Some(Kind::User),
+            _ => None,
+        }
+    }
+
+    /// Whether `id` (of `kind`) exists and the viewer may not see it.
+    fn hidden(scope: &Scope, state: &State, vis: &Visibility, kind: Kind, id: &str) -> bool {
+        match kind {
+            Kind::Unit => UnitId::parse(id)
+                .is_ok_and(|u| state.units.contains_key(&u) && !vis.units.contains(&u)),
+            Kind::Cluster => ClusterId::parse(id)
+                .is_ok_and(|c| state.clusters.contains_key(&c) && !vis.clusters.contains(&c)),
+            Kind::Covenant => CovenantId::parse(id).is_ok_and(|c| {
+                state
+                    .covenants
+                    .get(&c)
+                    .is_some_and(|cov| !vis.clusters.contains(&cov.cluster))
+            }),
+            Kind::User => UserId::parse(id)
+                .is_ok_and(|u| state.users.contains_key(&u) && !scope.can_view_user(state, &u)),
+        }
+    }
+
+    /// An id that no cluster, unit, covenant or user has.
+    fn nowhere(state: &State) -> String {
+        loop {
+            let mut bytes = [0u8; 8];
+            rand_core::OsRng.fill_bytes(&mut bytes);
+            let id = format!("hidden.{}", hex::encode(bytes));
+            let taken = UnitId::parse(&id).is_ok_and(|u| state.units.contains_key(&u))
+                || UserId::parse(&id).is_ok_and(|u| state.users.contains_key(&u));
+            if !taken {
+                return id;
+            }
+        }
+    }
+
+    /// Swaps hidden references in `value` for fresh ids, remembering (fresh, original) pairs.
+    fn hide(
+        value: &mut Value,
+        field: Option<Kind>,
+        check: &dyn Fn(Kind, &str) -> bool,
+        fresh: &dyn Fn() -> String,
+        swapped: &mut Vec<(String, String)>,
+    ) {
+        match value {
+            Value::String(s) if field.is_some_and(|k| check(k, s)) => {
+                let id = fresh();
+                swapped.push((id.clone(), std::mem::replace(s, id)));
+            }
+            Value::Array(items) => {
+                for item in items {
+                    hide(item, field, check, fresh, swapped);
+                }
+            }
+            Value::Object(map) => {
+                for (key, v) in map.iter_mut() {
+                    hide(v, kind_of(key), check, fresh, swapped);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The answer to `command` when it names something the viewer may not see (see the module);
+    /// `None` when it names nothing hidden, or when it would pass with the hidden things
+    /// missing (a new id that happens to be taken: the domain's own answer is then given).
+    pub fn hidden_answer(
+        scope: &Scope,
+        state: &State,
+        actor: &Actor,
+        command: &Command,
+    ) -> Option<ApiError> {
+        if scope.is_admin() {
+            return None;
+        }
+        let vis = scope.visibility(state);
+        let mut value = serde_json::to_value(command).ok()?;
+        let mut swapped = Vec::new();
+        hide(
+            &mut value,
+            None,
+            &|kind, id| hidden(scope, state, &vis, kind, id),
+            &|| nowhere(state),
+            &mut swapped,
+        );
+        if swapped.is_empty() {
+            return None;
+        }
+        let stand_in: Command = serde_json::from_value(value).ok()?;
+        let error = thidua_domain::decide(state, actor, stand_in).err()?;
+        let message = swapped
+            .iter()
+            .fold(error.to_string(), |m, (fresh, original)| {
+                m.replace(fresh, original)
+            });
+        Some(ApiError::new(domain_status(&error), error.code(), message))
     }
 }

@@ -11,15 +11,20 @@ pub mod accounts;
 pub mod api;
 pub mod auth;
 pub mod authz;
+pub mod client;
 pub mod error;
 pub mod format;
 pub mod headers;
 pub mod i18n;
+pub mod logging;
+pub mod metrics;
 pub mod openapi;
+mod openapi_schemas;
+pub mod server;
 pub mod throttle;
 pub mod ui;
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use axum::routing::get;
@@ -42,6 +47,29 @@ pub struct WebConfig {
     pub bind: SocketAddr,
     /// Mark session cookies `Secure` (set when served over HTTPS behind a proxy).
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed
+    /// ([`client`]); from any other peer those headers are ignored.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Connection limit and read timeouts ([`server::Limits`]).
+    pub limits: server::Limits,
+    /// Who may read `/metrics` (nobody by default).
+    pub metrics_access: metrics::MetricsAccess,
+    /// The server's counters (shared, so the binary can record the replay done before serving).
+    pub metrics: Arc<metrics::Metrics>,
+}
+
+impl WebConfig {
+    /// Listens on `bind`, cookies not marked `Secure`, no trusted proxy, default limits.
+    pub fn new(bind: SocketAddr) -> Self {
+        Self {
+            bind,
+            secure_cookies: false,
+            trusted_proxies: Vec::new(),
+            limits: server::Limits::default(),
+            metrics_access: metrics::MetricsAccess::Off,
+            metrics: Arc::default(),
+        }
+    }
 }
 
 /// What the pages need to tell whether a witnessed checkpoint covers an event: the store of
@@ -106,6 +134,20 @@ impl AppState {
         }))
     }
 
+    /// Runs a blocking closure that hashes a password (Argon2, 19 MiB) on one of the few
+    /// hashing threads ([`throttle::Throttle::hash`]); answers "busy" when none frees up.
+    pub async fn hashing<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
+    {
+        let app = self.clone();
+        match self.throttle.hash(move || f(&app)).await {
+            Some(result) => result,
+            None => Err(ApiError::busy()),
+        }
+    }
+
     /// Runs a blocking closure (service or account store) on the blocking pool.
     pub async fn blocking<T, F>(&self, f: F) -> Result<T, ApiError>
     where
@@ -133,6 +175,7 @@ pub fn router_with(app: AppState, extra: Option<axum::Router<AppState>>) -> axum
     let base = axum::Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(api::readyz))
+        .route("/metrics", get(metrics::endpoint))
         .merge(api::routes())
         .merge(ui::routes());
     let base = match extra {
@@ -146,6 +189,10 @@ pub fn router_with(app: AppState, extra: Option<axum::Router<AppState>>) -> axum
             auth::authenticate_layer,
         ))
         .layer(axum::middleware::from_fn(headers::security_layer))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            metrics::layer,
+        ))
         .with_state(app)
 }
 
@@ -224,13 +271,9 @@ pub async fn serve_witnessed(
             "No administrator exists yet. Open http://{addr}/bootstrap and enter this one-time token:\n\n    {token}\n"
         );
     }
+    let limits = app.config.limits;
     let router = router_with(app, extra);
     ready(addr);
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await?;
+    server::run(listener, router, limits, shutdown).await?;
     Ok(())
 }

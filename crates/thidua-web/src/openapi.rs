@@ -1,12 +1,19 @@
-//! The OpenAPI 3 document, generated from the API handlers' annotations so it cannot drift.
+//! The OpenAPI 3 document, generated from the API handlers' annotations (the web crate's and
+//! the transparency crate's log endpoints) so it cannot drift, then completed by rules that
+//! hold for every route ([`Statuses`]): the statuses the layers answer (401 for a bad token,
+//! 403 for a missing CSRF header, 400/408/413/415/422 for a body, 400 for a query string, 404
+//! for a path id), the id patterns, and the schema of a domain command.
 
 use axum::Json;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::api;
 use crate::api::dto;
 use crate::error::ErrorBody;
+use crate::openapi_schemas::{command_schema, ID_PATTERN, ROLE_PATTERN};
 
 struct Security;
 
@@ -23,21 +30,141 @@ impl Modify for Security {
                 utoipa::openapi::security::ApiKeyValue::new("thidua_session"),
             )),
         );
+        let schema = serde_json::from_value(command_schema()).expect("a valid command schema");
+        components.schemas.insert("Command".into(), schema);
+    }
+}
+
+/// The statuses every route may answer because of the layers in front of it, and the patterns
+/// of path ids (see the module).
+struct Statuses;
+
+fn error_response(description: &str) -> RefOr<utoipa::openapi::Response> {
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ErrorBody")))
+                    .build(),
+            )
+            .build(),
+    )
+}
+
+fn add(op: &mut Operation, status: &str, description: &str) {
+    op.responses
+        .responses
+        .entry(status.to_owned())
+        .or_insert_with(|| error_response(description));
+}
+
+fn complete(path: &str, method: &str, op: &mut Operation) {
+    let public = op
+        .security
+        .as_ref()
+        .is_some_and(|s| s.iter().all(|r| *r == SecurityRequirement::default()));
+    add(
+        op,
+        "401",
+        if public {
+            "an `Authorization` header that is not a valid bearer token (`invalid_token`)"
+        } else {
+            "not signed in (`unauthenticated`) or a bad bearer token (`invalid_token`)"
+        },
+    );
+    if method != "get" && !public {
+        add(op, "403", "a cookie session without the `x-csrf-token` header (`csrf`), or not allowed (`forbidden`)");
+    }
+    if op.request_body.is_some() {
+        add(op, "400", "a body that is not JSON (`invalid_body`)");
+        add(
+            op,
+            "408",
+            "the body did not arrive in time (`body_timeout`)",
+        );
+        add(op, "413", "a body over 1 MiB (`too_large`)");
+        add(
+            op,
+            "415",
+            "no `Content-Type: application/json` (`invalid_body`)",
+        );
+        add(op, "422", "JSON of the wrong shape: unknown or missing fields, wrong types (`invalid_body`), or a value the domain refuses");
+    }
+    let params = op.parameters.get_or_insert_with(Vec::new);
+    if params.iter().any(|p| p.parameter_in == ParameterIn::Query) {
+        add(
+            op,
+            "400",
+            "a query string that does not parse: unknown parameters, wrong types (`invalid_query`)",
+        );
+    }
+    let mut has_path_id = false;
+    for p in op.parameters.iter_mut().flatten() {
+        if p.parameter_in == ParameterIn::Path {
+            has_path_id = true;
+            let pattern = if p.name == "role" {
+                ROLE_PATTERN
+            } else {
+                ID_PATTERN
+            };
+            p.schema = Some(RefOr::T(
+                serde_json::from_value(serde_json::json!({"type": "string", "pattern": pattern}))
+                    .expect("a string schema"),
+            ));
+        }
+    }
+    if has_path_id {
+        add(
+            op,
+            "404",
+            "no such resource, or one the caller may not see (`not_found`)",
+        );
+    }
+    if path == "/api/v1/commands" {
+        if let Some(body) = op.request_body.as_mut() {
+            for content in body.content.values_mut() {
+                content.schema = Some(Ref::from_schema_name("Command").into());
+            }
+        }
+    }
+}
+
+impl Modify for Statuses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            for (method, op) in [
+                ("get", &mut item.get),
+                ("post", &mut item.post),
+                ("put", &mut item.put),
+                ("delete", &mut item.delete),
+                ("patch", &mut item.patch),
+            ] {
+                if let Some(op) = op {
+                    complete(path, method, op);
+                }
+            }
+        }
     }
 }
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Thi Đua API", description = "Emulation covenants between police units. Errors are {\"error\": code, \"message\": text}."),
-    modifiers(&Security),
+    info(title = "Thi Đua API", description = "Emulation covenants between police units. Errors are {\"error\": code, \"message\": text}. The log endpoints under /api/v1/log/ are public (security: []), except that entries' contents follow the caller's rights."),
+    modifiers(&Security, &Statuses),
     security(("bearer" = []), ("cookie" = [])),
     paths(
-        api::checkpoint, api::bootstrap, api::me, api::change_password, api::list_tokens,
+        thidua_transparency::api::checkpoint, thidua_transparency::api::witnessed,
+        thidua_transparency::api::inclusion, thidua_transparency::api::consistency,
+        thidua_transparency::api::leaves, thidua_transparency::api::entries,
+        thidua_transparency::api::cosignature, api::log_key,
+        api::bootstrap, api::me, api::change_password, api::list_tokens,
         api::create_token, api::revoke_token, api::list_clusters, api::get_cluster,
         api::set_leadership, api::list_units, api::get_unit, api::unit_users, api::list_movements,
         api::list_covenants, api::get_covenant, api::sign_covenant, api::list_events,
         api::list_users, api::get_user, api::create_user, api::grant_role, api::revoke_role,
-        api::reset_password, api::command,
+        api::reset_password, api::list_user_tokens, api::revoke_user_token, api::command,
         api::figures::window, api::figures::report, api::figures::save, api::figures::submit,
         api::figures::approve, api::figures::reopen, api::figures::import, api::figures::historical,
         api::figures::template, api::figures::export_csv, api::figures::set_deadline,

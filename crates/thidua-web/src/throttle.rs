@@ -1,66 +1,228 @@
-//! Sign-in throttling, in memory: failed attempts are counted per account and per client
-//! address over a sliding window; past the limit further attempts are refused (without even
-//! checking the password) until old failures leave the window. A success clears the account.
+//! Sign-in throttling. Every attempt is *counted before its password is checked*, in one atomic
+//! step of the account store ([`AccountStore::update_throttle`]), so concurrent attempts cannot
+//! all slip under the limit; the counters live in the database, shared by every server on
+//! PostgreSQL and kept across restarts. Past a few free attempts each further one must wait a
+//! delay that doubles with every failure, up to a cap: an account is slowed down, never locked
+//! out for long (a known leader's account cannot be shut by a stranger for more than the cap).
+//! The client address is the TCP peer, or what a configured proxy says ([`crate::client`]).
+//!
+//! Password hashing is bounded too: Argon2 (19 MiB each) runs only on [`Throttle::permits`]
+//! dedicated threads, whatever the number of simultaneous requests. Dedicated, not the shared
+//! blocking pool: the allocator keeps a freed 19 MiB block in the arena of the thread that used
+//! it, so hashing on whichever of dozens of pool threads is free would leave dozens of blocks
+//! resident; on a few threads the memory stays a few blocks.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
-/// Failures allowed per account within [`WINDOW_MS`].
-pub const PER_ACCOUNT: usize = 5;
-/// Failures allowed per client address within [`WINDOW_MS`].
-pub const PER_ADDRESS: usize = 20;
-/// The sliding window: 15 minutes.
+use thidua_store::accounts::{AccountStore, ThrottleRecord};
+use thidua_store::StoreError;
+
+/// How attempts against one kind of key are slowed down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Policy {
+    /// Failures allowed without any delay.
+    pub free: u32,
+    /// The delay after the first failure past the free ones; it doubles with each further one.
+    pub first_delay_ms: i64,
+    /// The longest delay.
+    pub max_delay_ms: i64,
+}
+
+/// Per account: five free attempts, then 1 s, 2 s, 4 s … at most one minute between attempts.
+pub const PER_ACCOUNT: Policy = Policy {
+    free: 5,
+    first_delay_ms: 1_000,
+    max_delay_ms: 60_000,
+};
+/// Per client address: twenty free attempts, then 1 s, 2 s … at most 15 minutes.
+pub const PER_ADDRESS: Policy = Policy {
+    free: 20,
+    first_delay_ms: 1_000,
+    max_delay_ms: 15 * 60_000,
+};
+/// Counters untouched for this long start again from zero (and are swept away).
 pub const WINDOW_MS: i64 = 15 * 60 * 1000;
+/// How long a request waits for a free password-hashing slot before it is answered "busy".
+pub const HASH_WAIT: Duration = Duration::from_secs(10);
 
-/// Counts failed sign-ins.
-#[derive(Default)]
+impl Policy {
+    /// Milliseconds to wait before the next attempt may be counted (0: now).
+    pub fn wait_ms(&self, record: &ThrottleRecord, now_ms: i64) -> i64 {
+        let failures = current(record, now_ms).failures;
+        if failures < self.free {
+            return 0;
+        }
+        let doublings = (failures - self.free).min(30);
+        let delay = self
+            .first_delay_ms
+            .saturating_mul(1 << doublings)
+            .min(self.max_delay_ms);
+        (record.last_ms + delay - now_ms).max(0)
+    }
+}
+
+/// The record as it stands at `now_ms`: an old run of failures is forgotten.
+fn current(record: &ThrottleRecord, now_ms: i64) -> ThrottleRecord {
+    if now_ms - record.last_ms >= WINDOW_MS {
+        ThrottleRecord::default()
+    } else {
+        *record
+    }
+}
+
+/// The throttle key of an account name as typed. Names that cannot be user ids share one key
+/// (they cannot sign in anyway), so junk names cannot fill the table.
+pub fn account_key(name: &str) -> String {
+    match thidua_domain::UserId::parse(name) {
+        Ok(id) => format!("u:{id}"),
+        Err(_) => "u:?".to_owned(),
+    }
+}
+
+/// The throttle key of a client address.
+pub fn address_key(address: &std::net::IpAddr) -> String {
+    format!("a:{address}")
+}
+
+/// Why an attempt was not let through.
+#[derive(Debug)]
+pub enum Refused {
+    /// Too many recent failures: retry after this many seconds.
+    Wait(u64),
+    /// The store failed.
+    Store(StoreError),
+}
+
+/// A job for the hashing threads.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The sign-in throttle and the password-hashing threads of one server.
 pub struct Throttle {
-    failures: Mutex<HashMap<String, Vec<i64>>>,
+    hashing: tokio::sync::Semaphore,
+    permits: usize,
+    attempts: AtomicU64,
+    jobs: std::sync::mpsc::Sender<Job>,
+}
+
+impl Default for Throttle {
+    fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Self::new(cores.clamp(1, 4))
+    }
 }
 
 impl Throttle {
-    fn keys(account: &str, address: &str) -> [(String, usize); 2] {
-        [
-            (format!("u:{account}"), PER_ACCOUNT),
-            (format!("a:{address}"), PER_ADDRESS),
-        ]
+    /// A throttle allowing `permits` password hashes at once, on as many threads.
+    pub fn new(permits: usize) -> Self {
+        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+        let queue = std::sync::Arc::new(std::sync::Mutex::new(queue));
+        for i in 0..permits {
+            let queue = queue.clone();
+            std::thread::Builder::new()
+                .name(format!("thidua-hash-{i}"))
+                .spawn(move || loop {
+                    let job = queue.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return, // the server is gone
+                    }
+                })
+                .expect("start a password-hashing thread");
+        }
+        Self {
+            hashing: tokio::sync::Semaphore::new(permits),
+            permits,
+            attempts: AtomicU64::new(0),
+            jobs,
+        }
     }
 
-    /// `Err(seconds to wait)` when the account or the address is over its limit.
-    pub fn check(&self, account: &str, address: &str, now_ms: i64) -> Result<(), i64> {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let mut wait = 0;
-        for (key, limit) in Self::keys(account, address) {
-            if let Some(times) = map.get_mut(&key) {
-                times.retain(|t| now_ms - t < WINDOW_MS);
-                if times.len() >= limit {
-                    let oldest = times[times.len() - limit];
-                    wait = wait.max((oldest + WINDOW_MS - now_ms) / 1000 + 1);
-                }
-            }
+    /// Runs `f` (which hashes a password) on a hashing thread, once a slot is free (at most
+    /// [`HASH_WAIT`]); `None` when the server is too busy.
+    pub async fn hash<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Option<T> {
+        let _slot = self.hashing_slot().await?;
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.jobs
+            .send(Box::new(move || {
+                let _ = tx.send(f());
+            }))
+            .ok()?;
+        rx.await.ok()
+    }
+
+    /// How many password hashes may run at once.
+    pub fn permits(&self) -> usize {
+        self.permits
+    }
+
+    /// Waits (at most [`HASH_WAIT`]) for a password-hashing slot; `None` when the server is too
+    /// busy.
+    pub async fn hashing_slot(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+        tokio::time::timeout(HASH_WAIT, self.hashing.acquire())
+            .await
+            .ok()?
+            .ok()
+    }
+
+    /// Counts an attempt against the account and the address, unless either must still wait;
+    /// blocking (it asks the store). Call it *before* checking the password.
+    pub fn attempt(
+        &self,
+        accounts: &dyn AccountStore,
+        account: &str,
+        address: &str,
+        now_ms: i64,
+    ) -> Result<(), Refused> {
+        if self
+            .attempts
+            .fetch_add(1, Ordering::Relaxed)
+            .is_multiple_of(256)
+        {
+            accounts
+                .sweep_throttle(now_ms - WINDOW_MS)
+                .map_err(Refused::Store)?;
         }
+        let mut wait = 0;
+        accounts
+            .update_throttle(&[account, address], &mut |records| {
+                wait = PER_ACCOUNT
+                    .wait_ms(&records[0], now_ms)
+                    .max(PER_ADDRESS.wait_ms(&records[1], now_ms));
+                if wait > 0 {
+                    return false;
+                }
+                for r in records.iter_mut() {
+                    *r = ThrottleRecord {
+                        failures: current(r, now_ms).failures + 1,
+                        last_ms: now_ms,
+                    };
+                }
+                true
+            })
+            .map_err(Refused::Store)?;
         if wait > 0 {
-            Err(wait)
+            Err(Refused::Wait((wait as u64).div_ceil(1000)))
         } else {
             Ok(())
         }
     }
 
-    /// Records a failed attempt.
-    pub fn fail(&self, account: &str, address: &str, now_ms: i64) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() > 100_000 {
-            map.retain(|_, times| times.iter().any(|t| now_ms - t < WINDOW_MS));
-        }
-        for (key, _) in Self::keys(account, address) {
-            map.entry(key).or_default().push(now_ms);
-        }
-    }
-
-    /// Records a success: the account's failures are forgotten (the address's are kept).
-    pub fn succeed(&self, account: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        map.remove(&format!("u:{account}"));
+    /// The attempt succeeded: the account starts afresh and the address is not charged for it.
+    pub fn succeeded(
+        &self,
+        accounts: &dyn AccountStore,
+        account: &str,
+        address: &str,
+    ) -> Result<(), StoreError> {
+        accounts.update_throttle(&[account, address], &mut |records| {
+            records[0].failures = 0;
+            records[1].failures = records[1].failures.saturating_sub(1);
+            true
+        })
     }
 }
 
@@ -68,27 +230,19 @@ impl Throttle {
 mod tests {
     use super::*;
 
-    #[test]
-    fn locks_an_account_after_five_failures() {
-        let t = Throttle::default();
-        for i in 0..PER_ACCOUNT as i64 {
-            assert!(t.check("an", "1.2.3.4", i).is_ok());
-            t.fail("an", "1.2.3.4", i);
-        }
-        assert!(t.check("an", "5.6.7.8", 10).is_err());
-        assert!(t.check("binh", "5.6.7.8", 10).is_ok());
-        assert!(t.check("an", "5.6.7.8", WINDOW_MS + 10).is_ok());
-        t.succeed("an");
-        assert!(t.check("an", "5.6.7.8", 11).is_ok());
+    fn rec(failures: u32, last_ms: i64) -> ThrottleRecord {
+        ThrottleRecord { failures, last_ms }
     }
 
     #[test]
-    fn locks_an_address_after_twenty_failures() {
-        let t = Throttle::default();
-        for i in 0..PER_ADDRESS as i64 {
-            t.fail(&format!("user{i}"), "9.9.9.9", i);
-        }
-        assert!(t.check("someone", "9.9.9.9", 30).is_err());
-        assert!(t.check("someone", "8.8.8.8", 30).is_ok());
+    fn the_delay_doubles_past_the_free_attempts_up_to_the_cap() {
+        let p = PER_ACCOUNT;
+        assert_eq!(p.wait_ms(&rec(4, 0), 0), 0, "still free");
+        assert_eq!(p.wait_ms(&rec(5, 0), 0), 1_000);
+        assert_eq!(p.wait_ms(&rec(6, 0), 0), 2_000);
+        assert_eq!(p.wait_ms(&rec(7, 0), 500), 3_500);
+        assert_eq!(p.wait_ms(&rec(40, 0), 0), 60_000, "never more than the cap");
+        assert_eq!(p.wait_ms(&rec(40, 0), 60_000), 0, "a delay, not a lock-out");
+        assert_eq!(p.wait_ms(&rec(40, 0), WINDOW_MS), 0, "forgotten");
     }
 }

@@ -3,11 +3,15 @@
 #![forbid(unsafe_code)]
 
 mod web {
+    pub mod attacks;
     pub mod bench;
     pub mod browser;
     pub mod figures;
     pub mod http;
     pub mod matrix;
+    pub mod metrics;
+    pub mod replay;
+    pub mod slow_clients;
     pub mod support;
     pub mod ux;
     pub mod validation;

@@ -513,3 +513,58 @@ pub fn load(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use thidua_domain::Event;
+    use thidua_web::authz::Scope;
+
+    /// Every member of the demonstration replays, from the events it may read, the log's set-up
+    /// (entry 0, the Ministry) and everything about its clusters.
+    #[test]
+    fn every_demonstration_member_replays_its_clusters_from_entry_0() {
+        let dir = tempfile::tempdir().unwrap();
+        let store =
+            Arc::new(thidua_store_sqlite::SqliteStore::open(&dir.path().join("t.db")).unwrap());
+        let key =
+            thidua_service::LogKey::load_or_create(&dir.path().join("k"), "demo.test/log").unwrap();
+        let service = thidua_service::Service::open(store.clone(), key, &|_, _| {}).unwrap();
+        super::load(&service, &*store).unwrap();
+        let full = service.read().clone();
+        let events: Vec<Event> = service
+            .store()
+            .entries(0, full.size)
+            .unwrap()
+            .iter()
+            .map(|e| Event::decode(e.index, &e.bytes).unwrap())
+            .collect();
+        for account in super::accounts() {
+            let user = thidua_domain::UserId::parse(account.user).unwrap();
+            let scope = Scope::new(user.clone(), full.users[&user].roles.clone());
+            if scope.is_admin() {
+                continue;
+            }
+            let (rebuilt, original) = scope
+                .replay_readable(&full, events.iter().cloned())
+                .unwrap_or_else(|(i, e)| panic!("{user}: event {i}: {e}"));
+            assert_eq!(original.first(), Some(&0), "{user} reads entry 0");
+            let clusters = scope.visible_clusters(&full);
+            assert!(!clusters.is_empty(), "{user}");
+            for c in &clusters {
+                let (a, b) = (&rebuilt.clusters[c], &full.clusters[c]);
+                assert_eq!(a.years, b.years, "{user}: {c}");
+            }
+            for (id, covenant) in full.covenants.iter() {
+                if clusters.contains(&covenant.cluster) {
+                    let rebuilt = &rebuilt.covenants[id];
+                    assert_eq!(rebuilt.versions.len(), covenant.versions.len());
+                    for (a, b) in rebuilt.versions.iter().zip(&covenant.versions) {
+                        assert_eq!((&a.hash, a.signatures.len()), (&b.hash, b.signatures.len()));
+                    }
+                }
+            }
+        }
+    }
+}

@@ -48,18 +48,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            // Driver directives come last so that no filter can make the PostgreSQL driver log
-            // statement parameters (password hashes, session digests).
-            tracing_subscriber::EnvFilter::new(format!(
-                "{},{}",
-                std::env::var("THIDUA_LOG").unwrap_or_else(|_| "info".into()),
-                thidua_web::REQUIRED_LOG_DIRECTIVES
-            )),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    init_logging();
     let result = match cli.command {
         Command::Serve(args) => cmd::serve::run(args),
         Command::Demo(args) => cmd::serve::run_demo(args),
@@ -80,5 +69,25 @@ fn main() -> ExitCode {
             eprintln!("lỗi / error: {err:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Logs on standard error: plain text, or one JSON object per line with
+/// `THIDUA_LOG_FORMAT=json`; the filter from `THIDUA_LOG` (default `info`).
+fn init_logging() {
+    // Driver directives come last so that no filter can make the PostgreSQL driver log
+    // statement parameters (password hashes, session digests).
+    let filter = tracing_subscriber::EnvFilter::new(format!(
+        "{},{}",
+        std::env::var("THIDUA_LOG").unwrap_or_else(|_| "info".into()),
+        thidua_web::REQUIRED_LOG_DIRECTIVES
+    ));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if std::env::var("THIDUA_LOG_FORMAT").as_deref() == Ok("json") {
+        builder.json().with_current_span(true).init();
+    } else {
+        builder.init();
     }
 }

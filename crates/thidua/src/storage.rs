@@ -25,6 +25,10 @@ pub struct StoreArgs {
     /// PostgreSQL thay cho SQLite / use PostgreSQL instead of SQLite: postgres://user:pass@host/db
     #[arg(long, env = "THIDUA_DATABASE_URL", hide_env_values = true)]
     pub database: Option<String>,
+    /// Tệp chứa URL PostgreSQL / read the postgres:// URL (with its password) from this file,
+    /// so that it appears on no command line; e.g. /etc/thidua/database-url, mode 0600.
+    #[arg(long, env = "THIDUA_DATABASE_URL_FILE", conflicts_with = "database")]
+    pub database_file: Option<PathBuf>,
     /// Tệp khoá ký nhật ký / the log's signing key file (default: DATA/log-signing.key).
     #[arg(long, env = "THIDUA_KEY")]
     pub key: Option<PathBuf>,
@@ -49,9 +53,21 @@ impl StoreArgs {
         Ok(self.open_stores()?.events)
     }
 
+    /// The PostgreSQL URL, from `--database` or the file `--database-file` names (first line).
+    pub fn database_url(&self) -> anyhow::Result<Option<String>> {
+        if let Some(path) = &self.database_file {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading the database URL from {}", path.display()))?;
+            let url = text.lines().next().unwrap_or("").trim().to_owned();
+            anyhow::ensure!(!url.is_empty(), "{} holds no database URL", path.display());
+            return Ok(Some(url));
+        }
+        Ok(self.database.clone())
+    }
+
     /// Opens the configured backend once, with all its faces.
     pub fn open_stores(&self) -> anyhow::Result<Stores> {
-        match &self.database {
+        match &self.database_url()? {
             Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
                 let store = Arc::new(PostgresStore::open(url).context("opening PostgreSQL")?);
                 Ok(Stores {

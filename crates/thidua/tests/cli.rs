@@ -100,6 +100,27 @@ fn the_demonstration_serves_cluster_12() {
         printed.contains("giả định") && printed.contains("invented"),
         "{printed}"
     );
+    // The log's public key: printed at start, served, and from `thidua log key`.
+    let key_line = printed
+        .lines()
+        .find_map(|l| l.strip_prefix("Khoá công khai của nhật ký / log verifier key: "))
+        .expect("the key is printed at start")
+        .to_owned();
+    assert!(key_line.starts_with("thidua.local/log+"), "{key_line}");
+    let served = http_get(&address, "/api/v1/log/key");
+    assert!(
+        served.ends_with(&format!("\r\n\r\n{key_line}\n")),
+        "{served}"
+    );
+    let out = thidua()
+        .args(["log", "key", "--data"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        format!("{key_line}\n")
+    );
     let health = http_get(&address, "/healthz");
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     // The public log endpoints are served by the same server: the signed checkpoint names the
@@ -587,4 +608,230 @@ fn figures_template_import_and_export_for_offline_scoring() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("U00001"));
+}
+
+/// The PostgreSQL URL (with its password) can come from a file, so it is on no command line.
+#[test]
+fn the_database_url_can_be_read_from_a_file() {
+    let Some(url) = test_database_url() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("database-url");
+    std::fs::write(&file, format!("{url}?sslmode=require\n")).unwrap();
+    let out = thidua()
+        .arg("migrate")
+        .arg("--database-file")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = thidua()
+        .arg("migrate")
+        .env("THIDUA_DATABASE_URL_FILE", dir.path().join("missing"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && stderr.contains("missing"),
+        "{stderr}"
+    );
+}
+
+/// `THIDUA_LOG_FORMAT=json` gives one JSON object per log line; `/metrics` answers its token
+/// with the replay done at start.
+#[test]
+fn json_logs_and_metrics_from_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = thidua()
+        .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--data"])
+        .arg(dir.path())
+        .env("THIDUA_LOG", "info")
+        .env("THIDUA_LOG_FORMAT", "json")
+        .env("THIDUA_METRICS_TOKEN", "metrics-token-for-tests")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let stderr = child.stderr.take().unwrap();
+    let mut child = Killed(child);
+    let address = stdout
+        .lines()
+        .map(Result::unwrap)
+        .find_map(|l| {
+            Some(
+                l.strip_prefix("Thi Đua: http://")?
+                    .split('/')
+                    .next()?
+                    .to_owned(),
+            )
+        })
+        .unwrap();
+    assert!(http_get(&address, "/healthz").starts_with("HTTP/1.1 200"));
+    let metrics = {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(&address).unwrap();
+        write!(s, "GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer metrics-token-for-tests\r\nConnection: close\r\n\r\n").unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out
+    };
+    assert!(metrics.starts_with("HTTP/1.1 200"), "{metrics}");
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l.starts_with("thidua_replay_events ")),
+        "{metrics}"
+    );
+    let _ = child.0.kill();
+    let _ = child.0.wait();
+    let mut logs = String::new();
+    std::io::Read::read_to_string(&mut BufReader::new(stderr), &mut logs).unwrap();
+    let lines: Vec<serde_json::Value> = logs
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    assert!(
+        lines.iter().any(|v| v["fields"]["message"] == "served"),
+        "{logs}"
+    );
+}
+
+/// Figures, not a timed test (ignored by default): the server's memory while it is attacked with
+/// 64 simultaneous sign-ins at one account (one with the right password) and then 64 at 64
+/// accounts from 64 clients behind a trusted proxy. Prints which attempts got their password
+/// checked and the server's resident memory before and at its peak. Run with
+/// `cargo test --release -p thidua --test cli -- --ignored --nocapture sign_in_race_figures`.
+#[test]
+#[ignore]
+fn sign_in_race_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = thidua()
+        .args([
+            "serve",
+            "--demo",
+            "--bind",
+            "127.0.0.1:0",
+            "--trusted-proxies",
+            "127.0.0.1",
+            "--data",
+        ])
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let _child = Killed(child);
+    let mut password = String::new();
+    let mut address = String::new();
+    for line in stdout.lines().map(Result::unwrap) {
+        if let Some(p) = line.trim().strip_prefix("Mật khẩu / password: ") {
+            password = p.to_owned();
+        }
+        if let Some(rest) = line.strip_prefix("Thi Đua: http://") {
+            address = rest.split('/').next().unwrap().to_owned();
+            break;
+        }
+    }
+    let memory = |field: &str| -> u64 {
+        std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .unwrap()
+            .lines()
+            .find(|l| l.starts_with(field))
+            .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+            .unwrap()
+    };
+    let base = format!("http://{address}");
+    let attempt = |user: String, pass: String, client: String| {
+        let agent = ureq::AgentBuilder::new().redirects(0).build();
+        let url = format!("{base}/login");
+        let page = agent.get(&url).call().unwrap();
+        let cookie = page
+            .header("set-cookie")
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        let body = page.into_string().unwrap();
+        let marker = "name=\"csrf\" value=\"";
+        let start = body.find(marker).unwrap() + marker.len();
+        let csrf = body[start..start + body[start..].find('"').unwrap()].to_owned();
+        move || {
+            let r = agent
+                .post(&url)
+                .set("Cookie", &cookie)
+                .set("X-Forwarded-For", &client)
+                .send_form(&[("csrf", &csrf), ("user", &user), ("password", &pass)]);
+            match r {
+                Ok(r) => r.status(),
+                Err(ureq::Error::Status(s, _)) => s,
+                Err(e) => panic!("{e}"),
+            }
+        }
+    };
+    let burst = |attempts: Vec<Box<dyn FnOnce() -> u16 + Send>>| -> Vec<u16> {
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(attempts.len()));
+        let threads: Vec<_> = attempts
+            .into_iter()
+            .map(|a| {
+                let b = barrier.clone();
+                std::thread::spawn(move || {
+                    b.wait();
+                    a()
+                })
+            })
+            .collect();
+        threads.into_iter().map(|t| t.join().unwrap()).collect()
+    };
+    let before = (memory("VmRSS:"), memory("VmHWM:"));
+    let one_account: Vec<Box<dyn FnOnce() -> u16 + Send>> = (0..64)
+        .map(|i| {
+            let pass = if i == 63 {
+                password.clone()
+            } else {
+                "đoán sai mật khẩu".into()
+            };
+            Box::new(attempt("lanhdao.kg".into(), pass, "198.51.100.1".into())) as Box<_>
+        })
+        .collect();
+    let statuses = burst(one_account);
+    let count = |s: u16| statuses.iter().filter(|x| **x == s).count();
+    println!(
+        "64 simultaneous sign-ins at one account: {} checked (401), {} signed in (303), {} refused before any check (429); the right one (last sent): {}",
+        count(401), count(303), count(429), statuses[63]
+    );
+    println!(
+        "after it: peak {} KiB, {} KiB resident",
+        memory("VmHWM:"),
+        memory("VmRSS:")
+    );
+    let many: Vec<Box<dyn FnOnce() -> u16 + Send>> = (0..64)
+        .map(|i| {
+            Box::new(attempt(
+                format!("khach{i}"),
+                "sai".into(),
+                format!("203.0.113.{i}"),
+            )) as Box<_>
+        })
+        .collect();
+    let statuses = burst(many);
+    println!(
+        "64 simultaneous sign-ins at 64 accounts from 64 clients: {} checked, {} busy (503)",
+        statuses.iter().filter(|s| **s == 401).count(),
+        statuses.iter().filter(|s| **s == 503).count()
+    );
+    println!(
+        "server memory: {} KiB resident before, peak {} KiB (was {} KiB), {} KiB after",
+        before.0,
+        memory("VmHWM:"),
+        before.1,
+        memory("VmRSS:")
+    );
 }

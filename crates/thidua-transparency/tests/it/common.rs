@@ -153,26 +153,11 @@ pub fn sqlite_log(extra: usize) -> Log {
     }
 }
 
-pub fn pg_url() -> String {
-    std::env::var("THIDUA_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://thidua:thidua-test@127.0.0.1:5432/thidua_test".into())
-}
-
-/// A populated log in a fresh PostgreSQL schema, or `None` (with a visible message) when no
-/// server is reachable outside CI. In CI (`CI=true`) an unreachable server fails the test.
+/// A populated log in a fresh PostgreSQL schema, or `None` when no server is reachable outside
+/// CI (the shared probe, `thidua_store_postgres::test_database_url`).
 pub fn postgres_log(extra: usize) -> Option<Log> {
-    let pg = match PostgresStore::open_in_schema(&pg_url(), Some(&random_schema("transp"))) {
-        Ok(pg) => Arc::new(pg),
-        Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("PostgreSQL is required in CI and is unreachable: {e}")
-        }
-        Err(e) => {
-            eprintln!(
-                "SKIPPED: PostgreSQL transparency tests (no server: {e}); run .ci/postgres-up"
-            );
-            return None;
-        }
-    };
+    let url = thidua_store_postgres::test_database_url()?;
+    let pg = Arc::new(PostgresStore::open_in_schema(&url, Some(&random_schema("transp"))).unwrap());
     let dir = tempfile::tempdir().unwrap();
     let key = LogKey::load_or_create(&dir.path().join("log.key"), ORIGIN).unwrap();
     let store: Arc<dyn EventStore> = pg.clone();

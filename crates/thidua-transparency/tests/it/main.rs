@@ -2,6 +2,7 @@
 //! one test binary, one module per concern.
 mod api;
 mod common;
+mod https;
 mod tamper;
 mod tiles;
 mod verify;

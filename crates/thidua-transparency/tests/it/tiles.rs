@@ -3,7 +3,7 @@
 
 use thidua_ledger::tiles::{decode_entry_bundle, TILE_WIDTH};
 use thidua_ledger::{leaf_hash, open_checkpoint, CompactRange};
-use thidua_transparency::tiles::export_tiles;
+use thidua_transparency::tiles::{export_tiles, ExportOptions};
 
 use crate::common::*;
 
@@ -13,7 +13,11 @@ fn exported_tiles_reproduce_the_signed_root() {
     let log = sqlite_log(290);
     let dir = tempfile::tempdir().unwrap();
     let store = log.service.store().clone();
-    let out = export_tiles(&*store, Some(&*log.witnesses), dir.path(), true).unwrap();
+    let everything = ExportOptions {
+        with_entries: true,
+        ..ExportOptions::default()
+    };
+    let out = export_tiles(&*store, Some(&*log.witnesses), dir.path(), everything).unwrap();
     let size = log.service.read().size;
     assert_eq!(out.size, size);
     assert!(size > TILE_WIDTH);
@@ -52,10 +56,68 @@ fn exported_tiles_reproduce_the_signed_root() {
     };
     assert!(dir.path().join(level1.path()).exists());
 
-    // Without entries: only the checkpoint and hash tiles.
+    // By default: only the checkpoint and hash tiles, what the public may see.
     let bare = tempfile::tempdir().unwrap();
-    let out = export_tiles(&*store, None, bare.path(), false).unwrap();
+    let out = export_tiles(&*store, None, bare.path(), ExportOptions::default()).unwrap();
     assert_eq!(out.entry_bundles, 0);
     assert!(!bare.path().join("tile/entries").exists());
     assert!(bare.path().join("checkpoint").exists());
+}
+
+/// A reader holding an earlier checkpoint (one a witness cosigned) finds the partial tiles of
+/// its size, and proves an entry against that checkpoint's root from the files alone.
+#[test]
+fn partial_tiles_of_earlier_checkpoints_are_exported() {
+    let log = sqlite_log(20);
+    let store = log.service.store().clone();
+    let size = log.service.read().size;
+    let earlier = (1..size)
+        .rev()
+        .find(|s| store.checkpoint_at(*s).unwrap().is_some() && s % TILE_WIDTH != size % TILE_WIDTH)
+        .expect("an earlier checkpoint with another partial width");
+    let cosigned = store.checkpoint_at(earlier).unwrap().unwrap();
+    let cp = open_checkpoint(cosigned.note.as_bytes(), &[&log.log_verifier()])
+        .unwrap()
+        .checkpoint;
+    let (unit, key) = &log.witness_keys[0];
+    let line = key.cosign(&cp, now_secs()).unwrap().to_line();
+    thidua_transparency::cosign::accept_cosignature(
+        &log.service,
+        &*log.witnesses,
+        unit,
+        earlier,
+        &line,
+        1,
+    )
+    .unwrap();
+    let partial = |s: u64| thidua_ledger::Tile {
+        level: 0,
+        index: 0,
+        width: (s % TILE_WIDTH) as u16,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = export_tiles(
+        &*store,
+        Some(&*log.witnesses),
+        dir.path(),
+        ExportOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(out.checkpoint_sizes, 2);
+    let bytes = std::fs::read(dir.path().join(partial(earlier).path()))
+        .expect("the partial tile of the cosigned checkpoint");
+    let mut frontier = CompactRange::new();
+    for chunk in bytes.chunks(32) {
+        frontier.append(chunk.try_into().unwrap());
+    }
+    assert_eq!(frontier.root(), cp.root);
+    assert!(dir.path().join(partial(size).path()).exists());
+    // Every checkpoint on demand.
+    let all = tempfile::tempdir().unwrap();
+    let every = ExportOptions {
+        every_checkpoint: true,
+        ..ExportOptions::default()
+    };
+    let out = export_tiles(&*store, None, all.path(), every).unwrap();
+    assert!(out.checkpoint_sizes > 2, "{out:?}");
 }

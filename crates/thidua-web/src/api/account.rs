@@ -28,7 +28,7 @@ pub struct BootstrapRequest {
 }
 
 /// Creates the first administrator with the one-time bootstrap token.
-#[utoipa::path(post, path = "/api/v1/bootstrap", tag = "accounts", request_body = BootstrapRequest,
+#[utoipa::path(post, path = "/api/v1/bootstrap", tag = "accounts", request_body = BootstrapRequest, security(()),
     responses((status = 201, body = UserDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn bootstrap(
     State(app): State<AppState>,
@@ -37,7 +37,7 @@ pub async fn bootstrap(
     let user = UserId::parse(&req.user)?;
     let name = Text::parse("display_name", &req.display_name, 200)?;
     let dto = app
-        .blocking(move |app| {
+        .hashing(move |app| {
             accounts::redeem_bootstrap(
                 &*app.accounts,
                 &app.service,
@@ -80,7 +80,9 @@ pub struct PasswordChange {
 
 /// Changes the signed-in user's own password (ends their other sessions).
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "accounts", request_body = PasswordChange,
-    responses((status = 204), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
+              (status = 429, description = "too many wrong passwords: wait (`too_many_attempts`)", body = ErrorBody),
+              (status = 503, description = "every password-hashing slot is busy (`busy`)", body = ErrorBody)))]
 pub async fn change_password(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -90,7 +92,9 @@ pub async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Checks the current password, then sets the new one.
+/// Checks the current password, then sets the new one (ending every session and API token of
+/// the user). Each check is counted by the sign-in throttle first, so a stolen session cannot be
+/// used to guess the password faster than the sign-in page allows.
 pub async fn change_own_password(
     app: &AppState,
     viewer: &Viewer,
@@ -98,7 +102,27 @@ pub async fn change_own_password(
     new: String,
 ) -> Result<(), ApiError> {
     let user = viewer.user.clone();
-    app.blocking(move |app| {
+    let key = crate::throttle::account_key(user.as_str());
+    // The session's own counter stands for the address: the account's counter is shared with
+    // the sign-in page.
+    let own = format!("a:self:{user}");
+    let counted = {
+        let (key, own) = (key.clone(), own.clone());
+        app.blocking(move |app| Ok(app.throttle.attempt(&*app.accounts, &key, &own, now_ms())))
+            .await?
+    };
+    match counted {
+        Ok(()) => {}
+        Err(crate::throttle::Refused::Wait(_)) => {
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_attempts",
+                "too many wrong passwords; wait and retry",
+            ))
+        }
+        Err(crate::throttle::Refused::Store(e)) => return Err(e.into()),
+    }
+    app.hashing(move |app| {
         let phc = app.accounts.password_hash(user.as_str())?;
         if !phc.is_some_and(|p| accounts::verify_password(&current, &p)) {
             return Err(ApiError::new(
@@ -107,6 +131,7 @@ pub async fn change_own_password(
                 "the current password is wrong",
             ));
         }
+        app.throttle.succeeded(&*app.accounts, &key, &own)?;
         accounts::set_password(&*app.accounts, &app.service, &user, &new)?;
         Ok(())
     })
@@ -145,7 +170,11 @@ pub async fn list_tokens(
 }
 
 pub async fn tokens_of(app: &AppState, viewer: &Viewer) -> Result<Vec<TokenDto>, ApiError> {
-    let user = viewer.user.to_string();
+    user_tokens(app, viewer.user.to_string()).await
+}
+
+/// Any user's API tokens (labels, dates, revocation; never the secrets).
+pub async fn user_tokens(app: &AppState, user: String) -> Result<Vec<TokenDto>, ApiError> {
     app.blocking(move |app| {
         Ok(app
             .accounts
@@ -208,13 +237,59 @@ pub async fn revoke_token(
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    let user = viewer.user.to_string();
-    let done = app
-        .blocking(move |app| Ok(app.accounts.revoke_api_token(&user, &id, now_ms())?))
-        .await?;
-    if done {
+    if revoke_token_of(&app, viewer.user.to_string(), id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::not_found())
     }
+}
+
+/// A user's API tokens (administrators).
+#[utoipa::path(get, path = "/api/v1/users/{id}/tokens", tag = "users",
+    params(("id" = String, Path, description = "user id")),
+    responses((status = 200, body = [TokenDto]), (status = 401, body = ErrorBody),
+              (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn list_user_tokens(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<TokenDto>>, ApiError> {
+    let user = administered_user(&app, &viewer, &id)?;
+    Ok(Json(user_tokens(&app, user.to_string()).await?))
+}
+
+/// Revokes one of a user's API tokens (administrators).
+#[utoipa::path(delete, path = "/api/v1/users/{id}/tokens/{token}", tag = "users",
+    params(("id" = String, Path, description = "user id"), ("token" = String, Path, description = "token id")),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody)))]
+pub async fn revoke_user_token(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path((id, token)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let user = administered_user(&app, &viewer, &id)?;
+    if revoke_token_of(&app, user.to_string(), token).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found())
+    }
+}
+
+/// Revokes `user`'s token `id`; false if there is no such unrevoked token.
+pub async fn revoke_token_of(app: &AppState, user: String, id: String) -> Result<bool, ApiError> {
+    app.blocking(move |app| Ok(app.accounts.revoke_api_token(&user, &id, now_ms())?))
+        .await
+}
+
+/// The user an administrator acts on: 403 for anyone else, 404 for a user not in the log.
+pub fn administered_user(app: &AppState, viewer: &Viewer, raw: &str) -> Result<UserId, ApiError> {
+    if !viewer.scope.is_admin() {
+        return Err(ApiError::forbidden());
+    }
+    let user = UserId::parse(raw).map_err(|_| ApiError::not_found())?;
+    if !app.service.read().users.contains_key(&user) {
+        return Err(ApiError::not_found());
+    }
+    Ok(user)
 }

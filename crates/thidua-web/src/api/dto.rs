@@ -252,7 +252,10 @@ pub struct Page<T> {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
+    /// Items to skip.
     pub offset: Option<usize>,
+    /// 1–500, default 50 (larger values are taken as 500).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<usize>,
 }
 

@@ -54,8 +54,14 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/users/{id}/roles", post(grant_role))
         .route("/api/v1/users/{id}/roles/{role}", delete(revoke_role))
         .route("/api/v1/users/{id}/password", post(reset_password))
+        .route("/api/v1/users/{id}/tokens", get(list_user_tokens))
+        .route(
+            "/api/v1/users/{id}/tokens/{token}",
+            delete(revoke_user_token),
+        )
         .route("/api/v1/commands", post(command))
         .merge(figures::routes())
+        .route("/api/v1/log/key", get(log_key))
 }
 
 pub(crate) fn parse_id<T>(
@@ -65,15 +71,37 @@ pub(crate) fn parse_id<T>(
     parse(raw).map_err(|_| ApiError::not_found())
 }
 
-/// Executes commands as the viewer, on the blocking pool.
+/// Executes commands as the viewer, on the blocking pool. A command naming something the viewer
+/// may not see is answered as if that thing did not exist ([`crate::authz::commands`]).
 pub async fn execute(
     app: &AppState,
     viewer: &Viewer,
     commands: Vec<Command>,
 ) -> Result<ReceiptDto, ApiError> {
     let actor = Actor::User(viewer.user.clone());
-    app.blocking(move |app| Ok(app.service.execute_all(&actor, commands)?.into()))
-        .await
+    {
+        let state = app.service.read();
+        for command in &commands {
+            if let Some(answer) =
+                crate::authz::commands::hidden_answer(&viewer.scope, &state, &actor, command)
+            {
+                return Err(answer);
+            }
+        }
+    }
+    let started = std::time::Instant::now();
+    let result: Result<ReceiptDto, ApiError> = app
+        .blocking(move |app| Ok(app.service.execute_all(&actor, commands)?.into()))
+        .await;
+    let (outcome, events) = match &result {
+        Ok(receipt) => ("appended", receipt.count),
+        Err(e) if e.status.is_client_error() => ("refused", 0),
+        Err(_) => ("failed", 0),
+    };
+    app.config
+        .metrics
+        .command(outcome, events, started.elapsed());
+    result
 }
 
 /// Readiness: the store answers.
@@ -104,6 +132,18 @@ pub async fn checkpoint(State(app): State<AppState>) -> Result<Response, ApiErro
             "the log is empty",
         )),
     }
+}
+
+/// The log's public verifier key (C2SP note verifier key `<name>+<hash>+<base64 key>`), public:
+/// what `thidua witness --log-key` and `thidua verify --log-key` need.
+#[utoipa::path(get, path = "/api/v1/log/key", tag = "log", security(()),
+    responses((status = 200, description = "the verifier key and a newline", content_type = "text/plain", body = String)))]
+pub async fn log_key(State(app): State<AppState>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!("{}\n", app.service.key().verifier_key()),
+    )
+        .into_response()
 }
 
 /// Clusters the viewer may see.
@@ -149,11 +189,15 @@ pub async fn get_cluster(
 pub struct LeadershipRequest {
     pub year: i32,
     /// `head` or `deputy`.
+    #[schema(pattern = "^(head|deputy)$")]
     pub position: String,
+    #[schema(pattern = "^[a-z0-9][a-z0-9._-]{0,63}$")]
     pub unit: String,
     /// `elected` or `assigned`.
+    #[schema(pattern = "^(elected|assigned)$")]
     pub method: String,
     /// The decision's number and symbol.
+    #[schema(min_length = 1, max_length = 100)]
     pub decision: String,
 }
 
@@ -282,9 +326,12 @@ pub async fn get_covenant(
 #[serde(deny_unknown_fields)]
 pub struct SignRequest {
     /// The unit signing (the viewer must be its leader).
+    #[schema(pattern = "^[a-z0-9][a-z0-9._-]{0,63}$")]
     pub unit: String,
+    #[schema(minimum = 1)]
     pub version: u32,
     /// The covenant version's hash as shown to the leader.
+    #[schema(pattern = "^[0-9a-f]{64}$")]
     pub hash: String,
 }
 
@@ -342,17 +389,21 @@ pub async fn sign(
 #[into_params(parameter_in = Query)]
 pub struct EventQuery {
     /// Only events concerning this unit.
+    #[param(pattern = "^[a-z0-9][a-z0-9._-]{0,63}$")]
     pub unit: Option<String>,
     /// Only events of this kind (e.g. `covenant_signed`).
+    #[param(pattern = "^[a-z_]{1,64}$")]
     pub kind: Option<String>,
     /// Only events with a log index below this (the cursor of the next page).
     pub before: Option<u64>,
-    /// 1–200, default 50.
+    /// 1–200, default 50 (others are brought into that range).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<usize>,
 }
 
 /// The log's events the viewer may see, newest first.
-#[utoipa::path(get, path = "/api/v1/events", tag = "log", params(EventQuery), responses((status = 200, body = EventPage)))]
+#[utoipa::path(get, path = "/api/v1/events", tag = "log", params(EventQuery),
+    responses((status = 200, body = EventPage), (status = 422, description = "`unit` is not an id (`invalid_id`)", body = ErrorBody)))]
 pub async fn list_events(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -424,6 +475,7 @@ pub async fn history_events(
 #[into_params(parameter_in = Query)]
 pub struct UserQuery {
     /// Only users holding a role on this unit (the unit itself and administrators only).
+    #[param(pattern = "^[a-z0-9][a-z0-9._-]{0,63}$")]
     pub unit: Option<String>,
     pub offset: Option<usize>,
     pub limit: Option<usize>,
@@ -431,7 +483,8 @@ pub struct UserQuery {
 
 /// Users the viewer may see (administrators: everyone; others: their unit's people).
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", params(UserQuery),
-    responses((status = 200, body = Page<UserDto>), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Page<UserDto>), (status = 403, body = ErrorBody),
+              (status = 422, description = "`unit` is not an id (`invalid_id`)", body = ErrorBody)))]
 pub async fn list_users(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -466,11 +519,14 @@ pub async fn get_user(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
+    #[schema(pattern = "^[a-z0-9][a-z0-9._-]{0,63}$")]
     pub id: String,
+    #[schema(min_length = 1, max_length = 200)]
     pub display_name: String,
     #[serde(default)]
     pub demo: bool,
     /// An initial password (optional; an administrator can set one later).
+    #[schema(min_length = 10, max_length = 256)]
     pub password: Option<String>,
 }
 
@@ -505,7 +561,7 @@ pub async fn create_user(
     )
     .await?;
     let dto = app
-        .blocking(move |app| {
+        .hashing(move |app| {
             if let Some(p) = req.password {
                 accounts::set_password(&*app.accounts, &app.service, &user, &p)?;
             }
@@ -519,6 +575,9 @@ pub async fn create_user(
 #[serde(deny_unknown_fields)]
 pub struct RoleRequest {
     /// `admin`, `secretariat:CLUSTER`, `officer:UNIT`, `leader:UNIT` or `supervisor:CLUSTER`.
+    #[schema(
+        pattern = "^(admin|(secretariat|supervisor|officer|leader):[a-z0-9][a-z0-9._-]{0,63})$"
+    )]
     pub role: String,
 }
 
@@ -546,7 +605,8 @@ pub async fn grant_role(
 /// Revokes a role (administrators); recorded in the log.
 #[utoipa::path(delete, path = "/api/v1/users/{id}/roles/{role}", tag = "users",
     params(("id" = String, Path, description = "user id"), ("role" = String, Path, description = "e.g. leader:ca-kg")),
-    responses((status = 200, body = ReceiptDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = ReceiptDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, description = "not a role (`invalid_role`…)", body = ErrorBody)))]
 pub async fn revoke_role(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -562,6 +622,7 @@ pub async fn revoke_role(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordReset {
+    #[schema(min_length = 10, max_length = 256)]
     pub password: String,
 }
 
@@ -589,7 +650,7 @@ pub async fn admin_reset(
     if !viewer.scope.is_admin() {
         return Err(ApiError::forbidden());
     }
-    app.blocking(move |app| {
+    app.hashing(move |app| {
         Ok(accounts::set_password(
             &*app.accounts,
             &app.service,
@@ -604,7 +665,11 @@ pub async fn admin_reset(
 /// viewer; the domain decides whether the viewer's roles allow it.
 #[utoipa::path(post, path = "/api/v1/commands", tag = "log",
     request_body(content = Object, description = "a domain command, e.g. {\"command\": \"create_cluster\", \"cluster\": \"cum-1\", \"name\": \"Cụm 1\"}"),
-    responses((status = 200, body = ReceiptDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ReceiptDto), (status = 403, body = ErrorBody),
+              (status = 404, description = "a cluster, unit, covenant, movement or user that does not exist or that the caller may not see (`unknown_*`)", body = ErrorBody),
+              (status = 409, description = "a conflict with the log (`already_signed`, `covenant_exists`…)", body = ErrorBody),
+              (status = 422, body = ErrorBody),
+              (status = 503, description = "the log is busy; retry (`busy`)", body = ErrorBody)))]
 pub async fn command(
     State(app): State<AppState>,
     viewer: Viewer,

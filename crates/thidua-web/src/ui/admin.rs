@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -994,17 +994,66 @@ pub async fn revoke_token(
     viewer: Viewer,
     CsrfForm(f): CsrfForm<RevokeForm>,
 ) -> Response {
-    let user = viewer.user.to_string();
-    let id = f.id;
-    match app
-        .blocking(move |app| {
-            Ok(app
-                .accounts
-                .revoke_api_token(&user, &id, crate::accounts::now_ms())?)
-        })
-        .await
-    {
+    match api_mod::revoke_token_of(&app, viewer.user.to_string(), f.id).await {
         Ok(_) => Redirect::to("/account?saved=1").into_response(),
+        Err(e) => viewer_error(&viewer, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "user_tokens.html")]
+struct UserTokensPage {
+    l: Layout,
+    user: String,
+    display_name: String,
+    tokens: Vec<TokenDto>,
+    saved: bool,
+}
+
+impl UserTokensPage {
+    fn time(&self, ms: &i64) -> String {
+        crate::format::time_ms(*ms)
+    }
+}
+
+/// `/admin/users/{id}/tokens`: an administrator sees a user's API tokens and revokes them.
+pub async fn user_tokens_page(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<SavedParam>,
+) -> Response {
+    let user = match api_mod::administered_user(&app, &viewer, &id) {
+        Ok(u) => u,
+        Err(e) => return viewer_error(&viewer, e),
+    };
+    let tokens = match api_mod::user_tokens(&app, user.to_string()).await {
+        Ok(t) => t,
+        Err(e) => return viewer_error(&viewer, e),
+    };
+    let display_name = app.service.read().users[&user].display_name.to_string();
+    render(&UserTokensPage {
+        l: Layout::new(&viewer, viewer.lang.strings().api_tokens),
+        user: user.to_string(),
+        display_name,
+        tokens,
+        saved: q.saved.is_some(),
+    })
+}
+
+/// Revokes one of a user's tokens (administrators), back to the user's token list.
+pub async fn revoke_user_token(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    CsrfForm(f): CsrfForm<RevokeForm>,
+) -> Response {
+    let user = match api_mod::administered_user(&app, &viewer, &id) {
+        Ok(u) => u,
+        Err(e) => return viewer_error(&viewer, e),
+    };
+    match api_mod::revoke_token_of(&app, user.to_string(), f.id).await {
+        Ok(_) => Redirect::to(&format!("/admin/users/{user}/tokens?saved=1")).into_response(),
         Err(e) => viewer_error(&viewer, e),
     }
 }

@@ -518,7 +518,9 @@ pub async fn sign(
     }
 }
 
-/// Checks the viewer's password again (signing is a legal act), under the sign-in throttle.
+/// Checks the viewer's password again (signing is a legal act), under the sign-in throttle: the
+/// attempt is counted against the account (shared with the sign-in page) and the client's
+/// address before the password is checked, on the bounded hashing threads.
 async fn step_up(
     app: &AppState,
     viewer: &Viewer,
@@ -526,24 +528,38 @@ async fn step_up(
     password: String,
 ) -> Result<(), &'static str> {
     let user = viewer.user.to_string();
-    let address = addr.ip().to_string();
-    let now = crate::accounts::now_ms();
-    if app.throttle.check(&user, &address, now).is_err() {
-        return Err("too_many_attempts");
-    }
-    let who = user.clone();
-    let ok = app
-        .blocking(move |app| {
-            let phc = app.accounts.password_hash(&who)?;
-            Ok(phc.is_some_and(|p| crate::accounts::verify_password(&password, &p)))
+    let account = crate::throttle::account_key(&user);
+    let address = crate::throttle::address_key(&addr.ip());
+    let counted = {
+        let (account, address) = (account.clone(), address.clone());
+        app.blocking(move |app| {
+            Ok(app.throttle.attempt(
+                &*app.accounts,
+                &account,
+                &address,
+                crate::accounts::now_ms(),
+            ))
         })
         .await
-        .unwrap_or(false);
-    if ok {
-        app.throttle.succeed(&user);
-        Ok(())
-    } else {
-        app.throttle.fail(&user, &address, now);
-        Err("wrong_password")
+    };
+    match counted {
+        Ok(Ok(())) => {}
+        Ok(Err(crate::throttle::Refused::Wait(_))) => return Err("too_many_attempts"),
+        _ => return Err("internal"),
+    }
+    let ok = app
+        .hashing(move |app| {
+            let phc = app.accounts.password_hash(&user)?;
+            let ok = phc.is_some_and(|p| crate::accounts::verify_password(&password, &p));
+            if ok {
+                app.throttle.succeeded(&*app.accounts, &account, &address)?;
+            }
+            Ok(ok)
+        })
+        .await;
+    match ok {
+        Ok(true) => Ok(()),
+        Ok(false) => Err("wrong_password"),
+        Err(_) => Err("busy"),
     }
 }

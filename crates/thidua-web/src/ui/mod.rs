@@ -19,6 +19,7 @@ pub(crate) mod proof;
 mod regulation;
 mod session;
 mod targets;
+mod transparency;
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -87,6 +88,7 @@ pub fn routes() -> Router<AppState> {
             get(lineage::lineage_page).post(lineage::record_lineage),
         )
         .route("/history", get(history::history))
+        .route("/transparency", get(transparency::transparency))
         .route("/admin", get(admin::admin_page))
         .route("/admin/users", post(admin::create_user))
         .route(
@@ -101,6 +103,11 @@ pub fn routes() -> Router<AppState> {
             get(admin::revoke_confirm).post(admin::revoke_role),
         )
         .route("/admin/password", post(admin::reset_password))
+        .route("/admin/users/{id}/tokens", get(admin::user_tokens_page))
+        .route(
+            "/admin/users/{id}/tokens/revoke",
+            post(admin::revoke_user_token),
+        )
         .route("/admin/clusters", post(admin::create_cluster))
         .route(
             "/admin/units",

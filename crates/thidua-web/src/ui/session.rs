@@ -2,10 +2,8 @@
 //! bootstrap page and the language switch. Forms before sign-in carry the `thidua_csrf` cookie's
 //! token; a successful sign-in always starts a fresh session.
 
-use std::net::SocketAddr;
-
 use askama::Template;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -17,8 +15,10 @@ use crate::auth::{
     cookie, end_session_cookie, request_lang, set_cookie, start_session, CsrfForm, MaybeViewer,
     LANG_COOKIE, PRE_CSRF_COOKIE,
 };
+use crate::client::ClientInfo;
 use crate::error::ApiError;
 use crate::i18n::Lang;
+use crate::throttle;
 use crate::AppState;
 
 #[derive(Template)]
@@ -51,7 +51,7 @@ impl BootstrapPage {
 }
 
 /// The pre-session CSRF token: the cookie's, or a new one to set.
-fn pre_csrf(app: &AppState, headers: &HeaderMap) -> (String, Option<HeaderValue>) {
+pub(crate) fn pre_csrf(app: &AppState, headers: &HeaderMap) -> (String, Option<HeaderValue>) {
     match cookie(headers, PRE_CSRF_COOKIE) {
         Some(v) if v.len() >= 20 => (v.to_owned(), None),
         _ => {
@@ -68,7 +68,7 @@ fn pre_csrf(app: &AppState, headers: &HeaderMap) -> (String, Option<HeaderValue>
     }
 }
 
-fn with_cookie(mut res: Response, c: Option<HeaderValue>) -> Response {
+pub(crate) fn with_cookie(mut res: Response, c: Option<HeaderValue>) -> Response {
     if let Some(c) = c {
         res.headers_mut().append(header::SET_COOKIE, c);
     }
@@ -104,14 +104,13 @@ pub struct LoginForm {
 
 pub async fn login(
     State(app): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    client: ClientInfo,
     headers: HeaderMap,
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Response {
     let lang = request_lang(None, &headers);
     let (csrf, c) = pre_csrf(&app, &headers);
     let user_raw = form.user.trim().to_lowercase();
-    let address = addr.ip().to_string();
     let again = |status: StatusCode, code: &'static str, user: String| {
         let page = LoginPage {
             l: Layout::anonymous(lang, lang.strings().sign_in_title, csrf.clone()),
@@ -127,43 +126,9 @@ pub async fn login(
         *res.status_mut() = status;
         res
     };
-    if app.throttle.check(&user_raw, &address, now_ms()).is_err() {
-        tracing::warn!(user = %user_raw, "sign-in refused: too many failures");
-        return with_cookie(
-            again(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", user_raw),
-            c,
-        );
-    }
-    let password = form.password;
-    let candidate = user_raw.clone();
-    let https = crate::auth::forwarded_https(&headers);
-    let outcome = app
-        .blocking(move |app| {
-            let user = UserId::parse(&candidate).ok();
-            let known = user
-                .as_ref()
-                .filter(|u| app.service.read().users.contains_key(*u));
-            let phc = match known {
-                Some(u) => app.accounts.password_hash(u.as_str())?,
-                None => None,
-            };
-            let ok = match &phc {
-                Some(p) => accounts::verify_password(&password, p),
-                None => {
-                    accounts::verify_password(&password, accounts::dummy_hash());
-                    false
-                }
-            };
-            match (ok, user) {
-                (true, Some(u)) => Ok(Some(start_session(app, &u, https)?)),
-                _ => Ok(None),
-            }
-        })
-        .await;
-    match outcome {
-        Ok(Some(session_cookie)) => {
-            app.throttle.succeed(&user_raw);
-            tracing::info!(user = %user_raw, "signed in");
+    match check_sign_in(&app, client, &user_raw, form.password).await {
+        Ok(SignIn::Started(session_cookie)) => {
+            log_sign_in(&user_raw, "signed in");
             let mut res = Redirect::to("/").into_response();
             res.headers_mut().append(header::SET_COOKIE, session_cookie);
             res.headers_mut().append(
@@ -172,16 +137,89 @@ pub async fn login(
             );
             res
         }
-        Ok(None) => {
-            app.throttle.fail(&user_raw, &address, now_ms());
-            tracing::info!(user = %user_raw, "sign-in failed");
+        Ok(SignIn::Failed) => {
+            log_sign_in(&user_raw, "sign-in failed");
+            app.config.metrics.sign_in_failed(false);
             with_cookie(
                 again(StatusCode::UNAUTHORIZED, "bad_credentials", user_raw),
                 c,
             )
         }
+        Ok(SignIn::Wait(seconds)) => {
+            log_sign_in(&user_raw, "sign-in refused: too many failures");
+            app.config.metrics.sign_in_failed(true);
+            let mut res = again(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", user_raw);
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            with_cookie(res, c)
+        }
         Err(e) => super::page_error(lang, e),
     }
+}
+
+/// Logs a sign-in outcome; the name is the client's text, escaped.
+pub(crate) fn log_sign_in(user: &str, outcome: &'static str) {
+    tracing::info!(user = %crate::logging::untrusted(user), "{outcome}");
+}
+
+/// What a sign-in attempt came to.
+enum SignIn {
+    Started(HeaderValue),
+    Failed,
+    /// Refused before the password was checked: retry after this many seconds.
+    Wait(u64),
+}
+
+/// Counts the attempt (refusing it while the account or address must wait), then checks the
+/// password in one of the bounded hashing slots, then starts a session.
+async fn check_sign_in(
+    app: &AppState,
+    client: ClientInfo,
+    user_raw: &str,
+    password: String,
+) -> Result<SignIn, ApiError> {
+    let account = throttle::account_key(user_raw);
+    let address = throttle::address_key(&client.address);
+    let counted = {
+        let (account, address) = (account.clone(), address.clone());
+        app.blocking(move |app| {
+            Ok(app
+                .throttle
+                .attempt(&*app.accounts, &account, &address, now_ms()))
+        })
+        .await?
+    };
+    match counted {
+        Ok(()) => {}
+        Err(throttle::Refused::Wait(s)) => return Ok(SignIn::Wait(s)),
+        Err(throttle::Refused::Store(e)) => return Err(e.into()),
+    }
+    let candidate = user_raw.to_owned();
+    app.hashing(move |app| {
+        let user = UserId::parse(&candidate).ok();
+        let known = user
+            .as_ref()
+            .filter(|u| app.service.read().users.contains_key(*u));
+        let phc = match known {
+            Some(u) => app.accounts.password_hash(u.as_str())?,
+            None => None,
+        };
+        let ok = match &phc {
+            Some(p) => accounts::verify_password(&password, p),
+            None => {
+                accounts::verify_password(&password, accounts::dummy_hash());
+                false
+            }
+        };
+        match (ok, user) {
+            (true, Some(u)) => {
+                app.throttle.succeeded(&*app.accounts, &account, &address)?;
+                Ok(SignIn::Started(start_session(app, &u, client.https)?))
+            }
+            _ => Ok(SignIn::Failed),
+        }
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -230,6 +268,7 @@ pub struct BootstrapForm {
 
 pub async fn bootstrap(
     State(app): State<AppState>,
+    client: ClientInfo,
     headers: HeaderMap,
     CsrfForm(form): CsrfForm<BootstrapForm>,
 ) -> Response {
@@ -252,9 +291,9 @@ pub async fn bootstrap(
     if let (true, Some(user), Some(name)) = (errors.is_empty(), user, name) {
         let token = form.token.clone();
         let password = form.password.clone();
-        let https = crate::auth::forwarded_https(&headers);
+        let https = client.https;
         let result = app
-            .blocking(move |app| {
+            .hashing(move |app| {
                 accounts::redeem_bootstrap(
                     &*app.accounts,
                     &app.service,
@@ -358,5 +397,46 @@ mod tests {
         assert!(!super::is_local_path("https://evil.example/"));
         assert!(!super::is_local_path("/a\nSet-Cookie: x=y"));
         assert!(!super::is_local_path("/a b"));
+    }
+}
+
+#[cfg(test)]
+mod log_tests {
+    use std::sync::{Arc, Mutex};
+
+    /// Collects what a plain-text subscriber writes.
+    #[derive(Clone, Default)]
+    struct Lines(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Lines {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_newline_in_the_user_name_cannot_forge_a_log_line() {
+        let out = Lines::default();
+        let writer = out.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            super::log_sign_in(
+                "an\n2024-01-01T00:00:00Z  INFO signed in user=quantri\u{202E}",
+                "sign-in failed",
+            );
+        });
+        let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(
+            text.contains("an\\n2024") && text.contains("\\u{202e}"),
+            "{text}"
+        );
     }
 }

@@ -6,25 +6,47 @@ use serde_json::json;
 
 use super::support::{signed_in, spawn, Backend, Client, TestApp, PASSWORD, REGULATION};
 
-fn suite(app: &TestApp) {
-    health_and_transparency(app);
-    security_headers(app);
-    sign_in_out_and_csrf(app);
-    api_reads(app);
-    api_errors_and_strictness(app);
-    tokens(app);
-    signing_flow(app);
-    pages(app);
-    admin_forms(app);
-    passwords(app);
-    cluster_management(app);
-    drafting(app);
-    strict_forms(app);
-    more_api(app);
-    lineage_forms(app);
-    throttling(app);
-    secrets_stay_secret(app);
+/// One `#[test]` per scenario and backend, each on a fresh server and database, so that a
+/// failure names its scenario and no scenario depends on another's leftovers.
+macro_rules! scenarios {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[test]
+            fn $name() {
+                super::$name(&super::spawn(super::Backend::Sqlite).unwrap());
+            })*
+        }
+        mod postgres {
+            $(#[test]
+            fn $name() {
+                if let Some(app) = super::spawn(super::Backend::Postgres) {
+                    super::$name(&app);
+                }
+            })*
+        }
+    };
 }
+
+scenarios!(
+    health_and_transparency,
+    log_key_is_published,
+    security_headers,
+    sign_in_out_and_csrf,
+    api_reads,
+    api_errors_and_strictness,
+    tokens,
+    signing_flow,
+    pages,
+    admin_forms,
+    passwords,
+    cluster_management,
+    drafting,
+    strict_forms,
+    more_api,
+    lineage_forms,
+    throttling,
+    secrets_stay_secret,
+);
 
 fn cluster_management(app: &TestApp) {
     let sec = signed_in(app, "thuky12");
@@ -443,6 +465,38 @@ fn health_and_transparency(app: &TestApp) {
     assert!(doc["components"]["schemas"]["ClusterDetail"].is_object());
 }
 
+/// The log's public key is published: an endpoint, and the transparency page (signed in or
+/// not), which also shows the commands to witness and verify with it.
+fn log_key_is_published(app: &TestApp) {
+    let key = app.service.key().verifier_key().to_owned();
+    assert!(key.starts_with("test.thidua/log+"), "{key}");
+    let c = Client::new(&app.base);
+    let r = c.get("/api/v1/log/key");
+    assert_eq!(r.status, 200);
+    assert!(r.header("content-type").unwrap().starts_with("text/plain"));
+    assert_eq!(r.body, format!("{key}\n"));
+    let page = c.get("/transparency");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains(&format!("id=\"log-key\">{key}<")),
+        "{}",
+        page.body
+    );
+    assert!(page
+        .body
+        .contains("thidua witness --server http://127.0.0.1:"));
+    assert!(
+        page.body.contains("kích thước cây"),
+        "the newest checkpoint"
+    );
+    let signed_in_page = signed_in(app, "canbo-dt").get("/transparency");
+    assert!(signed_in_page.body.contains(&key));
+    assert!(
+        c.get("/login").body.contains("href=\"/transparency\""),
+        "linked from every page"
+    );
+}
+
 fn security_headers(app: &TestApp) {
     let c = Client::new(&app.base);
     for path in ["/login", "/api/v1/clusters", "/static/app.css", "/healthz"] {
@@ -520,32 +574,12 @@ fn sign_in_out_and_csrf(app: &TestApp) {
         "{session}"
     );
     assert!(!session.contains("Secure"), "not configured here");
-    // Behind a TLS-terminating proxy the cookie is Secure.
+    // From a peer that is no configured proxy, X-Forwarded-Proto is not believed.
     let p = Client::new(&app.base);
-    let login = p.get("/login");
-    let r = ureq::AgentBuilder::new()
-        .redirects(0)
-        .build()
-        .post(&format!("{}/login", app.base))
-        .set(
-            "Cookie",
-            &format!("thidua_csrf={}", p.cookie("thidua_csrf").unwrap()),
-        )
-        .set("X-Forwarded-Proto", "https")
-        .send_form(&[
-            ("csrf", &login.csrf()),
-            ("user", "quantri"),
-            ("password", PASSWORD),
-        ]);
-    let r = match r {
-        Ok(r) => r,
-        Err(ureq::Error::Status(_, r)) => r,
-        Err(e) => panic!("{e}"),
-    };
-    assert!(r
-        .all("set-cookie")
-        .iter()
-        .any(|c| c.starts_with("thidua_session=") && c.contains("; Secure")));
+    p.set_header("X-Forwarded-Proto", "https");
+    let r = p.login("quantri", PASSWORD);
+    assert_eq!(r.status, 303);
+    assert!(!r.session_cookie().contains("Secure"), "an untrusted peer");
     let me = c.get("/api/v1/me");
     assert_eq!(me.status, 200);
     assert_eq!(me.json()["id"], "quantri");
@@ -667,9 +701,10 @@ fn api_reads(app: &TestApp) {
         .all(|e| e["unit"] == "ca-kg"
             || e["kind"] == "lineage_recorded"
             || e["kind"] == "cluster_year_set"));
-    // Users: the secretariat is no unit's member: only itself.
+    // Users: the secretariat is no unit's member: only itself and the administrator (whom
+    // every member may see).
     let users = c.get("/api/v1/users").json();
-    assert_eq!(users["total"], 1);
+    assert_eq!(users["total"], 2, "{users}");
     let admin = signed_in(app, "quantri");
     assert_eq!(
         admin.get("/api/v1/users").json()["total"].as_u64().unwrap(),
@@ -1441,18 +1476,6 @@ fn throttling(app: &TestApp) {
         Client::new(&app.base).login("canbo-kg", PASSWORD).status,
         303
     );
-}
-
-#[test]
-fn http_suite_sqlite() {
-    suite(&spawn(Backend::Sqlite).unwrap());
-}
-
-#[test]
-fn http_suite_postgres() {
-    if let Some(app) = spawn(Backend::Postgres) {
-        suite(&app);
-    }
 }
 
 #[test]

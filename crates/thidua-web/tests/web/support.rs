@@ -45,32 +45,13 @@ pub enum Backend {
 
 /// A running server and what it runs on.
 pub struct TestApp {
+    /// Declared first: dropped (stopped and joined) before the stores, so that the server's
+    /// runtime never drops the last handle of a PostgreSQL client.
+    _server: Server,
     pub base: String,
     pub service: Arc<Service>,
     pub accounts: Arc<dyn AccountStore>,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
     _dir: tempfile::TempDir,
-}
-
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-pub fn pg_url() -> String {
-    std::env::var("THIDUA_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://thidua:thidua-test@127.0.0.1:5432/thidua_test".into())
-}
-
-pub fn in_ci() -> bool {
-    std::env::var("CI").as_deref() == Ok("true")
 }
 
 fn text(s: &str) -> Text {
@@ -142,14 +123,34 @@ pub fn spawn_full(
     fixture: bool,
     extra: Option<axum::Router<thidua_web::AppState>>,
 ) -> Option<TestApp> {
-    spawn_inner(backend, fixture, extra, None)
+    spawn_inner(backend, fixture, extra, None, WebConfig::new(localhost()))
+}
+
+/// Like [`spawn`], with the server's configuration changed by `configure`.
+pub fn spawn_configured(
+    backend: Backend,
+    configure: impl FnOnce(&mut WebConfig),
+) -> Option<TestApp> {
+    let mut config = WebConfig::new(localhost());
+    configure(&mut config);
+    spawn_inner(backend, true, None, None, config)
+}
+
+fn localhost() -> SocketAddr {
+    "127.0.0.1:0".parse().unwrap()
 }
 
 /// The fixture served as `thidua serve` does: the transparency crate's public log router
 /// merged in (entries readable by all), and the pages told about witness cosignatures with
 /// `quorum` (`serve_witnessed`).
 pub fn spawn_witnessed(backend: Backend, quorum: Quorum) -> Option<TestApp> {
-    spawn_inner(backend, true, None, Some(quorum))
+    spawn_inner(
+        backend,
+        true,
+        None,
+        Some(quorum),
+        WebConfig::new(localhost()),
+    )
 }
 
 type Stores = (
@@ -163,6 +164,7 @@ fn spawn_inner(
     fixture: bool,
     extra: Option<axum::Router<thidua_web::AppState>>,
     witnessed: Option<Quorum>,
+    config: WebConfig,
 ) -> Option<TestApp> {
     capture_logs();
     let dir = tempfile::tempdir().unwrap();
@@ -174,20 +176,13 @@ fn spawn_inner(
             (s.clone(), s.clone(), s)
         }
         Backend::Postgres => {
+            // The one PostgreSQL probe: skips outside CI, fails in CI.
+            let url = thidua_store_postgres::test_database_url()?;
             let schema = thidua_store_postgres::random_schema("web");
-            match thidua_store_postgres::PostgresStore::open_in_schema(&pg_url(), Some(&schema)) {
-                Ok(s) => {
-                    let s = Arc::new(s);
-                    (s.clone(), s.clone(), s)
-                }
-                Err(e) if in_ci() => panic!("PostgreSQL is required in CI and is unreachable: {e}"),
-                Err(e) => {
-                    eprintln!(
-                        "SKIPPED: PostgreSQL web tests (no server: {e}); run .ci/postgres-up"
-                    );
-                    return None;
-                }
-            }
+            let s = Arc::new(
+                thidua_store_postgres::PostgresStore::open_in_schema(&url, Some(&schema)).unwrap(),
+            );
+            (s.clone(), s.clone(), s)
         }
     };
     let key = LogKey::load_or_create(&dir.path().join("log.key"), "test.thidua/log").unwrap();
@@ -209,44 +204,88 @@ fn spawn_inner(
         ),
         None => (extra, None),
     };
-    let (addr_tx, addr_rx) = std::sync::mpsc::channel::<SocketAddr>();
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let (svc, acc) = (service.clone(), accounts.clone());
-    let thread = std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let config = WebConfig {
-                bind: "127.0.0.1:0".parse().unwrap(),
-                secure_cookies: false,
-            };
-            thidua_web::serve_witnessed(
-                svc,
-                acc,
-                config,
-                extra,
-                witnessing,
-                move |a| addr_tx.send(a).unwrap(),
-                async {
-                    let _ = stop_rx.await;
-                },
-            )
-            .await
-            .unwrap();
-        });
-    });
-    let addr = addr_rx.recv().unwrap();
+    let server = Server::start(service.clone(), accounts.clone(), config, extra, witnessing);
     Some(TestApp {
-        base: format!("http://{addr}"),
+        base: server.base.clone(),
         service,
         accounts,
-        shutdown: Some(stop_tx),
-        thread: Some(thread),
+        _server: server,
         _dir: dir,
     })
+}
+
+/// One running HTTP server (stopped when dropped).
+pub struct Server {
+    pub base: String,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Server {
+    /// Serves `service` and `accounts` on a background runtime; returns once the port is bound.
+    pub fn start(
+        service: Arc<Service>,
+        accounts: Arc<dyn AccountStore>,
+        config: WebConfig,
+        extra: Option<axum::Router<thidua_web::AppState>>,
+        witnessing: Option<thidua_web::Witnessing>,
+    ) -> Server {
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel::<SocketAddr>();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                thidua_web::serve_witnessed(
+                    service,
+                    accounts,
+                    config,
+                    extra,
+                    witnessing,
+                    move |a| addr_tx.send(a).unwrap(),
+                    async {
+                        let _ = stop_rx.await;
+                    },
+                )
+                .await
+                .unwrap();
+            });
+        });
+        let addr = addr_rx.recv().unwrap();
+        Server {
+            base: format!("http://{addr}"),
+            shutdown: Some(stop_tx),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl TestApp {
+    /// Another server over the same database, as after a restart or on a second machine: it
+    /// shares nothing with the first but the stores.
+    pub fn another_server(&self) -> Server {
+        Server::start(
+            self.service.clone(),
+            self.accounts.clone(),
+            WebConfig::new(localhost()),
+            None,
+            None,
+        )
+    }
 }
 
 fn target(
@@ -499,6 +538,15 @@ impl Resp {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
 
+    /// The `Set-Cookie` value starting a session (empty if none).
+    pub fn session_cookie(&self) -> String {
+        self.headers
+            .iter()
+            .find(|(k, v)| k.eq_ignore_ascii_case("set-cookie") && v.starts_with("thidua_session="))
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
     /// The CSRF token of the first form on the page.
     pub fn csrf(&self) -> String {
         let marker = "name=\"csrf\" value=\"";
@@ -516,6 +564,8 @@ pub struct Client {
     pub bearer: Option<String>,
     /// The session's CSRF token, for cookie-authenticated API writes.
     pub csrf: Mutex<Option<String>>,
+    /// Headers sent with every request (e.g. `X-Forwarded-For`).
+    extra_headers: Mutex<Vec<(String, String)>>,
 }
 
 impl Client {
@@ -526,7 +576,16 @@ impl Client {
             cookies: Mutex::new(BTreeMap::new()),
             bearer: None,
             csrf: Mutex::new(None),
+            extra_headers: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Sends `name: value` with every further request.
+    pub fn set_header(&self, name: &str, value: &str) {
+        self.extra_headers
+            .lock()
+            .unwrap()
+            .push((name.to_owned(), value.to_owned()));
     }
 
     pub fn with_bearer(base: &str, token: &str) -> Self {
@@ -550,6 +609,9 @@ impl Client {
         }
         if let Some(b) = &self.bearer {
             req = req.set("Authorization", &format!("Bearer {b}"));
+        }
+        for (name, value) in self.extra_headers.lock().unwrap().iter() {
+            req = req.set(name, value);
         }
         if method != "GET" {
             if let Some(t) = self.csrf.lock().unwrap().as_ref() {

@@ -15,6 +15,12 @@ pub struct BackupArgs {
 pub fn run(args: BackupArgs) -> anyhow::Result<ExitCode> {
     let store = args.store.open_store()?;
     let size = store.size()?;
+    if store.backend() == "postgres" {
+        anyhow::bail!(
+            "PostgreSQL: back up with pg_dump (e.g. pg_dump --format=custom --file={} \"$URL\") and keep the key file; see the README's \"Backup and restore\"",
+            args.dest.display()
+        );
+    }
     store.backup(&args.dest)?;
     println!(
         "Đã sao lưu {size} sự kiện vào {} / backed up {size} events to {}",

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use thidua_transparency::local::Stores;
-use thidua_transparency::tiles::export_tiles;
+use thidua_transparency::tiles::{export_tiles, ExportOptions};
 
 use crate::storage::StoreArgs;
 
@@ -14,14 +14,19 @@ pub struct ExportTilesArgs {
     pub dir: PathBuf,
     #[command(flatten)]
     pub store: StoreArgs,
-    /// Không xuất nội dung sự kiện / hash tiles and checkpoint only, no entry bundles (event
-    /// contents are then not published; proofs still work).
+    /// Xuất cả nội dung sự kiện / also write the entry bundles: every event's contents (names,
+    /// role grants, salts). Without it the export holds what the public may see: the checkpoint
+    /// and hash tiles (proofs work; contents stay private).
     #[arg(long)]
-    pub without_entries: bool,
+    pub with_entries: bool,
+    /// Ô lẻ của mọi điểm kiểm tra / write the partial tiles of every signed checkpoint (reads
+    /// the whole checkpoint table); by default those of the newest and of every cosigned one.
+    #[arg(long)]
+    pub every_checkpoint: bool,
 }
 
 pub fn run(args: ExportTilesArgs) -> anyhow::Result<ExitCode> {
-    let stores = match &args.store.database {
+    let stores = match &args.store.database_url()? {
         Some(url) => Stores::postgres(url)?,
         None => Stores::sqlite(&args.store.sqlite_path())?,
     };
@@ -29,11 +34,15 @@ pub fn run(args: ExportTilesArgs) -> anyhow::Result<ExitCode> {
         &*stores.events,
         Some(&*stores.witnesses),
         &args.dir,
-        !args.without_entries,
+        ExportOptions {
+            with_entries: args.with_entries,
+            every_checkpoint: args.every_checkpoint,
+        },
     )?;
     println!(
-        "Đã xuất / exported size {}: {} hash tiles, {} entry bundles, {} bytes → {}",
+        "Đã xuất / exported size {} ({} checkpoint sizes): {} hash tiles, {} entry bundles, {} bytes → {}",
         out.size,
+        out.checkpoint_sizes,
         out.hash_tiles,
         out.entry_bundles,
         out.bytes,

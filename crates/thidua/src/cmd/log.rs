@@ -1,4 +1,5 @@
-//! `thidua log`: lists the events of the log, as text or JSON lines.
+//! `thidua log`: lists the events of the log, as text or JSON lines; `thidua log key` prints the
+//! log's public verifier key.
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -7,7 +8,10 @@ use thidua_domain::Event;
 use crate::storage::StoreArgs;
 
 #[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct LogArgs {
+    #[command(subcommand)]
+    pub command: Option<LogCommand>,
     #[command(flatten)]
     pub store: StoreArgs,
     /// Từ chỉ số / first log index to show.
@@ -21,7 +25,22 @@ pub struct LogArgs {
     pub json: bool,
 }
 
+#[derive(clap::Subcommand)]
+pub enum LogCommand {
+    /// Khoá công khai của nhật ký / print the log's public verifier key (C2SP note verifier
+    /// key), for `thidua witness --log-key` and `thidua verify --log-key`.
+    Key {
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
 pub fn run(args: LogArgs) -> anyhow::Result<ExitCode> {
+    if let Some(LogCommand::Key { store }) = &args.command {
+        let key = thidua_service::LogKey::load(&store.key_path())?;
+        println!("{}", key.verifier_key());
+        return Ok(ExitCode::SUCCESS);
+    }
     match list(args) {
         Err(e) if is_broken_pipe(&e) => Ok(ExitCode::SUCCESS),
         other => other,

@@ -18,6 +18,20 @@ pub struct ServeArgs {
     /// Cookie chỉ qua HTTPS / mark session cookies Secure (when served over HTTPS).
     #[arg(long, env = "THIDUA_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Proxy ngược được tin (X-Forwarded-For) / reverse proxies whose X-Forwarded-For and
+    /// X-Forwarded-Proto are believed (comma-separated addresses); from others they are ignored.
+    #[arg(long, env = "THIDUA_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Số kết nối tối đa / connections served at once (more wait to be accepted).
+    #[arg(long, env = "THIDUA_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
+    /// Mã đọc /metrics / the bearer token that may read /metrics (Prometheus text format).
+    #[arg(long, env = "THIDUA_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+    /// /metrics công khai / let anyone read /metrics (only behind a network that lets the
+    /// monitoring system alone reach it).
+    #[arg(long, env = "THIDUA_METRICS_PUBLIC")]
+    pub metrics_public: bool,
     #[command(flatten)]
     pub store: StoreArgs,
     /// Nạp dữ liệu minh hoạ nếu nhật ký trống / load the demonstration into an empty log.
@@ -45,9 +59,14 @@ pub fn run_demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
     run(ServeArgs {
         bind: args.bind,
         secure_cookies: false,
+        trusted_proxies: Vec::new(),
+        max_connections: 1024,
+        metrics_token: None,
+        metrics_public: false,
         store: StoreArgs {
             data: args.data,
             database: None,
+            database_file: None,
             key: None,
             origin: crate::storage::DEFAULT_ORIGIN.into(),
         },
@@ -56,7 +75,9 @@ pub fn run_demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let replay_started = std::time::Instant::now();
     let (service, stores) = args.store.open_running()?;
+    let replay_took = replay_started.elapsed();
     if args.demo {
         if service.read().size == 0 {
             demo::load(&service, &*stores.accounts)?;
@@ -74,6 +95,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             w.spawn(Duration::from_secs(2));
         }
     }
+    println!(
+        "Khoá công khai của nhật ký / log verifier key: {}",
+        service.key().verifier_key()
+    );
     service.spawn_follower(Duration::from_millis(250));
     // A start from a snapshot skipped the older entries: check them while serving.
     service.spawn_audit();
@@ -81,9 +106,20 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()?;
     let config = thidua_web::WebConfig {
-        bind: args.bind,
         secure_cookies: args.secure_cookies,
+        trusted_proxies: args.trusted_proxies.clone(),
+        limits: thidua_web::server::Limits {
+            max_connections: args.max_connections,
+            ..Default::default()
+        },
+        metrics_access: match (&args.metrics_token, args.metrics_public) {
+            (_, true) => thidua_web::metrics::MetricsAccess::Public,
+            (Some(token), false) => thidua_web::metrics::MetricsAccess::Token(token.clone()),
+            (None, false) => thidua_web::metrics::MetricsAccess::Off,
+        },
+        ..thidua_web::WebConfig::new(args.bind)
     };
+    config.metrics.replayed(service.read().size, replay_took);
     // The public log endpoints (checkpoint with cosignatures, proofs, leaves, entries filtered
     // by the caller's rights, witnesses' cosignatures).
     let log_api = thidua_transparency::router(

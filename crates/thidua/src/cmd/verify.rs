@@ -31,6 +31,10 @@ pub struct VerifyArgs {
     /// Khoá công khai của nhật ký / the log's verifier key.
     #[arg(long, env = "THIDUA_LOG_KEY")]
     pub log_key: Option<String>,
+    /// Tệp CA (PEM) / also trust the CAs in this PEM file for an https:// server (besides
+    /// Mozilla's and the system's roots), e.g. an organisation's own CA.
+    #[arg(long, env = "THIDUA_CA_FILE")]
+    pub ca_file: Option<PathBuf>,
     /// Khoá nhân chứng tin cậy / a trusted witness: UNIT=VERIFIER_KEY (repeatable).
     #[arg(long = "witness")]
     pub witnesses: Vec<String>,
@@ -57,13 +61,17 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
         None => Trust::default(),
     };
     let client: Box<dyn LogClient> = match (&args.server, &args.backup) {
-        (Some(url), _) => Box::new(HttpLog::new(url, args.token.clone())),
+        (Some(url), _) => Box::new(HttpLog::with_ca(
+            url,
+            args.token.clone(),
+            args.ca_file.as_deref(),
+        )?),
         (None, Some(file)) => {
             let stores = Stores::backup(file).with_context(|| format!("{}", file.display()))?;
             local(stores, file.display().to_string())
         }
         (None, None) => {
-            let stores = match &args.store.database {
+            let stores = match &args.store.database_url()? {
                 Some(url) => Stores::postgres(url)?,
                 None => Stores::sqlite(&args.store.sqlite_path())?,
             };

@@ -35,6 +35,10 @@ pub struct WitnessArgs {
     /// Khoá công khai của nhật ký / the log's verifier key.
     #[arg(long, env = "THIDUA_LOG_KEY")]
     pub log_key: Option<String>,
+    /// Tệp CA (PEM) / also trust the CAs in this PEM file for an https:// server (besides
+    /// Mozilla's and the system's roots), e.g. an organisation's own CA.
+    #[arg(long, env = "THIDUA_CA_FILE")]
+    pub ca_file: Option<PathBuf>,
     /// Tệp tin cậy / trust file with a `log <key>` line.
     #[arg(long)]
     pub trust: Option<PathBuf>,
@@ -181,7 +185,7 @@ fn cosign(args: WitnessArgs) -> anyhow::Result<ExitCode> {
         state_path: &state,
         evidence_dir: &evidence,
     };
-    let client = HttpLog::new(&server, None);
+    let client = HttpLog::with_ca(&server, None, args.ca_file.as_deref())?;
     loop {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)?

@@ -1,0 +1,270 @@
+//! Schemas the OpenAPI document cannot derive: the body of `POST /api/v1/commands` (the
+//! domain's `Command`, whose crate knows nothing of OpenAPI), written here in JSON Schema and
+//! checked against the domain by a test that asks serde for every command kind and field.
+
+use serde_json::{json, Value};
+
+/// An id: 1–64 characters of `a-z 0-9 - _ .`, starting with a letter or digit.
+pub const ID_PATTERN: &str = "^[a-z0-9][a-z0-9._-]{0,63}$";
+/// A role as written in paths and forms: `admin` or `kind:scope`.
+pub const ROLE_PATTERN: &str =
+    "^(admin|(secretariat|supervisor|officer|leader):[a-z0-9][a-z0-9._-]{0,63})$";
+
+fn id() -> Value {
+    json!({"type": "string", "pattern": ID_PATTERN})
+}
+
+fn text(max: u32) -> Value {
+    json!({"type": "string", "minLength": 1, "maxLength": max, "description": "NFC text, length in graphemes"})
+}
+
+fn date() -> Value {
+    json!({"type": "string", "format": "date"})
+}
+
+fn decimal() -> Value {
+    json!({"type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$", "description": "an exact decimal, as a string"})
+}
+
+fn role() -> Value {
+    json!({"oneOf": [
+        {"type": "object", "required": ["role"], "additionalProperties": false,
+         "properties": {"role": {"type": "string", "enum": ["admin"]}}},
+        {"type": "object", "required": ["role", "cluster"], "additionalProperties": false,
+         "properties": {"role": {"type": "string", "enum": ["secretariat", "supervisor"]}, "cluster": id()}},
+        {"type": "object", "required": ["role", "unit"], "additionalProperties": false,
+         "properties": {"role": {"type": "string", "enum": ["officer", "leader"]}, "unit": id()}},
+    ]})
+}
+
+fn content() -> Value {
+    let target = json!({"type": "object", "additionalProperties": false,
+    "required": ["id", "area", "kind", "subject", "comparison", "threshold", "range", "baseline_year", "unit_of_measure"],
+    "properties": {
+        "id": id(), "area": text(200),
+        "kind": {"type": "string", "enum": ["change", "rate", "count", "yes_no", "qualitative"]},
+        "subject": text(500),
+        "comparison": {"type": "string", "enum": ["at_least", "above", "at_most", "below", "equal", "between", "holds", "judged"]},
+        "threshold": {"oneOf": [decimal(), {"type": "null"}]},
+        "range": {"oneOf": [{"type": "array", "items": decimal(), "minItems": 2, "maxItems": 2}, {"type": "null"}]},
+        "baseline_year": {"type": ["integer", "null"]},
+        "unit_of_measure": {"oneOf": [text(50), {"type": "null"}]}
+    }});
+    json!({"type": "object", "additionalProperties": false,
+    "required": ["title", "place", "signing_date", "targets", "regulation"],
+    "properties": {
+        "title": text(300), "place": text(200), "signing_date": date(),
+        "targets": {"type": "array", "items": target},
+        "regulation": {"type": "object", "additionalProperties": false, "required": ["text", "sha256"],
+            "properties": {"text": {"type": "string"}, "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}}
+    }})
+}
+
+/// One command: its name, its fields' schemas, the fields that may be left out.
+type CommandShape = (
+    &'static str,
+    Vec<(&'static str, Value)>,
+    &'static [&'static str],
+);
+
+/// Each command's shape (every field required unless listed as optional).
+fn commands() -> Vec<CommandShape> {
+    let window = json!({"type": "object", "additionalProperties": false, "required": ["key", "name", "start", "end"],
+        "properties": {"key": {"type": "string"}, "name": text(100), "start": date(), "end": date()}});
+    let lineage = json!({"type": "object", "additionalProperties": false,
+    "required": ["kind", "predecessors", "successors", "effective", "decision"],
+    "properties": {
+        "kind": {"type": "string", "enum": ["merge", "split"]},
+        "predecessors": {"type": "array", "items": id(), "minItems": 1},
+        "successors": {"type": "array", "items": id(), "minItems": 1},
+        "effective": date(), "decision": text(200)
+    }});
+    vec![
+        (
+            "register_user",
+            vec![
+                ("user", id()),
+                ("display_name", text(200)),
+                ("demo", json!({"type": "boolean"})),
+            ],
+            &[],
+        ),
+        ("grant_role", vec![("user", id()), ("role", role())], &[]),
+        ("revoke_role", vec![("user", id()), ("role", role())], &[]),
+        (
+            "create_unit",
+            vec![
+                ("unit", id()),
+                ("name", text(200)),
+                ("short_code", text(20)),
+                (
+                    "kind",
+                    json!({"type": "string", "enum": ["ministry", "ministry_department", "provincial_police", "commune_police"]}),
+                ),
+                ("parent", json!({"oneOf": [id(), {"type": "null"}]})),
+                ("established", date()),
+            ],
+            &["parent"],
+        ),
+        (
+            "rename_unit",
+            vec![
+                ("unit", id()),
+                ("name", text(200)),
+                ("short_code", text(20)),
+                ("effective", date()),
+                ("decision", text(200)),
+            ],
+            &[],
+        ),
+        ("record_lineage", vec![("change", lineage)], &[]),
+        (
+            "create_cluster",
+            vec![("cluster", id()), ("name", text(200))],
+            &[],
+        ),
+        (
+            "set_cluster_year",
+            vec![
+                ("cluster", id()),
+                ("year", json!({"type": "integer"})),
+                ("members", json!({"type": "array", "items": id()})),
+            ],
+            &[],
+        ),
+        (
+            "set_cluster_leadership",
+            vec![
+                ("cluster", id()),
+                ("year", json!({"type": "integer"})),
+                (
+                    "position",
+                    json!({"type": "string", "enum": ["head", "deputy"]}),
+                ),
+                ("unit", id()),
+                (
+                    "method",
+                    json!({"type": "string", "enum": ["elected", "assigned"]}),
+                ),
+                ("decision", text(100)),
+            ],
+            &[],
+        ),
+        (
+            "create_movement",
+            vec![
+                ("movement", id()),
+                ("name", text(200)),
+                ("year", json!({"type": "integer"})),
+                ("plan_ref", text(100)),
+                ("slogan", json!({"oneOf": [text(300), {"type": "null"}]})),
+                ("calendar", json!({"type": "array", "items": window})),
+            ],
+            &["slogan"],
+        ),
+        (
+            "draft_covenant",
+            vec![
+                ("covenant", id()),
+                ("movement", id()),
+                ("cluster", id()),
+                ("content", content()),
+            ],
+            &[],
+        ),
+        (
+            "amend_covenant_draft",
+            vec![("covenant", id()), ("content", content())],
+            &[],
+        ),
+        (
+            "propose_covenant_version",
+            vec![("covenant", id()), ("content", content())],
+            &[],
+        ),
+        (
+            "sign_covenant",
+            vec![
+                ("covenant", id()),
+                ("version", json!({"type": "integer", "minimum": 1})),
+                ("unit", id()),
+                (
+                    "hash",
+                    json!({"type": "string", "pattern": "^[0-9a-f]{64}$"}),
+                ),
+            ],
+            &[],
+        ),
+        (
+            "register_witness_key",
+            vec![
+                ("unit", id()),
+                (
+                    "key",
+                    json!({"type": "string", "description": "a C2SP note verifier key"}),
+                ),
+            ],
+            &[],
+        ),
+    ]
+}
+
+/// The JSON Schema of a domain command: one object per kind, told apart by `command`.
+pub fn command_schema() -> Value {
+    let variants: Vec<Value> = commands()
+        .into_iter()
+        .map(|(name, fields, optional)| {
+            let mut properties = serde_json::Map::new();
+            properties.insert("command".into(), json!({"type": "string", "enum": [name]}));
+            let mut required = vec![json!("command")];
+            for (field, schema) in fields {
+                if !optional.contains(&field) {
+                    required.push(json!(field));
+                }
+                properties.insert(field.into(), schema);
+            }
+            json!({"type": "object", "title": name, "additionalProperties": false,
+                   "required": required, "properties": properties})
+        })
+        .collect();
+    json!({"oneOf": variants, "discriminator": {"propertyName": "command"},
+           "description": "A domain command (unknown fields are refused); the domain decides whether the caller's roles allow it."})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names serde lists after "expected" (`a`; `a` or `b`; one of `a`, `b`, `c`).
+    fn expected_names(value: Value) -> Vec<String> {
+        let err = serde_json::from_value::<thidua_domain::Command>(value)
+            .unwrap_err()
+            .to_string();
+        let list = err
+            .split("expected")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{err}"));
+        let mut names: Vec<String> = list
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_owned)
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// The schema names exactly the domain's command kinds and, for each, exactly its fields.
+    #[test]
+    fn the_command_schema_matches_the_domain() {
+        let mut kinds: Vec<String> = commands().iter().map(|(n, _, _)| n.to_string()).collect();
+        kinds.sort();
+        assert_eq!(kinds, expected_names(json!({"command": "no_such_command"})));
+        for (name, fields, _) in commands() {
+            let mut ours: Vec<String> = fields.iter().map(|(f, _)| f.to_string()).collect();
+            ours.sort();
+            let theirs = expected_names(json!({"command": name, "no_such_field": 1}));
+            assert_eq!(ours, theirs, "{name}");
+        }
+    }
+}

@@ -1,0 +1,316 @@
+//! Attacks on accounts, tried as an attacker would against a real server: simultaneous guesses
+//! at one password, forged forwarded headers, the counters across servers and restarts, and
+//! what a password change or an administrator's reset leaves of the user's sessions and tokens.
+
+use std::sync::{Arc, Barrier};
+
+use serde_json::json;
+use thidua_web::throttle::{PER_ACCOUNT, PER_ADDRESS};
+
+use super::support::{signed_in, spawn, spawn_configured, Backend, Client, TestApp, PASSWORD};
+
+/// `n` sign-in attempts at `user` sent at the same instant, each from its own client; the one
+/// at `right` carries the right password. Returns the statuses.
+fn simultaneous_attempts(app: &TestApp, user: &str, n: usize, right: usize) -> Vec<u16> {
+    let barrier = Arc::new(Barrier::new(n));
+    let threads: Vec<_> = (0..n)
+        .map(|i| {
+            let c = Client::new(&app.base);
+            let csrf = c.get("/login").csrf();
+            let (barrier, user) = (barrier.clone(), user.to_owned());
+            std::thread::spawn(move || {
+                let password = if i == right {
+                    PASSWORD
+                } else {
+                    "đoán sai mật khẩu"
+                };
+                barrier.wait();
+                c.post_form(
+                    "/login",
+                    &[("csrf", &csrf), ("user", &user), ("password", password)],
+                )
+                .status
+            })
+        })
+        .collect();
+    threads.into_iter().map(|t| t.join().unwrap()).collect()
+}
+
+fn sixty_four_simultaneous_guesses(app: &TestApp) {
+    let statuses = simultaneous_attempts(app, "lanhdao-kg", 64, 63);
+    let checked = statuses.iter().filter(|s| [401, 303].contains(s)).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(checked + refused, 64, "nothing else: {statuses:?}");
+    assert!(
+        checked <= PER_ACCOUNT.free as usize,
+        "each attempt is counted before its password is checked: {checked} checked"
+    );
+    if statuses[63] != 303 {
+        // Every checked attempt was a failure: the account now waits (read from the store, not
+        // by timing a request).
+        let mut failures = 0;
+        app.accounts
+            .update_throttle(&["u:lanhdao-kg"], &mut |r| {
+                failures = r[0].failures;
+                false
+            })
+            .unwrap();
+        assert_eq!(failures as usize, checked);
+        assert_eq!(checked, PER_ACCOUNT.free as usize, "the limit was reached");
+    }
+}
+
+#[test]
+fn sixty_four_simultaneous_guesses_on_sqlite() {
+    sixty_four_simultaneous_guesses(&spawn(Backend::Sqlite).unwrap());
+}
+
+#[test]
+fn sixty_four_simultaneous_guesses_on_postgres() {
+    if let Some(app) = spawn(Backend::Postgres) {
+        sixty_four_simultaneous_guesses(&app);
+    }
+}
+
+/// The counters are in the database: another server (after a restart, or a second server on
+/// PostgreSQL) sees the failures counted by the first.
+fn counters_outlive_the_server(app: &TestApp) {
+    let c = Client::new(&app.base);
+    for _ in 0..PER_ACCOUNT.free {
+        assert_eq!(c.login("lanhdao-ag", "sai mật khẩu").status, 401);
+    }
+    let other = app.another_server();
+    let r = Client::new(&other.base).login("lanhdao-ag", PASSWORD);
+    assert_eq!(r.status, 429, "the other server knows the failures");
+}
+
+#[test]
+fn counters_outlive_the_server_on_sqlite() {
+    counters_outlive_the_server(&spawn(Backend::Sqlite).unwrap());
+}
+
+#[test]
+fn counters_are_shared_between_servers_on_postgres() {
+    if let Some(app) = spawn(Backend::Postgres) {
+        counters_outlive_the_server(&app);
+    }
+}
+
+/// Failed attempts at made-up accounts, each from `client(i)`, past the address's free ones;
+/// returns the last status.
+fn exhaust_address(client: impl Fn(u32) -> Client) -> u16 {
+    let mut last = 0;
+    for i in 0..=PER_ADDRESS.free {
+        last = client(i)
+            .login(&format!("khach{i}"), "không có tài khoản")
+            .status;
+    }
+    last
+}
+
+#[test]
+fn behind_a_trusted_proxy_each_client_is_throttled_alone() {
+    let app = spawn_configured(Backend::Sqlite, |c| {
+        c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .unwrap();
+    let attacker = |_| {
+        let c = Client::new(&app.base);
+        c.set_header("X-Forwarded-For", "198.51.100.66");
+        c
+    };
+    assert_eq!(exhaust_address(attacker), 429);
+    let colleague = Client::new(&app.base);
+    colleague.set_header("X-Forwarded-For", "198.51.100.7");
+    colleague.set_header("X-Forwarded-Proto", "https");
+    let r = colleague.login("quantri", PASSWORD);
+    assert_eq!(
+        r.status, 303,
+        "another client behind the same proxy still signs in"
+    );
+    assert!(
+        r.session_cookie().contains("; Secure"),
+        "the proxy says HTTPS: {}",
+        r.session_cookie()
+    );
+}
+
+#[test]
+fn a_forged_forwarded_header_does_not_change_the_address() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    let forger = |i| {
+        let c = Client::new(&app.base);
+        c.set_header("X-Forwarded-For", &format!("203.0.113.{i}"));
+        c
+    };
+    assert_eq!(exhaust_address(forger), 429, "the TCP peer is the address");
+}
+
+/// A token made before a password change or an administrator's reset stops working.
+fn password_changes_end_tokens(app: &TestApp) {
+    let c = signed_in(app, "canbo-kg");
+    let token = c
+        .post_json("/api/v1/me/tokens", json!({"label": "Báo cáo"}))
+        .json()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let bearer = Client::with_bearer(&app.base, &token);
+    assert_eq!(bearer.get("/api/v1/me").status, 200);
+    let r = c.post_json(
+        "/api/v1/me/password",
+        json!({"current": PASSWORD, "new": "mật khẩu mới thật dài"}),
+    );
+    assert_eq!(r.status, 204, "{}", r.body);
+    assert_eq!(bearer.get("/api/v1/me").status, 401, "the token is revoked");
+    assert_eq!(c.get("/api/v1/me").status, 401, "the session ended");
+
+    let c = Client::new(&app.base);
+    assert_eq!(c.login("canbo-kg", "mật khẩu mới thật dài").status, 303);
+    let token = c
+        .post_json("/api/v1/me/tokens", json!({"label": "Kịch bản"}))
+        .json()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let admin = signed_in(app, "quantri");
+    let listed = admin.get("/api/v1/users/canbo-kg/tokens").json();
+    let live: Vec<_> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["revoked_ms"].is_null())
+        .collect();
+    assert_eq!(live.len(), 1, "{listed}");
+    assert!(!listed.to_string().contains(&token), "never the secret");
+    let r = admin.post_json(
+        "/api/v1/users/canbo-kg/password",
+        json!({"password": "mật khẩu do quản trị đặt"}),
+    );
+    assert_eq!(r.status, 204);
+    let bearer = Client::with_bearer(&app.base, &token);
+    assert_eq!(bearer.get("/api/v1/me").status, 401, "revoked by the reset");
+}
+
+#[test]
+fn password_changes_end_tokens_on_sqlite() {
+    password_changes_end_tokens(&spawn(Backend::Sqlite).unwrap());
+}
+
+#[test]
+fn password_changes_end_tokens_on_postgres() {
+    if let Some(app) = spawn(Backend::Postgres) {
+        password_changes_end_tokens(&app);
+    }
+}
+
+#[test]
+fn administrators_list_and_revoke_any_users_tokens() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    let c = signed_in(&app, "lanhdao-kg");
+    let created = c
+        .post_json("/api/v1/me/tokens", json!({"label": "Máy chủ báo cáo"}))
+        .json();
+    let (id, token) = (
+        created["id"].as_str().unwrap().to_owned(),
+        created["token"].as_str().unwrap().to_owned(),
+    );
+    let bearer = Client::with_bearer(&app.base, &token);
+    assert_eq!(
+        bearer.get("/api/v1/users/canbo-kg/tokens").status,
+        403,
+        "not an administrator"
+    );
+    assert_eq!(
+        bearer
+            .delete(&format!("/api/v1/users/lanhdao-kg/tokens/{id}"))
+            .status,
+        403
+    );
+    let admin = signed_in(&app, "quantri");
+    assert_eq!(admin.get("/api/v1/users/nobody/tokens").status, 404);
+    // The administration page links to each user's tokens; revoking there works at once.
+    let page = admin.get("/admin/users/lanhdao-kg/tokens");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Máy chủ báo cáo"), "{}", page.body);
+    assert!(!page.body.contains(&token));
+    let r = admin.post_form(
+        "/admin/users/lanhdao-kg/tokens/revoke",
+        &[("csrf", &page.csrf()), ("id", &id)],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(bearer.get("/api/v1/me").status, 401);
+    assert_eq!(
+        admin
+            .delete(&format!("/api/v1/users/lanhdao-kg/tokens/{id}"))
+            .status,
+        404,
+        "already revoked"
+    );
+    assert!(admin
+        .get("/admin")
+        .body
+        .contains("/admin/users/lanhdao-kg/tokens"));
+}
+
+/// A command naming a covenant, cluster, unit or user the caller may not see gets exactly the
+/// answer it would get for one that does not exist (the id aside), whatever the command.
+#[test]
+fn commands_cannot_tell_a_hidden_thing_from_a_missing_one() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    let leader = signed_in(&app, "lanhdao-ag");
+    let hash = "0".repeat(64);
+    let pairs = [
+        (
+            "gu-13-2024",
+            "gu-99-2024",
+            json!({"command": "sign_covenant", "covenant": "ID", "version": 1, "unit": "ca-ag", "hash": hash}),
+        ),
+        (
+            "gu-13-2024",
+            "gu-99-2024",
+            json!({"command": "sign_covenant", "covenant": "ID", "version": 7, "unit": "ca-dt", "hash": hash}),
+        ),
+        (
+            "cum-13",
+            "cum-99",
+            json!({"command": "set_cluster_leadership", "cluster": "ID", "year": 2024, "position": "head",
+                   "unit": "ca-ag", "method": "elected", "decision": "01/QĐ"}),
+        ),
+        (
+            "cum-13",
+            "cum-99",
+            json!({"command": "set_cluster_year", "cluster": "ID", "year": 2026, "members": ["ca-ag"]}),
+        ),
+        (
+            "ca-dt",
+            "ca-zz",
+            json!({"command": "register_witness_key", "unit": "ID", "key": "k"}),
+        ),
+        (
+            "canbo-dt",
+            "khong-ai",
+            json!({"command": "grant_role", "user": "ID", "role": {"role": "officer", "unit": "ca-ag"}}),
+        ),
+    ];
+    for (hidden, missing, template) in pairs {
+        let with = |id: &str| {
+            let body = template.to_string().replace("\"ID\"", &format!("\"{id}\""));
+            leader.post_json("/api/v1/commands", serde_json::from_str(&body).unwrap())
+        };
+        let (h, m) = (with(hidden), with(missing));
+        assert_eq!(h.status, m.status, "{template}: {} vs {}", h.body, m.body);
+        assert_eq!(
+            h.body.replace(hidden, "ID"),
+            m.body.replace(missing, "ID"),
+            "{template}"
+        );
+        assert_ne!(h.status, 200);
+    }
+    // What the caller may see is answered as before.
+    let r = leader.post_json(
+        "/api/v1/commands",
+        json!({"command": "sign_covenant", "covenant": "gu-12-2024", "version": 1, "unit": "ca-ag", "hash": hash}),
+    );
+    assert_eq!(r.json()["error"], "hash_mismatch", "{}", r.body);
+}
