@@ -123,6 +123,10 @@ pub struct State {
     /// Reported figures: reports, forms, deadlines, rules, historical imports.
     #[serde(default)]
     pub figures: crate::figures::Figures,
+    /// Folded from part of the log only (a member's replay, [`State::apply_readable`]): rules
+    /// that count every event of a kind (a report's revisions) accept the gaps.
+    #[serde(skip)]
+    pub partial: bool,
 }
 
 /// The witnesses whose cosignatures count, and how many of them are needed (k of n).
@@ -157,9 +161,13 @@ impl State {
                 reason: format!("event {} comes after event {}", event.index, self.size),
             });
         }
-        let before = self.size;
+        let (size, partial) = (self.size, self.partial);
+        self.partial |= event.index > self.size;
         self.size = event.index;
-        self.fold(event).inspect_err(|_| self.size = before)
+        self.fold(event).inspect_err(|_| {
+            self.size = size;
+            self.partial = partial;
+        })
     }
 
     /// Authorises and applies one event at `self.size`, then counts it.

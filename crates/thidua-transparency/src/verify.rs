@@ -2,7 +2,9 @@
 //! checkpoint's log signature and witness cosignatures against keys it was given, downloads
 //! every leaf hash and every entry it may read, recomputes each leaf hash and the root, checks
 //! that the tree still contains the last checkpoint it verified (a local state file), and
-//! replays the events through [`State::apply`] to rebuild the state. The first difference stops
+//! replays the events it may read through [`State::apply_readable`] to rebuild the state (every
+//! event for an administrator or a local copy; a member's readable part otherwise, each at its
+//! own index). The first difference stops
 //! it with a [`VerifyError`] naming the entry, the unit, what was expected and what was found.
 //!
 //! Recomputing published scores comes later: pass it as [`Verification::after_replay`], which
@@ -100,7 +102,7 @@ pub struct Summary {
     pub cosigned_by: Vec<String>,
     /// Entries whose contents the caller could not read (only their hashes were checked).
     pub hidden: u64,
-    /// Events replayed into the state (all of them when `hidden == 0`).
+    /// Events replayed into the state: every entry the caller could read.
     pub replayed: u64,
     /// The size of the checkpoint verified before, if any.
     pub previous: Option<u64>,
@@ -228,7 +230,6 @@ impl Verification<'_> {
         let mut state = State::default();
         let mut events = Vec::new();
         let mut hidden = 0u64;
-        let mut replaying = true;
         let mut next = 0u64;
         while next < cp.size {
             let end = (next + CHUNK).min(cp.size);
@@ -289,12 +290,14 @@ impl Verification<'_> {
                                 hexs(&computed),
                             ));
                         }
-                        if replaying {
+                        {
                             let event = Event::decode(index, bytes).map_err(|e| {
                                 mismatch(None, "event", "a canonical event".into(), e.to_string())
                             })?;
                             let unit = event.payload.unit().map(|u| u.to_string());
-                            state.apply(&event).map_err(|e| {
+                            // A member's copy skips what it may not read: the readable events
+                            // fold at their own indices (`State::apply_readable`).
+                            state.apply_readable(&event).map_err(|e| {
                                 mismatch(
                                     unit,
                                     "replay",
@@ -305,12 +308,13 @@ impl Verification<'_> {
                             if self.keep_events {
                                 events.push(event);
                             }
-                            compare_snapshot(&snapshots, &state)?;
+                            if hidden == 0 {
+                                compare_snapshot(&snapshots, &state)?;
+                            }
                         }
                     }
                     None => {
                         hidden += 1;
-                        replaying = false;
                     }
                 }
                 completed.extend(
@@ -356,7 +360,7 @@ impl Verification<'_> {
             root: cp.root,
             cosigned_by,
             hidden,
-            replayed: state.size,
+            replayed: cp.size - hidden,
             previous: previous.map(|p| p.size),
             state,
             elapsed: started.elapsed(),

@@ -14,8 +14,10 @@
 //! and users it refers to among the events it may read. So a member unit replays, from the log
 //! alone, everything about its clusters: set-up (entry 0, the administrators), units and their
 //! lineage, memberships, head and deputy, covenants, versions, signatures. A unit's figures
-//! before approval (drafts, submissions) are visible to the unit itself only; approved figures
-//! to the whole cluster (its members, secretariat and supervisor).
+//! before approval (drafts, submissions) are visible to the unit itself only; the approved
+//! revision (its save, its submission, its approval) and reopenings of an approved report to the
+//! whole cluster (its members, secretariat and supervisor), who replay them with the drafts'
+//! revisions skipped (`State::figures_published`, `State::apply_readable`).
 
 use std::collections::BTreeSet;
 
@@ -159,7 +161,9 @@ impl Scope {
             if !self.can_view_event_with(state, &vis, &event) {
                 continue;
             }
-            rebuilt.apply_readable(&event).map_err(|e| (event.index, e))?;
+            rebuilt
+                .apply_readable(&event)
+                .map_err(|e| (event.index, e))?;
             folded.push(event.index);
         }
         Ok((rebuilt, folded))
@@ -265,13 +269,15 @@ impl Scope {
             | Payload::ClusterLeadershipSet { cluster, .. }
             | Payload::CovenantDrafted { cluster, .. } => cluster_ok(cluster),
             Payload::MovementCreated { .. } | Payload::WitnessPolicySet { .. } => true,
-            // A unit's unapproved figures: the unit itself only.
-            Payload::FiguresSaved { unit, .. } | Payload::FiguresSubmitted { unit, .. } => {
+            // A unit's figures: the unit itself; the cluster once its leader approved them.
+            Payload::FiguresSaved { unit, covenant, .. }
+            | Payload::FiguresSubmitted { unit, covenant, .. }
+            | Payload::FiguresReopened { unit, covenant, .. } => {
                 self.can_admin_unit(unit)
+                    || (covenant_ok(covenant) && state.figures_published(event))
             }
             // Approvals, corrections, deadlines, rules and historical imports: the cluster.
             Payload::FiguresApproved { covenant, .. }
-            | Payload::FiguresReopened { covenant, .. }
             | Payload::FiguresDeadlineSet { covenant, .. }
             | Payload::FiguresRulesSet { covenant, .. }
             | Payload::HistoricalImportRecorded { covenant, .. }
@@ -288,16 +294,15 @@ impl Scope {
 }
 
 /// Offices whose holders act in the open for those who see the unit or cluster: a unit's
-/// leader (signs, approves figures), a cluster's secretariat and supervisor, administrators.
-/// Officers act for their own unit only.
+/// leader (signs, approves figures) and officers (whose saved figures are published once
+/// approved), a cluster's secretariat and supervisor, administrators.
 fn office_visible(vis: &Visibility, role: &Role) -> bool {
     match role {
-        Role::Leader { unit } => vis.units.contains(unit),
+        Role::Leader { unit } | Role::Officer { unit } => vis.units.contains(unit),
         Role::Secretariat { cluster } | Role::Supervisor { cluster } => {
             vis.clusters.contains(cluster)
         }
         Role::Admin => true,
-        Role::Officer { .. } => false,
     }
 }
 

@@ -3,6 +3,7 @@
 //! checked against the domain by a test that asks serde for every command kind and field.
 
 use serde_json::{json, Value};
+use thidua_domain::text::limits;
 
 /// An id: 1–64 characters of `a-z 0-9 - _ .`, starting with a letter or digit.
 pub const ID_PATTERN: &str = "^[a-z0-9][a-z0-9._-]{0,63}$";
@@ -14,7 +15,7 @@ fn id() -> Value {
     json!({"type": "string", "pattern": ID_PATTERN})
 }
 
-fn text(max: u32) -> Value {
+fn text(max: usize) -> Value {
     json!({"type": "string", "minLength": 1, "maxLength": max, "description": "NFC text, length in graphemes"})
 }
 
@@ -41,19 +42,19 @@ fn content() -> Value {
     let target = json!({"type": "object", "additionalProperties": false,
     "required": ["id", "area", "kind", "subject", "comparison", "threshold", "range", "baseline_year", "unit_of_measure"],
     "properties": {
-        "id": id(), "area": text(200),
+        "id": id(), "area": text(limits::AREA),
         "kind": {"type": "string", "enum": ["change", "rate", "count", "yes_no", "qualitative"]},
-        "subject": text(500),
+        "subject": text(limits::SUBJECT),
         "comparison": {"type": "string", "enum": ["at_least", "above", "at_most", "below", "equal", "between", "holds", "judged"]},
         "threshold": {"oneOf": [decimal(), {"type": "null"}]},
         "range": {"oneOf": [{"type": "array", "items": decimal(), "minItems": 2, "maxItems": 2}, {"type": "null"}]},
         "baseline_year": {"type": ["integer", "null"]},
-        "unit_of_measure": {"oneOf": [text(50), {"type": "null"}]}
+        "unit_of_measure": {"oneOf": [text(limits::UNIT_OF_MEASURE), {"type": "null"}]}
     }});
     json!({"type": "object", "additionalProperties": false,
     "required": ["title", "place", "signing_date", "targets", "regulation"],
     "properties": {
-        "title": text(300), "place": text(200), "signing_date": date(),
+        "title": text(limits::TITLE), "place": text(limits::PLACE), "signing_date": date(),
         "targets": {"type": "array", "items": target},
         "regulation": {"type": "object", "additionalProperties": false, "required": ["text", "sha256"],
             "properties": {"text": {"type": "string"}, "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}}
@@ -70,21 +71,21 @@ type CommandShape = (
 /// Each command's shape (every field required unless listed as optional).
 fn commands() -> Vec<CommandShape> {
     let window = json!({"type": "object", "additionalProperties": false, "required": ["key", "name", "start", "end"],
-        "properties": {"key": {"type": "string"}, "name": text(100), "start": date(), "end": date()}});
+        "properties": {"key": {"type": "string"}, "name": text(limits::WINDOW_NAME), "start": date(), "end": date()}});
     let lineage = json!({"type": "object", "additionalProperties": false,
     "required": ["kind", "predecessors", "successors", "effective", "decision"],
     "properties": {
         "kind": {"type": "string", "enum": ["merge", "split"]},
         "predecessors": {"type": "array", "items": id(), "minItems": 1},
         "successors": {"type": "array", "items": id(), "minItems": 1},
-        "effective": date(), "decision": text(200)
+        "effective": date(), "decision": text(limits::DECISION)
     }});
     vec![
         (
             "register_user",
             vec![
                 ("user", id()),
-                ("display_name", text(200)),
+                ("display_name", text(limits::DISPLAY_NAME)),
                 ("demo", json!({"type": "boolean"})),
             ],
             &[],
@@ -95,8 +96,8 @@ fn commands() -> Vec<CommandShape> {
             "create_unit",
             vec![
                 ("unit", id()),
-                ("name", text(200)),
-                ("short_code", text(20)),
+                ("name", text(limits::NAME)),
+                ("short_code", text(limits::SHORT_CODE)),
                 (
                     "kind",
                     json!({"type": "string", "enum": ["ministry", "ministry_department", "provincial_police", "commune_police"]}),
@@ -110,17 +111,17 @@ fn commands() -> Vec<CommandShape> {
             "rename_unit",
             vec![
                 ("unit", id()),
-                ("name", text(200)),
-                ("short_code", text(20)),
+                ("name", text(limits::NAME)),
+                ("short_code", text(limits::SHORT_CODE)),
                 ("effective", date()),
-                ("decision", text(200)),
+                ("decision", text(limits::DECISION)),
             ],
             &[],
         ),
         ("record_lineage", vec![("change", lineage)], &[]),
         (
             "create_cluster",
-            vec![("cluster", id()), ("name", text(200))],
+            vec![("cluster", id()), ("name", text(limits::NAME))],
             &[],
         ),
         (
@@ -146,7 +147,7 @@ fn commands() -> Vec<CommandShape> {
                     "method",
                     json!({"type": "string", "enum": ["elected", "assigned"]}),
                 ),
-                ("decision", text(100)),
+                ("decision", text(limits::DECISION)),
             ],
             &[],
         ),
@@ -154,10 +155,13 @@ fn commands() -> Vec<CommandShape> {
             "create_movement",
             vec![
                 ("movement", id()),
-                ("name", text(200)),
+                ("name", text(limits::NAME)),
                 ("year", json!({"type": "integer"})),
-                ("plan_ref", text(100)),
-                ("slogan", json!({"oneOf": [text(300), {"type": "null"}]})),
+                ("plan_ref", text(limits::PLAN_REF)),
+                (
+                    "slogan",
+                    json!({"oneOf": [text(limits::SLOGAN), {"type": "null"}]}),
+                ),
                 ("calendar", json!({"type": "array", "items": window})),
             ],
             &["slogan"],
@@ -206,6 +210,109 @@ fn commands() -> Vec<CommandShape> {
             ],
             &[],
         ),
+        (
+            "withdraw_covenant_draft",
+            vec![("covenant", id()), ("reason", text(limits::REASON))],
+            &[],
+        ),
+        (
+            "set_witness_policy",
+            vec![
+                ("witnesses", json!({"type": "array", "items": id()})),
+                ("quorum", json!({"type": "integer", "minimum": 1})),
+            ],
+            &[],
+        ),
+        (
+            "save_figures",
+            vec![
+                ("covenant", id()),
+                ("unit", id()),
+                ("window", window_key()),
+                ("values", figure_map()),
+                (
+                    "comments",
+                    json!({"type": "object", "additionalProperties": text(limits::REASON)}),
+                ),
+            ],
+            &["comments"],
+        ),
+        ("submit_figures", report_revision(), &[]),
+        ("approve_figures", report_revision(), &[]),
+        (
+            "reopen_figures",
+            vec![
+                ("covenant", id()),
+                ("unit", id()),
+                ("window", window_key()),
+                ("reason", text(limits::REASON)),
+            ],
+            &[],
+        ),
+        (
+            "set_figures_deadline",
+            vec![
+                ("covenant", id()),
+                ("window", window_key()),
+                ("deadline", date()),
+            ],
+            &[],
+        ),
+        (
+            "set_figures_rules",
+            vec![
+                ("covenant", id()),
+                (
+                    "rules",
+                    json!({"type": "array", "items": {"type": "object", "additionalProperties": false,
+                        "required": ["id", "name", "check", "severity"],
+                        "properties": {"id": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"},
+                            "name": text(limits::SUBJECT),
+                            "check": {"type": "string", "description": "an expression over element ids, e.g. reports_resolved <= reports_received"},
+                            "severity": {"type": "string", "enum": ["error", "warning"]}}}}),
+                ),
+            ],
+            &[],
+        ),
+        (
+            "import_historical_figures",
+            vec![
+                ("covenant", id()),
+                ("file_name", text(limits::TITLE)),
+                (
+                    "sha256",
+                    json!({"type": "string", "pattern": "^[0-9a-f]{64}$"}),
+                ),
+                (
+                    "reports",
+                    json!({"type": "array", "items": {"type": "object", "additionalProperties": false,
+                        "required": ["unit", "year", "window", "values"],
+                        "properties": {"unit": id(), "year": {"type": "integer"},
+                            "window": window_key(), "values": figure_map()}}}),
+                ),
+            ],
+            &[],
+        ),
+    ]
+}
+
+/// A reporting window's key (`M01`, `Q1`, `Y`: the movement's calendar).
+fn window_key() -> Value {
+    json!({"type": "string", "description": "a window key of the movement's calendar"})
+}
+
+/// A report's figures: per element id, an exact decimal or `na` (not applicable).
+fn figure_map() -> Value {
+    json!({"type": "object", "additionalProperties": {"oneOf": [decimal(), {"type": "string", "enum": ["na"]}]}})
+}
+
+/// The fields that name one revision of one report.
+fn report_revision() -> Vec<(&'static str, Value)> {
+    vec![
+        ("covenant", id()),
+        ("unit", id()),
+        ("window", window_key()),
+        ("revision", json!({"type": "integer", "minimum": 1})),
     ]
 }
 

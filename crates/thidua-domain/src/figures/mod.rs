@@ -1019,7 +1019,8 @@ impl State {
                     return Err(report_state_error(unit, window, status, "save"));
                 }
                 let expected = existing.as_ref().map_or(1, |r| r.revision + 1);
-                if *revision != expected {
+                let skipped_drafts = self.partial && *revision > expected;
+                if *revision != expected && !skipped_drafts {
                     return Err(DomainError::StaleRevision { expected });
                 }
                 let form = Arc::clone(self.figures.form(form_index));
@@ -1158,6 +1159,54 @@ impl State {
             other => unreachable!("not a figures event: {}", other.kind()),
         }
         Ok(())
+    }
+
+    /// Whether a unit's figures event is part of what its leader published to the cluster: the
+    /// revision that was approved (its save and the submission approved), and a reopening of an
+    /// approved report. Drafts, and submissions sent back before approval, stay the unit's own.
+    pub fn figures_published(&self, event: &Event) -> bool {
+        use Payload as P;
+        let (P::FiguresSaved {
+            covenant,
+            unit,
+            window,
+            ..
+        }
+        | P::FiguresSubmitted {
+            covenant,
+            unit,
+            window,
+            ..
+        }
+        | P::FiguresReopened {
+            covenant,
+            unit,
+            window,
+            ..
+        }) = &event.payload
+        else {
+            return false;
+        };
+        let Some(year) = self.covenants.get(covenant).map(|c| c.year) else {
+            return false;
+        };
+        let Some(r) = self.figures.report(unit, year, window) else {
+            return false;
+        };
+        let reopened_between =
+            |from: u64, to: u64| r.reopenings.iter().any(|&i| from < i && i < to);
+        match &event.payload {
+            P::FiguresSaved { revision, .. } => r.approvals.iter().any(|a| a.revision == *revision),
+            P::FiguresSubmitted { revision, .. } => r.approvals.iter().any(|a| {
+                a.revision == *revision
+                    && a.index > event.index
+                    && !reopened_between(event.index, a.index)
+            }),
+            _ => r
+                .approvals
+                .iter()
+                .any(|a| a.index < event.index && !reopened_between(a.index, event.index)),
+        }
     }
 
     /// The stored report at the expected revision, addressed through its covenant.

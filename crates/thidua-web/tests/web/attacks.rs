@@ -248,7 +248,7 @@ fn administrators_list_and_revoke_any_users_tokens() {
         "already revoked"
     );
     assert!(admin
-        .get("/admin")
+        .get("/admin/people")
         .body
         .contains("/admin/users/lanhdao-kg/tokens"));
 }

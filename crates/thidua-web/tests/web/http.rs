@@ -888,8 +888,8 @@ fn pages(app: &TestApp) {
     assert!(!officer.body.contains("/sign?unit="), "but cannot sign");
     let sup = signed_in(app, "giamsat12").get("/");
     assert!(
-        sup.body.contains("còn chờ ký"),
-        "the supervisor sees who is yet to sign"
+        sup.body.contains("chưa có chữ ký nào: chờ các đơn vị ký"),
+        "the supervisor sees who is yet to sign (nobody has signed on a fresh server)"
     );
     let foreign = signed_in(app, "canbo-dt").get("/");
     assert!(

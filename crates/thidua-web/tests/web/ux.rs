@@ -246,6 +246,23 @@ fn merged_unit_refused(b: &Browser, app: &TestApp) {
 
 /// History tells each event as a sentence with names and links, never `user:…` ids.
 fn names_in_history(b: &Browser, app: &TestApp) {
+    // Ca-kg's leader signs the cluster's covenant (the signing pages have their own flow).
+    let id = CovenantId::parse("gu-12-2024").unwrap();
+    let (version, hash) = {
+        let latest = app.service.read().covenants[&id].latest().clone();
+        (latest.version, latest.hash)
+    };
+    app.service
+        .execute(
+            &Actor::User(thidua_domain::UserId::parse("lanhdao-kg").unwrap()),
+            Command::SignCovenant {
+                covenant: id,
+                version,
+                unit: thidua_domain::UnitId::parse("ca-kg").unwrap(),
+                hash,
+            },
+        )
+        .unwrap();
     b.sign_in(app, "quantri");
     b.goto(&format!("{}/history?kind=covenant_signed", app.base));
     let text = b.text("#events");
