@@ -87,6 +87,20 @@ fn flow(app: &TestApp) {
         .get(&format!("/api/v1/covenants/{COV}/figures/ca-kg/M03"))
         .json();
     assert_eq!(seen["status"], "not_published");
+    let saves_seen_by_other = || {
+        other
+            .get("/api/v1/events?kind=figures_saved&unit=ca-kg")
+            .json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["data"]["revision"].as_u64().unwrap())
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        saves_seen_by_other().is_empty(),
+        "an unapproved save is the unit's own"
+    );
     assert!(seen["elements"]
         .as_array()
         .unwrap()
@@ -158,15 +172,13 @@ fn flow(app: &TestApp) {
         correction["changes"][0],
         json!({"element": "crimes", "name": correction["changes"][0]["name"], "before": "4", "after": "6"})
     );
-    // The history: another unit sees approvals, not saves.
+    // The history: another unit sees the approved revisions' saves (newest first), so that it
+    // replays what was published; the unit sees its own.
     let mine = officer
         .get("/api/v1/events?kind=figures_saved&unit=ca-kg")
         .json();
     assert!(!mine["items"].as_array().unwrap().is_empty());
-    let theirs = other
-        .get("/api/v1/events?kind=figures_saved&unit=ca-kg")
-        .json();
-    assert!(theirs["items"].as_array().unwrap().is_empty(), "{theirs}");
+    assert_eq!(saves_seen_by_other(), vec![2, 1]);
     assert!(!other
         .get("/api/v1/events?kind=figures_approved&unit=ca-kg")
         .json()["items"]
