@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::documents::DocumentKind;
 use crate::error::DomainError;
 use crate::event::{Actor, Event, Payload};
 use crate::ids::{ClusterId, CovenantId, MovementId, UnitId, UserId};
@@ -117,6 +118,17 @@ pub enum Command {
         witnesses: Vec<UnitId>,
         quorum: u32,
     },
+    /// Records that the secretariat issued an official document: `number` is the one printed
+    /// on it ([`crate::documents::next_number`]), `sha256` the hash of its content.
+    IssueDocument {
+        cluster: ClusterId,
+        year: i32,
+        kind: DocumentKind,
+        date: NaiveDate,
+        number: Option<u32>,
+        title: Text,
+        sha256: String,
+    },
 }
 
 /// Turns `command` from `actor` into the events it produces, checked against `state`: the
@@ -155,6 +167,7 @@ pub fn decide_and_apply(
         C::RegisterWitnessKey { .. } | C::SetWitnessPolicy { .. } => {
             crate::witness::decide(state, actor, command)?
         }
+        C::IssueDocument { .. } => crate::documents::decide(state, actor, command)?,
     };
     let mut after = state.clone();
     for payload in &payloads {

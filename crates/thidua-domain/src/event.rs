@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::documents::DocumentKind;
 use crate::ids::{ClusterId, CovenantId, MovementId, UnitId, UserId};
 use crate::model::{
     CovenantContent, LeadershipMethod, LeadershipPosition, LineageChange, ReportingWindow, Role,
@@ -131,6 +132,18 @@ pub enum Payload {
         witnesses: Vec<UnitId>,
         quorum: u32,
     },
+    /// The secretariat issued an official document: its kind, number and symbol, date, subject
+    /// and the SHA-256 of its content ([`crate::documents`]).
+    DocumentIssued {
+        cluster: ClusterId,
+        year: i32,
+        kind: DocumentKind,
+        date: NaiveDate,
+        number: Option<u32>,
+        symbol: Option<Text>,
+        title: Text,
+        sha256: String,
+    },
 }
 
 /// Every event kind, in the order they were introduced.
@@ -152,6 +165,7 @@ pub const EVENT_KINDS: &[&str] = &[
     "witness_key_registered",
     "covenant_draft_withdrawn",
     "witness_policy_set",
+    "document_issued",
 ];
 
 impl Payload {
@@ -175,6 +189,7 @@ impl Payload {
             Payload::CovenantFrozen { .. } => "covenant_frozen",
             Payload::WitnessKeyRegistered { .. } => "witness_key_registered",
             Payload::WitnessPolicySet { .. } => "witness_policy_set",
+            Payload::DocumentIssued { .. } => "document_issued",
         }
     }
 

@@ -2,7 +2,8 @@
 //! changes, and it is strict: before an event changes anything, its actor must have held the
 //! permission for it ([`crate::authz`]) and the event must fit the state (no duplicate creation,
 //! no impossible transition). A log that breaks either stops the replay, naming the event.
-//! Each stage applies its own events: [`crate::org`], [`crate::covenant`], [`crate::witness`].
+//! Each stage applies its own events: [`crate::org`], [`crate::covenant`], [`crate::witness`],
+//! [`crate::documents`].
 
 use std::collections::BTreeMap;
 
@@ -119,6 +120,9 @@ pub struct State {
     /// Whose cosignatures count and how many make a checkpoint witnessed; `None`: the default
     /// (every registered witness, all but one of them needed).
     pub witness_policy: Option<WitnessPolicy>,
+    /// The official documents issued, in log order.
+    #[serde(default)]
+    pub documents: Vector<crate::documents::IssuedDocument>,
 }
 
 /// The witnesses whose cosignatures count, and how many of them are needed (k of n).
@@ -161,6 +165,7 @@ impl State {
             P::WitnessKeyRegistered { .. } | P::WitnessPolicySet { .. } => {
                 self.apply_witness(event)?
             }
+            P::DocumentIssued { .. } => self.apply_documents(event)?,
         }
         self.size += 1;
         Ok(())

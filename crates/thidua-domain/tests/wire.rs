@@ -217,10 +217,23 @@ fn samples() -> Vec<(Actor, Payload)> {
         ),
         // Kinds added later go at the end, so that the lines above never move.
         (
-            admin,
+            admin.clone(),
             Payload::WitnessPolicySet {
                 witnesses: vec![u("ca-ag"), u("ca-kg"), u("ca-hg")],
                 quorum: 2,
+            },
+        ),
+        (
+            admin,
+            Payload::DocumentIssued {
+                cluster: cum(),
+                year: 2024,
+                kind: thidua_domain::documents::DocumentKind::Results,
+                date: d(2024, 12, 20),
+                number: Some(1),
+                symbol: Some(t("BC-CTĐ12")),
+                title: t("Kết quả chấm điểm thi đua năm 2024"),
+                sha256: "ef".repeat(32),
             },
         ),
     ]

@@ -1,5 +1,5 @@
 //! The log's byte format (see `docs/event-encoding.md`). Each event kind has numbered formats;
-//! the structures of a format ([`v1`], [`v2`]) are frozen once events were written with them,
+//! the structures of a format ([`v1`], [`v2`], [`documents`]) are frozen once events were written with them,
 //! and every format ever written keeps decoding to the in-memory model ([`crate::event`]) for
 //! ever. New events are written in the newest format of their kind. A change of meaning gets a
 //! new kind or a new format; the model may change freely as long as old formats still map to it.
@@ -7,6 +7,7 @@
 //! Decoding checks canonical form at the level of the format's own structure: the stored bytes
 //! must be exactly what that format's encoder writes for the decoded value.
 
+pub mod documents;
 pub mod v1;
 pub mod v2;
 
@@ -38,6 +39,7 @@ pub const LATEST_FORMATS: &[(&str, u32)] = &[
     ("covenant_frozen", 1),
     ("witness_key_registered", 1),
     ("witness_policy_set", 1),
+    ("document_issued", 1),
 ];
 
 /// Errors decoding stored bytes into an event.
@@ -295,6 +297,18 @@ fn decode_payload(kind: &str, v: u32, data: Value) -> Option<Decoded> {
             witnesses: w.witnesses,
             quorum: w.quorum,
         }),
+        ("document_issued", 1) => typed(data, |w: documents::DocumentIssued| {
+            P::DocumentIssued {
+                cluster: w.cluster,
+                year: w.year,
+                kind: w.kind.into(),
+                date: w.date,
+                number: w.number,
+                symbol: w.symbol,
+                title: w.title,
+                sha256: w.sha256,
+            }
+        }),
         _ => return None,
     })
 }
@@ -485,6 +499,28 @@ fn encode_payload(payload: &Payload) -> (u32, Value) {
         P::WitnessPolicySet { witnesses, quorum } => {
             to_value(1, v2::WitnessPolicySet { witnesses, quorum })
         }
+        P::DocumentIssued {
+            cluster,
+            year,
+            kind,
+            date,
+            number,
+            symbol,
+            title,
+            sha256,
+        } => to_value(
+            1,
+            documents::DocumentIssued {
+                cluster,
+                year,
+                kind: kind.into(),
+                date,
+                number,
+                symbol,
+                title,
+                sha256,
+            },
+        ),
     }
 }
 
