@@ -9,6 +9,7 @@
 pub mod decree;
 pub mod docx;
 pub mod fonts;
+pub mod issue;
 pub mod model;
 pub mod pdf;
 pub mod templates;

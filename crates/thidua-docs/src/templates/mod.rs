@@ -79,7 +79,7 @@ impl Prepared {
 
 /// Builds the requested document against `state`.
 pub fn prepare(state: &State, request: &Request) -> Result<Prepared, DomainError> {
-    let mut prepared = match request {
+    let prepared = match request {
         Request::Covenant { covenant, version } => covenant::prepare(state, covenant, *version)?,
         Request::Results {
             cluster,
@@ -87,11 +87,32 @@ pub fn prepare(state: &State, request: &Request) -> Result<Prepared, DomainError
             board,
             place,
             date,
-        } => results::prepare(state, cluster, *year, board, place, *date)?,
+        } => {
+            // The same report issued before carries its own number: find it first.
+            let numbers: Vec<u32> = thidua_domain::documents::issued_by(state, cluster)
+                .filter(|d| d.kind == DocumentKind::Results && d.year == *year)
+                .filter_map(|d| d.number)
+                .collect();
+            for n in numbers {
+                let p = finish(
+                    state,
+                    results::prepare(state, cluster, *year, board, place, *date, Some(n))?,
+                );
+                if p.issued.is_some() {
+                    return Ok(p);
+                }
+            }
+            results::prepare(state, cluster, *year, board, place, *date, None)?
+        }
     };
+    Ok(finish(state, prepared))
+}
+
+/// Sets the content hash and the record of the same content, if issued.
+fn finish(state: &State, mut prepared: Prepared) -> Prepared {
     prepared.sha256 = crate::content_hash(&prepared.document);
     prepared.issued = thidua_domain::documents::issued_by(state, &prepared.cluster)
         .find(|d| d.sha256 == prepared.sha256)
         .cloned();
-    Ok(prepared)
+    prepared
 }

@@ -44,8 +44,8 @@ pub struct ResultsData {
     pub head_title: &'static str,
 }
 
-/// The data function. Unit names come from the scoreboard (the data file's names), else the
-/// unit's key.
+/// The data function, for the document numbered `number`. Unit names come from the scoreboard
+/// (the data file's names), else the unit's key.
 pub fn data(
     state: &State,
     cluster: &ClusterId,
@@ -53,6 +53,7 @@ pub fn data(
     board: &Scoreboard,
     place: &str,
     date: NaiveDate,
+    number: Option<u32>,
 ) -> Result<ResultsData, DomainError> {
     if board.units.is_empty() {
         return Err(DomainError::InvalidValue {
@@ -62,7 +63,6 @@ pub fn data(
     }
     let bodies = Bodies::of(state, cluster, year, date)?;
     let kind = DocumentKind::Results;
-    let number = issued::next_number(state, cluster, kind, date);
     let symbol = issued::symbol(kind, &bodies.cluster);
     let head_title = state
         .cluster(cluster)?
@@ -186,7 +186,7 @@ pub fn document(d: &ResultsData) -> Document {
     }
 }
 
-/// Data, template and what issuing records.
+/// Data, template and what issuing records, numbered `number` (`None`: the next number).
 pub(super) fn prepare(
     state: &State,
     cluster: &ClusterId,
@@ -194,9 +194,11 @@ pub(super) fn prepare(
     board: &Scoreboard,
     place: &str,
     date: NaiveDate,
+    number: Option<u32>,
 ) -> Result<Prepared, DomainError> {
-    let d = data(state, cluster, year, board, place, date)?;
-    let number = issued::next_number(state, cluster, DocumentKind::Results, date);
+    let number =
+        number.or_else(|| issued::next_number(state, cluster, DocumentKind::Results, date));
+    let d = data(state, cluster, year, board, place, date, number)?;
     Ok(Prepared {
         title: format!("Kết quả chấm điểm thi đua năm {year}"),
         document: document(&d),

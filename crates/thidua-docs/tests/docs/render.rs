@@ -1,4 +1,8 @@
-//! Building and writing the documents of the fixture.
+//! The fixture's documents (the 2024 covenant, the results report), built once and written to a
+//! directory the checks share.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use thidua_docs::{prepare, render, Format, Request, Verification};
@@ -23,20 +27,58 @@ pub fn results_request() -> Request {
     }
 }
 
-#[test]
-fn writes_the_covenant_and_the_results() {
-    let state = fixture::state();
-    let out = std::env::var("THIDUA_DOCS_OUT").ok();
-    for (name, req) in [
-        ("covenant", covenant_request()),
-        ("results", results_request()),
-    ] {
-        let p = prepare(&state, &req).unwrap();
-        for f in [Format::Pdf, Format::Docx] {
-            let bytes = render(&p.document, &Verification::Preview, f).unwrap();
-            if let Some(dir) = &out {
-                std::fs::write(format!("{dir}/{name}.{}", f.extension()), &bytes).unwrap();
+/// A built document's files.
+pub struct Files {
+    pub name: &'static str,
+    pub pdf: PathBuf,
+    pub docx: PathBuf,
+    pub pdf_bytes: Vec<u8>,
+    pub docx_bytes: Vec<u8>,
+}
+
+/// The directory with `covenant.{pdf,docx}` and `results.{pdf,docx}` (kept in
+/// `THIDUA_DOCS_OUT` when set, to look at).
+pub fn files() -> &'static (PathBuf, Vec<Files>) {
+    static FILES: OnceLock<(PathBuf, Vec<Files>)> = OnceLock::new();
+    FILES.get_or_init(|| {
+        let dir = match std::env::var_os("THIDUA_DOCS_OUT") {
+            Some(d) => PathBuf::from(d),
+            None => tempfile::tempdir().unwrap().keep(),
+        };
+        std::fs::create_dir_all(&dir).unwrap();
+        let state = fixture::state();
+        let files = [
+            ("covenant", covenant_request()),
+            ("results", results_request()),
+        ]
+        .into_iter()
+        .map(|(name, req)| {
+            let doc = prepare(&state, &req).unwrap().document;
+            let write = |f: Format| {
+                let bytes = render(&doc, &Verification::Preview, f).unwrap();
+                let path = dir.join(format!("{name}.{}", f.extension()));
+                std::fs::write(&path, &bytes).unwrap();
+                (path, bytes)
+            };
+            let (pdf, pdf_bytes) = write(Format::Pdf);
+            let (docx, docx_bytes) = write(Format::Docx);
+            Files {
+                name,
+                pdf,
+                docx,
+                pdf_bytes,
+                docx_bytes,
             }
-        }
-    }
+        })
+        .collect();
+        (dir, files)
+    })
+}
+
+pub fn file(name: &str) -> &'static Files {
+    files().1.iter().find(|f| f.name == name).unwrap()
+}
+
+pub fn dir() -> &'static Path {
+    &files().0
 }
