@@ -137,7 +137,10 @@ pub fn issued_by<'a>(
     state: &'a State,
     cluster: &'a ClusterId,
 ) -> impl Iterator<Item = &'a IssuedDocument> + 'a {
-    state.documents.iter().filter(move |d| &d.cluster == cluster)
+    state
+        .documents
+        .iter()
+        .filter(move |d| &d.cluster == cluster)
 }
 
 pub(crate) fn decide(

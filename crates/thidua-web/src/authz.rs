@@ -209,7 +209,8 @@ impl Scope {
             Payload::ClusterCreated { cluster, .. }
             | Payload::ClusterYearSet { cluster, .. }
             | Payload::ClusterLeadershipSet { cluster, .. }
-            | Payload::CovenantDrafted { cluster, .. } => cluster_ok(cluster),
+            | Payload::CovenantDrafted { cluster, .. }
+            | Payload::DocumentIssued { cluster, .. } => cluster_ok(cluster),
             Payload::MovementCreated { .. } | Payload::WitnessPolicySet { .. } => true,
             Payload::CovenantDraftAmended { covenant, .. }
             | Payload::CovenantDraftWithdrawn { covenant, .. }

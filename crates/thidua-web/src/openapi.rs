@@ -38,10 +38,12 @@ impl Modify for Security {
         api::list_covenants, api::get_covenant, api::sign_covenant, api::list_events,
         api::list_users, api::get_user, api::create_user, api::grant_role, api::revoke_role,
         api::reset_password, api::command,
+        api::documents::list_documents, api::documents::get_document,
+        api::documents::covenant_document, api::documents::issue_covenant,
     ),
     components(schemas(ErrorBody, dto::UnitRef, dto::ClusterSummary, dto::ClusterDetail, dto::UnitSummary,
         dto::UnitDetail, dto::MovementDto, dto::CovenantSummary, dto::CovenantDetail, dto::EventDto,
-        dto::EventPage, dto::UserDto, dto::ReceiptDto))
+        dto::EventPage, dto::UserDto, dto::ReceiptDto, api::documents::IssuedDocumentDto))
 )]
 pub struct ApiDoc;
 

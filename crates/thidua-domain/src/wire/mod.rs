@@ -297,17 +297,15 @@ fn decode_payload(kind: &str, v: u32, data: Value) -> Option<Decoded> {
             witnesses: w.witnesses,
             quorum: w.quorum,
         }),
-        ("document_issued", 1) => typed(data, |w: documents::DocumentIssued| {
-            P::DocumentIssued {
-                cluster: w.cluster,
-                year: w.year,
-                kind: w.kind.into(),
-                date: w.date,
-                number: w.number,
-                symbol: w.symbol,
-                title: w.title,
-                sha256: w.sha256,
-            }
+        ("document_issued", 1) => typed(data, |w: documents::DocumentIssued| P::DocumentIssued {
+            cluster: w.cluster,
+            year: w.year,
+            kind: w.kind.into(),
+            date: w.date,
+            number: w.number,
+            symbol: w.symbol,
+            title: w.title,
+            sha256: w.sha256,
         }),
         _ => return None,
     })

@@ -4,6 +4,7 @@
 //! domain. The OpenAPI document is generated from these handlers ([`crate::openapi`]).
 
 mod account;
+pub mod documents;
 pub mod dto;
 pub mod extract;
 
@@ -54,6 +55,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/users/{id}/roles/{role}", delete(revoke_role))
         .route("/api/v1/users/{id}/password", post(reset_password))
         .route("/api/v1/commands", post(command))
+        .merge(documents::routes())
 }
 
 fn parse_id<T>(

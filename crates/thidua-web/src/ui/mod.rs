@@ -7,6 +7,7 @@ mod assets;
 mod covenant;
 mod describe;
 mod diff;
+pub(crate) mod documents;
 mod editor;
 pub(crate) mod form;
 pub(crate) mod history;
@@ -113,6 +114,7 @@ pub fn routes() -> Router<AppState> {
         .route("/account/password", post(admin::change_password))
         .route("/account/tokens", post(admin::create_token))
         .route("/account/tokens/revoke", post(admin::revoke_token))
+        .merge(documents::routes())
         .layer(axum::middleware::from_fn(form::refuse_bad_encoding))
 }
 
