@@ -5,6 +5,7 @@
 mod web {
     pub mod bench;
     pub mod browser;
+    pub mod documents;
     pub mod http;
     pub mod matrix;
     pub mod support;
