@@ -343,8 +343,8 @@ fn paragraph(
     Ok(())
 }
 
-/// Centred lines of one face in a column `[x, x + width]` from `top`; returns the bottom and
-/// the widest line's width.
+/// Centred lines of one face in the column `[x, x + width]` from the flow's line; returns the
+/// widest line's width.
 fn centred(
     flow: &mut Flow,
     text: &str,
@@ -469,7 +469,7 @@ fn title(flow: &mut Flow, doc: &Document) -> Result<(), MissingGlyph> {
     Ok(())
 }
 
-/// A cell's lines and the height of its row part.
+/// A cell's lines within its column.
 fn cell_lines(text: &str, bold: bool, width: f32) -> Result<Vec<Vec<Piece>>, MissingGlyph> {
     let spans = [Span {
         text: text.to_owned(),
@@ -565,7 +565,7 @@ fn table(flow: &mut Flow, t: &Table) -> Result<(), MissingGlyph> {
     Ok(())
 }
 
-/// The lines of one signature block within `width`, as (face, size, lines) groups.
+/// The height of one signature block set within `width`.
 fn block_height(b: &SignatureBlock, width: f32) -> Result<f32, MissingGlyph> {
     let lh = face(Face::Regular).line_height(size::SIGNATURE);
     let mut n = lines(&[Span::bold(b.title.clone())], size::SIGNATURE, width)?.len();
