@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of Thi Đua on this machine: installs what the tests need when it is missing
-# (Debian packages: PostgreSQL, Chromium and its driver, LibreOffice Calc), starts a local
+# (Debian packages: PostgreSQL, Chromium and its driver, LibreOffice Calc and Writer, poppler), starts a local
 # PostgreSQL with the test role and database, then runs the whole workspace's test suite.
 # Needs root (or sudo) only for the installs and for starting PostgreSQL.
 set -euo pipefail
@@ -13,6 +13,9 @@ command -v pg_ctlcluster >/dev/null 2>&1 || packages+=(postgresql)
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || packages+=(chromium-driver)
 command -v soffice >/dev/null 2>&1 || packages+=(libreoffice-calc-nogui)
+# Documents: LibreOffice Writer opens our DOCX files; poppler reads and pictures our PDFs.
+dpkg -s libreoffice-writer-nogui >/dev/null 2>&1 || packages+=(libreoffice-writer-nogui)
+command -v pdftotext >/dev/null 2>&1 || packages+=(poppler-utils)
 if [ "${#packages[@]}" -gt 0 ]; then
   echo "Installing: ${packages[*]}"
   sudo_if_needed apt-get update -qq

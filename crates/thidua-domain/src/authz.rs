@@ -79,7 +79,8 @@ pub fn permission_for(state: &State, payload: &Payload) -> Result<Permission, Do
         | P::WitnessPolicySet { .. } => Permission::Administer,
         P::ClusterYearSet { cluster, .. }
         | P::ClusterLeadershipSet { cluster, .. }
-        | P::CovenantDrafted { cluster, .. } => Permission::ManageCluster(cluster.clone()),
+        | P::CovenantDrafted { cluster, .. }
+        | P::DocumentIssued { cluster, .. } => Permission::ManageCluster(cluster.clone()),
         P::CovenantDraftAmended { covenant, .. } | P::CovenantDraftWithdrawn { covenant, .. } => {
             Permission::ManageCluster(state.covenant(covenant)?.cluster.clone())
         }

@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::documents::DocumentKind;
 use crate::error::DomainError;
 use crate::event::{Actor, Event, Payload};
 use crate::figures::{FigureMap, HistoricalReport, ValidationRule};
@@ -168,6 +169,17 @@ pub enum Command {
         sha256: String,
         reports: Vec<HistoricalReport>,
     },
+    /// Records that the secretariat issued an official document: `number` is the one printed
+    /// on it ([`crate::documents::next_number`]), `sha256` the hash of its content.
+    IssueDocument {
+        cluster: ClusterId,
+        year: i32,
+        kind: DocumentKind,
+        date: NaiveDate,
+        number: Option<u32>,
+        title: Text,
+        sha256: String,
+    },
 }
 
 /// Turns `command` from `actor` into the events it produces, checked against `state`: the
@@ -213,6 +225,7 @@ pub fn decide_and_apply(
         | C::SetFiguresDeadline { .. }
         | C::SetFiguresRules { .. }
         | C::ImportHistoricalFigures { .. } => crate::figures::decide(state, actor, command)?,
+        C::IssueDocument { .. } => crate::documents::decide(state, actor, command)?,
     };
     let mut after = state.clone();
     for payload in &payloads {

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::figures::{FigureMap, ValidationRule};
+use crate::documents::DocumentKind;
 use crate::ids::{ClusterId, CovenantId, MovementId, UnitId, UserId};
 use crate::model::{
     CovenantContent, LeadershipMethod, LeadershipPosition, LineageChange, ReportingWindow, Role,
@@ -192,6 +193,18 @@ pub enum Payload {
         window: String,
         values: FigureMap,
     },
+    /// The secretariat issued an official document: its kind, number and symbol, date, subject
+    /// and the SHA-256 of its content ([`crate::documents`]).
+    DocumentIssued {
+        cluster: ClusterId,
+        year: i32,
+        kind: DocumentKind,
+        date: NaiveDate,
+        number: Option<u32>,
+        symbol: Option<Text>,
+        title: Text,
+        sha256: String,
+    },
 }
 
 /// Every event kind, in the order they were introduced.
@@ -221,6 +234,7 @@ pub const EVENT_KINDS: &[&str] = &[
     "figures_rules_set",
     "historical_import_recorded",
     "historical_figures_recorded",
+    "document_issued",
 ];
 
 impl Payload {
@@ -252,6 +266,7 @@ impl Payload {
             Payload::FiguresRulesSet { .. } => "figures_rules_set",
             Payload::HistoricalImportRecorded { .. } => "historical_import_recorded",
             Payload::HistoricalFiguresRecorded { .. } => "historical_figures_recorded",
+            Payload::DocumentIssued { .. } => "document_issued",
         }
     }
 

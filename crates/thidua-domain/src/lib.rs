@@ -11,6 +11,7 @@ pub mod authz;
 pub mod calendar;
 pub mod command;
 pub mod covenant;
+pub mod documents;
 pub mod error;
 pub mod event;
 pub mod figures;
@@ -22,6 +23,7 @@ pub mod target;
 pub mod text;
 pub mod wire;
 pub mod witness;
+pub mod wording;
 
 pub use command::{decide, decide_and_apply, Command};
 pub use error::DomainError;

@@ -3,7 +3,7 @@
 //! permission for it ([`crate::authz`]) and the event must fit the state (no duplicate creation,
 //! no impossible transition). A log that breaks either stops the replay, naming the event.
 //! Each stage applies its own events: [`crate::org`], [`crate::covenant`], [`crate::witness`],
-//! [`crate::figures`].
+//! [`crate::figures`], [`crate::documents`].
 
 use std::collections::BTreeMap;
 
@@ -127,6 +127,9 @@ pub struct State {
     /// that count every event of a kind (a report's revisions) accept the gaps.
     #[serde(skip)]
     pub partial: bool,
+    /// The official documents issued, in log order.
+    #[serde(default)]
+    pub documents: Vector<crate::documents::IssuedDocument>,
 }
 
 /// The witnesses whose cosignatures count, and how many of them are needed (k of n).
@@ -201,6 +204,7 @@ impl State {
             | P::FiguresRulesSet { .. }
             | P::HistoricalImportRecorded { .. }
             | P::HistoricalFiguresRecorded { .. } => self.apply_figures(event)?,
+            P::DocumentIssued { .. } => self.apply_documents(event)?,
         }
         self.size += 1;
         Ok(())

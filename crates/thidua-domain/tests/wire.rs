@@ -320,6 +320,19 @@ fn samples() -> Vec<(Actor, Payload)> {
                 .collect(),
             },
         ),
+        (
+            admin,
+            Payload::DocumentIssued {
+                cluster: cum(),
+                year: 2024,
+                kind: thidua_domain::documents::DocumentKind::Results,
+                date: d(2024, 12, 20),
+                number: Some(1),
+                symbol: Some(t("BC-CTĐ12")),
+                title: t("Kết quả chấm điểm thi đua năm 2024"),
+                sha256: "ef".repeat(32),
+            },
+        ),
     ]
 }
 

@@ -267,7 +267,8 @@ impl Scope {
             Payload::ClusterCreated { cluster, .. }
             | Payload::ClusterYearSet { cluster, .. }
             | Payload::ClusterLeadershipSet { cluster, .. }
-            | Payload::CovenantDrafted { cluster, .. } => cluster_ok(cluster),
+            | Payload::CovenantDrafted { cluster, .. }
+            | Payload::DocumentIssued { cluster, .. } => cluster_ok(cluster),
             Payload::MovementCreated { .. } | Payload::WitnessPolicySet { .. } => true,
             // A unit's figures: the unit itself; the cluster once its leader approved them.
             Payload::FiguresSaved { unit, covenant, .. }

@@ -293,6 +293,28 @@ fn commands() -> Vec<CommandShape> {
             ],
             &[],
         ),
+        (
+            "issue_document",
+            vec![
+                ("cluster", id()),
+                ("year", json!({"type": "integer"})),
+                (
+                    "kind",
+                    json!({"type": "string", "enum": ["covenant", "results"]}),
+                ),
+                ("date", date()),
+                (
+                    "number",
+                    json!({"oneOf": [{"type": "integer", "minimum": 1}, {"type": "null"}]}),
+                ),
+                ("title", text(limits::TITLE)),
+                (
+                    "sha256",
+                    json!({"type": "string", "pattern": "^[0-9a-f]{64}$"}),
+                ),
+            ],
+            &[],
+        ),
     ]
 }
 

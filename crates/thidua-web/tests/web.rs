@@ -7,6 +7,7 @@ mod web {
     pub mod bench;
     pub mod browser;
     pub mod figures;
+    pub mod documents;
     pub mod http;
     pub mod matrix;
     pub mod metrics;

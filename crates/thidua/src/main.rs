@@ -44,6 +44,8 @@ enum Command {
     Verify(cmd::verify::VerifyArgs),
     /// Xuất nhật ký dạng tlog-tiles tĩnh / static C2SP tlog-tiles export.
     ExportTiles(cmd::export_tiles::ExportTilesArgs),
+    /// Văn bản hành chính (PDF, DOCX): giao ước, kết quả / official documents.
+    Doc(cmd::doc::DocArgs),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +64,7 @@ fn main() -> ExitCode {
         Command::Witness(args) => cmd::witness::run(args),
         Command::Verify(args) => cmd::verify::run(args),
         Command::ExportTiles(args) => cmd::export_tiles::run(args),
+        Command::Doc(args) => cmd::doc::run(args),
     };
     match result {
         Ok(code) => code,

@@ -142,3 +142,91 @@ fn a_format_1_log_opens_verifies_and_grows_with_newer_formats() {
         Some("crime_change")
     );
 }
+
+/// `thidua doc` on the format-1 log: the covenant and the results report issued by the
+/// operator, listed, written again from the log; the log with `document_issued` still verifies.
+#[test]
+fn official_documents_are_issued_listed_and_verified() {
+    let dir = tempfile::tempdir().unwrap();
+    import_fixture(dir.path());
+    let run = |args: &[&str]| {
+        let out = thidua()
+            .args(args)
+            .arg("--data")
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout
+    };
+    let pdf = dir.path().join("giao-uoc.pdf");
+    let issued = run(&[
+        "doc",
+        "covenant",
+        "--covenant",
+        "giao-uoc-cum-12-2024",
+        "--issue",
+        "--out",
+        pdf.to_str().unwrap(),
+    ]);
+    assert!(
+        issued.contains("đã phát hành / issued  covenant  -  số thứ tự trong sổ / record 60"),
+        "{issued}"
+    );
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/cum12-2024");
+    let docx = dir.path().join("ket-qua.docx");
+    let results = run(&[
+        "doc",
+        "results",
+        "--cluster",
+        "cum-12",
+        "--year",
+        "2024",
+        "--regulation",
+        &format!("{examples}/regulation.toml"),
+        "--figures",
+        &format!("{examples}/data.csv"),
+        "--place",
+        "Kiên Giang",
+        "--date",
+        "20/12/2024",
+        "--format",
+        "docx",
+        "--issue",
+        "--out",
+        docx.to_str().unwrap(),
+    ]);
+    assert!(
+        results.contains("results  01/BC-CTĐ12  số thứ tự trong sổ / record 61"),
+        "{results}"
+    );
+    assert!(std::fs::read(&docx).unwrap().starts_with(b"PK"));
+    let list = run(&["doc", "list", "--cluster", "cum-12"]);
+    assert_eq!(list.lines().count(), 2, "{list}");
+    let sha = list
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .nth(4)
+        .unwrap()
+        .to_owned();
+    let again = dir.path().join("again.pdf");
+    run(&[
+        "doc",
+        "issued",
+        "--sha256",
+        &sha,
+        "--out",
+        again.to_str().unwrap(),
+    ]);
+    assert!(std::fs::read(&again).unwrap().starts_with(b"%PDF-"));
+    let report = verify(dir.path());
+    assert!(report.contains("size          62"), "{report}");
+}

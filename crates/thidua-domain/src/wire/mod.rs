@@ -1,5 +1,5 @@
 //! The log's byte format (see `docs/event-encoding.md`). Each event kind has numbered formats;
-//! the structures of a format ([`v1`], [`v2`]) are frozen once events were written with them,
+//! the structures of a format ([`v1`], [`v2`], [`documents`]) are frozen once events were written with them,
 //! and every format ever written keeps decoding to the in-memory model ([`crate::event`]) for
 //! ever. New events are written in the newest format of their kind. A change of meaning gets a
 //! new kind or a new format; the model may change freely as long as old formats still map to it.
@@ -7,6 +7,7 @@
 //! Decoding checks canonical form at the level of the format's own structure: the stored bytes
 //! must be exactly what that format's encoder writes for the decoded value.
 
+pub mod documents;
 pub mod v1;
 pub mod v2;
 pub mod v3;
@@ -47,6 +48,7 @@ pub const LATEST_FORMATS: &[(&str, u32)] = &[
     ("figures_rules_set", 1),
     ("historical_import_recorded", 1),
     ("historical_figures_recorded", 1),
+    ("document_issued", 1),
 ];
 
 /// Errors decoding stored bytes into an event.
@@ -359,6 +361,16 @@ fn decode_payload(kind: &str, v: u32, data: Value) -> Option<Decoded> {
                 values: v3::from_wire(w.values),
             }
         }),
+        ("document_issued", 1) => typed(data, |w: documents::DocumentIssued| P::DocumentIssued {
+            cluster: w.cluster,
+            year: w.year,
+            kind: w.kind.into(),
+            date: w.date,
+            number: w.number,
+            symbol: w.symbol,
+            title: w.title,
+            sha256: w.sha256,
+        }),
         _ => return None,
     })
 }
@@ -650,6 +662,28 @@ fn encode_payload(payload: &Payload) -> (u32, Value) {
                 year,
                 window,
                 values: v3::to_wire(&values),
+            },
+        ),
+        P::DocumentIssued {
+            cluster,
+            year,
+            kind,
+            date,
+            number,
+            symbol,
+            title,
+            sha256,
+        } => to_value(
+            1,
+            documents::DocumentIssued {
+                cluster,
+                year,
+                kind: kind.into(),
+                date,
+                number,
+                symbol,
+                title,
+                sha256,
             },
         ),
     }

@@ -4,6 +4,7 @@
 //! domain. The OpenAPI document is generated from these handlers ([`crate::openapi`]).
 
 mod account;
+pub mod documents;
 pub mod dto;
 pub mod extract;
 pub mod figures;
@@ -62,6 +63,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/commands", post(command))
         .merge(figures::routes())
         .route("/api/v1/log/key", get(log_key))
+        .merge(documents::routes())
 }
 
 pub(crate) fn parse_id<T>(

@@ -390,6 +390,34 @@ pub fn describe(t: &Strings, state: &State, e: &Event) -> Described {
                 plain(format!("{quorum} / {}", witnesses.len())),
             )],
         ),
+        P::DocumentIssued {
+            cluster,
+            kind,
+            date: day,
+            number,
+            symbol,
+            title,
+            sha256,
+            ..
+        } => {
+            let no = thidua_domain::documents::number_and_symbol(
+                *number,
+                symbol.as_ref().map(|s| s.as_str()),
+            );
+            (
+                t.ev_document_issued,
+                vec![
+                    ("document", text(title.as_str())),
+                    ("cluster", vec![names::cluster(state, cluster)]),
+                ],
+                vec![
+                    (t.docs_kind, plain(super::documents::kind_label(t, *kind))),
+                    (t.docs_number, plain(no.unwrap_or_else(|| "—".into()))),
+                    (t.docs_date, date(day)),
+                    (t.docs_hash, plain(sha256.clone())),
+                ],
+            )
+        }
     };
     args.push(("actor", actor));
     let mut all = details;

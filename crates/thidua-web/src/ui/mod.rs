@@ -7,6 +7,7 @@ mod assets;
 mod covenant;
 mod describe;
 mod diff;
+pub(crate) mod documents;
 mod editor;
 mod figures;
 pub(crate) mod form;
@@ -122,6 +123,7 @@ pub fn routes() -> Router<AppState> {
         .route("/account/tokens", post(admin::create_token))
         .route("/account/tokens/revoke", post(admin::revoke_token))
         .merge(figures::routes())
+        .merge(documents::routes())
         .layer(axum::middleware::from_fn(form::refuse_bad_encoding))
 }
 

@@ -214,6 +214,7 @@ struct ClusterPage {
     units: Vec<(UnitRef, bool)>,
     /// The shown year has no covenant in force or being signed (the drafting button shows).
     needs_covenant: bool,
+    docs: super::documents::DocsSection,
     errors: super::admin::FieldErrors,
     saved: bool,
 }
@@ -311,8 +312,10 @@ pub fn cluster_view(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let docs = super::documents::cluster_section(&state, viewer, &id, c.year);
     let mut res = render(&ClusterPage {
         l: Layout::new(viewer, c.name.clone()),
+        docs,
         c,
         can_manage,
         units,
@@ -334,6 +337,7 @@ struct UnitPage {
     can_admin: bool,
     /// The unit's people and roles (only for the unit itself and administrators).
     people: Vec<(UserDto, Vec<String>)>,
+    docs: super::documents::DocsSection,
 }
 
 pub fn kind_label(t: &Strings, kind: &str) -> &'static str {
@@ -370,6 +374,7 @@ pub async fn unit(State(app): State<AppState>, viewer: Viewer, Path(id): Path<St
                 kind: kind_label(t, &u.unit.kind),
                 can_admin,
                 people,
+                docs: super::documents::unit_section(&state, &viewer, &id),
                 u,
             })
         }

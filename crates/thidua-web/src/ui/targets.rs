@@ -4,7 +4,7 @@
 //! buttons (`op=add`, `op=remove-{i}`) without losing what was typed, so the form works without
 //! script. Every problem of every row is reported beside its field: the form's own reading
 //! (numbers, years) and then the domain's rules ([`thidua_domain::target::problems`], the same
-//! that `decide` applies). Also writes each target as a Vietnamese (or English) sentence.
+//! that `decide` applies). Targets as sentences are [`thidua_domain::wording`]'s.
 
 use std::collections::BTreeSet;
 use std::str::FromStr;
@@ -325,57 +325,10 @@ fn assign_ids(built: &mut [(usize, Target)]) {
     }
 }
 
-fn fill(template: &str, args: &[(&str, &str)]) -> String {
-    args.iter().fold(template.to_owned(), |s, (k, v)| {
-        s.replace(&format!("{{{k}}}"), v)
-    })
-}
-
-/// A target as a sentence: "Giảm ít nhất 5% so với năm 2023", "Không tăng so với năm 2023",
-/// "Tỷ lệ đạt trên 90%".
+/// A target as a sentence in the interface's language ([`thidua_domain::wording`]): "Giảm ít
+/// nhất 5% so với năm 2023", "Tỷ lệ đạt trên 90%".
 pub fn sentence(t: &Strings, target: &Target) -> String {
-    let dec = |d: &Decimal| crate::format::decimal(d);
-    let x = target.threshold.as_ref().map(dec).unwrap_or_default();
-    let (lo, hi) = target
-        .range
-        .as_ref()
-        .map(|(a, b)| (dec(a), dec(b)))
-        .unwrap_or_default();
-    let unit = target
-        .unit_of_measure
-        .as_ref()
-        .map(|u| u.to_string())
-        .unwrap_or_default();
-    let zero = target.threshold.is_some_and(|d| d.is_zero());
-    let hundred = target.threshold == Some(Decimal::ONE_HUNDRED);
-    let base = |s: String| match target.baseline_year {
-        Some(y) => format!(
-            "{s} {}",
-            fill(t.s_compared_with, &[("year", &y.to_string())])
-        ),
-        None => s,
-    };
-    let key = target::shape_key(target.kind, target.comparison).unwrap_or("");
-    let args = [("x", x.as_str()), ("lo", &lo), ("hi", &hi), ("unit", &unit)];
-    let text = match key {
-        "reduce_at_least" if zero => base(t.s_no_increase.to_owned()),
-        "reduce_at_least" => base(fill(t.s_reduce_at_least, &args)),
-        "reduce_above" => base(fill(t.s_reduce_above, &args)),
-        "reduce_between" => base(fill(t.s_reduce_between, &args)),
-        "rate_at_least" if hundred => t.s_all.to_owned(),
-        "rate_at_least" => fill(t.s_rate_at_least, &args),
-        "rate_above" => fill(t.s_rate_above, &args),
-        "rate_at_most" => fill(t.s_rate_at_most, &args),
-        "rate_below" => fill(t.s_rate_below, &args),
-        "count_at_least" => fill(t.s_count_at_least, &args),
-        "count_at_most" if zero => t.s_count_none.to_owned(),
-        "count_at_most" => fill(t.s_count_at_most, &args),
-        "count_equal" => fill(t.s_count_equal, &args),
-        "yes_no" => t.s_yes_no.to_owned(),
-        "judged" => t.s_judged.to_owned(),
-        _ => format!("{x}{lo}{hi} {unit}"),
-    };
-    text.trim().to_owned()
+    thidua_domain::wording::sentence(t.target_words, target)
 }
 
 #[cfg(test)]

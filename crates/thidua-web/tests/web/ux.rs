@@ -2,7 +2,8 @@
 //! Chromium: a changed draft leads the signer to the new version (step-up password first), the
 //! covenant form reports every problem beside its row with the focus on the error summary, the
 //! regulation page puts a diagnostic beside its line, a draft is withdrawn and a new version
-//! proposed and compared, a merged unit is refused by name, history tells events with names.
+//! proposed and compared, a merged unit is refused by name, history tells events with names, a
+//! frozen covenant is issued as an official document from its cluster's page.
 //! Then a tour takes every page at 1366 and 390 px (`THIDUA_SCREENSHOTS` or
 //! `target/artifacts/screenshots`).
 
@@ -102,6 +103,34 @@ pub fn flows(b: &Browser, app: &TestApp) {
     withdraw_then_propose_and_compare(b, app);
     merged_unit_refused(b, app);
     names_in_history(b, app);
+    issue_a_frozen_covenant(b, app);
+}
+
+/// The "Văn bản" section: once every member signed, the covenant is issued from the cluster's
+/// page and listed with its record and its files.
+fn issue_a_frozen_covenant(b: &Browser, app: &TestApp) {
+    let id = CovenantId::parse("gu-13-2024").unwrap();
+    let v = app.service.read().covenants[&id].latest().clone();
+    for unit in &v.members {
+        let sign = Command::SignCovenant {
+            covenant: id.clone(),
+            version: v.version,
+            unit: unit.clone(),
+            hash: v.hash.clone(),
+        };
+        app.service.execute(&Actor::System, sign).unwrap();
+    }
+    b.sign_in(app, "quantri");
+    b.goto(&format!("{}/clusters/cum-13?year=2024", app.base));
+    assert!(b.wait_for("#issue-gu-13-2024"), "the issuing button");
+    b.click("#issue-gu-13-2024");
+    assert!(b.wait_for("#issued-documents"), "{}", b.url());
+    assert!(b
+        .text("#issued-documents")
+        .contains("Giao ước thi đua năm 2024"));
+    assert!(b.find("#issued-documents a[href$='/pdf']").is_some());
+    assert!(b.find("#issue-gu-13-2024").is_none(), "issued once");
+    b.shots("documents-issued");
 }
 
 /// The covenant form: rows added without losing what was typed, every problem beside its row's
@@ -300,6 +329,7 @@ pub fn tour(b: &Browser, app: &TestApp) {
                 ("person", "/people/lanhdao-kg"),
                 ("cluster-2024", "/clusters/cum-12?year=2024"),
                 ("cluster-2025", "/clusters/cum-12?year=2025"),
+                ("cluster-13-documents", "/clusters/cum-13?year=2024"),
                 ("covenant", "/covenants/gu-12-2024"),
                 ("covenant-old-version", "/covenants/gu-12-2024-b?version=1"),
                 ("covenant-edit", "/covenants/gu-12-2024-b/edit"),

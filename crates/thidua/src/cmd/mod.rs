@@ -3,6 +3,7 @@ pub mod backup;
 pub mod bench;
 pub mod bench_figures;
 pub mod bench_score;
+pub mod doc;
 pub mod export_tiles;
 pub mod figures;
 pub mod log;

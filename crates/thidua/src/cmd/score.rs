@@ -103,7 +103,7 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-fn load(args: &ScoreArgs) -> anyhow::Result<(CompiledRegulation, Dataset)> {
+pub(crate) fn load(args: &ScoreArgs) -> anyhow::Result<(CompiledRegulation, Dataset)> {
     let reg_bytes = std::fs::read(&args.regulation).with_context(|| {
         format!(
             "không đọc được tệp quy định / cannot read regulation {}",

@@ -1,0 +1,394 @@
+//! The DOCX of a document, written with docx-rs from the same model as the PDF: real
+//! paragraphs with named styles, tables for the header, the body's tables and the signature
+//! blocks, a page-number field in the header from page 2 (a different first page), so a
+//! secretary can still correct a comma in Word or LibreOffice before printing. Paragraph
+//! identifiers are numbered here and the package carries no clock, so the same document gives
+//! the same bytes.
+
+use docx_rs::{
+    AlignmentType, Docx, FieldCharType, Header as DocxHeader, InstrPAGE, InstrText, LineSpacing,
+    PageMargin, Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run,
+    RunFonts, SpecialIndentType, Style, StyleType, Table as DocxTable, TableCell, TableRow,
+    WidthType,
+};
+
+use crate::decree::{MOTTO, NATIONAL_TITLE, RECIPIENTS};
+use crate::fonts::{face, Face, DOCX_FAMILY};
+use crate::model::{Align, Block, Document, Header, SignatureBlock, Signatures, Span, Table};
+use crate::pdf::layout::{size, BOTTOM, HEADER_LEFT, LEFT, MM, RIGHT, TOP, WIDTH};
+
+/// Points to twentieths of a point (DOCX lengths), and to half points (DOCX type sizes).
+fn tw(pt: f32) -> i32 {
+    (pt * 20.0).round() as i32
+}
+fn hp(pt: f32) -> usize {
+    (pt * 2.0).round() as usize
+}
+
+/// Errors writing a DOCX.
+#[derive(Debug, thiserror::Error)]
+#[error("the DOCX writer failed: {0}")]
+pub struct DocxError(String);
+
+/// Numbers the paragraphs (`w14:paraId`) in order, so ids never depend on what the thread did
+/// before.
+struct Ids(u32);
+
+impl Ids {
+    fn p(&mut self) -> Paragraph {
+        self.0 += 1;
+        Paragraph::new().id(format!("{:08X}", self.0))
+    }
+}
+
+/// The styles the body uses, by name, so edits in Word keep the look.
+const BODY_STYLE: &str = "ThiDuaBody";
+const HEADING_STYLE: &str = "ThiDuaHeading";
+const TABLE_STYLE: &str = "ThiDuaTable";
+
+/// The DOCX of `doc` with `verification` at its end.
+pub fn write(doc: &Document, verification: &str) -> Result<Vec<u8>, DocxError> {
+    let mut ids = Ids(0);
+    let fonts = RunFonts::new()
+        .ascii(DOCX_FAMILY)
+        .hi_ansi(DOCX_FAMILY)
+        .cs(DOCX_FAMILY)
+        .east_asia(DOCX_FAMILY);
+    let mut docx = Docx::new()
+        .page_size(11906, 16838)
+        .page_margin(
+            PageMargin::new()
+                .top(tw(TOP))
+                .bottom(tw(BOTTOM))
+                .left(tw(LEFT))
+                .right(tw(RIGHT))
+                .header(tw(8.0 * MM))
+                .footer(tw(8.0 * MM)),
+        )
+        .default_fonts(fonts)
+        .default_size(hp(size::BODY))
+        .add_style(
+            Style::new(BODY_STYLE, StyleType::Paragraph)
+                .name("Thân văn bản")
+                .align(AlignmentType::Both)
+                .indent(
+                    Some(0),
+                    Some(SpecialIndentType::FirstLine(tw(10.0 * MM))),
+                    None,
+                    None,
+                )
+                .line_spacing(LineSpacing::new().after(120)),
+        )
+        .add_style(
+            Style::new(HEADING_STYLE, StyleType::Paragraph)
+                .name("Đề mục")
+                .based_on(BODY_STYLE)
+                .bold(),
+        )
+        .add_style(
+            Style::new(TABLE_STYLE, StyleType::Paragraph)
+                .name("Chữ trong bảng")
+                .size(hp(size::TABLE)),
+        )
+        .first_header(DocxHeader::new().add_paragraph(ids.p()))
+        .header(page_number_header(&mut ids))
+        .title_pg();
+    docx = docx.add_table(header_table(&mut ids, &doc.header));
+    for p in title(&mut ids, doc) {
+        docx = docx.add_paragraph(p);
+    }
+    for block in &doc.body {
+        docx = match block {
+            Block::Heading(text) => docx.add_paragraph(
+                ids.p()
+                    .style(HEADING_STYLE)
+                    .add_run(Run::new().add_text(text).bold()),
+            ),
+            Block::Paragraph(spans) => docx.add_paragraph(runs(ids.p().style(BODY_STYLE), spans)),
+            Block::Table(t) => docx
+                .add_table(body_table(&mut ids, t))
+                .add_paragraph(ids.p()),
+        };
+    }
+    docx = docx.add_table(signature_table(&mut ids, &doc.signatures, &doc.recipients));
+    if !matches!(doc.signatures, Signatures::Single(_)) && !doc.recipients.is_empty() {
+        for p in recipients(&mut ids, &doc.recipients) {
+            docx = docx.add_paragraph(p);
+        }
+    }
+    docx = docx.add_paragraph(ids.p()).add_paragraph(
+        ids.p().add_run(
+            Run::new()
+                .add_text(verification)
+                .size(hp(size::VERIFICATION)),
+        ),
+    );
+    let mut out = std::io::Cursor::new(Vec::new());
+    docx.build()
+        .pack(&mut out)
+        .map_err(|e| DocxError(e.to_string()))?;
+    Ok(out.into_inner())
+}
+
+/// The header of pages 2 and after: the page number, centred.
+fn page_number_header(ids: &mut Ids) -> DocxHeader {
+    let run = Run::new()
+        .size(hp(size::PAGE_NUMBER))
+        .add_field_char(FieldCharType::Begin, false)
+        .add_instr_text(InstrText::PAGE(InstrPAGE::new()))
+        .add_field_char(FieldCharType::Separate, false)
+        .add_text("2")
+        .add_field_char(FieldCharType::End, false);
+    DocxHeader::new().add_paragraph(ids.p().align(AlignmentType::Center).add_run(run))
+}
+
+/// A centred paragraph of one run.
+fn centred(ids: &mut Ids, text: &str, pt: f32, bold: bool, italic: bool) -> Paragraph {
+    let mut run = Run::new().add_text(text).size(hp(pt));
+    if bold {
+        run = run.bold();
+    }
+    if italic {
+        run = run.italic();
+    }
+    ids.p().align(AlignmentType::Center).add_run(run)
+}
+
+/// A short centred rule: an empty paragraph with a bottom border, indented to `length` within
+/// a column of `column` points.
+fn rule(ids: &mut Ids, column: f32, length: f32) -> Paragraph {
+    let side = tw(((column - length) / 2.0).max(0.0));
+    let mut p = ids
+        .p()
+        .align(AlignmentType::Center)
+        .indent(Some(side), None, Some(side), None)
+        .line_spacing(
+            LineSpacing::new()
+                .line(20)
+                .line_rule(docx_rs::LineSpacingType::Exact),
+        )
+        .add_run(Run::new().size(2));
+    p.property = p.property.set_borders(
+        ParagraphBorders::with_empty().set(
+            ParagraphBorder::new(ParagraphBorderPosition::Bottom)
+                .size(4)
+                .space(1),
+        ),
+    );
+    p
+}
+
+/// The width of the widest line of `text` as the PDF sets it (for the rules' lengths).
+fn text_width(text: &str, f: Face, pt: f32) -> f32 {
+    face(f).width(text, pt).unwrap_or(0.0)
+}
+
+fn cell(width_pt: f32) -> TableCell {
+    TableCell::new().width(tw(width_pt) as usize, WidthType::Dxa)
+}
+
+/// The header table: issuing body left, national title and motto right; number and date below.
+fn header_table(ids: &mut Ids, h: &Header) -> DocxTable {
+    let lw = WIDTH * HEADER_LEFT;
+    let rw = WIDTH - lw;
+    let mut left = cell(lw);
+    if let Some(parent) = &h.parent_body {
+        left = left.add_paragraph(centred(ids, parent, size::PARENT_BODY, false, false));
+    }
+    let name_w = text_width(&h.issuing_body, Face::Bold, size::ISSUING_BODY).min(lw);
+    left = left
+        .add_paragraph(centred(
+            ids,
+            &h.issuing_body,
+            size::ISSUING_BODY,
+            true,
+            false,
+        ))
+        .add_paragraph(rule(ids, lw, name_w * 0.4));
+    let motto_w = text_width(MOTTO, Face::Bold, size::MOTTO);
+    let right = cell(rw)
+        .add_paragraph(centred(
+            ids,
+            NATIONAL_TITLE,
+            size::NATIONAL_TITLE,
+            true,
+            false,
+        ))
+        .add_paragraph(centred(ids, MOTTO, size::MOTTO, true, false))
+        .add_paragraph(rule(ids, rw, motto_w));
+    let number = match &h.number {
+        Some(n) => centred(ids, n, size::NUMBER, false, false),
+        None => ids.p(),
+    };
+    let date = match &h.place_date {
+        Some(d) => centred(ids, d, size::PLACE_DATE, false, true),
+        None => ids.p(),
+    };
+    DocxTable::without_borders(vec![
+        TableRow::new(vec![left, right]),
+        TableRow::new(vec![
+            cell(lw).add_paragraph(number),
+            cell(rw).add_paragraph(date),
+        ]),
+    ])
+    .set_grid(vec![tw(lw) as usize, tw(rw) as usize])
+    .width(tw(WIDTH) as usize, WidthType::Dxa)
+}
+
+/// The type, the subject with its rule, and "Kính gửi".
+fn title(ids: &mut Ids, doc: &Document) -> Vec<Paragraph> {
+    let mut out = vec![
+        ids.p(),
+        centred(ids, &doc.type_line, size::TYPE, true, false),
+    ];
+    let mut widest: f32 = 0.0;
+    for line in &doc.subject {
+        widest = widest.max(text_width(line, Face::Bold, size::TYPE).min(WIDTH));
+        out.push(centred(ids, line, size::TYPE, true, false));
+    }
+    if !doc.subject.is_empty() {
+        out.push(rule(ids, WIDTH, (widest * 0.4).max(30.0 * MM).min(widest)));
+    }
+    out.push(ids.p());
+    if let Some(to) = &doc.addressee {
+        out.push(centred(ids, to, size::BODY, false, false));
+    }
+    out
+}
+
+/// Runs of spans in a paragraph.
+fn runs(mut p: Paragraph, spans: &[Span]) -> Paragraph {
+    for s in spans {
+        let mut run = Run::new().add_text(&s.text);
+        if s.bold {
+            run = run.bold();
+        }
+        if s.italic {
+            run = run.italic();
+        }
+        p = p.add_run(run);
+    }
+    p
+}
+
+fn alignment(a: Align) -> AlignmentType {
+    match a {
+        Align::Left => AlignmentType::Left,
+        Align::Center => AlignmentType::Center,
+        Align::Right => AlignmentType::Right,
+    }
+}
+
+/// A body table with borders: a bold centred header row, then the rows.
+fn body_table(ids: &mut Ids, t: &Table) -> DocxTable {
+    let widths: Vec<f32> = t
+        .columns
+        .iter()
+        .map(|c| WIDTH * f32::from(c.width_pct) / 100.0)
+        .collect();
+    let head = t
+        .columns
+        .iter()
+        .zip(&widths)
+        .map(|(c, w)| {
+            cell(*w).add_paragraph(
+                ids.p()
+                    .style(TABLE_STYLE)
+                    .align(AlignmentType::Center)
+                    .add_run(Run::new().add_text(&c.title).bold()),
+            )
+        })
+        .collect();
+    let mut rows = vec![TableRow::new(head).cant_split()];
+    for row in &t.rows {
+        let cells = row
+            .iter()
+            .zip(t.columns.iter().zip(&widths))
+            .map(|(text, (c, w))| {
+                cell(*w).add_paragraph(
+                    ids.p()
+                        .style(TABLE_STYLE)
+                        .align(alignment(c.align))
+                        .add_run(Run::new().add_text(text)),
+                )
+            })
+            .collect();
+        rows.push(TableRow::new(cells).cant_split());
+    }
+    DocxTable::new(rows)
+        .set_grid(widths.iter().map(|w| tw(*w) as usize).collect())
+        .width(tw(WIDTH) as usize, WidthType::Dxa)
+}
+
+/// One signature block's paragraphs, centred.
+fn block(ids: &mut Ids, b: &SignatureBlock) -> Vec<Paragraph> {
+    let mut out = Vec::new();
+    if let Some(a) = &b.authority {
+        out.push(centred(ids, a, size::SIGNATURE, true, false));
+    }
+    out.push(centred(ids, &b.title, size::SIGNATURE, true, false));
+    for _ in 0..4 {
+        out.push(ids.p());
+    }
+    out.push(centred(ids, &b.name, size::SIGNATURE, true, false));
+    out
+}
+
+/// "Nơi nhận:" and its list.
+fn recipients(ids: &mut Ids, list: &[String]) -> Vec<Paragraph> {
+    let mut out = vec![ids.p().add_run(
+        Run::new()
+            .add_text(RECIPIENTS)
+            .bold()
+            .italic()
+            .size(hp(size::RECIPIENTS_LABEL)),
+    )];
+    for r in list {
+        out.push(
+            ids.p()
+                .add_run(Run::new().add_text(r).size(hp(size::RECIPIENTS))),
+        );
+    }
+    out
+}
+
+fn with(mut c: TableCell, paragraphs: Vec<Paragraph>) -> TableCell {
+    for p in paragraphs {
+        c = c.add_paragraph(p);
+    }
+    c
+}
+
+/// The signature blocks as a borderless two-column table ("Nơi nhận" on the left of a single
+/// block).
+fn signature_table(ids: &mut Ids, s: &Signatures, list: &[String]) -> DocxTable {
+    let half = WIDTH / 2.0;
+    let rows = match s {
+        Signatures::Single(b) => {
+            let left = with(cell(half), recipients(ids, list));
+            let right = with(cell(half), block(ids, b));
+            vec![TableRow::new(vec![left, right]).cant_split()]
+        }
+        Signatures::Pair(l, r) => {
+            let left = with(cell(half), block(ids, l));
+            let right = with(cell(half), block(ids, r));
+            vec![TableRow::new(vec![left, right]).cant_split()]
+        }
+        Signatures::Grid(blocks) => blocks
+            .chunks(2)
+            .map(|pair| {
+                let cells = match pair {
+                    [only] => vec![with(cell(WIDTH), block(ids, only)).grid_span(2)],
+                    _ => pair
+                        .iter()
+                        .map(|b| with(cell(half), block(ids, b)))
+                        .collect(),
+                };
+                TableRow::new(cells).cant_split()
+            })
+            .collect(),
+    };
+    DocxTable::without_borders(rows)
+        .set_grid(vec![tw(half) as usize, tw(half) as usize])
+        .width(tw(WIDTH) as usize, WidthType::Dxa)
+}

@@ -1,0 +1,103 @@
+//! Issuing a document on a running log, the one way the API, the pages and the command line do
+//! it: build it ([`crate::prepare`]), keep its canonical content as a blob under its SHA-256,
+//! record `document_issued` as the actor (the domain authorises it and checks the number), and
+//! render an issued document again from its blob with the verification line that names its
+//! record. When another document took the number meanwhile, it is built again with the next.
+
+use thidua_domain::documents::IssuedDocument;
+use thidua_domain::{Actor, DomainError};
+use thidua_service::{Service, ServiceError};
+
+use crate::templates::{prepare, Request};
+use crate::{canonical_bytes, from_canonical, render, Format, RenderError, Verification};
+
+/// Errors issuing or reading an issued document.
+#[derive(Debug, thiserror::Error)]
+pub enum IssueError {
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    #[error("the stored content of document {0} is missing or altered")]
+    Content(String),
+}
+
+impl From<DomainError> for IssueError {
+    fn from(e: DomainError) -> Self {
+        IssueError::Service(ServiceError::Domain(e))
+    }
+}
+
+impl IssueError {
+    /// A stable code for API responses.
+    pub fn code(&self) -> &'static str {
+        match self {
+            IssueError::Service(e) => e.code(),
+            IssueError::Render(_) | IssueError::Content(_) => "internal",
+        }
+    }
+}
+
+/// Issues the requested document as `actor`; returns its record (the existing one when the
+/// same content was issued before).
+pub fn issue(
+    service: &Service,
+    actor: &Actor,
+    request: &Request,
+) -> Result<IssuedDocument, IssueError> {
+    let mut attempt = 0;
+    loop {
+        let view = service.read();
+        let prepared = prepare(&view.state, request)?;
+        if let Some(done) = prepared.issued {
+            return Ok(done);
+        }
+        let command = prepared.issue_command()?;
+        service
+            .store()
+            .put_blob(&canonical_bytes(&prepared.document))
+            .map_err(ServiceError::from)?;
+        match service.execute(actor, command) {
+            Ok(receipt) => {
+                return service
+                    .read()
+                    .state
+                    .documents
+                    .iter()
+                    .find(|d| d.index == receipt.first_index)
+                    .cloned()
+                    .ok_or_else(|| IssueError::Content(prepared.sha256.clone()))
+            }
+            Err(ServiceError::Domain(DomainError::InvalidValue {
+                field: "number", ..
+            })) if attempt < 3 => {
+                attempt += 1;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+/// The file of an issued document, rendered again from its stored content with the line that
+/// ties it to its record.
+pub fn issued_file(
+    service: &Service,
+    document: &IssuedDocument,
+    format: Format,
+) -> Result<Vec<u8>, IssueError> {
+    let hash: [u8; 32] = hex::decode(&document.sha256)
+        .ok()
+        .and_then(|h| h.try_into().ok())
+        .ok_or_else(|| IssueError::Content(document.sha256.clone()))?;
+    let bytes = service
+        .store()
+        .get_blob(&hash)
+        .map_err(ServiceError::from)?
+        .ok_or_else(|| IssueError::Content(document.sha256.clone()))?;
+    let doc = from_canonical(&bytes).ok_or_else(|| IssueError::Content(document.sha256.clone()))?;
+    let verification = Verification::Issued {
+        sha256: document.sha256.clone(),
+        index: document.index,
+    };
+    Ok(render(&doc, &verification, format)?)
+}

@@ -1,0 +1,701 @@
+//! Lays a [`Document`] out on A4 pages as Decree 30/2020 asks: the header table, the type and
+//! subject, the justified body and its tables, the signature blocks with "Nơi nhận", page
+//! numbers from page 2 centred in the top margin. The result is a display list (text runs at
+//! their baselines, rules), so the PDF writer only draws and tests can read positions.
+
+use crate::decree::{MOTTO, NATIONAL_TITLE, RECIPIENTS};
+use crate::fonts::{face, Face, MissingGlyph};
+use crate::model::{Align, Block, Document, Header, SignatureBlock, Signatures, Span, Table};
+
+/// Millimetres to points.
+pub const MM: f32 = 72.0 / 25.4;
+/// A4 portrait.
+pub const PAGE_W: f32 = 210.0 * MM;
+pub const PAGE_H: f32 = 297.0 * MM;
+/// Margins within the decree's ranges: top and bottom 20 mm, left 30 mm, right 15 mm.
+pub const TOP: f32 = 20.0 * MM;
+pub const BOTTOM: f32 = 20.0 * MM;
+pub const LEFT: f32 = 30.0 * MM;
+pub const RIGHT: f32 = 15.0 * MM;
+/// The width of the text.
+pub const WIDTH: f32 = PAGE_W - LEFT - RIGHT;
+
+/// Type sizes, in points (Decree 30/2020, appendix I).
+pub mod size {
+    pub const BODY: f32 = 14.0;
+    pub const PARENT_BODY: f32 = 12.0;
+    pub const ISSUING_BODY: f32 = 12.0;
+    pub const NATIONAL_TITLE: f32 = 12.0;
+    pub const MOTTO: f32 = 13.0;
+    pub const NUMBER: f32 = 13.0;
+    pub const PLACE_DATE: f32 = 14.0;
+    pub const TYPE: f32 = 14.0;
+    pub const TABLE: f32 = 13.0;
+    pub const SIGNATURE: f32 = 14.0;
+    pub const RECIPIENTS_LABEL: f32 = 12.0;
+    pub const RECIPIENTS: f32 = 11.0;
+    pub const PAGE_NUMBER: f32 = 13.0;
+    pub const VERIFICATION: f32 = 9.0;
+}
+
+/// The share of the text width taken by the header's left column (issuing body, number).
+pub const HEADER_LEFT: f32 = 0.37;
+/// The first-line indent of body paragraphs (1 cm) and the space after them.
+const INDENT: f32 = 10.0 * MM;
+const PARA_AFTER: f32 = 6.0;
+/// Space left for signature and seal between the title and the name.
+const SIGN_SPACE: f32 = 24.0 * MM;
+/// Rules are half a point wide.
+pub const RULE: f32 = 0.5;
+/// Horizontal and vertical padding inside table cells.
+const PAD_X: f32 = 5.4;
+const PAD_Y: f32 = 2.0;
+
+/// Something drawn on a page. Coordinates are points from the page's top-left corner.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    /// A run of text in one face, its left end at `x` on the baseline `y`; `extra` widens each
+    /// space (justification).
+    Text {
+        x: f32,
+        y: f32,
+        face: Face,
+        size: f32,
+        text: String,
+        extra: f32,
+    },
+    /// A straight rule.
+    Rule { x1: f32, y1: f32, x2: f32, y2: f32 },
+}
+
+/// The pages of a laid-out document.
+pub type Pages = Vec<Vec<Item>>;
+
+/// A piece of text in one face; `space_before` marks a break opportunity.
+#[derive(Clone, Debug)]
+struct Piece {
+    face: Face,
+    text: String,
+    width: f32,
+    space_before: bool,
+}
+
+/// The flow: pages so far and the top of the next line on the current page.
+struct Flow {
+    pages: Pages,
+    y: f32,
+}
+
+impl Flow {
+    fn new() -> Flow {
+        Flow {
+            pages: vec![Vec::new()],
+            y: TOP,
+        }
+    }
+
+    fn push(&mut self, item: Item) {
+        self.pages.last_mut().expect("a page").push(item);
+    }
+
+    /// Starts a new page when `height` does not fit on this one.
+    fn ensure(&mut self, height: f32) -> Result<(), MissingGlyph> {
+        if self.y + height > PAGE_H - BOTTOM && self.y > TOP {
+            self.new_page()?;
+        }
+        Ok(())
+    }
+
+    /// A new page, numbered in its top margin (pages are numbered from 2).
+    fn new_page(&mut self) -> Result<(), MissingGlyph> {
+        self.pages.push(Vec::new());
+        self.y = TOP;
+        let n = self.pages.len().to_string();
+        let f = face(Face::Regular);
+        let w = f.width(&n, size::PAGE_NUMBER)?;
+        self.push(Item::Text {
+            x: LEFT + (WIDTH - w) / 2.0,
+            y: TOP / 2.0 + f.ascent * size::PAGE_NUMBER / 2.0,
+            face: Face::Regular,
+            size: size::PAGE_NUMBER,
+            text: n,
+            extra: 0.0,
+        });
+        Ok(())
+    }
+}
+
+/// Lays the document out, followed by the verification line.
+pub fn layout(doc: &Document, verification: &str) -> Result<Pages, MissingGlyph> {
+    let mut flow = Flow::new();
+    header(&mut flow, &doc.header)?;
+    title(&mut flow, doc)?;
+    for block in &doc.body {
+        match block {
+            Block::Heading(text) => {
+                let spans = [Span::bold(text.clone())];
+                paragraph(&mut flow, &spans, size::BODY, Align::Left, INDENT, true)?;
+            }
+            Block::Paragraph(spans) => {
+                paragraph(&mut flow, spans, size::BODY, Align::Left, INDENT, true)?;
+            }
+            Block::Table(t) => table(&mut flow, t)?,
+        }
+    }
+    flow.y += PARA_AFTER;
+    signatures(&mut flow, &doc.signatures, &doc.recipients)?;
+    let spans = [Span::plain(verification)];
+    flow.y += 12.0;
+    let lines = lines(&spans, size::VERIFICATION, WIDTH)?;
+    flow.ensure(lines.len() as f32 * face(Face::Regular).line_height(size::VERIFICATION))?;
+    for line in &lines {
+        line_at(
+            &mut flow,
+            line,
+            size::VERIFICATION,
+            LEFT,
+            WIDTH,
+            Align::Left,
+            false,
+        );
+    }
+    Ok(flow.pages)
+}
+
+/// Splits spans into pieces at spaces, measuring each.
+fn pieces(spans: &[Span], size: f32) -> Result<Vec<Piece>, MissingGlyph> {
+    let mut out = Vec::new();
+    let mut pending_space = false;
+    for span in spans {
+        let f = Face::of(span.bold, span.italic);
+        for (i, word) in span.text.split(' ').enumerate() {
+            if i > 0 {
+                pending_space = true;
+            }
+            if word.is_empty() {
+                continue;
+            }
+            out.push(Piece {
+                face: f,
+                text: word.to_owned(),
+                width: face(f).width(word, size)?,
+                space_before: pending_space && !out.is_empty(),
+            });
+            pending_space = false;
+        }
+    }
+    Ok(out)
+}
+
+/// Greedy line breaking of `spans` within `width` (the first line `first_indent` narrower).
+fn lines_indented(
+    spans: &[Span],
+    size: f32,
+    width: f32,
+    first_indent: f32,
+) -> Result<Vec<Vec<Piece>>, MissingGlyph> {
+    let pieces = pieces(spans, size)?;
+    let mut lines: Vec<Vec<Piece>> = Vec::new();
+    let mut current: Vec<Piece> = Vec::new();
+    let mut used = 0.0;
+    let mut i = 0;
+    while i < pieces.len() {
+        // A word is a piece and the pieces glued to it (no space between them).
+        let mut j = i + 1;
+        while j < pieces.len() && !pieces[j].space_before {
+            j += 1;
+        }
+        let word_w: f32 = pieces[i..j].iter().map(|p| p.width).sum();
+        let space = if current.is_empty() {
+            0.0
+        } else {
+            space_width(pieces[i].face, size)?
+        };
+        let avail = width - if lines.is_empty() { first_indent } else { 0.0 };
+        if !current.is_empty() && used + space + word_w > avail + 0.01 {
+            lines.push(std::mem::take(&mut current));
+            used = 0.0;
+            continue;
+        }
+        used += space + word_w;
+        current.extend(pieces[i..j].iter().cloned());
+        i = j;
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    Ok(lines)
+}
+
+fn lines(spans: &[Span], size: f32, width: f32) -> Result<Vec<Vec<Piece>>, MissingGlyph> {
+    lines_indented(spans, size, width, 0.0)
+}
+
+fn space_width(f: Face, size: f32) -> Result<f32, MissingGlyph> {
+    face(f).width(" ", size)
+}
+
+/// The natural width of a line and its number of spaces.
+fn measure(line: &[Piece], size: f32) -> (f32, usize) {
+    let mut w = 0.0;
+    let mut spaces = 0;
+    for (k, p) in line.iter().enumerate() {
+        if k > 0 && p.space_before {
+            w += space_width(p.face, size).unwrap_or(0.0);
+            spaces += 1;
+        }
+        w += p.width;
+    }
+    (w, spaces)
+}
+
+/// Draws one line in the box `[x, x + width]` at the flow's current line, then moves down.
+fn line_at(
+    flow: &mut Flow,
+    line: &[Piece],
+    size: f32,
+    x: f32,
+    width: f32,
+    align: Align,
+    justify: bool,
+) {
+    let f = face(Face::Regular);
+    let baseline = flow.y + (f.line_gap / 2.0 + f.ascent) * size;
+    draw_line(flow, line, size, x, width, align, justify, baseline);
+    flow.y += f.line_height(size);
+}
+
+/// Draws the runs of one line on `baseline`.
+#[allow(clippy::too_many_arguments)]
+fn draw_line(
+    flow: &mut Flow,
+    line: &[Piece],
+    size: f32,
+    x: f32,
+    width: f32,
+    align: Align,
+    justify: bool,
+    baseline: f32,
+) {
+    let (natural, spaces) = measure(line, size);
+    // A line that would need spaces wider than three spaces (a long code after it) is left
+    // ragged rather than torn apart.
+    let max_extra = 2.0 * space_width(Face::Regular, size).unwrap_or(0.0);
+    let extra = match justify && spaces > 0 {
+        true => Some((width - natural) / spaces as f32)
+            .filter(|e| *e <= max_extra)
+            .unwrap_or(0.0)
+            .max(0.0),
+        false => 0.0,
+    };
+    let mut cx = match align {
+        Align::Left => x,
+        Align::Center => x + (width - natural) / 2.0,
+        Align::Right => x + width - natural,
+    };
+    let mut k = 0;
+    while k < line.len() {
+        // One run: consecutive pieces of the same face, with the spaces between them.
+        let run_face = line[k].face;
+        let start = cx;
+        let mut text = String::new();
+        while k < line.len() && line[k].face == run_face {
+            if k > 0 && line[k].space_before {
+                text.push(' ');
+                cx += space_width(run_face, size).unwrap_or(0.0) + extra;
+            }
+            text.push_str(&line[k].text);
+            cx += line[k].width;
+            k += 1;
+        }
+        flow.push(Item::Text {
+            x: start,
+            y: baseline,
+            face: run_face,
+            size,
+            text,
+            extra,
+        });
+    }
+}
+
+/// A paragraph: its lines within the text width, justified except the last.
+fn paragraph(
+    flow: &mut Flow,
+    spans: &[Span],
+    size: f32,
+    align: Align,
+    indent: f32,
+    justify: bool,
+) -> Result<(), MissingGlyph> {
+    let lines = lines_indented(spans, size, WIDTH, indent)?;
+    let n = lines.len();
+    for (i, line) in lines.iter().enumerate() {
+        flow.ensure(face(Face::Regular).line_height(size))?;
+        let (x, w) = if i == 0 {
+            (LEFT + indent, WIDTH - indent)
+        } else {
+            (LEFT, WIDTH)
+        };
+        line_at(flow, line, size, x, w, align, justify && i + 1 < n);
+    }
+    flow.y += PARA_AFTER;
+    Ok(())
+}
+
+/// Centred lines of one face in the column `[x, x + width]` from the flow's line; returns the
+/// widest line's width.
+fn centred(
+    flow: &mut Flow,
+    text: &str,
+    f: Face,
+    size: f32,
+    x: f32,
+    width: f32,
+) -> Result<f32, MissingGlyph> {
+    let spans = [Span {
+        text: text.to_owned(),
+        bold: matches!(f, Face::Bold | Face::BoldItalic),
+        italic: matches!(f, Face::Italic | Face::BoldItalic),
+    }];
+    let mut widest: f32 = 0.0;
+    for line in lines(&spans, size, width)? {
+        widest = widest.max(measure(&line, size).0);
+        line_at(flow, &line, size, x, width, Align::Center, false);
+    }
+    Ok(widest)
+}
+
+/// A centred rule of `length` under the current line.
+fn rule_under(flow: &mut Flow, centre: f32, length: f32) {
+    let y = flow.y + 1.5;
+    flow.push(Item::Rule {
+        x1: centre - length / 2.0,
+        y1: y,
+        x2: centre + length / 2.0,
+        y2: y,
+    });
+}
+
+/// The header table: issuing body left, national title and motto right, then the number and
+/// the place and date on one line.
+fn header(flow: &mut Flow, h: &Header) -> Result<(), MissingGlyph> {
+    let lw = WIDTH * HEADER_LEFT;
+    let rx = LEFT + lw;
+    let rw = WIDTH - lw;
+    let top = flow.y;
+    if let Some(parent) = &h.parent_body {
+        centred(flow, parent, Face::Regular, size::PARENT_BODY, LEFT, lw)?;
+    }
+    let name_w = centred(
+        flow,
+        &h.issuing_body,
+        Face::Bold,
+        size::ISSUING_BODY,
+        LEFT,
+        lw,
+    )?;
+    rule_under(flow, LEFT + lw / 2.0, name_w * 0.4);
+    let left_bottom = flow.y;
+    flow.y = top;
+    centred(
+        flow,
+        NATIONAL_TITLE,
+        Face::Bold,
+        size::NATIONAL_TITLE,
+        rx,
+        rw,
+    )?;
+    let motto_w = centred(flow, MOTTO, Face::Bold, size::MOTTO, rx, rw)?;
+    rule_under(flow, rx + rw / 2.0, motto_w);
+    let row2 = left_bottom.max(flow.y) + 8.0;
+    let f = face(Face::Regular);
+    let size2 = size::NUMBER.max(size::PLACE_DATE);
+    let baseline = row2 + (f.line_gap / 2.0 + f.ascent) * size2;
+    if let Some(number) = &h.number {
+        let line = &lines(&[Span::plain(number.clone())], size::NUMBER, lw)?[0];
+        draw_line(
+            flow,
+            line,
+            size::NUMBER,
+            LEFT,
+            lw,
+            Align::Center,
+            false,
+            baseline,
+        );
+    }
+    if let Some(place_date) = &h.place_date {
+        let spans = [Span {
+            text: place_date.clone(),
+            bold: false,
+            italic: true,
+        }];
+        let line = &lines(&spans, size::PLACE_DATE, rw)?[0];
+        draw_line(
+            flow,
+            line,
+            size::PLACE_DATE,
+            rx,
+            rw,
+            Align::Center,
+            false,
+            baseline,
+        );
+    }
+    flow.y = row2 + f.line_height(size2) + 18.0;
+    Ok(())
+}
+
+/// The type in capitals and the subject, centred, with a short rule under the subject.
+fn title(flow: &mut Flow, doc: &Document) -> Result<(), MissingGlyph> {
+    centred(flow, &doc.type_line, Face::Bold, size::TYPE, LEFT, WIDTH)?;
+    let mut widest: f32 = 0.0;
+    for line in &doc.subject {
+        widest = widest.max(centred(flow, line, Face::Bold, size::TYPE, LEFT, WIDTH)?);
+    }
+    if !doc.subject.is_empty() {
+        rule_under(
+            flow,
+            LEFT + WIDTH / 2.0,
+            (widest * 0.4).max(30.0 * MM).min(widest),
+        );
+    }
+    flow.y += 12.0;
+    if let Some(to) = &doc.addressee {
+        centred(flow, to, Face::Regular, size::BODY, LEFT, WIDTH)?;
+        flow.y += 6.0;
+    }
+    Ok(())
+}
+
+/// A cell's lines within its column.
+fn cell_lines(text: &str, bold: bool, width: f32) -> Result<Vec<Vec<Piece>>, MissingGlyph> {
+    let spans = [Span {
+        text: text.to_owned(),
+        bold,
+        italic: false,
+    }];
+    lines(&spans, size::TABLE, width - 2.0 * PAD_X)
+}
+
+/// One row of a table at the flow's position, with its borders.
+fn table_row(flow: &mut Flow, cells: &[Vec<Vec<Piece>>], widths: &[f32], aligns: &[Align]) {
+    let lh = face(Face::Regular).line_height(size::TABLE);
+    let n = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
+    let height = n as f32 * lh + 2.0 * PAD_Y;
+    let top = flow.y;
+    let mut x = LEFT;
+    for (k, lines) in cells.iter().enumerate() {
+        flow.y = top + PAD_Y;
+        for line in lines {
+            line_at(
+                flow,
+                line,
+                size::TABLE,
+                x + PAD_X,
+                widths[k] - 2.0 * PAD_X,
+                aligns[k],
+                false,
+            );
+        }
+        x += widths[k];
+    }
+    let bottom = top + height;
+    let right = LEFT + widths.iter().sum::<f32>();
+    flow.push(Item::Rule {
+        x1: LEFT,
+        y1: top,
+        x2: right,
+        y2: top,
+    });
+    flow.push(Item::Rule {
+        x1: LEFT,
+        y1: bottom,
+        x2: right,
+        y2: bottom,
+    });
+    let mut x = LEFT;
+    for w in std::iter::once(&0.0).chain(widths.iter()) {
+        x += w;
+        flow.push(Item::Rule {
+            x1: x,
+            y1: top,
+            x2: x,
+            y2: bottom,
+        });
+    }
+    flow.y = bottom;
+}
+
+/// A table: the header row (bold, centred, repeated on every page) and the rows.
+fn table(flow: &mut Flow, t: &Table) -> Result<(), MissingGlyph> {
+    let widths: Vec<f32> = t
+        .columns
+        .iter()
+        .map(|c| WIDTH * f32::from(c.width_pct) / 100.0)
+        .collect();
+    let head: Vec<Vec<Vec<Piece>>> = t
+        .columns
+        .iter()
+        .zip(&widths)
+        .map(|(c, w)| cell_lines(&c.title, true, *w))
+        .collect::<Result<_, _>>()?;
+    let centre = vec![Align::Center; widths.len()];
+    let aligns: Vec<Align> = t.columns.iter().map(|c| c.align).collect();
+    let lh = face(Face::Regular).line_height(size::TABLE);
+    let height = |cells: &[Vec<Vec<Piece>>]| {
+        cells.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * lh + 2.0 * PAD_Y
+    };
+    flow.ensure(height(&head) + lh * 2.0)?;
+    table_row(flow, &head, &widths, &centre);
+    for row in &t.rows {
+        let cells: Vec<Vec<Vec<Piece>>> = row
+            .iter()
+            .zip(&widths)
+            .map(|(text, w)| cell_lines(text, false, *w))
+            .collect::<Result<_, _>>()?;
+        if flow.y + height(&cells) > PAGE_H - BOTTOM {
+            flow.new_page()?;
+            table_row(flow, &head, &widths, &centre);
+        }
+        table_row(flow, &cells, &widths, &aligns);
+    }
+    flow.y += PARA_AFTER * 2.0;
+    Ok(())
+}
+
+/// The height of one signature block set within `width`.
+fn block_height(b: &SignatureBlock, width: f32) -> Result<f32, MissingGlyph> {
+    let lh = face(Face::Regular).line_height(size::SIGNATURE);
+    let mut n = lines(&[Span::bold(b.title.clone())], size::SIGNATURE, width)?.len();
+    if let Some(a) = &b.authority {
+        n += lines(&[Span::bold(a.clone())], size::SIGNATURE, width)?.len();
+    }
+    Ok(n as f32 * lh + SIGN_SPACE + lh)
+}
+
+/// One signature block in the column `[x, x + width]` from the flow's line; returns its bottom.
+fn block(flow: &mut Flow, b: &SignatureBlock, x: f32, width: f32) -> Result<f32, MissingGlyph> {
+    if let Some(a) = &b.authority {
+        centred(flow, a, Face::Bold, size::SIGNATURE, x, width)?;
+    }
+    centred(flow, &b.title, Face::Bold, size::SIGNATURE, x, width)?;
+    flow.y += SIGN_SPACE;
+    if !b.name.is_empty() {
+        centred(flow, &b.name, Face::Bold, size::SIGNATURE, x, width)?;
+    } else {
+        flow.y += face(Face::Regular).line_height(size::SIGNATURE);
+    }
+    Ok(flow.y)
+}
+
+/// The signature blocks and, beside a single block, "Nơi nhận".
+fn signatures(flow: &mut Flow, s: &Signatures, recipients: &[String]) -> Result<(), MissingGlyph> {
+    let half = WIDTH / 2.0;
+    let gap = 14.0;
+    match s {
+        Signatures::Single(b) => {
+            let rec_h = recipients_height(recipients)?;
+            flow.ensure(block_height(b, half)?.max(rec_h))?;
+            let top = flow.y;
+            let bottom = block(flow, b, LEFT + half, half)?;
+            flow.y = top;
+            recipients_block(flow, recipients, half)?;
+            flow.y = flow.y.max(bottom);
+        }
+        Signatures::Pair(l, r) => {
+            flow.ensure(block_height(l, half)?.max(block_height(r, half)?))?;
+            let top = flow.y;
+            let lb = block(flow, l, LEFT, half)?;
+            flow.y = top;
+            let rb = block(flow, r, LEFT + half, half)?;
+            flow.y = lb.max(rb);
+            if !recipients.is_empty() {
+                flow.y += gap;
+                flow.ensure(recipients_height(recipients)?)?;
+                recipients_block(flow, recipients, half)?;
+            }
+        }
+        Signatures::Grid(blocks) => {
+            for pair in blocks.chunks(2) {
+                let h = pair
+                    .iter()
+                    .map(|b| block_height(b, half))
+                    .collect::<Result<Vec<_>, _>>()?
+                    .into_iter()
+                    .fold(0.0, f32::max);
+                flow.ensure(h)?;
+                let top = flow.y;
+                let mut bottom = top;
+                if let [only] = pair {
+                    bottom = block(flow, only, LEFT + half / 2.0, half)?;
+                } else {
+                    for (k, b) in pair.iter().enumerate() {
+                        flow.y = top;
+                        bottom = bottom.max(block(flow, b, LEFT + half * k as f32, half)?);
+                    }
+                }
+                flow.y = bottom + gap;
+            }
+            if !recipients.is_empty() {
+                flow.ensure(recipients_height(recipients)?)?;
+                recipients_block(flow, recipients, half)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn recipients_height(recipients: &[String]) -> Result<f32, MissingGlyph> {
+    if recipients.is_empty() {
+        return Ok(0.0);
+    }
+    let lh = face(Face::Regular).line_height(size::RECIPIENTS);
+    let mut n = 0;
+    for r in recipients {
+        n += lines(&[Span::plain(r.clone())], size::RECIPIENTS, WIDTH / 2.0)?.len();
+    }
+    Ok(face(Face::Regular).line_height(size::RECIPIENTS_LABEL) + n as f32 * lh)
+}
+
+/// "Nơi nhận:" (bold italic) and its list, flush left in the left half.
+fn recipients_block(
+    flow: &mut Flow,
+    recipients: &[String],
+    width: f32,
+) -> Result<(), MissingGlyph> {
+    if recipients.is_empty() {
+        return Ok(());
+    }
+    let label = [Span {
+        text: RECIPIENTS.to_owned(),
+        bold: true,
+        italic: true,
+    }];
+    for line in lines(&label, size::RECIPIENTS_LABEL, width)? {
+        line_at(
+            flow,
+            &line,
+            size::RECIPIENTS_LABEL,
+            LEFT,
+            width,
+            Align::Left,
+            false,
+        );
+    }
+    for r in recipients {
+        for line in lines(&[Span::plain(r.clone())], size::RECIPIENTS, width)? {
+            line_at(
+                flow,
+                &line,
+                size::RECIPIENTS,
+                LEFT,
+                width,
+                Align::Left,
+                false,
+            );
+        }
+    }
+    Ok(())
+}

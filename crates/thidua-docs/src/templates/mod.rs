@@ -1,0 +1,118 @@
+//! One template per kind of document. Each kind has a *data function* that reads what the
+//! document needs from the state (or, for the results, from a scoreboard) and a *template* that
+//! turns those data into the [`Document`] model. [`prepare`] is the one entry point the API, the
+//! pages and the command line share: it builds the document, its number (the next one the log
+//! will give, [`thidua_domain::documents::next_number`]) and its content hash, and says whether
+//! it may be issued.
+
+pub mod common;
+pub mod covenant;
+pub mod results;
+
+use chrono::NaiveDate;
+use thidua_domain::documents::{DocumentKind, IssuedDocument};
+use thidua_domain::ids::{ClusterId, CovenantId};
+use thidua_domain::text::limits;
+use thidua_domain::{Command, DomainError, State, Text};
+use thidua_scoring::Scoreboard;
+
+use crate::model::Document;
+
+/// Errors are the domain's (unknown covenant, a covenant not yet frozen…), with its codes.
+pub type DocError = DomainError;
+
+/// What document to build.
+#[derive(Clone, Debug)]
+pub enum Request {
+    /// The covenant as a paper: a version (default: the one in force, else the latest).
+    Covenant {
+        covenant: CovenantId,
+        version: Option<u32>,
+    },
+    /// The results report of a cluster's year, from a scoreboard.
+    Results {
+        cluster: ClusterId,
+        year: i32,
+        board: Box<Scoreboard>,
+        place: String,
+        date: NaiveDate,
+    },
+}
+
+/// A built document and what issuing it records.
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    pub document: Document,
+    pub kind: DocumentKind,
+    pub cluster: ClusterId,
+    pub year: i32,
+    pub date: NaiveDate,
+    pub number: Option<u32>,
+    /// The subject, as the log lists it.
+    pub title: String,
+    /// [`crate::content_hash`] of the document.
+    pub sha256: String,
+    /// Why it may not be issued yet (a covenant not frozen), if so.
+    pub not_issuable: Option<DomainError>,
+    /// The record of the same content, if it was issued already.
+    pub issued: Option<IssuedDocument>,
+}
+
+impl Prepared {
+    /// The command that records the issue (the caller executes it as its actor; the domain
+    /// authorises it and checks the number).
+    pub fn issue_command(&self) -> Result<Command, DomainError> {
+        if let Some(e) = &self.not_issuable {
+            return Err(e.clone());
+        }
+        Ok(Command::IssueDocument {
+            cluster: self.cluster.clone(),
+            year: self.year,
+            kind: self.kind,
+            date: self.date,
+            number: self.number,
+            title: Text::parse("title", &self.title, limits::TITLE)?,
+            sha256: self.sha256.clone(),
+        })
+    }
+}
+
+/// Builds the requested document against `state`.
+pub fn prepare(state: &State, request: &Request) -> Result<Prepared, DomainError> {
+    let prepared = match request {
+        Request::Covenant { covenant, version } => covenant::prepare(state, covenant, *version)?,
+        Request::Results {
+            cluster,
+            year,
+            board,
+            place,
+            date,
+        } => {
+            // The same report issued before carries its own number: find it first.
+            let numbers: Vec<u32> = thidua_domain::documents::issued_by(state, cluster)
+                .filter(|d| d.kind == DocumentKind::Results && d.year == *year)
+                .filter_map(|d| d.number)
+                .collect();
+            for n in numbers {
+                let p = finish(
+                    state,
+                    results::prepare(state, cluster, *year, board, place, *date, Some(n))?,
+                );
+                if p.issued.is_some() {
+                    return Ok(p);
+                }
+            }
+            results::prepare(state, cluster, *year, board, place, *date, None)?
+        }
+    };
+    Ok(finish(state, prepared))
+}
+
+/// Sets the content hash and the record of the same content, if issued.
+fn finish(state: &State, mut prepared: Prepared) -> Prepared {
+    prepared.sha256 = crate::content_hash(&prepared.document);
+    prepared.issued = thidua_domain::documents::issued_by(state, &prepared.cluster)
+        .find(|d| d.sha256 == prepared.sha256)
+        .cloned();
+    prepared
+}

@@ -1,0 +1,214 @@
+//! The results report (BÁO CÁO, symbol BC): the data function reads a scoreboard (what `thidua
+//! score` computes from the regulation and the figures) and the cluster's bodies; the template
+//! writes the grounds, the table of units with their totals, ranks and bands as Vietnamese
+//! numbers ("95,5"), and the cluster head's signature block.
+
+use chrono::NaiveDate;
+use thidua_domain::documents::{self as issued, DocumentKind};
+use thidua_domain::ids::ClusterId;
+use thidua_domain::{DomainError, State};
+use thidua_scoring::explain::Status;
+use thidua_scoring::render::vi_num;
+use thidua_scoring::Scoreboard;
+
+use super::common::{leader_title, Bodies};
+use super::Prepared;
+use crate::decree::{number_line, place_date};
+use crate::model::{
+    Align, Block, Column, Document, Header, SignatureBlock, Signatures, Span, Table,
+};
+
+/// One row of the results table.
+pub struct Row {
+    pub name: String,
+    pub total: String,
+    pub rank: String,
+    pub band: String,
+}
+
+/// What the results report says.
+pub struct ResultsData {
+    pub bodies: Bodies,
+    pub abbreviation: String,
+    pub year: i32,
+    pub number: Option<String>,
+    pub place: String,
+    pub date: NaiveDate,
+    pub regulation: String,
+    pub regulation_hash: String,
+    pub period: String,
+    pub from: String,
+    pub to: String,
+    pub rows: Vec<Row>,
+    /// The title of the head unit's leader.
+    pub head_title: &'static str,
+}
+
+/// The data function, for the document numbered `number`. Unit names come from the scoreboard
+/// (the data file's names), else the unit's key.
+pub fn data(
+    state: &State,
+    cluster: &ClusterId,
+    year: i32,
+    board: &Scoreboard,
+    place: &str,
+    date: NaiveDate,
+    number: Option<u32>,
+) -> Result<ResultsData, DomainError> {
+    if board.units.is_empty() {
+        return Err(DomainError::InvalidValue {
+            field: "board",
+            reason: "the scoreboard has no unit".into(),
+        });
+    }
+    let bodies = Bodies::of(state, cluster, year, date)?;
+    let kind = DocumentKind::Results;
+    let symbol = issued::symbol(kind, &bodies.cluster);
+    let head_title = state
+        .cluster(cluster)?
+        .years
+        .get(&year)
+        .and_then(|y| y.head.as_ref())
+        .and_then(|h| state.units.get(&h.unit))
+        .map(|u| leader_title(u.kind))
+        .unwrap_or("CỤM TRƯỞNG");
+    let rows = board
+        .units
+        .iter()
+        .map(|u| Row {
+            name: u.name.clone().unwrap_or_else(|| u.unit.clone()),
+            total: match (&u.total, u.status) {
+                (Some(t), _) => vi_num(t),
+                (None, Status::NotScored) => "chưa chấm xong".to_owned(),
+                (None, _) => "không tính được".to_owned(),
+            },
+            rank: u.rank.map(|r| r.to_string()).unwrap_or_default(),
+            band: u.band.as_ref().map(|b| b.name.clone()).unwrap_or_default(),
+        })
+        .collect();
+    Ok(ResultsData {
+        abbreviation: issued::body_abbreviation(&bodies.cluster),
+        bodies,
+        year,
+        number: issued::number_and_symbol(number, symbol.as_deref()),
+        place: place.to_owned(),
+        date,
+        regulation: board.regulation.clone(),
+        regulation_hash: board.regulation_hash.clone(),
+        period: board.period.to_string(),
+        from: board.from.clone(),
+        to: board.to.clone(),
+        rows,
+        head_title,
+    })
+}
+
+/// The template.
+pub fn document(d: &ResultsData) -> Document {
+    let (parent, issuing) = d.bodies.header();
+    let table = Table {
+        columns: vec![
+            Column {
+                title: "STT".into(),
+                width_pct: 8,
+                align: Align::Center,
+            },
+            Column {
+                title: "Đơn vị".into(),
+                width_pct: 44,
+                align: Align::Left,
+            },
+            Column {
+                title: "Tổng điểm".into(),
+                width_pct: 17,
+                align: Align::Right,
+            },
+            Column {
+                title: "Xếp hạng".into(),
+                width_pct: 13,
+                align: Align::Center,
+            },
+            Column {
+                title: "Xếp loại".into(),
+                width_pct: 18,
+                align: Align::Center,
+            },
+        ],
+        rows: d
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                vec![
+                    (i + 1).to_string(),
+                    r.name.clone(),
+                    r.total.clone(),
+                    r.rank.clone(),
+                    r.band.clone(),
+                ]
+            })
+            .collect(),
+    };
+    let body = vec![
+        Block::Paragraph(vec![Span::plain(format!(
+            "Căn cứ {} (mã SHA-256 {}), {} báo cáo kết quả chấm điểm thi đua kỳ {} (từ {} đến {}) của các đơn vị thành viên như sau:",
+            d.regulation, d.regulation_hash, d.bodies.cluster, d.period, d.from, d.to
+        ))]),
+        Block::Table(table),
+        Block::Paragraph(vec![Span::plain(
+            "Điểm được tính chính xác từ số liệu các đơn vị báo cáo và chỉ làm tròn một lần theo quy định; mọi đơn vị thành viên có thể tự tính lại bằng lệnh thidua score với cùng quy định và số liệu.",
+        )]),
+    ];
+    let mut recipients = Vec::new();
+    if d.bodies.parent.is_some() {
+        recipients.push("- Như trên;".to_owned());
+    }
+    recipients.push(format!("- Các đơn vị thành viên {};", d.bodies.cluster));
+    recipients.push(format!("- Lưu: VT, {}.", d.abbreviation));
+    Document {
+        kind: DocumentKind::Results.key().to_owned(),
+        header: Header {
+            parent_body: parent,
+            issuing_body: issuing,
+            number: d.number.as_deref().map(number_line),
+            place_date: Some(place_date(&d.place, d.date)),
+        },
+        type_line: "BÁO CÁO".to_owned(),
+        subject: vec![format!("Kết quả chấm điểm thi đua năm {}", d.year)],
+        addressee: d.bodies.parent.as_ref().map(|p| format!("Kính gửi: {p}")),
+        body,
+        signatures: Signatures::Single(SignatureBlock {
+            authority: Some("TM. ĐƠN VỊ CỤM TRƯỞNG".to_owned()),
+            title: d.head_title.to_owned(),
+            name: String::new(),
+        }),
+        recipients,
+    }
+}
+
+/// Data, template and what issuing records, numbered `number` (`None`: the next number).
+pub(super) fn prepare(
+    state: &State,
+    cluster: &ClusterId,
+    year: i32,
+    board: &Scoreboard,
+    place: &str,
+    date: NaiveDate,
+    number: Option<u32>,
+) -> Result<Prepared, DomainError> {
+    let number =
+        number.or_else(|| issued::next_number(state, cluster, DocumentKind::Results, date));
+    let d = data(state, cluster, year, board, place, date, number)?;
+    Ok(Prepared {
+        title: format!("Kết quả chấm điểm thi đua năm {year}"),
+        document: document(&d),
+        kind: DocumentKind::Results,
+        cluster: cluster.clone(),
+        year,
+        date,
+        number,
+        sha256: String::new(),
+        not_issuable: None,
+        issued: None,
+    })
+}

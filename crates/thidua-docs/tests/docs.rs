@@ -1,0 +1,11 @@
+//! The documents' tests: one integration binary (see `docs/`).
+mod docs {
+    pub mod determinism;
+    pub mod fixture;
+    pub mod golden;
+    pub mod layout;
+    pub mod render;
+    pub mod text;
+    pub mod tools;
+    pub mod words;
+}

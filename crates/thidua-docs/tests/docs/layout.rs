@@ -1,0 +1,152 @@
+//! The header and the page are where Decree 30/2020 puts them, read back from the PDF's text
+//! positions (`pdftotext -bbox`), not only by eye: the issuing body centred in the left column,
+//! the national title and motto in the right one, "Số" on the same line as the place and date,
+//! which is centred under the motto; the margins; page numbers from page 2, centred in the top
+//! margin.
+
+use thidua_docs::pdf::layout::{HEADER_LEFT, LEFT, MM, PAGE_W, RIGHT, TOP, WIDTH};
+
+use super::render::file;
+use super::tools::{have, POPPLER};
+use super::words::{find, words};
+
+fn near(a: f32, b: f32, tolerance: f32, what: &str) {
+    assert!(
+        (a - b).abs() <= tolerance,
+        "{what}: {a} is not within {tolerance} of {b}"
+    );
+}
+
+#[test]
+fn the_header_is_laid_out_as_the_decree_says() {
+    if !have(&[POPPLER]) {
+        return;
+    }
+    let w = words(&file("results").pdf);
+    let left_centre = LEFT + WIDTH * HEADER_LEFT / 2.0;
+    let right_centre = LEFT + WIDTH * HEADER_LEFT + WIDTH * (1.0 - HEADER_LEFT) / 2.0;
+    let parent = find(&w, 1, "BỘ CÔNG AN");
+    let issuing = find(&w, 1, "CỤM THI ĐUA SỐ 12");
+    let title = find(&w, 1, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
+    let motto = find(&w, 1, "Độc lập - Tự do - Hạnh phúc");
+    let number = find(&w, 1, "Số: 01/BC-CTĐ12");
+    let date = find(&w, 1, "Kiên Giang, ngày 20 tháng 12 năm 2024");
+    near(
+        parent.centre(),
+        left_centre,
+        1.5,
+        "parent body centred in the left column",
+    );
+    near(
+        issuing.centre(),
+        left_centre,
+        1.5,
+        "issuing body centred in the left column",
+    );
+    near(
+        number.centre(),
+        left_centre,
+        1.5,
+        "number centred under the issuing body",
+    );
+    near(
+        title.centre(),
+        right_centre,
+        1.5,
+        "national title centred in the right column",
+    );
+    near(
+        motto.centre(),
+        right_centre,
+        1.5,
+        "motto centred under the national title",
+    );
+    near(
+        date.centre(),
+        motto.centre(),
+        1.5,
+        "place and date centred under the motto",
+    );
+    near(
+        parent.y_min,
+        title.y_min,
+        1.5,
+        "the two columns start on one line",
+    );
+    assert!(
+        issuing.y_min > parent.y_min,
+        "the issuing body under the parent body"
+    );
+    assert!(
+        motto.y_min > title.y_min,
+        "the motto under the national title"
+    );
+    near(
+        number.y_max,
+        date.y_max,
+        1.5,
+        "Số on the line of the place and date",
+    );
+    assert!(number.y_min > issuing.y_max && date.y_min > motto.y_max);
+    assert!(
+        issuing.x_max < LEFT + WIDTH * HEADER_LEFT,
+        "the left column holds the issuing body"
+    );
+    assert!(
+        title.x_min > LEFT + WIDTH * HEADER_LEFT,
+        "the right column holds the national title"
+    );
+    let kind = find(&w, 1, "BÁO CÁO");
+    near(kind.centre(), LEFT + WIDTH / 2.0, 1.5, "the type centred");
+    assert!(kind.y_min > date.y_max, "the type under the header");
+}
+
+#[test]
+fn margins_and_page_numbers() {
+    if !have(&[POPPLER]) {
+        return;
+    }
+    let w = words(&file("covenant").pdf);
+    let pages = w.iter().map(|x| x.page).max().unwrap();
+    assert!(pages >= 2, "the covenant takes more than one page");
+    let min_x = w.iter().map(|x| x.x_min).fold(f32::MAX, f32::min);
+    let max_x = w.iter().map(|x| x.x_max).fold(f32::MIN, f32::max);
+    near(min_x, LEFT, 0.5, "left margin 30 mm");
+    assert!(
+        max_x <= PAGE_W - RIGHT + 0.5,
+        "right margin at least 15 mm: {max_x}"
+    );
+    near(
+        max_x,
+        PAGE_W - RIGHT,
+        1.0,
+        "justified lines reach the right margin",
+    );
+    // Page 1 has no number; page 2 has "2", centred in the top margin.
+    let top = |p: usize| {
+        w.iter()
+            .filter(|x| x.page == p)
+            .min_by(|a, b| a.y_min.total_cmp(&b.y_min))
+            .unwrap()
+            .clone()
+    };
+    assert_ne!(top(1).text, "1");
+    let number = top(2);
+    assert_eq!(number.text, "2");
+    assert!(number.y_max < TOP, "the page number sits in the top margin");
+    near(
+        number.centre(),
+        LEFT + WIDTH / 2.0,
+        1.0,
+        "the page number centred",
+    );
+    let body_top = w
+        .iter()
+        .filter(|x| x.page == 2 && x.text != "2")
+        .map(|x| x.y_min)
+        .fold(f32::MAX, f32::min);
+    assert!(
+        body_top >= TOP - 1.0 && body_top < TOP + 10.0 * MM,
+        "page 2 starts at the top margin"
+    );
+}

@@ -1,0 +1,287 @@
+//! Official documents issued by a cluster's secretariat (the covenant as a paper, the results
+//! report; later the inspection and vote-count minutes, the year report, the award submission).
+//! The documents themselves are written elsewhere (`thidua-docs`); the log records that one was
+//! issued: its kind, its number and symbol in the Decree 30/2020 form ("Số: 01/BC-CTĐ12"; a
+//! covenant has none), its date and the SHA-256 of its content, so that a printed copy can be
+//! checked against the log. Commands are decided by [`decide`]; events are folded by
+//! `State::apply_documents`. Numbers run from 01 each calendar year, per cluster, in the order
+//! the log records them; decide and replay compute the next one the same way.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::authz::{authorise, Permission};
+use crate::command::Command;
+use crate::error::DomainError;
+use crate::event::{Actor, Event, Payload};
+use crate::ids::ClusterId;
+use crate::state::State;
+use crate::text::{limits, Text};
+
+/// The kinds of document the system issues. A new kind adds a variant here (its key and the
+/// decree's type symbol) and a template in `thidua-docs`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    /// "Bản giao ước thi đua": not among the decree's types, so without number and symbol.
+    Covenant,
+    /// The results of the year's scoring, a report (BC).
+    Results,
+}
+
+impl DocumentKind {
+    /// Every kind, in the order they were introduced.
+    pub const ALL: &'static [DocumentKind] = &[DocumentKind::Covenant, DocumentKind::Results];
+
+    /// The stable key, as the log, the API and the command line write it.
+    pub fn key(self) -> &'static str {
+        match self {
+            DocumentKind::Covenant => "covenant",
+            DocumentKind::Results => "results",
+        }
+    }
+
+    /// The kind named by `key`.
+    pub fn parse(key: &str) -> Option<DocumentKind> {
+        Self::ALL.iter().copied().find(|k| k.key() == key)
+    }
+
+    /// The type's symbol in Decree 30/2020, appendix III (BB minutes, BC report, TTr
+    /// submission…); `None` for a document outside the decree's types, which has no number.
+    pub fn type_code(self) -> Option<&'static str> {
+        match self {
+            DocumentKind::Covenant => None,
+            DocumentKind::Results => Some("BC"),
+        }
+    }
+}
+
+/// An issued document as the state keeps it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedDocument {
+    pub kind: DocumentKind,
+    pub cluster: ClusterId,
+    /// The cluster year the document concerns.
+    pub year: i32,
+    /// The document's date (the business date printed on it).
+    pub date: NaiveDate,
+    pub number: Option<u32>,
+    /// "BC-CTĐ12".
+    pub symbol: Option<Text>,
+    /// The document's subject ("Kết quả chấm điểm thi đua năm 2024").
+    pub title: Text,
+    /// SHA-256 (hex) of the document's content.
+    pub sha256: String,
+    /// Log index of the issuing event.
+    pub index: u64,
+    pub time_ms: i64,
+}
+
+impl IssuedDocument {
+    /// "01/BC-CTĐ12" (numbers below 10 take a leading 0), or `None` without a number.
+    pub fn number_and_symbol(&self) -> Option<String> {
+        number_and_symbol(self.number, self.symbol.as_ref().map(Text::as_str))
+    }
+}
+
+/// "01/BC-CTĐ12" from a number and a symbol.
+pub fn number_and_symbol(number: Option<u32>, symbol: Option<&str>) -> Option<String> {
+    match (number, symbol) {
+        (Some(n), Some(s)) => Some(format!("{n:02}/{s}")),
+        _ => None,
+    }
+}
+
+/// The abbreviation of a cluster's name in a symbol: the initials of its words in capitals and
+/// its numbers whole, the word "số" left out ("Cụm thi đua số 12" → "CTĐ12").
+pub fn body_abbreviation(name: &str) -> String {
+    let mut out = String::new();
+    for word in name.split_whitespace() {
+        if word.chars().all(|c| c.is_ascii_digit()) {
+            out.push_str(word);
+        } else if !word.eq_ignore_ascii_case("số") && word != "Số" {
+            if let Some(first) = word.chars().find(|c| c.is_alphanumeric()) {
+                out.extend(first.to_uppercase());
+            }
+        }
+    }
+    out
+}
+
+/// The symbol a cluster gives a document of `kind` ("BC-CTĐ12"), `None` for a kind without one.
+pub fn symbol(kind: DocumentKind, cluster_name: &str) -> Option<String> {
+    kind.type_code()
+        .map(|code| format!("{code}-{}", body_abbreviation(cluster_name)))
+}
+
+/// The number the next document of `kind` issued by `cluster` on `date` takes (`None` for a
+/// kind without number): one more than the numbered documents of the cluster in that
+/// calendar year.
+pub fn next_number(
+    state: &State,
+    cluster: &ClusterId,
+    kind: DocumentKind,
+    date: NaiveDate,
+) -> Option<u32> {
+    kind.type_code()?;
+    let issued = state
+        .documents
+        .iter()
+        .filter(|d| &d.cluster == cluster && d.number.is_some() && d.date.year() == date.year())
+        .count();
+    Some(issued as u32 + 1)
+}
+
+/// The documents a cluster issued, oldest first.
+pub fn issued_by<'a>(
+    state: &'a State,
+    cluster: &'a ClusterId,
+) -> impl Iterator<Item = &'a IssuedDocument> + 'a {
+    state
+        .documents
+        .iter()
+        .filter(move |d| &d.cluster == cluster)
+}
+
+pub(crate) fn decide(
+    state: &State,
+    actor: &Actor,
+    command: Command,
+) -> Result<Vec<Payload>, DomainError> {
+    let Command::IssueDocument {
+        cluster,
+        year,
+        kind,
+        date,
+        number,
+        title,
+        sha256,
+    } = command
+    else {
+        unreachable!("not a document command: {command:?}")
+    };
+    authorise(state, actor, &Permission::ManageCluster(cluster.clone()))?;
+    title.check("title", limits::TITLE)?;
+    crate::org::validate_date("date", date)?;
+    check_sha256(&sha256)?;
+    let name = state.cluster(&cluster)?.cluster.name.clone();
+    let symbol = symbol(kind, name.as_str())
+        .map(|s| Text::parse("symbol", &s, limits::PLAN_REF))
+        .transpose()?;
+    Ok(vec![Payload::DocumentIssued {
+        cluster,
+        year,
+        kind,
+        date,
+        number,
+        symbol,
+        title,
+        sha256,
+    }])
+}
+
+/// A SHA-256 in hex: 64 lowercase hex digits.
+fn check_sha256(hash: &str) -> Result<(), DomainError> {
+    let ok = hash.len() == 64
+        && hash
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(DomainError::InvalidValue {
+            field: "sha256",
+            reason: "a SHA-256 is 64 lowercase hex digits".into(),
+        })
+    }
+}
+
+impl State {
+    /// Records an issued document: the cluster and its year exist, the number is the next one
+    /// (or absent for a kind without number), the symbol is the kind's, and the same content
+    /// was not issued by the cluster before.
+    pub(crate) fn apply_documents(&mut self, event: &Event) -> Result<(), DomainError> {
+        let Payload::DocumentIssued {
+            cluster,
+            year,
+            kind,
+            date,
+            number,
+            symbol,
+            title,
+            sha256,
+        } = &event.payload
+        else {
+            unreachable!("not a document event: {}", event.payload.kind())
+        };
+        self.members(cluster, *year)?;
+        check_sha256(sha256)?;
+        let expected = next_number(self, cluster, *kind, *date);
+        if *number != expected {
+            return Err(DomainError::InvalidValue {
+                field: "number",
+                reason: match expected {
+                    Some(n) => format!("the next number is {n:02}; another document took this one"),
+                    None => format!("a {} has no number", kind.key()),
+                },
+            });
+        }
+        let symbol_fits = match (kind.type_code(), symbol) {
+            (Some(code), Some(s)) => s.as_str().starts_with(&format!("{code}-")),
+            (None, None) => true,
+            _ => false,
+        };
+        if !symbol_fits {
+            return Err(DomainError::InvalidValue {
+                field: "symbol",
+                reason: format!("the symbol does not fit a {}", kind.key()),
+            });
+        }
+        if issued_by(self, cluster).any(|d| &d.sha256 == sha256) {
+            return Err(DomainError::InvalidValue {
+                field: "sha256",
+                reason: "this document was already issued".into(),
+            });
+        }
+        self.documents.push_back(IssuedDocument {
+            kind: *kind,
+            cluster: cluster.clone(),
+            year: *year,
+            date: *date,
+            number: *number,
+            symbol: symbol.clone(),
+            title: title.clone(),
+            sha256: sha256.clone(),
+            index: event.index,
+            time_ms: event.time_ms,
+        });
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn abbreviations_and_numbers() {
+        assert_eq!(body_abbreviation("Cụm thi đua số 12"), "CTĐ12");
+        assert_eq!(body_abbreviation("Khối thi đua các đơn vị"), "KTĐCĐV");
+        assert_eq!(
+            symbol(DocumentKind::Results, "Cụm thi đua số 12").as_deref(),
+            Some("BC-CTĐ12")
+        );
+        assert_eq!(symbol(DocumentKind::Covenant, "Cụm thi đua số 12"), None);
+        assert_eq!(
+            number_and_symbol(Some(1), Some("BC-CTĐ12")).as_deref(),
+            Some("01/BC-CTĐ12")
+        );
+        assert_eq!(
+            number_and_symbol(Some(123), Some("BB-CTĐ12")).as_deref(),
+            Some("123/BB-CTĐ12")
+        );
+        for k in DocumentKind::ALL {
+            assert_eq!(DocumentKind::parse(k.key()), Some(*k));
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! Format 1 of `document_issued`: an official document issued by a cluster's secretariat (see
+//! [`crate::documents`]). Frozen: a change of meaning gets a new format.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::documents;
+use crate::ids::ClusterId;
+use crate::text::Text;
+
+/// The document kinds as written in format 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    Covenant,
+    Results,
+}
+
+impl From<documents::DocumentKind> for DocumentKind {
+    fn from(k: documents::DocumentKind) -> Self {
+        match k {
+            documents::DocumentKind::Covenant => DocumentKind::Covenant,
+            documents::DocumentKind::Results => DocumentKind::Results,
+        }
+    }
+}
+
+impl From<DocumentKind> for documents::DocumentKind {
+    fn from(k: DocumentKind) -> Self {
+        match k {
+            DocumentKind::Covenant => documents::DocumentKind::Covenant,
+            DocumentKind::Results => documents::DocumentKind::Results,
+        }
+    }
+}
+
+/// `document_issued`, format 1.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentIssued {
+    pub cluster: ClusterId,
+    pub year: i32,
+    pub kind: DocumentKind,
+    pub date: NaiveDate,
+    pub number: Option<u32>,
+    pub symbol: Option<Text>,
+    pub title: Text,
+    pub sha256: String,
+}

@@ -1,0 +1,153 @@
+//! `/api/v1` for official documents: the documents a cluster issued, an issued document's file
+//! (rendered again from its stored content, with its verification line), a covenant's file (the
+//! issued one, else a preview) and issuing a frozen covenant. The same functions serve the
+//! pages ([`crate::ui::documents`]).
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use thidua_docs::Format;
+use thidua_domain::documents::IssuedDocument;
+use thidua_domain::ClusterId;
+use utoipa::{IntoParams, ToSchema};
+
+use super::extract::ApiQuery;
+use crate::auth::Viewer;
+use crate::error::{ApiError, ErrorBody};
+use crate::ui::documents::{covenant_file_for, issue_covenant_as, issued_file_for};
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/clusters/{id}/documents", get(list_documents))
+        .route("/api/v1/documents/{sha256}", get(get_document))
+        .route("/api/v1/covenants/{id}/document", get(covenant_document))
+        .route(
+            "/api/v1/covenants/{id}/document/issue",
+            post(issue_covenant),
+        )
+}
+
+/// An issued document as the log records it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IssuedDocumentDto {
+    /// `covenant`, `results`.
+    pub kind: String,
+    pub cluster: String,
+    pub year: i32,
+    /// The document's date (ISO).
+    pub date: String,
+    /// "01/BC-CTĐ12"; absent for a covenant.
+    pub number: Option<String>,
+    pub title: String,
+    /// SHA-256 (hex) of the document's content.
+    pub sha256: String,
+    /// Record number of the issuing event in the log.
+    pub index: u64,
+    /// When the log recorded it (milliseconds since the epoch, UTC).
+    pub recorded_at_ms: i64,
+}
+
+impl From<&IssuedDocument> for IssuedDocumentDto {
+    fn from(d: &IssuedDocument) -> Self {
+        Self {
+            kind: d.kind.key().to_owned(),
+            cluster: d.cluster.to_string(),
+            year: d.year,
+            date: d.date.to_string(),
+            number: d.number_and_symbol(),
+            title: d.title.to_string(),
+            sha256: d.sha256.clone(),
+            index: d.index,
+            recorded_at_ms: d.time_ms,
+        }
+    }
+}
+
+/// Which file.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct FileQuery {
+    /// `pdf` (default) or `docx`.
+    pub format: Option<String>,
+    /// A covenant's version (default: the one in force, else the latest).
+    pub version: Option<u32>,
+}
+
+fn format(q: &FileQuery) -> Result<Format, ApiError> {
+    match q.format.as_deref() {
+        None => Ok(Format::Pdf),
+        Some(f) => Format::parse(f)
+            .ok_or_else(|| ApiError::bad_request("invalid_value", "format: pdf or docx")),
+    }
+}
+
+/// The documents a cluster issued, oldest first.
+#[utoipa::path(get, path = "/api/v1/clusters/{id}/documents", tag = "documents",
+    params(("id" = String, Path, description = "cluster id")),
+    responses((status = 200, body = [IssuedDocumentDto]), (status = 404, body = ErrorBody)))]
+pub async fn list_documents(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<IssuedDocumentDto>>, ApiError> {
+    let cluster = ClusterId::parse(&id).map_err(|_| ApiError::not_found())?;
+    let state = app.service.read();
+    if !viewer.scope.can_view_cluster(&state, &cluster) {
+        return Err(ApiError::not_found());
+    }
+    Ok(Json(
+        thidua_domain::documents::issued_by(&state, &cluster)
+            .map(Into::into)
+            .collect(),
+    ))
+}
+
+/// An issued document's file (PDF or DOCX), with the line that ties it to its record.
+#[utoipa::path(get, path = "/api/v1/documents/{sha256}", tag = "documents",
+    params(("sha256" = String, Path, description = "the document's SHA-256"), FileQuery),
+    responses((status = 200, description = "the file", content_type = "application/pdf"),
+              (status = 404, body = ErrorBody)))]
+pub async fn get_document(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(sha256): Path<String>,
+    ApiQuery(q): ApiQuery<FileQuery>,
+) -> Result<Response, ApiError> {
+    let f = format(&q)?;
+    issued_file_for(&app, &viewer, sha256, f).await
+}
+
+/// A covenant's file: the issued one when that version was issued, else a preview.
+#[utoipa::path(get, path = "/api/v1/covenants/{id}/document", tag = "documents",
+    params(("id" = String, Path, description = "covenant id"), FileQuery),
+    responses((status = 200, description = "the file", content_type = "application/pdf"),
+              (status = 404, body = ErrorBody)))]
+pub async fn covenant_document(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<FileQuery>,
+) -> Result<Response, ApiError> {
+    let f = format(&q)?;
+    covenant_file_for(&app, &viewer, &id, q.version, f).await
+}
+
+/// Issues the covenant's version in force (the secretariat): records its SHA-256 in the log.
+/// Issuing the same content again answers the existing record.
+#[utoipa::path(post, path = "/api/v1/covenants/{id}/document/issue", tag = "documents",
+    params(("id" = String, Path, description = "covenant id")),
+    responses((status = 201, body = IssuedDocumentDto), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn issue_covenant(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<IssuedDocumentDto>), ApiError> {
+    let d = issue_covenant_as(&app, &viewer, &id).await?;
+    Ok((StatusCode::CREATED, Json((&d).into())))
+}

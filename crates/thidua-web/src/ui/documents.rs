@@ -1,0 +1,304 @@
+//! The "Văn bản" section of the cluster and unit pages and its routes: the documents a cluster
+//! issued (kind, number, date, subject, record number, PDF and DOCX), the covenants of the shown
+//! year with their preview files and, for the secretariat, the button that issues a frozen
+//! covenant. Files are built by `thidua_docs` on the blocking pool; an issued document is
+//! rendered again from its stored content with its verification line. Reads are authorised by
+//! the viewer's scope (the cluster), issuing by the domain.
+
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Deserialize;
+use thidua_docs::issue::{issue, issued_file, IssueError};
+use thidua_docs::{prepare, render, Format, Request, Verification};
+use thidua_domain::documents::{DocumentKind, IssuedDocument};
+use thidua_domain::{Actor, ClusterId, CovenantId, State as DomainState, UnitId};
+
+use super::viewer_error;
+use crate::auth::{CsrfForm, Viewer};
+use crate::error::ApiError;
+use crate::i18n::Strings;
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/documents/{sha256}/{format}", get(issued))
+        .route("/covenants/{id}/document/{format}", get(covenant_file))
+        .route("/covenants/{id}/document/issue", post(issue_covenant))
+}
+
+/// A kind of document in words.
+pub fn kind_label(t: &Strings, kind: DocumentKind) -> &'static str {
+    match kind {
+        DocumentKind::Covenant => t.docs_kind_covenant,
+        DocumentKind::Results => t.docs_kind_results,
+    }
+}
+
+/// One issued document as the section lists it.
+pub struct IssuedRow {
+    pub kind: &'static str,
+    pub number: String,
+    pub date: String,
+    pub title: String,
+    pub cluster: String,
+    pub index: u64,
+    pub sha256: String,
+}
+
+/// A covenant of the shown year: its preview files and whether it may be issued.
+pub struct CovenantRow {
+    pub id: String,
+    pub title: String,
+    pub version: u32,
+    pub frozen: bool,
+    pub issued: Option<u64>,
+}
+
+/// The section's content.
+#[derive(Default)]
+pub struct DocsSection {
+    pub issued: Vec<IssuedRow>,
+    pub covenants: Vec<CovenantRow>,
+    pub can_issue: bool,
+    /// Show the cluster of each document (the unit page lists several clusters).
+    pub with_cluster: bool,
+}
+
+fn row(t: &Strings, state: &DomainState, d: &IssuedDocument) -> IssuedRow {
+    IssuedRow {
+        kind: kind_label(t, d.kind),
+        number: d.number_and_symbol().unwrap_or_else(|| "—".into()),
+        date: crate::format::date(&d.date),
+        title: d.title.to_string(),
+        cluster: state
+            .clusters
+            .get(&d.cluster)
+            .map(|c| c.cluster.name.to_string())
+            .unwrap_or_default(),
+        index: d.index,
+        sha256: d.sha256.clone(),
+    }
+}
+
+/// The section of a cluster's page for `year`.
+pub fn cluster_section(
+    state: &DomainState,
+    viewer: &Viewer,
+    cluster: &ClusterId,
+    year: Option<i32>,
+) -> DocsSection {
+    let t = viewer.lang.strings();
+    let issued = thidua_domain::documents::issued_by(state, cluster)
+        .filter(|d| year.is_none_or(|y| d.year == y))
+        .map(|d| row(t, state, d))
+        .collect();
+    let covenants = state
+        .covenants
+        .values()
+        .filter(|c| &c.cluster == cluster && year.is_none_or(|y| c.year == y))
+        .map(|c| {
+            let v = c.in_force().unwrap_or_else(|| c.latest());
+            let request = Request::Covenant {
+                covenant: c.id.clone(),
+                version: None,
+            };
+            let issued = prepare(state, &request)
+                .ok()
+                .and_then(|p| p.issued.map(|d| d.index));
+            CovenantRow {
+                id: c.id.to_string(),
+                title: v.content.title.to_string(),
+                version: v.version,
+                frozen: v.frozen_at.is_some(),
+                issued,
+            }
+        })
+        .collect();
+    DocsSection {
+        issued,
+        covenants,
+        can_issue: viewer.scope.is_admin() || viewer.scope.managed_clusters().contains(cluster),
+        with_cluster: false,
+    }
+}
+
+/// The section of a unit's page: the documents of the clusters it was a member of in the
+/// documents' years, that the viewer may see.
+pub fn unit_section(state: &DomainState, viewer: &Viewer, unit: &UnitId) -> DocsSection {
+    let t = viewer.lang.strings();
+    let issued = state
+        .documents
+        .iter()
+        .filter(|d| {
+            state
+                .members(&d.cluster, d.year)
+                .is_ok_and(|m| m.contains(unit))
+                && viewer.scope.can_view_cluster(state, &d.cluster)
+        })
+        .map(|d| row(t, state, d))
+        .collect();
+    DocsSection {
+        issued,
+        with_cluster: true,
+        ..DocsSection::default()
+    }
+}
+
+fn format(raw: &str) -> Result<Format, ApiError> {
+    Format::parse(raw).ok_or_else(ApiError::not_found)
+}
+
+/// A file answer: its media type and an ASCII file name.
+pub fn file_response(bytes: Vec<u8>, format: Format, name: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, format.media_type().to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.{}\"", format.extension()),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+fn issue_error(e: IssueError) -> ApiError {
+    match e {
+        IssueError::Service(s) => s.into(),
+        other => ApiError::internal(other),
+    }
+}
+
+/// An issued document's file, if the viewer may see its cluster.
+pub async fn issued_file_for(
+    app: &AppState,
+    viewer: &Viewer,
+    sha256: String,
+    format: Format,
+) -> Result<Response, ApiError> {
+    let state = app.service.read();
+    let doc = state
+        .documents
+        .iter()
+        .find(|d| d.sha256 == sha256)
+        .filter(|d| viewer.scope.can_view_cluster(&state, &d.cluster))
+        .cloned()
+        .ok_or_else(ApiError::not_found)?;
+    let name = format!("{}-{}-{}", doc.kind.key(), doc.year, doc.index);
+    let bytes = app
+        .blocking(move |app| issued_file(&app.service, &doc, format).map_err(issue_error))
+        .await?;
+    Ok(file_response(bytes, format, &name))
+}
+
+/// A covenant's file: the issued one if this version was issued, else a preview.
+pub async fn covenant_file_for(
+    app: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    version: Option<u32>,
+    format: Format,
+) -> Result<Response, ApiError> {
+    let covenant = CovenantId::parse(id).map_err(|_| ApiError::not_found())?;
+    let state = app.service.read();
+    let visible = state
+        .covenants
+        .get(&covenant)
+        .is_some_and(|c| viewer.scope.can_view_covenant(&state, c));
+    if !visible {
+        return Err(ApiError::not_found());
+    }
+    let name = format!("{covenant}");
+    let request = Request::Covenant { covenant, version };
+    let bytes = app
+        .blocking(move |app| {
+            let state = app.service.read();
+            let prepared = prepare(&state.state, &request)?;
+            match &prepared.issued {
+                Some(d) => issued_file(&app.service, d, format).map_err(issue_error),
+                None => render(&prepared.document, &Verification::Preview, format)
+                    .map_err(ApiError::internal),
+            }
+        })
+        .await?;
+    Ok(file_response(bytes, format, &name))
+}
+
+async fn issued(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path((sha256, f)): Path<(String, String)>,
+) -> Response {
+    let result = match format(&f) {
+        Ok(f) => issued_file_for(&app, &viewer, sha256, f).await,
+        Err(e) => Err(e),
+    };
+    result.unwrap_or_else(|e| viewer_error(&viewer, e))
+}
+
+#[derive(Deserialize)]
+pub struct VersionParam {
+    version: Option<u32>,
+}
+
+async fn covenant_file(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path((id, f)): Path<(String, String)>,
+    Query(q): Query<VersionParam>,
+) -> Response {
+    let result = match format(&f) {
+        Ok(f) => covenant_file_for(&app, &viewer, &id, q.version, f).await,
+        Err(e) => Err(e),
+    };
+    result.unwrap_or_else(|e| viewer_error(&viewer, e))
+}
+
+/// Issues the covenant's version in force as the viewer; returns its record.
+pub async fn issue_covenant_as(
+    app: &AppState,
+    viewer: &Viewer,
+    id: &str,
+) -> Result<IssuedDocument, ApiError> {
+    let covenant = CovenantId::parse(id).map_err(|_| ApiError::not_found())?;
+    {
+        let state = app.service.read();
+        let visible = state
+            .covenants
+            .get(&covenant)
+            .is_some_and(|c| viewer.scope.can_view_covenant(&state, c));
+        if !visible {
+            return Err(ApiError::not_found());
+        }
+    }
+    let actor = Actor::User(viewer.user.clone());
+    let request = Request::Covenant {
+        covenant,
+        version: None,
+    };
+    app.blocking(move |app| issue(&app.service, &actor, &request).map_err(issue_error))
+        .await
+}
+
+#[derive(Deserialize)]
+pub struct IssueForm {}
+
+async fn issue_covenant(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<IssueForm>,
+) -> Response {
+    match issue_covenant_as(&app, &viewer, &id).await {
+        Ok(d) => Redirect::to(&format!(
+            "/clusters/{}?year={}#documents",
+            d.cluster, d.year
+        ))
+        .into_response(),
+        Err(e) => viewer_error(&viewer, e),
+    }
+}

@@ -1,0 +1,151 @@
+//! Official documents over HTTP, on SQLite and on PostgreSQL: the "Văn bản" section of the
+//! cluster and unit pages, preview files, issuing a frozen covenant from the page (CSRF) and
+//! through the API, the issued files (PDF, DOCX) with their record, and who may see and issue.
+
+use serde_json::json;
+use thidua_domain::{Actor, Command, CovenantId, UnitId, UserId};
+
+use super::support::{signed_in, spawn, Backend, Client, TestApp};
+
+/// Status, media type and bytes of a file (the client's cookies, no UTF-8 decoding).
+fn file(c: &Client, path: &str) -> (u16, String, Vec<u8>) {
+    let mut req = ureq::get(&format!("{}{}", c.base, path));
+    if let Some(s) = c.cookie("thidua_session") {
+        req = req.set("Cookie", &format!("thidua_session={s}"));
+    }
+    let res = match req.call() {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("{e}"),
+    };
+    let status = res.status();
+    let kind = res.content_type().to_owned();
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut res.into_reader(), &mut bytes).unwrap();
+    (status, kind, bytes)
+}
+
+/// Every member signs version 1 of the fixture's covenant of Cluster No. 12 (it freezes).
+fn sign_all(app: &TestApp) {
+    let covenant = CovenantId::parse("gu-12-2024").unwrap();
+    let state = app.service.read();
+    let v = state.covenants[&covenant].latest().clone();
+    drop(state);
+    for unit in &v.members {
+        let leader = match unit.as_str() {
+            "ca-kg" => Actor::User(UserId::parse("lanhdao-kg").unwrap()),
+            "ca-ag" => Actor::User(UserId::parse("lanhdao-ag").unwrap()),
+            _ => Actor::System,
+        };
+        let cmd = Command::SignCovenant {
+            covenant: covenant.clone(),
+            version: v.version,
+            unit: UnitId::parse(unit.as_str()).unwrap(),
+            hash: v.hash.clone(),
+        };
+        app.service.execute(&leader, cmd).unwrap();
+    }
+}
+
+fn suite(app: &TestApp) {
+    let sec = signed_in(app, "thuky12");
+    // A draft: preview files, no issuing.
+    let page = sec.get("/clusters/cum-12?year=2024");
+    assert!(
+        page.body.contains("id=\"documents\""),
+        "the section is on the page"
+    );
+    assert!(page.body.contains("Chưa đủ chữ ký"));
+    assert!(!page.body.contains("id=\"issue-gu-12-2024\""));
+    let (status, kind, pdf) = file(&sec, "/covenants/gu-12-2024/document/pdf");
+    assert_eq!((status, kind.as_str()), (200, "application/pdf"));
+    assert!(pdf.starts_with(b"%PDF-"));
+    let r = sec.post_json("/api/v1/covenants/gu-12-2024/document/issue", json!({}));
+    assert_eq!(r.status, 409, "a draft is not issued: {}", r.body);
+    assert_eq!(r.json()["error"], "covenant_not_frozen");
+
+    sign_all(app);
+    let page = sec.get("/clusters/cum-12?year=2024");
+    assert!(
+        page.body.contains("id=\"issue-gu-12-2024\""),
+        "the secretariat may issue"
+    );
+    // A leader sees the section but may not issue.
+    let leader = signed_in(app, "lanhdao-kg");
+    let lp = leader.get("/clusters/cum-12?year=2024");
+    assert!(lp.body.contains("id=\"documents\"") && !lp.body.contains("id=\"issue-gu-12-2024\""));
+    let r = leader.post_form(
+        "/covenants/gu-12-2024/document/issue",
+        &[("csrf", &lp.csrf())],
+    );
+    assert_eq!(r.status, 403);
+    // Without the CSRF token: refused.
+    let r = sec.post_form("/covenants/gu-12-2024/document/issue", &[("csrf", "x")]);
+    assert_eq!(r.status, 403);
+    let r = sec.post_form(
+        "/covenants/gu-12-2024/document/issue",
+        &[("csrf", &page.csrf())],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let list = sec.get("/api/v1/clusters/cum-12/documents").json();
+    let docs = list.as_array().unwrap();
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0]["kind"], "covenant");
+    assert_eq!(docs[0]["number"], serde_json::Value::Null);
+    let sha = docs[0]["sha256"].as_str().unwrap().to_owned();
+    let index = docs[0]["index"].as_u64().unwrap();
+    // Issuing again answers the same record.
+    let again = sec.post_json("/api/v1/covenants/gu-12-2024/document/issue", json!({}));
+    assert_eq!(again.status, 201, "{}", again.body);
+    assert_eq!(again.json()["index"], index);
+    // The issued files carry the record; the page lists them.
+    let (status, _, issued_pdf) = file(&sec, &format!("/documents/{sha}/pdf"));
+    assert_eq!(status, 200);
+    assert_ne!(issued_pdf, pdf, "the issued file names its record");
+    let (status, kind, docx) = file(&sec, &format!("/api/v1/documents/{sha}?format=docx"));
+    assert_eq!(status, 200);
+    assert!(kind.contains("wordprocessingml") && docx.starts_with(b"PK"));
+    let (_, _, preview_now) = file(&sec, "/covenants/gu-12-2024/document/pdf");
+    assert_eq!(
+        preview_now, issued_pdf,
+        "the covenant's file is the issued one now"
+    );
+    let page = sec.get("/clusters/cum-12?year=2024");
+    assert!(page.body.contains(&format!("/documents/{sha}/docx")));
+    assert!(page.body.contains("Đã phát hành"));
+    let unit_page = sec.get("/units/ca-ag");
+    assert!(
+        unit_page.body.contains(&format!("/documents/{sha}/pdf")),
+        "the member's page lists it"
+    );
+    // The history tells it.
+    let history = sec.get("/history");
+    assert!(
+        history.body.contains("đã phát hành văn bản"),
+        "{}",
+        history.body
+    );
+    // Another cluster's officer sees none of it.
+    let other = signed_in(app, "canbo-dt");
+    assert_eq!(other.get("/api/v1/clusters/cum-12/documents").status, 404);
+    assert_eq!(file(&other, &format!("/documents/{sha}/pdf")).0, 404);
+    assert_eq!(file(&other, &format!("/api/v1/documents/{sha}")).0, 404);
+    assert_eq!(file(&other, "/covenants/gu-12-2024/document/docx").0, 404);
+    assert_eq!(file(&sec, "/documents/00/pdf").0, 404);
+    assert_eq!(
+        file(&sec, &format!("/api/v1/documents/{sha}?format=odt")).0,
+        400
+    );
+}
+
+#[test]
+fn documents_sqlite() {
+    suite(&spawn(Backend::Sqlite).unwrap());
+}
+
+#[test]
+fn documents_postgres() {
+    if let Some(app) = spawn(Backend::Postgres) {
+        suite(&app);
+    }
+}
