@@ -687,3 +687,46 @@ impl Trustee {
         }
     }
 }
+
+/// Every trustee's messages of a ceremony run on one machine.
+#[derive(Debug)]
+pub struct Simulated {
+    pub trustees: Vec<Trustee>,
+    pub commitments: Vec<Commitment>,
+    pub reveals: Vec<PolynomialReveal>,
+    pub sealed: Vec<SealedShares>,
+    pub confirmations: Vec<KeyConfirmation>,
+}
+
+/// Runs all n trustees of a ceremony on one machine: for the demonstration, tests and
+/// benchmarks only. In an election each trustee runs its own steps on its own machine; one
+/// machine holding every share could decrypt any ballot.
+pub fn simulate(params: &TrusteeParams, rng: &mut Rng) -> Result<Simulated, BallotError> {
+    let (mut trustees, commitments): (Vec<_>, Vec<_>) = (0..params.trustees)
+        .map(|i| Trustee::new(params.clone(), i, rng))
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .unzip();
+    let reveals = trustees
+        .iter_mut()
+        .map(|t| t.reveal(&commitments))
+        .collect::<Result<Vec<_>, _>>()?;
+    let sealed = trustees
+        .iter_mut()
+        .map(|t| t.deal(&commitments, &reveals, rng))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut confirmations = Vec::with_capacity(trustees.len());
+    for t in trustees.iter_mut() {
+        let confirmation = t
+            .complete(&sealed, rng)?
+            .map_err(|c| trustee_err(c.against, "sent a bad share"))?;
+        confirmations.push(confirmation);
+    }
+    Ok(Simulated {
+        trustees,
+        commitments,
+        reveals,
+        sealed,
+        confirmations,
+    })
+}

@@ -80,6 +80,7 @@ pub fn permission_for(state: &State, payload: &Payload) -> Result<Permission, Do
             Permission::LeadUnit(unit.clone())
         }
         P::CovenantFrozen { .. } => Permission::Consequence,
+        P::Vote(vote) => crate::votes::permission_for(state, vote)?,
     })
 }
 

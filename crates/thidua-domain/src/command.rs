@@ -117,6 +117,8 @@ pub enum Command {
         witnesses: Vec<UnitId>,
         quorum: u32,
     },
+    /// Votes ([`crate::votes`]).
+    Vote(crate::votes::VoteCommand),
 }
 
 /// Turns `command` from `actor` into the events it produces, checked against `state`: the
@@ -155,6 +157,7 @@ pub fn decide_and_apply(
         C::RegisterWitnessKey { .. } | C::SetWitnessPolicy { .. } => {
             crate::witness::decide(state, actor, command)?
         }
+        C::Vote(vote) => crate::votes::decide(state, actor, vote)?,
     };
     let mut after = state.clone();
     for payload in &payloads {

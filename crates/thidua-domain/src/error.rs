@@ -122,6 +122,9 @@ pub enum DomainError {
     InvalidRegulation(String),
     #[error("the scoring regulation is not in its canonical form (compile it first)")]
     RegulationNotCanonical,
+    /// A vote refused by `votes` (its own stable code, e.g. `ballot_bad_proof`).
+    #[error("{reason}")]
+    VoteRefused { code: &'static str, reason: String },
 }
 
 impl DomainError {
@@ -174,6 +177,7 @@ impl DomainError {
             UnitDissolved { .. } => "unit_dissolved",
             InvalidRegulation(_) => "invalid_regulation",
             RegulationNotCanonical => "regulation_not_canonical",
+            VoteRefused { code, .. } => code,
         }
     }
 }

@@ -131,6 +131,8 @@ pub enum Payload {
         witnesses: Vec<UnitId>,
         quorum: u32,
     },
+    /// Votes: standings, elections, the key ceremony, ballots, counts ([`crate::votes`]).
+    Vote(crate::votes::VoteEvent),
 }
 
 /// Every event kind, in the order they were introduced.
@@ -152,6 +154,19 @@ pub const EVENT_KINDS: &[&str] = &[
     "witness_key_registered",
     "covenant_draft_withdrawn",
     "witness_policy_set",
+    // crate::votes::VOTE_EVENT_KINDS
+    "standing_recorded",
+    "election_opened",
+    "ceremony_posted",
+    "voter_key_registered",
+    "ballot_cast",
+    "round_closed",
+    "decryption_posted",
+    "round_counted",
+    "second_round_opened",
+    "tie_decided",
+    "paper_count_recorded",
+    "paper_count_confirmed",
 ];
 
 impl Payload {
@@ -175,6 +190,7 @@ impl Payload {
             Payload::CovenantFrozen { .. } => "covenant_frozen",
             Payload::WitnessKeyRegistered { .. } => "witness_key_registered",
             Payload::WitnessPolicySet { .. } => "witness_policy_set",
+            Payload::Vote(vote) => vote.kind(),
         }
     }
 
@@ -191,6 +207,7 @@ impl Payload {
                 _ => None,
             },
             Payload::LineageRecorded(change) => change.successors.first(),
+            Payload::Vote(vote) => vote.unit(),
             _ => None,
         }
     }

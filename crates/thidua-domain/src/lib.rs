@@ -19,13 +19,14 @@ pub mod org;
 pub mod state;
 pub mod target;
 pub mod text;
+pub mod votes;
 pub mod wire;
 pub mod witness;
 
 pub use command::{decide, decide_and_apply, Command};
 pub use error::DomainError;
 pub use event::{Actor, Event, Payload, EVENT_KINDS};
-pub use ids::{ClusterId, CovenantId, MovementId, TargetId, UnitId, UserId};
+pub use ids::{ClusterId, CovenantId, ElectionId, MovementId, TargetId, UnitId, UserId};
 pub use state::State;
 pub use text::Text;
 pub use wire::{canonical_json, DecodeError};

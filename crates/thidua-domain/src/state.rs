@@ -119,6 +119,11 @@ pub struct State {
     /// Whose cosignatures count and how many make a checkpoint witnessed; `None`: the default
     /// (every registered witness, all but one of them needed).
     pub witness_policy: Option<WitnessPolicy>,
+    /// Each cluster's yearly standings (rank, eligibility) by unit ([`crate::votes`]).
+    #[serde(default)]
+    pub standings: OrdMap<ClusterId, BTreeMap<i32, BTreeMap<UnitId, crate::votes::Standing>>>,
+    #[serde(default)]
+    pub elections: OrdMap<crate::ids::ElectionId, crate::votes::Election>,
 }
 
 /// The witnesses whose cosignatures count, and how many of them are needed (k of n).
@@ -161,6 +166,7 @@ impl State {
             P::WitnessKeyRegistered { .. } | P::WitnessPolicySet { .. } => {
                 self.apply_witness(event)?
             }
+            P::Vote(vote) => self.apply_votes(event, vote)?,
         }
         self.size += 1;
         Ok(())

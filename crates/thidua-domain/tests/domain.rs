@@ -1071,3 +1071,6 @@ fn a_merged_unit_cannot_join_the_year_of_its_merger() {
         },
     );
 }
+
+#[path = "domain_votes/mod.rs"]
+mod votes;
