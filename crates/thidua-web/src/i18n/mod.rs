@@ -3,6 +3,7 @@
 
 pub mod en;
 pub mod vi;
+pub mod votes;
 
 /// A language of the interface.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -45,6 +46,9 @@ impl Lang {
 
     /// The sentence for an error code.
     pub fn error(self, code: &str) -> &'static str {
+        if let Some(sentence) = votes::error(self.code(), code) {
+            return sentence;
+        }
         match self {
             Lang::Vi => vi::error(code),
             Lang::En => en::error(code),

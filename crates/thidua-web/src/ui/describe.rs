@@ -277,6 +277,7 @@ pub fn describe(t: &Strings, state: &State, e: &Event) -> Described {
                 plain(format!("{quorum} / {}", witnesses.len())),
             )],
         ),
+        P::Vote(vote) => super::votes::describe::describe(t, state, vote),
     };
     args.push(("actor", actor));
     let mut all = details;

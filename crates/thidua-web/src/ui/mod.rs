@@ -18,6 +18,7 @@ pub(crate) mod proof;
 mod regulation;
 mod session;
 mod targets;
+pub(crate) mod votes;
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -113,6 +114,7 @@ pub fn routes() -> Router<AppState> {
         .route("/account/password", post(admin::change_password))
         .route("/account/tokens", post(admin::create_token))
         .route("/account/tokens/revoke", post(admin::revoke_token))
+        .merge(votes::routes())
         .layer(axum::middleware::from_fn(form::refuse_bad_encoding))
 }
 
