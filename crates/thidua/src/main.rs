@@ -3,6 +3,7 @@
 
 mod cmd;
 mod demo;
+mod demo_vote;
 mod demo_witness;
 mod storage;
 
@@ -41,6 +42,10 @@ enum Command {
     Verify(cmd::verify::VerifyArgs),
     /// Xuất nhật ký dạng tlog-tiles tĩnh / static C2SP tlog-tiles export.
     ExportTiles(cmd::export_tiles::ExportTilesArgs),
+    /// Bỏ phiếu kín, mã hoá trên máy này / cast a secret ballot, encrypted on this machine.
+    Vote(cmd::vote::VoteArgs),
+    /// Đơn vị giữ khoá: tạo khoá, giải mã kết quả / key trustee: key ceremony, decryption.
+    Trustee(cmd::vote::TrusteeArgs),
 }
 
 fn main() -> ExitCode {
@@ -69,6 +74,8 @@ fn main() -> ExitCode {
         Command::Witness(args) => cmd::witness::run(args),
         Command::Verify(args) => cmd::verify::run(args),
         Command::ExportTiles(args) => cmd::export_tiles::run(args),
+        Command::Vote(args) => cmd::vote::run_vote(args),
+        Command::Trustee(args) => cmd::vote::run_trustee(args),
     };
     match result {
         Ok(code) => code,

@@ -18,6 +18,7 @@
 mod apply;
 mod decide;
 pub mod outcome;
+pub mod rehearsal;
 
 use serde::{Deserialize, Serialize};
 use thidua_ballot::{

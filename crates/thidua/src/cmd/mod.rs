@@ -9,4 +9,5 @@ pub mod score;
 pub mod serve;
 pub mod user;
 pub mod verify;
+pub mod vote;
 pub mod witness;
