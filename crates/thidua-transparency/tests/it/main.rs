@@ -5,4 +5,5 @@ mod common;
 mod tamper;
 mod tiles;
 mod verify;
+mod votes;
 mod witness;
