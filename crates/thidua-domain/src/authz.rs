@@ -100,6 +100,7 @@ pub fn permission_for(state: &State, payload: &Payload) -> Result<Permission, Do
         | P::HistoricalFiguresRecorded { covenant, .. } => {
             Permission::ManageCluster(state.covenant(covenant)?.cluster.clone())
         }
+        P::Vote(vote) => crate::votes::permission_for(state, vote)?,
     })
 }
 

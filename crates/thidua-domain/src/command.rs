@@ -180,6 +180,8 @@ pub enum Command {
         title: Text,
         sha256: String,
     },
+    /// Votes ([`crate::votes`]).
+    Vote(crate::votes::VoteCommand),
 }
 
 /// Turns `command` from `actor` into the events it produces, checked against `state`: the
@@ -226,6 +228,7 @@ pub fn decide_and_apply(
         | C::SetFiguresRules { .. }
         | C::ImportHistoricalFigures { .. } => crate::figures::decide(state, actor, command)?,
         C::IssueDocument { .. } => crate::documents::decide(state, actor, command)?,
+        C::Vote(vote) => crate::votes::decide(state, actor, vote)?,
     };
     let mut after = state.clone();
     for payload in &payloads {

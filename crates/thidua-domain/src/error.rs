@@ -150,6 +150,9 @@ pub enum DomainError {
     FiguresExist { unit: String, window: String },
     #[error("validation rule {rule}: {reason}")]
     InvalidRule { rule: String, reason: String },
+    /// A vote refused by `votes` (its own stable code, e.g. `ballot_bad_proof`).
+    #[error("{reason}")]
+    VoteRefused { code: &'static str, reason: String },
 }
 
 impl DomainError {
@@ -213,6 +216,7 @@ impl DomainError {
             WarningNeedsComment { .. } => "warning_needs_comment",
             FiguresExist { .. } => "figures_exist",
             InvalidRule { .. } => "invalid_rule",
+            VoteRefused { code, .. } => code,
         }
     }
 }

@@ -205,6 +205,8 @@ pub enum Payload {
         title: Text,
         sha256: String,
     },
+    /// Votes: standings, elections, the key ceremony, ballots, counts ([`crate::votes`]).
+    Vote(crate::votes::VoteEvent),
 }
 
 /// Every event kind, in the order they were introduced.
@@ -235,6 +237,19 @@ pub const EVENT_KINDS: &[&str] = &[
     "historical_import_recorded",
     "historical_figures_recorded",
     "document_issued",
+    // crate::votes::VOTE_EVENT_KINDS
+    "standing_recorded",
+    "election_opened",
+    "ceremony_posted",
+    "voter_key_registered",
+    "ballot_cast",
+    "round_closed",
+    "decryption_posted",
+    "round_counted",
+    "second_round_opened",
+    "tie_decided",
+    "paper_count_recorded",
+    "paper_count_confirmed",
 ];
 
 impl Payload {
@@ -267,6 +282,7 @@ impl Payload {
             Payload::HistoricalImportRecorded { .. } => "historical_import_recorded",
             Payload::HistoricalFiguresRecorded { .. } => "historical_figures_recorded",
             Payload::DocumentIssued { .. } => "document_issued",
+            Payload::Vote(vote) => vote.kind(),
         }
     }
 
@@ -288,6 +304,7 @@ impl Payload {
                 _ => None,
             },
             Payload::LineageRecorded(change) => change.successors.first(),
+            Payload::Vote(vote) => vote.unit(),
             _ => None,
         }
     }

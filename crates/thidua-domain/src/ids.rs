@@ -87,6 +87,11 @@ id_type!(
     "user"
 );
 id_type!(
+    /// An election (a vote on an award, or on next year's head or deputy).
+    ElectionId,
+    "election"
+);
+id_type!(
     /// A target (chỉ tiêu) inside a covenant.
     TargetId,
     "target"

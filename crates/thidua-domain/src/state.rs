@@ -130,6 +130,11 @@ pub struct State {
     /// The official documents issued, in log order.
     #[serde(default)]
     pub documents: Vector<crate::documents::IssuedDocument>,
+    /// Each cluster's yearly standings (rank, eligibility) by unit ([`crate::votes`]).
+    #[serde(default)]
+    pub standings: OrdMap<ClusterId, BTreeMap<i32, BTreeMap<UnitId, crate::votes::Standing>>>,
+    #[serde(default)]
+    pub elections: OrdMap<crate::ids::ElectionId, crate::votes::Election>,
 }
 
 /// The witnesses whose cosignatures count, and how many of them are needed (k of n).
@@ -205,6 +210,7 @@ impl State {
             | P::HistoricalImportRecorded { .. }
             | P::HistoricalFiguresRecorded { .. } => self.apply_figures(event)?,
             P::DocumentIssued { .. } => self.apply_documents(event)?,
+            P::Vote(vote) => self.apply_votes(event, vote)?,
         }
         self.size += 1;
         Ok(())

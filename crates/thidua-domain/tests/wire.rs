@@ -74,7 +74,7 @@ fn content() -> CovenantContent {
 fn samples() -> Vec<(Actor, Payload)> {
     let admin = Actor::User(UserId::parse("quantri").unwrap());
     let system = Actor::System;
-    vec![
+    let mut samples = vec![
         (
             system.clone(),
             Payload::UserRegistered {
@@ -321,7 +321,7 @@ fn samples() -> Vec<(Actor, Payload)> {
             },
         ),
         (
-            admin,
+            admin.clone(),
             Payload::DocumentIssued {
                 cluster: cum(),
                 year: 2024,
@@ -332,6 +332,165 @@ fn samples() -> Vec<(Actor, Payload)> {
                 title: t("Kết quả chấm điểm thi đua năm 2024"),
                 sha256: "ef".repeat(32),
             },
+        ),
+    ];
+    samples.extend(vote_samples(&admin));
+    samples
+}
+
+/// One event of every vote kind, the cryptography made from a fixed seed (deterministic).
+fn vote_samples(admin: &Actor) -> Vec<(Actor, Payload)> {
+    use thidua_ballot::*;
+    use thidua_domain::votes::*;
+    let el = ElectionId::parse("co-bo-2024").unwrap();
+    let mut rng = rng_from_seed([42; 32]);
+    let params = TrusteeParams {
+        election: el.to_string(),
+        attempt: 1,
+        trustees: 2,
+        threshold: 2,
+    };
+    let sim = ceremony::simulate(&params, &mut rng).unwrap();
+    let keys = KeySet::from_reveals(&params, &sim.reveals).unwrap();
+    let ctx = BallotContext {
+        election: el.to_string(),
+        round: 1,
+        candidates: 2,
+        seats: 1,
+    };
+    let voter = VoterSecret::from_seed([3; 32]);
+    let ballot = Ballot::create(
+        &ctx,
+        keys.election_key(),
+        &voter,
+        &Selection::Approve(vec![1]),
+        &mut rng,
+    )
+    .unwrap();
+    let totals = Totals::sum(2, [&ballot]);
+    let shares = DecryptionShares::create(&sim.trustees[0], &totals, &mut rng).unwrap();
+    let leader = Actor::User(UserId::parse("lanhdao.ag").unwrap());
+    let v = |p: VoteEvent| Payload::Vote(p);
+    vec![
+        (
+            admin.clone(),
+            v(VoteEvent::StandingRecorded {
+                cluster: cum(),
+                year: 2024,
+                unit: u("ca-ag"),
+                rank: 1,
+                eligible: true,
+                basis: t("Xếp thứ nhất, không bị kỷ luật"),
+            }),
+        ),
+        (
+            admin.clone(),
+            v(VoteEvent::ElectionOpened {
+                election: el.clone(),
+                cluster: cum(),
+                year: 2024,
+                award: AwardKind::MinistryFlag,
+                title: t("Đề nghị tặng Cờ thi đua của Bộ Công an"),
+                candidates: vec![u("ca-ag"), u("ca-kg")],
+                seats: 1,
+                approval: Fraction { num: 4, den: 5 },
+                quorum: Fraction { num: 2, den: 3 },
+                members: vec![u("ca-ag"), u("ca-kg")],
+                trustee_threshold: 2,
+            }),
+        ),
+        (
+            leader.clone(),
+            v(VoteEvent::CeremonyPosted {
+                election: el.clone(),
+                attempt: 1,
+                unit: u("ca-ag"),
+                message: CeremonyMessage::Commit(sim.commitments[0].clone()),
+            }),
+        ),
+        (
+            leader.clone(),
+            v(VoteEvent::VoterKeyRegistered {
+                election: el.clone(),
+                unit: u("ca-ag"),
+                key: voter.public(),
+            }),
+        ),
+        (
+            leader.clone(),
+            v(VoteEvent::BallotCast {
+                election: el.clone(),
+                round: 1,
+                unit: u("ca-ag"),
+                ballot: Box::new(ballot),
+            }),
+        ),
+        (
+            admin.clone(),
+            v(VoteEvent::RoundClosed {
+                election: el.clone(),
+                round: 1,
+            }),
+        ),
+        (
+            leader.clone(),
+            v(VoteEvent::DecryptionPosted {
+                election: el.clone(),
+                round: 1,
+                unit: u("ca-ag"),
+                shares,
+            }),
+        ),
+        (
+            leader.clone(),
+            v(VoteEvent::RoundCounted {
+                election: el.clone(),
+                round: 1,
+                approvals: vec![0, 1],
+                abstentions: 0,
+            }),
+        ),
+        (
+            admin.clone(),
+            v(VoteEvent::SecondRoundOpened {
+                election: el.clone(),
+                candidates: vec![u("ca-kg")],
+                seats: 1,
+            }),
+        ),
+        (
+            leader.clone(),
+            v(VoteEvent::TieDecided {
+                election: el.clone(),
+                round: 2,
+                unit: u("ca-ag"),
+                chosen: vec![u("ca-kg")],
+                decision: t("Cụm trưởng quyết định"),
+            }),
+        ),
+        (
+            admin.clone(),
+            v(VoteEvent::PaperCountRecorded {
+                election: el.clone(),
+                round: 2,
+                count: PaperCount {
+                    approvals: vec![2],
+                    abstentions: 0,
+                    issued: 2,
+                    returned: 2,
+                    invalid: 0,
+                    counting_team: vec![t("Trần Văn Kiểm")],
+                    note: Some(t("Kiểm phiếu tại hội trường")),
+                },
+            }),
+        ),
+        (
+            leader,
+            v(VoteEvent::PaperCountConfirmed {
+                election: el,
+                round: 2,
+                unit: u("ca-ag"),
+            }),
         ),
     ]
 }

@@ -287,6 +287,7 @@ impl Scope {
             | Payload::CovenantDraftWithdrawn { covenant, .. }
             | Payload::CovenantSigned { covenant, .. }
             | Payload::CovenantFrozen { covenant, .. } => covenant_ok(covenant),
+            Payload::Vote(vote) => vote.cluster(state).is_some_and(cluster_ok),
             // Kinds added later: visible through the unit they concern, else administrators only.
             #[allow(unreachable_patterns)]
             other => other.unit().is_some_and(|u| vis.units.contains(u)),

@@ -9,8 +9,10 @@ use axum::middleware::Next;
 use axum::response::Response;
 use tracing::Instrument;
 
-/// The Content-Security-Policy sent with every response.
-pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+/// The Content-Security-Policy sent with every response. `'wasm-unsafe-eval'` lets the voting
+/// page compile the ballot module (`/static/ballot.wasm`, served by this server); it allows no
+/// JavaScript eval.
+pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 

@@ -16,5 +16,6 @@ mod web {
     pub mod support;
     pub mod ux;
     pub mod validation;
+    pub mod votes;
     pub mod witnessing;
 }

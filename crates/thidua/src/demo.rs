@@ -482,7 +482,13 @@ pub fn load(
         service.read().size == 0,
         "the demonstration loads only into an empty log"
     );
-    for (actor, commands) in script()? {
+    let mut batches = script()?;
+    // The 2024 vote comes before the 2025 reorganisation (the last batch).
+    let reorganisation = batches.pop();
+    for (actor, commands) in batches.into_iter().chain(reorganisation) {
+        if matches!(commands.first(), Some(Command::RecordLineage { .. })) {
+            crate::demo_vote::load(service)?;
+        }
         let commands = commands
             .into_iter()
             .map(|c| match c {

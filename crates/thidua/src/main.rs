@@ -4,6 +4,7 @@
 mod cmd;
 mod demo;
 mod demo_figures;
+mod demo_vote;
 mod demo_witness;
 mod storage;
 
@@ -46,6 +47,10 @@ enum Command {
     ExportTiles(cmd::export_tiles::ExportTilesArgs),
     /// Văn bản hành chính (PDF, DOCX): giao ước, kết quả / official documents.
     Doc(cmd::doc::DocArgs),
+    /// Bỏ phiếu kín, mã hoá trên máy này / cast a secret ballot, encrypted on this machine.
+    Vote(cmd::vote::VoteArgs),
+    /// Đơn vị giữ khoá: tạo khoá, giải mã kết quả / key trustee: key ceremony, decryption.
+    Trustee(cmd::vote::TrusteeArgs),
 }
 
 fn main() -> ExitCode {
@@ -65,6 +70,8 @@ fn main() -> ExitCode {
         Command::Verify(args) => cmd::verify::run(args),
         Command::ExportTiles(args) => cmd::export_tiles::run(args),
         Command::Doc(args) => cmd::doc::run(args),
+        Command::Vote(args) => cmd::vote::run_vote(args),
+        Command::Trustee(args) => cmd::vote::run_trustee(args),
     };
     match result {
         Ok(code) => code,

@@ -11,6 +11,7 @@ pub mod documents;
 pub mod v1;
 pub mod v2;
 pub mod v3;
+pub mod votes;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -49,6 +50,18 @@ pub const LATEST_FORMATS: &[(&str, u32)] = &[
     ("historical_import_recorded", 1),
     ("historical_figures_recorded", 1),
     ("document_issued", 1),
+    ("standing_recorded", 1),
+    ("election_opened", 1),
+    ("ceremony_posted", 1),
+    ("voter_key_registered", 1),
+    ("ballot_cast", 1),
+    ("round_closed", 1),
+    ("decryption_posted", 1),
+    ("round_counted", 1),
+    ("second_round_opened", 1),
+    ("tie_decided", 1),
+    ("paper_count_recorded", 1),
+    ("paper_count_confirmed", 1),
 ];
 
 /// Errors decoding stored bytes into an event.
@@ -180,7 +193,7 @@ pub fn decode(expected_index: u64, bytes: &[u8]) -> Result<Event, DecodeError> {
     })
 }
 
-type Decoded = Result<(Payload, Value), serde_json::Error>;
+pub(crate) type Decoded = Result<(Payload, Value), serde_json::Error>;
 
 /// Reads `data` as the format structure `W`, returning the payload and `W` encoded again (for
 /// the canonical check).
@@ -371,6 +384,7 @@ fn decode_payload(kind: &str, v: u32, data: Value) -> Option<Decoded> {
             title: w.title,
             sha256: w.sha256,
         }),
+        (kind, 1) => return votes::decode(kind, data),
         _ => return None,
     })
 }
@@ -686,6 +700,7 @@ fn encode_payload(payload: &Payload) -> (u32, Value) {
                 sha256,
             },
         ),
+        P::Vote(vote) => (1, votes::encode(&vote)),
     }
 }
 

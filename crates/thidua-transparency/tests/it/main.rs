@@ -6,4 +6,5 @@ mod https;
 mod tamper;
 mod tiles;
 mod verify;
+mod votes;
 mod witness;

@@ -4,6 +4,7 @@
 pub mod en;
 pub mod figures;
 pub mod vi;
+pub mod votes;
 
 /// A language of the interface.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -55,6 +56,9 @@ impl Lang {
     /// The sentence for an error code.
     pub fn error(self, code: &str) -> &'static str {
         if let Some(sentence) = figures::error(self, code) {
+            return sentence;
+        }
+        if let Some(sentence) = votes::error(self.code(), code) {
             return sentence;
         }
         match self {

@@ -9,6 +9,31 @@ use axum::response::{IntoResponse, Response};
 const CSS: &str = include_str!("../../assets/app.css");
 const SANS_REGULAR: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Regular.woff2");
 const SANS_BOLD: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Bold.woff2");
+/// The voting page's script and the ballot module (`scripts/build-ballot-wasm.sh`).
+const BALLOT_JS: &str = include_str!("../../assets/ballot.js");
+const BALLOT_WASM: &[u8] = include_bytes!("../../assets/ballot.wasm");
+
+pub async fn ballot_js() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        BALLOT_JS,
+    )
+        .into_response()
+}
+
+pub async fn ballot_wasm() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "application/wasm"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        BALLOT_WASM,
+    )
+        .into_response()
+}
 
 pub async fn css() -> Response {
     (

@@ -418,6 +418,7 @@ pub fn describe(t: &Strings, state: &State, e: &Event) -> Described {
                 ],
             )
         }
+        P::Vote(vote) => super::votes::describe::describe(t, state, vote),
     };
     args.push(("actor", actor));
     let mut all = details;

@@ -21,6 +21,7 @@ mod regulation;
 mod session;
 mod targets;
 mod transparency;
+pub(crate) mod votes;
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -124,6 +125,7 @@ pub fn routes() -> Router<AppState> {
         .route("/account/tokens/revoke", post(admin::revoke_token))
         .merge(figures::routes())
         .merge(documents::routes())
+        .merge(votes::routes())
         .layer(axum::middleware::from_fn(form::refuse_bad_encoding))
 }
 

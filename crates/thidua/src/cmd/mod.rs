@@ -12,4 +12,5 @@ pub mod score;
 pub mod serve;
 pub mod user;
 pub mod verify;
+pub mod vote;
 pub mod witness;

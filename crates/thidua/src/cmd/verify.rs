@@ -176,6 +176,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
             summary.state.users.len(),
             summary.state.witness_keys.len()
         );
+        println!("{}", crate::cmd::vote::verified_votes(&summary.state));
         println!("  state sha256  {state_hash}");
         println!("  rate          {rate} events/s");
     }

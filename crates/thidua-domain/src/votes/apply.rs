@@ -1,0 +1,930 @@
+//! The fit of vote events and their folding into the state. Every cryptographic check runs
+//! here, so the rules hold wherever an event is applied (decision, start-up, `thidua verify`):
+//! ceremony messages against their commitments and the recomputed key, each ballot's
+//! signature and proofs under the voter's registered key, each decryption share's proof, and
+//! the count recomputed from the verified shares.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+use thidua_ballot::ceremony::{
+    check_commitment, check_reveal, check_sealed_shares, judge_complaint, Verdict,
+};
+use thidua_ballot::{
+    Ballot, BallotContext, Commitment, DecryptionShares, KeyConfirmation, KeySet, PolynomialReveal,
+    SealedShares, Totals, TrusteeParams, VerifiedShares, VoterKey,
+};
+
+use super::{
+    nominees, outcome, AwardKind, CeremonyMessage, Fraction, PaperCount, Standing, VoteEvent,
+};
+use crate::error::DomainError;
+use crate::event::Event;
+use crate::ids::{ClusterId, ElectionId, UnitId};
+use crate::state::State;
+use crate::text::Text;
+
+/// An election as the log made it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Election {
+    pub id: ElectionId,
+    pub cluster: ClusterId,
+    pub year: i32,
+    pub award: AwardKind,
+    pub title: Text,
+    pub seats: u32,
+    pub approval: Fraction,
+    pub quorum: Fraction,
+    /// Voters and trustees, in trustee order.
+    pub members: Vec<UnitId>,
+    pub trustee_threshold: u32,
+    pub opened_at: u64,
+    pub ceremony: Ceremony,
+    /// Each voter's current key and the index of the event that registered it.
+    pub voter_keys: BTreeMap<UnitId, (VoterKey, u64)>,
+    pub rounds: Vec<Round>,
+    /// Every ciphertext ballots of this election carried (hex), so none is accepted twice.
+    pub ciphertexts: BTreeSet<String>,
+}
+
+/// The key ceremony's messages of the current attempt, and the failed attempts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ceremony {
+    pub attempt: u32,
+    pub commitments: BTreeMap<u32, Commitment>,
+    pub reveals: BTreeMap<u32, PolynomialReveal>,
+    pub dealt: BTreeMap<u32, SealedShares>,
+    pub confirmed: BTreeMap<u32, KeyConfirmation>,
+    /// Recomputed from the reveals once all are in.
+    pub keys: Option<KeySet>,
+    /// Log index of the last confirmation: voting may start.
+    pub completed_at: Option<u64>,
+    pub failures: Vec<CeremonyFailure>,
+}
+
+/// An attempt abandoned after a complaint, with the verdict anyone can recompute.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CeremonyFailure {
+    pub attempt: u32,
+    pub complainer: UnitId,
+    pub accused: UnitId,
+    pub verdict: Verdict,
+    pub index: u64,
+}
+
+/// A ballot that counts (the voter's last valid one).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CastBallot {
+    pub ballot: Ballot,
+    /// The receipt: SHA-256 of the signed ballot.
+    pub hash: String,
+    pub index: u64,
+    pub time_ms: i64,
+    /// How many earlier ballots of this voter in this round it replaced.
+    pub replaced: u32,
+}
+
+/// A round's result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Count {
+    pub approvals: Vec<u32>,
+    pub abstentions: u32,
+    /// Ballots counted (electronic: the voters' last ballots; paper: returned and valid).
+    pub ballots: u32,
+    /// Counted on paper in the meeting room and confirmed by two members' leaders.
+    pub paper: bool,
+    pub index: u64,
+}
+
+/// A paper count and who confirmed it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaperRecord {
+    pub count: PaperCount,
+    pub recorded_at: u64,
+    pub confirmations: BTreeMap<UnitId, u64>,
+}
+
+/// A head's or deputy's decision of a tie at the cut-off.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TieRecord {
+    pub chosen: Vec<UnitId>,
+    pub decision: Text,
+    pub index: u64,
+}
+
+/// One ballot round.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Round {
+    pub number: u32,
+    pub candidates: Vec<UnitId>,
+    pub seats: u32,
+    pub opened_at: u64,
+    pub ballots: BTreeMap<UnitId, CastBallot>,
+    pub closed_at: Option<u64>,
+    /// The sums of the counted ballots, set at the close when the quorum voted.
+    pub totals: Option<Totals>,
+    pub shares: BTreeMap<UnitId, (DecryptionShares, u64)>,
+    pub paper: Option<PaperRecord>,
+    pub count: Option<Count>,
+    pub ties: BTreeMap<UnitId, TieRecord>,
+}
+
+impl Round {
+    fn new(number: u32, candidates: Vec<UnitId>, seats: u32, index: u64) -> Round {
+        Round {
+            number,
+            candidates,
+            seats,
+            opened_at: index,
+            ballots: BTreeMap::new(),
+            closed_at: None,
+            totals: None,
+            shares: BTreeMap::new(),
+            paper: None,
+            count: None,
+            ties: BTreeMap::new(),
+        }
+    }
+}
+
+impl Election {
+    /// The trustee index of a member unit.
+    pub fn trustee_index(&self, unit: &UnitId) -> Result<u32, DomainError> {
+        self.members
+            .iter()
+            .position(|m| m == unit)
+            .map(|i| i as u32)
+            .ok_or_else(|| DomainError::NotMember {
+                cluster: self.cluster.to_string(),
+                unit: unit.to_string(),
+                year: self.year,
+            })
+    }
+
+    pub fn round(&self, number: u32) -> Result<&Round, DomainError> {
+        self.rounds
+            .iter()
+            .find(|r| r.number == number)
+            .ok_or_else(|| {
+                refused(
+                    "vote_no_round",
+                    format!("the election has no round {number}"),
+                )
+            })
+    }
+
+    fn round_mut(&mut self, number: u32) -> Result<&mut Round, DomainError> {
+        self.rounds
+            .iter_mut()
+            .find(|r| r.number == number)
+            .ok_or_else(|| {
+                refused(
+                    "vote_no_round",
+                    format!("the election has no round {number}"),
+                )
+            })
+    }
+
+    /// The ceremony's parameters for its current attempt.
+    pub fn trustee_params(&self) -> TrusteeParams {
+        TrusteeParams {
+            election: self.id.to_string(),
+            attempt: self.ceremony.attempt,
+            trustees: self.members.len() as u32,
+            threshold: self.trustee_threshold,
+        }
+    }
+
+    /// What a ballot of `round` is bound to.
+    pub fn ballot_context(&self, round: &Round) -> BallotContext {
+        BallotContext {
+            election: self.id.to_string(),
+            round: round.number,
+            candidates: round.candidates.len() as u32,
+            seats: round.seats,
+        }
+    }
+
+    /// The election key, once the ceremony completed.
+    pub fn keys(&self) -> Option<&KeySet> {
+        self.ceremony.completed_at.and(self.ceremony.keys.as_ref())
+    }
+
+    /// The round ballots go to now: the last one, while it is open.
+    pub fn current_round(&self) -> Option<&Round> {
+        self.rounds.last().filter(|r| r.closed_at.is_none())
+    }
+}
+
+pub(crate) fn refused(code: &'static str, reason: impl Into<String>) -> DomainError {
+    DomainError::VoteRefused {
+        code,
+        reason: reason.into(),
+    }
+}
+
+fn crypto(err: thidua_ballot::BallotError) -> DomainError {
+    refused(err.code(), err.to_string())
+}
+
+/// Verifies a trustee's stored shares again (the state keeps them in their unverified type).
+pub(crate) fn verified_shares(
+    election: &Election,
+    round: &Round,
+) -> Result<Vec<VerifiedShares>, DomainError> {
+    let keys = election
+        .keys()
+        .ok_or_else(|| refused("vote_no_key", "no election key"))?;
+    let totals = round
+        .totals
+        .as_ref()
+        .ok_or_else(|| refused("vote_not_closed", "no totals"))?;
+    round
+        .shares
+        .iter()
+        .map(|(unit, (shares, _))| {
+            shares
+                .verify(keys, election.trustee_index(unit)?, totals)
+                .map_err(crypto)
+        })
+        .collect()
+}
+
+impl State {
+    pub fn election(&self, id: &ElectionId) -> Result<&Election, DomainError> {
+        self.elections
+            .get(id)
+            .ok_or_else(|| refused("unknown_election", format!("election {id} does not exist")))
+    }
+
+    fn election_mut(&mut self, id: &ElectionId) -> Result<&mut Election, DomainError> {
+        self.elections
+            .get_mut(id)
+            .ok_or_else(|| refused("unknown_election", format!("election {id} does not exist")))
+    }
+
+    /// Folds one vote event after checking that it fits.
+    pub(crate) fn apply_votes(
+        &mut self,
+        event: &Event,
+        vote: &VoteEvent,
+    ) -> Result<(), DomainError> {
+        use VoteEvent as V;
+        let index = event.index;
+        match vote {
+            V::StandingRecorded {
+                cluster,
+                year,
+                unit,
+                rank,
+                eligible,
+                basis,
+            } => {
+                if !self.members(cluster, *year)?.contains(unit) {
+                    return Err(DomainError::NotMember {
+                        cluster: cluster.to_string(),
+                        unit: unit.to_string(),
+                        year: *year,
+                    });
+                }
+                if *rank == 0 {
+                    return Err(DomainError::InvalidValue {
+                        field: "rank",
+                        reason: "ranks count from 1".into(),
+                    });
+                }
+                let standing = Standing {
+                    rank: *rank,
+                    eligible: *eligible,
+                    basis: basis.clone(),
+                    recorded_at: index,
+                };
+                let mut years = self.standings.get(cluster).cloned().unwrap_or_default();
+                years
+                    .entry(*year)
+                    .or_default()
+                    .insert(unit.clone(), standing);
+                self.standings.insert(cluster.clone(), years);
+                Ok(())
+            }
+            V::ElectionOpened { .. } => self.open_election(vote, index),
+            V::CeremonyPosted {
+                election,
+                attempt,
+                unit,
+                message,
+            } => {
+                let mut e = self.election(election)?.clone();
+                ceremony_step(&mut e, *attempt, unit, message, index)?;
+                self.elections.insert(election.clone(), e);
+                Ok(())
+            }
+            V::VoterKeyRegistered {
+                election,
+                unit,
+                key,
+            } => {
+                let e = self.election_mut(election)?;
+                e.trustee_index(unit)?;
+                if e.rounds.iter().all(|r| r.closed_at.is_some()) {
+                    return Err(refused(
+                        "vote_closed",
+                        "every round of the election is closed",
+                    ));
+                }
+                if e.voter_keys.values().any(|(k, _)| k == key) {
+                    return Err(refused(
+                        "voter_key_taken",
+                        "this voting key is already registered in the election",
+                    ));
+                }
+                e.voter_keys.insert(unit.clone(), (key.clone(), index));
+                Ok(())
+            }
+            V::BallotCast {
+                election,
+                round,
+                unit,
+                ballot,
+            } => {
+                let mut e = self.election(election)?.clone();
+                cast(&mut e, *round, unit, ballot, event)?;
+                self.elections.insert(election.clone(), e);
+                Ok(())
+            }
+            V::RoundClosed { election, round } => {
+                let e = self.election_mut(election)?;
+                let members = e.members.len() as u32;
+                let quorum = e.quorum;
+                let r = e.round_mut(*round)?;
+                if r.closed_at.is_some() {
+                    return Err(refused(
+                        "vote_closed",
+                        format!("round {round} is already closed"),
+                    ));
+                }
+                r.closed_at = Some(index);
+                if quorum.reached(r.ballots.len() as u32, members) {
+                    let candidates = r.candidates.len() as u32;
+                    r.totals = Some(Totals::sum(
+                        candidates,
+                        r.ballots.values().map(|b| &b.ballot),
+                    ));
+                }
+                Ok(())
+            }
+            V::DecryptionPosted {
+                election,
+                round,
+                unit,
+                shares,
+            } => {
+                let e = self.election(election)?;
+                let trustee = e.trustee_index(unit)?;
+                let r = e.round(*round)?;
+                let (Some(totals), Some(keys)) = (&r.totals, e.keys()) else {
+                    return Err(refused(
+                        "vote_not_closed",
+                        "only the totals of a closed round that reached the quorum are decrypted",
+                    ));
+                };
+                if r.count.is_some() {
+                    return Err(refused("vote_counted", "the round is already counted"));
+                }
+                if r.shares.contains_key(unit) {
+                    return Err(refused(
+                        "decryption_share_twice",
+                        format!("{unit} already posted its shares"),
+                    ));
+                }
+                shares.verify(keys, trustee, totals).map_err(crypto)?;
+                let e = self.election_mut(election)?;
+                e.round_mut(*round)?
+                    .shares
+                    .insert(unit.clone(), (shares.clone(), index));
+                Ok(())
+            }
+            V::RoundCounted {
+                election,
+                round,
+                approvals,
+                abstentions,
+            } => {
+                let e = self.election(election)?;
+                let r = e.round(*round)?;
+                if r.count.is_some() {
+                    return Err(refused("vote_counted", "the round is already counted"));
+                }
+                let counts = combine(e, r)?;
+                if &counts.approvals != approvals || counts.abstentions != *abstentions {
+                    return Err(refused(
+                        "count_mismatch",
+                        format!(
+                            "the decryption shares give approvals {:?} and {} abstentions, the event says {:?} and {}",
+                            counts.approvals, counts.abstentions, approvals, abstentions
+                        ),
+                    ));
+                }
+                let ballots = r.ballots.len() as u32;
+                let e = self.election_mut(election)?;
+                e.round_mut(*round)?.count = Some(Count {
+                    approvals: approvals.clone(),
+                    abstentions: *abstentions,
+                    ballots,
+                    paper: false,
+                    index,
+                });
+                Ok(())
+            }
+            V::SecondRoundOpened {
+                election,
+                candidates,
+                seats,
+            } => self.open_second_round(election, candidates, *seats, index),
+            V::TieDecided {
+                election,
+                round,
+                unit,
+                chosen,
+                decision,
+            } => {
+                let e = self.election(election)?;
+                let leadership = self.cluster(&e.cluster)?.years.get(&e.year);
+                let chairs = leadership
+                    .map(|y| {
+                        [y.head.as_ref(), y.deputy.as_ref()]
+                            .into_iter()
+                            .flatten()
+                            .any(|l| &l.unit == unit)
+                    })
+                    .unwrap_or(false);
+                if !chairs {
+                    return Err(refused(
+                        "not_head_or_deputy",
+                        format!(
+                            "{unit} is neither the head nor the deputy of the cluster in {}",
+                            e.year
+                        ),
+                    ));
+                }
+                let r = e.round(*round)?;
+                let result = outcome(e, r)
+                    .ok_or_else(|| refused("vote_not_counted", "the round is not counted"))?;
+                let tie = result
+                    .tie
+                    .ok_or_else(|| refused("no_tie", "the round has no tie at the cut-off"))?;
+                let set: BTreeSet<&UnitId> = chosen.iter().collect();
+                if set.len() != chosen.len()
+                    || chosen.len() != tie.seats as usize
+                    || !chosen.iter().all(|c| tie.candidates.contains(c))
+                {
+                    return Err(refused(
+                        "tie_choice",
+                        format!("choose {} of the tied candidates, each once", tie.seats),
+                    ));
+                }
+                if r.ties.contains_key(unit) {
+                    return Err(refused(
+                        "tie_decided_twice",
+                        format!("{unit} already recorded its decision"),
+                    ));
+                }
+                let e = self.election_mut(election)?;
+                e.round_mut(*round)?.ties.insert(
+                    unit.clone(),
+                    TieRecord {
+                        chosen: chosen.clone(),
+                        decision: decision.clone(),
+                        index,
+                    },
+                );
+                Ok(())
+            }
+            V::PaperCountRecorded {
+                election,
+                round,
+                count,
+            } => {
+                let e = self.election_mut(election)?;
+                let members = e.members.len() as u32;
+                let current = e.current_round().map(|r| r.number);
+                if current != Some(*round) {
+                    return Err(refused("vote_closed", format!("round {round} is not open")));
+                }
+                let r = e.round_mut(*round)?;
+                if !r.ballots.is_empty() {
+                    return Err(refused(
+                        "paper_after_ballots",
+                        "electronic ballots were cast in this round: it is counted from them",
+                    ));
+                }
+                check_paper(count, r.candidates.len(), r.seats, members)?;
+                r.closed_at = Some(index);
+                r.paper = Some(PaperRecord {
+                    count: count.clone(),
+                    recorded_at: index,
+                    confirmations: BTreeMap::new(),
+                });
+                Ok(())
+            }
+            V::PaperCountConfirmed {
+                election,
+                round,
+                unit,
+            } => {
+                let e = self.election_mut(election)?;
+                e.trustee_index(unit)?;
+                let r = e.round_mut(*round)?;
+                let Some(paper) = r.paper.as_mut() else {
+                    return Err(refused(
+                        "no_paper_count",
+                        "no paper count was recorded for this round",
+                    ));
+                };
+                if paper.confirmations.insert(unit.clone(), index).is_some() {
+                    return Err(refused(
+                        "paper_confirmed_twice",
+                        format!("{unit} already confirmed the count"),
+                    ));
+                }
+                if paper.confirmations.len() == 2 {
+                    let c = &paper.count;
+                    r.count = Some(Count {
+                        approvals: c.approvals.clone(),
+                        abstentions: c.abstentions,
+                        ballots: c.returned - c.invalid,
+                        paper: true,
+                        index,
+                    });
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn open_election(&mut self, vote: &VoteEvent, index: u64) -> Result<(), DomainError> {
+        let VoteEvent::ElectionOpened {
+            election,
+            cluster,
+            year,
+            award,
+            title,
+            candidates,
+            seats,
+            approval,
+            quorum,
+            members,
+            trustee_threshold,
+        } = vote
+        else {
+            unreachable!()
+        };
+        if self.elections.contains_key(election) {
+            return Err(refused(
+                "election_exists",
+                format!("election {election} already exists"),
+            ));
+        }
+        if self.members(cluster, *year)? != members.as_slice() {
+            return Err(refused(
+                "election_members",
+                "the voters must be the members of the cluster's year, in order",
+            ));
+        }
+        if candidates.is_empty() || candidates != &nominees(self, cluster, *year) {
+            return Err(refused(
+                "election_candidates",
+                "the candidates must be the eligible units of the year's standings, in rank order",
+            ));
+        }
+        check_shape(candidates.len(), *seats)?;
+        check_fraction("approval", *approval)?;
+        check_fraction("quorum", *quorum)?;
+        let mut e = Election {
+            id: election.clone(),
+            cluster: cluster.clone(),
+            year: *year,
+            award: *award,
+            title: title.clone(),
+            seats: *seats,
+            approval: *approval,
+            quorum: *quorum,
+            members: members.clone(),
+            trustee_threshold: *trustee_threshold,
+            opened_at: index,
+            ceremony: Ceremony {
+                attempt: 1,
+                ..Ceremony::default()
+            },
+            voter_keys: BTreeMap::new(),
+            rounds: vec![Round::new(1, candidates.clone(), *seats, index)],
+            ciphertexts: BTreeSet::new(),
+        };
+        e.trustee_params().validate().map_err(crypto)?;
+        e.ceremony.attempt = 1;
+        self.elections.insert(election.clone(), e);
+        Ok(())
+    }
+
+    fn open_second_round(
+        &mut self,
+        election: &ElectionId,
+        candidates: &[UnitId],
+        seats: u32,
+        index: u64,
+    ) -> Result<(), DomainError> {
+        let e = self.election(election)?;
+        if e.rounds.len() != 1 {
+            return Err(refused("two_rounds", "an election has at most two rounds"));
+        }
+        let first = &e.rounds[0];
+        if first.closed_at.is_none()
+            || (first.totals.is_some() || first.paper.is_some()) && first.count.is_none()
+        {
+            return Err(refused(
+                "vote_not_counted",
+                "round 1 must be closed and, if it reached the quorum, counted",
+            ));
+        }
+        let elected = outcome(e, first).map(|o| o.elected).unwrap_or_default();
+        let remaining = e.seats - elected.len() as u32;
+        if remaining == 0 || seats != remaining {
+            return Err(refused(
+                "second_round_seats",
+                format!("round 2 fills the {remaining} seats round 1 left"),
+            ));
+        }
+        let allowed: Vec<&UnitId> = first
+            .candidates
+            .iter()
+            .filter(|c| !elected.contains(c))
+            .collect();
+        let ordered = candidates.iter().all(|c| allowed.contains(&c))
+            && candidates.windows(2).all(|w| {
+                allowed.iter().position(|a| *a == &w[0]) < allowed.iter().position(|a| *a == &w[1])
+            });
+        if candidates.is_empty() || !ordered {
+            return Err(refused(
+                "second_round_candidates",
+                "round 2's candidates are round 1's not elected, in the same order, each once",
+            ));
+        }
+        check_shape(candidates.len(), seats)?;
+        let e = self.election_mut(election)?;
+        e.rounds
+            .push(Round::new(2, candidates.to_vec(), seats, index));
+        Ok(())
+    }
+}
+
+fn check_shape(candidates: usize, seats: u32) -> Result<(), DomainError> {
+    if candidates > thidua_ballot::MAX_CANDIDATES as usize {
+        return Err(DomainError::InvalidValue {
+            field: "candidates",
+            reason: format!("at most {} candidates", thidua_ballot::MAX_CANDIDATES),
+        });
+    }
+    if seats == 0 || seats as usize > candidates {
+        return Err(DomainError::InvalidValue {
+            field: "seats",
+            reason: "between 1 and the number of candidates".into(),
+        });
+    }
+    Ok(())
+}
+
+fn check_fraction(field: &'static str, f: Fraction) -> Result<(), DomainError> {
+    if f.num == 0 || f.den == 0 || f.num > f.den || f.den > 1000 {
+        return Err(DomainError::InvalidValue {
+            field,
+            reason: "a fraction num/den with 0 < num ≤ den ≤ 1000".into(),
+        });
+    }
+    Ok(())
+}
+
+fn check_paper(
+    c: &PaperCount,
+    candidates: usize,
+    seats: u32,
+    members: u32,
+) -> Result<(), DomainError> {
+    let bad = |reason: &str| {
+        Err(DomainError::InvalidValue {
+            field: "count",
+            reason: reason.into(),
+        })
+    };
+    if c.approvals.len() != candidates {
+        return bad("one number of approvals per candidate");
+    }
+    if c.issued > members || c.returned > c.issued || c.invalid > c.returned {
+        return bad("invalid ≤ returned ≤ issued ≤ members");
+    }
+    let valid = c.returned - c.invalid;
+    if c.abstentions > valid || c.approvals.iter().any(|&a| a > valid - c.abstentions) {
+        return bad("no candidate has more approvals than the valid ballots that did not abstain");
+    }
+    if c.approvals.iter().map(|&a| u64::from(a)).sum::<u64>()
+        > u64::from(seats) * u64::from(valid - c.abstentions)
+    {
+        return bad("more approvals than the valid ballots allow");
+    }
+    if c.counting_team.is_empty() {
+        return bad("name the counting team");
+    }
+    Ok(())
+}
+
+/// Combines the round's verified shares.
+pub(crate) fn combine(e: &Election, r: &Round) -> Result<thidua_ballot::Counts, DomainError> {
+    let keys = e
+        .keys()
+        .ok_or_else(|| refused("vote_no_key", "no election key"))?;
+    let totals = r
+        .totals
+        .as_ref()
+        .ok_or_else(|| refused("vote_not_closed", "no totals"))?;
+    let shares = verified_shares(e, r)?;
+    thidua_ballot::combine(keys, totals, &shares).map_err(crypto)
+}
+
+fn cast(
+    e: &mut Election,
+    round: u32,
+    unit: &UnitId,
+    ballot: &Ballot,
+    event: &Event,
+) -> Result<(), DomainError> {
+    e.trustee_index(unit)?;
+    if e.current_round().map(|r| r.number) != Some(round) {
+        return Err(refused(
+            "vote_closed",
+            format!("round {round} is not open for ballots"),
+        ));
+    }
+    let key = e
+        .keys()
+        .ok_or_else(|| {
+            refused(
+                "vote_no_key",
+                "the trustees have not finished the key ceremony",
+            )
+        })?
+        .election_key()
+        .clone();
+    let (voter, _) = e.voter_keys.get(unit).cloned().ok_or_else(|| {
+        refused(
+            "voter_key_missing",
+            format!("{unit} has no registered voting key"),
+        )
+    })?;
+    let context = e.ballot_context(e.round(round)?);
+    ballot.verify(&context, &key, &voter).map_err(crypto)?;
+    let ciphertexts = ballot.ciphertexts();
+    let unique: BTreeSet<&String> = ciphertexts.iter().collect();
+    if unique.len() != ciphertexts.len() || ciphertexts.iter().any(|c| e.ciphertexts.contains(c)) {
+        return Err(refused(
+            "ballot_replayed",
+            "the ballot repeats a ciphertext already cast in this election",
+        ));
+    }
+    e.ciphertexts.extend(ciphertexts);
+    let r = e.round_mut(round)?;
+    let replaced = r.ballots.get(unit).map(|b| b.replaced + 1).unwrap_or(0);
+    r.ballots.insert(
+        unit.clone(),
+        CastBallot {
+            hash: ballot.hash(),
+            ballot: ballot.clone(),
+            index: event.index,
+            time_ms: event.time_ms,
+            replaced,
+        },
+    );
+    Ok(())
+}
+
+fn ceremony_step(
+    e: &mut Election,
+    attempt: u32,
+    unit: &UnitId,
+    message: &CeremonyMessage,
+    index: u64,
+) -> Result<(), DomainError> {
+    let i = e.trustee_index(unit)?;
+    let n = e.members.len();
+    if attempt != e.ceremony.attempt {
+        return Err(refused(
+            "ceremony_attempt",
+            format!("the ceremony is at attempt {}", e.ceremony.attempt),
+        ));
+    }
+    if e.ceremony.completed_at.is_some() {
+        return Err(refused("ceremony_complete", "the key ceremony is complete"));
+    }
+    let params = e.trustee_params();
+    let c = &mut e.ceremony;
+    let step = message.step();
+    let out_of_order = |waiting: &str| {
+        refused(
+            "ceremony_order",
+            format!("{step}: waiting for every trustee's {waiting}"),
+        )
+    };
+    let twice = || {
+        refused(
+            "ceremony_twice",
+            format!("{unit} already posted its {step}"),
+        )
+    };
+    match message {
+        CeremonyMessage::Commit(m) => {
+            check_commitment(m).map_err(crypto)?;
+            if c.commitments.insert(i, m.clone()).is_some() {
+                return Err(twice());
+            }
+        }
+        CeremonyMessage::Reveal(m) => {
+            if c.commitments.len() < n {
+                return Err(out_of_order("commitment"));
+            }
+            check_reveal(&params, i, &c.commitments[&i], m).map_err(crypto)?;
+            if c.reveals.insert(i, m.clone()).is_some() {
+                return Err(twice());
+            }
+            if c.reveals.len() == n {
+                let reveals: Vec<_> = c.reveals.values().cloned().collect();
+                c.keys = Some(KeySet::from_reveals(&params, &reveals).map_err(crypto)?);
+            }
+        }
+        CeremonyMessage::Deal(m) => {
+            if c.reveals.len() < n {
+                return Err(out_of_order("reveal"));
+            }
+            check_sealed_shares(&params, i, m).map_err(crypto)?;
+            if c.dealt.insert(i, m.clone()).is_some() {
+                return Err(twice());
+            }
+        }
+        CeremonyMessage::Confirm(m) => {
+            if c.dealt.len() < n {
+                return Err(out_of_order("sealed shares"));
+            }
+            c.keys
+                .as_ref()
+                .expect("set with the last reveal")
+                .check_confirmation(i, m)
+                .map_err(crypto)?;
+            if c.confirmed.insert(i, m.clone()).is_some() {
+                return Err(twice());
+            }
+            if c.confirmed.len() == n {
+                c.completed_at = Some(index);
+            }
+        }
+        CeremonyMessage::Complain(m) => {
+            if c.dealt.len() < n {
+                return Err(out_of_order("sealed shares"));
+            }
+            if c.confirmed.contains_key(&i) {
+                return Err(refused(
+                    "ceremony_order",
+                    "a trustee that confirmed cannot complain",
+                ));
+            }
+            let j = m.against;
+            if j as usize >= n || j == i {
+                return Err(refused(
+                    "ceremony_complaint",
+                    "the accused must be another trustee",
+                ));
+            }
+            let verdict = judge_complaint(
+                &params,
+                i,
+                &c.commitments[&i],
+                m,
+                &c.commitments[&j],
+                &c.reveals[&j],
+                &c.dealt[&j],
+            )
+            .map_err(crypto)?;
+            let failure = CeremonyFailure {
+                attempt,
+                complainer: unit.clone(),
+                accused: e.members[j as usize].clone(),
+                verdict,
+                index,
+            };
+            let mut failures = std::mem::take(&mut c.failures);
+            failures.push(failure);
+            *c = Ceremony {
+                attempt: attempt + 1,
+                failures,
+                ..Ceremony::default()
+            };
+        }
+    }
+    Ok(())
+}

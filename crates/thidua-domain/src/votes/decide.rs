@@ -1,0 +1,233 @@
+//! Field checks of vote commands and the events they produce. Authorisation first (so a
+//! refusal tells an outsider nothing), then the fields; whether the events fit the state is
+//! `State::apply_votes`'s business, on the scratch copy `command::decide` applies them to.
+
+use super::apply::{combine, refused};
+use super::{nominees, outcome, VoteCommand, VoteEvent};
+use crate::authz::{authorise, Permission};
+use crate::error::DomainError;
+use crate::event::{Actor, Payload};
+use crate::state::State;
+use crate::text::limits;
+
+pub(crate) fn decide(
+    state: &State,
+    actor: &Actor,
+    command: VoteCommand,
+) -> Result<Vec<Payload>, DomainError> {
+    use VoteCommand as C;
+    use VoteEvent as V;
+    let manage = |cluster| authorise(state, actor, &Permission::ManageCluster(cluster));
+    let lead = |unit| authorise(state, actor, &Permission::LeadUnit(unit));
+    let events = match command {
+        C::RecordStanding {
+            cluster,
+            year,
+            unit,
+            rank,
+            eligible,
+            basis,
+        } => {
+            manage(cluster.clone())?;
+            basis.check("basis", limits::REASON)?;
+            vec![V::StandingRecorded {
+                cluster,
+                year,
+                unit,
+                rank,
+                eligible,
+                basis,
+            }]
+        }
+        C::OpenElection {
+            election,
+            cluster,
+            year,
+            award,
+            title,
+            seats,
+            approval,
+            quorum,
+            trustee_threshold,
+        } => {
+            manage(cluster.clone())?;
+            title.check("title", limits::TITLE)?;
+            let members = state.members(&cluster, year)?.to_vec();
+            let candidates = nominees(state, &cluster, year);
+            if candidates.is_empty() {
+                return Err(refused(
+                    "election_candidates",
+                    "no eligible unit is recorded for the year: record the standings first",
+                ));
+            }
+            vec![V::ElectionOpened {
+                election,
+                cluster,
+                year,
+                award,
+                title,
+                candidates,
+                seats,
+                approval,
+                quorum,
+                members,
+                trustee_threshold,
+            }]
+        }
+        C::PostCeremonyMessage {
+            election,
+            unit,
+            message,
+        } => {
+            lead(unit.clone())?;
+            let attempt = state.election(&election)?.ceremony.attempt;
+            vec![V::CeremonyPosted {
+                election,
+                attempt,
+                unit,
+                message,
+            }]
+        }
+        C::RegisterVoterKey {
+            election,
+            unit,
+            key,
+        } => {
+            lead(unit.clone())?;
+            vec![V::VoterKeyRegistered {
+                election,
+                unit,
+                key,
+            }]
+        }
+        C::CastBallot {
+            election,
+            round,
+            unit,
+            ballot,
+        } => {
+            lead(unit.clone())?;
+            vec![V::BallotCast {
+                election,
+                round,
+                unit,
+                ballot,
+            }]
+        }
+        C::CloseRound { election, round } => {
+            manage(state.election(&election)?.cluster.clone())?;
+            vec![V::RoundClosed { election, round }]
+        }
+        C::PostDecryptionShares {
+            election,
+            round,
+            unit,
+            shares,
+        } => {
+            lead(unit.clone())?;
+            decryption(state, election, round, unit, shares)?
+        }
+        C::OpenSecondRound {
+            election,
+            candidates,
+        } => {
+            let e = state.election(&election)?;
+            manage(e.cluster.clone())?;
+            let elected = e
+                .rounds
+                .first()
+                .and_then(|r| outcome(e, r))
+                .map(|o| o.elected.len() as u32)
+                .unwrap_or(0);
+            let seats = e.seats.saturating_sub(elected);
+            vec![V::SecondRoundOpened {
+                election,
+                candidates,
+                seats,
+            }]
+        }
+        C::DecideTie {
+            election,
+            round,
+            unit,
+            chosen,
+            decision,
+        } => {
+            lead(unit.clone())?;
+            decision.check("decision", limits::DECISION)?;
+            vec![V::TieDecided {
+                election,
+                round,
+                unit,
+                chosen,
+                decision,
+            }]
+        }
+        C::RecordPaperCount {
+            election,
+            round,
+            count,
+        } => {
+            manage(state.election(&election)?.cluster.clone())?;
+            for name in &count.counting_team {
+                name.check("counting_team", limits::DISPLAY_NAME)?;
+            }
+            if let Some(note) = &count.note {
+                note.check("note", limits::REASON)?;
+            }
+            vec![V::PaperCountRecorded {
+                election,
+                round,
+                count,
+            }]
+        }
+        C::ConfirmPaperCount {
+            election,
+            round,
+            unit,
+        } => {
+            lead(unit.clone())?;
+            vec![V::PaperCountConfirmed {
+                election,
+                round,
+                unit,
+            }]
+        }
+    };
+    Ok(events.into_iter().map(Payload::Vote).collect())
+}
+
+/// A trustee's shares, and the count when they complete the threshold.
+fn decryption(
+    state: &State,
+    election: crate::ids::ElectionId,
+    round: u32,
+    unit: crate::ids::UnitId,
+    shares: thidua_ballot::DecryptionShares,
+) -> Result<Vec<VoteEvent>, DomainError> {
+    let posted = VoteEvent::DecryptionPosted {
+        election: election.clone(),
+        round,
+        unit: unit.clone(),
+        shares: shares.clone(),
+    };
+    let e = state.election(&election)?;
+    let mut events = vec![posted];
+    let Ok(r) = e.round(round) else {
+        return Ok(events);
+    };
+    let enough =
+        r.shares.len() + usize::from(!r.shares.contains_key(&unit)) >= e.trustee_threshold as usize;
+    if r.count.is_none() && !r.shares.contains_key(&unit) && enough {
+        let mut with = r.clone();
+        with.shares.insert(unit, (shares, 0));
+        let counts = combine(e, &with)?;
+        events.push(VoteEvent::RoundCounted {
+            election,
+            round,
+            approvals: counts.approvals,
+            abstentions: counts.abstentions,
+        });
+    }
+    Ok(events)
+}

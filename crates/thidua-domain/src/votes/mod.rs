@@ -1,0 +1,406 @@
+//! Votes: nominations from the year's standings, elections with a secret ballot whose tally
+//! anyone can verify, and next year's head and deputy.
+//!
+//! An election belongs to a cluster and a year. The secretariat opens it with the candidates
+//! (the eligible units in rank order, [`nominees`]), the seats, the approval threshold (a flag:
+//! 80% of the total membership) and the quorum (two thirds). The member units are both the
+//! voters (their leaders, one ballot per unit) and the trustees of the key ceremony (all of them
+//! generate the key, `trustee_threshold` of them decrypt). Every ceremony message, ballot and
+//! decryption share is an event, checked by `State::apply_votes` with the cryptography of
+//! `thidua_ballot` — at decision, at start-up and in `thidua verify` alike — so the log alone
+//! proves the count. A round can instead be counted on paper (entered by the secretariat,
+//! confirmed by two members' leaders, marked as such). At most two rounds; a tie at the cut-off
+//! is decided by the head and the deputy, each recording the same choice.
+//!
+//! Module map: this file (the commands, events and nouns), `decide` (field checks), `apply`
+//! (fit checks and folding), `outcome` (thresholds, quorum, ties).
+
+mod apply;
+mod decide;
+pub mod outcome;
+pub mod rehearsal;
+
+use serde::{Deserialize, Serialize};
+use thidua_ballot::{
+    Ballot, Commitment, Complaint, DecryptionShares, KeyConfirmation, PolynomialReveal,
+    SealedShares, VoterKey,
+};
+
+pub(crate) use decide::decide;
+pub use outcome::{outcome, Outcome};
+
+use crate::ids::{ClusterId, ElectionId, UnitId};
+use crate::state::State;
+use crate::text::Text;
+
+/// What an election decides.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AwardKind {
+    /// Cờ thi đua của Chính phủ.
+    GovernmentFlag,
+    /// Cờ thi đua của Bộ Công an.
+    MinistryFlag,
+    /// Bằng khen.
+    Certificate,
+    /// Next year's head (cụm trưởng).
+    Head,
+    /// Next year's deputy (cụm phó).
+    Deputy,
+}
+
+/// A share of the total membership, `num/den` (80% = 4/5, two thirds = 2/3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fraction {
+    pub num: u32,
+    pub den: u32,
+}
+
+impl Fraction {
+    /// True when `count` out of `total` reaches the fraction: count × den ≥ num × total.
+    pub fn reached(self, count: u32, total: u32) -> bool {
+        u64::from(count) * u64::from(self.den) >= u64::from(self.num) * u64::from(total)
+    }
+
+    /// The smallest count out of `total` that reaches the fraction.
+    pub fn needed(self, total: u32) -> u32 {
+        (0..=total)
+            .find(|&c| self.reached(c, total))
+            .unwrap_or(total)
+    }
+}
+
+/// A unit's standing in a cluster's year: its rank in the published results and whether it
+/// may be proposed for an award, with the recorded basis (e.g. "không trong thời gian thi hành
+/// kỷ luật"). Until the year-end results stage exists, the secretariat records these facts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Standing {
+    pub rank: u32,
+    pub eligible: bool,
+    pub basis: Text,
+    /// Log index of the event that recorded it.
+    pub recorded_at: u64,
+}
+
+/// The candidates of a cluster's year in rank order: the eligible units of the standings.
+/// Today the standings are recorded facts; this is the one place that will read the published
+/// results once they exist.
+pub fn nominees(state: &State, cluster: &ClusterId, year: i32) -> Vec<UnitId> {
+    let Some(standings) = state.standings.get(cluster).and_then(|y| y.get(&year)) else {
+        return Vec::new();
+    };
+    let mut eligible: Vec<(&UnitId, &Standing)> =
+        standings.iter().filter(|(_, s)| s.eligible).collect();
+    eligible.sort_by(|a, b| a.1.rank.cmp(&b.1.rank).then_with(|| a.0.cmp(b.0)));
+    eligible.into_iter().map(|(u, _)| u.clone()).collect()
+}
+
+/// One public message of the key ceremony.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "step", content = "message", rename_all = "snake_case")]
+pub enum CeremonyMessage {
+    Commit(Commitment),
+    Reveal(PolynomialReveal),
+    Deal(SealedShares),
+    Confirm(KeyConfirmation),
+    Complain(Complaint),
+}
+
+impl CeremonyMessage {
+    pub fn step(&self) -> &'static str {
+        match self {
+            CeremonyMessage::Commit(_) => "commit",
+            CeremonyMessage::Reveal(_) => "reveal",
+            CeremonyMessage::Deal(_) => "deal",
+            CeremonyMessage::Confirm(_) => "confirm",
+            CeremonyMessage::Complain(_) => "complain",
+        }
+    }
+}
+
+/// The counts of a paper round as the counting team entered them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaperCount {
+    /// Approvals per candidate, in the round's order.
+    pub approvals: Vec<u32>,
+    pub abstentions: u32,
+    pub issued: u32,
+    pub returned: u32,
+    pub invalid: u32,
+    /// The counting team (names and positions).
+    pub counting_team: Vec<Text>,
+    pub note: Option<Text>,
+}
+
+/// A request about votes (wrapped in `Command::Vote`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "vote", rename_all = "snake_case", deny_unknown_fields)]
+pub enum VoteCommand {
+    RecordStanding {
+        cluster: ClusterId,
+        year: i32,
+        unit: UnitId,
+        rank: u32,
+        eligible: bool,
+        basis: Text,
+    },
+    OpenElection {
+        election: ElectionId,
+        cluster: ClusterId,
+        year: i32,
+        award: AwardKind,
+        title: Text,
+        seats: u32,
+        approval: Fraction,
+        quorum: Fraction,
+        trustee_threshold: u32,
+    },
+    PostCeremonyMessage {
+        election: ElectionId,
+        unit: UnitId,
+        message: CeremonyMessage,
+    },
+    RegisterVoterKey {
+        election: ElectionId,
+        unit: UnitId,
+        key: VoterKey,
+    },
+    CastBallot {
+        election: ElectionId,
+        round: u32,
+        unit: UnitId,
+        ballot: Box<Ballot>,
+    },
+    CloseRound {
+        election: ElectionId,
+        round: u32,
+    },
+    PostDecryptionShares {
+        election: ElectionId,
+        round: u32,
+        unit: UnitId,
+        shares: DecryptionShares,
+    },
+    OpenSecondRound {
+        election: ElectionId,
+        candidates: Vec<UnitId>,
+    },
+    DecideTie {
+        election: ElectionId,
+        round: u32,
+        unit: UnitId,
+        chosen: Vec<UnitId>,
+        decision: Text,
+    },
+    RecordPaperCount {
+        election: ElectionId,
+        round: u32,
+        count: PaperCount,
+    },
+    ConfirmPaperCount {
+        election: ElectionId,
+        round: u32,
+        unit: UnitId,
+    },
+}
+
+/// What happened about votes (wrapped in `Payload::Vote`); each variant is its own event kind.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "vote", rename_all = "snake_case")]
+pub enum VoteEvent {
+    StandingRecorded {
+        cluster: ClusterId,
+        year: i32,
+        unit: UnitId,
+        rank: u32,
+        eligible: bool,
+        basis: Text,
+    },
+    ElectionOpened {
+        election: ElectionId,
+        cluster: ClusterId,
+        year: i32,
+        award: AwardKind,
+        title: Text,
+        /// Round 1's candidates, in rank order ([`nominees`] when opened).
+        candidates: Vec<UnitId>,
+        seats: u32,
+        approval: Fraction,
+        quorum: Fraction,
+        /// The voters and trustees: the members of the cluster's year, in order (a trustee's
+        /// index is its position here).
+        members: Vec<UnitId>,
+        trustee_threshold: u32,
+    },
+    CeremonyPosted {
+        election: ElectionId,
+        attempt: u32,
+        unit: UnitId,
+        message: CeremonyMessage,
+    },
+    VoterKeyRegistered {
+        election: ElectionId,
+        unit: UnitId,
+        key: VoterKey,
+    },
+    BallotCast {
+        election: ElectionId,
+        round: u32,
+        unit: UnitId,
+        ballot: Box<Ballot>,
+    },
+    RoundClosed {
+        election: ElectionId,
+        round: u32,
+    },
+    DecryptionPosted {
+        election: ElectionId,
+        round: u32,
+        unit: UnitId,
+        shares: DecryptionShares,
+    },
+    /// The totals decrypted from the first `trustee_threshold` verified shares.
+    RoundCounted {
+        election: ElectionId,
+        round: u32,
+        approvals: Vec<u32>,
+        abstentions: u32,
+    },
+    SecondRoundOpened {
+        election: ElectionId,
+        candidates: Vec<UnitId>,
+        seats: u32,
+    },
+    TieDecided {
+        election: ElectionId,
+        round: u32,
+        unit: UnitId,
+        chosen: Vec<UnitId>,
+        decision: Text,
+    },
+    PaperCountRecorded {
+        election: ElectionId,
+        round: u32,
+        count: PaperCount,
+    },
+    PaperCountConfirmed {
+        election: ElectionId,
+        round: u32,
+        unit: UnitId,
+    },
+}
+
+/// The kinds of [`VoteEvent`], in the order they were introduced.
+pub const VOTE_EVENT_KINDS: &[&str] = &[
+    "standing_recorded",
+    "election_opened",
+    "ceremony_posted",
+    "voter_key_registered",
+    "ballot_cast",
+    "round_closed",
+    "decryption_posted",
+    "round_counted",
+    "second_round_opened",
+    "tie_decided",
+    "paper_count_recorded",
+    "paper_count_confirmed",
+];
+
+impl VoteEvent {
+    /// The stable kind name, as written in the log.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            VoteEvent::StandingRecorded { .. } => "standing_recorded",
+            VoteEvent::ElectionOpened { .. } => "election_opened",
+            VoteEvent::CeremonyPosted { .. } => "ceremony_posted",
+            VoteEvent::VoterKeyRegistered { .. } => "voter_key_registered",
+            VoteEvent::BallotCast { .. } => "ballot_cast",
+            VoteEvent::RoundClosed { .. } => "round_closed",
+            VoteEvent::DecryptionPosted { .. } => "decryption_posted",
+            VoteEvent::RoundCounted { .. } => "round_counted",
+            VoteEvent::SecondRoundOpened { .. } => "second_round_opened",
+            VoteEvent::TieDecided { .. } => "tie_decided",
+            VoteEvent::PaperCountRecorded { .. } => "paper_count_recorded",
+            VoteEvent::PaperCountConfirmed { .. } => "paper_count_confirmed",
+        }
+    }
+
+    /// The election the event concerns (none for a standing).
+    pub fn election(&self) -> Option<&ElectionId> {
+        use VoteEvent as V;
+        match self {
+            V::StandingRecorded { .. } => None,
+            V::ElectionOpened { election, .. }
+            | V::CeremonyPosted { election, .. }
+            | V::VoterKeyRegistered { election, .. }
+            | V::BallotCast { election, .. }
+            | V::RoundClosed { election, .. }
+            | V::DecryptionPosted { election, .. }
+            | V::RoundCounted { election, .. }
+            | V::SecondRoundOpened { election, .. }
+            | V::TieDecided { election, .. }
+            | V::PaperCountRecorded { election, .. }
+            | V::PaperCountConfirmed { election, .. } => Some(election),
+        }
+    }
+
+    /// The cluster whose members may read the event, from the state before it.
+    pub fn cluster<'a>(&'a self, state: &'a State) -> Option<&'a ClusterId> {
+        match self {
+            VoteEvent::StandingRecorded { cluster, .. }
+            | VoteEvent::ElectionOpened { cluster, .. } => Some(cluster),
+            other => other
+                .election()
+                .and_then(|e| state.elections.get(e))
+                .map(|e| &e.cluster),
+        }
+    }
+
+    /// The unit acting (a voter, a trustee, a confirming leader), if any.
+    pub fn unit(&self) -> Option<&UnitId> {
+        use VoteEvent as V;
+        match self {
+            V::StandingRecorded { unit, .. }
+            | V::CeremonyPosted { unit, .. }
+            | V::VoterKeyRegistered { unit, .. }
+            | V::BallotCast { unit, .. }
+            | V::DecryptionPosted { unit, .. }
+            | V::TieDecided { unit, .. }
+            | V::PaperCountConfirmed { unit, .. } => Some(unit),
+            _ => None,
+        }
+    }
+}
+
+pub use apply::{CastBallot, Ceremony, CeremonyFailure, Count, Election, Round};
+
+/// The permission a vote event needs: the secretariat of the election's cluster opens,
+/// closes and counts on paper; a unit's leader acts for the unit (trustee, voter, confirming a
+/// paper count, the head's or deputy's tie decision, whose position `apply` checks); the count
+/// itself is a consequence of the shares.
+pub(crate) fn permission_for(
+    state: &State,
+    vote: &VoteEvent,
+) -> Result<crate::authz::Permission, crate::error::DomainError> {
+    use crate::authz::Permission;
+    use VoteEvent as V;
+    Ok(match vote {
+        V::StandingRecorded { cluster, .. } | V::ElectionOpened { cluster, .. } => {
+            Permission::ManageCluster(cluster.clone())
+        }
+        V::RoundClosed { election, .. }
+        | V::SecondRoundOpened { election, .. }
+        | V::PaperCountRecorded { election, .. } => {
+            Permission::ManageCluster(state.election(election)?.cluster.clone())
+        }
+        V::CeremonyPosted { unit, .. }
+        | V::VoterKeyRegistered { unit, .. }
+        | V::BallotCast { unit, .. }
+        | V::DecryptionPosted { unit, .. }
+        | V::TieDecided { unit, .. }
+        | V::PaperCountConfirmed { unit, .. } => Permission::LeadUnit(unit.clone()),
+        V::RoundCounted { .. } => Permission::Consequence,
+    })
+}

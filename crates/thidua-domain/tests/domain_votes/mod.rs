@@ -1,0 +1,561 @@
+//! Votes through the domain: standings, an election's ceremony, ballots, re-voting, the
+//! count from verified shares, ties decided by the head and deputy, paper counts, and the
+//! refusals (copied ballots, replayed ciphertexts, bad shares, a count that the shares do not
+//! give, actors without the role).
+
+use super::{cum, t, u, user, World, UNITS};
+use thidua_ballot::ceremony::{simulate, Simulated};
+use thidua_ballot::{rng_from_seed, Ballot, DecryptionShares, Rng, Selection, VoterSecret};
+use thidua_domain::model::{LeadershipMethod, LeadershipPosition};
+use thidua_domain::votes::*;
+use thidua_domain::*;
+
+fn el() -> ElectionId {
+    ElectionId::parse("co-bo-2024").unwrap()
+}
+fn leader(unit: &str) -> Actor {
+    user(&format!("lanhdao.{}", &unit[3..]))
+}
+fn vote(c: VoteCommand) -> Command {
+    Command::Vote(c)
+}
+
+struct Vote {
+    w: World,
+    rng: Rng,
+    ceremony: Simulated,
+    voters: Vec<VoterSecret>,
+}
+
+/// Standings for the three units (ca-hg not eligible), an election for one seat at 2/3, the
+/// ceremony with 2-of-3 trustees, and every voter's key.
+fn election() -> Vote {
+    election_with(Fraction { num: 2, den: 3 })
+}
+
+fn election_with(approval: Fraction) -> Vote {
+    let mut w = World::cluster();
+    let sec = user("thuky");
+    for (rank, unit) in UNITS.iter().enumerate() {
+        w.ok(
+            &sec,
+            vote(VoteCommand::RecordStanding {
+                cluster: cum(),
+                year: 2024,
+                unit: u(unit),
+                rank: rank as u32 + 1,
+                eligible: *unit != "ca-hg",
+                basis: t("Kết quả chấm điểm năm 2024"),
+            }),
+        );
+    }
+    w.ok(
+        &sec,
+        vote(VoteCommand::OpenElection {
+            election: el(),
+            cluster: cum(),
+            year: 2024,
+            award: AwardKind::MinistryFlag,
+            title: t("Đề nghị tặng Cờ thi đua của Bộ Công an năm 2024"),
+            seats: 1,
+            approval,
+            quorum: Fraction { num: 2, den: 3 },
+            trustee_threshold: 2,
+        }),
+    );
+    let e = &w.state.elections[&el()];
+    assert_eq!(
+        e.rounds[0].candidates,
+        vec![u("ca-kg"), u("ca-ag")],
+        "eligible, by rank"
+    );
+    let mut rng = rng_from_seed([7; 32]);
+    let ceremony = simulate(&e.trustee_params(), &mut rng).unwrap();
+    let post = |w: &mut World, i: usize, message: CeremonyMessage| {
+        w.ok(
+            &leader(UNITS[i]),
+            vote(VoteCommand::PostCeremonyMessage {
+                election: el(),
+                unit: u(UNITS[i]),
+                message,
+            }),
+        );
+    };
+    for i in 0..3 {
+        post(
+            &mut w,
+            i,
+            CeremonyMessage::Commit(ceremony.commitments[i].clone()),
+        );
+    }
+    for i in 0..3 {
+        post(
+            &mut w,
+            i,
+            CeremonyMessage::Reveal(ceremony.reveals[i].clone()),
+        );
+    }
+    for i in 0..3 {
+        post(&mut w, i, CeremonyMessage::Deal(ceremony.sealed[i].clone()));
+    }
+    for i in 0..3 {
+        post(
+            &mut w,
+            i,
+            CeremonyMessage::Confirm(ceremony.confirmations[i].clone()),
+        );
+    }
+    assert!(w.state.elections[&el()].keys().is_some());
+    let voters: Vec<VoterSecret> = (0..3).map(|_| VoterSecret::generate(&mut rng)).collect();
+    for (i, v) in voters.iter().enumerate() {
+        w.ok(
+            &leader(UNITS[i]),
+            vote(VoteCommand::RegisterVoterKey {
+                election: el(),
+                unit: u(UNITS[i]),
+                key: v.public(),
+            }),
+        );
+    }
+    Vote {
+        w,
+        rng,
+        ceremony,
+        voters,
+    }
+}
+
+impl Vote {
+    fn ballot(&mut self, voter: usize, round: u32, selection: Selection) -> Ballot {
+        let e = &self.w.state.elections[&el()];
+        let ctx = e.ballot_context(e.round(round).unwrap());
+        let key = e.keys().unwrap().election_key().clone();
+        Ballot::create(&ctx, &key, &self.voters[voter], &selection, &mut self.rng).unwrap()
+    }
+
+    fn cast(
+        &mut self,
+        unit: usize,
+        round: u32,
+        ballot: Ballot,
+    ) -> Result<Vec<Payload>, DomainError> {
+        self.w.run(
+            &leader(UNITS[unit]),
+            vote(VoteCommand::CastBallot {
+                election: el(),
+                round,
+                unit: u(UNITS[unit]),
+                ballot: Box::new(ballot),
+            }),
+        )
+    }
+
+    fn shares(&mut self, trustee: usize, round: u32) -> DecryptionShares {
+        let totals = self.w.state.elections[&el()]
+            .round(round)
+            .unwrap()
+            .totals
+            .clone()
+            .unwrap();
+        DecryptionShares::create(&self.ceremony.trustees[trustee], &totals, &mut self.rng).unwrap()
+    }
+
+    fn decrypt(&mut self, trustee: usize, round: u32) -> Result<Vec<Payload>, DomainError> {
+        let shares = self.shares(trustee, round);
+        self.w.run(
+            &leader(UNITS[trustee]),
+            vote(VoteCommand::PostDecryptionShares {
+                election: el(),
+                round,
+                unit: u(UNITS[trustee]),
+                shares,
+            }),
+        )
+    }
+
+    fn close(&mut self, round: u32) {
+        self.w.ok(
+            &user("thuky"),
+            vote(VoteCommand::CloseRound {
+                election: el(),
+                round,
+            }),
+        );
+    }
+}
+
+#[test]
+fn the_cluster_votes_re_votes_and_two_of_three_trustees_count() {
+    let mut v = election();
+    let b = v.ballot(0, 1, Selection::Approve(vec![1]));
+    v.cast(0, 1, b).unwrap();
+    let b = v.ballot(1, 1, Selection::Approve(vec![0]));
+    v.cast(1, 1, b).unwrap();
+    // ca-ag changes its mind before the close: the last ballot counts.
+    let b = v.ballot(1, 1, Selection::Approve(vec![1]));
+    v.cast(1, 1, b).unwrap();
+    let b = v.ballot(2, 1, Selection::Abstain);
+    v.cast(2, 1, b).unwrap();
+    let round = &v.w.state.elections[&el()].rounds[0];
+    assert_eq!(round.ballots[&u("ca-ag")].replaced, 1);
+    v.close(1);
+    // Nothing is decrypted before t trustees posted; the second share brings the count.
+    let first = v.decrypt(2, 1).unwrap();
+    assert_eq!(first.len(), 1);
+    let second = v.decrypt(0, 1).unwrap();
+    assert!(
+        matches!(&second[1], Payload::Vote(VoteEvent::RoundCounted { approvals, abstentions: 1, .. }) if approvals == &vec![0, 2])
+    );
+    let e = &v.w.state.elections[&el()];
+    let o = outcome(e, &e.rounds[0]).unwrap();
+    assert_eq!(o.approvals_needed, 2);
+    assert!(o.quorum_met);
+    assert_eq!(o.elected, vec![u("ca-ag")]);
+    // A third share after the count is refused; so is a ballot after the close.
+    assert_eq!(v.decrypt(1, 1).unwrap_err().code(), "vote_counted");
+    let b = v.ballot(0, 1, Selection::Abstain);
+    assert_eq!(v.cast(0, 1, b).unwrap_err().code(), "vote_closed");
+}
+
+#[test]
+fn copied_replayed_and_forged_ballots_are_refused_without_changing_anything() {
+    let mut v = election();
+    let b = v.ballot(0, 1, Selection::Approve(vec![0]));
+    v.cast(0, 1, b.clone()).unwrap();
+    // The same ballot again (a replay) repeats its ciphertexts.
+    let before = v.w.state.clone();
+    assert_eq!(
+        v.cast(0, 1, b.clone()).unwrap_err().code(),
+        "ballot_replayed"
+    );
+    // Copied to another voter: the signature is the first voter's.
+    assert_eq!(
+        v.cast(1, 1, b.clone()).unwrap_err().code(),
+        "ballot_bad_signature"
+    );
+    // Tampered: a choice's ciphertext taken from another ballot of the same voter.
+    let other = v.ballot(0, 1, Selection::Approve(vec![1]));
+    let mut tampered = v.ballot(0, 1, Selection::Approve(vec![0]));
+    tampered.choices[1] = other.choices[1].clone();
+    assert_eq!(
+        v.cast(0, 1, tampered).unwrap_err().code(),
+        "ballot_bad_signature"
+    );
+    assert_eq!(v.w.state, before);
+    // Another unit's leader cannot vote for ca-kg; an officer cannot vote at all.
+    let b2 = v.ballot(0, 1, Selection::Abstain);
+    let code = v.w.err(
+        &leader("ca-ag"),
+        vote(VoteCommand::CastBallot {
+            election: el(),
+            round: 1,
+            unit: u("ca-kg"),
+            ballot: Box::new(b2),
+        }),
+    );
+    assert_eq!(code, "forbidden");
+}
+
+#[test]
+fn a_wrong_decryption_share_and_a_made_up_count_are_refused() {
+    let mut v = election();
+    for i in 0..3 {
+        let b = v.ballot(i, 1, Selection::Approve(vec![0]));
+        v.cast(i, 1, b).unwrap();
+    }
+    v.close(1);
+    // Trustee 1's shares posted by trustee 0.
+    let shares = v.shares(1, 1);
+    let code = v.w.err(
+        &leader("ca-kg"),
+        vote(VoteCommand::PostDecryptionShares {
+            election: el(),
+            round: 1,
+            unit: u("ca-kg"),
+            shares,
+        }),
+    );
+    assert_eq!(code, "decryption_share_bad_proof");
+    v.decrypt(0, 1).unwrap();
+    // A count event that the shares do not give, applied as replay would.
+    let mut state = v.w.state.clone();
+    let shares = v.shares(1, 1);
+    let posted = Event {
+        index: state.size,
+        time_ms: 0,
+        actor: leader("ca-ag"),
+        salt: String::new(),
+        payload: Payload::Vote(VoteEvent::DecryptionPosted {
+            election: el(),
+            round: 1,
+            unit: u("ca-ag"),
+            shares,
+        }),
+    };
+    state.apply(&posted).unwrap();
+    let forged = Event {
+        index: state.size,
+        time_ms: 0,
+        actor: leader("ca-ag"),
+        salt: String::new(),
+        payload: Payload::Vote(VoteEvent::RoundCounted {
+            election: el(),
+            round: 1,
+            approvals: vec![0, 3],
+            abstentions: 0,
+        }),
+    };
+    let err = state.apply(&forged).unwrap_err();
+    assert_eq!(err.code(), "count_mismatch");
+    assert!(err.to_string().contains("[3, 0]"), "{err}");
+}
+
+#[test]
+fn a_tie_at_the_cut_off_is_decided_by_the_head_and_the_deputy() {
+    let mut v = election_with(Fraction { num: 1, den: 3 });
+    let sys = Actor::System;
+    for (unit, position) in [
+        ("ca-kg", LeadershipPosition::Head),
+        ("ca-ag", LeadershipPosition::Deputy),
+    ] {
+        v.w.ok(
+            &sys,
+            Command::SetClusterLeadership {
+                cluster: cum(),
+                year: 2024,
+                position,
+                unit: u(unit),
+                method: LeadershipMethod::Elected,
+                decision: t("Biên bản hội nghị"),
+            },
+        );
+    }
+    // One approval each for one seat: a tie at the cut-off.
+    for (i, s) in [
+        (0, Selection::Approve(vec![1])),
+        (1, Selection::Approve(vec![0])),
+        (2, Selection::Abstain),
+    ] {
+        let b = v.ballot(i, 1, s);
+        v.cast(i, 1, b).unwrap();
+    }
+    v.close(1);
+    v.decrypt(0, 1).unwrap();
+    v.decrypt(1, 1).unwrap();
+    let tie = |v: &Vote| {
+        let e = &v.w.state.elections[&el()];
+        outcome(e, &e.rounds[0]).unwrap()
+    };
+    assert_eq!(
+        tie(&v).tie.as_ref().unwrap().candidates,
+        vec![u("ca-kg"), u("ca-ag")]
+    );
+    assert!(tie(&v).elected.is_empty());
+    let decide = |unit: &str, chosen: &str| {
+        vote(VoteCommand::DecideTie {
+            election: el(),
+            round: 1,
+            unit: u(unit),
+            chosen: vec![u(chosen)],
+            decision: t("Cụm trưởng và cụm phó quyết định"),
+        })
+    };
+    // ca-hg leads neither position.
+    assert_eq!(
+        v.w.err(&leader("ca-hg"), decide("ca-hg", "ca-kg")),
+        "not_head_or_deputy"
+    );
+    v.w.ok(&leader("ca-kg"), decide("ca-kg", "ca-ag"));
+    assert!(tie(&v).elected.is_empty(), "both must decide");
+    v.w.ok(&leader("ca-ag"), decide("ca-ag", "ca-ag"));
+    assert_eq!(tie(&v).elected, vec![u("ca-ag")]);
+}
+
+#[test]
+fn a_round_without_quorum_is_not_decrypted_and_a_second_round_follows() {
+    let mut v = election();
+    let b = v.ballot(0, 1, Selection::Approve(vec![0]));
+    v.cast(0, 1, b).unwrap();
+    v.close(1);
+    assert!(
+        v.w.state.elections[&el()].rounds[0].totals.is_none(),
+        "1 of 3 is below two thirds"
+    );
+    let code = v.w.err(
+        &user("thuky"),
+        vote(VoteCommand::OpenSecondRound {
+            election: el(),
+            candidates: vec![u("ca-ag"), u("ca-kg")],
+        }),
+    );
+    assert_eq!(code, "second_round_candidates", "round 1's order");
+    v.w.ok(
+        &user("thuky"),
+        vote(VoteCommand::OpenSecondRound {
+            election: el(),
+            candidates: vec![u("ca-kg"), u("ca-ag")],
+        }),
+    );
+    // A round-1 ballot is not accepted in round 2 (its proofs are bound to round 1).
+    let mut b = v.ballot(1, 2, Selection::Approve(vec![0]));
+    let r1 = v.ballot(1, 1, Selection::Approve(vec![0]));
+    b.choices = r1.choices;
+    assert_eq!(v.cast(1, 2, b).unwrap_err().code(), "ballot_bad_signature");
+    let code = v.w.err(
+        &user("thuky"),
+        vote(VoteCommand::OpenSecondRound {
+            election: el(),
+            candidates: vec![u("ca-kg")],
+        }),
+    );
+    assert_eq!(code, "two_rounds");
+}
+
+#[test]
+fn a_paper_count_takes_effect_when_two_members_confirm_it() {
+    let mut v = election();
+    let count = PaperCount {
+        approvals: vec![3, 0],
+        abstentions: 0,
+        issued: 3,
+        returned: 3,
+        invalid: 0,
+        counting_team: vec![t("Nguyễn Văn Kiểm (trưởng ban kiểm phiếu)")],
+        note: None,
+    };
+    let bad = PaperCount {
+        approvals: vec![4, 0],
+        ..count.clone()
+    };
+    let code = v.w.err(
+        &user("thuky"),
+        vote(VoteCommand::RecordPaperCount {
+            election: el(),
+            round: 1,
+            count: bad,
+        }),
+    );
+    assert_eq!(code, "invalid_value");
+    v.w.ok(
+        &user("thuky"),
+        vote(VoteCommand::RecordPaperCount {
+            election: el(),
+            round: 1,
+            count,
+        }),
+    );
+    let confirm = |unit: &str| {
+        vote(VoteCommand::ConfirmPaperCount {
+            election: el(),
+            round: 1,
+            unit: u(unit),
+        })
+    };
+    v.w.ok(&leader("ca-kg"), confirm("ca-kg"));
+    assert!(v.w.state.elections[&el()].rounds[0].count.is_none());
+    assert_eq!(
+        v.w.err(&leader("ca-kg"), confirm("ca-kg")),
+        "paper_confirmed_twice"
+    );
+    v.w.ok(&leader("ca-hg"), confirm("ca-hg"));
+    let e = &v.w.state.elections[&el()];
+    let count = e.rounds[0].count.as_ref().unwrap();
+    assert!(count.paper);
+    assert_eq!(outcome(e, &e.rounds[0]).unwrap().elected, vec![u("ca-kg")]);
+}
+
+#[test]
+fn the_ceremony_refuses_messages_out_of_order_twice_or_from_outsiders() {
+    let mut w = World::cluster();
+    let sec = user("thuky");
+    w.ok(
+        &sec,
+        vote(VoteCommand::RecordStanding {
+            cluster: cum(),
+            year: 2024,
+            unit: u("ca-kg"),
+            rank: 1,
+            eligible: true,
+            basis: t("Xếp thứ nhất"),
+        }),
+    );
+    // Only the secretariat opens; candidates come from the standings.
+    let open = vote(VoteCommand::OpenElection {
+        election: el(),
+        cluster: cum(),
+        year: 2024,
+        award: AwardKind::Head,
+        title: t("Bầu cụm trưởng năm 2025"),
+        seats: 1,
+        approval: Fraction { num: 1, den: 2 },
+        quorum: Fraction { num: 2, den: 3 },
+        trustee_threshold: 2,
+    });
+    assert_eq!(w.err(&leader("ca-kg"), open.clone()), "forbidden");
+    w.ok(&sec, open);
+    let mut rng = rng_from_seed([9; 32]);
+    let sim = simulate(&w.state.elections[&el()].trustee_params(), &mut rng).unwrap();
+    let post = |i: usize, m: CeremonyMessage| {
+        vote(VoteCommand::PostCeremonyMessage {
+            election: el(),
+            unit: u(UNITS[i]),
+            message: m,
+        })
+    };
+    assert_eq!(
+        w.err(
+            &leader("ca-kg"),
+            post(0, CeremonyMessage::Reveal(sim.reveals[0].clone()))
+        ),
+        "ceremony_order"
+    );
+    w.ok(
+        &leader("ca-kg"),
+        post(0, CeremonyMessage::Commit(sim.commitments[0].clone())),
+    );
+    assert_eq!(
+        w.err(
+            &leader("ca-kg"),
+            post(0, CeremonyMessage::Commit(sim.commitments[0].clone()))
+        ),
+        "ceremony_twice"
+    );
+    assert_eq!(
+        w.err(
+            &leader("ca-ag"),
+            post(0, CeremonyMessage::Commit(sim.commitments[0].clone()))
+        ),
+        "forbidden"
+    );
+    // A voter may register early, but no ballot is taken before the ceremony completes.
+    let voter = VoterSecret::generate(&mut rng);
+    w.ok(
+        &leader("ca-kg"),
+        vote(VoteCommand::RegisterVoterKey {
+            election: el(),
+            unit: u("ca-kg"),
+            key: voter.public(),
+        }),
+    );
+    let e = &w.state.elections[&el()];
+    let key = thidua_ballot::KeySet::from_reveals(&e.trustee_params(), &sim.reveals).unwrap();
+    let ctx = e.ballot_context(&e.rounds[0]);
+    let ballot = Ballot::create(
+        &ctx,
+        key.election_key(),
+        &voter,
+        &Selection::Abstain,
+        &mut rng,
+    )
+    .unwrap();
+    let code = w.err(
+        &leader("ca-kg"),
+        vote(VoteCommand::CastBallot {
+            election: el(),
+            round: 1,
+            unit: u("ca-kg"),
+            ballot: Box::new(ballot),
+        }),
+    );
+    assert_eq!(code, "vote_no_key");
+}

@@ -1,0 +1,534 @@
+//! The voting pages: an election (candidates, the key ceremony's progress, who voted, each
+//! round's result with approvals as a share of the total membership), the ballot (encrypted in
+//! the browser by `/static/ballot.wasm`, or with `thidua vote`), the receipt check, and the
+//! vote-count minutes as a page ready to print (until the documents layer takes them over).
+//! What the server could learn on each path is said on the ballot page.
+
+pub mod describe;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use thidua_domain::votes::{outcome, AwardKind, Election, Outcome, Round};
+use thidua_domain::{ElectionId, Payload, UnitId};
+
+use super::{render, viewer_error, Layout};
+use crate::auth::Viewer;
+use crate::error::ApiError;
+use crate::i18n::votes::{strings, VoteStrings};
+use crate::ui::names::{self, Named};
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/static/ballot.js", get(super::assets::ballot_js))
+        .route("/static/ballot.wasm", get(super::assets::ballot_wasm))
+        .route("/elections/{id}", get(election_page))
+        .route("/elections/{id}/vote", get(vote_page))
+        .route("/elections/{id}/minutes", get(minutes_page))
+        .route("/elections/{id}/receipt", get(receipt_page))
+        .route("/api/v1/elections/{id}", get(election_api))
+}
+
+/// The election the viewer may see (its cluster visible), or not found.
+fn visible(
+    app: &AppState,
+    viewer: &Viewer,
+    id: &str,
+) -> Result<(std::sync::Arc<thidua_service::View>, Election), ApiError> {
+    let id = ElectionId::parse(id).map_err(|_| ApiError::not_found())?;
+    let state = app.service.read();
+    let e = state
+        .elections
+        .get(&id)
+        .cloned()
+        .ok_or_else(ApiError::not_found)?;
+    if !viewer.scope.can_view_cluster(&state, &e.cluster) {
+        return Err(ApiError::not_found());
+    }
+    Ok((state, e))
+}
+
+fn award(s: &VoteStrings, a: AwardKind) -> &'static str {
+    match a {
+        AwardKind::GovernmentFlag => s.award_government_flag,
+        AwardKind::MinistryFlag => s.award_ministry_flag,
+        AwardKind::Certificate => s.award_certificate,
+        AwardKind::Head => s.award_head,
+        AwardKind::Deputy => s.award_deputy,
+    }
+}
+
+/// `count` of `total` as a percentage with one decimal, Vietnamese style ("66,7%").
+fn percent(count: u32, total: u32) -> String {
+    let tenths = (u64::from(count) * 1000 * 2 + u64::from(total)) / (2 * u64::from(total.max(1)));
+    format!("{},{}%", tenths / 10, tenths % 10)
+}
+
+/// One line of a round's result.
+struct Line {
+    unit: Named,
+    approvals: u32,
+    percent: String,
+    passes: bool,
+    elected: bool,
+}
+
+/// A round as the pages show it.
+struct RoundView {
+    number: u32,
+    status: &'static str,
+    open: bool,
+    voters: Vec<(Named, Option<String>)>,
+    ballots: usize,
+    lines: Vec<Line>,
+    outcome: Option<Outcome>,
+    elected: Vec<Named>,
+    paper: Option<String>,
+    tie: Option<String>,
+    shares: Vec<Named>,
+}
+
+fn round_view(state: &thidua_domain::State, s: &VoteStrings, e: &Election, r: &Round) -> RoundView {
+    let members = e.members.len() as u32;
+    let o = outcome(e, r);
+    let status = if r.closed_at.is_none() {
+        s.round_open
+    } else if r.count.is_some() {
+        s.round_counted
+    } else if r.totals.is_none() && r.paper.is_none() {
+        s.round_no_quorum
+    } else {
+        s.round_closed
+    };
+    let lines = match (&o, &r.count) {
+        (Some(o), Some(_)) => o
+            .candidates
+            .iter()
+            .map(|c| Line {
+                unit: names::unit(state, &c.unit),
+                approvals: c.approvals,
+                percent: percent(c.approvals, members),
+                passes: c.passes,
+                elected: c.elected,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let paper = r.paper.as_ref().map(|p| {
+        p.confirmations
+            .keys()
+            .map(|u| names::unit(state, u).text)
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    let tie = o.as_ref().and_then(|o| o.tie.as_ref()).map(|t| {
+        let names: Vec<String> = t
+            .candidates
+            .iter()
+            .map(|u| names::unit(state, u).text)
+            .collect();
+        match &t.decided {
+            Some(_) => format!("{} — {}", s.tie_decided, names.join(", ")),
+            None => format!("{} — {}", s.tie, names.join(", ")),
+        }
+    });
+    RoundView {
+        number: r.number,
+        status,
+        open: r.closed_at.is_none(),
+        voters: e
+            .members
+            .iter()
+            .map(|m| {
+                let when = r.ballots.get(m).map(|b| crate::format::time_ms(b.time_ms));
+                (names::unit(state, m), when)
+            })
+            .collect(),
+        ballots: r.ballots.len(),
+        elected: o
+            .as_ref()
+            .map(|o| o.elected.iter().map(|u| names::unit(state, u)).collect())
+            .unwrap_or_default(),
+        lines,
+        outcome: o,
+        paper,
+        tie,
+        shares: r.shares.keys().map(|u| names::unit(state, u)).collect(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "election.html")]
+struct ElectionPage {
+    l: Layout,
+    s: &'static VoteStrings,
+    id: String,
+    cluster: Named,
+    year: i32,
+    award: &'static str,
+    candidates: Vec<Named>,
+    seats: u32,
+    approval: String,
+    quorum: String,
+    trustees: Vec<Named>,
+    threshold: u32,
+    ceremony_done: bool,
+    ceremony_steps: String,
+    failures: Vec<String>,
+    rounds: Vec<RoundView>,
+    can_vote: Vec<Named>,
+}
+
+async fn election_page(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Response {
+    let (state, e) = match visible(&app, &viewer, &id) {
+        Ok(x) => x,
+        Err(err) => return viewer_error(&viewer, err),
+    };
+    let t = viewer.lang.strings();
+    let s = strings(t.lang_code);
+    let members = e.members.len() as u32;
+    let c = &e.ceremony;
+    let n = e.members.len();
+    let ceremony_steps = format!(
+        "{}/{n} · {}/{n} · {}/{n} · {}/{n}",
+        c.commitments.len(),
+        c.reveals.len(),
+        c.dealt.len(),
+        c.confirmed.len()
+    );
+    let open_round = e.current_round().is_some() && e.keys().is_some();
+    let led = viewer.scope.led_units();
+    let can_vote = if open_round {
+        e.members
+            .iter()
+            .filter(|m| led.contains(m))
+            .map(|m| names::unit(&state, m))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    render(&ElectionPage {
+        l: Layout::new(&viewer, e.title.as_str()),
+        s,
+        id: e.id.to_string(),
+        cluster: names::cluster(&state, &e.cluster),
+        year: e.year,
+        award: award(s, e.award),
+        candidates: e.rounds[0]
+            .candidates
+            .iter()
+            .map(|u| names::unit(&state, u))
+            .collect(),
+        seats: e.seats,
+        approval: format!(
+            "{}/{} ({} / {members})",
+            e.approval.num,
+            e.approval.den,
+            e.approval.needed(members)
+        ),
+        quorum: format!(
+            "{}/{} ({} / {members})",
+            e.quorum.num,
+            e.quorum.den,
+            e.quorum.needed(members)
+        ),
+        trustees: e.members.iter().map(|u| names::unit(&state, u)).collect(),
+        threshold: e.trustee_threshold,
+        ceremony_done: e.keys().is_some(),
+        ceremony_steps,
+        failures: c
+            .failures
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {}: {} → {} ({:?})",
+                    s.ceremony_failed, f.attempt, f.complainer, f.accused, f.verdict
+                )
+            })
+            .collect(),
+        rounds: e
+            .rounds
+            .iter()
+            .map(|r| round_view(&state, s, &e, r))
+            .collect(),
+        can_vote,
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnitQuery {
+    unit: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "vote.html")]
+struct VotePage {
+    l: Layout,
+    s: &'static VoteStrings,
+    id: String,
+    title: String,
+    unit: Named,
+    unit_id: String,
+    round: u32,
+    seats: u32,
+    candidates: Vec<(u32, Named)>,
+    context: String,
+    election_key: String,
+    registered_key: String,
+    command: String,
+}
+
+async fn vote_page(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(q): Query<UnitQuery>,
+) -> Response {
+    let (state, e) = match visible(&app, &viewer, &id) {
+        Ok(x) => x,
+        Err(err) => return viewer_error(&viewer, err),
+    };
+    let led = viewer.scope.led_units();
+    let unit = match q.unit.as_deref().map(UnitId::parse) {
+        Some(Ok(u)) => Some(u),
+        Some(Err(_)) => None,
+        None => e.members.iter().find(|m| led.contains(m)).cloned(),
+    };
+    let Some(unit) = unit.filter(|u| led.contains(u) && e.members.contains(u)) else {
+        return viewer_error(&viewer, ApiError::forbidden());
+    };
+    let (Some(round), Some(keys)) = (e.current_round(), e.keys()) else {
+        return viewer_error(
+            &viewer,
+            ApiError::new(axum::http::StatusCode::CONFLICT, "vote_closed", ""),
+        );
+    };
+    let s = strings(viewer.lang.code());
+    let context = e.ballot_context(round);
+    render(&VotePage {
+        l: Layout::new(&viewer, format!("{} — {}", s.vote_title, e.title)),
+        s,
+        id: e.id.to_string(),
+        title: e.title.to_string(),
+        unit: names::unit(&state, &unit),
+        unit_id: unit.to_string(),
+        round: round.number,
+        seats: round.seats,
+        candidates: round
+            .candidates
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (i as u32, names::unit(&state, u)))
+            .collect(),
+        context: serde_json::to_string(&context).expect("a context serialises"),
+        election_key: serde_json::to_value(keys.election_key())
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+        registered_key: e
+            .voter_keys
+            .get(&unit)
+            .map(|(k, _)| k.to_string())
+            .unwrap_or_default(),
+        command: format!("thidua vote --server URL --election {} --unit {unit}", e.id),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReceiptQuery {
+    index: Option<u64>,
+    hash: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "receipt.html")]
+struct ReceiptPage {
+    l: Layout,
+    s: &'static VoteStrings,
+    id: String,
+    title: String,
+    index: String,
+    hash: String,
+    /// None: nothing asked yet; Some((found, counted, unit)).
+    result: Option<(bool, bool, Option<Named>)>,
+}
+
+async fn receipt_page(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(q): Query<ReceiptQuery>,
+) -> Response {
+    let (state, e) = match visible(&app, &viewer, &id) {
+        Ok(x) => x,
+        Err(err) => return viewer_error(&viewer, err),
+    };
+    let s = strings(viewer.lang.code());
+    let hash = q.hash.unwrap_or_default().trim().to_ascii_lowercase();
+    let result = match q.index {
+        Some(index) if !hash.is_empty() => {
+            let event = app
+                .blocking(move |app| Ok(app.service.store().entries(index, index + 1)?))
+                .await
+                .ok()
+                .and_then(|entries| entries.into_iter().next())
+                .and_then(|entry| thidua_domain::Event::decode(index, &entry.bytes).ok());
+            let cast = event.and_then(|ev| match ev.payload {
+                Payload::Vote(thidua_domain::votes::VoteEvent::BallotCast {
+                    election,
+                    round,
+                    unit,
+                    ballot,
+                }) if election == e.id && ballot.hash() == hash => Some((round, unit)),
+                _ => None,
+            });
+            Some(match cast {
+                Some((round, unit)) => {
+                    let counted = e
+                        .round(round)
+                        .ok()
+                        .and_then(|r| r.ballots.get(&unit))
+                        .is_some_and(|b| b.index == index);
+                    (true, counted, Some(names::unit(&state, &unit)))
+                }
+                None => (false, false, None),
+            })
+        }
+        _ => None,
+    };
+    render(&ReceiptPage {
+        l: Layout::new(&viewer, s.receipt_check),
+        s,
+        id: e.id.to_string(),
+        title: e.title.to_string(),
+        index: q.index.map(|i| i.to_string()).unwrap_or_default(),
+        hash,
+        result,
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RoundQuery {
+    round: Option<u32>,
+}
+
+#[derive(Template)]
+#[template(path = "minutes.html")]
+struct MinutesPage {
+    l: Layout,
+    s: &'static VoteStrings,
+    id: String,
+    title: String,
+    cluster: String,
+    year: i32,
+    award: &'static str,
+    r: RoundView,
+    issued: u32,
+    returned: u32,
+    invalid: u32,
+    counting_team: Vec<String>,
+    paper: bool,
+    approval: String,
+}
+
+async fn minutes_page(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(q): Query<RoundQuery>,
+) -> Response {
+    let (state, e) = match visible(&app, &viewer, &id) {
+        Ok(x) => x,
+        Err(err) => return viewer_error(&viewer, err),
+    };
+    let s = strings(viewer.lang.code());
+    let number = q.round.unwrap_or(e.rounds.len() as u32);
+    let Ok(r) = e.round(number) else {
+        return viewer_error(&viewer, ApiError::not_found());
+    };
+    if r.count.is_none() {
+        return viewer_error(
+            &viewer,
+            ApiError::new(axum::http::StatusCode::CONFLICT, "vote_not_counted", ""),
+        );
+    }
+    let members = e.members.len() as u32;
+    let (issued, returned, invalid, counting_team, paper) = match &r.paper {
+        Some(p) => (
+            p.count.issued,
+            p.count.returned,
+            p.count.invalid,
+            p.count
+                .counting_team
+                .iter()
+                .map(|n| n.to_string())
+                .collect(),
+            true,
+        ),
+        None => (
+            members,
+            r.ballots.len() as u32,
+            0,
+            r.shares
+                .keys()
+                .map(|u| names::unit(&state, u).text)
+                .collect(),
+            false,
+        ),
+    };
+    render(&MinutesPage {
+        l: Layout::new(&viewer, s.minutes),
+        s,
+        id: e.id.to_string(),
+        title: e.title.to_string(),
+        cluster: names::cluster(&state, &e.cluster).text,
+        year: e.year,
+        award: award(s, e.award),
+        r: round_view(&state, s, &e, r),
+        issued,
+        returned,
+        invalid,
+        counting_team,
+        paper,
+        approval: format!("{}/{}", e.approval.num, e.approval.den),
+    })
+}
+
+/// The election as JSON for clients (`thidua vote`, the trustee commands): everything in it is
+/// public to the cluster (ceremony messages, encrypted ballots, shares), plus each round's
+/// ballot context and outcome.
+async fn election_api(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let (_, e) = visible(&app, &viewer, &id)?;
+    let rounds: Vec<serde_json::Value> = e
+        .rounds
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "number": r.number,
+                "context": e.ballot_context(r),
+                "outcome": outcome(&e, r),
+            })
+        })
+        .collect();
+    Ok(Json(serde_json::json!({
+        "election": e,
+        "trustee_params": e.trustee_params(),
+        "election_key": e.keys().map(|k| k.election_key().clone()),
+        "rounds": rounds,
+    })))
+}

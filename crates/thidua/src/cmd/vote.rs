@@ -1,0 +1,446 @@
+//! `thidua vote` and `thidua trustee`: the voter's and the trustee's side of a secret ballot,
+//! on their own machines. Secrets (the voting key, the trustee's ceremony state and key share)
+//! stay in files of their own (mode 0600); only public messages go to the server, through its
+//! API as any client would (`POST /api/v1/commands` with an API token).
+//!
+//! - `thidua vote`: encrypts the choice with `thidua_ballot`, signs it with the voting key
+//!   (created and registered on first use), submits it and prints the receipt.
+//! - `thidua trustee step`: does this trustee's next step of the key ceremony (commit, reveal,
+//!   deal, confirm, or complain about a bad share), or says what it waits for.
+//! - `thidua trustee decrypt`: posts this trustee's decryption shares of a closed round's totals.
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use rand_core::RngCore;
+use serde::{Deserialize, Serialize};
+use thidua_ballot::{
+    rng_from_seed, Ballot, DecryptionShares, Rng, Selection, Trustee, VoterSecret,
+};
+use thidua_domain::votes::{CeremonyMessage, Election, VoteCommand};
+use thidua_domain::{Command, ElectionId, UnitId};
+
+/// Where the server is and who speaks.
+#[derive(clap::Args)]
+pub struct Connection {
+    /// Máy chủ / the server, e.g. http://thidua.cum12.example
+    #[arg(long, env = "THIDUA_SERVER")]
+    pub server: String,
+    /// Mã API của lãnh đạo đơn vị / the unit leader's API token.
+    #[arg(long, env = "THIDUA_TOKEN", hide_env_values = true)]
+    pub token: String,
+    /// Cuộc bỏ phiếu / the election id.
+    #[arg(long)]
+    pub election: String,
+    /// Đơn vị / the unit this leader acts for.
+    #[arg(long)]
+    pub unit: String,
+}
+
+#[derive(clap::Args)]
+pub struct VoteArgs {
+    #[command(flatten)]
+    pub conn: Connection,
+    /// Đồng ý các đơn vị / approve these candidates (unit ids, comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub approve: Vec<String>,
+    /// Không biểu quyết / abstain.
+    #[arg(long, conflicts_with = "approve")]
+    pub abstain: bool,
+    /// Không đồng ý ai / approve nobody.
+    #[arg(long, conflicts_with_all = ["approve", "abstain"])]
+    pub none: bool,
+    /// Tệp khoá bỏ phiếu / the voting key file (created, mode 0600, when missing).
+    #[arg(long)]
+    pub key: PathBuf,
+}
+
+#[derive(clap::Args)]
+pub struct TrusteeArgs {
+    #[command(subcommand)]
+    pub command: TrusteeCommand,
+}
+
+#[derive(clap::Subcommand)]
+pub enum TrusteeCommand {
+    /// Bước tiếp theo của việc tạo khoá / this trustee's next key-ceremony step.
+    Step {
+        #[command(flatten)]
+        conn: Connection,
+        /// Tệp trạng thái bí mật / the trustee's secret state file (mode 0600).
+        #[arg(long)]
+        state: PathBuf,
+    },
+    /// Gửi phần giải mã / post this trustee's decryption shares of a closed round.
+    Decrypt {
+        #[command(flatten)]
+        conn: Connection,
+        #[arg(long)]
+        state: PathBuf,
+        /// Vòng / the round (default: the last).
+        #[arg(long)]
+        round: Option<u32>,
+    },
+}
+
+/// The server's API, as the unit's leader.
+struct Api<'a> {
+    conn: &'a Connection,
+    agent: ureq::Agent,
+}
+
+impl<'a> Api<'a> {
+    fn new(conn: &'a Connection) -> Self {
+        Self {
+            conn,
+            agent: ureq::AgentBuilder::new().build(),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.conn.server.trim_end_matches('/'))
+    }
+
+    fn election(&self) -> anyhow::Result<Election> {
+        let url = self.url(&format!("/api/v1/elections/{}", self.conn.election));
+        let body: serde_json::Value = self
+            .agent
+            .get(&url)
+            .set("authorization", &format!("Bearer {}", self.conn.token))
+            .call()
+            .map_err(describe)?
+            .into_json()?;
+        Ok(serde_json::from_value(body["election"].clone())?)
+    }
+
+    /// Executes a vote command; returns the log index of its first event.
+    fn post(&self, command: VoteCommand) -> anyhow::Result<u64> {
+        let body: serde_json::Value = self
+            .agent
+            .post(&self.url("/api/v1/commands"))
+            .set("authorization", &format!("Bearer {}", self.conn.token))
+            .send_json(serde_json::to_value(Command::Vote(command))?)
+            .map_err(describe)?
+            .into_json()?;
+        body["first_index"].as_u64().context("the server's receipt")
+    }
+
+    fn ids(&self) -> anyhow::Result<(ElectionId, UnitId)> {
+        Ok((
+            ElectionId::parse(&self.conn.election)?,
+            UnitId::parse(&self.conn.unit)?,
+        ))
+    }
+}
+
+/// An HTTP error with the server's code and message.
+fn describe(e: ureq::Error) -> anyhow::Error {
+    match e {
+        ureq::Error::Status(status, response) => {
+            let body = response.into_string().unwrap_or_default();
+            anyhow::anyhow!("the server refused ({status}): {body}")
+        }
+        other => anyhow::anyhow!("cannot reach the server: {other}"),
+    }
+}
+
+fn os_rng() -> Rng {
+    let mut seed = [0u8; 32];
+    rand_core::OsRng.fill_bytes(&mut seed);
+    rng_from_seed(seed)
+}
+
+/// Writes a secret file readable by its owner only.
+fn write_secret(path: &Path, text: &str) -> anyhow::Result<()> {
+    let tmp = path.with_extension("tmp");
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(&tmp)
+        .with_context(|| format!("{}", tmp.display()))?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()?;
+    std::fs::rename(&tmp, path)?;
+    Ok(())
+}
+
+pub fn run_vote(args: VoteArgs) -> anyhow::Result<ExitCode> {
+    let api = Api::new(&args.conn);
+    let (election, unit) = api.ids()?;
+    let mut rng = os_rng();
+    let e = api.election()?;
+    let Some(round) = e.current_round() else {
+        bail!("no round of {election} is open for ballots");
+    };
+    let Some(keys) = e.keys() else {
+        bail!("the trustees have not finished generating the key of {election}");
+    };
+    let selection = if args.abstain {
+        Selection::Abstain
+    } else if args.none {
+        Selection::Approve(Vec::new())
+    } else if args.approve.is_empty() {
+        bail!("give --approve UNIT,UNIT…, --abstain or --none");
+    } else {
+        let mut positions = Vec::new();
+        for a in &args.approve {
+            let p = round
+                .candidates
+                .iter()
+                .position(|c| c.as_str() == a.trim())
+                .with_context(|| format!("{a} is not a candidate of round {}", round.number))?;
+            positions.push(p as u32);
+        }
+        Selection::Approve(positions)
+    };
+    let secret = match std::fs::read_to_string(&args.key) {
+        Ok(text) => VoterSecret::parse(text.trim())?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let secret = VoterSecret::generate(&mut rng);
+            write_secret(&args.key, &secret.to_hex())?;
+            eprintln!(
+                "Đã tạo khoá bỏ phiếu / created the voting key {}",
+                args.key.display()
+            );
+            secret
+        }
+        Err(e) => return Err(e).with_context(|| format!("{}", args.key.display())),
+    };
+    let registered = e.voter_keys.get(&unit).map(|(k, _)| k.clone());
+    if registered.as_ref() != Some(&secret.public()) {
+        let index = api.post(VoteCommand::RegisterVoterKey {
+            election: election.clone(),
+            unit: unit.clone(),
+            key: secret.public(),
+        })?;
+        eprintln!("Đã đăng ký khoá bỏ phiếu / registered the voting key at record {index}");
+    }
+    let ballot = Ballot::create(
+        &e.ballot_context(round),
+        keys.election_key(),
+        &secret,
+        &selection,
+        &mut rng,
+    )?;
+    let hash = ballot.hash();
+    let index = api.post(VoteCommand::CastBallot {
+        election,
+        round: round.number,
+        unit,
+        ballot: Box::new(ballot),
+    })?;
+    println!("Biên nhận / receipt");
+    println!("  ballot hash   {hash}");
+    println!("  record        {index}");
+    println!(
+        "  check         {}/elections/{}/receipt?index={index}&hash={hash}",
+        args.conn.server.trim_end_matches('/'),
+        args.conn.election
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The trustee's file: its secret state and a message not yet acknowledged by the server.
+#[derive(Serialize, Deserialize)]
+struct TrusteeFile {
+    trustee: Trustee,
+    pending: Option<CeremonyMessage>,
+}
+
+fn load_trustee(path: &Path) -> anyhow::Result<Option<TrusteeFile>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(
+            serde_json::from_str(&text).with_context(|| format!("{}", path.display()))?,
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("{}", path.display())),
+    }
+}
+
+fn save_trustee(path: &Path, file: &TrusteeFile) -> anyhow::Result<()> {
+    write_secret(path, &serde_json::to_string(file)?)
+}
+
+pub fn run_trustee(args: TrusteeArgs) -> anyhow::Result<ExitCode> {
+    match args.command {
+        TrusteeCommand::Step { conn, state } => trustee_step(&conn, &state),
+        TrusteeCommand::Decrypt { conn, state, round } => trustee_decrypt(&conn, &state, round),
+    }
+}
+
+/// Whether the log already holds this trustee's message of `step` in the current attempt.
+fn posted(e: &Election, i: u32, step: &str) -> bool {
+    let c = &e.ceremony;
+    match step {
+        "commit" => c.commitments.contains_key(&i),
+        "reveal" => c.reveals.contains_key(&i),
+        "deal" => c.dealt.contains_key(&i),
+        "confirm" => c.confirmed.contains_key(&i),
+        _ => false,
+    }
+}
+
+fn trustee_step(conn: &Connection, path: &Path) -> anyhow::Result<ExitCode> {
+    let api = Api::new(conn);
+    let (election, unit) = api.ids()?;
+    let e = api.election()?;
+    let i = e.trustee_index(&unit)?;
+    let n = e.members.len();
+    let params = e.trustee_params();
+    let mut rng = os_rng();
+    let mut file = load_trustee(path)?.filter(|f| f.trustee.params == params);
+    // A message saved but not acknowledged: post it again.
+    if let Some(f) = file.as_mut() {
+        if let Some(message) = f.pending.take() {
+            if !posted(&e, i, message.step()) {
+                let step = message.step();
+                let index = api.post(VoteCommand::PostCeremonyMessage {
+                    election,
+                    unit,
+                    message,
+                })?;
+                println!("Đã gửi lại / posted again: {step} at record {index}");
+            }
+            save_trustee(path, f)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    let c = &e.ceremony;
+    let waiting = |what: &str, have: usize| {
+        println!("Đang chờ / waiting: {have}/{n} {what}");
+        Ok(ExitCode::SUCCESS)
+    };
+    let (trustee, message) = match file {
+        None => {
+            let (trustee, commitment) = Trustee::new(params, i, &mut rng)?;
+            (trustee, CeremonyMessage::Commit(commitment))
+        }
+        Some(TrusteeFile { mut trustee, .. }) => match trustee.step_name() {
+            "committed" if c.commitments.len() < n => {
+                return waiting("commitments", c.commitments.len())
+            }
+            "committed" => {
+                let reveal = trustee.reveal(&ordered(&c.commitments))?;
+                (trustee, CeremonyMessage::Reveal(reveal))
+            }
+            "revealed" if c.reveals.len() < n => return waiting("reveals", c.reveals.len()),
+            "revealed" => {
+                let sealed =
+                    trustee.deal(&ordered(&c.commitments), &ordered(&c.reveals), &mut rng)?;
+                (trustee, CeremonyMessage::Deal(sealed))
+            }
+            "dealt" if c.dealt.len() < n => return waiting("sealed shares", c.dealt.len()),
+            "dealt" => match trustee.complete(&ordered(&c.dealt), &mut rng)? {
+                Ok(confirmation) => (trustee, CeremonyMessage::Confirm(confirmation)),
+                Err(complaint) => {
+                    eprintln!("Phần khoá nhận từ trustee {} sai: gửi khiếu nại / a bad share: complaining", complaint.against);
+                    (trustee, CeremonyMessage::Complain(complaint))
+                }
+            },
+            _ if e.keys().is_some() => {
+                println!("Khoá bỏ phiếu đã tạo xong / the ceremony is complete");
+                return Ok(ExitCode::SUCCESS);
+            }
+            _ => return waiting("confirmations", c.confirmed.len()),
+        },
+    };
+    let step = message.step();
+    let mut file = TrusteeFile {
+        trustee,
+        pending: Some(message.clone()),
+    };
+    save_trustee(path, &file)?;
+    let index = api.post(VoteCommand::PostCeremonyMessage {
+        election,
+        unit,
+        message,
+    })?;
+    file.pending = None;
+    save_trustee(path, &file)?;
+    println!("Đã gửi / posted: {step} at record {index}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn trustee_decrypt(conn: &Connection, path: &Path, round: Option<u32>) -> anyhow::Result<ExitCode> {
+    let api = Api::new(conn);
+    let (election, unit) = api.ids()?;
+    let e = api.election()?;
+    let file =
+        load_trustee(path)?.context("no trustee state file: run `thidua trustee step` first")?;
+    let number = round.unwrap_or(e.rounds.len() as u32);
+    let r = e.round(number)?;
+    let Some(totals) = &r.totals else {
+        bail!("round {number} has no totals to decrypt (not closed, or below the quorum)");
+    };
+    let shares = DecryptionShares::create(&file.trustee, totals, &mut os_rng())?;
+    let index = api.post(VoteCommand::PostDecryptionShares {
+        election,
+        round: number,
+        unit,
+        shares,
+    })?;
+    println!("Đã gửi phần giải mã / posted the decryption shares at record {index}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The messages of every trustee, in trustee order.
+fn ordered<T: Clone>(m: &std::collections::BTreeMap<u32, T>) -> Vec<T> {
+    m.values().cloned().collect()
+}
+
+/// What `thidua verify`'s replay established about votes: every ballot's signature and proofs,
+/// every ceremony message, every decryption share and every count were checked when their
+/// events were applied; the results below follow from the recorded thresholds.
+pub fn verified_votes(state: &thidua_domain::State) -> String {
+    let mut lines = vec![format!(
+        "  votes         {} elections, {} counted ballots, {} decryption shares checked",
+        state.elections.len(),
+        state
+            .elections
+            .values()
+            .flat_map(|e| &e.rounds)
+            .map(|r| r.ballots.len())
+            .sum::<usize>(),
+        state
+            .elections
+            .values()
+            .flat_map(|e| &e.rounds)
+            .map(|r| r.shares.len())
+            .sum::<usize>(),
+    )];
+    for e in state.elections.values() {
+        for r in &e.rounds {
+            if let Some(o) = thidua_domain::votes::outcome(e, r) {
+                let approvals: Vec<String> = o
+                    .candidates
+                    .iter()
+                    .map(|c| format!("{} {}", c.unit, c.approvals))
+                    .collect();
+                let elected: Vec<&str> = o.elected.iter().map(|u| u.as_str()).collect();
+                lines.push(format!(
+                    "                {} round {}: {} of {} ballots, {} needed; {}; chosen: {}{}",
+                    e.id,
+                    r.number,
+                    o.ballots,
+                    o.members,
+                    o.approvals_needed,
+                    approvals.join(", "),
+                    if elected.is_empty() {
+                        "-".into()
+                    } else {
+                        elected.join(", ")
+                    },
+                    if r.count.as_ref().is_some_and(|c| c.paper) {
+                        " (paper count)"
+                    } else {
+                        ""
+                    }
+                ));
+            }
+        }
+    }
+    lines.join("\n")
+}

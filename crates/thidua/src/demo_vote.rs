@@ -1,0 +1,157 @@
+//! The demonstration's 2024 vote of Cluster No. 12 (INVENTED): the secretariat records the
+//! year's standings (Bạc Liêu not eligible: an invented discipline period), opens the vote on
+//! proposing the Ministry's emulation flag (two seats, 80% of the total membership, quorum two
+//! thirds, trustees 3 of 5); the five trustees generate the key; the five leaders vote; the
+//! secretariat closes the round; three of the five trustees (Kiên Giang, Hậu Giang, Cà Mau)
+//! decrypt the totals. One program plays every trustee and voter here
+//! (`thidua_domain::votes::rehearsal`): demonstration only. A second vote (the Government flag)
+//! is left open with its key ready, so that leaders can try the ballot page.
+
+use rand_core::RngCore;
+use thidua_ballot::Selection;
+use thidua_domain::votes::rehearsal::Rehearsal;
+use thidua_domain::votes::{AwardKind, Fraction, VoteCommand};
+use thidua_domain::{Actor, ClusterId, Command, ElectionId, Text, UnitId, UserId};
+use thidua_service::Service;
+
+pub const FLAG_VOTE: &str = "co-thi-dua-bo-cong-an-2024";
+pub const OPEN_VOTE: &str = "co-thi-dua-chinh-phu-2024";
+
+fn t(s: &str) -> Text {
+    Text::parse("demo", s, 1000).expect("demo text is valid")
+}
+fn unit(s: &str) -> UnitId {
+    UnitId::parse(s).expect("demo id")
+}
+fn leader(u: &UnitId) -> Actor {
+    Actor::User(UserId::parse(&format!("lanhdao.{}", &u.as_str()[3..])).expect("demo id"))
+}
+fn secretariat() -> Actor {
+    Actor::User(UserId::parse("thuky.cum12").expect("demo id"))
+}
+fn seed() -> [u8; 32] {
+    let mut seed = [0u8; 32];
+    rand_core::OsRng.fill_bytes(&mut seed);
+    seed
+}
+
+/// Records the standings and runs both votes.
+pub fn load(service: &Service) -> anyhow::Result<()> {
+    let cluster = ClusterId::parse(crate::demo::CLUSTER)?;
+    let standings = [
+        ("ca-kg", true, "Xếp thứ 1 theo kết quả chấm điểm năm 2024 (minh hoạ)"),
+        ("ca-ag", true, "Xếp thứ 2 theo kết quả chấm điểm năm 2024 (minh hoạ)"),
+        ("ca-cm", true, "Xếp thứ 3 theo kết quả chấm điểm năm 2024 (minh hoạ)"),
+        ("ca-hg", true, "Xếp thứ 4 theo kết quả chấm điểm năm 2024 (minh hoạ)"),
+        ("ca-bl", false, "Xếp thứ 5; đang trong thời gian thi hành kỷ luật, không đủ điều kiện đề nghị khen thưởng (minh hoạ)"),
+    ];
+    let commands = standings
+        .iter()
+        .enumerate()
+        .map(|(i, (u, eligible, basis))| {
+            Command::Vote(VoteCommand::RecordStanding {
+                cluster: cluster.clone(),
+                year: 2024,
+                unit: unit(u),
+                rank: i as u32 + 1,
+                eligible: *eligible,
+                basis: t(basis),
+            })
+        })
+        .collect();
+    service.execute_all(&secretariat(), commands)?;
+    let flag = open(
+        service,
+        &cluster,
+        FLAG_VOTE,
+        AwardKind::MinistryFlag,
+        "Đề nghị tặng Cờ thi đua của Bộ Công an năm 2024 (minh hoạ)",
+        2,
+    )?;
+    let mut rehearsal = ceremony(service, &flag)?;
+    let choices: [(&str, &[&str]); 5] = [
+        ("ca-kg", &["ca-kg", "ca-ag"]),
+        ("ca-ag", &["ca-kg", "ca-ag"]),
+        ("ca-hg", &["ca-kg", "ca-cm"]),
+        ("ca-cm", &["ca-kg", "ca-ag"]),
+        ("ca-bl", &["ca-kg", "ca-ag"]),
+    ];
+    for (voter, approved) in choices {
+        let e = service.read().election(&flag)?.clone();
+        let u = unit(voter);
+        let candidates = &e.rounds[0].candidates;
+        let positions = approved
+            .iter()
+            .map(|a| {
+                candidates
+                    .iter()
+                    .position(|c| c.as_str() == *a)
+                    .expect("a candidate") as u32
+            })
+            .collect();
+        let register = rehearsal.voter_key(&e, &u);
+        let ballot = rehearsal.ballot(&e, &u, &Selection::Approve(positions));
+        service.execute_all(
+            &leader(&u),
+            vec![Command::Vote(register), Command::Vote(ballot)],
+        )?;
+    }
+    service.execute(
+        &secretariat(),
+        Command::Vote(VoteCommand::CloseRound {
+            election: flag.clone(),
+            round: 1,
+        }),
+    )?;
+    for trustee in ["ca-kg", "ca-hg", "ca-cm"] {
+        let e = service.read().election(&flag)?.clone();
+        let u = unit(trustee);
+        let shares = rehearsal.decryption(&e, 1, &u);
+        service.execute(&leader(&u), Command::Vote(shares))?;
+    }
+    let open_vote = open(
+        service,
+        &cluster,
+        OPEN_VOTE,
+        AwardKind::GovernmentFlag,
+        "Đề nghị tặng Cờ thi đua của Chính phủ năm 2024 (minh hoạ)",
+        1,
+    )?;
+    ceremony(service, &open_vote)?;
+    Ok(())
+}
+
+fn open(
+    service: &Service,
+    cluster: &ClusterId,
+    id: &str,
+    award: AwardKind,
+    title: &str,
+    seats: u32,
+) -> anyhow::Result<ElectionId> {
+    let election = ElectionId::parse(id)?;
+    service.execute(
+        &secretariat(),
+        Command::Vote(VoteCommand::OpenElection {
+            election: election.clone(),
+            cluster: cluster.clone(),
+            year: 2024,
+            award,
+            title: t(title),
+            seats,
+            approval: Fraction { num: 4, den: 5 },
+            quorum: Fraction { num: 2, den: 3 },
+            trustee_threshold: 3,
+        }),
+    )?;
+    Ok(election)
+}
+
+fn ceremony(service: &Service, election: &ElectionId) -> anyhow::Result<Rehearsal> {
+    let e = service.read().election(election)?.clone();
+    let (rehearsal, commands) = Rehearsal::ceremony(&e, seed());
+    for (u, command) in commands {
+        service.execute(&leader(&u), Command::Vote(command))?;
+    }
+    Ok(rehearsal)
+}
