@@ -6,8 +6,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::figures::{FigureMap, ValidationRule};
 use crate::documents::DocumentKind;
+use crate::figures::{FigureMap, ValidationRule};
 use crate::ids::{ClusterId, CovenantId, MovementId, UnitId, UserId};
 use crate::model::{
     CovenantContent, LeadershipMethod, LeadershipPosition, LineageChange, ReportingWindow, Role,

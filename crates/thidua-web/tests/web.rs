@@ -6,8 +6,8 @@ mod web {
     pub mod attacks;
     pub mod bench;
     pub mod browser;
-    pub mod figures;
     pub mod documents;
+    pub mod figures;
     pub mod http;
     pub mod matrix;
     pub mod metrics;

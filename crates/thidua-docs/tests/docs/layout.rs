@@ -146,7 +146,7 @@ fn margins_and_page_numbers() {
         .map(|x| x.y_min)
         .fold(f32::MAX, f32::min);
     assert!(
-        body_top >= TOP - 1.0 && body_top < TOP + 10.0 * MM,
+        (TOP - 1.0..TOP + 10.0 * MM).contains(&body_top),
         "page 2 starts at the top margin"
     );
 }

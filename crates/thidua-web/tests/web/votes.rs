@@ -7,7 +7,6 @@
 use std::time::Instant;
 
 use serde_json::Value;
-use thidua_ballot::Selection;
 use thidua_domain::model::Role;
 use thidua_domain::votes::rehearsal::Rehearsal;
 use thidua_domain::votes::{AwardKind, Fraction, VoteCommand};
