@@ -315,8 +315,32 @@ fn commands() -> Vec<CommandShape> {
             ],
             &[],
         ),
+        (
+            "vote",
+            vec![(
+                "vote",
+                json!({"type": "string", "enum": VOTE_COMMANDS,
+                    "description": "the vote request; its other fields are those of the domain's VoteCommand of that name (ballots and ceremony messages as `thidua vote` and the ballot page build them; see docs/ballot-cryptography.md)"}),
+            )],
+            &[],
+        ),
     ]
 }
+
+/// The requests about votes (`Command::Vote`), told apart by `vote`.
+const VOTE_COMMANDS: &[&str] = &[
+    "record_standing",
+    "open_election",
+    "post_ceremony_message",
+    "register_voter_key",
+    "cast_ballot",
+    "close_round",
+    "post_decryption_shares",
+    "open_second_round",
+    "decide_tie",
+    "record_paper_count",
+    "confirm_paper_count",
+];
 
 /// A reporting window's key (`M01`, `Q1`, `Y`: the movement's calendar).
 fn window_key() -> Value {
@@ -352,7 +376,8 @@ pub fn command_schema() -> Value {
                 }
                 properties.insert(field.into(), schema);
             }
-            json!({"type": "object", "title": name, "additionalProperties": false,
+            // A vote request's fields depend on its `vote` (described, not enumerated here).
+            json!({"type": "object", "title": name, "additionalProperties": name == "vote",
                    "required": required, "properties": properties})
         })
         .collect();
@@ -389,7 +414,13 @@ mod tests {
         let mut kinds: Vec<String> = commands().iter().map(|(n, _, _)| n.to_string()).collect();
         kinds.sort();
         assert_eq!(kinds, expected_names(json!({"command": "no_such_command"})));
-        for (name, fields, _) in commands() {
+        let mut votes: Vec<String> = VOTE_COMMANDS.iter().map(|v| v.to_string()).collect();
+        votes.sort();
+        assert_eq!(
+            votes,
+            expected_names(json!({"command": "vote", "vote": "no_such_vote"}))
+        );
+        for (name, fields, _) in commands().into_iter().filter(|(n, _, _)| *n != "vote") {
             let mut ours: Vec<String> = fields.iter().map(|(f, _)| f.to_string()).collect();
             ours.sort();
             let theirs = expected_names(json!({"command": name, "no_such_field": 1}));

@@ -488,7 +488,9 @@ pub struct Strings {
 impl Strings {
     /// The name of an event kind.
     pub fn event_kind(&self, kind: &str) -> &'static str {
-        if let Some(name) = figures::event_kind(self.lang_code, kind) {
+        if let Some(name) = figures::event_kind(self.lang_code, kind)
+            .or_else(|| votes::event_kind(self.lang_code, kind))
+        {
             return name;
         }
         match self.lang_code {

@@ -338,3 +338,23 @@ pub fn error(lang_code: &str, code: &str) -> Option<&'static str> {
     };
     Some(if lang_code == "en" { en } else { vi })
 }
+
+/// The name of a vote event kind (the history's kind filter), if it is one.
+pub fn event_kind(lang_code: &str, kind: &str) -> Option<&'static str> {
+    let (vi, en) = match kind {
+        "standing_recorded" => ("Ghi kết quả xếp hạng", "Standing recorded"),
+        "election_opened" => ("Mở cuộc bỏ phiếu", "Vote opened"),
+        "ceremony_posted" => ("Tạo khoá bỏ phiếu chung", "Key ceremony message"),
+        "voter_key_registered" => ("Đăng ký khoá bỏ phiếu", "Voting key registered"),
+        "ballot_cast" => ("Bỏ phiếu kín", "Ballot cast"),
+        "round_closed" => ("Kết thúc vòng bỏ phiếu", "Round closed"),
+        "decryption_posted" => ("Giải mã kết quả (phần của đơn vị)", "Decryption share"),
+        "round_counted" => ("Kiểm phiếu", "Round counted"),
+        "second_round_opened" => ("Mở vòng bỏ phiếu thứ hai", "Second round opened"),
+        "tie_decided" => ("Quyết định khi bằng phiếu", "Tie decided"),
+        "paper_count_recorded" => ("Ghi kết quả kiểm phiếu giấy", "Paper count recorded"),
+        "paper_count_confirmed" => ("Xác nhận kết quả kiểm phiếu giấy", "Paper count confirmed"),
+        _ => return None,
+    };
+    Some(if lang_code == "en" { en } else { vi })
+}
