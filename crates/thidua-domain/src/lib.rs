@@ -15,6 +15,7 @@ pub mod documents;
 pub mod error;
 pub mod event;
 pub mod figures;
+pub mod history;
 pub mod ids;
 pub mod model;
 pub mod org;

@@ -127,6 +127,9 @@ pub struct State {
     /// that count every event of a kind (a report's revisions) accept the gaps.
     #[serde(skip)]
     pub partial: bool,
+    /// Which events concern each unit, cluster and kind ([`crate::history`]).
+    #[serde(default)]
+    pub history: crate::history::HistoryIndex,
     /// The official documents issued, in log order.
     #[serde(default)]
     pub documents: Vector<crate::documents::IssuedDocument>,
@@ -212,6 +215,9 @@ impl State {
             P::DocumentIssued { .. } => self.apply_documents(event)?,
             P::Vote(vote) => self.apply_votes(event, vote)?,
         }
+        let mut history = std::mem::take(&mut self.history);
+        history.record(self, event);
+        self.history = history;
         self.size += 1;
         Ok(())
     }

@@ -18,7 +18,7 @@ use thidua_store::{EventStore, StoredSnapshot};
 use crate::{LogKey, Service, ServiceError, View};
 
 /// The first line of a snapshot's note.
-const FORMAT: &str = "thidua-snapshot/1";
+const FORMAT: &str = "thidua-snapshot/2";
 
 /// When the service writes snapshots by itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -527,10 +527,8 @@ mod tests {
     use thidua_domain::Event;
     use thidua_web::authz::Scope;
 
-    /// Every member of the demonstration replays, from the events it may read, the log's set-up
-    /// (entry 0, the Ministry) and everything about its clusters.
-    #[test]
-    fn every_demonstration_member_replays_its_clusters_from_entry_0() {
+    /// The demonstration loaded into a fresh SQLite store: the service and every event.
+    fn demonstration() -> (tempfile::TempDir, thidua_service::Service, Vec<Event>) {
         let dir = tempfile::tempdir().unwrap();
         let store =
             Arc::new(thidua_store_sqlite::SqliteStore::open(&dir.path().join("t.db")).unwrap());
@@ -538,14 +536,71 @@ mod tests {
             thidua_service::LogKey::load_or_create(&dir.path().join("k"), "demo.test/log").unwrap();
         let service = thidua_service::Service::open(store.clone(), key, &|_, _| {}).unwrap();
         super::load(&service, &*store).unwrap();
-        let full = service.read().clone();
+        let size = service.read().size;
         let events: Vec<Event> = service
             .store()
-            .entries(0, full.size)
+            .entries(0, size)
             .unwrap()
             .iter()
             .map(|e| Event::decode(e.index, &e.bytes).unwrap())
             .collect();
+        (dir, service, events)
+    }
+
+    /// For every account of the demonstration, with and without a unit or kind filter, the
+    /// history index's candidates hold every event the account may read: a page read through the
+    /// index equals the page found by scanning the whole log.
+    #[test]
+    fn the_history_index_finds_what_a_full_scan_finds() {
+        use thidua_web::api::history;
+        let (_dir, service, events) = demonstration();
+        let state = service.read();
+        let mut filters: Vec<(Option<thidua_domain::UnitId>, Option<&str>)> = vec![(None, None)];
+        filters.extend(state.units.keys().map(|u| (Some(u.clone()), None)));
+        filters.extend(thidua_domain::EVENT_KINDS.iter().map(|k| (None, Some(*k))));
+        for account in super::accounts() {
+            let user = thidua_domain::UserId::parse(account.user).unwrap();
+            let scope = Scope::new(user.clone(), state.users[&user].roles.clone());
+            let vis = scope.visibility(&state);
+            for (unit, kind) in &filters {
+                let matches = |e: &Event| {
+                    unit.as_ref()
+                        .is_none_or(|u| thidua_domain::history::concerns(&e.payload, u))
+                        && kind.is_none_or(|k| e.payload.kind() == k)
+                        && scope.can_view_event_with(&state, &vis, e)
+                };
+                let scanned: Vec<u64> = events
+                    .iter()
+                    .rev()
+                    .filter(|e| matches(e))
+                    .map(|e| e.index)
+                    .collect();
+                let candidates: Vec<u64> =
+                    history::candidates(&state.history, &vis, unit.as_ref(), *kind, state.size)
+                        .collect();
+                let indexed: Vec<u64> = history::read(service.store().as_ref(), &candidates)
+                    .unwrap()
+                    .iter()
+                    .filter(|e| matches(e))
+                    .map(|e| e.index)
+                    .collect();
+                assert_eq!(indexed, scanned, "{user}, {unit:?}, {kind:?}");
+                if !scope.is_admin() && unit.is_none() && kind.is_none() {
+                    assert!(
+                        candidates.len() < events.len(),
+                        "{user} reads fewer entries"
+                    );
+                }
+            }
+        }
+    }
+
+    /// Every member of the demonstration replays, from the events it may read, the log's set-up
+    /// (entry 0, the Ministry) and everything about its clusters.
+    #[test]
+    fn every_demonstration_member_replays_its_clusters_from_entry_0() {
+        let (_dir, service, events) = demonstration();
+        let full = service.read().clone();
         for account in super::accounts() {
             let user = thidua_domain::UserId::parse(account.user).unwrap();
             let scope = Scope::new(user.clone(), full.users[&user].roles.clone());

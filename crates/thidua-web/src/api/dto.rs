@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use thidua_domain::model::{Comparison, LeadershipMethod, LineageKind, Role, TargetKind, UnitKind};
 use thidua_domain::state::{Covenant, CovenantVersion};
 use thidua_domain::text::collate;
-use thidua_domain::{ClusterId, CovenantId, Event, Payload, State, UnitId, UserId};
+use thidua_domain::{ClusterId, CovenantId, Event, State, UnitId, UserId};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::authz::Scope;
@@ -617,14 +617,7 @@ pub fn user_detail(state: &State, scope: &Scope, id: &UserId) -> Result<UserDto,
         .ok_or_else(ApiError::not_found)
 }
 
-/// Whether an event concerns `unit` (for the history filter).
-pub fn concerns(payload: &Payload, unit: &UnitId) -> bool {
-    match payload {
-        Payload::LineageRecorded(c) => c.predecessors.contains(unit) || c.successors.contains(unit),
-        Payload::ClusterYearSet { members, .. } => members.contains(unit),
-        other => other.unit() == Some(unit),
-    }
-}
+pub use thidua_domain::history::concerns;
 
 pub fn event_dto(e: &Event) -> EventDto {
     let value = serde_json::to_value(&e.payload).unwrap_or_default();

@@ -8,6 +8,7 @@ pub mod documents;
 pub mod dto;
 pub mod extract;
 pub mod figures;
+pub mod history;
 
 pub use account::*;
 
@@ -414,7 +415,7 @@ pub async fn list_events(
     Ok(Json(history(&app, &viewer.scope, q).await?))
 }
 
-/// Reads the log backwards from `before`, keeping visible events that match the filters.
+/// The visible events that match the filters, newest first from `before`.
 pub async fn history(app: &AppState, scope: &Scope, q: EventQuery) -> Result<EventPage, ApiError> {
     let (events, next_before) = history_events(app, scope, q).await?;
     Ok(EventPage {
@@ -424,7 +425,9 @@ pub async fn history(app: &AppState, scope: &Scope, q: EventQuery) -> Result<Eve
 }
 
 /// The events of [`history`] themselves (for the pages, which tell them as sentences), and the
-/// cursor of the next page.
+/// cursor of the next page. Only the candidates the state's history index names for the
+/// viewer and the filters are read from the store ([`history::candidates`]), so a page costs
+/// what it shows; each is then checked against the filters and the viewer's scope.
 pub async fn history_events(
     app: &AppState,
     scope: &Scope,
@@ -438,18 +441,18 @@ pub async fn history_events(
     let limit = q.limit.unwrap_or(50).clamp(1, 200);
     let scope = scope.clone();
     app.blocking(move |app| {
-        const CHUNK: u64 = 256;
-        let size = app.service.read().size;
-        let mut end = q.before.unwrap_or(size).min(size);
+        let state = app.service.read();
+        let vis = scope.visibility(&state);
+        let before = q.before.unwrap_or(state.size).min(state.size);
+        let mut candidates =
+            history::candidates(&state.history, &vis, unit.as_ref(), kind.as_deref(), before);
         let mut items = Vec::new();
-        while end > 0 && items.len() < limit {
-            let start = end.saturating_sub(CHUNK);
-            let entries = app.service.store().entries(start, end)?;
-            let state = app.service.read();
-            let vis = scope.visibility(&state);
-            for entry in entries.iter().rev() {
-                let event = thidua_domain::Event::decode(entry.index, &entry.bytes)
-                    .map_err(ApiError::internal)?;
+        while items.len() < limit {
+            let batch: Vec<u64> = candidates.by_ref().take(64).collect();
+            if batch.is_empty() {
+                break;
+            }
+            for event in history::read(app.service.store().as_ref(), &batch)? {
                 if unit.as_ref().is_some_and(|u| !concerns(&event.payload, u))
                     || kind.as_deref().is_some_and(|k| event.payload.kind() != k)
                     || !scope.can_view_event_with(&state, &vis, &event)
@@ -461,7 +464,6 @@ pub async fn history_events(
                     break;
                 }
             }
-            end = start;
         }
         let next_before = match items.last() {
             Some(last) if items.len() == limit && last.index > 0 => Some(last.index),

@@ -44,6 +44,8 @@ pub enum BenchKind {
         #[arg(long)]
         from_snapshot: bool,
     },
+    /// Trang lịch sử / history pages on a log of many units' events: p50 and p99 per viewer.
+    History(crate::cmd::bench_history::HistoryBench),
     /// Sao lưu khi đang đọc ghi / an online backup while readers and a writer keep working:
     /// the backup's time and the longest wait any read or append saw meanwhile.
     Backup {
@@ -75,6 +77,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         BenchKind::Backup { store, dest } => backup(&store, &dest),
         BenchKind::Score(args) => super::bench_score::run(args),
         BenchKind::Figures(args) => crate::cmd::bench_figures::run(args),
+        BenchKind::History(args) => crate::cmd::bench_history::run(args),
     }
 }
 
@@ -234,11 +237,32 @@ fn generate(
     to: u64,
 ) -> anyhow::Result<()> {
     anyhow::ensure!(from == 0, "synthetic events go only into an empty log");
+    generate_with(store, backend, to, |i| {
+        Ok(Payload::UserRegistered {
+            user: UserId::parse(&format!("synth-{i}"))?,
+            display_name: Text::parse("name", &format!("Cán bộ {i}"), 100)?,
+            demo: true,
+        })
+    })
+}
+
+/// Appends the events `payload(i)` for i in `0..to` (by the operator) straight to an empty
+/// store, sealed and signed with the key the service will use, 20,000 per transaction.
+pub fn generate_with(
+    store: &StoreArgs,
+    backend: &dyn thidua_store::EventStore,
+    to: u64,
+    payload: impl Fn(u64) -> anyhow::Result<Payload>,
+) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        backend.size()? == 0,
+        "synthetic events go only into an empty log"
+    );
     // The key the service will use, so that its start-up checkpoint check passes.
     let key = thidua_service::LogKey::load_or_create(&store.key_path(), &store.origin)?;
     let mut frontier = CompactRange::new();
     let progress = crate::storage::Progress::new("tạo sự kiện / generating");
-    let mut index = from;
+    let mut index = 0;
     while index < to {
         let end = (index + 20_000).min(to);
         let events = (index..end)
@@ -251,11 +275,7 @@ fn generate(
                         "{:032x}",
                         u128::from(i).wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835)
                     ),
-                    payload: Payload::UserRegistered {
-                        user: UserId::parse(&format!("synth-{i}"))?,
-                        display_name: Text::parse("name", &format!("Cán bộ {i}"), 100)?,
-                        demo: true,
-                    },
+                    payload: payload(i)?,
                 })
             })
             .collect::<anyhow::Result<Vec<Event>>>()?;
