@@ -22,6 +22,7 @@ pub mod target;
 pub mod text;
 pub mod wire;
 pub mod witness;
+pub mod yearend;
 
 pub use command::{decide, decide_and_apply, Command};
 pub use error::DomainError;

@@ -1,0 +1,3 @@
+//! The year-end review (stage `yearend`).
+pub mod chacha;
+pub mod draw;
