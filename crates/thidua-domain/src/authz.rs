@@ -99,6 +99,7 @@ pub fn permission_for(state: &State, payload: &Payload) -> Result<Permission, Do
         | P::HistoricalFiguresRecorded { covenant, .. } => {
             Permission::ManageCluster(state.covenant(covenant)?.cluster.clone())
         }
+        P::YearEnd(e) => crate::yearend::permission(state, e)?,
     })
 }
 

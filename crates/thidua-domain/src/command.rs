@@ -168,6 +168,8 @@ pub enum Command {
         sha256: String,
         reports: Vec<HistoricalReport>,
     },
+    /// A step of the year-end review (`{"command":"year_end","action":…}`).
+    YearEnd(crate::yearend::YearEndCommand),
 }
 
 /// Turns `command` from `actor` into the events it produces, checked against `state`: the
@@ -213,6 +215,7 @@ pub fn decide_and_apply(
         | C::SetFiguresDeadline { .. }
         | C::SetFiguresRules { .. }
         | C::ImportHistoricalFigures { .. } => crate::figures::decide(state, actor, command)?,
+        C::YearEnd(c) => crate::yearend::decide::decide(state, actor, c)?,
     };
     let mut after = state.clone();
     for payload in &payloads {

@@ -150,6 +150,9 @@ pub enum DomainError {
     FiguresExist { unit: String, window: String },
     #[error("validation rule {rule}: {reason}")]
     InvalidRule { rule: String, reason: String },
+    /// A year-end step refused; its own code (see [`crate::yearend::error::CODES`]).
+    #[error(transparent)]
+    YearEnd(crate::yearend::YearEndError),
 }
 
 impl DomainError {
@@ -213,6 +216,7 @@ impl DomainError {
             WarningNeedsComment { .. } => "warning_needs_comment",
             FiguresExist { .. } => "figures_exist",
             InvalidRule { .. } => "invalid_rule",
+            YearEnd(e) => e.code,
         }
     }
 }

@@ -192,6 +192,8 @@ pub enum Payload {
         window: String,
         values: FigureMap,
     },
+    /// A step of the year-end review (its kinds are [`crate::yearend::KINDS`]).
+    YearEnd(crate::yearend::YearEndEvent),
 }
 
 /// Every event kind, in the order they were introduced.
@@ -221,6 +223,22 @@ pub const EVENT_KINDS: &[&str] = &[
     "figures_rules_set",
     "historical_import_recorded",
     "historical_figures_recorded",
+    // The year-end kinds, as in `crate::yearend::KINDS`.
+    "year_end_opened",
+    "dossier_saved",
+    "dossier_submitted",
+    "conflict_declared",
+    "seed_committed",
+    "seed_revealed",
+    "assignment_drawn",
+    "assignment_decided",
+    "records_declared",
+    "finding_submitted",
+    "response_submitted",
+    "dispute_resolved",
+    "eligibility_recorded",
+    "year_end_locked",
+    "results_published",
 ];
 
 impl Payload {
@@ -252,6 +270,7 @@ impl Payload {
             Payload::FiguresRulesSet { .. } => "figures_rules_set",
             Payload::HistoricalImportRecorded { .. } => "historical_import_recorded",
             Payload::HistoricalFiguresRecorded { .. } => "historical_figures_recorded",
+            Payload::YearEnd(e) => e.kind(),
         }
     }
 
@@ -273,6 +292,7 @@ impl Payload {
                 _ => None,
             },
             Payload::LineageRecorded(change) => change.successors.first(),
+            Payload::YearEnd(e) => e.unit(),
             _ => None,
         }
     }

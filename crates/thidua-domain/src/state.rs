@@ -3,7 +3,7 @@
 //! permission for it ([`crate::authz`]) and the event must fit the state (no duplicate creation,
 //! no impossible transition). A log that breaks either stops the replay, naming the event.
 //! Each stage applies its own events: [`crate::org`], [`crate::covenant`], [`crate::witness`],
-//! [`crate::figures`].
+//! [`crate::figures`], [`crate::yearend`].
 
 use std::collections::BTreeMap;
 
@@ -123,6 +123,9 @@ pub struct State {
     /// Reported figures: reports, forms, deadlines, rules, historical imports.
     #[serde(default)]
     pub figures: crate::figures::Figures,
+    /// Year-end reviews: dossiers, draw, findings, resolutions, results.
+    #[serde(default)]
+    pub yearend: crate::yearend::YearEnds,
 }
 
 /// The witnesses whose cosignatures count, and how many of them are needed (k of n).
@@ -193,6 +196,7 @@ impl State {
             | P::FiguresRulesSet { .. }
             | P::HistoricalImportRecorded { .. }
             | P::HistoricalFiguresRecorded { .. } => self.apply_figures(event)?,
+            P::YearEnd(e) => self.apply_yearend(event, e)?,
         }
         self.size += 1;
         Ok(())

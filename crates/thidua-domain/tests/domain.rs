@@ -1073,3 +1073,4 @@ fn a_merged_unit_cannot_join_the_year_of_its_merger() {
 }
 #[path = "figures/mod.rs"]
 mod figures;
+mod yearend;

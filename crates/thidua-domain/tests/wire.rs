@@ -321,7 +321,13 @@ fn samples() -> Vec<(Actor, Payload)> {
             },
         ),
     ]
+    .into_iter()
+    .chain(yearend::samples())
+    .collect()
 }
+
+#[path = "wire/yearend.rs"]
+mod yearend;
 
 #[test]
 fn every_event_kind_is_pinned_to_its_bytes_and_leaf_hash() {

@@ -10,6 +10,7 @@
 pub mod v1;
 pub mod v2;
 pub mod v3;
+pub mod yearend;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -47,6 +48,22 @@ pub const LATEST_FORMATS: &[(&str, u32)] = &[
     ("figures_rules_set", 1),
     ("historical_import_recorded", 1),
     ("historical_figures_recorded", 1),
+    // The year-end kinds (`crate::yearend::KINDS`), all in format 1 ([`yearend`]).
+    ("year_end_opened", 1),
+    ("dossier_saved", 1),
+    ("dossier_submitted", 1),
+    ("conflict_declared", 1),
+    ("seed_committed", 1),
+    ("seed_revealed", 1),
+    ("assignment_drawn", 1),
+    ("assignment_decided", 1),
+    ("records_declared", 1),
+    ("finding_submitted", 1),
+    ("response_submitted", 1),
+    ("dispute_resolved", 1),
+    ("eligibility_recorded", 1),
+    ("year_end_locked", 1),
+    ("results_published", 1),
 ];
 
 /// Errors decoding stored bytes into an event.
@@ -191,6 +208,9 @@ fn typed<W: DeserializeOwned + Serialize>(data: Value, into: impl FnOnce(W) -> P
 /// The decoder of each (kind, format) ever written; `None` for an unknown pair.
 fn decode_payload(kind: &str, v: u32, data: Value) -> Option<Decoded> {
     use Payload as P;
+    if crate::yearend::KINDS.contains(&kind) {
+        return yearend::decode(kind, v, data);
+    }
     Some(match (kind, v) {
         ("user_registered", 1) => typed(data, |w: v1::UserRegistered| P::UserRegistered {
             user: w.user,
@@ -652,6 +672,7 @@ fn encode_payload(payload: &Payload) -> (u32, Value) {
                 values: v3::to_wire(&values),
             },
         ),
+        P::YearEnd(e) => yearend::encode(&e),
     }
 }
 

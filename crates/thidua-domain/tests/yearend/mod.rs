@@ -1,0 +1,583 @@
+//! The year-end review through the public API: dossiers, commit–reveal, the draw (recomputed
+//! at apply), findings, responses, resolutions, the lock and the published results, with the
+//! refusals' codes.
+
+use std::collections::BTreeMap;
+
+use super::*;
+use thidua_domain::figures::{FigureValue, HistoricalReport};
+use thidua_domain::yearend::draw::commitment;
+use thidua_domain::yearend::score::{scoreboard, Scores};
+use thidua_domain::yearend::*;
+
+fn ms(y: i32, m: u32, day: u32) -> i64 {
+    d(y, m, day)
+        .and_hms_opt(3, 0, 0)
+        .unwrap()
+        .and_utc()
+        .timestamp_millis()
+}
+
+fn ye(c: YearEndCommand) -> Command {
+    Command::YearEnd(c)
+}
+
+fn secret(unit: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(format!("bí mật {unit}")))
+}
+
+fn values(unit: usize, year: i32) -> BTreeMap<String, FigureValue> {
+    let w = World::cluster_signed();
+    let form = w.state.reporting_form(&cov()).unwrap();
+    form.elements
+        .iter()
+        .filter(|e| e.missing.is_none())
+        .map(|e| {
+            let v = match e.id.as_str() {
+                "reports_due" | "reports_received" => 120,
+                "reports_resolved" => 110 - unit as i64 * 4,
+                "personnel" => 4200,
+                "crimes" => 40 - unit as i64 * 2 - i64::from(year == 2024) * 5,
+                _ => 5,
+            };
+            (e.id.clone(), FigureValue::Number(v.into()))
+        })
+        .collect()
+}
+
+impl World {
+    fn cluster_signed() -> World {
+        let mut w = World::cluster();
+        w.draft();
+        for unit in UNITS {
+            w.sign(unit).unwrap();
+        }
+        w
+    }
+
+    fn when(
+        &mut self,
+        time_ms: i64,
+        actor: &Actor,
+        command: Command,
+    ) -> Result<Vec<Payload>, DomainError> {
+        let (payloads, _) = decide_and_apply(&self.state, actor, time_ms, command)?;
+        let mut scratch = self.state.clone();
+        for payload in &payloads {
+            let event = Event {
+                index: scratch.size,
+                time_ms,
+                actor: actor.clone(),
+                salt: "00".repeat(16),
+                payload: payload.clone(),
+            };
+            let decoded = Event::decode(event.index, &event.canonical_bytes()).unwrap();
+            assert_eq!(decoded, event);
+            scratch.apply(&decoded)?;
+        }
+        self.state = scratch;
+        Ok(payloads)
+    }
+
+    fn code_at(&mut self, time_ms: i64, actor: &Actor, command: Command) -> &'static str {
+        let before = self.state.clone();
+        let code = self.when(time_ms, actor, command).unwrap_err().code();
+        assert_eq!(self.state, before, "a refused command changes nothing");
+        code
+    }
+
+    /// The cluster with its figures of 2023 (historical) and 2024 (approved month by month).
+    fn with_figures() -> World {
+        let mut w = World::cluster_signed();
+        let reports = UNITS
+            .iter()
+            .enumerate()
+            .flat_map(|(i, unit)| {
+                (1..=12).map(move |m| HistoricalReport {
+                    unit: u(unit),
+                    year: 2023,
+                    window: format!("M{m:02}"),
+                    values: values(i, 2023),
+                })
+            })
+            .collect();
+        w.ok(
+            &user("thuky"),
+            Command::ImportHistoricalFigures {
+                covenant: cov(),
+                file_name: t("2023.csv"),
+                sha256: "ab".repeat(32),
+                reports,
+            },
+        );
+        for (i, unit) in UNITS.iter().enumerate() {
+            let code = &unit[3..];
+            for m in 1..=12 {
+                let window = format!("M{m:02}");
+                let at = ms(2024, m, 15);
+                let (covenant, unit) = (cov(), u(unit));
+                let officer = user(&format!("canbo.{code}"));
+                let leader = user(&format!("lanhdao.{code}"));
+                let values = values(i, 2024);
+                w.when(
+                    at,
+                    &officer,
+                    Command::SaveFigures {
+                        covenant: covenant.clone(),
+                        unit: unit.clone(),
+                        window: window.clone(),
+                        values,
+                        comments: BTreeMap::new(),
+                    },
+                )
+                .unwrap();
+                w.when(
+                    at,
+                    &officer,
+                    Command::SubmitFigures {
+                        covenant: covenant.clone(),
+                        unit: unit.clone(),
+                        window: window.clone(),
+                        revision: 1,
+                    },
+                )
+                .unwrap();
+                w.when(
+                    at,
+                    &leader,
+                    Command::ApproveFigures {
+                        covenant,
+                        unit,
+                        window,
+                        revision: 1,
+                    },
+                )
+                .unwrap();
+            }
+        }
+        w
+    }
+
+    fn open(&mut self) {
+        self.when(
+            ms(2024, 12, 1),
+            &user("thuky"),
+            ye(YearEndCommand::Open {
+                covenant: cov(),
+                dossier_deadline: d(2024, 12, 20),
+                commit_deadline: d(2024, 12, 22),
+                response_deadline: d(2025, 1, 5),
+                inspectors: 1,
+                record_sample: 10,
+            }),
+        )
+        .unwrap();
+    }
+}
+
+fn entry(score: &str, why: &str) -> DossierEntry {
+    DossierEntry {
+        score: Points(score.parse().unwrap()),
+        justification: t(why),
+        evidence: vec![],
+    }
+}
+
+fn dossier(a: &str, b: &str) -> BTreeMap<String, DossierEntry> {
+    BTreeMap::from([
+        (
+            "C2a".to_owned(),
+            entry(a, "Hoàn thành ba giải pháp đột phá"),
+        ),
+        ("C2b".to_owned(), entry(b, "Đảng bộ trong sạch, vững mạnh")),
+    ])
+}
+
+fn save(unit: &str, entries: BTreeMap<String, DossierEntry>) -> Command {
+    ye(YearEndCommand::SaveDossier {
+        covenant: cov(),
+        unit: u(unit),
+        entries,
+    })
+}
+
+fn review(w: &World) -> std::sync::Arc<Review> {
+    w.state.review(&cov()).unwrap().clone()
+}
+
+/// Dossiers submitted, seeds committed and revealed, assignment drawn (at 23/12/2024).
+fn drawn_world() -> World {
+    let mut w = World::with_figures();
+    w.open();
+    let at = ms(2024, 12, 10);
+    for (unit, a) in [("ca-kg", "8"), ("ca-ag", "7"), ("ca-hg", "6.5")] {
+        let code = &unit[3..];
+        w.when(
+            at,
+            &user(&format!("canbo.{code}")),
+            save(unit, dossier(a, "4")),
+        )
+        .unwrap();
+        w.when(
+            at,
+            &user(&format!("lanhdao.{code}")),
+            ye(YearEndCommand::SubmitDossier {
+                covenant: cov(),
+                unit: u(unit),
+                revision: 1,
+            }),
+        )
+        .unwrap();
+        w.when(
+            at,
+            &user(&format!("lanhdao.{code}")),
+            ye(YearEndCommand::CommitSeed {
+                covenant: cov(),
+                unit: u(unit),
+                commitment: commitment("gu-2024", &u(unit), &secret(unit)),
+            }),
+        )
+        .unwrap();
+    }
+    w.when(
+        at,
+        &user("lanhdao.kg"),
+        ye(YearEndCommand::DeclareRecords {
+            covenant: cov(),
+            unit: u("ca-kg"),
+            population: 480,
+            description: t("Hồ sơ tin báo về tội phạm năm 2024, đánh số 1…480"),
+        }),
+    )
+    .unwrap();
+    for unit in UNITS {
+        w.when(
+            at,
+            &user(&format!("lanhdao.{}", &unit[3..])),
+            ye(YearEndCommand::RevealSeed {
+                covenant: cov(),
+                unit: u(unit),
+                value: secret(unit),
+            }),
+        )
+        .unwrap();
+    }
+    w.when(
+        ms(2024, 12, 23),
+        &user("thuky"),
+        ye(YearEndCommand::DrawAssignment { covenant: cov() }),
+    )
+    .unwrap();
+    w
+}
+
+#[test]
+fn dossiers_are_checked_and_freeze_at_the_deadline() {
+    let mut w = World::with_figures();
+    w.open();
+    let at = ms(2024, 12, 10);
+    let officer = user("canbo.kg");
+    assert_eq!(
+        w.code_at(at, &officer, save("ca-kg", dossier("8.5", "4"))),
+        "yearend_score_out_of_range"
+    );
+    let mut computed = dossier("8", "4");
+    computed.insert("A1".into(), entry("10", "tự chấm"));
+    assert_eq!(
+        w.code_at(at, &officer, save("ca-kg", computed)),
+        "yearend_not_manual"
+    );
+    assert_eq!(
+        w.code_at(at, &user("canbo.ag"), save("ca-kg", dossier("8", "4"))),
+        "forbidden"
+    );
+    let mut partial = dossier("8", "4");
+    partial.remove("C2b");
+    w.when(at, &officer, save("ca-kg", partial)).unwrap();
+    let submit = |revision| {
+        ye(YearEndCommand::SubmitDossier {
+            covenant: cov(),
+            unit: u("ca-kg"),
+            revision,
+        })
+    };
+    assert_eq!(
+        w.code_at(at, &user("lanhdao.kg"), submit(1)),
+        "yearend_dossier_incomplete"
+    );
+    // An officer saves, only the leader submits.
+    w.when(at, &officer, save("ca-kg", dossier("8", "4")))
+        .unwrap();
+    assert_eq!(w.code_at(at, &officer, submit(2)), "forbidden");
+    assert_eq!(
+        w.code_at(at, &user("lanhdao.kg"), submit(1)),
+        "yearend_stale_revision"
+    );
+    w.when(at, &user("lanhdao.kg"), submit(2)).unwrap();
+    // 21/12 in Vietnam is after the deadline of 20/12.
+    assert_eq!(
+        w.code_at(ms(2024, 12, 21), &officer, save("ca-kg", dossier("7", "4"))),
+        "yearend_deadline_passed"
+    );
+    let r = review(&w);
+    assert_eq!(r.self_scores(&u("ca-kg"))["C2a"], "8".parse().unwrap());
+    // The engine computes the rest: the self-assessed total exists.
+    let board = scoreboard(&w.state, &r, Scores::SelfAssessed, false).unwrap();
+    let id = thidua_domain::yearend::score::data_id(&r, &u("ca-kg")).unwrap();
+    assert!(
+        board.unit(&id).unwrap().total.is_some(),
+        "{:?}",
+        board.unit(&id)
+    );
+}
+
+#[test]
+fn seeds_are_committed_then_revealed_and_the_draw_is_recomputed_at_apply() {
+    let mut w = World::with_figures();
+    w.open();
+    let at = ms(2024, 12, 10);
+    let commit = |unit: &str, value: &str| {
+        ye(YearEndCommand::CommitSeed {
+            covenant: cov(),
+            unit: u(unit),
+            commitment: commitment("gu-2024", &u(unit), value),
+        })
+    };
+    let reveal = |unit: &str, value: String| {
+        ye(YearEndCommand::RevealSeed {
+            covenant: cov(),
+            unit: u(unit),
+            value,
+        })
+    };
+    w.when(at, &user("lanhdao.kg"), commit("ca-kg", &secret("ca-kg")))
+        .unwrap();
+    assert_eq!(
+        w.code_at(at, &user("lanhdao.kg"), reveal("ca-kg", secret("ca-kg"))),
+        "yearend_phase"
+    );
+    assert_eq!(
+        w.code_at(at, &user("lanhdao.kg"), commit("ca-kg", &secret("x"))),
+        "yearend_phase"
+    );
+    assert_eq!(
+        w.code_at(
+            at,
+            &user("lanhdao.ag"),
+            ye(YearEndCommand::CommitSeed {
+                covenant: cov(),
+                unit: u("ca-ag"),
+                commitment: "XYZ".into()
+            })
+        ),
+        "yearend_bad_hex"
+    );
+    w.when(at, &user("lanhdao.ag"), commit("ca-ag", &secret("ca-ag")))
+        .unwrap();
+    // Ca-hg never commits: after the commitment deadline the others reveal and the draw runs.
+    let later = ms(2024, 12, 23);
+    assert_eq!(
+        w.code_at(later, &user("lanhdao.ag"), reveal("ca-ag", secret("wrong"))),
+        "yearend_commitment_mismatch"
+    );
+    w.when(later, &user("lanhdao.ag"), reveal("ca-ag", secret("ca-ag")))
+        .unwrap();
+    w.when(later, &user("lanhdao.kg"), reveal("ca-kg", secret("ca-kg")))
+        .unwrap();
+    let draw = ye(YearEndCommand::DrawAssignment { covenant: cov() });
+    assert_eq!(
+        w.code_at(later, &user("lanhdao.kg"), draw.clone()),
+        "forbidden"
+    );
+    let payloads = w.when(later, &user("thuky"), draw).unwrap();
+    let Payload::YearEnd(YearEndEvent::AssignmentDrawn(drawn)) = &payloads[0] else {
+        panic!()
+    };
+    assert_eq!(drawn.missing, vec![u("ca-hg")]);
+    assert_eq!(drawn.order.len(), 3);
+    // A draw that differs from the recomputation never enters the state.
+    let mut forged = drawn.clone();
+    forged.order.swap(0, 1);
+    let before_draw = {
+        // The state with the draw taken out again.
+        let mut s = w.state.clone();
+        let mut reviews = s.yearend.reviews.clone();
+        let mut r = Review::clone(&reviews[&cov()]);
+        r.drawn = None;
+        reviews.insert(cov(), std::sync::Arc::new(r));
+        s.yearend.reviews = reviews;
+        s
+    };
+    let mut s = before_draw;
+    let err = s
+        .apply(&Event {
+            index: s.size,
+            time_ms: later,
+            actor: user("thuky"),
+            salt: String::new(),
+            payload: Payload::YearEnd(YearEndEvent::AssignmentDrawn(forged)),
+        })
+        .unwrap_err();
+    assert_eq!(err.code(), "yearend_draw_mismatch");
+}
+
+#[test]
+fn a_year_end_runs_from_findings_to_published_results() {
+    let mut w = drawn_world();
+    let r = review(&w);
+    let pairs = r.pairs();
+    assert_eq!(pairs.len(), 3);
+    let inspector_of = |unit: &str| {
+        pairs
+            .iter()
+            .find(|p| p.inspected == u(unit))
+            .unwrap()
+            .inspector
+            .clone()
+    };
+    let kg_inspector = inspector_of("ca-kg");
+    let officer_of = |unit: &UnitId| user(&format!("canbo.{}", &unit.as_str()[3..]));
+    let at = ms(2024, 12, 27);
+    let finding =
+        |inspector: &UnitId, inspected: &str, items: BTreeMap<String, FindingItem>, recheck| {
+            ye(YearEndCommand::SubmitFinding {
+                covenant: cov(),
+                inspector: inspector.clone(),
+                inspected: u(inspected),
+                items,
+                recheck,
+            })
+        };
+    // Only the assigned inspector may inspect.
+    let not_kg = UNITS
+        .iter()
+        .map(|x| u(x))
+        .find(|x| *x != kg_inspector && *x != u("ca-kg"))
+        .unwrap();
+    assert_eq!(
+        w.code_at(
+            at,
+            &officer_of(&not_kg),
+            finding(&not_kg, "ca-kg", BTreeMap::new(), None)
+        ),
+        "yearend_not_assigned"
+    );
+    let propose = BTreeMap::from([(
+        "C2a".to_owned(),
+        FindingItem {
+            verdict: Verdict::Propose,
+            score: Some(Points("7".parse().unwrap())),
+            reason: Some(t("Giải pháp thứ ba chưa hoàn thành")),
+        },
+    )]);
+    let mut bad = propose.clone();
+    bad.get_mut("C2a").unwrap().reason = None;
+    assert_eq!(
+        w.code_at(
+            at,
+            &officer_of(&kg_inspector),
+            finding(&kg_inspector, "ca-kg", bad, None)
+        ),
+        "yearend_finding_invalid"
+    );
+    w.when(
+        at,
+        &officer_of(&kg_inspector),
+        finding(
+            &kg_inspector,
+            "ca-kg",
+            propose,
+            Some(Recheck {
+                checked: 10,
+                correct: 9,
+            }),
+        ),
+    )
+    .unwrap();
+    for unit in ["ca-ag", "ca-hg"] {
+        let insp = inspector_of(unit);
+        w.when(
+            at,
+            &officer_of(&insp),
+            finding(&insp, unit, BTreeMap::new(), None),
+        )
+        .unwrap();
+    }
+    let lock = ye(YearEndCommand::Lock { covenant: cov() });
+    assert_eq!(
+        w.code_at(at, &user("thuky"), lock.clone()),
+        "yearend_not_settled"
+    );
+    // The unit contests within its window; the council resolves with a reason.
+    let answer = BTreeMap::from([(
+        "C2a".to_owned(),
+        Answer {
+            accept: false,
+            text: t("Giải pháp thứ ba đã xong ngày 10/12"),
+        },
+    )]);
+    w.when(
+        ms(2025, 1, 3),
+        &user("lanhdao.kg"),
+        ye(YearEndCommand::SubmitResponse {
+            covenant: cov(),
+            unit: u("ca-kg"),
+            answers: answer,
+        }),
+    )
+    .unwrap();
+    let resolve = |score: &str| {
+        ye(YearEndCommand::ResolveDispute {
+            covenant: cov(),
+            unit: u("ca-kg"),
+            criterion: "C2a".into(),
+            score: Some(Points(score.parse().unwrap())),
+            reason: t("Hội đồng cụm họp ngày 08/01/2025 thống nhất"),
+        })
+    };
+    assert_eq!(
+        w.code_at(ms(2025, 1, 8), &user("thuky"), resolve("9")),
+        "yearend_score_out_of_range"
+    );
+    w.when(ms(2025, 1, 8), &user("thuky"), resolve("7.5"))
+        .unwrap();
+    w.when(ms(2025, 1, 8), &user("thuky"), lock).unwrap();
+    // Nobody edits a locked score.
+    assert_eq!(
+        w.code_at(ms(2025, 1, 8), &user("thuky"), resolve("7")),
+        "yearend_locked"
+    );
+    let payloads = w
+        .when(
+            ms(2025, 1, 9),
+            &user("thuky"),
+            ye(YearEndCommand::PublishResults { covenant: cov() }),
+        )
+        .unwrap();
+    let Payload::YearEnd(YearEndEvent::ResultsPublished(published)) = &payloads[0] else {
+        panic!()
+    };
+    let kg = published
+        .results
+        .iter()
+        .find(|x| x.unit == u("ca-kg"))
+        .unwrap();
+    let (own, fin) = (kg.self_total.unwrap().0, kg.final_total.unwrap().0);
+    assert_eq!(own - fin, "0.5".parse().unwrap(), "{published:?}");
+    let mut ranks: Vec<u32> = published.results.iter().map(|x| x.rank.unwrap()).collect();
+    ranks.sort();
+    assert_eq!(ranks, vec![1, 2, 3]);
+    assert!(published
+        .results
+        .iter()
+        .all(|x| x.band.is_some() && x.eligible));
+    assert_eq!(
+        w.code_at(
+            ms(2025, 1, 9),
+            &user("thuky"),
+            ye(YearEndCommand::PublishResults { covenant: cov() })
+        ),
+        "yearend_published"
+    );
+}
