@@ -15,7 +15,10 @@
 //! alone, everything about its clusters: set-up (entry 0, the administrators), units and their
 //! lineage, memberships, head and deputy, covenants, versions, signatures. A unit's figures
 //! before approval (drafts, submissions) are visible to the unit itself only; approved figures
-//! to the whole cluster (its members, secretariat and supervisor).
+//! to the whole cluster (its members, secretariat and supervisor). The year-end review's
+//! events follow [`yearend`]'s rules.
+
+mod yearend;
 
 use std::collections::BTreeSet;
 
@@ -159,7 +162,9 @@ impl Scope {
             if !self.can_view_event_with(state, &vis, &event) {
                 continue;
             }
-            rebuilt.apply_readable(&event).map_err(|e| (event.index, e))?;
+            rebuilt
+                .apply_readable(&event)
+                .map_err(|e| (event.index, e))?;
             folded.push(event.index);
         }
         Ok((rebuilt, folded))
@@ -280,6 +285,7 @@ impl Scope {
             | Payload::CovenantDraftWithdrawn { covenant, .. }
             | Payload::CovenantSigned { covenant, .. }
             | Payload::CovenantFrozen { covenant, .. } => covenant_ok(covenant),
+            Payload::YearEnd(e) => self.can_view_yearend(state, vis, e),
             // Kinds added later: visible through the unit they concern, else administrators only.
             #[allow(unreachable_patterns)]
             other => other.unit().is_some_and(|u| vis.units.contains(u)),

@@ -5,7 +5,7 @@
 mod admin;
 mod assets;
 mod covenant;
-mod describe;
+pub(crate) mod describe;
 mod diff;
 mod editor;
 mod figures;
@@ -20,6 +20,7 @@ mod regulation;
 mod session;
 mod targets;
 mod transparency;
+pub(crate) mod yearend;
 
 use askama::Template;
 use axum::http::StatusCode;
