@@ -9,6 +9,7 @@
 //! assignment and the draw itself (recomputed) are checked when events are applied
 //! ([`state`]). Who may cause each event is [`permission`].
 
+pub mod audit;
 pub mod chacha;
 pub mod decide;
 pub mod draw;

@@ -541,6 +541,8 @@ impl State {
             }
             E::YearEndLocked(_) => fit_lock(r, event),
             E::ResultsPublished(d) => {
+                // The numbers are not recomputed here (the engine is the audit's business, see
+                // `yearend::audit`): a publication that differs is reported by `thidua verify`.
                 if r.locked_at.is_none() {
                     return Err(refuse(
                         "yearend_not_locked",

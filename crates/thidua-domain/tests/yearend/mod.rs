@@ -27,21 +27,18 @@ fn secret(unit: &str) -> String {
     hex::encode(sha2::Sha256::digest(format!("bí mật {unit}")))
 }
 
-fn values(unit: usize, year: i32) -> BTreeMap<String, FigureValue> {
-    let w = World::cluster_signed();
-    let form = w.state.reporting_form(&cov()).unwrap();
-    form.elements
+fn values(elements: &[String], unit: usize, year: i32) -> BTreeMap<String, FigureValue> {
+    elements
         .iter()
-        .filter(|e| e.missing.is_none())
         .map(|e| {
-            let v = match e.id.as_str() {
+            let v = match e.as_str() {
                 "reports_due" | "reports_received" => 120,
                 "reports_resolved" => 110 - unit as i64 * 4,
                 "personnel" => 4200,
                 "crimes" => 40 - unit as i64 * 2 - i64::from(year == 2024) * 5,
                 _ => 5,
             };
-            (e.id.clone(), FigureValue::Number(v.into()))
+            (e.clone(), FigureValue::Number(v.into()))
         })
         .collect()
 }
@@ -64,6 +61,7 @@ impl World {
     ) -> Result<Vec<Payload>, DomainError> {
         let (payloads, _) = decide_and_apply(&self.state, actor, time_ms, command)?;
         let mut scratch = self.state.clone();
+        let mut applied = Vec::new();
         for payload in &payloads {
             let event = Event {
                 index: scratch.size,
@@ -75,8 +73,10 @@ impl World {
             let decoded = Event::decode(event.index, &event.canonical_bytes()).unwrap();
             assert_eq!(decoded, event);
             scratch.apply(&decoded)?;
+            applied.push(decoded);
         }
         self.state = scratch;
+        self.events.extend(applied);
         Ok(payloads)
     }
 
@@ -90,6 +90,14 @@ impl World {
     /// The cluster with its figures of 2023 (historical) and 2024 (approved month by month).
     fn with_figures() -> World {
         let mut w = World::cluster_signed();
+        let form = w.state.reporting_form(&cov()).unwrap();
+        let elements: Vec<String> = form
+            .elements
+            .iter()
+            .filter(|e| e.missing.is_none())
+            .map(|e| e.id.clone())
+            .collect();
+        let elements = &elements;
         let reports = UNITS
             .iter()
             .enumerate()
@@ -98,7 +106,7 @@ impl World {
                     unit: u(unit),
                     year: 2023,
                     window: format!("M{m:02}"),
-                    values: values(i, 2023),
+                    values: values(elements, i, 2023),
                 })
             })
             .collect();
@@ -119,7 +127,7 @@ impl World {
                 let (covenant, unit) = (cov(), u(unit));
                 let officer = user(&format!("canbo.{code}"));
                 let leader = user(&format!("lanhdao.{code}"));
-                let values = values(i, 2024);
+                let values = values(elements, i, 2024);
                 w.when(
                     at,
                     &officer,
@@ -579,5 +587,116 @@ fn a_year_end_runs_from_findings_to_published_results() {
             ye(YearEndCommand::PublishResults { covenant: cov() })
         ),
         "yearend_published"
+    );
+}
+
+fn published_world() -> World {
+    let mut w = drawn_world();
+    let r = review(&w);
+    for p in r.pairs() {
+        let officer = user(&format!("canbo.{}", &p.inspector.as_str()[3..]));
+        let items = if p.inspected == u("ca-hg") {
+            BTreeMap::from([(
+                "C2b".to_owned(),
+                FindingItem {
+                    verdict: Verdict::Propose,
+                    score: Some(Points("3".parse().unwrap())),
+                    reason: Some(t("Chi bộ chưa đạt")),
+                },
+            )])
+        } else {
+            BTreeMap::new()
+        };
+        w.when(
+            ms(2024, 12, 27),
+            &officer,
+            ye(YearEndCommand::SubmitFinding {
+                covenant: cov(),
+                inspector: p.inspector.clone(),
+                inspected: p.inspected.clone(),
+                items,
+                recheck: None,
+            }),
+        )
+        .unwrap();
+    }
+    // Hậu Giang accepts the proposal: settled without the council.
+    let answer = BTreeMap::from([(
+        "C2b".to_owned(),
+        Answer {
+            accept: true,
+            text: t("Đồng ý"),
+        },
+    )]);
+    w.when(
+        ms(2025, 1, 2),
+        &user("lanhdao.hg"),
+        ye(YearEndCommand::SubmitResponse {
+            covenant: cov(),
+            unit: u("ca-hg"),
+            answers: answer,
+        }),
+    )
+    .unwrap();
+    w.when(
+        ms(2025, 1, 8),
+        &user("thuky"),
+        ye(YearEndCommand::RecordEligibility {
+            covenant: cov(),
+            unit: u("ca-ag"),
+            discipline_pending: true,
+            note: t("Một cán bộ đang bị xem xét kỷ luật"),
+        }),
+    )
+    .unwrap();
+    w.when(
+        ms(2025, 1, 8),
+        &user("thuky"),
+        ye(YearEndCommand::Lock { covenant: cov() }),
+    )
+    .unwrap();
+    w.when(
+        ms(2025, 1, 9),
+        &user("thuky"),
+        ye(YearEndCommand::PublishResults { covenant: cov() }),
+    )
+    .unwrap();
+    w
+}
+
+#[test]
+fn the_audit_recomputes_draw_and_results_and_reports_a_tampered_score() {
+    let w = published_world();
+    let r = review(&w);
+    assert_eq!(r.final_scores(&u("ca-hg"))["C2b"], "3".parse().unwrap());
+    let audit = thidua_domain::yearend::audit::audit(&w.events).unwrap();
+    assert_eq!(audit.draws.len(), 1);
+    assert_eq!(audit.publications.len(), 1);
+    assert!(audit.differences.is_empty(), "{:?}", audit.differences);
+    let (published, _) = r.published.clone().unwrap();
+    assert!(
+        !published
+            .results
+            .iter()
+            .find(|x| x.unit == u("ca-ag"))
+            .unwrap()
+            .eligible
+    );
+    // A final score changed in the log (and re-encoded canonically) is reported.
+    let mut events = w.events.clone();
+    let last = events.last_mut().unwrap();
+    let Payload::YearEnd(YearEndEvent::ResultsPublished(p)) = &mut last.payload else {
+        panic!()
+    };
+    let hg = p.results.iter_mut().find(|x| x.unit == u("ca-hg")).unwrap();
+    hg.final_total = Some(Points(
+        hg.final_total.unwrap().0 + rust_decimal::Decimal::ONE,
+    ));
+    let audit = thidua_domain::yearend::audit::audit(&events).unwrap();
+    assert_eq!(audit.differences.len(), 1, "{:?}", audit.differences);
+    assert!(
+        audit.differences[0].contains("ca-hg"),
+        "{:?}",
+        audit.differences
     );
 }
