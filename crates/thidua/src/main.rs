@@ -40,6 +40,8 @@ enum Command {
     Figures(cmd::figures::FiguresArgs),
     /// Nhân chứng: kiểm tra và đồng ký điểm kiểm tra / witness: check and cosign checkpoints.
     Witness(cmd::witness::WitnessArgs),
+    /// Phân công chấm chéo, tính lại từ nhật ký / the cross-inspection draw, recomputed from the log.
+    Assign(cmd::assign::AssignArgs),
     /// Kiểm tra độc lập toàn bộ nhật ký / independently verify the whole log.
     Verify(cmd::verify::VerifyArgs),
     /// Xuất nhật ký dạng tlog-tiles tĩnh / static C2SP tlog-tiles export.
@@ -61,6 +63,7 @@ fn main() -> ExitCode {
         Command::User(args) => cmd::user::run(args),
         Command::Witness(args) => cmd::witness::run(args),
         Command::Verify(args) => cmd::verify::run(args),
+        Command::Assign(args) => cmd::assign::run(args),
         Command::ExportTiles(args) => cmd::export_tiles::run(args),
     };
     match result {
