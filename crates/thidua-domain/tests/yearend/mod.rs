@@ -700,3 +700,22 @@ fn the_audit_recomputes_draw_and_results_and_reports_a_tampered_score() {
         audit.differences
     );
 }
+
+#[test]
+fn council_flags_show_self_excess_and_leniency() {
+    let w = published_world();
+    let r = review(&w);
+    let (published, _) = r.published.clone().unwrap();
+    let c = thidua_domain::yearend::stats::council(&w.state, &r, &published.results);
+    let hg = c
+        .self_minus_final
+        .iter()
+        .find(|x| x.0 == u("ca-hg"))
+        .unwrap();
+    assert_eq!(hg.1, "1".parse().unwrap());
+    assert!(!hg.2, "one point is not flagged");
+    // Hậu Giang's inspector proposed 3 for C2b and 3 became final: no deviation.
+    assert!(c.leniency.iter().all(|x| x.1.is_zero()), "{:?}", c.leniency);
+    assert!(c.agreement.is_empty(), "one inspector per unit");
+    assert!(c.mutual_high.is_empty());
+}
