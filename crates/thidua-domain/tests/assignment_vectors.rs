@@ -39,6 +39,7 @@ fn u(s: &str) -> UnitId {
     UnitId::parse(s).unwrap()
 }
 
+#[allow(clippy::too_many_arguments)] // one vector's inputs, named as in the JSON
 fn compute(
     name: &str,
     year: i32,
