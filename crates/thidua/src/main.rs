@@ -5,6 +5,7 @@ mod cmd;
 mod demo;
 mod demo_figures;
 mod demo_witness;
+mod demo_yearend;
 mod storage;
 
 use clap::{Parser, Subcommand};

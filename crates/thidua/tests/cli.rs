@@ -178,8 +178,12 @@ fn the_demonstration_serves_cluster_12() {
     let may = state.figures.report(&hg, 2024, "M05").unwrap();
     assert_eq!(may.corrections(), 1, "Hậu Giang's May was corrected");
     let kg = thidua_domain::UnitId::parse("ca-kg").unwrap();
+    // Kiên Giang's November, a draft in the reporting year, was submitted and approved before
+    // the year-end; the year-end ran to its published results.
     let nov = state.figures.report(&kg, 2024, "M11").unwrap();
-    assert_eq!(nov.status, thidua_domain::figures::ReportStatus::Draft);
+    assert_eq!(nov.status, thidua_domain::figures::ReportStatus::Approved);
+    let review = state.review(&covenant.id).unwrap();
+    assert_eq!(review.published.as_ref().unwrap().0.results.len(), 5);
     let ct = thidua_domain::UnitId::parse("ca-ct").unwrap();
     let day = chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap();
     assert_eq!(state.lineage_closure(&ct, day).len(), 3);

@@ -82,13 +82,15 @@ pub struct DossierSaved {
     pub entries: BTreeMap<String, DossierEntry>,
 }
 
-/// `dossier_submitted`: the unit's leader submits a revision.
+/// `dossier_submitted`: the unit's leader submits a revision, with its entries (the saves are
+/// the unit's drafts; the submitted dossier stands on its own for whoever may read it).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DossierSubmitted {
     pub covenant: CovenantId,
     pub unit: UnitId,
     pub revision: u32,
+    pub entries: BTreeMap<String, DossierEntry>,
 }
 
 /// `conflict_declared`: a unit's leader declares a conflict of interest with another member;
@@ -198,7 +200,8 @@ pub struct Recheck {
     pub correct: u32,
 }
 
-/// `finding_submitted`: an inspector's findings on one unit (criteria not listed: agreed).
+/// `finding_submitted`: an inspecting unit's findings on one unit, submitted by its leader
+/// (criteria not listed: agreed).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FindingSubmitted {

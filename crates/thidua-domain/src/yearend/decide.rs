@@ -107,11 +107,26 @@ pub fn decide(
             covenant,
             unit,
             revision,
-        } => E::DossierSubmitted(DossierSubmitted {
-            covenant,
-            unit,
-            revision,
-        }),
+        } => {
+            let dossier = state
+                .review(&covenant)?
+                .dossiers
+                .get(&unit)
+                .cloned()
+                .unwrap_or_default();
+            if dossier.revision != revision {
+                return Err(refuse(
+                    "yearend_stale_revision",
+                    format!("the current revision is {}", dossier.revision),
+                ));
+            }
+            E::DossierSubmitted(DossierSubmitted {
+                covenant,
+                unit,
+                revision,
+                entries: dossier.entries,
+            })
+        }
         C::DeclareConflict {
             covenant,
             unit,

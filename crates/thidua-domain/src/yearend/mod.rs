@@ -151,7 +151,7 @@ pub fn permission(state: &State, event: &YearEndEvent) -> Result<Permission, Dom
         | E::YearEndLocked(_)
         | E::ResultsPublished(_) => Permission::ManageCluster(cluster()?),
         E::DossierSaved(e) => Permission::ReportFigures(e.unit.clone()),
-        E::FindingSubmitted(e) => Permission::ReportFigures(e.inspector.clone()),
+        E::FindingSubmitted(e) => Permission::LeadUnit(e.inspector.clone()),
         E::DossierSubmitted(DossierSubmitted { unit, .. })
         | E::ConflictDeclared(ConflictDeclared { unit, .. })
         | E::SeedCommitted(SeedCommitted { unit, .. })
@@ -184,7 +184,7 @@ pub enum YearEndCommand {
         unit: UnitId,
         entries: std::collections::BTreeMap<String, DossierEntry>,
     },
-    /// The leader submits the current revision.
+    /// The leader submits the current revision (its entries go into the event).
     SubmitDossier {
         covenant: CovenantId,
         unit: UnitId,

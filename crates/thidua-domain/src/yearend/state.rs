@@ -617,20 +617,11 @@ fn fit_dossier_submitted(
 ) -> Result<(), DomainError> {
     member(r, &d.unit)?;
     before_deadline(event, r.schedule.dossier_deadline, "dossiers")?;
-    let manual: Vec<&CriterionInfo> = r.criteria.iter().filter(|c| c.manual).collect();
-    let dossier = r
-        .dossiers
-        .get_mut(&d.unit)
-        .ok_or_else(|| refuse("yearend_dossier_incomplete", "nothing was saved"))?;
-    if d.revision != dossier.revision {
-        return Err(refuse(
-            "yearend_stale_revision",
-            format!("the current revision is {}", dossier.revision),
-        ));
-    }
-    let missing: Vec<&str> = manual
+    check_entries(r, &d.entries)?;
+    let missing: Vec<&str> = r
+        .criteria
         .iter()
-        .filter(|c| !dossier.entries.contains_key(&c.id))
+        .filter(|c| c.manual && !d.entries.contains_key(&c.id))
         .map(|c| c.id.as_str())
         .collect();
     if !missing.is_empty() {
@@ -639,7 +630,7 @@ fn fit_dossier_submitted(
             format!("no self-score for {}", missing.join(", ")),
         ));
     }
-    if let Some((id, _)) = dossier
+    if let Some((id, _)) = d
         .entries
         .iter()
         .find(|(_, e)| e.justification.as_str().trim().is_empty())
@@ -649,7 +640,8 @@ fn fit_dossier_submitted(
             format!("{id} needs a justification"),
         ));
     }
-    dossier.submitted = Some((d.revision, dossier.entries.clone(), event.index));
+    let dossier = r.dossiers.entry(d.unit.clone()).or_default();
+    dossier.submitted = Some((d.revision, d.entries.clone(), event.index));
     Ok(())
 }
 

@@ -57,6 +57,14 @@ pub fn samples() -> Vec<(Actor, Payload)> {
                 covenant: cov(),
                 unit: u("ca-kg"),
                 revision: 2,
+                entries: BTreeMap::from([(
+                    "C2b".to_owned(),
+                    DossierEntry {
+                        score: p("3.5"),
+                        justification: t("Đảng bộ trong sạch, vững mạnh"),
+                        evidence: vec![],
+                    },
+                )]),
             })),
         ),
         (
@@ -118,7 +126,7 @@ pub fn samples() -> Vec<(Actor, Payload)> {
             })),
         ),
         (
-            officer.clone(),
+            Actor::User(UserId::parse("lanhdao.ag").unwrap()),
             ye(YearEndEvent::FindingSubmitted(FindingSubmitted {
                 covenant: cov(),
                 inspector: u("ca-ag"),

@@ -445,7 +445,7 @@ fn a_year_end_runs_from_findings_to_published_results() {
             .clone()
     };
     let kg_inspector = inspector_of("ca-kg");
-    let officer_of = |unit: &UnitId| user(&format!("canbo.{}", &unit.as_str()[3..]));
+    let officer_of = |unit: &UnitId| user(&format!("lanhdao.{}", &unit.as_str()[3..]));
     let at = ms(2024, 12, 27);
     let finding =
         |inspector: &UnitId, inspected: &str, items: BTreeMap<String, FindingItem>, recheck| {
@@ -594,7 +594,7 @@ fn published_world() -> World {
     let mut w = drawn_world();
     let r = review(&w);
     for p in r.pairs() {
-        let officer = user(&format!("canbo.{}", &p.inspector.as_str()[3..]));
+        let officer = user(&format!("lanhdao.{}", &p.inspector.as_str()[3..]));
         let items = if p.inspected == u("ca-hg") {
             BTreeMap::from([(
                 "C2b".to_owned(),

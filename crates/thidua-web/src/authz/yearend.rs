@@ -1,10 +1,10 @@
 //! Who reads which year-end event (and so what a member's partial replay folds). Until the
 //! results are published: what the draw needs (the opening, conflicts, commitments, reveals,
 //! record populations, the draw or decision, eligibility) is open to the cluster; a unit's
-//! dossier to the unit, the cluster's secretariat and supervisor and, after the draw, the
-//! unit's assigned inspectors; findings on a unit to the inspector that wrote them, the
-//! inspected unit, the secretariat and supervisor and the co-inspectors that have submitted
-//! their own (never before); responses and resolutions to the unit, the secretariat and
+//! saved drafts to the unit only (officers save them), its submitted dossier to the unit, the
+//! cluster's secretariat and supervisor and, after the draw, the unit's assigned inspectors;
+//! findings on a unit to the inspector that wrote them, the inspected unit, the secretariat and
+//! supervisor and the co-inspectors that have submitted their own (never before); responses and resolutions to the unit, the secretariat and
 //! supervisor and the inspectors that have submitted; the lock to the secretariat and
 //! supervisor. Once the results are published the whole review is open to the cluster, so that
 //! every member recomputes them from the log. Each set is closed under what applying its
@@ -56,6 +56,12 @@ impl Scope {
         if !vis.clusters.contains(&covenant.cluster) {
             return false;
         }
+        let own = self.own_units();
+        if let E::DossierSaved(d) = e {
+            // A unit's drafts, saved by its officers: the unit only (officers act for their
+            // own unit, see `office_visible`); the submission carries the dossier.
+            return own.contains(&d.unit);
+        }
         if self.oversees(&covenant.cluster) {
             return true;
         }
@@ -65,7 +71,6 @@ impl Scope {
         if review.published.is_some() {
             return true;
         }
-        let own = self.own_units();
         match e {
             E::YearEndOpened(_)
             | E::ConflictDeclared(_)
