@@ -151,10 +151,15 @@ fn the_demonstration_serves_cluster_12() {
     assert_eq!(count("covenant_frozen"), 1);
     assert_eq!(count("lineage_recorded"), 3);
     assert_eq!(count("cluster_year_set"), 2);
-    // The year of figures: 2023 imported by the secretariat, 2024 reported month by month.
+    // The year of figures: 2023 imported by the secretariat, 2024 reported month by month
+    // (twelve months of five units approved, and Hậu Giang's corrected May), then the year-end.
     assert_eq!(count("historical_import_recorded"), 1);
     assert_eq!(count("historical_figures_recorded"), 60);
-    assert_eq!(count("figures_approved"), 5 * 9 + 1);
+    assert_eq!(count("figures_approved"), 5 * 12 + 1);
+    assert_eq!(count("dossier_submitted"), 5);
+    assert_eq!(count("finding_submitted"), 5);
+    assert_eq!(count("dispute_resolved"), 1);
+    assert_eq!(count("results_published"), 1);
     assert_eq!(count("figures_reopened"), 1);
     assert!(log.iter().all(|e| match &e.payload {
         Payload::UserRegistered { demo, .. } => *demo,
