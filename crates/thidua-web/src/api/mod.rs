@@ -7,6 +7,7 @@ mod account;
 pub mod dto;
 pub mod extract;
 pub mod figures;
+pub mod yearend;
 
 pub use account::*;
 
@@ -61,6 +62,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/commands", post(command))
         .merge(figures::routes())
+        .merge(yearend::routes())
         .route("/api/v1/log/key", get(log_key))
 }
 

@@ -18,7 +18,7 @@ use super::{Scope, Visibility};
 
 impl Scope {
     /// Whether the user serves the cluster as secretariat or supervisor (or administers).
-    fn oversees(&self, cluster: &thidua_domain::ClusterId) -> bool {
+    pub fn oversees(&self, cluster: &thidua_domain::ClusterId) -> bool {
         self.roles.iter().any(|r| match r {
             Role::Admin => true,
             Role::Secretariat { cluster: c } | Role::Supervisor { cluster: c } => c == cluster,
@@ -43,6 +43,34 @@ impl Scope {
             .any(|i| review.finding(i, unit).is_some())
     }
 
+    /// Whether the user reads `unit`'s submitted dossier in `review` (the unit, the cluster's
+    /// overseers, the unit's assigned inspectors; everyone of the cluster once published).
+    pub fn reads_dossier(&self, review: &Review, unit: &UnitId) -> bool {
+        self.oversees(&review.cluster)
+            || review.published.is_some()
+            || self.own_units().contains(unit)
+            || !self.inspects(review, unit).is_empty()
+    }
+
+    /// Whether the user reads `inspector`'s findings on `inspected`: the two units, the
+    /// overseers, co-inspectors that submitted their own; everyone once published.
+    pub fn reads_finding(&self, review: &Review, inspector: &UnitId, inspected: &UnitId) -> bool {
+        let own = self.own_units();
+        self.oversees(&review.cluster)
+            || review.published.is_some()
+            || own.contains(inspector)
+            || own.contains(inspected)
+            || self.inspected_and_submitted(review, inspected)
+    }
+
+    /// Whether the user reads `unit`'s response and the council's decisions on it.
+    pub fn reads_disputes(&self, review: &Review, unit: &UnitId) -> bool {
+        self.oversees(&review.cluster)
+            || review.published.is_some()
+            || self.own_units().contains(unit)
+            || self.inspected_and_submitted(review, unit)
+    }
+
     pub(super) fn can_view_yearend(
         &self,
         state: &State,
@@ -56,11 +84,10 @@ impl Scope {
         if !vis.clusters.contains(&covenant.cluster) {
             return false;
         }
-        let own = self.own_units();
         if let E::DossierSaved(d) = e {
             // A unit's drafts, saved by its officers: the unit only (officers act for their
             // own unit, see `office_visible`); the submission carries the dossier.
-            return own.contains(&d.unit);
+            return self.own_units().contains(&d.unit);
         }
         if self.oversees(&covenant.cluster) {
             return true;
@@ -68,9 +95,6 @@ impl Scope {
         let Some(review) = state.yearend.reviews.get(e.covenant()) else {
             return false;
         };
-        if review.published.is_some() {
-            return true;
-        }
         match e {
             E::YearEndOpened(_)
             | E::ConflictDeclared(_)
@@ -80,24 +104,12 @@ impl Scope {
             | E::AssignmentDecided(_)
             | E::RecordsDeclared(_)
             | E::EligibilityRecorded(_) => true,
-            E::DossierSaved(d) => {
-                own.contains(&d.unit) || !self.inspects(review, &d.unit).is_empty()
-            }
-            E::DossierSubmitted(d) => {
-                own.contains(&d.unit) || !self.inspects(review, &d.unit).is_empty()
-            }
-            E::FindingSubmitted(f) => {
-                own.contains(&f.inspector)
-                    || own.contains(&f.inspected)
-                    || self.inspected_and_submitted(review, &f.inspected)
-            }
-            E::ResponseSubmitted(r) => {
-                own.contains(&r.unit) || self.inspected_and_submitted(review, &r.unit)
-            }
-            E::DisputeResolved(r) => {
-                own.contains(&r.unit) || self.inspected_and_submitted(review, &r.unit)
-            }
-            E::YearEndLocked(_) | E::ResultsPublished(_) => false,
+            E::DossierSaved(_) => unreachable!("answered above"),
+            E::DossierSubmitted(d) => self.reads_dossier(review, &d.unit),
+            E::FindingSubmitted(f) => self.reads_finding(review, &f.inspector, &f.inspected),
+            E::ResponseSubmitted(r) => self.reads_disputes(review, &r.unit),
+            E::DisputeResolved(r) => self.reads_disputes(review, &r.unit),
+            E::YearEndLocked(_) | E::ResultsPublished(_) => review.published.is_some(),
         }
     }
 }
