@@ -16,4 +16,5 @@ mod web {
     pub mod ux;
     pub mod validation;
     pub mod witnessing;
+    pub mod yearend;
 }

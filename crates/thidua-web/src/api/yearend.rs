@@ -474,7 +474,11 @@ pub struct FlagDto {
     /// `self_minus_final`, `leniency`, `agreement`, `mutual_high`.
     pub kind: String,
     pub units: Vec<UnitRef>,
+    /// A canonical decimal (`self_minus_final`, `leniency`), `same/total` (`agreement`) or the
+    /// years (`mutual_high`).
     pub value: String,
+    /// How many criteria the value is the mean of (`leniency`).
+    pub count: Option<usize>,
     pub flagged: bool,
 }
 
@@ -619,6 +623,7 @@ fn flags(
             kind: "self_minus_final".into(),
             units: vec![u(&unit)],
             value: dec(&d),
+            count: None,
             flagged,
         });
     }
@@ -626,7 +631,8 @@ fn flags(
         out.push(FlagDto {
             kind: "leniency".into(),
             units: vec![u(&unit)],
-            value: format!("{} ({n})", dec(&d)),
+            value: dec(&d),
+            count: Some(n),
             flagged,
         });
     }
@@ -635,6 +641,7 @@ fn flags(
             kind: "agreement".into(),
             units: vec![u(&unit)],
             value: format!("{same}/{total}"),
+            count: None,
             flagged,
         });
     }
@@ -648,6 +655,7 @@ fn flags(
             kind: "mutual_high".into(),
             units: vec![u(&a), u(&b)],
             value: years,
+            count: None,
             flagged: true,
         });
     }

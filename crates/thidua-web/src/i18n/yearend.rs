@@ -95,6 +95,9 @@ pub struct YeStrings {
     pub flags_note: &'static str,
     pub not_published: &'static str,
     pub unit: &'static str,
+    pub draft: &'static str,
+    pub open_results: &'static str,
+    pub seed_help: &'static str,
 }
 
 pub static VI: YeStrings = YeStrings {
@@ -180,13 +183,16 @@ pub static VI: YeStrings = YeStrings {
     distribution: "Phân bố điểm trong cụm",
     breakdown: "Điểm từng tiêu chí",
     council_flags: "Dấu hiệu để Hội đồng cụm xem xét",
-    flag_self_minus_final: "Tự chấm cao hơn điểm chính thức từ 5 điểm",
-    flag_leniency: "Đơn vị chấm lệch trung bình so với điểm chính thức",
+    flag_self_minus_final: "Tự chấm trừ điểm chính thức (dấu hiệu khi từ 5 điểm)",
+    flag_leniency: "Đơn vị chấm: độ lệch trung bình so với điểm chính thức (dấu hiệu khi từ 1 điểm)",
     flag_agreement: "Các đơn vị chấm cùng một đơn vị không thống nhất",
     flag_mutual_high: "Hai đơn vị chấm nhau cao nhiều năm liền",
     flags_note: "Đây là dấu hiệu để xem xét, không phải hình thức trừ điểm.",
     not_published: "Chưa công bố kết quả.",
     unit: "Đơn vị",
+    draft: "Bản nháp",
+    open_results: "Xem kết quả tổng kết năm",
+    seed_help: "Hạt giống = SHA-256 của thẻ, năm, cụm, danh sách đơn vị và các giá trị công bố; ai cũng tính lại được bằng lệnh thidua assign --verify.",
 };
 
 pub static EN: YeStrings = YeStrings {
@@ -273,13 +279,16 @@ pub static EN: YeStrings = YeStrings {
     distribution: "Distribution of scores in the cluster",
     breakdown: "Breakdown by criterion",
     council_flags: "Flags for the council",
-    flag_self_minus_final: "Self-score at least 5 points above the final score",
-    flag_leniency: "Inspector's average deviation from the final scores",
+    flag_self_minus_final: "Self-assessed minus final total (flagged from 5 points)",
+    flag_leniency: "Inspector's average deviation from the final scores (flagged from 1 point)",
     flag_agreement: "Inspectors of the same unit disagree",
     flag_mutual_high: "Two units score each other high year after year",
     flags_note: "Flags are for the council to consider, never automatic penalties.",
     not_published: "The results are not published yet.",
     unit: "Unit",
+    draft: "Draft",
+    open_results: "Open the year-end results",
+    seed_help: "Seed = SHA-256 of the tag, year, cluster, member list and reveals; anyone recomputes it with thidua assign --verify.",
 };
 
 /// The sentence for a year-end error code.

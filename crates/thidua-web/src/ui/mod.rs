@@ -123,6 +123,7 @@ pub fn routes() -> Router<AppState> {
         .route("/account/tokens", post(admin::create_token))
         .route("/account/tokens/revoke", post(admin::revoke_token))
         .merge(figures::routes())
+        .merge(yearend::routes())
         .layer(axum::middleware::from_fn(form::refuse_bad_encoding))
 }
 
@@ -179,6 +180,10 @@ impl Layout {
     }
 
     /// The link to a covenant's figures, in the page's language.
+    pub fn lang_yearend_link(&self) -> &'static str {
+        Lang::parse(self.lang).unwrap_or_default().yearend().link
+    }
+
     pub fn lang_figures_link(&self) -> &'static str {
         Lang::parse(self.lang)
             .unwrap_or_default()
