@@ -14,6 +14,7 @@ pub mod chacha;
 pub mod decide;
 pub mod draw;
 pub mod error;
+pub mod evidence;
 pub mod score;
 pub mod state;
 pub mod stats;

@@ -68,8 +68,16 @@ pub struct EntryDto {
     pub criterion: String,
     pub score: String,
     pub justification: String,
-    /// Evidence files: name and SHA-256.
-    pub evidence: Vec<(String, String)>,
+    pub evidence: Vec<EvidenceDto>,
+}
+
+/// An evidence file of a dossier entry.
+#[derive(Clone, Serialize, ToSchema)]
+pub struct EvidenceDto {
+    pub name: String,
+    pub sha256: String,
+    pub media_type: String,
+    pub size: u64,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -269,7 +277,12 @@ pub fn review_dto(
                         evidence: e
                             .evidence
                             .iter()
-                            .map(|f| (f.name.to_string(), f.sha256.clone()))
+                            .map(|f| EvidenceDto {
+                                name: f.name.to_string(),
+                                sha256: f.sha256.clone(),
+                                media_type: f.media_type.clone(),
+                                size: f.size,
+                            })
                             .collect(),
                     })
                     .collect(),

@@ -503,3 +503,96 @@ fn who_reads_what_of_the_year_end() {
     assert_eq!(res.status, 409, "{}", res.body);
     assert_eq!(res.json()["error"], "yearend_locked");
 }
+
+fn multipart(
+    csrf: &str,
+    unit: &str,
+    criterion: &str,
+    name: &str,
+    bytes: &[u8],
+) -> (String, Vec<u8>) {
+    let boundary = "thidua-test-boundary";
+    let mut body = Vec::new();
+    for (k, v) in [("csrf", csrf), ("unit", unit), ("criterion", criterion)] {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .bytes(),
+        );
+    }
+    body.extend(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/pdf\r\n\r\n")
+            .bytes(),
+    );
+    body.extend(bytes);
+    body.extend(format!("\r\n--{boundary}--\r\n").bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// Evidence: a PDF is attached to a criterion (stored by its hash, its name cleaned), a file
+/// that is not one of the accepted types by content is refused whatever its name, and the file
+/// is served to the unit and not to a unit that may not read the dossier.
+#[test]
+fn evidence_files_are_checked_by_content_and_served_to_readers_only() {
+    let Some(app) = spawn(Backend::Sqlite) else {
+        return;
+    };
+    prepare(&app);
+    use thidua_domain::yearend::{DossierEntry, Points, YearEndCommand as Y};
+    let today = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis());
+    let s = &app.service;
+    s.execute(
+        &Actor::System,
+        Command::YearEnd(Y::Open {
+            covenant: cov(),
+            dossier_deadline: today + chrono::Duration::days(7),
+            commit_deadline: today + chrono::Duration::days(7),
+            response_deadline: today + chrono::Duration::days(21),
+            inspectors: 1,
+            record_sample: 0,
+        }),
+    )
+    .unwrap();
+    let entry = DossierEntry {
+        score: Points("6".parse().unwrap()),
+        justification: Text::parse("t", "Giải trình", 100).unwrap(),
+        evidence: vec![],
+    };
+    s.execute(
+        &Actor::System,
+        Command::YearEnd(Y::SaveDossier {
+            covenant: cov(),
+            unit: unit("ca-kg"),
+            entries: [("C2a".to_owned(), entry)].into_iter().collect(),
+        }),
+    )
+    .unwrap();
+    let officer = signed_in(&app, "canbo-kg");
+    let page = officer.get(&format!("/covenants/{COV}/yearend"));
+    let csrf = page.csrf();
+    let pdf = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n";
+    let (ct, body) = multipart(&csrf, "ca-kg", "C2a", "../../Báo cáo tổng kết.pdf", pdf);
+    let res = officer.post_raw(&format!("/covenants/{COV}/yearend/evidence"), &ct, &body);
+    assert_eq!(res.status, 303, "{}", res.body);
+    let review = s.read().review(&cov()).unwrap().clone();
+    let files = &review.dossiers[&unit("ca-kg")].entries["C2a"].evidence;
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].name.as_str(), "Báo cáo tổng kết.pdf");
+    assert_eq!(files[0].media_type, "application/pdf");
+    let (ct, body) = multipart(&csrf, "ca-kg", "C2a", "hop-le.pdf", b"MZ\x90\x00 not a pdf");
+    let res = officer.post_raw(&format!("/covenants/{COV}/yearend/evidence"), &ct, &body);
+    assert_eq!(res.status, 422, "{}", res.body);
+    assert_eq!(
+        s.read().review(&cov()).unwrap().dossiers[&unit("ca-kg")].revision,
+        2,
+        "nothing saved"
+    );
+    let url = format!("/covenants/{COV}/yearend/evidence/{}", files[0].sha256);
+    let got = officer.get(&url);
+    assert_eq!(got.status, 200);
+    assert_eq!(got.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(
+        signed_in(&app, "lanhdao-ag").get(&url).status,
+        404,
+        "An Giang may not read Kiên Giang's draft"
+    );
+}

@@ -9,6 +9,7 @@
 
 mod chart;
 mod describe;
+mod evidence;
 mod forms;
 
 use std::collections::{BTreeMap, HashMap};
@@ -119,6 +120,16 @@ impl ReviewPage {
             .map(|m| (m.unit.id.clone(), m.unit.name.clone()))
             .collect()
     }
+    /// The evidence files of the viewer's unit's entry for a criterion.
+    fn evidence_of(&self, unit: &str, criterion: &str) -> Vec<crate::api::yearend::EvidenceDto> {
+        self.r
+            .dossiers
+            .iter()
+            .find(|d| d.unit.id == unit)
+            .and_then(|d| d.entries.iter().find(|e| e.criterion == criterion))
+            .map(|e| e.evidence.clone())
+            .unwrap_or_default()
+    }
     fn records_for(&self, unit: &str) -> Option<&crate::api::yearend::RecordsDto> {
         self.r.records.iter().find(|r| r.unit.id == unit)
     }
@@ -141,7 +152,7 @@ fn covenant_id(viewer: &Viewer, id: &str) -> Result<CovenantId, Box<Response>> {
     CovenantId::parse(id).map_err(|_| Box::new(viewer_error(viewer, ApiError::not_found())))
 }
 
-fn review_view(
+pub(crate) fn review_view(
     app: &AppState,
     viewer: &Viewer,
     id: &str,
@@ -298,4 +309,14 @@ pub fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/covenants/{id}/yearend", get(review_page).post(step))
         .route("/covenants/{id}/results", get(results_page))
+        .route(
+            "/covenants/{id}/yearend/evidence",
+            axum::routing::post(evidence::upload).layer(axum::extract::DefaultBodyLimit::max(
+                crate::auth::MAX_UPLOAD,
+            )),
+        )
+        .route(
+            "/covenants/{id}/yearend/evidence/{sha}",
+            get(evidence::download),
+        )
 }
