@@ -168,7 +168,7 @@ impl Modify for Statuses {
         api::figures::window, api::figures::report, api::figures::save, api::figures::submit,
         api::figures::approve, api::figures::reopen, api::figures::import, api::figures::historical,
         api::figures::template, api::figures::export_csv, api::figures::set_deadline,
-        api::yearend::review, api::yearend::results, api::yearend::step,
+        api::yearend::review, api::yearend::results, api::yearend::step, api::yearend::results_xlsx,
     ),
     components(schemas(ErrorBody, dto::UnitRef, dto::ClusterSummary, dto::ClusterDetail, dto::UnitSummary,
         dto::UnitDetail, dto::MovementDto, dto::CovenantSummary, dto::CovenantDetail, dto::EventDto,

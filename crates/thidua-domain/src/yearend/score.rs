@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 use thidua_scoring::data::DatasetBuilder;
-use thidua_scoring::{EvalOptions, Scoreboard};
+use thidua_scoring::{CompiledRegulation, Dataset, EvalOptions, PeriodKey, Scoreboard};
 
 use super::state::Review;
 use super::{Points, PublishedResult};
@@ -49,13 +49,13 @@ fn engine_error(detail: String) -> DomainError {
     }
 }
 
-/// The scoreboard of a review with the chosen manual scores.
-pub fn scoreboard(
+/// The engine's inputs for a review: the compiled regulation in force, the data (approved
+/// figures and the chosen manual scores; units named by [`data_id`]) and the period.
+pub fn inputs(
     state: &State,
     review: &Review,
     which: Scores,
-    trace: bool,
-) -> Result<Scoreboard, DomainError> {
+) -> Result<(CompiledRegulation, Dataset, PeriodKey), DomainError> {
     let covenant = &review.schedule.covenant;
     let (c, version) = state.signed_covenant(covenant)?;
     let text = &c
@@ -121,6 +121,17 @@ pub fn scoreboard(
                 .join("; "),
         )
     })?;
+    Ok((compiled, data, period))
+}
+
+/// The scoreboard of a review with the chosen manual scores.
+pub fn scoreboard(
+    state: &State,
+    review: &Review,
+    which: Scores,
+    trace: bool,
+) -> Result<Scoreboard, DomainError> {
+    let (compiled, data, period) = inputs(state, review, which)?;
     let opts = if trace {
         EvalOptions::with_trace()
     } else {

@@ -10,7 +10,7 @@ use axum::Json;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use thidua_domain::figures::canonical_decimal;
-use thidua_domain::yearend::score::{data_id, scoreboard, Scores};
+use thidua_domain::yearend::score::{self, data_id, scoreboard, Scores};
 use thidua_domain::yearend::state::Settlement;
 use thidua_domain::yearend::{draw, stats, Review, Verdict, YearEndCommand};
 use thidua_domain::{Command, CovenantId, State as DomainState, UnitId};
@@ -757,9 +757,61 @@ pub fn command_covenant(c: &YearEndCommand) -> &CovenantId {
     }
 }
 
+/// `GET /api/v1/covenants/{id}/yearend/results.xlsx`: the published final scores as a workbook
+/// whose cells are live formulas over the figures and the settled manual scores (the engine's
+/// workbook), once the results are published.
+#[utoipa::path(get, path = "/api/v1/covenants/{id}/yearend/results.xlsx", tag = "yearend",
+    params(("id" = String, Path, description = "covenant id")),
+    responses((status = 200, description = "the workbook (XLSX)", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 404, body = ErrorBody)))]
+pub async fn results_xlsx(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let id = parse_id(&id, CovenantId::parse)?;
+    let state = app.service.read().clone();
+    visible_covenant(&state, &viewer.scope, &id)?;
+    let review = state
+        .review(&id)
+        .map_err(|_| ApiError::not_found())?
+        .clone();
+    if review.published.is_none() {
+        return Err(ApiError::not_found());
+    }
+    let name = format!("ket-qua-{id}.xlsx");
+    let bytes = app
+        .blocking(move |_| {
+            let (compiled, data, period) = score::inputs(&state, &review, Scores::Final)?;
+            let board = compiled
+                .evaluate_all(&data, period, thidua_scoring::EvalOptions::default())
+                .map_err(ApiError::internal)?;
+            thidua_scoring::workbook::write(&compiled, &data, &board).map_err(ApiError::internal)
+        })
+        .await?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 pub fn routes() -> axum::Router<AppState> {
     use axum::routing::get;
     axum::Router::new()
         .route("/api/v1/covenants/{id}/yearend", get(review).post(step))
         .route("/api/v1/covenants/{id}/yearend/results", get(results))
+        .route(
+            "/api/v1/covenants/{id}/yearend/results.xlsx",
+            get(results_xlsx),
+        )
 }

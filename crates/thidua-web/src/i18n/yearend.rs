@@ -98,6 +98,7 @@ pub struct YeStrings {
     pub draft: &'static str,
     pub open_results: &'static str,
     pub seed_help: &'static str,
+    pub xlsx: &'static str,
 }
 
 pub static VI: YeStrings = YeStrings {
@@ -192,6 +193,7 @@ pub static VI: YeStrings = YeStrings {
     unit: "Đơn vị",
     draft: "Bản nháp",
     open_results: "Xem kết quả tổng kết năm",
+    xlsx: "Tải bảng điểm (XLSX, công thức tính trực tiếp)",
     seed_help: "Hạt giống = SHA-256 của thẻ, năm, cụm, danh sách đơn vị và các giá trị công bố; ai cũng tính lại được bằng lệnh thidua assign --verify.",
 };
 
@@ -288,6 +290,7 @@ pub static EN: YeStrings = YeStrings {
     unit: "Unit",
     draft: "Draft",
     open_results: "Open the year-end results",
+    xlsx: "Download the score sheet (XLSX, live formulas)",
     seed_help: "Seed = SHA-256 of the tag, year, cluster, member list and reveals; anyone recomputes it with thidua assign --verify.",
 };
 
