@@ -15,11 +15,14 @@ use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion};
 use thidua_domain::calendar::default_calendar;
 use thidua_domain::figures::{FigureValue, HistoricalReport};
-use thidua_domain::model::{CovenantContent, RegulationDoc, UnitKind};
+use thidua_domain::model::{
+    Comparison, CovenantContent, RegulationDoc, Target, TargetKind, UnitKind,
+};
 use thidua_domain::yearend::draw::{self, commitment, Constraints};
 use thidua_domain::yearend::{score, DossierEntry, Points, YearEndCommand};
 use thidua_domain::{
-    decide_and_apply, Actor, ClusterId, Command, CovenantId, MovementId, State, Text, UnitId,
+    decide_and_apply, Actor, ClusterId, Command, CovenantId, MovementId, State, TargetId, Text,
+    UnitId,
 };
 
 const UNITS: u32 = 3400;
@@ -187,7 +190,18 @@ fn national_year() -> State {
                     title: t("Giao ước (thử tải)"),
                     place: t("Hà Nội"),
                     signing_date: NaiveDate::from_ymd_opt(2024, 3, 26).unwrap(),
-                    targets: vec![],
+                    targets: vec![Target {
+                        id: TargetId::parse("toi-pham").unwrap(),
+                        area: t("Phòng, chống tội phạm"),
+                        kind: TargetKind::Change,
+                        subject: t("Kéo giảm tội phạm về trật tự xã hội"),
+                        comparison: Comparison::AtLeast,
+                        threshold: Some("5".parse().unwrap()),
+                        range: None,
+                        baseline_year: Some(2023),
+                        unit_of_measure: Some(t("% giảm")),
+                        indicator: None,
+                    }],
                     regulation: RegulationDoc {
                         text: text.clone(),
                         sha256: sha.clone(),

@@ -504,15 +504,26 @@ fn who_reads_what_of_the_year_end() {
     assert_eq!(res.json()["error"], "yearend_locked");
     // Published: every member reads the results and downloads the score sheet.
     let xlsx = format!("/api/v1/covenants/{COV}/yearend/results.xlsx");
-    assert_eq!(signed_in(&app, "lanhdao-ag").get(&xlsx).status, 404, "not before publication");
-    s.execute(&sys, ye(Y::PublishResults { covenant: cov() })).unwrap();
+    assert_eq!(
+        signed_in(&app, "lanhdao-ag").get(&xlsx).status,
+        404,
+        "not before publication"
+    );
+    s.execute(&sys, ye(Y::PublishResults { covenant: cov() }))
+        .unwrap();
     let ag = signed_in(&app, "lanhdao-ag");
-    let results = ag.get(&format!("/api/v1/covenants/{COV}/yearend/results")).json();
+    let results = ag
+        .get(&format!("/api/v1/covenants/{COV}/yearend/results"))
+        .json();
     assert_eq!(results["rows"].as_array().unwrap().len(), 5);
     assert_eq!(results["witnessed"], false);
     let bytes = ag.get_bytes(&xlsx);
     assert!(bytes.starts_with(b"PK\x03\x04"), "an XLSX package");
-    assert_eq!(signed_in(&app, "canbo-dt").get(&xlsx).status, 404, "another cluster's officer");
+    assert_eq!(
+        signed_in(&app, "canbo-dt").get(&xlsx).status,
+        404,
+        "another cluster's officer"
+    );
 }
 
 fn multipart(
