@@ -239,6 +239,7 @@ pub const EVENT_KINDS: &[&str] = &[
     "eligibility_recorded",
     "year_end_locked",
     "results_published",
+    "cutoff_tie_decided",
 ];
 
 impl Payload {

@@ -348,6 +348,16 @@ fn yearend_actions() -> Vec<CommandShape> {
         ),
         ("lock", vec![("covenant", id())], &[]),
         ("publish_results", vec![("covenant", id())], &[]),
+        (
+            "decide_cutoff_tie",
+            vec![
+                ("covenant", id()),
+                ("band", json!({"type": "string"})),
+                ("units", json!({"type": "array", "items": id()})),
+                ("reason", text(1000)),
+            ],
+            &[],
+        ),
     ]
 }
 

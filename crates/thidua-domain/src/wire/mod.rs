@@ -64,6 +64,7 @@ pub const LATEST_FORMATS: &[(&str, u32)] = &[
     ("eligibility_recorded", 1),
     ("year_end_locked", 1),
     ("results_published", 1),
+    ("cutoff_tie_decided", 1),
 ];
 
 /// Errors decoding stored bytes into an event.

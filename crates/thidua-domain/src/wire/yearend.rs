@@ -260,6 +260,18 @@ pub struct YearEndLocked {
     pub covenant: CovenantId,
 }
 
+/// `cutoff_tie_decided`: units tied exactly at a band's quota cut-off, decided by the cluster
+/// head's leader: `units` keep the band (as many as the quota leaves), the other tied units
+/// move down as the quota says.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CutoffTieDecided {
+    pub covenant: CovenantId,
+    pub band: String,
+    pub units: Vec<UnitId>,
+    pub reason: Text,
+}
+
 /// One unit's published result.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -311,6 +323,7 @@ pub(super) fn decode(kind: &str, v: u32, data: serde_json::Value) -> Option<supe
         "eligibility_recorded" => typed(data, |w| P::YearEnd(E::EligibilityRecorded(w))),
         "year_end_locked" => typed(data, |w| P::YearEnd(E::YearEndLocked(w))),
         "results_published" => typed(data, |w| P::YearEnd(E::ResultsPublished(w))),
+        "cutoff_tie_decided" => typed(data, |w| P::YearEnd(E::CutoffTieDecided(w))),
         _ => return None,
     })
 }
@@ -334,6 +347,7 @@ pub(super) fn encode(e: &crate::yearend::YearEndEvent) -> (u32, serde_json::Valu
         E::EligibilityRecorded(w) => serde_json::to_value(w),
         E::YearEndLocked(w) => serde_json::to_value(w),
         E::ResultsPublished(w) => serde_json::to_value(w),
+        E::CutoffTieDecided(w) => serde_json::to_value(w),
     };
     (1, value.expect("wire values always serialise"))
 }

@@ -266,8 +266,63 @@ pub fn decide(
             })
         }
         C::Lock { covenant } => E::YearEndLocked(YearEndLocked { covenant }),
+        C::DecideCutoffTie {
+            covenant,
+            band,
+            units,
+            reason,
+        } => {
+            reason.check("reason", limits::REASON)?;
+            let review = state.review(&covenant)?;
+            let board = score::scoreboard(state, review, score::Scores::Final, false)?;
+            let ties = score::cutoff_ties(review, &board);
+            let tie = ties.iter().find(|t| t.band == band).ok_or_else(|| {
+                refuse(
+                    "yearend_tie_invalid",
+                    format!("no tie at the cut-off of band {band}"),
+                )
+            })?;
+            let mut chosen = units.clone();
+            chosen.sort();
+            chosen.dedup();
+            if chosen.len() != units.len()
+                || units.len() != tie.seats.min(tie.units.len())
+                || units.iter().any(|u| !tie.units.contains(u))
+            {
+                return Err(refuse(
+                    "yearend_tie_invalid",
+                    format!(
+                        "choose {} of the tied units",
+                        tie.seats.min(tie.units.len())
+                    ),
+                ));
+            }
+            E::CutoffTieDecided(CutoffTieDecided {
+                covenant,
+                band,
+                units,
+                reason,
+            })
+        }
         C::PublishResults { covenant } => {
             let review = state.review(&covenant)?;
+            if review.locked_at.is_some() {
+                let board = score::scoreboard(state, review, score::Scores::Final, false)?;
+                let open: Vec<String> = score::cutoff_ties(review, &board)
+                    .into_iter()
+                    .filter(|t| !review.cutoff_ties.contains_key(&t.band))
+                    .map(|t| t.band)
+                    .collect();
+                if !open.is_empty() {
+                    return Err(refuse(
+                        "yearend_tie_undecided",
+                        format!(
+                            "the cluster head decides the tie at the cut-off of {}",
+                            open.join(", ")
+                        ),
+                    ));
+                }
+            }
             let regulation = {
                 let (c, v) = state.signed_covenant(&covenant)?;
                 c.version(v)

@@ -46,4 +46,7 @@ pub const CODES: &[&str] = &[
     "yearend_published",
     "yearend_evidence_invalid",
     "yearend_assignment_invalid",
+    "yearend_no_head",
+    "yearend_tie_undecided",
+    "yearend_tie_invalid",
 ];

@@ -28,10 +28,11 @@ use crate::ids::{CovenantId, UnitId};
 use crate::state::State;
 use crate::text::Text;
 pub use crate::wire::yearend::{
-    Answer, AssignmentDecided, AssignmentDrawn, ConflictDeclared, DisputeResolved, DossierEntry,
-    DossierSaved, DossierSubmitted, EligibilityRecorded, Evidence, FindingItem, FindingSubmitted,
-    Pair, Points, PublishedResult, Recheck, RecordsDeclared, ResponseSubmitted, ResultsPublished,
-    SeedCommitted, SeedRevealed, Verdict, YearEndLocked, YearEndOpened,
+    Answer, AssignmentDecided, AssignmentDrawn, ConflictDeclared, CutoffTieDecided,
+    DisputeResolved, DossierEntry, DossierSaved, DossierSubmitted, EligibilityRecorded, Evidence,
+    FindingItem, FindingSubmitted, Pair, Points, PublishedResult, Recheck, RecordsDeclared,
+    ResponseSubmitted, ResultsPublished, SeedCommitted, SeedRevealed, Verdict, YearEndLocked,
+    YearEndOpened,
 };
 pub use error::YearEndError;
 pub use state::{Review, YearEnds};
@@ -55,6 +56,7 @@ pub enum YearEndEvent {
     EligibilityRecorded(EligibilityRecorded),
     YearEndLocked(YearEndLocked),
     ResultsPublished(ResultsPublished),
+    CutoffTieDecided(CutoffTieDecided),
 }
 
 /// The year-end kinds, in the order they were introduced.
@@ -74,6 +76,7 @@ pub const KINDS: &[&str] = &[
     "eligibility_recorded",
     "year_end_locked",
     "results_published",
+    "cutoff_tie_decided",
 ];
 
 impl YearEndEvent {
@@ -95,6 +98,7 @@ impl YearEndEvent {
             E::EligibilityRecorded(_) => "eligibility_recorded",
             E::YearEndLocked(_) => "year_end_locked",
             E::ResultsPublished(_) => "results_published",
+            E::CutoffTieDecided(_) => "cutoff_tie_decided",
         }
     }
 
@@ -116,6 +120,7 @@ impl YearEndEvent {
             E::EligibilityRecorded(e) => &e.covenant,
             E::YearEndLocked(e) => &e.covenant,
             E::ResultsPublished(e) => &e.covenant,
+            E::CutoffTieDecided(e) => &e.covenant,
         }
     }
 
@@ -151,6 +156,7 @@ pub fn permission(state: &State, event: &YearEndEvent) -> Result<Permission, Dom
         | E::EligibilityRecorded(_)
         | E::YearEndLocked(_)
         | E::ResultsPublished(_) => Permission::ManageCluster(cluster()?),
+        E::CutoffTieDecided(_) => Permission::LeadUnit(cluster_head(state, event.covenant())?),
         E::DossierSaved(e) => Permission::ReportFigures(e.unit.clone()),
         E::FindingSubmitted(e) => Permission::LeadUnit(e.inspector.clone()),
         E::DossierSubmitted(DossierSubmitted { unit, .. })
@@ -162,6 +168,24 @@ pub fn permission(state: &State, event: &YearEndEvent) -> Result<Permission, Dom
             Permission::LeadUnit(unit.clone())
         }
     })
+}
+
+/// The unit heading the covenant's cluster in its year (whose leader decides ties at a quota
+/// cut-off).
+pub fn cluster_head(state: &State, covenant: &CovenantId) -> Result<UnitId, DomainError> {
+    let c = state.covenant(covenant)?;
+    state
+        .cluster(&c.cluster)?
+        .years
+        .get(&c.year)
+        .and_then(|y| y.head.as_ref())
+        .map(|h| h.unit.clone())
+        .ok_or_else(|| {
+            error::refuse(
+                "yearend_no_head",
+                format!("cluster {} has no head unit in {}", c.cluster, c.year),
+            )
+        })
 }
 
 /// A request of the year-end stage.
@@ -253,8 +277,17 @@ pub enum YearEndCommand {
     Lock {
         covenant: CovenantId,
     },
-    /// Computes and publishes the results (the secretariat, after the lock).
+    /// Computes and publishes the results (the secretariat, after the lock and after the
+    /// cluster head has decided any tie at a quota cut-off).
     PublishResults {
         covenant: CovenantId,
+    },
+    /// The cluster head's leader decides which of the units tied at a band's quota cut-off
+    /// keep the band.
+    DecideCutoffTie {
+        covenant: CovenantId,
+        band: String,
+        units: Vec<UnitId>,
+        reason: Text,
     },
 }

@@ -142,11 +142,61 @@ pub fn scoreboard(
         .map_err(|e| engine_error(e.to_string()))
 }
 
+/// Units tied exactly at a band's quota cut-off (all moved down by the engine): the band they
+/// reached by score, the units, and how many of them the quota leaves room for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CutoffTie {
+    pub band: String,
+    pub band_name: String,
+    pub units: Vec<UnitId>,
+    pub seats: usize,
+}
+
+/// The ties at a quota cut-off in a final scoreboard.
+pub fn cutoff_ties(review: &Review, board: &Scoreboard) -> Vec<CutoffTie> {
+    let mut out: Vec<CutoffTie> = Vec::new();
+    for u in &board.units {
+        let Some(b) = u.band.as_ref().filter(|b| b.tie_at_cutoff) else {
+            continue;
+        };
+        let (Some(note), Some(unit)) = (b.quotas.first(), unit_of(review, &u.unit)) else {
+            continue;
+        };
+        let kept = board
+            .units
+            .iter()
+            .filter(|x| x.band.as_ref().is_some_and(|xb| xb.id == note.band))
+            .count();
+        match out.iter_mut().find(|t| t.band == note.band) {
+            Some(t) => t.units.push(unit.clone()),
+            None => out.push(CutoffTie {
+                band: note.band.clone(),
+                band_name: note.band_name.clone(),
+                units: vec![unit.clone()],
+                seats: note.allowed.saturating_sub(kept),
+            }),
+        }
+    }
+    out
+}
+
 /// The results to publish: each member's self and final totals, rank and band (the engine's
 /// ranking with the regulation's tie-break and quotas), and eligibility. In member order.
 pub fn results(state: &State, review: &Review) -> Result<Vec<PublishedResult>, DomainError> {
     let own = scoreboard(state, review, Scores::SelfAssessed, false)?;
     let fin = scoreboard(state, review, Scores::Final, false)?;
+    // Units the cluster head kept in a band at its quota cut-off.
+    let kept: BTreeMap<&UnitId, &str> = cutoff_ties(review, &fin)
+        .iter()
+        .filter_map(|t| review.cutoff_ties.get(&t.band).map(|(d, _)| (t, d)))
+        .flat_map(|(t, d)| {
+            d.units
+                .iter()
+                .filter(|u| t.units.contains(u))
+                .map(|u| (u, d.band.as_str()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
     review
         .members
         .iter()
@@ -158,7 +208,10 @@ pub fn results(state: &State, review: &Review) -> Result<Vec<PublishedResult>, D
                 self_total: own.unit(&id).and_then(|u| u.total.as_ref()).map(points),
                 final_total: f.and_then(|u| u.total.as_ref()).map(points),
                 rank: f.and_then(|u| u.rank),
-                band: f.and_then(|u| u.band.as_ref()).map(|b| b.id.clone()),
+                band: match kept.get(unit) {
+                    Some(band) => Some((*band).to_owned()),
+                    None => f.and_then(|u| u.band.as_ref()).map(|b| b.id.clone()),
+                },
                 eligible: !review
                     .eligibility
                     .get(unit)

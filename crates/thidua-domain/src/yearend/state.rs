@@ -64,6 +64,9 @@ pub struct Review {
     pub resolutions: Vec<(DisputeResolved, u64)>,
     pub eligibility: BTreeMap<UnitId, EligibilityRecorded>,
     pub locked_at: Option<u64>,
+    /// The cluster head's decisions on ties at a quota cut-off, by band.
+    #[serde(default)]
+    pub cutoff_ties: BTreeMap<String, (CutoffTieDecided, u64)>,
     pub published: Option<(ResultsPublished, u64)>,
 }
 
@@ -440,13 +443,14 @@ impl State {
             resolutions: Vec::new(),
             eligibility: BTreeMap::new(),
             locked_at: None,
+            cutoff_ties: BTreeMap::new(),
             published: None,
         })
     }
 
     fn fit(&self, r: &mut Review, event: &Event, e: &YearEndEvent) -> Result<(), DomainError> {
         use YearEndEvent as E;
-        if !matches!(e, E::ResultsPublished(_)) {
+        if !matches!(e, E::ResultsPublished(_) | E::CutoffTieDecided(_)) {
             unlocked(r)?;
         }
         match e {
@@ -540,6 +544,24 @@ impl State {
                 Ok(())
             }
             E::YearEndLocked(_) => fit_lock(r, event),
+            E::CutoffTieDecided(d) => {
+                // Which units may keep the band is the engine's business (`score::results`,
+                // checked when deciding and by the audit); here: the phase and the members.
+                if r.locked_at.is_none() || r.published.is_some() {
+                    return Err(phase(
+                        "ties are decided after the lock and before publication",
+                    ));
+                }
+                for u in &d.units {
+                    member(r, u)?;
+                }
+                if r.cutoff_ties.contains_key(&d.band) {
+                    return Err(phase("this band's tie was already decided"));
+                }
+                r.cutoff_ties
+                    .insert(d.band.clone(), (d.clone(), event.index));
+                Ok(())
+            }
             E::ResultsPublished(d) => {
                 // The numbers are not recomputed here (the engine is the audit's business, see
                 // `yearend::audit`): a publication that differs is reported by `thidua verify`.

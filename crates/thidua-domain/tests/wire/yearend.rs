@@ -185,6 +185,15 @@ pub fn samples() -> Vec<(Actor, Payload)> {
             })),
         ),
         (
+            leader.clone(),
+            ye(YearEndEvent::CutoffTieDecided(CutoffTieDecided {
+                covenant: cov(),
+                band: "xuat_sac".into(),
+                units: vec![u("ca-kg")],
+                reason: t("Cụm trưởng quyết định theo biên bản họp cụm"),
+            })),
+        ),
+        (
             secretariat,
             ye(YearEndEvent::ResultsPublished(ResultsPublished {
                 covenant: cov(),

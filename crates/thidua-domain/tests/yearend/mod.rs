@@ -719,3 +719,269 @@ fn council_flags_show_self_excess_and_leniency() {
     assert!(c.agreement.is_empty(), "one inspector per unit");
     assert!(c.mutual_high.is_empty());
 }
+
+/// A regulation scored by judgement alone, with a 20% quota on the top band.
+const TIE_REGULATION: &str = r#"format = 1
+name = "Quy định thử (giả định)"
+year = 2024
+period = "2024-Y"
+total = 100
+tie_break = ["A"]
+
+[rounding]
+places = 2
+mode = "half_up"
+apply = ["criterion", "item", "total"]
+
+[[element]]
+id = "x"
+name = "Chỉ tiêu không dùng"
+missing = 0
+
+[[area]]
+id = "A"
+name = "Tự chấm"
+points = 100
+
+[[criterion]]
+id = "A1"
+parent = "A"
+name = "Kết quả chung"
+points = 100
+manual = true
+
+[[band]]
+id = "xuat_sac"
+name = "Xuất sắc"
+min = 90
+quota_pct = 20
+
+[[band]]
+id = "tot"
+name = "Tốt"
+max = 90
+"#;
+
+/// Two of five units tie at the top band's quota cut-off: publication waits for the cluster
+/// head, whose leader keeps one of them in the band (any other leader is refused).
+#[test]
+fn the_cluster_head_decides_a_tie_at_a_quota_cut_off() {
+    let sys = Actor::System;
+    let mut w = World {
+        state: State::default(),
+        events: Vec::new(),
+    };
+    let five = ["u1", "u2", "u3", "u4", "u5"];
+    for id in five {
+        w.ok(
+            &sys,
+            Command::CreateUnit {
+                unit: u(id),
+                name: t(&format!("Đơn vị {id}")),
+                short_code: t(&id.to_uppercase()),
+                kind: UnitKind::ProvincialPolice,
+                parent: None,
+                established: d(2004, 1, 1),
+            },
+        );
+    }
+    w.ok(
+        &sys,
+        Command::CreateCluster {
+            cluster: cum(),
+            name: t("Cụm thử"),
+        },
+    );
+    w.ok(
+        &sys,
+        Command::SetClusterYear {
+            cluster: cum(),
+            year: 2024,
+            members: five.iter().map(|x| u(x)).collect(),
+        },
+    );
+    w.ok(
+        &sys,
+        Command::SetClusterLeadership {
+            cluster: cum(),
+            year: 2024,
+            position: LeadershipPosition::Head,
+            unit: u("u3"),
+            method: LeadershipMethod::Elected,
+            decision: t("Biên bản bầu cụm trưởng"),
+        },
+    );
+    w.ok(
+        &sys,
+        Command::CreateMovement {
+            movement: MovementId::parse("vanttq-2024").unwrap(),
+            name: t("Vì an ninh Tổ quốc"),
+            year: 2024,
+            plan_ref: t("84/KH-BCA"),
+            slogan: None,
+            calendar: default_calendar(2024),
+        },
+    );
+    for (name, role) in [
+        ("lanhdao.u3", Role::Leader { unit: u("u3") }),
+        ("lanhdao.u1", Role::Leader { unit: u("u1") }),
+    ] {
+        let id = UserId::parse(name).unwrap();
+        w.ok(
+            &sys,
+            Command::RegisterUser {
+                user: id.clone(),
+                display_name: t(name),
+                demo: true,
+            },
+        );
+        w.ok(&sys, Command::GrantRole { user: id, role });
+    }
+    let text = thidua_scoring::canonical_form(TIE_REGULATION).unwrap();
+    let mut c = content("Giao ước thử");
+    c.regulation = RegulationDoc {
+        sha256: hex_sha256(&text),
+        text,
+    };
+    w.ok(
+        &sys,
+        Command::DraftCovenant {
+            covenant: cov(),
+            movement: MovementId::parse("vanttq-2024").unwrap(),
+            cluster: cum(),
+            content: c,
+        },
+    );
+    let hash = w.state.covenants[&cov()].latest().hash.clone();
+    for id in five {
+        w.ok(
+            &sys,
+            Command::SignCovenant {
+                covenant: cov(),
+                version: 1,
+                unit: u(id),
+                hash: hash.clone(),
+            },
+        );
+    }
+    let at = ms(2024, 12, 10);
+    w.when(
+        at,
+        &sys,
+        ye(YearEndCommand::Open {
+            covenant: cov(),
+            dossier_deadline: d(2024, 12, 20),
+            commit_deadline: d(2024, 12, 20),
+            response_deadline: d(2024, 12, 30),
+            inspectors: 1,
+            record_sample: 0,
+        }),
+    )
+    .unwrap();
+    for (id, score) in five.iter().zip(["95", "95", "80", "70", "60"]) {
+        let entries = BTreeMap::from([("A1".to_owned(), entry(score, "Tự đánh giá"))]);
+        w.when(at, &sys, save(id, entries)).unwrap();
+        w.when(
+            at,
+            &sys,
+            ye(YearEndCommand::SubmitDossier {
+                covenant: cov(),
+                unit: u(id),
+                revision: 1,
+            }),
+        )
+        .unwrap();
+        w.when(
+            at,
+            &sys,
+            ye(YearEndCommand::CommitSeed {
+                covenant: cov(),
+                unit: u(id),
+                commitment: commitment("gu-2024", &u(id), &secret(id)),
+            }),
+        )
+        .unwrap();
+    }
+    for id in five {
+        w.when(
+            at,
+            &sys,
+            ye(YearEndCommand::RevealSeed {
+                covenant: cov(),
+                unit: u(id),
+                value: secret(id),
+            }),
+        )
+        .unwrap();
+    }
+    w.when(
+        at,
+        &sys,
+        ye(YearEndCommand::DrawAssignment { covenant: cov() }),
+    )
+    .unwrap();
+    for p in review(&w).pairs() {
+        w.when(
+            at,
+            &sys,
+            ye(YearEndCommand::SubmitFinding {
+                covenant: cov(),
+                inspector: p.inspector,
+                inspected: p.inspected,
+                items: BTreeMap::new(),
+                recheck: None,
+            }),
+        )
+        .unwrap();
+    }
+    w.when(at, &sys, ye(YearEndCommand::Lock { covenant: cov() }))
+        .unwrap();
+    let publish = ye(YearEndCommand::PublishResults { covenant: cov() });
+    assert_eq!(
+        w.code_at(at, &sys, publish.clone()),
+        "yearend_tie_undecided"
+    );
+    let decide = |units: &[&str]| {
+        ye(YearEndCommand::DecideCutoffTie {
+            covenant: cov(),
+            band: "xuat_sac".into(),
+            units: units.iter().map(|x| u(x)).collect(),
+            reason: t("Cụm trưởng quyết định theo biên bản họp"),
+        })
+    };
+    assert_eq!(
+        w.code_at(at, &user("lanhdao.u1"), decide(&["u1"])),
+        "forbidden",
+        "only the head's leader"
+    );
+    assert_eq!(
+        w.code_at(at, &user("lanhdao.u3"), decide(&["u1", "u2"])),
+        "yearend_tie_invalid",
+        "one seat"
+    );
+    assert_eq!(
+        w.code_at(at, &user("lanhdao.u3"), decide(&["u3"])),
+        "yearend_tie_invalid",
+        "not tied"
+    );
+    w.when(at, &user("lanhdao.u3"), decide(&["u2"])).unwrap();
+    let payloads = w.when(at, &sys, publish).unwrap();
+    let Payload::YearEnd(YearEndEvent::ResultsPublished(p)) = &payloads[0] else {
+        panic!()
+    };
+    let band = |id: &str| {
+        p.results
+            .iter()
+            .find(|r| r.unit == u(id))
+            .unwrap()
+            .band
+            .clone()
+            .unwrap()
+    };
+    assert_eq!(
+        (band("u1").as_str(), band("u2").as_str()),
+        ("tot", "xuat_sac")
+    );
+    let audit = thidua_domain::yearend::audit::audit(&w.events).unwrap();
+    assert!(audit.differences.is_empty(), "{:?}", audit.differences);
+}

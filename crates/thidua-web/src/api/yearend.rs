@@ -181,8 +181,23 @@ pub struct ReviewDto {
     pub findings: Vec<FindingDto>,
     pub records: Vec<RecordsDto>,
     pub disputes: Vec<DisputeDto>,
+    /// Units tied at a band's quota cut-off (after the lock, before publication).
+    pub ties: Vec<TieDto>,
+    /// The viewer leads the cluster's head unit (which decides those ties).
+    pub head: bool,
     pub locked: bool,
     pub published: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TieDto {
+    pub band: String,
+    pub band_name: String,
+    pub units: Vec<UnitRef>,
+    /// How many of them the quota leaves room for.
+    pub seats: usize,
+    /// The head's decision: the units kept in the band, and why.
+    pub decided: Option<(Vec<UnitRef>, String)>,
 }
 
 fn manages(scope: &Scope, cluster: &thidua_domain::ClusterId) -> bool {
@@ -221,6 +236,8 @@ pub fn review_dto(
             findings: vec![],
             records: vec![],
             disputes: vec![],
+            ties: vec![],
+            head: false,
             locked: false,
             published: false,
         });
@@ -446,9 +463,36 @@ pub fn review_dto(
         findings,
         records,
         disputes,
+        ties: ties(state, review),
+        head: thidua_domain::yearend::cluster_head(state, id).is_ok_and(|h| led.contains(&h)),
         locked: review.locked_at.is_some(),
         published: review.published.is_some(),
     })
+}
+
+/// The ties at a quota cut-off of a locked, unpublished review (read by the cluster: the
+/// totals are the same for everyone once locked).
+fn ties(state: &DomainState, review: &Review) -> Vec<TieDto> {
+    if review.locked_at.is_none() || review.published.is_some() {
+        return Vec::new();
+    }
+    let Ok(board) = scoreboard(state, review, Scores::Final, false) else {
+        return Vec::new();
+    };
+    let u = |x: &UnitId| unit_ref(state, x);
+    score::cutoff_ties(review, &board)
+        .into_iter()
+        .map(|t| TieDto {
+            decided: review
+                .cutoff_ties
+                .get(&t.band)
+                .map(|(d, _)| (d.units.iter().map(u).collect(), d.reason.to_string())),
+            band: t.band,
+            band_name: t.band_name,
+            units: t.units.iter().map(u).collect(),
+            seats: t.seats,
+        })
+        .collect()
 }
 
 #[derive(Serialize, ToSchema)]
@@ -753,7 +797,8 @@ pub fn command_covenant(c: &YearEndCommand) -> &CovenantId {
         | C::ResolveDispute { covenant, .. }
         | C::RecordEligibility { covenant, .. }
         | C::Lock { covenant }
-        | C::PublishResults { covenant } => covenant,
+        | C::PublishResults { covenant }
+        | C::DecideCutoffTie { covenant, .. } => covenant,
     }
 }
 

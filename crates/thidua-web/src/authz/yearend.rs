@@ -109,7 +109,9 @@ impl Scope {
             E::FindingSubmitted(f) => self.reads_finding(review, &f.inspector, &f.inspected),
             E::ResponseSubmitted(r) => self.reads_disputes(review, &r.unit),
             E::DisputeResolved(r) => self.reads_disputes(review, &r.unit),
-            E::YearEndLocked(_) | E::ResultsPublished(_) => review.published.is_some(),
+            E::YearEndLocked(_) | E::ResultsPublished(_) | E::CutoffTieDecided(_) => {
+                review.published.is_some()
+            }
         }
     }
 }

@@ -99,6 +99,8 @@ pub struct YeStrings {
     pub open_results: &'static str,
     pub seed_help: &'static str,
     pub xlsx: &'static str,
+    pub tie_title: &'static str,
+    pub tie_help: &'static str,
 }
 
 pub static VI: YeStrings = YeStrings {
@@ -194,6 +196,8 @@ pub static VI: YeStrings = YeStrings {
     draft: "Bản nháp",
     open_results: "Xem kết quả tổng kết năm",
     xlsx: "Tải bảng điểm (XLSX, công thức tính trực tiếp)",
+    tie_title: "Bằng điểm tại ngưỡng tỷ lệ",
+    tie_help: "Các đơn vị bằng điểm tại ngưỡng tỷ lệ của loại này; cụm trưởng quyết định đơn vị nào giữ loại, đúng số suất còn lại",
     seed_help: "Hạt giống = SHA-256 của thẻ, năm, cụm, danh sách đơn vị và các giá trị công bố; ai cũng tính lại được bằng lệnh thidua assign --verify.",
 };
 
@@ -291,6 +295,8 @@ pub static EN: YeStrings = YeStrings {
     draft: "Draft",
     open_results: "Open the year-end results",
     xlsx: "Download the score sheet (XLSX, live formulas)",
+    tie_title: "Tie at the quota cut-off",
+    tie_help: "These units are tied at this band's quota cut-off; the cluster head decides which keep the band, as many as the seats left",
     seed_help: "Seed = SHA-256 of the tag, year, cluster, member list and reveals; anyone recomputes it with thidua assign --verify.",
 };
 
@@ -391,6 +397,9 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
             "Invalid evidence file (PDF, images, DOCX, XLSX; at most 20 MB).",
         ),
         "yearend_assignment_invalid" => ("Phân công không hợp lệ.", "Invalid assignment."),
+        "yearend_no_head" => ("Cụm chưa có đơn vị cụm trưởng trong năm.", "The cluster has no head unit this year."),
+        "yearend_tie_undecided" => ("Có các đơn vị bằng điểm tại ngưỡng tỷ lệ: cụm trưởng cần quyết định trước khi công bố.", "Units are tied at a quota cut-off: the cluster head decides before publication."),
+        "yearend_tie_invalid" => ("Quyết định không hợp lệ: chọn đúng số đơn vị mà tỷ lệ cho phép, trong các đơn vị bằng điểm.", "Invalid decision: choose as many of the tied units as the quota allows."),
         _ => return None,
     };
     Some(if lang == Lang::En { en } else { vi })
@@ -414,6 +423,10 @@ pub fn event_kind(lang_code: &str, kind: &str) -> Option<&'static str> {
         "eligibility_recorded" => ("Ghi nhận điều kiện đề nghị cờ", "Eligibility recorded"),
         "year_end_locked" => ("Khoá điểm năm", "Year's scores locked"),
         "results_published" => ("Công bố kết quả năm", "Results published"),
+        "cutoff_tie_decided" => (
+            "Cụm trưởng quyết định trường hợp bằng điểm tại ngưỡng tỷ lệ",
+            "Tie at a quota cut-off decided",
+        ),
         _ => return None,
     };
     Some(if lang_code == "en" { en } else { vi })
@@ -482,6 +495,7 @@ pub fn sentence(lang_code: &str, kind: &str) -> &'static str {
             "{actor} đã công bố kết quả năm của {covenant}.",
             "{actor} published the results of {covenant}.",
         ),
+        "cutoff_tie_decided" => ("{actor} (cụm trưởng) đã quyết định trường hợp bằng điểm tại ngưỡng tỷ lệ của {covenant}.", "{actor} (cluster head) decided the tie at a quota cut-off of {covenant}."),
         _ => ("{actor}", "{actor}"),
     };
     if lang_code == "en" {

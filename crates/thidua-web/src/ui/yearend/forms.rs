@@ -243,6 +243,21 @@ pub fn command(
             discipline_pending: !field(form, "discipline_pending").is_empty(),
             note: text(form, "note", 1000)?,
         },
+        "decide_cutoff_tie" => {
+            let units = form
+                .iter()
+                .filter(|(k, v)| k.starts_with("tie_") && !v.is_empty())
+                .map(|(k, _)| UnitId::parse(&k[4..]).map_err(|_| bad("units")))
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut units = units;
+            units.sort();
+            C::DecideCutoffTie {
+                covenant,
+                band: field(form, "band").to_owned(),
+                units,
+                reason: text(form, "reason", 1000)?,
+            }
+        }
         "lock" => C::Lock { covenant },
         "publish_results" => C::PublishResults { covenant },
         _ => return Err(bad("action")),
