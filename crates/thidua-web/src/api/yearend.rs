@@ -183,6 +183,9 @@ pub struct ReviewDto {
     pub disputes: Vec<DisputeDto>,
     /// Units tied at a band's quota cut-off (after the lock, before publication).
     pub ties: Vec<TieDto>,
+    /// For each unit the viewer's unit inspects: the engine's scores of its criteria from the
+    /// approved figures and its self-scores, with the explanations.
+    pub computed: Vec<BreakdownDto>,
     /// The viewer leads the cluster's head unit (which decides those ties).
     pub head: bool,
     pub locked: bool,
@@ -237,6 +240,7 @@ pub fn review_dto(
             records: vec![],
             disputes: vec![],
             ties: vec![],
+            computed: vec![],
             head: false,
             locked: false,
             published: false,
@@ -464,10 +468,58 @@ pub fn review_dto(
         records,
         disputes,
         ties: ties(state, review),
+        computed: computed(state, review, &pairs, &own),
         head: thidua_domain::yearend::cluster_head(state, id).is_ok_and(|h| led.contains(&h)),
         locked: review.locked_at.is_some(),
         published: review.published.is_some(),
     })
+}
+
+/// The engine's view of the units the viewer's units inspect (self-assessed scoreboard).
+fn computed(
+    state: &DomainState,
+    review: &Review,
+    pairs: &[thidua_domain::yearend::Pair],
+    own: &std::collections::BTreeSet<&UnitId>,
+) -> Vec<BreakdownDto> {
+    let targets: Vec<&UnitId> = pairs
+        .iter()
+        .filter(|p| own.contains(&p.inspector))
+        .map(|p| &p.inspected)
+        .collect();
+    if targets.is_empty() {
+        return Vec::new();
+    }
+    let Ok(board) = scoreboard(state, review, Scores::SelfAssessed, true) else {
+        return Vec::new();
+    };
+    targets
+        .into_iter()
+        .filter_map(|m| {
+            let r = board.unit(&data_id(review, m)?)?;
+            Some(BreakdownDto {
+                unit: unit_ref(state, m),
+                nodes: r
+                    .nodes
+                    .iter()
+                    .map(|x| NodeDto {
+                        id: x.id.to_string(),
+                        name: x.name.to_string(),
+                        depth: x.depth,
+                        max: dec(&x.max_points),
+                        self_points: x.points.as_ref().map(exact),
+                        final_points: None,
+                        value: x.value.as_ref().map(value_text),
+                        explanation: x
+                            .trace
+                            .iter()
+                            .map(thidua_scoring::render::step_vi)
+                            .collect(),
+                    })
+                    .collect(),
+            })
+        })
+        .collect()
 }
 
 /// The ties at a quota cut-off of a locked, unpublished review (read by the cluster: the
@@ -518,6 +570,8 @@ pub struct NodeDto {
     pub final_points: Option<String>,
     /// The value the criterion's scale was applied to, in words (computed criteria).
     pub value: Option<String>,
+    /// The engine's explanation, step by step (Vietnamese).
+    pub explanation: Vec<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -647,6 +701,11 @@ pub fn results_dto(
                     self_points: p(&x.points),
                     final_points: p(&y.points),
                     value: y.value.as_ref().map(value_text),
+                    explanation: y
+                        .trace
+                        .iter()
+                        .map(thidua_scoring::render::step_vi)
+                        .collect(),
                 })
                 .collect(),
         });

@@ -101,6 +101,7 @@ pub struct YeStrings {
     pub xlsx: &'static str,
     pub tie_title: &'static str,
     pub tie_help: &'static str,
+    pub explanation: &'static str,
 }
 
 pub static VI: YeStrings = YeStrings {
@@ -197,6 +198,7 @@ pub static VI: YeStrings = YeStrings {
     open_results: "Xem kết quả tổng kết năm",
     xlsx: "Tải bảng điểm (XLSX, công thức tính trực tiếp)",
     tie_title: "Bằng điểm tại ngưỡng tỷ lệ",
+    explanation: "Cách tính",
     tie_help: "Các đơn vị bằng điểm tại ngưỡng tỷ lệ của loại này; cụm trưởng quyết định đơn vị nào giữ loại, đúng số suất còn lại",
     seed_help: "Hạt giống = SHA-256 của thẻ, năm, cụm, danh sách đơn vị và các giá trị công bố; ai cũng tính lại được bằng lệnh thidua assign --verify.",
 };
@@ -296,6 +298,7 @@ pub static EN: YeStrings = YeStrings {
     open_results: "Open the year-end results",
     xlsx: "Download the score sheet (XLSX, live formulas)",
     tie_title: "Tie at the quota cut-off",
+    explanation: "How it was computed",
     tie_help: "These units are tied at this band's quota cut-off; the cluster head decides which keep the band, as many as the seats left",
     seed_help: "Seed = SHA-256 of the tag, year, cluster, member list and reveals; anyone recomputes it with thidua assign --verify.",
 };

@@ -254,6 +254,8 @@ fn inspect_answer_resolve_publish(b: &Browser, app: &TestApp) {
         );
         // The inspector sees the dossier it was assigned.
         assert!(b.find(&format!("#dossier-view-{target}")).is_some());
+        // …and the engine's scores of its criteria from the approved figures, explained.
+        assert!(b.find(&format!("#computed-{target}")).is_some());
         if target == "ca-kg" {
             assert!(b.find("#records-ca-kg").is_none(), "no records declared");
             b.click(&format!("#verdict-{target}-C2a option[value=propose]"));

@@ -130,6 +130,9 @@ impl ReviewPage {
             .map(|e| e.evidence.clone())
             .unwrap_or_default()
     }
+    fn computed_of(&self, unit: &str) -> Option<&crate::api::yearend::BreakdownDto> {
+        self.r.computed.iter().find(|b| b.unit.id == unit)
+    }
     fn records_for(&self, unit: &str) -> Option<&crate::api::yearend::RecordsDto> {
         self.r.records.iter().find(|r| r.unit.id == unit)
     }
