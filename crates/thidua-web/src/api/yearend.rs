@@ -610,6 +610,8 @@ pub struct ResultsDto {
     pub pairs: Vec<(UnitRef, UnitRef)>,
     pub breakdown: Vec<BreakdownDto>,
     pub flags: Vec<FlagDto>,
+    /// Source-record re-checks: the inspected unit, its inspector, the estimate and interval.
+    pub rechecks: Vec<(UnitRef, UnitRef, RecheckDto)>,
 }
 
 /// The results of `id` (empty rows until published), with `witnessed_size` the size of the
@@ -636,6 +638,7 @@ pub fn results_dto(
         pairs: vec![],
         breakdown: vec![],
         flags: vec![],
+        rechecks: vec![],
     };
     let Some((published, index)) = &review.published else {
         return Ok(out);
@@ -711,6 +714,25 @@ pub fn results_dto(
         });
     }
     out.flags = flags(state, review, &published.results);
+    out.rechecks = review
+        .findings
+        .iter()
+        .filter_map(|(f, _)| {
+            let r = f.recheck?;
+            let (low, estimate, high) = stats::wilson95(r.correct, r.checked)?;
+            Some((
+                u(&f.inspected),
+                u(&f.inspector),
+                RecheckDto {
+                    checked: r.checked,
+                    correct: r.correct,
+                    low: dec(&low),
+                    estimate: dec(&estimate),
+                    high: dec(&high),
+                },
+            ))
+        })
+        .collect();
     Ok(out)
 }
 

@@ -192,6 +192,23 @@ fn open_and_fill_dossiers(b: &Browser, app: &TestApp) {
             });
             b.goto(&page(app));
         }
+        if *u == "ca-kg" {
+            // Kiên Giang declares its case files before the draw: the seed picks those re-checked.
+            assert!(b.wait_for("#population-ca-kg"), "{}", b.source());
+            b.type_into("#population-ca-kg", "480");
+            b.type_into(
+                "#records-description-ca-kg",
+                "Hồ sơ tin báo năm 2024, số 1…480",
+            );
+            b.click("#declare-records-ca-kg");
+            wait_state(app, "the records", |s| {
+                s.review(&cov())
+                    .unwrap()
+                    .records
+                    .contains_key(&unit("ca-kg"))
+            });
+            b.goto(&page(app));
+        }
         assert!(
             b.wait_for(&format!("#submit-dossier-{u}")),
             "{}",
@@ -257,7 +274,13 @@ fn inspect_answer_resolve_publish(b: &Browser, app: &TestApp) {
         // …and the engine's scores of its criteria from the approved figures, explained.
         assert!(b.find(&format!("#computed-{target}")).is_some());
         if target == "ca-kg" {
-            assert!(b.find("#records-ca-kg").is_none(), "no records declared");
+            assert!(
+                b.text("#records-ca-kg").contains("(480)"),
+                "{}",
+                b.text("#records-ca-kg")
+            );
+            b.type_into("#checked-ca-kg", "10");
+            b.type_into("#correct-ca-kg", "9");
             b.click(&format!("#verdict-{target}-C2a option[value=propose]"));
             b.type_into(&format!("#fscore-{target}-C2a"), "6,5");
             b.type_into(
@@ -321,6 +344,11 @@ fn inspect_answer_resolve_publish(b: &Browser, app: &TestApp) {
         b.text("#witness-status").contains("chờ chứng thực"),
         "{}",
         b.text("#witness-status")
+    );
+    assert!(
+        b.text("#rechecks").contains("9/10"),
+        "{}",
+        b.text("#rechecks")
     );
     let kg = b.text("#result-ca-kg");
     assert!(kg.contains("0,5"), "self 0,5 above final: {kg}");

@@ -264,6 +264,9 @@ impl ResultsPage {
             _ => self.y.flag_mutual_high,
         }
     }
+    fn num2(&self, raw: &str) -> String {
+        crate::format::decimal_str(raw)
+    }
     fn flag_value(&self, f: &crate::api::yearend::FlagDto) -> String {
         match (f.kind.as_str(), f.count) {
             ("self_minus_final", _) => crate::format::decimal_str(&f.value),
