@@ -101,6 +101,7 @@ pub fn permission_for(state: &State, payload: &Payload) -> Result<Permission, Do
             Permission::ManageCluster(state.covenant(covenant)?.cluster.clone())
         }
         P::Vote(vote) => crate::votes::permission_for(state, vote)?,
+        P::YearEnd(e) => crate::yearend::permission(state, e)?,
     })
 }
 

@@ -182,6 +182,8 @@ pub enum Command {
     },
     /// Votes ([`crate::votes`]).
     Vote(crate::votes::VoteCommand),
+    /// A step of the year-end review (`{"command":"year_end","action":…}`).
+    YearEnd(crate::yearend::YearEndCommand),
 }
 
 /// Turns `command` from `actor` into the events it produces, checked against `state`: the
@@ -229,6 +231,7 @@ pub fn decide_and_apply(
         | C::ImportHistoricalFigures { .. } => crate::figures::decide(state, actor, command)?,
         C::IssueDocument { .. } => crate::documents::decide(state, actor, command)?,
         C::Vote(vote) => crate::votes::decide(state, actor, vote)?,
+        C::YearEnd(c) => crate::yearend::decide::decide(state, actor, c)?,
     };
     let mut after = state.clone();
     for payload in &payloads {

@@ -153,6 +153,9 @@ pub enum DomainError {
     /// A vote refused by `votes` (its own stable code, e.g. `ballot_bad_proof`).
     #[error("{reason}")]
     VoteRefused { code: &'static str, reason: String },
+    /// A year-end step refused; its own code (see [`crate::yearend::error::CODES`]).
+    #[error(transparent)]
+    YearEnd(crate::yearend::YearEndError),
 }
 
 impl DomainError {
@@ -217,6 +220,7 @@ impl DomainError {
             FiguresExist { .. } => "figures_exist",
             InvalidRule { .. } => "invalid_rule",
             VoteRefused { code, .. } => code,
+            YearEnd(e) => e.code,
         }
     }
 }

@@ -207,6 +207,8 @@ pub enum Payload {
     },
     /// Votes: standings, elections, the key ceremony, ballots, counts ([`crate::votes`]).
     Vote(crate::votes::VoteEvent),
+    /// A step of the year-end review (its kinds are [`crate::yearend::KINDS`]).
+    YearEnd(crate::yearend::YearEndEvent),
 }
 
 /// Every event kind, in the order they were introduced.
@@ -250,6 +252,23 @@ pub const EVENT_KINDS: &[&str] = &[
     "tie_decided",
     "paper_count_recorded",
     "paper_count_confirmed",
+    // The year-end kinds, as in `crate::yearend::KINDS`.
+    "year_end_opened",
+    "dossier_saved",
+    "dossier_submitted",
+    "conflict_declared",
+    "seed_committed",
+    "seed_revealed",
+    "assignment_drawn",
+    "assignment_decided",
+    "records_declared",
+    "finding_submitted",
+    "response_submitted",
+    "dispute_resolved",
+    "eligibility_recorded",
+    "year_end_locked",
+    "results_published",
+    "cutoff_tie_decided",
 ];
 
 impl Payload {
@@ -283,6 +302,7 @@ impl Payload {
             Payload::HistoricalFiguresRecorded { .. } => "historical_figures_recorded",
             Payload::DocumentIssued { .. } => "document_issued",
             Payload::Vote(vote) => vote.kind(),
+            Payload::YearEnd(e) => e.kind(),
         }
     }
 
@@ -305,6 +325,7 @@ impl Payload {
             },
             Payload::LineageRecorded(change) => change.successors.first(),
             Payload::Vote(vote) => vote.unit(),
+            Payload::YearEnd(e) => e.unit(),
             _ => None,
         }
     }

@@ -96,6 +96,7 @@ pub fn concerned_cluster(state: &State, payload: &Payload) -> Option<ClusterId> 
         | P::HistoricalImportRecorded { covenant, .. }
         | P::HistoricalFiguresRecorded { covenant, .. } => of_covenant(covenant),
         P::Vote(vote) => vote.cluster(state).cloned(),
+        P::YearEnd(e) => of_covenant(e.covenant()),
         P::UserRegistered { .. }
         | P::UnitCreated { .. }
         | P::UnitRenamed { .. }

@@ -26,6 +26,7 @@ pub mod votes;
 pub mod wire;
 pub mod witness;
 pub mod wording;
+pub mod yearend;
 
 pub use command::{decide, decide_and_apply, Command};
 pub use error::DomainError;

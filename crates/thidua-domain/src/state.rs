@@ -3,7 +3,7 @@
 //! permission for it ([`crate::authz`]) and the event must fit the state (no duplicate creation,
 //! no impossible transition). A log that breaks either stops the replay, naming the event.
 //! Each stage applies its own events: [`crate::org`], [`crate::covenant`], [`crate::witness`],
-//! [`crate::figures`], [`crate::documents`].
+//! [`crate::figures`], [`crate::documents`], [`crate::votes`], [`crate::yearend`].
 
 use std::collections::BTreeMap;
 
@@ -138,6 +138,9 @@ pub struct State {
     pub standings: OrdMap<ClusterId, BTreeMap<i32, BTreeMap<UnitId, crate::votes::Standing>>>,
     #[serde(default)]
     pub elections: OrdMap<crate::ids::ElectionId, crate::votes::Election>,
+    /// Year-end reviews: dossiers, draw, findings, resolutions, results.
+    #[serde(default)]
+    pub yearend: crate::yearend::YearEnds,
 }
 
 /// The witnesses whose cosignatures count, and how many of them are needed (k of n).
@@ -214,6 +217,7 @@ impl State {
             | P::HistoricalFiguresRecorded { .. } => self.apply_figures(event)?,
             P::DocumentIssued { .. } => self.apply_documents(event)?,
             P::Vote(vote) => self.apply_votes(event, vote)?,
+            P::YearEnd(e) => self.apply_yearend(event, e)?,
         }
         let mut history = std::mem::take(&mut self.history);
         history.record(self, event);

@@ -9,6 +9,8 @@ use thidua_domain::*;
 /// A state plus the plumbing to run commands against it the way the service does.
 struct World {
     state: State,
+    /// Every event applied, in order (the log).
+    events: Vec<Event>,
 }
 
 fn t(s: &str) -> Text {
@@ -36,6 +38,7 @@ impl World {
     fn run(&mut self, actor: &Actor, command: Command) -> Result<Vec<Payload>, DomainError> {
         let payloads = decide(&self.state, actor, command)?;
         let mut scratch = self.state.clone();
+        let mut applied = Vec::new();
         for payload in &payloads {
             let event = Event {
                 index: scratch.size,
@@ -48,8 +51,10 @@ impl World {
             let decoded = Event::decode(event.index, &event.canonical_bytes()).unwrap();
             assert_eq!(decoded, event);
             scratch.apply(&decoded)?;
+            applied.push(decoded);
         }
         self.state = scratch;
+        self.events.extend(applied);
         Ok(payloads)
     }
 
@@ -68,6 +73,7 @@ impl World {
     fn cluster() -> Self {
         let mut w = World {
             state: State::default(),
+            events: Vec::new(),
         };
         let sys = Actor::System;
         for id in UNITS {
@@ -615,6 +621,7 @@ fn roles_are_granted_and_revoked_through_the_log() {
 fn members_sort_in_vietnamese_order() {
     let mut w = World {
         state: State::default(),
+        events: Vec::new(),
     };
     for (id, name) in [
         ("a", "Kiên Giang"),
@@ -1076,3 +1083,4 @@ mod figures;
 
 #[path = "domain_votes/mod.rs"]
 mod votes;
+mod yearend;

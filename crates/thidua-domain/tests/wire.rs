@@ -493,7 +493,13 @@ fn vote_samples(admin: &Actor) -> Vec<(Actor, Payload)> {
             }),
         ),
     ]
+    .into_iter()
+    .chain(yearend::samples())
+    .collect()
 }
+
+#[path = "wire/yearend.rs"]
+mod yearend;
 
 #[test]
 fn every_event_kind_is_pinned_to_its_bytes_and_leaf_hash() {

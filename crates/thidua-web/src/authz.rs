@@ -17,7 +17,10 @@
 //! before approval (drafts, submissions) are visible to the unit itself only; the approved
 //! revision (its save, its submission, its approval) and reopenings of an approved report to the
 //! whole cluster (its members, secretariat and supervisor), who replay them with the drafts'
-//! revisions skipped (`State::figures_published`, `State::apply_readable`).
+//! revisions skipped (`State::figures_published`, `State::apply_readable`). The year-end
+//! review's events follow [`yearend`]'s rules.
+
+mod yearend;
 
 use std::collections::BTreeSet;
 
@@ -288,6 +291,7 @@ impl Scope {
             | Payload::CovenantSigned { covenant, .. }
             | Payload::CovenantFrozen { covenant, .. } => covenant_ok(covenant),
             Payload::Vote(vote) => vote.cluster(state).is_some_and(cluster_ok),
+            Payload::YearEnd(e) => self.can_view_yearend(state, vis, e),
             // Kinds added later: visible through the unit they concern, else administrators only.
             #[allow(unreachable_patterns)]
             other => other.unit().is_some_and(|u| vis.units.contains(u)),

@@ -108,6 +108,20 @@ pub fn domain_status(e: &DomainError) -> StatusCode {
         | HashMismatch { .. }
         | UnitNameTaken(_)
         | ShortCodeTaken(_) => StatusCode::CONFLICT,
+        // A year-end step that the review's state (not the request) refuses.
+        YearEnd(y)
+            if matches!(
+                y.code,
+                "yearend_locked"
+                    | "yearend_published"
+                    | "yearend_already_open"
+                    | "yearend_finding_exists"
+                    | "yearend_phase"
+                    | "yearend_stale_revision"
+            ) =>
+        {
+            StatusCode::CONFLICT
+        }
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }

@@ -362,6 +362,158 @@ fn report_revision() -> Vec<(&'static str, Value)> {
     ]
 }
 
+/// The year-end steps (`{"command": "year_end", "action": …}`): each action's fields.
+fn yearend_actions() -> Vec<CommandShape> {
+    let hex64 = || json!({"type": "string", "pattern": "^[0-9a-f]{64}$"});
+    let points = decimal;
+    let entry = json!({"type": "object", "additionalProperties": false, "required": ["score", "justification"],
+        "properties": {"score": points(), "justification": text(4000),
+            "evidence": {"type": "array", "items": {"type": "object", "additionalProperties": false,
+                "required": ["sha256", "name", "media_type", "size"],
+                "properties": {"sha256": hex64(), "name": text(200), "media_type": {"type": "string"}, "size": {"type": "integer", "minimum": 1}}}}}});
+    let item = json!({"type": "object", "additionalProperties": false, "required": ["verdict"],
+        "properties": {"verdict": {"type": "string", "enum": ["agree", "propose", "dispute"]}, "score": points(), "reason": text(1000)}});
+    let pair = json!({"type": "object", "additionalProperties": false, "required": ["inspector", "inspected"],
+        "properties": {"inspector": id(), "inspected": id()}});
+    let by_criterion = |v: Value| json!({"type": "object", "additionalProperties": v});
+    vec![
+        (
+            "open",
+            vec![
+                ("covenant", id()),
+                ("dossier_deadline", date()),
+                ("commit_deadline", date()),
+                ("response_deadline", date()),
+                (
+                    "inspectors",
+                    json!({"type": "integer", "minimum": 1, "maximum": 2}),
+                ),
+                ("record_sample", json!({"type": "integer", "minimum": 0})),
+            ],
+            &["record_sample"],
+        ),
+        (
+            "save_dossier",
+            vec![
+                ("covenant", id()),
+                ("unit", id()),
+                ("entries", by_criterion(entry)),
+            ],
+            &[],
+        ),
+        (
+            "submit_dossier",
+            vec![
+                ("covenant", id()),
+                ("unit", id()),
+                ("revision", json!({"type": "integer", "minimum": 1})),
+            ],
+            &[],
+        ),
+        (
+            "declare_conflict",
+            vec![
+                ("covenant", id()),
+                ("unit", id()),
+                ("other", id()),
+                ("reason", text(1000)),
+            ],
+            &[],
+        ),
+        (
+            "commit_seed",
+            vec![("covenant", id()), ("unit", id()), ("commitment", hex64())],
+            &[],
+        ),
+        (
+            "reveal_seed",
+            vec![("covenant", id()), ("unit", id()), ("value", hex64())],
+            &[],
+        ),
+        ("draw_assignment", vec![("covenant", id())], &[]),
+        (
+            "decide_assignment",
+            vec![
+                ("covenant", id()),
+                ("pairs", json!({"type": "array", "items": pair})),
+                ("reason", text(1000)),
+            ],
+            &[],
+        ),
+        (
+            "declare_records",
+            vec![
+                ("covenant", id()),
+                ("unit", id()),
+                ("population", json!({"type": "integer", "minimum": 1})),
+                ("description", text(1000)),
+            ],
+            &[],
+        ),
+        (
+            "submit_finding",
+            vec![
+                ("covenant", id()),
+                ("inspector", id()),
+                ("inspected", id()),
+                ("items", by_criterion(item)),
+                (
+                    "recheck",
+                    json!({"type": "object", "additionalProperties": false, "required": ["checked", "correct"],
+                "properties": {"checked": {"type": "integer", "minimum": 1}, "correct": {"type": "integer", "minimum": 0}}}),
+                ),
+            ],
+            &["recheck"],
+        ),
+        (
+            "submit_response",
+            vec![
+                ("covenant", id()),
+                ("unit", id()),
+                (
+                    "answers",
+                    by_criterion(json!({"type": "object", "additionalProperties": false,
+            "required": ["accept", "text"], "properties": {"accept": {"type": "boolean"}, "text": text(2000)}})),
+                ),
+            ],
+            &[],
+        ),
+        (
+            "resolve_dispute",
+            vec![
+                ("covenant", id()),
+                ("unit", id()),
+                ("criterion", json!({"type": "string"})),
+                ("score", points()),
+                ("reason", text(1000)),
+            ],
+            &["score"],
+        ),
+        (
+            "record_eligibility",
+            vec![
+                ("covenant", id()),
+                ("unit", id()),
+                ("discipline_pending", json!({"type": "boolean"})),
+                ("note", text(1000)),
+            ],
+            &[],
+        ),
+        ("lock", vec![("covenant", id())], &[]),
+        ("publish_results", vec![("covenant", id())], &[]),
+        (
+            "decide_cutoff_tie",
+            vec![
+                ("covenant", id()),
+                ("band", json!({"type": "string"})),
+                ("units", json!({"type": "array", "items": id()})),
+                ("reason", text(1000)),
+            ],
+            &[],
+        ),
+    ]
+}
+
 /// The JSON Schema of a domain command: one object per kind, told apart by `command`.
 pub fn command_schema() -> Value {
     let variants: Vec<Value> = commands()
@@ -380,6 +532,20 @@ pub fn command_schema() -> Value {
             json!({"type": "object", "title": name, "additionalProperties": name == "vote",
                    "required": required, "properties": properties})
         })
+        .chain(yearend_actions().into_iter().map(|(name, fields, optional)| {
+            let mut properties = serde_json::Map::new();
+            properties.insert("command".into(), json!({"type": "string", "enum": ["year_end"]}));
+            properties.insert("action".into(), json!({"type": "string", "enum": [name]}));
+            let mut required = vec![json!("command"), json!("action")];
+            for (field, schema) in fields {
+                if !optional.contains(&field) {
+                    required.push(json!(field));
+                }
+                properties.insert(field.into(), schema);
+            }
+            json!({"type": "object", "title": format!("year_end.{name}"), "additionalProperties": false,
+                   "required": required, "properties": properties})
+        }))
         .collect();
     json!({"oneOf": variants, "discriminator": {"propertyName": "command"},
            "description": "A domain command (unknown fields are refused); the domain decides whether the caller's roles allow it."})
@@ -408,10 +574,32 @@ mod tests {
         names
     }
 
+    /// The year-end actions and their fields are exactly the domain's.
+    #[test]
+    fn the_year_end_schema_matches_the_domain() {
+        let mut ours: Vec<String> = yearend_actions()
+            .iter()
+            .map(|(n, _, _)| n.to_string())
+            .collect();
+        ours.sort();
+        assert_eq!(
+            ours,
+            expected_names(json!({"command": "year_end", "action": "no_such_action"}))
+        );
+        for (name, fields, _) in yearend_actions() {
+            let mut ours: Vec<String> = fields.iter().map(|(f, _)| f.to_string()).collect();
+            ours.sort();
+            let theirs =
+                expected_names(json!({"command": "year_end", "action": name, "no_such_field": 1}));
+            assert_eq!(ours, theirs, "{name}");
+        }
+    }
+
     /// The schema names exactly the domain's command kinds and, for each, exactly its fields.
     #[test]
     fn the_command_schema_matches_the_domain() {
         let mut kinds: Vec<String> = commands().iter().map(|(n, _, _)| n.to_string()).collect();
+        kinds.push("year_end".into()); // its actions: `the_year_end_schema_matches_the_domain`
         kinds.sort();
         assert_eq!(kinds, expected_names(json!({"command": "no_such_command"})));
         let mut votes: Vec<String> = VOTE_COMMANDS.iter().map(|v| v.to_string()).collect();

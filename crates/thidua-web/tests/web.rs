@@ -18,4 +18,5 @@ mod web {
     pub mod validation;
     pub mod votes;
     pub mod witnessing;
+    pub mod yearend;
 }

@@ -1,7 +1,7 @@
 //! The demonstration: Cluster No. 12 and its covenant for the 2024 movement "Vì an ninh Tổ
 //! quốc", the five signatures, the 2025 mergers as lineage, a 2025 cluster year of the
 //! successor units, the 2025 movement (its covenant is the secretariat's next to-do) and a year
-//! of figures (`demo_figures`). Every person, account and figure here is INVENTED for the
+//! of figures (`demo_figures`) and its year-end to the published results (`demo_yearend`). Every person, account and figure here is INVENTED for the
 //! demonstration. The events carry the server's clock as their recording time; the business
 //! date of the signatures is the signing date the covenant records (26/03/2024), and the pages
 //! show both, labelled.
@@ -512,6 +512,7 @@ pub fn load(
         service.execute_all(&actor, commands)?;
     }
     crate::demo_figures::load(service)?;
+    crate::demo_yearend::load(service)?;
     for account in accounts() {
         let user = UserId::parse(account.user)?;
         thidua_web::accounts::set_password(account_store, service, &user, DEMO_PASSWORD)

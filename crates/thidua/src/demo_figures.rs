@@ -133,22 +133,7 @@ pub fn load(service: &Service) -> anyhow::Result<()> {
         let last = if code == "KG" { 11 } else { 10 };
         for month in 1..=last {
             let window = format!("M{month:02}");
-            let rows = lines(&format!("2024-{window}"), Some(code));
-            let plan = plan_reports(
-                &service.read(),
-                &cov,
-                Upload {
-                    file_name: "demo.csv",
-                    bytes: rows.as_bytes(),
-                },
-                &Limits::default(),
-            )
-            .map_err(|e| anyhow::anyhow!("demo 2024 {code} {window}: {e}"))?;
-            let mut commands = plan.commands(month <= 10);
-            if let Some(Command::SaveFigures { comments, .. }) = commands.first_mut() {
-                comments.insert("crimes".into(), t(INVENTED));
-            }
-            service.execute_all(&officer(code), commands)?;
+            report_month(service, code, month, month <= 10)?;
             if month <= 9 {
                 service.execute(
                     &leader(code),
@@ -163,6 +148,28 @@ pub fn load(service: &Service) -> anyhow::Result<()> {
         }
     }
     correct(service, &cov)
+}
+
+/// A unit's invented figures of a 2024 month, imported by its officer (and submitted).
+pub fn report_month(service: &Service, code: &str, month: u32, submit: bool) -> anyhow::Result<()> {
+    let window = format!("M{month:02}");
+    let rows = lines(&format!("2024-{window}"), Some(code));
+    let plan = plan_reports(
+        &service.read(),
+        &covenant(),
+        Upload {
+            file_name: "demo.csv",
+            bytes: rows.as_bytes(),
+        },
+        &Limits::default(),
+    )
+    .map_err(|e| anyhow::anyhow!("demo 2024 {code} {window}: {e}"))?;
+    let mut commands = plan.commands(submit);
+    if let Some(Command::SaveFigures { comments, .. }) = commands.first_mut() {
+        comments.insert("crimes".into(), t(INVENTED));
+    }
+    service.execute_all(&officer(code), commands)?;
+    Ok(())
 }
 
 /// Hậu Giang's May is reopened by its leader and corrected: the page shows old and new values.

@@ -6,6 +6,7 @@ mod demo;
 mod demo_figures;
 mod demo_vote;
 mod demo_witness;
+mod demo_yearend;
 mod storage;
 
 use clap::{Parser, Subcommand};
@@ -41,6 +42,8 @@ enum Command {
     Figures(cmd::figures::FiguresArgs),
     /// Nhân chứng: kiểm tra và đồng ký điểm kiểm tra / witness: check and cosign checkpoints.
     Witness(cmd::witness::WitnessArgs),
+    /// Phân công chấm chéo, tính lại từ nhật ký / the cross-inspection draw, recomputed from the log.
+    Assign(cmd::assign::AssignArgs),
     /// Kiểm tra độc lập toàn bộ nhật ký / independently verify the whole log.
     Verify(cmd::verify::VerifyArgs),
     /// Xuất nhật ký dạng tlog-tiles tĩnh / static C2SP tlog-tiles export.
@@ -68,6 +71,7 @@ fn main() -> ExitCode {
         Command::User(args) => cmd::user::run(args),
         Command::Witness(args) => cmd::witness::run(args),
         Command::Verify(args) => cmd::verify::run(args),
+        Command::Assign(args) => cmd::assign::run(args),
         Command::ExportTiles(args) => cmd::export_tiles::run(args),
         Command::Doc(args) => cmd::doc::run(args),
         Command::Vote(args) => cmd::vote::run_vote(args),

@@ -151,10 +151,15 @@ fn the_demonstration_serves_cluster_12() {
     assert_eq!(count("covenant_frozen"), 1);
     assert_eq!(count("lineage_recorded"), 3);
     assert_eq!(count("cluster_year_set"), 2);
-    // The year of figures: 2023 imported by the secretariat, 2024 reported month by month.
+    // The year of figures: 2023 imported by the secretariat, 2024 reported month by month
+    // (twelve months of five units approved, and Hậu Giang's corrected May), then the year-end.
     assert_eq!(count("historical_import_recorded"), 1);
     assert_eq!(count("historical_figures_recorded"), 60);
-    assert_eq!(count("figures_approved"), 5 * 9 + 1);
+    assert_eq!(count("figures_approved"), 5 * 12 + 1);
+    assert_eq!(count("dossier_submitted"), 5);
+    assert_eq!(count("finding_submitted"), 5);
+    assert_eq!(count("dispute_resolved"), 1);
+    assert_eq!(count("results_published"), 1);
     assert_eq!(count("figures_reopened"), 1);
     assert!(log.iter().all(|e| match &e.payload {
         Payload::UserRegistered { demo, .. } => *demo,
@@ -178,8 +183,12 @@ fn the_demonstration_serves_cluster_12() {
     let may = state.figures.report(&hg, 2024, "M05").unwrap();
     assert_eq!(may.corrections(), 1, "Hậu Giang's May was corrected");
     let kg = thidua_domain::UnitId::parse("ca-kg").unwrap();
+    // Kiên Giang's November, a draft in the reporting year, was submitted and approved before
+    // the year-end; the year-end ran to its published results.
     let nov = state.figures.report(&kg, 2024, "M11").unwrap();
-    assert_eq!(nov.status, thidua_domain::figures::ReportStatus::Draft);
+    assert_eq!(nov.status, thidua_domain::figures::ReportStatus::Approved);
+    let review = state.review(&covenant.id).unwrap();
+    assert_eq!(review.published.as_ref().unwrap().0.results.len(), 5);
     let ct = thidua_domain::UnitId::parse("ca-ct").unwrap();
     let day = chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap();
     assert_eq!(state.lineage_closure(&ct, day).len(), 3);

@@ -12,6 +12,7 @@ pub mod v1;
 pub mod v2;
 pub mod v3;
 pub mod votes;
+pub mod yearend;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -62,6 +63,23 @@ pub const LATEST_FORMATS: &[(&str, u32)] = &[
     ("tie_decided", 1),
     ("paper_count_recorded", 1),
     ("paper_count_confirmed", 1),
+    // The year-end kinds (`crate::yearend::KINDS`), all in format 1 ([`yearend`]).
+    ("year_end_opened", 1),
+    ("dossier_saved", 1),
+    ("dossier_submitted", 1),
+    ("conflict_declared", 1),
+    ("seed_committed", 1),
+    ("seed_revealed", 1),
+    ("assignment_drawn", 1),
+    ("assignment_decided", 1),
+    ("records_declared", 1),
+    ("finding_submitted", 1),
+    ("response_submitted", 1),
+    ("dispute_resolved", 1),
+    ("eligibility_recorded", 1),
+    ("year_end_locked", 1),
+    ("results_published", 1),
+    ("cutoff_tie_decided", 1),
 ];
 
 /// Errors decoding stored bytes into an event.
@@ -206,6 +224,9 @@ fn typed<W: DeserializeOwned + Serialize>(data: Value, into: impl FnOnce(W) -> P
 /// The decoder of each (kind, format) ever written; `None` for an unknown pair.
 fn decode_payload(kind: &str, v: u32, data: Value) -> Option<Decoded> {
     use Payload as P;
+    if crate::yearend::KINDS.contains(&kind) {
+        return yearend::decode(kind, v, data);
+    }
     Some(match (kind, v) {
         ("user_registered", 1) => typed(data, |w: v1::UserRegistered| P::UserRegistered {
             user: w.user,
@@ -701,6 +722,7 @@ fn encode_payload(payload: &Payload) -> (u32, Value) {
             },
         ),
         P::Vote(vote) => (1, votes::encode(&vote)),
+        P::YearEnd(e) => yearend::encode(&e),
     }
 }
 

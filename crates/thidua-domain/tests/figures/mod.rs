@@ -50,6 +50,7 @@ impl World {
     ) -> Result<Vec<Payload>, DomainError> {
         let (payloads, _) = decide_and_apply(&self.state, actor, time_ms, command)?;
         let mut scratch = self.state.clone();
+        let mut applied = Vec::new();
         for payload in &payloads {
             let event = Event {
                 index: scratch.size,
@@ -61,8 +62,10 @@ impl World {
             let decoded = Event::decode(event.index, &event.canonical_bytes()).unwrap();
             assert_eq!(decoded, event);
             scratch.apply(&decoded)?;
+            applied.push(decoded);
         }
         self.state = scratch;
+        self.events.extend(applied);
         Ok(payloads)
     }
 

@@ -9,6 +9,7 @@ pub mod dto;
 pub mod extract;
 pub mod figures;
 pub mod history;
+pub mod yearend;
 
 pub use account::*;
 
@@ -63,6 +64,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/commands", post(command))
         .merge(figures::routes())
+        .merge(yearend::routes())
         .route("/api/v1/log/key", get(log_key))
         .merge(documents::routes())
 }

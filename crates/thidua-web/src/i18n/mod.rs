@@ -5,6 +5,7 @@ pub mod en;
 pub mod figures;
 pub mod vi;
 pub mod votes;
+pub mod yearend;
 
 /// A language of the interface.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -53,9 +54,17 @@ impl Lang {
         }
     }
 
+    /// The strings of the year-end pages.
+    pub fn yearend(self) -> &'static yearend::YeStrings {
+        match self {
+            Lang::Vi => &yearend::VI,
+            Lang::En => &yearend::EN,
+        }
+    }
+
     /// The sentence for an error code.
     pub fn error(self, code: &str) -> &'static str {
-        if let Some(sentence) = figures::error(self, code) {
+        if let Some(sentence) = figures::error(self, code).or_else(|| yearend::error(self, code)) {
             return sentence;
         }
         if let Some(sentence) = votes::error(self.code(), code) {
@@ -490,6 +499,7 @@ impl Strings {
     pub fn event_kind(&self, kind: &str) -> &'static str {
         if let Some(name) = figures::event_kind(self.lang_code, kind)
             .or_else(|| votes::event_kind(self.lang_code, kind))
+            .or_else(|| yearend::event_kind(self.lang_code, kind))
         {
             return name;
         }
@@ -629,7 +639,9 @@ mod tests {
             "warning_needs_comment",
             "figures_exist",
             "invalid_rule",
-        ];
+        ]
+        .into_iter()
+        .chain(thidua_domain::yearend::error::CODES.iter().copied());
         for code in codes {
             assert_ne!(
                 Lang::Vi.error(code),

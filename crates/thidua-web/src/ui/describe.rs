@@ -28,7 +28,7 @@ fn date(d: &chrono::NaiveDate) -> Vec<Named> {
 }
 
 /// A sentence's template, its arguments and the event's details.
-type Parts<'a> = (
+pub(crate) type Parts<'a> = (
     &'a str,
     Vec<(&'a str, Vec<Named>)>,
     Vec<(&'static str, Vec<Named>)>,
@@ -379,6 +379,7 @@ pub fn describe(t: &Strings, state: &State, e: &Event) -> Described {
             ],
             vec![],
         ),
+        P::YearEnd(y) => super::yearend::describe(t, state, y),
         P::WitnessPolicySet { witnesses, quorum } => (
             t.ev_witness_policy,
             vec![

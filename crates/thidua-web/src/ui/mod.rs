@@ -5,7 +5,7 @@
 mod admin;
 mod assets;
 mod covenant;
-mod describe;
+pub(crate) mod describe;
 mod diff;
 pub(crate) mod documents;
 mod editor;
@@ -22,6 +22,7 @@ mod session;
 mod targets;
 mod transparency;
 pub(crate) mod votes;
+pub(crate) mod yearend;
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -126,6 +127,7 @@ pub fn routes() -> Router<AppState> {
         .merge(figures::routes())
         .merge(documents::routes())
         .merge(votes::routes())
+        .merge(yearend::routes())
         .layer(axum::middleware::from_fn(form::refuse_bad_encoding))
 }
 
@@ -182,6 +184,10 @@ impl Layout {
     }
 
     /// The link to a covenant's figures, in the page's language.
+    pub fn lang_yearend_link(&self) -> &'static str {
+        Lang::parse(self.lang).unwrap_or_default().yearend().link
+    }
+
     pub fn lang_figures_link(&self) -> &'static str {
         Lang::parse(self.lang)
             .unwrap_or_default()

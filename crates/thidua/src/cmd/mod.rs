@@ -1,4 +1,5 @@
 //! One module per `thidua` subcommand.
+pub mod assign;
 pub mod backup;
 pub mod bench;
 pub mod bench_figures;

@@ -167,4 +167,8 @@ fn print_demo_accounts() {
         );
     }
     println!("  Mật khẩu / password: {}", demo::DEMO_PASSWORD);
+    println!(
+        "Tổng kết năm 2024 / the 2024 year-end: /covenants/{c}/yearend, kết quả / results: /covenants/{c}/results",
+        c = demo::COVENANT
+    );
 }

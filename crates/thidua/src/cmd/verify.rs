@@ -10,7 +10,7 @@ use thidua_ledger::CosignatureVerifier;
 use thidua_transparency::client::{HttpLog, LocalLog, LogClient};
 use thidua_transparency::local::Stores;
 use thidua_transparency::trust::{parse_log_key, parse_witness_key, Trust};
-use thidua_transparency::verify::Verification;
+use thidua_transparency::verify::{AfterReplay, Verification};
 
 use crate::storage::{Progress, StoreArgs};
 
@@ -53,6 +53,10 @@ pub struct VerifyArgs {
     /// JSON summary on stdout.
     #[arg(long)]
     pub json: bool,
+    /// Không tính lại tổng kết năm / skip recomputing year-end draws and results (they need
+    /// every event in memory).
+    #[arg(long)]
+    pub skip_yearend: bool,
 }
 
 pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
@@ -109,9 +113,8 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
         min_cosignatures,
         state_path: (!args.no_state).then_some(args.state.as_path()),
         progress: &|done, total| progress.set(done, total),
-        // Recomputing published scores (a later issue) plugs in here.
-        after_replay: None,
-        keep_events: false,
+        after_replay: (!args.skip_yearend).then_some(&yearend_hook as AfterReplay),
+        keep_events: !args.skip_yearend,
     };
     let result = verification.run(&*client);
     progress.finish();
@@ -181,6 +184,30 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
         println!("  rate          {rate} events/s");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Recomputes every year-end draw and publication from the replayed events; any difference
+/// fails the verification with the differences listed.
+fn yearend_hook(
+    state: &thidua_domain::State,
+    events: &[thidua_domain::Event],
+) -> Result<(), String> {
+    if state.yearend.reviews.is_empty() {
+        return Ok(());
+    }
+    let audit = thidua_domain::yearend::audit::audit(events)?;
+    if !audit.differences.is_empty() {
+        return Err(format!(
+            "year-end recomputation differs from the log: {}",
+            audit.differences.join("; ")
+        ));
+    }
+    eprintln!(
+        "tổng kết năm / year-end: {} draw(s) and {} publication(s) recomputed from the log, identical",
+        audit.draws.len(),
+        audit.publications.len()
+    );
+    Ok(())
 }
 
 fn local(stores: Stores, name: String) -> Box<dyn LogClient> {

@@ -1,0 +1,353 @@
+//! Format 1 of the year-end kinds (stage [`crate::yearend`]): the year-end opened, dossiers,
+//! declared conflicts, seed commitments and reveals, the assignment drawn or decided, declared
+//! record populations, inspection findings, responses, resolutions, eligibility, the lock and
+//! the published results. These structures are the events' data as written; frozen once events
+//! were written with them (a change of meaning gets a new format). Scores are canonical decimal
+//! strings (`"12.5"`, never `"12.50"`).
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::figures::canonical_decimal;
+use crate::ids::{CovenantId, UnitId};
+use crate::text::Text;
+
+/// Points, written as a canonical decimal string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Points(pub Decimal);
+
+impl Serialize for Points {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&canonical_decimal(&self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for Points {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        Decimal::from_str_exact(&raw)
+            .map(Points)
+            .map_err(|_| serde::de::Error::custom(format!("bad points {raw:?}")))
+    }
+}
+
+/// `year_end_opened`: the secretariat opens the year-end review of a covenant.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct YearEndOpened {
+    pub covenant: CovenantId,
+    /// Last day to save and submit a dossier; it freezes after.
+    pub dossier_deadline: NaiveDate,
+    /// Last day to commit to a seed (reveals follow once all are in or this day has passed).
+    pub commit_deadline: NaiveDate,
+    /// Last day for the inspected units to answer disputed criteria.
+    pub response_deadline: NaiveDate,
+    /// Inspectors per unit: 1 or 2.
+    pub inspectors: u8,
+    /// Records re-checked per inspected unit (0: no re-check).
+    pub record_sample: u32,
+}
+
+/// An evidence file of a dossier entry, stored content-addressed (the name is shown, never
+/// used as a path).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    pub sha256: String,
+    pub name: Text,
+    pub media_type: String,
+    pub size: u64,
+}
+
+/// A self-score of a manual criterion with its justification.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DossierEntry {
+    pub score: Points,
+    pub justification: Text,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Evidence>,
+}
+
+/// `dossier_saved`: a unit's self-assessment (revision 1, 2, …), manual criteria by id.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DossierSaved {
+    pub covenant: CovenantId,
+    pub unit: UnitId,
+    pub revision: u32,
+    pub entries: BTreeMap<String, DossierEntry>,
+}
+
+/// `dossier_submitted`: the unit's leader submits a revision, with its entries (the saves are
+/// the unit's drafts; the submitted dossier stands on its own for whoever may read it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DossierSubmitted {
+    pub covenant: CovenantId,
+    pub unit: UnitId,
+    pub revision: u32,
+    pub entries: BTreeMap<String, DossierEntry>,
+}
+
+/// `conflict_declared`: a unit's leader declares a conflict of interest with another member;
+/// neither inspects the other.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConflictDeclared {
+    pub covenant: CovenantId,
+    pub unit: UnitId,
+    pub other: UnitId,
+    pub reason: Text,
+}
+
+/// `seed_committed`: the SHA-256 (hex) of a secret (see `yearend::draw::commitment`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedCommitted {
+    pub covenant: CovenantId,
+    pub unit: UnitId,
+    pub commitment: String,
+}
+
+/// `seed_revealed`: the secret (32 bytes, hex) behind a commitment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedRevealed {
+    pub covenant: CovenantId,
+    pub unit: UnitId,
+    pub value: String,
+}
+
+/// `assignment_drawn`: the draw, as anyone recomputes it from the log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssignmentDrawn {
+    pub covenant: CovenantId,
+    /// The seed (hex).
+    pub seed: String,
+    /// Members whose reveal was missing (replaced by the fixed constant).
+    pub missing: Vec<UnitId>,
+    /// The shuffled cycle; empty when no assignment meets the hard constraints.
+    pub order: Vec<UnitId>,
+    pub redraws: u32,
+    /// Soft constraints given up, in order.
+    pub relaxed: Vec<String>,
+    /// Found by the exhaustive search after the shuffles.
+    pub searched: bool,
+    /// Why no assignment exists (`conflicts`, …), when none does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub infeasible: Option<String>,
+}
+
+/// An inspection: `inspector` inspects `inspected`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pair {
+    pub inspector: UnitId,
+    pub inspected: UnitId,
+}
+
+/// `assignment_decided`: the secretariat's recorded decision when the draw found none.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssignmentDecided {
+    pub covenant: CovenantId,
+    pub pairs: Vec<Pair>,
+    pub reason: Text,
+}
+
+/// `records_declared`: the inspected unit declares its population of source records (numbered
+/// 1…population) before the draw; the seed picks the ones re-checked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordsDeclared {
+    pub covenant: CovenantId,
+    pub unit: UnitId,
+    pub population: u32,
+    pub description: Text,
+}
+
+/// An inspector's verdict on one criterion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Agree,
+    /// Another score for a manual criterion.
+    Propose,
+    /// A quantitative criterion's figures questioned (its score is the engine's).
+    Dispute,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FindingItem {
+    pub verdict: Verdict,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<Points>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Text>,
+}
+
+/// The re-check of the drawn records: how many were checked and how many correctly recorded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recheck {
+    pub checked: u32,
+    pub correct: u32,
+}
+
+/// `finding_submitted`: an inspecting unit's findings on one unit, submitted by its leader
+/// (criteria not listed: agreed).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FindingSubmitted {
+    pub covenant: CovenantId,
+    pub inspector: UnitId,
+    pub inspected: UnitId,
+    pub items: BTreeMap<String, FindingItem>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recheck: Option<Recheck>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Answer {
+    /// The unit accepts the proposed score.
+    pub accept: bool,
+    pub text: Text,
+}
+
+/// `response_submitted`: the inspected unit answers its disputed criteria.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseSubmitted {
+    pub covenant: CovenantId,
+    pub unit: UnitId,
+    pub answers: BTreeMap<String, Answer>,
+}
+
+/// `dispute_resolved`: the secretariat's decision at the council on one disputed criterion
+/// (`score` for a manual criterion; a quantitative one keeps the engine's score).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisputeResolved {
+    pub covenant: CovenantId,
+    pub unit: UnitId,
+    pub criterion: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<Points>,
+    pub reason: Text,
+}
+
+/// `eligibility_recorded`: a recorded fact (a discipline record pending bars a flag).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EligibilityRecorded {
+    pub covenant: CovenantId,
+    pub unit: UnitId,
+    pub discipline_pending: bool,
+    pub note: Text,
+}
+
+/// `year_end_locked`: the year's scores lock.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct YearEndLocked {
+    pub covenant: CovenantId,
+}
+
+/// `cutoff_tie_decided`: units tied exactly at a band's quota cut-off, decided by the cluster
+/// head's leader: `units` keep the band (as many as the quota leaves), the other tied units
+/// move down as the quota says.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CutoffTieDecided {
+    pub covenant: CovenantId,
+    pub band: String,
+    pub units: Vec<UnitId>,
+    pub reason: Text,
+}
+
+/// One unit's published result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishedResult {
+    pub unit: UnitId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_total: Option<Points>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub final_total: Option<Points>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rank: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub band: Option<String>,
+    /// May be proposed for a flag (no discipline record pending).
+    pub eligible: bool,
+}
+
+/// `results_published`: the ranking, bands and totals, recomputable from the log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultsPublished {
+    pub covenant: CovenantId,
+    /// SHA-256 (hex) of the canonical regulation text the results were computed with.
+    pub regulation: String,
+    pub results: Vec<PublishedResult>,
+}
+
+/// The decoder of a year-end kind in format 1; `None` for another kind or format.
+pub(super) fn decode(kind: &str, v: u32, data: serde_json::Value) -> Option<super::Decoded> {
+    use super::typed;
+    use crate::event::Payload as P;
+    use crate::yearend::YearEndEvent as E;
+    if v != 1 {
+        return None;
+    }
+    Some(match kind {
+        "year_end_opened" => typed(data, |w| P::YearEnd(E::YearEndOpened(w))),
+        "dossier_saved" => typed(data, |w| P::YearEnd(E::DossierSaved(w))),
+        "dossier_submitted" => typed(data, |w| P::YearEnd(E::DossierSubmitted(w))),
+        "conflict_declared" => typed(data, |w| P::YearEnd(E::ConflictDeclared(w))),
+        "seed_committed" => typed(data, |w| P::YearEnd(E::SeedCommitted(w))),
+        "seed_revealed" => typed(data, |w| P::YearEnd(E::SeedRevealed(w))),
+        "assignment_drawn" => typed(data, |w| P::YearEnd(E::AssignmentDrawn(w))),
+        "assignment_decided" => typed(data, |w| P::YearEnd(E::AssignmentDecided(w))),
+        "records_declared" => typed(data, |w| P::YearEnd(E::RecordsDeclared(w))),
+        "finding_submitted" => typed(data, |w| P::YearEnd(E::FindingSubmitted(w))),
+        "response_submitted" => typed(data, |w| P::YearEnd(E::ResponseSubmitted(w))),
+        "dispute_resolved" => typed(data, |w| P::YearEnd(E::DisputeResolved(w))),
+        "eligibility_recorded" => typed(data, |w| P::YearEnd(E::EligibilityRecorded(w))),
+        "year_end_locked" => typed(data, |w| P::YearEnd(E::YearEndLocked(w))),
+        "results_published" => typed(data, |w| P::YearEnd(E::ResultsPublished(w))),
+        "cutoff_tie_decided" => typed(data, |w| P::YearEnd(E::CutoffTieDecided(w))),
+        _ => return None,
+    })
+}
+
+/// A year-end event in its newest format (1 for every year-end kind).
+pub(super) fn encode(e: &crate::yearend::YearEndEvent) -> (u32, serde_json::Value) {
+    use crate::yearend::YearEndEvent as E;
+    let value = match e {
+        E::YearEndOpened(w) => serde_json::to_value(w),
+        E::DossierSaved(w) => serde_json::to_value(w),
+        E::DossierSubmitted(w) => serde_json::to_value(w),
+        E::ConflictDeclared(w) => serde_json::to_value(w),
+        E::SeedCommitted(w) => serde_json::to_value(w),
+        E::SeedRevealed(w) => serde_json::to_value(w),
+        E::AssignmentDrawn(w) => serde_json::to_value(w),
+        E::AssignmentDecided(w) => serde_json::to_value(w),
+        E::RecordsDeclared(w) => serde_json::to_value(w),
+        E::FindingSubmitted(w) => serde_json::to_value(w),
+        E::ResponseSubmitted(w) => serde_json::to_value(w),
+        E::DisputeResolved(w) => serde_json::to_value(w),
+        E::EligibilityRecorded(w) => serde_json::to_value(w),
+        E::YearEndLocked(w) => serde_json::to_value(w),
+        E::ResultsPublished(w) => serde_json::to_value(w),
+        E::CutoffTieDecided(w) => serde_json::to_value(w),
+    };
+    (1, value.expect("wire values always serialise"))
+}

@@ -1,0 +1,96 @@
+//! Evidence files of a dossier: their type is read from their content (never from the name or
+//! what the browser claims), their size is bounded, their name is cleaned for display only
+//! (files are stored by their SHA-256; a name is never a path).
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::decide::EVIDENCE_MAX_BYTES;
+use super::error::refuse;
+use crate::error::DomainError;
+
+/// The media type of an accepted evidence file, from its first bytes (and, for the Office
+/// formats, the part names of the ZIP package): PDF, JPEG, PNG, DOCX, XLSX.
+pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    if bytes.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(b"PK\x03\x04") && has(b"[Content_Types].xml") {
+        if has(b"word/document.xml") {
+            Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        } else if has(b"xl/workbook.xml") {
+            Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        } else {
+            None
+        }
+    } else {
+        None
+    }
+}
+
+/// A file name fit for display: the last path component, NFC, without control characters or
+/// characters that mean something to a shell or a file system, at most 120 characters.
+pub fn clean_name(raw: &str) -> String {
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = last
+        .nfc()
+        .filter(|c| !c.is_control() && !matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*'))
+        .take(120)
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').trim().to_owned();
+    if cleaned.is_empty() {
+        "tep-dinh-kem".to_owned()
+    } else {
+        cleaned
+    }
+}
+
+/// Checks an uploaded file: not empty, within the size limit, of an accepted type by content.
+/// Returns its media type.
+pub fn check(bytes: &[u8]) -> Result<&'static str, DomainError> {
+    if bytes.is_empty() || bytes.len() as u64 > EVIDENCE_MAX_BYTES {
+        return Err(refuse(
+            "yearend_evidence_invalid",
+            format!("a file is 1 byte to {EVIDENCE_MAX_BYTES} bytes"),
+        ));
+    }
+    sniff(bytes).ok_or_else(|| {
+        refuse(
+            "yearend_evidence_invalid",
+            "not a PDF, JPEG, PNG, DOCX or XLSX file (read from its content)",
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_are_read_from_the_content() {
+        assert_eq!(sniff(b"%PDF-1.7\n..."), Some("application/pdf"));
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("image/jpeg"));
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
+        let docx = b"PK\x03\x04....[Content_Types].xml....word/document.xml";
+        assert!(sniff(docx).unwrap().contains("wordprocessingml"));
+        let xlsx = b"PK\x03\x04....[Content_Types].xml....xl/workbook.xml";
+        assert!(sniff(xlsx).unwrap().contains("spreadsheetml"));
+        assert_eq!(sniff(b"PK\x03\x04 a plain zip"), None);
+        assert_eq!(sniff(b"MZ\x90\x00 an executable named report.pdf"), None);
+        assert_eq!(check(b"").unwrap_err().code(), "yearend_evidence_invalid");
+    }
+
+    #[test]
+    fn names_are_cleaned_and_never_paths() {
+        assert_eq!(clean_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_name("C:\\Users\\a\\Báo cáo.pdf"), "Báo cáo.pdf");
+        assert_eq!(clean_name(".hidden"), "hidden");
+        assert_eq!(clean_name("a<b>:c|d?.pdf\u{0007}"), "abcd.pdf");
+        assert_eq!(clean_name("///"), "tep-dinh-kem");
+        // NFC: a decomposed "ế" is composed.
+        assert_eq!(clean_name("Ke\u{0302}\u{0301}"), "Kế");
+    }
+}

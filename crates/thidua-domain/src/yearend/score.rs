@@ -1,0 +1,234 @@
+//! The year's scores from the log: the engine ([`thidua_scoring`]) on the members' approved
+//! figures (their published reports of the covenant's year and the ten years before, for
+//! comparisons with earlier periods) and the manual criteria's scores — the self-scores for the
+//! self-assessment, the settled scores for the final result. Ranking, tie-break, bands and
+//! quotas are the regulation's, applied by the engine. The same function serves decide,
+//! the web pages and `thidua verify`.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use thidua_scoring::data::DatasetBuilder;
+use thidua_scoring::{CompiledRegulation, Dataset, EvalOptions, PeriodKey, Scoreboard};
+
+use super::state::Review;
+use super::{Points, PublishedResult};
+use crate::error::DomainError;
+use crate::figures::{canonical_decimal, Cell};
+use crate::ids::UnitId;
+use crate::state::State;
+
+/// Which manual scores to use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scores {
+    /// The units' own (submitted dossiers).
+    SelfAssessed,
+    /// After findings, responses and the council's resolutions.
+    Final,
+}
+
+/// The id each member has in the engine's data: `u1`, `u2`, … in sorted member order.
+pub fn data_id(review: &Review, unit: &UnitId) -> Option<String> {
+    review
+        .members
+        .binary_search(unit)
+        .ok()
+        .map(|i| format!("u{}", i + 1))
+}
+
+/// The member a data id stands for.
+pub fn unit_of<'a>(review: &'a Review, data_id: &str) -> Option<&'a UnitId> {
+    let i: usize = data_id.strip_prefix('u')?.parse().ok()?;
+    review.members.get(i.checked_sub(1)?)
+}
+
+fn engine_error(detail: String) -> DomainError {
+    DomainError::InvalidValue {
+        field: "scores",
+        reason: detail,
+    }
+}
+
+/// The engine's inputs for a review: the compiled regulation in force, the data (approved
+/// figures and the chosen manual scores; units named by [`data_id`]) and the period.
+pub fn inputs(
+    state: &State,
+    review: &Review,
+    which: Scores,
+) -> Result<(CompiledRegulation, Dataset, PeriodKey), DomainError> {
+    let covenant = &review.schedule.covenant;
+    let (c, version) = state.signed_covenant(covenant)?;
+    let text = &c
+        .version(version)
+        .expect("the version in force exists")
+        .content
+        .regulation
+        .text;
+    let compiled =
+        thidua_scoring::compile(text).map_err(|d| DomainError::InvalidRegulation(d.to_string()))?;
+    let period = compiled.ast().period;
+    let movement = state.movement(&c.movement)?;
+    let form = state.reporting_form(covenant)?;
+    let mut b = DatasetBuilder::new("log");
+    let mut row = 0usize;
+    let mut next = || {
+        row += 1;
+        row
+    };
+    for unit in &review.members {
+        let id = data_id(review, unit).expect("a member");
+        b.name(next(), &id, state.unit(unit)?.name.as_str());
+        for year in review.year - 10..=review.year {
+            for w in &movement.calendar {
+                let Some(approval) = state
+                    .figures
+                    .report(unit, year, &w.key)
+                    .and_then(|r| r.published())
+                else {
+                    continue;
+                };
+                let used = state.figures.form(approval.values.form);
+                for e in &form.elements {
+                    let Some(p) = used.position(&e.id) else {
+                        continue;
+                    };
+                    if let Cell::Number(d) = approval.values.get(p) {
+                        let period = format!("{year}-{}", w.key);
+                        b.figure(next(), &id, &e.id, &period, &canonical_decimal(&d));
+                    }
+                }
+            }
+        }
+        let manual: BTreeMap<String, Decimal> = match which {
+            Scores::SelfAssessed => review.self_scores(unit),
+            Scores::Final => review.final_scores(unit),
+        };
+        for (criterion, score) in manual {
+            b.manual(
+                next(),
+                &id,
+                &criterion,
+                &period.to_string(),
+                &canonical_decimal(&score),
+            );
+        }
+    }
+    let data = b.finish().map_err(|errs| {
+        engine_error(
+            errs.iter()
+                .map(|e| format!("{e:?}"))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })?;
+    Ok((compiled, data, period))
+}
+
+/// The scoreboard of a review with the chosen manual scores.
+pub fn scoreboard(
+    state: &State,
+    review: &Review,
+    which: Scores,
+    trace: bool,
+) -> Result<Scoreboard, DomainError> {
+    let (compiled, data, period) = inputs(state, review, which)?;
+    let opts = if trace {
+        EvalOptions::with_trace()
+    } else {
+        EvalOptions::default()
+    };
+    compiled
+        .evaluate_all(&data, period, opts)
+        .map_err(|e| engine_error(e.to_string()))
+}
+
+/// Units tied exactly at a band's quota cut-off (all moved down by the engine): the band they
+/// reached by score, the units, and how many of them the quota leaves room for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CutoffTie {
+    pub band: String,
+    pub band_name: String,
+    pub units: Vec<UnitId>,
+    pub seats: usize,
+}
+
+/// The ties at a quota cut-off in a final scoreboard.
+pub fn cutoff_ties(review: &Review, board: &Scoreboard) -> Vec<CutoffTie> {
+    let mut out: Vec<CutoffTie> = Vec::new();
+    for u in &board.units {
+        let Some(b) = u.band.as_ref().filter(|b| b.tie_at_cutoff) else {
+            continue;
+        };
+        let (Some(note), Some(unit)) = (b.quotas.first(), unit_of(review, &u.unit)) else {
+            continue;
+        };
+        let kept = board
+            .units
+            .iter()
+            .filter(|x| x.band.as_ref().is_some_and(|xb| xb.id == note.band))
+            .count();
+        match out.iter_mut().find(|t| t.band == note.band) {
+            Some(t) => t.units.push(unit.clone()),
+            None => out.push(CutoffTie {
+                band: note.band.clone(),
+                band_name: note.band_name.clone(),
+                units: vec![unit.clone()],
+                seats: note.allowed.saturating_sub(kept),
+            }),
+        }
+    }
+    out
+}
+
+/// The results to publish: each member's self and final totals, rank and band (the engine's
+/// ranking with the regulation's tie-break and quotas), and eligibility. In member order.
+pub fn results(state: &State, review: &Review) -> Result<Vec<PublishedResult>, DomainError> {
+    let own = scoreboard(state, review, Scores::SelfAssessed, false)?;
+    let fin = scoreboard(state, review, Scores::Final, false)?;
+    // Units the cluster head kept in a band at its quota cut-off.
+    let kept: BTreeMap<&UnitId, &str> = cutoff_ties(review, &fin)
+        .iter()
+        .filter_map(|t| review.cutoff_ties.get(&t.band).map(|(d, _)| (t, d)))
+        .flat_map(|(t, d)| {
+            d.units
+                .iter()
+                .filter(|u| t.units.contains(u))
+                .map(|u| (u, d.band.as_str()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    review
+        .members
+        .iter()
+        .map(|unit| {
+            let id = data_id(review, unit).expect("a member");
+            let f = fin.unit(&id);
+            Ok(PublishedResult {
+                unit: unit.clone(),
+                self_total: own.unit(&id).and_then(|u| u.total.as_ref()).map(points),
+                final_total: f.and_then(|u| u.total.as_ref()).map(points),
+                rank: f.and_then(|u| u.rank),
+                band: match kept.get(unit) {
+                    Some(band) => Some((*band).to_owned()),
+                    None => f.and_then(|u| u.band.as_ref()).map(|b| b.id.clone()),
+                },
+                eligible: !review
+                    .eligibility
+                    .get(unit)
+                    .is_some_and(|e| e.discipline_pending),
+            })
+        })
+        .collect()
+}
+
+/// An exact total as published points: rounded by the regulation already, so exact here; a
+/// value the engine left unrounded is written with at most 4 decimals (half away from zero).
+fn points(total: &thidua_scoring::Exact) -> Points {
+    let d = total.to_decimal().unwrap_or_else(|| {
+        total
+            .round(4, thidua_scoring::exact::Rounding::HalfUp)
+            .to_decimal()
+            .expect("four decimals are a finite expansion")
+    });
+    Points(d.normalize())
+}

@@ -1,0 +1,857 @@
+//! The year-end reviews as folded from the log, and the rules every year-end event must fit
+//! when applied (at decision and at replay alike): phases, deadlines (the calendar date in
+//! Vietnam of the event's time), the assignment, and the draw itself, recomputed from the log.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use imbl::OrdMap;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::draw::{self, Constraints, Outcome};
+use super::error::refuse;
+use super::*;
+use crate::event::Event;
+use crate::figures::local_date;
+use crate::ids::ClusterId;
+
+/// Every year-end review, by covenant. Reviews sit behind `Arc`s: a clone of the state is O(1).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct YearEnds {
+    pub reviews: OrdMap<CovenantId, Arc<Review>>,
+}
+
+/// A leaf criterion of the regulation, as the review needs it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CriterionInfo {
+    pub id: String,
+    pub name: String,
+    pub max: Decimal,
+    /// Scored by judgement (self-assessed); otherwise computed by the engine.
+    pub manual: bool,
+}
+
+/// A unit's dossier: the working entries and the submitted revision.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dossier {
+    pub revision: u32,
+    pub entries: BTreeMap<String, DossierEntry>,
+    /// The submitted revision, its entries and the submitting event's index.
+    pub submitted: Option<(u32, BTreeMap<String, DossierEntry>, u64)>,
+}
+
+/// The year-end review of one covenant.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Review {
+    pub schedule: YearEndOpened,
+    pub opened_at: u64,
+    pub cluster: ClusterId,
+    pub year: i32,
+    /// The member units, sorted.
+    pub members: Vec<UnitId>,
+    pub criteria: Vec<CriterionInfo>,
+    pub dossiers: BTreeMap<UnitId, Dossier>,
+    pub conflicts: Vec<(ConflictDeclared, u64)>,
+    pub commitments: BTreeMap<UnitId, String>,
+    pub reveals: BTreeMap<UnitId, String>,
+    pub drawn: Option<(AssignmentDrawn, u64)>,
+    pub decided: Option<(AssignmentDecided, u64)>,
+    pub records: BTreeMap<UnitId, RecordsDeclared>,
+    pub findings: Vec<(FindingSubmitted, u64)>,
+    pub responses: BTreeMap<UnitId, (ResponseSubmitted, u64)>,
+    pub resolutions: Vec<(DisputeResolved, u64)>,
+    pub eligibility: BTreeMap<UnitId, EligibilityRecorded>,
+    pub locked_at: Option<u64>,
+    /// The cluster head's decisions on ties at a quota cut-off, by band.
+    #[serde(default)]
+    pub cutoff_ties: BTreeMap<String, (CutoffTieDecided, u64)>,
+    pub published: Option<(ResultsPublished, u64)>,
+}
+
+/// How a disputed criterion of a unit stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Settlement {
+    /// Nobody disputed it.
+    Undisputed,
+    /// Disputed and not settled yet.
+    Open,
+    /// The unit accepted the (single) proposed score.
+    Accepted(Decimal),
+    /// The council resolved it (`None`: a quantitative criterion keeps the engine's score).
+    Resolved(Option<Decimal>),
+}
+
+impl Review {
+    pub fn criterion(&self, id: &str) -> Result<&CriterionInfo, DomainError> {
+        self.criteria.iter().find(|c| c.id == id).ok_or_else(|| {
+            refuse(
+                "yearend_unknown_criterion",
+                format!("the regulation has no leaf criterion {id}"),
+            )
+        })
+    }
+
+    pub fn is_member(&self, unit: &UnitId) -> bool {
+        self.members.binary_search(unit).is_ok()
+    }
+
+    /// The inspections in force: the secretariat's decision, else the draw.
+    pub fn pairs(&self) -> Vec<Pair> {
+        if let Some((d, _)) = &self.decided {
+            return d.pairs.clone();
+        }
+        let Some((d, _)) = &self.drawn else {
+            return Vec::new();
+        };
+        let n = d.order.len();
+        let k = usize::from(self.schedule.inspectors);
+        let mut pairs = Vec::new();
+        for i in 0..n {
+            for off in 1..=k {
+                pairs.push(Pair {
+                    inspector: d.order[i].clone(),
+                    inspected: d.order[(i + off) % n].clone(),
+                });
+            }
+        }
+        pairs
+    }
+
+    pub fn has_assignment(&self) -> bool {
+        self.decided.is_some()
+            || self
+                .drawn
+                .as_ref()
+                .is_some_and(|(d, _)| !d.order.is_empty())
+    }
+
+    /// The units inspecting `unit`.
+    pub fn inspectors_of(&self, unit: &UnitId) -> Vec<UnitId> {
+        self.pairs()
+            .into_iter()
+            .filter(|p| &p.inspected == unit)
+            .map(|p| p.inspector)
+            .collect()
+    }
+
+    pub fn finding(&self, inspector: &UnitId, inspected: &UnitId) -> Option<&FindingSubmitted> {
+        self.findings
+            .iter()
+            .map(|(f, _)| f)
+            .find(|f| &f.inspector == inspector && &f.inspected == inspected)
+    }
+
+    /// The submitted self-scores of a unit (empty when it submitted nothing).
+    pub fn self_scores(&self, unit: &UnitId) -> BTreeMap<String, Decimal> {
+        self.dossiers
+            .get(unit)
+            .and_then(|d| d.submitted.as_ref())
+            .map(|(_, entries, _)| {
+                entries
+                    .iter()
+                    .map(|(k, e)| (k.clone(), e.score.0))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The criteria of `unit` some inspector proposed another score for or disputed.
+    pub fn disputed(&self, unit: &UnitId) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .findings
+            .iter()
+            .filter(|(f, _)| &f.inspected == unit)
+            .flat_map(|(f, _)| {
+                f.items
+                    .iter()
+                    .filter(|(_, i)| i.verdict != Verdict::Agree)
+                    .map(|(c, _)| c.clone())
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// How a criterion of a unit stands after findings, response and resolutions.
+    pub fn settlement(&self, unit: &UnitId, criterion: &str) -> Settlement {
+        if let Some((r, _)) = self
+            .resolutions
+            .iter()
+            .rev()
+            .find(|(r, _)| &r.unit == unit && r.criterion == criterion)
+        {
+            return Settlement::Resolved(r.score.map(|p| p.0));
+        }
+        let proposals: Vec<&FindingItem> = self
+            .findings
+            .iter()
+            .filter(|(f, _)| &f.inspected == unit)
+            .filter_map(|(f, _)| f.items.get(criterion))
+            .filter(|i| i.verdict != Verdict::Agree)
+            .collect();
+        if proposals.is_empty() {
+            return Settlement::Undisputed;
+        }
+        let accepted = self
+            .responses
+            .get(unit)
+            .and_then(|(r, _)| r.answers.get(criterion))
+            .is_some_and(|a| a.accept);
+        let first = proposals[0].score;
+        let single = proposals
+            .iter()
+            .all(|p| p.verdict == Verdict::Propose && p.score == first);
+        match (accepted, single, first) {
+            (true, true, Some(score)) => Settlement::Accepted(score.0),
+            _ => Settlement::Open,
+        }
+    }
+
+    /// The final manual scores of a unit: the self-score unless a settlement replaced it.
+    pub fn final_scores(&self, unit: &UnitId) -> BTreeMap<String, Decimal> {
+        let mut scores = self.self_scores(unit);
+        for c in self.criteria.iter().filter(|c| c.manual) {
+            match self.settlement(unit, &c.id) {
+                Settlement::Accepted(s) | Settlement::Resolved(Some(s)) => {
+                    scores.insert(c.id.clone(), s);
+                }
+                _ => {}
+            }
+        }
+        scores
+    }
+}
+
+/// The last-year inspections of a cluster (from the review of the year before), if any.
+fn last_year_pairs(state: &State, cluster: &ClusterId, year: i32) -> Vec<Pair> {
+    state
+        .yearend
+        .reviews
+        .values()
+        .find(|r| &r.cluster == cluster && r.year == year - 1)
+        .map(|r| r.pairs())
+        .unwrap_or_default()
+}
+
+/// The draw of a review from the log: seed, missing reveals and outcome.
+pub fn compute_draw(state: &State, review: &Review) -> AssignmentDrawn {
+    let members = &review.members;
+    let seed = draw::seed(
+        review.year,
+        &review.cluster,
+        members,
+        |u| review.reveals.get(u).map(String::as_str),
+        None,
+    );
+    let index = |u: &UnitId| members.binary_search(u).ok();
+    let mut c = Constraints::new(members.len(), usize::from(review.schedule.inspectors));
+    for (d, _) in &review.conflicts {
+        if let (Some(a), Some(b)) = (index(&d.unit), index(&d.other)) {
+            c.conflict(a, b);
+        }
+    }
+    for p in last_year_pairs(state, &review.cluster, review.year) {
+        if let (Some(a), Some(b)) = (index(&p.inspector), index(&p.inspected)) {
+            c.last_year(a, b);
+        }
+    }
+    let missing = members
+        .iter()
+        .filter(|u| !review.reveals.contains_key(*u))
+        .cloned()
+        .collect();
+    let base = AssignmentDrawn {
+        covenant: review.schedule.covenant.clone(),
+        seed: hex::encode(seed),
+        missing,
+        order: Vec::new(),
+        redraws: 0,
+        relaxed: Vec::new(),
+        searched: false,
+        infeasible: None,
+    };
+    match draw::draw(&seed, &c) {
+        Outcome::Drawn {
+            order,
+            redraws,
+            level,
+            searched,
+        } => AssignmentDrawn {
+            order: order.into_iter().map(|i| members[i].clone()).collect(),
+            redraws,
+            relaxed: level.relaxed().into_iter().map(str::to_owned).collect(),
+            searched,
+            ..base
+        },
+        Outcome::Infeasible {
+            redraws,
+            proved,
+            reason,
+        } => AssignmentDrawn {
+            redraws,
+            infeasible: Some(if proved {
+                reason.to_owned()
+            } else {
+                format!("{reason}_undetermined")
+            }),
+            ..base
+        },
+    }
+}
+
+/// The leaf criteria of a covenant's regulation in force.
+pub fn criteria_of(
+    state: &State,
+    covenant: &CovenantId,
+) -> Result<Vec<CriterionInfo>, DomainError> {
+    let (c, version) = state.signed_covenant(covenant)?;
+    let v = c.version(version).expect("the version in force exists");
+    let compiled = thidua_scoring::compile(&v.content.regulation.text)
+        .map_err(|d| DomainError::InvalidRegulation(d.to_string()))?;
+    let ast = compiled.ast();
+    Ok(ast
+        .criteria
+        .iter()
+        .filter(|c| !matches!(c.body, thidua_scoring::ast::Body::Children))
+        .map(|c| CriterionInfo {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            max: c.points,
+            manual: matches!(c.body, thidua_scoring::ast::Body::Manual),
+        })
+        .collect())
+}
+
+fn before_deadline(event: &Event, deadline: NaiveDate, what: &str) -> Result<(), DomainError> {
+    let day = local_date(event.time_ms);
+    if day > deadline {
+        return Err(refuse(
+            "yearend_deadline_passed",
+            format!(
+                "the deadline for {what} was {}",
+                deadline.format("%d/%m/%Y")
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn after_deadline(event: &Event, deadline: NaiveDate) -> bool {
+    local_date(event.time_ms) > deadline
+}
+
+fn phase(detail: impl Into<String>) -> DomainError {
+    refuse("yearend_phase", detail)
+}
+
+fn member(review: &Review, unit: &UnitId) -> Result<(), DomainError> {
+    if review.is_member(unit) {
+        Ok(())
+    } else {
+        Err(refuse(
+            "yearend_not_member",
+            format!("{unit} is not a member of the cluster in {}", review.year),
+        ))
+    }
+}
+
+fn unlocked(review: &Review) -> Result<(), DomainError> {
+    if review.locked_at.is_some() {
+        return Err(refuse("yearend_locked", "the year's scores are locked"));
+    }
+    Ok(())
+}
+
+fn not_drawn(review: &Review) -> Result<(), DomainError> {
+    if review.drawn.is_some() {
+        return Err(phase("the assignment was already drawn"));
+    }
+    Ok(())
+}
+
+impl State {
+    /// The open year-end review of a covenant.
+    pub fn review(&self, covenant: &CovenantId) -> Result<&Arc<Review>, DomainError> {
+        self.yearend.reviews.get(covenant).ok_or_else(|| {
+            refuse(
+                "yearend_not_open",
+                format!("the year-end review of {covenant} is not open"),
+            )
+        })
+    }
+
+    /// Applies a year-end event after checking that it fits.
+    pub(crate) fn apply_yearend(
+        &mut self,
+        event: &Event,
+        e: &YearEndEvent,
+    ) -> Result<(), DomainError> {
+        if let YearEndEvent::YearEndOpened(o) = e {
+            let review = self.open_review(event, o)?;
+            self.yearend
+                .reviews
+                .insert(o.covenant.clone(), Arc::new(review));
+            return Ok(());
+        }
+        let mut review = Review::clone(self.review(e.covenant())?);
+        self.fit(&mut review, event, e)?;
+        self.yearend
+            .reviews
+            .insert(e.covenant().clone(), Arc::new(review));
+        Ok(())
+    }
+
+    fn open_review(&self, event: &Event, o: &YearEndOpened) -> Result<Review, DomainError> {
+        if self.yearend.reviews.contains_key(&o.covenant) {
+            return Err(refuse("yearend_already_open", "the review is already open"));
+        }
+        if !(1..=2).contains(&o.inspectors) {
+            return Err(DomainError::InvalidValue {
+                field: "inspectors",
+                reason: "1 or 2".into(),
+            });
+        }
+        if !(o.dossier_deadline <= o.response_deadline && o.commit_deadline <= o.response_deadline)
+        {
+            return Err(DomainError::InvalidValue {
+                field: "response_deadline",
+                reason: "after the dossier and commitment deadlines".into(),
+            });
+        }
+        let c = self.covenant(&o.covenant)?;
+        let mut members = self.members(&c.cluster, c.year)?.to_vec();
+        members.sort();
+        Ok(Review {
+            schedule: o.clone(),
+            opened_at: event.index,
+            cluster: c.cluster.clone(),
+            year: c.year,
+            members,
+            criteria: criteria_of(self, &o.covenant)?,
+            dossiers: BTreeMap::new(),
+            conflicts: Vec::new(),
+            commitments: BTreeMap::new(),
+            reveals: BTreeMap::new(),
+            drawn: None,
+            decided: None,
+            records: BTreeMap::new(),
+            findings: Vec::new(),
+            responses: BTreeMap::new(),
+            resolutions: Vec::new(),
+            eligibility: BTreeMap::new(),
+            locked_at: None,
+            cutoff_ties: BTreeMap::new(),
+            published: None,
+        })
+    }
+
+    fn fit(&self, r: &mut Review, event: &Event, e: &YearEndEvent) -> Result<(), DomainError> {
+        use YearEndEvent as E;
+        if !matches!(e, E::ResultsPublished(_) | E::CutoffTieDecided(_)) {
+            unlocked(r)?;
+        }
+        match e {
+            E::YearEndOpened(_) => unreachable!("handled by open_review"),
+            E::DossierSaved(d) => fit_dossier_saved(r, event, d),
+            E::DossierSubmitted(d) => fit_dossier_submitted(r, event, d),
+            E::ConflictDeclared(d) => {
+                member(r, &d.unit)?;
+                member(r, &d.other)?;
+                not_drawn(r)?;
+                if d.unit == d.other {
+                    return Err(DomainError::InvalidValue {
+                        field: "other",
+                        reason: "another unit".into(),
+                    });
+                }
+                r.conflicts.push((d.clone(), event.index));
+                Ok(())
+            }
+            E::SeedCommitted(d) => {
+                member(r, &d.unit)?;
+                not_drawn(r)?;
+                before_deadline(event, r.schedule.commit_deadline, "commitments")?;
+                if !r.reveals.is_empty() {
+                    return Err(phase("reveals have started; commitments are closed"));
+                }
+                if r.commitments.contains_key(&d.unit) {
+                    return Err(phase("the unit has already committed"));
+                }
+                r.commitments.insert(d.unit.clone(), d.commitment.clone());
+                Ok(())
+            }
+            E::SeedRevealed(d) => {
+                member(r, &d.unit)?;
+                not_drawn(r)?;
+                let all_in = r.commitments.len() == r.members.len();
+                if !all_in && !after_deadline(event, r.schedule.commit_deadline) {
+                    return Err(phase("reveals open when every unit has committed or the commitment deadline has passed"));
+                }
+                let Some(c) = r.commitments.get(&d.unit) else {
+                    return Err(phase("the unit made no commitment"));
+                };
+                if r.reveals.contains_key(&d.unit) {
+                    return Err(phase("the unit has already revealed"));
+                }
+                if draw::commitment(r.schedule.covenant.as_str(), &d.unit, &d.value) != *c {
+                    return Err(refuse(
+                        "yearend_commitment_mismatch",
+                        "the value does not match the unit's commitment",
+                    ));
+                }
+                r.reveals.insert(d.unit.clone(), d.value.clone());
+                Ok(())
+            }
+            E::AssignmentDrawn(d) => {
+                not_drawn(r)?;
+                let all_revealed =
+                    r.commitments.len() == r.members.len() && r.reveals.len() == r.members.len();
+                if !all_revealed && !after_deadline(event, r.schedule.commit_deadline) {
+                    return Err(phase(
+                        "the draw waits for every reveal or the commitment deadline",
+                    ));
+                }
+                let expected = compute_draw(self, r);
+                if *d != expected {
+                    return Err(refuse(
+                        "yearend_draw_mismatch",
+                        format!(
+                            "the draw recomputed from the log gives seed {} and order [{}]",
+                            expected.seed,
+                            join(&expected.order)
+                        ),
+                    ));
+                }
+                r.drawn = Some((d.clone(), event.index));
+                Ok(())
+            }
+            E::AssignmentDecided(d) => fit_decided(r, event, d),
+            E::RecordsDeclared(d) => {
+                member(r, &d.unit)?;
+                not_drawn(r)?;
+                r.records.insert(d.unit.clone(), d.clone());
+                Ok(())
+            }
+            E::FindingSubmitted(d) => fit_finding(r, event, d),
+            E::ResponseSubmitted(d) => fit_response(r, event, d),
+            E::DisputeResolved(d) => fit_resolution(r, event, d),
+            E::EligibilityRecorded(d) => {
+                member(r, &d.unit)?;
+                r.eligibility.insert(d.unit.clone(), d.clone());
+                Ok(())
+            }
+            E::YearEndLocked(_) => fit_lock(r, event),
+            E::CutoffTieDecided(d) => {
+                // Which units may keep the band is the engine's business (`score::results`,
+                // checked when deciding and by the audit); here: the phase and the members.
+                if r.locked_at.is_none() || r.published.is_some() {
+                    return Err(phase(
+                        "ties are decided after the lock and before publication",
+                    ));
+                }
+                for u in &d.units {
+                    member(r, u)?;
+                }
+                if r.cutoff_ties.contains_key(&d.band) {
+                    return Err(phase("this band's tie was already decided"));
+                }
+                r.cutoff_ties
+                    .insert(d.band.clone(), (d.clone(), event.index));
+                Ok(())
+            }
+            E::ResultsPublished(d) => {
+                // The numbers are not recomputed here (the engine is the audit's business, see
+                // `yearend::audit`): a publication that differs is reported by `thidua verify`.
+                if r.locked_at.is_none() {
+                    return Err(refuse(
+                        "yearend_not_locked",
+                        "the scores are not locked yet",
+                    ));
+                }
+                if r.published.is_some() {
+                    return Err(refuse(
+                        "yearend_published",
+                        "the results were already published",
+                    ));
+                }
+                r.published = Some((d.clone(), event.index));
+                Ok(())
+            }
+        }
+    }
+}
+
+fn join(units: &[UnitId]) -> String {
+    units
+        .iter()
+        .map(UnitId::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn check_entries(r: &Review, entries: &BTreeMap<String, DossierEntry>) -> Result<(), DomainError> {
+    for (id, entry) in entries {
+        let c = r.criterion(id)?;
+        if !c.manual {
+            return Err(refuse(
+                "yearend_not_manual",
+                format!("{id} is computed by the engine from the approved figures"),
+            ));
+        }
+        check_points(c, entry.score.0)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn check_points(c: &CriterionInfo, score: Decimal) -> Result<(), DomainError> {
+    if score.is_sign_negative() && !score.is_zero() || score > c.max {
+        return Err(refuse(
+            "yearend_score_out_of_range",
+            format!("{}: between 0 and {}", c.id, c.max),
+        ));
+    }
+    Ok(())
+}
+
+fn fit_dossier_saved(r: &mut Review, event: &Event, d: &DossierSaved) -> Result<(), DomainError> {
+    member(r, &d.unit)?;
+    before_deadline(event, r.schedule.dossier_deadline, "dossiers")?;
+    check_entries(r, &d.entries)?;
+    let dossier = r.dossiers.entry(d.unit.clone()).or_default();
+    if d.revision != dossier.revision + 1 {
+        return Err(refuse(
+            "yearend_stale_revision",
+            format!("expected revision {}", dossier.revision + 1),
+        ));
+    }
+    dossier.revision = d.revision;
+    dossier.entries = d.entries.clone();
+    Ok(())
+}
+
+fn fit_dossier_submitted(
+    r: &mut Review,
+    event: &Event,
+    d: &DossierSubmitted,
+) -> Result<(), DomainError> {
+    member(r, &d.unit)?;
+    before_deadline(event, r.schedule.dossier_deadline, "dossiers")?;
+    check_entries(r, &d.entries)?;
+    let missing: Vec<&str> = r
+        .criteria
+        .iter()
+        .filter(|c| c.manual && !d.entries.contains_key(&c.id))
+        .map(|c| c.id.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return Err(refuse(
+            "yearend_dossier_incomplete",
+            format!("no self-score for {}", missing.join(", ")),
+        ));
+    }
+    if let Some((id, _)) = d
+        .entries
+        .iter()
+        .find(|(_, e)| e.justification.as_str().trim().is_empty())
+    {
+        return Err(refuse(
+            "yearend_justification_missing",
+            format!("{id} needs a justification"),
+        ));
+    }
+    let dossier = r.dossiers.entry(d.unit.clone()).or_default();
+    dossier.submitted = Some((d.revision, d.entries.clone(), event.index));
+    Ok(())
+}
+
+fn fit_decided(r: &mut Review, event: &Event, d: &AssignmentDecided) -> Result<(), DomainError> {
+    let Some((drawn, _)) = &r.drawn else {
+        return Err(phase(
+            "the secretariat decides only after a draw that found no assignment",
+        ));
+    };
+    if drawn.infeasible.is_none() || r.decided.is_some() {
+        return Err(phase(
+            "the draw found an assignment; nobody chooses another",
+        ));
+    }
+    let k = usize::from(r.schedule.inspectors);
+    for p in &d.pairs {
+        member(r, &p.inspector)?;
+        member(r, &p.inspected)?;
+        if p.inspector == p.inspected {
+            return Err(refuse(
+                "yearend_assignment_invalid",
+                "a unit cannot inspect itself",
+            ));
+        }
+    }
+    for u in &r.members {
+        let n = d.pairs.iter().filter(|p| &p.inspected == u).count();
+        if n != k {
+            return Err(refuse(
+                "yearend_assignment_invalid",
+                format!("{u} must be inspected by {k} unit(s), not {n}"),
+            ));
+        }
+    }
+    r.decided = Some((d.clone(), event.index));
+    Ok(())
+}
+
+fn fit_finding(r: &mut Review, event: &Event, d: &FindingSubmitted) -> Result<(), DomainError> {
+    if !r
+        .pairs()
+        .iter()
+        .any(|p| p.inspector == d.inspector && p.inspected == d.inspected)
+    {
+        return Err(refuse(
+            "yearend_not_assigned",
+            format!("{} does not inspect {}", d.inspector, d.inspected),
+        ));
+    }
+    let frozen = r
+        .dossiers
+        .get(&d.inspected)
+        .is_some_and(|x| x.submitted.is_some())
+        || after_deadline(event, r.schedule.dossier_deadline);
+    if !frozen {
+        return Err(phase(
+            "the dossier is neither submitted nor frozen by its deadline yet",
+        ));
+    }
+    if r.finding(&d.inspector, &d.inspected).is_some() {
+        return Err(refuse(
+            "yearend_finding_exists",
+            "the findings were already submitted",
+        ));
+    }
+    for (id, item) in &d.items {
+        let c = r.criterion(id)?;
+        let invalid = |why: &str| refuse("yearend_finding_invalid", format!("{id}: {why}"));
+        match (item.verdict, c.manual, item.score) {
+            (Verdict::Agree, _, None) => {}
+            (Verdict::Propose, true, Some(s)) => check_points(c, s.0)?,
+            (Verdict::Dispute, false, None) => {}
+            (Verdict::Propose, false, _) => {
+                return Err(invalid(
+                    "a computed criterion's figures are disputed, not rescored",
+                ))
+            }
+            (Verdict::Dispute, true, _) => {
+                return Err(invalid("propose a score for a manual criterion"))
+            }
+            _ => return Err(invalid("a score goes with a proposal only")),
+        }
+        if item.verdict != Verdict::Agree
+            && item
+                .reason
+                .as_ref()
+                .is_none_or(|t| t.as_str().trim().is_empty())
+        {
+            return Err(invalid("a reason is needed"));
+        }
+    }
+    if let Some(rc) = d.recheck {
+        if rc.correct > rc.checked || rc.checked == 0 {
+            return Err(refuse(
+                "yearend_finding_invalid",
+                "re-check: 0 < correct ≤ checked",
+            ));
+        }
+    }
+    r.findings.push((d.clone(), event.index));
+    Ok(())
+}
+
+fn fit_response(r: &mut Review, event: &Event, d: &ResponseSubmitted) -> Result<(), DomainError> {
+    member(r, &d.unit)?;
+    before_deadline(event, r.schedule.response_deadline, "responses")?;
+    if r.responses.contains_key(&d.unit) {
+        return Err(phase("the unit has already answered"));
+    }
+    let disputed = r.disputed(&d.unit);
+    for id in d.answers.keys() {
+        if !disputed.contains(id) {
+            return Err(refuse(
+                "yearend_not_disputed",
+                format!("{id} is not disputed"),
+            ));
+        }
+    }
+    r.responses.insert(d.unit.clone(), (d.clone(), event.index));
+    Ok(())
+}
+
+fn fit_resolution(r: &mut Review, event: &Event, d: &DisputeResolved) -> Result<(), DomainError> {
+    member(r, &d.unit)?;
+    let c = r.criterion(&d.criterion)?.clone();
+    if !r.disputed(&d.unit).contains(&d.criterion) {
+        return Err(refuse(
+            "yearend_not_disputed",
+            format!("{} is not disputed", d.criterion),
+        ));
+    }
+    if !r.responses.contains_key(&d.unit) && !after_deadline(event, r.schedule.response_deadline) {
+        return Err(phase(
+            "the council resolves after the unit's response or its deadline",
+        ));
+    }
+    match (c.manual, d.score) {
+        (true, Some(s)) => check_points(&c, s.0)?,
+        (false, None) => {}
+        (true, None) => {
+            return Err(refuse(
+                "yearend_finding_invalid",
+                "a manual criterion's resolution gives its score",
+            ))
+        }
+        (false, Some(_)) => {
+            return Err(refuse(
+                "yearend_not_manual",
+                "a computed criterion keeps the engine's score",
+            ))
+        }
+    }
+    r.resolutions.push((d.clone(), event.index));
+    Ok(())
+}
+
+fn fit_lock(r: &mut Review, event: &Event) -> Result<(), DomainError> {
+    if !r.has_assignment() {
+        return Err(phase("there is no assignment yet"));
+    }
+    let missing: Vec<String> = r
+        .pairs()
+        .iter()
+        .filter(|p| r.finding(&p.inspector, &p.inspected).is_none())
+        .map(|p| format!("{} → {}", p.inspector, p.inspected))
+        .collect();
+    if !missing.is_empty() {
+        return Err(refuse(
+            "yearend_findings_missing",
+            format!("findings missing: {}", missing.join(", ")),
+        ));
+    }
+    let open: Vec<String> = r
+        .members
+        .iter()
+        .flat_map(|u| {
+            r.disputed(u)
+                .into_iter()
+                .filter(|c| r.settlement(u, c) == Settlement::Open)
+                .map(move |c| format!("{u}/{c}"))
+        })
+        .collect();
+    if !open.is_empty() {
+        return Err(refuse(
+            "yearend_not_settled",
+            format!("disputes not settled: {}", open.join(", ")),
+        ));
+    }
+    r.locked_at = Some(event.index);
+    Ok(())
+}

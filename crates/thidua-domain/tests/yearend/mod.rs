@@ -1,0 +1,987 @@
+//! The year-end review through the public API: dossiers, commit–reveal, the draw (recomputed
+//! at apply), findings, responses, resolutions, the lock and the published results, with the
+//! refusals' codes.
+
+use std::collections::BTreeMap;
+
+use super::*;
+use thidua_domain::figures::{FigureValue, HistoricalReport};
+use thidua_domain::yearend::draw::commitment;
+use thidua_domain::yearend::score::{scoreboard, Scores};
+use thidua_domain::yearend::*;
+
+fn ms(y: i32, m: u32, day: u32) -> i64 {
+    d(y, m, day)
+        .and_hms_opt(3, 0, 0)
+        .unwrap()
+        .and_utc()
+        .timestamp_millis()
+}
+
+fn ye(c: YearEndCommand) -> Command {
+    Command::YearEnd(c)
+}
+
+fn secret(unit: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(format!("bí mật {unit}")))
+}
+
+fn values(elements: &[String], unit: usize, year: i32) -> BTreeMap<String, FigureValue> {
+    elements
+        .iter()
+        .map(|e| {
+            let v = match e.as_str() {
+                "reports_due" | "reports_received" => 120,
+                "reports_resolved" => 110 - unit as i64 * 4,
+                "personnel" => 4200,
+                "crimes" => 40 - unit as i64 * 2 - i64::from(year == 2024) * 5,
+                _ => 5,
+            };
+            (e.clone(), FigureValue::Number(v.into()))
+        })
+        .collect()
+}
+
+impl World {
+    fn cluster_signed() -> World {
+        let mut w = World::cluster();
+        w.draft();
+        for unit in UNITS {
+            w.sign(unit).unwrap();
+        }
+        w
+    }
+
+    fn when(
+        &mut self,
+        time_ms: i64,
+        actor: &Actor,
+        command: Command,
+    ) -> Result<Vec<Payload>, DomainError> {
+        let (payloads, _) = decide_and_apply(&self.state, actor, time_ms, command)?;
+        let mut scratch = self.state.clone();
+        let mut applied = Vec::new();
+        for payload in &payloads {
+            let event = Event {
+                index: scratch.size,
+                time_ms,
+                actor: actor.clone(),
+                salt: "00".repeat(16),
+                payload: payload.clone(),
+            };
+            let decoded = Event::decode(event.index, &event.canonical_bytes()).unwrap();
+            assert_eq!(decoded, event);
+            scratch.apply(&decoded)?;
+            applied.push(decoded);
+        }
+        self.state = scratch;
+        self.events.extend(applied);
+        Ok(payloads)
+    }
+
+    fn code_at(&mut self, time_ms: i64, actor: &Actor, command: Command) -> &'static str {
+        let before = self.state.clone();
+        let code = self.when(time_ms, actor, command).unwrap_err().code();
+        assert_eq!(self.state, before, "a refused command changes nothing");
+        code
+    }
+
+    /// The cluster with its figures of 2023 (historical) and 2024 (approved month by month).
+    fn with_figures() -> World {
+        let mut w = World::cluster_signed();
+        let form = w.state.reporting_form(&cov()).unwrap();
+        let elements: Vec<String> = form
+            .elements
+            .iter()
+            .filter(|e| e.missing.is_none())
+            .map(|e| e.id.clone())
+            .collect();
+        let elements = &elements;
+        let reports = UNITS
+            .iter()
+            .enumerate()
+            .flat_map(|(i, unit)| {
+                (1..=12).map(move |m| HistoricalReport {
+                    unit: u(unit),
+                    year: 2023,
+                    window: format!("M{m:02}"),
+                    values: values(elements, i, 2023),
+                })
+            })
+            .collect();
+        w.ok(
+            &user("thuky"),
+            Command::ImportHistoricalFigures {
+                covenant: cov(),
+                file_name: t("2023.csv"),
+                sha256: "ab".repeat(32),
+                reports,
+            },
+        );
+        for (i, unit) in UNITS.iter().enumerate() {
+            let code = &unit[3..];
+            for m in 1..=12 {
+                let window = format!("M{m:02}");
+                let at = ms(2024, m, 15);
+                let (covenant, unit) = (cov(), u(unit));
+                let officer = user(&format!("canbo.{code}"));
+                let leader = user(&format!("lanhdao.{code}"));
+                let values = values(elements, i, 2024);
+                w.when(
+                    at,
+                    &officer,
+                    Command::SaveFigures {
+                        covenant: covenant.clone(),
+                        unit: unit.clone(),
+                        window: window.clone(),
+                        values,
+                        comments: BTreeMap::new(),
+                    },
+                )
+                .unwrap();
+                w.when(
+                    at,
+                    &officer,
+                    Command::SubmitFigures {
+                        covenant: covenant.clone(),
+                        unit: unit.clone(),
+                        window: window.clone(),
+                        revision: 1,
+                    },
+                )
+                .unwrap();
+                w.when(
+                    at,
+                    &leader,
+                    Command::ApproveFigures {
+                        covenant,
+                        unit,
+                        window,
+                        revision: 1,
+                    },
+                )
+                .unwrap();
+            }
+        }
+        w
+    }
+
+    fn open(&mut self) {
+        self.when(
+            ms(2024, 12, 1),
+            &user("thuky"),
+            ye(YearEndCommand::Open {
+                covenant: cov(),
+                dossier_deadline: d(2024, 12, 20),
+                commit_deadline: d(2024, 12, 22),
+                response_deadline: d(2025, 1, 5),
+                inspectors: 1,
+                record_sample: 10,
+            }),
+        )
+        .unwrap();
+    }
+}
+
+fn entry(score: &str, why: &str) -> DossierEntry {
+    DossierEntry {
+        score: Points(score.parse().unwrap()),
+        justification: t(why),
+        evidence: vec![],
+    }
+}
+
+fn dossier(a: &str, b: &str) -> BTreeMap<String, DossierEntry> {
+    BTreeMap::from([
+        (
+            "C2a".to_owned(),
+            entry(a, "Hoàn thành ba giải pháp đột phá"),
+        ),
+        ("C2b".to_owned(), entry(b, "Đảng bộ trong sạch, vững mạnh")),
+    ])
+}
+
+fn save(unit: &str, entries: BTreeMap<String, DossierEntry>) -> Command {
+    ye(YearEndCommand::SaveDossier {
+        covenant: cov(),
+        unit: u(unit),
+        entries,
+    })
+}
+
+fn review(w: &World) -> std::sync::Arc<Review> {
+    w.state.review(&cov()).unwrap().clone()
+}
+
+/// Dossiers submitted, seeds committed and revealed, assignment drawn (at 23/12/2024).
+fn drawn_world() -> World {
+    let mut w = World::with_figures();
+    w.open();
+    let at = ms(2024, 12, 10);
+    for (unit, a) in [("ca-kg", "8"), ("ca-ag", "7"), ("ca-hg", "6.5")] {
+        let code = &unit[3..];
+        w.when(
+            at,
+            &user(&format!("canbo.{code}")),
+            save(unit, dossier(a, "4")),
+        )
+        .unwrap();
+        w.when(
+            at,
+            &user(&format!("lanhdao.{code}")),
+            ye(YearEndCommand::SubmitDossier {
+                covenant: cov(),
+                unit: u(unit),
+                revision: 1,
+            }),
+        )
+        .unwrap();
+        w.when(
+            at,
+            &user(&format!("lanhdao.{code}")),
+            ye(YearEndCommand::CommitSeed {
+                covenant: cov(),
+                unit: u(unit),
+                commitment: commitment("gu-2024", &u(unit), &secret(unit)),
+            }),
+        )
+        .unwrap();
+    }
+    w.when(
+        at,
+        &user("lanhdao.kg"),
+        ye(YearEndCommand::DeclareRecords {
+            covenant: cov(),
+            unit: u("ca-kg"),
+            population: 480,
+            description: t("Hồ sơ tin báo về tội phạm năm 2024, đánh số 1…480"),
+        }),
+    )
+    .unwrap();
+    for unit in UNITS {
+        w.when(
+            at,
+            &user(&format!("lanhdao.{}", &unit[3..])),
+            ye(YearEndCommand::RevealSeed {
+                covenant: cov(),
+                unit: u(unit),
+                value: secret(unit),
+            }),
+        )
+        .unwrap();
+    }
+    w.when(
+        ms(2024, 12, 23),
+        &user("thuky"),
+        ye(YearEndCommand::DrawAssignment { covenant: cov() }),
+    )
+    .unwrap();
+    w
+}
+
+#[test]
+fn dossiers_are_checked_and_freeze_at_the_deadline() {
+    let mut w = World::with_figures();
+    w.open();
+    let at = ms(2024, 12, 10);
+    let officer = user("canbo.kg");
+    assert_eq!(
+        w.code_at(at, &officer, save("ca-kg", dossier("8.5", "4"))),
+        "yearend_score_out_of_range"
+    );
+    let mut computed = dossier("8", "4");
+    computed.insert("A1".into(), entry("10", "tự chấm"));
+    assert_eq!(
+        w.code_at(at, &officer, save("ca-kg", computed)),
+        "yearend_not_manual"
+    );
+    assert_eq!(
+        w.code_at(at, &user("canbo.ag"), save("ca-kg", dossier("8", "4"))),
+        "forbidden"
+    );
+    let mut partial = dossier("8", "4");
+    partial.remove("C2b");
+    w.when(at, &officer, save("ca-kg", partial)).unwrap();
+    let submit = |revision| {
+        ye(YearEndCommand::SubmitDossier {
+            covenant: cov(),
+            unit: u("ca-kg"),
+            revision,
+        })
+    };
+    assert_eq!(
+        w.code_at(at, &user("lanhdao.kg"), submit(1)),
+        "yearend_dossier_incomplete"
+    );
+    // An officer saves, only the leader submits.
+    w.when(at, &officer, save("ca-kg", dossier("8", "4")))
+        .unwrap();
+    assert_eq!(w.code_at(at, &officer, submit(2)), "forbidden");
+    assert_eq!(
+        w.code_at(at, &user("lanhdao.kg"), submit(1)),
+        "yearend_stale_revision"
+    );
+    w.when(at, &user("lanhdao.kg"), submit(2)).unwrap();
+    // 21/12 in Vietnam is after the deadline of 20/12.
+    assert_eq!(
+        w.code_at(ms(2024, 12, 21), &officer, save("ca-kg", dossier("7", "4"))),
+        "yearend_deadline_passed"
+    );
+    let r = review(&w);
+    assert_eq!(r.self_scores(&u("ca-kg"))["C2a"], "8".parse().unwrap());
+    // The engine computes the rest: the self-assessed total exists.
+    let board = scoreboard(&w.state, &r, Scores::SelfAssessed, false).unwrap();
+    let id = thidua_domain::yearend::score::data_id(&r, &u("ca-kg")).unwrap();
+    assert!(
+        board.unit(&id).unwrap().total.is_some(),
+        "{:?}",
+        board.unit(&id)
+    );
+}
+
+#[test]
+fn seeds_are_committed_then_revealed_and_the_draw_is_recomputed_at_apply() {
+    let mut w = World::with_figures();
+    w.open();
+    let at = ms(2024, 12, 10);
+    let commit = |unit: &str, value: &str| {
+        ye(YearEndCommand::CommitSeed {
+            covenant: cov(),
+            unit: u(unit),
+            commitment: commitment("gu-2024", &u(unit), value),
+        })
+    };
+    let reveal = |unit: &str, value: String| {
+        ye(YearEndCommand::RevealSeed {
+            covenant: cov(),
+            unit: u(unit),
+            value,
+        })
+    };
+    w.when(at, &user("lanhdao.kg"), commit("ca-kg", &secret("ca-kg")))
+        .unwrap();
+    assert_eq!(
+        w.code_at(at, &user("lanhdao.kg"), reveal("ca-kg", secret("ca-kg"))),
+        "yearend_phase"
+    );
+    assert_eq!(
+        w.code_at(at, &user("lanhdao.kg"), commit("ca-kg", &secret("x"))),
+        "yearend_phase"
+    );
+    assert_eq!(
+        w.code_at(
+            at,
+            &user("lanhdao.ag"),
+            ye(YearEndCommand::CommitSeed {
+                covenant: cov(),
+                unit: u("ca-ag"),
+                commitment: "XYZ".into()
+            })
+        ),
+        "yearend_bad_hex"
+    );
+    w.when(at, &user("lanhdao.ag"), commit("ca-ag", &secret("ca-ag")))
+        .unwrap();
+    // Ca-hg never commits: after the commitment deadline the others reveal and the draw runs.
+    let later = ms(2024, 12, 23);
+    assert_eq!(
+        w.code_at(later, &user("lanhdao.ag"), reveal("ca-ag", secret("wrong"))),
+        "yearend_commitment_mismatch"
+    );
+    w.when(later, &user("lanhdao.ag"), reveal("ca-ag", secret("ca-ag")))
+        .unwrap();
+    w.when(later, &user("lanhdao.kg"), reveal("ca-kg", secret("ca-kg")))
+        .unwrap();
+    let draw = ye(YearEndCommand::DrawAssignment { covenant: cov() });
+    assert_eq!(
+        w.code_at(later, &user("lanhdao.kg"), draw.clone()),
+        "forbidden"
+    );
+    let payloads = w.when(later, &user("thuky"), draw).unwrap();
+    let Payload::YearEnd(YearEndEvent::AssignmentDrawn(drawn)) = &payloads[0] else {
+        panic!()
+    };
+    assert_eq!(drawn.missing, vec![u("ca-hg")]);
+    assert_eq!(drawn.order.len(), 3);
+    // A draw that differs from the recomputation never enters the state.
+    let mut forged = drawn.clone();
+    forged.order.swap(0, 1);
+    let before_draw = {
+        // The state with the draw taken out again.
+        let mut s = w.state.clone();
+        let mut reviews = s.yearend.reviews.clone();
+        let mut r = Review::clone(&reviews[&cov()]);
+        r.drawn = None;
+        reviews.insert(cov(), std::sync::Arc::new(r));
+        s.yearend.reviews = reviews;
+        s
+    };
+    let mut s = before_draw;
+    let err = s
+        .apply(&Event {
+            index: s.size,
+            time_ms: later,
+            actor: user("thuky"),
+            salt: String::new(),
+            payload: Payload::YearEnd(YearEndEvent::AssignmentDrawn(forged)),
+        })
+        .unwrap_err();
+    assert_eq!(err.code(), "yearend_draw_mismatch");
+}
+
+#[test]
+fn a_year_end_runs_from_findings_to_published_results() {
+    let mut w = drawn_world();
+    let r = review(&w);
+    let pairs = r.pairs();
+    assert_eq!(pairs.len(), 3);
+    let inspector_of = |unit: &str| {
+        pairs
+            .iter()
+            .find(|p| p.inspected == u(unit))
+            .unwrap()
+            .inspector
+            .clone()
+    };
+    let kg_inspector = inspector_of("ca-kg");
+    let officer_of = |unit: &UnitId| user(&format!("lanhdao.{}", &unit.as_str()[3..]));
+    let at = ms(2024, 12, 27);
+    let finding =
+        |inspector: &UnitId, inspected: &str, items: BTreeMap<String, FindingItem>, recheck| {
+            ye(YearEndCommand::SubmitFinding {
+                covenant: cov(),
+                inspector: inspector.clone(),
+                inspected: u(inspected),
+                items,
+                recheck,
+            })
+        };
+    // Only the assigned inspector may inspect.
+    let not_kg = UNITS
+        .iter()
+        .map(|x| u(x))
+        .find(|x| *x != kg_inspector && *x != u("ca-kg"))
+        .unwrap();
+    assert_eq!(
+        w.code_at(
+            at,
+            &officer_of(&not_kg),
+            finding(&not_kg, "ca-kg", BTreeMap::new(), None)
+        ),
+        "yearend_not_assigned"
+    );
+    let propose = BTreeMap::from([(
+        "C2a".to_owned(),
+        FindingItem {
+            verdict: Verdict::Propose,
+            score: Some(Points("7".parse().unwrap())),
+            reason: Some(t("Giải pháp thứ ba chưa hoàn thành")),
+        },
+    )]);
+    let mut bad = propose.clone();
+    bad.get_mut("C2a").unwrap().reason = None;
+    assert_eq!(
+        w.code_at(
+            at,
+            &officer_of(&kg_inspector),
+            finding(&kg_inspector, "ca-kg", bad, None)
+        ),
+        "yearend_finding_invalid"
+    );
+    w.when(
+        at,
+        &officer_of(&kg_inspector),
+        finding(
+            &kg_inspector,
+            "ca-kg",
+            propose,
+            Some(Recheck {
+                checked: 10,
+                correct: 9,
+            }),
+        ),
+    )
+    .unwrap();
+    for unit in ["ca-ag", "ca-hg"] {
+        let insp = inspector_of(unit);
+        w.when(
+            at,
+            &officer_of(&insp),
+            finding(&insp, unit, BTreeMap::new(), None),
+        )
+        .unwrap();
+    }
+    let lock = ye(YearEndCommand::Lock { covenant: cov() });
+    assert_eq!(
+        w.code_at(at, &user("thuky"), lock.clone()),
+        "yearend_not_settled"
+    );
+    // The unit contests within its window; the council resolves with a reason.
+    let answer = BTreeMap::from([(
+        "C2a".to_owned(),
+        Answer {
+            accept: false,
+            text: t("Giải pháp thứ ba đã xong ngày 10/12"),
+        },
+    )]);
+    w.when(
+        ms(2025, 1, 3),
+        &user("lanhdao.kg"),
+        ye(YearEndCommand::SubmitResponse {
+            covenant: cov(),
+            unit: u("ca-kg"),
+            answers: answer,
+        }),
+    )
+    .unwrap();
+    let resolve = |score: &str| {
+        ye(YearEndCommand::ResolveDispute {
+            covenant: cov(),
+            unit: u("ca-kg"),
+            criterion: "C2a".into(),
+            score: Some(Points(score.parse().unwrap())),
+            reason: t("Hội đồng cụm họp ngày 08/01/2025 thống nhất"),
+        })
+    };
+    assert_eq!(
+        w.code_at(ms(2025, 1, 8), &user("thuky"), resolve("9")),
+        "yearend_score_out_of_range"
+    );
+    w.when(ms(2025, 1, 8), &user("thuky"), resolve("7.5"))
+        .unwrap();
+    w.when(ms(2025, 1, 8), &user("thuky"), lock).unwrap();
+    // Nobody edits a locked score.
+    assert_eq!(
+        w.code_at(ms(2025, 1, 8), &user("thuky"), resolve("7")),
+        "yearend_locked"
+    );
+    let payloads = w
+        .when(
+            ms(2025, 1, 9),
+            &user("thuky"),
+            ye(YearEndCommand::PublishResults { covenant: cov() }),
+        )
+        .unwrap();
+    let Payload::YearEnd(YearEndEvent::ResultsPublished(published)) = &payloads[0] else {
+        panic!()
+    };
+    let kg = published
+        .results
+        .iter()
+        .find(|x| x.unit == u("ca-kg"))
+        .unwrap();
+    let (own, fin) = (kg.self_total.unwrap().0, kg.final_total.unwrap().0);
+    assert_eq!(own - fin, "0.5".parse().unwrap(), "{published:?}");
+    let mut ranks: Vec<u32> = published.results.iter().map(|x| x.rank.unwrap()).collect();
+    ranks.sort();
+    assert_eq!(ranks, vec![1, 2, 3]);
+    assert!(published
+        .results
+        .iter()
+        .all(|x| x.band.is_some() && x.eligible));
+    assert_eq!(
+        w.code_at(
+            ms(2025, 1, 9),
+            &user("thuky"),
+            ye(YearEndCommand::PublishResults { covenant: cov() })
+        ),
+        "yearend_published"
+    );
+}
+
+fn published_world() -> World {
+    let mut w = drawn_world();
+    let r = review(&w);
+    for p in r.pairs() {
+        let officer = user(&format!("lanhdao.{}", &p.inspector.as_str()[3..]));
+        let items = if p.inspected == u("ca-hg") {
+            BTreeMap::from([(
+                "C2b".to_owned(),
+                FindingItem {
+                    verdict: Verdict::Propose,
+                    score: Some(Points("3".parse().unwrap())),
+                    reason: Some(t("Chi bộ chưa đạt")),
+                },
+            )])
+        } else {
+            BTreeMap::new()
+        };
+        w.when(
+            ms(2024, 12, 27),
+            &officer,
+            ye(YearEndCommand::SubmitFinding {
+                covenant: cov(),
+                inspector: p.inspector.clone(),
+                inspected: p.inspected.clone(),
+                items,
+                recheck: None,
+            }),
+        )
+        .unwrap();
+    }
+    // Hậu Giang accepts the proposal: settled without the council.
+    let answer = BTreeMap::from([(
+        "C2b".to_owned(),
+        Answer {
+            accept: true,
+            text: t("Đồng ý"),
+        },
+    )]);
+    w.when(
+        ms(2025, 1, 2),
+        &user("lanhdao.hg"),
+        ye(YearEndCommand::SubmitResponse {
+            covenant: cov(),
+            unit: u("ca-hg"),
+            answers: answer,
+        }),
+    )
+    .unwrap();
+    w.when(
+        ms(2025, 1, 8),
+        &user("thuky"),
+        ye(YearEndCommand::RecordEligibility {
+            covenant: cov(),
+            unit: u("ca-ag"),
+            discipline_pending: true,
+            note: t("Một cán bộ đang bị xem xét kỷ luật"),
+        }),
+    )
+    .unwrap();
+    w.when(
+        ms(2025, 1, 8),
+        &user("thuky"),
+        ye(YearEndCommand::Lock { covenant: cov() }),
+    )
+    .unwrap();
+    w.when(
+        ms(2025, 1, 9),
+        &user("thuky"),
+        ye(YearEndCommand::PublishResults { covenant: cov() }),
+    )
+    .unwrap();
+    w
+}
+
+#[test]
+fn the_audit_recomputes_draw_and_results_and_reports_a_tampered_score() {
+    let w = published_world();
+    let r = review(&w);
+    assert_eq!(r.final_scores(&u("ca-hg"))["C2b"], "3".parse().unwrap());
+    let audit = thidua_domain::yearend::audit::audit(&w.events).unwrap();
+    assert_eq!(audit.draws.len(), 1);
+    assert_eq!(audit.publications.len(), 1);
+    assert!(audit.differences.is_empty(), "{:?}", audit.differences);
+    let (published, _) = r.published.clone().unwrap();
+    assert!(
+        !published
+            .results
+            .iter()
+            .find(|x| x.unit == u("ca-ag"))
+            .unwrap()
+            .eligible
+    );
+    // A final score changed in the log (and re-encoded canonically) is reported.
+    let mut events = w.events.clone();
+    let last = events.last_mut().unwrap();
+    let Payload::YearEnd(YearEndEvent::ResultsPublished(p)) = &mut last.payload else {
+        panic!()
+    };
+    let hg = p.results.iter_mut().find(|x| x.unit == u("ca-hg")).unwrap();
+    hg.final_total = Some(Points(
+        hg.final_total.unwrap().0 + rust_decimal::Decimal::ONE,
+    ));
+    let audit = thidua_domain::yearend::audit::audit(&events).unwrap();
+    assert_eq!(audit.differences.len(), 1, "{:?}", audit.differences);
+    assert!(
+        audit.differences[0].contains("ca-hg"),
+        "{:?}",
+        audit.differences
+    );
+}
+
+#[test]
+fn council_flags_show_self_excess_and_leniency() {
+    let w = published_world();
+    let r = review(&w);
+    let (published, _) = r.published.clone().unwrap();
+    let c = thidua_domain::yearend::stats::council(&w.state, &r, &published.results);
+    let hg = c
+        .self_minus_final
+        .iter()
+        .find(|x| x.0 == u("ca-hg"))
+        .unwrap();
+    assert_eq!(hg.1, "1".parse().unwrap());
+    assert!(!hg.2, "one point is not flagged");
+    // Hậu Giang's inspector proposed 3 for C2b and 3 became final: no deviation.
+    assert!(c.leniency.iter().all(|x| x.1.is_zero()), "{:?}", c.leniency);
+    assert!(c.agreement.is_empty(), "one inspector per unit");
+    assert!(c.mutual_high.is_empty());
+}
+
+/// A regulation scored by judgement alone, with a 20% quota on the top band.
+const TIE_REGULATION: &str = r#"format = 1
+name = "Quy định thử (giả định)"
+year = 2024
+period = "2024-Y"
+total = 100
+tie_break = ["A"]
+
+[rounding]
+places = 2
+mode = "half_up"
+apply = ["criterion", "item", "total"]
+
+[[element]]
+id = "x"
+name = "Chỉ tiêu không dùng"
+missing = 0
+
+[[area]]
+id = "A"
+name = "Tự chấm"
+points = 100
+
+[[criterion]]
+id = "A1"
+parent = "A"
+name = "Kết quả chung"
+points = 100
+manual = true
+
+[[band]]
+id = "xuat_sac"
+name = "Xuất sắc"
+min = 90
+quota_pct = 20
+
+[[band]]
+id = "tot"
+name = "Tốt"
+max = 90
+"#;
+
+/// Two of five units tie at the top band's quota cut-off: publication waits for the cluster
+/// head, whose leader keeps one of them in the band (any other leader is refused).
+#[test]
+fn the_cluster_head_decides_a_tie_at_a_quota_cut_off() {
+    let sys = Actor::System;
+    let mut w = World {
+        state: State::default(),
+        events: Vec::new(),
+    };
+    let five = ["u1", "u2", "u3", "u4", "u5"];
+    for id in five {
+        w.ok(
+            &sys,
+            Command::CreateUnit {
+                unit: u(id),
+                name: t(&format!("Đơn vị {id}")),
+                short_code: t(&id.to_uppercase()),
+                kind: UnitKind::ProvincialPolice,
+                parent: None,
+                established: d(2004, 1, 1),
+            },
+        );
+    }
+    w.ok(
+        &sys,
+        Command::CreateCluster {
+            cluster: cum(),
+            name: t("Cụm thử"),
+        },
+    );
+    w.ok(
+        &sys,
+        Command::SetClusterYear {
+            cluster: cum(),
+            year: 2024,
+            members: five.iter().map(|x| u(x)).collect(),
+        },
+    );
+    w.ok(
+        &sys,
+        Command::SetClusterLeadership {
+            cluster: cum(),
+            year: 2024,
+            position: LeadershipPosition::Head,
+            unit: u("u3"),
+            method: LeadershipMethod::Elected,
+            decision: t("Biên bản bầu cụm trưởng"),
+        },
+    );
+    w.ok(
+        &sys,
+        Command::CreateMovement {
+            movement: MovementId::parse("vanttq-2024").unwrap(),
+            name: t("Vì an ninh Tổ quốc"),
+            year: 2024,
+            plan_ref: t("84/KH-BCA"),
+            slogan: None,
+            calendar: default_calendar(2024),
+        },
+    );
+    for (name, role) in [
+        ("lanhdao.u3", Role::Leader { unit: u("u3") }),
+        ("lanhdao.u1", Role::Leader { unit: u("u1") }),
+    ] {
+        let id = UserId::parse(name).unwrap();
+        w.ok(
+            &sys,
+            Command::RegisterUser {
+                user: id.clone(),
+                display_name: t(name),
+                demo: true,
+            },
+        );
+        w.ok(&sys, Command::GrantRole { user: id, role });
+    }
+    let text = thidua_scoring::canonical_form(TIE_REGULATION).unwrap();
+    let mut c = content("Giao ước thử");
+    c.regulation = RegulationDoc {
+        sha256: hex_sha256(&text),
+        text,
+    };
+    w.ok(
+        &sys,
+        Command::DraftCovenant {
+            covenant: cov(),
+            movement: MovementId::parse("vanttq-2024").unwrap(),
+            cluster: cum(),
+            content: c,
+        },
+    );
+    let hash = w.state.covenants[&cov()].latest().hash.clone();
+    for id in five {
+        w.ok(
+            &sys,
+            Command::SignCovenant {
+                covenant: cov(),
+                version: 1,
+                unit: u(id),
+                hash: hash.clone(),
+            },
+        );
+    }
+    let at = ms(2024, 12, 10);
+    w.when(
+        at,
+        &sys,
+        ye(YearEndCommand::Open {
+            covenant: cov(),
+            dossier_deadline: d(2024, 12, 20),
+            commit_deadline: d(2024, 12, 20),
+            response_deadline: d(2024, 12, 30),
+            inspectors: 1,
+            record_sample: 0,
+        }),
+    )
+    .unwrap();
+    for (id, score) in five.iter().zip(["95", "95", "80", "70", "60"]) {
+        let entries = BTreeMap::from([("A1".to_owned(), entry(score, "Tự đánh giá"))]);
+        w.when(at, &sys, save(id, entries)).unwrap();
+        w.when(
+            at,
+            &sys,
+            ye(YearEndCommand::SubmitDossier {
+                covenant: cov(),
+                unit: u(id),
+                revision: 1,
+            }),
+        )
+        .unwrap();
+        w.when(
+            at,
+            &sys,
+            ye(YearEndCommand::CommitSeed {
+                covenant: cov(),
+                unit: u(id),
+                commitment: commitment("gu-2024", &u(id), &secret(id)),
+            }),
+        )
+        .unwrap();
+    }
+    for id in five {
+        w.when(
+            at,
+            &sys,
+            ye(YearEndCommand::RevealSeed {
+                covenant: cov(),
+                unit: u(id),
+                value: secret(id),
+            }),
+        )
+        .unwrap();
+    }
+    w.when(
+        at,
+        &sys,
+        ye(YearEndCommand::DrawAssignment { covenant: cov() }),
+    )
+    .unwrap();
+    for p in review(&w).pairs() {
+        w.when(
+            at,
+            &sys,
+            ye(YearEndCommand::SubmitFinding {
+                covenant: cov(),
+                inspector: p.inspector,
+                inspected: p.inspected,
+                items: BTreeMap::new(),
+                recheck: None,
+            }),
+        )
+        .unwrap();
+    }
+    w.when(at, &sys, ye(YearEndCommand::Lock { covenant: cov() }))
+        .unwrap();
+    let publish = ye(YearEndCommand::PublishResults { covenant: cov() });
+    assert_eq!(
+        w.code_at(at, &sys, publish.clone()),
+        "yearend_tie_undecided"
+    );
+    let decide = |units: &[&str]| {
+        ye(YearEndCommand::DecideCutoffTie {
+            covenant: cov(),
+            band: "xuat_sac".into(),
+            units: units.iter().map(|x| u(x)).collect(),
+            reason: t("Cụm trưởng quyết định theo biên bản họp"),
+        })
+    };
+    assert_eq!(
+        w.code_at(at, &user("lanhdao.u1"), decide(&["u1"])),
+        "forbidden",
+        "only the head's leader"
+    );
+    assert_eq!(
+        w.code_at(at, &user("lanhdao.u3"), decide(&["u1", "u2"])),
+        "yearend_tie_invalid",
+        "one seat"
+    );
+    assert_eq!(
+        w.code_at(at, &user("lanhdao.u3"), decide(&["u3"])),
+        "yearend_tie_invalid",
+        "not tied"
+    );
+    w.when(at, &user("lanhdao.u3"), decide(&["u2"])).unwrap();
+    let payloads = w.when(at, &sys, publish).unwrap();
+    let Payload::YearEnd(YearEndEvent::ResultsPublished(p)) = &payloads[0] else {
+        panic!()
+    };
+    let band = |id: &str| {
+        p.results
+            .iter()
+            .find(|r| r.unit == u(id))
+            .unwrap()
+            .band
+            .clone()
+            .unwrap()
+    };
+    assert_eq!(
+        (band("u1").as_str(), band("u2").as_str()),
+        ("tot", "xuat_sac")
+    );
+    let audit = thidua_domain::yearend::audit::audit(&w.events).unwrap();
+    assert!(audit.differences.is_empty(), "{:?}", audit.differences);
+}

@@ -1,0 +1,943 @@
+//! The year-end review over the API: the review of a covenant as the caller may read it
+//! ([`ReviewDto`], filtered by [`crate::authz`]'s year-end rules, the same that govern the
+//! log's events), the cluster's results ([`ResultsDto`]: breakdown, self vs final, assignment
+//! and seed, council flags, whether a witnessed checkpoint covers the publication), and the
+//! year-end commands (`POST …/yearend`, the domain's `YearEndCommand`, decided by the domain
+//! like any command). The web pages show exactly these shapes.
+
+use axum::extract::{Path, State};
+use axum::Json;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use thidua_domain::figures::canonical_decimal;
+use thidua_domain::yearend::score::{self, data_id, scoreboard, Scores};
+use thidua_domain::yearend::state::Settlement;
+use thidua_domain::yearend::{draw, stats, Review, Verdict, YearEndCommand};
+use thidua_domain::{Command, CovenantId, State as DomainState, UnitId};
+use utoipa::ToSchema;
+
+use super::dto::{unit_ref, ReceiptDto, UnitRef};
+use super::extract::ApiJson;
+use super::figures::visible_covenant;
+use super::{execute, parse_id};
+use crate::auth::Viewer;
+use crate::authz::Scope;
+use crate::error::{ApiError, ErrorBody};
+use crate::AppState;
+
+fn dec(d: &Decimal) -> String {
+    canonical_decimal(d)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ScheduleDto {
+    pub dossier_deadline: String,
+    pub commit_deadline: String,
+    pub response_deadline: String,
+    pub inspectors: u8,
+    pub record_sample: u32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CriterionDto {
+    pub id: String,
+    pub name: String,
+    pub max: String,
+    /// Self-assessed (else computed by the engine from the approved figures).
+    pub manual: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MemberDto {
+    pub unit: UnitRef,
+    /// `none`, `draft` (the unit's own view only) or `submitted`.
+    pub dossier: String,
+    pub committed: bool,
+    pub revealed: bool,
+    /// Declared source records, if any.
+    pub records: Option<u32>,
+    pub eligible: bool,
+    /// One of the viewer's units.
+    pub own: bool,
+    /// The viewer leads this unit.
+    pub led: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EntryDto {
+    pub criterion: String,
+    pub score: String,
+    pub justification: String,
+    pub evidence: Vec<EvidenceDto>,
+}
+
+/// An evidence file of a dossier entry.
+#[derive(Clone, Serialize, ToSchema)]
+pub struct EvidenceDto {
+    pub name: String,
+    pub sha256: String,
+    pub media_type: String,
+    pub size: u64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DossierDto {
+    pub unit: UnitRef,
+    pub revision: u32,
+    pub submitted: bool,
+    pub entries: Vec<EntryDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DrawDto {
+    pub index: u64,
+    pub seed: String,
+    pub missing: Vec<String>,
+    pub order: Vec<UnitRef>,
+    pub redraws: u32,
+    pub relaxed: Vec<String>,
+    pub searched: bool,
+    pub infeasible: Option<String>,
+    /// The secretariat's recorded decision when the draw found none.
+    pub decision: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PairDto {
+    pub inspector: UnitRef,
+    pub inspected: UnitRef,
+    pub submitted: bool,
+    /// The viewer's unit inspects here (and may submit findings as its leader).
+    pub mine: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ItemDto {
+    pub criterion: String,
+    pub verdict: String,
+    pub score: Option<String>,
+    pub reason: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RecheckDto {
+    pub checked: u32,
+    pub correct: u32,
+    /// Wilson 95% interval and estimate of the recording rate (decimals, 0–1).
+    pub low: String,
+    pub estimate: String,
+    pub high: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FindingDto {
+    pub inspector: UnitRef,
+    pub inspected: UnitRef,
+    pub items: Vec<ItemDto>,
+    pub recheck: Option<RecheckDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RecordsDto {
+    pub unit: UnitRef,
+    pub population: u32,
+    pub description: String,
+    /// The record numbers the seed draws for re-checking (after the draw).
+    pub numbers: Vec<u32>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DisputeDto {
+    pub unit: UnitRef,
+    pub criterion: String,
+    pub manual: bool,
+    pub self_score: Option<String>,
+    pub proposals: Vec<String>,
+    /// `open`, `accepted` or `resolved`.
+    pub status: String,
+    pub final_score: Option<String>,
+    pub answer: Option<String>,
+    pub accepted: bool,
+    pub resolution: Option<String>,
+}
+
+/// The year-end review of a covenant as the caller may read it.
+#[derive(Serialize, ToSchema)]
+pub struct ReviewDto {
+    pub covenant: String,
+    pub title: String,
+    pub cluster: String,
+    pub year: i32,
+    pub open: bool,
+    pub schedule: Option<ScheduleDto>,
+    /// The viewer acts as this cluster's secretariat (or administers).
+    pub manage: bool,
+    pub criteria: Vec<CriterionDto>,
+    pub members: Vec<MemberDto>,
+    pub conflicts: Vec<(UnitRef, UnitRef, String)>,
+    pub draw: Option<DrawDto>,
+    pub pairs: Vec<PairDto>,
+    pub dossiers: Vec<DossierDto>,
+    pub findings: Vec<FindingDto>,
+    pub records: Vec<RecordsDto>,
+    pub disputes: Vec<DisputeDto>,
+    /// Units tied at a band's quota cut-off (after the lock, before publication).
+    pub ties: Vec<TieDto>,
+    /// For each unit the viewer's unit inspects: the engine's scores of its criteria from the
+    /// approved figures and its self-scores, with the explanations.
+    pub computed: Vec<BreakdownDto>,
+    /// The viewer leads the cluster's head unit (which decides those ties).
+    pub head: bool,
+    pub locked: bool,
+    pub published: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TieDto {
+    pub band: String,
+    pub band_name: String,
+    pub units: Vec<UnitRef>,
+    /// How many of them the quota leaves room for.
+    pub seats: usize,
+    /// The head's decision: the units kept in the band, and why.
+    pub decided: Option<(Vec<UnitRef>, String)>,
+}
+
+fn manages(scope: &Scope, cluster: &thidua_domain::ClusterId) -> bool {
+    scope.is_admin() || scope.managed_clusters().contains(cluster)
+}
+
+fn seed_bytes(review: &Review) -> Option<[u8; 32]> {
+    let (d, _) = review.drawn.as_ref()?;
+    hex::decode(&d.seed).ok()?.try_into().ok()
+}
+
+/// The review of `id` as `scope` may read it.
+pub fn review_dto(
+    state: &DomainState,
+    scope: &Scope,
+    id: &CovenantId,
+) -> Result<ReviewDto, ApiError> {
+    let c = visible_covenant(state, scope, id)?;
+    let title = c.latest().content.title.to_string();
+    let manage = manages(scope, &c.cluster);
+    let Some(review) = state.yearend.reviews.get(id) else {
+        return Ok(ReviewDto {
+            covenant: id.to_string(),
+            title,
+            cluster: c.cluster.to_string(),
+            year: c.year,
+            open: false,
+            schedule: None,
+            manage,
+            criteria: vec![],
+            members: vec![],
+            conflicts: vec![],
+            draw: None,
+            pairs: vec![],
+            dossiers: vec![],
+            findings: vec![],
+            records: vec![],
+            disputes: vec![],
+            ties: vec![],
+            computed: vec![],
+            head: false,
+            locked: false,
+            published: false,
+        });
+    };
+    let own = scope.own_units();
+    let led = scope.led_units();
+    let u = |x: &UnitId| unit_ref(state, x);
+    let members = state
+        .sorted_by_name(&review.members)
+        .into_iter()
+        .map(|m| {
+            let d = review.dossiers.get(&m.id);
+            let mine = scope.is_admin() || own.contains(&m.id);
+            let dossier = match d {
+                Some(d) if d.submitted.is_some() => "submitted",
+                Some(d) if d.revision > 0 && mine => "draft",
+                _ => "none",
+            };
+            MemberDto {
+                unit: u(&m.id),
+                dossier: dossier.into(),
+                committed: review.commitments.contains_key(&m.id),
+                revealed: review.reveals.contains_key(&m.id),
+                records: review.records.get(&m.id).map(|r| r.population),
+                eligible: !review
+                    .eligibility
+                    .get(&m.id)
+                    .is_some_and(|e| e.discipline_pending),
+                own: own.contains(&m.id),
+                led: led.contains(&m.id),
+            }
+        })
+        .collect();
+    let dossiers = review
+        .members
+        .iter()
+        .filter_map(|m| {
+            let d = review.dossiers.get(m)?;
+            let (revision, entries, submitted) = match &d.submitted {
+                Some((rev, entries, _)) if scope.reads_dossier(review, m) => (*rev, entries, true),
+                _ if own.contains(m) || scope.is_admin() => (d.revision, &d.entries, false),
+                _ => return None,
+            };
+            Some(DossierDto {
+                unit: u(m),
+                revision,
+                submitted,
+                entries: entries
+                    .iter()
+                    .map(|(k, e)| EntryDto {
+                        criterion: k.clone(),
+                        score: dec(&e.score.0),
+                        justification: e.justification.to_string(),
+                        evidence: e
+                            .evidence
+                            .iter()
+                            .map(|f| EvidenceDto {
+                                name: f.name.to_string(),
+                                sha256: f.sha256.clone(),
+                                media_type: f.media_type.clone(),
+                                size: f.size,
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            })
+        })
+        .collect();
+    let pairs = review.pairs();
+    let findings = review
+        .findings
+        .iter()
+        .filter(|(f, _)| scope.reads_finding(review, &f.inspector, &f.inspected))
+        .map(|(f, _)| FindingDto {
+            inspector: u(&f.inspector),
+            inspected: u(&f.inspected),
+            items: f
+                .items
+                .iter()
+                .map(|(k, i)| ItemDto {
+                    criterion: k.clone(),
+                    verdict: match i.verdict {
+                        Verdict::Agree => "agree",
+                        Verdict::Propose => "propose",
+                        Verdict::Dispute => "dispute",
+                    }
+                    .into(),
+                    score: i.score.map(|s| dec(&s.0)),
+                    reason: i.reason.as_ref().map(|r| r.to_string()),
+                })
+                .collect(),
+            recheck: f.recheck.and_then(|r| {
+                let (low, estimate, high) = stats::wilson95(r.correct, r.checked)?;
+                Some(RecheckDto {
+                    checked: r.checked,
+                    correct: r.correct,
+                    low: dec(&low),
+                    estimate: dec(&estimate),
+                    high: dec(&high),
+                })
+            }),
+        })
+        .collect();
+    let seed = seed_bytes(review);
+    let records = review
+        .records
+        .values()
+        .map(|r| RecordsDto {
+            unit: u(&r.unit),
+            population: r.population,
+            description: r.description.to_string(),
+            numbers: seed
+                .map(|s| {
+                    draw::sample_records(&s, &r.unit, r.population, review.schedule.record_sample)
+                })
+                .unwrap_or_default(),
+        })
+        .collect();
+    let disputes = review
+        .members
+        .iter()
+        .filter(|m| scope.reads_disputes(review, m))
+        .flat_map(|m| {
+            let selfs = review.self_scores(m);
+            review
+                .disputed(m)
+                .into_iter()
+                .map(move |criterion| (m, criterion, selfs.clone()))
+        })
+        .map(|(m, criterion, selfs)| {
+            let manual = review
+                .criterion(&criterion)
+                .map(|c| c.manual)
+                .unwrap_or(false);
+            let proposals = review
+                .findings
+                .iter()
+                .filter(|(f, _)| &f.inspected == m && scope.reads_finding(review, &f.inspector, m))
+                .filter_map(|(f, _)| f.items.get(&criterion))
+                .filter(|i| i.verdict != Verdict::Agree)
+                .map(|i| i.score.map_or("—".to_owned(), |s| dec(&s.0)))
+                .collect();
+            let answer = review
+                .responses
+                .get(m)
+                .and_then(|(r, _)| r.answers.get(&criterion));
+            let resolution = review
+                .resolutions
+                .iter()
+                .rev()
+                .find(|(r, _)| &r.unit == m && r.criterion == criterion)
+                .map(|(r, _)| r.reason.to_string());
+            let (status, final_score) = match review.settlement(m, &criterion) {
+                Settlement::Accepted(s) => ("accepted", Some(dec(&s))),
+                Settlement::Resolved(s) => ("resolved", s.map(|s| dec(&s))),
+                _ => ("open", None),
+            };
+            DisputeDto {
+                unit: u(m),
+                self_score: selfs.get(&criterion).map(dec),
+                criterion,
+                manual,
+                proposals,
+                status: status.into(),
+                final_score,
+                answer: answer.map(|a| a.text.to_string()),
+                accepted: answer.is_some_and(|a| a.accept),
+                resolution,
+            }
+        })
+        .collect();
+    Ok(ReviewDto {
+        covenant: id.to_string(),
+        title,
+        cluster: c.cluster.to_string(),
+        year: c.year,
+        open: true,
+        schedule: Some(ScheduleDto {
+            dossier_deadline: review.schedule.dossier_deadline.to_string(),
+            commit_deadline: review.schedule.commit_deadline.to_string(),
+            response_deadline: review.schedule.response_deadline.to_string(),
+            inspectors: review.schedule.inspectors,
+            record_sample: review.schedule.record_sample,
+        }),
+        manage,
+        criteria: review
+            .criteria
+            .iter()
+            .map(|c| CriterionDto {
+                id: c.id.clone(),
+                name: c.name.clone(),
+                max: dec(&c.max),
+                manual: c.manual,
+            })
+            .collect(),
+        members,
+        conflicts: review
+            .conflicts
+            .iter()
+            .map(|(d, _)| (u(&d.unit), u(&d.other), d.reason.to_string()))
+            .collect(),
+        draw: review.drawn.as_ref().map(|(d, index)| DrawDto {
+            index: *index,
+            seed: d.seed.clone(),
+            missing: d.missing.iter().map(UnitId::to_string).collect(),
+            order: d.order.iter().map(u).collect(),
+            redraws: d.redraws,
+            relaxed: d.relaxed.clone(),
+            searched: d.searched,
+            infeasible: d.infeasible.clone(),
+            decision: review.decided.as_ref().map(|(x, _)| x.reason.to_string()),
+        }),
+        pairs: pairs
+            .iter()
+            .map(|p| PairDto {
+                inspector: u(&p.inspector),
+                inspected: u(&p.inspected),
+                submitted: review.finding(&p.inspector, &p.inspected).is_some(),
+                mine: own.contains(&p.inspector),
+            })
+            .collect(),
+        dossiers,
+        findings,
+        records,
+        disputes,
+        ties: ties(state, review),
+        computed: computed(state, review, &pairs, &own),
+        head: thidua_domain::yearend::cluster_head(state, id).is_ok_and(|h| led.contains(&h)),
+        locked: review.locked_at.is_some(),
+        published: review.published.is_some(),
+    })
+}
+
+/// The engine's view of the units the viewer's units inspect (self-assessed scoreboard).
+fn computed(
+    state: &DomainState,
+    review: &Review,
+    pairs: &[thidua_domain::yearend::Pair],
+    own: &std::collections::BTreeSet<&UnitId>,
+) -> Vec<BreakdownDto> {
+    let targets: Vec<&UnitId> = pairs
+        .iter()
+        .filter(|p| own.contains(&p.inspector))
+        .map(|p| &p.inspected)
+        .collect();
+    if targets.is_empty() {
+        return Vec::new();
+    }
+    let Ok(board) = scoreboard(state, review, Scores::SelfAssessed, true) else {
+        return Vec::new();
+    };
+    targets
+        .into_iter()
+        .filter_map(|m| {
+            let r = board.unit(&data_id(review, m)?)?;
+            Some(BreakdownDto {
+                unit: unit_ref(state, m),
+                nodes: r
+                    .nodes
+                    .iter()
+                    .map(|x| NodeDto {
+                        id: x.id.to_string(),
+                        name: x.name.to_string(),
+                        depth: x.depth,
+                        max: dec(&x.max_points),
+                        self_points: x.points.as_ref().map(exact),
+                        final_points: None,
+                        value: x.value.as_ref().map(value_text),
+                        explanation: x
+                            .trace
+                            .iter()
+                            .map(thidua_scoring::render::step_vi)
+                            .collect(),
+                    })
+                    .collect(),
+            })
+        })
+        .collect()
+}
+
+/// The ties at a quota cut-off of a locked, unpublished review (read by the cluster: the
+/// totals are the same for everyone once locked).
+fn ties(state: &DomainState, review: &Review) -> Vec<TieDto> {
+    if review.locked_at.is_none() || review.published.is_some() {
+        return Vec::new();
+    }
+    let Ok(board) = scoreboard(state, review, Scores::Final, false) else {
+        return Vec::new();
+    };
+    let u = |x: &UnitId| unit_ref(state, x);
+    score::cutoff_ties(review, &board)
+        .into_iter()
+        .map(|t| TieDto {
+            decided: review
+                .cutoff_ties
+                .get(&t.band)
+                .map(|(d, _)| (d.units.iter().map(u).collect(), d.reason.to_string())),
+            band: t.band,
+            band_name: t.band_name,
+            units: t.units.iter().map(u).collect(),
+            seats: t.seats,
+        })
+        .collect()
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ResultRowDto {
+    pub unit: UnitRef,
+    pub self_total: Option<String>,
+    pub final_total: Option<String>,
+    /// Self minus final.
+    pub difference: Option<String>,
+    pub rank: Option<u32>,
+    pub band: Option<String>,
+    pub band_name: Option<String>,
+    pub eligible: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NodeDto {
+    pub id: String,
+    pub name: String,
+    pub depth: usize,
+    pub max: String,
+    pub self_points: Option<String>,
+    pub final_points: Option<String>,
+    /// The value the criterion's scale was applied to, in words (computed criteria).
+    pub value: Option<String>,
+    /// The engine's explanation, step by step (Vietnamese).
+    pub explanation: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BreakdownDto {
+    pub unit: UnitRef,
+    pub nodes: Vec<NodeDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FlagDto {
+    /// `self_minus_final`, `leniency`, `agreement`, `mutual_high`.
+    pub kind: String,
+    pub units: Vec<UnitRef>,
+    /// A canonical decimal (`self_minus_final`, `leniency`), `same/total` (`agreement`) or the
+    /// years (`mutual_high`).
+    pub value: String,
+    /// How many criteria the value is the mean of (`leniency`).
+    pub count: Option<usize>,
+    pub flagged: bool,
+}
+
+/// A cluster's published year-end results.
+#[derive(Serialize, ToSchema)]
+pub struct ResultsDto {
+    pub covenant: String,
+    pub title: String,
+    pub year: i32,
+    pub published: bool,
+    /// The publishing event's log index.
+    pub index: Option<u64>,
+    /// A witnessed checkpoint covers the publication (else "chờ chứng thực").
+    pub witnessed: bool,
+    pub rows: Vec<ResultRowDto>,
+    pub seed: Option<String>,
+    pub order: Vec<UnitRef>,
+    pub pairs: Vec<(UnitRef, UnitRef)>,
+    pub breakdown: Vec<BreakdownDto>,
+    pub flags: Vec<FlagDto>,
+    /// Source-record re-checks: the inspected unit, its inspector, the estimate and interval.
+    pub rechecks: Vec<(UnitRef, UnitRef, RecheckDto)>,
+}
+
+/// The results of `id` (empty rows until published), with `witnessed_size` the size of the
+/// newest witnessed checkpoint, if any.
+pub fn results_dto(
+    state: &DomainState,
+    scope: &Scope,
+    id: &CovenantId,
+    witnessed_size: Option<u64>,
+) -> Result<ResultsDto, ApiError> {
+    let c = visible_covenant(state, scope, id)?;
+    let review = state.review(id).map_err(|_| ApiError::not_found())?;
+    let u = |x: &UnitId| unit_ref(state, x);
+    let mut out = ResultsDto {
+        covenant: id.to_string(),
+        title: c.latest().content.title.to_string(),
+        year: c.year,
+        published: false,
+        index: None,
+        witnessed: false,
+        rows: vec![],
+        seed: None,
+        order: vec![],
+        pairs: vec![],
+        breakdown: vec![],
+        flags: vec![],
+        rechecks: vec![],
+    };
+    let Some((published, index)) = &review.published else {
+        return Ok(out);
+    };
+    out.published = true;
+    out.index = Some(*index);
+    out.witnessed = witnessed_size.is_some_and(|s| *index < s);
+    let own = scoreboard(state, review, Scores::SelfAssessed, true)?;
+    let fin = scoreboard(state, review, Scores::Final, true)?;
+    let mut rows: Vec<&thidua_domain::yearend::PublishedResult> =
+        published.results.iter().collect();
+    rows.sort_by_key(|r| (r.rank.unwrap_or(u32::MAX), r.unit.clone()));
+    out.rows = rows
+        .into_iter()
+        .map(|r| {
+            let band_name = fin
+                .unit(&data_id(review, &r.unit).unwrap_or_default())
+                .and_then(|x| x.band.as_ref())
+                .map(|b| b.name.clone());
+            ResultRowDto {
+                unit: u(&r.unit),
+                self_total: r.self_total.map(|x| dec(&x.0)),
+                final_total: r.final_total.map(|x| dec(&x.0)),
+                difference: r
+                    .self_total
+                    .zip(r.final_total)
+                    .map(|(s, f)| dec(&(s.0 - f.0))),
+                rank: r.rank,
+                band: r.band.clone(),
+                band_name,
+                eligible: r.eligible,
+            }
+        })
+        .collect();
+    out.seed = review.drawn.as_ref().map(|(d, _)| d.seed.clone());
+    out.order = review
+        .drawn
+        .as_ref()
+        .map(|(d, _)| d.order.iter().map(u).collect())
+        .unwrap_or_default();
+    out.pairs = review
+        .pairs()
+        .iter()
+        .map(|p| (u(&p.inspector), u(&p.inspected)))
+        .collect();
+    for m in &review.members {
+        let id = data_id(review, m).unwrap_or_default();
+        let (Some(a), Some(b)) = (own.unit(&id), fin.unit(&id)) else {
+            continue;
+        };
+        let p = |x: &Option<thidua_scoring::Exact>| x.as_ref().map(exact);
+        out.breakdown.push(BreakdownDto {
+            unit: u(m),
+            nodes: a
+                .nodes
+                .iter()
+                .zip(&b.nodes)
+                .map(|(x, y)| NodeDto {
+                    id: x.id.to_string(),
+                    name: x.name.to_string(),
+                    depth: x.depth,
+                    max: dec(&x.max_points),
+                    self_points: p(&x.points),
+                    final_points: p(&y.points),
+                    value: y.value.as_ref().map(value_text),
+                    explanation: y
+                        .trace
+                        .iter()
+                        .map(thidua_scoring::render::step_vi)
+                        .collect(),
+                })
+                .collect(),
+        });
+    }
+    out.flags = flags(state, review, &published.results);
+    out.rechecks = review
+        .findings
+        .iter()
+        .filter_map(|(f, _)| {
+            let r = f.recheck?;
+            let (low, estimate, high) = stats::wilson95(r.correct, r.checked)?;
+            Some((
+                u(&f.inspected),
+                u(&f.inspector),
+                RecheckDto {
+                    checked: r.checked,
+                    correct: r.correct,
+                    low: dec(&low),
+                    estimate: dec(&estimate),
+                    high: dec(&high),
+                },
+            ))
+        })
+        .collect();
+    Ok(out)
+}
+
+fn exact(e: &thidua_scoring::Exact) -> String {
+    e.decimal_text().unwrap_or_else(|| e.approx_text(4))
+}
+
+fn value_text(v: &thidua_scoring::explain::Val) -> String {
+    use thidua_scoring::explain::Val;
+    match v {
+        Val::Num(n) => exact(n),
+        Val::Bool(b) => if *b { "✓" } else { "✗" }.to_owned(),
+    }
+}
+
+fn flags(
+    state: &DomainState,
+    review: &Review,
+    results: &[thidua_domain::yearend::PublishedResult],
+) -> Vec<FlagDto> {
+    let council = stats::council(state, review, results);
+    let u = |x: &UnitId| unit_ref(state, x);
+    let mut out = Vec::new();
+    for (unit, d, flagged) in council.self_minus_final {
+        out.push(FlagDto {
+            kind: "self_minus_final".into(),
+            units: vec![u(&unit)],
+            value: dec(&d),
+            count: None,
+            flagged,
+        });
+    }
+    for (unit, d, n, flagged) in council.leniency {
+        out.push(FlagDto {
+            kind: "leniency".into(),
+            units: vec![u(&unit)],
+            value: dec(&d),
+            count: Some(n),
+            flagged,
+        });
+    }
+    for (unit, same, total, flagged) in council.agreement {
+        out.push(FlagDto {
+            kind: "agreement".into(),
+            units: vec![u(&unit)],
+            value: format!("{same}/{total}"),
+            count: None,
+            flagged,
+        });
+    }
+    for (a, b, years) in council.mutual_high {
+        let years = years
+            .iter()
+            .map(i32::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.push(FlagDto {
+            kind: "mutual_high".into(),
+            units: vec![u(&a), u(&b)],
+            value: years,
+            count: None,
+            flagged: true,
+        });
+    }
+    out
+}
+
+/// `GET /api/v1/covenants/{id}/yearend`.
+#[utoipa::path(get, path = "/api/v1/covenants/{id}/yearend", tag = "yearend",
+    params(("id" = String, Path, description = "covenant id")),
+    responses((status = 200, body = ReviewDto), (status = 404, body = ErrorBody)))]
+pub async fn review(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Json<ReviewDto>, ApiError> {
+    let id = parse_id(&id, CovenantId::parse)?;
+    Ok(Json(review_dto(&app.service.read(), &viewer.scope, &id)?))
+}
+
+/// `GET /api/v1/covenants/{id}/yearend/results`.
+#[utoipa::path(get, path = "/api/v1/covenants/{id}/yearend/results", tag = "yearend",
+    params(("id" = String, Path, description = "covenant id")),
+    responses((status = 200, body = ResultsDto), (status = 404, body = ErrorBody)))]
+pub async fn results(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Json<ResultsDto>, ApiError> {
+    let id = parse_id(&id, CovenantId::parse)?;
+    let status = crate::ui::proof::LogStatus::load(&app).await;
+    Ok(Json(results_dto(
+        &app.service.read(),
+        &viewer.scope,
+        &id,
+        status.witnessed.map(|w| w.0),
+    )?))
+}
+
+/// `POST /api/v1/covenants/{id}/yearend`: one year-end step (`{"action": …}`, the domain's
+/// `YearEndCommand`; its `covenant` must be the path's).
+#[utoipa::path(post, path = "/api/v1/covenants/{id}/yearend", tag = "yearend",
+    params(("id" = String, Path, description = "covenant id")),
+    request_body(content = Object, description = "a year-end command: {\"action\": \"save_dossier\" | \"submit_dossier\" | \"declare_conflict\" | \"commit_seed\" | \"reveal_seed\" | \"draw_assignment\" | \"decide_assignment\" | \"declare_records\" | \"submit_finding\" | \"submit_response\" | \"resolve_dispute\" | \"record_eligibility\" | \"lock\" | \"publish_results\" | \"open\", \"covenant\": …, …}; see the Command schema's year_end variant"),
+    responses((status = 200, body = ReceiptDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn step(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiJson(command): ApiJson<YearEndCommand>,
+) -> Result<Json<ReceiptDto>, ApiError> {
+    let id = parse_id(&id, CovenantId::parse)?;
+    if command_covenant(&command) != &id {
+        return Err(ApiError::bad_request(
+            "invalid_value",
+            "the command's covenant is not the path's",
+        ));
+    }
+    {
+        let state = app.service.read();
+        visible_covenant(&state, &viewer.scope, &id)?;
+    }
+    Ok(Json(
+        execute(&app, &viewer, vec![Command::YearEnd(command)]).await?,
+    ))
+}
+
+/// The covenant a year-end command names.
+pub fn command_covenant(c: &YearEndCommand) -> &CovenantId {
+    use YearEndCommand as C;
+    match c {
+        C::Open { covenant, .. }
+        | C::SaveDossier { covenant, .. }
+        | C::SubmitDossier { covenant, .. }
+        | C::DeclareConflict { covenant, .. }
+        | C::CommitSeed { covenant, .. }
+        | C::RevealSeed { covenant, .. }
+        | C::DrawAssignment { covenant }
+        | C::DecideAssignment { covenant, .. }
+        | C::DeclareRecords { covenant, .. }
+        | C::SubmitFinding { covenant, .. }
+        | C::SubmitResponse { covenant, .. }
+        | C::ResolveDispute { covenant, .. }
+        | C::RecordEligibility { covenant, .. }
+        | C::Lock { covenant }
+        | C::PublishResults { covenant }
+        | C::DecideCutoffTie { covenant, .. } => covenant,
+    }
+}
+
+/// `GET /api/v1/covenants/{id}/yearend/results.xlsx`: the published final scores as a workbook
+/// whose cells are live formulas over the figures and the settled manual scores (the engine's
+/// workbook), once the results are published.
+#[utoipa::path(get, path = "/api/v1/covenants/{id}/yearend/results.xlsx", tag = "yearend",
+    params(("id" = String, Path, description = "covenant id")),
+    responses((status = 200, description = "the workbook (XLSX)", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 404, body = ErrorBody)))]
+pub async fn results_xlsx(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let id = parse_id(&id, CovenantId::parse)?;
+    let state = app.service.read().clone();
+    visible_covenant(&state, &viewer.scope, &id)?;
+    let review = state
+        .review(&id)
+        .map_err(|_| ApiError::not_found())?
+        .clone();
+    if review.published.is_none() {
+        return Err(ApiError::not_found());
+    }
+    let name = format!("ket-qua-{id}.xlsx");
+    let bytes = app
+        .blocking(move |_| {
+            let (compiled, data, period) = score::inputs(&state, &review, Scores::Final)?;
+            let board = compiled
+                .evaluate_all(&data, period, thidua_scoring::EvalOptions::default())
+                .map_err(ApiError::internal)?;
+            thidua_scoring::workbook::write(&compiled, &data, &board).map_err(ApiError::internal)
+        })
+        .await?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/api/v1/covenants/{id}/yearend", get(review).post(step))
+        .route("/api/v1/covenants/{id}/yearend/results", get(results))
+        .route(
+            "/api/v1/covenants/{id}/yearend/results.xlsx",
+            get(results_xlsx),
+        )
+}

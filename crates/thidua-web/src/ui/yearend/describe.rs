@@ -1,0 +1,90 @@
+//! Year-end events told for people (the history and record pages).
+
+use thidua_domain::yearend::{Verdict, YearEndEvent};
+use thidua_domain::State;
+
+use crate::i18n::yearend::sentence;
+use crate::i18n::Strings;
+use crate::ui::names::{self, Named};
+
+fn plain(s: impl Into<String>) -> Vec<Named> {
+    vec![Named::plain(s)]
+}
+
+fn text(s: impl Into<String>) -> Vec<Named> {
+    vec![Named::data(s)]
+}
+
+/// The sentence template, its arguments and the details of a year-end event.
+pub fn describe<'a>(
+    t: &'a Strings,
+    state: &State,
+    e: &YearEndEvent,
+) -> crate::ui::describe::Parts<'a> {
+    use YearEndEvent as E;
+    let lang = if t.lang_code == "en" {
+        crate::i18n::Lang::En
+    } else {
+        crate::i18n::Lang::Vi
+    };
+    let y = lang.yearend();
+    let mut args = vec![("covenant", vec![names::covenant(state, e.covenant())])];
+    if let Some(unit) = e.unit() {
+        args.push(("unit", vec![names::unit(state, unit)]));
+    }
+    let date = |d: &chrono::NaiveDate| plain(crate::format::date(d));
+    let details: Vec<(&'static str, Vec<Named>)> = match e {
+        E::YearEndOpened(o) => vec![
+            (y.dossier_deadline, date(&o.dossier_deadline)),
+            (y.commit_deadline, date(&o.commit_deadline)),
+            (y.response_deadline, date(&o.response_deadline)),
+            (y.inspectors, plain(o.inspectors.to_string())),
+        ],
+        E::ConflictDeclared(c) => {
+            args.push(("other", vec![names::unit(state, &c.other)]));
+            vec![(y.reason, text(c.reason.as_str()))]
+        }
+        E::SeedCommitted(c) => vec![(y.commitment, plain(c.commitment.clone()))],
+        E::SeedRevealed(c) => vec![(y.revealed, plain(c.value.clone()))],
+        E::AssignmentDrawn(d) => vec![
+            (y.seed, plain(d.seed.clone())),
+            (y.redraws, plain(d.redraws.to_string())),
+            (
+                y.assignment,
+                plain(
+                    d.order
+                        .iter()
+                        .map(|u| names::unit(state, u).text)
+                        .collect::<Vec<_>>()
+                        .join(" → "),
+                ),
+            ),
+        ],
+        E::AssignmentDecided(d) => vec![(y.reason, text(d.reason.as_str()))],
+        E::FindingSubmitted(f) => {
+            args.push(("other", vec![names::unit(state, &f.inspected)]));
+            let disputed = f
+                .items
+                .iter()
+                .filter(|(_, i)| i.verdict != Verdict::Agree)
+                .map(|(c, _)| c.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            vec![(
+                y.verdict,
+                plain(if disputed.is_empty() {
+                    y.agree.to_owned()
+                } else {
+                    disputed
+                }),
+            )]
+        }
+        E::DisputeResolved(r) => vec![
+            (y.criterion, plain(r.criterion.clone())),
+            (y.reason, text(r.reason.as_str())),
+        ],
+        E::ResultsPublished(r) => vec![(y.results, plain(r.results.len().to_string()))],
+        _ => vec![],
+    };
+    (sentence(t.lang_code, e.kind()), args, details)
+}

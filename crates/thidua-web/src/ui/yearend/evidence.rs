@@ -1,0 +1,195 @@
+//! Evidence files of a dossier: uploaded to a manual criterion's entry (the type read from the
+//! content, the size bounded, the name cleaned — `thidua_domain::yearend::evidence`), stored in
+//! the store's content-addressed blobs, referenced by SHA-256 in the dossier's next save; and
+//! served back only to those who may read that dossier, as an attachment that the browser must
+//! not sniff.
+
+use axum::body::Bytes;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use thidua_domain::yearend::{evidence, Evidence, YearEndCommand};
+use thidua_domain::{Actor, Command, CovenantId, Text, UnitId};
+
+use super::{review_view, viewer_error};
+use crate::auth::Viewer;
+use crate::error::ApiError;
+use crate::AppState;
+
+#[derive(Default)]
+struct Upload {
+    csrf: String,
+    unit: String,
+    criterion: String,
+    file_name: String,
+    bytes: Bytes,
+}
+
+async fn read(mut multipart: Multipart) -> Result<Upload, ApiError> {
+    let mut out = Upload::default();
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        ApiError::bad_request("invalid_body", e.body_text())
+    };
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        match field.name().unwrap_or("") {
+            "file" => {
+                out.file_name = field.file_name().unwrap_or("").to_owned();
+                out.bytes = field.bytes().await.map_err(bad)?;
+            }
+            "csrf" => out.csrf = field.text().await.map_err(bad)?,
+            "unit" => out.unit = field.text().await.map_err(bad)?,
+            "criterion" => out.criterion = field.text().await.map_err(bad)?,
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// The dossier's next save: the unit's working entries with the file added to `criterion`.
+fn command(
+    app: &AppState,
+    covenant: &CovenantId,
+    unit: &UnitId,
+    criterion: &str,
+    file: Evidence,
+) -> Result<Command, ApiError> {
+    let state = app.service.read();
+    let mut entries = state
+        .review(covenant)?
+        .dossiers
+        .get(unit)
+        .map(|d| d.entries.clone())
+        .unwrap_or_default();
+    let entry = entries.get_mut(criterion).ok_or_else(|| {
+        ApiError::from(thidua_domain::yearend::error::refuse(
+            "yearend_dossier_incomplete",
+            "save the criterion's score before attaching evidence",
+        ))
+    })?;
+    entry.evidence.push(file);
+    Ok(Command::YearEnd(YearEndCommand::SaveDossier {
+        covenant: covenant.clone(),
+        unit: unit.clone(),
+        entries,
+    }))
+}
+
+async fn attach(
+    app: &AppState,
+    viewer: &Viewer,
+    covenant: &CovenantId,
+    upload: Upload,
+) -> Result<(), ApiError> {
+    let unit =
+        UnitId::parse(&upload.unit).map_err(|_| ApiError::bad_request("invalid_value", "unit"))?;
+    let media_type = evidence::check(&upload.bytes)?;
+    let name = Text::parse("file_name", &evidence::clean_name(&upload.file_name), 200)?;
+    let sha256 = hex::encode(thidua_store::sha256(&upload.bytes));
+    let file = Evidence {
+        sha256,
+        name,
+        media_type: media_type.to_owned(),
+        size: upload.bytes.len() as u64,
+    };
+    let cmd = command(app, covenant, &unit, &upload.criterion, file)?;
+    // Decided first: a refused save stores nothing.
+    thidua_domain::decide(
+        &app.service.read(),
+        &Actor::User(viewer.user.clone()),
+        cmd.clone(),
+    )?;
+    let bytes = upload.bytes.clone();
+    app.blocking(move |app| Ok(app.service.store().put_blob(&bytes)?))
+        .await?;
+    crate::api::execute(app, viewer, vec![cmd])
+        .await
+        .map(|_| ())
+}
+
+/// `POST /covenants/{id}/yearend/evidence` (multipart: `csrf`, `unit`, `criterion`, `file`).
+pub async fn upload(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    multipart: Multipart,
+) -> Response {
+    let upload = match read(multipart).await {
+        Ok(u) => u,
+        Err(e) => return viewer_error(&viewer, e),
+    };
+    if viewer.csrf.is_empty() || !crate::accounts::secrets_equal(&viewer.csrf, &upload.csrf) {
+        return viewer_error(
+            &viewer,
+            ApiError::new(StatusCode::FORBIDDEN, "csrf", "csrf"),
+        );
+    }
+    let Ok(cov) = CovenantId::parse(&id) else {
+        return viewer_error(&viewer, ApiError::not_found());
+    };
+    match attach(&app, &viewer, &cov, upload).await {
+        Ok(()) => Redirect::to(&format!("/covenants/{id}/yearend#dossier")).into_response(),
+        Err(e) if e.status.is_client_error() && e.status.as_u16() != 401 => {
+            let errors = [("evidence".to_owned(), viewer.lang.error(e.code).to_owned())].into();
+            review_view(&app, &viewer, &id, errors, Default::default())
+        }
+        Err(e) => viewer_error(&viewer, e),
+    }
+}
+
+/// `GET /covenants/{id}/yearend/evidence/{sha256}`: a file of a dossier the viewer may read.
+pub async fn download(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path((id, sha)): Path<(String, String)>,
+) -> Response {
+    let found = (|| {
+        let cov = CovenantId::parse(&id).ok()?;
+        let dto = crate::api::yearend::review_dto(&app.service.read(), &viewer.scope, &cov).ok()?;
+        dto.dossiers
+            .iter()
+            .flat_map(|d| &d.entries)
+            .flat_map(|e| &e.evidence)
+            .find(|f| f.sha256 == sha)
+            .cloned()
+    })();
+    let Some(file) = found else {
+        return viewer_error(&viewer, ApiError::not_found());
+    };
+    let Ok(hash) = hex::decode(&file.sha256).map(|h| <[u8; 32]>::try_from(h.as_slice())) else {
+        return viewer_error(&viewer, ApiError::not_found());
+    };
+    let Ok(hash) = hash else {
+        return viewer_error(&viewer, ApiError::not_found());
+    };
+    let bytes = match app
+        .blocking(move |app| Ok(app.service.store().get_blob(&hash)?))
+        .await
+    {
+        Ok(Some(b)) => b,
+        Ok(None) => return viewer_error(&viewer, ApiError::not_found()),
+        Err(e) => return viewer_error(&viewer, e),
+    };
+    let encoded: String = file
+        .name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, file.media_type.clone()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename*=UTF-8''{encoded}"),
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response()
+}

@@ -1,0 +1,280 @@
+//! The year-end forms read into the domain's commands: the form's fields by name, numbers in
+//! Vietnamese or plain form ("7,5" or "7.5"), dates dd/mm/yyyy. A field that cannot be read is
+//! a clear error naming it; nothing is decided here.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rust_decimal::Decimal;
+use thidua_domain::yearend::{
+    draw, Answer, DossierEntry, FindingItem, Points, Recheck, Verdict, YearEndCommand,
+};
+use thidua_domain::{CovenantId, State, Text, UnitId};
+
+use crate::error::ApiError;
+
+type Form = HashMap<String, String>;
+
+fn field<'a>(form: &'a Form, name: &str) -> &'a str {
+    form.get(name).map(|s| s.trim()).unwrap_or("")
+}
+
+fn bad(name: &str) -> ApiError {
+    ApiError::bad_request("invalid_value", name.to_owned())
+}
+
+fn unit(form: &Form, name: &str) -> Result<UnitId, ApiError> {
+    UnitId::parse(field(form, name)).map_err(|_| bad(name))
+}
+
+fn text(form: &Form, name: &str, max: usize) -> Result<Text, ApiError> {
+    Text::parse("text", field(form, name), max)
+        .map_err(|e| ApiError::bad_request(e.code(), name.to_owned()))
+}
+
+/// A number typed as "7,5", "7.5" or "7".
+fn number(raw: &str) -> Option<Decimal> {
+    let raw = raw.trim();
+    if raw.is_empty() || raw.matches([',', '.']).count() > 1 {
+        return None;
+    }
+    raw.replace(',', ".").parse::<Decimal>().ok()
+}
+
+fn points(form: &Form, name: &str) -> Result<Points, ApiError> {
+    number(field(form, name))
+        .map(|d| Points(d.normalize()))
+        .ok_or_else(|| bad(name))
+}
+
+fn integer<T: std::str::FromStr>(form: &Form, name: &str) -> Result<T, ApiError> {
+    field(form, name).parse().map_err(|_| bad(name))
+}
+
+fn date(form: &Form, name: &str) -> Result<chrono::NaiveDate, ApiError> {
+    thidua_domain::event::parse_date(field(form, name))
+        .ok_or_else(|| ApiError::bad_request("invalid_date", name.to_owned()))
+}
+
+/// 32 random bytes (hex), offered as a seed secret; the leader may type their own.
+pub fn random_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut bytes);
+    hex::encode(bytes)
+}
+
+fn manual_criteria(state: &State, covenant: &CovenantId) -> Vec<String> {
+    state
+        .yearend
+        .reviews
+        .get(covenant)
+        .map(|r| {
+            r.criteria
+                .iter()
+                .filter(|c| c.manual)
+                .map(|c| c.id.clone())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn all_criteria(state: &State, covenant: &CovenantId) -> Vec<(String, bool)> {
+    state
+        .yearend
+        .reviews
+        .get(covenant)
+        .map(|r| {
+            r.criteria
+                .iter()
+                .map(|c| (c.id.clone(), c.manual))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The command a year-end form asks for.
+pub fn command(
+    state: &State,
+    covenant: &CovenantId,
+    action: &str,
+    form: &Form,
+) -> Result<YearEndCommand, ApiError> {
+    use YearEndCommand as C;
+    let covenant = covenant.clone();
+    Ok(match action {
+        "open" => C::Open {
+            covenant,
+            dossier_deadline: date(form, "dossier_deadline")?,
+            commit_deadline: date(form, "commit_deadline")?,
+            response_deadline: date(form, "response_deadline")?,
+            inspectors: integer(form, "inspectors")?,
+            record_sample: integer(form, "record_sample")?,
+        },
+        "save_dossier" => {
+            let mut entries = BTreeMap::new();
+            for c in manual_criteria(state, &covenant) {
+                if field(form, &format!("score_{c}")).is_empty() {
+                    continue;
+                }
+                let entry = DossierEntry {
+                    score: points(form, &format!("score_{c}"))?,
+                    justification: text(form, &format!("just_{c}"), 4000)?,
+                    evidence: vec![],
+                };
+                entries.insert(c, entry);
+            }
+            C::SaveDossier {
+                covenant,
+                unit: unit(form, "unit")?,
+                entries,
+            }
+        }
+        "submit_dossier" => C::SubmitDossier {
+            covenant,
+            unit: unit(form, "unit")?,
+            revision: integer(form, "revision")?,
+        },
+        "declare_conflict" => C::DeclareConflict {
+            covenant,
+            unit: unit(form, "unit")?,
+            other: unit(form, "other")?,
+            reason: text(form, "reason", 1000)?,
+        },
+        "commit_seed" => {
+            let u = unit(form, "unit")?;
+            let secret = field(form, "secret").to_ascii_lowercase();
+            C::CommitSeed {
+                commitment: draw::commitment(covenant.as_str(), &u, &secret),
+                covenant,
+                unit: u,
+            }
+        }
+        "reveal_seed" => C::RevealSeed {
+            covenant,
+            unit: unit(form, "unit")?,
+            value: field(form, "secret").to_ascii_lowercase(),
+        },
+        "draw_assignment" => C::DrawAssignment { covenant },
+        "declare_records" => C::DeclareRecords {
+            covenant,
+            unit: unit(form, "unit")?,
+            population: integer(form, "population")?,
+            description: text(form, "description", 1000)?,
+        },
+        "submit_finding" => {
+            let mut items = BTreeMap::new();
+            for (c, _) in all_criteria(state, &covenant) {
+                let verdict = match field(form, &format!("verdict_{c}")) {
+                    "propose" => Verdict::Propose,
+                    "dispute" => Verdict::Dispute,
+                    _ => continue,
+                };
+                let score = match verdict {
+                    Verdict::Propose => Some(points(form, &format!("score_{c}"))?),
+                    _ => None,
+                };
+                let reason = Some(text(form, &format!("reason_{c}"), 1000)?);
+                items.insert(
+                    c,
+                    FindingItem {
+                        verdict,
+                        score,
+                        reason,
+                    },
+                );
+            }
+            let recheck = if field(form, "checked").is_empty() {
+                None
+            } else {
+                Some(Recheck {
+                    checked: integer(form, "checked")?,
+                    correct: integer(form, "correct")?,
+                })
+            };
+            C::SubmitFinding {
+                covenant,
+                inspector: unit(form, "inspector")?,
+                inspected: unit(form, "inspected")?,
+                items,
+                recheck,
+            }
+        }
+        "submit_response" => {
+            let u = unit(form, "unit")?;
+            let disputed = state
+                .yearend
+                .reviews
+                .get(&covenant)
+                .map(|r| r.disputed(&u))
+                .unwrap_or_default();
+            let mut answers = BTreeMap::new();
+            for c in disputed {
+                if field(form, &format!("answer_{c}")).is_empty() {
+                    continue;
+                }
+                let accept = !field(form, &format!("accept_{c}")).is_empty();
+                answers.insert(
+                    c.clone(),
+                    Answer {
+                        accept,
+                        text: text(form, &format!("answer_{c}"), 2000)?,
+                    },
+                );
+            }
+            C::SubmitResponse {
+                covenant,
+                unit: u,
+                answers,
+            }
+        }
+        "resolve_dispute" => C::ResolveDispute {
+            covenant,
+            unit: unit(form, "unit")?,
+            criterion: field(form, "criterion").to_owned(),
+            score: if field(form, "score").is_empty() {
+                None
+            } else {
+                Some(points(form, "score")?)
+            },
+            reason: text(form, "reason", 1000)?,
+        },
+        "record_eligibility" => C::RecordEligibility {
+            covenant,
+            unit: unit(form, "unit")?,
+            discipline_pending: !field(form, "discipline_pending").is_empty(),
+            note: text(form, "note", 1000)?,
+        },
+        "decide_cutoff_tie" => {
+            let units = form
+                .iter()
+                .filter(|(k, v)| k.starts_with("tie_") && !v.is_empty())
+                .map(|(k, _)| UnitId::parse(&k[4..]).map_err(|_| bad("units")))
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut units = units;
+            units.sort();
+            C::DecideCutoffTie {
+                covenant,
+                band: field(form, "band").to_owned(),
+                units,
+                reason: text(form, "reason", 1000)?,
+            }
+        }
+        "lock" => C::Lock { covenant },
+        "publish_results" => C::PublishResults { covenant },
+        _ => return Err(bad("action")),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::number;
+
+    #[test]
+    fn numbers_are_read_in_vietnamese_or_plain_form() {
+        assert_eq!(number("7,5"), Some("7.5".parse().unwrap()));
+        assert_eq!(number("7.5"), Some("7.5".parse().unwrap()));
+        assert_eq!(number("8"), Some(8.into()));
+        assert_eq!(number("1.234,5"), None);
+        assert_eq!(number(""), None);
+        assert_eq!(number("abc"), None);
+    }
+}

@@ -1,0 +1,328 @@
+//! The year-end pages: the review of a covenant (`/covenants/{id}/yearend`: schedule, members,
+//! each role's forms — the dossier, the seed commitment and reveal, the draw, the inspection
+//! with the drawn records, the response, the council's decisions, the lock and the
+//! publication) and the cluster's results (`/covenants/{id}/results`: ranking, self vs final
+//! score, an SVG distribution chart, the assignment and its seed, each unit's breakdown, the
+//! council's flags, "chờ chứng thực" until a witnessed checkpoint covers the publication). The
+//! pages show the API's shapes ([`crate::api::yearend`]) and send the domain's commands: no
+//! rule lives here. Works without JavaScript.
+
+mod chart;
+mod describe;
+mod evidence;
+mod forms;
+
+use std::collections::{BTreeMap, HashMap};
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use thidua_domain::CovenantId;
+
+pub use describe::describe;
+
+use super::{render, viewer_error, Layout};
+use crate::api::yearend::{self as api, ResultsDto, ReviewDto};
+use crate::auth::{CsrfForm, Viewer};
+use crate::error::ApiError;
+use crate::i18n::yearend::YeStrings;
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "yearend.html")]
+struct ReviewPage {
+    l: Layout,
+    y: &'static YeStrings,
+    r: ReviewDto,
+    /// The error of the last form, by the form's id.
+    errors: BTreeMap<String, String>,
+    /// A fresh random value offered for the seed commitment.
+    suggested_secret: String,
+    /// The fields of a refused form, shown again as typed.
+    typed: HashMap<String, String>,
+}
+
+impl ReviewPage {
+    fn num(&self, raw: &str) -> String {
+        crate::format::decimal_str(raw)
+    }
+    fn opt_num(&self, raw: &Option<String>) -> String {
+        raw.as_deref()
+            .map(crate::format::decimal_str)
+            .unwrap_or_else(|| "—".into())
+    }
+    fn date(&self, iso: &str) -> String {
+        crate::format::iso_date(iso)
+    }
+    fn verdict(&self, v: &str) -> &'static str {
+        match v {
+            "propose" => self.y.propose,
+            "dispute" => self.y.dispute,
+            _ => self.y.agree,
+        }
+    }
+    fn status(&self, s: &str) -> &'static str {
+        match s {
+            "accepted" => self.y.settled_by_acceptance,
+            "resolved" => self.y.resolution,
+            _ => self.y.open_dispute,
+        }
+    }
+    fn dossier_status(&self, s: &str) -> &'static str {
+        match s {
+            "submitted" => self.y.submitted,
+            "draft" => self.y.draft,
+            _ => self.y.not_submitted,
+        }
+    }
+    /// The viewer's unit's dossier entry for a criterion (score, justification), if any.
+    fn own_entry(&self, unit: &str, criterion: &str) -> (String, String) {
+        if self.typed.get("unit").is_some_and(|u| u == unit)
+            && self.typed.contains_key(&format!("score_{criterion}"))
+        {
+            let get = |k: String| self.typed.get(&k).cloned().unwrap_or_default();
+            return (
+                get(format!("score_{criterion}")),
+                get(format!("just_{criterion}")),
+            );
+        }
+        self.r
+            .dossiers
+            .iter()
+            .find(|d| d.unit.id == unit)
+            .and_then(|d| d.entries.iter().find(|e| e.criterion == criterion))
+            .map(|e| {
+                (
+                    crate::format::decimal_str(&e.score),
+                    e.justification.clone(),
+                )
+            })
+            .unwrap_or_default()
+    }
+    fn error(&self, form: &str) -> Option<&String> {
+        self.errors.get(form)
+    }
+    /// Units the viewer leads, as (id, name).
+    fn led(&self) -> Vec<(String, String)> {
+        self.r
+            .members
+            .iter()
+            .filter(|m| m.led)
+            .map(|m| (m.unit.id.clone(), m.unit.name.clone()))
+            .collect()
+    }
+    fn own(&self) -> Vec<(String, String)> {
+        self.r
+            .members
+            .iter()
+            .filter(|m| m.own)
+            .map(|m| (m.unit.id.clone(), m.unit.name.clone()))
+            .collect()
+    }
+    /// The evidence files of the viewer's unit's entry for a criterion.
+    fn evidence_of(&self, unit: &str, criterion: &str) -> Vec<crate::api::yearend::EvidenceDto> {
+        self.r
+            .dossiers
+            .iter()
+            .find(|d| d.unit.id == unit)
+            .and_then(|d| d.entries.iter().find(|e| e.criterion == criterion))
+            .map(|e| e.evidence.clone())
+            .unwrap_or_default()
+    }
+    fn computed_of(&self, unit: &str) -> Option<&crate::api::yearend::BreakdownDto> {
+        self.r.computed.iter().find(|b| b.unit.id == unit)
+    }
+    fn records_for(&self, unit: &str) -> Option<&crate::api::yearend::RecordsDto> {
+        self.r.records.iter().find(|r| r.unit.id == unit)
+    }
+    fn dossier_of(&self, unit: &str) -> Option<&crate::api::yearend::DossierDto> {
+        self.r
+            .dossiers
+            .iter()
+            .find(|d| d.unit.id == unit && d.submitted)
+    }
+    fn disputes_of(&self, unit: &str) -> Vec<&crate::api::yearend::DisputeDto> {
+        self.r
+            .disputes
+            .iter()
+            .filter(|d| d.unit.id == unit)
+            .collect()
+    }
+}
+
+fn covenant_id(viewer: &Viewer, id: &str) -> Result<CovenantId, Box<Response>> {
+    CovenantId::parse(id).map_err(|_| Box::new(viewer_error(viewer, ApiError::not_found())))
+}
+
+pub(crate) fn review_view(
+    app: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    errors: BTreeMap<String, String>,
+    typed: HashMap<String, String>,
+) -> Response {
+    let cov = match covenant_id(viewer, id) {
+        Ok(c) => c,
+        Err(r) => return *r,
+    };
+    let failed = !errors.is_empty();
+    match api::review_dto(&app.service.read(), &viewer.scope, &cov) {
+        Ok(r) => {
+            let y = viewer.lang.yearend();
+            let mut res = render(&ReviewPage {
+                l: Layout::new(viewer, format!("{}: {}", y.title, r.title)),
+                y,
+                r,
+                errors,
+                suggested_secret: forms::random_secret(),
+                typed,
+            });
+            if failed {
+                *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            }
+            res
+        }
+        Err(e) => viewer_error(viewer, e),
+    }
+}
+
+/// `GET /covenants/{id}/yearend`.
+pub async fn review_page(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Response {
+    review_view(&app, &viewer, &id, BTreeMap::new(), HashMap::new())
+}
+
+/// `POST /covenants/{id}/yearend`: one step, named by the form's `action`.
+pub async fn step(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Response {
+    let cov = match covenant_id(&viewer, &id) {
+        Ok(c) => c,
+        Err(r) => return *r,
+    };
+    let action = form.get("action").cloned().unwrap_or_default();
+    let command = {
+        let state = app.service.read();
+        forms::command(&state, &cov, &action, &form)
+    };
+    let result = match command {
+        Ok(c) => crate::api::execute(&app, &viewer, vec![thidua_domain::Command::YearEnd(c)])
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Redirect::to(&format!("/covenants/{id}/yearend#{action}")).into_response(),
+        Err(e) if e.status.is_client_error() && e.status.as_u16() != 401 => {
+            let message = match e.code {
+                "invalid_value" | "invalid_number" | "invalid_date" => {
+                    format!("{} {}", viewer.lang.error(e.code), e.message)
+                }
+                code => viewer.lang.error(code).to_owned(),
+            };
+            let mut typed = form;
+            typed.remove("csrf");
+            review_view(
+                &app,
+                &viewer,
+                &id,
+                BTreeMap::from([(action, message)]),
+                typed,
+            )
+        }
+        Err(e) => viewer_error(&viewer, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "yearend_results.html")]
+struct ResultsPage {
+    l: Layout,
+    y: &'static YeStrings,
+    r: ResultsDto,
+    chart: String,
+}
+
+impl ResultsPage {
+    fn num(&self, raw: &Option<String>) -> String {
+        raw.as_deref()
+            .map(crate::format::decimal_str)
+            .unwrap_or_else(|| "—".into())
+    }
+    fn flag_label(&self, kind: &str) -> &'static str {
+        match kind {
+            "self_minus_final" => self.y.flag_self_minus_final,
+            "leniency" => self.y.flag_leniency,
+            "agreement" => self.y.flag_agreement,
+            _ => self.y.flag_mutual_high,
+        }
+    }
+    fn num2(&self, raw: &str) -> String {
+        crate::format::decimal_str(raw)
+    }
+    fn flag_value(&self, f: &crate::api::yearend::FlagDto) -> String {
+        match (f.kind.as_str(), f.count) {
+            ("self_minus_final", _) => crate::format::decimal_str(&f.value),
+            ("leniency", Some(n)) => format!("{} ({n})", crate::format::decimal_str(&f.value)),
+            _ => f.value.clone(),
+        }
+    }
+    fn indent(&self, depth: &usize) -> String {
+        "\u{2003}".repeat(*depth)
+    }
+}
+
+/// `GET /covenants/{id}/results`.
+pub async fn results_page(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Response {
+    let cov = match covenant_id(&viewer, &id) {
+        Ok(c) => c,
+        Err(r) => return *r,
+    };
+    let status = crate::ui::proof::LogStatus::load(&app).await;
+    match api::results_dto(
+        &app.service.read(),
+        &viewer.scope,
+        &cov,
+        status.witnessed.map(|w| w.0),
+    ) {
+        Ok(r) => {
+            let y = viewer.lang.yearend();
+            let chart = chart::distribution(&r, y);
+            render(&ResultsPage {
+                l: Layout::new(&viewer, format!("{}: {}", y.results, r.title)),
+                y,
+                r,
+                chart,
+            })
+        }
+        Err(e) => viewer_error(&viewer, e),
+    }
+}
+
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/covenants/{id}/yearend", get(review_page).post(step))
+        .route("/covenants/{id}/results", get(results_page))
+        .route(
+            "/covenants/{id}/yearend/evidence",
+            axum::routing::post(evidence::upload).layer(axum::extract::DefaultBodyLimit::max(
+                crate::auth::MAX_UPLOAD,
+            )),
+        )
+        .route(
+            "/covenants/{id}/yearend/evidence/{sha}",
+            get(evidence::download),
+        )
+}

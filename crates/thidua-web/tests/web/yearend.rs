@@ -1,0 +1,650 @@
+//! The year-end in a real browser: five units of a fresh cluster complete it as their own
+//! roles — the secretariat opens it, officers and leaders fill and submit the dossiers, the
+//! leaders commit and reveal their seeds, the secretariat draws, the inspecting leaders submit
+//! findings (one dispute with a record re-check), the inspected unit answers, the council
+//! decides, the scores lock and the results are published ("chờ chứng thực" until witnessed).
+//! Also over HTTP: what each role may read of the review.
+
+use std::time::{Duration, Instant};
+
+use thidua_domain::figures::HistoricalReport;
+use thidua_domain::model::Role;
+use thidua_domain::yearend::draw::commitment;
+use thidua_domain::{Actor, Command, CovenantId, State, Text, UnitId, UserId};
+use thidua_service::Service;
+
+use super::browser::Browser;
+use super::support::{full_figures, signed_in, spawn, Backend, TestApp, PASSWORD};
+
+const COV: &str = "gu-12-2024";
+const UNITS: [&str; 5] = ["ca-kg", "ca-ag", "ca-hg", "ca-cm", "ca-bl"];
+
+fn unit(s: &str) -> UnitId {
+    UnitId::parse(s).unwrap()
+}
+
+fn cov() -> CovenantId {
+    CovenantId::parse(COV).unwrap()
+}
+
+fn leader(u: &str) -> String {
+    format!("lanhdao-{}", &u[3..])
+}
+
+fn secret(u: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(format!("bí mật của {u}")))
+}
+
+/// The covenant signed, a full year of approved figures (2023 imported), leaders for every
+/// member (the fixture has two).
+fn prepare(app: &TestApp) {
+    let service: &Service = &app.service;
+    let id = cov();
+    let hash = service.read().covenants[&id].latest().hash.clone();
+    let mut cmds: Vec<Command> = UNITS
+        .iter()
+        .map(|u| Command::SignCovenant {
+            covenant: id.clone(),
+            version: 1,
+            unit: unit(u),
+            hash: hash.clone(),
+        })
+        .collect();
+    for u in ["ca-hg", "ca-cm", "ca-bl"] {
+        let user = UserId::parse(&leader(u)).unwrap();
+        cmds.push(Command::RegisterUser {
+            user: user.clone(),
+            display_name: Text::parse("t", &format!("Lãnh Đạo {}", &u[3..].to_uppercase()), 100)
+                .unwrap(),
+            demo: true,
+        });
+        cmds.push(Command::GrantRole {
+            user,
+            role: Role::Leader { unit: unit(u) },
+        });
+    }
+    service.execute_all(&Actor::System, cmds).unwrap();
+    for u in ["ca-hg", "ca-cm", "ca-bl"] {
+        thidua_web::accounts::set_password(
+            &*app.accounts,
+            service,
+            &UserId::parse(&leader(u)).unwrap(),
+            PASSWORD,
+        )
+        .unwrap();
+    }
+    let reports = UNITS
+        .iter()
+        .enumerate()
+        .flat_map(|(i, u)| (1..=12).map(move |m| (i, u, m)))
+        .map(|(i, u, m)| HistoricalReport {
+            unit: unit(u),
+            year: 2023,
+            window: format!("M{m:02}"),
+            values: full_figures(service, COV, 8 + i as i64),
+        })
+        .collect();
+    let mut cmds = vec![Command::ImportHistoricalFigures {
+        covenant: id.clone(),
+        file_name: Text::parse("t", "2023.csv", 100).unwrap(),
+        sha256: "ab".repeat(32),
+        reports,
+    }];
+    for (i, u) in UNITS.iter().enumerate() {
+        for m in 1..=12 {
+            let window = format!("M{m:02}");
+            cmds.push(Command::SaveFigures {
+                covenant: id.clone(),
+                unit: unit(u),
+                window: window.clone(),
+                values: full_figures(service, COV, 7 + i as i64),
+                comments: Default::default(),
+            });
+            cmds.push(Command::SubmitFigures {
+                covenant: id.clone(),
+                unit: unit(u),
+                window: window.clone(),
+                revision: 1,
+            });
+            cmds.push(Command::ApproveFigures {
+                covenant: id.clone(),
+                unit: unit(u),
+                window,
+                revision: 1,
+            });
+        }
+    }
+    service.execute_all(&Actor::System, cmds).unwrap();
+}
+
+/// Waits (up to 10 s) until the log's state satisfies `check` (a click returns before the
+/// form's answer has been handled).
+fn wait_state(app: &TestApp, what: &str, check: impl Fn(&State) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !check(&app.service.read()) {
+        assert!(Instant::now() < deadline, "timed out waiting for: {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn page(app: &TestApp) -> String {
+    format!("{}/covenants/{COV}/yearend", app.base)
+}
+
+fn ddmmyyyy(days: i64) -> String {
+    (chrono::Utc::now().date_naive() + chrono::Duration::days(days))
+        .format("%d/%m/%Y")
+        .to_string()
+}
+
+fn open_and_fill_dossiers(b: &Browser, app: &TestApp) {
+    b.sign_in(app, "thuky12");
+    b.goto(&page(app));
+    assert!(b.wait_for("#open-button"), "{}", b.source());
+    b.screenshot("yearend-01-not-open");
+    b.type_into("#dossier-deadline", &ddmmyyyy(7));
+    b.type_into("#commit-deadline", &ddmmyyyy(7));
+    b.type_into("#response-deadline", &ddmmyyyy(21));
+    b.type_into("#record-sample", "10");
+    b.click("#open-button");
+    wait_state(app, "the review opened", |s| {
+        s.yearend.reviews.contains_key(&cov())
+    });
+    // Kiên Giang's officer saves a draft with a Vietnamese decimal; a score above the maximum
+    // is refused with a clear message and nothing changes.
+    b.sign_in(app, "canbo-kg");
+    b.goto(&page(app));
+    assert!(b.wait_for("#score-ca-kg-C2a"), "{}", b.source());
+    b.type_into("#score-ca-kg-C2a", "9");
+    b.type_into("#just-ca-kg-C2a", "Hoàn thành ba giải pháp đột phá");
+    b.click("#save-dossier-ca-kg");
+    assert!(b.wait_for("#save_dossier-error"), "{}", b.source());
+    assert!(
+        b.text("#save_dossier-error").contains("điểm tối đa"),
+        "{}",
+        b.text("#save_dossier-error")
+    );
+    b.type_into("#score-ca-kg-C2a", "7,5");
+    b.type_into("#score-ca-kg-C2b", "3,5");
+    b.type_into("#just-ca-kg-C2b", "Đảng bộ trong sạch, vững mạnh");
+    b.click("#save-dossier-ca-kg");
+    wait_state(app, "Kiên Giang's draft", |s| {
+        s.review(&cov())
+            .unwrap()
+            .dossiers
+            .get(&unit("ca-kg"))
+            .is_some_and(|d| d.revision == 1)
+    });
+    b.screenshot("yearend-02-dossier-draft");
+    for (i, u) in UNITS.iter().enumerate() {
+        b.sign_in(app, &leader(u));
+        b.goto(&page(app));
+        if *u != "ca-kg" {
+            assert!(b.wait_for(&format!("#score-{u}-C2a")), "{}", b.source());
+            b.type_into(&format!("#score-{u}-C2a"), &format!("{}", 5 + i % 3));
+            b.type_into(&format!("#just-{u}-C2a"), "Đã triển khai theo kế hoạch");
+            b.type_into(&format!("#score-{u}-C2b"), "3");
+            b.type_into(&format!("#just-{u}-C2b"), "Đảng bộ hoàn thành tốt nhiệm vụ");
+            b.click(&format!("#save-dossier-{u}"));
+            wait_state(app, "a draft", |s| {
+                s.review(&cov()).unwrap().dossiers.contains_key(&unit(u))
+            });
+            b.goto(&page(app));
+        }
+        if *u == "ca-kg" {
+            // Kiên Giang declares its case files before the draw: the seed picks those re-checked.
+            assert!(b.wait_for("#population-ca-kg"), "{}", b.source());
+            b.type_into("#population-ca-kg", "480");
+            b.type_into(
+                "#records-description-ca-kg",
+                "Hồ sơ tin báo năm 2024, số 1…480",
+            );
+            b.click("#declare-records-ca-kg");
+            wait_state(app, "the records", |s| {
+                s.review(&cov())
+                    .unwrap()
+                    .records
+                    .contains_key(&unit("ca-kg"))
+            });
+            b.goto(&page(app));
+        }
+        assert!(
+            b.wait_for(&format!("#submit-dossier-{u}")),
+            "{}",
+            b.source()
+        );
+        b.click(&format!("#submit-dossier-{u}"));
+        wait_state(app, "a submission", |s| {
+            s.review(&cov()).unwrap().dossiers[&unit(u)]
+                .submitted
+                .is_some()
+        });
+        b.goto(&page(app));
+        assert!(b.wait_for(&format!("#commit-secret-{u}")));
+        b.type_into(&format!("#commit-secret-{u}"), &secret(u));
+        b.click(&format!("#commit-{u}"));
+        wait_state(app, "a commitment", |s| {
+            s.review(&cov()).unwrap().commitments.contains_key(&unit(u))
+        });
+    }
+}
+
+fn reveal_and_draw(b: &Browser, app: &TestApp) {
+    for u in UNITS {
+        b.sign_in(app, &leader(u));
+        b.goto(&page(app));
+        assert!(b.wait_for(&format!("#reveal-secret-{u}")));
+        b.type_into(&format!("#reveal-secret-{u}"), &secret(u));
+        b.click(&format!("#reveal-{u}"));
+        wait_state(app, "a reveal", |s| {
+            s.review(&cov()).unwrap().reveals.contains_key(&unit(u))
+        });
+    }
+    b.sign_in(app, "thuky12");
+    b.goto(&page(app));
+    assert!(b.wait_for("#draw-button"));
+    b.click("#draw-button");
+    assert!(b.wait_for("#seed"), "{}", b.source());
+    let r = app.service.read().review(&cov()).unwrap().clone();
+    let (d, _) = r.drawn.clone().unwrap();
+    assert_eq!(b.text("#seed"), d.seed);
+    let expected = commitment(COV, &unit("ca-kg"), &secret("ca-kg"));
+    assert_eq!(
+        r.commitments[&unit("ca-kg")],
+        expected,
+        "the page committed the hash of the typed secret"
+    );
+    b.screenshot("yearend-03-draw");
+}
+
+fn inspect_answer_resolve_publish(b: &Browser, app: &TestApp) {
+    let pairs = app.service.read().review(&cov()).unwrap().pairs();
+    for p in &pairs {
+        let (insp, target) = (p.inspector.as_str(), p.inspected.as_str());
+        b.sign_in(app, &leader(insp));
+        b.goto(&page(app));
+        assert!(
+            b.wait_for(&format!("#submit-finding-{target}")),
+            "{}",
+            b.source()
+        );
+        // The inspector sees the dossier it was assigned.
+        assert!(b.find(&format!("#dossier-view-{target}")).is_some());
+        // …and the engine's scores of its criteria from the approved figures, explained.
+        assert!(b.find(&format!("#computed-{target}")).is_some());
+        if target == "ca-kg" {
+            assert!(
+                b.text("#records-ca-kg").contains("(480)"),
+                "{}",
+                b.text("#records-ca-kg")
+            );
+            b.type_into("#checked-ca-kg", "10");
+            b.type_into("#correct-ca-kg", "9");
+            b.click(&format!("#verdict-{target}-C2a option[value=propose]"));
+            b.type_into(&format!("#fscore-{target}-C2a"), "6,5");
+            b.type_into(
+                &format!("#freason-{target}-C2a"),
+                "Giải pháp thứ ba chưa hoàn thành đúng hạn",
+            );
+        }
+        b.click(&format!("#submit-finding-{target}"));
+        wait_state(app, "findings", |s| {
+            s.review(&cov())
+                .unwrap()
+                .finding(&p.inspector, &p.inspected)
+                .is_some()
+        });
+    }
+    b.sign_in(app, "lanhdao-kg");
+    b.goto(&page(app));
+    assert!(b.wait_for("#answer-ca-kg-C2a"), "{}", b.source());
+    b.type_into(
+        "#answer-ca-kg-C2a",
+        "Giải pháp thứ ba đã xong ngày 10/12, có biên bản",
+    );
+    b.click("#submit-response-ca-kg");
+    wait_state(app, "the response", |s| {
+        s.review(&cov())
+            .unwrap()
+            .responses
+            .contains_key(&unit("ca-kg"))
+    });
+    b.sign_in(app, "thuky12");
+    b.goto(&page(app));
+    // Locking before the council decides is refused, with the reason on the page.
+    assert!(b.wait_for("#lock-button"));
+    b.click("#lock-button");
+    assert!(b.wait_for("#lock-error"), "{}", b.source());
+    assert!(b.wait_for("#resolve-ca-kg-C2a"), "{}", b.source());
+    b.type_into("#resolve-score-ca-kg-C2a", "7");
+    b.type_into(
+        "#resolve-reason-ca-kg-C2a",
+        "Hội đồng cụm biểu quyết: 7 điểm",
+    );
+    b.click("#resolve-ca-kg-C2a");
+    wait_state(app, "the resolution", |s| {
+        !s.review(&cov()).unwrap().resolutions.is_empty()
+    });
+    b.goto(&page(app));
+    assert!(b.wait_for("#lock-button"));
+    b.screenshot("yearend-04-resolved");
+    b.click("#lock-button");
+    wait_state(app, "the lock", |s| {
+        s.review(&cov()).unwrap().locked_at.is_some()
+    });
+    b.goto(&page(app));
+    assert!(b.wait_for("#publish-button"));
+    b.click("#publish-button");
+    assert!(b.wait_for("#results-link"), "{}", b.source());
+    b.click("#results-link");
+    assert!(b.wait_for("#results"), "{}", b.source());
+    assert!(b.find("#distribution-chart").is_some());
+    assert!(
+        b.text("#witness-status").contains("chờ chứng thực"),
+        "{}",
+        b.text("#witness-status")
+    );
+    assert!(
+        b.text("#rechecks").contains("9/10"),
+        "{}",
+        b.text("#rechecks")
+    );
+    let kg = b.text("#result-ca-kg");
+    assert!(kg.contains("0,5"), "self 0,5 above final: {kg}");
+    b.screenshot("yearend-05-results");
+    b.shots("yearend-results");
+}
+
+pub fn five_units_complete_a_year_end(b: &Browser, app: &TestApp) {
+    prepare(app);
+    open_and_fill_dossiers(b, app);
+    reveal_and_draw(b, app);
+    inspect_answer_resolve_publish(b, app);
+}
+
+#[test]
+fn browser_year_end() {
+    let Some(b) = Browser::start() else {
+        return;
+    };
+    let app = spawn(Backend::Sqlite).unwrap();
+    five_units_complete_a_year_end(&b, &app);
+}
+
+/// Over HTTP: before the draw nobody outside a unit reads its dossier; after it, the assigned
+/// inspector does and the others do not; a unit's inspector's findings appear only once
+/// submitted; nobody changes a locked score.
+#[test]
+fn who_reads_what_of_the_year_end() {
+    let Some(app) = spawn(Backend::Sqlite) else {
+        return;
+    };
+    prepare(&app);
+    let sys = Actor::System;
+    let s = &app.service;
+    let ye = |c| Command::YearEnd(c);
+    use thidua_domain::yearend::{DossierEntry, Points, YearEndCommand as Y};
+    let today = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis());
+    s.execute(
+        &sys,
+        ye(Y::Open {
+            covenant: cov(),
+            dossier_deadline: today + chrono::Duration::days(7),
+            commit_deadline: today + chrono::Duration::days(7),
+            response_deadline: today + chrono::Duration::days(21),
+            inspectors: 1,
+            record_sample: 5,
+        }),
+    )
+    .unwrap();
+    let entry = |x: &str| DossierEntry {
+        score: Points(x.parse().unwrap()),
+        justification: Text::parse("t", "Giải trình", 100).unwrap(),
+        evidence: vec![],
+    };
+    for u in UNITS {
+        let entries = [
+            ("C2a".to_owned(), entry("6")),
+            ("C2b".to_owned(), entry("3")),
+        ]
+        .into_iter()
+        .collect();
+        s.execute(
+            &sys,
+            ye(Y::SaveDossier {
+                covenant: cov(),
+                unit: unit(u),
+                entries,
+            }),
+        )
+        .unwrap();
+        s.execute(
+            &sys,
+            ye(Y::SubmitDossier {
+                covenant: cov(),
+                unit: unit(u),
+                revision: 1,
+            }),
+        )
+        .unwrap();
+        s.execute(
+            &sys,
+            ye(Y::CommitSeed {
+                covenant: cov(),
+                unit: unit(u),
+                commitment: commitment(COV, &unit(u), &secret(u)),
+            }),
+        )
+        .unwrap();
+    }
+    let dossier_units = |user: &str| -> Vec<String> {
+        let c = signed_in(&app, user);
+        let v = c.get(&format!("/api/v1/covenants/{COV}/yearend")).json();
+        v["dossiers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["unit"]["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        dossier_units("lanhdao-ag"),
+        ["ca-ag"],
+        "before the draw: its own only"
+    );
+    assert_eq!(
+        dossier_units("thuky12").len(),
+        5,
+        "the secretariat reads every dossier"
+    );
+    for u in UNITS {
+        s.execute(
+            &sys,
+            ye(Y::RevealSeed {
+                covenant: cov(),
+                unit: unit(u),
+                value: secret(u),
+            }),
+        )
+        .unwrap();
+    }
+    s.execute(&sys, ye(Y::DrawAssignment { covenant: cov() }))
+        .unwrap();
+    let review = s.read().review(&cov()).unwrap().clone();
+    let ag_inspects = review
+        .pairs()
+        .into_iter()
+        .find(|p| p.inspector == unit("ca-ag"))
+        .unwrap()
+        .inspected;
+    let mut seen = dossier_units("lanhdao-ag");
+    seen.sort();
+    let mut expected = vec!["ca-ag".to_owned(), ag_inspects.to_string()];
+    expected.sort();
+    assert_eq!(
+        seen, expected,
+        "An Giang reads only the dossier it was assigned"
+    );
+    // Kiên Giang sees no finding on itself until its inspector submits one.
+    let kg_inspector = review.inspectors_of(&unit("ca-kg"))[0].clone();
+    let kg = signed_in(&app, "lanhdao-kg");
+    let findings = |c: &super::support::Client| {
+        c.get(&format!("/api/v1/covenants/{COV}/yearend")).json()["findings"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    let before = findings(&kg);
+    s.execute(
+        &sys,
+        ye(Y::SubmitFinding {
+            covenant: cov(),
+            inspector: kg_inspector,
+            inspected: unit("ca-kg"),
+            items: Default::default(),
+            recheck: None,
+        }),
+    )
+    .unwrap();
+    assert_eq!(findings(&kg), before + 1);
+    // Locked: a resolution through the API is refused.
+    for p in review.pairs() {
+        if p.inspected != unit("ca-kg") {
+            s.execute(
+                &sys,
+                ye(Y::SubmitFinding {
+                    covenant: cov(),
+                    inspector: p.inspector,
+                    inspected: p.inspected,
+                    items: Default::default(),
+                    recheck: None,
+                }),
+            )
+            .unwrap();
+        }
+    }
+    s.execute(&sys, ye(Y::Lock { covenant: cov() })).unwrap();
+    let thuky = signed_in(&app, "thuky12");
+    let res = thuky.post_json(
+        &format!("/api/v1/covenants/{COV}/yearend"),
+        serde_json::json!({"action": "record_eligibility", "covenant": COV, "unit": "ca-kg", "discipline_pending": true, "note": "x"}),
+    );
+    assert_eq!(res.status, 409, "{}", res.body);
+    assert_eq!(res.json()["error"], "yearend_locked");
+    // Published: every member reads the results and downloads the score sheet.
+    let xlsx = format!("/api/v1/covenants/{COV}/yearend/results.xlsx");
+    assert_eq!(
+        signed_in(&app, "lanhdao-ag").get(&xlsx).status,
+        404,
+        "not before publication"
+    );
+    s.execute(&sys, ye(Y::PublishResults { covenant: cov() }))
+        .unwrap();
+    let ag = signed_in(&app, "lanhdao-ag");
+    let results = ag
+        .get(&format!("/api/v1/covenants/{COV}/yearend/results"))
+        .json();
+    assert_eq!(results["rows"].as_array().unwrap().len(), 5);
+    assert_eq!(results["witnessed"], false);
+    let bytes = ag.get_bytes(&xlsx);
+    assert!(bytes.starts_with(b"PK\x03\x04"), "an XLSX package");
+    assert_eq!(
+        signed_in(&app, "canbo-dt").get(&xlsx).status,
+        404,
+        "another cluster's officer"
+    );
+}
+
+fn multipart(
+    csrf: &str,
+    unit: &str,
+    criterion: &str,
+    name: &str,
+    bytes: &[u8],
+) -> (String, Vec<u8>) {
+    let boundary = "thidua-test-boundary";
+    let mut body = Vec::new();
+    for (k, v) in [("csrf", csrf), ("unit", unit), ("criterion", criterion)] {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .bytes(),
+        );
+    }
+    body.extend(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/pdf\r\n\r\n")
+            .bytes(),
+    );
+    body.extend(bytes);
+    body.extend(format!("\r\n--{boundary}--\r\n").bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// Evidence: a PDF is attached to a criterion (stored by its hash, its name cleaned), a file
+/// that is not one of the accepted types by content is refused whatever its name, and the file
+/// is served to the unit and not to a unit that may not read the dossier.
+#[test]
+fn evidence_files_are_checked_by_content_and_served_to_readers_only() {
+    let Some(app) = spawn(Backend::Sqlite) else {
+        return;
+    };
+    prepare(&app);
+    use thidua_domain::yearend::{DossierEntry, Points, YearEndCommand as Y};
+    let today = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis());
+    let s = &app.service;
+    s.execute(
+        &Actor::System,
+        Command::YearEnd(Y::Open {
+            covenant: cov(),
+            dossier_deadline: today + chrono::Duration::days(7),
+            commit_deadline: today + chrono::Duration::days(7),
+            response_deadline: today + chrono::Duration::days(21),
+            inspectors: 1,
+            record_sample: 0,
+        }),
+    )
+    .unwrap();
+    let entry = DossierEntry {
+        score: Points("6".parse().unwrap()),
+        justification: Text::parse("t", "Giải trình", 100).unwrap(),
+        evidence: vec![],
+    };
+    s.execute(
+        &Actor::System,
+        Command::YearEnd(Y::SaveDossier {
+            covenant: cov(),
+            unit: unit("ca-kg"),
+            entries: [("C2a".to_owned(), entry)].into_iter().collect(),
+        }),
+    )
+    .unwrap();
+    let officer = signed_in(&app, "canbo-kg");
+    let page = officer.get(&format!("/covenants/{COV}/yearend"));
+    let csrf = page.csrf();
+    let pdf = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n";
+    let (ct, body) = multipart(&csrf, "ca-kg", "C2a", "../../Báo cáo tổng kết.pdf", pdf);
+    let res = officer.post_raw(&format!("/covenants/{COV}/yearend/evidence"), &ct, &body);
+    assert_eq!(res.status, 303, "{}", res.body);
+    let review = s.read().review(&cov()).unwrap().clone();
+    let files = &review.dossiers[&unit("ca-kg")].entries["C2a"].evidence;
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].name.as_str(), "Báo cáo tổng kết.pdf");
+    assert_eq!(files[0].media_type, "application/pdf");
+    let (ct, body) = multipart(&csrf, "ca-kg", "C2a", "hop-le.pdf", b"MZ\x90\x00 not a pdf");
+    let res = officer.post_raw(&format!("/covenants/{COV}/yearend/evidence"), &ct, &body);
+    assert_eq!(res.status, 422, "{}", res.body);
+    assert_eq!(
+        s.read().review(&cov()).unwrap().dossiers[&unit("ca-kg")].revision,
+        2,
+        "nothing saved"
+    );
+    let url = format!("/covenants/{COV}/yearend/evidence/{}", files[0].sha256);
+    let got = officer.get(&url);
+    assert_eq!(got.status, 200);
+    assert_eq!(got.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(
+        signed_in(&app, "lanhdao-ag").get(&url).status,
+        404,
+        "An Giang may not read Kiên Giang's draft"
+    );
+}
