@@ -1,6 +1,7 @@
 //! [`AccountStore`] on SQLite: passwords, sessions, API tokens, preferences and the bootstrap
 //! token in their own tables (migration 2), sign-in throttle counters ([`MIGRATION_THROTTLE`]),
-//! never in the log.
+//! never in the log. Lookups (a session or token on every request, a password, preferences) run
+//! on the read connections, so a page never waits for an append on the writer.
 
 /// The sign-in throttle counters, kept across restarts.
 pub(crate) const MIGRATION_THROTTLE: &str = r#"
@@ -58,7 +59,7 @@ impl AccountStore for SqliteStore {
     }
 
     fn password_hash(&self, user: &str) -> Result<Option<String>> {
-        self.lock()
+        self.reader()
             .query_row(
                 "SELECT phc FROM account_passwords WHERE user_id = ?1",
                 [user],
@@ -80,7 +81,7 @@ impl AccountStore for SqliteStore {
 
     fn session(&self, id_hash: &Hash, now_ms: i64) -> Result<Option<SessionRecord>> {
         let row = self
-            .lock()
+            .reader()
             .query_row(
                 "SELECT user_id, csrf, created_ms, expires_ms FROM account_sessions WHERE id_hash = ?1 AND expires_ms > ?2",
                 params![id_hash.as_slice(), now_ms],
@@ -140,7 +141,7 @@ impl AccountStore for SqliteStore {
 
     fn api_token(&self, token_hash: &Hash) -> Result<Option<ApiTokenRecord>> {
         let row = self
-            .lock()
+            .reader()
             .query_row(
                 &format!("SELECT {TOKEN_COLUMNS} FROM account_api_tokens WHERE token_hash = ?1"),
                 [token_hash.as_slice()],
@@ -152,7 +153,7 @@ impl AccountStore for SqliteStore {
     }
 
     fn api_tokens(&self, user: &str) -> Result<Vec<ApiTokenRecord>> {
-        let conn = self.lock();
+        let conn = self.reader();
         let mut stmt = conn
             .prepare(&format!(
                 "SELECT {TOKEN_COLUMNS} FROM account_api_tokens WHERE user_id = ?1 ORDER BY created_ms, id"
@@ -235,7 +236,7 @@ impl AccountStore for SqliteStore {
     }
 
     fn preference(&self, user: &str, key: &str) -> Result<Option<String>> {
-        self.lock()
+        self.reader()
             .query_row(
                 "SELECT value FROM account_preferences WHERE user_id = ?1 AND key = ?2",
                 [user, key],
