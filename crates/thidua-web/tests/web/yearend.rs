@@ -648,3 +648,91 @@ fn evidence_files_are_checked_by_content_and_served_to_readers_only() {
         "An Giang may not read Kiên Giang's draft"
     );
 }
+
+/// When no assignment meets the hard constraints (Kiên Giang declared a conflict with every
+/// other member), the review page offers the secretariat a form to record its own assignment
+/// with a reason; a malformed line is refused beside the form and records nothing.
+#[test]
+fn the_secretariat_records_an_assignment_when_the_draw_finds_none() {
+    let Some(app) = spawn(Backend::Sqlite) else {
+        return;
+    };
+    prepare(&app);
+    let (sys, s) = (Actor::System, &app.service);
+    use thidua_domain::yearend::YearEndCommand as Y;
+    let today = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis());
+    let mut steps = vec![Y::Open {
+        covenant: cov(),
+        dossier_deadline: today + chrono::Duration::days(7),
+        commit_deadline: today + chrono::Duration::days(7),
+        response_deadline: today + chrono::Duration::days(21),
+        inspectors: 1,
+        record_sample: 5,
+    }];
+    for other in &UNITS[1..] {
+        steps.push(Y::DeclareConflict {
+            covenant: cov(),
+            unit: unit("ca-kg"),
+            other: unit(other),
+            reason: Text::parse("t", "Cùng địa bàn giáp ranh", 100).unwrap(),
+        });
+    }
+    for u in UNITS {
+        steps.push(Y::CommitSeed {
+            covenant: cov(),
+            unit: unit(u),
+            commitment: commitment(COV, &unit(u), &secret(u)),
+        });
+    }
+    for u in UNITS {
+        steps.push(Y::RevealSeed {
+            covenant: cov(),
+            unit: unit(u),
+            value: secret(u),
+        });
+    }
+    steps.push(Y::DrawAssignment { covenant: cov() });
+    for step in steps {
+        s.execute(&sys, Command::YearEnd(step)).unwrap();
+    }
+    let sec = signed_in(&app, "thuky12");
+    let path = format!("/covenants/{COV}/yearend");
+    let review = sec.get(&path);
+    assert!(review.body.contains("id=\"infeasible\""), "{}", review.body);
+    assert!(review.body.contains("id=\"decide-form\""));
+    let leader = signed_in(&app, "lanhdao-ag").get(&path);
+    assert!(
+        !leader.body.contains("id=\"decide-form\""),
+        "only the secretariat decides"
+    );
+    let post = |pairs: &str| {
+        let page = sec.get(&path);
+        sec.post_form(
+            &path,
+            &[
+                ("csrf", &page.csrf()),
+                ("action", "decide_assignment"),
+                ("pairs", pairs),
+                ("reason", "Phân công theo nghị quyết hội nghị cụm"),
+            ],
+        )
+    };
+    let refused = post("ca-kg → ca-ag → ca-hg");
+    assert!(
+        refused.body.contains("id=\"decide_assignment-error\""),
+        "{}",
+        refused.body
+    );
+    assert!(s.read().review(&cov()).unwrap().decided.is_none());
+    post("ca-kg → ca-ag\nca-ag → ca-hg\nca-hg → ca-cm\nca-cm → ca-bl\nca-bl → ca-kg");
+    let decided = s.read().review(&cov()).unwrap().decided.clone();
+    let (decision, _) = decided.expect("the secretariat's assignment is recorded");
+    assert_eq!(decision.pairs.len(), 5);
+    let after = sec.get(&path);
+    assert!(!after.body.contains("id=\"decide-form\""));
+    assert!(
+        after.body.contains("id=\"pair-ca-kg-ca-ag\""),
+        "{}",
+        after.body
+    );
+}

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
 use thidua_domain::yearend::{
-    draw, Answer, DossierEntry, FindingItem, Points, Recheck, Verdict, YearEndCommand,
+    draw, Answer, DossierEntry, FindingItem, Pair, Points, Recheck, Verdict, YearEndCommand,
 };
 use thidua_domain::{CovenantId, State, Text, UnitId};
 
@@ -92,6 +92,25 @@ fn all_criteria(state: &State, covenant: &CovenantId) -> Vec<(String, bool)> {
 }
 
 /// The command a year-end form asks for.
+/// The secretariat's pairs, one per line: the inspecting unit, then the inspected one (unit ids,
+/// separated by spaces, `->` or `→`).
+fn pairs(raw: &str) -> Result<Vec<Pair>, ApiError> {
+    raw.lines()
+        .map(|l| l.replace("->", " ").replace('→', " "))
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| match l.split_whitespace().collect::<Vec<_>>()[..] {
+            [a, b] => match (UnitId::parse(a), UnitId::parse(b)) {
+                (Ok(inspector), Ok(inspected)) => Ok(Pair {
+                    inspector,
+                    inspected,
+                }),
+                _ => Err(bad("pairs")),
+            },
+            _ => Err(bad("pairs")),
+        })
+        .collect()
+}
+
 pub fn command(
     state: &State,
     covenant: &CovenantId,
@@ -154,6 +173,11 @@ pub fn command(
             value: field(form, "secret").to_ascii_lowercase(),
         },
         "draw_assignment" => C::DrawAssignment { covenant },
+        "decide_assignment" => C::DecideAssignment {
+            covenant,
+            pairs: pairs(field(form, "pairs"))?,
+            reason: text(form, "reason", 1000)?,
+        },
         "declare_records" => C::DeclareRecords {
             covenant,
             unit: unit(form, "unit")?,
@@ -267,6 +291,19 @@ pub fn command(
 #[cfg(test)]
 mod tests {
     use super::number;
+
+    #[test]
+    fn the_secretariats_pairs_are_read_one_per_line() {
+        let pairs = super::pairs("ca-kg -> ca-ag\n\nca-ag → ca-hg\r\nca-hg ca-kg\n").unwrap();
+        let as_text: Vec<String> = pairs
+            .iter()
+            .map(|p| format!("{}>{}", p.inspector, p.inspected))
+            .collect();
+        assert_eq!(as_text, ["ca-kg>ca-ag", "ca-ag>ca-hg", "ca-hg>ca-kg"]);
+        assert!(super::pairs("ca-kg").is_err());
+        assert!(super::pairs("ca-kg -> ca-ag -> ca-hg").is_err());
+        assert!(super::pairs("CA KG").is_err());
+    }
 
     #[test]
     fn numbers_are_read_in_vietnamese_or_plain_form() {
