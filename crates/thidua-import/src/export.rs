@@ -96,24 +96,13 @@ pub fn data_csv(state: &State, covenant: &CovenantId, window: &str) -> Result<St
                 if year == c.year && w.end > cut.end {
                     continue;
                 }
-                let Some(approval) = state
-                    .figures
-                    .report(u, year, &w.key)
-                    .and_then(|r| r.published())
-                else {
-                    continue;
-                };
-                let used = state.figures.form(approval.values.form);
-                for e in &form.elements {
-                    let Some(p) = used.position(&e.id) else {
-                        continue;
-                    };
-                    match approval.values.get(p) {
+                let cells = state.figures.published_cells(&form, u, year, &w.key);
+                for (element, cell) in cells.into_iter().flatten() {
+                    match cell {
                         Cell::Number(d) => {
                             let _ = writeln!(
                                 out,
-                                "{id},{},{year}-{},{}",
-                                e.id,
+                                "{id},{element},{year}-{},{}",
                                 w.key,
                                 canonical_decimal(&d)
                             );
@@ -121,8 +110,8 @@ pub fn data_csv(state: &State, covenant: &CovenantId, window: &str) -> Result<St
                         Cell::NotApplicable => {
                             let _ = writeln!(
                                 out,
-                                "# {id},{},{year}-{}: không áp dụng / not applicable",
-                                e.id, w.key
+                                "# {id},{element},{year}-{}: không áp dụng / not applicable",
+                                w.key
                             );
                         }
                         Cell::Missing => {}

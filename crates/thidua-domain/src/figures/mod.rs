@@ -452,6 +452,24 @@ impl Figures {
             .collect()
     }
 
+    /// A unit's published (approved) figures for a window, element by element of `form` (the
+    /// covenant's form now; an element the report's own form lacks is left out): the element's
+    /// id and its cell. `None` when nothing is published.
+    pub fn published_cells<'a>(
+        &'a self,
+        form: &'a Form,
+        unit: &UnitId,
+        year: i32,
+        window: &str,
+    ) -> Option<impl Iterator<Item = (&'a str, Cell)> + 'a> {
+        let approval = self.report(unit, year, window)?.published()?;
+        let used = self.form(approval.values.form);
+        Some(form.elements.iter().filter_map(move |e| {
+            let p = used.position(&e.id)?;
+            Some((e.id.as_str(), approval.values.get(p)))
+        }))
+    }
+
     /// The published value of `element` for a unit's window, with the form it was read with.
     pub fn published_value(
         &self,

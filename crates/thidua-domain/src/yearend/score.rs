@@ -80,21 +80,11 @@ pub fn inputs(
         b.name(next(), &id, state.unit(unit)?.name.as_str());
         for year in review.year - 10..=review.year {
             for w in &movement.calendar {
-                let Some(approval) = state
-                    .figures
-                    .report(unit, year, &w.key)
-                    .and_then(|r| r.published())
-                else {
-                    continue;
-                };
-                let used = state.figures.form(approval.values.form);
-                for e in &form.elements {
-                    let Some(p) = used.position(&e.id) else {
-                        continue;
-                    };
-                    if let Cell::Number(d) = approval.values.get(p) {
-                        let period = format!("{year}-{}", w.key);
-                        b.figure(next(), &id, &e.id, &period, &canonical_decimal(&d));
+                let period = format!("{year}-{}", w.key);
+                let cells = state.figures.published_cells(&form, unit, year, &w.key);
+                for (element, cell) in cells.into_iter().flatten() {
+                    if let Cell::Number(d) = cell {
+                        b.figure(next(), &id, element, &period, &canonical_decimal(&d));
                     }
                 }
             }

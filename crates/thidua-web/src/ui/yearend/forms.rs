@@ -63,18 +63,10 @@ pub fn random_secret() -> String {
 }
 
 fn manual_criteria(state: &State, covenant: &CovenantId) -> Vec<String> {
-    state
-        .yearend
-        .reviews
-        .get(covenant)
-        .map(|r| {
-            r.criteria
-                .iter()
-                .filter(|c| c.manual)
-                .map(|c| c.id.clone())
-                .collect()
-        })
-        .unwrap_or_default()
+    all_criteria(state, covenant)
+        .into_iter()
+        .filter_map(|(id, manual)| manual.then_some(id))
+        .collect()
 }
 
 fn all_criteria(state: &State, covenant: &CovenantId) -> Vec<(String, bool)> {
