@@ -36,6 +36,13 @@ pub struct Visibility {
     pub units: BTreeSet<UnitId>,
 }
 
+impl Visibility {
+    /// Whether the cluster (and so its covenants) is visible.
+    pub fn sees_cluster(&self, cluster: &ClusterId) -> bool {
+        self.admin || self.clusters.contains(cluster)
+    }
+}
+
 /// The roles of the signed-in user, as the log says now.
 #[derive(Clone, Debug)]
 pub struct Scope {
@@ -236,12 +243,12 @@ impl Scope {
         if vis.admin {
             return true;
         }
-        let cluster_ok = |c: &ClusterId| vis.clusters.contains(c);
+        let cluster_ok = |c: &ClusterId| vis.sees_cluster(c);
         let covenant_ok = |id| {
             state
                 .covenants
                 .get(id)
-                .is_some_and(|c| vis.clusters.contains(&c.cluster))
+                .is_some_and(|c| vis.sees_cluster(&c.cluster))
         };
         match &event.payload {
             Payload::UserRegistered { user, .. } => self.can_read_user_events(state, vis, user),

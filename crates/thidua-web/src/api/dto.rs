@@ -491,10 +491,12 @@ pub fn covenant_summary(_state: &State, c: &Covenant) -> CovenantSummary {
 }
 
 pub fn covenants(state: &State, scope: &Scope) -> Vec<CovenantSummary> {
+    // What the user sees, computed once, not once per covenant.
+    let vis = scope.visibility(state);
     state
         .covenants
         .values()
-        .filter(|c| scope.can_view_covenant(state, c))
+        .filter(|c| vis.sees_cluster(&c.cluster))
         .map(|c| covenant_summary(state, c))
         .collect()
 }

@@ -105,9 +105,10 @@ fn todos(t: &Strings, state: &thidua_domain::State, viewer: &Viewer) -> Vec<Todo
     }
     let led = scope.led_units();
     let own = scope.own_units();
+    let vis = scope.visibility(state);
     for c in state.covenants.values() {
         let v = c.latest();
-        if !v.is_open() || !scope.can_view_covenant(state, c) {
+        if !v.is_open() || !vis.sees_cluster(&c.cluster) {
             continue;
         }
         let cov = vec![names::covenant(state, &c.id)];
