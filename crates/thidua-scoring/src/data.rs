@@ -513,6 +513,25 @@ impl DatasetBuilder {
         }
     }
 
+    /// `offsets` of the sorted rows (see [`Dataset::offsets`]); notes each unit's years.
+    fn series_offsets(&mut self, raw: &[(u32, u32, Fig)]) -> Vec<u32> {
+        let ne = self.ds.elements.len();
+        let nseries = self.ds.units.len() * ne;
+        let mut offsets = Vec::with_capacity(nseries + 1);
+        offsets.push(0u32);
+        let mut last_year = None;
+        for (i, (u, e, f)) in raw.iter().enumerate() {
+            if last_year != Some((*u, f.window.year)) {
+                self.ds.years.insert((*u, f.window.year));
+                last_year = Some((*u, f.window.year));
+            }
+            let key = *u as usize * ne + *e as usize;
+            offsets.resize(key + 1, i as u32);
+        }
+        offsets.resize(nseries + 1, raw.len() as u32);
+        offsets
+    }
+
     /// Freezes; fails with every error found (nothing is imported).
     pub fn finish(mut self) -> Result<Dataset, Vec<DataError>> {
         let preds = std::mem::take(&mut self.preds);
@@ -531,31 +550,10 @@ impl DatasetBuilder {
         if !self.errors.is_empty() {
             return Err(self.errors);
         }
-        let ne = self.ds.elements.len();
         let raw = std::mem::take(&mut self.raw);
-        let nseries = self.ds.units.len() * ne;
-        let mut offsets = Vec::with_capacity(nseries + 1);
-        let mut figs = Vec::with_capacity(raw.len());
-        let mut k = 0usize;
-        offsets.push(0u32);
-        let mut last_year = None;
-        for (u, e, f) in raw {
-            if last_year != Some((u, f.window.year)) {
-                self.ds.years.insert((u, f.window.year));
-                last_year = Some((u, f.window.year));
-            }
-            let key = u as usize * ne + e as usize;
-            while k < key {
-                offsets.push(figs.len() as u32);
-                k += 1;
-            }
-            figs.push(f);
-        }
-        while offsets.len() < nseries + 1 {
-            offsets.push(figs.len() as u32);
-        }
-        self.ds.figs = figs;
-        self.ds.offsets = offsets;
+        self.ds.offsets = self.series_offsets(&raw);
+        // The rows' own allocation is reused for the figures (no second copy of the file).
+        self.ds.figs = raw.into_iter().map(|(_, _, f)| f).collect();
         for m in self.ds.manual.values() {
             for (u, p) in m.keys() {
                 self.ds.years.insert((*u, p.year));
