@@ -1057,12 +1057,14 @@ fn read_csv_piece(b: &mut DatasetBuilder, text: &str, line0: usize, header: bool
         .comment(Some(b'#'))
         .delimiter(delim)
         .from_reader(text.as_bytes());
-    let mut rec = csv::ByteRecord::new();
+    // The text is UTF-8 already: a string record is checked field by field in place, with no
+    // allocation per row.
+    let mut srec = csv::StringRecord::new();
     b.raw.reserve(text.len() / 24);
     let mut header_seen = !header;
     loop {
         let line = rdr.position().line() as usize + line0 - 1;
-        match rdr.read_byte_record(&mut rec) {
+        match rdr.read_record(&mut srec) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
@@ -1076,16 +1078,11 @@ fn read_csv_piece(b: &mut DatasetBuilder, text: &str, line0: usize, header: bool
                 break;
             }
         }
-        let row = rec
+        let row = srec
             .position()
             .map_or(line, |p| p.line() as usize + line0 - 1);
-        // One UTF-8 check for the record (the text is UTF-8, so this cannot fail).
-        let Ok(srec) = csv::StringRecord::from_byte_record(std::mem::take(&mut rec)) else {
-            continue;
-        };
         let field = |i: usize| srec.get(i).unwrap_or("").trim_ascii();
         if srec.len() == 1 && field(0).is_empty() {
-            rec = srec.into_byte_record();
             continue;
         }
         if !header_seen {
@@ -1101,7 +1098,6 @@ fn read_csv_piece(b: &mut DatasetBuilder, text: &str, line0: usize, header: bool
                 );
                 return;
             }
-            rec = srec.into_byte_record();
             continue;
         }
         if srec.len() != 4 {
@@ -1111,11 +1107,9 @@ fn read_csv_piece(b: &mut DatasetBuilder, text: &str, line0: usize, header: bool
                 format!("cần 4 cột, có {}", srec.len()),
                 format!("expected 4 columns, found {}", srec.len()),
             );
-            rec = srec.into_byte_record();
             continue;
         }
         csv_row(b, row, field(0), field(1), field(2), field(3));
-        rec = srec.into_byte_record();
     }
 }
 
