@@ -513,6 +513,25 @@ impl DatasetBuilder {
         }
     }
 
+    /// `offsets` of the sorted rows (see [`Dataset::offsets`]); notes each unit's years.
+    fn series_offsets(&mut self, raw: &[(u32, u32, Fig)]) -> Vec<u32> {
+        let ne = self.ds.elements.len();
+        let nseries = self.ds.units.len() * ne;
+        let mut offsets = Vec::with_capacity(nseries + 1);
+        offsets.push(0u32);
+        let mut last_year = None;
+        for (i, (u, e, f)) in raw.iter().enumerate() {
+            if last_year != Some((*u, f.window.year)) {
+                self.ds.years.insert((*u, f.window.year));
+                last_year = Some((*u, f.window.year));
+            }
+            let key = *u as usize * ne + *e as usize;
+            offsets.resize(key + 1, i as u32);
+        }
+        offsets.resize(nseries + 1, raw.len() as u32);
+        offsets
+    }
+
     /// Freezes; fails with every error found (nothing is imported).
     pub fn finish(mut self) -> Result<Dataset, Vec<DataError>> {
         let preds = std::mem::take(&mut self.preds);
@@ -531,31 +550,10 @@ impl DatasetBuilder {
         if !self.errors.is_empty() {
             return Err(self.errors);
         }
-        let ne = self.ds.elements.len();
         let raw = std::mem::take(&mut self.raw);
-        let nseries = self.ds.units.len() * ne;
-        let mut offsets = Vec::with_capacity(nseries + 1);
-        let mut figs = Vec::with_capacity(raw.len());
-        let mut k = 0usize;
-        offsets.push(0u32);
-        let mut last_year = None;
-        for (u, e, f) in raw {
-            if last_year != Some((u, f.window.year)) {
-                self.ds.years.insert((u, f.window.year));
-                last_year = Some((u, f.window.year));
-            }
-            let key = u as usize * ne + e as usize;
-            while k < key {
-                offsets.push(figs.len() as u32);
-                k += 1;
-            }
-            figs.push(f);
-        }
-        while offsets.len() < nseries + 1 {
-            offsets.push(figs.len() as u32);
-        }
-        self.ds.figs = figs;
-        self.ds.offsets = offsets;
+        self.ds.offsets = self.series_offsets(&raw);
+        // The rows' own allocation is reused for the figures (no second copy of the file).
+        self.ds.figs = raw.into_iter().map(|(_, _, f)| f).collect();
         for m in self.ds.manual.values() {
             for (u, p) in m.keys() {
                 self.ds.years.insert((*u, p.year));
@@ -1059,12 +1057,14 @@ fn read_csv_piece(b: &mut DatasetBuilder, text: &str, line0: usize, header: bool
         .comment(Some(b'#'))
         .delimiter(delim)
         .from_reader(text.as_bytes());
-    let mut rec = csv::ByteRecord::new();
+    // The text is UTF-8 already: a string record is checked field by field in place, with no
+    // allocation per row.
+    let mut srec = csv::StringRecord::new();
     b.raw.reserve(text.len() / 24);
     let mut header_seen = !header;
     loop {
         let line = rdr.position().line() as usize + line0 - 1;
-        match rdr.read_byte_record(&mut rec) {
+        match rdr.read_record(&mut srec) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
@@ -1078,16 +1078,11 @@ fn read_csv_piece(b: &mut DatasetBuilder, text: &str, line0: usize, header: bool
                 break;
             }
         }
-        let row = rec
+        let row = srec
             .position()
             .map_or(line, |p| p.line() as usize + line0 - 1);
-        // One UTF-8 check for the record (the text is UTF-8, so this cannot fail).
-        let Ok(srec) = csv::StringRecord::from_byte_record(std::mem::take(&mut rec)) else {
-            continue;
-        };
         let field = |i: usize| srec.get(i).unwrap_or("").trim_ascii();
         if srec.len() == 1 && field(0).is_empty() {
-            rec = srec.into_byte_record();
             continue;
         }
         if !header_seen {
@@ -1103,7 +1098,6 @@ fn read_csv_piece(b: &mut DatasetBuilder, text: &str, line0: usize, header: bool
                 );
                 return;
             }
-            rec = srec.into_byte_record();
             continue;
         }
         if srec.len() != 4 {
@@ -1113,11 +1107,9 @@ fn read_csv_piece(b: &mut DatasetBuilder, text: &str, line0: usize, header: bool
                 format!("cần 4 cột, có {}", srec.len()),
                 format!("expected 4 columns, found {}", srec.len()),
             );
-            rec = srec.into_byte_record();
             continue;
         }
         csv_row(b, row, field(0), field(1), field(2), field(3));
-        rec = srec.into_byte_record();
     }
 }
 
