@@ -596,6 +596,38 @@ mod tests {
         }
     }
 
+    /// Without recorded standings, a vote's candidates are the eligible units of the published
+    /// year-end results, in rank order: the unit with a discipline record pending is left out.
+    #[test]
+    fn candidates_come_from_the_published_results() {
+        let (_dir, service, _) = demonstration();
+        let mut state = service.read().state.clone();
+        let cluster = thidua_domain::ClusterId::parse("cum-12").unwrap();
+        let review = state
+            .yearend
+            .reviews
+            .values()
+            .find(|r| r.cluster == cluster && r.year == 2024 && r.published.is_some())
+            .expect("the demonstration publishes the 2024 results")
+            .clone();
+        let results = &review.published.as_ref().unwrap().0.results;
+        state.standings.remove(&cluster);
+        let nominees = thidua_domain::votes::nominees(&state, &cluster, 2024);
+        let mut expected: Vec<_> = results
+            .iter()
+            .filter(|r| r.eligible)
+            .map(|r| (r.rank.unwrap(), r.unit.clone()))
+            .collect();
+        expected.sort();
+        let expected: Vec<_> = expected.into_iter().map(|(_, u)| u).collect();
+        assert_eq!(nominees, expected);
+        assert!(
+            results.iter().any(|r| !r.eligible),
+            "one unit is not eligible"
+        );
+        assert_eq!(nominees.len(), results.len() - 1);
+    }
+
     /// Every member of the demonstration replays, from the events it may read, the log's set-up
     /// (entry 0, the Ministry) and everything about its clusters.
     #[test]

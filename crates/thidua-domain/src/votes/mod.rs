@@ -83,17 +83,34 @@ pub struct Standing {
     pub recorded_at: u64,
 }
 
-/// The candidates of a cluster's year in rank order: the eligible units of the standings.
-/// Today the standings are recorded facts; this is the one place that will read the published
-/// results once they exist.
+/// The candidates of a cluster's year in rank order: the eligible units of the standings the
+/// secretariat recorded, or else of the year-end results published for the cluster's covenant
+/// of that year (ranked, no discipline record pending).
 pub fn nominees(state: &State, cluster: &ClusterId, year: i32) -> Vec<UnitId> {
     let Some(standings) = state.standings.get(cluster).and_then(|y| y.get(&year)) else {
-        return Vec::new();
+        return published_nominees(state, cluster, year);
     };
     let mut eligible: Vec<(&UnitId, &Standing)> =
         standings.iter().filter(|(_, s)| s.eligible).collect();
     eligible.sort_by(|a, b| a.1.rank.cmp(&b.1.rank).then_with(|| a.0.cmp(b.0)));
     eligible.into_iter().map(|(u, _)| u.clone()).collect()
+}
+
+/// The eligible, ranked units of the year-end results published for the cluster's year, in
+/// rank order (ties by unit id).
+fn published_nominees(state: &State, cluster: &ClusterId, year: i32) -> Vec<UnitId> {
+    let mut ranked: Vec<(u32, &UnitId)> = state
+        .yearend
+        .reviews
+        .values()
+        .filter(|r| &r.cluster == cluster && r.year == year)
+        .filter_map(|r| r.published.as_ref())
+        .flat_map(|(p, _)| &p.results)
+        .filter(|r| r.eligible)
+        .filter_map(|r| Some((r.rank?, &r.unit)))
+        .collect();
+    ranked.sort();
+    ranked.into_iter().map(|(_, u)| u.clone()).collect()
 }
 
 /// One public message of the key ceremony.
