@@ -121,7 +121,7 @@ fn replay(store: &StoreArgs, events: u64, from_snapshot: bool) -> anyhow::Result
     let have = backend.size()?;
     if have < events {
         eprintln!("generating {} synthetic events…", events - have);
-        generate(store, &*backend, have, events)?;
+        generate(store, &*backend, events)?;
     }
     drop(backend);
     let options = thidua_service::OpenOptions {
@@ -233,10 +233,8 @@ fn backup(store: &StoreArgs, dest: &std::path::Path) -> anyhow::Result<ExitCode>
 fn generate(
     store: &StoreArgs,
     backend: &dyn thidua_store::EventStore,
-    from: u64,
     to: u64,
 ) -> anyhow::Result<()> {
-    anyhow::ensure!(from == 0, "synthetic events go only into an empty log");
     generate_with(store, backend, to, |i| {
         Ok(Payload::UserRegistered {
             user: UserId::parse(&format!("synth-{i}"))?,
