@@ -81,7 +81,8 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn register(i: u64, run: &str) -> Command {
+/// A valid command for synthetic appends: registers the user `bench-{run}-{i}`.
+pub(crate) fn register(i: u64, run: &str) -> Command {
     Command::RegisterUser {
         user: UserId::parse(&format!("bench-{run}-{i}")).expect("valid id"),
         display_name: Text::parse("name", &format!("Người dùng thử {i}"), 100).expect("valid"),

@@ -30,6 +30,10 @@ pub struct HistoryBench {
     /// Số trang mỗi người xem / pages per viewer.
     #[arg(long, default_value_t = 200)]
     pub pages: u32,
+    /// Một người ghi liên tục trong khi đo / a writer appends continuously (validated, signed,
+    /// durable, one event per transaction) while the pages are measured.
+    #[arg(long)]
+    pub writer: bool,
 }
 
 pub fn run(args: HistoryBench) -> anyhow::Result<ExitCode> {
@@ -73,12 +77,61 @@ pub fn run(args: HistoryBench) -> anyhow::Result<ExitCode> {
         ),
         ("a unit's leader, its history", &leader, None, None),
     ];
+    let writing = std::sync::atomic::AtomicBool::new(args.writer);
+    let appended = std::thread::scope(|scope| {
+        let writer = scope.spawn(|| keep_appending(&app, &writing));
+        let measured = measure(&runtime, &app, &viewers, size, args.pages);
+        writing.store(false, std::sync::atomic::Ordering::Relaxed);
+        measured?;
+        writer
+            .join()
+            .map_err(|_| anyhow::anyhow!("the writer panicked"))?
+    })?;
+    if args.writer {
+        println!("meanwhile the writer appended {appended} events");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A history viewer: a name, its scope, and the page's unit and kind filters.
+type Viewer<'a> = (
+    &'static str,
+    &'a Scope,
+    Option<&'static str>,
+    Option<&'static str>,
+);
+
+/// Appends one event per transaction through the service until `writing` turns false; returns
+/// how many were acknowledged.
+fn keep_appending(
+    app: &thidua_web::AppState,
+    writing: &std::sync::atomic::AtomicBool,
+) -> anyhow::Result<u64> {
+    let run = format!("w{}", std::process::id());
+    let mut appended = 0;
+    while writing.load(std::sync::atomic::Ordering::Relaxed) {
+        let command = super::bench::register(appended, &run);
+        app.service
+            .execute(&thidua_domain::Actor::System, command)?;
+        appended += 1;
+    }
+    Ok(appended)
+}
+
+/// Times `pages` history pages per viewer and prints p50 and p99.
+fn measure(
+    runtime: &tokio::runtime::Runtime,
+    app: &thidua_web::AppState,
+    viewers: &[Viewer<'_>],
+    size: u64,
+    pages: u32,
+) -> anyhow::Result<()> {
     println!("viewer | p50 ms | p99 ms | events per page");
-    for (name, scope, unit, kind) in viewers {
+    for &(name, scope, unit, kind) in viewers {
         let mut times = Vec::new();
         let mut shown = 0;
         let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        for _ in 0..args.pages {
+        for _ in 0..pages {
             seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
             let before = size / 2 + (seed >> 33) % (size / 2 + 1);
             let q = EventQuery {
@@ -89,7 +142,7 @@ pub fn run(args: HistoryBench) -> anyhow::Result<ExitCode> {
             };
             let t = Instant::now();
             let (events, _) = runtime
-                .block_on(thidua_web::api::history_events(&app, scope, q))
+                .block_on(thidua_web::api::history_events(app, scope, q))
                 .map_err(|e| anyhow::anyhow!("history page: {e:?}"))?;
             times.push(t.elapsed().as_secs_f64() * 1000.0);
             shown += events.len();
@@ -100,10 +153,10 @@ pub fn run(args: HistoryBench) -> anyhow::Result<ExitCode> {
             "{name} | {:.2} | {:.2} | {}",
             at(0.5),
             at(0.99),
-            shown / args.pages as usize
+            shown / pages as usize
         );
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// The synthetic log's event `i` (see the module's documentation).
