@@ -2,13 +2,39 @@
 # Builds the browser's ballot module (crates/thidua-ballot-wasm) and copies it to
 # crates/thidua-web/assets/ballot.wasm, which the server embeds and serves. The same
 # thidua-ballot code runs natively in the server, the CLI and `thidua verify`.
-# Needs the wasm32-unknown-unknown target (rustup target add wasm32-unknown-unknown).
+#
+#   scripts/build-ballot-wasm.sh          build and copy
+#   scripts/build-ballot-wasm.sh --check  build and fail unless the committed file is the same,
+#                                         byte for byte (CI: the served module is its source's)
+#
+# The build is reproducible: the same sources, lock file and toolchain give the same bytes.
+# Paths the module keeps (panic locations) are relative for our crates, /rustc/<commit>/ for the
+# standard library, and /cargo/registry/... for crates.io sources wherever CARGO_HOME is.
+# Needs the wasm32-unknown-unknown target (added here with rustup when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build -p thidua-ballot-wasm --target wasm32-unknown-unknown --release \
+check=false
+[ "${1:-}" = "--check" ] && check=true
+if ! rustc --print target-libdir --target wasm32-unknown-unknown 2>/dev/null | xargs test -d; then
+  rustup target add wasm32-unknown-unknown
+fi
+cargo_home="${CARGO_HOME:-$HOME/.cargo}"
+cargo build -p thidua-ballot-wasm --target wasm32-unknown-unknown --release --locked \
   --config 'profile.release.opt-level="s"' \
   --config 'profile.release.lto=true' \
   --config 'profile.release.codegen-units=1' \
-  --config 'profile.release.panic="abort"'
-cp target/wasm32-unknown-unknown/release/thidua_ballot_wasm.wasm crates/thidua-web/assets/ballot.wasm
-ls -l crates/thidua-web/assets/ballot.wasm
+  --config 'profile.release.panic="abort"' \
+  --config "target.wasm32-unknown-unknown.rustflags=['--remap-path-prefix=${cargo_home}=/cargo']"
+built=target/wasm32-unknown-unknown/release/thidua_ballot_wasm.wasm
+committed=crates/thidua-web/assets/ballot.wasm
+if $check; then
+  if ! cmp -s "$built" "$committed"; then
+    echo "$committed is not what its source builds to: run scripts/build-ballot-wasm.sh and commit it" >&2
+    sha256sum "$built" "$committed" >&2
+    exit 1
+  fi
+  echo "ballot.wasm matches its source ($(sha256sum "$committed" | cut -d' ' -f1))"
+else
+  cp "$built" "$committed"
+  ls -l "$committed"
+fi

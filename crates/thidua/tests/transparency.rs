@@ -5,6 +5,7 @@
 //! (over HTTP and from the database), and a forged history — the same demonstration re-signed
 //! with the real log key, then grown; and one signed with another key — is refused by both.
 
+use std::ffi::OsString;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -14,6 +15,7 @@ use thidua_domain::{Actor, Text, UserId};
 use thidua_service::{LogKey, Service};
 use thidua_store::witness::WitnessStore;
 use thidua_store::EventStore;
+use thidua_store_postgres::{random_schema, test_database_url, PostgresStore};
 use thidua_store_sqlite::SqliteStore;
 use thidua_transparency::api::spawn_server;
 use thidua_transparency::{router, LogApiConfig, Quorum, ReadAll};
@@ -48,15 +50,22 @@ fn ok(cmd: &mut Command) -> String {
 /// Loads the demonstration into `data` by starting `thidua serve --demo` on port 0 and stopping
 /// it once it serves (`key` lets a forger reuse the real log key).
 fn load_demo(data: &Path, key: Option<&Path>) {
-    let mut cmd = thidua();
-    cmd.args(["serve", "--demo", "--bind", "127.0.0.1:0", "--data"])
-        .arg(data)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
+    let mut store: Vec<OsString> = vec!["--data".into(), data.into()];
     if let Some(k) = key {
-        cmd.arg("--key").arg(k);
+        store.extend(["--key".into(), k.into()]);
     }
-    let mut child = cmd.spawn().unwrap();
+    serve_demo_once(&store);
+}
+
+/// Runs `thidua serve --demo` on port 0 with the store options `store` until it serves.
+fn serve_demo_once(store: &[OsString]) {
+    let mut child = thidua()
+        .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
+        .args(store)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     let lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut serving = false;
     for line in lines {
@@ -377,6 +386,112 @@ fn a_backup_restores_into_an_empty_directory_and_verifies() {
         .arg("--no-state"));
     let events = ok(thidua().args(["log", "--json", "--data"]).arg(&restored));
     let original = ok(thidua().args(["log", "--json", "--data"]).arg(&data));
+    assert_eq!(events, original, "every event, byte for byte");
+    let size = events.lines().count();
+    assert!(
+        out.contains("log verified") && out.contains(&format!("size          {size}\n")),
+        "{out}"
+    );
+}
+
+/// `url` with `param` added to its query.
+fn with_param(url: &str, param: &str) -> String {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}{param}")
+}
+
+/// `url` naming the database `name` instead of its own (query kept).
+fn other_database(url: &str, name: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let (server, _) = base.rsplit_once('/').expect("a database in the URL");
+    match query {
+        Some(q) => format!("{server}/{name}?{q}"),
+        None => format!("{server}/{name}"),
+    }
+}
+
+/// A database created for one test and dropped after it (`--maintenance-db` takes the URL).
+struct TempDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl TempDatabase {
+    fn create(admin_url: &str, name: &str) -> Self {
+        ok(Command::new("createdb")
+            .arg(format!("--maintenance-db={admin_url}"))
+            .arg(name));
+        TempDatabase {
+            admin_url: admin_url.to_owned(),
+            name: name.to_owned(),
+        }
+    }
+}
+
+impl Drop for TempDatabase {
+    fn drop(&mut self) {
+        let _ = Command::new("dropdb")
+            .arg(format!("--maintenance-db={}", self.admin_url))
+            .arg("--if-exists")
+            .arg(&self.name)
+            .output();
+    }
+}
+
+/// The restore drill on PostgreSQL, as the README's "Backup and restore" tells it: `pg_dump` of
+/// a deployment (one schema here, so that tests stay apart), `pg_restore` into a new empty
+/// database, the key file copied, and `thidua verify` accepts the restored log, which holds
+/// every event byte for byte.
+#[test]
+fn a_pg_dump_restores_into_an_empty_database_and_verifies() {
+    let Some(url) = test_database_url() else {
+        return;
+    };
+    let schema = random_schema("drill");
+    PostgresStore::open_in_schema(&url, Some(&schema)).unwrap();
+    let scoped = with_param(&url, &format!("options=-csearch_path%3D{schema}"));
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    serve_demo_once(&[
+        "--data".into(),
+        data.clone().into(),
+        "--database".into(),
+        scoped.clone().into(),
+    ]);
+
+    let dump = dir.path().join("thidua.dump");
+    ok(Command::new("pg_dump")
+        .args(["--format=custom", "--schema", &schema, "--file"])
+        .arg(&dump)
+        .arg(&url));
+    let restored_db = TempDatabase::create(&url, &schema.replace("drill", "restored"));
+    let restored_url = other_database(&url, &restored_db.name);
+    ok(Command::new("pg_restore")
+        .args(["--no-owner", "--exit-on-error"])
+        .arg(format!("--dbname={restored_url}"))
+        .arg(&dump));
+    let restored = dir.path().join("restored");
+    std::fs::create_dir(&restored).unwrap();
+    std::fs::copy(
+        data.join("log-signing.key"),
+        restored.join("log-signing.key"),
+    )
+    .unwrap();
+    let restored_scoped = with_param(&restored_url, &format!("options=-csearch_path%3D{schema}"));
+
+    let key = ok(thidua().args(["log", "key", "--data"]).arg(&data));
+    let out = ok(thidua()
+        .args(["verify", "--database", &restored_scoped, "--data"])
+        .arg(&restored)
+        .args(["--log-key", key.trim(), "--no-state"]));
+    let events = ok(thidua()
+        .args(["log", "--json", "--database", &restored_scoped, "--data"])
+        .arg(&restored));
+    let original = ok(thidua()
+        .args(["log", "--json", "--database", &scoped, "--data"])
+        .arg(&data));
     assert_eq!(events, original, "every event, byte for byte");
     let size = events.lines().count();
     assert!(

@@ -5,26 +5,12 @@
 use std::path::Path;
 use std::process::Command;
 
-fn found(cmd: &str, arg: &str) -> bool {
-    Command::new(cmd)
-        .arg(arg)
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
 /// True when `tools` are all installed; otherwise skips (or fails in CI) naming the package.
 pub fn have(tools: &[(&str, &str)]) -> bool {
-    for (cmd, package) in tools {
+    tools.iter().all(|(cmd, package)| {
         let arg = if *cmd == "soffice" { "--version" } else { "-v" };
-        if !found(cmd, arg) {
-            if std::env::var("CI").as_deref() == Ok("true") {
-                panic!("CI: `{cmd}` is required: apt-get install {package}");
-            }
-            eprintln!("SKIPPED: `{cmd}` not found (apt-get install {package})");
-            return false;
-        }
-    }
-    true
+        thidua_test_support::program(cmd, arg, package).is_some()
+    })
 }
 
 pub const POPPLER: (&str, &str) = ("pdftotext", "poppler-utils");

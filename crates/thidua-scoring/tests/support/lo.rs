@@ -9,16 +9,7 @@ use thidua_scoring::Exact;
 
 /// The LibreOffice command, or `None` (then the caller skips; with `CI=true` it fails).
 pub fn soffice() -> Option<&'static str> {
-    let found = ["soffice", "libreoffice"].into_iter().find(|c| {
-        Command::new(c)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    });
-    if found.is_none() && std::env::var("CI").as_deref() == Ok("true") {
-        panic!("CI: LibreOffice (soffice) is required for the workbook tests: apt-get install libreoffice-calc-nogui");
-    }
-    found
+    thidua_test_support::libreoffice()
 }
 
 const RECALC_ALWAYS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>

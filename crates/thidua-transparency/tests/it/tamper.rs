@@ -451,43 +451,45 @@ fn check(t: &Tamper) -> String {
     message
 }
 
-/// Every kind once, with the messages, so a reader sees what the operator would.
-#[test]
-fn every_kind_of_tampering_is_detected() {
-    let size = base().size;
-    let kinds = [
-        Tamper::FlipBit {
-            entry: 7,
-            byte: 40,
-            bit: 1,
-        },
-        Tamper::FlipBitFixLeaf {
-            entry: 7,
-            byte: 40,
-            bit: 1,
-        },
-        Tamper::Delete { entry: 9 },
-        Tamper::Reorder { a: 3, b: 11 },
-        Tamper::Insert { at: 5, from: 20 },
-        Tamper::Truncate { n: 1 },
-        Tamper::EditCheckpoint { byte: 0 },
-        Tamper::RewriteNewKey { extra: 60 },
-        Tamper::RewriteSameKey { extra: 60 },
-        Tamper::RewriteSameKey { extra: 80 },
-        Tamper::Delete { entry: size - 1 },
-        Tamper::EditNode { level: 1, index: 3 },
-        Tamper::EditNode {
-            level: 0,
-            index: 17,
-        },
-        Tamper::EditNode { level: 5, index: 0 },
-        Tamper::DropTail { keep: size - 1 },
-        Tamper::DropTail { keep: 48 },
-    ];
-    for t in kinds {
-        let message = check(&t);
-        eprintln!("{:<40} → {message}", t.kind());
-    }
+/// The pristine log's size.
+fn size() -> u64 {
+    base().size
+}
+
+/// One `#[test]` per kind of tampering, so that a failure names it; all share the pristine log
+/// that [`base`] builds once. Each prints the verifier's message, so that a reader sees what the
+/// operator would (`--nocapture`).
+macro_rules! every_kind_of_tampering_is_detected {
+    ($($name:ident: $tamper:expr;)*) => {
+        mod every_kind_of_tampering_is_detected {
+            use super::*;
+            $(#[test]
+            fn $name() {
+                let t = $tamper;
+                let message = check(&t);
+                eprintln!("{:<40} → {message}", t.kind());
+            })*
+        }
+    };
+}
+
+every_kind_of_tampering_is_detected! {
+    a_changed_byte: Tamper::FlipBit { entry: 7, byte: 40, bit: 1 };
+    a_changed_byte_with_its_leaf_hash_fixed: Tamper::FlipBitFixLeaf { entry: 7, byte: 40, bit: 1 };
+    a_deleted_entry: Tamper::Delete { entry: 9 };
+    two_entries_reordered: Tamper::Reorder { a: 3, b: 11 };
+    an_inserted_copy: Tamper::Insert { at: 5, from: 20 };
+    a_truncated_tail: Tamper::Truncate { n: 1 };
+    an_edited_checkpoint: Tamper::EditCheckpoint { byte: 0 };
+    a_history_rewritten_with_a_new_key: Tamper::RewriteNewKey { extra: 60 };
+    a_history_rewritten_with_the_real_key: Tamper::RewriteSameKey { extra: 60 };
+    a_longer_history_rewritten_with_the_real_key: Tamper::RewriteSameKey { extra: 80 };
+    the_last_entry_deleted: Tamper::Delete { entry: size() - 1 };
+    an_overwritten_inner_node: Tamper::EditNode { level: 1, index: 3 };
+    an_overwritten_leaf_node: Tamper::EditNode { level: 0, index: 17 };
+    an_overwritten_high_node: Tamper::EditNode { level: 5, index: 0 };
+    the_last_entry_dropped_with_its_checkpoint_kept: Tamper::DropTail { keep: size() - 1 };
+    the_tail_dropped_with_its_checkpoints_kept: Tamper::DropTail { keep: 48 };
 }
 
 /// Keeps generated indices inside the pristine log.

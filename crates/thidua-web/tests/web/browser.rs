@@ -13,8 +13,7 @@ use serde_json::{json, Value};
 
 use super::support::{spawn, Backend, TestApp, PASSWORD};
 
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-const CHROMIUM: &str = "/usr/bin/chromium";
+use thidua_test_support::{CHROMEDRIVER, CHROMIUM};
 
 /// A chromedriver process and one browser session.
 pub struct Browser {
@@ -61,14 +60,7 @@ pub fn screenshots_dir() -> PathBuf {
 impl Browser {
     /// Starts chromedriver and a headless Chromium, or `None` (skip) outside CI.
     pub fn start() -> Option<Browser> {
-        let installed = [CHROMEDRIVER, CHROMIUM]
-            .iter()
-            .all(|p| std::path::Path::new(p).exists())
-            .then_some(())
-            .ok_or_else(|| {
-                format!("no {CHROMIUM} / {CHROMEDRIVER}: apt-get install chromium chromium-driver")
-            });
-        thidua_store::testing::required("Chromium", installed)?;
+        thidua_test_support::chromium()?;
         let port = free_port();
         let driver = Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
@@ -663,12 +655,7 @@ fn browser_figures() {
     let Some(b) = Browser::start() else {
         return;
     };
-    let soffice = Command::new("soffice")
-        .arg("--version")
-        .output()
-        .map(|_| ())
-        .map_err(|_| "no soffice: apt-get install libreoffice-calc-nogui".to_owned());
-    if thidua_store::testing::required("LibreOffice", soffice).is_none() {
+    if thidua_test_support::libreoffice().is_none() {
         return;
     }
     let app = spawn(Backend::Sqlite).unwrap();

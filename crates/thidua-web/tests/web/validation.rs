@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::support::{signed_in, spawn, Backend};
+use super::support::{signed_in, spawn, Backend, Client};
 
 /// (form path, form fields, the command sent to the API, expected code)
 type Case = (
@@ -60,25 +60,49 @@ fn cases() -> Vec<Case> {
     out
 }
 
+/// Sends one case through the form and through the API; what went wrong, if anything.
+fn check(admin: &Client, (path, fields, command, expected): &Case) -> Result<(), String> {
+    let csrf = admin.get("/admin").csrf();
+    let mut form: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+    form.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
+    let page = admin.post_form(path, &form);
+    if page.status != 422 {
+        return Err(format!("form answered {}: {}", page.status, page.body));
+    }
+    let message = thidua_web::i18n::Lang::Vi.error(expected);
+    if !page.body.contains(message) {
+        return Err(format!("the form does not say {message:?}"));
+    }
+    let api = admin.post_json("/api/v1/commands", command.clone());
+    if api.status != 422 || api.json()["error"] != *expected {
+        return Err(format!("API answered {}: {}", api.status, api.body));
+    }
+    Ok(())
+}
+
+/// Every case is tried, and a failure lists each case that went wrong by its form, fields and
+/// expected code (one server for all of them: they change nothing).
 fn the_api_refuses_what_the_forms_refuse(backend: Backend) {
     let Some(app) = spawn(backend) else { return };
     let admin = signed_in(&app, "quantri");
     let before = admin.get("/api/v1/events?limit=1").json()["items"][0]["index"].clone();
-    for (path, fields, command, expected) in cases() {
-        let csrf = admin.get("/admin").csrf();
-        let mut form: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
-        form.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
-        let page = admin.post_form(path, &form);
-        assert_eq!(page.status, 422, "{path} {fields:?}: {}", page.body);
-        let message = thidua_web::i18n::Lang::Vi.error(expected);
-        assert!(
-            page.body.contains(message),
-            "{path} {fields:?}: {message:?}"
-        );
-        let api = admin.post_json("/api/v1/commands", command.clone());
-        assert_eq!(api.status, 422, "{command}: {}", api.body);
-        assert_eq!(api.json()["error"], expected, "{command}");
-    }
+    let cases = cases();
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|case| {
+            let (path, fields, _, expected) = case;
+            check(&admin, case)
+                .err()
+                .map(|why| format!("{path} {fields:?} (expected {expected}): {why}"))
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases wrong:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
     let after = admin.get("/api/v1/events?limit=1").json()["items"][0]["index"].clone();
     assert_eq!(before, after, "nothing was appended");
 }
