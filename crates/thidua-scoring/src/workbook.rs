@@ -206,9 +206,10 @@ impl FigOut {
             FigOut::Keep(v) => v.push(fr),
             FigOut::Send { tx, buf } => {
                 buf.push(fr);
-                if buf.len() >= 1024 {
+                if buf.len() >= FIG_BATCH {
                     // A closed receiver means its writer failed; that error is reported there.
-                    let _ = tx.send(std::mem::take(buf));
+                    let full = std::mem::replace(buf, Vec::with_capacity(FIG_BATCH));
+                    let _ = tx.send(full);
                 }
             }
         }
@@ -221,6 +222,9 @@ impl FigOut {
         }
     }
 }
+
+/// Figure rows sent to the figures sheet's writer at a time.
+const FIG_BATCH: usize = 1024;
 
 struct FigRow {
     row: u32,
@@ -942,7 +946,9 @@ impl Out<'_> {
             Out::Direct(w) => w.put(r, col, c),
             Out::Piped { tx, buf, row } => {
                 if r != *row && !buf.is_empty() {
-                    tx.send(std::mem::take(buf))
+                    // The next row is about as wide: no regrowing a row of thousands of cells.
+                    let full = std::mem::replace(buf, Vec::with_capacity(buf.len()));
+                    tx.send(full)
                         .map_err(|_| "workbook writer stopped".to_string())?;
                 }
                 *row = r;
@@ -1142,9 +1148,7 @@ impl Sheet<'_, '_, '_> {
                         let what = || format!("{}/{}/value", u.unit, node.id);
                         self.value_cell(r, k, f, res.value.as_ref(), what)?;
                         let _ = otherwise;
-                        template
-                            .as_ref()
-                            .map(|t| t.replace(VREF, &cell(r, vcol(k))))
+                        template.as_deref().map(|t| fill(t, r, vcol(k)))
                     }
                     NodeKind::Scaled { value, scale, .. } => {
                         self.b.set_unit(k, &u.unit);
@@ -1152,9 +1156,7 @@ impl Sheet<'_, '_, '_> {
                         let what = || format!("{}/{}/value", u.unit, node.id);
                         self.value_cell(r, k, f, res.value.as_ref(), what)?;
                         let _ = scale;
-                        template
-                            .as_ref()
-                            .map(|t| t.replace(VREF, &cell(r, vcol(k))))
+                        template.as_deref().map(|t| fill(t, r, vcol(k)))
                     }
                 };
                 if let Some(f) = pf {
@@ -1228,7 +1230,7 @@ impl Sheet<'_, '_, '_> {
                     let v = res.value.clone().map(Val::Num);
                     let what = || format!("{}/{}/value", u.unit, it.id);
                     self.value_cell(row, k, f, v.as_ref(), what)?;
-                    let pf = template.replace(VREF, &cell(row, vcol(k)));
+                    let pf = fill(&template, row, vcol(k));
                     self.formula(row, pcol(k), pf, cached_opt(res.points.as_ref()))?;
                     let exp = res.points.clone().map(Val::Num);
                     let what = || format!("{}/{}", u.unit, it.id);
@@ -1409,6 +1411,20 @@ fn fig_row(w: &mut Writer, reg: &CompiledRegulation, fr: FigRow) -> Result<(), S
 
 /// Stands for the value cell in a formula built once for every unit.
 const VREF: &str = "\u{1}";
+
+/// A formula built once for every unit with the value cell (row, col) in place of [`VREF`].
+fn fill(template: &str, row: u32, col: u16) -> String {
+    let mut at = String::with_capacity(12);
+    cell_into(&mut at, row, col);
+    let mut o = String::with_capacity(template.len() + 4 * at.len());
+    let mut parts = template.split(VREF);
+    o.push_str(parts.next().unwrap_or_default());
+    for p in parts {
+        o.push_str(&at);
+        o.push_str(p);
+    }
+    o
+}
 
 /// Legend sheet name.
 pub const LEGEND_SHEET: &str = "Danh mục";
