@@ -640,6 +640,33 @@ fn declared(
     }
 }
 
+/// An element's domain with its bounds as exact values, for checking many figures.
+struct Domain<'r> {
+    el: &'r crate::ast::Element,
+    min: Option<Exact>,
+    max: Option<Exact>,
+}
+
+impl<'r> Domain<'r> {
+    fn of(el: &'r crate::ast::Element) -> Self {
+        Domain {
+            el,
+            min: el.min.map(Exact::from),
+            max: el.max.map(Exact::from),
+        }
+    }
+    /// No bound at all: every figure is inside.
+    fn open(&self) -> bool {
+        self.min.is_none() && self.max.is_none() && !self.el.integer
+    }
+    /// Whether a figure is outside (the message is made by `outside_domain`).
+    fn outside(&self, v: &Exact) -> bool {
+        self.min.as_ref().is_some_and(|m| v < m)
+            || self.max.as_ref().is_some_and(|m| v > m)
+            || (self.el.integer && !v.is_integer())
+    }
+}
+
 impl Dataset {
     /// Reads a data file's bytes: UTF-8 (legacy Vietnamese encodings are recognised and
     /// refused with advice), CSV or JSON by `json`.
@@ -844,27 +871,51 @@ impl Dataset {
             .enumerate()
             .map(|(i, e)| (e.id.as_str(), i))
             .collect();
-        for (e, id) in self.elements.iter().enumerate() {
-            let rows = (0..self.units.len()).flat_map(|u| self.series(u as u32, e as u32));
-            match known.get(id.as_str()) {
+        // Per data element: its regulation element and domain bounds as exact values (made
+        // once, not per figure); `None` for an element the regulation does not know.
+        let doms: Vec<Option<Domain>> = self
+            .elements
+            .iter()
+            .map(|id| {
+                known
+                    .get(id.as_str())
+                    .map(|i| Domain::of(&reg.ast.elements[*i]))
+            })
+            .collect();
+        // The first line of each unknown element.
+        let mut unknown: Vec<Option<u32>> = vec![None; self.elements.len()];
+        // One pass over the figures in storage order: series k is (unit k / n, element k % n).
+        let ne = self.elements.len().max(1);
+        for (k, w) in self.offsets.windows(2).enumerate() {
+            let figs = self.figs.get(w[0] as usize..w[1] as usize).unwrap_or(&[]);
+            match &doms[k % ne] {
                 None => {
-                    let row = rows.map(|f| f.row as usize).min().unwrap_or(0);
-                    errs.push(data_err(
-                        row,
-                        section,
-                        "unknown_element",
-                        format!("số liệu `{id}` không có trong quy định"),
-                        format!("element `{id}` is not in the regulation"),
-                    ));
+                    let first = figs.iter().map(|f| f.row).min();
+                    let u = &mut unknown[k % ne];
+                    *u = match (*u, first) {
+                        (Some(a), Some(b)) => Some(a.min(b)),
+                        (a, b) => a.or(b),
+                    };
                 }
-                Some(i) => {
-                    let el = &reg.ast.elements[*i];
-                    for f in rows {
-                        if let Some((vi, en)) = crate::compile::outside_domain(el, &f.value) {
+                Some(d) if d.open() => {}
+                Some(d) => {
+                    for f in figs.iter().filter(|f| d.outside(&f.value)) {
+                        if let Some((vi, en)) = crate::compile::outside_domain(d.el, &f.value) {
                             errs.push(data_err(f.row as usize, section, "out_of_domain", vi, en));
                         }
                     }
                 }
+            }
+        }
+        for (e, id) in self.elements.iter().enumerate() {
+            if doms[e].is_none() {
+                errs.push(data_err(
+                    unknown[e].unwrap_or(0) as usize,
+                    section,
+                    "unknown_element",
+                    format!("số liệu `{id}` không có trong quy định"),
+                    format!("element `{id}` is not in the regulation"),
+                ));
             }
         }
         self.check_manual(reg, &mut errs);
