@@ -449,19 +449,29 @@ impl DatasetBuilder {
         }
     }
 
-    /// Rows of one unit and element whose windows overlap: the same window twice, or a window
-    /// given both as a whole and month by month (which one would count?).
-    fn conflicts(&mut self) {
+    /// One walk over the sorted rows: the series offsets (see [`Dataset::offsets`]), each
+    /// unit's years, and the rows of one unit and element whose windows overlap (the same
+    /// window twice, or a window given both as a whole and month by month: which one would
+    /// count?), reported as errors.
+    fn index(&mut self) -> Vec<u32> {
+        let ne = self.ds.elements.len();
+        let nseries = self.ds.units.len() * ne;
+        let mut offsets = Vec::with_capacity(nseries + 1);
+        offsets.push(0u32);
         let mut found = Vec::new();
         let mut i = 0;
         while i < self.raw.len() {
             let (u, e) = (self.raw[i].0, self.raw[i].1);
+            offsets.resize(u as usize * ne + e as usize + 1, i as u32);
             let mut j = i;
             // Within the series (sorted by window): the widest window seen so far in the year.
             let mut open: Option<&Fig> = None;
             while j < self.raw.len() && self.raw[j].0 == u && self.raw[j].1 == e {
                 let f = &self.raw[j].2;
                 let prev = (j > i).then(|| &self.raw[j - 1].2);
+                if prev.is_none_or(|p| p.window.year != f.window.year) {
+                    self.ds.years.insert((u, f.window.year));
+                }
                 if let Some(p) = prev.filter(|p| p.window == f.window) {
                     // The same window again: a duplicate of the row just before.
                     found.push((u, e, p.clone(), f.clone()));
@@ -479,6 +489,7 @@ impl DatasetBuilder {
             }
             i = j;
         }
+        offsets.resize(nseries + 1, self.raw.len() as u32);
         for (u, e, a, b) in found {
             let unit = self.ds.units[u as usize].clone();
             let el = self.ds.elements[e as usize].clone();
@@ -511,24 +522,6 @@ impl DatasetBuilder {
                 );
             }
         }
-    }
-
-    /// `offsets` of the sorted rows (see [`Dataset::offsets`]); notes each unit's years.
-    fn series_offsets(&mut self, raw: &[(u32, u32, Fig)]) -> Vec<u32> {
-        let ne = self.ds.elements.len();
-        let nseries = self.ds.units.len() * ne;
-        let mut offsets = Vec::with_capacity(nseries + 1);
-        offsets.push(0u32);
-        let mut last_year = None;
-        for (i, (u, e, f)) in raw.iter().enumerate() {
-            if last_year != Some((*u, f.window.year)) {
-                self.ds.years.insert((*u, f.window.year));
-                last_year = Some((*u, f.window.year));
-            }
-            let key = *u as usize * ne + *e as usize;
-            offsets.resize(key + 1, i as u32);
-        }
-        offsets.resize(nseries + 1, raw.len() as u32);
         offsets
     }
 
@@ -545,13 +538,13 @@ impl DatasetBuilder {
             self.ds.predecessors.insert((u, y), ids);
         }
         sort_rows(&mut self.raw);
-        self.conflicts();
+        let offsets = self.index();
         self.errors.sort_by_key(|e| e.row);
         if !self.errors.is_empty() {
             return Err(self.errors);
         }
         let raw = std::mem::take(&mut self.raw);
-        self.ds.offsets = self.series_offsets(&raw);
+        self.ds.offsets = offsets;
         // The rows' own allocation is reused for the figures (no second copy of the file).
         self.ds.figs = raw.into_iter().map(|(_, _, f)| f).collect();
         for m in self.ds.manual.values() {
