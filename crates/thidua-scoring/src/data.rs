@@ -449,19 +449,29 @@ impl DatasetBuilder {
         }
     }
 
-    /// Rows of one unit and element whose windows overlap: the same window twice, or a window
-    /// given both as a whole and month by month (which one would count?).
-    fn conflicts(&mut self) {
+    /// One walk over the sorted rows: the series offsets (see [`Dataset::offsets`]), each
+    /// unit's years, and the rows of one unit and element whose windows overlap (the same
+    /// window twice, or a window given both as a whole and month by month: which one would
+    /// count?), reported as errors.
+    fn index(&mut self) -> Vec<u32> {
+        let ne = self.ds.elements.len();
+        let nseries = self.ds.units.len() * ne;
+        let mut offsets = Vec::with_capacity(nseries + 1);
+        offsets.push(0u32);
         let mut found = Vec::new();
         let mut i = 0;
         while i < self.raw.len() {
             let (u, e) = (self.raw[i].0, self.raw[i].1);
+            offsets.resize(u as usize * ne + e as usize + 1, i as u32);
             let mut j = i;
             // Within the series (sorted by window): the widest window seen so far in the year.
             let mut open: Option<&Fig> = None;
             while j < self.raw.len() && self.raw[j].0 == u && self.raw[j].1 == e {
                 let f = &self.raw[j].2;
                 let prev = (j > i).then(|| &self.raw[j - 1].2);
+                if prev.is_none_or(|p| p.window.year != f.window.year) {
+                    self.ds.years.insert((u, f.window.year));
+                }
                 if let Some(p) = prev.filter(|p| p.window == f.window) {
                     // The same window again: a duplicate of the row just before.
                     found.push((u, e, p.clone(), f.clone()));
@@ -479,6 +489,7 @@ impl DatasetBuilder {
             }
             i = j;
         }
+        offsets.resize(nseries + 1, self.raw.len() as u32);
         for (u, e, a, b) in found {
             let unit = self.ds.units[u as usize].clone();
             let el = self.ds.elements[e as usize].clone();
@@ -511,24 +522,6 @@ impl DatasetBuilder {
                 );
             }
         }
-    }
-
-    /// `offsets` of the sorted rows (see [`Dataset::offsets`]); notes each unit's years.
-    fn series_offsets(&mut self, raw: &[(u32, u32, Fig)]) -> Vec<u32> {
-        let ne = self.ds.elements.len();
-        let nseries = self.ds.units.len() * ne;
-        let mut offsets = Vec::with_capacity(nseries + 1);
-        offsets.push(0u32);
-        let mut last_year = None;
-        for (i, (u, e, f)) in raw.iter().enumerate() {
-            if last_year != Some((*u, f.window.year)) {
-                self.ds.years.insert((*u, f.window.year));
-                last_year = Some((*u, f.window.year));
-            }
-            let key = *u as usize * ne + *e as usize;
-            offsets.resize(key + 1, i as u32);
-        }
-        offsets.resize(nseries + 1, raw.len() as u32);
         offsets
     }
 
@@ -545,13 +538,13 @@ impl DatasetBuilder {
             self.ds.predecessors.insert((u, y), ids);
         }
         sort_rows(&mut self.raw);
-        self.conflicts();
+        let offsets = self.index();
         self.errors.sort_by_key(|e| e.row);
         if !self.errors.is_empty() {
             return Err(self.errors);
         }
         let raw = std::mem::take(&mut self.raw);
-        self.ds.offsets = self.series_offsets(&raw);
+        self.ds.offsets = offsets;
         // The rows' own allocation is reused for the figures (no second copy of the file).
         self.ds.figs = raw.into_iter().map(|(_, _, f)| f).collect();
         for m in self.ds.manual.values() {
@@ -637,6 +630,33 @@ fn declared(
             None
         }
         (a, b2) => a.or(b2),
+    }
+}
+
+/// An element's domain with its bounds as exact values, for checking many figures.
+struct Domain<'r> {
+    el: &'r crate::ast::Element,
+    min: Option<Exact>,
+    max: Option<Exact>,
+}
+
+impl<'r> Domain<'r> {
+    fn of(el: &'r crate::ast::Element) -> Self {
+        Domain {
+            el,
+            min: el.min.map(Exact::from),
+            max: el.max.map(Exact::from),
+        }
+    }
+    /// No bound at all: every figure is inside.
+    fn open(&self) -> bool {
+        self.min.is_none() && self.max.is_none() && !self.el.integer
+    }
+    /// Whether a figure is outside (the message is made by `outside_domain`).
+    fn outside(&self, v: &Exact) -> bool {
+        self.min.as_ref().is_some_and(|m| v < m)
+            || self.max.as_ref().is_some_and(|m| v > m)
+            || (self.el.integer && !v.is_integer())
     }
 }
 
@@ -844,27 +864,51 @@ impl Dataset {
             .enumerate()
             .map(|(i, e)| (e.id.as_str(), i))
             .collect();
-        for (e, id) in self.elements.iter().enumerate() {
-            let rows = (0..self.units.len()).flat_map(|u| self.series(u as u32, e as u32));
-            match known.get(id.as_str()) {
+        // Per data element: its regulation element and domain bounds as exact values (made
+        // once, not per figure); `None` for an element the regulation does not know.
+        let doms: Vec<Option<Domain>> = self
+            .elements
+            .iter()
+            .map(|id| {
+                known
+                    .get(id.as_str())
+                    .map(|i| Domain::of(&reg.ast.elements[*i]))
+            })
+            .collect();
+        // The first line of each unknown element.
+        let mut unknown: Vec<Option<u32>> = vec![None; self.elements.len()];
+        // One pass over the figures in storage order: series k is (unit k / n, element k % n).
+        let ne = self.elements.len().max(1);
+        for (k, w) in self.offsets.windows(2).enumerate() {
+            let figs = self.figs.get(w[0] as usize..w[1] as usize).unwrap_or(&[]);
+            match &doms[k % ne] {
                 None => {
-                    let row = rows.map(|f| f.row as usize).min().unwrap_or(0);
-                    errs.push(data_err(
-                        row,
-                        section,
-                        "unknown_element",
-                        format!("số liệu `{id}` không có trong quy định"),
-                        format!("element `{id}` is not in the regulation"),
-                    ));
+                    let first = figs.iter().map(|f| f.row).min();
+                    let u = &mut unknown[k % ne];
+                    *u = match (*u, first) {
+                        (Some(a), Some(b)) => Some(a.min(b)),
+                        (a, b) => a.or(b),
+                    };
                 }
-                Some(i) => {
-                    let el = &reg.ast.elements[*i];
-                    for f in rows {
-                        if let Some((vi, en)) = crate::compile::outside_domain(el, &f.value) {
+                Some(d) if d.open() => {}
+                Some(d) => {
+                    for f in figs.iter().filter(|f| d.outside(&f.value)) {
+                        if let Some((vi, en)) = crate::compile::outside_domain(d.el, &f.value) {
                             errs.push(data_err(f.row as usize, section, "out_of_domain", vi, en));
                         }
                     }
                 }
+            }
+        }
+        for (e, id) in self.elements.iter().enumerate() {
+            if doms[e].is_none() {
+                errs.push(data_err(
+                    unknown[e].unwrap_or(0) as usize,
+                    section,
+                    "unknown_element",
+                    format!("số liệu `{id}` không có trong quy định"),
+                    format!("element `{id}` is not in the regulation"),
+                ));
             }
         }
         self.check_manual(reg, &mut errs);

@@ -16,8 +16,11 @@ use crate::engine::{figure_at, select, EvalError};
 use crate::exact::Exact;
 use crate::explain::{Scoreboard, Source, Status, UnitResult, Val};
 use crate::period::Window;
+use chrono::Datelike;
 use rust_decimal::Decimal;
-use rust_xlsxwriter::{Format, Formula, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Format, Formula, Workbook, Worksheet, XlsxError,
+};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -93,8 +96,14 @@ pub fn col_name(mut c: u16) -> String {
 }
 
 fn cell(row: u32, col: u16) -> String {
-    use std::fmt::Write;
     let mut s = String::with_capacity(10);
+    cell_into(&mut s, row, col);
+    s
+}
+
+/// A cell's A1 name written at the end of `s`.
+fn cell_into(s: &mut String, row: u32, col: u16) {
+    use std::fmt::Write;
     let mut letters = [0u8; 4];
     let (mut c, mut i) = (col, 4);
     loop {
@@ -107,7 +116,6 @@ fn cell(row: u32, col: u16) -> String {
     }
     s.extend(letters[i..].iter().map(|b| *b as char));
     let _ = write!(s, "{}", row + 1);
-    s
 }
 
 /// A constant in a formula (decimals are written exactly; negative in parentheses).
@@ -198,9 +206,10 @@ impl FigOut {
             FigOut::Keep(v) => v.push(fr),
             FigOut::Send { tx, buf } => {
                 buf.push(fr);
-                if buf.len() >= 1024 {
+                if buf.len() >= FIG_BATCH {
                     // A closed receiver means its writer failed; that error is reported there.
-                    let _ = tx.send(std::mem::take(buf));
+                    let full = std::mem::replace(buf, Vec::with_capacity(FIG_BATCH));
+                    let _ = tx.send(full);
                 }
             }
         }
@@ -213,6 +222,9 @@ impl FigOut {
         }
     }
 }
+
+/// Figure rows sent to the figures sheet's writer at a time.
+const FIG_BATCH: usize = 1024;
 
 struct FigRow {
     row: u32,
@@ -231,20 +243,36 @@ impl<'a> Builder<'a> {
     fn set_unit(&mut self, k: usize, unit: &str) {
         if self.unit != unit || self.unit_k != k {
             self.unit_k = k;
-            self.unit = unit.to_string();
+            self.unit.clear();
+            self.unit.push_str(unit);
         }
     }
 
-    fn fig_ref(&mut self, e: usize, w: Window) -> String {
+    /// Writes the reference to the figures-sheet row of (current unit, element, window),
+    /// making the row the first time it is referred to.
+    fn fig_ref(&mut self, o: &mut String, e: usize, w: Window) {
+        use std::fmt::Write;
         let key = (self.unit_k, e, w);
-        if let Some(r) = self.fig_rows.get(&key) {
-            return format!("'{FIGURES_SHEET}'!$D${}", r + 1);
-        }
-        let row = self.next_fig_row;
-        self.next_fig_row += 1;
-        self.fig_rows.insert(key, row);
-        let unit = self.unit.clone();
-        let unit = unit.as_str();
+        let r = match self.fig_rows.get(&key) {
+            Some(r) => r + 1,
+            None => {
+                let row = self.next_fig_row;
+                self.next_fig_row += 1;
+                self.fig_rows.insert(key, row);
+                let fr = self.fig_row(row, e, w);
+                if !self.periods.contains(&w) {
+                    self.periods.push(w);
+                }
+                self.figs.push(fr);
+                row + 1
+            }
+        };
+        let _ = write!(o, "'{FIGURES_SHEET}'!$D${r}");
+    }
+
+    /// The figures-sheet row `row` of the current unit's element `e` in window `w`.
+    fn fig_row(&self, row: u32, e: usize, w: Window) -> FigRow {
+        let unit = self.unit.as_str();
         let uidx = self.data.unit_index.get(unit).copied();
         let agg = self.reg.ast.elements[e].aggregate;
         let r = row + 1;
@@ -262,6 +290,7 @@ impl<'a> Builder<'a> {
             Ok((v, Source::Months { months, .. })) => {
                 if let (Some(u), Some(de)) = (uidx, self.bind[e]) {
                     let s = self.data.series(u, de);
+                    fr.inputs.reserve(months as usize);
                     for m in w.first..=w.last {
                         let mw = Window::new(w.year, m, m).unwrap_or(w);
                         if let Ok(i) = s.binary_search_by_key(&mw, |f| f.window) {
@@ -270,11 +299,10 @@ impl<'a> Builder<'a> {
                     }
                 }
                 let last = col_name(4 + months as u16 - 1);
-                let range = format!("E{r}:{last}{r}");
                 fr.formula = match agg {
-                    crate::ast::Aggregation::Sum => format!("SUM({range})"),
-                    crate::ast::Aggregation::Mean => format!("AVERAGE({range})"),
-                    crate::ast::Aggregation::Max => format!("MAX({range})"),
+                    crate::ast::Aggregation::Sum => format!("SUM(E{r}:{last}{r})"),
+                    crate::ast::Aggregation::Mean => format!("AVERAGE(E{r}:{last}{r})"),
+                    crate::ast::Aggregation::Max => format!("MAX(E{r}:{last}{r})"),
                     crate::ast::Aggregation::Last => format!("{last}{r}"),
                 };
                 fr.value = Some(v);
@@ -301,94 +329,186 @@ impl<'a> Builder<'a> {
             }
             Err(err) => fr.note = err.vi(),
         }
-        if !self.periods.contains(&w) {
-            self.periods.push(w);
-        }
-        self.figs.push(fr);
-        format!("'{FIGURES_SHEET}'!$D${r}")
+        fr
     }
 
     /// Translates an expression for one unit column, keeping the engine's meaning: `and`,
     /// `or` and `if` become `IF`s that evaluate only the branch taken.
     fn tr(&mut self, e: &CExpr, col: u16, w: Window, base: Window) -> String {
-        let t = |s: &mut Self, e: &CExpr| s.tr(e, col, w, base);
+        let mut o = String::with_capacity(128);
+        self.tr_into(&mut o, e, col, w, base);
+        o
+    }
+
+    /// [`Builder::tr`] written at the end of `o` (one buffer for the whole formula; the
+    /// pieces are written in the order the engine meets them, so figure rows are made in the
+    /// same order).
+    fn tr_into(&mut self, o: &mut String, e: &CExpr, col: u16, w: Window, base: Window) {
+        let t = |s: &mut Self, o: &mut String, e: &CExpr| s.tr_into(o, e, col, w, base);
         match e {
             CExpr::Points(k) => match self.node_rows.get(*k) {
-                Some(r) => cell(*r, col + 1),
-                None => "NA()".into(),
+                Some(r) => cell_into(o, *r, col + 1),
+                None => o.push_str("NA()"),
             },
-            CExpr::Num(d) => x(d),
-            CExpr::Bool(b) => if *b { "TRUE" } else { "FALSE" }.into(),
+            CExpr::Num(d) => o.push_str(&x(d)),
+            CExpr::Bool(b) => o.push_str(if *b { "TRUE" } else { "FALSE" }),
             CExpr::Elem(i, sel) => match select(self.reg, w, *sel) {
-                Ok(ww) => self.fig_ref(*i, ww),
-                Err(_) => "NA()".into(),
+                Ok(ww) => self.fig_ref(o, *i, ww),
+                Err(_) => o.push_str("NA()"),
             },
             CExpr::Ind(i, sel) => match select(self.reg, w, *sel) {
-                Ok(ww) if ww == base && !self.ind_rows.is_empty() => cell(self.ind_rows[*i], col),
-                Ok(ww) => self.ind_formula(*i, col, ww, base),
-                Err(_) => "NA()".into(),
+                Ok(ww) if ww == base && !self.ind_rows.is_empty() => {
+                    cell_into(o, self.ind_rows[*i], col)
+                }
+                Ok(ww) => self.ind_into(o, *i, col, ww, base),
+                Err(_) => o.push_str("NA()"),
             },
-            CExpr::Unary(UnOp::Neg, a) => format!("-({})", t(self, a)),
-            CExpr::Unary(UnOp::Not, a) => format!("NOT({})", t(self, a)),
+            CExpr::Unary(UnOp::Neg, a) => {
+                o.push_str("-(");
+                t(self, o, a);
+                o.push(')');
+            }
+            CExpr::Unary(UnOp::Not, a) => {
+                o.push_str("NOT(");
+                t(self, o, a);
+                o.push(')');
+            }
             CExpr::Binary(BinOp::And, a, b) => {
-                format!("IF({},{},FALSE)", t(self, a), t(self, b))
+                o.push_str("IF(");
+                t(self, o, a);
+                o.push(',');
+                t(self, o, b);
+                o.push_str(",FALSE)");
             }
             CExpr::Binary(BinOp::Or, a, b) => {
-                format!("IF({},TRUE,{})", t(self, a), t(self, b))
+                o.push_str("IF(");
+                t(self, o, a);
+                o.push_str(",TRUE,");
+                t(self, o, b);
+                o.push(')');
             }
             CExpr::Binary(op, a, b) => {
-                let (a, b) = (t(self, a), t(self, b));
-                match op {
-                    BinOp::Eq => format!("({a}={b})"),
-                    BinOp::Ne => format!("({a}<>{b})"),
-                    _ => format!("({a}{}{b})", op.symbol()),
-                }
+                o.push('(');
+                t(self, o, a);
+                o.push_str(match op {
+                    BinOp::Eq => "=",
+                    BinOp::Ne => "<>",
+                    _ => op.symbol(),
+                });
+                t(self, o, b);
+                o.push(')');
             }
             CExpr::If(c, a, b) => {
-                let (c, a, b) = (t(self, c), t(self, a), t(self, b));
-                format!("IF({c},{a},{b})")
+                o.push_str("IF(");
+                t(self, o, c);
+                o.push(',');
+                t(self, o, a);
+                o.push(',');
+                t(self, o, b);
+                o.push(')');
             }
-            CExpr::Call(f, args) => {
-                let a: Vec<String> = args.iter().map(|e| t(self, e)).collect();
-                match f {
-                    Func::Min => format!("MIN({})", a.join(",")),
-                    Func::Max => format!("MAX({})", a.join(",")),
-                    Func::Clamp => format!("MIN(MAX({},{}),{})", a[0], a[1], a[2]),
-                    Func::Abs => format!("ABS({})", a[0]),
-                    Func::Round => match args.get(1).and_then(|p| match p {
-                        CExpr::Num(p) => p.to_decimal().and_then(|d| u32::try_from(d).ok()),
-                        _ => None,
-                    }) {
-                        Some(p) => round_f(&a[0], p, RoundMode::HalfUp),
-                        None => format!("ROUND({},{})", a[0], a[1]),
-                    },
-                    // Multiply first: an exact percentage stays exact in binary floating point.
-                    Func::Pct => format!("({}*100/{})", a[0], a[1]),
-                    Func::PctChange => format!("(({}-{})*100/{})", a[0], a[1], a[1]),
-                    Func::Points => "NA()".into(),
-                }
-            }
+            CExpr::Call(f, args) => self.call_into(o, *f, args, col, w, base),
         }
     }
 
+    /// A function call written at the end of `o`.
+    fn call_into(
+        &mut self,
+        o: &mut String,
+        f: Func,
+        args: &[CExpr],
+        col: u16,
+        w: Window,
+        base: Window,
+    ) {
+        let t = |s: &mut Self, o: &mut String, i: usize| s.tr_into(o, &args[i], col, w, base);
+        // `head` arg0 `mid` arg1 … `tail`, the arguments in order.
+        let seq = |s: &mut Self, o: &mut String, head: &str, mid: &str, tail: &str| {
+            o.push_str(head);
+            for i in 0..args.len() {
+                if i > 0 {
+                    o.push_str(mid);
+                }
+                t(s, o, i);
+            }
+            o.push_str(tail);
+        };
+        match f {
+            Func::Min => seq(self, o, "MIN(", ",", ")"),
+            Func::Max => seq(self, o, "MAX(", ",", ")"),
+            Func::Clamp => {
+                o.push_str("MIN(MAX(");
+                t(self, o, 0);
+                o.push(',');
+                t(self, o, 1);
+                o.push_str("),");
+                t(self, o, 2);
+                o.push(')');
+            }
+            Func::Abs => {
+                o.push_str("ABS(");
+                t(self, o, 0);
+                o.push(')');
+            }
+            Func::Round => match args.get(1).and_then(|p| match p {
+                CExpr::Num(p) => p.to_decimal().and_then(|d| u32::try_from(d).ok()),
+                _ => None,
+            }) {
+                Some(p) => {
+                    // `round_f` with half-up: the value appears once.
+                    o.push_str("ROUND(ROUND(");
+                    t(self, o, 0);
+                    use std::fmt::Write;
+                    let _ = write!(o, ",{}),{p})", p + GUARD);
+                }
+                None => seq(self, o, "ROUND(", ",", ")"),
+            },
+            // Multiply first: an exact percentage stays exact in binary floating point.
+            Func::Pct => seq(self, o, "(", "*100/", ")"),
+            Func::PctChange => {
+                o.push_str("((");
+                t(self, o, 0);
+                o.push('-');
+                let at = o.len();
+                t(self, o, 1);
+                let b = o[at..].to_string();
+                o.push_str(")*100/");
+                o.push_str(&b);
+                o.push(')');
+            }
+            Func::Points => o.push_str("NA()"),
+        }
+    }
+
+    /// An indicator's formula for one unit column (a string).
     fn ind_formula(&mut self, i: usize, col: u16, w: Window, base: Window) -> String {
-        let ind = &self.reg.indicators[i];
-        let (expr, ozd) = (ind.expr.clone(), ind.on_zero_division);
+        let mut o = String::with_capacity(256);
+        self.ind_into(&mut o, i, col, w, base);
+        o
+    }
+
+    /// An indicator's formula written at the end of `o` (`NA()` when it would be too long).
+    fn ind_into(&mut self, o: &mut String, i: usize, col: u16, w: Window, base: Window) {
+        let reg: &'a CompiledRegulation = self.reg;
+        let ind = &reg.indicators[i];
+        let (expr, ozd) = (&ind.expr, ind.on_zero_division);
+        let at = o.len();
         // Inside an indicator evaluated at another window, nested indicators are inlined too.
         let saved = std::mem::take(&mut self.ind_rows);
-        let f = self.tr(&expr, col, w, if w == base { base } else { w });
+        self.tr_into(o, expr, col, w, if w == base { base } else { w });
         self.ind_rows = saved;
-        let f = match ozd {
+        if let Some(d) = ozd {
             // The declared value replaces a division by zero only (error type 2), as in the engine.
-            Some(d) => format!("IFERROR({f},IF(ERROR.TYPE({f})=2,{},{f}))", n(d)),
-            None => f,
-        };
-        if f.len() > MAX_FORMULA {
-            self.too_long
-                .get_or_insert_with(|| self.reg.indicators[i].id.clone());
-            return "NA()".into();
+            let f = o[at..].to_string();
+            o.truncate(at);
+            use std::fmt::Write;
+            let _ = write!(o, "IFERROR({f},IF(ERROR.TYPE({f})=2,{},{f}))", n(d));
         }
-        f
+        if o.len() - at > MAX_FORMULA {
+            self.too_long.get_or_insert_with(|| ind.id.clone());
+            o.truncate(at);
+            o.push_str("NA()");
+        }
     }
 }
 
@@ -558,6 +678,11 @@ pub fn write_with(
     opts: Options,
 ) -> Result<(Vec<u8>, Layout), String> {
     let mut wb = Workbook::new();
+    // Dated by the period's last day, not the clock: the same inputs give the same bytes.
+    let (_, last) = board.period.window().dates();
+    let day = ExcelDateTime::from_ymd(last.year() as u16, last.month() as u8, last.day() as u8)
+        .map_err(xe)?;
+    wb.set_properties(&DocProperties::new().set_creation_datetime(&day));
     for _ in 0..2 {
         if opts.low_memory {
             wb.add_worksheet_with_constant_memory().map_err(xe)?;
@@ -642,7 +767,7 @@ fn direct(
         f: Formats::new(),
     };
     fig_header(&mut w)?;
-    for fr in &rows {
+    for fr in rows {
         fig_row(&mut w, reg, fr)?;
     }
     Ok((layout, b.periods, b.too_long))
@@ -670,7 +795,7 @@ fn piped(
             };
             let mut res = fig_header(&mut w);
             for batch in fig_rx {
-                for fr in &batch {
+                for fr in batch {
                     if res.is_ok() {
                         res = fig_row(&mut w, reg, fr);
                     }
@@ -800,7 +925,7 @@ impl Writer<'_> {
             },
             Cell::Num(x) => self.ws.write_number(row, col, x).map(|_| ()),
             Cell::Formula(f, cached, st) => {
-                let mut fo = Formula::new(format!("={f}"));
+                let mut fo = Formula::new(f);
                 if self.cache {
                     fo = fo.set_result(cached);
                 }
@@ -821,7 +946,9 @@ impl Out<'_> {
             Out::Direct(w) => w.put(r, col, c),
             Out::Piped { tx, buf, row } => {
                 if r != *row && !buf.is_empty() {
-                    tx.send(std::mem::take(buf))
+                    // The next row is about as wide: no regrowing a row of thousands of cells.
+                    let full = std::mem::replace(buf, Vec::with_capacity(buf.len()));
+                    tx.send(full)
                         .map_err(|_| "workbook writer stopped".to_string())?;
                 }
                 *row = r;
@@ -840,11 +967,11 @@ impl Out<'_> {
         &mut self,
         r: u32,
         c: u16,
-        f: &str,
+        f: String,
         cached: String,
         st: Style,
     ) -> Result<(), String> {
-        self.put(r, c, Cell::Formula(f.to_string(), cached, st))
+        self.put(r, c, Cell::Formula(f, cached, st))
     }
     /// Sends what is left.
     fn finish(&mut self) -> Result<(), String> {
@@ -866,7 +993,7 @@ fn pcol(k: usize) -> u16 {
 }
 
 impl Sheet<'_, '_, '_> {
-    fn formula(&mut self, row: u32, col: u16, f: &str, cached: String) -> Result<(), String> {
+    fn formula(&mut self, row: u32, col: u16, f: String, cached: String) -> Result<(), String> {
         self.out.formula(row, col, f, cached, Style::Plain)
     }
 
@@ -947,7 +1074,7 @@ impl Sheet<'_, '_, '_> {
                     Ok(v) => cached(v),
                     Err(e) => cached_err(e),
                 };
-                self.formula(row, vcol(k), &f, c)?;
+                self.formula(row, vcol(k), f, c)?;
                 let what = || format!("{}/{}", u.unit, ind.id);
                 self.check(row, vcol(k), what, v.clone().ok(), false);
             }
@@ -1019,25 +1146,21 @@ impl Sheet<'_, '_, '_> {
                         self.b.set_unit(k, &u.unit);
                         let f = self.b.tr(when, vcol(k), base, base);
                         let what = || format!("{}/{}/value", u.unit, node.id);
-                        self.value_cell(r, k, &f, res.value.as_ref(), what)?;
+                        self.value_cell(r, k, f, res.value.as_ref(), what)?;
                         let _ = otherwise;
-                        template
-                            .as_ref()
-                            .map(|t| t.replace(VREF, &cell(r, vcol(k))))
+                        template.as_deref().map(|t| fill(t, r, vcol(k)))
                     }
                     NodeKind::Scaled { value, scale, .. } => {
                         self.b.set_unit(k, &u.unit);
                         let f = self.b.tr(value, vcol(k), base, base);
                         let what = || format!("{}/{}/value", u.unit, node.id);
-                        self.value_cell(r, k, &f, res.value.as_ref(), what)?;
+                        self.value_cell(r, k, f, res.value.as_ref(), what)?;
                         let _ = scale;
-                        template
-                            .as_ref()
-                            .map(|t| t.replace(VREF, &cell(r, vcol(k))))
+                        template.as_deref().map(|t| fill(t, r, vcol(k)))
                     }
                 };
                 if let Some(f) = pf {
-                    self.formula(r, pcol(k), &f, cached_opt(res.points.as_ref()))?;
+                    self.formula(r, pcol(k), f, cached_opt(res.points.as_ref()))?;
                     let exp = (res.status != Status::NotScored)
                         .then(|| res.points.clone().map(Val::Num))
                         .flatten();
@@ -1053,7 +1176,7 @@ impl Sheet<'_, '_, '_> {
         &mut self,
         r: u32,
         k: usize,
-        f: &str,
+        f: String,
         v: Option<&Val>,
         what: impl FnOnce() -> String,
     ) -> Result<(), String> {
@@ -1106,9 +1229,9 @@ impl Sheet<'_, '_, '_> {
                     let f = self.b.tr(&it.value, vcol(k), base, base);
                     let v = res.value.clone().map(Val::Num);
                     let what = || format!("{}/{}/value", u.unit, it.id);
-                    self.value_cell(row, k, &f, v.as_ref(), what)?;
-                    let pf = template.replace(VREF, &cell(row, vcol(k)));
-                    self.formula(row, pcol(k), &pf, cached_opt(res.points.as_ref()))?;
+                    self.value_cell(row, k, f, v.as_ref(), what)?;
+                    let pf = fill(&template, row, vcol(k));
+                    self.formula(row, pcol(k), pf, cached_opt(res.points.as_ref()))?;
                     let exp = res.points.clone().map(Val::Num);
                     let what = || format!("{}/{}", u.unit, it.id);
                     self.check(row, pcol(k), what, exp, ro.item);
@@ -1137,7 +1260,7 @@ impl Sheet<'_, '_, '_> {
                 } else {
                     &u.penalty_total
                 };
-                self.formula(row, pcol(k), &f, cached_opt(v.as_ref()))?;
+                self.formula(row, pcol(k), f, cached_opt(v.as_ref()))?;
                 let what = || format!("{}/{}", u.unit, if kind == 0 { "bonus" } else { "penalty" });
                 self.check(row, pcol(k), what, v.clone().map(Val::Num), false);
             }
@@ -1163,7 +1286,7 @@ impl Sheet<'_, '_, '_> {
             }
             let u = &self.board.units[k];
             self.out
-                .formula(row, pcol(k), &f, cached_opt(u.total.as_ref()), Style::Bold)?;
+                .formula(row, pcol(k), f, cached_opt(u.total.as_ref()), Style::Bold)?;
             let exp = u.total.clone().map(Val::Num);
             let what = || format!("{}/total", u.unit);
             self.check(row, pcol(k), what, exp, ro.total);
@@ -1197,7 +1320,7 @@ impl Sheet<'_, '_, '_> {
                     .map(|x| x.name.replace('"', "'"))
             });
             let c = by_score.clone().unwrap_or_else(|| "#N/A".into());
-            self.formula(row, pcol(k), &f, c)?;
+            self.formula(row, pcol(k), f, c)?;
         }
         let row = row + 1;
         self.out.string(row, 1, "Hạng và xếp loại theo quy định (thứ tự ưu tiên khi bằng điểm, tỷ lệ tối đa) — do chương trình tính", Style::Bold)?;
@@ -1269,25 +1392,39 @@ fn fig_header(w: &mut Writer) -> Result<(), String> {
     w.put(0, 16, Cell::Str(note, Style::Bold))
 }
 
-fn fig_row(w: &mut Writer, reg: &CompiledRegulation, fr: &FigRow) -> Result<(), String> {
+fn fig_row(w: &mut Writer, reg: &CompiledRegulation, fr: FigRow) -> Result<(), String> {
     let r = fr.row;
-    w.put(r, 0, Cell::Str(fr.unit.clone(), Style::Plain))?;
+    w.put(r, 0, Cell::Str(fr.unit, Style::Plain))?;
     let id = reg.ast.elements[fr.element].id.clone();
     w.put(r, 1, Cell::Str(id, Style::Plain))?;
     w.put(r, 2, Cell::Str(fr.window.to_string(), Style::Plain))?;
     let c = cached_opt(fr.value.as_ref());
-    w.put(r, 3, Cell::Formula(fr.formula.clone(), c, Style::Plain))?;
+    w.put(r, 3, Cell::Formula(fr.formula, c, Style::Plain))?;
     for (i, v) in fr.inputs.iter().enumerate() {
         w.put(r, 4 + i as u16, Cell::Num(v.to_f64()))?;
     }
     if !fr.note.is_empty() {
-        w.put(r, 16, Cell::Str(fr.note.clone(), Style::Plain))?;
+        w.put(r, 16, Cell::Str(fr.note, Style::Plain))?;
     }
     Ok(())
 }
 
 /// Stands for the value cell in a formula built once for every unit.
 const VREF: &str = "\u{1}";
+
+/// A formula built once for every unit with the value cell (row, col) in place of [`VREF`].
+fn fill(template: &str, row: u32, col: u16) -> String {
+    let mut at = String::with_capacity(12);
+    cell_into(&mut at, row, col);
+    let mut o = String::with_capacity(template.len() + 4 * at.len());
+    let mut parts = template.split(VREF);
+    o.push_str(parts.next().unwrap_or_default());
+    for p in parts {
+        o.push_str(&at);
+        o.push_str(p);
+    }
+    o
+}
 
 /// Legend sheet name.
 pub const LEGEND_SHEET: &str = "Danh mục";

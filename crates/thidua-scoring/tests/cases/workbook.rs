@@ -233,3 +233,24 @@ fn low_memory_workbook_equals_the_in_memory_one() {
     assert!(ca.len() > 100);
     assert_eq!(ca, cb);
 }
+
+/// The same inputs give the same bytes: the file is dated by the period's last day, never by
+/// the clock (a clock date would change the bytes from one second to the next).
+#[test]
+fn workbook_is_dated_by_its_period_not_the_clock() {
+    let b = book("no cases", NO_CASES, NO_CASES_DATA);
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(&b.bytes)).unwrap();
+    let mut xml = String::new();
+    z.by_name("docProps/core.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    let created = xml
+        .split("<dcterms:created xsi:type=\"dcterms:W3CDTF\">")
+        .nth(1)
+        .and_then(|r| r.split('<').next())
+        .unwrap_or_default();
+    // The emulation year 2024 runs from 15/12/2023 to 14/12/2024.
+    assert_eq!(created, "2024-12-14T00:00:00Z", "{xml}");
+    assert_eq!(b.bytes, book("no cases", NO_CASES, NO_CASES_DATA).bytes);
+}
