@@ -721,7 +721,10 @@ fn parallel_evaluation_equals_one_by_one() {
 
 #[test]
 fn funnels_are_declared_checked_and_printed() {
-    let base = with("[[area]]", "[[element]]\nid = \"z\"\nname = \"Z\"\n\n[[area]]");
+    let base = with(
+        "[[area]]",
+        "[[element]]\nid = \"z\"\nname = \"Z\"\n\n[[area]]",
+    );
     let ok = format!(
         "{base}\n[[funnel]]\nid = \"f\"\nname = \"Tin báo → vụ án\"\nsteps = [\"x\", \"z\"]\nthreshold = 3.50\n"
     );
