@@ -65,7 +65,7 @@ pub struct FlagsDto {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct FlagsQuery {
-    /// Only this unit's flags.
+    /// Only this unit's flags (404 when the viewer may not read them).
     pub unit: Option<String>,
     /// Only this window (`2024-M05`).
     pub period: Option<String>,
@@ -100,6 +100,11 @@ pub fn flags_of(
         .map(|u| u.id.clone())
         .filter(|u| scope.reads_flags(state, c, u))
         .collect();
+    if let Some(u) = &q.unit {
+        if !readable.iter().any(|r| r.as_str() == u) {
+            return Err(ApiError::not_found());
+        }
+    }
     let wanted = |u: &str| {
         readable.iter().any(|r| r.as_str() == u) && q.unit.as_deref().is_none_or(|w| w == u)
     };
@@ -145,7 +150,9 @@ pub async fn list(
     ApiQuery(q): ApiQuery<FlagsQuery>,
 ) -> Result<Json<FlagsDto>, ApiError> {
     let id = parse_id(&id, CovenantId::parse)?;
-    Ok(Json(flags_of(&app.service.read(), &viewer.scope, &id, &q)?.0))
+    Ok(Json(
+        flags_of(&app.service.read(), &viewer.scope, &id, &q)?.0,
+    ))
 }
 
 /// The flags the viewer may read as CSV: `unit,period,kind,reason` (reason in Vietnamese).

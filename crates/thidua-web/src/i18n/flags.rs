@@ -77,10 +77,9 @@ pub fn kind_name(lang: Lang, kind: FlagKind) -> &'static str {
 }
 
 fn n(d: &rust_decimal::Decimal) -> String {
-    thidua_scoring::num::canonical(d.round_dp_with_strategy(
-        3,
-        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
-    ))
+    thidua_scoring::num::canonical(
+        d.round_dp_with_strategy(3, rust_decimal::RoundingStrategy::MidpointAwayFromZero),
+    )
 }
 
 /// The flag's reason in the language.
