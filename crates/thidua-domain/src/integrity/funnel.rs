@@ -6,16 +6,18 @@
 //!   windows of the previous reporting year (at least `min_reference` of them);
 //! - peers: the unit's relative ratio `q = r / own median` lies more than `T` robust scales below
 //!   the median of the same window's relative ratios of every unit that has one (at least
-//!   `min_reference` units) — a drop the whole cluster shares (a new law, a season) is no flag.
+//!   `min_peers` units) — a drop the whole cluster shares (a new law, a season) is no flag.
 //!
-//! The spread floor is `ratio_floor` times the median (a flat history does not make every small
-//! move a drop). `T` is the funnel's own `threshold`, else `Settings::funnel_z`.
+//! Each spread has two floors: `ratio_floor` times the median (a flat history does not make
+//! every small move a drop) and the ratio's sampling noise — a share `r` of `n` reports varies
+//! by `√(r(1 − r)/n)` (for `q`, divided by the own median) — so two serious cases instead of
+//! three in a small unit are no drop. Decided on squares (`Spread::below_sq`), exactly. `T` is the funnel's own `threshold`, else `Settings::funnel_z`.
 
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
-use super::robust::{ratio, Spread};
+use super::robust::{ratio, share_variance, Spread};
 use super::{Detail, Flag, FlagKind, FunnelSpec, Panel, Settings};
 
 /// Ratios of one step: `[unit][period]`.
@@ -67,15 +69,16 @@ fn step_flags(panel: &Panel, f: &FunnelSpec, from: usize, to: usize, s: &Setting
     let own = own_spreads(panel, &r, s);
     let mut out = Vec::new();
     for (p, period) in panel.periods.iter().enumerate() {
-        // (unit, ratio, own spread, relative ratio)
-        let rel: Vec<(usize, Decimal, Spread, Decimal)> = (0..panel.units.len())
+        // (unit, ratio, own spread, relative ratio, sampling variance of the ratio)
+        let rel: Vec<(usize, Decimal, Spread, Decimal, Decimal)> = (0..panel.units.len())
             .filter_map(|u| {
                 let x = r[u][p]?;
                 let sp = *own[u].get(&period.year)?;
-                Some((u, x, sp, ratio(x, sp.median)?))
+                let n = panel.units[u].value(p, from)?;
+                Some((u, x, sp, ratio(x, sp.median)?, share_variance(sp.median, n)))
             })
             .collect();
-        if rel.len() < s.min_reference {
+        if rel.len() < s.min_peers {
             continue;
         }
         let qs: Vec<Decimal> = rel.iter().map(|x| x.3).collect();
@@ -84,8 +87,9 @@ fn step_flags(panel: &Panel, f: &FunnelSpec, from: usize, to: usize, s: &Setting
         else {
             continue;
         };
-        for (u, x, sp, q) in rel {
-            if sp.below(x, t) && peers.below(q, t) {
+        for (u, x, sp, q, var) in rel {
+            let var_q = var / (sp.median * sp.median);
+            if sp.below_sq(x, t, var) && peers.below_sq(q, t, var_q) {
                 out.push(Flag {
                     unit: panel.units[u].unit.clone(),
                     period: period.clone(),
@@ -96,8 +100,8 @@ fn step_flags(panel: &Panel, f: &FunnelSpec, from: usize, to: usize, s: &Setting
                         to: panel.elements[to].0.clone(),
                         ratio: x,
                         own: sp.median,
-                        own_z: sp.z(x),
-                        peer_z: peers.z(q),
+                        own_z: sp.z_floor(x, var),
+                        peer_z: peers.z_floor(q, var_q),
                     },
                 });
             }
@@ -181,8 +185,9 @@ mod tests {
         let f = flags(&panel(false), &Settings::default());
         assert_eq!(f.len(), 1, "{f:?}");
         // Unit 0, 2023 ratios 0.50 0.51 0.52 0.50 0.51 0.52: median 0.51, MAD 0.01,
-        // scale max(0.014826, 0.51·0.02 = 0.0102) = 0.014826; 0.40 − 0.51 = −0.11 < −3.5·0.014826.
-        // z = −0.11 / 0.014826 = −7.419… → −7.4.
+        // scale max(0.014826, 0.51·0.02 = 0.0102) = 0.014826; sampling variance of a share 0.51
+        // of 100: 0.51·0.49/100 = 0.002499 (> 0.014826² = 0.00021981); 0.40 − 0.51 = −0.11,
+        // 0.0121 > 2² · 0.002499 = 0.009996: a drop; z = −0.11 / √0.002499 (0.04999) = −2.2.
         let Detail::Funnel {
             ratio, own, own_z, ..
         } = &f[0].detail
@@ -193,10 +198,10 @@ mod tests {
             (f[0].unit.as_str(), f[0].period.label()),
             ("u0", "2024-M04".to_string())
         );
-        assert_eq!((*ratio, *own, *own_z), (d("0.4"), d("0.51"), d("-7.4")));
+        assert_eq!((*ratio, *own, *own_z), (d("0.4"), d("0.51"), d("-2.2")));
         assert!(f[0]
             .reason_vi()
-            .contains("0,4 so với trung vị năm trước của đơn vị 0,51 (z = -7,4)"));
+            .contains("0,4 so với trung vị năm trước của đơn vị 0,51 (z = -2,2)"));
     }
 
     #[test]

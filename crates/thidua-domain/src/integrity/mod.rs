@@ -8,7 +8,7 @@
 //!   full seasonal cycle);
 //! - [`boundary`]: a year-over-year change that lands just past a target's boundary again and
 //!   again;
-//! - [`quality`]: late and corrected reports, per window, and a per-unit data-quality figure.
+//! - [`quality`]: late and corrected reports, as a per-unit data-quality figure of the year.
 //!
 //! The input is a [`Panel`] (units × windows × elements, exact decimals), built from the log's
 //! state by [`collect`] or by the synthetic generator [`synth`]. All arithmetic is exact
@@ -106,8 +106,10 @@ pub struct Settings {
     pub funnel_z: Decimal,
     /// Robust z beyond which a month breaks its series.
     pub break_z: Decimal,
-    /// Reference values a test needs (own previous year, previous windows, peers).
+    /// Reference values a test needs (own previous year, previous windows).
     pub min_reference: usize,
+    /// Units with a ratio in the window that the peer test needs (a cluster has five or more).
+    pub min_peers: usize,
     /// Floor of a ratio's spread, as a share of its median (a flat history is not infinitely
     /// precise).
     pub ratio_floor: Decimal,
@@ -123,6 +125,7 @@ impl Default for Settings {
             funnel_z: Decimal::TWO,
             break_z: Decimal::from(5),
             min_reference: 6,
+            min_peers: 5,
             ratio_floor: Decimal::new(2, 2),
             near_margin_pct: Decimal::ONE,
             near_repeats: 3,
@@ -190,11 +193,17 @@ pub enum Detail {
         bound_pct: Decimal,
         count: usize,
     },
-    /// The first submission was late; the approved figures were corrected `corrections` times.
-    Quality { late: bool, corrections: u32 },
+    /// Of `reported` approved windows of the year, `late` were first submitted late and
+    /// `corrected` were corrected after approval.
+    Quality {
+        reported: usize,
+        late: usize,
+        corrected: usize,
+    },
 }
 
-/// One flag: a unit, a window (index into the panel's periods), a kind and its detail.
+/// One flag: a unit, a window (`2024-M05`; the whole year `2024-Y` for data quality), a kind
+/// and its detail.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Flag {
     pub unit: String,
@@ -224,16 +233,10 @@ impl Flag {
                 "{element}: thay đổi {}% so với cùng kỳ, sát ngưỡng chỉ tiêu {}% (lần thứ {count} trong năm)",
                 vi(*change_pct), vi(*bound_pct)
             ),
-            Detail::Quality { late, corrections } => {
-                let mut parts = Vec::new();
-                if *late {
-                    parts.push("nộp muộn".to_string());
-                }
-                if *corrections > 0 {
-                    parts.push(format!("sửa sau phê duyệt {corrections} lần"));
-                }
-                format!("Báo cáo {}", parts.join(", "))
-            }
+            Detail::Quality { reported, late, corrected } => format!(
+                "Trong năm {}: {late}/{reported} kỳ nộp muộn, {corrected}/{reported} kỳ sửa sau phê duyệt",
+                self.period.year
+            ),
         }
     }
 }

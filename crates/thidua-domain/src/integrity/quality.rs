@@ -1,10 +1,13 @@
-//! Data quality: each window whose first submission was late or whose approved figures were
-//! corrected is flagged (a correction is the system working as meant, but a unit that corrects
-//! often is worth a look), and per unit a figure: windows reported, late, corrected.
+//! Data quality, a per-unit figure of each reporting year: windows approved, first submitted
+//! late, corrected after approval (a correction is the system working as meant, but a unit that
+//! corrects often is worth a look). A unit with any late or corrected window has one flag for
+//! the year (period `YYYY-Y`) stating the counts.
 
 use serde::Serialize;
 
-use super::{Detail, Flag, FlagKind, Panel};
+use std::collections::BTreeSet;
+
+use super::{Detail, Flag, FlagKind, Panel, Period};
 
 /// A unit's data-quality figure over the panel's windows of one reporting year.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -18,19 +21,25 @@ pub struct Quality {
     pub corrected: usize,
 }
 
-/// One flag per late or corrected window.
+/// One flag per unit and year with a late or corrected window (period `YYYY-Y`).
 pub fn flags(panel: &Panel) -> Vec<Flag> {
+    let years: BTreeSet<i32> = panel.periods.iter().map(|p| p.year).collect();
     let mut out = Vec::new();
-    for u in &panel.units {
-        for (p, period) in panel.periods.iter().enumerate() {
-            let late = u.late.get(p).copied().unwrap_or(false);
-            let corrections = u.corrections.get(p).copied().unwrap_or(0);
-            if late || corrections > 0 {
+    for year in years {
+        for q in figures(panel, year) {
+            if q.late + q.corrected > 0 {
                 out.push(Flag {
-                    unit: u.unit.clone(),
-                    period: period.clone(),
+                    unit: q.unit,
+                    period: Period {
+                        year,
+                        window: "Y".into(),
+                    },
                     kind: FlagKind::DataQuality,
-                    detail: Detail::Quality { late, corrections },
+                    detail: Detail::Quality {
+                        reported: q.reported,
+                        late: q.late,
+                        corrected: q.corrected,
+                    },
                 });
             }
         }
@@ -93,14 +102,16 @@ mod tests {
             ..Default::default()
         };
         let f = quality::flags(&panel);
-        let reasons: Vec<String> = f.iter().map(Flag::reason_vi).collect();
+        let reasons: Vec<(String, String)> = f
+            .iter()
+            .map(|f| (f.period.label(), f.reason_vi()))
+            .collect();
         assert_eq!(
             reasons,
-            [
-                "Báo cáo nộp muộn",
-                "Báo cáo sửa sau phê duyệt 2 lần",
-                "Báo cáo nộp muộn, sửa sau phê duyệt 1 lần"
-            ]
+            [(
+                "2024-Y".to_string(),
+                "Trong năm 2024: 2/3 kỳ nộp muộn, 2/3 kỳ sửa sau phê duyệt".to_string()
+            )]
         );
         assert_eq!(
             quality::figures(&panel, 2024),

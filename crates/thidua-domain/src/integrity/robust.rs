@@ -59,6 +59,28 @@ impl Spread {
         self.scale > Decimal::ZERO && x - self.median < -(t * self.scale)
     }
 
+    /// Whether `x` lies more than `t` spreads below the median when the spread is at least
+    /// `√var_floor` (a count's sampling variance): `d < 0` and `d² > t² · max(scale², var_floor)`
+    /// with `d = x − median` — decided on squares, exactly.
+    pub fn below_sq(&self, x: Decimal, t: Decimal, var_floor: Decimal) -> bool {
+        let d = x - self.median;
+        let floor = (self.scale * self.scale).max(var_floor);
+        let (Some(lhs), Some(rhs)) = (d.checked_mul(d), (t * t).checked_mul(floor)) else {
+            return false;
+        };
+        d < Decimal::ZERO && floor > Decimal::ZERO && lhs > rhs
+    }
+
+    /// The z of `x` against `max(scale, √var_floor)`, for reasons shown to people (the root is
+    /// [`sqrt`]'s; the decision never uses it).
+    pub fn z_floor(&self, x: Decimal, var_floor: Decimal) -> Decimal {
+        Spread {
+            scale: self.scale.max(sqrt(var_floor)),
+            ..*self
+        }
+        .z(x)
+    }
+
     /// The robust z-score of `x`, rounded half-even to one place (for reasons shown to people).
     pub fn z(&self, x: Decimal) -> Decimal {
         if self.scale.is_zero() {
@@ -67,6 +89,31 @@ impl Spread {
         ((x - self.median) / self.scale)
             .round_dp_with_strategy(1, RoundingStrategy::MidpointNearestEven)
     }
+}
+
+/// The square root of `x ≥ 0` to [`RATIO_PLACES`] places: 40 Newton steps in exact decimals
+/// from `max(x, 1)` (converged far before), then rounded half-even — the same digits on every
+/// machine. Used only to show a z; decisions compare squares.
+pub fn sqrt(x: Decimal) -> Decimal {
+    if x <= Decimal::ZERO {
+        return Decimal::ZERO;
+    }
+    let mut r = x.max(Decimal::ONE);
+    for _ in 0..40 {
+        let Some(q) = x.checked_div(r) else { break };
+        r = (r + q) / Decimal::TWO;
+    }
+    r.round_dp_with_strategy(RATIO_PLACES, RoundingStrategy::MidpointNearestEven)
+}
+
+/// The sampling variance of a share `r` of `n` (binomial: `r(1 − r) / n`); zero when `n ≤ 0`.
+pub fn share_variance(r: Decimal, n: Decimal) -> Decimal {
+    if n <= Decimal::ZERO || r <= Decimal::ZERO {
+        return Decimal::ZERO;
+    }
+    // A ratio above 1 (solved cases of earlier windows) is not a share: no binomial floor.
+    let rest = (Decimal::ONE - r).max(Decimal::ZERO);
+    (r * rest).checked_div(n).unwrap_or_default()
 }
 
 /// Whether `|x − centre| > t · s` where `s = max(spread, √poisson)`, decided on squares:
@@ -124,5 +171,17 @@ mod tests {
         assert!(!beyond_sq(d("130"), d("100"), d("4"), d("100"), d("5")));
         assert!(beyond_sq(d("160"), d("100"), d("4"), d("100"), d("5")));
         assert!(beyond_sq(d("40"), d("100"), d("4"), d("100"), d("5")));
+        assert_eq!(sqrt(d("2")), d("1.414214"));
+        assert_eq!(sqrt(d("0.0025")), d("0.05"));
+        // median 0.07, scale 0.01, a share of 44: variance 0.07·0.93/44 = 0.00147954…;
+        // 0.045 − 0.07 = −0.025, squared 0.000625 < 4 · 0.00147954: no drop. 0: 0.0049 is
+        // below 4 · 0.00147954 = 0.0059 (no drop at t = 2) but above 2.25 · … = 0.0033 (t = 1.5).
+        let s = Spread {
+            median: d("0.07"),
+            scale: d("0.01"),
+        };
+        let v = share_variance(d("0.07"), d("44"));
+        assert!(!s.below_sq(d("0.045"), d("2"), v) && s.below(d("0.045"), d("2")));
+        assert!(!s.below_sq(d("0"), d("2"), v) && s.below_sq(d("0"), d("1.5"), v));
     }
 }

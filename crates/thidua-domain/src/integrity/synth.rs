@@ -248,7 +248,7 @@ mod tests {
                 planted: 19,
                 planted_flagged: 18,
                 honest: 125,
-                honest_flagged: 4
+                honest_flagged: 3
             },
             "the fixed seed's exact counts (reported in the notes)"
         );

@@ -100,15 +100,9 @@ pub fn reason(lang: Lang, f: &Flag) -> String {
             "{element}: a change of {}% against the same window last year, just past the target's {}% (time {count} this year)",
             n(change_pct), n(bound_pct)
         ),
-        Detail::Quality { late, corrections } => {
-            let mut parts = Vec::new();
-            if *late {
-                parts.push("submitted late".to_string());
-            }
-            if *corrections > 0 {
-                parts.push(format!("corrected after approval {corrections} time(s)"));
-            }
-            format!("Report {}", parts.join(", "))
-        }
+        Detail::Quality { reported, late, corrected } => format!(
+            "In {}: {late} of {reported} windows submitted late, {corrected} of {reported} corrected after approval",
+            f.period.year
+        ),
     }
 }

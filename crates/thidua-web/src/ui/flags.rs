@@ -63,7 +63,11 @@ pub async fn page(
         .map(|(dto, f)| Row {
             unit: dto.unit.name.clone(),
             unit_id: dto.unit.id.clone(),
-            period: format!("{}/{}", f.period.window, f.period.year),
+            period: if f.period.window == "Y" {
+                f.period.year.to_string()
+            } else {
+                format!("{}/{}", f.period.window, f.period.year)
+            },
             kind: dto.kind.clone(),
             kind_name: i18n::kind_name(lang, f.kind),
             reason: i18n::reason(lang, f),

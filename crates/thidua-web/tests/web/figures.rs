@@ -196,8 +196,8 @@ fn flow(app: &TestApp) {
         "drafts are not exported: {}",
         r.body
     );
-    // Integrity flags: the late submission (the test runs after 2024) and the correction are a
-    // data-quality flag of Kiên Giang's March, shown to the
+    // Integrity flags: the late submission (the test runs after 2024) and the correction of
+    // Kiên Giang's March are its data-quality flag of the year, shown to the
     // unit and the supervisor, not to another member; the CSV holds exactly that line.
     let flags = |c: &super::support::Client| {
         let r = c.get(&format!("/api/v1/covenants/{COV}/flags"));
@@ -209,15 +209,15 @@ fn flow(app: &TestApp) {
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(
             (&f[0]["unit"]["id"], &f[0]["period"], &f[0]["kind"]),
-            (&json!("ca-kg"), &json!("2024-M03"), &json!("data_quality"))
+            (&json!("ca-kg"), &json!("2024-Y"), &json!("data_quality"))
         );
         assert_eq!(
             f[0]["reason_vi"],
-            "Báo cáo nộp muộn, sửa sau phê duyệt 1 lần"
+            "Trong năm 2024: 1/1 kỳ nộp muộn, 1/1 kỳ sửa sau phê duyệt"
         );
         assert_eq!(
             f[0]["reason_en"],
-            "Report submitted late, corrected after approval 1 time(s)"
+            "In 2024: 1 of 1 windows submitted late, 1 of 1 corrected after approval"
         );
     }
     assert!(
@@ -235,7 +235,7 @@ fn flow(app: &TestApp) {
     assert!(r.header("content-type").unwrap().starts_with("text/csv"));
     assert_eq!(
         r.body,
-        "unit,period,kind,reason\nca-kg,2024-M03,data_quality,\"Báo cáo nộp muộn, sửa sau phê duyệt 1 lần\"\n"
+        "unit,period,kind,reason\nca-kg,2024-Y,data_quality,\"Trong năm 2024: 1/1 kỳ nộp muộn, 1/1 kỳ sửa sau phê duyệt\"\n"
     );
     let r = other.get(&format!("/api/v1/covenants/{COV}/flags/export"));
     assert_eq!(r.body, "unit,period,kind,reason\n");
