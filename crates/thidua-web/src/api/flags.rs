@@ -95,7 +95,7 @@ pub fn flags_of(
     let c = visible_covenant(state, scope, id)?;
     let panel = integrity::collect::panel(state, id)?;
     let readable: Vec<UnitId> = state
-        .sorted_by_name(&state.members(&c.cluster, c.year)?.to_vec())
+        .sorted_by_name(state.members(&c.cluster, c.year)?)
         .into_iter()
         .map(|u| u.id.clone())
         .filter(|u| scope.reads_flags(state, c, u))
