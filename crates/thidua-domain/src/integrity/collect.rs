@@ -1,10 +1,12 @@
 //! The panel of a covenant from the log's state: its member units, the windows of its year and
 //! of the year before (historical imports and earlier approvals alike), the reporting form's
 //! elements, the funnels its signed regulation declares, and boundaries from its targets
-//! ("reduce by at least N%" on a data element). Only APPROVED figures enter: drafts, submissions
+//! ("reduce by at least N%" measured by a data element, or by an indicator
+//! `pct_change(e, e@…)` of one). Only APPROVED figures enter: drafts, submissions
 //! awaiting approval and reopened working copies are never read.
 
 use rust_decimal::Decimal;
+use thidua_scoring::ast::{Expr, Func, Regulation};
 
 use super::{Better, Boundary, FunnelSpec, Panel, Period, UnitSeries};
 use crate::error::DomainError;
@@ -40,8 +42,10 @@ pub fn panel(state: &State, covenant: &CovenantId) -> Result<Panel, DomainError>
         .filter(|t| t.kind == TargetKind::Change)
         .filter(|t| matches!(t.comparison, Comparison::AtLeast | Comparison::Above))
         .filter_map(|t| {
+            let measured = t.indicator.as_deref()?;
+            let element = changed_element(regulation.ast(), measured).unwrap_or(measured);
             Some(Boundary {
-                element: pos(t.indicator.as_deref()?)?,
+                element: pos(element)?,
                 better: Better::Lower,
                 bound_pct: -t.threshold?,
             })
@@ -85,6 +89,30 @@ pub fn panel(state: &State, covenant: &CovenantId) -> Result<Panel, DomainError>
     })
 }
 
+/// The element an indicator measures the change of, when its expression is
+/// `pct_change(e, e@…)` (the change of one element against an earlier period).
+fn changed_element<'a>(reg: &'a Regulation, indicator: &str) -> Option<&'a str> {
+    let i = reg.indicators.iter().find(|i| i.id == indicator)?;
+    let Expr::Call {
+        func: Func::PctChange,
+        args,
+        ..
+    } = &i.expr.expr
+    else {
+        return None;
+    };
+    match args.as_slice() {
+        [Expr::Ref {
+            name: a, sel: None, ..
+        }, Expr::Ref {
+            name: b,
+            sel: Some(_),
+            ..
+        }] if a == b => Some(a),
+        _ => None,
+    }
+}
+
 /// One unit's approved values, late first submissions and corrections.
 fn series(state: &State, ids: &[String], periods: &[Period], unit: &UnitId) -> UnitSeries {
     let f = &state.figures;
@@ -115,4 +143,22 @@ fn series(state: &State, ids: &[String], periods: &[Period], unit: &UnitId) -> U
             .push(report.map(|r| r.corrections() as u32).unwrap_or(0));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_indicator_names_its_element() {
+        let text = include_str!("../../../../examples/cum12-2024/regulation.toml");
+        let reg = thidua_scoring::compile(text).unwrap();
+        assert_eq!(changed_element(reg.ast(), "crime_change"), Some("crimes"));
+        assert_eq!(
+            changed_element(reg.ast(), "solve_rate"),
+            None,
+            "a rate, not a change"
+        );
+        assert_eq!(changed_element(reg.ast(), "nothing"), None);
+    }
 }
