@@ -17,6 +17,7 @@ pub mod event;
 pub mod figures;
 pub mod history;
 pub mod ids;
+pub mod integrity;
 pub mod model;
 pub mod org;
 pub mod state;

@@ -25,6 +25,8 @@ pub struct Regulation {
     pub bonuses: Vec<Item>,
     pub penalties: Vec<Item>,
     pub bands: Vec<Band>,
+    /// Funnels the integrity flags watch; they never enter a score.
+    pub funnels: Vec<Funnel>,
 }
 
 /// Where rounding applies and how.
@@ -300,6 +302,21 @@ pub struct Band {
     pub max: Option<Decimal>,
     /// At most this percentage of the ranked units (rounded down).
     pub quota_pct: Option<Decimal>,
+}
+
+/// A funnel: data elements that follow one another in a stable proportion (reports received →
+/// cases opened → solved; cases → serious cases). The integrity flags compare each step's ratio
+/// (`step[i+1] / step[i]`) with the unit's own previous year and with its peers; a funnel never
+/// changes a score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Funnel {
+    pub id: String,
+    pub pos: usize,
+    pub name: String,
+    /// At least two element ids with where each was written.
+    pub steps: Vec<(String, usize)>,
+    /// The robust z-score below which a drop is flagged (default: the flags' setting).
+    pub threshold: Option<Decimal>,
 }
 
 /// Period selector after `@`.

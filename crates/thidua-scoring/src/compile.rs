@@ -286,6 +286,7 @@ enum Sym {
     Criterion(usize),
     Item,
     Band,
+    Funnel,
 }
 
 struct Checker<'a, 's, 't> {
@@ -368,6 +369,9 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
         }
         for e in &ast.bands {
             self.declare(&e.id, e.pos, Sym::Band);
+        }
+        for f in &ast.funnels {
+            self.declare(&f.id, f.pos, Sym::Funnel);
         }
         if ast.period.year != ast.year {
             self.err(
@@ -671,6 +675,7 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
         }
 
         let bands = self.check_bands();
+        self.check_funnels();
 
         let mut tie_break = Vec::new();
         for (t, off) in &ast.tie_break {
@@ -769,6 +774,46 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
             tie_break,
             names: Default::default(),
         })
+    }
+
+    /// A funnel names at least two distinct data elements and a positive threshold.
+    fn check_funnels(&mut self) {
+        let ast = self.ast;
+        for f in &ast.funnels {
+            if f.steps.len() < 2 {
+                self.err(
+                    f.pos,
+                    "invalid_value",
+                    format!("phễu `{}`: `steps` cần ít nhất hai số liệu", f.id),
+                    format!("funnel `{}`: `steps` needs at least two elements", f.id),
+                );
+            }
+            for (k, (s, off)) in f.steps.iter().enumerate() {
+                if !matches!(self.syms.get(s.as_str()), Some(Sym::Element(_))) {
+                    self.err(
+                        *off,
+                        "unknown_name",
+                        format!("phễu `{}`: `{s}` không phải số liệu đã khai báo", f.id),
+                        format!("funnel `{}`: `{s}` is not a declared element", f.id),
+                    );
+                } else if f.steps[..k].iter().any(|(p, _)| p == s) {
+                    self.err(
+                        *off,
+                        "invalid_value",
+                        format!("phễu `{}`: `{s}` được nêu hai lần", f.id),
+                        format!("funnel `{}`: `{s}` is named twice", f.id),
+                    );
+                }
+            }
+            if f.threshold.is_some_and(|t| t <= Decimal::ZERO) {
+                self.err(
+                    f.pos,
+                    "invalid_value",
+                    format!("phễu `{}`: `threshold` phải lớn hơn 0", f.id),
+                    format!("funnel `{}`: `threshold` must be greater than 0", f.id),
+                );
+            }
+        }
     }
 
     /// An element's domain is consistent and holds its declared value for a missing figure.

@@ -718,3 +718,42 @@ fn parallel_evaluation_equals_one_by_one() {
         assert_eq!((&a.unit, &a.total), (&b.unit, &b.total));
     }
 }
+
+#[test]
+fn funnels_are_declared_checked_and_printed() {
+    let base = with(
+        "[[area]]",
+        "[[element]]\nid = \"z\"\nname = \"Z\"\n\n[[area]]",
+    );
+    let ok = format!(
+        "{base}\n[[funnel]]\nid = \"f\"\nname = \"Tin báo → vụ án\"\nsteps = [\"x\", \"z\"]\nthreshold = 3.50\n"
+    );
+    let reg = compile(&ok).unwrap();
+    let f = &reg.ast().funnels[0];
+    let steps: Vec<&str> = f.steps.iter().map(|s| s.0.as_str()).collect();
+    assert_eq!(steps, ["x", "z"]);
+    assert!(reg.canonical_text().ends_with(
+        "[[funnel]]\nid = \"f\"\nname = \"Tin báo → vụ án\"\nsteps = [\"x\", \"z\"]\nthreshold = 3.5\n"
+    ));
+    assert_eq!(compile(reg.canonical_text()).unwrap().hash(), reg.hash());
+    assert!(
+        !compile(&base).unwrap().canonical_text().contains("funnel"),
+        "a regulation without funnels prints (and hashes) as before"
+    );
+    for (to, code) in [
+        ("steps = [\"x\"]", "invalid_value"),
+        ("steps = [\"x\", \"nothing\"]", "unknown_name"),
+        ("steps = [\"x\", \"x\"]", "invalid_value"),
+        ("steps = [\"x\", \"A\"]", "unknown_name"),
+        ("threshold = 0", "invalid_value"),
+        ("threshold = 0\ncolour = 1", "unknown_key"),
+    ] {
+        let from = if to.starts_with("steps") {
+            "steps = [\"x\", \"z\"]"
+        } else {
+            "threshold = 3.50"
+        };
+        let e = compile(&ok.replace(from, to)).expect_err(to);
+        assert!(e.codes().contains(&code), "{to}: {e}");
+    }
+}

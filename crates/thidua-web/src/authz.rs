@@ -18,8 +18,9 @@
 //! revision (its save, its submission, its approval) and reopenings of an approved report to the
 //! whole cluster (its members, secretariat and supervisor), who replay them with the drafts'
 //! revisions skipped (`State::figures_published`, `State::apply_readable`). The year-end
-//! review's events follow [`yearend`]'s rules.
+//! review's events follow [`yearend`]'s rules; integrity flags, [`flags`]'s.
 
+mod flags;
 mod yearend;
 
 use std::collections::BTreeSet;

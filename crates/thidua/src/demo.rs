@@ -548,6 +548,49 @@ mod tests {
         (dir, service, events)
     }
 
+    /// The demonstration shows its planted under-recording as funnel drops of Bạc Liêu from
+    /// June on, and no other unit's funnel drops; Hậu Giang's corrected May counts in its
+    /// data-quality flag of the year. Bạc Liêu sees its own flags; Kiên Giang does not see them.
+    #[test]
+    fn the_demonstration_shows_its_planted_flags() {
+        use thidua_domain::integrity::{self, FlagKind, Settings};
+        let (_dir, service, _) = demonstration();
+        let state = service.read();
+        let cov = thidua_domain::CovenantId::parse(super::COVENANT).unwrap();
+        let panel = integrity::collect::panel(&state, &cov).unwrap();
+        let flags = integrity::flags(&panel, &Settings::default());
+        let drops: Vec<(String, String)> = flags
+            .iter()
+            .filter(|f| f.kind == FlagKind::FunnelDrop)
+            .map(|f| (f.unit.clone(), f.period.label()))
+            .collect();
+        assert!(!drops.is_empty(), "{flags:?}");
+        assert!(drops.iter().all(|(u, _)| u == "ca-bl"), "{drops:?}");
+        assert!(
+            drops.iter().all(|(_, p)| p.as_str() >= "2024-M06"),
+            "{drops:?}"
+        );
+        let hg = flags
+            .iter()
+            .find(|f| f.unit == "ca-hg" && f.kind == FlagKind::DataQuality)
+            .expect("Hậu Giang's corrected May");
+        assert_eq!(hg.period.label(), "2024-Y");
+        assert!(
+            hg.reason_vi().ends_with(", 1/12 kỳ sửa sau phê duyệt"),
+            "{}",
+            hg.reason_vi()
+        );
+        let c = &state.covenants[&cov];
+        let bl = thidua_domain::UnitId::parse("ca-bl").unwrap();
+        let scope = |u: &str| {
+            let user = thidua_domain::UserId::parse(u).unwrap();
+            Scope::new(user.clone(), state.users[&user].roles.clone())
+        };
+        assert!(scope("lanhdao.bl").reads_flags(&state, c, &bl));
+        assert!(scope("thuky.cum12").reads_flags(&state, c, &bl));
+        assert!(!scope("lanhdao.kg").reads_flags(&state, c, &bl));
+    }
+
     /// For every account of the demonstration, with and without a unit or kind filter, the
     /// history index's candidates hold every event the account may read: a page read through the
     /// index equals the page found by scanning the whole log.

@@ -3,7 +3,9 @@
 //! 2024 (examples/cum12-2024/data.csv) reported through the real commands — each officer
 //! imports and submits, each leader approves; October waits for approval, one unit's November
 //! is still a draft, and one approved month is corrected with a reason, so a newcomer sees a
-//! year in progress. Every report carries the comment "Số liệu giả định (minh hoạ)".
+//! year in progress. Every report carries the comment "Số liệu giả định (minh hoạ)". Bạc Liêu's
+//! cases from June on are planted under-recording (20% fewer, said so in its comment), so that
+//! the integrity flags page shows a funnel drop.
 
 use thidua_domain::figures::{FigureValue, Severity, ValidationRule};
 use thidua_domain::{Actor, Command, CovenantId, Text, UnitId, UserId};
@@ -150,10 +152,46 @@ pub fn load(service: &Service) -> anyhow::Result<()> {
     correct(service, &cov)
 }
 
+/// The unit whose invented figures plant under-recording, and from which 2024 month on.
+pub const UNDER_RECORDER: &str = "BL";
+pub const UNDER_FROM: u32 = 6;
+
+/// What marks the planted under-recording (on the `crimes` comment).
+pub const PLANTED: &str = "Số liệu giả định (minh hoạ): từ tháng 6 ghi nhận ít hơn 20% số vụ phạm tội trong khi tin báo tiếp nhận không đổi, để minh hoạ dấu hiệu bất thường";
+
+/// Plants the demonstration's gaming: from [`UNDER_FROM`] on, [`UNDER_RECORDER`] records 20%
+/// fewer cases (`crimes`, rounded half up) while its reports received stay as they were, so
+/// that the integrity flags have something to show. Every other figure is the example's.
+fn plant(code: &str, month: u32, rows: String) -> String {
+    if code != UNDER_RECORDER || month < UNDER_FROM {
+        return rows;
+    }
+    rows.lines()
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            match (
+                cells.get(1),
+                cells.get(3).and_then(|v| v.parse::<u64>().ok()),
+            ) {
+                (Some(&"crimes"), Some(v)) => {
+                    format!(
+                        "{},{},{},{}\n",
+                        cells[0],
+                        cells[1],
+                        cells[2],
+                        (v * 8 + 5) / 10
+                    )
+                }
+                _ => format!("{l}\n"),
+            }
+        })
+        .collect()
+}
+
 /// A unit's invented figures of a 2024 month, imported by its officer (and submitted).
 pub fn report_month(service: &Service, code: &str, month: u32, submit: bool) -> anyhow::Result<()> {
     let window = format!("M{month:02}");
-    let rows = lines(&format!("2024-{window}"), Some(code));
+    let rows = plant(code, month, lines(&format!("2024-{window}"), Some(code)));
     let plan = plan_reports(
         &service.read(),
         &covenant(),
@@ -166,7 +204,8 @@ pub fn report_month(service: &Service, code: &str, month: u32, submit: bool) -> 
     .map_err(|e| anyhow::anyhow!("demo 2024 {code} {window}: {e}"))?;
     let mut commands = plan.commands(submit);
     if let Some(Command::SaveFigures { comments, .. }) = commands.first_mut() {
-        comments.insert("crimes".into(), t(INVENTED));
+        let planted = code == UNDER_RECORDER && month >= UNDER_FROM;
+        comments.insert("crimes".into(), t(if planted { PLANTED } else { INVENTED }));
     }
     service.execute_all(&officer(code), commands)?;
     Ok(())

@@ -439,6 +439,11 @@ impl<'s, 'a> Reader<'s, 'a> {
             .into_iter()
             .filter_map(|(o, t)| self.band(o, t))
             .collect();
+        let funnels = self
+            .tables(&mut tab, "funnel")
+            .into_iter()
+            .filter_map(|(o, t)| self.funnel(o, t))
+            .collect();
         self.finish_tab(tab);
         let _ = self.text;
         Some(Regulation {
@@ -461,6 +466,7 @@ impl<'s, 'a> Reader<'s, 'a> {
             bonuses,
             penalties,
             bands,
+            funnels,
         })
     }
 
@@ -988,6 +994,42 @@ impl<'s, 'a> Reader<'s, 'a> {
             value: value?,
             per: per?,
             cap,
+        })
+    }
+
+    fn funnel(&mut self, at: usize, t: &DeTable) -> Option<Funnel> {
+        let mut tab = Tab {
+            t,
+            at,
+            used: vec![],
+            what: "[[funnel]]",
+        };
+        let id = self.req_id(&mut tab, "id");
+        let name = self.req_str(&mut tab, "name");
+        let mut steps = Vec::new();
+        match tab.get("steps") {
+            Some(v) => match v.get_ref() {
+                DeValue::Array(a) => {
+                    for x in a.iter() {
+                        match x.get_ref() {
+                            DeValue::String(s) => steps.push((s.to_string(), x.span().start + 1)),
+                            _ => self.wrong(x, "steps", "chuỗi", "a string"),
+                        }
+                    }
+                }
+                _ => self.wrong(v, "steps", "mảng chuỗi", "an array of strings"),
+            },
+            None => self.missing(&tab, "steps"),
+        }
+        let threshold = self.opt_dec(&mut tab, "threshold");
+        self.finish_tab(tab);
+        let (id, pos) = id?;
+        Some(Funnel {
+            id,
+            pos,
+            name: name?.0,
+            steps,
+            threshold,
         })
     }
 

@@ -274,5 +274,13 @@ pub fn print(r: &Regulation) -> String {
         w.od("max", b.max);
         w.od("quota_pct", b.quota_pct);
     }
+    for f in &r.funnels {
+        w.head("funnel");
+        w.s("id", &f.id);
+        w.s("name", &f.name);
+        let steps: Vec<String> = f.steps.iter().map(|(s, _)| q(s)).collect();
+        w.kv("steps", format!("[{}]", steps.join(", ")));
+        w.od("threshold", f.threshold);
+    }
     w.0
 }

@@ -8,6 +8,7 @@ pub mod documents;
 pub mod dto;
 pub mod extract;
 pub mod figures;
+pub mod flags;
 pub mod history;
 pub mod yearend;
 
@@ -64,6 +65,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/commands", post(command))
         .merge(figures::routes())
+        .merge(flags::routes())
         .merge(yearend::routes())
         .route("/api/v1/log/key", get(log_key))
         .merge(documents::routes())

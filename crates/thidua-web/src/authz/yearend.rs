@@ -27,7 +27,7 @@ impl Scope {
     }
 
     /// The user's units that inspect `unit` in the review.
-    fn inspects(&self, review: &Review, unit: &UnitId) -> Vec<UnitId> {
+    pub(super) fn inspects(&self, review: &Review, unit: &UnitId) -> Vec<UnitId> {
         let own = self.own_units();
         review
             .inspectors_of(unit)

@@ -3,6 +3,7 @@
 
 pub mod en;
 pub mod figures;
+pub mod flags;
 pub mod vi;
 pub mod votes;
 pub mod yearend;
@@ -51,6 +52,14 @@ impl Lang {
         match self {
             Lang::Vi => &figures::VI,
             Lang::En => &figures::EN,
+        }
+    }
+
+    /// The strings of the integrity-flags page.
+    pub fn flags(self) -> &'static flags::FlagStrings {
+        match self {
+            Lang::Vi => &flags::VI,
+            Lang::En => &flags::EN,
         }
     }
 

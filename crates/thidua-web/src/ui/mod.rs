@@ -10,6 +10,7 @@ mod diff;
 pub(crate) mod documents;
 mod editor;
 mod figures;
+mod flags;
 pub(crate) mod form;
 pub(crate) mod history;
 mod lineage;
@@ -125,6 +126,7 @@ pub fn routes() -> Router<AppState> {
         .route("/account/tokens", post(admin::create_token))
         .route("/account/tokens/revoke", post(admin::revoke_token))
         .merge(figures::routes())
+        .merge(flags::routes())
         .merge(documents::routes())
         .merge(votes::routes())
         .merge(yearend::routes())
@@ -186,6 +188,10 @@ impl Layout {
     /// The link to a covenant's figures, in the page's language.
     pub fn lang_yearend_link(&self) -> &'static str {
         Lang::parse(self.lang).unwrap_or_default().yearend().link
+    }
+
+    pub fn lang_flags_link(&self) -> &'static str {
+        Lang::parse(self.lang).unwrap_or_default().flags().link
     }
 
     pub fn lang_figures_link(&self) -> &'static str {

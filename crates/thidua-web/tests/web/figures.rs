@@ -196,6 +196,60 @@ fn flow(app: &TestApp) {
         "drafts are not exported: {}",
         r.body
     );
+    // Integrity flags: the late submission (the test runs after 2024) and the correction of
+    // Kiên Giang's March are its data-quality flag of the year, shown to the
+    // unit and the supervisor, not to another member; the CSV holds exactly that line.
+    let flags = |c: &super::support::Client| {
+        let r = c.get(&format!("/api/v1/covenants/{COV}/flags"));
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json()["flags"].as_array().unwrap().clone()
+    };
+    for c in [&leader, &supervisor] {
+        let f = flags(c);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(
+            (&f[0]["unit"]["id"], &f[0]["period"], &f[0]["kind"]),
+            (&json!("ca-kg"), &json!("2024-Y"), &json!("data_quality"))
+        );
+        assert_eq!(
+            f[0]["reason_vi"],
+            "Trong năm 2024: 1/1 kỳ nộp muộn, 1/1 kỳ sửa sau phê duyệt"
+        );
+        assert_eq!(
+            f[0]["reason_en"],
+            "In 2024: 1 of 1 windows submitted late, 1 of 1 corrected after approval"
+        );
+    }
+    assert!(
+        flags(&other).is_empty(),
+        "another unit does not see Kiên Giang's flags"
+    );
+    assert_eq!(
+        other
+            .get(&format!("/api/v1/covenants/{COV}/flags?unit=ca-kg"))
+            .status,
+        404
+    );
+    let r = supervisor.get(&format!("/api/v1/covenants/{COV}/flags/export"));
+    assert_eq!(r.status, 200);
+    assert!(r.header("content-type").unwrap().starts_with("text/csv"));
+    assert_eq!(
+        r.body,
+        "unit,period,kind,reason\nca-kg,2024-Y,data_quality,\"Trong năm 2024: 1/1 kỳ nộp muộn, 1/1 kỳ sửa sau phê duyệt\"\n"
+    );
+    let r = other.get(&format!("/api/v1/covenants/{COV}/flags/export"));
+    assert_eq!(r.body, "unit,period,kind,reason\n");
+    let page = leader.get(&format!("/covenants/{COV}/flags"));
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body
+            .contains("class=\"flag-data_quality\" data-unit=\"ca-kg\""),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("id=\"never-score\""));
+    let page = other.get(&format!("/covenants/{COV}/flags"));
+    assert!(page.body.contains("id=\"no-flags\""), "{}", page.body);
     // The grid page: a bad figure comes back beside its field, in Vietnamese.
     let page = officer.get(&format!("/covenants/{COV}/figures/ca-kg/M04"));
     assert_eq!(page.status, 200);

@@ -64,6 +64,29 @@ fn actions() -> Vec<Action> {
             expect: ["AA", "DD", "AD", "AD", "DD", "DD"],
         },
         Action {
+            // A unit's integrity flags: the unit, its inspectors and the cluster's overseers.
+            name: "GET /api/v1/covenants/{id}/flags?unit= (a unit's integrity flags)",
+            check: Check::Status,
+            perform: |c, own| {
+                c.get(&format!(
+                    "/api/v1/covenants/gu-12-2024/flags?unit={}",
+                    figures_unit(own)
+                ))
+            },
+            expect: ["AA", "AA", "AD", "AD", "AA", "DD"],
+        },
+        Action {
+            name: "page /covenants/{id}/flags?unit= (a unit's integrity flags)",
+            check: Check::Status,
+            perform: |c, own| {
+                c.get(&format!(
+                    "/covenants/gu-12-2024/flags?unit={}",
+                    figures_unit(own)
+                ))
+            },
+            expect: ["AA", "AA", "AD", "AD", "AA", "DD"],
+        },
+        Action {
             name: "page /covenants/{id}/figures (a window's overview)",
             check: Check::Status,
             perform: |c, own| {

@@ -59,6 +59,9 @@ pub enum BenchKind {
     Score(super::bench_score::ScoreBenchArgs),
     /// Nhập số liệu một năm toàn quốc / import a national year of figures, then replay.
     Figures(crate::cmd::bench_figures::FiguresBench),
+    /// Dấu hiệu bất thường trên cụm tổng hợp có gian lận cài sẵn / integrity flags on the
+    /// synthetic cluster with planted gaming: planted and honest unit-windows flagged.
+    Flags(crate::cmd::bench_flags::FlagsBench),
 }
 
 pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
@@ -78,6 +81,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         BenchKind::Score(args) => super::bench_score::run(args),
         BenchKind::Figures(args) => crate::cmd::bench_figures::run(args),
         BenchKind::History(args) => crate::cmd::bench_history::run(args),
+        BenchKind::Flags(args) => crate::cmd::bench_flags::run(args),
     }
 }
 

@@ -3,6 +3,7 @@ pub mod assign;
 pub mod backup;
 pub mod bench;
 pub mod bench_figures;
+pub mod bench_flags;
 pub mod bench_history;
 pub mod bench_score;
 pub mod doc;

@@ -1,0 +1,275 @@
+//! Integrity flags: signs of gaming made visible on APPROVED figures, each with a kind and a
+//! reason a person can check — never a penalty: nothing here enters a score. The kinds:
+//!
+//! - [`funnel`]: a step ratio of a funnel the regulation declares (`[[funnel]]`: reports
+//!   received → cases → solved; cases → serious cases) drops against the unit's own previous
+//!   year AND against its peers in the same window (robust z-scores, threshold configurable);
+//! - [`breaks`]: a month far outside the unit's own range over its previous twelve windows (one
+//!   full seasonal cycle);
+//! - [`boundary`]: a year-over-year change that lands just past a target's boundary again and
+//!   again;
+//! - [`quality`]: late and corrected reports, as a per-unit data-quality figure of the year.
+//!
+//! The input is a [`Panel`] (units × windows × elements, exact decimals), built from the log's
+//! state by [`collect`] or by the synthetic generator [`synth`]. All arithmetic is exact
+//! ([`robust`]); the same panel gives the same flags, in the same order, on every machine.
+
+pub mod boundary;
+pub mod breaks;
+pub mod collect;
+pub mod funnel;
+pub mod quality;
+pub mod robust;
+pub mod synth;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// One reporting window of the panel: the reporting year and the window's key (`M03`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Period {
+    pub year: i32,
+    pub window: String,
+}
+
+impl Period {
+    /// `2024-M03`, as the data files and the CSV export write it.
+    pub fn label(&self) -> String {
+        format!("{}-{}", self.year, self.window)
+    }
+}
+
+/// One unit's approved figures: `values[period][element]` (`None`: not approved, not given or
+/// not applicable), and per period whether the first submission was late and how many times
+/// the approved figures were corrected.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UnitSeries {
+    pub unit: String,
+    pub values: Vec<Vec<Option<Decimal>>>,
+    pub late: Vec<bool>,
+    pub corrections: Vec<u32>,
+}
+
+impl UnitSeries {
+    pub fn value(&self, period: usize, element: usize) -> Option<Decimal> {
+        self.values.get(period)?.get(element).copied().flatten()
+    }
+}
+
+/// A funnel as the flags use it: element positions in the panel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FunnelSpec {
+    pub id: String,
+    pub name: String,
+    pub steps: Vec<usize>,
+    /// The regulation's own threshold, else [`Settings::funnel_z`].
+    pub threshold: Option<Decimal>,
+}
+
+/// Which way a target's boundary is passed: at least (`≥`) or at most (`≤`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Better {
+    Higher,
+    Lower,
+}
+
+/// A target boundary on an element's change against the same window a year before, in percent
+/// (`crimes` at most −5: at least 5% fewer than last year).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Boundary {
+    pub element: usize,
+    pub better: Better,
+    pub bound_pct: Decimal,
+}
+
+/// Everything the flags look at.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Panel {
+    /// Element ids and names.
+    pub elements: Vec<(String, String)>,
+    /// Windows in time order.
+    pub periods: Vec<Period>,
+    pub units: Vec<UnitSeries>,
+    pub funnels: Vec<FunnelSpec>,
+    pub boundaries: Vec<Boundary>,
+    /// Elements watched for breaks in a series (positions).
+    pub series: Vec<usize>,
+}
+
+/// Thresholds, all configurable; the defaults are what the measurement used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settings {
+    /// Robust z below which a funnel ratio is a drop (own year and peers alike; both must
+    /// hold). 2 by default: with monthly counts of a few hundred, a 15% drop is only 2–3 robust
+    /// scales, and requiring both tests keeps honest windows rare (see [`synth`]).
+    pub funnel_z: Decimal,
+    /// Robust z beyond which a month breaks its series.
+    pub break_z: Decimal,
+    /// Reference values a test needs (own previous year, previous windows).
+    pub min_reference: usize,
+    /// Units with a ratio in the window that the peer test needs (a cluster has five or more).
+    pub min_peers: usize,
+    /// Floor of a ratio's spread, as a share of its median (a flat history is not infinitely
+    /// precise).
+    pub ratio_floor: Decimal,
+    /// "Just past" a boundary: within this many percentage points on the right side.
+    pub near_margin_pct: Decimal,
+    /// Windows of one year that must land just past before it is flagged.
+    pub near_repeats: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            funnel_z: Decimal::TWO,
+            break_z: Decimal::from(5),
+            min_reference: 6,
+            min_peers: 5,
+            ratio_floor: Decimal::new(2, 2),
+            near_margin_pct: Decimal::ONE,
+            near_repeats: 3,
+        }
+    }
+}
+
+/// The kinds of flag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlagKind {
+    FunnelDrop,
+    SeriesBreak,
+    NearTarget,
+    DataQuality,
+}
+
+impl FlagKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            FlagKind::FunnelDrop => "funnel_drop",
+            FlagKind::SeriesBreak => "series_break",
+            FlagKind::NearTarget => "near_target",
+            FlagKind::DataQuality => "data_quality",
+        }
+    }
+
+    pub fn name_vi(self) -> &'static str {
+        match self {
+            FlagKind::FunnelDrop => "Tỷ lệ phễu giảm bất thường",
+            FlagKind::SeriesBreak => "Số liệu đột biến",
+            FlagKind::NearTarget => "Liên tục sát ngưỡng chỉ tiêu",
+            FlagKind::DataQuality => "Chất lượng báo cáo",
+        }
+    }
+}
+
+/// What a flag found, with the numbers its reason states.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Detail {
+    /// `to / from` was `ratio`; the unit's own previous-year median `own`, robust z `own_z`;
+    /// against peers (each unit's ratio over its own previous-year median) z `peer_z`.
+    Funnel {
+        funnel: String,
+        from: String,
+        to: String,
+        ratio: Decimal,
+        own: Decimal,
+        own_z: Decimal,
+        peer_z: Decimal,
+    },
+    /// `value` against the median `median` of the previous windows, beyond `threshold` spreads.
+    Break {
+        element: String,
+        value: Decimal,
+        median: Decimal,
+        threshold: Decimal,
+    },
+    /// The change against the same window a year before was `change_pct` (the boundary is
+    /// `bound_pct`), the `count`th time this year.
+    Near {
+        element: String,
+        change_pct: Decimal,
+        bound_pct: Decimal,
+        count: usize,
+    },
+    /// Of `reported` approved windows of the year, `late` were first submitted late and
+    /// `corrected` were corrected after approval.
+    Quality {
+        reported: usize,
+        late: usize,
+        corrected: usize,
+    },
+}
+
+/// One flag: a unit, a window (`2024-M05`; the whole year `2024-Y` for data quality), a kind
+/// and its detail.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Flag {
+    pub unit: String,
+    pub period: Period,
+    pub kind: FlagKind,
+    pub detail: Detail,
+}
+
+fn vi(d: Decimal) -> String {
+    thidua_scoring::num::vi_dp(d, 3)
+}
+
+impl Flag {
+    /// The reason, in Vietnamese.
+    pub fn reason_vi(&self) -> String {
+        match &self.detail {
+            Detail::Funnel { funnel, from, to, ratio, own, own_z, peer_z } => format!(
+                "Phễu {funnel}: tỷ lệ {to}/{from} là {} so với trung vị năm trước của đơn vị {} \
+                 (z = {}) và thấp hơn hẳn các đơn vị cùng cụm (z = {})",
+                vi(*ratio), vi(*own), vi(*own_z), vi(*peer_z)
+            ),
+            Detail::Break { element, value, median, threshold } => format!(
+                "{element}: {} nằm xa ngoài khoảng 12 kỳ trước của đơn vị (trung vị {}, lệch quá {} lần độ phân tán)",
+                vi(*value), vi(*median), vi(*threshold)
+            ),
+            Detail::Near { element, change_pct, bound_pct, count } => format!(
+                "{element}: thay đổi {}% so với cùng kỳ, sát ngưỡng chỉ tiêu {}% (lần thứ {count} trong năm)",
+                vi(*change_pct), vi(*bound_pct)
+            ),
+            Detail::Quality { reported, late, corrected } => format!(
+                "Trong năm {}: {late}/{reported} kỳ nộp muộn, {corrected}/{reported} kỳ sửa sau phê duyệt",
+                self.period.year
+            ),
+        }
+    }
+}
+
+/// Every flag of the panel: funnels, breaks, boundaries, data quality; sorted by unit, window
+/// and kind.
+pub fn flags(panel: &Panel, settings: &Settings) -> Vec<Flag> {
+    let mut out = funnel::flags(panel, settings);
+    out.extend(breaks::flags(panel, settings));
+    out.extend(boundary::flags(panel, settings));
+    out.extend(quality::flags(panel));
+    out.sort_by(|a, b| (&a.unit, &a.period, a.kind).cmp(&(&b.unit, &b.period, b.kind)));
+    out
+}
+
+/// The CSV export: `unit,period,kind,reason`, one flag a line (RFC 4180 quoting), UTF-8.
+pub fn csv(flags: &[Flag]) -> String {
+    let quote = |s: &str| {
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_owned()
+        }
+    };
+    let mut out = String::from("unit,period,kind,reason\n");
+    for f in flags {
+        out.push_str(&format!(
+            "{},{},{},{}\n",
+            quote(&f.unit),
+            quote(&f.period.label()),
+            f.kind.code(),
+            quote(&f.reason_vi())
+        ));
+    }
+    out
+}

@@ -1,0 +1,188 @@
+//! Integrity flags over HTTP: a covenant's flags per unit and window, with their reasons in
+//! Vietnamese and English, each unit's reporting-quality figure, and the CSV export
+//! (`unit,period,kind,reason`). Computed on request from the approved figures
+//! (`thidua_domain::integrity`); a unit's flags are shown only to whom
+//! [`Scope::reads_flags`] allows. Flags never change a score.
+
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use thidua_domain::integrity::{self, quality, Flag, Settings};
+use thidua_domain::{CovenantId, State as DomainState, UnitId};
+use utoipa::{IntoParams, ToSchema};
+
+use super::dto::{unit_ref, UnitRef};
+use super::extract::ApiQuery;
+use super::figures::visible_covenant;
+use super::parse_id;
+use crate::auth::Viewer;
+use crate::authz::Scope;
+use crate::error::{ApiError, ErrorBody};
+use crate::i18n::{flags as i18n, Lang};
+use crate::AppState;
+
+/// One flag.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct FlagDto {
+    pub unit: UnitRef,
+    /// `2024-M05`: the reporting year and the window.
+    pub period: String,
+    pub year: i32,
+    pub window: String,
+    /// `funnel_drop`, `series_break`, `near_target` or `data_quality`.
+    pub kind: String,
+    pub reason_vi: String,
+    pub reason_en: String,
+    /// The numbers the reason states (exact decimals as strings).
+    #[schema(value_type = Object)]
+    pub detail: serde_json::Value,
+}
+
+/// A unit's reporting quality over the covenant's year.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct QualityDto {
+    pub unit: UnitRef,
+    pub reported: usize,
+    pub late: usize,
+    pub corrected: usize,
+}
+
+/// A covenant's flags as the viewer may see them.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct FlagsDto {
+    pub covenant: String,
+    pub title: String,
+    pub year: i32,
+    /// Units whose flags the viewer sees (sorted by name).
+    pub units: Vec<UnitRef>,
+    pub flags: Vec<FlagDto>,
+    pub quality: Vec<QualityDto>,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct FlagsQuery {
+    /// Only this unit's flags (404 when the viewer may not read them).
+    pub unit: Option<String>,
+    /// Only this window (`2024-M05`).
+    pub period: Option<String>,
+}
+
+fn flag_dto(state: &DomainState, unit: &UnitId, f: &Flag) -> FlagDto {
+    FlagDto {
+        unit: unit_ref(state, unit),
+        period: f.period.label(),
+        year: f.period.year,
+        window: f.period.window.clone(),
+        kind: f.kind.code().to_owned(),
+        reason_vi: f.reason_vi(),
+        reason_en: i18n::reason(Lang::En, f),
+        detail: serde_json::to_value(&f.detail).unwrap_or_default(),
+    }
+}
+
+/// The flags of a covenant the viewer may read (all kinds), and the domain flags themselves
+/// for the CSV and the page.
+pub fn flags_of(
+    state: &DomainState,
+    scope: &Scope,
+    id: &CovenantId,
+    q: &FlagsQuery,
+) -> Result<(FlagsDto, Vec<Flag>), ApiError> {
+    let c = visible_covenant(state, scope, id)?;
+    let panel = integrity::collect::panel(state, id)?;
+    let readable: Vec<UnitId> = state
+        .sorted_by_name(state.members(&c.cluster, c.year)?)
+        .into_iter()
+        .map(|u| u.id.clone())
+        .filter(|u| scope.reads_flags(state, c, u))
+        .collect();
+    if let Some(u) = &q.unit {
+        if !readable.iter().any(|r| r.as_str() == u) {
+            return Err(ApiError::not_found());
+        }
+    }
+    let wanted = |u: &str| {
+        readable.iter().any(|r| r.as_str() == u) && q.unit.as_deref().is_none_or(|w| w == u)
+    };
+    let flags: Vec<Flag> = integrity::flags(&panel, &Settings::default())
+        .into_iter()
+        .filter(|f| wanted(&f.unit))
+        .filter(|f| q.period.as_deref().is_none_or(|p| p == f.period.label()))
+        .collect();
+    let unit_id = |s: &str| readable.iter().find(|r| r.as_str() == s).cloned();
+    let dto = FlagsDto {
+        covenant: id.to_string(),
+        title: c.latest().content.title.to_string(),
+        year: c.year,
+        units: readable.iter().map(|u| unit_ref(state, u)).collect(),
+        flags: flags
+            .iter()
+            .filter_map(|f| Some(flag_dto(state, &unit_id(&f.unit)?, f)))
+            .collect(),
+        quality: quality::figures(&panel, c.year)
+            .into_iter()
+            .filter(|x| wanted(&x.unit))
+            .filter_map(|x| {
+                Some(QualityDto {
+                    unit: unit_ref(state, &unit_id(&x.unit)?),
+                    reported: x.reported,
+                    late: x.late,
+                    corrected: x.corrected,
+                })
+            })
+            .collect(),
+    };
+    Ok((dto, flags))
+}
+
+/// A covenant's integrity flags per unit and window, and each unit's reporting quality.
+#[utoipa::path(get, path = "/api/v1/covenants/{id}/flags", tag = "figures",
+    params(("id" = String, Path, description = "covenant id"), FlagsQuery),
+    responses((status = 200, body = FlagsDto), (status = 404, body = ErrorBody)))]
+pub async fn list(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<FlagsQuery>,
+) -> Result<Json<FlagsDto>, ApiError> {
+    let id = parse_id(&id, CovenantId::parse)?;
+    Ok(Json(
+        flags_of(&app.service.read(), &viewer.scope, &id, &q)?.0,
+    ))
+}
+
+/// The flags the viewer may read as CSV: `unit,period,kind,reason` (reason in Vietnamese).
+#[utoipa::path(get, path = "/api/v1/covenants/{id}/flags/export", tag = "figures",
+    params(("id" = String, Path, description = "covenant id"), FlagsQuery),
+    responses((status = 200, description = "CSV", content_type = "text/csv"), (status = 404, body = ErrorBody)))]
+pub async fn export(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<FlagsQuery>,
+) -> Result<Response, ApiError> {
+    let id = parse_id(&id, CovenantId::parse)?;
+    let (_, flags) = flags_of(&app.service.read(), &viewer.scope, &id, &q)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"dau-hieu_{id}.csv\""),
+            ),
+        ],
+        integrity::csv(&flags),
+    )
+        .into_response())
+}
+
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/api/v1/covenants/{id}/flags", get(list))
+        .route("/api/v1/covenants/{id}/flags/export", get(export))
+}
