@@ -957,6 +957,26 @@ impl CompiledRegulation {
         self.eval_unit(data, &bind, &self.names, unit, period, opts)
     }
 
+    /// The value of one indicator or data element (by id) for a unit over a period's window, as
+    /// a criterion would read it (aggregation, lineage, declared values for missing figures,
+    /// the indicator's value on a division by zero). `None` when the id names neither.
+    pub fn measure(
+        &self,
+        data: &Dataset,
+        unit: &str,
+        id: &str,
+        period: PeriodKey,
+    ) -> Option<Result<Val, EvalError>> {
+        let bind = self.bind(data);
+        let w = period.window();
+        let mut cx = self.ctx(data, &bind, unit, w, false);
+        if let Some(i) = self.indicators.iter().position(|x| x.id == id) {
+            return Some(cx.indicator(i, w));
+        }
+        let e = self.ast.elements.iter().position(|x| x.id == id)?;
+        Some(cx.figure(e, w).map(Val::Num))
+    }
+
     /// The indicators' values for one unit at the period's window (as a spreadsheet shows
     /// them): a value, or the reason it cannot be computed.
     pub(crate) fn indicator_values(
