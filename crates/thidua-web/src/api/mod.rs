@@ -9,6 +9,7 @@ pub mod dto;
 pub mod extract;
 pub mod figures;
 pub mod history;
+pub mod progress;
 pub mod yearend;
 
 pub use account::*;
@@ -64,6 +65,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/commands", post(command))
         .merge(figures::routes())
+        .merge(progress::routes())
         .merge(yearend::routes())
         .route("/api/v1/log/key", get(log_key))
         .merge(documents::routes())
