@@ -3,6 +3,7 @@
 
 pub mod en;
 pub mod figures;
+pub mod progress;
 pub mod vi;
 pub mod votes;
 pub mod yearend;
@@ -51,6 +52,14 @@ impl Lang {
         match self {
             Lang::Vi => &figures::VI,
             Lang::En => &figures::EN,
+        }
+    }
+
+    /// The strings of the progress pages.
+    pub fn progress(self) -> &'static progress::ProgStrings {
+        match self {
+            Lang::Vi => &progress::VI,
+            Lang::En => &progress::EN,
         }
     }
 

@@ -4,6 +4,7 @@
 
 mod admin;
 mod assets;
+mod chart;
 mod covenant;
 pub(crate) mod describe;
 mod diff;
@@ -16,6 +17,7 @@ mod lineage;
 mod manage;
 pub(crate) mod names;
 pub(crate) mod pages;
+mod progress;
 pub(crate) mod proof;
 mod regulation;
 mod session;
@@ -125,6 +127,7 @@ pub fn routes() -> Router<AppState> {
         .route("/account/tokens", post(admin::create_token))
         .route("/account/tokens/revoke", post(admin::revoke_token))
         .merge(figures::routes())
+        .merge(progress::routes())
         .merge(documents::routes())
         .merge(votes::routes())
         .merge(yearend::routes())
@@ -186,6 +189,11 @@ impl Layout {
     /// The link to a covenant's figures, in the page's language.
     pub fn lang_yearend_link(&self) -> &'static str {
         Lang::parse(self.lang).unwrap_or_default().yearend().link
+    }
+
+    /// The link to a covenant's progress, in the page's language.
+    pub fn lang_progress_link(&self) -> &'static str {
+        Lang::parse(self.lang).unwrap_or_default().progress().link
     }
 
     pub fn lang_figures_link(&self) -> &'static str {
