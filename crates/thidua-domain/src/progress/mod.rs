@@ -13,6 +13,7 @@ pub mod status;
 use chrono::NaiveDate;
 use serde::Serialize;
 use thidua_scoring::data::DatasetBuilder;
+use thidua_scoring::engine::Measurer;
 use thidua_scoring::explain::Val;
 use thidua_scoring::{CompiledRegulation, Dataset, EvalOptions, Exact, PeriodKey, UnitResult};
 
@@ -42,7 +43,8 @@ pub struct UnitProgress {
     pub through: Option<u8>,
     /// That month's cut-off.
     pub as_of: Option<NaiveDate>,
-    /// The engine's result to date (with its explanation), manual criteria not scored.
+    /// The engine's result to date (with its explanation when asked for), manual criteria not
+    /// scored.
     pub score: Option<UnitResult>,
     pub method: Method,
     pub targets: Vec<TargetProgress>,
@@ -104,8 +106,17 @@ fn cutoff(state: &State, covenant: &CovenantId, month: u8) -> Option<NaiveDate> 
         .map(|w| w.end)
 }
 
-/// The covenant's progress now.
+/// The covenant's progress now, without explanations.
 pub fn compute(state: &State, covenant: &CovenantId) -> Result<Progress, DomainError> {
+    compute_explaining(state, covenant, None)
+}
+
+/// The covenant's progress now, with the engine's explanation of `explain`'s score.
+pub fn compute_explaining(
+    state: &State,
+    covenant: &CovenantId,
+    explain: Option<&UnitId>,
+) -> Result<Progress, DomainError> {
     let year = state.covenant(covenant)?.year;
     let members = members(state, covenant)?;
     let reg = engine_data::regulation(state, covenant)?;
@@ -123,24 +134,29 @@ pub fn compute(state: &State, covenant: &CovenantId) -> Result<Progress, DomainE
         period: String::new(),
     };
     let data = engine_data::dataset(state, &spec(last.unwrap_or(0)))?;
-    let projected = projected_data(state, &reg, &data, &spec(0), &throughs)?;
+    let now = reg.measurer(&data);
+    let (projected, methods) = projected_data(state, &reg, &now, &spec(0), &throughs)?;
     let targets = state
         .signed_covenant(covenant)
         .map(|(c, v)| c.version(v).expect("in force").content.targets.clone())?;
     let cx = Cx {
         reg: &reg,
         data: &data,
-        projected: &projected,
+        now,
+        projected: reg.measurer(&projected),
         year,
     };
     let units = members
         .iter()
         .zip(&throughs)
-        .map(|(unit, through)| {
+        .zip(methods)
+        .map(|((unit, through), method)| {
             let id = engine_data::data_id(&members, unit).expect("a member");
-            unit_progress(&cx, &targets, unit, &id, *through, |m| {
-                cutoff(state, covenant, m)
-            })
+            let trace = explain == Some(unit);
+            let mut u = unit_progress(&cx, &targets, unit, &id, *through, trace);
+            u.as_of = through.and_then(|m| cutoff(state, covenant, m));
+            u.method = method;
+            u
         })
         .collect();
     Ok(Progress {
@@ -152,36 +168,44 @@ pub fn compute(state: &State, covenant: &CovenantId) -> Result<Progress, DomainE
 }
 
 /// The data for the projection: every earlier year as it is, and this year one row per element
-/// and unit, the projected year (see [`project`]).
+/// and unit, the projected year (see [`project`]); and each unit's method.
 fn projected_data(
     state: &State,
     reg: &CompiledRegulation,
-    data: &Dataset,
+    data: &Measurer,
     spec: &Spec,
     throughs: &[Option<u8>],
-) -> Result<Dataset, DomainError> {
+) -> Result<(Dataset, Vec<Method>), DomainError> {
     let mut b = DatasetBuilder::new("log");
     engine_data::add_figures(state, spec, &mut b)?;
     let period = format!("{}-Y", spec.year);
     let mut row = 1_000_000_000usize;
+    let mut methods = Vec::with_capacity(throughs.len());
     for (i, through) in throughs.iter().enumerate() {
-        let Some(m) = through else { continue };
+        let Some(m) = through else {
+            methods.push(Method::None);
+            continue;
+        };
         let id = format!("u{}", i + 1);
-        let (values, _) = project::elements(reg, data, &id, spec.year, *m);
+        let (values, method) = project::elements(reg, data, &id, spec.year, *m);
+        methods.push(method);
         for (element, value) in values {
             row += 1;
             b.figure(row, &id, &element, &period, &value.to_string());
         }
     }
-    b.finish()
-        .map_err(|errs| engine_error(format!("{} projection errors", errs.len())))
+    let data = b
+        .finish()
+        .map_err(|errs| engine_error(format!("{} projection errors", errs.len())))?;
+    Ok((data, methods))
 }
 
 /// What every unit's computation reads.
 struct Cx<'a> {
     reg: &'a CompiledRegulation,
     data: &'a Dataset,
-    projected: &'a Dataset,
+    now: Measurer<'a>,
+    projected: Measurer<'a>,
     year: i32,
 }
 
@@ -191,24 +215,22 @@ fn unit_progress(
     unit: &UnitId,
     id: &str,
     through: Option<u8>,
-    cutoff: impl Fn(u8) -> Option<NaiveDate>,
+    trace: bool,
 ) -> UnitProgress {
+    let opts = if trace {
+        EvalOptions::with_trace()
+    } else {
+        EvalOptions::default()
+    };
     let score = through
         .and_then(|m| PeriodKey::year_to_date(cx.year, m))
-        .map(|p| {
-            cx.reg
-                .evaluate_unit(cx.data, id, p, EvalOptions::with_trace())
-        });
-    let method = match through {
-        Some(m) => project::elements(cx.reg, cx.data, id, cx.year, m).1,
-        None => Method::None,
-    };
+        .map(|p| cx.reg.evaluate_unit(cx.data, id, p, opts));
     UnitProgress {
         unit: unit.clone(),
         through,
-        as_of: through.and_then(&cutoff),
+        as_of: None,
         score,
-        method,
+        method: Method::None,
         targets: targets
             .iter()
             .filter(|t| t.indicator.is_some())
@@ -218,13 +240,13 @@ fn unit_progress(
 }
 
 fn target_progress(cx: &Cx, target: &Target, id: &str, through: Option<u8>) -> TargetProgress {
-    let at = |data: &Dataset, year: i32, m: u8| {
+    let at = |data: &Measurer, year: i32, m: u8| {
         PeriodKey::year_to_date(year, m).and_then(|p| in_terms(cx, data, target, id, p))
     };
     let series: Vec<Option<Exact>> = (1..=through.unwrap_or(0))
-        .map(|m| at(cx.data, cx.year, m))
+        .map(|m| at(&cx.now, cx.year, m))
         .collect();
-    let last_year: Vec<Option<Exact>> = (1..=12).map(|m| at(cx.data, cx.year - 1, m)).collect();
+    let last_year: Vec<Option<Exact>> = (1..=12).map(|m| at(&cx.now, cx.year - 1, m)).collect();
     let to_date = series.last().cloned().flatten();
     let raw = |year: i32| {
         let p = PeriodKey::year_to_date(year, through?)?;
@@ -237,7 +259,7 @@ fn target_progress(cx: &Cx, target: &Target, id: &str, through: Option<u8>) -> T
             Val::Bool(b) => Some(Exact::int(i64::from(b))),
         }
     };
-    let projected = through.and_then(|_| at(cx.projected, cx.year, 12));
+    let projected = through.and_then(|_| at(&cx.projected, cx.year, 12));
     TargetProgress {
         target: target.id.to_string(),
         status: status::judge(target, to_date.as_ref(), projected.as_ref()),
@@ -253,13 +275,13 @@ fn target_progress(cx: &Cx, target: &Target, id: &str, through: Option<u8>) -> T
 /// The target's measure over a period, in the target's terms (see [`status`]).
 fn in_terms(
     cx: &Cx,
-    data: &Dataset,
+    data: &Measurer,
     target: &Target,
     id: &str,
     period: PeriodKey,
 ) -> Option<Exact> {
     let indicator = target.indicator.as_deref()?;
-    let value = match cx.reg.measure(data, id, indicator, period)?.ok()? {
+    let value = match data.measure(id, indicator, period)?.ok()? {
         Val::Num(n) => n,
         Val::Bool(b) => Exact::int(i64::from(!b)),
     };
@@ -272,7 +294,7 @@ fn in_terms(
     }
     let back = cx.year - target.baseline_year.unwrap_or(cx.year - 1);
     let base = PeriodKey::new(period.year - back, period.kind)?;
-    match cx.reg.measure(data, id, indicator, base)?.ok()? {
+    match data.measure(id, indicator, base)?.ok()? {
         Val::Num(b) => status::reduction(&value, &b),
         Val::Bool(_) => None,
     }

@@ -7,9 +7,10 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 use thidua_scoring::ast::Aggregation;
+use thidua_scoring::engine::Measurer;
 use thidua_scoring::exact::Rounding;
 use thidua_scoring::explain::Val;
-use thidua_scoring::{CompiledRegulation, Dataset, Exact, PeriodKey};
+use thidua_scoring::{CompiledRegulation, Exact, PeriodKey};
 
 /// How a unit's summed figures were projected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -40,7 +41,7 @@ impl Method {
 /// value rounded to four decimals), and the method used.
 pub fn elements(
     reg: &CompiledRegulation,
-    data: &Dataset,
+    data: &Measurer,
     unit: &str,
     year: i32,
     through: u8,
@@ -53,7 +54,7 @@ pub fn elements(
     let (Some(ytd), Some(last_ytd), Some(last_year)) = (ytd, last_ytd, last_year) else {
         return (out, method);
     };
-    let num = |id: &str, p: PeriodKey| match reg.measure(data, unit, id, p) {
+    let num = |id: &str, p: PeriodKey| match data.measure(unit, id, p) {
         Some(Ok(Val::Num(n))) => Some(n),
         _ => None,
     };

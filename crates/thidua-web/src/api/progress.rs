@@ -175,14 +175,16 @@ fn unit_dto(state: &DomainState, u: &UnitProgress) -> UnitProgressDto {
     }
 }
 
-/// The progress of a covenant the viewer may see (and the domain's result, for the pages).
+/// The progress of a covenant the viewer may see (and the domain's result, for the pages),
+/// with the engine's explanation of `explain`'s score.
 pub fn progress_dto(
     state: &DomainState,
     scope: &Scope,
     id: &CovenantId,
+    explain: Option<&UnitId>,
 ) -> Result<(ProgressDto, Progress), ApiError> {
     let c = visible_covenant(state, scope, id)?;
-    let p = progress::compute(state, id)?;
+    let p = progress::compute_explaining(state, id, explain)?;
     let (cov, version) = state.signed_covenant(id)?;
     let content = &cov.version(version).expect("in force").content;
     let dto = ProgressDto {
@@ -208,7 +210,7 @@ pub fn unit_detail(
     id: &CovenantId,
     unit: &UnitId,
 ) -> Result<(UnitDetailDto, Option<thidua_scoring::UnitResult>), ApiError> {
-    let (mut dto, p) = progress_dto(state, scope, id)?;
+    let (mut dto, p) = progress_dto(state, scope, id, Some(unit))?;
     let i = p
         .units
         .iter()
@@ -306,7 +308,7 @@ pub async fn covenant(
 ) -> Result<Json<ProgressDto>, ApiError> {
     let id = parse_id(&id, CovenantId::parse)?;
     let state = app.service.read();
-    Ok(Json(progress_dto(&state, &viewer.scope, &id)?.0))
+    Ok(Json(progress_dto(&state, &viewer.scope, &id, None)?.0))
 }
 
 #[utoipa::path(get, path = "/api/v1/covenants/{id}/progress/{unit}", tag = "progress",

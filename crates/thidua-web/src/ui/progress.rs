@@ -132,7 +132,7 @@ pub async fn cluster_page(
         return viewer_error(&viewer, ApiError::not_found());
     };
     let state = app.service.read();
-    match api::progress_dto(&state, &viewer.scope, &id) {
+    match api::progress_dto(&state, &viewer.scope, &id, None) {
         Ok((d, _)) => {
             let p = viewer.lang.progress();
             let target = q

@@ -59,6 +59,9 @@ pub enum BenchKind {
     Score(super::bench_score::ScoreBenchArgs),
     /// Nhập số liệu một năm toàn quốc / import a national year of figures, then replay.
     Figures(crate::cmd::bench_figures::FiguresBench),
+    /// Tính lại tiến độ và điểm tạm tính sau một lần phê duyệt / recompute progress and
+    /// provisional scores after one approval (national scale, in memory).
+    Progress(crate::cmd::bench_progress::ProgressBench),
 }
 
 pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
@@ -77,6 +80,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         BenchKind::Backup { store, dest } => backup(&store, &dest),
         BenchKind::Score(args) => super::bench_score::run(args),
         BenchKind::Figures(args) => crate::cmd::bench_figures::run(args),
+        BenchKind::Progress(args) => crate::cmd::bench_progress::run(args),
         BenchKind::History(args) => crate::cmd::bench_history::run(args),
     }
 }
