@@ -9,6 +9,7 @@
 
 pub mod project;
 pub mod status;
+pub mod synth;
 
 use chrono::NaiveDate;
 use serde::Serialize;
