@@ -168,6 +168,9 @@ pub struct Layout {
     pub title: String,
     pub user: Option<String>,
     pub is_admin: bool,
+    /// The viewer oversees clusters (administrator, secretariat, supervisor): the progress
+    /// overview is in the menu.
+    pub oversees: bool,
     /// The viewer is an invented person of the demonstration.
     pub demo: bool,
     pub csrf: String,
@@ -181,6 +184,7 @@ impl Layout {
             title: title.into(),
             user: Some(viewer.display_name.clone()),
             is_admin: viewer.scope.is_admin(),
+            oversees: crate::api::progress::sees_overview(&viewer.scope),
             demo: viewer.demo,
             csrf: viewer.csrf.clone(),
         }
@@ -189,6 +193,14 @@ impl Layout {
     /// The link to a covenant's figures, in the page's language.
     pub fn lang_yearend_link(&self) -> &'static str {
         Lang::parse(self.lang).unwrap_or_default().yearend().link
+    }
+
+    /// The menu's link to every cluster's progress, in the page's language.
+    pub fn lang_progress_overview_link(&self) -> &'static str {
+        Lang::parse(self.lang)
+            .unwrap_or_default()
+            .progress()
+            .overview_link
     }
 
     /// The link to a covenant's progress, in the page's language.
@@ -210,6 +222,7 @@ impl Layout {
             title: title.into(),
             user: None,
             is_admin: false,
+            oversees: false,
             demo: false,
             csrf,
         }

@@ -119,8 +119,16 @@ fn flow(app: &TestApp) {
         ),
         (Some(COV), Some(1), Some(1))
     );
+    assert!(!other
+        .get(&format!("/covenants/{COV}/progress"))
+        .body
+        .contains("progress-overview-link"));
     let page = supervisor.get("/progress");
     assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("id=\"progress-overview-link\""),
+        "in the supervisor's menu"
+    );
     assert!(page
         .body
         .contains(&format!("href=\"/covenants/{COV}/progress\"")));
