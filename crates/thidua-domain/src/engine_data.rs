@@ -1,7 +1,7 @@
 //! The scoring engine's view of the log: the compiled regulation a covenant signed and a
 //! [`Dataset`] of the members' *approved* figures (never drafts), with their lineage taken from
-//! the domain (a unit with no report of its own in an earlier year but with predecessors is
-//! declared the sum of its predecessors' approved figures). One builder for the year-end
+//! the domain (a merged unit's earlier year is declared the sum of its own and its
+//! predecessors' approved figures). One builder for the year-end
 //! scores ([`crate::yearend::score`]) and the progress during the year ([`crate::progress`]).
 //! Pure; owns no rule about who may see what (callers pass approved figures only by design).
 
@@ -110,7 +110,7 @@ pub fn add_figures(state: &State, spec: &Spec, b: &mut DatasetBuilder) -> Result
         .filter_map(|w| Some((w.key.as_str(), month_of(&w.key)?)))
         .collect();
     let mut rows = Rows(0);
-    let mut preds: BTreeMap<UnitId, String> = BTreeMap::new();
+    let mut preds: BTreeMap<UnitId, (String, BTreeMap<i32, bool>)> = BTreeMap::new();
     for unit in spec.members {
         let id = data_id(spec.members, unit).expect("a member");
         b.name(rows.next(), &id, state.unit(unit)?.name.as_str());
@@ -121,9 +121,9 @@ pub fn add_figures(state: &State, spec: &Spec, b: &mut DatasetBuilder) -> Result
                 12
             };
             let own = add_unit_year(state, &form, unit, &id, year, &months, last, b, &mut rows);
-            if !own && year < spec.year {
+            if year < spec.year {
                 add_predecessors(
-                    state, spec, unit, &id, year, &months, &mut preds, b, &mut rows,
+                    state, spec, unit, &id, own, year, &months, &mut preds, b, &mut rows,
                 );
             }
         }
@@ -167,38 +167,50 @@ fn add_unit_year(
     any
 }
 
-/// Declares a member that did not report in `year` the sum of its direct predecessors (the
-/// domain's lineage as of the start of the covenant's year), and adds their figures.
+/// Declares a member's `year` the sum of its own approved figures (if it reported) and its
+/// direct predecessors' (the domain's lineage as of the end of the covenant's year; those that
+/// reported that year), and adds the predecessors' figures. Nothing when none reported.
 #[allow(clippy::too_many_arguments)]
 fn add_predecessors(
     state: &State,
     spec: &Spec,
     unit: &UnitId,
     id: &str,
+    own: bool,
     year: i32,
     months: &[(&str, u8)],
-    preds: &mut BTreeMap<UnitId, String>,
+    preds: &mut BTreeMap<UnitId, (String, BTreeMap<i32, bool>)>,
     b: &mut DatasetBuilder,
     rows: &mut Rows,
 ) {
-    let start = NaiveDate::from_ymd_opt(spec.year, 12, 31).expect("a valid year");
-    let direct = state.predecessors(unit, start);
+    let end = NaiveDate::from_ymd_opt(spec.year, 12, 31).expect("a valid year");
+    let direct = state.predecessors(unit, end);
     if direct.is_empty() {
         return;
     }
-    let form = match state.reporting_form(spec.covenant) {
-        Ok(f) => f,
-        Err(_) => return,
+    let Ok(form) = state.reporting_form(spec.covenant) else {
+        return;
     };
-    let mut ids = Vec::new();
+    let mut ids: Vec<String> = own.then(|| id.to_owned()).into_iter().collect();
     for p in &direct {
+        // A predecessor's figures go in once, whatever number of members it fed (a split).
         let n = preds.len() + 1;
-        let pid = preds
+        let (pid, years) = preds
             .entry(p.clone())
-            .or_insert_with(|| format!("p{n}"))
-            .clone();
-        let _ = add_unit_year(state, &form, p, &pid, year, months, 12, b, rows);
-        ids.push(pid);
+            .or_insert_with(|| (format!("p{n}"), BTreeMap::new()));
+        let reported = match years.get(&year) {
+            Some(r) => *r,
+            None => {
+                let r = add_unit_year(state, &form, p, pid, year, months, 12, b, rows);
+                years.insert(year, r);
+                r
+            }
+        };
+        if reported {
+            ids.push(pid.clone());
+        }
     }
-    b.predecessors(rows.next(), id, &year.to_string(), &ids);
+    if ids.len() > usize::from(own) {
+        b.predecessors(rows.next(), id, &year.to_string(), &ids);
+    }
 }

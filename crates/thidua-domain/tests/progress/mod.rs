@@ -269,3 +269,65 @@ fn without_last_year_the_projection_is_linear() {
         Some(exact("108"))
     );
 }
+
+#[test]
+fn a_merged_units_same_period_is_its_own_and_its_predecessors_approved_figures() {
+    let mut w = world();
+    // ca-x1 merged into ca-hg on 01/01/2024; both reported 2023 (10 and 5 crimes a month).
+    w.ok(
+        &Actor::System,
+        Command::CreateUnit {
+            unit: u("ca-x1"),
+            name: t("Công an thị xã sáp nhập"),
+            short_code: t("X1"),
+            kind: UnitKind::ProvincialPolice,
+            parent: None,
+            established: d(2004, 1, 1),
+        },
+    );
+    w.ok(
+        &Actor::System,
+        Command::RecordLineage {
+            change: LineageChange {
+                kind: LineageKind::Merge,
+                predecessors: vec![u("ca-hg"), u("ca-x1")],
+                successors: vec![u("ca-hg")],
+                effective: d(2024, 1, 1),
+                decision: t("Quyết định sáp nhập (giả định)"),
+            },
+        },
+    );
+    let reports = ["ca-hg", "ca-x1"]
+        .into_iter()
+        .flat_map(|unit| {
+            (1..=12).map(move |m| HistoricalReport {
+                unit: u(unit),
+                year: 2023,
+                window: format!("M{m:02}"),
+                values: [(
+                    "crimes".to_owned(),
+                    num(if unit == "ca-hg" { "10" } else { "5" }),
+                )]
+                .into_iter()
+                .collect(),
+            })
+        })
+        .collect();
+    w.ok(
+        &user("thuky"),
+        Command::ImportHistoricalFigures {
+            covenant: cov(),
+            file_name: t("so-lieu-2023.csv"),
+            sha256: "cd".repeat(32),
+            reports,
+        },
+    );
+    w.report("ca-hg", "M01", "12", "approved");
+    let p = progress::compute(&w.state, &cov()).unwrap();
+    let hg = p.units.iter().find(|x| x.unit == u("ca-hg")).unwrap();
+    // 12 against 10 + 5 = 15 in January 2023: 20% fewer, and the season is flat: 20% fewer.
+    assert_eq!(hg.targets[0].same_period, Some(exact("15")));
+    assert_eq!(hg.targets[0].to_date, Some(exact("20")));
+    assert_eq!(hg.targets[0].projected, Some(exact("20")));
+    assert_eq!(hg.targets[0].status, Status::OnTrack);
+}
