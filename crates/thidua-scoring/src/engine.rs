@@ -957,6 +957,29 @@ impl CompiledRegulation {
         self.eval_unit(data, &bind, &self.names, unit, period, opts)
     }
 
+    /// The value of one indicator or data element (by id) for a unit over a period's window, as
+    /// a criterion would read it (aggregation, lineage, declared values for missing figures,
+    /// the indicator's value on a division by zero). `None` when the id names neither. For
+    /// many values on one dataset, [`Measurer`] binds the dataset once.
+    pub fn measure(
+        &self,
+        data: &Dataset,
+        unit: &str,
+        id: &str,
+        period: PeriodKey,
+    ) -> Option<Result<Val, EvalError>> {
+        self.measurer(data).measure(unit, id, period)
+    }
+
+    /// Reads values of one dataset (see [`CompiledRegulation::measure`]).
+    pub fn measurer<'a>(&'a self, data: &'a Dataset) -> Measurer<'a> {
+        Measurer {
+            reg: self,
+            data,
+            bind: self.bind(data),
+        }
+    }
+
     /// The indicators' values for one unit at the period's window (as a spreadsheet shows
     /// them): a value, or the reason it cannot be computed.
     pub(crate) fn indicator_values(
@@ -1564,6 +1587,33 @@ impl CompiledRegulation {
             to: to.format("%d/%m/%Y").to_string(),
             units: results,
         })
+    }
+}
+
+/// A regulation bound to one dataset, to read indicators and elements (see
+/// [`CompiledRegulation::measure`]).
+pub struct Measurer<'a> {
+    reg: &'a CompiledRegulation,
+    data: &'a Dataset,
+    bind: Vec<Option<u32>>,
+}
+
+impl Measurer<'_> {
+    /// The value of an indicator or element (by id) for a unit over a period's window.
+    pub fn measure(
+        &self,
+        unit: &str,
+        id: &str,
+        period: PeriodKey,
+    ) -> Option<Result<Val, EvalError>> {
+        let reg = self.reg;
+        let w = period.window();
+        let mut cx = reg.ctx(self.data, &self.bind, unit, w, false);
+        if let Some(i) = reg.indicators.iter().position(|x| x.id == id) {
+            return Some(cx.indicator(i, w));
+        }
+        let e = reg.ast.elements.iter().position(|x| x.id == id)?;
+        Some(cx.figure(e, w).map(Val::Num))
     }
 }
 

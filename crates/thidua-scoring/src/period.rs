@@ -20,6 +20,10 @@ pub enum PeriodKind {
     NineMonths,
     /// The reporting year 15/12 – 14/12.
     Year,
+    /// The year to date through reporting month 1..=12 (15/12 – 14/m), for progress during the
+    /// year; only where no other kind names the window (see [`PeriodKey::year_to_date`]). Not
+    /// a key a data file or a regulation may name: it has no parsed form.
+    ToDate(u8),
 }
 
 /// A named reporting window, e.g. `2024-Q1`.
@@ -48,6 +52,7 @@ impl PeriodKey {
                 PeriodKind::Month(m) => (1..=12).contains(&m),
                 PeriodKind::Quarter(q) => (1..=4).contains(&q),
                 PeriodKind::Half(h) => (1..=2).contains(&h),
+                PeriodKind::ToDate(m) => (1..=12).contains(&m),
                 PeriodKind::NineMonths | PeriodKind::Year => true,
             };
         ok.then_some(PeriodKey { year, kind })
@@ -61,6 +66,7 @@ impl PeriodKey {
             PeriodKind::Half(h) => (h * 6 - 5, h * 6),
             PeriodKind::NineMonths => (1, 9),
             PeriodKind::Year => (1, 12),
+            PeriodKind::ToDate(m) => (1, m),
         };
         Window {
             year: self.year,
@@ -72,6 +78,14 @@ impl PeriodKey {
     /// Exact first and last day (inclusive).
     pub fn dates(&self) -> (NaiveDate, NaiveDate) {
         self.window().dates()
+    }
+
+    /// The window from the start of `year` through reporting month `last` (1..=12), named by
+    /// its usual key where there is one (`M01`, `Q1`, `H1`, `9M`, `Y`).
+    pub fn year_to_date(year: i32, last: u8) -> Option<PeriodKey> {
+        let w = Window::new(year, 1, last)?;
+        w.key()
+            .or_else(|| PeriodKey::new(year, PeriodKind::ToDate(last)))
     }
 
     /// The same window one year earlier ("cùng kỳ").
@@ -160,6 +174,7 @@ impl fmt::Display for PeriodKey {
             PeriodKind::Half(h) => write!(f, "{}-H{}", self.year, h),
             PeriodKind::NineMonths => write!(f, "{}-9M", self.year),
             PeriodKind::Year => write!(f, "{}-Y", self.year),
+            PeriodKind::ToDate(m) => write!(f, "{}-M01..M{:02}", self.year, m),
         }
     }
 }
@@ -230,6 +245,25 @@ mod tests {
         assert_eq!(p("2024-H1"), (d(2023, 12, 15), d(2024, 6, 14)));
         assert_eq!(p("2024-9M"), (d(2023, 12, 15), d(2024, 9, 14)));
         assert_eq!(p("2024-Y"), (d(2023, 12, 15), d(2024, 12, 14)));
+    }
+
+    #[test]
+    fn year_to_date_uses_the_usual_key_where_there_is_one() {
+        let ytd = |m| PeriodKey::year_to_date(2024, m).unwrap().to_string();
+        assert_eq!(ytd(1), "2024-M01");
+        assert_eq!(ytd(3), "2024-Q1");
+        assert_eq!(ytd(5), "2024-M01..M05");
+        assert_eq!(ytd(6), "2024-H1");
+        assert_eq!(ytd(9), "2024-9M");
+        assert_eq!(ytd(12), "2024-Y");
+        let k = PeriodKey::year_to_date(2024, 5).unwrap();
+        assert_eq!(k.dates(), (d(2023, 12, 15), d(2024, 5, 14)));
+        assert_eq!(
+            k.same_period_last_year().unwrap().to_string(),
+            "2023-M01..M05"
+        );
+        assert!(PeriodKey::year_to_date(2024, 13).is_none());
+        assert!("2024-M01..M05".parse::<PeriodKey>().is_err());
     }
 
     #[test]

@@ -169,6 +169,7 @@ impl Modify for Statuses {
         api::figures::approve, api::figures::reopen, api::figures::import, api::figures::historical,
         api::figures::template, api::figures::export_csv, api::figures::set_deadline,
         api::flags::list, api::flags::export,
+        api::progress::covenant, api::progress::unit, api::progress::overview,
         api::documents::list_documents, api::documents::get_document,
         api::documents::covenant_document, api::documents::issue_covenant,
         api::yearend::review, api::yearend::results, api::yearend::step, api::yearend::results_xlsx,
@@ -177,7 +178,8 @@ impl Modify for Statuses {
         dto::UnitDetail, dto::MovementDto, dto::CovenantSummary, dto::CovenantDetail, dto::EventDto,
         dto::EventPage, dto::UserDto, dto::ReceiptDto, api::figures::WindowDto, api::figures::ReportDto,
         api::figures::ImportOutcome, api::figures::ImportFailure, api::flags::FlagsDto, api::documents::IssuedDocumentDto,
-        api::yearend::ReviewDto, api::yearend::ResultsDto))
+        api::yearend::ReviewDto, api::yearend::ResultsDto, api::progress::ProgressDto,
+        api::progress::UnitDetailDto, api::progress::OverviewDto))
 )]
 pub struct ApiDoc;
 

@@ -704,4 +704,33 @@ mod tests {
             }
         }
     }
+
+    /// The demonstration shows its year's progress: every member's approved months through
+    /// December 2024 (the year-end needs them all), with provisional scores and targets judged
+    /// against 2023; and a member recomputes the
+    /// same progress from the events it may read (drafts of other units never count).
+    #[test]
+    fn the_demonstration_shows_the_year_in_progress_as_every_member_recomputes_it() {
+        let (_dir, service, events) = demonstration();
+        let full = service.read().clone();
+        let covenant = thidua_domain::CovenantId::parse(super::COVENANT).unwrap();
+        let p = thidua_domain::progress::compute(&full, &covenant).unwrap();
+        assert_eq!(p.as_of, chrono::NaiveDate::from_ymd_opt(2024, 12, 14));
+        let through: Vec<_> = p.units.iter().map(|u| u.through).collect();
+        assert_eq!(through, vec![Some(12); 5]);
+        assert!(p.units.iter().all(|u| u.score.is_some()));
+        assert!(p
+            .units
+            .iter()
+            .flat_map(|u| &u.targets)
+            .any(|t| t.status != thidua_domain::progress::Status::Unknown));
+        let expected = serde_json::to_string(&p).unwrap();
+        let user = thidua_domain::UserId::parse("lanhdao.ag").unwrap();
+        let scope = Scope::new(user.clone(), full.users[&user].roles.clone());
+        let (rebuilt, _) = scope
+            .replay_readable(&full, events.iter().cloned())
+            .unwrap_or_else(|(i, e)| panic!("event {i}: {e}"));
+        let seen = thidua_domain::progress::compute(&rebuilt, &covenant).unwrap();
+        assert_eq!(serde_json::to_string(&seen).unwrap(), expected);
+    }
 }

@@ -8,13 +8,12 @@
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
-use thidua_scoring::data::DatasetBuilder;
 use thidua_scoring::{CompiledRegulation, Dataset, EvalOptions, PeriodKey, Scoreboard};
 
 use super::state::Review;
 use super::{Points, PublishedResult};
+use crate::engine_data::{self, engine_error};
 use crate::error::DomainError;
-use crate::figures::{canonical_decimal, Cell};
 use crate::ids::UnitId;
 use crate::state::State;
 
@@ -29,88 +28,41 @@ pub enum Scores {
 
 /// The id each member has in the engine's data: `u1`, `u2`, … in sorted member order.
 pub fn data_id(review: &Review, unit: &UnitId) -> Option<String> {
-    review
-        .members
-        .binary_search(unit)
-        .ok()
-        .map(|i| format!("u{}", i + 1))
+    engine_data::data_id(&review.members, unit)
 }
 
 /// The member a data id stands for.
 pub fn unit_of<'a>(review: &'a Review, data_id: &str) -> Option<&'a UnitId> {
-    let i: usize = data_id.strip_prefix('u')?.parse().ok()?;
-    review.members.get(i.checked_sub(1)?)
-}
-
-fn engine_error(detail: String) -> DomainError {
-    DomainError::InvalidValue {
-        field: "scores",
-        reason: detail,
-    }
+    engine_data::unit_of(&review.members, data_id)
 }
 
 /// The engine's inputs for a review: the compiled regulation in force, the data (approved
-/// figures and the chosen manual scores; units named by [`data_id`]) and the period.
+/// figures of the whole year and the chosen manual scores; units named by [`data_id`]) and
+/// the period.
 pub fn inputs(
     state: &State,
     review: &Review,
     which: Scores,
 ) -> Result<(CompiledRegulation, Dataset, PeriodKey), DomainError> {
-    let covenant = &review.schedule.covenant;
-    let (c, version) = state.signed_covenant(covenant)?;
-    let text = &c
-        .version(version)
-        .expect("the version in force exists")
-        .content
-        .regulation
-        .text;
-    let compiled =
-        thidua_scoring::compile(text).map_err(|d| DomainError::InvalidRegulation(d.to_string()))?;
+    let compiled = engine_data::regulation(state, &review.schedule.covenant)?;
     let period = compiled.ast().period;
-    let movement = state.movement(&c.movement)?;
-    let form = state.reporting_form(covenant)?;
-    let mut b = DatasetBuilder::new("log");
-    let mut row = 0usize;
-    let mut next = || {
-        row += 1;
-        row
-    };
-    for unit in &review.members {
-        let id = data_id(review, unit).expect("a member");
-        b.name(next(), &id, state.unit(unit)?.name.as_str());
-        for year in review.year - 10..=review.year {
-            for w in &movement.calendar {
-                let period = format!("{year}-{}", w.key);
-                let cells = state.figures.published_cells(&form, unit, year, &w.key);
-                for (element, cell) in cells.into_iter().flatten() {
-                    if let Cell::Number(d) = cell {
-                        b.figure(next(), &id, element, &period, &canonical_decimal(&d));
-                    }
-                }
-            }
-        }
-        let manual: BTreeMap<String, Decimal> = match which {
+    let manual = |unit: &UnitId| -> BTreeMap<String, Decimal> {
+        match which {
             Scores::SelfAssessed => review.self_scores(unit),
             Scores::Final => review.final_scores(unit),
-        };
-        for (criterion, score) in manual {
-            b.manual(
-                next(),
-                &id,
-                &criterion,
-                &period.to_string(),
-                &canonical_decimal(&score),
-            );
         }
-    }
-    let data = b.finish().map_err(|errs| {
-        engine_error(
-            errs.iter()
-                .map(|e| format!("{e:?}"))
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-    })?;
+    };
+    let data = engine_data::dataset(
+        state,
+        &engine_data::Spec {
+            covenant: &review.schedule.covenant,
+            members: &review.members,
+            year: review.year,
+            through_month: 12,
+            manual: &manual,
+            period: period.to_string(),
+        },
+    )?;
     Ok((compiled, data, period))
 }
 

@@ -10,6 +10,7 @@ pub mod extract;
 pub mod figures;
 pub mod flags;
 pub mod history;
+pub mod progress;
 pub mod yearend;
 
 pub use account::*;
@@ -66,6 +67,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/commands", post(command))
         .merge(figures::routes())
         .merge(flags::routes())
+        .merge(progress::routes())
         .merge(yearend::routes())
         .route("/api/v1/log/key", get(log_key))
         .merge(documents::routes())

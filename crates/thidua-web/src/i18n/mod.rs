@@ -4,6 +4,7 @@
 pub mod en;
 pub mod figures;
 pub mod flags;
+pub mod progress;
 pub mod vi;
 pub mod votes;
 pub mod yearend;
@@ -60,6 +61,14 @@ impl Lang {
         match self {
             Lang::Vi => &flags::VI,
             Lang::En => &flags::EN,
+        }
+    }
+
+    /// The strings of the progress pages.
+    pub fn progress(self) -> &'static progress::ProgStrings {
+        match self {
+            Lang::Vi => &progress::VI,
+            Lang::En => &progress::EN,
         }
     }
 

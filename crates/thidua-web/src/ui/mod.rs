@@ -4,6 +4,7 @@
 
 mod admin;
 mod assets;
+mod chart;
 mod covenant;
 pub(crate) mod describe;
 mod diff;
@@ -17,6 +18,7 @@ mod lineage;
 mod manage;
 pub(crate) mod names;
 pub(crate) mod pages;
+mod progress;
 pub(crate) mod proof;
 mod regulation;
 mod session;
@@ -127,6 +129,7 @@ pub fn routes() -> Router<AppState> {
         .route("/account/tokens/revoke", post(admin::revoke_token))
         .merge(figures::routes())
         .merge(flags::routes())
+        .merge(progress::routes())
         .merge(documents::routes())
         .merge(votes::routes())
         .merge(yearend::routes())
@@ -167,6 +170,9 @@ pub struct Layout {
     pub title: String,
     pub user: Option<String>,
     pub is_admin: bool,
+    /// The viewer oversees clusters (administrator, secretariat, supervisor): the progress
+    /// overview is in the menu.
+    pub oversees: bool,
     /// The viewer is an invented person of the demonstration.
     pub demo: bool,
     pub csrf: String,
@@ -180,6 +186,7 @@ impl Layout {
             title: title.into(),
             user: Some(viewer.display_name.clone()),
             is_admin: viewer.scope.is_admin(),
+            oversees: crate::api::progress::sees_overview(&viewer.scope),
             demo: viewer.demo,
             csrf: viewer.csrf.clone(),
         }
@@ -192,6 +199,19 @@ impl Layout {
 
     pub fn lang_flags_link(&self) -> &'static str {
         Lang::parse(self.lang).unwrap_or_default().flags().link
+    }
+
+    /// The menu's link to every cluster's progress, in the page's language.
+    pub fn lang_progress_overview_link(&self) -> &'static str {
+        Lang::parse(self.lang)
+            .unwrap_or_default()
+            .progress()
+            .overview_link
+    }
+
+    /// The link to a covenant's progress, in the page's language.
+    pub fn lang_progress_link(&self) -> &'static str {
+        Lang::parse(self.lang).unwrap_or_default().progress().link
     }
 
     pub fn lang_figures_link(&self) -> &'static str {
@@ -208,6 +228,7 @@ impl Layout {
             title: title.into(),
             user: None,
             is_admin: false,
+            oversees: false,
             demo: false,
             csrf,
         }

@@ -332,25 +332,31 @@ fn content(title: &str) -> CovenantContent {
         place: text("Kiên Giang"),
         signing_date: date(2024, 3, 26),
         targets: vec![
-            target(
-                "t1",
-                "Phòng, chống tội phạm",
-                Change,
-                "Giảm tội phạm về trật tự xã hội",
-                AtLeast,
-                Some("5"),
-                Some("%"),
-            ),
+            Target {
+                indicator: Some("crimes".into()),
+                ..target(
+                    "t1",
+                    "Phòng, chống tội phạm",
+                    Change,
+                    "Giảm tội phạm về trật tự xã hội",
+                    AtLeast,
+                    Some("5"),
+                    Some("%"),
+                )
+            },
             suspended,
-            target(
-                "t3",
-                "Phòng, chống tội phạm",
-                Rate,
-                "Tỷ lệ giải quyết tố giác, tin báo",
-                Above,
-                Some("90"),
-                Some("%"),
-            ),
+            Target {
+                indicator: Some("resolved_rate".into()),
+                ..target(
+                    "t3",
+                    "Phòng, chống tội phạm",
+                    Rate,
+                    "Tỷ lệ giải quyết tố giác, tin báo",
+                    Above,
+                    Some("90"),
+                    Some("%"),
+                )
+            },
             target(
                 "t4",
                 "Phòng, chống tội phạm",

@@ -62,6 +62,9 @@ pub enum BenchKind {
     /// Dấu hiệu bất thường trên cụm tổng hợp có gian lận cài sẵn / integrity flags on the
     /// synthetic cluster with planted gaming: planted and honest unit-windows flagged.
     Flags(crate::cmd::bench_flags::FlagsBench),
+    /// Tính lại tiến độ và điểm tạm tính sau một lần phê duyệt / recompute progress and
+    /// provisional scores after one approval (national scale, in memory).
+    Progress(crate::cmd::bench_progress::ProgressBench),
 }
 
 pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
@@ -80,6 +83,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         BenchKind::Backup { store, dest } => backup(&store, &dest),
         BenchKind::Score(args) => super::bench_score::run(args),
         BenchKind::Figures(args) => crate::cmd::bench_figures::run(args),
+        BenchKind::Progress(args) => crate::cmd::bench_progress::run(args),
         BenchKind::History(args) => crate::cmd::bench_history::run(args),
         BenchKind::Flags(args) => crate::cmd::bench_flags::run(args),
     }

@@ -5,6 +5,7 @@ pub mod bench;
 pub mod bench_figures;
 pub mod bench_flags;
 pub mod bench_history;
+pub mod bench_progress;
 pub mod bench_score;
 pub mod doc;
 pub mod export_tiles;

@@ -171,4 +171,8 @@ fn print_demo_accounts() {
         "Tổng kết năm 2024 / the 2024 year-end: /covenants/{c}/yearend, kết quả / results: /covenants/{c}/results",
         c = demo::COVENANT
     );
+    println!(
+        "Tiến độ và điểm tạm tính / progress and provisional scores: /covenants/{c}/progress; các cụm / every cluster (giám sát / supervisors): /progress",
+        c = demo::COVENANT
+    );
 }

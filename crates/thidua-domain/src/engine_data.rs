@@ -1,0 +1,216 @@
+//! The scoring engine's view of the log: the compiled regulation a covenant signed and a
+//! [`Dataset`] of the members' *approved* figures (never drafts), with their lineage taken from
+//! the domain (a merged unit's earlier year is declared the sum of its own and its
+//! predecessors' approved figures). One builder for the year-end
+//! scores ([`crate::yearend::score`]) and the progress during the year ([`crate::progress`]).
+//! Pure; owns no rule about who may see what (callers pass approved figures only by design).
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use thidua_scoring::data::DatasetBuilder;
+use thidua_scoring::{CompiledRegulation, Dataset};
+
+use crate::error::DomainError;
+use crate::figures::{canonical_decimal, Cell};
+use crate::ids::{CovenantId, UnitId};
+use crate::state::State;
+
+/// How many years before the covenant's the data goes back (comparisons with earlier periods).
+pub const YEARS_BACK: i32 = 10;
+
+/// The engine's refusal as a domain error.
+pub fn engine_error(detail: String) -> DomainError {
+    DomainError::InvalidValue {
+        field: "scores",
+        reason: detail,
+    }
+}
+
+/// The compiled regulation of the covenant's version in force.
+pub fn regulation(state: &State, covenant: &CovenantId) -> Result<CompiledRegulation, DomainError> {
+    let (c, version) = state.signed_covenant(covenant)?;
+    let text = &c
+        .version(version)
+        .expect("the version in force exists")
+        .content
+        .regulation
+        .text;
+    thidua_scoring::compile(text).map_err(|d| DomainError::InvalidRegulation(d.to_string()))
+}
+
+/// The id each member has in the engine's data: `u1`, `u2`, … in sorted member order.
+pub fn data_id(members: &[UnitId], unit: &UnitId) -> Option<String> {
+    members
+        .binary_search(unit)
+        .ok()
+        .map(|i| format!("u{}", i + 1))
+}
+
+/// The member a data id stands for.
+pub fn unit_of<'a>(members: &'a [UnitId], data_id: &str) -> Option<&'a UnitId> {
+    let i: usize = data_id.strip_prefix('u')?.parse().ok()?;
+    members.get(i.checked_sub(1)?)
+}
+
+/// What goes into a dataset.
+pub struct Spec<'a> {
+    pub covenant: &'a CovenantId,
+    /// Sorted members of the cluster for the covenant's year.
+    pub members: &'a [UnitId],
+    /// The covenant's year.
+    pub year: i32,
+    /// The last reporting month of the covenant's year to include (12: all of them).
+    pub through_month: u8,
+    /// Manual scores per member (criterion → score) for the given period key.
+    pub manual: &'a dyn Fn(&UnitId) -> BTreeMap<String, Decimal>,
+    pub period: String,
+}
+
+/// Row numbers for the builder's messages.
+struct Rows(usize);
+
+impl Rows {
+    fn next(&mut self) -> usize {
+        self.0 += 1;
+        self.0
+    }
+}
+
+/// The reporting month of a calendar window key `Mnn`.
+pub fn month_of(key: &str) -> Option<u8> {
+    let m: u8 = key.strip_prefix('M')?.parse().ok()?;
+    (key.len() == 3 && (1..=12).contains(&m)).then_some(m)
+}
+
+/// The dataset of a spec: approved figures of every member (and of their predecessors for the
+/// years they did not report themselves), manual scores.
+pub fn dataset(state: &State, spec: &Spec) -> Result<Dataset, DomainError> {
+    let mut b = DatasetBuilder::new("log");
+    add_figures(state, spec, &mut b)?;
+    b.finish().map_err(|errs| {
+        engine_error(
+            errs.iter()
+                .map(|e| format!("{e:?}"))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })
+}
+
+/// Adds the figures, lineage and manual scores of a spec to a builder.
+pub fn add_figures(state: &State, spec: &Spec, b: &mut DatasetBuilder) -> Result<(), DomainError> {
+    let c = state.covenant(spec.covenant)?;
+    let movement = state.movement(&c.movement)?;
+    let form = state.reporting_form(spec.covenant)?;
+    let months: Vec<(&str, u8)> = movement
+        .calendar
+        .iter()
+        .filter_map(|w| Some((w.key.as_str(), month_of(&w.key)?)))
+        .collect();
+    let mut rows = Rows(0);
+    let mut preds: BTreeMap<UnitId, (String, BTreeMap<i32, bool>)> = BTreeMap::new();
+    for unit in spec.members {
+        let id = data_id(spec.members, unit).expect("a member");
+        b.name(rows.next(), &id, state.unit(unit)?.name.as_str());
+        for year in spec.year - YEARS_BACK..=spec.year {
+            let last = if year == spec.year {
+                spec.through_month
+            } else {
+                12
+            };
+            let own = add_unit_year(state, &form, unit, &id, year, &months, last, b, &mut rows);
+            if year < spec.year {
+                add_predecessors(
+                    state, spec, unit, &id, own, year, &months, &mut preds, b, &mut rows,
+                );
+            }
+        }
+        for (criterion, score) in (spec.manual)(unit) {
+            b.manual(
+                rows.next(),
+                &id,
+                &criterion,
+                &spec.period,
+                &canonical_decimal(&score),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Adds a unit's approved figures of one year up to month `last`; whether it had any.
+#[allow(clippy::too_many_arguments)]
+fn add_unit_year(
+    state: &State,
+    form: &crate::figures::Form,
+    unit: &UnitId,
+    id: &str,
+    year: i32,
+    months: &[(&str, u8)],
+    last: u8,
+    b: &mut DatasetBuilder,
+    rows: &mut Rows,
+) -> bool {
+    let mut any = false;
+    for (key, m) in months.iter().filter(|(_, m)| *m <= last) {
+        let period = format!("{year}-M{m:02}");
+        let cells = state.figures.published_cells(form, unit, year, key);
+        for (element, cell) in cells.into_iter().flatten() {
+            any = true;
+            if let Cell::Number(d) = cell {
+                b.figure(rows.next(), id, element, &period, &canonical_decimal(&d));
+            }
+        }
+    }
+    any
+}
+
+/// Declares a member's `year` the sum of its own approved figures (if it reported) and its
+/// direct predecessors' (the domain's lineage as of the end of the covenant's year; those that
+/// reported that year), and adds the predecessors' figures. Nothing when none reported.
+#[allow(clippy::too_many_arguments)]
+fn add_predecessors(
+    state: &State,
+    spec: &Spec,
+    unit: &UnitId,
+    id: &str,
+    own: bool,
+    year: i32,
+    months: &[(&str, u8)],
+    preds: &mut BTreeMap<UnitId, (String, BTreeMap<i32, bool>)>,
+    b: &mut DatasetBuilder,
+    rows: &mut Rows,
+) {
+    let end = NaiveDate::from_ymd_opt(spec.year, 12, 31).expect("a valid year");
+    let direct = state.predecessors(unit, end);
+    if direct.is_empty() {
+        return;
+    }
+    let Ok(form) = state.reporting_form(spec.covenant) else {
+        return;
+    };
+    let mut ids: Vec<String> = own.then(|| id.to_owned()).into_iter().collect();
+    for p in &direct {
+        // A predecessor's figures go in once, whatever number of members it fed (a split).
+        let n = preds.len() + 1;
+        let (pid, years) = preds
+            .entry(p.clone())
+            .or_insert_with(|| (format!("p{n}"), BTreeMap::new()));
+        let reported = match years.get(&year) {
+            Some(r) => *r,
+            None => {
+                let r = add_unit_year(state, &form, p, pid, year, months, 12, b, rows);
+                years.insert(year, r);
+                r
+            }
+        };
+        if reported {
+            ids.push(pid.clone());
+        }
+    }
+    if ids.len() > usize::from(own) {
+        b.predecessors(rows.next(), id, &year.to_string(), &ids);
+    }
+}

@@ -1,0 +1,302 @@
+//! Progress during the year (stage `progress`, read-only): for a covenant, each member unit's
+//! provisional score year to date — the engine ([`thidua_scoring`]) on *approved* figures only,
+//! through the unit's last month approved without a gap, manual criteria "chưa chấm" — with
+//! the engine's explanation, and per target the value to date, the same windows last year
+//! ("cùng kỳ"), a projection to the year end ([`project`]) with its assumption, and a status
+//! ([`status`]). Drafts, submissions and reopened reports never enter: the data comes from
+//! [`crate::engine_data`], which reads published reports only. Computed on demand from a
+//! [`State`]; owns no event.
+
+pub mod project;
+pub mod status;
+pub mod synth;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use thidua_scoring::data::DatasetBuilder;
+use thidua_scoring::engine::Measurer;
+use thidua_scoring::explain::Val;
+use thidua_scoring::{CompiledRegulation, Dataset, EvalOptions, Exact, PeriodKey, UnitResult};
+
+use crate::engine_data::{self, engine_error, month_of, Spec};
+use crate::error::DomainError;
+use crate::ids::{CovenantId, UnitId};
+use crate::model::{Target, TargetKind};
+use crate::state::State;
+pub use project::Method;
+pub use status::Status;
+
+/// A covenant's progress: one entry per member unit, in sorted member order.
+#[derive(Clone, Debug, Serialize)]
+pub struct Progress {
+    pub covenant: CovenantId,
+    pub year: i32,
+    /// The cut-off of the latest window any member has approved ("Số liệu tính đến ngày").
+    pub as_of: Option<NaiveDate>,
+    pub units: Vec<UnitProgress>,
+}
+
+/// One member's progress.
+#[derive(Clone, Debug, Serialize)]
+pub struct UnitProgress {
+    pub unit: UnitId,
+    /// The last reporting month approved with every month before it (none: nothing yet).
+    pub through: Option<u8>,
+    /// That month's cut-off.
+    pub as_of: Option<NaiveDate>,
+    /// The engine's result to date (with its explanation when asked for), manual criteria not
+    /// scored.
+    pub score: Option<UnitResult>,
+    pub method: Method,
+    pub targets: Vec<TargetProgress>,
+}
+
+/// One target of one unit, in the target's terms (see [`status`]).
+#[derive(Clone, Debug, Serialize)]
+pub struct TargetProgress {
+    pub target: String,
+    /// The target's indicator (or element) to date, as the engine reads it.
+    pub measured: Option<Exact>,
+    /// The same indicator over the same windows last year ("cùng kỳ").
+    pub same_period: Option<Exact>,
+    /// In the target's terms, to date.
+    pub to_date: Option<Exact>,
+    pub projected: Option<Exact>,
+    pub status: Status,
+    /// Month by month to date this year (index 0 = month 1).
+    pub series: Vec<Option<Exact>>,
+    /// Month by month to date last year, all twelve.
+    pub last_year: Vec<Option<Exact>>,
+}
+
+/// The sorted members of the covenant's cluster for its year.
+pub fn members(state: &State, covenant: &CovenantId) -> Result<Vec<UnitId>, DomainError> {
+    let c = state.covenant(covenant)?;
+    let mut members = state.members(&c.cluster, c.year)?.to_vec();
+    members.sort();
+    Ok(members)
+}
+
+/// The last month `m` such that the unit's months 1..=m of `year` are all approved.
+pub fn through(state: &State, covenant: &CovenantId, unit: &UnitId, year: i32) -> Option<u8> {
+    let c = state.covenant(covenant).ok()?;
+    let months: Vec<(u8, &str)> = state
+        .movement(&c.movement)
+        .ok()?
+        .calendar
+        .iter()
+        .filter_map(|w| Some((month_of(&w.key)?, w.key.as_str())))
+        .collect();
+    let approved = |m: u8| {
+        months.iter().any(|(n, key)| {
+            *n == m
+                && state
+                    .figures
+                    .report(unit, year, key)
+                    .is_some_and(|r| r.published().is_some())
+        })
+    };
+    (1..=12u8).take_while(|m| approved(*m)).last()
+}
+
+/// The cut-off date of a reporting month in the covenant's calendar.
+fn cutoff(state: &State, covenant: &CovenantId, month: u8) -> Option<NaiveDate> {
+    state
+        .reporting_window(covenant, &format!("M{month:02}"))
+        .ok()
+        .map(|w| w.end)
+}
+
+/// The covenant's progress now, without explanations.
+pub fn compute(state: &State, covenant: &CovenantId) -> Result<Progress, DomainError> {
+    compute_explaining(state, covenant, None)
+}
+
+/// The covenant's progress now, with the engine's explanation of `explain`'s score.
+pub fn compute_explaining(
+    state: &State,
+    covenant: &CovenantId,
+    explain: Option<&UnitId>,
+) -> Result<Progress, DomainError> {
+    let year = state.covenant(covenant)?.year;
+    let members = members(state, covenant)?;
+    let reg = engine_data::regulation(state, covenant)?;
+    let throughs: Vec<Option<u8>> = members
+        .iter()
+        .map(|u| through(state, covenant, u, year))
+        .collect();
+    let last = throughs.iter().flatten().copied().max();
+    let spec = |through_month| Spec {
+        covenant,
+        members: &members,
+        year,
+        through_month,
+        manual: &|_| Default::default(),
+        period: String::new(),
+    };
+    let data = engine_data::dataset(state, &spec(last.unwrap_or(0)))?;
+    let now = reg.measurer(&data);
+    let (projected, methods) = projected_data(state, &reg, &now, &spec(0), &throughs)?;
+    let targets = state
+        .signed_covenant(covenant)
+        .map(|(c, v)| c.version(v).expect("in force").content.targets.clone())?;
+    let cx = Cx {
+        reg: &reg,
+        data: &data,
+        now,
+        projected: reg.measurer(&projected),
+        year,
+    };
+    let units = members
+        .iter()
+        .zip(&throughs)
+        .zip(methods)
+        .map(|((unit, through), method)| {
+            let id = engine_data::data_id(&members, unit).expect("a member");
+            let trace = explain == Some(unit);
+            let mut u = unit_progress(&cx, &targets, unit, &id, *through, trace);
+            u.as_of = through.and_then(|m| cutoff(state, covenant, m));
+            u.method = method;
+            u
+        })
+        .collect();
+    Ok(Progress {
+        covenant: covenant.clone(),
+        year,
+        as_of: last.and_then(|m| cutoff(state, covenant, m)),
+        units,
+    })
+}
+
+/// The data for the projection: every earlier year as it is, and this year one row per element
+/// and unit, the projected year (see [`project`]); and each unit's method.
+fn projected_data(
+    state: &State,
+    reg: &CompiledRegulation,
+    data: &Measurer,
+    spec: &Spec,
+    throughs: &[Option<u8>],
+) -> Result<(Dataset, Vec<Method>), DomainError> {
+    let mut b = DatasetBuilder::new("log");
+    engine_data::add_figures(state, spec, &mut b)?;
+    let period = format!("{}-Y", spec.year);
+    let mut row = 1_000_000_000usize;
+    let mut methods = Vec::with_capacity(throughs.len());
+    for (i, through) in throughs.iter().enumerate() {
+        let Some(m) = through else {
+            methods.push(Method::None);
+            continue;
+        };
+        let id = format!("u{}", i + 1);
+        let (values, method) = project::elements(reg, data, &id, spec.year, *m);
+        methods.push(method);
+        for (element, value) in values {
+            row += 1;
+            b.figure(row, &id, &element, &period, &value.to_string());
+        }
+    }
+    let data = b
+        .finish()
+        .map_err(|errs| engine_error(format!("{} projection errors", errs.len())))?;
+    Ok((data, methods))
+}
+
+/// What every unit's computation reads.
+struct Cx<'a> {
+    reg: &'a CompiledRegulation,
+    data: &'a Dataset,
+    now: Measurer<'a>,
+    projected: Measurer<'a>,
+    year: i32,
+}
+
+fn unit_progress(
+    cx: &Cx,
+    targets: &[Target],
+    unit: &UnitId,
+    id: &str,
+    through: Option<u8>,
+    trace: bool,
+) -> UnitProgress {
+    let opts = if trace {
+        EvalOptions::with_trace()
+    } else {
+        EvalOptions::default()
+    };
+    let score = through
+        .and_then(|m| PeriodKey::year_to_date(cx.year, m))
+        .map(|p| cx.reg.evaluate_unit(cx.data, id, p, opts));
+    UnitProgress {
+        unit: unit.clone(),
+        through,
+        as_of: None,
+        score,
+        method: Method::None,
+        targets: targets
+            .iter()
+            .filter(|t| t.indicator.is_some())
+            .map(|t| target_progress(cx, t, id, through))
+            .collect(),
+    }
+}
+
+fn target_progress(cx: &Cx, target: &Target, id: &str, through: Option<u8>) -> TargetProgress {
+    let at = |data: &Measurer, year: i32, m: u8| {
+        PeriodKey::year_to_date(year, m).and_then(|p| in_terms(cx, data, target, id, p))
+    };
+    let series: Vec<Option<Exact>> = (1..=through.unwrap_or(0))
+        .map(|m| at(&cx.now, cx.year, m))
+        .collect();
+    let last_year: Vec<Option<Exact>> = (1..=12).map(|m| at(&cx.now, cx.year - 1, m)).collect();
+    let to_date = series.last().cloned().flatten();
+    let raw = |year: i32| {
+        let p = PeriodKey::year_to_date(year, through?)?;
+        match cx
+            .reg
+            .measure(cx.data, id, target.indicator.as_deref()?, p)?
+            .ok()?
+        {
+            Val::Num(n) => Some(n),
+            Val::Bool(b) => Some(Exact::int(i64::from(b))),
+        }
+    };
+    let projected = through.and_then(|_| at(&cx.projected, cx.year, 12));
+    TargetProgress {
+        target: target.id.to_string(),
+        status: status::judge(target, to_date.as_ref(), projected.as_ref()),
+        measured: raw(cx.year),
+        same_period: raw(cx.year - 1),
+        to_date,
+        projected,
+        series,
+        last_year,
+    }
+}
+
+/// The target's measure over a period, in the target's terms (see [`status`]).
+fn in_terms(
+    cx: &Cx,
+    data: &Measurer,
+    target: &Target,
+    id: &str,
+    period: PeriodKey,
+) -> Option<Exact> {
+    let indicator = target.indicator.as_deref()?;
+    let value = match data.measure(id, indicator, period)?.ok()? {
+        Val::Num(n) => n,
+        Val::Bool(b) => Exact::int(i64::from(!b)),
+    };
+    if target.kind != TargetKind::Change {
+        return Some(value);
+    }
+    let is_element = cx.reg.ast().elements.iter().any(|e| e.id == indicator);
+    if !is_element {
+        return Some(value.neg());
+    }
+    let back = cx.year - target.baseline_year.unwrap_or(cx.year - 1);
+    let base = PeriodKey::new(period.year - back, period.kind)?;
+    match data.measure(id, indicator, base)?.ok()? {
+        Val::Num(b) => status::reduction(&value, &b),
+        Val::Bool(_) => None,
+    }
+}

@@ -1,0 +1,238 @@
+//! A synthetic national-scale covenant for measuring progress (`thidua bench progress`, `cargo
+//! bench -p thidua-domain --bench progress`): `units` communes in one cluster, a regulation of
+//! `elements` summed figures with a reduction criterion against cùng kỳ per figure (up to 30),
+//! a rate indicator and a manual criterion, two targets; last year's twelve months imported
+//! historically and this year's first `months` saved, submitted and approved — all through the
+//! domain's own commands. Every figure is invented (deterministic).
+
+use crate::calendar::default_calendar;
+use crate::error::DomainError;
+use crate::figures::{FigureMap, FigureValue, HistoricalReport};
+use crate::model::{Comparison, CovenantContent, Target, TargetKind, UnitKind};
+use crate::{
+    decide_and_apply, Actor, ClusterId, Command, CovenantId, MovementId, State, TargetId, Text,
+    UnitId,
+};
+
+/// The shape of the synthetic covenant.
+#[derive(Clone, Copy, Debug)]
+pub struct Synth {
+    pub units: u32,
+    pub elements: u32,
+    /// Months of this year approved by [`load`].
+    pub months: u32,
+}
+
+/// The synthetic covenant's id.
+pub fn covenant() -> CovenantId {
+    CovenantId::parse(COVENANT).expect("a valid id")
+}
+
+/// The covenant's year; the imported figures are of the year before.
+pub const YEAR: i32 = 2025;
+const COVENANT: &str = "bench-progress-2025";
+const TIME_MS: i64 = 1_760_000_000_000;
+
+fn t(s: &str) -> Text {
+    Text::parse("bench", s, 300).expect("bench text")
+}
+
+fn unit_id(i: u32) -> UnitId {
+    UnitId::parse(&format!("u{i:05}")).expect("bench id")
+}
+
+/// `n` summed elements, a reduction criterion against cùng kỳ per element (linear scale), a
+/// rate indicator and a manual criterion.
+fn regulation(n: u32) -> String {
+    let criteria = n.min(30);
+    let mut s = format!(
+        "format = 1\nname = \"Quy định thử tải tiến độ (giả định)\"\nyear = {YEAR}\nperiod = \"{YEAR}-Y\"\ntotal = {}\n",
+        3 * criteria + 10
+    );
+    for e in 1..=n {
+        s.push_str(&format!(
+            "\n[[element]]\nid = \"e{e:02}\"\nname = \"Số liệu thử {e}\"\nunit = \"vụ\"\naggregate = \"sum\"\n"
+        ));
+    }
+    s.push_str("\n[[indicator]]\nid = \"rate\"\nname = \"Tỷ lệ thử\"\nunit = \"%\"\nexpr = \"pct(e02, e01)\"\non_zero_division = 100\n");
+    s.push_str(&format!(
+        "\n[[area]]\nid = \"A\"\nname = \"Lĩnh vực thử\"\npoints = {}\n",
+        3 * criteria
+    ));
+    for e in 1..=criteria {
+        s.push_str(&format!(
+            "\n[[criterion]]\nid = \"A{e}\"\nparent = \"A\"\nname = \"Giảm số liệu thử {e}\"\npoints = 3\nvalue = \"pct_change(e{e:02}, e{e:02}@cung_ky)\"\nscale = {{ kind = \"linear\", from = 10, to = -10 }}\n"
+        ));
+    }
+    s.push_str("\n[[area]]\nid = \"B\"\nname = \"Chấm tay\"\npoints = 10\n\n[[criterion]]\nid = \"B1\"\nparent = \"B\"\nname = \"Tiêu chí chấm tay\"\npoints = 10\nmanual = true\n\n[[band]]\nid = \"all\"\nname = \"Tất cả\"\n");
+    s
+}
+
+/// A deterministic count for (unit, year, month, element).
+fn value(u: u32, y: i32, m: u32, e: u32) -> u64 {
+    let x = (u as u64 * 7919 + y as u64 * 15_485_863 + m as u64 * 104_729 + e as u64 * 1_299_709)
+        .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    100 + (x >> 40) % 400
+}
+
+fn figures(n: u32, u: u32, y: i32, m: u32) -> FigureMap {
+    (1..=n)
+        .map(|e| {
+            (
+                format!("e{e:02}"),
+                FigureValue::Number(value(u, y, m, e).into()),
+            )
+        })
+        .collect()
+}
+
+fn run_one(state: &mut State, command: Command) -> Result<(), DomainError> {
+    let (_, next) = decide_and_apply(state, &Actor::System, TIME_MS, command)?;
+    *state = next;
+    Ok(())
+}
+
+fn target(id: &str, kind: TargetKind, cmp: Comparison, threshold: &str, indicator: &str) -> Target {
+    Target {
+        id: TargetId::parse(id).expect("id"),
+        area: t("Thực hiện giao ước"),
+        kind,
+        subject: t(&format!("Chỉ tiêu thử {id} (giả định)")),
+        comparison: cmp,
+        threshold: Some(threshold.parse().expect("number")),
+        range: None,
+        baseline_year: (kind == TargetKind::Change).then_some(YEAR - 1),
+        unit_of_measure: Some(t("%")),
+        indicator: Some(indicator.into()),
+    }
+}
+
+/// Units, their cluster, the movement and the covenant signed by every unit.
+pub fn setup(args: &Synth) -> Result<State, DomainError> {
+    let mut state = State::default();
+    let cluster = ClusterId::parse("bench")?;
+    let mut commands = vec![Command::CreateCluster {
+        cluster: cluster.clone(),
+        name: t("Khối thử tải (giả định)"),
+    }];
+    commands.extend((0..args.units).map(|i| Command::CreateUnit {
+        unit: unit_id(i),
+        name: t(&format!("Công an xã thử {i} (giả định)")),
+        short_code: t(&format!("U{i:05}")),
+        kind: UnitKind::CommunePolice,
+        parent: None,
+        established: chrono::NaiveDate::from_ymd_opt(2020, 1, 1).expect("date"),
+    }));
+    commands.push(Command::SetClusterYear {
+        cluster: cluster.clone(),
+        year: YEAR,
+        members: (0..args.units).map(unit_id).collect(),
+    });
+    let movement = MovementId::parse("bench-progress-2025")?;
+    commands.push(Command::CreateMovement {
+        movement: movement.clone(),
+        name: t("Phong trào thử tải"),
+        year: YEAR,
+        plan_ref: t("01/KH-TEST"),
+        slogan: None,
+        calendar: default_calendar(YEAR),
+    });
+    commands.push(Command::DraftCovenant {
+        covenant: CovenantId::parse(COVENANT)?,
+        movement,
+        cluster,
+        content: CovenantContent {
+            title: t("Giao ước thử tải tiến độ (giả định)"),
+            place: t("Hà Nội"),
+            signing_date: chrono::NaiveDate::from_ymd_opt(YEAR, 3, 1).expect("date"),
+            targets: vec![
+                target("giam", TargetKind::Change, Comparison::AtLeast, "5", "e01"),
+                target("ty-le", TargetKind::Rate, Comparison::AtLeast, "80", "rate"),
+            ],
+            regulation: crate::covenant::regulation_doc(&regulation(args.elements))?,
+        },
+    });
+    for c in commands {
+        run_one(&mut state, c)?;
+    }
+    let hash = state.covenants[&CovenantId::parse(COVENANT)?]
+        .latest()
+        .hash
+        .clone();
+    for i in 0..args.units {
+        run_one(
+            &mut state,
+            Command::SignCovenant {
+                covenant: CovenantId::parse(COVENANT)?,
+                version: 1,
+                unit: unit_id(i),
+                hash: hash.clone(),
+            },
+        )?;
+    }
+    Ok(state)
+}
+
+/// Last year imported historically; this year's first months saved, submitted and approved.
+pub fn load(state: &mut State, args: &Synth) -> Result<(), DomainError> {
+    let covenant = CovenantId::parse(COVENANT)?;
+    let reports = (0..args.units)
+        .flat_map(|u| {
+            (1..=12).map(move |m| HistoricalReport {
+                unit: unit_id(u),
+                year: YEAR - 1,
+                window: format!("M{m:02}"),
+                values: figures(args.elements, u, YEAR - 1, m),
+            })
+        })
+        .collect();
+    run_one(
+        state,
+        Command::ImportHistoricalFigures {
+            covenant: covenant.clone(),
+            file_name: t("bench.csv"),
+            sha256: "00".repeat(32),
+            reports,
+        },
+    )?;
+    for m in 1..=args.months {
+        for u in 0..args.units {
+            approve(state, args, u, m)?;
+        }
+    }
+    Ok(())
+}
+
+pub fn approve(state: &mut State, args: &Synth, u: u32, m: u32) -> Result<(), DomainError> {
+    let covenant = CovenantId::parse(COVENANT)?;
+    let window = format!("M{m:02}");
+    run_one(
+        state,
+        Command::SaveFigures {
+            covenant: covenant.clone(),
+            unit: unit_id(u),
+            window: window.clone(),
+            values: figures(args.elements, u, YEAR, m),
+            comments: Default::default(),
+        },
+    )?;
+    for submit in [true, false] {
+        let c = if submit {
+            Command::SubmitFigures {
+                covenant: covenant.clone(),
+                unit: unit_id(u),
+                window: window.clone(),
+                revision: 1,
+            }
+        } else {
+            Command::ApproveFigures {
+                covenant: covenant.clone(),
+                unit: unit_id(u),
+                window: window.clone(),
+                revision: 1,
+            }
+        };
+        run_one(state, c)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,333 @@
+//! Progress during the year through the public API: provisional scores and targets computed on
+//! approved figures only (hand-computed expectations), drafts and submissions of other units
+//! never counted, seasonal and linear projections.
+
+use std::collections::BTreeMap;
+
+use super::*;
+use thidua_domain::figures::{FigureValue, HistoricalReport};
+use thidua_domain::progress::{self, Method, Status};
+use thidua_scoring::explain::Status as Scored;
+
+fn num(s: &str) -> FigureValue {
+    FigureValue::Number(s.parse().unwrap())
+}
+
+/// A target measured by `indicator`.
+fn target(id: &str, kind: TargetKind, comparison: Comparison, indicator: &str) -> Target {
+    Target {
+        id: TargetId::parse(id).unwrap(),
+        area: t("Phòng, chống tội phạm"),
+        kind,
+        subject: t(&format!("Chỉ tiêu {id}")),
+        comparison,
+        threshold: Some("5".parse().unwrap()),
+        range: None,
+        baseline_year: (kind == TargetKind::Change).then_some(2023),
+        unit_of_measure: Some(t("%")),
+        indicator: Some(indicator.into()),
+    }
+}
+
+/// The cluster with a covenant of two targets on crimes (one by the element, one by the
+/// regulation's `pct_change` indicator), signed by all.
+fn world() -> World {
+    let mut w = World::cluster();
+    let mut content = content("Giao ước 2024");
+    content.targets = vec![
+        target(
+            "giam-toi-pham",
+            TargetKind::Change,
+            Comparison::AtLeast,
+            "crimes",
+        ),
+        target(
+            "bien-dong",
+            TargetKind::Change,
+            Comparison::AtLeast,
+            "crime_change",
+        ),
+    ];
+    w.ok(
+        &user("thuky"),
+        Command::DraftCovenant {
+            covenant: cov(),
+            movement: MovementId::parse("vanttq-2024").unwrap(),
+            cluster: cum(),
+            content,
+        },
+    );
+    for unit in UNITS {
+        w.sign(unit).unwrap();
+    }
+    w
+}
+
+/// Every element with a plausible value, crimes as given.
+fn values(w: &World, crimes: &str) -> BTreeMap<String, FigureValue> {
+    let form = w.state.reporting_form(&cov()).unwrap();
+    form.elements
+        .iter()
+        .filter(|e| e.missing.is_none())
+        .map(|e| {
+            let v = match e.id.as_str() {
+                "crimes" => crimes,
+                "reports_due" | "reports_received" => "120",
+                "reports_resolved" => "110",
+                "personnel" => "4200",
+                _ => "5",
+            };
+            (e.id.clone(), num(v))
+        })
+        .collect()
+}
+
+impl World {
+    /// Saves (and, as far as `until` says, submits and approves) a unit's report for a window.
+    fn report(&mut self, unit: &str, window: &str, crimes: &str, until: &str) {
+        let short = &unit[3..];
+        let values = values(self, crimes);
+        self.ok(
+            &user(&format!("canbo.{short}")),
+            Command::SaveFigures {
+                covenant: cov(),
+                unit: u(unit),
+                window: window.into(),
+                values,
+                comments: BTreeMap::new(),
+            },
+        );
+        let revision = |w: &World| {
+            w.state
+                .figures
+                .report(&u(unit), 2024, window)
+                .unwrap()
+                .revision
+        };
+        if until == "draft" {
+            return;
+        }
+        let r = revision(self);
+        self.ok(
+            &user(&format!("canbo.{short}")),
+            Command::SubmitFigures {
+                covenant: cov(),
+                unit: u(unit),
+                window: window.into(),
+                revision: r,
+            },
+        );
+        if until == "submitted" {
+            return;
+        }
+        self.ok(
+            &user(&format!("lanhdao.{short}")),
+            Command::ApproveFigures {
+                covenant: cov(),
+                unit: u(unit),
+                window: window.into(),
+                revision: r,
+            },
+        );
+    }
+
+    /// 2023's crimes of ca-kg imported: 20 in January, 10 in every other month (130 a year).
+    fn last_year(&mut self) {
+        let reports = (1..=12)
+            .map(|m| HistoricalReport {
+                unit: u("ca-kg"),
+                year: 2023,
+                window: format!("M{m:02}"),
+                values: [("crimes".to_owned(), num(if m == 1 { "20" } else { "10" }))]
+                    .into_iter()
+                    .collect(),
+            })
+            .collect();
+        self.ok(
+            &user("thuky"),
+            Command::ImportHistoricalFigures {
+                covenant: cov(),
+                file_name: t("so-lieu-2023.csv"),
+                sha256: "ab".repeat(32),
+                reports,
+            },
+        );
+    }
+}
+
+fn exact(s: &str) -> thidua_scoring::Exact {
+    thidua_scoring::Exact::from(s.parse::<rust_decimal::Decimal>().unwrap())
+}
+
+#[test]
+fn targets_to_date_against_last_year_with_a_seasonal_projection() {
+    let mut w = world();
+    w.last_year();
+    w.report("ca-kg", "M01", "12", "approved");
+    w.report("ca-kg", "M02", "12", "approved");
+    let p = progress::compute(&w.state, &cov()).unwrap();
+    assert_eq!(
+        p.as_of,
+        Some(d(2024, 2, 14)),
+        "Số liệu tính đến ngày 14/02/2024"
+    );
+    let kg = p.units.iter().find(|x| x.unit == u("ca-kg")).unwrap();
+    // Only crimes has figures for 2023: it follows last year's season, the rest goes linear.
+    assert_eq!((kg.through, kg.method), (Some(2), Method::Mixed));
+    let by_element = &kg.targets[0];
+    // 24 crimes against 30 in the same two months of 2023: a 20% reduction.
+    assert_eq!(by_element.measured, Some(exact("24")));
+    assert_eq!(by_element.same_period, Some(exact("30")));
+    assert_eq!(by_element.to_date, Some(exact("20")));
+    // Seasonal: 24 × 130 ÷ 30 = 104 for the year, (130 − 104) ÷ 130 = 20% fewer.
+    assert_eq!(by_element.projected, Some(exact("20")));
+    assert_eq!(by_element.status, Status::OnTrack);
+    assert_eq!(
+        by_element.series,
+        vec![Some(exact("40")), Some(exact("20"))]
+    );
+    // The indicator pct_change(crimes, crimes@baseline) = −20, read as a 20% reduction.
+    let by_indicator = &kg.targets[1];
+    assert_eq!(by_indicator.to_date, Some(exact("20")));
+    assert_eq!(by_indicator.projected, Some(exact("20")));
+    assert_eq!(by_indicator.status, Status::OnTrack);
+    // The provisional score: manual criteria "chưa chấm", the rest from approved figures.
+    let score = kg.score.as_ref().unwrap();
+    assert_eq!(score.period.to_string(), "2024-M01..M02");
+    assert!(score.total.is_none());
+    // Criteria whose 2023 figures were never imported cannot be computed: no total yet.
+    assert!(score.nodes.iter().any(|n| n.status == Scored::Error));
+    assert!(score.nodes.iter().any(|n| n.status == Scored::NotScored));
+}
+
+#[test]
+fn a_target_falls_behind_then_off_track() {
+    let mut w = world();
+    assert_eq!(progress::members(&w.state, &cov()).unwrap()[2], u("ca-kg"));
+    w.last_year();
+    // January 20 against 20 (0% fewer): not yet 5% fewer; the projection is 130, 0% fewer.
+    w.report("ca-kg", "M01", "20", "approved");
+    let p = progress::compute(&w.state, &cov()).unwrap();
+    let t = &p.units[2].targets[0];
+    assert_eq!(
+        (t.to_date.clone(), t.projected.clone()),
+        (Some(exact("0")), Some(exact("0")))
+    );
+    assert_eq!(t.status, Status::OffTrack);
+    // February 5 against 10: 25 against 30 is 16.66…% fewer to date.
+    w.report("ca-kg", "M02", "5", "approved");
+    let p = progress::compute(&w.state, &cov()).unwrap();
+    let t = &p.units[2].targets[0];
+    assert_eq!(t.to_date, Some(exact("50").div(&exact("3")).unwrap()));
+    assert_eq!(t.status, Status::OnTrack);
+}
+
+#[test]
+fn drafts_and_submissions_never_enter_progress() {
+    let mut w = world();
+    w.last_year();
+    w.report("ca-kg", "M01", "12", "approved");
+    let before = serde_json::to_string(&progress::compute(&w.state, &cov()).unwrap()).unwrap();
+    // Another unit's draft and submission, and a correction of ca-kg not yet approved.
+    w.report("ca-ag", "M01", "999", "draft");
+    w.report("ca-hg", "M01", "999", "submitted");
+    w.ok(
+        &user("lanhdao.kg"),
+        Command::ReopenFigures {
+            covenant: cov(),
+            unit: u("ca-kg"),
+            window: "M01".into(),
+            reason: t("Sai số liệu"),
+        },
+    );
+    w.report("ca-kg", "M01", "999", "submitted");
+    let after = progress::compute(&w.state, &cov()).unwrap();
+    assert_eq!(serde_json::to_string(&after).unwrap(), before);
+    let ag = after.units.iter().find(|x| x.unit == u("ca-ag")).unwrap();
+    assert_eq!((ag.through, ag.score.is_none()), (None, true));
+    assert_eq!(ag.targets[0].status, Status::Unknown);
+}
+
+#[test]
+fn without_last_year_the_projection_is_linear() {
+    let mut w = world();
+    w.report("ca-hg", "M01", "9", "approved");
+    w.report("ca-hg", "M02", "9", "approved");
+    w.report("ca-hg", "M03", "9", "approved");
+    let p = progress::compute(&w.state, &cov()).unwrap();
+    let hg = p.units.iter().find(|x| x.unit == u("ca-hg")).unwrap();
+    assert_eq!((hg.through, hg.method), (Some(3), Method::Linear));
+    assert_eq!(hg.targets[0].measured, Some(exact("27")));
+    assert_eq!(hg.targets[0].same_period, None);
+    assert_eq!(
+        hg.targets[0].status,
+        Status::Unknown,
+        "no baseline to reduce from"
+    );
+    assert_eq!(
+        progress::project::linear(&exact("27"), 3),
+        Some(exact("108"))
+    );
+}
+
+#[test]
+fn a_merged_units_same_period_is_its_own_and_its_predecessors_approved_figures() {
+    let mut w = world();
+    // ca-x1 merged into ca-hg on 01/01/2024; both reported 2023 (10 and 5 crimes a month).
+    w.ok(
+        &Actor::System,
+        Command::CreateUnit {
+            unit: u("ca-x1"),
+            name: t("Công an thị xã sáp nhập"),
+            short_code: t("X1"),
+            kind: UnitKind::ProvincialPolice,
+            parent: None,
+            established: d(2004, 1, 1),
+        },
+    );
+    w.ok(
+        &Actor::System,
+        Command::RecordLineage {
+            change: LineageChange {
+                kind: LineageKind::Merge,
+                predecessors: vec![u("ca-hg"), u("ca-x1")],
+                successors: vec![u("ca-hg")],
+                effective: d(2024, 1, 1),
+                decision: t("Quyết định sáp nhập (giả định)"),
+            },
+        },
+    );
+    let reports = ["ca-hg", "ca-x1"]
+        .into_iter()
+        .flat_map(|unit| {
+            (1..=12).map(move |m| HistoricalReport {
+                unit: u(unit),
+                year: 2023,
+                window: format!("M{m:02}"),
+                values: [(
+                    "crimes".to_owned(),
+                    num(if unit == "ca-hg" { "10" } else { "5" }),
+                )]
+                .into_iter()
+                .collect(),
+            })
+        })
+        .collect();
+    w.ok(
+        &user("thuky"),
+        Command::ImportHistoricalFigures {
+            covenant: cov(),
+            file_name: t("so-lieu-2023.csv"),
+            sha256: "cd".repeat(32),
+            reports,
+        },
+    );
+    w.report("ca-hg", "M01", "12", "approved");
+    let p = progress::compute(&w.state, &cov()).unwrap();
+    let hg = p.units.iter().find(|x| x.unit == u("ca-hg")).unwrap();
+    // 12 against 10 + 5 = 15 in January 2023: 20% fewer, and the season is flat: 20% fewer.
+    assert_eq!(hg.targets[0].same_period, Some(exact("15")));
+    assert_eq!(hg.targets[0].to_date, Some(exact("20")));
+    assert_eq!(hg.targets[0].projected, Some(exact("20")));
+    assert_eq!(hg.targets[0].status, Status::OnTrack);
+}

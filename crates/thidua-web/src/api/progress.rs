@@ -1,0 +1,344 @@
+//! Progress during the year over HTTP: a covenant's progress (every member's provisional score
+//! and targets to date, cùng kỳ, projection and status), one unit's (with the engine's
+//! explanation per criterion), and the overview of every cluster the viewer oversees. Computed
+//! by [`thidua_domain::progress`] from approved figures only, so it shows nothing a member of
+//! the cluster could not read; the covenant must be visible to the viewer ([`crate::authz`]),
+//! the overview is for supervisors, secretariats and administrators.
+
+use axum::extract::{Path, State};
+use axum::Json;
+use serde::Serialize;
+use thidua_domain::model::{Role, Target};
+use thidua_domain::progress::{self, Progress, TargetProgress, UnitProgress};
+use thidua_domain::{CovenantId, State as DomainState, UnitId};
+use thidua_scoring::Exact;
+use utoipa::ToSchema;
+
+use super::dto::{unit_ref, UnitRef};
+use super::figures::visible_covenant;
+use super::parse_id;
+use crate::auth::Viewer;
+use crate::authz::Scope;
+use crate::error::{ApiError, ErrorBody};
+use crate::AppState;
+
+/// An exact value as the API carries it: a decimal, or `p/q` when it has no finite decimal form.
+pub fn exact(x: &Exact) -> String {
+    x.to_string()
+}
+
+fn opt(x: &Option<Exact>) -> Option<String> {
+    x.as_ref().map(exact)
+}
+
+/// A target of the covenant, as progress follows it.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct TargetRef {
+    pub id: String,
+    pub subject: String,
+    /// The shape key (`reduce_at_least`, `rate_above`, …).
+    pub shape: String,
+    pub threshold: Option<String>,
+    pub range: Option<(String, String)>,
+    pub unit_of_measure: Option<String>,
+    /// The regulation's indicator or data element that measures it.
+    pub indicator: String,
+}
+
+/// One target of one unit. Values are exact (decimal or `p/q`); `to_date` and `projected` are
+/// in the target's terms (a change as the reduction in per cent).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct TargetProgressDto {
+    pub target: String,
+    /// The indicator to date, and over the same windows last year (cùng kỳ).
+    pub measured: Option<String>,
+    pub same_period: Option<String>,
+    pub to_date: Option<String>,
+    pub projected: Option<String>,
+    /// `on_track`, `at_risk`, `off_track` or `unknown`.
+    pub status: String,
+    /// Month by month to date, this year (index 0 = month 1) and all of last year.
+    pub series: Vec<Option<String>>,
+    pub last_year: Vec<Option<String>>,
+}
+
+/// One member's progress.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct UnitProgressDto {
+    pub unit: UnitRef,
+    /// The last month approved without a gap, and its cut-off (yyyy-mm-dd).
+    pub through: Option<u8>,
+    pub as_of: Option<String>,
+    /// The provisional total (what is scored so far; manual criteria not scored yet).
+    pub provisional_total: Option<String>,
+    /// The engine's status of the whole (`not_scored` while manual criteria are not scored).
+    pub score_status: Option<String>,
+    /// How the year end was projected: `seasonal`, `linear`, `mixed`, `none`.
+    pub method: String,
+    pub targets: Vec<TargetProgressDto>,
+}
+
+/// A covenant's progress.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ProgressDto {
+    pub covenant: String,
+    pub title: String,
+    pub year: i32,
+    /// The cut-off of the latest approved window (yyyy-mm-dd): "Số liệu tính đến ngày".
+    pub as_of: Option<String>,
+    pub targets: Vec<TargetRef>,
+    pub units: Vec<UnitProgressDto>,
+}
+
+/// One unit's progress with the engine's full result (criteria, explanation) to date.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct UnitDetailDto {
+    pub progress: ProgressDto,
+    /// The engine's result as `thidua score --format json` gives it (null before any approval).
+    #[schema(value_type = Object)]
+    pub score: Option<serde_json::Value>,
+}
+
+/// A covenant's line in the overview.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct OverviewRow {
+    pub cluster: String,
+    pub cluster_name: String,
+    pub covenant: String,
+    pub title: String,
+    pub year: i32,
+    pub as_of: Option<String>,
+    pub units: usize,
+    /// Units reporting, and target statuses counted over every unit and target.
+    pub reporting: usize,
+    pub on_track: usize,
+    pub at_risk: usize,
+    pub off_track: usize,
+    pub unknown: usize,
+}
+
+/// Every signed covenant's progress of the clusters the viewer oversees.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct OverviewDto {
+    pub rows: Vec<OverviewRow>,
+}
+
+fn target_ref(t: &Target) -> TargetRef {
+    TargetRef {
+        id: t.id.to_string(),
+        subject: t.subject.to_string(),
+        shape: thidua_domain::target::shape_key(t.kind, t.comparison)
+            .unwrap_or_default()
+            .to_owned(),
+        threshold: t.threshold.map(|d| d.normalize().to_string()),
+        range: t
+            .range
+            .map(|(a, b)| (a.normalize().to_string(), b.normalize().to_string())),
+        unit_of_measure: t.unit_of_measure.as_ref().map(|u| u.to_string()),
+        indicator: t.indicator.clone().unwrap_or_default(),
+    }
+}
+
+fn target_dto(t: &TargetProgress) -> TargetProgressDto {
+    TargetProgressDto {
+        target: t.target.clone(),
+        measured: opt(&t.measured),
+        same_period: opt(&t.same_period),
+        to_date: opt(&t.to_date),
+        projected: opt(&t.projected),
+        status: t.status.code().into(),
+        series: t.series.iter().map(opt).collect(),
+        last_year: t.last_year.iter().map(opt).collect(),
+    }
+}
+
+fn unit_dto(state: &DomainState, u: &UnitProgress) -> UnitProgressDto {
+    let score = u.score.as_ref();
+    UnitProgressDto {
+        unit: unit_ref(state, &u.unit),
+        through: u.through,
+        as_of: u.as_of.map(|d| d.to_string()),
+        provisional_total: score
+            .and_then(|s| s.total.as_ref().or(s.provisional_total.as_ref()))
+            .map(exact),
+        score_status: score.map(|s| {
+            serde_json::to_value(s.status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()
+        }),
+        method: serde_json::to_value(u.method)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
+        targets: u.targets.iter().map(target_dto).collect(),
+    }
+}
+
+/// The progress of a covenant the viewer may see (and the domain's result, for the pages),
+/// with the engine's explanation of `explain`'s score.
+pub fn progress_dto(
+    state: &DomainState,
+    scope: &Scope,
+    id: &CovenantId,
+    explain: Option<&UnitId>,
+) -> Result<(ProgressDto, Progress), ApiError> {
+    let c = visible_covenant(state, scope, id)?;
+    let p = progress::compute_explaining(state, id, explain)?;
+    let (cov, version) = state.signed_covenant(id)?;
+    let content = &cov.version(version).expect("in force").content;
+    let dto = ProgressDto {
+        covenant: id.to_string(),
+        title: content.title.to_string(),
+        year: c.year,
+        as_of: p.as_of.map(|d| d.to_string()),
+        targets: content
+            .targets
+            .iter()
+            .filter(|t| t.indicator.is_some())
+            .map(target_ref)
+            .collect(),
+        units: p.units.iter().map(|u| unit_dto(state, u)).collect(),
+    };
+    Ok((dto, p))
+}
+
+/// One member's progress (only that unit in `units`) and its engine result.
+pub fn unit_detail(
+    state: &DomainState,
+    scope: &Scope,
+    id: &CovenantId,
+    unit: &UnitId,
+) -> Result<(UnitDetailDto, Option<thidua_scoring::UnitResult>), ApiError> {
+    let (mut dto, p) = progress_dto(state, scope, id, Some(unit))?;
+    let i = p
+        .units
+        .iter()
+        .position(|u| &u.unit == unit)
+        .ok_or_else(ApiError::not_found)?;
+    dto.units = vec![dto.units.swap_remove(i)];
+    let result = p.units.into_iter().nth(i).and_then(|u| u.score);
+    let score = result.as_ref().and_then(|r| serde_json::to_value(r).ok());
+    Ok((
+        UnitDetailDto {
+            progress: dto,
+            score,
+        },
+        result,
+    ))
+}
+
+/// Whether the viewer may see the overview: an administrator, a supervisor or a secretariat.
+pub fn sees_overview(scope: &Scope) -> bool {
+    scope.roles.iter().any(|r| {
+        matches!(
+            r,
+            Role::Admin | Role::Supervisor { .. } | Role::Secretariat { .. }
+        )
+    })
+}
+
+/// Every signed covenant of the clusters the viewer oversees, newest year first.
+pub fn overview_dto(state: &DomainState, scope: &Scope) -> Result<OverviewDto, ApiError> {
+    if !sees_overview(scope) {
+        return Err(ApiError::forbidden());
+    }
+    let mut rows = Vec::new();
+    for (id, c) in &state.covenants {
+        if !scope.oversees(&c.cluster) || c.in_force().is_none() {
+            continue;
+        }
+        let Ok(p) = progress::compute(state, id) else {
+            continue;
+        };
+        rows.push(overview_row(state, id, c, &p));
+    }
+    rows.sort_by(|a, b| {
+        b.year
+            .cmp(&a.year)
+            .then_with(|| thidua_domain::text::collate(&a.cluster_name, &b.cluster_name))
+    });
+    Ok(OverviewDto { rows })
+}
+
+fn overview_row(
+    state: &DomainState,
+    id: &CovenantId,
+    c: &thidua_domain::state::Covenant,
+    p: &Progress,
+) -> OverviewRow {
+    let count = |s: progress::Status| {
+        p.units
+            .iter()
+            .flat_map(|u| &u.targets)
+            .filter(|t| t.status == s)
+            .count()
+    };
+    let title = c
+        .in_force()
+        .map(|v| v.content.title.to_string())
+        .unwrap_or_default();
+    OverviewRow {
+        cluster: c.cluster.to_string(),
+        cluster_name: state
+            .clusters
+            .get(&c.cluster)
+            .map(|x| x.cluster.name.to_string())
+            .unwrap_or_default(),
+        covenant: id.to_string(),
+        title,
+        year: c.year,
+        as_of: p.as_of.map(|d| d.to_string()),
+        units: p.units.len(),
+        reporting: p.units.iter().filter(|u| u.through.is_some()).count(),
+        on_track: count(progress::Status::OnTrack),
+        at_risk: count(progress::Status::AtRisk),
+        off_track: count(progress::Status::OffTrack),
+        unknown: count(progress::Status::Unknown),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/covenants/{id}/progress", tag = "progress",
+    params(("id" = String, Path, description = "covenant id")),
+    responses((status = 200, body = ProgressDto), (status = 404, body = ErrorBody)))]
+pub async fn covenant(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Json<ProgressDto>, ApiError> {
+    let id = parse_id(&id, CovenantId::parse)?;
+    let state = app.service.read();
+    Ok(Json(progress_dto(&state, &viewer.scope, &id, None)?.0))
+}
+
+#[utoipa::path(get, path = "/api/v1/covenants/{id}/progress/{unit}", tag = "progress",
+    params(("id" = String, Path, description = "covenant id"), ("unit" = String, Path, description = "unit id")),
+    responses((status = 200, body = UnitDetailDto), (status = 404, body = ErrorBody)))]
+pub async fn unit(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path((id, unit)): Path<(String, String)>,
+) -> Result<Json<UnitDetailDto>, ApiError> {
+    let id = parse_id(&id, CovenantId::parse)?;
+    let unit = parse_id(&unit, UnitId::parse)?;
+    let state = app.service.read();
+    Ok(Json(unit_detail(&state, &viewer.scope, &id, &unit)?.0))
+}
+
+#[utoipa::path(get, path = "/api/v1/progress", tag = "progress",
+    responses((status = 200, body = OverviewDto), (status = 403, body = ErrorBody)))]
+pub async fn overview(
+    State(app): State<AppState>,
+    viewer: Viewer,
+) -> Result<Json<OverviewDto>, ApiError> {
+    let state = app.service.read();
+    Ok(Json(overview_dto(&state, &viewer.scope)?))
+}
+
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/api/v1/progress", get(overview))
+        .route("/api/v1/covenants/{id}/progress", get(covenant))
+        .route("/api/v1/covenants/{id}/progress/{unit}", get(unit))
+}

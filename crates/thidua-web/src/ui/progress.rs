@@ -1,0 +1,223 @@
+//! The progress pages: a covenant's progress as small multiples (one card per member unit, a
+//! server-drawn SVG chart per target, the provisional score), one unit's (its targets in a
+//! table, a chart each, and the engine's explanation of its provisional score), and the
+//! overseers' table of every cluster. "Số liệu tính đến ngày …" on each. No JavaScript. Reads
+//! go through [`crate::api::progress`], the API's code, so both show the same.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+use thidua_domain::{CovenantId, UnitId};
+use thidua_scoring::exact::Rounding;
+use thidua_scoring::render::vi_num;
+use thidua_scoring::Exact;
+
+use super::chart::{svg, Chart};
+use super::{render, viewer_error, Layout};
+use crate::api::progress::{self as api, OverviewDto, ProgressDto, TargetProgressDto, TargetRef};
+use crate::auth::Viewer;
+use crate::error::ApiError;
+use crate::i18n::progress::ProgStrings;
+use crate::AppState;
+
+/// A value as pages show it: "95,5", "≈ 16,6667" (exact within four decimals), or "—".
+pub fn shown(raw: &Option<String>) -> String {
+    raw.as_deref()
+        .and_then(|s| s.parse::<Exact>().ok())
+        .map(|x| vi_num(&x.round(2, Rounding::HalfUp)))
+        .unwrap_or_else(|| "—".into())
+}
+
+fn parse(raw: &Option<String>) -> Option<Exact> {
+    raw.as_deref().and_then(|s| s.parse().ok())
+}
+
+/// Page helpers shared by the three templates.
+pub struct Helpers {
+    pub p: &'static ProgStrings,
+}
+
+impl Helpers {
+    pub fn status(&self, code: &str) -> &'static str {
+        match code {
+            "on_track" => self.p.on_track,
+            "at_risk" => self.p.at_risk,
+            "off_track" => self.p.off_track,
+            _ => self.p.unknown,
+        }
+    }
+
+    pub fn method(&self, code: &str) -> &'static str {
+        match code {
+            "seasonal" => self.p.seasonal,
+            "linear" => self.p.linear,
+            "mixed" => self.p.mixed,
+            _ => self.p.no_projection,
+        }
+    }
+
+    pub fn date(&self, iso: &Option<String>) -> String {
+        iso.as_deref()
+            .map(crate::format::iso_date)
+            .unwrap_or_default()
+    }
+
+    pub fn num(&self, raw: &Option<String>) -> String {
+        shown(raw)
+    }
+
+    /// The threshold in words: "≥ 5", "5 – 10", "= 0".
+    pub fn threshold(&self, t: &TargetRef) -> String {
+        let n = |s: &str| crate::format::decimal_str(s);
+        let op = match t.shape.rsplit('_').next().unwrap_or("") {
+            "least" => "≥",
+            "above" => ">",
+            "most" => "≤",
+            "below" => "<",
+            "equal" => "=",
+            _ => "",
+        };
+        match (&t.threshold, &t.range) {
+            (_, Some((a, b))) => format!("{} – {}", n(a), n(b)),
+            (Some(v), None) => format!("{op} {}", n(v)),
+            _ if t.shape == "yes_no" => "0".into(),
+            _ => String::new(),
+        }
+    }
+
+    /// The chart of one target of one unit.
+    pub fn chart(&self, t: &TargetRef, v: &TargetProgressDto) -> String {
+        let this: Vec<Option<Exact>> = v.series.iter().map(parse).collect();
+        let last: Vec<Option<Exact>> = v.last_year.iter().map(parse).collect();
+        let projected = parse(&v.projected);
+        let threshold = match t.shape.as_str() {
+            "yes_no" => Some(rust_decimal::Decimal::ZERO),
+            _ => t.threshold.as_deref().and_then(|s| s.parse().ok()),
+        };
+        svg(&Chart {
+            title: &t.subject,
+            this_year: &this,
+            last_year: &last,
+            projected: projected.as_ref(),
+            threshold,
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "progress.html")]
+struct ClusterPage {
+    l: Layout,
+    h: Helpers,
+    p: &'static ProgStrings,
+    d: ProgressDto,
+    /// The target charted in each card.
+    target: usize,
+}
+
+#[derive(Deserialize)]
+pub struct ClusterParams {
+    target: Option<String>,
+}
+
+/// `GET /covenants/{id}/progress?target=…`.
+pub async fn cluster_page(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(q): Query<ClusterParams>,
+) -> Response {
+    let Ok(id) = CovenantId::parse(&id) else {
+        return viewer_error(&viewer, ApiError::not_found());
+    };
+    let state = app.service.read();
+    match api::progress_dto(&state, &viewer.scope, &id, None) {
+        Ok((d, _)) => {
+            let p = viewer.lang.progress();
+            let target = q
+                .target
+                .and_then(|t| d.targets.iter().position(|x| x.id == t))
+                .unwrap_or(0);
+            render(&ClusterPage {
+                l: Layout::new(&viewer, format!("{}: {}", p.title, d.title)),
+                h: Helpers { p },
+                p,
+                d,
+                target,
+            })
+        }
+        Err(e) => viewer_error(&viewer, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "progress_unit.html")]
+struct UnitPage {
+    l: Layout,
+    h: Helpers,
+    p: &'static ProgStrings,
+    d: ProgressDto,
+    /// The engine's explanation (an escaped HTML fragment), if anything is approved.
+    explanation: Option<String>,
+}
+
+/// `GET /covenants/{id}/progress/{unit}`.
+pub async fn unit_page(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path((id, unit)): Path<(String, String)>,
+) -> Response {
+    let (Ok(id), Ok(unit)) = (CovenantId::parse(&id), UnitId::parse(&unit)) else {
+        return viewer_error(&viewer, ApiError::not_found());
+    };
+    let state = app.service.read();
+    match api::unit_detail(&state, &viewer.scope, &id, &unit) {
+        Ok((detail, result)) => {
+            let p = viewer.lang.progress();
+            let name = detail.progress.units[0].unit.name.clone();
+            render(&UnitPage {
+                l: Layout::new(&viewer, format!("{}: {name}", p.title)),
+                h: Helpers { p },
+                p,
+                d: detail.progress,
+                explanation: result.as_ref().map(thidua_scoring::render::unit_html),
+            })
+        }
+        Err(e) => viewer_error(&viewer, e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "progress_all.html")]
+struct OverviewPage {
+    l: Layout,
+    h: Helpers,
+    p: &'static ProgStrings,
+    d: OverviewDto,
+}
+
+/// `GET /progress`: every cluster the viewer oversees.
+pub async fn overview_page(State(app): State<AppState>, viewer: Viewer) -> Response {
+    let state = app.service.read();
+    match api::overview_dto(&state, &viewer.scope) {
+        Ok(d) => {
+            let p = viewer.lang.progress();
+            render(&OverviewPage {
+                l: Layout::new(&viewer, p.overview_title),
+                h: Helpers { p },
+                p,
+                d,
+            })
+        }
+        Err(e) => viewer_error(&viewer, e),
+    }
+}
+
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/progress", get(overview_page))
+        .route("/covenants/{id}/progress", get(cluster_page))
+        .route("/covenants/{id}/progress/{unit}", get(unit_page))
+}

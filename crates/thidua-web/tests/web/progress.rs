@@ -1,0 +1,147 @@
+//! Progress over HTTP on both backends: nothing counts before an approval (drafts and
+//! submissions of every unit stay out), an approval shows up for the whole cluster with its
+//! cut-off date, the targets' values and status, the provisional score and its explanation;
+//! pages with server-drawn charts; another cluster's member sees nothing; the overview table is
+//! the overseers' only.
+
+use serde_json::json;
+
+use super::support::{signed_in, spawn, Backend, TestApp};
+
+const COV: &str = "gu-12-2024";
+
+fn unit<'a>(p: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    p["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit"]["id"] == id)
+        .unwrap()
+}
+
+fn flow(app: &TestApp) {
+    super::support::load_figures(&app.service);
+    let leader = signed_in(app, "lanhdao-kg");
+    let other = signed_in(app, "lanhdao-ag");
+    let supervisor = signed_in(app, "giamsat12");
+    let outsider = signed_in(app, "canbo-dt");
+    let path = format!("/api/v1/covenants/{COV}/progress");
+    // Saved and submitted figures (ca-kg and ca-ag, January and February) count for nobody.
+    for c in [&leader, &other] {
+        let p = c.get(&path);
+        assert_eq!(p.status, 200, "{}", p.body);
+        let p = p.json();
+        assert!(p["as_of"].is_null(), "{p}");
+        assert!(p["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["through"].is_null()));
+    }
+    let r = leader.post_json(
+        &format!("/api/v1/covenants/{COV}/figures/ca-kg/M01/approve"),
+        json!({"revision": 1}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    // The whole cluster sees the approved January of ca-kg (7 crimes, 70 of 70 reports
+    // resolved), never its saved February nor ca-ag's submitted January.
+    let p = other.get(&path).json();
+    assert_eq!(p["as_of"], "2024-01-14");
+    let kg = unit(&p, "ca-kg");
+    assert_eq!(
+        (kg["through"].as_u64(), kg["method"].as_str()),
+        (Some(1), Some("linear"))
+    );
+    let t1 = &kg["targets"][0];
+    assert_eq!(
+        (t1["target"].as_str(), t1["measured"].as_str()),
+        (Some("t1"), Some("7"))
+    );
+    assert_eq!(t1["status"], "unknown", "no 2023 figures to reduce from");
+    let t3 = &kg["targets"][1];
+    assert_eq!(
+        (
+            t3["to_date"].as_str(),
+            t3["projected"].as_str(),
+            t3["status"].as_str()
+        ),
+        (Some("100"), Some("100"), Some("on_track")),
+        "{t3}"
+    );
+    assert_eq!(unit(&p, "ca-ag")["through"], serde_json::Value::Null);
+    assert!(unit(&p, "ca-ag")["provisional_total"].is_null());
+    // The unit's detail: the engine's result to date, manual criteria not scored.
+    let d = other.get(&format!("{path}/ca-kg"));
+    assert_eq!(d.status, 200, "{}", d.body);
+    let d = d.json();
+    assert_eq!(d["score"]["period"], "2024-M01");
+    assert!(d["score"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["id"] == "C2a" && n["status"] == "not_scored"));
+    // Pages: the date of the data, a chart per unit, the explanation.
+    let page = other.get(&format!("/covenants/{COV}/progress?target=t3"));
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body
+            .contains("Số liệu tính đến ngày <strong>14/01/2024</strong>"),
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        page.body.matches("<svg class=\"chart\"").count(),
+        5,
+        "one chart per member"
+    );
+    assert!(page.body.contains("Đúng tiến độ"));
+    let page = other.get(&format!("/covenants/{COV}/progress/ca-kg"));
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("chưa chấm"), "{}", page.body);
+    assert!(page.body.contains("id=\"assumption\""));
+    // A member of another cluster sees nothing of it; the overview is for overseers only.
+    assert_eq!(outsider.get(&path).status, 404);
+    assert_eq!(
+        outsider.get(&format!("/covenants/{COV}/progress")).status,
+        404
+    );
+    assert_eq!(leader.get("/api/v1/progress").status, 403);
+    assert_eq!(leader.get("/progress").status, 403);
+    let o = supervisor.get("/api/v1/progress");
+    assert_eq!(o.status, 200, "{}", o.body);
+    let rows = o.json()["rows"].as_array().unwrap().clone();
+    assert_eq!(rows.len(), 1, "only the supervised cluster: {rows:?}");
+    assert_eq!(
+        (
+            rows[0]["covenant"].as_str(),
+            rows[0]["reporting"].as_u64(),
+            rows[0]["on_track"].as_u64()
+        ),
+        (Some(COV), Some(1), Some(1))
+    );
+    assert!(!other
+        .get(&format!("/covenants/{COV}/progress"))
+        .body
+        .contains("progress-overview-link"));
+    let page = supervisor.get("/progress");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("id=\"progress-overview-link\""),
+        "in the supervisor's menu"
+    );
+    assert!(page
+        .body
+        .contains(&format!("href=\"/covenants/{COV}/progress\"")));
+}
+
+#[test]
+fn progress_over_http_sqlite() {
+    flow(&spawn(Backend::Sqlite).unwrap());
+}
+
+#[test]
+fn progress_over_http_postgres() {
+    if let Some(app) = spawn(Backend::Postgres) {
+        flow(&app);
+    }
+}
