@@ -12,6 +12,7 @@ pub mod api;
 pub mod auth;
 pub mod authz;
 pub mod client;
+pub mod derived;
 pub mod error;
 pub mod format;
 pub mod headers;
@@ -103,6 +104,8 @@ pub struct Inner {
     pub throttle: throttle::Throttle,
     /// Without it no event is shown as witnessed (only the newest signed checkpoint is known).
     pub witnessing: Option<Witnessing>,
+    /// Each covenant's progress (without explanations), until the log grows.
+    pub progress: derived::Derived<thidua_domain::CovenantId, thidua_domain::progress::Progress>,
 }
 
 impl std::ops::Deref for AppState {
@@ -131,6 +134,7 @@ impl AppState {
             config,
             throttle: throttle::Throttle::default(),
             witnessing,
+            progress: derived::Derived::default(),
         }))
     }
 

@@ -5,6 +5,8 @@
 //! the cluster could not read; the covenant must be visible to the viewer ([`crate::authz`]),
 //! the overview is for supervisors, secretariats and administrators.
 
+use std::sync::Arc;
+
 use axum::extract::{Path, State};
 use axum::Json;
 use serde::Serialize;
@@ -178,13 +180,14 @@ fn unit_dto(state: &DomainState, u: &UnitProgress) -> UnitProgressDto {
 /// The progress of a covenant the viewer may see (and the domain's result, for the pages),
 /// with the engine's explanation of `explain`'s score.
 pub fn progress_dto(
+    app: &AppState,
     state: &DomainState,
     scope: &Scope,
     id: &CovenantId,
     explain: Option<&UnitId>,
-) -> Result<(ProgressDto, Progress), ApiError> {
+) -> Result<(ProgressDto, Arc<Progress>), ApiError> {
     let c = visible_covenant(state, scope, id)?;
-    let p = progress::compute_explaining(state, id, explain)?;
+    let p = progress_of(app, state, id, explain)?;
     let (cov, version) = state.signed_covenant(id)?;
     let content = &cov.version(version).expect("in force").content;
     let dto = ProgressDto {
@@ -203,21 +206,38 @@ pub fn progress_dto(
     Ok((dto, p))
 }
 
+/// The covenant's progress at the state's log size; without an explanation it is remembered
+/// until the log grows ([`crate::derived`]), so repeated pages cost nothing.
+fn progress_of(
+    app: &AppState,
+    state: &DomainState,
+    id: &CovenantId,
+    explain: Option<&UnitId>,
+) -> Result<Arc<Progress>, thidua_domain::DomainError> {
+    match explain {
+        None => app
+            .progress
+            .get_or_compute(id, state.size, || progress::compute(state, id)),
+        Some(unit) => progress::compute_explaining(state, id, Some(unit)).map(Arc::new),
+    }
+}
+
 /// One member's progress (only that unit in `units`) and its engine result.
 pub fn unit_detail(
+    app: &AppState,
     state: &DomainState,
     scope: &Scope,
     id: &CovenantId,
     unit: &UnitId,
 ) -> Result<(UnitDetailDto, Option<thidua_scoring::UnitResult>), ApiError> {
-    let (mut dto, p) = progress_dto(state, scope, id, Some(unit))?;
+    let (mut dto, p) = progress_dto(app, state, scope, id, Some(unit))?;
     let i = p
         .units
         .iter()
         .position(|u| &u.unit == unit)
         .ok_or_else(ApiError::not_found)?;
     dto.units = vec![dto.units.swap_remove(i)];
-    let result = p.units.into_iter().nth(i).and_then(|u| u.score);
+    let result = p.units.get(i).and_then(|u| u.score.clone());
     let score = result.as_ref().and_then(|r| serde_json::to_value(r).ok());
     Ok((
         UnitDetailDto {
@@ -239,7 +259,11 @@ pub fn sees_overview(scope: &Scope) -> bool {
 }
 
 /// Every signed covenant of the clusters the viewer oversees, newest year first.
-pub fn overview_dto(state: &DomainState, scope: &Scope) -> Result<OverviewDto, ApiError> {
+pub fn overview_dto(
+    app: &AppState,
+    state: &DomainState,
+    scope: &Scope,
+) -> Result<OverviewDto, ApiError> {
     if !sees_overview(scope) {
         return Err(ApiError::forbidden());
     }
@@ -248,7 +272,7 @@ pub fn overview_dto(state: &DomainState, scope: &Scope) -> Result<OverviewDto, A
         if !scope.oversees(&c.cluster) || c.in_force().is_none() {
             continue;
         }
-        let Ok(p) = progress::compute(state, id) else {
+        let Ok(p) = progress_of(app, state, id, None) else {
             continue;
         };
         rows.push(overview_row(state, id, c, &p));
@@ -307,8 +331,13 @@ pub async fn covenant(
     Path(id): Path<String>,
 ) -> Result<Json<ProgressDto>, ApiError> {
     let id = parse_id(&id, CovenantId::parse)?;
-    let state = app.service.read();
-    Ok(Json(progress_dto(&state, &viewer.scope, &id, None)?.0))
+    let dto = app
+        .blocking(move |app| {
+            let state = app.service.read();
+            Ok(progress_dto(app, &state, &viewer.scope, &id, None)?.0)
+        })
+        .await?;
+    Ok(Json(dto))
 }
 
 #[utoipa::path(get, path = "/api/v1/covenants/{id}/progress/{unit}", tag = "progress",
@@ -321,8 +350,13 @@ pub async fn unit(
 ) -> Result<Json<UnitDetailDto>, ApiError> {
     let id = parse_id(&id, CovenantId::parse)?;
     let unit = parse_id(&unit, UnitId::parse)?;
-    let state = app.service.read();
-    Ok(Json(unit_detail(&state, &viewer.scope, &id, &unit)?.0))
+    let dto = app
+        .blocking(move |app| {
+            let state = app.service.read();
+            Ok(unit_detail(app, &state, &viewer.scope, &id, &unit)?.0)
+        })
+        .await?;
+    Ok(Json(dto))
 }
 
 #[utoipa::path(get, path = "/api/v1/progress", tag = "progress",
@@ -331,8 +365,10 @@ pub async fn overview(
     State(app): State<AppState>,
     viewer: Viewer,
 ) -> Result<Json<OverviewDto>, ApiError> {
-    let state = app.service.read();
-    Ok(Json(overview_dto(&state, &viewer.scope)?))
+    let dto = app
+        .blocking(move |app| overview_dto(app, &app.service.read(), &viewer.scope))
+        .await?;
+    Ok(Json(dto))
 }
 
 pub fn routes() -> axum::Router<AppState> {

@@ -131,9 +131,12 @@ pub async fn cluster_page(
     let Ok(id) = CovenantId::parse(&id) else {
         return viewer_error(&viewer, ApiError::not_found());
     };
-    let state = app.service.read();
-    match api::progress_dto(&state, &viewer.scope, &id, None) {
-        Ok((d, _)) => {
+    let scope = viewer.scope.clone();
+    let found = app
+        .blocking(move |app| Ok(api::progress_dto(app, &app.service.read(), &scope, &id, None)?.0))
+        .await;
+    match found {
+        Ok(d) => {
             let p = viewer.lang.progress();
             let target = q
                 .target
@@ -171,8 +174,11 @@ pub async fn unit_page(
     let (Ok(id), Ok(unit)) = (CovenantId::parse(&id), UnitId::parse(&unit)) else {
         return viewer_error(&viewer, ApiError::not_found());
     };
-    let state = app.service.read();
-    match api::unit_detail(&state, &viewer.scope, &id, &unit) {
+    let scope = viewer.scope.clone();
+    let found = app
+        .blocking(move |app| api::unit_detail(app, &app.service.read(), &scope, &id, &unit))
+        .await;
+    match found {
         Ok((detail, result)) => {
             let p = viewer.lang.progress();
             let name = detail.progress.units[0].unit.name.clone();
@@ -199,8 +205,11 @@ struct OverviewPage {
 
 /// `GET /progress`: every cluster the viewer oversees.
 pub async fn overview_page(State(app): State<AppState>, viewer: Viewer) -> Response {
-    let state = app.service.read();
-    match api::overview_dto(&state, &viewer.scope) {
+    let scope = viewer.scope.clone();
+    let found = app
+        .blocking(move |app| api::overview_dto(app, &app.service.read(), &scope))
+        .await;
+    match found {
         Ok(d) => {
             let p = viewer.lang.progress();
             render(&OverviewPage {
