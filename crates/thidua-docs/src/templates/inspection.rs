@@ -35,6 +35,14 @@ pub struct CriterionRow {
     pub settlement: String,
 }
 
+/// The re-check of drawn source records: how many checked, how many correct, and the declared
+/// population (size, what the records are) when the unit declared one.
+pub struct RecheckData {
+    pub checked: u32,
+    pub correct: u32,
+    pub population: Option<(u32, String)>,
+}
+
 /// What the inspection minutes say.
 pub struct InspectionData {
     pub bodies: Bodies,
@@ -50,8 +58,7 @@ pub struct InspectionData {
     pub assignment: String,
     /// Record number of the finding.
     pub finding_index: u64,
-    /// (checked, correct, population, description) of the re-check of source records.
-    pub recheck: Option<(u32, u32, Option<(u32, String)>)>,
+    pub recheck: Option<RecheckData>,
     /// The criteria in question first, then the others (agreed).
     pub rows: Vec<CriterionRow>,
     pub response_index: Option<u64>,
@@ -91,12 +98,13 @@ pub fn data(
             )
         })?;
     let response = review.responses.get(inspected);
-    let recheck = finding.recheck.map(|r| {
-        let population = review
+    let recheck = finding.recheck.map(|r| RecheckData {
+        checked: r.checked,
+        correct: r.correct,
+        population: review
             .records
             .get(inspected)
-            .map(|d| (d.population, d.description.to_string()));
-        (r.checked, r.correct, population)
+            .map(|d| (d.population, d.description.to_string())),
     });
     Ok(InspectionData {
         bodies: Bodies::of(state, &c.cluster, c.year, date)?,
@@ -272,14 +280,17 @@ pub fn document(d: &InspectionData) -> Document {
         ]));
     }
     body.push(p(match &d.recheck {
-        Some((checked, correct, Some((population, what)))) => format!(
-            "Kiểm tra lại {checked} hồ sơ gốc được bốc thăm trong {population} hồ sơ ({what}): {correct} hồ sơ ghi đúng, {} hồ sơ chưa đúng.",
-            checked - correct.min(checked)
-        ),
-        Some((checked, correct, None)) => format!(
-            "Kiểm tra lại {checked} hồ sơ gốc được bốc thăm: {correct} hồ sơ ghi đúng, {} hồ sơ chưa đúng.",
-            checked - correct.min(checked)
-        ),
+        Some(r) => {
+            let wrong = r.checked - r.correct.min(r.checked);
+            let within = match &r.population {
+                Some((n, what)) => format!(" trong {n} hồ sơ ({what})"),
+                None => String::new(),
+            };
+            format!(
+                "Kiểm tra lại {} hồ sơ gốc được bốc thăm{within}: {} hồ sơ ghi đúng, {wrong} hồ sơ chưa đúng.",
+                r.checked, r.correct
+            )
+        }
         None => "Đoàn kiểm tra không kiểm tra lại hồ sơ gốc.".to_owned(),
     }));
     body.push(Block::Heading(format!(

@@ -75,10 +75,7 @@ pub struct VoteData {
 }
 
 /// The counted round `round` of `election` (default: the last counted one).
-pub fn counted_round<'a>(
-    election: &'a Election,
-    round: Option<u32>,
-) -> Result<&'a Round, DomainError> {
+pub fn counted_round(election: &Election, round: Option<u32>) -> Result<&Round, DomainError> {
     let found = match round {
         Some(n) => election.rounds.iter().find(|r| r.number == n),
         None => election.rounds.iter().rev().find(|r| r.count.is_some()),
