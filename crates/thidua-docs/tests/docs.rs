@@ -4,6 +4,7 @@ mod docs {
     pub mod fixture;
     pub mod golden;
     pub mod layout;
+    pub mod offers;
     pub mod render;
     pub mod text;
     pub mod tools;

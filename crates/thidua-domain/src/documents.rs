@@ -1,5 +1,6 @@
 //! Official documents issued by a cluster's secretariat (the covenant as a paper, the results
-//! report; later the inspection and vote-count minutes, the year report, the award submission).
+//! report, the minutes of each cross-inspection and of each vote count, the year-end report and
+//! the submission proposing awards).
 //! The documents themselves are written elsewhere (`thidua-docs`); the log records that one was
 //! issued: its kind, its number and symbol in the Decree 30/2020 form ("Số: 01/BC-CTĐ12"; a
 //! covenant has none), its date and the SHA-256 of its content, so that a printed copy can be
@@ -27,17 +28,36 @@ pub enum DocumentKind {
     Covenant,
     /// The results of the year's scoring, a report (BC).
     Results,
+    /// The minutes of one cross-inspection of the year-end review (BB).
+    InspectionMinutes,
+    /// The minutes of the count of one vote round (BB).
+    VoteMinutes,
+    /// The cluster's year-end report: results, inspections, votes (BC).
+    YearReport,
+    /// The submission proposing the awards a vote decided (TTr).
+    AwardSubmission,
 }
 
 impl DocumentKind {
     /// Every kind, in the order they were introduced.
-    pub const ALL: &'static [DocumentKind] = &[DocumentKind::Covenant, DocumentKind::Results];
+    pub const ALL: &'static [DocumentKind] = &[
+        DocumentKind::Covenant,
+        DocumentKind::Results,
+        DocumentKind::InspectionMinutes,
+        DocumentKind::VoteMinutes,
+        DocumentKind::YearReport,
+        DocumentKind::AwardSubmission,
+    ];
 
     /// The stable key, as the log, the API and the command line write it.
     pub fn key(self) -> &'static str {
         match self {
             DocumentKind::Covenant => "covenant",
             DocumentKind::Results => "results",
+            DocumentKind::InspectionMinutes => "inspection_minutes",
+            DocumentKind::VoteMinutes => "vote_minutes",
+            DocumentKind::YearReport => "year_report",
+            DocumentKind::AwardSubmission => "award_submission",
         }
     }
 
@@ -51,7 +71,9 @@ impl DocumentKind {
     pub fn type_code(self) -> Option<&'static str> {
         match self {
             DocumentKind::Covenant => None,
-            DocumentKind::Results => Some("BC"),
+            DocumentKind::Results | DocumentKind::YearReport => Some("BC"),
+            DocumentKind::InspectionMinutes | DocumentKind::VoteMinutes => Some("BB"),
+            DocumentKind::AwardSubmission => Some("TTr"),
         }
     }
 }
@@ -272,6 +294,14 @@ mod tests {
             Some("BC-CTĐ12")
         );
         assert_eq!(symbol(DocumentKind::Covenant, "Cụm thi đua số 12"), None);
+        assert_eq!(
+            symbol(DocumentKind::VoteMinutes, "Cụm thi đua số 12").as_deref(),
+            Some("BB-CTĐ12")
+        );
+        assert_eq!(
+            symbol(DocumentKind::AwardSubmission, "Cụm thi đua số 12").as_deref(),
+            Some("TTr-CTĐ12")
+        );
         assert_eq!(
             number_and_symbol(Some(1), Some("BC-CTĐ12")).as_deref(),
             Some("01/BC-CTĐ12")

@@ -172,12 +172,14 @@ impl Modify for Statuses {
         api::progress::covenant, api::progress::unit, api::progress::overview,
         api::documents::list_documents, api::documents::get_document,
         api::documents::covenant_document, api::documents::issue_covenant,
+        api::documents::list_offers, api::documents::offer_document, api::documents::issue_offer,
         api::yearend::review, api::yearend::results, api::yearend::step, api::yearend::results_xlsx,
     ),
     components(schemas(ErrorBody, dto::UnitRef, dto::ClusterSummary, dto::ClusterDetail, dto::UnitSummary,
         dto::UnitDetail, dto::MovementDto, dto::CovenantSummary, dto::CovenantDetail, dto::EventDto,
         dto::EventPage, dto::UserDto, dto::ReceiptDto, api::figures::WindowDto, api::figures::ReportDto,
         api::figures::ImportOutcome, api::figures::ImportFailure, api::flags::FlagsDto, api::documents::IssuedDocumentDto,
+        api::documents::OfferDto, api::documents::OfferQuery,
         api::yearend::ReviewDto, api::yearend::ResultsDto, api::progress::ProgressDto,
         api::progress::UnitDetailDto, api::progress::OverviewDto))
 )]

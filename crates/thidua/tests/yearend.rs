@@ -146,3 +146,90 @@ fn the_year_end_recomputes_from_the_log_and_a_tampered_score_is_detected() {
     let err = String::from_utf8_lossy(&bad.stderr);
     assert!(err.contains("VERIFICATION FAILED"), "{err}");
 }
+
+/// The demonstration's year gives its documents from the command line: the minutes of an
+/// inspection and of the vote count, the year-end report and the award submission as PDF and
+/// DOCX (the place defaults to the covenant's), issued in turn with their numbers; a pair that
+/// is not an inspection is refused.
+#[test]
+fn the_demonstration_year_gives_its_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("demo");
+    load_demo(&data);
+    let doc = |args: &[&str], out: &str| {
+        let mut cmd = thidua();
+        cmd.arg("doc").args(args).arg("--data").arg(&data);
+        cmd.arg("--out").arg(dir.path().join(out));
+        run(&mut cmd)
+    };
+    let cov = ["--covenant", "giao-uoc-cum-12-2024"];
+    let flag = ["--election", "co-thi-dua-bo-cong-an-2024"];
+    let date = ["--date", "30/12/2024"];
+    let cases: [(Vec<&str>, &str, &str); 4] = [
+        (
+            [
+                &["inspection"][..],
+                &cov,
+                &["--inspector", "ca-hg", "--inspected", "ca-kg"],
+                &date,
+            ]
+            .concat(),
+            "bb.pdf",
+            "01/BB-CTĐ12",
+        ),
+        (
+            [&["vote-count"][..], &flag, &date].concat(),
+            "kp.docx",
+            "02/BB-CTĐ12",
+        ),
+        (
+            [&["year-report"][..], &cov, &date].concat(),
+            "bc.pdf",
+            "03/BC-CTĐ12",
+        ),
+        (
+            [&["award-submission"][..], &flag, &date].concat(),
+            "ttr.pdf",
+            "04/TTr-CTĐ12",
+        ),
+    ];
+    for (args, out, number) in cases {
+        let format = if out.ends_with("docx") { "docx" } else { "pdf" };
+        let preview = doc(&[&args[..], &["--format", format]].concat(), out);
+        assert!(preview.status.success());
+        assert!(String::from_utf8_lossy(&preview.stdout).contains("xem trước"));
+        let issued = doc(&[&args[..], &["--format", format, "--issue"]].concat(), out);
+        assert!(issued.status.success());
+        let text = String::from_utf8_lossy(&issued.stdout);
+        assert!(text.contains(number), "{text}");
+        let bytes = std::fs::read(dir.path().join(out)).unwrap();
+        assert!(bytes.starts_with(if format == "pdf" {
+            b"%PDF-"
+        } else {
+            b"PK\x03\x04"
+        }));
+    }
+    let list = run(thidua()
+        .args(["doc", "list", "--cluster", "cum-12", "--data"])
+        .arg(&data));
+    let text = String::from_utf8_lossy(&list.stdout);
+    for kind in [
+        "inspection_minutes",
+        "vote_minutes",
+        "year_report",
+        "award_submission",
+    ] {
+        assert!(text.contains(kind), "{text}");
+    }
+    let refused = doc(
+        &[
+            &["inspection"][..],
+            &cov,
+            &["--inspector", "ca-kg", "--inspected", "ca-hg"],
+            &date,
+        ]
+        .concat(),
+        "no.pdf",
+    );
+    assert!(!refused.status.success());
+}

@@ -3,11 +3,13 @@
 //! unit, Roman numerals of parts.
 
 use chrono::NaiveDate;
+use thidua_domain::documents::{self, DocumentKind};
 use thidua_domain::ids::{ClusterId, UnitId};
 use thidua_domain::model::{Unit, UnitKind};
 use thidua_domain::{DomainError, State};
 
-use crate::decree::upper;
+use crate::decree::{number_line, upper};
+use crate::model::{Header, SignatureBlock, Signatures};
 
 /// The cluster's bodies: the common parent of its members that year (the body above it, e.g.
 /// "Bộ Công an") and the cluster's own name.
@@ -81,6 +83,103 @@ pub fn leader_title(kind: UnitKind) -> &'static str {
         UnitKind::Ministry => "BỘ TRƯỞNG",
         UnitKind::MinistryDepartment => "THỦ TRƯỞNG ĐƠN VỊ",
     }
+}
+
+/// A unit's name on `date` (its key when the unit is unknown).
+pub fn unit_name(state: &State, unit: &UnitId, date: NaiveDate) -> String {
+    state
+        .units
+        .get(unit)
+        .map(|u| u.name_on(date).to_string())
+        .unwrap_or_else(|| unit.to_string())
+}
+
+/// The header of a numbered document of `kind` (`place_date`: `None` for minutes).
+pub fn numbered_header(
+    bodies: &Bodies,
+    kind: DocumentKind,
+    number: Option<u32>,
+    place_date: Option<String>,
+) -> Header {
+    let (parent, issuing) = bodies.header();
+    let symbol = documents::symbol(kind, &bodies.cluster);
+    Header {
+        parent_body: parent,
+        issuing_body: issuing,
+        number: documents::number_and_symbol(number, symbol.as_deref()).map(|n| number_line(&n)),
+        place_date,
+    }
+}
+
+/// The two blocks of minutes: THƯ KÝ on the left, CHỦ TỌA on the right (names by hand).
+pub fn minutes_signatures() -> Signatures {
+    let block = |title: &str| SignatureBlock {
+        authority: None,
+        title: title.to_owned(),
+        name: String::new(),
+    };
+    Signatures::Pair(block("THƯ KÝ"), block("CHỦ TỌA"))
+}
+
+/// The block of a report or submission: for the cluster, its head unit's leader.
+pub fn head_signature(state: &State, cluster: &ClusterId, year: i32) -> Signatures {
+    let title = state
+        .cluster(cluster)
+        .ok()
+        .and_then(|c| c.years.get(&year))
+        .and_then(|y| y.head.as_ref())
+        .and_then(|h| state.units.get(&h.unit))
+        .map(|u| leader_title(u.kind))
+        .unwrap_or("CỤM TRƯỞNG");
+    Signatures::Single(SignatureBlock {
+        authority: Some("TM. ĐƠN VỊ CỤM TRƯỞNG".to_owned()),
+        title: title.to_owned(),
+        name: String::new(),
+    })
+}
+
+/// "Nơi nhận" of a cluster's report or submission: "- Như trên;" when addressed to the parent
+/// body, the members, the archive.
+pub fn cluster_recipients(bodies: &Bodies, addressed: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    if addressed {
+        out.push("- Như trên;".to_owned());
+    }
+    out.push(format!("- Các đơn vị thành viên {};", bodies.cluster));
+    out.push(format!(
+        "- Lưu: VT, {}.",
+        documents::body_abbreviation(&bodies.cluster)
+    ));
+    out
+}
+
+/// The place a cluster's documents of `year` are dated at by default: the place of its
+/// covenant of that year (the version in force, else the latest).
+pub fn default_place(state: &State, cluster: &ClusterId, year: i32) -> Option<String> {
+    state
+        .covenants
+        .values()
+        .find(|c| &c.cluster == cluster && c.year == year)
+        .map(|c| {
+            c.in_force()
+                .unwrap_or_else(|| c.latest())
+                .content
+                .place
+                .to_string()
+        })
+}
+
+/// A refusal to build a document: what is missing.
+pub fn not_ready(field: &'static str, reason: impl Into<String>) -> DomainError {
+    DomainError::InvalidValue {
+        field,
+        reason: reason.into(),
+    }
+}
+
+/// A date as dd/mm/yyyy.
+pub fn dmy(date: NaiveDate) -> String {
+    date.format("%d/%m/%Y").to_string()
 }
 
 /// I, II, III… for the parts of a document (up to 39, more than any document has).

@@ -5,13 +5,18 @@
 //! will give, [`thidua_domain::documents::next_number`]) and its content hash, and says whether
 //! it may be issued.
 
+pub mod award;
 pub mod common;
 pub mod covenant;
+pub mod inspection;
+pub mod offers;
 pub mod results;
+pub mod vote;
+pub mod year;
 
 use chrono::NaiveDate;
 use thidua_domain::documents::{DocumentKind, IssuedDocument};
-use thidua_domain::ids::{ClusterId, CovenantId};
+use thidua_domain::ids::{ClusterId, CovenantId, ElectionId, UnitId};
 use thidua_domain::text::limits;
 use thidua_domain::{Command, DomainError, State, Text};
 use thidua_scoring::Scoreboard;
@@ -37,6 +42,48 @@ pub enum Request {
         place: String,
         date: NaiveDate,
     },
+    /// The minutes of the inspection of `inspected` by `inspector` in the year-end review of
+    /// `covenant`.
+    Inspection {
+        covenant: CovenantId,
+        inspector: UnitId,
+        inspected: UnitId,
+        place: String,
+        date: NaiveDate,
+    },
+    /// The minutes of the count of a vote round (default: the last counted one).
+    VoteCount {
+        election: ElectionId,
+        round: Option<u32>,
+        place: String,
+        date: NaiveDate,
+    },
+    /// The cluster's year-end report for the year of `covenant`: results, inspections, votes.
+    YearReport {
+        covenant: CovenantId,
+        place: String,
+        date: NaiveDate,
+    },
+    /// The submission proposing the awards an election decided.
+    AwardSubmission {
+        election: ElectionId,
+        place: String,
+        date: NaiveDate,
+    },
+}
+
+impl Request {
+    /// The kind of document requested.
+    pub fn kind(&self) -> DocumentKind {
+        match self {
+            Request::Covenant { .. } => DocumentKind::Covenant,
+            Request::Results { .. } => DocumentKind::Results,
+            Request::Inspection { .. } => DocumentKind::InspectionMinutes,
+            Request::VoteCount { .. } => DocumentKind::VoteMinutes,
+            Request::YearReport { .. } => DocumentKind::YearReport,
+            Request::AwardSubmission { .. } => DocumentKind::AwardSubmission,
+        }
+    }
 }
 
 /// A built document and what issuing it records.
@@ -77,35 +124,63 @@ impl Prepared {
     }
 }
 
-/// Builds the requested document against `state`.
+/// Builds the requested document against `state`. A numbered document issued before carries
+/// its own number: the numbers of the cluster's issued documents of the same kind are tried
+/// first, then the next number.
 pub fn prepare(state: &State, request: &Request) -> Result<Prepared, DomainError> {
-    let prepared = match request {
-        Request::Covenant { covenant, version } => covenant::prepare(state, covenant, *version)?,
+    if let Request::Covenant { covenant, version } = request {
+        return Ok(finish(state, covenant::prepare(state, covenant, *version)?));
+    }
+    let first = build(state, request, None)?;
+    let numbers: Vec<u32> = thidua_domain::documents::issued_by(state, &first.cluster)
+        .filter(|d| d.kind == first.kind && d.year == first.year)
+        .filter_map(|d| d.number)
+        .collect();
+    for n in numbers {
+        let p = finish(state, build(state, request, Some(n))?);
+        if p.issued.is_some() {
+            return Ok(p);
+        }
+    }
+    let next = thidua_domain::documents::next_number(state, &first.cluster, first.kind, first.date);
+    Ok(finish(state, build(state, request, next)?))
+}
+
+/// The numbered document `request` asks for, numbered `number`.
+fn build(state: &State, request: &Request, number: Option<u32>) -> Result<Prepared, DomainError> {
+    match request {
+        Request::Covenant { covenant, version } => covenant::prepare(state, covenant, *version),
         Request::Results {
             cluster,
             year,
             board,
             place,
             date,
-        } => {
-            // The same report issued before carries its own number: find it first.
-            let numbers: Vec<u32> = thidua_domain::documents::issued_by(state, cluster)
-                .filter(|d| d.kind == DocumentKind::Results && d.year == *year)
-                .filter_map(|d| d.number)
-                .collect();
-            for n in numbers {
-                let p = finish(
-                    state,
-                    results::prepare(state, cluster, *year, board, place, *date, Some(n))?,
-                );
-                if p.issued.is_some() {
-                    return Ok(p);
-                }
-            }
-            results::prepare(state, cluster, *year, board, place, *date, None)?
-        }
-    };
-    Ok(finish(state, prepared))
+        } => results::prepare(state, cluster, *year, board, place, *date, number),
+        Request::Inspection {
+            covenant,
+            inspector,
+            inspected,
+            place,
+            date,
+        } => inspection::prepare(state, covenant, inspector, inspected, place, *date, number),
+        Request::VoteCount {
+            election,
+            round,
+            place,
+            date,
+        } => vote::prepare(state, election, *round, place, *date, number),
+        Request::YearReport {
+            covenant,
+            place,
+            date,
+        } => year::prepare(state, covenant, place, *date, number),
+        Request::AwardSubmission {
+            election,
+            place,
+            date,
+        } => award::prepare(state, election, place, *date, number),
+    }
 }
 
 /// Sets the content hash and the record of the same content, if issued.

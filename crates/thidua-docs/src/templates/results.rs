@@ -196,8 +196,6 @@ pub(super) fn prepare(
     date: NaiveDate,
     number: Option<u32>,
 ) -> Result<Prepared, DomainError> {
-    let number =
-        number.or_else(|| issued::next_number(state, cluster, DocumentKind::Results, date));
     let d = data(state, cluster, year, board, place, date, number)?;
     Ok(Prepared {
         title: format!("Kết quả chấm điểm thi đua năm {year}"),

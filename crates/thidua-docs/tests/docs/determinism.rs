@@ -1,6 +1,7 @@
 //! The same document gives the same bytes: built twice, on another thread (the DOCX writer
 //! keeps counters per thread), and issued on a log stored in SQLite and in PostgreSQL, whose
-//! issued files hash the same. Issuing records `document_issued` with the content's SHA-256,
+//! issued files hash the same — the covenant and the results on the format-1 log, the minutes,
+//! the year-end report and the submission on the demonstration's. Issuing records `document_issued` with the content's SHA-256,
 //! and the issued file names that record.
 
 use std::path::Path;
@@ -15,8 +16,11 @@ use thidua_ledger::CompactRange;
 use thidua_service::{LogKey, Service};
 use thidua_store::{Append, Entry, EventStore, Node};
 
-use super::fixture::{self, LOG};
-use super::render::{covenant_request, file, results_request};
+use super::fixture::{self, DEMO_LOG, LOG};
+use super::render::{
+    award_request, covenant_request, file, inspection_request, requests, results_request,
+    vote_request, year_request,
+};
 
 fn sha(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
@@ -24,14 +28,8 @@ fn sha(bytes: &[u8]) -> String {
 
 #[test]
 fn the_same_document_gives_the_same_bytes() {
-    let state = fixture::state();
-    for name in ["covenant", "results"] {
-        let req = if name == "covenant" {
-            covenant_request()
-        } else {
-            results_request()
-        };
-        let doc = prepare(&state, &req).unwrap().document;
+    for (name, req, state) in requests() {
+        let doc = prepare(state, &req).unwrap().document;
         let again = std::thread::spawn(move || {
             let d = render(&doc, &Verification::Preview, Format::Docx).unwrap();
             let p = render(&doc, &Verification::Preview, Format::Pdf).unwrap();
@@ -44,11 +42,11 @@ fn the_same_document_gives_the_same_bytes() {
     }
 }
 
-/// Puts the fixture's bytes in `store` as its log, signed by a new key.
-fn import(store: &dyn EventStore, key: &LogKey) {
+/// Puts the bytes of `log` in `store` as its log, signed by a new key.
+fn import(store: &dyn EventStore, key: &LogKey, log: &str) {
     let mut frontier = CompactRange::new();
     let (mut entries, mut nodes) = (Vec::new(), Vec::new());
-    for (index, line) in LOG.lines().enumerate() {
+    for (index, line) in log.lines().enumerate() {
         let leaf = thidua_ledger::leaf_hash(line.as_bytes());
         nodes.extend(frontier.append(leaf).into_iter().map(|n| Node {
             level: n.level,
@@ -74,14 +72,19 @@ fn import(store: &dyn EventStore, key: &LogKey) {
         .unwrap();
 }
 
-/// Issues the covenant and the results on a log in `store`; returns the hashes of the issued
+/// Issues `requests` in turn on `log` imported in `store`; returns the hashes of the issued
 /// files, the records' numbers and indices.
-fn issue_on(store: Arc<dyn EventStore>, dir: &Path) -> Vec<String> {
+fn issue_on(
+    store: Arc<dyn EventStore>,
+    dir: &Path,
+    log: &str,
+    requests: Vec<thidua_docs::Request>,
+) -> Vec<String> {
     let key = LogKey::load_or_create(&dir.join("key"), "docs.thidua.test/log").unwrap();
-    import(store.as_ref(), &key);
+    import(store.as_ref(), &key, log);
     let service = Service::open(store, key, &|_, _| {}).unwrap();
     let mut out = Vec::new();
-    for req in [covenant_request(), results_request()] {
+    for req in requests {
         let record = issue(&service, &Actor::System, &req).unwrap();
         let prepared = prepare(&service.read().state, &req).unwrap();
         assert_eq!(
@@ -107,21 +110,56 @@ fn issue_on(store: Arc<dyn EventStore>, dir: &Path) -> Vec<String> {
     out
 }
 
-#[test]
-fn issued_files_hash_the_same_on_sqlite_and_postgresql() {
+/// The format-1 log's documents.
+fn format1() -> (&'static str, Vec<thidua_docs::Request>) {
+    (LOG, vec![covenant_request(), results_request()])
+}
+
+/// The demonstration's documents: two minutes, the report, the submission.
+fn demo() -> (&'static str, Vec<thidua_docs::Request>) {
+    (
+        DEMO_LOG,
+        vec![
+            inspection_request(),
+            vote_request(),
+            year_request(),
+            award_request(),
+        ],
+    )
+}
+
+/// Issues on SQLite, then on PostgreSQL when it is there, and compares.
+fn on_both_backends(log: fn() -> (&'static str, Vec<thidua_docs::Request>)) -> Vec<String> {
     let dir = tempfile::tempdir().unwrap();
     let sqlite = thidua_store_sqlite::SqliteStore::open(&dir.path().join("thidua.db")).unwrap();
-    let on_sqlite = issue_on(Arc::new(sqlite), dir.path());
-    assert_eq!(on_sqlite[2], "Covenant None 60");
-    assert_eq!(on_sqlite[5], "Results Some(\"01/BC-CTĐ12\") 61");
+    let (bytes, requests) = log();
+    let on_sqlite = issue_on(Arc::new(sqlite), dir.path(), bytes, requests);
     let Some(url) = thidua_store_postgres::test_database_url() else {
-        return;
+        return on_sqlite;
     };
     let schema = thidua_store_postgres::random_schema("docs");
     let pg = thidua_store_postgres::PostgresStore::open_in_schema(&url, Some(&schema)).unwrap();
     let pg_dir = tempfile::tempdir().unwrap();
-    let on_postgres = issue_on(Arc::new(pg), pg_dir.path());
+    let (bytes, requests) = log();
+    let on_postgres = issue_on(Arc::new(pg), pg_dir.path(), bytes, requests);
     assert_eq!(on_sqlite, on_postgres, "the same files on both backends");
+    on_sqlite
+}
+
+#[test]
+fn issued_files_hash_the_same_on_sqlite_and_postgresql() {
+    let out = on_both_backends(format1);
+    assert_eq!(out[2], "Covenant None 60");
+    assert_eq!(out[5], "Results Some(\"01/BC-CTĐ12\") 61");
+}
+
+#[test]
+fn minutes_report_and_submission_are_numbered_in_turn_on_both_backends() {
+    let out = on_both_backends(demo);
+    assert_eq!(out[2], "InspectionMinutes Some(\"01/BB-CTĐ12\") 399");
+    assert_eq!(out[5], "VoteMinutes Some(\"02/BB-CTĐ12\") 400");
+    assert_eq!(out[8], "YearReport Some(\"03/BC-CTĐ12\") 401");
+    assert_eq!(out[11], "AwardSubmission Some(\"04/TTr-CTĐ12\") 402");
 }
 
 #[test]

@@ -91,7 +91,7 @@ fn pages_match_the_reviewed_pictures() {
     }
     let golden_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
     let bless = std::env::var_os("THIDUA_BLESS").is_some();
-    for name in ["covenant", "results"] {
+    for name in ["covenant", "results", "inspection", "vote", "year", "award"] {
         let shots = dir().join(format!("shots-{name}"));
         std::fs::create_dir_all(&shots).unwrap();
         let rendered = pages(&file(name).pdf, &shots.join(name));

@@ -150,3 +150,39 @@ fn margins_and_page_numbers() {
         "page 2 starts at the top margin"
     );
 }
+
+/// The header of the other kinds: minutes carry their number under the issuing body and no
+/// place-and-date line; a submission has both on one line, its type centred, "Kính gửi" under
+/// the subject.
+#[test]
+fn minutes_and_submission_headers() {
+    if !have(&[POPPLER]) {
+        return;
+    }
+    let left_centre = LEFT + WIDTH * HEADER_LEFT / 2.0;
+    for (name, number) in [
+        ("inspection", "Số: 01/BB-CTĐ12"),
+        ("vote", "Số: 01/BB-CTĐ12"),
+    ] {
+        let w = words(&file(name).pdf);
+        let issuing = find(&w, 1, "CỤM THI ĐUA SỐ 12");
+        let number = find(&w, 1, number);
+        let kind = find(&w, 1, "BIÊN BẢN");
+        near(number.centre(), left_centre, 1.5, "number under the body");
+        assert!(number.y_min > issuing.y_max);
+        near(kind.centre(), LEFT + WIDTH / 2.0, 1.5, "the type centred");
+        assert!(
+            !w.iter()
+                .any(|x| x.page == 1 && x.y_max < kind.y_min && x.text == "tháng"),
+            "{name}: minutes carry no place-and-date line"
+        );
+    }
+    let w = words(&file("award").pdf);
+    let number = find(&w, 1, "Số: 01/TTr-CTĐ12");
+    let date = find(&w, 1, "Kiên Giang, ngày 30 tháng 12 năm 2024");
+    near(number.y_max, date.y_max, 1.5, "Số on the line of the date");
+    let kind = find(&w, 1, "TỜ TRÌNH");
+    near(kind.centre(), LEFT + WIDTH / 2.0, 1.5, "the type centred");
+    let to = find(&w, 1, "Kính gửi: Bộ Công an");
+    assert!(to.y_min > kind.y_max, "Kính gửi under the type and subject");
+}

@@ -1,12 +1,14 @@
-//! The fixture's documents (the 2024 covenant, the results report), built once and written to a
-//! directory the checks share.
+//! The fixture's documents (the 2024 covenant, the results report; from the demonstration's
+//! log, the minutes of an inspection and of a vote count, the year-end report and the
+//! submission), built once and written to a directory the checks share.
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use thidua_docs::{prepare, render, Format, Request, Verification};
-use thidua_domain::ids::{ClusterId, CovenantId};
+use thidua_domain::ids::{ClusterId, CovenantId, ElectionId, UnitId};
+use thidua_domain::State;
 
 use super::fixture;
 
@@ -27,6 +29,66 @@ pub fn results_request() -> Request {
     }
 }
 
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn demo_covenant() -> CovenantId {
+    CovenantId::parse("giao-uoc-cum-12-2024").unwrap()
+}
+
+/// The minutes of Hậu Giang's inspection of Kiên Giang (a proposed score, disputed, resolved).
+pub fn inspection_request() -> Request {
+    Request::Inspection {
+        covenant: demo_covenant(),
+        inspector: UnitId::parse("ca-hg").unwrap(),
+        inspected: UnitId::parse("ca-kg").unwrap(),
+        place: "Kiên Giang".into(),
+        date: date(2024, 12, 18),
+    }
+}
+
+/// The minutes of the count of the Ministry's flag vote.
+pub fn vote_request() -> Request {
+    Request::VoteCount {
+        election: ElectionId::parse("co-thi-dua-bo-cong-an-2024").unwrap(),
+        round: None,
+        place: "Kiên Giang".into(),
+        date: date(2024, 12, 27),
+    }
+}
+
+pub fn year_request() -> Request {
+    Request::YearReport {
+        covenant: demo_covenant(),
+        place: "Kiên Giang".into(),
+        date: date(2024, 12, 30),
+    }
+}
+
+pub fn award_request() -> Request {
+    Request::AwardSubmission {
+        election: ElectionId::parse("co-thi-dua-bo-cong-an-2024").unwrap(),
+        place: "Kiên Giang".into(),
+        date: date(2024, 12, 30),
+    }
+}
+
+/// Every document the checks build: its name, its request and the state it is built from.
+pub fn requests() -> Vec<(&'static str, Request, &'static State)> {
+    static FORMAT1: OnceLock<State> = OnceLock::new();
+    let format1 = FORMAT1.get_or_init(fixture::state);
+    let demo = fixture::demo_state();
+    vec![
+        ("covenant", covenant_request(), format1),
+        ("results", results_request(), format1),
+        ("inspection", inspection_request(), demo),
+        ("vote", vote_request(), demo),
+        ("year", year_request(), demo),
+        ("award", award_request(), demo),
+    ]
+}
+
 /// A built document's files.
 pub struct Files {
     pub name: &'static str,
@@ -36,7 +98,7 @@ pub struct Files {
     pub docx_bytes: Vec<u8>,
 }
 
-/// The directory with `covenant.{pdf,docx}` and `results.{pdf,docx}` (kept in
+/// The directory with `covenant.{pdf,docx}`, `results.{pdf,docx}` and the others (kept in
 /// `THIDUA_DOCS_OUT` when set, to look at).
 pub fn files() -> &'static (PathBuf, Vec<Files>) {
     static FILES: OnceLock<(PathBuf, Vec<Files>)> = OnceLock::new();
@@ -46,31 +108,27 @@ pub fn files() -> &'static (PathBuf, Vec<Files>) {
             None => tempfile::tempdir().unwrap().keep(),
         };
         std::fs::create_dir_all(&dir).unwrap();
-        let state = fixture::state();
-        let files = [
-            ("covenant", covenant_request()),
-            ("results", results_request()),
-        ]
-        .into_iter()
-        .map(|(name, req)| {
-            let doc = prepare(&state, &req).unwrap().document;
-            let write = |f: Format| {
-                let bytes = render(&doc, &Verification::Preview, f).unwrap();
-                let path = dir.join(format!("{name}.{}", f.extension()));
-                std::fs::write(&path, &bytes).unwrap();
-                (path, bytes)
-            };
-            let (pdf, pdf_bytes) = write(Format::Pdf);
-            let (docx, docx_bytes) = write(Format::Docx);
-            Files {
-                name,
-                pdf,
-                docx,
-                pdf_bytes,
-                docx_bytes,
-            }
-        })
-        .collect();
+        let files = requests()
+            .into_iter()
+            .map(|(name, req, state)| {
+                let doc = prepare(state, &req).unwrap().document;
+                let write = |f: Format| {
+                    let bytes = render(&doc, &Verification::Preview, f).unwrap();
+                    let path = dir.join(format!("{name}.{}", f.extension()));
+                    std::fs::write(&path, &bytes).unwrap();
+                    (path, bytes)
+                };
+                let (pdf, pdf_bytes) = write(Format::Pdf);
+                let (docx, docx_bytes) = write(Format::Docx);
+                Files {
+                    name,
+                    pdf,
+                    docx,
+                    pdf_bytes,
+                    docx_bytes,
+                }
+            })
+            .collect();
         (dir, files)
     })
 }

@@ -1,5 +1,5 @@
 //! The Vietnamese of our PDFs extracts intact: pdftotext finds the header, the targets, the
-//! signers and the table, every string in NFC with its diacritics; and LibreOffice opens every
+//! signers and the tables of every kind of document, every string in NFC with its diacritics; and LibreOffice opens every
 //! DOCX and converts it to PDF, in which the same strings are found.
 
 use unicode_normalization::is_nfc;
@@ -36,6 +36,70 @@ const RESULTS: &[&str] = &[
     "- Lưu: VT, CTĐ12.",
 ];
 
+const INSPECTION: &[&str] = &[
+    "Số: 01/BB-CTĐ12",
+    "BIÊN BẢN",
+    "Kiểm tra chéo kết quả thi đua năm 2024 của Công an tỉnh Kiên Giang do Công an tỉnh Hậu Giang thực hiện",
+    "sổ thi đua, số thứ tự 386",
+    "Đề nghị 6,5 điểm",
+    "7,5",
+    "Kiểm tra lại 20 hồ sơ gốc được bốc thăm trong 480 hồ sơ",
+    "Hội đồng cụm quyết định 7 điểm.",
+    "THƯ KÝ",
+    "CHỦ TỌA",
+];
+
+const VOTE: &[&str] = &[
+    "Số: 01/BB-CTĐ12",
+    "BIÊN BẢN",
+    "Kiểm phiếu vòng 1: Đề nghị tặng Cờ thi đua của Bộ Công an năm 2024",
+    "kết quả kiểm phiếu ghi trong sổ thi đua ở số thứ tự 88",
+    "tổng mã hoá của các phiếu có mã SHA-256",
+    "Công an tỉnh Kiên Giang",
+    "Các đơn vị được chọn: Công an tỉnh Kiên Giang; Công an tỉnh An Giang.",
+    "THƯ KÝ",
+    "CHỦ TỌA",
+];
+
+const YEAR: &[&str] = &[
+    "Số: 01/BC-CTĐ12",
+    "Kiên Giang, ngày 30 tháng 12 năm 2024",
+    "BÁO CÁO",
+    "Tổng kết phong trào thi đua năm 2024",
+    "Kính gửi: Bộ Công an",
+    "97,36",
+    "96,86",
+    "Xuất sắc",
+    "Hoàn thành",
+    "Không đủ điều kiện đề nghị khen thưởng: Công an tỉnh Bạc Liêu.",
+    "đã giải quyết 1",
+    "Đề nghị tặng Cờ thi đua của Chính phủ năm 2024 (minh hoạ): Chưa kiểm phiếu.",
+    "TM. ĐƠN VỊ CỤM TRƯỞNG",
+];
+
+const AWARD: &[&str] = &[
+    "Số: 01/TTr-CTĐ12",
+    "Kiên Giang, ngày 30 tháng 12 năm 2024",
+    "TỜ TRÌNH",
+    "Đề nghị tặng Cờ thi đua của Bộ Công an năm 2024",
+    "Kính gửi: Bộ Công an",
+    "cho 02 đơn vị sau:",
+    "5/5",
+    "4/5",
+    "Kính trình Bộ Công an xem xét, quyết định./.",
+    "- Như trên;",
+];
+
+/// Every document and the strings its text must hold.
+const ALL: &[(&str, &[&str])] = &[
+    ("covenant", COVENANT),
+    ("results", RESULTS),
+    ("inspection", INSPECTION),
+    ("vote", VOTE),
+    ("year", YEAR),
+    ("award", AWARD),
+];
+
 fn check(text: &str, wanted: &[&str], what: &str) {
     assert!(is_nfc(text), "{what}: the extracted text is not NFC");
     let squeezed = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -49,8 +113,9 @@ fn pdftotext_reads_our_vietnamese_intact() {
     if !have(&[POPPLER]) {
         return;
     }
-    check(&pdf_text(&file("covenant").pdf), COVENANT, "covenant.pdf");
-    check(&pdf_text(&file("results").pdf), RESULTS, "results.pdf");
+    for (name, wanted) in ALL {
+        check(&pdf_text(&file(name).pdf), wanted, &format!("{name}.pdf"));
+    }
 }
 
 #[test]
@@ -58,12 +123,13 @@ fn libreoffice_opens_every_docx_and_converts_it() {
     if !have(&[SOFFICE, POPPLER]) {
         return;
     }
-    let (covenant, results) = (file("covenant"), file("results"));
-    let pdfs = soffice_to_pdf(dir(), &[&covenant.docx, &results.docx]);
-    check(
-        &pdf_text(&pdfs[0]),
-        COVENANT,
-        "covenant.docx via LibreOffice",
-    );
-    check(&pdf_text(&pdfs[1]), RESULTS, "results.docx via LibreOffice");
+    let docx: Vec<&std::path::Path> = ALL.iter().map(|(n, _)| file(n).docx.as_path()).collect();
+    let pdfs = soffice_to_pdf(dir(), &docx);
+    for ((name, wanted), pdf) in ALL.iter().zip(&pdfs) {
+        check(
+            &pdf_text(pdf),
+            wanted,
+            &format!("{name}.docx via LibreOffice"),
+        );
+    }
 }

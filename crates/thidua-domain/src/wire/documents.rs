@@ -1,5 +1,7 @@
 //! Format 1 of `document_issued`: an official document issued by a cluster's secretariat (see
-//! [`crate::documents`]). Frozen: a change of meaning gets a new format.
+//! [`crate::documents`]). Frozen: a change of meaning gets a new format. The values of `kind`
+//! grow with the kinds of document (a new value is a new fact, refused by older readers as an
+//! unknown kind is); a value is never renamed or removed.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -14,6 +16,10 @@ use crate::text::Text;
 pub enum DocumentKind {
     Covenant,
     Results,
+    InspectionMinutes,
+    VoteMinutes,
+    YearReport,
+    AwardSubmission,
 }
 
 impl From<documents::DocumentKind> for DocumentKind {
@@ -21,6 +27,10 @@ impl From<documents::DocumentKind> for DocumentKind {
         match k {
             documents::DocumentKind::Covenant => DocumentKind::Covenant,
             documents::DocumentKind::Results => DocumentKind::Results,
+            documents::DocumentKind::InspectionMinutes => DocumentKind::InspectionMinutes,
+            documents::DocumentKind::VoteMinutes => DocumentKind::VoteMinutes,
+            documents::DocumentKind::YearReport => DocumentKind::YearReport,
+            documents::DocumentKind::AwardSubmission => DocumentKind::AwardSubmission,
         }
     }
 }
@@ -30,6 +40,10 @@ impl From<DocumentKind> for documents::DocumentKind {
         match k {
             DocumentKind::Covenant => documents::DocumentKind::Covenant,
             DocumentKind::Results => documents::DocumentKind::Results,
+            DocumentKind::InspectionMinutes => documents::DocumentKind::InspectionMinutes,
+            DocumentKind::VoteMinutes => documents::DocumentKind::VoteMinutes,
+            DocumentKind::YearReport => documents::DocumentKind::YearReport,
+            DocumentKind::AwardSubmission => documents::DocumentKind::AwardSubmission,
         }
     }
 }

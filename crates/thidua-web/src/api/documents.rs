@@ -1,6 +1,8 @@
 //! `/api/v1` for official documents: the documents a cluster issued, an issued document's file
 //! (rendered again from its stored content, with its verification line), a covenant's file (the
-//! issued one, else a preview) and issuing a frozen covenant. The same functions serve the
+//! issued one, else a preview) and issuing a frozen covenant; the documents a cluster's year can
+//! give from the log (inspection and vote-count minutes, year-end report, award submission),
+//! their files and issuing them. The same functions serve the
 //! pages ([`crate::ui::documents`]).
 
 use axum::extract::{Path, State};
@@ -14,10 +16,12 @@ use thidua_domain::documents::IssuedDocument;
 use thidua_domain::ClusterId;
 use utoipa::{IntoParams, ToSchema};
 
-use super::extract::ApiQuery;
+use super::extract::{ApiJson, ApiQuery};
 use crate::auth::Viewer;
 use crate::error::{ApiError, ErrorBody};
-use crate::ui::documents::{covenant_file_for, issue_covenant_as, issued_file_for};
+use crate::ui::documents::{
+    covenant_file_for, issue_covenant_as, issue_offer_as, issued_file_for, offer_file_for, today,
+};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -29,6 +33,43 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/covenants/{id}/document/issue",
             post(issue_covenant),
         )
+        .route("/api/v1/clusters/{id}/documents/offers", get(list_offers))
+        .route("/api/v1/clusters/{id}/documents/file", get(offer_document))
+        .route("/api/v1/clusters/{id}/documents/issue", post(issue_offer))
+}
+
+/// A document the year's log can give.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OfferDto {
+    /// `inspection_minutes`, `vote_minutes`, `year_report`, `award_submission`.
+    pub kind: String,
+    /// The key that names it in `file` and `issue`.
+    pub key: String,
+    /// The subject it carries.
+    pub title: String,
+    /// The record of the same kind and subject issued already, if any.
+    pub issued: Option<IssuedDocumentDto>,
+}
+
+/// The year of the offers.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct YearQuery {
+    pub year: i32,
+}
+
+/// Which offered document, dated when.
+#[derive(Debug, Deserialize, IntoParams, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct OfferQuery {
+    /// The offer's key.
+    pub doc: String,
+    /// The document's date, YYYY-MM-DD (default: today in Vietnam).
+    pub date: Option<String>,
+    /// `pdf` (default) or `docx`; ignored when issuing.
+    pub format: Option<String>,
 }
 
 /// An issued document as the log records it.
@@ -79,7 +120,11 @@ pub struct FileQuery {
 }
 
 fn format(q: &FileQuery) -> Result<Format, ApiError> {
-    match q.format.as_deref() {
+    parse_format(q.format.as_deref())
+}
+
+fn parse_format(f: Option<&str>) -> Result<Format, ApiError> {
+    match f {
         None => Ok(Format::Pdf),
         Some(f) => Format::parse(f)
             .ok_or_else(|| ApiError::bad_request("invalid_value", "format: pdf or docx")),
@@ -149,5 +194,68 @@ pub async fn issue_covenant(
     Path(id): Path<String>,
 ) -> Result<(StatusCode, Json<IssuedDocumentDto>), ApiError> {
     let d = issue_covenant_as(&app, &viewer, &id).await?;
+    Ok((StatusCode::CREATED, Json((&d).into())))
+}
+
+/// The documents the cluster's year can give from the log, and whether each was issued.
+#[utoipa::path(get, path = "/api/v1/clusters/{id}/documents/offers", tag = "documents",
+    params(("id" = String, Path, description = "cluster id"), YearQuery),
+    responses((status = 200, body = [OfferDto]), (status = 404, body = ErrorBody)))]
+pub async fn list_offers(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<YearQuery>,
+) -> Result<Json<Vec<OfferDto>>, ApiError> {
+    let cluster = ClusterId::parse(&id).map_err(|_| ApiError::not_found())?;
+    let state = app.service.read();
+    if !viewer.scope.can_view_cluster(&state, &cluster) {
+        return Err(ApiError::not_found());
+    }
+    let offers = thidua_docs::templates::offers::offers(&state, &cluster, q.year, today());
+    Ok(Json(
+        offers
+            .into_iter()
+            .map(|o| OfferDto {
+                kind: o.kind.key().to_owned(),
+                key: o.key,
+                title: o.title,
+                issued: o.issued.as_ref().map(Into::into),
+            })
+            .collect(),
+    ))
+}
+
+/// An offered document's file: the issued one when the same content was issued, else a
+/// preview.
+#[utoipa::path(get, path = "/api/v1/clusters/{id}/documents/file", tag = "documents",
+    params(("id" = String, Path, description = "cluster id"), OfferQuery),
+    responses((status = 200, description = "the file", content_type = "application/pdf"),
+              (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, body = ErrorBody)))]
+pub async fn offer_document(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<OfferQuery>,
+) -> Result<Response, ApiError> {
+    let f = parse_format(q.format.as_deref())?;
+    offer_file_for(&app, &viewer, &id, &q.doc, q.date.as_deref(), f).await
+}
+
+/// Issues an offered document (the secretariat): records its SHA-256 in the log with the next
+/// number. Issuing the same content again answers the existing record.
+#[utoipa::path(post, path = "/api/v1/clusters/{id}/documents/issue", tag = "documents",
+    params(("id" = String, Path, description = "cluster id")),
+    request_body = OfferQuery,
+    responses((status = 201, body = IssuedDocumentDto), (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn issue_offer(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiJson(q): ApiJson<OfferQuery>,
+) -> Result<(StatusCode, Json<IssuedDocumentDto>), ApiError> {
+    let d = issue_offer_as(&app, &viewer, &id, &q.doc, q.date.as_deref()).await?;
     Ok((StatusCode::CREATED, Json((&d).into())))
 }

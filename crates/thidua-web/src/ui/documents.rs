@@ -1,7 +1,9 @@
 //! The "Văn bản" section of the cluster and unit pages and its routes: the documents a cluster
 //! issued (kind, number, date, subject, record number, PDF and DOCX), the covenants of the shown
 //! year with their preview files and, for the secretariat, the button that issues a frozen
-//! covenant. Files are built by `thidua_docs` on the blocking pool; an issued document is
+//! covenant; and the documents the year's log can give (`thidua_docs::templates::offers`: the
+//! minutes of each inspection and vote count, the year-end report, the award submission), each
+//! previewed or issued with a date the secretariat chooses (today by default). Files are built by `thidua_docs` on the blocking pool; an issued document is
 //! rendered again from its stored content with its verification line. Reads are authorised by
 //! the viewer's scope (the cluster), issuing by the domain.
 
@@ -10,8 +12,11 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use chrono::NaiveDate;
 use serde::Deserialize;
 use thidua_docs::issue::{issue, issued_file, IssueError};
+use thidua_docs::templates::common::default_place;
+use thidua_docs::templates::offers::{cluster_of, offers, request};
 use thidua_docs::{prepare, render, Format, Request, Verification};
 use thidua_domain::documents::{DocumentKind, IssuedDocument};
 use thidua_domain::{Actor, ClusterId, CovenantId, State as DomainState, UnitId};
@@ -27,6 +32,8 @@ pub fn routes() -> Router<AppState> {
         .route("/documents/{sha256}/{format}", get(issued))
         .route("/covenants/{id}/document/{format}", get(covenant_file))
         .route("/covenants/{id}/document/issue", post(issue_covenant))
+        .route("/clusters/{id}/documents/file/{format}", get(offer_file))
+        .route("/clusters/{id}/documents/issue", post(issue_offer))
 }
 
 /// A kind of document in words.
@@ -34,7 +41,20 @@ pub fn kind_label(t: &Strings, kind: DocumentKind) -> &'static str {
     match kind {
         DocumentKind::Covenant => t.docs_kind_covenant,
         DocumentKind::Results => t.docs_kind_results,
+        DocumentKind::InspectionMinutes => t.docs_kind_inspection,
+        DocumentKind::VoteMinutes => t.docs_kind_vote,
+        DocumentKind::YearReport => t.docs_kind_year,
+        DocumentKind::AwardSubmission => t.docs_kind_award,
     }
+}
+
+/// A document the year's log can give.
+pub struct OfferRow {
+    pub kind: &'static str,
+    pub title: String,
+    /// The key, for the query string (ids and ':' only: nothing to escape).
+    pub key: String,
+    pub issued: Option<u64>,
 }
 
 /// One issued document as the section lists it.
@@ -62,6 +82,10 @@ pub struct CovenantRow {
 pub struct DocsSection {
     pub issued: Vec<IssuedRow>,
     pub covenants: Vec<CovenantRow>,
+    pub offers: Vec<OfferRow>,
+    /// The default date of a new document (ISO), today in Vietnam.
+    pub today: String,
+    pub cluster: String,
     pub can_issue: bool,
     /// Show the cluster of each document (the unit page lists several clusters).
     pub with_cluster: bool,
@@ -117,9 +141,24 @@ pub fn cluster_section(
             }
         })
         .collect();
+    let today = today();
+    let offers = year
+        .map(|y| offers(state, cluster, y, today))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|o| OfferRow {
+            kind: kind_label(t, o.kind),
+            title: o.title,
+            key: o.key,
+            issued: o.issued.map(|d| d.index),
+        })
+        .collect();
     DocsSection {
         issued,
         covenants,
+        offers,
+        today: today.to_string(),
+        cluster: cluster.to_string(),
         can_issue: viewer.scope.is_admin() || viewer.scope.managed_clusters().contains(cluster),
         with_cluster: false,
     }
@@ -294,6 +333,113 @@ async fn issue_covenant(
     CsrfForm(_): CsrfForm<IssueForm>,
 ) -> Response {
     match issue_covenant_as(&app, &viewer, &id).await {
+        Ok(d) => Redirect::to(&format!(
+            "/clusters/{}?year={}#documents",
+            d.cluster, d.year
+        ))
+        .into_response(),
+        Err(e) => viewer_error(&viewer, e),
+    }
+}
+
+/// Today in Vietnam (UTC+7).
+pub fn today() -> NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive()
+}
+
+/// The request an offer's key names, if the viewer may see its cluster: dated `date` (ISO;
+/// default today) at the place of the cluster's covenant of the year.
+fn offer_request(
+    state: &DomainState,
+    viewer: &Viewer,
+    cluster: &str,
+    key: &str,
+    date: Option<&str>,
+) -> Result<Request, ApiError> {
+    let (owner, year) = cluster_of(state, key).ok_or_else(ApiError::not_found)?;
+    if owner.as_str() != cluster || !viewer.scope.can_view_cluster(state, &owner) {
+        return Err(ApiError::not_found());
+    }
+    let date = match date.filter(|d| !d.is_empty()) {
+        None => today(),
+        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map_err(|_| ApiError::bad_request("invalid_value", "date: YYYY-MM-DD"))?,
+    };
+    let place = default_place(state, &owner, year).unwrap_or_else(|| {
+        state
+            .clusters
+            .get(&owner)
+            .map(|c| c.cluster.name.to_string())
+            .unwrap_or_default()
+    });
+    request(key, &place, date).map_err(ApiError::from)
+}
+
+/// An offered document's file: the issued one if the same content was issued, else a preview.
+pub async fn offer_file_for(
+    app: &AppState,
+    viewer: &Viewer,
+    cluster: &str,
+    key: &str,
+    date: Option<&str>,
+    format: Format,
+) -> Result<Response, ApiError> {
+    let request = offer_request(&app.service.read(), viewer, cluster, key, date)?;
+    let name = format!("{}-{cluster}", request.kind().key());
+    let bytes = app
+        .blocking(move |app| {
+            let state = app.service.read();
+            let prepared = prepare(&state.state, &request).map_err(ApiError::from)?;
+            match &prepared.issued {
+                Some(d) => issued_file(&app.service, d, format).map_err(issue_error),
+                None => render(&prepared.document, &Verification::Preview, format)
+                    .map_err(ApiError::internal),
+            }
+        })
+        .await?;
+    Ok(file_response(bytes, format, &name))
+}
+
+/// Issues an offered document as the viewer (the domain authorises it); returns its record.
+pub async fn issue_offer_as(
+    app: &AppState,
+    viewer: &Viewer,
+    cluster: &str,
+    key: &str,
+    date: Option<&str>,
+) -> Result<IssuedDocument, ApiError> {
+    let request = offer_request(&app.service.read(), viewer, cluster, key, date)?;
+    let actor = Actor::User(viewer.user.clone());
+    app.blocking(move |app| issue(&app.service, &actor, &request).map_err(issue_error))
+        .await
+}
+
+#[derive(Deserialize)]
+pub struct OfferParams {
+    doc: String,
+    date: Option<String>,
+}
+
+async fn offer_file(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path((id, f)): Path<(String, String)>,
+    Query(q): Query<OfferParams>,
+) -> Response {
+    let result = match format(&f) {
+        Ok(f) => offer_file_for(&app, &viewer, &id, &q.doc, q.date.as_deref(), f).await,
+        Err(e) => Err(e),
+    };
+    result.unwrap_or_else(|e| viewer_error(&viewer, e))
+}
+
+async fn issue_offer(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<OfferParams>,
+) -> Response {
+    match issue_offer_as(&app, &viewer, &id, &form.doc, form.date.as_deref()).await {
         Ok(d) => Redirect::to(&format!(
             "/clusters/{}?year={}#documents",
             d.cluster, d.year

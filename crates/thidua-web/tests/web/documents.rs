@@ -149,3 +149,112 @@ fn documents_postgres() {
         suite(&app);
     }
 }
+
+/// After the year-end of `gu-12-2024` is published (five inspections with empty findings): the
+/// cluster page offers the inspection minutes and the year-end report; the secretariat previews
+/// one (PDF, DOCX), issues it through the API and the page (CSRF); a leader may preview but
+/// not issue; another cluster's officer sees nothing; a bad key or date is refused.
+pub fn offered_documents_after_publication(app: &TestApp) {
+    let sec = signed_in(app, "thuky12");
+    let offers = sec
+        .get("/api/v1/clusters/cum-12/documents/offers?year=2024")
+        .json();
+    let offers = offers.as_array().unwrap();
+    let keys: Vec<&str> = offers.iter().map(|o| o["key"].as_str().unwrap()).collect();
+    assert_eq!(
+        offers
+            .iter()
+            .filter(|o| o["kind"] == "inspection_minutes")
+            .count(),
+        5,
+        "{keys:?}"
+    );
+    assert!(keys.contains(&"year:gu-12-2024"), "{keys:?}");
+    let page = sec.get("/clusters/cum-12?year=2024");
+    assert!(page.body.contains("id=\"offered-documents\""));
+    assert!(page
+        .body
+        .contains("Báo cáo tổng kết: Tổng kết phong trào thi đua năm 2024"));
+    let (status, kind, pdf) = file(
+        &sec,
+        "/clusters/cum-12/documents/file/pdf?doc=year:gu-12-2024&date=2024-12-30",
+    );
+    assert_eq!((status, kind.as_str()), (200, "application/pdf"));
+    assert!(pdf.starts_with(b"%PDF-"));
+    let (status, _, docx) = file(
+        &sec,
+        "/api/v1/clusters/cum-12/documents/file?doc=year:gu-12-2024&date=2024-12-30&format=docx",
+    );
+    assert_eq!(status, 200);
+    assert!(docx.starts_with(b"PK"));
+    let bad = file(&sec, "/clusters/cum-12/documents/file/pdf?doc=year:nothing");
+    assert_eq!(bad.0, 404);
+    let bad = sec.post_json(
+        "/api/v1/clusters/cum-12/documents/issue",
+        json!({"doc": "year:gu-12-2024", "date": "30/12/2024"}),
+    );
+    assert_eq!(bad.status, 400, "{}", bad.body);
+    // A leader previews, may not issue; another cluster's officer sees nothing.
+    let leader = signed_in(app, "lanhdao-kg");
+    let inspection = keys
+        .iter()
+        .find(|k| k.starts_with("inspection:"))
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        file(
+            &leader,
+            &format!("/clusters/cum-12/documents/file/pdf?doc={inspection}")
+        )
+        .0,
+        200
+    );
+    let r = leader.post_json(
+        "/api/v1/clusters/cum-12/documents/issue",
+        json!({"doc": inspection, "date": "2024-12-18"}),
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
+    let other = signed_in(app, "canbo-dt");
+    assert_eq!(
+        other
+            .get("/api/v1/clusters/cum-12/documents/offers?year=2024")
+            .status,
+        404
+    );
+    // The secretariat issues the report (API) and an inspection's minutes (page).
+    let r = sec.post_json(
+        "/api/v1/clusters/cum-12/documents/issue",
+        json!({"doc": "year:gu-12-2024", "date": "2024-12-30"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.json()["kind"], "year_report");
+    assert_eq!(r.json()["number"], "01/BC-CTĐ12");
+    let page = sec.get("/clusters/cum-12?year=2024");
+    let r = sec.post_form(
+        "/clusters/cum-12/documents/issue",
+        &[
+            ("csrf", &page.csrf()),
+            ("doc", &inspection),
+            ("date", "2024-12-18"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let list = sec.get("/api/v1/clusters/cum-12/documents").json();
+    let numbers: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["number"].as_str())
+        .collect();
+    assert!(numbers.contains(&"02/BB-CTĐ12"), "{numbers:?}");
+    let offers = sec
+        .get("/api/v1/clusters/cum-12/documents/offers?year=2024")
+        .json();
+    let issued = offers
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| !o["issued"].is_null())
+        .count();
+    assert_eq!(issued, 2, "the offers know what was issued");
+}

@@ -554,6 +554,7 @@ fn who_reads_what_of_the_year_end() {
         404,
         "another cluster's officer"
     );
+    super::documents::offered_documents_after_publication(&app);
 }
 
 fn multipart(

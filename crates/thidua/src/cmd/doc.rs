@@ -1,6 +1,7 @@
 //! `thidua doc`: official documents (Decree 30/2020 layout) as PDF or DOCX from the log — the
 //! covenant as a paper, the results report from a regulation and figures scored as `thidua
-//! score` does — optionally issued (recorded in the log by the operator, numbered), and issued
+//! score` does, the minutes of a cross-inspection and of a vote count, the year-end report and
+//! the submission proposing awards — optionally issued (recorded in the log by the operator, numbered), and issued
 //! documents listed or written again. Thin glue over `thidua_docs`.
 
 use std::path::PathBuf;
@@ -8,11 +9,12 @@ use std::process::ExitCode;
 
 use anyhow::{anyhow, Context};
 use thidua_docs::issue::{issue, issued_file};
+use thidua_docs::templates::common::default_place;
 use thidua_docs::{prepare, render, Format, Request, Verification};
 use thidua_domain::documents::{issued_by, IssuedDocument};
 use thidua_domain::event::parse_date;
-use thidua_domain::ids::{ClusterId, CovenantId};
-use thidua_domain::Actor;
+use thidua_domain::ids::{ClusterId, CovenantId, ElectionId, UnitId};
+use thidua_domain::{Actor, State};
 use thidua_scoring::{EvalOptions, PeriodKey};
 
 use crate::storage::StoreArgs;
@@ -67,6 +69,63 @@ pub enum What {
         #[command(flatten)]
         out: OutArgs,
     },
+    /// Biên bản kiểm tra chéo / the minutes of a cross-inspection of the year-end review.
+    Inspection {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Mã giao ước / the covenant's id
+        #[arg(long)]
+        covenant: String,
+        /// Đơn vị kiểm tra / the inspecting unit
+        #[arg(long)]
+        inspector: String,
+        /// Đơn vị được kiểm tra / the inspected unit
+        #[arg(long)]
+        inspected: String,
+        #[command(flatten)]
+        dated: DatedArgs,
+        #[command(flatten)]
+        out: OutArgs,
+    },
+    /// Biên bản kiểm phiếu / the minutes of a vote count.
+    VoteCount {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Mã cuộc bỏ phiếu / the election's id
+        #[arg(long)]
+        election: String,
+        /// Vòng (mặc định: vòng đã kiểm phiếu sau cùng) / round (default: the last counted)
+        #[arg(long)]
+        round: Option<u32>,
+        #[command(flatten)]
+        dated: DatedArgs,
+        #[command(flatten)]
+        out: OutArgs,
+    },
+    /// Báo cáo tổng kết năm của cụm / the cluster's year-end report.
+    YearReport {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Mã giao ước / the covenant's id
+        #[arg(long)]
+        covenant: String,
+        #[command(flatten)]
+        dated: DatedArgs,
+        #[command(flatten)]
+        out: OutArgs,
+    },
+    /// Tờ trình đề nghị khen thưởng / the submission proposing awards.
+    AwardSubmission {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Mã cuộc bỏ phiếu / the election's id
+        #[arg(long)]
+        election: String,
+        #[command(flatten)]
+        dated: DatedArgs,
+        #[command(flatten)]
+        out: OutArgs,
+    },
     /// Các văn bản đã phát hành của cụm / documents a cluster issued.
     List {
         #[command(flatten)]
@@ -88,6 +147,36 @@ pub enum What {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+/// The place and date printed on a document.
+#[derive(clap::Args)]
+pub struct DatedArgs {
+    /// Địa danh (mặc định: địa danh của giao ước) / place (default: the covenant's)
+    #[arg(long)]
+    pub place: Option<String>,
+    /// Ngày văn bản dd/mm/yyyy / the document's date
+    #[arg(long)]
+    pub date: String,
+}
+
+impl DatedArgs {
+    /// The place (default: the place of the cluster's covenant of the year) and the date.
+    fn resolve(
+        self,
+        state: &State,
+        cluster: &ClusterId,
+        year: i32,
+    ) -> anyhow::Result<(String, chrono::NaiveDate)> {
+        let date = parse_date(&self.date).ok_or_else(|| anyhow!("`{}`: dd/mm/yyyy", self.date))?;
+        let place = match self.place {
+            Some(p) => thidua_domain::text::nfc(p.trim()),
+            None => default_place(state, cluster, year).ok_or_else(|| {
+                anyhow!("cần --place (cụm chưa có giao ước năm {year}) / --place is needed")
+            })?,
+        };
+        Ok((place, date))
+    }
 }
 
 #[derive(clap::Args)]
@@ -116,7 +205,9 @@ pub fn run(args: DocArgs) -> anyhow::Result<ExitCode> {
             out,
         } => {
             let covenant = CovenantId::parse(&covenant)?;
-            write(&store, &Request::Covenant { covenant, version }, &out)
+            write(&store, &out, |_| {
+                Ok(Request::Covenant { covenant, version })
+            })
         }
         What::Results {
             store,
@@ -139,7 +230,78 @@ pub fn run(args: DocArgs) -> anyhow::Result<ExitCode> {
                 place,
                 date,
             };
-            write(&store, &request, &out)
+            write(&store, &out, |_| Ok(request))
+        }
+        What::Inspection {
+            store,
+            covenant,
+            inspector,
+            inspected,
+            dated,
+            out,
+        } => {
+            let covenant = CovenantId::parse(&covenant)?;
+            let (inspector, inspected) = (UnitId::parse(&inspector)?, UnitId::parse(&inspected)?);
+            write(&store, &out, |state| {
+                let (place, date) = covenant_dated(state, &covenant, dated)?;
+                Ok(Request::Inspection {
+                    covenant,
+                    inspector,
+                    inspected,
+                    place,
+                    date,
+                })
+            })
+        }
+        What::VoteCount {
+            store,
+            election,
+            round,
+            dated,
+            out,
+        } => {
+            let election = ElectionId::parse(&election)?;
+            write(&store, &out, |state| {
+                let (place, date) = election_dated(state, &election, dated)?;
+                Ok(Request::VoteCount {
+                    election,
+                    round,
+                    place,
+                    date,
+                })
+            })
+        }
+        What::YearReport {
+            store,
+            covenant,
+            dated,
+            out,
+        } => {
+            let covenant = CovenantId::parse(&covenant)?;
+            write(&store, &out, |state| {
+                let (place, date) = covenant_dated(state, &covenant, dated)?;
+                Ok(Request::YearReport {
+                    covenant,
+                    place,
+                    date,
+                })
+            })
+        }
+        What::AwardSubmission {
+            store,
+            election,
+            dated,
+            out,
+        } => {
+            let election = ElectionId::parse(&election)?;
+            write(&store, &out, |state| {
+                let (place, date) = election_dated(state, &election, dated)?;
+                Ok(Request::AwardSubmission {
+                    election,
+                    place,
+                    date,
+                })
+            })
         }
         What::List { store, cluster } => list(&store, &ClusterId::parse(&cluster)?),
         What::Issued {
@@ -159,6 +321,26 @@ pub fn run(args: DocArgs) -> anyhow::Result<ExitCode> {
             save(&out, &bytes)
         }
     }
+}
+
+/// The place and date of a document about `covenant`'s year.
+fn covenant_dated(
+    state: &State,
+    covenant: &CovenantId,
+    dated: DatedArgs,
+) -> anyhow::Result<(String, chrono::NaiveDate)> {
+    let c = state.covenant(covenant)?;
+    dated.resolve(state, &c.cluster, c.year)
+}
+
+/// The place and date of a document about `election`.
+fn election_dated(
+    state: &State,
+    election: &ElectionId,
+    dated: DatedArgs,
+) -> anyhow::Result<(String, chrono::NaiveDate)> {
+    let e = state.election(election)?;
+    dated.resolve(state, &e.cluster, e.year)
 }
 
 /// Scores the figures as `thidua score` does.
@@ -194,10 +376,16 @@ fn save(path: &PathBuf, bytes: &[u8]) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Builds the document and writes it, issuing it first when asked.
-fn write(store: &StoreArgs, request: &Request, out: &OutArgs) -> anyhow::Result<ExitCode> {
+/// Builds the document `build` asks for against the log's state and writes it, issuing it
+/// first when asked.
+fn write(
+    store: &StoreArgs,
+    out: &OutArgs,
+    build: impl FnOnce(&State) -> anyhow::Result<Request>,
+) -> anyhow::Result<ExitCode> {
     let f = format(&out.format)?;
     let service = store.open_service()?;
+    let request = &build(&service.read().state)?;
     if out.issue {
         let record = issue(&service, &Actor::System, request)?;
         describe(&record);

@@ -1,0 +1,267 @@
+//! The submission proposing awards (TỜ TRÌNH, symbol TTr): the data function reads an election
+//! for an award (a flag or a certificate; not the choice of next year's head or deputy) whose
+//! last counted round decided — quorum met, the elected known, any tie at the cut-off decided —
+//! with the grounds in the log: the year's ranking (the published results or the recorded
+//! standings) and the count. The template proposes the elected units to the parent body, with
+//! their rank and approvals, signed for the cluster by the head unit's leader.
+
+use chrono::NaiveDate;
+use thidua_domain::documents::DocumentKind;
+use thidua_domain::ids::{ClusterId, ElectionId, UnitId};
+use thidua_domain::votes::{outcome, AwardKind};
+use thidua_domain::{DomainError, State};
+
+use super::common::{
+    cluster_recipients, head_signature, not_ready, numbered_header, unit_name, Bodies,
+};
+use super::vote::counted_round;
+use super::Prepared;
+use crate::decree::place_date;
+use crate::model::{Align, Block, Column, Document, Signatures, Span, Table};
+
+/// One proposed unit.
+pub struct ProposedRow {
+    pub name: String,
+    pub rank: String,
+    pub approvals: u32,
+}
+
+/// What the submission says.
+pub struct AwardData {
+    pub bodies: Bodies,
+    pub cluster: ClusterId,
+    pub year: i32,
+    pub number: Option<u32>,
+    pub place: String,
+    pub date: NaiveDate,
+    /// "Cờ thi đua của Bộ Công an".
+    pub award: &'static str,
+    pub election_title: String,
+    pub round: u32,
+    pub counted_at: u64,
+    pub members: u32,
+    pub approvals_needed: u32,
+    pub approval: (u32, u32),
+    /// The record of the published results or of the standings the ranks come from.
+    pub ranking: Option<(&'static str, u64)>,
+    pub proposed: Vec<ProposedRow>,
+    pub signatures: Signatures,
+}
+
+/// The award's name, `None` for an election that decides no award.
+pub fn award_name(kind: AwardKind) -> Option<&'static str> {
+    match kind {
+        AwardKind::GovernmentFlag => Some("Cờ thi đua của Chính phủ"),
+        AwardKind::MinistryFlag => Some("Cờ thi đua của Bộ Công an"),
+        AwardKind::Certificate => Some("Bằng khen"),
+        AwardKind::Head | AwardKind::Deputy => None,
+    }
+}
+
+/// A unit's rank in the year and the record it comes from: the published results of the
+/// cluster's review of that year, else the recorded standing.
+fn rank(
+    state: &State,
+    cluster: &ClusterId,
+    year: i32,
+    unit: &UnitId,
+) -> Option<(u32, &'static str, u64)> {
+    let published = state
+        .yearend
+        .reviews
+        .values()
+        .filter(|r| &r.cluster == cluster && r.year == year)
+        .find_map(|r| r.published.as_ref())
+        .and_then(|(p, i)| {
+            let r = p.results.iter().find(|r| &r.unit == unit)?.rank?;
+            Some((r, "kết quả chấm điểm thi đua", *i))
+        });
+    published.or_else(|| {
+        let s = state.standings.get(cluster)?.get(&year)?.get(unit)?;
+        Some((s.rank, "kết quả xếp hạng thi đua", s.recorded_at))
+    })
+}
+
+/// The data function.
+pub fn data(
+    state: &State,
+    election: &ElectionId,
+    place: &str,
+    date: NaiveDate,
+    number: Option<u32>,
+) -> Result<AwardData, DomainError> {
+    let e = state.election(election)?;
+    let award = award_name(e.award).ok_or_else(|| {
+        not_ready(
+            "election",
+            format!("election {election} decides no award (next year's head or deputy)"),
+        )
+    })?;
+    let r = counted_round(e, None)?;
+    let o = outcome(e, r).ok_or_else(|| not_ready("round", "the round is not counted"))?;
+    if !o.quorum_met {
+        return Err(not_ready(
+            "round",
+            "the counted round did not reach the quorum",
+        ));
+    }
+    if o.tie.as_ref().is_some_and(|t| t.decided.is_none()) {
+        return Err(not_ready(
+            "round",
+            "a tie at the cut-off awaits the head's and the deputy's decision",
+        ));
+    }
+    if o.elected.is_empty() {
+        return Err(not_ready("round", "no candidate reached the threshold"));
+    }
+    let mut ranking = None;
+    let proposed = o
+        .elected
+        .iter()
+        .map(|u| {
+            let found = rank(state, &e.cluster, e.year, u);
+            if let Some((_, what, i)) = found {
+                ranking.get_or_insert((what, i));
+            }
+            ProposedRow {
+                name: unit_name(state, u, date),
+                rank: found.map(|(r, _, _)| r.to_string()).unwrap_or_default(),
+                approvals: o
+                    .candidates
+                    .iter()
+                    .find(|c| &c.unit == u)
+                    .map_or(0, |c| c.approvals),
+            }
+        })
+        .collect();
+    Ok(AwardData {
+        bodies: Bodies::of(state, &e.cluster, e.year, date)?,
+        cluster: e.cluster.clone(),
+        year: e.year,
+        number,
+        place: place.to_owned(),
+        date,
+        award,
+        election_title: e.title.to_string(),
+        round: r.number,
+        counted_at: r.count.as_ref().map_or(0, |c| c.index),
+        members: o.members,
+        approvals_needed: o.approvals_needed,
+        approval: (e.approval.num, e.approval.den),
+        ranking,
+        proposed,
+        signatures: head_signature(state, &e.cluster, e.year),
+    })
+}
+
+/// The subject line.
+pub fn subject(d: &AwardData) -> String {
+    format!("Đề nghị tặng {} năm {}", d.award, d.year)
+}
+
+fn table(d: &AwardData) -> Table {
+    let col = |title: &str, width_pct, align| Column {
+        title: title.into(),
+        width_pct,
+        align,
+    };
+    Table {
+        columns: vec![
+            col("STT", 8, Align::Center),
+            col("Đơn vị", 50, Align::Left),
+            col("Xếp hạng", 16, Align::Center),
+            col("Số phiếu đồng ý / tổng số thành viên", 26, Align::Center),
+        ],
+        rows: d
+            .proposed
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                vec![
+                    (i + 1).to_string(),
+                    r.name.clone(),
+                    r.rank.clone(),
+                    format!("{}/{}", r.approvals, d.members),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The template.
+pub fn document(d: &AwardData) -> Document {
+    let p = |s: String| Block::Paragraph(vec![Span::plain(s)]);
+    let to = d
+        .bodies
+        .parent
+        .clone()
+        .unwrap_or_else(|| "cấp có thẩm quyền".to_owned());
+    let mut body = Vec::new();
+    if let Some((what, i)) = d.ranking {
+        body.push(p(format!(
+            "Căn cứ {what} năm {} của {} (ghi trong sổ thi đua, số thứ tự {i});",
+            d.year, d.bodies.cluster
+        )));
+    }
+    body.push(p(format!(
+        "Căn cứ kết quả bỏ phiếu “{}”, vòng {} (kết quả kiểm phiếu ghi trong sổ thi đua ở số thứ tự {}; ngưỡng {}/{} tổng số thành viên, tức {} trên {} phiếu đồng ý),",
+        d.election_title,
+        d.round,
+        d.counted_at,
+        d.approval.0,
+        d.approval.1,
+        d.approvals_needed,
+        d.members
+    )));
+    body.push(p(format!(
+        "{} kính trình {} xem xét, đề nghị tặng {} năm {} cho {:02} đơn vị sau:",
+        d.bodies.cluster,
+        to,
+        d.award,
+        d.year,
+        d.proposed.len()
+    )));
+    body.push(Block::Table(table(d)));
+    body.push(p(
+        "Các đơn vị được đề nghị không trong thời gian thi hành kỷ luật; hồ sơ kèm theo gồm báo cáo tổng kết, biên bản kiểm phiếu và kết quả chấm điểm của cụm.".to_owned(),
+    ));
+    body.push(p(format!("Kính trình {to} xem xét, quyết định./.")));
+    Document {
+        kind: DocumentKind::AwardSubmission.key().to_owned(),
+        header: numbered_header(
+            &d.bodies,
+            DocumentKind::AwardSubmission,
+            d.number,
+            Some(place_date(&d.place, d.date)),
+        ),
+        type_line: "TỜ TRÌNH".to_owned(),
+        subject: vec![subject(d)],
+        addressee: d.bodies.parent.as_ref().map(|p| format!("Kính gửi: {p}")),
+        body,
+        signatures: d.signatures.clone(),
+        recipients: cluster_recipients(&d.bodies, d.bodies.parent.is_some()),
+    }
+}
+
+/// Data, template and what issuing records, numbered `number`.
+pub(super) fn prepare(
+    state: &State,
+    election: &ElectionId,
+    place: &str,
+    date: NaiveDate,
+    number: Option<u32>,
+) -> Result<Prepared, DomainError> {
+    let d = data(state, election, place, date, number)?;
+    Ok(Prepared {
+        title: subject(&d),
+        document: document(&d),
+        kind: DocumentKind::AwardSubmission,
+        cluster: d.cluster.clone(),
+        year: d.year,
+        date,
+        number,
+        sha256: String::new(),
+        not_issuable: None,
+        issued: None,
+    })
+}

@@ -1,0 +1,369 @@
+//! The minutes of one cross-inspection (BIÊN BẢN, symbol BB): the data function reads, from the
+//! year-end review of a covenant, the pair (inspecting unit, inspected unit) with the record of
+//! the assignment that made it, the inspected unit's self-scores, the finding with its re-check
+//! of drawn source records, the unit's response and how each criterion in question was settled
+//! (accepted, resolved by the council, open). The template writes them as parts and a table,
+//! with the record numbers of the log, and the two blocks of minutes.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use thidua_domain::documents::DocumentKind;
+use thidua_domain::ids::{ClusterId, CovenantId, UnitId};
+use thidua_domain::yearend::state::Settlement;
+use thidua_domain::yearend::{Review, Verdict};
+use thidua_domain::{DomainError, State};
+use thidua_scoring::num::vi;
+
+use super::common::{
+    dmy, minutes_signatures, not_ready, numbered_header, roman, unit_name, Bodies,
+};
+use super::Prepared;
+use crate::model::{Align, Block, Column, Document, Span, Table};
+
+/// One criterion as the minutes show it.
+pub struct CriterionRow {
+    pub id: String,
+    pub name: String,
+    pub max: String,
+    pub self_score: String,
+    /// "Thống nhất", "Đề nghị 6,5 điểm", "Đề nghị xem lại số liệu".
+    pub opinion: String,
+    pub reason: Option<String>,
+    /// The inspected unit's answer, if it gave one.
+    pub answer: Option<(bool, String)>,
+    /// How it was settled, in words.
+    pub settlement: String,
+}
+
+/// The re-check of drawn source records: how many checked, how many correct, and the declared
+/// population (size, what the records are) when the unit declared one.
+pub struct RecheckData {
+    pub checked: u32,
+    pub correct: u32,
+    pub population: Option<(u32, String)>,
+}
+
+/// What the inspection minutes say.
+pub struct InspectionData {
+    pub bodies: Bodies,
+    pub cluster: ClusterId,
+    pub year: i32,
+    pub number: Option<u32>,
+    pub place: String,
+    pub date: NaiveDate,
+    pub covenant_title: String,
+    pub inspector: String,
+    pub inspected: String,
+    /// "bốc thăm công khai (sổ thi đua, số thứ tự 386)" or the secretariat's decision.
+    pub assignment: String,
+    /// Record number of the finding.
+    pub finding_index: u64,
+    pub recheck: Option<RecheckData>,
+    /// The criteria in question first, then the others (agreed).
+    pub rows: Vec<CriterionRow>,
+    pub response_index: Option<u64>,
+}
+
+/// The data function for the inspection of `inspected` by `inspector` under `covenant`.
+#[allow(clippy::too_many_arguments)]
+pub fn data(
+    state: &State,
+    covenant: &CovenantId,
+    inspector: &UnitId,
+    inspected: &UnitId,
+    place: &str,
+    date: NaiveDate,
+    number: Option<u32>,
+) -> Result<InspectionData, DomainError> {
+    let c = state.covenant(covenant)?;
+    let review = state.review(covenant)?;
+    let in_force = review
+        .pairs()
+        .iter()
+        .any(|p| &p.inspector == inspector && &p.inspected == inspected);
+    if !in_force {
+        return Err(not_ready(
+            "pair",
+            format!("{inspector} does not inspect {inspected} in the review of {covenant}"),
+        ));
+    }
+    let (finding, finding_index) = review
+        .findings
+        .iter()
+        .find(|(f, _)| &f.inspector == inspector && &f.inspected == inspected)
+        .ok_or_else(|| {
+            not_ready(
+                "finding",
+                format!("{inspector} has not submitted its finding on {inspected}"),
+            )
+        })?;
+    let response = review.responses.get(inspected);
+    let recheck = finding.recheck.map(|r| RecheckData {
+        checked: r.checked,
+        correct: r.correct,
+        population: review
+            .records
+            .get(inspected)
+            .map(|d| (d.population, d.description.to_string())),
+    });
+    Ok(InspectionData {
+        bodies: Bodies::of(state, &c.cluster, c.year, date)?,
+        cluster: c.cluster.clone(),
+        year: c.year,
+        number,
+        place: place.to_owned(),
+        date,
+        covenant_title: c.latest().content.title.to_string(),
+        inspector: unit_name(state, inspector, date),
+        inspected: unit_name(state, inspected, date),
+        assignment: assignment(review),
+        finding_index: *finding_index,
+        recheck,
+        rows: rows(review, inspected, finding),
+        response_index: response.map(|(_, i)| *i),
+    })
+}
+
+fn assignment(review: &Review) -> String {
+    match (&review.decided, &review.drawn) {
+        (Some((_, i)), _) => format!(
+            "quyết định của Thường trực cụm khi bốc thăm không tìm được phân công (sổ thi đua, số thứ tự {i})"
+        ),
+        (None, Some((_, i))) => format!(
+            "kết quả bốc thăm từ hạt giống do các đơn vị cùng tạo (sổ thi đua, số thứ tự {i})"
+        ),
+        (None, None) => "phân công của Thường trực cụm".to_owned(),
+    }
+}
+
+fn points(d: Decimal) -> String {
+    vi(d)
+}
+
+fn rows(
+    review: &Review,
+    inspected: &UnitId,
+    finding: &thidua_domain::yearend::FindingSubmitted,
+) -> Vec<CriterionRow> {
+    let own = review.self_scores(inspected);
+    let answers = review.responses.get(inspected).map(|(r, _)| &r.answers);
+    let mut questioned = Vec::new();
+    let mut agreed = Vec::new();
+    for c in &review.criteria {
+        let item = finding
+            .items
+            .get(&c.id)
+            .filter(|i| i.verdict != Verdict::Agree);
+        if item.is_none() && !c.manual {
+            continue;
+        }
+        let opinion = match item {
+            None => "Thống nhất".to_owned(),
+            Some(i) => match (i.verdict, i.score) {
+                (Verdict::Propose, Some(s)) => format!("Đề nghị {} điểm", points(s.0)),
+                _ => "Đề nghị xem lại số liệu".to_owned(),
+            },
+        };
+        let settlement = match (item, review.settlement(inspected, &c.id)) {
+            (None, _) => String::new(),
+            (_, Settlement::Accepted(s)) => {
+                format!("Đơn vị chấp nhận; điểm {}", points(s))
+            }
+            (_, Settlement::Resolved(Some(s))) => {
+                format!("Hội đồng cụm quyết định {} điểm", points(s))
+            }
+            (_, Settlement::Resolved(None)) => {
+                "Hội đồng cụm quyết định giữ điểm tính từ số liệu".to_owned()
+            }
+            (_, _) => "Chưa giải quyết".to_owned(),
+        };
+        let row = CriterionRow {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            max: points(c.max),
+            self_score: own.get(&c.id).map(|s| points(*s)).unwrap_or_else(|| {
+                if c.manual {
+                    "—".to_owned()
+                } else {
+                    "tính từ số liệu".to_owned()
+                }
+            }),
+            opinion,
+            reason: item.and_then(|i| i.reason.as_ref()).map(|r| r.to_string()),
+            answer: item
+                .and(answers)
+                .and_then(|a| a.get(&c.id))
+                .map(|a| (a.accept, a.text.to_string())),
+            settlement,
+        };
+        if item.is_some() {
+            questioned.push(row);
+        } else {
+            agreed.push(row);
+        }
+    }
+    questioned.extend(agreed);
+    questioned
+}
+
+/// The subject line of the minutes.
+pub fn subject(d: &InspectionData) -> String {
+    subject_of(d.year, &d.inspector, &d.inspected)
+}
+
+/// The subject line of the minutes of `inspector`'s inspection of `inspected` in `year`.
+pub fn subject_of(year: i32, inspector: &str, inspected: &str) -> String {
+    format!("Kiểm tra chéo kết quả thi đua năm {year} của {inspected} do {inspector} thực hiện")
+}
+
+fn table(d: &InspectionData) -> Table {
+    let col = |title: &str, width_pct, align| Column {
+        title: title.into(),
+        width_pct,
+        align,
+    };
+    Table {
+        columns: vec![
+            col("STT", 7, Align::Center),
+            col("Tiêu chí", 35, Align::Left),
+            col("Điểm tối đa", 12, Align::Right),
+            col("Điểm tự chấm", 14, Align::Right),
+            col("Ý kiến đoàn kiểm tra", 32, Align::Left),
+        ],
+        rows: d
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                vec![
+                    (i + 1).to_string(),
+                    format!("{} {}", r.id, r.name),
+                    r.max.clone(),
+                    r.self_score.clone(),
+                    r.opinion.clone(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The template.
+pub fn document(d: &InspectionData) -> Document {
+    let p = |s: String| Block::Paragraph(vec![Span::plain(s)]);
+    let mut body = vec![
+        p(format!(
+            "Căn cứ {} và phân công kiểm tra chéo theo {};",
+            d.covenant_title, d.assignment
+        )),
+        p(format!(
+            "Hôm nay, ngày {}, tại {}, đoàn kiểm tra của {} tiến hành kiểm tra chéo kết quả tự chấm điểm thi đua năm {} của {}.",
+            dmy(d.date),
+            d.place,
+            d.inspector,
+            d.year,
+            d.inspected
+        )),
+        Block::Heading(format!("{}. THÀNH PHẦN", roman(1))),
+        p(format!("Đơn vị kiểm tra: {}.", d.inspector)),
+        p(format!("Đơn vị được kiểm tra: {}.", d.inspected)),
+        Block::Heading(format!("{}. KẾT QUẢ KIỂM TRA", roman(2))),
+        p(format!(
+            "Ý kiến của đoàn kiểm tra đối với từng tiêu chí (ghi trong sổ thi đua, số thứ tự {}):",
+            d.finding_index
+        )),
+        Block::Table(table(d)),
+    ];
+    for r in d.rows.iter().filter(|r| r.reason.is_some()) {
+        body.push(Block::Paragraph(vec![
+            Span::bold(format!("Tiêu chí {}: ", r.id)),
+            Span::plain(format!("{}.", r.reason.as_deref().unwrap_or_default())),
+        ]));
+    }
+    body.push(p(match &d.recheck {
+        Some(r) => {
+            let wrong = r.checked - r.correct.min(r.checked);
+            let within = match &r.population {
+                Some((n, what)) => format!(" trong {n} hồ sơ ({what})"),
+                None => String::new(),
+            };
+            format!(
+                "Kiểm tra lại {} hồ sơ gốc được bốc thăm{within}: {} hồ sơ ghi đúng, {wrong} hồ sơ chưa đúng.",
+                r.checked, r.correct
+            )
+        }
+        None => "Đoàn kiểm tra không kiểm tra lại hồ sơ gốc.".to_owned(),
+    }));
+    body.push(Block::Heading(format!(
+        "{}. Ý KIẾN CỦA ĐƠN VỊ ĐƯỢC KIỂM TRA VÀ KẾT QUẢ GIẢI QUYẾT",
+        roman(3)
+    )));
+    let questioned: Vec<&CriterionRow> =
+        d.rows.iter().filter(|r| !r.settlement.is_empty()).collect();
+    if questioned.is_empty() {
+        body.push(p(format!(
+            "{} thống nhất với kết quả tự chấm điểm của {} ở tất cả các tiêu chí.",
+            d.inspector, d.inspected
+        )));
+    }
+    for r in questioned {
+        let answer = match (&r.answer, d.response_index) {
+            (Some((true, text)), Some(i)) => {
+                format!("đơn vị chấp nhận (số thứ tự {i}): {text}")
+            }
+            (Some((false, text)), Some(i)) => {
+                format!("đơn vị không chấp nhận (số thứ tự {i}): {text}")
+            }
+            _ => "đơn vị chưa có ý kiến.".to_owned(),
+        };
+        body.push(Block::Paragraph(vec![
+            Span::bold(format!("Tiêu chí {}: ", r.id)),
+            Span::plain(format!("{answer} Kết quả: {}.", r.settlement)),
+        ]));
+    }
+    body.push(p(
+        "Biên bản được lập từ các sự kiện ghi trong sổ thi đua; các bên đã thống nhất nội dung và cùng ký dưới đây.".to_owned(),
+    ));
+    Document {
+        kind: DocumentKind::InspectionMinutes.key().to_owned(),
+        header: numbered_header(&d.bodies, DocumentKind::InspectionMinutes, d.number, None),
+        type_line: "BIÊN BẢN".to_owned(),
+        subject: vec![subject(d)],
+        addressee: None,
+        body,
+        signatures: minutes_signatures(),
+        recipients: vec![
+            format!("- {};", d.inspector),
+            format!("- {};", d.inspected),
+            format!(
+                "- Lưu: VT, {}.",
+                thidua_domain::documents::body_abbreviation(&d.bodies.cluster)
+            ),
+        ],
+    }
+}
+
+/// Data, template and what issuing records, numbered `number`.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn prepare(
+    state: &State,
+    covenant: &CovenantId,
+    inspector: &UnitId,
+    inspected: &UnitId,
+    place: &str,
+    date: NaiveDate,
+    number: Option<u32>,
+) -> Result<Prepared, DomainError> {
+    let d = data(state, covenant, inspector, inspected, place, date, number)?;
+    Ok(Prepared {
+        title: subject(&d),
+        document: document(&d),
+        kind: DocumentKind::InspectionMinutes,
+        cluster: d.cluster.clone(),
+        year: d.year,
+        date,
+        number,
+        sha256: String::new(),
+        not_issuable: None,
+        issued: None,
+    })
+}

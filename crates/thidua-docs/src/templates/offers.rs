@@ -1,0 +1,152 @@
+//! The documents a cluster's year can give from what the log holds, for the "Văn bản" section
+//! and the API: the minutes of each inspection whose finding was submitted, the minutes of each
+//! counted vote round, the year-end report once the results are published, and the submission
+//! of each election for an award that decided. Each is named by a short key
+//! (`inspection:<covenant>:<inspector>:<inspected>`, `vote:<election>:<round>`,
+//! `year:<covenant>`, `award:<election>`) that [`request`] turns back into a [`Request`] with a
+//! place and a date. Whether one was issued is read from the log by its kind and subject.
+
+use chrono::NaiveDate;
+use thidua_domain::documents::{issued_by, DocumentKind, IssuedDocument};
+use thidua_domain::ids::{ClusterId, CovenantId, ElectionId, UnitId};
+use thidua_domain::votes::outcome;
+use thidua_domain::{DomainError, State};
+
+use super::award::award_name;
+use super::common::{not_ready, unit_name};
+use super::Request;
+
+/// A document that can be made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Offer {
+    pub kind: DocumentKind,
+    /// What [`request`] reads.
+    pub key: String,
+    /// The subject the document will carry.
+    pub title: String,
+    /// The record of a document of this kind and subject issued already, if any.
+    pub issued: Option<IssuedDocument>,
+}
+
+/// The documents `cluster`'s `year` can give, in the order of the year.
+pub fn offers(state: &State, cluster: &ClusterId, year: i32, date: NaiveDate) -> Vec<Offer> {
+    let mut out = Vec::new();
+    let reviews = state
+        .yearend
+        .reviews
+        .iter()
+        .filter(|(_, r)| &r.cluster == cluster && r.year == year);
+    for (covenant, review) in reviews {
+        for (f, _) in &review.findings {
+            let title = super::inspection::subject_of(
+                year,
+                &unit_name(state, &f.inspector, date),
+                &unit_name(state, &f.inspected, date),
+            );
+            let key = format!("inspection:{covenant}:{}:{}", f.inspector, f.inspected);
+            out.push((DocumentKind::InspectionMinutes, key, title));
+        }
+        if review.published.is_some() {
+            let title = super::year::subject(year);
+            out.push((DocumentKind::YearReport, format!("year:{covenant}"), title));
+        }
+    }
+    let mut elections: Vec<_> = state
+        .elections
+        .values()
+        .filter(|e| &e.cluster == cluster && e.year == year)
+        .collect();
+    elections.sort_by_key(|e| e.opened_at);
+    for e in elections {
+        for r in e.rounds.iter().filter(|r| r.count.is_some()) {
+            let title = format!("Kiểm phiếu vòng {}: {}", r.number, e.title);
+            out.push((
+                DocumentKind::VoteMinutes,
+                format!("vote:{}:{}", e.id, r.number),
+                title,
+            ));
+        }
+        let decided = e
+            .rounds
+            .iter()
+            .rev()
+            .find(|r| r.count.is_some())
+            .and_then(|r| outcome(e, r))
+            .is_some_and(|o| {
+                o.quorum_met
+                    && !o.elected.is_empty()
+                    && o.tie.as_ref().is_none_or(|t| t.decided.is_some())
+            });
+        if let (Some(award), true) = (award_name(e.award), decided) {
+            let title = format!("Đề nghị tặng {award} năm {year}");
+            out.push((
+                DocumentKind::AwardSubmission,
+                format!("award:{}", e.id),
+                title,
+            ));
+        }
+    }
+    out.into_iter()
+        .map(|(kind, key, title)| Offer {
+            issued: issued_by(state, cluster)
+                .find(|d| d.kind == kind && d.year == year && d.title.as_str() == title)
+                .cloned(),
+            kind,
+            key,
+            title,
+        })
+        .collect()
+}
+
+/// The request a key names, dated `date` at `place`.
+pub fn request(key: &str, place: &str, date: NaiveDate) -> Result<Request, DomainError> {
+    let bad = || not_ready("doc", format!("`{key}` names no document"));
+    let parts: Vec<&str> = key.split(':').collect();
+    let (place, covenant) = (place.to_owned(), |s: &str| {
+        CovenantId::parse(s).map_err(|_| bad())
+    });
+    let election = |s: &str| ElectionId::parse(s).map_err(|_| bad());
+    let unit = |s: &str| UnitId::parse(s).map_err(|_| bad());
+    Ok(match parts.as_slice() {
+        ["inspection", c, a, b] => Request::Inspection {
+            covenant: covenant(c)?,
+            inspector: unit(a)?,
+            inspected: unit(b)?,
+            place,
+            date,
+        },
+        ["vote", e, r] => Request::VoteCount {
+            election: election(e)?,
+            round: Some(r.parse().map_err(|_| bad())?),
+            place,
+            date,
+        },
+        ["year", c] => Request::YearReport {
+            covenant: covenant(c)?,
+            place,
+            date,
+        },
+        ["award", e] => Request::AwardSubmission {
+            election: election(e)?,
+            place,
+            date,
+        },
+        _ => return Err(bad()),
+    })
+}
+
+/// The cluster and year of the document a key names, to authorise a request before building.
+pub fn cluster_of(state: &State, key: &str) -> Option<(ClusterId, i32)> {
+    let parts: Vec<&str> = key.split(':').collect();
+    match parts.as_slice() {
+        ["inspection", c, ..] | ["year", c] => {
+            let c = state.covenant(&CovenantId::parse(c).ok()?).ok()?;
+            Some((c.cluster.clone(), c.year))
+        }
+        ["vote", e, ..] | ["award", e] => {
+            let e = state.election(&ElectionId::parse(e).ok()?).ok()?;
+            Some((e.cluster.clone(), e.year))
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,374 @@
+//! The minutes of a vote count (BIÊN BẢN, symbol BB): the data function reads an election and
+//! one of its counted rounds — the membership, the quorum and the approval threshold (shares of
+//! the total membership), the ballots counted, each candidate's approvals, the elected and any
+//! tie at the cut-off — and the record that makes the count verifiable: for an electronic
+//! round, the record number of the count and the SHA-256 of the encrypted totals of the
+//! ballots, which anyone recomputes from the log (`thidua verify`); for a paper round, the
+//! counting team and the two members' confirmations. The template writes them with the two
+//! blocks of minutes.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use sha2::{Digest, Sha256};
+use thidua_domain::documents::DocumentKind;
+use thidua_domain::ids::{ClusterId, ElectionId};
+use thidua_domain::votes::{outcome, AwardKind, Election, Outcome, Round};
+use thidua_domain::{DomainError, State};
+use thidua_scoring::num::vi_dp;
+
+use super::common::{
+    dmy, minutes_signatures, not_ready, numbered_header, roman, unit_name, Bodies,
+};
+use super::Prepared;
+use crate::model::{Align, Block, Column, Document, Span, Table};
+
+/// One candidate's line.
+pub struct CandidateRow {
+    pub name: String,
+    pub approvals: u32,
+    /// "80" for 4 of 5: approvals as a share of the total membership, in percent.
+    pub share: String,
+    pub passes: bool,
+    pub elected: bool,
+}
+
+/// How the count can be checked against the log.
+pub enum Proof {
+    /// Counted from the encrypted ballots: the count's record and the SHA-256 of the totals.
+    Electronic {
+        closed_at: Option<u64>,
+        counted_at: u64,
+        totals_sha256: Option<String>,
+        replaced: u32,
+    },
+    /// Counted on paper and confirmed by two members' leaders.
+    Paper {
+        issued: u32,
+        returned: u32,
+        invalid: u32,
+        team: Vec<String>,
+        confirmed_by: Vec<(String, u64)>,
+        counted_at: u64,
+    },
+}
+
+/// What the vote-count minutes say.
+pub struct VoteData {
+    pub bodies: Bodies,
+    pub cluster: ClusterId,
+    pub year: i32,
+    pub number: Option<u32>,
+    pub place: String,
+    pub date: NaiveDate,
+    pub title: String,
+    pub round: u32,
+    pub seats: u32,
+    pub outcome: Outcome,
+    pub approval: (u32, u32),
+    pub quorum: (u32, u32),
+    pub candidates: Vec<CandidateRow>,
+    pub elected: Vec<String>,
+    /// A tie at the cut-off: the tied units, the seats left, the choice if decided.
+    pub tie: Option<(Vec<String>, u32, Option<Vec<String>>)>,
+    pub proof: Proof,
+    pub award: AwardKind,
+}
+
+/// The counted round `round` of `election` (default: the last counted one).
+pub fn counted_round(election: &Election, round: Option<u32>) -> Result<&Round, DomainError> {
+    let found = match round {
+        Some(n) => election.rounds.iter().find(|r| r.number == n),
+        None => election.rounds.iter().rev().find(|r| r.count.is_some()),
+    };
+    found.filter(|r| r.count.is_some()).ok_or_else(|| {
+        not_ready(
+            "round",
+            format!("election {} has no counted round {round:?}", election.id),
+        )
+    })
+}
+
+/// Approvals as a percentage of the membership, one decimal, "80" or "66,7".
+fn share(approvals: u32, members: u32) -> String {
+    if members == 0 {
+        return "0".to_owned();
+    }
+    vi_dp(
+        Decimal::from(approvals) * Decimal::from(100) / Decimal::from(members),
+        1,
+    )
+}
+
+fn proof(state: &State, round: &Round, date: NaiveDate) -> Proof {
+    let count = round.count.as_ref().expect("a counted round");
+    match &round.paper {
+        Some(p) if count.paper => Proof::Paper {
+            issued: p.count.issued,
+            returned: p.count.returned,
+            invalid: p.count.invalid,
+            team: p
+                .count
+                .counting_team
+                .iter()
+                .map(|t| t.to_string())
+                .collect(),
+            confirmed_by: p
+                .confirmations
+                .iter()
+                .map(|(u, i)| (unit_name(state, u, date), *i))
+                .collect(),
+            counted_at: count.index,
+        },
+        _ => Proof::Electronic {
+            closed_at: round.closed_at,
+            counted_at: count.index,
+            totals_sha256: round
+                .totals
+                .as_ref()
+                .map(|t| hex::encode(Sha256::digest(thidua_domain::canonical_json(t)))),
+            replaced: round.ballots.values().map(|b| b.replaced).sum(),
+        },
+    }
+}
+
+/// The data function.
+pub fn data(
+    state: &State,
+    election: &ElectionId,
+    round: Option<u32>,
+    place: &str,
+    date: NaiveDate,
+    number: Option<u32>,
+) -> Result<VoteData, DomainError> {
+    let e = state.election(election)?;
+    let r = counted_round(e, round)?;
+    let o = outcome(e, r).ok_or_else(|| not_ready("round", "the round is not counted"))?;
+    let name = |u| unit_name(state, u, date);
+    Ok(VoteData {
+        bodies: Bodies::of(state, &e.cluster, e.year, date)?,
+        cluster: e.cluster.clone(),
+        year: e.year,
+        number,
+        place: place.to_owned(),
+        date,
+        title: e.title.to_string(),
+        round: r.number,
+        seats: r.seats,
+        approval: (e.approval.num, e.approval.den),
+        quorum: (e.quorum.num, e.quorum.den),
+        candidates: o
+            .candidates
+            .iter()
+            .map(|c| CandidateRow {
+                name: name(&c.unit),
+                approvals: c.approvals,
+                share: share(c.approvals, o.members),
+                passes: c.passes,
+                elected: c.elected,
+            })
+            .collect(),
+        elected: o.elected.iter().map(name).collect(),
+        tie: o.tie.as_ref().map(|t| {
+            (
+                t.candidates.iter().map(name).collect(),
+                t.seats,
+                t.decided.as_ref().map(|d| d.iter().map(name).collect()),
+            )
+        }),
+        proof: proof(state, r, date),
+        award: e.award,
+        outcome: o,
+    })
+}
+
+/// The subject line.
+pub fn subject(d: &VoteData) -> String {
+    format!("Kiểm phiếu vòng {}: {}", d.round, d.title)
+}
+
+fn table(d: &VoteData) -> Table {
+    let col = |title: &str, width_pct, align| Column {
+        title: title.into(),
+        width_pct,
+        align,
+    };
+    let yes = |b: bool| if b { "Có" } else { "Không" }.to_owned();
+    Table {
+        columns: vec![
+            col("STT", 7, Align::Center),
+            col("Đơn vị", 37, Align::Left),
+            col("Số phiếu đồng ý", 16, Align::Right),
+            col("Tỷ lệ trên tổng số thành viên (%)", 16, Align::Right),
+            col("Đạt ngưỡng", 12, Align::Center),
+            col("Trúng", 12, Align::Center),
+        ],
+        rows: d
+            .candidates
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                vec![
+                    (i + 1).to_string(),
+                    c.name.clone(),
+                    c.approvals.to_string(),
+                    c.share.clone(),
+                    yes(c.passes),
+                    yes(c.elected),
+                ]
+            })
+            .collect(),
+    }
+}
+
+fn proof_paragraphs(d: &VoteData) -> Vec<String> {
+    match &d.proof {
+        Proof::Electronic {
+            closed_at,
+            counted_at,
+            totals_sha256,
+            replaced,
+        } => {
+            let mut out = vec![format!(
+                "Phiếu bầu là phiếu điện tử được mã hoá; mỗi đơn vị bỏ một phiếu, phiếu bỏ lại thay phiếu trước ({replaced} lần bỏ lại). Kết quả được giải mã từ tổng mã hoá của các phiếu, không giải mã từng phiếu."
+            )];
+            let closed = closed_at
+                .map(|i| format!("khoá vòng bỏ phiếu ghi ở số thứ tự {i}, "))
+                .unwrap_or_default();
+            out.push(match totals_sha256 {
+                Some(h) => format!(
+                    "Kiểm chứng: {closed}kết quả kiểm phiếu ghi trong sổ thi đua ở số thứ tự {counted_at}; tổng mã hoá của các phiếu có mã SHA-256 {h}. Mọi đơn vị kiểm lại được bằng lệnh thidua verify."
+                ),
+                None => format!(
+                    "Kiểm chứng: {closed}kết quả kiểm phiếu ghi trong sổ thi đua ở số thứ tự {counted_at}. Mọi đơn vị kiểm lại được bằng lệnh thidua verify."
+                ),
+            });
+            out
+        }
+        Proof::Paper {
+            issued,
+            returned,
+            invalid,
+            team,
+            confirmed_by,
+            counted_at,
+        } => {
+            let confirmed = confirmed_by
+                .iter()
+                .map(|(u, i)| format!("{u} (số thứ tự {i})"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            vec![
+                format!(
+                    "Kiểm phiếu giấy tại phòng họp: số phiếu phát ra {issued}, số phiếu thu về {returned}, số phiếu không hợp lệ {invalid}. Tổ kiểm phiếu: {}.",
+                    team.join(", ")
+                ),
+                format!(
+                    "Kiểm chứng: kết quả kiểm phiếu giấy ghi trong sổ thi đua ở số thứ tự {counted_at}, được xác nhận bởi {confirmed}."
+                ),
+            ]
+        }
+    }
+}
+
+/// The template.
+pub fn document(d: &VoteData) -> Document {
+    let p = |s: String| Block::Paragraph(vec![Span::plain(s)]);
+    let o = &d.outcome;
+    let mut body = vec![
+        p(format!(
+            "Hôm nay, ngày {}, tại {}, {} tiến hành kiểm phiếu vòng {}: {}.",
+            dmy(d.date),
+            d.place,
+            d.bodies.cluster,
+            d.round,
+            d.title
+        )),
+        Block::Heading(format!("{}. SỐ PHIẾU VÀ ĐIỀU KIỆN", roman(1))),
+        p(format!(
+            "Tổng số đơn vị thành viên: {}; số phiếu được kiểm: {}; số phiếu cần để hợp lệ (túc số {}/{} tổng số thành viên): {} — {}.",
+            o.members,
+            o.ballots,
+            d.quorum.0,
+            d.quorum.1,
+            o.quorum_needed,
+            if o.quorum_met { "đạt" } else { "không đạt" }
+        )),
+        p(format!(
+            "Số phiếu đồng ý một đơn vị cần để đạt ngưỡng ({}/{} tổng số thành viên): {}; số đơn vị được chọn: {}; số phiếu không chọn đơn vị nào: {}.",
+            d.approval.0, d.approval.1, o.approvals_needed, d.seats, o.abstentions
+        )),
+    ];
+    body.extend(proof_paragraphs(d).into_iter().map(p));
+    body.push(Block::Heading(format!("{}. KẾT QUẢ KIỂM PHIẾU", roman(2))));
+    body.push(Block::Table(table(d)));
+    body.push(Block::Heading(format!("{}. KẾT LUẬN", roman(3))));
+    if !o.quorum_met {
+        body.push(p(
+            "Số phiếu được kiểm không đạt túc số; vòng bỏ phiếu không có kết quả.".to_owned(),
+        ));
+    } else if d.elected.is_empty() && d.tie.is_none() {
+        body.push(p("Không đơn vị nào đạt ngưỡng.".to_owned()));
+    } else if !d.elected.is_empty() {
+        body.push(p(format!(
+            "Các đơn vị được chọn: {}.",
+            d.elected.join("; ")
+        )));
+    }
+    if let Some((tied, seats, decided)) = &d.tie {
+        body.push(p(match decided {
+            Some(chosen) => format!(
+                "Các đơn vị {} bằng phiếu tại vị trí cuối cùng ({seats} vị trí); đơn vị cụm trưởng và cụm phó cùng quyết định chọn: {}.",
+                tied.join(", "),
+                chosen.join(", ")
+            ),
+            None => format!(
+                "Các đơn vị {} bằng phiếu tại vị trí cuối cùng ({seats} vị trí), chờ đơn vị cụm trưởng và cụm phó quyết định.",
+                tied.join(", ")
+            ),
+        }));
+    }
+    body.push(p(
+        "Biên bản được lập từ các sự kiện ghi trong sổ thi đua và được thông qua tại hội nghị."
+            .to_owned(),
+    ));
+    Document {
+        kind: DocumentKind::VoteMinutes.key().to_owned(),
+        header: numbered_header(&d.bodies, DocumentKind::VoteMinutes, d.number, None),
+        type_line: "BIÊN BẢN".to_owned(),
+        subject: vec![subject(d)],
+        addressee: None,
+        body,
+        signatures: minutes_signatures(),
+        recipients: vec![
+            format!("- Các đơn vị thành viên {};", d.bodies.cluster),
+            format!(
+                "- Lưu: VT, {}.",
+                thidua_domain::documents::body_abbreviation(&d.bodies.cluster)
+            ),
+        ],
+    }
+}
+
+/// Data, template and what issuing records, numbered `number`.
+pub(super) fn prepare(
+    state: &State,
+    election: &ElectionId,
+    round: Option<u32>,
+    place: &str,
+    date: NaiveDate,
+    number: Option<u32>,
+) -> Result<Prepared, DomainError> {
+    let d = data(state, election, round, place, date, number)?;
+    Ok(Prepared {
+        title: subject(&d),
+        document: document(&d),
+        kind: DocumentKind::VoteMinutes,
+        cluster: d.cluster.clone(),
+        year: d.year,
+        date,
+        number,
+        sha256: String::new(),
+        not_issuable: None,
+        issued: None,
+    })
+}

@@ -1,0 +1,371 @@
+//! The cluster's year-end report (BÁO CÁO, symbol BC): the data function reads, from the log,
+//! the published results of the year-end review of a covenant (totals self-assessed and final,
+//! ranks, bands by their names in the regulation, eligibility), the inspections held with how
+//! their questions were settled, and the cluster's elections of that year with what each
+//! decided. The template writes them as three parts with the record numbers, addressed to the
+//! parent body, signed for the cluster by the head unit's leader.
+
+use chrono::NaiveDate;
+use thidua_domain::documents::DocumentKind;
+use thidua_domain::ids::{ClusterId, CovenantId};
+use thidua_domain::votes::outcome;
+use thidua_domain::yearend::score::{data_id, scoreboard, Scores};
+use thidua_domain::yearend::state::Settlement;
+use thidua_domain::{DomainError, State};
+use thidua_scoring::num::vi;
+
+use super::common::{
+    cluster_recipients, head_signature, not_ready, numbered_header, roman, unit_name, Bodies,
+};
+use super::Prepared;
+use crate::decree::place_date;
+use crate::model::{Align, Block, Column, Document, Signatures, Span, Table};
+
+/// One unit's published result.
+pub struct ResultRow {
+    pub name: String,
+    pub self_total: String,
+    pub final_total: String,
+    pub rank: String,
+    pub band: String,
+    pub eligible: bool,
+}
+
+/// One inspection held.
+pub struct InspectionRow {
+    pub inspector: String,
+    pub inspected: String,
+    /// "Thống nhất" or "2 tiêu chí có ý kiến, đã giải quyết 2".
+    pub outcome: String,
+    pub index: Option<u64>,
+}
+
+/// One election of the year.
+pub struct ElectionRow {
+    pub title: String,
+    /// "Cờ thi đua của Bộ Công an: Công an tỉnh Kiên Giang, …", or what is still pending.
+    pub result: String,
+    pub index: Option<u64>,
+}
+
+/// What the year-end report says.
+pub struct YearData {
+    pub bodies: Bodies,
+    pub cluster: ClusterId,
+    pub year: i32,
+    pub number: Option<u32>,
+    pub place: String,
+    pub date: NaiveDate,
+    pub covenant_title: String,
+    pub movement: String,
+    pub regulation_hash: String,
+    pub published_at: u64,
+    pub results: Vec<ResultRow>,
+    pub assignment_index: Option<u64>,
+    pub inspections: Vec<InspectionRow>,
+    pub elections: Vec<ElectionRow>,
+    /// For the cluster, its head unit's leader.
+    pub signatures: Signatures,
+}
+
+/// The data function: the year of `covenant`, once its results are published.
+pub fn data(
+    state: &State,
+    covenant: &CovenantId,
+    place: &str,
+    date: NaiveDate,
+    number: Option<u32>,
+) -> Result<YearData, DomainError> {
+    let c = state.covenant(covenant)?;
+    let review = state.review(covenant)?;
+    let (published, published_at) = review.published.as_ref().ok_or_else(|| {
+        not_ready(
+            "results",
+            format!("the results of {covenant} are not published"),
+        )
+    })?;
+    let board = scoreboard(state, review, Scores::Final, false)?;
+    let mut rows: Vec<_> = published.results.iter().collect();
+    rows.sort_by_key(|r| (r.rank.unwrap_or(u32::MAX), r.unit.clone()));
+    let name = |u| unit_name(state, u, date);
+    let results = rows
+        .into_iter()
+        .map(|r| {
+            let band = data_id(review, &r.unit)
+                .and_then(|id| board.unit(&id))
+                .and_then(|x| x.band.as_ref())
+                .map(|b| b.name.clone())
+                .or_else(|| r.band.clone())
+                .unwrap_or_default();
+            ResultRow {
+                name: name(&r.unit),
+                self_total: r.self_total.map(|p| vi(p.0)).unwrap_or_default(),
+                final_total: r.final_total.map(|p| vi(p.0)).unwrap_or_default(),
+                rank: r.rank.map(|x| x.to_string()).unwrap_or_default(),
+                band,
+                eligible: r.eligible,
+            }
+        })
+        .collect();
+    let inspections = review
+        .pairs()
+        .iter()
+        .map(|p| {
+            let finding = review
+                .findings
+                .iter()
+                .find(|(f, _)| f.inspector == p.inspector && f.inspected == p.inspected);
+            let questioned: Vec<&String> = finding
+                .map(|(f, _)| {
+                    f.items
+                        .iter()
+                        .filter(|(_, i)| i.verdict != thidua_domain::yearend::Verdict::Agree)
+                        .map(|(k, _)| k)
+                        .collect()
+                })
+                .unwrap_or_default();
+            let settled = questioned
+                .iter()
+                .filter(|k| {
+                    !matches!(
+                        review.settlement(&p.inspected, k),
+                        Settlement::Open | Settlement::Undisputed
+                    )
+                })
+                .count();
+            let outcome = match (finding, questioned.len()) {
+                (None, _) => "Chưa nộp kết quả kiểm tra".to_owned(),
+                (Some(_), 0) => "Thống nhất".to_owned(),
+                (Some(_), n) => format!("{n} tiêu chí có ý kiến, đã giải quyết {settled}"),
+            };
+            InspectionRow {
+                inspector: name(&p.inspector),
+                inspected: name(&p.inspected),
+                outcome,
+                index: finding.map(|(_, i)| *i),
+            }
+        })
+        .collect();
+    let movement = state.movement(&c.movement)?;
+    Ok(YearData {
+        bodies: Bodies::of(state, &c.cluster, c.year, date)?,
+        cluster: c.cluster.clone(),
+        year: c.year,
+        number,
+        place: place.to_owned(),
+        date,
+        covenant_title: c.latest().content.title.to_string(),
+        movement: movement.name.to_string(),
+        regulation_hash: published.regulation.clone(),
+        published_at: *published_at,
+        results,
+        assignment_index: review
+            .decided
+            .as_ref()
+            .map(|(_, i)| *i)
+            .or(review.drawn.as_ref().map(|(_, i)| *i)),
+        inspections,
+        elections: elections(state, &c.cluster, c.year, date),
+        signatures: head_signature(state, &c.cluster, c.year),
+    })
+}
+
+/// The cluster's elections of `year`, in the order they were opened.
+fn elections(state: &State, cluster: &ClusterId, year: i32, date: NaiveDate) -> Vec<ElectionRow> {
+    let mut list: Vec<_> = state
+        .elections
+        .values()
+        .filter(|e| &e.cluster == cluster && e.year == year)
+        .collect();
+    list.sort_by_key(|e| e.opened_at);
+    list.into_iter()
+        .map(|e| {
+            let counted = e.rounds.iter().rev().find(|r| r.count.is_some());
+            let result = match counted.and_then(|r| outcome(e, r).map(|o| (r, o))) {
+                None => "Chưa kiểm phiếu".to_owned(),
+                Some((r, o)) if !o.quorum_met => {
+                    format!("Vòng {} không đạt túc số", r.number)
+                }
+                Some((r, o)) if o.elected.is_empty() => {
+                    format!("Vòng {}: không đơn vị nào đạt ngưỡng", r.number)
+                }
+                Some((r, o)) => format!(
+                    "Vòng {}: {}",
+                    r.number,
+                    o.elected
+                        .iter()
+                        .map(|u| unit_name(state, u, date))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+            };
+            ElectionRow {
+                title: e.title.to_string(),
+                result,
+                index: counted.and_then(|r| r.count.as_ref()).map(|c| c.index),
+            }
+        })
+        .collect()
+}
+
+/// The subject line.
+pub fn subject(year: i32) -> String {
+    format!("Tổng kết phong trào thi đua năm {year}")
+}
+
+fn col(title: &str, width_pct: u16, align: Align) -> Column {
+    Column {
+        title: title.into(),
+        width_pct,
+        align,
+    }
+}
+
+fn record(i: Option<u64>) -> String {
+    i.map(|i| i.to_string()).unwrap_or_else(|| "—".to_owned())
+}
+
+fn results_table(d: &YearData) -> Table {
+    Table {
+        columns: vec![
+            col("STT", 7, Align::Center),
+            col("Đơn vị", 33, Align::Left),
+            col("Điểm tự chấm", 14, Align::Right),
+            col("Điểm sau kiểm tra", 14, Align::Right),
+            col("Xếp hạng", 10, Align::Center),
+            col("Xếp loại", 22, Align::Center),
+        ],
+        rows: d
+            .results
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                vec![
+                    (i + 1).to_string(),
+                    r.name.clone(),
+                    r.self_total.clone(),
+                    r.final_total.clone(),
+                    r.rank.clone(),
+                    r.band.clone(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+fn inspections_table(d: &YearData) -> Table {
+    Table {
+        columns: vec![
+            col("STT", 7, Align::Center),
+            col("Đơn vị kiểm tra", 28, Align::Left),
+            col("Đơn vị được kiểm tra", 28, Align::Left),
+            col("Kết quả", 25, Align::Left),
+            col("Số thứ tự trong sổ", 12, Align::Center),
+        ],
+        rows: d
+            .inspections
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                vec![
+                    (i + 1).to_string(),
+                    r.inspector.clone(),
+                    r.inspected.clone(),
+                    r.outcome.clone(),
+                    record(r.index),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The template.
+pub fn document(d: &YearData) -> Document {
+    let p = |s: String| Block::Paragraph(vec![Span::plain(s)]);
+    let not_eligible: Vec<&str> = d
+        .results
+        .iter()
+        .filter(|r| !r.eligible)
+        .map(|r| r.name.as_str())
+        .collect();
+    let mut body = vec![
+        p(format!(
+            "Thực hiện phong trào thi đua “{}” năm {} và {}, {} báo cáo tổng kết như sau:",
+            d.movement, d.year, d.covenant_title, d.bodies.cluster
+        )),
+        Block::Heading(format!("{}. KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG", roman(1))),
+        p(format!(
+            "Kết quả được công bố trong sổ thi đua ở số thứ tự {}, tính theo quy định chấm điểm có mã SHA-256 {}; mọi đơn vị tính lại được bằng lệnh thidua verify.",
+            d.published_at, d.regulation_hash
+        )),
+        Block::Table(results_table(d)),
+    ];
+    if !not_eligible.is_empty() {
+        body.push(p(format!(
+            "Không đủ điều kiện đề nghị khen thưởng: {}.",
+            not_eligible.join("; ")
+        )));
+    }
+    body.push(Block::Heading(format!("{}. KIỂM TRA CHÉO", roman(2))));
+    body.push(p(match d.assignment_index {
+        Some(i) => format!(
+            "Cụm tổ chức {} cuộc kiểm tra chéo theo phân công ghi trong sổ thi đua ở số thứ tự {i}:",
+            d.inspections.len()
+        ),
+        None => "Cụm chưa có phân công kiểm tra chéo.".to_owned(),
+    }));
+    if !d.inspections.is_empty() {
+        body.push(Block::Table(inspections_table(d)));
+    }
+    body.push(Block::Heading(format!("{}. BÌNH XÉT, BỎ PHIẾU", roman(3))));
+    if d.elections.is_empty() {
+        body.push(p("Cụm chưa tổ chức bỏ phiếu trong năm.".to_owned()));
+    }
+    for e in &d.elections {
+        body.push(Block::Paragraph(vec![
+            Span::bold(format!("{}: ", e.title)),
+            Span::plain(match e.index {
+                Some(i) => format!("{} (kết quả kiểm phiếu, số thứ tự {i}).", e.result),
+                None => format!("{}.", e.result),
+            }),
+        ]));
+    }
+    Document {
+        kind: DocumentKind::YearReport.key().to_owned(),
+        header: numbered_header(
+            &d.bodies,
+            DocumentKind::YearReport,
+            d.number,
+            Some(place_date(&d.place, d.date)),
+        ),
+        type_line: "BÁO CÁO".to_owned(),
+        subject: vec![subject(d.year)],
+        addressee: d.bodies.parent.as_ref().map(|p| format!("Kính gửi: {p}")),
+        body,
+        signatures: d.signatures.clone(),
+        recipients: cluster_recipients(&d.bodies, d.bodies.parent.is_some()),
+    }
+}
+
+/// Data, template and what issuing records, numbered `number`.
+pub(super) fn prepare(
+    state: &State,
+    covenant: &CovenantId,
+    place: &str,
+    date: NaiveDate,
+    number: Option<u32>,
+) -> Result<Prepared, DomainError> {
+    let d = data(state, covenant, place, date, number)?;
+    Ok(Prepared {
+        title: subject(d.year),
+        document: document(&d),
+        kind: DocumentKind::YearReport,
+        cluster: d.cluster.clone(),
+        year: d.year,
+        date,
+        number,
+        sha256: String::new(),
+        not_issuable: None,
+        issued: None,
+    })
+}
