@@ -97,11 +97,42 @@ pub struct Column {
     pub align: Align,
 }
 
+impl Column {
+    pub fn new(title: &str, width_pct: u16, align: Align) -> Self {
+        Self {
+            title: title.into(),
+            width_pct,
+            align,
+        }
+    }
+}
+
 /// A table: columns whose widths add up to 100, rows of plain text cells.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Table {
     pub columns: Vec<Column>,
     pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// A table whose first column ("STT") numbers the rows 1, 2, …, one row per item, the other
+    /// cells given by `cells`.
+    pub fn numbered<T>(
+        columns: Vec<Column>,
+        items: &[T],
+        cells: impl Fn(&T) -> Vec<String>,
+    ) -> Self {
+        let rows = items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let mut row = vec![(i + 1).to_string()];
+                row.extend(cells(item));
+                row
+            })
+            .collect();
+        Self { columns, rows }
+    }
 }
 
 /// One signature block: the authority line (TM., KT., …, or the unit signing for itself), the

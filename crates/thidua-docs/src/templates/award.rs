@@ -160,32 +160,22 @@ pub fn subject(d: &AwardData) -> String {
 }
 
 fn table(d: &AwardData) -> Table {
-    let col = |title: &str, width_pct, align| Column {
-        title: title.into(),
-        width_pct,
-        align,
-    };
-    Table {
-        columns: vec![
-            col("STT", 8, Align::Center),
-            col("Đơn vị", 50, Align::Left),
-            col("Xếp hạng", 16, Align::Center),
-            col("Số phiếu đồng ý / tổng số thành viên", 26, Align::Center),
+    Table::numbered(
+        vec![
+            Column::new("STT", 8, Align::Center),
+            Column::new("Đơn vị", 50, Align::Left),
+            Column::new("Xếp hạng", 16, Align::Center),
+            Column::new("Số phiếu đồng ý / tổng số thành viên", 26, Align::Center),
         ],
-        rows: d
-            .proposed
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                vec![
-                    (i + 1).to_string(),
-                    r.name.clone(),
-                    r.rank.clone(),
-                    format!("{}/{}", r.approvals, d.members),
-                ]
-            })
-            .collect(),
-    }
+        &d.proposed,
+        |r| {
+            vec![
+                r.name.clone(),
+                r.rank.clone(),
+                format!("{}/{}", r.approvals, d.members),
+            ]
+        },
+    )
 }
 
 /// The template.

@@ -217,34 +217,24 @@ pub fn subject_of(year: i32, inspector: &str, inspected: &str) -> String {
 }
 
 fn table(d: &InspectionData) -> Table {
-    let col = |title: &str, width_pct, align| Column {
-        title: title.into(),
-        width_pct,
-        align,
-    };
-    Table {
-        columns: vec![
-            col("STT", 7, Align::Center),
-            col("Tiêu chí", 35, Align::Left),
-            col("Điểm tối đa", 12, Align::Right),
-            col("Điểm tự chấm", 14, Align::Right),
-            col("Ý kiến đoàn kiểm tra", 32, Align::Left),
+    Table::numbered(
+        vec![
+            Column::new("STT", 7, Align::Center),
+            Column::new("Tiêu chí", 35, Align::Left),
+            Column::new("Điểm tối đa", 12, Align::Right),
+            Column::new("Điểm tự chấm", 14, Align::Right),
+            Column::new("Ý kiến đoàn kiểm tra", 32, Align::Left),
         ],
-        rows: d
-            .rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                vec![
-                    (i + 1).to_string(),
-                    format!("{} {}", r.id, r.name),
-                    r.max.clone(),
-                    r.self_score.clone(),
-                    r.opinion.clone(),
-                ]
-            })
-            .collect(),
-    }
+        &d.rows,
+        |r| {
+            vec![
+                format!("{} {}", r.id, r.name),
+                r.max.clone(),
+                r.self_score.clone(),
+                r.opinion.clone(),
+            ]
+        },
+    )
 }
 
 /// The template.

@@ -106,49 +106,24 @@ pub fn data(
 /// The template.
 pub fn document(d: &ResultsData) -> Document {
     let (parent, issuing) = d.bodies.header();
-    let table = Table {
-        columns: vec![
-            Column {
-                title: "STT".into(),
-                width_pct: 8,
-                align: Align::Center,
-            },
-            Column {
-                title: "Đơn vị".into(),
-                width_pct: 44,
-                align: Align::Left,
-            },
-            Column {
-                title: "Tổng điểm".into(),
-                width_pct: 17,
-                align: Align::Right,
-            },
-            Column {
-                title: "Xếp hạng".into(),
-                width_pct: 13,
-                align: Align::Center,
-            },
-            Column {
-                title: "Xếp loại".into(),
-                width_pct: 18,
-                align: Align::Center,
-            },
+    let table = Table::numbered(
+        vec![
+            Column::new("STT", 8, Align::Center),
+            Column::new("Đơn vị", 44, Align::Left),
+            Column::new("Tổng điểm", 17, Align::Right),
+            Column::new("Xếp hạng", 13, Align::Center),
+            Column::new("Xếp loại", 18, Align::Center),
         ],
-        rows: d
-            .rows
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                vec![
-                    (i + 1).to_string(),
-                    r.name.clone(),
-                    r.total.clone(),
-                    r.rank.clone(),
-                    r.band.clone(),
-                ]
-            })
-            .collect(),
-    };
+        &d.rows,
+        |r| {
+            vec![
+                r.name.clone(),
+                r.total.clone(),
+                r.rank.clone(),
+                r.band.clone(),
+            ]
+        },
+    );
     let body = vec![
         Block::Paragraph(vec![Span::plain(format!(
             "Căn cứ {} (mã SHA-256 {}), {} báo cáo kết quả chấm điểm thi đua kỳ {} (từ {} đến {}) của các đơn vị thành viên như sau:",

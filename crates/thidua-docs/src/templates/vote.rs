@@ -187,37 +187,27 @@ pub fn subject(d: &VoteData) -> String {
 }
 
 fn table(d: &VoteData) -> Table {
-    let col = |title: &str, width_pct, align| Column {
-        title: title.into(),
-        width_pct,
-        align,
-    };
     let yes = |b: bool| if b { "Có" } else { "Không" }.to_owned();
-    Table {
-        columns: vec![
-            col("STT", 7, Align::Center),
-            col("Đơn vị", 37, Align::Left),
-            col("Số phiếu đồng ý", 16, Align::Right),
-            col("Tỷ lệ trên tổng số thành viên (%)", 16, Align::Right),
-            col("Đạt ngưỡng", 12, Align::Center),
-            col("Trúng", 12, Align::Center),
+    Table::numbered(
+        vec![
+            Column::new("STT", 7, Align::Center),
+            Column::new("Đơn vị", 37, Align::Left),
+            Column::new("Số phiếu đồng ý", 16, Align::Right),
+            Column::new("Tỷ lệ trên tổng số thành viên (%)", 16, Align::Right),
+            Column::new("Đạt ngưỡng", 12, Align::Center),
+            Column::new("Trúng", 12, Align::Center),
         ],
-        rows: d
-            .candidates
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                vec![
-                    (i + 1).to_string(),
-                    c.name.clone(),
-                    c.approvals.to_string(),
-                    c.share.clone(),
-                    yes(c.passes),
-                    yes(c.elected),
-                ]
-            })
-            .collect(),
-    }
+        &d.candidates,
+        |c| {
+            vec![
+                c.name.clone(),
+                c.approvals.to_string(),
+                c.share.clone(),
+                yes(c.passes),
+                yes(c.elected),
+            ]
+        },
+    )
 }
 
 fn proof_paragraphs(d: &VoteData) -> Vec<String> {

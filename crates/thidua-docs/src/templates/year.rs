@@ -213,70 +213,52 @@ pub fn subject(year: i32) -> String {
     format!("Tổng kết phong trào thi đua năm {year}")
 }
 
-fn col(title: &str, width_pct: u16, align: Align) -> Column {
-    Column {
-        title: title.into(),
-        width_pct,
-        align,
-    }
-}
-
 fn record(i: Option<u64>) -> String {
     i.map(|i| i.to_string()).unwrap_or_else(|| "—".to_owned())
 }
 
 fn results_table(d: &YearData) -> Table {
-    Table {
-        columns: vec![
-            col("STT", 7, Align::Center),
-            col("Đơn vị", 33, Align::Left),
-            col("Điểm tự chấm", 14, Align::Right),
-            col("Điểm sau kiểm tra", 14, Align::Right),
-            col("Xếp hạng", 10, Align::Center),
-            col("Xếp loại", 22, Align::Center),
+    Table::numbered(
+        vec![
+            Column::new("STT", 7, Align::Center),
+            Column::new("Đơn vị", 33, Align::Left),
+            Column::new("Điểm tự chấm", 14, Align::Right),
+            Column::new("Điểm sau kiểm tra", 14, Align::Right),
+            Column::new("Xếp hạng", 10, Align::Center),
+            Column::new("Xếp loại", 22, Align::Center),
         ],
-        rows: d
-            .results
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                vec![
-                    (i + 1).to_string(),
-                    r.name.clone(),
-                    r.self_total.clone(),
-                    r.final_total.clone(),
-                    r.rank.clone(),
-                    r.band.clone(),
-                ]
-            })
-            .collect(),
-    }
+        &d.results,
+        |r| {
+            vec![
+                r.name.clone(),
+                r.self_total.clone(),
+                r.final_total.clone(),
+                r.rank.clone(),
+                r.band.clone(),
+            ]
+        },
+    )
 }
 
 fn inspections_table(d: &YearData) -> Table {
-    Table {
-        columns: vec![
-            col("STT", 7, Align::Center),
-            col("Đơn vị kiểm tra", 28, Align::Left),
-            col("Đơn vị được kiểm tra", 28, Align::Left),
-            col("Kết quả", 25, Align::Left),
-            col("Số thứ tự trong sổ", 12, Align::Center),
+    Table::numbered(
+        vec![
+            Column::new("STT", 7, Align::Center),
+            Column::new("Đơn vị kiểm tra", 28, Align::Left),
+            Column::new("Đơn vị được kiểm tra", 28, Align::Left),
+            Column::new("Kết quả", 25, Align::Left),
+            Column::new("Số thứ tự trong sổ", 12, Align::Center),
         ],
-        rows: d
-            .inspections
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                vec![
-                    (i + 1).to_string(),
-                    r.inspector.clone(),
-                    r.inspected.clone(),
-                    r.outcome.clone(),
-                    record(r.index),
-                ]
-            })
-            .collect(),
-    }
+        &d.inspections,
+        |r| {
+            vec![
+                r.inspector.clone(),
+                r.inspected.clone(),
+                r.outcome.clone(),
+                record(r.index),
+            ]
+        },
+    )
 }
 
 /// The template.
