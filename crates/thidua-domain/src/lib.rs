@@ -23,6 +23,7 @@ pub mod model;
 pub mod org;
 pub mod progress;
 pub mod state;
+pub mod synth;
 pub mod target;
 pub mod text;
 pub mod votes;

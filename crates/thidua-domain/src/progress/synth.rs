@@ -5,14 +5,10 @@
 //! historically and this year's first `months` saved, submitted and approved — all through the
 //! domain's own commands. Every figure is invented (deterministic).
 
-use crate::calendar::default_calendar;
 use crate::error::DomainError;
 use crate::figures::{FigureMap, FigureValue, HistoricalReport};
-use crate::model::{Comparison, CovenantContent, Target, TargetKind, UnitKind};
-use crate::{
-    decide_and_apply, Actor, ClusterId, Command, CovenantId, MovementId, State, TargetId, Text,
-    UnitId,
-};
+use crate::model::{Comparison, Target, TargetKind};
+use crate::{decide_and_apply, Actor, Command, CovenantId, State, TargetId};
 
 /// The shape of the synthetic covenant.
 #[derive(Clone, Copy, Debug)]
@@ -33,13 +29,7 @@ pub const YEAR: i32 = 2025;
 const COVENANT: &str = "bench-progress-2025";
 const TIME_MS: i64 = 1_760_000_000_000;
 
-fn t(s: &str) -> Text {
-    Text::parse("bench", s, 300).expect("bench text")
-}
-
-fn unit_id(i: u32) -> UnitId {
-    UnitId::parse(&format!("u{i:05}")).expect("bench id")
-}
+use crate::synth::{text as t, unit_id};
 
 /// `n` summed elements, a reduction criterion against cùng kỳ per element (linear scale), a
 /// rate indicator and a manual criterion.
@@ -110,65 +100,22 @@ fn target(id: &str, kind: TargetKind, cmp: Comparison, threshold: &str, indicato
 /// Units, their cluster, the movement and the covenant signed by every unit.
 pub fn setup(args: &Synth) -> Result<State, DomainError> {
     let mut state = State::default();
-    let cluster = ClusterId::parse("bench")?;
-    let mut commands = vec![Command::CreateCluster {
-        cluster: cluster.clone(),
-        name: t("Khối thử tải (giả định)"),
-    }];
-    commands.extend((0..args.units).map(|i| Command::CreateUnit {
-        unit: unit_id(i),
-        name: t(&format!("Công an xã thử {i} (giả định)")),
-        short_code: t(&format!("U{i:05}")),
-        kind: UnitKind::CommunePolice,
-        parent: None,
-        established: chrono::NaiveDate::from_ymd_opt(2020, 1, 1).expect("date"),
-    }));
-    commands.push(Command::SetClusterYear {
-        cluster: cluster.clone(),
+    let draft = crate::synth::Draft {
+        covenant: COVENANT,
+        movement: "bench-progress-2025",
         year: YEAR,
-        members: (0..args.units).map(unit_id).collect(),
-    });
-    let movement = MovementId::parse("bench-progress-2025")?;
-    commands.push(Command::CreateMovement {
-        movement: movement.clone(),
-        name: t("Phong trào thử tải"),
-        year: YEAR,
-        plan_ref: t("01/KH-TEST"),
-        slogan: None,
-        calendar: default_calendar(YEAR),
-    });
-    commands.push(Command::DraftCovenant {
-        covenant: CovenantId::parse(COVENANT)?,
-        movement,
-        cluster,
-        content: CovenantContent {
-            title: t("Giao ước thử tải tiến độ (giả định)"),
-            place: t("Hà Nội"),
-            signing_date: chrono::NaiveDate::from_ymd_opt(YEAR, 3, 1).expect("date"),
-            targets: vec![
-                target("giam", TargetKind::Change, Comparison::AtLeast, "5", "e01"),
-                target("ty-le", TargetKind::Rate, Comparison::AtLeast, "80", "rate"),
-            ],
-            regulation: crate::covenant::regulation_doc(&regulation(args.elements))?,
-        },
-    });
-    for c in commands {
+        title: "Giao ước thử tải tiến độ (giả định)",
+        targets: vec![
+            target("giam", TargetKind::Change, Comparison::AtLeast, "5", "e01"),
+            target("ty-le", TargetKind::Rate, Comparison::AtLeast, "80", "rate"),
+        ],
+        regulation: &regulation(args.elements),
+    };
+    for c in crate::synth::cluster_commands(args.units, draft)? {
         run_one(&mut state, c)?;
     }
-    let hash = state.covenants[&CovenantId::parse(COVENANT)?]
-        .latest()
-        .hash
-        .clone();
-    for i in 0..args.units {
-        run_one(
-            &mut state,
-            Command::SignCovenant {
-                covenant: CovenantId::parse(COVENANT)?,
-                version: 1,
-                unit: unit_id(i),
-                hash: hash.clone(),
-            },
-        )?;
+    for c in crate::synth::signatures(&state, &covenant(), args.units)? {
+        run_one(&mut state, c)?;
     }
     Ok(state)
 }

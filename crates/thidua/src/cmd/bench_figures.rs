@@ -11,9 +11,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use thidua_domain::calendar::default_calendar;
-use thidua_domain::model::{Comparison, CovenantContent, Target, TargetKind, UnitKind};
-use thidua_domain::{Actor, ClusterId, Command, CovenantId, MovementId, TargetId, Text, UnitId};
+use thidua_domain::model::{Comparison, Target, TargetKind};
+use thidua_domain::{Actor, CovenantId, TargetId};
 use thidua_import::{plan_historical, Limits, Upload};
 
 use crate::cmd::bench::rss_kib;
@@ -44,13 +43,7 @@ const COVENANT: &str = "bench-2025";
 /// Year of the covenant; the imported figures are of the year before.
 const YEAR: i32 = 2025;
 
-fn t(s: &str) -> Text {
-    Text::parse("bench", s, 300).expect("bench text")
-}
-
-fn unit_id(i: u32) -> UnitId {
-    UnitId::parse(&format!("u{i:05}")).expect("bench id")
-}
+use thidua_domain::synth::{self, text as t};
 
 /// A regulation with `n` elements and a single manual criterion (its scoring is not measured).
 pub fn regulation(n: u32) -> String {
@@ -138,73 +131,29 @@ fn generate(args: &FiguresBench) -> anyhow::Result<()> {
 /// Units, a cluster of all of them, the movement and the covenant signed by every unit.
 fn setup(service: &thidua_service::Service, args: &FiguresBench) -> anyhow::Result<()> {
     let started = Instant::now();
-    let system = Actor::System;
-    let cluster = ClusterId::parse("bench")?;
-    let mut commands = vec![Command::CreateCluster {
-        cluster: cluster.clone(),
-        name: t("Khối thử tải (giả định)"),
-    }];
-    for i in 0..args.units {
-        commands.push(Command::CreateUnit {
-            unit: unit_id(i),
-            name: t(&format!("Công an xã thử {i} (giả định)")),
-            short_code: t(&format!("U{i:05}")),
-            kind: UnitKind::CommunePolice,
-            parent: None,
-            established: chrono::NaiveDate::from_ymd_opt(2020, 1, 1).expect("date"),
-        });
-    }
-    commands.push(Command::SetClusterYear {
-        cluster: cluster.clone(),
+    let draft = synth::Draft {
+        covenant: COVENANT,
+        movement: "bench-2025",
         year: YEAR,
-        members: (0..args.units).map(unit_id).collect(),
-    });
-    let movement = MovementId::parse("bench-2025")?;
-    commands.push(Command::CreateMovement {
-        movement: movement.clone(),
-        name: t("Phong trào thử tải"),
-        year: YEAR,
-        plan_ref: t("01/KH-TEST"),
-        slogan: None,
-        calendar: default_calendar(YEAR),
-    });
-    commands.push(Command::DraftCovenant {
-        covenant: CovenantId::parse(COVENANT)?,
-        movement,
-        cluster,
-        content: CovenantContent {
-            title: t("Giao ước thử tải (giả định)"),
-            place: t("Hà Nội"),
-            signing_date: chrono::NaiveDate::from_ymd_opt(YEAR, 3, 1).expect("date"),
-            targets: vec![Target {
-                id: TargetId::parse("tong-hop")?,
-                area: t("Thực hiện giao ước"),
-                kind: TargetKind::Qualitative,
-                subject: t("Thực hiện đầy đủ chế độ báo cáo số liệu (giả định)"),
-                comparison: Comparison::Judged,
-                threshold: None,
-                range: None,
-                baseline_year: None,
-                unit_of_measure: None,
-                indicator: None,
-            }],
-            regulation: thidua_domain::covenant::regulation_doc(&regulation(args.elements))?,
-        },
-    });
-    service.execute_all(&system, commands)?;
-    let hash = service.read().covenants[&CovenantId::parse(COVENANT)?]
-        .latest()
-        .hash
-        .clone();
-    let signatures = (0..args.units)
-        .map(|i| Command::SignCovenant {
-            covenant: CovenantId::parse(COVENANT).expect("id"),
-            version: 1,
-            unit: unit_id(i),
-            hash: hash.clone(),
-        })
-        .collect();
-    service.execute_all(&system, signatures)?;
+        title: "Giao ước thử tải (giả định)",
+        targets: vec![Target {
+            id: TargetId::parse("tong-hop")?,
+            area: t("Thực hiện giao ước"),
+            kind: TargetKind::Qualitative,
+            subject: t("Thực hiện đầy đủ chế độ báo cáo số liệu (giả định)"),
+            comparison: Comparison::Judged,
+            threshold: None,
+            range: None,
+            baseline_year: None,
+            unit_of_measure: None,
+            indicator: None,
+        }],
+        regulation: &regulation(args.elements),
+    };
+    service.execute_all(&Actor::System, synth::cluster_commands(args.units, draft)?)?;
+    let covenant = CovenantId::parse(COVENANT)?;
+    let signatures = synth::signatures(&service.read(), &covenant, args.units)?;
+    service.execute_all(&Actor::System, signatures)?;
     eprintln!(
         "set up {} units and the signed covenant in {:.1} s",
         args.units,
