@@ -36,14 +36,31 @@ fn simultaneous_attempts(app: &TestApp, user: &str, n: usize, right: usize) -> V
     threads.into_iter().map(|t| t.join().unwrap()).collect()
 }
 
+/// How many attempts the account policy lets through in `elapsed_ms`: the free ones, then one
+/// more each time the growing delay has passed. A burst spread over time by a loaded machine
+/// (hashing waits for its few threads) legitimately gets a few more than the free ones; 64
+/// slipping through at once would be the race this test is for.
+fn most_checked_within(elapsed_ms: i64) -> usize {
+    let (mut checked, mut waited, mut delay) =
+        (PER_ACCOUNT.free as usize, 0, PER_ACCOUNT.first_delay_ms);
+    while waited + delay <= elapsed_ms {
+        waited += delay;
+        checked += 1;
+        delay = (delay * 2).min(PER_ACCOUNT.max_delay_ms);
+    }
+    checked
+}
+
 fn sixty_four_simultaneous_guesses(app: &TestApp) {
+    let started = std::time::Instant::now();
     let statuses = simultaneous_attempts(app, "lanhdao-kg", 64, 63);
+    let elapsed_ms = started.elapsed().as_millis() as i64;
     let checked = statuses.iter().filter(|s| [401, 303].contains(s)).count();
     let refused = statuses.iter().filter(|s| **s == 429).count();
     assert_eq!(checked + refused, 64, "nothing else: {statuses:?}");
     assert!(
-        checked <= PER_ACCOUNT.free as usize,
-        "each attempt is counted before its password is checked: {checked} checked"
+        checked <= most_checked_within(elapsed_ms),
+        "each attempt is counted before its password is checked: {checked} checked in {elapsed_ms} ms"
     );
     if statuses[63] != 303 {
         // Every checked attempt was a failure: the account now waits (read from the store, not
@@ -56,7 +73,10 @@ fn sixty_four_simultaneous_guesses(app: &TestApp) {
             })
             .unwrap();
         assert_eq!(failures as usize, checked);
-        assert_eq!(checked, PER_ACCOUNT.free as usize, "the limit was reached");
+        assert!(
+            checked >= PER_ACCOUNT.free as usize,
+            "the limit was reached"
+        );
     }
 }
 
