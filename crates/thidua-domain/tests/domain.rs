@@ -34,28 +34,46 @@ fn cov() -> CovenantId {
 
 const UNITS: [&str; 3] = ["ca-kg", "ca-ag", "ca-hg"];
 
+/// Runs a command at `time_ms` the way the service does: decided and applied, every event
+/// through its own canonical encoding and back (which must give the same event) before it is
+/// applied; `state` and `events` change only when all of it succeeds.
+fn run_like_the_service(
+    state: &mut State,
+    events: &mut Vec<Event>,
+    time_ms: i64,
+    actor: &Actor,
+    command: Command,
+) -> Result<Vec<Payload>, DomainError> {
+    let (payloads, _) = decide_and_apply(state, actor, time_ms, command)?;
+    let mut scratch = state.clone();
+    let mut applied = Vec::new();
+    for payload in &payloads {
+        let event = Event {
+            index: scratch.size,
+            time_ms,
+            actor: actor.clone(),
+            salt: "00".repeat(16),
+            payload: payload.clone(),
+        };
+        let decoded = Event::decode(event.index, &event.canonical_bytes()).unwrap();
+        assert_eq!(decoded, event);
+        scratch.apply(&decoded)?;
+        applied.push(decoded);
+    }
+    *state = scratch;
+    events.extend(applied);
+    Ok(payloads)
+}
+
 impl World {
     fn run(&mut self, actor: &Actor, command: Command) -> Result<Vec<Payload>, DomainError> {
-        let payloads = decide(&self.state, actor, command)?;
-        let mut scratch = self.state.clone();
-        let mut applied = Vec::new();
-        for payload in &payloads {
-            let event = Event {
-                index: scratch.size,
-                time_ms: 1_711_420_000_000,
-                actor: actor.clone(),
-                salt: "00".repeat(16),
-                payload: payload.clone(),
-            };
-            // Every event must survive its own canonical encoding.
-            let decoded = Event::decode(event.index, &event.canonical_bytes()).unwrap();
-            assert_eq!(decoded, event);
-            scratch.apply(&decoded)?;
-            applied.push(decoded);
-        }
-        self.state = scratch;
-        self.events.extend(applied);
-        Ok(payloads)
+        run_like_the_service(
+            &mut self.state,
+            &mut self.events,
+            1_711_420_000_000,
+            actor,
+            command,
+        )
     }
 
     fn ok(&mut self, actor: &Actor, command: Command) -> Vec<Payload> {

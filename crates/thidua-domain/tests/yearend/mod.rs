@@ -59,25 +59,7 @@ impl World {
         actor: &Actor,
         command: Command,
     ) -> Result<Vec<Payload>, DomainError> {
-        let (payloads, _) = decide_and_apply(&self.state, actor, time_ms, command)?;
-        let mut scratch = self.state.clone();
-        let mut applied = Vec::new();
-        for payload in &payloads {
-            let event = Event {
-                index: scratch.size,
-                time_ms,
-                actor: actor.clone(),
-                salt: "00".repeat(16),
-                payload: payload.clone(),
-            };
-            let decoded = Event::decode(event.index, &event.canonical_bytes()).unwrap();
-            assert_eq!(decoded, event);
-            scratch.apply(&decoded)?;
-            applied.push(decoded);
-        }
-        self.state = scratch;
-        self.events.extend(applied);
-        Ok(payloads)
+        run_like_the_service(&mut self.state, &mut self.events, time_ms, actor, command)
     }
 
     fn code_at(&mut self, time_ms: i64, actor: &Actor, command: Command) -> &'static str {
