@@ -13,7 +13,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 /// mimalloc: the scoring workbook and the server allocate millions of small strings across
-/// threads; measured faster than the system allocator (README, "Scale").
+/// threads; measured faster than the system allocator (figures in crates/thidua-scoring/README.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
