@@ -107,9 +107,19 @@ fn cutoff(state: &State, covenant: &CovenantId, month: u8) -> Option<NaiveDate> 
         .map(|w| w.end)
 }
 
+/// What a progress computation is asked for beyond the covenant.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Ask<'a> {
+    /// The unit whose score carries the engine's explanation.
+    pub explain: Option<&'a UnitId>,
+    /// Count no month after this one even where later months are approved (the mid-year
+    /// review freezes progress at month 6).
+    pub through_at_most: Option<u8>,
+}
+
 /// The covenant's progress now, without explanations.
 pub fn compute(state: &State, covenant: &CovenantId) -> Result<Progress, DomainError> {
-    compute_explaining(state, covenant, None)
+    compute_with(state, covenant, Ask::default())
 }
 
 /// The covenant's progress now, with the engine's explanation of `explain`'s score.
@@ -118,12 +128,30 @@ pub fn compute_explaining(
     covenant: &CovenantId,
     explain: Option<&UnitId>,
 ) -> Result<Progress, DomainError> {
+    let ask = Ask {
+        explain,
+        ..Ask::default()
+    };
+    compute_with(state, covenant, ask)
+}
+
+/// The covenant's progress as `ask` says.
+pub fn compute_with(
+    state: &State,
+    covenant: &CovenantId,
+    ask: Ask,
+) -> Result<Progress, DomainError> {
     let year = state.covenant(covenant)?.year;
     let members = members(state, covenant)?;
     let reg = engine_data::regulation(state, covenant)?;
+    let cap = ask.through_at_most.unwrap_or(12);
     let throughs: Vec<Option<u8>> = members
         .iter()
-        .map(|u| through(state, covenant, u, year))
+        .map(|u| {
+            through(state, covenant, u, year)
+                .map(|m| m.min(cap))
+                .filter(|m| *m > 0)
+        })
         .collect();
     let last = throughs.iter().flatten().copied().max();
     let spec = |through_month| Spec {
@@ -153,7 +181,7 @@ pub fn compute_explaining(
         .zip(methods)
         .map(|((unit, through), method)| {
             let id = engine_data::data_id(&members, unit).expect("a member");
-            let trace = explain == Some(unit);
+            let trace = ask.explain == Some(unit);
             let mut u = unit_progress(&cx, &targets, unit, &id, *through, trace);
             u.as_of = through.and_then(|m| cutoff(state, covenant, m));
             u.method = method;
