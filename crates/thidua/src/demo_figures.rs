@@ -5,7 +5,10 @@
 //! is still a draft, and one approved month is corrected with a reason, so a newcomer sees a
 //! year in progress. Every report carries the comment "Số liệu giả định (minh hoạ)". Bạc Liêu's
 //! cases from June on are planted under-recording (20% fewer, said so in its comment), so that
-//! the integrity flags page shows a funnel drop.
+//! the integrity flags page shows a funnel drop. The 2024 windows are reported years after
+//! their real deadlines, so the secretariat first moves each window's deadline to a week after
+//! the loading day (the real command, shown in the history) — otherwise every report would be
+//! recorded as late and the data-quality flag would mark every unit.
 
 use thidua_domain::figures::{FigureValue, Severity, ValidationRule};
 use thidua_domain::{Actor, Command, CovenantId, Text, UnitId, UserId};
@@ -117,6 +120,7 @@ pub fn load(service: &Service) -> anyhow::Result<()> {
             rules: rules(),
         },
     )?;
+    move_deadlines(service, &secretariat, &cov)?;
     let past = lines("2023-M", None);
     let name = "so-lieu-gia-dinh-cum12-2023.csv (minh hoạ)";
     let plan = plan_historical(
@@ -150,6 +154,22 @@ pub fn load(service: &Service) -> anyhow::Result<()> {
         }
     }
     correct(service, &cov)
+}
+
+/// Sets every 2024 window's deadline to a week after today (in Vietnam), so that the reports the
+/// demonstration loads today are on time.
+fn move_deadlines(service: &Service, secretariat: &Actor, cov: &CovenantId) -> anyhow::Result<()> {
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    let deadline = thidua_domain::figures::local_date(now_ms) + chrono::Days::new(7);
+    let commands = (1..=12)
+        .map(|month| Command::SetFiguresDeadline {
+            covenant: cov.clone(),
+            window: format!("M{month:02}"),
+            deadline,
+        })
+        .collect();
+    service.execute_all(secretariat, commands)?;
+    Ok(())
 }
 
 /// The unit whose invented figures plant under-recording, and from which 2024 month on.
