@@ -525,6 +525,7 @@ pub fn load(
 mod tests {
     use std::sync::Arc;
 
+    use super::MEMBERS_2024;
     use thidua_domain::Event;
     use thidua_web::authz::Scope;
 
@@ -550,7 +551,7 @@ mod tests {
 
     /// The demonstration shows its planted under-recording as funnel drops of Bạc Liêu from
     /// June on, and no other unit's funnel drops; Hậu Giang's corrected May counts in its
-    /// data-quality flag of the year. Bạc Liêu sees its own flags; Kiên Giang does not see them.
+    /// data-quality flag of the year, and no unit is late. Bạc Liêu sees its own flags; Kiên Giang does not see them.
     #[test]
     fn the_demonstration_shows_its_planted_flags() {
         use thidua_domain::integrity::{self, FlagKind, Settings};
@@ -576,10 +577,18 @@ mod tests {
             .expect("Hậu Giang's corrected May");
         assert_eq!(hg.period.label(), "2024-Y");
         assert!(
-            hg.reason_vi().ends_with(", 1/12 kỳ sửa sau phê duyệt"),
+            hg.reason_vi()
+                .ends_with(": 0/12 kỳ nộp muộn, 1/12 kỳ sửa sau phê duyệt"),
             "{}",
             hg.reason_vi()
         );
+        // The deadlines moved to the loading week: no unit is marked late.
+        let quality: Vec<&str> = flags
+            .iter()
+            .filter(|f| f.kind == FlagKind::DataQuality)
+            .map(|f| f.unit.as_str())
+            .collect();
+        assert_eq!(quality, ["ca-hg"], "{flags:?}");
         let c = &state.covenants[&cov];
         let bl = thidua_domain::UnitId::parse("ca-bl").unwrap();
         let scope = |u: &str| {
@@ -589,6 +598,23 @@ mod tests {
         assert!(scope("lanhdao.bl").reads_flags(&state, c, &bl));
         assert!(scope("thuky.cum12").reads_flags(&state, c, &bl));
         assert!(!scope("lanhdao.kg").reads_flags(&state, c, &bl));
+        // Bạc Liêu's inspectors see its flags on the inspection form; nobody else does there.
+        for (_, _, code) in MEMBERS_2024 {
+            let leader = format!("lanhdao.{}", code.to_lowercase());
+            let review =
+                thidua_web::api::yearend::review_dto(&state, &scope(&leader), &cov).unwrap();
+            let inspects_bl = review
+                .pairs
+                .iter()
+                .any(|p| p.mine && p.inspected.id == "ca-bl");
+            let bl_flags = review
+                .inspected_flags
+                .iter()
+                .filter(|f| f.unit.id == "ca-bl" && f.kind == "funnel_drop")
+                .count();
+            assert_eq!(bl_flags == drops.len(), inspects_bl, "{leader}");
+            assert!(inspects_bl || bl_flags == 0, "{leader}");
+        }
     }
 
     /// For every account of the demonstration, with and without a unit or kind filter, the

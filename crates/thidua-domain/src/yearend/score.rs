@@ -143,6 +143,9 @@ pub fn results(state: &State, review: &Review) -> Result<Vec<PublishedResult>, D
         .members
         .iter()
         .map(|unit| {
+            if !review.dossier_submitted(unit) {
+                return Ok(not_assessed(unit));
+            }
             let id = data_id(review, unit).expect("a member");
             let f = fin.unit(&id);
             Ok(PublishedResult {
@@ -161,6 +164,20 @@ pub fn results(state: &State, review: &Review) -> Result<Vec<PublishedResult>, D
             })
         })
         .collect()
+}
+
+/// A member that handed in no dossier by the deadline is not assessed: no totals, no rank, no
+/// band, not eligible. (Its manual criteria have no score, so the engine gives it no total and
+/// ranks the others among themselves.)
+fn not_assessed(unit: &UnitId) -> PublishedResult {
+    PublishedResult {
+        unit: unit.clone(),
+        self_total: None,
+        final_total: None,
+        rank: None,
+        band: None,
+        eligible: false,
+    }
 }
 
 /// An exact total as published points: rounded by the regulation already, so exact here; a

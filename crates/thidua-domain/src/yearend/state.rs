@@ -143,6 +143,13 @@ impl Review {
             .find(|f| &f.inspector == inspector && &f.inspected == inspected)
     }
 
+    /// Whether `unit` submitted its dossier (a unit that did not is not assessed).
+    pub fn dossier_submitted(&self, unit: &UnitId) -> bool {
+        self.dossiers
+            .get(unit)
+            .is_some_and(|d| d.submitted.is_some())
+    }
+
     /// The submitted self-scores of a unit (empty when it submitted nothing).
     pub fn self_scores(&self, unit: &UnitId) -> BTreeMap<String, Decimal> {
         self.dossiers

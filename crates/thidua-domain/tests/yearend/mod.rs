@@ -198,27 +198,34 @@ fn review(w: &World) -> std::sync::Arc<Review> {
 
 /// Dossiers submitted, seeds committed and revealed, assignment drawn (at 23/12/2024).
 fn drawn_world() -> World {
+    drawn_world_without(None)
+}
+
+/// As [`drawn_world`], `without`'s dossier never submitted.
+fn drawn_world_without(without: Option<&str>) -> World {
     let mut w = World::with_figures();
     w.open();
     let at = ms(2024, 12, 10);
     for (unit, a) in [("ca-kg", "8"), ("ca-ag", "7"), ("ca-hg", "6.5")] {
         let code = &unit[3..];
-        w.when(
-            at,
-            &user(&format!("canbo.{code}")),
-            save(unit, dossier(a, "4")),
-        )
-        .unwrap();
-        w.when(
-            at,
-            &user(&format!("lanhdao.{code}")),
-            ye(YearEndCommand::SubmitDossier {
-                covenant: cov(),
-                unit: u(unit),
-                revision: 1,
-            }),
-        )
-        .unwrap();
+        if without != Some(unit) {
+            w.when(
+                at,
+                &user(&format!("canbo.{code}")),
+                save(unit, dossier(a, "4")),
+            )
+            .unwrap();
+            w.when(
+                at,
+                &user(&format!("lanhdao.{code}")),
+                ye(YearEndCommand::SubmitDossier {
+                    covenant: cov(),
+                    unit: u(unit),
+                    revision: 1,
+                }),
+            )
+            .unwrap();
+        }
         w.when(
             at,
             &user(&format!("lanhdao.{code}")),
@@ -644,6 +651,59 @@ fn published_world() -> World {
     )
     .unwrap();
     w
+}
+
+/// A unit that did not hand in its dossier by the deadline is not assessed: its inspectors agree
+/// with nothing (there is nothing to inspect), and it is published without totals, rank or band,
+/// and not eligible for a flag; the others are ranked among themselves.
+#[test]
+fn a_unit_without_a_dossier_is_published_unranked_and_not_eligible() {
+    let mut w = drawn_world_without(Some("ca-ag"));
+    let r = review(&w);
+    for p in r.pairs() {
+        let officer = user(&format!("lanhdao.{}", &p.inspector.as_str()[3..]));
+        w.when(
+            ms(2024, 12, 27),
+            &officer,
+            ye(YearEndCommand::SubmitFinding {
+                covenant: cov(),
+                inspector: p.inspector.clone(),
+                inspected: p.inspected.clone(),
+                items: BTreeMap::new(),
+                recheck: None,
+            }),
+        )
+        .unwrap();
+    }
+    for (at, c) in [
+        (ms(2025, 1, 8), YearEndCommand::Lock { covenant: cov() }),
+        (
+            ms(2025, 1, 9),
+            YearEndCommand::PublishResults { covenant: cov() },
+        ),
+    ] {
+        w.when(at, &user("thuky"), ye(c)).unwrap();
+    }
+    let results = &review(&w).published.clone().unwrap().0.results;
+    let ag = results.iter().find(|x| x.unit == u("ca-ag")).unwrap();
+    assert_eq!(
+        (
+            &ag.self_total,
+            &ag.final_total,
+            ag.rank,
+            &ag.band,
+            ag.eligible
+        ),
+        (&None, &None, None, &None, false),
+        "{ag:?}"
+    );
+    let mut ranks: Vec<u32> = results.iter().filter_map(|x| x.rank).collect();
+    ranks.sort();
+    assert_eq!(ranks, [1, 2], "{results:?}");
+    assert!(results
+        .iter()
+        .filter(|x| x.unit != u("ca-ag"))
+        .all(|x| x.final_total.is_some() && x.eligible));
 }
 
 #[test]

@@ -186,6 +186,9 @@ pub struct ReviewDto {
     /// For each unit the viewer's unit inspects: the engine's scores of its criteria from the
     /// approved figures and its self-scores, with the explanations.
     pub computed: Vec<BreakdownDto>,
+    /// The integrity flags on the approved figures of the units the viewer's units inspect
+    /// (the flags page's rule: a unit's inspectors read its flags).
+    pub inspected_flags: Vec<crate::api::flags::FlagDto>,
     /// The viewer leads the cluster's head unit (which decides those ties).
     pub head: bool,
     pub locked: bool,
@@ -241,6 +244,7 @@ pub fn review_dto(
             disputes: vec![],
             ties: vec![],
             computed: vec![],
+            inspected_flags: vec![],
             head: false,
             locked: false,
             published: false,
@@ -469,10 +473,37 @@ pub fn review_dto(
         disputes,
         ties: ties(state, review),
         computed: computed(state, review, &pairs, &own),
+        inspected_flags: inspected_flags(state, scope, id, &pairs, &own),
         head: thidua_domain::yearend::cluster_head(state, id).is_ok_and(|h| led.contains(&h)),
         locked: review.locked_at.is_some(),
         published: review.published.is_some(),
     })
+}
+
+/// The integrity flags of the units the viewer's units inspect, as the flags page shows them.
+fn inspected_flags(
+    state: &DomainState,
+    scope: &Scope,
+    id: &CovenantId,
+    pairs: &[thidua_domain::yearend::Pair],
+    own: &std::collections::BTreeSet<&UnitId>,
+) -> Vec<crate::api::flags::FlagDto> {
+    let inspected: Vec<&UnitId> = pairs
+        .iter()
+        .filter(|p| own.contains(&p.inspector))
+        .map(|p| &p.inspected)
+        .collect();
+    if inspected.is_empty() {
+        return Vec::new();
+    }
+    let query = crate::api::flags::FlagsQuery::default();
+    let Ok((dto, _)) = crate::api::flags::flags_of(state, scope, id, &query) else {
+        return Vec::new();
+    };
+    dto.flags
+        .into_iter()
+        .filter(|f| inspected.iter().any(|u| u.as_str() == f.unit.id))
+        .collect()
 }
 
 /// The engine's view of the units the viewer's units inspect (self-assessed scoreboard).
@@ -558,6 +589,9 @@ pub struct ResultRowDto {
     pub band: Option<String>,
     pub band_name: Option<String>,
     pub eligible: bool,
+    /// The unit handed in its dossier; one that did not is not assessed (no totals, no rank,
+    /// not eligible).
+    pub assessed: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -654,8 +688,10 @@ pub fn results_dto(
     out.rows = rows
         .into_iter()
         .map(|r| {
-            let band_name = fin
-                .unit(&data_id(review, &r.unit).unwrap_or_default())
+            let band_name = r
+                .band
+                .as_ref()
+                .and(fin.unit(&data_id(review, &r.unit).unwrap_or_default()))
                 .and_then(|x| x.band.as_ref())
                 .map(|b| b.name.clone());
             ResultRowDto {
@@ -670,6 +706,7 @@ pub fn results_dto(
                 band: r.band.clone(),
                 band_name,
                 eligible: r.eligible,
+                assessed: review.dossier_submitted(&r.unit),
             }
         })
         .collect();

@@ -133,6 +133,22 @@ impl ReviewPage {
     fn computed_of(&self, unit: &str) -> Option<&crate::api::yearend::BreakdownDto> {
         self.r.computed.iter().find(|b| b.unit.id == unit)
     }
+    fn flags_for(&self, unit: &str) -> Vec<&crate::api::flags::FlagDto> {
+        self.r
+            .inspected_flags
+            .iter()
+            .filter(|f| f.unit.id == unit)
+            .collect()
+    }
+
+    fn flag_reason<'a>(&self, f: &'a crate::api::flags::FlagDto) -> &'a str {
+        if self.l.lang == "en" {
+            &f.reason_en
+        } else {
+            &f.reason_vi
+        }
+    }
+
     fn records_for(&self, unit: &str) -> Option<&crate::api::yearend::RecordsDto> {
         self.r.records.iter().find(|r| r.unit.id == unit)
     }
