@@ -52,6 +52,8 @@ pub struct TestApp {
     pub service: Arc<Service>,
     pub accounts: Arc<dyn AccountStore>,
     _dir: tempfile::TempDir,
+    /// Last: the PostgreSQL schema is dropped after the stores that use it.
+    _schema: Option<thidua_store_postgres::TestSchema>,
 }
 
 fn text(s: &str) -> Text {
@@ -168,6 +170,7 @@ fn spawn_inner(
 ) -> Option<TestApp> {
     capture_logs();
     let dir = tempfile::tempdir().unwrap();
+    let mut test_schema = None;
     let (events, accounts, witnesses): Stores = match backend {
         Backend::Sqlite => {
             let s = Arc::new(
@@ -178,10 +181,12 @@ fn spawn_inner(
         Backend::Postgres => {
             // The one PostgreSQL probe: skips outside CI, fails in CI.
             let url = thidua_store_postgres::test_database_url()?;
-            let schema = thidua_store_postgres::random_schema("web");
+            let schema = thidua_store_postgres::TestSchema::new(&url, "web");
             let s = Arc::new(
-                thidua_store_postgres::PostgresStore::open_in_schema(&url, Some(&schema)).unwrap(),
+                thidua_store_postgres::PostgresStore::open_in_schema(&url, Some(&schema.name))
+                    .unwrap(),
             );
+            test_schema = Some(schema);
             (s.clone(), s.clone(), s)
         }
     };
@@ -211,6 +216,7 @@ fn spawn_inner(
         accounts,
         _server: server,
         _dir: dir,
+        _schema: test_schema,
     })
 }
 
