@@ -106,6 +106,9 @@ pub struct Inner {
     pub witnessing: Option<Witnessing>,
     /// Each covenant's progress (without explanations), until the log grows.
     pub progress: derived::Derived<thidua_domain::CovenantId, thidua_domain::progress::Progress>,
+    /// Each covenant's integrity flags for every member (filtered per viewer when read), until
+    /// the log grows.
+    pub flags: derived::Derived<thidua_domain::CovenantId, api::flags::Computed>,
 }
 
 impl std::ops::Deref for AppState {
@@ -135,6 +138,7 @@ impl AppState {
             throttle: throttle::Throttle::default(),
             witnessing,
             progress: derived::Derived::default(),
+            flags: derived::Derived::default(),
         }))
     }
 

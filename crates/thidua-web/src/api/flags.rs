@@ -61,7 +61,7 @@ pub struct FlagsDto {
     pub quality: Vec<QualityDto>,
 }
 
-#[derive(Debug, Default, Deserialize, IntoParams)]
+#[derive(Clone, Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct FlagsQuery {
@@ -84,16 +84,59 @@ fn flag_dto(state: &DomainState, unit: &UnitId, f: &Flag) -> FlagDto {
     }
 }
 
+/// Every member's flags and reporting-quality figures of a covenant's year, before any viewer's
+/// filter: what the flags pages compute, remembered until the log grows (`AppState::flags`).
+pub struct Computed {
+    flags: Vec<Flag>,
+    quality: Vec<quality::Quality>,
+}
+
+/// Computes [`Computed`] from the approved figures in `state`.
+pub fn compute(state: &DomainState, id: &CovenantId) -> Result<Computed, ApiError> {
+    let year = state.covenant(id)?.year;
+    let panel = integrity::collect::panel(state, id)?;
+    Ok(Computed {
+        flags: integrity::flags(&panel, &Settings::default()),
+        quality: quality::figures(&panel, year),
+    })
+}
+
 /// The flags of a covenant the viewer may read (all kinds), and the domain flags themselves
-/// for the CSV and the page.
+/// for the CSV and the page; computed afresh.
 pub fn flags_of(
     state: &DomainState,
     scope: &Scope,
     id: &CovenantId,
     q: &FlagsQuery,
 ) -> Result<(FlagsDto, Vec<Flag>), ApiError> {
+    visible_covenant(state, scope, id)?;
+    viewers_share(state, scope, id, q, &compute(state, id)?)
+}
+
+/// As [`flags_of`], the computation remembered in `app` until the log grows.
+pub fn flags_of_cached(
+    app: &AppState,
+    state: &DomainState,
+    scope: &Scope,
+    id: &CovenantId,
+    q: &FlagsQuery,
+) -> Result<(FlagsDto, Vec<Flag>), ApiError> {
+    visible_covenant(state, scope, id)?;
+    let computed = app
+        .flags
+        .get_or_compute(id, state.size, || compute(state, id))?;
+    viewers_share(state, scope, id, q, &computed)
+}
+
+/// What of `computed` the viewer may read, filtered by the query.
+fn viewers_share(
+    state: &DomainState,
+    scope: &Scope,
+    id: &CovenantId,
+    q: &FlagsQuery,
+    computed: &Computed,
+) -> Result<(FlagsDto, Vec<Flag>), ApiError> {
     let c = visible_covenant(state, scope, id)?;
-    let panel = integrity::collect::panel(state, id)?;
     let readable: Vec<UnitId> = state
         .sorted_by_name(state.members(&c.cluster, c.year)?)
         .into_iter()
@@ -108,10 +151,12 @@ pub fn flags_of(
     let wanted = |u: &str| {
         readable.iter().any(|r| r.as_str() == u) && q.unit.as_deref().is_none_or(|w| w == u)
     };
-    let flags: Vec<Flag> = integrity::flags(&panel, &Settings::default())
-        .into_iter()
+    let flags: Vec<Flag> = computed
+        .flags
+        .iter()
         .filter(|f| wanted(&f.unit))
         .filter(|f| q.period.as_deref().is_none_or(|p| p == f.period.label()))
+        .cloned()
         .collect();
     let unit_id = |s: &str| readable.iter().find(|r| r.as_str() == s).cloned();
     let dto = FlagsDto {
@@ -123,8 +168,9 @@ pub fn flags_of(
             .iter()
             .filter_map(|f| Some(flag_dto(state, &unit_id(&f.unit)?, f)))
             .collect(),
-        quality: quality::figures(&panel, c.year)
-            .into_iter()
+        quality: computed
+            .quality
+            .iter()
             .filter(|x| wanted(&x.unit))
             .filter_map(|x| {
                 Some(QualityDto {
@@ -150,9 +196,12 @@ pub async fn list(
     ApiQuery(q): ApiQuery<FlagsQuery>,
 ) -> Result<Json<FlagsDto>, ApiError> {
     let id = parse_id(&id, CovenantId::parse)?;
-    Ok(Json(
-        flags_of(&app.service.read(), &viewer.scope, &id, &q)?.0,
-    ))
+    let dto = app
+        .blocking(move |app| {
+            Ok(flags_of_cached(app, &app.service.read(), &viewer.scope, &id, &q)?.0)
+        })
+        .await?;
+    Ok(Json(dto))
 }
 
 /// The flags the viewer may read as CSV: `unit,period,kind,reason` (reason in Vietnamese).
@@ -166,14 +215,16 @@ pub async fn export(
     ApiQuery(q): ApiQuery<FlagsQuery>,
 ) -> Result<Response, ApiError> {
     let id = parse_id(&id, CovenantId::parse)?;
-    let (_, flags) = flags_of(&app.service.read(), &viewer.scope, &id, &q)?;
+    let file = format!("attachment; filename=\"dau-hieu_{id}.csv\"");
+    let flags = app
+        .blocking(move |app| {
+            Ok(flags_of_cached(app, &app.service.read(), &viewer.scope, &id, &q)?.1)
+        })
+        .await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"dau-hieu_{id}.csv\""),
-            ),
+            (header::CONTENT_DISPOSITION, file),
         ],
         integrity::csv(&flags),
     )

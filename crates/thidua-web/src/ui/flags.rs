@@ -8,7 +8,7 @@ use axum::response::Response;
 use thidua_domain::CovenantId;
 
 use super::{render, viewer_error, Layout};
-use crate::api::flags::{flags_of, FlagsDto, FlagsQuery};
+use crate::api::flags::{flags_of_cached, FlagsDto, FlagsQuery};
 use crate::auth::Viewer;
 use crate::error::ApiError;
 use crate::i18n::flags::{self as i18n, FlagStrings};
@@ -50,8 +50,11 @@ pub async fn page(
         unit: q.unit.filter(|u| !u.is_empty()),
         period: q.period.filter(|p| !p.is_empty()),
     };
-    let state = app.service.read();
-    let (d, flags) = match flags_of(&state, &viewer.scope, &id, &q) {
+    let (scope, asked) = (viewer.scope.clone(), q.clone());
+    let read = app
+        .blocking(move |app| flags_of_cached(app, &app.service.read(), &scope, &id, &asked))
+        .await;
+    let (d, flags) = match read {
         Ok(x) => x,
         Err(e) => return viewer_error(&viewer, e),
     };

@@ -3,7 +3,11 @@
 //! reclassification): the share of planted unit-windows flagged and of honest unit-windows
 //! flagged, on the repository's fixed seed and summed over `--seeds` seeds, for each funnel
 //! threshold of `--thresholds`. Deterministic: the same command prints the same numbers.
+//! With `--units N`, it also times what the flags page computes for a covenant of N members
+//! (`thidua_domain::progress::synth`'s cluster: 40 elements, last year and this year's first
+//! months approved): the panel read from the log's state, then the flags.
 use std::process::ExitCode;
+use std::time::Instant;
 
 use rust_decimal::Decimal;
 use thidua_domain::integrity::synth::{measure, measure_seeds, Measurement, SEED};
@@ -17,6 +21,10 @@ pub struct FlagsBench {
     /// Ngưỡng z của phễu / funnel thresholds to measure (robust z).
     #[arg(long, value_delimiter = ',', default_value = "1.5,2,2.5,3,3.5")]
     pub thresholds: Vec<Decimal>,
+    /// Số đơn vị để đo thời gian tính / members of a synthetic covenant to time the page's
+    /// computation on (0: skip).
+    #[arg(long, default_value_t = 0)]
+    pub units: u32,
 }
 
 fn pct(n: usize, d: usize) -> String {
@@ -57,5 +65,39 @@ pub fn run(args: FlagsBench) -> anyhow::Result<ExitCode> {
             )
         );
     }
+    if args.units > 0 {
+        time_page(args.units)?;
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Times the flags page's computation on a synthetic covenant of `units` members.
+fn time_page(units: u32) -> anyhow::Result<()> {
+    use thidua_domain::integrity::{self, collect};
+    use thidua_domain::progress::synth;
+    let s = synth::Synth {
+        units,
+        elements: 40,
+        months: 6,
+    };
+    let mut state = synth::setup(&s)?;
+    synth::load(&mut state, &s)?;
+    let covenant = synth::covenant();
+    let mut times = Vec::new();
+    let mut count = 0;
+    for _ in 0..5 {
+        let t0 = Instant::now();
+        let panel = collect::panel(&state, &covenant)?;
+        let t1 = Instant::now();
+        count = integrity::flags(&panel, &Settings::default()).len();
+        times.push((t1 - t0, t1.elapsed()));
+    }
+    times.sort();
+    let (read, flag) = times[times.len() / 2];
+    println!(
+        "{units} units × 40 elements, 18 months approved: panel {:.0} ms, flags {:.0} ms ({count} flags), median of 5",
+        read.as_secs_f64() * 1e3,
+        flag.as_secs_f64() * 1e3
+    );
+    Ok(())
 }
