@@ -1100,6 +1100,8 @@ fn a_merged_unit_cannot_join_the_year_of_its_merger() {
 mod figures;
 #[path = "progress/mod.rs"]
 mod progress_tests;
+#[path = "midyear/mod.rs"]
+mod midyear_tests;
 
 #[path = "domain_votes/mod.rs"]
 mod votes;

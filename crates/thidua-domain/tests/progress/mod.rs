@@ -31,7 +31,7 @@ fn target(id: &str, kind: TargetKind, comparison: Comparison, indicator: &str) -
 
 /// The cluster with a covenant of two targets on crimes (one by the element, one by the
 /// regulation's `pct_change` indicator), signed by all.
-fn world() -> World {
+pub(super) fn world() -> World {
     let mut w = World::cluster();
     let mut content = content("Giao ước 2024");
     content.targets = vec![
@@ -84,7 +84,7 @@ fn values(w: &World, crimes: &str) -> BTreeMap<String, FigureValue> {
 
 impl World {
     /// Saves (and, as far as `until` says, submits and approves) a unit's report for a window.
-    fn report(&mut self, unit: &str, window: &str, crimes: &str, until: &str) {
+    pub(super) fn report(&mut self, unit: &str, window: &str, crimes: &str, until: &str) {
         let short = &unit[3..];
         let values = values(self, crimes);
         self.ok(
@@ -132,7 +132,7 @@ impl World {
     }
 
     /// 2023's crimes of ca-kg imported: 20 in January, 10 in every other month (130 a year).
-    fn last_year(&mut self) {
+    pub(super) fn last_year(&mut self) {
         let reports = (1..=12)
             .map(|m| HistoricalReport {
                 unit: u("ca-kg"),
