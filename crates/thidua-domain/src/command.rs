@@ -186,7 +186,9 @@ pub enum Command {
     YearEnd(crate::yearend::YearEndCommand),
     /// Freezes the covenant's mid-year review (the secretariat, once month 6 has closed):
     /// progress and provisional scores through month 6, computed from the log as it stands.
-    FreezeMidyearReview { covenant: CovenantId },
+    FreezeMidyearReview {
+        covenant: CovenantId,
+    },
 }
 
 /// Turns `command` from `actor` into the events it produces, checked against `state`: the

@@ -1098,10 +1098,10 @@ fn a_merged_unit_cannot_join_the_year_of_its_merger() {
 }
 #[path = "figures/mod.rs"]
 mod figures;
-#[path = "progress/mod.rs"]
-mod progress_tests;
 #[path = "midyear/mod.rs"]
 mod midyear_tests;
+#[path = "progress/mod.rs"]
+mod progress_tests;
 
 #[path = "domain_votes/mod.rs"]
 mod votes;

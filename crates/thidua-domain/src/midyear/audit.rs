@@ -30,7 +30,8 @@ pub fn audit(events: &[Event]) -> Result<Audit, String> {
                     event.index, e.covenant, e.sha256, state.size, again.sha256
                 ));
             }
-            out.reviews.push((e.covenant.clone(), event.index, again.sha256));
+            out.reviews
+                .push((e.covenant.clone(), event.index, again.sha256));
         }
         state
             .apply(event)

@@ -138,7 +138,12 @@ impl State {
         cutoff: NaiveDate,
     ) -> Result<(), DomainError> {
         let (c, version) = self.signed_covenant(&e.covenant)?;
-        let text = &c.version(version).expect("in force").content.regulation.text;
+        let text = &c
+            .version(version)
+            .expect("in force")
+            .content
+            .regulation
+            .text;
         let regulation = thidua_scoring::canonical_hash(text)
             .map(hex::encode)
             .map_err(|d| DomainError::InvalidRegulation(d.to_string()))?;
@@ -149,13 +154,24 @@ impl State {
             (e.year == c.year, "not the covenant's year"),
             (e.month == MONTH, "the review counts months 1 to 6"),
             (e.at == event.index, "not computed at its own log index"),
-            (e.cutoff == cutoff, "not the month-6 cut-off of the calendar"),
+            (
+                e.cutoff == cutoff,
+                "not the month-6 cut-off of the calendar",
+            ),
             (
                 e.units.iter().map(|u| &u.unit).eq(members.iter()),
                 "not the cluster's members",
             ),
-            (e.units.iter().all(|u| u.through.is_none_or(|m| (1..=MONTH).contains(&m))), "a month past 6"),
-            (e.sha256 == snapshot_hash(e), "its SHA-256 is not the hash of its snapshot"),
+            (
+                e.units
+                    .iter()
+                    .all(|u| u.through.is_none_or(|m| (1..=MONTH).contains(&m))),
+                "a month past 6",
+            ),
+            (
+                e.sha256 == snapshot_hash(e),
+                "its SHA-256 is not the hash of its snapshot",
+            ),
         ];
         match checks.iter().find(|(ok, _)| !ok) {
             Some((_, what)) => Err(mismatch(what)),

@@ -16,7 +16,12 @@ pub const HASH_FORMAT: &str = "thidua-midyear/v1";
 /// events): every member's progress through month 6 at most.
 pub fn snapshot(state: &State, covenant: &CovenantId) -> Result<MidyearReviewFrozen, DomainError> {
     let (c, version) = state.signed_covenant(covenant)?;
-    let text = &c.version(version).expect("in force").content.regulation.text;
+    let text = &c
+        .version(version)
+        .expect("in force")
+        .content
+        .regulation
+        .text;
     let regulation = thidua_scoring::canonical_hash(text)
         .map(hex::encode)
         .map_err(|d| DomainError::InvalidRegulation(d.to_string()))?;

@@ -21,7 +21,12 @@ fn freeze() -> Command {
 }
 
 impl World {
-    fn run_at(&mut self, time_ms: i64, actor: &Actor, command: Command) -> Result<Vec<Payload>, DomainError> {
+    fn run_at(
+        &mut self,
+        time_ms: i64,
+        actor: &Actor,
+        command: Command,
+    ) -> Result<Vec<Payload>, DomainError> {
         run_like_the_service(&mut self.state, &mut self.events, time_ms, actor, command)
     }
 
@@ -63,10 +68,18 @@ fn the_review_counts_months_1_to_6_even_when_july_is_approved() {
     assert_eq!((e.at, e.month, e.year), (index, 6, 2024));
     assert_eq!(e.cutoff, d(2024, 6, 14));
     assert_eq!(e.as_of, Some(d(2024, 6, 14)));
-    let throughs: Vec<_> = e.units.iter().map(|x| (x.unit.clone(), x.through)).collect();
+    let throughs: Vec<_> = e
+        .units
+        .iter()
+        .map(|x| (x.unit.clone(), x.through))
+        .collect();
     assert_eq!(
         throughs,
-        vec![(u("ca-ag"), Some(3)), (u("ca-hg"), None), (u("ca-kg"), Some(6))]
+        vec![
+            (u("ca-ag"), Some(3)),
+            (u("ca-hg"), None),
+            (u("ca-kg"), Some(6))
+        ]
     );
     // The same as progress capped at month 6, computed on the state before the event.
     let capped = {
@@ -74,7 +87,10 @@ fn the_review_counts_months_1_to_6_even_when_july_is_approved() {
         for ev in &w.events[..index as usize] {
             before.apply(ev).unwrap();
         }
-        let ask = Ask { through_at_most: Some(6), ..Ask::default() };
+        let ask = Ask {
+            through_at_most: Some(6),
+            ..Ask::default()
+        };
         progress::compute_with(&before, &cov(), ask).unwrap()
     };
     let kg = &capped.units[2];
@@ -107,9 +123,13 @@ fn only_the_secretariat_or_an_administrator_freezes_after_the_cut_off_once() {
     let e = w.refused_at(at(2024, 6, 14), &user("thuky"), freeze());
     assert_eq!(e.code(), "midyear_too_early");
     assert!(e.to_string().contains("14/06/2024"), "{e}");
-    let e = w.refused_at(july, &user("thuky"), Command::FreezeMidyearReview {
-        covenant: CovenantId::parse("khong-co").unwrap(),
-    });
+    let e = w.refused_at(
+        july,
+        &user("thuky"),
+        Command::FreezeMidyearReview {
+            covenant: CovenantId::parse("khong-co").unwrap(),
+        },
+    );
     assert_eq!(e.code(), "unknown_covenant");
     w.run_at(at(2024, 6, 15), &user("admin"), freeze()).unwrap();
     let e = w.refused_at(july, &user("thuky"), freeze());
