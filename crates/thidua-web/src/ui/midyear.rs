@@ -106,7 +106,8 @@ pub async fn freeze(
     };
     match api::freeze(&app, &viewer, id.clone()).await {
         Ok(_) => Redirect::to(&format!("/covenants/{id}/midyear")).into_response(),
-        Err(e) if e.status.is_client_error() && e.status != StatusCode::NOT_FOUND => {
+        // The domain refused it (already frozen, too early, not signed): the page says why.
+        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
             let message = viewer.lang.error(e.code).to_owned();
             view(&app, &viewer, &id, Some(message))
         }
