@@ -653,7 +653,8 @@ fn figures_year(b: &Browser, app: &TestApp) {
 }
 
 /// Kiên Giang's January and February approved (saved and submitted by `load_figures`), so
-/// that the March approved in the browser gives it months 1–3 without a gap: a live score.
+/// that the March approved in the browser gives it months 1–3 without a gap, and the cluster's
+/// 2023 imported as history: a live score.
 fn approve_first_months(app: &TestApp) {
     use thidua_domain::{Actor, Command, CovenantId, UnitId};
     let cov = CovenantId::parse("gu-12-2024").unwrap();
@@ -676,6 +677,33 @@ fn approve_first_months(app: &TestApp) {
             vec![submit, revision("M01"), revision("M02")],
         )
         .unwrap();
+    // Kiên Giang's 2023 from the example's invented January, the same every month (its code `KG`
+    // is `CAKG` here), so that every criterion has its baseline and a seasonal projection is
+    // whole: four times the first quarter.
+    let data = include_str!("../../../../examples/cum12-2024/data.csv");
+    let past: String = data
+        .lines()
+        .filter(|l| l.starts_with("unit,") || l.starts_with("KG,") && l.contains(",2023-M01,"))
+        .flat_map(|l| match l.starts_with("unit,") {
+            true => vec![format!("{l}\n")],
+            false => (1..=12)
+                .map(|m| {
+                    format!(
+                        "CA{}\n",
+                        l.replace(",2023-M01,", &format!(",2023-M{m:02},"))
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    let upload = thidua_import::Upload {
+        file_name: "so-lieu-2023.csv",
+        bytes: past.as_bytes(),
+    };
+    let plan =
+        thidua_import::plan_historical(&app.service.read(), &cov, upload, &Default::default())
+            .unwrap();
+    app.service.execute(&Actor::System, plan.command).unwrap();
 }
 
 /// After the approval, the secretariat sees the live provisional score and Kiên Giang's
