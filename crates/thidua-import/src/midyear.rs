@@ -189,3 +189,119 @@ fn number(
     sheet.write_number_with_format(row, col, value, format)?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use thidua_domain::midyear::{TargetSnapshot, UnitSnapshot};
+    use thidua_domain::{CovenantId, UnitId};
+
+    fn review() -> MidyearReviewFrozen {
+        let target = |to_date: &str| TargetSnapshot {
+            target: "t1".into(),
+            measured: Some("60".into()),
+            same_period: Some("70".into()),
+            to_date: Some(to_date.into()),
+            projected: None,
+            status: "on_track".into(),
+        };
+        let unit = |id: &str, through, total: Option<&str>| UnitSnapshot {
+            unit: UnitId::parse(id).unwrap(),
+            through,
+            total: total.map(str::to_owned),
+            score_status: None,
+            method: "none".into(),
+            targets: vec![target("100/7")],
+        };
+        MidyearReviewFrozen {
+            covenant: CovenantId::parse("gu-2024").unwrap(),
+            version: 1,
+            regulation: "e".repeat(64),
+            year: 2024,
+            month: 6,
+            at: 42,
+            cutoff: NaiveDate::from_ymd_opt(2024, 6, 14).unwrap(),
+            as_of: NaiveDate::from_ymd_opt(2024, 6, 14),
+            units: vec![
+                unit("ca-ag", Some(6), Some("2741/30")),
+                unit("ca-hg", None, None),
+            ],
+            sha256: "a".repeat(64),
+        }
+    }
+
+    fn book(e: &MidyearReviewFrozen) -> Vec<u8> {
+        write(&Review {
+            frozen: e,
+            covenant_title: "Giao ước thi đua năm 2024",
+            cluster_name: "Cụm thi đua số 12",
+            frozen_on: NaiveDate::from_ymd_opt(2024, 7, 20).unwrap(),
+            unit_names: vec![
+                "Công an tỉnh An Giang".into(),
+                "Công an tỉnh Hậu Giang".into(),
+            ],
+            targets: vec![TargetHead {
+                id: "t1".into(),
+                subject: "Giảm tội phạm".into(),
+                unit_of_measure: Some("%".into()),
+            }],
+            status: &|_| "Đúng tiến độ",
+        })
+        .unwrap()
+    }
+
+    fn rows(bytes: &[u8]) -> Vec<(String, Vec<String>)> {
+        let mut out = Vec::new();
+        crate::table::read(bytes, "x.xlsx", &Default::default(), &mut |s, _, cells| {
+            out.push((
+                s.to_owned(),
+                cells.iter().map(|c| c.text().to_owned()).collect(),
+            ));
+            true
+        })
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn the_review_is_written_rounded_once_and_always_the_same_bytes() {
+        let e = review();
+        let bytes = book(&e);
+        assert_eq!(bytes, book(&e), "deterministic");
+        let rows = rows(&bytes);
+        let row = |sheet: &str, first: &str| {
+            rows.iter()
+                .find(|(s, r)| s == sheet && r.first().is_some_and(|c| c == first))
+                .map(|(_, r)| r.clone())
+                .unwrap_or_else(|| panic!("{sheet} {first}: {rows:?}"))
+        };
+        assert_eq!(row(SCORES_SHEET, "SHA-256")[1], "a".repeat(64));
+        assert_eq!(row(SCORES_SHEET, "Vị trí trong sổ nhật ký")[1], "42");
+        assert_eq!(row(SCORES_SHEET, "Số liệu tính đến ngày")[1], "14/06/2024");
+        assert_eq!(row(SCORES_SHEET, "STT"), SCORE_HEADINGS.map(String::from));
+        // 2741/30 = 91.3666…: rounded once to 91.37; a unit with nothing approved stays empty.
+        assert_eq!(
+            row(SCORES_SHEET, "1")[1..4],
+            ["Công an tỉnh An Giang", "6", "91.37"]
+        );
+        let hg = row(SCORES_SHEET, "2");
+        assert!(
+            hg.len() < 3 || hg[2..].iter().all(String::is_empty),
+            "{hg:?}"
+        );
+        // 100/7 = 14.2857…% to date: 14.29.
+        let t = row(TARGETS_SHEET, "1");
+        assert_eq!(
+            t[2..9],
+            [
+                "Giảm tội phạm",
+                "%",
+                "60",
+                "70",
+                "14.29",
+                "",
+                "Đúng tiến độ"
+            ]
+        );
+    }
+}
