@@ -331,3 +331,21 @@ fn a_merged_units_same_period_is_its_own_and_its_predecessors_approved_figures()
     assert_eq!(hg.targets[0].projected, Some(exact("20")));
     assert_eq!(hg.targets[0].status, Status::OnTrack);
 }
+
+/// A seasonal projection with exactly three decimals (1 × 130 ÷ 80 = 1.625 crimes) is handed
+/// to the engine as 1.6250, never as "1.625", which the data's reader takes for a thousands
+/// separator and refuses (the whole covenant's progress failed on it).
+#[test]
+fn a_projection_with_three_decimals_reaches_the_engine_as_a_decimal() {
+    let mut w = world();
+    w.last_year();
+    w.report("ca-kg", "M01", "1", "approved");
+    for m in 2..=7 {
+        w.report("ca-kg", &format!("M{m:02}"), "0", "approved");
+    }
+    let p = progress::compute(&w.state, &cov()).unwrap();
+    let kg = &p.units[2];
+    assert_eq!(kg.through, Some(7));
+    // (130 − 1.625) ÷ 130 = 98.75% fewer crimes projected for the year.
+    assert_eq!(kg.targets[0].projected, Some(exact("98.75")));
+}
