@@ -102,6 +102,9 @@ pub fn permission_for(state: &State, payload: &Payload) -> Result<Permission, Do
         }
         P::Vote(vote) => crate::votes::permission_for(state, vote)?,
         P::YearEnd(e) => crate::yearend::permission(state, e)?,
+        P::MidyearReviewFrozen(e) => {
+            Permission::ManageCluster(state.covenant(&e.covenant)?.cluster.clone())
+        }
     })
 }
 

@@ -184,6 +184,11 @@ pub enum Command {
     Vote(crate::votes::VoteCommand),
     /// A step of the year-end review (`{"command":"year_end","action":…}`).
     YearEnd(crate::yearend::YearEndCommand),
+    /// Freezes the covenant's mid-year review (the secretariat, once month 6 has closed):
+    /// progress and provisional scores through month 6, computed from the log as it stands.
+    FreezeMidyearReview {
+        covenant: CovenantId,
+    },
 }
 
 /// Turns `command` from `actor` into the events it produces, checked against `state`: the
@@ -232,6 +237,7 @@ pub fn decide_and_apply(
         C::IssueDocument { .. } => crate::documents::decide(state, actor, command)?,
         C::Vote(vote) => crate::votes::decide(state, actor, vote)?,
         C::YearEnd(c) => crate::yearend::decide::decide(state, actor, c)?,
+        C::FreezeMidyearReview { covenant } => crate::midyear::decide(state, actor, &covenant)?,
     };
     let mut after = state.clone();
     for payload in &payloads {

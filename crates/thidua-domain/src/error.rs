@@ -156,6 +156,9 @@ pub enum DomainError {
     /// A year-end step refused; its own code (see [`crate::yearend::error::CODES`]).
     #[error(transparent)]
     YearEnd(crate::yearend::YearEndError),
+    /// The mid-year review refused; its own code (see [`crate::midyear::CODES`]).
+    #[error("{reason}")]
+    Midyear { code: &'static str, reason: String },
 }
 
 impl DomainError {
@@ -221,6 +224,7 @@ impl DomainError {
             InvalidRule { .. } => "invalid_rule",
             VoteRefused { code, .. } => code,
             YearEnd(e) => e.code,
+            Midyear { code, .. } => code,
         }
     }
 }

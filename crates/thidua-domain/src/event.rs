@@ -209,6 +209,8 @@ pub enum Payload {
     Vote(crate::votes::VoteEvent),
     /// A step of the year-end review (its kinds are [`crate::yearend::KINDS`]).
     YearEnd(crate::yearend::YearEndEvent),
+    /// The mid-year review: progress frozen at the month-6 cut-off ([`crate::midyear`]).
+    MidyearReviewFrozen(crate::midyear::MidyearReviewFrozen),
 }
 
 /// Every event kind, in the order they were introduced.
@@ -269,6 +271,7 @@ pub const EVENT_KINDS: &[&str] = &[
     "year_end_locked",
     "results_published",
     "cutoff_tie_decided",
+    "midyear_review_frozen",
 ];
 
 impl Payload {
@@ -303,6 +306,7 @@ impl Payload {
             Payload::DocumentIssued { .. } => "document_issued",
             Payload::Vote(vote) => vote.kind(),
             Payload::YearEnd(e) => e.kind(),
+            Payload::MidyearReviewFrozen(_) => "midyear_review_frozen",
         }
     }
 

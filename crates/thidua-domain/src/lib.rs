@@ -19,6 +19,7 @@ pub mod figures;
 pub mod history;
 pub mod ids;
 pub mod integrity;
+pub mod midyear;
 pub mod model;
 pub mod org;
 pub mod progress;

@@ -3,7 +3,8 @@
 //! permission for it ([`crate::authz`]) and the event must fit the state (no duplicate creation,
 //! no impossible transition). A log that breaks either stops the replay, naming the event.
 //! Each stage applies its own events: [`crate::org`], [`crate::covenant`], [`crate::witness`],
-//! [`crate::figures`], [`crate::documents`], [`crate::votes`], [`crate::yearend`].
+//! [`crate::figures`], [`crate::documents`], [`crate::votes`], [`crate::yearend`],
+//! [`crate::midyear`].
 
 use std::collections::BTreeMap;
 
@@ -141,6 +142,9 @@ pub struct State {
     /// Year-end reviews: dossiers, draw, findings, resolutions, results.
     #[serde(default)]
     pub yearend: crate::yearend::YearEnds,
+    /// Mid-year reviews, one per covenant ([`crate::midyear`]).
+    #[serde(default)]
+    pub midyear: OrdMap<CovenantId, crate::midyear::Review>,
 }
 
 /// The witnesses whose cosignatures count, and how many of them are needed (k of n).
@@ -218,6 +222,7 @@ impl State {
             P::DocumentIssued { .. } => self.apply_documents(event)?,
             P::Vote(vote) => self.apply_votes(event, vote)?,
             P::YearEnd(e) => self.apply_yearend(event, e)?,
+            P::MidyearReviewFrozen(e) => self.apply_midyear(event, e)?,
         }
         let mut history = std::mem::take(&mut self.history);
         history.record(self, event);

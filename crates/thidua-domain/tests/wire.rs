@@ -495,7 +495,61 @@ fn vote_samples(admin: &Actor) -> Vec<(Actor, Payload)> {
     ]
     .into_iter()
     .chain(yearend::samples())
+    .chain([midyear_sample()])
     .collect()
+}
+
+/// A mid-year review (its hash computed, as the command does).
+fn midyear_sample() -> (Actor, Payload) {
+    use thidua_domain::midyear::*;
+    let mut e = MidyearReviewFrozen {
+        covenant: cov(),
+        version: 1,
+        regulation: "e".repeat(64),
+        year: 2024,
+        month: 6,
+        at: 1054,
+        cutoff: d(2024, 6, 14),
+        as_of: Some(d(2024, 6, 14)),
+        units: vec![
+            UnitSnapshot {
+                unit: u("ca-ag"),
+                through: Some(6),
+                total: Some("95.5".into()),
+                score_status: Some("not_scored".into()),
+                method: "seasonal".into(),
+                targets: vec![TargetSnapshot {
+                    target: "giam-toi-pham".into(),
+                    measured: Some("60".into()),
+                    same_period: Some("70".into()),
+                    to_date: Some("100/7".into()),
+                    projected: Some("12.5".into()),
+                    status: "on_track".into(),
+                }],
+            },
+            UnitSnapshot {
+                unit: u("ca-hg"),
+                through: None,
+                total: None,
+                score_status: None,
+                method: "none".into(),
+                targets: vec![TargetSnapshot {
+                    target: "giam-toi-pham".into(),
+                    measured: None,
+                    same_period: Some("64".into()),
+                    to_date: None,
+                    projected: None,
+                    status: "unknown".into(),
+                }],
+            },
+        ],
+        sha256: String::new(),
+    };
+    e.sha256 = snapshot_hash(&e);
+    (
+        Actor::User(UserId::parse("thuky").unwrap()),
+        Payload::MidyearReviewFrozen(e),
+    )
 }
 
 #[path = "wire/yearend.rs"]

@@ -9,6 +9,7 @@
 //!   [`number`] reads "1.234,5" only where the template declares the Vietnamese form.
 //! - [`plan`] turns a file into domain commands (all-or-nothing) and a dry run of what would
 //!   change; every error names the sheet, row, column and reason in Vietnamese and English.
+//! - [`midyear`] writes the mid-year review (sơ kết 6 tháng) as a deterministic XLSX workbook.
 //! - [`export`] writes the approved figures of a window as the data file that
 //!   `thidua score --data` reads.
 //!
@@ -19,6 +20,7 @@
 pub mod encoding;
 pub mod error;
 pub mod export;
+pub mod midyear;
 pub mod number;
 pub mod plan;
 pub mod table;

@@ -300,6 +300,8 @@ impl Scope {
             | Payload::CovenantFrozen { covenant, .. } => covenant_ok(covenant),
             Payload::Vote(vote) => vote.cluster(state).is_some_and(cluster_ok),
             Payload::YearEnd(e) => self.can_view_yearend(state, vis, e),
+            // The mid-year review is published to the cluster (members, supervisor).
+            Payload::MidyearReviewFrozen(e) => covenant_ok(&e.covenant),
             // Kinds added later: visible through the unit they concern, else administrators only.
             #[allow(unreachable_patterns)]
             other => other.unit().is_some_and(|u| vis.units.contains(u)),

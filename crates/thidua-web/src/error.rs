@@ -122,6 +122,8 @@ pub fn domain_status(e: &DomainError) -> StatusCode {
         {
             StatusCode::CONFLICT
         }
+        // One mid-year review per covenant: a second conflicts with the first.
+        Midyear { code, .. } if *code == "midyear_exists" => StatusCode::CONFLICT,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }

@@ -170,6 +170,7 @@ impl Modify for Statuses {
         api::figures::template, api::figures::export_csv, api::figures::set_deadline,
         api::flags::list, api::flags::export,
         api::progress::covenant, api::progress::unit, api::progress::overview,
+        api::midyear::get_review, api::midyear::post_review, api::midyear::get_xlsx,
         api::documents::list_documents, api::documents::get_document,
         api::documents::covenant_document, api::documents::issue_covenant,
         api::documents::list_offers, api::documents::offer_document, api::documents::issue_offer,
@@ -181,7 +182,7 @@ impl Modify for Statuses {
         api::figures::ImportOutcome, api::figures::ImportFailure, api::flags::FlagsDto, api::documents::IssuedDocumentDto,
         api::documents::OfferDto, api::documents::OfferQuery,
         api::yearend::ReviewDto, api::yearend::ResultsDto, api::progress::ProgressDto,
-        api::progress::UnitDetailDto, api::progress::OverviewDto))
+        api::progress::UnitDetailDto, api::progress::OverviewDto, api::midyear::MidyearDto))
 )]
 pub struct ApiDoc;
 

@@ -315,6 +315,7 @@ fn commands() -> Vec<CommandShape> {
             ],
             &[],
         ),
+        ("freeze_midyear_review", vec![("covenant", id())], &[]),
         (
             "vote",
             vec![(

@@ -11,6 +11,7 @@ mod web {
     pub mod http;
     pub mod matrix;
     pub mod metrics;
+    pub mod midyear;
     pub mod progress;
     pub mod replay;
     pub mod slow_clients;

@@ -733,7 +733,7 @@ mod tests {
 
     /// The demonstration shows its year's progress: every member's approved months through
     /// December 2024 (the year-end needs them all), with provisional scores and targets judged
-    /// against 2023; and a member recomputes the
+    /// against 2023; the mid-year review frozen through June; and a member recomputes the
     /// same progress from the events it may read (drafts of other units never count).
     #[test]
     fn the_demonstration_shows_the_year_in_progress_as_every_member_recomputes_it() {
@@ -750,6 +750,15 @@ mod tests {
             .iter()
             .flat_map(|u| &u.targets)
             .any(|t| t.status != thidua_domain::progress::Status::Unknown));
+        // The mid-year review was frozen through June for every member, and recomputes.
+        let review = &full.midyear[&covenant].frozen;
+        assert_eq!(
+            review.units.iter().map(|u| u.through).collect::<Vec<_>>(),
+            vec![Some(6); 5]
+        );
+        assert_eq!(review.as_of, chrono::NaiveDate::from_ymd_opt(2024, 6, 14));
+        let audit = thidua_domain::midyear::audit::audit(&events).unwrap();
+        assert_eq!((audit.reviews.len(), audit.differences.len()), (1, 0));
         let expected = serde_json::to_string(&p).unwrap();
         let user = thidua_domain::UserId::parse("lanhdao.ag").unwrap();
         let scope = Scope::new(user.clone(), full.users[&user].roles.clone());

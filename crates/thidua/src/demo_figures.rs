@@ -153,6 +153,14 @@ pub fn load(service: &Service) -> anyhow::Result<()> {
             }
         }
     }
+    // Every member has approved June: the secretariat freezes the mid-year review (sơ kết 6
+    // tháng) through the real command, before the correction below shows only in live progress.
+    service.execute(
+        &secretariat,
+        Command::FreezeMidyearReview {
+            covenant: cov.clone(),
+        },
+    )?;
     correct(service, &cov)
 }
 

@@ -75,8 +75,13 @@ pub fn elements(
         } else {
             Some(now)
         };
-        if let Some(d) = value.and_then(|v| v.round(4, Rounding::HalfUp).to_decimal()) {
-            out.push((el.id.clone(), d.normalize()));
+        // A whole-number element (a count of cases) is projected to a whole number, which the
+        // engine's data accepts; anything else keeps four decimals written out ("83.1250"), never
+        // three, which the data's reader takes for a thousands separator ("83.125") and refuses.
+        let places = if el.integer { 0 } else { 4 };
+        if let Some(mut d) = value.and_then(|v| v.round(places, Rounding::HalfUp).to_decimal()) {
+            d.rescale(places);
+            out.push((el.id.clone(), d));
         }
     }
     (out, method)

@@ -1,5 +1,5 @@
 //! The log's byte format (see `docs/event-encoding.md`). Each event kind has numbered formats;
-//! the structures of a format ([`v1`], [`v2`], [`documents`]) are frozen once events were written with them,
+//! the structures of a format ([`v1`], [`v2`], [`documents`], [`midyear`], …) are frozen once events were written with them,
 //! and every format ever written keeps decoding to the in-memory model ([`crate::event`]) for
 //! ever. New events are written in the newest format of their kind. A change of meaning gets a
 //! new kind or a new format; the model may change freely as long as old formats still map to it.
@@ -8,6 +8,7 @@
 //! must be exactly what that format's encoder writes for the decoded value.
 
 pub mod documents;
+pub mod midyear;
 pub mod v1;
 pub mod v2;
 pub mod v3;
@@ -80,6 +81,7 @@ pub const LATEST_FORMATS: &[(&str, u32)] = &[
     ("year_end_locked", 1),
     ("results_published", 1),
     ("cutoff_tie_decided", 1),
+    ("midyear_review_frozen", 1),
 ];
 
 /// Errors decoding stored bytes into an event.
@@ -405,6 +407,7 @@ fn decode_payload(kind: &str, v: u32, data: Value) -> Option<Decoded> {
             title: w.title,
             sha256: w.sha256,
         }),
+        ("midyear_review_frozen", v) => return midyear::decode(v, data),
         (kind, 1) => return votes::decode(kind, data),
         _ => return None,
     })
@@ -723,6 +726,7 @@ fn encode_payload(payload: &Payload) -> (u32, Value) {
         ),
         P::Vote(vote) => (1, votes::encode(&vote)),
         P::YearEnd(e) => yearend::encode(&e),
+        P::MidyearReviewFrozen(e) => midyear::encode(&e),
     }
 }
 

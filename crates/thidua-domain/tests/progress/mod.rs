@@ -31,7 +31,7 @@ fn target(id: &str, kind: TargetKind, comparison: Comparison, indicator: &str) -
 
 /// The cluster with a covenant of two targets on crimes (one by the element, one by the
 /// regulation's `pct_change` indicator), signed by all.
-fn world() -> World {
+pub(super) fn world() -> World {
     let mut w = World::cluster();
     let mut content = content("Giao ước 2024");
     content.targets = vec![
@@ -84,7 +84,7 @@ fn values(w: &World, crimes: &str) -> BTreeMap<String, FigureValue> {
 
 impl World {
     /// Saves (and, as far as `until` says, submits and approves) a unit's report for a window.
-    fn report(&mut self, unit: &str, window: &str, crimes: &str, until: &str) {
+    pub(super) fn report(&mut self, unit: &str, window: &str, crimes: &str, until: &str) {
         let short = &unit[3..];
         let values = values(self, crimes);
         self.ok(
@@ -132,7 +132,7 @@ impl World {
     }
 
     /// 2023's crimes of ca-kg imported: 20 in January, 10 in every other month (130 a year).
-    fn last_year(&mut self) {
+    pub(super) fn last_year(&mut self) {
         let reports = (1..=12)
             .map(|m| HistoricalReport {
                 unit: u("ca-kg"),
@@ -330,4 +330,22 @@ fn a_merged_units_same_period_is_its_own_and_its_predecessors_approved_figures()
     assert_eq!(hg.targets[0].to_date, Some(exact("20")));
     assert_eq!(hg.targets[0].projected, Some(exact("20")));
     assert_eq!(hg.targets[0].status, Status::OnTrack);
+}
+
+/// A seasonal projection with exactly three decimals (1 × 130 ÷ 80 = 1.625 crimes) is handed
+/// to the engine as 1.6250, never as "1.625", which the data's reader takes for a thousands
+/// separator and refuses (the whole covenant's progress failed on it).
+#[test]
+fn a_projection_with_three_decimals_reaches_the_engine_as_a_decimal() {
+    let mut w = world();
+    w.last_year();
+    w.report("ca-kg", "M01", "1", "approved");
+    for m in 2..=7 {
+        w.report("ca-kg", &format!("M{m:02}"), "0", "approved");
+    }
+    let p = progress::compute(&w.state, &cov()).unwrap();
+    let kg = &p.units[2];
+    assert_eq!(kg.through, Some(7));
+    // (130 − 1.625) ÷ 130 = 98.75% fewer crimes projected for the year.
+    assert_eq!(kg.targets[0].projected, Some(exact("98.75")));
 }

@@ -10,6 +10,7 @@ pub mod extract;
 pub mod figures;
 pub mod flags;
 pub mod history;
+pub mod midyear;
 pub mod progress;
 pub mod yearend;
 
@@ -68,6 +69,7 @@ pub fn routes() -> Router<AppState> {
         .merge(figures::routes())
         .merge(flags::routes())
         .merge(progress::routes())
+        .merge(midyear::routes())
         .merge(yearend::routes())
         .route("/api/v1/log/key", get(log_key))
         .merge(documents::routes())

@@ -4,6 +4,7 @@
 pub mod en;
 pub mod figures;
 pub mod flags;
+pub mod midyear;
 pub mod progress;
 pub mod vi;
 pub mod votes;
@@ -72,6 +73,14 @@ impl Lang {
         }
     }
 
+    /// The strings of the mid-year review page.
+    pub fn midyear(self) -> &'static midyear::MidStrings {
+        match self {
+            Lang::Vi => &midyear::VI,
+            Lang::En => &midyear::EN,
+        }
+    }
+
     /// The strings of the year-end pages.
     pub fn yearend(self) -> &'static yearend::YeStrings {
         match self {
@@ -82,7 +91,10 @@ impl Lang {
 
     /// The sentence for an error code.
     pub fn error(self, code: &str) -> &'static str {
-        if let Some(sentence) = figures::error(self, code).or_else(|| yearend::error(self, code)) {
+        if let Some(sentence) = figures::error(self, code)
+            .or_else(|| yearend::error(self, code))
+            .or_else(|| midyear::error(self, code))
+        {
             return sentence;
         }
         if let Some(sentence) = votes::error(self.code(), code) {
@@ -524,6 +536,7 @@ impl Strings {
         if let Some(name) = figures::event_kind(self.lang_code, kind)
             .or_else(|| votes::event_kind(self.lang_code, kind))
             .or_else(|| yearend::event_kind(self.lang_code, kind))
+            .or_else(|| midyear::event_kind(self.lang_code, kind))
         {
             return name;
         }
@@ -665,7 +678,8 @@ mod tests {
             "invalid_rule",
         ]
         .into_iter()
-        .chain(thidua_domain::yearend::error::CODES.iter().copied());
+        .chain(thidua_domain::yearend::error::CODES.iter().copied())
+        .chain(thidua_domain::midyear::CODES.iter().copied());
         for code in codes {
             assert_ne!(
                 Lang::Vi.error(code),

@@ -380,6 +380,20 @@ pub fn describe(t: &Strings, state: &State, e: &Event) -> Described {
             vec![],
         ),
         P::YearEnd(y) => super::yearend::describe(t, state, y),
+        P::MidyearReviewFrozen(m) => {
+            let mid = crate::i18n::Lang::parse(t.lang_code)
+                .unwrap_or_default()
+                .midyear();
+            (
+                crate::i18n::midyear::sentence(t.lang_code),
+                vec![("covenant", vec![names::covenant(state, &m.covenant)])],
+                vec![
+                    (mid.cutoff, date(&m.cutoff)),
+                    (mid.log_index, plain(m.at.to_string())),
+                    (mid.sha256, plain(m.sha256.clone())),
+                ],
+            )
+        }
         P::WitnessPolicySet { witnesses, quorum } => (
             t.ev_witness_policy,
             vec![

@@ -16,9 +16,10 @@ pub(crate) mod form;
 pub(crate) mod history;
 mod lineage;
 mod manage;
+mod midyear;
 pub(crate) mod names;
 pub(crate) mod pages;
-mod progress;
+pub(crate) mod progress;
 pub(crate) mod proof;
 mod regulation;
 mod session;
@@ -130,6 +131,7 @@ pub fn routes() -> Router<AppState> {
         .merge(figures::routes())
         .merge(flags::routes())
         .merge(progress::routes())
+        .merge(midyear::routes())
         .merge(documents::routes())
         .merge(votes::routes())
         .merge(yearend::routes())
@@ -207,6 +209,11 @@ impl Layout {
             .unwrap_or_default()
             .progress()
             .overview_link
+    }
+
+    /// The link to a covenant's mid-year review, in the page's language.
+    pub fn lang_midyear_link(&self) -> &'static str {
+        Lang::parse(self.lang).unwrap_or_default().midyear().link
     }
 
     /// The link to a covenant's progress, in the page's language.

@@ -114,6 +114,33 @@ struct ClusterPage {
     d: ProgressDto,
     /// The target charted in each card.
     target: usize,
+    /// Integrity flags the viewer may read, counted by unit id ([`crate::api::flags`]).
+    flags: std::collections::BTreeMap<String, usize>,
+    /// The flags page's name, for each card's link.
+    flags_label: &'static str,
+}
+
+impl ClusterPage {
+    fn flag_count(&self, unit: &str) -> usize {
+        self.flags.get(unit).copied().unwrap_or(0)
+    }
+}
+
+/// The integrity flags of a covenant the viewer may read, counted by unit (none when the
+/// viewer reads none).
+fn flag_counts(
+    state: &thidua_domain::State,
+    scope: &crate::authz::Scope,
+    id: &CovenantId,
+) -> std::collections::BTreeMap<String, usize> {
+    let query = crate::api::flags::FlagsQuery::default();
+    let mut out = std::collections::BTreeMap::new();
+    if let Ok((dto, _)) = crate::api::flags::flags_of(state, scope, id, &query) {
+        for f in dto.flags {
+            *out.entry(f.unit.id).or_insert(0) += 1;
+        }
+    }
+    out
 }
 
 #[derive(Deserialize)]
@@ -133,10 +160,14 @@ pub async fn cluster_page(
     };
     let scope = viewer.scope.clone();
     let found = app
-        .blocking(move |app| Ok(api::progress_dto(app, &app.service.read(), &scope, &id, None)?.0))
+        .blocking(move |app| {
+            let state = app.service.read();
+            let d = api::progress_dto(app, &state, &scope, &id, None)?.0;
+            Ok((d, flag_counts(&state, &scope, &id)))
+        })
         .await;
     match found {
-        Ok(d) => {
+        Ok((d, flags)) => {
             let p = viewer.lang.progress();
             let target = q
                 .target
@@ -148,6 +179,8 @@ pub async fn cluster_page(
                 p,
                 d,
                 target,
+                flags,
+                flags_label: viewer.lang.flags().link,
             })
         }
         Err(e) => viewer_error(&viewer, e),

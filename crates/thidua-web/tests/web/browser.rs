@@ -553,6 +553,7 @@ fn fill_template(dir: &std::path::Path, template: &[u8], bad: bool) -> PathBuf {
 /// the old and the new value.
 fn figures_year(b: &Browser, app: &TestApp) {
     super::support::load_figures(&app.service);
+    approve_first_months(app);
     let page = format!("{}/covenants/gu-12-2024/figures/ca-kg/M03", app.base);
     b.sign_in(app, "canbo-kg");
     b.goto(&page);
@@ -616,6 +617,7 @@ fn figures_year(b: &Browser, app: &TestApp) {
         b.text("#unit-ca-kg")
     );
     b.screenshot("figures-secretariat-window");
+    secretariat_sees_progress_and_freezes_the_midyear_review(b, app);
     // A correction: the leader reopens with a reason, the officer changes one figure.
     b.sign_in(app, "lanhdao-kg");
     b.goto(&page);
@@ -648,6 +650,114 @@ fn figures_year(b: &Browser, app: &TestApp) {
         .text("#approvals")
         .contains("Rà soát lại số vụ tạm đình chỉ"));
     b.screenshot("figures-correction");
+}
+
+/// Kiên Giang's January and February approved (saved and submitted by `load_figures`), so
+/// that the March approved in the browser gives it months 1–3 without a gap, and the cluster's
+/// 2023 imported as history: a live score.
+fn approve_first_months(app: &TestApp) {
+    use thidua_domain::{Actor, Command, CovenantId, UnitId};
+    let cov = CovenantId::parse("gu-12-2024").unwrap();
+    let unit = UnitId::parse("ca-kg").unwrap();
+    let revision = |window: &str| Command::ApproveFigures {
+        covenant: cov.clone(),
+        unit: unit.clone(),
+        window: window.into(),
+        revision: 1,
+    };
+    let submit = Command::SubmitFigures {
+        covenant: cov.clone(),
+        unit: unit.clone(),
+        window: "M02".into(),
+        revision: 1,
+    };
+    app.service
+        .execute_all(
+            &Actor::System,
+            vec![submit, revision("M01"), revision("M02")],
+        )
+        .unwrap();
+    // Kiên Giang's 2023 from the example's invented January, the same every month (its code `KG`
+    // is `CAKG` here), so that every criterion has its baseline and a seasonal projection is
+    // whole: four times the first quarter.
+    let data = include_str!("../../../../examples/cum12-2024/data.csv");
+    let past: String = data
+        .lines()
+        .filter(|l| l.starts_with("unit,") || l.starts_with("KG,") && l.contains(",2023-M01,"))
+        .flat_map(|l| match l.starts_with("unit,") {
+            true => vec![format!("{l}\n")],
+            false => (1..=12)
+                .map(|m| {
+                    format!(
+                        "CA{}\n",
+                        l.replace(",2023-M01,", &format!(",2023-M{m:02},"))
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    let upload = thidua_import::Upload {
+        file_name: "so-lieu-2023.csv",
+        bytes: past.as_bytes(),
+    };
+    let plan =
+        thidua_import::plan_historical(&app.service.read(), &cov, upload, &Default::default())
+            .unwrap();
+    app.service.execute(&Actor::System, plan.command).unwrap();
+}
+
+/// After the approval, the secretariat sees the live provisional score and Kiên Giang's
+/// integrity flag (its reports came after their deadlines) on the progress page, freezes the
+/// mid-year review through its form and downloads the review's workbook.
+fn secretariat_sees_progress_and_freezes_the_midyear_review(b: &Browser, app: &TestApp) {
+    b.goto(&format!("{}/covenants/gu-12-2024/progress", app.base));
+    assert!(b.wait_for("#unit-ca-kg"), "{}", b.source());
+    let card = b.text("#unit-ca-kg");
+    assert!(card.contains("Số liệu tính đến ngày 14/03/2024"), "{card}");
+    let live = b.text("#unit-ca-kg .provisional");
+    assert!(
+        !live.is_empty() && live != "—",
+        "a live provisional score: {card}"
+    );
+    assert!(b.text("#flags-ca-kg").contains(": "), "{card}");
+    b.screenshot("progress-secretariat-live-score-and-flag");
+    b.click("#flags-ca-kg");
+    assert!(b.wait_for("#flags"), "{}", b.source());
+    assert!(
+        b.text("#flags").contains("Kiên Giang"),
+        "{}",
+        b.text("#flags")
+    );
+    b.goto(&format!("{}/covenants/gu-12-2024/progress", app.base));
+    assert!(b.wait_for("#midyear-link"));
+    b.click("#midyear-link");
+    assert!(b.wait_for("#freeze-button"), "{}", b.source());
+    b.click("#freeze-button");
+    assert!(b.wait_for("#sha256"), "{}", b.source());
+    let sha = b.text("#sha256");
+    assert_eq!(sha.len(), 64, "{sha}");
+    assert!(
+        b.text("#unit-ca-kg").contains(&live),
+        "the frozen score is the live one: {}",
+        b.text("#unit-ca-kg")
+    );
+    b.screenshot("midyear-frozen");
+    let href = b.cmd(
+        "GET",
+        &format!("/element/{}/attribute/href", b.must("#midyear-xlsx")),
+        None,
+    );
+    let href = href.as_str().unwrap().to_owned();
+    let path = href.trim_start_matches(&app.base).to_owned();
+    let xlsx = super::support::signed_in(app, "thuky12").get_bytes(&path);
+    assert!(xlsx.starts_with(b"PK\x03\x04"), "{path}");
+    let mut found = false;
+    thidua_import::table::read(&xlsx, "x.xlsx", &Default::default(), &mut |_, _, cells| {
+        found |= cells.len() > 1 && cells[0].text() == "SHA-256" && cells[1].text() == sha;
+        true
+    })
+    .unwrap();
+    assert!(found, "the workbook carries the review's SHA-256");
 }
 
 #[test]

@@ -456,6 +456,8 @@ fn health_and_transparency(app: &TestApp) {
         "/api/v1/covenants/{id}/sign",
         "/api/v1/events",
         "/api/v1/me/tokens",
+        "/api/v1/covenants/{id}/midyear",
+        "/api/v1/covenants/{id}/midyear.xlsx",
     ] {
         assert!(
             doc["paths"][path].is_object(),
@@ -463,6 +465,11 @@ fn health_and_transparency(app: &TestApp) {
         );
     }
     assert!(doc["components"]["schemas"]["ClusterDetail"].is_object());
+    assert!(doc["components"]["schemas"]["MidyearDto"].is_object());
+    let freeze = &doc["paths"]["/api/v1/covenants/{id}/midyear"]["post"]["responses"];
+    for status in ["200", "403", "404", "409", "422"] {
+        assert!(freeze[status].is_object(), "freeze answers {status}");
+    }
 }
 
 /// The log's public key is published: an endpoint, and the transparency page (signed in or

@@ -394,6 +394,48 @@ fn actions() -> Vec<Action> {
             expect: ["AA", "DD", "DD", "DD", "DD", "DD"],
         },
         Action {
+            // The mid-year review is published to the cluster: members, supervisor, secretariat.
+            name: "GET /api/v1/covenants/{id}/midyear (the mid-year review)",
+            check: Check::Status,
+            perform: |c, own| c.get(&format!("/api/v1/covenants/{}/midyear", midyear_cov(own))),
+            expect: ["AA", "AD", "AD", "AD", "AD", "DD"],
+        },
+        Action {
+            // Freezing: the cluster's secretariat or an administrator (a second freeze is the
+            // domain's 409, asked only after the role); nobody else, the supervisor included.
+            name: "API POST /api/v1/covenants/{id}/midyear (freeze the mid-year review)",
+            check: Check::Status,
+            perform: |c, own| {
+                c.post_json(
+                    &format!("/api/v1/covenants/{}/midyear", midyear_cov(own)),
+                    json!(null),
+                )
+            },
+            expect: ["AA", "AD", "DD", "DD", "DD", "DD"],
+        },
+        Action {
+            name: "form POST /covenants/{id}/midyear (freeze the mid-year review)",
+            check: Check::Status,
+            perform: |c, own| {
+                c.post_form(
+                    &format!("/covenants/{}/midyear", midyear_cov(own)),
+                    &[("csrf", &form_csrf(c))],
+                )
+            },
+            expect: ["AA", "AD", "DD", "DD", "DD", "DD"],
+        },
+        Action {
+            name: "GET /api/v1/covenants/{id}/midyear.xlsx (the frozen review)",
+            check: Check::Status,
+            perform: |c, own| {
+                c.get(&format!(
+                    "/api/v1/covenants/{}/midyear.xlsx",
+                    midyear_cov(own)
+                ))
+            },
+            expect: ["AA", "AD", "AD", "AD", "AD", "DD"],
+        },
+        Action {
             name: "GET /api/v1/events?unit= (sees events)",
             check: Check::NonEmpty,
             perform: |c, own| {
@@ -405,6 +447,10 @@ fn actions() -> Vec<Action> {
             expect: ["AA", "AD", "AD", "AD", "AD", "DD"],
         },
     ]
+}
+
+fn midyear_cov(own: bool) -> &'static str {
+    pick(own, "gu-12-2024", "gu-13-2024")
 }
 
 fn pick2<T>(own: bool, a: T, b: T) -> T {

@@ -53,8 +53,8 @@ pub struct VerifyArgs {
     /// JSON summary on stdout.
     #[arg(long)]
     pub json: bool,
-    /// Không tính lại tổng kết năm / skip recomputing year-end draws and results (they need
-    /// every event in memory).
+    /// Không tính lại tổng kết năm và sơ kết 6 tháng / skip recomputing year-end draws and
+    /// results and mid-year reviews (they need every event in memory).
     #[arg(long)]
     pub skip_yearend: bool,
 }
@@ -192,6 +192,7 @@ fn yearend_hook(
     state: &thidua_domain::State,
     events: &[thidua_domain::Event],
 ) -> Result<(), String> {
+    midyear_check(state, events)?;
     if state.yearend.reviews.is_empty() {
         return Ok(());
     }
@@ -206,6 +207,28 @@ fn yearend_hook(
         "tổng kết năm / year-end: {} draw(s) and {} publication(s) recomputed from the log, identical",
         audit.draws.len(),
         audit.publications.len()
+    );
+    Ok(())
+}
+
+/// Every mid-year review recomputed from the log prefix it names.
+fn midyear_check(
+    state: &thidua_domain::State,
+    events: &[thidua_domain::Event],
+) -> Result<(), String> {
+    if state.midyear.is_empty() {
+        return Ok(());
+    }
+    let audit = thidua_domain::midyear::audit::audit(events)?;
+    if !audit.differences.is_empty() {
+        return Err(format!(
+            "mid-year recomputation differs from the log: {}",
+            audit.differences.join("; ")
+        ));
+    }
+    eprintln!(
+        "sơ kết 6 tháng / mid-year: {} review(s) recomputed from the log, identical",
+        audit.reviews.len()
     );
     Ok(())
 }

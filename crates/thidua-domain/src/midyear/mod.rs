@@ -1,0 +1,181 @@
+//! The mid-year review (stage `midyear`, "sơ kết 6 tháng"): the secretariat of a covenant's
+//! cluster freezes, once month 6 of the covenant's calendar has closed, each member's progress
+//! and provisional score through month 6 ([`crate::progress`] capped at month 6, even where later
+//! months are approved). One event, `midyear_review_frozen`, carries the whole snapshot, the log
+//! size it was computed at and the SHA-256 of its canonical serialisation ([`snapshot_hash`]).
+//!
+//! Rules: [`decide`] computes the snapshot (the command carries nothing else); applying the
+//! event checks its fit — one review per covenant, after the cut-off by the event's own time,
+//! computed at its own index, the covenant's version, regulation, members and month-6 cut-off,
+//! and the hash of what it carries. The figures are not recomputed when it is applied (the
+//! engine is the audit's business, as for the year-end results): [`audit`] replays a log and
+//! recomputes every review from its prefix (`thidua verify`). A review is never superseded:
+//! it records what the log said at the cut-off; corrections after it show in live progress.
+
+pub mod audit;
+mod snapshot;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::authz::{authorise, Permission};
+use crate::error::DomainError;
+use crate::event::{Actor, Event, Payload};
+use crate::figures::local_date;
+use crate::ids::CovenantId;
+use crate::state::State;
+pub use crate::wire::midyear::{MidyearReviewFrozen, TargetSnapshot, UnitSnapshot};
+pub use snapshot::{snapshot, snapshot_hash, HASH_FORMAT};
+
+/// The last reporting month a mid-year review counts.
+pub const MONTH: u8 = 6;
+
+/// Every code a mid-year refusal may carry (the UI has a text for each).
+pub const CODES: &[&str] = &["midyear_exists", "midyear_too_early", "midyear_mismatch"];
+
+/// A frozen review as the state keeps it: the event's snapshot, where and when, and by whom.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Review {
+    pub frozen: MidyearReviewFrozen,
+    /// Log index of the event (equal to `frozen.at`).
+    pub index: u64,
+    pub time_ms: i64,
+    pub by: Actor,
+}
+
+/// A mid-year refusal as a domain error.
+pub fn refuse(code: &'static str, reason: impl Into<String>) -> DomainError {
+    DomainError::Midyear {
+        code,
+        reason: reason.into(),
+    }
+}
+
+/// The cut-off of month 6 in the covenant's reporting calendar.
+pub fn cutoff(state: &State, covenant: &CovenantId) -> Result<NaiveDate, DomainError> {
+    let c = state.covenant(covenant)?;
+    state
+        .movement(&c.movement)?
+        .calendar
+        .iter()
+        .find(|w| crate::engine_data::month_of(&w.key) == Some(MONTH))
+        .map(|w| w.end)
+        .ok_or_else(|| DomainError::UnknownWindow(format!("M{MONTH:02}")))
+}
+
+/// `FreezeMidyearReview`: the actor's role first (the secretariat of the covenant's cluster),
+/// then one review per covenant, then the snapshot of the state as it stands. Whether month 6
+/// has closed is checked against the event's time when it is applied.
+pub(crate) fn decide(
+    state: &State,
+    actor: &Actor,
+    covenant: &CovenantId,
+) -> Result<Vec<Payload>, DomainError> {
+    let cluster = state.covenant(covenant)?.cluster.clone();
+    authorise(state, actor, &Permission::ManageCluster(cluster))?;
+    if let Some(r) = state.midyear.get(covenant) {
+        return Err(exists(covenant, r.index));
+    }
+    Ok(vec![Payload::MidyearReviewFrozen(snapshot(
+        state, covenant,
+    )?)])
+}
+
+fn exists(covenant: &CovenantId, index: u64) -> DomainError {
+    refuse(
+        "midyear_exists",
+        format!("the mid-year review of {covenant} was already frozen (event {index})"),
+    )
+}
+
+fn mismatch(what: &str) -> DomainError {
+    refuse(
+        "midyear_mismatch",
+        format!("the mid-year review does not fit the log: {what}"),
+    )
+}
+
+impl State {
+    /// Folds `midyear_review_frozen` after checking that it fits (see the module's rules).
+    pub(crate) fn apply_midyear(
+        &mut self,
+        event: &Event,
+        e: &MidyearReviewFrozen,
+    ) -> Result<(), DomainError> {
+        if let Some(r) = self.midyear.get(&e.covenant) {
+            return Err(exists(&e.covenant, r.index));
+        }
+        let cutoff = cutoff(self, &e.covenant)?;
+        let day = local_date(event.time_ms);
+        if day <= cutoff {
+            return Err(refuse(
+                "midyear_too_early",
+                format!(
+                    "month {MONTH} closes on {}; the review can be frozen from the next day (today is {})",
+                    cutoff.format("%d/%m/%Y"),
+                    day.format("%d/%m/%Y")
+                ),
+            ));
+        }
+        self.check_fit(event, e, cutoff)?;
+        self.midyear.insert(
+            e.covenant.clone(),
+            Review {
+                frozen: e.clone(),
+                index: event.index,
+                time_ms: event.time_ms,
+                by: event.actor.clone(),
+            },
+        );
+        Ok(())
+    }
+
+    /// The event's frame agrees with the state before it, and its hash with its content.
+    fn check_fit(
+        &self,
+        event: &Event,
+        e: &MidyearReviewFrozen,
+        cutoff: NaiveDate,
+    ) -> Result<(), DomainError> {
+        let (c, version) = self.signed_covenant(&e.covenant)?;
+        let text = &c
+            .version(version)
+            .expect("in force")
+            .content
+            .regulation
+            .text;
+        let regulation = thidua_scoring::canonical_hash(text)
+            .map(hex::encode)
+            .map_err(|d| DomainError::InvalidRegulation(d.to_string()))?;
+        let members = crate::progress::members(self, &e.covenant)?;
+        let checks = [
+            (e.version == version, "not the covenant's version in force"),
+            (e.regulation == regulation, "not the regulation in force"),
+            (e.year == c.year, "not the covenant's year"),
+            (e.month == MONTH, "the review counts months 1 to 6"),
+            (e.at == event.index, "not computed at its own log index"),
+            (
+                e.cutoff == cutoff,
+                "not the month-6 cut-off of the calendar",
+            ),
+            (
+                e.units.iter().map(|u| &u.unit).eq(members.iter()),
+                "not the cluster's members",
+            ),
+            (
+                e.units
+                    .iter()
+                    .all(|u| u.through.is_none_or(|m| (1..=MONTH).contains(&m))),
+                "a month past 6",
+            ),
+            (
+                e.sha256 == snapshot_hash(e),
+                "its SHA-256 is not the hash of its snapshot",
+            ),
+        ];
+        match checks.iter().find(|(ok, _)| !ok) {
+            Some((_, what)) => Err(mismatch(what)),
+            None => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,319 @@
+//! The mid-year review (sơ kết 6 tháng) over HTTP: the frozen snapshot of a covenant (each
+//! member's progress and provisional score through month 6, the log index it was computed at
+//! and its SHA-256), the command that freezes it (the secretariat, once month 6 has closed) and
+//! its XLSX export. Published to whoever sees the covenant: its cluster's members, their
+//! supervisor, the secretariat and administrators ([`crate::authz`]). The rules are the
+//! domain's ([`thidua_domain::midyear`]); nothing here decides.
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use thidua_domain::midyear::{self, MidyearReviewFrozen, Review};
+use thidua_domain::{Command, CovenantId, State as DomainState};
+use utoipa::ToSchema;
+
+use super::dto::{unit_ref, ReceiptDto, UnitRef};
+use super::figures::visible_covenant;
+use super::{execute, parse_id};
+use crate::auth::Viewer;
+use crate::authz::Scope;
+use crate::error::{ApiError, ErrorBody};
+use crate::AppState;
+
+/// A target of the covenant as the review names it.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct MidTargetRef {
+    pub id: String,
+    pub subject: String,
+    pub unit_of_measure: Option<String>,
+}
+
+/// One target of one unit at the review. Exact values (a decimal or `p/q`), in the target's
+/// terms as on the progress page.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct MidTargetDto {
+    pub target: String,
+    /// The indicator through month 6 and over the same months last year (cùng kỳ).
+    pub measured: Option<String>,
+    pub same_period: Option<String>,
+    pub to_date: Option<String>,
+    pub projected: Option<String>,
+    /// `on_track`, `at_risk`, `off_track` or `unknown`.
+    pub status: String,
+}
+
+/// One member at the review.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct MidUnitDto {
+    pub unit: UnitRef,
+    /// The last month counted (at most 6) and its cut-off (yyyy-mm-dd).
+    pub through: Option<u8>,
+    pub as_of: Option<String>,
+    /// The provisional total through that month (manual criteria not scored).
+    pub provisional_total: Option<String>,
+    pub score_status: Option<String>,
+    /// How the year end was projected: `seasonal`, `linear`, `mixed`, `none`.
+    pub method: String,
+    pub targets: Vec<MidTargetDto>,
+}
+
+/// A frozen review.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct FrozenDto {
+    /// The log index of the event, which is also the log size the snapshot was computed at.
+    pub index: u64,
+    /// SHA-256 (hex) of the snapshot's canonical serialisation (`docs/event-encoding.md`).
+    pub sha256: String,
+    /// When and by whom (yyyy-mm-dd, user id).
+    pub frozen_on: String,
+    pub frozen_by: String,
+    pub version: u32,
+    /// SHA-256 of the regulation in force.
+    pub regulation: String,
+    /// "Số liệu tính đến ngày": the latest cut-off counted (yyyy-mm-dd).
+    pub as_of: Option<String>,
+    pub units: Vec<MidUnitDto>,
+}
+
+/// A covenant's mid-year review: frozen or not, and whether the viewer may freeze it.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct MidyearDto {
+    pub covenant: String,
+    pub title: String,
+    pub cluster_name: String,
+    pub year: i32,
+    /// The cut-off of month 6 (yyyy-mm-dd); the review can be frozen from the next day.
+    pub cutoff: Option<String>,
+    pub targets: Vec<MidTargetRef>,
+    pub frozen: Option<FrozenDto>,
+    /// The viewer is the cluster's secretariat or an administrator and nothing is frozen yet.
+    pub can_freeze: bool,
+}
+
+fn target_refs(state: &DomainState, id: &CovenantId) -> Vec<MidTargetRef> {
+    let Ok((c, version)) = state.signed_covenant(id) else {
+        return Vec::new();
+    };
+    c.version(version)
+        .expect("in force")
+        .content
+        .targets
+        .iter()
+        .filter(|t| t.indicator.is_some())
+        .map(|t| MidTargetRef {
+            id: t.id.to_string(),
+            subject: t.subject.to_string(),
+            unit_of_measure: t.unit_of_measure.as_ref().map(|u| u.to_string()),
+        })
+        .collect()
+}
+
+fn frozen_dto(state: &DomainState, r: &Review) -> FrozenDto {
+    let e = &r.frozen;
+    let cutoff_of = |m: Option<u8>| {
+        let c = state.covenant(&e.covenant).ok()?;
+        state
+            .movement(&c.movement)
+            .ok()?
+            .calendar
+            .iter()
+            .find(|w| thidua_domain::engine_data::month_of(&w.key) == m)
+            .map(|w| w.end.to_string())
+    };
+    FrozenDto {
+        index: r.index,
+        sha256: e.sha256.clone(),
+        frozen_on: thidua_domain::figures::local_date(r.time_ms).to_string(),
+        frozen_by: r.by.to_string().trim_start_matches("user:").to_owned(),
+        version: e.version,
+        regulation: e.regulation.clone(),
+        as_of: e.as_of.map(|d| d.to_string()),
+        units: e
+            .units
+            .iter()
+            .map(|u| MidUnitDto {
+                unit: unit_ref(state, &u.unit),
+                through: u.through,
+                as_of: u.through.and_then(|m| cutoff_of(Some(m))),
+                provisional_total: u.total.clone(),
+                score_status: u.score_status.clone(),
+                method: u.method.clone(),
+                targets: u
+                    .targets
+                    .iter()
+                    .map(|t| MidTargetDto {
+                        target: t.target.clone(),
+                        measured: t.measured.clone(),
+                        same_period: t.same_period.clone(),
+                        to_date: t.to_date.clone(),
+                        projected: t.projected.clone(),
+                        status: t.status.clone(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// Whether the viewer acts for the covenant's cluster as its secretariat (or administers).
+fn manages(scope: &Scope, cluster: &thidua_domain::ClusterId) -> bool {
+    scope.is_admin() || scope.managed_clusters().contains(cluster)
+}
+
+/// The review of a covenant the viewer may see.
+pub fn midyear_dto(
+    state: &DomainState,
+    scope: &Scope,
+    id: &CovenantId,
+) -> Result<MidyearDto, ApiError> {
+    let c = visible_covenant(state, scope, id)?;
+    let review = state.midyear.get(id);
+    Ok(MidyearDto {
+        covenant: id.to_string(),
+        title: c.latest().content.title.to_string(),
+        cluster_name: state
+            .clusters
+            .get(&c.cluster)
+            .map(|x| x.cluster.name.to_string())
+            .unwrap_or_default(),
+        year: c.year,
+        cutoff: midyear::cutoff(state, id).ok().map(|d| d.to_string()),
+        targets: target_refs(state, id),
+        frozen: review.map(|r| frozen_dto(state, r)),
+        can_freeze: review.is_none() && c.in_force().is_some() && manages(scope, &c.cluster),
+    })
+}
+
+/// The review's workbook (XLSX), once frozen; `status` names a status code in Vietnamese.
+pub fn xlsx(
+    state: &DomainState,
+    scope: &Scope,
+    id: &CovenantId,
+    status: &dyn Fn(&str) -> &'static str,
+) -> Result<Vec<u8>, ApiError> {
+    let dto = midyear_dto(state, scope, id)?;
+    let review = state.midyear.get(id).ok_or_else(ApiError::not_found)?;
+    let frozen: &MidyearReviewFrozen = &review.frozen;
+    let book = thidua_import::midyear::Review {
+        frozen,
+        covenant_title: &dto.title,
+        cluster_name: &dto.cluster_name,
+        frozen_on: thidua_domain::figures::local_date(review.time_ms),
+        unit_names: frozen
+            .units
+            .iter()
+            .map(|u| unit_ref(state, &u.unit).name)
+            .collect(),
+        targets: dto
+            .targets
+            .iter()
+            .map(|t| thidua_import::midyear::TargetHead {
+                id: t.id.clone(),
+                subject: t.subject.clone(),
+                unit_of_measure: t.unit_of_measure.clone(),
+            })
+            .collect(),
+        status,
+    };
+    thidua_import::midyear::write(&book).map_err(ApiError::internal)
+}
+
+/// The workbook as a download.
+pub fn xlsx_response(id: &CovenantId, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"so-ket-6-thang-{id}.xlsx\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// Freezes the review of `id` for the viewer (the domain decides whether it may).
+pub async fn freeze(
+    app: &AppState,
+    viewer: &Viewer,
+    id: CovenantId,
+) -> Result<ReceiptDto, ApiError> {
+    {
+        let state = app.service.read();
+        visible_covenant(&state, &viewer.scope, &id)?;
+    }
+    execute(
+        app,
+        viewer,
+        vec![Command::FreezeMidyearReview { covenant: id }],
+    )
+    .await
+}
+
+/// A covenant's mid-year review (frozen: null until the secretariat freezes it).
+#[utoipa::path(get, path = "/api/v1/covenants/{id}/midyear", tag = "progress",
+    params(("id" = String, Path, description = "covenant id")),
+    responses((status = 200, body = MidyearDto), (status = 404, body = ErrorBody)))]
+pub async fn get_review(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Json<MidyearDto>, ApiError> {
+    let id = parse_id(&id, CovenantId::parse)?;
+    let state = app.service.read();
+    Ok(Json(midyear_dto(&state, &viewer.scope, &id)?))
+}
+
+/// Freezes the mid-year review: the covenant's secretariat (or an administrator), after the
+/// cut-off of month 6, once per covenant. No body.
+#[utoipa::path(post, path = "/api/v1/covenants/{id}/midyear", tag = "progress",
+    params(("id" = String, Path, description = "covenant id")),
+    responses((status = 200, body = ReceiptDto),
+        (status = 403, body = ErrorBody, description = "not the cluster's secretariat"),
+        (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "midyear_exists: already frozen"),
+        (status = 422, body = ErrorBody, description = "midyear_too_early (month 6 has not closed) or covenant_not_signed")))]
+pub async fn post_review(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Json<ReceiptDto>, ApiError> {
+    let id = parse_id(&id, CovenantId::parse)?;
+    Ok(Json(freeze(&app, &viewer, id).await?))
+}
+
+/// The frozen review as a workbook (Vietnamese headings, values rounded by the engine's rule).
+#[utoipa::path(get, path = "/api/v1/covenants/{id}/midyear.xlsx", tag = "progress",
+    params(("id" = String, Path, description = "covenant id")),
+    responses((status = 200, description = "the workbook (XLSX)", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 404, body = ErrorBody, description = "not visible, or not frozen yet")))]
+pub async fn get_xlsx(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = parse_id(&id, CovenantId::parse)?;
+    let answer = id.clone();
+    let p = crate::i18n::Lang::Vi.progress();
+    let bytes = app
+        .blocking(move |app| {
+            let status = |code: &str| crate::ui::progress::Helpers { p }.status(code);
+            xlsx(&app.service.read(), &viewer.scope, &id, &status)
+        })
+        .await?;
+    Ok(xlsx_response(&answer, bytes))
+}
+
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route(
+            "/api/v1/covenants/{id}/midyear",
+            get(get_review).post(post_review),
+        )
+        .route("/api/v1/covenants/{id}/midyear.xlsx", get(get_xlsx))
+}

@@ -1,0 +1,106 @@
+//! The strings of the mid-year review page (sơ kết 6 tháng), Vietnamese first.
+
+use super::Lang;
+
+/// Every user-visible string of the mid-year review page.
+pub struct MidStrings {
+    pub title: &'static str,
+    pub link: &'static str,
+    pub intro: &'static str,
+    pub frozen_at: &'static str,
+    pub frozen_by: &'static str,
+    pub log_index: &'static str,
+    pub sha256: &'static str,
+    pub sha256_help: &'static str,
+    pub cutoff: &'static str,
+    pub not_frozen: &'static str,
+    pub freeze_title: &'static str,
+    pub freeze_help: &'static str,
+    pub freeze_button: &'static str,
+    pub too_early: &'static str,
+    pub xlsx: &'static str,
+    pub unit: &'static str,
+    pub short_of_six: &'static str,
+    pub live_link: &'static str,
+}
+
+pub static VI: MidStrings = MidStrings {
+    title: "Sơ kết 6 tháng",
+    link: "Sơ kết 6 tháng",
+    intro: "Tiến độ và điểm tạm tính đến hết tháng 6, chốt một lần và ghi vào sổ nhật ký; số liệu phê duyệt hay đính chính sau đó không làm thay đổi bản sơ kết.",
+    frozen_at: "Chốt ngày",
+    frozen_by: "Người chốt",
+    log_index: "Vị trí trong sổ nhật ký",
+    sha256: "Mã băm SHA-256 của bản sơ kết",
+    sha256_help: "Ai có sổ nhật ký đều tính lại được bản sơ kết từ các sự kiện trước vị trí này (thidua verify).",
+    cutoff: "Hết tháng 6 (ngày chốt kỳ)",
+    not_frozen: "Chưa chốt sơ kết 6 tháng.",
+    freeze_title: "Chốt sơ kết 6 tháng",
+    freeze_help: "Chốt tiến độ và điểm tạm tính của mọi đơn vị từ số liệu đã phê duyệt đến hết tháng 6 như hiện có. Mỗi giao ước chỉ chốt một lần, không sửa được.",
+    freeze_button: "Chốt sơ kết 6 tháng",
+    too_early: "Tháng 6 kết thúc ngày {date}; có thể chốt từ ngày hôm sau.",
+    xlsx: "Tải bản sơ kết (XLSX)",
+    unit: "Đơn vị",
+    short_of_six: "chưa đủ 6 tháng",
+    live_link: "Tiến độ hiện tại",
+};
+
+pub static EN: MidStrings = MidStrings {
+    title: "Mid-year review",
+    link: "Mid-year review",
+    intro: "Progress and provisional scores through month 6, frozen once and recorded in the log; figures approved or corrected later do not change the review.",
+    frozen_at: "Frozen on",
+    frozen_by: "Frozen by",
+    log_index: "Position in the log",
+    sha256: "SHA-256 of the review",
+    sha256_help: "Anyone holding the log recomputes the review from the events before this position (thidua verify).",
+    cutoff: "End of month 6 (cut-off)",
+    not_frozen: "The mid-year review has not been frozen yet.",
+    freeze_title: "Freeze the mid-year review",
+    freeze_help: "Freezes every unit's progress and provisional score from the figures approved through month 6 as they stand. Once per covenant; it cannot be edited.",
+    freeze_button: "Freeze the mid-year review",
+    too_early: "Month 6 closes on {date}; the review can be frozen from the next day.",
+    xlsx: "Download the review (XLSX)",
+    unit: "Unit",
+    short_of_six: "short of 6 months",
+    live_link: "Progress now",
+};
+
+/// The sentence for a mid-year error code.
+pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
+    let (vi, en) = match code {
+        "midyear_exists" => (
+            "Sơ kết 6 tháng của giao ước này đã được chốt; mỗi giao ước chỉ chốt một lần.",
+            "The mid-year review of this covenant was already frozen; it is frozen once per covenant.",
+        ),
+        "midyear_too_early" => (
+            "Chưa hết tháng 6 theo lịch báo cáo: chỉ chốt sơ kết sau ngày chốt kỳ tháng 6.",
+            "Month 6 of the reporting calendar has not closed: the review is frozen after its cut-off.",
+        ),
+        "midyear_mismatch" => (
+            "Bản sơ kết không khớp với sổ nhật ký.",
+            "The mid-year review does not match the log.",
+        ),
+        _ => return None,
+    };
+    Some(match lang {
+        Lang::Vi => vi,
+        Lang::En => en,
+    })
+}
+
+/// The name of the mid-year event kind.
+pub fn event_kind(lang_code: &str, kind: &str) -> Option<&'static str> {
+    (kind == "midyear_review_frozen").then_some(match lang_code {
+        "en" => "Mid-year review frozen",
+        _ => "Chốt sơ kết 6 tháng",
+    })
+}
+
+/// The sentence telling the mid-year event (`{actor}`, `{covenant}`).
+pub fn sentence(lang_code: &str) -> &'static str {
+    match lang_code {
+        "en" => "{actor} froze the mid-year review of {covenant}.",
+        _ => "{actor} đã chốt sơ kết 6 tháng của {covenant}.",
+    }
+}

@@ -1,0 +1,148 @@
+//! The mid-year review page (sơ kết 6 tháng): the frozen snapshot per unit (through month,
+//! provisional total, each target to date against cùng kỳ with its status), "Số liệu tính đến
+//! ngày", the log index and the SHA-256; for the secretariat before it exists, the form that
+//! freezes it (a plain POST with the CSRF token, no JavaScript); the XLSX download. Reads and
+//! the command go through [`crate::api::midyear`], so the page and the API agree.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use thidua_domain::CovenantId;
+
+use super::progress::Helpers;
+use super::{render, viewer_error, Layout};
+use crate::api::midyear::{self as api, MidTargetRef, MidUnitDto, MidyearDto};
+use crate::auth::{CsrfForm, Viewer};
+use crate::error::ApiError;
+use crate::i18n::midyear::MidStrings;
+use crate::i18n::progress::ProgStrings;
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "midyear.html")]
+struct Page {
+    l: Layout,
+    h: Helpers,
+    p: &'static ProgStrings,
+    m: &'static MidStrings,
+    d: MidyearDto,
+    /// Why freezing was refused, in the viewer's language.
+    error: Option<String>,
+}
+
+impl Page {
+    /// The subject of a target id.
+    fn subject<'a>(&'a self, id: &'a str) -> &'a str {
+        self.d
+            .targets
+            .iter()
+            .find(|t: &&MidTargetRef| t.id == id)
+            .map_or(id, |t| t.subject.as_str())
+    }
+
+    fn day(&self, iso: &str) -> String {
+        crate::format::iso_date(iso)
+    }
+
+    fn short_of_six(&self, u: &MidUnitDto) -> bool {
+        u.through.is_none_or(|m| m < 6)
+    }
+
+    /// "Month 6 closes on dd/mm/yyyy; …".
+    fn too_early(&self) -> String {
+        self.m
+            .too_early
+            .replace("{date}", &self.h.date(&self.d.cutoff))
+    }
+}
+
+fn covenant_id(viewer: &Viewer, raw: &str) -> Result<CovenantId, Box<Response>> {
+    CovenantId::parse(raw).map_err(|_| Box::new(viewer_error(viewer, ApiError::not_found())))
+}
+
+fn view(app: &AppState, viewer: &Viewer, id: &CovenantId, error: Option<String>) -> Response {
+    let found = api::midyear_dto(&app.service.read(), &viewer.scope, id);
+    match found {
+        Ok(d) => {
+            let m = viewer.lang.midyear();
+            let p = viewer.lang.progress();
+            let failed = error.is_some();
+            let mut res = render(&Page {
+                l: Layout::new(viewer, format!("{}: {}", m.title, d.title)),
+                h: Helpers { p },
+                p,
+                m,
+                d,
+                error,
+            });
+            if failed {
+                *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            }
+            res
+        }
+        Err(e) => viewer_error(viewer, e),
+    }
+}
+
+/// `GET /covenants/{id}/midyear`.
+pub async fn page(State(app): State<AppState>, viewer: Viewer, Path(id): Path<String>) -> Response {
+    match covenant_id(&viewer, &id) {
+        Ok(id) => view(&app, &viewer, &id, None),
+        Err(r) => *r,
+    }
+}
+
+/// `POST /covenants/{id}/midyear`: freezes the review (the form carries only the CSRF token).
+pub async fn freeze(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(raw): Path<String>,
+    CsrfForm(_form): CsrfForm<std::collections::HashMap<String, String>>,
+) -> Response {
+    let id = match covenant_id(&viewer, &raw) {
+        Ok(id) => id,
+        Err(r) => return *r,
+    };
+    match api::freeze(&app, &viewer, id.clone()).await {
+        Ok(_) => Redirect::to(&format!("/covenants/{id}/midyear")).into_response(),
+        // The domain refused it (already frozen, too early, not signed): the page says why.
+        Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
+            let message = viewer.lang.error(e.code).to_owned();
+            view(&app, &viewer, &id, Some(message))
+        }
+        Err(e) => viewer_error(&viewer, e),
+    }
+}
+
+/// `GET /covenants/{id}/midyear.xlsx`: the frozen review as a workbook.
+pub async fn xlsx(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(raw): Path<String>,
+) -> Response {
+    let id = match covenant_id(&viewer, &raw) {
+        Ok(id) => id,
+        Err(r) => return *r,
+    };
+    let p = crate::i18n::Lang::Vi.progress();
+    let scope = viewer.scope.clone();
+    let answer = id.clone();
+    let bytes = app
+        .blocking(move |app| {
+            let status = |code: &str| Helpers { p }.status(code);
+            api::xlsx(&app.service.read(), &scope, &id, &status)
+        })
+        .await;
+    match bytes {
+        Ok(b) => api::xlsx_response(&answer, b),
+        Err(e) => viewer_error(&viewer, e),
+    }
+}
+
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/covenants/{id}/midyear", get(page).post(freeze))
+        .route("/covenants/{id}/midyear.xlsx", get(xlsx))
+}

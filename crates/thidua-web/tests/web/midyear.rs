@@ -1,0 +1,184 @@
+//! The mid-year review over HTTP on both backends: nobody but the cluster's secretariat (or an
+//! administrator) may freeze it, once; the page (no JavaScript: a form with its CSRF token)
+//! and the API show the same frozen snapshot with its log index and SHA-256; later approvals
+//! do not move it; the XLSX is the same bytes on every download and carries the review;
+//! another cluster's member sees nothing.
+
+use serde_json::json;
+
+use super::support::{signed_in, spawn, Backend, TestApp};
+
+const COV: &str = "gu-12-2024";
+
+fn unit<'a>(p: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    p["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit"]["id"] == id)
+        .unwrap()
+}
+
+/// Every cell of the workbook, sheet by sheet, as text.
+fn cells(bytes: &[u8]) -> Vec<(String, Vec<String>)> {
+    let mut rows = Vec::new();
+    thidua_import::table::read(
+        bytes,
+        "x.xlsx",
+        &Default::default(),
+        &mut |sheet, _, cells| {
+            rows.push((
+                sheet.to_owned(),
+                cells.iter().map(|c| c.text().to_owned()).collect(),
+            ));
+            true
+        },
+    )
+    .unwrap();
+    rows
+}
+
+fn flow(app: &TestApp) {
+    super::support::load_figures(&app.service);
+    let leader = signed_in(app, "lanhdao-kg");
+    let member = signed_in(app, "lanhdao-ag");
+    let officer = signed_in(app, "canbo-kg");
+    let supervisor = signed_in(app, "giamsat12");
+    let secretariat = signed_in(app, "thuky12");
+    let outsider = signed_in(app, "canbo-dt");
+    let api = format!("/api/v1/covenants/{COV}/midyear");
+    let page = format!("/covenants/{COV}/midyear");
+    let r = leader.post_json(
+        &format!("/api/v1/covenants/{COV}/figures/ca-kg/M01/approve"),
+        json!({"revision": 1}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    // Not frozen yet: the members see so; only the secretariat is offered the form.
+    let d = member.get(&api);
+    assert_eq!(d.status, 200, "{}", d.body);
+    let d = d.json();
+    assert!(d["frozen"].is_null());
+    assert_eq!(
+        (d["can_freeze"].as_bool(), d["cutoff"].as_str()),
+        (Some(false), Some("2024-06-14"))
+    );
+    assert!(!member.get(&page).body.contains("freeze-button"));
+    assert_eq!(
+        member.get(&format!("{api}.xlsx")).status,
+        404,
+        "nothing to download yet"
+    );
+    let form = secretariat.get(&page);
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(form.body.contains("id=\"freeze-button\""), "{}", form.body);
+    assert!(form.body.contains("14/06/2024"));
+    // Officers, leaders and the supervisor may not freeze; an outsider does not see it.
+    for c in [&officer, &leader, &supervisor] {
+        let r = c.post_json(&api, json!(null));
+        assert_eq!(
+            (r.status, r.json()["error"].as_str()),
+            (403, Some("forbidden")),
+            "{}",
+            r.body
+        );
+    }
+    assert_eq!(outsider.get(&api).status, 404);
+    assert_eq!(outsider.get(&page).status, 404);
+    assert_eq!(outsider.post_json(&api, json!(null)).status, 404);
+    // The secretariat freezes it through the page's form (no JavaScript).
+    let size = app.service.read().size;
+    let r = secretariat.post_form(&page, &[("csrf", &form.csrf())]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.header("location"), Some(page.as_str()));
+    let d = member.get(&api).json();
+    let f = &d["frozen"];
+    assert_eq!(
+        f["index"].as_u64(),
+        Some(size),
+        "computed at the log's size before it"
+    );
+    assert_eq!(f["as_of"], "2024-01-14");
+    assert_eq!(f["frozen_by"], "thuky12");
+    let sha = f["sha256"].as_str().unwrap().to_owned();
+    assert_eq!(sha.len(), 64);
+    let kg = unit(f, "ca-kg");
+    assert_eq!(kg["through"].as_u64(), Some(1));
+    assert_eq!(kg["as_of"], "2024-01-14");
+    assert_eq!(kg["targets"][0]["measured"], "7");
+    assert!(
+        unit(f, "ca-ag")["through"].is_null(),
+        "submitted only: not counted"
+    );
+    // The live provisional score of ca-kg is the frozen one.
+    let live = member
+        .get(&format!("/api/v1/covenants/{COV}/progress"))
+        .json();
+    assert_eq!(
+        unit(&live, "ca-kg")["provisional_total"],
+        kg["provisional_total"]
+    );
+    let shown = member.get(&page);
+    assert_eq!(shown.status, 200);
+    for needle in [
+        "Số liệu tính đến ngày <strong>14/01/2024</strong>",
+        &format!("<code id=\"sha256\">{sha}</code>"),
+        &format!("id=\"log-index\" href=\"/record/{size}\">{size}</a>"),
+        "id=\"midyear-xlsx\"",
+    ] {
+        assert!(shown.body.contains(needle), "{needle}: {}", shown.body);
+    }
+    assert!(!shown.body.contains("freeze-button"));
+    // Once per covenant: the API answers 409, the page says why in Vietnamese.
+    let again = secretariat.post_json(&api, json!(null));
+    assert_eq!(
+        (again.status, again.json()["error"].as_str()),
+        (409, Some("midyear_exists"))
+    );
+    let again = secretariat.post_form(&page, &[("csrf", &form.csrf())]);
+    assert_eq!(again.status, 422);
+    assert!(again.body.contains("đã được chốt"), "{}", again.body);
+    // A later approval moves live progress, never the review.
+    let r = member.post_json(
+        &format!("/api/v1/covenants/{COV}/figures/ca-ag/M01/approve"),
+        json!({"revision": 1}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(member.get(&api).json()["frozen"]["sha256"], sha);
+    // The workbook: the same bytes each time, Vietnamese headings, the index and the hash.
+    let xlsx = supervisor.get_bytes(&format!("{api}.xlsx"));
+    assert!(xlsx.starts_with(b"PK\x03\x04"));
+    assert_eq!(
+        xlsx,
+        member.get_bytes(&format!("{page}.xlsx")),
+        "deterministic"
+    );
+    let rows = cells(&xlsx);
+    let find = |label: &str| {
+        rows.iter()
+            .find(|(_, r)| r[0] == label)
+            .map(|(_, r)| r[1].clone())
+    };
+    assert_eq!(find("SHA-256").as_deref(), Some(sha.as_str()));
+    assert_eq!(find("Vị trí trong sổ nhật ký"), Some(size.to_string()));
+    assert_eq!(find("Số liệu tính đến ngày").as_deref(), Some("14/01/2024"));
+    assert!(rows
+        .iter()
+        .any(|(s, r)| s == "Chỉ tiêu" && r.contains(&"Cùng kỳ năm trước".to_owned())));
+    let kg_row = rows
+        .iter()
+        .find(|(s, r)| s == "Điểm tạm tính" && r.get(1).is_some_and(|n| n.contains("Kiên Giang")))
+        .expect("ca-kg's row");
+    assert_eq!(kg_row.1[2], "1", "through month 1");
+}
+
+#[test]
+fn midyear_over_http_sqlite() {
+    flow(&spawn(Backend::Sqlite).unwrap());
+}
+
+#[test]
+fn midyear_over_http_postgres() {
+    if let Some(app) = spawn(Backend::Postgres) {
+        flow(&app);
+    }
+}
