@@ -518,6 +518,20 @@ impl State {
         Ok((c, v.version))
     }
 
+    /// The scoring regulation of a covenant's version in force (its text and SHA-256), and the
+    /// version.
+    pub fn regulation_in_force(
+        &self,
+        covenant: &CovenantId,
+    ) -> Result<(&crate::model::RegulationDoc, u32), DomainError> {
+        let (c, version) = self.signed_covenant(covenant)?;
+        let content = &c
+            .version(version)
+            .expect("the version in force exists")
+            .content;
+        Ok((&content.regulation, version))
+    }
+
     /// The reporting form of a covenant (its version in force).
     pub fn reporting_form(&self, covenant: &CovenantId) -> Result<Arc<Form>, DomainError> {
         let (c, version) = self.signed_covenant(covenant)?;

@@ -137,21 +137,14 @@ impl State {
         e: &MidyearReviewFrozen,
         cutoff: NaiveDate,
     ) -> Result<(), DomainError> {
-        let (c, version) = self.signed_covenant(&e.covenant)?;
-        let text = &c
-            .version(version)
-            .expect("in force")
-            .content
-            .regulation
-            .text;
-        let regulation = thidua_scoring::canonical_hash(text)
-            .map(hex::encode)
-            .map_err(|d| DomainError::InvalidRegulation(d.to_string()))?;
+        let year = self.covenant(&e.covenant)?.year;
+        let (doc, version) = self.regulation_in_force(&e.covenant)?;
+        let regulation = &doc.sha256;
         let members = crate::progress::members(self, &e.covenant)?;
         let checks = [
             (e.version == version, "not the covenant's version in force"),
-            (e.regulation == regulation, "not the regulation in force"),
-            (e.year == c.year, "not the covenant's year"),
+            (&e.regulation == regulation, "not the regulation in force"),
+            (e.year == year, "not the covenant's year"),
             (e.month == MONTH, "the review counts months 1 to 6"),
             (e.at == event.index, "not computed at its own log index"),
             (

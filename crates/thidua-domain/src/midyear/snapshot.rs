@@ -15,16 +15,9 @@ pub const HASH_FORMAT: &str = "thidua-midyear/v1";
 /// The mid-year review of `covenant` computed from `state` (the log's first `state.size`
 /// events): every member's progress through month 6 at most.
 pub fn snapshot(state: &State, covenant: &CovenantId) -> Result<MidyearReviewFrozen, DomainError> {
-    let (c, version) = state.signed_covenant(covenant)?;
-    let text = &c
-        .version(version)
-        .expect("in force")
-        .content
-        .regulation
-        .text;
-    let regulation = thidua_scoring::canonical_hash(text)
-        .map(hex::encode)
-        .map_err(|d| DomainError::InvalidRegulation(d.to_string()))?;
+    let year = state.covenant(covenant)?.year;
+    let (doc, version) = state.regulation_in_force(covenant)?;
+    let regulation = doc.sha256.clone();
     let ask = Ask {
         through_at_most: Some(MONTH),
         ..Ask::default()
@@ -34,7 +27,7 @@ pub fn snapshot(state: &State, covenant: &CovenantId) -> Result<MidyearReviewFro
         covenant: covenant.clone(),
         version,
         regulation,
-        year: c.year,
+        year,
         month: MONTH,
         at: state.size,
         cutoff: cutoff(state, covenant)?,

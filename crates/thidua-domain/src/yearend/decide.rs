@@ -323,15 +323,7 @@ pub fn decide(
                     ));
                 }
             }
-            let regulation = {
-                let (c, v) = state.signed_covenant(&covenant)?;
-                c.version(v)
-                    .expect("the version in force exists")
-                    .content
-                    .regulation
-                    .sha256
-                    .clone()
-            };
+            let regulation = state.regulation_in_force(&covenant)?.0.sha256.clone();
             E::ResultsPublished(ResultsPublished {
                 covenant: covenant.clone(),
                 regulation,

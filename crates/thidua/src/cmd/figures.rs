@@ -129,13 +129,7 @@ pub fn run(args: FiguresArgs) -> anyhow::Result<ExitCode> {
             let csv = export::data_csv(&service.read(), &id, &window)?;
             if let Some(path) = regulation {
                 let state = service.read();
-                let (c, version) = state.signed_covenant(&id)?;
-                let text = &c
-                    .version(version)
-                    .expect("in force")
-                    .content
-                    .regulation
-                    .text;
+                let text = &state.regulation_in_force(&id)?.0.text;
                 std::fs::write(&path, text)
                     .with_context(|| format!("cannot write {}", path.display()))?;
             }
