@@ -480,6 +480,18 @@ pub fn review_dto(
     })
 }
 
+/// The units that the viewer's own units inspect.
+fn inspected_by<'a>(
+    pairs: &'a [thidua_domain::yearend::Pair],
+    own: &std::collections::BTreeSet<&UnitId>,
+) -> Vec<&'a UnitId> {
+    pairs
+        .iter()
+        .filter(|p| own.contains(&p.inspector))
+        .map(|p| &p.inspected)
+        .collect()
+}
+
 /// The integrity flags of the units the viewer's units inspect, as the flags page shows them.
 fn inspected_flags(
     state: &DomainState,
@@ -488,11 +500,7 @@ fn inspected_flags(
     pairs: &[thidua_domain::yearend::Pair],
     own: &std::collections::BTreeSet<&UnitId>,
 ) -> Vec<crate::api::flags::FlagDto> {
-    let inspected: Vec<&UnitId> = pairs
-        .iter()
-        .filter(|p| own.contains(&p.inspector))
-        .map(|p| &p.inspected)
-        .collect();
+    let inspected = inspected_by(pairs, own);
     if inspected.is_empty() {
         return Vec::new();
     }
@@ -513,11 +521,7 @@ fn computed(
     pairs: &[thidua_domain::yearend::Pair],
     own: &std::collections::BTreeSet<&UnitId>,
 ) -> Vec<BreakdownDto> {
-    let targets: Vec<&UnitId> = pairs
-        .iter()
-        .filter(|p| own.contains(&p.inspector))
-        .map(|p| &p.inspected)
-        .collect();
+    let targets = inspected_by(pairs, own);
     if targets.is_empty() {
         return Vec::new();
     }
