@@ -252,6 +252,31 @@ impl DatasetBuilder {
         let (Some(u), Some(p), Some(v)) = (u, p, v) else {
             return;
         };
+        self.push(u, e, p, v, row);
+    }
+
+    /// Adds a figure already read: the same as [`DatasetBuilder::figure`] with the period and
+    /// the value as they would be parsed, for callers that hold exact values (the log's
+    /// approved figures) rather than text.
+    pub fn figure_value(
+        &mut self,
+        row: usize,
+        unit: &str,
+        element: &str,
+        period: PeriodKey,
+        value: Exact,
+    ) {
+        let u = self.unit(row, unit);
+        let Some(e) = self.element(row, element) else {
+            return;
+        };
+        let Some(u) = u else {
+            return;
+        };
+        self.push(u, e, period, value, row);
+    }
+
+    fn push(&mut self, u: u32, e: u32, p: PeriodKey, v: Exact, row: usize) {
         self.raw.push((
             u,
             e,
