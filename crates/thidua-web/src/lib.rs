@@ -105,7 +105,11 @@ pub struct Inner {
     /// Without it no event is shown as witnessed (only the newest signed checkpoint is known).
     pub witnessing: Option<Witnessing>,
     /// Each covenant's progress (without explanations), until the log grows.
-    pub progress: derived::Derived<thidua_domain::CovenantId, thidua_domain::progress::Progress>,
+    pub progress: derived::Derived<
+        thidua_domain::CovenantId,
+        thidua_domain::progress::Incremental,
+        thidua_domain::progress::Progress,
+    >,
 }
 
 impl std::ops::Deref for AppState {
