@@ -214,12 +214,12 @@ fn add_unit_year(
     rows: &mut Rows,
 ) -> bool {
     let mut any = false;
+    let published = state.figures.published_year(unit, at.year);
+    if published.is_empty() {
+        return false;
+    }
     for (key, m) in at.months.iter().filter(|(_, m)| *m <= at.last) {
-        let Some(approval) = state
-            .figures
-            .report(unit, at.year, key)
-            .and_then(|r| r.published())
-        else {
+        let Some(&(_, approval)) = published.iter().find(|(k, _)| k == key) else {
             continue;
         };
         let Some(period) = PeriodKey::new(at.year, PeriodKind::Month(*m)) else {

@@ -173,7 +173,12 @@ impl DatasetBuilder {
         // Rows usually repeat the last element or go on to the next one.
         if let Some(e) = self.last_elem {
             for guess in [e, e + 1] {
-                if self.ds.elements.get(guess as usize).is_some_and(|x| x == id) {
+                if self
+                    .ds
+                    .elements
+                    .get(guess as usize)
+                    .is_some_and(|x| x == id)
+                {
                     self.last_elem = Some(guess);
                     return Some(guess);
                 }

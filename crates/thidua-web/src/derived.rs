@@ -5,7 +5,7 @@
 //! size asks the computation again. The web layer only stores: correctness is the domain's.
 //! One computation at a time per key (concurrent readers of a key wait for it instead of all
 //! recomputing; readers of other keys never wait); one entry per key, so memory stays bounded
-//! by the number of covenants. A computation that fails leaves the last value in place.
+//! by the number of covenants. A computation that fails is not remembered.
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -35,7 +35,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl<K: Eq + Hash + Clone, C: Default, V> Derived<K, C, V> {
     /// The value for `key` at log size `size`: the last one if it was computed at that size,
-    /// else `update(cache)`, remembered unless a newer one is.
+    /// else `update(cache)`, remembered unless a newer one is (on failure, nothing is).
     pub fn get<E>(
         &self,
         key: &K,
@@ -49,10 +49,17 @@ impl<K: Eq + Hash + Clone, C: Default, V> Derived<K, C, V> {
                 return Ok(Arc::clone(value));
             }
         }
-        let value = update(&mut e.cache)?;
-        if e.last.as_ref().is_none_or(|(at, _)| *at <= size) {
-            e.last = Some((size, Arc::clone(&value)));
-        }
+        // Let go of the last value first: when no reader holds it any more, the computation
+        // may update it in place rather than copy it.
+        let newer = e.last.take().filter(|(at, _)| *at > size);
+        let value = match update(&mut e.cache) {
+            Ok(v) => v,
+            Err(err) => {
+                e.last = newer;
+                return Err(err);
+            }
+        };
+        e.last = newer.or_else(|| Some((size, Arc::clone(&value))));
         Ok(value)
     }
 

@@ -497,6 +497,23 @@ impl Figures {
             .collect()
     }
 
+    /// A unit's published approvals of one year, by window key: one range read of the reports
+    /// instead of a lookup per window.
+    pub fn published_year(&self, unit: &UnitId, year: i32) -> Vec<(&str, &Approval)> {
+        let Some(u) = self.unit_index.get(unit).copied() else {
+            return Vec::new();
+        };
+        let at = |window| ReportKey {
+            unit: u,
+            year,
+            window,
+        };
+        self.reports
+            .range(at(0)..=at(u16::MAX))
+            .filter_map(|(k, r)| Some((self.window_of(k), r.published()?)))
+            .collect()
+    }
+
     /// The published value of `element` for a unit's window, with the form it was read with.
     pub fn published_value(
         &self,

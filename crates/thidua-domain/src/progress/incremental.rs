@@ -29,8 +29,8 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use super::{member_progress, through, Ask, Progress, Shared, UnitProgress};
-use crate::engine_data::YEARS_BACK;
+use super::{member_progress, Ask, Progress, Shared, UnitProgress};
+use crate::engine_data::{month_of, YEARS_BACK};
 use crate::error::DomainError;
 use crate::figures::ReportKey;
 use crate::ids::{CovenantId, UnitId};
@@ -49,6 +49,8 @@ struct SharedKey {
     members: Vec<UnitId>,
     calendar: Vec<ReportingWindow>,
     cap: u8,
+    /// The calendar's monthly windows: key and month.
+    months: Vec<(String, u8)>,
 }
 
 impl SharedKey {
@@ -58,6 +60,11 @@ impl SharedKey {
             .version(version)
             .expect("the version in force exists")
             .content;
+        let calendar = state.movement(&c.movement)?.calendar.clone();
+        let months = calendar
+            .iter()
+            .filter_map(|w| Some((w.key.clone(), month_of(&w.key)?)))
+            .collect();
         Ok(SharedKey {
             covenant: covenant.clone(),
             version,
@@ -65,8 +72,9 @@ impl SharedKey {
             regulation: content.regulation.text.clone(),
             targets: content.targets.clone(),
             members: super::members(state, covenant)?,
-            calendar: state.movement(&c.movement)?.calendar.clone(),
+            calendar,
             cap,
+            months,
         })
     }
 }
@@ -89,6 +97,7 @@ impl UnitKey {
         let mut published = state
             .figures
             .published_indices(unit, year - YEARS_BACK..=year);
+        let through = Self::through(state, key, &published);
         for p in &predecessors {
             published.extend(
                 state
@@ -96,15 +105,34 @@ impl UnitKey {
                     .published_indices(p, year - YEARS_BACK..=year - 1),
             );
         }
-        let through = through(state, &key.covenant, unit, year)
-            .map(|m| m.min(key.cap))
-            .filter(|m| *m > 0);
+
         Ok(UnitKey {
             name: state.unit(unit)?.name.clone(),
             through,
             predecessors,
             published,
         })
+    }
+
+    /// The member's last month approved without a gap (at most the cap), as
+    /// [`super::through`] says, read from its approvals listed in `own`.
+    fn through(state: &State, key: &SharedKey, own: &[(ReportKey, u64)]) -> Option<u8> {
+        let approved: Vec<u8> = own
+            .iter()
+            .filter(|(k, _)| k.year == key.year)
+            .filter_map(|(k, _)| {
+                let window = state.figures.window_of(k);
+                key.months
+                    .iter()
+                    .find(|(w, _)| w == window)
+                    .map(|(_, m)| *m)
+            })
+            .collect();
+        (1..=12u8)
+            .take_while(|m| approved.contains(m))
+            .last()
+            .map(|m| m.min(key.cap))
+            .filter(|m| *m > 0)
     }
 }
 
@@ -154,11 +182,25 @@ impl Incremental {
             .map(|i| member_progress(sh, state, i, keys[i].through, true))
             .transpose()?;
         let fresh = recompute(sh, state, &stale, &keys)?;
-        let value = match (&self.last, stale.is_empty()) {
-            (Some(last), true) => Arc::clone(last),
-            _ => {
-                let units = merge(self.last.as_deref(), &stale, fresh);
-                let p = Arc::new(progress(state, sh, units));
+        let value = match &mut self.last {
+            Some(last) if stale.is_empty() => Arc::clone(last),
+            Some(last) => {
+                // In place when no reader holds the last value any more, else on a copy.
+                let p = Arc::make_mut(last);
+                for (i, u) in stale.iter().zip(fresh) {
+                    p.units[*i] = u;
+                }
+                p.as_of = as_of(state, sh, &p.units);
+                self.keys = keys.into_iter().map(Some).collect();
+                Arc::clone(last)
+            }
+            None => {
+                let p = Arc::new(Progress {
+                    covenant: sh.covenant.clone(),
+                    year: sh.year,
+                    as_of: as_of(state, sh, &fresh),
+                    units: fresh,
+                });
                 self.last = Some(Arc::clone(&p));
                 self.keys = keys.into_iter().map(Some).collect();
                 p
@@ -216,24 +258,8 @@ fn recompute(
     })
 }
 
-/// The members' results: the last ones, with those at `stale` replaced by `fresh`.
-fn merge(last: Option<&Progress>, stale: &[usize], fresh: Vec<UnitProgress>) -> Vec<UnitProgress> {
-    let Some(last) = last else {
-        return fresh;
-    };
-    let mut units = last.units.clone();
-    for (i, u) in stale.iter().zip(fresh) {
-        units[*i] = u;
-    }
-    units
-}
-
-fn progress(state: &State, sh: &Shared, units: Vec<UnitProgress>) -> Progress {
+/// The cut-off of the latest month any member counts ("Số liệu tính đến ngày").
+fn as_of(state: &State, sh: &Shared, units: &[UnitProgress]) -> Option<NaiveDate> {
     let last = units.iter().filter_map(|u| u.through).max();
-    Progress {
-        covenant: sh.covenant.clone(),
-        year: sh.year,
-        as_of: last.and_then(|m| super::cutoff(state, &sh.covenant, m)),
-        units,
-    }
+    last.and_then(|m| super::cutoff(state, &sh.covenant, m))
 }

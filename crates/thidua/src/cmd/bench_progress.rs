@@ -129,7 +129,10 @@ fn incremental(before: &State, after: &State, repeat: u32) -> anyhow::Result<()>
     }
     let same = serde_json::to_string(&*inc.compute(after, &covenant, Ask::default())?)?
         == serde_json::to_string(&progress::compute(after, &covenant)?)?;
-    anyhow::ensure!(same, "the incremental result differs from the full computation");
+    anyhow::ensure!(
+        same,
+        "the incremental result differs from the full computation"
+    );
     let (median, best) = median_best(&mut times);
     println!(
         "incremental after one approval: {recomputed} unit recomputed, the others reused (identical to the full computation); median {:.2} ms, best {:.2} ms of {} runs; {:.0} µs per recomputed unit",
