@@ -12,8 +12,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Per key, an incremental computation `C` and its last value `V`.
 pub struct Derived<K, C, V> {
-    entries: Mutex<HashMap<K, Arc<Mutex<Entry<C, V>>>>>,
+    entries: Mutex<HashMap<K, Shared<C, V>>>,
 }
+
+/// One key's entry, locked while its computation runs.
+type Shared<C, V> = Arc<Mutex<Entry<C, V>>>;
 
 struct Entry<C, V> {
     cache: C,
@@ -71,7 +74,7 @@ impl<K: Eq + Hash + Clone, C: Default, V> Derived<K, C, V> {
         f(&mut e.cache)
     }
 
-    fn entry(&self, key: &K) -> Arc<Mutex<Entry<C, V>>> {
+    fn entry(&self, key: &K) -> Shared<C, V> {
         let mut entries = lock(&self.entries);
         Arc::clone(entries.entry(key.clone()).or_insert_with(|| {
             Arc::new(Mutex::new(Entry {
