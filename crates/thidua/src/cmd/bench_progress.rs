@@ -310,9 +310,9 @@ fn approve_meanwhile(
                 app.service.execute(&thidua_domain::Actor::System, c)?;
             }
             approvals.fetch_add(1, Ordering::Relaxed);
+            std::thread::sleep(Duration::from_millis(args.approve_every_ms));
         }
         unit += 1;
-        std::thread::sleep(Duration::from_millis(args.approve_every_ms));
     }
     Ok(())
 }
