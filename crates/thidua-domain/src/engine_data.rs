@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use thidua_scoring::data::DatasetBuilder;
-use thidua_scoring::{CompiledRegulation, Dataset};
+use thidua_scoring::period::PeriodKind;
+use thidua_scoring::{CompiledRegulation, Dataset, Exact, PeriodKey};
 
 use crate::error::DomainError;
 use crate::figures::{canonical_decimal, Cell};
@@ -101,66 +102,145 @@ pub fn dataset(state: &State, spec: &Spec) -> Result<Dataset, DomainError> {
 
 /// Adds the figures, lineage and manual scores of a spec to a builder.
 pub fn add_figures(state: &State, spec: &Spec, b: &mut DatasetBuilder) -> Result<(), DomainError> {
-    let c = state.covenant(spec.covenant)?;
-    let movement = state.movement(&c.movement)?;
-    let form = state.reporting_form(spec.covenant)?;
-    let months: Vec<(&str, u8)> = movement
-        .calendar
-        .iter()
-        .filter_map(|w| Some((w.key.as_str(), month_of(&w.key)?)))
-        .collect();
-    let mut rows = Rows(0);
-    let mut preds: BTreeMap<UnitId, (String, BTreeMap<i32, bool>)> = BTreeMap::new();
+    let mut cx = Adding::new(state, spec)?;
     for unit in spec.members {
+        cx.member(unit, b)?;
+    }
+    Ok(())
+}
+
+/// Adds one member's figures, lineage and manual scores (as [`add_figures`] does for every
+/// member), under the id it has among all the members: the data one member's results read,
+/// since nothing in a unit's evaluation reads another member's figures.
+pub fn add_member(
+    state: &State,
+    spec: &Spec,
+    unit: &UnitId,
+    b: &mut DatasetBuilder,
+) -> Result<(), DomainError> {
+    Adding::new(state, spec)?.member(unit, b)
+}
+
+/// One run of adding members to a builder: what every member shares, the row count and the
+/// predecessors already added.
+struct Adding<'a> {
+    state: &'a State,
+    spec: &'a Spec<'a>,
+    form: std::sync::Arc<crate::figures::Form>,
+    months: Vec<(&'a str, u8)>,
+    rows: Rows,
+    preds: BTreeMap<UnitId, (String, BTreeMap<i32, bool>)>,
+}
+
+impl<'a> Adding<'a> {
+    fn new(state: &'a State, spec: &'a Spec<'a>) -> Result<Self, DomainError> {
+        let c = state.covenant(spec.covenant)?;
+        let movement = state.movement(&c.movement)?;
+        let months = movement
+            .calendar
+            .iter()
+            .filter_map(|w| Some((w.key.as_str(), month_of(&w.key)?)))
+            .collect();
+        Ok(Adding {
+            state,
+            spec,
+            form: state.reporting_form(spec.covenant)?,
+            months,
+            rows: Rows(0),
+            preds: BTreeMap::new(),
+        })
+    }
+
+    fn member(&mut self, unit: &UnitId, b: &mut DatasetBuilder) -> Result<(), DomainError> {
+        let (state, spec) = (self.state, self.spec);
         let id = data_id(spec.members, unit).expect("a member");
-        b.name(rows.next(), &id, state.unit(unit)?.name.as_str());
+        b.name(self.rows.next(), &id, state.unit(unit)?.name.as_str());
         for year in spec.year - YEARS_BACK..=spec.year {
             let last = if year == spec.year {
                 spec.through_month
             } else {
                 12
             };
-            let own = add_unit_year(state, &form, unit, &id, year, &months, last, b, &mut rows);
+            let at = YearAt {
+                form: &self.form,
+                months: &self.months,
+                year,
+                last,
+            };
+            let own = add_unit_year(state, &at, unit, &id, b, &mut self.rows);
             if year < spec.year {
                 add_predecessors(
-                    state, spec, unit, &id, own, year, &months, &mut preds, b, &mut rows,
+                    state,
+                    spec,
+                    unit,
+                    &id,
+                    own,
+                    &at,
+                    &mut self.preds,
+                    b,
+                    &mut self.rows,
                 );
             }
         }
         for (criterion, score) in (spec.manual)(unit) {
             b.manual(
-                rows.next(),
+                self.rows.next(),
                 &id,
                 &criterion,
                 &spec.period,
                 &canonical_decimal(&score),
             );
         }
+        Ok(())
     }
-    Ok(())
+}
+
+/// Which figures of a unit's year go in: the form's elements, the calendar's months up to
+/// `last`.
+struct YearAt<'a> {
+    form: &'a crate::figures::Form,
+    months: &'a [(&'a str, u8)],
+    year: i32,
+    last: u8,
 }
 
 /// Adds a unit's approved figures of one year up to month `last`; whether it had any.
-#[allow(clippy::too_many_arguments)]
 fn add_unit_year(
     state: &State,
-    form: &crate::figures::Form,
+    at: &YearAt,
     unit: &UnitId,
     id: &str,
-    year: i32,
-    months: &[(&str, u8)],
-    last: u8,
     b: &mut DatasetBuilder,
     rows: &mut Rows,
 ) -> bool {
     let mut any = false;
-    for (key, m) in months.iter().filter(|(_, m)| *m <= last) {
-        let period = format!("{year}-M{m:02}");
-        let cells = state.figures.published_cells(form, unit, year, key);
-        for (element, cell) in cells.into_iter().flatten() {
+    let published = state.figures.published_year(unit, at.year);
+    if published.is_empty() {
+        return false;
+    }
+    for (key, m) in at.months.iter().filter(|(_, m)| *m <= at.last) {
+        let Some(&(_, approval)) = published.iter().find(|(k, _)| k == key) else {
+            continue;
+        };
+        let Some(period) = PeriodKey::new(at.year, PeriodKind::Month(*m)) else {
+            continue;
+        };
+        let used = state.figures.form(approval.values.form);
+        let cells = approval.values.cells();
+        let same = used.elements.len() == at.form.elements.len()
+            && used
+                .elements
+                .iter()
+                .zip(&at.form.elements)
+                .all(|(a, b)| a.id == b.id);
+        for (i, e) in at.form.elements.iter().enumerate() {
+            let p = if same { Some(i) } else { used.position(&e.id) };
+            let Some(cell) = p.and_then(|p| cells.get(p)) else {
+                continue;
+            };
             any = true;
             if let Cell::Number(d) = cell {
-                b.figure(rows.next(), id, element, &period, &canonical_decimal(&d));
+                b.figure_value(rows.next(), id, &e.id, period, Exact::from(*d));
             }
         }
     }
@@ -177,8 +257,7 @@ fn add_predecessors(
     unit: &UnitId,
     id: &str,
     own: bool,
-    year: i32,
-    months: &[(&str, u8)],
+    at: &YearAt,
     preds: &mut BTreeMap<UnitId, (String, BTreeMap<i32, bool>)>,
     b: &mut DatasetBuilder,
     rows: &mut Rows,
@@ -188,9 +267,7 @@ fn add_predecessors(
     if direct.is_empty() {
         return;
     }
-    let Ok(form) = state.reporting_form(spec.covenant) else {
-        return;
-    };
+    let year = at.year;
     let mut ids: Vec<String> = own.then(|| id.to_owned()).into_iter().collect();
     for p in &direct {
         // A predecessor's figures go in once, whatever number of members it fed (a split).
@@ -201,7 +278,7 @@ fn add_predecessors(
         let reported = match years.get(&year) {
             Some(r) => *r,
             None => {
-                let r = add_unit_year(state, &form, p, pid, year, months, 12, b, rows);
+                let r = add_unit_year(state, at, p, pid, b, rows);
                 years.insert(year, r);
                 r
             }

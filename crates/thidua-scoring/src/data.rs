@@ -99,8 +99,8 @@ pub struct DatasetBuilder {
     section: &'static str,
     format: Option<NumberFormat>,
     /// The last unit and element looked up (rows usually come grouped).
-    last_unit: Option<(String, u32)>,
-    last_elem: Option<(String, u32)>,
+    last_unit: Option<u32>,
+    last_elem: Option<u32>,
 }
 
 fn valid_id(s: &str) -> bool {
@@ -141,23 +141,23 @@ impl DatasetBuilder {
     }
 
     fn unit(&mut self, row: usize, id: &str) -> Option<u32> {
-        if let Some((s, i)) = &self.last_unit {
-            if s == id {
-                return Some(*i);
+        if let Some(i) = self.last_unit {
+            if self.ds.units[i as usize] == id {
+                return Some(i);
             }
-        }
-        if !valid_id(id) {
-            self.err(
-                row,
-                "invalid_unit",
-                format!("mã đơn vị `{id}` không hợp lệ"),
-                format!("invalid unit id `{id}`"),
-            );
-            return None;
         }
         let i = match self.ds.unit_index.get(id) {
             Some(i) => *i,
             None => {
+                if !valid_id(id) {
+                    self.err(
+                        row,
+                        "invalid_unit",
+                        format!("mã đơn vị `{id}` không hợp lệ"),
+                        format!("invalid unit id `{id}`"),
+                    );
+                    return None;
+                }
                 let i = self.ds.units.len() as u32;
                 self.ds.units.push(id.to_string());
                 self.ds.names.push(None);
@@ -165,35 +165,44 @@ impl DatasetBuilder {
                 i
             }
         };
-        self.last_unit = Some((id.to_string(), i));
+        self.last_unit = Some(i);
         Some(i)
     }
 
     fn element(&mut self, row: usize, id: &str) -> Option<u32> {
-        if let Some((s, i)) = &self.last_elem {
-            if s == id {
-                return Some(*i);
+        // Rows usually repeat the last element or go on to the next one.
+        if let Some(e) = self.last_elem {
+            for guess in [e, e + 1] {
+                if self
+                    .ds
+                    .elements
+                    .get(guess as usize)
+                    .is_some_and(|x| x == id)
+                {
+                    self.last_elem = Some(guess);
+                    return Some(guess);
+                }
             }
-        }
-        if !valid_id(id) {
-            self.err(
-                row,
-                "invalid_element",
-                format!("mã số liệu `{id}` không hợp lệ"),
-                format!("invalid element id `{id}`"),
-            );
-            return None;
         }
         let e = match self.ds.elem_index.get(id) {
             Some(e) => *e,
             None => {
+                if !valid_id(id) {
+                    self.err(
+                        row,
+                        "invalid_element",
+                        format!("mã số liệu `{id}` không hợp lệ"),
+                        format!("invalid element id `{id}`"),
+                    );
+                    return None;
+                }
                 let e = self.ds.elements.len() as u32;
                 self.ds.elements.push(id.to_string());
                 self.ds.elem_index.insert(id.to_string(), e);
                 e
             }
         };
-        self.last_elem = Some((id.to_string(), e));
+        self.last_elem = Some(e);
         Some(e)
     }
 
@@ -252,6 +261,31 @@ impl DatasetBuilder {
         let (Some(u), Some(p), Some(v)) = (u, p, v) else {
             return;
         };
+        self.push(u, e, p, v, row);
+    }
+
+    /// Adds a figure already read: the same as [`DatasetBuilder::figure`] with the period and
+    /// the value as they would be parsed, for callers that hold exact values (the log's
+    /// approved figures) rather than text.
+    pub fn figure_value(
+        &mut self,
+        row: usize,
+        unit: &str,
+        element: &str,
+        period: PeriodKey,
+        value: Exact,
+    ) {
+        let u = self.unit(row, unit);
+        let Some(e) = self.element(row, element) else {
+            return;
+        };
+        let Some(u) = u else {
+            return;
+        };
+        self.push(u, e, period, value, row);
+    }
+
+    fn push(&mut self, u: u32, e: u32, p: PeriodKey, v: Exact, row: usize) {
         self.raw.push((
             u,
             e,

@@ -105,10 +105,14 @@ pub struct Inner {
     /// Without it no event is shown as witnessed (only the newest signed checkpoint is known).
     pub witnessing: Option<Witnessing>,
     /// Each covenant's progress (without explanations), until the log grows.
-    pub progress: derived::Derived<thidua_domain::CovenantId, thidua_domain::progress::Progress>,
+    pub progress: derived::Derived<
+        thidua_domain::CovenantId,
+        thidua_domain::progress::Incremental,
+        thidua_domain::progress::Progress,
+    >,
     /// Each covenant's integrity flags for every member (filtered per viewer when read), until
-    /// the log grows.
-    pub flags: derived::Derived<thidua_domain::CovenantId, api::flags::Computed>,
+    /// the log grows (computed whole each time: nothing to keep between sizes).
+    pub flags: derived::Derived<thidua_domain::CovenantId, (), api::flags::Computed>,
 }
 
 impl std::ops::Deref for AppState {

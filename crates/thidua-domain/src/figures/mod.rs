@@ -470,6 +470,50 @@ impl Figures {
         }))
     }
 
+    /// The log index of every published approval of a unit's reports in `years` (any window),
+    /// in key order: what changes exactly when the unit's approved figures of those years do
+    /// (a new approval or correction is a new index; nothing else changes a published report).
+    pub fn published_indices(
+        &self,
+        unit: &UnitId,
+        years: std::ops::RangeInclusive<i32>,
+    ) -> Vec<(ReportKey, u64)> {
+        let Some(u) = self.unit_index.get(unit).copied() else {
+            return Vec::new();
+        };
+        let from = ReportKey {
+            unit: u,
+            year: *years.start(),
+            window: 0,
+        };
+        let to = ReportKey {
+            unit: u,
+            year: *years.end(),
+            window: u16::MAX,
+        };
+        self.reports
+            .range(from..=to)
+            .filter_map(|(k, r)| Some((*k, r.published()?.index)))
+            .collect()
+    }
+
+    /// A unit's published approvals of one year, by window key: one range read of the reports
+    /// instead of a lookup per window.
+    pub fn published_year(&self, unit: &UnitId, year: i32) -> Vec<(&str, &Approval)> {
+        let Some(u) = self.unit_index.get(unit).copied() else {
+            return Vec::new();
+        };
+        let at = |window| ReportKey {
+            unit: u,
+            year,
+            window,
+        };
+        self.reports
+            .range(at(0)..=at(u16::MAX))
+            .filter_map(|(k, r)| Some((self.window_of(k), r.published()?)))
+            .collect()
+    }
+
     /// The published value of `element` for a unit's window, with the form it was read with.
     pub fn published_value(
         &self,

@@ -7,9 +7,12 @@
 //! [`crate::engine_data`], which reads published reports only. Computed on demand from a
 //! [`State`]; owns no event.
 
+pub mod incremental;
 pub mod project;
 pub mod status;
 pub mod synth;
+
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -23,6 +26,7 @@ use crate::error::DomainError;
 use crate::ids::{CovenantId, UnitId};
 use crate::model::{Target, TargetKind};
 use crate::state::State;
+pub use incremental::Incremental;
 pub use project::Method;
 pub use status::Status;
 
@@ -135,137 +139,143 @@ pub fn compute_explaining(
     compute_with(state, covenant, ask)
 }
 
-/// The covenant's progress as `ask` says.
+/// The covenant's progress as `ask` says, computed from scratch (an empty [`Incremental`]).
 pub fn compute_with(
     state: &State,
     covenant: &CovenantId,
     ask: Ask,
 ) -> Result<Progress, DomainError> {
-    let year = state.covenant(covenant)?.year;
-    let members = members(state, covenant)?;
-    let reg = engine_data::regulation(state, covenant)?;
-    let cap = ask.through_at_most.unwrap_or(12);
-    let throughs: Vec<Option<u8>> = members
-        .iter()
-        .map(|u| {
-            through(state, covenant, u, year)
-                .map(|m| m.min(cap))
-                .filter(|m| *m > 0)
-        })
-        .collect();
-    let last = throughs.iter().flatten().copied().max();
-    let spec = |through_month| Spec {
-        covenant,
-        members: &members,
-        year,
-        through_month,
-        manual: &|_| Default::default(),
-        period: String::new(),
-    };
-    let data = engine_data::dataset(state, &spec(last.unwrap_or(0)))?;
-    let now = reg.measurer(&data);
-    let (projected, methods) = projected_data(state, &reg, &now, &spec(0), &throughs)?;
-    let targets = state
-        .signed_covenant(covenant)
-        .map(|(c, v)| c.version(v).expect("in force").content.targets.clone())?;
-    let cx = Cx {
-        reg: &reg,
-        data: &data,
-        now,
-        projected: reg.measurer(&projected),
-        year,
-    };
-    let units = members
-        .iter()
-        .zip(&throughs)
-        .zip(methods)
-        .map(|((unit, through), method)| {
-            let id = engine_data::data_id(&members, unit).expect("a member");
-            let trace = ask.explain == Some(unit);
-            let mut u = unit_progress(&cx, &targets, unit, &id, *through, trace);
-            u.as_of = through.and_then(|m| cutoff(state, covenant, m));
-            u.method = method;
-            u
-        })
-        .collect();
-    Ok(Progress {
-        covenant: covenant.clone(),
-        year,
-        as_of: last.and_then(|m| cutoff(state, covenant, m)),
-        units,
-    })
+    Incremental::default()
+        .compute(state, covenant, ask)
+        .map(Arc::unwrap_or_clone)
 }
 
-/// The data for the projection: every earlier year as it is, and this year one row per element
-/// and unit, the projected year (see [`project`]); and each unit's method.
-fn projected_data(
-    state: &State,
-    reg: &CompiledRegulation,
-    data: &Measurer,
-    spec: &Spec,
-    throughs: &[Option<u8>],
-) -> Result<(Dataset, Vec<Method>), DomainError> {
-    let mut b = DatasetBuilder::new("log");
-    engine_data::add_figures(state, spec, &mut b)?;
-    let period = format!("{}-Y", spec.year);
-    let mut row = 1_000_000_000usize;
-    let mut methods = Vec::with_capacity(throughs.len());
-    for (i, through) in throughs.iter().enumerate() {
-        let Some(m) = through else {
-            methods.push(Method::None);
-            continue;
-        };
-        let id = format!("u{}", i + 1);
-        let (values, method) = project::elements(reg, data, &id, spec.year, *m);
-        methods.push(method);
-        for (element, value) in values {
-            row += 1;
-            b.figure(row, &id, &element, &period, &value.to_string());
-        }
+/// What every member's computation shares: the covenant's year, its sorted members, the
+/// regulation in force compiled, the targets followed.
+pub(crate) struct Shared {
+    pub covenant: CovenantId,
+    pub year: i32,
+    pub members: Vec<UnitId>,
+    pub reg: CompiledRegulation,
+    pub targets: Vec<Target>,
+}
+
+impl Shared {
+    pub(crate) fn new(state: &State, covenant: &CovenantId) -> Result<Shared, DomainError> {
+        let targets = state
+            .signed_covenant(covenant)
+            .map(|(c, v)| c.version(v).expect("in force").content.targets.clone())?;
+        Ok(Shared {
+            covenant: covenant.clone(),
+            year: state.covenant(covenant)?.year,
+            members: members(state, covenant)?,
+            reg: engine_data::regulation(state, covenant)?,
+            targets: targets
+                .into_iter()
+                .filter(|t| t.indicator.is_some())
+                .collect(),
+        })
     }
-    let data = b
-        .finish()
-        .map_err(|errs| engine_error(format!("{} projection errors", errs.len())))?;
-    Ok((data, methods))
 }
 
-/// What every unit's computation reads.
-struct Cx<'a> {
-    reg: &'a CompiledRegulation,
-    data: &'a Dataset,
-    now: Measurer<'a>,
-    projected: Measurer<'a>,
-    year: i32,
-}
-
-fn unit_progress(
-    cx: &Cx,
-    targets: &[Target],
-    unit: &UnitId,
-    id: &str,
+/// One member's progress (the `i`-th in sorted order) counted through month `through`: its
+/// own approved figures and its predecessors' only, so it depends on no other member.
+pub(crate) fn member_progress(
+    sh: &Shared,
+    state: &State,
+    i: usize,
     through: Option<u8>,
     trace: bool,
-) -> UnitProgress {
+) -> Result<UnitProgress, DomainError> {
+    let unit = &sh.members[i];
+    let id = format!("u{}", i + 1);
+    let none = |_: &UnitId| Default::default();
+    let spec = |through_month| Spec {
+        covenant: &sh.covenant,
+        members: &sh.members,
+        year: sh.year,
+        through_month,
+        manual: &none,
+        period: String::new(),
+    };
+    let mut b = DatasetBuilder::new("log");
+    engine_data::add_member(state, &spec(through.unwrap_or(0)), unit, &mut b)?;
+    let data = b.finish().map_err(data_errors)?;
+    let now = sh.reg.measurer(&data);
+    let (projected, method) = projected_data(state, sh, &now, &spec(0), unit, &id, through)?;
+    let cx = Cx {
+        reg: &sh.reg,
+        data: &data,
+        now,
+        projected: sh.reg.measurer(&projected),
+        year: sh.year,
+    };
     let opts = if trace {
         EvalOptions::with_trace()
     } else {
         EvalOptions::default()
     };
     let score = through
-        .and_then(|m| PeriodKey::year_to_date(cx.year, m))
-        .map(|p| cx.reg.evaluate_unit(cx.data, id, p, opts));
-    UnitProgress {
+        .and_then(|m| PeriodKey::year_to_date(sh.year, m))
+        .map(|p| sh.reg.evaluate_unit(&data, &id, p, opts));
+    Ok(UnitProgress {
         unit: unit.clone(),
         through,
-        as_of: None,
+        as_of: through.and_then(|m| cutoff(state, &sh.covenant, m)),
         score,
-        method: Method::None,
-        targets: targets
+        method,
+        targets: sh
+            .targets
             .iter()
-            .filter(|t| t.indicator.is_some())
-            .map(|t| target_progress(cx, t, id, through))
+            .map(|t| target_progress(&cx, t, &id, through))
             .collect(),
+    })
+}
+
+fn data_errors(errs: Vec<thidua_scoring::DataError>) -> DomainError {
+    engine_error(
+        errs.iter()
+            .map(|e| format!("{e:?}"))
+            .collect::<Vec<_>>()
+            .join("; "),
+    )
+}
+
+/// The data for a member's projection: its earlier years as they are, and this year one row
+/// per element, the projected year (see [`project`]); and the method.
+fn projected_data(
+    state: &State,
+    sh: &Shared,
+    data: &Measurer,
+    spec: &Spec,
+    unit: &UnitId,
+    id: &str,
+    through: Option<u8>,
+) -> Result<(Dataset, Method), DomainError> {
+    let mut b = DatasetBuilder::new("log");
+    engine_data::add_member(state, spec, unit, &mut b)?;
+    let mut method = Method::None;
+    if let Some(m) = through {
+        let period = format!("{}-Y", spec.year);
+        let (values, how) = project::elements(&sh.reg, data, id, spec.year, m);
+        method = how;
+        for (row, (element, value)) in (1_000_000_001usize..).zip(values) {
+            b.figure(row, id, &element, &period, &value.to_string());
+        }
     }
+    let data = b
+        .finish()
+        .map_err(|errs| engine_error(format!("{} projection errors", errs.len())))?;
+    Ok((data, method))
+}
+
+/// What every target of a member reads.
+struct Cx<'a> {
+    reg: &'a CompiledRegulation,
+    data: &'a Dataset,
+    now: Measurer<'a>,
+    projected: Measurer<'a>,
+    year: i32,
 }
 
 fn target_progress(cx: &Cx, target: &Target, id: &str, through: Option<u8>) -> TargetProgress {

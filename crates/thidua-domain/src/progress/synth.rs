@@ -8,7 +8,7 @@
 use crate::error::DomainError;
 use crate::figures::{FigureMap, FigureValue, HistoricalReport};
 use crate::model::{Comparison, Target, TargetKind};
-use crate::{decide_and_apply, Actor, Command, CovenantId, State, TargetId};
+use crate::{decide_and_apply, Actor, Command, CovenantId, Payload, State, TargetId};
 
 /// The shape of the synthetic covenant.
 #[derive(Clone, Copy, Debug)]
@@ -76,10 +76,23 @@ fn figures(n: u32, u: u32, y: i32, m: u32) -> FigureMap {
         .collect()
 }
 
-fn run_one(state: &mut State, command: Command) -> Result<(), DomainError> {
-    let (_, next) = decide_and_apply(state, &Actor::System, TIME_MS, command)?;
-    *state = next;
-    Ok(())
+/// The synthetic log as it is built: the state, and the events' payloads when kept (to write
+/// them to a store and serve them).
+#[derive(Default)]
+pub struct Log {
+    pub state: State,
+    pub payloads: Option<Vec<Payload>>,
+}
+
+impl Log {
+    fn run(&mut self, command: Command) -> Result<(), DomainError> {
+        let (payloads, next) = decide_and_apply(&self.state, &Actor::System, TIME_MS, command)?;
+        self.state = next;
+        if let Some(all) = &mut self.payloads {
+            all.extend(payloads);
+        }
+        Ok(())
+    }
 }
 
 fn target(id: &str, kind: TargetKind, cmp: Comparison, threshold: &str, indicator: &str) -> Target {
@@ -99,7 +112,13 @@ fn target(id: &str, kind: TargetKind, cmp: Comparison, threshold: &str, indicato
 
 /// Units, their cluster, the movement and the covenant signed by every unit.
 pub fn setup(args: &Synth) -> Result<State, DomainError> {
-    let mut state = State::default();
+    let mut log = Log::default();
+    setup_log(&mut log, args)?;
+    Ok(log.state)
+}
+
+/// [`setup`] onto a log.
+pub fn setup_log(log: &mut Log, args: &Synth) -> Result<(), DomainError> {
     let draft = crate::synth::Draft {
         covenant: COVENANT,
         movement: "bench-progress-2025",
@@ -112,16 +131,27 @@ pub fn setup(args: &Synth) -> Result<State, DomainError> {
         regulation: &regulation(args.elements),
     };
     for c in crate::synth::cluster_commands(args.units, draft)? {
-        run_one(&mut state, c)?;
+        log.run(c)?;
     }
-    for c in crate::synth::signatures(&state, &covenant(), args.units)? {
-        run_one(&mut state, c)?;
+    for c in crate::synth::signatures(&log.state, &covenant(), args.units)? {
+        log.run(c)?;
     }
-    Ok(state)
+    Ok(())
 }
 
 /// Last year imported historically; this year's first months saved, submitted and approved.
 pub fn load(state: &mut State, args: &Synth) -> Result<(), DomainError> {
+    let mut log = Log {
+        state: std::mem::take(state),
+        payloads: None,
+    };
+    let done = load_log(&mut log, args);
+    *state = log.state;
+    done
+}
+
+/// [`load`] onto a log.
+pub fn load_log(log: &mut Log, args: &Synth) -> Result<(), DomainError> {
     let covenant = CovenantId::parse(COVENANT)?;
     let reports = (0..args.units)
         .flat_map(|u| {
@@ -133,53 +163,53 @@ pub fn load(state: &mut State, args: &Synth) -> Result<(), DomainError> {
             })
         })
         .collect();
-    run_one(
-        state,
-        Command::ImportHistoricalFigures {
-            covenant: covenant.clone(),
-            file_name: t("bench.csv"),
-            sha256: "00".repeat(32),
-            reports,
-        },
-    )?;
+    log.run(Command::ImportHistoricalFigures {
+        covenant: covenant.clone(),
+        file_name: t("bench.csv"),
+        sha256: "00".repeat(32),
+        reports,
+    })?;
     for m in 1..=args.months {
         for u in 0..args.units {
-            approve(state, args, u, m)?;
+            for c in approval(args, u, m) {
+                log.run(c)?;
+            }
         }
     }
     Ok(())
 }
 
+/// Unit `u`'s report of month `m` saved, submitted and approved.
 pub fn approve(state: &mut State, args: &Synth, u: u32, m: u32) -> Result<(), DomainError> {
-    let covenant = CovenantId::parse(COVENANT)?;
-    let window = format!("M{m:02}");
-    run_one(
-        state,
-        Command::SaveFigures {
-            covenant: covenant.clone(),
-            unit: unit_id(u),
-            window: window.clone(),
-            values: figures(args.elements, u, YEAR, m),
-            comments: Default::default(),
-        },
-    )?;
-    for submit in [true, false] {
-        let c = if submit {
-            Command::SubmitFigures {
-                covenant: covenant.clone(),
-                unit: unit_id(u),
-                window: window.clone(),
-                revision: 1,
-            }
-        } else {
-            Command::ApproveFigures {
-                covenant: covenant.clone(),
-                unit: unit_id(u),
-                window: window.clone(),
-                revision: 1,
-            }
-        };
-        run_one(state, c)?;
+    for c in approval(args, u, m) {
+        let (_, next) = decide_and_apply(state, &Actor::System, TIME_MS, c)?;
+        *state = next;
     }
     Ok(())
+}
+
+/// The commands that save, submit and approve unit `u`'s report of month `m` (by the system).
+pub fn approval(args: &Synth, u: u32, m: u32) -> Vec<Command> {
+    let covenant = covenant();
+    let window = format!("M{m:02}");
+    let save = Command::SaveFigures {
+        covenant: covenant.clone(),
+        unit: unit_id(u),
+        window: window.clone(),
+        values: figures(args.elements, u, YEAR, m),
+        comments: Default::default(),
+    };
+    let submit = Command::SubmitFigures {
+        covenant: covenant.clone(),
+        unit: unit_id(u),
+        window: window.clone(),
+        revision: 1,
+    };
+    let approve = Command::ApproveFigures {
+        covenant,
+        unit: unit_id(u),
+        window,
+        revision: 1,
+    };
+    vec![save, submit, approve]
 }

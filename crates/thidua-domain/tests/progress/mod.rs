@@ -349,3 +349,153 @@ fn a_projection_with_three_decimals_reaches_the_engine_as_a_decimal() {
     // (130 − 1.625) ÷ 130 = 98.75% fewer crimes projected for the year.
     assert_eq!(kg.targets[0].projected, Some(exact("98.75")));
 }
+
+/// `items` in a deterministic pseudo-random order drawn from `seed`.
+fn shuffled<T>(mut items: Vec<T>, seed: u64) -> Vec<T> {
+    let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    for i in (1..items.len()).rev() {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        items.swap(i, (x % (i as u64 + 1)) as usize);
+    }
+    items
+}
+
+/// The incremental result and a full computation of the same state, as JSON.
+fn both(inc: &mut progress::Incremental, w: &World, ask: progress::Ask) -> (String, String) {
+    let kept = inc.compute(&w.state, &cov(), ask).unwrap();
+    let full = progress::compute_with(&w.state, &cov(), ask).unwrap();
+    (
+        serde_json::to_string(&*kept).unwrap(),
+        serde_json::to_string(&full).unwrap(),
+    )
+}
+
+#[test]
+fn incremental_progress_is_a_full_computation_after_every_approval_in_any_order() {
+    for seed in 1..=3 {
+        let mut w = world();
+        w.last_year();
+        let steps = UNITS
+            .iter()
+            .flat_map(|unit| (1..=4).map(move |m| (*unit, m)))
+            .collect();
+        let mut inc = progress::Incremental::default();
+        let mut capped = progress::Incremental::default();
+        let cap = progress::Ask {
+            through_at_most: Some(2),
+            ..progress::Ask::default()
+        };
+        both(&mut inc, &w, progress::Ask::default());
+        for (n, (unit, m)) in shuffled(steps, seed).into_iter().enumerate() {
+            let crimes = (10 + n).to_string();
+            w.report(unit, &format!("M{m:02}"), &crimes, "approved");
+            let (kept, full) = both(&mut inc, &w, progress::Ask::default());
+            assert_eq!(kept, full, "seed {seed}, after approving {unit} M{m:02}");
+            assert_eq!(inc.recomputed(), 1, "only the approving unit is recomputed");
+            let (kept, full) = both(&mut capped, &w, cap);
+            assert_eq!(kept, full, "seed {seed}, capped at month 2");
+        }
+    }
+}
+
+#[test]
+fn unrelated_events_recompute_nothing_and_corrections_names_and_lineage_recompute_their_unit() {
+    let mut w = world();
+    w.last_year();
+    for unit in UNITS {
+        w.report(unit, "M01", "12", "approved");
+    }
+    let mut inc = progress::Incremental::default();
+    let ask = progress::Ask::default();
+    both(&mut inc, &w, ask);
+    // A draft and a submission change no published figure.
+    w.report("ca-ag", "M02", "30", "draft");
+    let (kept, full) = both(&mut inc, &w, ask);
+    assert_eq!((kept, inc.recomputed()), (full, 0));
+    w.report("ca-hg", "M02", "31", "submitted");
+    let (kept, full) = both(&mut inc, &w, ask);
+    assert_eq!((kept, inc.recomputed()), (full, 0));
+    // A correction after approval: reopened (nothing changes yet), then approved again.
+    w.ok(
+        &user("lanhdao.kg"),
+        Command::ReopenFigures {
+            covenant: cov(),
+            unit: u("ca-kg"),
+            window: "M01".into(),
+            reason: t("Sửa số liệu nhập nhầm"),
+        },
+    );
+    let (kept, full) = both(&mut inc, &w, ask);
+    assert_eq!((kept, inc.recomputed()), (full, 0));
+    w.report("ca-kg", "M01", "9", "approved");
+    let (kept, full) = both(&mut inc, &w, ask);
+    assert_eq!((kept, inc.recomputed()), (full, 1));
+    // A new name shows in that unit's score only.
+    w.ok(
+        &Actor::System,
+        Command::RenameUnit {
+            unit: u("ca-ag"),
+            name: t("Công an tỉnh An Giang mới"),
+            short_code: t("AG2"),
+            effective: d(2024, 3, 1),
+            decision: t("Quyết định đổi tên (giả định)"),
+        },
+    );
+    let (kept, full) = both(&mut inc, &w, ask);
+    assert_eq!((kept, inc.recomputed()), (full, 1));
+    // A predecessor's figures recorded later reach the merged unit only.
+    w.ok(
+        &Actor::System,
+        Command::CreateUnit {
+            unit: u("ca-x1"),
+            name: t("Công an thị xã sáp nhập"),
+            short_code: t("X1"),
+            kind: UnitKind::ProvincialPolice,
+            parent: None,
+            established: d(2004, 1, 1),
+        },
+    );
+    w.ok(
+        &Actor::System,
+        Command::RecordLineage {
+            change: LineageChange {
+                kind: LineageKind::Merge,
+                predecessors: vec![u("ca-hg"), u("ca-x1")],
+                successors: vec![u("ca-hg")],
+                effective: d(2024, 1, 1),
+                decision: t("Quyết định sáp nhập (giả định)"),
+            },
+        },
+    );
+    let (kept, full) = both(&mut inc, &w, ask);
+    assert_eq!((kept, inc.recomputed()), (full, 1));
+    let reports = (1..=12)
+        .map(|m| HistoricalReport {
+            unit: u("ca-x1"),
+            year: 2023,
+            window: format!("M{m:02}"),
+            values: [("crimes".to_owned(), num("5"))].into_iter().collect(),
+        })
+        .collect();
+    w.ok(
+        &user("thuky"),
+        Command::ImportHistoricalFigures {
+            covenant: cov(),
+            file_name: t("so-lieu-x1-2023.csv"),
+            sha256: "ef".repeat(32),
+            reports,
+        },
+    );
+    let (kept, full) = both(&mut inc, &w, ask);
+    assert_eq!((kept, inc.recomputed()), (full, 1));
+    // The explained unit carries its trace, computed afresh, the others reused.
+    let explain = progress::Ask {
+        explain: Some(&u("ca-hg")),
+        ..ask
+    };
+    let (kept, full) = both(&mut inc, &w, explain);
+    assert_eq!((kept, inc.recomputed()), (full.clone(), 0));
+    assert!(full.contains("\"trace\":[{"), "the explanation is there");
+}

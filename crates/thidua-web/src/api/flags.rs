@@ -4,6 +4,8 @@
 //! (`thidua_domain::integrity`); a unit's flags are shown only to whom
 //! [`Scope::reads_flags`] allows. Flags never change a score.
 
+use std::sync::Arc;
+
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -124,7 +126,7 @@ pub fn flags_of_cached(
     visible_covenant(state, scope, id)?;
     let computed = app
         .flags
-        .get_or_compute(id, state.size, || compute(state, id))?;
+        .get(id, state.size, |_| compute(state, id).map(Arc::new))?;
     viewers_share(state, scope, id, q, &computed)
 }
 

@@ -206,19 +206,26 @@ pub fn progress_dto(
     Ok((dto, p))
 }
 
-/// The covenant's progress at the state's log size; without an explanation it is remembered
-/// until the log grows ([`crate::derived`]), so repeated pages cost nothing.
+/// The covenant's progress at the state's log size, kept up to date member by member by the
+/// domain ([`progress::Incremental`], stored per covenant in [`crate::derived`]): after an
+/// approval only the approving unit is recomputed, events about anything else recompute
+/// nothing, and repeated pages at the same log size cost nothing. With an explanation the
+/// explained unit is computed afresh, the others reused.
 fn progress_of(
     app: &AppState,
     state: &DomainState,
     id: &CovenantId,
     explain: Option<&UnitId>,
 ) -> Result<Arc<Progress>, thidua_domain::DomainError> {
+    let ask = progress::Ask {
+        explain,
+        ..progress::Ask::default()
+    };
     match explain {
         None => app
             .progress
-            .get_or_compute(id, state.size, || progress::compute(state, id)),
-        Some(unit) => progress::compute_explaining(state, id, Some(unit)).map(Arc::new),
+            .get(id, state.size, |c| c.compute(state, id, ask)),
+        Some(_) => app.progress.with(id, |c| c.compute(state, id, ask)),
     }
 }
 

@@ -261,6 +261,18 @@ pub fn generate_with(
     to: u64,
     payload: impl Fn(u64) -> anyhow::Result<Payload>,
 ) -> anyhow::Result<()> {
+    generate_from(store, backend, to, 1_735_689_600_000, payload)
+}
+
+/// [`generate_with`] with event `i` at `first_ms + i` (for events whose rules depend on when
+/// they happen, e.g. reports submitted after their window).
+pub fn generate_from(
+    store: &StoreArgs,
+    backend: &dyn thidua_store::EventStore,
+    to: u64,
+    first_ms: i64,
+    payload: impl Fn(u64) -> anyhow::Result<Payload>,
+) -> anyhow::Result<()> {
     anyhow::ensure!(
         backend.size()? == 0,
         "synthetic events go only into an empty log"
@@ -276,7 +288,7 @@ pub fn generate_with(
             .map(|i| {
                 Ok(Event {
                     index: i,
-                    time_ms: 1_735_689_600_000 + i as i64,
+                    time_ms: first_ms + i as i64,
                     actor: Actor::System,
                     salt: format!(
                         "{:032x}",
