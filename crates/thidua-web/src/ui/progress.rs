@@ -118,9 +118,20 @@ struct ClusterPage {
     flags: std::collections::BTreeMap<String, usize>,
     /// The flags page's name, for each card's link.
     flags_label: &'static str,
+    /// This page of cards (from 1) and how many pages there are.
+    page: usize,
+    pages: usize,
 }
 
 impl ClusterPage {
+    /// The charted target's id (empty without targets), kept by the pager's links.
+    fn target_id(&self) -> &str {
+        self.d
+            .targets
+            .get(self.target)
+            .map_or("", |t| t.id.as_str())
+    }
+
     fn flag_count(&self, unit: &str) -> usize {
         self.flags.get(unit).copied().unwrap_or(0)
     }
@@ -129,13 +140,14 @@ impl ClusterPage {
 /// The integrity flags of a covenant the viewer may read, counted by unit (none when the
 /// viewer reads none).
 fn flag_counts(
+    app: &AppState,
     state: &thidua_domain::State,
     scope: &crate::authz::Scope,
     id: &CovenantId,
 ) -> std::collections::BTreeMap<String, usize> {
     let query = crate::api::flags::FlagsQuery::default();
     let mut out = std::collections::BTreeMap::new();
-    if let Ok((dto, _)) = crate::api::flags::flags_of(state, scope, id, &query) {
+    if let Ok((dto, _)) = crate::api::flags::flags_of_cached(app, state, scope, id, &query) {
         for f in dto.flags {
             *out.entry(f.unit.id).or_insert(0) += 1;
         }
@@ -146,9 +158,23 @@ fn flag_counts(
 #[derive(Deserialize)]
 pub struct ClusterParams {
     target: Option<String>,
+    page: Option<usize>,
 }
 
-/// `GET /covenants/{id}/progress?target=…`.
+/// Unit cards on one page of a covenant's progress (a national covenant has thousands).
+pub const CARDS_PER_PAGE: usize = 60;
+
+/// The cards of page `asked` (from 1; out of range: the nearest page), the page and the number
+/// of pages (at least 1).
+fn page_of<T>(items: Vec<T>, asked: Option<usize>) -> (Vec<T>, usize, usize) {
+    let pages = items.len().div_ceil(CARDS_PER_PAGE).max(1);
+    let page = asked.unwrap_or(1).clamp(1, pages);
+    let start = (page - 1) * CARDS_PER_PAGE;
+    let items = items.into_iter().skip(start).take(CARDS_PER_PAGE).collect();
+    (items, page, pages)
+}
+
+/// `GET /covenants/{id}/progress?target=…&page=…`.
 pub async fn cluster_page(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -163,16 +189,18 @@ pub async fn cluster_page(
         .blocking(move |app| {
             let state = app.service.read();
             let d = api::progress_dto(app, &state, &scope, &id, None)?.0;
-            Ok((d, flag_counts(&state, &scope, &id)))
+            Ok((d, flag_counts(app, &state, &scope, &id)))
         })
         .await;
     match found {
-        Ok((d, flags)) => {
+        Ok((mut d, flags)) => {
             let p = viewer.lang.progress();
             let target = q
                 .target
                 .and_then(|t| d.targets.iter().position(|x| x.id == t))
                 .unwrap_or(0);
+            let (units, page, pages) = page_of(std::mem::take(&mut d.units), q.page);
+            d.units = units;
             render(&ClusterPage {
                 l: Layout::new(&viewer, format!("{}: {}", p.title, d.title)),
                 h: Helpers { p },
@@ -181,6 +209,8 @@ pub async fn cluster_page(
                 target,
                 flags,
                 flags_label: viewer.lang.flags().link,
+                page,
+                pages,
             })
         }
         Err(e) => viewer_error(&viewer, e),
@@ -262,4 +292,25 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/progress", get(overview_page))
         .route("/covenants/{id}/progress", get(cluster_page))
         .route("/covenants/{id}/progress/{unit}", get(unit_page))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{page_of, CARDS_PER_PAGE};
+
+    #[test]
+    fn cards_are_paged_and_a_page_out_of_range_is_the_nearest() {
+        let n = CARDS_PER_PAGE * 2 + 5;
+        let all: Vec<usize> = (0..n).collect();
+        let (first, page, pages) = page_of(all.clone(), None);
+        assert_eq!(
+            (first.len(), first[0], page, pages),
+            (CARDS_PER_PAGE, 0, 1, 3)
+        );
+        let (last, page, _) = page_of(all.clone(), Some(9));
+        assert_eq!((last, page), ((CARDS_PER_PAGE * 2..n).collect(), 3));
+        let (second, page, _) = page_of(all, Some(2));
+        assert_eq!((second[0], page), (CARDS_PER_PAGE, 2));
+        assert_eq!(page_of(Vec::<u8>::new(), Some(0)), (vec![], 1, 1));
+    }
 }
