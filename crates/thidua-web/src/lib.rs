@@ -110,9 +110,8 @@ pub struct Inner {
         thidua_domain::progress::Incremental,
         thidua_domain::progress::Progress,
     >,
-    /// Each covenant's integrity flags for every member (filtered per viewer when read), until
-    /// the log grows (computed whole each time: nothing to keep between sizes).
-    pub flags: derived::Derived<thidua_domain::CovenantId, (), api::flags::Computed>,
+    /// Each covenant's integrity flags for every member (filtered per viewer when read).
+    pub flags: api::flags::FlagsCache,
 }
 
 impl std::ops::Deref for AppState {
@@ -142,7 +141,7 @@ impl AppState {
             throttle: throttle::Throttle::default(),
             witnessing,
             progress: derived::Derived::default(),
-            flags: derived::Derived::default(),
+            flags: api::flags::FlagsCache::default(),
         }))
     }
 

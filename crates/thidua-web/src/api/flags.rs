@@ -4,7 +4,8 @@
 //! (`thidua_domain::integrity`); a unit's flags are shown only to whom
 //! [`Scope::reads_flags`] allows. Flags never change a score.
 
-use std::sync::Arc;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use axum::extract::{Path, State};
 use axum::http::header;
@@ -115,6 +116,56 @@ pub fn flags_of(
     viewers_share(state, scope, id, q, &compute(state, id)?)
 }
 
+/// The flags remembered per covenant: the exact value at a log size (recomputed once the log
+/// has grown), and the latest value computed at any size, for pages that only summarise flags
+/// and must not wait for a recomputation (on a national covenant it takes seconds, and reports
+/// may be approved faster than that).
+#[derive(Default)]
+pub struct FlagsCache {
+    exact: crate::derived::Derived<CovenantId, (), Computed>,
+    latest: Mutex<HashMap<CovenantId, (u64, Arc<Computed>)>>,
+    refreshing: Mutex<HashSet<CovenantId>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Every member's flags at `state`'s log size, remembered.
+fn exact(app: &AppState, state: &DomainState, id: &CovenantId) -> Result<Arc<Computed>, ApiError> {
+    let computed = app
+        .flags
+        .exact
+        .get(id, state.size, |_| compute(state, id).map(Arc::new))?;
+    let mut latest = lock(&app.flags.latest);
+    if latest.get(id).is_none_or(|(at, _)| *at < state.size) {
+        latest.insert(id.clone(), (state.size, Arc::clone(&computed)));
+    }
+    Ok(computed)
+}
+
+/// The latest flags computed for the covenant and the log size they were computed at: at once
+/// when any exist (and, when older than `state`, a recomputation starts in the background),
+/// else computed now.
+fn recent(
+    app: &AppState,
+    state: &DomainState,
+    id: &CovenantId,
+) -> Result<(u64, Arc<Computed>), ApiError> {
+    let known = lock(&app.flags.latest).get(id).cloned();
+    let Some((at, computed)) = known else {
+        return Ok((state.size, exact(app, state, id)?));
+    };
+    if at < state.size && lock(&app.flags.refreshing).insert(id.clone()) {
+        let (app, id) = (app.clone(), id.clone());
+        std::thread::spawn(move || {
+            let _ = exact(&app, &app.service.read(), &id);
+            lock(&app.flags.refreshing).remove(&id);
+        });
+    }
+    Ok((at, computed))
+}
+
 /// As [`flags_of`], the computation remembered in `app` until the log grows.
 pub fn flags_of_cached(
     app: &AppState,
@@ -124,10 +175,21 @@ pub fn flags_of_cached(
     q: &FlagsQuery,
 ) -> Result<(FlagsDto, Vec<Flag>), ApiError> {
     visible_covenant(state, scope, id)?;
-    let computed = app
-        .flags
-        .get(id, state.size, |_| compute(state, id).map(Arc::new))?;
-    viewers_share(state, scope, id, q, &computed)
+    viewers_share(state, scope, id, q, &*exact(app, state, id)?)
+}
+
+/// As [`flags_of`], from the latest flags computed without waiting for newer ones (see
+/// [`FlagsCache`]), with the log size they were computed at.
+pub fn flags_of_recent(
+    app: &AppState,
+    state: &DomainState,
+    scope: &Scope,
+    id: &CovenantId,
+    q: &FlagsQuery,
+) -> Result<(u64, FlagsDto), ApiError> {
+    visible_covenant(state, scope, id)?;
+    let (at, computed) = recent(app, state, id)?;
+    Ok((at, viewers_share(state, scope, id, q, &computed)?.0))
 }
 
 /// What of `computed` the viewer may read, filtered by the query.

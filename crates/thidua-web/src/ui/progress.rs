@@ -115,7 +115,9 @@ struct ClusterPage {
     /// The target charted in each card.
     target: usize,
     /// Integrity flags the viewer may read, counted by unit id ([`crate::api::flags`]).
-    flags: std::collections::BTreeMap<String, usize>,
+    flags: FlagCounts,
+    /// The log size the page's progress was computed at.
+    size: u64,
     /// The flags page's name, for each card's link.
     flags_label: &'static str,
     /// This page of cards (from 1) and how many pages there are.
@@ -133,7 +135,7 @@ impl ClusterPage {
     }
 
     fn flag_count(&self, unit: &str) -> usize {
-        self.flags.get(unit).copied().unwrap_or(0)
+        self.flags.by_unit.get(unit).copied().unwrap_or(0)
     }
 }
 
@@ -144,15 +146,27 @@ fn flag_counts(
     state: &thidua_domain::State,
     scope: &crate::authz::Scope,
     id: &CovenantId,
-) -> std::collections::BTreeMap<String, usize> {
+) -> FlagCounts {
     let query = crate::api::flags::FlagsQuery::default();
-    let mut out = std::collections::BTreeMap::new();
-    if let Ok((dto, _)) = crate::api::flags::flags_of_cached(app, state, scope, id, &query) {
+    let mut out = FlagCounts {
+        at: state.size,
+        ..FlagCounts::default()
+    };
+    if let Ok((at, dto)) = crate::api::flags::flags_of_recent(app, state, scope, id, &query) {
+        out.at = at;
         for f in dto.flags {
-            *out.entry(f.unit.id).or_insert(0) += 1;
+            *out.by_unit.entry(f.unit.id).or_insert(0) += 1;
         }
     }
     out
+}
+
+/// Integrity flags counted by unit, from the flags computed at log size `at` (the latest
+/// computed: the page never waits for a recomputation).
+#[derive(Default)]
+struct FlagCounts {
+    by_unit: std::collections::BTreeMap<String, usize>,
+    at: u64,
 }
 
 #[derive(Deserialize)]
@@ -189,11 +203,11 @@ pub async fn cluster_page(
         .blocking(move |app| {
             let state = app.service.read();
             let d = api::progress_dto(app, &state, &scope, &id, None)?.0;
-            Ok((d, flag_counts(app, &state, &scope, &id)))
+            Ok((d, flag_counts(app, &state, &scope, &id), state.size))
         })
         .await;
     match found {
-        Ok((mut d, flags)) => {
+        Ok((mut d, flags, size)) => {
             let p = viewer.lang.progress();
             let target = q
                 .target
@@ -208,6 +222,7 @@ pub async fn cluster_page(
                 d,
                 target,
                 flags,
+                size,
                 flags_label: viewer.lang.flags().link,
                 page,
                 pages,
