@@ -186,6 +186,19 @@ pub fn progress_dto(
     id: &CovenantId,
     explain: Option<&UnitId>,
 ) -> Result<(ProgressDto, Arc<Progress>), ApiError> {
+    progress_dto_of(app, state, scope, id, explain, ..)
+}
+
+/// As [`progress_dto`], only the members in `members` (positions in sorted member order) in
+/// `units`: a page of a large covenant costs what it shows.
+pub fn progress_dto_of(
+    app: &AppState,
+    state: &DomainState,
+    scope: &Scope,
+    id: &CovenantId,
+    explain: Option<&UnitId>,
+    members: impl std::ops::RangeBounds<usize>,
+) -> Result<(ProgressDto, Arc<Progress>), ApiError> {
     let c = visible_covenant(state, scope, id)?;
     let p = progress_of(app, state, id, explain)?;
     let (cov, version) = state.signed_covenant(id)?;
@@ -201,7 +214,13 @@ pub fn progress_dto(
             .filter(|t| t.indicator.is_some())
             .map(target_ref)
             .collect(),
-        units: p.units.iter().map(|u| unit_dto(state, u)).collect(),
+        units: p
+            .units
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| members.contains(i))
+            .map(|(_, u)| unit_dto(state, u))
+            .collect(),
     };
     Ok((dto, p))
 }

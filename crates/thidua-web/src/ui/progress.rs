@@ -178,14 +178,13 @@ pub struct ClusterParams {
 /// Unit cards on one page of a covenant's progress (a national covenant has thousands).
 pub const CARDS_PER_PAGE: usize = 60;
 
-/// The cards of page `asked` (from 1; out of range: the nearest page), the page and the number
-/// of pages (at least 1).
-fn page_of<T>(items: Vec<T>, asked: Option<usize>) -> (Vec<T>, usize, usize) {
-    let pages = items.len().div_ceil(CARDS_PER_PAGE).max(1);
+/// The positions of page `asked`'s cards among `count` (from 1; out of range: the nearest page),
+/// the page and the number of pages (at least 1).
+fn page_of(count: usize, asked: Option<usize>) -> (std::ops::Range<usize>, usize, usize) {
+    let pages = count.div_ceil(CARDS_PER_PAGE).max(1);
     let page = asked.unwrap_or(1).clamp(1, pages);
     let start = (page - 1) * CARDS_PER_PAGE;
-    let items = items.into_iter().skip(start).take(CARDS_PER_PAGE).collect();
-    (items, page, pages)
+    (start..count.min(start + CARDS_PER_PAGE), page, pages)
 }
 
 /// `GET /covenants/{id}/progress?target=…&page=…`.
@@ -199,22 +198,24 @@ pub async fn cluster_page(
         return viewer_error(&viewer, ApiError::not_found());
     };
     let scope = viewer.scope.clone();
+    let asked = q.page;
     let found = app
         .blocking(move |app| {
             let state = app.service.read();
-            let d = api::progress_dto(app, &state, &scope, &id, None)?.0;
-            Ok((d, flag_counts(app, &state, &scope, &id), state.size))
+            let count = thidua_domain::progress::members(&state, &id).map_or(0, |m| m.len());
+            let (cards, page, pages) = page_of(count, asked);
+            let d = api::progress_dto_of(app, &state, &scope, &id, None, cards)?.0;
+            let flags = flag_counts(app, &state, &scope, &id);
+            Ok((d, flags, state.size, page, pages))
         })
         .await;
     match found {
-        Ok((mut d, flags, size)) => {
+        Ok((d, flags, size, page, pages)) => {
             let p = viewer.lang.progress();
             let target = q
                 .target
                 .and_then(|t| d.targets.iter().position(|x| x.id == t))
                 .unwrap_or(0);
-            let (units, page, pages) = page_of(std::mem::take(&mut d.units), q.page);
-            d.units = units;
             render(&ClusterPage {
                 l: Layout::new(&viewer, format!("{}: {}", p.title, d.title)),
                 h: Helpers { p },
@@ -316,16 +317,12 @@ mod tests {
     #[test]
     fn cards_are_paged_and_a_page_out_of_range_is_the_nearest() {
         let n = CARDS_PER_PAGE * 2 + 5;
-        let all: Vec<usize> = (0..n).collect();
-        let (first, page, pages) = page_of(all.clone(), None);
+        assert_eq!(page_of(n, None), (0..CARDS_PER_PAGE, 1, 3));
+        assert_eq!(page_of(n, Some(9)), (CARDS_PER_PAGE * 2..n, 3, 3));
         assert_eq!(
-            (first.len(), first[0], page, pages),
-            (CARDS_PER_PAGE, 0, 1, 3)
+            page_of(n, Some(2)),
+            (CARDS_PER_PAGE..CARDS_PER_PAGE * 2, 2, 3)
         );
-        let (last, page, _) = page_of(all.clone(), Some(9));
-        assert_eq!((last, page), ((CARDS_PER_PAGE * 2..n).collect(), 3));
-        let (second, page, _) = page_of(all, Some(2));
-        assert_eq!((second[0], page), (CARDS_PER_PAGE, 2));
-        assert_eq!(page_of(Vec::<u8>::new(), Some(0)), (vec![], 1, 1));
+        assert_eq!(page_of(0, Some(0)), (0..0, 1, 1));
     }
 }
