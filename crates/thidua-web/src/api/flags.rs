@@ -4,7 +4,7 @@
 //! (`thidua_domain::integrity`); a unit's flags are shown only to whom
 //! [`Scope::reads_flags`] allows. Flags never change a score.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use axum::extract::{Path, State};
@@ -178,18 +178,22 @@ pub fn flags_of_cached(
     viewers_share(state, scope, id, q, &*exact(app, state, id)?)
 }
 
-/// As [`flags_of`], from the latest flags computed without waiting for newer ones (see
-/// [`FlagsCache`]), with the log size they were computed at.
-pub fn flags_of_recent(
+/// The integrity flags the viewer may read, counted by unit id, from the latest flags computed
+/// without waiting for newer ones (see [`FlagsCache`]), with the log size they were computed at.
+pub fn counts_recent(
     app: &AppState,
     state: &DomainState,
     scope: &Scope,
     id: &CovenantId,
-    q: &FlagsQuery,
-) -> Result<(u64, FlagsDto), ApiError> {
-    visible_covenant(state, scope, id)?;
+) -> Result<(u64, BTreeMap<String, usize>), ApiError> {
+    let c = visible_covenant(state, scope, id)?;
     let (at, computed) = recent(app, state, id)?;
-    Ok((at, viewers_share(state, scope, id, q, &computed)?.0))
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for f in &computed.flags {
+        *counts.entry(f.unit.clone()).or_insert(0) += 1;
+    }
+    counts.retain(|unit, _| UnitId::parse(unit).is_ok_and(|u| scope.reads_flags(state, c, &u)));
+    Ok((at, counts))
 }
 
 /// What of `computed` the viewer may read, filtered by the query.

@@ -147,18 +147,13 @@ fn flag_counts(
     scope: &crate::authz::Scope,
     id: &CovenantId,
 ) -> FlagCounts {
-    let query = crate::api::flags::FlagsQuery::default();
-    let mut out = FlagCounts {
-        at: state.size,
-        ..FlagCounts::default()
-    };
-    if let Ok((at, dto)) = crate::api::flags::flags_of_recent(app, state, scope, id, &query) {
-        out.at = at;
-        for f in dto.flags {
-            *out.by_unit.entry(f.unit.id).or_insert(0) += 1;
-        }
+    match crate::api::flags::counts_recent(app, state, scope, id) {
+        Ok((at, by_unit)) => FlagCounts { by_unit, at },
+        Err(_) => FlagCounts {
+            at: state.size,
+            ..FlagCounts::default()
+        },
     }
-    out
 }
 
 /// Integrity flags counted by unit, from the flags computed at log size `at` (the latest
