@@ -270,10 +270,8 @@ fn without_last_year_the_projection_is_linear() {
     );
 }
 
-#[test]
-fn a_merged_units_same_period_is_its_own_and_its_predecessors_approved_figures() {
-    let mut w = world();
-    // ca-x1 merged into ca-hg on 01/01/2024; both reported 2023 (10 and 5 crimes a month).
+/// Creates `ca-x1` and merges it into `ca-hg` on 01/01/2024.
+fn merge_x1_into_hg(w: &mut World) {
     w.ok(
         &Actor::System,
         Command::CreateUnit {
@@ -297,6 +295,13 @@ fn a_merged_units_same_period_is_its_own_and_its_predecessors_approved_figures()
             },
         },
     );
+}
+
+#[test]
+fn a_merged_units_same_period_is_its_own_and_its_predecessors_approved_figures() {
+    let mut w = world();
+    // ca-x1 merged into ca-hg on 01/01/2024; both reported 2023 (10 and 5 crimes a month).
+    merge_x1_into_hg(&mut w);
     let reports = ["ca-hg", "ca-x1"]
         .into_iter()
         .flat_map(|unit| {
@@ -446,29 +451,7 @@ fn unrelated_events_recompute_nothing_and_corrections_names_and_lineage_recomput
     let (kept, full) = both(&mut inc, &w, ask);
     assert_eq!((kept, inc.recomputed()), (full, 1));
     // A predecessor's figures recorded later reach the merged unit only.
-    w.ok(
-        &Actor::System,
-        Command::CreateUnit {
-            unit: u("ca-x1"),
-            name: t("Công an thị xã sáp nhập"),
-            short_code: t("X1"),
-            kind: UnitKind::ProvincialPolice,
-            parent: None,
-            established: d(2004, 1, 1),
-        },
-    );
-    w.ok(
-        &Actor::System,
-        Command::RecordLineage {
-            change: LineageChange {
-                kind: LineageKind::Merge,
-                predecessors: vec![u("ca-hg"), u("ca-x1")],
-                successors: vec![u("ca-hg")],
-                effective: d(2024, 1, 1),
-                decision: t("Quyết định sáp nhập (giả định)"),
-            },
-        },
-    );
+    merge_x1_into_hg(&mut w);
     let (kept, full) = both(&mut inc, &w, ask);
     assert_eq!((kept, inc.recomputed()), (full, 1));
     let reports = (1..=12)
