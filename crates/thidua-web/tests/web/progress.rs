@@ -6,18 +6,9 @@
 
 use serde_json::json;
 
-use super::support::{signed_in, spawn, Backend, TestApp};
+use super::support::{signed_in, spawn, unit_entry as unit, Backend, TestApp};
 
 const COV: &str = "gu-12-2024";
-
-fn unit<'a>(p: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
-    p["units"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["unit"]["id"] == id)
-        .unwrap()
-}
 
 fn flow(app: &TestApp) {
     super::support::load_figures(&app.service);

@@ -820,3 +820,13 @@ pub fn load_figures(service: &Service) {
     }
     service.execute_all(&Actor::System, cmds).unwrap();
 }
+
+/// The entry of unit `id` in a JSON answer's `units` (progress, mid-year review).
+pub fn unit_entry<'a>(p: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    p["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit"]["id"] == id)
+        .unwrap()
+}
