@@ -157,13 +157,23 @@ fn recent(
         return Ok((state.size, exact(app, state, id)?));
     };
     if at < state.size && lock(&app.flags.refreshing).insert(id.clone()) {
-        let (app, id) = (app.clone(), id.clone());
+        let refreshing = Refreshing(app.clone(), id.clone());
         std::thread::spawn(move || {
-            let _ = exact(&app, &app.service.read(), &id);
-            lock(&app.flags.refreshing).remove(&id);
+            let Refreshing(app, id) = &refreshing;
+            let _ = exact(app, &app.service.read(), id);
         });
     }
     Ok((at, computed))
+}
+
+/// A background recomputation of a covenant's flags: its mark in `refreshing` goes when it
+/// ends, even by a panic, so that a later page starts another.
+struct Refreshing(AppState, CovenantId);
+
+impl Drop for Refreshing {
+    fn drop(&mut self) {
+        lock(&self.0.flags.refreshing).remove(&self.1);
+    }
 }
 
 /// As [`flags_of`], the computation remembered in `app` until the log grows.
