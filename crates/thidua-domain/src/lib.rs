@@ -22,6 +22,7 @@ pub mod integrity;
 pub mod midyear;
 pub mod model;
 pub mod org;
+pub mod parallel;
 pub mod progress;
 pub mod state;
 pub mod synth;

@@ -1098,6 +1098,8 @@ fn a_merged_unit_cannot_join_the_year_of_its_merger() {
 }
 #[path = "figures/mod.rs"]
 mod figures;
+#[path = "integrity/mod.rs"]
+mod integrity_tests;
 #[path = "midyear/mod.rs"]
 mod midyear_tests;
 #[path = "progress/mod.rs"]

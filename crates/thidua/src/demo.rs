@@ -530,13 +530,14 @@ mod tests {
     use thidua_web::authz::Scope;
 
     /// The demonstration loaded into a fresh SQLite store: the service and every event.
-    fn demonstration() -> (tempfile::TempDir, thidua_service::Service, Vec<Event>) {
+    fn demonstration() -> (tempfile::TempDir, Arc<thidua_service::Service>, Vec<Event>) {
         let dir = tempfile::tempdir().unwrap();
         let store =
             Arc::new(thidua_store_sqlite::SqliteStore::open(&dir.path().join("t.db")).unwrap());
         let key =
             thidua_service::LogKey::load_or_create(&dir.path().join("k"), "demo.test/log").unwrap();
-        let service = thidua_service::Service::open(store.clone(), key, &|_, _| {}).unwrap();
+        let service =
+            Arc::new(thidua_service::Service::open(store.clone(), key, &|_, _| {}).unwrap());
         super::load(&service, &*store).unwrap();
         let size = service.read().size;
         let events: Vec<Event> = service
@@ -549,13 +550,25 @@ mod tests {
         (dir, service, events)
     }
 
+    /// The web layer's state on the demonstration's service (accounts in its database).
+    fn app(
+        dir: &tempfile::TempDir,
+        service: &Arc<thidua_service::Service>,
+    ) -> thidua_web::AppState {
+        let accounts =
+            Arc::new(thidua_store_sqlite::SqliteStore::open(&dir.path().join("t.db")).unwrap());
+        let config = thidua_web::WebConfig::new(([127, 0, 0, 1], 0).into());
+        thidua_web::AppState::new(Arc::clone(service), accounts, config)
+    }
+
     /// The demonstration shows its planted under-recording as funnel drops of Bạc Liêu from
     /// June on, and no other unit's funnel drops; Hậu Giang's corrected May counts in its
     /// data-quality flag of the year, and no unit is late. Bạc Liêu sees its own flags; Kiên Giang does not see them.
     #[test]
     fn the_demonstration_shows_its_planted_flags() {
         use thidua_domain::integrity::{self, FlagKind, Settings};
-        let (_dir, service, _) = demonstration();
+        let (dir, service, _) = demonstration();
+        let app = app(&dir, &service);
         let state = service.read();
         let cov = thidua_domain::CovenantId::parse(super::COVENANT).unwrap();
         let panel = integrity::collect::panel(&state, &cov).unwrap();
@@ -602,7 +615,7 @@ mod tests {
         for (_, _, code) in MEMBERS_2024 {
             let leader = format!("lanhdao.{}", code.to_lowercase());
             let review =
-                thidua_web::api::yearend::review_dto(&state, &scope(&leader), &cov).unwrap();
+                thidua_web::api::yearend::review_dto(&app, &state, &scope(&leader), &cov).unwrap();
             let inspects_bl = review
                 .pairs
                 .iter()

@@ -10,16 +10,15 @@ use std::collections::BTreeMap;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::{Better, Boundary, Detail, Flag, FlagKind, Panel, Settings};
+use super::{Better, Boundary, Detail, Flag, FlagKind, Panel, Settings, UnitSeries};
 
 /// The change in percent against last year's same window, if both exist and last year's > 0.
-fn change_pct(panel: &Panel, u: usize, p: usize, e: usize) -> Option<Decimal> {
+fn change_pct(panel: &Panel, unit: &UnitSeries, p: usize, e: usize) -> Option<Decimal> {
     let here = &panel.periods[p];
     let before = panel
         .periods
         .iter()
         .position(|q| q.year == here.year - 1 && q.window == here.window)?;
-    let unit = &panel.units[u];
     let (x, y) = (unit.value(p, e)?, unit.value(before, e)?);
     let r = super::robust::ratio(x, y)?;
     Some(
@@ -35,34 +34,32 @@ fn just_past(b: &Boundary, c: Decimal, margin: Decimal) -> bool {
     }
 }
 
-/// Near-target flags of every boundary.
-pub fn flags(panel: &Panel, s: &Settings) -> Vec<Flag> {
+/// Near-target flags of one unit, boundary by boundary.
+pub fn unit_flags(panel: &Panel, u: &UnitSeries, s: &Settings) -> Vec<Flag> {
     let mut out = Vec::new();
     for b in &panel.boundaries {
-        for u in 0..panel.units.len() {
-            let mut count: BTreeMap<i32, usize> = BTreeMap::new();
-            for (p, period) in panel.periods.iter().enumerate() {
-                let Some(c) = change_pct(panel, u, p, b.element) else {
-                    continue;
-                };
-                if !just_past(b, c, s.near_margin_pct) {
-                    continue;
-                }
-                let n = count.entry(period.year).or_default();
-                *n += 1;
-                if *n >= s.near_repeats {
-                    out.push(Flag {
-                        unit: panel.units[u].unit.clone(),
-                        period: period.clone(),
-                        kind: FlagKind::NearTarget,
-                        detail: Detail::Near {
-                            element: panel.elements[b.element].1.clone(),
-                            change_pct: c,
-                            bound_pct: b.bound_pct,
-                            count: *n,
-                        },
-                    });
-                }
+        let mut count: BTreeMap<i32, usize> = BTreeMap::new();
+        for (p, period) in panel.periods.iter().enumerate() {
+            let Some(c) = change_pct(panel, u, p, b.element) else {
+                continue;
+            };
+            if !just_past(b, c, s.near_margin_pct) {
+                continue;
+            }
+            let n = count.entry(period.year).or_default();
+            *n += 1;
+            if *n >= s.near_repeats {
+                out.push(Flag {
+                    unit: u.unit.clone(),
+                    period: period.clone(),
+                    kind: FlagKind::NearTarget,
+                    detail: Detail::Near {
+                        element: panel.elements[b.element].1.clone(),
+                        change_pct: c,
+                        bound_pct: b.bound_pct,
+                        count: *n,
+                    },
+                });
             }
         }
     }

@@ -8,41 +8,39 @@
 use rust_decimal::Decimal;
 
 use super::robust::{beyond_sq, Spread};
-use super::{Detail, Flag, FlagKind, Panel, Settings};
+use super::{Detail, Flag, FlagKind, Panel, Settings, UnitSeries};
 
 /// Windows of history a break is judged against.
 pub const HISTORY: usize = 12;
 
-/// Break flags of the panel's watched elements.
-pub fn flags(panel: &Panel, s: &Settings) -> Vec<Flag> {
+/// Break flags of one unit's watched elements.
+pub fn unit_flags(panel: &Panel, u: &UnitSeries, s: &Settings) -> Vec<Flag> {
     let mut out = Vec::new();
-    for u in &panel.units {
-        for &e in &panel.series {
-            for p in 0..panel.periods.len() {
-                let Some(x) = u.value(p, e) else { continue };
-                let history: Vec<Decimal> = (p.saturating_sub(HISTORY)..p)
-                    .filter_map(|q| u.value(q, e))
-                    .collect();
-                if history.len() < s.min_reference {
-                    continue;
-                }
-                let Some(sp) = Spread::of(&history, Decimal::ZERO) else {
-                    continue;
-                };
-                let poisson = sp.median.max(Decimal::ONE);
-                if beyond_sq(x, sp.median, sp.scale, poisson, s.break_z) {
-                    out.push(Flag {
-                        unit: u.unit.clone(),
-                        period: panel.periods[p].clone(),
-                        kind: FlagKind::SeriesBreak,
-                        detail: Detail::Break {
-                            element: panel.elements[e].1.clone(),
-                            value: x,
-                            median: sp.median,
-                            threshold: s.break_z,
-                        },
-                    });
-                }
+    for &e in &panel.series {
+        for p in 0..panel.periods.len() {
+            let Some(x) = u.value(p, e) else { continue };
+            let history: Vec<Decimal> = (p.saturating_sub(HISTORY)..p)
+                .filter_map(|q| u.value(q, e))
+                .collect();
+            if history.len() < s.min_reference {
+                continue;
+            }
+            let Some(sp) = Spread::of(&history, Decimal::ZERO) else {
+                continue;
+            };
+            let poisson = sp.median.max(Decimal::ONE);
+            if beyond_sq(x, sp.median, sp.scale, poisson, s.break_z) {
+                out.push(Flag {
+                    unit: u.unit.clone(),
+                    period: panel.periods[p].clone(),
+                    kind: FlagKind::SeriesBreak,
+                    detail: Detail::Break {
+                        element: panel.elements[e].1.clone(),
+                        value: x,
+                        median: sp.median,
+                        threshold: s.break_z,
+                    },
+                });
             }
         }
     }

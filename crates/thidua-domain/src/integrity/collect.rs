@@ -16,6 +16,27 @@ use crate::state::State;
 
 /// The panel of `covenant` (signed, in force).
 pub fn panel(state: &State, covenant: &CovenantId) -> Result<Panel, DomainError> {
+    let frame = frame(state, covenant)?;
+    let mut panel = frame.panel;
+    panel.units = frame
+        .members
+        .iter()
+        .map(|u| series(state, &frame.ids, &panel.periods, u))
+        .collect();
+    Ok(panel)
+}
+
+/// Everything of a covenant's panel but the units' series: the panel with no units, the
+/// members (in the order their series go) and the reporting form's element ids.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Frame {
+    pub panel: Panel,
+    pub members: Vec<UnitId>,
+    pub ids: Vec<String>,
+}
+
+/// The frame of `covenant` (signed, in force).
+pub fn frame(state: &State, covenant: &CovenantId) -> Result<Frame, DomainError> {
     let (c, version) = state.signed_covenant(covenant)?;
     let form = state.reporting_form(covenant)?;
     let v = c.version(version).expect("the version in force exists");
@@ -66,11 +87,6 @@ pub fn panel(state: &State, covenant: &CovenantId) -> Result<Panel, DomainError>
             })
         })
         .collect();
-    let units = state
-        .members(&c.cluster, c.year)?
-        .iter()
-        .map(|u| series(state, &form.ids(), &periods, u))
-        .collect();
     let elements = form
         .elements
         .iter()
@@ -79,13 +95,17 @@ pub fn panel(state: &State, covenant: &CovenantId) -> Result<Panel, DomainError>
     let series = (0..form.elements.len())
         .filter(|i| form.elements[*i].aggregate == "sum")
         .collect();
-    Ok(Panel {
-        elements,
-        periods,
-        units,
-        funnels,
-        boundaries,
-        series,
+    Ok(Frame {
+        panel: Panel {
+            elements,
+            periods,
+            units: Vec::new(),
+            funnels,
+            boundaries,
+            series,
+        },
+        members: state.members(&c.cluster, c.year)?.to_vec(),
+        ids: form.ids(),
     })
 }
 
@@ -113,8 +133,23 @@ fn changed_element<'a>(reg: &'a Regulation, indicator: &str) -> Option<&'a str> 
     }
 }
 
+/// What one unit's series is read from, window by window: the log index of the published
+/// approval (a correction is a new approval, so a new index) and whether the first
+/// submission was late. Equal marks give an equal series; drafts, submissions and reopenings
+/// change no mark.
+pub fn marks(state: &State, periods: &[Period], unit: &UnitId) -> Vec<Option<(u64, bool)>> {
+    periods
+        .iter()
+        .map(|p| {
+            let report = state.figures.report(unit, p.year, &p.window)?;
+            let late = report.first_submission.is_some_and(|x| x.late);
+            Some((report.published()?.index, late))
+        })
+        .collect()
+}
+
 /// One unit's approved values, late first submissions and corrections.
-fn series(state: &State, ids: &[String], periods: &[Period], unit: &UnitId) -> UnitSeries {
+pub fn series(state: &State, ids: &[String], periods: &[Period], unit: &UnitId) -> UnitSeries {
     let f = &state.figures;
     let mut s = UnitSeries {
         unit: unit.to_string(),

@@ -18,90 +18,121 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use super::robust::{ratio, share_variance, Spread};
-use super::{Detail, Flag, FlagKind, FunnelSpec, Panel, Settings};
+use super::{Detail, Flag, FlagKind, FunnelSpec, Panel, Settings, UnitSeries};
 
-/// Ratios of one step: `[unit][period]`.
-fn ratios(panel: &Panel, from: usize, to: usize) -> Vec<Vec<Option<Decimal>>> {
+/// One unit's standing in one window of one funnel step, as the peer comparison needs it: the
+/// ratio `x`, the unit's own spread over the previous year, the relative ratio `q = x / own
+/// median` and the ratio's sampling variance. Computed from the unit's own figures alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Standing {
+    ratio: Decimal,
+    own: Spread,
+    relative: Decimal,
+    variance: Decimal,
+}
+
+/// A unit's standings: `[step][period]`, steps in the order of [`steps`].
+pub type Standings = Vec<Vec<Option<Standing>>>;
+
+/// Every declared funnel step as `(funnel, from, to)`, in declaration order.
+pub fn steps(panel: &Panel) -> Vec<(&FunnelSpec, usize, usize)> {
     panel
-        .units
+        .funnels
         .iter()
-        .map(|u| {
-            (0..panel.periods.len())
-                .map(|p| ratio(u.value(p, to)?, u.value(p, from)?))
-                .collect()
+        .flat_map(|f| f.steps.windows(2).map(move |w| (f, w[0], w[1])))
+        .collect()
+}
+
+/// The unit's spread of `ratios` over the previous year's windows, per reporting year.
+fn own_spreads(panel: &Panel, ratios: &[Option<Decimal>], s: &Settings) -> BTreeMap<i32, Spread> {
+    let mut by_year: BTreeMap<i32, Vec<Decimal>> = BTreeMap::new();
+    for (p, v) in ratios.iter().enumerate() {
+        if let Some(v) = v {
+            by_year
+                .entry(panel.periods[p].year + 1)
+                .or_default()
+                .push(*v);
+        }
+    }
+    by_year
+        .into_iter()
+        .filter(|(_, v)| v.len() >= s.min_reference)
+        .filter_map(|(y, v)| {
+            let m = super::robust::median(&v)?;
+            Some((y, Spread::of(&v, m * s.ratio_floor)?))
         })
         .collect()
 }
 
-/// Each unit's spread over the previous year's windows, per reporting year.
-fn own_spreads(
-    panel: &Panel,
-    r: &[Vec<Option<Decimal>>],
-    s: &Settings,
-) -> Vec<BTreeMap<i32, Spread>> {
-    r.iter()
-        .map(|series| {
-            let mut by_year: BTreeMap<i32, Vec<Decimal>> = BTreeMap::new();
-            for (p, v) in series.iter().enumerate() {
-                if let Some(v) = v {
-                    by_year
-                        .entry(panel.periods[p].year + 1)
-                        .or_default()
-                        .push(*v);
-                }
-            }
-            by_year
-                .into_iter()
-                .filter(|(_, v)| v.len() >= s.min_reference)
-                .filter_map(|(y, v)| {
-                    let m = super::robust::median(&v)?;
-                    Some((y, Spread::of(&v, m * s.ratio_floor)?))
+/// The unit's standings in every step and window.
+pub fn standings(panel: &Panel, u: &UnitSeries, s: &Settings) -> Standings {
+    steps(panel)
+        .into_iter()
+        .map(|(_, from, to)| {
+            let ratios: Vec<Option<Decimal>> = (0..panel.periods.len())
+                .map(|p| ratio(u.value(p, to)?, u.value(p, from)?))
+                .collect();
+            let own = own_spreads(panel, &ratios, s);
+            panel
+                .periods
+                .iter()
+                .enumerate()
+                .map(|(p, period)| {
+                    let x = ratios[p]?;
+                    let sp = *own.get(&period.year)?;
+                    let n = u.value(p, from)?;
+                    Some(Standing {
+                        ratio: x,
+                        own: sp,
+                        relative: ratio(x, sp.median)?,
+                        variance: share_variance(sp.median, n),
+                    })
                 })
                 .collect()
         })
         .collect()
 }
 
-/// The flags of one funnel step.
-fn step_flags(panel: &Panel, f: &FunnelSpec, from: usize, to: usize, s: &Settings) -> Vec<Flag> {
+/// The flags of step `k` (`f`: `from → to`) from every unit's standings (`(unit, standings)`).
+fn step_flags(
+    panel: &Panel,
+    k: usize,
+    (f, from, to): (&FunnelSpec, usize, usize),
+    units: &[(&str, &Standings)],
+    s: &Settings,
+) -> Vec<Flag> {
     let t = f.threshold.unwrap_or(s.funnel_z);
-    let r = ratios(panel, from, to);
-    let own = own_spreads(panel, &r, s);
     let mut out = Vec::new();
     for (p, period) in panel.periods.iter().enumerate() {
-        // (unit, ratio, own spread, relative ratio, sampling variance of the ratio)
-        let rel: Vec<(usize, Decimal, Spread, Decimal, Decimal)> = (0..panel.units.len())
-            .filter_map(|u| {
-                let x = r[u][p]?;
-                let sp = *own[u].get(&period.year)?;
-                let n = panel.units[u].value(p, from)?;
-                Some((u, x, sp, ratio(x, sp.median)?, share_variance(sp.median, n)))
-            })
+        let here: Vec<(&str, Standing)> = units
+            .iter()
+            .filter_map(|(unit, st)| Some((*unit, st.get(k)?.get(p).copied().flatten()?)))
             .collect();
-        if rel.len() < s.min_peers {
+        if here.len() < s.min_peers {
             continue;
         }
-        let qs: Vec<Decimal> = rel.iter().map(|x| x.3).collect();
+        let qs: Vec<Decimal> = here.iter().map(|(_, x)| x.relative).collect();
         let Some(peers) =
             super::robust::median(&qs).and_then(|m| Spread::of(&qs, m * s.ratio_floor))
         else {
             continue;
         };
-        for (u, x, sp, q, var) in rel {
-            let var_q = var / (sp.median * sp.median);
-            if sp.below_sq(x, t, var) && peers.below_sq(q, t, var_q) {
+        for (unit, x) in here {
+            let sp = x.own;
+            let var_q = x.variance / (sp.median * sp.median);
+            if sp.below_sq(x.ratio, t, x.variance) && peers.below_sq(x.relative, t, var_q) {
                 out.push(Flag {
-                    unit: panel.units[u].unit.clone(),
+                    unit: unit.to_owned(),
                     period: period.clone(),
                     kind: FlagKind::FunnelDrop,
                     detail: Detail::Funnel {
                         funnel: f.name.clone(),
                         from: panel.elements[from].0.clone(),
                         to: panel.elements[to].0.clone(),
-                        ratio: x,
+                        ratio: x.ratio,
                         own: sp.median,
-                        own_z: sp.z_floor(x, var),
-                        peer_z: peers.z_floor(q, var_q),
+                        own_z: sp.z_floor(x.ratio, x.variance),
+                        peer_z: peers.z_floor(x.relative, var_q),
                     },
                 });
             }
@@ -110,17 +141,12 @@ fn step_flags(panel: &Panel, f: &FunnelSpec, from: usize, to: usize, s: &Setting
     out
 }
 
-/// Funnel-drop flags of every declared funnel step.
-pub fn flags(panel: &Panel, s: &Settings) -> Vec<Flag> {
-    panel
-        .funnels
-        .iter()
-        .flat_map(|f| {
-            f.steps
-                .windows(2)
-                .flat_map(|w| step_flags(panel, f, w[0], w[1], s))
-                .collect::<Vec<_>>()
-        })
+/// Funnel-drop flags of every declared funnel step from every unit's standings.
+pub fn flags_of(panel: &Panel, units: &[(&str, &Standings)], s: &Settings) -> Vec<Flag> {
+    steps(panel)
+        .into_iter()
+        .enumerate()
+        .flat_map(|(k, step)| step_flags(panel, k, step, units, s))
         .collect()
 }
 

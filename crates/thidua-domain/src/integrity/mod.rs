@@ -18,6 +18,7 @@ pub mod boundary;
 pub mod breaks;
 pub mod collect;
 pub mod funnel;
+pub mod incremental;
 pub mod quality;
 pub mod robust;
 pub mod synth;
@@ -241,15 +242,57 @@ impl Flag {
     }
 }
 
+/// What one unit contributes to the flags, computed from its own figures alone: its flags that
+/// compare it with nobody else (breaks, near-target, data quality), its data-quality figure
+/// of every year, and its funnel standings for the peer comparison. Only the funnel drop
+/// compares units, and it needs no more of them than their standings, so a unit whose
+/// figures did not change keeps its part ([`incremental`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnitPart {
+    pub unit: String,
+    own: Vec<Flag>,
+    pub quality: Vec<quality::Quality>,
+    standings: funnel::Standings,
+}
+
+/// The unit's part.
+pub fn unit_part(panel: &Panel, u: &UnitSeries, settings: &Settings) -> UnitPart {
+    let mut own = breaks::unit_flags(panel, u, settings);
+    own.extend(boundary::unit_flags(panel, u, settings));
+    own.extend(quality::unit_flags(panel, u));
+    UnitPart {
+        unit: u.unit.clone(),
+        own,
+        quality: quality::years(panel)
+            .into_iter()
+            .map(|y| quality::unit_figure(panel, u, y))
+            .collect(),
+        standings: funnel::standings(panel, u, settings),
+    }
+}
+
+/// Every flag from the units' parts (in the panel's unit order): each unit's own flags and the
+/// funnel drops against its peers; sorted by unit, window and kind.
+pub fn combine(panel: &Panel, parts: &[&UnitPart], settings: &Settings) -> Vec<Flag> {
+    let standings: Vec<(&str, &funnel::Standings)> = parts
+        .iter()
+        .map(|p| (p.unit.as_str(), &p.standings))
+        .collect();
+    let mut out = funnel::flags_of(panel, &standings, settings);
+    out.extend(parts.iter().flat_map(|p| p.own.iter().cloned()));
+    out.sort_by(|a, b| (&a.unit, &a.period, a.kind).cmp(&(&b.unit, &b.period, b.kind)));
+    out
+}
+
 /// Every flag of the panel: funnels, breaks, boundaries, data quality; sorted by unit, window
 /// and kind.
 pub fn flags(panel: &Panel, settings: &Settings) -> Vec<Flag> {
-    let mut out = funnel::flags(panel, settings);
-    out.extend(breaks::flags(panel, settings));
-    out.extend(boundary::flags(panel, settings));
-    out.extend(quality::flags(panel));
-    out.sort_by(|a, b| (&a.unit, &a.period, a.kind).cmp(&(&b.unit, &b.period, b.kind)));
-    out
+    let parts: Vec<UnitPart> = panel
+        .units
+        .iter()
+        .map(|u| unit_part(panel, u, settings))
+        .collect();
+    combine(panel, &parts.iter().collect::<Vec<_>>(), settings)
 }
 
 /// The CSV export: `unit,period,kind,reason`, one flag a line (RFC 4180 quoting), UTF-8.

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use std::collections::BTreeSet;
 
-use super::{Detail, Flag, FlagKind, Panel, Period};
+use super::{Detail, Flag, FlagKind, Panel, Period, UnitSeries};
 
 /// A unit's data-quality figure over the panel's windows of one reporting year.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -23,28 +23,38 @@ pub struct Quality {
 
 /// One flag per unit and year with a late or corrected window (period `YYYY-Y`).
 pub fn flags(panel: &Panel) -> Vec<Flag> {
-    let years: BTreeSet<i32> = panel.periods.iter().map(|p| p.year).collect();
-    let mut out = Vec::new();
-    for year in years {
-        for q in figures(panel, year) {
-            if q.late + q.corrected > 0 {
-                out.push(Flag {
-                    unit: q.unit,
-                    period: Period {
-                        year,
-                        window: "Y".into(),
-                    },
-                    kind: FlagKind::DataQuality,
-                    detail: Detail::Quality {
-                        reported: q.reported,
-                        late: q.late,
-                        corrected: q.corrected,
-                    },
-                });
-            }
-        }
-    }
-    out
+    panel
+        .units
+        .iter()
+        .flat_map(|u| unit_flags(panel, u))
+        .collect()
+}
+
+/// The reporting years of the panel, in order.
+pub fn years(panel: &Panel) -> BTreeSet<i32> {
+    panel.periods.iter().map(|p| p.year).collect()
+}
+
+/// One unit's flags: one per year with a late or corrected window.
+pub fn unit_flags(panel: &Panel, u: &UnitSeries) -> Vec<Flag> {
+    years(panel)
+        .into_iter()
+        .map(|year| unit_figure(panel, u, year))
+        .filter(|q| q.late + q.corrected > 0)
+        .map(|q| Flag {
+            unit: q.unit,
+            period: Period {
+                year: q.year,
+                window: "Y".into(),
+            },
+            kind: FlagKind::DataQuality,
+            detail: Detail::Quality {
+                reported: q.reported,
+                late: q.late,
+                corrected: q.corrected,
+            },
+        })
+        .collect()
 }
 
 /// Each unit's figure for `year`.
@@ -52,30 +62,33 @@ pub fn figures(panel: &Panel, year: i32) -> Vec<Quality> {
     panel
         .units
         .iter()
-        .map(|u| {
-            let ps: Vec<usize> = (0..panel.periods.len())
-                .filter(|p| panel.periods[*p].year == year)
-                .collect();
-            let reported = ps
-                .iter()
-                .filter(|p| {
-                    u.values
-                        .get(**p)
-                        .is_some_and(|v| v.iter().any(Option::is_some))
-                })
-                .count();
-            Quality {
-                unit: u.unit.clone(),
-                year,
-                reported,
-                late: ps.iter().filter(|p| u.late.get(**p) == Some(&true)).count(),
-                corrected: ps
-                    .iter()
-                    .filter(|p| u.corrections.get(**p).is_some_and(|c| *c > 0))
-                    .count(),
-            }
-        })
+        .map(|u| unit_figure(panel, u, year))
         .collect()
+}
+
+/// One unit's figure for `year`.
+pub fn unit_figure(panel: &Panel, u: &UnitSeries, year: i32) -> Quality {
+    let ps: Vec<usize> = (0..panel.periods.len())
+        .filter(|p| panel.periods[*p].year == year)
+        .collect();
+    let reported = ps
+        .iter()
+        .filter(|p| {
+            u.values
+                .get(**p)
+                .is_some_and(|v| v.iter().any(Option::is_some))
+        })
+        .count();
+    Quality {
+        unit: u.unit.clone(),
+        year,
+        reported,
+        late: ps.iter().filter(|p| u.late.get(**p) == Some(&true)).count(),
+        corrected: ps
+            .iter()
+            .filter(|p| u.corrections.get(**p).is_some_and(|c| *c > 0))
+            .count(),
+    }
 }
 
 #[cfg(test)]

@@ -228,34 +228,18 @@ impl Incremental {
 }
 
 /// The members at `stale` recomputed, in that order, spread over the cores when there are
-/// many (the result does not depend on the split).
+/// many.
 fn recompute(
     sh: &Shared,
     state: &State,
     stale: &[usize],
     keys: &[UnitKey],
 ) -> Result<Vec<UnitProgress>, DomainError> {
-    let one = |i: &usize| member_progress(sh, state, *i, keys[*i].through, false);
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(8);
-    if stale.len() < 64 || threads == 1 {
-        return stale.iter().map(one).collect();
-    }
-    let chunk = stale.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let workers: Vec<_> = stale
-            .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(one).collect::<Result<Vec<_>, _>>()))
-            .collect();
-        let mut out = Vec::with_capacity(stale.len());
-        for w in workers {
-            let part = w.join().unwrap_or_else(|p| std::panic::resume_unwind(p))?;
-            out.extend(part);
-        }
-        Ok(out)
+    crate::parallel::map(stale, 64, |i| {
+        member_progress(sh, state, *i, keys[*i].through, false)
     })
+    .into_iter()
+    .collect()
 }
 
 /// The cut-off of the latest month any member counts ("Số liệu tính đến ngày").

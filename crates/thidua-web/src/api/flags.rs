@@ -1,7 +1,7 @@
 //! Integrity flags over HTTP: a covenant's flags per unit and window, with their reasons in
 //! Vietnamese and English, each unit's reporting-quality figure, and the CSV export
-//! (`unit,period,kind,reason`). Computed on request from the approved figures
-//! (`thidua_domain::integrity`); a unit's flags are shown only to whom
+//! (`unit,period,kind,reason`). Computed from the approved figures
+//! (`thidua_domain::integrity`), kept up to date per covenant ([`FlagsCache`]); a unit's flags are shown only to whom
 //! [`Scope::reads_flags`] allows. Flags never change a score.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -12,7 +12,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use thidua_domain::integrity::{self, quality, Flag, Settings};
+use thidua_domain::integrity::incremental::{Flags, Incremental};
+use thidua_domain::integrity::{self, Flag, Settings};
 use thidua_domain::{CovenantId, State as DomainState, UnitId};
 use utoipa::{IntoParams, ToSchema};
 
@@ -87,43 +88,15 @@ fn flag_dto(state: &DomainState, unit: &UnitId, f: &Flag) -> FlagDto {
     }
 }
 
-/// Every member's flags and reporting-quality figures of a covenant's year, before any viewer's
-/// filter: what the flags pages compute, remembered until the log grows (`AppState::flags`).
-pub struct Computed {
-    flags: Vec<Flag>,
-    quality: Vec<quality::Quality>,
-}
-
-/// Computes [`Computed`] from the approved figures in `state`.
-pub fn compute(state: &DomainState, id: &CovenantId) -> Result<Computed, ApiError> {
-    let year = state.covenant(id)?.year;
-    let panel = integrity::collect::panel(state, id)?;
-    Ok(Computed {
-        flags: integrity::flags(&panel, &Settings::default()),
-        quality: quality::figures(&panel, year),
-    })
-}
-
-/// The flags of a covenant the viewer may read (all kinds), and the domain flags themselves
-/// for the CSV and the page; computed afresh.
-pub fn flags_of(
-    state: &DomainState,
-    scope: &Scope,
-    id: &CovenantId,
-    q: &FlagsQuery,
-) -> Result<(FlagsDto, Vec<Flag>), ApiError> {
-    visible_covenant(state, scope, id)?;
-    viewers_share(state, scope, id, q, &compute(state, id)?)
-}
-
-/// The flags remembered per covenant: the exact value at a log size (recomputed once the log
-/// has grown), and the latest value computed at any size, for pages that only summarise flags
-/// and must not wait for a recomputation (on a national covenant it takes seconds, and reports
-/// may be approved faster than that).
+/// The flags remembered per covenant: the exact value at a log size, kept up to date unit by
+/// unit by the domain ([`integrity::incremental::Incremental`]: after an approval only the
+/// approving unit's part is recomputed, with the peer comparison), and the latest value
+/// computed at any size, for pages that only summarise flags and must not wait for a
+/// computation from nothing (a national covenant's first one takes a second or two).
 #[derive(Default)]
 pub struct FlagsCache {
-    exact: crate::derived::Derived<CovenantId, (), Computed>,
-    latest: Mutex<HashMap<CovenantId, (u64, Arc<Computed>)>>,
+    exact: crate::derived::Derived<CovenantId, Incremental, Flags>,
+    latest: Mutex<HashMap<CovenantId, (u64, Arc<Flags>)>>,
     refreshing: Mutex<HashSet<CovenantId>>,
 }
 
@@ -132,11 +105,10 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// Every member's flags at `state`'s log size, remembered.
-fn exact(app: &AppState, state: &DomainState, id: &CovenantId) -> Result<Arc<Computed>, ApiError> {
-    let computed = app
-        .flags
-        .exact
-        .get(id, state.size, |_| compute(state, id).map(Arc::new))?;
+fn exact(app: &AppState, state: &DomainState, id: &CovenantId) -> Result<Arc<Flags>, ApiError> {
+    let computed = app.flags.exact.get(id, state.size, |c| {
+        c.compute(state, id, &Settings::default())
+    })?;
     let mut latest = lock(&app.flags.latest);
     if latest.get(id).is_none_or(|(at, _)| *at < state.size) {
         latest.insert(id.clone(), (state.size, Arc::clone(&computed)));
@@ -151,7 +123,7 @@ fn recent(
     app: &AppState,
     state: &DomainState,
     id: &CovenantId,
-) -> Result<(u64, Arc<Computed>), ApiError> {
+) -> Result<(u64, Arc<Flags>), ApiError> {
     let known = lock(&app.flags.latest).get(id).cloned();
     let Some((at, computed)) = known else {
         return Ok((state.size, exact(app, state, id)?));
@@ -176,8 +148,9 @@ impl Drop for Refreshing {
     }
 }
 
-/// As [`flags_of`], the computation remembered in `app` until the log grows.
-pub fn flags_of_cached(
+/// The flags of a covenant the viewer may read (all kinds), and the domain flags themselves
+/// for the CSV and the page, at `state`'s log size.
+pub fn flags_of(
     app: &AppState,
     state: &DomainState,
     scope: &Scope,
@@ -212,7 +185,7 @@ fn viewers_share(
     scope: &Scope,
     id: &CovenantId,
     q: &FlagsQuery,
-    computed: &Computed,
+    computed: &Flags,
 ) -> Result<(FlagsDto, Vec<Flag>), ApiError> {
     let c = visible_covenant(state, scope, id)?;
     let readable: Vec<UnitId> = state
@@ -275,9 +248,7 @@ pub async fn list(
 ) -> Result<Json<FlagsDto>, ApiError> {
     let id = parse_id(&id, CovenantId::parse)?;
     let dto = app
-        .blocking(move |app| {
-            Ok(flags_of_cached(app, &app.service.read(), &viewer.scope, &id, &q)?.0)
-        })
+        .blocking(move |app| Ok(flags_of(app, &app.service.read(), &viewer.scope, &id, &q)?.0))
         .await?;
     Ok(Json(dto))
 }
@@ -295,9 +266,7 @@ pub async fn export(
     let id = parse_id(&id, CovenantId::parse)?;
     let file = format!("attachment; filename=\"dau-hieu_{id}.csv\"");
     let flags = app
-        .blocking(move |app| {
-            Ok(flags_of_cached(app, &app.service.read(), &viewer.scope, &id, &q)?.1)
-        })
+        .blocking(move |app| Ok(flags_of(app, &app.service.read(), &viewer.scope, &id, &q)?.1))
         .await?;
     Ok((
         [

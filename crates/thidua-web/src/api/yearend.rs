@@ -215,8 +215,9 @@ fn seed_bytes(review: &Review) -> Option<[u8; 32]> {
     hex::decode(&d.seed).ok()?.try_into().ok()
 }
 
-/// The review of `id` as `scope` may read it.
+/// The review of `id` as `scope` may read it (`app` remembers the integrity flags it shows).
 pub fn review_dto(
+    app: &AppState,
     state: &DomainState,
     scope: &Scope,
     id: &CovenantId,
@@ -473,7 +474,7 @@ pub fn review_dto(
         disputes,
         ties: ties(state, review),
         computed: computed(state, review, &pairs, &own),
-        inspected_flags: inspected_flags(state, scope, id, &pairs, &own),
+        inspected_flags: inspected_flags(app, state, scope, id, &pairs, &own),
         head: thidua_domain::yearend::cluster_head(state, id).is_ok_and(|h| led.contains(&h)),
         locked: review.locked_at.is_some(),
         published: review.published.is_some(),
@@ -494,6 +495,7 @@ fn inspected_by<'a>(
 
 /// The integrity flags of the units the viewer's units inspect, as the flags page shows them.
 fn inspected_flags(
+    app: &AppState,
     state: &DomainState,
     scope: &Scope,
     id: &CovenantId,
@@ -505,7 +507,7 @@ fn inspected_flags(
         return Vec::new();
     }
     let query = crate::api::flags::FlagsQuery::default();
-    let Ok((dto, _)) = crate::api::flags::flags_of(state, scope, id, &query) else {
+    let Ok((dto, _)) = crate::api::flags::flags_of(app, state, scope, id, &query) else {
         return Vec::new();
     };
     dto.flags
@@ -851,7 +853,12 @@ pub async fn review(
     Path(id): Path<String>,
 ) -> Result<Json<ReviewDto>, ApiError> {
     let id = parse_id(&id, CovenantId::parse)?;
-    Ok(Json(review_dto(&app.service.read(), &viewer.scope, &id)?))
+    Ok(Json(review_dto(
+        &app,
+        &app.service.read(),
+        &viewer.scope,
+        &id,
+    )?))
 }
 
 /// `GET /api/v1/covenants/{id}/yearend/results`.

@@ -8,7 +8,7 @@ use axum::response::Response;
 use thidua_domain::CovenantId;
 
 use super::{render, viewer_error, Layout};
-use crate::api::flags::{flags_of_cached, FlagsDto, FlagsQuery};
+use crate::api::flags::{flags_of, FlagsDto, FlagsQuery};
 use crate::auth::Viewer;
 use crate::error::ApiError;
 use crate::i18n::flags::{self as i18n, FlagStrings};
@@ -52,7 +52,7 @@ pub async fn page(
     };
     let (scope, asked) = (viewer.scope.clone(), q.clone());
     let read = app
-        .blocking(move |app| flags_of_cached(app, &app.service.read(), &scope, &id, &asked))
+        .blocking(move |app| flags_of(app, &app.service.read(), &scope, &id, &asked))
         .await;
     let (d, flags) = match read {
         Ok(x) => x,

@@ -144,7 +144,8 @@ pub async fn download(
 ) -> Response {
     let found = (|| {
         let cov = CovenantId::parse(&id).ok()?;
-        let dto = crate::api::yearend::review_dto(&app.service.read(), &viewer.scope, &cov).ok()?;
+        let dto =
+            crate::api::yearend::review_dto(&app, &app.service.read(), &viewer.scope, &cov).ok()?;
         dto.dossiers
             .iter()
             .flat_map(|d| &d.entries)

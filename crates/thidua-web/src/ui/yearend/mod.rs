@@ -183,7 +183,7 @@ pub(crate) fn review_view(
         Err(r) => return *r,
     };
     let failed = !errors.is_empty();
-    match api::review_dto(&app.service.read(), &viewer.scope, &cov) {
+    match api::review_dto(app, &app.service.read(), &viewer.scope, &cov) {
         Ok(r) => {
             let y = viewer.lang.yearend();
             let mut res = render(&ReviewPage {

@@ -1,0 +1,155 @@
+//! Integrity flags kept up to date unit by unit ([`integrity::incremental`]) against a full
+//! computation of the same state, after every approval of random sequences, with a planted
+//! funnel drop so that the comparison is not of empty lists.
+
+use super::progress_tests::world;
+use super::*;
+use thidua_domain::figures::{FigureValue, HistoricalReport};
+use thidua_domain::integrity::{self, incremental::Incremental, FlagKind, Settings};
+
+fn num(v: u32) -> FigureValue {
+    FigureValue::Number(v.into())
+}
+
+/// Three units need three peers for the funnel's comparison (a real cluster has five or more).
+fn settings() -> Settings {
+    Settings {
+        min_peers: 3,
+        ..Settings::default()
+    }
+}
+
+/// Last year's approved figures of every unit: 120 reports received and about 60 crimes a
+/// month (a funnel ratio of about 0,5).
+fn last_year(w: &mut World) {
+    let reports = UNITS
+        .iter()
+        .flat_map(|unit| {
+            (1..=12u32).map(move |m| HistoricalReport {
+                unit: u(unit),
+                year: 2023,
+                window: format!("M{m:02}"),
+                values: [
+                    ("reports_received".to_owned(), num(120)),
+                    ("crimes".to_owned(), num(60 + m % 3)),
+                ]
+                .into_iter()
+                .collect(),
+            })
+        })
+        .collect();
+    w.ok(
+        &user("thuky"),
+        Command::ImportHistoricalFigures {
+            covenant: cov(),
+            file_name: t("so-lieu-2023.csv"),
+            sha256: "cd".repeat(32),
+            reports,
+        },
+    );
+}
+
+/// The incremental flags and a full computation of the same state.
+fn both(inc: &mut Incremental, w: &World) -> (integrity::incremental::Flags, Vec<integrity::Flag>) {
+    let kept = inc.compute(&w.state, &cov(), &settings()).unwrap();
+    let panel = integrity::collect::panel(&w.state, &cov()).unwrap();
+    let full = integrity::flags(&panel, &settings());
+    assert_eq!(kept.quality, integrity::quality::figures(&panel, 2024));
+    (integrity::incremental::Flags::clone(&kept), full)
+}
+
+/// `items` in a deterministic pseudo-random order drawn from `seed`.
+fn shuffled<T>(mut items: Vec<T>, seed: u64) -> Vec<T> {
+    let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    for i in (1..items.len()).rev() {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        items.swap(i, (x % (i as u64 + 1)) as usize);
+    }
+    items
+}
+
+#[test]
+fn incremental_flags_are_a_full_computation_after_every_approval_in_any_order() {
+    for seed in 1..=3 {
+        let mut w = world();
+        last_year(&mut w);
+        let mut inc = Incremental::default();
+        both(&mut inc, &w);
+        let steps = UNITS
+            .iter()
+            .flat_map(|unit| (1..=6u32).map(move |m| (*unit, m)))
+            .collect();
+        for (unit, m) in shuffled(steps, seed) {
+            // Ca-ag records a third fewer crimes from April while reports stay at 120.
+            let crimes = if unit == "ca-ag" && m >= 4 {
+                40
+            } else {
+                60 + m % 3
+            };
+            w.report(unit, &format!("M{m:02}"), &crimes.to_string(), "approved");
+            let (kept, full) = both(&mut inc, &w);
+            assert_eq!(
+                kept.flags, full,
+                "seed {seed}, after approving {unit} M{m:02}"
+            );
+            assert_eq!(inc.recomputed(), 1, "only the approving unit is recomputed");
+        }
+        let (kept, _) = both(&mut inc, &w);
+        let drops: Vec<(String, String)> = kept
+            .flags
+            .iter()
+            .filter(|f| f.kind == FlagKind::FunnelDrop)
+            .map(|f| (f.unit.clone(), f.period.label()))
+            .collect();
+        let planted: Vec<(String, String)> = (4..=6)
+            .map(|m| ("ca-ag".to_owned(), format!("2024-M{m:02}")))
+            .collect();
+        assert_eq!(drops, planted, "seed {seed}: the planted drop, and only it");
+    }
+}
+
+#[test]
+fn drafts_and_reopenings_recompute_nothing_and_a_correction_recomputes_its_unit() {
+    let mut w = world();
+    last_year(&mut w);
+    for unit in UNITS {
+        w.report(unit, "M01", "60", "approved");
+    }
+    let mut inc = Incremental::default();
+    both(&mut inc, &w);
+    assert_eq!(
+        inc.recomputed(),
+        UNITS.len(),
+        "the first computation does every unit"
+    );
+    w.report("ca-ag", "M02", "61", "draft");
+    w.report("ca-hg", "M02", "62", "submitted");
+    let (kept, full) = both(&mut inc, &w);
+    assert_eq!((kept.flags, inc.recomputed()), (full, 0));
+    w.ok(
+        &user("lanhdao.kg"),
+        Command::ReopenFigures {
+            covenant: cov(),
+            unit: u("ca-kg"),
+            window: "M01".into(),
+            reason: t("Sửa số liệu nhập nhầm"),
+        },
+    );
+    let (kept, full) = both(&mut inc, &w);
+    assert_eq!((kept.flags, inc.recomputed()), (full, 0));
+    w.report("ca-kg", "M01", "59", "approved");
+    let (kept, full) = both(&mut inc, &w);
+    assert_eq!((kept.flags, inc.recomputed()), (full, 1));
+    assert!(
+        kept.quality
+            .iter()
+            .any(|q| q.unit == "ca-kg" && q.corrected == 1),
+        "the correction counts in ca-kg's data quality: {:?}",
+        kept.quality
+    );
+    // Other settings are another computation: every unit again.
+    inc.compute(&w.state, &cov(), &Settings::default()).unwrap();
+    assert_eq!(inc.recomputed(), UNITS.len());
+}
