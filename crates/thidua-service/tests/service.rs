@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use thidua_domain::{Actor, Command, Text, UserId};
 use thidua_service::{LogKey, Service, ServiceError};
 use thidua_store::EventStore;
-use thidua_store_postgres::{random_schema, test_database_url, PostgresStore};
+use thidua_store_postgres::{test_database_url, PostgresStore, TestSchema};
 use thidua_store_sqlite::SqliteStore;
 
 fn register(name: &str) -> Command {
@@ -196,11 +196,11 @@ fn two_writers_on_postgres() {
     let Some(url) = test_database_url() else {
         return;
     };
-    let schema = random_schema("svc");
+    let schema = TestSchema::new(&url, "svc");
     let dir = tempfile::tempdir().unwrap();
     two_writers(
-        Arc::new(PostgresStore::open_in_schema(&url, Some(&schema)).unwrap()),
-        Arc::new(PostgresStore::open_in_schema(&url, Some(&schema)).unwrap()),
+        Arc::new(PostgresStore::open_in_schema(&url, Some(&schema.name)).unwrap()),
+        Arc::new(PostgresStore::open_in_schema(&url, Some(&schema.name)).unwrap()),
         dir.path(),
     );
 }

@@ -10,7 +10,7 @@ use thidua_service::{
     LogKey, OpenOptions, Service, ServiceError, SnapshotPolicy, SystemEnvironment,
 };
 use thidua_store::{Append, EventStore};
-use thidua_store_postgres::{random_schema, test_database_url, PostgresStore};
+use thidua_store_postgres::{test_database_url, PostgresStore, TestSchema};
 use thidua_store_sqlite::SqliteStore;
 
 fn register(name: &str) -> Command {
@@ -99,8 +99,8 @@ fn a_start_from_a_snapshot_equals_a_full_replay_on_postgres() {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let store =
-        Arc::new(PostgresStore::open_in_schema(&url, Some(&random_schema("snap"))).unwrap());
+    let schema = TestSchema::new(&url, "snap");
+    let store = Arc::new(PostgresStore::open_in_schema(&url, Some(&schema.name)).unwrap());
     snapshot_start_is_a_full_replay(store, dir.path());
 }
 

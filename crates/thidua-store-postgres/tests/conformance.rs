@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use thidua_store::conformance::{run_all, Factory};
 use thidua_store::EventStore;
-use thidua_store_postgres::{random_schema, test_database_url, PostgresStore};
+use thidua_store_postgres::{test_database_url, PostgresStore, TestSchema};
 
 fn url() -> String {
     test_database_url().expect("checked by reachable()")
@@ -16,15 +16,16 @@ fn reachable() -> bool {
     test_database_url().is_some()
 }
 
+/// The schemas made for the suite's stores, dropped with it.
 struct Schemas {
-    made: Mutex<Vec<(usize, String)>>,
+    made: Mutex<Vec<(usize, TestSchema)>>,
 }
 
 impl Factory for Schemas {
     fn fresh(&self) -> Arc<dyn EventStore> {
-        let schema = random_schema("conf");
+        let schema = TestSchema::new(&url(), "conf");
         let store: Arc<dyn EventStore> =
-            Arc::new(PostgresStore::open_in_schema(&url(), Some(&schema)).unwrap());
+            Arc::new(PostgresStore::open_in_schema(&url(), Some(&schema.name)).unwrap());
         self.made
             .lock()
             .unwrap()
@@ -40,7 +41,8 @@ impl Factory for Schemas {
             .rev()
             .find(|(k, _)| *k == key)
             .expect("a store made here")
-            .1;
+            .1
+            .name;
         Arc::new(PostgresStore::open_in_schema(&url(), Some(schema)).unwrap())
     }
 }
@@ -60,7 +62,8 @@ fn debug_output_hides_the_connection_string() {
     if !reachable() {
         return;
     }
-    let store = PostgresStore::open_in_schema(&url(), Some(&random_schema("dbg"))).unwrap();
+    let schema = TestSchema::new(&url(), "dbg");
+    let store = PostgresStore::open_in_schema(&url(), Some(&schema.name)).unwrap();
     let shown = format!("{store:?}");
     assert!(!shown.contains("thidua-test"), "{shown}");
 }
@@ -70,7 +73,8 @@ fn postgres_passes_the_account_conformance_suite() {
     if !reachable() {
         return;
     }
-    let store = PostgresStore::open_in_schema(&url(), Some(&random_schema("acct"))).unwrap();
+    let schema = TestSchema::new(&url(), "acct");
+    let store = PostgresStore::open_in_schema(&url(), Some(&schema.name)).unwrap();
     thidua_store::accounts_conformance::run_all(&store);
 }
 
@@ -80,9 +84,12 @@ fn writers_take_turns_across_connections() {
     if !reachable() {
         return;
     }
-    let schema = random_schema("turn");
-    let a = PostgresStore::open_in_schema(&url(), Some(&schema)).unwrap();
-    let b = Arc::new(PostgresStore::open_in_schema(&url(), Some(&schema)).unwrap());
+    let (schema, elsewhere) = (
+        TestSchema::new(&url(), "turn"),
+        TestSchema::new(&url(), "turn"),
+    );
+    let a = PostgresStore::open_in_schema(&url(), Some(&schema.name)).unwrap();
+    let b = Arc::new(PostgresStore::open_in_schema(&url(), Some(&schema.name)).unwrap());
     let released = Arc::new(AtomicBool::new(false));
     let turn = a.writer_turn().unwrap();
     let waiter = {
@@ -100,7 +107,7 @@ fn writers_take_turns_across_connections() {
         "the second writer got its turn only after the first gave it back"
     );
     // A store in another schema is not held up by this one's turn.
-    let other = PostgresStore::open_in_schema(&url(), Some(&random_schema("turn"))).unwrap();
+    let other = PostgresStore::open_in_schema(&url(), Some(&elsewhere.name)).unwrap();
     let _held = a.writer_turn().unwrap();
     drop(other.writer_turn().unwrap());
 }

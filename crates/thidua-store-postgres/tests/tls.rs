@@ -4,15 +4,15 @@
 //! `localhost` and refuses it as `127.0.0.1` (a name it does not carry), `verify-ca` accepts
 //! either, `require` encrypts without checking, `disable` stays plain.
 
-use thidua_store_postgres::{random_schema, test_database_url, PostgresStore};
+use thidua_store_postgres::{test_database_url, PostgresStore, TestSchema};
 
 fn with(url: &str, params: &str) -> String {
     let sep = if url.contains('?') { '&' } else { '?' };
     format!("{url}{sep}{params}")
 }
 
-fn open(url: &str) -> Result<PostgresStore, String> {
-    PostgresStore::open_in_schema(url, Some(&random_schema("tls"))).map_err(|e| e.to_string())
+fn open(schema: &TestSchema, url: &str) -> Result<PostgresStore, String> {
+    PostgresStore::open_in_schema(url, Some(&schema.name)).map_err(|e| e.to_string())
 }
 
 #[test]
@@ -20,13 +20,14 @@ fn sslmode_is_honoured() {
     let Some(url) = test_database_url() else {
         return;
     };
-    let found = open(&with(&url, "sslmode=require"))
+    let schema = TestSchema::new(&url, "tls");
+    let found = open(&schema, &with(&url, "sslmode=require"))
         .map_err(|e| format!("the server offers no TLS (Debian's default does): {e}"));
     let Some(required) = thidua_store::testing::required("PostgreSQL with TLS", found) else {
         return;
     };
     assert!(required.tls_in_use().unwrap(), "sslmode=require encrypts");
-    assert!(!open(&with(&url, "sslmode=disable"))
+    assert!(!open(&schema, &with(&url, "sslmode=disable"))
         .unwrap()
         .tls_in_use()
         .unwrap());
@@ -38,19 +39,22 @@ fn sslmode_is_honoured() {
     let by_name = url.replace("@127.0.0.1:", "@localhost:");
 
     let full = format!("sslmode=verify-full&sslrootcert={root}");
-    let store = open(&with(&by_name, &full)).expect("verify-full as localhost");
+    let store = open(&schema, &with(&by_name, &full)).expect("verify-full as localhost");
     assert!(store.tls_in_use().unwrap());
-    let err = open(&with(&url, &full)).map(|_| ()).unwrap_err();
+    let err = open(&schema, &with(&url, &full)).map(|_| ()).unwrap_err();
     assert!(
         err.contains("certificate") || err.contains("Certificate"),
         "{err}"
     );
     assert!(!err.contains("thidua-test"), "no password in errors: {err}");
     let chain = format!("sslmode=verify-ca&sslrootcert={root}");
-    assert!(open(&with(&url, &chain)).unwrap().tls_in_use().unwrap());
+    assert!(open(&schema, &with(&url, &chain))
+        .unwrap()
+        .tls_in_use()
+        .unwrap());
 
     let missing = with(&url, "sslmode=verify-full&sslrootcert=/nonexistent/ca.pem");
-    assert!(open(&missing)
+    assert!(open(&schema, &missing)
         .map(|_| ())
         .unwrap_err()
         .contains("/nonexistent/ca.pem"));

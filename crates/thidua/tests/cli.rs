@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use thidua_domain::{Event, Payload};
 use thidua_service::{LogKey, Service};
 use thidua_store::EventStore;
-use thidua_store_postgres::{random_schema, test_database_url, PostgresStore};
+use thidua_store_postgres::{test_database_url, PostgresStore, TestSchema};
 use thidua_store_sqlite::SqliteStore;
 
 fn thidua() -> Command {
@@ -287,7 +287,8 @@ fn two_processes_append_to_one_postgres_without_forking() {
     let Some(url) = test_database_url() else {
         return;
     };
-    let schema = random_schema("cli");
+    let made = TestSchema::new(&url, "cli");
+    let schema = made.name.clone();
     PostgresStore::open_in_schema(&url, Some(&schema)).unwrap();
     let sep = if url.contains('?') { '&' } else { '?' };
     let scoped = format!("{url}{sep}options=-csearch_path%3D{schema}");
@@ -423,10 +424,12 @@ fn kill_9_during_an_import_leaves_all_of_it_or_none() {
         // the last round is not killed: the import must then be there whole.
         for delay_ms in [0u64, 300, 1000, u64::MAX] {
             let dir = tempfile::tempdir().unwrap();
-            let db = backend.as_ref().map(|(url, _)| {
-                let schema = random_schema("kill");
-                PostgresStore::open_in_schema(url, Some(&schema)).unwrap();
-                (url.clone(), schema)
+            let made = backend
+                .as_ref()
+                .map(|(url, _)| TestSchema::new(url, "kill"));
+            let db = backend.as_ref().zip(made.as_ref()).map(|((url, _), made)| {
+                PostgresStore::open_in_schema(url, Some(&made.name)).unwrap();
+                (url.clone(), made.name.clone())
             });
             let mut child = bench(dir.path(), db.as_ref())
                 .stdout(Stdio::piped())

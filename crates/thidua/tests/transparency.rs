@@ -15,7 +15,7 @@ use thidua_domain::{Actor, Text, UserId};
 use thidua_service::{LogKey, Service};
 use thidua_store::witness::WitnessStore;
 use thidua_store::EventStore;
-use thidua_store_postgres::{random_schema, test_database_url, PostgresStore};
+use thidua_store_postgres::{test_database_url, PostgresStore, TestSchema};
 use thidua_store_sqlite::SqliteStore;
 use thidua_transparency::api::spawn_server;
 use thidua_transparency::{router, LogApiConfig, Quorum, ReadAll};
@@ -449,7 +449,8 @@ fn a_pg_dump_restores_into_an_empty_database_and_verifies() {
     let Some(url) = test_database_url() else {
         return;
     };
-    let schema = random_schema("drill");
+    let made = TestSchema::new(&url, "drill");
+    let schema = made.name.clone();
     PostgresStore::open_in_schema(&url, Some(&schema)).unwrap();
     let scoped = with_param(&url, &format!("options=-csearch_path%3D{schema}"));
     let dir = tempfile::tempdir().unwrap();

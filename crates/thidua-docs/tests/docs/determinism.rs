@@ -137,8 +137,9 @@ fn on_both_backends(log: fn() -> (&'static str, Vec<thidua_docs::Request>)) -> V
     let Some(url) = thidua_store_postgres::test_database_url() else {
         return on_sqlite;
     };
-    let schema = thidua_store_postgres::random_schema("docs");
-    let pg = thidua_store_postgres::PostgresStore::open_in_schema(&url, Some(&schema)).unwrap();
+    let schema = thidua_store_postgres::TestSchema::new(&url, "docs");
+    let pg =
+        thidua_store_postgres::PostgresStore::open_in_schema(&url, Some(&schema.name)).unwrap();
     let pg_dir = tempfile::tempdir().unwrap();
     let (bytes, requests) = log();
     let on_postgres = issue_on(Arc::new(pg), pg_dir.path(), bytes, requests);

@@ -11,7 +11,7 @@ use thidua_ledger::{CosignerKey, Verifier};
 use thidua_service::{LogKey, Service};
 use thidua_store::witness::WitnessStore;
 use thidua_store::EventStore;
-use thidua_store_postgres::{random_schema, PostgresStore};
+use thidua_store_postgres::{PostgresStore, TestSchema};
 use thidua_store_sqlite::SqliteStore;
 use thidua_transparency::api::spawn_server;
 use thidua_transparency::{router, LogApiConfig};
@@ -43,6 +43,8 @@ pub struct Log {
     pub service: Arc<Service>,
     pub witnesses: Arc<dyn WitnessStore>,
     pub witness_keys: Vec<(String, CosignerKey)>,
+    /// The PostgreSQL schema of the log, dropped after everything above.
+    pub schema: Option<TestSchema>,
 }
 
 impl Log {
@@ -150,6 +152,7 @@ pub fn sqlite_log(extra: usize) -> Log {
         service,
         witnesses: sqlite,
         witness_keys,
+        schema: None,
     }
 }
 
@@ -157,7 +160,8 @@ pub fn sqlite_log(extra: usize) -> Log {
 /// CI (the shared probe, `thidua_store_postgres::test_database_url`).
 pub fn postgres_log(extra: usize) -> Option<Log> {
     let url = thidua_store_postgres::test_database_url()?;
-    let pg = Arc::new(PostgresStore::open_in_schema(&url, Some(&random_schema("transp"))).unwrap());
+    let schema = TestSchema::new(&url, "transp");
+    let pg = Arc::new(PostgresStore::open_in_schema(&url, Some(&schema.name)).unwrap());
     let dir = tempfile::tempdir().unwrap();
     let key = LogKey::load_or_create(&dir.path().join("log.key"), ORIGIN).unwrap();
     let store: Arc<dyn EventStore> = pg.clone();
@@ -168,6 +172,7 @@ pub fn postgres_log(extra: usize) -> Option<Log> {
         service,
         witnesses: pg,
         witness_keys,
+        schema: Some(schema),
     })
 }
 
