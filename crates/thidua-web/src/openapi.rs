@@ -190,3 +190,60 @@ pub struct ApiDoc;
 pub async fn document() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::path::Path;
+
+    /// The names of the types deriving `ToSchema` in `dir` and below, with the files they are in.
+    fn documented_types(dir: &Path, out: &mut BTreeMap<String, Vec<String>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                documented_types(&path, out);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let mut derives = false;
+            for line in text.lines().map(str::trim) {
+                if line.starts_with("#[derive(") {
+                    derives = line.contains("ToSchema");
+                } else if derives && !line.starts_with("#[") && !line.starts_with("///") {
+                    let name = line
+                        .strip_prefix("pub struct ")
+                        .or_else(|| line.strip_prefix("pub enum "))
+                        .and_then(|rest| rest.split([' ', '{', '(', '<']).next());
+                    if let Some(name) = name {
+                        out.entry(name.to_owned())
+                            .or_default()
+                            .push(path.display().to_string());
+                    }
+                    derives = false;
+                }
+            }
+        }
+    }
+
+    /// utoipa names a schema after its type alone, so two types of one name would share one
+    /// schema and one of them would be documented with the other's fields (a fuzzer found
+    /// integrity flags documented as the inspection's statistics, and a movement's windows as
+    /// a window's reports).
+    #[test]
+    fn every_documented_type_has_a_name_of_its_own() {
+        let mut names = BTreeMap::new();
+        documented_types(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut names,
+        );
+        assert!(names.len() > 40, "the scan finds the types: {names:?}");
+        let shared: Vec<_> = names.iter().filter(|(_, files)| files.len() > 1).collect();
+        assert!(shared.is_empty(), "one name, several types: {shared:?}");
+        let doc = serde_json::to_value(<super::ApiDoc as utoipa::OpenApi>::openapi()).unwrap();
+        let fields = |schema: &str| doc["components"]["schemas"][schema]["properties"].clone();
+        assert!(fields("FlagDto")["reason_vi"].is_object());
+        assert!(fields("InspectionFlagDto")["flagged"].is_object());
+        assert!(fields("CalendarWindowDto")["start"].is_object());
+        assert!(fields("WindowDto")["windows"].is_object());
+    }
+}

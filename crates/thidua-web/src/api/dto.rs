@@ -115,8 +115,9 @@ pub struct UnitDetail {
     pub clusters: Vec<ClusterSummary>,
 }
 
+/// One reporting window of a movement's calendar (`M01`: 15/12 to 14/01).
 #[derive(Clone, Debug, Serialize, ToSchema)]
-pub struct WindowDto {
+pub struct CalendarWindowDto {
     pub key: String,
     pub name: String,
     pub start: String,
@@ -130,7 +131,7 @@ pub struct MovementDto {
     pub year: i32,
     pub plan_ref: String,
     pub slogan: Option<String>,
-    pub windows: Vec<WindowDto>,
+    pub windows: Vec<CalendarWindowDto>,
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -463,7 +464,7 @@ pub fn movements(state: &State) -> Vec<MovementDto> {
             windows: m
                 .calendar
                 .iter()
-                .map(|w| WindowDto {
+                .map(|w| CalendarWindowDto {
                     key: w.key.clone(),
                     name: w.name.to_string(),
                     start: w.start.to_string(),

@@ -786,7 +786,7 @@ pub struct WindowQuery {
 /// The reports of the covenant's members for a window (status, lateness, corrections).
 #[utoipa::path(get, path = "/api/v1/covenants/{id}/figures", tag = "figures",
     params(("id" = String, Path, description = "covenant id"), WindowQuery),
-    responses((status = 200, body = WindowDto), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = WindowDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn window(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -1083,7 +1083,7 @@ pub struct TemplateQuery {
 /// itself, or an administrator).
 #[utoipa::path(get, path = "/api/v1/covenants/{id}/figures/template", tag = "figures",
     params(("id" = String, Path, description = "covenant id"), TemplateQuery),
-    responses((status = 200, description = "the template", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "the template", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn template(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -1127,7 +1127,7 @@ fn download(bytes: Vec<u8>, name: &str, mime: &str) -> Response {
 /// The approved figures up to a window, as the data file `thidua score --data` reads.
 #[utoipa::path(get, path = "/api/v1/covenants/{id}/figures/export", tag = "figures",
     params(("id" = String, Path, description = "covenant id"), WindowQuery),
-    responses((status = 200, description = "CSV", content_type = "text/csv"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "CSV", content_type = "text/csv"), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn export_csv(
     State(app): State<AppState>,
     viewer: Viewer,

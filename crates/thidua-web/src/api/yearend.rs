@@ -620,8 +620,10 @@ pub struct BreakdownDto {
     pub nodes: Vec<NodeDto>,
 }
 
+/// A statistic of the inspection (a self-score far above the final one, a lenient inspector,
+/// agreement between inspectors, pairs scoring each other high year after year).
 #[derive(Serialize, ToSchema)]
-pub struct FlagDto {
+pub struct InspectionFlagDto {
     /// `self_minus_final`, `leniency`, `agreement`, `mutual_high`.
     pub kind: String,
     pub units: Vec<UnitRef>,
@@ -649,7 +651,7 @@ pub struct ResultsDto {
     pub order: Vec<UnitRef>,
     pub pairs: Vec<(UnitRef, UnitRef)>,
     pub breakdown: Vec<BreakdownDto>,
-    pub flags: Vec<FlagDto>,
+    pub flags: Vec<InspectionFlagDto>,
     /// Source-record re-checks: the inspected unit, its inspector, the estimate and interval.
     pub rechecks: Vec<(UnitRef, UnitRef, RecheckDto)>,
 }
@@ -795,12 +797,12 @@ fn flags(
     state: &DomainState,
     review: &Review,
     results: &[thidua_domain::yearend::PublishedResult],
-) -> Vec<FlagDto> {
+) -> Vec<InspectionFlagDto> {
     let council = stats::council(state, review, results);
     let u = |x: &UnitId| unit_ref(state, x);
     let mut out = Vec::new();
     for (unit, d, flagged) in council.self_minus_final {
-        out.push(FlagDto {
+        out.push(InspectionFlagDto {
             kind: "self_minus_final".into(),
             units: vec![u(&unit)],
             value: dec(&d),
@@ -809,7 +811,7 @@ fn flags(
         });
     }
     for (unit, d, n, flagged) in council.leniency {
-        out.push(FlagDto {
+        out.push(InspectionFlagDto {
             kind: "leniency".into(),
             units: vec![u(&unit)],
             value: dec(&d),
@@ -818,7 +820,7 @@ fn flags(
         });
     }
     for (unit, same, total, flagged) in council.agreement {
-        out.push(FlagDto {
+        out.push(InspectionFlagDto {
             kind: "agreement".into(),
             units: vec![u(&unit)],
             value: format!("{same}/{total}"),
@@ -832,7 +834,7 @@ fn flags(
             .map(i32::to_string)
             .collect::<Vec<_>>()
             .join(", ");
-        out.push(FlagDto {
+        out.push(InspectionFlagDto {
             kind: "mutual_high".into(),
             units: vec![u(&a), u(&b)],
             value: years,

@@ -283,7 +283,7 @@ impl ResultsPage {
     fn num2(&self, raw: &str) -> String {
         crate::format::decimal_str(raw)
     }
-    fn flag_value(&self, f: &crate::api::yearend::FlagDto) -> String {
+    fn flag_value(&self, f: &crate::api::yearend::InspectionFlagDto) -> String {
         match (f.kind.as_str(), f.count) {
             ("self_minus_final", _) => crate::format::decimal_str(&f.value),
             ("leniency", Some(n)) => format!("{} ({n})", crate::format::decimal_str(&f.value)),
