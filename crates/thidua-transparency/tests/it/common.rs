@@ -44,7 +44,7 @@ pub struct Log {
     pub witnesses: Arc<dyn WitnessStore>,
     pub witness_keys: Vec<(String, CosignerKey)>,
     /// The PostgreSQL schema of the log, dropped after everything above.
-    pub schema: Option<TestSchema>,
+    pub _schema: Option<TestSchema>,
 }
 
 impl Log {
@@ -152,7 +152,7 @@ pub fn sqlite_log(extra: usize) -> Log {
         service,
         witnesses: sqlite,
         witness_keys,
-        schema: None,
+        _schema: None,
     }
 }
 
@@ -172,7 +172,7 @@ pub fn postgres_log(extra: usize) -> Option<Log> {
         service,
         witnesses: pg,
         witness_keys,
-        schema: Some(schema),
+        _schema: Some(schema),
     })
 }
 
