@@ -145,6 +145,19 @@ pub enum FlagKind {
 }
 
 impl FlagKind {
+    /// Every kind, in the order flags of one unit and window are sorted.
+    pub const ALL: [FlagKind; 4] = [
+        FlagKind::FunnelDrop,
+        FlagKind::SeriesBreak,
+        FlagKind::NearTarget,
+        FlagKind::DataQuality,
+    ];
+
+    /// The kind whose [`FlagKind::code`] is `code`.
+    pub fn from_code(code: &str) -> Option<FlagKind> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             FlagKind::FunnelDrop => "funnel_drop",

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use thidua_domain::integrity::incremental::{Flags, Incremental};
-use thidua_domain::integrity::{self, Flag, Settings};
+use thidua_domain::integrity::{self, Flag, FlagKind, Settings};
 use thidua_domain::{CovenantId, State as DomainState, UnitId};
 use utoipa::{IntoParams, ToSchema};
 
@@ -71,8 +71,11 @@ pub struct FlagsDto {
 pub struct FlagsQuery {
     /// Only this unit's flags (404 when the viewer may not read them).
     pub unit: Option<String>,
-    /// Only this window (`2024-M05`).
+    /// Only this window (`2024-M05`; the year's data quality: `2024-Y`).
     pub period: Option<String>,
+    /// Only this kind: `funnel_drop`, `series_break`, `near_target` or `data_quality` (400 for
+    /// another).
+    pub kind: Option<String>,
 }
 
 fn flag_dto(state: &DomainState, unit: &UnitId, f: &Flag) -> FlagDto {
@@ -199,6 +202,17 @@ fn viewers_share(
             return Err(ApiError::not_found());
         }
     }
+    let kind = match q.kind.as_deref() {
+        None => None,
+        Some(code) => Some(FlagKind::from_code(code).ok_or_else(|| {
+            ApiError::bad_request(
+                "unknown_flag_kind",
+                format!(
+                    "no flag kind {code:?}: funnel_drop, series_break, near_target or data_quality"
+                ),
+            )
+        })?),
+    };
     let wanted = |u: &str| {
         readable.iter().any(|r| r.as_str() == u) && q.unit.as_deref().is_none_or(|w| w == u)
     };
@@ -207,6 +221,7 @@ fn viewers_share(
         .iter()
         .filter(|f| wanted(&f.unit))
         .filter(|f| q.period.as_deref().is_none_or(|p| p == f.period.label()))
+        .filter(|f| kind.is_none_or(|k| k == f.kind))
         .cloned()
         .collect();
     let unit_id = |s: &str| readable.iter().find(|r| r.as_str() == s).cloned();

@@ -23,6 +23,10 @@ pub struct FlagStrings {
     pub export: &'static str,
     pub who_sees: &'static str,
     pub invented: &'static str,
+    /// Before the number of flags matching the filters.
+    pub count: &'static str,
+    pub pages: &'static str,
+    pub quality_flagged_only: &'static str,
 }
 
 pub static VI: FlagStrings = FlagStrings {
@@ -42,6 +46,9 @@ pub static VI: FlagStrings = FlagStrings {
     export: "Tải về CSV (unit,period,kind,reason)",
     who_sees: "Chỉ đơn vị, các đơn vị được phân công kiểm tra chéo đơn vị, thư ký cụm và cơ quan giám sát thấy dấu hiệu của đơn vị.",
     invented: "Số liệu minh hoạ là giả định.",
+    count: "Số dấu hiệu",
+    pages: "Trang",
+    quality_flagged_only: "Chỉ liệt kê các đơn vị có kỳ nộp muộn hoặc sửa sau phê duyệt; các đơn vị khác không có.",
 };
 
 pub static EN: FlagStrings = FlagStrings {
@@ -61,6 +68,9 @@ pub static EN: FlagStrings = FlagStrings {
     export: "Download CSV (unit,period,kind,reason)",
     who_sees: "A unit's flags are shown only to the unit, the units assigned to inspect it, the cluster's secretariat and the supervisor.",
     invented: "Demonstration figures are invented.",
+    count: "Flags",
+    pages: "Pages",
+    quality_flagged_only: "Only units with a late or corrected window are listed; the others have none.",
 };
 
 /// The kind's name in the language.

@@ -1,10 +1,13 @@
 //! The integrity-flags page of a covenant: the flags per unit and window with their reasons,
-//! each unit's reporting quality, and the CSV export; filtered by unit. Shows what
-//! [`crate::api::flags`] returns for the viewer (the same rule, `Scope::reads_flags`).
+//! each unit's reporting quality, and the CSV export; filtered by unit and kind, paged (a
+//! national covenant has thousands of flags). Shows what [`crate::api::flags`] returns for the
+//! viewer (the same rule, `Scope::reads_flags`).
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
+use serde::Deserialize;
+use thidua_domain::integrity::FlagKind;
 use thidua_domain::CovenantId;
 
 use super::{render, viewer_error, Layout};
@@ -25,6 +28,13 @@ struct Row {
     reason: String,
 }
 
+/// Flags on one page.
+pub const ROWS_PER_PAGE: usize = 100;
+
+/// Units whose reporting quality is listed even when nothing was late or corrected; beyond,
+/// only those with something late or corrected.
+const QUALITY_ALL_UP_TO: usize = 60;
+
 #[derive(Template)]
 #[template(path = "flags.html")]
 struct FlagsPage {
@@ -32,37 +42,85 @@ struct FlagsPage {
     s: &'static FlagStrings,
     d: FlagsDto,
     rows: Vec<Row>,
+    /// Flags matching the filters, on every page.
+    total: usize,
     unit: String,
+    kind: String,
+    /// Every kind: code and name.
+    kinds: Vec<(&'static str, &'static str)>,
+    /// Reporting quality of only the units with something late or corrected.
+    quality_flagged_only: bool,
+    page: usize,
+    pages: usize,
     demo: bool,
 }
 
-/// `GET /covenants/{id}/flags?unit=…`.
+impl FlagsPage {
+    /// The filters as query parameters (`unit=…&kind=…`; only values the API accepted, so ids
+    /// and kind codes that need no encoding).
+    fn filters(&self) -> Vec<String> {
+        [("unit", &self.unit), ("kind", &self.kind)]
+            .into_iter()
+            .filter(|(_, value)| !value.is_empty())
+            .map(|(key, value)| format!("{key}={value}"))
+            .collect()
+    }
+
+    /// The query string of page `n` with the filters.
+    fn page_link(&self, n: usize) -> String {
+        let mut q = vec![format!("page={n}")];
+        q.extend(self.filters());
+        format!("?{}", q.join("&"))
+    }
+
+    /// The query string of the CSV export with the filters.
+    fn export_query(&self) -> String {
+        let q = self.filters();
+        if q.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", q.join("&"))
+        }
+    }
+}
+
+/// The page's filters and page.
+#[derive(Deserialize)]
+pub struct FlagsParams {
+    unit: Option<String>,
+    kind: Option<String>,
+    page: Option<usize>,
+}
+
+/// `GET /covenants/{id}/flags?unit=…&kind=…&page=…`.
 pub async fn page(
     State(app): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    Query(q): Query<FlagsQuery>,
+    Query(params): Query<FlagsParams>,
 ) -> Response {
     let Ok(id) = CovenantId::parse(&id) else {
         return viewer_error(&viewer, ApiError::not_found());
     };
     let q = FlagsQuery {
-        unit: q.unit.filter(|u| !u.is_empty()),
-        period: q.period.filter(|p| !p.is_empty()),
+        unit: params.unit.filter(|u| !u.is_empty()),
+        period: None,
+        kind: params.kind.filter(|k| !k.is_empty()),
     };
     let (scope, asked) = (viewer.scope.clone(), q.clone());
     let read = app
         .blocking(move |app| flags_of(app, &app.service.read(), &scope, &id, &asked))
         .await;
-    let (d, flags) = match read {
+    let (mut d, flags) = match read {
         Ok(x) => x,
         Err(e) => return viewer_error(&viewer, e),
     };
     let lang: Lang = viewer.lang;
-    let rows = d
-        .flags
+    let total = flags.len();
+    let (shown, page, pages) = super::page_of(total, ROWS_PER_PAGE, params.page);
+    let rows = d.flags[shown.clone()]
         .iter()
-        .zip(&flags)
+        .zip(&flags[shown])
         .map(|(dto, f)| Row {
             unit: dto.unit.name.clone(),
             unit_id: dto.unit.id.clone(),
@@ -76,13 +134,26 @@ pub async fn page(
             reason: i18n::reason(lang, f),
         })
         .collect();
+    let quality_flagged_only = d.quality.len() > QUALITY_ALL_UP_TO;
+    if quality_flagged_only {
+        d.quality.retain(|x| x.late + x.corrected > 0);
+    }
     let s = lang.flags();
     render(&FlagsPage {
         l: Layout::new(&viewer, format!("{}: {}", s.title, d.title)),
         s,
         d,
         rows,
+        total,
         unit: q.unit.unwrap_or_default(),
+        kind: q.kind.unwrap_or_default(),
+        kinds: FlagKind::ALL
+            .iter()
+            .map(|k| (k.code(), i18n::kind_name(lang, *k)))
+            .collect(),
+        quality_flagged_only,
+        page,
+        pages,
         demo: viewer.demo,
     })
 }

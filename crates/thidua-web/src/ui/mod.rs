@@ -326,3 +326,31 @@ pub fn role_str_label(t: &Strings, state: &thidua_domain::State, raw: &str) -> S
 pub mod fmt {
     pub use crate::format::{decimal_str, iso_date, time_ms};
 }
+
+/// The positions of page `asked`'s items among `count`, `per_page` a page (pages from 1; out of
+/// range: the nearest page), the page and the number of pages (at least 1). Long lists of a
+/// national covenant (progress cards, flags) are paged by it.
+pub fn page_of(
+    count: usize,
+    per_page: usize,
+    asked: Option<usize>,
+) -> (std::ops::Range<usize>, usize, usize) {
+    let pages = count.div_ceil(per_page).max(1);
+    let page = asked.unwrap_or(1).clamp(1, pages);
+    let start = (page - 1) * per_page;
+    (start..count.min(start + per_page), page, pages)
+}
+
+#[cfg(test)]
+mod paging_tests {
+    use super::page_of;
+
+    #[test]
+    fn items_are_paged_and_a_page_out_of_range_is_the_nearest() {
+        let n = 60 * 2 + 5;
+        assert_eq!(page_of(n, 60, None), (0..60, 1, 3));
+        assert_eq!(page_of(n, 60, Some(9)), (120..n, 3, 3));
+        assert_eq!(page_of(n, 60, Some(2)), (60..120, 2, 3));
+        assert_eq!(page_of(0, 60, Some(0)), (0..0, 1, 1));
+    }
+}

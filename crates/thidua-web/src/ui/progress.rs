@@ -173,15 +173,6 @@ pub struct ClusterParams {
 /// Unit cards on one page of a covenant's progress (a national covenant has thousands).
 pub const CARDS_PER_PAGE: usize = 60;
 
-/// The positions of page `asked`'s cards among `count` (from 1; out of range: the nearest page),
-/// the page and the number of pages (at least 1).
-fn page_of(count: usize, asked: Option<usize>) -> (std::ops::Range<usize>, usize, usize) {
-    let pages = count.div_ceil(CARDS_PER_PAGE).max(1);
-    let page = asked.unwrap_or(1).clamp(1, pages);
-    let start = (page - 1) * CARDS_PER_PAGE;
-    (start..count.min(start + CARDS_PER_PAGE), page, pages)
-}
-
 /// `GET /covenants/{id}/progress?target=…&page=…`.
 pub async fn cluster_page(
     State(app): State<AppState>,
@@ -198,7 +189,7 @@ pub async fn cluster_page(
         .blocking(move |app| {
             let state = app.service.read();
             let count = thidua_domain::progress::members(&state, &id).map_or(0, |m| m.len());
-            let (cards, page, pages) = page_of(count, asked);
+            let (cards, page, pages) = super::page_of(count, CARDS_PER_PAGE, asked);
             let d = api::progress_dto_of(app, &state, &scope, &id, None, cards)?.0;
             let flags = flag_counts(app, &state, &scope, &id);
             Ok((d, flags, state.size, page, pages))
@@ -303,21 +294,4 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/progress", get(overview_page))
         .route("/covenants/{id}/progress", get(cluster_page))
         .route("/covenants/{id}/progress/{unit}", get(unit_page))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{page_of, CARDS_PER_PAGE};
-
-    #[test]
-    fn cards_are_paged_and_a_page_out_of_range_is_the_nearest() {
-        let n = CARDS_PER_PAGE * 2 + 5;
-        assert_eq!(page_of(n, None), (0..CARDS_PER_PAGE, 1, 3));
-        assert_eq!(page_of(n, Some(9)), (CARDS_PER_PAGE * 2..n, 3, 3));
-        assert_eq!(
-            page_of(n, Some(2)),
-            (CARDS_PER_PAGE..CARDS_PER_PAGE * 2, 2, 3)
-        );
-        assert_eq!(page_of(0, Some(0)), (0..0, 1, 1));
-    }
 }

@@ -250,6 +250,32 @@ fn flow(app: &TestApp) {
     assert!(page.body.contains("id=\"never-score\""));
     let page = other.get(&format!("/covenants/{COV}/flags"));
     assert!(page.body.contains("id=\"no-flags\""), "{}", page.body);
+    // Filtered by kind, on the page and in the API and the CSV; an unknown kind is refused.
+    let only = |kind: &str| {
+        let r = supervisor.get(&format!("/api/v1/covenants/{COV}/flags?kind={kind}"));
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json()["flags"].as_array().unwrap().len()
+    };
+    assert_eq!((only("data_quality"), only("funnel_drop")), (1, 0));
+    let r = supervisor.get(&format!("/api/v1/covenants/{COV}/flags?kind=everything"));
+    assert_eq!(
+        (r.status, r.json()["error"].as_str()),
+        (400, Some("unknown_flag_kind"))
+    );
+    let r = supervisor.get(&format!(
+        "/api/v1/covenants/{COV}/flags/export?kind=series_break"
+    ));
+    assert_eq!(r.body, "unit,period,kind,reason\n");
+    let page = supervisor.get(&format!("/covenants/{COV}/flags?kind=funnel_drop"));
+    assert!(page.body.contains("id=\"no-flags\""), "{}", page.body);
+    assert!(page
+        .body
+        .contains("<option value=\"funnel_drop\" selected>"));
+    assert!(
+        page.body
+            .contains("href=\"/api/v1/covenants/gu-12-2024/flags/export?kind=funnel_drop\""),
+        "the export keeps the filter"
+    );
     // The grid page: a bad figure comes back beside its field, in Vietnamese.
     let page = officer.get(&format!("/covenants/{COV}/figures/ca-kg/M04"));
     assert_eq!(page.status, 200);

@@ -9,7 +9,8 @@
 //! - with `--http`: the same log written to the store given (an empty `--data` directory or
 //!   database), a server started on it, and the cluster progress page fetched by
 //!   `--connections` clients at once (each its own keep-alive connection) while a writer
-//!   approves one more report every `--approve-every-ms` through the service: p50, p99, max.
+//!   approves one more report every `--approve-every-ms` through the service: p50, p99, max;
+//!   `--page flags` measures the cluster's integrity-flags page the same way.
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -38,6 +39,9 @@ pub struct ProgressBench {
     pub http: bool,
     #[command(flatten)]
     pub store: StoreArgs,
+    /// Trang đo / the cluster page measured over HTTP.
+    #[arg(long, default_value = "progress", value_parser = ["progress", "flags"])]
+    pub page: String,
     /// Số kết nối đồng thời / concurrent connections.
     #[arg(long, default_value_t = 64)]
     pub connections: u32,
@@ -192,9 +196,10 @@ fn http(args: &ProgressBench, s: &synth::Synth, payloads: Vec<Payload>) -> anyho
         .build()?;
     let listener = runtime.block_on(tokio::net::TcpListener::bind(("127.0.0.1", 0)))?;
     let url = format!(
-        "http://{}/covenants/{}/progress",
+        "http://{}/covenants/{}/{}",
         listener.local_addr()?,
-        synth::covenant()
+        synth::covenant(),
+        args.page
     );
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = runtime.spawn(thidua_web::server::run(
@@ -234,7 +239,8 @@ fn pages(
     let (first, bytes) = fetch(&agent, url, token)?;
     let (again, _) = fetch(&agent, url, token)?;
     println!(
-        "cluster progress page ({} KiB): first {first:.0} ms (the full computation), again {again:.0} ms",
+        "cluster {} page ({} KiB): first {first:.0} ms (the full computation), again {again:.0} ms",
+        args.page,
         bytes / 1024
     );
     let writing = AtomicBool::new(args.approve_every_ms > 0);
@@ -271,7 +277,8 @@ fn pages(
     times.sort_by(f64::total_cmp);
     let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
     println!(
-        "cluster progress page, {} connections × {} pages in {secs:.1} s ({:.0} pages/s) while {} reports were approved: p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms",
+        "cluster {} page, {} connections × {} pages in {secs:.1} s ({:.0} pages/s) while {} reports were approved: p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms",
+        args.page,
         args.connections,
         args.pages,
         times.len() as f64 / secs,
