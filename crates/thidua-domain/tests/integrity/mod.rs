@@ -2,7 +2,7 @@
 //! computation of the same state, after every approval of random sequences, with a planted
 //! funnel drop so that the comparison is not of empty lists.
 
-use super::progress_tests::world;
+use super::progress_tests::{shuffled, world};
 use super::*;
 use thidua_domain::figures::{FigureValue, HistoricalReport};
 use thidua_domain::integrity::{self, incremental::Incremental, FlagKind, Settings};
@@ -38,15 +38,7 @@ fn last_year(w: &mut World) {
             })
         })
         .collect();
-    w.ok(
-        &user("thuky"),
-        Command::ImportHistoricalFigures {
-            covenant: cov(),
-            file_name: t("so-lieu-2023.csv"),
-            sha256: "cd".repeat(32),
-            reports,
-        },
-    );
+    w.import_history("so-lieu-2023.csv", "cd", reports);
 }
 
 /// The incremental flags and a full computation of the same state.
@@ -56,18 +48,6 @@ fn both(inc: &mut Incremental, w: &World) -> (integrity::incremental::Flags, Vec
     let full = integrity::flags(&panel, &settings());
     assert_eq!(kept.quality, integrity::quality::figures(&panel, 2024));
     (integrity::incremental::Flags::clone(&kept), full)
-}
-
-/// `items` in a deterministic pseudo-random order drawn from `seed`.
-fn shuffled<T>(mut items: Vec<T>, seed: u64) -> Vec<T> {
-    let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-    for i in (1..items.len()).rev() {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        items.swap(i, (x % (i as u64 + 1)) as usize);
-    }
-    items
 }
 
 #[test]
@@ -128,15 +108,7 @@ fn drafts_and_reopenings_recompute_nothing_and_a_correction_recomputes_its_unit(
     w.report("ca-hg", "M02", "62", "submitted");
     let (kept, full) = both(&mut inc, &w);
     assert_eq!((kept.flags, inc.recomputed()), (full, 0));
-    w.ok(
-        &user("lanhdao.kg"),
-        Command::ReopenFigures {
-            covenant: cov(),
-            unit: u("ca-kg"),
-            window: "M01".into(),
-            reason: t("Sửa số liệu nhập nhầm"),
-        },
-    );
+    w.reopen("ca-kg", "M01");
     let (kept, full) = both(&mut inc, &w);
     assert_eq!((kept.flags, inc.recomputed()), (full, 0));
     w.report("ca-kg", "M01", "59", "approved");

@@ -143,12 +143,35 @@ impl World {
                     .collect(),
             })
             .collect();
+        self.import_history("so-lieu-2023.csv", "ab", reports);
+    }
+
+    /// The unit's leader reopens its approved report of `window` to correct it.
+    pub(super) fn reopen(&mut self, unit: &str, window: &str) {
+        self.ok(
+            &user(&format!("lanhdao.{}", &unit[3..])),
+            Command::ReopenFigures {
+                covenant: cov(),
+                unit: u(unit),
+                window: window.into(),
+                reason: t("Sửa số liệu nhập nhầm"),
+            },
+        );
+    }
+
+    /// A historical import by the secretariat of file `name` (SHA-256: `fill` repeated).
+    pub(super) fn import_history(
+        &mut self,
+        name: &str,
+        fill: &str,
+        reports: Vec<HistoricalReport>,
+    ) {
         self.ok(
             &user("thuky"),
             Command::ImportHistoricalFigures {
                 covenant: cov(),
-                file_name: t("so-lieu-2023.csv"),
-                sha256: "ab".repeat(32),
+                file_name: t(name),
+                sha256: fill.repeat(32),
                 reports,
             },
         );
@@ -318,15 +341,7 @@ fn a_merged_units_same_period_is_its_own_and_its_predecessors_approved_figures()
             })
         })
         .collect();
-    w.ok(
-        &user("thuky"),
-        Command::ImportHistoricalFigures {
-            covenant: cov(),
-            file_name: t("so-lieu-2023.csv"),
-            sha256: "cd".repeat(32),
-            reports,
-        },
-    );
+    w.import_history("so-lieu-2023.csv", "cd", reports);
     w.report("ca-hg", "M01", "12", "approved");
     let p = progress::compute(&w.state, &cov()).unwrap();
     let hg = p.units.iter().find(|x| x.unit == u("ca-hg")).unwrap();
@@ -356,7 +371,7 @@ fn a_projection_with_three_decimals_reaches_the_engine_as_a_decimal() {
 }
 
 /// `items` in a deterministic pseudo-random order drawn from `seed`.
-fn shuffled<T>(mut items: Vec<T>, seed: u64) -> Vec<T> {
+pub(super) fn shuffled<T>(mut items: Vec<T>, seed: u64) -> Vec<T> {
     let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
     for i in (1..items.len()).rev() {
         x ^= x << 13;
@@ -423,15 +438,7 @@ fn unrelated_events_recompute_nothing_and_corrections_names_and_lineage_recomput
     let (kept, full) = both(&mut inc, &w, ask);
     assert_eq!((kept, inc.recomputed()), (full, 0));
     // A correction after approval: reopened (nothing changes yet), then approved again.
-    w.ok(
-        &user("lanhdao.kg"),
-        Command::ReopenFigures {
-            covenant: cov(),
-            unit: u("ca-kg"),
-            window: "M01".into(),
-            reason: t("Sửa số liệu nhập nhầm"),
-        },
-    );
+    w.reopen("ca-kg", "M01");
     let (kept, full) = both(&mut inc, &w, ask);
     assert_eq!((kept, inc.recomputed()), (full, 0));
     w.report("ca-kg", "M01", "9", "approved");
@@ -462,15 +469,7 @@ fn unrelated_events_recompute_nothing_and_corrections_names_and_lineage_recomput
             values: [("crimes".to_owned(), num("5"))].into_iter().collect(),
         })
         .collect();
-    w.ok(
-        &user("thuky"),
-        Command::ImportHistoricalFigures {
-            covenant: cov(),
-            file_name: t("so-lieu-x1-2023.csv"),
-            sha256: "ef".repeat(32),
-            reports,
-        },
-    );
+    w.import_history("so-lieu-x1-2023.csv", "ef", reports);
     let (kept, full) = both(&mut inc, &w, ask);
     assert_eq!((kept, inc.recomputed()), (full, 1));
     // The explained unit carries its trace, computed afresh, the others reused.
