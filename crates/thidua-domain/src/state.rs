@@ -18,7 +18,7 @@ use crate::ids::{ClusterId, CovenantId, MovementId, UnitId, UserId};
 use crate::model::{
     Cluster, ClusterYear, CovenantContent, LineageChange, Movement, Role, Unit, User,
 };
-use crate::text::{collate, Text};
+use crate::text::Text;
 
 /// A cluster with its membership year by year.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -276,7 +276,7 @@ impl State {
     /// Units sorted by name in Vietnamese collation order.
     pub fn sorted_by_name<'a>(&'a self, ids: &'a [UnitId]) -> Vec<&'a Unit> {
         let mut units: Vec<&Unit> = ids.iter().filter_map(|id| self.units.get(id)).collect();
-        units.sort_by(|a, b| collate(a.name.as_str(), b.name.as_str()));
+        crate::text::sort_by_name(&mut units, |u| u.name.as_str());
         units
     }
 

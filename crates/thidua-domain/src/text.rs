@@ -203,6 +203,16 @@ pub fn collate(a: &str, b: &str) -> std::cmp::Ordering {
         .then_with(|| a.cmp(b))
 }
 
+/// Sorts `items` by the names `name` gives, in the order of [`collate`], computing each name's
+/// collation key once (a sort by `collate` computes two keys per comparison: thousands of
+/// units make that tens of thousands).
+pub fn sort_by_name<T>(items: &mut [T], name: impl Fn(&T) -> &str) {
+    items.sort_by_cached_key(|item| {
+        let n = name(item);
+        (collation_key(n), n.to_owned())
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,6 +272,31 @@ mod tests {
         assert!(Text::parse("name", "Đồng", 4).is_ok());
         assert!(Text::parse("name", "Đồng", 3).is_err());
         assert!(Text::parse("name", "   ", 3).is_err());
+    }
+
+    #[test]
+    fn sorting_by_name_is_the_collation_order_with_each_key_computed_once() {
+        let names = [
+            "Kiên Giang",
+            "kiên giang",
+            "Đồng Tháp",
+            "Dong Thap",
+            "Cà Mau",
+            "Ca Mau",
+            "Cá Mau",
+            "Bạc Liêu",
+            "An Giang",
+            "An Giang",
+            "Hậu Giang",
+            "Dak Lak",
+            "Ðak Lak",
+            "",
+        ];
+        let mut by_collate = names.to_vec();
+        by_collate.sort_by(|a, b| collate(a, b));
+        let mut by_name = names.to_vec();
+        sort_by_name(&mut by_name, |n| n);
+        assert_eq!(by_name, by_collate);
     }
 
     #[test]

@@ -160,8 +160,22 @@ pub fn flags_of(
     id: &CovenantId,
     q: &FlagsQuery,
 ) -> Result<(FlagsDto, Vec<Flag>), ApiError> {
+    let (dto, flags, _) = flags_page_of(app, state, scope, id, q, |n| 0..n)?;
+    Ok((dto, flags))
+}
+
+/// As [`flags_of`], with only the flags at the positions `select` picks among the `n` the viewer
+/// may read (a page of them) in the DTO and the list, and that `n`.
+pub fn flags_page_of(
+    app: &AppState,
+    state: &DomainState,
+    scope: &Scope,
+    id: &CovenantId,
+    q: &FlagsQuery,
+    select: impl FnOnce(usize) -> std::ops::Range<usize>,
+) -> Result<(FlagsDto, Vec<Flag>, usize), ApiError> {
     visible_covenant(state, scope, id)?;
-    viewers_share(state, scope, id, q, &*exact(app, state, id)?)
+    viewers_share(state, scope, id, q, &*exact(app, state, id)?, select)
 }
 
 /// The integrity flags the viewer may read, counted by unit id, from the latest flags computed
@@ -189,7 +203,8 @@ fn viewers_share(
     id: &CovenantId,
     q: &FlagsQuery,
     computed: &Flags,
-) -> Result<(FlagsDto, Vec<Flag>), ApiError> {
+    select: impl FnOnce(usize) -> std::ops::Range<usize>,
+) -> Result<(FlagsDto, Vec<Flag>, usize), ApiError> {
     let c = visible_covenant(state, scope, id)?;
     let readable: Vec<UnitId> = state
         .sorted_by_name(state.members(&c.cluster, c.year)?)
@@ -213,18 +228,21 @@ fn viewers_share(
             )
         })?),
     };
-    let wanted = |u: &str| {
-        readable.iter().any(|r| r.as_str() == u) && q.unit.as_deref().is_none_or(|w| w == u)
-    };
-    let flags: Vec<Flag> = computed
+    let by_id: HashMap<&str, &UnitId> = readable.iter().map(|u| (u.as_str(), u)).collect();
+    let wanted = |u: &str| by_id.contains_key(u) && q.unit.as_deref().is_none_or(|w| w == u);
+    let matching: Vec<&Flag> = computed
         .flags
         .iter()
         .filter(|f| wanted(&f.unit))
         .filter(|f| q.period.as_deref().is_none_or(|p| p == f.period.label()))
         .filter(|f| kind.is_none_or(|k| k == f.kind))
-        .cloned()
         .collect();
-    let unit_id = |s: &str| readable.iter().find(|r| r.as_str() == s).cloned();
+    let total = matching.len();
+    let flags: Vec<Flag> = matching[select(total)]
+        .iter()
+        .map(|f| (*f).clone())
+        .collect();
+    let unit_id = |s: &str| by_id.get(s).map(|u| (*u).clone());
     let dto = FlagsDto {
         covenant: id.to_string(),
         title: c.latest().content.title.to_string(),
@@ -248,7 +266,7 @@ fn viewers_share(
             })
             .collect(),
     };
-    Ok((dto, flags))
+    Ok((dto, flags, total))
 }
 
 /// A covenant's integrity flags per unit and window, and each unit's reporting quality.

@@ -27,6 +27,10 @@ pub struct FlagStrings {
     pub count: &'static str,
     pub pages: &'static str,
     pub quality_flagged_only: &'static str,
+    /// After the number of units with late or corrected windows not listed.
+    pub quality_more: &'static str,
+    /// The unit filter of a covenant with many members: a unit's id, typed.
+    pub unit_id_hint: &'static str,
 }
 
 pub static VI: FlagStrings = FlagStrings {
@@ -48,7 +52,9 @@ pub static VI: FlagStrings = FlagStrings {
     invented: "Số liệu minh hoạ là giả định.",
     count: "Số dấu hiệu",
     pages: "Trang",
-    quality_flagged_only: "Chỉ liệt kê các đơn vị có kỳ nộp muộn hoặc sửa sau phê duyệt; các đơn vị khác không có.",
+    quality_flagged_only: "Chỉ liệt kê các đơn vị có kỳ nộp muộn hoặc sửa sau phê duyệt, nhiều nhất trước; các đơn vị khác không có.",
+    quality_more: "đơn vị khác cũng có kỳ nộp muộn hoặc sửa sau phê duyệt (xem đầy đủ qua API).",
+    unit_id_hint: "mã đơn vị, ví dụ ca-kg (để trống: tất cả)",
 };
 
 pub static EN: FlagStrings = FlagStrings {
@@ -70,7 +76,9 @@ pub static EN: FlagStrings = FlagStrings {
     invented: "Demonstration figures are invented.",
     count: "Flags",
     pages: "Pages",
-    quality_flagged_only: "Only units with a late or corrected window are listed; the others have none.",
+    quality_flagged_only: "Only units with a late or corrected window are listed, the most first; the others have none.",
+    quality_more: "more units also have late or corrected windows (all of them in the API).",
+    unit_id_hint: "a unit's id, e.g. ca-kg (empty: all)",
 };
 
 /// The kind's name in the language.

@@ -156,7 +156,7 @@ pub async fn covenant(
             }
         })
         .collect();
-    sigs.sort_by(|a, b| thidua_domain::text::collate(&a.unit.text, &b.unit.text));
+    thidua_domain::text::sort_by_name(&mut sigs, |s| &s.unit.text);
     let is_latest = v.version == c.latest().version;
     let can_sign = if is_latest && v.is_open() {
         sigs.iter()

@@ -11,7 +11,7 @@ use thidua_domain::integrity::FlagKind;
 use thidua_domain::CovenantId;
 
 use super::{render, viewer_error, Layout};
-use crate::api::flags::{flags_of, FlagsDto, FlagsQuery};
+use crate::api::flags::{flags_page_of, FlagsDto, FlagsQuery};
 use crate::auth::Viewer;
 use crate::error::ApiError;
 use crate::i18n::flags::{self as i18n, FlagStrings};
@@ -31,9 +31,10 @@ struct Row {
 /// Flags on one page.
 pub const ROWS_PER_PAGE: usize = 100;
 
-/// Units whose reporting quality is listed even when nothing was late or corrected; beyond,
-/// only those with something late or corrected.
-const QUALITY_ALL_UP_TO: usize = 60;
+/// Up to this many units the page lists every unit's reporting quality and offers the units in
+/// a list; beyond, it lists only the units with something late or corrected, the most first, at
+/// most [`ROWS_PER_PAGE`], and takes a unit's id typed (a list of thousands is no help).
+const MANY_UNITS: usize = 60;
 
 #[derive(Template)]
 #[template(path = "flags.html")]
@@ -48,8 +49,11 @@ struct FlagsPage {
     kind: String,
     /// Every kind: code and name.
     kinds: Vec<(&'static str, &'static str)>,
-    /// Reporting quality of only the units with something late or corrected.
-    quality_flagged_only: bool,
+    /// More than [`MANY_UNITS`]: reporting quality of only the units with the most late or
+    /// corrected windows, and the unit filter typed.
+    many_units: bool,
+    /// Units with late or corrected windows not listed.
+    quality_more: usize,
     page: usize,
     pages: usize,
     demo: bool,
@@ -109,18 +113,26 @@ pub async fn page(
     };
     let (scope, asked) = (viewer.scope.clone(), q.clone());
     let read = app
-        .blocking(move |app| flags_of(app, &app.service.read(), &scope, &id, &asked))
+        .blocking(move |app| {
+            let mut paged = (1, 1);
+            let pick = |n| {
+                let (shown, page, pages) = super::page_of(n, ROWS_PER_PAGE, params.page);
+                paged = (page, pages);
+                shown
+            };
+            let found = flags_page_of(app, &app.service.read(), &scope, &id, &asked, pick)?;
+            Ok((found, paged))
+        })
         .await;
-    let (mut d, flags) = match read {
+    let ((mut d, flags, total), (page, pages)) = match read {
         Ok(x) => x,
         Err(e) => return viewer_error(&viewer, e),
     };
     let lang: Lang = viewer.lang;
-    let total = flags.len();
-    let (shown, page, pages) = super::page_of(total, ROWS_PER_PAGE, params.page);
-    let rows = d.flags[shown.clone()]
+    let rows = d
+        .flags
         .iter()
-        .zip(&flags[shown])
+        .zip(&flags)
         .map(|(dto, f)| Row {
             unit: dto.unit.name.clone(),
             unit_id: dto.unit.id.clone(),
@@ -134,9 +146,14 @@ pub async fn page(
             reason: i18n::reason(lang, f),
         })
         .collect();
-    let quality_flagged_only = d.quality.len() > QUALITY_ALL_UP_TO;
-    if quality_flagged_only {
+    let many_units = d.units.len() > MANY_UNITS;
+    let mut quality_more = 0;
+    if many_units {
         d.quality.retain(|x| x.late + x.corrected > 0);
+        d.quality
+            .sort_by_key(|x| std::cmp::Reverse(x.late + x.corrected));
+        quality_more = d.quality.len().saturating_sub(ROWS_PER_PAGE);
+        d.quality.truncate(ROWS_PER_PAGE);
     }
     let s = lang.flags();
     render(&FlagsPage {
@@ -151,7 +168,8 @@ pub async fn page(
             .iter()
             .map(|k| (k.code(), i18n::kind_name(lang, *k)))
             .collect(),
-        quality_flagged_only,
+        many_units,
+        quality_more,
         page,
         pages,
         demo: viewer.demo,
