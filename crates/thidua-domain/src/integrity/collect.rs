@@ -133,19 +133,16 @@ fn changed_element<'a>(reg: &'a Regulation, indicator: &str) -> Option<&'a str> 
     }
 }
 
-/// What one unit's series is read from, window by window: the log index of the published
-/// approval (a correction is a new approval, so a new index) and whether the first
-/// submission was late. Equal marks give an equal series; drafts, submissions and reopenings
-/// change no mark.
-pub fn marks(state: &State, periods: &[Period], unit: &UnitId) -> Vec<Option<(u64, bool)>> {
-    periods
-        .iter()
-        .map(|p| {
-            let report = state.figures.report(unit, p.year, &p.window)?;
-            let late = report.first_submission.is_some_and(|x| x.late);
-            Some((report.published()?.index, late))
-        })
-        .collect()
+/// What one unit's series over `years` is read from: the log index of the published approval
+/// of each of its reports (one range read). A correction is a new approval with a new index;
+/// whether the first submission was late is settled before the first approval, so an equal
+/// list gives an equal series, and drafts, submissions and reopenings change nothing in it.
+pub fn marks(
+    state: &State,
+    years: std::ops::RangeInclusive<i32>,
+    unit: &UnitId,
+) -> Vec<(crate::figures::ReportKey, u64)> {
+    state.figures.published_indices(unit, years)
 }
 
 /// One unit's approved values, late first submissions and corrections.

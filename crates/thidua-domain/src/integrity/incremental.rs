@@ -8,10 +8,10 @@
 //! - the frame ([`super::collect::Frame`]: the regulation's funnels and boundaries, the
 //!   reporting form, the windows, the members in order) and the settings: any change
 //!   recomputes every part;
-//! - per member, its marks ([`super::collect::marks`]): the log index of each window's
-//!   published approval (a correction is a new approval with a new index) and whether its
-//!   first submission was late. Drafts, submissions, reopenings and events about anything else
-//!   change no mark.
+//! - per member, its marks ([`super::collect::marks`]): the log index of each of its reports'
+//!   published approval over the panel's years (a correction is a new approval with a new
+//!   index; lateness is settled before the first approval). Drafts, submissions, reopenings
+//!   and events about anything else change no mark.
 //!
 //! A full computation ([`super::flags`]) goes through the same parts and the same
 //! combination, so the two cannot drift apart; a test compares them after every approval of
@@ -36,8 +36,8 @@ pub struct Flags {
     pub quality: Vec<Quality>,
 }
 
-/// Marks of one member's windows (see the module's documentation).
-type Marks = Vec<Option<(u64, bool)>>;
+/// Marks of one member's reports (see the module's documentation).
+type Marks = Vec<(crate::figures::ReportKey, u64)>;
 
 /// A covenant's flags with what each member's part was computed from. One per covenant;
 /// asking for another covenant starts afresh.
@@ -68,10 +68,12 @@ impl Incremental {
             self.frame = Some((covenant.clone(), frame, settings.clone()));
         }
         let (_, frame, settings) = self.frame.as_ref().expect("just set");
+        let years = frame.panel.periods.first().map_or(0, |p| p.year)
+            ..=frame.panel.periods.last().map_or(0, |p| p.year);
         let marks: Vec<Marks> = frame
             .members
             .iter()
-            .map(|u| collect::marks(state, &frame.panel.periods, u))
+            .map(|u| collect::marks(state, years.clone(), u))
             .collect();
         let stale: Vec<usize> = (0..marks.len())
             .filter(|i| {
