@@ -129,6 +129,8 @@ fn step_flags(
                         funnel: f.name.clone(),
                         from: panel.elements[from].0.clone(),
                         to: panel.elements[to].0.clone(),
+                        from_name: panel.elements[from].1.clone(),
+                        to_name: panel.elements[to].1.clone(),
                         ratio: x.ratio,
                         own: sp.median,
                         own_z: sp.z_floor(x.ratio, x.variance),
@@ -228,6 +230,11 @@ mod tests {
         assert!(f[0]
             .reason_vi()
             .contains("0,4 so với trung vị năm trước của đơn vị 0,51 (z = -2,2)"));
+        assert!(
+            f[0].reason_vi().contains("tỷ lệ Vụ/Tin là"),
+            "the elements' names, not their ids: {}",
+            f[0].reason_vi()
+        );
     }
 
     #[test]

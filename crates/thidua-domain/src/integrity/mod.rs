@@ -181,12 +181,15 @@ impl FlagKind {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Detail {
-    /// `to / from` was `ratio`; the unit's own previous-year median `own`, robust z `own_z`;
-    /// against peers (each unit's ratio over its own previous-year median) z `peer_z`.
+    /// `to / from` (element ids; their names `to_name`, `from_name`) was `ratio`; the unit's
+    /// own previous-year median `own`, robust z `own_z`; against peers (each unit's ratio over
+    /// its own previous-year median) z `peer_z`.
     Funnel {
         funnel: String,
         from: String,
         to: String,
+        from_name: String,
+        to_name: String,
         ratio: Decimal,
         own: Decimal,
         own_z: Decimal,
@@ -234,8 +237,8 @@ impl Flag {
     /// The reason, in Vietnamese.
     pub fn reason_vi(&self) -> String {
         match &self.detail {
-            Detail::Funnel { funnel, from, to, ratio, own, own_z, peer_z } => format!(
-                "Phễu {funnel}: tỷ lệ {to}/{from} là {} so với trung vị năm trước của đơn vị {} \
+            Detail::Funnel { funnel, from_name, to_name, ratio, own, own_z, peer_z, .. } => format!(
+                "Phễu {funnel}: tỷ lệ {to_name}/{from_name} là {} so với trung vị năm trước của đơn vị {} \
                  (z = {}) và thấp hơn hẳn các đơn vị cùng cụm (z = {})",
                 vi(*ratio), vi(*own), vi(*own_z), vi(*peer_z)
             ),

@@ -228,21 +228,34 @@ fn viewers_share(
             )
         })?),
     };
-    let by_id: HashMap<&str, &UnitId> = readable.iter().map(|u| (u.as_str(), u)).collect();
+    // Units in the order of their names; flags and quality figures follow it.
+    let by_id: HashMap<&str, usize> = readable
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.as_str(), i))
+        .collect();
     let wanted = |u: &str| by_id.contains_key(u) && q.unit.as_deref().is_none_or(|w| w == u);
-    let matching: Vec<&Flag> = computed
+    let mut matching: Vec<&Flag> = computed
         .flags
         .iter()
         .filter(|f| wanted(&f.unit))
         .filter(|f| q.period.as_deref().is_none_or(|p| p == f.period.label()))
         .filter(|f| kind.is_none_or(|k| k == f.kind))
         .collect();
+    // Stable: each unit's flags stay in window and kind order.
+    matching.sort_by_key(|f| by_id[f.unit.as_str()]);
     let total = matching.len();
     let flags: Vec<Flag> = matching[select(total)]
         .iter()
         .map(|f| (*f).clone())
         .collect();
-    let unit_id = |s: &str| by_id.get(s).map(|u| (*u).clone());
+    let unit_id = |s: &str| by_id.get(s).map(|i| readable[*i].clone());
+    let mut quality: Vec<_> = computed
+        .quality
+        .iter()
+        .filter(|x| wanted(&x.unit))
+        .collect();
+    quality.sort_by_key(|x| by_id[x.unit.as_str()]);
     let dto = FlagsDto {
         covenant: id.to_string(),
         title: c.latest().content.title.to_string(),
@@ -252,10 +265,8 @@ fn viewers_share(
             .iter()
             .filter_map(|f| Some(flag_dto(state, &unit_id(&f.unit)?, f)))
             .collect(),
-        quality: computed
-            .quality
-            .iter()
-            .filter(|x| wanted(&x.unit))
+        quality: quality
+            .into_iter()
             .filter_map(|x| {
                 Some(QualityDto {
                     unit: unit_ref(state, &unit_id(&x.unit)?),

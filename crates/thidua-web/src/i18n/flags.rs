@@ -106,8 +106,8 @@ pub fn reason(lang: Lang, f: &Flag) -> String {
         return f.reason_vi();
     }
     match &f.detail {
-        Detail::Funnel { funnel, from, to, ratio, own, own_z, peer_z } => format!(
-            "Funnel {funnel}: the ratio {to}/{from} is {} against the unit's previous-year median {} (z = {}) and well below its peers (z = {})",
+        Detail::Funnel { funnel, from_name, to_name, ratio, own, own_z, peer_z, .. } => format!(
+            "Funnel {funnel}: the ratio {to_name}/{from_name} is {} against the unit's previous-year median {} (z = {}) and well below its peers (z = {})",
             n(ratio), n(own), n(own_z), n(peer_z)
         ),
         Detail::Break { element, value, median, threshold } => format!(

@@ -250,6 +250,15 @@ fn flow(app: &TestApp) {
     assert!(page.body.contains("id=\"never-score\""));
     let page = other.get(&format!("/covenants/{COV}/flags"));
     assert!(page.body.contains("id=\"no-flags\""), "{}", page.body);
+    // Every unit's reporting quality, in the order of the units' names.
+    let r = supervisor.get(&format!("/api/v1/covenants/{COV}/flags")).json();
+    let order: Vec<&str> = r["quality"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["unit"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(order, ["ca-ag", "ca-bl", "ca-cm", "ca-hg", "ca-kg"]);
     // Filtered by kind, on the page and in the API and the CSV; an unknown kind is refused.
     let only = |kind: &str| {
         let r = supervisor.get(&format!("/api/v1/covenants/{COV}/flags?kind={kind}"));
