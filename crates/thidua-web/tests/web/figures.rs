@@ -251,7 +251,9 @@ fn flow(app: &TestApp) {
     let page = other.get(&format!("/covenants/{COV}/flags"));
     assert!(page.body.contains("id=\"no-flags\""), "{}", page.body);
     // Every unit's reporting quality, in the order of the units' names.
-    let r = supervisor.get(&format!("/api/v1/covenants/{COV}/flags")).json();
+    let r = supervisor
+        .get(&format!("/api/v1/covenants/{COV}/flags"))
+        .json();
     let order: Vec<&str> = r["quality"]
         .as_array()
         .unwrap()
