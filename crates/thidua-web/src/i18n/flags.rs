@@ -54,7 +54,7 @@ pub static VI: FlagStrings = FlagStrings {
     pages: "Trang",
     quality_flagged_only: "Chỉ liệt kê các đơn vị có kỳ nộp muộn hoặc sửa sau phê duyệt, nhiều nhất trước; các đơn vị khác không có.",
     quality_more: "đơn vị khác cũng có kỳ nộp muộn hoặc sửa sau phê duyệt (xem đầy đủ qua API).",
-    unit_id_hint: "mã đơn vị, ví dụ ca-kg (để trống: tất cả)",
+    unit_id_hint: "tên, ký hiệu hoặc mã đơn vị, ví dụ Kiên Giang, KG hoặc ca-kg (để trống: tất cả)",
 };
 
 pub static EN: FlagStrings = FlagStrings {
@@ -78,7 +78,7 @@ pub static EN: FlagStrings = FlagStrings {
     pages: "Pages",
     quality_flagged_only: "Only units with a late or corrected window are listed, the most first; the others have none.",
     quality_more: "more units also have late or corrected windows (all of them in the API).",
-    unit_id_hint: "a unit's id, e.g. ca-kg (empty: all)",
+    unit_id_hint: "a unit's name, short code or id, e.g. Kiên Giang, KG or ca-kg (empty: all)",
 };
 
 /// The kind's name in the language.

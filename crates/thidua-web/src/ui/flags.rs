@@ -96,6 +96,48 @@ pub struct FlagsParams {
     page: Option<usize>,
 }
 
+/// The id of the covenant member a filter typed by hand names (NFC, any case): its name or
+/// short code ("KG"), else the one member whose name contains the text ("kiên giang"); else
+/// `typed` itself (an id, or nothing the flags will find). Who may read the unit's flags is
+/// decided afterwards, as for an id.
+fn unit_named(state: &thidua_domain::State, covenant: &CovenantId, typed: &str) -> String {
+    let wanted = thidua_domain::text::nfc(typed.trim()).to_lowercase();
+    let members = state
+        .covenant(covenant)
+        .and_then(|c| state.members(&c.cluster, c.year))
+        .unwrap_or_default();
+    let named: Vec<(&thidua_domain::UnitId, String, String)> = members
+        .iter()
+        .filter_map(|u| {
+            let x = state.units.get(u)?;
+            Some((
+                u,
+                x.name.as_str().to_lowercase(),
+                x.short_code.as_str().to_lowercase(),
+            ))
+        })
+        .collect();
+    let only = |hits: Vec<&thidua_domain::UnitId>| match hits.as_slice() {
+        [one] => Some(one.to_string()),
+        _ => None,
+    };
+    let exact = named
+        .iter()
+        .filter(|(_, name, code)| *name == wanted || *code == wanted)
+        .map(|(u, _, _)| *u)
+        .collect();
+    let within = || {
+        named
+            .iter()
+            .filter(|(_, name, _)| !wanted.is_empty() && name.contains(&wanted))
+            .map(|(u, _, _)| *u)
+            .collect()
+    };
+    only(exact)
+        .or_else(|| only(within()))
+        .unwrap_or_else(|| typed.trim().to_owned())
+}
+
 /// `GET /covenants/{id}/flags?unit=…&kind=…&page=…`.
 pub async fn page(
     State(app): State<AppState>,
@@ -111,20 +153,22 @@ pub async fn page(
         period: None,
         kind: params.kind.filter(|k| !k.is_empty()),
     };
-    let (scope, asked) = (viewer.scope.clone(), q.clone());
+    let (scope, mut asked) = (viewer.scope.clone(), q.clone());
     let read = app
         .blocking(move |app| {
+            let state = app.service.read();
+            asked.unit = asked.unit.map(|typed| unit_named(&state, &id, &typed));
             let mut paged = (1, 1);
             let pick = |n| {
                 let (shown, page, pages) = super::page_of(n, ROWS_PER_PAGE, params.page);
                 paged = (page, pages);
                 shown
             };
-            let found = flags_page_of(app, &app.service.read(), &scope, &id, &asked, pick)?;
-            Ok((found, paged))
+            let found = flags_page_of(app, &state, &scope, &id, &asked, pick)?;
+            Ok((found, paged, asked.unit))
         })
         .await;
-    let ((mut d, flags, total), (page, pages)) = match read {
+    let ((mut d, flags, total), (page, pages), unit) = match read {
         Ok(x) => x,
         Err(e) => return viewer_error(&viewer, e),
     };
@@ -162,7 +206,7 @@ pub async fn page(
         d,
         rows,
         total,
-        unit: q.unit.unwrap_or_default(),
+        unit: unit.unwrap_or_default(),
         kind: q.kind.unwrap_or_default(),
         kinds: FlagKind::ALL
             .iter()

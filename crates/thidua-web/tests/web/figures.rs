@@ -261,6 +261,23 @@ fn flow(app: &TestApp) {
         .map(|q| q["unit"]["id"].as_str().unwrap())
         .collect();
     assert_eq!(order, ["ca-ag", "ca-bl", "ca-cm", "ca-hg", "ca-kg"]);
+    // A unit typed by hand on the page: its short code or a part of its name, in any case.
+    for typed in ["cakg", "ki%C3%AAn%20giang"] {
+        let page = supervisor.get(&format!("/covenants/{COV}/flags?unit={typed}"));
+        assert_eq!(page.status, 200, "{typed}: {}", page.body);
+        assert!(
+            page.body.contains("data-unit=\"ca-kg\"") && !page.body.contains("data-unit=\"ca-ag\""),
+            "{typed}: {}",
+            page.body
+        );
+    }
+    // "Giang" names three units: nothing is guessed.
+    assert_eq!(
+        supervisor
+            .get(&format!("/covenants/{COV}/flags?unit=Giang"))
+            .status,
+        404
+    );
     // Filtered by kind, on the page and in the API and the CSV; an unknown kind is refused.
     let only = |kind: &str| {
         let r = supervisor.get(&format!("/api/v1/covenants/{COV}/flags?kind={kind}"));
