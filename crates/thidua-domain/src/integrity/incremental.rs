@@ -91,7 +91,8 @@ impl Incremental {
             self.parts.insert(unit, (marks[*i].clone(), Arc::new(part)));
         }
         let parts: Vec<&UnitPart> = frame.members.iter().map(|u| &*self.parts[u].1).collect();
-        let year = state.covenant(covenant)?.year;
+        // The panel's last year is the covenant's.
+        let year = *years.end();
         let value = Arc::new(Flags {
             flags: super::combine(&frame.panel, &parts, settings),
             quality: parts

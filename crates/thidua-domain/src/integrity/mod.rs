@@ -275,14 +275,12 @@ pub struct UnitPart {
 pub fn unit_part(panel: &Panel, u: &UnitSeries, settings: &Settings) -> UnitPart {
     let mut own = breaks::unit_flags(panel, u, settings);
     own.extend(boundary::unit_flags(panel, u, settings));
-    own.extend(quality::unit_flags(panel, u));
+    let quality = quality::unit_figures(panel, u);
+    own.extend(quality::flags_of(&quality));
     UnitPart {
         unit: u.unit.clone(),
         own,
-        quality: quality::years(panel)
-            .into_iter()
-            .map(|y| quality::unit_figure(panel, u, y))
-            .collect(),
+        quality,
         standings: funnel::standings(panel, u, settings),
     }
 }

@@ -26,23 +26,26 @@ pub fn flags(panel: &Panel) -> Vec<Flag> {
     panel
         .units
         .iter()
-        .flat_map(|u| unit_flags(panel, u))
+        .flat_map(|u| flags_of(&unit_figures(panel, u)))
         .collect()
 }
 
-/// The reporting years of the panel, in order.
-pub fn years(panel: &Panel) -> BTreeSet<i32> {
-    panel.periods.iter().map(|p| p.year).collect()
-}
-
-/// One unit's flags: one per year with a late or corrected window.
-pub fn unit_flags(panel: &Panel, u: &UnitSeries) -> Vec<Flag> {
-    years(panel)
+/// One unit's figure of every reporting year of the panel, in year order.
+pub fn unit_figures(panel: &Panel, u: &UnitSeries) -> Vec<Quality> {
+    let years: BTreeSet<i32> = panel.periods.iter().map(|p| p.year).collect();
+    years
         .into_iter()
         .map(|year| unit_figure(panel, u, year))
+        .collect()
+}
+
+/// The flags of a unit's `figures`: one per year with a late or corrected window.
+pub fn flags_of(figures: &[Quality]) -> Vec<Flag> {
+    figures
+        .iter()
         .filter(|q| q.late + q.corrected > 0)
         .map(|q| Flag {
-            unit: q.unit,
+            unit: q.unit.clone(),
             period: Period {
                 year: q.year,
                 window: "Y".into(),

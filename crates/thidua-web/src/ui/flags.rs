@@ -158,20 +158,16 @@ pub async fn page(
         .blocking(move |app| {
             let state = app.service.read();
             asked.unit = asked.unit.map(|typed| unit_named(&state, &id, &typed));
-            let mut paged = (1, 1);
-            let pick = |n| {
-                let (shown, page, pages) = super::page_of(n, ROWS_PER_PAGE, params.page);
-                paged = (page, pages);
-                shown
-            };
+            let pick = |n| super::page_of(n, ROWS_PER_PAGE, params.page).0;
             let found = flags_page_of(app, &state, &scope, &id, &asked, pick)?;
-            Ok((found, paged, asked.unit))
+            Ok((found, asked.unit))
         })
         .await;
-    let ((mut d, flags, total), (page, pages), unit) = match read {
+    let ((mut d, flags, total), unit) = match read {
         Ok(x) => x,
         Err(e) => return viewer_error(&viewer, e),
     };
+    let (_, page, pages) = super::page_of(total, ROWS_PER_PAGE, params.page);
     let lang: Lang = viewer.lang;
     let rows = d
         .flags
