@@ -4,13 +4,15 @@
 //! members and their predecessors, for the years before the covenant's and for the windows of
 //! its year that end by the chosen window's end. Drafts and submitted-but-unapproved figures
 //! are never exported; "not applicable" figures are written as comment lines (the engine treats
-//! them as missing).
+//! them as missing). A merged member's earlier years are declared the sum of its own and its
+//! predecessors' figures (`@predecessors`), from the domain's lineage as the server scores them.
 
 use std::fmt::Write as _;
 
-use thidua_domain::figures::{canonical_decimal, Cell};
+use thidua_domain::figures::Cell;
 use thidua_domain::model::Unit;
 use thidua_domain::{CovenantId, DomainError, State, UnitId};
+use thidua_scoring::input::plain_text;
 
 /// The id a unit has in data files (`[A-Za-z][A-Za-z0-9_]*`): its short code when that fits
 /// ("KG"), else its id with `-` and `.` as `_` ("ca_kg").
@@ -43,6 +45,39 @@ fn quote(s: &str) -> String {
     } else {
         s.to_owned()
     }
+}
+
+/// `@predecessors` rows, as the server's scoring declares them ([`thidua_domain::engine_data`]):
+/// for each earlier year, a member with direct predecessors (the lineage as of the end of the
+/// covenant's year) counts as the sum of itself and those of them that have approved figures.
+fn predecessor_rows(
+    state: &State,
+    c: &thidua_domain::state::Covenant,
+    out: &mut String,
+) -> Result<(), DomainError> {
+    let (_, year_end) = thidua_domain::command::year_bounds(c.year);
+    let reported = |u: &UnitId, year| !state.figures.published_year(u, year).is_empty();
+    for m in state.members(&c.cluster, c.year)? {
+        let direct = state.predecessors(m, year_end);
+        if direct.is_empty() {
+            continue;
+        }
+        for year in c.year - thidua_domain::engine_data::YEARS_BACK..c.year {
+            let mut sum: Vec<&UnitId> = reported(m, year).then_some(m).into_iter().collect();
+            sum.extend(direct.iter().filter(|p| *p != m && reported(p, year)));
+            if sum.iter().any(|u| *u != m) {
+                let ids: Result<Vec<String>, DomainError> =
+                    sum.iter().map(|u| Ok(data_id(state.unit(u)?))).collect();
+                let _ = writeln!(
+                    out,
+                    "{},@predecessors,{year},{}",
+                    data_id(state.unit(m)?),
+                    ids?.join(" ")
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The data file of the approved figures of `covenant` up to `window` of its year.
@@ -87,6 +122,7 @@ pub fn data_csv(state: &State, covenant: &CovenantId, window: &str) -> Result<St
             quote(state.unit(u)?.name.as_str())
         );
     }
+    predecessor_rows(state, c, &mut out)?;
     for u in &units {
         let id = data_id(state.unit(u)?);
         let mut years: Vec<i32> = (c.year - 10..=c.year).collect();
@@ -100,12 +136,8 @@ pub fn data_csv(state: &State, covenant: &CovenantId, window: &str) -> Result<St
                 for (element, cell) in cells.into_iter().flatten() {
                     match cell {
                         Cell::Number(d) => {
-                            let _ = writeln!(
-                                out,
-                                "{id},{element},{year}-{},{}",
-                                w.key,
-                                canonical_decimal(&d)
-                            );
+                            let _ =
+                                writeln!(out, "{id},{element},{year}-{},{}", w.key, plain_text(&d));
                         }
                         Cell::NotApplicable => {
                             let _ = writeln!(

@@ -1,42 +1,37 @@
-//! Reading a figure from a cell. A template declares its number form: `plain` ("1234.5", as the
-//! data files of `thidua score` are written) or `vi` ("1.234,5": "." groups thousands, ","
-//! marks decimals). "1.234" means 1234 only where the template says `vi`; an ambiguous form is
-//! refused rather than guessed. Numeric spreadsheet cells carry no such ambiguity. "Not
-//! applicable" is written `na`, `không áp dụng` or `KAD`; an empty cell is "not given".
+//! Reading a figure from a cell, by the one number rule of every import
+//! ([`thidua_scoring::input::parse_number`]). A file declares how its numbers are written:
+//! `plain` ("1234.5", the default, where a separator such as "1.000" is refused rather than
+//! guessed), `vi` ("1.234,5") or `en` ("1,234.5"). A template says so on its «Cách viết số»
+//! line; a data file as `thidua score --data` reads it, by a `# number_format: vi` line before
+//! its heading. Numeric spreadsheet cells carry no such ambiguity. "Not applicable" is written
+//! `na`, `không áp dụng` or `KAD`; an empty cell is "not given".
 
 use rust_decimal::Decimal;
 use thidua_domain::figures::FigureValue;
+pub use thidua_scoring::input::NumberFormat;
+use thidua_scoring::input::{number_format_directive, parse_number};
 
 use crate::table::RawCell;
 
-/// How numbers are written in text cells.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NumberForm {
-    /// `1234.5`
-    Plain,
-    /// `1.234,5`
-    Vietnamese,
-}
-
-impl NumberForm {
-    pub fn code(self) -> &'static str {
-        match self {
-            NumberForm::Plain => "plain",
-            NumberForm::Vietnamese => "vi",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<NumberForm> {
-        match raw.trim().to_lowercase().as_str() {
-            "plain" | "thường" => Some(NumberForm::Plain),
-            "vi" | "việt nam" => Some(NumberForm::Vietnamese),
-            _ => None,
-        }
+/// A declared number format by its code (`plain`, `vi`, `en`) or its Vietnamese name
+/// (`thường`, `việt nam`), as a template's form line may write it.
+pub fn format_named(raw: &str) -> Option<NumberFormat> {
+    match raw.trim().to_lowercase().as_str() {
+        "thường" => Some(NumberFormat::Plain),
+        "việt nam" => Some(NumberFormat::Vi),
+        other => NumberFormat::from_name(other),
     }
 }
 
-/// Why a cell is not a figure, in Vietnamese and English.
-pub type Refusal = (String, String);
+/// The format a row declares, if the row is a `# number_format: …` line: `Some(Ok(format))`,
+/// or `Some(Err(name))` for a name that is no format.
+pub fn directive(cells: &[RawCell]) -> Option<Result<NumberFormat, String>> {
+    let name = number_format_directive(cells.first()?.text())?;
+    Some(NumberFormat::from_name(name).ok_or_else(|| name.to_owned()))
+}
+
+/// Why a cell is not a figure: the stable code, then Vietnamese and English.
+pub type Refusal = (&'static str, String, String);
 
 fn is_na(text: &str) -> bool {
     matches!(
@@ -45,35 +40,8 @@ fn is_na(text: &str) -> bool {
     )
 }
 
-/// `1.234,5` → `1234.5`; `None` when the grouping is not exactly by threes.
-fn vietnamese(text: &str) -> Option<String> {
-    let (neg, body) = match text.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", text),
-    };
-    let (int, frac) = match body.split_once(',') {
-        Some((i, f)) => (i, Some(f)),
-        None => (body, None),
-    };
-    let groups: Vec<&str> = int.split('.').collect();
-    let grouped_ok = groups
-        .iter()
-        .all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()))
-        && (groups.len() == 1 || groups[0].len() <= 3)
-        && groups[1..].iter().all(|g| g.len() == 3);
-    let frac_ok = frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
-    (grouped_ok && frac_ok).then(|| {
-        let mut s = format!("{neg}{}", groups.concat());
-        if let Some(f) = frac {
-            s.push('.');
-            s.push_str(f);
-        }
-        s
-    })
-}
-
 /// Reads a figure from a cell; `Ok(None)` for an empty cell.
-pub fn figure(cell: &RawCell, form: NumberForm) -> Result<Option<FigureValue>, Refusal> {
+pub fn figure(cell: &RawCell, format: NumberFormat) -> Result<Option<FigureValue>, Refusal> {
     let text = match cell {
         RawCell::Empty => return Ok(None),
         RawCell::Number(n) => {
@@ -81,6 +49,7 @@ pub fn figure(cell: &RawCell, form: NumberForm) -> Result<Option<FigureValue>, R
                 .map(|d| Some(FigureValue::Number(d)))
                 .map_err(|_| {
                     (
+                        "invalid_number",
                         format!("«{n}» không phải số"),
                         format!("«{n}» is not a number"),
                     )
@@ -94,28 +63,27 @@ pub fn figure(cell: &RawCell, form: NumberForm) -> Result<Option<FigureValue>, R
     if is_na(text) {
         return Ok(Some(FigureValue::NotApplicable));
     }
-    let plain = match form {
-        NumberForm::Plain => {
-            if text.contains(',') {
-                return Err((
-                    format!("«{text}»: tệp khai báo số dạng thường, dùng dấu chấm thập phân (ví dụ 12.5)"),
-                    format!("«{text}»: the file declares plain numbers, with a decimal point (e.g. 12.5)"),
-                ));
-            }
-            Some(text.to_owned())
-        }
-        NumberForm::Vietnamese => vietnamese(text),
-    };
-    plain
-        .as_deref()
-        .and_then(FigureValue::parse)
-        .map(Some)
-        .ok_or_else(|| {
-            (
-                format!("«{text}» không phải số (ghi số, hoặc «không áp dụng»)"),
-                format!("«{text}» is not a number (write a number, or «không áp dụng» for not applicable)"),
-            )
-        })
+    parse_number(text, format)
+        .map(|d| Some(FigureValue::Number(d)))
+        .map_err(|e| (e.code, e.vi, e.en))
+}
+
+/// Reads one element's figure for a report: as [`figure`], and never negative; every refusal
+/// names the element.
+pub fn element_figure(
+    cell: &RawCell,
+    format: NumberFormat,
+    element: &str,
+) -> Result<Option<FigureValue>, Refusal> {
+    match figure(cell, format) {
+        Ok(Some(FigureValue::Number(d))) if d.is_sign_negative() && !d.is_zero() => Err((
+            "invalid_figure",
+            format!("{element}: số liệu không được âm"),
+            format!("{element}: a figure cannot be negative"),
+        )),
+        Ok(v) => Ok(v),
+        Err((code, vi, en)) => Err((code, format!("{element}: {vi}"), format!("{element}: {en}"))),
+    }
 }
 
 #[cfg(test)]
@@ -123,10 +91,10 @@ mod tests {
     use super::*;
 
     fn vi(s: &str) -> Result<Option<FigureValue>, Refusal> {
-        figure(&RawCell::Text(s.into()), NumberForm::Vietnamese)
+        figure(&RawCell::Text(s.into()), NumberFormat::Vi)
     }
     fn plain(s: &str) -> Result<Option<FigureValue>, Refusal> {
-        figure(&RawCell::Text(s.into()), NumberForm::Plain)
+        figure(&RawCell::Text(s.into()), NumberFormat::Plain)
     }
     fn n(s: &str) -> Option<FigureValue> {
         Some(FigureValue::Number(s.parse().unwrap()))
@@ -145,15 +113,61 @@ mod tests {
             assert!(vi(bad).is_err(), "{bad}");
         }
         assert_eq!(plain("1234.5").unwrap(), n("1234.5"));
-        assert!(plain("12,5").unwrap_err().1.contains("plain numbers"));
+        assert_eq!(plain("12,5").unwrap_err().0, "number_format");
         assert_eq!(
             plain("Không áp dụng").unwrap(),
             Some(FigureValue::NotApplicable)
         );
         assert_eq!(plain("").unwrap(), None);
         assert_eq!(
-            figure(&RawCell::Number("12.5".into()), NumberForm::Vietnamese).unwrap(),
+            figure(&RawCell::Number("12.5".into()), NumberFormat::Vi).unwrap(),
             n("12.5")
         );
+    }
+
+    #[test]
+    fn a_plain_file_never_reads_vietnamese_thousands_as_decimals() {
+        for s in ["1.000", "1.234.567", "12.500"] {
+            let (code, vi, en) = plain(s).unwrap_err();
+            assert_eq!(code, "number_format", "{s}");
+            assert!(vi.contains("number_format: vi"), "{vi}");
+            assert!(en.contains("Vietnamese notation"), "{en}");
+        }
+        assert_eq!(plain("0.500").unwrap(), n("0.5"));
+        assert_eq!(plain("1e30").unwrap_err().0, "number_too_large");
+        let en = |s: &str| figure(&RawCell::Text(s.into()), NumberFormat::En);
+        assert_eq!(en("1,234.5").unwrap(), n("1234.5"));
+    }
+
+    #[test]
+    fn a_directive_row_declares_the_format() {
+        let row = |s: &str| vec![RawCell::Text(s.into())];
+        assert_eq!(
+            directive(&row("# number_format: vi")),
+            Some(Ok(NumberFormat::Vi))
+        );
+        assert_eq!(
+            directive(&row("#number_format=en")),
+            Some(Ok(NumberFormat::En))
+        );
+        assert_eq!(
+            directive(&row("# number_format: fr")),
+            Some(Err("fr".into()))
+        );
+        assert_eq!(directive(&row("# a comment")), None);
+        assert_eq!(directive(&row("unit")), None);
+    }
+
+    #[test]
+    fn an_element_figure_is_never_negative_and_its_errors_name_the_element() {
+        let read = |s: &str| element_figure(&RawCell::Text(s.into()), NumberFormat::Vi, "Số vụ");
+        assert_eq!(read("-0").unwrap(), n("0"));
+        let (code, vi, en) = read("-3").unwrap_err();
+        assert_eq!(code, "invalid_figure");
+        assert!(
+            vi.starts_with("Số vụ: ") && en.contains("negative"),
+            "{vi} {en}"
+        );
+        assert!(read("abc").unwrap_err().1.starts_with("Số vụ: "));
     }
 }

@@ -13,7 +13,7 @@ use thidua_domain::{Command, CovenantId, DomainError, State, Text, UnitId};
 
 use crate::error::{column_letter, ImportError, ImportErrors};
 use crate::export::data_id;
-use crate::number::{figure, NumberForm};
+use crate::number::{self, element_figure, NumberFormat};
 use crate::table::{self, Limits, RawCell};
 use crate::template;
 
@@ -140,8 +140,8 @@ fn split_period(raw: &str) -> Option<(i32, String)> {
     (!w.is_empty()).then(|| (year, w.to_owned()))
 }
 
-/// Reads rows `unit,element,period,value` (plain numbers, `na`); `@name` rows are skipped,
-/// other reserved rows refused. `units` are those the file may name; `years` checks the year.
+/// Reads rows `unit,element,period,value` (numbers as declared, plain by default; `na`);
+/// `@name` rows are skipped, other reserved rows refused. `units` are those the file may name; `years` checks the year.
 struct LongReader<'a> {
     form: &'a Form,
     /// Every name a unit may go by in the file (id, short code, data-file id).
@@ -154,6 +154,8 @@ struct LongReader<'a> {
     grouped: BTreeMap<(UnitId, i32, String), FigureMap>,
     values: usize,
     errors: ImportErrors,
+    /// How the file writes numbers: plain unless a `# number_format:` line declares otherwise.
+    number: NumberFormat,
 }
 
 impl<'a> LongReader<'a> {
@@ -190,6 +192,22 @@ impl<'a> LongReader<'a> {
             grouped: BTreeMap::new(),
             values: 0,
             errors: ImportErrors::default(),
+            number: NumberFormat::Plain,
+        }
+    }
+
+    /// A `# number_format: …` row before the heading.
+    fn declare(&mut self, sheet: &str, row: usize, declared: Result<NumberFormat, String>) {
+        match declared {
+            Ok(f) => self.number = f,
+            Err(name) => self.errors.push(
+                ImportError::file(
+                    "number_format",
+                    format!("cách viết số «{name}» không có; dùng vi (1.234,5), en (1,234.5) hoặc plain (1234.5)"),
+                    format!("unknown number format «{name}»; use vi (1.234,5), en (1,234.5) or plain (1234.5)"),
+                )
+                .at(sheet, row, Some("A".into())),
+            ),
         }
     }
 
@@ -272,16 +290,11 @@ impl LongReader<'_> {
             ));
             return;
         }
-        let value = match figure(cells.get(3).unwrap_or(&RawCell::Empty), NumberForm::Plain) {
-            Ok(Some(FigureValue::Number(d))) if d.is_sign_negative() && !d.is_zero() => {
-                self.errors.push(at(
-                    "invalid_figure",
-                    3,
-                    format!("{}: số liệu không được âm", el.name),
-                    format!("{}: a figure cannot be negative", el.name),
-                ));
-                return;
-            }
+        let value = match element_figure(
+            cells.get(3).unwrap_or(&RawCell::Empty),
+            self.number,
+            &el.name,
+        ) {
             Ok(Some(v)) => v,
             Ok(None) => {
                 self.errors.push(at(
@@ -292,13 +305,8 @@ impl LongReader<'_> {
                 ));
                 return;
             }
-            Err((vi, en)) => {
-                self.errors.push(at(
-                    "invalid_number",
-                    3,
-                    format!("{}: {vi}", el.name),
-                    format!("{}: {en}", el.name),
-                ));
+            Err((code, vi, en)) => {
+                self.errors.push(at(code, 3, vi, en));
                 return;
             }
         };
@@ -339,6 +347,12 @@ fn read_file<'a>(
         &mut |sheet, row, cells| {
             if matches!(kind, Kind::Unknown) {
                 if cells.iter().all(RawCell::is_empty) {
+                    return true;
+                }
+                if let Some(declared) = number::directive(cells) {
+                    if let Some(l) = long.as_mut() {
+                        l.declare(sheet, row, declared);
+                    }
                     return true;
                 }
                 if is_long_heading(cells) {

@@ -10,6 +10,7 @@ use calamine::{DataRef, Reader, Xlsx};
 
 use crate::encoding::{self, Legacy};
 use crate::error::ImportError;
+use thidua_scoring::input::number_format_directive;
 
 /// What a file may cost.
 #[derive(Clone, Copy, Debug)]
@@ -123,6 +124,19 @@ fn read_csv(
     row: &mut dyn FnMut(&str, usize, &[RawCell]) -> bool,
 ) -> Result<(), ImportError> {
     let text = encoding::decode(bytes)?;
+    // Comment lines are skipped, except a `# number_format:` declaration before the heading,
+    // handed on as a row of one cell (as a workbook would hold it).
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if !line.is_empty() && !line.starts_with('#') {
+            break;
+        }
+        if number_format_directive(line).is_some()
+            && !row(file_name, i + 1, &[RawCell::Text(line.to_owned())])
+        {
+            return Ok(());
+        }
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)

@@ -9,9 +9,9 @@ use thidua_domain::figures::{Cell, Form};
 use thidua_domain::{CovenantId, DomainError, State, UnitId};
 
 use crate::error::{column_letter, ImportError, ImportErrors};
-use crate::number::{figure, NumberForm};
+use crate::number::{element_figure, format_named, NumberFormat};
 use crate::table::RawCell;
-use thidua_domain::figures::{FigureMap, FigureValue};
+use thidua_domain::figures::FigureMap;
 
 /// The sheet name of the template.
 pub const SHEET: &str = "Số liệu";
@@ -54,7 +54,7 @@ pub struct Template {
     pub window: String,
     /// "Tháng 1: 15/12/2023 – 14/01/2024; hạn nộp 16/01/2024".
     pub window_text: String,
-    pub form: NumberForm,
+    pub form: NumberFormat,
     pub rows: Vec<Row>,
 }
 
@@ -108,7 +108,7 @@ impl Template {
                 w.end.format("%d/%m/%Y"),
                 deadline.format("%d/%m/%Y")
             ),
-            form: NumberForm::Vietnamese,
+            form: NumberFormat::Vi,
             rows: form.elements.iter().map(row).collect(),
         })
     }
@@ -124,8 +124,9 @@ impl Template {
 
     fn heading_block(&self) -> Vec<[String; 3]> {
         let form_text = match self.form {
-            NumberForm::Vietnamese => "1.234,5 — dấu chấm phân cách hàng nghìn, dấu phẩy thập phân",
-            NumberForm::Plain => "1234.5 — dấu chấm thập phân",
+            NumberFormat::Vi => "1.234,5 — dấu chấm phân cách hàng nghìn, dấu phẩy thập phân",
+            NumberFormat::En => "1,234.5 — dấu phẩy phân cách hàng nghìn, dấu chấm thập phân",
+            NumberFormat::Plain => "1234.5 — dấu chấm thập phân",
         };
         vec![
             [
@@ -136,7 +137,7 @@ impl Template {
             [LABEL_COVENANT.into(), self.covenant.to_string(), self.covenant_title.clone()],
             [LABEL_UNIT.into(), self.unit.to_string(), self.unit_name.clone()],
             [LABEL_PERIOD.into(), self.period(), self.window_text.clone()],
-            [LABEL_FORM.into(), self.form.code().into(), form_text.into()],
+            [LABEL_FORM.into(), self.form.name().into(), form_text.into()],
             [
                 "Hướng dẫn".into(),
                 "Ghi số liệu ở cột E; «không áp dụng» nếu chỉ tiêu không áp dụng; để trống nếu chưa có. Cột D chỉ để tham khảo.".into(),
@@ -150,8 +151,10 @@ impl Template {
             None | Some(Cell::Missing) => String::new(),
             Some(Cell::NotApplicable) => "không áp dụng".into(),
             Some(Cell::Number(d)) => match self.form {
-                NumberForm::Vietnamese => vi_number(&d),
-                NumberForm::Plain => thidua_domain::figures::canonical_decimal(&d),
+                NumberFormat::Vi => vi_number(&d),
+                NumberFormat::En | NumberFormat::Plain => {
+                    thidua_domain::figures::canonical_decimal(&d)
+                }
             },
         }
     }
@@ -282,7 +285,7 @@ pub struct Filled {
 /// error names its sheet, row and column.
 pub struct Reader<'a> {
     form: &'a Form,
-    number: Option<NumberForm>,
+    number: Option<NumberFormat>,
     meta: std::collections::BTreeMap<&'static str, String>,
     /// Columns of the element rows, once the heading row was seen: (id, value, comment).
     columns: Option<(usize, usize, usize)>,
@@ -388,32 +391,15 @@ impl<'a> Reader<'a> {
             );
             self.errors.push(e);
         }
-        let number = self.number.unwrap_or(NumberForm::Plain);
-        match figure(cells.get(value_col).unwrap_or(&RawCell::Empty), number) {
+        let number = self.number.unwrap_or(NumberFormat::Plain);
+        let value = cells.get(value_col).unwrap_or(&RawCell::Empty);
+        match element_figure(value, number, &element.name) {
             Ok(Some(v)) => {
-                if let FigureValue::Number(d) = v {
-                    if d.is_sign_negative() && !d.is_zero() {
-                        let e = err(
-                            "invalid_figure",
-                            format!("{}: số liệu không được âm", element.name),
-                            format!("{}: a figure cannot be negative", element.name),
-                            value_col,
-                            self,
-                        );
-                        self.errors.push(e);
-                    }
-                }
                 self.filled.values.insert(id.to_owned(), v);
             }
             Ok(None) => {}
-            Err((vi, en)) => {
-                let e = err(
-                    "invalid_number",
-                    format!("{}: {vi}", element.name),
-                    format!("{}: {en}", element.name),
-                    value_col,
-                    self,
-                );
+            Err((code, vi, en)) => {
+                let e = err(code, vi, en, value_col, self);
                 self.errors.push(e);
             }
         }
@@ -446,21 +432,23 @@ impl<'a> Reader<'a> {
             }
         }
         self.number = match self.meta.get("form") {
-            None => Some(NumberForm::Plain),
-            Some(f) => match NumberForm::parse(f) {
-                Some(n) => Some(n),
-                None => {
-                    self.errors.push(
+            None => Some(NumberFormat::Plain),
+            Some(f) => {
+                match format_named(f) {
+                    Some(n) => Some(n),
+                    None => {
+                        self.errors.push(
                         ImportError::file(
                             "template_heading",
-                            format!("«{LABEL_FORM}» phải là «vi» hoặc «plain», không phải «{f}»"),
-                            format!("«{LABEL_FORM}» must be «vi» or «plain», not «{f}»"),
+                            format!("«{LABEL_FORM}» phải là «vi», «en» hoặc «plain», không phải «{f}»"),
+                            format!("«{LABEL_FORM}» must be «vi», «en» or «plain», not «{f}»"),
                         )
                         .at(sheet, row, Some("B".into())),
                     );
-                    Some(NumberForm::Plain)
+                        Some(NumberFormat::Plain)
+                    }
                 }
-            },
+            }
         };
         self.filled.covenant = self.meta.get("covenant").cloned().unwrap_or_default();
         self.filled.unit = self.meta.get("unit").cloned().unwrap_or_default();

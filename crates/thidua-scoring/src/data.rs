@@ -615,14 +615,6 @@ fn sort_rows(raw: &mut [(u32, u32, Fig)]) {
     }
 }
 
-/// A `# number_format: vi` line (also `#number_format=en`), if this is one.
-fn directive(line: &str) -> Option<&str> {
-    let rest = line.trim().strip_prefix('#')?.trim();
-    let rest = rest.strip_prefix("number_format")?.trim_start();
-    let rest = rest.strip_prefix([':', '='])?;
-    Some(rest.trim())
-}
-
 /// The declared format: the file's and the caller's must agree.
 fn declared(
     b: &mut DatasetBuilder,
@@ -738,7 +730,7 @@ impl Dataset {
                 continue;
             }
             if t.starts_with('#') {
-                if let Some(f) = directive(t) {
+                if let Some(f) = crate::input::number_format_directive(t) {
                     file_format = Some((i + 1, f.to_string()));
                 }
                 continue;

@@ -39,6 +39,26 @@ impl NumberFormat {
     }
 }
 
+/// `d` as a plain-format data file writes it, so that [`parse_number`] reads it back exactly:
+/// the shortest decimal, with one more zero where three decimals would read as Vietnamese
+/// thousands (`1.625` → `1.6250`, never refused as "1625?").
+pub fn plain_text(d: &Decimal) -> String {
+    let mut s = d.normalize().to_string();
+    if parse_number(&s, NumberFormat::Plain).is_err() {
+        s.push('0');
+    }
+    s
+}
+
+/// The format a `# number_format: vi` line (also `#number_format=en`) declares, if the line is
+/// one: how a data file says how its numbers are written, before its heading.
+pub fn number_format_directive(line: &str) -> Option<&str> {
+    let rest = line.trim().strip_prefix('#')?.trim();
+    let rest = rest.strip_prefix("number_format")?.trim_start();
+    let rest = rest.strip_prefix([':', '='])?;
+    Some(rest.trim())
+}
+
 /// Why a text is not a number: stable `code` and messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NumberError {
@@ -747,6 +767,23 @@ mod tests {
         parse_number(s, f)
             .map(|d| d.to_string())
             .map_err(|e| e.code)
+    }
+
+    #[test]
+    fn plain_text_reads_back_exactly() {
+        for (d, text) in [
+            ("1.625", "1.6250"),
+            ("12.345", "12.3450"),
+            ("0.125", "0.125"),
+            ("1625", "1625"),
+            ("12.50", "12.5"),
+            ("-3.125", "-3.1250"),
+            ("1.2345", "1.2345"),
+        ] {
+            let d: Decimal = d.parse().unwrap();
+            assert_eq!(plain_text(&d), text);
+            assert_eq!(parse_number(text, NumberFormat::Plain), Ok(d.normalize()));
+        }
     }
 
     #[test]

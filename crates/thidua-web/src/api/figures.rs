@@ -13,7 +13,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use thidua_domain::figures::{failed_rules, Cell, FigureMap, FigureValue, Report, ReportStatus};
+use thidua_domain::figures::{failed_rules, Cell, FigureMap, Report, ReportStatus};
 use thidua_domain::state::Covenant;
 use thidua_domain::{Actor, Command, CovenantId, Payload, State as DomainState, Text, UnitId};
 use thidua_import::{
@@ -479,7 +479,7 @@ pub fn report_dto(
 pub fn parse_figures(
     form: &thidua_domain::figures::Form,
     raw: &BTreeMap<String, String>,
-    number: thidua_import::number::NumberForm,
+    number: thidua_import::number::NumberFormat,
 ) -> Result<FigureMap, Vec<(String, String, String)>> {
     let mut out = FigureMap::new();
     let mut errors = Vec::new();
@@ -490,24 +490,13 @@ pub fn parse_figures(
             .find(|e| &e.id == id)
             .map(|e| e.name.clone())
             .unwrap_or_else(|| id.clone());
-        match thidua_import::number::figure(
-            &thidua_import::table::RawCell::Text(text.trim().to_owned()),
-            number,
-        ) {
-            Ok(Some(FigureValue::Number(d))) if d.is_sign_negative() && !d.is_zero() => {
-                errors.push((
-                    id.clone(),
-                    format!("{name}: số liệu không được âm"),
-                    format!("{name}: a figure cannot be negative"),
-                ));
-            }
+        let cell = thidua_import::table::RawCell::Text(text.trim().to_owned());
+        match thidua_import::number::element_figure(&cell, number, &name) {
             Ok(Some(v)) => {
                 out.insert(id.clone(), v);
             }
             Ok(None) => {}
-            Err((vi, en)) => {
-                errors.push((id.clone(), format!("{name}: {vi}"), format!("{name}: {en}")))
-            }
+            Err((_, vi, en)) => errors.push((id.clone(), vi, en)),
         }
     }
     if errors.is_empty() {
@@ -880,8 +869,12 @@ pub async fn save(
         let state = app.service.read();
         visible_covenant(&state, &viewer.scope, &id)?;
         let form = state.reporting_form(&id)?;
-        let values = parse_figures(&form, &req.values, thidua_import::number::NumberForm::Plain)
-            .map_err(|e| figure_error(&e[0].0, &e[0].1, &e[0].2))?;
+        let values = parse_figures(
+            &form,
+            &req.values,
+            thidua_import::number::NumberFormat::Plain,
+        )
+        .map_err(|e| figure_error(&e[0].0, &e[0].1, &e[0].2))?;
         let comments = parse_comments(&req.comments).map_err(|(_, e)| e)?;
         save_commands(&state, &id, &unit, &window, values, comments, req.submit)
     };

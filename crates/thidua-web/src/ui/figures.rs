@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use thidua_domain::{CovenantId, UnitId};
-use thidua_import::number::NumberForm;
+use thidua_import::number::NumberFormat;
 
 use super::{render, viewer_error, Layout};
 use crate::api::figures::{self as api, ImportFailure, ImportOutcome, ReportDto, WindowDto};
@@ -292,7 +292,7 @@ pub async fn save(
         .iter()
         .map(|(k, v)| (k.clone(), v.1.clone()))
         .collect();
-    let values = match api::parse_figures(&elements, &raw_values, NumberForm::Vietnamese) {
+    let values = match api::parse_figures(&elements, &raw_values, NumberFormat::Vi) {
         Ok(v) => Some(v),
         Err(list) => {
             for (id, vi, en) in list {
