@@ -1,8 +1,9 @@
 //! The demonstration: Cluster No. 12 and its covenant for the 2024 movement "Vì an ninh Tổ
 //! quốc", the five signatures, the 2025 mergers as lineage, a 2025 cluster year of the
 //! successor units, the 2025 movement (its covenant is the secretariat's next to-do) and a year
-//! of figures (`demo_figures`) and its year-end to the published results (`demo_yearend`). Every person, account and figure here is INVENTED for the
-//! demonstration. The events carry the server's clock as their recording time; the business
+//! of figures (`demo_figures`), its year-end to the published results (`demo_yearend`) and the
+//! award vote on those results (`demo_vote`). Every person, account and figure here is
+//! INVENTED for the demonstration. The events carry the server's clock as their recording time; the business
 //! date of the signatures is the signing date the covenant records (26/03/2024), and the pages
 //! show both, labelled.
 
@@ -482,13 +483,7 @@ pub fn load(
         service.read().size == 0,
         "the demonstration loads only into an empty log"
     );
-    let mut batches = script()?;
-    // The 2024 vote comes before the 2025 reorganisation (the last batch).
-    let reorganisation = batches.pop();
-    for (actor, commands) in batches.into_iter().chain(reorganisation) {
-        if matches!(commands.first(), Some(Command::RecordLineage { .. })) {
-            crate::demo_vote::load(service)?;
-        }
+    for (actor, commands) in script()? {
         let commands = commands
             .into_iter()
             .map(|c| match c {
@@ -513,6 +508,7 @@ pub fn load(
     }
     crate::demo_figures::load(service)?;
     crate::demo_yearend::load(service)?;
+    crate::demo_vote::load(service)?;
     for account in accounts() {
         let user = UserId::parse(account.user)?;
         thidua_web::accounts::set_password(account_store, service, &user, DEMO_PASSWORD)
@@ -678,12 +674,13 @@ mod tests {
         }
     }
 
-    /// Without recorded standings, a vote's candidates are the eligible units of the published
-    /// year-end results, in rank order: the unit with a discipline record pending is left out.
+    /// The demonstration's vote comes after the published year-end results and takes its
+    /// candidates from them, in rank order: the unit with a discipline record pending is left
+    /// out, and no standing is recorded by hand.
     #[test]
     fn candidates_come_from_the_published_results() {
         let (_dir, service, _) = demonstration();
-        let mut state = service.read().state.clone();
+        let state = service.read().state.clone();
         let cluster = thidua_domain::ClusterId::parse("cum-12").unwrap();
         let review = state
             .yearend
@@ -693,8 +690,13 @@ mod tests {
             .expect("the demonstration publishes the 2024 results")
             .clone();
         let results = &review.published.as_ref().unwrap().0.results;
-        state.standings.remove(&cluster);
+        assert!(!state.standings.contains_key(&cluster));
         let nominees = thidua_domain::votes::nominees(&state, &cluster, 2024);
+        let flag = thidua_domain::ElectionId::parse(crate::demo_vote::FLAG_VOTE).unwrap();
+        assert_eq!(
+            state.election(&flag).unwrap().rounds[0].candidates,
+            nominees
+        );
         let mut expected: Vec<_> = results
             .iter()
             .filter(|r| r.eligible)

@@ -1,6 +1,7 @@
-//! The demonstration's 2024 vote of Cluster No. 12 (INVENTED): the secretariat records the
-//! year's standings (Bạc Liêu not eligible: an invented discipline period), opens the vote on
-//! proposing the Ministry's emulation flag (two seats, 80% of the total membership, quorum two
+//! The demonstration's 2024 vote of Cluster No. 12 (INVENTED), after the year's results are
+//! published (`demo_yearend`): the candidates are the published ranking's eligible units (Bạc
+//! Liêu, with an invented discipline record pending, is not one). The secretariat opens the vote
+//! on proposing the Ministry's emulation flag (two seats, 80% of the total membership, quorum two
 //! thirds, trustees 3 of 5); the five trustees generate the key; the five leaders vote; the
 //! secretariat closes the round; three of the five trustees (Kiên Giang, Hậu Giang, Cà Mau)
 //! decrypt the totals. One program plays every trustee and voter here
@@ -38,28 +39,6 @@ fn seed() -> [u8; 32] {
 /// Records the standings and runs both votes.
 pub fn load(service: &Service) -> anyhow::Result<()> {
     let cluster = ClusterId::parse(crate::demo::CLUSTER)?;
-    let standings = [
-        ("ca-kg", true, "Xếp thứ 1 theo kết quả chấm điểm năm 2024 (minh hoạ)"),
-        ("ca-ag", true, "Xếp thứ 2 theo kết quả chấm điểm năm 2024 (minh hoạ)"),
-        ("ca-cm", true, "Xếp thứ 3 theo kết quả chấm điểm năm 2024 (minh hoạ)"),
-        ("ca-hg", true, "Xếp thứ 4 theo kết quả chấm điểm năm 2024 (minh hoạ)"),
-        ("ca-bl", false, "Xếp thứ 5; đang trong thời gian thi hành kỷ luật, không đủ điều kiện đề nghị khen thưởng (minh hoạ)"),
-    ];
-    let commands = standings
-        .iter()
-        .enumerate()
-        .map(|(i, (u, eligible, basis))| {
-            Command::Vote(VoteCommand::RecordStanding {
-                cluster: cluster.clone(),
-                year: 2024,
-                unit: unit(u),
-                rank: i as u32 + 1,
-                eligible: *eligible,
-                basis: t(basis),
-            })
-        })
-        .collect();
-    service.execute_all(&secretariat(), commands)?;
     let flag = open(
         service,
         &cluster,

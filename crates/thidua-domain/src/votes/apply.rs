@@ -293,6 +293,12 @@ impl State {
                         reason: "ranks count from 1".into(),
                     });
                 }
+                if super::results_published(self, cluster, *year) {
+                    return Err(refused(
+                        "standings_published",
+                        format!("the {year} results of {cluster} are published: they are the year's standings"),
+                    ));
+                }
                 let standing = Standing {
                     rank: *rank,
                     eligible: *eligible,

@@ -57,7 +57,7 @@ pub(crate) fn decide(
             if candidates.is_empty() {
                 return Err(refused(
                     "election_candidates",
-                    "no eligible unit is recorded for the year: record the standings first",
+                    "no eligible unit for the year: publish the year's results (or record the standings of a year scored outside the system) first",
                 ));
             }
             vec![V::ElectionOpened {

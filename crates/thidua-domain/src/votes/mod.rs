@@ -71,9 +71,10 @@ impl Fraction {
     }
 }
 
-/// A unit's standing in a cluster's year: its rank in the published results and whether it
-/// may be proposed for an award, with the recorded basis (e.g. "không trong thời gian thi hành
-/// kỷ luật"). Until the year-end results stage exists, the secretariat records these facts.
+/// A unit's standing in a cluster's year, recorded by the secretariat for a year whose
+/// year-end review ran outside the system: its rank and whether it may be proposed for an
+/// award, with the recorded basis (e.g. "không trong thời gian thi hành kỷ luật"). Once the
+/// year's results are published in the log, they are the standings and none can be recorded.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Standing {
     pub rank: u32,
@@ -83,17 +84,29 @@ pub struct Standing {
     pub recorded_at: u64,
 }
 
-/// The candidates of a cluster's year in rank order: the eligible units of the standings the
-/// secretariat recorded, or else of the year-end results published for the cluster's covenant
-/// of that year (ranked, no discipline record pending).
+/// The candidates of a cluster's year in rank order: the eligible, ranked units of the
+/// year-end results published for the cluster's covenant of that year; where none were
+/// published, the eligible units of the standings the secretariat recorded.
 pub fn nominees(state: &State, cluster: &ClusterId, year: i32) -> Vec<UnitId> {
-    let Some(standings) = state.standings.get(cluster).and_then(|y| y.get(&year)) else {
+    if results_published(state, cluster, year) {
         return published_nominees(state, cluster, year);
+    }
+    let Some(standings) = state.standings.get(cluster).and_then(|y| y.get(&year)) else {
+        return Vec::new();
     };
     let mut eligible: Vec<(&UnitId, &Standing)> =
         standings.iter().filter(|(_, s)| s.eligible).collect();
     eligible.sort_by(|a, b| a.1.rank.cmp(&b.1.rank).then_with(|| a.0.cmp(b.0)));
     eligible.into_iter().map(|(u, _)| u.clone()).collect()
+}
+
+/// Whether the year-end results of the cluster's year are published in the log.
+pub fn results_published(state: &State, cluster: &ClusterId, year: i32) -> bool {
+    state
+        .yearend
+        .reviews
+        .values()
+        .any(|r| &r.cluster == cluster && r.year == year && r.published.is_some())
 }
 
 /// The eligible, ranked units of the year-end results published for the cluster's year, in

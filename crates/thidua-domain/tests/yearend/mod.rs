@@ -581,7 +581,13 @@ fn a_year_end_runs_from_findings_to_published_results() {
 
 fn published_world() -> World {
     let mut w = drawn_world();
-    let r = review(&w);
+    publish(&mut w);
+    w
+}
+
+/// Findings, Hậu Giang's answer, An Giang's pending discipline record, the lock, publication.
+fn publish(w: &mut World) {
+    let r = review(w);
     for p in r.pairs() {
         let officer = user(&format!("lanhdao.{}", &p.inspector.as_str()[3..]));
         let items = if p.inspected == u("ca-hg") {
@@ -650,7 +656,43 @@ fn published_world() -> World {
         ye(YearEndCommand::PublishResults { covenant: cov() }),
     )
     .unwrap();
-    w
+}
+
+/// The award vote's candidates are the published results' eligible units in rank order: a
+/// standing recorded before publication (for a year scored outside the system) gives way to
+/// them, and none can be recorded after.
+#[test]
+fn published_results_are_the_years_standings_for_the_award_vote() {
+    use thidua_domain::votes::{nominees, VoteCommand};
+    let mut w = drawn_world();
+    let standing = |unit: &str| {
+        Command::Vote(VoteCommand::RecordStanding {
+            cluster: cum(),
+            year: 2024,
+            unit: u(unit),
+            rank: 1,
+            eligible: true,
+            basis: t("Xếp thứ nhất (ghi tay)"),
+        })
+    };
+    w.ok(&user("thuky"), standing("ca-ag"));
+    assert_eq!(nominees(&w.state, &cum(), 2024), [u("ca-ag")]);
+    publish(&mut w);
+    let results = &review(&w).published.clone().unwrap().0.results;
+    let mut ranked: Vec<(u32, UnitId)> = results
+        .iter()
+        .filter(|r| r.eligible)
+        .filter_map(|r| Some((r.rank?, r.unit.clone())))
+        .collect();
+    ranked.sort();
+    let expected: Vec<UnitId> = ranked.into_iter().map(|(_, u)| u).collect();
+    assert!(!expected.contains(&u("ca-ag")), "discipline pending");
+    assert!(!expected.is_empty());
+    assert_eq!(nominees(&w.state, &cum(), 2024), expected);
+    assert_eq!(
+        w.err(&user("thuky"), standing("ca-hg")),
+        "standings_published"
+    );
 }
 
 /// A unit that did not hand in its dossier by the deadline is not assessed: its inspectors agree

@@ -318,8 +318,12 @@ pub fn error(lang_code: &str, code: &str) -> Option<&'static str> {
             "This key-generation step is not valid now.",
         ),
         "election_candidates" => (
-            "Chưa có đơn vị đủ điều kiện được ghi cho năm này.",
-            "No eligible unit is recorded for the year.",
+            "Chưa có đơn vị đủ điều kiện: công bố kết quả năm (hoặc ghi thứ hạng nếu năm đó chấm ngoài hệ thống) trước.",
+            "No unit is eligible yet: publish the year's results (or record the standings of a year scored outside the system) first.",
+        ),
+        "standings_published" => (
+            "Kết quả năm này đã được công bố: thứ hạng và điều kiện khen thưởng lấy từ kết quả đó.",
+            "The year's results are published: ranks and eligibility come from them.",
         ),
         "election_exists" => ("Mã cuộc bỏ phiếu đã được dùng.", "The vote's id is taken."),
         "not_head_or_deputy" => (
