@@ -644,7 +644,7 @@ pub struct ResultsDto {
     pub published: bool,
     /// The publishing event's log index.
     pub index: Option<u64>,
-    /// A witnessed checkpoint covers the publication (else "chờ chứng thực").
+    /// A witnessed checkpoint covers the publication (else "chờ nhân chứng xác nhận").
     pub witnessed: bool,
     pub rows: Vec<ResultRowDto>,
     pub seed: Option<String>,

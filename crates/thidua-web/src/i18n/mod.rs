@@ -443,6 +443,7 @@ pub struct Strings {
     pub see_current: &'static str,
     pub preview_button: &'static str,
     pub preview_intro: &'static str,
+    pub preview_last_year: &'static str,
     pub preview_no_file: &'static str,
     pub preview_period: &'static str,
     pub preview_title: &'static str,

@@ -16,6 +16,7 @@ use serde::Deserialize;
 use thidua_domain::{CovenantId, UnitId};
 use thidua_import::number::NumberFormat;
 
+use super::names::{self, Named};
 use super::{render, viewer_error, Layout};
 use crate::api::figures::{self as api, ImportFailure, ImportOutcome, ReportDto, WindowDto};
 use crate::auth::{CsrfForm, Viewer};
@@ -52,6 +53,8 @@ struct WindowPage {
     l: Layout,
     f: &'static FigStrings,
     w: WindowDto,
+    /// Who recorded each of `w.imports`, by name.
+    importers: Vec<Named>,
     errors: BTreeMap<&'static str, String>,
 }
 
@@ -84,13 +87,23 @@ fn window_view(
         Ok(id) => id,
         Err(_) => return viewer_error(viewer, ApiError::not_found()),
     };
-    match api::window_dto(&app.service.read(), &viewer.scope, &id, window) {
+    let state = app.service.read();
+    match api::window_dto(&state, &viewer.scope, &id, window) {
         Ok(w) => {
             let f = viewer.lang.figures();
+            let t = viewer.lang.strings();
+            let importers = state
+                .figures
+                .imports
+                .iter()
+                .filter(|i| i.covenant == id)
+                .map(|i| names::actor(t, &state, &i.actor))
+                .collect();
             let mut res = render(&WindowPage {
                 l: Layout::new(viewer, format!("{}: {}", f.figures, w.title)),
                 f,
                 w,
+                importers,
                 errors,
             });
             if shown_errors {

@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use thidua_domain::CovenantId;
 
+use super::names::{self, Named};
 use super::progress::Helpers;
 use super::{render, viewer_error, Layout};
 use crate::api::midyear::{self as api, MidTargetRef, MidUnitDto, MidyearDto};
@@ -27,6 +28,8 @@ struct Page {
     p: &'static ProgStrings,
     m: &'static MidStrings,
     d: MidyearDto,
+    /// Who froze the review, by name.
+    frozen_by: Option<Named>,
     /// Why freezing was refused, in the viewer's language.
     error: Option<String>,
 }
@@ -62,9 +65,14 @@ fn covenant_id(viewer: &Viewer, raw: &str) -> Result<CovenantId, Box<Response>> 
 }
 
 fn view(app: &AppState, viewer: &Viewer, id: &CovenantId, error: Option<String>) -> Response {
-    let found = api::midyear_dto(&app.service.read(), &viewer.scope, id);
-    match found {
+    let state = app.service.read();
+    match api::midyear_dto(&state, &viewer.scope, id) {
         Ok(d) => {
+            let t = viewer.lang.strings();
+            let frozen_by = (d.frozen.is_some())
+                .then(|| state.midyear.get(id))
+                .flatten()
+                .map(|r| names::actor(t, &state, &r.by));
             let m = viewer.lang.midyear();
             let p = viewer.lang.progress();
             let failed = error.is_some();
@@ -74,6 +82,7 @@ fn view(app: &AppState, viewer: &Viewer, id: &CovenantId, error: Option<String>)
                 p,
                 m,
                 d,
+                frozen_by,
                 error,
             });
             if failed {

@@ -435,6 +435,8 @@ struct RegulationPage {
     errors: Errors,
     preview: Option<Vec<PreviewRow>>,
     preview_note: String,
+    /// The year before the covenant's, when its approved figures can be previewed.
+    last_year: Option<i32>,
 }
 
 impl RegulationPage {
@@ -446,6 +448,8 @@ impl RegulationPage {
 #[derive(Deserialize)]
 pub struct VersionParam {
     version: Option<u32>,
+    /// `last-year`: preview the scores on the previous year's approved figures.
+    preview: Option<String>,
 }
 
 /// Whether the viewer manages the covenant's cluster, and what editing would do now.
@@ -477,6 +481,7 @@ fn page(app: &AppState, viewer: &Viewer, id: &str, version: Option<u32>, shown: 
     let Some(c) = found.filter(|c| viewer.scope.can_view_covenant(&state, c)) else {
         return viewer_error(viewer, ApiError::not_found());
     };
+    let last_year = earlier_covenant(&state, viewer, &c).map(|_| c.year - 1);
     drop(state);
     let v = version
         .and_then(|n| c.version(n))
@@ -529,28 +534,87 @@ fn page(app: &AppState, viewer: &Viewer, id: &str, version: Option<u32>, shown: 
         errors: shown.errors,
         preview: shown.preview,
         preview_note: shown.note,
+        last_year,
     });
     *res.status_mut() = status;
     res
 }
 
-/// `GET /covenants/{id}/regulation?version=`.
+/// `GET /covenants/{id}/regulation?version=&preview=last-year`.
 pub async fn regulation_page(
     State(app): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
     Query(q): Query<VersionParam>,
 ) -> Response {
-    let shown = Shown {
+    let mut shown = Shown {
         text: String::new(),
         errors: Errors::default(),
         lines: None,
         preview: None,
         note: String::new(),
     };
+    if q.preview.as_deref() == Some("last-year") {
+        match last_year_preview(&app, &viewer, &id, q.version) {
+            Some(Ok((rows, note))) => (shown.preview, shown.note) = (Some(rows), note),
+            Some(Err(message)) => shown.errors.push("figures", message),
+            None => {}
+        }
+    }
     page(&app, &viewer, &id, q.version, shown)
 }
 
+/// The signed covenant of the same cluster for the year before, if the viewer may see it and
+/// its figures were approved: what the regulation can be tried on before anyone signs it.
+fn earlier_covenant(
+    state: &thidua_domain::State,
+    viewer: &Viewer,
+    c: &thidua_domain::state::Covenant,
+) -> Option<CovenantId> {
+    let year = c.year - 1;
+    let members = state.members(&c.cluster, year).ok()?;
+    state
+        .covenants
+        .values()
+        .filter(|e| e.cluster == c.cluster && e.year == year && e.in_force().is_some())
+        .filter(|e| viewer.scope.can_view_covenant(state, e))
+        .find(|_| {
+            members
+                .iter()
+                .any(|m| !state.figures.published_year(m, year).is_empty())
+        })
+        .map(|e| e.id.clone())
+}
+
+/// The scores the shown version's regulation would have given on the previous year's
+/// approved figures (the data file `thidua score --data` reads, exported from the log), at
+/// the regulation's kind of period in that year. `None` when there is nothing to preview.
+fn last_year_preview(
+    app: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    version: Option<u32>,
+) -> Option<Result<(Vec<PreviewRow>, String), String>> {
+    let state = app.service.read();
+    let c = state.covenants.get(&CovenantId::parse(id).ok()?)?;
+    if !viewer.scope.can_view_covenant(&state, c) {
+        return None;
+    }
+    let earlier = earlier_covenant(&state, viewer, c)?;
+    let text = &version
+        .and_then(|n| c.version(n))
+        .unwrap_or_else(|| c.latest())
+        .content
+        .regulation
+        .text;
+    let movement = state
+        .movement(&state.covenant(&earlier).ok()?.movement)
+        .ok()?;
+    let last_window = movement.calendar.last()?.key.clone();
+    let data =
+        thidua_import::export::data_csv(&state, &earlier, &last_window).map_err(|e| e.to_string());
+    Some(data.and_then(|data| score(text, &data, Some(c.year - 1))))
+}
 /// `POST /covenants/{id}/regulation`: a new text (typed in `regulation` or uploaded as
 /// `regulation_file`); diagnostics beside the lines, or the draft amended / a new version
 /// proposed with everything else unchanged.
@@ -652,7 +716,7 @@ pub async fn preview(
             errors.push("figures", viewer.lang.error("invalid_encoding"));
             (None, String::new())
         }
-        Some(Ok(data)) => match score(&text, &data) {
+        Some(Ok(data)) => match score(&text, &data, None) {
             Ok((rows, note)) => (Some(rows), note),
             Err(message) => {
                 errors.push("figures", message);
@@ -670,8 +734,13 @@ pub async fn preview(
     page(&app, &viewer, &id, q.version, shown)
 }
 
-/// Scores every unit of a figures file with a regulation text.
-fn score(regulation: &str, data: &str) -> Result<(Vec<PreviewRow>, String), String> {
+/// Scores every unit of a figures file with a regulation text, at the regulation's period or
+/// at the same kind of period of another `year` (a preview on an earlier year's figures).
+fn score(
+    regulation: &str,
+    data: &str,
+    year: Option<i32>,
+) -> Result<(Vec<PreviewRow>, String), String> {
     let reg = thidua_scoring::compile(regulation).map_err(|d| d.to_string())?;
     let trimmed = data.trim_start_matches('\u{feff}');
     let dataset = if trimmed.trim_start().starts_with('{') {
@@ -686,7 +755,11 @@ fn score(regulation: &str, data: &str) -> Result<(Vec<PreviewRow>, String), Stri
             .collect::<Vec<_>>()
             .join("; ")
     })?;
-    let period = reg.ast().period;
+    let own = reg.ast().period;
+    let period = match year {
+        Some(y) => thidua_scoring::PeriodKey::new(y, own.kind).ok_or("no such year")?,
+        None => own,
+    };
     let board = reg
         .evaluate_all(&dataset, period, thidua_scoring::EvalOptions::default())
         .map_err(|e| e.to_string())?;

@@ -318,7 +318,9 @@ fn flow(app: &TestApp) {
     );
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(
-        r.body.contains("id=\"v-crimes-error\"") && r.body.contains("«1.23» không phải số"),
+        r.body.contains("id=\"v-crimes-error\"")
+            && r.body.contains("`1.23` không đúng cách viết số")
+            && r.body.contains("ví dụ 1.234,5"),
         "{}",
         r.body
     );
@@ -345,6 +347,76 @@ fn flow(app: &TestApp) {
         json!("17"),
         "the pasted column fills the third element"
     );
+    // The secretariat imports an earlier year; the window page names who did it.
+    let secretariat = signed_in(app, "thuky12");
+    let r = secretariat.post_bytes(
+        &format!("/api/v1/covenants/{COV}/figures/historical?file_name=2023.csv"),
+        b"unit,element,period,value\nCAKG,crimes,2023-M01,5\n",
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let page = secretariat.get(&format!("/covenants/{COV}/figures"));
+    let imports = &page.body[page.body.find("id=\"imports\"").expect("the imports table")..];
+    assert!(
+        imports.contains("<a href=\"/people/thuky12\" lang=\"vi\">Thư Ký Cụm 12</a>"),
+        "{imports}"
+    );
+    regulation_previewed_on_last_years_figures(app);
+}
+
+/// The 2025 draft's regulation page offers a preview on the 2024 approved figures (the export
+/// `thidua score --data` reads, scored at the same period a year earlier); nothing is stored.
+fn regulation_previewed_on_last_years_figures(app: &TestApp) {
+    use thidua_domain::{Actor, Command, CovenantId, MovementId};
+    let last = app.service.read().covenants[&CovenantId::parse(COV).unwrap()]
+        .latest()
+        .content
+        .clone();
+    let movement = MovementId::parse("vi-an-ninh-2025").unwrap();
+    let mut content = last;
+    content.title = thidua_domain::Text::parse("title", "Giao ước thi đua năm 2025", 200).unwrap();
+    content.signing_date = chrono::NaiveDate::from_ymd_opt(2025, 3, 20).unwrap();
+    let commands = vec![
+        Command::CreateMovement {
+            movement: movement.clone(),
+            name: content.title.clone(),
+            year: 2025,
+            plan_ref: content.title.clone(),
+            slogan: None,
+            calendar: thidua_domain::calendar::default_calendar(2025),
+        },
+        Command::DraftCovenant {
+            covenant: CovenantId::parse("gu-12-2025").unwrap(),
+            movement,
+            cluster: thidua_domain::ClusterId::parse("cum-12").unwrap(),
+            content,
+        },
+    ];
+    app.service.execute_all(&Actor::System, commands).unwrap();
+    let member = signed_in(app, "lanhdao-ag");
+    let page = member.get("/covenants/gu-12-2025/regulation");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("id=\"preview-last-year\"") && page.body.contains("năm 2024</a>"),
+        "{}",
+        page.body
+    );
+    let size = app.service.read().size;
+    let shown = member.get("/covenants/gu-12-2025/regulation?version=1&preview=last-year");
+    assert_eq!(shown.status, 200, "{}", shown.body);
+    let table = &shown.body[shown
+        .body
+        .find("id=\"preview-table\"")
+        .expect("the preview")..];
+    assert!(table.contains("Công an tỉnh Kiên Giang"), "{table}");
+    assert!(
+        shown.body.contains("15/12/2023 – 14/12/2024"),
+        "scored over the 2024 reporting year: {}",
+        shown.body
+    );
+    assert_eq!(app.service.read().size, size, "nothing is stored");
+    let outsider = signed_in(app, "canbo-dt");
+    let hidden = outsider.get("/covenants/gu-12-2025/regulation?preview=last-year");
+    assert_eq!(hidden.status, 404);
 }
 
 #[test]

@@ -493,8 +493,13 @@ fn log_key_is_published(app: &TestApp) {
         .body
         .contains("thidua witness --server http://127.0.0.1:"));
     assert!(
-        page.body.contains("kích thước cây"),
-        "the newest checkpoint"
+        page.body
+            .contains("Bản chốt sổ mới nhất có chữ ký của máy chủ: sổ có "),
+        "the newest checkpoint, in plain words"
+    );
+    assert!(
+        !page.body.contains("Điểm kiểm tra") && !page.body.contains("kích thước cây"),
+        "no jargon"
     );
     let signed_in_page = signed_in(app, "canbo-dt").get("/transparency");
     assert!(signed_in_page.body.contains(&key));

@@ -115,6 +115,7 @@ fn flow(app: &TestApp) {
         &format!("<code id=\"sha256\">{sha}</code>"),
         &format!("id=\"log-index\" href=\"/record/{size}\">{size}</a>"),
         "id=\"midyear-xlsx\"",
+        "<dd id=\"frozen-by\"><a href=\"/people/thuky12\" lang=\"vi\">Thư Ký Cụm 12</a></dd>",
     ] {
         assert!(shown.body.contains(needle), "{needle}: {}", shown.body);
     }

@@ -157,6 +157,28 @@ fn cosign(app: &TestApp, unit: &str, key: &CosignerKey) -> u64 {
     size
 }
 
+/// The leaders of Kiên Giang and An Giang register their units' witness keys and both cosign
+/// the newest checkpoint (the quorum of two): everything logged so far is witnessed. Returns
+/// the witnessed size.
+pub(super) fn witness_everything(app: &TestApp) -> u64 {
+    let mut size = 0;
+    let mut keys = Vec::new();
+    for unit in ["ca-kg", "ca-ag"] {
+        let key = CosignerKey::generate(&format!("{unit}.witness.test")).unwrap();
+        let leader = Actor::User(UserId::parse(&format!("lanhdao-{}", &unit[3..])).unwrap());
+        let command = Command::RegisterWitnessKey {
+            unit: UnitId::parse(unit).unwrap(),
+            key: key.verifier().to_key_string(),
+        };
+        app.service.execute(&leader, command).unwrap();
+        keys.push((unit, key));
+    }
+    for (unit, key) in &keys {
+        size = cosign(app, unit, key);
+    }
+    size
+}
+
 fn covenant_hash(app: &TestApp) -> String {
     app.service
         .read()

@@ -2,7 +2,7 @@
 //! roles — the secretariat opens it, officers and leaders fill and submit the dossiers, the
 //! leaders commit and reveal their seeds, the secretariat draws, the inspecting leaders submit
 //! findings (one dispute with a record re-check), the inspected unit answers, the council
-//! decides, the scores lock and the results are published ("chờ chứng thực" until witnessed).
+//! decides, the scores lock and the results are published ("chờ nhân chứng xác nhận" until witnessed).
 //! Also over HTTP: what each role may read of the review.
 
 use std::time::{Duration, Instant};
@@ -15,6 +15,7 @@ use thidua_service::Service;
 
 use super::browser::Browser;
 use super::support::{full_figures, signed_in, spawn, Backend, TestApp, PASSWORD};
+use thidua_transparency::Quorum;
 
 const COV: &str = "gu-12-2024";
 const UNITS: [&str; 5] = ["ca-kg", "ca-ag", "ca-hg", "ca-cm", "ca-bl"];
@@ -341,7 +342,8 @@ fn inspect_answer_resolve_publish(b: &Browser, app: &TestApp) {
     assert!(b.wait_for("#results"), "{}", b.source());
     assert!(b.find("#distribution-chart").is_some());
     assert!(
-        b.text("#witness-status").contains("chờ chứng thực"),
+        b.text("#witness-status")
+            .contains("chờ nhân chứng xác nhận"),
         "{}",
         b.text("#witness-status")
     );
@@ -377,7 +379,8 @@ fn browser_year_end() {
 /// submitted; nobody changes a locked score.
 #[test]
 fn who_reads_what_of_the_year_end() {
-    let Some(app) = spawn(Backend::Sqlite) else {
+    let witnessed = super::support::spawn_witnessed(Backend::Sqlite, Quorum::Units(2));
+    let Some(app) = witnessed else {
         return;
     };
     prepare(&app);
@@ -547,6 +550,27 @@ fn who_reads_what_of_the_year_end() {
         .json();
     assert_eq!(results["rows"].as_array().unwrap().len(), 5);
     assert_eq!(results["witnessed"], false);
+    let page = ag.get(&format!("/covenants/{COV}/results"));
+    assert!(
+        page.body
+            .contains("chưa chính thức: chờ nhân chứng xác nhận"),
+        "{}",
+        page.body
+    );
+    // Once the witnesses' quorum cosigns a checkpoint that covers the publication, the
+    // results are final.
+    super::witnessing::witness_everything(&app);
+    let results = ag
+        .get(&format!("/api/v1/covenants/{COV}/yearend/results"))
+        .json();
+    assert_eq!(results["witnessed"], true);
+    let page = ag.get(&format!("/covenants/{COV}/results"));
+    assert!(
+        page.body
+            .contains("kết quả chính thức: đã được nhân chứng xác nhận"),
+        "{}",
+        page.body
+    );
     let bytes = ag.get_bytes(&xlsx);
     assert!(bytes.starts_with(b"PK\x03\x04"), "an XLSX package");
     assert_eq!(
