@@ -61,6 +61,18 @@ fn parse_hash(s: &str) -> Result<Hash> {
         .map_err(|_| ClientError(format!("not a 32-byte hash: {s:?}")))
 }
 
+/// The HTTP client of every command that talks to a server (witness, verifier, voter,
+/// trustee): HTTPS checked against Mozilla's and the platform's roots and the CAs of the PEM file
+/// `ca_file` (`thidua_tls`), a 60-second timeout.
+pub fn http_agent(ca_file: Option<&std::path::Path>) -> Result<ureq::Agent> {
+    let tls = thidua_tls::client_config(thidua_tls::Verify::Full, ca_file)
+        .map_err(|e| ClientError(e.to_string()))?;
+    Ok(ureq::AgentBuilder::new()
+        .timeout(Duration::from_secs(60))
+        .tls_config(Arc::new(tls))
+        .build())
+}
+
 /// A log served by `thidua serve` (the endpoints of [`crate::api`]).
 pub struct HttpLog {
     base: String,
@@ -82,15 +94,10 @@ impl HttpLog {
         token: Option<String>,
         ca_file: Option<&std::path::Path>,
     ) -> Result<Self> {
-        let tls = thidua_tls::client_config(thidua_tls::Verify::Full, ca_file)
-            .map_err(|e| ClientError(e.to_string()))?;
         Ok(Self {
             base: base.trim_end_matches('/').to_owned(),
             token,
-            agent: ureq::AgentBuilder::new()
-                .timeout(Duration::from_secs(60))
-                .tls_config(Arc::new(tls))
-                .build(),
+            agent: http_agent(ca_file)?,
         })
     }
 

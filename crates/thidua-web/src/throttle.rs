@@ -5,6 +5,8 @@
 //! delay that doubles with every failure, up to a cap: an account is slowed down, never locked
 //! out for long (a known leader's account cannot be shut by a stranger for more than the cap).
 //! The client address is the TCP peer, or what a configured proxy says ([`crate::client`]).
+//! A signed-in user's password checked again (password change, step-up before signing) is
+//! counted against the account and the user's own counter instead ([`own_key`]).
 //!
 //! Password hashing is bounded too: Argon2 (19 MiB each) runs only on [`Throttle::permits`]
 //! dedicated threads, whatever the number of simultaneous requests. Dedicated, not the shared
@@ -83,6 +85,12 @@ pub fn account_key(name: &str) -> String {
 /// The throttle key of a client address.
 pub fn address_key(address: &std::net::IpAddr) -> String {
     format!("a:{address}")
+}
+
+/// The key that stands for the address when a signed-in user's password is checked again
+/// ([`crate::api::recheck_password`]): the user's own counter, never a shared address.
+pub fn own_key(user: &thidua_domain::UserId) -> String {
+    format!("a:self:{user}")
 }
 
 /// Why an attempt was not let through.

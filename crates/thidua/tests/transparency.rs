@@ -500,3 +500,161 @@ fn a_pg_dump_restores_into_an_empty_database_and_verifies() {
         "{out}"
     );
 }
+
+/// `thidua serve` on the data directory `data`, port 0; killed when dropped.
+struct Running {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Running {
+    fn start(data: &Path) -> Self {
+        let mut child = thidua()
+            .args(["serve", "--bind", "127.0.0.1:0", "--data"])
+            .arg(data)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let url = lines
+            .map(|l| l.unwrap())
+            .find_map(|l| {
+                let start = l.find("http://")?;
+                let rest = &l[start..];
+                Some(rest[..rest.find("/ ").unwrap_or(rest.len())].to_owned())
+            })
+            .expect("the server prints its address");
+        Self { child, url }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An API token for `user`, written straight into the accounts store of `data`.
+fn api_token(data: &Path, user: &str) -> String {
+    use thidua_store::accounts::{AccountStore, ApiTokenRecord};
+    let secret = format!("thd_{}", thidua_web::accounts::random_token(32));
+    let store = SqliteStore::open(&data.join("thidua.db")).unwrap();
+    store
+        .create_api_token(&ApiTokenRecord {
+            id: thidua_web::accounts::random_token(6),
+            token_hash: thidua_web::accounts::secret_hash(&secret),
+            user: user.to_owned(),
+            label: "thidua vote".into(),
+            created_ms: thidua_web::accounts::now_ms(),
+            revoked_ms: None,
+        })
+        .unwrap();
+    secret
+}
+
+/// A dishonest server in front of `upstream`: it passes every GET on, but reports `key` as the
+/// key of `election`.
+fn dishonest_front(
+    runtime: &tokio::runtime::Runtime,
+    upstream: &str,
+    election: &str,
+    key: serde_json::Value,
+) -> String {
+    use axum::http::{header, HeaderMap, StatusCode, Uri};
+    let (upstream, path) = (upstream.to_owned(), format!("/api/v1/elections/{election}"));
+    let handler = move |uri: Uri, headers: HeaderMap| {
+        let (upstream, path, key) = (upstream.clone(), path.clone(), key.clone());
+        async move {
+            tokio::task::spawn_blocking(move || {
+                let mut req = ureq::get(&format!("{upstream}{uri}"));
+                if let Some(a) = headers.get("authorization") {
+                    req = req.set("authorization", a.to_str().unwrap());
+                }
+                let resp = match req.call() {
+                    Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+                    Err(e) => panic!("{e}"),
+                };
+                let status = StatusCode::from_u16(resp.status()).unwrap();
+                let mut body = resp.into_string().unwrap();
+                if uri.path() == path {
+                    let mut v: serde_json::Value = serde_json::from_str(&body).unwrap();
+                    v["election"]["ceremony"]["keys"] = key;
+                    body = v.to_string();
+                }
+                (status, [(header::CONTENT_TYPE, "application/json")], body)
+            })
+            .await
+            .unwrap()
+        }
+    };
+    let addr = spawn_server(
+        runtime,
+        "127.0.0.1:0".parse().unwrap(),
+        axum::Router::new().fallback(handler),
+    )
+    .unwrap();
+    format!("http://{addr}")
+}
+
+/// `thidua vote` recomputes the election key from the trustees' ceremony messages in the log:
+/// against the honest server it votes; against a server reporting another key (one it could
+/// hold: here the other election's) it refuses before encrypting or sending anything.
+#[test]
+fn thidua_vote_uses_the_key_the_log_holds_and_refuses_another() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, data) = (tmp.path(), tmp.path().join("demo"));
+    load_demo(&data, None);
+    let token = api_token(&data, "lanhdao.kg");
+    let server = Running::start(&data);
+    let election = |id: &str| -> serde_json::Value {
+        ureq::get(&format!("{}/api/v1/elections/{id}", server.url))
+            .set("authorization", &format!("Bearer {token}"))
+            .call()
+            .unwrap()
+            .into_json()
+            .unwrap()
+    };
+    let vote = |url: &str| {
+        run(thidua()
+            .args(["vote", "--server", url, "--token", &token])
+            .args(["--election", "co-thi-dua-chinh-phu-2024", "--unit", "ca-kg"])
+            .args(["--approve", "ca-kg", "--key"])
+            .arg(dir.join("ca-kg.vote.key")))
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let other_key = election("co-thi-dua-bo-cong-an-2024")["election"]["ceremony"]["keys"].clone();
+    let front = dishonest_front(
+        &runtime,
+        &server.url,
+        "co-thi-dua-chinh-phu-2024",
+        other_key,
+    );
+    let out = vote(&front);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("KEY MISMATCH"), "{stderr}");
+    assert!(
+        !dir.join("ca-kg.vote.key").exists(),
+        "nothing was even prepared"
+    );
+    let e = election("co-thi-dua-chinh-phu-2024");
+    assert!(
+        e["election"]["voter_keys"]["ca-kg"].is_null(),
+        "nothing was sent"
+    );
+
+    let out = vote(&server.url);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ballot hash"));
+    let e = election("co-thi-dua-chinh-phu-2024");
+    assert!(
+        e["election"]["rounds"][0]["ballots"]["ca-kg"].is_object(),
+        "{e}"
+    );
+}

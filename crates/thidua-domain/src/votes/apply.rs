@@ -216,6 +216,99 @@ impl Election {
     }
 }
 
+impl Election {
+    /// The election an `ElectionOpened` event makes, with the checks that need no other state
+    /// (the members and candidates are checked against the state by [`State::apply_votes`]).
+    fn opened(vote: &VoteEvent, index: u64) -> Result<Election, DomainError> {
+        let VoteEvent::ElectionOpened {
+            election,
+            cluster,
+            year,
+            award,
+            title,
+            candidates,
+            seats,
+            approval,
+            quorum,
+            members,
+            trustee_threshold,
+        } = vote
+        else {
+            unreachable!()
+        };
+        check_shape(candidates.len(), *seats)?;
+        check_fraction("approval", *approval)?;
+        check_fraction("quorum", *quorum)?;
+        let e = Election {
+            id: election.clone(),
+            cluster: cluster.clone(),
+            year: *year,
+            award: *award,
+            title: title.clone(),
+            seats: *seats,
+            approval: *approval,
+            quorum: *quorum,
+            members: members.clone(),
+            trustee_threshold: *trustee_threshold,
+            opened_at: index,
+            ceremony: Ceremony {
+                attempt: 1,
+                ..Ceremony::default()
+            },
+            voter_keys: BTreeMap::new(),
+            rounds: vec![Round::new(1, candidates.clone(), *seats, index)],
+            ciphertexts: BTreeSet::new(),
+        };
+        e.trustee_params().validate().map_err(crypto)?;
+        Ok(e)
+    }
+}
+
+/// The key ceremony of `election` replayed from log events alone, as a voter's machine does
+/// before encrypting (`thidua vote`): the election as its `ElectionOpened` event made it, then
+/// each of its `CeremonyPosted` events folded with every check the log applies (commitments,
+/// reveals, the key recomputed from the reveals by [`KeySet::from_reveals`], each trustee's
+/// confirmation of that key, complaints and restarts). Other events are skipped; `events` must
+/// be in log order. `Ok(None)` while the ceremony is not complete.
+pub fn replay_ceremony<'a>(
+    election: &ElectionId,
+    events: impl IntoIterator<Item = &'a Event>,
+) -> Result<Option<KeySet>, DomainError> {
+    let mut opened: Option<Election> = None;
+    for event in events {
+        let crate::event::Payload::Vote(vote) = &event.payload else {
+            continue;
+        };
+        match vote {
+            VoteEvent::ElectionOpened { election: id, .. } if id == election => {
+                if opened.is_some() {
+                    return Err(refused(
+                        "election_exists",
+                        format!("election {election} already exists"),
+                    ));
+                }
+                opened = Some(Election::opened(vote, event.index)?);
+            }
+            VoteEvent::CeremonyPosted {
+                election: id,
+                attempt,
+                unit,
+                message,
+            } if id == election => {
+                let e = opened.as_mut().ok_or_else(|| {
+                    refused(
+                        "unknown_election",
+                        format!("election {election} does not exist"),
+                    )
+                })?;
+                ceremony_step(e, *attempt, unit, message, event.index)?;
+            }
+            _ => {}
+        }
+    }
+    Ok(opened.and_then(|e| e.keys().cloned()))
+}
+
 pub(crate) fn refused(code: &'static str, reason: impl Into<String>) -> DomainError {
     DomainError::VoteRefused {
         code,
@@ -573,14 +666,9 @@ impl State {
             election,
             cluster,
             year,
-            award,
-            title,
             candidates,
-            seats,
-            approval,
-            quorum,
             members,
-            trustee_threshold,
+            ..
         } = vote
         else {
             unreachable!()
@@ -603,31 +691,7 @@ impl State {
                 "the candidates must be the eligible units of the year's standings, in rank order",
             ));
         }
-        check_shape(candidates.len(), *seats)?;
-        check_fraction("approval", *approval)?;
-        check_fraction("quorum", *quorum)?;
-        let mut e = Election {
-            id: election.clone(),
-            cluster: cluster.clone(),
-            year: *year,
-            award: *award,
-            title: title.clone(),
-            seats: *seats,
-            approval: *approval,
-            quorum: *quorum,
-            members: members.clone(),
-            trustee_threshold: *trustee_threshold,
-            opened_at: index,
-            ceremony: Ceremony {
-                attempt: 1,
-                ..Ceremony::default()
-            },
-            voter_keys: BTreeMap::new(),
-            rounds: vec![Round::new(1, candidates.clone(), *seats, index)],
-            ciphertexts: BTreeSet::new(),
-        };
-        e.trustee_params().validate().map_err(crypto)?;
-        e.ceremony.attempt = 1;
+        let e = Election::opened(vote, index)?;
         self.elections.insert(election.clone(), e);
         Ok(())
     }

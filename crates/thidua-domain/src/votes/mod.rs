@@ -404,7 +404,7 @@ impl VoteEvent {
     }
 }
 
-pub use apply::{CastBallot, Ceremony, CeremonyFailure, Count, Election, Round};
+pub use apply::{replay_ceremony, CastBallot, Ceremony, CeremonyFailure, Count, Election, Round};
 
 /// The permission a vote event needs: the secretariat of the election's cluster opens,
 /// closes and counts on paper; a unit's leader acts for the unit (trustee, voter, confirming a

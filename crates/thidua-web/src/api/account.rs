@@ -93,19 +93,40 @@ pub async fn change_password(
 }
 
 /// Checks the current password, then sets the new one (ending every session and API token of
-/// the user). Each check is counted by the sign-in throttle first, so a stolen session cannot be
-/// used to guess the password faster than the sign-in page allows.
+/// the user). The check is [`recheck_password`], under the sign-in throttle.
 pub async fn change_own_password(
     app: &AppState,
     viewer: &Viewer,
     current: String,
     new: String,
 ) -> Result<(), ApiError> {
+    recheck_password(app, viewer, current).await?;
+    let user = viewer.user.clone();
+    app.hashing(move |app| {
+        Ok(accounts::set_password(
+            &*app.accounts,
+            &app.service,
+            &user,
+            &new,
+        )?)
+    })
+    .await
+}
+
+/// Checks a signed-in user's password again (a password change, the step-up before signing).
+/// The one rule for every such re-check: the attempt is counted by the sign-in throttle
+/// *before* the password is checked, against the account (the counter shared with the sign-in
+/// page, so a stolen session cannot guess faster than sign-in allows) and against the user's own
+/// counter, which stands for the address. Not the client address: behind a reverse proxy or an
+/// office's shared address one user's wrong passwords would delay everyone else's signing.
+pub async fn recheck_password(
+    app: &AppState,
+    viewer: &Viewer,
+    password: String,
+) -> Result<(), ApiError> {
     let user = viewer.user.clone();
     let key = crate::throttle::account_key(user.as_str());
-    // The session's own counter stands for the address: the account's counter is shared with
-    // the sign-in page.
-    let own = format!("a:self:{user}");
+    let own = crate::throttle::own_key(&user);
     let counted = {
         let (key, own) = (key.clone(), own.clone());
         app.blocking(move |app| Ok(app.throttle.attempt(&*app.accounts, &key, &own, now_ms())))
@@ -124,7 +145,7 @@ pub async fn change_own_password(
     }
     app.hashing(move |app| {
         let phc = app.accounts.password_hash(user.as_str())?;
-        if !phc.is_some_and(|p| accounts::verify_password(&current, &p)) {
+        if !phc.is_some_and(|p| accounts::verify_password(&password, &p)) {
             return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "wrong_password",
@@ -132,7 +153,6 @@ pub async fn change_own_password(
             ));
         }
         app.throttle.succeeded(&*app.accounts, &key, &own)?;
-        accounts::set_password(&*app.accounts, &app.service, &user, &new)?;
         Ok(())
     })
     .await

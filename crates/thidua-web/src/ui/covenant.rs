@@ -4,10 +4,8 @@
 //! confirmation with a reason), and signing: a confirmation page that shows the hash, asks for
 //! the password again (step-up) and, when the draft changed meanwhile, leads to the new version.
 
-use std::net::SocketAddr;
-
 use askama::Template;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -445,7 +443,6 @@ struct RefusedPage {
 pub async fn sign(
     State(app): State<AppState>,
     viewer: Viewer,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<SignForm>,
 ) -> Response {
@@ -458,7 +455,7 @@ pub async fn sign(
     let (Ok(covenant), Ok(unit), Ok(version)) = parsed else {
         return viewer_error(&viewer, ApiError::bad_request("invalid_value", "bad form"));
     };
-    if let Err(code) = step_up(&app, &viewer, &addr, form.password).await {
+    if let Err(code) = step_up(&app, &viewer, form.password).await {
         let mut errors = Errors::default();
         errors.push("sign-password", lang.error(code));
         return sign_view(&app, &viewer, &id, Some(unit.as_str()), errors);
@@ -518,48 +515,10 @@ pub async fn sign(
     }
 }
 
-/// Checks the viewer's password again (signing is a legal act), under the sign-in throttle: the
-/// attempt is counted against the account (shared with the sign-in page) and the client's
-/// address before the password is checked, on the bounded hashing threads.
-async fn step_up(
-    app: &AppState,
-    viewer: &Viewer,
-    addr: &SocketAddr,
-    password: String,
-) -> Result<(), &'static str> {
-    let user = viewer.user.to_string();
-    let account = crate::throttle::account_key(&user);
-    let address = crate::throttle::address_key(&addr.ip());
-    let counted = {
-        let (account, address) = (account.clone(), address.clone());
-        app.blocking(move |app| {
-            Ok(app.throttle.attempt(
-                &*app.accounts,
-                &account,
-                &address,
-                crate::accounts::now_ms(),
-            ))
-        })
+/// Checks the viewer's password again (signing is a legal act), by the one rule for every
+/// re-check of a signed-in user's password ([`api_mod::recheck_password`]).
+async fn step_up(app: &AppState, viewer: &Viewer, password: String) -> Result<(), &'static str> {
+    api_mod::recheck_password(app, viewer, password)
         .await
-    };
-    match counted {
-        Ok(Ok(())) => {}
-        Ok(Err(crate::throttle::Refused::Wait(_))) => return Err("too_many_attempts"),
-        _ => return Err("internal"),
-    }
-    let ok = app
-        .hashing(move |app| {
-            let phc = app.accounts.password_hash(&user)?;
-            let ok = phc.is_some_and(|p| crate::accounts::verify_password(&password, &p));
-            if ok {
-                app.throttle.succeeded(&*app.accounts, &account, &address)?;
-            }
-            Ok(ok)
-        })
-        .await;
-    match ok {
-        Ok(true) => Ok(()),
-        Ok(false) => Err("wrong_password"),
-        Err(_) => Err("busy"),
-    }
+        .map_err(|e| e.code)
 }

@@ -155,6 +155,74 @@ fn behind_a_trusted_proxy_each_client_is_throttled_alone() {
     );
 }
 
+/// Posts the signing confirmation of `gu-12-2024` for `unit` with `password`.
+fn step_up(c: &Client, unit: &str, password: &str) -> super::support::Resp {
+    let confirm = c.get(&format!("/covenants/gu-12-2024/sign?unit={unit}"));
+    let csrf = if confirm.status == 200 {
+        confirm.csrf()
+    } else {
+        c.get("/").csrf()
+    };
+    c.post_form(
+        "/covenants/gu-12-2024/sign",
+        &[
+            ("csrf", &csrf),
+            ("unit", unit),
+            ("version", "1"),
+            ("hash", &"0".repeat(64)),
+            ("password", password),
+        ],
+    )
+}
+
+/// The step-up password before signing is counted like a password change: against the account
+/// and the user's own counter, not against the address that everybody behind the reverse proxy
+/// shares. Wrong step-up passwords from several accounts (as many as the address allows) leave
+/// a colleague's signing alone; the guessing leader's own account is slowed down.
+#[test]
+fn behind_a_trusted_proxy_wrong_step_ups_delay_only_their_account() {
+    let app = spawn_configured(Backend::Sqlite, |c| {
+        c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .unwrap();
+    // The leader of ca-kg sees the refusal beside the password field; the others may not sign
+    // for ca-ag at all, but their passwords are checked (and counted) first all the same.
+    let guessers = [
+        ("lanhdao-kg", "ca-kg"),
+        ("quantri", "ca-ag"),
+        ("thuky12", "ca-ag"),
+        ("giamsat12", "ca-ag"),
+    ];
+    assert!(guessers.len() as u32 * PER_ACCOUNT.free >= PER_ADDRESS.free);
+    for (i, (user, unit)) in guessers.iter().enumerate() {
+        let c = Client::new(&app.base);
+        c.set_header("X-Forwarded-For", &format!("198.51.100.{}", 10 + i));
+        assert_eq!(c.login(user, PASSWORD).status, 303);
+        for _ in 0..PER_ACCOUNT.free {
+            let r = step_up(&c, unit, "đoán sai mật khẩu");
+            assert!([403, 422].contains(&r.status), "{user}: {}", r.body);
+        }
+        if *user == "lanhdao-kg" {
+            let r = step_up(&c, unit, PASSWORD);
+            assert!(
+                r.body.contains("id=\"sign-password-error\""),
+                "the guessed account waits now, even with the right password"
+            );
+        }
+    }
+    let colleague = Client::new(&app.base);
+    colleague.set_header("X-Forwarded-For", "198.51.100.7");
+    assert_eq!(colleague.login("lanhdao-ag", PASSWORD).status, 303);
+    let r = step_up(&colleague, "ca-ag", PASSWORD);
+    assert!(
+        !r.body.contains("id=\"sign-password-error\""),
+        "a colleague behind the same proxy still passes the step-up: {} {}",
+        r.status,
+        r.body
+    );
+    assert_eq!(r.status, 409, "and reaches the domain (the hash is wrong)");
+}
+
 #[test]
 fn a_forged_forwarded_header_does_not_change_the_address() {
     let app = spawn(Backend::Sqlite).unwrap();

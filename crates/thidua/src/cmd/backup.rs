@@ -17,7 +17,7 @@ pub fn run(args: BackupArgs) -> anyhow::Result<ExitCode> {
     let size = store.size()?;
     if store.backend() == "postgres" {
         anyhow::bail!(
-            "PostgreSQL: back up with pg_dump (e.g. pg_dump --format=custom --file={} \"$URL\") and keep the key file; see the README's \"Backup and restore\"",
+            "PostgreSQL: back up with pg_dump, the password in a libpq password file, not on the command line (e.g. PGPASSFILE=/etc/thidua/pgpass pg_dump --format=custom --file={} --host=HOST --username=USER --dbname=DB) and keep the key file; see the README's \"Backup and restore\"",
             args.dest.display()
         );
     }

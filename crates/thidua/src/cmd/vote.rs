@@ -4,10 +4,16 @@
 //! API as any client would (`POST /api/v1/commands` with an API token).
 //!
 //! - `thidua vote`: encrypts the choice with `thidua_ballot`, signs it with the voting key
-//!   (created and registered on first use), submits it and prints the receipt.
+//!   (created and registered on first use), submits it and prints the receipt. The election
+//!   key is never taken on the server's word: it is recomputed here from the key ceremony's
+//!   messages in the log's entries ([`thidua_domain::votes::replay_ceremony`]), and a server
+//!   reporting another key is refused before anything is encrypted.
 //! - `thidua trustee step`: does this trustee's next step of the key ceremony (commit, reveal,
 //!   deal, confirm, or complain about a bad share), or says what it waits for.
 //! - `thidua trustee decrypt`: posts this trustee's decryption shares of a closed round's totals.
+//!
+//! Both talk HTTP(S) through the client every command uses
+//! ([`thidua_transparency::client::http_agent`], `--ca-file`).
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -16,10 +22,11 @@ use anyhow::{bail, Context};
 use rand_core::RngCore;
 use serde::{Deserialize, Serialize};
 use thidua_ballot::{
-    rng_from_seed, Ballot, DecryptionShares, Rng, Selection, Trustee, VoterSecret,
+    rng_from_seed, Ballot, DecryptionShares, KeySet, Rng, Selection, Trustee, VoterSecret,
 };
-use thidua_domain::votes::{CeremonyMessage, Election, VoteCommand};
-use thidua_domain::{Command, ElectionId, UnitId};
+use thidua_domain::votes::{replay_ceremony, CeremonyMessage, Election, VoteCommand};
+use thidua_domain::{Command, ElectionId, Event, UnitId};
+use thidua_transparency::client::{http_agent, HttpLog, LogClient};
 
 /// Where the server is and who speaks.
 #[derive(clap::Args)]
@@ -36,6 +43,10 @@ pub struct Connection {
     /// Đơn vị / the unit this leader acts for.
     #[arg(long)]
     pub unit: String,
+    /// Tệp CA (PEM) / also trust the CAs in this PEM file for an https:// server (besides
+    /// Mozilla's and the system's roots), e.g. an organisation's own CA.
+    #[arg(long, env = "THIDUA_CA_FILE")]
+    pub ca_file: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -91,11 +102,11 @@ struct Api<'a> {
 }
 
 impl<'a> Api<'a> {
-    fn new(conn: &'a Connection) -> Self {
-        Self {
+    fn new(conn: &'a Connection) -> anyhow::Result<Self> {
+        Ok(Self {
             conn,
-            agent: ureq::AgentBuilder::new().build(),
-        }
+            agent: http_agent(conn.ca_file.as_deref())?,
+        })
     }
 
     fn url(&self, path: &str) -> String {
@@ -124,6 +135,56 @@ impl<'a> Api<'a> {
             .map_err(describe)?
             .into_json()?;
         body["first_index"].as_u64().context("the server's receipt")
+    }
+
+    /// The log's events from `start` to `end` (exclusive) that this leader may read, each
+    /// checked against the leaf hash the log serves for it.
+    fn logged_events(&self, start: u64, end: u64) -> anyhow::Result<Vec<Event>> {
+        let log = HttpLog::with_ca(
+            &self.conn.server,
+            Some(self.conn.token.clone()),
+            self.conn.ca_file.as_deref(),
+        )?;
+        let mut events = Vec::new();
+        let mut next = start;
+        while next < end {
+            let chunk = log.entries(next, end)?;
+            let Some(last) = chunk.last() else {
+                bail!("the log served no entries from {next}");
+            };
+            next = last.index + 1;
+            for entry in chunk {
+                let Some(bytes) = entry.bytes else { continue };
+                if thidua_ledger::leaf_hash(&bytes) != entry.leaf_hash {
+                    bail!("entry {} does not match its leaf hash", entry.index);
+                }
+                events.push(Event::decode(entry.index, &bytes)?);
+            }
+        }
+        Ok(events)
+    }
+
+    /// The election key recomputed here from the key ceremony's messages in the log; refuses
+    /// when the key the server reports (`reported`) is another.
+    fn logged_key(&self, e: &Election, reported: &KeySet) -> anyhow::Result<KeySet> {
+        let end = e
+            .ceremony
+            .completed_at
+            .context("the server reports no completed key ceremony")?;
+        let events = self.logged_events(e.opened_at, end + 1)?;
+        let logged = replay_ceremony(&e.id, &events)
+            .map_err(|err| anyhow::anyhow!("the key ceremony in the log: {err}"))?
+            .with_context(|| format!("the key ceremony of {} is not complete in the log", e.id))?;
+        if logged.election_key() != reported.election_key() {
+            bail!(
+                "KHOÁ KHÔNG KHỚP / KEY MISMATCH: khoá bầu cử máy chủ báo khác khoá tính lại từ \
+                 các thông điệp tạo khoá của các đơn vị giữ khoá trong sổ ghi; phiếu chưa được \
+                 mã hoá, chưa gửi gì / the election key the server reports differs from the key \
+                 recomputed from the trustees' key-ceremony messages in the log; nothing was \
+                 encrypted or sent. Report this to the cluster's secretariat and the trustees."
+            );
+        }
+        Ok(logged)
     }
 
     fn ids(&self) -> anyhow::Result<(ElectionId, UnitId)> {
@@ -168,16 +229,17 @@ fn write_secret(path: &Path, text: &str) -> anyhow::Result<()> {
 }
 
 pub fn run_vote(args: VoteArgs) -> anyhow::Result<ExitCode> {
-    let api = Api::new(&args.conn);
+    let api = Api::new(&args.conn)?;
     let (election, unit) = api.ids()?;
     let mut rng = os_rng();
     let e = api.election()?;
     let Some(round) = e.current_round() else {
         bail!("no round of {election} is open for ballots");
     };
-    let Some(keys) = e.keys() else {
+    let Some(reported) = e.keys() else {
         bail!("the trustees have not finished generating the key of {election}");
     };
+    let keys = api.logged_key(&e, reported)?;
     let selection = if args.abstain {
         Selection::Abstain
     } else if args.none {
@@ -284,7 +346,7 @@ fn posted(e: &Election, i: u32, step: &str) -> bool {
 }
 
 fn trustee_step(conn: &Connection, path: &Path) -> anyhow::Result<ExitCode> {
-    let api = Api::new(conn);
+    let api = Api::new(conn)?;
     let (election, unit) = api.ids()?;
     let e = api.election()?;
     let i = e.trustee_index(&unit)?;
@@ -365,7 +427,7 @@ fn trustee_step(conn: &Connection, path: &Path) -> anyhow::Result<ExitCode> {
 }
 
 fn trustee_decrypt(conn: &Connection, path: &Path, round: Option<u32>) -> anyhow::Result<ExitCode> {
-    let api = Api::new(conn);
+    let api = Api::new(conn)?;
     let (election, unit) = api.ids()?;
     let e = api.election()?;
     let file =
