@@ -24,6 +24,7 @@ pub(crate) mod proof;
 mod regulation;
 mod session;
 mod targets;
+mod todo_year;
 mod transparency;
 pub(crate) mod votes;
 pub(crate) mod yearend;

@@ -66,7 +66,8 @@ fn years_without_covenant(state: &thidua_domain::State, cluster: &ClusterId) -> 
 }
 
 /// What the viewer's roles make the next steps of the cycle: drafting next year's covenant
-/// (or launching its movement), signing, following the signatures.
+/// (or launching its movement), signing, following the signatures, then the year's figures,
+/// year-end and votes ([`super::todo_year`]).
 fn todos(t: &Strings, state: &thidua_domain::State, viewer: &Viewer) -> Vec<Todo> {
     let scope = &viewer.scope;
     let managed: Vec<ClusterId> = if scope.is_admin() {
@@ -181,6 +182,8 @@ fn todos(t: &Strings, state: &thidua_domain::State, viewer: &Viewer) -> Vec<Todo
             });
         }
     }
+    let today = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis());
+    out.extend(super::todo_year::todos(t, state, viewer, today));
     out
 }
 

@@ -361,6 +361,27 @@ fn flow(app: &TestApp) {
         "{imports}"
     );
     regulation_previewed_on_last_years_figures(app);
+    home_lists_the_figures_to_submit(app);
+}
+
+/// Every window of 2024 has passed its cut-off: the officer's home page says how many of
+/// Kiên Giang's are still to submit and links the earliest.
+fn home_lists_the_figures_to_submit(app: &TestApp) {
+    let home = signed_in(app, "canbo-kg").get("/");
+    assert!(
+        home.body.contains("kỳ chưa nộp số liệu; sớm nhất là")
+            && home
+                .body
+                .contains("href=\"/covenants/gu-12-2024/figures/ca-kg/M"),
+        "{}",
+        home.body
+    );
+    assert!(!home.body.contains("id=\"nothing-to-do\""));
+    let elsewhere = signed_in(app, "canbo-dt").get("/");
+    assert!(
+        !elsewhere.body.contains("ca-kg/M"),
+        "another cluster's officer is not asked for Kiên Giang's figures"
+    );
 }
 
 /// The 2025 draft's regulation page offers a preview on the 2024 approved figures (the export

@@ -257,3 +257,38 @@ fn wasm_ballot_figures() {
     eprintln!("wasm ballot figures (10 candidates, m = 3): {figures}");
     assert!(figures["create_ms"].as_f64().unwrap() > 0.0);
 }
+
+/// Over HTTP: once the key is ready, each leader's home page lists the open round for its unit
+/// until its ballot is in; the election is hidden from another cluster.
+#[test]
+fn home_lists_the_open_round_until_the_unit_has_voted() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    let mut rehearsal = election(&app);
+    let todo = format!("href=\"/elections/{ELECTION}/vote?unit=ca-kg\"");
+    let leader = super::support::signed_in(&app, "lanhdao-kg");
+    let home = leader.get("/");
+    assert!(home.body.contains(&todo), "{}", home.body);
+    assert!(home.body.contains("vòng 1, thay mặt"), "{}", home.body);
+    let id = ElectionId::parse(ELECTION).unwrap();
+    let e = app.service.read().election(&id).unwrap().clone();
+    let u = unit("ca-kg");
+    let register = rehearsal.voter_key(&e, &u);
+    let ballot = rehearsal.ballot(&e, &u, &thidua_ballot::Selection::Approve(vec![0]));
+    app.service
+        .execute_all(
+            &leader_of(&u),
+            vec![Command::Vote(register), Command::Vote(ballot)],
+        )
+        .unwrap();
+    assert!(!leader.get("/").body.contains(&todo), "voted");
+    assert!(
+        super::support::signed_in(&app, "lanhdao-ag")
+            .get("/")
+            .body
+            .contains(&format!("href=\"/elections/{ELECTION}/vote?unit=ca-ag\"")),
+        "the others still have to vote"
+    );
+    let outsider = super::support::signed_in(&app, "canbo-dt");
+    assert_eq!(outsider.get(&format!("/elections/{ELECTION}")).status, 404);
+    assert!(!outsider.get("/").body.contains(ELECTION));
+}

@@ -406,6 +406,13 @@ fn who_reads_what_of_the_year_end() {
         justification: Text::parse("t", "Giải trình", 100).unwrap(),
         evidence: vec![],
     };
+    // The leaders' home pages list the year-end's first steps for their units.
+    let home = signed_in(&app, "lanhdao-ag").get("/").body;
+    for step in ["Nộp hồ sơ tự chấm điểm của", "Cam kết giá trị bí mật của"]
+    {
+        assert!(home.contains(step), "{step}: {home}");
+    }
+    assert!(home.contains(&format!("href=\"/covenants/{COV}/yearend\"")));
     for u in UNITS {
         let entries = [
             ("C2a".to_owned(), entry("6")),
@@ -461,6 +468,12 @@ fn who_reads_what_of_the_year_end() {
         5,
         "the secretariat reads every dossier"
     );
+    let home = signed_in(&app, "lanhdao-ag").get("/").body;
+    assert!(!home.contains("Nộp hồ sơ tự chấm điểm của"), "submitted");
+    assert!(
+        home.contains("Công bố giá trị bí mật"),
+        "every commitment is in: {home}"
+    );
     for u in UNITS {
         s.execute(
             &sys,
@@ -489,6 +502,18 @@ fn who_reads_what_of_the_year_end() {
         seen, expected,
         "An Giang reads only the dossier it was assigned"
     );
+    let home = signed_in(&app, "lanhdao-ag").get("/").body;
+    let inspected_name = s.read().units[&ag_inspects].name.to_string();
+    let inspect = home
+        .find("Kiểm tra chéo kết quả tự chấm của")
+        .map(|i| &home[i..]);
+    assert!(
+        inspect.is_some_and(
+            |rest| rest[..rest.find("</p>").unwrap_or(rest.len())].contains(&inspected_name)
+        ),
+        "{inspected_name}: {home}"
+    );
+    assert!(!home.contains("Công bố giá trị bí mật"), "drawn");
     // Kiên Giang sees no finding on itself until its inspector submits one.
     let kg_inspector = review.inspectors_of(&unit("ca-kg"))[0].clone();
     let kg = signed_in(&app, "lanhdao-kg");
@@ -542,8 +567,19 @@ fn who_reads_what_of_the_year_end() {
         404,
         "not before publication"
     );
+    assert!(
+        signed_in(&app, "thuky12")
+            .get("/")
+            .body
+            .contains("đã khoá: công bố kết quả"),
+        "locked, not published: the secretariat's to-do"
+    );
     s.execute(&sys, ye(Y::PublishResults { covenant: cov() }))
         .unwrap();
+    assert!(!signed_in(&app, "thuky12")
+        .get("/")
+        .body
+        .contains("đã khoá: công bố kết quả"));
     let ag = signed_in(&app, "lanhdao-ag");
     let results = ag
         .get(&format!("/api/v1/covenants/{COV}/yearend/results"))

@@ -1,0 +1,254 @@
+//! The home page's to-dos of the year after the signature, for the viewer's roles: figures to
+//! submit (cut-off passed) or approve, the year-end steps of a led unit (dossier, seed
+//! commitment and reveal, inspections, answers) and of the secretariat (publishing locked
+//! results), and open ballot rounds. Each is a fact of the state, never a guess: a step is
+//! listed only while the domain would accept it.
+
+use chrono::NaiveDate;
+use thidua_domain::figures::ReportStatus;
+use thidua_domain::state::Covenant;
+use thidua_domain::yearend::Review;
+use thidua_domain::{State, UnitId};
+
+use super::names::{self, Named};
+use super::pages::Todo;
+use crate::auth::Viewer;
+use crate::i18n::Strings;
+
+/// Everything the year asks of the viewer now.
+pub fn todos(t: &Strings, state: &State, viewer: &Viewer, today: NaiveDate) -> Vec<Todo> {
+    let mut out = Vec::new();
+    let vis = viewer.scope.visibility(state);
+    for c in state.covenants.values() {
+        if c.in_force().is_none() || !vis.sees_cluster(&c.cluster) {
+            continue;
+        }
+        let review = state.yearend.reviews.get(&c.id);
+        // Figures are asked for until the year-end locks the scores, and only of the cluster's
+        // latest signed covenant.
+        let superseded = state
+            .covenants
+            .values()
+            .any(|o| o.cluster == c.cluster && o.year > c.year && o.in_force().is_some());
+        if !superseded && review.is_none_or(|r| r.locked_at.is_none()) {
+            out.extend(figures(t, state, viewer, c, today));
+        }
+        if let Some(r) = review {
+            out.extend(yearend(t, state, viewer, c, r, today));
+        }
+    }
+    out.extend(ballots(t, state, viewer));
+    out
+}
+
+fn plain(s: impl ToString) -> Vec<Named> {
+    vec![Named::plain(s.to_string())]
+}
+
+fn date(d: NaiveDate) -> Vec<Named> {
+    plain(d.format("%d/%m/%Y"))
+}
+
+/// The viewer's units that are members of the covenant's year.
+fn members_of<'a>(
+    state: &State,
+    c: &Covenant,
+    units: impl IntoIterator<Item = &'a UnitId>,
+) -> Vec<&'a UnitId> {
+    let members = state.members(&c.cluster, c.year).unwrap_or(&[]);
+    units.into_iter().filter(|u| members.contains(u)).collect()
+}
+
+/// Reports whose window's cut-off has passed and that nobody submitted yet (one to-do per
+/// unit: the earliest, with how many there are), and submitted ones awaiting the leader.
+fn figures(
+    t: &Strings,
+    state: &State,
+    viewer: &Viewer,
+    c: &Covenant,
+    today: NaiveDate,
+) -> Vec<Todo> {
+    let Ok(movement) = state.movement(&c.movement) else {
+        return Vec::new();
+    };
+    let led = viewer.scope.led_units();
+    let mut out = Vec::new();
+    for unit in members_of(state, c, viewer.scope.own_units()) {
+        let status = |key: &str| state.figures.report(unit, c.year, key).map(|r| r.status);
+        let due: Vec<&str> = movement
+            .calendar
+            .iter()
+            .filter(|w| w.end < today)
+            .map(|w| w.key.as_str())
+            .filter(|k| {
+                matches!(
+                    status(k),
+                    None | Some(ReportStatus::Draft | ReportStatus::Reopened)
+                )
+            })
+            .collect();
+        if let Some(first) = due.first() {
+            out.push(enter(t, state, c, unit, first, due.len()));
+        }
+        if led.contains(unit) {
+            for w in &movement.calendar {
+                if status(&w.key) == Some(ReportStatus::Submitted) {
+                    out.push(Todo {
+                        text: names::sentence(
+                            t.todo_figures_approve,
+                            &[
+                                ("window", vec![Named::data(w.name.to_string())]),
+                                ("unit", vec![names::unit(state, unit)]),
+                            ],
+                        ),
+                        href: format!("/covenants/{}/figures/{unit}/{}", c.id, w.key),
+                        button: t.show,
+                        mine: true,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// "Submit the figures of window … (deadline …)", or of the earliest of several windows.
+fn enter(
+    t: &Strings,
+    state: &State,
+    c: &Covenant,
+    unit: &UnitId,
+    window: &str,
+    count: usize,
+) -> Todo {
+    let name = state
+        .reporting_window(&c.id, window)
+        .map(|w| w.name.to_string())
+        .unwrap_or_else(|_| window.to_owned());
+    let deadline = state
+        .figures_deadline(&c.id, window)
+        .map(date)
+        .unwrap_or_default();
+    let template = if count == 1 {
+        t.todo_figures_enter
+    } else {
+        t.todo_figures_enter_many
+    };
+    Todo {
+        text: names::sentence(
+            template,
+            &[
+                ("window", vec![Named::data(name)]),
+                ("unit", vec![names::unit(state, unit)]),
+                ("deadline", deadline),
+                ("count", plain(count)),
+            ],
+        ),
+        href: format!("/covenants/{}/figures/{unit}/{window}", c.id),
+        button: t.show,
+        mine: true,
+    }
+}
+
+/// The year-end steps of the viewer's led units and of the cluster's secretariat.
+fn yearend(
+    t: &Strings,
+    state: &State,
+    viewer: &Viewer,
+    c: &Covenant,
+    r: &Review,
+    today: NaiveDate,
+) -> Vec<Todo> {
+    let href = format!("/covenants/{}/yearend", c.id);
+    let todo = |template: &str, args: &[(&str, Vec<Named>)]| Todo {
+        text: names::sentence(template, args),
+        href: href.clone(),
+        button: t.show,
+        mine: true,
+    };
+    let mut out = Vec::new();
+    let s = &r.schedule;
+    if r.locked_at.is_none() {
+        for unit in members_of(state, c, viewer.scope.led_units()) {
+            let u = || vec![names::unit(state, unit)];
+            if !r.dossier_submitted(unit) && today <= s.dossier_deadline {
+                out.push(todo(
+                    t.todo_dossier,
+                    &[("unit", u()), ("deadline", date(s.dossier_deadline))],
+                ));
+            }
+            if !r.has_assignment() {
+                if !r.commitments.contains_key(unit) && today <= s.commit_deadline {
+                    out.push(todo(
+                        t.todo_commit,
+                        &[("unit", u()), ("deadline", date(s.commit_deadline))],
+                    ));
+                }
+                let reveals_open =
+                    r.commitments.len() == r.members.len() || today > s.commit_deadline;
+                if r.commitments.contains_key(unit) && !r.reveals.contains_key(unit) && reveals_open
+                {
+                    out.push(todo(t.todo_reveal, &[("unit", u())]));
+                }
+            }
+            for p in r.pairs().iter().filter(|p| &p.inspector == unit) {
+                if r.finding(unit, &p.inspected).is_none() {
+                    let inspected = vec![names::unit(state, &p.inspected)];
+                    out.push(todo(
+                        t.todo_inspect,
+                        &[("inspected", inspected), ("unit", u())],
+                    ));
+                }
+            }
+            let answered = r.responses.contains_key(unit);
+            if !answered && !r.disputed(unit).is_empty() && today <= s.response_deadline {
+                out.push(todo(
+                    t.todo_respond,
+                    &[("unit", u()), ("deadline", date(s.response_deadline))],
+                ));
+            }
+        }
+    }
+    let manages = viewer.scope.is_admin() || viewer.scope.managed_clusters().contains(&c.cluster);
+    if manages && r.locked_at.is_some() && r.published.is_none() {
+        let cluster = vec![names::cluster(state, &c.cluster)];
+        out.push(todo(
+            t.todo_publish,
+            &[("cluster", cluster), ("year", plain(c.year))],
+        ));
+    }
+    out
+}
+
+/// Open rounds (the key ready, not closed) in which a unit the viewer leads has not voted.
+fn ballots(t: &Strings, state: &State, viewer: &Viewer) -> Vec<Todo> {
+    let led = viewer.scope.led_units();
+    let mut out = Vec::new();
+    for e in state.elections.values() {
+        let Some(round) = e.rounds.last() else {
+            continue;
+        };
+        if e.ceremony.completed_at.is_none() || round.closed_at.is_some() {
+            continue;
+        }
+        for unit in e.members.iter().filter(|u| led.contains(u)) {
+            if round.ballots.contains_key(unit) {
+                continue;
+            }
+            out.push(Todo {
+                text: names::sentence(
+                    t.todo_vote,
+                    &[
+                        ("election", vec![Named::data(e.title.to_string())]),
+                        ("round", plain(round.number)),
+                        ("unit", vec![names::unit(state, unit)]),
+                    ],
+                ),
+                href: format!("/elections/{}/vote?unit={unit}", e.id),
+                button: t.show,
+                mine: true,
+            });
+        }
+    }
+    out
+}
