@@ -284,7 +284,7 @@ pub fn document(d: &VoteData) -> Document {
             if o.quorum_met { "đạt" } else { "không đạt" }
         )),
         p(format!(
-            "Số phiếu đồng ý một đơn vị cần để đạt ngưỡng ({}/{} tổng số thành viên): {}; số đơn vị được chọn: {}; số phiếu không chọn đơn vị nào: {}.",
+            "Số phiếu đồng ý một đơn vị cần để đạt ngưỡng ({}/{} tổng số thành viên): {}; số đơn vị được chọn: {}; số phiếu trắng (không đồng ý đơn vị nào): {}.",
             d.approval.0, d.approval.1, o.approvals_needed, d.seats, o.abstentions
         )),
     ];
