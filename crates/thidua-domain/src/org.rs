@@ -423,6 +423,9 @@ impl State {
                 decision,
             } => {
                 self.check_leadership(cluster, *year, *position, unit)?;
+                if *method == crate::model::LeadershipMethod::Elected {
+                    crate::votes::check_elected_leader(self, cluster, *year, *position, unit)?;
+                }
                 let c = self.clusters.get_mut(cluster).expect("checked above");
                 let entry = c.years.entry(*year).or_default();
                 let leadership = Some(Leadership {

@@ -29,7 +29,9 @@ use thidua_ballot::{
 pub(crate) use decide::decide;
 pub use outcome::{outcome, Outcome};
 
+use crate::error::DomainError;
 use crate::ids::{ClusterId, ElectionId, UnitId};
+use crate::model::LeadershipPosition;
 use crate::state::State;
 use crate::text::Text;
 
@@ -98,6 +100,52 @@ pub fn nominees(state: &State, cluster: &ClusterId, year: i32) -> Vec<UnitId> {
         standings.iter().filter(|(_, s)| s.eligible).collect();
     eligible.sort_by(|a, b| a.1.rank.cmp(&b.1.rank).then_with(|| a.0.cmp(b.0)));
     eligible.into_iter().map(|(u, _)| u.clone()).collect()
+}
+
+/// The units the cluster elected, at its year-end review of the year before `year`, as its
+/// head or deputy for `year`: the elected of the last counted round of the latest such
+/// election, if one was counted.
+pub fn elected_leaders(
+    state: &State,
+    cluster: &ClusterId,
+    year: i32,
+    position: LeadershipPosition,
+) -> Option<Vec<UnitId>> {
+    let award = match position {
+        LeadershipPosition::Head => AwardKind::Head,
+        LeadershipPosition::Deputy => AwardKind::Deputy,
+    };
+    state
+        .elections
+        .values()
+        .filter(|e| &e.cluster == cluster && e.year == year - 1 && e.award == award)
+        .filter_map(|e| {
+            let round = e.rounds.iter().rev().find(|r| r.count.is_some())?;
+            Some((round.count.as_ref()?.index, outcome(e, round)?.elected))
+        })
+        .max_by_key(|(index, _)| *index)
+        .map(|(_, elected)| elected)
+}
+
+/// A head or deputy recorded as elected must be one the cluster's counted vote elected, where
+/// the cluster voted in the system.
+pub fn check_elected_leader(
+    state: &State,
+    cluster: &ClusterId,
+    year: i32,
+    position: LeadershipPosition,
+    unit: &UnitId,
+) -> Result<(), DomainError> {
+    match elected_leaders(state, cluster, year, position) {
+        Some(elected) if !elected.contains(unit) => Err(apply::refused(
+            "leadership_not_elected",
+            format!(
+                "the counted vote of {} elected {elected:?}, not {unit}",
+                year - 1
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Whether the year-end results of the cluster's year are published in the log.

@@ -34,6 +34,10 @@ fn election() -> Vote {
 }
 
 fn election_with(approval: Fraction) -> Vote {
+    election_for(AwardKind::MinistryFlag, approval)
+}
+
+fn election_for(award: AwardKind, approval: Fraction) -> Vote {
     let mut w = World::cluster();
     let sec = user("thuky");
     for (rank, unit) in UNITS.iter().enumerate() {
@@ -55,7 +59,7 @@ fn election_with(approval: Fraction) -> Vote {
             election: el(),
             cluster: cum(),
             year: 2024,
-            award: AwardKind::MinistryFlag,
+            award,
             title: t("Đề nghị tặng Cờ thi đua của Bộ Công an năm 2024"),
             seats: 1,
             approval,
@@ -558,4 +562,46 @@ fn the_ceremony_refuses_messages_out_of_order_twice_or_from_outsiders() {
         }),
     );
     assert_eq!(code, "vote_no_key");
+}
+
+/// The 2025 head recorded as elected must be the unit the cluster's counted vote elected;
+/// an assignment by decision is not bound by the vote.
+#[test]
+fn a_head_recorded_as_elected_is_the_one_the_vote_elected() {
+    let mut v = election_for(AwardKind::Head, Fraction { num: 2, den: 3 });
+    for (i, s) in [
+        (0, Selection::Approve(vec![1])),
+        (1, Selection::Approve(vec![1])),
+        (2, Selection::Abstain),
+    ] {
+        let b = v.ballot(i, 1, s);
+        v.cast(i, 1, b).unwrap();
+    }
+    v.close(1);
+    v.decrypt(0, 1).unwrap();
+    v.decrypt(1, 1).unwrap();
+    let e = &v.w.state.elections[&el()];
+    assert_eq!(outcome(e, &e.rounds[0]).unwrap().elected, vec![u("ca-ag")]);
+    v.w.ok(
+        &Actor::System,
+        Command::SetClusterYear {
+            cluster: cum(),
+            year: 2025,
+            members: UNITS.iter().map(|x| u(x)).collect(),
+        },
+    );
+    let head = |unit: &str, method| Command::SetClusterLeadership {
+        cluster: cum(),
+        year: 2025,
+        position: LeadershipPosition::Head,
+        unit: u(unit),
+        method,
+        decision: t("Biên bản kiểm phiếu bầu cụm trưởng"),
+    };
+    assert_eq!(
+        v.w.err(&Actor::System, head("ca-kg", LeadershipMethod::Elected)),
+        "leadership_not_elected"
+    );
+    v.w.ok(&Actor::System, head("ca-ag", LeadershipMethod::Elected));
+    v.w.ok(&Actor::System, head("ca-kg", LeadershipMethod::Assigned));
 }

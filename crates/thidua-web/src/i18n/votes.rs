@@ -321,6 +321,10 @@ pub fn error(lang_code: &str, code: &str) -> Option<&'static str> {
             "Chưa có đơn vị đủ điều kiện: công bố kết quả năm (hoặc ghi thứ hạng nếu năm đó chấm ngoài hệ thống) trước.",
             "No unit is eligible yet: publish the year's results (or record the standings of a year scored outside the system) first.",
         ),
+        "leadership_not_elected" => (
+            "Cụm đã bỏ phiếu trong hệ thống: cụm trưởng, cụm phó ghi là «bầu» phải là đơn vị được bầu trong vòng đã kiểm phiếu.",
+            "The cluster voted in the system: a head or deputy recorded as elected must be the unit the counted round elected.",
+        ),
         "standings_published" => (
             "Kết quả năm này đã được công bố: thứ hạng và điều kiện khen thưởng lấy từ kết quả đó.",
             "The year's results are published: ranks and eligibility come from them.",
