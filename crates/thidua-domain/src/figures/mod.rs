@@ -999,7 +999,11 @@ impl State {
                 year,
             });
         }
-        self.reporting_window(covenant, window)?;
+        let start = self.reporting_window(covenant, window)?.start;
+        // A unit merged or split away mid-year reports for the windows before that day only.
+        if self.units.get(unit).is_some_and(|u| !u.active_on(start)) {
+            return Err(self.inactive(unit, start));
+        }
         Ok((self.intern_form(covenant, version)?, year))
     }
 

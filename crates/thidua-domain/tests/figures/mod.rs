@@ -541,3 +541,41 @@ fn the_state_with_figures_survives_its_snapshot_form() {
     // The indices are rebuilt: lookups work on the state read back.
     assert!(back.figures.report(&u("ca-hg"), 2023, "M05").is_some());
 }
+
+/// Kiên Giang merged into An Giang on 01/07/2024, in the middle of the covenant's year: it
+/// reports for the windows that start before that day (M07: 15/06–14/07), not after.
+#[test]
+fn a_unit_merged_mid_year_reports_only_for_the_windows_before_the_merger() {
+    let mut w = signed_world();
+    w.ok(
+        &Actor::System,
+        Command::RecordLineage {
+            change: LineageChange {
+                kind: LineageKind::Merge,
+                predecessors: vec![u("ca-ag"), u("ca-kg")],
+                successors: vec![u("ca-ag")],
+                effective: NaiveDate::from_ymd_opt(2024, 7, 1).unwrap(),
+                decision: t("Quyết định sáp nhập (giả định)"),
+            },
+        },
+    );
+    w.save("canbo.kg", "M07", full_values()).unwrap();
+    let before = w.state.clone();
+    let err = w.save("canbo.kg", "M08", full_values()).unwrap_err();
+    assert_eq!(err.code(), "unit_dissolved");
+    assert!(
+        err.to_string().contains("ca-ag"),
+        "names the successor: {err}"
+    );
+    assert_eq!(w.state, before, "a refused command changes nothing");
+    w.ok(
+        &user("canbo.ag"),
+        Command::SaveFigures {
+            covenant: cov(),
+            unit: u("ca-ag"),
+            window: "M08".into(),
+            values: full_values(),
+            comments: BTreeMap::new(),
+        },
+    );
+}
