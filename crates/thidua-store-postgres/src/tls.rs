@@ -111,6 +111,8 @@ pub(crate) fn connect(url: &str) -> std::result::Result<Client, StoreError> {
     })
 }
 
+/// For tests (the `testing` feature): what the connection really negotiated.
+#[cfg(feature = "testing")]
 impl crate::PostgresStore {
     /// Whether this store's connection to the server is encrypted (from `pg_stat_ssl`).
     pub fn tls_in_use(&self) -> Result<bool> {

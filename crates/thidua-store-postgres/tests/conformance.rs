@@ -1,9 +1,11 @@
-//! Runs the store conformance suite against a real PostgreSQL server, one schema per store.
-//! The server comes from `THIDUA_TEST_DATABASE_URL` (default: the role `.ci/postgres-up` makes).
-//! With `CI=true` an unreachable server fails the test; elsewhere the test says it skipped.
+//! Runs the store's conformance suites against a real PostgreSQL server, one `#[test]` per
+//! scenario (`conformance::…`, `accounts::…`), one schema per store. The server comes from
+//! `THIDUA_TEST_DATABASE_URL` (default: the role `.ci/postgres-up` makes). With `CI=true` an
+//! unreachable server fails the test; elsewhere the test says it skipped.
 use std::sync::{Arc, Mutex};
 
-use thidua_store::conformance::{run_all, Factory};
+use thidua_store::accounts::AccountStore;
+use thidua_store::conformance::Factory;
 use thidua_store::EventStore;
 use thidua_store_postgres::{test_database_url, PostgresStore, TestSchema};
 
@@ -47,14 +49,42 @@ impl Factory for Schemas {
     }
 }
 
-#[test]
-fn postgres_passes_the_conformance_suite() {
+/// Hands an event store scenario a factory of stores in fresh schemas (skips without a server).
+fn with_schemas(scenario: fn(&dyn Factory)) {
     if !reachable() {
         return;
     }
-    run_all(&Schemas {
+    scenario(&Schemas {
         made: Mutex::new(Vec::new()),
     });
+}
+
+mod conformance {
+    thidua_store::event_store_conformance!(super::with_schemas);
+}
+
+/// Hands an account store scenario a store in a fresh schema (skips without a server).
+fn with_fresh_store(scenario: fn(&dyn AccountStore)) {
+    if !reachable() {
+        return;
+    }
+    let schema = TestSchema::new(&url(), "acct");
+    let store = PostgresStore::open_in_schema(&url(), Some(&schema.name)).unwrap();
+    scenario(&store);
+}
+
+mod accounts {
+    thidua_store::account_store_conformance!(super::with_fresh_store);
+}
+
+#[test]
+fn witness_store_conformance() {
+    if !reachable() {
+        return;
+    }
+    let schema = TestSchema::new(&url(), "wit");
+    let store = PostgresStore::open_in_schema(&url(), Some(&schema.name)).unwrap();
+    thidua_store::witness::conformance(&store);
 }
 
 #[test]
@@ -66,16 +96,6 @@ fn debug_output_hides_the_connection_string() {
     let store = PostgresStore::open_in_schema(&url(), Some(&schema.name)).unwrap();
     let shown = format!("{store:?}");
     assert!(!shown.contains("thidua-test"), "{shown}");
-}
-
-#[test]
-fn postgres_passes_the_account_conformance_suite() {
-    if !reachable() {
-        return;
-    }
-    let schema = TestSchema::new(&url(), "acct");
-    let store = PostgresStore::open_in_schema(&url(), Some(&schema.name)).unwrap();
-    thidua_store::accounts_conformance::run_all(&store);
 }
 
 #[test]

@@ -1,7 +1,9 @@
-//! Runs the store conformance suite against SQLite files in a temporary directory.
+//! Runs the store's conformance suites against SQLite files in a temporary directory, one
+//! `#[test]` per scenario (`conformance::…`, `accounts::…`); and SQLite's own guarantees.
 use std::sync::{Arc, Mutex};
 
-use thidua_store::conformance::{run_all, Factory};
+use thidua_store::accounts::AccountStore;
+use thidua_store::conformance::Factory;
 use thidua_store::EventStore;
 use thidua_store_sqlite::SqliteStore;
 
@@ -37,14 +39,33 @@ impl Factory for Files {
     }
 }
 
-#[test]
-fn sqlite_passes_the_conformance_suite() {
-    let files = Files {
+/// Hands an event store scenario a factory of fresh database files.
+fn with_files(scenario: fn(&dyn Factory)) {
+    scenario(&Files {
         dir: tempfile::tempdir().unwrap(),
         counter: Mutex::new(0),
         paths: Mutex::new(Vec::new()),
-    };
-    run_all(&files);
+    });
+}
+
+mod conformance {
+    thidua_store::event_store_conformance!(super::with_files);
+}
+
+/// Hands an account store scenario a fresh database.
+fn with_fresh_store(scenario: fn(&dyn AccountStore)) {
+    let dir = tempfile::tempdir().unwrap();
+    scenario(&SqliteStore::open(&dir.path().join("accounts.db")).unwrap());
+}
+
+mod accounts {
+    thidua_store::account_store_conformance!(super::with_fresh_store);
+}
+
+#[test]
+fn witness_store_conformance() {
+    let dir = tempfile::tempdir().unwrap();
+    thidua_store::witness::conformance(&SqliteStore::open(&dir.path().join("w.db")).unwrap());
 }
 
 #[test]
@@ -101,11 +122,4 @@ fn backup_is_a_consistent_copy() {
     assert!(store.backup(&copy).is_err(), "never overwrites");
     let restored = SqliteStore::open(&copy).unwrap();
     assert_eq!(restored.entries(0, 10).unwrap(), vec![entry]);
-}
-
-#[test]
-fn sqlite_passes_the_account_conformance_suite() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("accounts.db")).unwrap();
-    thidua_store::accounts_conformance::run_all(&store);
 }

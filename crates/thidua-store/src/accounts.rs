@@ -1,7 +1,7 @@
 //! The account boundary: credentials, sessions, API tokens, per-user preferences and the
 //! one-time administrator bootstrap. None of this is an event: it lives in its own tables beside
 //! the log, and it never enters the Merkle tree. Backends implement [`AccountStore`] and must
-//! pass [`crate::accounts_conformance`].
+//! pass `accounts_conformance` (with the `testing` feature).
 //!
 //! Secrets are stored only as hashes: password hashes in PHC form (Argon2id, computed by the
 //! caller), and SHA-256 digests of session ids, API tokens and bootstrap tokens.

@@ -1,21 +1,39 @@
 //! Conformance checks for [`AccountStore`] backends: one behaviour, checked the same way on
-//! SQLite and PostgreSQL. A backend's tests call [`run_all`] with a fresh, empty store.
+//! SQLite and PostgreSQL. A backend's tests run them with
+//! [`account_store_conformance!`](crate::account_store_conformance), one `#[test]` per
+//! scenario, each on a fresh, empty store. (Compiled with the `testing` feature only.)
 
 use crate::accounts::{AccountStore, ApiTokenRecord, SessionRecord, ThrottleRecord};
 use crate::sha256;
 
-/// Runs every check against `store`, which must be empty.
-pub fn run_all(store: &dyn AccountStore) {
-    passwords(store);
-    sessions(store);
-    api_tokens(store);
-    preferences(store);
-    bootstrap(store);
-    user_tokens_revoked(store);
-    throttle(store);
+/// One `#[test]` per scenario of the account store's suite, in the module where it is invoked.
+/// `$run` is a function `fn(fn(&dyn AccountStore))` that hands a scenario a fresh, empty store
+/// of the backend (or returns without calling it when the backend is unavailable and the test
+/// may skip). Every scenario of this module is listed here, and only here.
+#[macro_export]
+macro_rules! account_store_conformance {
+    ($run:path) => {
+        $crate::account_store_conformance!(@tests $run:
+            passwords,
+            sessions,
+            api_tokens,
+            preferences,
+            bootstrap,
+            user_tokens_revoked,
+            throttle,
+        );
+    };
+    (@tests $run:path: $($scenario:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $scenario() {
+                $run($crate::accounts_conformance::$scenario);
+            }
+        )*
+    };
 }
 
-fn passwords(store: &dyn AccountStore) {
+pub fn passwords(store: &dyn AccountStore) {
     assert_eq!(store.password_hash("an").unwrap(), None);
     store.set_password_hash("an", "$argon2id$one", 1).unwrap();
     assert_eq!(
@@ -40,7 +58,7 @@ fn session(user: &str, n: u8, expires_ms: i64) -> SessionRecord {
     }
 }
 
-fn sessions(store: &dyn AccountStore) {
+pub fn sessions(store: &dyn AccountStore) {
     let a = session("an", 1, 1_000);
     let b = session("an", 2, 1_000);
     let c = session("binh", 3, 1_000);
@@ -60,7 +78,7 @@ fn sessions(store: &dyn AccountStore) {
     assert_eq!(store.session(&c.id_hash, 500).unwrap(), Some(c));
 }
 
-fn api_tokens(store: &dyn AccountStore) {
+pub fn api_tokens(store: &dyn AccountStore) {
     let t = ApiTokenRecord {
         id: "t1".into(),
         token_hash: sha256(b"secret-1"),
@@ -88,7 +106,7 @@ fn api_tokens(store: &dyn AccountStore) {
     );
 }
 
-fn preferences(store: &dyn AccountStore) {
+pub fn preferences(store: &dyn AccountStore) {
     assert_eq!(store.preference("an", "lang").unwrap(), None);
     store.set_preference("an", "lang", "en").unwrap();
     store.set_preference("an", "lang", "vi").unwrap();
@@ -99,7 +117,7 @@ fn preferences(store: &dyn AccountStore) {
     assert_eq!(store.preference("binh", "lang").unwrap(), None);
 }
 
-fn bootstrap(store: &dyn AccountStore) {
+pub fn bootstrap(store: &dyn AccountStore) {
     let h1 = sha256(b"boot-1");
     let h2 = sha256(b"boot-2");
     assert!(!store.take_bootstrap(&h1).unwrap());
@@ -110,7 +128,7 @@ fn bootstrap(store: &dyn AccountStore) {
     assert!(!store.take_bootstrap(&h2).unwrap(), "one-time");
 }
 
-fn user_tokens_revoked(store: &dyn AccountStore) {
+pub fn user_tokens_revoked(store: &dyn AccountStore) {
     for (id, user) in [("u1", "dung"), ("u2", "dung"), ("u3", "em")] {
         store
             .create_api_token(&ApiTokenRecord {
@@ -143,7 +161,7 @@ fn user_tokens_revoked(store: &dyn AccountStore) {
     assert_eq!(store.api_tokens("em").unwrap()[0].revoked_ms, None);
 }
 
-fn throttle(store: &dyn AccountStore) {
+pub fn throttle(store: &dyn AccountStore) {
     let read = |keys: &[&str]| {
         let mut seen = Vec::new();
         store

@@ -1,5 +1,7 @@
-//! The conformance suite: one behaviour, checked the same way on every backend. A backend's
-//! tests call [`run_all`] with a factory for fresh stores; nothing here knows a backend.
+//! The event store's conformance suite: one behaviour, checked the same way on every backend.
+//! A backend's tests run it with [`event_store_conformance!`](crate::event_store_conformance),
+//! one `#[test]` per scenario, each with a [`Factory`] for fresh stores; nothing here knows a
+//! backend. (Compiled with the `testing` feature only.)
 
 use std::sync::Arc;
 
@@ -51,16 +53,32 @@ fn append_n(store: &dyn EventStore, count: u64) -> u64 {
     }
 }
 
-/// Runs every conformance check; each uses a fresh store from `factory`.
-pub fn run_all(factory: &dyn Factory) {
-    empty_store(factory);
-    append_and_read(factory);
-    conflict_changes_nothing(factory);
-    malformed_append_is_refused(factory);
-    nodes_and_checkpoints(factory);
-    blobs_are_content_addressed(factory);
-    reopen_sees_everything(factory);
-    concurrent_writers_never_fork(factory);
+/// One `#[test]` per scenario of the event store's suite, in the module where it is invoked.
+/// `$run` is a function `fn(fn(&dyn Factory))` that hands a scenario a factory for the backend
+/// (or returns without calling it when the backend is unavailable and the test may skip; see
+/// [`crate::testing::required`]). Every scenario of this module is listed here, and only here.
+#[macro_export]
+macro_rules! event_store_conformance {
+    ($run:path) => {
+        $crate::event_store_conformance!(@tests $run:
+            empty_store,
+            append_and_read,
+            conflict_changes_nothing,
+            malformed_append_is_refused,
+            nodes_and_checkpoints,
+            blobs_are_content_addressed,
+            reopen_sees_everything,
+            concurrent_writers_never_fork,
+        );
+    };
+    (@tests $run:path: $($scenario:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $scenario() {
+                $run($crate::conformance::$scenario);
+            }
+        )*
+    };
 }
 
 pub fn empty_store(factory: &dyn Factory) {

@@ -1,14 +1,22 @@
 //! The storage boundary. [`EventStore`] is everything the rest of Thi Đua may ask of a database:
 //! an append-only log of entries (canonical bytes and leaf hash), the Merkle tree's stored
 //! nodes and signed checkpoints appended in the same transaction, and content-addressed blobs.
-//! Backends (SQLite, PostgreSQL) live in their own crates and must pass [`conformance`].
+//! Backends (SQLite, PostgreSQL) live in their own crates and must pass the conformance suites
+//! (`conformance`, `accounts_conformance`, `witness::conformance`), which their tests run one
+//! `#[test]` per scenario through the macros `event_store_conformance!` and
+//! `account_store_conformance!`. The suites and the `testing` rule are compiled only with the
+//! `testing` feature, which crates enable from their dev-dependencies: production builds carry
+//! none of them.
 //!
 //! This crate knows nothing of events' meaning, of hashing rules or of HTTP.
 #![forbid(unsafe_code)]
 
 pub mod accounts;
+#[cfg(feature = "testing")]
 pub mod accounts_conformance;
+#[cfg(feature = "testing")]
 pub mod conformance;
+#[cfg(feature = "testing")]
 pub mod testing;
 pub mod witness;
 

@@ -29,7 +29,9 @@ pub trait WitnessStore: Send + Sync {
     fn cosigned_sizes(&self, min_units: u32, limit: u32) -> Result<Vec<u64>>;
 }
 
-/// Conformance checks every backend's [`WitnessStore`] must pass (on a fresh store).
+/// Conformance checks every backend's [`WitnessStore`] must pass (on a fresh store); with the
+/// `testing` feature, for the backends' tests.
+#[cfg(feature = "testing")]
 pub fn conformance(store: &dyn WitnessStore) {
     let c = |size: u64, unit: &str, line: &str| StoredCosignature {
         size,

@@ -1,7 +1,8 @@
 //! For tests only (a dev-dependency): the probes of the programs that tests need from outside
 //! the process, written once. Each goes through [`required`]: with `CI=true` a missing program
 //! fails the test; elsewhere the test says it skipped, naming the Debian package, and returns.
-//! PostgreSQL's probe is `thidua_store_postgres::test_database_url`, under the same rule.
+//! PostgreSQL's probe is `thidua_store_postgres::test_database_url` (its `testing` feature),
+//! under the same rule.
 
 use std::path::Path;
 use std::process::Command;

@@ -14,11 +14,11 @@ use std::time::Instant;
 use thidua_domain::{Actor, Command, Text, UserId};
 use thidua_ledger::{verify_consistency, verify_inclusion, Verifier};
 use thidua_service::{LogKey, Service};
+use thidua_store::witness::WitnessStore;
 use thidua_store::EventStore;
 use thidua_store_sqlite::SqliteStore;
 use thidua_transparency::api::spawn_server;
 use thidua_transparency::client::{HttpLog, LocalLog};
-use thidua_transparency::local::Stores;
 use thidua_transparency::log::{consistency, inclusion};
 use thidua_transparency::verify::Verification;
 
@@ -61,8 +61,10 @@ fn main() {
         }
     };
     let db = dir.join("thidua.db");
-    let stores = Stores::sqlite(&db).unwrap();
-    let store = &*stores.events;
+    let sqlite = Arc::new(SqliteStore::open(&db).unwrap());
+    let (events, witnesses): (Arc<dyn EventStore>, Arc<dyn WitnessStore>) =
+        (sqlite.clone(), sqlite);
+    let store = &*events;
     let key = LogKey::load(&dir.join("log-signing.key")).unwrap();
     let log_key = Verifier::from_key_string(key.verifier_key()).unwrap();
     let latest = store.latest_checkpoint().unwrap().expect("a checkpoint");
@@ -125,11 +127,7 @@ fn main() {
     );
 
     // The full verification, as `thidua verify --data` runs it.
-    let client = LocalLog::new(
-        stores.events.clone(),
-        Some(stores.witnesses.clone()),
-        "bench",
-    );
+    let client = LocalLog::new(events.clone(), Some(witnesses.clone()), "bench");
     let started = Instant::now();
     let summary = Verification {
         log_key: &log_key,
@@ -152,7 +150,7 @@ fn main() {
 
     // The same over HTTP (the public router in-process, everything readable), if asked.
     if std::env::var_os("THIDUA_BENCH_HTTP").is_some() {
-        let service = Arc::new(Service::open(stores.events.clone(), key, &|_, _| {}).unwrap());
+        let service = Arc::new(Service::open(events.clone(), key, &|_, _| {}).unwrap());
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
@@ -162,7 +160,7 @@ fn main() {
             quorum: thidua_transparency::Quorum::AllButOne,
             access: Arc::new(thidua_transparency::ReadAll),
         };
-        let app = thidua_transparency::router(service, stores.witnesses.clone(), config);
+        let app = thidua_transparency::router(service, witnesses.clone(), config);
         let addr = spawn_server(&runtime, "127.0.0.1:0".parse().unwrap(), app).unwrap();
         let http = HttpLog::new(&format!("http://{addr}"), None);
         let started = Instant::now();

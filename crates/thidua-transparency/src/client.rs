@@ -1,6 +1,6 @@
 //! [`LogClient`]: what the witness and the verifier need from a log, whether it is reached over
-//! HTTP or HTTPS ([`HttpLog`], blocking `ureq` with rustls, see `thidua-tls`) or opened from a
-//! database or backup ([`LocalLog`]).
+//! HTTP or HTTPS ([`HttpLog`], blocking `ureq` with rustls, see `thidua-tls`) or read from a
+//! database or backup the caller opened ([`LocalLog`], over the store traits).
 //! Clients return what the log *claims*; checking it is the caller's job.
 
 use std::sync::Arc;
@@ -12,7 +12,6 @@ use thidua_store::witness::WitnessStore;
 use thidua_store::EventStore;
 
 use crate::api::{CosignatureRequest, Entries, Leaves};
-use crate::local::Stores;
 use crate::log;
 
 /// A failure to talk to the log (not a verification failure).
@@ -212,12 +211,11 @@ impl LogClient for HttpLog {
 }
 
 /// A log read straight from a database (the operator's copy, or a backup): everything readable.
+/// The caller opens the database (the binary's `storage`) and keeps it open while in use.
 pub struct LocalLog {
     store: Arc<dyn EventStore>,
     witnesses: Option<Arc<dyn WitnessStore>>,
     name: String,
-    /// Keeps a backup's temporary copy alive.
-    _stores: Option<Stores>,
 }
 
 impl LocalLog {
@@ -231,17 +229,6 @@ impl LocalLog {
             store,
             witnesses,
             name: name.into(),
-            _stores: None,
-        }
-    }
-
-    /// A log over an opened database (kept open, with its temporary copy, while in use).
-    pub fn open(stores: Stores, name: impl Into<String>) -> Self {
-        Self {
-            store: stores.events.clone(),
-            witnesses: Some(stores.witnesses.clone()),
-            name: name.into(),
-            _stores: Some(stores),
         }
     }
 }

@@ -6,21 +6,22 @@
 //! * [`cosign`] — witness cosignatures: checking a posted one against the unit's key registered
 //!   in the log, storing it, the quorum and the latest witnessed checkpoint.
 //! * [`api`] — the public HTTP endpoints (`/api/v1/log/...`), an axum router.
-//! * [`client`] — one interface over a log reached by HTTP or opened locally.
+//! * [`client`] — one interface over a log reached by HTTP or read from stores the caller opened.
 //! * [`witness`] — the witness: checks the log only grows, cosigns, keeps evidence of forks.
 //! * [`verify`] — the independent verifier: recomputes leaves, root, signatures and the state.
 //! * [`tiles`] — the static C2SP tlog-tiles export.
 //! * [`trust`] — trust files (the log key and witness keys a verifier believes).
-//! * [`local`] — opening a data directory, PostgreSQL database or backup as both stores.
 //!
 //! Architecture invariant: this crate only *reads* the log (it never appends events); the only
 //! thing it writes on a server is the witness cosignature table. Everything a verifier or a
 //! witness concludes is recomputed from hashes and signatures, never taken from the server.
+//! It opens no database: it takes the store traits (`EventStore`, `WitnessStore`) from its
+//! caller, and depends on no backend (the binary opens the store, in its `storage.rs`).
 //!
 //! Wiring into the web server (inside its `Router<AppState>` builder, before the layers):
 //!
 //! ```ignore
-//! let witnesses = thidua_transparency::local::open_witness_store(database_url, &sqlite_path)?;
+//! // `witnesses`: the opened database's `Arc<dyn WitnessStore>` (the binary's `Stores`).
 //! let log_api = thidua_transparency::router(service.clone(), witnesses, LogApiConfig {
 //!     quorum: Quorum::from_env(),               // THIDUA_WITNESS_QUORUM, default all but one
 //!     access: Arc::new(MyScopeAccess(..)),      // impl EntryAccess: who may read contents
@@ -33,7 +34,6 @@ pub mod api;
 pub mod client;
 pub mod cosign;
 pub mod error;
-pub mod local;
 pub mod log;
 pub mod source;
 pub mod tiles;

@@ -1,8 +1,9 @@
 //! Where the log lives: the options shared by every command that opens the database, and the
-//! code that opens the right backend and replays the log into a [`Service`].
+//! code that opens the right backend and replays the log into a [`Service`]. This is the one
+//! place that opens a database ([`Stores`]); the library crates take the store traits.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -69,26 +70,10 @@ impl StoreArgs {
     pub fn open_stores(&self) -> anyhow::Result<Stores> {
         match &self.database_url()? {
             Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-                let store = Arc::new(PostgresStore::open(url).context("opening PostgreSQL")?);
-                Ok(Stores {
-                    events: store.clone(),
-                    accounts: store.clone(),
-                    witnesses: store,
-                })
+                Stores::postgres(url)
             }
             Some(_) => anyhow::bail!("--database must be a postgres:// URL (SQLite uses --data)"),
-            None => {
-                let path = self.sqlite_path();
-                let store = Arc::new(
-                    SqliteStore::open(&path)
-                        .with_context(|| format!("opening {}", path.display()))?,
-                );
-                Ok(Stores {
-                    events: store.clone(),
-                    accounts: store.clone(),
-                    witnesses: store,
-                })
-            }
+            None => Stores::sqlite(&self.sqlite_path()),
         }
     }
 
@@ -129,6 +114,45 @@ pub struct Stores {
     pub events: Arc<dyn EventStore>,
     pub accounts: Arc<dyn AccountStore>,
     pub witnesses: Arc<dyn WitnessStore>,
+    /// A backup's temporary copy, kept while the stores are in use.
+    _copy: Option<tempfile::TempDir>,
+}
+
+impl Stores {
+    /// The SQLite database at `path` (created if missing; migrations run).
+    pub fn sqlite(path: &Path) -> anyhow::Result<Self> {
+        let store = Arc::new(
+            SqliteStore::open(path).with_context(|| format!("opening {}", path.display()))?,
+        );
+        Ok(Self {
+            events: store.clone(),
+            accounts: store.clone(),
+            witnesses: store,
+            _copy: None,
+        })
+    }
+
+    /// The PostgreSQL database at `url` (migrations run). The URL never reaches an error.
+    pub fn postgres(url: &str) -> anyhow::Result<Self> {
+        let store = Arc::new(PostgresStore::open(url).context("opening PostgreSQL")?);
+        Ok(Self {
+            events: store.clone(),
+            accounts: store.clone(),
+            witnesses: store,
+            _copy: None,
+        })
+    }
+
+    /// A SQLite backup file, opened from a private temporary copy so that reading it never
+    /// changes it (opening runs migrations). The copy goes with the stores.
+    pub fn backup(path: &Path) -> anyhow::Result<Self> {
+        let dir = tempfile::tempdir().context("making a temporary directory")?;
+        let copy = dir.path().join("backup.db");
+        std::fs::copy(path, &copy).with_context(|| format!("copying {}", path.display()))?;
+        let mut stores = Self::sqlite(&copy)?;
+        stores._copy = Some(dir);
+        Ok(stores)
+    }
 }
 
 /// A progress report: a bar on a terminal, a few plain lines otherwise.

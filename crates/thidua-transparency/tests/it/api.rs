@@ -227,16 +227,3 @@ fn public_endpoints_on_postgres() {
         check_endpoints(log);
     }
 }
-
-#[test]
-fn witness_store_conformance_on_both_backends() {
-    let log = sqlite_log(0);
-    thidua_transparency_conformance(&*log.witnesses);
-    if let Some(log) = postgres_log(0) {
-        thidua_transparency_conformance(&*log.witnesses);
-    }
-}
-
-fn thidua_transparency_conformance(store: &dyn thidua_store::witness::WitnessStore) {
-    thidua_store::witness::conformance(store);
-}

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use thidua_domain::Actor;
 use thidua_ledger::CosignatureVerifier;
 use thidua_transparency::client::{HttpLog, LocalLog, LogClient};
-use thidua_transparency::local::Stores;
 use thidua_transparency::verify::{Verification, VerifyError};
 use thidua_transparency::witness::Witness;
 use thidua_transparency::{LogApiConfig, Quorum, ReadAll, ReadNothing};
@@ -14,7 +13,8 @@ use thidua_transparency::{LogApiConfig, Quorum, ReadAll, ReadNothing};
 use crate::common::*;
 
 pub fn local(path: &std::path::Path) -> LocalLog {
-    LocalLog::open(Stores::sqlite(path).unwrap(), path.display().to_string())
+    let store = Arc::new(thidua_store_sqlite::SqliteStore::open(path).unwrap());
+    LocalLog::new(store.clone(), Some(store), path.display().to_string())
 }
 
 fn trusted(log: &Log) -> Vec<(String, CosignatureVerifier)> {

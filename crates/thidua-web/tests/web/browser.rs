@@ -459,22 +459,25 @@ fn phone_layout(b: &Browser, app: &TestApp) {
     );
 }
 
-/// One `#[test]` per scenario, each with its own browser and server, so that a failure names
-/// its scenario.
+/// One `#[test]` per scenario (a function `fn(&Browser, &TestApp)` of the invoking module), each
+/// with its own browser and server on a fresh fixture, so that a failure names its scenario and
+/// no scenario depends on another having run first.
 macro_rules! browser_scenarios {
     ($($name:ident),* $(,)?) => {
         mod scenarios {
             $(#[test]
             fn $name() {
-                let Some(b) = super::Browser::start() else {
+                let Some(b) = $crate::web::browser::Browser::start() else {
                     return;
                 };
-                let app = super::spawn(super::Backend::Sqlite).unwrap();
+                let app = $crate::web::support::spawn($crate::web::support::Backend::Sqlite)
+                    .unwrap();
                 super::$name(&b, &app);
             })*
         }
     };
 }
+pub(crate) use browser_scenarios;
 
 /// Runs LibreOffice headless with a throwaway profile: `soffice --convert-to <to> <file>` into
 /// `dir`, with an input filter when given.
@@ -772,26 +775,10 @@ fn browser_figures() {
     figures_year(&b, &app);
 }
 
-/// The covenant workflow's repaired flows (issue 11), each a scenario of its own.
-fn changed_draft_leads_to_the_new_version(b: &Browser, app: &TestApp) {
-    super::ux::changed_draft_leads_to_the_new_version(b, app);
-}
-
-fn ux_flows(b: &Browser, app: &TestApp) {
-    super::ux::flows(b, app);
-}
-
-/// Every page at 1366 and 390 px, kept as artefacts.
-fn ux_tour(b: &Browser, app: &TestApp) {
-    super::ux::tour(b, app);
-}
-
+// The covenant workflow's flows (issue 11) and the tour of every page are `ux.rs`'s scenarios.
 browser_scenarios!(
     leader_signs_and_secretariat_sees,
     officer_cannot_open_another_units_admin,
     english_switch,
     phone_layout,
-    changed_draft_leads_to_the_new_version,
-    ux_flows,
-    ux_tour,
 );

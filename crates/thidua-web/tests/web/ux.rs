@@ -4,15 +4,29 @@
 //! regulation page puts a diagnostic beside its line, a draft is withdrawn and a new version
 //! proposed and compared, a merged unit is refused by name, history tells events with names, a
 //! frozen covenant is issued as an official document from its cluster's page.
-//! Then a tour takes every page at 1366 and 390 px (`THIDUA_SCREENSHOTS` or
+//! And a tour takes every page at 1366 and 390 px (`THIDUA_SCREENSHOTS` or
 //! `target/artifacts/screenshots`).
+//!
+//! Each is a `#[test]` of its own (`scenarios::…`), with its own browser and server on a fresh
+//! fixture: a flow that needs a second covenant drafts it first ([`second_covenant_drafted`]).
 
 use std::path::PathBuf;
 
 use thidua_domain::{Actor, Command, CovenantId, Text};
 
-use super::browser::Browser;
+use super::browser::{browser_scenarios, Browser};
 use super::support::{TestApp, PASSWORD, REGULATION};
+
+browser_scenarios!(
+    changed_draft_leads_to_the_new_version,
+    targets_with_errors_beside_the_rows,
+    regulation_diagnostic_at_its_line,
+    withdraw_then_propose_and_compare,
+    merged_unit_refused,
+    names_in_history,
+    issue_a_frozen_covenant,
+    tour,
+);
 
 fn covenant_page(b: &Browser, app: &TestApp, id: &str) {
     b.goto(&format!("{}/covenants/{id}", app.base));
@@ -53,7 +67,7 @@ fn attribute(b: &Browser, css: &str, name: &str) -> String {
 /// Step-up signing: a wrong password is refused beside the field (the summary takes the focus);
 /// when the draft changes while the leader reads it, the signature is refused and the page leads
 /// to the new version's confirmation.
-pub fn changed_draft_leads_to_the_new_version(b: &Browser, app: &TestApp) {
+fn changed_draft_leads_to_the_new_version(b: &Browser, app: &TestApp) {
     b.sign_in(app, "lanhdao-kg");
     b.goto(&format!(
         "{}/covenants/gu-12-2024/sign?unit=ca-kg",
@@ -95,17 +109,6 @@ pub fn changed_draft_leads_to_the_new_version(b: &Browser, app: &TestApp) {
     assert!(b.source().contains("(sửa)"), "the new version is shown");
 }
 
-pub fn flows(b: &Browser, app: &TestApp) {
-    let dir = tempfile::tempdir().unwrap();
-    let (good, broken) = regulation_files(dir.path());
-    targets_with_errors_beside_the_rows(b, app, &good);
-    regulation_diagnostic_at_its_line(b, app, &broken);
-    withdraw_then_propose_and_compare(b, app);
-    merged_unit_refused(b, app);
-    names_in_history(b, app);
-    issue_a_frozen_covenant(b, app);
-}
-
 /// The "Văn bản" section: once every member signed, the covenant is issued from the cluster's
 /// page and listed with its record and its files.
 fn issue_a_frozen_covenant(b: &Browser, app: &TestApp) {
@@ -133,9 +136,16 @@ fn issue_a_frozen_covenant(b: &Browser, app: &TestApp) {
     b.shots("documents-issued");
 }
 
-/// The covenant form: rows added without losing what was typed, every problem beside its row's
-/// field, the focus on the summary; then saved, targets read as sentences.
-fn targets_with_errors_beside_the_rows(b: &Browser, app: &TestApp, regulation: &std::path::Path) {
+/// The secretariat fills the form of a second covenant of cluster 12 for 2024 (`gu-12-2024-b`,
+/// with the regulation file `regulation`): two rows, the second added without losing what was
+/// typed in the first; `t1_threshold` and `t0_baseline` as given, unsaved.
+fn fill_second_covenant(
+    b: &Browser,
+    app: &TestApp,
+    regulation: &std::path::Path,
+    t1_threshold: &str,
+    t0_baseline: &str,
+) {
     b.sign_in(app, "thuky12");
     b.goto(&format!(
         "{}/clusters/cum-12/covenants/new?year=2024",
@@ -161,8 +171,25 @@ fn targets_with_errors_beside_the_rows(b: &Browser, app: &TestApp, regulation: &
     assert_eq!(attribute(b, "#t1-area", "value"), "Phòng, chống tội phạm");
     b.click("#t1-shape option[value=rate_above]");
     b.type_into("#t1-subject", "Tỷ lệ điều tra, khám phá án");
-    b.type_into("#t1-threshold", "150");
-    b.type_into("#t0-baseline", "99999");
+    b.type_into("#t1-threshold", t1_threshold);
+    b.type_into("#t0-baseline", t0_baseline);
+}
+
+/// The second covenant saved as a draft (what a flow that reads, withdraws or amends it starts
+/// from), the secretariat signed in on its page.
+fn second_covenant_drafted(b: &Browser, app: &TestApp, regulation: &std::path::Path) {
+    fill_second_covenant(b, app, regulation, "75", "2023");
+    b.click("#save-covenant");
+    assert!(b.wait_for("#signed-notice"), "saved: {}", b.url());
+    assert!(b.url().contains("/covenants/gu-12-2024-b"));
+}
+
+/// The covenant form: rows added without losing what was typed, every problem beside its row's
+/// field, the focus on the summary; then saved, targets read as sentences.
+fn targets_with_errors_beside_the_rows(b: &Browser, app: &TestApp) {
+    let dir = tempfile::tempdir().unwrap();
+    let (regulation, _) = regulation_files(dir.path());
+    fill_second_covenant(b, app, &regulation, "150", "99999");
     b.click("#save-covenant");
     assert!(b.wait_for("#error-summary"), "{}", b.url());
     assert_eq!(b.focused(), "error-summary");
@@ -187,14 +214,17 @@ fn targets_with_errors_beside_the_rows(b: &Browser, app: &TestApp, regulation: &
 }
 
 /// The regulation page: the criteria in words, and a broken upload's diagnostic beside its line.
-fn regulation_diagnostic_at_its_line(b: &Browser, app: &TestApp, broken: &std::path::Path) {
+fn regulation_diagnostic_at_its_line(b: &Browser, app: &TestApp) {
+    let dir = tempfile::tempdir().unwrap();
+    let (good, broken) = regulation_files(dir.path());
+    second_covenant_drafted(b, app, &good);
     b.goto(&format!("{}/covenants/gu-12-2024-b/regulation", app.base));
     assert!(b.wait_for("#criteria-table"));
     assert!(b
         .text("#criteria-table")
         .contains("Đấu tranh phòng, chống tội phạm"));
     b.shots("regulation");
-    b.upload("#regulation_file", broken);
+    b.upload("#regulation_file", &broken);
     b.click("#save-regulation");
     assert!(b.wait_for("#error-summary"));
     let line = line_of("expr = \"pct_change(crimes, crimes@baseline)\"");
@@ -207,6 +237,9 @@ fn regulation_diagnostic_at_its_line(b: &Browser, app: &TestApp, broken: &std::p
 /// Withdrawing the unsigned draft (with a reason, into the history, out of the to-dos), then
 /// proposing version 2 and reading the difference.
 fn withdraw_then_propose_and_compare(b: &Browser, app: &TestApp) {
+    let dir = tempfile::tempdir().unwrap();
+    let (good, _) = regulation_files(dir.path());
+    second_covenant_drafted(b, app, &good);
     covenant_page(b, app, "gu-12-2024-b");
     b.click("#withdraw-link");
     assert!(b.wait_for("#reason"));
@@ -305,7 +338,7 @@ fn names_in_history(b: &Browser, app: &TestApp) {
 }
 
 /// Every page, as the people who use it, at 1366 and 390 px.
-pub fn tour(b: &Browser, app: &TestApp) {
+fn tour(b: &Browser, app: &TestApp) {
     b.clear_cookies();
     b.goto(&format!("{}/login", app.base));
     b.shots("page-login");

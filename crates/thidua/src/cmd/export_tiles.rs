@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use thidua_transparency::local::Stores;
 use thidua_transparency::tiles::{export_tiles, ExportOptions};
 
 use crate::storage::StoreArgs;
@@ -26,10 +25,7 @@ pub struct ExportTilesArgs {
 }
 
 pub fn run(args: ExportTilesArgs) -> anyhow::Result<ExitCode> {
-    let stores = match &args.store.database_url()? {
-        Some(url) => Stores::postgres(url)?,
-        None => Stores::sqlite(&args.store.sqlite_path())?,
-    };
+    let stores = args.store.open_stores()?;
     let out = export_tiles(
         &*stores.events,
         Some(&*stores.witnesses),

@@ -8,11 +8,10 @@ use std::process::ExitCode;
 use anyhow::Context;
 use thidua_ledger::CosignatureVerifier;
 use thidua_transparency::client::{HttpLog, LocalLog, LogClient};
-use thidua_transparency::local::Stores;
 use thidua_transparency::trust::{parse_log_key, parse_witness_key, Trust};
 use thidua_transparency::verify::{AfterReplay, Verification};
 
-use crate::storage::{Progress, StoreArgs};
+use crate::storage::{Progress, StoreArgs, Stores};
 
 #[derive(clap::Args)]
 pub struct VerifyArgs {
@@ -64,23 +63,26 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
         Some(path) => Trust::load(path).map_err(anyhow::Error::msg)?,
         None => Trust::default(),
     };
-    let client: Box<dyn LogClient> = match (&args.server, &args.backup) {
-        (Some(url), _) => Box::new(HttpLog::with_ca(
+    // A database or a backup is opened by the binary (`storage`) and outlives the client.
+    let source = match (&args.server, &args.backup) {
+        (Some(url), _) => Source::Server(url),
+        (None, Some(file)) => Source::Local(
+            Stores::backup(file).with_context(|| format!("{}", file.display()))?,
+            file.display().to_string(),
+        ),
+        (None, None) => Source::Local(args.store.open_stores()?, "the local database".into()),
+    };
+    let client: Box<dyn LogClient> = match &source {
+        Source::Server(url) => Box::new(HttpLog::with_ca(
             url,
             args.token.clone(),
             args.ca_file.as_deref(),
         )?),
-        (None, Some(file)) => {
-            let stores = Stores::backup(file).with_context(|| format!("{}", file.display()))?;
-            local(stores, file.display().to_string())
-        }
-        (None, None) => {
-            let stores = match &args.store.database_url()? {
-                Some(url) => Stores::postgres(url)?,
-                None => Stores::sqlite(&args.store.sqlite_path())?,
-            };
-            local(stores, "the local database".into())
-        }
+        Source::Local(stores, name) => Box::new(LocalLog::new(
+            stores.events.clone(),
+            Some(stores.witnesses.clone()),
+            name.clone(),
+        )),
     };
     let log_key = match (&args.log_key, trust.log.clone()) {
         (Some(k), _) => parse_log_key(k).map_err(anyhow::Error::msg)?,
@@ -186,6 +188,14 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Where the log is read from.
+enum Source<'a> {
+    /// A running server's URL.
+    Server(&'a str),
+    /// A database or backup, and its name for messages.
+    Local(Stores, String),
+}
+
 /// Recomputes every year-end draw and publication from the replayed events; any difference
 /// fails the verification with the differences listed.
 fn yearend_hook(
@@ -231,8 +241,4 @@ fn midyear_check(
         audit.reviews.len()
     );
     Ok(())
-}
-
-fn local(stores: Stores, name: String) -> Box<dyn LogClient> {
-    Box::new(LocalLog::open(stores, name))
 }
