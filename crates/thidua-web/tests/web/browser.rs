@@ -311,9 +311,9 @@ impl Browser {
 /// (1) A unit leader signs in, signs the covenant, and the cluster secretariat sees it.
 fn leader_signs_and_secretariat_sees(b: &Browser, app: &TestApp) {
     b.goto(&format!("{}/login", app.base));
-    b.screenshot("01-sign-in");
+    b.shots("01-sign-in");
     b.sign_in(app, "lanhdao-kg");
-    b.screenshot("02-home-leader");
+    b.shots("02-home-leader");
     b.click("#actions a.button");
     assert!(b.wait_for("#confirm-sign"));
     assert!(
@@ -335,12 +335,12 @@ fn leader_signs_and_secretariat_sees(b: &Browser, app: &TestApp) {
         b.source().contains(&hash),
         "the confirmation shows the covenant hash"
     );
-    b.screenshot("03-sign-confirmation");
+    b.shots("03-sign-confirmation");
     b.type_into("#sign-password", PASSWORD);
     b.click("#confirm-sign");
     assert!(b.wait_for("#signed-notice"), "signed: {}", b.url());
     assert!(b.text("#sig-ca-kg").contains("Đã ký"));
-    b.screenshot("04-covenant-signed");
+    b.shots("04-covenant-signed");
 
     b.sign_in(app, "thuky12");
     b.goto(&format!("{}/covenants/gu-12-2024", app.base));
@@ -349,23 +349,23 @@ fn leader_signs_and_secretariat_sees(b: &Browser, app: &TestApp) {
         row.contains("Đã ký") && row.contains("Lãnh Đạo Kiên Giang"),
         "{row}"
     );
-    b.screenshot("05-covenant-secretariat");
+    b.shots("05-covenant-secretariat");
     b.goto(&format!("{}/clusters/cum-12", app.base));
     b.cmd(
         "POST",
         "/window/rect",
         Some(json!({"width": 1280, "height": 2300})),
     );
-    b.screenshot("06-cluster-full");
+    b.shots("06-cluster-full");
     b.cmd(
         "POST",
         "/window/rect",
         Some(json!({"width": 1280, "height": 900})),
     );
     b.goto(&format!("{}/units/ca-ag", app.base));
-    b.screenshot("07-unit-lineage");
+    b.shots("07-unit-lineage");
     b.goto(&format!("{}/history", app.base));
-    b.screenshot("08-history");
+    b.shots("08-history");
 }
 
 /// (2) A unit officer cannot open another unit's administration page.
@@ -376,7 +376,7 @@ fn officer_cannot_open_another_units_admin(b: &Browser, app: &TestApp) {
         b.find("#unit-users").is_some(),
         "own unit's administration opens"
     );
-    b.screenshot("09-unit-admin-own");
+    b.shots("09-unit-admin-own");
     b.goto(&format!("{}/units/ca-ag/admin", app.base));
     assert!(
         b.find("#unit-users").is_none(),
@@ -387,7 +387,7 @@ fn officer_cannot_open_another_units_admin(b: &Browser, app: &TestApp) {
         !b.source().contains("Lãnh Đạo An Giang"),
         "no user of the other unit leaks"
     );
-    b.screenshot("10-unit-admin-foreign-denied");
+    b.shots("10-unit-admin-foreign-denied");
 }
 
 /// (3) The English switch works and is remembered.
@@ -400,10 +400,10 @@ fn english_switch(b: &Browser, app: &TestApp) {
         "English after the switch"
     );
     assert!(b.text("#lang-switch").contains("Tiếng Việt"));
-    b.screenshot("11-home-english");
+    b.shots("11-home-english");
     b.goto(&format!("{}/admin", app.base));
     assert!(b.source().contains("Administration"));
-    b.screenshot("12-admin-english");
+    b.shots("12-admin-english");
     b.sign_in(app, "quantri");
     assert!(
         b.wait_text("What needs my action"),
@@ -412,7 +412,7 @@ fn english_switch(b: &Browser, app: &TestApp) {
     b.click("#lang-switch");
     assert!(b.wait_text("Việc cần làm"));
     b.goto(&format!("{}/admin", app.base));
-    b.screenshot("13-admin");
+    b.shots("13-admin");
     lineage_forms(b, app);
 }
 
@@ -422,7 +422,7 @@ fn lineage_forms(b: &Browser, app: &TestApp) {
     b.goto(&format!("{}/units/ca-dt", app.base));
     b.click("#lineage-link");
     assert!(b.wait_for("#ln-date"), "the lineage form");
-    b.screenshot("16-lineage-form");
+    b.shots("16-lineage-form");
     b.goto(&format!("{}/units/ca-dt", app.base));
     b.click("#rename-link");
     assert!(b.wait_for("#rn-date"), "the renaming form");
@@ -433,7 +433,7 @@ fn lineage_forms(b: &Browser, app: &TestApp) {
     assert!(b
         .text("#rn-date-error")
         .contains("Ngày hiệu lực trước ngày thành lập đơn vị"));
-    b.screenshot("17-rename-refused");
+    b.shots("17-rename-refused");
 }
 
 /// The covenant and cluster pages on a phone-sized window.
@@ -449,9 +449,9 @@ fn phone_layout(b: &Browser, app: &TestApp) {
         Some(json!({"width": 390, "height": 844})),
     );
     b.goto(&format!("{}/covenants/gu-12-2024", app.base));
-    b.screenshot("14-covenant-phone");
+    b.shots("14-covenant-phone");
     b.goto(&format!("{}/", app.base));
-    b.screenshot("15-home-phone");
+    b.shots("15-home-phone");
     b.cmd(
         "POST",
         "/window/rect",
@@ -584,7 +584,7 @@ fn figures_year(b: &Browser, app: &TestApp) {
         errors.contains("9"),
         "the row of «crimes» (row 9): {errors}"
     );
-    b.screenshot("figures-import-refused");
+    b.shots("figures-import-refused");
     b.goto(&page);
     assert!(b.wait_for("#status"));
     assert!(
@@ -619,7 +619,7 @@ fn figures_year(b: &Browser, app: &TestApp) {
         "{}",
         b.text("#unit-ca-kg")
     );
-    b.screenshot("figures-secretariat-window");
+    b.shots("figures-secretariat-window");
     secretariat_sees_progress_and_freezes_the_midyear_review(b, app);
     // A correction: the leader reopens with a reason, the officer changes one figure.
     b.sign_in(app, "lanhdao-kg");
@@ -652,7 +652,7 @@ fn figures_year(b: &Browser, app: &TestApp) {
     assert!(b
         .text("#approvals")
         .contains("Rà soát lại số vụ tạm đình chỉ"));
-    b.screenshot("figures-correction");
+    b.shots("figures-correction");
 }
 
 /// Kiên Giang's January and February approved (saved and submitted by `load_figures`), so
@@ -723,7 +723,7 @@ fn secretariat_sees_progress_and_freezes_the_midyear_review(b: &Browser, app: &T
         "a live provisional score: {card}"
     );
     assert!(b.text("#flags-ca-kg").contains(": "), "{card}");
-    b.screenshot("progress-secretariat-live-score-and-flag");
+    b.shots("progress-secretariat-live-score-and-flag");
     b.click("#flags-ca-kg");
     assert!(b.wait_for("#flags"), "{}", b.source());
     assert!(
@@ -744,7 +744,7 @@ fn secretariat_sees_progress_and_freezes_the_midyear_review(b: &Browser, app: &T
         "the frozen score is the live one: {}",
         b.text("#unit-ca-kg")
     );
-    b.screenshot("midyear-frozen");
+    b.shots("midyear-frozen");
     let href = b.cmd(
         "GET",
         &format!("/element/{}/attribute/href", b.must("#midyear-xlsx")),

@@ -339,6 +339,9 @@ fn names_in_history(b: &Browser, app: &TestApp) {
 
 /// Every page, as the people who use it, at 1366 and 390 px.
 fn tour(b: &Browser, app: &TestApp) {
+    let dir = tempfile::tempdir().unwrap();
+    let (good, _) = regulation_files(dir.path());
+    second_covenant_drafted(b, app, &good);
     b.clear_cookies();
     b.goto(&format!("{}/login", app.base));
     b.shots("page-login");
@@ -393,13 +396,47 @@ fn tour(b: &Browser, app: &TestApp) {
         ("canbo-kg", &[("home-officer", "/")]),
         ("giamsat12", &[("home-supervisor", "/")]),
     ];
-    for (user, list) in pages {
-        b.sign_in(app, user);
-        for (name, path) in *list {
-            b.goto(&format!("{}{path}", app.base));
-            b.shots(&format!("page-{name}"));
+    let take = |pages: &[(&str, &[(&str, &str)])]| {
+        for (user, list) in pages {
+            b.sign_in(app, user);
+            for (name, path) in *list {
+                b.goto(&format!("{}{path}", app.base));
+                let title = b.exec("return document.title");
+                assert!(title.as_str().is_some_and(|t| !t.is_empty()), "{name}");
+                b.shots(&format!("page-{name}"));
+            }
         }
-    }
+    };
+    take(pages);
+    // The reporting year's pages, once the covenants are signed and figures approved.
+    super::support::load_figures(&app.service);
+    let c = "/covenants/gu-12-2024";
+    take(&[
+        (
+            "thuky12",
+            &[
+                ("figures-window", &format!("{c}/figures")),
+                ("progress", &format!("{c}/progress")),
+                ("flags", &format!("{c}/flags")),
+                ("midyear", &format!("{c}/midyear")),
+                ("regulation", &format!("{c}/regulation")),
+                ("transparency", "/transparency"),
+            ],
+        ),
+        (
+            "canbo-kg",
+            &[
+                ("home-officer-year", "/"),
+                ("figures-report", &format!("{c}/figures/ca-kg/M03")),
+            ],
+        ),
+        ("lanhdao-kg", &[("home-leader-year", "/")]),
+        ("giamsat12", &[("progress-overview", "/progress")]),
+        (
+            "quantri",
+            &[("admin-user-tokens", "/admin/users/lanhdao-kg/tokens")],
+        ),
+    ]);
     b.sign_in(app, "quantri");
     b.goto(&format!("{}/record/{}?size={size}", app.base, size - 1));
     assert!(b.wait_for("#check-included"));
