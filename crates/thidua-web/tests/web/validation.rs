@@ -57,6 +57,70 @@ fn cases() -> Vec<Case> {
         json!({"command": "create_cluster", "cluster": "cum-99", "name": "Cụm\u{FEFF}99"}),
         "invalid_text",
     ));
+    // A withdrawal's reason (the fixture's draft has no signature yet).
+    let long_reason = "lý do ".repeat(200);
+    for (reason, expected) in [
+        ("Soạn trùng\u{202E} giao ước", "invalid_text"),
+        ("Soạn\u{0}trùng", "invalid_text"),
+        (long_reason.as_str(), "text_too_long"),
+        (" ", "empty_text"),
+    ] {
+        out.push((
+            "/covenants/gu-12-2024/withdraw",
+            vec![("reason", reason.to_owned())],
+            json!({"command": "withdraw_covenant_draft", "covenant": "gu-12-2024", "reason": reason}),
+            expected,
+        ));
+    }
+    // A renaming's decision and new name.
+    let rename_form = |name: &str, decision: &str| {
+        vec![
+            ("name", name.to_owned()),
+            ("short_code", "KG".to_owned()),
+            ("effective", "01/09/2025".to_owned()),
+            ("decision", decision.to_owned()),
+        ]
+    };
+    let rename_cmd = |name: &str, decision: &str| {
+        json!({"command": "rename_unit", "unit": "ca-kg", "name": name, "short_code": "KG",
+               "effective": "2025-09-01", "decision": decision})
+    };
+    for (name, decision, expected) in [
+        (
+            "Công an tỉnh Kiên Giang",
+            "Quyết định\u{2066} 12/QĐ",
+            "invalid_text",
+        ),
+        ("Công an\u{200D} tỉnh", "Quyết định 12/QĐ", "invalid_text"),
+        (
+            "Công an tỉnh Kiên Giang",
+            &"Quyết định ".repeat(30),
+            "text_too_long",
+        ),
+    ] {
+        out.push((
+            "/units/ca-kg/rename",
+            rename_form(name, decision),
+            rename_cmd(name, decision),
+            expected,
+        ));
+    }
+    // A new person's display name.
+    for (display, expected) in [
+        ("Nguyễn\u{202D} Văn A", "invalid_text"),
+        (&"Nguyễn Văn ".repeat(30), "text_too_long"),
+    ] {
+        out.push((
+            "/admin/users",
+            vec![
+                ("id", "nguoi-moi".to_owned()),
+                ("display_name", display.to_owned()),
+                ("password", "mat-khau-rat-dai-2024".to_owned()),
+            ],
+            json!({"command": "register_user", "user": "nguoi-moi", "display_name": display, "demo": false}),
+            expected,
+        ));
+    }
     out
 }
 
