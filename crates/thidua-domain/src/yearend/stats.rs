@@ -88,6 +88,17 @@ fn agreed_all(review: &Review, inspector: &UnitId, unit: &UnitId) -> bool {
         .is_some_and(|f| f.items.values().all(|i| i.verdict == Verdict::Agree))
 }
 
+/// `sum / n` rounded half away from zero to 2 places from the exact quotient (a division by 3
+/// or 7 never lands on a midpoint by truncation).
+fn mean_half_up(sum: Decimal, n: usize) -> Decimal {
+    use thidua_scoring::exact::{Exact, Rounding};
+    Exact::from_decimal(sum)
+        .div(&Exact::from_decimal(Decimal::from(n)))
+        .ok()
+        .and_then(|q| q.round(2, Rounding::HalfUp).to_decimal())
+        .unwrap_or_default()
+}
+
 /// The council's figures for a review whose totals are `results` (see `score::results`).
 pub fn council(state: &State, review: &Review, results: &[PublishedResult]) -> Council {
     let mut out = Council::default();
@@ -120,7 +131,7 @@ pub fn council(state: &State, review: &Review, results: &[PublishedResult]) -> C
             }
         }
         if n > 0 {
-            let mean = (sum / Decimal::from(n)).round_dp(2);
+            let mean = mean_half_up(sum, n);
             out.leniency
                 .push((inspector.clone(), mean, n, mean.abs() >= LENIENCY_FLAG));
         }
@@ -187,6 +198,19 @@ mod tests {
         let (lo, _, _) = wilson95(0, 10).unwrap();
         assert_eq!(lo, d("0.0000"));
         assert_eq!(wilson95(3, 2), None);
+    }
+
+    #[test]
+    fn a_mean_is_rounded_half_up_from_its_exact_value() {
+        assert_eq!(mean_half_up(d("0.01"), 8), d("0.00"));
+        assert_eq!(mean_half_up(d("0.02"), 8), d("0.00"), "0.0025 → 0.00");
+        assert_eq!(
+            mean_half_up(d("0.05"), 2),
+            d("0.03"),
+            "0.025 → 0.03, not 0.02"
+        );
+        assert_eq!(mean_half_up(d("-0.05"), 2), d("-0.03"));
+        assert_eq!(mean_half_up(d("2"), 3), d("0.67"));
     }
 
     #[test]

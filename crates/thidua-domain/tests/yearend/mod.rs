@@ -804,6 +804,100 @@ fn council_flags_show_self_excess_and_leniency() {
     assert!(c.mutual_high.is_empty());
 }
 
+/// The council's flags raised: Kiên Giang's inspector proposes 2 of 8 for C2a (self 8), Kiên
+/// Giang contests and the council keeps 2: self-score 6 points above the final one (flagged at
+/// 5); An Giang's inspector proposes 3 for C2a (self 7), An Giang contests and the council
+/// keeps 7: that inspector's implied scores are 2 points below the final ones on average
+/// (flagged at 1); Hậu Giang's inspector agrees with everything (0).
+#[test]
+fn council_flags_are_raised_by_a_large_self_excess_and_a_deviating_inspector() {
+    let mut w = drawn_world();
+    let r = review(&w);
+    let inspector_of = |unit: &str| r.inspectors_of(&u(unit))[0].clone();
+    let leader_of = |unit: &UnitId| user(&format!("lanhdao.{}", &unit.as_str()[3..]));
+    let propose = |score: &str| {
+        BTreeMap::from([(
+            "C2a".to_owned(),
+            FindingItem {
+                verdict: Verdict::Propose,
+                score: Some(Points(score.parse().unwrap())),
+                reason: Some(t("Chưa đủ minh chứng")),
+            },
+        )])
+    };
+    for (unit, items) in [
+        ("ca-kg", propose("2")),
+        ("ca-ag", propose("3")),
+        ("ca-hg", BTreeMap::new()),
+    ] {
+        let inspector = inspector_of(unit);
+        let finding = ye(YearEndCommand::SubmitFinding {
+            covenant: cov(),
+            inspector: inspector.clone(),
+            inspected: u(unit),
+            items,
+            recheck: None,
+        });
+        w.when(ms(2024, 12, 27), &leader_of(&inspector), finding)
+            .unwrap();
+    }
+    for (unit, kept) in [("ca-kg", "2"), ("ca-ag", "7")] {
+        let answers = BTreeMap::from([(
+            "C2a".to_owned(),
+            Answer {
+                accept: false,
+                text: t("Đơn vị không đồng ý"),
+            },
+        )]);
+        let respond = ye(YearEndCommand::SubmitResponse {
+            covenant: cov(),
+            unit: u(unit),
+            answers,
+        });
+        w.when(ms(2025, 1, 3), &leader_of(&u(unit)), respond)
+            .unwrap();
+        let resolve = ye(YearEndCommand::ResolveDispute {
+            covenant: cov(),
+            unit: u(unit),
+            criterion: "C2a".into(),
+            score: Some(Points(kept.parse().unwrap())),
+            reason: t("Hội đồng cụm thống nhất"),
+        });
+        w.when(ms(2025, 1, 8), &user("thuky"), resolve).unwrap();
+    }
+    for c in [
+        YearEndCommand::Lock { covenant: cov() },
+        YearEndCommand::PublishResults { covenant: cov() },
+    ] {
+        w.when(ms(2025, 1, 9), &user("thuky"), ye(c)).unwrap();
+    }
+    let r = review(&w);
+    let (published, _) = r.published.clone().unwrap();
+    let c = thidua_domain::yearend::stats::council(&w.state, &r, &published.results);
+    let excess = |unit: &str| c.self_minus_final.iter().find(|x| x.0 == u(unit)).cloned();
+    assert_eq!(
+        excess("ca-kg"),
+        Some((u("ca-kg"), "6".parse().unwrap(), true))
+    );
+    assert_eq!(
+        excess("ca-ag"),
+        Some((u("ca-ag"), "0".parse().unwrap(), false))
+    );
+    let leniency = |unit: &UnitId| c.leniency.iter().find(|x| &x.0 == unit).cloned();
+    let strict = inspector_of("ca-ag");
+    assert_eq!(
+        leniency(&strict),
+        Some((strict.clone(), "-2".parse().unwrap(), 2, true)),
+        "{:?}",
+        c.leniency
+    );
+    let fair = inspector_of("ca-kg");
+    assert_eq!(
+        leniency(&fair).map(|x| (x.1, x.3)),
+        Some(("0".parse().unwrap(), false))
+    );
+}
+
 /// A regulation scored by judgement alone, with a 20% quota on the top band.
 const TIE_REGULATION: &str = r#"format = 1
 name = "Quy định thử (giả định)"
