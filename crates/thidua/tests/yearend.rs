@@ -145,6 +145,10 @@ fn the_year_end_recomputes_from_the_log_and_a_tampered_score_is_detected() {
     assert!(!bad.status.success(), "the tampered copy must not verify");
     let err = String::from_utf8_lossy(&bad.stderr);
     assert!(err.contains("VERIFICATION FAILED"), "{err}");
+    assert!(
+        err.contains(&format!("entry {idx}: stored leaf hash vs the tree's leaf")),
+        "names the changed entry: {err}"
+    );
 }
 
 /// The demonstration's year gives its documents from the command line: the minutes of an
