@@ -237,3 +237,241 @@ fn the_demonstration_year_gives_its_documents() {
     );
     assert!(!refused.status.success());
 }
+
+/// `thidua serve` on the data directory `data`, port 0; killed when dropped.
+struct Running {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Running {
+    fn start(data: &Path) -> Self {
+        let mut child = thidua()
+            .args(["serve", "--bind", "127.0.0.1:0", "--data"])
+            .arg(data)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let url = BufReader::new(child.stdout.take().unwrap())
+            .lines()
+            .map(|l| l.unwrap())
+            .find_map(|l| {
+                let start = l.find("http://")?;
+                let rest = &l[start..];
+                Some(rest[..rest.find("/ ").unwrap_or(rest.len())].to_owned())
+            })
+            .expect("the server prints its address");
+        Self { child, url }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An API token for `user`, written straight into the accounts store of `data`.
+fn api_token(data: &Path, user: &str) -> String {
+    use thidua_store::accounts::{AccountStore, ApiTokenRecord};
+    let secret = format!("thd_{}", thidua_web::accounts::random_token(32));
+    let store = thidua_store_sqlite::SqliteStore::open(&data.join("thidua.db")).unwrap();
+    store
+        .create_api_token(&ApiTokenRecord {
+            id: thidua_web::accounts::random_token(6),
+            token_hash: thidua_web::accounts::secret_hash(&secret),
+            user: user.to_owned(),
+            label: "thidua assign".into(),
+            created_ms: thidua_web::accounts::now_ms(),
+            revoked_ms: None,
+        })
+        .unwrap();
+    secret
+}
+
+/// The value line of a secret file.
+fn value_in(file: &Path) -> String {
+    let text = std::fs::read_to_string(file).unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix("value: "))
+        .expect("a value line")
+        .to_owned()
+}
+
+const SECOND: &str = "giao-uoc-cum-12-2024-lan-2";
+const MEMBERS: [&str; 5] = ["ca-kg", "ca-ag", "ca-hg", "ca-cm", "ca-bl"];
+
+/// A second covenant of the demonstration's cluster and year, its year-end opened (in process,
+/// before the server starts).
+fn open_second_review(data: &Path) {
+    use std::sync::Arc;
+    use thidua_domain::yearend::YearEndCommand as Y;
+    use thidua_domain::{Actor, Command as C, CovenantId};
+    let store: Arc<dyn thidua_store::EventStore> =
+        Arc::new(thidua_store_sqlite::SqliteStore::open(&data.join("thidua.db")).unwrap());
+    let key = thidua_service::LogKey::load(&data.join("log-signing.key")).unwrap();
+    let service = thidua_service::Service::open(store, key, &|_, _| {}).unwrap();
+    let demo =
+        service.read().covenants[&CovenantId::parse("giao-uoc-cum-12-2024").unwrap()].clone();
+    let id = CovenantId::parse(SECOND).unwrap();
+    let today = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis());
+    service
+        .execute(
+            &Actor::System,
+            C::DraftCovenant {
+                covenant: id.clone(),
+                movement: demo.movement.clone(),
+                cluster: demo.cluster.clone(),
+                content: demo.latest().content.clone(),
+            },
+        )
+        .unwrap();
+    let version = service.read().covenants[&id].latest().clone();
+    let mut steps: Vec<C> = version
+        .members
+        .iter()
+        .map(|u| C::SignCovenant {
+            covenant: id.clone(),
+            version: 1,
+            unit: u.clone(),
+            hash: version.hash.clone(),
+        })
+        .collect();
+    steps.push(C::YearEnd(Y::Open {
+        covenant: id,
+        dossier_deadline: today + chrono::Duration::days(7),
+        commit_deadline: today + chrono::Duration::days(7),
+        response_deadline: today + chrono::Duration::days(21),
+        inspectors: 1,
+        record_sample: 5,
+    }));
+    service.execute_all(&Actor::System, steps).unwrap();
+}
+
+/// The leaders' side of the seed from the command line: `thidua assign commit` makes the secret
+/// here, writes it to a file of its own (mode 0600, never overwritten) and prints its
+/// commitment (`draw::commitment`); submitted through the API with a token, the server records
+/// that commitment and nothing of the secret; `thidua assign reveal` submits the saved secret,
+/// the secretariat draws and `thidua assign --verify` recomputes the draw from these reveals.
+#[test]
+fn leaders_commit_and_reveal_from_the_command_line() {
+    use thidua_domain::yearend::draw::commitment;
+    use thidua_domain::UnitId;
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, data) = (tmp.path(), tmp.path().join("demo"));
+    load_demo(&data);
+    open_second_review(&data);
+    let tokens: Vec<String> = MEMBERS
+        .iter()
+        .map(|u| api_token(&data, &format!("lanhdao.{}", &u[3..])))
+        .collect();
+    let secretariat = api_token(&data, "thuky.cum12");
+
+    // Offline: the file and the commitment; a second run refuses to overwrite the file.
+    let file = |u: &str| dir.join(format!("{u}.seed.txt"));
+    let out = run(thidua()
+        .args(["assign", "commit", "--covenant", SECOND, "--unit", "ca-kg"])
+        .arg("--secret-file")
+        .arg(file("ca-kg")));
+    assert!(out.status.success());
+    let printed = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    let value = value_in(&file("ca-kg"));
+    assert_eq!(value.len(), 64);
+    assert_eq!(
+        printed,
+        commitment(SECOND, &UnitId::parse("ca-kg").unwrap(), &value)
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(file("ca-kg"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let before = std::fs::read(file("ca-kg")).unwrap();
+    let again = run(thidua()
+        .args(["assign", "commit", "--covenant", SECOND, "--unit", "ca-kg"])
+        .arg("--secret-file")
+        .arg(file("ca-kg")));
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("not overwritten"));
+    assert_eq!(std::fs::read(file("ca-kg")).unwrap(), before);
+
+    let server = Running::start(&data);
+    let review = |url: &str, token: &str| -> serde_json::Value {
+        ureq::get(&format!("{url}/api/v1/covenants/{SECOND}/yearend"))
+            .set("authorization", &format!("Bearer {token}"))
+            .call()
+            .unwrap()
+            .into_json()
+            .unwrap()
+    };
+    for (u, token) in MEMBERS.iter().zip(&tokens) {
+        let mut cmd = thidua();
+        cmd.args(["assign", "commit", "--covenant", SECOND, "--unit", u])
+            .arg("--secret-file")
+            .arg(file(u))
+            .args(["--server", &server.url, "--token", token]);
+        if *u == "ca-kg" {
+            // Made offline above: its commitment is submitted from the existing file.
+            cmd.arg("--existing");
+        }
+        let out = run(&mut cmd);
+        assert!(out.status.success());
+        let printed = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+        assert_eq!(
+            printed,
+            commitment(SECOND, &UnitId::parse(u).unwrap(), &value_in(&file(u)))
+        );
+    }
+    let r = review(&server.url, &tokens[0]);
+    for m in r["members"].as_array().unwrap() {
+        assert_eq!(m["committed"], true, "{m}");
+        assert_eq!(m["revealed"], false, "{m}");
+    }
+    // The log holds the commitments and none of the secrets.
+    drop(server);
+    let out = run(thidua().args(["log", "--json", "--data"]).arg(&data));
+    assert!(out.status.success());
+    let log = String::from_utf8(out.stdout).unwrap();
+    for u in MEMBERS {
+        let value = value_in(&file(u));
+        let unit = UnitId::parse(u).unwrap();
+        assert!(log.contains(&commitment(SECOND, &unit, &value)));
+        assert!(!log.contains(&value), "{u}'s secret reached the server");
+    }
+    let server = Running::start(&data);
+    for (u, token) in MEMBERS.iter().zip(&tokens) {
+        let out = run(thidua()
+            .args(["assign", "reveal", "--secret-file"])
+            .arg(file(u))
+            .args(["--server", &server.url, "--token", token]));
+        assert!(out.status.success());
+    }
+    let r = review(&server.url, &tokens[0]);
+    for m in r["members"].as_array().unwrap() {
+        assert_eq!(m["revealed"], true, "{m}");
+    }
+    ureq::post(&format!("{}/api/v1/covenants/{SECOND}/yearend", server.url))
+        .set("authorization", &format!("Bearer {secretariat}"))
+        .send_json(serde_json::json!({"action": "draw_assignment", "covenant": SECOND}))
+        .unwrap();
+    drop(server);
+    let out = run(thidua()
+        .args([
+            "assign",
+            "--covenant",
+            SECOND,
+            "--verify",
+            "--json",
+            "--data",
+        ])
+        .arg(&data));
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["verified"], true, "{v}");
+}

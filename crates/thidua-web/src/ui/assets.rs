@@ -12,6 +12,19 @@ const SANS_BOLD: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Bold.
 /// The voting page's script and the ballot module (`scripts/build-ballot-wasm.sh`).
 const BALLOT_JS: &str = include_str!("../../assets/ballot.js");
 const BALLOT_WASM: &[u8] = include_bytes!("../../assets/ballot.wasm");
+/// The year-end page's script: a unit's seed secret made in the leader's browser.
+const YEAREND_JS: &str = include_str!("../../assets/yearend.js");
+
+pub async fn yearend_js() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        YEAREND_JS,
+    )
+        .into_response()
+}
 
 pub async fn ballot_js() -> Response {
     (

@@ -44,6 +44,7 @@ use crate::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/static/app.css", get(assets::css))
+        .route("/static/yearend.js", get(assets::yearend_js))
         .route("/static/fonts/{name}", get(assets::font))
         .route("/login", get(session::login_page).post(session::login))
         .route("/logout", post(session::logout))

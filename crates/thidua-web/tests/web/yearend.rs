@@ -5,6 +5,7 @@
 //! decides, the scores lock and the results are published ("chờ nhân chứng xác nhận" until witnessed).
 //! Also over HTTP: what each role may read of the review.
 
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use thidua_domain::figures::HistoricalReport;
@@ -139,7 +140,8 @@ fn ddmmyyyy(days: i64) -> String {
         .to_string()
 }
 
-fn open_and_fill_dossiers(b: &Browser, app: &TestApp) {
+fn open_and_fill_dossiers(b: &Browser, app: &TestApp) -> HashMap<String, String> {
+    let mut secrets = HashMap::new();
     b.sign_in(app, "thuky12");
     b.goto(&page(app));
     assert!(b.wait_for("#open-button"), "{}", b.source());
@@ -222,21 +224,142 @@ fn open_and_fill_dossiers(b: &Browser, app: &TestApp) {
                 .is_some()
         });
         b.goto(&page(app));
-        assert!(b.wait_for(&format!("#commit-secret-{u}")));
-        b.type_into(&format!("#commit-secret-{u}"), &secret(u));
-        b.click(&format!("#commit-{u}"));
-        wait_state(app, "a commitment", |s| {
-            s.review(&cov()).unwrap().commitments.contains_key(&unit(u))
-        });
+        secrets.insert(u.to_string(), commit_in_browser(b, app, u));
     }
+    secrets
 }
 
-fn reveal_and_draw(b: &Browser, app: &TestApp) {
+/// The value of an input, read in the page.
+fn value_of(b: &Browser, css: &str) -> String {
+    b.exec(&format!("return document.querySelector('{css}').value"))
+        .as_str()
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// A leader commits through the page with its script: the secret is made in the browser, shown
+/// to be saved, and the form sends only its commitment — the browser's SHA-256 equals
+/// `commitment()`, and nothing the server received or logged holds the secret. Returns the
+/// secret the leader saved.
+fn commit_in_browser(b: &Browser, app: &TestApp, u: &str) -> String {
+    assert!(
+        b.wait_for(&format!("#seed-maker-{u}:not([hidden])")),
+        "the script shows the secret: {}",
+        b.source()
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let secret = loop {
+        let v = value_of(b, &format!("#seed-secret-{u}"));
+        if v.len() == 64 {
+            break v;
+        }
+        assert!(Instant::now() < deadline, "no secret made in the browser");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(secret
+        .bytes()
+        .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+    assert!(
+        !page_source_from_server(app, u).contains(&secret),
+        "the server never served the secret"
+    );
+    let expected = commitment(COV, &unit(u), &secret);
+    assert_eq!(
+        value_of(b, &format!("#commit-hash-{u}")),
+        expected,
+        "the browser's WebCrypto commitment is thidua_domain's"
+    );
+    // Nothing is sent until the leader says the secret is saved.
+    let button = format!("#commit-{u}");
+    assert_eq!(
+        b.exec(&format!(
+            "return document.querySelector('{button}').disabled"
+        )),
+        serde_json::json!(true)
+    );
+    b.click(&format!("#seed-copy-{u}"));
+    b.click(&format!("#seed-saved-{u}"));
+    if u == "ca-kg" {
+        b.exec(&format!(
+            "document.getElementById('seed-maker-{u}').scrollIntoView()"
+        ));
+        b.screenshot("yearend-02b-commit-in-browser");
+    }
+    // Record what the form sends (kept across the redirect in this tab's sessionStorage).
+    b.exec(
+        "document.addEventListener('submit', (e) => sessionStorage.setItem('posted', \
+         new URLSearchParams(new FormData(e.target)).toString()), true)",
+    );
+    b.click(&button);
+    wait_state(app, "a commitment", |s| {
+        s.review(&cov()).unwrap().commitments.contains_key(&unit(u))
+    });
+    assert_eq!(
+        app.service.read().review(&cov()).unwrap().commitments[&unit(u)],
+        expected
+    );
+    assert!(b.wait_for(&format!("#reveal-form-{u}")), "{}", b.source());
+    let posted = b.exec("return sessionStorage.getItem('posted')");
+    let posted = posted.as_str().expect("the form's body was recorded");
+    let fields: Vec<(String, String)> = posted
+        .split('&')
+        .map(|kv| kv.split_once('=').unwrap_or((kv, "")))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    let names: Vec<&str> = fields.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(names, ["csrf", "action", "unit", "commitment"], "{posted}");
+    assert!(fields.contains(&("commitment".into(), expected.clone())));
+    assert!(
+        !posted.contains(&secret),
+        "the form sent the secret: {posted}"
+    );
+    let state = app.service.read();
+    for e in app.service.store().entries(0, state.size).unwrap() {
+        assert!(
+            !String::from_utf8_lossy(&e.bytes).contains(&secret),
+            "event {} holds the secret before its reveal",
+            e.index
+        );
+    }
+    secret
+}
+
+/// The review page as the server renders it for `u`'s leader (what the server knows).
+fn page_source_from_server(app: &TestApp, u: &str) -> String {
+    let client = signed_in(app, &leader(u));
+    client.get(&format!("/covenants/{COV}/yearend")).body
+}
+
+/// Each leader reveals the secret it saved: Kiên Giang's from its secret file, read in the page
+/// (the format `thidua assign commit` writes), the others typed.
+fn reveal_and_draw(b: &Browser, app: &TestApp, secrets: &HashMap<String, String>) {
+    let files = tempfile::tempdir().unwrap();
     for u in UNITS {
         b.sign_in(app, &leader(u));
         b.goto(&page(app));
         assert!(b.wait_for(&format!("#reveal-secret-{u}")));
-        b.type_into(&format!("#reveal-secret-{u}"), &secret(u));
+        let secret = &secrets[u];
+        if u == "ca-kg" {
+            assert!(b.wait_for(&format!("#reveal-file-box-{u}:not([hidden])")));
+            let path = files.path().join(format!("{u}.{COV}.seed.txt"));
+            std::fs::write(
+                &path,
+                format!(
+                    "# thidua\ntag: thidua-commit/v1\ncovenant: {COV}\nunit: {u}\n\
+                     value: {secret}\ncommitment: {}\n",
+                    commitment(COV, &unit(u), secret)
+                ),
+            )
+            .unwrap();
+            b.upload(&format!("#reveal-file-{u}"), &path);
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while value_of(b, &format!("#reveal-secret-{u}")) != *secret {
+                assert!(Instant::now() < deadline, "the file filled in the secret");
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        } else {
+            b.type_into(&format!("#reveal-secret-{u}"), secret);
+        }
         b.click(&format!("#reveal-{u}"));
         wait_state(app, "a reveal", |s| {
             s.review(&cov()).unwrap().reveals.contains_key(&unit(u))
@@ -250,11 +373,10 @@ fn reveal_and_draw(b: &Browser, app: &TestApp) {
     let r = app.service.read().review(&cov()).unwrap().clone();
     let (d, _) = r.drawn.clone().unwrap();
     assert_eq!(b.text("#seed"), d.seed);
-    let expected = commitment(COV, &unit("ca-kg"), &secret("ca-kg"));
     assert_eq!(
-        r.commitments[&unit("ca-kg")],
-        expected,
-        "the page committed the hash of the typed secret"
+        r.reveals[&unit("ca-kg")],
+        secrets["ca-kg"],
+        "the secret made in the browser was revealed"
     );
     b.screenshot("yearend-03-draw");
 }
@@ -360,8 +482,8 @@ fn inspect_answer_resolve_publish(b: &Browser, app: &TestApp) {
 
 pub fn five_units_complete_a_year_end(b: &Browser, app: &TestApp) {
     prepare(app);
-    open_and_fill_dossiers(b, app);
-    reveal_and_draw(b, app);
+    let secrets = open_and_fill_dossiers(b, app);
+    reveal_and_draw(b, app, &secrets);
     inspect_answer_resolve_publish(b, app);
 }
 
@@ -795,5 +917,126 @@ fn the_secretariat_records_an_assignment_when_the_draw_finds_none() {
         after.body.contains("id=\"pair-ca-kg-ca-ag\""),
         "{}",
         after.body
+    );
+}
+
+/// Without JavaScript: the page makes no secret (nothing random is served), asks for a
+/// commitment made offline and shows the `thidua assign commit` command; the pasted commitment
+/// is what the log records, a malformed one is refused and kept as typed, an old-style form
+/// sending a secret commits nothing, and the saved secret reveals against the commitment.
+#[test]
+fn a_leader_without_javascript_pastes_a_commitment_made_offline() {
+    let Some(app) = spawn(Backend::Sqlite) else {
+        return;
+    };
+    prepare(&app);
+    let (sys, s) = (Actor::System, &app.service);
+    use thidua_domain::yearend::YearEndCommand as Y;
+    let today = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis());
+    s.execute(
+        &sys,
+        Command::YearEnd(Y::Open {
+            covenant: cov(),
+            dossier_deadline: today + chrono::Duration::days(7),
+            commit_deadline: today + chrono::Duration::days(7),
+            response_deadline: today + chrono::Duration::days(21),
+            inspectors: 1,
+            record_sample: 5,
+        }),
+    )
+    .unwrap();
+    let path = format!("/covenants/{COV}/yearend");
+    let kg = signed_in(&app, "lanhdao-kg");
+    let page = kg.get(&path);
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("id=\"commit-hash-ca-kg\""),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("name=\"commitment\""));
+    assert!(
+        page.body.contains(&format!(
+            "thidua assign commit --covenant {COV} --unit ca-kg --secret-file"
+        )),
+        "the page shows the offline command"
+    );
+    assert!(page.body.contains("/static/yearend.js"));
+    assert!(
+        !page.body.contains("name=\"secret\""),
+        "the commit form asks for no secret"
+    );
+    let served_hex = |body: &str| {
+        body.split(|c: char| !c.is_ascii_hexdigit())
+            .any(|w| w.len() == 64)
+    };
+    assert!(!served_hex(&page.body), "the server offers no secret");
+    let script = kg.get("/static/yearend.js");
+    assert_eq!(script.status, 200);
+    assert!(script.body.contains("crypto.getRandomValues"));
+
+    let post = |fields: &[(&str, &str)]| {
+        let page = kg.get(&path);
+        let csrf = page.csrf();
+        let mut all = vec![("csrf", csrf.as_str()), ("unit", "ca-kg")];
+        all.extend_from_slice(fields);
+        kg.post_form(&path, &all)
+    };
+    let committed = |s: &Service| {
+        s.read()
+            .review(&cov())
+            .unwrap()
+            .commitments
+            .get(&unit("ca-kg"))
+            .cloned()
+    };
+    // The old form's field: a secret is not hashed on the server, and nothing is committed.
+    let old = post(&[("action", "commit_seed"), ("secret", &secret("ca-kg"))]);
+    assert_eq!(old.status, 422, "{}", old.body);
+    assert!(old.body.contains("id=\"commit_seed-error\""));
+    assert_eq!(committed(s), None);
+    let bad = post(&[("action", "commit_seed"), ("commitment", "abc123")]);
+    assert_eq!(bad.status, 422);
+    assert!(
+        bad.body.contains("id=\"commit_seed-error\""),
+        "{}",
+        bad.body
+    );
+    assert!(bad.body.contains("value=\"abc123\""), "kept as typed");
+    assert_eq!(committed(s), None);
+
+    let made_offline = commitment(COV, &unit("ca-kg"), &secret("ca-kg"));
+    let ok = post(&[
+        ("action", "commit_seed"),
+        ("commitment", &made_offline.to_uppercase()),
+    ]);
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    assert_eq!(committed(s), Some(made_offline.clone()));
+    let after = kg.get(&path);
+    assert!(
+        !after.body.contains("id=\"commit-hash-ca-kg\""),
+        "committed once"
+    );
+    assert!(after.body.contains("id=\"reveal-secret-ca-kg\""));
+
+    for u in &UNITS[1..] {
+        s.execute(
+            &sys,
+            Command::YearEnd(Y::CommitSeed {
+                covenant: cov(),
+                unit: unit(u),
+                commitment: commitment(COV, &unit(u), &secret(u)),
+            }),
+        )
+        .unwrap();
+    }
+    let wrong = post(&[("action", "reveal_seed"), ("secret", &secret("ca-ag"))]);
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.body.contains("id=\"reveal_seed-error\""));
+    let revealed = post(&[("action", "reveal_seed"), ("secret", &secret("ca-kg"))]);
+    assert_eq!(revealed.status, 303, "{}", revealed.body);
+    assert_eq!(
+        s.read().review(&cov()).unwrap().reveals[&unit("ca-kg")],
+        secret("ca-kg")
     );
 }

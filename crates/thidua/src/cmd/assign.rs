@@ -1,19 +1,34 @@
 //! `thidua assign`: the cross-inspection assignment of a covenant's year-end as the log says it,
 //! and with `--verify` recomputed from the log alone (seed from the members and their reveals,
 //! ChaCha20 draw, constraints), reporting any difference. See `docs/assignment.md`.
+//!
+//! `thidua assign commit` and `thidua assign reveal` are the unit leader's side of the seed's
+//! commit–reveal, on the leader's own machine: `commit` makes the secret value with the operating
+//! system's random generator, writes it to a secret file (mode 0600, never overwritten) and
+//! prints its commitment ([`draw::commitment`]), to be pasted into the review page or, with
+//! `--server` and `--token`, submitted through the API (`POST /api/v1/covenants/{id}/yearend`);
+//! `reveal` submits the value the file holds. The server never sees the secret before its
+//! reveal. The review page's script writes the same secret file.
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context;
+use anyhow::{bail, Context};
+use rand_core::RngCore;
 use thidua_domain::yearend::audit::audit;
-use thidua_domain::{CovenantId, Event};
+use thidua_domain::yearend::{draw, YearEndCommand};
+use thidua_domain::{CovenantId, Event, UnitId};
+use thidua_transparency::client::http_agent;
 
 use crate::storage::StoreArgs;
 
 #[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct AssignArgs {
+    #[command(subcommand)]
+    pub seed: Option<SeedCommand>,
     /// Giao ước / the covenant, e.g. gu-cum12-2024.
-    #[arg(long)]
-    pub covenant: String,
+    #[arg(long, required = true)]
+    pub covenant: Option<String>,
     /// Tính lại từ nhật ký và so sánh / recompute from the log alone and compare.
     #[arg(long)]
     pub verify: bool,
@@ -22,6 +37,265 @@ pub struct AssignArgs {
     pub json: bool,
     #[command(flatten)]
     pub store: StoreArgs,
+}
+
+/// The unit leader's side of the seed's commit–reveal.
+#[derive(clap::Subcommand)]
+pub enum SeedCommand {
+    /// Tạo giá trị bí mật trên máy này, lưu vào tệp và in mã cam kết / make the unit's secret
+    /// here (OS random generator), save it to a new file and print its commitment; with
+    /// --server and --token also submit the commitment (only the commitment).
+    Commit(CommitArgs),
+    /// Công bố giá trị bí mật đã lưu / submit the secret saved by `thidua assign commit` (or
+    /// downloaded from the review page).
+    Reveal(RevealArgs),
+}
+
+/// The server, when the command submits through its API.
+#[derive(clap::Args)]
+pub struct ServerArgs {
+    /// Máy chủ / the server, e.g. https://thidua.cum12.example
+    #[arg(long, env = "THIDUA_SERVER")]
+    pub server: Option<String>,
+    /// Mã API của lãnh đạo đơn vị / the unit leader's API token.
+    #[arg(long, env = "THIDUA_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// Tệp CA (PEM) / also trust the CAs in this PEM file for an https:// server.
+    #[arg(long, env = "THIDUA_CA_FILE")]
+    pub ca_file: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+pub struct CommitArgs {
+    /// Giao ước / the covenant.
+    #[arg(long)]
+    pub covenant: String,
+    /// Đơn vị / the unit this leader commits for.
+    #[arg(long)]
+    pub unit: String,
+    /// Tệp bí mật (tạo mới, không ghi đè) / the secret file to create (never overwritten).
+    #[arg(long)]
+    pub secret_file: PathBuf,
+    /// Dùng tệp bí mật đã có (gửi lại cam kết của nó) / use the existing secret file and submit
+    /// its commitment again (e.g. after a network failure), instead of making a new secret.
+    #[arg(long)]
+    pub existing: bool,
+    #[command(flatten)]
+    pub server: ServerArgs,
+}
+
+#[derive(clap::Args)]
+pub struct RevealArgs {
+    /// Tệp bí mật / the secret file written at commit.
+    #[arg(long)]
+    pub secret_file: PathBuf,
+    #[command(flatten)]
+    pub server: ServerArgs,
+}
+
+const COMMIT_TAG: &str = "thidua-commit/v1";
+
+/// A unit's seed secret as saved on its leader's side: `key: value` lines after `#` comments.
+#[derive(Debug, PartialEq, Eq)]
+pub struct SecretFile {
+    pub covenant: CovenantId,
+    pub unit: UnitId,
+    /// 64 lowercase hexadecimal digits.
+    pub value: String,
+}
+
+impl SecretFile {
+    /// A fresh secret: 32 bytes from the operating system's random generator.
+    pub fn generate(covenant: CovenantId, unit: UnitId) -> Self {
+        let mut bytes = [0u8; 32];
+        rand_core::OsRng.fill_bytes(&mut bytes);
+        Self {
+            covenant,
+            unit,
+            value: hex::encode(bytes),
+        }
+    }
+
+    pub fn commitment(&self) -> String {
+        draw::commitment(self.covenant.as_str(), &self.unit, &self.value)
+    }
+
+    pub fn to_text(&self) -> String {
+        format!(
+            "# thidua: giá trị bí mật bốc thăm / seed secret.\n\
+             # Giữ kín đến khi công bố / keep it secret until you reveal it:\n\
+             #   thidua assign reveal --secret-file THIS_FILE --server … --token …\n\
+             tag: {COMMIT_TAG}\ncovenant: {}\nunit: {}\nvalue: {}\ncommitment: {}\n",
+            self.covenant,
+            self.unit,
+            self.value,
+            self.commitment()
+        )
+    }
+
+    /// Reads a secret file; refuses one whose commitment line does not match its value.
+    pub fn parse(text: &str) -> anyhow::Result<Self> {
+        let mut fields = std::collections::BTreeMap::new();
+        for line in text.lines().map(str::trim) {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (k, v) = line
+                .split_once(':')
+                .with_context(|| format!("not a 'key: value' line: {line}"))?;
+            fields.insert(k.trim(), v.trim());
+        }
+        let get = |k: &str| {
+            fields
+                .get(k)
+                .copied()
+                .with_context(|| format!("the secret file has no '{k}:' line"))
+        };
+        if get("tag")? != COMMIT_TAG {
+            bail!("not a {COMMIT_TAG} secret file");
+        }
+        let value = get("value")?.to_ascii_lowercase();
+        if value.len() != 64 || !value.bytes().all(|b| b.is_ascii_hexdigit()) {
+            bail!("value: 64 hexadecimal digits expected");
+        }
+        let file = Self {
+            covenant: CovenantId::parse(get("covenant")?)?,
+            unit: UnitId::parse(get("unit")?)?,
+            value,
+        };
+        if let Some(c) = fields.get("commitment") {
+            if c.to_ascii_lowercase() != file.commitment() {
+                bail!("the file's commitment line does not match its value: the file is damaged");
+            }
+        }
+        Ok(file)
+    }
+
+    fn read(path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
+        Self::parse(&text).with_context(|| format!("{}", path.display()))
+    }
+
+    /// Writes a new file readable by its owner only; an existing file is never overwritten.
+    fn create(&self, path: &Path) -> anyhow::Result<()> {
+        use std::io::Write;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = match options.open(path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!(
+                "{} đã có, không ghi đè / already exists and is not overwritten (it may hold a \
+                 secret already committed); to submit the commitment it holds, add --existing",
+                path.display()
+            ),
+            Err(e) => return Err(e).with_context(|| format!("{}", path.display())),
+        };
+        file.write_all(self.to_text().as_bytes())?;
+        file.sync_all()?;
+        Ok(())
+    }
+}
+
+/// Submits a year-end command as the token's user; returns the log index of its event.
+fn submit(
+    server: &ServerArgs,
+    command: &YearEndCommand,
+    covenant: &CovenantId,
+) -> anyhow::Result<u64> {
+    let url = server
+        .server
+        .as_deref()
+        .context("--server is needed to submit")?;
+    let token = server
+        .token
+        .as_deref()
+        .context("--token (or THIDUA_TOKEN) is needed to submit")?;
+    let agent = http_agent(server.ca_file.as_deref())?;
+    let body: serde_json::Value = agent
+        .post(&format!(
+            "{}/api/v1/covenants/{covenant}/yearend",
+            url.trim_end_matches('/')
+        ))
+        .set("authorization", &format!("Bearer {token}"))
+        .send_json(serde_json::to_value(command)?)
+        .map_err(super::vote::describe)?
+        .into_json()?;
+    body["first_index"].as_u64().context("the server's receipt")
+}
+
+pub fn run_seed(command: SeedCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        SeedCommand::Commit(args) => commit(args),
+        SeedCommand::Reveal(args) => reveal(args),
+    }
+}
+
+fn commit(args: CommitArgs) -> anyhow::Result<ExitCode> {
+    let (covenant, unit) = (
+        CovenantId::parse(&args.covenant)?,
+        UnitId::parse(&args.unit)?,
+    );
+    let secret = if args.existing {
+        let s = SecretFile::read(&args.secret_file)?;
+        if s.covenant != covenant || s.unit != unit {
+            bail!(
+                "{} is the secret of {} for {}, not of {unit} for {covenant}",
+                args.secret_file.display(),
+                s.unit,
+                s.covenant
+            );
+        }
+        s
+    } else {
+        let s = SecretFile::generate(covenant.clone(), unit.clone());
+        s.create(&args.secret_file)?;
+        eprintln!(
+            "Đã lưu giá trị bí mật / saved the secret in {} (keep it until the reveal)",
+            args.secret_file.display()
+        );
+        s
+    };
+    let commitment = secret.commitment();
+    println!("{commitment}");
+    if args.server.server.is_none() {
+        eprintln!(
+            "Dán mã cam kết trên vào trang tổng kết năm, hoặc chạy lại với --existing --server \
+             --token để gửi / paste this commitment into the year-end page, or run again with \
+             --existing --server … --token … to submit it"
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let index = submit(
+        &args.server,
+        &YearEndCommand::CommitSeed {
+            covenant: covenant.clone(),
+            unit,
+            commitment,
+        },
+        &covenant,
+    )?;
+    eprintln!("Đã gửi cam kết / committed at record {index} (only the commitment was sent)");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn reveal(args: RevealArgs) -> anyhow::Result<ExitCode> {
+    let secret = SecretFile::read(&args.secret_file)?;
+    let index = submit(
+        &args.server,
+        &YearEndCommand::RevealSeed {
+            covenant: secret.covenant.clone(),
+            unit: secret.unit.clone(),
+            value: secret.value.clone(),
+        },
+        &secret.covenant,
+    )?;
+    println!(
+        "Đã công bố / revealed {}'s seed for {} at record {index}",
+        secret.unit, secret.covenant
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Every event of the store, decoded.
@@ -42,7 +316,10 @@ pub fn read_log(store: &StoreArgs) -> anyhow::Result<Vec<Event>> {
 }
 
 pub fn run(args: AssignArgs) -> anyhow::Result<ExitCode> {
-    let covenant = CovenantId::parse(&args.covenant)?;
+    if let Some(seed) = args.seed {
+        return run_seed(seed);
+    }
+    let covenant = CovenantId::parse(args.covenant.as_deref().context("--covenant")?)?;
     let events = read_log(&args.store)?;
     let mut state = thidua_domain::State::default();
     for e in &events {
@@ -133,5 +410,31 @@ fn print_draw(
     }
     for p in review.pairs() {
         println!("  {} → {}", name(&p.inspector), name(&p.inspected));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_secret_file_reads_back_and_its_commitment_is_the_domains() {
+        let s = SecretFile::generate(
+            CovenantId::parse("gu-12-2024").unwrap(),
+            UnitId::parse("ca-kg").unwrap(),
+        );
+        let text = s.to_text();
+        assert_eq!(SecretFile::parse(&text).unwrap(), s);
+        assert!(text.contains(&format!(
+            "commitment: {}",
+            draw::commitment("gu-12-2024", &s.unit, &s.value)
+        )));
+        let damaged = text.replace(&s.value[..2], "zz");
+        assert!(SecretFile::parse(&damaged).is_err());
+        let other = text.replace("unit: ca-kg", "unit: ca-ag");
+        assert!(
+            SecretFile::parse(&other).is_err(),
+            "commitment line no longer matches"
+        );
     }
 }

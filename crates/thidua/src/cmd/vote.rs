@@ -196,7 +196,7 @@ impl<'a> Api<'a> {
 }
 
 /// An HTTP error with the server's code and message.
-fn describe(e: ureq::Error) -> anyhow::Error {
+pub(crate) fn describe(e: ureq::Error) -> anyhow::Error {
     match e {
         ureq::Error::Status(status, response) => {
             let body = response.into_string().unwrap_or_default();

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
 use thidua_domain::yearend::{
-    draw, Answer, DossierEntry, FindingItem, Pair, Points, Recheck, Verdict, YearEndCommand,
+    Answer, DossierEntry, FindingItem, Pair, Points, Recheck, Verdict, YearEndCommand,
 };
 use thidua_domain::{CovenantId, State, Text, UnitId};
 
@@ -53,13 +53,6 @@ fn integer<T: std::str::FromStr>(form: &Form, name: &str) -> Result<T, ApiError>
 fn date(form: &Form, name: &str) -> Result<chrono::NaiveDate, ApiError> {
     thidua_domain::event::parse_date(field(form, name))
         .ok_or_else(|| ApiError::bad_request("invalid_date", name.to_owned()))
-}
-
-/// 32 random bytes (hex), offered as a seed secret; the leader may type their own.
-pub fn random_secret() -> String {
-    let mut bytes = [0u8; 32];
-    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut bytes);
-    hex::encode(bytes)
 }
 
 fn manual_criteria(state: &State, covenant: &CovenantId) -> Vec<String> {
@@ -150,15 +143,13 @@ pub fn command(
             other: unit(form, "other")?,
             reason: text(form, "reason", 1000)?,
         },
-        "commit_seed" => {
-            let u = unit(form, "unit")?;
-            let secret = field(form, "secret").to_ascii_lowercase();
-            C::CommitSeed {
-                commitment: draw::commitment(covenant.as_str(), &u, &secret),
-                covenant,
-                unit: u,
-            }
-        }
+        // Only the commitment: the secret is made and kept on the leader's side (this page's
+        // script, or `thidua assign commit`), never sent here before its reveal.
+        "commit_seed" => C::CommitSeed {
+            covenant,
+            unit: unit(form, "unit")?,
+            commitment: field(form, "commitment").to_ascii_lowercase(),
+        },
         "reveal_seed" => C::RevealSeed {
             covenant,
             unit: unit(form, "unit")?,

@@ -5,7 +5,10 @@
 //! score, an SVG distribution chart, the assignment and its seed, each unit's breakdown, the
 //! council's flags, "chờ nhân chứng xác nhận" until a witnessed checkpoint covers the publication). The
 //! pages show the API's shapes ([`crate::api::yearend`]) and send the domain's commands: no
-//! rule lives here. Works without JavaScript.
+//! rule lives here. Works without JavaScript: the only script (`/static/yearend.js`) makes a
+//! unit's seed secret and its commitment in the leader's browser, so that the server receives
+//! the commitment alone; without it the leader pastes a commitment made offline
+//! (`thidua assign commit`). The server never makes or sees a secret before its reveal.
 
 mod chart;
 mod describe;
@@ -37,8 +40,6 @@ struct ReviewPage {
     r: ReviewDto,
     /// The error of the last form, by the form's id.
     errors: BTreeMap<String, String>,
-    /// A fresh random value offered for the seed commitment.
-    suggested_secret: String,
     /// The fields of a refused form, shown again as typed.
     typed: HashMap<String, String>,
 }
@@ -99,6 +100,26 @@ impl ReviewPage {
                 )
             })
             .unwrap_or_default()
+    }
+    fn member(&self, unit: &str) -> Option<&crate::api::yearend::MemberDto> {
+        self.r.members.iter().find(|m| m.unit.id == unit)
+    }
+    fn committed(&self, unit: &str) -> bool {
+        self.member(unit).is_some_and(|m| m.committed)
+    }
+    fn revealed(&self, unit: &str) -> bool {
+        self.member(unit).is_some_and(|m| m.revealed)
+    }
+    /// Once a unit has revealed, commitments are closed.
+    fn reveals_started(&self) -> bool {
+        self.r.members.iter().any(|m| m.revealed)
+    }
+    /// A field of a refused form for `unit`, shown again as typed.
+    fn typed_field(&self, name: &str, unit: &str) -> &str {
+        match self.typed.get("unit") {
+            Some(u) if u == unit => self.typed.get(name).map_or("", String::as_str),
+            _ => "",
+        }
     }
     fn error(&self, form: &str) -> Option<&String> {
         self.errors.get(form)
@@ -191,7 +212,6 @@ pub(crate) fn review_view(
                 y,
                 r,
                 errors,
-                suggested_secret: forms::random_secret(),
                 typed,
             });
             if failed {
