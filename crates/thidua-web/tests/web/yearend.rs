@@ -145,7 +145,7 @@ fn open_and_fill_dossiers(b: &Browser, app: &TestApp) -> HashMap<String, String>
     b.sign_in(app, "thuky12");
     b.goto(&page(app));
     assert!(b.wait_for("#open-button"), "{}", b.source());
-    b.screenshot("yearend-01-not-open");
+    b.shots("yearend-01-not-open");
     b.type_into("#dossier-deadline", &ddmmyyyy(7));
     b.type_into("#commit-deadline", &ddmmyyyy(7));
     b.type_into("#response-deadline", &ddmmyyyy(21));
@@ -179,7 +179,7 @@ fn open_and_fill_dossiers(b: &Browser, app: &TestApp) -> HashMap<String, String>
             .get(&unit("ca-kg"))
             .is_some_and(|d| d.revision == 1)
     });
-    b.screenshot("yearend-02-dossier-draft");
+    b.shots("yearend-02-dossier-draft");
     for (i, u) in UNITS.iter().enumerate() {
         b.sign_in(app, &leader(u));
         b.goto(&page(app));
@@ -283,7 +283,7 @@ fn commit_in_browser(b: &Browser, app: &TestApp, u: &str) -> String {
         b.exec(&format!(
             "document.getElementById('seed-maker-{u}').scrollIntoView()"
         ));
-        b.screenshot("yearend-02b-commit-in-browser");
+        b.shots("yearend-02b-commit-in-browser");
     }
     // Record what the form sends (kept across the redirect in this tab's sessionStorage).
     b.exec(
@@ -378,7 +378,7 @@ fn reveal_and_draw(b: &Browser, app: &TestApp, secrets: &HashMap<String, String>
         secrets["ca-kg"],
         "the secret made in the browser was revealed"
     );
-    b.screenshot("yearend-03-draw");
+    b.shots("yearend-03-draw");
 }
 
 fn inspect_answer_resolve_publish(b: &Browser, app: &TestApp) {
@@ -451,7 +451,7 @@ fn inspect_answer_resolve_publish(b: &Browser, app: &TestApp) {
     });
     b.goto(&page(app));
     assert!(b.wait_for("#lock-button"));
-    b.screenshot("yearend-04-resolved");
+    b.shots("yearend-04-resolved");
     b.click("#lock-button");
     wait_state(app, "the lock", |s| {
         s.review(&cov()).unwrap().locked_at.is_some()
@@ -476,7 +476,7 @@ fn inspect_answer_resolve_publish(b: &Browser, app: &TestApp) {
     );
     let kg = b.text("#result-ca-kg");
     assert!(kg.contains("0,5"), "self 0,5 above final: {kg}");
-    b.screenshot("yearend-05-results");
+    b.shots("yearend-05-results");
     b.shots("yearend-results");
 }
 
