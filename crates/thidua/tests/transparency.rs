@@ -5,11 +5,13 @@
 //! (over HTTP and from the database), and a forged history — the same demonstration re-signed
 //! with the real log key, then grown; and one signed with another key — is refused by both.
 
+mod support;
+
 use std::ffi::OsString;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 use std::sync::Arc;
+use support::{api_token, run, serve_demo_once, thidua, Running};
 
 use thidua_domain::{Actor, Text, UserId};
 use thidua_service::{LogKey, Service};
@@ -19,27 +21,6 @@ use thidua_store_postgres::{test_database_url, PostgresStore, TestSchema};
 use thidua_store_sqlite::SqliteStore;
 use thidua_transparency::api::spawn_server;
 use thidua_transparency::{router, LogApiConfig, Quorum, ReadAll};
-
-fn thidua() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_thidua"));
-    cmd.env("THIDUA_LOG", "warn")
-        .env_remove("THIDUA_DATABASE_URL")
-        .env_remove("THIDUA_DATA")
-        .env_remove("THIDUA_LOG_KEY")
-        .env_remove("THIDUA_SERVER");
-    cmd
-}
-
-fn run(cmd: &mut Command) -> Output {
-    let out = cmd.output().unwrap();
-    eprintln!(
-        "$ {:?}\n{}{}",
-        cmd.get_args().collect::<Vec<_>>(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
 
 fn ok(cmd: &mut Command) -> String {
     let out = run(cmd);
@@ -55,28 +36,6 @@ fn load_demo(data: &Path, key: Option<&Path>) {
         store.extend(["--key".into(), k.into()]);
     }
     serve_demo_once(&store);
-}
-
-/// Runs `thidua serve --demo` on port 0 with the store options `store` until it serves.
-fn serve_demo_once(store: &[OsString]) {
-    let mut child = thidua()
-        .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
-        .args(store)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut serving = false;
-    for line in lines {
-        if line.unwrap().contains("http://") {
-            serving = true;
-            break;
-        }
-    }
-    child.kill().unwrap();
-    child.wait().unwrap();
-    assert!(serving, "the demonstration server did not start");
 }
 
 /// A log and its public router on 127.0.0.1:0.
@@ -501,59 +460,6 @@ fn a_pg_dump_restores_into_an_empty_database_and_verifies() {
     );
 }
 
-/// `thidua serve` on the data directory `data`, port 0; killed when dropped.
-struct Running {
-    child: std::process::Child,
-    url: String,
-}
-
-impl Running {
-    fn start(data: &Path) -> Self {
-        let mut child = thidua()
-            .args(["serve", "--bind", "127.0.0.1:0", "--data"])
-            .arg(data)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let url = lines
-            .map(|l| l.unwrap())
-            .find_map(|l| {
-                let start = l.find("http://")?;
-                let rest = &l[start..];
-                Some(rest[..rest.find("/ ").unwrap_or(rest.len())].to_owned())
-            })
-            .expect("the server prints its address");
-        Self { child, url }
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// An API token for `user`, written straight into the accounts store of `data`.
-fn api_token(data: &Path, user: &str) -> String {
-    use thidua_store::accounts::{AccountStore, ApiTokenRecord};
-    let secret = format!("thd_{}", thidua_web::accounts::random_token(32));
-    let store = SqliteStore::open(&data.join("thidua.db")).unwrap();
-    store
-        .create_api_token(&ApiTokenRecord {
-            id: thidua_web::accounts::random_token(6),
-            token_hash: thidua_web::accounts::secret_hash(&secret),
-            user: user.to_owned(),
-            label: "thidua vote".into(),
-            created_ms: thidua_web::accounts::now_ms(),
-            revoked_ms: None,
-        })
-        .unwrap();
-    secret
-}
-
 /// A dishonest server in front of `upstream`: it passes every GET on, but reports `key` as the
 /// key of `election`.
 fn dishonest_front(
@@ -606,7 +512,7 @@ fn thidua_vote_uses_the_key_the_log_holds_and_refuses_another() {
     let tmp = tempfile::tempdir().unwrap();
     let (dir, data) = (tmp.path(), tmp.path().join("demo"));
     load_demo(&data, None);
-    let token = api_token(&data, "lanhdao.kg");
+    let token = api_token(&data, "lanhdao.kg", "thidua vote");
     let server = Running::start(&data);
     let election = |id: &str| -> serde_json::Value {
         ureq::get(&format!("{}/api/v1/elections/{id}", server.url))

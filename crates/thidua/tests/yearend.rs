@@ -2,49 +2,17 @@
 //! draw from the log alone, `thidua verify` recomputes the draw and the published results, and
 //! a final score tampered with in a copy of the database is detected.
 
-use std::io::{BufRead, BufReader};
+mod support;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use support::{api_token, run, serve_demo_once, thidua, Running};
 
 use thidua_domain::yearend::YearEndEvent;
 use thidua_domain::{Event, Payload};
 
-fn thidua() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_thidua"));
-    cmd.env("THIDUA_LOG", "warn")
-        .env_remove("THIDUA_DATABASE_URL")
-        .env_remove("THIDUA_DATA")
-        .env_remove("THIDUA_LOG_KEY")
-        .env_remove("THIDUA_SERVER");
-    cmd
-}
-
-fn run(cmd: &mut Command) -> Output {
-    let out = cmd.output().unwrap();
-    eprintln!(
-        "$ {:?}\n{}{}",
-        cmd.get_args().collect::<Vec<_>>(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
 /// Loads the demonstration into `data` (`thidua serve --demo` on port 0, stopped once serving).
 fn load_demo(data: &Path) {
-    let mut child = thidua()
-        .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--data"])
-        .arg(data)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let serving = BufReader::new(child.stdout.take().unwrap())
-        .lines()
-        .any(|l| l.unwrap().contains("http://"));
-    child.kill().unwrap();
-    child.wait().unwrap();
-    assert!(serving, "the demonstration server did not start");
+    serve_demo_once(&["--data".into(), data.into()]);
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -238,59 +206,6 @@ fn the_demonstration_year_gives_its_documents() {
     assert!(!refused.status.success());
 }
 
-/// `thidua serve` on the data directory `data`, port 0; killed when dropped.
-struct Running {
-    child: std::process::Child,
-    url: String,
-}
-
-impl Running {
-    fn start(data: &Path) -> Self {
-        let mut child = thidua()
-            .args(["serve", "--bind", "127.0.0.1:0", "--data"])
-            .arg(data)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let url = BufReader::new(child.stdout.take().unwrap())
-            .lines()
-            .map(|l| l.unwrap())
-            .find_map(|l| {
-                let start = l.find("http://")?;
-                let rest = &l[start..];
-                Some(rest[..rest.find("/ ").unwrap_or(rest.len())].to_owned())
-            })
-            .expect("the server prints its address");
-        Self { child, url }
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// An API token for `user`, written straight into the accounts store of `data`.
-fn api_token(data: &Path, user: &str) -> String {
-    use thidua_store::accounts::{AccountStore, ApiTokenRecord};
-    let secret = format!("thd_{}", thidua_web::accounts::random_token(32));
-    let store = thidua_store_sqlite::SqliteStore::open(&data.join("thidua.db")).unwrap();
-    store
-        .create_api_token(&ApiTokenRecord {
-            id: thidua_web::accounts::random_token(6),
-            token_hash: thidua_web::accounts::secret_hash(&secret),
-            user: user.to_owned(),
-            label: "thidua assign".into(),
-            created_ms: thidua_web::accounts::now_ms(),
-            revoked_ms: None,
-        })
-        .unwrap();
-    secret
-}
-
 /// The value line of a secret file.
 fn value_in(file: &Path) -> String {
     let text = std::fs::read_to_string(file).unwrap();
@@ -365,9 +280,9 @@ fn leaders_commit_and_reveal_from_the_command_line() {
     open_second_review(&data);
     let tokens: Vec<String> = MEMBERS
         .iter()
-        .map(|u| api_token(&data, &format!("lanhdao.{}", &u[3..])))
+        .map(|u| api_token(&data, &format!("lanhdao.{}", &u[3..]), "thidua assign"))
         .collect();
-    let secretariat = api_token(&data, "thuky.cum12");
+    let secretariat = api_token(&data, "thuky.cum12", "thidua assign");
 
     // Offline: the file and the commitment; a second run refuses to overwrite the file.
     let file = |u: &str| dir.join(format!("{u}.seed.txt"));

@@ -58,8 +58,15 @@ fn sixty_four_simultaneous_guesses(app: &TestApp) {
     let checked = statuses.iter().filter(|s| [401, 303].contains(s)).count();
     let refused = statuses.iter().filter(|s| **s == 429).count();
     assert_eq!(checked + refused, 64, "nothing else: {statuses:?}");
+    // The right password, when it gets in, resets the account's counter (a success ends the
+    // failures): the attempts after it start again with the free ones.
+    let reset = if statuses[63] == 303 {
+        PER_ACCOUNT.free as usize
+    } else {
+        0
+    };
     assert!(
-        checked <= most_checked_within(elapsed_ms),
+        checked <= most_checked_within(elapsed_ms) + reset,
         "each attempt is counted before its password is checked: {checked} checked in {elapsed_ms} ms"
     );
     if statuses[63] != 303 {

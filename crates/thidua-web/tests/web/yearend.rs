@@ -487,6 +487,20 @@ pub fn five_units_complete_a_year_end(b: &Browser, app: &TestApp) {
     inspect_answer_resolve_publish(b, app);
 }
 
+/// The year-end as the secretariat opens it today: a week for the dossiers and the seeds, three
+/// for the answers, one inspector per unit, `record_sample` case files re-checked.
+fn opening(record_sample: u32) -> thidua_domain::yearend::YearEndCommand {
+    let today = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis());
+    thidua_domain::yearend::YearEndCommand::Open {
+        covenant: cov(),
+        dossier_deadline: today + chrono::Duration::days(7),
+        commit_deadline: today + chrono::Duration::days(7),
+        response_deadline: today + chrono::Duration::days(21),
+        inspectors: 1,
+        record_sample,
+    }
+}
+
 #[test]
 fn browser_year_end() {
     let Some(b) = Browser::start() else {
@@ -510,19 +524,7 @@ fn who_reads_what_of_the_year_end() {
     let s = &app.service;
     let ye = |c| Command::YearEnd(c);
     use thidua_domain::yearend::{DossierEntry, Points, YearEndCommand as Y};
-    let today = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis());
-    s.execute(
-        &sys,
-        ye(Y::Open {
-            covenant: cov(),
-            dossier_deadline: today + chrono::Duration::days(7),
-            commit_deadline: today + chrono::Duration::days(7),
-            response_deadline: today + chrono::Duration::days(21),
-            inspectors: 1,
-            record_sample: 5,
-        }),
-    )
-    .unwrap();
+    s.execute(&sys, Command::YearEnd(opening(5))).unwrap();
     let entry = |x: &str| DossierEntry {
         score: Points(x.parse().unwrap()),
         justification: Text::parse("t", "Giải trình", 100).unwrap(),
@@ -773,20 +775,9 @@ fn evidence_files_are_checked_by_content_and_served_to_readers_only() {
     };
     prepare(&app);
     use thidua_domain::yearend::{DossierEntry, Points, YearEndCommand as Y};
-    let today = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis());
     let s = &app.service;
-    s.execute(
-        &Actor::System,
-        Command::YearEnd(Y::Open {
-            covenant: cov(),
-            dossier_deadline: today + chrono::Duration::days(7),
-            commit_deadline: today + chrono::Duration::days(7),
-            response_deadline: today + chrono::Duration::days(21),
-            inspectors: 1,
-            record_sample: 0,
-        }),
-    )
-    .unwrap();
+    s.execute(&Actor::System, Command::YearEnd(opening(0)))
+        .unwrap();
     let entry = DossierEntry {
         score: Points("6".parse().unwrap()),
         justification: Text::parse("t", "Giải trình", 100).unwrap(),
@@ -843,15 +834,7 @@ fn the_secretariat_records_an_assignment_when_the_draw_finds_none() {
     prepare(&app);
     let (sys, s) = (Actor::System, &app.service);
     use thidua_domain::yearend::YearEndCommand as Y;
-    let today = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis());
-    let mut steps = vec![Y::Open {
-        covenant: cov(),
-        dossier_deadline: today + chrono::Duration::days(7),
-        commit_deadline: today + chrono::Duration::days(7),
-        response_deadline: today + chrono::Duration::days(21),
-        inspectors: 1,
-        record_sample: 5,
-    }];
+    let mut steps = vec![opening(5)];
     for other in &UNITS[1..] {
         steps.push(Y::DeclareConflict {
             covenant: cov(),
@@ -932,19 +915,7 @@ fn a_leader_without_javascript_pastes_a_commitment_made_offline() {
     prepare(&app);
     let (sys, s) = (Actor::System, &app.service);
     use thidua_domain::yearend::YearEndCommand as Y;
-    let today = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis());
-    s.execute(
-        &sys,
-        Command::YearEnd(Y::Open {
-            covenant: cov(),
-            dossier_deadline: today + chrono::Duration::days(7),
-            commit_deadline: today + chrono::Duration::days(7),
-            response_deadline: today + chrono::Duration::days(21),
-            inspectors: 1,
-            record_sample: 5,
-        }),
-    )
-    .unwrap();
+    s.execute(&sys, Command::YearEnd(opening(5))).unwrap();
     let path = format!("/covenants/{COV}/yearend");
     let kg = signed_in(&app, "lanhdao-kg");
     let page = kg.get(&path);
