@@ -320,6 +320,11 @@ impl Service {
             return Err(ServiceError::Halted(reason));
         }
         let _writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        // Writes may have halted while this one waited for its turn (the audit halts before it
+        // takes the writer lock to rebuild the view).
+        if let Some(reason) = self.halted() {
+            return Err(ServiceError::Halted(reason));
+        }
         // Other servers on the same database wait for this turn to end.
         let _turn = self.store.writer_turn()?;
         for attempt in 0..MAX_ATTEMPTS {
