@@ -1105,6 +1105,8 @@ mod midyear_tests;
 #[path = "progress/mod.rs"]
 mod progress_tests;
 
+#[path = "replay/mod.rs"]
+mod replay_strict;
 #[path = "domain_votes/mod.rs"]
 mod votes;
 mod yearend;

@@ -1,59 +1,87 @@
-//! The background audit after a start from a snapshot: the events the snapshot let start-up
-//! skip are still what proofs and tiles are served from, so their bytes are hashed again, every
-//! tree node they complete is compared with the stored one, and the recomputed root must be the
-//! one the snapshot and its signed checkpoint name. A difference halts the service's writes.
+//! The background audit after a start from a snapshot. Start-up has already checked the bytes
+//! and tree nodes below the snapshot (`replay::check_prefix`), so nothing served from them is
+//! unchecked; what it trusted is the snapshot's *state*, signed with the log key. Here the
+//! events below the snapshot are decoded and applied from the first one, under the domain's
+//! rules, and the result compared with the snapshot's state. A snapshot that does not match is
+//! never trusted again: a loud error line, the stored snapshot replaced by the replayed state,
+//! the served view rebuilt from the replay (and the events after it), and writes halted, since
+//! commands were decided on a state the log does not give.
 
 use std::sync::Arc;
 
-use thidua_ledger::{leaf_hash, CompactRange};
-
-use crate::replay::{check_stored_nodes, corrupt, CHUNK};
+use crate::replay::{corrupt, replay_prefix};
 use crate::{Service, ServiceError};
 
 pub(crate) fn spawn(service: Arc<Service>, upto: u64) -> std::thread::JoinHandle<()> {
     std::thread::Builder::new()
         .name("thidua-audit".into())
         .spawn(move || match audit(&service, upto) {
-            Ok(()) => tracing::info!(
+            Ok(true) => tracing::info!(
                 upto,
-                "audit of the log before the snapshot: all entries and tree nodes match"
+                "audit of the snapshot: the log replayed from the first event gives its state"
             ),
+            Ok(false) => {}
             Err(e) => service.halt(&e),
         })
         .expect("spawn the audit thread")
 }
 
-/// Recomputes leaves, nodes and the root of the first `upto` entries.
-fn audit(service: &Service, upto: u64) -> Result<(), ServiceError> {
+/// Replays the first `upto` events and compares the state with the snapshot start-up used;
+/// `false` when it did not match (and was dealt with).
+fn audit(service: &Service, upto: u64) -> Result<bool, ServiceError> {
     let store = &**service.store();
-    let mut frontier = CompactRange::new();
-    while frontier.size() < upto {
-        let from = frontier.size();
-        let entries = store.entries(from, (from + CHUNK).min(upto))?;
-        if entries.is_empty() {
-            return Err(corrupt(from, "entries before the snapshot are missing"));
-        }
-        let mut completed = Vec::with_capacity(entries.len() * 2);
-        for entry in &entries {
-            let leaf = leaf_hash(&entry.bytes);
-            if leaf != entry.leaf_hash || entry.index != frontier.size() {
-                return Err(corrupt(
-                    entry.index,
-                    "the stored leaf hash does not match the event bytes",
-                ));
-            }
-            completed.extend(frontier.append(leaf));
-        }
-        check_stored_nodes(store, &completed)?;
-    }
-    let snapshot_root = crate::snapshot::open(store, service.key(), upto)
-        .map(|v| v.root())
+    let replayed = replay_prefix(store, upto)?;
+    let snapshot = crate::snapshot::open(store, service.key(), upto)
         .map_err(|e| corrupt(upto, e.to_string()))?;
-    if frontier.root() != snapshot_root {
+    if replayed.root() != snapshot.root() {
         return Err(corrupt(
             upto,
             "the entries before the snapshot do not give its root",
         ));
     }
-    Ok(())
+    if replayed.state == snapshot.state {
+        return Ok(true);
+    }
+    let error = corrupt(
+        upto,
+        format!(
+            "the snapshot at {upto} is signed with the log key but does not match the log \
+             replayed from the first event ({} differ): it is discarded and replaced by the \
+             replayed state",
+            differing_parts(&snapshot.state, &replayed.state)
+        ),
+    );
+    tracing::error!(
+        error = %error,
+        "A SNAPSHOT DID NOT MATCH THE LOG: the state served since start-up came from it; \
+         writes are halted until an operator has looked (restart to resume)"
+    );
+    if let Err(e) = crate::snapshot::write(store, service.key(), &replayed) {
+        tracing::error!(error = %e, "could not replace the snapshot that did not match");
+    }
+    service.halt(&error);
+    service.rebase(replayed);
+    Ok(false)
+}
+
+/// The top-level parts of the state that differ, named for the log line.
+fn differing_parts(a: &thidua_domain::State, b: &thidua_domain::State) -> String {
+    let (Ok(serde_json::Value::Object(a)), Ok(serde_json::Value::Object(b))) =
+        (serde_json::to_value(a), serde_json::to_value(b))
+    else {
+        return "the states".into();
+    };
+    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let differ: Vec<&str> = keys
+        .into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .map(String::as_str)
+        .collect();
+    if differ.is_empty() {
+        "the states".into()
+    } else {
+        differ.join(", ")
+    }
 }

@@ -151,6 +151,9 @@ pub struct OpenReport {
     pub replayed: u64,
     /// Why a stored snapshot was not used, if one was discarded.
     pub discarded_snapshot: Option<String>,
+    /// The time spent checking the entries and tree nodes below the snapshot before serving
+    /// (zero without a snapshot: the replay checks them).
+    pub prefix_check: Duration,
 }
 
 impl Service {
@@ -192,6 +195,19 @@ impl Service {
             tracing::error!(%reason, "a stored snapshot was discarded; replaying the whole log");
         }
         let from_snapshot = start.state.size;
+        let check_started = std::time::Instant::now();
+        if from_snapshot > 0 {
+            // What the snapshot let start-up skip is still served (proofs, leaves, entries,
+            // tiles): its bytes and tree nodes are checked before anything is served.
+            let root = replay::check_prefix(&*store, from_snapshot)?;
+            if root != start.root() {
+                return Err(replay::corrupt(
+                    from_snapshot,
+                    "the entries before the snapshot do not give its signed root",
+                ));
+            }
+        }
+        let prefix_check = check_started.elapsed();
         let mut view = start;
         let replayed = replay::catch_up(&*store, &mut view, Some((total, progress)))?;
         replay::check_checkpoints(&*store, &key, &view)?;
@@ -208,6 +224,7 @@ impl Service {
             from_snapshot,
             replayed,
             discarded_snapshot: discarded,
+            prefix_check,
         };
         Ok((service, report))
     }
@@ -238,9 +255,21 @@ impl Service {
         }
     }
 
+    /// Replaces the served view by `base` (a view of a prefix of the log rebuilt from the first
+    /// event) brought up to the store's end: what the background audit does when the snapshot
+    /// start-up used does not match the log.
+    fn rebase(&self, base: View) {
+        let _writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let mut view = base;
+        match replay::catch_up(&*self.store, &mut view, None) {
+            Ok(_) => self.publish(view),
+            Err(e) => self.halt(&e),
+        }
+    }
+
     /// Stops accepting writes, loudly.
     pub(crate) fn halt(&self, e: &ServiceError) {
-        tracing::error!(error = %e, "the log read back cannot be applied: writes are halted");
+        tracing::error!(error = %e, "the log read back does not match the service's state: writes are halted");
         let mut halted = self.halted.write().unwrap_or_else(|p| p.into_inner());
         halted.get_or_insert_with(|| e.to_string());
     }
@@ -291,6 +320,11 @@ impl Service {
             return Err(ServiceError::Halted(reason));
         }
         let _writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        // Writes may have halted while this one waited for its turn (the audit halts before it
+        // takes the writer lock to rebuild the view).
+        if let Some(reason) = self.halted() {
+            return Err(ServiceError::Halted(reason));
+        }
         // Other servers on the same database wait for this turn to end.
         let _turn = self.store.writer_turn()?;
         for attempt in 0..MAX_ATTEMPTS {
@@ -384,9 +418,11 @@ impl Service {
             .expect("spawn the follower thread")
     }
 
-    /// Checks, in the background, the part of the log that a snapshot let start-up skip: every
-    /// entry's leaf hash and every stored tree node below the snapshot. A difference halts the
-    /// service's writes. Returns the thread, which ends when done.
+    /// Checks, in the background, the state of the snapshot start-up used: the events below it
+    /// are replayed from the first one and the state compared with the snapshot's (their bytes
+    /// and tree nodes were checked before start-up finished). A snapshot that does not match is
+    /// replaced by the replayed state, the served view rebuilt from the replay, and writes
+    /// halted. Returns the thread, which ends when done.
     pub fn spawn_audit(self: &Arc<Self>) -> Option<std::thread::JoinHandle<()>> {
         let upto = self.snapshots.started_from();
         (upto > 0).then(|| audit::spawn(Arc::clone(self), upto))

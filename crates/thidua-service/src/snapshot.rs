@@ -3,7 +3,10 @@
 //! tree root at that size, the body's SHA-256) and a body (the state as JSON). It is trusted
 //! only if the signature, the body's hash, the signed checkpoint of the same size and the
 //! stored tree's root all agree; anything else discards it, loudly, and the log is replayed
-//! from the start. `thidua verify` always replays from the start and compares.
+//! from the start. Start-up still hashes the entries and tree nodes below it before serving
+//! (`replay::check_prefix`), and the background audit (`audit.rs`) replays them and compares the
+//! state: a signed snapshot that does not match is replaced and halts writes. `thidua verify`
+//! always replays from the start and compares.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;

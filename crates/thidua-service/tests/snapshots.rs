@@ -158,12 +158,14 @@ fn a_snapshot_that_does_not_match_is_discarded_and_the_log_replayed() {
 }
 
 #[test]
-fn the_log_before_a_snapshot_is_audited_in_the_background() {
+fn the_log_before_a_snapshot_is_checked_before_anything_is_served() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("t.db");
     log_with_snapshot(Arc::new(SqliteStore::open(&db).unwrap()), dir.path());
     {
-        let (service, _) = open_with(Arc::new(SqliteStore::open(&db).unwrap()), dir.path(), false);
+        let (service, report) =
+            open_with(Arc::new(SqliteStore::open(&db).unwrap()), dir.path(), false);
+        assert_eq!(report.from_snapshot, 200);
         let service = Arc::new(service);
         service
             .spawn_audit()
@@ -172,34 +174,119 @@ fn the_log_before_a_snapshot_is_audited_in_the_background() {
             .unwrap();
         assert_eq!(service.halted(), None, "a clean log passes the audit");
     }
-    // An interior node below the snapshot changed: start-up does not read it, the audit does.
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    conn.execute_batch(
-        "DROP TRIGGER nodes_no_update; UPDATE tree_nodes SET hash = randomblob(32) WHERE level = 2 AND idx = 5;",
+    // Below the snapshot, what proofs, leaves, entries and tiles are served from is checked
+    // at start-up, before serving: an interior node, a leaf node, or an entry's bytes with its
+    // leaf hash fixed.
+    let tampered = [
+        "UPDATE tree_nodes SET hash = randomblob(32) WHERE level = 2 AND idx = 5",
+        "UPDATE tree_nodes SET hash = randomblob(32) WHERE level = 0 AND idx = 17",
+        "UPDATE entries SET bytes = CAST(bytes || x'20' AS BLOB) WHERE idx = 34",
+        "UPDATE entries SET leaf_hash = randomblob(32) WHERE idx = 34",
+    ];
+    for (n, change) in tampered.iter().enumerate() {
+        let copy = dir.path().join(format!("copy-{n}.db"));
+        std::fs::copy(&db, &copy).unwrap();
+        let conn = rusqlite::Connection::open(&copy).unwrap();
+        conn.execute_batch("DROP TRIGGER nodes_no_update; DROP TRIGGER entries_no_update;")
+            .unwrap();
+        assert_eq!(conn.execute(change, []).unwrap(), 1, "{change}");
+        drop(conn);
+        let opened = Service::open_full(
+            Arc::new(SqliteStore::open(&copy).unwrap()),
+            key(dir.path()),
+            Box::new(SystemEnvironment),
+            OpenOptions {
+                snapshots: SnapshotPolicy { every: 0 },
+                ignore_snapshots: false,
+            },
+            &|_, _| {},
+        );
+        match opened {
+            Err(ServiceError::Corrupt { index, reason }) => {
+                assert!(
+                    index < 200,
+                    "{change}: found below the snapshot ({index}: {reason})"
+                )
+            }
+            Err(e) => panic!("{change}: {e}"),
+            Ok((_, report)) => panic!("{change}: the server started ({report:?})"),
+        }
+    }
+}
+
+/// Forges the snapshot at `size`: `edit` applied to its body, the note re-signed with the log's
+/// real key (a dishonest operator, or a bug that wrote a wrong state).
+fn forge_snapshot(
+    db: &std::path::Path,
+    dir: &std::path::Path,
+    size: u64,
+    edit: &dyn Fn(&str) -> String,
+) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let (note, body): (String, Vec<u8>) = conn
+        .query_row(
+            "SELECT note, body FROM snapshots WHERE size = ?1",
+            [size as i64],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let body = String::from_utf8(body).unwrap();
+    let forged = edit(&body);
+    assert_ne!(forged, body);
+    let key = key(dir);
+    let text = key.open_note(&note).unwrap();
+    let old_hash = hex::encode(thidua_store::sha256(body.as_bytes()));
+    let new_hash = hex::encode(thidua_store::sha256(forged.as_bytes()));
+    assert!(text.contains(&old_hash));
+    let note = key.sign_note(&text.replace(&old_hash, &new_hash)).unwrap();
+    conn.execute(
+        "UPDATE snapshots SET note = ?1, body = ?2 WHERE size = ?3",
+        rusqlite::params![note, forged.as_bytes(), size as i64],
     )
     .unwrap();
+}
+
+#[test]
+fn a_signed_snapshot_that_does_not_match_the_log_is_found_replaced_and_halts_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    log_with_snapshot(Arc::new(SqliteStore::open(&db).unwrap()), dir.path());
+    let (full, _) = open_with(Arc::new(SqliteStore::open(&db).unwrap()), dir.path(), true);
+    let truth = full.read().state.clone();
+    drop(full);
+    forge_snapshot(&db, dir.path(), 200, &|body| {
+        body.replacen("Cán bộ u0-1", "Cán bộ giả mạo", 1)
+    });
+
+    // Its signature holds, so start-up uses it; the background audit replays and compares.
     let (service, report) = open_with(Arc::new(SqliteStore::open(&db).unwrap()), dir.path(), false);
     assert_eq!(report.from_snapshot, 200);
+    assert_ne!(service.read().state, truth);
     let service = Arc::new(service);
     service.spawn_audit().unwrap().join().unwrap();
-    let reason = service.halted().expect("the audit halts writes");
-    assert!(reason.contains("level 2, index 5"), "{reason}");
-    let err = service
-        .execute(&Actor::System, register("late"))
-        .unwrap_err();
-    assert!(matches!(err, ServiceError::Halted(_)), "{err}");
-    // Without the snapshot, start-up itself refuses the changed node.
-    let full = Service::open_full(
-        Arc::new(SqliteStore::open(&db).unwrap()),
-        key(dir.path()),
-        Box::new(SystemEnvironment),
-        OpenOptions {
-            ignore_snapshots: true,
-            ..Default::default()
-        },
-        &|_, _| {},
+    let reason = service.halted().expect("a wrong snapshot halts writes");
+    assert!(
+        reason.contains("snapshot at 200") && reason.contains("users"),
+        "{reason}"
     );
-    assert!(matches!(full, Err(ServiceError::Corrupt { .. })));
+    assert_eq!(
+        service.read().state,
+        truth,
+        "the served state is rebuilt from the log"
+    );
+    assert!(matches!(
+        service.execute(&Actor::System, register("after")),
+        Err(ServiceError::Halted(_))
+    ));
+    drop(service);
+
+    // It is never trusted again: the stored snapshot now holds the replayed state.
+    let (again, report) = open_with(Arc::new(SqliteStore::open(&db).unwrap()), dir.path(), false);
+    assert_eq!(report.from_snapshot, 200);
+    assert_eq!(again.read().state, truth);
+    let again = Arc::new(again);
+    again.spawn_audit().unwrap().join().unwrap();
+    assert_eq!(again.halted(), None);
 }
 
 #[test]

@@ -27,6 +27,21 @@ impl TestSchema {
     }
 }
 
+impl TestSchema {
+    /// Runs one SQL statement in this schema on a connection of its own, past any store (what
+    /// anyone with access to the database could do); the rows changed or the server's refusal.
+    pub fn execute(&self, sql: &str) -> Result<u64, String> {
+        let mut c = tls::connect(&self.url).map_err(|e| e.to_string())?;
+        c.batch_execute(&format!("SET search_path TO {}", self.name))
+            .map_err(|e| e.to_string())?;
+        c.execute(sql, &[]).map_err(|e| {
+            e.as_db_error()
+                .map(|d| d.message().to_owned())
+                .unwrap_or_else(|| e.to_string())
+        })
+    }
+}
+
 impl Drop for TestSchema {
     fn drop(&mut self) {
         if let Ok(mut c) = tls::connect(&self.url) {

@@ -47,6 +47,17 @@ impl Factory for Schemas {
             .name;
         Arc::new(PostgresStore::open_in_schema(&url(), Some(schema)).unwrap())
     }
+
+    fn execute_sql(&self, store: &Arc<dyn EventStore>, sql: &str) -> Result<u64, String> {
+        let key = Arc::as_ptr(store) as *const () as usize;
+        let made = self.made.lock().unwrap();
+        let (_, schema) = made
+            .iter()
+            .rev()
+            .find(|(k, _)| *k == key)
+            .expect("a store made here");
+        schema.execute(sql)
+    }
 }
 
 /// Hands an event store scenario a factory of stores in fresh schemas (skips without a server).

@@ -11,6 +11,11 @@ use crate::{sha256, Append, Entry, EventStore, Node, StoreError};
 pub trait Factory {
     fn fresh(&self) -> Arc<dyn EventStore>;
     fn reopen(&self, store: &Arc<dyn EventStore>) -> Arc<dyn EventStore>;
+    /// Runs one SQL statement directly on the database behind `store`, past the store, as
+    /// anyone with a connection to the database could: how the suite checks what the database
+    /// itself refuses. The rows changed, or the database's refusal. The statements the suite
+    /// sends are plain SQL that every backend reads alike.
+    fn execute_sql(&self, store: &Arc<dyn EventStore>, sql: &str) -> Result<u64, String>;
 }
 
 fn entry(index: u64) -> Entry {
@@ -69,6 +74,7 @@ macro_rules! event_store_conformance {
             blobs_are_content_addressed,
             reopen_sees_everything,
             concurrent_writers_never_fork,
+            the_log_is_append_only,
         );
     };
     (@tests $run:path: $($scenario:ident),* $(,)?) => {
@@ -235,4 +241,50 @@ pub fn concurrent_writers_never_fork(factory: &dyn Factory) {
         assert_eq!(e.index, i as u64);
         assert_eq!(*e, entry(i as u64));
     }
+}
+
+/// The database itself refuses to change or remove what was appended — entries, tree nodes and
+/// checkpoints — even to a connection that goes past the store; what was read before is read
+/// unchanged after. (Tamper tests drop these triggers as an attacker with file access would.)
+pub fn the_log_is_append_only(factory: &dyn Factory) {
+    let store = factory.fresh();
+    for _ in 0..3 {
+        append_n(&*store, 1);
+    }
+    let entries = store.entries(0, 10).unwrap();
+    let nodes = store.nodes(0, 0, 3).unwrap();
+    let checkpoints: Vec<_> = (1..=3).map(|n| store.checkpoint_at(n).unwrap()).collect();
+    assert!(checkpoints.iter().all(Option::is_some));
+    assert_eq!(entries.len(), 3);
+    assert_eq!(nodes.len(), 3);
+    let statements = [
+        "UPDATE entries SET bytes = leaf_hash WHERE idx = 1",
+        "UPDATE entries SET idx = idx + 10",
+        "DELETE FROM entries WHERE idx = 2",
+        "DELETE FROM entries",
+        "UPDATE tree_nodes SET hash = hash WHERE level = 0 AND idx = 1",
+        "UPDATE tree_nodes SET idx = idx + 10",
+        "DELETE FROM tree_nodes WHERE level = 0 AND idx = 2",
+        "DELETE FROM tree_nodes",
+        "UPDATE checkpoints SET note = 'forged' WHERE size = 3",
+        "UPDATE checkpoints SET size = size + 10",
+        "DELETE FROM checkpoints WHERE size = 3",
+        "DELETE FROM checkpoints",
+    ];
+    for sql in statements {
+        let result = factory.execute_sql(&store, sql);
+        assert!(result.is_err(), "the database allowed {sql:?}: {result:?}");
+    }
+    // The refusals changed nothing, and the direct connection sees the same log.
+    assert_eq!(
+        factory.execute_sql(&store, "UPDATE blobs SET bytes = bytes"),
+        Ok(0),
+        "statements that are allowed run"
+    );
+    let store = factory.reopen(&store);
+    assert_eq!(store.entries(0, 10).unwrap(), entries);
+    assert_eq!(store.nodes(0, 0, 3).unwrap(), nodes);
+    let after: Vec<_> = (1..=3).map(|n| store.checkpoint_at(n).unwrap()).collect();
+    assert_eq!(after, checkpoints);
+    assert_eq!(store.size().unwrap(), 3);
 }

@@ -86,7 +86,7 @@ pub enum VerifyError {
     Inconsistent(String),
     #[error("after replay: {0}")]
     AfterReplay(String),
-    #[error("the snapshot of the state at {size} does not match the state replayed from the log ({found}); the server discards it, delete it")]
+    #[error("the snapshot of the state at {size} does not match the state replayed from the log ({found}); a server that starts from it finds this in the background, replaces it with the replayed state and halts its writes")]
     Snapshot { size: u64, found: String },
     #[error("verifier state {path}: {message}")]
     State { path: String, message: String },

@@ -2,8 +2,10 @@
 //! file access drops the append-only triggers and changes one byte of an event (with or without
 //! fixing the stored leaf hash), deletes one, reorders two, inserts one, truncates the tail,
 //! edits a checkpoint, or rewrites the history and re-signs it (with a new key, or with the
-//! real one). `Verification` (what `thidua verify` runs) must detect every case; the witness
-//! must detect every case that changes the history it cosigned. Counts are printed.
+//! real one). `Verification` (what `thidua verify` runs) must detect every case; a server must
+//! refuse to start on every case it can tell, both replaying every event and starting from the
+//! snapshot the log keeps four events before its end; the witness must detect every case that
+//! changes the history it cosigned. Counts are printed.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -49,6 +51,14 @@ fn base() -> &'static Base {
     static BASE: OnceLock<Base> = OnceLock::new();
     BASE.get_or_init(|| {
         let log = sqlite_log(60);
+        // A snapshot a few events before the end, so that a server may start from it: what it
+        // skips must be checked before anything is served, as a full replay checks it.
+        log.service.write_snapshot().unwrap();
+        for i in 0..4 {
+            log.service
+                .execute(&thidua_domain::Actor::System, register(&format!("sau{i}")))
+                .unwrap();
+        }
         let dir = tempfile::tempdir().unwrap();
         copy_db(&log.db_path(), &dir.path().join("base.db"));
         let verifier_key = log.service.key().verifier_key().to_owned();
@@ -62,6 +72,12 @@ fn base() -> &'static Base {
             witness_key,
         };
         verify(&base.db(), &base, &base.verify_state()).expect("the pristine copy verifies");
+        let (_, report) = open_server(&base.db(), &base, false).expect("the pristine copy opens");
+        assert_eq!(
+            report.from_snapshot,
+            size - 4,
+            "a server starts from the snapshot"
+        );
         witness(&base.db(), &base, &base.witness_state()).expect("the witness cosigns it");
         base
     })
@@ -80,6 +96,27 @@ fn verify(db: &Path, base: &Base, state: &Path) -> Result<u64, VerifyError> {
     }
     .run(&local(db))
     .map(|s| s.size)
+}
+
+/// Starts a server on `db`: from its snapshot if it has one, or by replaying every event.
+fn open_server(
+    db: &Path,
+    base: &Base,
+    ignore_snapshots: bool,
+) -> Result<(Service, thidua_service::OpenReport), thidua_service::ServiceError> {
+    let store: Arc<dyn EventStore> = Arc::new(SqliteStore::open(db).unwrap());
+    let key = LogKey::load(&base.key_path()).unwrap();
+    let options = thidua_service::OpenOptions {
+        snapshots: thidua_service::SnapshotPolicy { every: 0 },
+        ignore_snapshots,
+    };
+    Service::open_full(
+        store,
+        key,
+        Box::new(thidua_service::SystemEnvironment),
+        options,
+        &|_, _| {},
+    )
 }
 
 /// Runs the witness's check (no posting: the log is a local file).
@@ -424,14 +461,17 @@ fn check(t: &Tamper) -> String {
         }
     };
     if t.server_detects() {
-        let store: Arc<dyn EventStore> = Arc::new(SqliteStore::open(&db).unwrap());
-        let key = LogKey::load(&base.key_path()).unwrap();
-        if let Ok(service) = Service::open(store, key, &|_, _| {}) {
-            panic!(
-                "{t:?} ({}): the server started on it (size {})",
-                t.kind(),
-                service.read().size
-            );
+        // Replaying every event, and from the snapshot (which the changed log keeps when the
+        // change leaves it and its checkpoint in place).
+        for ignore_snapshots in [true, false] {
+            if let Ok((service, report)) = open_server(&db, base, ignore_snapshots) {
+                panic!(
+                    "{t:?} ({}): the server started on it (size {}, from {})",
+                    t.kind(),
+                    service.read().size,
+                    report.from_snapshot
+                );
+            }
         }
     }
     // The verifier's state is only updated by a successful run.

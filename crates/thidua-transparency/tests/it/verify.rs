@@ -169,3 +169,61 @@ fn verify_reads_a_postgres_log_directly() {
     assert_eq!(summary.state, log.service.read().state);
     assert_eq!(summary.root, log.service.read().root());
 }
+
+/// A snapshot signed with the real log key whose state is not what the log gives (a dishonest
+/// operator, or a bug that wrote a wrong state): the verifier replays from the first event and
+/// reports the mismatch, naming the snapshot's size.
+#[test]
+fn verify_reports_a_signed_snapshot_that_does_not_match_the_log() {
+    let log = sqlite_log(5);
+    let size = log.service.write_snapshot().unwrap();
+    let verifier = log.log_verifier();
+    let run = || {
+        Verification {
+            log_key: &verifier,
+            witnesses: &[],
+            min_cosignatures: 0,
+            state_path: None,
+            progress: &|_, _| {},
+            after_replay: None,
+            keep_events: false,
+        }
+        .run(&local(&log.db_path()))
+    };
+    run().expect("a snapshot that matches passes");
+
+    let conn = rusqlite::Connection::open(log.db_path()).unwrap();
+    let (note, body): (String, Vec<u8>) = conn
+        .query_row(
+            "SELECT note, body FROM snapshots WHERE size = ?1",
+            [size as i64],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let body = String::from_utf8(body).unwrap();
+    let forged = body.replacen("\"canbo1\"", "\"canbo1-gia\"", 1);
+    assert_ne!(forged, body);
+    let key = thidua_service::LogKey::load(&log.key_path()).unwrap();
+    let text = key.open_note(&note).unwrap();
+    let (old, new) = (
+        hex::encode(thidua_store::sha256(body.as_bytes())),
+        hex::encode(thidua_store::sha256(forged.as_bytes())),
+    );
+    let note = key.sign_note(&text.replace(&old, &new)).unwrap();
+    conn.execute(
+        "UPDATE snapshots SET note = ?1, body = ?2 WHERE size = ?3",
+        rusqlite::params![note, forged.as_bytes(), size as i64],
+    )
+    .unwrap();
+
+    match run() {
+        Err(e @ VerifyError::Snapshot { .. }) => {
+            let message = e.to_string();
+            assert!(
+                message.contains(&format!("at {size}")) && message.contains("state sha256"),
+                "{message}"
+            );
+        }
+        other => panic!("the forged snapshot was not reported: {other:?}"),
+    }
+}

@@ -115,8 +115,19 @@ pub async fn execute(
     result
 }
 
-/// Readiness: the store answers.
+/// Readiness: the service accepts writes and the store answers. A halted service (the log read
+/// back did not match its state, or the snapshot it started from did not) is not ready; the
+/// answer says so without the details, which name events and users and are in the server's
+/// log, since this endpoint is public.
 pub async fn readyz(State(app): State<AppState>) -> Response {
+    if app.service.halted().is_some() {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not ready: halted (writes have stopped because the log read back does not match \
+             the service's state; the reason is in the server's log)",
+        )
+            .into_response();
+    }
     match app.blocking(|app| Ok(app.service.store().size()?)).await {
         Ok(_) => (StatusCode::OK, "ready").into_response(),
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "not ready").into_response(),

@@ -29,6 +29,7 @@ macro_rules! scenarios {
 
 scenarios!(
     health_and_transparency,
+    readiness_answers_503_when_writes_are_halted,
     log_key_is_published,
     security_headers,
     sign_in_out_and_csrf,
@@ -437,6 +438,51 @@ fn secrets_stay_secret(app: &TestApp) {
             panic!("the {what} reached the logs: {line}");
         }
     }
+}
+
+/// A log read back that does not match the state halts the service's writes; a load balancer
+/// asking `/readyz` must hear it, not "ready".
+fn readiness_answers_503_when_writes_are_halted(app: &TestApp) {
+    let c = Client::new(&app.base);
+    assert_eq!(c.get("/readyz").status, 200);
+    // "Another server" appends an event correctly hashed and signed with the log key whose
+    // actor lacked the role for it: applying it fails, and writes halt.
+    let store = app.service.store();
+    let size = store.size().unwrap();
+    let forged = thidua_domain::Event {
+        index: size,
+        time_ms: 1_733_000_000_000,
+        actor: thidua_domain::Actor::User(thidua_domain::UserId::parse("thuky12").unwrap()),
+        salt: "cd".repeat(16),
+        payload: thidua_domain::Payload::RoleGranted {
+            user: thidua_domain::UserId::parse("thuky12").unwrap(),
+            role: thidua_domain::model::Role::Admin,
+        },
+    };
+    let mut frontier = thidua_ledger::CompactRange::new();
+    for leaf in store.nodes(0, 0, size).unwrap() {
+        frontier.append(leaf);
+    }
+    let (entries, nodes) = thidua_service::seal(&mut frontier, &[forged]);
+    let checkpoint = app
+        .service
+        .key()
+        .sign_checkpoint(frontier.size(), frontier.root())
+        .unwrap();
+    store
+        .append(thidua_store::Append {
+            expected_size: size,
+            entries: &entries,
+            nodes: &nodes,
+            checkpoint: &checkpoint,
+        })
+        .unwrap();
+    let _ = app.service.refresh();
+    assert!(app.service.halted().is_some());
+    let ready = c.get("/readyz");
+    assert_eq!(ready.status, 503, "{}", ready.body);
+    assert!(ready.body.contains("halted"), "{}", ready.body);
+    assert_eq!(c.get("/healthz").status, 200, "the process itself is alive");
 }
 
 fn health_and_transparency(app: &TestApp) {

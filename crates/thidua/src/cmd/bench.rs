@@ -152,6 +152,13 @@ fn replay(store: &StoreArgs, events: u64, from_snapshot: bool) -> anyhow::Result
         report.replayed,
         rss_kib() / 1024
     );
+    if report.from_snapshot > 0 {
+        eprintln!(
+            "of which {:.2} s checking the {} entries and their tree nodes below the snapshot (before serving)",
+            report.prefix_check.as_secs_f64(),
+            report.from_snapshot
+        );
+    }
     if let Some(reason) = report.discarded_snapshot {
         eprintln!("snapshot discarded: {reason}");
     }
