@@ -226,6 +226,10 @@ fn validate_regulation(content: &CovenantContent) -> Result<BTreeSet<String>, Do
         });
     }
     let ast = compiled.ast();
+    let elements: Vec<String> = ast.elements.iter().map(|e| e.id.clone()).collect();
+    for rule in crate::figures::regulation_rules(ast)? {
+        crate::figures::rules::compile(&rule, &elements)?;
+    }
     Ok(ast
         .indicators
         .iter()

@@ -27,6 +27,9 @@ pub struct Regulation {
     pub bands: Vec<Band>,
     /// Funnels the integrity flags watch; they never enter a score.
     pub funnels: Vec<Funnel>,
+    /// Validation rules on one window's figures, checked when a report is submitted; they
+    /// never enter a score.
+    pub rules: Vec<Rule>,
 }
 
 /// Where rounding applies and how.
@@ -317,6 +320,39 @@ pub struct Funnel {
     pub steps: Vec<(String, usize)>,
     /// The robust z-score below which a drop is flagged (default: the flags' setting).
     pub threshold: Option<Decimal>,
+}
+
+/// A validation rule (`[[rule]]`) on the figures of one reporting window: `check` must hold
+/// (e.g. `reports_resolved <= reports_received`); an `error` blocks a report's submission, a
+/// `warning` asks for a comment on one of the figures it names. The check's language (numbers,
+/// element ids, `+ - * /`, comparisons, `and`, `or`, `not`) is compiled against the reporting
+/// form by the domain (`thidua_domain::figures::rules`); here its names are checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    pub id: String,
+    pub pos: usize,
+    pub name: String,
+    pub check: String,
+    pub check_pos: usize,
+    pub severity: RuleSeverity,
+}
+
+/// How a failed [`Rule`] is treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleSeverity {
+    /// Blocks submission.
+    Error,
+    /// Submission needs a comment on one of the rule's figures.
+    Warning,
+}
+
+impl RuleSeverity {
+    pub fn name(self) -> &'static str {
+        match self {
+            RuleSeverity::Error => "error",
+            RuleSeverity::Warning => "warning",
+        }
+    }
 }
 
 /// Period selector after `@`.

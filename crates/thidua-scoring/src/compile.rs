@@ -287,6 +287,7 @@ enum Sym {
     Item,
     Band,
     Funnel,
+    Rule,
 }
 
 struct Checker<'a, 's, 't> {
@@ -372,6 +373,9 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
         }
         for f in &ast.funnels {
             self.declare(&f.id, f.pos, Sym::Funnel);
+        }
+        for r in &ast.rules {
+            self.declare(&r.id, r.pos, Sym::Rule);
         }
         if ast.period.year != ast.year {
             self.err(
@@ -676,6 +680,7 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
 
         let bands = self.check_bands();
         self.check_funnels();
+        self.check_rules();
 
         let mut tie_break = Vec::new();
         for (t, off) in &ast.tie_break {
@@ -774,6 +779,36 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
             tie_break,
             names: Default::default(),
         })
+    }
+
+    /// A validation rule's check names data elements only (its full grammar is the domain's,
+    /// compiled against the reporting form when the regulation is attached to a covenant).
+    fn check_rules(&mut self) {
+        let ast = self.ast;
+        for r in &ast.rules {
+            if r.check.trim().is_empty() {
+                self.err(
+                    r.check_pos,
+                    "invalid_value",
+                    format!("quy tắc `{}`: `check` trống", r.id),
+                    format!("rule `{}`: `check` is empty", r.id),
+                );
+            }
+            let words = r
+                .check
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .filter(|w| w.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'));
+            for w in words.filter(|w| !["and", "or", "not"].contains(w)) {
+                if !matches!(self.syms.get(w), Some(Sym::Element(_))) {
+                    self.err(
+                        r.check_pos,
+                        "unknown_name",
+                        format!("quy tắc `{}`: `{w}` không phải số liệu đã khai báo", r.id),
+                        format!("rule `{}`: `{w}` is not a declared element", r.id),
+                    );
+                }
+            }
+        }
     }
 
     /// A funnel names at least two distinct data elements and a positive threshold.

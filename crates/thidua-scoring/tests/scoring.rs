@@ -719,6 +719,42 @@ fn parallel_evaluation_equals_one_by_one() {
     }
 }
 
+/// Validation rules on a window's figures (`[[rule]]`) are part of the signed text: read,
+/// checked for their names and severity, printed in canonical form; a regulation without them
+/// prints (and hashes) as before.
+#[test]
+fn rules_are_declared_checked_and_printed() {
+    let base = with(
+        "[[area]]",
+        "[[element]]\nid = \"z\"\nname = \"Z\"\n\n[[area]]",
+    );
+    let ok = format!(
+        "{base}\n[[rule]]\nid = \"z_le_x\"\nname = \"Z không vượt quá X\"\ncheck = \"z <= x\"\nseverity = \"error\"\n"
+    );
+    let reg = compile(&ok).unwrap();
+    let r = &reg.ast().rules[0];
+    assert_eq!((r.id.as_str(), r.check.as_str()), ("z_le_x", "z <= x"));
+    assert!(reg.canonical_text().ends_with(
+        "[[rule]]\nid = \"z_le_x\"\nname = \"Z không vượt quá X\"\ncheck = \"z <= x\"\nseverity = \"error\"\n"
+    ));
+    assert_eq!(compile(reg.canonical_text()).unwrap().hash(), reg.hash());
+    assert!(!compile(&base)
+        .unwrap()
+        .canonical_text()
+        .contains("[[rule]]"));
+    for (from, to, code) in [
+        ("z <= x", "z <= nothing", "unknown_name"),
+        ("z <= x", "z <= A", "unknown_name"),
+        ("z <= x", " ", "invalid_value"),
+        ("\"error\"", "\"fatal\"", "invalid_value"),
+        ("severity = \"error\"\n", "", "missing_key"),
+        ("id = \"z_le_x\"", "id = \"x\"", "duplicate_id"),
+    ] {
+        let e = compile(&ok.replace(from, to)).expect_err(to);
+        assert!(e.codes().contains(&code), "{to}: {e}");
+    }
+}
+
 #[test]
 fn funnels_are_declared_checked_and_printed() {
     let base = with(

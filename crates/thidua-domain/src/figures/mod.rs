@@ -128,6 +128,9 @@ pub struct Form {
     pub covenant: CovenantId,
     pub version: u32,
     pub elements: Vec<FormElement>,
+    /// The validation rules the regulation declares (`[[rule]]`), signed with it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<ValidationRule>,
 }
 
 impl Form {
@@ -157,6 +160,7 @@ impl Form {
             covenant: covenant.id.clone(),
             version,
             elements,
+            rules: regulation_rules(compiled.ast())?,
         })
     }
 
@@ -167,6 +171,26 @@ impl Form {
     pub fn ids(&self) -> Vec<String> {
         self.elements.iter().map(|e| e.id.clone()).collect()
     }
+}
+
+/// The validation rules a regulation declares (`[[rule]]`), as the domain checks them.
+pub fn regulation_rules(
+    ast: &thidua_scoring::ast::Regulation,
+) -> Result<Vec<ValidationRule>, DomainError> {
+    ast.rules
+        .iter()
+        .map(|r| {
+            Ok(ValidationRule {
+                id: r.id.clone(),
+                name: Text::parse("rule", &r.name, limits::SUBJECT)?,
+                check: r.check.clone(),
+                severity: match r.severity {
+                    thidua_scoring::ast::RuleSeverity::Error => rules::Severity::Error,
+                    thidua_scoring::ast::RuleSeverity::Warning => rules::Severity::Warning,
+                },
+            })
+        })
+        .collect()
 }
 
 /// Where a report stands.
@@ -623,11 +647,12 @@ impl State {
         form: &Form,
     ) -> Result<Vec<rules::CompiledRule>, DomainError> {
         let ids = form.ids();
-        self.figures
-            .rules
-            .get(covenant)
-            .map(|list| list.iter().map(|r| rules::compile(r, &ids)).collect())
-            .unwrap_or_else(|| Ok(Vec::new()))
+        let declared = self.figures.rules.get(covenant);
+        form.rules
+            .iter()
+            .chain(declared.iter().flat_map(|list| list.iter()))
+            .map(|r| rules::compile(r, &ids))
+            .collect()
     }
 }
 
@@ -892,14 +917,14 @@ fn validate_rules(form: &Form, list: &[ValidationRule]) -> Result<(), DomainErro
         });
     }
     let ids = form.ids();
-    let mut seen = BTreeSet::new();
+    let mut seen: BTreeSet<&String> = form.rules.iter().map(|r| &r.id).collect();
     for r in list {
         r.name.check("name", limits::SUBJECT)?;
         rules::compile(r, &ids)?;
         if !seen.insert(&r.id) {
             return Err(DomainError::InvalidRule {
                 rule: r.id.clone(),
-                reason: "the id appears twice".into(),
+                reason: "the id appears twice (or is a rule of the regulation)".into(),
             });
         }
     }

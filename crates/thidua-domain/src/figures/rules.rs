@@ -5,8 +5,9 @@
 //! and `and`, `or`, `not`. A rule whose figures are missing or "not applicable", or that divides
 //! by zero, does not apply.
 //!
-//! This is the syntax the regulation language (`thidua-scoring`) should absorb as `[[rule]]`
-//! tables; until then a covenant's rules are declared by the secretariat (`SetFiguresRules`).
+//! A covenant's rules are the regulation's `[[rule]]` tables (signed with it; see
+//! `thidua_scoring::ast::Rule`), and any the secretariat adds for a covenant whose regulation
+//! declares none or too few (`SetFiguresRules`, ids distinct from the regulation's).
 
 use std::collections::BTreeSet;
 

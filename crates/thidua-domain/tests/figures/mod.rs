@@ -579,3 +579,76 @@ fn a_unit_merged_mid_year_reports_only_for_the_windows_before_the_merger() {
         },
     );
 }
+
+/// The regulation's own `[[rule]]` tables, signed with it, are the covenant's validation
+/// rules: an error blocks the submission, a warning asks for a comment; the secretariat cannot
+/// declare another rule under the same id; a rule naming no element is refused at the draft.
+#[test]
+fn rules_declared_in_the_regulation_are_checked_at_submission() {
+    let rules = r#"
+[[rule]]
+id = "resolved_le_received"
+name = "Tin đã giải quyết không vượt quá tin đã tiếp nhận"
+check = "reports_resolved <= reports_received"
+severity = "error"
+
+[[rule]]
+id = "solved_le_crimes"
+name = "Số vụ khám phá không vượt quá số vụ phạm tội"
+check = "solved <= crimes"
+severity = "warning"
+"#;
+    let with_rules = |extra: &str| {
+        let source = format!(
+            "{}{extra}",
+            include_str!("../../../../examples/cum12-2024/regulation.toml")
+        );
+        let text = thidua_scoring::canonical_form(&source).unwrap();
+        let mut c = content("Giao ước 2024");
+        c.regulation = RegulationDoc {
+            sha256: hex_sha256(&text),
+            text,
+        };
+        c
+    };
+    let mut w = World::cluster();
+    let draft = |content| Command::DraftCovenant {
+        covenant: cov(),
+        movement: MovementId::parse("vanttq-2024").unwrap(),
+        cluster: cum(),
+        content,
+    };
+    let broken = rules.replace("solved <= crimes", "solved <= crimes + 1 +");
+    assert_eq!(
+        w.err(&user("thuky"), draft(with_rules(&broken))),
+        "invalid_rule"
+    );
+    w.ok(&user("thuky"), draft(with_rules(rules)));
+    for unit in UNITS {
+        w.sign(unit).unwrap();
+    }
+    let again = ValidationRule {
+        id: "solved_le_crimes".into(),
+        name: t("Trùng mã"),
+        check: "solved <= crimes".into(),
+        severity: Severity::Error,
+    };
+    let set = Command::SetFiguresRules {
+        covenant: cov(),
+        rules: vec![again],
+    };
+    assert_eq!(w.err(&user("thuky"), set), "invalid_rule");
+    let mut values = full_values();
+    values.insert("reports_resolved".into(), num("130"));
+    w.save("canbo.kg", "M01", values.clone()).unwrap();
+    let err = w.step("canbo.kg", "M01", "submit").unwrap_err();
+    assert_eq!(err.code(), "rule_violated");
+    assert!(err.to_string().contains("Tin đã giải quyết"), "{err}");
+    values.insert("reports_resolved".into(), num("100"));
+    values.insert("solved".into(), num("9"));
+    w.save("canbo.kg", "M01", values).unwrap();
+    assert_eq!(
+        w.step("canbo.kg", "M01", "submit").unwrap_err().code(),
+        "warning_needs_comment"
+    );
+}

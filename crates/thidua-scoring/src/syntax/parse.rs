@@ -444,6 +444,11 @@ impl<'s, 'a> Reader<'s, 'a> {
             .into_iter()
             .filter_map(|(o, t)| self.funnel(o, t))
             .collect();
+        let rules = self
+            .tables(&mut tab, "rule")
+            .into_iter()
+            .filter_map(|(o, t)| self.rule(o, t))
+            .collect();
         self.finish_tab(tab);
         let _ = self.text;
         Some(Regulation {
@@ -467,6 +472,7 @@ impl<'s, 'a> Reader<'s, 'a> {
             penalties,
             bands,
             funnels,
+            rules,
         })
     }
 
@@ -1030,6 +1036,43 @@ impl<'s, 'a> Reader<'s, 'a> {
             name: name?.0,
             steps,
             threshold,
+        })
+    }
+
+    fn rule(&mut self, at: usize, t: &DeTable) -> Option<Rule> {
+        let mut tab = Tab {
+            t,
+            at,
+            used: vec![],
+            what: "[[rule]]",
+        };
+        let id = self.req_id(&mut tab, "id");
+        let name = self.req_str(&mut tab, "name");
+        let check = self.req_str(&mut tab, "check");
+        let severity = match self.req_str(&mut tab, "severity") {
+            Some((s, _)) if s == "error" => Some(RuleSeverity::Error),
+            Some((s, _)) if s == "warning" => Some(RuleSeverity::Warning),
+            Some((s, off)) => {
+                self.err(
+                    off,
+                    "invalid_value",
+                    format!("`severity` là `error` (chặn việc nộp) hoặc `warning` (cần ghi chú), không phải `{s}`"),
+                    format!("`severity` is `error` (blocks submission) or `warning` (needs a comment), not `{s}`"),
+                );
+                None
+            }
+            None => None,
+        };
+        self.finish_tab(tab);
+        let (id, pos) = id?;
+        let (check, check_pos) = check?;
+        Some(Rule {
+            id,
+            pos,
+            name: name?.0,
+            check,
+            check_pos,
+            severity: severity?,
         })
     }
 

@@ -282,5 +282,12 @@ pub fn print(r: &Regulation) -> String {
         w.kv("steps", format!("[{}]", steps.join(", ")));
         w.od("threshold", f.threshold);
     }
+    for r in &r.rules {
+        w.head("rule");
+        w.s("id", &r.id);
+        w.s("name", &r.name);
+        w.s("check", &r.check);
+        w.s("severity", r.severity.name());
+    }
     w.0
 }
