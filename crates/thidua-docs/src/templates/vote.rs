@@ -40,6 +40,11 @@ pub enum Proof {
         counted_at: u64,
         totals_sha256: Option<String>,
         replaced: u32,
+        /// The electronic counting team: the trustees whose checked decryption shares gave the
+        /// totals, with the record of each share.
+        trustees: Vec<(String, u64)>,
+        /// Voters: the member units whose last ballot counted.
+        ballots_cast: u32,
     },
     /// Counted on paper and confirmed by two members' leaders.
     Paper {
@@ -127,6 +132,12 @@ fn proof(state: &State, round: &Round, date: NaiveDate) -> Proof {
                 .as_ref()
                 .map(|t| hex::encode(Sha256::digest(thidua_domain::canonical_json(t)))),
             replaced: round.ballots.values().map(|b| b.replaced).sum(),
+            trustees: round
+                .shares
+                .iter()
+                .map(|(u, (_, i))| (unit_name(state, u, date), *i))
+                .collect(),
+            ballots_cast: round.ballots.len() as u32,
         },
     }
 }
@@ -217,10 +228,21 @@ fn proof_paragraphs(d: &VoteData) -> Vec<String> {
             counted_at,
             totals_sha256,
             replaced,
+            trustees,
+            ballots_cast,
         } => {
-            let mut out = vec![format!(
-                "Phiếu bầu là phiếu điện tử được mã hoá; mỗi đơn vị bỏ một phiếu, phiếu bỏ lại thay phiếu trước ({replaced} lần bỏ lại). Kết quả được giải mã từ tổng mã hoá của các phiếu, không giải mã từng phiếu."
-            )];
+            let team = trustees
+                .iter()
+                .map(|(u, i)| format!("{u} (số thứ tự {i})"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let mut out = vec![
+                format!(
+                    "Phiếu bầu là phiếu điện tử được mã hoá; mỗi đơn vị bỏ một phiếu, phiếu bỏ lại thay phiếu trước ({replaced} lần bỏ lại). Số phiếu phát ra (đơn vị có quyền bỏ phiếu): {}; số phiếu thu về: {ballots_cast}; số phiếu không hợp lệ: 0 (phiếu không chứng minh được tính hợp lệ bị từ chối ngay khi nộp). Kết quả được giải mã từ tổng mã hoá của các phiếu, không giải mã từng phiếu.",
+                    d.outcome.members
+                ),
+                format!("Tổ kiểm phiếu (các đơn vị giữ khoá đã giải mã tổng phiếu, phần giải mã của mỗi đơn vị được kiểm chứng trước khi ghép): {team}."),
+            ];
             let closed = closed_at
                 .map(|i| format!("khoá vòng bỏ phiếu ghi ở số thứ tự {i}, "))
                 .unwrap_or_default();
