@@ -211,14 +211,6 @@ impl Browser {
         self.cmd("DELETE", "/cookie", None);
     }
 
-    pub fn screenshot(&self, name: &str) {
-        let b64 = self.cmd("GET", "/screenshot", None);
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(b64.as_str().unwrap_or(""))
-            .unwrap();
-        std::fs::write(screenshots_dir().join(format!("{name}.png")), bytes).unwrap();
-    }
-
     /// Runs a script in the page and returns its value.
     pub fn exec(&self, script: &str) -> Value {
         self.cmd(
