@@ -350,6 +350,8 @@ pub struct ManageStrings {
     pub st_tie: &'static str,
     pub saved: &'static str,
     pub results_votes: &'static str,
+    pub todo_confirm: &'static str,
+    pub todo_tie: &'static str,
 }
 
 pub static MANAGE_VI: ManageStrings = ManageStrings {
@@ -426,6 +428,8 @@ pub static MANAGE_VI: ManageStrings = ManageStrings {
     st_tie: "bằng phiếu, chờ cụm trưởng và cụm phó",
     saved: "Đã ghi vào sổ.",
     results_votes: "Bỏ phiếu khen thưởng của cụm",
+    todo_confirm: "Xác nhận kết quả kiểm phiếu giấy {election}, thay mặt {unit}.",
+    todo_tie: "Quyết định trường hợp bằng phiếu {election}, thay mặt {unit}.",
 };
 
 pub static MANAGE_EN: ManageStrings = ManageStrings {
@@ -502,6 +506,8 @@ pub static MANAGE_EN: ManageStrings = ManageStrings {
     st_tie: "tied, waiting for the head and the deputy",
     saved: "Recorded.",
     results_votes: "The cluster's award votes",
+    todo_confirm: "Confirm the paper count of {election} for {unit}.",
+    todo_tie: "Decide the tie in {election} for {unit}.",
 };
 
 /// The management strings for a language code (`vi`, `en`).

@@ -250,5 +250,33 @@ fn ballots(t: &Strings, state: &State, viewer: &Viewer) -> Vec<Todo> {
             });
         }
     }
+    // A paper count to confirm, a tie to decide, for a unit the viewer leads.
+    let m = crate::i18n::votes::manage(t.lang_code);
+    let vis = viewer.scope.visibility(state);
+    for e in state.elections.values() {
+        if !vis.sees_cluster(&e.cluster) {
+            continue;
+        }
+        let (confirm, tie) = super::votes::manage::leader_actions(state, viewer, e);
+        for (template, path, offers) in [
+            (m.todo_confirm, "paper/confirm", confirm),
+            (m.todo_tie, "tie", tie),
+        ] {
+            for (unit, name) in offers {
+                out.push(Todo {
+                    text: names::sentence(
+                        template,
+                        &[
+                            ("election", vec![Named::data(e.title.to_string())]),
+                            ("unit", vec![name]),
+                        ],
+                    ),
+                    href: format!("/elections/{}/{path}?unit={unit}", e.id),
+                    button: t.show,
+                    mine: true,
+                });
+            }
+        }
+    }
     out
 }

@@ -3,11 +3,14 @@
 //! first, a mistyped form answered beside its fields), a leader cannot (403); the secretariat
 //! closes round 1 (nobody voted: not counted), opens round 2, records a paper count that two
 //! members' leaders confirm; a tie at the cut-off is decided by the head and the deputy; a
-//! member of another cluster gets 404 on every new page and form.
+//! member of another cluster gets 404 on every new page and form. In Chromium
+//! (`browser_vote_forms`): the same flow through the pages without script, with their pictures
+//! at 1366 and 390 px.
 
 use thidua_domain::votes::VoteCommand;
 use thidua_domain::{Actor, ClusterId, Command, ElectionId, Text, UnitId, UserId};
 
+use super::browser::Browser;
 use super::support::{signed_in, spawn, Backend, Client, Resp, TestApp};
 
 const ELECTION: &str = "cum-12-2024-ministry-flag";
@@ -259,6 +262,14 @@ fn vote_forms(app: &TestApp) {
         "{}",
         page.body
     );
+    let home = leader.get("/");
+    assert!(
+        home.body.contains(&format!(
+            "href=\"/elections/{ELECTION}/paper/confirm?unit=ca-kg\""
+        )),
+        "the home page asks for the confirmation: {}",
+        home.body
+    );
     let confirm = leader.get(&format!("/elections/{ELECTION}/paper/confirm?unit=ca-kg"));
     assert_eq!(confirm.status, 200);
     assert!(confirm.body.contains("Nguyễn Văn A, Trưởng ban"));
@@ -332,6 +343,10 @@ fn vote_forms(app: &TestApp) {
         "{}",
         page.body
     );
+    assert!(leader
+        .get("/")
+        .body
+        .contains(&format!("href=\"/elections/{tie_id}/tie?unit=ca-kg\"")));
     let tie = leader.get(&format!("/elections/{tie_id}/tie?unit=ca-kg"));
     assert_eq!(tie.status, 200, "{}", tie.body);
     // Choosing both is refused beside the choice; the secretariat may not decide.
@@ -418,4 +433,80 @@ fn vote_forms_postgres() {
     if let Some(app) = spawn(Backend::Postgres) {
         vote_forms(&app);
     }
+}
+
+/// The secretariat runs a paper vote in Chromium: the cluster's section, the opening form (a
+/// mistake told beside its field, the focus on the summary), the election page, the close
+/// confirmation, round 2, the paper count; a leader confirms it. Pictures of each page.
+#[test]
+fn browser_vote_forms() {
+    let Some(b) = Browser::start() else {
+        return;
+    };
+    let app = spawn(Backend::Sqlite).unwrap();
+    standings(&app);
+    let base = &app.base;
+    b.sign_in(&app, "thuky12");
+    b.goto(&format!("{base}/clusters/cum-12?year=2024"));
+    assert!(b.wait_for("#votes"));
+    b.shots("page-cluster-votes-empty");
+    b.click("#open-election");
+    assert!(b.wait_for("#nominees"));
+    assert!(b.text("#nominees").starts_with("Công an tỉnh Kiên Giang"));
+    b.shots("page-election-new");
+    b.type_into("#seats", "9");
+    b.click("#open-submit");
+    assert!(b.wait_for("#seats-error"));
+    assert_eq!(b.focused(), "error-summary");
+    b.shots("page-election-new-errors");
+    b.type_into("#seats", "2");
+    b.click("#open-submit");
+    assert!(b.wait_for("#election-actions"), "{}", b.source());
+    assert!(b.text("#election-state").contains("Đang tạo khoá"));
+    b.shots("page-election-secretariat");
+    b.click("#close-round");
+    assert!(b.wait_for("#confirm-close"));
+    b.shots("page-election-close");
+    b.click("#confirm-close");
+    assert!(b.wait_for("#open-second-round"));
+    b.click("#open-second-round");
+    assert!(b.wait_for("#confirm-second"));
+    b.shots("page-election-second-round");
+    b.click("#confirm-second");
+    assert!(b.wait_for("#enter-paper"));
+    b.click("#enter-paper");
+    assert!(b.wait_for("#paper-form"));
+    for (field, value) in [
+        ("#a-0", "5"),
+        ("#a-1", "4"),
+        ("#a-2", "1"),
+        ("#a-3", "0"),
+        ("#returned", "5"),
+        ("#team", "Nguyễn Văn A, Trưởng ban"),
+    ] {
+        b.type_into(field, value);
+    }
+    b.shots("page-election-paper");
+    b.click("#paper-submit");
+    assert!(b.wait_text("chờ hai thành viên xác nhận"), "{}", b.source());
+    b.sign_in(&app, "lanhdao-kg");
+    b.goto(&format!("{base}/"));
+    assert!(b.wait_for(".todo a[href*='paper/confirm'], a[href*='paper/confirm']"));
+    b.goto(&format!("{base}/elections/{ELECTION}"));
+    b.click(".confirm-paper-link");
+    assert!(b.wait_for("#confirm-paper"));
+    b.shots("page-election-paper-confirm");
+    b.click("#confirm-paper");
+    assert!(b.wait_text("Đã ghi vào sổ"));
+    b.sign_in(&app, "lanhdao-ag");
+    b.goto(&format!(
+        "{base}/elections/{ELECTION}/paper/confirm?unit=ca-ag"
+    ));
+    b.click("#confirm-paper");
+    assert!(b.wait_for("table.result"), "{}", b.source());
+    assert!(b.text("#election-state").contains("đã kiểm phiếu"));
+    b.shots("page-election-paper-counted");
+    b.goto(&format!("{base}/clusters/cum-12?year=2024"));
+    assert!(b.wait_for("#elections"));
+    b.shots("page-cluster-votes");
 }

@@ -121,6 +121,20 @@ fn with_status(mut res: Response, errors: &Errors) -> Response {
     res
 }
 
+/// The messages with where each field is, for the error summary ("Số được chọn: …").
+fn labelled(errors: Errors, labels: &[(String, &str)]) -> Errors {
+    let mut out = Errors::default();
+    for e in errors.iter() {
+        let label = labels
+            .iter()
+            .find(|(id, _)| *id == e.id)
+            .map(|(_, l)| *l)
+            .unwrap_or("");
+        out.push_in(e.id.clone(), label, e.message.clone());
+    }
+    out
+}
+
 fn conflict(code: &'static str) -> ApiError {
     ApiError::new(StatusCode::CONFLICT, code, "")
 }
@@ -272,14 +286,14 @@ pub struct YearQuery {
 }
 
 /// The cluster the viewer may see and manage, or the page to answer (404, then 403).
-fn managed_cluster(app: &AppState, viewer: &Viewer, id: &str) -> Result<ClusterId, Response> {
+fn managed_cluster(app: &AppState, viewer: &Viewer, id: &str) -> Result<ClusterId, Box<Response>> {
     let state = app.service.read();
     let cluster = ClusterId::parse(id)
         .ok()
         .filter(|c| state.clusters.contains_key(c) && viewer.scope.can_view_cluster(&state, c))
-        .ok_or_else(|| viewer_error(viewer, ApiError::not_found()))?;
+        .ok_or_else(|| Box::new(viewer_error(viewer, ApiError::not_found())))?;
     if !manages(viewer, &cluster) {
-        return Err(viewer_error(viewer, ApiError::forbidden()));
+        return Err(Box::new(viewer_error(viewer, ApiError::forbidden())));
     }
     Ok(cluster)
 }
@@ -357,7 +371,7 @@ async fn new_page(
 ) -> Response {
     let cluster = match managed_cluster(&app, &viewer, &id) {
         Ok(c) => c,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let year = q.year.and_then(|y| y.trim().parse().ok());
     new_view(&app, &viewer, &cluster, year, None, Errors::default())
@@ -393,7 +407,7 @@ async fn open_election(
 ) -> Response {
     let cluster = match managed_cluster(&app, &viewer, &id) {
         Ok(c) => c,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let lang = viewer.lang;
     let m = manage(lang.code());
@@ -524,10 +538,10 @@ fn managed_election(
     app: &AppState,
     viewer: &Viewer,
     id: &str,
-) -> Result<(std::sync::Arc<thidua_service::View>, Election), Response> {
-    let (state, e) = visible(app, viewer, id).map_err(|err| viewer_error(viewer, err))?;
+) -> Result<(std::sync::Arc<thidua_service::View>, Election), Box<Response>> {
+    let (state, e) = visible(app, viewer, id).map_err(|err| Box::new(viewer_error(viewer, err)))?;
     if !manages(viewer, &e.cluster) {
-        return Err(viewer_error(viewer, ApiError::forbidden()));
+        return Err(Box::new(viewer_error(viewer, ApiError::forbidden())));
     }
     Ok((state, e))
 }
@@ -616,16 +630,22 @@ fn paper_round(e: &Election) -> Option<&thidua_domain::votes::Round> {
         .find(|r| r.paper.is_some() && r.count.is_none())
 }
 
-pub fn actions(state: &thidua_domain::State, viewer: &Viewer, e: &Election) -> Actions {
-    let manages = manages(viewer, &e.cluster);
-    let open = e.current_round();
+/// The viewer's led units that may confirm the election's waiting paper count, and those
+/// (head, deputy) that may record their decision of a tie: (unit id, name).
+pub type UnitOffers = Vec<(String, Named)>;
+
+pub fn leader_actions(
+    state: &thidua_domain::State,
+    viewer: &Viewer,
+    e: &Election,
+) -> (UnitOffers, UnitOffers) {
     let led = viewer.scope.led_units();
     let confirm = paper_round(e)
-        .map(|r| {
-            let done = &r.paper.as_ref().expect("a paper round").confirmations;
+        .and_then(|r| r.paper.as_ref())
+        .map(|paper| {
             e.members
                 .iter()
-                .filter(|u| led.contains(u) && !done.contains_key(*u))
+                .filter(|u| led.contains(u) && !paper.confirmations.contains_key(*u))
                 .map(|u| (u.to_string(), names::unit(state, u)))
                 .collect()
         })
@@ -639,6 +659,13 @@ pub fn actions(state: &thidua_domain::State, viewer: &Viewer, e: &Election) -> A
                 .collect()
         })
         .unwrap_or_default();
+    (confirm, tie)
+}
+
+pub fn actions(state: &thidua_domain::State, viewer: &Viewer, e: &Election) -> Actions {
+    let manages = manages(viewer, &e.cluster);
+    let open = e.current_round();
+    let (confirm, tie) = leader_actions(state, viewer, e);
     Actions {
         close: open
             .filter(|r| manages && r.paper.is_none())
@@ -700,7 +727,7 @@ async fn close_page(
 ) -> Response {
     match managed_election(&app, &viewer, &id) {
         Ok((_, e)) => close_view(&viewer, &e, Errors::default()),
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
@@ -713,7 +740,7 @@ async fn close_round(
 ) -> Response {
     let e = match managed_election(&app, &viewer, &id) {
         Ok((_, e)) => e,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let round = form.get("round").trim().parse::<u32>().unwrap_or(0);
     let command = VoteCommand::CloseRound {
@@ -781,7 +808,7 @@ async fn second_page(
 ) -> Response {
     match managed_election(&app, &viewer, &id) {
         Ok((state, e)) => second_view(&state, &viewer, &e, None, Errors::default()),
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
@@ -794,7 +821,7 @@ async fn second_round(
 ) -> Response {
     let e = match managed_election(&app, &viewer, &id) {
         Ok((_, e)) => e,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let m = manage(viewer.lang.code());
     let ticked: Vec<String> = form
@@ -886,6 +913,25 @@ fn paper_view(
         blank: "0".into(),
         ..PaperForm::default()
     });
+    let names: Vec<String> = r
+        .candidates
+        .iter()
+        .map(|u| names::unit(state, u).text)
+        .collect();
+    let mut labels: Vec<(String, &str)> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (format!("a-{i}"), n.as_str()))
+        .collect();
+    labels.extend([
+        ("blank".to_string(), m.paper_blank),
+        ("issued".to_string(), s.minutes_issued),
+        ("returned".to_string(), s.minutes_returned),
+        ("invalid".to_string(), s.minutes_invalid),
+        ("team".to_string(), s.minutes_counting_team),
+        ("note".to_string(), m.paper_note),
+    ]);
+    let errors = labelled(errors, &labels);
     let res = render(&PaperPage {
         l: Layout::new(viewer, m.paper_title),
         s,
@@ -921,7 +967,7 @@ async fn paper_page(
 ) -> Response {
     match managed_election(&app, &viewer, &id) {
         Ok((state, e)) => paper_view(&state, &viewer, &e, None, Errors::default()),
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
@@ -935,7 +981,7 @@ async fn record_paper(
 ) -> Response {
     let e = match managed_election(&app, &viewer, &id) {
         Ok((_, e)) => e,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let lang = viewer.lang;
     let m = manage(lang.code());
