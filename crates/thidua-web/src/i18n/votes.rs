@@ -352,6 +352,8 @@ pub struct ManageStrings {
     pub results_votes: &'static str,
     pub todo_confirm: &'static str,
     pub todo_tie: &'static str,
+    pub paper_review: &'static str,
+    pub paper_edit: &'static str,
 }
 
 pub static MANAGE_VI: ManageStrings = ManageStrings {
@@ -430,6 +432,8 @@ pub static MANAGE_VI: ManageStrings = ManageStrings {
     results_votes: "Bỏ phiếu khen thưởng của cụm",
     todo_confirm: "Xác nhận kết quả kiểm phiếu giấy {election}, thay mặt {unit}.",
     todo_tie: "Quyết định trường hợp bằng phiếu {election}, thay mặt {unit}.",
+    paper_review: "Kiểm tra lại trước khi ghi: khi đã ghi, vòng bỏ phiếu kết thúc và kết quả này không thay được; kết quả chỉ được tính khi lãnh đạo hai đơn vị thành viên xác nhận.",
+    paper_edit: "Sửa lại",
 };
 
 pub static MANAGE_EN: ManageStrings = ManageStrings {
@@ -508,6 +512,8 @@ pub static MANAGE_EN: ManageStrings = ManageStrings {
     results_votes: "The cluster's award votes",
     todo_confirm: "Confirm the paper count of {election} for {unit}.",
     todo_tie: "Decide the tie in {election} for {unit}.",
+    paper_review: "Check before recording: once recorded, the round is closed and this count cannot be replaced; it takes effect when the leaders of two member units confirm it.",
+    paper_edit: "Edit",
 };
 
 /// The management strings for a language code (`vi`, `en`).

@@ -74,6 +74,7 @@ fn paper_fields<'a>(round: &'a str, approvals: [&'a str; 4]) -> Vec<(&'a str, &'
         ("invalid", "0"),
         ("team", "Nguyễn Văn A, Trưởng ban\nTrần Thị B, Thành viên"),
         ("note", ""),
+        ("confirmed", "1"),
     ]
 }
 
@@ -246,6 +247,24 @@ fn vote_forms(app: &TestApp) {
         .status,
         403
     );
+    // A valid count is shown once more (it closes the round and cannot be replaced).
+    let mut unconfirmed = paper_fields("2", ["5", "4", "1", "0"]);
+    unconfirmed.pop();
+    let review = post(
+        &secretariat,
+        &format!("/elections/{ELECTION}/paper"),
+        &unconfirmed,
+    );
+    assert_eq!(review.status, 200, "{}", review.body);
+    assert!(review.body.contains("id=\"paper-confirm-submit\""));
+    assert!(app.service.read().election(&id).unwrap().rounds[1]
+        .paper
+        .is_none());
+    let mut edit = unconfirmed.clone();
+    edit.push(("edit", "1"));
+    let back = post(&secretariat, &format!("/elections/{ELECTION}/paper"), &edit);
+    assert_eq!(back.status, 200);
+    assert!(back.body.contains("id=\"paper-form\"") && back.body.contains("Trần Thị B"));
     let res = post(
         &secretariat,
         &format!("/elections/{ELECTION}/paper"),
@@ -488,6 +507,9 @@ fn browser_vote_forms() {
     }
     b.shots("page-election-paper");
     b.click("#paper-submit");
+    assert!(b.wait_for("#paper-review"), "{}", b.source());
+    b.shots("page-election-paper-review");
+    b.click("#paper-confirm-submit");
     assert!(b.wait_text("chờ hai thành viên xác nhận"), "{}", b.source());
     b.sign_in(&app, "lanhdao-kg");
     b.goto(&format!("{base}/"));

@@ -888,6 +888,9 @@ struct PaperPage {
     candidates: Vec<(String, Named, String)>,
     f: PaperForm,
     errors: Errors,
+    /// The count is valid: shown once more before it is recorded (it closes the round and
+    /// cannot be replaced).
+    review: bool,
 }
 
 fn paper_view(
@@ -896,6 +899,7 @@ fn paper_view(
     e: &Election,
     f: Option<PaperForm>,
     errors: Errors,
+    review: bool,
 ) -> Response {
     let lang = viewer.lang.code();
     let (m, s) = (manage(lang), strings(lang));
@@ -955,6 +959,7 @@ fn paper_view(
             .collect(),
         f,
         errors: errors.clone(),
+        review,
     });
     with_status(res, &errors)
 }
@@ -966,13 +971,14 @@ async fn paper_page(
     Path(id): Path<String>,
 ) -> Response {
     match managed_election(&app, &viewer, &id) {
-        Ok((state, e)) => paper_view(&state, &viewer, &e, None, Errors::default()),
+        Ok((state, e)) => paper_view(&state, &viewer, &e, None, Errors::default(), false),
         Err(r) => *r,
     }
 }
 
 /// `POST /elections/{id}/paper`: `round`, `a-{i}` per candidate, `blank`, `issued`,
-/// `returned`, `invalid`, `team` (one person a line), `note`.
+/// `returned`, `invalid`, `team` (one person a line), `note`; a valid count is shown for review
+/// and recorded with `confirmed=1` (`edit=1` goes back to the form).
 async fn record_paper(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -999,6 +1005,10 @@ async fn record_paper(
         team: form.get("team"),
         note: form.get("note"),
     };
+    if form.get("edit") == "1" {
+        let state = app.service.read();
+        return paper_view(&state, &viewer, &e, Some(f), Errors::default(), false);
+    }
     let mut errors = Errors::default();
     let approvals: Vec<Option<u32>> = f
         .approvals
@@ -1072,8 +1082,13 @@ async fn record_paper(
         errors.is_empty(),
     ) else {
         let state = app.service.read();
-        return paper_view(&state, &viewer, &e, Some(f), errors);
+        return paper_view(&state, &viewer, &e, Some(f), errors, false);
     };
+    // A valid count is shown once more before it is recorded (`confirmed=1`).
+    if form.get("confirmed") != "1" {
+        let state = app.service.read();
+        return paper_view(&state, &viewer, &e, Some(f), errors, true);
+    }
     let round = form.get("round").trim().parse::<u32>().unwrap_or(r.number);
     let command = VoteCommand::RecordPaperCount {
         election: e.id.clone(),
@@ -1093,7 +1108,7 @@ async fn record_paper(
         Err(Ok(refusal)) => {
             errors.push("a-0", refusal.message);
             let state = app.service.read();
-            paper_view(&state, &viewer, &e, Some(f), errors)
+            paper_view(&state, &viewer, &e, Some(f), errors, false)
         }
         Err(Err(page)) => page,
     }
