@@ -354,6 +354,7 @@ pub struct ManageStrings {
     pub todo_tie: &'static str,
     pub paper_review: &'static str,
     pub paper_edit: &'static str,
+    pub todo_close: &'static str,
 }
 
 pub static MANAGE_VI: ManageStrings = ManageStrings {
@@ -434,6 +435,7 @@ pub static MANAGE_VI: ManageStrings = ManageStrings {
     todo_tie: "Quyết định trường hợp bằng phiếu {election}, thay mặt {unit}.",
     paper_review: "Kiểm tra lại trước khi ghi: khi đã ghi, vòng bỏ phiếu kết thúc và kết quả này không thay được; kết quả chỉ được tính khi lãnh đạo hai đơn vị thành viên xác nhận.",
     paper_edit: "Sửa lại",
+    todo_close: "Mọi thành viên đã bỏ phiếu {election}: kết thúc vòng {round}.",
 };
 
 pub static MANAGE_EN: ManageStrings = ManageStrings {
@@ -514,6 +516,7 @@ pub static MANAGE_EN: ManageStrings = ManageStrings {
     todo_tie: "Decide the tie in {election} for {unit}.",
     paper_review: "Check before recording: once recorded, the round is closed and this count cannot be replaced; it takes effect when the leaders of two member units confirm it.",
     paper_edit: "Edit",
+    todo_close: "Every member has voted in {election}: close round {round}.",
 };
 
 /// The management strings for a language code (`vi`, `en`).

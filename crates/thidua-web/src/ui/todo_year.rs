@@ -1,8 +1,9 @@
 //! The home page's to-dos of the year after the signature, for the viewer's roles: figures to
 //! submit (cut-off passed) or approve, the year-end steps of a led unit (dossier, seed
 //! commitment and reveal, inspections, answers) and of the secretariat (publishing locked
-//! results), and open ballot rounds. Each is a fact of the state, never a guess: a step is
-//! listed only while the domain would accept it.
+//! results), open ballot rounds, and a vote's next step (the secretariat's close once every
+//! member voted, a paper count to confirm, a tie to decide). Each is a fact of the state, never
+//! a guess: a step is listed only while the domain would accept it.
 
 use chrono::NaiveDate;
 use thidua_domain::figures::ReportStatus;
@@ -256,6 +257,25 @@ fn ballots(t: &Strings, state: &State, viewer: &Viewer) -> Vec<Todo> {
     for e in state.elections.values() {
         if !vis.sees_cluster(&e.cluster) {
             continue;
+        }
+        // The secretariat: every member voted in the open round, which only waits for its close.
+        if let Some(r) = e.current_round().filter(|r| {
+            super::votes::manage::manages(viewer, &e.cluster)
+                && e.keys().is_some()
+                && r.ballots.len() == e.members.len()
+        }) {
+            out.push(Todo {
+                text: names::sentence(
+                    m.todo_close,
+                    &[
+                        ("election", vec![Named::data(e.title.to_string())]),
+                        ("round", plain(r.number)),
+                    ],
+                ),
+                href: format!("/elections/{}/close", e.id),
+                button: t.show,
+                mine: true,
+            });
         }
         let (confirm, tie) = super::votes::manage::leader_actions(state, viewer, e);
         for (template, path, offers) in [
