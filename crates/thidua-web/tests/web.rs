@@ -18,6 +18,7 @@ mod web {
     pub mod support;
     pub mod ux;
     pub mod validation;
+    pub mod vote_forms;
     pub mod votes;
     pub mod witnessing;
     pub mod yearend;

@@ -219,6 +219,7 @@ struct ClusterPage {
     /// The shown year has no covenant in force or being signed (the drafting button shows).
     needs_covenant: bool,
     docs: super::documents::DocsSection,
+    votes: super::votes::manage::VotesSection,
     errors: super::admin::FieldErrors,
     saved: bool,
 }
@@ -317,9 +318,11 @@ pub fn cluster_view(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let docs = super::documents::cluster_section(&state, viewer, &id, c.year);
+    let votes = super::votes::manage::cluster_section(&state, viewer, &id, c.year);
     let mut res = render(&ClusterPage {
         l: Layout::new(viewer, c.name.clone()),
         docs,
+        votes,
         c,
         can_manage,
         units,

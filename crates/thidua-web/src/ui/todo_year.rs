@@ -1,8 +1,9 @@
 //! The home page's to-dos of the year after the signature, for the viewer's roles: figures to
 //! submit (cut-off passed) or approve, the year-end steps of a led unit (dossier, seed
 //! commitment and reveal, inspections, answers) and of the secretariat (publishing locked
-//! results), and open ballot rounds. Each is a fact of the state, never a guess: a step is
-//! listed only while the domain would accept it.
+//! results), open ballot rounds, and a vote's next step (the secretariat's close once every
+//! member voted, a paper count to confirm, a tie to decide). Each is a fact of the state, never
+//! a guess: a step is listed only while the domain would accept it.
 
 use chrono::NaiveDate;
 use thidua_domain::figures::ReportStatus;
@@ -248,6 +249,53 @@ fn ballots(t: &Strings, state: &State, viewer: &Viewer) -> Vec<Todo> {
                 button: t.show,
                 mine: true,
             });
+        }
+    }
+    // A paper count to confirm, a tie to decide, for a unit the viewer leads.
+    let m = crate::i18n::votes::manage(t.lang_code);
+    let vis = viewer.scope.visibility(state);
+    for e in state.elections.values() {
+        if !vis.sees_cluster(&e.cluster) {
+            continue;
+        }
+        // The secretariat: every member voted in the open round, which only waits for its close.
+        if let Some(r) = e.current_round().filter(|r| {
+            super::votes::manage::manages(viewer, &e.cluster)
+                && e.keys().is_some()
+                && r.ballots.len() == e.members.len()
+        }) {
+            out.push(Todo {
+                text: names::sentence(
+                    m.todo_close,
+                    &[
+                        ("election", vec![Named::data(e.title.to_string())]),
+                        ("round", plain(r.number)),
+                    ],
+                ),
+                href: format!("/elections/{}/close", e.id),
+                button: t.show,
+                mine: true,
+            });
+        }
+        let (confirm, tie) = super::votes::manage::leader_actions(state, viewer, e);
+        for (template, path, offers) in [
+            (m.todo_confirm, "paper/confirm", confirm),
+            (m.todo_tie, "tie", tie),
+        ] {
+            for (unit, name) in offers {
+                out.push(Todo {
+                    text: names::sentence(
+                        template,
+                        &[
+                            ("election", vec![Named::data(e.title.to_string())]),
+                            ("unit", vec![name]),
+                        ],
+                    ),
+                    href: format!("/elections/{}/{path}?unit={unit}", e.id),
+                    button: t.show,
+                    mine: true,
+                });
+            }
         }
     }
     out

@@ -436,6 +436,90 @@ fn actions() -> Vec<Action> {
             expect: ["AA", "AD", "AD", "AD", "AD", "DD"],
         },
         Action {
+            // Opening a vote: the cluster's secretariat or an administrator.
+            name: "form POST /clusters/{id}/elections/new (open a vote)",
+            check: Check::Status,
+            perform: |c, own| {
+                c.post_form(
+                    &format!("/clusters/{}/elections/new", pick(own, "cum-12", "cum-13")),
+                    &[
+                        ("csrf", &form_csrf(c)),
+                        ("year", "2024"),
+                        ("award", "certificate"),
+                        ("title", "Bằng khen 2024"),
+                        ("seats", "1"),
+                        ("approval_num", "4"),
+                        ("approval_den", "5"),
+                        ("quorum_num", "2"),
+                        ("quorum_den", "3"),
+                        ("threshold", "2"),
+                    ],
+                )
+            },
+            expect: ["AA", "AD", "DD", "DD", "DD", "DD"],
+        },
+        Action {
+            // Closing a round: the secretariat or an administrator (a second close is told
+            // as a conflict, after the role).
+            name: "form POST /elections/{id}/close (close a round)",
+            check: Check::Status,
+            perform: |c, own| {
+                c.post_form(
+                    &format!("/elections/{}/close", pick(own, "bau-12", "bau-13")),
+                    &[("csrf", &form_csrf(c)), ("round", "1")],
+                )
+            },
+            expect: ["AA", "AD", "DD", "DD", "DD", "DD"],
+        },
+        Action {
+            // Entering a paper count: the secretariat or an administrator (the round closed
+            // above: a conflict, after the role).
+            name: "form POST /elections/{id}/paper (a paper count)",
+            check: Check::Status,
+            perform: |c, own| {
+                c.post_form(
+                    &format!("/elections/{}/paper", pick(own, "bau-12", "bau-13")),
+                    &[("csrf", &form_csrf(c)), ("round", "1")],
+                )
+            },
+            expect: ["AA", "AD", "DD", "DD", "DD", "DD"],
+        },
+        Action {
+            // Confirming a paper count: a member unit's leader only, for that unit (none is
+            // recorded: the domain's refusal, after the role).
+            name: "form POST /elections/{id}/paper/confirm (confirm a paper count)",
+            check: Check::Status,
+            perform: |c, own| {
+                c.post_form(
+                    &format!("/elections/{}/paper/confirm", pick(own, "bau-12", "bau-13")),
+                    &[
+                        ("csrf", &form_csrf(c)),
+                        ("round", "1"),
+                        ("unit", pick(own, "ca-kg", "ca-dt")),
+                    ],
+                )
+            },
+            expect: ["DD", "DD", "DD", "AD", "DD", "DD"],
+        },
+        Action {
+            // A tie decision: the head's or deputy's leader only (no tie: a conflict, after
+            // the role).
+            name: "form POST /elections/{id}/tie (decide a tie)",
+            check: Check::Status,
+            perform: |c, own| {
+                c.post_form(
+                    &format!("/elections/{}/tie", pick(own, "bau-12", "bau-13")),
+                    &[
+                        ("csrf", &form_csrf(c)),
+                        ("round", "1"),
+                        ("unit", pick(own, "ca-kg", "ca-dt")),
+                        ("decision", "x"),
+                    ],
+                )
+            },
+            expect: ["DD", "DD", "DD", "AD", "DD", "DD"],
+        },
+        Action {
             name: "GET /api/v1/events?unit= (sees events)",
             check: Check::NonEmpty,
             perform: |c, own| {
@@ -500,8 +584,48 @@ fn allowed(check: Check, r: &Resp) -> bool {
     }
 }
 
+/// A vote in each cluster (`bau-12`, `bau-13`), from standings the operator records.
+fn elections(app: &TestApp) {
+    use thidua_domain::votes::{AwardKind, Fraction, VoteCommand};
+    use thidua_domain::{Actor, ClusterId, Command, ElectionId, Text, UnitId};
+    let text = |s: &str| Text::parse("text", s, 500).unwrap();
+    for (cluster, election, units) in [
+        ("cum-12", "bau-12", &["ca-kg", "ca-ag"][..]),
+        ("cum-13", "bau-13", &["ca-dt", "ca-vl"][..]),
+    ] {
+        let cluster = ClusterId::parse(cluster).unwrap();
+        let mut commands: Vec<Command> = units
+            .iter()
+            .enumerate()
+            .map(|(rank, u)| {
+                Command::Vote(VoteCommand::RecordStanding {
+                    cluster: cluster.clone(),
+                    year: 2024,
+                    unit: UnitId::parse(u).unwrap(),
+                    rank: rank as u32 + 1,
+                    eligible: true,
+                    basis: text("Kết quả năm 2024"),
+                })
+            })
+            .collect();
+        commands.push(Command::Vote(VoteCommand::OpenElection {
+            election: ElectionId::parse(election).unwrap(),
+            cluster,
+            year: 2024,
+            award: AwardKind::MinistryFlag,
+            title: text("Cờ thi đua 2024"),
+            seats: 1,
+            approval: Fraction { num: 4, den: 5 },
+            quorum: Fraction { num: 2, den: 3 },
+            trustee_threshold: 2,
+        }));
+        app.service.execute_all(&Actor::System, commands).unwrap();
+    }
+}
+
 fn run(app: &TestApp) {
     super::support::load_figures(&app.service);
+    elections(app);
     let clients: Vec<(String, Client)> = ROLES
         .iter()
         .map(|r| match r {

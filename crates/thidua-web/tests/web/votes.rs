@@ -159,6 +159,11 @@ fn browser_secret_ballot() {
         );
     }
     eprintln!("ballot: five voters at {:?}", t.elapsed());
+    // Every member voted: the secretariat's home asks for the close.
+    assert!(super::support::signed_in(&app, "thuky12")
+        .get("/")
+        .body
+        .contains(&format!("href=\"/elections/{ELECTION}/close\"")));
     let s = &app.service;
     s.execute(
         &Actor::User(UserId::parse("thuky12").unwrap()),

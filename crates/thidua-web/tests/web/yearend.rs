@@ -717,6 +717,27 @@ fn who_reads_what_of_the_year_end() {
         "{}",
         page.body
     );
+    // The results lead to the cluster's votes; the secretariat's, to opening one for the year,
+    // whose candidates are the published eligible units in rank order.
+    assert!(page
+        .body
+        .contains("id=\"results-votes\" href=\"/clusters/cum-12?year=2024#votes\""));
+    let thuky = signed_in(&app, "thuky12");
+    let own = thuky.get(&format!("/covenants/{COV}/results"));
+    assert!(own
+        .body
+        .contains("id=\"results-votes\" href=\"/clusters/cum-12/elections/new?year=2024\""));
+    let form = thuky.get("/clusters/cum-12/elections/new?year=2024");
+    assert_eq!(form.status, 200);
+    let nominees = thidua_domain::votes::nominees(
+        &app.service.read(),
+        &thidua_domain::ClusterId::parse("cum-12").unwrap(),
+        2024,
+    );
+    assert!(!nominees.is_empty());
+    let listed = form.body.split("id=\"nominees\"").nth(1).unwrap();
+    let listed = listed.split("</ol>").next().unwrap();
+    assert_eq!(listed.matches("<li>").count(), nominees.len(), "{listed}");
     // Once the witnesses' quorum cosigns a checkpoint that covers the publication, the
     // results are final.
     super::witnessing::witness_everything(&app);

@@ -5,6 +5,7 @@
 //! What the server could learn on each path is said on the ballot page.
 
 pub mod describe;
+pub mod manage;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/elections/{id}/minutes", get(minutes_page))
         .route("/elections/{id}/receipt", get(receipt_page))
         .route("/api/v1/elections/{id}", get(election_api))
+        .merge(manage::routes())
 }
 
 /// The election the viewer may see (its cluster visible), or not found.
@@ -181,12 +183,23 @@ struct ElectionPage {
     failures: Vec<String>,
     rounds: Vec<RoundView>,
     can_vote: Vec<Named>,
+    m: &'static crate::i18n::votes::ManageStrings,
+    actions: manage::Actions,
+    state_label: String,
+    saved: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SavedQuery {
+    saved: Option<String>,
 }
 
 async fn election_page(
     State(app): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
+    Query(q): Query<SavedQuery>,
 ) -> Response {
     let (state, e) = match visible(&app, &viewer, &id) {
         Ok(x) => x,
@@ -260,6 +273,10 @@ async fn election_page(
             .map(|r| round_view(&state, s, &e, r))
             .collect(),
         can_vote,
+        m: crate::i18n::votes::manage(t.lang_code),
+        actions: manage::actions(&state, &viewer, &e),
+        state_label: manage::state_label(crate::i18n::votes::manage(t.lang_code), s, &e),
+        saved: q.saved.is_some(),
     })
 }
 

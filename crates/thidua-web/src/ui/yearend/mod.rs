@@ -284,6 +284,9 @@ struct ResultsPage {
     y: &'static YeStrings,
     r: ResultsDto,
     chart: String,
+    /// The cluster's vote section, or the form opening a vote for the year (the secretariat,
+    /// once the results are published): (href, label).
+    votes_link: (String, &'static str),
 }
 
 impl ResultsPage {
@@ -335,11 +338,30 @@ pub async fn results_page(
         Ok(r) => {
             let y = viewer.lang.yearend();
             let chart = chart::distribution(&r, y);
+            let m = crate::i18n::votes::manage(viewer.lang.code());
+            let cluster = app
+                .service
+                .read()
+                .covenants
+                .get(&cov)
+                .map(|c| c.cluster.clone());
+            let votes_link = match cluster {
+                Some(c) if r.published && crate::ui::votes::manage::manages(&viewer, &c) => (
+                    format!("/clusters/{c}/elections/new?year={}", r.year),
+                    m.open_new,
+                ),
+                Some(c) => (
+                    format!("/clusters/{c}?year={}#votes", r.year),
+                    m.results_votes,
+                ),
+                None => (String::new(), m.results_votes),
+            };
             render(&ResultsPage {
                 l: Layout::new(&viewer, format!("{}: {}", y.results, r.title)),
                 y,
                 r,
                 chart,
+                votes_link,
             })
         }
         Err(e) => viewer_error(&viewer, e),

@@ -1,0 +1,534 @@
+//! Running a vote through the web forms, over HTTP on SQLite and PostgreSQL: the cluster page
+//! lists the elections; the secretariat opens an election (the candidates shown in rank order
+//! first, a mistyped form answered beside its fields), a leader cannot (403); the secretariat
+//! closes round 1 (nobody voted: not counted), opens round 2, records a paper count that two
+//! members' leaders confirm; a tie at the cut-off is decided by the head and the deputy; a
+//! member of another cluster gets 404 on every new page and form. In Chromium
+//! (`browser_vote_forms`): the same flow through the pages without script, with their pictures
+//! at 1366 and 390 px.
+
+use thidua_domain::votes::VoteCommand;
+use thidua_domain::{Actor, ClusterId, Command, ElectionId, Text, UnitId, UserId};
+
+use super::browser::Browser;
+use super::support::{signed_in, spawn, Backend, Client, Resp, TestApp};
+
+const ELECTION: &str = "cum-12-2024-ministry-flag";
+const UNITS: [&str; 5] = ["ca-kg", "ca-ag", "ca-hg", "ca-cm", "ca-bl"];
+
+/// The 2024 standings of Cluster No. 12 (Bạc Liêu not eligible), recorded by its secretariat.
+fn standings(app: &TestApp) {
+    let secretariat = Actor::User(UserId::parse("thuky12").unwrap());
+    for (rank, u) in UNITS.iter().enumerate() {
+        app.service
+            .execute(
+                &secretariat,
+                Command::Vote(VoteCommand::RecordStanding {
+                    cluster: ClusterId::parse("cum-12").unwrap(),
+                    year: 2024,
+                    unit: UnitId::parse(u).unwrap(),
+                    rank: rank as u32 + 1,
+                    eligible: *u != "ca-bl",
+                    basis: Text::parse("basis", "Kết quả chấm điểm năm 2024", 500).unwrap(),
+                }),
+            )
+            .unwrap();
+    }
+}
+
+fn csrf(c: &Client) -> String {
+    c.get("/account").csrf()
+}
+
+fn post(c: &Client, path: &str, fields: &[(&str, &str)]) -> Resp {
+    let token = csrf(c);
+    let mut all = vec![("csrf", token.as_str())];
+    all.extend_from_slice(fields);
+    c.post_form(path, &all)
+}
+
+fn open_fields<'a>(award: &'a str, seats: &'a str, approval: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("year", "2024"),
+        ("award", award),
+        ("title", "Đề nghị tặng Cờ thi đua của Bộ Công an năm 2024"),
+        ("seats", seats),
+        ("approval_num", approval),
+        ("approval_den", "5"),
+        ("quorum_num", "2"),
+        ("quorum_den", "3"),
+        ("threshold", "3"),
+    ]
+}
+
+fn paper_fields<'a>(round: &'a str, approvals: [&'a str; 4]) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("round", round),
+        ("a-0", approvals[0]),
+        ("a-1", approvals[1]),
+        ("a-2", approvals[2]),
+        ("a-3", approvals[3]),
+        ("blank", "0"),
+        ("issued", "5"),
+        ("returned", "5"),
+        ("invalid", "0"),
+        ("team", "Nguyễn Văn A, Trưởng ban\nTrần Thị B, Thành viên"),
+        ("note", ""),
+        ("confirmed", "1"),
+    ]
+}
+
+fn vote_forms(app: &TestApp) {
+    standings(app);
+    let secretariat = signed_in(app, "thuky12");
+    let id = ElectionId::parse(ELECTION).unwrap();
+
+    // The cluster page's section, with the secretariat's link to the form.
+    let cluster = secretariat.get("/clusters/cum-12?year=2024");
+    assert_eq!(cluster.status, 200);
+    assert!(cluster.body.contains("id=\"votes\""), "{}", cluster.body);
+    assert!(cluster.body.contains("Chưa có cuộc bỏ phiếu nào"));
+    assert!(cluster
+        .body
+        .contains("href=\"/clusters/cum-12/elections/new?year=2024\""));
+
+    // The form shows the candidates in rank order before opening, and the defaults.
+    let form = secretariat.get("/clusters/cum-12/elections/new?year=2024");
+    assert_eq!(form.status, 200, "{}", form.body);
+    let list = form.body.split("id=\"nominees\"").nth(1).unwrap();
+    let list = list.split("</ol>").next().unwrap();
+    let at = |name: &str| {
+        list.find(name)
+            .unwrap_or_else(|| panic!("{name} in {list}"))
+    };
+    assert!(at("Kiên Giang") < at("An Giang") && at("An Giang") < at("Hậu Giang"));
+    assert!(at("Hậu Giang") < at("Cà Mau") && !list.contains("Bạc Liêu"));
+    assert!(form
+        .body
+        .contains("name=\"approval_num\" inputmode=\"numeric\" value=\"4\""));
+    assert!(form
+        .body
+        .contains("name=\"quorum_den\" inputmode=\"numeric\" value=\"3\""));
+
+    // Mistakes are told beside their fields, with the error summary; nothing is opened.
+    let mut bad = open_fields("ministry_flag", "9", "6");
+    bad[8] = ("threshold", "0");
+    let res = post(&secretariat, "/clusters/cum-12/elections/new", &bad);
+    assert_eq!(res.status, 422, "{}", res.body);
+    for field in ["seats", "approval_num", "threshold"] {
+        assert!(
+            res.body.contains(&format!("id=\"{field}-error\"")),
+            "{field}: {}",
+            res.body
+        );
+    }
+    assert!(res.body.contains("aria-invalid=\"true\"") && res.body.contains("error-summary"));
+    assert!(app.service.read().elections.is_empty());
+
+    // A leader of a member unit may see the cluster but not open a vote.
+    let leader = signed_in(app, "lanhdao-kg");
+    assert_eq!(
+        leader
+            .get("/clusters/cum-12/elections/new?year=2024")
+            .status,
+        403
+    );
+    let res = post(
+        &leader,
+        "/clusters/cum-12/elections/new",
+        &open_fields("ministry_flag", "2", "4"),
+    );
+    assert_eq!(res.status, 403, "{}", res.body);
+    assert!(app.service.read().elections.is_empty());
+
+    // The secretariat opens it.
+    let res = post(
+        &secretariat,
+        "/clusters/cum-12/elections/new",
+        &open_fields("ministry_flag", "2", "4"),
+    );
+    assert_eq!(res.status, 303, "{}", res.body);
+    assert_eq!(
+        res.header("location"),
+        Some(format!("/elections/{ELECTION}?saved=1").as_str())
+    );
+    {
+        let state = app.service.read();
+        let e = state.election(&id).unwrap();
+        assert_eq!((e.seats, e.approval.num, e.approval.den), (2, 4, 5));
+        assert_eq!((e.quorum.num, e.quorum.den, e.trustee_threshold), (2, 3, 3));
+        assert_eq!(e.rounds[0].candidates.len(), 4);
+    }
+    let page = secretariat.get(&format!("/elections/{ELECTION}?saved=1"));
+    assert!(
+        page.body.contains("Đang tạo khoá bỏ phiếu"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("id=\"close-round\"") && page.body.contains("id=\"enter-paper\""));
+    let listed = leader.get("/clusters/cum-12?year=2024");
+    assert!(listed
+        .body
+        .contains(&format!("href=\"/elections/{ELECTION}\"")));
+    assert!(
+        !listed.body.contains("id=\"open-election\""),
+        "no link for a leader"
+    );
+
+    // Closing asks first; nobody voted, so the round is closed without a count.
+    let confirm = secretariat.get(&format!("/elections/{ELECTION}/close"));
+    assert_eq!(confirm.status, 200);
+    assert!(confirm.body.contains("id=\"quorum-warning\""));
+    assert_eq!(
+        post(
+            &leader,
+            &format!("/elections/{ELECTION}/close"),
+            &[("round", "1")]
+        )
+        .status,
+        403
+    );
+    let res = post(
+        &secretariat,
+        &format!("/elections/{ELECTION}/close"),
+        &[("round", "1")],
+    );
+    assert_eq!(res.status, 303, "{}", res.body);
+    assert!(app.service.read().election(&id).unwrap().rounds[0]
+        .closed_at
+        .is_some());
+    // Closing it again: the round is no longer open (a page saying so, not a crash).
+    let again = post(
+        &secretariat,
+        &format!("/elections/{ELECTION}/close"),
+        &[("round", "1")],
+    );
+    assert_eq!(again.status, 409, "{}", again.body);
+
+    // Round 2, where the domain allows it: round 1's candidates, all ticked.
+    let page = secretariat.get(&format!("/elections/{ELECTION}"));
+    assert!(
+        page.body.contains("id=\"open-second-round\""),
+        "{}",
+        page.body
+    );
+    let second = secretariat.get(&format!("/elections/{ELECTION}/second-round"));
+    assert_eq!(second.status, 200);
+    assert_eq!(second.body.matches("checked").count(), 4, "{}", second.body);
+    let res = post(
+        &secretariat,
+        &format!("/elections/{ELECTION}/second-round"),
+        &[
+            ("c_ca-kg", "1"),
+            ("c_ca-ag", "1"),
+            ("c_ca-hg", "1"),
+            ("c_ca-cm", "1"),
+        ],
+    );
+    assert_eq!(res.status, 303, "{}", res.body);
+    assert_eq!(app.service.read().election(&id).unwrap().rounds.len(), 2);
+
+    // A paper count: a mistake beside its field, then recorded.
+    let mut wrong = paper_fields("2", ["5", "4", "1", "0"]);
+    wrong[7] = ("returned", "6");
+    let res = post(
+        &secretariat,
+        &format!("/elections/{ELECTION}/paper"),
+        &wrong,
+    );
+    assert_eq!(res.status, 422, "{}", res.body);
+    assert!(res.body.contains("id=\"returned-error\""), "{}", res.body);
+    assert_eq!(
+        post(
+            &leader,
+            &format!("/elections/{ELECTION}/paper"),
+            &paper_fields("2", ["5", "4", "1", "0"])
+        )
+        .status,
+        403
+    );
+    // A valid count is shown once more (it closes the round and cannot be replaced).
+    let mut unconfirmed = paper_fields("2", ["5", "4", "1", "0"]);
+    unconfirmed.pop();
+    let review = post(
+        &secretariat,
+        &format!("/elections/{ELECTION}/paper"),
+        &unconfirmed,
+    );
+    assert_eq!(review.status, 200, "{}", review.body);
+    assert!(review.body.contains("id=\"paper-confirm-submit\""));
+    assert!(app.service.read().election(&id).unwrap().rounds[1]
+        .paper
+        .is_none());
+    let mut edit = unconfirmed.clone();
+    edit.push(("edit", "1"));
+    let back = post(&secretariat, &format!("/elections/{ELECTION}/paper"), &edit);
+    assert_eq!(back.status, 200);
+    assert!(back.body.contains("id=\"paper-form\"") && back.body.contains("Trần Thị B"));
+    let res = post(
+        &secretariat,
+        &format!("/elections/{ELECTION}/paper"),
+        &paper_fields("2", ["5", "4", "1", "0"]),
+    );
+    assert_eq!(res.status, 303, "{}", res.body);
+
+    // Two members' leaders confirm it; the secretariat cannot, nor a leader for another unit.
+    let page = leader.get(&format!("/elections/{ELECTION}"));
+    assert!(
+        page.body.contains(&format!(
+            "href=\"/elections/{ELECTION}/paper/confirm?unit=ca-kg\""
+        )),
+        "{}",
+        page.body
+    );
+    let home = leader.get("/");
+    assert!(
+        home.body.contains(&format!(
+            "href=\"/elections/{ELECTION}/paper/confirm?unit=ca-kg\""
+        )),
+        "the home page asks for the confirmation: {}",
+        home.body
+    );
+    let confirm = leader.get(&format!("/elections/{ELECTION}/paper/confirm?unit=ca-kg"));
+    assert_eq!(confirm.status, 200);
+    assert!(confirm.body.contains("Nguyễn Văn A, Trưởng ban"));
+    assert_eq!(
+        secretariat
+            .get(&format!("/elections/{ELECTION}/paper/confirm"))
+            .status,
+        403
+    );
+    assert_eq!(
+        post(
+            &leader,
+            &format!("/elections/{ELECTION}/paper/confirm"),
+            &[("round", "2"), ("unit", "ca-ag")]
+        )
+        .status,
+        403
+    );
+    for (c, u) in [(&leader, "ca-kg"), (&signed_in(app, "lanhdao-ag"), "ca-ag")] {
+        let res = post(
+            c,
+            &format!("/elections/{ELECTION}/paper/confirm"),
+            &[("round", "2"), ("unit", u)],
+        );
+        assert_eq!(res.status, 303, "{u}: {}", res.body);
+    }
+    let count = app.service.read().election(&id).unwrap().rounds[1]
+        .count
+        .clone()
+        .expect("counted on paper");
+    assert!(count.paper);
+    assert_eq!(count.approvals, vec![5, 4, 1, 0]);
+    let page = leader.get(&format!("/elections/{ELECTION}"));
+    assert!(page.body.contains("Vòng 2: đã kiểm phiếu"), "{}", page.body);
+    assert!(page.body.contains("80,0%"));
+    let cluster = secretariat.get("/clusters/cum-12?year=2024");
+    assert!(
+        cluster.body.contains("Vòng 2: đã kiểm phiếu"),
+        "{}",
+        cluster.body
+    );
+
+    // A tie at the cut-off: a certificate for one unit at 2/5, Kiên Giang and An Giang both
+    // with 2 approvals; the head (Kiên Giang) and the deputy (An Giang) decide.
+    let tie_id = "cum-12-2024-certificate";
+    let res = post(
+        &secretariat,
+        "/clusters/cum-12/elections/new",
+        &open_fields("certificate", "1", "2"),
+    );
+    assert_eq!(res.status, 303, "{}", res.body);
+    let res = post(
+        &secretariat,
+        &format!("/elections/{tie_id}/paper"),
+        &paper_fields("1", ["2", "2", "1", "0"]),
+    );
+    assert_eq!(res.status, 303, "{}", res.body);
+    let deputy = signed_in(app, "lanhdao-ag");
+    for (c, u) in [(&leader, "ca-kg"), (&deputy, "ca-ag")] {
+        let res = post(
+            c,
+            &format!("/elections/{tie_id}/paper/confirm"),
+            &[("round", "1"), ("unit", u)],
+        );
+        assert_eq!(res.status, 303, "{}", res.body);
+    }
+    let page = leader.get(&format!("/elections/{tie_id}"));
+    assert!(
+        page.body
+            .contains(&format!("href=\"/elections/{tie_id}/tie?unit=ca-kg\"")),
+        "{}",
+        page.body
+    );
+    assert!(leader
+        .get("/")
+        .body
+        .contains(&format!("href=\"/elections/{tie_id}/tie?unit=ca-kg\"")));
+    let tie = leader.get(&format!("/elections/{tie_id}/tie?unit=ca-kg"));
+    assert_eq!(tie.status, 200, "{}", tie.body);
+    // Choosing both is refused beside the choice; the secretariat may not decide.
+    let res = post(
+        &leader,
+        &format!("/elections/{tie_id}/tie"),
+        &[
+            ("round", "1"),
+            ("unit", "ca-kg"),
+            ("c_ca-kg", "1"),
+            ("c_ca-ag", "1"),
+            ("decision", "Biên bản họp cụm trưởng, cụm phó"),
+        ],
+    );
+    assert_eq!(res.status, 422);
+    assert!(res.body.contains("id=\"tie-candidates-error\""));
+    assert_eq!(
+        secretariat.get(&format!("/elections/{tie_id}/tie")).status,
+        403
+    );
+    for (c, u) in [(&leader, "ca-kg"), (&deputy, "ca-ag")] {
+        let res = post(
+            c,
+            &format!("/elections/{tie_id}/tie"),
+            &[
+                ("round", "1"),
+                ("unit", u),
+                ("c_ca-ag", "1"),
+                ("decision", "Biên bản họp cụm trưởng, cụm phó"),
+            ],
+        );
+        assert_eq!(res.status, 303, "{u}: {}", res.body);
+    }
+    let state = app.service.read();
+    let e = state.election(&ElectionId::parse(tie_id).unwrap()).unwrap();
+    let o = thidua_domain::votes::outcome(e, &e.rounds[0]).unwrap();
+    assert_eq!(o.elected, vec![UnitId::parse("ca-ag").unwrap()]);
+    drop(state);
+
+    // Another cluster's member sees none of it: 404 on every page and form.
+    let outsider = signed_in(app, "canbo-dt");
+    for path in [
+        "/clusters/cum-12/elections/new?year=2024".to_string(),
+        format!("/elections/{ELECTION}/close"),
+        format!("/elections/{ELECTION}/second-round"),
+        format!("/elections/{ELECTION}/paper"),
+        format!("/elections/{ELECTION}/paper/confirm?unit=ca-kg"),
+        format!("/elections/{tie_id}/tie?unit=ca-kg"),
+    ] {
+        assert_eq!(outsider.get(&path).status, 404, "GET {path}");
+    }
+    for (path, fields) in [
+        (
+            "/clusters/cum-12/elections/new".to_string(),
+            open_fields("ministry_flag", "1", "4"),
+        ),
+        (format!("/elections/{ELECTION}/close"), vec![("round", "2")]),
+        (format!("/elections/{ELECTION}/second-round"), vec![]),
+        (
+            format!("/elections/{ELECTION}/paper"),
+            paper_fields("2", ["1", "1", "1", "0"]),
+        ),
+        (
+            format!("/elections/{ELECTION}/paper/confirm"),
+            vec![("round", "2"), ("unit", "ca-kg")],
+        ),
+        (
+            format!("/elections/{tie_id}/tie"),
+            vec![("round", "1"), ("unit", "ca-kg"), ("decision", "x")],
+        ),
+    ] {
+        assert_eq!(post(&outsider, &path, &fields).status, 404, "POST {path}");
+    }
+    assert!(!outsider.get("/clusters/cum-13").body.contains(ELECTION));
+}
+
+#[test]
+fn vote_forms_sqlite() {
+    vote_forms(&spawn(Backend::Sqlite).unwrap());
+}
+
+#[test]
+fn vote_forms_postgres() {
+    if let Some(app) = spawn(Backend::Postgres) {
+        vote_forms(&app);
+    }
+}
+
+/// The secretariat runs a paper vote in Chromium: the cluster's section, the opening form (a
+/// mistake told beside its field, the focus on the summary), the election page, the close
+/// confirmation, round 2, the paper count; a leader confirms it. Pictures of each page.
+#[test]
+fn browser_vote_forms() {
+    let Some(b) = Browser::start() else {
+        return;
+    };
+    let app = spawn(Backend::Sqlite).unwrap();
+    standings(&app);
+    let base = &app.base;
+    b.sign_in(&app, "thuky12");
+    b.goto(&format!("{base}/clusters/cum-12?year=2024"));
+    assert!(b.wait_for("#votes"));
+    b.shots("page-cluster-votes-empty");
+    b.click("#open-election");
+    assert!(b.wait_for("#nominees"));
+    assert!(b.text("#nominees").starts_with("Công an tỉnh Kiên Giang"));
+    b.shots("page-election-new");
+    b.type_into("#seats", "9");
+    b.click("#open-submit");
+    assert!(b.wait_for("#seats-error"));
+    assert_eq!(b.focused(), "error-summary");
+    b.shots("page-election-new-errors");
+    b.type_into("#seats", "2");
+    b.click("#open-submit");
+    assert!(b.wait_for("#election-actions"), "{}", b.source());
+    assert!(b.text("#election-state").contains("Đang tạo khoá"));
+    b.shots("page-election-secretariat");
+    b.click("#close-round");
+    assert!(b.wait_for("#confirm-close"));
+    b.shots("page-election-close");
+    b.click("#confirm-close");
+    assert!(b.wait_for("#open-second-round"));
+    b.click("#open-second-round");
+    assert!(b.wait_for("#confirm-second"));
+    b.shots("page-election-second-round");
+    b.click("#confirm-second");
+    assert!(b.wait_for("#enter-paper"));
+    b.click("#enter-paper");
+    assert!(b.wait_for("#paper-form"));
+    for (field, value) in [
+        ("#a-0", "5"),
+        ("#a-1", "4"),
+        ("#a-2", "1"),
+        ("#a-3", "0"),
+        ("#returned", "5"),
+        ("#team", "Nguyễn Văn A, Trưởng ban"),
+    ] {
+        b.type_into(field, value);
+    }
+    b.shots("page-election-paper");
+    b.click("#paper-submit");
+    assert!(b.wait_for("#paper-review"), "{}", b.source());
+    b.shots("page-election-paper-review");
+    b.click("#paper-confirm-submit");
+    assert!(b.wait_text("chờ hai thành viên xác nhận"), "{}", b.source());
+    b.sign_in(&app, "lanhdao-kg");
+    b.goto(&format!("{base}/"));
+    assert!(b.wait_for(".todo a[href*='paper/confirm'], a[href*='paper/confirm']"));
+    b.goto(&format!("{base}/elections/{ELECTION}"));
+    b.click(".confirm-paper-link");
+    assert!(b.wait_for("#confirm-paper"));
+    b.shots("page-election-paper-confirm");
+    b.click("#confirm-paper");
+    assert!(b.wait_text("Đã ghi vào sổ"));
+    b.sign_in(&app, "lanhdao-ag");
+    b.goto(&format!(
+        "{base}/elections/{ELECTION}/paper/confirm?unit=ca-ag"
+    ));
+    b.click("#confirm-paper");
+    assert!(b.wait_for("table.result"), "{}", b.source());
+    assert!(b.text("#election-state").contains("đã kiểm phiếu"));
+    b.shots("page-election-paper-counted");
+    b.goto(&format!("{base}/clusters/cum-12?year=2024"));
+    assert!(b.wait_for("#elections"));
+    b.shots("page-cluster-votes");
+}
