@@ -254,6 +254,7 @@ pub const EVENT_KINDS: &[&str] = &[
     "tie_decided",
     "paper_count_recorded",
     "paper_count_confirmed",
+    "paper_count_withdrawn",
     // The year-end kinds, as in `crate::yearend::KINDS`.
     "year_end_opened",
     "dossier_saved",

@@ -335,6 +335,15 @@ fn samples() -> Vec<(Actor, Payload)> {
         ),
     ];
     samples.extend(vote_samples(&admin));
+    // Kinds added later go last, so the pinned bytes of every earlier sample keep their index.
+    samples.push((
+        admin.clone(),
+        Payload::Vote(thidua_domain::votes::VoteEvent::PaperCountWithdrawn {
+            election: ElectionId::parse("co-bo-2024").unwrap(),
+            round: 2,
+            reason: t("Nhập nhầm số phiếu đồng ý; các thành viên chưa xác nhận"),
+        }),
+    ));
     samples
 }
 

@@ -104,6 +104,14 @@ pub struct PaperRecord {
     pub confirmations: BTreeMap<UnitId, u64>,
 }
 
+/// A paper count the secretariat withdrew before two members confirmed it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WithdrawnPaper {
+    pub record: PaperRecord,
+    pub reason: Text,
+    pub index: u64,
+}
+
 /// A head's or deputy's decision of a tie at the cut-off.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TieRecord {
@@ -125,6 +133,10 @@ pub struct Round {
     pub totals: Option<Totals>,
     pub shares: BTreeMap<UnitId, (DecryptionShares, u64)>,
     pub paper: Option<PaperRecord>,
+    /// Paper counts withdrawn before they were confirmed, oldest first: the round stays closed
+    /// and waits for a corrected count.
+    #[serde(default)]
+    pub withdrawn: Vec<WithdrawnPaper>,
     pub count: Option<Count>,
     pub ties: BTreeMap<UnitId, TieRecord>,
 }
@@ -141,9 +153,16 @@ impl Round {
             totals: None,
             shares: BTreeMap::new(),
             paper: None,
+            withdrawn: Vec::new(),
             count: None,
             ties: BTreeMap::new(),
         }
+    }
+
+    /// Counted on paper, or to be: a paper count awaits its confirmations, or one was withdrawn
+    /// and a corrected count is awaited.
+    pub fn awaits_paper_count(&self) -> bool {
+        self.count.is_none() && (self.paper.is_some() || !self.withdrawn.is_empty())
     }
 }
 
@@ -607,7 +626,14 @@ impl State {
                 let e = self.election_mut(election)?;
                 let members = e.members.len() as u32;
                 let current = e.current_round().map(|r| r.number);
-                if current != Some(*round) {
+                // A corrected count of the last round, closed by a count since withdrawn.
+                let corrected = e.rounds.last().is_some_and(|r| {
+                    r.number == *round
+                        && r.paper.is_none()
+                        && r.count.is_none()
+                        && !r.withdrawn.is_empty()
+                });
+                if current != Some(*round) && !corrected {
                     return Err(refused("vote_closed", format!("round {round} is not open")));
                 }
                 let r = e.round_mut(*round)?;
@@ -618,7 +644,7 @@ impl State {
                     ));
                 }
                 check_paper(count, r.candidates.len(), r.seats, members)?;
-                r.closed_at = Some(index);
+                r.closed_at.get_or_insert(index);
                 r.paper = Some(PaperRecord {
                     count: count.clone(),
                     recorded_at: index,
@@ -656,6 +682,31 @@ impl State {
                         index,
                     });
                 }
+                Ok(())
+            }
+            V::PaperCountWithdrawn {
+                election,
+                round,
+                reason,
+            } => {
+                let r = self.election_mut(election)?.round_mut(*round)?;
+                if r.count.is_some() {
+                    return Err(refused(
+                        "paper_count_counted",
+                        "the round is counted: two members confirmed its count, which stands",
+                    ));
+                }
+                let Some(record) = r.paper.take() else {
+                    return Err(refused(
+                        "no_paper_count",
+                        "no paper count was recorded for this round",
+                    ));
+                };
+                r.withdrawn.push(WithdrawnPaper {
+                    record,
+                    reason: reason.clone(),
+                    index,
+                });
                 Ok(())
             }
         }
@@ -709,7 +760,8 @@ impl State {
         }
         let first = &e.rounds[0];
         if first.closed_at.is_none()
-            || (first.totals.is_some() || first.paper.is_some()) && first.count.is_none()
+            || first.totals.is_some() && first.count.is_none()
+            || first.awaits_paper_count()
         {
             return Err(refused(
                 "vote_not_counted",

@@ -193,6 +193,19 @@ pub(crate) fn decide(
                 unit,
             }]
         }
+        C::WithdrawPaperCount {
+            election,
+            round,
+            reason,
+        } => {
+            manage(state.election(&election)?.cluster.clone())?;
+            reason.check("reason", limits::REASON)?;
+            vec![V::PaperCountWithdrawn {
+                election,
+                round,
+                reason,
+            }]
+        }
     };
     Ok(events.into_iter().map(Payload::Vote).collect())
 }

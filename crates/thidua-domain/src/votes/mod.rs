@@ -282,6 +282,13 @@ pub enum VoteCommand {
         round: u32,
         unit: UnitId,
     },
+    /// The secretariat withdraws a paper count not yet confirmed by two members (mistyped, or
+    /// refused by the members); the round stays closed and a corrected count may be recorded.
+    WithdrawPaperCount {
+        election: ElectionId,
+        round: u32,
+        reason: Text,
+    },
 }
 
 /// What happened about votes (wrapped in `Payload::Vote`); each variant is its own event kind.
@@ -368,6 +375,12 @@ pub enum VoteEvent {
         round: u32,
         unit: UnitId,
     },
+    /// An unconfirmed paper count withdrawn by the secretariat, its confirmations discarded.
+    PaperCountWithdrawn {
+        election: ElectionId,
+        round: u32,
+        reason: Text,
+    },
 }
 
 /// The kinds of [`VoteEvent`], in the order they were introduced.
@@ -384,6 +397,7 @@ pub const VOTE_EVENT_KINDS: &[&str] = &[
     "tie_decided",
     "paper_count_recorded",
     "paper_count_confirmed",
+    "paper_count_withdrawn",
 ];
 
 impl VoteEvent {
@@ -402,6 +416,7 @@ impl VoteEvent {
             VoteEvent::TieDecided { .. } => "tie_decided",
             VoteEvent::PaperCountRecorded { .. } => "paper_count_recorded",
             VoteEvent::PaperCountConfirmed { .. } => "paper_count_confirmed",
+            VoteEvent::PaperCountWithdrawn { .. } => "paper_count_withdrawn",
         }
     }
 
@@ -420,7 +435,8 @@ impl VoteEvent {
             | V::SecondRoundOpened { election, .. }
             | V::TieDecided { election, .. }
             | V::PaperCountRecorded { election, .. }
-            | V::PaperCountConfirmed { election, .. } => Some(election),
+            | V::PaperCountConfirmed { election, .. }
+            | V::PaperCountWithdrawn { election, .. } => Some(election),
         }
     }
 
@@ -452,10 +468,13 @@ impl VoteEvent {
     }
 }
 
-pub use apply::{replay_ceremony, CastBallot, Ceremony, CeremonyFailure, Count, Election, Round};
+pub use apply::{
+    replay_ceremony, CastBallot, Ceremony, CeremonyFailure, Count, Election, PaperRecord, Round,
+    WithdrawnPaper,
+};
 
 /// The permission a vote event needs: the secretariat of the election's cluster opens,
-/// closes and counts on paper; a unit's leader acts for the unit (trustee, voter, confirming a
+/// closes, counts on paper and withdraws an unconfirmed paper count; a unit's leader acts for the unit (trustee, voter, confirming a
 /// paper count, the head's or deputy's tie decision, whose position `apply` checks); the count
 /// itself is a consequence of the shares.
 pub(crate) fn permission_for(
@@ -470,7 +489,8 @@ pub(crate) fn permission_for(
         }
         V::RoundClosed { election, .. }
         | V::SecondRoundOpened { election, .. }
-        | V::PaperCountRecorded { election, .. } => {
+        | V::PaperCountRecorded { election, .. }
+        | V::PaperCountWithdrawn { election, .. } => {
             Permission::ManageCluster(state.election(election)?.cluster.clone())
         }
         V::CeremonyPosted { unit, .. }

@@ -1,4 +1,4 @@
-//! Format 1 of the vote kinds (`standing_recorded` … `paper_count_confirmed`), frozen. The
+//! Format 1 of the vote kinds (`standing_recorded` … `paper_count_withdrawn`), frozen. The
 //! cryptographic parts (commitments, reveals, sealed shares, confirmations, complaints,
 //! ballots, decryption shares) are written in the JSON form of `thidua_ballot`'s types, which
 //! rest on `elastic-elgamal` pinned to exactly 0.4.0-beta.1: its points and scalars are
@@ -139,6 +139,11 @@ pub enum VoteData {
         round: u32,
         unit: UnitId,
     },
+    PaperCountWithdrawn {
+        election: ElectionId,
+        round: u32,
+        reason: Text,
+    },
 }
 
 /// Decodes the `data` of vote kind `kind` (format 1) into the event and its value encoded again.
@@ -209,6 +214,11 @@ pub(super) fn decode(kind: &str, data: serde_json::Value) -> Option<super::Decod
             election: ElectionId,
             round: u32,
             unit: UnitId
+        }),
+        "paper_count_withdrawn" => strict!(PaperCountWithdrawn {
+            election: ElectionId,
+            round: u32,
+            reason: Text
         }),
         _ => return None,
     })
@@ -358,6 +368,15 @@ fn from_wire(w: VoteData) -> VoteEvent {
             round,
             unit,
         },
+        W::PaperCountWithdrawn {
+            election,
+            round,
+            reason,
+        } => V::PaperCountWithdrawn {
+            election,
+            round,
+            reason,
+        },
     }
 }
 
@@ -498,6 +517,15 @@ fn to_wire(v: VoteEvent) -> VoteData {
             election,
             round,
             unit,
+        },
+        V::PaperCountWithdrawn {
+            election,
+            round,
+            reason,
+        } => W::PaperCountWithdrawn {
+            election,
+            round,
+            reason,
         },
     }
 }

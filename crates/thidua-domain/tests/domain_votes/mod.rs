@@ -469,6 +469,118 @@ fn a_paper_count_takes_effect_when_two_members_confirm_it() {
 }
 
 #[test]
+fn the_secretariat_withdraws_an_unconfirmed_paper_count_and_records_a_corrected_one() {
+    let mut v = election();
+    let sec = user("thuky");
+    let mistyped = PaperCount {
+        approvals: vec![0, 3],
+        abstentions: 0,
+        issued: 3,
+        returned: 3,
+        invalid: 0,
+        counting_team: vec![t("Nguyễn Văn Kiểm (trưởng ban kiểm phiếu)")],
+        note: None,
+    };
+    let corrected = PaperCount {
+        approvals: vec![3, 0],
+        ..mistyped.clone()
+    };
+    let record = |count: PaperCount| {
+        vote(VoteCommand::RecordPaperCount {
+            election: el(),
+            round: 1,
+            count,
+        })
+    };
+    let confirm = |unit: &str| {
+        vote(VoteCommand::ConfirmPaperCount {
+            election: el(),
+            round: 1,
+            unit: u(unit),
+        })
+    };
+    let withdraw = |reason: &str| {
+        vote(VoteCommand::WithdrawPaperCount {
+            election: el(),
+            round: 1,
+            // As an API client sends it (trimmed; `decide` checks the rest).
+            reason: serde_json::from_value(serde_json::json!(reason)).unwrap(),
+        })
+    };
+    assert_eq!(
+        v.w.err(&sec, withdraw("Nhập nhầm số phiếu")),
+        "no_paper_count"
+    );
+    v.w.ok(&sec, record(mistyped.clone()));
+    v.w.ok(&leader("ca-kg"), confirm("ca-kg"));
+    // Only the secretariat withdraws, with a reason.
+    assert_eq!(
+        v.w.err(&leader("ca-kg"), withdraw("Nhập nhầm số phiếu")),
+        "forbidden"
+    );
+    assert_eq!(v.w.err(&sec, withdraw("")), "empty_text");
+    assert_eq!(v.w.err(&sec, withdraw("   ")), "empty_text");
+    assert_eq!(
+        v.w.err(&sec, withdraw(&"x".repeat(thidua_domain::text::limits::REASON + 1))),
+        "text_too_long"
+    );
+    // Nor is a forged withdrawal by a leader accepted at replay.
+    let mut forged = v.w.state.clone();
+    let event = Event {
+        index: forged.size,
+        time_ms: 1_711_420_000_000,
+        actor: leader("ca-kg"),
+        salt: "ab".repeat(16),
+        payload: Payload::Vote(VoteEvent::PaperCountWithdrawn {
+            election: el(),
+            round: 1,
+            reason: t("Nhập nhầm số phiếu"),
+        }),
+    };
+    assert_eq!(forged.apply(&event).unwrap_err().code(), "forbidden");
+    // A second round is not opened over a round whose paper count is pending.
+    let round2 = vote(VoteCommand::OpenSecondRound {
+        election: el(),
+        candidates: vec![u("ca-kg"), u("ca-ag")],
+    });
+    assert_eq!(v.w.err(&sec, round2.clone()), "vote_not_counted");
+    let payloads = v.w.ok(&sec, withdraw("Nhập nhầm số phiếu của hai đơn vị"));
+    assert_eq!(payloads[0].kind(), "paper_count_withdrawn");
+    let r = &v.w.state.elections[&el()].rounds[0];
+    assert!(r.paper.is_none() && r.count.is_none() && r.closed_at.is_some());
+    assert_eq!(r.withdrawn.len(), 1);
+    assert_eq!(r.withdrawn[0].record.count, mistyped);
+    assert_eq!(r.withdrawn[0].reason.as_str(), "Nhập nhầm số phiếu của hai đơn vị");
+    assert_eq!(v.w.err(&sec, round2.clone()), "vote_not_counted");
+    assert_eq!(v.w.err(&leader("ca-hg"), confirm("ca-hg")), "no_paper_count");
+    assert_eq!(
+        v.w.err(&sec, withdraw("Nhập nhầm lần nữa")),
+        "no_paper_count"
+    );
+    // The corrected count needs two confirmations of its own.
+    v.w.ok(&sec, record(corrected.clone()));
+    assert_eq!(
+        v.w.err(&sec, record(corrected.clone())),
+        "vote_closed",
+        "one count at a time"
+    );
+    v.w.ok(&leader("ca-hg"), confirm("ca-hg"));
+    assert!(v.w.state.elections[&el()].rounds[0].count.is_none());
+    v.w.ok(&leader("ca-kg"), confirm("ca-kg"));
+    let e = &v.w.state.elections[&el()];
+    let count = e.rounds[0].count.as_ref().unwrap();
+    assert!(count.paper);
+    assert_eq!(count.approvals, vec![3, 0]);
+    assert_eq!(e.rounds[0].paper.as_ref().unwrap().count, corrected);
+    assert_eq!(outcome(e, &e.rounds[0]).unwrap().elected, vec![u("ca-kg")]);
+    // A counted paper count stands.
+    assert_eq!(
+        v.w.err(&sec, withdraw("Các thành viên đề nghị kiểm lại")),
+        "paper_count_counted"
+    );
+}
+
+#[test]
 fn the_ceremony_refuses_messages_out_of_order_twice_or_from_outsiders() {
     let mut w = World::cluster();
     let sec = user("thuky");
