@@ -341,6 +341,7 @@ const VOTE_COMMANDS: &[&str] = &[
     "decide_tie",
     "record_paper_count",
     "confirm_paper_count",
+    "withdraw_paper_count",
 ];
 
 /// A reporting window's key (`M01`, `Q1`, `Y`: the movement's calendar).

@@ -521,7 +521,10 @@ fn the_secretariat_withdraws_an_unconfirmed_paper_count_and_records_a_corrected_
     assert_eq!(v.w.err(&sec, withdraw("")), "empty_text");
     assert_eq!(v.w.err(&sec, withdraw("   ")), "empty_text");
     assert_eq!(
-        v.w.err(&sec, withdraw(&"x".repeat(thidua_domain::text::limits::REASON + 1))),
+        v.w.err(
+            &sec,
+            withdraw(&"x".repeat(thidua_domain::text::limits::REASON + 1))
+        ),
         "text_too_long"
     );
     // Nor is a forged withdrawal by a leader accepted at replay.
@@ -550,9 +553,15 @@ fn the_secretariat_withdraws_an_unconfirmed_paper_count_and_records_a_corrected_
     assert!(r.paper.is_none() && r.count.is_none() && r.closed_at.is_some());
     assert_eq!(r.withdrawn.len(), 1);
     assert_eq!(r.withdrawn[0].record.count, mistyped);
-    assert_eq!(r.withdrawn[0].reason.as_str(), "Nhập nhầm số phiếu của hai đơn vị");
+    assert_eq!(
+        r.withdrawn[0].reason.as_str(),
+        "Nhập nhầm số phiếu của hai đơn vị"
+    );
     assert_eq!(v.w.err(&sec, round2.clone()), "vote_not_counted");
-    assert_eq!(v.w.err(&leader("ca-hg"), confirm("ca-hg")), "no_paper_count");
+    assert_eq!(
+        v.w.err(&leader("ca-hg"), confirm("ca-hg")),
+        "no_paper_count"
+    );
     assert_eq!(
         v.w.err(&sec, withdraw("Nhập nhầm lần nữa")),
         "no_paper_count"

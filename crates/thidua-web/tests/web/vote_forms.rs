@@ -247,7 +247,7 @@ fn vote_forms(app: &TestApp) {
         .status,
         403
     );
-    // A valid count is shown once more (it closes the round and cannot be replaced).
+    // A valid count is shown once more (it closes the round; only withdrawn before two confirm).
     let mut unconfirmed = paper_fields("2", ["5", "4", "1", "0"]);
     unconfirmed.pop();
     let review = post(
@@ -265,6 +265,61 @@ fn vote_forms(app: &TestApp) {
     let back = post(&secretariat, &format!("/elections/{ELECTION}/paper"), &edit);
     assert_eq!(back.status, 200);
     assert!(back.body.contains("id=\"paper-form\"") && back.body.contains("Trần Thị B"));
+    let res = post(
+        &secretariat,
+        &format!("/elections/{ELECTION}/paper"),
+        &paper_fields("2", ["5", "4", "1", "0"]),
+    );
+    assert_eq!(res.status, 303, "{}", res.body);
+
+    // One member confirms it, then the secretariat withdraws it with a reason (beside the
+    // field when missing; a leader may not) and enters it again, unconfirmed.
+    let withdraw = format!("/elections/{ELECTION}/paper/withdraw");
+    let res = post(
+        &leader,
+        &format!("/elections/{ELECTION}/paper/confirm"),
+        &[("round", "2"), ("unit", "ca-kg")],
+    );
+    assert_eq!(res.status, 303, "{}", res.body);
+    assert!(!leader
+        .get(&format!("/elections/{ELECTION}"))
+        .body
+        .contains("id=\"withdraw-paper\""));
+    let page = secretariat.get(&format!("/elections/{ELECTION}"));
+    assert!(
+        page.body.contains(&format!("href=\"{withdraw}\"")),
+        "{}",
+        page.body
+    );
+    let form = secretariat.get(&withdraw);
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("name=\"reason\"") && form.body.contains("Nguyễn Văn A"));
+    assert_eq!(leader.get(&withdraw).status, 403);
+    assert_eq!(
+        post(&leader, &withdraw, &[("round", "2"), ("reason", "Sai")]).status,
+        403
+    );
+    let res = post(&secretariat, &withdraw, &[("round", "2"), ("reason", "  ")]);
+    assert_eq!(res.status, 422, "{}", res.body);
+    assert!(res.body.contains("id=\"reason-error\""), "{}", res.body);
+    let reason = "Nhập nhầm; kiểm lại theo biên bản";
+    let res = post(
+        &secretariat,
+        &withdraw,
+        &[("round", "2"), ("reason", reason)],
+    );
+    assert_eq!(res.status, 303, "{}", res.body);
+    {
+        let state = app.service.read();
+        let r = &state.election(&id).unwrap().rounds[1];
+        assert!(r.paper.is_none() && r.count.is_none() && r.closed_at.is_some());
+        assert_eq!(r.withdrawn[0].reason.as_str(), reason);
+    }
+    let page = secretariat.get(&format!("/elections/{ELECTION}"));
+    assert!(page.body.contains("id=\"enter-paper\""), "{}", page.body);
+    assert!(!page.body.contains("id=\"withdraw-paper\""));
+    let history = secretariat.get("/history?kind=paper_count_withdrawn");
+    assert!(history.body.contains(reason), "{}", history.body);
     let res = post(
         &secretariat,
         &format!("/elections/{ELECTION}/paper"),
@@ -413,6 +468,7 @@ fn vote_forms(app: &TestApp) {
         format!("/elections/{ELECTION}/second-round"),
         format!("/elections/{ELECTION}/paper"),
         format!("/elections/{ELECTION}/paper/confirm?unit=ca-kg"),
+        format!("/elections/{ELECTION}/paper/withdraw"),
         format!("/elections/{tie_id}/tie?unit=ca-kg"),
     ] {
         assert_eq!(outsider.get(&path).status, 404, "GET {path}");
@@ -431,6 +487,10 @@ fn vote_forms(app: &TestApp) {
         (
             format!("/elections/{ELECTION}/paper/confirm"),
             vec![("round", "2"), ("unit", "ca-kg")],
+        ),
+        (
+            format!("/elections/{ELECTION}/paper/withdraw"),
+            vec![("round", "2"), ("reason", "x")],
         ),
         (
             format!("/elections/{tie_id}/tie"),

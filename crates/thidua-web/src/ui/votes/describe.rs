@@ -225,5 +225,14 @@ pub fn describe<'a>(t: &'a Strings, state: &State, vote: &VoteEvent) -> Parts<'a
             ],
             Vec::new(),
         ),
+        V::PaperCountWithdrawn {
+            election: e,
+            round,
+            reason,
+        } => (
+            s.ev_paper_withdrawn,
+            vec![("election", el(e)), ("round", plain(round.to_string()))],
+            vec![(s.withdraw_reason, vec![Named::data(reason.as_str())])],
+        ),
     }
 }

@@ -2,8 +2,9 @@
 //! election of the cluster with its state), and the forms that were only reachable through
 //! `POST /api/v1/commands` before: the secretariat opens an election (the candidates from
 //! [`votes::nominees`], shown in rank order before opening), closes a round (with a
-//! confirmation), opens the second round where the domain allows it and enters a paper count;
-//! a member's leader confirms a paper count; the head or the deputy records a tie decision.
+//! confirmation), opens the second round where the domain allows it, enters a paper count and
+//! withdraws one not yet confirmed (with a reason, to enter the corrected count); a member's
+//! leader confirms a paper count; the head or the deputy records a tie decision.
 //!
 //! Every form becomes one domain `VoteCommand` run through [`crate::api::execute`], so the
 //! domain authorises and validates it as for the API; the domain is asked first
@@ -48,6 +49,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/elections/{id}/paper/confirm",
             get(confirm_page).post(confirm_paper),
+        )
+        .route(
+            "/elections/{id}/paper/withdraw",
+            get(withdraw_page).post(withdraw_paper),
         )
         .route("/elections/{id}/tie", get(tie_page).post(decide_tie))
 }
@@ -187,6 +192,8 @@ pub fn state_label(m: &ManageStrings, s: &VoteStrings, e: &Election) -> String {
         }
     } else if r.paper.is_some() {
         m.paper_waiting
+    } else if r.awaits_paper_count() {
+        m.paper_withdrawn
     } else if r.closed_at.is_none() {
         if e.keys().is_none() {
             if r.number == 1 {
@@ -552,8 +559,11 @@ pub struct Actions {
     pub close: Option<u32>,
     /// The secretariat may open round 2 (the domain would accept it).
     pub second_round: bool,
-    /// The open round takes a paper count (no electronic ballot yet).
+    /// The open round takes a paper count (no electronic ballot yet), or the corrected count
+    /// of a round whose paper count was withdrawn.
     pub paper: Option<u32>,
+    /// The secretariat may withdraw the round's paper count (not yet confirmed by two).
+    pub withdraw: Option<u32>,
     /// The viewer's led member units that may confirm the waiting paper count.
     pub confirm: Vec<(String, Named)>,
     /// The viewer's led units (head, deputy) that may record a tie decision.
@@ -566,6 +576,7 @@ impl Actions {
         self.close.is_some()
             || self.second_round
             || self.paper.is_some()
+            || self.withdraw.is_some()
             || !self.confirm.is_empty()
             || !self.tie.is_empty()
     }
@@ -630,6 +641,16 @@ fn paper_round(e: &Election) -> Option<&thidua_domain::votes::Round> {
         .find(|r| r.paper.is_some() && r.count.is_none())
 }
 
+/// The round a paper count is entered for: the open one, or the last round, closed by a paper
+/// count since withdrawn, that waits for the corrected count.
+fn paper_entry_round(e: &Election) -> Option<&thidua_domain::votes::Round> {
+    e.current_round().or_else(|| {
+        e.rounds
+            .last()
+            .filter(|r| r.paper.is_none() && r.awaits_paper_count())
+    })
+}
+
 /// The viewer's led units that may confirm the election's waiting paper count, and those
 /// (head, deputy) that may record their decision of a tie: (unit id, name).
 pub type UnitOffers = Vec<(String, Named)>;
@@ -671,9 +692,10 @@ pub fn actions(state: &thidua_domain::State, viewer: &Viewer, e: &Election) -> A
             .filter(|r| manages && r.paper.is_none())
             .map(|r| r.number),
         second_round: manages && open.is_none() && second_round_offer(state, viewer, e).is_some(),
-        paper: open
+        paper: paper_entry_round(e)
             .filter(|r| manages && r.ballots.is_empty())
             .map(|r| r.number),
+        withdraw: paper_round(e).filter(|_| manages).map(|r| r.number),
         confirm,
         tie,
         manages,
@@ -888,8 +910,8 @@ struct PaperPage {
     candidates: Vec<(String, Named, String)>,
     f: PaperForm,
     errors: Errors,
-    /// The count is valid: shown once more before it is recorded (it closes the round and
-    /// cannot be replaced).
+    /// The count is valid: shown once more before it is recorded (it closes the round; only
+    /// withdrawn, with a reason, before two members confirm it).
     review: bool,
 }
 
@@ -903,7 +925,7 @@ fn paper_view(
 ) -> Response {
     let lang = viewer.lang.code();
     let (m, s) = (manage(lang), strings(lang));
-    let Some(r) = e.current_round() else {
+    let Some(r) = paper_entry_round(e) else {
         return viewer_error(viewer, conflict("vote_closed"));
     };
     if !r.ballots.is_empty() {
@@ -991,7 +1013,7 @@ async fn record_paper(
     };
     let lang = viewer.lang;
     let m = manage(lang.code());
-    let Some(r) = e.current_round().cloned() else {
+    let Some(r) = paper_entry_round(&e).cloned() else {
         return viewer_error(&viewer, conflict("vote_closed"));
     };
     let f = PaperForm {
@@ -1239,6 +1261,112 @@ async fn confirm_paper(
         }
         Err(Err(page)) => page,
     }
+}
+
+#[derive(Template)]
+#[template(path = "election_withdraw.html")]
+struct WithdrawPage {
+    l: Layout,
+    s: &'static VoteStrings,
+    m: &'static ManageStrings,
+    id: String,
+    title: String,
+    round: u32,
+    lines: Vec<(Named, u32)>,
+    count: PaperCount,
+    confirmed: Vec<Named>,
+    reason: String,
+    errors: Errors,
+}
+
+fn withdraw_view(
+    state: &thidua_domain::State,
+    viewer: &Viewer,
+    e: &Election,
+    reason: &str,
+    errors: Errors,
+) -> Response {
+    let lang = viewer.lang.code();
+    let (m, s) = (manage(lang), strings(lang));
+    let Some(r) = paper_round(e) else {
+        return viewer_error(viewer, conflict("no_paper_count"));
+    };
+    let paper = r.paper.as_ref().expect("a paper round");
+    let errors = labelled(errors, &[("reason".to_string(), m.withdraw_reason)]);
+    let res = render(&WithdrawPage {
+        l: Layout::new(viewer, m.withdraw_title),
+        s,
+        m,
+        id: e.id.to_string(),
+        title: e.title.to_string(),
+        round: r.number,
+        lines: r
+            .candidates
+            .iter()
+            .zip(&paper.count.approvals)
+            .map(|(u, a)| (names::unit(state, u), *a))
+            .collect(),
+        count: paper.count.clone(),
+        confirmed: paper
+            .confirmations
+            .keys()
+            .map(|u| names::unit(state, u))
+            .collect(),
+        reason: reason.to_owned(),
+        errors: errors.clone(),
+    });
+    with_status(res, &errors)
+}
+
+/// `GET /elections/{id}/paper/withdraw`: the secretariat's withdrawal of the paper count that
+/// waits for confirmations, with a reason.
+async fn withdraw_page(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Response {
+    match managed_election(&app, &viewer, &id) {
+        Ok((state, e)) => withdraw_view(&state, &viewer, &e, "", Errors::default()),
+        Err(r) => *r,
+    }
+}
+
+/// `POST /elections/{id}/paper/withdraw`: `round`, `reason`.
+async fn withdraw_paper(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    form: Submitted,
+) -> Response {
+    let e = match managed_election(&app, &viewer, &id) {
+        Ok((_, e)) => e,
+        Err(r) => return *r,
+    };
+    let Some(number) = paper_round(&e).map(|r| r.number) else {
+        return viewer_error(&viewer, conflict("no_paper_count"));
+    };
+    let reason_raw = form.get("reason");
+    let mut errors = Errors::default();
+    let reason = Text::parse("reason", &reason_raw, limits::REASON)
+        .map_err(|err| errors.push("reason", viewer.lang.error(err.code())))
+        .ok();
+    if let Some(reason) = reason {
+        let round = form.get("round").trim().parse::<u32>().unwrap_or(number);
+        let command = VoteCommand::WithdrawPaperCount {
+            election: e.id.clone(),
+            round,
+            reason,
+        };
+        match run(&app, &viewer, command).await {
+            Ok(()) => {
+                return Redirect::to(&format!("/elections/{id}?saved=1")).into_response();
+            }
+            Err(Ok(refusal)) => errors.push("reason", refusal.message),
+            Err(Err(page)) => return page,
+        }
+    }
+    let state = app.service.read();
+    withdraw_view(&state, &viewer, &e, &reason_raw, errors)
 }
 
 #[derive(Template)]

@@ -101,7 +101,7 @@ fn round_view(state: &thidua_domain::State, s: &VoteStrings, e: &Election, r: &R
         s.round_open
     } else if r.count.is_some() {
         s.round_counted
-    } else if r.totals.is_none() && r.paper.is_none() {
+    } else if r.totals.is_none() && !r.awaits_paper_count() {
         s.round_no_quorum
     } else {
         s.round_closed
