@@ -4,6 +4,8 @@
 //! (in-process, on port 0), `thidua verify` reproduces the demonstration's state from the log
 //! (over HTTP and from the database), and a forged history — the same demonstration re-signed
 //! with the real log key, then grown; and one signed with another key — is refused by both.
+//! The votes' command line too: `thidua vote` against an honest and a dishonest server, and a
+//! whole vote run by the leaders with `thidua trustee step|decrypt` and `thidua vote`.
 
 mod support;
 
@@ -563,4 +565,195 @@ fn thidua_vote_uses_the_key_the_log_holds_and_refuses_another() {
         e["election"]["rounds"][0]["ballots"]["ca-kg"].is_object(),
         "{e}"
     );
+}
+
+/// The trustees' command line end to end (issue 15): on the demonstration's data, served by
+/// `thidua serve`, the secretariat opens a new vote through the API; the five member leaders
+/// run the key ceremony with `thidua trustee step` (each with its own state file and API token,
+/// one step each per pass: commit, reveal, deal, confirm); four leaders — the quorum, two thirds
+/// of five — vote with `thidua vote`; the secretariat closes the round through the API; three
+/// trustees — the threshold, one of them a member that did not vote — post their decryption
+/// shares with `thidua trustee decrypt`, and the round is counted with the approvals the ballots
+/// carried. `thidua verify` then replays the whole log, every ballot and share checked again.
+#[test]
+fn trustees_run_the_key_ceremony_and_decrypt_the_count_with_the_command_line() {
+    use thidua_domain::votes::{AwardKind, Fraction, VoteCommand};
+    use thidua_domain::{ClusterId, Command as DomainCommand, ElectionId};
+    const ELECTION: &str = "bang-khen-2024-cli";
+    const MEMBERS: [&str; 5] = ["ca-kg", "ca-ag", "ca-hg", "ca-cm", "ca-bl"];
+    let started = std::time::Instant::now();
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, data) = (tmp.path(), tmp.path().join("demo"));
+    load_demo(&data, None);
+    let secretariat = api_token(&data, "thuky.cum12", "the secretariat's script");
+    let tokens: Vec<String> = MEMBERS
+        .iter()
+        .map(|u| api_token(&data, &format!("lanhdao.{}", &u[3..]), "thidua trustee"))
+        .collect();
+    let server = Running::start(&data);
+    let url = server.url.clone();
+    let election = || -> serde_json::Value {
+        let body: serde_json::Value = ureq::get(&format!("{url}/api/v1/elections/{ELECTION}"))
+            .set("authorization", &format!("Bearer {secretariat}"))
+            .call()
+            .unwrap()
+            .into_json()
+            .unwrap();
+        body["election"].clone()
+    };
+    let command = |command: VoteCommand| {
+        let response = ureq::post(&format!("{url}/api/v1/commands"))
+            .set("authorization", &format!("Bearer {secretariat}"))
+            .send_json(serde_json::to_value(DomainCommand::Vote(command)).unwrap());
+        match response {
+            Ok(r) => r.into_json::<serde_json::Value>().unwrap(),
+            Err(ureq::Error::Status(status, r)) => {
+                panic!("refused ({status}): {}", r.into_string().unwrap())
+            }
+            Err(e) => panic!("{e}"),
+        }
+    };
+    // The secretariat opens a certificate vote among the year's published nominees: two seats,
+    // 80% of the membership to pass, a quorum of two thirds, trustees 3 of 5.
+    command(VoteCommand::OpenElection {
+        election: ElectionId::parse(ELECTION).unwrap(),
+        cluster: ClusterId::parse("cum-12").unwrap(),
+        year: 2024,
+        award: AwardKind::Certificate,
+        title: Text::parse("title", "Đề nghị tặng Bằng khen năm 2024 (kiểm thử)", 1000).unwrap(),
+        seats: 2,
+        approval: Fraction { num: 4, den: 5 },
+        quorum: Fraction { num: 2, den: 3 },
+        trustee_threshold: 3,
+    });
+    let e = election();
+    assert_eq!(e["members"], serde_json::json!(MEMBERS), "{e}");
+    let candidates: Vec<String> =
+        serde_json::from_value(e["rounds"][0]["candidates"].clone()).unwrap();
+    assert_eq!(
+        candidates,
+        ["ca-kg", "ca-ag", "ca-cm", "ca-hg"],
+        "the published nominees in rank order (ca-bl is not eligible)"
+    );
+
+    let leader = |sub: &[&str], i: usize| {
+        let mut cmd = thidua();
+        cmd.args(sub)
+            .args([
+                "--server",
+                &url,
+                "--election",
+                ELECTION,
+                "--unit",
+                MEMBERS[i],
+            ])
+            .env("THIDUA_TOKEN", &tokens[i]);
+        cmd
+    };
+    let state = |i: usize| dir.join(format!("{}.trustee.json", MEMBERS[i]));
+    let step = |i: usize| ok(leader(&["trustee", "step"], i).arg("--state").arg(state(i)));
+    for (pass, posted) in ["commit", "reveal", "deal", "confirm"].iter().enumerate() {
+        for i in 0..MEMBERS.len() {
+            let out = step(i);
+            assert!(
+                out.contains(&format!("posted: {posted} at record")),
+                "{out}"
+            );
+            if i == 0 {
+                // The others have not posted this step yet: the first trustee waits.
+                let out = step(0);
+                assert!(
+                    pass == 3 || out.contains("waiting: 1/5"),
+                    "pass {pass}: {out}"
+                );
+            }
+        }
+    }
+    let e = election();
+    assert!(e["ceremony"]["completed_at"].is_u64(), "{e}");
+    assert!(step(4).contains("the ceremony is complete"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(state(0)).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the trustee's secrets are its own");
+    }
+
+    // A choice the ballot cannot carry (three approvals for two seats) is refused before the
+    // voting key is written or registered.
+    let key = |i: usize| dir.join(format!("{}.vote.key", MEMBERS[i]));
+    let out = run(leader(&["vote"], 0)
+        .args(["--approve", "ca-kg,ca-ag,ca-cm", "--key"])
+        .arg(key(0)));
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("at most 2"),
+        "{out:?}"
+    );
+    assert!(!key(0).exists(), "no voting key was written");
+    assert!(
+        election()["voter_keys"]["ca-kg"].is_null(),
+        "nothing was sent"
+    );
+
+    // Four of five vote (the quorum); ca-bl does not.
+    let choices: [&[&str]; 4] = [
+        &["ca-kg", "ca-ag"],
+        &["ca-kg", "ca-ag"],
+        &["ca-kg", "ca-hg"],
+        &["ca-kg", "ca-ag"],
+    ];
+    for (i, approve) in choices.iter().enumerate() {
+        let out = ok(leader(&["vote"], i)
+            .args(["--approve", &approve.join(",")])
+            .arg("--key")
+            .arg(key(i)));
+        assert!(out.contains("ballot hash"), "{out}");
+    }
+    command(VoteCommand::CloseRound {
+        election: ElectionId::parse(ELECTION).unwrap(),
+        round: 1,
+    });
+    let e = election();
+    assert!(e["rounds"][0]["totals"].is_object(), "{e}");
+    assert!(e["rounds"][0]["count"].is_null(), "not decrypted yet");
+
+    // Three trustees decrypt (ca-bl did not vote, and holds a share all the same).
+    for (n, i) in [1, 2, 4].into_iter().enumerate() {
+        let out = ok(leader(&["trustee", "decrypt"], i)
+            .arg("--state")
+            .arg(state(i)));
+        assert!(out.contains("posted the decryption shares"), "{out}");
+        let count = &election()["rounds"][0]["count"];
+        assert_eq!(
+            count.is_null(),
+            n < 2,
+            "counted at the third share: {count}"
+        );
+    }
+    let count = election()["rounds"][0]["count"].clone();
+    assert_eq!(
+        count["approvals"],
+        serde_json::json!([4, 3, 0, 1]),
+        "{count}"
+    );
+    assert_eq!(count["abstentions"], 0, "{count}");
+    assert_eq!(count["ballots"], 4, "{count}");
+    assert_eq!(count["paper"], false, "{count}");
+    drop(server);
+
+    let out = ok(thidua()
+        .arg("verify")
+        .arg("--data")
+        .arg(&data)
+        .arg("--state")
+        .arg(dir.join("verify.state")));
+    assert!(out.contains("log verified"), "{out}");
+    assert!(
+        out.contains(&format!(
+            "{ELECTION} round 1: 4 of 5 ballots, 4 needed; ca-kg 4, ca-ag 3, ca-cm 0, ca-hg 1; chosen: ca-kg"
+        )),
+        "{out}"
+    );
+    eprintln!("the trustees' run took {:?}", started.elapsed());
 }

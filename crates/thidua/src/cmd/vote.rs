@@ -258,19 +258,29 @@ pub fn run_vote(args: VoteArgs) -> anyhow::Result<ExitCode> {
         }
         Selection::Approve(positions)
     };
-    let secret = match std::fs::read_to_string(&args.key) {
-        Ok(text) => VoterSecret::parse(text.trim())?,
+    let (secret, created) = match std::fs::read_to_string(&args.key) {
+        Ok(text) => (VoterSecret::parse(text.trim())?, false),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let secret = VoterSecret::generate(&mut rng);
-            write_secret(&args.key, &secret.to_hex())?;
-            eprintln!(
-                "Đã tạo khoá bỏ phiếu / created the voting key {}",
-                args.key.display()
-            );
-            secret
+            (VoterSecret::generate(&mut rng), true)
         }
         Err(e) => return Err(e).with_context(|| format!("{}", args.key.display())),
     };
+    // The ballot first: a choice it refuses (more approvals than seats) leaves no key file
+    // and no record behind.
+    let ballot = Ballot::create(
+        &e.ballot_context(round),
+        keys.election_key(),
+        &secret,
+        &selection,
+        &mut rng,
+    )?;
+    if created {
+        write_secret(&args.key, &secret.to_hex())?;
+        eprintln!(
+            "Đã tạo khoá bỏ phiếu / created the voting key {}",
+            args.key.display()
+        );
+    }
     let registered = e.voter_keys.get(&unit).map(|(k, _)| k.clone());
     if registered.as_ref() != Some(&secret.public()) {
         let index = api.post(VoteCommand::RegisterVoterKey {
@@ -280,13 +290,6 @@ pub fn run_vote(args: VoteArgs) -> anyhow::Result<ExitCode> {
         })?;
         eprintln!("Đã đăng ký khoá bỏ phiếu / registered the voting key at record {index}");
     }
-    let ballot = Ballot::create(
-        &e.ballot_context(round),
-        keys.election_key(),
-        &secret,
-        &selection,
-        &mut rng,
-    )?;
     let hash = ballot.hash();
     let index = api.post(VoteCommand::CastBallot {
         election,
