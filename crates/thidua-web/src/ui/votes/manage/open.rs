@@ -1,0 +1,298 @@
+//! Opening an election: the form with the published nominees in rank order, then the
+//! `OpenElection` command.
+
+use super::*;
+
+/// What the opening form holds, as typed.
+#[derive(Clone, Default)]
+pub(super) struct OpenForm {
+    award: String,
+    title: String,
+    seats: String,
+    approval_num: String,
+    approval_den: String,
+    quorum_num: String,
+    quorum_den: String,
+    threshold: String,
+}
+
+#[derive(Template)]
+#[template(path = "election_new.html")]
+pub(super) struct NewPage {
+    l: Layout,
+    s: &'static VoteStrings,
+    m: &'static ManageStrings,
+    cluster: Named,
+    cluster_id: String,
+    years: Vec<i32>,
+    year: i32,
+    candidates: Vec<Named>,
+    members: Vec<Named>,
+    awards: Vec<(&'static str, &'static str)>,
+    f: OpenForm,
+    errors: Errors,
+}
+
+impl NewPage {
+    fn is_year(&self, y: &i32) -> bool {
+        self.year == *y
+    }
+    fn is_award(&self, a: &str) -> bool {
+        self.f.award == a
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct YearQuery {
+    year: Option<String>,
+}
+
+/// The cluster the viewer may see and manage, or the page to answer (404, then 403).
+pub(super) fn managed_cluster(
+    app: &AppState,
+    viewer: &Viewer,
+    id: &str,
+) -> Result<ClusterId, Box<Response>> {
+    let state = app.service.read();
+    let cluster = ClusterId::parse(id)
+        .ok()
+        .filter(|c| state.clusters.contains_key(c) && viewer.scope.can_view_cluster(&state, c))
+        .ok_or_else(|| Box::new(viewer_error(viewer, ApiError::not_found())))?;
+    if !manages(viewer, &cluster) {
+        return Err(Box::new(viewer_error(viewer, ApiError::forbidden())));
+    }
+    Ok(cluster)
+}
+
+pub(super) fn new_view(
+    app: &AppState,
+    viewer: &Viewer,
+    cluster: &ClusterId,
+    year: Option<i32>,
+    f: Option<OpenForm>,
+    errors: Errors,
+) -> Response {
+    let state = app.service.read();
+    let lang = viewer.lang.code();
+    let (m, s) = (manage(lang), strings(lang));
+    let years: Vec<i32> = state
+        .clusters
+        .get(cluster)
+        .map(|c| c.years.keys().rev().copied().collect())
+        .unwrap_or_default();
+    // The asked year, else the newest year with nominees, else the newest year.
+    let year = year
+        .filter(|y| years.contains(y))
+        .or_else(|| {
+            years
+                .iter()
+                .copied()
+                .find(|y| !votes::nominees(&state, cluster, *y).is_empty())
+        })
+        .or_else(|| years.first().copied())
+        .unwrap_or_default();
+    let members = state
+        .members(cluster, year)
+        .map(<[_]>::to_vec)
+        .unwrap_or_default();
+    let f = f.unwrap_or_else(|| OpenForm {
+        award: "ministry_flag".into(),
+        title: m.title_default.replace("{year}", &year.to_string()),
+        seats: "1".into(),
+        approval_num: "4".into(),
+        approval_den: "5".into(),
+        quorum_num: "2".into(),
+        quorum_den: "3".into(),
+        // A majority of the trustees decrypts (3 of 5).
+        threshold: (members.len() / 2 + 1)
+            .min(members.len().max(1))
+            .to_string(),
+    });
+    let res = render(&NewPage {
+        l: Layout::new(viewer, m.open_title),
+        s,
+        m,
+        cluster: names::cluster(&state, cluster),
+        cluster_id: cluster.to_string(),
+        years,
+        year,
+        candidates: votes::nominees(&state, cluster, year)
+            .iter()
+            .map(|u| names::unit(&state, u))
+            .collect(),
+        members: members.iter().map(|u| names::unit(&state, u)).collect(),
+        awards: AWARDS.iter().map(|(k, a)| (*k, award(s, *a))).collect(),
+        f,
+        errors: errors.clone(),
+    });
+    with_status(res, &errors)
+}
+
+/// `GET /clusters/{id}/elections/new?year=`: the candidates in rank order and the form.
+pub(super) async fn new_page(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(q): Query<YearQuery>,
+) -> Response {
+    let cluster = match managed_cluster(&app, &viewer, &id) {
+        Ok(c) => c,
+        Err(r) => return *r,
+    };
+    let year = q.year.and_then(|y| y.trim().parse().ok());
+    new_view(&app, &viewer, &cluster, year, None, Errors::default())
+}
+
+/// A fresh election id: `{cluster}-{year}-{award}`, numbered when taken.
+pub(super) fn fresh_id(
+    state: &thidua_domain::State,
+    cluster: &ClusterId,
+    year: i32,
+    key: &str,
+) -> Option<ElectionId> {
+    let mut base = format!("{cluster}-{year}-{}", key.replace('_', "-"));
+    base.truncate(58);
+    (1..1000).find_map(|n| {
+        let raw = if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        ElectionId::parse(&raw)
+            .ok()
+            .filter(|id| !state.elections.contains_key(id))
+    })
+}
+
+/// `POST /clusters/{id}/elections/new`: opens the election.
+pub(super) async fn open_election(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    form: Submitted,
+) -> Response {
+    let cluster = match managed_cluster(&app, &viewer, &id) {
+        Ok(c) => c,
+        Err(r) => return *r,
+    };
+    let lang = viewer.lang;
+    let m = manage(lang.code());
+    let f = OpenForm {
+        award: form.get("award"),
+        title: form.get("title"),
+        seats: form.get("seats"),
+        approval_num: form.get("approval_num"),
+        approval_den: form.get("approval_den"),
+        quorum_num: form.get("quorum_num"),
+        quorum_den: form.get("quorum_den"),
+        threshold: form.get("threshold"),
+    };
+    let mut errors = Errors::default();
+    let (year, members, candidates) = {
+        let state = app.service.read();
+        let year = form
+            .get("year")
+            .trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|y| state.members(&cluster, *y).is_ok());
+        let members = year.map_or(0, |y| state.members(&cluster, y).map_or(0, <[_]>::len));
+        let candidates = year.map_or(0, |y| votes::nominees(&state, &cluster, y).len());
+        (year, members as u32, candidates as u32)
+    };
+    match year {
+        None => errors.push("show-year", m.err_year),
+        Some(_) if candidates == 0 => errors.push("show-year", m.no_nominees),
+        Some(_) => {}
+    }
+    let award_kind = AWARDS.iter().find(|(k, _)| *k == f.award).map(|(_, a)| *a);
+    if award_kind.is_none() {
+        errors.push("award", m.err_award);
+    }
+    let title = Text::parse("title", &f.title, limits::TITLE)
+        .map_err(|e| errors.push("title", lang.error(e.code())))
+        .ok();
+    let seats = number(&mut errors, m, "seats", &f.seats);
+    if seats.is_some_and(|n| n == 0 || (candidates > 0 && n > candidates)) {
+        errors.push("seats", m.err_seats);
+    }
+    let mut fraction = |num_id: &str, num: &str, den_id: &str, den: &str| {
+        let n = number(&mut errors, m, num_id, num);
+        let d = number(&mut errors, m, den_id, den);
+        match (n, d) {
+            (Some(num), Some(den)) if num > 0 && num <= den && den <= 1000 => {
+                Some(Fraction { num, den })
+            }
+            (Some(_), Some(_)) => {
+                errors.push(num_id, m.err_fraction);
+                None
+            }
+            _ => None,
+        }
+    };
+    let approval = fraction(
+        "approval_num",
+        &f.approval_num,
+        "approval_den",
+        &f.approval_den,
+    );
+    let quorum = fraction("quorum_num", &f.quorum_num, "quorum_den", &f.quorum_den);
+    let threshold = number(&mut errors, m, "threshold", &f.threshold);
+    if threshold.is_some_and(|t| t == 0 || (members > 0 && t > members)) {
+        errors.push("threshold", m.err_threshold);
+    }
+    let (
+        Some(year),
+        Some(award_kind),
+        Some(title),
+        Some(seats),
+        Some(approval),
+        Some(quorum),
+        Some(trustee_threshold),
+        true,
+    ) = (
+        year,
+        award_kind,
+        title,
+        seats,
+        approval,
+        quorum,
+        threshold,
+        errors.is_empty(),
+    )
+    else {
+        return new_view(&app, &viewer, &cluster, year, Some(f), errors);
+    };
+    let Some(election) = fresh_id(&app.service.read(), &cluster, year, &f.award) else {
+        errors.push("title", lang.error("election_exists"));
+        return new_view(&app, &viewer, &cluster, Some(year), Some(f), errors);
+    };
+    let command = VoteCommand::OpenElection {
+        election: election.clone(),
+        cluster: cluster.clone(),
+        year,
+        award: award_kind,
+        title,
+        seats,
+        approval,
+        quorum,
+        trustee_threshold,
+    };
+    match run(&app, &viewer, command).await {
+        Ok(()) => Redirect::to(&format!("/elections/{election}?saved=1")).into_response(),
+        Err(Ok(r)) => {
+            let field = match (r.code, r.field) {
+                ("election_candidates" | "election_members" | "no_cluster_year", _) => "show-year",
+                (_, Some("seats" | "candidates")) => "seats",
+                (_, Some("approval")) => "approval_num",
+                (_, Some("quorum")) => "quorum_num",
+                (_, Some("threshold" | "trustees")) => "threshold",
+                _ => "title",
+            };
+            errors.push(field, r.message);
+            new_view(&app, &viewer, &cluster, Some(year), Some(f), errors)
+        }
+        Err(Err(page)) => page,
+    }
+}

@@ -1,0 +1,490 @@
+//! A paper count: entered (shown once more before it is recorded), confirmed by two members'
+//! leaders, withdrawn with a reason while unconfirmed.
+
+use super::*;
+
+/// What the paper form holds, as typed.
+#[derive(Clone, Default)]
+pub(super) struct PaperForm {
+    approvals: Vec<String>,
+    blank: String,
+    issued: String,
+    returned: String,
+    invalid: String,
+    team: String,
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "election_paper.html")]
+pub(super) struct PaperPage {
+    l: Layout,
+    s: &'static VoteStrings,
+    m: &'static ManageStrings,
+    id: String,
+    title: String,
+    round: u32,
+    seats: u32,
+    members: usize,
+    /// (field id, name, typed)
+    candidates: Vec<(String, Named, String)>,
+    f: PaperForm,
+    errors: Errors,
+    /// The count is valid: shown once more before it is recorded (it closes the round; only
+    /// withdrawn, with a reason, before two members confirm it).
+    review: bool,
+}
+
+pub(super) fn paper_view(
+    state: &thidua_domain::State,
+    viewer: &Viewer,
+    e: &Election,
+    f: Option<PaperForm>,
+    errors: Errors,
+    review: bool,
+) -> Response {
+    let lang = viewer.lang.code();
+    let (m, s) = (manage(lang), strings(lang));
+    let Some(r) = paper_entry_round(e) else {
+        return viewer_error(viewer, conflict("vote_closed"));
+    };
+    if !r.ballots.is_empty() {
+        return viewer_error(viewer, conflict("paper_after_ballots"));
+    }
+    let members = e.members.len();
+    let f = f.unwrap_or_else(|| PaperForm {
+        approvals: vec![String::new(); r.candidates.len()],
+        issued: members.to_string(),
+        invalid: "0".into(),
+        blank: "0".into(),
+        ..PaperForm::default()
+    });
+    let names: Vec<String> = r
+        .candidates
+        .iter()
+        .map(|u| names::unit(state, u).text)
+        .collect();
+    let mut labels: Vec<(String, &str)> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (format!("a-{i}"), n.as_str()))
+        .collect();
+    labels.extend([
+        ("blank".to_string(), m.paper_blank),
+        ("issued".to_string(), s.minutes_issued),
+        ("returned".to_string(), s.minutes_returned),
+        ("invalid".to_string(), s.minutes_invalid),
+        ("team".to_string(), s.minutes_counting_team),
+        ("note".to_string(), m.paper_note),
+    ]);
+    let errors = labelled(errors, &labels);
+    let res = render(&PaperPage {
+        l: Layout::new(viewer, m.paper_title),
+        s,
+        m,
+        id: e.id.to_string(),
+        title: e.title.to_string(),
+        round: r.number,
+        seats: r.seats,
+        members,
+        candidates: r
+            .candidates
+            .iter()
+            .enumerate()
+            .map(|(i, u)| {
+                (
+                    format!("a-{i}"),
+                    names::unit(state, u),
+                    f.approvals.get(i).cloned().unwrap_or_default(),
+                )
+            })
+            .collect(),
+        f,
+        errors: errors.clone(),
+        review,
+    });
+    with_status(res, &errors)
+}
+
+/// `GET /elections/{id}/paper`: the paper count form for the open round.
+pub(super) async fn paper_page(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Response {
+    match managed_election(&app, &viewer, &id) {
+        Ok((state, e)) => paper_view(&state, &viewer, &e, None, Errors::default(), false),
+        Err(r) => *r,
+    }
+}
+
+/// `POST /elections/{id}/paper`: `round`, `a-{i}` per candidate, `blank`, `issued`,
+/// `returned`, `invalid`, `team` (one person a line), `note`; a valid count is shown for review
+/// and recorded with `confirmed=1` (`edit=1` goes back to the form).
+pub(super) async fn record_paper(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    form: Submitted,
+) -> Response {
+    let e = match managed_election(&app, &viewer, &id) {
+        Ok((_, e)) => e,
+        Err(r) => return *r,
+    };
+    let lang = viewer.lang;
+    let m = manage(lang.code());
+    let Some(r) = paper_entry_round(&e).cloned() else {
+        return viewer_error(&viewer, conflict("vote_closed"));
+    };
+    let f = PaperForm {
+        approvals: (0..r.candidates.len())
+            .map(|i| form.get(&format!("a-{i}")))
+            .collect(),
+        blank: form.get("blank"),
+        issued: form.get("issued"),
+        returned: form.get("returned"),
+        invalid: form.get("invalid"),
+        team: form.get("team"),
+        note: form.get("note"),
+    };
+    if form.get("edit") == "1" {
+        let state = app.service.read();
+        return paper_view(&state, &viewer, &e, Some(f), Errors::default(), false);
+    }
+    let mut errors = Errors::default();
+    let approvals: Vec<Option<u32>> = f
+        .approvals
+        .iter()
+        .enumerate()
+        .map(|(i, a)| number(&mut errors, m, &format!("a-{i}"), a))
+        .collect();
+    let blank = number(&mut errors, m, "blank", &f.blank);
+    let issued = number(&mut errors, m, "issued", &f.issued);
+    let returned = number(&mut errors, m, "returned", &f.returned);
+    let invalid = number(&mut errors, m, "invalid", &f.invalid);
+    let members = e.members.len() as u32;
+    // The domain's rules (`check_paper`), each told beside its field.
+    if issued.is_some_and(|i| i > members) {
+        errors.push("issued", m.err_issued);
+    }
+    if let (Some(i), Some(r)) = (issued, returned) {
+        if r > i {
+            errors.push("returned", m.err_returned);
+        }
+    }
+    if let (Some(r), Some(x)) = (returned, invalid) {
+        if x > r {
+            errors.push("invalid", m.err_invalid);
+        }
+    }
+    let valid = match (returned, invalid) {
+        (Some(r), Some(x)) if x <= r => Some(r - x),
+        _ => None,
+    };
+    if let (Some(v), Some(b)) = (valid, blank) {
+        if b > v {
+            errors.push("blank", m.err_blank);
+        } else {
+            let voting = v - b;
+            for (i, a) in approvals.iter().enumerate() {
+                if a.is_some_and(|a| a > voting) {
+                    errors.push(format!("a-{i}"), m.err_approvals);
+                }
+            }
+            let sum: u64 = approvals.iter().flatten().map(|&a| u64::from(a)).sum();
+            if sum > u64::from(r.seats) * u64::from(voting) {
+                errors.push("a-0", m.err_total);
+            }
+        }
+    }
+    let mut team = Vec::new();
+    for line in f.team.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        match Text::parse("counting_team", line, limits::DISPLAY_NAME) {
+            Ok(t) => team.push(t),
+            Err(err) => errors.push("team", lang.error(err.code())),
+        }
+    }
+    if team.is_empty() {
+        errors.push("team", m.err_team);
+    }
+    let note = if f.note.trim().is_empty() {
+        None
+    } else {
+        Text::parse("note", &f.note, limits::REASON)
+            .map_err(|err| errors.push("note", lang.error(err.code())))
+            .ok()
+    };
+    let approvals: Option<Vec<u32>> = approvals.into_iter().collect();
+    let (Some(approvals), Some(abstentions), Some(issued), Some(returned), Some(invalid), true) = (
+        approvals,
+        blank,
+        issued,
+        returned,
+        invalid,
+        errors.is_empty(),
+    ) else {
+        let state = app.service.read();
+        return paper_view(&state, &viewer, &e, Some(f), errors, false);
+    };
+    // A valid count is shown once more before it is recorded (`confirmed=1`).
+    if form.get("confirmed") != "1" {
+        let state = app.service.read();
+        return paper_view(&state, &viewer, &e, Some(f), errors, true);
+    }
+    let round = form.get("round").trim().parse::<u32>().unwrap_or(r.number);
+    let command = VoteCommand::RecordPaperCount {
+        election: e.id.clone(),
+        round,
+        count: PaperCount {
+            approvals,
+            abstentions,
+            issued,
+            returned,
+            invalid,
+            counting_team: team,
+            note,
+        },
+    };
+    match run(&app, &viewer, command).await {
+        Ok(()) => Redirect::to(&format!("/elections/{id}?saved=1")).into_response(),
+        Err(Ok(refusal)) => {
+            errors.push("a-0", refusal.message);
+            let state = app.service.read();
+            paper_view(&state, &viewer, &e, Some(f), errors, false)
+        }
+        Err(Err(page)) => page,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "election_confirm.html")]
+pub(super) struct ConfirmPage {
+    l: Layout,
+    s: &'static VoteStrings,
+    m: &'static ManageStrings,
+    id: String,
+    title: String,
+    round: u32,
+    unit: Named,
+    unit_id: String,
+    lines: Vec<(Named, u32)>,
+    count: PaperCount,
+    valid: u32,
+    confirmed: Vec<Named>,
+    errors: Errors,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitQuery {
+    pub(super) unit: Option<String>,
+}
+
+/// The unit (led by the viewer, a member of the election) the viewer acts for: the one asked,
+/// else the first of `offered`.
+pub(super) fn acting_unit(viewer: &Viewer, e: &Election, asked: Option<&str>) -> Option<UnitId> {
+    let led = viewer.scope.led_units();
+    let unit = match asked.map(UnitId::parse) {
+        Some(Ok(u)) => u,
+        Some(Err(_)) => return None,
+        None => e.members.iter().find(|m| led.contains(m))?.clone(),
+    };
+    (led.contains(&unit) && e.members.contains(&unit)).then_some(unit)
+}
+
+pub(super) fn confirm_view(
+    state: &thidua_domain::State,
+    viewer: &Viewer,
+    e: &Election,
+    unit: &UnitId,
+    errors: Errors,
+) -> Response {
+    let lang = viewer.lang.code();
+    let (m, s) = (manage(lang), strings(lang));
+    let Some(r) = paper_round(e) else {
+        return viewer_error(viewer, conflict("no_paper_count"));
+    };
+    let paper = r.paper.as_ref().expect("a paper round");
+    let c = paper.count.clone();
+    let res = render(&ConfirmPage {
+        l: Layout::new(viewer, m.confirm_title),
+        s,
+        m,
+        id: e.id.to_string(),
+        title: e.title.to_string(),
+        round: r.number,
+        unit: names::unit(state, unit),
+        unit_id: unit.to_string(),
+        lines: r
+            .candidates
+            .iter()
+            .zip(&c.approvals)
+            .map(|(u, a)| (names::unit(state, u), *a))
+            .collect(),
+        valid: c.returned.saturating_sub(c.invalid),
+        count: c,
+        confirmed: paper
+            .confirmations
+            .keys()
+            .map(|u| names::unit(state, u))
+            .collect(),
+        errors: errors.clone(),
+    });
+    with_status(res, &errors)
+}
+
+/// `GET /elections/{id}/paper/confirm?unit=`: the count to confirm for a member the viewer
+/// leads.
+pub(super) async fn confirm_page(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(q): Query<UnitQuery>,
+) -> Response {
+    let (state, e) = match visible(&app, &viewer, &id) {
+        Ok(x) => x,
+        Err(err) => return viewer_error(&viewer, err),
+    };
+    let Some(unit) = acting_unit(&viewer, &e, q.unit.as_deref()) else {
+        return viewer_error(&viewer, ApiError::forbidden());
+    };
+    confirm_view(&state, &viewer, &e, &unit, Errors::default())
+}
+
+/// `POST /elections/{id}/paper/confirm`: `unit`, `round`.
+pub(super) async fn confirm_paper(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    form: Submitted,
+) -> Response {
+    let e = match visible(&app, &viewer, &id) {
+        Ok((_, e)) => e,
+        Err(err) => return viewer_error(&viewer, err),
+    };
+    let Some(unit) = acting_unit(&viewer, &e, Some(form.get("unit").as_str())) else {
+        return viewer_error(&viewer, ApiError::forbidden());
+    };
+    let round = form.get("round").trim().parse::<u32>().unwrap_or(0);
+    let command = VoteCommand::ConfirmPaperCount {
+        election: e.id.clone(),
+        round,
+        unit: unit.clone(),
+    };
+    match run(&app, &viewer, command).await {
+        Ok(()) => Redirect::to(&format!("/elections/{id}?saved=1")).into_response(),
+        Err(Ok(r)) => {
+            let mut errors = Errors::default();
+            errors.push("confirm-paper", r.message);
+            let state = app.service.read();
+            confirm_view(&state, &viewer, &e, &unit, errors)
+        }
+        Err(Err(page)) => page,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "election_withdraw.html")]
+pub(super) struct WithdrawPage {
+    l: Layout,
+    s: &'static VoteStrings,
+    m: &'static ManageStrings,
+    id: String,
+    title: String,
+    round: u32,
+    lines: Vec<(Named, u32)>,
+    count: PaperCount,
+    confirmed: Vec<Named>,
+    reason: String,
+    errors: Errors,
+}
+
+pub(super) fn withdraw_view(
+    state: &thidua_domain::State,
+    viewer: &Viewer,
+    e: &Election,
+    reason: &str,
+    errors: Errors,
+) -> Response {
+    let lang = viewer.lang.code();
+    let (m, s) = (manage(lang), strings(lang));
+    let Some(r) = paper_round(e) else {
+        return viewer_error(viewer, conflict("no_paper_count"));
+    };
+    let paper = r.paper.as_ref().expect("a paper round");
+    let errors = labelled(errors, &[("reason".to_string(), m.withdraw_reason)]);
+    let res = render(&WithdrawPage {
+        l: Layout::new(viewer, m.withdraw_title),
+        s,
+        m,
+        id: e.id.to_string(),
+        title: e.title.to_string(),
+        round: r.number,
+        lines: r
+            .candidates
+            .iter()
+            .zip(&paper.count.approvals)
+            .map(|(u, a)| (names::unit(state, u), *a))
+            .collect(),
+        count: paper.count.clone(),
+        confirmed: paper
+            .confirmations
+            .keys()
+            .map(|u| names::unit(state, u))
+            .collect(),
+        reason: reason.to_owned(),
+        errors: errors.clone(),
+    });
+    with_status(res, &errors)
+}
+
+/// `GET /elections/{id}/paper/withdraw`: the secretariat's withdrawal of the paper count that
+/// waits for confirmations, with a reason.
+pub(super) async fn withdraw_page(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Response {
+    match managed_election(&app, &viewer, &id) {
+        Ok((state, e)) => withdraw_view(&state, &viewer, &e, "", Errors::default()),
+        Err(r) => *r,
+    }
+}
+
+/// `POST /elections/{id}/paper/withdraw`: `round`, `reason`.
+pub(super) async fn withdraw_paper(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    form: Submitted,
+) -> Response {
+    let e = match managed_election(&app, &viewer, &id) {
+        Ok((_, e)) => e,
+        Err(r) => return *r,
+    };
+    let Some(number) = paper_round(&e).map(|r| r.number) else {
+        return viewer_error(&viewer, conflict("no_paper_count"));
+    };
+    let reason_raw = form.get("reason");
+    let mut errors = Errors::default();
+    let reason = Text::parse("reason", &reason_raw, limits::REASON)
+        .map_err(|err| errors.push("reason", viewer.lang.error(err.code())))
+        .ok();
+    if let Some(reason) = reason {
+        let round = form.get("round").trim().parse::<u32>().unwrap_or(number);
+        let command = VoteCommand::WithdrawPaperCount {
+            election: e.id.clone(),
+            round,
+            reason,
+        };
+        match run(&app, &viewer, command).await {
+            Ok(()) => {
+                return Redirect::to(&format!("/elections/{id}?saved=1")).into_response();
+            }
+            Err(Ok(refusal)) => errors.push("reason", refusal.message),
+            Err(Err(page)) => return page,
+        }
+    }
+    let state = app.service.read();
+    withdraw_view(&state, &viewer, &e, &reason_raw, errors)
+}

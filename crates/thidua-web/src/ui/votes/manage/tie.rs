@@ -1,0 +1,172 @@
+//! The head's or deputy's decision of a tie at the cut-off.
+
+use super::*;
+
+#[derive(Template)]
+#[template(path = "election_tie.html")]
+pub(super) struct TiePage {
+    l: Layout,
+    s: &'static VoteStrings,
+    m: &'static ManageStrings,
+    id: String,
+    title: String,
+    round: u32,
+    intro: String,
+    unit: Named,
+    unit_id: String,
+    /// (unit id, name, approvals, checked)
+    candidates: Vec<(String, Named, u32, bool)>,
+    decision: String,
+    errors: Errors,
+}
+
+pub(super) fn tie_view(
+    state: &thidua_domain::State,
+    viewer: &Viewer,
+    e: &Election,
+    unit: &UnitId,
+    typed: Option<(&[String], &str)>,
+    errors: Errors,
+) -> Response {
+    let lang = viewer.lang.code();
+    let (m, s) = (manage(lang), strings(lang));
+    let Some((r, tie)) = tied_round(e) else {
+        return viewer_error(viewer, conflict("no_tie"));
+    };
+    let approvals: HashMap<&UnitId, u32> = r
+        .count
+        .as_ref()
+        .map(|c| {
+            r.candidates
+                .iter()
+                .zip(c.approvals.iter().copied())
+                .collect()
+        })
+        .unwrap_or_default();
+    let res = render(&TiePage {
+        l: Layout::new(viewer, m.tie_title),
+        s,
+        m,
+        id: e.id.to_string(),
+        title: e.title.to_string(),
+        round: r.number,
+        intro: crate::i18n::fill(m.tie_intro, &[("seats", u64::from(tie.seats))]),
+        unit: names::unit(state, unit),
+        unit_id: unit.to_string(),
+        candidates: tie
+            .candidates
+            .iter()
+            .map(|u| {
+                let on = typed.is_some_and(|(c, _)| c.iter().any(|x| x == u.as_str()));
+                (
+                    u.to_string(),
+                    names::unit(state, u),
+                    approvals.get(u).copied().unwrap_or(0),
+                    on,
+                )
+            })
+            .collect(),
+        decision: typed.map(|(_, d)| d.to_owned()).unwrap_or_default(),
+        errors: errors.clone(),
+    });
+    with_status(res, &errors)
+}
+
+/// The head or deputy unit the viewer acts for in a tie: the one asked, else the first.
+pub(super) fn tie_unit(
+    state: &thidua_domain::State,
+    viewer: &Viewer,
+    e: &Election,
+    asked: Option<&str>,
+) -> Option<UnitId> {
+    let mine = chairs(state, viewer, e);
+    match asked {
+        Some(a) => mine.into_iter().find(|u| u.as_str() == a),
+        None => mine.into_iter().next(),
+    }
+}
+
+/// `GET /elections/{id}/tie?unit=`: the head's or the deputy's decision of a tie.
+pub(super) async fn tie_page(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(q): Query<UnitQuery>,
+) -> Response {
+    let (state, e) = match visible(&app, &viewer, &id) {
+        Ok(x) => x,
+        Err(err) => return viewer_error(&viewer, err),
+    };
+    let Some(unit) = tie_unit(&state, &viewer, &e, q.unit.as_deref()) else {
+        return viewer_error(&viewer, ApiError::forbidden());
+    };
+    tie_view(&state, &viewer, &e, &unit, None, Errors::default())
+}
+
+/// `POST /elections/{id}/tie`: `unit`, `round`, checkboxes `c_<unit>`, `decision`.
+pub(super) async fn decide_tie(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    form: Submitted,
+) -> Response {
+    let (state, e) = match visible(&app, &viewer, &id) {
+        Ok(x) => x,
+        Err(err) => return viewer_error(&viewer, err),
+    };
+    let Some(unit) = tie_unit(&state, &viewer, &e, Some(form.get("unit").as_str())) else {
+        return viewer_error(&viewer, ApiError::forbidden());
+    };
+    drop(state);
+    let lang = viewer.lang;
+    let m = manage(lang.code());
+    let decision_raw = form.get("decision");
+    let ticked: Vec<String> = form
+        .fields
+        .keys()
+        .filter_map(|k| k.strip_prefix("c_"))
+        .map(str::to_owned)
+        .collect();
+    let mut errors = Errors::default();
+    let Some((r, tie)) = tied_round(&e) else {
+        return viewer_error(&viewer, conflict("no_tie"));
+    };
+    let chosen: Vec<UnitId> = tie
+        .candidates
+        .iter()
+        .filter(|u| ticked.iter().any(|t| t == u.as_str()))
+        .cloned()
+        .collect();
+    if chosen.len() as u32 != tie.seats {
+        errors.push("tie-candidates", m.err_tie_choice);
+    }
+    let decision = Text::parse("decision", &decision_raw, limits::DECISION)
+        .map_err(|err| errors.push("decision", lang.error(err.code())))
+        .ok();
+    let round = form.get("round").trim().parse::<u32>().unwrap_or(r.number);
+    if let (Some(decision), true) = (decision, errors.is_empty()) {
+        let command = VoteCommand::DecideTie {
+            election: e.id.clone(),
+            round,
+            unit: unit.clone(),
+            chosen,
+            decision,
+        };
+        match run(&app, &viewer, command).await {
+            Ok(()) => {
+                return Redirect::to(&format!("/elections/{id}?saved=1")).into_response();
+            }
+            Err(Ok(refusal)) => errors.push("tie-candidates", refusal.message),
+            Err(Err(page)) => return page,
+        }
+    }
+    let state = app.service.read();
+    tie_view(
+        &state,
+        &viewer,
+        &e,
+        &unit,
+        Some((&ticked, &decision_raw)),
+        errors,
+    )
+}
