@@ -360,6 +360,24 @@ pub struct ItemRow {
     pub how: String,
 }
 
+/// Each validation rule: its name, then its check and what a failure does.
+fn rule_rows(t: &Strings, reg: &Regulation) -> Vec<ItemRow> {
+    reg.rules
+        .iter()
+        .map(|r| ItemRow {
+            name: r.name.clone(),
+            how: format!(
+                "{} — {}",
+                r.check,
+                match r.severity {
+                    thidua_scoring::ast::RuleSeverity::Error => t.rule_error,
+                    thidua_scoring::ast::RuleSeverity::Warning => t.rule_warning,
+                }
+            ),
+        })
+        .collect()
+}
+
 fn items(t: &Strings, reg: &Regulation) -> (Vec<ItemRow>, Vec<ItemRow>, Vec<ItemRow>) {
     let item = |i: &thidua_scoring::ast::Item| ItemRow {
         name: i.name.clone(),
@@ -427,6 +445,8 @@ struct RegulationPage {
     bonuses: Vec<ItemRow>,
     penalties: Vec<ItemRow>,
     bands: Vec<ItemRow>,
+    /// The validation rules on a window's figures (`[[rule]]`), signed with the regulation.
+    rules: Vec<ItemRow>,
     /// The viewer may replace the regulation (secretariat of the cluster, administrators),
     /// and whether that amends the draft or proposes a new version.
     edit: Option<&'static str>,
@@ -521,6 +541,10 @@ fn page(app: &AppState, viewer: &Viewer, id: &str, version: Option<u32>, shown: 
         bonuses,
         penalties,
         bands,
+        rules: compiled
+            .as_ref()
+            .map(|r| rule_rows(t, r.ast()))
+            .unwrap_or_default(),
         edit: if version.is_none_or(|n| n == c.latest().version) {
             edit_mode(viewer, &c)
         } else {

@@ -396,6 +396,12 @@ fn regulation_previewed_on_last_years_figures(app: &TestApp) {
     let mut content = last;
     content.title = thidua_domain::Text::parse("title", "Giao ước thi đua năm 2025", 200).unwrap();
     content.signing_date = chrono::NaiveDate::from_ymd_opt(2025, 3, 20).unwrap();
+    // The 2025 regulation adds a validation rule, signed with it and shown before signing.
+    let text = format!(
+        "{}\n[[rule]]\nid = \"solved_le_crimes\"\nname = \"Số vụ khám phá không vượt quá số vụ phạm tội\"\ncheck = \"solved <= crimes\"\nseverity = \"warning\"\n",
+        content.regulation.text
+    );
+    content.regulation = thidua_domain::covenant::regulation_doc(&text).unwrap();
     let commands = vec![
         Command::CreateMovement {
             movement: movement.clone(),
@@ -420,6 +426,12 @@ fn regulation_previewed_on_last_years_figures(app: &TestApp) {
         page.body.contains("id=\"preview-last-year\"") && page.body.contains("năm 2024</a>"),
         "{}",
         page.body
+    );
+    let rules = &page.body[page.body.find("id=\"rules\"").expect("the rules")..];
+    assert!(
+        rules.contains("Số vụ khám phá không vượt quá số vụ phạm tội")
+            && rules.contains("solved &#60;= crimes — cảnh báo: cần ghi chú giải thích"),
+        "{rules}"
     );
     let size = app.service.read().size;
     let shown = member.get("/covenants/gu-12-2025/regulation?version=1&preview=last-year");
