@@ -119,6 +119,31 @@ pub(super) async fn run(
     }
 }
 
+/// Runs one of an election's forms: `Some(page)` to answer (the election page once done, or a
+/// 403/404/error page), `None` after telling the domain's refusal beside `field`.
+pub(super) async fn act(
+    app: &AppState,
+    viewer: &Viewer,
+    election: &ElectionId,
+    command: VoteCommand,
+    field: &'static str,
+    errors: &mut Errors,
+) -> Option<Response> {
+    match run(app, viewer, command).await {
+        Ok(()) => Some(Redirect::to(&format!("/elections/{election}?saved=1")).into_response()),
+        Err(Ok(refusal)) => {
+            errors.push(field, refusal.message);
+            None
+        }
+        Err(Err(page)) => Some(page),
+    }
+}
+
+/// The round a form names (its hidden `round` field), else `default`.
+pub(super) fn round_in(form: &Submitted, default: u32) -> u32 {
+    form.get("round").trim().parse().unwrap_or(default)
+}
+
 pub(super) fn with_status(mut res: Response, errors: &Errors) -> Response {
     if !errors.is_empty() {
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;

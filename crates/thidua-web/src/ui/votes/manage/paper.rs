@@ -231,7 +231,7 @@ pub(super) async fn record_paper(
         let state = app.service.read();
         return paper_view(&state, &viewer, &e, Some(f), errors, true);
     }
-    let round = form.get("round").trim().parse::<u32>().unwrap_or(r.number);
+    let round = round_in(&form, r.number);
     let command = VoteCommand::RecordPaperCount {
         election: e.id.clone(),
         round,
@@ -245,15 +245,11 @@ pub(super) async fn record_paper(
             note,
         },
     };
-    match run(&app, &viewer, command).await {
-        Ok(()) => Redirect::to(&format!("/elections/{id}?saved=1")).into_response(),
-        Err(Ok(refusal)) => {
-            errors.push("a-0", refusal.message);
-            let state = app.service.read();
-            paper_view(&state, &viewer, &e, Some(f), errors, false)
-        }
-        Err(Err(page)) => page,
+    if let Some(page) = act(&app, &viewer, &e.id, command, "a-0", &mut errors).await {
+        return page;
     }
+    let state = app.service.read();
+    paper_view(&state, &viewer, &e, Some(f), errors, false)
 }
 
 #[derive(Template)]
@@ -365,22 +361,17 @@ pub(super) async fn confirm_paper(
     let Some(unit) = acting_unit(&viewer, &e, Some(form.get("unit").as_str())) else {
         return viewer_error(&viewer, ApiError::forbidden());
     };
-    let round = form.get("round").trim().parse::<u32>().unwrap_or(0);
     let command = VoteCommand::ConfirmPaperCount {
         election: e.id.clone(),
-        round,
+        round: round_in(&form, 0),
         unit: unit.clone(),
     };
-    match run(&app, &viewer, command).await {
-        Ok(()) => Redirect::to(&format!("/elections/{id}?saved=1")).into_response(),
-        Err(Ok(r)) => {
-            let mut errors = Errors::default();
-            errors.push("confirm-paper", r.message);
-            let state = app.service.read();
-            confirm_view(&state, &viewer, &e, &unit, errors)
-        }
-        Err(Err(page)) => page,
+    let mut errors = Errors::default();
+    if let Some(page) = act(&app, &viewer, &e.id, command, "confirm-paper", &mut errors).await {
+        return page;
     }
+    let state = app.service.read();
+    confirm_view(&state, &viewer, &e, &unit, errors)
 }
 
 #[derive(Template)]
@@ -471,18 +462,13 @@ pub(super) async fn withdraw_paper(
         .map_err(|err| errors.push("reason", viewer.lang.error(err.code())))
         .ok();
     if let Some(reason) = reason {
-        let round = form.get("round").trim().parse::<u32>().unwrap_or(number);
         let command = VoteCommand::WithdrawPaperCount {
             election: e.id.clone(),
-            round,
+            round: round_in(&form, number),
             reason,
         };
-        match run(&app, &viewer, command).await {
-            Ok(()) => {
-                return Redirect::to(&format!("/elections/{id}?saved=1")).into_response();
-            }
-            Err(Ok(refusal)) => errors.push("reason", refusal.message),
-            Err(Err(page)) => return page,
+        if let Some(page) = act(&app, &viewer, &e.id, command, "reason", &mut errors).await {
+            return page;
         }
     }
     let state = app.service.read();

@@ -64,20 +64,15 @@ pub(super) async fn close_round(
         Ok((_, e)) => e,
         Err(r) => return *r,
     };
-    let round = form.get("round").trim().parse::<u32>().unwrap_or(0);
     let command = VoteCommand::CloseRound {
         election: e.id.clone(),
-        round,
+        round: round_in(&form, 0),
     };
-    match run(&app, &viewer, command).await {
-        Ok(()) => Redirect::to(&format!("/elections/{id}?saved=1")).into_response(),
-        Err(Ok(r)) => {
-            let mut errors = Errors::default();
-            errors.push("confirm-close", r.message);
-            close_view(&viewer, &e, errors)
-        }
-        Err(Err(page)) => page,
+    let mut errors = Errors::default();
+    if let Some(page) = act(&app, &viewer, &e.id, command, "confirm-close", &mut errors).await {
+        return page;
     }
+    close_view(&viewer, &e, errors)
 }
 
 #[derive(Template)]
@@ -171,12 +166,9 @@ pub(super) async fn second_round(
             election: e.id.clone(),
             candidates,
         };
-        match run(&app, &viewer, command).await {
-            Ok(()) => {
-                return Redirect::to(&format!("/elections/{id}?saved=1")).into_response();
-            }
-            Err(Ok(r)) => errors.push("second-candidates", r.message),
-            Err(Err(page)) => return page,
+        let field = "second-candidates";
+        if let Some(page) = act(&app, &viewer, &e.id, command, field, &mut errors).await {
+            return page;
         }
     }
     let state = app.service.read();

@@ -143,21 +143,17 @@ pub(super) async fn decide_tie(
     let decision = Text::parse("decision", &decision_raw, limits::DECISION)
         .map_err(|err| errors.push("decision", lang.error(err.code())))
         .ok();
-    let round = form.get("round").trim().parse::<u32>().unwrap_or(r.number);
     if let (Some(decision), true) = (decision, errors.is_empty()) {
         let command = VoteCommand::DecideTie {
             election: e.id.clone(),
-            round,
+            round: round_in(&form, r.number),
             unit: unit.clone(),
             chosen,
             decision,
         };
-        match run(&app, &viewer, command).await {
-            Ok(()) => {
-                return Redirect::to(&format!("/elections/{id}?saved=1")).into_response();
-            }
-            Err(Ok(refusal)) => errors.push("tie-candidates", refusal.message),
-            Err(Err(page)) => return page,
+        let field = "tie-candidates";
+        if let Some(page) = act(&app, &viewer, &e.id, command, field, &mut errors).await {
+            return page;
         }
     }
     let state = app.service.read();
