@@ -415,18 +415,23 @@ fn a_round_without_quorum_is_not_decrypted_and_a_second_round_follows() {
     assert_eq!(code, "two_rounds");
 }
 
-#[test]
-fn a_paper_count_takes_effect_when_two_members_confirm_it() {
-    let mut v = election();
-    let count = PaperCount {
-        approvals: vec![3, 0],
+/// A paper count of three ballots, all valid, by the meeting room's counting team.
+fn paper_count(approvals: Vec<u32>) -> PaperCount {
+    PaperCount {
+        approvals,
         abstentions: 0,
         issued: 3,
         returned: 3,
         invalid: 0,
         counting_team: vec![t("Nguyễn Văn Kiểm (trưởng ban kiểm phiếu)")],
         note: None,
-    };
+    }
+}
+
+#[test]
+fn a_paper_count_takes_effect_when_two_members_confirm_it() {
+    let mut v = election();
+    let count = paper_count(vec![3, 0]);
     let bad = PaperCount {
         approvals: vec![4, 0],
         ..count.clone()
@@ -472,15 +477,7 @@ fn a_paper_count_takes_effect_when_two_members_confirm_it() {
 fn the_secretariat_withdraws_an_unconfirmed_paper_count_and_records_a_corrected_one() {
     let mut v = election();
     let sec = user("thuky");
-    let mistyped = PaperCount {
-        approvals: vec![0, 3],
-        abstentions: 0,
-        issued: 3,
-        returned: 3,
-        invalid: 0,
-        counting_team: vec![t("Nguyễn Văn Kiểm (trưởng ban kiểm phiếu)")],
-        note: None,
-    };
+    let mistyped = paper_count(vec![0, 3]);
     let corrected = PaperCount {
         approvals: vec![3, 0],
         ..mistyped.clone()

@@ -221,61 +221,43 @@ fn yearend(
     out
 }
 
-/// Open rounds (the key ready, not closed) in which a unit the viewer leads has not voted.
+/// For each election the viewer sees: the open round (the key ready) in which a unit the viewer
+/// leads has not voted; for the secretariat, a round every member voted in, which only waits
+/// for its close; a paper count to confirm and a tie to decide for a unit the viewer leads.
 fn ballots(t: &Strings, state: &State, viewer: &Viewer) -> Vec<Todo> {
     let led = viewer.scope.led_units();
-    let mut out = Vec::new();
-    for e in state.elections.values() {
-        let Some(round) = e.rounds.last() else {
-            continue;
-        };
-        if e.ceremony.completed_at.is_none() || round.closed_at.is_some() {
-            continue;
-        }
-        for unit in e.members.iter().filter(|u| led.contains(u)) {
-            if round.ballots.contains_key(unit) {
-                continue;
-            }
-            out.push(Todo {
-                text: names::sentence(
-                    t.todo_vote,
-                    &[
-                        ("election", vec![Named::data(e.title.to_string())]),
-                        ("round", plain(round.number)),
-                        ("unit", vec![names::unit(state, unit)]),
-                    ],
-                ),
-                href: format!("/elections/{}/vote?unit={unit}", e.id),
-                button: t.show,
-                mine: true,
-            });
-        }
-    }
-    // A paper count to confirm, a tie to decide, for a unit the viewer leads.
     let m = crate::i18n::votes::manage(t.lang_code);
     let vis = viewer.scope.visibility(state);
+    let mut out = Vec::new();
     for e in state.elections.values() {
         if !vis.sees_cluster(&e.cluster) {
             continue;
         }
-        // The secretariat: every member voted in the open round, which only waits for its close.
-        if let Some(r) = e.current_round().filter(|r| {
-            super::votes::manage::manages(viewer, &e.cluster)
-                && e.keys().is_some()
-                && r.ballots.len() == e.members.len()
-        }) {
-            out.push(Todo {
-                text: names::sentence(
-                    m.todo_close,
-                    &[
-                        ("election", vec![Named::data(e.title.to_string())]),
+        let title = || vec![Named::data(e.title.to_string())];
+        let todo = |text, href| Todo {
+            text,
+            href,
+            button: t.show,
+            mine: true,
+        };
+        if let Some(r) = e.current_round().filter(|_| e.keys().is_some()) {
+            for unit in e.members.iter().filter(|u| led.contains(u)) {
+                if !r.ballots.contains_key(unit) {
+                    let args = [
+                        ("election", title()),
                         ("round", plain(r.number)),
-                    ],
-                ),
-                href: format!("/elections/{}/close", e.id),
-                button: t.show,
-                mine: true,
-            });
+                        ("unit", vec![names::unit(state, unit)]),
+                    ];
+                    let href = format!("/elections/{}/vote?unit={unit}", e.id);
+                    out.push(todo(names::sentence(t.todo_vote, &args), href));
+                }
+            }
+            let manages = super::votes::manage::manages(viewer, &e.cluster);
+            if manages && r.ballots.len() == e.members.len() {
+                let args = [("election", title()), ("round", plain(r.number))];
+                let href = format!("/elections/{}/close", e.id);
+                out.push(todo(names::sentence(m.todo_close, &args), href));
+            }
         }
         let (confirm, tie) = super::votes::manage::leader_actions(state, viewer, e);
         for (template, path, offers) in [
@@ -283,18 +265,9 @@ fn ballots(t: &Strings, state: &State, viewer: &Viewer) -> Vec<Todo> {
             (m.todo_tie, "tie", tie),
         ] {
             for (unit, name) in offers {
-                out.push(Todo {
-                    text: names::sentence(
-                        template,
-                        &[
-                            ("election", vec![Named::data(e.title.to_string())]),
-                            ("unit", vec![name]),
-                        ],
-                    ),
-                    href: format!("/elections/{}/{path}?unit={unit}", e.id),
-                    button: t.show,
-                    mine: true,
-                });
+                let args = [("election", title()), ("unit", vec![name])];
+                let href = format!("/elections/{}/{path}?unit={unit}", e.id);
+                out.push(todo(names::sentence(template, &args), href));
             }
         }
     }
