@@ -79,12 +79,6 @@ impl Rows {
     }
 }
 
-/// The reporting month of a calendar window key `Mnn`.
-pub fn month_of(key: &str) -> Option<u8> {
-    let m: u8 = key.strip_prefix('M')?.parse().ok()?;
-    (key.len() == 3 && (1..=12).contains(&m)).then_some(m)
-}
-
 /// The dataset of a spec: approved figures of every member (and of their predecessors for the
 /// years they did not report themselves), manual scores.
 pub fn dataset(state: &State, spec: &Spec) -> Result<Dataset, DomainError> {
@@ -127,6 +121,7 @@ struct Adding<'a> {
     state: &'a State,
     spec: &'a Spec<'a>,
     form: std::sync::Arc<crate::figures::Form>,
+    /// The calendar's reported windows: key and month.
     months: Vec<(&'a str, u8)>,
     rows: Rows,
     preds: BTreeMap<UnitId, (String, BTreeMap<i32, bool>)>,
@@ -134,12 +129,11 @@ struct Adding<'a> {
 
 impl<'a> Adding<'a> {
     fn new(state: &'a State, spec: &'a Spec<'a>) -> Result<Self, DomainError> {
-        let c = state.covenant(spec.covenant)?;
-        let movement = state.movement(&c.movement)?;
-        let months = movement
-            .calendar
+        let months = state
+            .calendar(spec.covenant)?
+            .reported()
             .iter()
-            .filter_map(|w| Some((w.key.as_str(), month_of(&w.key)?)))
+            .map(|r| (r.window.key.as_str(), r.month))
             .collect();
         Ok(Adding {
             state,

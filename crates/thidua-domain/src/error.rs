@@ -127,6 +127,8 @@ pub enum DomainError {
     CovenantNotSigned(String),
     #[error("the movement's calendar has no window {0}")]
     UnknownWindow(String),
+    #[error("{0} is a sum of other windows of the calendar: figures are reported for those")]
+    SummaryWindow(String),
     #[error("the regulation has no data element {0}")]
     UnknownElement(String),
     #[error("{element}: the value is {reason}")]
@@ -213,6 +215,7 @@ impl DomainError {
             RegulationNotCanonical => "regulation_not_canonical",
             CovenantNotSigned(_) => "covenant_not_signed",
             UnknownWindow(_) => "unknown_window",
+            SummaryWindow(_) => "summary_window",
             UnknownElement(_) => "unknown_element",
             InvalidFigure { .. } => "invalid_figure",
             ReportState { .. } => "report_state",

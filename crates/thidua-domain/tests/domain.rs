@@ -89,6 +89,11 @@ impl World {
 
     /// Three units in cluster 12 for 2024, a movement, users for each role.
     fn cluster() -> Self {
+        Self::cluster_with_calendar(default_calendar(2024))
+    }
+
+    /// [`World::cluster`] with the movement's reporting calendar given.
+    fn cluster_with_calendar(calendar: Vec<thidua_domain::model::ReportingWindow>) -> Self {
         let mut w = World {
             state: State::default(),
             events: Vec::new(),
@@ -130,7 +135,7 @@ impl World {
                 year: 2024,
                 plan_ref: t("84/KH-BCA"),
                 slogan: None,
-                calendar: default_calendar(2024),
+                calendar,
             },
         );
         let mut accounts = vec![

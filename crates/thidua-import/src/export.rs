@@ -85,7 +85,7 @@ pub fn data_csv(state: &State, covenant: &CovenantId, window: &str) -> Result<St
     let c = state.covenant(covenant)?;
     let cut = state.reporting_window(covenant, window)?;
     let form = state.reporting_form(covenant)?;
-    let movement = state.movement(&c.movement)?;
+    let calendar = state.calendar(covenant)?;
     let (_, year_end) = thidua_domain::command::year_bounds(c.year);
     let mut units: Vec<UnitId> = Vec::new();
     for m in state.members(&c.cluster, c.year)? {
@@ -128,22 +128,24 @@ pub fn data_csv(state: &State, covenant: &CovenantId, window: &str) -> Result<St
         let mut years: Vec<i32> = (c.year - 10..=c.year).collect();
         years.retain(|y| !state.figures.reports_of_unit(u, *y).is_empty());
         for year in years {
-            for w in &movement.calendar {
-                if year == c.year && w.end > cut.end {
+            for r in calendar.reported() {
+                if year == c.year && r.window.end > cut.end {
                     continue;
                 }
-                let cells = state.figures.published_cells(&form, u, year, &w.key);
+                // The period by its months, as `thidua score --data` reads it.
+                let Some(period) = r.in_year(year) else {
+                    continue;
+                };
+                let cells = state.figures.published_cells(&form, u, year, r.key());
                 for (element, cell) in cells.into_iter().flatten() {
                     match cell {
                         Cell::Number(d) => {
-                            let _ =
-                                writeln!(out, "{id},{element},{year}-{},{}", w.key, plain_text(&d));
+                            let _ = writeln!(out, "{id},{element},{period},{}", plain_text(&d));
                         }
                         Cell::NotApplicable => {
                             let _ = writeln!(
                                 out,
-                                "# {id},{element},{year}-{}: không áp dụng / not applicable",
-                                w.key
+                                "# {id},{element},{period}: không áp dụng / not applicable"
                             );
                         }
                         Cell::Missing => {}

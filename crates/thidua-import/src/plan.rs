@@ -133,6 +133,46 @@ pub fn resolve_unit(state: &State, among: &BTreeSet<UnitId>, raw: &str) -> Optio
         .cloned()
 }
 
+/// A movement's calendar as a data file names its windows: by the months a period key covers
+/// (`2024-M03`, `2024-Q1`: what `thidua score --data` reads), else by a window key of the
+/// calendar (`2024-T3`).
+#[derive(Default)]
+struct Windows {
+    /// Every key, and whether units report that window (or it is a sum of reported ones).
+    by_key: BTreeMap<String, bool>,
+    /// The key of the window covering exactly these months (first, last).
+    by_months: BTreeMap<(u8, u8), String>,
+}
+
+impl Windows {
+    fn of(state: &State, covenant: &CovenantId) -> Windows {
+        let Ok(calendar) = state.calendar(covenant) else {
+            return Windows::default();
+        };
+        let mut out = Windows::default();
+        for w in calendar.windows() {
+            out.by_key
+                .insert(w.key.clone(), calendar.is_reported(&w.key));
+            if let Some(run) = thidua_domain::calendar::months_of(w) {
+                out.by_months.insert((run.first, run.last), w.key.clone());
+            }
+        }
+        out
+    }
+
+    /// The window key `period` names (`key` is its part after the year), with whether units
+    /// report that window; `None` when the calendar has no such window.
+    fn find(&self, period: &str, key: &str) -> Option<(String, bool)> {
+        let by_months = period
+            .parse::<thidua_scoring::PeriodKey>()
+            .ok()
+            .and_then(|k| self.by_months.get(&(k.window().first, k.window().last)));
+        let key = by_months.map_or(key, String::as_str);
+        let reported = *self.by_key.get(key)?;
+        Some((key.to_owned(), reported))
+    }
+}
+
 /// A period `2024-M01` split into year and window key.
 fn split_period(raw: &str) -> Option<(i32, String)> {
     let (y, w) = raw.split_once('-')?;
@@ -146,7 +186,7 @@ struct LongReader<'a> {
     form: &'a Form,
     /// Every name a unit may go by in the file (id, short code, data-file id).
     names: std::collections::HashMap<String, UnitId>,
-    windows: BTreeSet<String>,
+    windows: Windows,
     years: &'a dyn Fn(i32) -> bool,
     years_vi: String,
     years_en: String,
@@ -177,11 +217,7 @@ impl<'a> LongReader<'a> {
             }
             names.insert(u.as_str().to_owned(), u.clone());
         }
-        let windows = state
-            .covenant(covenant)
-            .and_then(|c| state.movement(&c.movement))
-            .map(|m| m.calendar.iter().map(|w| w.key.clone()).collect())
-            .unwrap_or_default();
+        let windows = Windows::of(state, covenant);
         Self {
             form,
             names,
@@ -281,15 +317,27 @@ impl LongReader<'_> {
             ));
             return;
         }
-        if !self.windows.contains(&window) {
-            self.errors.push(at(
-                "unknown_window",
-                2,
-                format!("lịch báo cáo của phong trào không có kỳ «{window}»"),
-                format!("the movement's calendar has no window «{window}»"),
-            ));
-            return;
-        }
+        let window = match self.windows.find(period, &window) {
+            None => {
+                self.errors.push(at(
+                    "unknown_window",
+                    2,
+                    format!("lịch báo cáo của phong trào không có kỳ «{window}»"),
+                    format!("the movement's calendar has no window «{window}»"),
+                ));
+                return;
+            }
+            Some((key, false)) => {
+                self.errors.push(at(
+                    "summary_window",
+                    2,
+                    format!("kỳ «{key}» là tổng của các kỳ báo cáo khác: nhập số liệu theo từng kỳ báo cáo (ví dụ từng tháng)"),
+                    format!("«{key}» is the sum of other reporting windows: import the figures of each reported window (each month, say)"),
+                ));
+                return;
+            }
+            Some((key, true)) => key,
+        };
         let value = match element_figure(
             cells.get(3).unwrap_or(&RawCell::Empty),
             self.number,

@@ -69,7 +69,7 @@ impl Template {
     ) -> Result<Template, DomainError> {
         let c = state.covenant(covenant)?;
         let form = state.reporting_form(covenant)?;
-        let w = state.reporting_window(covenant, window)?;
+        let w = state.reported_window(covenant, window)?;
         let deadline = state.figures_deadline(covenant, window)?;
         let u = state.unit(unit)?;
         let report = state.figures.report(unit, c.year, window);

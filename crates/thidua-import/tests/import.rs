@@ -603,6 +603,31 @@ fn a_historical_file_reads_numbers_as_it_declares_them() {
     assert_eq!((e.0[0].code, e.0[0].row), ("number_format", Some(1)), "{e}");
 }
 
+/// Past figures are imported month by month: a year total (`2023-Y`) or a quarter is the sum
+/// of reported windows and is refused with its row, not stored where nothing would read it.
+#[test]
+fn a_historical_year_total_is_refused_with_its_row() {
+    let s = world();
+    let body = "unit,element,period,value\nKG,crimes,2023-M01,10\nKG,crimes,2023-Y,130\nKG,crimes,2023-Q2,30\n";
+    let e = plan_historical(
+        &s,
+        &cov(),
+        Upload {
+            file_name: "lich-su.csv",
+            bytes: body.as_bytes(),
+        },
+        &Limits::default(),
+    )
+    .unwrap_err();
+    let rows: Vec<(&str, Option<usize>)> = e.0.iter().map(|x| (x.code, x.row)).collect();
+    assert_eq!(
+        rows,
+        [("summary_window", Some(3)), ("summary_window", Some(4))],
+        "{e}"
+    );
+    assert!(e.to_string().contains("từng kỳ báo cáo"), "{e}");
+}
+
 /// A member that absorbed another (`ca-x1` merged into Hậu Giang on 01/01/2024): the exported
 /// data file declares its 2023 as the sum of both (`@predecessors`), so `thidua score` on the
 /// file gives exactly the scores the server computes from the log.

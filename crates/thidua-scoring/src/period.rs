@@ -114,6 +114,25 @@ impl Window {
         (start, end)
     }
 
+    /// The run of reporting months whose first and last days are `start` and `end` (the 15th
+    /// opening a month and the 14th closing one, within one reporting year); `None` for other
+    /// dates. The inverse of [`Window::dates`].
+    pub fn of_dates(start: NaiveDate, end: NaiveDate) -> Option<Window> {
+        use chrono::Datelike;
+        if start.day() != 15 || end.day() != 14 {
+            return None;
+        }
+        let year = end.year();
+        let first = if (start.year(), start.month()) == (year - 1, 12) {
+            1
+        } else if start.year() == year && start.month() < 12 {
+            start.month() as u8 + 1
+        } else {
+            return None;
+        };
+        Window::new(year, first, end.month() as u8)
+    }
+
     /// The same window `years` years later (negative: earlier).
     pub fn shift_years(&self, years: i32) -> Option<Window> {
         Window::new(self.year.checked_add(years)?, self.first, self.last)
@@ -245,6 +264,38 @@ mod tests {
         assert_eq!(p("2024-H1"), (d(2023, 12, 15), d(2024, 6, 14)));
         assert_eq!(p("2024-9M"), (d(2023, 12, 15), d(2024, 9, 14)));
         assert_eq!(p("2024-Y"), (d(2023, 12, 15), d(2024, 12, 14)));
+    }
+
+    #[test]
+    fn dates_name_their_run_of_months_and_nothing_else() {
+        for s in [
+            "2024-M01", "2024-M07", "2024-M12", "2024-Q1", "2024-Q3", "2024-H2", "2024-Y",
+        ] {
+            let k: PeriodKey = s.parse().unwrap();
+            let (a, b) = k.dates();
+            assert_eq!(Window::of_dates(a, b), Some(k.window()), "{s}");
+        }
+        assert_eq!(
+            Window::of_dates(d(2024, 2, 15), d(2024, 5, 14))
+                .unwrap()
+                .to_string(),
+            "2024-M03..M05"
+        );
+        assert_eq!(
+            Window::of_dates(d(2024, 12, 15), d(2025, 1, 14))
+                .unwrap()
+                .to_string(),
+            "2025-M01"
+        );
+        for (a, b) in [
+            (d(2024, 1, 1), d(2024, 1, 31)),
+            (d(2024, 1, 15), d(2024, 1, 14)),
+            (d(2022, 12, 15), d(2024, 1, 14)),
+            (d(2024, 12, 15), d(2024, 12, 14)),
+            (d(2024, 3, 15), d(2024, 3, 14)),
+        ] {
+            assert_eq!(Window::of_dates(a, b), None, "{a} {b}");
+        }
     }
 
     #[test]

@@ -26,6 +26,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::authz::{authorise, Permission};
+use crate::calendar::Calendar;
 use crate::command::Command;
 use crate::error::DomainError;
 use crate::event::{Actor, Event, Payload};
@@ -624,6 +625,26 @@ impl State {
             .ok_or_else(|| DomainError::UnknownWindow(window.to_owned()))
     }
 
+    /// The covenant's movement calendar, read for reporting (see [`Calendar`]).
+    pub fn calendar(&self, covenant: &CovenantId) -> Result<Calendar<'_>, DomainError> {
+        let c = self.covenant(covenant)?;
+        Ok(Calendar::new(&self.movement(&c.movement)?.calendar))
+    }
+
+    /// A window units report figures for: refuses a key the calendar lacks and a window that
+    /// is a sum of reported ones (a quarter, the year in the default calendar).
+    pub fn reported_window(
+        &self,
+        covenant: &CovenantId,
+        window: &str,
+    ) -> Result<ReportingWindow, DomainError> {
+        let w = self.reporting_window(covenant, window)?;
+        if !self.calendar(covenant)?.is_reported(window) {
+            return Err(DomainError::SummaryWindow(window.to_owned()));
+        }
+        Ok(w)
+    }
+
     /// The last day to submit a window's figures: the secretariat's date, else two working
     /// days after the cut-off.
     pub fn figures_deadline(
@@ -796,6 +817,7 @@ pub(crate) fn decide(
             comments,
         } => {
             authorise(state, actor, &Permission::ReportFigures(unit.clone()))?;
+            state.reported_window(&covenant, &window)?;
             let form = state.reporting_form(&covenant)?;
             check_values(&form, &values, &comments)?;
             let year = state.covenant(&covenant)?.year;
@@ -873,6 +895,7 @@ pub(crate) fn decide(
                 actor,
                 &Permission::ManageCluster(cluster_of(&covenant)?),
             )?;
+            state.reported_window(&covenant, &window)?;
             vec![Payload::FiguresDeadlineSet {
                 covenant,
                 window,
@@ -959,6 +982,7 @@ fn historical(
     let form = state.reporting_form(&covenant)?;
     let mut seen = BTreeSet::new();
     for r in &reports {
+        state.reported_window(&covenant, &r.window)?;
         check_values(&form, &r.values, &BTreeMap::new())?;
         if !seen.insert((&r.unit, r.year, &r.window)) {
             return Err(DomainError::FiguresExist {

@@ -73,10 +73,10 @@ pub fn frame(state: &State, covenant: &CovenantId) -> Result<Frame, DomainError>
         })
         .collect();
     let windows: Vec<String> = state
-        .movement(&c.movement)?
-        .calendar
+        .calendar(covenant)?
+        .reported()
         .iter()
-        .map(|w| w.key.clone())
+        .map(|r| r.key().to_owned())
         .collect();
     let periods: Vec<Period> = [c.year - 1, c.year]
         .iter()

@@ -51,15 +51,12 @@ pub fn refuse(code: &'static str, reason: impl Into<String>) -> DomainError {
     }
 }
 
-/// The cut-off of month 6 in the covenant's reporting calendar.
+/// The cut-off of month 6 in the covenant's reporting calendar (of the reported window that
+/// closes with it).
 pub fn cutoff(state: &State, covenant: &CovenantId) -> Result<NaiveDate, DomainError> {
-    let c = state.covenant(covenant)?;
     state
-        .movement(&c.movement)?
-        .calendar
-        .iter()
-        .find(|w| crate::engine_data::month_of(&w.key) == Some(MONTH))
-        .map(|w| w.end)
+        .calendar(covenant)?
+        .cutoff(MONTH)
         .ok_or_else(|| DomainError::UnknownWindow(format!("M{MONTH:02}")))
 }
 

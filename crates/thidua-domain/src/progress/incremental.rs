@@ -30,7 +30,8 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use super::{member_progress, Ask, Progress, Shared, UnitProgress};
-use crate::engine_data::{month_of, YEARS_BACK};
+use crate::calendar::Calendar;
+use crate::engine_data::YEARS_BACK;
 use crate::error::DomainError;
 use crate::figures::ReportKey;
 use crate::ids::{CovenantId, UnitId};
@@ -49,8 +50,6 @@ struct SharedKey {
     members: Vec<UnitId>,
     calendar: Vec<ReportingWindow>,
     cap: u8,
-    /// The calendar's monthly windows: key and month.
-    months: Vec<(String, u8)>,
 }
 
 impl SharedKey {
@@ -61,10 +60,6 @@ impl SharedKey {
             .expect("the version in force exists")
             .content;
         let calendar = state.movement(&c.movement)?.calendar.clone();
-        let months = calendar
-            .iter()
-            .filter_map(|w| Some((w.key.clone(), month_of(&w.key)?)))
-            .collect();
         Ok(SharedKey {
             covenant: covenant.clone(),
             version,
@@ -74,7 +69,6 @@ impl SharedKey {
             members: super::members(state, covenant)?,
             calendar,
             cap,
-            months,
         })
     }
 }
@@ -117,21 +111,13 @@ impl UnitKey {
     /// The member's last month approved without a gap (at most the cap), as
     /// [`super::through`] says, read from its approvals listed in `own`.
     fn through(state: &State, key: &SharedKey, own: &[(ReportKey, u64)]) -> Option<u8> {
-        let approved: Vec<u8> = own
+        let approved: Vec<&str> = own
             .iter()
             .filter(|(k, _)| k.year == key.year)
-            .filter_map(|(k, _)| {
-                let window = state.figures.window_of(k);
-                key.months
-                    .iter()
-                    .find(|(w, _)| w == window)
-                    .map(|(_, m)| *m)
-            })
+            .map(|(k, _)| state.figures.window_of(k))
             .collect();
-        (1..=12u8)
-            .take_while(|m| approved.contains(m))
-            .last()
-            .map(|m| m.min(key.cap))
+        Calendar::new(&key.calendar)
+            .through(key.cap, |w| approved.contains(&w))
             .filter(|m| *m > 0)
     }
 }

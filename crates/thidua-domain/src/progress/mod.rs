@@ -21,7 +21,7 @@ use thidua_scoring::engine::Measurer;
 use thidua_scoring::explain::Val;
 use thidua_scoring::{CompiledRegulation, Dataset, EvalOptions, Exact, PeriodKey, UnitResult};
 
-use crate::engine_data::{self, engine_error, month_of, Spec};
+use crate::engine_data::{self, engine_error, Spec};
 use crate::error::DomainError;
 use crate::ids::{CovenantId, UnitId};
 use crate::model::{Target, TargetKind};
@@ -81,34 +81,20 @@ pub fn members(state: &State, covenant: &CovenantId) -> Result<Vec<UnitId>, Doma
     Ok(members)
 }
 
-/// The last month `m` such that the unit's months 1..=m of `year` are all approved.
+/// The last month `m` such that the unit's reported windows of months 1..=m of `year` are all
+/// approved (see [`crate::calendar::Calendar::through`]).
 pub fn through(state: &State, covenant: &CovenantId, unit: &UnitId, year: i32) -> Option<u8> {
-    let c = state.covenant(covenant).ok()?;
-    let months: Vec<(u8, &str)> = state
-        .movement(&c.movement)
-        .ok()?
-        .calendar
-        .iter()
-        .filter_map(|w| Some((month_of(&w.key)?, w.key.as_str())))
-        .collect();
-    let approved = |m: u8| {
-        months.iter().any(|(n, key)| {
-            *n == m
-                && state
-                    .figures
-                    .report(unit, year, key)
-                    .is_some_and(|r| r.published().is_some())
-        })
-    };
-    (1..=12u8).take_while(|m| approved(*m)).last()
+    state.calendar(covenant).ok()?.through(12, |key| {
+        state
+            .figures
+            .report(unit, year, key)
+            .is_some_and(|r| r.published().is_some())
+    })
 }
 
 /// The cut-off date of a reporting month in the covenant's calendar.
 fn cutoff(state: &State, covenant: &CovenantId, month: u8) -> Option<NaiveDate> {
-    state
-        .reporting_window(covenant, &format!("M{month:02}"))
-        .ok()
-        .map(|w| w.end)
+    state.calendar(covenant).ok()?.cutoff(month)
 }
 
 /// What a progress computation is asked for beyond the covenant.

@@ -32,7 +32,11 @@ fn target(id: &str, kind: TargetKind, comparison: Comparison, indicator: &str) -
 /// The cluster with a covenant of two targets on crimes (one by the element, one by the
 /// regulation's `pct_change` indicator), signed by all.
 pub(super) fn world() -> World {
-    let mut w = World::cluster();
+    signed(World::cluster())
+}
+
+/// The covenant of [`world`] drafted on `w`'s movement and signed by all.
+fn signed(mut w: World) -> World {
     let mut content = content("Giao ước 2024");
     content.targets = vec![
         target(
@@ -480,4 +484,83 @@ fn unrelated_events_recompute_nothing_and_corrections_names_and_lineage_recomput
     let (kept, full) = both(&mut inc, &w, explain);
     assert_eq!((kept, inc.recomputed()), (full.clone(), 0));
     assert!(full.contains("\"trace\":[{"), "the explanation is there");
+}
+
+/// A movement whose calendar names its months otherwise (T1–T12, and the year as their sum):
+/// the engine reads each window by its dates, never by the shape of its key, and the sum is
+/// refused for entry.
+#[test]
+fn a_calendar_with_keys_of_its_own_is_scored_by_the_dates_of_its_windows() {
+    use thidua_scoring::period::{PeriodKey, PeriodKind};
+    let window = |key: &str, kind| {
+        let (start, end) = PeriodKey::new(2024, kind).unwrap().dates();
+        thidua_domain::model::ReportingWindow {
+            key: key.into(),
+            name: t(key),
+            start,
+            end,
+        }
+    };
+    let mut calendar: Vec<_> = (1..=12)
+        .map(|m| window(&format!("T{m}"), PeriodKind::Month(m)))
+        .collect();
+    calendar.push(window("CaNam", PeriodKind::Year));
+    let mut w = signed(World::cluster_with_calendar(calendar));
+    w.report("ca-kg", "T1", "30", "approved");
+    w.report("ca-kg", "T3", "10", "approved");
+    w.report("ca-ag", "T1", "12", "approved");
+    w.report("ca-ag", "T2", "15", "approved");
+    let p = progress::compute(&w.state, &cov()).unwrap();
+    let of = |unit: &str| p.units.iter().find(|x| x.unit == u(unit)).unwrap();
+    // ca-kg: T2 missing, so T3 does not count yet.
+    assert_eq!(
+        (of("ca-kg").through, of("ca-kg").as_of),
+        (Some(1), Some(d(2024, 1, 14)))
+    );
+    assert_eq!(of("ca-kg").targets[0].measured, Some(exact("30")));
+    assert_eq!(
+        (of("ca-ag").through, of("ca-ag").as_of),
+        (Some(2), Some(d(2024, 2, 14)))
+    );
+    assert_eq!(of("ca-ag").targets[0].measured, Some(exact("27")));
+    assert!(of("ca-ag").score.is_some());
+    let values = values(&w, "5");
+    let code = w.err(
+        &user("canbo.kg"),
+        Command::SaveFigures {
+            covenant: cov(),
+            unit: u("ca-kg"),
+            window: "CaNam".into(),
+            values,
+            comments: BTreeMap::new(),
+        },
+    );
+    assert_eq!(code, "summary_window");
+}
+
+/// In the default calendar the quarters and the year are sums of months: not entered.
+#[test]
+fn a_quarter_of_the_default_calendar_is_not_entered() {
+    let mut w = world();
+    let values = values(&w, "5");
+    let code = w.err(
+        &user("canbo.kg"),
+        Command::SaveFigures {
+            covenant: cov(),
+            unit: u("ca-kg"),
+            window: "Q1".into(),
+            values,
+            comments: BTreeMap::new(),
+        },
+    );
+    assert_eq!(code, "summary_window");
+    let code = w.err(
+        &user("thuky"),
+        Command::SetFiguresDeadline {
+            covenant: cov(),
+            window: "Y".into(),
+            deadline: d(2024, 12, 20),
+        },
+    );
+    assert_eq!(code, "summary_window");
 }

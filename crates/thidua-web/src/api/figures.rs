@@ -173,30 +173,26 @@ pub fn visible_covenant<'a>(
     Ok(c)
 }
 
-/// The first month some member has not published yet, else the last month.
+/// The first reported window some member has not published yet, else the last one.
 fn default_window(state: &DomainState, c: &Covenant) -> String {
-    let Ok(m) = state.movement(&c.movement) else {
+    let Ok(calendar) = state.calendar(&c.id) else {
         return String::new();
     };
     let members = state.members(&c.cluster, c.year).unwrap_or(&[]);
-    let months: Vec<_> = m
-        .calendar
+    let reported = calendar.reported();
+    reported
         .iter()
-        .filter(|w| w.key.starts_with('M'))
-        .collect();
-    months
-        .iter()
-        .find(|w| {
+        .find(|r| {
             members.iter().any(|u| {
                 state
                     .figures
-                    .report(u, c.year, &w.key)
+                    .report(u, c.year, r.key())
                     .and_then(|r| r.published())
                     .is_none()
             })
         })
-        .or(months.last())
-        .map(|w| w.key.clone())
+        .or(reported.last())
+        .map(|r| r.key().to_owned())
         .unwrap_or_default()
 }
 
@@ -225,8 +221,8 @@ pub fn window_dto(
         .filter(|w| !w.is_empty())
         .map(str::to_owned)
         .unwrap_or_else(|| default_window(state, c));
-    let calendar = state.movement(&c.movement)?.calendar.clone();
-    if !calendar.iter().any(|w| w.key == window) {
+    let calendar = state.calendar(id)?;
+    if !calendar.is_reported(&window) {
         return Err(ApiError::not_found());
     }
     let members = state
@@ -274,10 +270,11 @@ pub fn window_dto(
         year: c.year,
         deadline: state.figures_deadline(id, &window)?.to_string(),
         windows: calendar
+            .reported()
             .iter()
-            .map(|w| WindowRef {
-                key: w.key.clone(),
-                name: w.name.to_string(),
+            .map(|r| WindowRef {
+                key: r.window.key.clone(),
+                name: r.window.name.to_string(),
             })
             .collect(),
         window,
@@ -378,7 +375,7 @@ pub fn report_dto(
         return Err(ApiError::not_found());
     }
     let w = state
-        .reporting_window(id, window)
+        .reported_window(id, window)
         .map_err(|_| ApiError::not_found())?;
     let form = state.reporting_form(id)?;
     let own = scope.is_admin() || scope.own_units().contains(unit);

@@ -112,14 +112,8 @@ fn target_refs(state: &DomainState, id: &CovenantId) -> Vec<MidTargetRef> {
 fn frozen_dto(state: &DomainState, r: &Review) -> FrozenDto {
     let e = &r.frozen;
     let cutoff_of = |m: Option<u8>| {
-        let c = state.covenant(&e.covenant).ok()?;
-        state
-            .movement(&c.movement)
-            .ok()?
-            .calendar
-            .iter()
-            .find(|w| thidua_domain::engine_data::month_of(&w.key) == m)
-            .map(|w| w.end.to_string())
+        let calendar = state.calendar(&e.covenant).ok()?;
+        calendar.cutoff(m?).map(|d| d.to_string())
     };
     FrozenDto {
         index: r.index,

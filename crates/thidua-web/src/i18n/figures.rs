@@ -230,6 +230,10 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
             "Lịch báo cáo không có kỳ này.",
             "The calendar has no such reporting window.",
         ),
+        "summary_window" => (
+            "Kỳ này là tổng của các kỳ báo cáo khác (ví dụ quý, năm): số liệu được nhập theo từng kỳ báo cáo.",
+            "This window is the sum of other reporting windows (a quarter, the year): figures are entered for each reported window.",
+        ),
         "unknown_element" => (
             "Quy định chấm điểm không có chỉ tiêu này.",
             "The regulation has no such data element.",

@@ -681,6 +681,7 @@ mod tests {
             "date_out_of_range",
             "covenant_not_signed",
             "unknown_window",
+            "summary_window",
             "unknown_element",
             "invalid_figure",
             "report_state",

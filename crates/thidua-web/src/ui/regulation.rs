@@ -631,10 +631,8 @@ fn last_year_preview(
         .content
         .regulation
         .text;
-    let movement = state
-        .movement(&state.covenant(&earlier).ok()?.movement)
-        .ok()?;
-    let last_window = movement.calendar.last()?.key.clone();
+    let calendar = state.calendar(&earlier).ok()?;
+    let last_window = calendar.reported().last()?.key().to_owned();
     let data =
         thidua_import::export::data_csv(&state, &earlier, &last_window).map_err(|e| e.to_string());
     Some(data.and_then(|data| score(text, &data, Some(c.year - 1))))

@@ -69,18 +69,18 @@ fn figures(
     c: &Covenant,
     today: NaiveDate,
 ) -> Vec<Todo> {
-    let Ok(movement) = state.movement(&c.movement) else {
+    let Ok(calendar) = state.calendar(&c.id) else {
         return Vec::new();
     };
     let led = viewer.scope.led_units();
     let mut out = Vec::new();
     for unit in members_of(state, c, viewer.scope.own_units()) {
         let status = |key: &str| state.figures.report(unit, c.year, key).map(|r| r.status);
-        let due: Vec<&str> = movement
-            .calendar
+        let due: Vec<&str> = calendar
+            .reported()
             .iter()
-            .filter(|w| w.end < today)
-            .map(|w| w.key.as_str())
+            .filter(|r| r.window.end < today)
+            .map(|r| r.key())
             .filter(|k| {
                 matches!(
                     status(k),
@@ -92,7 +92,7 @@ fn figures(
             out.push(enter(t, state, c, unit, first, due.len()));
         }
         if led.contains(unit) {
-            for w in &movement.calendar {
+            for w in calendar.reported().iter().map(|r| r.window) {
                 if status(&w.key) == Some(ReportStatus::Submitted) {
                     out.push(Todo {
                         text: names::sentence(
