@@ -4,6 +4,9 @@
 use super::*;
 use crate::i18n::Lang;
 
+/// The password field of the review (step-up before the count is recorded).
+const PASSWORD: &str = "paper-password";
+
 /// What the paper form holds, as typed.
 #[derive(Clone, Default)]
 pub(super) struct PaperForm {
@@ -77,6 +80,7 @@ pub(super) fn paper_view(
         ("invalid".to_string(), s.minutes_invalid),
         ("team".to_string(), s.minutes_counting_team),
         ("note".to_string(), m.paper_note),
+        (PASSWORD.to_string(), viewer.lang.strings().sign_password),
     ]);
     let errors = labelled(errors, &labels);
     let res = render(&PaperPage {
@@ -121,7 +125,8 @@ pub(super) async fn paper_page(
 
 /// `POST /elections/{id}/paper`: `round`, `a-{i}` per candidate, `blank`, `issued`,
 /// `returned`, `invalid`, `team` (one person a line), `note`; a valid count is shown for review
-/// and recorded with `confirmed=1` (`edit=1` goes back to the form).
+/// and recorded with `confirmed=1` and the viewer's `password` checked again (`edit=1` goes
+/// back to the form).
 pub(super) async fn record_paper(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -147,12 +152,15 @@ pub(super) async fn record_paper(
     if form.get("confirmed") != "1" {
         return reshow(&app, &viewer, &e, f, Errors::default(), true);
     }
+    let mut errors = Errors::default();
+    if !step_up(&app, &viewer, form.get("password"), PASSWORD, &mut errors).await {
+        return reshow(&app, &viewer, &e, f, errors, true);
+    }
     let command = VoteCommand::RecordPaperCount {
         election: e.id.clone(),
         round: round_in(&form, r.number),
         count,
     };
-    let mut errors = Errors::default();
     match act(&app, &viewer, &e.id, command, "a-0", &mut errors).await {
         Some(page) => page,
         None => reshow(&app, &viewer, &e, f, errors, false),
@@ -412,7 +420,8 @@ pub(super) async fn confirm_page(
     confirm_view(&state, &viewer, &e, &unit, Errors::default())
 }
 
-/// `POST /elections/{id}/paper/confirm`: `unit`, `round`.
+/// `POST /elections/{id}/paper/confirm`: `unit`, `round`, the viewer's `password` (checked
+/// again before the confirmation is recorded).
 pub(super) async fn confirm_paper(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -426,14 +435,28 @@ pub(super) async fn confirm_paper(
     let Some(unit) = acting_unit(&viewer, &e, Some(form.get("unit").as_str())) else {
         return viewer_error(&viewer, ApiError::forbidden());
     };
-    let command = VoteCommand::ConfirmPaperCount {
-        election: e.id.clone(),
-        round: round_in(&form, 0),
-        unit: unit.clone(),
-    };
+    if paper_round(&e).is_none() {
+        return viewer_error(&viewer, conflict("no_paper_count"));
+    }
     let mut errors = Errors::default();
-    if let Some(page) = act(&app, &viewer, &e.id, command, "confirm-paper", &mut errors).await {
-        return page;
+    if step_up(
+        &app,
+        &viewer,
+        form.get("password"),
+        "confirm-password",
+        &mut errors,
+    )
+    .await
+    {
+        let command = VoteCommand::ConfirmPaperCount {
+            election: e.id.clone(),
+            round: round_in(&form, 0),
+            unit: unit.clone(),
+        };
+        let field = "confirm-paper";
+        if let Some(page) = act(&app, &viewer, &e.id, command, field, &mut errors).await {
+            return page;
+        }
     }
     let state = app.service.read();
     confirm_view(&state, &viewer, &e, &unit, errors)
