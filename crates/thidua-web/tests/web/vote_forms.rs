@@ -91,9 +91,24 @@ fn with_password<'a>(fields: &[(&'a str, &'a str)], password: &'a str) -> Vec<(&
 }
 
 fn vote_forms(app: &TestApp) {
-    standings(app);
     let secretariat = signed_in(app, "thuky12");
     let id = ElectionId::parse(ELECTION).unwrap();
+    // The secretariat's home asks to open the vote once the year's candidates are known, and
+    // links to the opening form of that year.
+    let open_todo = "href=\"/clusters/cum-12/elections/new?year=2024\"";
+    assert!(!secretariat.get("/").body.contains(open_todo));
+    standings(app);
+    let home = secretariat.get("/");
+    assert!(home.body.contains(open_todo), "{}", home.body);
+    assert!(
+        home.body.contains("đã có kết quả năm 2024"),
+        "{}",
+        home.body
+    );
+    assert!(!signed_in(app, "lanhdao-kg")
+        .get("/")
+        .body
+        .contains(open_todo));
 
     // The cluster page's section, with the secretariat's link to the form.
     let cluster = secretariat.get("/clusters/cum-12?year=2024");
@@ -164,6 +179,10 @@ fn vote_forms(app: &TestApp) {
         res.header("location"),
         Some(format!("/elections/{ELECTION}?saved=1").as_str())
     );
+    assert!(
+        !secretariat.get("/").body.contains(open_todo),
+        "opened: no longer a to-do"
+    );
     {
         let state = app.service.read();
         let e = state.election(&id).unwrap();
@@ -217,7 +236,17 @@ fn vote_forms(app: &TestApp) {
     );
     assert_eq!(again.status, 409, "{}", again.body);
 
-    // Round 2, where the domain allows it: round 1's candidates, all ticked.
+    // Round 2, where the domain allows it: round 1's candidates, all ticked. Round 1 filled no
+    // seat, so the secretariat's home asks for it.
+    let second_todo = format!("href=\"/elections/{ELECTION}/second-round\"");
+    let home = secretariat.get("/");
+    assert!(home.body.contains(&second_todo), "{}", home.body);
+    assert!(
+        home.body.contains("chưa chọn đủ số đơn vị"),
+        "{}",
+        home.body
+    );
+    assert!(!leader.get("/").body.contains(&second_todo));
     let page = secretariat.get(&format!("/elections/{ELECTION}"));
     assert!(
         page.body.contains("id=\"open-second-round\""),
@@ -239,6 +268,7 @@ fn vote_forms(app: &TestApp) {
     );
     assert_eq!(res.status, 303, "{}", res.body);
     assert_eq!(app.service.read().election(&id).unwrap().rounds.len(), 2);
+    assert!(!secretariat.get("/").body.contains(&second_todo));
 
     // A paper count: a mistake beside its field, then recorded.
     let mut wrong = paper_fields("2", ["5", "4", "1", "0"]);

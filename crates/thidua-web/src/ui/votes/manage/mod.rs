@@ -289,7 +289,8 @@ mod round;
 mod tie;
 
 use actions::*;
-pub use actions::{actions, leader_actions, Actions};
+pub use actions::{actions, leader_actions, second_round_due, Actions};
+pub use open::opening_due;
 use open::*;
 use paper::*;
 use round::*;
