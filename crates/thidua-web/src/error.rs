@@ -67,6 +67,20 @@ impl ApiError {
         )
     }
 
+    /// The service has halted its writes (the log read back, or the snapshot it started from,
+    /// does not match its state): nothing was recorded, and nothing will be until an operator
+    /// has looked and restarted it. The reason names events and users, so it stays in the
+    /// server's log (written when the service halted), never in the answer.
+    pub fn halted() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "halted",
+            "writes are halted: the log read back does not match the server's state, so nothing \
+             was recorded; reads still work; an operator must look at the server's log and \
+             restart it",
+        )
+    }
+
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code, message)
     }
@@ -137,6 +151,7 @@ impl From<ServiceError> for ApiError {
                 "busy",
                 "the log is busy; retry",
             ),
+            ServiceError::Halted(_) => Self::halted(),
             _ => Self::internal(e),
         }
     }

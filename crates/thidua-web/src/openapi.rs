@@ -2,7 +2,8 @@
 //! the transparency crate's log endpoints) so it cannot drift, then completed by rules that
 //! hold for every route ([`Statuses`]): the statuses the layers answer (401 for a bad token,
 //! 403 for a missing CSRF header, 400/408/413/415/422 for a body, 400 for a query string, 404
-//! for a path id), the id patterns, and the schema of a domain command.
+//! for a path id, 503 where a write to the log finds it halted or busy), the id patterns, and
+//! the schema of a domain command.
 
 use axum::Json;
 use utoipa::openapi::path::{Operation, ParameterIn};
@@ -60,6 +61,25 @@ fn add(op: &mut Operation, status: &str, description: &str) {
         .or_insert_with(|| error_response(description));
 }
 
+/// The operations that write without appending to the log (passwords and API tokens in the
+/// account store, witnesses' cosignatures): every other operation that is not a GET appends to
+/// the log through the service.
+const NOT_APPENDING: &[(&str, &str)] = &[
+    ("post", "/api/v1/me/password"),
+    ("post", "/api/v1/me/tokens"),
+    ("delete", "/api/v1/me/tokens/{id}"),
+    ("post", "/api/v1/users/{id}/password"),
+    ("delete", "/api/v1/users/{id}/tokens/{token}"),
+    ("post", "/api/v1/log/cosignature"),
+];
+
+/// What an operation that appends to the log may answer with 503
+/// ([`crate::error::ApiError::halted`], [`crate::error::ApiError::busy`]).
+const APPEND_UNAVAILABLE: &str = "nothing was recorded: the service has halted its writes \
+    because the log read back does not match its state, until an operator restarts it \
+    (`halted`); or it is busy (other servers kept appending first, every password-hashing slot \
+    in use): retry (`busy`)";
+
 fn complete(path: &str, method: &str, op: &mut Operation) {
     let public = op
         .security
@@ -76,6 +96,11 @@ fn complete(path: &str, method: &str, op: &mut Operation) {
     );
     if method != "get" && !public {
         add(op, "403", "a cookie session without the `x-csrf-token` header (`csrf`), or not allowed (`forbidden`)");
+    }
+    if method != "get" && !NOT_APPENDING.contains(&(method, path)) {
+        op.responses
+            .responses
+            .insert("503".to_owned(), error_response(APPEND_UNAVAILABLE));
     }
     if op.request_body.is_some() {
         add(op, "400", "a body that is not JSON (`invalid_body`)");
@@ -223,6 +248,32 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Every operation that appends to the log documents the 503 of a halted (or busy) log,
+    /// and no other does; the operations said not to append are in the document, so the list
+    /// cannot go stale when one is renamed.
+    #[test]
+    fn writes_to_the_log_document_their_503() {
+        use utoipa::OpenApi;
+        let doc = serde_json::to_value(super::ApiDoc::openapi()).unwrap();
+        let paths = doc["paths"].as_object().unwrap();
+        for (method, path) in super::NOT_APPENDING {
+            assert!(paths[*path][*method].is_object(), "{method} {path}");
+        }
+        let mut appending = 0;
+        for (path, item) in paths {
+            for (method, op) in item.as_object().unwrap() {
+                let documented = op["responses"]["503"]["description"]
+                    .as_str()
+                    .is_some_and(|d| d.contains("`halted`"));
+                let appends = method != "get"
+                    && !super::NOT_APPENDING.contains(&(method.as_str(), path.as_str()));
+                assert_eq!(documented, appends, "{method} {path}");
+                appending += usize::from(appends);
+            }
+        }
+        assert!(appending >= 15, "{appending}");
     }
 
     /// utoipa names a schema after its type alone, so two types of one name would share one

@@ -691,8 +691,7 @@ pub async fn admin_reset(
     responses((status = 200, body = ReceiptDto), (status = 403, body = ErrorBody),
               (status = 404, description = "a cluster, unit, covenant, movement or user that does not exist or that the caller may not see (`unknown_*`)", body = ErrorBody),
               (status = 409, description = "a conflict with the log (`already_signed`, `covenant_exists`…)", body = ErrorBody),
-              (status = 422, body = ErrorBody),
-              (status = 503, description = "the log is busy; retry (`busy`)", body = ErrorBody)))]
+              (status = 422, body = ErrorBody)))]
 pub async fn command(
     State(app): State<AppState>,
     viewer: Viewer,

@@ -512,7 +512,11 @@ pub fn error(code: &str) -> &'static str {
             "The scoring regulation is not in its canonical form; compile it again."
         }
         "last_admin" => "The last administrator cannot give up the administrator role.",
-        "halted" => "Writes are paused because the log is inconsistent; tell the administrator.",
+        "halted" => {
+            "Recording is paused because the record read back does not match the data the server \
+             is using: what you sent was not recorded. Pages can still be read. Please tell the \
+             administrator."
+        }
         "unit_not_active" => "The unit did not exist at that time.",
         "lineage_before_established" => "The date is before the unit was established.",
         "invalid_lineage" => "Invalid merger or split.",

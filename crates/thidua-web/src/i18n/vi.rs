@@ -511,7 +511,9 @@ pub fn error(code: &str) -> &'static str {
         "regulation_not_canonical" => "Quy định chấm điểm chưa ở dạng chuẩn; hãy biên dịch lại.",
         "last_admin" => "Không thể bỏ quyền quản trị của người quản trị cuối cùng.",
         "halted" => {
-            "Hệ thống tạm dừng ghi vì phát hiện nhật ký không nhất quán; hãy báo quản trị viên."
+            "Hệ thống đang tạm dừng ghi vào sổ vì sổ đọc lại không khớp với dữ liệu máy chủ đang \
+             dùng: việc anh/chị vừa gửi chưa được ghi. Vẫn xem được các trang. Hãy báo quản trị \
+             viên."
         }
         "unit_not_active" => "Đơn vị không hoạt động vào thời điểm này.",
         "lineage_before_established" => "Ngày hiệu lực trước ngày thành lập đơn vị.",

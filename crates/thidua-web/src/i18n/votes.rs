@@ -366,6 +366,9 @@ pub struct ManageStrings {
     pub paper_review: &'static str,
     pub paper_edit: &'static str,
     pub todo_close: &'static str,
+    pub todo_open: &'static str,
+    pub todo_second: &'static str,
+    pub step_up_help: &'static str,
 }
 
 pub static MANAGE_VI: ManageStrings = ManageStrings {
@@ -452,6 +455,9 @@ pub static MANAGE_VI: ManageStrings = ManageStrings {
     paper_review: "Kiểm tra lại trước khi ghi: khi đã ghi, vòng bỏ phiếu kết thúc; kết quả chỉ được tính khi lãnh đạo hai đơn vị thành viên xác nhận, và trước đó chỉ có thể rút lại kèm lý do để nhập lại.",
     paper_edit: "Sửa lại",
     todo_close: "Mọi thành viên đã bỏ phiếu {election}: kết thúc vòng {round}.",
+    todo_open: "{cluster} đã có kết quả năm {year} (danh sách đề cử): mở cuộc bỏ phiếu khen thưởng.",
+    todo_second: "Vòng 1 của {election} chưa chọn đủ số đơn vị: mở vòng 2.",
+    step_up_help: "Việc này được ghi vào sổ thay mặt đơn vị hoặc cụm: hãy nhập lại mật khẩu để xác nhận chính anh/chị thực hiện.",
 };
 
 pub static MANAGE_EN: ManageStrings = ManageStrings {
@@ -538,6 +544,9 @@ pub static MANAGE_EN: ManageStrings = ManageStrings {
     paper_review: "Check before recording: once recorded, the round is closed; the count takes effect when the leaders of two member units confirm it, and until then it can only be withdrawn, with a reason, to be entered again.",
     paper_edit: "Edit",
     todo_close: "Every member has voted in {election}: close round {round}.",
+    todo_open: "{cluster} has its {year} results (the candidates): open the award vote.",
+    todo_second: "Round 1 of {election} did not fill every seat: open round 2.",
+    step_up_help: "This goes into the record on behalf of the unit or the cluster: enter your password again to confirm it is you who acts.",
 };
 
 /// The management strings for a language code (`vi`, `en`).

@@ -13,7 +13,7 @@ use thidua_domain::model::Role;
 use thidua_domain::state::{Covenant, CovenantVersion};
 use thidua_domain::{CovenantId, Text, UnitId};
 
-use super::form::Errors;
+use super::form::{step_up, Errors};
 use super::names::{self, Named};
 use super::proof::{LogStatus, Proof};
 use super::{render, viewer_error, Layout};
@@ -455,9 +455,8 @@ pub async fn sign(
     let (Ok(covenant), Ok(unit), Ok(version)) = parsed else {
         return viewer_error(&viewer, ApiError::bad_request("invalid_value", "bad form"));
     };
-    if let Err(code) = step_up(&app, &viewer, form.password).await {
-        let mut errors = Errors::default();
-        errors.push("sign-password", lang.error(code));
+    let mut errors = Errors::default();
+    if !step_up(&app, &viewer, form.password, "sign-password", &mut errors).await {
         return sign_view(&app, &viewer, &id, Some(unit.as_str()), errors);
     }
     let result = api_mod::sign(
@@ -513,12 +512,4 @@ pub async fn sign(
             res
         }
     }
-}
-
-/// Checks the viewer's password again (signing is a legal act), by the one rule for every
-/// re-check of a signed-in user's password ([`api_mod::recheck_password`]).
-async fn step_up(app: &AppState, viewer: &Viewer, password: String) -> Result<(), &'static str> {
-    api_mod::recheck_password(app, viewer, password)
-        .await
-        .map_err(|e| e.code)
 }

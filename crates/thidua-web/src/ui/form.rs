@@ -2,7 +2,8 @@
 //! multipart with files, UTF-8 required, the CSRF token checked), the refusal of undecodable
 //! form bodies on every page route ([`refuse_bad_encoding`]), and [`Errors`], the messages a
 //! page shows beside each field (linked with `aria-describedby`) and in the error summary that
-//! takes the focus after a failed submit.
+//! takes the focus after a failed submit; [`step_up`], the password asked again before an act
+//! that binds.
 
 use std::collections::HashMap;
 
@@ -11,7 +12,7 @@ use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::auth::{request_lang, Authn};
+use crate::auth::{request_lang, Authn, Viewer};
 use crate::AppState;
 
 /// One message for one field; `id` is the field's element id (the summary links to `#id`, the
@@ -75,6 +76,27 @@ impl Errors {
             format!("aria-describedby=\"{id}-error\" aria-invalid=\"true\"")
         } else {
             String::new()
+        }
+    }
+}
+
+/// Checks the viewer's password again before an act that binds (signing a covenant, recording
+/// or confirming a paper count, deciding a tie), by the one rule for every re-check of a
+/// signed-in user's password ([`crate::api::recheck_password`]: counted by the sign-in throttle
+/// before it is checked). A refusal (`wrong_password`, `too_many_attempts`, `busy`) is told
+/// beside the password field `field`; true when the password passed.
+pub async fn step_up(
+    app: &AppState,
+    viewer: &Viewer,
+    password: String,
+    field: &str,
+    errors: &mut Errors,
+) -> bool {
+    match crate::api::recheck_password(app, viewer, password).await {
+        Ok(()) => true,
+        Err(e) => {
+            errors.push(field, viewer.lang.error(e.code));
+            false
         }
     }
 }

@@ -1,18 +1,21 @@
 //! The home page's to-dos of the year after the signature, for the viewer's roles: figures to
 //! submit (cut-off passed) or approve, the year-end steps of a led unit (dossier, seed
 //! commitment and reveal, inspections, answers) and of the secretariat (publishing locked
-//! results), open ballot rounds, and a vote's next step (the secretariat's close once every
-//! member voted, a paper count to confirm, a tie to decide). Each is a fact of the state, never
-//! a guess: a step is listed only while the domain would accept it.
+//! results), open ballot rounds, and a vote's next step (the secretariat's opening of the vote
+//! once the year's candidates are known, its close of a round every member voted in, round 2
+//! when round 1 left seats; a paper count to confirm, a tie to decide). Each is a fact of the
+//! state, never a guess: a step is listed only while the domain would accept it.
 
 use chrono::NaiveDate;
 use thidua_domain::figures::ReportStatus;
 use thidua_domain::state::Covenant;
+use thidua_domain::votes::Election;
 use thidua_domain::yearend::Review;
 use thidua_domain::{State, UnitId};
 
 use super::names::{self, Named};
 use super::pages::Todo;
+use super::votes;
 use crate::auth::Viewer;
 use crate::i18n::Strings;
 
@@ -221,54 +224,94 @@ fn yearend(
     out
 }
 
-/// For each election the viewer sees: the open round (the key ready) in which a unit the viewer
-/// leads has not voted; for the secretariat, a round every member voted in, which only waits
-/// for its close; a paper count to confirm and a tie to decide for a unit the viewer leads.
+/// The votes' to-dos: for the secretariat, a cluster's year whose candidates are known and
+/// whose vote is not opened yet; then each election's steps ([`election`]).
 fn ballots(t: &Strings, state: &State, viewer: &Viewer) -> Vec<Todo> {
+    let vis = viewer.scope.visibility(state);
+    let mut out = openings(t, state, viewer);
+    for e in state.elections.values() {
+        if vis.sees_cluster(&e.cluster) {
+            out.extend(election(t, state, viewer, e));
+        }
+    }
+    out
+}
+
+/// "Open the award vote" for each cluster's year the viewer may open one for now
+/// ([`votes::manage::opening_due`]), linking to the opening form of that year.
+fn openings(t: &Strings, state: &State, viewer: &Viewer) -> Vec<Todo> {
+    let m = crate::i18n::votes::manage(t.lang_code);
+    let mut out = Vec::new();
+    for (id, cluster) in state.clusters.iter() {
+        for year in cluster.years.keys().rev() {
+            if votes::manage::opening_due(state, viewer, id, *year) {
+                let args = [
+                    ("cluster", vec![names::cluster(state, id)]),
+                    ("year", plain(year)),
+                ];
+                out.push(Todo {
+                    text: names::sentence(m.todo_open, &args),
+                    href: format!("/clusters/{id}/elections/new?year={year}"),
+                    button: m.open_button,
+                    mine: true,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// One election's steps for the viewer: the open round (the key ready) in which a unit the
+/// viewer leads has not voted; for the secretariat, a round every member voted in, which only
+/// waits for its close, and round 2 when round 1 left seats and the domain would open it; a
+/// paper count to confirm and a tie to decide for a unit the viewer leads.
+fn election(t: &Strings, state: &State, viewer: &Viewer, e: &Election) -> Vec<Todo> {
     let led = viewer.scope.led_units();
     let m = crate::i18n::votes::manage(t.lang_code);
-    let vis = viewer.scope.visibility(state);
+    let title = || vec![Named::data(e.title.to_string())];
+    let todo = |text, href| Todo {
+        text,
+        href,
+        button: t.show,
+        mine: true,
+    };
     let mut out = Vec::new();
-    for e in state.elections.values() {
-        if !vis.sees_cluster(&e.cluster) {
-            continue;
+    if let Some(r) = e.current_round().filter(|_| e.keys().is_some()) {
+        for unit in e.members.iter().filter(|u| led.contains(u)) {
+            if !r.ballots.contains_key(unit) {
+                let args = [
+                    ("election", title()),
+                    ("round", plain(r.number)),
+                    ("unit", vec![names::unit(state, unit)]),
+                ];
+                let href = format!("/elections/{}/vote?unit={unit}", e.id);
+                out.push(todo(names::sentence(t.todo_vote, &args), href));
+            }
         }
-        let title = || vec![Named::data(e.title.to_string())];
-        let todo = |text, href| Todo {
-            text,
-            href,
-            button: t.show,
+        let manages = votes::manage::manages(viewer, &e.cluster);
+        if manages && r.ballots.len() == e.members.len() {
+            let args = [("election", title()), ("round", plain(r.number))];
+            let href = format!("/elections/{}/close", e.id);
+            out.push(todo(names::sentence(m.todo_close, &args), href));
+        }
+    }
+    if votes::manage::second_round_due(state, viewer, e) {
+        out.push(Todo {
+            text: names::sentence(m.todo_second, &[("election", title())]),
+            href: format!("/elections/{}/second-round", e.id),
+            button: m.second_round,
             mine: true,
-        };
-        if let Some(r) = e.current_round().filter(|_| e.keys().is_some()) {
-            for unit in e.members.iter().filter(|u| led.contains(u)) {
-                if !r.ballots.contains_key(unit) {
-                    let args = [
-                        ("election", title()),
-                        ("round", plain(r.number)),
-                        ("unit", vec![names::unit(state, unit)]),
-                    ];
-                    let href = format!("/elections/{}/vote?unit={unit}", e.id);
-                    out.push(todo(names::sentence(t.todo_vote, &args), href));
-                }
-            }
-            let manages = super::votes::manage::manages(viewer, &e.cluster);
-            if manages && r.ballots.len() == e.members.len() {
-                let args = [("election", title()), ("round", plain(r.number))];
-                let href = format!("/elections/{}/close", e.id);
-                out.push(todo(names::sentence(m.todo_close, &args), href));
-            }
-        }
-        let (confirm, tie) = super::votes::manage::leader_actions(state, viewer, e);
-        for (template, path, offers) in [
-            (m.todo_confirm, "paper/confirm", confirm),
-            (m.todo_tie, "tie", tie),
-        ] {
-            for (unit, name) in offers {
-                let args = [("election", title()), ("unit", vec![name])];
-                let href = format!("/elections/{}/{path}?unit={unit}", e.id);
-                out.push(todo(names::sentence(template, &args), href));
-            }
+        });
+    }
+    let (confirm, tie) = votes::manage::leader_actions(state, viewer, e);
+    for (template, path, offers) in [
+        (m.todo_confirm, "paper/confirm", confirm),
+        (m.todo_tie, "tie", tie),
+    ] {
+        for (unit, name) in offers {
+            let args = [("election", title()), ("unit", vec![name])];
+            let href = format!("/elections/{}/{path}?unit={unit}", e.id);
+            out.push(todo(names::sentence(template, &args), href));
         }
     }
     out

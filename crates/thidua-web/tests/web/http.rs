@@ -30,6 +30,7 @@ macro_rules! scenarios {
 scenarios!(
     health_and_transparency,
     readiness_answers_503_when_writes_are_halted,
+    writes_answer_503_when_halted,
     log_key_is_published,
     security_headers,
     sign_in_out_and_csrf,
@@ -445,8 +446,62 @@ fn secrets_stay_secret(app: &TestApp) {
 fn readiness_answers_503_when_writes_are_halted(app: &TestApp) {
     let c = Client::new(&app.base);
     assert_eq!(c.get("/readyz").status, 200);
-    // "Another server" appends an event correctly hashed and signed with the log key whose
-    // actor lacked the role for it: applying it fails, and writes halt.
+    halt_writes(app);
+    let ready = c.get("/readyz");
+    assert_eq!(ready.status, 503, "{}", ready.body);
+    assert!(ready.body.contains("halted"), "{}", ready.body);
+    assert_eq!(c.get("/healthz").status, 200, "the process itself is alive");
+}
+
+/// A halted service refuses every write with 503 and the code `halted`, without the reason
+/// (it names events and users, and stays in the server's log): through the API, as its
+/// document says, and through a page's form, which tells it in the viewer's words instead of
+/// an internal error. Reads go on.
+fn writes_answer_503_when_halted(app: &TestApp) {
+    let admin = signed_in(app, "quantri");
+    let secretariat = signed_in(app, "thuky12");
+    let csrf = secretariat.get("/account").csrf();
+    halt_writes(app);
+    let reason = app.service.halted().expect("halted");
+    let r = admin.post_json(
+        "/api/v1/commands",
+        json!({"command": "create_cluster", "cluster": "cum-98", "name": "Cụm 98"}),
+    );
+    assert_eq!(r.status, 503, "{}", r.body);
+    assert_eq!(r.json()["error"], "halted");
+    let message = r.json()["message"].as_str().unwrap().to_owned();
+    assert!(message.contains("nothing was recorded"), "{message}");
+    assert!(!r.body.contains(&reason), "{}", r.body);
+    let doc = Client::new(&app.base).get("/api/openapi.json").json();
+    let documented = doc["paths"]["/api/v1/commands"]["post"]["responses"]["503"]["description"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(documented.contains("`halted`"), "{documented}");
+    let r = secretariat.post_form(
+        "/clusters/cum-12/leadership",
+        &[
+            ("csrf", &csrf),
+            ("year", "2024"),
+            ("position", "deputy"),
+            ("unit", "ca-cm"),
+            ("method", "assigned"),
+            ("decision", "15/QĐ-BCA"),
+        ],
+    );
+    assert_eq!(r.status, 503, "{}", r.body);
+    assert!(
+        r.body.contains("việc anh/chị vừa gửi chưa được ghi"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("Lỗi hệ thống") && !r.body.contains(&reason));
+    assert_eq!(secretariat.get("/api/v1/clusters/cum-12").status, 200);
+}
+
+/// "Another server" appends an event correctly hashed and signed with the log key whose actor
+/// lacked the role for it: applying it fails, and the service halts its writes.
+fn halt_writes(app: &TestApp) {
     let store = app.service.store();
     let size = store.size().unwrap();
     let forged = thidua_domain::Event {
@@ -479,10 +534,6 @@ fn readiness_answers_503_when_writes_are_halted(app: &TestApp) {
         .unwrap();
     let _ = app.service.refresh();
     assert!(app.service.halted().is_some());
-    let ready = c.get("/readyz");
-    assert_eq!(ready.status, 503, "{}", ready.body);
-    assert!(ready.body.contains("halted"), "{}", ready.body);
-    assert_eq!(c.get("/healthz").status, 200, "the process itself is alive");
 }
 
 fn health_and_transparency(app: &TestApp) {

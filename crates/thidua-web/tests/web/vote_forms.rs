@@ -11,7 +11,7 @@ use thidua_domain::votes::VoteCommand;
 use thidua_domain::{Actor, ClusterId, Command, ElectionId, Text, UnitId, UserId};
 
 use super::browser::Browser;
-use super::support::{signed_in, spawn, Backend, Client, Resp, TestApp};
+use super::support::{signed_in, spawn, Backend, Client, Resp, TestApp, PASSWORD};
 
 const ELECTION: &str = "cum-12-2024-ministry-flag";
 const UNITS: [&str; 5] = ["ca-kg", "ca-ag", "ca-hg", "ca-cm", "ca-bl"];
@@ -75,13 +75,40 @@ fn paper_fields<'a>(round: &'a str, approvals: [&'a str; 4]) -> Vec<(&'a str, &'
         ("team", "Nguyễn Văn A, Trưởng ban\nTrần Thị B, Thành viên"),
         ("note", ""),
         ("confirmed", "1"),
+        ("password", PASSWORD),
     ]
 }
 
+/// `fields` with the password typed again (step-up) replaced by `password`.
+fn with_password<'a>(fields: &[(&'a str, &'a str)], password: &'a str) -> Vec<(&'a str, &'a str)> {
+    let mut out: Vec<_> = fields
+        .iter()
+        .filter(|(k, _)| *k != "password")
+        .copied()
+        .collect();
+    out.push(("password", password));
+    out
+}
+
 fn vote_forms(app: &TestApp) {
-    standings(app);
     let secretariat = signed_in(app, "thuky12");
     let id = ElectionId::parse(ELECTION).unwrap();
+    // The secretariat's home asks to open the vote once the year's candidates are known, and
+    // links to the opening form of that year.
+    let open_todo = "href=\"/clusters/cum-12/elections/new?year=2024\"";
+    assert!(!secretariat.get("/").body.contains(open_todo));
+    standings(app);
+    let home = secretariat.get("/");
+    assert!(home.body.contains(open_todo), "{}", home.body);
+    assert!(
+        home.body.contains("đã có kết quả năm 2024"),
+        "{}",
+        home.body
+    );
+    assert!(!signed_in(app, "lanhdao-kg")
+        .get("/")
+        .body
+        .contains(open_todo));
 
     // The cluster page's section, with the secretariat's link to the form.
     let cluster = secretariat.get("/clusters/cum-12?year=2024");
@@ -152,6 +179,10 @@ fn vote_forms(app: &TestApp) {
         res.header("location"),
         Some(format!("/elections/{ELECTION}?saved=1").as_str())
     );
+    assert!(
+        !secretariat.get("/").body.contains(open_todo),
+        "opened: no longer a to-do"
+    );
     {
         let state = app.service.read();
         let e = state.election(&id).unwrap();
@@ -205,7 +236,17 @@ fn vote_forms(app: &TestApp) {
     );
     assert_eq!(again.status, 409, "{}", again.body);
 
-    // Round 2, where the domain allows it: round 1's candidates, all ticked.
+    // Round 2, where the domain allows it: round 1's candidates, all ticked. Round 1 filled no
+    // seat, so the secretariat's home asks for it.
+    let second_todo = format!("href=\"/elections/{ELECTION}/second-round\"");
+    let home = secretariat.get("/");
+    assert!(home.body.contains(&second_todo), "{}", home.body);
+    assert!(
+        home.body.contains("chưa chọn đủ số đơn vị"),
+        "{}",
+        home.body
+    );
+    assert!(!leader.get("/").body.contains(&second_todo));
     let page = secretariat.get(&format!("/elections/{ELECTION}"));
     assert!(
         page.body.contains("id=\"open-second-round\""),
@@ -227,6 +268,7 @@ fn vote_forms(app: &TestApp) {
     );
     assert_eq!(res.status, 303, "{}", res.body);
     assert_eq!(app.service.read().election(&id).unwrap().rounds.len(), 2);
+    assert!(!secretariat.get("/").body.contains(&second_todo));
 
     // A paper count: a mistake beside its field, then recorded.
     let mut wrong = paper_fields("2", ["5", "4", "1", "0"]);
@@ -249,7 +291,7 @@ fn vote_forms(app: &TestApp) {
     );
     // A valid count is shown once more (it closes the round; only withdrawn before two confirm).
     let mut unconfirmed = paper_fields("2", ["5", "4", "1", "0"]);
-    unconfirmed.pop();
+    unconfirmed.truncate(unconfirmed.len() - 2);
     let review = post(
         &secretariat,
         &format!("/elections/{ELECTION}/paper"),
@@ -257,6 +299,10 @@ fn vote_forms(app: &TestApp) {
     );
     assert_eq!(review.status, 200, "{}", review.body);
     assert!(review.body.contains("id=\"paper-confirm-submit\""));
+    assert!(
+        review.body.contains("id=\"paper-password\""),
+        "recording asks for the password again"
+    );
     assert!(app.service.read().election(&id).unwrap().rounds[1]
         .paper
         .is_none());
@@ -265,6 +311,32 @@ fn vote_forms(app: &TestApp) {
     let back = post(&secretariat, &format!("/elections/{ELECTION}/paper"), &edit);
     assert_eq!(back.status, 200);
     assert!(back.body.contains("id=\"paper-form\"") && back.body.contains("Trần Thị B"));
+    // Without the password again, or with a wrong one, nothing is recorded: the review again,
+    // the message beside the password field.
+    let wrong = with_password(
+        &paper_fields("2", ["5", "4", "1", "0"]),
+        "không phải mật khẩu",
+    );
+    let res = post(
+        &secretariat,
+        &format!("/elections/{ELECTION}/paper"),
+        &wrong,
+    );
+    assert_eq!(res.status, 422, "{}", res.body);
+    assert!(
+        res.body.contains("id=\"paper-password-error\""),
+        "{}",
+        res.body
+    );
+    assert!(res.body.contains("id=\"paper-review\""), "{}", res.body);
+    assert!(
+        res.body.contains("Mật khẩu hiện tại không đúng"),
+        "{}",
+        res.body
+    );
+    assert!(app.service.read().election(&id).unwrap().rounds[1]
+        .paper
+        .is_none());
     let res = post(
         &secretariat,
         &format!("/elections/{ELECTION}/paper"),
@@ -278,7 +350,7 @@ fn vote_forms(app: &TestApp) {
     let res = post(
         &leader,
         &format!("/elections/{ELECTION}/paper/confirm"),
-        &[("round", "2"), ("unit", "ca-kg")],
+        &[("round", "2"), ("unit", "ca-kg"), ("password", PASSWORD)],
     );
     assert_eq!(res.status, 303, "{}", res.body);
     assert!(!leader
@@ -347,6 +419,25 @@ fn vote_forms(app: &TestApp) {
     let confirm = leader.get(&format!("/elections/{ELECTION}/paper/confirm?unit=ca-kg"));
     assert_eq!(confirm.status, 200);
     assert!(confirm.body.contains("Nguyễn Văn A, Trưởng ban"));
+    assert!(confirm.body.contains("id=\"confirm-password\""));
+    // A confirmation binds the unit: without the password again, nothing is recorded.
+    let res = post(
+        &leader,
+        &format!("/elections/{ELECTION}/paper/confirm"),
+        &[("round", "2"), ("unit", "ca-kg"), ("password", "đoán sai")],
+    );
+    assert_eq!(res.status, 422, "{}", res.body);
+    assert!(
+        res.body.contains("id=\"confirm-password-error\""),
+        "{}",
+        res.body
+    );
+    assert!(app.service.read().election(&id).unwrap().rounds[1]
+        .paper
+        .as_ref()
+        .unwrap()
+        .confirmations
+        .is_empty());
     assert_eq!(
         secretariat
             .get(&format!("/elections/{ELECTION}/paper/confirm"))
@@ -366,7 +457,7 @@ fn vote_forms(app: &TestApp) {
         let res = post(
             c,
             &format!("/elections/{ELECTION}/paper/confirm"),
-            &[("round", "2"), ("unit", u)],
+            &[("round", "2"), ("unit", u), ("password", PASSWORD)],
         );
         assert_eq!(res.status, 303, "{u}: {}", res.body);
     }
@@ -406,7 +497,7 @@ fn vote_forms(app: &TestApp) {
         let res = post(
             c,
             &format!("/elections/{tie_id}/paper/confirm"),
-            &[("round", "1"), ("unit", u)],
+            &[("round", "1"), ("unit", u), ("password", PASSWORD)],
         );
         assert_eq!(res.status, 303, "{}", res.body);
     }
@@ -423,6 +514,7 @@ fn vote_forms(app: &TestApp) {
         .contains(&format!("href=\"/elections/{tie_id}/tie?unit=ca-kg\"")));
     let tie = leader.get(&format!("/elections/{tie_id}/tie?unit=ca-kg"));
     assert_eq!(tie.status, 200, "{}", tie.body);
+    assert!(tie.body.contains("id=\"tie-password\""));
     // Choosing both is refused beside the choice; the secretariat may not decide.
     let res = post(
         &leader,
@@ -433,10 +525,37 @@ fn vote_forms(app: &TestApp) {
             ("c_ca-kg", "1"),
             ("c_ca-ag", "1"),
             ("decision", "Biên bản họp cụm trưởng, cụm phó"),
+            ("password", PASSWORD),
         ],
     );
     assert_eq!(res.status, 422);
     assert!(res.body.contains("id=\"tie-candidates-error\""));
+    // A valid choice without the password again is not recorded.
+    let res = post(
+        &leader,
+        &format!("/elections/{tie_id}/tie"),
+        &[
+            ("round", "1"),
+            ("unit", "ca-kg"),
+            ("c_ca-ag", "1"),
+            ("decision", "Biên bản họp cụm trưởng, cụm phó"),
+            ("password", "đoán sai"),
+        ],
+    );
+    assert_eq!(res.status, 422, "{}", res.body);
+    assert!(
+        res.body.contains("id=\"tie-password-error\""),
+        "{}",
+        res.body
+    );
+    assert!(app
+        .service
+        .read()
+        .election(&ElectionId::parse(tie_id).unwrap())
+        .unwrap()
+        .rounds[0]
+        .ties
+        .is_empty());
     assert_eq!(
         secretariat.get(&format!("/elections/{tie_id}/tie")).status,
         403
@@ -450,6 +569,7 @@ fn vote_forms(app: &TestApp) {
                 ("unit", u),
                 ("c_ca-ag", "1"),
                 ("decision", "Biên bản họp cụm trưởng, cụm phó"),
+                ("password", PASSWORD),
             ],
         );
         assert_eq!(res.status, 303, "{u}: {}", res.body);
@@ -568,6 +688,7 @@ fn browser_vote_forms() {
     b.shots("page-election-paper");
     b.click("#paper-submit");
     assert!(b.wait_for("#paper-review"), "{}", b.source());
+    b.type_into("#paper-password", PASSWORD);
     b.shots("page-election-paper-review");
     b.click("#paper-confirm-submit");
     assert!(b.wait_text("chờ hai thành viên xác nhận"), "{}", b.source());
@@ -577,6 +698,7 @@ fn browser_vote_forms() {
     b.goto(&format!("{base}/elections/{ELECTION}"));
     b.click(".confirm-paper-link");
     assert!(b.wait_for("#confirm-paper"));
+    b.type_into("#confirm-password", PASSWORD);
     b.shots("page-election-paper-confirm");
     b.click("#confirm-paper");
     assert!(b.wait_text("Đã ghi vào sổ"));
@@ -584,6 +706,8 @@ fn browser_vote_forms() {
     b.goto(&format!(
         "{base}/elections/{ELECTION}/paper/confirm?unit=ca-ag"
     ));
+    assert!(b.wait_for("#confirm-password"));
+    b.type_into("#confirm-password", PASSWORD);
     b.click("#confirm-paper");
     assert!(b.wait_for("table.result"), "{}", b.source());
     assert!(b.text("#election-state").contains("đã kiểm phiếu"));

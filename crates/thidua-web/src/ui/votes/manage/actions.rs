@@ -69,6 +69,15 @@ pub(super) fn second_round_offer(
         .map(|_| (allowed, seats))
 }
 
+/// The secretariat (or an administrator) may open round 2 now: round 1 is over without every
+/// seat filled and the domain would accept the second round. For the election page and the
+/// home page's to-do.
+pub fn second_round_due(state: &thidua_domain::State, viewer: &Viewer, e: &Election) -> bool {
+    manages(viewer, &e.cluster)
+        && e.current_round().is_none()
+        && second_round_offer(state, viewer, e).is_some()
+}
+
 /// The units the viewer leads that are the head or deputy of the election's year.
 pub(super) fn chairs(state: &thidua_domain::State, viewer: &Viewer, e: &Election) -> Vec<UnitId> {
     let led = viewer.scope.led_units();
@@ -155,7 +164,7 @@ pub fn actions(state: &thidua_domain::State, viewer: &Viewer, e: &Election) -> A
         close: open
             .filter(|r| manages && r.paper.is_none())
             .map(|r| r.number),
-        second_round: manages && open.is_none() && second_round_offer(state, viewer, e).is_some(),
+        second_round: second_round_due(state, viewer, e),
         paper: paper_entry_round(e)
             .filter(|r| manages && r.ballots.is_empty())
             .map(|r| r.number),

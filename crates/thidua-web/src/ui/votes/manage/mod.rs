@@ -6,6 +6,10 @@
 //! withdraws one not yet confirmed (with a reason, to enter the corrected count); a member's
 //! leader confirms a paper count; the head or the deputy records a tie decision.
 //!
+//! The acts that bind — recording a paper count, confirming one, deciding a tie — ask for the
+//! password again first ([`step_up`], as signing a covenant does), its refusal beside the
+//! password field.
+//!
 //! Every form becomes one domain `VoteCommand` run through [`crate::api::execute`], so the
 //! domain authorises and validates it as for the API; the domain is asked first
 //! (`thidua_domain::decide`, a dry run) so that a refusal is told beside the field it concerns.
@@ -29,7 +33,7 @@ use super::{award, visible};
 use crate::auth::Viewer;
 use crate::error::ApiError;
 use crate::i18n::votes::{manage, strings, ManageStrings, VoteStrings};
-use crate::ui::form::{Errors, Submitted};
+use crate::ui::form::{step_up, Errors, Submitted};
 use crate::ui::names::{self, Named};
 use crate::ui::{render, viewer_error, Layout};
 use crate::AppState;
@@ -142,6 +146,15 @@ pub(super) async fn act(
 /// The round a form names (its hidden `round` field), else `default`.
 pub(super) fn round_in(form: &Submitted, default: u32) -> u32 {
     form.get("round").trim().parse().unwrap_or(default)
+}
+
+/// The units a form's checkboxes `c_<unit>` tick.
+pub(super) fn ticked(form: &Submitted) -> Vec<String> {
+    form.fields
+        .keys()
+        .filter_map(|k| k.strip_prefix("c_"))
+        .map(str::to_owned)
+        .collect()
 }
 
 pub(super) fn with_status(mut res: Response, errors: &Errors) -> Response {
@@ -276,7 +289,8 @@ mod round;
 mod tie;
 
 use actions::*;
-pub use actions::{actions, leader_actions, Actions};
+pub use actions::{actions, leader_actions, second_round_due, Actions};
+pub use open::opening_due;
 use open::*;
 use paper::*;
 use round::*;

@@ -16,6 +16,80 @@ pub(super) struct OpenForm {
     threshold: String,
 }
 
+/// The form's defaults: the Ministry's flag, one seat, approval 4/5 and quorum 2/3 of the total
+/// membership, a majority of the trustees to decrypt (3 of 5).
+const DEFAULT_AWARD: (&str, AwardKind) = AWARDS[0];
+const DEFAULT_SEATS: u32 = 1;
+const DEFAULT_APPROVAL: Fraction = Fraction { num: 4, den: 5 };
+const DEFAULT_QUORUM: Fraction = Fraction { num: 2, den: 3 };
+
+fn default_threshold(members: usize) -> u32 {
+    (members / 2 + 1).min(members.max(1)) as u32
+}
+
+fn default_title(m: &ManageStrings, year: i32) -> String {
+    m.title_default.replace("{year}", &year.to_string())
+}
+
+impl OpenForm {
+    fn defaults(m: &ManageStrings, year: i32, members: usize) -> OpenForm {
+        OpenForm {
+            award: DEFAULT_AWARD.0.into(),
+            title: default_title(m, year),
+            seats: DEFAULT_SEATS.to_string(),
+            approval_num: DEFAULT_APPROVAL.num.to_string(),
+            approval_den: DEFAULT_APPROVAL.den.to_string(),
+            quorum_num: DEFAULT_QUORUM.num.to_string(),
+            quorum_den: DEFAULT_QUORUM.den.to_string(),
+            threshold: default_threshold(members).to_string(),
+        }
+    }
+}
+
+/// The secretariat (or an administrator) has a vote to open for the cluster's year: its
+/// candidates are known (results published, or standings recorded), the cluster has opened no
+/// election of that year yet, and the domain would open one with the form's defaults now. The
+/// domain knows no list of the awards a cluster votes on, so once one election of the year is
+/// opened, the others are opened from the cluster's page without a to-do. For the home page.
+pub fn opening_due(
+    state: &thidua_domain::State,
+    viewer: &Viewer,
+    cluster: &ClusterId,
+    year: i32,
+) -> bool {
+    if !manages(viewer, cluster) {
+        return false;
+    }
+    let opened = state
+        .elections
+        .values()
+        .any(|e| &e.cluster == cluster && e.year == year);
+    if opened || votes::nominees(state, cluster, year).is_empty() {
+        return false;
+    }
+    let m = manage(viewer.lang.code());
+    let members = state.members(cluster, year).map_or(0, <[_]>::len);
+    let (Some(election), Ok(title)) = (
+        fresh_id(state, cluster, year, DEFAULT_AWARD.0),
+        Text::parse("title", &default_title(m, year), limits::TITLE),
+    ) else {
+        return false;
+    };
+    let command = VoteCommand::OpenElection {
+        election,
+        cluster: cluster.clone(),
+        year,
+        award: DEFAULT_AWARD.1,
+        title,
+        seats: DEFAULT_SEATS,
+        approval: DEFAULT_APPROVAL,
+        quorum: DEFAULT_QUORUM,
+        trustee_threshold: default_threshold(members),
+    };
+    let actor = Actor::User(viewer.user.clone());
+    thidua_domain::decide(state, &actor, Command::Vote(command)).is_ok()
+}
+
 #[derive(Template)]
 #[template(path = "election_new.html")]
 pub(super) struct NewPage {
@@ -96,19 +170,7 @@ pub(super) fn new_view(
         .members(cluster, year)
         .map(<[_]>::to_vec)
         .unwrap_or_default();
-    let f = f.unwrap_or_else(|| OpenForm {
-        award: "ministry_flag".into(),
-        title: m.title_default.replace("{year}", &year.to_string()),
-        seats: "1".into(),
-        approval_num: "4".into(),
-        approval_den: "5".into(),
-        quorum_num: "2".into(),
-        quorum_den: "3".into(),
-        // A majority of the trustees decrypts (3 of 5).
-        threshold: (members.len() / 2 + 1)
-            .min(members.len().max(1))
-            .to_string(),
-    });
+    let f = f.unwrap_or_else(|| OpenForm::defaults(m, year, members.len()));
     let res = render(&NewPage {
         l: Layout::new(viewer, m.open_title),
         s,

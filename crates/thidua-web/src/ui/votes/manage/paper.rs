@@ -2,6 +2,10 @@
 //! leaders, withdrawn with a reason while unconfirmed.
 
 use super::*;
+use crate::i18n::Lang;
+
+/// The password field of the review (step-up before the count is recorded).
+const PASSWORD: &str = "paper-password";
 
 /// What the paper form holds, as typed.
 #[derive(Clone, Default)]
@@ -76,6 +80,7 @@ pub(super) fn paper_view(
         ("invalid".to_string(), s.minutes_invalid),
         ("team".to_string(), s.minutes_counting_team),
         ("note".to_string(), m.paper_note),
+        (PASSWORD.to_string(), viewer.lang.strings().sign_password),
     ]);
     let errors = labelled(errors, &labels);
     let res = render(&PaperPage {
@@ -120,7 +125,8 @@ pub(super) async fn paper_page(
 
 /// `POST /elections/{id}/paper`: `round`, `a-{i}` per candidate, `blank`, `issued`,
 /// `returned`, `invalid`, `team` (one person a line), `note`; a valid count is shown for review
-/// and recorded with `confirmed=1` (`edit=1` goes back to the form).
+/// and recorded with `confirmed=1` and the viewer's `password` checked again (`edit=1` goes
+/// back to the form).
 pub(super) async fn record_paper(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -131,74 +137,173 @@ pub(super) async fn record_paper(
         Ok((_, e)) => e,
         Err(r) => return *r,
     };
-    let lang = viewer.lang;
-    let m = manage(lang.code());
     let Some(r) = paper_entry_round(&e).cloned() else {
         return viewer_error(&viewer, conflict("vote_closed"));
     };
-    let f = PaperForm {
-        approvals: (0..r.candidates.len())
-            .map(|i| form.get(&format!("a-{i}")))
-            .collect(),
-        blank: form.get("blank"),
-        issued: form.get("issued"),
-        returned: form.get("returned"),
-        invalid: form.get("invalid"),
-        team: form.get("team"),
-        note: form.get("note"),
-    };
+    let f = PaperForm::read(&form, r.candidates.len());
     if form.get("edit") == "1" {
-        let state = app.service.read();
-        return paper_view(&state, &viewer, &e, Some(f), Errors::default(), false);
+        return reshow(&app, &viewer, &e, f, Errors::default(), false);
+    }
+    let count = match paper_count(viewer.lang, &f, e.members.len() as u32, r.seats) {
+        Ok(count) => count,
+        Err(errors) => return reshow(&app, &viewer, &e, f, errors, false),
+    };
+    // A valid count is shown once more before it is recorded (`confirmed=1`).
+    if form.get("confirmed") != "1" {
+        return reshow(&app, &viewer, &e, f, Errors::default(), true);
     }
     let mut errors = Errors::default();
-    let approvals: Vec<Option<u32>> = f
-        .approvals
-        .iter()
-        .enumerate()
-        .map(|(i, a)| number(&mut errors, m, &format!("a-{i}"), a))
-        .collect();
-    let blank = number(&mut errors, m, "blank", &f.blank);
-    let issued = number(&mut errors, m, "issued", &f.issued);
-    let returned = number(&mut errors, m, "returned", &f.returned);
-    let invalid = number(&mut errors, m, "invalid", &f.invalid);
-    let members = e.members.len() as u32;
-    // The domain's rules (`check_paper`), each told beside its field.
-    if issued.is_some_and(|i| i > members) {
+    if !step_up(&app, &viewer, form.get("password"), PASSWORD, &mut errors).await {
+        return reshow(&app, &viewer, &e, f, errors, true);
+    }
+    let command = VoteCommand::RecordPaperCount {
+        election: e.id.clone(),
+        round: round_in(&form, r.number),
+        count,
+    };
+    match act(&app, &viewer, &e.id, command, "a-0", &mut errors).await {
+        Some(page) => page,
+        None => reshow(&app, &viewer, &e, f, errors, false),
+    }
+}
+
+/// The paper form again on the current state: as typed, with its messages, or for review.
+fn reshow(
+    app: &AppState,
+    viewer: &Viewer,
+    e: &Election,
+    f: PaperForm,
+    errors: Errors,
+    review: bool,
+) -> Response {
+    let state = app.service.read();
+    paper_view(&state, viewer, e, Some(f), errors, review)
+}
+
+impl PaperForm {
+    /// The form's fields as typed, `a-{i}` for each of the round's `candidates`.
+    fn read(form: &Submitted, candidates: usize) -> PaperForm {
+        PaperForm {
+            approvals: (0..candidates)
+                .map(|i| form.get(&format!("a-{i}")))
+                .collect(),
+            blank: form.get("blank"),
+            issued: form.get("issued"),
+            returned: form.get("returned"),
+            invalid: form.get("invalid"),
+            team: form.get("team"),
+            note: form.get("note"),
+        }
+    }
+}
+
+/// The form's numbers, each read as a whole number (`None` where it is not one).
+struct PaperNumbers {
+    approvals: Vec<Option<u32>>,
+    blank: Option<u32>,
+    issued: Option<u32>,
+    returned: Option<u32>,
+    invalid: Option<u32>,
+}
+
+impl PaperNumbers {
+    fn read(errors: &mut Errors, m: &ManageStrings, f: &PaperForm) -> PaperNumbers {
+        PaperNumbers {
+            approvals: f
+                .approvals
+                .iter()
+                .enumerate()
+                .map(|(i, a)| number(errors, m, &format!("a-{i}"), a))
+                .collect(),
+            blank: number(errors, m, "blank", &f.blank),
+            issued: number(errors, m, "issued", &f.issued),
+            returned: number(errors, m, "returned", &f.returned),
+            invalid: number(errors, m, "invalid", &f.invalid),
+        }
+    }
+
+    /// Valid ballots: returned less invalid, when both are known and consistent.
+    fn valid(&self) -> Option<u32> {
+        match (self.returned, self.invalid) {
+            (Some(r), Some(x)) if x <= r => Some(r - x),
+            _ => None,
+        }
+    }
+}
+
+/// The paper count the form describes, or every message beside its field: the numbers, the
+/// domain's rules on them, the counting team and the note.
+fn paper_count(lang: Lang, f: &PaperForm, members: u32, seats: u32) -> Result<PaperCount, Errors> {
+    let m = manage(lang.code());
+    let mut errors = Errors::default();
+    let n = PaperNumbers::read(&mut errors, m, f);
+    check_ballots(&mut errors, m, &n, members);
+    check_approvals(&mut errors, m, &n, seats);
+    let counting_team = counting_team(&mut errors, lang, m, &f.team);
+    let note = paper_note(&mut errors, lang, &f.note);
+    let approvals: Option<Vec<u32>> = n.approvals.into_iter().collect();
+    match (approvals, n.blank, n.issued, n.returned, n.invalid) {
+        (Some(approvals), Some(abstentions), Some(issued), Some(returned), Some(invalid))
+            if errors.is_empty() =>
+        {
+            Ok(PaperCount {
+                approvals,
+                abstentions,
+                issued,
+                returned,
+                invalid,
+                counting_team,
+                note,
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+/// The domain's rules (`check_paper`) on the ballots issued, returned and invalid, each told
+/// beside its field.
+fn check_ballots(errors: &mut Errors, m: &ManageStrings, n: &PaperNumbers, members: u32) {
+    if n.issued.is_some_and(|i| i > members) {
         errors.push("issued", m.err_issued);
     }
-    if let (Some(i), Some(r)) = (issued, returned) {
+    if let (Some(i), Some(r)) = (n.issued, n.returned) {
         if r > i {
             errors.push("returned", m.err_returned);
         }
     }
-    if let (Some(r), Some(x)) = (returned, invalid) {
+    if let (Some(r), Some(x)) = (n.returned, n.invalid) {
         if x > r {
             errors.push("invalid", m.err_invalid);
         }
     }
-    let valid = match (returned, invalid) {
-        (Some(r), Some(x)) if x <= r => Some(r - x),
-        _ => None,
+}
+
+/// The domain's rules on the blank ballots and the approvals: none over the valid ballots that
+/// are not blank, and no more in all than those ballots times the seats.
+fn check_approvals(errors: &mut Errors, m: &ManageStrings, n: &PaperNumbers, seats: u32) {
+    let (Some(valid), Some(blank)) = (n.valid(), n.blank) else {
+        return;
     };
-    if let (Some(v), Some(b)) = (valid, blank) {
-        if b > v {
-            errors.push("blank", m.err_blank);
-        } else {
-            let voting = v - b;
-            for (i, a) in approvals.iter().enumerate() {
-                if a.is_some_and(|a| a > voting) {
-                    errors.push(format!("a-{i}"), m.err_approvals);
-                }
-            }
-            let sum: u64 = approvals.iter().flatten().map(|&a| u64::from(a)).sum();
-            if sum > u64::from(r.seats) * u64::from(voting) {
-                errors.push("a-0", m.err_total);
-            }
+    if blank > valid {
+        errors.push("blank", m.err_blank);
+        return;
+    }
+    let voting = valid - blank;
+    for (i, a) in n.approvals.iter().enumerate() {
+        if a.is_some_and(|a| a > voting) {
+            errors.push(format!("a-{i}"), m.err_approvals);
         }
     }
+    let sum: u64 = n.approvals.iter().flatten().map(|&a| u64::from(a)).sum();
+    if sum > u64::from(seats) * u64::from(voting) {
+        errors.push("a-0", m.err_total);
+    }
+}
+
+/// The counting team, one person a line (at least one).
+fn counting_team(errors: &mut Errors, lang: Lang, m: &ManageStrings, typed: &str) -> Vec<Text> {
     let mut team = Vec::new();
-    for line in f.team.lines().map(str::trim).filter(|l| !l.is_empty()) {
+    for line in typed.lines().map(str::trim).filter(|l| !l.is_empty()) {
         match Text::parse("counting_team", line, limits::DISPLAY_NAME) {
             Ok(t) => team.push(t),
             Err(err) => errors.push("team", lang.error(err.code())),
@@ -207,49 +312,17 @@ pub(super) async fn record_paper(
     if team.is_empty() {
         errors.push("team", m.err_team);
     }
-    let note = if f.note.trim().is_empty() {
-        None
-    } else {
-        Text::parse("note", &f.note, limits::REASON)
-            .map_err(|err| errors.push("note", lang.error(err.code())))
-            .ok()
-    };
-    let approvals: Option<Vec<u32>> = approvals.into_iter().collect();
-    let (Some(approvals), Some(abstentions), Some(issued), Some(returned), Some(invalid), true) = (
-        approvals,
-        blank,
-        issued,
-        returned,
-        invalid,
-        errors.is_empty(),
-    ) else {
-        let state = app.service.read();
-        return paper_view(&state, &viewer, &e, Some(f), errors, false);
-    };
-    // A valid count is shown once more before it is recorded (`confirmed=1`).
-    if form.get("confirmed") != "1" {
-        let state = app.service.read();
-        return paper_view(&state, &viewer, &e, Some(f), errors, true);
+    team
+}
+
+/// The note, if one was typed.
+fn paper_note(errors: &mut Errors, lang: Lang, typed: &str) -> Option<Text> {
+    if typed.trim().is_empty() {
+        return None;
     }
-    let round = round_in(&form, r.number);
-    let command = VoteCommand::RecordPaperCount {
-        election: e.id.clone(),
-        round,
-        count: PaperCount {
-            approvals,
-            abstentions,
-            issued,
-            returned,
-            invalid,
-            counting_team: team,
-            note,
-        },
-    };
-    if let Some(page) = act(&app, &viewer, &e.id, command, "a-0", &mut errors).await {
-        return page;
-    }
-    let state = app.service.read();
-    paper_view(&state, &viewer, &e, Some(f), errors, false)
+    Text::parse("note", typed, limits::REASON)
+        .map_err(|err| errors.push("note", lang.error(err.code())))
+        .ok()
 }
 
 #[derive(Template)]
@@ -347,7 +420,8 @@ pub(super) async fn confirm_page(
     confirm_view(&state, &viewer, &e, &unit, Errors::default())
 }
 
-/// `POST /elections/{id}/paper/confirm`: `unit`, `round`.
+/// `POST /elections/{id}/paper/confirm`: `unit`, `round`, the viewer's `password` (checked
+/// again before the confirmation is recorded).
 pub(super) async fn confirm_paper(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -361,14 +435,28 @@ pub(super) async fn confirm_paper(
     let Some(unit) = acting_unit(&viewer, &e, Some(form.get("unit").as_str())) else {
         return viewer_error(&viewer, ApiError::forbidden());
     };
-    let command = VoteCommand::ConfirmPaperCount {
-        election: e.id.clone(),
-        round: round_in(&form, 0),
-        unit: unit.clone(),
-    };
+    if paper_round(&e).is_none() {
+        return viewer_error(&viewer, conflict("no_paper_count"));
+    }
     let mut errors = Errors::default();
-    if let Some(page) = act(&app, &viewer, &e.id, command, "confirm-paper", &mut errors).await {
-        return page;
+    if step_up(
+        &app,
+        &viewer,
+        form.get("password"),
+        "confirm-password",
+        &mut errors,
+    )
+    .await
+    {
+        let command = VoteCommand::ConfirmPaperCount {
+            election: e.id.clone(),
+            round: round_in(&form, 0),
+            unit: unit.clone(),
+        };
+        let field = "confirm-paper";
+        if let Some(page) = act(&app, &viewer, &e.id, command, field, &mut errors).await {
+            return page;
+        }
     }
     let state = app.service.read();
     confirm_view(&state, &viewer, &e, &unit, errors)

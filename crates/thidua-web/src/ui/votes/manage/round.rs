@@ -141,12 +141,7 @@ pub(super) async fn second_round(
         Err(r) => return *r,
     };
     let m = manage(viewer.lang.code());
-    let ticked: Vec<String> = form
-        .fields
-        .keys()
-        .filter_map(|k| k.strip_prefix("c_"))
-        .map(str::to_owned)
-        .collect();
+    let ticked = ticked(&form);
     // In round 1's order.
     let candidates: Vec<UnitId> = e.rounds[0]
         .candidates

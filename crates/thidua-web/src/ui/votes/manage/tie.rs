@@ -1,6 +1,7 @@
 //! The head's or deputy's decision of a tie at the cut-off.
 
 use super::*;
+use crate::i18n::Lang;
 
 #[derive(Template)]
 #[template(path = "election_tie.html")]
@@ -103,7 +104,8 @@ pub(super) async fn tie_page(
     tie_view(&state, &viewer, &e, &unit, None, Errors::default())
 }
 
-/// `POST /elections/{id}/tie`: `unit`, `round`, checkboxes `c_<unit>`, `decision`.
+/// `POST /elections/{id}/tie`: `unit`, `round`, checkboxes `c_<unit>`, `decision`, the viewer's
+/// `password` (checked again before the decision is recorded).
 pub(super) async fn decide_tie(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -118,19 +120,51 @@ pub(super) async fn decide_tie(
         return viewer_error(&viewer, ApiError::forbidden());
     };
     drop(state);
-    let lang = viewer.lang;
-    let m = manage(lang.code());
-    let decision_raw = form.get("decision");
-    let ticked: Vec<String> = form
-        .fields
-        .keys()
-        .filter_map(|k| k.strip_prefix("c_"))
-        .map(str::to_owned)
-        .collect();
-    let mut errors = Errors::default();
     let Some((r, tie)) = tied_round(&e) else {
         return viewer_error(&viewer, conflict("no_tie"));
     };
+    let ticked = ticked(&form);
+    let decision_raw = form.get("decision");
+    let mut errors = Errors::default();
+    let choice = tie_choice(viewer.lang, &tie, &ticked, &decision_raw, &mut errors);
+    if let Some((chosen, decision)) = choice {
+        if step_up(
+            &app,
+            &viewer,
+            form.get("password"),
+            "tie-password",
+            &mut errors,
+        )
+        .await
+        {
+            let command = VoteCommand::DecideTie {
+                election: e.id.clone(),
+                round: round_in(&form, r.number),
+                unit: unit.clone(),
+                chosen,
+                decision,
+            };
+            let field = "tie-candidates";
+            if let Some(page) = act(&app, &viewer, &e.id, command, field, &mut errors).await {
+                return page;
+            }
+        }
+    }
+    let state = app.service.read();
+    let typed = Some((ticked.as_slice(), decision_raw.as_str()));
+    tie_view(&state, &viewer, &e, &unit, typed, errors)
+}
+
+/// The tie's candidates ticked (exactly the seats left to fill) and the grounds of the
+/// decision, or `None` with each message beside its field.
+fn tie_choice(
+    lang: Lang,
+    tie: &votes::outcome::Tie,
+    ticked: &[String],
+    decision: &str,
+    errors: &mut Errors,
+) -> Option<(Vec<UnitId>, Text)> {
+    let m = manage(lang.code());
     let chosen: Vec<UnitId> = tie
         .candidates
         .iter()
@@ -140,29 +174,8 @@ pub(super) async fn decide_tie(
     if chosen.len() as u32 != tie.seats {
         errors.push("tie-candidates", m.err_tie_choice);
     }
-    let decision = Text::parse("decision", &decision_raw, limits::DECISION)
+    let decision = Text::parse("decision", decision, limits::DECISION)
         .map_err(|err| errors.push("decision", lang.error(err.code())))
         .ok();
-    if let (Some(decision), true) = (decision, errors.is_empty()) {
-        let command = VoteCommand::DecideTie {
-            election: e.id.clone(),
-            round: round_in(&form, r.number),
-            unit: unit.clone(),
-            chosen,
-            decision,
-        };
-        let field = "tie-candidates";
-        if let Some(page) = act(&app, &viewer, &e.id, command, field, &mut errors).await {
-            return page;
-        }
-    }
-    let state = app.service.read();
-    tie_view(
-        &state,
-        &viewer,
-        &e,
-        &unit,
-        Some((&ticked, &decision_raw)),
-        errors,
-    )
+    decision.filter(|_| errors.is_empty()).map(|d| (chosen, d))
 }
