@@ -768,7 +768,18 @@ impl State {
                 "round 1 must be closed and, if it reached the quorum, counted",
             ));
         }
-        let elected = outcome(e, first).map(|o| o.elected).unwrap_or_default();
+        let result = outcome(e, first);
+        if result
+            .as_ref()
+            .and_then(|o| o.tie.as_ref())
+            .is_some_and(|t| t.decided.is_none())
+        {
+            return Err(refused(
+                "tie_undecided",
+                "round 1 ended in a tie at the cut-off: the head and the deputy decide it before a second round",
+            ));
+        }
+        let elected = result.map(|o| o.elected).unwrap_or_default();
         let remaining = e.seats - elected.len() as u32;
         if remaining == 0 || seats != remaining {
             return Err(refused(

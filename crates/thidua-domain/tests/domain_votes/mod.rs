@@ -355,6 +355,15 @@ fn a_tie_at_the_cut_off_is_decided_by_the_head_and_the_deputy() {
         vec![u("ca-kg"), u("ca-ag")]
     );
     assert!(tie(&v).elected.is_empty());
+    // Round 2 would skip the tie's decision: refused until it is recorded.
+    let second = || {
+        vote(VoteCommand::OpenSecondRound {
+            election: el(),
+            candidates: v.w.state.elections[&el()].rounds[0].candidates.clone(),
+        })
+    };
+    let open_second = second();
+    assert_eq!(v.w.err(&user("thuky"), open_second), "tie_undecided");
     let decide = |unit: &str, chosen: &str| {
         vote(VoteCommand::DecideTie {
             election: el(),

@@ -647,6 +647,10 @@ pub fn error(lang_code: &str, code: &str) -> Option<&'static str> {
             "Chọn đúng số đơn vị còn phải chọn, trong các đơn vị bằng phiếu, mỗi đơn vị một lần.",
             "Choose exactly the remaining seats among the tied units, each once.",
         ),
+        "tie_undecided" => (
+            "Vòng 1 có trường hợp bằng phiếu ở vị trí cuối: cụm trưởng và cụm phó quyết định trước khi mở vòng 2.",
+            "Round 1 ended in a tie at the cut-off: the head and the deputy decide it before round 2 opens.",
+        ),
         "tie_decided_twice" => (
             "Đơn vị đã ghi quyết định của mình cho trường hợp này.",
             "The unit already recorded its decision.",
