@@ -501,6 +501,21 @@ fn opening(record_sample: u32) -> thidua_domain::yearend::YearEndCommand {
     }
 }
 
+/// A dossier's self-scores for the covenant's manual criteria (6 and 3 points).
+fn self_scores() -> std::collections::BTreeMap<String, thidua_domain::yearend::DossierEntry> {
+    let entry = |x: &str| thidua_domain::yearend::DossierEntry {
+        score: thidua_domain::yearend::Points(x.parse().unwrap()),
+        justification: Text::parse("t", "Giải trình", 100).unwrap(),
+        evidence: vec![],
+    };
+    [
+        ("C2a".to_owned(), entry("6")),
+        ("C2b".to_owned(), entry("3")),
+    ]
+    .into_iter()
+    .collect()
+}
+
 #[test]
 fn browser_year_end() {
     let Some(b) = Browser::start() else {
@@ -523,13 +538,8 @@ fn who_reads_what_of_the_year_end() {
     let sys = Actor::System;
     let s = &app.service;
     let ye = |c| Command::YearEnd(c);
-    use thidua_domain::yearend::{DossierEntry, Points, YearEndCommand as Y};
+    use thidua_domain::yearend::YearEndCommand as Y;
     s.execute(&sys, Command::YearEnd(opening(5))).unwrap();
-    let entry = |x: &str| DossierEntry {
-        score: Points(x.parse().unwrap()),
-        justification: Text::parse("t", "Giải trình", 100).unwrap(),
-        evidence: vec![],
-    };
     // The leaders' home pages list the year-end's first steps for their units.
     let home = signed_in(&app, "lanhdao-ag").get("/").body;
     for step in ["Nộp hồ sơ tự chấm điểm của", "Cam kết giá trị bí mật của"]
@@ -538,12 +548,7 @@ fn who_reads_what_of_the_year_end() {
     }
     assert!(home.contains(&format!("href=\"/covenants/{COV}/yearend\"")));
     for u in UNITS {
-        let entries = [
-            ("C2a".to_owned(), entry("6")),
-            ("C2b".to_owned(), entry("3")),
-        ]
-        .into_iter()
-        .collect();
+        let entries = self_scores();
         s.execute(
             &sys,
             ye(Y::SaveDossier {
@@ -1031,4 +1036,119 @@ fn a_leader_without_javascript_pastes_a_commitment_made_offline() {
         s.read().review(&cov()).unwrap().reveals[&unit("ca-kg")],
         secret("ca-kg")
     );
+}
+
+/// Two inspectors per unit (k = 2): over HTTP, a co-inspector reads neither the other
+/// inspector's findings on their unit (year-end page's data, event feed) nor the unit's answers
+/// until it has submitted its own; then it reads both findings. The inspected unit reads each
+/// finding once submitted.
+#[test]
+fn co_inspectors_read_each_others_findings_only_after_submitting_their_own() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    prepare(&app);
+    let (sys, s) = (Actor::System, &app.service);
+    use thidua_domain::yearend::YearEndCommand as Y;
+    let ye = |c| s.execute(&sys, Command::YearEnd(c)).unwrap();
+    let Y::Open {
+        dossier_deadline,
+        commit_deadline,
+        response_deadline,
+        record_sample,
+        ..
+    } = opening(0)
+    else {
+        unreachable!()
+    };
+    ye(Y::Open {
+        covenant: cov(),
+        dossier_deadline,
+        commit_deadline,
+        response_deadline,
+        inspectors: 2,
+        record_sample,
+    });
+    for u in UNITS {
+        ye(Y::SaveDossier {
+            covenant: cov(),
+            unit: unit(u),
+            entries: self_scores(),
+        });
+        ye(Y::SubmitDossier {
+            covenant: cov(),
+            unit: unit(u),
+            revision: 1,
+        });
+        ye(Y::CommitSeed {
+            covenant: cov(),
+            unit: unit(u),
+            commitment: commitment(COV, &unit(u), &secret(u)),
+        });
+    }
+    for u in UNITS {
+        ye(Y::RevealSeed {
+            covenant: cov(),
+            unit: unit(u),
+            value: secret(u),
+        });
+    }
+    ye(Y::DrawAssignment { covenant: cov() });
+    let review = s.read().review(&cov()).unwrap().clone();
+    let inspected = unit("ca-kg");
+    let pair = review.inspectors_of(&inspected);
+    assert_eq!(pair.len(), 2, "k = 2");
+    let (first, second) = (pair[0].clone(), pair[1].clone());
+    let client = |u: &UnitId| signed_in(&app, &leader(u.as_str()));
+    let findings_on_kg = |u: &UnitId| -> Vec<String> {
+        let v = client(u)
+            .get(&format!("/api/v1/covenants/{COV}/yearend"))
+            .json();
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["inspected"]["id"] == "ca-kg")
+            .map(|f| f["inspector"]["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let feed = |u: &UnitId| -> usize {
+        client(u)
+            .get("/api/v1/events?kind=finding_submitted")
+            .json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["data"]["data"]["inspected"] == "ca-kg")
+            .count()
+    };
+    let submit = |inspector: &UnitId| {
+        ye(Y::SubmitFinding {
+            covenant: cov(),
+            inspector: inspector.clone(),
+            inspected: inspected.clone(),
+            items: Default::default(),
+            recheck: None,
+        })
+    };
+    submit(&first);
+    assert_eq!(findings_on_kg(&first), [first.to_string()], "its own");
+    assert!(
+        findings_on_kg(&second).is_empty(),
+        "{second} has not submitted: {first}'s finding is hidden"
+    );
+    assert_eq!(feed(&second), 0, "nor in the event feed");
+    assert_eq!(
+        findings_on_kg(&inspected),
+        [first.to_string()],
+        "the unit reads it"
+    );
+    submit(&second);
+    let mut both = vec![first.to_string(), second.to_string()];
+    both.sort();
+    let mut seen = findings_on_kg(&second);
+    seen.sort();
+    assert_eq!(seen, both, "submitted: both findings");
+    assert_eq!(feed(&second), 2);
+    let mut seen = findings_on_kg(&first);
+    seen.sort();
+    assert_eq!(seen, both);
 }
