@@ -486,6 +486,21 @@ fn unrelated_events_recompute_nothing_and_corrections_names_and_lineage_recomput
     assert!(full.contains("\"trace\":[{"), "the explanation is there");
 }
 
+/// The code with which ca-kg's officer is refused saving a report for `window`.
+fn save_refused(w: &mut World, window: &str) -> &'static str {
+    let values = values(w, "5");
+    w.err(
+        &user("canbo.kg"),
+        Command::SaveFigures {
+            covenant: cov(),
+            unit: u("ca-kg"),
+            window: window.into(),
+            values,
+            comments: BTreeMap::new(),
+        },
+    )
+}
+
 /// A movement whose calendar names its months otherwise (T1–T12, and the year as their sum):
 /// the engine reads each window by its dates, never by the shape of its key, and the sum is
 /// refused for entry.
@@ -524,36 +539,14 @@ fn a_calendar_with_keys_of_its_own_is_scored_by_the_dates_of_its_windows() {
     );
     assert_eq!(of("ca-ag").targets[0].measured, Some(exact("27")));
     assert!(of("ca-ag").score.is_some());
-    let values = values(&w, "5");
-    let code = w.err(
-        &user("canbo.kg"),
-        Command::SaveFigures {
-            covenant: cov(),
-            unit: u("ca-kg"),
-            window: "CaNam".into(),
-            values,
-            comments: BTreeMap::new(),
-        },
-    );
-    assert_eq!(code, "summary_window");
+    assert_eq!(save_refused(&mut w, "CaNam"), "summary_window");
 }
 
 /// In the default calendar the quarters and the year are sums of months: not entered.
 #[test]
 fn a_quarter_of_the_default_calendar_is_not_entered() {
     let mut w = world();
-    let values = values(&w, "5");
-    let code = w.err(
-        &user("canbo.kg"),
-        Command::SaveFigures {
-            covenant: cov(),
-            unit: u("ca-kg"),
-            window: "Q1".into(),
-            values,
-            comments: BTreeMap::new(),
-        },
-    );
-    assert_eq!(code, "summary_window");
+    assert_eq!(save_refused(&mut w, "Q1"), "summary_window");
     let code = w.err(
         &user("thuky"),
         Command::SetFiguresDeadline {

@@ -58,17 +58,7 @@ fn cluster_management(app: &TestApp) {
         "the secretariat manages its cluster"
     );
     let csrf = page.csrf();
-    let r = sec.post_form(
-        "/clusters/cum-12/leadership",
-        &[
-            ("csrf", &csrf),
-            ("year", "2024"),
-            ("position", "deputy"),
-            ("unit", "ca-cm"),
-            ("method", "assigned"),
-            ("decision", "15/QĐ-BCA"),
-        ],
-    );
+    let r = assign_deputy(&sec, &csrf);
     assert_eq!(r.status, 303, "{}", r.body);
     let c = sec.get("/api/v1/clusters/cum-12?year=2024").json();
     assert_eq!(c["deputy"]["unit"]["id"], "ca-cm");
@@ -173,6 +163,21 @@ fn covenant_form(
     .collect();
     f.sort();
     f
+}
+
+/// The secretariat's form assigning Cà Mau as cluster 12's deputy for 2024.
+fn assign_deputy(c: &Client, csrf: &str) -> super::support::Resp {
+    c.post_form(
+        "/clusters/cum-12/leadership",
+        &[
+            ("csrf", csrf),
+            ("year", "2024"),
+            ("position", "deputy"),
+            ("unit", "ca-cm"),
+            ("method", "assigned"),
+            ("decision", "15/QĐ-BCA"),
+        ],
+    )
 }
 
 fn post(c: &Client, path: &str, f: &[(String, String)]) -> super::support::Resp {
@@ -478,17 +483,7 @@ fn writes_answer_503_when_halted(app: &TestApp) {
         .unwrap_or_default()
         .to_owned();
     assert!(documented.contains("`halted`"), "{documented}");
-    let r = secretariat.post_form(
-        "/clusters/cum-12/leadership",
-        &[
-            ("csrf", &csrf),
-            ("year", "2024"),
-            ("position", "deputy"),
-            ("unit", "ca-cm"),
-            ("method", "assigned"),
-            ("decision", "15/QĐ-BCA"),
-        ],
-    );
+    let r = assign_deputy(&secretariat, &csrf);
     assert_eq!(r.status, 503, "{}", r.body);
     assert!(
         r.body.contains("việc anh/chị vừa gửi chưa được ghi"),
