@@ -284,48 +284,88 @@ impl Election {
 }
 
 /// The key ceremony of `election` replayed from log events alone, as a voter's machine does
-/// before encrypting (`thidua vote`): the election as its `ElectionOpened` event made it, then
-/// each of its `CeremonyPosted` events folded with every check the log applies (commitments,
-/// reveals, the key recomputed from the reveals by [`KeySet::from_reveals`], each trustee's
-/// confirmation of that key, complaints and restarts). Other events are skipped; `events` must
-/// be in log order. `Ok(None)` while the ceremony is not complete.
+/// before encrypting (`thidua vote`): [`replay_election`]'s keys. `Ok(None)` while the
+/// ceremony is not complete.
 pub fn replay_ceremony<'a>(
     election: &ElectionId,
     events: impl IntoIterator<Item = &'a Event>,
 ) -> Result<Option<KeySet>, DomainError> {
+    Ok(replay_election(election, events)?.and_then(|e| e.keys().cloned()))
+}
+
+/// `election` replayed from log events alone, as a trustee's or a voter's machine does rather
+/// than take the server's word: the election as its `ElectionOpened` event made it, then its
+/// key ceremony (every check the log applies: commitments, reveals, the key recomputed from the
+/// reveals by [`KeySet::from_reveals`], confirmations, complaints and restarts), voting keys,
+/// ballots (each one's signature and proofs verified, a re-vote replacing the earlier ballot),
+/// round closings with their encrypted totals, and the second round's opening. Other events
+/// are skipped; `events` must be in log order. `Ok(None)` when the election is not opened in
+/// them.
+pub fn replay_election<'a>(
+    election: &ElectionId,
+    events: impl IntoIterator<Item = &'a Event>,
+) -> Result<Option<Election>, DomainError> {
     let mut opened: Option<Election> = None;
+    let unknown = || {
+        refused(
+            "unknown_election",
+            format!("election {election} does not exist"),
+        )
+    };
     for event in events {
         let crate::event::Payload::Vote(vote) = &event.payload else {
             continue;
         };
-        match vote {
-            VoteEvent::ElectionOpened { election: id, .. } if id == election => {
-                if opened.is_some() {
-                    return Err(refused(
-                        "election_exists",
-                        format!("election {election} already exists"),
-                    ));
-                }
-                opened = Some(Election::opened(vote, event.index)?);
-            }
-            VoteEvent::CeremonyPosted {
-                election: id,
-                attempt,
-                unit,
-                message,
-            } if id == election => {
-                let e = opened.as_mut().ok_or_else(|| {
-                    refused(
-                        "unknown_election",
-                        format!("election {election} does not exist"),
-                    )
-                })?;
-                ceremony_step(e, *attempt, unit, message, event.index)?;
-            }
-            _ => {}
+        if vote.election() != Some(election) {
+            continue;
         }
+        if let VoteEvent::ElectionOpened { .. } = vote {
+            if opened.is_some() {
+                return Err(refused(
+                    "election_exists",
+                    format!("election {election} already exists"),
+                ));
+            }
+            opened = Some(Election::opened(vote, event.index)?);
+            continue;
+        }
+        let e = opened.as_mut().ok_or_else(unknown)?;
+        replay_step(e, vote, event)?;
     }
-    Ok(opened.and_then(|e| e.keys().cloned()))
+    Ok(opened)
+}
+
+/// One event of an opened election, as [`replay_election`] folds it.
+fn replay_step(e: &mut Election, vote: &VoteEvent, event: &Event) -> Result<(), DomainError> {
+    match vote {
+        VoteEvent::CeremonyPosted {
+            attempt,
+            unit,
+            message,
+            ..
+        } => ceremony_step(e, *attempt, unit, message, event.index),
+        VoteEvent::VoterKeyRegistered { unit, key, .. } => {
+            e.trustee_index(unit)?;
+            e.voter_keys
+                .insert(unit.clone(), (key.clone(), event.index));
+            Ok(())
+        }
+        VoteEvent::BallotCast {
+            round,
+            unit,
+            ballot,
+            ..
+        } => cast(e, *round, unit, ballot, event),
+        VoteEvent::RoundClosed { round, .. } => close_round(e, *round, event.index),
+        VoteEvent::SecondRoundOpened {
+            candidates, seats, ..
+        } => {
+            e.rounds
+                .push(Round::new(2, candidates.clone(), *seats, event.index));
+            Ok(())
+        }
+        _ => Ok(()),
+    }
 }
 
 pub(crate) fn refused(code: &'static str, reason: impl Into<String>) -> DomainError {
@@ -471,25 +511,7 @@ impl State {
                 Ok(())
             }
             V::RoundClosed { election, round } => {
-                let e = self.election_mut(election)?;
-                let members = e.members.len() as u32;
-                let quorum = e.quorum;
-                let r = e.round_mut(*round)?;
-                if r.closed_at.is_some() {
-                    return Err(refused(
-                        "vote_closed",
-                        format!("round {round} is already closed"),
-                    ));
-                }
-                r.closed_at = Some(index);
-                if quorum.reached(r.ballots.len() as u32, members) {
-                    let candidates = r.candidates.len() as u32;
-                    r.totals = Some(Totals::sum(
-                        candidates,
-                        r.ballots.values().map(|b| &b.ballot),
-                    ));
-                }
-                Ok(())
+                close_round(self.election_mut(election)?, *round, index)
             }
             V::DecryptionPosted {
                 election,
@@ -880,6 +902,28 @@ pub(crate) fn combine(e: &Election, r: &Round) -> Result<thidua_ballot::Counts, 
         .ok_or_else(|| refused("vote_not_closed", "no totals"))?;
     let shares = verified_shares(e, r)?;
     thidua_ballot::combine(keys, totals, &shares).map_err(crypto)
+}
+
+/// Closes a round at log index `index`: its encrypted totals summed when the quorum voted.
+fn close_round(e: &mut Election, round: u32, index: u64) -> Result<(), DomainError> {
+    let members = e.members.len() as u32;
+    let quorum = e.quorum;
+    let r = e.round_mut(round)?;
+    if r.closed_at.is_some() {
+        return Err(refused(
+            "vote_closed",
+            format!("round {round} is already closed"),
+        ));
+    }
+    r.closed_at = Some(index);
+    if quorum.reached(r.ballots.len() as u32, members) {
+        let candidates = r.candidates.len() as u32;
+        r.totals = Some(Totals::sum(
+            candidates,
+            r.ballots.values().map(|b| &b.ballot),
+        ));
+    }
+    Ok(())
 }
 
 fn cast(

@@ -469,8 +469,8 @@ impl VoteEvent {
 }
 
 pub use apply::{
-    replay_ceremony, CastBallot, Ceremony, CeremonyFailure, Count, Election, PaperRecord, Round,
-    WithdrawnPaper,
+    replay_ceremony, replay_election, CastBallot, Ceremony, CeremonyFailure, Count, Election,
+    PaperRecord, Round, WithdrawnPaper,
 };
 
 /// The permission a vote event needs: the secretariat of the election's cluster opens,

@@ -203,6 +203,17 @@ fn the_cluster_votes_re_votes_and_two_of_three_trustees_count() {
     let round = &v.w.state.elections[&el()].rounds[0];
     assert_eq!(round.ballots[&u("ca-ag")].replaced, 1);
     v.close(1);
+    // A trustee's machine recomputes the round's encrypted totals from the log alone, and
+    // decrypts those rather than what a server reports.
+    let logged = thidua_domain::votes::replay_election(&el(), &v.w.events)
+        .unwrap()
+        .unwrap();
+    let served = &v.w.state.elections[&el()];
+    let totals =
+        |e: &thidua_domain::votes::Election| serde_json::to_string(&e.rounds[0].totals).unwrap();
+    assert!(logged.rounds[0].totals.is_some());
+    assert_eq!(totals(&logged), totals(served));
+    assert_eq!(logged.rounds[0].ballots[&u("ca-ag")].replaced, 1);
     // Nothing is decrypted before t trustees posted; the second share brings the count.
     let first = v.decrypt(2, 1).unwrap();
     assert_eq!(first.len(), 1);
@@ -409,6 +420,11 @@ fn a_round_without_quorum_is_not_decrypted_and_a_second_round_follows() {
             candidates: vec![u("ca-kg"), u("ca-ag")],
         }),
     );
+    let logged = thidua_domain::votes::replay_election(&el(), &v.w.events)
+        .unwrap()
+        .unwrap();
+    assert_eq!(logged.rounds.len(), 2);
+    assert!(logged.rounds[0].totals.is_none(), "below the quorum");
     // A round-1 ballot is not accepted in round 2 (its proofs are bound to round 1).
     let mut b = v.ballot(1, 2, Selection::Approve(vec![0]));
     let r1 = v.ballot(1, 1, Selection::Approve(vec![0]));

@@ -9,8 +9,11 @@
 //!   messages in the log's entries ([`thidua_domain::votes::replay_ceremony`]), and a server
 //!   reporting another key is refused before anything is encrypted.
 //! - `thidua trustee step`: does this trustee's next step of the key ceremony (commit, reveal,
-//!   deal, confirm, or complain about a bad share), or says what it waits for.
-//! - `thidua trustee decrypt`: posts this trustee's decryption shares of a closed round's totals.
+//!   deal, confirm, or complain about a bad share), or says what it waits for; the ceremony's
+//!   messages are read from the log's entries, not from the server's report.
+//! - `thidua trustee decrypt`: posts this trustee's decryption shares of a closed round's
+//!   totals, recomputed here from the round's ballots in the log; totals the server reports
+//!   otherwise are refused before anything is decrypted.
 //!
 //! Both talk HTTP(S) through the client every command uses
 //! ([`thidua_transparency::client::http_agent`], `--ca-file`).
@@ -24,7 +27,9 @@ use serde::{Deserialize, Serialize};
 use thidua_ballot::{
     rng_from_seed, Ballot, DecryptionShares, KeySet, Rng, Selection, Trustee, VoterSecret,
 };
-use thidua_domain::votes::{replay_ceremony, CeremonyMessage, Election, VoteCommand};
+use thidua_domain::votes::{
+    replay_ceremony, replay_election, CeremonyMessage, Election, VoteCommand,
+};
 use thidua_domain::{Command, ElectionId, Event, UnitId};
 use thidua_transparency::client::{http_agent, HttpLog, LogClient};
 
@@ -162,6 +167,29 @@ impl<'a> Api<'a> {
             }
         }
         Ok(events)
+    }
+
+    /// The log's size, from its newest signed checkpoint (the note's second line).
+    fn log_size(&self) -> anyhow::Result<u64> {
+        let log = HttpLog::with_ca(
+            &self.conn.server,
+            Some(self.conn.token.clone()),
+            self.conn.ca_file.as_deref(),
+        )?;
+        let note = log.checkpoint()?;
+        note.lines()
+            .nth(1)
+            .and_then(|l| l.parse().ok())
+            .context("the log's checkpoint names no size")
+    }
+
+    /// The election replayed here from the log's events up to `end` (exclusive), rather than
+    /// as the server reports it ([`thidua_domain::votes::replay_election`]).
+    fn logged_election(&self, e: &Election, end: u64) -> anyhow::Result<Election> {
+        let events = self.logged_events(e.opened_at, end)?;
+        replay_election(&e.id, &events)
+            .map_err(|err| anyhow::anyhow!("the election in the log: {err}"))?
+            .with_context(|| format!("the log does not open {}", e.id))
     }
 
     /// The election key recomputed here from the key ceremony's messages in the log; refuses
@@ -351,7 +379,9 @@ fn posted(e: &Election, i: u32, step: &str) -> bool {
 fn trustee_step(conn: &Connection, path: &Path) -> anyhow::Result<ExitCode> {
     let api = Api::new(conn)?;
     let (election, unit) = api.ids()?;
-    let e = api.election()?;
+    // The ceremony as the log holds it, never as the server reports it.
+    let reported = api.election()?;
+    let e = api.logged_election(&reported, api.log_size()?)?;
     let i = e.trustee_index(&unit)?;
     let n = e.members.len();
     let params = e.trustee_params();
@@ -437,9 +467,23 @@ fn trustee_decrypt(conn: &Connection, path: &Path, round: Option<u32>) -> anyhow
         load_trustee(path)?.context("no trustee state file: run `thidua trustee step` first")?;
     let number = round.unwrap_or(e.rounds.len() as u32);
     let r = e.round(number)?;
-    let Some(totals) = &r.totals else {
+    let Some(closed) = r.closed_at else {
+        bail!("round {number} is not closed");
+    };
+    let logged = api.logged_election(&e, closed + 1)?;
+    let Some(totals) = &logged.round(number)?.totals else {
         bail!("round {number} has no totals to decrypt (not closed, or below the quorum)");
     };
+    // Decrypting what the server reports would let a dishonest server present one voter's
+    // ballot as the totals: only the sum of the ballots in the log is decrypted.
+    if serde_json::to_string(totals)? != serde_json::to_string(&r.totals)? {
+        bail!(
+            "TỔNG KHÔNG KHỚP / TOTALS MISMATCH: tổng phiếu mã hoá máy chủ báo khác tổng tính lại \
+             từ các phiếu trong sổ ghi; chưa giải mã, chưa gửi gì / the encrypted totals the \
+             server reports differ from the sum of the ballots in the log; nothing was \
+             decrypted or sent. Report this to the cluster's secretariat and the other trustees."
+        );
+    }
     let shares = DecryptionShares::create(&file.trustee, totals, &mut os_rng())?;
     let index = api.post(VoteCommand::PostDecryptionShares {
         election,
