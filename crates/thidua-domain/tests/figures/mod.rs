@@ -51,7 +51,8 @@ impl World {
         run_like_the_service(&mut self.state, &mut self.events, time_ms, actor, command)
     }
 
-    fn save(
+    /// `who` saves ca-kg's report for `window`.
+    pub(super) fn save(
         &mut self,
         who: &str,
         window: &str,

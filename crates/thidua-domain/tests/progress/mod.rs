@@ -486,19 +486,12 @@ fn unrelated_events_recompute_nothing_and_corrections_names_and_lineage_recomput
     assert!(full.contains("\"trace\":[{"), "the explanation is there");
 }
 
-/// The code with which ca-kg's officer is refused saving a report for `window`.
+/// The code with which ca-kg's officer is refused saving a report for `window`; nothing changes.
 fn save_refused(w: &mut World, window: &str) -> &'static str {
-    let values = values(w, "5");
-    w.err(
-        &user("canbo.kg"),
-        Command::SaveFigures {
-            covenant: cov(),
-            unit: u("ca-kg"),
-            window: window.into(),
-            values,
-            comments: BTreeMap::new(),
-        },
-    )
+    let (before, values) = (w.state.clone(), values(w, "5"));
+    let code = w.save("canbo.kg", window, values).unwrap_err().code();
+    assert_eq!(w.state, before, "a refused command changes nothing");
+    code
 }
 
 /// A movement whose calendar names its months otherwise (T1–T12, and the year as their sum):
