@@ -162,7 +162,11 @@ fn commands() -> Vec<CommandShape> {
                     "slogan",
                     json!({"oneOf": [text(limits::SLOGAN), {"type": "null"}]}),
                 ),
-                ("calendar", json!({"type": "array", "items": window})),
+                (
+                    "calendar",
+                    json!({"type": "array", "items": window, "minItems": 1, "maxItems": thidua_domain::calendar::MAX_WINDOWS,
+                        "description": "the movement's reporting windows, each a run of reporting months of its year (from the 15th to the 14th): one window per month, which units report, and any sums of them (quarters, 6 months, the year); refused otherwise with `invalid_calendar`"}),
+                ),
             ],
             &["slogan"],
         ),
@@ -346,7 +350,7 @@ const VOTE_COMMANDS: &[&str] = &[
 
 /// A reporting window's key (`M01`, `Q1`, `Y`: the movement's calendar).
 fn window_key() -> Value {
-    json!({"type": "string", "description": "a window key of the movement's calendar"})
+    json!({"type": "string", "description": "a window key of the movement's calendar; figures are reported for its one-month windows (a sum such as a quarter answers `summary_window` or 404)"})
 }
 
 /// A report's figures: per element id, an exact decimal or `na` (not applicable).
