@@ -116,9 +116,7 @@ impl UnitKey {
             .filter(|(k, _)| k.year == key.year)
             .map(|(k, _)| state.figures.window_of(k))
             .collect();
-        Calendar::new(&key.calendar)
-            .through(key.cap, |w| approved.contains(&w))
-            .filter(|m| *m > 0)
+        Calendar::new(&key.calendar).through(key.cap, |w| approved.contains(&w))
     }
 }
 

@@ -296,8 +296,9 @@ pub fn replay_ceremony<'a>(
 /// `election` replayed from log events alone, as a trustee's or a voter's machine does rather
 /// than take the server's word: the election as its `ElectionOpened` event made it, then its
 /// key ceremony (every check the log applies: commitments, reveals, the key recomputed from the
-/// reveals by [`KeySet::from_reveals`], confirmations, complaints and restarts), voting keys,
-/// ballots (each one's signature and proofs verified, a re-vote replacing the earlier ballot),
+/// reveals by [`KeySet::from_reveals`], confirmations, complaints and restarts), voting keys as
+/// registered, ballots (each one's signature and proofs verified against them, a re-vote
+/// replacing the earlier ballot),
 /// round closings with their encrypted totals, and the second round's opening. Other events
 /// are skipped; `events` must be in log order. `Ok(None)` when the election is not opened in
 /// them.

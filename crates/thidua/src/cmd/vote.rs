@@ -142,14 +142,19 @@ impl<'a> Api<'a> {
         body["first_index"].as_u64().context("the server's receipt")
     }
 
-    /// The log's events from `start` to `end` (exclusive) that this leader may read, each
-    /// checked against the leaf hash the log serves for it.
-    fn logged_events(&self, start: u64, end: u64) -> anyhow::Result<Vec<Event>> {
-        let log = HttpLog::with_ca(
+    /// The server's log, read as this leader.
+    fn log(&self) -> anyhow::Result<HttpLog> {
+        Ok(HttpLog::with_ca(
             &self.conn.server,
             Some(self.conn.token.clone()),
             self.conn.ca_file.as_deref(),
-        )?;
+        )?)
+    }
+
+    /// The log's events from `start` to `end` (exclusive) that this leader may read, each
+    /// checked against the leaf hash the log serves for it.
+    fn logged_events(&self, start: u64, end: u64) -> anyhow::Result<Vec<Event>> {
+        let log = self.log()?;
         let mut events = Vec::new();
         let mut next = start;
         while next < end {
@@ -171,12 +176,7 @@ impl<'a> Api<'a> {
 
     /// The log's size, from its newest signed checkpoint (the note's second line).
     fn log_size(&self) -> anyhow::Result<u64> {
-        let log = HttpLog::with_ca(
-            &self.conn.server,
-            Some(self.conn.token.clone()),
-            self.conn.ca_file.as_deref(),
-        )?;
-        let note = log.checkpoint()?;
+        let note = self.log()?.checkpoint()?;
         note.lines()
             .nth(1)
             .and_then(|l| l.parse().ok())
