@@ -112,13 +112,15 @@ fn a_snapshot_that_does_not_match_is_discarded_and_the_log_replayed() {
     let conn = rusqlite::Connection::open(&db).unwrap();
     // A forged state: one more user, in a body whose hash no longer matches the signed note.
     let body: Vec<u8> = conn
-        .query_row("SELECT body FROM snapshots WHERE size = 200", [], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT bytes FROM snapshot_chunks WHERE size = 200 AND seq = 0",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     let forged = String::from_utf8(body).unwrap().replacen("u0-0", "u0-9", 1);
     conn.execute(
-        "UPDATE snapshots SET body = ?1 WHERE size = 200",
+        "UPDATE snapshot_chunks SET bytes = ?1 WHERE size = 200 AND seq = 0",
         [forged.as_bytes()],
     )
     .unwrap();
@@ -225,7 +227,8 @@ fn forge_snapshot(
     let conn = rusqlite::Connection::open(db).unwrap();
     let (note, body): (String, Vec<u8>) = conn
         .query_row(
-            "SELECT note, body FROM snapshots WHERE size = ?1",
+            "SELECT note, c.bytes FROM snapshots JOIN snapshot_chunks c USING (size) \
+             WHERE size = ?1 AND chunks = 1",
             [size as i64],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
@@ -240,8 +243,13 @@ fn forge_snapshot(
     assert!(text.contains(&old_hash));
     let note = key.sign_note(&text.replace(&old_hash, &new_hash)).unwrap();
     conn.execute(
-        "UPDATE snapshots SET note = ?1, body = ?2 WHERE size = ?3",
-        rusqlite::params![note, forged.as_bytes(), size as i64],
+        "UPDATE snapshots SET note = ?1, bytes = ?2 WHERE size = ?3",
+        rusqlite::params![note, forged.len(), size as i64],
+    )
+    .unwrap();
+    conn.execute(
+        "UPDATE snapshot_chunks SET bytes = ?1 WHERE size = ?2",
+        rusqlite::params![forged.as_bytes(), size as i64],
     )
     .unwrap();
 }

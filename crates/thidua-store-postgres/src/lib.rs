@@ -17,8 +17,8 @@ use std::sync::Mutex;
 
 use postgres::Client;
 use thidua_store::{
-    check_append, hash_from_slice, sha256, Append, Entry, EventStore, Hash, Result, StoreError,
-    StoredCheckpoint, StoredSnapshot, Turn, SNAPSHOTS_KEPT,
+    check_append, check_chunks, hash_from_slice, sha256, Append, Entry, EventStore, Hash, Result,
+    SnapshotMeta, StoreError, StoredCheckpoint, Turn, SNAPSHOTS_KEPT,
 };
 
 /// The advisory lock key that serialises appends (and migrations) across servers.
@@ -107,6 +107,21 @@ CREATE TABLE snapshots (
 );
 "#,
     accounts::MIGRATION_THROTTLE,
+    r#"
+DROP TABLE snapshots;
+CREATE TABLE snapshots (
+    size BIGINT PRIMARY KEY CHECK (size > 0),
+    note TEXT NOT NULL,
+    chunks INTEGER NOT NULL CHECK (chunks > 0),
+    bytes BIGINT NOT NULL CHECK (bytes >= 0)
+);
+CREATE TABLE snapshot_chunks (
+    size BIGINT NOT NULL CHECK (size > 0),
+    seq INTEGER NOT NULL CHECK (seq >= 0),
+    bytes BYTEA NOT NULL,
+    PRIMARY KEY (size, seq)
+);
+"#,
 ];
 
 /// Connections for reads, so that a page never waits behind an append or another read.
@@ -241,14 +256,6 @@ impl PostgresStore {
         }
         let client = slot.as_mut().expect("connected above");
         f(client).map_err(db_err)
-    }
-}
-
-fn row_snapshot(row: &postgres::Row) -> StoredSnapshot {
-    StoredSnapshot {
-        size: row.get::<_, i64>(0) as u64,
-        note: row.get(1),
-        body: row.get(2),
     }
 }
 
@@ -434,21 +441,59 @@ impl EventStore for PostgresStore {
         Ok(Turn::held(HeldTurn { guard, key }))
     }
 
-    fn put_snapshot(&self, snapshot: &StoredSnapshot) -> Result<()> {
+    fn put_snapshot_chunk(&self, size: u64, seq: u32, bytes: &[u8]) -> Result<()> {
         self.with_client(|c| {
             let mut tx = c.transaction()?;
+            if seq == 0 {
+                tx.execute("DELETE FROM snapshots WHERE size = $1", &[&(size as i64)])?;
+            }
             tx.execute(
-                "INSERT INTO snapshots (size, note, body) VALUES ($1, $2, $3) \
-                 ON CONFLICT (size) DO UPDATE SET note = EXCLUDED.note, body = EXCLUDED.body",
-                &[&(snapshot.size as i64), &snapshot.note, &snapshot.body],
+                "INSERT INTO snapshot_chunks (size, seq, bytes) VALUES ($1, $2, $3) \
+                 ON CONFLICT (size, seq) DO UPDATE SET bytes = EXCLUDED.bytes",
+                &[&(size as i64), &(seq as i32), &bytes],
+            )?;
+            tx.commit()
+        })
+    }
+
+    fn finish_snapshot(&self, meta: &SnapshotMeta) -> Result<()> {
+        let size = meta.size as i64;
+        let chunks = meta.chunks as i32;
+        let stored = self.with_client(|c| {
+            let mut tx = c.transaction()?;
+            let stored: i64 = tx
+                .query_one(
+                    "SELECT count(*) FROM snapshot_chunks WHERE size = $1 AND seq < $2",
+                    &[&size, &chunks],
+                )?
+                .get(0);
+            if stored != i64::from(chunks) || chunks == 0 {
+                return Ok(stored);
+            }
+            tx.execute(
+                "DELETE FROM snapshot_chunks WHERE size = $1 AND seq >= $2",
+                &[&size, &chunks],
+            )?;
+            tx.execute(
+                "INSERT INTO snapshots (size, note, chunks, bytes) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (size) DO UPDATE SET note = EXCLUDED.note, \
+                 chunks = EXCLUDED.chunks, bytes = EXCLUDED.bytes",
+                &[&size, &meta.note, &chunks, &(meta.bytes as i64)],
             )?;
             tx.execute(
                 "DELETE FROM snapshots WHERE size NOT IN \
                  (SELECT size FROM snapshots ORDER BY size DESC LIMIT $1)",
                 &[&(SNAPSHOTS_KEPT as i64)],
             )?;
-            tx.commit()
-        })
+            tx.execute(
+                "DELETE FROM snapshot_chunks WHERE size <= $1 \
+                 AND size NOT IN (SELECT size FROM snapshots)",
+                &[&size],
+            )?;
+            tx.commit()?;
+            Ok(stored)
+        })?;
+        check_chunks(meta, stored as u32)
     }
 
     fn snapshot_sizes(&self) -> Result<Vec<u64>> {
@@ -457,14 +502,29 @@ impl EventStore for PostgresStore {
         Ok(rows.iter().map(|r| r.get::<_, i64>(0) as u64).collect())
     }
 
-    fn snapshot_at(&self, size: u64) -> Result<Option<StoredSnapshot>> {
+    fn snapshot_meta(&self, size: u64) -> Result<Option<SnapshotMeta>> {
         let row = self.with_reader(|c| {
             c.query_opt(
-                "SELECT size, note, body FROM snapshots WHERE size = $1",
+                "SELECT note, chunks, bytes FROM snapshots WHERE size = $1",
                 &[&(size as i64)],
             )
         })?;
-        Ok(row.as_ref().map(row_snapshot))
+        Ok(row.map(|r| SnapshotMeta {
+            size,
+            note: r.get(0),
+            chunks: r.get::<_, i32>(1) as u32,
+            bytes: r.get::<_, i64>(2) as u64,
+        }))
+    }
+
+    fn snapshot_chunk(&self, size: u64, seq: u32) -> Result<Option<Vec<u8>>> {
+        let row = self.with_reader(|c| {
+            c.query_opt(
+                "SELECT bytes FROM snapshot_chunks WHERE size = $1 AND seq = $2",
+                &[&(size as i64), &(seq as i32)],
+            )
+        })?;
+        Ok(row.map(|r| r.get(0)))
     }
 
     fn backup(&self, _dest: &std::path::Path) -> Result<()> {

@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use thidua_store::{
-    check_append, hash_from_slice, sha256, Append, Entry, EventStore, Hash, Result, StoreError,
-    StoredCheckpoint, StoredSnapshot, SNAPSHOTS_KEPT,
+    check_append, check_chunks, hash_from_slice, sha256, Append, Entry, EventStore, Hash, Result,
+    SnapshotMeta, StoreError, StoredCheckpoint, SNAPSHOTS_KEPT,
 };
 
 /// Schema migrations, applied in order, each once.
@@ -97,6 +97,21 @@ CREATE TABLE snapshots (
 );
 "#,
     accounts::MIGRATION_THROTTLE,
+    r#"
+DROP TABLE snapshots;
+CREATE TABLE snapshots (
+    size INTEGER PRIMARY KEY CHECK (size > 0),
+    note TEXT NOT NULL,
+    chunks INTEGER NOT NULL CHECK (chunks > 0),
+    bytes INTEGER NOT NULL CHECK (bytes >= 0)
+);
+CREATE TABLE snapshot_chunks (
+    size INTEGER NOT NULL CHECK (size > 0),
+    seq INTEGER NOT NULL CHECK (seq >= 0),
+    bytes BLOB NOT NULL,
+    PRIMARY KEY (size, seq)
+) WITHOUT ROWID;
+"#,
 ];
 
 /// Connections for reads: in WAL mode readers never wait for the writer, nor it for them.
@@ -390,20 +405,57 @@ impl EventStore for SqliteStore {
         Ok(())
     }
 
-    fn put_snapshot(&self, snapshot: &StoredSnapshot) -> Result<()> {
+    fn put_snapshot_chunk(&self, size: u64, seq: u32, bytes: &[u8]) -> Result<()> {
         let mut conn = self.lock();
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(db_err)?;
+        if seq == 0 {
+            tx.execute("DELETE FROM snapshots WHERE size = ?1", [size as i64])
+                .map_err(db_err)?;
+        }
         tx.execute(
-            "INSERT OR REPLACE INTO snapshots (size, note, body) VALUES (?1, ?2, ?3)",
-            params![snapshot.size as i64, snapshot.note, snapshot.body],
+            "INSERT OR REPLACE INTO snapshot_chunks (size, seq, bytes) VALUES (?1, ?2, ?3)",
+            params![size as i64, seq, bytes],
+        )
+        .map_err(db_err)?;
+        tx.commit().map_err(db_err)
+    }
+
+    fn finish_snapshot(&self, meta: &SnapshotMeta) -> Result<()> {
+        let mut conn = self.lock();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(db_err)?;
+        let size = meta.size as i64;
+        let stored: u32 = tx
+            .query_row(
+                "SELECT count(*) FROM snapshot_chunks WHERE size = ?1 AND seq < ?2",
+                params![size, meta.chunks],
+                |r| r.get(0),
+            )
+            .map_err(db_err)?;
+        check_chunks(meta, stored)?;
+        tx.execute(
+            "DELETE FROM snapshot_chunks WHERE size = ?1 AND seq >= ?2",
+            params![size, meta.chunks],
+        )
+        .map_err(db_err)?;
+        tx.execute(
+            "INSERT OR REPLACE INTO snapshots (size, note, chunks, bytes) VALUES (?1, ?2, ?3, ?4)",
+            params![size, meta.note, meta.chunks, meta.bytes as i64],
         )
         .map_err(db_err)?;
         tx.execute(
             "DELETE FROM snapshots WHERE size NOT IN \
              (SELECT size FROM snapshots ORDER BY size DESC LIMIT ?1)",
             [SNAPSHOTS_KEPT as i64],
+        )
+        .map_err(db_err)?;
+        tx.execute(
+            "DELETE FROM snapshot_chunks WHERE size <= ?1 \
+             AND size NOT IN (SELECT size FROM snapshots)",
+            [size],
         )
         .map_err(db_err)?;
         tx.commit().map_err(db_err)
@@ -418,18 +470,30 @@ impl EventStore for SqliteStore {
         rows.map(|r| r.map(|n| n as u64).map_err(db_err)).collect()
     }
 
-    fn snapshot_at(&self, size: u64) -> Result<Option<StoredSnapshot>> {
+    fn snapshot_meta(&self, size: u64) -> Result<Option<SnapshotMeta>> {
         self.reader()
             .query_row(
-                "SELECT size, note, body FROM snapshots WHERE size = ?1",
+                "SELECT note, chunks, bytes FROM snapshots WHERE size = ?1",
                 [size as i64],
                 |r| {
-                    Ok(StoredSnapshot {
-                        size: r.get::<_, i64>(0)? as u64,
-                        note: r.get(1)?,
-                        body: r.get(2)?,
+                    Ok(SnapshotMeta {
+                        size,
+                        note: r.get(0)?,
+                        chunks: r.get(1)?,
+                        bytes: r.get::<_, i64>(2)? as u64,
                     })
                 },
+            )
+            .optional()
+            .map_err(db_err)
+    }
+
+    fn snapshot_chunk(&self, size: u64, seq: u32) -> Result<Option<Vec<u8>>> {
+        self.reader()
+            .query_row(
+                "SELECT bytes FROM snapshot_chunks WHERE size = ?1 AND seq = ?2",
+                params![size as i64, seq],
+                |r| r.get(0),
             )
             .optional()
             .map_err(db_err)

@@ -5,7 +5,12 @@
 
 use std::sync::Arc;
 
-use crate::{sha256, Append, Entry, EventStore, Node, StoreError};
+use std::io::{Read, Write};
+
+use crate::{
+    sha256, Append, Entry, EventStore, Node, SnapshotMeta, SnapshotReader, SnapshotWriter,
+    StoreError, SNAPSHOTS_KEPT,
+};
 
 /// Creates a fresh, empty store; `reopen` opens another handle on the same database.
 pub trait Factory {
@@ -75,6 +80,7 @@ macro_rules! event_store_conformance {
             reopen_sees_everything,
             concurrent_writers_never_fork,
             the_log_is_append_only,
+            snapshots_are_stored_in_chunks,
         );
     };
     (@tests $run:path: $($scenario:ident),* $(,)?) => {
@@ -287,4 +293,82 @@ pub fn the_log_is_append_only(factory: &dyn Factory) {
     let after: Vec<_> = (1..=3).map(|n| store.checkpoint_at(n).unwrap()).collect();
     assert_eq!(after, checkpoints);
     assert_eq!(store.size().unwrap(), 3);
+}
+
+/// Writes a snapshot body of `len` bytes at `size` in chunks of 1,000 bytes and finishes it.
+fn write_snapshot(store: &dyn EventStore, size: u64, len: usize) -> (Vec<u8>, SnapshotMeta) {
+    let body: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+    let mut writer = SnapshotWriter::with_chunk_size(store, size, 1_000);
+    for piece in body.chunks(333) {
+        writer.write_all(piece).unwrap();
+    }
+    let written = writer.finish().unwrap();
+    assert_eq!(written.sha256, sha256(&body));
+    assert_eq!(written.chunks as usize, len.div_ceil(1_000).max(1));
+    let meta = SnapshotMeta {
+        size,
+        note: format!("snapshot {size}"),
+        chunks: written.chunks,
+        bytes: written.bytes,
+    };
+    (body, meta)
+}
+
+/// A snapshot's body is stored in chunks, visible only once finished with all its chunks, read
+/// back whole and hashed; only the newest few are kept, with their chunks.
+pub fn snapshots_are_stored_in_chunks(factory: &dyn Factory) {
+    let store = factory.fresh();
+    let (body, meta) = write_snapshot(&*store, 10, 4_500);
+    assert_eq!(meta.chunks, 5);
+    assert!(
+        store.snapshot_sizes().unwrap().is_empty(),
+        "unfinished: invisible"
+    );
+    let missing = SnapshotMeta {
+        chunks: 6,
+        ..meta.clone()
+    };
+    assert!(
+        store.finish_snapshot(&missing).is_err(),
+        "a chunk is missing"
+    );
+    assert!(store.snapshot_sizes().unwrap().is_empty());
+    store.finish_snapshot(&meta).unwrap();
+    let store = factory.reopen(&store);
+    assert_eq!(store.snapshot_sizes().unwrap(), vec![10]);
+    assert_eq!(store.snapshot_meta(10).unwrap(), Some(meta.clone()));
+    let mut reader = SnapshotReader::new(&*store, meta.clone());
+    let mut read = Vec::new();
+    reader.read_to_end(&mut read).unwrap();
+    assert_eq!(read, body);
+    assert_eq!(reader.finish().unwrap(), sha256(&body));
+
+    // Rewriting a size withdraws the finished snapshot until the new one is finished, and a
+    // shorter body leaves no stale chunk behind.
+    let (_, shorter) = write_snapshot(&*store, 10, 1_200);
+    assert!(store.snapshot_sizes().unwrap().is_empty());
+    store.finish_snapshot(&shorter).unwrap();
+    assert_eq!(store.snapshot_chunk(10, 2).unwrap(), None);
+    let lying = SnapshotMeta {
+        bytes: 1_201,
+        ..shorter.clone()
+    };
+    assert!(SnapshotReader::new(&*store, lying).finish().is_err());
+
+    // An abandoned write is cleaned up by the next finished one; only the newest are kept.
+    store.put_snapshot_chunk(15, 0, b"abandoned").unwrap();
+    for size in [20, 30, 40] {
+        let (_, meta) = write_snapshot(&*store, size, 2_500);
+        store.finish_snapshot(&meta).unwrap();
+    }
+    assert_eq!(store.snapshot_sizes().unwrap().len(), SNAPSHOTS_KEPT);
+    assert_eq!(store.snapshot_sizes().unwrap(), vec![20, 30, 40]);
+    for gone in [10, 15] {
+        assert_eq!(store.snapshot_meta(gone).unwrap(), None);
+        assert_eq!(
+            store.snapshot_chunk(gone, 0).unwrap(),
+            None,
+            "chunks of {gone}"
+        );
+    }
 }

@@ -1,6 +1,7 @@
 //! The storage boundary. [`EventStore`] is everything the rest of Thi Đua may ask of a database:
 //! an append-only log of entries (canonical bytes and leaf hash), the Merkle tree's stored
-//! nodes and signed checkpoints appended in the same transaction, and content-addressed blobs.
+//! nodes and signed checkpoints appended in the same transaction, content-addressed blobs, and
+//! snapshots of the state stored in chunks (`snapshot`).
 //! Backends (SQLite, PostgreSQL) live in their own crates and must pass the conformance suites
 //! (`conformance`, `accounts_conformance`, `witness::conformance`), which their tests run one
 //! `#[test]` per scenario through the macros `event_store_conformance!` and
@@ -16,9 +17,15 @@ pub mod accounts;
 pub mod accounts_conformance;
 #[cfg(feature = "testing")]
 pub mod conformance;
+pub mod snapshot;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod witness;
+
+pub use snapshot::{
+    check_chunks, SnapshotMeta, SnapshotReader, SnapshotWriter, WrittenBody, SNAPSHOTS_KEPT,
+    SNAPSHOT_CHUNK,
+};
 
 use sha2::{Digest, Sha256};
 
@@ -61,19 +68,6 @@ pub struct StoredCheckpoint {
     pub size: u64,
     pub note: String,
 }
-
-/// A snapshot of the state at a log size: a cache that saves replaying the whole log at
-/// start-up. `note` is a signed note naming the size, the tree root and the body's SHA-256;
-/// `body` is the serialised state. The store keeps only the newest few.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StoredSnapshot {
-    pub size: u64,
-    pub note: String,
-    pub body: Vec<u8>,
-}
-
-/// How many snapshots a store keeps (older ones are deleted when a new one is stored).
-pub const SNAPSHOTS_KEPT: usize = 3;
 
 /// Errors of any backend. Messages never contain credentials.
 #[derive(Debug, thiserror::Error)]
@@ -133,15 +127,25 @@ pub trait EventStore: Send + Sync {
     /// A consistent copy of the whole database at `dest` (a file path), while online.
     fn backup(&self, dest: &std::path::Path) -> Result<()>;
 
-    /// Stores a snapshot (replacing one of the same size) and deletes all but the newest
-    /// [`SNAPSHOTS_KEPT`].
-    fn put_snapshot(&self, snapshot: &StoredSnapshot) -> Result<()>;
+    /// Stores chunk `seq` of the body of the snapshot at `size` (see [`SnapshotWriter`]), in
+    /// its own short transaction. Storing chunk 0 withdraws a finished snapshot of the same size,
+    /// which is being rewritten.
+    fn put_snapshot_chunk(&self, size: u64, seq: u32, bytes: &[u8]) -> Result<()>;
 
-    /// The sizes of the stored snapshots, ascending.
+    /// Makes the snapshot of `meta.size` visible, in one transaction: refuses it unless chunks
+    /// `0..meta.chunks` are all stored, deletes chunks numbered beyond them, records the note,
+    /// and deletes all but the newest [`SNAPSHOTS_KEPT`] snapshots with their chunks (and the
+    /// chunks of abandoned writes no larger than this one).
+    fn finish_snapshot(&self, meta: &SnapshotMeta) -> Result<()>;
+
+    /// The sizes of the finished snapshots, ascending.
     fn snapshot_sizes(&self) -> Result<Vec<u64>>;
 
-    /// The snapshot stored for exactly `size`, if any.
-    fn snapshot_at(&self, size: u64) -> Result<Option<StoredSnapshot>>;
+    /// The finished snapshot at exactly `size`, if any.
+    fn snapshot_meta(&self, size: u64) -> Result<Option<SnapshotMeta>>;
+
+    /// Chunk `seq` of the body of the snapshot at `size`, if stored.
+    fn snapshot_chunk(&self, size: u64, seq: u32) -> Result<Option<Vec<u8>>>;
 
     /// Waits for this writer's turn and holds it until the returned guard is dropped. A server
     /// holds its turn while it catches up, decides and appends, so that several servers on one

@@ -45,9 +45,13 @@ pub trait LogClient {
     fn nodes(&self, level: u8, start: u64, end: u64) -> Result<Vec<Hash>>;
     /// Entries from `start`, at most up to `end` (may return fewer).
     fn entries(&self, start: u64, end: u64) -> Result<Vec<RemoteEntry>>;
-    /// The state snapshots the log's database keeps, as (size, body); none over HTTP.
-    fn snapshots(&self) -> Result<Vec<(u64, Vec<u8>)>> {
+    /// The sizes of the state snapshots the log's database keeps; none over HTTP.
+    fn snapshot_sizes(&self) -> Result<Vec<u64>> {
         Ok(Vec::new())
+    }
+    /// The body of the snapshot at `size` (the state as JSON), read as it is consumed.
+    fn snapshot_body(&self, _size: u64) -> Result<Option<Box<dyn std::io::Read + '_>>> {
+        Ok(None)
     }
     /// Posts a witness cosignature line for the checkpoint of `size`.
     fn post_cosignature(&self, unit: &str, size: u64, line: &str) -> Result<()>;
@@ -270,14 +274,18 @@ impl LogClient for LocalLog {
         log::node_hashes(&*self.store, level, start, end).map_err(store_err)
     }
 
-    fn snapshots(&self) -> Result<Vec<(u64, Vec<u8>)>> {
-        let mut out = Vec::new();
-        for size in self.store.snapshot_sizes().map_err(store_err)? {
-            if let Some(s) = self.store.snapshot_at(size).map_err(store_err)? {
-                out.push((s.size, s.body));
-            }
-        }
-        Ok(out)
+    fn snapshot_sizes(&self) -> Result<Vec<u64>> {
+        self.store.snapshot_sizes().map_err(store_err)
+    }
+
+    fn snapshot_body(&self, size: u64) -> Result<Option<Box<dyn std::io::Read + '_>>> {
+        let Some(meta) = self.store.snapshot_meta(size).map_err(store_err)? else {
+            return Ok(None);
+        };
+        Ok(Some(Box::new(thidua_store::SnapshotReader::new(
+            &*self.store,
+            meta,
+        ))))
     }
 
     fn entries(&self, start: u64, end: u64) -> Result<Vec<RemoteEntry>> {

@@ -73,8 +73,11 @@ impl LogClient for InProcess {
     fn nodes(&self, level: u8, start: u64, end: u64) -> Result<Vec<Hash>, ClientError> {
         self.local.nodes(level, start, end)
     }
-    fn snapshots(&self) -> Result<Vec<(u64, Vec<u8>)>, ClientError> {
-        self.local.snapshots()
+    fn snapshot_sizes(&self) -> Result<Vec<u64>, ClientError> {
+        self.local.snapshot_sizes()
+    }
+    fn snapshot_body(&self, size: u64) -> Result<Option<Box<dyn std::io::Read + '_>>, ClientError> {
+        self.local.snapshot_body(size)
     }
     fn entries(&self, start: u64, end: u64) -> Result<Vec<RemoteEntry>, ClientError> {
         self.local.entries(start, end)

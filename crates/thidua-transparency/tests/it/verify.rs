@@ -195,7 +195,8 @@ fn verify_reports_a_signed_snapshot_that_does_not_match_the_log() {
     let conn = rusqlite::Connection::open(log.db_path()).unwrap();
     let (note, body): (String, Vec<u8>) = conn
         .query_row(
-            "SELECT note, body FROM snapshots WHERE size = ?1",
+            "SELECT note, c.bytes FROM snapshots JOIN snapshot_chunks c USING (size) \
+             WHERE size = ?1 AND chunks = 1",
             [size as i64],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
@@ -211,8 +212,13 @@ fn verify_reports_a_signed_snapshot_that_does_not_match_the_log() {
     );
     let note = key.sign_note(&text.replace(&old, &new)).unwrap();
     conn.execute(
-        "UPDATE snapshots SET note = ?1, body = ?2 WHERE size = ?3",
-        rusqlite::params![note, forged.as_bytes(), size as i64],
+        "UPDATE snapshots SET note = ?1, bytes = ?2 WHERE size = ?3",
+        rusqlite::params![note, forged.len(), size as i64],
+    )
+    .unwrap();
+    conn.execute(
+        "UPDATE snapshot_chunks SET bytes = ?1 WHERE size = ?2",
+        rusqlite::params![forged.as_bytes(), size as i64],
     )
     .unwrap();
 

@@ -165,11 +165,7 @@ fn replay(store: &StoreArgs, events: u64, from_snapshot: bool) -> anyhow::Result
     if !from_snapshot && !service.store().snapshot_sizes()?.contains(&size) {
         let started = Instant::now();
         service.write_snapshot()?;
-        let body = service
-            .store()
-            .snapshot_at(size)?
-            .map(|s| s.body.len())
-            .unwrap_or(0);
+        let body = service.store().snapshot_meta(size)?.map_or(0, |s| s.bytes);
         eprintln!(
             "snapshot written at {size}: {:.2} s, {} MiB",
             started.elapsed().as_secs_f64(),
