@@ -64,6 +64,16 @@ pub enum DomainError {
     NoClusterYear { cluster: String, year: i32 },
     #[error("the head and the deputy must be different units")]
     HeadIsDeputy,
+    #[error("covenant {covenant} of cluster {cluster} for {year} has signatures: the year's members can no longer change (supersede the draft first)")]
+    MembershipSigned {
+        cluster: String,
+        year: i32,
+        covenant: String,
+    },
+    #[error("the year-end results of cluster {cluster} for {year} are locked: its head and deputy can no longer change")]
+    LeadershipLocked { cluster: String, year: i32 },
+    #[error("unit {0} is a ministry: it oversees clusters and cannot be a member of one")]
+    MinistryNotMember(String),
 
     #[error("movement {0} does not exist")]
     UnknownMovement(String),
@@ -191,6 +201,9 @@ impl DomainError {
             NotMember { .. } => "not_member",
             NoClusterYear { .. } => "no_cluster_year",
             HeadIsDeputy => "head_is_deputy",
+            MembershipSigned { .. } => "membership_signed",
+            LeadershipLocked { .. } => "leadership_locked",
+            MinistryNotMember(_) => "ministry_not_member",
             UnknownMovement(_) => "unknown_movement",
             MovementExists(_) => "movement_exists",
             InvalidCalendar(_) => "invalid_calendar",

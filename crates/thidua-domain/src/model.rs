@@ -35,6 +35,12 @@ pub struct Unit {
 }
 
 impl Unit {
+    /// Whether the unit may be a member of an emulation cluster: every kind but a ministry,
+    /// which oversees the clusters.
+    pub fn may_join_clusters(&self) -> bool {
+        self.kind != UnitKind::Ministry
+    }
+
     /// True when the unit existed on `date`.
     pub fn active_on(&self, date: NaiveDate) -> bool {
         self.established <= date && self.dissolved.is_none_or(|d| date < d)

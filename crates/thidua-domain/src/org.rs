@@ -411,6 +411,7 @@ impl State {
             } => {
                 self.cluster(cluster)?;
                 self.check_members(cluster.as_str(), *year, members)?;
+                self.check_membership_open(cluster, *year, members)?;
                 let c = self.clusters.get_mut(cluster).expect("checked above");
                 c.years.entry(*year).or_default().members = members.clone();
             }
@@ -423,6 +424,12 @@ impl State {
                 decision,
             } => {
                 self.check_leadership(cluster, *year, *position, unit)?;
+                if self.year_locked(cluster, *year) {
+                    return Err(DomainError::LeadershipLocked {
+                        cluster: cluster.to_string(),
+                        year: *year,
+                    });
+                }
                 if *method == crate::model::LeadershipMethod::Elected {
                     crate::votes::check_elected_leader(self, cluster, *year, *position, unit)?;
                 }
@@ -493,6 +500,9 @@ impl State {
                 });
             }
             let u = self.unit(m)?;
+            if !u.may_join_clusters() {
+                return Err(DomainError::MinistryNotMember(m.to_string()));
+            }
             if u.established > end || u.dissolved.is_some_and(|d| d <= start) {
                 return Err(DomainError::UnitNotActive {
                     unit: m.to_string(),
@@ -501,6 +511,41 @@ impl State {
             }
         }
         Ok(())
+    }
+
+    /// A year's members stay as they are once its covenant is signed: in force, or signed by
+    /// anyone in its latest version (a new draft version reopens them).
+    fn check_membership_open(
+        &self,
+        cluster: &crate::ids::ClusterId,
+        year: i32,
+        members: &[UnitId],
+    ) -> Result<(), DomainError> {
+        let current: BTreeSet<&UnitId> =
+            self.members(cluster, year).unwrap_or(&[]).iter().collect();
+        if members.iter().collect::<BTreeSet<_>>() == current {
+            return Ok(());
+        }
+        let signed = self.covenants.values().find(|c| {
+            &c.cluster == cluster
+                && c.year == year
+                && (c.in_force().is_some() || !c.latest().signatures.is_empty())
+        });
+        match signed {
+            Some(c) => Err(DomainError::MembershipSigned {
+                cluster: cluster.to_string(),
+                year,
+                covenant: c.id.to_string(),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether the year-end review of a cluster's year has locked the year's scores.
+    fn year_locked(&self, cluster: &crate::ids::ClusterId, year: i32) -> bool {
+        self.covenants
+            .values()
+            .any(|c| &c.cluster == cluster && c.year == year && self.figures_locked(&c.id))
     }
 
     fn check_leadership(

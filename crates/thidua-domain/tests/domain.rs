@@ -250,6 +250,45 @@ fn all_members_sign_then_the_covenant_freezes() {
     assert!(w.state.covenants[&cov()].latest().frozen_at.is_some());
 }
 
+/// Once anyone has signed a year's covenant, its members stay as signed (a new draft version
+/// reopens them); a ministry is never a member of a cluster.
+#[test]
+fn a_signed_year_keeps_its_members_and_a_ministry_is_never_one() {
+    let mut w = World::cluster();
+    let set = |members: &[&str]| Command::SetClusterYear {
+        cluster: cum(),
+        year: 2024,
+        members: members.iter().map(|x| u(x)).collect(),
+    };
+    w.ok(
+        &Actor::System,
+        Command::CreateUnit {
+            unit: u("bo-ca"),
+            name: t("Bộ Công an"),
+            short_code: t("BCA"),
+            kind: UnitKind::Ministry,
+            parent: None,
+            established: d(2004, 1, 1),
+        },
+    );
+    let mut with_ministry = UNITS.to_vec();
+    with_ministry.push("bo-ca");
+    assert_eq!(
+        w.err(&user("thuky"), set(&with_ministry)),
+        "ministry_not_member"
+    );
+    w.draft();
+    w.ok(&user("thuky"), set(&UNITS[..2]));
+    w.ok(&user("thuky"), set(&UNITS));
+    w.sign("ca-kg").unwrap();
+    assert_eq!(w.err(&user("thuky"), set(&UNITS[..2])), "membership_signed");
+    w.ok(&user("thuky"), set(&UNITS)); // the same members: nothing changes
+    for unit in &UNITS[1..] {
+        w.sign(unit).unwrap();
+    }
+    assert_eq!(w.err(&Actor::System, set(&UNITS[..2])), "membership_signed");
+}
+
 #[test]
 fn signing_errors_have_stable_codes() {
     let mut w = World::cluster();

@@ -1029,8 +1029,18 @@ fn report_state_error(
 }
 
 impl State {
+    /// Whether the covenant's year-end review has locked the year's scores: from then on no
+    /// report of its year is saved, submitted, approved or reopened, so the published results
+    /// stay what the approved figures give.
+    pub fn figures_locked(&self, covenant: &CovenantId) -> bool {
+        self.yearend
+            .reviews
+            .get(covenant)
+            .is_some_and(|r| r.locked_at.is_some())
+    }
+
     /// The covenant in force, the unit a member of its cluster that year, the window in the
-    /// calendar: what every report event needs. Returns the form index (interned) and year.
+    /// calendar, the year not locked: what every report event needs. Returns the form index (interned) and year.
     fn report_context(
         &mut self,
         covenant: &CovenantId,
@@ -1041,6 +1051,12 @@ impl State {
             let (c, version) = self.signed_covenant(covenant)?;
             (c.cluster.clone(), c.year, version)
         };
+        if self.figures_locked(covenant) {
+            return Err(crate::yearend::error::refuse(
+                "yearend_locked",
+                "the year's scores are locked: its figures can no longer change",
+            ));
+        }
         if !self.members(&cluster, year)?.contains(unit) {
             return Err(DomainError::NotMember {
                 cluster: cluster.to_string(),

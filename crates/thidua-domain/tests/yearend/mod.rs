@@ -658,6 +658,53 @@ fn publish(w: &mut World) {
     .unwrap();
 }
 
+/// Once the year's scores are locked, none of its figures changes (a reopened report would
+/// change the breakdown of results already published under their total), nor its head.
+#[test]
+fn a_locked_year_refuses_every_change_to_its_figures_and_its_head() {
+    let mut w = published_world();
+    let code = UNITS[0][3..].to_owned();
+    let (officer, leader) = (
+        user(&format!("canbo.{code}")),
+        user(&format!("lanhdao.{code}")),
+    );
+    let unit = u(UNITS[0]);
+    let window = "M12".to_owned();
+    let reopen = Command::ReopenFigures {
+        covenant: cov(),
+        unit: unit.clone(),
+        window: window.clone(),
+        reason: t("Điều chỉnh số vụ theo báo cáo bổ sung"),
+    };
+    assert_eq!(w.err(&leader, reopen), "yearend_locked");
+    let save = Command::SaveFigures {
+        covenant: cov(),
+        unit: unit.clone(),
+        window: window.clone(),
+        values: BTreeMap::new(),
+        comments: BTreeMap::new(),
+    };
+    assert_eq!(w.err(&officer, save), "yearend_locked");
+    let approve = Command::ApproveFigures {
+        covenant: cov(),
+        unit,
+        window,
+        revision: 1,
+    };
+    assert_eq!(w.err(&leader, approve), "yearend_locked");
+    assert!(w.state.figures_locked(&cov()));
+    // Nor does the year's head, who decides its ties.
+    let head = Command::SetClusterLeadership {
+        cluster: cum(),
+        year: 2024,
+        position: thidua_domain::model::LeadershipPosition::Head,
+        unit: u(UNITS[1]),
+        method: thidua_domain::model::LeadershipMethod::Assigned,
+        decision: t("Quyết định sửa lại"),
+    };
+    assert_eq!(w.err(&user("thuky"), head), "leadership_locked");
+}
+
 /// The award vote's candidates are the published results' eligible units in rank order: a
 /// standing recorded before publication (for a year scored outside the system) gives way to
 /// them, and none can be recorded after.

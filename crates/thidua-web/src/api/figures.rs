@@ -434,6 +434,7 @@ pub fn report_dto(
     };
     let led = scope.is_admin() || scope.led_units().contains(unit);
     let status = report.map(|r| r.status);
+    let open = !state.figures_locked(id);
     Ok(ReportDto {
         covenant: id.to_string(),
         unit: unit_ref(state, unit),
@@ -458,13 +459,15 @@ pub fn report_dto(
         approvals: report
             .map(|r| approvals(state, r, reasons))
             .unwrap_or_default(),
-        can_edit: own
+        can_edit: open
+            && own
             && matches!(
                 status,
                 None | Some(ReportStatus::Draft | ReportStatus::Reopened)
             ),
-        can_approve: led && status == Some(ReportStatus::Submitted),
-        can_reopen: led
+        can_approve: open && led && status == Some(ReportStatus::Submitted),
+        can_reopen: open
+            && led
             && matches!(
                 status,
                 Some(ReportStatus::Submitted | ReportStatus::Approved)

@@ -523,6 +523,14 @@ pub fn error(code: &str) -> &'static str {
         "parent_cycle" => "The parent unit would create a cycle.",
         "duplicate_member" => "A unit is listed twice.",
         "head_is_deputy" => "The head and the deputy must be different units.",
+        "membership_signed" => {
+            "The year's covenant has signatures, so the cluster's members can no longer change; \
+             to correct them, supersede the draft with a new version first."
+        }
+        "leadership_locked" => {
+            "The year's results are locked, so its head and deputy can no longer change."
+        }
+        "ministry_not_member" => "A ministry oversees clusters; it cannot be a member of one.",
         "movement_exists" => "This movement id exists already.",
         "invalid_calendar" => "Invalid reporting calendar.",
         "unknown_covenant" => "No such covenant.",

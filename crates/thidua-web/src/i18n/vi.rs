@@ -521,6 +521,14 @@ pub fn error(code: &str) -> &'static str {
         "parent_cycle" => "Đơn vị cấp trên tạo thành vòng lặp.",
         "duplicate_member" => "Một đơn vị được chọn hai lần.",
         "head_is_deputy" => "Cụm trưởng và cụm phó phải là hai đơn vị khác nhau.",
+        "membership_signed" => {
+            "Giao ước của năm này đã có chữ ký nên không đổi được thành viên cụm; muốn sửa, hãy \
+             lập phiên bản dự thảo mới trước."
+        }
+        "leadership_locked" => {
+            "Kết quả năm này đã khóa nên không đổi được cụm trưởng, cụm phó của năm."
+        }
+        "ministry_not_member" => "Bộ là cơ quan theo dõi các cụm, không là thành viên của cụm.",
         "movement_exists" => "Mã phong trào đã tồn tại.",
         "invalid_calendar" => "Kỳ báo cáo không hợp lệ.",
         "unknown_covenant" => "Không có giao ước này.",

@@ -288,13 +288,13 @@ pub fn cluster_view(
     };
     let can_manage = viewer.scope.is_admin() || viewer.scope.managed_clusters().contains(&id);
     let units = if can_manage {
-        // Units that exist at the end of the shown year (others cannot be members).
+        // Units that may be members and exist at the end of the shown year.
         let end = c.year.map(|y| thidua_domain::command::year_bounds(y).1);
         let all: Vec<UnitId> = state
             .units
             .values()
             .filter(|u| {
-                end.is_none_or(|e| u.active_on(e))
+                (u.may_join_clusters() && end.is_none_or(|e| u.active_on(e)))
                     || c.members.iter().any(|m| m.id == u.id.as_str())
             })
             .map(|u| u.id.clone())
