@@ -459,7 +459,14 @@ fn to_text_comments(
             Err(e) => errors.push(
                 ImportError::file(
                     "invalid_comment",
-                    format!("ghi chú của «{id}» không hợp lệ: {e}"),
+                    format!(
+                        "ghi chú của «{id}» không hợp lệ: {}",
+                        match &e {
+                            DomainError::TextTooLong { max, .. } => format!("dài quá {max} ký tự"),
+                            DomainError::InvalidText { .. } => "có ký tự điều khiển".to_owned(),
+                            _ => "không đọc được".to_owned(),
+                        }
+                    ),
                     format!("the comment on «{id}» is invalid: {e}"),
                 )
                 .at(sheet_row, 0, Some("F (Ghi chú)".into())),

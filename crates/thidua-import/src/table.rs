@@ -154,7 +154,10 @@ fn read_csv(
                 let line = e.position().map_or(0, |p| p.line() as usize);
                 return Err(ImportError::file(
                     "csv_syntax",
-                    format!("CSV sai cú pháp: {e}"),
+                    // The reader's own words are English: the Vietnamese message says where.
+                    format!(
+                        "CSV sai cú pháp ở dòng {line} (số cột hoặc dấu ngoặc kép không đúng)."
+                    ),
                     format!("CSV syntax error: {e}"),
                 )
                 .at(file_name, line, None));
@@ -190,7 +193,8 @@ pub fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), ImportError> {
     let not_xlsx = |e: &dyn std::fmt::Display| {
         ImportError::file(
             "invalid_xlsx",
-            format!("Tệp không phải .xlsx hợp lệ: {e}"),
+            // The ZIP reader's words are English: kept for the English message only.
+            "Tệp không phải .xlsx hợp lệ (không mở được như một bảng tính Excel).".to_owned(),
             format!("Not a valid .xlsx file: {e}"),
         )
     };
@@ -291,7 +295,7 @@ fn read_xlsx(
     let invalid = |e: &dyn std::fmt::Display| {
         ImportError::file(
             "invalid_xlsx",
-            format!("Không đọc được tệp .xlsx: {e}"),
+            "Không đọc được tệp .xlsx (tệp hỏng hoặc không phải bảng tính Excel).".to_owned(),
             format!("Cannot read the .xlsx file: {e}"),
         )
     };

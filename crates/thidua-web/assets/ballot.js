@@ -76,6 +76,11 @@ async function vote(form, module) {
   const abstain = form.querySelector("input[name=abstain]").checked;
   const chosen = Array.from(form.querySelectorAll("input[name=candidate]:checked"))
     .map((box) => Number(box.value));
+  if (!abstain && chosen.length > context.seats) {
+    const err = new Error("too many candidates");
+    err.code = "too_many";
+    throw err;
+  }
   const selection = abstain ? "abstain" : { approve: chosen };
   status.textContent = d.working;
   const { ballot, hash } = module.createBallot(context, d.electionKey, key.secret, selection);
@@ -107,12 +112,17 @@ document.addEventListener("DOMContentLoaded", () => {
       button.disabled = true;
       vote(form, module)
         .catch((err) => {
-          document.getElementById("vote-status").textContent = err.message;
+          // The page's own sentences, in its language; never the English of the ballot code
+          // or of the API's message.
+          const messages = JSON.parse(form.dataset.messages);
+          document.getElementById("vote-status").textContent =
+            messages[err.code] || messages.other;
         })
         .finally(() => { button.disabled = false; });
     });
     if (bench) bench.dataset.ready = "1";
-  }).catch((err) => {
-    document.getElementById("vote-status").textContent = err.message;
+  }).catch(() => {
+    document.getElementById("vote-status").textContent =
+      JSON.parse(form.dataset.messages).other;
   });
 });

@@ -25,6 +25,9 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// The domain's refusal behind the error, for the pages to tell it with names
+    /// (`ui::names::refusal`); the API answers only `code` and `message`.
+    pub domain: Option<Box<DomainError>>,
 }
 
 impl ApiError {
@@ -33,6 +36,7 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            domain: None,
         }
     }
 
@@ -145,7 +149,10 @@ pub fn domain_status(e: &DomainError) -> StatusCode {
 impl From<ServiceError> for ApiError {
     fn from(e: ServiceError) -> Self {
         match &e {
-            ServiceError::Domain(d) => Self::new(domain_status(d), d.code(), d.to_string()),
+            ServiceError::Domain(d) => Self {
+                domain: Some(Box::new(d.clone())),
+                ..Self::new(domain_status(d), d.code(), d.to_string())
+            },
             ServiceError::Contention(_) => Self::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "busy",

@@ -14,7 +14,7 @@ use utoipa::{Modify, OpenApi};
 use crate::api;
 use crate::api::dto;
 use crate::error::ErrorBody;
-use crate::openapi_schemas::{command_schema, ID_PATTERN, ROLE_PATTERN};
+use crate::openapi_schemas::{command_schema, yearend_step_schema, ID_PATTERN, ROLE_PATTERN};
 
 struct Security;
 
@@ -33,6 +33,9 @@ impl Modify for Security {
         );
         let schema = serde_json::from_value(command_schema()).expect("a valid command schema");
         components.schemas.insert("Command".into(), schema);
+        let schema =
+            serde_json::from_value(yearend_step_schema()).expect("a valid year-end step schema");
+        components.schemas.insert("YearEndStep".into(), schema);
     }
 }
 
@@ -147,11 +150,15 @@ fn complete(path: &str, method: &str, op: &mut Operation) {
             "no such resource, or one the caller may not see (`not_found`)",
         );
     }
-    if path == "/api/v1/commands" {
-        if let Some(body) = op.request_body.as_mut() {
-            for content in body.content.values_mut() {
-                content.schema = Some(Ref::from_schema_name("Command").into());
-            }
+    // Bodies whose schemas are written by hand (`openapi_schemas`), not derived from a type.
+    let body_schema = match (path, method) {
+        ("/api/v1/commands", _) => Some("Command"),
+        ("/api/v1/covenants/{id}/yearend", "post") => Some("YearEndStep"),
+        _ => None,
+    };
+    if let (Some(name), Some(body)) = (body_schema, op.request_body.as_mut()) {
+        for content in body.content.values_mut() {
+            content.schema = Some(Ref::from_schema_name(name).into());
         }
     }
 }

@@ -538,23 +538,56 @@ pub fn command_schema() -> Value {
             json!({"type": "object", "title": name, "additionalProperties": name == "vote",
                    "required": required, "properties": properties})
         })
-        .chain(yearend_actions().into_iter().map(|(name, fields, optional)| {
-            let mut properties = serde_json::Map::new();
-            properties.insert("command".into(), json!({"type": "string", "enum": ["year_end"]}));
-            properties.insert("action".into(), json!({"type": "string", "enum": [name]}));
-            let mut required = vec![json!("command"), json!("action")];
-            for (field, schema) in fields {
-                if !optional.contains(&field) {
-                    required.push(json!(field));
-                }
-                properties.insert(field.into(), schema);
-            }
-            json!({"type": "object", "title": format!("year_end.{name}"), "additionalProperties": false,
-                   "required": required, "properties": properties})
-        }))
+        .chain(
+            yearend_actions()
+                .into_iter()
+                .map(|shape| yearend_variant(shape, true)),
+        )
         .collect();
     json!({"oneOf": variants, "discriminator": {"propertyName": "command"},
            "description": "A domain command (unknown fields are refused); the domain decides whether the caller's roles allow it."})
+}
+
+/// One year-end action as an object: `{"command": "year_end", "action": …}` through
+/// `/api/v1/commands` (`with_command`), `{"action": …}` alone through
+/// `/api/v1/covenants/{id}/yearend`, which reads the year-end command itself and refuses a
+/// `command` field.
+fn yearend_variant((name, fields, optional): CommandShape, with_command: bool) -> Value {
+    let mut properties = serde_json::Map::new();
+    let mut required = Vec::new();
+    if with_command {
+        properties.insert(
+            "command".into(),
+            json!({"type": "string", "enum": ["year_end"]}),
+        );
+        required.push(json!("command"));
+    }
+    properties.insert("action".into(), json!({"type": "string", "enum": [name]}));
+    required.push(json!("action"));
+    for (field, schema) in fields {
+        if !optional.contains(&field) {
+            required.push(json!(field));
+        }
+        properties.insert(field.into(), schema);
+    }
+    let title = if with_command {
+        format!("year_end.{name}")
+    } else {
+        name.to_owned()
+    };
+    json!({"type": "object", "title": title, "additionalProperties": false,
+           "required": required, "properties": properties})
+}
+
+/// The body of `POST /api/v1/covenants/{id}/yearend`: one year-end step, told apart by
+/// `action`, without the `command` field `/api/v1/commands` needs (the route refuses it).
+pub fn yearend_step_schema() -> Value {
+    let variants: Vec<Value> = yearend_actions()
+        .into_iter()
+        .map(|shape| yearend_variant(shape, false))
+        .collect();
+    json!({"oneOf": variants, "discriminator": {"propertyName": "action"},
+           "description": "A year-end step (unknown fields, `command` among them, are refused); its `covenant` must be the path's."})
 }
 
 #[cfg(test)]
@@ -599,6 +632,58 @@ mod tests {
                 expected_names(json!({"command": "year_end", "action": name, "no_such_field": 1}));
             assert_eq!(ours, theirs, "{name}");
         }
+    }
+
+    /// The year-end route's body is the year-end command alone: every documented action, with
+    /// its required fields and no `command`, is read by the route's type, and a `command` field
+    /// is refused as the route refuses it.
+    #[test]
+    fn the_year_end_step_schema_is_what_the_route_reads() {
+        let schema = yearend_step_schema();
+        let variants = schema["oneOf"].as_array().unwrap();
+        assert_eq!(variants.len(), yearend_actions().len());
+        let mut theirs: Vec<String> = {
+            let err = serde_json::from_value::<thidua_domain::yearend::YearEndCommand>(
+                json!({"action": "no_such_action"}),
+            )
+            .unwrap_err()
+            .to_string();
+            err.split("expected")
+                .nth(1)
+                .unwrap()
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_owned)
+                .collect()
+        };
+        theirs.sort();
+        let mut ours: Vec<String> = variants
+            .iter()
+            .map(|v| {
+                v["properties"]["action"]["enum"][0]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
+        ours.sort();
+        assert_eq!(ours, theirs);
+        for v in variants {
+            assert!(v["properties"].get("command").is_none(), "{v}");
+            assert!(!v["required"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("command")));
+        }
+        let with_command = serde_json::from_value::<thidua_domain::yearend::YearEndCommand>(
+            json!({"command": "year_end", "action": "lock", "covenant": "gu-12-2024"}),
+        );
+        assert!(with_command.is_err(), "the route refuses `command`");
+        let alone = serde_json::from_value::<thidua_domain::yearend::YearEndCommand>(
+            json!({"action": "lock", "covenant": "gu-12-2024"}),
+        );
+        assert!(alone.is_ok(), "{alone:?}");
     }
 
     /// The schema names exactly the domain's command kinds and, for each, exactly its fields.

@@ -4,6 +4,7 @@
 
 mod web {
     pub mod attacks;
+    pub mod audit;
     pub mod bench;
     pub mod browser;
     pub mod documents;

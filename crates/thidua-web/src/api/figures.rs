@@ -95,6 +95,10 @@ pub struct ReportDto {
     pub unit: UnitRef,
     pub year: i32,
     pub window: String,
+    /// The window's name as the movement's calendar records it: Vietnamese data ("Tháng 12"),
+    /// like the names of units and elements, whatever the caller's language (the API has no
+    /// language; `window`, `start` and `end` say which months it is, for a client to name it
+    /// in its own language).
     pub window_name: String,
     /// First and last day (yyyy-mm-dd) and the deadline.
     pub start: String,
@@ -130,6 +134,7 @@ pub struct UnitStatusDto {
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct WindowRef {
     pub key: String,
+    /// The name the movement's calendar records (Vietnamese data, as `ReportDto.window_name`).
     pub name: String,
 }
 
@@ -592,6 +597,9 @@ pub struct ImportFailure {
     pub error: String,
     pub message: String,
     pub errors: Vec<ImportErrorDto>,
+    /// The refusal behind `error` (the domain's), for the pages to tell in the viewer's words.
+    #[serde(skip)]
+    pub refusal: Option<ApiError>,
 }
 
 impl ImportFailure {
@@ -611,6 +619,7 @@ impl ImportFailure {
                     message_en: e.message_en.into(),
                 })
                 .collect(),
+            refusal: None,
         }
     }
 
@@ -619,8 +628,9 @@ impl ImportFailure {
             e.status,
             Self {
                 error: e.code.into(),
-                message: e.message,
+                message: e.message.clone(),
                 errors: Vec::new(),
+                refusal: Some(e),
             },
         )
     }

@@ -886,7 +886,7 @@ pub async fn results(
 /// `YearEndCommand`; its `covenant` must be the path's).
 #[utoipa::path(post, path = "/api/v1/covenants/{id}/yearend", tag = "yearend",
     params(("id" = String, Path, description = "covenant id")),
-    request_body(content = Object, description = "a year-end command: {\"action\": \"save_dossier\" | \"submit_dossier\" | \"declare_conflict\" | \"commit_seed\" | \"reveal_seed\" | \"draw_assignment\" | \"decide_assignment\" | \"declare_records\" | \"submit_finding\" | \"submit_response\" | \"resolve_dispute\" | \"record_eligibility\" | \"lock\" | \"publish_results\" | \"open\", \"covenant\": …, …}; see the Command schema's year_end variant"),
+    request_body(content = Object, description = "one year-end step, the domain's `YearEndCommand` alone: `{\"action\": …, \"covenant\": …, …}` (the YearEndStep schema); unlike `/api/v1/commands`, no `command` field (refused as an unknown field)"),
     responses((status = 200, body = ReceiptDto), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn step(
     State(app): State<AppState>,

@@ -538,6 +538,7 @@ pub fn error(code: &str) -> &'static str {
         "covenant_not_frozen" => "The covenant is not frozen yet; amend the draft instead.",
         "covenant_has_signatures" => "The draft has signatures and can no longer be edited.",
         "invalid_query" => "Invalid query parameters.",
+        "invalid_path" => "This page address is not valid.",
         "invalid_token" => "The token is unknown or revoked.",
         "too_large" => "The request is too large.",
         "body_timeout" => "The request arrived too slowly; try again.",

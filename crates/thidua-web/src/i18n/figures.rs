@@ -277,6 +277,101 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
     Some(if lang == Lang::En { en } else { vi })
 }
 
+/// A figures refusal told with its specifics: the template for `code`, with the placeholders
+/// `{unit}` (the unit's name), `{window}` (the window's name, [`window_name`]), `{status}`
+/// ([`status_word`]), `{action}` ([`action_word`]), `{rule}` (the rule's own name, as the
+/// regulation writes it), `{elements}` and `{element}` (the elements' names). `None`: the
+/// code's sentence ([`error`]) says everything there is.
+pub fn refusal(lang: Lang, code: &str) -> Option<&'static str> {
+    let (vi, en) = match code {
+        "report_state" => (
+            "Báo cáo của {unit} kỳ {window} đang ở trạng thái «{status}»: không thể {action}.",
+            "The report of {unit} for {window} is «{status}»: it cannot be {action}.",
+        ),
+        "rule_violated" => (
+            "Số liệu vi phạm quy tắc kiểm tra logic «{rule}»; hãy sửa trước khi gửi.",
+            "The figures break the consistency rule «{rule}»; correct them before submitting.",
+        ),
+        "warning_needs_comment" => (
+            "Cảnh báo logic số liệu «{rule}»: hãy ghi chú giải thích ở một trong các chỉ tiêu liên quan.",
+            "The consistency warning «{rule}» needs a comment on one of its figures.",
+        ),
+        "report_incomplete" => (
+            "Còn chỉ tiêu chưa có số liệu ({elements}): ghi số hoặc «không áp dụng».",
+            "Some figures are missing ({elements}): enter a number or «không áp dụng».",
+        ),
+        "invalid_figure" => (
+            "Số liệu «{element}» không hợp lệ: không được âm.",
+            "The figure «{element}» is invalid: it must not be negative.",
+        ),
+        "figures_exist" => (
+            "Số liệu của {unit} kỳ {window} đã có.",
+            "Figures of {unit} for {window} already exist.",
+        ),
+        "summary_window" => (
+            "{window} là tổng của các kỳ báo cáo khác: số liệu được nhập theo từng kỳ báo cáo.",
+            "{window} is the sum of other reporting windows: figures are entered for each reported window.",
+        ),
+        _ => return None,
+    };
+    Some(if lang == Lang::En { en } else { vi })
+}
+
+/// A report's status (`ReportStatus::code`, or `none`) in words.
+pub fn status_word(lang: Lang, status: &str) -> &'static str {
+    let f = lang.figures();
+    match status {
+        "draft" => f.st_draft,
+        "submitted" => f.st_submitted,
+        "approved" => f.st_approved,
+        "reopened" => f.st_reopened,
+        _ => f.st_none,
+    }
+}
+
+/// What was refused to a report (`save`, `submit`, `approve`, `reopen`), as the sentence of
+/// [`refusal`] needs it ("không thể {action}", "it cannot be {action}").
+pub fn action_word(lang: Lang, action: &str) -> &'static str {
+    let (vi, en) = match action {
+        "save" => ("lưu", "saved"),
+        "submit" => ("gửi", "submitted"),
+        "approve" => ("phê duyệt", "approved"),
+        "reopen" => ("mở lại", "reopened"),
+        _ => ("thực hiện thao tác này", "changed"),
+    };
+    if lang == Lang::En {
+        en
+    } else {
+        vi
+    }
+}
+
+/// A reporting window's name in the viewer's language. The calendar's own names are
+/// Vietnamese data recorded with the movement, shown as they are on Vietnamese pages; English
+/// pages name the window from its dates (its run of reporting months: "Month 3", "Quarter II",
+/// "First half", "Nine months", "Year", "Months 2–5"), and fall back to the recorded name for
+/// dates that are not a run of reporting months.
+pub fn window_name(lang: Lang, w: &thidua_domain::model::ReportingWindow) -> String {
+    if lang != Lang::En {
+        return w.name.to_string();
+    }
+    let Some(run) = thidua_domain::calendar::months_of(w) else {
+        return w.name.to_string();
+    };
+    match (run.first, run.last) {
+        (m, n) if m == n => format!("Month {m}"),
+        (1, 3) => "Quarter I".into(),
+        (4, 6) => "Quarter II".into(),
+        (7, 9) => "Quarter III".into(),
+        (10, 12) => "Quarter IV".into(),
+        (1, 6) => "First half".into(),
+        (7, 12) => "Second half".into(),
+        (1, 9) => "Nine months".into(),
+        (1, 12) => "Year".into(),
+        (m, n) => format!("Months {m}–{n}"),
+    }
+}
+
 /// The name of a figures event kind.
 pub fn event_kind(lang_code: &str, kind: &str) -> Option<&'static str> {
     let (vi, en) = match kind {

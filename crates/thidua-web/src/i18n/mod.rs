@@ -647,6 +647,7 @@ mod tests {
             "csrf",
             "invalid_body",
             "invalid_query",
+            "invalid_path",
             "not_found",
             "unauthenticated",
             "invalid_token",

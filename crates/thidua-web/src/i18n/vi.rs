@@ -536,6 +536,7 @@ pub fn error(code: &str) -> &'static str {
         "covenant_not_frozen" => "Giao ước chưa khóa; hãy sửa dự thảo.",
         "covenant_has_signatures" => "Dự thảo đã có chữ ký, không sửa được nữa.",
         "invalid_query" => "Tham số truy vấn không hợp lệ.",
+        "invalid_path" => "Địa chỉ trang không hợp lệ.",
         "invalid_token" => "Mã truy cập không hợp lệ hoặc đã bị thu hồi.",
         "too_large" => "Dữ liệu gửi lên quá lớn.",
         "body_timeout" => "Dữ liệu gửi lên quá chậm; hãy thử lại.",

@@ -51,6 +51,10 @@ pub struct VoteStrings {
     pub vote_revote: &'static str,
     pub vote_key_note: &'static str,
     pub vote_working: &'static str,
+    /// More candidates ticked than seats (`{seats}`), said before anything is encrypted.
+    pub vote_too_many: &'static str,
+    /// The ballot could not be sent for a reason without a sentence of its own.
+    pub vote_failed: &'static str,
     pub vote_done: &'static str,
     pub receipt: &'static str,
     pub receipt_hash: &'static str,
@@ -141,6 +145,8 @@ pub static VI: VoteStrings = VoteStrings {
     vote_revote: "Có thể bỏ phiếu lại trước khi kết thúc vòng; phiếu hợp lệ cuối cùng được tính.",
     vote_key_note: "Khoá bỏ phiếu của đơn vị được tạo và lưu trên trình duyệt này; máy chủ chỉ nhận khoá công khai.",
     vote_working: "Đang mã hoá phiếu…",
+    vote_too_many: "Chỉ được chọn tối đa {seats} đơn vị; hãy bỏ bớt lựa chọn.",
+    vote_failed: "Chưa gửi được phiếu; hãy tải lại trang và thử lại.",
     vote_done: "Đã ghi phiếu vào sổ. Giữ lại biên nhận:",
     receipt: "Biên nhận phiếu",
     receipt_hash: "Mã băm của phiếu",
@@ -231,6 +237,8 @@ pub static EN: VoteStrings = VoteStrings {
     vote_revote: "You may vote again before the round closes; the last valid ballot counts.",
     vote_key_note: "Your unit's voting key is created and kept in this browser; the server only receives the public key.",
     vote_working: "Encrypting the ballot…",
+    vote_too_many: "Choose at most {seats} units; untick some.",
+    vote_failed: "The ballot could not be sent; reload the page and try again.",
     vote_done: "The ballot is in the record. Keep your receipt:",
     receipt: "Ballot receipt",
     receipt_hash: "Ballot hash",

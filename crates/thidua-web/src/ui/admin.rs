@@ -5,8 +5,9 @@
 
 use std::collections::HashMap;
 
+use crate::ui::extract::Path;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -267,7 +268,7 @@ pub struct SavedParam {
 pub async fn admin_page(
     State(app): State<AppState>,
     viewer: Viewer,
-    axum::extract::Query(q): axum::extract::Query<SavedParam>,
+    crate::ui::extract::Query(q): crate::ui::extract::Query<SavedParam>,
 ) -> Response {
     if let Some(r) = unless_admin(&viewer) {
         return r;
@@ -287,7 +288,7 @@ pub async fn admin_section(
     State(app): State<AppState>,
     viewer: Viewer,
     uri: axum::http::Uri,
-    axum::extract::Query(q): axum::extract::Query<SavedParam>,
+    crate::ui::extract::Query(q): crate::ui::extract::Query<SavedParam>,
 ) -> Response {
     if let Some(r) = unless_admin(&viewer) {
         return r;
@@ -594,7 +595,7 @@ pub struct RevokeQuery {
 pub async fn revoke_confirm(
     State(app): State<AppState>,
     viewer: Viewer,
-    axum::extract::Query(q): axum::extract::Query<RevokeQuery>,
+    crate::ui::extract::Query(q): crate::ui::extract::Query<RevokeQuery>,
 ) -> Response {
     if let Some(r) = unless_admin(&viewer) {
         return r;
@@ -904,7 +905,7 @@ async fn account_view(
 pub async fn account_page(
     State(app): State<AppState>,
     viewer: Viewer,
-    axum::extract::Query(q): axum::extract::Query<SavedParam>,
+    crate::ui::extract::Query(q): crate::ui::extract::Query<SavedParam>,
 ) -> Response {
     account_view(
         &app,
@@ -1021,7 +1022,7 @@ pub async fn user_tokens_page(
     State(app): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    axum::extract::Query(q): axum::extract::Query<SavedParam>,
+    crate::ui::extract::Query(q): crate::ui::extract::Query<SavedParam>,
 ) -> Response {
     let user = match api_mod::administered_user(&app, &viewer, &id) {
         Ok(u) => u,

@@ -4,8 +4,9 @@
 //! confirmation with a reason), and signing: a confirmation page that shows the hash, asks for
 //! the password again (step-up) and, when the draft changed meanwhile, leads to the new version.
 
+use crate::ui::extract::{Path, Query};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -146,7 +147,7 @@ pub async fn covenant(
             SigRow {
                 unit_id: m.to_string(),
                 unit: names::unit(&state, m),
-                signer: s.map(|s| names::actor(t, &state, &s.signer)),
+                signer: s.map(|s| names::actor(t, &viewer.scope, &state, &s.signer)),
                 recorded: s
                     .map(|s| crate::format::time_ms(s.time_ms))
                     .unwrap_or_default(),

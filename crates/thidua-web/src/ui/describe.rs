@@ -7,6 +7,7 @@ use thidua_domain::model::{LeadershipPosition, LineageKind};
 use thidua_domain::{Event, Payload, State};
 
 use super::names::{self, sentence, Named};
+use crate::authz::Scope;
 use crate::i18n::Strings;
 
 /// An event as people read it.
@@ -51,9 +52,9 @@ fn figures_args<'a>(
 }
 
 /// The sentence and details of one event.
-pub fn describe(t: &Strings, state: &State, e: &Event) -> Described {
+pub fn describe(t: &Strings, viewer: &Scope, state: &State, e: &Event) -> Described {
     use Payload as P;
-    let actor = vec![names::actor(t, state, &e.actor)];
+    let actor = vec![names::actor(t, viewer, state, &e.actor)];
     let units = |ids: &[thidua_domain::UnitId]| {
         names::list(ids.iter().map(|u| names::unit(state, u)).collect())
     };
@@ -64,7 +65,7 @@ pub fn describe(t: &Strings, state: &State, e: &Event) -> Described {
             demo,
         } => (
             t.ev_user_registered,
-            vec![("user", vec![names::person(state, user)])],
+            vec![("user", vec![names::person(viewer, state, user)])],
             vec![
                 (t.display_name_label, text(display_name.as_str())),
                 (t.user_id_label, plain(user.as_str())),
@@ -78,7 +79,7 @@ pub fn describe(t: &Strings, state: &State, e: &Event) -> Described {
                 t.ev_role_revoked
             },
             vec![
-                ("user", vec![names::person(state, user)]),
+                ("user", vec![names::person(viewer, state, user)]),
                 ("role", plain(super::role_label(t, state, role))),
             ],
             Vec::new(),

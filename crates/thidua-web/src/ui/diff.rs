@@ -3,8 +3,9 @@
 //! id) in sentences, and the regulation's canonical text line by line (a longest-common-
 //! subsequence diff with a few lines of context).
 
+use crate::ui::extract::{Path, Query};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 use thidua_domain::model::Target;

@@ -7,7 +7,8 @@
 //! rendered again from its stored content with its verification line. Reads are authorised by
 //! the viewer's scope (the cluster), issuing by the domain.
 
-use axum::extract::{Path, Query, State};
+use crate::ui::extract::{Path, Query};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -205,6 +206,34 @@ pub fn file_response(bytes: Vec<u8>, format: Format, name: &str) -> Response {
         .into_response()
 }
 
+/// The file name (without extension) of a requested document: its kind and what tells it
+/// apart from the other documents of that kind — the covenant and version, the cluster and
+/// year, the pair of units an inspection's minutes cover, the election and round. Ids are the
+/// names' ASCII form, safe in a header.
+pub fn file_stem(request: &Request, cluster: &str, year: i32) -> String {
+    let kind = request.kind().key();
+    match request {
+        Request::Covenant { covenant, version } => match version {
+            Some(v) => format!("{kind}-{covenant}-v{v}"),
+            None => format!("{kind}-{covenant}"),
+        },
+        Request::Results { cluster, year, .. } => format!("{kind}-{cluster}-{year}"),
+        Request::Inspection {
+            inspector,
+            inspected,
+            ..
+        } => format!("{kind}-{cluster}-{year}-{inspector}-{inspected}"),
+        Request::VoteCount {
+            election, round, ..
+        } => match round {
+            Some(r) => format!("{kind}-{election}-round-{r}"),
+            None => format!("{kind}-{election}"),
+        },
+        Request::YearReport { .. } => format!("{kind}-{cluster}-{year}"),
+        Request::AwardSubmission { election, .. } => format!("{kind}-{election}"),
+    }
+}
+
 fn issue_error(e: IssueError) -> ApiError {
     match e {
         IssueError::Service(s) => s.into(),
@@ -244,14 +273,24 @@ pub async fn covenant_file_for(
 ) -> Result<Response, ApiError> {
     let covenant = CovenantId::parse(id).map_err(|_| ApiError::not_found())?;
     let state = app.service.read();
-    let visible = state
+    let Some(c) = state
         .covenants
         .get(&covenant)
-        .is_some_and(|c| viewer.scope.can_view_covenant(&state, c));
-    if !visible {
+        .filter(|c| viewer.scope.can_view_covenant(&state, c))
+    else {
         return Err(ApiError::not_found());
-    }
-    let name = format!("{covenant}");
+    };
+    // The file is named by the version it holds (the one in force, else the latest, when
+    // none is asked), as `thidua-docs` chooses it.
+    let shown = version.unwrap_or_else(|| c.in_force().unwrap_or_else(|| c.latest()).version);
+    let name = file_stem(
+        &Request::Covenant {
+            covenant: covenant.clone(),
+            version: Some(shown),
+        },
+        "",
+        0,
+    );
     let request = Request::Covenant { covenant, version };
     let bytes = app
         .blocking(move |app| {
@@ -384,8 +423,12 @@ pub async fn offer_file_for(
     date: Option<&str>,
     format: Format,
 ) -> Result<Response, ApiError> {
-    let request = offer_request(&app.service.read(), viewer, cluster, key, date)?;
-    let name = format!("{}-{cluster}", request.kind().key());
+    let (request, year) = {
+        let state = app.service.read();
+        let year = cluster_of(&state, key).map_or(0, |(_, y)| y);
+        (offer_request(&state, viewer, cluster, key, date)?, year)
+    };
+    let name = file_stem(&request, cluster, year);
     let bytes = app
         .blocking(move |app| {
             let state = app.service.read();

@@ -7,8 +7,9 @@
 
 use std::collections::BTreeSet;
 
+use crate::ui::extract::{Path, Query};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;

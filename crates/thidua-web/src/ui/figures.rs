@@ -7,9 +7,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::ui::extract::{Path, Query};
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -52,7 +53,10 @@ fn status_text(f: &FigStrings, status: &str) -> &'static str {
 struct WindowPage {
     l: Layout,
     f: &'static FigStrings,
+    /// The window's overview, its calendar's names in the viewer's language.
     w: WindowDto,
+    /// The name of the window shown.
+    window_name: String,
     /// Who recorded each of `w.imports`, by name.
     importers: Vec<Named>,
     errors: BTreeMap<&'static str, String>,
@@ -89,20 +93,25 @@ fn window_view(
     };
     let state = app.service.read();
     match api::window_dto(&state, &viewer.scope, &id, window) {
-        Ok(w) => {
+        Ok(mut w) => {
             let f = viewer.lang.figures();
             let t = viewer.lang.strings();
+            for x in &mut w.windows {
+                x.name = window_name(viewer.lang, &state, &id, &x.key);
+            }
+            let window_name = window_name(viewer.lang, &state, &id, &w.window);
             let importers = state
                 .figures
                 .imports
                 .iter()
                 .filter(|i| i.covenant == id)
-                .map(|i| names::actor(t, &state, &i.actor))
+                .map(|i| names::actor(t, &viewer.scope, &state, &i.actor))
                 .collect();
             let mut res = render(&WindowPage {
                 l: Layout::new(viewer, format!("{}: {}", f.figures, w.title)),
                 f,
                 w,
+                window_name,
                 importers,
                 errors,
             });
@@ -204,10 +213,12 @@ async fn report_view(
     let (Ok(id), Ok(unit)) = (CovenantId::parse(id), UnitId::parse(unit)) else {
         return viewer_error(viewer, ApiError::not_found());
     };
-    let r = match api::load_report(app, &viewer.scope, id, unit, window.to_owned()).await {
-        Ok(r) => r,
-        Err(e) => return viewer_error(viewer, e),
-    };
+    let mut r =
+        match api::load_report(app, &viewer.scope, id.clone(), unit, window.to_owned()).await {
+            Ok(r) => r,
+            Err(e) => return viewer_error(viewer, e),
+        };
+    r.window_name = window_name(viewer.lang, &app.service.read(), &id, &r.window);
     let typed = input.typed.unwrap_or_else(|| {
         r.elements
             .iter()
@@ -244,6 +255,20 @@ pub async fn report_page(
     Path((id, unit, window)): Path<(String, String, String)>,
 ) -> Response {
     report_view(&app, &viewer, &id, &unit, &window, ReportInput::default()).await
+}
+
+/// A window of the covenant's calendar by name, in the viewer's language (its key if the
+/// calendar lacks it).
+fn window_name(
+    lang: crate::i18n::Lang,
+    state: &thidua_domain::State,
+    id: &CovenantId,
+    key: &str,
+) -> String {
+    state
+        .reporting_window(id, key)
+        .map(|w| crate::i18n::figures::window_name(lang, &w))
+        .unwrap_or_else(|_| key.to_owned())
 }
 
 fn report_url(id: &str, unit: &str, window: &str) -> String {
@@ -345,10 +370,8 @@ pub async fn save(
     match crate::api::execute(&app, &viewer, commands).await {
         Ok(_) => Redirect::to(&report_url(&id, &unit, &window)).into_response(),
         Err(e) if e.status.is_client_error() && e.status.as_u16() != 401 => {
-            errors.insert(
-                "form".into(),
-                format!("{} ({})", lang.error(e.code), e.message),
-            );
+            let message = names::refusal(lang, &app.service.read(), Some(&cov), &e);
+            errors.insert("form".into(), message);
             let input = ReportInput {
                 typed: Some(typed),
                 paste,
@@ -382,7 +405,7 @@ pub async fn step(
     match api::step(
         &app,
         &viewer,
-        (cov, unit_id, window.clone()),
+        (cov.clone(), unit_id, window.clone()),
         &action,
         revision,
         reason,
@@ -392,7 +415,8 @@ pub async fn step(
         Ok(_) => Redirect::to(&report_url(&id, &unit, &window)).into_response(),
         Err(e) if e.status.is_client_error() && e.status.as_u16() != 401 => {
             let key = if action == "reopen" { "reason" } else { "form" };
-            let errors = BTreeMap::from([(key.to_owned(), viewer.lang.error(e.code).to_owned())]);
+            let message = names::refusal(viewer.lang, &app.service.read(), Some(&cov), &e);
+            let errors = BTreeMap::from([(key.to_owned(), message)]);
             let input = ReportInput {
                 errors,
                 status: e.status,
@@ -464,7 +488,7 @@ async fn upload(
         &app,
         &viewer,
         api::ImportRequest {
-            covenant: cov,
+            covenant: cov.clone(),
             file_name: form.file_name,
             bytes: form.bytes,
             historical,
@@ -472,7 +496,16 @@ async fn upload(
             dry_run,
         },
     )
-    .await;
+    .await
+    .map_err(|(status, mut failure)| {
+        // The domain's refusal in the viewer's words (the API's message is English).
+        if let Some(refused) = &failure.refusal {
+            failure.message = names::refusal(viewer.lang, &app.service.read(), Some(&cov), refused);
+        } else {
+            failure.message = viewer.lang.error(&failure.error).to_owned();
+        }
+        (status, failure)
+    });
     if historical || back_unit.is_empty() {
         let mut errors = BTreeMap::new();
         match result {
@@ -514,7 +547,7 @@ async fn upload(
                     })
                     .collect();
                 let text = if lines.is_empty() {
-                    viewer.lang.error(&failure.error).to_owned()
+                    failure.message
                 } else {
                     lines.join(" | ")
                 };
@@ -576,7 +609,7 @@ pub async fn deadline(
         }
         Some(deadline) => {
             let command = thidua_domain::Command::SetFiguresDeadline {
-                covenant: cov,
+                covenant: cov.clone(),
                 window: window.clone(),
                 deadline,
             };
@@ -586,7 +619,8 @@ pub async fn deadline(
                         .into_response()
                 }
                 Err(e) if e.status.is_client_error() && e.status.as_u16() != 401 => {
-                    errors.insert("deadline", viewer.lang.error(e.code).to_owned());
+                    let message = names::refusal(viewer.lang, &app.service.read(), Some(&cov), &e);
+                    errors.insert("deadline", message);
                 }
                 Err(e) => return viewer_error(&viewer, e),
             }

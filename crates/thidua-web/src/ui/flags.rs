@@ -3,8 +3,9 @@
 //! national covenant has thousands of flags). Shows what [`crate::api::flags`] returns for the
 //! viewer (the same rule, `Scope::reads_flags`).
 
+use crate::ui::extract::{Path, Query};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 use thidua_domain::integrity::FlagKind;

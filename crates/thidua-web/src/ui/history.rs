@@ -3,8 +3,9 @@
 //! in the record and whether a witnessed record covers it (with a link to the page that checks
 //! it); older pages through a `before` cursor.
 
+use crate::ui::extract::Query;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -79,7 +80,7 @@ pub async fn history(
     let rows = events
         .iter()
         .map(|e| {
-            let d = super::describe::describe(t, &state, e);
+            let d = super::describe::describe(t, &viewer.scope, &state, e);
             EventRow {
                 index: e.index,
                 time: crate::format::time_ms(e.time_ms),

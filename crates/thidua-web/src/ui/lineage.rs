@@ -7,8 +7,9 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use crate::ui::extract::Path;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use thidua_domain::event::parse_date;

@@ -5,7 +5,8 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, State};
+use crate::ui::extract::Path;
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use thidua_domain::model::{LeadershipMethod, LeadershipPosition};
 use thidua_domain::text::limits;

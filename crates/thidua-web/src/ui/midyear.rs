@@ -4,8 +4,9 @@
 //! freezes it (a plain POST with the CSRF token, no JavaScript); the XLSX download. Reads and
 //! the command go through [`crate::api::midyear`], so the page and the API agree.
 
+use crate::ui::extract::Path;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use thidua_domain::CovenantId;
@@ -72,7 +73,7 @@ fn view(app: &AppState, viewer: &Viewer, id: &CovenantId, error: Option<String>)
             let frozen_by = (d.frozen.is_some())
                 .then(|| state.midyear.get(id))
                 .flatten()
-                .map(|r| names::actor(t, &state, &r.by));
+                .map(|r| names::actor(t, &viewer.scope, &state, &r.by));
             let m = viewer.lang.midyear();
             let p = viewer.lang.progress();
             let failed = error.is_some();

@@ -10,6 +10,7 @@ pub(crate) mod describe;
 mod diff;
 pub(crate) mod documents;
 mod editor;
+pub(crate) mod extract;
 mod figures;
 mod flags;
 pub(crate) mod form;

@@ -1,10 +1,11 @@
 //! Names, never ids: how a person, unit, cluster or covenant appears on a page (its name with a
 //! link to its page, marked `lang="vi"` since the data is Vietnamese whatever the interface's
-//! language), and sentences built from a translated template with such names in it
+//! language; a person's page only when the viewer may open it), and sentences built from a translated template with such names in it
 //! ([`sentence`]). Templates render both with `named.html` and `sentence.html`.
 
 use thidua_domain::{Actor, ClusterId, CovenantId, State, UnitId, UserId};
 
+use crate::authz::Scope;
 use crate::i18n::Strings;
 
 /// A name to show, with the page it links to.
@@ -71,20 +72,28 @@ pub fn covenant(state: &State, id: &CovenantId) -> Named {
     Named::link(name, format!("/covenants/{id}"))
 }
 
-pub fn person(state: &State, id: &UserId) -> Named {
+/// A person's name, linked to their page only when `viewer` may open it
+/// ([`Scope::can_view_user`], the rule `/people/{id}` answers by): a link that answers 404 is
+/// a dead end, so others read the name as plain data.
+pub fn person(viewer: &Scope, state: &State, id: &UserId) -> Named {
     let name = state
         .users
         .get(id)
         .map(|u| u.display_name.to_string())
         .unwrap_or_else(|| id.to_string());
-    Named::link(name, format!("/people/{id}"))
+    if viewer.can_view_user(state, id) {
+        Named::link(name, format!("/people/{id}"))
+    } else {
+        Named::data(name)
+    }
 }
 
-/// Who caused an event: a person, or the operator at the server's command line.
-pub fn actor(t: &Strings, state: &State, actor: &Actor) -> Named {
+/// Who caused an event: a person (see [`person`]), or the operator at the server's command
+/// line.
+pub fn actor(t: &Strings, viewer: &Scope, state: &State, actor: &Actor) -> Named {
     match actor {
         Actor::System => Named::plain(t.actor_system),
-        Actor::User(u) => person(state, u),
+        Actor::User(u) => person(viewer, state, u),
     }
 }
 
@@ -134,8 +143,57 @@ pub fn domain_error(
     state: &State,
     e: &thidua_domain::DomainError,
 ) -> String {
+    domain_error_in(lang, state, None, e)
+}
+
+/// A refusal answered to a form, in the viewer's language only: the domain's refusal told with
+/// names ([`domain_error_in`], `covenant` naming the reporting windows), else the sentence of
+/// its code. Never the error's English message, which is for the API and the logs.
+pub fn refusal(
+    lang: crate::i18n::Lang,
+    state: &State,
+    covenant: Option<&CovenantId>,
+    e: &crate::error::ApiError,
+) -> String {
+    match &e.domain {
+        Some(d) => domain_error_in(lang, state, covenant, d),
+        None => lang.error(e.code).to_owned(),
+    }
+}
+
+/// [`domain_error`], with the covenant whose calendar names a refused report's window.
+pub fn domain_error_in(
+    lang: crate::i18n::Lang,
+    state: &State,
+    covenant: Option<&CovenantId>,
+    e: &thidua_domain::DomainError,
+) -> String {
+    use crate::i18n::figures;
     use thidua_domain::DomainError as E;
     let t = lang.strings();
+    // The covenant's calendar names the window; without one, the first movement's calendar
+    // that has the key.
+    let window_name = |key: &str| {
+        covenant
+            .and_then(|c| state.reporting_window(c, key).ok())
+            .or_else(|| {
+                state
+                    .movements
+                    .values()
+                    .flat_map(|m| m.calendar.iter())
+                    .find(|w| w.key == key)
+                    .cloned()
+            })
+            .map(|w| figures::window_name(lang, &w))
+            .unwrap_or_else(|| key.to_owned())
+    };
+    let figures_sentence = |args: &[(&str, String)]| {
+        figures::refusal(lang, e.code()).map(|template| {
+            args.iter().fold(template.to_owned(), |s, (k, v)| {
+                s.replace(&format!("{{{k}}}"), v)
+            })
+        })
+    };
     let unit_name = |id: &str| {
         UnitId::parse(id)
             .ok()
@@ -185,6 +243,35 @@ pub fn domain_error(
             t.err_not_member,
             &[("unit", unit_name(unit)), ("year", year.to_string())],
         ),
+        E::ReportState {
+            unit,
+            window,
+            status,
+            action,
+        } => figures_sentence(&[
+            ("unit", unit_name(unit)),
+            ("window", window_name(window)),
+            ("status", figures::status_word(lang, status).to_owned()),
+            ("action", figures::action_word(lang, action).to_owned()),
+        ])
+        .unwrap_or_default(),
+        E::FiguresExist { unit, window } => {
+            figures_sentence(&[("unit", unit_name(unit)), ("window", window_name(window))])
+                .unwrap_or_default()
+        }
+        E::SummaryWindow(window) => {
+            figures_sentence(&[("window", window_name(window))]).unwrap_or_default()
+        }
+        // The rule's and the elements' names are the regulation's own (Vietnamese) words.
+        E::RuleViolated { rule } | E::WarningNeedsComment { rule } => {
+            figures_sentence(&[("rule", rule.clone())]).unwrap_or_default()
+        }
+        E::ReportIncomplete(elements) => {
+            figures_sentence(&[("elements", elements.replace("; ", ", "))]).unwrap_or_default()
+        }
+        E::InvalidFigure { element, .. } => {
+            figures_sentence(&[("element", element.clone())]).unwrap_or_default()
+        }
         _ => lang.error(e.code()).to_owned(),
     }
 }
@@ -192,6 +279,128 @@ pub fn domain_error(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Lang;
+    use thidua_domain::{Command, DomainError as E, Text};
+
+    /// A state with Kiên Giang and a movement on the default calendar.
+    fn state() -> State {
+        let text = |s: &str| Text::parse("name", s, 200).unwrap();
+        let commands = [
+            Command::CreateUnit {
+                unit: UnitId::parse("ca-kg").unwrap(),
+                name: text("Công an tỉnh Kiên Giang"),
+                short_code: text("CAKG"),
+                kind: thidua_domain::model::UnitKind::ProvincialPolice,
+                parent: None,
+                established: chrono::NaiveDate::from_ymd_opt(2004, 1, 1).unwrap(),
+            },
+            Command::CreateMovement {
+                movement: thidua_domain::MovementId::parse("vi-an-ninh-2024").unwrap(),
+                name: text("Vì an ninh Tổ quốc"),
+                year: 2024,
+                plan_ref: text("84/KH-BCA"),
+                slogan: None,
+                calendar: thidua_domain::calendar::default_calendar(2024),
+            },
+        ];
+        commands.into_iter().fold(State::default(), |s, c| {
+            thidua_domain::decide_and_apply(&s, &Actor::System, 0, c)
+                .unwrap()
+                .1
+        })
+    }
+
+    /// Every refusal the figures forms can meet reads in the page's language only: the
+    /// domain's English message never shows, nor a unit's or a window's id; the unit and the
+    /// window are named, the rule by its own (Vietnamese) name.
+    #[test]
+    fn figures_refusals_are_told_in_the_pages_language_with_names() {
+        let state = state();
+        let rule = "Tin đã giải quyết không vượt quá tin đã tiếp nhận";
+        let mut errors = vec![
+            E::RuleViolated { rule: rule.into() },
+            E::WarningNeedsComment { rule: rule.into() },
+            E::ReportIncomplete("Số vụ phạm tội; Số tin tiếp nhận".into()),
+            E::InvalidFigure {
+                element: "Số vụ phạm tội".into(),
+                reason: "negative".into(),
+            },
+            E::FiguresExist {
+                unit: "ca-kg".into(),
+                window: "M12".into(),
+            },
+            E::SummaryWindow("Q4".into()),
+            E::UnknownWindow("M13".into()),
+            E::UnknownElement("crimes_x".into()),
+            E::StaleRevision { expected: 3 },
+            E::CovenantNotSigned("gu-12-2024".into()),
+            E::Forbidden,
+            E::Unauthorised {
+                actor: "lanhdao-ag".into(),
+                kind: "figures_saved",
+                needed: "officer:ca-kg".into(),
+            },
+            E::InvalidRule {
+                rule: "r1".into(),
+                reason: "unknown element".into(),
+            },
+            E::InvalidValue {
+                field: "comment",
+                reason: "too long".into(),
+            },
+        ];
+        for status in ["none", "draft", "submitted", "approved", "reopened"] {
+            for action in ["save", "submit", "approve", "reopen"] {
+                errors.push(E::ReportState {
+                    unit: "ca-kg".into(),
+                    window: "M12".into(),
+                    status: status.into(),
+                    action: action.into(),
+                });
+            }
+        }
+        for e in &errors {
+            let english = e.to_string();
+            for lang in [Lang::Vi, Lang::En] {
+                let m = domain_error(lang, &state, e);
+                assert!(!m.is_empty(), "{e:?}");
+                assert!(!m.contains(&english), "{lang:?} {e:?}: {m}");
+                for id in [
+                    "ca-kg",
+                    "M12",
+                    "Q4",
+                    "M13",
+                    "lanhdao-ag",
+                    "gu-12-2024",
+                    "crimes_x",
+                ] {
+                    assert!(!m.contains(id), "{lang:?} {e:?} shows the id {id}: {m}");
+                }
+                if lang == Lang::Vi {
+                    for word in [" the ", "cannot", "validation", "not met", " is "] {
+                        assert!(!m.contains(word), "English in {e:?}: {m}");
+                    }
+                }
+            }
+        }
+        let state_error = &E::ReportState {
+            unit: "ca-kg".into(),
+            window: "M12".into(),
+            status: "submitted".into(),
+            action: "save".into(),
+        };
+        let vi = domain_error(Lang::Vi, &state, state_error);
+        assert_eq!(
+            vi,
+            "Báo cáo của Công an tỉnh Kiên Giang kỳ Tháng 12 đang ở trạng thái «Đã gửi, chờ duyệt»: không thể lưu."
+        );
+        let en = domain_error(Lang::En, &state, state_error);
+        assert_eq!(
+            en,
+            "The report of Công an tỉnh Kiên Giang for Month 12 is «Submitted, awaiting approval»: it cannot be saved."
+        );
+        assert!(domain_error(Lang::Vi, &state, &errors[0]).contains(rule));
+    }
 
     #[test]
     fn sentences_keep_text_and_names_apart() {

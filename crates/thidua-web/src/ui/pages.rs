@@ -3,8 +3,9 @@
 //! in [`crate::api::dto`]; invisible things answer 404. The covenant and history pages have
 //! modules of their own.
 
+use crate::ui::extract::{Path, Query};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;

@@ -4,8 +4,9 @@
 //! overseers' table of every cluster. "Số liệu tính đến ngày …" on each. No JavaScript. Reads
 //! go through [`crate::api::progress`], the API's code, so both show the same.
 
+use crate::ui::extract::{Path, Query};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 use thidua_domain::{CovenantId, UnitId};

@@ -7,8 +7,9 @@
 //! words, with the raw proof and how to check it independently). `/about/record` explains the
 //! words once.
 
+use crate::ui::extract::{Path, Query};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 use thidua_ledger::{
@@ -207,7 +208,7 @@ pub async fn record(
         let state = app.service.read();
         event
             .filter(|e| viewer.scope.can_view_event(&state, e))
-            .map(|e| super::describe::describe(t, &state, &e).sentence)
+            .map(|e| super::describe::describe(t, &viewer.scope, &state, &e).sentence)
     };
     render(&RecordPage {
         l: Layout::new(

@@ -170,6 +170,36 @@ pub fn offered_documents_after_publication(app: &TestApp) {
         "{keys:?}"
     );
     assert!(keys.contains(&"year:gu-12-2024"), "{keys:?}");
+    // Each offered document downloads under a name of its own: the pair of units for an
+    // inspection's minutes.
+    let mut names = std::collections::BTreeSet::new();
+    for key in &keys {
+        let r = sec.get(&format!(
+            "/clusters/cum-12/documents/file/pdf?doc={key}&date=2024-12-30"
+        ));
+        assert_eq!(r.status, 200, "{key}");
+        let disposition = r.header("content-disposition").unwrap().to_owned();
+        if let ["inspection", _, inspector, inspected] = key.split(':').collect::<Vec<_>>()[..] {
+            assert_eq!(
+                disposition,
+                format!(
+                    "attachment; filename=\"inspection_minutes-cum-12-2024-{inspector}-{inspected}.pdf\""
+                )
+            );
+        }
+        assert!(names.insert(disposition.clone()), "{disposition} twice");
+    }
+    let covenant_file = |q: &str| {
+        sec.get(&format!("/covenants/gu-12-2024/document/pdf{q}"))
+            .header("content-disposition")
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(
+        covenant_file("?version=1"),
+        "attachment; filename=\"covenant-gu-12-2024-v1.pdf\""
+    );
+    assert_eq!(covenant_file(""), covenant_file("?version=1"));
     let page = sec.get("/clusters/cum-12?year=2024");
     assert!(page.body.contains("id=\"offered-documents\""));
     assert!(page

@@ -7,8 +7,9 @@
 pub mod describe;
 pub mod manage;
 
+use crate::ui::extract::{Path, Query};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -302,6 +303,46 @@ struct VotePage {
     election_key: String,
     registered_key: String,
     command: String,
+    /// The sentences the script shows when the ballot is refused, by code (JSON), in the
+    /// viewer's language: the ballot's own checks and every refusal casting it may meet.
+    messages: String,
+}
+
+/// The codes a ballot sent from the voting page can be refused with, beside `too_many` (more
+/// candidates ticked than seats, checked in the page) and `other`.
+const BALLOT_REFUSALS: &[&str] = &[
+    "ballot_invalid",
+    "ballot_bad_signature",
+    "ballot_bad_proof",
+    "ballot_replayed",
+    "vote_closed",
+    "vote_no_key",
+    "voter_key_missing",
+    "voter_key_taken",
+    "forbidden",
+    "not_found",
+    "csrf",
+    "unauthenticated",
+    "busy",
+    "halted",
+    "internal",
+    "invalid_body",
+];
+
+/// The voting page's refusal sentences ([`BALLOT_REFUSALS`]) as a JSON object.
+fn ballot_messages(lang: crate::i18n::Lang, s: &VoteStrings, seats: u32) -> String {
+    let mut out: serde_json::Map<String, serde_json::Value> = BALLOT_REFUSALS
+        .iter()
+        .map(|c| ((*c).to_owned(), lang.error(c).into()))
+        .collect();
+    out.insert(
+        "too_many".into(),
+        s.vote_too_many
+            .replace("{seats}", &seats.to_string())
+            .into(),
+    );
+    out.insert("other".into(), s.vote_failed.into());
+    serde_json::Value::Object(out).to_string()
 }
 
 async fn vote_page(
@@ -357,6 +398,7 @@ async fn vote_page(
             .map(|(k, _)| k.to_string())
             .unwrap_or_default(),
         command: format!("thidua vote --server URL --election {} --unit {unit}", e.id),
+        messages: ballot_messages(viewer.lang, s, round.seats),
     })
 }
 
@@ -528,7 +570,7 @@ async fn minutes_page(
 async fn election_api(
     State(app): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    axum::extract::Path(id): axum::extract::Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let (_, e) = visible(&app, &viewer, &id)?;
     let rounds: Vec<serde_json::Value> = e

@@ -4,8 +4,9 @@
 //! served back only to those who may read that dossier, as an attachment that the browser must
 //! not sniff.
 
+use crate::ui::extract::Path;
 use axum::body::Bytes;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use thidua_domain::yearend::{evidence, Evidence, YearEndCommand};

@@ -17,8 +17,9 @@ mod forms;
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::ui::extract::Path;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use thidua_domain::CovenantId;

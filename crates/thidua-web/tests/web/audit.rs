@@ -1,0 +1,275 @@
+//! What an audit of the demonstration found in the pages, each held over HTTP: a person's name
+//! links to their page only when the viewer may open it; the figures forms' refusals read in
+//! the page's language with names (no English, no ids); an unreadable path or query answers the
+//! error page in the viewer's language (the API its JSON); reporting windows are named in the
+//! page's language; the flags page says in words what its CSV holds.
+
+use thidua_domain::{Actor, Command, CovenantId, UnitId, UserId};
+
+use super::support::{load_figures, signed_in, spawn, Backend, Client, TestApp};
+
+const COV: &str = "gu-12-2024";
+
+/// Every `/people/…` address a page links to.
+fn people_links(body: &str) -> Vec<String> {
+    body.match_indices("href=\"/people/")
+        .map(|(i, _)| {
+            let rest = &body[i + "href=\"".len()..];
+            rest[..rest.find('"').unwrap()].to_owned()
+        })
+        .collect()
+}
+
+/// The text of the element whose opening tag carries `id="{id}"`, tags removed.
+fn text_of(body: &str, id: &str) -> String {
+    let at = body
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no #{id} in {body}"));
+    let start = at + body[at..].find('>').unwrap() + 1;
+    let end = start + body[start..].find("</").unwrap();
+    body[start..end].to_owned()
+}
+
+fn switch_to_english(c: &Client) {
+    let page = c.get("/");
+    let r = c.post_form("/lang", &[("csrf", &page.csrf()), ("to", "en")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+}
+
+/// An Giang's leader signs as a person (the others by the operator): a leader of Kiên Giang
+/// reads the signer's name on the covenant page and in the history, and every link to a
+/// person's page there opens.
+fn people_links_open(app: &TestApp) {
+    let covenant = CovenantId::parse(COV).unwrap();
+    let hash = app.service.read().covenants[&covenant]
+        .latest()
+        .hash
+        .clone();
+    app.service
+        .execute_all(
+            &Actor::User(UserId::parse("lanhdao-ag").unwrap()),
+            vec![Command::SignCovenant {
+                covenant: covenant.clone(),
+                version: 1,
+                unit: UnitId::parse("ca-ag").unwrap(),
+                hash,
+            }],
+        )
+        .unwrap();
+    let leader = signed_in(app, "lanhdao-kg");
+    for path in [format!("/covenants/{COV}"), "/history".to_owned()] {
+        let page = leader.get(&path);
+        assert_eq!(page.status, 200, "{path}: {}", page.body);
+        assert!(
+            page.body.contains("Lãnh Đạo An Giang"),
+            "{path} names the signer: {}",
+            page.body
+        );
+        assert!(
+            !page.body.contains("href=\"/people/lanhdao-ag\""),
+            "{path}: a link the viewer may not open"
+        );
+        for link in people_links(&page.body) {
+            assert_eq!(leader.get(&link).status, 200, "{path} links {link}");
+        }
+    }
+    // An administrator still has the link.
+    let admin = signed_in(app, "quantri");
+    assert!(admin
+        .get(&format!("/covenants/{COV}"))
+        .body
+        .contains("href=\"/people/lanhdao-ag\""));
+}
+
+/// Multipart body of the figures import form.
+fn import_form(csrf: &str, name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "thidua-audit-boundary";
+    let mut body = Vec::new();
+    for (k, v) in [("csrf", csrf), ("unit", "ca-kg"), ("window", "M01")] {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .bytes(),
+        );
+    }
+    body.extend(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+            .bytes(),
+    );
+    body.extend(bytes);
+    body.extend(format!("\r\n--{boundary}--\r\n").bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// Kiên Giang's January is submitted: saving it again, importing it, importing a file that is
+/// no workbook and another unit's leader saving it are refused in the page's words, with the
+/// unit's and the window's names and none of the API's English or ids.
+fn figures_refusals_in_the_pages_language(app: &TestApp) {
+    load_figures(&app.service);
+    let officer = signed_in(app, "canbo-kg");
+    let grid = format!("/covenants/{COV}/figures/ca-kg/M01");
+    let save = |c: &Client| {
+        let page = c.get(&grid);
+        c.post_form(&grid, &[("csrf", &page.csrf()), ("action", "save")])
+    };
+    let r = save(&officer);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(
+        text_of(&r.body, "form-error"),
+        "Báo cáo của Công an tỉnh Kiên Giang kỳ Tháng 1 đang ở trạng thái «Đã gửi, chờ duyệt»: không thể lưu."
+    );
+    // Another unit's leader: refused without the API's English.
+    let other = signed_in(app, "lanhdao-ag");
+    let r = save(&other);
+    assert!(r.status == 403 || r.status == 404, "{}", r.body);
+    if r.body.contains("id=\"form-error\"") {
+        let m = text_of(&r.body, "form-error");
+        assert!(!m.contains("actor") && !m.contains('('), "{m}");
+    }
+    // The import form: a file that is not a workbook, then the submitted month again.
+    let page = officer.get(&grid);
+    let (kind, body) = import_form(&page.csrf(), "m01.xlsx", b"PK\x03\x04 a broken archive");
+    let r = officer.post_raw(&format!("/covenants/{COV}/figures/import"), &kind, &body);
+    let errors = &r.body[r
+        .body
+        .find("id=\"import-errors\"")
+        .unwrap_or_else(|| panic!("{}", r.body))..];
+    let errors = &errors[..errors.find("</section>").unwrap()];
+    assert!(errors.contains("Tệp không phải .xlsx hợp lệ"), "{errors}");
+    for english in ["Zip", "EOCD", "archive", "invalid"] {
+        assert!(!errors.contains(english), "{errors}");
+    }
+    let mut csv = String::from("unit,element,period,value\n");
+    for (element, value) in super::support::full_figures(&app.service, COV, 7) {
+        csv.push_str(&format!("CAKG,{element},2024-M01,{value}\n"));
+    }
+    let (kind, body) = import_form(&page.csrf(), "m01.csv", csv.as_bytes());
+    let r = officer.post_raw(&format!("/covenants/{COV}/figures/import"), &kind, &body);
+    let errors = &r.body[r
+        .body
+        .find("id=\"import-errors\"")
+        .unwrap_or_else(|| panic!("{}", r.body))..];
+    let errors = &errors[..errors.find("</section>").unwrap()];
+    assert!(
+        errors.contains(
+            "Báo cáo của Công an tỉnh Kiên Giang kỳ Tháng 1 đang ở trạng thái «Đã gửi, chờ duyệt»: không thể lưu."
+        ),
+        "{errors}"
+    );
+    for raw in ["report_state", "ca-kg", "M01", "cannot"] {
+        assert!(!errors.contains(raw), "{raw} in {errors}");
+    }
+    // The same refusal on an English page.
+    switch_to_english(&officer);
+    let r = save(&officer);
+    assert_eq!(
+        text_of(&r.body, "form-error"),
+        "The report of Công an tỉnh Kiên Giang for Month 1 is «Submitted, awaiting approval»: it cannot be saved."
+    );
+}
+
+/// The window selector names the months in the page's language, without their keys.
+fn windows_named_in_the_pages_language(app: &TestApp) {
+    load_figures(&app.service);
+    let officer = signed_in(app, "canbo-kg");
+    let page = officer.get(&format!("/covenants/{COV}/figures?window=M01"));
+    assert!(page.body.contains(">Tháng 1</option>"), "{}", page.body);
+    assert!(!page.body.contains("(M01)"), "{}", page.body);
+    switch_to_english(&officer);
+    let page = officer.get(&format!("/covenants/{COV}/figures?window=M01"));
+    assert!(page.body.contains(">Month 1</option>"), "{}", page.body);
+    assert!(!page.body.contains("Tháng"), "{}", page.body);
+    let report = officer.get(&format!("/covenants/{COV}/figures/ca-kg/M02"));
+    assert!(
+        report
+            .body
+            .contains("<h1>Công an tỉnh Kiên Giang — Month 2 2024</h1>"),
+        "{}",
+        report.body
+    );
+}
+
+/// A path or query that cannot be read answers the error page (400) in the viewer's language;
+/// spaces around a number are not an error; the API keeps its JSON error.
+fn unreadable_addresses_answer_the_error_page(app: &TestApp) {
+    let leader = signed_in(app, "lanhdao-kg");
+    for (path, message) in [
+        ("/history?before=abc", "Tham số truy vấn không hợp lệ."),
+        ("/record/abc", "Địa chỉ trang không hợp lệ."),
+        (
+            &format!("/covenants/{COV}?version=x") as &str,
+            "Tham số truy vấn không hợp lệ.",
+        ),
+        (
+            "/elections/bau-1/receipt?index=abc",
+            "Tham số truy vấn không hợp lệ.",
+        ),
+    ] {
+        let r = leader.get(path);
+        assert_eq!(r.status, 400, "{path}: {}", r.body);
+        assert!(
+            r.header("content-type").unwrap().starts_with("text/html"),
+            "{path}"
+        );
+        assert!(r.body.contains(message), "{path}: {}", r.body);
+        assert!(!r.body.contains("Failed to deserialize"), "{path}");
+    }
+    for path in [
+        format!("/covenants/{COV}?version=%201%20"),
+        "/history?before=%20100".to_owned(),
+    ] {
+        assert_eq!(leader.get(&path).status, 200, "{path}");
+    }
+    let api = leader.get("/api/v1/events?before=abc");
+    assert_eq!(api.status, 400);
+    assert_eq!(api.json()["error"], "invalid_query", "{}", api.body);
+    switch_to_english(&leader);
+    let r = leader.get("/history?before=abc");
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("Invalid query parameters."), "{}", r.body);
+}
+
+/// The flags page says what its CSV holds in the page's language.
+fn flags_export_said_in_words(app: &TestApp) {
+    load_figures(&app.service);
+    let sec = signed_in(app, "thuky12");
+    let page = sec.get(&format!("/covenants/{COV}/flags"));
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("Tải về tệp CSV: mỗi dòng một dấu hiệu"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("(unit,period,kind,reason)"));
+}
+
+#[test]
+fn people_links_open_for_those_who_see_them() {
+    people_links_open(&spawn(Backend::Sqlite).unwrap());
+}
+
+#[test]
+fn figures_refusals_are_in_the_pages_language_sqlite() {
+    figures_refusals_in_the_pages_language(&spawn(Backend::Sqlite).unwrap());
+}
+
+#[test]
+fn figures_refusals_are_in_the_pages_language_postgres() {
+    if let Some(app) = spawn(Backend::Postgres) {
+        figures_refusals_in_the_pages_language(&app);
+    }
+}
+
+#[test]
+fn reporting_windows_are_named_in_the_pages_language() {
+    windows_named_in_the_pages_language(&spawn(Backend::Sqlite).unwrap());
+}
+
+#[test]
+fn unreadable_paths_and_queries_answer_the_error_page() {
+    unreadable_addresses_answer_the_error_page(&spawn(Backend::Sqlite).unwrap());
+}
+
+#[test]
+fn the_flags_export_is_said_in_words() {
+    flags_export_said_in_words(&spawn(Backend::Sqlite).unwrap());
+}
