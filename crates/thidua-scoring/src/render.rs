@@ -92,6 +92,16 @@ fn with_measure(v: String, measure: &Option<String>) -> String {
     }
 }
 
+/// How a window's months were combined into one figure.
+fn months_vi(months: u8, aggregation: Aggregation) -> String {
+    match aggregation {
+        Aggregation::Sum => format!("cộng {months} tháng"),
+        Aggregation::Last => format!("số tháng cuối trong {months} tháng"),
+        Aggregation::Mean => format!("trung bình {months} tháng"),
+        Aggregation::Max => format!("lớn nhất trong {months} tháng"),
+    }
+}
+
 fn source_vi(source: &Source, aggregation: Aggregation) -> String {
     match source {
         Source::Direct { row } => format!("nguồn: dòng {row}"),
@@ -100,13 +110,10 @@ fn source_vi(source: &Source, aggregation: Aggregation) -> String {
             first_row,
             last_row,
         } => {
-            let how = match aggregation {
-                Aggregation::Sum => format!("cộng {months} tháng"),
-                Aggregation::Last => format!("số tháng cuối trong {months} tháng"),
-                Aggregation::Mean => format!("trung bình {months} tháng"),
-                Aggregation::Max => format!("lớn nhất trong {months} tháng"),
-            };
-            format!("{how}, nguồn: dòng {first_row}–{last_row}")
+            format!(
+                "{}, nguồn: dòng {first_row}–{last_row}",
+                months_vi(*months, aggregation)
+            )
         }
         Source::Predecessors { parts } => {
             let p: Vec<String> = parts
@@ -124,7 +131,108 @@ fn source_vi(source: &Source, aggregation: Aggregation) -> String {
 
 /// One explanation step as a Vietnamese sentence.
 pub fn step_vi(s: &Step) -> String {
+    step_vi_named(s, &Naming::FILE)
+}
+
+/// How an explanation names what the engine's data calls by ids. Offline ([`Naming::FILE`],
+/// `thidua score`) it cites the data file: unit and element ids, period keys, line numbers. In
+/// the server the data are the log's approved figures, whose ids and rows mean nothing to a
+/// reader: units and elements are named, and a figure's source is the approved figures.
+#[derive(Clone, Copy)]
+pub struct Naming<'a> {
+    /// A unit's name from its id in the data.
+    pub unit: &'a dyn Fn(&str) -> Option<String>,
+    /// An element's name from its id.
+    pub element: &'a dyn Fn(&str) -> Option<String>,
+    /// Whether to cite the data file (ids, period keys, line numbers).
+    pub cite_file: bool,
+}
+
+fn no_name(_: &str) -> Option<String> {
+    None
+}
+
+impl Naming<'static> {
+    /// The data file's own ids and lines.
+    pub const FILE: Naming<'static> = Naming {
+        unit: &no_name,
+        element: &no_name,
+        cite_file: true,
+    };
+}
+
+impl Naming<'_> {
+    fn unit_name(&self, id: &str) -> String {
+        (self.unit)(id).unwrap_or_else(|| id.to_owned())
+    }
+
+    /// `text` with each `` `id` `` the engine quotes replaced by the unit's or element's name.
+    fn names_in(&self, text: &str) -> String {
+        if self.cite_file {
+            return text.to_owned();
+        }
+        let mut out = String::new();
+        for (i, part) in text.split('`').enumerate() {
+            if i % 2 == 0 {
+                out.push_str(part);
+            } else if let Some(name) = (self.unit)(part) {
+                out.push_str(&name);
+            } else if let Some(name) = (self.element)(part) {
+                out.push_str(&format!("«{name}»"));
+            } else {
+                out.push_str(part);
+            }
+        }
+        out
+    }
+}
+
+/// Where a figure comes from, in the server's words: how the months were combined, no rows.
+fn source_named(source: &Source, aggregation: Aggregation, n: &Naming) -> String {
+    match source {
+        Source::Direct { .. } => "số liệu đã duyệt".into(),
+        Source::Months { months, .. } => {
+            format!("{}, số liệu đã duyệt", months_vi(*months, aggregation))
+        }
+        Source::Predecessors { parts } => {
+            let p: Vec<String> = parts
+                .iter()
+                .map(|(u, v)| format!("{} {}", n.unit_name(u), vi_num(v)))
+                .collect();
+            format!(
+                "đơn vị hợp nhất, cộng số liệu các đơn vị tiền thân: {}",
+                p.join(" + ")
+            )
+        }
+        Source::Declared { .. } => source_vi(source, aggregation),
+    }
+}
+
+/// One explanation step as a Vietnamese sentence, naming as `n` says.
+pub fn step_vi_named(s: &Step, n: &Naming) -> String {
     match s {
+        Step::Figure {
+            name,
+            measure,
+            unit,
+            from,
+            to,
+            aggregation,
+            value,
+            source,
+            ..
+        } if !n.cite_file => format!(
+            "Số liệu «{name}» của {} ({from} – {to}): {} ({})",
+            n.unit_name(unit),
+            with_measure(vi_num(value), measure),
+            source_named(source, *aggregation, n)
+        ),
+        Step::Manual { score: Some(s), .. } if !n.cite_file => {
+            format!("Điểm chấm qua kiểm tra: {}", vi_num(s))
+        }
+        Step::Fallback {
+            reason_vi, points, ..
+        } if !n.cite_file => format!("{}: {} điểm", n.names_in(reason_vi), vi_num(points)),
         Step::Figure {
             element,
             name,
@@ -490,27 +598,32 @@ pub fn esc(s: &str) -> String {
     o
 }
 
-fn steps_html(trace: &[Step]) -> String {
+fn steps_html(trace: &[Step], n: &Naming) -> String {
     trace
         .iter()
-        .map(|s| format!("<li>{}</li>", esc(&step_vi(s))))
+        .map(|s| format!("<li>{}</li>", esc(&step_vi_named(s, n))))
         .collect()
 }
 
 /// One unit's explanation as an HTML fragment (every text escaped).
 pub fn unit_html(u: &UnitResult) -> String {
+    unit_html_named(u, &Naming::FILE)
+}
+
+/// [`unit_html`], naming as `n` says (the heading then gives the unit's name only).
+pub fn unit_html_named(u: &UnitResult, naming: &Naming) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
         "<section class=\"thidua-unit\" data-unit=\"{}\">",
         esc(&u.unit)
     );
-    let _ = writeln!(
-        o,
-        "<h3>{} — {}</h3>",
-        esc(&u.unit),
-        esc(u.name.as_deref().unwrap_or(""))
-    );
+    let name = u.name.clone().unwrap_or_else(|| naming.unit_name(&u.unit));
+    if naming.cite_file {
+        let _ = writeln!(o, "<h3>{} — {}</h3>", esc(&u.unit), esc(&name));
+    } else {
+        let _ = writeln!(o, "<h3>{}</h3>", esc(&name));
+    }
     let _ = writeln!(o, "<table><thead><tr><th>Mã</th><th>Nội dung</th><th>Điểm chuẩn</th><th>Điểm</th><th>Giải trình</th></tr></thead><tbody>");
     for n in &u.nodes {
         let _ = writeln!(
@@ -522,7 +635,7 @@ pub fn unit_html(u: &UnitResult) -> String {
             esc(&crate::num::vi(n.max_points)),
             esc(&pts(&n.points)),
             esc(status_vi(n.status)),
-            steps_html(&n.trace)
+            steps_html(&n.trace, naming)
         );
     }
     for (title, class, items, penalty) in [
@@ -549,7 +662,7 @@ pub fn unit_html(u: &UnitResult) -> String {
                 esc(&it.name),
                 esc(&p),
                 esc(status_vi(it.status)),
-                steps_html(&it.trace)
+                steps_html(&it.trace, naming)
             );
         }
     }
@@ -562,7 +675,7 @@ pub fn unit_html(u: &UnitResult) -> String {
                 Step::Sum { parts, points } => {
                     format!("Cộng điểm {parts} lĩnh vực: {}", vi_num(points))
                 }
-                s => step_vi(s),
+                s => step_vi_named(s, naming),
             })
             .collect();
         lines.push(format!(

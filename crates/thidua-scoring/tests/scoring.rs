@@ -108,6 +108,62 @@ fn canonical_form_is_stable_and_hash_is_of_it() {
     assert!(c.starts_with("format = 1\n"));
 }
 
+/// In the server, explanations name units and elements and cite no rows of a data file: every
+/// step of the example, rendered with the server's naming, names the unit and never shows a
+/// unit id, an element id in brackets or a line number.
+#[test]
+fn server_explanations_name_units_and_elements_and_cite_no_rows() {
+    use thidua_scoring::render::{step_vi_named, unit_html_named, Naming};
+    let (reg, data) = example();
+    let b = reg
+        .evaluate_all(&data, reg.ast().period, EvalOptions::with_trace())
+        .unwrap();
+    let unit = |id: &str| b.unit(id).and_then(|u| u.name.clone());
+    let element = |id: &str| {
+        reg.ast()
+            .elements
+            .iter()
+            .find(|e| e.id == id)
+            .map(|e| e.name.clone())
+    };
+    let naming = Naming {
+        unit: &unit,
+        element: &element,
+        cite_file: false,
+    };
+    let mut figures = 0;
+    for u in &b.units {
+        let name = u.name.clone().unwrap();
+        let html = unit_html_named(u, &naming);
+        assert!(!html.contains(&format!("<h3>{}", u.unit)), "{html}");
+        for n in &u.nodes {
+            for step in &n.trace {
+                let text = step_vi_named(step, &naming);
+                assert!(!text.contains("nguồn: dòng"), "{text}");
+                assert!(!text.contains('`'), "{text}");
+                assert!(!text.contains(&format!(" {} ", u.unit)), "{text}");
+                if let thidua_scoring::explain::Step::Figure { element, .. } = step {
+                    figures += 1;
+                    assert!(text.contains(&name), "{text}");
+                    assert!(!text.contains(&format!("[{element}]")), "{text}");
+                }
+            }
+        }
+    }
+    assert!(figures > 0);
+    // Offline, the file is cited as before.
+    let first = b.units[0]
+        .nodes
+        .iter()
+        .flat_map(|n| &n.trace)
+        .next()
+        .unwrap();
+    assert_eq!(
+        step_vi_named(first, &Naming::FILE),
+        thidua_scoring::render::step_vi(first)
+    );
+}
+
 #[test]
 fn golden_explanations() {
     let (reg, data) = example();

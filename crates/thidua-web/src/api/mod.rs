@@ -6,6 +6,7 @@
 mod account;
 pub mod documents;
 pub mod dto;
+pub mod explain;
 pub mod extract;
 pub mod figures;
 pub mod flags;

@@ -527,6 +527,7 @@ fn computed(
     if targets.is_empty() {
         return Vec::new();
     }
+    let names = super::explain::ExplainNames::of(state, &review.schedule.covenant);
     let Ok(board) = scoreboard(state, review, Scores::SelfAssessed, true) else {
         return Vec::new();
     };
@@ -547,11 +548,7 @@ fn computed(
                         self_points: x.points.as_ref().map(exact),
                         final_points: None,
                         value: x.value.as_ref().map(value_text),
-                        explanation: x
-                            .trace
-                            .iter()
-                            .map(thidua_scoring::render::step_vi)
-                            .collect(),
+                        explanation: x.trace.iter().map(|s| names.step(s)).collect(),
                     })
                     .collect(),
             })
@@ -729,6 +726,7 @@ pub fn results_dto(
         .iter()
         .map(|p| (u(&p.inspector), u(&p.inspected)))
         .collect();
+    let names = super::explain::ExplainNames::of(state, &review.schedule.covenant);
     for m in &review.members {
         let id = data_id(review, m).unwrap_or_default();
         let (Some(a), Some(b)) = (own.unit(&id), fin.unit(&id)) else {
@@ -749,11 +747,7 @@ pub fn results_dto(
                     self_points: p(&x.points),
                     final_points: p(&y.points),
                     value: y.value.as_ref().map(value_text),
-                    explanation: y
-                        .trace
-                        .iter()
-                        .map(thidua_scoring::render::step_vi)
-                        .collect(),
+                    explanation: y.trace.iter().map(|s| names.step(s)).collect(),
                 })
                 .collect(),
         });

@@ -242,10 +242,15 @@ pub async fn unit_page(
     };
     let scope = viewer.scope.clone();
     let found = app
-        .blocking(move |app| api::unit_detail(app, &app.service.read(), &scope, &id, &unit))
+        .blocking(move |app| {
+            let state = app.service.read();
+            let names = crate::api::explain::ExplainNames::of(&state, &id);
+            api::unit_detail(app, &state, &scope, &id, &unit)
+                .map(|(detail, result)| (detail, result.map(|r| names.unit_html(&r))))
+        })
         .await;
     match found {
-        Ok((detail, result)) => {
+        Ok((detail, explanation)) => {
             let p = viewer.lang.progress();
             let name = detail.progress.units[0].unit.name.clone();
             render(&UnitPage {
@@ -253,7 +258,7 @@ pub async fn unit_page(
                 h: Helpers { p },
                 p,
                 d: detail.progress,
-                explanation: result.as_ref().map(thidua_scoring::render::unit_html),
+                explanation,
             })
         }
         Err(e) => viewer_error(&viewer, e),

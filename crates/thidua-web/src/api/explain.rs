@@ -1,0 +1,65 @@
+//! The words a score explanation uses for units and elements in the server: the engine's data
+//! call the members `u1`, `u2`, … and the elements by their ids, and cite rows of a data file
+//! that does not exist here; pages and the API name the members and elements instead and say
+//! the figures are the approved ones ([`thidua_scoring::render::Naming`]).
+
+use std::collections::BTreeMap;
+
+use thidua_domain::engine_data::data_id;
+use thidua_domain::{CovenantId, State as DomainState, UnitId};
+use thidua_scoring::explain::Step;
+use thidua_scoring::render::{step_vi_named, unit_html_named, Naming};
+use thidua_scoring::UnitResult;
+
+/// The names of a covenant's members (by their ids in the engine's data) and elements.
+pub struct ExplainNames {
+    units: BTreeMap<String, String>,
+    elements: BTreeMap<String, String>,
+}
+
+impl ExplainNames {
+    /// The names for explanations of `covenant`'s scores.
+    pub fn of(state: &DomainState, covenant: &CovenantId) -> Self {
+        let mut members: Vec<UnitId> = state
+            .covenant(covenant)
+            .ok()
+            .and_then(|c| state.members(&c.cluster, c.year).ok())
+            .map(<[UnitId]>::to_vec)
+            .unwrap_or_default();
+        members.sort();
+        let units = members
+            .iter()
+            .filter_map(|m| Some((data_id(&members, m)?, state.units.get(m)?.name.to_string())))
+            .collect();
+        let elements = state
+            .reporting_form(covenant)
+            .map(|f| {
+                f.elements
+                    .iter()
+                    .map(|e| (e.id.clone(), e.name.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Self { units, elements }
+    }
+
+    /// One step of an explanation.
+    pub fn step(&self, step: &Step) -> String {
+        self.with(|n| step_vi_named(step, n))
+    }
+
+    /// A unit's whole explanation as HTML.
+    pub fn unit_html(&self, result: &UnitResult) -> String {
+        self.with(|n| unit_html_named(result, n))
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&Naming) -> R) -> R {
+        let unit = |id: &str| self.units.get(id).cloned();
+        let element = |id: &str| self.elements.get(id).cloned();
+        f(&Naming {
+            unit: &unit,
+            element: &element,
+            cite_file: false,
+        })
+    }
+}
