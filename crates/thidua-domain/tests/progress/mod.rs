@@ -36,8 +36,18 @@ pub(super) fn world() -> World {
 }
 
 /// The covenant of [`world`] drafted on `w`'s movement and signed by all.
-fn signed(mut w: World) -> World {
+fn signed(w: World) -> World {
+    signed_with_regulation(w, &|text| text.to_owned())
+}
+
+/// [`signed`], with the example regulation's canonical text changed by `edit`.
+fn signed_with_regulation(mut w: World, edit: &dyn Fn(&str) -> String) -> World {
     let mut content = content("Giao ước 2024");
+    let text = edit(&content.regulation.text);
+    content.regulation = thidua_domain::model::RegulationDoc {
+        sha256: super::hex_sha256(&text),
+        text,
+    };
     content.targets = vec![
         target(
             "giam-toi-pham",
@@ -356,22 +366,39 @@ fn a_merged_units_same_period_is_its_own_and_its_predecessors_approved_figures()
     assert_eq!(hg.targets[0].status, Status::OnTrack);
 }
 
-/// A seasonal projection with exactly three decimals (1 × 130 ÷ 80 = 1.625 crimes) is handed
-/// to the engine as 1.6250, never as "1.625", which the data's reader takes for a thousands
+/// A seasonal projection of 1 × 130 ÷ 80 = 1.625 crimes: a count (the example declares
+/// `crimes` a whole number) is projected to 2 cases; a value that may have decimals is handed to
+/// the engine as 1.6250, never as "1.625", which the data's reader takes for a thousands
 /// separator and refuses (the whole covenant's progress failed on it).
 #[test]
 fn a_projection_with_three_decimals_reaches_the_engine_as_a_decimal() {
-    let mut w = world();
-    w.last_year();
-    w.report("ca-kg", "M01", "1", "approved");
-    for m in 2..=7 {
-        w.report("ca-kg", &format!("M{m:02}"), "0", "approved");
+    let decimal_crimes = |text: &str| {
+        let at = text.find("id = \"crimes\"").expect("the crimes element");
+        let end = at + text[at..].find("[[element]]").expect("the next element");
+        let element = text[at..end].replace("integer = true\n", "");
+        format!("{}{element}{}", &text[..at], &text[end..])
+    };
+    let whole = thidua_scoring::Exact::int(12800)
+        .div(&thidua_scoring::Exact::int(130))
+        .unwrap();
+    for (regulation, projected) in [
+        (None, whole),                          // (130 − 2) ÷ 130
+        (Some(decimal_crimes), exact("98.75")), // (130 − 1.625) ÷ 130
+    ] {
+        let mut w = match regulation {
+            None => world(),
+            Some(edit) => signed_with_regulation(World::cluster(), &edit),
+        };
+        w.last_year();
+        w.report("ca-kg", "M01", "1", "approved");
+        for m in 2..=7 {
+            w.report("ca-kg", &format!("M{m:02}"), "0", "approved");
+        }
+        let p = progress::compute(&w.state, &cov()).unwrap();
+        let kg = &p.units[2];
+        assert_eq!(kg.through, Some(7));
+        assert_eq!(kg.targets[0].projected, Some(projected));
     }
-    let p = progress::compute(&w.state, &cov()).unwrap();
-    let kg = &p.units[2];
-    assert_eq!(kg.through, Some(7));
-    // (130 − 1.625) ÷ 130 = 98.75% fewer crimes projected for the year.
-    assert_eq!(kg.targets[0].projected, Some(exact("98.75")));
 }
 
 /// `items` in a deterministic pseudo-random order drawn from `seed`.

@@ -139,6 +139,23 @@ fn unit_named(state: &thidua_domain::State, covenant: &CovenantId, typed: &str) 
         .unwrap_or_else(|| typed.trim().to_owned())
 }
 
+/// A flag's window as the page's language names it, with its year ("Tháng 3/2024"); "Y" is
+/// the whole year.
+fn period_text(
+    lang: Lang,
+    windows: &[thidua_domain::model::ReportingWindow],
+    year: i32,
+    window: &str,
+) -> String {
+    if window == "Y" {
+        return year.to_string();
+    }
+    match windows.iter().find(|w| w.key == window) {
+        Some(w) => format!("{}/{year}", crate::i18n::figures::window_name(lang, w)),
+        None => format!("{window}/{year}"),
+    }
+}
+
 /// `GET /covenants/{id}/flags?unit=…&kind=…&page=…`.
 pub async fn page(
     State(app): State<AppState>,
@@ -161,10 +178,16 @@ pub async fn page(
             asked.unit = asked.unit.map(|typed| unit_named(&state, &id, &typed));
             let pick = |n| super::page_of(n, ROWS_PER_PAGE, params.page).0;
             let found = flags_page_of(app, &state, &scope, &id, &asked, pick)?;
-            Ok((found, asked.unit))
+            let windows = state
+                .covenant(&id)
+                .ok()
+                .and_then(|c| state.movements.get(&c.movement))
+                .map(|m| m.calendar.clone())
+                .unwrap_or_default();
+            Ok((found, asked.unit, windows))
         })
         .await;
-    let ((mut d, flags, total), unit) = match read {
+    let ((mut d, flags, total), unit, windows) = match read {
         Ok(x) => x,
         Err(e) => return viewer_error(&viewer, e),
     };
@@ -177,11 +200,7 @@ pub async fn page(
         .map(|(dto, f)| Row {
             unit: dto.unit.name.clone(),
             unit_id: dto.unit.id.clone(),
-            period: if f.period.window == "Y" {
-                f.period.year.to_string()
-            } else {
-                format!("{}/{}", f.period.window, f.period.year)
-            },
+            period: period_text(lang, &windows, f.period.year, &f.period.window),
             kind: dto.kind.clone(),
             kind_name: i18n::kind_name(lang, f.kind),
             reason: i18n::reason(lang, f),
@@ -219,4 +238,18 @@ pub async fn page(
 
 pub fn routes() -> axum::Router<AppState> {
     axum::Router::new().route("/covenants/{id}/flags", axum::routing::get(page))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flags_window_is_named_in_the_pages_language() {
+        let windows = thidua_domain::calendar::default_calendar(2024);
+        assert_eq!(period_text(Lang::Vi, &windows, 2024, "M03"), "Tháng 3/2024");
+        assert_eq!(period_text(Lang::En, &windows, 2023, "M03"), "Month 3/2023");
+        assert_eq!(period_text(Lang::Vi, &windows, 2024, "Y"), "2024");
+        assert_eq!(period_text(Lang::Vi, &windows, 2024, "Q9"), "Q9/2024");
+    }
 }
