@@ -526,12 +526,7 @@ impl State {
         if members.iter().collect::<BTreeSet<_>>() == current {
             return Ok(());
         }
-        let signed = self.covenants.values().find(|c| {
-            &c.cluster == cluster
-                && c.year == year
-                && (c.in_force().is_some() || !c.latest().signatures.is_empty())
-        });
-        match signed {
+        match self.membership_signed(cluster, year) {
             Some(c) => Err(DomainError::MembershipSigned {
                 cluster: cluster.to_string(),
                 year,
@@ -539,6 +534,20 @@ impl State {
             }),
             None => Ok(()),
         }
+    }
+
+    /// The covenant whose signatures fix a cluster's members for `year`: one in force, or one
+    /// whose latest version anyone has signed.
+    pub fn membership_signed(
+        &self,
+        cluster: &crate::ids::ClusterId,
+        year: i32,
+    ) -> Option<&crate::state::Covenant> {
+        self.covenants.values().find(|c| {
+            &c.cluster == cluster
+                && c.year == year
+                && (c.in_force().is_some() || !c.latest().signatures.is_empty())
+        })
     }
 
     /// Whether the year-end review of a cluster's year has locked the year's scores.

@@ -219,6 +219,8 @@ struct ClusterPage {
     units: Vec<(UnitRef, bool)>,
     /// The shown year has no covenant in force or being signed (the drafting button shows).
     needs_covenant: bool,
+    /// Why the shown year's members can no longer change (its covenant has signatures).
+    members_signed: Option<&'static str>,
     docs: super::documents::DocsSection,
     votes: super::votes::manage::VotesSection,
     errors: super::admin::FieldErrors,
@@ -313,6 +315,10 @@ pub fn cluster_view(
     let needs_covenant = c
         .year
         .is_some_and(|y| years_without_covenant(&state, &id).contains(&y));
+    let members_signed = c
+        .year
+        .filter(|y| can_manage && state.membership_signed(&id, *y).is_some())
+        .map(|_| viewer.lang.error("membership_signed"));
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -328,6 +334,7 @@ pub fn cluster_view(
         can_manage,
         units,
         needs_covenant,
+        members_signed,
         errors,
         saved,
     });

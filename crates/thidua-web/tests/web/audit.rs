@@ -242,6 +242,40 @@ fn flags_export_said_in_words(app: &TestApp) {
     assert!(!page.body.contains("(unit,period,kind,reason)"));
 }
 
+/// Once a member signs the year's covenant, the secretariat's cluster page says that the
+/// year's members are fixed, and saving other members is refused with the same words.
+#[test]
+fn a_signed_years_members_are_said_fixed() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    let sec = signed_in(&app, "thuky12");
+    let page = sec.get("/clusters/cum-12?year=2024");
+    assert!(
+        !page.body.contains("id=\"members-signed\""),
+        "{}",
+        page.body
+    );
+    people_links_open(&app); // An Giang's leader signs.
+    let page = sec.get("/clusters/cum-12?year=2024");
+    assert!(page.body.contains("id=\"members-signed\""), "{}", page.body);
+    assert!(page
+        .body
+        .contains("đã có chữ ký nên không đổi được thành viên cụm"));
+    let csrf = page.csrf();
+    let refused = sec.post_form(
+        "/clusters/cum-12/members",
+        &[
+            ("csrf", &csrf),
+            ("year", "2024"),
+            ("m_ca-kg", "1"),
+            ("m_ca-ag", "1"),
+        ],
+    );
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused
+        .body
+        .contains("đã có chữ ký nên không đổi được thành viên cụm"));
+}
+
 #[test]
 fn people_links_open_for_those_who_see_them() {
     people_links_open(&spawn(Backend::Sqlite).unwrap());
