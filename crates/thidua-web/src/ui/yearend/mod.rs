@@ -193,6 +193,31 @@ fn covenant_id(viewer: &Viewer, id: &str) -> Result<CovenantId, Box<Response>> {
     CovenantId::parse(id).map_err(|_| Box::new(viewer_error(viewer, ApiError::not_found())))
 }
 
+/// The label of the year-end form field an invalid value was typed in (a criterion's score by
+/// the criterion's code), never the field's programmer name.
+fn field_label(y: &crate::i18n::yearend::YeStrings, field: &str) -> String {
+    if let Some(criterion) = field.strip_prefix("score_") {
+        return format!("{} {criterion}", y.criterion);
+    }
+    match field {
+        "dossier_deadline" => y.dossier_deadline,
+        "commit_deadline" => y.commit_deadline,
+        "response_deadline" => y.response_deadline,
+        "inspectors" => y.inspectors,
+        "record_sample" => y.record_sample,
+        "population" => y.population,
+        "checked" => y.checked,
+        "correct" => y.correct,
+        "inspector" => y.inspector,
+        "inspected" | "other" => y.inspected,
+        "reason" | "description" => y.reason,
+        "score" => y.final_score,
+        "pairs" => y.decide_pairs,
+        _ => y.unit,
+    }
+    .to_owned()
+}
+
 pub(crate) fn review_view(
     app: &AppState,
     viewer: &Viewer,
@@ -260,7 +285,12 @@ pub async fn step(
         Err(e) if e.status.is_client_error() && e.status.as_u16() != 401 => {
             let message = match e.code {
                 "invalid_value" | "invalid_number" | "invalid_date" => {
-                    format!("{} {}", viewer.lang.error(e.code), e.message)
+                    let field = match e.domain.as_deref() {
+                        Some(thidua_domain::DomainError::InvalidValue { field, .. }) => field,
+                        _ => e.message.as_str(),
+                    };
+                    let label = field_label(viewer.lang.yearend(), field);
+                    format!("{} ({label})", viewer.lang.error(e.code))
                 }
                 code => viewer.lang.error(code).to_owned(),
             };
@@ -384,4 +414,24 @@ pub fn routes() -> axum::Router<AppState> {
             "/covenants/{id}/yearend/evidence/{sha}",
             get(evidence::download),
         )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field_label;
+    use crate::i18n::Lang;
+
+    /// A refused value is named by its form label in the page's language, a criterion's score
+    /// by the criterion's code.
+    #[test]
+    fn an_invalid_field_is_named_by_its_label() {
+        let vi = Lang::Vi.yearend();
+        assert_eq!(field_label(vi, "response_deadline"), vi.response_deadline);
+        assert_eq!(field_label(vi, "score_A1"), format!("{} A1", vi.criterion));
+        let en = Lang::En.yearend();
+        assert_eq!(field_label(en, "population"), en.population);
+        for field in ["inspectors", "other", "checked", "pairs", "reason"] {
+            assert!(!field_label(vi, field).contains(field), "{field}");
+        }
+    }
 }
