@@ -227,6 +227,16 @@ pub fn step_vi_named(s: &Step, n: &Naming) -> String {
             with_measure(vi_num(value), measure),
             source_named(source, *aggregation, n)
         ),
+        Step::Indicator {
+            name,
+            measure,
+            expr_vi,
+            value,
+            ..
+        } if !n.cite_file => format!(
+            "Chỉ tiêu «{name}» = {expr_vi} = {}",
+            with_measure(val(value), measure)
+        ),
         Step::Manual { score: Some(s), .. } if !n.cite_file => {
             format!("Điểm chấm qua kiểm tra: {}", vi_num(s))
         }

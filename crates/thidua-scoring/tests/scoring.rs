@@ -110,7 +110,7 @@ fn canonical_form_is_stable_and_hash_is_of_it() {
 
 /// In the server, explanations name units and elements and cite no rows of a data file: every
 /// step of the example, rendered with the server's naming, names the unit and never shows a
-/// unit id, an element id in brackets or a line number.
+/// unit id, an element's or indicator's id in brackets, a period key or a line number.
 #[test]
 fn server_explanations_name_units_and_elements_and_cite_no_rows() {
     use thidua_scoring::render::{step_vi_named, unit_html_named, Naming};
@@ -142,10 +142,17 @@ fn server_explanations_name_units_and_elements_and_cite_no_rows() {
                 assert!(!text.contains("nguồn: dòng"), "{text}");
                 assert!(!text.contains('`'), "{text}");
                 assert!(!text.contains(&format!(" {} ", u.unit)), "{text}");
-                if let thidua_scoring::explain::Step::Figure { element, .. } = step {
-                    figures += 1;
-                    assert!(text.contains(&name), "{text}");
-                    assert!(!text.contains(&format!("[{element}]")), "{text}");
+                match step {
+                    thidua_scoring::explain::Step::Figure { element, .. } => {
+                        figures += 1;
+                        assert!(text.contains(&name), "{text}");
+                        assert!(!text.contains(&format!("[{element}]")), "{text}");
+                    }
+                    thidua_scoring::explain::Step::Indicator { id, period, .. } => {
+                        assert!(!text.contains(&format!("[{id}]")), "{text}");
+                        assert!(!text.contains(&format!("kỳ {period}")), "{text}");
+                    }
+                    _ => {}
                 }
             }
         }
