@@ -101,10 +101,19 @@ pub fn decode(bytes: &[u8]) -> Result<&str, ImportError> {
             }
             Ok(text)
         }
-        Err(_) => {
-            let (shown, _, _) = encoding_rs::WINDOWS_1252.decode(body);
-            Err(mojibake(&shown).unwrap_or(Legacy::CodePage).error())
-        }
+        Err(_) => Err(raw_legacy(body).error()),
+    }
+}
+
+/// The encoding raw non-UTF-8 bytes look like, by the scoring engine's detector (the one home of
+/// that judgement: each legacy table decodes a sample and the most plausible Vietnamese wins).
+fn raw_legacy(body: &[u8]) -> Legacy {
+    use thidua_scoring::input::{detect_legacy, LegacyEncoding};
+    match detect_legacy(body) {
+        Some(LegacyEncoding::Tcvn3) => Legacy::Tcvn3,
+        Some(LegacyEncoding::Vni) => Legacy::Vni,
+        Some(LegacyEncoding::Utf16) => Legacy::Utf16,
+        Some(LegacyEncoding::Windows1258) | None => Legacy::CodePage,
     }
 }
 
@@ -146,6 +155,11 @@ mod tests {
         assert!(e.message_en.contains("TCVN3"), "{e}");
         let (w1258, _, _) = encoding_rs::WINDOWS_1258.encode("Công an tỉnh Kiên Giang");
         let e = decode(&w1258).unwrap_err();
+        assert!(e.message_en.contains("Windows-1258"), "{e}");
+        // "Đơn vị" in Windows-1258 shows "Ðõn" through Windows-1252, whose Ð is a VNI sign: the
+        // bytes are judged by what they decode to, not by how a Western font shows them.
+        let (header, _, _) = encoding_rs::WINDOWS_1258.encode("Đơn vị,Chỉ tiêu,Kỳ,Giá trị\nCông an tỉnh Kiên Giang,Số vụ phạm tội về trật tự xã hội,2024-01,12");
+        let e = decode(&header).unwrap_err();
         assert!(e.message_en.contains("Windows-1258"), "{e}");
         assert!(decode(&[0xFF, 0xFE, b'a', 0])
             .unwrap_err()
