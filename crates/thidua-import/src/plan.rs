@@ -445,37 +445,6 @@ fn read_file<'a>(
     Ok(kind)
 }
 
-fn to_text_comments(
-    comments: &BTreeMap<String, String>,
-    sheet_row: &str,
-) -> Result<BTreeMap<String, Text>, ImportErrors> {
-    let mut errors = ImportErrors::default();
-    let mut out = BTreeMap::new();
-    for (id, c) in comments {
-        match Text::parse("comment", c, thidua_domain::text::limits::REASON) {
-            Ok(t) => {
-                out.insert(id.clone(), t);
-            }
-            Err(e) => errors.push(
-                ImportError::file(
-                    "invalid_comment",
-                    format!(
-                        "ghi chú của «{id}» không hợp lệ: {}",
-                        match &e {
-                            DomainError::TextTooLong { max, .. } => format!("dài quá {max} ký tự"),
-                            DomainError::InvalidText { .. } => "có ký tự điều khiển".to_owned(),
-                            _ => "không đọc được".to_owned(),
-                        }
-                    ),
-                    format!("the comment on «{id}» is invalid: {e}"),
-                )
-                .at(sheet_row, 0, Some("F (Ghi chú)".into())),
-            ),
-        }
-    }
-    errors.into_result().map(|()| out)
-}
-
 /// A unit's figures from a file: its template for one window, or rows
 /// `unit,element,period,value` of the covenant's year (merged over the current figures).
 pub fn plan_reports(
@@ -556,18 +525,9 @@ pub fn plan_reports(
                     format!("period «{}» is not in the {year} calendar", filled.period),
                 ));
             }
-            let comments = to_text_comments(&filled.comments, sheet);
-            if let Err(e) = &comments {
-                for x in &e.0 {
-                    errors.push(x.clone());
-                }
-            }
             errors.into_result()?;
             let (unit, (_, window)) = (unit.expect("checked"), period.expect("checked"));
-            reports.insert(
-                (unit, window),
-                (filled.values, comments.expect("checked"), false),
-            );
+            reports.insert((unit, window), (filled.values, filled.comments, false));
         }
         Kind::Unknown => unreachable!("refused by read_file"),
     }

@@ -6,6 +6,7 @@
 
 use rust_xlsxwriter::{Format, Workbook};
 use thidua_domain::figures::{Cell, Form};
+use thidua_domain::text::Text;
 use thidua_domain::{CovenantId, DomainError, State, UnitId};
 
 use crate::error::{column_letter, ImportError, ImportErrors};
@@ -278,7 +279,28 @@ pub struct Filled {
     /// `2024-M01`.
     pub period: String,
     pub values: FigureMap,
-    pub comments: std::collections::BTreeMap<String, String>,
+    pub comments: std::collections::BTreeMap<String, Text>,
+}
+
+/// A comment cell as stored, or why not, naming the element it is about.
+fn comment_text(raw: &str, element: &str) -> Result<Text, (String, String)> {
+    Text::parse("comment", raw, thidua_domain::text::limits::REASON).map_err(|e| {
+        let (vi, en) = match &e {
+            DomainError::TextTooLong { max, .. } => (
+                format!("dài quá {max} ký tự"),
+                format!("longer than {max} characters"),
+            ),
+            DomainError::InvalidText { .. } => (
+                "có ký tự điều khiển".to_owned(),
+                "it contains control characters".to_owned(),
+            ),
+            _ => ("không đọc được".to_owned(), "it cannot be read".to_owned()),
+        };
+        (
+            format!("ghi chú của «{element}» không hợp lệ: {vi}"),
+            format!("the comment on «{element}» is invalid: {en}"),
+        )
+    })
 }
 
 /// Reads rows (as [`crate::table::read`] gives them) as a filled template of `form`; every
@@ -404,9 +426,15 @@ impl<'a> Reader<'a> {
             }
         }
         if let Some(c) = cells.get(comment_col).filter(|c| !c.is_empty()) {
-            self.filled
-                .comments
-                .insert(id.to_owned(), c.text().to_owned());
+            match comment_text(c.text(), &element.name) {
+                Ok(t) => {
+                    self.filled.comments.insert(id.to_owned(), t);
+                }
+                Err((vi, en)) => {
+                    let e = err("invalid_comment", vi, en, comment_col, self);
+                    self.errors.push(e);
+                }
+            }
         }
         !self.errors.is_full()
     }

@@ -455,6 +455,29 @@ fn one_bad_row_imports_nothing_and_is_named_by_sheet_row_and_column() {
         "{errors}"
     );
     assert!(e.message_en.contains("negative"));
+    // A comment too long for the log: named by the element and the comment's own cell.
+    tpl.rows[3].current = Some(Cell::Number(4.into()));
+    tpl.rows[1].comment = Some("x".repeat(5000));
+    let errors = plan_reports(
+        &s,
+        &cov(),
+        Upload {
+            file_name: "m02.xlsx",
+            bytes: &tpl.to_xlsx().unwrap(),
+        },
+        &Limits::default(),
+    )
+    .unwrap_err();
+    let e = &errors.0[0];
+    assert_eq!(
+        (e.code, e.row, e.column.as_deref()),
+        ("invalid_comment", Some(10), Some("F (Ghi chú)")),
+        "{errors}"
+    );
+    assert!(
+        e.message_vi.contains(&*tpl.rows[1].name) && !e.message_vi.contains(&*tpl.rows[1].id),
+        "named by the element, not its code: {e}"
+    );
 }
 
 #[test]

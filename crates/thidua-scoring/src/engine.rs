@@ -166,6 +166,7 @@ impl EvalError {
         Step::Error {
             message_vi: self.vi(),
             message_en: self.en(),
+            cause: Some(Box::new(self.clone())),
         }
     }
     /// Names where an overflow happened, innermost first.
@@ -426,6 +427,7 @@ pub(crate) fn figure_at(
                 Source::Declared {
                     reason_vi: err.vi(),
                     reason_en: err.en(),
+                    cause: Some(Box::new(err)),
                 },
             )),
             None => Err(err),

@@ -34,6 +34,9 @@ pub enum Source {
     Declared {
         reason_vi: String,
         reason_en: String,
+        /// Why the figure is absent, for a reader that names things in its own words.
+        #[serde(skip)]
+        cause: Option<Box<crate::engine::EvalError>>,
     },
 }
 
@@ -118,6 +121,10 @@ pub enum Step {
     Error {
         message_vi: String,
         message_en: String,
+        /// What went wrong, for a reader that names units, elements and windows in its own words
+        /// (the server); not serialised, the messages are the record.
+        #[serde(skip)]
+        cause: Option<Box<crate::engine::EvalError>>,
     },
 }
 

@@ -4,6 +4,7 @@
 //! value a condition compares, the branch of each scale, caps, rounding, how ties on the total
 //! were settled and which quota moved a unit down a band.
 use crate::ast::{Aggregation, RoundMode};
+use crate::engine::EvalError;
 use crate::exact::{Exact, Rounding};
 use crate::explain::*;
 use crate::num::vi_text;
@@ -187,6 +188,40 @@ impl Naming<'_> {
     }
 }
 
+impl Naming<'_> {
+    /// An engine error named for a reader of the server: a missing figure names its element,
+    /// its unit and the window's dates, never the window's period key.
+    fn error(&self, message_vi: &str, cause: Option<&EvalError>) -> String {
+        match cause {
+            Some(EvalError::Missing {
+                element,
+                unit,
+                window,
+                missing_months,
+            }) => {
+                let element =
+                    (self.element)(element).map_or_else(|| element.clone(), |e| format!("«{e}»"));
+                let absent = if missing_months.is_empty() {
+                    "chưa có số liệu đã duyệt nào cho kỳ này".to_string()
+                } else {
+                    let ms: Vec<String> = missing_months.iter().map(u8::to_string).collect();
+                    format!(
+                        "chưa có số liệu đã duyệt của tháng {} năm {}",
+                        ms.join(", "),
+                        window.year
+                    )
+                };
+                format!(
+                    "thiếu số liệu {element} của {} cho kỳ {}: {absent}",
+                    self.unit_name(unit),
+                    window.date_range_vi()
+                )
+            }
+            _ => self.names_in(message_vi),
+        }
+    }
+}
+
 /// Where a figure comes from, in the server's words: how the months were combined, no rows.
 fn source_named(source: &Source, aggregation: Aggregation, n: &Naming) -> String {
     match source {
@@ -204,7 +239,12 @@ fn source_named(source: &Source, aggregation: Aggregation, n: &Naming) -> String
                 p.join(" + ")
             )
         }
-        Source::Declared { .. } => source_vi(source, aggregation),
+        Source::Declared {
+            reason_vi, cause, ..
+        } => format!(
+            "{}; quy định lấy giá trị này",
+            n.error(reason_vi, cause.as_deref())
+        ),
     }
 }
 
@@ -243,6 +283,9 @@ pub fn step_vi_named(s: &Step, n: &Naming) -> String {
         Step::Fallback {
             reason_vi, points, ..
         } if !n.cite_file => format!("{}: {} điểm", n.names_in(reason_vi), vi_num(points)),
+        Step::Error {
+            message_vi, cause, ..
+        } if !n.cite_file => format!("LỖI: {}", n.error(message_vi, cause.as_deref())),
         Step::Figure {
             element,
             name,

@@ -136,8 +136,9 @@ fn server_explanations_name_units_and_elements_and_cite_no_rows() {
         let name = u.name.clone().unwrap();
         let html = unit_html_named(u, &naming);
         assert!(!html.contains(&format!("<h3>{}", u.unit)), "{html}");
-        for n in &u.nodes {
-            for step in &n.trace {
+        let items = u.bonuses.iter().chain(&u.penalties).map(|i| &i.trace);
+        for trace in u.nodes.iter().map(|n| &n.trace).chain(items) {
+            for step in trace {
                 let text = step_vi_named(step, &naming);
                 assert!(!text.contains("nguồn: dòng"), "{text}");
                 assert!(!text.contains('`'), "{text}");
@@ -168,6 +169,58 @@ fn server_explanations_name_units_and_elements_and_cite_no_rows() {
     assert_eq!(
         step_vi_named(first, &Naming::FILE),
         thidua_scoring::render::step_vi(first)
+    );
+}
+
+/// A figure that is missing in the server is named by its element, its unit and the window's
+/// dates, without ids, backticks or period keys (offline, the message cites them as before).
+#[test]
+fn a_missing_figure_is_named_in_the_server() {
+    use thidua_scoring::explain::Step;
+    use thidua_scoring::render::{step_vi, step_vi_named, Naming};
+    let reg = compile(REG).unwrap();
+    let csv: String = CSV
+        .lines()
+        .filter(|l| !l.starts_with("KG,crimes,2024-M03,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let data = Dataset::from_csv(&csv).unwrap();
+    let b = reg
+        .evaluate_all(&data, reg.ast().period, EvalOptions::with_trace())
+        .unwrap();
+    let unit = |id: &str| b.unit(id).and_then(|u| u.name.clone());
+    let element = |id: &str| {
+        reg.ast()
+            .elements
+            .iter()
+            .find(|e| e.id == id)
+            .map(|e| e.name.clone())
+    };
+    let naming = Naming {
+        unit: &unit,
+        element: &element,
+        cite_file: false,
+    };
+    let kg = b.unit("KG").unwrap();
+    let error = kg
+        .nodes
+        .iter()
+        .flat_map(|n| &n.trace)
+        .find(|s| matches!(s, Step::Error { .. }))
+        .expect("an error step for the missing month");
+    let named = step_vi_named(error, &naming);
+    assert_eq!(
+        named,
+        format!(
+            "LỖI: thiếu số liệu «{}» của Công an tỉnh Kiên Giang cho kỳ 15/12/2023 – 14/12/2024: \
+             chưa có số liệu đã duyệt của tháng 3 năm 2024",
+            element("crimes").unwrap()
+        )
+    );
+    let offline = step_vi(error);
+    assert!(
+        offline.contains("`crimes`") && offline.contains("2024-Y"),
+        "{offline}"
     );
 }
 
