@@ -166,7 +166,7 @@ pub fn csv(s: Shape) -> String {
     t.push_str("unit,element,period,value\n");
     let months: Vec<String> = (1..=12).map(|m| format!("2024-M{m:02}")).collect();
     for u in 0..s.units {
-        let unit = format!("U{u:05}");
+        let unit = unit_id(u);
         let _ = writeln!(t, "{unit},@name,,Đơn vị {u}");
         for e in 0..ne {
             let base = 20 + r.below(200);
@@ -194,4 +194,9 @@ pub fn csv(s: Shape) -> String {
 /// The figures of [`csv`], read.
 pub fn dataset(s: Shape) -> Dataset {
     Dataset::from_csv(&csv(s)).unwrap_or_default()
+}
+
+/// The id of the `n`-th synthetic unit (from 0): `U00000`, `U00001`, …
+pub fn unit_id(n: usize) -> String {
+    format!("U{n:05}")
 }

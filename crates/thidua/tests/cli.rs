@@ -847,3 +847,49 @@ fn sign_in_race_figures() {
         memory("VmRSS:")
     );
 }
+
+/// `thidua bench score` on a small synthetic set: every engine command runs the asked number of
+/// times and the table reports the median with the fastest and slowest run.
+#[test]
+fn the_score_benchmark_reports_the_median_of_repeated_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = thidua()
+        .args([
+            "bench",
+            "score",
+            "--units",
+            "12",
+            "--elements",
+            "4",
+            "--criteria",
+            "6",
+            "--no-libreoffice",
+            "--repeat",
+            "3",
+            "--dir",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(table.contains("median of 3"), "{table}");
+    let rows: Vec<&str> = table
+        .lines()
+        .filter(|l| l.starts_with("| thidua"))
+        .collect();
+    assert_eq!(rows.len(), 5, "{table}");
+    for row in rows {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let (lo, hi) = cells[3].split_once('–').expect(row);
+        let median: f64 = cells[2].parse().unwrap();
+        let (lo, hi): (f64, f64) = (lo.parse().unwrap(), hi.parse().unwrap());
+        assert!(lo <= median && median <= hi, "{row}");
+    }
+    assert_eq!(
+        stderr.matches("thidua score --xlsx:").count(),
+        3,
+        "each command runs three times: {stderr}"
+    );
+}
