@@ -208,16 +208,22 @@ fn names_free(
     name: &crate::text::Text,
     short_code: &crate::text::Text,
 ) -> Result<(), DomainError> {
-    let same = |a: &str, b: &str| a.to_lowercase() == b.to_lowercase();
+    // Lower-cased once; each sibling is compared char by char without allocating, so creating
+    // the units of a nation one after another stays cheap.
+    let (name_lower, code_lower) = (
+        name.as_str().to_lowercase(),
+        short_code.as_str().to_lowercase(),
+    );
+    let same = |a: &str, lower: &str| a.chars().flat_map(char::to_lowercase).eq(lower.chars());
     let siblings = state
         .units
         .values()
         .filter(|u| u.parent.as_ref() == parent && u.dissolved.is_none() && Some(&u.id) != except);
     for u in siblings {
-        if same(u.name.as_str(), name.as_str()) {
+        if same(u.name.as_str(), &name_lower) {
             return Err(DomainError::UnitNameTaken(name.to_string()));
         }
-        if same(u.short_code.as_str(), short_code.as_str()) {
+        if same(u.short_code.as_str(), &code_lower) {
             return Err(DomainError::ShortCodeTaken(short_code.to_string()));
         }
     }

@@ -202,7 +202,7 @@ impl Naming<'_> {
                 let element =
                     (self.element)(element).map_or_else(|| element.clone(), |e| format!("«{e}»"));
                 let absent = if missing_months.is_empty() {
-                    "chưa có số liệu đã duyệt nào cho kỳ này".to_string()
+                    "chưa có số liệu đã duyệt nào".to_string()
                 } else {
                     let ms: Vec<String> = missing_months.iter().map(u8::to_string).collect();
                     format!(
