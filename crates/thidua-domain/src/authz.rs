@@ -37,26 +37,29 @@ impl std::fmt::Display for Permission {
     }
 }
 
-/// Checks that `actor` holds `needed` in `state`. The operator (`Actor::System`) and
-/// administrators hold every permission.
+/// Checks that `actor` holds `needed` in `state`. The operator (`Actor::System`) holds every
+/// permission; an administrator sets up the installation and may act as any cluster's
+/// secretariat, but acts for a unit — signs, reports, approves, votes, inspects — only through a
+/// role in that unit: nobody speaks for a unit without being one of its people.
 pub fn authorise(state: &State, actor: &Actor, needed: &Permission) -> Result<(), DomainError> {
     let user = match actor {
         Actor::System => return Ok(()),
         Actor::User(u) => state.users.get(u).ok_or(DomainError::Forbidden)?,
     };
-    let allowed = user.roles.contains(&Role::Admin)
-        || match needed {
-            Permission::Administer => false,
-            Permission::ManageCluster(c) => user
-                .roles
-                .contains(&Role::Secretariat { cluster: c.clone() }),
-            Permission::LeadUnit(u) => user.roles.contains(&Role::Leader { unit: u.clone() }),
-            Permission::ReportFigures(u) => {
-                user.roles.contains(&Role::Officer { unit: u.clone() })
-                    || user.roles.contains(&Role::Leader { unit: u.clone() })
-            }
-            Permission::Consequence => true,
-        };
+    let admin = user.roles.contains(&Role::Admin);
+    let allowed = match needed {
+        Permission::Administer | Permission::ManageCluster(_) if admin => true,
+        Permission::Administer => false,
+        Permission::ManageCluster(c) => user
+            .roles
+            .contains(&Role::Secretariat { cluster: c.clone() }),
+        Permission::LeadUnit(u) => user.roles.contains(&Role::Leader { unit: u.clone() }),
+        Permission::ReportFigures(u) => {
+            user.roles.contains(&Role::Officer { unit: u.clone() })
+                || user.roles.contains(&Role::Leader { unit: u.clone() })
+        }
+        Permission::Consequence => true,
+    };
     if allowed {
         Ok(())
     } else {

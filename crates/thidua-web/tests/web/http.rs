@@ -262,11 +262,15 @@ fn drafting(app: &TestApp) {
     let cov = sec.get("/api/v1/covenants/gu-12-2024-bs").json();
     assert_eq!(cov["versions"].as_array().unwrap().len(), 1);
     assert_ne!(cov["versions"][0]["hash"], hash1.as_str());
-    // All five sign (an administrator may sign for any unit): frozen; then a new version.
-    let admin = signed_in(app, "quantri");
+    // An administrator does not sign for a unit; each unit's leader does: frozen; then a new
+    // version.
     let hash = cov["versions"][0]["hash"].as_str().unwrap().to_owned();
+    let sign = json!({"unit": "ca-hg", "version": 1, "hash": hash});
+    let r = signed_in(app, "quantri").post_json("/api/v1/covenants/gu-12-2024-bs/sign", sign);
+    assert_eq!(r.status, 403, "{}", r.body);
     for unit in ["ca-kg", "ca-ag", "ca-hg", "ca-cm", "ca-bl"] {
-        let r = admin.post_json(
+        let leader = leader_of(app, unit);
+        let r = leader.post_json(
             "/api/v1/covenants/gu-12-2024-bs/sign",
             json!({"unit": unit, "version": 1, "hash": hash}),
         );
@@ -1743,4 +1747,30 @@ fn event_reader_follows_the_history_rules() {
     assert!(!thidua_web::event_reader(&*app.accounts, &bad)(
         &state, &e12
     ));
+}
+
+/// A client signed in as `unit`'s leader: the fixture's for Kiên Giang and An Giang, otherwise
+/// a leader registered and granted the role in the log now.
+fn leader_of(app: &TestApp, unit: &str) -> Client {
+    use thidua_domain::{model::Role, Actor, Command, Text, UnitId, UserId};
+    let user = format!("lanhdao-{}", unit.trim_start_matches("ca-"));
+    let id = UserId::parse(&user).unwrap();
+    if !app.service.read().users.contains_key(&id) {
+        let commands = vec![
+            Command::RegisterUser {
+                user: id.clone(),
+                display_name: Text::parse("name", &format!("Lãnh đạo {unit}"), 100).unwrap(),
+                demo: true,
+            },
+            Command::GrantRole {
+                user: id.clone(),
+                role: Role::Leader {
+                    unit: UnitId::parse(unit).unwrap(),
+                },
+            },
+        ];
+        app.service.execute_all(&Actor::System, commands).unwrap();
+        thidua_web::accounts::set_password(&*app.accounts, &app.service, &id, PASSWORD).unwrap();
+    }
+    signed_in(app, &user)
 }

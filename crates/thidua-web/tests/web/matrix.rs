@@ -121,7 +121,7 @@ fn actions() -> Vec<Action> {
                     json!({"values": {"crimes": "3"}}),
                 )
             },
-            expect: ["AA", "DD", "AD", "AD", "DD", "DD"],
+            expect: ["DD", "DD", "AD", "AD", "DD", "DD"],
         },
         Action {
             // An officer cannot approve.
@@ -136,7 +136,7 @@ fn actions() -> Vec<Action> {
                     json!({"revision": 1}),
                 )
             },
-            expect: ["AA", "DD", "DD", "AD", "DD", "DD"],
+            expect: ["DD", "DD", "DD", "AD", "DD", "DD"],
         },
         Action {
             name: "POST /api/v1/covenants/{id}/figures/historical",
@@ -254,7 +254,7 @@ fn actions() -> Vec<Action> {
                     json!({"unit": pick(own, "ca-kg", "ca-ag"), "version": 1, "hash": hash}),
                 )
             },
-            expect: ["AA", "DD", "DD", "AD", "DD", "DD"],
+            expect: ["DD", "DD", "DD", "AD", "DD", "DD"],
         },
         Action {
             name: "POST /api/v1/clusters/{id}/leadership",
