@@ -108,6 +108,39 @@ fn canonical_form_is_stable_and_hash_is_of_it() {
     assert!(c.starts_with("format = 1\n"));
 }
 
+/// How the server names units and elements in explanations: from the scoreboard and the
+/// regulation, never citing the data file.
+struct ServerNames<'a> {
+    unit: NameOf<'a>,
+    element: NameOf<'a>,
+}
+
+/// A name looked up by id.
+type NameOf<'a> = Box<dyn Fn(&str) -> Option<String> + 'a>;
+
+impl<'a> ServerNames<'a> {
+    fn of(reg: &'a CompiledRegulation, b: &'a explain::Scoreboard) -> Self {
+        ServerNames {
+            unit: Box::new(move |id| b.unit(id).and_then(|u| u.name.clone())),
+            element: Box::new(move |id| {
+                reg.ast()
+                    .elements
+                    .iter()
+                    .find(|e| e.id == id)
+                    .map(|e| e.name.clone())
+            }),
+        }
+    }
+
+    fn naming(&self) -> thidua_scoring::render::Naming<'_> {
+        thidua_scoring::render::Naming {
+            unit: &*self.unit,
+            element: &*self.element,
+            cite_file: false,
+        }
+    }
+}
+
 /// In the server, explanations name units and elements and cite no rows of a data file: every
 /// step of the example, rendered with the server's naming, names the unit and never shows a
 /// unit id, an element's or indicator's id in brackets, a period key or a line number.
@@ -118,19 +151,8 @@ fn server_explanations_name_units_and_elements_and_cite_no_rows() {
     let b = reg
         .evaluate_all(&data, reg.ast().period, EvalOptions::with_trace())
         .unwrap();
-    let unit = |id: &str| b.unit(id).and_then(|u| u.name.clone());
-    let element = |id: &str| {
-        reg.ast()
-            .elements
-            .iter()
-            .find(|e| e.id == id)
-            .map(|e| e.name.clone())
-    };
-    let naming = Naming {
-        unit: &unit,
-        element: &element,
-        cite_file: false,
-    };
+    let names = ServerNames::of(&reg, &b);
+    let naming = names.naming();
     let mut figures = 0;
     for u in &b.units {
         let name = u.name.clone().unwrap();
@@ -177,7 +199,7 @@ fn server_explanations_name_units_and_elements_and_cite_no_rows() {
 #[test]
 fn a_missing_figure_is_named_in_the_server() {
     use thidua_scoring::explain::Step;
-    use thidua_scoring::render::{step_vi, step_vi_named, Naming};
+    use thidua_scoring::render::{step_vi, step_vi_named};
     let reg = compile(REG).unwrap();
     let csv: String = CSV
         .lines()
@@ -188,19 +210,8 @@ fn a_missing_figure_is_named_in_the_server() {
     let b = reg
         .evaluate_all(&data, reg.ast().period, EvalOptions::with_trace())
         .unwrap();
-    let unit = |id: &str| b.unit(id).and_then(|u| u.name.clone());
-    let element = |id: &str| {
-        reg.ast()
-            .elements
-            .iter()
-            .find(|e| e.id == id)
-            .map(|e| e.name.clone())
-    };
-    let naming = Naming {
-        unit: &unit,
-        element: &element,
-        cite_file: false,
-    };
+    let names = ServerNames::of(&reg, &b);
+    let naming = names.naming();
     let kg = b.unit("KG").unwrap();
     let error = kg
         .nodes
@@ -214,7 +225,7 @@ fn a_missing_figure_is_named_in_the_server() {
         format!(
             "LỖI: thiếu số liệu «{}» của Công an tỉnh Kiên Giang cho kỳ 15/12/2023 – 14/12/2024: \
              chưa có số liệu đã duyệt của tháng 3 năm 2024",
-            element("crimes").unwrap()
+            (names.element)("crimes").unwrap()
         )
     );
     let offline = step_vi(error);
