@@ -46,6 +46,7 @@ pub mod error;
 pub mod hash;
 pub mod note;
 pub mod proof;
+pub mod range;
 pub mod tiles;
 pub mod tree;
 
@@ -63,5 +64,6 @@ pub use proof::{
     consistency_proof, inclusion_proof, root_at, root_from_inclusion_proof, verify_consistency,
     verify_inclusion,
 };
+pub use range::root_with_leaves;
 pub use tiles::{Tile, TilePath};
 pub use tree::{CompactRange, MemoryTree, NodeId, NodeSource, StoredNode};

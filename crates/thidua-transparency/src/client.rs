@@ -31,6 +31,23 @@ pub struct RemoteEntry {
     pub bytes: Option<Vec<u8>>,
 }
 
+/// A log's complete tree nodes as its server serves them, for
+/// [`thidua_ledger::root_with_leaves`] (which never reads a node over the leaves it checks).
+pub struct ServedNodes<'a>(pub &'a dyn LogClient);
+
+impl thidua_ledger::NodeSource for ServedNodes<'_> {
+    fn node(&self, level: u8, index: u64) -> std::result::Result<Hash, thidua_ledger::LedgerError> {
+        let served = self
+            .0
+            .nodes(level, index, index + 1)
+            .map_err(thidua_ledger::LedgerError::storage)?;
+        served
+            .first()
+            .copied()
+            .ok_or(thidua_ledger::LedgerError::NodeNotFound { level, index })
+    }
+}
+
 /// Read (and cosign) access to a log.
 pub trait LogClient {
     /// Where the log is, for messages.

@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use thidua_ledger::{CosignatureVerifier, Verifier};
+use thidua_ledger::{open_checkpoint, Checkpoint, CosignatureVerifier, NoteVerifier, Verifier};
 
 /// What a trust file (and command-line flags) say.
 #[derive(Clone, Debug, Default)]
@@ -58,6 +58,21 @@ impl Trust {
 /// Parses a log (note) verifier key.
 pub fn parse_log_key(key: &str) -> Result<Verifier, String> {
     Verifier::from_key_string(key.trim()).map_err(|e| format!("bad log key: {e}"))
+}
+
+/// The checkpoint a note carries, once its signature by `log_key` is checked and its origin is
+/// the key's name (the witness's and the voter's first check of what a log serves).
+pub fn open_log_checkpoint(note: &str, log_key: &Verifier) -> Result<Checkpoint, String> {
+    let opened = open_checkpoint(note.as_bytes(), &[log_key]).map_err(|e| e.to_string())?;
+    let checkpoint = opened.checkpoint;
+    if checkpoint.origin != log_key.name() {
+        return Err(format!(
+            "the checkpoint's origin {:?} is not the log key's name {:?}",
+            checkpoint.origin,
+            log_key.name()
+        ));
+    }
+    Ok(checkpoint)
 }
 
 /// Parses a witness (cosignature) verifier key.

@@ -7,9 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use thidua_ledger::{
-    open_checkpoint, verify_consistency, Checkpoint, CosignerKey, NoteVerifier, Verifier,
-};
+use thidua_ledger::{open_checkpoint, verify_consistency, Checkpoint, CosignerKey, Verifier};
 
 use crate::client::{ClientError, LogClient};
 
@@ -89,16 +87,10 @@ impl Witness<'_> {
     /// Returns the checkpoint (and its note as the log signed it) if it extends the history.
     pub fn check(&self, client: &dyn LogClient) -> Result<(Checkpoint, String), WitnessError> {
         let served = client.checkpoint()?;
+        let checkpoint = crate::trust::open_log_checkpoint(&served, self.log_key)
+            .map_err(WitnessError::BadSignature)?;
         let opened = open_checkpoint(served.as_bytes(), &[self.log_key])
             .map_err(|e| WitnessError::BadSignature(e.to_string()))?;
-        let checkpoint = opened.checkpoint;
-        if checkpoint.origin != self.log_key.name() {
-            return Err(WitnessError::BadSignature(format!(
-                "the checkpoint's origin {:?} is not the log key's name {:?}",
-                checkpoint.origin,
-                self.log_key.name()
-            )));
-        }
         // Keep only the log's own signature in the state and in evidence.
         let log_signed = log_signed_note(&opened.note);
         let Some(previous) = WitnessState::load(self.state_path)? else {

@@ -462,18 +462,17 @@ fn a_pg_dump_restores_into_an_empty_database_and_verifies() {
     );
 }
 
-/// A dishonest server in front of `upstream`: it passes every GET on, but reports `key` as the
-/// key of `election`.
+/// A dishonest server in front of `upstream`: it passes every GET on, the body of each answer
+/// rewritten by `rewrite(path, body)`.
 fn dishonest_front(
     runtime: &tokio::runtime::Runtime,
     upstream: &str,
-    election: &str,
-    key: serde_json::Value,
+    rewrite: impl Fn(&str, String) -> String + Clone + Send + Sync + 'static,
 ) -> String {
     use axum::http::{header, HeaderMap, StatusCode, Uri};
-    let (upstream, path) = (upstream.to_owned(), format!("/api/v1/elections/{election}"));
+    let upstream = upstream.to_owned();
     let handler = move |uri: Uri, headers: HeaderMap| {
-        let (upstream, path, key) = (upstream.clone(), path.clone(), key.clone());
+        let (upstream, rewrite) = (upstream.clone(), rewrite.clone());
         async move {
             tokio::task::spawn_blocking(move || {
                 let mut req = ureq::get(&format!("{upstream}{uri}"));
@@ -485,13 +484,9 @@ fn dishonest_front(
                     Err(e) => panic!("{e}"),
                 };
                 let status = StatusCode::from_u16(resp.status()).unwrap();
-                let mut body = resp.into_string().unwrap();
-                if uri.path() == path {
-                    let mut v: serde_json::Value = serde_json::from_str(&body).unwrap();
-                    v["election"]["ceremony"]["keys"] = key;
-                    body = v.to_string();
-                }
-                (status, [(header::CONTENT_TYPE, "application/json")], body)
+                let content_type = resp.content_type().to_owned();
+                let body = rewrite(uri.path(), resp.into_string().unwrap());
+                (status, [(header::CONTENT_TYPE, content_type)], body)
             })
             .await
             .unwrap()
@@ -504,6 +499,56 @@ fn dishonest_front(
     )
     .unwrap();
     format!("http://{addr}")
+}
+
+/// A dishonest server that reports `key` as the key of `election`.
+fn front_reporting_key(
+    runtime: &tokio::runtime::Runtime,
+    upstream: &str,
+    election: &str,
+    key: serde_json::Value,
+) -> String {
+    let path = format!("/api/v1/elections/{election}");
+    dishonest_front(runtime, upstream, move |p, body| {
+        if p != path {
+            return body;
+        }
+        let mut v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        v["election"]["ceremony"]["keys"] = key.clone();
+        v.to_string()
+    })
+}
+
+/// A dishonest server that alters the first readable entry of every entries answer (one hex
+/// digit of its salt) and serves the leaf hash of the altered bytes, so that the entry checks
+/// against itself.
+fn front_altering_entries(runtime: &tokio::runtime::Runtime, upstream: &str) -> String {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    dishonest_front(runtime, upstream, move |p, body| {
+        if p != "/api/v1/log/entries" {
+            return body;
+        }
+        let mut v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let Some(entry) = v["entries"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|e| e["bytes"].is_string())
+        else {
+            return body;
+        };
+        let mut bytes = b64.decode(entry["bytes"].as_str().unwrap()).unwrap();
+        let at = find(&bytes, b"\"salt\":\"").unwrap() + 8;
+        bytes[at] = if bytes[at] == b'0' { b'1' } else { b'0' };
+        entry["bytes"] = b64.encode(&bytes).into();
+        entry["leaf_hash"] = hex::encode(thidua_ledger::leaf_hash(&bytes)).into();
+        v.to_string()
+    })
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 /// `thidua vote` recomputes the election key from the trustees' ceremony messages in the log:
@@ -537,7 +582,7 @@ fn thidua_vote_uses_the_key_the_log_holds_and_refuses_another() {
         .build()
         .unwrap();
     let other_key = election("co-thi-dua-bo-cong-an-2024")["election"]["ceremony"]["keys"].clone();
-    let front = dishonest_front(
+    let front = front_reporting_key(
         &runtime,
         &server.url,
         "co-thi-dua-chinh-phu-2024",
@@ -565,6 +610,54 @@ fn thidua_vote_uses_the_key_the_log_holds_and_refuses_another() {
         e["election"]["rounds"][0]["ballots"]["ca-kg"].is_object(),
         "{e}"
     );
+}
+
+/// With `--log-key`, `thidua vote` checks the log's entries it reads against the checkpoint the
+/// log signed: a server serving one entry altered, with the leaf hash of the altered bytes (so
+/// that the entry checks against itself), is refused before anything is prepared or sent; the
+/// honest server's entries pass and the vote is cast.
+#[test]
+fn thidua_vote_with_the_log_key_refuses_entries_the_log_did_not_sign() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, data) = (tmp.path(), tmp.path().join("demo"));
+    load_demo(&data, None);
+    let token = api_token(&data, "lanhdao.kg", "thidua vote");
+    let server = Running::start(&data);
+    let log_key = ureq::get(&format!("{}/api/v1/log/key", server.url))
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    let vote = |url: &str| {
+        run(thidua()
+            .args(["vote", "--server", url, "--token", &token])
+            .args(["--log-key", log_key.trim()])
+            .args(["--election", "co-thi-dua-chinh-phu-2024", "--unit", "ca-kg"])
+            .args(["--approve", "ca-kg", "--key"])
+            .arg(dir.join("ca-kg.vote.key")))
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let front = front_altering_entries(&runtime, &server.url);
+    let out = vote(&front);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("not those of the log it signed"),
+        "{stderr}"
+    );
+    assert!(
+        !dir.join("ca-kg.vote.key").exists(),
+        "nothing was even prepared"
+    );
+
+    let out = vote(&server.url);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ballot hash"));
 }
 
 /// The trustees' command line end to end (issue 15): on the demonstration's data, served by
@@ -636,9 +729,16 @@ fn trustees_run_the_key_ceremony_and_decrypt_the_count_with_the_command_line() {
         "the published nominees in rank order (ca-bl is not eligible)"
     );
 
+    // Every leader checks what it reads against the log's signed checkpoint (THIDUA_LOG_KEY).
+    let log_key = ureq::get(&format!("{url}/api/v1/log/key"))
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
     let leader = |sub: &[&str], i: usize| {
         let mut cmd = thidua();
         cmd.args(sub)
+            .env("THIDUA_LOG_KEY", log_key.trim())
             .args([
                 "--server",
                 &url,

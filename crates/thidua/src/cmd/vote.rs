@@ -31,7 +31,8 @@ use thidua_domain::votes::{
     replay_ceremony, replay_election, CeremonyMessage, Election, VoteCommand,
 };
 use thidua_domain::{Command, ElectionId, Event, UnitId};
-use thidua_transparency::client::{http_agent, HttpLog, LogClient};
+use thidua_transparency::client::{http_agent, HttpLog, LogClient, ServedNodes};
+use thidua_transparency::trust::{open_log_checkpoint, parse_log_key};
 
 /// Where the server is and who speaks.
 #[derive(clap::Args)]
@@ -52,6 +53,12 @@ pub struct Connection {
     /// Mozilla's and the system's roots), e.g. an organisation's own CA.
     #[arg(long, env = "THIDUA_CA_FILE")]
     pub ca_file: Option<PathBuf>,
+    /// Khoá công khai của nhật ký / the log's verifier key (`thidua log key`, printed at the
+    /// server's start): the log's entries read here are then checked against a checkpoint signed
+    /// by it, so a server showing another history is refused; without it they are checked only
+    /// against the leaf hashes the server itself serves.
+    #[arg(long, env = "THIDUA_LOG_KEY")]
+    pub log_key: Option<String>,
 }
 
 #[derive(clap::Args)]
@@ -152,18 +159,23 @@ impl<'a> Api<'a> {
     }
 
     /// The log's events from `start` to `end` (exclusive) that this leader may read, each
-    /// checked against the leaf hash the log serves for it.
+    /// checked against the leaf hash the log serves for it and, with `--log-key`, the whole
+    /// range against the log's signed checkpoint ([`Self::check_signed`]).
     fn logged_events(&self, start: u64, end: u64) -> anyhow::Result<Vec<Event>> {
         let log = self.log()?;
         let mut events = Vec::new();
-        let mut next = start;
-        while next < end {
+        let mut leaves = Vec::new();
+        while start + (leaves.len() as u64) < end {
+            let next = start + leaves.len() as u64;
             let chunk = log.entries(next, end)?;
-            let Some(last) = chunk.last() else {
+            if chunk.is_empty() {
                 bail!("the log served no entries from {next}");
-            };
-            next = last.index + 1;
+            }
             for entry in chunk {
+                if entry.index != start + leaves.len() as u64 {
+                    bail!("the log served entry {} out of order", entry.index);
+                }
+                leaves.push(entry.leaf_hash);
                 let Some(bytes) = entry.bytes else { continue };
                 if thidua_ledger::leaf_hash(&bytes) != entry.leaf_hash {
                     bail!("entry {} does not match its leaf hash", entry.index);
@@ -171,7 +183,37 @@ impl<'a> Api<'a> {
                 events.push(Event::decode(entry.index, &bytes)?);
             }
         }
+        self.check_signed(&log, start, &leaves)?;
         Ok(events)
+    }
+
+    /// With `--log-key`: the leaves `start..` are those of the tree the log's newest checkpoint
+    /// signs. The root is recomputed from these leaves and, elsewhere in the tree only, the
+    /// nodes the server serves ([`thidua_ledger::root_with_leaves`]).
+    fn check_signed(
+        &self,
+        log: &HttpLog,
+        start: u64,
+        leaves: &[thidua_ledger::Hash],
+    ) -> anyhow::Result<()> {
+        let Some(key) = &self.conn.log_key else {
+            return Ok(());
+        };
+        let key = parse_log_key(key).map_err(anyhow::Error::msg)?;
+        let checkpoint = open_log_checkpoint(&log.checkpoint()?, &key)
+            .map_err(|e| anyhow::anyhow!("the log's checkpoint: {e}"))?;
+        let root =
+            thidua_ledger::root_with_leaves(checkpoint.size, start, leaves, &ServedNodes(log))
+                .map_err(|e| anyhow::anyhow!("the log's tree: {e}"))?;
+        if root != checkpoint.root {
+            bail!(
+                "the entries {start}–{} the server served are not those of the log it signed \
+                 (size {}): the server is not showing its signed history; nothing was done",
+                start + leaves.len() as u64,
+                checkpoint.size
+            );
+        }
+        Ok(())
     }
 
     /// The log's size, from its newest signed checkpoint (the note's second line).
