@@ -551,16 +551,58 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
+/// The demonstration served, with Kiên Giang's leader's API token, for `thidua vote` in the
+/// government-flag election (and a runtime for dishonest fronts). Fields drop in order: the
+/// server stops before its directory goes.
+struct VotingDemo {
+    server: Running,
+    runtime: tokio::runtime::Runtime,
+    token: String,
+    tmp: tempfile::TempDir,
+}
+
+impl VotingDemo {
+    fn start() -> Self {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("demo");
+        load_demo(&data, None);
+        let token = api_token(&data, "lanhdao.kg", "thidua vote");
+        let server = Running::start(&data);
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        VotingDemo {
+            server,
+            runtime,
+            token,
+            tmp,
+        }
+    }
+
+    fn dir(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    /// `thidua vote` approving Kiên Giang through `url`, with `extra` arguments.
+    fn vote(&self, url: &str, extra: &[&str]) -> std::process::Output {
+        run(thidua()
+            .args(["vote", "--server", url, "--token", &self.token])
+            .args(extra)
+            .args(["--election", "co-thi-dua-chinh-phu-2024", "--unit", "ca-kg"])
+            .args(["--approve", "ca-kg", "--key"])
+            .arg(self.dir().join("ca-kg.vote.key")))
+    }
+}
+
 /// `thidua vote` recomputes the election key from the trustees' ceremony messages in the log:
 /// against the honest server it votes; against a server reporting another key (one it could
 /// hold: here the other election's) it refuses before encrypting or sending anything.
 #[test]
 fn thidua_vote_uses_the_key_the_log_holds_and_refuses_another() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (dir, data) = (tmp.path(), tmp.path().join("demo"));
-    load_demo(&data, None);
-    let token = api_token(&data, "lanhdao.kg", "thidua vote");
-    let server = Running::start(&data);
+    let demo = VotingDemo::start();
+    let (dir, token, server, runtime) = (demo.dir(), &demo.token, &demo.server, &demo.runtime);
     let election = |id: &str| -> serde_json::Value {
         ureq::get(&format!("{}/api/v1/elections/{id}", server.url))
             .set("authorization", &format!("Bearer {token}"))
@@ -569,25 +611,9 @@ fn thidua_vote_uses_the_key_the_log_holds_and_refuses_another() {
             .into_json()
             .unwrap()
     };
-    let vote = |url: &str| {
-        run(thidua()
-            .args(["vote", "--server", url, "--token", &token])
-            .args(["--election", "co-thi-dua-chinh-phu-2024", "--unit", "ca-kg"])
-            .args(["--approve", "ca-kg", "--key"])
-            .arg(dir.join("ca-kg.vote.key")))
-    };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
+    let vote = |url: &str| demo.vote(url, &[]);
     let other_key = election("co-thi-dua-bo-cong-an-2024")["election"]["ceremony"]["keys"].clone();
-    let front = front_reporting_key(
-        &runtime,
-        &server.url,
-        "co-thi-dua-chinh-phu-2024",
-        other_key,
-    );
+    let front = front_reporting_key(runtime, &server.url, "co-thi-dua-chinh-phu-2024", other_key);
     let out = vote(&front);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -618,30 +644,15 @@ fn thidua_vote_uses_the_key_the_log_holds_and_refuses_another() {
 /// honest server's entries pass and the vote is cast.
 #[test]
 fn thidua_vote_with_the_log_key_refuses_entries_the_log_did_not_sign() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (dir, data) = (tmp.path(), tmp.path().join("demo"));
-    load_demo(&data, None);
-    let token = api_token(&data, "lanhdao.kg", "thidua vote");
-    let server = Running::start(&data);
-    let log_key = ureq::get(&format!("{}/api/v1/log/key", server.url))
+    let demo = VotingDemo::start();
+    let log_key = ureq::get(&format!("{}/api/v1/log/key", demo.server.url))
         .call()
         .unwrap()
         .into_string()
         .unwrap();
-    let vote = |url: &str| {
-        run(thidua()
-            .args(["vote", "--server", url, "--token", &token])
-            .args(["--log-key", log_key.trim()])
-            .args(["--election", "co-thi-dua-chinh-phu-2024", "--unit", "ca-kg"])
-            .args(["--approve", "ca-kg", "--key"])
-            .arg(dir.join("ca-kg.vote.key")))
-    };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let front = front_altering_entries(&runtime, &server.url);
+    let (dir, server) = (demo.dir(), &demo.server);
+    let vote = |url: &str| demo.vote(url, &["--log-key", log_key.trim()]);
+    let front = front_altering_entries(&demo.runtime, &server.url);
     let out = vote(&front);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "{stderr}");
