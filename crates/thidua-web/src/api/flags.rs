@@ -188,11 +188,13 @@ pub fn counts_recent(
 ) -> Result<(u64, BTreeMap<String, usize>), ApiError> {
     let c = visible_covenant(state, scope, id)?;
     let (at, computed) = recent(app, state, id)?;
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for f in &computed.flags {
-        *counts.entry(f.unit.clone()).or_insert(0) += 1;
-    }
-    counts.retain(|unit, _| UnitId::parse(unit).is_ok_and(|u| scope.reads_flags(state, c, &u)));
+    // The flags are sorted by unit: one count per run, only for the units the viewer reads.
+    let counts = computed
+        .flags
+        .chunk_by(|a, b| a.unit == b.unit)
+        .filter(|run| UnitId::parse(&run[0].unit).is_ok_and(|u| scope.reads_flags(state, c, &u)))
+        .map(|run| (run[0].unit.to_string(), run.len()))
+        .collect();
     Ok((at, counts))
 }
 

@@ -155,6 +155,21 @@ fn flags_never_hold_the_page_up(c: &super::support::Client) {
         );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
+    // Each card counts the unit's flags that the flags API lists for this viewer.
+    let body = c.get(&page).body;
+    let listed = c.get(&format!("/api/v1/covenants/{COV}/flags")).json();
+    let mut expected = std::collections::BTreeMap::<String, usize>::new();
+    for f in listed["flags"].as_array().unwrap() {
+        *expected
+            .entry(f["unit"]["id"].as_str().unwrap().to_owned())
+            .or_default() += 1;
+    }
+    assert!(!expected.is_empty(), "{listed}");
+    for (unit, n) in expected {
+        let at = body.find(&format!("id=\"flags-{unit}\"")).expect(&unit);
+        let link = &body[at..at + body[at..].find("</a>").unwrap()];
+        assert!(link.ends_with(&format!(": {n}")), "{unit}: {link}");
+    }
 }
 
 #[test]
