@@ -119,6 +119,14 @@ fn vote_in_browser(
     );
     assert!(b.text("#path-browser").contains("mã WebAssembly"));
     assert!(b.text("#small-electorate").contains("nhất trí"));
+    // Without the WebAssembly path, the command line offered checks the log against its key.
+    let key = app.service.key().verifier_key();
+    assert!(
+        b.source()
+            .contains(&format!("thidua vote --server URL --log-key '{key}'")),
+        "{}",
+        b.source()
+    );
     for i in approve {
         b.click(&format!("#candidate-{i}"));
     }

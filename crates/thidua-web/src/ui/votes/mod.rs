@@ -397,7 +397,11 @@ async fn vote_page(
             .get(&unit)
             .map(|(k, _)| k.to_string())
             .unwrap_or_default(),
-        command: format!("thidua vote --server URL --election {} --unit {unit}", e.id),
+        command: format!(
+            "thidua vote --server URL --log-key '{}' --election {} --unit {unit}",
+            app.service.key().verifier_key(),
+            e.id
+        ),
         messages: ballot_messages(viewer.lang, s, round.seats),
     })
 }
