@@ -72,8 +72,42 @@ pub enum EvalError {
     PeriodOutOfRange,
 }
 
+/// How an error's Vietnamese message names what the engine's data call by ids: offline
+/// ([`ErrorWords::FILE`]) the ids quoted as in the data file and a window by its period key and
+/// dates; in the server by names ([`crate::render::Naming`]).
+pub struct ErrorWords<'a> {
+    /// A unit, from its id in the data.
+    pub unit: &'a dyn Fn(&str) -> String,
+    /// An element or a criterion, from its id.
+    pub element: &'a dyn Fn(&str) -> String,
+    /// A window.
+    pub window: &'a dyn Fn(&Window) -> String,
+}
+
+fn quoted(id: &str) -> String {
+    format!("`{id}`")
+}
+
+fn window_cited(w: &Window) -> String {
+    format!("{w} ({})", w.date_range_vi())
+}
+
+impl ErrorWords<'static> {
+    /// The data file's own words: quoted ids, period keys.
+    pub const FILE: ErrorWords<'static> = ErrorWords {
+        unit: &quoted,
+        element: &quoted,
+        window: &window_cited,
+    };
+}
+
 impl EvalError {
     pub fn vi(&self) -> String {
+        self.vi_with(&ErrorWords::FILE)
+    }
+
+    /// The Vietnamese message, naming units, elements and windows as `w` says.
+    pub fn vi_with(&self, w: &ErrorWords) -> String {
         match self {
             EvalError::Missing {
                 element,
@@ -83,8 +117,10 @@ impl EvalError {
             } => {
                 let ms: Vec<String> = missing_months.iter().map(|m| format!("{m:02}")).collect();
                 format!(
-                    "thiếu số liệu `{element}` của `{unit}` kỳ {window} ({}){}",
-                    window.date_range_vi(),
+                    "thiếu số liệu {} của {} kỳ {}{}",
+                    (w.element)(element),
+                    (w.unit)(unit),
+                    (w.window)(window),
                     if ms.is_empty() {
                         ": không có số liệu nào cho kỳ này".to_string()
                     } else {
@@ -96,20 +132,25 @@ impl EvalError {
                 element,
                 unit,
                 year,
-            } => {
-                format!("đơn vị `{unit}` không có số liệu nào năm {year} (chưa tồn tại?) nên không có `{element}`")
-            }
+            } => format!(
+                "đơn vị {} không có số liệu nào năm {year} (chưa tồn tại?) nên không có {}",
+                (w.unit)(unit),
+                (w.element)(element)
+            ),
             EvalError::MergeRefused {
                 element,
                 unit,
                 year,
-            } => {
-                format!("`{element}` của đơn vị hợp nhất `{unit}` năm {year}: quy định không cho cộng số liệu đơn vị tiền thân")
-            }
+            } => format!(
+                "{} của đơn vị hợp nhất {} năm {year}: quy định không cho cộng số liệu đơn vị tiền thân",
+                (w.element)(element),
+                (w.unit)(unit)
+            ),
             EvalError::DivZero { context } => format!("chia cho 0 khi tính {context}"),
-            EvalError::PointsUnavailable { id } => {
-                format!("chưa có điểm của `{id}` (chưa chấm hoặc không tính được)")
-            }
+            EvalError::PointsUnavailable { id } => format!(
+                "chưa có điểm của {} (chưa chấm hoặc không tính được)",
+                (w.element)(id)
+            ),
             EvalError::Overflow { context } => format!(
                 "số quá lớn để tính chính xác (tử số hoặc mẫu số vượt {} bit) khi tính {context}",
                 crate::exact::MAX_BITS

@@ -4,7 +4,7 @@
 //! value a condition compares, the branch of each scale, caps, rounding, how ties on the total
 //! were settled and which quota moved a unit down a band.
 use crate::ast::{Aggregation, RoundMode};
-use crate::engine::EvalError;
+use crate::engine::{ErrorWords, EvalError};
 use crate::exact::{Exact, Rounding};
 use crate::explain::*;
 use crate::num::vi_text;
@@ -167,58 +167,19 @@ impl Naming<'_> {
         (self.unit)(id).unwrap_or_else(|| id.to_owned())
     }
 
-    /// `text` with each `` `id` `` the engine quotes replaced by the unit's or element's name.
-    fn names_in(&self, text: &str) -> String {
-        if self.cite_file {
-            return text.to_owned();
-        }
-        let mut out = String::new();
-        for (i, part) in text.split('`').enumerate() {
-            if i % 2 == 0 {
-                out.push_str(part);
-            } else if let Some(name) = (self.unit)(part) {
-                out.push_str(&name);
-            } else if let Some(name) = (self.element)(part) {
-                out.push_str(&format!("«{name}»"));
-            } else {
-                out.push_str(part);
-            }
-        }
-        out
-    }
-}
-
-impl Naming<'_> {
-    /// An engine error named for a reader of the server: a missing figure names its element,
-    /// its unit and the window's dates, never the window's period key.
+    /// An engine error in the server's words: units and elements by name, a window by its dates
+    /// (the message as recorded when the cause is unknown).
     fn error(&self, message_vi: &str, cause: Option<&EvalError>) -> String {
-        match cause {
-            Some(EvalError::Missing {
-                element,
-                unit,
-                window,
-                missing_months,
-            }) => {
-                let element =
-                    (self.element)(element).map_or_else(|| element.clone(), |e| format!("«{e}»"));
-                let absent = if missing_months.is_empty() {
-                    "chưa có số liệu đã duyệt nào".to_string()
-                } else {
-                    let ms: Vec<String> = missing_months.iter().map(u8::to_string).collect();
-                    format!(
-                        "chưa có số liệu đã duyệt của tháng {} năm {}",
-                        ms.join(", "),
-                        window.year
-                    )
-                };
-                format!(
-                    "thiếu số liệu {element} của {} cho kỳ {}: {absent}",
-                    self.unit_name(unit),
-                    window.date_range_vi()
-                )
-            }
-            _ => self.names_in(message_vi),
-        }
+        let Some(cause) = cause else {
+            return message_vi.to_owned();
+        };
+        let element =
+            |id: &str| (self.element)(id).map_or_else(|| id.to_owned(), |e| format!("«{e}»"));
+        cause.vi_with(&ErrorWords {
+            unit: &|id| self.unit_name(id),
+            element: &element,
+            window: &|w| w.date_range_vi(),
+        })
     }
 }
 
@@ -280,9 +241,10 @@ pub fn step_vi_named(s: &Step, n: &Naming) -> String {
         Step::Manual { score: Some(s), .. } if !n.cite_file => {
             format!("Điểm chấm qua kiểm tra: {}", vi_num(s))
         }
-        Step::Fallback {
-            reason_vi, points, ..
-        } if !n.cite_file => format!("{}: {} điểm", n.names_in(reason_vi), vi_num(points)),
+        Step::Fallback { points, .. } if !n.cite_file => format!(
+            "Không tính được; áp dụng điểm quy định cho trường hợp này: {} điểm",
+            vi_num(points)
+        ),
         Step::Error {
             message_vi, cause, ..
         } if !n.cite_file => format!("LỖI: {}", n.error(message_vi, cause.as_deref())),

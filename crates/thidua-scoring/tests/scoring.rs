@@ -223,8 +223,8 @@ fn a_missing_figure_is_named_in_the_server() {
     assert_eq!(
         named,
         format!(
-            "LỖI: thiếu số liệu «{}» của Công an tỉnh Kiên Giang cho kỳ 15/12/2023 – 14/12/2024: \
-             chưa có số liệu đã duyệt của tháng 3 năm 2024",
+            "LỖI: thiếu số liệu «{}» của Công an tỉnh Kiên Giang kỳ 15/12/2023 – 14/12/2024, \
+             thiếu tháng 03",
             (names.element)("crimes").unwrap()
         )
     );
