@@ -187,12 +187,12 @@ pub fn domain_error_in(
             .map(|w| figures::window_name(lang, &w))
             .unwrap_or_else(|| key.to_owned())
     };
-    let figures_sentence = |args: &[(&str, String)]| {
-        figures::refusal(lang, e.code()).map(|template| {
-            args.iter().fold(template.to_owned(), |s, (k, v)| {
-                s.replace(&format!("{{{k}}}"), v)
-            })
-        })
+    // The figures' own sentence for the code, else the code's general one.
+    let figures_sentence = |args: &[(&str, String)]| match figures::refusal(lang, e.code()) {
+        Some(template) => args.iter().fold(template.to_owned(), |s, (k, v)| {
+            s.replace(&format!("{{{k}}}"), v)
+        }),
+        None => lang.error(e.code()).to_owned(),
     };
     let unit_name = |id: &str| {
         UnitId::parse(id)
@@ -253,25 +253,19 @@ pub fn domain_error_in(
             ("window", window_name(window)),
             ("status", figures::status_word(lang, status).to_owned()),
             ("action", figures::action_word(lang, action).to_owned()),
-        ])
-        .unwrap_or_default(),
+        ]),
         E::FiguresExist { unit, window } => {
             figures_sentence(&[("unit", unit_name(unit)), ("window", window_name(window))])
-                .unwrap_or_default()
         }
-        E::SummaryWindow(window) => {
-            figures_sentence(&[("window", window_name(window))]).unwrap_or_default()
-        }
+        E::SummaryWindow(window) => figures_sentence(&[("window", window_name(window))]),
         // The rule's and the elements' names are the regulation's own (Vietnamese) words.
         E::RuleViolated { rule } | E::WarningNeedsComment { rule } => {
-            figures_sentence(&[("rule", rule.clone())]).unwrap_or_default()
+            figures_sentence(&[("rule", rule.clone())])
         }
         E::ReportIncomplete(elements) => {
-            figures_sentence(&[("elements", elements.replace("; ", ", "))]).unwrap_or_default()
+            figures_sentence(&[("elements", elements.replace("; ", ", "))])
         }
-        E::InvalidFigure { element, .. } => {
-            figures_sentence(&[("element", element.clone())]).unwrap_or_default()
-        }
+        E::InvalidFigure { element, .. } => figures_sentence(&[("element", element.clone())]),
         _ => lang.error(e.code()).to_owned(),
     }
 }
