@@ -9,7 +9,9 @@
 
 use std::path::Path;
 
-use thidua_ledger::{open_checkpoint, Checkpoint, CosignatureVerifier, NoteVerifier, Verifier};
+use thidua_ledger::{
+    open_checkpoint, CosignatureVerifier, NoteVerifier, SignedCheckpoint, Verifier,
+};
 
 /// What a trust file (and command-line flags) say.
 #[derive(Clone, Debug, Default)]
@@ -60,19 +62,18 @@ pub fn parse_log_key(key: &str) -> Result<Verifier, String> {
     Verifier::from_key_string(key.trim()).map_err(|e| format!("bad log key: {e}"))
 }
 
-/// The checkpoint a note carries, once its signature by `log_key` is checked and its origin is
-/// the key's name (the witness's and the voter's first check of what a log serves).
-pub fn open_log_checkpoint(note: &str, log_key: &Verifier) -> Result<Checkpoint, String> {
+/// A checkpoint note opened with `log_key`: its signature checked and its origin the key's name
+/// (the witness's and the voter's first check of what a log serves).
+pub fn open_log_checkpoint(note: &str, log_key: &Verifier) -> Result<SignedCheckpoint, String> {
     let opened = open_checkpoint(note.as_bytes(), &[log_key]).map_err(|e| e.to_string())?;
-    let checkpoint = opened.checkpoint;
-    if checkpoint.origin != log_key.name() {
+    if opened.checkpoint.origin != log_key.name() {
         return Err(format!(
             "the checkpoint's origin {:?} is not the log key's name {:?}",
-            checkpoint.origin,
+            opened.checkpoint.origin,
             log_key.name()
         ));
     }
-    Ok(checkpoint)
+    Ok(opened)
 }
 
 /// Parses a witness (cosignature) verifier key.

@@ -87,12 +87,11 @@ impl Witness<'_> {
     /// Returns the checkpoint (and its note as the log signed it) if it extends the history.
     pub fn check(&self, client: &dyn LogClient) -> Result<(Checkpoint, String), WitnessError> {
         let served = client.checkpoint()?;
-        let checkpoint = crate::trust::open_log_checkpoint(&served, self.log_key)
+        let opened = crate::trust::open_log_checkpoint(&served, self.log_key)
             .map_err(WitnessError::BadSignature)?;
-        let opened = open_checkpoint(served.as_bytes(), &[self.log_key])
-            .map_err(|e| WitnessError::BadSignature(e.to_string()))?;
         // Keep only the log's own signature in the state and in evidence.
         let log_signed = log_signed_note(&opened.note);
+        let checkpoint = opened.checkpoint;
         let Some(previous) = WitnessState::load(self.state_path)? else {
             return Ok((checkpoint, log_signed));
         };

@@ -201,7 +201,8 @@ impl<'a> Api<'a> {
         };
         let key = parse_log_key(key).map_err(anyhow::Error::msg)?;
         let checkpoint = open_log_checkpoint(&log.checkpoint()?, &key)
-            .map_err(|e| anyhow::anyhow!("the log's checkpoint: {e}"))?;
+            .map_err(|e| anyhow::anyhow!("the log's checkpoint: {e}"))?
+            .checkpoint;
         let root =
             thidua_ledger::root_with_leaves(checkpoint.size, start, leaves, &ServedNodes(log))
                 .map_err(|e| anyhow::anyhow!("the log's tree: {e}"))?;
