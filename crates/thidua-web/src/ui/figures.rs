@@ -97,9 +97,9 @@ fn window_view(
             let f = viewer.lang.figures();
             let t = viewer.lang.strings();
             for x in &mut w.windows {
-                x.name = window_name(viewer.lang, &state, &id, &x.key);
+                x.name = names::window(viewer.lang, &state, Some(&id), &x.key);
             }
-            let window_name = window_name(viewer.lang, &state, &id, &w.window);
+            let window_name = names::window(viewer.lang, &state, Some(&id), &w.window);
             let importers = state
                 .figures
                 .imports
@@ -218,7 +218,7 @@ async fn report_view(
             Ok(r) => r,
             Err(e) => return viewer_error(viewer, e),
         };
-    r.window_name = window_name(viewer.lang, &app.service.read(), &id, &r.window);
+    r.window_name = names::window(viewer.lang, &app.service.read(), Some(&id), &r.window);
     let typed = input.typed.unwrap_or_else(|| {
         r.elements
             .iter()
@@ -255,20 +255,6 @@ pub async fn report_page(
     Path((id, unit, window)): Path<(String, String, String)>,
 ) -> Response {
     report_view(&app, &viewer, &id, &unit, &window, ReportInput::default()).await
-}
-
-/// A window of the covenant's calendar by name, in the viewer's language (its key if the
-/// calendar lacks it).
-fn window_name(
-    lang: crate::i18n::Lang,
-    state: &thidua_domain::State,
-    id: &CovenantId,
-    key: &str,
-) -> String {
-    state
-        .reporting_window(id, key)
-        .map(|w| crate::i18n::figures::window_name(lang, &w))
-        .unwrap_or_else(|_| key.to_owned())
 }
 
 fn report_url(id: &str, unit: &str, window: &str) -> String {

@@ -146,6 +146,28 @@ pub fn domain_error(
     domain_error_in(lang, state, None, e)
 }
 
+/// A reporting window by name in `lang` ("Tháng 3"): from the covenant's calendar, else (no
+/// covenant) the first movement's calendar that has the key, else the key itself.
+pub fn window(
+    lang: crate::i18n::Lang,
+    state: &State,
+    covenant: Option<&CovenantId>,
+    key: &str,
+) -> String {
+    let found = match covenant {
+        Some(c) => state.reporting_window(c, key).ok(),
+        None => state
+            .movements
+            .values()
+            .flat_map(|m| m.calendar.iter())
+            .find(|w| w.key == key)
+            .cloned(),
+    };
+    found
+        .map(|w| crate::i18n::figures::window_name(lang, &w))
+        .unwrap_or_else(|| key.to_owned())
+}
+
 /// A refusal answered to a form, in the viewer's language only: the domain's refusal told with
 /// names ([`domain_error_in`], `covenant` naming the reporting windows), else the sentence of
 /// its code. Never the error's English message, which is for the API and the logs.
@@ -171,22 +193,7 @@ pub fn domain_error_in(
     use crate::i18n::figures;
     use thidua_domain::DomainError as E;
     let t = lang.strings();
-    // The covenant's calendar names the window; without one, the first movement's calendar
-    // that has the key.
-    let window_name = |key: &str| {
-        covenant
-            .and_then(|c| state.reporting_window(c, key).ok())
-            .or_else(|| {
-                state
-                    .movements
-                    .values()
-                    .flat_map(|m| m.calendar.iter())
-                    .find(|w| w.key == key)
-                    .cloned()
-            })
-            .map(|w| figures::window_name(lang, &w))
-            .unwrap_or_else(|| key.to_owned())
-    };
+    let window_name = |key: &str| window(lang, state, covenant, key);
     // The figures' own sentence for the code, else the code's general one.
     let figures_sentence = |args: &[(&str, String)]| match figures::refusal(lang, e.code()) {
         Some(template) => args.iter().fold(template.to_owned(), |s, (k, v)| {
