@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of Thi Đua on this machine: installs what the tests need when it is missing
-# (Debian packages: PostgreSQL, Chromium and its driver, LibreOffice Calc and Writer, poppler), starts a local
+# (Debian packages: PostgreSQL, Chromium and its driver, LibreOffice Calc and Writer, poppler,
+# Python 3), starts a local
 # PostgreSQL with the test role and database, then runs the whole workspace's test suite.
 # Needs root (or sudo) only for the installs and for starting PostgreSQL.
 set -euo pipefail
@@ -16,6 +17,8 @@ command -v soffice >/dev/null 2>&1 || packages+=(libreoffice-calc-nogui)
 # Documents: LibreOffice Writer opens our DOCX files; poppler reads and pictures our PDFs.
 dpkg -s libreoffice-writer-nogui >/dev/null 2>&1 || packages+=(libreoffice-writer-nogui)
 command -v pdftotext >/dev/null 2>&1 || packages+=(poppler-utils)
+# The assignment's test vectors are also checked by an independent Python script.
+command -v python3 >/dev/null 2>&1 || packages+=(python3)
 if [ "${#packages[@]}" -gt 0 ]; then
   echo "Installing: ${packages[*]}"
   sudo_if_needed apt-get update -qq

@@ -273,6 +273,8 @@ pub const EVENT_KINDS: &[&str] = &[
     "results_published",
     "cutoff_tie_decided",
     "midyear_review_frozen",
+    "beacon_pinned",
+    "beacon_recorded",
 ];
 
 impl Payload {

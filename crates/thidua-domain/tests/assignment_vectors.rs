@@ -22,6 +22,9 @@ struct Vector {
     conflicts: Vec<(String, String)>,
     /// Last year's (inspector, inspected) pairs.
     last_year: Vec<(String, String)>,
+    /// The public beacon's value mixed into the seed (drand's randomness), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    beacon: Option<String>,
     // Expected:
     seed: String,
     keystream_first_32: String,
@@ -50,6 +53,23 @@ fn compute(
     conflicts: &[(&str, &str)],
     last_year: &[(&str, &str)],
 ) -> Vector {
+    compute_with_beacon(
+        name, year, cluster, members, reveals, inspectors, conflicts, last_year, None,
+    )
+}
+
+#[allow(clippy::too_many_arguments)] // one vector's inputs, named as in the JSON
+fn compute_with_beacon(
+    name: &str,
+    year: i32,
+    cluster: &str,
+    members: &[&str],
+    reveals: &[Option<&str>],
+    inspectors: usize,
+    conflicts: &[(&str, &str)],
+    last_year: &[(&str, &str)],
+    beacon: Option<&str>,
+) -> Vector {
     let ids: Vec<UnitId> = members.iter().map(|m| u(m)).collect();
     let seed = draw::seed(
         year,
@@ -59,7 +79,7 @@ fn compute(
             let i = ids.iter().position(|y| y == x).unwrap();
             reveals[i]
         },
-        None,
+        beacon,
     );
     let mut ks = KeyStream::new(&seed);
     let first: Vec<u8> = (0..32).map(|_| ks.next_byte()).collect();
@@ -92,6 +112,7 @@ fn compute(
             .iter()
             .map(|(a, b)| ((*a).into(), (*b).into()))
             .collect(),
+        beacon: beacon.map(str::to_owned),
         seed: hex::encode(seed),
         keystream_first_32: hex::encode(first),
         first_shuffle: names(&draw::shuffle(&seed, members.len())),
@@ -249,6 +270,23 @@ fn vectors() -> Vec<Vector> {
             1,
             &[("ca-kg", "ca-ag")],
             &[],
+        ),
+        // Appended (earlier vectors keep their place): the value of drand quicknet round 1000,
+        // the SHA-256 of its signature (`yearend::beacon`), mixed into the seed.
+        compute_with_beacon(
+            "three units and a public beacon (drand quicknet round 1000)",
+            2024,
+            "cum-1",
+            &five[..3],
+            &all[..3],
+            1,
+            &[],
+            &[],
+            Some(&hex::encode(
+                thidua_domain::yearend::beacon::QUICKNET
+                    .verify(1000, "b44679b9a59af2ec876b1a6b1ad52ea9b1615fc3982b19576350f93447cb1125e342b73a8dd2bacbe47e4b6b63ed5e39")
+                    .unwrap(),
+            )),
         ),
     ]
 }

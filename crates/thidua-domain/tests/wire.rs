@@ -344,6 +344,7 @@ fn samples() -> Vec<(Actor, Payload)> {
             reason: t("Nhập nhầm số phiếu đồng ý; các thành viên chưa xác nhận"),
         }),
     ));
+    samples.extend(yearend::beacon_samples());
     samples
 }
 

@@ -436,6 +436,25 @@ fn yearend_actions() -> Vec<CommandShape> {
             vec![("covenant", id()), ("unit", id()), ("value", hex64())],
             &[],
         ),
+        (
+            "pin_beacon",
+            vec![
+                ("covenant", id()),
+                ("round", json!({"type": "integer", "minimum": 1})),
+            ],
+            &[],
+        ),
+        (
+            "record_beacon",
+            vec![
+                ("covenant", id()),
+                (
+                    "signature",
+                    json!({"type": "string", "pattern": "^[0-9a-fA-F]{96}$"}),
+                ),
+            ],
+            &[],
+        ),
         ("draw_assignment", vec![("covenant", id())], &[]),
         (
             "decide_assignment",

@@ -390,3 +390,75 @@ fn leaders_commit_and_reveal_from_the_command_line() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["verified"], true, "{v}");
 }
+
+/// `thidua assign beacon` checks a drand round's signature on the leader's or secretariat's
+/// machine before anything is sent: drand's JSON for round 1000 (as drand serves it) gives the
+/// round's randomness; the same JSON named as another round, or an altered signature, is
+/// refused with the reason.
+#[test]
+fn thidua_assign_beacon_checks_the_round_against_drands_public_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("1000.json");
+    std::fs::write(
+        &json,
+        r#"{"round":1000,"signature":"b44679b9a59af2ec876b1a6b1ad52ea9b1615fc3982b19576350f93447cb1125e342b73a8dd2bacbe47e4b6b63ed5e39"}"#,
+    )
+    .unwrap();
+    let beacon = |round: &str, extra: &[&str]| {
+        let mut cmd = thidua();
+        cmd.args(["assign", "beacon", "--covenant", SECOND, "--round", round]);
+        cmd.args(extra);
+        cmd.output().unwrap()
+    };
+    let path = json.to_str().unwrap();
+    let ok = beacon("1000", &["--drand-json", path]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let value = String::from_utf8(ok.stdout).unwrap();
+    use sha2::Digest;
+    let sig = hex::decode("b44679b9a59af2ec876b1a6b1ad52ea9b1615fc3982b19576350f93447cb1125e342b73a8dd2bacbe47e4b6b63ed5e39").unwrap();
+    assert_eq!(value.trim(), hex::encode(sha2::Sha256::digest(sig)));
+    let other = beacon("1001", &["--drand-json", path]);
+    assert!(!other.status.success());
+    assert!(String::from_utf8_lossy(&other.stderr).contains("not of round 1001"));
+    let altered = beacon(
+        "1000",
+        &["--signature", "a44679b9a59af2ec876b1a6b1ad52ea9b1615fc3982b19576350f93447cb1125e342b73a8dd2bacbe47e4b6b63ed5e39"],
+    );
+    assert!(!altered.status.success());
+    assert!(
+        String::from_utf8_lossy(&altered.stderr).contains("round 1000 of drand quicknet"),
+        "{}",
+        String::from_utf8_lossy(&altered.stderr)
+    );
+}
+
+/// The published vectors of the draw (`crates/thidua-domain/tests/vectors/assignment.json`,
+/// the beacon's among them) pass the independent checker written in Python beside them
+/// (standard library only): seed, keystream, shuffle and assignment recomputed without this
+/// code.
+#[test]
+fn the_assignment_vectors_pass_the_independent_python_checker() {
+    if thidua_test_support::program("python3", "--version", "python3").is_none() {
+        return;
+    }
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../thidua-domain/tests/vectors/check_assignment.py"
+    );
+    let out = std::process::Command::new("python3")
+        .arg(script)
+        .output()
+        .unwrap();
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{printed}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(printed.contains("ok three units and a public beacon (drand quicknet round 1000)"));
+    assert!(printed.contains("ok Cluster 12, thirteen units, one reveal missing"));
+}

@@ -83,6 +83,8 @@ pub const LATEST_FORMATS: &[(&str, u32)] = &[
     ("results_published", 1),
     ("cutoff_tie_decided", 1),
     ("midyear_review_frozen", 1),
+    ("beacon_pinned", 1),
+    ("beacon_recorded", 1),
 ];
 
 /// Errors decoding stored bytes into an event.

@@ -1,5 +1,5 @@
 //! Format 1 of the year-end kinds (stage [`crate::yearend`]): the year-end opened, dossiers,
-//! declared conflicts, seed commitments and reveals, the assignment drawn or decided, declared
+//! declared conflicts, a pinned public beacon and its recorded round, seed commitments and reveals, the assignment drawn or decided, declared
 //! record populations, inspection findings, responses, resolutions, eligibility, the lock and
 //! the published results. These structures are the events' data as written; frozen once events
 //! were written with them (a change of meaning gets a new format). Scores are canonical decimal
@@ -120,6 +120,28 @@ pub struct SeedRevealed {
     pub covenant: CovenantId,
     pub unit: UnitId,
     pub value: String,
+}
+
+/// `beacon_pinned`: the secretariat fixes, before any unit has committed, the round of a public
+/// drand network whose value the draw mixes into its seed; the round is published after the
+/// commitment deadline, and reveals close when it is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BeaconPinned {
+    pub covenant: CovenantId,
+    /// The network's chain hash (hex; drand "quicknet" is the one supported).
+    pub chain: String,
+    pub round: u64,
+}
+
+/// `beacon_recorded`: the pinned round's signature as the network published it (hex, 48
+/// bytes), checked against the network's public key on every replay.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BeaconRecorded {
+    pub covenant: CovenantId,
+    pub round: u64,
+    pub signature: String,
 }
 
 /// `assignment_drawn`: the draw, as anyone recomputes it from the log.
@@ -324,6 +346,8 @@ pub(super) fn decode(kind: &str, v: u32, data: serde_json::Value) -> Option<supe
         "year_end_locked" => typed(data, |w| P::YearEnd(E::YearEndLocked(w))),
         "results_published" => typed(data, |w| P::YearEnd(E::ResultsPublished(w))),
         "cutoff_tie_decided" => typed(data, |w| P::YearEnd(E::CutoffTieDecided(w))),
+        "beacon_pinned" => typed(data, |w| P::YearEnd(E::BeaconPinned(w))),
+        "beacon_recorded" => typed(data, |w| P::YearEnd(E::BeaconRecorded(w))),
         _ => return None,
     })
 }
@@ -348,6 +372,8 @@ pub(super) fn encode(e: &crate::yearend::YearEndEvent) -> (u32, serde_json::Valu
         E::YearEndLocked(w) => serde_json::to_value(w),
         E::ResultsPublished(w) => serde_json::to_value(w),
         E::CutoffTieDecided(w) => serde_json::to_value(w),
+        E::BeaconPinned(w) => serde_json::to_value(w),
+        E::BeaconRecorded(w) => serde_json::to_value(w),
     };
     (1, value.expect("wire values always serialise"))
 }

@@ -165,6 +165,25 @@ pub fn decide(
                 value,
             })
         }
+        C::PinBeacon { covenant, round } => E::BeaconPinned(BeaconPinned {
+            covenant,
+            chain: beacon::QUICKNET.chain.into(),
+            round,
+        }),
+        C::RecordBeacon {
+            covenant,
+            signature,
+        } => {
+            let review = state.review(&covenant)?;
+            let Some(pinned) = &review.beacon else {
+                return Err(refuse("yearend_phase", "no beacon round is pinned"));
+            };
+            E::BeaconRecorded(BeaconRecorded {
+                covenant,
+                round: pinned.round,
+                signature: signature.trim().to_ascii_lowercase(),
+            })
+        }
         C::DrawAssignment { covenant } => {
             let review = state.review(&covenant)?;
             E::AssignmentDrawn(state::compute_draw(state, review))

@@ -1,6 +1,7 @@
 //! The year-end review of a covenant (stage `yearend`): each member unit's dossier (self-scores
 //! of the manual criteria with justification and evidence; the quantitative criteria are the
-//! engine's, from the approved figures), seeds committed and revealed by the units, the
+//! engine's, from the approved figures), seeds committed and revealed by the units (with, optionally, a public beacon round pinned
+//! before they commit: [`beacon`]), the
 //! assignment drawn from them ([`draw`]), inspection findings (with a re-check of drawn source
 //! records), responses, the council's resolutions, the lock and the published results
 //! ([`score`]). Every step is an event; nothing is edited in place.
@@ -10,6 +11,7 @@
 //! ([`state`]). Who may cause each event is [`permission`].
 
 pub mod audit;
+pub mod beacon;
 pub mod chacha;
 pub mod decide;
 pub mod draw;
@@ -28,11 +30,11 @@ use crate::ids::{CovenantId, UnitId};
 use crate::state::State;
 use crate::text::Text;
 pub use crate::wire::yearend::{
-    Answer, AssignmentDecided, AssignmentDrawn, ConflictDeclared, CutoffTieDecided,
-    DisputeResolved, DossierEntry, DossierSaved, DossierSubmitted, EligibilityRecorded, Evidence,
-    FindingItem, FindingSubmitted, Pair, Points, PublishedResult, Recheck, RecordsDeclared,
-    ResponseSubmitted, ResultsPublished, SeedCommitted, SeedRevealed, Verdict, YearEndLocked,
-    YearEndOpened,
+    Answer, AssignmentDecided, AssignmentDrawn, BeaconPinned, BeaconRecorded, ConflictDeclared,
+    CutoffTieDecided, DisputeResolved, DossierEntry, DossierSaved, DossierSubmitted,
+    EligibilityRecorded, Evidence, FindingItem, FindingSubmitted, Pair, Points, PublishedResult,
+    Recheck, RecordsDeclared, ResponseSubmitted, ResultsPublished, SeedCommitted, SeedRevealed,
+    Verdict, YearEndLocked, YearEndOpened,
 };
 pub use error::YearEndError;
 pub use state::{Review, YearEnds};
@@ -57,6 +59,8 @@ pub enum YearEndEvent {
     YearEndLocked(YearEndLocked),
     ResultsPublished(ResultsPublished),
     CutoffTieDecided(CutoffTieDecided),
+    BeaconPinned(BeaconPinned),
+    BeaconRecorded(BeaconRecorded),
 }
 
 /// The year-end kinds, in the order they were introduced.
@@ -77,6 +81,8 @@ pub const KINDS: &[&str] = &[
     "year_end_locked",
     "results_published",
     "cutoff_tie_decided",
+    "beacon_pinned",
+    "beacon_recorded",
 ];
 
 impl YearEndEvent {
@@ -99,6 +105,8 @@ impl YearEndEvent {
             E::YearEndLocked(_) => "year_end_locked",
             E::ResultsPublished(_) => "results_published",
             E::CutoffTieDecided(_) => "cutoff_tie_decided",
+            E::BeaconPinned(_) => "beacon_pinned",
+            E::BeaconRecorded(_) => "beacon_recorded",
         }
     }
 
@@ -121,6 +129,8 @@ impl YearEndEvent {
             E::YearEndLocked(e) => &e.covenant,
             E::ResultsPublished(e) => &e.covenant,
             E::CutoffTieDecided(e) => &e.covenant,
+            E::BeaconPinned(e) => &e.covenant,
+            E::BeaconRecorded(e) => &e.covenant,
         }
     }
 
@@ -155,7 +165,9 @@ pub fn permission(state: &State, event: &YearEndEvent) -> Result<Permission, Dom
         | E::DisputeResolved(_)
         | E::EligibilityRecorded(_)
         | E::YearEndLocked(_)
-        | E::ResultsPublished(_) => Permission::ManageCluster(cluster()?),
+        | E::ResultsPublished(_)
+        | E::BeaconPinned(_)
+        | E::BeaconRecorded(_) => Permission::ManageCluster(cluster()?),
         E::CutoffTieDecided(_) => Permission::LeadUnit(cluster_head(state, event.covenant())?),
         E::DossierSaved(e) => Permission::ReportFigures(e.unit.clone()),
         E::FindingSubmitted(e) => Permission::LeadUnit(e.inspector.clone()),
@@ -230,6 +242,17 @@ pub enum YearEndCommand {
         covenant: CovenantId,
         unit: UnitId,
         value: String,
+    },
+    /// Pins the public beacon round the draw will mix in (the secretariat, before any
+    /// commitment; [`beacon`]).
+    PinBeacon {
+        covenant: CovenantId,
+        round: u64,
+    },
+    /// Records the pinned round's signature as the beacon network published it.
+    RecordBeacon {
+        covenant: CovenantId,
+        signature: String,
     },
     /// Draws the assignment from the revealed seeds (the secretariat starts it; nobody chooses).
     DrawAssignment {

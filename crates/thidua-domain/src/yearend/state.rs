@@ -67,7 +67,34 @@ pub struct Review {
     /// The cluster head's decisions on ties at a quota cut-off, by band.
     #[serde(default)]
     pub cutoff_ties: BTreeMap<String, (CutoffTieDecided, u64)>,
+    /// The public beacon round pinned for the draw, if any.
+    #[serde(default)]
+    pub beacon: Option<PinnedBeacon>,
     pub published: Option<(ResultsPublished, u64)>,
+}
+
+/// A beacon round pinned for a review's draw, and its value once recorded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PinnedBeacon {
+    pub chain: String,
+    pub round: u64,
+    /// The round's signature (hex) as recorded.
+    pub signature: Option<String>,
+    /// The beacon's value mixed into the seed: the SHA-256 of the signature (hex), which drand
+    /// publishes as the round's randomness.
+    pub value: Option<String>,
+}
+
+impl PinnedBeacon {
+    /// The pinned network (pinning refuses any other).
+    pub fn network(&self) -> beacon::Network {
+        beacon::network(&self.chain).unwrap_or(beacon::QUICKNET)
+    }
+
+    /// When the round is published (UTC).
+    pub fn time(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.network().round_time(self.round)
+    }
 }
 
 /// How a disputed criterion of a unit stands.
@@ -251,7 +278,7 @@ pub fn compute_draw(state: &State, review: &Review) -> AssignmentDrawn {
         &review.cluster,
         members,
         |u| review.reveals.get(u).map(String::as_str),
-        None,
+        review.beacon.as_ref().and_then(|b| b.value.as_deref()),
     );
     let index = |u: &UnitId| members.binary_search(u).ok();
     let mut c = Constraints::new(members.len(), usize::from(review.schedule.inspectors));
@@ -344,6 +371,91 @@ fn before_deadline(event: &Event, deadline: NaiveDate, what: &str) -> Result<(),
         ));
     }
     Ok(())
+}
+
+/// A beacon is pinned before any unit commits, on a supported network, for a round published
+/// after the commitment deadline's day (Vietnam time), so nobody knows its value while
+/// committing.
+fn fit_beacon_pinned(r: &mut Review, d: &BeaconPinned) -> Result<(), DomainError> {
+    not_drawn(r)?;
+    if r.beacon.is_some() {
+        return Err(phase("a beacon round is already pinned"));
+    }
+    if !r.commitments.is_empty() {
+        return Err(phase(
+            "a beacon is pinned before any unit commits to its seed",
+        ));
+    }
+    let network = beacon::network(&d.chain).ok_or_else(|| {
+        refuse(
+            "yearend_beacon_network",
+            format!("unknown beacon network {}", d.chain),
+        )
+    })?;
+    let day_after = r
+        .schedule
+        .commit_deadline
+        .succ_opt()
+        .unwrap_or(NaiveDate::MAX);
+    let closes = day_after
+        .and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc() - chrono::Duration::hours(7));
+    if network
+        .round_time(d.round)
+        .zip(closes)
+        .is_none_or(|(t, c)| t < c)
+    {
+        return Err(refuse(
+            "yearend_beacon_too_early",
+            format!(
+                "round {} is published before the end of the commitment deadline ({}); the first round after it is {}",
+                d.round,
+                r.schedule.commit_deadline.format("%d/%m/%Y"),
+                closes.map_or(0, |c| network.first_round_at(c)),
+            ),
+        ));
+    }
+    r.beacon = Some(PinnedBeacon {
+        chain: d.chain.clone(),
+        round: d.round,
+        signature: None,
+        value: None,
+    });
+    Ok(())
+}
+
+/// The pinned round's signature, verified against the network's public key.
+fn fit_beacon_recorded(r: &mut Review, d: &BeaconRecorded) -> Result<(), DomainError> {
+    not_drawn(r)?;
+    let Some(b) = r.beacon.as_mut() else {
+        return Err(phase("no beacon round is pinned"));
+    };
+    if b.value.is_some() {
+        return Err(phase("the beacon round is already recorded"));
+    }
+    if d.round != b.round {
+        return Err(phase(format!("the pinned round is {}", b.round)));
+    }
+    let value = b
+        .network()
+        .verify(d.round, &d.signature)
+        .map_err(|e| refuse("yearend_beacon_invalid", e.to_string()))?;
+    b.signature = Some(d.signature.clone());
+    b.value = Some(hex::encode(value));
+    Ok(())
+}
+
+/// Reveals close when the pinned beacon round is published: the last unit to reveal must not
+/// know the beacon's value.
+fn beacon_not_out(r: &Review, event: &Event) -> Result<(), DomainError> {
+    let out = r.beacon.as_ref().and_then(PinnedBeacon::time);
+    match out {
+        Some(t) if event.time_ms >= t.timestamp_millis() => Err(phase(format!(
+            "reveals closed when the pinned beacon round was published ({})",
+            (t + chrono::Duration::hours(7)).format("%H:%M %d/%m/%Y")
+        ))),
+        _ => Ok(()),
+    }
 }
 
 fn after_deadline(event: &Event, deadline: NaiveDate) -> bool {
@@ -451,6 +563,7 @@ impl State {
             eligibility: BTreeMap::new(),
             locked_at: None,
             cutoff_ties: BTreeMap::new(),
+            beacon: None,
             published: None,
         })
     }
@@ -503,6 +616,7 @@ impl State {
                 if r.reveals.contains_key(&d.unit) {
                     return Err(phase("the unit has already revealed"));
                 }
+                beacon_not_out(r, event)?;
                 if draw::commitment(r.schedule.covenant.as_str(), &d.unit, &d.value) != *c {
                     return Err(refuse(
                         "yearend_commitment_mismatch",
@@ -521,6 +635,12 @@ impl State {
                         "the draw waits for every reveal or the commitment deadline",
                     ));
                 }
+                if let Some(b) = r.beacon.as_ref().filter(|b| b.value.is_none()) {
+                    return Err(phase(format!(
+                        "the draw waits for the value of the pinned beacon round {}",
+                        b.round
+                    )));
+                }
                 let expected = compute_draw(self, r);
                 if *d != expected {
                     return Err(refuse(
@@ -536,6 +656,8 @@ impl State {
                 Ok(())
             }
             E::AssignmentDecided(d) => fit_decided(r, event, d),
+            E::BeaconPinned(d) => fit_beacon_pinned(r, d),
+            E::BeaconRecorded(d) => fit_beacon_recorded(r, d),
             E::RecordsDeclared(d) => {
                 member(r, &d.unit)?;
                 not_drawn(r)?;

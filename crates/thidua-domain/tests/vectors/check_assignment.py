@@ -33,6 +33,7 @@ def shuffle(seed,n):
 for v in json.load(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'assignment.json'))):
     inp={"tag":"thidua-assignment/v1","year":v["year"],"cluster":v["cluster"],"members":v["members"],
          "reveals":[{"unit":m,"value":r if r else "0"*64} for m,r in zip(v["members"],v["reveals"])]}
+    if v.get("beacon"): inp["beacon"]=v["beacon"]
     seed=hashlib.sha256(json.dumps(inp,sort_keys=True,separators=(',',':'),ensure_ascii=False).encode()).digest()
     assert seed.hex()==v["seed"], v["name"]
     ks=KS(seed); first=b''.join(struct.pack('<I',ks.u32()) for _ in range(8))

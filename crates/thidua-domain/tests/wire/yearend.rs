@@ -210,3 +210,26 @@ pub fn samples() -> Vec<(Actor, Payload)> {
         ),
     ]
 }
+
+/// The beacon kinds (added after the mid-year review's).
+pub fn beacon_samples() -> Vec<(Actor, Payload)> {
+    let secretariat = Actor::User(UserId::parse("thuky").unwrap());
+    vec![
+        (
+            secretariat.clone(),
+            ye(YearEndEvent::BeaconPinned(BeaconPinned {
+                covenant: cov(),
+                chain: beacon::QUICKNET.chain.into(),
+                round: 1000,
+            })),
+        ),
+        (
+            secretariat,
+            ye(YearEndEvent::BeaconRecorded(BeaconRecorded {
+                covenant: cov(),
+                round: 1000,
+                signature: "b44679b9a59af2ec876b1a6b1ad52ea9b1615fc3982b19576350f93447cb1125e342b73a8dd2bacbe47e4b6b63ed5e39".into(),
+            })),
+        ),
+    ]
+}

@@ -419,6 +419,188 @@ fn seeds_are_committed_then_revealed_and_the_draw_is_recomputed_at_apply() {
     assert_eq!(err.code(), "yearend_draw_mismatch");
 }
 
+/// Round 1000 of drand quicknet as drand published it (23/08/2023 15:59:24 UTC), and round
+/// 657413's signature, valid for its own round only.
+const ROUND_1000: &str = "b44679b9a59af2ec876b1a6b1ad52ea9b1615fc3982b19576350f93447cb1125e342b73a8dd2bacbe47e4b6b63ed5e39";
+const ROUND_657413: &str = "b713718a38ae728dfd477991af2822e08d2f305e47718cef9f7848ce4050e7be41076862b98fad56e91a6b85b89cd97b";
+
+fn at_utc(secs: i64) -> i64 {
+    secs * 1000
+}
+
+#[test]
+fn a_pinned_beacon_round_is_mixed_into_the_seed_once_its_signature_verifies() {
+    use thidua_domain::yearend::beacon::QUICKNET;
+    let mut w = World::with_figures();
+    let thuky = user("thuky");
+    // A review whose commitments close on 22/08/2023, so that round 1000 (23/08/2023) is
+    // published after them.
+    w.when(
+        ms(2023, 8, 1),
+        &thuky,
+        ye(YearEndCommand::Open {
+            covenant: cov(),
+            dossier_deadline: d(2023, 8, 15),
+            commit_deadline: d(2023, 8, 22),
+            response_deadline: d(2023, 9, 30),
+            inspectors: 1,
+            record_sample: 0,
+        }),
+    )
+    .unwrap();
+    let pin = |round| {
+        ye(YearEndCommand::PinBeacon {
+            covenant: cov(),
+            round,
+        })
+    };
+    let round_out = QUICKNET.round_time(1000).unwrap().timestamp();
+    // A round published before the end of the commitment deadline's day is refused, and so is
+    // anyone but the secretariat.
+    let deadline_ends = QUICKNET.first_round_at(
+        d(2023, 8, 23).and_hms_opt(0, 0, 0).unwrap().and_utc() - chrono::Duration::hours(7),
+    );
+    assert_eq!(
+        w.code_at(ms(2023, 8, 2), &thuky, pin(deadline_ends - 1)),
+        "yearend_beacon_too_early"
+    );
+    assert_eq!(
+        w.code_at(ms(2023, 8, 2), &user("lanhdao.kg"), pin(1000)),
+        "forbidden"
+    );
+    w.when(ms(2023, 8, 2), &thuky, pin(1000)).unwrap();
+    assert_eq!(
+        w.code_at(ms(2023, 8, 2), &thuky, pin(1001)),
+        "yearend_phase"
+    );
+    for unit in UNITS {
+        let code = &unit[3..];
+        w.when(
+            ms(2023, 8, 10),
+            &user(&format!("lanhdao.{code}")),
+            ye(YearEndCommand::CommitSeed {
+                covenant: cov(),
+                unit: u(unit),
+                commitment: commitment("gu-2024", &u(unit), &secret(unit)),
+            }),
+        )
+        .unwrap();
+    }
+    let reveal = |unit: &str| {
+        ye(YearEndCommand::RevealSeed {
+            covenant: cov(),
+            unit: u(unit),
+            value: secret(unit),
+        })
+    };
+    w.when(ms(2023, 8, 23), &user("lanhdao.kg"), reveal("ca-kg"))
+        .unwrap();
+    w.when(at_utc(round_out - 1), &user("lanhdao.ag"), reveal("ca-ag"))
+        .unwrap();
+    // Reveals close when the round is out: the last unit cannot choose knowing the beacon.
+    assert_eq!(
+        w.code_at(at_utc(round_out), &user("lanhdao.hg"), reveal("ca-hg")),
+        "yearend_phase"
+    );
+    let after = at_utc(round_out + 60);
+    let draw = ye(YearEndCommand::DrawAssignment { covenant: cov() });
+    assert_eq!(w.code_at(after, &thuky, draw.clone()), "yearend_phase");
+    let record = |signature: &str| {
+        ye(YearEndCommand::RecordBeacon {
+            covenant: cov(),
+            signature: signature.into(),
+        })
+    };
+    assert_eq!(
+        w.code_at(after, &thuky, record(ROUND_657413)),
+        "yearend_beacon_invalid"
+    );
+    assert_eq!(
+        w.code_at(after, &user("lanhdao.kg"), record(ROUND_1000)),
+        "forbidden"
+    );
+    // Pasted in capitals, as some tools print it: recorded in the canonical lowercase.
+    w.when(after, &thuky, record(&ROUND_1000.to_uppercase()))
+        .unwrap();
+    let payloads = w.when(after, &thuky, draw).unwrap();
+    let Payload::YearEnd(YearEndEvent::AssignmentDrawn(drawn)) = &payloads[0] else {
+        panic!()
+    };
+    let beacon_value = QUICKNET.verify(1000, ROUND_1000).unwrap();
+    let members = [u("ca-ag"), u("ca-hg"), u("ca-kg")];
+    let reveals: BTreeMap<UnitId, String> = [("ca-ag"), ("ca-kg")]
+        .iter()
+        .map(|x| (u(x), secret(x)))
+        .collect();
+    let cluster = review(&w).cluster.clone();
+    let expected = draw::seed(
+        2024,
+        &cluster,
+        &members,
+        |x| reveals.get(x).map(String::as_str),
+        Some(&hex::encode(beacon_value)),
+    );
+    assert_eq!(drawn.seed, hex::encode(expected));
+    let without = draw::seed(
+        2024,
+        &cluster,
+        &members,
+        |x| reveals.get(x).map(String::as_str),
+        None,
+    );
+    assert_ne!(drawn.seed, hex::encode(without));
+    assert_eq!(drawn.missing, vec![u("ca-hg")]);
+    // The log replays; a recorded signature altered in a copy is refused when applied.
+    let mut replayed = State::default();
+    for e in &w.events {
+        replayed.apply(e).unwrap();
+    }
+    assert_eq!(replayed, w.state);
+    let mut replayed = State::default();
+    for e in &w.events {
+        let mut e = e.clone();
+        if let Payload::YearEnd(YearEndEvent::BeaconRecorded(b)) = &mut e.payload {
+            b.signature = ROUND_657413.into();
+            assert_eq!(
+                replayed.apply(&e).unwrap_err().code(),
+                "yearend_beacon_invalid"
+            );
+            return;
+        }
+        replayed.apply(&e).unwrap();
+    }
+    panic!("the log records the beacon");
+}
+
+#[test]
+fn a_beacon_is_pinned_before_any_unit_commits() {
+    let mut w = World::with_figures();
+    w.open();
+    w.when(
+        ms(2024, 12, 10),
+        &user("lanhdao.kg"),
+        ye(YearEndCommand::CommitSeed {
+            covenant: cov(),
+            unit: u("ca-kg"),
+            commitment: commitment("gu-2024", &u("ca-kg"), &secret("ca-kg")),
+        }),
+    )
+    .unwrap();
+    let late_round = thidua_domain::yearend::beacon::QUICKNET
+        .first_round_at(d(2025, 1, 1).and_hms_opt(0, 0, 0).unwrap().and_utc());
+    assert_eq!(
+        w.code_at(
+            ms(2024, 12, 10),
+            &user("thuky"),
+            ye(YearEndCommand::PinBeacon {
+                covenant: cov(),
+                round: late_round,
+            })
+        ),
+        "yearend_phase"
+    );
+}
+
 #[test]
 fn a_year_end_runs_from_findings_to_published_results() {
     let mut w = drawn_world();

@@ -102,6 +102,21 @@ pub struct DrawDto {
     pub decision: Option<String>,
 }
 
+/// The public beacon round pinned for the draw (drand quicknet), and its value once recorded.
+#[derive(Serialize, ToSchema)]
+pub struct BeaconDto {
+    /// The network's chain hash.
+    pub chain: String,
+    pub round: u64,
+    /// When the round is published (RFC 3339, UTC); reveals close then.
+    pub published_at: String,
+    /// Where anyone fetches the round from drand to check it.
+    pub url: String,
+    /// The round's signature and the value mixed into the seed (its SHA-256), once recorded.
+    pub signature: Option<String>,
+    pub value: Option<String>,
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct PairDto {
     pub inspector: UnitRef,
@@ -175,6 +190,8 @@ pub struct ReviewDto {
     pub criteria: Vec<CriterionDto>,
     pub members: Vec<MemberDto>,
     pub conflicts: Vec<(UnitRef, UnitRef, String)>,
+    /// The public beacon round pinned for the draw, if any.
+    pub beacon: Option<BeaconDto>,
     pub draw: Option<DrawDto>,
     pub pairs: Vec<PairDto>,
     pub dossiers: Vec<DossierDto>,
@@ -210,6 +227,18 @@ fn manages(scope: &Scope, cluster: &thidua_domain::ClusterId) -> bool {
     scope.is_admin() || scope.managed_clusters().contains(cluster)
 }
 
+fn beacon_dto(review: &Review) -> Option<BeaconDto> {
+    let b = review.beacon.as_ref()?;
+    Some(BeaconDto {
+        url: format!("https://api.drand.sh/{}/public/{}", b.chain, b.round),
+        chain: b.chain.clone(),
+        round: b.round,
+        published_at: b.time().map(|t| t.to_rfc3339()).unwrap_or_default(),
+        signature: b.signature.clone(),
+        value: b.value.clone(),
+    })
+}
+
 fn seed_bytes(review: &Review) -> Option<[u8; 32]> {
     let (d, _) = review.drawn.as_ref()?;
     hex::decode(&d.seed).ok()?.try_into().ok()
@@ -237,6 +266,7 @@ pub fn review_dto(
             criteria: vec![],
             members: vec![],
             conflicts: vec![],
+            beacon: None,
             draw: None,
             pairs: vec![],
             dossiers: vec![],
@@ -448,6 +478,7 @@ pub fn review_dto(
             .iter()
             .map(|(d, _)| (u(&d.unit), u(&d.other), d.reason.to_string()))
             .collect(),
+        beacon: beacon_dto(review),
         draw: review.drawn.as_ref().map(|(d, index)| DrawDto {
             index: *index,
             seed: d.seed.clone(),
@@ -914,6 +945,8 @@ pub fn command_covenant(c: &YearEndCommand) -> &CovenantId {
         | C::DeclareConflict { covenant, .. }
         | C::CommitSeed { covenant, .. }
         | C::RevealSeed { covenant, .. }
+        | C::PinBeacon { covenant, .. }
+        | C::RecordBeacon { covenant, .. }
         | C::DrawAssignment { covenant }
         | C::DecideAssignment { covenant, .. }
         | C::DeclareRecords { covenant, .. }

@@ -100,6 +100,8 @@ impl Scope {
             | E::ConflictDeclared(_)
             | E::SeedCommitted(_)
             | E::SeedRevealed(_)
+            | E::BeaconPinned(_)
+            | E::BeaconRecorded(_)
             | E::AssignmentDrawn(_)
             | E::AssignmentDecided(_)
             | E::RecordsDeclared(_)

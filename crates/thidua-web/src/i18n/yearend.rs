@@ -122,6 +122,17 @@ pub struct YeStrings {
     pub tie_title: &'static str,
     pub tie_help: &'static str,
     pub explanation: &'static str,
+    pub beacon: &'static str,
+    pub beacon_help: &'static str,
+    pub beacon_round: &'static str,
+    pub beacon_published: &'static str,
+    pub beacon_value: &'static str,
+    pub beacon_waiting: &'static str,
+    pub beacon_check: &'static str,
+    pub beacon_date: &'static str,
+    pub beacon_pin: &'static str,
+    pub beacon_signature: &'static str,
+    pub beacon_record: &'static str,
 }
 
 pub static VI: YeStrings = YeStrings {
@@ -241,6 +252,17 @@ pub static VI: YeStrings = YeStrings {
     explanation: "Cách tính",
     tie_help: "Các đơn vị bằng điểm tại ngưỡng tỷ lệ của loại này; cụm trưởng quyết định đơn vị nào giữ loại, đúng số suất còn lại",
     seed_help: "Hạt giống = SHA-256 của thẻ, năm, cụm, danh sách đơn vị và các giá trị công bố; ai cũng tính lại được bằng lệnh thidua assign --verify.",
+    beacon: "Beacon công khai (drand)",
+    beacon_help: "Tuỳ chọn: trước khi đơn vị nào cam kết, thư ký cụm chọn một vòng của mạng beacon công khai drand (quicknet, khoá công khai được ghim sẵn) công bố sau hạn cam kết. Giá trị của vòng đó được trộn vào hạt giống: không ai, kể cả máy chủ và đơn vị công bố sau cùng, biết trước được. Việc công bố mã đóng lại khi vòng đó được công bố.",
+    beacon_round: "Vòng",
+    beacon_published: "Công bố lúc",
+    beacon_value: "Giá trị trộn vào hạt giống",
+    beacon_waiting: "Việc bốc thăm chờ giá trị của vòng này. Khi vòng đã công bố, lấy chữ ký (signature) tại địa chỉ dưới đây (hoặc bất kỳ máy chủ drand nào) rồi ghi vào đây; hệ thống kiểm chữ ký bằng khoá công khai của mạng.",
+    beacon_check: "Kiểm tra độc lập",
+    beacon_date: "Ngày công bố vòng beacon (0 giờ, giờ Việt Nam; sau hạn cam kết)",
+    beacon_pin: "Chọn vòng beacon",
+    beacon_signature: "Chữ ký của vòng (96 chữ số hex)",
+    beacon_record: "Ghi giá trị beacon",
 };
 
 pub static EN: YeStrings = YeStrings {
@@ -361,6 +383,17 @@ pub static EN: YeStrings = YeStrings {
     explanation: "How it was computed",
     tie_help: "These units are tied at this band's quota cut-off; the cluster head decides which keep the band, as many as the seats left",
     seed_help: "Seed = SHA-256 of the tag, year, cluster, member list and reveals; anyone recomputes it with thidua assign --verify.",
+    beacon: "Public beacon (drand)",
+    beacon_help: "Optional: before any unit commits, the secretariat pins a round of the public drand beacon (quicknet, whose public key is pinned in the system) published after the commitment deadline. That round’s value is mixed into the seed: nobody, neither the server nor the last unit to reveal, can know it in advance. Reveals close when the round is published.",
+    beacon_round: "Round",
+    beacon_published: "Published at",
+    beacon_value: "Value mixed into the seed",
+    beacon_waiting: "The draw waits for this round’s value. Once the round is out, take its signature from the address below (or any drand server) and record it here; the system checks it against the network’s public key.",
+    beacon_check: "Check independently",
+    beacon_date: "Day the beacon round is published (midnight, Vietnam time; after the commitment deadline)",
+    beacon_pin: "Pin the beacon round",
+    beacon_signature: "The round’s signature (96 hex digits)",
+    beacon_record: "Record the beacon value",
 };
 
 /// The sentence for a year-end error code.
@@ -375,6 +408,18 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
             "The year-end review is already open.",
         ),
         "yearend_deadline_passed" => ("Đã quá hạn.", "The deadline has passed."),
+        "yearend_beacon_too_early" => (
+            "Vòng beacon phải được công bố sau khi hết hạn cam kết (chọn ngày sau hạn cam kết).",
+            "The beacon round must be published after the commitment deadline (pick a later day).",
+        ),
+        "yearend_beacon_invalid" => (
+            "Chữ ký không đúng của vòng beacon đã chọn (kiểm tra lại số vòng và chữ ký lấy từ drand).",
+            "The signature is not the pinned beacon round's (check the round and the signature taken from drand).",
+        ),
+        "yearend_beacon_network" => (
+            "Mạng beacon không được hỗ trợ.",
+            "The beacon network is not supported.",
+        ),
         "yearend_unknown_criterion" => (
             "Quy định chấm điểm không có tiêu chí này.",
             "The regulation has no such criterion.",
@@ -490,6 +535,11 @@ pub fn event_kind(lang_code: &str, kind: &str) -> Option<&'static str> {
             "Cụm trưởng quyết định trường hợp bằng điểm tại ngưỡng tỷ lệ",
             "Tie at a quota cut-off decided",
         ),
+        "beacon_pinned" => ("Chọn vòng beacon công khai", "Public beacon round pinned"),
+        "beacon_recorded" => (
+            "Ghi giá trị beacon công khai",
+            "Public beacon value recorded",
+        ),
         _ => return None,
     };
     Some(if lang_code == "en" { en } else { vi })
@@ -559,6 +609,14 @@ pub fn sentence(lang_code: &str, kind: &str) -> &'static str {
             "{actor} published the results of {covenant}.",
         ),
         "cutoff_tie_decided" => ("{actor} (cụm trưởng) đã quyết định trường hợp bằng điểm tại ngưỡng tỷ lệ của {covenant}.", "{actor} (cluster head) decided the tie at a quota cut-off of {covenant}."),
+        "beacon_pinned" => (
+            "{actor} đã chọn vòng beacon công khai (drand) sẽ trộn vào mã bốc thăm của {covenant}.",
+            "{actor} pinned the public beacon round (drand) to be mixed into the draw of {covenant}.",
+        ),
+        "beacon_recorded" => (
+            "{actor} đã ghi giá trị của vòng beacon công khai cho {covenant} (đã kiểm chữ ký của mạng drand).",
+            "{actor} recorded the public beacon round's value for {covenant} (drand's signature checked).",
+        ),
         _ => ("{actor}", "{actor}"),
     };
     if lang_code == "en" {

@@ -1152,3 +1152,96 @@ fn co_inspectors_read_each_others_findings_only_after_submitting_their_own() {
     seen.sort();
     assert_eq!(seen, both);
 }
+
+/// The secretariat pins a drand round on the review page (a day after the commitment deadline,
+/// the default offered), the page shows the round, when it is published and the drand address
+/// to check it, and waits for its value; a signature that is not the round's is refused beside
+/// its field and records nothing. Only the secretariat sees the forms, and once a unit has
+/// committed no round can be pinned any more.
+#[test]
+fn the_secretariat_pins_a_public_beacon_round_before_the_commitments() {
+    let Some(app) = spawn(Backend::Sqlite) else {
+        return;
+    };
+    prepare(&app);
+    let s = &app.service;
+    s.execute(&Actor::System, Command::YearEnd(opening(0)))
+        .unwrap();
+    let path = format!("/covenants/{COV}/yearend");
+    let leader = signed_in(&app, "lanhdao-ag");
+    assert!(!leader.get(&path).body.contains("id=\"beacon-pin-form\""));
+    let sec = signed_in(&app, "thuky12");
+    let page = sec.get(&path);
+    assert!(
+        page.body.contains("id=\"beacon-pin-form\""),
+        "{}",
+        page.body
+    );
+    let deadline = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis())
+        + chrono::Duration::days(7);
+    let default_day = (deadline + chrono::Duration::days(2)).to_string();
+    assert!(page.body.contains(&format!("value=\"{default_day}\"")));
+    // A day before the end of the commitment deadline is refused and pins nothing.
+    let too_early = sec.post_form(
+        &path,
+        &[
+            ("csrf", &page.csrf()),
+            ("action", "pin_beacon"),
+            ("beacon_date", &deadline.to_string()),
+        ],
+    );
+    assert!(
+        too_early.body.contains("id=\"pin_beacon-error\""),
+        "{}",
+        too_early.body
+    );
+    assert!(s.read().review(&cov()).unwrap().beacon.is_none());
+    let page = sec.get(&path);
+    sec.post_form(
+        &path,
+        &[
+            ("csrf", &page.csrf()),
+            ("action", "pin_beacon"),
+            ("beacon_date", &default_day),
+        ],
+    );
+    let pinned = s.read().review(&cov()).unwrap().beacon.clone().unwrap();
+    let quicknet = thidua_domain::yearend::beacon::QUICKNET;
+    let midnight = chrono::NaiveDate::parse_from_str(&default_day, "%Y-%m-%d")
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc()
+        - chrono::Duration::hours(7);
+    assert_eq!(pinned.round, quicknet.first_round_at(midnight));
+    let page = sec.get(&path);
+    assert!(page
+        .body
+        .contains(&format!("id=\"beacon-round\">{}<", pinned.round)));
+    assert!(page.body.contains("id=\"beacon-waiting\""));
+    assert!(page.body.contains(&format!(
+        "https://api.drand.sh/{}/public/{}",
+        quicknet.chain, pinned.round
+    )));
+    assert!(!page.body.contains("id=\"beacon-pin-form\""));
+    // Round 1000's genuine signature is not this round's.
+    let refused = sec.post_form(
+        &path,
+        &[
+            ("csrf", &page.csrf()),
+            ("action", "record_beacon"),
+            ("signature", "b44679b9a59af2ec876b1a6b1ad52ea9b1615fc3982b19576350f93447cb1125e342b73a8dd2bacbe47e4b6b63ed5e39"),
+        ],
+    );
+    assert!(
+        refused.body.contains("id=\"record_beacon-error\""),
+        "{}",
+        refused.body
+    );
+    let beacon = s.read().review(&cov()).unwrap().beacon.clone().unwrap();
+    assert!(beacon.value.is_none());
+    // The leaders read the pinned round too (the draw's inputs are public to the cluster).
+    let seen = leader.get(&path).body;
+    assert!(seen.contains("id=\"beacon-round\""));
+    assert!(!seen.contains("id=\"beacon-record-form\""));
+}

@@ -9,6 +9,11 @@
 //! `--server` and `--token`, submitted through the API (`POST /api/v1/covenants/{id}/yearend`);
 //! `reveal` submits the value the file holds. The server never sees the secret before its
 //! reveal. The review page's script writes the same secret file.
+//!
+//! `thidua assign beacon` records the value of the drand round the secretariat pinned: it reads
+//! the round's signature (given, or from drand's JSON for the round: a file, or fetched from a
+//! drand server such as `https://api.drand.sh/{chain}/public/{round}`), checks it against the
+//! network's pinned public key on this machine, and submits it.
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -49,6 +54,32 @@ pub enum SeedCommand {
     /// Công bố giá trị bí mật đã lưu / submit the secret saved by `thidua assign commit` (or
     /// downloaded from the review page).
     Reveal(RevealArgs),
+    /// Ghi giá trị vòng beacon drand đã chọn / check the pinned drand round's signature here and
+    /// submit it (the secretariat's token).
+    Beacon(BeaconArgs),
+}
+
+#[derive(clap::Args)]
+pub struct BeaconArgs {
+    /// Giao ước / the covenant.
+    #[arg(long)]
+    pub covenant: String,
+    /// Vòng đã chọn / the pinned round (shown on the review page).
+    #[arg(long)]
+    pub round: u64,
+    /// Chữ ký của vòng (hex) / the round's signature.
+    #[arg(
+        long,
+        conflicts_with = "drand_json",
+        required_unless_present = "drand_json"
+    )]
+    pub signature: Option<String>,
+    /// JSON của vòng từ drand: tệp hoặc địa chỉ http(s) / drand's JSON for the round: a file,
+    /// or an http(s) address to fetch, e.g. https://api.drand.sh/CHAIN/public/ROUND.
+    #[arg(long)]
+    pub drand_json: Option<String>,
+    #[command(flatten)]
+    pub server: ServerArgs,
 }
 
 /// The server, when the command submits through its API.
@@ -229,7 +260,63 @@ pub fn run_seed(command: SeedCommand) -> anyhow::Result<ExitCode> {
     match command {
         SeedCommand::Commit(args) => commit(args),
         SeedCommand::Reveal(args) => reveal(args),
+        SeedCommand::Beacon(args) => beacon(args),
     }
+}
+
+/// The round's signature from drand's JSON for it (`{"round": R, "signature": "…", …}`).
+fn signature_in_drand_json(text: &str, round: u64) -> anyhow::Result<String> {
+    let v: serde_json::Value = serde_json::from_str(text).context("drand's JSON")?;
+    if v["round"].as_u64() != Some(round) {
+        bail!("the JSON is of round {}, not of round {round}", v["round"]);
+    }
+    v["signature"]
+        .as_str()
+        .map(str::to_owned)
+        .context("the JSON has no signature")
+}
+
+fn beacon(args: BeaconArgs) -> anyhow::Result<ExitCode> {
+    use thidua_domain::yearend::beacon::QUICKNET;
+    let covenant = CovenantId::parse(&args.covenant)?;
+    let signature = match (&args.signature, &args.drand_json) {
+        (Some(s), _) => s.trim().to_ascii_lowercase(),
+        (None, Some(src)) if src.starts_with("http://") || src.starts_with("https://") => {
+            let agent = http_agent(args.server.ca_file.as_deref())?;
+            let text = agent
+                .get(src)
+                .call()
+                .map_err(super::vote::describe)?
+                .into_string()?;
+            signature_in_drand_json(&text, args.round)?
+        }
+        (None, Some(path)) => signature_in_drand_json(
+            &std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?,
+            args.round,
+        )?,
+        (None, None) => bail!("--signature or --drand-json"),
+    };
+    let value = QUICKNET
+        .verify(args.round, &signature)
+        .with_context(|| format!("round {} of drand quicknet", args.round))?;
+    println!("{}", hex::encode(value));
+    eprintln!(
+        "Chữ ký đúng / the signature verifies under quicknet's public key; the value above is \
+         mixed into the seed"
+    );
+    if args.server.server.is_none() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let index = submit(
+        &args.server,
+        &YearEndCommand::RecordBeacon {
+            covenant: covenant.clone(),
+            signature,
+        },
+        &covenant,
+    )?;
+    eprintln!("Đã ghi / recorded at record {index}");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn commit(args: CommitArgs) -> anyhow::Result<ExitCode> {
@@ -354,6 +441,7 @@ pub fn run(args: AssignArgs) -> anyhow::Result<ExitCode> {
             "event": index,
             "drawn": drawn,
             "pairs": review.pairs(),
+            "beacon": review.beacon,
             "decided": review.decided.as_ref().map(|(d, i)| serde_json::json!({"event": i, "decision": d})),
             "verified": same,
         });
@@ -399,6 +487,13 @@ fn print_draw(
             Some(v) => println!("  công bố / reveal  {u}  {v}"),
             None => println!("  công bố / reveal  {u}  THIẾU / MISSING (constant)"),
         }
+    }
+    if let Some(b) = &review.beacon {
+        println!(
+            "  beacon drand      round {} {}",
+            b.round,
+            b.value.as_deref().unwrap_or("(chưa ghi / not recorded)")
+        );
     }
     println!("  hạt giống / seed  {}", drawn.seed);
     println!("  bốc lại / redraws {}", drawn.redraws);

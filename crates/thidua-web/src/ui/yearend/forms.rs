@@ -55,6 +55,16 @@ fn date(form: &Form, name: &str) -> Result<chrono::NaiveDate, ApiError> {
         .ok_or_else(|| ApiError::bad_request("invalid_date", name.to_owned()))
 }
 
+/// The first drand quicknet round published at midnight (Vietnam time) of `day`: the form
+/// asks for a day, the command names a round.
+fn beacon_round(day: chrono::NaiveDate) -> Result<u64, ApiError> {
+    let midnight = day
+        .and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc() - chrono::Duration::hours(7))
+        .ok_or_else(|| bad("beacon_date"))?;
+    Ok(thidua_domain::yearend::beacon::QUICKNET.first_round_at(midnight))
+}
+
 fn manual_criteria(state: &State, covenant: &CovenantId) -> Vec<String> {
     all_criteria(state, covenant)
         .into_iter()
@@ -154,6 +164,14 @@ pub fn command(
             covenant,
             unit: unit(form, "unit")?,
             value: field(form, "secret").to_ascii_lowercase(),
+        },
+        "pin_beacon" => C::PinBeacon {
+            round: beacon_round(date(form, "beacon_date")?)?,
+            covenant,
+        },
+        "record_beacon" => C::RecordBeacon {
+            covenant,
+            signature: field(form, "signature").to_owned(),
         },
         "draw_assignment" => C::DrawAssignment { covenant },
         "decide_assignment" => C::DecideAssignment {

@@ -111,6 +111,36 @@ impl ReviewPage {
     fn revealed(&self, unit: &str) -> bool {
         self.member(unit).is_some_and(|m| m.revealed)
     }
+    /// The beacon may be pinned: nobody has committed and nothing is drawn.
+    fn beacon_pinnable(&self) -> bool {
+        self.r.beacon.is_none()
+            && self.r.draw.is_none()
+            && !self.r.members.iter().any(|m| m.committed)
+    }
+    /// The default day for the beacon round: two days after the commitment deadline, which
+    /// leaves the day after it for reveals.
+    fn beacon_default_day(&self) -> String {
+        self.r
+            .schedule
+            .as_ref()
+            .and_then(|s| s.commit_deadline.parse::<chrono::NaiveDate>().ok())
+            .and_then(|d| d.checked_add_days(chrono::Days::new(2)))
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    }
+    /// When the pinned round is published, as Vietnamese users read a time.
+    fn beacon_time(&self) -> String {
+        self.r
+            .beacon
+            .as_ref()
+            .and_then(|b| chrono::DateTime::parse_from_rfc3339(&b.published_at).ok())
+            .map(|t| {
+                (t.with_timezone(&chrono::Utc) + chrono::Duration::hours(7))
+                    .format("%H:%M:%S %d/%m/%Y (UTC+7)")
+                    .to_string()
+            })
+            .unwrap_or_default()
+    }
     /// Once a unit has revealed, commitments are closed.
     fn reveals_started(&self) -> bool {
         self.r.members.iter().any(|m| m.revealed)
