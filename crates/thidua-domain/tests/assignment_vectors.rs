@@ -52,22 +52,6 @@ fn compute(
     inspectors: usize,
     conflicts: &[(&str, &str)],
     last_year: &[(&str, &str)],
-) -> Vector {
-    compute_with_beacon(
-        name, year, cluster, members, reveals, inspectors, conflicts, last_year, None,
-    )
-}
-
-#[allow(clippy::too_many_arguments)] // one vector's inputs, named as in the JSON
-fn compute_with_beacon(
-    name: &str,
-    year: i32,
-    cluster: &str,
-    members: &[&str],
-    reveals: &[Option<&str>],
-    inspectors: usize,
-    conflicts: &[(&str, &str)],
-    last_year: &[(&str, &str)],
     beacon: Option<&str>,
 ) -> Vector {
     let ids: Vec<UnitId> = members.iter().map(|m| u(m)).collect();
@@ -184,6 +168,7 @@ fn vectors() -> Vec<Vector> {
             1,
             &[],
             &[],
+            None,
         ),
         compute(
             "five units, two inspectors",
@@ -194,6 +179,7 @@ fn vectors() -> Vec<Vector> {
             2,
             &[],
             &[],
+            None,
         ),
         compute(
             "five units, a missing reveal",
@@ -204,6 +190,7 @@ fn vectors() -> Vec<Vector> {
             1,
             &[],
             &[],
+            None,
         ),
         compute(
             "conflicts force redraws",
@@ -214,6 +201,7 @@ fn vectors() -> Vec<Vector> {
             1,
             &[("u1", "u2"), ("u1", "u3"), ("u4", "u5")],
             &[],
+            None,
         ),
         compute(
             "last year's pairs avoided",
@@ -230,6 +218,7 @@ fn vectors() -> Vec<Vector> {
                 ("u4", "u5"),
                 ("u5", "u1"),
             ],
+            None,
         ),
         compute(
             "three units, last year's pair forces relaxing its reverse",
@@ -240,6 +229,7 @@ fn vectors() -> Vec<Vector> {
             1,
             &[],
             &[("u1", "u2")],
+            None,
         ),
         compute(
             "infeasible: a unit in conflict with all but one",
@@ -250,6 +240,7 @@ fn vectors() -> Vec<Vector> {
             1,
             &[("u1", "u2"), ("u1", "u3")],
             &[],
+            None,
         ),
         compute(
             "two inspectors need five units",
@@ -260,6 +251,7 @@ fn vectors() -> Vec<Vector> {
             2,
             &[],
             &[],
+            None,
         ),
         compute(
             "Cluster 12, thirteen units, one reveal missing",
@@ -270,10 +262,11 @@ fn vectors() -> Vec<Vector> {
             1,
             &[("ca-kg", "ca-ag")],
             &[],
+            None,
         ),
         // Appended (earlier vectors keep their place): the value of drand quicknet round 1000,
         // the SHA-256 of its signature (`yearend::beacon`), mixed into the seed.
-        compute_with_beacon(
+        compute(
             "three units and a public beacon (drand quicknet round 1000)",
             2024,
             "cum-1",

@@ -197,6 +197,20 @@ fn review(w: &World) -> std::sync::Arc<Review> {
 }
 
 /// Dossiers submitted, seeds committed and revealed, assignment drawn (at 23/12/2024).
+/// The unit's leader commits to the unit's test secret.
+fn commit_own_seed(w: &mut World, at: i64, unit: &str) {
+    w.when(
+        at,
+        &user(&format!("lanhdao.{}", &unit[3..])),
+        ye(YearEndCommand::CommitSeed {
+            covenant: cov(),
+            unit: u(unit),
+            commitment: commitment("gu-2024", &u(unit), &secret(unit)),
+        }),
+    )
+    .unwrap();
+}
+
 fn drawn_world() -> World {
     drawn_world_without(None)
 }
@@ -226,16 +240,7 @@ fn drawn_world_without(without: Option<&str>) -> World {
             )
             .unwrap();
         }
-        w.when(
-            at,
-            &user(&format!("lanhdao.{code}")),
-            ye(YearEndCommand::CommitSeed {
-                covenant: cov(),
-                unit: u(unit),
-                commitment: commitment("gu-2024", &u(unit), &secret(unit)),
-            }),
-        )
-        .unwrap();
+        commit_own_seed(&mut w, at, unit);
     }
     w.when(
         at,
@@ -474,17 +479,7 @@ fn a_pinned_beacon_round_is_mixed_into_the_seed_once_its_signature_verifies() {
         "yearend_phase"
     );
     for unit in UNITS {
-        let code = &unit[3..];
-        w.when(
-            ms(2023, 8, 10),
-            &user(&format!("lanhdao.{code}")),
-            ye(YearEndCommand::CommitSeed {
-                covenant: cov(),
-                unit: u(unit),
-                commitment: commitment("gu-2024", &u(unit), &secret(unit)),
-            }),
-        )
-        .unwrap();
+        commit_own_seed(&mut w, ms(2023, 8, 10), unit);
     }
     let reveal = |unit: &str| {
         ye(YearEndCommand::RevealSeed {

@@ -501,6 +501,16 @@ fn opening(record_sample: u32) -> thidua_domain::yearend::YearEndCommand {
     }
 }
 
+/// A prepared cluster (SQLite) whose review is open, nothing re-checked.
+fn opened_review() -> TestApp {
+    let app = spawn(Backend::Sqlite).unwrap();
+    prepare(&app);
+    app.service
+        .execute(&Actor::System, Command::YearEnd(opening(0)))
+        .unwrap();
+    app
+}
+
 /// A dossier's self-scores for the covenant's manual criteria (6 and 3 points).
 fn self_scores() -> std::collections::BTreeMap<String, thidua_domain::yearend::DossierEntry> {
     let entry = |x: &str| thidua_domain::yearend::DossierEntry {
@@ -796,14 +806,9 @@ fn multipart(
 /// is served to the unit and not to a unit that may not read the dossier.
 #[test]
 fn evidence_files_are_checked_by_content_and_served_to_readers_only() {
-    let Some(app) = spawn(Backend::Sqlite) else {
-        return;
-    };
-    prepare(&app);
+    let app = opened_review();
     use thidua_domain::yearend::{DossierEntry, Points, YearEndCommand as Y};
     let s = &app.service;
-    s.execute(&Actor::System, Command::YearEnd(opening(0)))
-        .unwrap();
     let entry = DossierEntry {
         score: Points("6".parse().unwrap()),
         justification: Text::parse("t", "Giải trình", 100).unwrap(),
@@ -1160,13 +1165,8 @@ fn co_inspectors_read_each_others_findings_only_after_submitting_their_own() {
 /// committed no round can be pinned any more.
 #[test]
 fn the_secretariat_pins_a_public_beacon_round_before_the_commitments() {
-    let Some(app) = spawn(Backend::Sqlite) else {
-        return;
-    };
-    prepare(&app);
+    let app = opened_review();
     let s = &app.service;
-    s.execute(&Actor::System, Command::YearEnd(opening(0)))
-        .unwrap();
     let path = format!("/covenants/{COV}/yearend");
     let leader = signed_in(&app, "lanhdao-ag");
     assert!(!leader.get(&path).body.contains("id=\"beacon-pin-form\""));
