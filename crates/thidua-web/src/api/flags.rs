@@ -178,22 +178,30 @@ pub fn flags_page_of(
     viewers_share(state, scope, id, q, &*exact(app, state, id)?, select)
 }
 
-/// The integrity flags the viewer may read, counted by unit id, from the latest flags computed
-/// without waiting for newer ones (see [`FlagsCache`]), with the log size they were computed at.
-pub fn counts_recent(
+/// The integrity flags of `units` that the viewer may read, counted by unit id, from the latest
+/// flags computed without waiting for newer ones (see [`FlagsCache`]), with the log size they
+/// were computed at.
+pub fn counts_recent<'u>(
     app: &AppState,
     state: &DomainState,
     scope: &Scope,
     id: &CovenantId,
+    units: impl IntoIterator<Item = &'u str>,
 ) -> Result<(u64, BTreeMap<String, usize>), ApiError> {
     let c = visible_covenant(state, scope, id)?;
     let (at, computed) = recent(app, state, id)?;
-    // The flags are sorted by unit: one count per run, only for the units the viewer reads.
-    let counts = computed
-        .flags
-        .chunk_by(|a, b| a.unit == b.unit)
-        .filter(|run| UnitId::parse(&run[0].unit).is_ok_and(|u| scope.reads_flags(state, c, &u)))
-        .map(|run| (run[0].unit.to_string(), run.len()))
+    // The flags are sorted by unit: each asked unit's run is found by bisection, so a page
+    // costs its own units, not the covenant's.
+    let flags = &computed.flags;
+    let counts = units
+        .into_iter()
+        .filter_map(|u| {
+            let start = flags.partition_point(|f| f.unit.as_str() < u);
+            let n = flags[start..].iter().take_while(|f| f.unit == u).count();
+            let readable = n > 0
+                && UnitId::parse(u).is_ok_and(|unit| scope.reads_flags(state, c, &unit));
+            readable.then(|| (u.to_owned(), n))
+        })
         .collect();
     Ok((at, counts))
 }

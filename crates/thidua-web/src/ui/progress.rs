@@ -140,15 +140,17 @@ impl ClusterPage {
     }
 }
 
-/// The integrity flags of a covenant the viewer may read, counted by unit (none when the
-/// viewer reads none).
+/// The integrity flags of the page's units that the viewer may read, counted by unit (none
+/// when the viewer reads none).
 fn flag_counts(
     app: &AppState,
     state: &thidua_domain::State,
     scope: &crate::authz::Scope,
     id: &CovenantId,
+    page: &ProgressDto,
 ) -> FlagCounts {
-    match crate::api::flags::counts_recent(app, state, scope, id) {
+    let units = page.units.iter().map(|u| u.unit.id.as_str());
+    match crate::api::flags::counts_recent(app, state, scope, id, units) {
         Ok((at, by_unit)) => FlagCounts { by_unit, at },
         Err(_) => FlagCounts {
             at: state.size,
@@ -192,7 +194,7 @@ pub async fn cluster_page(
             let count = thidua_domain::progress::members(&state, &id).map_or(0, |m| m.len());
             let (cards, page, pages) = super::page_of(count, CARDS_PER_PAGE, asked);
             let d = api::progress_dto_of(app, &state, &scope, &id, None, cards)?.0;
-            let flags = flag_counts(app, &state, &scope, &id);
+            let flags = flag_counts(app, &state, &scope, &id, &d);
             Ok((d, flags, state.size, page, pages))
         })
         .await;
