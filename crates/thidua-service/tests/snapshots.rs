@@ -216,44 +216,6 @@ fn the_log_before_a_snapshot_is_checked_before_anything_is_served() {
     }
 }
 
-/// Forges the snapshot at `size`: `edit` applied to its body, the note re-signed with the log's
-/// real key (a dishonest operator, or a bug that wrote a wrong state).
-fn forge_snapshot(
-    db: &std::path::Path,
-    dir: &std::path::Path,
-    size: u64,
-    edit: &dyn Fn(&str) -> String,
-) {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let (note, body): (String, Vec<u8>) = conn
-        .query_row(
-            "SELECT note, c.bytes FROM snapshots JOIN snapshot_chunks c USING (size) \
-             WHERE size = ?1 AND chunks = 1",
-            [size as i64],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap();
-    let body = String::from_utf8(body).unwrap();
-    let forged = edit(&body);
-    assert_ne!(forged, body);
-    let key = key(dir);
-    let text = key.open_note(&note).unwrap();
-    let old_hash = hex::encode(thidua_store::sha256(body.as_bytes()));
-    let new_hash = hex::encode(thidua_store::sha256(forged.as_bytes()));
-    assert!(text.contains(&old_hash));
-    let note = key.sign_note(&text.replace(&old_hash, &new_hash)).unwrap();
-    conn.execute(
-        "UPDATE snapshots SET note = ?1, bytes = ?2 WHERE size = ?3",
-        rusqlite::params![note, forged.len(), size as i64],
-    )
-    .unwrap();
-    conn.execute(
-        "UPDATE snapshot_chunks SET bytes = ?1 WHERE size = ?2",
-        rusqlite::params![forged.as_bytes(), size as i64],
-    )
-    .unwrap();
-}
-
 #[test]
 fn a_signed_snapshot_that_does_not_match_the_log_is_found_replaced_and_halts_writes() {
     let dir = tempfile::tempdir().unwrap();
@@ -262,7 +224,7 @@ fn a_signed_snapshot_that_does_not_match_the_log_is_found_replaced_and_halts_wri
     let (full, _) = open_with(Arc::new(SqliteStore::open(&db).unwrap()), dir.path(), true);
     let truth = full.read().state.clone();
     drop(full);
-    forge_snapshot(&db, dir.path(), 200, &|body| {
+    thidua_test_support::forge_snapshot(&db, &key(dir.path()), 200, &|body| {
         body.replacen("Cán bộ u0-1", "Cán bộ giả mạo", 1)
     });
 

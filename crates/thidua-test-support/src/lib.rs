@@ -2,7 +2,7 @@
 //! the process, written once. Each goes through [`required`]: with `CI=true` a missing program
 //! fails the test; elsewhere the test says it skipped, naming the Debian package, and returns.
 //! PostgreSQL's probe is `thidua_store_postgres::test_database_url` (its `testing` feature),
-//! under the same rule.
+//! under the same rule. [`forge_snapshot`] plays a dishonest operator against a SQLite store.
 
 use std::path::Path;
 use std::process::Command;
@@ -53,4 +53,42 @@ pub fn chromium() -> Option<()> {
             format!("no {CHROMIUM} / {CHROMEDRIVER}: apt-get install chromium chromium-driver")
         });
     required("Chromium", found)
+}
+
+/// Forges the snapshot of `size` in the SQLite store at `db` (one chunk): `edit` applied to its
+/// body and its note re-signed with the log's real `key`, as a dishonest operator (or a bug
+/// that wrote a wrong state) would; the signature holds, the state does not match the log.
+pub fn forge_snapshot(
+    db: &Path,
+    key: &thidua_service::LogKey,
+    size: u64,
+    edit: &dyn Fn(&str) -> String,
+) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let (note, body): (String, Vec<u8>) = conn
+        .query_row(
+            "SELECT note, c.bytes FROM snapshots JOIN snapshot_chunks c USING (size) \
+             WHERE size = ?1 AND chunks = 1",
+            [size as i64],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let body = String::from_utf8(body).unwrap();
+    let forged = edit(&body);
+    assert_ne!(forged, body, "the edit changes the body");
+    let text = key.open_note(&note).unwrap();
+    let old_hash = hex::encode(thidua_store::sha256(body.as_bytes()));
+    let new_hash = hex::encode(thidua_store::sha256(forged.as_bytes()));
+    assert!(text.contains(&old_hash));
+    let note = key.sign_note(&text.replace(&old_hash, &new_hash)).unwrap();
+    conn.execute(
+        "UPDATE snapshots SET note = ?1, bytes = ?2 WHERE size = ?3",
+        rusqlite::params![note, forged.len(), size as i64],
+    )
+    .unwrap();
+    conn.execute(
+        "UPDATE snapshot_chunks SET bytes = ?1 WHERE size = ?2",
+        rusqlite::params![forged.as_bytes(), size as i64],
+    )
+    .unwrap();
 }

@@ -192,35 +192,10 @@ fn verify_reports_a_signed_snapshot_that_does_not_match_the_log() {
     };
     run().expect("a snapshot that matches passes");
 
-    let conn = rusqlite::Connection::open(log.db_path()).unwrap();
-    let (note, body): (String, Vec<u8>) = conn
-        .query_row(
-            "SELECT note, c.bytes FROM snapshots JOIN snapshot_chunks c USING (size) \
-             WHERE size = ?1 AND chunks = 1",
-            [size as i64],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap();
-    let body = String::from_utf8(body).unwrap();
-    let forged = body.replacen("\"canbo1\"", "\"canbo1-gia\"", 1);
-    assert_ne!(forged, body);
     let key = thidua_service::LogKey::load(&log.key_path()).unwrap();
-    let text = key.open_note(&note).unwrap();
-    let (old, new) = (
-        hex::encode(thidua_store::sha256(body.as_bytes())),
-        hex::encode(thidua_store::sha256(forged.as_bytes())),
-    );
-    let note = key.sign_note(&text.replace(&old, &new)).unwrap();
-    conn.execute(
-        "UPDATE snapshots SET note = ?1, bytes = ?2 WHERE size = ?3",
-        rusqlite::params![note, forged.len(), size as i64],
-    )
-    .unwrap();
-    conn.execute(
-        "UPDATE snapshot_chunks SET bytes = ?1 WHERE size = ?2",
-        rusqlite::params![forged.as_bytes(), size as i64],
-    )
-    .unwrap();
+    thidua_test_support::forge_snapshot(&log.db_path(), &key, size, &|body| {
+        body.replacen("\"canbo1\"", "\"canbo1-gia\"", 1)
+    });
 
     match run() {
         Err(e @ VerifyError::Snapshot { .. }) => {

@@ -198,8 +198,8 @@ pub fn counts_recent<'u>(
         .filter_map(|u| {
             let start = flags.partition_point(|f| f.unit.as_str() < u);
             let n = flags[start..].iter().take_while(|f| f.unit == u).count();
-            let readable = n > 0
-                && UnitId::parse(u).is_ok_and(|unit| scope.reads_flags(state, c, &unit));
+            let readable =
+                n > 0 && UnitId::parse(u).is_ok_and(|unit| scope.reads_flags(state, c, &unit));
             readable.then(|| (u.to_owned(), n))
         })
         .collect();
