@@ -585,9 +585,15 @@ impl VotingDemo {
         self.tmp.path()
     }
 
+    /// The known-logs file of this test's leader (never the home folder's).
+    fn known_logs(&self) -> std::path::PathBuf {
+        self.dir().join("known-logs")
+    }
+
     /// `thidua vote` approving Kiên Giang through `url`, with `extra` arguments.
     fn vote(&self, url: &str, extra: &[&str]) -> std::process::Output {
         run(thidua()
+            .env("THIDUA_KNOWN_LOGS", self.known_logs())
             .args(["vote", "--server", url, "--token", &self.token])
             .args(extra)
             .args(["--election", "co-thi-dua-chinh-phu-2024", "--unit", "ca-kg"])
@@ -669,6 +675,49 @@ fn thidua_vote_with_the_log_key_refuses_entries_the_log_did_not_sign() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("ballot hash"));
+}
+
+/// Without `--log-key`, `thidua vote` pins the key a server publishes the first time it is
+/// used (trust on first use, announced) and checks against it from then on: the dishonest front
+/// met for the first time is still caught by the key it relays; a server whose checkpoints are
+/// not signed by the pinned key is refused, saying how to accept a key the cluster announced.
+#[test]
+fn thidua_vote_pins_the_log_key_on_first_use() {
+    let demo = VotingDemo::start();
+    let server = &demo.server;
+    let log_key = ureq::get(&format!("{}/api/v1/log/key", server.url))
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    let out = demo.vote(&server.url, &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("first use of this server"), "{stderr}");
+    let pinned = std::fs::read_to_string(demo.known_logs()).unwrap();
+    assert_eq!(pinned, format!("{} {}\n", server.url, log_key.trim()));
+
+    let front = front_altering_entries(&demo.runtime, &server.url);
+    let out = demo.vote(&front, &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("not those of the log it signed"),
+        "{stderr}"
+    );
+
+    // Another key pinned for the honest server: its checkpoints do not verify under it.
+    let other =
+        thidua_service::LogKey::load_or_create(&demo.dir().join("other.key"), "khac/log").unwrap();
+    std::fs::write(
+        demo.known_logs(),
+        format!("{} {}\n", server.url, other.verifier_key()),
+    )
+    .unwrap();
+    let out = demo.vote(&server.url, &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains("pass it with --log-key"), "{stderr}");
 }
 
 /// The trustees' command line end to end (issue 15): on the demonstration's data, served by

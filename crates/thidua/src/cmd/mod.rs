@@ -10,6 +10,7 @@ pub mod bench_score;
 pub mod doc;
 pub mod export_tiles;
 pub mod figures;
+pub mod known_logs;
 pub mod log;
 pub mod migrate;
 pub mod score;

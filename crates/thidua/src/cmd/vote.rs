@@ -54,11 +54,15 @@ pub struct Connection {
     #[arg(long, env = "THIDUA_CA_FILE")]
     pub ca_file: Option<PathBuf>,
     /// Khoá công khai của nhật ký / the log's verifier key (`thidua log key`, printed at the
-    /// server's start): the log's entries read here are then checked against a checkpoint signed
-    /// by it, so a server showing another history is refused; without it they are checked only
-    /// against the leaf hashes the server itself serves.
+    /// server's start): the log's entries read here are checked against a checkpoint signed by
+    /// it, so a server showing another history is refused. Without it, the key pinned for this
+    /// server on first use (see --known-logs) is used.
     #[arg(long, env = "THIDUA_LOG_KEY")]
     pub log_key: Option<String>,
+    /// Tệp khoá nhật ký đã gặp / the known-logs file (default: $XDG_CONFIG_HOME or
+    /// ~/.config, thidua/known-logs): the key a server publishes is pinned there on first use.
+    #[arg(long, env = "THIDUA_KNOWN_LOGS")]
+    pub known_logs: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -159,7 +163,7 @@ impl<'a> Api<'a> {
     }
 
     /// The log's events from `start` to `end` (exclusive) that this leader may read, each
-    /// checked against the leaf hash the log serves for it and, with `--log-key`, the whole
+    /// checked against the leaf hash the log serves for it and the whole
     /// range against the log's signed checkpoint ([`Self::check_signed`]).
     fn logged_events(&self, start: u64, end: u64) -> anyhow::Result<Vec<Event>> {
         let log = self.log()?;
@@ -187,7 +191,28 @@ impl<'a> Api<'a> {
         Ok(events)
     }
 
-    /// With `--log-key`: the leaves `start..` are those of the tree the log's newest checkpoint
+    /// The log's key: `--log-key`, else the one pinned for the server on first use.
+    fn log_key(&self) -> anyhow::Result<String> {
+        if let Some(key) = &self.conn.log_key {
+            return Ok(key.clone());
+        }
+        let path = self
+            .conn
+            .known_logs
+            .clone()
+            .or_else(super::known_logs::default_path)
+            .context("no --log-key, and no home folder for the known-logs file (--known-logs)")?;
+        super::known_logs::key_for(&path, &self.conn.server, || {
+            Ok(self
+                .agent
+                .get(&self.url("/api/v1/log/key"))
+                .call()
+                .map_err(describe)?
+                .into_string()?)
+        })
+    }
+
+    /// The leaves `start..` are those of the tree the log's newest checkpoint
     /// signs. The root is recomputed from these leaves and, elsewhere in the tree only, the
     /// nodes the server serves ([`thidua_ledger::root_with_leaves`]).
     fn check_signed(
@@ -196,12 +221,14 @@ impl<'a> Api<'a> {
         start: u64,
         leaves: &[thidua_ledger::Hash],
     ) -> anyhow::Result<()> {
-        let Some(key) = &self.conn.log_key else {
-            return Ok(());
-        };
-        let key = parse_log_key(key).map_err(anyhow::Error::msg)?;
+        let key = parse_log_key(&self.log_key()?).map_err(anyhow::Error::msg)?;
         let checkpoint = open_log_checkpoint(&log.checkpoint()?, &key)
-            .map_err(|e| anyhow::anyhow!("the log's checkpoint: {e}"))?
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "the log's checkpoint is not signed by the key this machine holds for the \
+                     server ({e}); if the cluster announced a new key, pass it with --log-key"
+                )
+            })?
             .checkpoint;
         let root =
             thidua_ledger::root_with_leaves(checkpoint.size, start, leaves, &ServedNodes(log))
