@@ -16,8 +16,15 @@ const BACKENDS: &[&str] = &[
     "tokio-postgres",
 ];
 
-/// The crates that may depend on a backend: the backends themselves and the binary.
-const MAY_OPEN_A_DATABASE: &[&str] = &["thidua", "thidua-store-sqlite", "thidua-store-postgres"];
+/// The crates that may depend on a backend: the backends themselves, the binary, and the
+/// dev-only test-support crate (which forges stored rows as an attacker with file access
+/// would), never a normal dependency of anything (checked below).
+const MAY_OPEN_A_DATABASE: &[&str] = &[
+    "thidua",
+    "thidua-store-sqlite",
+    "thidua-store-postgres",
+    "thidua-test-support",
+];
 
 fn crates_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -94,6 +101,15 @@ fn no_library_crate_above_the_store_depends_on_a_backend() {
     for backend in ["thidua-store-sqlite", "thidua-store-postgres"] {
         assert!(crates["thidua"].iter().any(|d| d == backend), "{crates:?}");
     }
+    let in_production: Vec<&String> = crates
+        .iter()
+        .filter(|(_, deps)| deps.iter().any(|d| d == "thidua-test-support"))
+        .map(|(name, _)| name)
+        .collect();
+    assert!(
+        in_production.is_empty(),
+        "thidua-test-support is for dev-dependencies only: {in_production:?}"
+    );
     let offending: Vec<String> = crates
         .iter()
         .filter(|(name, _)| !MAY_OPEN_A_DATABASE.contains(&name.as_str()))
