@@ -1245,3 +1245,43 @@ fn the_secretariat_pins_a_public_beacon_round_before_the_commitments() {
     assert!(seen.contains("id=\"beacon-round\""));
     assert!(!seen.contains("id=\"beacon-record-form\""));
 }
+
+/// In Chromium: the secretariat pins the offered beacon day with one click, reads the round,
+/// its publication time and the drand address, and a signature that is not the round's is
+/// refused beside its field (screenshots at 1366 and 390 px).
+#[test]
+fn browser_the_secretariat_pins_a_beacon_round() {
+    let Some(b) = Browser::start() else {
+        return;
+    };
+    let app = opened_review();
+    b.sign_in(&app, "thuky12");
+    b.goto(&page(&app));
+    assert!(b.wait_for("#beacon-pin-form"), "{}", b.source());
+    b.shots("yearend-beacon-01-pin");
+    b.click("#beacon-pin");
+    assert!(b.wait_for("#beacon-round"), "{}", b.source());
+    let round = app.service.read().review(&cov()).unwrap().beacon.clone();
+    let round = round.expect("the round is pinned").round;
+    assert_eq!(b.text("#beacon-round"), round.to_string());
+    assert!(b.text("#beacon-time").contains("(UTC+7)"));
+    assert!(b.find("#beacon-waiting").is_some());
+    assert!(
+        b.find("#draw-button").is_none(),
+        "the draw waits for the beacon"
+    );
+    b.type_into(
+        "#beacon-signature",
+        "b44679b9a59af2ec876b1a6b1ad52ea9b1615fc3982b19576350f93447cb1125e342b73a8dd2bacbe47e4b6b63ed5e39",
+    );
+    b.click("#beacon-record");
+    assert!(b.wait_for("#record_beacon-error"), "{}", b.source());
+    assert!(
+        b.text("#record_beacon-error").contains("Chữ ký không đúng"),
+        "{}",
+        b.text("#record_beacon-error")
+    );
+    b.shots("yearend-beacon-02-refused");
+    let beacon = app.service.read().review(&cov()).unwrap().beacon.clone();
+    assert!(beacon.unwrap().value.is_none());
+}

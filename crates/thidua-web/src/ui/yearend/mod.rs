@@ -128,6 +128,10 @@ impl ReviewPage {
             .map(|d| d.to_string())
             .unwrap_or_default()
     }
+    /// A beacon round is pinned and its value not recorded yet: the draw waits for it.
+    fn beacon_pending(&self) -> bool {
+        self.r.beacon.as_ref().is_some_and(|b| b.value.is_none())
+    }
     /// When the pinned round is published, as Vietnamese users read a time.
     fn beacon_time(&self) -> String {
         self.r
