@@ -1240,6 +1240,13 @@ fn the_secretariat_pins_a_public_beacon_round_before_the_commitments() {
     );
     let beacon = s.read().review(&cov()).unwrap().beacon.clone().unwrap();
     assert!(beacon.value.is_none());
+    // History tells it as a sentence, the round among its details.
+    let history = sec.get("/history").body;
+    assert!(
+        history.contains("đã chọn vòng beacon công khai (drand)"),
+        "{history}"
+    );
+    assert!(history.contains(&pinned.round.to_string()));
     // The leaders read the pinned round too (the draw's inputs are public to the cluster).
     let seen = leader.get(&path).body;
     assert!(seen.contains("id=\"beacon-round\""));

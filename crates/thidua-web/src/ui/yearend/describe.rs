@@ -61,6 +61,11 @@ pub fn describe<'a>(
             ),
         ],
         E::AssignmentDecided(d) => vec![(y.reason, text(d.reason.as_str()))],
+        E::BeaconPinned(b) => vec![(y.beacon_round, plain(b.round.to_string()))],
+        E::BeaconRecorded(b) => vec![
+            (y.beacon_round, plain(b.round.to_string())),
+            (y.beacon_signature, plain(b.signature.clone())),
+        ],
         E::FindingSubmitted(f) => {
             args.push(("other", vec![names::unit(state, &f.inspected)]));
             let disputed = f
