@@ -752,3 +752,18 @@ fn replay_refuses_an_event_whose_actor_lacked_the_role() {
     );
     assert_eq!(state, before, "a refused event changes nothing");
 }
+
+/// `docs/event-encoding.md` names every kind of the log (its table of kinds and formats).
+#[test]
+fn the_encoding_document_names_every_event_kind() {
+    let doc = include_str!("../../../docs/event-encoding.md");
+    let missing: Vec<&str> = EVENT_KINDS
+        .iter()
+        .copied()
+        .filter(|k| !doc.contains(&format!("`{k}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "kinds missing from docs/event-encoding.md: {missing:?}"
+    );
+}
