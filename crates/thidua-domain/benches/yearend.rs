@@ -8,6 +8,8 @@
 //!   year built in memory: 3,400 units in 160 clusters, each cluster's covenant carrying the
 //!   example regulation (`examples/cum12-2024`), a year's approved figures and the year-end run
 //!   to its publication through the real commands.
+//! - `beacon/verify`: checking one drand quicknet round's BLS signature against the pinned
+//!   key, as applying `beacon_recorded` does (once per review that pins a beacon).
 
 use std::collections::BTreeMap;
 
@@ -240,52 +242,72 @@ fn national_year() -> State {
                 sha256: "ab".repeat(32),
                 reports: members
                     .iter()
-                    .map(|u| HistoricalReport {
-                        unit: u.clone(),
-                        year: 2023,
-                        window: "Y".into(),
-                        values: figures(&form, n(u), 2023),
+                    .flat_map(|u| {
+                        MONTHS.map(|window| HistoricalReport {
+                            unit: u.clone(),
+                            year: 2023,
+                            window: window.into(),
+                            values: figures(&form, n(u), 2023),
+                        })
                     })
                     .collect(),
             },
         );
         for u in &members {
-            let values = figures(&form, n(u), 2024);
-            run(
-                &mut s,
-                time(1),
-                Command::SaveFigures {
-                    covenant: cov.clone(),
-                    unit: u.clone(),
-                    window: "Y".into(),
-                    values,
-                    comments: BTreeMap::new(),
-                },
-            );
-            run(
-                &mut s,
-                time(1),
-                Command::SubmitFigures {
-                    covenant: cov.clone(),
-                    unit: u.clone(),
-                    window: "Y".into(),
-                    revision: 1,
-                },
-            );
-            run(
-                &mut s,
-                time(1),
-                Command::ApproveFigures {
-                    covenant: cov.clone(),
-                    unit: u.clone(),
-                    window: "Y".into(),
-                    revision: 1,
-                },
-            );
+            for window in MONTHS {
+                approved_month(&mut s, &cov, u, window, figures(&form, n(u), 2024));
+            }
         }
         year_end(&mut s, &cov, &members, time(2));
     }
     s
+}
+
+/// The reporting months of the default calendar (figures are reported per month; the year
+/// and its parts are sums of them).
+const MONTHS: [&str; 12] = [
+    "M01", "M02", "M03", "M04", "M05", "M06", "M07", "M08", "M09", "M10", "M11", "M12",
+];
+
+/// A unit's month saved, submitted and approved through the real commands.
+fn approved_month(
+    s: &mut State,
+    cov: &CovenantId,
+    unit: &UnitId,
+    window: &str,
+    values: BTreeMap<String, FigureValue>,
+) {
+    let at = NaiveDate::from_ymd_opt(2024, 12, 1)
+        .unwrap()
+        .and_hms_opt(3, 0, 0)
+        .unwrap()
+        .and_utc()
+        .timestamp_millis();
+    let (covenant, unit, window) = (cov.clone(), unit.clone(), window.to_owned());
+    let commands = [
+        Command::SaveFigures {
+            covenant: covenant.clone(),
+            unit: unit.clone(),
+            window: window.clone(),
+            values,
+            comments: BTreeMap::new(),
+        },
+        Command::SubmitFigures {
+            covenant: covenant.clone(),
+            unit: unit.clone(),
+            window: window.clone(),
+            revision: 1,
+        },
+        Command::ApproveFigures {
+            covenant,
+            unit,
+            window,
+            revision: 1,
+        },
+    ];
+    for command in commands {
+        run(s, at, command);
+    }
 }
 
 fn year_end(s: &mut State, cov: &CovenantId, members: &[UnitId], time: i64) {
@@ -418,5 +440,13 @@ fn bench_results(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_assign, bench_results);
+fn bench_beacon(c: &mut Criterion) {
+    use thidua_domain::yearend::beacon::QUICKNET;
+    let signature = "b44679b9a59af2ec876b1a6b1ad52ea9b1615fc3982b19576350f93447cb1125e342b73a8dd2bacbe47e4b6b63ed5e39";
+    c.bench_function("beacon/verify", |b| {
+        b.iter(|| QUICKNET.verify(1000, signature).unwrap())
+    });
+}
+
+criterion_group!(benches, bench_assign, bench_results, bench_beacon);
 criterion_main!(benches);
