@@ -15,11 +15,12 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion};
-use thidua_domain::calendar::default_calendar;
-use thidua_domain::figures::{FigureValue, HistoricalReport};
+use thidua_domain::calendar::{default_calendar, Calendar};
+use thidua_domain::figures::{FigureMap, FigureValue, HistoricalReport};
 use thidua_domain::model::{
     Comparison, CovenantContent, RegulationDoc, Target, TargetKind, UnitKind,
 };
+use thidua_domain::progress::synth::report_approved;
 use thidua_domain::yearend::draw::{self, commitment, Constraints};
 use thidua_domain::yearend::{score, DossierEntry, Points, YearEndCommand};
 use thidua_domain::{
@@ -103,7 +104,7 @@ fn run(state: &mut State, time_ms: i64, command: Command) {
     *state = after;
 }
 
-fn figures(form: &[String], u: u32, year: i32) -> BTreeMap<String, FigureValue> {
+fn figures(form: &[String], u: u32, year: i32) -> FigureMap {
     form.iter()
         .enumerate()
         .map(|(e, id)| {
@@ -243,10 +244,10 @@ fn national_year() -> State {
                 reports: members
                     .iter()
                     .flat_map(|u| {
-                        MONTHS.map(|window| HistoricalReport {
+                        months().into_iter().map(|window| HistoricalReport {
                             unit: u.clone(),
                             year: 2023,
-                            window: window.into(),
+                            window,
                             values: figures(&form, n(u), 2023),
                         })
                     })
@@ -254,60 +255,37 @@ fn national_year() -> State {
             },
         );
         for u in &members {
-            for window in MONTHS {
-                approved_month(&mut s, &cov, u, window, figures(&form, n(u), 2024));
-            }
+            approve_year(&mut s, &cov, u, &figures(&form, n(u), 2024));
         }
         year_end(&mut s, &cov, &members, time(2));
     }
     s
 }
 
-/// The reporting months of the default calendar (figures are reported per month; the year
-/// and its parts are sums of them).
-const MONTHS: [&str; 12] = [
-    "M01", "M02", "M03", "M04", "M05", "M06", "M07", "M08", "M09", "M10", "M11", "M12",
-];
-
-/// A unit's month saved, submitted and approved through the real commands.
-fn approved_month(
-    s: &mut State,
-    cov: &CovenantId,
-    unit: &UnitId,
-    window: &str,
-    values: BTreeMap<String, FigureValue>,
-) {
+/// Every reported window of the movement's calendar (the months; the year and its parts are
+/// sums of them), each unit's saved, submitted and approved through the real commands.
+fn approve_year(s: &mut State, cov: &CovenantId, unit: &UnitId, values: &FigureMap) {
     let at = NaiveDate::from_ymd_opt(2024, 12, 1)
         .unwrap()
         .and_hms_opt(3, 0, 0)
         .unwrap()
         .and_utc()
         .timestamp_millis();
-    let (covenant, unit, window) = (cov.clone(), unit.clone(), window.to_owned());
-    let commands = [
-        Command::SaveFigures {
-            covenant: covenant.clone(),
-            unit: unit.clone(),
-            window: window.clone(),
-            values,
-            comments: BTreeMap::new(),
-        },
-        Command::SubmitFigures {
-            covenant: covenant.clone(),
-            unit: unit.clone(),
-            window: window.clone(),
-            revision: 1,
-        },
-        Command::ApproveFigures {
-            covenant,
-            unit,
-            window,
-            revision: 1,
-        },
-    ];
-    for command in commands {
-        run(s, at, command);
+    for window in months() {
+        for command in report_approved(cov, unit, &window, values.clone()) {
+            run(s, at, command);
+        }
     }
+}
+
+/// The keys of the reported windows of the 2024 calendar.
+fn months() -> Vec<String> {
+    let calendar = default_calendar(2024);
+    Calendar::new(&calendar)
+        .reported()
+        .iter()
+        .map(|r| r.key().to_owned())
+        .collect()
 }
 
 fn year_end(s: &mut State, cov: &CovenantId, members: &[UnitId], time: i64) {

@@ -574,6 +574,11 @@ pub fn local_date(time_ms: i64) -> NaiveDate {
         .unwrap_or_default()
 }
 
+/// When a calendar day in Vietnam (UTC+7) begins, in UTC.
+pub fn local_midnight(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    day.and_time(chrono::NaiveTime::MIN).and_utc() - chrono::Duration::hours(7)
+}
+
 /// Working days between a window's cut-off and its default deadline.
 pub const DEFAULT_DEADLINE_WORKING_DAYS: u32 = 2;
 

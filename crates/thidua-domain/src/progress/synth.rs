@@ -8,7 +8,7 @@
 use crate::error::DomainError;
 use crate::figures::{FigureMap, FigureValue, HistoricalReport};
 use crate::model::{Comparison, Target, TargetKind};
-use crate::{decide_and_apply, Actor, Command, CovenantId, Payload, State, TargetId};
+use crate::{decide_and_apply, Actor, Command, CovenantId, Payload, State, TargetId, UnitId};
 
 /// The shape of the synthetic covenant.
 #[derive(Clone, Copy, Debug)]
@@ -190,25 +190,35 @@ pub fn approve(state: &mut State, args: &Synth, u: u32, m: u32) -> Result<(), Do
 
 /// The commands that save, submit and approve unit `u`'s report of month `m` (by the system).
 pub fn approval(args: &Synth, u: u32, m: u32) -> Vec<Command> {
-    let covenant = covenant();
-    let window = format!("M{m:02}");
+    let values = figures(args.elements, u, YEAR, m);
+    report_approved(&covenant(), &unit_id(u), &format!("M{m:02}"), values)
+}
+
+/// The commands that save, submit and approve `unit`'s first revision of `window` with
+/// `values`.
+pub fn report_approved(
+    covenant: &CovenantId,
+    unit: &UnitId,
+    window: &str,
+    values: FigureMap,
+) -> Vec<Command> {
     let save = Command::SaveFigures {
         covenant: covenant.clone(),
-        unit: unit_id(u),
-        window: window.clone(),
-        values: figures(args.elements, u, YEAR, m),
+        unit: unit.clone(),
+        window: window.to_owned(),
+        values,
         comments: Default::default(),
     };
     let submit = Command::SubmitFigures {
         covenant: covenant.clone(),
-        unit: unit_id(u),
-        window: window.clone(),
+        unit: unit.clone(),
+        window: window.to_owned(),
         revision: 1,
     };
     let approve = Command::ApproveFigures {
-        covenant,
-        unit: unit_id(u),
-        window,
+        covenant: covenant.clone(),
+        unit: unit.clone(),
+        window: window.to_owned(),
         revision: 1,
     };
     vec![save, submit, approve]

@@ -14,7 +14,7 @@ use super::draw::{self, Constraints, Outcome};
 use super::error::refuse;
 use super::*;
 use crate::event::Event;
-use crate::figures::local_date;
+use crate::figures::{local_date, local_midnight};
 use crate::ids::ClusterId;
 
 /// Every year-end review, by covenant. Reviews sit behind `Arc`s: a clone of the state is O(1).
@@ -73,16 +73,13 @@ pub struct Review {
     pub published: Option<(ResultsPublished, u64)>,
 }
 
-/// A beacon round pinned for a review's draw, and its value once recorded.
+/// A beacon round pinned for a review's draw, and its signature once recorded (verified).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PinnedBeacon {
     pub chain: String,
     pub round: u64,
     /// The round's signature (hex) as recorded.
     pub signature: Option<String>,
-    /// The beacon's value mixed into the seed: the SHA-256 of the signature (hex), which drand
-    /// publishes as the round's randomness.
-    pub value: Option<String>,
 }
 
 impl PinnedBeacon {
@@ -94,6 +91,14 @@ impl PinnedBeacon {
     /// When the round is published (UTC).
     pub fn time(&self) -> Option<chrono::DateTime<chrono::Utc>> {
         self.network().round_time(self.round)
+    }
+
+    /// The beacon's value mixed into the seed, once recorded: the SHA-256 of the signature
+    /// (hex), which drand publishes as the round's randomness.
+    pub fn value(&self) -> Option<String> {
+        use sha2::Digest as _;
+        let signature = hex::decode(self.signature.as_deref()?).ok()?;
+        Some(hex::encode(sha2::Sha256::digest(signature)))
     }
 }
 
@@ -273,12 +278,13 @@ fn last_year_pairs(state: &State, cluster: &ClusterId, year: i32) -> Vec<Pair> {
 /// The draw of a review from the log: seed, missing reveals and outcome.
 pub fn compute_draw(state: &State, review: &Review) -> AssignmentDrawn {
     let members = &review.members;
+    let beacon = review.beacon.as_ref().and_then(PinnedBeacon::value);
     let seed = draw::seed(
         review.year,
         &review.cluster,
         members,
         |u| review.reveals.get(u).map(String::as_str),
-        review.beacon.as_ref().and_then(|b| b.value.as_deref()),
+        beacon.as_deref(),
     );
     let index = |u: &UnitId| members.binary_search(u).ok();
     let mut c = Constraints::new(members.len(), usize::from(review.schedule.inspectors));
@@ -392,14 +398,7 @@ fn fit_beacon_pinned(r: &mut Review, d: &BeaconPinned) -> Result<(), DomainError
             format!("unknown beacon network {}", d.chain),
         )
     })?;
-    let day_after = r
-        .schedule
-        .commit_deadline
-        .succ_opt()
-        .unwrap_or(NaiveDate::MAX);
-    let closes = day_after
-        .and_hms_opt(0, 0, 0)
-        .map(|t| t.and_utc() - chrono::Duration::hours(7));
+    let closes = r.schedule.commit_deadline.succ_opt().map(local_midnight);
     if network
         .round_time(d.round)
         .zip(closes)
@@ -419,7 +418,6 @@ fn fit_beacon_pinned(r: &mut Review, d: &BeaconPinned) -> Result<(), DomainError
         chain: d.chain.clone(),
         round: d.round,
         signature: None,
-        value: None,
     });
     Ok(())
 }
@@ -430,30 +428,32 @@ fn fit_beacon_recorded(r: &mut Review, d: &BeaconRecorded) -> Result<(), DomainE
     let Some(b) = r.beacon.as_mut() else {
         return Err(phase("no beacon round is pinned"));
     };
-    if b.value.is_some() {
+    if b.signature.is_some() {
         return Err(phase("the beacon round is already recorded"));
     }
     if d.round != b.round {
         return Err(phase(format!("the pinned round is {}", b.round)));
     }
-    let value = b
-        .network()
+    b.network()
         .verify(d.round, &d.signature)
         .map_err(|e| refuse("yearend_beacon_invalid", e.to_string()))?;
     b.signature = Some(d.signature.clone());
-    b.value = Some(hex::encode(value));
     Ok(())
 }
 
 /// Reveals close when the pinned beacon round is published: the last unit to reveal must not
 /// know the beacon's value.
 fn beacon_not_out(r: &Review, event: &Event) -> Result<(), DomainError> {
-    let out = r.beacon.as_ref().and_then(PinnedBeacon::time);
-    match out {
-        Some(t) if event.time_ms >= t.timestamp_millis() => Err(phase(format!(
-            "reveals closed when the pinned beacon round was published ({})",
-            (t + chrono::Duration::hours(7)).format("%H:%M %d/%m/%Y")
-        ))),
+    match &r.beacon {
+        Some(b)
+            if b.time()
+                .is_some_and(|t| event.time_ms >= t.timestamp_millis()) =>
+        {
+            Err(phase(format!(
+                "reveals closed when the pinned beacon round {} was published",
+                b.round
+            )))
+        }
         _ => Ok(()),
     }
 }
@@ -635,7 +635,7 @@ impl State {
                         "the draw waits for every reveal or the commitment deadline",
                     ));
                 }
-                if let Some(b) = r.beacon.as_ref().filter(|b| b.value.is_none()) {
+                if let Some(b) = r.beacon.as_ref().filter(|b| b.signature.is_none()) {
                     return Err(phase(format!(
                         "the draw waits for the value of the pinned beacon round {}",
                         b.round

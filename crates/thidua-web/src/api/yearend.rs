@@ -235,7 +235,7 @@ fn beacon_dto(review: &Review) -> Option<BeaconDto> {
         round: b.round,
         published_at: b.time().map(|t| t.to_rfc3339()).unwrap_or_default(),
         signature: b.signature.clone(),
-        value: b.value.clone(),
+        value: b.value(),
     })
 }
 

@@ -1239,7 +1239,7 @@ fn the_secretariat_pins_a_public_beacon_round_before_the_commitments() {
         refused.body
     );
     let beacon = s.read().review(&cov()).unwrap().beacon.clone().unwrap();
-    assert!(beacon.value.is_none());
+    assert!(beacon.signature.is_none());
     // History tells it as a sentence, the round among its details.
     let history = sec.get("/history").body;
     assert!(
@@ -1290,5 +1290,5 @@ fn browser_the_secretariat_pins_a_beacon_round() {
     );
     b.shots("yearend-beacon-02-refused");
     let beacon = app.service.read().review(&cov()).unwrap().beacon.clone();
-    assert!(beacon.unwrap().value.is_none());
+    assert!(beacon.unwrap().signature.is_none());
 }

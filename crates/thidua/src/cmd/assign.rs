@@ -492,7 +492,7 @@ fn print_draw(
         println!(
             "  beacon drand      round {} {}",
             b.round,
-            b.value.as_deref().unwrap_or("(chưa ghi / not recorded)")
+            b.value().as_deref().unwrap_or("(chưa ghi / not recorded)")
         );
     }
     println!("  hạt giống / seed  {}", drawn.seed);

@@ -4,18 +4,16 @@
 //! printed to be compared with the key the cluster published on paper or in its documents;
 //! from then on what that server serves is checked against checkpoints signed by that key, so
 //! a server that later shows another history, or signs with another key, is refused. The file
-//! is `THIDUA_KNOWN_LOGS`, else `$XDG_CONFIG_HOME/thidua/known-logs`, else
+//! is `--known-logs` (`THIDUA_KNOWN_LOGS`), else `$XDG_CONFIG_HOME/thidua/known-logs`, else
 //! `~/.config/thidua/known-logs`: one `server key` line per server.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 
-/// The known-logs file of this machine's user, if a home can be found.
+/// The known-logs file of this machine's user, if a home can be found (`--known-logs`, or
+/// `THIDUA_KNOWN_LOGS` through it, is read by the command line and comes first).
 pub fn default_path() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("THIDUA_KNOWN_LOGS") {
-        return Some(PathBuf::from(p));
-    }
     let config = std::env::var_os("XDG_CONFIG_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;

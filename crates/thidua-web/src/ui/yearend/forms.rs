@@ -57,12 +57,9 @@ fn date(form: &Form, name: &str) -> Result<chrono::NaiveDate, ApiError> {
 
 /// The first drand quicknet round published at midnight (Vietnam time) of `day`: the form
 /// asks for a day, the command names a round.
-fn beacon_round(day: chrono::NaiveDate) -> Result<u64, ApiError> {
-    let midnight = day
-        .and_hms_opt(0, 0, 0)
-        .map(|t| t.and_utc() - chrono::Duration::hours(7))
-        .ok_or_else(|| bad("beacon_date"))?;
-    Ok(thidua_domain::yearend::beacon::QUICKNET.first_round_at(midnight))
+fn beacon_round(day: chrono::NaiveDate) -> u64 {
+    let midnight = thidua_domain::figures::local_midnight(day);
+    thidua_domain::yearend::beacon::QUICKNET.first_round_at(midnight)
 }
 
 fn manual_criteria(state: &State, covenant: &CovenantId) -> Vec<String> {
@@ -166,7 +163,7 @@ pub fn command(
             value: field(form, "secret").to_ascii_lowercase(),
         },
         "pin_beacon" => C::PinBeacon {
-            round: beacon_round(date(form, "beacon_date")?)?,
+            round: beacon_round(date(form, "beacon_date")?),
             covenant,
         },
         "record_beacon" => C::RecordBeacon {

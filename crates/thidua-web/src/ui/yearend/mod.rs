@@ -138,11 +138,7 @@ impl ReviewPage {
             .beacon
             .as_ref()
             .and_then(|b| chrono::DateTime::parse_from_rfc3339(&b.published_at).ok())
-            .map(|t| {
-                (t.with_timezone(&chrono::Utc) + chrono::Duration::hours(7))
-                    .format("%H:%M:%S %d/%m/%Y (UTC+7)")
-                    .to_string()
-            })
+            .map(|t| format!("{} (UTC+7)", crate::format::time_ms(t.timestamp_millis())))
             .unwrap_or_default()
     }
     /// Once a unit has revealed, commitments are closed.
