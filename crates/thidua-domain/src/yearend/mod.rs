@@ -166,8 +166,10 @@ pub fn permission(state: &State, event: &YearEndEvent) -> Result<Permission, Dom
         | E::EligibilityRecorded(_)
         | E::YearEndLocked(_)
         | E::ResultsPublished(_)
-        | E::BeaconPinned(_)
-        | E::BeaconRecorded(_) => Permission::ManageCluster(cluster()?),
+        | E::BeaconPinned(_) => Permission::ManageCluster(cluster()?),
+        // The round's value is proved by the beacon's own signature, checked when applied: who
+        // records it changes nothing, so any member may, and a draw never waits on one person.
+        E::BeaconRecorded(_) => Permission::Consequence,
         E::CutoffTieDecided(_) => Permission::LeadUnit(cluster_head(state, event.covenant())?),
         E::DossierSaved(e) => Permission::ReportFigures(e.unit.clone()),
         E::FindingSubmitted(e) => Permission::LeadUnit(e.inspector.clone()),

@@ -1247,10 +1247,24 @@ fn the_secretariat_pins_a_public_beacon_round_before_the_commitments() {
         "{history}"
     );
     assert!(history.contains(&pinned.round.to_string()));
-    // The leaders read the pinned round too (the draw's inputs are public to the cluster).
-    let seen = leader.get(&path).body;
-    assert!(seen.contains("id=\"beacon-round\""));
-    assert!(!seen.contains("id=\"beacon-record-form\""));
+    // The leaders read the pinned round too (the draw's inputs are public to the cluster), and
+    // may record its signature, which proves itself: a wrong one is refused beside its field.
+    let seen = leader.get(&path);
+    assert!(seen.body.contains("id=\"beacon-round\""));
+    assert!(seen.body.contains("id=\"beacon-record-form\""));
+    let refused = leader.post_form(
+        &path,
+        &[
+            ("csrf", &seen.csrf()),
+            ("action", "record_beacon"),
+            ("signature", "b44679b9a59af2ec876b1a6b1ad52ea9b1615fc3982b19576350f93447cb1125e342b73a8dd2bacbe47e4b6b63ed5e39"),
+        ],
+    );
+    assert!(
+        refused.body.contains("Chữ ký không đúng"),
+        "{}",
+        refused.body
+    );
 }
 
 /// In Chromium: the secretariat pins the offered beacon day with one click, reads the round,
