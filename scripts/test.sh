@@ -29,3 +29,8 @@ sudo_if_needed .ci/postgres-up
 export THIDUA_TEST_DATABASE_URL="${THIDUA_TEST_DATABASE_URL:-postgres://thidua:thidua-test@127.0.0.1:5432/thidua_test}"
 
 cargo test --workspace --locked
+
+# Every benchmark runs once, unoptimised, as a smoke test (criterion's test mode): a bench that
+# no longer builds or whose set-up the domain now refuses fails here, not in the next
+# measurement. Figures come from `cargo bench`, never from this.
+cargo test --workspace --locked --bench '*'
