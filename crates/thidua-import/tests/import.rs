@@ -279,6 +279,39 @@ fn officer_template(s: &State) -> Template {
     tpl
 }
 
+/// A comment a spreadsheet would run as a formula is written to the CSV template as text
+/// (a leading `'`), and read back as typed.
+#[test]
+fn a_formula_like_comment_is_defused_in_csv_and_read_back_as_typed() {
+    let mut s = world();
+    import_2023(&mut s);
+    let mut filled = officer_template(&s);
+    let typed = "=HYPERLINK(\"http://x\",\"y\")";
+    filled.rows[0].comment = Some(typed.into());
+    filled.rows[1].comment = Some("-2+3".into());
+    let bytes = filled.to_csv();
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    assert!(
+        text.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""),
+        "{text}"
+    );
+    assert!(text.contains(",'-2+3"), "{text}");
+    assert!(!text.contains(",=") && !text.contains(",-2"), "{text}");
+    let plan = plan_reports(
+        &s,
+        &cov(),
+        Upload {
+            file_name: "m02.csv",
+            bytes: &bytes,
+        },
+        &Limits::default(),
+    )
+    .unwrap();
+    let r = &plan.reports[0];
+    assert_eq!(r.comments[&filled.rows[0].id].as_str(), typed);
+    assert_eq!(r.comments[&filled.rows[1].id].as_str(), "-2+3");
+}
+
 #[test]
 fn a_filled_template_is_read_back_from_xlsx_and_csv() {
     let mut s = world();

@@ -35,7 +35,9 @@ pub const MAX_UPLOAD: usize = 32 * 1024 * 1024;
 
 /// Whether a path takes a file upload (and [`MAX_UPLOAD`] bytes).
 fn is_upload(path: &str) -> bool {
-    path.ends_with("/figures/import") || path.ends_with("/figures/historical")
+    path.ends_with("/figures/import")
+        || path.ends_with("/figures/historical")
+        || path.ends_with("/yearend/evidence")
 }
 /// Sessions last 12 hours.
 pub const SESSION_TTL_MS: i64 = 12 * 3600 * 1000;

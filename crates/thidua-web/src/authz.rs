@@ -20,6 +20,7 @@
 //! revisions skipped (`State::figures_published`, `State::apply_readable`). The year-end
 //! review's events follow [`yearend`]'s rules; integrity flags, [`flags`]'s.
 
+mod documents;
 mod flags;
 mod yearend;
 

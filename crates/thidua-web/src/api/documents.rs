@@ -147,6 +147,7 @@ pub async fn list_documents(
     }
     Ok(Json(
         thidua_domain::documents::issued_by(&state, &cluster)
+            .filter(|d| viewer.scope.reads_issued(&state, d))
             .map(Into::into)
             .collect(),
     ))
@@ -216,6 +217,7 @@ pub async fn list_offers(
     Ok(Json(
         offers
             .into_iter()
+            .filter(|o| viewer.scope.reads_offer(&state, &o.key))
             .map(|o| OfferDto {
                 kind: o.kind.key().to_owned(),
                 key: o.key,

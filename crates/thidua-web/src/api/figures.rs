@@ -450,7 +450,12 @@ pub fn report_dto(
         end: w.end.to_string(),
         deadline: state.figures_deadline(id, window)?.to_string(),
         status: status_for(report, own),
-        revision: report.map_or(0, |r| r.revision),
+        // Another unit reads the revision it was shown (the published one), never how many
+        // drafts were saved since.
+        revision: match (own, report) {
+            (true, Some(r)) => r.revision,
+            _ => published.map_or(0, |a| a.revision),
+        },
         late: report
             .and_then(|r| r.first_submission)
             .is_some_and(|s| s.late && (own || published.is_some())),

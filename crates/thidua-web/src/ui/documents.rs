@@ -117,7 +117,7 @@ pub fn cluster_section(
 ) -> DocsSection {
     let t = viewer.lang.strings();
     let issued = thidua_domain::documents::issued_by(state, cluster)
-        .filter(|d| year.is_none_or(|y| d.year == y))
+        .filter(|d| year.is_none_or(|y| d.year == y) && viewer.scope.reads_issued(state, d))
         .map(|d| row(t, state, d))
         .collect();
     let covenants = state
@@ -147,6 +147,7 @@ pub fn cluster_section(
         .map(|y| offers(state, cluster, y, today))
         .unwrap_or_default()
         .into_iter()
+        .filter(|o| viewer.scope.reads_offer(state, &o.key))
         .map(|o| OfferRow {
             kind: kind_label(t, o.kind),
             title: o.title,
@@ -176,7 +177,7 @@ pub fn unit_section(state: &DomainState, viewer: &Viewer, unit: &UnitId) -> Docs
             state
                 .members(&d.cluster, d.year)
                 .is_ok_and(|m| m.contains(unit))
-                && viewer.scope.can_view_cluster(state, &d.cluster)
+                && viewer.scope.reads_issued(state, d)
         })
         .map(|d| row(t, state, d))
         .collect();
@@ -253,7 +254,7 @@ pub async fn issued_file_for(
         .documents
         .iter()
         .find(|d| d.sha256 == sha256)
-        .filter(|d| viewer.scope.can_view_cluster(&state, &d.cluster))
+        .filter(|d| viewer.scope.reads_issued(&state, d))
         .cloned()
         .ok_or_else(ApiError::not_found)?;
     let name = format!("{}-{}-{}", doc.kind.key(), doc.year, doc.index);
@@ -396,7 +397,7 @@ fn offer_request(
     date: Option<&str>,
 ) -> Result<Request, ApiError> {
     let (owner, year) = cluster_of(state, key).ok_or_else(ApiError::not_found)?;
-    if owner.as_str() != cluster || !viewer.scope.can_view_cluster(state, &owner) {
+    if owner.as_str() != cluster || !viewer.scope.reads_offer(state, key) {
         return Err(ApiError::not_found());
     }
     let date = match date.filter(|d| !d.is_empty()) {

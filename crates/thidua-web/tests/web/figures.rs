@@ -87,6 +87,7 @@ fn flow(app: &TestApp) {
         .get(&format!("/api/v1/covenants/{COV}/figures/ca-kg/M03"))
         .json();
     assert_eq!(seen["status"], "not_published");
+    assert_eq!(seen["revision"], 0, "nor how many times it was saved");
     let saves_seen_by_other = || {
         other
             .get("/api/v1/events?kind=figures_saved&unit=ca-kg")

@@ -852,6 +852,39 @@ fn evidence_files_are_checked_by_content_and_served_to_readers_only() {
         404,
         "An Giang may not read Kiên Giang's draft"
     );
+    // A scanned report of a few megabytes is an ordinary piece of evidence (the 1 MiB limit of
+    // forms does not apply to this upload).
+    let mut scan = b"%PDF-1.7
+"
+    .to_vec();
+    scan.resize(3 * 1024 * 1024, b'0');
+    scan.extend_from_slice(
+        b"
+%%EOF
+",
+    );
+    let (ct, body) = multipart(&csrf, "ca-kg", "C2a", "ban-chup.pdf", &scan);
+    let res = officer.post_raw(&format!("/covenants/{COV}/yearend/evidence"), &ct, &body);
+    assert_eq!(res.status, 303, "{}", res.body);
+    // Another unit's people are refused the same way whichever criterion they name, so a
+    // refusal tells nothing of what Kiên Giang's draft has scored.
+    let other = signed_in(&app, "lanhdao-ag");
+    let csrf = other.get(&format!("/covenants/{COV}/yearend")).csrf();
+    let refusals: Vec<String> = ["C2a", "C2b"]
+        .iter()
+        .map(|criterion| {
+            let (ct, body) = multipart(&csrf, "ca-kg", criterion, "x.pdf", pdf);
+            let res = other.post_raw(&format!("/covenants/{COV}/yearend/evidence"), &ct, &body);
+            assert_eq!(res.status, 422, "{}", res.body);
+            let at = res
+                .body
+                .find("id=\"evidence-error\"")
+                .expect("the refusal is shown");
+            let end = at + res.body[at..].find("</p>").unwrap();
+            res.body[at..end].to_owned()
+        })
+        .collect();
+    assert_eq!(refusals[0], refusals[1]);
 }
 
 /// When no assignment meets the hard constraints (Kiên Giang declared a conflict with every
@@ -1135,6 +1168,63 @@ fn co_inspectors_read_each_others_findings_only_after_submitting_their_own() {
         })
     };
     submit(&first);
+    // The minutes of that inspection say what the finding says: offered and served to whoever
+    // reads the finding, to nobody else (the co-inspector, another member), whichever path.
+    let key = format!("inspection:{COV}:{first}:ca-kg");
+    let offers = |c: &super::support::Client| -> Vec<String> {
+        c.get("/api/v1/clusters/cum-12/documents/offers?year=2024")
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["key"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let api_file = format!("/api/v1/clusters/cum-12/documents/file?doc={key}&format=pdf");
+    let page_file = format!("/clusters/cum-12/documents/file/pdf?doc={key}");
+    let bystander = UNITS
+        .iter()
+        .map(|u| unit(u))
+        .find(|u| u != &inspected && !pair.contains(u))
+        .unwrap();
+    for (who, reads) in [
+        (&first, true),
+        (&inspected, true),
+        (&second, false),
+        (&bystander, false),
+    ] {
+        let c = client(who);
+        assert_eq!(offers(&c).contains(&key), reads, "{who} offered {key}");
+        let expected = if reads { 200 } else { 404 };
+        assert_eq!(c.get(&api_file).status, expected, "{who}: {api_file}");
+        assert_eq!(c.get(&page_file).status, expected, "{who}: {page_file}");
+        let cluster_page = c.get("/clusters/cum-12?year=2024").body;
+        assert_eq!(cluster_page.contains(&key), reads, "{who}: cluster page");
+    }
+    // Issued by the secretariat before the results are out, the paper is listed to the
+    // overseers only; the two units still read it through its offer.
+    let secretariat = signed_in(&app, "thuky12");
+    let issued = secretariat.post_json(
+        "/api/v1/clusters/cum-12/documents/issue",
+        serde_json::json!({ "doc": key, "date": "2025-01-10" }),
+    );
+    assert_eq!(issued.status, 201, "{}", issued.body);
+    let sha = issued.json()["sha256"].as_str().unwrap().to_owned();
+    for (who, reads) in [(&second, false), (&bystander, false), (&inspected, false)] {
+        let c = client(who);
+        let listed = c
+            .get("/api/v1/clusters/cum-12/documents")
+            .body
+            .contains(&sha);
+        assert_eq!(listed, reads, "{who} lists the issued minutes");
+        let status = c.get(&format!("/api/v1/documents/{sha}?format=pdf")).status;
+        assert_eq!(status, 404, "{who}: the issued minutes");
+    }
+    assert_eq!(client(&inspected).get(&api_file).status, 200);
+    assert!(secretariat
+        .get("/api/v1/clusters/cum-12/documents")
+        .body
+        .contains(&sha));
     assert_eq!(findings_on_kg(&first), [first.to_string()], "its own");
     assert!(
         findings_on_kg(&second).is_empty(),

@@ -83,6 +83,17 @@ async fn attach(
 ) -> Result<(), ApiError> {
     let unit =
         UnitId::parse(&upload.unit).map_err(|_| ApiError::bad_request("invalid_value", "unit"))?;
+    // Authorised before the unit's working dossier is read, so that a refusal says nothing of
+    // what another unit has saved.
+    {
+        let state = app.service.read();
+        crate::api::figures::visible_covenant(&state, &viewer.scope, covenant)?;
+        thidua_domain::authz::authorise(
+            &state,
+            &Actor::User(viewer.user.clone()),
+            &thidua_domain::authz::Permission::ReportFigures(unit.clone()),
+        )?;
+    }
     let media_type = evidence::check(&upload.bytes)?;
     let name = Text::parse("file_name", &evidence::clean_name(&upload.file_name), 200)?;
     let sha256 = hex::encode(thidua_store::sha256(&upload.bytes));
