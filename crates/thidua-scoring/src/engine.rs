@@ -1658,6 +1658,23 @@ impl Measurer<'_> {
         let e = reg.ast.elements.iter().position(|x| x.id == id)?;
         Some(cx.figure(e, w).map(Val::Num))
     }
+
+    /// For an indicator that is a change, `pct_change(now, before)`, the two values it
+    /// compares over a period's window (as `pct_change` reads them, `before` with its own
+    /// selector: cùng kỳ, the baseline year…); `None` for any other indicator. Progress shows a
+    /// "reduce by 5%" target with the counts behind its percentage.
+    pub fn change_parts(&self, unit: &str, id: &str, period: PeriodKey) -> Option<(Val, Val)> {
+        let reg = self.reg;
+        let i = reg.indicators.iter().position(|x| x.id == id)?;
+        let CExpr::Call(Func::PctChange, args) = &reg.indicators[i].expr else {
+            return None;
+        };
+        let w = period.window();
+        let mut cx = reg.ctx(self.data, &self.bind, unit, w, false);
+        let now = cx.eval(&args[0], w).ok()?;
+        let before = cx.eval(&args[1], w).ok()?;
+        Some((now, before))
+    }
 }
 
 impl CompiledRegulation {

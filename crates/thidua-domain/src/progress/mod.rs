@@ -63,6 +63,11 @@ pub struct TargetProgress {
     pub measured: Option<Exact>,
     /// The same indicator over the same windows last year ("cùng kỳ").
     pub same_period: Option<Exact>,
+    /// For a change indicator (`pct_change(now, before)`), the two values it compares to date:
+    /// what the pages show beside the percentage (975 cases against 1,050), where the
+    /// indicator's own value last year says nothing. Not part of a frozen mid-year review.
+    #[serde(skip)]
+    pub compared: Option<(Exact, Exact)>,
     /// In the target's terms, to date.
     pub to_date: Option<Exact>,
     pub projected: Option<Exact>,
@@ -273,23 +278,30 @@ fn target_progress(cx: &Cx, target: &Target, id: &str, through: Option<u8>) -> T
         .collect();
     let last_year: Vec<Option<Exact>> = (1..=12).map(|m| at(&cx.now, cx.year - 1, m)).collect();
     let to_date = series.last().cloned().flatten();
+    let number = |v: Val| match v {
+        Val::Num(n) => n,
+        Val::Bool(b) => Exact::int(i64::from(b)),
+    };
     let raw = |year: i32| {
         let p = PeriodKey::year_to_date(year, through?)?;
-        match cx
+        let v = cx
             .reg
             .measure(cx.data, id, target.indicator.as_deref()?, p)?
-            .ok()?
-        {
-            Val::Num(n) => Some(n),
-            Val::Bool(b) => Some(Exact::int(i64::from(b))),
-        }
+            .ok()?;
+        Some(number(v))
     };
+    // A change indicator (`pct_change(crimes, crimes@baseline)`) is shown by the two counts it
+    // compares, not by its percentage against last year's percentage.
+    let change = through
+        .and_then(|m| PeriodKey::year_to_date(cx.year, m))
+        .and_then(|p| cx.now.change_parts(id, target.indicator.as_deref()?, p));
     let projected = through.and_then(|_| at(&cx.projected, cx.year, 12));
     TargetProgress {
         target: target.id.to_string(),
         status: status::judge(target, to_date.as_ref(), projected.as_ref()),
         measured: raw(cx.year),
         same_period: raw(cx.year - 1),
+        compared: change.map(|(now, before)| (number(now), number(before))),
         to_date,
         projected,
         series,

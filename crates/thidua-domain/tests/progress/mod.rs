@@ -226,6 +226,14 @@ fn targets_to_date_against_last_year_with_a_seasonal_projection() {
     // The indicator pct_change(crimes, crimes@baseline) = −20, read as a 20% reduction.
     let by_indicator = &kg.targets[1];
     assert_eq!(by_indicator.to_date, Some(exact("20")));
+    // Shown by the two counts it compares, not by −20 against last year's own percentage.
+    assert_eq!(by_indicator.measured, Some(exact("-20")));
+    assert_eq!(
+        by_indicator.compared,
+        Some((exact("24"), exact("30"))),
+        "24 crimes against 30 in the baseline year's same months"
+    );
+    assert_eq!(by_element.compared, None, "an element is its own count");
     assert_eq!(by_indicator.projected, Some(exact("20")));
     assert_eq!(by_indicator.status, Status::OnTrack);
     // The provisional score: manual criteria "chưa chấm", the rest from approved figures.

@@ -55,6 +55,9 @@ pub struct TargetProgressDto {
     /// The indicator to date, and over the same windows last year (cùng kỳ).
     pub measured: Option<String>,
     pub same_period: Option<String>,
+    /// For a change indicator (`pct_change(now, before)`), the two values it compares to date
+    /// (975 cases against 1,050 in the baseline year's same windows).
+    pub compared: Option<(String, String)>,
     pub to_date: Option<String>,
     pub projected: Option<String>,
     /// `on_track`, `at_risk`, `off_track` or `unknown`.
@@ -62,6 +65,24 @@ pub struct TargetProgressDto {
     /// Month by month to date, this year (index 0 = month 1) and all of last year.
     pub series: Vec<Option<String>>,
     pub last_year: Vec<Option<String>>,
+}
+
+impl TargetProgressDto {
+    /// What the pages show as the value to date: the count behind a change, else the indicator.
+    pub fn shown_now(&self) -> Option<String> {
+        match &self.compared {
+            Some((now, _)) => Some(now.clone()),
+            None => self.measured.clone(),
+        }
+    }
+
+    /// What the pages show beside it: the count a change compares with, else cùng kỳ.
+    pub fn shown_before(&self) -> Option<String> {
+        match &self.compared {
+            Some((_, before)) => Some(before.clone()),
+            None => self.same_period.clone(),
+        }
+    }
 }
 
 /// One member's progress.
@@ -146,6 +167,7 @@ fn target_dto(t: &TargetProgress) -> TargetProgressDto {
         target: t.target.clone(),
         measured: opt(&t.measured),
         same_period: opt(&t.same_period),
+        compared: t.compared.as_ref().map(|(a, b)| (exact(a), exact(b))),
         to_date: opt(&t.to_date),
         projected: opt(&t.projected),
         status: t.status.code().into(),

@@ -15,6 +15,10 @@ pub struct ProgStrings {
     pub provisional_help: &'static str,
     pub measured: &'static str,
     pub same_period: &'static str,
+    /// The frozen mid-year table's columns: the indicator's own value (a change in per cent for
+    /// a reduction target), this year and cùng kỳ.
+    pub indicator_now: &'static str,
+    pub indicator_before: &'static str,
     pub to_date: &'static str,
     pub projected: &'static str,
     pub threshold: &'static str,
@@ -59,6 +63,8 @@ pub static VI: ProgStrings = ProgStrings {
     provisional_help: "Tính bằng quy định chấm điểm trên số liệu đã phê duyệt từ đầu năm; các tiêu chí chấm thủ công “chưa chấm”. Không dùng để xếp hạng.",
     measured: "Lũy kế năm nay",
     same_period: "Cùng kỳ năm trước",
+    indicator_now: "Chỉ số đo đến nay",
+    indicator_before: "Chỉ số đo cùng kỳ năm trước",
     to_date: "Đạt đến nay",
     projected: "Dự báo cả năm",
     threshold: "Mức giao ước",
@@ -103,6 +109,8 @@ pub static EN: ProgStrings = ProgStrings {
     provisional_help: "Computed by the scoring regulation on the figures approved since the start of the year; manual criteria are not scored yet. Never used for ranking.",
     measured: "Year to date",
     same_period: "Same period last year",
+    indicator_now: "Indicator to date",
+    indicator_before: "Indicator, same period last year",
     to_date: "Achieved so far",
     projected: "Projected year",
     threshold: "Covenant threshold",
