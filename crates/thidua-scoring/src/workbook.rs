@@ -1024,10 +1024,15 @@ impl Sheet<'_, '_, '_> {
             self.out.string(0, c as u16, *h, Style::Bold)?;
         }
         for (k, u) in board.units.iter().enumerate() {
+            // The unit's name, with the id the figures sheet and the formulas use.
+            let label = match &u.name {
+                Some(name) => format!("{name} ({})", u.unit),
+                None => u.unit.clone(),
+            };
             self.out
-                .string(0, vcol(k), format!("{} — giá trị", u.unit), Style::Bold)?;
+                .string(0, vcol(k), format!("{label} — giá trị"), Style::Bold)?;
             self.out
-                .string(0, pcol(k), format!("{} — điểm", u.unit), Style::Bold)?;
+                .string(0, pcol(k), format!("{label} — điểm"), Style::Bold)?;
         }
         self.out.string(
             1,

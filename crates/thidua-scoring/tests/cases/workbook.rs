@@ -209,6 +209,25 @@ fn formula_cells_cache_the_engine_values() {
     let t2 = layout.checks.iter().find(|c| c.what == "AG/T2").unwrap();
     let r = format!("{}{}", workbook::col_name(t2.col), t2.row + 1);
     assert_eq!(cells[&r].1, "10");
+    // Each unit's columns carry its name (the data file's `@name`) beside its id.
+    let text = all_text(&bytes);
+    assert!(
+        text.contains("Công an tỉnh An Giang (AG) — điểm"),
+        "the units are named"
+    );
+}
+
+/// Every string of a workbook's XML parts (shared strings and inline strings alike).
+fn all_text(xlsx: &[u8]) -> String {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut out = String::new();
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        if f.name().unwrap().ends_with(".xml") {
+            f.read_to_string(&mut out).unwrap();
+        }
+    }
+    out
 }
 
 /// Written row by row (low memory), the workbook has the same formulas and cached values.
