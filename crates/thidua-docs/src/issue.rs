@@ -4,7 +4,8 @@
 //! render an issued document again from its blob with the verification line that names its
 //! record. When another document took the number meanwhile, it is built again with the next.
 
-use thidua_domain::documents::IssuedDocument;
+use chrono::NaiveDate;
+use thidua_domain::documents::{DocumentKind, IssuedDocument};
 use thidua_domain::{Actor, DomainError};
 use thidua_service::{Service, ServiceError};
 
@@ -52,6 +53,8 @@ pub fn issue(
         if let Some(done) = prepared.issued {
             return Ok(done);
         }
+        let today = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis());
+        check_date(&prepared, today)?;
         let command = prepared.issue_command()?;
         service
             .store()
@@ -76,6 +79,27 @@ pub fn issue(
             Err(e) => return Err(e.into()),
         }
     }
+}
+
+/// A document is dated within the life of what it records: not after the day it is issued
+/// (Vietnam time; a paper cannot be signed in the future) and not before the year it concerns
+/// began. A covenant carries its own signing date, checked when it was drafted.
+pub fn check_date(
+    prepared: &crate::templates::Prepared,
+    today: NaiveDate,
+) -> Result<(), DomainError> {
+    if prepared.kind == DocumentKind::Covenant {
+        return Ok(());
+    }
+    let first = NaiveDate::from_ymd_opt(prepared.year, 1, 1).unwrap_or(NaiveDate::MIN);
+    if prepared.date < first || prepared.date > today {
+        return Err(DomainError::DocumentDateOutOfRange {
+            date: prepared.date.format("%d/%m/%Y").to_string(),
+            year: prepared.year,
+            today: today.format("%d/%m/%Y").to_string(),
+        });
+    }
+    Ok(())
 }
 
 /// The file of an issued document, rendered again from its stored content with the line that

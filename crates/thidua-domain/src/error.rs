@@ -118,6 +118,8 @@ pub enum DomainError {
     SigningDateOutOfRange { date: String, year: i32 },
     #[error("{field}: {date} is not between 1900 and 2100")]
     DateOutOfRange { field: &'static str, date: String },
+    #[error("a document of {year} is dated from 01/01/{year} to the day it is issued ({today}), not {date}")]
+    DocumentDateOutOfRange { date: String, year: i32, today: String },
     #[error("another unit under the same parent is already named {0:?}")]
     UnitNameTaken(String),
     #[error("another unit under the same parent already has the short code {0:?}")]
@@ -221,6 +223,7 @@ impl DomainError {
             TargetCount { .. } => "target_count",
             SigningDateOutOfRange { .. } => "signing_date_out_of_range",
             DateOutOfRange { .. } => "date_out_of_range",
+            DocumentDateOutOfRange { .. } => "document_date_out_of_range",
             UnitNameTaken(_) => "unit_name_taken",
             ShortCodeTaken(_) => "short_code_taken",
             UnitDissolved { .. } => "unit_dissolved",

@@ -42,6 +42,13 @@ pub enum Request {
         place: String,
         date: NaiveDate,
     },
+    /// The results report of a covenant's year from its published year-end review (the final
+    /// scores the log holds), as the pages and the API offer it.
+    PublishedResults {
+        covenant: CovenantId,
+        place: String,
+        date: NaiveDate,
+    },
     /// The minutes of the inspection of `inspected` by `inspector` in the year-end review of
     /// `covenant`.
     Inspection {
@@ -77,7 +84,7 @@ impl Request {
     pub fn kind(&self) -> DocumentKind {
         match self {
             Request::Covenant { .. } => DocumentKind::Covenant,
-            Request::Results { .. } => DocumentKind::Results,
+            Request::Results { .. } | Request::PublishedResults { .. } => DocumentKind::Results,
             Request::Inspection { .. } => DocumentKind::InspectionMinutes,
             Request::VoteCount { .. } => DocumentKind::VoteMinutes,
             Request::YearReport { .. } => DocumentKind::YearReport,
@@ -157,6 +164,11 @@ fn build(state: &State, request: &Request, number: Option<u32>) -> Result<Prepar
             place,
             date,
         } => results::prepare(state, cluster, *year, board, place, *date, number),
+        Request::PublishedResults {
+            covenant,
+            place,
+            date,
+        } => results::prepare_published(state, covenant, place, *date, number),
         Request::Inspection {
             covenant,
             inspector,

@@ -47,6 +47,8 @@ pub fn offers(state: &State, cluster: &ClusterId, year: i32, date: NaiveDate) ->
             out.push((DocumentKind::InspectionMinutes, key, title));
         }
         if review.published.is_some() {
+            let title = super::results::subject(year);
+            out.push((DocumentKind::Results, format!("results:{covenant}"), title));
             let title = super::year::subject(year);
             out.push((DocumentKind::YearReport, format!("year:{covenant}"), title));
         }
@@ -121,6 +123,11 @@ pub fn request(key: &str, place: &str, date: NaiveDate) -> Result<Request, Domai
             place,
             date,
         },
+        ["results", c] => Request::PublishedResults {
+            covenant: covenant(c)?,
+            place,
+            date,
+        },
         ["year", c] => Request::YearReport {
             covenant: covenant(c)?,
             place,
@@ -139,7 +146,7 @@ pub fn request(key: &str, place: &str, date: NaiveDate) -> Result<Request, Domai
 pub fn cluster_of(state: &State, key: &str) -> Option<(ClusterId, i32)> {
     let parts: Vec<&str> = key.split(':').collect();
     match parts.as_slice() {
-        ["inspection", c, ..] | ["year", c] => {
+        ["inspection", c, ..] | ["year", c] | ["results", c] => {
             let c = state.covenant(&CovenantId::parse(c).ok()?).ok()?;
             Some((c.cluster.clone(), c.year))
         }

@@ -149,7 +149,7 @@ pub fn document(d: &ResultsData) -> Document {
             place_date: Some(place_date(&d.place, d.date)),
         },
         type_line: "BÁO CÁO".to_owned(),
-        subject: vec![format!("Kết quả chấm điểm thi đua năm {}", d.year)],
+        subject: vec![subject(d.year)],
         addressee: d.bodies.parent.as_ref().map(|p| format!("Kính gửi: {p}")),
         body,
         signatures: Signatures::Single(SignatureBlock {
@@ -162,6 +162,36 @@ pub fn document(d: &ResultsData) -> Document {
 }
 
 /// Data, template and what issuing records, numbered `number` (`None`: the next number).
+/// The subject of the results report of `year`.
+pub fn subject(year: i32) -> String {
+    format!("Kết quả chấm điểm thi đua năm {year}")
+}
+
+/// The report of a covenant's published year-end results: the final scores of the log.
+pub(super) fn prepare_published(
+    state: &State,
+    covenant: &thidua_domain::ids::CovenantId,
+    place: &str,
+    date: NaiveDate,
+    number: Option<u32>,
+) -> Result<Prepared, DomainError> {
+    let c = state.covenant(covenant)?;
+    let review = state.review(covenant)?;
+    if review.published.is_none() {
+        return Err(super::common::not_ready(
+            "results",
+            format!("the results of {covenant} are not published"),
+        ));
+    }
+    let board = thidua_domain::yearend::score::scoreboard(
+        state,
+        review,
+        thidua_domain::yearend::score::Scores::Final,
+        false,
+    )?;
+    prepare(state, &c.cluster, c.year, &board, place, date, number)
+}
+
 pub(super) fn prepare(
     state: &State,
     cluster: &ClusterId,
@@ -173,7 +203,7 @@ pub(super) fn prepare(
 ) -> Result<Prepared, DomainError> {
     let d = data(state, cluster, year, board, place, date, number)?;
     Ok(Prepared {
-        title: format!("Kết quả chấm điểm thi đua năm {year}"),
+        title: subject(year),
         document: document(&d),
         kind: DocumentKind::Results,
         cluster: cluster.clone(),

@@ -1,5 +1,5 @@
 //! What the demonstration's year can give from the log: the minutes of its five inspections and
-//! of its counted vote, the year-end report, the submission of the Ministry's flag (the
+//! of its counted vote, the results report and the year-end report, the submission of the Ministry's flag (the
 //! Government's vote is open, so neither its minutes nor its submission are offered). Each
 //! offer's key builds a document with the offer's subject; what the log does not hold yet is
 //! refused with a clear reason.
@@ -25,6 +25,7 @@ fn the_demonstration_year_offers_its_minutes_report_and_submission() {
     assert_eq!(count(DocumentKind::InspectionMinutes), 5);
     assert_eq!(count(DocumentKind::VoteMinutes), 1);
     assert_eq!(count(DocumentKind::YearReport), 1);
+    assert_eq!(count(DocumentKind::Results), 1, "the results report, from the log");
     assert_eq!(count(DocumentKind::AwardSubmission), 1);
     assert!(list.iter().all(|o| o.issued.is_none()));
     for o in &list {

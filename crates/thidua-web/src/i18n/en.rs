@@ -255,8 +255,9 @@ pub static STRINGS: Strings = Strings {
     docs_issue: "Issue (record in the log)",
     docs_issue_help: "Issuing records the document's kind, number and SHA-256 in the log, so that a printed copy can be checked against it; the printed document carries a verification line with that hash.",
     docs_not_frozen: "Not every unit has signed: preview only.",
+    docs_issued_now: "Issued document no.",
     docs_already: "Issued",
-    docs_results_cli: "The results report is made from the regulation and the figures with the command thidua doc results (--issue issues it).",
+    docs_results_help: "The results report appears among the documents made from the log below once the year-end results are published.",
     docs_kind_inspection: "Inspection minutes",
     docs_kind_vote: "Vote-count minutes",
     docs_kind_year: "Year-end report",
@@ -566,6 +567,7 @@ pub fn error(code: &str) -> &'static str {
         "invalid_number" => "Not a number (e.g. 95,5).",
         "invalid_encoding" => "The data sent is not valid UTF-8 text; nothing was saved.",
         "method_not_allowed" => "This address only takes a submitted form; open the page from its link.",
+        "document_date_out_of_range" => "A document is dated from 1 January of the year it concerns up to today (never in the future).",
         "date_out_of_range" => "The date must fall between 1900 and 2100.",
         _ => "The action could not be done.",
     }

@@ -377,7 +377,9 @@ pub struct Strings {
     pub docs_issue_help: &'static str,
     pub docs_not_frozen: &'static str,
     pub docs_already: &'static str,
-    pub docs_results_cli: &'static str,
+    /// The confirmation after issuing: "Đã phát hành văn bản số 01/BB-CTĐ12 (…)".
+    pub docs_issued_now: &'static str,
+    pub docs_results_help: &'static str,
     pub docs_kind_inspection: &'static str,
     pub docs_kind_vote: &'static str,
     pub docs_kind_year: &'static str,
@@ -605,6 +607,7 @@ mod tests {
             "invalid_text",
             "invalid_id",
             "invalid_value",
+            "document_date_out_of_range",
             "forbidden",
             "unknown_user",
             "user_exists",

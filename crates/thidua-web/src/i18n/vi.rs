@@ -255,8 +255,9 @@ pub static STRINGS: Strings = Strings {
     docs_issue: "Phát hành (ghi vào sổ)",
     docs_issue_help: "Phát hành ghi loại, số và mã SHA-256 của văn bản vào sổ, để bản in đối chiếu được với sổ; văn bản in ra mang dòng kiểm chứng với mã đó.",
     docs_not_frozen: "Chưa đủ chữ ký: chỉ xem trước được.",
+    docs_issued_now: "Đã phát hành văn bản số",
     docs_already: "Đã phát hành",
-    docs_results_cli: "Báo cáo kết quả chấm điểm được lập từ quy định và số liệu bằng lệnh thidua doc results (có --issue để phát hành).",
+    docs_results_help: "Báo cáo kết quả chấm điểm có trong danh sách văn bản lập từ sổ ghi dưới đây khi kết quả cuối năm đã công bố.",
     docs_kind_inspection: "Biên bản kiểm tra chéo",
     docs_kind_vote: "Biên bản kiểm phiếu",
     docs_kind_year: "Báo cáo tổng kết",
@@ -572,6 +573,7 @@ pub fn error(code: &str) -> &'static str {
             "Dữ liệu gửi lên không phải văn bản UTF-8 hợp lệ; không có gì được lưu."
         }
         "method_not_allowed" => "Địa chỉ này chỉ nhận biểu mẫu gửi đi; hãy mở trang từ liên kết.",
+        "document_date_out_of_range" => "Ngày văn bản phải từ 01/01 của năm văn bản nói đến cho tới hôm nay (văn bản không thể đề ngày trong tương lai).",
         "date_out_of_range" => "Ngày phải nằm trong khoảng từ năm 1900 đến năm 2100.",
         _ => "Không thực hiện được thao tác.",
     }

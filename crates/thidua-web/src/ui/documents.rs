@@ -33,7 +33,10 @@ pub fn routes() -> Router<AppState> {
         .route("/documents/{sha256}/{format}", get(issued))
         .route("/covenants/{id}/document/{format}", get(covenant_file))
         .route("/covenants/{id}/document/issue", post(issue_covenant))
-        .route("/clusters/{id}/documents/file/{format}", get(offer_file))
+        .route(
+            "/clusters/{id}/documents/file/{format}",
+            get(offer_file).post(offer_preview),
+        )
         .route("/clusters/{id}/documents/issue", post(issue_offer))
 }
 
@@ -90,6 +93,8 @@ pub struct DocsSection {
     pub can_issue: bool,
     /// Show the cluster of each document (the unit page lists several clusters).
     pub with_cluster: bool,
+    /// The document just issued, confirmed at the top of the section.
+    pub just_issued: Option<IssuedRow>,
 }
 
 fn row(t: &Strings, state: &DomainState, d: &IssuedDocument) -> IssuedRow {
@@ -114,10 +119,19 @@ pub fn cluster_section(
     viewer: &Viewer,
     cluster: &ClusterId,
     year: Option<i32>,
+    just_issued: Option<u64>,
 ) -> DocsSection {
     let t = viewer.lang.strings();
-    let issued = thidua_domain::documents::issued_by(state, cluster)
-        .filter(|d| year.is_none_or(|y| d.year == y) && viewer.scope.reads_issued(state, d))
+    let readable: Vec<&IssuedDocument> = thidua_domain::documents::issued_by(state, cluster)
+        .filter(|d| viewer.scope.reads_issued(state, d))
+        .collect();
+    let just_issued = readable
+        .iter()
+        .find(|d| Some(d.index) == just_issued)
+        .map(|d| row(t, state, d));
+    let issued = readable
+        .into_iter()
+        .filter(|d| year.is_none_or(|y| d.year == y))
         .map(|d| row(t, state, d))
         .collect();
     let covenants = state
@@ -163,6 +177,7 @@ pub fn cluster_section(
         cluster: cluster.to_string(),
         can_issue: viewer.scope.is_admin() || viewer.scope.managed_clusters().contains(cluster),
         with_cluster: false,
+        just_issued,
     }
 }
 
@@ -199,7 +214,15 @@ pub fn file_response(bytes: Vec<u8>, format: Format, name: &str) -> Response {
             (header::CONTENT_TYPE, format.media_type().to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}.{}\"", format.extension()),
+                // A PDF opens in the browser's viewer; a DOCX is saved for Word.
+                format!(
+                    "{}; filename=\"{name}.{}\"",
+                    match format {
+                        Format::Pdf => "inline",
+                        Format::Docx => "attachment",
+                    },
+                    format.extension()
+                ),
             ),
         ],
         bytes,
@@ -219,6 +242,7 @@ pub fn file_stem(request: &Request, cluster: &str, year: i32) -> String {
             None => format!("{kind}-{covenant}"),
         },
         Request::Results { cluster, year, .. } => format!("{kind}-{cluster}-{year}"),
+        Request::PublishedResults { .. } => format!("{kind}-{cluster}-{year}"),
         Request::Inspection {
             inspector,
             inspected,
@@ -374,8 +398,8 @@ async fn issue_covenant(
 ) -> Response {
     match issue_covenant_as(&app, &viewer, &id).await {
         Ok(d) => Redirect::to(&format!(
-            "/clusters/{}?year={}#documents",
-            d.cluster, d.year
+            "/clusters/{}?year={}&issued={}#documents",
+            d.cluster, d.year, d.index
         ))
         .into_response(),
         Err(e) => viewer_error(&viewer, e),
@@ -384,7 +408,7 @@ async fn issue_covenant(
 
 /// Today in Vietnam (UTC+7).
 pub fn today() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive()
+    thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis())
 }
 
 /// The request an offer's key names, if the viewer may see its cluster: dated `date` (ISO;
@@ -477,6 +501,21 @@ async fn offer_file(
     result.unwrap_or_else(|e| viewer_error(&viewer, e))
 }
 
+/// The preview buttons of the secretariat's one form (date, preview, issue): the same file as
+/// the GET, asked by POST because that form carries the CSRF token.
+async fn offer_preview(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path((id, f)): Path<(String, String)>,
+    CsrfForm(form): CsrfForm<OfferParams>,
+) -> Response {
+    let result = match format(&f) {
+        Ok(f) => offer_file_for(&app, &viewer, &id, &form.doc, form.date.as_deref(), f).await,
+        Err(e) => Err(e),
+    };
+    result.unwrap_or_else(|e| viewer_error(&viewer, e))
+}
+
 async fn issue_offer(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -485,8 +524,8 @@ async fn issue_offer(
 ) -> Response {
     match issue_offer_as(&app, &viewer, &id, &form.doc, form.date.as_deref()).await {
         Ok(d) => Redirect::to(&format!(
-            "/clusters/{}?year={}#documents",
-            d.cluster, d.year
+            "/clusters/{}?year={}&issued={}#documents",
+            d.cluster, d.year, d.index
         ))
         .into_response(),
         Err(e) => viewer_error(&viewer, e),

@@ -253,6 +253,8 @@ impl ClusterPage {
 pub struct YearParam {
     year: Option<String>,
     saved: Option<String>,
+    /// The log index of a document just issued (its confirmation is shown).
+    issued: Option<String>,
 }
 
 pub async fn cluster(
@@ -262,13 +264,14 @@ pub async fn cluster(
     Query(q): Query<YearParam>,
 ) -> Response {
     let year = q.year.and_then(|y| y.trim().parse().ok());
-    cluster_view(
+    let issued = q.issued.and_then(|i| i.trim().parse().ok());
+    cluster_page(
         &app,
         &viewer,
         &id,
         year,
         super::admin::FieldErrors::default(),
-        q.saved.is_some(),
+        (q.saved.is_some(), issued),
     )
 }
 
@@ -280,6 +283,18 @@ pub fn cluster_view(
     year: Option<i32>,
     errors: super::admin::FieldErrors,
     saved: bool,
+) -> Response {
+    cluster_page(app, viewer, id, year, errors, (saved, None))
+}
+
+/// The cluster page with its confirmations: the membership saved, a document just issued.
+fn cluster_page(
+    app: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    year: Option<i32>,
+    errors: super::admin::FieldErrors,
+    (saved, issued): (bool, Option<u64>),
 ) -> Response {
     let state = app.service.read();
     let detail = ClusterId::parse(id)
@@ -324,7 +339,7 @@ pub fn cluster_view(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let docs = super::documents::cluster_section(&state, viewer, &id, c.year);
+    let docs = super::documents::cluster_section(&state, viewer, &id, c.year, issued);
     let votes = super::votes::manage::cluster_section(&state, viewer, &id, c.year);
     let mut res = render(&ClusterPage {
         l: Layout::new(viewer, c.name.clone()),

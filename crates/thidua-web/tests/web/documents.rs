@@ -87,6 +87,10 @@ fn suite(app: &TestApp) {
         &[("csrf", &page.csrf())],
     );
     assert_eq!(r.status, 303, "{}", r.body);
+    // Back on the page, the issue is confirmed with its files.
+    let location = r.header("location").unwrap().to_owned();
+    let confirmed = sec.get(location.split('#').next().unwrap()).body;
+    assert!(confirmed.contains("id=\"document-issued\""), "{location}");
     let list = sec.get("/api/v1/clusters/cum-12/documents").json();
     let docs = list.as_array().unwrap();
     assert_eq!(docs.len(), 1);
@@ -170,6 +174,7 @@ pub fn offered_documents_after_publication(app: &TestApp) {
         "{keys:?}"
     );
     assert!(keys.contains(&"year:gu-12-2024"), "{keys:?}");
+    assert!(keys.contains(&"results:gu-12-2024"), "{keys:?}");
     // Each offered document downloads under a name of its own: the pair of units for an
     // inspection's minutes.
     let mut names = std::collections::BTreeSet::new();
@@ -183,7 +188,7 @@ pub fn offered_documents_after_publication(app: &TestApp) {
             assert_eq!(
                 disposition,
                 format!(
-                    "attachment; filename=\"inspection_minutes-cum-12-2024-{inspector}-{inspected}.pdf\""
+                    "inline; filename=\"inspection_minutes-cum-12-2024-{inspector}-{inspected}.pdf\""
                 )
             );
         }
@@ -197,7 +202,8 @@ pub fn offered_documents_after_publication(app: &TestApp) {
     };
     assert_eq!(
         covenant_file("?version=1"),
-        "attachment; filename=\"covenant-gu-12-2024-v1.pdf\""
+        "inline; filename=\"covenant-gu-12-2024-v1.pdf\"",
+        "a PDF opens in the browser"
     );
     assert_eq!(covenant_file(""), covenant_file("?version=1"));
     let page = sec.get("/clusters/cum-12?year=2024");
@@ -269,6 +275,41 @@ pub fn offered_documents_after_publication(app: &TestApp) {
         ],
     );
     assert_eq!(r.status, 303, "{}", r.body);
+    // Back on the page, the issue is confirmed with its number and files.
+    let location = r.header("location").unwrap().to_owned();
+    assert!(location.contains("&issued="), "{location}");
+    let confirmed = sec.get(location.split('#').next().unwrap()).body;
+    assert!(confirmed.contains("id=\"document-issued\""), "{confirmed}");
+    assert!(confirmed.contains("Đã phát hành văn bản số <strong>02/BB-CTĐ12</strong>"));
+    // The secretariat's one form previews by POST (its CSRF token never in an address)…
+    let page = sec.get("/clusters/cum-12?year=2024");
+    let preview = sec.post_form(
+        "/clusters/cum-12/documents/file/pdf",
+        &[
+            ("csrf", &page.csrf()),
+            ("doc", "results:gu-12-2024"),
+            ("date", "2024-12-30"),
+        ],
+    );
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert_eq!(
+        preview.header("content-type"),
+        Some("application/pdf"),
+        "the results report, from the log"
+    );
+    // …and a date in the future, or before the year it concerns, is refused.
+    for date in ["2099-01-01", "2023-12-31"] {
+        let r = sec.post_form(
+            "/clusters/cum-12/documents/issue",
+            &[
+                ("csrf", &page.csrf()),
+                ("doc", "results:gu-12-2024"),
+                ("date", date),
+            ],
+        );
+        assert_eq!(r.status, 422, "{date}: {}", r.body);
+        assert!(r.body.contains("Ngày văn bản phải từ 01/01"), "{}", r.body);
+    }
     let list = sec.get("/api/v1/clusters/cum-12/documents").json();
     let numbers: Vec<&str> = list
         .as_array()
