@@ -384,6 +384,7 @@ pub static STRINGS: Strings = Strings {
     todo_inspect: "Inspect the self-assessment of {inspected} ({unit} is assigned to inspect it).",
     todo_respond: "Answer the inspectors' findings on the results of {unit} (deadline {deadline}).",
     todo_publish: "The {year} scores of {cluster} are locked: publish the results.",
+    todo_documents: "{count} documents of {cluster} for {year} are ready to be issued.",
     todo_vote: "Vote in {election}, round {round}, for {unit}.",
     upload_file: "Upload a file",
     withdraw_button: "Withdraw the draft",

@@ -509,6 +509,7 @@ pub struct Strings {
     pub todo_respond: &'static str,
     pub todo_publish: &'static str,
     pub todo_vote: &'static str,
+    pub todo_documents: &'static str,
     pub upload_file: &'static str,
     pub withdraw_button: &'static str,
     pub withdraw_confirm: &'static str,

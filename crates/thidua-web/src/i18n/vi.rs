@@ -384,6 +384,7 @@ pub static STRINGS: Strings = Strings {
     todo_inspect: "Kiểm tra chéo kết quả tự chấm của {inspected} ({unit} được phân công kiểm tra).",
     todo_respond: "Trả lời ý kiến của đơn vị kiểm tra về kết quả của {unit} (hạn {deadline}).",
     todo_publish: "Điểm năm {year} của {cluster} đã khoá: công bố kết quả.",
+    todo_documents: "{count} văn bản năm {year} của {cluster} đã đủ dữ liệu, chờ phát hành.",
     todo_vote: "Bỏ phiếu {election}, vòng {round}, thay mặt {unit}.",
     upload_file: "Tải tệp lên",
     withdraw_button: "Rút dự thảo",

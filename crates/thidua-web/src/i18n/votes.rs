@@ -374,6 +374,10 @@ pub struct ManageStrings {
     pub paper_review: &'static str,
     pub paper_edit: &'static str,
     pub todo_close: &'static str,
+    /// For the secretariat: a round still collecting ballots ({voted} of {members}).
+    pub todo_round_open: &'static str,
+    /// The button of a voter's to-do.
+    pub todo_vote_button: &'static str,
     pub todo_open: &'static str,
     pub todo_second: &'static str,
     pub step_up_help: &'static str,
@@ -463,6 +467,8 @@ pub static MANAGE_VI: ManageStrings = ManageStrings {
     paper_review: "Kiểm tra lại trước khi ghi: khi đã ghi, vòng bỏ phiếu kết thúc; kết quả chỉ được tính khi lãnh đạo hai đơn vị thành viên xác nhận, và trước đó chỉ có thể rút lại kèm lý do để nhập lại.",
     paper_edit: "Sửa lại",
     todo_close: "Mọi thành viên đã bỏ phiếu {election}: kết thúc vòng {round}.",
+    todo_round_open: "{election}, vòng {round}: {voted}/{members} đơn vị đã bỏ phiếu; đang chờ các đơn vị còn lại.",
+    todo_vote_button: "Bỏ phiếu",
     todo_open: "{cluster} đã có kết quả năm {year} (danh sách đề cử): mở cuộc bỏ phiếu khen thưởng.",
     todo_second: "Vòng 1 của {election} chưa chọn đủ số đơn vị: mở vòng 2.",
     step_up_help: "Việc này được ghi vào sổ thay mặt đơn vị hoặc cụm: hãy nhập lại mật khẩu để xác nhận chính anh/chị thực hiện.",
@@ -552,6 +558,8 @@ pub static MANAGE_EN: ManageStrings = ManageStrings {
     paper_review: "Check before recording: once recorded, the round is closed; the count takes effect when the leaders of two member units confirm it, and until then it can only be withdrawn, with a reason, to be entered again.",
     paper_edit: "Edit",
     todo_close: "Every member has voted in {election}: close round {round}.",
+    todo_round_open: "{election}, round {round}: {voted} of {members} units have voted; waiting for the others.",
+    todo_vote_button: "Vote",
     todo_open: "{cluster} has its {year} results (the candidates): open the award vote.",
     todo_second: "Round 1 of {election} did not fill every seat: open round 2.",
     step_up_help: "This goes into the record on behalf of the unit or the cluster: enter your password again to confirm it is you who acts.",

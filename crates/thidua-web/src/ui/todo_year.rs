@@ -3,7 +3,8 @@
 //! commitment and reveal, inspections, answers) and of the secretariat (publishing locked
 //! results), open ballot rounds, and a vote's next step (the secretariat's opening of the vote
 //! once the year's candidates are known, its close of a round every member voted in, round 2
-//! when round 1 left seats; a paper count to confirm, a tie to decide). Each is a fact of the
+//! when round 1 left seats; a paper count to confirm, a tie to decide), and documents the log
+//! gives that the secretariat has not issued. Each is a fact of the
 //! state, never a guess: a step is listed only while the domain would accept it.
 
 use chrono::NaiveDate;
@@ -42,6 +43,39 @@ pub fn todos(t: &Strings, state: &State, viewer: &Viewer, today: NaiveDate) -> V
         }
     }
     out.extend(ballots(t, state, viewer));
+    out.extend(documents(t, state, viewer));
+    out
+}
+
+/// For the secretariat: the years of its clusters whose log gives documents not issued yet
+/// (minutes, reports, submissions), linking to the "Văn bản" section of that year.
+fn documents(t: &Strings, state: &State, viewer: &Viewer) -> Vec<Todo> {
+    let mut out = Vec::new();
+    for (id, cluster) in state.clusters.iter() {
+        if !votes::manage::manages(viewer, id) {
+            continue;
+        }
+        for year in cluster.years.keys() {
+            let today = super::documents::today();
+            let waiting = thidua_docs::templates::offers::offers(state, id, *year, today)
+                .iter()
+                .filter(|o| o.issued.is_none())
+                .count();
+            if waiting > 0 {
+                let args = [
+                    ("count", plain(waiting)),
+                    ("cluster", vec![names::cluster(state, id)]),
+                    ("year", plain(year)),
+                ];
+                out.push(Todo {
+                    text: names::sentence(t.todo_documents, &args),
+                    href: format!("/clusters/{id}?year={year}#documents"),
+                    button: t.show,
+                    mine: true,
+                });
+            }
+        }
+    }
     out
 }
 
@@ -285,7 +319,10 @@ fn election(t: &Strings, state: &State, viewer: &Viewer, e: &Election) -> Vec<To
                     ("unit", vec![names::unit(state, unit)]),
                 ];
                 let href = format!("/elections/{}/vote?unit={unit}", e.id);
-                out.push(todo(names::sentence(t.todo_vote, &args), href));
+                out.push(Todo {
+                    button: m.todo_vote_button,
+                    ..todo(names::sentence(t.todo_vote, &args), href)
+                });
             }
         }
         let manages = votes::manage::manages(viewer, &e.cluster);
@@ -293,6 +330,20 @@ fn election(t: &Strings, state: &State, viewer: &Viewer, e: &Election) -> Vec<To
             let args = [("election", title()), ("round", plain(r.number))];
             let href = format!("/elections/{}/close", e.id);
             out.push(todo(names::sentence(m.todo_close, &args), href));
+        } else if manages {
+            let args = [
+                ("election", title()),
+                ("round", plain(r.number)),
+                ("voted", plain(r.ballots.len())),
+                ("members", plain(e.members.len())),
+            ];
+            out.push(Todo {
+                mine: false,
+                ..todo(
+                    names::sentence(m.todo_round_open, &args),
+                    format!("/elections/{}", e.id),
+                )
+            });
         }
     }
     if votes::manage::second_round_due(state, viewer, e) {

@@ -160,6 +160,11 @@ fn documents_postgres() {
 /// not issue; another cluster's officer sees nothing; a bad key or date is refused.
 pub fn offered_documents_after_publication(app: &TestApp) {
     let sec = signed_in(app, "thuky12");
+    let home = sec.get("/").body;
+    assert!(
+        home.contains("href=\"/clusters/cum-12?year=2024#documents\""),
+        "the home page says documents wait to be issued: {home}"
+    );
     let offers = sec
         .get("/api/v1/clusters/cum-12/documents/offers?year=2024")
         .json();

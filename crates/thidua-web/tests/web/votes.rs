@@ -282,6 +282,17 @@ fn home_lists_the_open_round_until_the_unit_has_voted() {
     let home = leader.get("/");
     assert!(home.body.contains(&todo), "{}", home.body);
     assert!(home.body.contains("vòng 1, thay mặt"), "{}", home.body);
+    assert!(
+        home.body.contains(">Bỏ phiếu</a>"),
+        "the button says what it does"
+    );
+    // The secretariat follows the round until every member has voted.
+    let secretariat = super::support::signed_in(&app, "thuky12");
+    let waiting = secretariat.get("/").body;
+    assert!(
+        waiting.contains("vòng 1: 0/5 đơn vị đã bỏ phiếu"),
+        "{waiting}"
+    );
     let id = ElectionId::parse(ELECTION).unwrap();
     let e = app.service.read().election(&id).unwrap().clone();
     let u = unit("ca-kg");
