@@ -290,8 +290,10 @@ pub fn document(d: &InspectionData) -> Document {
     let questioned: Vec<&CriterionRow> =
         d.rows.iter().filter(|r| !r.settlement.is_empty()).collect();
     if questioned.is_empty() {
+        // Under the inspected unit's heading, in its terms: nothing was questioned, so it had
+        // nothing to answer and nothing was settled.
         body.push(p(format!(
-            "{} thống nhất với kết quả tự chấm điểm của {} ở tất cả các tiêu chí.",
+            "Đoàn kiểm tra của {} không đề nghị điều chỉnh điểm tiêu chí nào, nên {} không có ý kiến phải giải quyết; kết quả tự chấm điểm được giữ nguyên.",
             d.inspector, d.inspected
         )));
     }

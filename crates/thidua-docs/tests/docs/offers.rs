@@ -25,7 +25,11 @@ fn the_demonstration_year_offers_its_minutes_report_and_submission() {
     assert_eq!(count(DocumentKind::InspectionMinutes), 5);
     assert_eq!(count(DocumentKind::VoteMinutes), 1);
     assert_eq!(count(DocumentKind::YearReport), 1);
-    assert_eq!(count(DocumentKind::Results), 1, "the results report, from the log");
+    assert_eq!(
+        count(DocumentKind::Results),
+        1,
+        "the results report, from the log"
+    );
     assert_eq!(count(DocumentKind::AwardSubmission), 1);
     assert!(list.iter().all(|o| o.issued.is_none()));
     for o in &list {
@@ -34,6 +38,16 @@ fn the_demonstration_year_offers_its_minutes_report_and_submission() {
         assert_eq!(p.title, o.title, "{}", o.key);
         assert_eq!(p.kind, o.kind);
         assert_eq!(p.number, Some(1), "nothing issued yet: number 01");
+        // An inspection that questioned nothing says so under the inspected unit's heading,
+        // in the inspected unit's terms (not "the inspector agrees").
+        let text = format!("{:?}", p.document);
+        if o.kind == DocumentKind::InspectionMinutes && !o.key.ends_with("ca-hg:ca-kg") {
+            assert!(
+                text.contains("không đề nghị điều chỉnh điểm tiêu chí nào"),
+                "{}: {text}",
+                o.key
+            );
+        }
     }
     assert!(offers(state, &cluster, 2023, date()).is_empty());
     assert!(request("year:../x", "Kiên Giang", date()).is_err());
