@@ -305,6 +305,18 @@ fn home_lists_the_open_round_until_the_unit_has_voted() {
         )
         .unwrap();
     assert!(!leader.get("/").body.contains(&todo), "voted");
+    // A receipt number mistyped is refused beside its field, not with an error page.
+    let typo = leader.get(&format!("/elections/{ELECTION}/receipt?index=38a&hash=ab"));
+    assert_eq!(typo.status, 200, "{}", typo.body);
+    assert!(
+        typo.body.contains("id=\"receipt-index-error\""),
+        "{}",
+        typo.body
+    );
+    assert!(
+        typo.body.contains("value=\"38a\""),
+        "what was typed is kept"
+    );
     assert!(
         super::support::signed_in(&app, "lanhdao-ag")
             .get("/")

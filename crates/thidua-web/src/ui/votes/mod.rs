@@ -409,7 +409,8 @@ async fn vote_page(
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ReceiptQuery {
-    index: Option<u64>,
+    /// As typed: a number that is not one is refused beside its field.
+    index: Option<String>,
     hash: Option<String>,
 }
 
@@ -422,6 +423,8 @@ struct ReceiptPage {
     title: String,
     index: String,
     hash: String,
+    /// The index typed is not a number.
+    index_error: bool,
     /// None: nothing asked yet; Some((found, counted, unit)).
     result: Option<(bool, bool, Option<Named>)>,
 }
@@ -438,7 +441,10 @@ async fn receipt_page(
     };
     let s = strings(viewer.lang.code());
     let hash = q.hash.unwrap_or_default().trim().to_ascii_lowercase();
-    let result = match q.index {
+    let typed = q.index.unwrap_or_default().trim().to_owned();
+    let parsed = typed.parse::<u64>().ok();
+    let index_error = !typed.is_empty() && parsed.is_none();
+    let result = match parsed {
         Some(index) if !hash.is_empty() => {
             let event = app
                 .blocking(move |app| Ok(app.service.store().entries(index, index + 1)?))
@@ -474,8 +480,9 @@ async fn receipt_page(
         s,
         id: e.id.to_string(),
         title: e.title.to_string(),
-        index: q.index.map(|i| i.to_string()).unwrap_or_default(),
+        index: typed,
         hash,
+        index_error,
         result,
     })
 }
