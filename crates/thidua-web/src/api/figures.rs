@@ -118,6 +118,8 @@ pub struct ReportDto {
     pub can_edit: bool,
     pub can_approve: bool,
     pub can_reopen: bool,
+    /// The year's figures are locked (the year-end review locked the scores): nothing changes.
+    pub locked: bool,
 }
 
 /// A unit's line in a window's overview.
@@ -475,6 +477,7 @@ pub fn report_dto(
                 status,
                 None | Some(ReportStatus::Draft | ReportStatus::Reopened)
             ),
+        locked: !open,
         can_approve: open && led && status == Some(ReportStatus::Submitted),
         can_reopen: open
             && led

@@ -82,6 +82,12 @@ fn flow(app: &TestApp) {
     );
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(status(&officer), "submitted");
+    // Submitted, the report takes no file, and its page says why instead of a bare section.
+    let page = officer
+        .get(&format!("/covenants/{COV}/figures/ca-kg/M03"))
+        .body;
+    assert!(!page.contains("id=\"import-file\""));
+    assert!(page.contains("id=\"import-closed\""), "{page}");
     // Another unit sees no unapproved figure; a supervisor cannot write; an officer cannot approve.
     let seen = other
         .get(&format!("/api/v1/covenants/{COV}/figures/ca-kg/M03"))
