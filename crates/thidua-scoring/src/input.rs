@@ -76,16 +76,16 @@ pub const MAX_FRACTION_DIGITS: usize = 28;
 fn bad(text: &str) -> NumberError {
     NumberError {
         code: "invalid_number",
-        vi: format!("giá trị `{text}` không phải số"),
-        en: format!("value `{text}` is not a number"),
+        vi: format!("giá trị «{text}» không phải số"),
+        en: format!("value «{text}» is not a number"),
     }
 }
 
 fn separators(text: &str, why_vi: &str, why_en: &str) -> NumberError {
     NumberError {
         code: "number_format",
-        vi: format!("giá trị `{text}` {why_vi}"),
-        en: format!("value `{text}` {why_en}"),
+        vi: format!("giá trị «{text}» {why_vi}"),
+        en: format!("value «{text}» {why_en}"),
     }
 }
 
@@ -187,11 +187,11 @@ fn separated_parts(text: &str, body: &str, group: char, point: char) -> Result<P
         return Err(separators(
             text,
             &format!(
-                "không đúng cách viết số đã khai báo (`{gs}` phân cách hàng nghìn theo nhóm 3 chữ số, `{ps}` là dấu thập phân, ví dụ {})",
+                "không đúng cách viết số đã khai báo («{gs}» phân cách hàng nghìn theo nhóm 3 chữ số, «{ps}» là dấu thập phân, ví dụ {})",
                 example(group, point)
             ),
             &format!(
-                "does not follow the declared number format (`{gs}` groups thousands by three digits, `{ps}` marks decimals, e.g. {})",
+                "does not follow the declared number format («{gs}» groups thousands by three digits, «{ps}» marks decimals, e.g. {})",
                 example(group, point)
             ),
         ));
@@ -224,8 +224,8 @@ fn assemble(
     if int_digits > MAX_INT_DIGITS as i64 {
         return Err(NumberError {
             code: "number_too_large",
-            vi: format!("giá trị `{text}` quá lớn (tối đa {MAX_INT_DIGITS} chữ số phần nguyên)"),
-            en: format!("value `{text}` is too large (at most {MAX_INT_DIGITS} integer digits)"),
+            vi: format!("giá trị «{text}» quá lớn (tối đa {MAX_INT_DIGITS} chữ số phần nguyên)"),
+            en: format!("value «{text}» is too large (at most {MAX_INT_DIGITS} integer digits)"),
         });
     }
     let scale = all.len() as i64 - point;
@@ -233,9 +233,9 @@ fn assemble(
         return Err(NumberError {
             code: "number_too_precise",
             vi: format!(
-                "giá trị `{text}` có quá nhiều chữ số thập phân (tối đa {MAX_FRACTION_DIGITS})"
+                "giá trị «{text}» có quá nhiều chữ số thập phân (tối đa {MAX_FRACTION_DIGITS})"
             ),
-            en: format!("value `{text}` has too many decimals (at most {MAX_FRACTION_DIGITS})"),
+            en: format!("value «{text}» has too many decimals (at most {MAX_FRACTION_DIGITS})"),
         });
     }
     let (mantissa, scale) = if scale < 0 {
@@ -245,8 +245,8 @@ fn assemble(
     };
     let too_many = || NumberError {
         code: "number_too_precise",
-        vi: format!("giá trị `{text}` có quá nhiều chữ số (tối đa 28 chữ số có nghĩa)"),
-        en: format!("value `{text}` has too many digits (at most 28 significant digits)"),
+        vi: format!("giá trị «{text}» có quá nhiều chữ số (tối đa 28 chữ số có nghĩa)"),
+        en: format!("value «{text}» has too many digits (at most 28 significant digits)"),
     };
     let m: i128 = mantissa.parse().map_err(|_| too_many())?;
     let d = Decimal::try_from_i128_with_scale(if neg { -m } else { m }, scale)

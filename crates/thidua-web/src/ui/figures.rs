@@ -60,9 +60,23 @@ struct WindowPage {
     /// Who recorded each of `w.imports`, by name.
     importers: Vec<Named>,
     errors: BTreeMap<&'static str, String>,
+    /// The historical import just refused (its rows' errors in a table), and whether it was
+    /// asked as a dry run (the box stays ticked).
+    failure: Option<ImportFailure>,
+    dry_run: bool,
+}
+
+/// What a historical import answered, for the window page shown again.
+#[derive(Default)]
+struct HistoricalResult {
+    failure: Option<ImportFailure>,
+    dry_run: bool,
 }
 
 impl WindowPage {
+    fn message(&self, vi: &str, en: &str) -> String {
+        if self.l.lang == "en" { en } else { vi }.to_owned()
+    }
     fn status(&self, s: &str) -> &'static str {
         status_text(self.f, s)
     }
@@ -85,8 +99,9 @@ fn window_view(
     id: &str,
     window: Option<&str>,
     errors: BTreeMap<&'static str, String>,
+    historical: HistoricalResult,
 ) -> Response {
-    let shown_errors = !errors.is_empty();
+    let shown_errors = !errors.is_empty() || historical.failure.is_some();
     let id = match CovenantId::parse(id) {
         Ok(id) => id,
         Err(_) => return viewer_error(viewer, ApiError::not_found()),
@@ -114,6 +129,8 @@ fn window_view(
                 window_name,
                 importers,
                 errors,
+                failure: historical.failure,
+                dry_run: historical.dry_run,
             });
             if shown_errors {
                 *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -131,7 +148,14 @@ pub async fn window_page(
     Path(id): Path<String>,
     Query(q): Query<WindowParams>,
 ) -> Response {
-    window_view(&app, &viewer, &id, q.window.as_deref(), BTreeMap::new())
+    window_view(
+        &app,
+        &viewer,
+        &id,
+        q.window.as_deref(),
+        BTreeMap::new(),
+        HistoricalResult::default(),
+    )
 }
 
 #[derive(Template)]
@@ -494,53 +518,21 @@ async fn upload(
     });
     if historical || back_unit.is_empty() {
         let mut errors = BTreeMap::new();
-        match result {
+        let failure = match result {
             Ok(o) if o.dry_run => {
-                errors.insert(
-                    "historical_ok",
-                    format!(
-                        "{} · {} · sha256 {}",
-                        viewer.lang.figures().dry_run_title,
-                        o.values,
-                        o.sha256
-                    ),
-                );
+                let f = viewer.lang.figures();
+                let text = format!("{} · {} · sha256 {}", f.dry_run_title, o.values, o.sha256);
+                errors.insert("historical_ok", text);
+                None
             }
             Ok(_) => {
                 return Redirect::to(&format!("/covenants/{id}/figures?window={back_window}"))
                     .into_response()
             }
-            Err((_, failure)) => {
-                let lines: Vec<String> = failure
-                    .errors
-                    .iter()
-                    .map(|e| {
-                        let place = [
-                            e.sheet.clone(),
-                            e.row.map(|r| format!("{r}")),
-                            e.column.clone(),
-                        ]
-                        .into_iter()
-                        .flatten()
-                        .collect::<Vec<_>>()
-                        .join(" · ");
-                        let msg = if viewer.lang == crate::i18n::Lang::En {
-                            &e.message_en
-                        } else {
-                            &e.message_vi
-                        };
-                        format!("{place}: {msg}")
-                    })
-                    .collect();
-                let text = if lines.is_empty() {
-                    failure.message
-                } else {
-                    lines.join(" | ")
-                };
-                errors.insert("historical", text);
-            }
-        }
-        return window_view(&app, &viewer, &id, Some(&back_window), errors);
+            Err((_, failure)) => Some(failure),
+        };
+        let shown = HistoricalResult { failure, dry_run };
+        return window_view(&app, &viewer, &id, Some(&back_window), errors, shown);
     }
     let input = match result {
         Ok(o) if o.dry_run => ReportInput {
@@ -612,7 +604,14 @@ pub async fn deadline(
             }
         }
     }
-    window_view(&app, &viewer, &id, Some(&window), errors)
+    window_view(
+        &app,
+        &viewer,
+        &id,
+        Some(&window),
+        errors,
+        HistoricalResult::default(),
+    )
 }
 
 pub fn routes() -> axum::Router<AppState> {

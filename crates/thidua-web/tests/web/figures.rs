@@ -326,7 +326,7 @@ fn flow(app: &TestApp) {
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(
         r.body.contains("id=\"v-crimes-error\"")
-            && r.body.contains("`1.23` không đúng cách viết số")
+            && r.body.contains("«1.23» không đúng cách viết số")
             && r.body.contains("ví dụ 1.234,5"),
         "{}",
         r.body
@@ -354,8 +354,31 @@ fn flow(app: &TestApp) {
         json!("17"),
         "the pasted column fills the third element"
     );
-    // The secretariat imports an earlier year; the window page names who did it.
+    // The secretariat imports an earlier year; the window page names who did it. A file with
+    // bad rows first: every row's error in a table (sheet, row, column, reason), nothing
+    // imported, the dry-run box still ticked.
     let secretariat = signed_in(app, "thuky12");
+    let page = secretariat.get(&format!("/covenants/{COV}/figures"));
+    let (ct, body) = super::support::multipart(
+        &[("csrf", &page.csrf()), ("window", ""), ("dry_run", "1")],
+        "hist-bad.csv",
+        "text/csv",
+        b"unit,element,period,value\nCAKG,crimes,2023-M01,1x\nCAKG,crimes,2023-M02,9O\n",
+    );
+    let r = secretariat.post_raw(&format!("/covenants/{COV}/figures/historical"), &ct, &body);
+    assert_eq!(r.status, 422, "{}", r.body);
+    let table = &r.body[r
+        .body
+        .find("id=\"import-errors\"")
+        .expect("a table of errors")..];
+    assert_eq!(
+        table.matches("class=\"import-error\"").count(),
+        2,
+        "{table}"
+    );
+    assert!(table.contains("«1x»") && table.contains("«9O»"), "{table}");
+    assert!(!table.contains('`'), "no programmer's quotes: {table}");
+    assert!(r.body.contains("id=\"historical-dry\" checked"));
     let r = secretariat.post_bytes(
         &format!("/api/v1/covenants/{COV}/figures/historical?file_name=2023.csv"),
         b"unit,element,period,value\nCAKG,crimes,2023-M01,5\n",

@@ -830,3 +830,28 @@ pub fn unit_entry<'a>(p: &'a serde_json::Value, id: &str) -> &'a serde_json::Val
         .find(|u| u["unit"]["id"] == id)
         .unwrap()
 }
+
+/// A `multipart/form-data` body of text `fields` and one file (field `file`): its content type
+/// (with the boundary) and bytes, as a browser sends a form with a file.
+pub fn multipart(
+    fields: &[(&str, &str)],
+    file_name: &str,
+    media_type: &str,
+    bytes: &[u8],
+) -> (String, Vec<u8>) {
+    let boundary = "thidua-test-boundary";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .bytes(),
+        );
+    }
+    body.extend(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: {media_type}\r\n\r\n")
+            .bytes(),
+    );
+    body.extend(bytes);
+    body.extend(format!("\r\n--{boundary}--\r\n").bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
