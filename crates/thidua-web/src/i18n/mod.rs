@@ -4,6 +4,7 @@
 pub mod en;
 pub mod figures;
 pub mod flags;
+pub mod history;
 pub mod midyear;
 pub mod progress;
 pub mod vi;

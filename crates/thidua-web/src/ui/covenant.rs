@@ -28,6 +28,7 @@ pub struct TargetView {
     pub area: String,
     pub subject: String,
     pub sentence: String,
+    /// The name of the regulation's indicator or element measuring it.
     pub indicator: String,
 }
 
@@ -178,6 +179,12 @@ pub async fn covenant(
     } else {
         None
     };
+    // The regulation's indicators and elements by id, so that a target names what measures it.
+    let measures: std::collections::BTreeMap<String, String> =
+        thidua_domain::covenant::regulation_indicators(&v.content.regulation.text)
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
     let page = CovenantPage {
         l: Layout::new(&viewer, v.content.title.to_string()),
         id: c.id.to_string(),
@@ -210,7 +217,11 @@ pub async fn covenant(
                 area: x.area.to_string(),
                 subject: x.subject.to_string(),
                 sentence: super::targets::sentence(t, x),
-                indicator: x.indicator.clone().unwrap_or_default(),
+                indicator: x
+                    .indicator
+                    .as_ref()
+                    .map(|id| measures.get(id).unwrap_or(id).clone())
+                    .unwrap_or_default(),
             })
             .collect(),
         versions: c

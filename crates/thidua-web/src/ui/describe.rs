@@ -35,18 +35,37 @@ pub(crate) type Parts<'a> = (
     Vec<(&'static str, Vec<Named>)>,
 );
 
+/// A reporting window as its users know it: its name in the covenant's calendar
+/// ([`names::window`], the figures pages' name) with the year, "Tháng 5/2024" (the covenant's
+/// year unless `year` names another, as a historical import does).
+fn window(
+    t: &Strings,
+    state: &State,
+    covenant: &thidua_domain::CovenantId,
+    key: &str,
+    year: Option<i32>,
+) -> Vec<Named> {
+    let lang = crate::i18n::Lang::parse(t.lang_code).unwrap_or_default();
+    let name = names::window(lang, state, Some(covenant), key);
+    match year.or_else(|| state.covenants.get(covenant).map(|c| c.year)) {
+        Some(y) => plain(format!("{name}/{y}")),
+        None => plain(name),
+    }
+}
+
 /// The arguments shared by the figures events: the covenant, the unit, the window, the revision.
 fn figures_args<'a>(
+    t: &Strings,
     state: &State,
     covenant: &thidua_domain::CovenantId,
     unit: &thidua_domain::UnitId,
-    window: &str,
+    key: &str,
     revision: u32,
 ) -> Vec<(&'a str, Vec<Named>)> {
     vec![
         ("covenant", vec![names::covenant(state, covenant)]),
         ("unit", vec![names::unit(state, unit)]),
-        ("window", plain(window.to_owned())),
+        ("window", window(t, state, covenant, key, None)),
         ("revision", plain(revision.to_string())),
     ]
 }
@@ -292,7 +311,7 @@ pub fn describe(t: &Strings, viewer: &Scope, state: &State, e: &Event) -> Descri
             ..
         } => (
             t.ev_figures_saved,
-            figures_args(state, covenant, unit, window, *revision),
+            figures_args(t, state, covenant, unit, window, *revision),
             vec![(t.ev_figures_count, plain(values.len().to_string()))],
         ),
         P::FiguresSubmitted {
@@ -302,7 +321,7 @@ pub fn describe(t: &Strings, viewer: &Scope, state: &State, e: &Event) -> Descri
             revision,
         } => (
             t.ev_figures_submitted,
-            figures_args(state, covenant, unit, window, *revision),
+            figures_args(t, state, covenant, unit, window, *revision),
             vec![],
         ),
         P::FiguresApproved {
@@ -312,7 +331,7 @@ pub fn describe(t: &Strings, viewer: &Scope, state: &State, e: &Event) -> Descri
             revision,
         } => (
             t.ev_figures_approved,
-            figures_args(state, covenant, unit, window, *revision),
+            figures_args(t, state, covenant, unit, window, *revision),
             vec![],
         ),
         P::FiguresReopened {
@@ -322,7 +341,7 @@ pub fn describe(t: &Strings, viewer: &Scope, state: &State, e: &Event) -> Descri
             reason,
         } => (
             t.ev_figures_reopened,
-            figures_args(state, covenant, unit, window, 0),
+            figures_args(t, state, covenant, unit, window, 0),
             vec![(t.reason_label, text(reason.as_str()))],
         ),
         P::FiguresDeadlineSet {
@@ -333,7 +352,7 @@ pub fn describe(t: &Strings, viewer: &Scope, state: &State, e: &Event) -> Descri
             t.ev_figures_deadline,
             vec![
                 ("covenant", vec![names::covenant(state, covenant)]),
-                ("window", plain(window.clone())),
+                ("window", self::window(t, state, covenant, window, None)),
                 ("deadline", date(deadline)),
             ],
             vec![],
@@ -376,7 +395,10 @@ pub fn describe(t: &Strings, viewer: &Scope, state: &State, e: &Event) -> Descri
             vec![
                 ("covenant", vec![names::covenant(state, covenant)]),
                 ("unit", vec![names::unit(state, unit)]),
-                ("window", plain(format!("{window}/{year}"))),
+                (
+                    "window",
+                    self::window(t, state, covenant, window, Some(*year)),
+                ),
             ],
             vec![],
         ),

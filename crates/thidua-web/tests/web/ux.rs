@@ -9,6 +9,8 @@
 //!
 //! Each is a `#[test]` of its own (`scenarios::…`), with its own browser and server on a fresh
 //! fixture: a flow that needs a second covenant drafts it first ([`second_covenant_drafted`]).
+//! Over HTTP only: the history names reporting windows and key-ceremony steps in words, the
+//! covenant page names the indicator measuring each target.
 
 use std::path::PathBuf;
 
@@ -450,4 +452,120 @@ fn tour(b: &Browser, app: &TestApp) {
     b.shots("page-covenant-english");
     b.click("#lang-switch");
     assert!(b.wait_text("Ngày ký (theo giao ước)"));
+}
+
+/// Over HTTP: a reporting window in the history is named as its users know it, from the
+/// covenant's calendar ("Tháng 1/2024"), never by its key (`M01`).
+#[test]
+fn history_names_the_reporting_window() {
+    let app = super::support::spawn(super::support::Backend::Sqlite).unwrap();
+    super::support::load_figures(&app.service);
+    let kg = super::support::signed_in(&app, "lanhdao-kg");
+    for kind in ["figures_saved", "figures_submitted"] {
+        let page = kg.get(&format!("/history?kind={kind}")).body;
+        assert!(
+            page.contains("số liệu kỳ Tháng 1/2024 của"),
+            "{kind}: {page}"
+        );
+        assert!(!page.contains("kỳ M0"), "{kind}: no window keys");
+    }
+    english(&kg);
+    let en = kg.get("/history?kind=figures_submitted").body;
+    assert!(en.contains("the Month 1/2024 figures of"), "{en}");
+}
+
+/// Switches the client's pages to English.
+fn english(c: &super::support::Client) {
+    let csrf = c.get("/account").csrf();
+    c.post_form("/lang", &[("csrf", &csrf), ("to", "en")]);
+}
+
+/// Over HTTP: each step of an election's key ceremony is told in words, in Vietnamese and in
+/// English, never by the log's step name (`commit`, `confirm`…).
+#[test]
+fn history_words_the_key_ceremony_steps() {
+    use thidua_domain::votes::rehearsal::Rehearsal;
+    use thidua_domain::votes::{AwardKind, Fraction, VoteCommand};
+    let app = super::support::spawn(super::support::Backend::Sqlite).unwrap();
+    let (s, sys) = (&app.service, Actor::System);
+    let cluster = thidua_domain::ClusterId::parse("cum-12").unwrap();
+    let text = |x: &str| Text::parse("t", x, 500).unwrap();
+    let units = ["ca-kg", "ca-ag", "ca-hg", "ca-cm", "ca-bl"];
+    for (rank, u) in units.iter().enumerate() {
+        s.execute(
+            &sys,
+            Command::Vote(VoteCommand::RecordStanding {
+                cluster: cluster.clone(),
+                year: 2024,
+                unit: thidua_domain::UnitId::parse(u).unwrap(),
+                rank: rank as u32 + 1,
+                eligible: true,
+                basis: text("Kết quả chấm điểm năm 2024"),
+            }),
+        )
+        .unwrap();
+    }
+    let election = thidua_domain::ElectionId::parse("co-bo-2024").unwrap();
+    s.execute(
+        &sys,
+        Command::Vote(VoteCommand::OpenElection {
+            election: election.clone(),
+            cluster,
+            year: 2024,
+            award: AwardKind::MinistryFlag,
+            title: text("Đề nghị tặng Cờ thi đua của Bộ Công an năm 2024"),
+            seats: 2,
+            approval: Fraction { num: 4, den: 5 },
+            quorum: Fraction { num: 2, den: 3 },
+            trustee_threshold: 3,
+        }),
+    )
+    .unwrap();
+    let e = s.read().election(&election).unwrap().clone();
+    let (_, commands) = Rehearsal::ceremony(&e, [7; 32]);
+    for (_, c) in commands {
+        s.execute(&sys, Command::Vote(c)).unwrap();
+    }
+    let kg = super::support::signed_in(&app, "lanhdao-kg");
+    let vi = kg.get("/history?kind=ceremony_posted").body;
+    for step in [
+        "(1/4: cam kết phần khoá của đơn vị",
+        "(2/4: công bố phần khoá công khai",
+        "(3/4: gửi các mảnh khoá đã mã hoá",
+        "(4/4: xác nhận khoá bỏ phiếu chung",
+        "Lần tạo khoá",
+    ] {
+        assert!(vi.contains(step), "{step}: {vi}");
+    }
+    english(&kg);
+    let en = kg.get("/history?kind=ceremony_posted").body;
+    assert!(
+        en.contains("(4 of 4: confirmation of the joint ballot key"),
+        "{en}"
+    );
+    for (page, lang) in [(&vi, "vi"), (&en, "en")] {
+        for code in ["(commit", "(reveal", "(deal", "(confirm", ", 1)"] {
+            assert!(!page.contains(code), "{lang}: {code}");
+        }
+    }
+}
+
+/// Over HTTP: the covenant page names the regulation's indicator or element that measures a
+/// target, never its id (`crimes`, `resolved_rate`).
+#[test]
+fn covenant_page_names_the_measuring_indicator() {
+    let app = super::support::spawn(super::support::Backend::Sqlite).unwrap();
+    let page = super::support::signed_in(&app, "lanhdao-kg")
+        .get("/covenants/gu-12-2024")
+        .body;
+    let names: std::collections::BTreeMap<String, String> =
+        thidua_domain::covenant::regulation_indicators(REGULATION)
+            .unwrap()
+            .into_iter()
+            .collect();
+    for id in ["crimes", "resolved_rate"] {
+        let shown = format!("<span lang=\"vi\">{}</span>", names[id]);
+        assert!(page.contains(&shown), "{id}: {page}");
+        assert!(!page.contains(&format!("<code>{id}</code>")), "{id}");
+    }
 }

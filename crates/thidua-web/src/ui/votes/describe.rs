@@ -4,6 +4,7 @@
 use thidua_domain::votes::VoteEvent;
 use thidua_domain::{ElectionId, State};
 
+use crate::i18n::history;
 use crate::i18n::votes::strings;
 use crate::i18n::Strings;
 use crate::ui::names::{self, Named};
@@ -74,15 +75,18 @@ pub fn describe<'a>(t: &'a Strings, state: &State, vote: &VoteEvent) -> Parts<'a
             unit: u,
             message,
             attempt,
-        } => (
-            s.ev_ceremony,
-            vec![
-                ("unit", unit(u)),
-                ("election", el(e)),
-                ("step", plain(format!("{}, {attempt}", message.step()))),
-            ],
-            Vec::new(),
-        ),
+        } => {
+            let lang = crate::i18n::Lang::parse(t.lang_code).unwrap_or_default();
+            (
+                s.ev_ceremony,
+                vec![
+                    ("unit", unit(u)),
+                    ("election", el(e)),
+                    ("step", plain(history::ceremony_step(lang, message).into())),
+                ],
+                vec![(history::ceremony_attempt(lang), plain(attempt.to_string()))],
+            )
+        }
         V::VoterKeyRegistered {
             election: e,
             unit: u,
