@@ -78,7 +78,6 @@ pub struct YeStrings {
     pub drawn_records: &'static str,
     pub checked: &'static str,
     pub correct: &'static str,
-    pub recording_rate: &'static str,
     pub responses: &'static str,
     pub accept: &'static str,
     pub answer: &'static str,
@@ -133,6 +132,19 @@ pub struct YeStrings {
     pub beacon_pin: &'static str,
     pub beacon_signature: &'static str,
     pub beacon_record: &'static str,
+    /// The members table's re-check cell and the leader's card: the records declared, how many
+    /// were drawn, the inspectors' result.
+    pub records_declared: &'static str,
+    pub records_drawn: &'static str,
+    pub recheck_result: &'static str,
+    pub recheck_none: &'static str,
+    /// "{correct}/{checked} …, {estimate} ({low} – {high})": the re-check in words.
+    pub recheck_text: &'static str,
+    /// The leader's card once the scores are locked, and before the results are published.
+    pub locked_own: &'static str,
+    pub results_pending: &'static str,
+    pub outcome: &'static str,
+    pub self_kept: &'static str,
 }
 
 pub static VI: YeStrings = YeStrings {
@@ -208,7 +220,6 @@ pub static VI: YeStrings = YeStrings {
     drawn_records: "Số thứ tự hồ sơ được bốc",
     checked: "Số hồ sơ đã kiểm tra",
     correct: "Số hồ sơ ghi nhận đúng",
-    recording_rate: "Tỷ lệ ghi nhận đúng (khoảng tin cậy Wilson 95%)",
     responses: "Giải trình",
     accept: "Chấp nhận điểm đề nghị",
     answer: "Nội dung giải trình",
@@ -263,6 +274,15 @@ pub static VI: YeStrings = YeStrings {
     beacon_pin: "Chọn vòng beacon",
     beacon_signature: "Chữ ký của vòng (96 chữ số hex)",
     beacon_record: "Ghi giá trị beacon",
+    records_declared: "Tổng số hồ sơ đã khai",
+    records_drawn: "Số hồ sơ bốc để kiểm tra lại",
+    recheck_result: "Kết quả kiểm tra lại",
+    recheck_none: "chưa có",
+    recheck_text: "{correct}/{checked} hồ sơ ghi nhận đúng; tỷ lệ ước tính {estimate} (khoảng tin cậy Wilson 95%: {low} – {high})",
+    locked_own: "Điểm năm đã khoá: hồ sơ tự chấm, giải trình và điểm không còn thay đổi.",
+    results_pending: "Kết quả sẽ xem được khi thư ký cụm công bố.",
+    outcome: "Sau chấm chéo",
+    self_kept: "Giữ điểm tự chấm",
 };
 
 pub static EN: YeStrings = YeStrings {
@@ -339,7 +359,6 @@ pub static EN: YeStrings = YeStrings {
     drawn_records: "Record numbers drawn",
     checked: "Records checked",
     correct: "Correctly recorded",
-    recording_rate: "Recording rate (Wilson 95% interval)",
     responses: "Responses",
     accept: "Accept the proposed score",
     answer: "Answer",
@@ -394,6 +413,15 @@ pub static EN: YeStrings = YeStrings {
     beacon_pin: "Pin the beacon round",
     beacon_signature: "The round’s signature (96 hex digits)",
     beacon_record: "Record the beacon value",
+    records_declared: "Records declared",
+    records_drawn: "Records drawn for re-check",
+    recheck_result: "Re-check result",
+    recheck_none: "none yet",
+    recheck_text: "{correct} of {checked} records correctly recorded; estimated rate {estimate} (Wilson 95% interval: {low} – {high})",
+    locked_own: "The year's scores are locked: the dossier, the answers and the scores no longer change.",
+    results_pending: "The results can be read once the secretariat publishes them.",
+    outcome: "After the inspection",
+    self_kept: "Self-score kept",
 };
 
 /// The sentence for a year-end error code.

@@ -1396,3 +1396,166 @@ fn browser_the_secretariat_pins_a_beacon_round() {
     let beacon = app.service.read().review(&cov()).unwrap().beacon.clone();
     assert!(beacon.unwrap().signature.is_none());
 }
+
+/// A review run to its publication with Kiên Giang's 480 source records re-checked (19 of the
+/// 20 drawn found correct) and its C2a disputed and decided by the council.
+fn published_with_a_recheck(app: &TestApp) {
+    use thidua_domain::yearend::YearEndCommand as Y;
+    use thidua_domain::yearend::{Answer, FindingItem, Points, Recheck, Verdict};
+    let (sys, s) = (Actor::System, &app.service);
+    let t = |x: &str| Text::parse("t", x, 500).unwrap();
+    let mut steps = vec![opening(20)];
+    for u in UNITS {
+        steps.push(Y::SaveDossier {
+            covenant: cov(),
+            unit: unit(u),
+            entries: self_scores(),
+        });
+        steps.push(Y::SubmitDossier {
+            covenant: cov(),
+            unit: unit(u),
+            revision: 1,
+        });
+    }
+    steps.push(Y::DeclareRecords {
+        covenant: cov(),
+        unit: unit("ca-kg"),
+        population: 480,
+        description: t("Hồ sơ tin báo năm 2024"),
+    });
+    for u in UNITS {
+        steps.push(Y::CommitSeed {
+            covenant: cov(),
+            unit: unit(u),
+            commitment: commitment(COV, &unit(u), &secret(u)),
+        });
+    }
+    for u in UNITS {
+        steps.push(Y::RevealSeed {
+            covenant: cov(),
+            unit: unit(u),
+            value: secret(u),
+        });
+    }
+    steps.push(Y::DrawAssignment { covenant: cov() });
+    for step in steps.drain(..) {
+        s.execute(&sys, Command::YearEnd(step)).unwrap();
+    }
+    let pairs = s.read().review(&cov()).unwrap().pairs();
+    for p in pairs {
+        let kg = p.inspected == unit("ca-kg");
+        let item = FindingItem {
+            verdict: Verdict::Propose,
+            score: Some(Points("5".parse().unwrap())),
+            reason: Some(t("Giải pháp thứ ba chưa hoàn thành")),
+        };
+        steps.push(Y::SubmitFinding {
+            covenant: cov(),
+            inspector: p.inspector,
+            inspected: p.inspected,
+            items: if kg {
+                [("C2a".to_owned(), item)].into_iter().collect()
+            } else {
+                Default::default()
+            },
+            recheck: kg.then_some(Recheck {
+                checked: 20,
+                correct: 19,
+            }),
+        });
+    }
+    steps.push(Y::SubmitResponse {
+        covenant: cov(),
+        unit: unit("ca-kg"),
+        answers: [(
+            "C2a".to_owned(),
+            Answer {
+                accept: false,
+                text: t("Đã hoàn thành, có biên bản nghiệm thu"),
+            },
+        )]
+        .into_iter()
+        .collect(),
+    });
+    steps.push(Y::ResolveDispute {
+        covenant: cov(),
+        unit: unit("ca-kg"),
+        criterion: "C2a".into(),
+        score: Some(Points("5.5".parse().unwrap())),
+        reason: t("Hội đồng cụm biểu quyết"),
+    });
+    steps.push(Y::Lock { covenant: cov() });
+    steps.push(Y::PublishResults { covenant: cov() });
+    for step in steps {
+        s.execute(&sys, Command::YearEnd(step)).unwrap();
+    }
+}
+
+/// The text of the element with `id` (up to its closing `tag`), tags removed.
+fn element_text(page: &str, id: &str, tag: &str) -> String {
+    let start = page
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("#{id}: {page}"));
+    let rest = &page[start..];
+    let end = rest.find(&format!("</{tag}>")).unwrap_or(rest.len());
+    let mut text = String::new();
+    let mut inside = false;
+    for c in rest[..end].chars() {
+        match c {
+            '<' => inside = true,
+            '>' => inside = false,
+            c if !inside => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// Over HTTP, a leader after the publication: its unit's card says what became of its dossier
+/// and leads to the results; the re-check column shows the records declared, how many were drawn
+/// and the inspectors' result, each labelled (never the bare population); the inspection and the
+/// council's decisions name each criterion beside its code.
+#[test]
+fn a_leader_reads_its_unit_and_the_recheck_after_publication() {
+    let Some(app) = spawn(Backend::Sqlite) else {
+        return;
+    };
+    prepare(&app);
+    published_with_a_recheck(&app);
+    let name = |id: &str| {
+        let state = app.service.read();
+        let review = state.review(&cov()).unwrap();
+        format!("{id} — {}", review.criterion(id).unwrap().name)
+    };
+    let page = signed_in(&app, "lanhdao-kg")
+        .get(&format!("/covenants/{COV}/yearend"))
+        .body;
+    let card = element_text(&page, "leader-ca-kg", "section");
+    for expected in [
+        "Hồ sơ tự chấm",
+        "Đã gửi (1)",
+        "Điểm năm đã khoá",
+        "Xem kết quả tổng kết năm",
+        &name("C2a"),
+        "Hội đồng cụm quyết định: 5,5",
+        "Giữ điểm tự chấm",
+    ] {
+        assert!(card.contains(expected), "{expected}: {card}");
+    }
+    assert!(page.contains(&format!("href=\"/covenants/{COV}/results\">Xem kết quả")));
+    let cell = element_text(&page, "records-cell-ca-kg", "td");
+    for expected in [
+        "Tổng số hồ sơ đã khai: 480",
+        "Số hồ sơ bốc để kiểm tra lại: 20",
+        "Kết quả kiểm tra lại: 19/20 hồ sơ ghi nhận đúng; tỷ lệ ước tính 95% (khoảng tin cậy Wilson 95%: 76,39% – 99,11%)",
+    ] {
+        assert!(cell.contains(expected), "{expected}: {cell}");
+    }
+    let findings = element_text(&page, "findings", "section");
+    assert!(
+        findings.contains(&format!("{}: Đề nghị điểm khác 5", name("C2a"))),
+        "{findings}"
+    );
+    let disputes = element_text(&page, "dispute-ca-kg-C2a", "tr");
+    assert!(disputes.contains(&name("C2a")), "{disputes}");
+}

@@ -33,6 +33,11 @@ pub fn describe<'a>(
         args.push(("unit", vec![names::unit(state, unit)]));
     }
     let date = |d: &chrono::NaiveDate| plain(crate::format::date(d));
+    let review = state.review(e.covenant()).ok();
+    let criterion = |id: &str| {
+        let name = review.and_then(|r| r.criterion(id).ok());
+        super::criterion_label(id, name.map(|c| c.name.as_str()))
+    };
     let details: Vec<(&'static str, Vec<Named>)> = match e {
         E::YearEndOpened(o) => vec![
             (y.dossier_deadline, date(&o.dossier_deadline)),
@@ -72,9 +77,9 @@ pub fn describe<'a>(
                 .items
                 .iter()
                 .filter(|(_, i)| i.verdict != Verdict::Agree)
-                .map(|(c, _)| c.as_str())
+                .map(|(c, _)| criterion(c))
                 .collect::<Vec<_>>()
-                .join(", ");
+                .join("; ");
             vec![(
                 y.verdict,
                 plain(if disputed.is_empty() {
@@ -85,7 +90,7 @@ pub fn describe<'a>(
             )]
         }
         E::DisputeResolved(r) => vec![
-            (y.criterion, plain(r.criterion.clone())),
+            (y.criterion, plain(criterion(&r.criterion))),
             (y.reason, text(r.reason.as_str())),
         ],
         E::ResultsPublished(r) => vec![(y.results, plain(r.results.len().to_string()))],

@@ -217,6 +217,101 @@ impl ReviewPage {
             .filter(|d| d.unit.id == unit)
             .collect()
     }
+    /// A criterion by its code and name ("C2a — Kết quả thực hiện …").
+    fn criterion(&self, id: &str) -> String {
+        let name = self.r.criteria.iter().find(|c| c.id == id);
+        criterion_label(id, name.map(|c| c.name.as_str()))
+    }
+    /// A unit's source-record re-check as labelled values: the records it declared, how many
+    /// the seed drew, and each inspector's result (Wilson 95% interval) the viewer may read.
+    fn records_lines(&self, unit: &str) -> Vec<(&'static str, String)> {
+        let Some(population) = self.member(unit).and_then(|m| m.records) else {
+            return Vec::new();
+        };
+        let mut lines = vec![(self.y.records_declared, count(population))];
+        let drawn = self.records_for(unit).map_or(0, |r| r.numbers.len());
+        if drawn > 0 {
+            lines.push((self.y.records_drawn, count(drawn as u32)));
+        }
+        let results: Vec<String> = self
+            .r
+            .findings
+            .iter()
+            .filter(|f| f.inspected.id == unit)
+            .filter_map(|f| f.recheck.as_ref())
+            .map(|rc| recheck_text(self.y, rc))
+            .collect();
+        let result = match results.is_empty() {
+            true => self.y.recheck_none.to_owned(),
+            false => results.join("; "),
+        };
+        lines.push((self.y.recheck_result, result));
+        lines
+    }
+    fn recheck(&self, rc: &crate::api::yearend::RecheckDto) -> String {
+        recheck_text(self.y, rc)
+    }
+    /// The viewer's unit's dossier status: "Đã gửi (bản 2)".
+    fn dossier_line(&self, unit: &str) -> String {
+        let status = self.member(unit).map_or("none", |m| m.dossier.as_str());
+        match self.r.dossiers.iter().find(|d| d.unit.id == unit) {
+            Some(d) if d.revision > 0 => {
+                format!("{} ({})", self.dossier_status(status), d.revision)
+            }
+            _ => self.dossier_status(status).to_owned(),
+        }
+    }
+    /// What became of a criterion of the unit's dossier: the council's or the unit's settlement
+    /// of a dispute, else its self-score kept.
+    fn outcome(&self, unit: &str, criterion: &str) -> String {
+        let dispute = self
+            .r
+            .disputes
+            .iter()
+            .find(|d| d.unit.id == unit && d.criterion == criterion);
+        match dispute {
+            Some(d) => match &d.final_score {
+                Some(s) => format!("{}: {}", self.status(&d.status), self.num(s)),
+                None => self.status(&d.status).to_owned(),
+            },
+            None => self.y.self_kept.to_owned(),
+        }
+    }
+}
+
+/// A criterion as the year-end pages and the history name it: its code, then its name.
+pub(crate) fn criterion_label(id: &str, name: Option<&str>) -> String {
+    match name {
+        Some(n) if !n.is_empty() => format!("{id} — {n}"),
+        _ => id.to_owned(),
+    }
+}
+
+/// A count the Vietnamese way ("1.234").
+fn count(n: u32) -> String {
+    crate::format::decimal(&rust_decimal::Decimal::from(n))
+}
+
+/// A proportion the API carries ("0.95") as a percentage ("95%").
+fn percent(raw: &str) -> String {
+    match raw.parse::<rust_decimal::Decimal>() {
+        Ok(p) => format!(
+            "{}%",
+            crate::format::decimal(&(p * rust_decimal::Decimal::ONE_HUNDRED))
+        ),
+        Err(_) => raw.to_owned(),
+    }
+}
+
+/// A record re-check in words: how many of the checked records were correctly recorded, the
+/// estimated rate and its Wilson 95% interval.
+fn recheck_text(y: &YeStrings, rc: &crate::api::yearend::RecheckDto) -> String {
+    y.recheck_text
+        .replace("{correct}", &rc.correct.to_string())
+        .replace("{checked}", &rc.checked.to_string())
+        .replace("{estimate}", &percent(&rc.estimate))
+        .replace("{low}", &percent(&rc.low))
+        .replace("{high}", &percent(&rc.high))
 }
 
 fn covenant_id(viewer: &Viewer, id: &str) -> Result<CovenantId, Box<Response>> {
@@ -373,6 +468,9 @@ impl ResultsPage {
             ("leniency", Some(n)) => format!("{} ({n})", crate::format::decimal_str(&f.value)),
             _ => f.value.clone(),
         }
+    }
+    fn recheck(&self, rc: &crate::api::yearend::RecheckDto) -> String {
+        recheck_text(self.y, rc)
     }
     fn indent(&self, depth: &usize) -> String {
         "\u{2003}".repeat(*depth)
