@@ -119,7 +119,11 @@ pub enum DomainError {
     #[error("{field}: {date} is not between 1900 and 2100")]
     DateOutOfRange { field: &'static str, date: String },
     #[error("a document of {year} is dated from 01/01/{year} to the day it is issued ({today}), not {date}")]
-    DocumentDateOutOfRange { date: String, year: i32, today: String },
+    DocumentDateOutOfRange {
+        date: String,
+        year: i32,
+        today: String,
+    },
     #[error("another unit under the same parent is already named {0:?}")]
     UnitNameTaken(String),
     #[error("another unit under the same parent already has the short code {0:?}")]

@@ -527,6 +527,8 @@ pub struct Strings {
     pub about_record_paragraphs: &'static [&'static str],
     pub about_record_terms: &'static [(&'static str, &'static str)],
     pub admin_units: &'static str,
+    /// What each administration section holds, on the overview's cards.
+    pub admin_section_help: [&'static str; 6],
     pub admin_log: &'static str,
     pub admin_overview: &'static str,
     pub warn_id_taken: &'static str,

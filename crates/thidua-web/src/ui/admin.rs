@@ -118,6 +118,14 @@ impl AdminPage {
         }
     }
 
+    /// What a section holds, in a sentence (its position in [`SECTIONS`]).
+    fn section_help(&self, s: &str) -> &'static str {
+        SECTIONS
+            .iter()
+            .position(|x| *x == s)
+            .map_or("", |i| self.l.t.admin_section_help[i])
+    }
+
     fn is_section(&self, s: &str) -> bool {
         self.section == s
     }

@@ -12,6 +12,9 @@ const SANS_BOLD: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Bold.
 /// The voting page's script and the ballot module (`scripts/build-ballot-wasm.sh`).
 const BALLOT_JS: &str = include_str!("../../assets/ballot.js");
 const BALLOT_WASM: &[u8] = include_bytes!("../../assets/ballot.wasm");
+/// The tab's icon: a yellow star on red, drawn here (also answered at `/favicon.ico`, which
+/// browsers ask for by themselves).
+const FAVICON: &str = include_str!("../../assets/favicon.svg");
 /// The year-end page's script: a unit's seed secret made in the leader's browser.
 const YEAREND_JS: &str = include_str!("../../assets/yearend.js");
 
@@ -44,6 +47,17 @@ pub async fn ballot_wasm() -> Response {
             (header::CACHE_CONTROL, "no-cache"),
         ],
         BALLOT_WASM,
+    )
+        .into_response()
+}
+
+pub async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        FAVICON,
     )
         .into_response()
 }

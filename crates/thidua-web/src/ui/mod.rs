@@ -45,6 +45,8 @@ use crate::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/static/app.css", get(assets::css))
+        .route("/favicon.svg", get(assets::favicon))
+        .route("/favicon.ico", get(assets::favicon))
         .route("/static/yearend.js", get(assets::yearend_js))
         .route("/static/fonts/{name}", get(assets::font))
         .route("/login", get(session::login_page).post(session::login))

@@ -258,6 +258,15 @@ impl Browser {
         for width in [1366, 390] {
             self.resize(width, 900);
             self.full_page(&format!("{name}-{width}"));
+            // Nothing is wider than the window: a phone never scrolls sideways (wide tables
+            // scroll inside their own box).
+            let overflow = self.exec(
+                "var w = document.documentElement.clientWidth; var out = [document.documentElement.scrollWidth - w]; document.querySelectorAll('body *').forEach(function(e){ var r = e.getBoundingClientRect(); if (r.right > w + 1 && out.length < 6) out.push(e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(r.right)); }); return out;",
+            );
+            assert_eq!(
+                overflow[0], 0,
+                "{name} at {width} px is wider than the window: {overflow}"
+            );
         }
         self.resize(1280, 900);
     }

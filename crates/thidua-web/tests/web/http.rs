@@ -1018,6 +1018,8 @@ fn pages(app: &TestApp) {
         ("/history?unit=ca-kg&kind=unit_created", "Thành lập đơn vị"),
         ("/account", "Mã truy cập API"),
         ("/static/app.css", "Thi Dua Sans"),
+        ("/favicon.ico", "<svg"),
+        ("/favicon.svg", "<svg"),
     ] {
         let r = c.get(path);
         assert_eq!(r.status, 200, "{path}");
@@ -1075,6 +1077,10 @@ fn admin_forms(app: &TestApp) {
     let c = signed_in(app, "quantri");
     let page = c.get("/admin");
     assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("lịch kỳ báo cáo"),
+        "each section's card says what it holds"
+    );
     let csrf = page.csrf();
     // Server-side validation with the message next to the field.
     let r = c.post_form(
