@@ -156,7 +156,7 @@ fn flow(app: &TestApp) {
     assert_eq!(find("Số liệu tính đến ngày").as_deref(), Some("14/01/2024"));
     assert!(rows
         .iter()
-        .any(|(s, r)| s == "Chỉ tiêu" && r.contains(&"Cùng kỳ năm trước".to_owned())));
+        .any(|(s, r)| s == "Chỉ tiêu" && r.contains(&"Chỉ số đo cùng kỳ năm trước".to_owned())));
     let kg_row = rows
         .iter()
         .find(|(s, r)| s == "Điểm tạm tính" && r.get(1).is_some_and(|n| n.contains("Kiên Giang")))

@@ -777,6 +777,7 @@ fn who_reads_what_of_the_year_end() {
     super::documents::offered_documents_after_publication(&app);
 }
 
+/// An evidence upload's body: the form's fields and the file (sent as a PDF).
 fn multipart(
     csrf: &str,
     unit: &str,
@@ -784,21 +785,12 @@ fn multipart(
     name: &str,
     bytes: &[u8],
 ) -> (String, Vec<u8>) {
-    let boundary = "thidua-test-boundary";
-    let mut body = Vec::new();
-    for (k, v) in [("csrf", csrf), ("unit", unit), ("criterion", criterion)] {
-        body.extend(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .bytes(),
-        );
-    }
-    body.extend(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/pdf\r\n\r\n")
-            .bytes(),
-    );
-    body.extend(bytes);
-    body.extend(format!("\r\n--{boundary}--\r\n").bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
+    super::support::multipart(
+        &[("csrf", csrf), ("unit", unit), ("criterion", criterion)],
+        name,
+        "application/pdf",
+        bytes,
+    )
 }
 
 /// Evidence: a PDF is attached to a criterion (stored by its hash, its name cleaned), a file
