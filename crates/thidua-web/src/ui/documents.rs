@@ -494,11 +494,7 @@ async fn offer_file(
     Path((id, f)): Path<(String, String)>,
     Query(q): Query<OfferParams>,
 ) -> Response {
-    let result = match format(&f) {
-        Ok(f) => offer_file_for(&app, &viewer, &id, &q.doc, q.date.as_deref(), f).await,
-        Err(e) => Err(e),
-    };
-    result.unwrap_or_else(|e| viewer_error(&viewer, e))
+    offer_answer(&app, &viewer, &id, &f, &q).await
 }
 
 /// The preview buttons of the secretariat's one form (date, preview, issue): the same file as
@@ -509,11 +505,22 @@ async fn offer_preview(
     Path((id, f)): Path<(String, String)>,
     CsrfForm(form): CsrfForm<OfferParams>,
 ) -> Response {
-    let result = match format(&f) {
-        Ok(f) => offer_file_for(&app, &viewer, &id, &form.doc, form.date.as_deref(), f).await,
+    offer_answer(&app, &viewer, &id, &f, &form).await
+}
+
+/// An offered document's file in the format the path names, or the error page.
+async fn offer_answer(
+    app: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    f: &str,
+    q: &OfferParams,
+) -> Response {
+    let result = match format(f) {
+        Ok(f) => offer_file_for(app, viewer, id, &q.doc, q.date.as_deref(), f).await,
         Err(e) => Err(e),
     };
-    result.unwrap_or_else(|e| viewer_error(&viewer, e))
+    result.unwrap_or_else(|e| viewer_error(viewer, e))
 }
 
 async fn issue_offer(

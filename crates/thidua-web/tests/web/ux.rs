@@ -484,48 +484,9 @@ fn english(c: &super::support::Client) {
 /// English, never by the log's step name (`commit`, `confirm`…).
 #[test]
 fn history_words_the_key_ceremony_steps() {
-    use thidua_domain::votes::rehearsal::Rehearsal;
-    use thidua_domain::votes::{AwardKind, Fraction, VoteCommand};
     let app = super::support::spawn(super::support::Backend::Sqlite).unwrap();
-    let (s, sys) = (&app.service, Actor::System);
-    let cluster = thidua_domain::ClusterId::parse("cum-12").unwrap();
-    let text = |x: &str| Text::parse("t", x, 500).unwrap();
-    let units = ["ca-kg", "ca-ag", "ca-hg", "ca-cm", "ca-bl"];
-    for (rank, u) in units.iter().enumerate() {
-        s.execute(
-            &sys,
-            Command::Vote(VoteCommand::RecordStanding {
-                cluster: cluster.clone(),
-                year: 2024,
-                unit: thidua_domain::UnitId::parse(u).unwrap(),
-                rank: rank as u32 + 1,
-                eligible: true,
-                basis: text("Kết quả chấm điểm năm 2024"),
-            }),
-        )
-        .unwrap();
-    }
-    let election = thidua_domain::ElectionId::parse("co-bo-2024").unwrap();
-    s.execute(
-        &sys,
-        Command::Vote(VoteCommand::OpenElection {
-            election: election.clone(),
-            cluster,
-            year: 2024,
-            award: AwardKind::MinistryFlag,
-            title: text("Đề nghị tặng Cờ thi đua của Bộ Công an năm 2024"),
-            seats: 2,
-            approval: Fraction { num: 4, den: 5 },
-            quorum: Fraction { num: 2, den: 3 },
-            trustee_threshold: 3,
-        }),
-    )
-    .unwrap();
-    let e = s.read().election(&election).unwrap().clone();
-    let (_, commands) = Rehearsal::ceremony(&e, [7; 32]);
-    for (_, c) in commands {
-        s.execute(&sys, Command::Vote(c)).unwrap();
-    }
+    // The Ministry's flag vote of the votes' tests, its key ceremony completed.
+    super::votes::election(&app);
     let kg = super::support::signed_in(&app, "lanhdao-kg");
     let vi = kg.get("/history?kind=ceremony_posted").body;
     for step in [

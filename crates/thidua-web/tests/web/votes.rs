@@ -37,7 +37,7 @@ fn leader_of(u: &UnitId) -> Actor {
 
 /// The three leaders the fixture lacks, the standings, the election and its key ceremony
 /// (played here for the five trustees, whose secrets the test keeps).
-fn election(app: &TestApp) -> Rehearsal {
+pub(super) fn election(app: &TestApp) -> Rehearsal {
     let sys = Actor::System;
     let s = &app.service;
     for (user, u) in &VOTERS[2..] {

@@ -501,6 +501,23 @@ fn opening(record_sample: u32) -> thidua_domain::yearend::YearEndCommand {
     }
 }
 
+/// Every member commits its seed, then reveals it, then the secretariat draws.
+fn commit_reveal_draw() -> Vec<thidua_domain::yearend::YearEndCommand> {
+    use thidua_domain::yearend::YearEndCommand as Y;
+    let commits = UNITS.iter().map(|u| Y::CommitSeed {
+        covenant: cov(),
+        unit: unit(u),
+        commitment: commitment(COV, &unit(u), &secret(u)),
+    });
+    let reveals = UNITS.iter().map(|u| Y::RevealSeed {
+        covenant: cov(),
+        unit: unit(u),
+        value: secret(u),
+    });
+    let draw = Y::DrawAssignment { covenant: cov() };
+    commits.chain(reveals).chain([draw]).collect()
+}
+
 /// A prepared cluster (SQLite) whose review is open, nothing re-checked.
 fn opened_review() -> TestApp {
     let app = spawn(Backend::Sqlite).unwrap();
@@ -899,21 +916,7 @@ fn the_secretariat_records_an_assignment_when_the_draw_finds_none() {
             reason: Text::parse("t", "Cùng địa bàn giáp ranh", 100).unwrap(),
         });
     }
-    for u in UNITS {
-        steps.push(Y::CommitSeed {
-            covenant: cov(),
-            unit: unit(u),
-            commitment: commitment(COV, &unit(u), &secret(u)),
-        });
-    }
-    for u in UNITS {
-        steps.push(Y::RevealSeed {
-            covenant: cov(),
-            unit: unit(u),
-            value: secret(u),
-        });
-    }
-    steps.push(Y::DrawAssignment { covenant: cov() });
+    steps.extend(commit_reveal_draw());
     for step in steps {
         s.execute(&sys, Command::YearEnd(step)).unwrap();
     }
@@ -1415,21 +1418,7 @@ fn published_with_a_recheck(app: &TestApp) {
         population: 480,
         description: t("Hồ sơ tin báo năm 2024"),
     });
-    for u in UNITS {
-        steps.push(Y::CommitSeed {
-            covenant: cov(),
-            unit: unit(u),
-            commitment: commitment(COV, &unit(u), &secret(u)),
-        });
-    }
-    for u in UNITS {
-        steps.push(Y::RevealSeed {
-            covenant: cov(),
-            unit: unit(u),
-            value: secret(u),
-        });
-    }
-    steps.push(Y::DrawAssignment { covenant: cov() });
+    steps.extend(commit_reveal_draw());
     for step in steps.drain(..) {
         s.execute(&sys, Command::YearEnd(step)).unwrap();
     }
