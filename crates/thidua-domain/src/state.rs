@@ -139,6 +139,11 @@ pub struct State {
     pub standings: OrdMap<ClusterId, BTreeMap<i32, BTreeMap<UnitId, crate::votes::Standing>>>,
     #[serde(default)]
     pub elections: OrdMap<crate::ids::ElectionId, crate::votes::Election>,
+    /// Every commitment and box key a trustee has posted (hex), in every election and attempt:
+    /// a key-ceremony message copied from the log, where all of them are public, is refused
+    /// ([`crate::votes`]), so no trustee takes another's key material as its own.
+    #[serde(default)]
+    pub ceremony_values: imbl::OrdSet<String>,
     /// Year-end reviews: dossiers, draw, findings, resolutions, results.
     #[serde(default)]
     pub yearend: crate::yearend::YearEnds,

@@ -119,7 +119,9 @@ pub fn data_csv(state: &State, covenant: &CovenantId, window: &str) -> Result<St
             out,
             "{},@name,,{}",
             data_id(state.unit(u)?),
-            quote(state.unit(u)?.name.as_str())
+            quote(&thidua_scoring::input::defused(
+                state.unit(u)?.name.as_str()
+            ))
         );
     }
     predecessor_rows(state, c, &mut out)?;

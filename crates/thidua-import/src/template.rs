@@ -233,7 +233,9 @@ impl Template {
                 .flexible(true)
                 .from_writer(&mut out);
             let write = |w: &mut csv::Writer<&mut Vec<u8>>, row: &[String]| {
-                let row = row.iter().cloned().map(defused);
+                let row = row
+                    .iter()
+                    .map(|c| thidua_scoring::input::defused(c).into_owned());
                 w.write_record(row).expect("writing to memory");
             };
             for row in self.heading_block() {
@@ -283,27 +285,10 @@ pub struct Filled {
     pub comments: std::collections::BTreeMap<String, Text>,
 }
 
-/// Characters that make a spreadsheet read a CSV cell as a formula (OWASP's list).
-const FORMULA_START: &[char] = &['=', '+', '-', '@', '\t', '\r'];
-
-/// A text cell of the CSV template, defused: one that a spreadsheet would run as a formula
-/// (`=HYPERLINK(…)` typed as a comment, a regulation's name beginning with `+`) is written
-/// with a leading `'`, which spreadsheets show as text; [`comment_text`] takes it off again.
-fn defused(cell: String) -> String {
-    if cell.starts_with(FORMULA_START) {
-        format!("'{cell}")
-    } else {
-        cell
-    }
-}
-
 /// A comment cell as stored, or why not, naming the element it is about. The `'` that
-/// [`defused`] puts before a formula-like comment is not part of it.
+/// [`thidua_scoring::input::defused`] puts before a formula-like comment is not part of it.
 fn comment_text(raw: &str, element: &str) -> Result<Text, (String, String)> {
-    let raw = match raw.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(FORMULA_START) => rest,
-        _ => raw,
-    };
+    let raw = thidua_scoring::input::undefused(raw);
     Text::parse("comment", raw, thidua_domain::text::limits::REASON).map_err(|e| {
         let (vi, en) = match &e {
             DomainError::TextTooLong { max, .. } => (

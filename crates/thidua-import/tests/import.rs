@@ -247,8 +247,27 @@ fn the_example_2023_figures_are_imported_and_exported_for_the_scoring_engine() {
         "figures_exist"
     );
     approve_january(&mut s);
+    // A name a spreadsheet would run as a formula is exported defused and read back as typed.
+    let formula = "=HYPERLINK(\"http://x\",\"Hậu Giang\")";
+    run(
+        &mut s,
+        &Actor::System,
+        vec![Command::RenameUnit {
+            unit: u("ca-hg"),
+            name: t(formula),
+            short_code: t("HG"),
+            effective: NaiveDate::from_ymd_opt(2024, 1, 2).unwrap(),
+            decision: t("Quyết định thử"),
+        }],
+    )
+    .unwrap();
     let out = export::data_csv(&s, &cov(), "M01").unwrap();
+    assert!(
+        out.contains("HG,@name,,\"'=HYPERLINK(\"\"http://x\"\",\"\"Hậu Giang\"\")\"\n"),
+        "{out}"
+    );
     let data = thidua_scoring::Dataset::from_csv(&out).unwrap_or_else(|e| panic!("{e:?}\n{out}"));
+    assert_eq!(data.unit_name("HG"), Some(formula));
     let reg = thidua_scoring::compile(REGULATION).unwrap();
     data.check(&reg).unwrap();
     assert!(out.contains("KG,crimes,2023-M01,92\n"), "{out}");

@@ -1193,7 +1193,7 @@ fn csv_row(
     value: &str,
 ) {
     if element == "@name" {
-        b.name(row, unit, value);
+        b.name(row, unit, crate::input::undefused(value));
     } else if let Some(c) = element.strip_prefix("@manual:") {
         b.manual(row, unit, c, period, value);
     } else if element == "@predecessors" {

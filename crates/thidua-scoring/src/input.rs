@@ -3,7 +3,9 @@
 //! refused rather than guessed), and text files that must be UTF-8, with the common Vietnamese
 //! legacy encodings (Windows-1258, TCVN3, VNI, and UTF-16 from "Unicode text" exports)
 //! recognised so the error says which one it looks like and how to save as UTF-8.
-//! Shared by every import of figures (scoring data files, the reporting year).
+//! Shared by every import of figures (scoring data files, the reporting year). Also the one
+//! rule for text written into CSV files that spreadsheets open: a cell that would run as a
+//! formula is written with a leading `'` ([`defused`]) and read back as typed ([`undefused`]).
 use rust_decimal::Decimal;
 use std::fmt;
 use unicode_normalization::UnicodeNormalization;
@@ -36,6 +38,28 @@ impl NumberFormat {
             NumberFormat::Vi => "vi",
             NumberFormat::En => "en",
         }
+    }
+}
+
+/// Characters that make a spreadsheet read a CSV cell as a formula (OWASP's list).
+const FORMULA_START: &[char] = &['=', '+', '-', '@', '\t', '\r'];
+
+/// A text cell for a CSV file, defused: one a spreadsheet would run as a formula
+/// (`=HYPERLINK(…)`, a name beginning with `+`) gets a leading `'`, which spreadsheets show as
+/// text. Numbers are never passed here (a negative figure does not exist).
+pub fn defused(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(FORMULA_START) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// A text cell as typed: the `'` that [`defused`] put before a formula-like text is taken off.
+pub fn undefused(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_START) => rest,
+        _ => cell,
     }
 }
 

@@ -475,7 +475,9 @@ impl State {
             } => {
                 let mut e = self.election(election)?.clone();
                 ceremony_step(&mut e, *attempt, unit, message, index)?;
+                let fresh = self.fresh_ceremony_values(message)?;
                 self.elections.insert(election.clone(), e);
+                self.ceremony_values.extend(fresh);
                 Ok(())
             }
             V::VoterKeyRegistered {
@@ -981,6 +983,25 @@ fn cast(
         },
     );
     Ok(())
+}
+
+impl State {
+    /// A commitment's values (its commitment and box key), refused if any trustee posted either
+    /// before: each is made from fresh randomness, so a repeat is a copy of a public message
+    /// (another trustee's, another election's, an abandoned attempt's).
+    fn fresh_ceremony_values(&self, message: &CeremonyMessage) -> Result<Vec<String>, DomainError> {
+        let CeremonyMessage::Commit(m) = message else {
+            return Ok(Vec::new());
+        };
+        let values = vec![m.commitment.clone(), m.box_key.clone()];
+        if values[0] == values[1] || values.iter().any(|v| self.ceremony_values.contains(v)) {
+            return Err(refused(
+                "ceremony_copied",
+                "this commitment or box key was posted before: a trustee makes its own",
+            ));
+        }
+        Ok(values)
+    }
 }
 
 fn ceremony_step(

@@ -612,7 +612,7 @@ fn the_secretariat_withdraws_an_unconfirmed_paper_count_and_records_a_corrected_
 }
 
 #[test]
-fn the_ceremony_refuses_messages_out_of_order_twice_or_from_outsiders() {
+fn the_ceremony_refuses_messages_out_of_order_twice_copied_or_from_outsiders() {
     let mut w = World::cluster();
     let sec = user("thuky");
     w.ok(
@@ -673,6 +673,19 @@ fn the_ceremony_refuses_messages_out_of_order_twice_or_from_outsiders() {
             post(0, CeremonyMessage::Commit(sim.commitments[0].clone()))
         ),
         "forbidden"
+    );
+    // Every commitment is public once posted: another trustee copying it, or only its box
+    // key, as its own is refused (it would otherwise receive shares sealed to ca-kg's key).
+    let copied = sim.commitments[0].clone();
+    assert_eq!(
+        w.err(&leader("ca-ag"), post(1, CeremonyMessage::Commit(copied))),
+        "ceremony_copied"
+    );
+    let mut box_only = sim.commitments[1].clone();
+    box_only.box_key = sim.commitments[0].box_key.clone();
+    assert_eq!(
+        w.err(&leader("ca-ag"), post(1, CeremonyMessage::Commit(box_only))),
+        "ceremony_copied"
     );
     // A voter may register early, but no ballot is taken before the ceremony completes.
     let voter = VoterSecret::generate(&mut rng);

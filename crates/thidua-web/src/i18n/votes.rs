@@ -614,6 +614,10 @@ pub fn error(lang_code: &str, code: &str) -> Option<&'static str> {
             "Kết quả không khớp với các phần giải mã.",
             "The result does not match the decryption shares.",
         ),
+        "ceremony_copied" => (
+            "Phần khoá này đã có người gửi trước đó (sao chép từ sổ ghi): mỗi đơn vị giữ khoá phải tự tạo phần khoá của mình.",
+            "This key material was posted before (copied from the log): each trustee makes its own.",
+        ),
         "ceremony_order" | "ceremony_twice" | "ceremony_attempt" | "ceremony_complete"
         | "ceremony_refused" | "ceremony_complaint" => (
             "Bước tạo khoá không hợp lệ ở thời điểm này.",
