@@ -3,7 +3,7 @@
 //! `State::apply_votes`'s business, on the scratch copy `command::decide` applies them to.
 
 use super::apply::{combine, refused};
-use super::{nominees, outcome, VoteCommand, VoteEvent};
+use super::{nominees, outcome, Fraction, VoteCommand, VoteEvent};
 use crate::authz::{authorise, Permission};
 use crate::error::DomainError;
 use crate::event::{Actor, Payload};
@@ -52,6 +52,7 @@ pub(crate) fn decide(
         } => {
             manage(cluster.clone())?;
             title.check("title", limits::TITLE)?;
+            secrecy_floor(&quorum, trustee_threshold)?;
             let members = state.members(&cluster, year)?.to_vec();
             let candidates = nominees(state, &cluster, year);
             if candidates.is_empty() {
@@ -243,4 +244,24 @@ fn decryption(
         });
     }
     Ok(events)
+}
+
+/// What a new election may not go below, or the ballot would not be secret: at least two
+/// trustees decrypt (one alone could read every ballot), and the quorum is at least half the
+/// members (a count of one or two ballots tells how they voted). Checked when an election is
+/// opened; elections already in the log keep the terms they were opened with.
+fn secrecy_floor(quorum: &Fraction, trustee_threshold: u32) -> Result<(), DomainError> {
+    if trustee_threshold < 2 {
+        return Err(refused(
+            "election_threshold_low",
+            "at least 2 trustees are needed to decrypt: one alone could read every ballot",
+        ));
+    }
+    if u64::from(quorum.num) * 2 < u64::from(quorum.den) {
+        return Err(refused(
+            "election_quorum_low",
+            "the quorum is at least half the members: a count of a few ballots tells how they voted",
+        ));
+    }
+    Ok(())
 }

@@ -409,7 +409,7 @@ pub static MANAGE_VI: ManageStrings = ManageStrings {
     err_number: "Nhập một số nguyên dương.",
     err_seats: "Từ 1 đến số đơn vị được đề cử.",
     err_fraction: "Phân số a/b với 0 < a ≤ b ≤ 1000.",
-    err_threshold: "Từ 1 đến số thành viên của cụm trong năm.",
+    err_threshold: "Từ 2 đến số thành viên của cụm trong năm (một đơn vị một mình không được giải mã được phiếu).",
     err_year: "Chọn một năm của cụm.",
     err_award: "Chọn nội dung bỏ phiếu.",
     actions: "Việc của thư ký cụm",
@@ -500,7 +500,7 @@ pub static MANAGE_EN: ManageStrings = ManageStrings {
     err_number: "Enter a whole number.",
     err_seats: "Between 1 and the number of candidates.",
     err_fraction: "A fraction a/b with 0 < a ≤ b ≤ 1000.",
-    err_threshold: "Between 1 and the number of the cluster's members in the year.",
+    err_threshold: "Between 2 and the number of the cluster's members in the year (no single trustee may decrypt the ballots).",
     err_year: "Choose one of the cluster's years.",
     err_award: "Choose what is voted on.",
     actions: "The secretariat's actions",
@@ -613,6 +613,14 @@ pub fn error(lang_code: &str, code: &str) -> Option<&'static str> {
         "count_mismatch" => (
             "Kết quả không khớp với các phần giải mã.",
             "The result does not match the decryption shares.",
+        ),
+        "election_threshold_low" => (
+            "Cần ít nhất 2 đơn vị giữ khoá cùng giải mã: một đơn vị một mình sẽ đọc được mọi lá phiếu.",
+            "At least 2 trustees must decrypt together: one alone could read every ballot.",
+        ),
+        "election_quorum_low" => (
+            "Số tối thiểu bỏ phiếu phải từ một nửa số thành viên trở lên: kiểm vài lá phiếu thì lộ ai bầu gì.",
+            "The quorum is at least half the members: counting a few ballots would tell how they voted.",
         ),
         "ceremony_copied" => (
             "Phần khoá này đã có người gửi trước đó (sao chép từ sổ ghi): mỗi đơn vị giữ khoá phải tự tạo phần khoá của mình.",

@@ -151,6 +151,27 @@ fn vote_forms(app: &TestApp) {
     }
     assert!(res.body.contains("aria-invalid=\"true\"") && res.body.contains("error-summary"));
     assert!(app.service.read().elections.is_empty());
+    // Terms under which the ballot would not be secret are refused beside their field: one
+    // trustee alone decrypting, a quorum under half the members.
+    for (field, value, id, says) in [
+        ("threshold", "1", "threshold", "Từ 2 đến số thành viên"),
+        ("quorum_num", "1", "quorum_num", "từ một nửa số thành viên"),
+    ] {
+        let mut weak = open_fields("ministry_flag", "2", "4");
+        for f in weak.iter_mut().filter(|f| f.0 == field) {
+            f.1 = value;
+        }
+        let res = post(&secretariat, "/clusters/cum-12/elections/new", &weak);
+        assert_eq!(res.status, 422, "{field}: {}", res.body);
+        let error = res.body.split(&format!("id=\"{id}-error\"")).nth(1);
+        let error = error.and_then(|e| e.split("</p>").next());
+        assert!(
+            error.is_some_and(|e| e.contains(says)),
+            "{field}: {}",
+            res.body
+        );
+    }
+    assert!(app.service.read().elections.is_empty());
 
     // A leader of a member unit may see the cluster but not open a vote.
     let leader = signed_in(app, "lanhdao-kg");

@@ -301,7 +301,7 @@ pub(super) async fn open_election(
     );
     let quorum = fraction("quorum_num", &f.quorum_num, "quorum_den", &f.quorum_den);
     let threshold = number(&mut errors, m, "threshold", &f.threshold);
-    if threshold.is_some_and(|t| t == 0 || (members > 0 && t > members)) {
+    if threshold.is_some_and(|t| t < 2 || (members > 0 && t > members)) {
         errors.push("threshold", m.err_threshold);
     }
     let (
@@ -346,6 +346,8 @@ pub(super) async fn open_election(
         Err(Ok(r)) => {
             let field = match (r.code, r.field) {
                 ("election_candidates" | "election_members" | "no_cluster_year", _) => "show-year",
+                ("election_quorum_low", _) => "quorum_num",
+                ("election_threshold_low", _) => "threshold",
                 (_, Some("seats" | "candidates")) => "seats",
                 (_, Some("approval")) => "approval_num",
                 (_, Some("quorum")) => "quorum_num",
