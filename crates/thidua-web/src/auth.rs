@@ -237,11 +237,21 @@ pub fn event_reader(accounts: &dyn AccountStore, headers: &HeaderMap) -> EventRe
 /// Authenticates every request once and refuses cookie-authenticated API writes without the
 /// session's CSRF token.
 pub async fn authenticate_layer(State(app): State<AppState>, req: Request, next: Next) -> Response {
-    // Read the whole body first (bounded): a request refused before its body is read would
-    // otherwise leave unread bytes behind and the connection would be reset under the client.
-    // The body must arrive within the body timeout (a client trickling it is cut off).
+    // Who is asking comes from the headers alone; the body is read before anything is refused
+    // (a request refused before its body is read would leave unread bytes behind and the
+    // connection would be reset under the client), bounded, and within the body timeout (a
+    // client trickling it is cut off). Only a signed-in caller may send an upload's size.
     let (parts, body) = req.into_parts();
-    let limit = if is_upload(parts.uri.path()) {
+    let metrics = parts.uri.path() == "/metrics";
+    let wants_lang = !parts.uri.path().starts_with("/api/");
+    let authenticated = if metrics {
+        // Its bearer token is the metrics token, not a user's (checked by `metrics::endpoint`).
+        Ok(None)
+    } else {
+        authenticate(&app, &parts.headers, wants_lang).await
+    };
+    let signed_in = matches!(authenticated, Ok(Some(_)));
+    let limit = if signed_in && is_upload(parts.uri.path()) {
         MAX_UPLOAD
     } else {
         MAX_BODY
@@ -267,13 +277,7 @@ pub async fn authenticate_layer(State(app): State<AppState>, req: Request, next:
         }
     };
     let mut req = Request::from_parts(parts, axum::body::Body::from(body));
-    if req.uri().path() == "/metrics" {
-        // Its bearer token is the metrics token, not a user's (checked by `metrics::endpoint`).
-        req.extensions_mut().insert(Authn(None));
-        return next.run(req).await;
-    }
-    let wants_lang = !req.uri().path().starts_with("/api/");
-    let viewer = match authenticate(&app, req.headers(), wants_lang).await {
+    let viewer = match authenticated {
         Ok(v) => v,
         Err(e) => return e.into_response(),
     };

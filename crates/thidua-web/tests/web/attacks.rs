@@ -409,3 +409,25 @@ fn commands_cannot_tell_a_hidden_thing_from_a_missing_one() {
     );
     assert_eq!(r.json()["error"], "hash_mismatch", "{}", r.body);
 }
+
+/// Bodies are bounded before anything else: 1 MiB for a form or a command, 32 MiB only for an
+/// upload from a signed-in caller; an anonymous caller cannot make the server hold an upload's
+/// size by naming an upload's address.
+#[test]
+fn an_anonymous_caller_cannot_send_an_uploads_size() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    let two_mib = vec![b'a'; 2 * 1024 * 1024];
+    let import = "/api/v1/covenants/gu-12-2024/figures/import?file_name=x.csv";
+    let anonymous = Client::new(&app.base);
+    for path in [import, "/api/v1/commands", "/login"] {
+        let r = anonymous.post_bytes(path, &two_mib);
+        assert_eq!(r.status, 413, "{path}: {}", r.body);
+    }
+    let officer = signed_in(&app, "canbo-kg");
+    let r = officer.post_bytes(import, &two_mib);
+    assert_ne!(
+        r.status, 413,
+        "a signed-in upload of 2 MiB is read: {}",
+        r.body
+    );
+}
