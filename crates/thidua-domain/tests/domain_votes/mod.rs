@@ -627,20 +627,7 @@ fn the_ceremony_refuses_messages_out_of_order_twice_copied_or_from_outsiders() {
         }),
     );
     // Only the secretariat opens; candidates come from the standings.
-    let open = vote(VoteCommand::OpenElection {
-        election: el(),
-        cluster: cum(),
-        year: 2024,
-        award: AwardKind::Head,
-        title: t("Bầu cụm trưởng năm 2025"),
-        seats: 1,
-        approval: Fraction { num: 1, den: 2 },
-        quorum: Fraction { num: 2, den: 3 },
-        trustee_threshold: 2,
-    });
-    assert_eq!(w.err(&leader("ca-kg"), open.clone()), "forbidden");
-    // Terms under which the ballot would not be secret are refused when opening.
-    let weak = |quorum: Fraction, trustee_threshold: u32| {
+    let opening = |quorum: Fraction, trustee_threshold: u32| {
         vote(VoteCommand::OpenElection {
             election: el(),
             cluster: cum(),
@@ -654,9 +641,15 @@ fn the_ceremony_refuses_messages_out_of_order_twice_copied_or_from_outsiders() {
         })
     };
     let two_thirds = Fraction { num: 2, den: 3 };
-    assert_eq!(w.err(&sec, weak(two_thirds, 1)), "election_threshold_low");
+    let open = opening(two_thirds, 2);
+    assert_eq!(w.err(&leader("ca-kg"), open.clone()), "forbidden");
+    // Terms under which the ballot would not be secret are refused when opening.
+    assert_eq!(
+        w.err(&sec, opening(two_thirds, 1)),
+        "election_threshold_low"
+    );
     let a_third = Fraction { num: 1, den: 3 };
-    assert_eq!(w.err(&sec, weak(a_third, 2)), "election_quorum_low");
+    assert_eq!(w.err(&sec, opening(a_third, 2)), "election_quorum_low");
     w.ok(&sec, open);
     let mut rng = rng_from_seed([9; 32]);
     let sim = simulate(&w.state.elections[&el()].trustee_params(), &mut rng).unwrap();
