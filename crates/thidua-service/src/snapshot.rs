@@ -21,8 +21,11 @@ use thidua_store::{EventStore, SnapshotMeta, SnapshotReader, SnapshotWriter};
 
 use crate::{LogKey, Service, ServiceError, View};
 
-/// The first line of a snapshot's note.
-const FORMAT: &str = "thidua-snapshot/2";
+/// The first line of a snapshot's note. Raised whenever the state's serialised shape changes
+/// (a field added to `State` included), so that a snapshot an earlier release wrote is
+/// discarded at start-up, said why, and never compared with a state it cannot hold (format 3:
+/// the key ceremonies' used values, `State::ceremony_values`).
+const FORMAT: &str = "thidua-snapshot/3";
 
 /// When the service writes snapshots by itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -160,6 +163,12 @@ pub fn open(store: &dyn EventStore, key: &LogKey, size: u64) -> Result<View, Sna
         .map_err(|e| invalid(format!("its signature does not verify: {e}")))?;
     let frontier = stored_frontier(store, size).map_err(|e| invalid(e.to_string()))?;
     let root = frontier.root();
+    let format = text.lines().next().unwrap_or_default();
+    if format != FORMAT {
+        return Err(invalid(format!(
+            "it was written in format {format}, this release reads {FORMAT}: the log is replayed"
+        )));
+    }
     let claimed = claimed_sha256(&text).ok_or_else(|| invalid("its note is malformed".into()))?;
     if text != note_text(key, size, &root, &claimed) {
         return Err(invalid(

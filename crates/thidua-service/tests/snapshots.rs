@@ -159,6 +159,39 @@ fn a_snapshot_that_does_not_match_is_discarded_and_the_log_replayed() {
     assert!(report.discarded_snapshot.unwrap().contains("signature"));
 }
 
+/// A snapshot an earlier release wrote (another format on its note's first line, correctly
+/// signed) is discarded with that reason, and the log replayed: a state shape it cannot hold
+/// is never compared with the replayed one.
+#[test]
+fn a_snapshot_of_an_earlier_format_is_discarded_and_the_log_replayed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    log_with_snapshot(Arc::new(SqliteStore::open(&db).unwrap()), dir.path());
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let note: String = conn
+        .query_row("SELECT note FROM snapshots WHERE size = 200", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let key = key(dir.path());
+    let text = key.open_note(&note).unwrap();
+    let (_, rest) = text.split_once('\n').unwrap();
+    let older = key
+        .sign_note(&format!("thidua-snapshot/2\n{rest}"))
+        .unwrap();
+    conn.execute("UPDATE snapshots SET note = ?1 WHERE size = 200", [older])
+        .unwrap();
+    let (service, report) = open_with(Arc::new(SqliteStore::open(&db).unwrap()), dir.path(), false);
+    assert_eq!(report.from_snapshot, 0);
+    let reason = report.discarded_snapshot.expect("discarded");
+    assert!(reason.contains("format thidua-snapshot/2"), "{reason}");
+    assert_eq!(service.read().size, 248);
+    assert!(
+        service.halted().is_none(),
+        "nothing halts: the log was replayed"
+    );
+}
+
 #[test]
 fn the_log_before_a_snapshot_is_checked_before_anything_is_served() {
     let dir = tempfile::tempdir().unwrap();
