@@ -706,6 +706,19 @@ impl Client {
         )
     }
 
+    /// [`Self::post_bytes`], or `None` when the connection ended before an answer could be
+    /// read (a server refusing a body may close while the client is still sending it).
+    pub fn try_post_bytes(&self, path: &str, body: &[u8]) -> Option<Resp> {
+        let result = self
+            .request("POST", path)
+            .set("Content-Type", "application/octet-stream")
+            .send_bytes(body);
+        match result {
+            Err(ureq::Error::Transport(_)) => None,
+            other => Some(self.finish(other)),
+        }
+    }
+
     pub fn post_bytes(&self, path: &str, body: &[u8]) -> Resp {
         self.finish(
             self.request("POST", path)
