@@ -161,14 +161,14 @@ pub fn open(store: &dyn EventStore, key: &LogKey, size: u64) -> Result<View, Sna
     let text = key
         .open_note(&meta.note)
         .map_err(|e| invalid(format!("its signature does not verify: {e}")))?;
-    let frontier = stored_frontier(store, size).map_err(|e| invalid(e.to_string()))?;
-    let root = frontier.root();
     let format = text.lines().next().unwrap_or_default();
     if format != FORMAT {
         return Err(invalid(format!(
             "it was written in format {format}, this release reads {FORMAT}: the log is replayed"
         )));
     }
+    let frontier = stored_frontier(store, size).map_err(|e| invalid(e.to_string()))?;
+    let root = frontier.root();
     let claimed = claimed_sha256(&text).ok_or_else(|| invalid("its note is malformed".into()))?;
     if text != note_text(key, size, &root, &claimed) {
         return Err(invalid(

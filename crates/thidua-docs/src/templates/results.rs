@@ -161,7 +161,6 @@ pub fn document(d: &ResultsData) -> Document {
     }
 }
 
-/// Data, template and what issuing records, numbered `number` (`None`: the next number).
 /// The subject of the results report of `year`.
 pub fn subject(year: i32) -> String {
     format!("Kết quả chấm điểm thi đua năm {year}")
@@ -192,6 +191,7 @@ pub(super) fn prepare_published(
     prepare(state, &c.cluster, c.year, &board, place, date, number)
 }
 
+/// Data, template and what issuing records, numbered `number` (`None`: the next number).
 pub(super) fn prepare(
     state: &State,
     cluster: &ClusterId,

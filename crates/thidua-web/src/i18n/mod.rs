@@ -108,8 +108,8 @@ impl Lang {
     }
 }
 
-/// Fills the `{name}` placeholders of a string.
-pub fn fill(template: &str, args: &[(&str, u64)]) -> String {
+/// Fills the `{name}` placeholders of a string (numbers, names, already formatted text).
+pub fn fill<V: std::fmt::Display>(template: &str, args: &[(&str, V)]) -> String {
     args.iter().fold(template.to_owned(), |s, (name, value)| {
         s.replace(&format!("{{{name}}}"), &value.to_string())
     })

@@ -60,22 +60,25 @@ struct WindowPage {
     /// Who recorded each of `w.imports`, by name.
     importers: Vec<Named>,
     errors: BTreeMap<&'static str, String>,
-    /// The historical import just refused (its rows' errors in a table), and whether it was
-    /// asked as a dry run (the box stays ticked).
-    failure: Option<ImportFailure>,
-    dry_run: bool,
+    historical: HistoricalResult,
 }
 
-/// What a historical import answered, for the window page shown again.
+/// What a historical import answered, for the window page shown again: the file refused (its
+/// rows' errors in a table), and whether it was asked as a dry run (the box stays ticked).
 #[derive(Default)]
 struct HistoricalResult {
     failure: Option<ImportFailure>,
     dry_run: bool,
 }
 
+/// An import error's message in the page's language.
+fn in_lang(l: &Layout, vi: &str, en: &str) -> String {
+    if l.lang == "en" { en } else { vi }.to_owned()
+}
+
 impl WindowPage {
     fn message(&self, vi: &str, en: &str) -> String {
-        if self.l.lang == "en" { en } else { vi }.to_owned()
+        in_lang(&self.l, vi, en)
     }
     fn status(&self, s: &str) -> &'static str {
         status_text(self.f, s)
@@ -129,8 +132,7 @@ fn window_view(
                 window_name,
                 importers,
                 errors,
-                failure: historical.failure,
-                dry_run: historical.dry_run,
+                historical,
             });
             if shown_errors {
                 *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -196,11 +198,7 @@ impl ReportPage {
         crate::format::time_ms(*ms)
     }
     fn message(&self, vi: &str, en: &str) -> String {
-        if self.l.lang == "en" {
-            en.to_owned()
-        } else {
-            vi.to_owned()
-        }
+        in_lang(&self.l, vi, en)
     }
 }
 

@@ -207,11 +207,7 @@ pub fn domain_error_in(
             .and_then(|u| state.units.get(&u).map(|x| x.name.to_string()))
             .unwrap_or_else(|| id.to_owned())
     };
-    let fill = |template: &str, args: &[(&str, String)]| {
-        args.iter().fold(template.to_owned(), |s, (k, v)| {
-            s.replace(&format!("{{{k}}}"), v)
-        })
-    };
+    let fill = crate::i18n::fill::<String>;
     match e {
         E::UnitDissolved {
             unit,

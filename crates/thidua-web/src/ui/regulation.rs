@@ -7,6 +7,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::i18n::fill;
 use crate::ui::extract::{Path, Query};
 use askama::Template;
 use axum::extract::State;
@@ -194,12 +195,6 @@ fn children(
 
 fn num(d: &Decimal) -> String {
     crate::format::decimal(d)
-}
-
-fn fill(template: &str, args: &[(&str, String)]) -> String {
-    args.iter().fold(template.to_owned(), |s, (k, v)| {
-        s.replace(&format!("{{{k}}}"), v)
-    })
 }
 
 /// An expression in words where it names one indicator or element, else as written.

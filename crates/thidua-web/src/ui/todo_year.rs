@@ -43,20 +43,19 @@ pub fn todos(t: &Strings, state: &State, viewer: &Viewer, today: NaiveDate) -> V
         }
     }
     out.extend(ballots(t, state, viewer));
-    out.extend(documents(t, state, viewer));
+    out.extend(documents(t, state, viewer, today));
     out
 }
 
 /// For the secretariat: the years of its clusters whose log gives documents not issued yet
 /// (minutes, reports, submissions), linking to the "Văn bản" section of that year.
-fn documents(t: &Strings, state: &State, viewer: &Viewer) -> Vec<Todo> {
+fn documents(t: &Strings, state: &State, viewer: &Viewer, today: NaiveDate) -> Vec<Todo> {
     let mut out = Vec::new();
     for (id, cluster) in state.clusters.iter() {
         if !votes::manage::manages(viewer, id) {
             continue;
         }
         for year in cluster.years.keys() {
-            let today = super::documents::today();
             let waiting = thidua_docs::templates::offers::offers(state, id, *year, today)
                 .iter()
                 .filter(|o| o.issued.is_none())

@@ -306,12 +306,16 @@ fn percent(raw: &str) -> String {
 /// A record re-check in words: how many of the checked records were correctly recorded, the
 /// estimated rate and its Wilson 95% interval.
 fn recheck_text(y: &YeStrings, rc: &crate::api::yearend::RecheckDto) -> String {
-    y.recheck_text
-        .replace("{correct}", &rc.correct.to_string())
-        .replace("{checked}", &rc.checked.to_string())
-        .replace("{estimate}", &percent(&rc.estimate))
-        .replace("{low}", &percent(&rc.low))
-        .replace("{high}", &percent(&rc.high))
+    crate::i18n::fill(
+        y.recheck_text,
+        &[
+            ("correct", rc.correct.to_string()),
+            ("checked", rc.checked.to_string()),
+            ("estimate", percent(&rc.estimate)),
+            ("low", percent(&rc.low)),
+            ("high", percent(&rc.high)),
+        ],
+    )
 }
 
 fn covenant_id(viewer: &Viewer, id: &str) -> Result<CovenantId, Box<Response>> {
