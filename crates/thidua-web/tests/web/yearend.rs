@@ -1310,14 +1310,16 @@ fn the_secretariat_pins_a_public_beacon_round_before_the_commitments() {
     )));
     assert!(!page.body.contains("id=\"beacon-pin-form\""));
     // Round 1000's genuine signature is not this round's.
-    let refused = sec.post_form(
-        &path,
-        &[
-            ("csrf", &page.csrf()),
+    let record_round_1000 = |c: &super::support::Client, csrf: &str| {
+        let round_1000 = "b44679b9a59af2ec876b1a6b1ad52ea9b1615fc3982b19576350f93447cb1125e342b73a8dd2bacbe47e4b6b63ed5e39";
+        let form = [
+            ("csrf", csrf),
             ("action", "record_beacon"),
-            ("signature", "b44679b9a59af2ec876b1a6b1ad52ea9b1615fc3982b19576350f93447cb1125e342b73a8dd2bacbe47e4b6b63ed5e39"),
-        ],
-    );
+            ("signature", round_1000),
+        ];
+        c.post_form(&path, &form)
+    };
+    let refused = record_round_1000(&sec, &page.csrf());
     assert!(
         refused.body.contains("id=\"record_beacon-error\""),
         "{}",
@@ -1337,14 +1339,7 @@ fn the_secretariat_pins_a_public_beacon_round_before_the_commitments() {
     let seen = leader.get(&path);
     assert!(seen.body.contains("id=\"beacon-round\""));
     assert!(seen.body.contains("id=\"beacon-record-form\""));
-    let refused = leader.post_form(
-        &path,
-        &[
-            ("csrf", &seen.csrf()),
-            ("action", "record_beacon"),
-            ("signature", "b44679b9a59af2ec876b1a6b1ad52ea9b1615fc3982b19576350f93447cb1125e342b73a8dd2bacbe47e4b6b63ed5e39"),
-        ],
-    );
+    let refused = record_round_1000(&leader, &seen.csrf());
     assert!(
         refused.body.contains("Chữ ký không đúng"),
         "{}",
