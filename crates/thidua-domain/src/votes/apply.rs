@@ -307,6 +307,7 @@ pub fn replay_election<'a>(
     events: impl IntoIterator<Item = &'a Event>,
 ) -> Result<Option<Election>, DomainError> {
     let mut opened: Option<Election> = None;
+    let mut posted = imbl::OrdSet::new();
     let unknown = || {
         refused(
             "unknown_election",
@@ -317,7 +318,16 @@ pub fn replay_election<'a>(
         let crate::event::Payload::Vote(vote) = &event.payload else {
             continue;
         };
-        if vote.election() != Some(election) {
+        let ours = vote.election() == Some(election);
+        if let VoteEvent::CeremonyPosted { message, .. } = vote {
+            let fresh = fresh_ceremony_values(&posted, message);
+            match (ours, fresh) {
+                (true, Err(copied)) => return Err(copied),
+                (_, Ok(values)) => posted.extend(values),
+                (false, Err(_)) => {}
+            }
+        }
+        if !ours {
             continue;
         }
         if let VoteEvent::ElectionOpened { .. } = vote {
@@ -475,7 +485,7 @@ impl State {
             } => {
                 let mut e = self.election(election)?.clone();
                 ceremony_step(&mut e, *attempt, unit, message, index)?;
-                let fresh = self.fresh_ceremony_values(message)?;
+                let fresh = fresh_ceremony_values(&self.ceremony_values, message)?;
                 self.elections.insert(election.clone(), e);
                 self.ceremony_values.extend(fresh);
                 Ok(())
@@ -985,23 +995,26 @@ fn cast(
     Ok(())
 }
 
-impl State {
-    /// A commitment's values (its commitment and box key), refused if any trustee posted either
-    /// before: each is made from fresh randomness, so a repeat is a copy of a public message
-    /// (another trustee's, another election's, an abandoned attempt's).
-    fn fresh_ceremony_values(&self, message: &CeremonyMessage) -> Result<Vec<String>, DomainError> {
-        let CeremonyMessage::Commit(m) = message else {
-            return Ok(Vec::new());
-        };
-        let values = vec![m.commitment.clone(), m.box_key.clone()];
-        if values[0] == values[1] || values.iter().any(|v| self.ceremony_values.contains(v)) {
-            return Err(refused(
-                "ceremony_copied",
-                "this commitment or box key was posted before: a trustee makes its own",
-            ));
-        }
-        Ok(values)
+/// A commitment's values (its commitment and box key), refused if any trustee posted either
+/// before (`posted`: every ceremony's values so far, in log order): each is made from fresh
+/// randomness, so a repeat is a copy of a public message (another trustee's, another
+/// election's, an abandoned attempt's). The log ([`State::apply`]) and a voter's replay
+/// ([`replay_election`]) both refuse through this one check.
+fn fresh_ceremony_values(
+    posted: &imbl::OrdSet<String>,
+    message: &CeremonyMessage,
+) -> Result<Vec<String>, DomainError> {
+    let CeremonyMessage::Commit(m) = message else {
+        return Ok(Vec::new());
+    };
+    let values = vec![m.commitment.clone(), m.box_key.clone()];
+    if values[0] == values[1] || values.iter().any(|v| posted.contains(v)) {
+        return Err(refused(
+            "ceremony_copied",
+            "this commitment or box key was posted before: a trustee makes its own",
+        ));
     }
+    Ok(values)
 }
 
 fn ceremony_step(

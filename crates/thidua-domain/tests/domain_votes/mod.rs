@@ -698,6 +698,19 @@ fn the_ceremony_refuses_messages_out_of_order_twice_copied_or_from_outsiders() {
         w.err(&leader("ca-ag"), post(1, CeremonyMessage::Commit(box_only))),
         "ceremony_copied"
     );
+    // A voter's machine replaying the log refuses the same copy, should a server log it.
+    let replay = |events: &[thidua_domain::event::Event]| {
+        thidua_domain::votes::replay_election(&el(), events).map(|e| e.is_some())
+    };
+    assert!(replay(&w.events).unwrap());
+    let mut copy = w.events.last().unwrap().clone();
+    let Payload::Vote(VoteEvent::CeremonyPosted { unit, .. }) = &mut copy.payload else {
+        panic!("the last event is ca-kg's commitment");
+    };
+    *unit = u("ca-ag");
+    copy.index += 1;
+    let forged = [w.events.clone(), vec![copy]].concat();
+    assert_eq!(replay(&forged).unwrap_err().code(), "ceremony_copied");
     // A voter may register early, but no ballot is taken before the ceremony completes.
     let voter = VoterSecret::generate(&mut rng);
     w.ok(
