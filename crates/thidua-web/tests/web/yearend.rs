@@ -463,6 +463,7 @@ fn inspect_answer_resolve_publish(b: &Browser, app: &TestApp) {
     b.click("#results-link");
     assert!(b.wait_for("#results"), "{}", b.source());
     assert!(b.find("#distribution-chart").is_some());
+    assert!(b.text("#chart-legend").contains("vạch đỏ: điểm tự chấm"));
     assert!(
         b.text("#witness-status")
             .contains("chờ nhân chứng xác nhận"),
