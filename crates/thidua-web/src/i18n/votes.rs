@@ -1,5 +1,9 @@
 //! The strings of the voting pages and the sentences of vote events and refusals, Vietnamese
 //! and English, kept apart from the main tables so that the votes stage stays in its own files.
+//! English distinguishes one from many: a sentence with a count has a `_one` twin, chosen by
+//! [`by_count`].
+
+use super::fill;
 
 /// Every string the voting pages use.
 pub struct VoteStrings {
@@ -20,8 +24,19 @@ pub struct VoteStrings {
     pub ceremony: &'static str,
     pub ceremony_waiting: &'static str,
     pub ceremony_done: &'static str,
+    /// An abandoned key generation: `{attempt}`, `{complainer}`, `{accused}`, `{verdict}`.
     pub ceremony_failed: &'static str,
+    pub verdict_accused_at_fault: &'static str,
+    pub verdict_complaint_unfounded: &'static str,
     pub round: &'static str,
+    /// "round {round}" inside a sentence or a button.
+    pub round_n: &'static str,
+    /// A fraction of the members and what it comes to: `{fraction}`, `{needed}`, `{members}`.
+    pub members_share: &'static str,
+    pub members_share_one: &'static str,
+    /// `{count}` approvals (a tied unit's).
+    pub approvals_count: &'static str,
+    pub approvals_count_one: &'static str,
     pub round_open: &'static str,
     pub round_closed: &'static str,
     pub round_counted: &'static str,
@@ -53,6 +68,7 @@ pub struct VoteStrings {
     pub vote_working: &'static str,
     /// More candidates ticked than seats (`{seats}`), said before anything is encrypted.
     pub vote_too_many: &'static str,
+    pub vote_too_many_one: &'static str,
     /// The ballot could not be sent for a reason without a sentence of its own.
     pub vote_failed: &'static str,
     pub vote_done: &'static str,
@@ -93,6 +109,8 @@ pub struct VoteStrings {
     pub ev_paper_withdrawn: &'static str,
     pub withdraw_reason: &'static str,
     pub ballot_hash: &'static str,
+    /// A registered voting key's label in the history's details.
+    pub voting_key: &'static str,
     pub eligible: &'static str,
     pub rank: &'static str,
 }
@@ -108,19 +126,26 @@ pub static VI: VoteStrings = VoteStrings {
     award_deputy: "Cụm phó năm sau",
     candidates: "Đơn vị được đề cử (theo thứ hạng)",
     seats: "Số được chọn",
-    approval: "Tỷ lệ đồng ý cần có (trên tổng số thành viên)",
+    approval: "Tỷ lệ đồng ý cần có",
     quorum: "Số thành viên phải tham gia",
     trustees: "Đơn vị giữ khoá",
     trustee_threshold: "Số đơn vị cần để giải mã",
     ceremony: "Tạo khoá bỏ phiếu",
     ceremony_waiting: "Đang chờ các đơn vị giữ khoá hoàn thành bước tạo khoá.",
     ceremony_done: "Khoá bỏ phiếu đã được tạo; mọi người kiểm tra lại được từ sổ.",
-    ceremony_failed: "Lần tạo khoá bị huỷ do khiếu nại",
+    ceremony_failed: "Lần tạo khoá {attempt} bị huỷ: {complainer} khiếu nại {accused}; {verdict}.",
+    verdict_accused_at_fault: "đơn vị bị khiếu nại có lỗi",
+    verdict_complaint_unfounded: "khiếu nại không có căn cứ",
     round: "Vòng",
-    round_open: "Đang nhận phiếu",
-    round_closed: "Đã kết thúc, chờ giải mã kết quả",
-    round_counted: "Đã kiểm phiếu",
-    round_no_quorum: "Không đủ số thành viên tham gia: không kiểm phiếu",
+    round_n: "vòng {round}",
+    members_share: "{fraction} số thành viên ({needed} trên {members} đơn vị)",
+    members_share_one: "{fraction} số thành viên ({needed} trên {members} đơn vị)",
+    approvals_count: "{count} phiếu đồng ý",
+    approvals_count_one: "{count} phiếu đồng ý",
+    round_open: "đang nhận phiếu",
+    round_closed: "đã kết thúc, chờ giải mã kết quả",
+    round_counted: "đã kiểm phiếu",
+    round_no_quorum: "không đủ số thành viên tham gia, không kiểm phiếu",
     voted: "Đã bỏ phiếu",
     not_voted: "Chưa bỏ phiếu",
     who_voted: "Đơn vị đã bỏ phiếu (công khai)",
@@ -147,6 +172,7 @@ pub static VI: VoteStrings = VoteStrings {
     vote_key_note: "Khoá bỏ phiếu của đơn vị được tạo và lưu trên trình duyệt này; máy chủ chỉ nhận khoá công khai.",
     vote_working: "Đang mã hoá phiếu…",
     vote_too_many: "Chỉ được chọn tối đa {seats} đơn vị; hãy bỏ bớt lựa chọn.",
+    vote_too_many_one: "Chỉ được chọn tối đa {seats} đơn vị; hãy bỏ bớt lựa chọn.",
     vote_failed: "Chưa gửi được phiếu; hãy tải lại trang và thử lại.",
     vote_done: "Đã ghi phiếu vào sổ. Giữ lại biên nhận:",
     receipt: "Biên nhận phiếu",
@@ -171,21 +197,22 @@ pub static VI: VoteStrings = VoteStrings {
     minutes_verify: "Mọi thành viên kiểm tra lại được từng phiếu, tổng số và các phần giải mã bằng lệnh “thidua verify”.",
     secretary: "THƯ KÝ",
     chair: "CHỦ TỌA",
-    ev_standing: "{actor} ghi thứ hạng và điều kiện đề nghị khen thưởng của {unit}",
-    ev_election_opened: "{actor} mở cuộc bỏ phiếu {election}",
-    ev_ceremony: "{unit} gửi bước tạo khoá ({step}) của cuộc bỏ phiếu {election}",
-    ev_voter_key: "{unit} đăng ký khoá bỏ phiếu cho cuộc bỏ phiếu {election}",
-    ev_ballot: "{unit} bỏ phiếu (đã mã hoá) vòng {round} của cuộc bỏ phiếu {election}",
-    ev_round_closed: "{actor} kết thúc vòng {round} của cuộc bỏ phiếu {election}",
-    ev_decryption: "{unit} gửi phần giải mã vòng {round} của cuộc bỏ phiếu {election}",
-    ev_counted: "Kết quả vòng {round} của cuộc bỏ phiếu {election} được giải mã",
-    ev_second_round: "{actor} mở vòng 2 của cuộc bỏ phiếu {election}",
-    ev_tie: "{unit} quyết định trường hợp bằng phiếu vòng {round} của cuộc bỏ phiếu {election}",
-    ev_paper: "{actor} ghi kết quả kiểm phiếu giấy vòng {round} của cuộc bỏ phiếu {election}",
-    ev_paper_confirmed: "{unit} xác nhận kết quả kiểm phiếu giấy vòng {round} của cuộc bỏ phiếu {election}",
-    ev_paper_withdrawn: "{actor} rút kết quả kiểm phiếu giấy chưa được xác nhận của vòng {round} của cuộc bỏ phiếu {election}",
+    ev_standing: "{actor} đã ghi thứ hạng và điều kiện đề nghị khen thưởng của {unit}.",
+    ev_election_opened: "{actor} đã mở cuộc bỏ phiếu {election}.",
+    ev_ceremony: "{unit} đã gửi bước tạo khoá ({step}) của cuộc bỏ phiếu {election}.",
+    ev_voter_key: "{unit} đã đăng ký khoá bỏ phiếu cho cuộc bỏ phiếu {election}.",
+    ev_ballot: "{unit} đã bỏ phiếu kín vòng {round} của cuộc bỏ phiếu {election}.",
+    ev_round_closed: "{actor} đã kết thúc vòng {round} của cuộc bỏ phiếu {election}.",
+    ev_decryption: "{unit} đã gửi phần giải mã vòng {round} của cuộc bỏ phiếu {election}.",
+    ev_counted: "Kết quả vòng {round} của cuộc bỏ phiếu {election} đã được giải mã.",
+    ev_second_round: "{actor} đã mở vòng 2 của cuộc bỏ phiếu {election}.",
+    ev_tie: "{unit} đã quyết định trường hợp bằng phiếu vòng {round} của cuộc bỏ phiếu {election}.",
+    ev_paper: "{actor} đã ghi kết quả kiểm phiếu giấy vòng {round} của cuộc bỏ phiếu {election}.",
+    ev_paper_confirmed: "{unit} đã xác nhận kết quả kiểm phiếu giấy vòng {round} của cuộc bỏ phiếu {election}.",
+    ev_paper_withdrawn: "{actor} đã rút kết quả kiểm phiếu giấy chưa được xác nhận của vòng {round} của cuộc bỏ phiếu {election}.",
     withdraw_reason: "Lý do rút",
     ballot_hash: "Mã băm của phiếu",
+    voting_key: "Khoá bỏ phiếu (Ed25519)",
     eligible: "Đủ điều kiện đề nghị",
     rank: "Thứ hạng",
 };
@@ -201,19 +228,26 @@ pub static EN: VoteStrings = VoteStrings {
     award_deputy: "Next year's deputy",
     candidates: "Candidates (in rank order)",
     seats: "To choose",
-    approval: "Approvals needed (of the total membership)",
+    approval: "Approvals needed",
     quorum: "Members who must take part",
     trustees: "Key trustees",
     trustee_threshold: "Trustees needed to decrypt",
     ceremony: "Ballot key generation",
     ceremony_waiting: "Waiting for the trustees to finish generating the key.",
     ceremony_done: "The ballot key is generated; anyone can recompute it from the record.",
-    ceremony_failed: "Key generation abandoned after a complaint",
+    ceremony_failed: "Key generation attempt {attempt} abandoned: {complainer} complained about {accused}; {verdict}.",
+    verdict_accused_at_fault: "the unit complained about was at fault",
+    verdict_complaint_unfounded: "the complaint was unfounded",
     round: "Round",
-    round_open: "Open for ballots",
-    round_closed: "Closed, waiting for the trustees to decrypt the totals",
-    round_counted: "Counted",
-    round_no_quorum: "Too few members took part: not counted",
+    round_n: "round {round}",
+    members_share: "{fraction} of the members ({needed} of {members} units)",
+    members_share_one: "{fraction} of the members ({needed} of {members} unit)",
+    approvals_count: "{count} approvals",
+    approvals_count_one: "{count} approval",
+    round_open: "open for ballots",
+    round_closed: "closed, waiting for the trustees to decrypt the totals",
+    round_counted: "counted",
+    round_no_quorum: "too few members took part, not counted",
     voted: "Voted",
     not_voted: "Not voted",
     who_voted: "Units that voted (public)",
@@ -240,6 +274,7 @@ pub static EN: VoteStrings = VoteStrings {
     vote_key_note: "Your unit's voting key is created and kept in this browser; the server only receives the public key.",
     vote_working: "Encrypting the ballot…",
     vote_too_many: "Choose at most {seats} units; untick some.",
+    vote_too_many_one: "Choose at most {seats} unit; untick some.",
     vote_failed: "The ballot could not be sent; reload the page and try again.",
     vote_done: "The ballot is in the record. Keep your receipt:",
     receipt: "Ballot receipt",
@@ -264,21 +299,22 @@ pub static EN: VoteStrings = VoteStrings {
     minutes_verify: "Every member can recheck each ballot, the totals and the decryption shares with “thidua verify”.",
     secretary: "SECRETARY",
     chair: "CHAIR",
-    ev_standing: "{actor} recorded the standing and award eligibility of {unit}",
-    ev_election_opened: "{actor} opened the vote {election}",
-    ev_ceremony: "{unit} posted a key-generation step ({step}) of the vote {election}",
-    ev_voter_key: "{unit} registered its voting key for the vote {election}",
-    ev_ballot: "{unit} cast an (encrypted) ballot in round {round} of the vote {election}",
-    ev_round_closed: "{actor} closed round {round} of the vote {election}",
-    ev_decryption: "{unit} posted its decryption shares for round {round} of the vote {election}",
-    ev_counted: "The result of round {round} of the vote {election} was decrypted",
-    ev_second_round: "{actor} opened round 2 of the vote {election}",
-    ev_tie: "{unit} decided the tie of round {round} of the vote {election}",
-    ev_paper: "{actor} recorded the paper count of round {round} of the vote {election}",
-    ev_paper_confirmed: "{unit} confirmed the paper count of round {round} of the vote {election}",
-    ev_paper_withdrawn: "{actor} withdrew the unconfirmed paper count of round {round} of the vote {election}",
+    ev_standing: "{actor} recorded the standing and award eligibility of {unit}.",
+    ev_election_opened: "{actor} opened the vote {election}.",
+    ev_ceremony: "{unit} posted a key-generation step ({step}) of the vote {election}.",
+    ev_voter_key: "{unit} registered its voting key for the vote {election}.",
+    ev_ballot: "{unit} cast an (encrypted) ballot in round {round} of the vote {election}.",
+    ev_round_closed: "{actor} closed round {round} of the vote {election}.",
+    ev_decryption: "{unit} posted its decryption shares for round {round} of the vote {election}.",
+    ev_counted: "The result of round {round} of the vote {election} was decrypted.",
+    ev_second_round: "{actor} opened round 2 of the vote {election}.",
+    ev_tie: "{unit} decided the tie of round {round} of the vote {election}.",
+    ev_paper: "{actor} recorded the paper count of round {round} of the vote {election}.",
+    ev_paper_confirmed: "{unit} confirmed the paper count of round {round} of the vote {election}.",
+    ev_paper_withdrawn: "{actor} withdrew the unconfirmed paper count of round {round} of the vote {election}.",
     withdraw_reason: "Reason for withdrawing",
     ballot_hash: "Ballot hash",
+    voting_key: "Voting key (Ed25519)",
     eligible: "Eligible for proposal",
     rank: "Rank",
 };
@@ -292,6 +328,73 @@ pub fn strings(lang_code: &str) -> &'static VoteStrings {
     }
 }
 
+/// The template for a count: `one` for exactly 1, else `many` (English says "1 unit", "2
+/// units"; the Vietnamese pair is one sentence written twice).
+pub fn by_count(count: u64, one: &'static str, many: &'static str) -> &'static str {
+    if count == 1 {
+        one
+    } else {
+        many
+    }
+}
+
+impl VoteStrings {
+    /// "round 2", inside a sentence or a button.
+    pub fn round_n(&self, round: impl std::fmt::Display) -> String {
+        fill(self.round_n, &[("round", round)])
+    }
+
+    /// More candidates ticked than `seats`.
+    pub fn too_many(&self, seats: u32) -> String {
+        let template = by_count(seats.into(), self.vote_too_many_one, self.vote_too_many);
+        fill(template, &[("seats", seats)])
+    }
+
+    /// A fraction of the members and the units it comes to: "4/5 of the members (4 of 5
+    /// units)".
+    pub fn members_share(&self, num: u32, den: u32, needed: u32, members: u32) -> String {
+        let template = by_count(members.into(), self.members_share_one, self.members_share);
+        fill(
+            template,
+            &[
+                ("fraction", format!("{num}/{den}")),
+                ("needed", needed.to_string()),
+                ("members", members.to_string()),
+            ],
+        )
+    }
+
+    /// A tied unit's approvals: "2 approvals", "1 approval".
+    pub fn approvals_count(&self, count: u32) -> String {
+        let template = by_count(count.into(), self.approvals_count_one, self.approvals_count);
+        fill(template, &[("count", count)])
+    }
+}
+
+impl ManageStrings {
+    /// The button closing `round`: "Close round 1".
+    pub fn close_round_n(&self, round: impl std::fmt::Display) -> String {
+        fill(self.close_round, &[("round", round)])
+    }
+
+    /// The link opening a vote for the shown year: "Open an award vote for 2024".
+    pub fn open_new_year(&self, year: i32) -> String {
+        fill(self.open_new_year, &[("year", year)])
+    }
+
+    /// Round 2's introduction, `seats` left to fill.
+    pub fn second_round_intro(&self, seats: u32) -> String {
+        let template = by_count(seats.into(), self.second_intro_one, self.second_intro);
+        fill(template, &[("seats", seats)])
+    }
+
+    /// The tie form's introduction, `seats` to choose.
+    pub fn tie_choice_intro(&self, seats: u32) -> String {
+        let template = by_count(seats.into(), self.tie_intro_one, self.tie_intro);
+        fill(template, &[("seats", seats)])
+    }
+}
+
 /// The secretariat's and the leaders' forms of an election, and the cluster's vote section.
 pub struct ManageStrings {
     pub section: &'static str,
@@ -299,6 +402,8 @@ pub struct ManageStrings {
     pub year: &'static str,
     pub state: &'static str,
     pub open_new: &'static str,
+    /// The cluster page's link for the shown `{year}`.
+    pub open_new_year: &'static str,
     pub open_title: &'static str,
     pub open_intro: &'static str,
     pub open_button: &'static str,
@@ -320,15 +425,16 @@ pub struct ManageStrings {
     pub err_year: &'static str,
     pub err_award: &'static str,
     pub actions: &'static str,
+    /// Closing `{round}`: the election page's button and the confirmation's.
     pub close_round: &'static str,
     pub close_title: &'static str,
     pub close_intro: &'static str,
-    pub close_confirm: &'static str,
     pub ballots_in: &'static str,
     pub quorum_not_met: &'static str,
     pub second_round: &'static str,
     pub second_title: &'static str,
     pub second_intro: &'static str,
+    pub second_intro_one: &'static str,
     pub second_candidates: &'static str,
     pub second_confirm: &'static str,
     pub err_second_candidates: &'static str,
@@ -360,6 +466,7 @@ pub struct ManageStrings {
     pub tie_decide: &'static str,
     pub tie_title: &'static str,
     pub tie_intro: &'static str,
+    pub tie_intro_one: &'static str,
     pub tie_chosen: &'static str,
     pub tie_reason: &'static str,
     pub tie_save: &'static str,
@@ -392,6 +499,7 @@ pub static MANAGE_VI: ManageStrings = ManageStrings {
     year: "Năm",
     state: "Tình trạng",
     open_new: "Mở cuộc bỏ phiếu khen thưởng",
+    open_new_year: "Mở cuộc bỏ phiếu khen thưởng năm {year}",
     open_title: "Mở cuộc bỏ phiếu khen thưởng",
     open_intro: "Các đơn vị được đề cử lấy từ kết quả năm đã công bố (đơn vị đủ điều kiện, theo thứ hạng); thành viên của cụm trong năm là người bỏ phiếu và giữ khoá. Sau khi mở, các đơn vị giữ khoá tạo khoá bỏ phiếu chung trước khi nhận phiếu.",
     open_button: "Mở cuộc bỏ phiếu",
@@ -403,7 +511,7 @@ pub static MANAGE_VI: ManageStrings = ManageStrings {
     approval_help: "Phân số của tổng số thành viên, không phải của số phiếu: cờ thi đua cần ít nhất 80% (4/5).",
     quorum_help: "Phân số của tổng số thành viên phải bỏ phiếu để vòng được kiểm: hai phần ba (2/3).",
     threshold_help: "Số đơn vị giữ khoá cần gửi phần giải mã để giải mã tổng số phiếu (từ 1 đến số thành viên).",
-    members_label: "Thành viên (bỏ phiếu, giữ khoá)",
+    members_label: "Thành viên (bỏ phiếu và giữ khoá)",
     num: "Tử số",
     den: "Mẫu số",
     err_number: "Nhập một số nguyên dương.",
@@ -413,15 +521,15 @@ pub static MANAGE_VI: ManageStrings = ManageStrings {
     err_year: "Chọn một năm của cụm.",
     err_award: "Chọn nội dung bỏ phiếu.",
     actions: "Việc của thư ký cụm",
-    close_round: "Kết thúc vòng",
+    close_round: "Kết thúc vòng {round}",
     close_title: "Kết thúc vòng bỏ phiếu",
     close_intro: "Sau khi kết thúc, không nhận thêm phiếu trong vòng này. Nếu đủ số thành viên tham gia, các đơn vị giữ khoá giải mã tổng số phiếu; nếu không, vòng không được kiểm. Không hoàn tác được.",
-    close_confirm: "Kết thúc vòng",
     ballots_in: "Số đơn vị đã bỏ phiếu",
     quorum_not_met: "Chưa đủ số thành viên tham gia: nếu kết thúc bây giờ, vòng này sẽ không được kiểm phiếu.",
     second_round: "Mở vòng 2",
     second_title: "Mở vòng bỏ phiếu thứ hai",
     second_intro: "Vòng 2 chọn {seats} đơn vị còn lại trong số các đơn vị chưa được chọn ở vòng 1, theo cùng thứ tự. Một cuộc bỏ phiếu có nhiều nhất hai vòng.",
+    second_intro_one: "Vòng 2 chọn {seats} đơn vị còn lại trong số các đơn vị chưa được chọn ở vòng 1, theo cùng thứ tự. Một cuộc bỏ phiếu có nhiều nhất hai vòng.",
     second_candidates: "Đơn vị vào vòng 2",
     second_confirm: "Mở vòng 2",
     err_second_candidates: "Chọn ít nhất số đơn vị còn phải chọn.",
@@ -453,6 +561,7 @@ pub static MANAGE_VI: ManageStrings = ManageStrings {
     tie_decide: "Quyết định trường hợp bằng phiếu",
     tie_title: "Quyết định trường hợp bằng phiếu ở vị trí cuối",
     tie_intro: "Cụm trưởng và cụm phó mỗi người ghi quyết định của mình; kết quả chỉ có khi hai quyết định chọn cùng các đơn vị. Chọn đúng {seats} đơn vị.",
+    tie_intro_one: "Cụm trưởng và cụm phó mỗi người ghi quyết định của mình; kết quả chỉ có khi hai quyết định chọn cùng các đơn vị. Chọn đúng {seats} đơn vị.",
     tie_chosen: "Đơn vị được chọn",
     tie_reason: "Căn cứ quyết định",
     tie_save: "Ghi quyết định",
@@ -483,6 +592,7 @@ pub static MANAGE_EN: ManageStrings = ManageStrings {
     year: "Year",
     state: "State",
     open_new: "Open an award vote",
+    open_new_year: "Open an award vote for {year}",
     open_title: "Open an award vote",
     open_intro: "The candidates come from the year's published results (the eligible units, in rank order); the cluster's members of the year are the voters and the key trustees. Once opened, the trustees generate the shared ballot key before ballots are taken.",
     open_button: "Open the vote",
@@ -494,7 +604,7 @@ pub static MANAGE_EN: ManageStrings = ManageStrings {
     approval_help: "A share of the total membership, not of the votes cast: an emulation flag needs at least 80% (4/5).",
     quorum_help: "The share of the total membership that must vote for the round to be counted: two thirds (2/3).",
     threshold_help: "How many trustees must post their decryption shares to decrypt the totals (1 to the number of members).",
-    members_label: "Members (voters, trustees)",
+    members_label: "Members (voters and trustees)",
     num: "Numerator",
     den: "Denominator",
     err_number: "Enter a whole number.",
@@ -504,15 +614,15 @@ pub static MANAGE_EN: ManageStrings = ManageStrings {
     err_year: "Choose one of the cluster's years.",
     err_award: "Choose what is voted on.",
     actions: "The secretariat's actions",
-    close_round: "Close the round",
+    close_round: "Close round {round}",
     close_title: "Close the ballot round",
     close_intro: "Once closed, the round takes no more ballots. If enough members voted, the trustees decrypt the totals; otherwise the round is not counted. This cannot be undone.",
-    close_confirm: "Close the round",
     ballots_in: "Units that voted",
     quorum_not_met: "Too few members have voted: closed now, this round will not be counted.",
     second_round: "Open round 2",
     second_title: "Open the second round",
     second_intro: "Round 2 fills the {seats} remaining seats from round 1's candidates not chosen, in the same order. A vote has at most two rounds.",
+    second_intro_one: "Round 2 fills the {seats} remaining seat from round 1's candidates not chosen, in the same order. A vote has at most two rounds.",
     second_candidates: "Candidates of round 2",
     second_confirm: "Open round 2",
     err_second_candidates: "Choose at least as many units as seats remain.",
@@ -543,7 +653,8 @@ pub static MANAGE_EN: ManageStrings = ManageStrings {
     confirmed: "Confirmed",
     tie_decide: "Decide the tie",
     tie_title: "Decide the tie at the cut-off",
-    tie_intro: "The head and the deputy each record their decision; it takes effect when both choose the same units. Choose exactly {seats}.",
+    tie_intro: "The head and the deputy each record their decision; it takes effect when both choose the same units. Choose exactly {seats} units.",
+    tie_intro_one: "The head and the deputy each record their decision; it takes effect when both choose the same units. Choose exactly {seats} unit.",
     tie_chosen: "Units chosen",
     tie_reason: "Grounds of the decision",
     tie_save: "Record the decision",
@@ -561,7 +672,7 @@ pub static MANAGE_EN: ManageStrings = ManageStrings {
     paper_review: "Check before recording: once recorded, the round is closed; the count takes effect when the leaders of two member units confirm it, and until then it can only be withdrawn, with a reason, to be entered again.",
     paper_edit: "Edit",
     todo_close: "Every member has voted in {election}: close round {round}.",
-    todo_round_open: "{election}, round {round}: {voted} of {members} units have voted; waiting for the others.",
+    todo_round_open: "{election}, round {round}: ballots in from {voted} of {members} units; waiting for the others.",
     todo_vote_button: "Vote",
     todo_open: "{cluster} has its {year} results (the candidates): open the award vote.",
     todo_second: "Round 1 of {election} did not fill every seat: open round 2.",
@@ -734,4 +845,69 @@ pub fn event_kind(lang_code: &str, kind: &str) -> Option<&'static str> {
         _ => return None,
     };
     Some(if lang_code == "en" { en } else { vi })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// English says "1 unit" and "2 units"; Vietnamese reads the same either way.
+    #[test]
+    fn counts_take_singular_and_plural() {
+        assert_eq!(EN.too_many(1), "Choose at most 1 unit; untick some.");
+        assert_eq!(EN.too_many(2), "Choose at most 2 units; untick some.");
+        assert_eq!(
+            VI.too_many(1),
+            "Chỉ được chọn tối đa 1 đơn vị; hãy bỏ bớt lựa chọn."
+        );
+        assert_eq!(
+            EN.members_share(4, 5, 4, 5),
+            "4/5 of the members (4 of 5 units)"
+        );
+        assert_eq!(
+            VI.members_share(4, 5, 4, 5),
+            "4/5 số thành viên (4 trên 5 đơn vị)"
+        );
+        assert_eq!(EN.approvals_count(1), "1 approval");
+        assert_eq!(EN.approvals_count(0), "0 approvals");
+        assert!(MANAGE_EN
+            .second_round_intro(1)
+            .starts_with("Round 2 fills the 1 remaining seat from"));
+        assert!(MANAGE_EN
+            .second_round_intro(2)
+            .starts_with("Round 2 fills the 2 remaining seats from"));
+        assert!(MANAGE_EN
+            .tie_choice_intro(1)
+            .ends_with("Choose exactly 1 unit."));
+        assert!(MANAGE_EN
+            .tie_choice_intro(3)
+            .ends_with("Choose exactly 3 units."));
+        assert_eq!(MANAGE_EN.close_round_n(1), "Close round 1");
+        assert_eq!(MANAGE_VI.close_round_n(1), "Kết thúc vòng 1");
+        assert_eq!(MANAGE_EN.open_new_year(2024), "Open an award vote for 2024");
+    }
+
+    /// Every history sentence of a vote ends with a full stop, as the others do.
+    #[test]
+    fn history_sentences_end_with_a_full_stop() {
+        for s in [&VI, &EN] {
+            for sentence in [
+                s.ev_standing,
+                s.ev_election_opened,
+                s.ev_ceremony,
+                s.ev_voter_key,
+                s.ev_ballot,
+                s.ev_round_closed,
+                s.ev_decryption,
+                s.ev_counted,
+                s.ev_second_round,
+                s.ev_tie,
+                s.ev_paper,
+                s.ev_paper_confirmed,
+                s.ev_paper_withdrawn,
+            ] {
+                assert!(sentence.ends_with('.'), "{sentence}");
+            }
+        }
+    }
 }

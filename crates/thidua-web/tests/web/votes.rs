@@ -75,15 +75,38 @@ pub(super) fn election(app: &TestApp) -> Rehearsal {
         )
         .unwrap();
     }
+    open_with_key(
+        app,
+        ELECTION,
+        AwardKind::MinistryFlag,
+        "Đề nghị tặng Cờ thi đua của Bộ Công an năm 2024",
+        2,
+        11,
+    )
+}
+
+/// Another election of the cluster's 2024 candidates (after [`election`]), its key ceremony
+/// played for the five trustees from `seed` (each election its own: a trustee's key material
+/// is never posted twice).
+fn open_with_key(
+    app: &TestApp,
+    id: &str,
+    award: AwardKind,
+    title: &str,
+    seats: u32,
+    seed: u8,
+) -> Rehearsal {
+    let s = &app.service;
+    let secretariat = Actor::User(UserId::parse("thuky12").unwrap());
     s.execute(
         &secretariat,
         Command::Vote(VoteCommand::OpenElection {
-            election: ElectionId::parse(ELECTION).unwrap(),
-            cluster,
+            election: ElectionId::parse(id).unwrap(),
+            cluster: ClusterId::parse("cum-12").unwrap(),
             year: 2024,
-            award: AwardKind::MinistryFlag,
-            title: text("Đề nghị tặng Cờ thi đua của Bộ Công an năm 2024"),
-            seats: 2,
+            award,
+            title: text(title),
+            seats,
             approval: Fraction { num: 4, den: 5 },
             quorum: Fraction { num: 2, den: 3 },
             trustee_threshold: 3,
@@ -92,10 +115,10 @@ pub(super) fn election(app: &TestApp) -> Rehearsal {
     .unwrap();
     let e = s
         .read()
-        .election(&ElectionId::parse(ELECTION).unwrap())
+        .election(&ElectionId::parse(id).unwrap())
         .unwrap()
         .clone();
-    let (rehearsal, commands) = Rehearsal::ceremony(&e, [11; 32]);
+    let (rehearsal, commands) = Rehearsal::ceremony(&e, [seed; 32]);
     for (u, c) in commands {
         s.execute(&leader_of(&u), Command::Vote(c)).unwrap();
     }
@@ -196,7 +219,7 @@ fn browser_secret_ballot() {
     assert!(b.wait_for("table.result"));
     let result = b.text("table.result");
     assert!(
-        result.contains("100,0%") && result.contains("80,0%") && result.contains("Được chọn"),
+        result.contains("100%") && result.contains("80%") && result.contains("Được chọn"),
         "{result}"
     );
     b.shots("vote-result");
@@ -327,4 +350,188 @@ fn home_lists_the_open_round_until_the_unit_has_voted() {
     let outsider = super::support::signed_in(&app, "canbo-dt");
     assert_eq!(outsider.get(&format!("/elections/{ELECTION}")).status, 404);
     assert!(!outsider.get("/").body.contains(ELECTION));
+}
+
+/// Switches the client's pages to English.
+fn english(c: &super::support::Client) {
+    let csrf = c.get("/account").csrf();
+    assert_eq!(
+        c.post_form("/lang", &[("csrf", &csrf), ("to", "en")])
+            .status,
+        303
+    );
+}
+
+/// Over HTTP, the vote's pages in English and in Vietnamese: the buttons and counts read as
+/// sentences ("Close round 1", "Choose at most 1 unit", "4/5 of the members (4 of 5 units)"),
+/// the minutes' article is in the page's language with only its Vietnamese data marked so,
+/// percentages written by the shared number format ("80%"), and the history's details name
+/// the voting key.
+#[test]
+fn vote_pages_read_in_both_languages() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    let mut rehearsal = election(&app);
+    open_with_key(
+        &app,
+        "bang-khen-2024",
+        AwardKind::Certificate,
+        "Đề nghị tặng Bằng khen năm 2024",
+        1,
+        12,
+    );
+    let election_path = format!("/elections/{ELECTION}");
+    // The language is the user's: a member's leader who stays in Vietnamese reads the
+    // Vietnamese pages; the secretariat reads them first in Vietnamese, then in English.
+    let member_vi = super::support::signed_in(&app, "lanhdao-ag");
+    let secretariat = super::support::signed_in(&app, "thuky12");
+    let vi = secretariat.get(&election_path).body;
+    assert!(vi.contains(">Kết thúc vòng 1</a>"), "{vi}");
+    assert!(
+        vi.contains("<dd>4/5 số thành viên (4 trên 5 đơn vị)</dd>"),
+        "{vi}"
+    );
+    assert!(
+        vi.contains("Đơn vị đã bỏ phiếu (công khai): 0</h3>"),
+        "{vi}"
+    );
+    assert!(vi.contains("Vòng 1: <span class=\"status\">đang nhận phiếu</span>"));
+    assert!(secretariat
+        .get("/clusters/cum-12?year=2024")
+        .body
+        .contains("Mở cuộc bỏ phiếu khen thưởng năm 2024</a>"));
+    english(&secretariat);
+    let page = secretariat.get(&election_path).body;
+    assert!(
+        page.contains("id=\"close-round\" href=\"/elections/co-bo-2024/close\">Close round 1</a>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<dd>4/5 of the members (4 of 5 units)</dd>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<dd>2/3 of the members (4 of 5 units)</dd>"),
+        "{page}"
+    );
+    assert!(page.contains("Units that voted (public): 0</h3>"), "{page}");
+    assert!(page.contains("Round 1: <span class=\"status\">open for ballots</span>"));
+    assert!(page.contains("Enter a paper count (round 1)</a>"), "{page}");
+    let close = secretariat.get(&format!("{election_path}/close")).body;
+    assert!(close.contains(">Close round 1</button>"), "{close}");
+    assert!(
+        close.contains("<dd>2/3 of the members (4 of 5 units)</dd>"),
+        "{close}"
+    );
+    // The cluster page's link names the year as a sentence does.
+    let cluster = secretariat.get("/clusters/cum-12?year=2024").body;
+    assert!(
+        cluster.contains("Open an award vote for 2024</a>"),
+        "{cluster}"
+    );
+
+    // The ballot page's refusal of too many ticks: one seat, one unit.
+    let leader = super::support::signed_in(&app, "lanhdao-kg");
+    english(&leader);
+    let one = leader.get("/elections/bang-khen-2024/vote?unit=ca-kg").body;
+    assert!(one.contains("Choose at most 1 unit; untick some."), "{one}");
+    let two = leader.get(&format!("{election_path}/vote?unit=ca-kg")).body;
+    assert!(
+        two.contains("Choose at most 2 units; untick some."),
+        "{two}"
+    );
+
+    // Every member votes (the browser test's choices), the round is closed and decrypted.
+    let id = ElectionId::parse(ELECTION).unwrap();
+    for (_, u) in VOTERS {
+        let e = app.service.read().election(&id).unwrap().clone();
+        let u = unit(u);
+        let approve = if u.as_str() == "ca-hg" {
+            vec![0, 2]
+        } else {
+            vec![0, 1]
+        };
+        let register = rehearsal.voter_key(&e, &u);
+        let ballot = rehearsal.ballot(&e, &u, &thidua_ballot::Selection::Approve(approve));
+        app.service
+            .execute_all(
+                &leader_of(&u),
+                vec![Command::Vote(register), Command::Vote(ballot)],
+            )
+            .unwrap();
+    }
+    app.service
+        .execute(
+            &Actor::User(UserId::parse("thuky12").unwrap()),
+            Command::Vote(VoteCommand::CloseRound {
+                election: id.clone(),
+                round: 1,
+            }),
+        )
+        .unwrap();
+    for u in ["ca-kg", "ca-hg", "ca-cm"] {
+        let e = app.service.read().election(&id).unwrap().clone();
+        let c = rehearsal.decryption(&e, 1, &unit(u));
+        app.service
+            .execute(&leader_of(&unit(u)), Command::Vote(c))
+            .unwrap();
+    }
+
+    let page = leader.get(&election_path).body;
+    assert!(
+        page.contains("Round 1: <span class=\"status\">counted</span>"),
+        "{page}"
+    );
+    assert!(page.contains("Units that voted (public): 5</h3>"), "{page}");
+    for share in ["100%", "80%", "20%", "0%"] {
+        assert!(
+            page.contains(&format!(
+                "data-label=\"Share of the total membership\">{share}</td>"
+            )),
+            "{share}: {page}"
+        );
+    }
+
+    // The minutes: English around the Vietnamese data.
+    let minutes = leader
+        .get(&format!("/elections/{ELECTION}/minutes?round=1"))
+        .body;
+    assert!(
+        minutes.contains("<article class=\"minutes\" lang=\"en\">"),
+        "{minutes}"
+    );
+    assert!(
+        minutes.contains("<p class=\"doc-motto\" lang=\"vi\">"),
+        "{minutes}"
+    );
+    assert!(minutes.contains("VOTE-COUNT MINUTES"));
+    assert!(minutes
+        .contains("<strong lang=\"vi\">Đề nghị tặng Cờ thi đua của Bộ Công an năm 2024</strong>"));
+    assert!(
+        minutes.contains("<tr><td lang=\"vi\">Công an tỉnh Kiên Giang</td><td>5</td><td>100%</td>"),
+        "{minutes}"
+    );
+    assert!(minutes.contains("Approvals needed: 4/5 of the members (4 of 5 units)"));
+    let minutes_vi = member_vi
+        .get(&format!("/elections/{ELECTION}/minutes?round=1"))
+        .body;
+    assert!(minutes_vi.contains("<article class=\"minutes\" lang=\"vi\">"));
+    assert!(minutes_vi.contains("BIÊN BẢN KIỂM PHIẾU"));
+
+    // The history: the voting key named, each sentence ended.
+    let history = leader.get("/history?kind=voter_key_registered").body;
+    assert!(history.contains("Voting key (Ed25519)"), "{history}");
+    assert!(
+        history.contains(
+            "registered its voting key for the vote <a href=\"/elections/co-bo-2024\" \
+             lang=\"vi\">Đề nghị tặng Cờ thi đua của Bộ Công an năm 2024</a>."
+        ),
+        "{history}"
+    );
+    assert!(!history.contains(">Ed25519<"), "{history}");
+    let history_vi = member_vi.get("/history?kind=voter_key_registered").body;
+    assert!(
+        history_vi.contains("Khoá bỏ phiếu (Ed25519)"),
+        "{history_vi}"
+    );
+    assert!(history_vi.contains("đã đăng ký khoá bỏ phiếu cho cuộc bỏ phiếu"));
 }

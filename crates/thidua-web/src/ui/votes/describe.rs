@@ -94,7 +94,7 @@ pub fn describe<'a>(t: &'a Strings, state: &State, vote: &VoteEvent) -> Parts<'a
         } => (
             s.ev_voter_key,
             vec![("unit", unit(u)), ("election", el(e))],
-            vec![("Ed25519", plain(key.to_string()))],
+            vec![(s.voting_key, plain(key.to_string()))],
         ),
         V::BallotCast {
             election: e,

@@ -65,10 +65,19 @@ fn award(s: &VoteStrings, a: AwardKind) -> &'static str {
     }
 }
 
-/// `count` of `total` as a percentage with one decimal, Vietnamese style ("66,7%").
+/// `count` of `total` as a percentage rounded to one decimal, written as the product writes
+/// numbers in both languages ([`crate::format::decimal`]: "66,7%", "80%").
 fn percent(count: u32, total: u32) -> String {
-    let tenths = (u64::from(count) * 1000 * 2 + u64::from(total)) / (2 * u64::from(total.max(1)));
-    format!("{},{}%", tenths / 10, tenths % 10)
+    use rust_decimal::{Decimal, RoundingStrategy};
+    let share = Decimal::from(u64::from(count) * 100) / Decimal::from(total.max(1));
+    let share = share.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero);
+    format!("{}%", crate::format::decimal(&share))
+}
+
+/// A tie at the cut-off: what is said of it and the tied units.
+struct TieView {
+    label: &'static str,
+    units: Vec<Named>,
 }
 
 /// One line of a round's result.
@@ -90,8 +99,9 @@ struct RoundView {
     lines: Vec<Line>,
     outcome: Option<Outcome>,
     elected: Vec<Named>,
-    paper: Option<String>,
-    tie: Option<String>,
+    /// Counted on paper: the units whose leaders confirmed the count.
+    paper: Option<Vec<Named>>,
+    tie: Option<TieView>,
     shares: Vec<Named>,
 }
 
@@ -124,20 +134,16 @@ fn round_view(state: &thidua_domain::State, s: &VoteStrings, e: &Election, r: &R
     let paper = r.paper.as_ref().map(|p| {
         p.confirmations
             .keys()
-            .map(|u| names::unit(state, u).text)
-            .collect::<Vec<_>>()
-            .join(", ")
+            .map(|u| names::unit(state, u))
+            .collect()
     });
-    let tie = o.as_ref().and_then(|o| o.tie.as_ref()).map(|t| {
-        let names: Vec<String> = t
-            .candidates
-            .iter()
-            .map(|u| names::unit(state, u).text)
-            .collect();
-        match &t.decided {
-            Some(_) => format!("{} — {}", s.tie_decided, names.join(", ")),
-            None => format!("{} — {}", s.tie, names.join(", ")),
-        }
+    let tie = o.as_ref().and_then(|o| o.tie.as_ref()).map(|t| TieView {
+        label: if t.decided.is_some() {
+            s.tie_decided
+        } else {
+            s.tie
+        },
+        units: t.candidates.iter().map(|u| names::unit(state, u)).collect(),
     });
     RoundView {
         number: r.number,
@@ -181,7 +187,8 @@ struct ElectionPage {
     threshold: u32,
     ceremony_done: bool,
     ceremony_steps: String,
-    failures: Vec<String>,
+    /// Each abandoned key generation, told with the units' names.
+    failures: Vec<Vec<Named>>,
     rounds: Vec<RoundView>,
     can_vote: Vec<Named>,
     m: &'static crate::i18n::votes::ManageStrings,
@@ -242,17 +249,17 @@ async fn election_page(
             .map(|u| names::unit(&state, u))
             .collect(),
         seats: e.seats,
-        approval: format!(
-            "{}/{} ({} / {members})",
+        approval: s.members_share(
             e.approval.num,
             e.approval.den,
-            e.approval.needed(members)
+            e.approval.needed(members),
+            members,
         ),
-        quorum: format!(
-            "{}/{} ({} / {members})",
+        quorum: s.members_share(
             e.quorum.num,
             e.quorum.den,
-            e.quorum.needed(members)
+            e.quorum.needed(members),
+            members,
         ),
         trustees: e.members.iter().map(|u| names::unit(&state, u)).collect(),
         threshold: e.trustee_threshold,
@@ -262,9 +269,21 @@ async fn election_page(
             .failures
             .iter()
             .map(|f| {
-                format!(
-                    "{} {}: {} → {} ({:?})",
-                    s.ceremony_failed, f.attempt, f.complainer, f.accused, f.verdict
+                // By the verdict's wire name (its two values, `accused_at_fault` and
+                // `complaint_unfounded`): the ballot crate is not a dependency of this one.
+                let wire = serde_json::to_value(f.verdict).ok();
+                let verdict = match wire.as_ref().and_then(|v| v.as_str()) {
+                    Some("accused_at_fault") => s.verdict_accused_at_fault,
+                    _ => s.verdict_complaint_unfounded,
+                };
+                names::sentence(
+                    s.ceremony_failed,
+                    &[
+                        ("attempt", vec![Named::plain(f.attempt.to_string())]),
+                        ("complainer", vec![names::unit(&state, &f.complainer)]),
+                        ("accused", vec![names::unit(&state, &f.accused)]),
+                        ("verdict", vec![Named::plain(verdict)]),
+                    ],
                 )
             })
             .collect(),
@@ -335,12 +354,7 @@ fn ballot_messages(lang: crate::i18n::Lang, s: &VoteStrings, seats: u32) -> Stri
         .iter()
         .map(|c| ((*c).to_owned(), lang.error(c).into()))
         .collect();
-    out.insert(
-        "too_many".into(),
-        s.vote_too_many
-            .replace("{seats}", &seats.to_string())
-            .into(),
-    );
+    out.insert("too_many".into(), s.too_many(seats).into());
     out.insert("other".into(), s.vote_failed.into());
     serde_json::Value::Object(out).to_string()
 }
@@ -571,7 +585,12 @@ async fn minutes_page(
         invalid,
         counting_team,
         paper,
-        approval: format!("{}/{}", e.approval.num, e.approval.den),
+        approval: s.members_share(
+            e.approval.num,
+            e.approval.den,
+            e.approval.needed(members),
+            members,
+        ),
     })
 }
 

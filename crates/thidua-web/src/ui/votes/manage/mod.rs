@@ -250,6 +250,16 @@ pub fn state_label(m: &ManageStrings, s: &VoteStrings, e: &Election) -> String {
     format!("{} {}: {what}", s.round, r.number)
 }
 
+impl VotesSection {
+    /// The link opening a vote: "Open an award vote for 2024" when a year is shown.
+    pub fn open_label(&self) -> String {
+        match self.year {
+            Some(y) => self.m.open_new_year(y),
+            None => self.m.open_new.to_owned(),
+        }
+    }
+}
+
 pub fn cluster_section(
     state: &thidua_domain::State,
     viewer: &Viewer,

@@ -13,7 +13,8 @@ pub(super) struct ClosePage {
     round: u32,
     ballots: usize,
     members: usize,
-    quorum_needed: u32,
+    /// The quorum: its fraction of the members and what it comes to.
+    quorum: String,
     quorum_met: bool,
     errors: Errors,
 }
@@ -34,7 +35,12 @@ pub(super) fn close_view(viewer: &Viewer, e: &Election, errors: Errors) -> Respo
         round: r.number,
         ballots: r.ballots.len(),
         members,
-        quorum_needed: e.quorum.needed(members as u32),
+        quorum: s.members_share(
+            e.quorum.num,
+            e.quorum.den,
+            e.quorum.needed(members as u32),
+            members as u32,
+        ),
         quorum_met: e.quorum.reached(r.ballots.len() as u32, members as u32),
         errors: errors.clone(),
     });
@@ -104,7 +110,7 @@ pub(super) fn second_view(
         m,
         id: e.id.to_string(),
         title: e.title.to_string(),
-        intro: crate::i18n::fill(m.second_intro, &[("seats", u64::from(seats))]),
+        intro: m.second_round_intro(seats),
         candidates: allowed
             .iter()
             .map(|u| {

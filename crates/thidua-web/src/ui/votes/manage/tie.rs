@@ -15,8 +15,8 @@ pub(super) struct TiePage {
     intro: String,
     unit: Named,
     unit_id: String,
-    /// (unit id, name, approvals, checked)
-    candidates: Vec<(String, Named, u32, bool)>,
+    /// (unit id, name, its approvals in words, checked)
+    candidates: Vec<(String, Named, String, bool)>,
     decision: String,
     errors: Errors,
 }
@@ -51,7 +51,7 @@ pub(super) fn tie_view(
         id: e.id.to_string(),
         title: e.title.to_string(),
         round: r.number,
-        intro: crate::i18n::fill(m.tie_intro, &[("seats", u64::from(tie.seats))]),
+        intro: m.tie_choice_intro(tie.seats),
         unit: names::unit(state, unit),
         unit_id: unit.to_string(),
         candidates: tie
@@ -62,7 +62,7 @@ pub(super) fn tie_view(
                 (
                     u.to_string(),
                     names::unit(state, u),
-                    approvals.get(u).copied().unwrap_or(0),
+                    s.approvals_count(approvals.get(u).copied().unwrap_or(0)),
                     on,
                 )
             })
