@@ -108,11 +108,32 @@ impl Lang {
     }
 }
 
-/// Fills the `{name}` placeholders of a string (numbers, names, already formatted text).
+/// Fills the `{name}` placeholders of a string (numbers, names, already formatted text), and
+/// the English plural choices `{name|one|other}`: `one` when the value is written "1", `other`
+/// otherwise ("{count} {count|document|documents}"). Vietnamese nouns do not inflect, so only
+/// English strings use the choice.
 pub fn fill<V: std::fmt::Display>(template: &str, args: &[(&str, V)]) -> String {
     args.iter().fold(template.to_owned(), |s, (name, value)| {
-        s.replace(&format!("{{{name}}}"), &value.to_string())
+        let value = value.to_string();
+        plural(&s.replace(&format!("{{{name}}}"), &value), name, &value)
     })
+}
+
+/// Replaces every `{name|one|other}` in `s` by the form `value` asks for.
+fn plural(s: &str, name: &str, value: &str) -> String {
+    let open = format!("{{{name}|");
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(start) = rest.find(&open) {
+        let after = &rest[start + open.len()..];
+        let Some(end) = after.find('}') else { break };
+        let (one, other) = after[..end].split_once('|').unwrap_or((&after[..end], ""));
+        out.push_str(&rest[..start]);
+        out.push_str(if value == "1" { one } else { other });
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Every user-visible string of the interface.
@@ -130,6 +151,8 @@ pub struct Strings {
     pub switch_lang_code: &'static str,
     pub signed_in_as: &'static str,
     pub footer: &'static str,
+    /// How numbers are written, for readers of the English pages (empty in Vietnamese).
+    pub number_note: &'static str,
     pub demo_notice: &'static str,
     pub sign_in_title: &'static str,
     pub user_id_label: &'static str,
@@ -289,6 +312,10 @@ pub struct Strings {
     pub slogan: &'static str,
     pub calendar_note: &'static str,
     pub draft_covenant: &'static str,
+    /// The button drafting a year's covenant ("{year}").
+    pub draft_covenant_year: &'static str,
+    /// The cluster a covenant binds (one).
+    pub covenant_cluster: &'static str,
     pub covenant_id_label: &'static str,
     pub title_label: &'static str,
     pub place_label: &'static str,
@@ -325,6 +352,10 @@ pub struct Strings {
     pub back: &'static str,
     pub band: &'static str,
     pub band_words: &'static str,
+    /// A band with no upper bound ("{min} points or more").
+    pub band_from: &'static str,
+    /// A band with no lower bound ("under {max} points").
+    pub band_below: &'static str,
     pub bands: &'static str,
     pub rules_title: &'static str,
     pub rule_error: &'static str,
@@ -439,6 +470,8 @@ pub struct Strings {
     pub home_next: &'static str,
     pub id_help: &'static str,
     pub item_words: &'static str,
+    /// A bonus or penalty item without a cap.
+    pub item_words_uncapped: &'static str,
     pub leaf_hash: &'static str,
     pub root_hash: &'static str,
     pub proof_path: &'static str,
@@ -580,6 +613,21 @@ impl Strings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fill_chooses_the_english_plural_by_the_written_value() {
+        let t = "{n} {n|document is|documents are} ready; at most {n|point|points}";
+        assert_eq!(fill(t, &[("n", 1)]), "1 document is ready; at most point");
+        assert_eq!(
+            fill(t, &[("n", 2)]),
+            "2 documents are ready; at most points"
+        );
+        assert_eq!(fill("{p} {p|point|points}", &[("p", "1,5")]), "1,5 points");
+        assert_eq!(
+            fill("{x} unchanged {y|a|b}", &[("x", "v")]),
+            "v unchanged {y|a|b}"
+        );
+    }
 
     /// The witnessing sentences fill every placeholder, in both languages.
     #[test]

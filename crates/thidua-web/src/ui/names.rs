@@ -110,7 +110,8 @@ pub fn list(names: Vec<Named>) -> Vec<Named> {
 }
 
 /// Fills `{name}` placeholders of a translated template with names (each argument may be
-/// several segments, e.g. a list); text between placeholders stays interface text.
+/// several segments, e.g. a list), and `{name|one|other}` plural choices as
+/// [`crate::i18n::fill`] makes them; text between placeholders stays interface text.
 pub fn sentence(template: &str, args: &[(&str, Vec<Named>)]) -> Vec<Named> {
     let mut out = Vec::new();
     let mut rest = template;
@@ -119,12 +120,21 @@ pub fn sentence(template: &str, args: &[(&str, Vec<Named>)]) -> Vec<Named> {
             break;
         };
         let key = &rest[open + 1..open + close];
-        match args.iter().find(|(k, _)| *k == key) {
+        let (name, choice) = key.split_once('|').unwrap_or((key, ""));
+        match args.iter().find(|(k, _)| *k == name) {
             Some((_, value)) => {
                 if open > 0 {
                     out.push(Named::plain(&rest[..open]));
                 }
-                out.extend(value.iter().cloned());
+                if choice.is_empty() {
+                    out.extend(value.iter().cloned());
+                } else {
+                    let written: String = value.iter().map(|n| n.text.as_str()).collect();
+                    out.push(Named::plain(crate::i18n::fill(
+                        &format!("{{{key}}}"),
+                        &[(name, written)],
+                    )));
+                }
             }
             None => out.push(Named::plain(&rest[..open + close + 1])),
         }
@@ -394,7 +404,7 @@ mod tests {
         let en = domain_error(Lang::En, &state, state_error);
         assert_eq!(
             en,
-            "The report of Công an tỉnh Kiên Giang for Month 12 is «Submitted, awaiting approval»: it cannot be saved."
+            "The report of Công an tỉnh Kiên Giang for Month 12 is “Submitted, awaiting approval”: it cannot be saved."
         );
         assert!(domain_error(Lang::Vi, &state, &errors[0]).contains(rule));
     }

@@ -228,6 +228,10 @@ struct ClusterPage {
 }
 
 impl ClusterPage {
+    fn draft_button(&self, y: &i32) -> String {
+        crate::i18n::fill(self.l.t.draft_covenant_year, &[("year", y)])
+    }
+
     fn is_year(&self, y: &i32) -> bool {
         self.c.year == Some(*y)
     }

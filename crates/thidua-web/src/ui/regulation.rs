@@ -378,14 +378,15 @@ fn items(t: &Strings, reg: &Regulation) -> (Vec<ItemRow>, Vec<ItemRow>, Vec<Item
     let item = |i: &thidua_scoring::ast::Item| ItemRow {
         name: i.name.clone(),
         how: fill(
-            t.item_words,
+            if i.cap.is_some() {
+                t.item_words
+            } else {
+                t.item_words_uncapped
+            },
             &[
                 ("value", value_name(reg, &i.value.expr)),
                 ("per", num(&i.per)),
-                (
-                    "cap",
-                    i.cap.as_ref().map(num).unwrap_or_else(|| "—".to_owned()),
-                ),
+                ("cap", i.cap.as_ref().map(num).unwrap_or_default()),
             ],
         ),
     };
@@ -395,10 +396,14 @@ fn items(t: &Strings, reg: &Regulation) -> (Vec<ItemRow>, Vec<ItemRow>, Vec<Item
         .map(|b| ItemRow {
             name: b.name.clone(),
             how: fill(
-                t.band_words,
+                match (&b.min, &b.max) {
+                    (Some(_), None) => t.band_from,
+                    (None, Some(_)) => t.band_below,
+                    _ => t.band_words,
+                },
                 &[
-                    ("min", b.min.as_ref().map(num).unwrap_or_else(|| "—".into())),
-                    ("max", b.max.as_ref().map(num).unwrap_or_else(|| "—".into())),
+                    ("min", b.min.as_ref().map(num).unwrap_or_default()),
+                    ("max", b.max.as_ref().map(num).unwrap_or_default()),
                     (
                         "quota",
                         b.quota_pct

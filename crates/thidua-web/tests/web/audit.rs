@@ -303,3 +303,34 @@ fn unreadable_paths_and_queries_answer_the_error_page() {
 fn the_flags_export_is_said_in_words() {
     flags_export_said_in_words(&spawn(Backend::Sqlite).unwrap());
 }
+
+/// The regulation page words open-ended bands and counts as a reader writes them, in both
+/// languages ("90 points or more", "under 50 points", "1 point per unit"), never "—"; English
+/// pages say once how numbers are written; the covenant names its one cluster.
+#[test]
+fn the_regulation_page_words_bands_and_counts_in_both_languages() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    let leader = signed_in(&app, "lanhdao-kg");
+    let path = format!("/covenants/{COV}/regulation");
+    let vi = leader.get(&path);
+    assert_eq!(vi.status, 200, "{}", vi.body);
+    for words in ["từ 90 điểm trở lên", "dưới 50 điểm", "1 điểm cho mỗi đơn vị"] {
+        assert!(vi.body.contains(words), "{words}: {}", vi.body);
+    }
+    assert!(!vi.body.contains("id=\"number-note\""));
+    switch_to_english(&leader);
+    let en = leader.get(&path);
+    for words in [
+        "90 points or more",
+        "under 50 points",
+        "1 point per unit of",
+        "Numbers are written the Vietnamese way",
+    ] {
+        assert!(en.body.contains(words), "{words}: {}", en.body);
+    }
+    for wrong in ["under — points", "from — to", "1 points"] {
+        assert!(!en.body.contains(wrong), "{wrong}: {}", en.body);
+    }
+    let covenant = leader.get(&format!("/covenants/{COV}"));
+    assert!(covenant.body.contains("<dt>Emulation cluster</dt>"), "{}", covenant.body);
+}
