@@ -7,8 +7,11 @@
 //! own index). The first difference stops
 //! it with a [`VerifyError`] naming the entry, the unit, what was expected and what was found.
 //!
-//! Recomputing published scores comes later: pass it as [`Verification::after_replay`], which
-//! receives the rebuilt state and the events and returns a precise mismatch.
+//! Recomputing published results is [`Verification::after_replay`]'s business: it receives the
+//! rebuilt state and the replayed events — every event, or a member's readable part with the
+//! hidden ones left out — and returns a precise mismatch, or says what it could not recompute.
+//! It runs whatever the caller may read (hidden entries do not skip it): what the caller cannot
+//! check must be said, never passed over silently.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -110,7 +113,9 @@ pub struct Summary {
     pub elapsed: Duration,
 }
 
-/// A check run on the rebuilt state and its events (hook for recomputing published scores).
+/// A check run on the rebuilt state and the replayed events (hook for recomputing published
+/// results), whether or not some entries were hidden from the caller: with hidden entries the
+/// events are the readable ones, folded with [`State::apply_readable`] into the state given.
 pub type AfterReplay<'a> = &'a dyn Fn(&State, &[Event]) -> Result<(), String>;
 
 /// What to verify against.
@@ -345,7 +350,7 @@ impl Verification<'_> {
                 found: hexs(&frontier.root()),
             });
         }
-        if let (Some(hook), true) = (self.after_replay, hidden == 0) {
+        if let Some(hook) = self.after_replay {
             hook(&state, &events).map_err(VerifyError::AfterReplay)?;
         }
         self.save_state(&VerifierState {
@@ -441,4 +446,55 @@ fn fetch_all<T>(
         at += n;
     }
     Ok(out)
+}
+
+/// What recomputing the published results from the replayed events found: every mid-year
+/// review, year-end draw and publication among them, each computed again from the state just
+/// before it (`thidua_domain::midyear::audit`, `thidua_domain::yearend::audit`). The events
+/// are the whole log or a member's readable part, folded alike (`State::apply_readable`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Recomputed {
+    pub midyear: thidua_domain::midyear::audit::Audit,
+    pub yearend: thidua_domain::yearend::audit::Audit,
+}
+
+impl Recomputed {
+    /// Recomputes what `events` publish; `state` is the state they were replayed into (a
+    /// kind of result it holds none of is not replayed again). An event that cannot be
+    /// applied is an error.
+    pub fn of(state: &State, events: &[Event]) -> Result<Self, String> {
+        let mut out = Self::default();
+        if !state.midyear.is_empty() {
+            out.midyear = thidua_domain::midyear::audit::audit(events)?;
+        }
+        if !state.yearend.reviews.is_empty() {
+            out.yearend = thidua_domain::yearend::audit::audit(events)?;
+        }
+        Ok(out)
+    }
+
+    /// Every difference and every result not recomputed, as sentences; none when everything
+    /// recomputed is identical to what the log publishes.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if !self.midyear.differences.is_empty() {
+            out.push(format!(
+                "mid-year recomputation differs from the log: {}",
+                self.midyear.differences.join("; ")
+            ));
+        }
+        if !self.yearend.differences.is_empty() {
+            out.push(format!(
+                "year-end recomputation differs from the log: {}",
+                self.yearend.differences.join("; ")
+            ));
+        }
+        for why in &self.midyear.not_recomputed {
+            out.push(format!("mid-year: {why}"));
+        }
+        for why in &self.yearend.not_recomputed {
+            out.push(format!("year-end: {why}"));
+        }
+        out
+    }
 }

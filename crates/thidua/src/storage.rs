@@ -77,6 +77,63 @@ impl StoreArgs {
         }
     }
 
+    /// Opens an existing database for a command that only reads: it never creates a data
+    /// directory, a database or a signing key, and refuses a missing one with a clear error.
+    /// `elsewhere` ends that error with the command's other form, if it has one (e.g. "; use
+    /// --server URL --token TOKEN --log-key KEY to read a server's log"). Opening still brings
+    /// an existing database's schema up to date, as every command does.
+    pub fn open_existing_stores(&self, elsewhere: &str) -> anyhow::Result<Stores> {
+        match &self.database_url()? {
+            Some(_) => {
+                let stores = self.open_stores()?;
+                anyhow::ensure!(
+                    stores.events.size()? > 0,
+                    "the PostgreSQL database holds no log{elsewhere}"
+                );
+                Ok(stores)
+            }
+            None => {
+                let path = self.sqlite_path();
+                anyhow::ensure!(
+                    path.is_file(),
+                    "không có cơ sở dữ liệu tại / no database at {} (give --data DIR of an \
+                     existing one, or --database URL){elsewhere}",
+                    path.display()
+                );
+                self.open_stores()
+            }
+        }
+    }
+
+    /// Opens an existing database and its signing key and replays the log, for a command that
+    /// only reads ([`open_existing_stores`](Self::open_existing_stores)): nothing is created,
+    /// and no snapshot is written.
+    pub fn open_read_only(&self, elsewhere: &str) -> anyhow::Result<Arc<Service>> {
+        let stores = self.open_existing_stores(elsewhere)?;
+        let key_path = self.key_path();
+        anyhow::ensure!(
+            key_path.is_file(),
+            "không có khoá ký tại / no signing key at {} (give --key FILE; a command that only \
+             reads never creates one){elsewhere}",
+            key_path.display()
+        );
+        let key = LogKey::load(&key_path)?;
+        let progress = Progress::new("Đọc lại nhật ký / replaying the log");
+        let options = OpenOptions {
+            snapshots: thidua_service::SnapshotPolicy { every: 0 },
+            ..OpenOptions::default()
+        };
+        let (service, _) = Service::open_full(
+            stores.events.clone(),
+            key,
+            Box::new(SystemEnvironment),
+            options,
+            &|done, total| progress.set(done, total),
+        )?;
+        progress.finish();
+        Ok(Arc::new(service))
+    }
+
     /// Opens the store and replays the log, with a progress bar on a terminal.
     pub fn open_service(&self) -> anyhow::Result<Arc<Service>> {
         Ok(self.open_running()?.0)

@@ -1,15 +1,23 @@
 //! `thidua verify`: the independent verifier. It reads a log from a server (`--server`, with an
 //! API token for entries the caller may read), a database (`--data`/`--database`) or a SQLite
 //! backup (`--backup`), and checks everything against keys from flags or a trust file; see
-//! `thidua_transparency::verify`. A difference exits non-zero with a precise message.
-use std::path::PathBuf;
+//! `thidua_transparency::verify`. It then recomputes every mid-year review, year-end draw and
+//! publication it may read, a member's readable part of the log as well as a whole one. A
+//! difference, or a result that cannot be recomputed from what the caller reads, exits non-zero
+//! with a precise message.
+//!
+//! [`check`] is the one way the command line fetches, verifies and replays a log: `thidua
+//! assign --verify --server` and `thidua figures export --server` go through it too
+//! ([`ServerLogArgs`]).
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use thidua_ledger::CosignatureVerifier;
+use thidua_ledger::{CosignatureVerifier, Verifier};
 use thidua_transparency::client::{HttpLog, LocalLog, LogClient};
 use thidua_transparency::trust::{parse_log_key, parse_witness_key, Trust};
-use thidua_transparency::verify::{AfterReplay, Verification};
+use thidua_transparency::verify::{AfterReplay, Recomputed, Summary, Verification, VerifyError};
 
 use crate::storage::{Progress, StoreArgs, Stores};
 
@@ -18,7 +26,8 @@ pub struct VerifyArgs {
     /// Máy chủ / verify a running server, e.g. http://thidua.cum12.example
     #[arg(long, conflicts_with = "backup")]
     pub server: Option<String>,
-    /// Mã API / API token (Bearer) for reading entries on the server.
+    /// Mã API / API token (Bearer) for reading entries on the server (a member's, made on the
+    /// server's /account page); without it every entry is hidden and no result is recomputed.
     #[arg(long, env = "THIDUA_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
     /// Tệp sao lưu SQLite / verify a SQLite backup file (opened from a private copy).
@@ -58,6 +67,108 @@ pub struct VerifyArgs {
     pub skip_yearend: bool,
 }
 
+/// A server's log read as a member reads it and checked as `thidua verify` checks it: the
+/// options of the commands that recompute from a server's log instead of a database.
+#[derive(clap::Args, Clone, Debug)]
+pub struct ServerLogArgs {
+    /// Máy chủ / read the log of this server (checked as `thidua verify` checks it) instead of
+    /// a database, e.g. https://thidua.cum12.example
+    #[arg(long)]
+    pub server: Option<String>,
+    /// Mã API / a member's API token (made on the server's /account page) to read the entries
+    /// the member may read.
+    #[arg(long, env = "THIDUA_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// Khoá công khai của nhật ký / the log's verifier key (GET /api/v1/log/key, or the
+    /// server's /transparency page; better from a second source).
+    #[arg(long, env = "THIDUA_LOG_KEY")]
+    pub log_key: Option<String>,
+    /// Tệp CA (PEM) / also trust the CAs in this PEM file for an https:// server.
+    #[arg(long, env = "THIDUA_CA_FILE")]
+    pub ca_file: Option<PathBuf>,
+}
+
+/// The end of the "no database" error of a command that also reads a server's log.
+pub const USE_SERVER: &str = "; or read a server's log: --server URL --token TOKEN --log-key KEY";
+
+impl ServerLogArgs {
+    /// Fetches, verifies and replays the server's log (no witnesses required, no state file),
+    /// recomputing the published results when `recompute`. A verification failure is an
+    /// error naming the server; so is a log of which the token reads nothing.
+    pub fn check(&self, recompute: bool) -> anyhow::Result<Checked> {
+        let url = self.server.as_deref().context("--server")?;
+        let key = self.log_key.as_deref().with_context(|| {
+            format!(
+                "give the log's verifier key with --log-key (shown on {}/transparency; \
+                 better checked with a second source)",
+                url.trim_end_matches('/')
+            )
+        })?;
+        let log_key = parse_log_key(key).map_err(anyhow::Error::msg)?;
+        let client = HttpLog::with_ca(url, self.token.clone(), self.ca_file.as_deref())?;
+        let checked = check(&client, &log_key, &[], 0, None, recompute)
+            .map_err(|e| anyhow::anyhow!("KHÔNG KHỚP / VERIFICATION FAILED ({url}): {e}"))?;
+        if checked.summary.replayed == 0 && checked.summary.size > 0 {
+            anyhow::bail!(
+                "{} entries verified, but none of their contents could be read: {}",
+                checked.summary.size,
+                NEED_TOKEN
+            );
+        }
+        Ok(checked)
+    }
+}
+
+const NEED_TOKEN: &str = "a member's API token (--token, made on the server's /account page) \
+                          is needed to replay the events and recompute results";
+
+/// A log verified and replayed, and what recomputing its published results found.
+pub struct Checked {
+    pub summary: Summary,
+    /// `None` when recomputing was not asked for.
+    pub recomputed: Option<Recomputed>,
+}
+
+/// Verifies the log `client` serves against `log_key` (and the witnesses' quorum), replays
+/// every event the caller may read and, when `recompute`, recomputes every mid-year review,
+/// year-end draw and publication among them (whether or not some entries are hidden). A
+/// difference, or a result the readable events cannot recompute, fails the verification.
+pub fn check(
+    client: &dyn LogClient,
+    log_key: &Verifier,
+    witnesses: &[(String, CosignatureVerifier)],
+    min_cosignatures: u32,
+    state_path: Option<&Path>,
+    recompute: bool,
+) -> Result<Checked, VerifyError> {
+    let recomputed = RefCell::new(None);
+    let hook = |state: &thidua_domain::State, events: &[thidua_domain::Event]| {
+        let r = Recomputed::of(state, events)?;
+        let problems = r.problems();
+        *recomputed.borrow_mut() = Some(r);
+        match problems.is_empty() {
+            true => Ok(()),
+            false => Err(problems.join("; ")),
+        }
+    };
+    let progress = Progress::new("Kiểm tra nhật ký / verifying the log");
+    let verification = Verification {
+        log_key,
+        witnesses,
+        min_cosignatures,
+        state_path,
+        progress: &|done, total| progress.set(done, total),
+        after_replay: recompute.then_some(&hook as AfterReplay),
+        keep_events: recompute,
+    };
+    let result = verification.run(client);
+    progress.finish();
+    Ok(Checked {
+        summary: result?,
+        recomputed: recomputed.into_inner(),
+    })
+}
+
 pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     let trust = match &args.trust {
         Some(path) => Trust::load(path).map_err(anyhow::Error::msg)?,
@@ -70,7 +181,11 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
             Stores::backup(file).with_context(|| format!("{}", file.display()))?,
             file.display().to_string(),
         ),
-        (None, None) => Source::Local(args.store.open_stores()?, "the local database".into()),
+        (None, None) => Source::Local(
+            args.store
+                .open_existing_stores("; or verify a server: --server URL --token TOKEN")?,
+            "the local database".into(),
+        ),
     };
     let client: Box<dyn LogClient> = match &source {
         Source::Server(url) => Box::new(HttpLog::with_ca(
@@ -108,20 +223,19 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
         ));
     }
     let min_cosignatures = args.min_cosignatures.or(trust.quorum).unwrap_or(0);
-    let progress = Progress::new("Kiểm tra nhật ký / verifying the log");
-    let verification = Verification {
-        log_key: &log_key,
-        witnesses: &witnesses,
+    let result = check(
+        &*client,
+        &log_key,
+        &witnesses,
         min_cosignatures,
-        state_path: (!args.no_state).then_some(args.state.as_path()),
-        progress: &|done, total| progress.set(done, total),
-        after_replay: (!args.skip_yearend).then_some(&yearend_hook as AfterReplay),
-        keep_events: !args.skip_yearend,
-    };
-    let result = verification.run(&*client);
-    progress.finish();
-    let summary = match result {
-        Ok(s) => s,
+        (!args.no_state).then_some(args.state.as_path()),
+        !args.skip_yearend,
+    );
+    let Checked {
+        summary,
+        recomputed,
+    } = match result {
+        Ok(c) => c,
         Err(e) => {
             eprintln!(
                 "KHÔNG KHỚP / VERIFICATION FAILED ({}): {e}",
@@ -130,6 +244,25 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
+    // Nothing read: the tree and the signatures hold, but no event was replayed.
+    let nothing_read = summary.replayed == 0 && summary.size > 0;
+    let from = if summary.hidden > 0 {
+        format!(" ({} events readable with this token)", summary.replayed)
+    } else {
+        String::new()
+    };
+    if let Some(r) = &recomputed {
+        for line in recomputed_lines(r, &from) {
+            eprintln!("{line}");
+        }
+    }
+    if nothing_read {
+        eprintln!(
+            "chú ý / note: không đọc được nội dung sự kiện nào: chỉ kiểm chữ ký và cây, không tính \
+             lại kết quả nào / no event contents were replayed (every entry is hidden): the \
+             signatures and the tree are verified, but no result was recomputed; {NEED_TOKEN}"
+        );
+    }
     let state_hash = thidua_transparency::verify::state_fingerprint(&summary.state);
     let secs = summary.elapsed.as_secs_f64().max(1e-9);
     let rate = (summary.size as f64 / secs) as u64;
@@ -142,6 +275,8 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
             "cosigned_by": summary.cosigned_by,
             "hidden": summary.hidden,
             "replayed": summary.replayed,
+            "contents_replayed": !nothing_read,
+            "note": nothing_read.then_some(NEED_TOKEN),
             "previous": summary.previous,
             "state_sha256": state_hash,
             "units": summary.state.units.len(),
@@ -149,6 +284,9 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
             "covenants": summary.state.covenants.len(),
             "users": summary.state.users.len(),
             "witness_keys": summary.state.witness_keys.len(),
+            "midyear": recomputed.as_ref().map(|r| midyear_json(&r.midyear)),
+            "yearend": recomputed.as_ref().map(|r| yearend_json(&r.yearend)),
+            "votes": votes_json(&summary.state),
             "events_per_second": rate,
         });
         println!("{v}");
@@ -173,6 +311,9 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
             "  replayed      {} events ({} hidden: hashes checked only)",
             summary.replayed, summary.hidden
         );
+        if nothing_read {
+            println!("  contents      none read: no result recomputed (give a member's --token)");
+        }
         println!(
             "  state         {} units, {} clusters, {} covenants, {} users, {} witness keys",
             summary.state.units.len(),
@@ -196,49 +337,77 @@ enum Source<'a> {
     Local(Stores, String),
 }
 
-/// Recomputes every year-end draw and publication from the replayed events; any difference
-/// fails the verification with the differences listed.
-fn yearend_hook(
-    state: &thidua_domain::State,
-    events: &[thidua_domain::Event],
-) -> Result<(), String> {
-    midyear_check(state, events)?;
-    if state.yearend.reviews.is_empty() {
-        return Ok(());
-    }
-    let audit = thidua_domain::yearend::audit::audit(events)?;
-    if !audit.differences.is_empty() {
-        return Err(format!(
-            "year-end recomputation differs from the log: {}",
-            audit.differences.join("; ")
+/// The lines saying what was recomputed (all identical: differences fail before), `from`
+/// naming the events read when some were hidden.
+fn recomputed_lines(r: &Recomputed, from: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if !r.midyear.reviews.is_empty() {
+        out.push(format!(
+            "sơ kết 6 tháng / mid-year: {} review(s) recomputed from the log, identical{from}",
+            r.midyear.reviews.len()
         ));
     }
-    eprintln!(
-        "tổng kết năm / year-end: {} draw(s) and {} publication(s) recomputed from the log, identical",
-        audit.draws.len(),
-        audit.publications.len()
-    );
-    Ok(())
+    if !r.yearend.draws.is_empty() || !r.yearend.publications.is_empty() {
+        out.push(format!(
+            "tổng kết năm / year-end: {} draw(s) and {} publication(s) recomputed from the log, identical{from}",
+            r.yearend.draws.len(),
+            r.yearend.publications.len()
+        ));
+    }
+    out
 }
 
-/// Every mid-year review recomputed from the log prefix it names.
-fn midyear_check(
-    state: &thidua_domain::State,
-    events: &[thidua_domain::Event],
-) -> Result<(), String> {
-    if state.midyear.is_empty() {
-        return Ok(());
-    }
-    let audit = thidua_domain::midyear::audit::audit(events)?;
-    if !audit.differences.is_empty() {
-        return Err(format!(
-            "mid-year recomputation differs from the log: {}",
-            audit.differences.join("; ")
-        ));
-    }
-    eprintln!(
-        "sơ kết 6 tháng / mid-year: {} review(s) recomputed from the log, identical",
-        audit.reviews.len()
-    );
-    Ok(())
+fn midyear_json(a: &thidua_domain::midyear::audit::Audit) -> serde_json::Value {
+    serde_json::json!({
+        "identical": a.differences.is_empty() && a.not_recomputed.is_empty(),
+        "reviews": a.reviews.iter().map(|(covenant, event, sha256)| serde_json::json!({
+            "covenant": covenant,
+            "event": event,
+            "sha256": sha256,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn yearend_json(a: &thidua_domain::yearend::audit::Audit) -> serde_json::Value {
+    serde_json::json!({
+        "identical": a.differences.is_empty() && a.not_recomputed.is_empty(),
+        "draws": a.draws.iter().map(|(covenant, event, drawn)| serde_json::json!({
+            "covenant": covenant,
+            "event": event,
+            "seed": drawn.seed,
+            "order": drawn.order,
+            "redraws": drawn.redraws,
+        })).collect::<Vec<_>>(),
+        "publications": a.publications.iter().map(|(covenant, event, units)| serde_json::json!({
+            "covenant": covenant,
+            "event": event,
+            "units": units,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The votes the replay checked (every ballot, ceremony message, share and count was checked
+/// as its event was applied) and each counted round's result.
+fn votes_json(state: &thidua_domain::State) -> serde_json::Value {
+    let rounds = || state.elections.values().flat_map(|e| &e.rounds);
+    let counted: Vec<serde_json::Value> = state
+        .elections
+        .values()
+        .flat_map(|e| e.rounds.iter().map(move |r| (e, r)))
+        .filter_map(|(e, r)| {
+            let o = thidua_domain::votes::outcome(e, r)?;
+            Some(serde_json::json!({
+                "election": e.id,
+                "round": r.number,
+                "paper": r.count.as_ref().is_some_and(|c| c.paper),
+                "outcome": o,
+            }))
+        })
+        .collect();
+    serde_json::json!({
+        "elections": state.elections.len(),
+        "counted_ballots": rounds().map(|r| r.ballots.len()).sum::<usize>(),
+        "decryption_shares": rounds().map(|r| r.shares.len()).sum::<usize>(),
+        "rounds": counted,
+    })
 }
