@@ -1,6 +1,10 @@
 //! `thidua assign`: the cross-inspection assignment of a covenant's year-end as the log says it,
 //! and with `--verify` recomputed from the log alone (seed from the members and their reveals,
-//! ChaCha20 draw, constraints), reporting any difference. See `docs/assignment.md`.
+//! ChaCha20 draw, constraints), reporting any difference. See `docs/assignment.md`. The log is
+//! a server's, read as a member with `--server URL --token TOKEN --log-key KEY` and checked
+//! exactly as `thidua verify` checks it (`verify::ServerLogArgs::check`, the draw recomputed
+//! from the events the member may read), or an existing database (`--data`/`--database`),
+//! never created here.
 //!
 //! `thidua assign commit` and `thidua assign reveal` are the unit leader's side of the seed's
 //! commit–reveal, on the leader's own machine: `commit` makes the secret value with the operating
@@ -40,6 +44,10 @@ pub struct AssignArgs {
     /// JSON trên màn hình / JSON on standard output.
     #[arg(long)]
     pub json: bool,
+    /// With --server: the server's log, checked as `thidua verify` checks it.
+    #[command(flatten)]
+    pub log: super::verify::ServerLogArgs,
+    /// Without --server: an existing database (never created here).
     #[command(flatten)]
     pub store: StoreArgs,
 }
@@ -385,9 +393,11 @@ fn reveal(args: RevealArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Every event of the store, decoded.
+/// Every event of an existing database (refused if missing, never created), decoded.
 pub fn read_log(store: &StoreArgs) -> anyhow::Result<Vec<Event>> {
-    let store = store.open_store()?;
+    let store = store
+        .open_existing_stores(super::verify::USE_SERVER)?
+        .events;
     let size = store.size()?;
     let mut events = Vec::with_capacity(size as usize);
     let mut next = 0;
@@ -407,14 +417,36 @@ pub fn run(args: AssignArgs) -> anyhow::Result<ExitCode> {
         return run_seed(seed);
     }
     let covenant = CovenantId::parse(args.covenant.as_deref().context("--covenant")?)?;
-    let events = read_log(&args.store)?;
-    let mut state = thidua_domain::State::default();
-    for e in &events {
-        state
-            .apply(e)
-            .with_context(|| format!("replaying event {}", e.index))?;
-    }
-    let review = state.review(&covenant)?;
+    // The state and, with --verify, the draws recomputed from the log alone.
+    let (state, draws) = if args.log.server.is_some() {
+        // The member's readable events, verified and recomputed as `thidua verify` does (a
+        // draw that differs fails there already, naming the event).
+        let checked = args.log.check(args.verify)?;
+        let draws = checked.recomputed.map(|r| r.yearend.draws);
+        (checked.summary.state, draws)
+    } else {
+        let events = read_log(&args.store)?;
+        let mut state = thidua_domain::State::default();
+        for e in &events {
+            state
+                .apply(e)
+                .with_context(|| format!("replaying event {}", e.index))?;
+        }
+        let draws = match args.verify {
+            true => Some(audit(&events).map_err(anyhow::Error::msg)?.draws),
+            false => None,
+        };
+        (state, draws)
+    };
+    let review = state.review(&covenant).with_context(|| {
+        match args.log.server.is_some() && !state.covenants.contains_key(&covenant) {
+            true => format!(
+                "{covenant} is not among the covenants this token may read (a member of its \
+                 cluster reads its year-end)"
+            ),
+            false => covenant.to_string(),
+        }
+    })?;
     let Some((drawn, index)) = &review.drawn else {
         println!(
             "Chưa bốc thăm / not drawn yet ({} of {} units revealed)",
@@ -423,17 +455,12 @@ pub fn run(args: AssignArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     };
-    let recomputed = if args.verify {
-        let a = audit(&events).map_err(anyhow::Error::msg)?;
-        Some(
-            a.draws
-                .into_iter()
-                .find(|(c, i, _)| *c == covenant && i == index)
-                .map(|(_, _, d)| d),
-        )
-    } else {
-        None
-    };
+    let recomputed = draws.map(|draws| {
+        draws
+            .into_iter()
+            .find(|(c, i, _)| *c == covenant && i == index)
+            .map(|(_, _, d)| d)
+    });
     let same = recomputed.as_ref().map(|r| r.as_ref() == Some(drawn));
     if args.json {
         let v = serde_json::json!({

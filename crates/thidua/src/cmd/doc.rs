@@ -2,7 +2,8 @@
 //! covenant as a paper, the results report from a regulation and figures scored as `thidua
 //! score` does, the minutes of a cross-inspection and of a vote count, the year-end report and
 //! the submission proposing awards — optionally issued (recorded in the log by the operator, numbered), and issued
-//! documents listed or written again. Thin glue over `thidua_docs`.
+//! documents listed or written again. Thin glue over `thidua_docs`. Only `--issue` writes: every
+//! other use reads an existing database and its key, and never creates either.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -310,7 +311,7 @@ pub fn run(args: DocArgs) -> anyhow::Result<ExitCode> {
             format: f,
             out,
         } => {
-            let service = store.open_service()?;
+            let service = store.open_read_only("")?;
             let state = service.read().state.clone();
             let doc = state
                 .documents
@@ -384,7 +385,11 @@ fn write(
     build: impl FnOnce(&State) -> anyhow::Result<Request>,
 ) -> anyhow::Result<ExitCode> {
     let f = format(&out.format)?;
-    let service = store.open_service()?;
+    // Only issuing writes to the log; a preview or an issued document written again reads it.
+    let service = match out.issue {
+        true => store.open_service()?,
+        false => store.open_read_only("")?,
+    };
     let request = &build(&service.read().state)?;
     if out.issue {
         let record = issue(&service, &Actor::System, request)?;
@@ -416,7 +421,7 @@ fn describe(d: &IssuedDocument) {
 }
 
 fn list(store: &StoreArgs, cluster: &ClusterId) -> anyhow::Result<ExitCode> {
-    let service = store.open_service()?;
+    let service = store.open_read_only("")?;
     let state = service.read().state.clone();
     for d in issued_by(&state, cluster) {
         println!(

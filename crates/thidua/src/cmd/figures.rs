@@ -1,7 +1,12 @@
 //! `thidua figures`: a unit's template, imports (a unit's figures or, with `--historical`, the
 //! approved figures of earlier years), and the export of approved figures for `thidua score
 //! --data`. The same reading and the same commands as the web pages and the API
-//! (`thidua_import`), executed as the named user (`--as`), or as the operator.
+//! (`thidua_import`), executed as the named user (`--as`), or as the operator. The template and
+//! the export only read: they open an existing database and its key and never create either;
+//! the export also reads a server's log as a member (`--server URL --token TOKEN --log-key
+//! KEY`), checked as `thidua verify` checks it, and writes the approved figures that log gives
+//! (the same file the server's `GET /api/v1/covenants/{id}/figures/export` serves) and the
+//! signed regulation, without trusting the server.
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -70,6 +75,11 @@ pub enum FiguresAction {
         /// Ghi cả quy định chấm điểm đã ký / also write the signed regulation (for --regulation).
         #[arg(long, value_name = "FILE.toml")]
         regulation: Option<PathBuf>,
+        /// With --server: the server's log as a member reads it, checked as `thidua verify`
+        /// checks it.
+        #[command(flatten)]
+        log: super::verify::ServerLogArgs,
+        /// Without --server: an existing database (never created here).
         #[command(flatten)]
         store: StoreArgs,
     },
@@ -84,7 +94,7 @@ pub fn run(args: FiguresArgs) -> anyhow::Result<ExitCode> {
             out,
             store,
         } => {
-            let service = store.open_service()?;
+            let service = store.open_read_only("")?;
             let tpl = Template::build(
                 &service.read(),
                 &CovenantId::parse(&covenant)?,
@@ -122,13 +132,28 @@ pub fn run(args: FiguresArgs) -> anyhow::Result<ExitCode> {
             window,
             out,
             regulation,
+            log,
             store,
         } => {
-            let service = store.open_service()?;
+            let state = match log.server {
+                Some(_) => {
+                    let summary = log.check(false)?.summary;
+                    // The file names the log size it was read at: the verified checkpoint's,
+                    // as the server's export does (hidden entries after the last readable one
+                    // change nothing the member reads).
+                    let mut state = summary.state;
+                    state.size = state.size.max(summary.size);
+                    state
+                }
+                None => store
+                    .open_read_only(super::verify::USE_SERVER)?
+                    .read()
+                    .state
+                    .clone(),
+            };
             let id = CovenantId::parse(&covenant)?;
-            let csv = export::data_csv(&service.read(), &id, &window)?;
+            let csv = export::data_csv(&state, &id, &window)?;
             if let Some(path) = regulation {
-                let state = service.read();
                 let text = &state.regulation_in_force(&id)?.0.text;
                 std::fs::write(&path, text)
                     .with_context(|| format!("cannot write {}", path.display()))?;

@@ -1,0 +1,322 @@
+//! What a member of the cluster checks from its own computer, with its own API token and
+//! nothing from the server's database: `thidua verify --server` recomputes the mid-year review,
+//! the draw and the published year-end results from the events the member may read (some are
+//! hidden from it), `thidua assign --verify --server` prints the assignment the operator's
+//! database gives, `thidua figures export --server` writes the file the server serves, and a
+//! published result the server's operator forged (and signed with the real key) is found. The
+//! commands that only read never create a database or a key where there is none.
+
+mod support;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use support::{api_token, run, serve_demo_once, thidua, Running};
+use thidua_domain::yearend::YearEndEvent;
+use thidua_domain::{Event, Payload};
+use thidua_store::EventStore;
+
+const COVENANT: &str = "giao-uoc-cum-12-2024";
+
+/// Loads the demonstration into `data` (`thidua serve --demo` on port 0, stopped once serving).
+fn load_demo(data: &Path) {
+    serve_demo_once(&["--data".into(), data.into()]);
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The files under `dir`, recursively (none must appear in a member's empty directory).
+fn files(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_dir() {
+            out.push(format!("{}/", entry.path().display()));
+            out.extend(files(&entry.path()));
+        } else {
+            out.push(entry.path().display().to_string());
+        }
+    }
+    out
+}
+
+/// A copy of the log of `data` rewritten by its operator, who holds the signing key: every
+/// event the same except the first published year-end result, whose final total gains ten
+/// points; re-sealed and signed into a new database in `forged` (with the key file). Nothing
+/// in its tree or signatures tells it from an honest log: only recomputing does. Returns the
+/// index of the forged event.
+fn forge_published_result(data: &Path, forged: &Path) -> u64 {
+    std::fs::create_dir_all(forged).unwrap();
+    let honest = thidua_store_sqlite::SqliteStore::open(&data.join("thidua.db")).unwrap();
+    let size = honest.size().unwrap();
+    let mut events: Vec<Event> = honest
+        .entries(0, size)
+        .unwrap()
+        .iter()
+        .map(|e| Event::decode(e.index, &e.bytes).unwrap())
+        .collect();
+    assert_eq!(events.len() as u64, size);
+    let event = events
+        .iter_mut()
+        .find(|e| {
+            matches!(
+                e.payload,
+                Payload::YearEnd(YearEndEvent::ResultsPublished(_))
+            )
+        })
+        .expect("the demonstration publishes its year-end");
+    let index = event.index;
+    let Payload::YearEnd(YearEndEvent::ResultsPublished(p)) = &mut event.payload else {
+        unreachable!()
+    };
+    let first = &mut p.results[0];
+    first.final_total = first
+        .final_total
+        .map(|t| thidua_domain::yearend::Points(t.0 + rust_decimal::Decimal::TEN));
+    let key_file = forged.join("log-signing.key");
+    std::fs::copy(data.join("log-signing.key"), &key_file).unwrap();
+    let key = thidua_service::LogKey::load(&key_file).unwrap();
+    let mut frontier = thidua_ledger::CompactRange::new();
+    let (entries, nodes) = thidua_service::seal(&mut frontier, &events);
+    let checkpoint = key.sign_checkpoint(size, frontier.root()).unwrap();
+    let store: Arc<dyn EventStore> =
+        Arc::new(thidua_store_sqlite::SqliteStore::open(&forged.join("thidua.db")).unwrap());
+    store
+        .append(thidua_store::Append {
+            expected_size: 0,
+            entries: &entries,
+            nodes: &nodes,
+            checkpoint: &checkpoint,
+        })
+        .unwrap();
+    index
+}
+
+#[test]
+fn a_member_recomputes_the_year_from_the_log_it_reads_and_finds_a_forged_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("demo");
+    load_demo(&data);
+    let key = text(&run(thidua().args(["log", "key", "--data"]).arg(&data)).stdout)
+        .trim()
+        .to_owned();
+    // Kiên Giang's leader: a member of the cluster, not an administrator.
+    let token = api_token(&data, "lanhdao.kg", "member check");
+    // The member's own directory: nothing of the server's in it.
+    let member = dir.path().join("member");
+    std::fs::create_dir(&member).unwrap();
+    let server = Running::start(&data);
+    let as_member = |args: &[&str]| {
+        let mut cmd = thidua();
+        cmd.current_dir(&member).args(args).args([
+            "--server",
+            &server.url,
+            "--token",
+            &token,
+            "--log-key",
+            &key,
+        ]);
+        run(&mut cmd)
+    };
+
+    // thidua verify as the member: some entries are hidden from it, and the mid-year review,
+    // the draw and the publication are recomputed all the same.
+    let out = as_member(&["verify", "--no-state"]);
+    assert!(out.status.success());
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(!stdout.contains(" (0 hidden"), "a member's view: {stdout}");
+    assert!(
+        stderr
+            .contains("sơ kết 6 tháng / mid-year: 1 review(s) recomputed from the log, identical"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "tổng kết năm / year-end: 1 draw(s) and 1 publication(s) recomputed from the log, identical"
+        ),
+        "{stderr}"
+    );
+    let out = as_member(&["verify", "--no-state", "--json"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["hidden"].as_u64().unwrap() > 0, "{v}");
+    assert_eq!(v["midyear"]["identical"], true, "{v}");
+    assert_eq!(v["midyear"]["reviews"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(v["yearend"]["identical"], true, "{v}");
+    assert_eq!(v["yearend"]["draws"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(v["yearend"]["publications"][0]["covenant"], COVENANT, "{v}");
+    let rounds = v["votes"]["rounds"].as_array().unwrap();
+    assert!(
+        rounds.iter().any(|r| r["outcome"]["elected"]
+            .as_array()
+            .is_some_and(|e| !e.is_empty())),
+        "{v}"
+    );
+
+    // Without a token: the tree and signatures are verified (exit 0), and the output says
+    // plainly that nothing was replayed or recomputed.
+    let out = run(thidua().current_dir(&member).args([
+        "verify",
+        "--no-state",
+        "--server",
+        &server.url,
+        "--log-key",
+        &key,
+    ]));
+    assert!(out.status.success());
+    assert!(
+        text(&out.stderr).contains("no event contents were replayed"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(text(&out.stderr).contains("/account"));
+    assert!(!text(&out.stderr).contains("recomputed from the log, identical"));
+
+    // thidua assign --verify as the member prints the assignment the operator's database gives.
+    let out = as_member(&["assign", "--covenant", COVENANT, "--verify"]);
+    assert!(out.status.success());
+    let by_member = text(&out.stdout);
+    assert!(
+        by_member.contains("recomputed from the log: identical") && by_member.contains("seed"),
+        "{by_member}"
+    );
+    let out = run(thidua()
+        .args(["assign", "--covenant", COVENANT, "--verify", "--data"])
+        .arg(&data));
+    assert!(out.status.success());
+    assert_eq!(by_member, text(&out.stdout));
+
+    // thidua figures export as the member: the file the server serves, and the signed
+    // regulation the log carries.
+    let out = as_member(&[
+        "figures",
+        "export",
+        "--covenant",
+        COVENANT,
+        "--window",
+        "M12",
+        "--out",
+        "so-lieu.csv",
+        "--regulation",
+        "quy-dinh.toml",
+    ]);
+    assert!(out.status.success());
+    let served = ureq::get(&format!(
+        "{}/api/v1/covenants/{COVENANT}/figures/export?window=M12",
+        server.url
+    ))
+    .set("authorization", &format!("Bearer {token}"))
+    .call()
+    .unwrap()
+    .into_string()
+    .unwrap();
+    assert_eq!(
+        std::fs::read_to_string(member.join("so-lieu.csv")).unwrap(),
+        served
+    );
+    let regulation = std::fs::read(member.join("quy-dinh.toml")).unwrap();
+    let sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&regulation));
+    assert!(served.contains(&format!("regulation sha256 {sha256}")));
+    let mut made = files(&member);
+    made.sort();
+    assert_eq!(
+        made,
+        [
+            member.join("quy-dinh.toml").display().to_string(),
+            member.join("so-lieu.csv").display().to_string()
+        ],
+        "the member's directory holds only what it asked for"
+    );
+    drop(server);
+
+    // The operator rewrites the log with one published final total changed and signs it with
+    // the real key: the member's recomputation finds it, naming the event and the unit.
+    let forged = dir.path().join("forged");
+    let index = forge_published_result(&data, &forged);
+    let token = api_token(&forged, "lanhdao.kg", "member check");
+    let server = Running::start(&forged);
+    let out = run(thidua().current_dir(&member).args([
+        "verify",
+        "--no-state",
+        "--server",
+        &server.url,
+        "--token",
+        &token,
+        "--log-key",
+        &key,
+    ]));
+    assert!(!out.status.success(), "a forged result must not verify");
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("VERIFICATION FAILED"), "{stderr}");
+    assert!(
+        stderr.contains("year-end recomputation differs from the log")
+            && stderr.contains(&format!("event {index}: unit ")),
+        "names the forged publication: {stderr}"
+    );
+}
+
+/// `doc list`, `doc issued`, `figures export`, `assign --verify` and `verify` in a member's
+/// empty directory: a clear refusal, and no database, key or directory created.
+#[test]
+fn read_only_commands_refuse_a_missing_database_and_create_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&[&str], bool); 6] = [
+        (&["doc", "list", "--cluster", "cum-12"], false),
+        (
+            &[
+                "doc",
+                "issued",
+                "--sha256",
+                &"0".repeat(64),
+                "--out",
+                "x.pdf",
+            ],
+            false,
+        ),
+        (
+            &[
+                "doc",
+                "covenant",
+                "--covenant",
+                COVENANT,
+                "--out",
+                "giao-uoc.pdf",
+            ],
+            false,
+        ),
+        (
+            &[
+                "figures",
+                "export",
+                "--covenant",
+                COVENANT,
+                "--window",
+                "M12",
+            ],
+            true,
+        ),
+        (&["assign", "--covenant", COVENANT, "--verify"], true),
+        (
+            &[
+                "verify",
+                "--no-state",
+                "--log-key",
+                "thidua.local/log+d1fe992a+AchyqvP6WyVBEDgnBKQOH5xkOQdfgP2Dej5SZBpv/Ebo",
+            ],
+            true,
+        ),
+    ];
+    for (args, server_form) in cases {
+        let out = run(thidua().current_dir(dir.path()).args(args));
+        assert!(!out.status.success(), "{args:?}");
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains("no database at ./data/thidua.db"),
+            "{args:?}: {stderr}"
+        );
+        assert_eq!(stderr.contains("--server URL"), server_form, "{stderr}");
+        assert_eq!(files(dir.path()), Vec::<String>::new(), "{args:?}");
+    }
+}
