@@ -125,9 +125,9 @@ impl Template {
 
     fn heading_block(&self) -> Vec<[String; 3]> {
         let form_text = match self.form {
-            NumberFormat::Vi => "1.234,5 — dấu chấm phân cách hàng nghìn, dấu phẩy thập phân",
-            NumberFormat::En => "1,234.5 — dấu phẩy phân cách hàng nghìn, dấu chấm thập phân",
-            NumberFormat::Plain => "1234.5 — dấu chấm thập phân",
+            NumberFormat::Vi => "1.234,5 — dấu chấm phân cách hàng nghìn, dấu phẩy thập phân / a dot between thousands, a comma before decimals",
+            NumberFormat::En => "1,234.5 — dấu phẩy phân cách hàng nghìn, dấu chấm thập phân / a comma between thousands, a dot before decimals",
+            NumberFormat::Plain => "1234.5 — dấu chấm thập phân / a dot before decimals",
         };
         vec![
             [
@@ -142,9 +142,19 @@ impl Template {
             [
                 "Hướng dẫn".into(),
                 "Ghi số liệu ở cột E; «không áp dụng» nếu chỉ tiêu không áp dụng; để trống nếu chưa có. Cột D chỉ để tham khảo.".into(),
-                "Enter figures in column E; «không áp dụng» when not applicable; leave blank when not known. Column D is for reference only.".into(),
+                self.instructions_en().into(),
             ],
         ]
+    }
+
+    /// The English line of the instructions: how the declared form writes numbers, and the
+    /// words for "not applicable" the reader accepts (`n/a`, `na`, `không áp dụng`, `KAD`).
+    fn instructions_en(&self) -> &'static str {
+        match self.form {
+            NumberFormat::Vi => "Enter figures in column E, written the Vietnamese way: 1.234 is one thousand two hundred and thirty-four, 12,5 is twelve and a half (a spreadsheet set to English reads 1.234 as a decimal: type 1234 there). Write “n/a” (or “không áp dụng”) when the element does not apply; leave the cell blank when the figure is not known. Column D is for reference only.",
+            NumberFormat::En => "Enter figures in column E, written the English way: 1,234 is one thousand two hundred and thirty-four, 12.5 is twelve and a half. Write “n/a” (or “không áp dụng”) when the element does not apply; leave the cell blank when the figure is not known. Column D is for reference only.",
+            NumberFormat::Plain => "Enter figures in column E without a thousands separator and with a dot before decimals: 1234, 12.5. Write “n/a” (or “không áp dụng”) when the element does not apply; leave the cell blank when the figure is not known. Column D is for reference only.",
+        }
     }
 
     fn cell_text(&self, cell: Option<Cell>) -> String {

@@ -392,6 +392,52 @@ fn a_filled_template_is_read_back_from_xlsx_and_csv() {
     );
 }
 
+/// The template is bilingual: its English line says how to write numbers (the Vietnamese way)
+/// and "not applicable"; what it says is read back ("n/a" in any case, "12,5", "1.234"), and
+/// so is the Vietnamese "không áp dụng".
+#[test]
+fn the_templates_english_line_says_what_to_type_and_it_is_read_back() {
+    let mut s = world();
+    import_2023(&mut s);
+    let mut filled = officer_template(&s);
+    let marked = ["assets_due", "crimes", "solved", "suspended"];
+    for (i, id) in marked.iter().enumerate() {
+        let row = filled.rows.iter_mut().find(|r| r.id == *id).unwrap();
+        row.current = Some(Cell::Number((7771 + i as i64).into()));
+    }
+    let text = String::from_utf8(filled.to_csv()).unwrap();
+    assert!(
+        text.contains(
+            "written the Vietnamese way: 1.234 is one thousand two hundred and thirty-four, 12,5 is twelve and a half"
+        ) && text.contains("Write “n/a” (or “không áp dụng”) when the element does not apply"),
+        "{text}"
+    );
+    assert!(!text.contains("Enter figures in column E; «"), "{text}");
+    let text = text
+        .replace(",7.771,", ",\"12,5\",")
+        .replace(",7.772,", ",1.234,")
+        .replace(",7.773,", ",N/A,")
+        .replace(",7.774,", ",không áp dụng,");
+    let plan = plan_reports(
+        &s,
+        &cov(),
+        Upload {
+            file_name: "m02.csv",
+            bytes: text.as_bytes(),
+        },
+        &Limits::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let values = &plan.reports[0].values;
+    assert_eq!(
+        values["assets_due"],
+        FigureValue::Number("12.5".parse().unwrap())
+    );
+    assert_eq!(values["crimes"], FigureValue::Number(1234.into()));
+    assert_eq!(values["solved"], FigureValue::NotApplicable);
+    assert_eq!(values["suspended"], FigureValue::NotApplicable);
+}
+
 #[test]
 fn numeric_cells_typed_in_a_spreadsheet_are_exact() {
     let s = world();

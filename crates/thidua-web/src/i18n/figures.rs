@@ -180,7 +180,7 @@ pub static EN: FigStrings = FigStrings {
     approve: "Approve",
     reopen: "Reopen for correction",
     reason: "Reason",
-    grid_help: "Numbers in the Vietnamese form (1.234 or 12,5); «không áp dụng» when the element does not apply; blank when not known.",
+    grid_help: "Numbers are written the Vietnamese way: 1.234 is one thousand two hundred and thirty-four, 12,5 is twelve and a half. Type “n/a” (or “không áp dụng”) when the element does not apply; leave the cell blank when the figure is not known.",
     paste_label: "Paste a column from Excel",
     paste_help: "One figure per line, in the order of the elements above; a blank line keeps its cell.",
     import_title: "Import from a file (XLSX or CSV)",
@@ -193,7 +193,7 @@ pub static EN: FigStrings = FigStrings {
     import_button: "Import",
     template_xlsx: "Download the template (.xlsx)",
     template_csv: "Download the template (.csv)",
-    export_link: "Export approved figures for «thidua score --data»",
+    export_link: "Export approved figures for “thidua score --data”",
     dry_run_title: "Dry run: the changes",
     nothing_written: "Nothing was written to the log.",
     imported: "Imported and written to the log.",
@@ -209,13 +209,13 @@ pub static EN: FigStrings = FigStrings {
     error: "Error",
     explained: "explained by a comment",
     historical_title: "Import earlier years' approved figures",
-    historical_help: "A CSV or XLSX file with the columns unit,element,period,value (the data files of «thidua score»), for every unit of the cluster; all or nothing, recorded with who imported it and the file's SHA-256.",
+    historical_help: "A CSV or XLSX file with the columns unit,element,period,value (the data files of “thidua score”), for every unit of the cluster; all or nothing, recorded with who imported it and the file's SHA-256.",
     deadline_title: "Deadlines",
     set_deadline: "Set the deadline",
     imports_title: "Historical imports",
     sha256: "File SHA-256",
     by: "By",
-    not_applicable: "not applicable",
+    not_applicable: "n/a",
     drafts_hidden: "Other units' figures are shown once approved.",
     not_signed: "The covenant is not signed by every member yet: no figures can be reported.",
     blank: "blank",
@@ -247,7 +247,7 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
         ),
         "invalid_figure" => (
             "Số liệu không hợp lệ (không được âm; ghi số hoặc «không áp dụng»).",
-            "Invalid figure (not negative; a number or «không áp dụng»).",
+            "Invalid figure (not negative; a number, or “n/a” when the element does not apply).",
         ),
         "report_state" => (
             "Báo cáo đang ở trạng thái không cho phép thao tác này.",
@@ -259,7 +259,7 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
         ),
         "report_incomplete" => (
             "Còn chỉ tiêu chưa có số liệu: ghi số hoặc «không áp dụng».",
-            "Some figures are missing: enter a number or «không áp dụng».",
+            "Some figures are missing: enter a number, or “n/a” when the element does not apply.",
         ),
         "rule_violated" => (
             "Số liệu vi phạm quy tắc kiểm tra logic; hãy sửa trước khi gửi.",
@@ -293,23 +293,23 @@ pub fn refusal(lang: Lang, code: &str) -> Option<&'static str> {
     let (vi, en) = match code {
         "report_state" => (
             "Báo cáo của {unit} kỳ {window} đang ở trạng thái «{status}»: không thể {action}.",
-            "The report of {unit} for {window} is «{status}»: it cannot be {action}.",
+            "The report of {unit} for {window} is “{status}”: it cannot be {action}.",
         ),
         "rule_violated" => (
             "Số liệu vi phạm quy tắc kiểm tra logic «{rule}»; hãy sửa trước khi gửi.",
-            "The figures break the consistency rule «{rule}»; correct them before submitting.",
+            "The figures break the consistency rule “{rule}”; correct them before submitting.",
         ),
         "warning_needs_comment" => (
             "Cảnh báo logic số liệu «{rule}»: hãy ghi chú giải thích ở một trong các chỉ tiêu liên quan.",
-            "The consistency warning «{rule}» needs a comment on one of its figures.",
+            "The consistency warning “{rule}” needs a comment on one of its figures.",
         ),
         "report_incomplete" => (
             "Còn chỉ tiêu chưa có số liệu ({elements}): ghi số hoặc «không áp dụng».",
-            "Some figures are missing ({elements}): enter a number or «không áp dụng».",
+            "Some figures are missing ({elements}): enter a number, or “n/a” when the element does not apply.",
         ),
         "invalid_figure" => (
             "Số liệu «{element}» không hợp lệ: không được âm.",
-            "The figure «{element}» is invalid: it must not be negative.",
+            "The figure of “{element}” is invalid: it must not be negative.",
         ),
         "figures_exist" => (
             "Số liệu của {unit} kỳ {window} đã có.",

@@ -94,33 +94,176 @@ pub fn kind_name(lang: Lang, kind: FlagKind) -> &'static str {
     }
 }
 
+/// A number of a reason, rounded to 3 decimals and written the Vietnamese way in both
+/// languages ("0,538", "-3,2"), as every page writes numbers ([`crate::format::decimal`]).
 fn n(d: &rust_decimal::Decimal) -> String {
-    thidua_scoring::num::canonical(
-        d.round_dp_with_strategy(3, rust_decimal::RoundingStrategy::MidpointAwayFromZero),
-    )
+    let d = d.round_dp_with_strategy(3, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    if d.is_zero() {
+        return "0".into();
+    }
+    crate::format::decimal(&d)
 }
 
-/// The flag's reason in the language.
-pub fn reason(lang: Lang, f: &Flag) -> String {
+/// An English ordinal: "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "112th".
+pub fn ordinal(count: usize) -> String {
+    let suffix = match (count % 10, count % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{count}{suffix}")
+}
+
+/// A piece of a flag's reason: its text, and whether it is Vietnamese data (a funnel's or an
+/// element's name, as the regulation writes it) that an English page marks `lang="vi"`.
+pub type Part = (String, bool);
+
+/// The flag's reason in the language, in pieces: on an English page the regulation's names
+/// stay Vietnamese and are told apart; a Vietnamese reason is one piece.
+pub fn reason_parts(lang: Lang, f: &Flag) -> Vec<Part> {
     if lang == Lang::Vi {
-        return f.reason_vi();
+        return vec![(f.reason_vi(), false)];
     }
+    let en = |s: String| (s, false);
+    let vi = |s: &String| (s.clone(), true);
     match &f.detail {
-        Detail::Funnel { funnel, from_name, to_name, ratio, own, own_z, peer_z, .. } => format!(
-            "Funnel {funnel}: the ratio {to_name}/{from_name} is {} against the unit's previous-year median {} (z = {}) and well below its peers (z = {})",
-            n(ratio), n(own), n(own_z), n(peer_z)
-        ),
-        Detail::Break { element, value, median, threshold } => format!(
-            "{element}: {} lies far outside the unit's previous 12 windows (median {}, more than {} spreads away)",
-            n(value), n(median), n(threshold)
-        ),
-        Detail::Near { element, change_pct, bound_pct, count } => format!(
-            "{element}: a change of {}% against the same window last year, just past the target's {}% (time {count} this year)",
-            n(change_pct), n(bound_pct)
-        ),
-        Detail::Quality { reported, late, corrected } => format!(
+        Detail::Funnel { funnel, from_name, to_name, ratio, own, own_z, peer_z, .. } => vec![
+            en("Funnel ".into()),
+            vi(funnel),
+            en(": the ratio ".into()),
+            vi(to_name),
+            en("/".into()),
+            vi(from_name),
+            en(format!(
+                " is {} against the unit's previous-year median {} (z = {}) and well below its peers (z = {})",
+                n(ratio), n(own), n(own_z), n(peer_z)
+            )),
+        ],
+        Detail::Break { element, value, median, threshold } => vec![
+            vi(element),
+            en(format!(
+                ": {} lies far outside the unit's previous 12 windows (median {}, more than {} spreads away)",
+                n(value), n(median), n(threshold)
+            )),
+        ],
+        Detail::Near { element, change_pct, bound_pct, count } => vec![
+            vi(element),
+            en(format!(
+                ": a change of {}% against the same window last year, just past the target's {}% (for the {} time this year)",
+                n(change_pct), n(bound_pct), ordinal(*count)
+            )),
+        ],
+        Detail::Quality { reported, late, corrected } => vec![en(format!(
             "In {}: {late} of {reported} windows submitted late, {corrected} of {reported} corrected after approval",
             f.period.year
-        ),
+        ))],
+    }
+}
+
+/// The flag's reason in the language, as one text (the API's `reason_en`, the year-end page).
+pub fn reason(lang: Lang, f: &Flag) -> String {
+    reason_parts(lang, f)
+        .into_iter()
+        .map(|(text, _)| text)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+    use thidua_domain::integrity::Period;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn flag(kind: FlagKind, detail: Detail) -> Flag {
+        Flag {
+            unit: "ca-kg".into(),
+            period: Period {
+                year: 2024,
+                window: "M05".into(),
+            },
+            kind,
+            detail,
+        }
+    }
+
+    #[test]
+    fn english_ordinals() {
+        let got: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111, 112, 113]
+            .into_iter()
+            .map(ordinal)
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd",
+                "101st", "111th", "112th", "113th"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_english_reason_writes_numbers_the_vietnamese_way_and_marks_the_names() {
+        let f = flag(
+            FlagKind::FunnelDrop,
+            Detail::Funnel {
+                funnel: "Tin báo".into(),
+                from: "reports_received".into(),
+                to: "reports_resolved".into(),
+                from_name: "Số tin tiếp nhận".into(),
+                to_name: "Số tin đã giải quyết".into(),
+                ratio: d("0.53781"),
+                own: d("0.6930"),
+                own_z: d("-3.2"),
+                peer_z: d("-2.04"),
+            },
+        );
+        assert_eq!(
+            reason(Lang::En, &f),
+            "Funnel Tin báo: the ratio Số tin đã giải quyết/Số tin tiếp nhận is 0,538 against the unit's previous-year median 0,693 (z = -3,2) and well below its peers (z = -2,04)"
+        );
+        let parts = reason_parts(Lang::En, &f);
+        let names: Vec<&str> = parts
+            .iter()
+            .filter(|(_, vi)| *vi)
+            .map(|(t, _)| t.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            ["Tin báo", "Số tin đã giải quyết", "Số tin tiếp nhận"]
+        );
+        assert_eq!(reason_parts(Lang::Vi, &f), vec![(f.reason_vi(), false)]);
+        let near = flag(
+            FlagKind::NearTarget,
+            Detail::Near {
+                element: "Số vụ phạm tội".into(),
+                change_pct: d("-10.4"),
+                bound_pct: d("-10"),
+                count: 3,
+            },
+        );
+        assert_eq!(
+            reason(Lang::En, &near),
+            "Số vụ phạm tội: a change of -10,4% against the same window last year, just past the target's -10% (for the 3rd time this year)"
+        );
+        let big = flag(
+            FlagKind::SeriesBreak,
+            Detail::Break {
+                element: "Số tin tiếp nhận".into(),
+                value: d("1234.5"),
+                median: d("0.0001"),
+                threshold: d("5"),
+            },
+        );
+        assert_eq!(
+            reason(Lang::En, &big),
+            "Số tin tiếp nhận: 1.234,5 lies far outside the unit's previous 12 windows (median 0, more than 5 spreads away)"
+        );
     }
 }

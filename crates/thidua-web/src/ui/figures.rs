@@ -25,11 +25,12 @@ use crate::error::ApiError;
 use crate::i18n::figures::FigStrings;
 use crate::AppState;
 
-/// A figure as the grid shows it: "1.234,5", "không áp dụng", or blank.
-pub fn shown(raw: &Option<String>) -> String {
+/// A figure as the grid shows it: "1.234,5" (the Vietnamese way in both languages), "không áp
+/// dụng" or "n/a" (words the grid reads back in either language), or blank.
+pub fn shown(f: &FigStrings, raw: &Option<String>) -> String {
     match raw.as_deref() {
         None => String::new(),
-        Some("na") => "không áp dụng".into(),
+        Some("na") => f.not_applicable.into(),
         Some(d) => d
             .parse::<rust_decimal::Decimal>()
             .map(|d| thidua_import::template::vi_number(&d))
@@ -180,7 +181,16 @@ impl ReportPage {
         status_text(self.f, s)
     }
     fn shown(&self, raw: &Option<String>) -> String {
-        shown(raw)
+        shown(self.f, raw)
+    }
+    /// The heading of last year's column: "Cùng kỳ 2023", "Same period last year (2023)".
+    fn same_period_heading(&self) -> String {
+        let year = self.r.year - 1;
+        if self.l.lang == "en" {
+            format!("{} ({year})", self.f.same_period)
+        } else {
+            format!("{} {year}", self.f.same_period)
+        }
     }
     fn typed_value(&self, id: &str) -> String {
         self.typed.get(id).map(|t| t.0.clone()).unwrap_or_default()
@@ -241,18 +251,18 @@ async fn report_view(
             Err(e) => return viewer_error(viewer, e),
         };
     r.window_name = names::window(viewer.lang, &app.service.read(), Some(&id), &r.window);
+    let f = viewer.lang.figures();
     let typed = input.typed.unwrap_or_else(|| {
         r.elements
             .iter()
             .map(|e| {
                 (
                     e.id.clone(),
-                    (shown(&e.value), e.comment.clone().unwrap_or_default()),
+                    (shown(f, &e.value), e.comment.clone().unwrap_or_default()),
                 )
             })
             .collect()
     });
-    let f = viewer.lang.figures();
     let mut res = render(&ReportPage {
         l: Layout::new(
             viewer,

@@ -26,7 +26,8 @@ struct Row {
     period: String,
     kind: String,
     kind_name: &'static str,
-    reason: String,
+    /// The reason in pieces, the regulation's names told apart ([`i18n::reason_parts`]).
+    reason: Vec<i18n::Part>,
 }
 
 /// Flags on one page.
@@ -203,7 +204,7 @@ pub async fn page(
             period: period_text(lang, &windows, f.period.year, &f.period.window),
             kind: dto.kind.clone(),
             kind_name: i18n::kind_name(lang, f.kind),
-            reason: i18n::reason(lang, f),
+            reason: i18n::reason_parts(lang, f),
         })
         .collect();
     let many_units = d.units.len() > MANY_UNITS;

@@ -354,6 +354,7 @@ fn flow(app: &TestApp) {
         json!("17"),
         "the pasted column fills the third element"
     );
+    english_grid_says_how_to_write_numbers(&officer);
     // The secretariat imports an earlier year; the window page names who did it. A file with
     // bad rows first: every row's error in a table (sheet, row, column, reason), nothing
     // imported, the dry-run box still ticked.
@@ -390,8 +391,127 @@ fn flow(app: &TestApp) {
         imports.contains("<a href=\"/people/thuky12\" lang=\"vi\">Thư Ký Cụm 12</a>"),
         "{imports}"
     );
+    english_flags_write_numbers_the_vietnamese_way(&secretariat);
     regulation_previewed_on_last_years_figures(app);
     home_lists_the_figures_to_submit(app);
+}
+
+/// Switches the signed-in user's pages to `to` (`vi`, `en`).
+fn switch_lang(c: &super::support::Client, to: &str) {
+    let page = c.get("/");
+    let r = c.post_form("/lang", &[("csrf", &page.csrf()), ("to", to)]);
+    assert_eq!(r.status, 303, "{}", r.body);
+}
+
+/// Kiên Giang's April (a draft) on an English page: the help says that numbers are written the
+/// Vietnamese way and what to type for "not applicable"; "n/a" and "không áp dụng" are both
+/// read, and the grid shows "n/a" (the Vietnamese page "không áp dụng"); the unit's and the
+/// elements' names are marked Vietnamese.
+fn english_grid_says_how_to_write_numbers(officer: &super::support::Client) {
+    let grid = format!("/covenants/{COV}/figures/ca-kg/M04");
+    switch_lang(officer, "en");
+    let page = officer.get(&grid);
+    assert_eq!(page.status, 200, "{}", page.body);
+    for said in [
+        "Numbers are written the Vietnamese way: 1.234 is one thousand two hundred and thirty-four, 12,5 is twelve and a half.",
+        "Type “n/a” (or “không áp dụng”) when the element does not apply",
+        "<h1><span lang=\"vi\">Công an tỉnh Kiên Giang</span> — Month 4/2024</h1>",
+        "Same period last year (2023)</th>",
+        "<label for=\"v-crimes\" lang=\"vi\">Tội phạm về trật tự xã hội</label>",
+        "<span lang=\"vi\">vụ</span>",
+    ] {
+        assert!(page.body.contains(said), "{said}: {}", page.body);
+    }
+    assert!(!page.body.contains("«"), "{}", page.body);
+    let r = officer.post_form(
+        &grid,
+        &[
+            ("csrf", &page.csrf()),
+            ("v_crimes", "n/a"),
+            ("v_suspended", "Không áp dụng"),
+            ("action", "save"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let saved = officer
+        .get(&format!("/api/v1/covenants/{COV}/figures/ca-kg/M04"))
+        .json();
+    for id in ["crimes", "suspended"] {
+        let e = saved["elements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"] == id)
+            .unwrap();
+        assert_eq!(e["value"], "na", "{id}: {saved}");
+    }
+    let page = officer.get(&grid);
+    for id in ["crimes", "suspended"] {
+        assert!(
+            page.body
+                .contains(&format!("name=\"v_{id}\" value=\"n/a\"")),
+            "{id}: {}",
+            page.body
+        );
+    }
+    assert!(!page.body.contains("value=\"không áp dụng\""));
+    switch_lang(officer, "vi");
+    let page = officer.get(&grid);
+    assert!(
+        page.body
+            .contains("name=\"v_crimes\" value=\"không áp dụng\""),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Cùng kỳ 2023</th>"), "{}", page.body);
+}
+
+/// Kiên Giang's 2023 from May on (8 windows of about 100 crimes, median 100,5) makes its
+/// approved March 2024 (6 crimes) a break in the series: the English flags page writes the
+/// reason's numbers the Vietnamese way, as every page does, with the names marked Vietnamese;
+/// the API's English reason says the same and the CSV keeps the Vietnamese reason.
+fn english_flags_write_numbers_the_vietnamese_way(secretariat: &super::support::Client) {
+    let mut file = String::from("unit,element,period,value\n");
+    for m in 5..=12 {
+        file.push_str(&format!("CAKG,crimes,2023-M{m:02},{}\n", 100 + m % 2));
+    }
+    let r = secretariat.post_bytes(
+        &format!("/api/v1/covenants/{COV}/figures/historical?file_name=2023b.csv"),
+        file.as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let api = secretariat
+        .get(&format!("/api/v1/covenants/{COV}/flags?kind=series_break"))
+        .json();
+    let flags = api["flags"].as_array().unwrap();
+    assert_eq!(flags.len(), 1, "{api}");
+    assert_eq!(flags[0]["period"], "2024-M03");
+    let en = flags[0]["reason_en"].as_str().unwrap();
+    assert!(
+        en.ends_with("6 lies far outside the unit's previous 12 windows (median 100,5, more than 5 spreads away)"),
+        "{en}"
+    );
+    let csv = secretariat
+        .get(&format!(
+            "/api/v1/covenants/{COV}/flags/export?kind=series_break"
+        ))
+        .body;
+    assert!(
+        csv.contains("nằm xa ngoài khoảng 12 kỳ trước của đơn vị (trung vị 100,5"),
+        "{csv}"
+    );
+    switch_lang(secretariat, "en");
+    let page = secretariat.get(&format!("/covenants/{COV}/flags?kind=series_break"));
+    assert_eq!(page.status, 200, "{}", page.body);
+    for said in [
+        "<th scope=\"row\" lang=\"vi\">Công an tỉnh Kiên Giang</th><td>Month 3/2024</td>",
+        "<td class=\"reason\"><span lang=\"vi\">Tội phạm về trật tự xã hội</span>: 6 lies far outside",
+        "(median 100,5, more than 5 spreads away)</td>",
+    ] {
+        assert!(page.body.contains(said), "{said}: {}", page.body);
+    }
+    assert!(!page.body.contains("100.5"), "{}", page.body);
+    switch_lang(secretariat, "vi");
 }
 
 /// Every window of 2024 has passed its cut-off: the officer's home page says how many of
