@@ -251,9 +251,12 @@ impl Ballot {
         Sha256::digest(json_bytes(&part)).to_vec()
     }
 
-    /// SHA-256 (hex) of the whole signed ballot: the voter's receipt.
+    /// SHA-256 (hex) of the whole signed ballot in canonical JSON (compact, keys sorted at every
+    /// depth): the voter's receipt. These are the bytes of the `ballot` field inside the log's
+    /// canonical `ballot_cast` event, so anyone recomputes a receipt from the log alone.
     pub fn hash(&self) -> String {
-        hex::encode(Sha256::digest(json_bytes(self)))
+        let value = serde_json::to_value(self).expect("ballot messages always serialise");
+        hex::encode(Sha256::digest(json_bytes(&value)))
     }
 
     /// Every ciphertext of the ballot (64 bytes each, hex), so that a ciphertext seen before in

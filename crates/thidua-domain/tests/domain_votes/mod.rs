@@ -188,6 +188,30 @@ impl Vote {
     }
 }
 
+/// The raw bytes of the `ballot` object inside a canonical `ballot_cast` event (its values
+/// are hex strings and numbers, so braces only nest objects).
+fn ballot_bytes(event: &[u8]) -> &[u8] {
+    let key = b"\"ballot\":";
+    let start = event.windows(key.len()).position(|w| w == key).unwrap() + key.len();
+    let mut depth = 0;
+    for (i, c) in event[start..].iter().enumerate() {
+        match c {
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth -= 1,
+            _ => {}
+        }
+        if depth == 0 {
+            return &event[start..=start + i];
+        }
+    }
+    panic!("unterminated ballot");
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
 #[test]
 fn the_cluster_votes_re_votes_and_two_of_three_trustees_count() {
     let mut v = election();
@@ -199,7 +223,11 @@ fn the_cluster_votes_re_votes_and_two_of_three_trustees_count() {
     let b = v.ballot(1, 1, Selection::Approve(vec![1]));
     v.cast(1, 1, b).unwrap();
     let b = v.ballot(2, 1, Selection::Abstain);
-    v.cast(2, 1, b).unwrap();
+    v.cast(2, 1, b.clone()).unwrap();
+    // The receipt is the SHA-256 of the ballot's bytes exactly as the log's canonical event
+    // writes them, so a voter recomputes it from the log alone.
+    let bytes = thidua_domain::wire::encode(v.w.events.last().unwrap());
+    assert_eq!(sha256_hex(ballot_bytes(&bytes)), b.hash());
     let round = &v.w.state.elections[&el()].rounds[0];
     assert_eq!(round.ballots[&u("ca-ag")].replaced, 1);
     v.close(1);
