@@ -163,7 +163,7 @@ fn figures_refusals_in_the_pages_language(app: &TestApp) {
     let r = save(&officer);
     assert_eq!(
         text_of(&r.body, "form-error"),
-        "The report of Công an tỉnh Kiên Giang for Month 1 is «Submitted, awaiting approval»: it cannot be saved."
+        "The report of Công an tỉnh Kiên Giang for Month 1 is “Submitted, awaiting approval”: it cannot be saved."
     );
 }
 
@@ -182,7 +182,7 @@ fn windows_named_in_the_pages_language(app: &TestApp) {
     assert!(
         report
             .body
-            .contains("<h1>Công an tỉnh Kiên Giang — Month 2 2024</h1>"),
+            .contains("<h1><span lang=\"vi\">Công an tỉnh Kiên Giang</span> — Month 2/2024</h1>"),
         "{}",
         report.body
     );
