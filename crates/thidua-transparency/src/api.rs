@@ -4,12 +4,14 @@
 //!
 //! | method and path | answer |
 //! | --- | --- |
-//! | `GET /api/v1/log/checkpoint[?size=n]` | `text/plain`: the newest (or size-`n`) signed checkpoint, then the stored witness cosignature lines |
+//! | `GET /api/v1/log/checkpoint[?size=n]` | `text/plain`: the newest (or size-`n`) signed checkpoint, then the stored witness cosignature lines; 404 for a size without one |
+//! | `GET /api/v1/log/checkpoints?from=f&limit=l` | `{"from":f,"limit":l,"newest":n,"sizes":[…],"next":f+l\|null}`: the sizes with a signed checkpoint among the `l` sizes from `f` (`l ≤ 1,000`) |
 //! | `GET /api/v1/log/witnessed` | `text/plain`: the newest checkpoint cosigned by the quorum, with those cosignatures; headers `x-witness-units` (comma list), `x-witness-quorum` |
-//! | `GET /api/v1/log/proof/inclusion?index=i&size=n` | `{"index":i,"size":n,"proof":["hex",…]}` |
-//! | `GET /api/v1/log/proof/consistency?from=m&to=n` | `{"from":m,"to":n,"proof":["hex",…]}` (`1 ≤ m ≤ n`) |
+//! | `GET /api/v1/log/witnesses` | `{"quorum":k,"policy":{…}\|null,"witnesses":[{"unit","key","registered_at","counts"},…]}`: the witness keys registered in the log, public |
+//! | `GET /api/v1/log/proof/inclusion?index=i&size=n` | `{"index":i,"size":n,"proof":["hex",…]}` (any `n` up to the newest signed size) |
+//! | `GET /api/v1/log/proof/consistency?from=m&to=n` | `{"from":m,"to":n,"proof":["hex",…]}` (`1 ≤ m ≤ n ≤` the newest signed size) |
 //! | `GET /api/v1/log/leaves?start=a&end=b[&level=L]` | `{"start":a,"leaf_hashes":["hex",…]}` (at most 10,000; fewer = ask again); with `level`, the stored hashes of complete subtrees of 2^L leaves |
-//! | `GET /api/v1/log/entries?start=a&end=b` | `{"entries":[{"index":i,"leaf_hash":"hex","bytes":"base64"|null},…]}` (at most 1,000); `bytes` is `null` where [`EntryAccess`] says the caller may not read the event |
+//! | `GET /api/v1/log/entries?start=a&end=b` | `{"entries":[{"index":i,"leaf_hash":"hex","bytes":"base64"\|null},…]}` (at most 1,000); `bytes` is `null` where [`EntryAccess`] says the caller may not read the event |
 //! | `POST /api/v1/log/cosignature` | body `{"unit":"ca-kg","size":n,"cosignature":"— name base64"}`; answer `{"unit":…,"size":n,"timestamp":t}` |
 //!
 //! Errors: `{"error":"snake_case_code","message":"…"}` with 400, 403 (`invalid_signature`),
@@ -28,7 +30,7 @@ use thidua_domain::{Event, State};
 use thidua_service::Service;
 use thidua_store::witness::WitnessStore;
 
-use crate::cosign::{accept_cosignature, latest_witnessed_checkpoint, Quorum};
+use crate::cosign::{accept_cosignature, latest_witnessed_checkpoint, witness_set, Quorum};
 use crate::error::TransparencyError;
 use crate::log;
 
@@ -99,7 +101,9 @@ where
 {
     Router::new()
         .route("/api/v1/log/checkpoint", get(checkpoint))
+        .route("/api/v1/log/checkpoints", get(checkpoints))
         .route("/api/v1/log/witnessed", get(witnessed))
+        .route("/api/v1/log/witnesses", get(witness_keys))
         .route("/api/v1/log/proof/inclusion", get(inclusion))
         .route("/api/v1/log/proof/consistency", get(consistency))
         .route("/api/v1/log/leaves", get(leaves))
@@ -208,14 +212,16 @@ fn note_response(note: String) -> Response {
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SizeQuery {
-    /// A tree size with a signed checkpoint (default: the newest).
+    /// A tree size with a signed checkpoint (default: the newest); `/api/v1/log/checkpoints`
+    /// lists them.
     #[param(minimum = 1)]
     pub size: Option<u64>,
 }
 
 /// The newest signed checkpoint (or the one of `size`), then the witnesses' cosignature lines
 /// stored for it. Checkpoints are signed once per append transaction: a size inside a batch has
-/// none (404).
+/// none (404), though inclusion and consistency proofs are served for it;
+/// `/api/v1/log/checkpoints` lists the sizes that have one.
 #[utoipa::path(get, path = "/api/v1/log/checkpoint", tag = "log", security(()), params(SizeQuery),
     responses((status = 200, description = "C2SP signed note with cosignature lines", content_type = "text/plain", body = String),
               (status = 400, body = ErrorBody<'static>), (status = 404, body = ErrorBody<'static>)))]
@@ -228,6 +234,67 @@ pub async fn checkpoint(
             .await?
             .ok_or_else(|| TransparencyError::NotFound("no such checkpoint".into()))?;
     Ok(note_response(note))
+}
+
+/// The most sizes one `/api/v1/log/checkpoints` request examines.
+pub const MAX_CHECKPOINT_SIZES: u32 = 1_000;
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct CheckpointsQuery {
+    /// The first size examined (default 1).
+    #[param(minimum = 1)]
+    pub from: Option<u64>,
+    /// How many consecutive sizes are examined, from `from` (1 to 1,000; default 100).
+    #[param(minimum = 1, maximum = 1000)]
+    pub limit: Option<u32>,
+}
+
+/// The sizes with a signed checkpoint in a window of sizes.
+#[derive(Deserialize, Serialize, utoipa::ToSchema)]
+pub struct CheckpointSizes {
+    /// The first size examined.
+    pub from: u64,
+    /// How many sizes were asked for (those past `newest` are not examined).
+    pub limit: u32,
+    /// The size of the newest signed checkpoint (0 for an empty log).
+    pub newest: u64,
+    /// The sizes in `[from, from + limit)`, at most `newest`, that have a signed checkpoint,
+    /// ascending; `GET /api/v1/log/checkpoint?size=…` serves each one.
+    pub sizes: Vec<u64>,
+    /// `from + limit` when it is not past `newest` (ask again from there); `null` at the end.
+    pub next: Option<u64>,
+}
+
+/// The sizes that have a signed checkpoint (one per append transaction), among the `limit`
+/// sizes from `from`: page through the whole log with `next`. A size missing from the list lies
+/// inside a batch: it has no checkpoint, though proofs are served for it.
+#[utoipa::path(get, path = "/api/v1/log/checkpoints", tag = "log", security(()), params(CheckpointsQuery),
+    responses((status = 200, body = CheckpointSizes),
+              (status = 400, description = "`from` is 0, or `limit` is 0 or over 1,000 (`bad_range`), or the query does not parse (`invalid_query`)", body = ErrorBody<'static>)))]
+pub async fn checkpoints(
+    AxumState(api): AxumState<Api>,
+    Strict(Query(q)): Strict<Query<CheckpointsQuery>>,
+) -> Result<Json<CheckpointSizes>, TransparencyError> {
+    let from = q.from.unwrap_or(1);
+    let limit = q.limit.unwrap_or(100);
+    if from == 0 || limit == 0 || limit > MAX_CHECKPOINT_SIZES {
+        return Err(TransparencyError::bad(
+            "bad_range",
+            format!("from must be at least 1 and limit between 1 and {MAX_CHECKPOINT_SIZES}"),
+        ));
+    }
+    let (newest, sizes) =
+        blocking(move || log::checkpoint_sizes(&**api.service.store(), from, limit.into())).await?;
+    let end = from.saturating_add(limit.into());
+    Ok(Json(CheckpointSizes {
+        from,
+        limit,
+        newest,
+        sizes,
+        next: (end <= newest).then_some(end),
+    }))
 }
 
 /// The newest checkpoint cosigned by the quorum of member units' witnesses, with those
@@ -247,6 +314,83 @@ pub async fn witnessed(AxumState(api): AxumState<Api>) -> Result<Response, Trans
     }
     headers.insert("x-witness-quorum", HeaderValue::from(w.required));
     Ok(response)
+}
+
+/// A witness key registered in the log.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+pub struct WitnessEntry {
+    /// The member unit whose witness holds the key.
+    pub unit: String,
+    /// The verifier key, C2SP form `<name>+<key hash, 8 hex>+<base64(0x04 ‖ Ed25519 key)>`:
+    /// what `thidua verify --witness UNIT=KEY` and a trust file's `witness UNIT KEY` take. Its
+    /// name is the one on the witness's cosignature lines.
+    pub key: String,
+    /// The log index of the `witness_key_registered` event that registered this key (a unit
+    /// that registers another key replaces this one: only its newest key counts).
+    pub registered_at: u64,
+    /// Whether its cosignatures count towards `quorum` (under a policy, only the designated
+    /// units' do; a key that does not parse as a cosignature key never counts).
+    pub counts: bool,
+}
+
+/// The witness policy recorded in the log (`witness_policy_set`).
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+pub struct WitnessPolicyDto {
+    /// The designated units.
+    pub witnesses: Vec<String>,
+    /// Cosignatures of designated units required (k of n).
+    pub quorum: u32,
+    /// The log index of the event that set it.
+    pub set_at: u64,
+}
+
+/// The witnesses of the log and the quorum in force: everything a verifier needs, besides the
+/// log's key, to check cosignatures.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+pub struct WitnessList {
+    /// Cosignatures (of witnesses that count) a checkpoint needs to be witnessed: the policy's
+    /// quorum, or without a policy the server's default over every registered key — all but
+    /// one, at least one (`THIDUA_WITNESS_QUORUM` sets a number) — 0 when no key is registered.
+    pub quorum: u32,
+    /// The policy recorded in the log, if any.
+    pub policy: Option<WitnessPolicyDto>,
+    /// Every unit's current witness key, by unit id.
+    pub witnesses: Vec<WitnessEntry>,
+}
+
+/// The witness keys registered in `state` and the quorum in force (`fallback` without a policy
+/// in the log), as `/api/v1/log/witnesses` serves them and the transparency page shows them.
+pub fn witness_list(state: &State, fallback: Quorum) -> WitnessList {
+    let (counting, quorum) = witness_set(state, fallback);
+    WitnessList {
+        quorum,
+        policy: state.witness_policy.as_ref().map(|p| WitnessPolicyDto {
+            witnesses: p.witnesses.iter().map(|u| u.to_string()).collect(),
+            quorum: p.quorum,
+            set_at: p.set_at,
+        }),
+        witnesses: state
+            .witness_keys
+            .iter()
+            .map(|(unit, k)| WitnessEntry {
+                unit: unit.to_string(),
+                key: k.key.clone(),
+                registered_at: k.registered_at,
+                counts: counting.iter().any(|(u, _)| u == unit),
+            })
+            .collect(),
+    }
+}
+
+/// The witness keys registered in the log, with the quorum in force. Public: witness keys are
+/// public keys, and an anonymous verifier needs them to check the cosignatures on
+/// `/api/v1/log/checkpoint` and `/api/v1/log/witnessed`, whereas the `witness_key_registered`
+/// events themselves are readable only by members. Taken from the server's state: a verifier
+/// who reads those events checks them against the log.
+#[utoipa::path(get, path = "/api/v1/log/witnesses", tag = "log", security(()),
+    responses((status = 200, body = WitnessList)))]
+pub async fn witness_keys(AxumState(api): AxumState<Api>) -> Json<WitnessList> {
+    Json(witness_list(&api.service.read(), api.config.quorum))
 }
 
 fn hexes(hashes: &[[u8; 32]]) -> Vec<String> {
@@ -355,6 +499,16 @@ pub async fn leaves(
     }))
 }
 
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct EntriesQuery {
+    /// The first index.
+    pub start: u64,
+    /// One past the last index (not before `start`).
+    pub end: u64,
+}
+
 #[derive(Deserialize, Serialize, utoipa::ToSchema)]
 pub struct EntryJson {
     pub index: u64,
@@ -369,14 +523,16 @@ pub struct Entries {
 }
 
 /// Entries `[start, end)`, at most 1,000: each one's leaf hash, and its canonical bytes
-/// (base64) when the caller may read the event — never for an anonymous caller; a member reads
-/// what the history shows it.
-#[utoipa::path(get, path = "/api/v1/log/entries", tag = "log", security((), ("bearer" = []), ("cookie" = [])), params(RangeQuery),
+/// (base64) when the caller may read the event. Public: anonymous callers see only what the
+/// public may see — every leaf hash, no entry's bytes; a member (bearer token or session)
+/// reads the bytes of what the history shows it. A token that is given and invalid is
+/// answered 401 (`invalid_token`), not treated as anonymous.
+#[utoipa::path(get, path = "/api/v1/log/entries", tag = "log", security((), ("bearer" = []), ("cookie" = [])), params(EntriesQuery),
     responses((status = 200, body = Entries), (status = 400, body = ErrorBody<'static>)))]
 pub async fn entries(
     AxumState(api): AxumState<Api>,
     headers: HeaderMap,
-    Strict(Query(q)): Strict<Query<RangeQuery>>,
+    Strict(Query(q)): Strict<Query<EntriesQuery>>,
 ) -> Result<Json<Entries>, TransparencyError> {
     let reader = api.config.access.reader(&headers);
     let out = blocking(move || {

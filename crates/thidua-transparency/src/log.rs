@@ -2,7 +2,10 @@
 //! witness cosignatures appended), inclusion and consistency proofs, leaf hashes and entries.
 //! Proofs come from the stored tree nodes through [`StoreNodes`]; nothing here rehashes the log.
 //! Every size is bounded by the newest signed checkpoint, so a reader never sees a tree the
-//! log has not signed.
+//! log has not signed. Checkpoints exist only for the sizes at the end of an append transaction
+//! ([`checkpoint_sizes`] lists them); proofs are served for any size up to the newest signed
+//! one, a size inside a batch included (its root is determined by the signed tree that
+//! contains it).
 
 use thidua_ledger::{consistency_proof, inclusion_proof, Hash};
 use thidua_store::witness::WitnessStore;
@@ -54,7 +57,23 @@ pub fn checkpoint_note(
     )))
 }
 
-/// The inclusion proof of entry `index` in the tree of `size` entries.
+/// The newest signed size, and the sizes in `[from, from + count)` (none past the newest) that
+/// have a signed checkpoint, ascending. One point lookup per size examined: callers bound
+/// `count` (the API, to 1,000).
+pub fn checkpoint_sizes(store: &dyn EventStore, from: u64, count: u64) -> Result<(u64, Vec<u64>)> {
+    let newest = published_size(store)?;
+    let end = from.saturating_add(count).min(newest.saturating_add(1));
+    let mut sizes = Vec::new();
+    for size in from.max(1)..end {
+        if store.checkpoint_at(size)?.is_some() {
+            sizes.push(size);
+        }
+    }
+    Ok((newest, sizes))
+}
+
+/// The inclusion proof of entry `index` in the tree of `size` entries, for any `size` up to the
+/// newest signed size (whether or not that size has a checkpoint of its own).
 pub fn inclusion(store: &dyn EventStore, index: u64, size: u64) -> Result<Vec<Hash>> {
     let published = published_size(store)?;
     if size > published {
@@ -72,7 +91,8 @@ pub fn inclusion(store: &dyn EventStore, index: u64, size: u64) -> Result<Vec<Ha
     Ok(inclusion_proof(index, size, &StoreNodes(store))?)
 }
 
-/// The consistency proof between the trees of `from` and `to` entries (`1 ≤ from ≤ to`).
+/// The consistency proof between the trees of `from` and `to` entries (`1 ≤ from ≤ to ≤` the
+/// newest signed size; either may lie inside a batch).
 pub fn consistency(store: &dyn EventStore, from: u64, to: u64) -> Result<Vec<Hash>> {
     let published = published_size(store)?;
     if to > published {

@@ -6,8 +6,13 @@
 //! cluster, the cluster's member units and covenants; a unit officer or leader sees their unit,
 //! the clusters it belongs to (any year) and those clusters' members and covenants; everyone sees
 //! the units linked by mergers and splits to a unit they see, the movements, and who the
-//! administrators are. A unit's administration (its users and roles) is visible only to the unit
-//! itself and to administrators.
+//! administrators are. A unit's administration pages and user list (its accounts and roles) are
+//! visible only to the unit itself and to administrators. The log is wider, on purpose: the
+//! registration and role grants (and revocations) of whoever holds or held an office whose acts
+//! a member may read — a leader or officer of a unit it sees, the secretariat or supervisor of a
+//! cluster it sees, an administrator — are readable by every officer and leader of a member unit
+//! of those clusters (and by their secretariat and supervisors), so that a member replaying the log finds who was authorised to act in its
+//! cluster ([`Scope::can_read_user_events`]).
 //!
 //! Events follow the same rules, and what a member may read of the log is closed under what
 //! replaying it needs: every event it may read finds the units, clusters, covenants, movements
@@ -212,10 +217,16 @@ impl Scope {
         })
     }
 
-    /// Whether the log's events about `other` (registration, role grants) are readable: the
-    /// accounts the user may see, and whoever ever held an office whose acts the user may read —
-    /// a leader of a visible unit, the secretariat or supervisor of a visible cluster — so that
-    /// a member replaying the log finds the grant that allowed each act it reads.
+    /// Whether the log's events about `other` (registration, role grants and revocations) are
+    /// readable: the accounts the user may see ([`Self::can_view_user`]), and whoever ever held
+    /// an office whose acts the user may read ([`office_visible`]) — a leader *or officer* of
+    /// any visible unit (every member of every cluster the user's units belong to, in any year,
+    /// and the units linked to them), the secretariat or supervisor of a visible cluster, an
+    /// administrator. So any officer or leader of a member unit reads the registration of every
+    /// officer and leader of its clusters' units, and (by `can_view_event_with`) their grants
+    /// of those offices: intended, since a member replaying the log must find the grant that
+    /// allowed each act it reads. The unit's administration pages stay the unit's own
+    /// ([`Self::can_admin_unit`]).
     pub fn can_read_user_events(&self, state: &State, vis: &Visibility, other: &UserId) -> bool {
         if vis.admin || self.can_view_user(state, other) {
             return true;

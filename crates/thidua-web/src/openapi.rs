@@ -84,15 +84,28 @@ const APPEND_UNAVAILABLE: &str = "nothing was recorded: the service has halted i
     in use): retry (`busy`)";
 
 fn complete(path: &str, method: &str, op: &mut Operation) {
+    let anonymous = SecurityRequirement::default();
+    // Public: every security requirement is empty. Open to anonymous callers: one of them is
+    // (`/api/v1/log/entries`, whose answer depends on who asks); neither answers 401 without a
+    // credential, only for a bearer token that is given and invalid.
     let public = op
         .security
         .as_ref()
-        .is_some_and(|s| s.iter().all(|r| *r == SecurityRequirement::default()));
+        .is_some_and(|s| s.iter().all(|r| *r == anonymous));
+    let open = op
+        .security
+        .as_ref()
+        .is_some_and(|s| s.contains(&anonymous));
     add(
         op,
         "401",
         if public {
-            "an `Authorization` header that is not a valid bearer token (`invalid_token`)"
+            "an `Authorization` header that is not a valid bearer token (`invalid_token`); \
+             without one the endpoint answers anyone"
+        } else if open {
+            "only when an `Authorization` header is given and is not a valid bearer token \
+             (`invalid_token`): without credentials (or with an expired session cookie) the \
+             endpoint answers as for an anonymous caller, who sees only what the public may see"
         } else {
             "not signed in (`unauthenticated`) or a bad bearer token (`invalid_token`)"
         },
@@ -183,18 +196,19 @@ impl Modify for Statuses {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Thi Đua API", description = "Emulation covenants between police units. Errors are {\"error\": code, \"message\": text}. The log endpoints under /api/v1/log/ are public (security: []), except that entries' contents follow the caller's rights."),
+    info(title = "Thi Đua API", description = "Emulation covenants between police units. Errors are {\"error\": code, \"message\": text}. The log endpoints under /api/v1/log/ are public (security: []); on /api/v1/log/entries anonymous callers see only what the public may see (every leaf hash, no event's bytes), and a member's token or session reads what that member may read. The witness keys are public at /api/v1/log/witnesses."),
     modifiers(&Security, &Statuses),
     security(("bearer" = []), ("cookie" = [])),
     paths(
-        thidua_transparency::api::checkpoint, thidua_transparency::api::witnessed,
+        thidua_transparency::api::checkpoint, thidua_transparency::api::checkpoints,
+        thidua_transparency::api::witnessed, thidua_transparency::api::witness_keys,
         thidua_transparency::api::inclusion, thidua_transparency::api::consistency,
         thidua_transparency::api::leaves, thidua_transparency::api::entries,
         thidua_transparency::api::cosignature, api::log_key,
         api::bootstrap, api::me, api::change_password, api::list_tokens,
         api::create_token, api::revoke_token, api::list_clusters, api::get_cluster,
         api::set_leadership, api::list_units, api::get_unit, api::unit_users, api::list_movements,
-        api::list_covenants, api::get_covenant, api::sign_covenant, api::list_events,
+        api::list_covenants, api::get_covenant, api::get_regulation, api::sign_covenant, api::list_events,
         api::list_users, api::get_user, api::create_user, api::grant_role, api::revoke_role,
         api::reset_password, api::list_user_tokens, api::revoke_user_token, api::command,
         api::figures::window, api::figures::report, api::figures::save, api::figures::submit,
@@ -281,6 +295,52 @@ mod tests {
             }
         }
         assert!(appending >= 15, "{appending}");
+    }
+
+    /// The log endpoints as a verifier reads them: `/entries` takes no `level` (only `/leaves`
+    /// does) and, open to anonymous callers, documents its 401 for a bad token only; the
+    /// witness list and the checkpoint sizes are public, with their statuses.
+    #[test]
+    fn the_log_endpoints_document_what_they_answer() {
+        use utoipa::OpenApi;
+        let doc = serde_json::to_value(super::ApiDoc::openapi()).unwrap();
+        let op = |path: &str| doc["paths"][path]["get"].clone();
+        let names = |path: &str| -> Vec<String> {
+            op(path)["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["name"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        assert_eq!(names("/api/v1/log/entries"), ["start", "end"]);
+        assert_eq!(names("/api/v1/log/leaves"), ["start", "end", "level"]);
+        assert_eq!(names("/api/v1/log/checkpoints"), ["from", "limit"]);
+        let entries_401 = op("/api/v1/log/entries")["responses"]["401"]["description"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(entries_401.starts_with("only when an `Authorization` header is given"));
+        assert!(!entries_401.contains("unauthenticated"), "{entries_401}");
+        for path in ["/api/v1/log/witnesses", "/api/v1/log/checkpoints"] {
+            assert_eq!(op(path)["security"], serde_json::json!([{}]), "{path}");
+            assert!(op(path)["responses"]["200"].is_object(), "{path}");
+            assert!(op(path)["responses"]["401"].is_object(), "{path}");
+        }
+        assert!(op("/api/v1/log/checkpoints")["responses"]["400"].is_object());
+        let schemas = &doc["components"]["schemas"];
+        for field in ["quorum", "policy", "witnesses"] {
+            assert!(
+                schemas["WitnessList"]["properties"][field].is_object(),
+                "{field}"
+            );
+        }
+        for field in ["unit", "key", "registered_at", "counts"] {
+            assert!(
+                schemas["WitnessEntry"]["properties"][field].is_object(),
+                "{field}"
+            );
+        }
     }
 
     /// utoipa names a schema after its type alone, so two types of one name would share one

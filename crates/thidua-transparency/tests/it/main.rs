@@ -3,6 +3,7 @@
 mod api;
 mod common;
 mod https;
+mod listing;
 mod tamper;
 mod tiles;
 mod verify;

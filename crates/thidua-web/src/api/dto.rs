@@ -217,6 +217,12 @@ pub struct EventDto {
     pub kind: String,
     /// The unit the event concerns, if any.
     pub unit: Option<String>,
+    /// The event's content as the in-memory model's JSON form (the serialisation of
+    /// `thidua_domain::Payload`), for display: it is **not** the log's canonical `data` and may
+    /// differ from it for some kinds (`covenant_drafted`, the vote and the year-end kinds among
+    /// them) and whenever the model changes. The canonical bytes, which the leaf
+    /// hashes cover and whose `data` `docs/event-encoding.md` defines, are served by
+    /// `GET /api/v1/log/entries`.
     #[schema(value_type = Object)]
     pub data: serde_json::Value,
 }
@@ -622,6 +628,8 @@ pub fn user_detail(state: &State, scope: &Scope, id: &UserId) -> Result<UserDto,
 
 pub use thidua_domain::history::concerns;
 
+/// The history's view of an event: `data` is the model's JSON form of the payload (see
+/// [`EventDto::data`]), not the log's canonical `data`.
 pub fn event_dto(e: &Event) -> EventDto {
     let value = serde_json::to_value(&e.payload).unwrap_or_default();
     EventDto {

@@ -587,3 +587,39 @@ pub fn error(code: &str) -> &'static str {
         _ => "The action could not be done.",
     }
 }
+
+/// The words of the transparency page (`templates/transparency.html`) beyond [`Strings`]': the
+/// placeholders of its example commands and the witness keys' section. Defined beside the
+/// English words; `vi::TRANSPARENCY` holds the Vietnamese ones.
+pub struct TransparencyWords {
+    /// Stands for the unit's id in `thidua witness keygen --name UNIT.witness`.
+    pub unit_placeholder: &'static str,
+    /// Stands for the caller's API token in `--token`.
+    pub token_placeholder: &'static str,
+    pub witnesses_title: &'static str,
+    pub no_witnesses: &'static str,
+    /// `{quorum}`: the cosignatures a checkpoint needs to be witnessed.
+    pub quorum: &'static str,
+    /// `{index}`: the log index of the `witness_policy_set` event in force.
+    pub policy: &'static str,
+    pub no_policy: &'static str,
+    /// Column heading: whether the witness's cosignatures count towards the quorum.
+    pub counts: &'static str,
+    pub witnesses_note: &'static str,
+    pub checkpoints_note: &'static str,
+    pub verify_note: &'static str,
+}
+
+pub static TRANSPARENCY: TransparencyWords = TransparencyWords {
+    unit_placeholder: "UNIT",
+    token_placeholder: "API-TOKEN",
+    witnesses_title: "Witness keys",
+    no_witnesses: "No unit has registered a witness key yet: no checkpoint can be witnessed.",
+    quorum: "A checkpoint counts as witnessed once it carries {quorum} valid {quorum|cosignature|cosignatures} from the witnesses that count below.",
+    policy: "The witnesses that count and the number needed were recorded in the log at entry {index}.",
+    no_policy: "No witness policy is recorded in the log: every registered witness counts, and the server sets the number needed (by default all of them but one).",
+    counts: "Counts",
+    witnesses_note: "Witness keys are public keys: anyone can check the cosignatures on the checkpoints with them. When a unit registers a new key, only its newest key counts. Also at",
+    checkpoints_note: "The number of entries at each signed checkpoint:",
+    verify_note: "--token is optional: without it the command checks the Merkle tree, the server's signature and the witnesses' cosignatures on the newest checkpoint; with your unit's API token it also recomputes and replays the events your unit may read. If the witnesses have not cosigned the newest checkpoint yet, run it again a little later.",
+};

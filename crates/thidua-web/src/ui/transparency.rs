@@ -1,28 +1,61 @@
 //! `/transparency`: public, signed in or not. The log's public verifier key (what witnesses and
-//! verifiers pass as `--log-key`), the newest signed and witnessed checkpoints, and the commands
-//! a member unit runs to witness the log or verify it.
+//! verifiers pass as `--log-key`), the newest signed and witnessed checkpoints, the witness keys
+//! registered in the log with the quorum in force (as `/api/v1/log/witnesses` serves them), and
+//! the commands a member unit runs to witness the log or verify it with those keys.
 
 use askama::Template;
 use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::Response;
+use thidua_transparency::api::{witness_list, WitnessEntry};
 
 use super::proof::LogStatus;
 use super::{render, Layout};
 use crate::auth::{request_lang, MaybeViewer};
 use crate::client::ClientInfo;
-use crate::i18n::fill;
+use crate::i18n::en::TransparencyWords;
+use crate::i18n::{en, fill, vi};
 use crate::AppState;
 
 #[derive(Template)]
 #[template(path = "transparency.html")]
 struct TransparencyPage {
     l: Layout,
+    /// The page's own words (placeholders, witness keys), in the layout's language.
+    w: &'static TransparencyWords,
     key: String,
     signed: String,
     witnessed: String,
     /// This server's address as the client reached it, for the example commands.
     server: String,
+    witnesses: Vec<WitnessEntry>,
+    /// "A checkpoint counts as witnessed once it carries k cosignatures…", empty without keys.
+    quorum: String,
+    /// Where the quorum comes from: the policy's log index, or the default.
+    policy: String,
+    /// `thidua verify` with the log key and the keys of the witnesses that count.
+    verify: String,
+}
+
+/// The `thidua verify` command that checks the log with its key and the witnesses that count,
+/// requiring their quorum.
+fn verify_command(
+    server: &str,
+    key: &str,
+    witnesses: &[WitnessEntry],
+    quorum: u32,
+    token: &str,
+) -> String {
+    let mut lines = vec![format!("thidua verify --server {server} --log-key '{key}'")];
+    let counting: Vec<&WitnessEntry> = witnesses.iter().filter(|w| w.counts).collect();
+    for w in &counting {
+        lines.push(format!("  --witness {}='{}'", w.unit, w.key));
+    }
+    if quorum > 0 && !counting.is_empty() {
+        lines.push(format!("  --min-cosignatures {quorum}"));
+    }
+    lines.push(format!("  --token {token}"));
+    lines.join(" \\\n")
 }
 
 pub async fn transparency(
@@ -42,6 +75,11 @@ pub async fn transparency(
         }
     };
     let t = l.t;
+    let w: &'static TransparencyWords = if t.lang_code == "en" {
+        &en::TRANSPARENCY
+    } else {
+        &vi::TRANSPARENCY
+    };
     let witnessed = match status.witnessed {
         Some((size, units)) => fill(
             t.transparency_witnessed,
@@ -58,12 +96,72 @@ pub async fn transparency(
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("localhost");
+    // The same quorum as `/api/v1/log/witnessed` and the pages' witnessing (the server's
+    // `THIDUA_WITNESS_QUORUM` when the log records no policy).
+    let fallback = app
+        .witnessing
+        .as_ref()
+        .map_or_else(thidua_transparency::Quorum::from_env, |x| x.quorum);
+    let list = witness_list(&app.service.read(), fallback);
+    let key = app.service.key().verifier_key().to_owned();
+    let server = format!("{scheme}://{host}");
     let page = TransparencyPage {
         signed: fill(t.transparency_signed, &[("size", status.signed)]),
         witnessed,
-        key: app.service.key().verifier_key().to_owned(),
-        server: format!("{scheme}://{host}"),
+        quorum: if list.witnesses.is_empty() {
+            String::new()
+        } else {
+            fill(w.quorum, &[("quorum", list.quorum)])
+        },
+        policy: match &list.policy {
+            Some(p) => fill(w.policy, &[("index", p.set_at)]),
+            None => w.no_policy.to_owned(),
+        },
+        verify: verify_command(
+            &server,
+            &key,
+            &list.witnesses,
+            list.quorum,
+            w.token_placeholder,
+        ),
+        witnesses: list.witnesses,
+        key,
+        server,
+        w,
         l,
     };
     super::session::with_cookie(render(&page), cookie)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(unit: &str, counts: bool) -> WitnessEntry {
+        WitnessEntry {
+            unit: unit.into(),
+            key: format!("{unit}.witness+01234567+AAAA"),
+            registered_at: 7,
+            counts,
+        }
+    }
+
+    /// The command names the witnesses that count, requires the quorum, and uses the page's
+    /// language for the token's placeholder; without witnesses it checks the log key alone.
+    #[test]
+    fn the_verify_command_trusts_the_witnesses_that_count() {
+        let ws = [entry("ca-ag", true), entry("ca-cm", false)];
+        let cmd = verify_command("http://h", "log+1+K", &ws, 1, "API-TOKEN");
+        assert_eq!(
+            cmd,
+            "thidua verify --server http://h --log-key 'log+1+K' \\\n  --witness ca-ag='ca-ag.witness+01234567+AAAA' \\\n  --min-cosignatures 1 \\\n  --token API-TOKEN"
+        );
+        let none = verify_command("http://h", "log+1+K", &[], 0, "MÃ-API");
+        assert_eq!(
+            none,
+            "thidua verify --server http://h --log-key 'log+1+K' \\\n  --token MÃ-API"
+        );
+        assert_eq!(en::TRANSPARENCY.unit_placeholder, "UNIT");
+        assert_eq!(vi::TRANSPARENCY.token_placeholder, "MÃ-API");
+    }
 }
