@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of Thi Đua on this machine: installs what the tests need when it is missing
 # (Debian packages: PostgreSQL, Chromium and its driver, LibreOffice Calc and Writer, poppler,
-# Python 3), starts a local
+# Python 3 and openssl for the independent checkers), starts a local
 # PostgreSQL with the test role and database, then runs the whole workspace's test suite.
 # Needs root (or sudo) only for the installs and for starting PostgreSQL.
 set -euo pipefail
@@ -17,8 +17,10 @@ command -v soffice >/dev/null 2>&1 || packages+=(libreoffice-calc-nogui)
 # Documents: LibreOffice Writer opens our DOCX files; poppler reads and pictures our PDFs.
 dpkg -s libreoffice-writer-nogui >/dev/null 2>&1 || packages+=(libreoffice-writer-nogui)
 command -v pdftotext >/dev/null 2>&1 || packages+=(poppler-utils)
-# The assignment's test vectors are also checked by an independent Python script.
+# The assignment's test vectors and the log are also checked by independent Python scripts
+# (the log's signatures through the openssl command).
 command -v python3 >/dev/null 2>&1 || packages+=(python3)
+command -v openssl >/dev/null 2>&1 || packages+=(openssl)
 if [ "${#packages[@]}" -gt 0 ]; then
   echo "Installing: ${packages[*]}"
   sudo_if_needed apt-get update -qq
