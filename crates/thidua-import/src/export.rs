@@ -6,13 +6,60 @@
 //! are never exported; "not applicable" figures are written as comment lines (the engine treats
 //! them as missing). A merged member's earlier years are declared the sum of its own and its
 //! predecessors' figures (`@predecessors`), from the domain's lineage as the server scores them.
+//!
+//! Once a covenant's year-end results are published, the export can also carry the manually
+//! scored criteria as `@manual:CRITERION` rows ([`ManualScores`]): each member's submitted
+//! self-scores, or its final scores after the inspection and the council's resolutions — the
+//! very scores the server published with — so that `thidua score` on the whole year's file
+//! gives every member's published total, rank and band.
 
 use std::fmt::Write as _;
 
 use thidua_domain::figures::Cell;
 use thidua_domain::model::Unit;
+use thidua_domain::yearend::error::refuse;
 use thidua_domain::{CovenantId, DomainError, State, UnitId};
 use thidua_scoring::input::plain_text;
+
+/// Which year-end scores of the manually scored criteria an export appends (`@manual:` rows).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ManualScores {
+    /// Each member's submitted self-scores (its dossier).
+    SelfAssessed,
+    /// The locked final scores: the self-scores as the inspection, the accepted proposals and
+    /// the council's resolutions settled them (what the published totals are computed from).
+    Final,
+}
+
+impl ManualScores {
+    /// `self` or `final`, as the API's `scores` parameter names them.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "self" => Some(Self::SelfAssessed),
+            "final" => Some(Self::Final),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::SelfAssessed => "self",
+            Self::Final => "final",
+        }
+    }
+}
+
+/// The key of the covenant's reported window that ends last: the export up to it holds every
+/// approved figure of the year (the window the year-end results are computed over).
+pub fn year_window(state: &State, covenant: &CovenantId) -> Result<String, DomainError> {
+    let calendar = state.calendar(covenant)?;
+    calendar
+        .reported()
+        .iter()
+        .max_by_key(|r| r.window.end)
+        .map(|r| r.key().to_owned())
+        .ok_or_else(|| DomainError::UnknownWindow("(none reported)".into()))
+}
 
 /// The id a unit has in data files (`[A-Za-z][A-Za-z0-9_]*`): its short code when that fits
 /// ("KG"), else its id with `-` and `.` as `_` ("ca_kg").
@@ -82,10 +129,47 @@ fn predecessor_rows(
 
 /// The data file of the approved figures of `covenant` up to `window` of its year.
 pub fn data_csv(state: &State, covenant: &CovenantId, window: &str) -> Result<String, DomainError> {
+    data_csv_with(state, covenant, window, None)
+}
+
+/// The data file of the approved figures of `covenant` up to `window` of its year and, with
+/// `scores`, the year-end scores of the manual criteria as `@manual:` rows. `scores` needs the
+/// year-end results published (else `yearend_phase`) and a window that covers the whole year
+/// (every reported window ends by its end; else `window`), since the results are computed
+/// over the year.
+pub fn data_csv_with(
+    state: &State,
+    covenant: &CovenantId,
+    window: &str,
+    scores: Option<ManualScores>,
+) -> Result<String, DomainError> {
     let c = state.covenant(covenant)?;
     let cut = state.reporting_window(covenant, window)?;
     let form = state.reporting_form(covenant)?;
     let calendar = state.calendar(covenant)?;
+    let review = match scores {
+        None => None,
+        Some(_) => {
+            let review = state.review(covenant)?;
+            if review.published.is_none() {
+                return Err(refuse(
+                    "yearend_phase",
+                    format!("the year-end results of {covenant} are not published yet: the scores of the manual criteria are exported once they are"),
+                ));
+            }
+            if let Some(later) = calendar.reported().iter().find(|r| r.window.end > cut.end) {
+                return Err(DomainError::InvalidValue {
+                    field: "window",
+                    reason: format!(
+                        "the year-end scores go with the figures of the whole year, but window {window} ends before {}; export up to {}",
+                        later.key(),
+                        year_window(state, covenant)?
+                    ),
+                });
+            }
+            Some(review)
+        }
+    };
     let (_, year_end) = thidua_domain::command::year_bounds(c.year);
     let mut units: Vec<UnitId> = Vec::new();
     for m in state.members(&c.cluster, c.year)? {
@@ -113,6 +197,23 @@ pub fn data_csv(state: &State, covenant: &CovenantId, window: &str) -> Result<St
             .map_or("", |v| v.content.regulation.sha256.as_str())
     );
     let _ = writeln!(out, "# Đến hết kỳ {}-{window} ({}) theo nhật ký ở kích thước {} / up to {}-{window} as of log size {}", c.year, cut.end.format("%d/%m/%Y"), state.size, c.year, state.size);
+    // Figures nobody reported are not rows: the engine takes the value the regulation
+    // declares for a missing figure (`missing`), as the server's scoring does.
+    let defaults: Vec<String> = form
+        .elements
+        .iter()
+        .filter_map(|e| Some(format!("{} = {}", e.id, plain_text(&e.missing?))))
+        .collect();
+    if !defaults.is_empty() {
+        let _ = writeln!(
+            out,
+            "# Số liệu không báo cáo được tính theo giá trị quy định (missing) / figures not reported count as the regulation's `missing` value: {}",
+            defaults.join(", ")
+        );
+    }
+    if let (Some(which), Some(review)) = (scores, review) {
+        manual_head(state, review, which, &mut out)?;
+    }
     out.push_str("unit,element,period,value\n");
     for u in &units {
         let _ = writeln!(
@@ -156,5 +257,72 @@ pub fn data_csv(state: &State, covenant: &CovenantId, window: &str) -> Result<St
             }
         }
     }
+    if let (Some(which), Some(review)) = (scores, review) {
+        manual_rows(state, review, which, &mut out)?;
+    }
     Ok(out)
+}
+
+/// The comment lines before the header of an export with year-end scores: which scores, the
+/// publication, and the cluster head's decisions on ties at a quota cut-off (a decision the
+/// engine cannot know: `thidua score` shows those units tied at the cut-off, moved down).
+fn manual_head(
+    state: &State,
+    review: &thidua_domain::yearend::Review,
+    which: ManualScores,
+    out: &mut String,
+) -> Result<(), DomainError> {
+    let index = review.published.as_ref().map_or(0, |(_, i)| *i);
+    let _ = match which {
+        ManualScores::SelfAssessed => writeln!(
+            out,
+            "# Điểm tự chấm các tiêu chí chấm thủ công (@manual) theo hồ sơ các đơn vị đã nộp; kết quả công bố ở số thứ tự {index} / the members' submitted self-scores of the manual criteria (@manual); results published at log index {index}"
+        ),
+        ManualScores::Final => writeln!(
+            out,
+            "# Điểm cuối cùng các tiêu chí chấm thủ công (@manual) sau kiểm tra chéo và giải quyết khiếu nại, đã khoá; kết quả công bố ở số thứ tự {index} / the locked final scores of the manual criteria (@manual) after the inspection and the council's resolutions; results published at log index {index}"
+        ),
+    };
+    for (band, (decided, at)) in &review.cutoff_ties {
+        let ids: Result<Vec<String>, DomainError> = decided
+            .units
+            .iter()
+            .map(|u| Ok(data_id(state.unit(u)?)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "# Cụm trưởng quyết định giữ {} ở xếp loại `{band}` khi bằng điểm tại ngưỡng tỷ lệ tối đa (số thứ tự {at}) / the cluster head kept {} in band `{band}` at the quota cut-off (log index {at})",
+            ids.clone()?.join(", "),
+            ids?.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// The `@manual:` rows of the members, for the regulation's period: exactly the scores the
+/// server's scoring takes ([`thidua_domain::yearend::score::inputs`]); a member that handed in
+/// no dossier has none, so no total.
+fn manual_rows(
+    state: &State,
+    review: &thidua_domain::yearend::Review,
+    which: ManualScores,
+    out: &mut String,
+) -> Result<(), DomainError> {
+    let compiled = thidua_domain::engine_data::regulation(state, &review.schedule.covenant)?;
+    let period = compiled.ast().period.to_string();
+    for m in &review.members {
+        let id = data_id(state.unit(m)?);
+        let scores = match which {
+            ManualScores::SelfAssessed => review.self_scores(m),
+            ManualScores::Final => review.final_scores(m),
+        };
+        for (criterion, score) in scores {
+            let _ = writeln!(
+                out,
+                "{id},@manual:{criterion},{period},{}",
+                plain_text(&score)
+            );
+        }
+    }
+    Ok(())
 }

@@ -2,7 +2,9 @@
 //! formula per row) and a "Chấm điểm" sheet where every computed cell is a live formula
 //! translated from the regulation (indicators, values, scales, sums, caps, rounding, total, band
 //! by score). Every formula cell stores the engine's own value as its cached result, so a reader
-//! that does not recalculate shows the engine's numbers, and one that does gets the same.
+//! that does not recalculate shows the engine's numbers, and one that does gets the same. The
+//! rank and the official band (tie-break keys, quotas) are the engine's, written as values
+//! above the band-by-score formula, which is labelled as the band before the quotas.
 //!
 //! Meaning is kept, not just syntax: `and`, `or` and `if` become nested `IF`s, which evaluate
 //! only the branch taken, exactly like the engine (so "no cases → full points" never becomes
@@ -1299,11 +1301,83 @@ impl Sheet<'_, '_, '_> {
         Ok(row + 1)
     }
 
+    /// The rank and the band as the regulation gives them (the engine's: tie-break keys and
+    /// quotas are not spreadsheet formulas that could match it exactly), then what the quotas
+    /// changed, then the band the total alone reaches as a live formula, labelled as the band
+    /// *before* the quotas so that nobody reads it as the result.
     fn bands(&mut self, row: u32) -> Result<(), String> {
         let reg = self.b.reg;
         let total_row = row - 1;
+        let unscored = |u: &UnitResult| -> String {
+            match u.status {
+                Status::NotScored => "chưa chấm đủ".into(),
+                _ => "không tính được".into(),
+            }
+        };
+        self.out.string(
+            row,
+            1,
+            "Hạng (theo quy định: tổng điểm, rồi thứ tự ưu tiên khi bằng điểm) — do chương trình tính",
+            Style::Bold,
+        )?;
+        for (k, u) in self.board.units.iter().enumerate() {
+            match u.rank {
+                Some(r) => self.out.number(row, pcol(k), &Exact::int(i64::from(r)))?,
+                None => self.out.string(row, pcol(k), unscored(u), Style::Plain)?,
+            }
+        }
+        let row = row + 1;
+        self.out.string(
+            row,
+            1,
+            "XẾP LOẠI CHÍNH THỨC (theo quy định: mức điểm, rồi tỷ lệ tối đa của từng loại) — do chương trình tính",
+            Style::Bold,
+        )?;
+        for (k, u) in self.board.units.iter().enumerate() {
+            match (&u.rank, &u.band) {
+                (Some(_), Some(bd)) => self.out.string(row, pcol(k), &bd.name, Style::Bold)?,
+                _ => self.out.string(row, pcol(k), unscored(u), Style::Plain)?,
+            }
+        }
+        let row = row + 1;
         self.out
-            .string(row, 1, "Xếp loại theo tổng điểm (công thức)", Style::Bold)?;
+            .string(row, 1, "Điều chỉnh theo tỷ lệ tối đa", Style::Bold)?;
+        for (k, u) in self.board.units.iter().enumerate() {
+            let Some(bd) = &u.band else {
+                continue;
+            };
+            let mut notes: Vec<String> = bd
+                .quotas
+                .iter()
+                .map(|q| {
+                    format!(
+                        "đạt mức {}, hạng {}: vượt tỷ lệ tối đa {}% ({} trong {} đơn vị được xếp hạng) → {}",
+                        q.band_name,
+                        q.rank,
+                        n(q.quota_pct),
+                        q.allowed,
+                        q.ranked,
+                        q.to_band_name
+                    )
+                })
+                .collect();
+            if bd.tie_at_cutoff {
+                notes.push("bằng điểm tại ngưỡng tỷ lệ: cụm trưởng quyết định".into());
+            }
+            let text = if notes.is_empty() {
+                "không".to_owned()
+            } else {
+                notes.join("; ")
+            };
+            self.out.string(row, pcol(k), text, Style::Wrap)?;
+        }
+        let row = row + 1;
+        self.out.string(
+            row,
+            1,
+            "Xếp loại theo mức điểm, TRƯỚC KHI áp dụng tỷ lệ tối đa (công thức để đối chiếu, không phải xếp loại chính thức)",
+            Style::Plain,
+        )?;
         for k in 0..self.board.units.len() {
             let t = cell(total_row, pcol(k));
             let mut f = format!(
@@ -1326,18 +1400,6 @@ impl Sheet<'_, '_, '_> {
             });
             let c = by_score.clone().unwrap_or_else(|| "#N/A".into());
             self.formula(row, pcol(k), f, c)?;
-        }
-        let row = row + 1;
-        self.out.string(row, 1, "Hạng và xếp loại theo quy định (thứ tự ưu tiên khi bằng điểm, tỷ lệ tối đa) — do chương trình tính", Style::Bold)?;
-        for (k, u) in self.board.units.iter().enumerate() {
-            let s = match (&u.rank, &u.band) {
-                (Some(r), Some(bd)) => format!("hạng {r} — {}", bd.name),
-                _ => match u.status {
-                    Status::NotScored => "chưa chấm đủ".into(),
-                    _ => "không tính được".into(),
-                },
-            };
-            self.out.string(row, pcol(k), s, Style::Plain)?;
         }
         Ok(())
     }

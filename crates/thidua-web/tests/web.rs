@@ -14,6 +14,7 @@ mod web {
     pub mod metrics;
     pub mod midyear;
     pub mod progress;
+    pub mod recompute;
     pub mod replay;
     pub mod slow_clients;
     pub mod support;

@@ -273,3 +273,135 @@ fn workbook_is_dated_by_its_period_not_the_clock() {
     assert_eq!(created, "2024-12-14T00:00:00Z", "{xml}");
     assert_eq!(b.bytes, book("no cases", NO_CASES, NO_CASES_DATA).bytes);
 }
+
+/// The text of every cell of the score sheet by reference (`E45`): shared strings resolved,
+/// formulas by their cached result.
+fn score_sheet_text(xlsx: &[u8]) -> HashMap<String, String> {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut read = |name: &str| {
+        let mut xml = String::new();
+        if let Ok(mut f) = z.by_name(name) {
+            f.read_to_string(&mut xml).unwrap();
+        }
+        xml
+    };
+    let unescape = |s: &str| {
+        s.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&")
+    };
+    let shared: Vec<String> = read("xl/sharedStrings.xml")
+        .split("<si>")
+        .skip(1)
+        .map(|si| {
+            si.split("<t")
+                .skip(1)
+                .filter_map(|t| t.split_once('>').and_then(|(_, r)| r.split("</t>").next()))
+                .map(unescape)
+                .collect()
+        })
+        .collect();
+    let mut out = HashMap::new();
+    for c in read("xl/worksheets/sheet1.xml").split("<c ").skip(1) {
+        let body = c.split("</c>").next().unwrap_or_default();
+        let head = format!(" {}", body.split('>').next().unwrap_or_default());
+        let attr = |name: &str| {
+            head.split(&format!(" {name}=\""))
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .unwrap_or("")
+                .to_string()
+        };
+        let v = body
+            .split("<v>")
+            .nth(1)
+            .and_then(|r| r.split("</v>").next())
+            .map(unescape);
+        let inline = body
+            .split("<t")
+            .nth(1)
+            .and_then(|t| t.split_once('>').and_then(|(_, r)| r.split("</t>").next()))
+            .map(unescape);
+        let text = match (attr("t").as_str(), v) {
+            ("s", Some(i)) => shared[i.parse::<usize>().unwrap()].clone(),
+            (_, Some(v)) => v,
+            (_, None) => inline.unwrap_or_default(),
+        };
+        out.insert(attr("r"), text);
+    }
+    out
+}
+
+/// The rank and the band a reader takes are the regulation's (the engine's, after the quota),
+/// labelled as official and placed before the band the total alone reaches, which is labelled
+/// as the band before the quota: a unit the quota moved down reads "Tốt" where it is official
+/// and "Xuất sắc" only where it says "before the quota", with the reason between them.
+#[test]
+fn the_official_band_is_the_engines_and_the_formula_band_says_it_is_before_the_quota() {
+    let reg = compile(include_str!(
+        "../../../../examples/cum12-2024/regulation.toml"
+    ))
+    .unwrap();
+    let data = Dataset::from_csv(include_str!("../../../../examples/cum12-2024/data.csv")).unwrap();
+    let board = reg
+        .evaluate_all(&data, reg.ast().period, EvalOptions::default())
+        .unwrap();
+    let demoted: Vec<usize> = (0..board.units.len())
+        .filter(|k| {
+            board.units[*k]
+                .band
+                .as_ref()
+                .is_some_and(|b| b.demoted_by_quota)
+        })
+        .collect();
+    assert!(
+        !demoted.is_empty(),
+        "the example has units the quota moves down"
+    );
+    for opts in [false, true] {
+        let o = workbook::Options {
+            cached: true,
+            low_memory: opts,
+            layout: false,
+        };
+        let (bytes, _) = workbook::write_with(&reg, &data, &board, o).unwrap();
+        let cells = score_sheet_text(&bytes);
+        let row_of = |start: &str| -> u32 {
+            (1..400)
+                .find(|r| {
+                    cells
+                        .get(&format!("B{r}"))
+                        .is_some_and(|t| t.starts_with(start))
+                })
+                .unwrap_or_else(|| panic!("a row `{start}`"))
+        };
+        let rank = row_of("Hạng (theo quy định");
+        let official = row_of("XẾP LOẠI CHÍNH THỨC");
+        let quota = row_of("Điều chỉnh theo tỷ lệ tối đa");
+        let before = row_of("Xếp loại theo mức điểm, TRƯỚC KHI áp dụng tỷ lệ tối đa");
+        assert!(rank < official && official < quota && quota < before);
+        for (k, u) in board.units.iter().enumerate() {
+            let col = workbook::col_name((4 + 2 * k) as u16);
+            let at = |r: u32| cells.get(&format!("{col}{r}")).cloned().unwrap_or_default();
+            let band = u.band.as_ref().unwrap();
+            assert_eq!(at(rank), u.rank.unwrap().to_string(), "{}", u.unit);
+            assert_eq!(at(official), band.name, "{}", u.unit);
+            assert_eq!(at(before), band.by_score_name, "{}", u.unit);
+            assert_eq!(
+                at(1),
+                format!("{} ({}) — điểm", u.name.as_deref().unwrap(), u.unit)
+            );
+            if demoted.contains(&k) {
+                assert_eq!(
+                    (at(official).as_str(), at(before).as_str()),
+                    ("Tốt", "Xuất sắc")
+                );
+                assert!(at(quota).contains("vượt tỷ lệ tối đa 20%"), "{}", at(quota));
+            } else {
+                assert_eq!(at(quota), "không", "{}", u.unit);
+            }
+        }
+    }
+}

@@ -1135,26 +1135,65 @@ fn download(bytes: Vec<u8>, name: &str, mime: &str) -> Response {
         .into_response()
 }
 
-/// The approved figures up to a window, as the data file `thidua score --data` reads.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ExportQuery {
+    /// A window key of the movement's calendar; the figures of the windows that end by its end.
+    /// Default: `Y` (the whole year) without `scores`, the year's last reported window with it.
+    pub window: Option<String>,
+    /// Also the year-end scores of the manually scored criteria, as `@manual:` rows, so that
+    /// `thidua score` gives the published results: `final` (the locked scores after the
+    /// inspection and the council's resolutions) or `self` (the submitted self-scores). Only
+    /// once the year-end results are published (else 409 `results_not_published`), to whoever
+    /// may read them; with a window covering the whole year.
+    #[param(pattern = "^(self|final)$")]
+    pub scores: Option<String>,
+}
+
+/// The approved figures up to a window, as the data file `thidua score --data` reads; with
+/// `scores`, also the year-end scores of the manual criteria (`@manual:` rows).
 #[utoipa::path(get, path = "/api/v1/covenants/{id}/figures/export", tag = "figures",
-    params(("id" = String, Path, description = "covenant id"), WindowQuery),
-    responses((status = 200, description = "CSV", content_type = "text/csv"), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    params(("id" = String, Path, description = "covenant id"), ExportQuery),
+    responses((status = 200, description = "CSV", content_type = "text/csv"),
+        (status = 400, description = "a query string that does not parse, or `scores` other than `self` or `final` (`invalid_query`)", body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 409, description = "`scores` before the year-end results are published (`results_not_published`)", body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 pub async fn export_csv(
     State(app): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    ApiQuery(q): ApiQuery<WindowQuery>,
+    ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
     let id = parse_id(&id, CovenantId::parse)?;
+    let scores = match q.scores.as_deref() {
+        None => None,
+        Some(s) => Some(export::ManualScores::parse(s).ok_or_else(|| {
+            ApiError::bad_request("invalid_query", "`scores` is `self` or `final`")
+        })?),
+    };
     let state = app.service.read();
     visible_covenant(&state, &viewer.scope, &id)?;
-    let window = q.window.unwrap_or_else(|| "Y".into());
-    let csv = export::data_csv(&state, &id, &window)?;
-    Ok(download(
-        csv.into_bytes(),
-        &format!("so-lieu-da-duyet_{id}_{window}.csv"),
-        "text/csv; charset=utf-8",
-    ))
+    let published = |r: &std::sync::Arc<thidua_domain::yearend::Review>| r.published.is_some();
+    if scores.is_some() && !state.yearend.reviews.get(&id).is_some_and(published) {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "results_not_published",
+            "the year-end results of this covenant are not published yet; the scores of the manual criteria are exported once they are",
+        ));
+    }
+    let window = match (q.window, scores) {
+        (Some(w), _) => w,
+        (None, None) => "Y".into(),
+        (None, Some(_)) => export::year_window(&state, &id)?,
+    };
+    let csv = export::data_csv_with(&state, &id, &window, scores)?;
+    let name = match scores {
+        None => format!("so-lieu-da-duyet_{id}_{window}.csv"),
+        Some(s) => format!("so-lieu-da-duyet_{id}_{window}_diem-{}.csv", s.name()),
+    };
+    Ok(download(csv.into_bytes(), &name, "text/csv; charset=utf-8"))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

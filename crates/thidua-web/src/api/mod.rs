@@ -54,6 +54,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/movements", get(list_movements))
         .route("/api/v1/covenants", get(list_covenants))
         .route("/api/v1/covenants/{id}", get(get_covenant))
+        .route(
+            "/api/v1/covenants/{id}/regulation.toml",
+            get(get_regulation),
+        )
         .route("/api/v1/covenants/{id}/sign", post(sign_covenant))
         .route("/api/v1/events", get(list_events))
         .route("/api/v1/users", get(list_users).post(create_user))
@@ -343,6 +347,53 @@ pub async fn get_covenant(
         &viewer.scope,
         &id,
     )?))
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RegulationQuery {
+    /// The covenant version; default: the version in force (the newest signed by every
+    /// member), else the latest draft.
+    #[param(minimum = 1)]
+    pub version: Option<u32>,
+}
+
+/// The scoring regulation of a covenant version as a file: its exact canonical text (UTF-8),
+/// whose SHA-256 is the version's `regulation_sha256` that the members signed, for
+/// `thidua score --regulation` (with the figures export) to recompute the scores offline.
+#[utoipa::path(get, path = "/api/v1/covenants/{id}/regulation.toml", tag = "covenants",
+    params(("id" = String, Path, description = "covenant id"), RegulationQuery),
+    responses((status = 200, description = "the regulation's canonical text (TOML); its SHA-256 is the version's `regulation_sha256` (UTF-8)", content_type = "text/plain", body = String),
+        (status = 404, description = "no such covenant or version, or one the caller may not see (`not_found`)", body = ErrorBody)))]
+pub async fn get_regulation(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<RegulationQuery>,
+) -> Result<Response, ApiError> {
+    let id = parse_id(&id, CovenantId::parse)?;
+    let state = app.service.read();
+    let c = state.covenants.get(&id).ok_or_else(ApiError::not_found)?;
+    if !viewer.scope.can_view_covenant(&state, c) {
+        return Err(ApiError::not_found());
+    }
+    let v = match q.version {
+        Some(n) => c.version(n).ok_or_else(ApiError::not_found)?,
+        None => c.in_force().unwrap_or_else(|| c.latest()),
+    };
+    let name = format!("quy-dinh_{id}_v{}.toml", v.version);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        v.content.regulation.text.clone(),
+    )
+        .into_response())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

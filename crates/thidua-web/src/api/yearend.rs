@@ -962,7 +962,10 @@ pub fn command_covenant(c: &YearEndCommand) -> &CovenantId {
 
 /// `GET /api/v1/covenants/{id}/yearend/results.xlsx`: the published final scores as a workbook
 /// whose cells are live formulas over the figures and the settled manual scores (the engine's
-/// workbook), once the results are published.
+/// workbook), once the results are published. Made from exactly the data file a member
+/// downloads (`figures/export?scores=final`), read as `thidua score --data` reads it: the same
+/// units under the same ids and names (the columns say "Công an tỉnh Kiên Giang (CAKG)"),
+/// and `thidua score --xlsx` on that file writes the same workbook.
 #[utoipa::path(get, path = "/api/v1/covenants/{id}/yearend/results.xlsx", tag = "yearend",
     params(("id" = String, Path, description = "covenant id")),
     responses((status = 200, description = "the workbook (XLSX)", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 404, body = ErrorBody)))]
@@ -985,7 +988,19 @@ pub async fn results_xlsx(
     let name = format!("ket-qua-{id}.xlsx");
     let bytes = app
         .blocking(move |_| {
-            let (compiled, data, period) = score::inputs(&state, &review, Scores::Final)?;
+            use thidua_import::export;
+            let window = export::year_window(&state, &id)?;
+            let csv =
+                export::data_csv_with(&state, &id, &window, Some(export::ManualScores::Final))?;
+            let compiled =
+                thidua_domain::engine_data::regulation(&state, &review.schedule.covenant)?;
+            let data = thidua_scoring::Dataset::from_bytes(
+                csv.as_bytes(),
+                false,
+                thidua_scoring::data::ReadOptions::default(),
+            )
+            .map_err(|e| ApiError::internal(format!("{e:?}")))?;
+            let period = compiled.ast().period;
             let board = compiled
                 .evaluate_all(&data, period, thidua_scoring::EvalOptions::default())
                 .map_err(ApiError::internal)?;
