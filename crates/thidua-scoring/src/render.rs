@@ -1,17 +1,25 @@
-//! Renders results for people: plain Vietnamese text (numbers "95,5", thousands ".", dates
-//! dd/mm/yyyy, no programmer notation), an escaped HTML fragment for the web UI, and JSON
-//! (serde; numbers as exact strings). Text and HTML say the same things: every figure, every
-//! value a condition compares, the branch of each scale, caps, rounding, how ties on the total
-//! were settled and which quota moved a unit down a band.
+//! Renders results for people: plain text (numbers "95,5", thousands ".", dates dd/mm/yyyy, no
+//! programmer notation), an escaped HTML fragment for the web UI, and JSON (serde; numbers as
+//! exact strings). Text and HTML say the same things: every figure, every value a condition
+//! compares, the branch of each scale, caps, rounding, how ties on the total were settled and
+//! which quota moved a unit down a band. They speak Vietnamese, or English when the caller asks
+//! ([`Language`]; the `_vi` functions and those without a language are Vietnamese); the JSON
+//! has no language.
 use crate::ast::{Aggregation, RoundMode};
 use crate::engine::{ErrorWords, EvalError};
 use crate::exact::{Exact, Rounding};
 use crate::explain::*;
 use crate::num::vi_text;
 use std::fmt::Write;
+pub use wording::Language;
+use wording::{fill, Wording};
+
+#[cfg(test)]
+mod tests;
+mod wording;
 
 /// Vietnamese form of an exact value: exact up to 4 decimals, else "≈" and 4 decimals (the
-/// JSON keeps the exact value).
+/// JSON keeps the exact value). English explanations write numbers the same way.
 pub fn vi_num(d: &Exact) -> String {
     match d.decimal_text() {
         Some(t) if t.split_once('.').is_none_or(|(_, f)| f.len() <= 4) => vi_text(&t),
@@ -35,53 +43,58 @@ pub fn vi_vs(v: &Exact, other: &Exact) -> String {
     short
 }
 
-fn val(v: &Val) -> String {
+fn val(v: &Val, w: &Wording) -> String {
     match v {
         Val::Num(n) => vi_num(n),
-        Val::Bool(true) => "đúng".into(),
-        Val::Bool(false) => "sai".into(),
+        Val::Bool(b) => w.truth[usize::from(*b)].into(),
     }
 }
 
-fn val_vs(v: &Val, other: &Val) -> String {
+fn val_vs(v: &Val, other: &Val, w: &Wording) -> String {
     match (v, other) {
         (Val::Num(a), Val::Num(b)) => vi_vs(a, b),
-        _ => val(v),
+        _ => val(v, w),
     }
 }
 
-fn status_vi(s: Status) -> &'static str {
+fn status(s: Status, w: &Wording) -> &'static str {
     match s {
         Status::Scored => "",
-        Status::Fallback => " (theo điểm quy định khi không tính được)",
-        Status::NotScored => " — chưa chấm",
-        Status::Error => " — không tính được",
+        Status::Fallback => w.status.fallback,
+        Status::NotScored => w.status.not_scored,
+        Status::Error => w.status.error,
     }
 }
 
 /// Vietnamese name of a scale kind.
 pub fn scale_vi(kind: &str) -> &'static str {
+    scale_in(kind, Language::Vi)
+}
+
+/// Name of a scale kind in `lang`.
+pub fn scale_in(kind: &str, lang: Language) -> &'static str {
+    let s = &lang.words().scale;
     match kind {
-        "met" => "đạt/không đạt",
-        "linear" => "tuyến tính",
-        "steps" => "bậc thang",
-        "per_pct_short" => "trừ theo mức thiếu",
-        "per_pct_above" => "cộng theo mức vượt",
-        "range" => "khoảng chỉ tiêu",
-        "formula" => "công thức",
-        _ => "khác",
+        "met" => s.met,
+        "linear" => s.linear,
+        "steps" => s.steps,
+        "per_pct_short" => s.per_pct_short,
+        "per_pct_above" => s.per_pct_above,
+        "range" => s.range,
+        "formula" => s.formula,
+        _ => s.other,
     }
 }
 
-fn op_words(op: &str) -> &'static str {
+fn op_words(op: &str, w: &Wording) -> &'static str {
     match op {
-        "==" => "bằng",
-        "!=" => "khác",
-        "<" => "nhỏ hơn",
-        "<=" => "nhỏ hơn hoặc bằng",
-        ">" => "lớn hơn",
-        ">=" => "lớn hơn hoặc bằng",
-        _ => "so với",
+        "==" => w.op.eq,
+        "!=" => w.op.ne,
+        "<" => w.op.lt,
+        "<=" => w.op.le,
+        ">" => w.op.gt,
+        ">=" => w.op.ge,
+        _ => w.op.other,
     }
 }
 
@@ -94,39 +107,50 @@ fn with_measure(v: String, measure: &Option<String>) -> String {
 }
 
 /// How a window's months were combined into one figure.
-fn months_vi(months: u8, aggregation: Aggregation) -> String {
-    match aggregation {
-        Aggregation::Sum => format!("cộng {months} tháng"),
-        Aggregation::Last => format!("số tháng cuối trong {months} tháng"),
-        Aggregation::Mean => format!("trung bình {months} tháng"),
-        Aggregation::Max => format!("lớn nhất trong {months} tháng"),
-    }
+fn months(months: u8, aggregation: Aggregation, w: &Wording) -> String {
+    let template = match aggregation {
+        Aggregation::Sum => w.months.sum,
+        Aggregation::Last => w.months.last,
+        Aggregation::Mean => w.months.mean,
+        Aggregation::Max => w.months.max,
+    };
+    fill(template, &[("n", &months.to_string())])
 }
 
-fn source_vi(source: &Source, aggregation: Aggregation) -> String {
+/// The predecessors' figures a merged unit's figure adds up, each named by `unit`.
+fn predecessors(parts: &[(String, Exact)], unit: impl Fn(&str) -> String, w: &Wording) -> String {
+    let p: Vec<String> = parts
+        .iter()
+        .map(|(u, v)| format!("{} {}", unit(u), vi_num(v)))
+        .collect();
+    fill(w.source.predecessors, &[("parts", &p.join(" + "))])
+}
+
+/// Where a figure comes from, citing the data file's lines.
+fn source_cited(source: &Source, aggregation: Aggregation, w: &Wording) -> String {
     match source {
-        Source::Direct { row } => format!("nguồn: dòng {row}"),
+        Source::Direct { row } => fill(w.source.line, &[("row", &row.to_string())]),
         Source::Months {
-            months,
+            months: n,
             first_row,
             last_row,
-        } => {
-            format!(
-                "{}, nguồn: dòng {first_row}–{last_row}",
-                months_vi(*months, aggregation)
-            )
-        }
-        Source::Predecessors { parts } => {
-            let p: Vec<String> = parts
-                .iter()
-                .map(|(u, v)| format!("{u} {}", vi_num(v)))
-                .collect();
-            format!(
-                "đơn vị hợp nhất, cộng số liệu các đơn vị tiền thân: {}",
-                p.join(" + ")
-            )
-        }
-        Source::Declared { reason_vi, .. } => format!("{reason_vi}; quy định lấy giá trị này"),
+        } => fill(
+            w.source.lines,
+            &[
+                ("months", &months(*n, aggregation, w)),
+                ("first", &first_row.to_string()),
+                ("last", &last_row.to_string()),
+            ],
+        ),
+        Source::Predecessors { parts } => predecessors(parts, str::to_owned, w),
+        Source::Declared {
+            reason_vi,
+            reason_en,
+            ..
+        } => fill(
+            w.source.declared,
+            &[("reason", &w.named(w.pick(reason_vi, reason_en)))],
+        ),
     }
 }
 
@@ -169,48 +193,64 @@ impl Naming<'_> {
 
     /// An engine error in the server's words: units and elements by name, a window by its dates
     /// (the message as recorded when the cause is unknown).
-    fn error(&self, message_vi: &str, cause: Option<&EvalError>) -> String {
+    fn error(&self, message: &str, cause: Option<&EvalError>, w: &Wording) -> String {
         let Some(cause) = cause else {
-            return message_vi.to_owned();
+            return message.to_owned();
         };
         let element =
             |id: &str| (self.element)(id).map_or_else(|| id.to_owned(), |e| format!("«{e}»"));
-        cause.vi_with(&ErrorWords {
-            unit: &|id| self.unit_name(id),
-            element: &element,
-            window: &|w| w.date_range_vi(),
-        })
+        (w.error)(
+            cause,
+            &ErrorWords {
+                unit: &|id| self.unit_name(id),
+                element: &element,
+                window: &|w| w.date_range_vi(),
+            },
+        )
     }
 }
 
 /// Where a figure comes from, in the server's words: how the months were combined, no rows.
-fn source_named(source: &Source, aggregation: Aggregation, n: &Naming) -> String {
+fn source_named(source: &Source, aggregation: Aggregation, n: &Naming, w: &Wording) -> String {
     match source {
-        Source::Direct { .. } => "số liệu đã duyệt".into(),
-        Source::Months { months, .. } => {
-            format!("{}, số liệu đã duyệt", months_vi(*months, aggregation))
-        }
-        Source::Predecessors { parts } => {
-            let p: Vec<String> = parts
-                .iter()
-                .map(|(u, v)| format!("{} {}", n.unit_name(u), vi_num(v)))
-                .collect();
-            format!(
-                "đơn vị hợp nhất, cộng số liệu các đơn vị tiền thân: {}",
-                p.join(" + ")
-            )
-        }
+        Source::Direct { .. } => w.source.approved.into(),
+        Source::Months { months: m, .. } => fill(
+            w.source.approved_months,
+            &[("months", &months(*m, aggregation, w))],
+        ),
+        Source::Predecessors { parts } => predecessors(parts, |u| n.unit_name(u), w),
         Source::Declared {
-            reason_vi, cause, ..
-        } => format!(
-            "{}; quy định lấy giá trị này",
-            n.error(reason_vi, cause.as_deref())
+            reason_vi,
+            reason_en,
+            cause,
+        } => fill(
+            w.source.declared,
+            &[(
+                "reason",
+                &n.error(w.pick(reason_vi, reason_en), cause.as_deref(), w),
+            )],
         ),
     }
 }
 
 /// One explanation step as a Vietnamese sentence, naming as `n` says.
 pub fn step_vi_named(s: &Step, n: &Naming) -> String {
+    step_in(s, n, Language::Vi)
+}
+
+/// One explanation step as a sentence in `lang`, naming as `n` says.
+pub fn step_in(s: &Step, n: &Naming, lang: Language) -> String {
+    let w = lang.words();
+    if n.cite_file {
+        step_cited(s, w)
+    } else {
+        step_named(s, n, w)
+    }
+}
+
+/// A step in the server's words; the steps it words no differently, as offline.
+fn step_named(s: &Step, n: &Naming, w: &Wording) -> String {
+    let t = &w.step;
     match s {
         Step::Figure {
             name,
@@ -222,11 +262,16 @@ pub fn step_vi_named(s: &Step, n: &Naming) -> String {
             value,
             source,
             ..
-        } if !n.cite_file => format!(
-            "Số liệu «{name}» của {} ({from} – {to}): {} ({})",
-            n.unit_name(unit),
-            with_measure(vi_num(value), measure),
-            source_named(source, *aggregation, n)
+        } => fill(
+            t.figure_named,
+            &[
+                ("name", name),
+                ("unit", &n.unit_name(unit)),
+                ("from", from),
+                ("to", to),
+                ("value", &with_measure(vi_num(value), measure)),
+                ("source", &source_named(source, *aggregation, n, w)),
+            ],
         ),
         Step::Indicator {
             name,
@@ -234,20 +279,35 @@ pub fn step_vi_named(s: &Step, n: &Naming) -> String {
             expr_vi,
             value,
             ..
-        } if !n.cite_file => format!(
-            "Chỉ tiêu «{name}» = {expr_vi} = {}",
-            with_measure(val(value), measure)
+        } => fill(
+            t.indicator_named,
+            &[
+                ("name", name),
+                ("expr", &w.named(expr_vi)),
+                ("value", &with_measure(val(value, w), measure)),
+            ],
         ),
-        Step::Manual { score: Some(s), .. } if !n.cite_file => {
-            format!("Điểm chấm qua kiểm tra: {}", vi_num(s))
-        }
-        Step::Fallback { points, .. } if !n.cite_file => format!(
-            "Không tính được; áp dụng điểm quy định cho trường hợp này: {} điểm",
-            vi_num(points)
-        ),
+        Step::Manual { score: Some(s), .. } => fill(t.manual, &[("score", &vi_num(s))]),
+        Step::Fallback { points, .. } => fill(t.fallback_named, &[("points", &vi_num(points))]),
         Step::Error {
-            message_vi, cause, ..
-        } if !n.cite_file => format!("LỖI: {}", n.error(message_vi, cause.as_deref())),
+            message_vi,
+            message_en,
+            cause,
+        } => fill(
+            t.error,
+            &[(
+                "message",
+                &n.error(w.pick(message_vi, message_en), cause.as_deref(), w),
+            )],
+        ),
+        s => step_cited(s, w),
+    }
+}
+
+/// A step citing the data file (ids, period keys, lines).
+fn step_cited(s: &Step, w: &Wording) -> String {
+    let t = &w.step;
+    match s {
         Step::Figure {
             element,
             name,
@@ -259,10 +319,18 @@ pub fn step_vi_named(s: &Step, n: &Naming) -> String {
             aggregation,
             value,
             source,
-        } => format!(
-            "Số liệu «{name}» [{element}] của {unit}, kỳ {period} ({from} – {to}): {} ({})",
-            with_measure(vi_num(value), measure),
-            source_vi(source, *aggregation)
+        } => fill(
+            t.figure,
+            &[
+                ("name", name),
+                ("element", element),
+                ("unit", unit),
+                ("period", &period.to_string()),
+                ("from", from),
+                ("to", to),
+                ("value", &with_measure(vi_num(value), measure)),
+                ("source", &source_cited(source, *aggregation, w)),
+            ],
         ),
         Step::Indicator {
             id,
@@ -272,90 +340,155 @@ pub fn step_vi_named(s: &Step, n: &Naming) -> String {
             expr_vi,
             value,
             ..
-        } => format!(
-            "Chỉ tiêu «{name}» [{id}] kỳ {period} = {expr_vi} = {}",
-            with_measure(val(value), measure)
+        } => fill(
+            t.indicator,
+            &[
+                ("name", name),
+                ("id", id),
+                ("period", &period.to_string()),
+                ("expr", &w.named(expr_vi)),
+                ("value", &with_measure(val(value, w), measure)),
+            ],
         ),
-        Step::ZeroDivision { name, declared, .. } => format!(
-            "Chia cho 0 khi tính chỉ tiêu «{name}»: theo quy định lấy {}",
-            vi_num(declared)
+        Step::ZeroDivision { name, declared, .. } => fill(
+            t.zero_division,
+            &[("name", name), ("value", &vi_num(declared))],
         ),
-        Step::Compare {
-            left_vi,
-            left_value,
-            op,
-            right_vi,
-            right_value,
-            holds,
-            ..
-        } => {
-            let right_is_number = matches!(right_value, Val::Num(n) if vi_num(n) == *right_vi);
-            let right = if right_is_number {
-                right_vi.clone()
-            } else {
-                format!("{right_vi} ({})", val_vs(right_value, left_value))
-            };
-            format!(
-                "So sánh: {left_vi} ({}) {} {right} → {}",
-                val_vs(left_value, right_value),
-                op_words(op),
-                if *holds { "đúng" } else { "sai" }
-            )
-        }
+        Step::Compare { .. } => compare(s, w),
         Step::Value {
             expr_vi,
             value: Val::Bool(b),
             ..
-        } => format!("Điều kiện: {expr_vi} → {}", if *b { "đúng" } else { "sai" }),
-        Step::Value { expr_vi, value, .. } => format!("Giá trị xét: {expr_vi} = {}", val(value)),
+        } => fill(
+            t.condition,
+            &[
+                ("expr", &w.named(expr_vi)),
+                ("outcome", w.outcome[usize::from(*b)]),
+            ],
+        ),
+        Step::Value { expr_vi, value, .. } => fill(
+            t.value,
+            &[("expr", &w.named(expr_vi)), ("value", &val(value, w))],
+        ),
         Step::Scale {
             kind,
             branch_vi,
             points,
             ..
-        } => format!(
-            "Thang điểm {}: {branch_vi} → {} điểm",
-            scale_vi(kind),
-            vi_num(points)
+        } => fill(
+            t.scale,
+            &[
+                ("kind", scale_in(kind, w.lang)),
+                ("branch", &w.plain(branch_vi)),
+                ("points", &vi_num(points)),
+            ],
         ),
         Step::Manual {
             score: Some(s),
             row,
-        } => format!(
-            "Điểm chấm qua kiểm tra: {}{}",
-            vi_num(s),
-            row.map(|r| format!(" (nguồn: dòng {r})"))
-                .unwrap_or_default()
-        ),
-        Step::Manual { score: None, .. } => "Chưa chấm: chưa có điểm chấm cho tiêu chí này".into(),
+        } => {
+            let mut o = fill(t.manual, &[("score", &vi_num(s))]);
+            if let Some(r) = row {
+                let _ = write!(o, " ({})", fill(w.source.line, &[("row", &r.to_string())]));
+            }
+            o
+        }
+        Step::Manual { score: None, .. } => t.not_scored.into(),
         Step::Fallback {
-            reason_vi, points, ..
-        } => format!("{reason_vi}: {} điểm", vi_num(points)),
-        Step::Sum { parts, points } => format!("Cộng {parts} mục: {} điểm", vi_num(points)),
+            reason_vi,
+            reason_en,
+            points,
+        } => fill(
+            t.fallback,
+            &[
+                ("reason", w.pick(reason_vi, reason_en)),
+                ("points", &vi_num(points)),
+            ],
+        ),
+        Step::Sum { parts, points } => fill(
+            t.sum,
+            &[("parts", &parts.to_string()), ("points", &vi_num(points))],
+        ),
         Step::Cap {
             what_vi,
             before,
             after,
             ..
-        } => format!("Áp {what_vi}: {} → {}", vi_num(before), vi_num(after)),
+        } => fill(
+            t.cap,
+            &[
+                ("what", &w.named(what_vi)),
+                ("before", &vi_num(before)),
+                ("after", &vi_num(after)),
+            ],
+        ),
         Step::Rounding {
             before,
             after,
             places,
             mode,
-        } => {
-            let m = match mode {
-                RoundMode::HalfUp => "làm tròn nửa lên",
-                RoundMode::HalfEven => "làm tròn nửa về số chẵn",
-                RoundMode::Down => "cắt bỏ phần thừa",
-            };
-            format!(
-                "Làm tròn {places} chữ số thập phân ({m}) từ giá trị chính xác: {} → {}",
-                vi_num(before),
-                vi_num(after)
-            )
-        }
-        Step::Error { message_vi, .. } => format!("LỖI: {message_vi}"),
+        } => fill(
+            t.rounding,
+            &[
+                ("places", &places.to_string()),
+                ("mode", round_mode(*mode, w)),
+                ("before", &vi_num(before)),
+                ("after", &vi_num(after)),
+            ],
+        ),
+        Step::Error {
+            message_vi,
+            message_en,
+            ..
+        } => fill(
+            t.error,
+            &[("message", &w.named(w.pick(message_vi, message_en)))],
+        ),
+    }
+}
+
+/// A comparison inside a condition, with both values (the right one alone when it is a number
+/// written as such).
+fn compare(s: &Step, w: &Wording) -> String {
+    let Step::Compare {
+        left_vi,
+        left_value,
+        op,
+        right_vi,
+        right_value,
+        holds,
+        ..
+    } = s
+    else {
+        return String::new();
+    };
+    let right_is_number = matches!(right_value, Val::Num(n) if vi_num(n) == *right_vi);
+    let right = if right_is_number {
+        right_vi.clone()
+    } else {
+        format!(
+            "{} ({})",
+            w.named(right_vi),
+            val_vs(right_value, left_value, w)
+        )
+    };
+    fill(
+        w.step.compare,
+        &[
+            ("left", &w.named(left_vi)),
+            ("left_value", &val_vs(left_value, right_value, w)),
+            ("op", op_words(op, w)),
+            ("right", &right),
+            ("outcome", w.truth[usize::from(*holds)]),
+        ],
+    )
+}
+
+fn round_mode(mode: RoundMode, w: &Wording) -> &'static str {
+    match mode {
+        RoundMode::HalfUp => w.round.half_up,
+        RoundMode::HalfEven => w.round.half_even,
+        RoundMode::Down => w.round.down,
     }
 }
 
@@ -374,28 +507,44 @@ fn minus(p: &Option<Exact>) -> String {
 
 /// Why a unit is in a lower band than its total reaches (one sentence per quota applied).
 pub fn quota_vi(b: &BandResult) -> Vec<String> {
-    let mut out = Vec::new();
-    for q in &b.quotas {
-        out.push(format!(
-            "Tổng điểm đạt mức «{}», nhưng mức này chỉ dành cho tối đa {}% số đơn vị được xếp hạng: {}% của {} đơn vị = {} đơn vị (làm tròn xuống); có {} đơn vị đạt mức điểm này và đơn vị đứng hạng {}, nên xếp loại «{}».",
-            q.band_name,
-            crate::num::vi(q.quota_pct),
-            crate::num::vi(q.quota_pct),
-            q.ranked,
-            q.allowed,
-            q.reaching,
-            q.rank,
-            q.to_band_name
-        ));
-    }
+    quota_in(b, Language::Vi)
+}
+
+/// [`quota_vi`] in `lang`.
+pub fn quota_in(b: &BandResult, lang: Language) -> Vec<String> {
+    let w = lang.words();
+    let mut out: Vec<String> = b
+        .quotas
+        .iter()
+        .map(|q| {
+            fill(
+                w.quota,
+                &[
+                    ("band", &q.band_name),
+                    ("pct", &crate::num::vi(q.quota_pct)),
+                    ("ranked", &q.ranked.to_string()),
+                    ("allowed", &q.allowed.to_string()),
+                    ("reaching", &q.reaching.to_string()),
+                    ("rank", &q.rank.to_string()),
+                    ("to", &q.to_band_name),
+                ],
+            )
+        })
+        .collect();
     if b.tie_at_cutoff {
-        out.push("Đơn vị bằng điểm với đơn vị khác đúng tại ngưỡng tỷ lệ tối đa: tất cả các đơn vị bằng điểm tại ngưỡng đều chuyển xuống, cụm trưởng quyết định theo quy chế.".into());
+        out.push(w.quota_cutoff.into());
     }
     out
 }
 
 /// How a tie on the total was settled, in one sentence.
 pub fn tie_vi(t: &TieNote) -> String {
+    tie_in(t, Language::Vi)
+}
+
+/// [`tie_vi`] in `lang`.
+pub fn tie_in(t: &TieNote, lang: Language) -> String {
+    let w = lang.words();
     let other = match &t.other_name {
         Some(n) => format!("{} ({n})", t.other),
         None => t.other.clone(),
@@ -404,76 +553,116 @@ pub fn tie_vi(t: &TieNote) -> String {
         .compared
         .iter()
         .map(|k| {
-            format!(
-                "{}: {} so với {}",
-                k.name_vi,
-                vi_num(&k.ours),
-                vi_num(&k.theirs)
+            fill(
+                w.tie.key,
+                &[
+                    ("name", &w.named(&k.name_vi)),
+                    ("ours", &vi_num(&k.ours)),
+                    ("theirs", &vi_num(&k.theirs)),
+                ],
             )
         })
         .collect();
     let how = if keys.is_empty() {
-        "quy định không nêu tiêu chí xét khi bằng điểm".to_string()
+        w.tie.no_keys.to_string()
     } else {
-        format!("xét theo thứ tự khi bằng điểm — {}", keys.join("; "))
+        fill(w.tie.keys, &[("keys", &keys.join("; "))])
     };
     let outcome = match t.outcome {
-        TieOutcome::Above => format!("xếp trên {}", t.other),
-        TieOutcome::Below => format!("xếp sau {}", t.other),
-        TieOutcome::Shared => format!("vẫn bằng nhau nên cùng hạng {}", t.other_rank),
+        TieOutcome::Above => fill(w.tie.above, &[("other", &t.other)]),
+        TieOutcome::Below => fill(w.tie.below, &[("other", &t.other)]),
+        TieOutcome::Shared => fill(w.tie.shared, &[("rank", &t.other_rank.to_string())]),
     };
-    format!(
-        "Bằng tổng điểm {} với {other}: {how} → {outcome}.",
-        vi_num(&t.total)
+    fill(
+        w.tie.sentence,
+        &[
+            ("total", &vi_num(&t.total)),
+            ("other", &other),
+            ("how", &how),
+            ("outcome", &outcome),
+        ],
     )
 }
 
 /// The ranking table.
 pub fn summary_text(b: &Scoreboard) -> String {
-    let mut o = summary_head(b);
+    summary_text_in(b, Language::Vi)
+}
+
+/// [`summary_text`] in `lang`.
+pub fn summary_text_in(b: &Scoreboard, lang: Language) -> String {
+    let mut o = summary_head_in(b, lang);
     for u in &b.units {
-        o.push_str(&summary_line(u));
+        o.push_str(&summary_line_in(u, lang));
     }
     o
 }
 
 /// The ranking table's title and column heads.
 pub fn summary_head(b: &Scoreboard) -> String {
+    summary_head_in(b, Language::Vi)
+}
+
+/// [`summary_head`] in `lang`.
+pub fn summary_head_in(b: &Scoreboard, lang: Language) -> String {
+    let w = &lang.words().board;
     let mut o = String::new();
     let _ = writeln!(o, "{}", b.regulation);
+    let hash = &b.regulation_hash[..16.min(b.regulation_hash.len())];
     let _ = writeln!(
         o,
-        "Kỳ {} (từ {} đến {}) — mã băm quy định {}",
-        b.period,
-        b.from,
-        b.to,
-        &b.regulation_hash[..16.min(b.regulation_hash.len())]
+        "{}{}",
+        board_period(b, w),
+        fill(w.hash, &[("hash", hash)])
     );
-    let _ = writeln!(
-        o,
-        "{:<6} {:<8} {:<32} {:>10}  Xếp loại",
-        "Hạng", "Mã", "Đơn vị", "Tổng điểm"
-    );
+    let [rank, code, unit, total, band] = w.columns;
+    let _ = writeln!(o, "{rank:<6} {code:<8} {unit:<32} {total:>10}  {band}");
     o
+}
+
+fn board_period(b: &Scoreboard, w: &wording::BoardWords) -> String {
+    fill(
+        w.period,
+        &[
+            ("period", &b.period.to_string()),
+            ("from", &b.from),
+            ("to", &b.to),
+        ],
+    )
+}
+
+/// A band moved down by a quota, with the band the total reaches (`tie`: and the tie at the
+/// cut-off, if any).
+fn demoted(bd: &BandResult, tie: bool, w: &Wording) -> String {
+    let tie = if tie && bd.tie_at_cutoff {
+        w.board.tie_at_cutoff
+    } else {
+        ""
+    };
+    fill(
+        w.board.demoted,
+        &[
+            ("band", &bd.name),
+            ("by_score", &bd.by_score_name),
+            ("tie", tie),
+        ],
+    )
 }
 
 /// One line of the ranking table.
 pub fn summary_line(u: &UnitResult) -> String {
+    summary_line_in(u, Language::Vi)
+}
+
+/// [`summary_line`] in `lang`.
+pub fn summary_line_in(u: &UnitResult, lang: Language) -> String {
+    let w = lang.words();
     let band = match &u.band {
-        Some(bd) if bd.demoted_by_quota => format!(
-            "{} (đạt mức điểm {}, vượt tỷ lệ tối đa{})",
-            bd.name,
-            bd.by_score_name,
-            if bd.tie_at_cutoff {
-                ", bằng điểm tại ngưỡng: cụm trưởng quyết định"
-            } else {
-                ""
-            }
-        ),
+        Some(bd) if bd.demoted_by_quota => demoted(bd, true, w),
         Some(bd) => bd.name.clone(),
         None => match &u.provisional_total {
-            Some(p) => format!("chưa chấm đủ (tạm tính {})", vi_num(p)),
-            None => status_vi(u.status).trim_start_matches(" — ").to_string(),
+            Some(p) => fill(w.board.provisional, &[("total", &vi_num(p))]),
+            None => status(u.status, w).trim_start_matches(" — ").to_string(),
         },
     };
     format!(
@@ -488,100 +677,129 @@ pub fn summary_line(u: &UnitResult) -> String {
 
 /// The full explanation of one unit in Vietnamese.
 pub fn unit_text(u: &UnitResult) -> String {
+    unit_text_in(u, Language::Vi)
+}
+
+/// The full explanation of one unit in `lang`.
+pub fn unit_text_in(u: &UnitResult, lang: Language) -> String {
+    let w = lang.words();
+    let t = &w.unit;
+    let step = |s: &Step| step_cited(s, w);
     let mut o = String::new();
     let (from, to) = u.period.dates();
+    let name = u.name.as_deref().unwrap_or(t.no_name);
+    let _ = writeln!(o, "{}", fill(t.heading, &[("id", &u.unit), ("name", name)]));
     let _ = writeln!(
         o,
-        "Đơn vị: {} — {}",
-        u.unit,
-        u.name.as_deref().unwrap_or("(chưa có tên)")
-    );
-    let _ = writeln!(
-        o,
-        "Kỳ: {} (từ {} đến {})",
-        u.period,
-        from.format("%d/%m/%Y"),
-        to.format("%d/%m/%Y")
+        "{}",
+        fill(
+            t.period,
+            &[
+                ("period", &u.period.to_string()),
+                ("from", &from.format("%d/%m/%Y").to_string()),
+                ("to", &to.format("%d/%m/%Y").to_string()),
+            ],
+        )
     );
     for n in &u.nodes {
         let indent = "  ".repeat(n.depth);
-        let _ = writeln!(
-            o,
-            "{indent}{} {} — điểm chuẩn {}: {}{}",
-            n.id,
-            n.name,
-            crate::num::vi(n.max_points),
-            pts(&n.points),
-            status_vi(n.status)
+        let line = fill(
+            t.node,
+            &[
+                ("id", &n.id),
+                ("name", &n.name),
+                ("max", &crate::num::vi(n.max_points)),
+                ("points", &pts(&n.points)),
+                ("status", status(n.status, w)),
+            ],
         );
+        let _ = writeln!(o, "{indent}{line}");
         for s in &n.trace {
-            let _ = writeln!(o, "{indent}    · {}", step_vi(s));
+            let _ = writeln!(o, "{indent}    · {}", step(s));
         }
     }
     for (title, items, penalty) in [
-        ("Điểm thưởng", &u.bonuses, false),
-        ("Điểm trừ", &u.penalties, true),
+        (t.bonuses, &u.bonuses, false),
+        (t.penalties, &u.penalties, true),
     ] {
         if items.is_empty() {
             continue;
         }
         let _ = writeln!(o, "{title}:");
         for it in items {
-            let p = if penalty {
-                minus(&it.points)
-            } else {
-                pts(&it.points)
-            };
-            let _ = writeln!(o, "  {} {}: {p}{}", it.id, it.name, status_vi(it.status));
+            let p = item_points(it, penalty);
+            let _ = writeln!(o, "  {} {}: {p}{}", it.id, it.name, status(it.status, w));
             for s in &it.trace {
-                let _ = writeln!(o, "    · {}", step_vi(s));
+                let _ = writeln!(o, "    · {}", step(s));
             }
         }
     }
-    let _ = writeln!(o, "Tổng hợp:");
-    for s in &u.total_trace {
-        let line = match s {
-            Step::Sum { parts, points } => {
-                format!("Cộng điểm {parts} lĩnh vực: {}", vi_num(points))
-            }
-            s => step_vi(s),
-        };
+    let _ = writeln!(o, "{}", t.summary);
+    for line in total_lines(u, &step, w) {
         let _ = writeln!(o, "  · {line}");
     }
-    let _ = writeln!(
-        o,
-        "  · Điểm thưởng: +{}; điểm trừ: {}",
-        pts(&u.bonus_total),
-        minus(&u.penalty_total)
-    );
-    let _ = write!(o, "TỔNG ĐIỂM: {}{}", pts(&u.total), status_vi(u.status));
-    if let Some(p) = &u.provisional_total {
-        let _ = write!(
-            o,
-            " (tạm tính {}, chưa gồm các tiêu chí chưa chấm)",
-            vi_num(p)
-        );
-    }
-    if let Some(r) = u.rank {
-        let _ = write!(o, " — hạng {r}");
+    o.push_str(&total_text(u, w));
+    o.push('\n');
+    for tie in &u.ties {
+        let _ = writeln!(o, "  · {}", tie_in(tie, w.lang));
     }
     if let Some(b) = &u.band {
-        let _ = write!(o, " — xếp loại {}", b.name);
-        if b.demoted_by_quota {
-            let _ = write!(
-                o,
-                " (tổng điểm đạt mức «{}» nhưng vượt tỷ lệ tối đa của mức đó)",
-                b.by_score_name
-            );
+        for q in quota_in(b, w.lang) {
+            let _ = writeln!(o, "  · {q}");
         }
     }
-    o.push('\n');
-    for t in &u.ties {
-        let _ = writeln!(o, "  · {}", tie_vi(t));
+    o
+}
+
+/// A bonus's points, or a penalty's as subtracted.
+fn item_points(it: &ItemResult, penalty: bool) -> String {
+    if penalty {
+        minus(&it.points)
+    } else {
+        pts(&it.points)
+    }
+}
+
+/// The steps to the total (the areas' sum, caps, rounding), then the bonus and penalty totals.
+fn total_lines(u: &UnitResult, step: &dyn Fn(&Step) -> String, w: &Wording) -> Vec<String> {
+    let mut lines: Vec<String> = u
+        .total_trace
+        .iter()
+        .map(|s| match s {
+            Step::Sum { parts, points } => fill(
+                w.step.sum_areas,
+                &[("parts", &parts.to_string()), ("points", &vi_num(points))],
+            ),
+            s => step(s),
+        })
+        .collect();
+    lines.push(fill(
+        w.unit.items_total,
+        &[
+            ("bonus", &pts(&u.bonus_total)),
+            ("penalty", &minus(&u.penalty_total)),
+        ],
+    ));
+    lines
+}
+
+/// The text explanation's total line: the total, rank and band, and why the band is lower.
+fn total_text(u: &UnitResult, w: &Wording) -> String {
+    let t = &w.unit;
+    let mut o = fill(
+        t.total_line,
+        &[("total", &pts(&u.total)), ("status", status(u.status, w))],
+    );
+    if let Some(p) = &u.provisional_total {
+        o.push_str(&fill(t.provisional, &[("total", &vi_num(p))]));
+    }
+    if let Some(r) = u.rank {
+        o.push_str(&fill(t.rank, &[("rank", &r.to_string())]));
     }
     if let Some(b) = &u.band {
-        for q in quota_vi(b) {
-            let _ = writeln!(o, "  · {q}");
+        o.push_str(&fill(t.band, &[("band", &b.name)]));
+        if b.demoted_by_quota {
+            o.push_str(&fill(t.demoted, &[("band", &b.by_score_name)]));
         }
     }
     o
@@ -589,10 +807,15 @@ pub fn unit_text(u: &UnitResult) -> String {
 
 /// The whole scoreboard with every unit's explanation.
 pub fn text(b: &Scoreboard) -> String {
-    let mut o = summary_text(b);
+    text_in(b, Language::Vi)
+}
+
+/// [`text`] in `lang`.
+pub fn text_in(b: &Scoreboard, lang: Language) -> String {
+    let mut o = summary_text_in(b, lang);
     for u in &b.units {
         o.push('\n');
-        o.push_str(&unit_text(u));
+        o.push_str(&unit_text_in(u, lang));
     }
     o
 }
@@ -613,10 +836,10 @@ pub fn esc(s: &str) -> String {
     o
 }
 
-fn steps_html(trace: &[Step], n: &Naming) -> String {
+fn steps_html(trace: &[Step], step: &dyn Fn(&Step) -> String) -> String {
     trace
         .iter()
-        .map(|s| format!("<li>{}</li>", esc(&step_vi_named(s, n))))
+        .map(|s| format!("<li>{}</li>", esc(&step(s))))
         .collect()
 }
 
@@ -627,11 +850,19 @@ pub fn unit_html(u: &UnitResult) -> String {
 
 /// [`unit_html`], naming as `n` says (the heading then gives the unit's name only).
 pub fn unit_html_named(u: &UnitResult, naming: &Naming) -> String {
+    unit_html_in(u, naming, Language::Vi)
+}
+
+/// [`unit_html_named`] in `lang` (an English fragment says so in its `lang` attribute).
+pub fn unit_html_in(u: &UnitResult, naming: &Naming, lang: Language) -> String {
+    let w = lang.words();
+    let step = |s: &Step| step_in(s, naming, lang);
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "<section class=\"thidua-unit\" data-unit=\"{}\">",
-        esc(&u.unit)
+        "<section class=\"thidua-unit\" data-unit=\"{}\"{}>",
+        esc(&u.unit),
+        w.html_lang
     );
     let name = u.name.clone().unwrap_or_else(|| naming.unit_name(&u.unit));
     if naming.cite_file {
@@ -639,7 +870,8 @@ pub fn unit_html_named(u: &UnitResult, naming: &Naming) -> String {
     } else {
         let _ = writeln!(o, "<h3>{}</h3>", esc(&name));
     }
-    let _ = writeln!(o, "<table><thead><tr><th>Mã</th><th>Nội dung</th><th>Điểm chuẩn</th><th>Điểm</th><th>Giải trình</th></tr></thead><tbody>");
+    let heads: String = w.unit.columns.map(|c| format!("<th>{c}</th>")).concat();
+    let _ = writeln!(o, "<table><thead><tr>{heads}</tr></thead><tbody>");
     for n in &u.nodes {
         let _ = writeln!(
             o,
@@ -649,13 +881,13 @@ pub fn unit_html_named(u: &UnitResult, naming: &Naming) -> String {
             esc(&n.name),
             esc(&crate::num::vi(n.max_points)),
             esc(&pts(&n.points)),
-            esc(status_vi(n.status)),
-            steps_html(&n.trace, naming)
+            esc(status(n.status, w)),
+            steps_html(&n.trace, &step)
         );
     }
     for (title, class, items, penalty) in [
-        ("Điểm thưởng", "bonus", &u.bonuses, false),
-        ("Điểm trừ", "penalty", &u.penalties, true),
+        (w.unit.bonuses, "bonus", &u.bonuses, false),
+        (w.unit.penalties, "penalty", &u.penalties, true),
     ] {
         if items.is_empty() {
             continue;
@@ -665,64 +897,44 @@ pub fn unit_html_named(u: &UnitResult, naming: &Naming) -> String {
             "<tr class=\"heading {class}\"><th colspan=\"5\">{title}</th></tr>"
         );
         for it in items {
-            let p = if penalty {
-                minus(&it.points)
-            } else {
-                pts(&it.points)
-            };
             let _ = writeln!(
                 o,
                 "<tr class=\"item {class}\"><td>{}</td><td>{}</td><td></td><td>{}{}</td><td><ul>{}</ul></td></tr>",
                 esc(&it.id),
                 esc(&it.name),
-                esc(&p),
-                esc(status_vi(it.status)),
-                steps_html(&it.trace, naming)
+                esc(&item_points(it, penalty)),
+                esc(status(it.status, w)),
+                steps_html(&it.trace, &step)
             );
         }
     }
     let _ = writeln!(o, "</tbody></table>");
     if !u.total_trace.is_empty() || u.bonus_total.is_some() {
-        let mut lines: Vec<String> = u
-            .total_trace
+        let lines: String = total_lines(u, &step, w)
             .iter()
-            .map(|s| match s {
-                Step::Sum { parts, points } => {
-                    format!("Cộng điểm {parts} lĩnh vực: {}", vi_num(points))
-                }
-                s => step_vi_named(s, naming),
-            })
+            .map(|l| format!("<li>{}</li>", esc(l)))
             .collect();
-        lines.push(format!(
-            "Điểm thưởng: +{}; điểm trừ: {}",
-            pts(&u.bonus_total),
-            minus(&u.penalty_total)
-        ));
-        let _ = writeln!(
-            o,
-            "<ul class=\"total-steps\">{}</ul>",
-            lines
-                .iter()
-                .map(|l| format!("<li>{}</li>", esc(l)))
-                .collect::<String>()
-        );
+        let _ = writeln!(o, "<ul class=\"total-steps\">{lines}</ul>");
     }
     let _ = writeln!(
         o,
-        "<p class=\"total\">Tổng điểm: <strong>{}</strong>{}{}{}</p>",
+        "<p class=\"total\">{} <strong>{}</strong>{}{}{}</p>",
+        w.unit.total,
         esc(&pts(&u.total)),
-        esc(status_vi(u.status)),
-        u.rank.map(|r| format!(" — hạng {r}")).unwrap_or_default(),
+        esc(status(u.status, w)),
+        u.rank
+            .map(|r| fill(w.unit.rank, &[("rank", &r.to_string())]))
+            .unwrap_or_default(),
         u.band
             .as_ref()
             .map(|b| format!(" — {}", esc(&b.name)))
             .unwrap_or_default()
     );
     for t in &u.ties {
-        let _ = writeln!(o, "<p class=\"tie\">{}</p>", esc(&tie_vi(t)));
+        let _ = writeln!(o, "<p class=\"tie\">{}</p>", esc(&tie_in(t, lang)));
     }
     if let Some(b) = &u.band {
-        for q in quota_vi(b) {
+        for q in quota_in(b, lang) {
             let _ = writeln!(o, "<p class=\"quota\">{}</p>", esc(&q));
         }
     }
@@ -732,25 +944,23 @@ pub fn unit_html_named(u: &UnitResult, naming: &Naming) -> String {
 
 /// The scoreboard's head and ranking table as an HTML fragment (opens the scoreboard `div`).
 pub fn html_head(b: &Scoreboard) -> String {
+    html_head_in(b, Language::Vi)
+}
+
+/// [`html_head`] in `lang`.
+pub fn html_head_in(b: &Scoreboard, lang: Language) -> String {
+    let w = lang.words();
     let mut o = String::new();
-    let _ = writeln!(o, "<div class=\"thidua-scoreboard\">");
+    let _ = writeln!(o, "<div class=\"thidua-scoreboard\"{}>", w.html_lang);
     let _ = writeln!(o, "<h2>{}</h2>", esc(&b.regulation));
-    let _ = writeln!(
-        o,
-        "<p>Kỳ {} (từ {} đến {})</p>",
-        esc(&b.period.to_string()),
-        esc(&b.from),
-        esc(&b.to)
-    );
-    let _ = writeln!(o, "<table><thead><tr><th>Hạng</th><th>Đơn vị</th><th>Tổng điểm</th><th>Xếp loại</th></tr></thead><tbody>");
+    let _ = writeln!(o, "<p>{}</p>", esc(&board_period(b, &w.board)));
+    let [rank, _, unit, total, band] = w.board.columns;
+    let _ = writeln!(o, "<table><thead><tr><th>{rank}</th><th>{unit}</th><th>{total}</th><th>{band}</th></tr></thead><tbody>");
     for u in &b.units {
         let band = match &u.band {
-            Some(bd) if bd.demoted_by_quota => format!(
-                "{} (đạt mức điểm {}, vượt tỷ lệ tối đa)",
-                bd.name, bd.by_score_name
-            ),
+            Some(bd) if bd.demoted_by_quota => demoted(bd, false, w),
             Some(bd) => bd.name.clone(),
-            None => status_vi(u.status).trim_start_matches(" — ").to_string(),
+            None => status(u.status, w).trim_start_matches(" — ").to_string(),
         };
         let _ = writeln!(
             o,
@@ -767,9 +977,14 @@ pub fn html_head(b: &Scoreboard) -> String {
 
 /// The scoreboard as an HTML fragment.
 pub fn html(b: &Scoreboard) -> String {
-    let mut o = html_head(b);
+    html_in(b, Language::Vi)
+}
+
+/// [`html`] in `lang`.
+pub fn html_in(b: &Scoreboard, lang: Language) -> String {
+    let mut o = html_head_in(b, lang);
     for u in &b.units {
-        o.push_str(&unit_html(u));
+        o.push_str(&unit_html_in(u, &Naming::FILE, lang));
     }
     o.push_str("</div>\n");
     o

@@ -8,6 +8,7 @@ mod web {
     pub mod bench;
     pub mod browser;
     pub mod documents;
+    pub mod explain_en;
     pub mod figures;
     pub mod http;
     pub mod matrix;

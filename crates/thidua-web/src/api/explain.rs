@@ -1,15 +1,18 @@
 //! The words a score explanation uses for units and elements in the server: the engine's data
 //! call the members `u1`, `u2`, … and the elements by their ids, and cite rows of a data file
 //! that does not exist here; pages and the API name the members and elements instead and say
-//! the figures are the approved ones ([`thidua_scoring::render::Naming`]).
+//! the figures are the approved ones ([`thidua_scoring::render::Naming`]). The words are the
+//! page's language; the JSON API's are Vietnamese.
 
 use std::collections::BTreeMap;
 
 use thidua_domain::engine_data::data_id;
 use thidua_domain::{CovenantId, State as DomainState, UnitId};
 use thidua_scoring::explain::Step;
-use thidua_scoring::render::{step_vi_named, unit_html_named, Naming};
+use thidua_scoring::render::{step_in, unit_html_in, Language, Naming};
 use thidua_scoring::UnitResult;
+
+use crate::i18n::Lang;
 
 /// The names of a covenant's members (by their ids in the engine's data) and elements.
 pub struct ExplainNames {
@@ -43,14 +46,14 @@ impl ExplainNames {
         Self { units, elements }
     }
 
-    /// One step of an explanation.
-    pub fn step(&self, step: &Step) -> String {
-        self.with(|n| step_vi_named(step, n))
+    /// One step of an explanation in `lang`.
+    pub fn step(&self, step: &Step, lang: Lang) -> String {
+        self.with(|n| step_in(step, n, language(lang)))
     }
 
-    /// A unit's whole explanation as HTML.
-    pub fn unit_html(&self, result: &UnitResult) -> String {
-        self.with(|n| unit_html_named(result, n))
+    /// A unit's whole explanation as HTML in `lang`.
+    pub fn unit_html(&self, result: &UnitResult, lang: Lang) -> String {
+        self.with(|n| unit_html_in(result, n, language(lang)))
     }
 
     fn with<R>(&self, f: impl FnOnce(&Naming) -> R) -> R {
@@ -61,5 +64,13 @@ impl ExplainNames {
             element: &element,
             cite_file: false,
         })
+    }
+}
+
+/// The engine's language for an explanation in `lang`.
+fn language(lang: Lang) -> Language {
+    match lang {
+        Lang::Vi => Language::Vi,
+        Lang::En => Language::En,
     }
 }

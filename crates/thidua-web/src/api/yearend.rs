@@ -25,6 +25,10 @@ use crate::authz::Scope;
 use crate::error::{ApiError, ErrorBody};
 use crate::AppState;
 
+/// The language of the explanations in the year-end DTOs: Vietnamese, as the JSON API speaks
+/// (the year-end pages show them marked `lang="vi"`).
+const API_LANG: crate::i18n::Lang = crate::i18n::Lang::Vi;
+
 fn dec(d: &Decimal) -> String {
     canonical_decimal(d)
 }
@@ -579,7 +583,7 @@ fn computed(
                         self_points: x.points.as_ref().map(exact),
                         final_points: None,
                         value: x.value.as_ref().map(value_text),
-                        explanation: x.trace.iter().map(|s| names.step(s)).collect(),
+                        explanation: x.trace.iter().map(|s| names.step(s, API_LANG)).collect(),
                     })
                     .collect(),
             })
@@ -778,7 +782,7 @@ pub fn results_dto(
                     self_points: p(&x.points),
                     final_points: p(&y.points),
                     value: y.value.as_ref().map(value_text),
-                    explanation: y.trace.iter().map(|s| names.step(s)).collect(),
+                    explanation: y.trace.iter().map(|s| names.step(s, API_LANG)).collect(),
                 })
                 .collect(),
         });

@@ -242,13 +242,13 @@ pub async fn unit_page(
     let (Ok(id), Ok(unit)) = (CovenantId::parse(&id), UnitId::parse(&unit)) else {
         return viewer_error(&viewer, ApiError::not_found());
     };
-    let scope = viewer.scope.clone();
+    let (scope, lang) = (viewer.scope.clone(), viewer.lang);
     let found = app
         .blocking(move |app| {
             let state = app.service.read();
             let names = crate::api::explain::ExplainNames::of(&state, &id);
             api::unit_detail(app, &state, &scope, &id, &unit)
-                .map(|(detail, result)| (detail, result.map(|r| names.unit_html(&r))))
+                .map(|(detail, result)| (detail, result.map(|r| names.unit_html(&r, lang))))
         })
         .await;
     match found {
