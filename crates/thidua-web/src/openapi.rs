@@ -92,10 +92,7 @@ fn complete(path: &str, method: &str, op: &mut Operation) {
         .security
         .as_ref()
         .is_some_and(|s| s.iter().all(|r| *r == anonymous));
-    let open = op
-        .security
-        .as_ref()
-        .is_some_and(|s| s.contains(&anonymous));
+    let open = op.security.as_ref().is_some_and(|s| s.contains(&anonymous));
     add(
         op,
         "401",

@@ -25,9 +25,9 @@ use crate::authz::Scope;
 use crate::error::{ApiError, ErrorBody};
 use crate::AppState;
 
-/// The language of the explanations in the year-end DTOs: Vietnamese, as the JSON API speaks
-/// (the year-end pages show them marked `lang="vi"`).
-const API_LANG: crate::i18n::Lang = crate::i18n::Lang::Vi;
+/// The language of the explanations in the year-end API's JSON: Vietnamese (the year-end pages
+/// ask for theirs in the page's language).
+pub(crate) const API_LANG: crate::i18n::Lang = crate::i18n::Lang::Vi;
 
 fn dec(d: &Decimal) -> String {
     canonical_decimal(d)
@@ -248,12 +248,14 @@ fn seed_bytes(review: &Review) -> Option<[u8; 32]> {
     hex::decode(&d.seed).ok()?.try_into().ok()
 }
 
-/// The review of `id` as `scope` may read it (`app` remembers the integrity flags it shows).
+/// The review of `id` as `scope` may read it (`app` remembers the integrity flags it shows),
+/// its explanations in `lang`.
 pub fn review_dto(
     app: &AppState,
     state: &DomainState,
     scope: &Scope,
     id: &CovenantId,
+    lang: crate::i18n::Lang,
 ) -> Result<ReviewDto, ApiError> {
     let c = visible_covenant(state, scope, id)?;
     let title = c.latest().content.title.to_string();
@@ -508,7 +510,7 @@ pub fn review_dto(
         records,
         disputes,
         ties: ties(state, review),
-        computed: computed(state, review, &pairs, &own),
+        computed: computed(state, review, &pairs, &own, lang),
         inspected_flags: inspected_flags(app, state, scope, id, &pairs, &own),
         head: thidua_domain::yearend::cluster_head(state, id).is_ok_and(|h| led.contains(&h)),
         locked: review.locked_at.is_some(),
@@ -557,6 +559,7 @@ fn computed(
     review: &Review,
     pairs: &[thidua_domain::yearend::Pair],
     own: &std::collections::BTreeSet<&UnitId>,
+    lang: crate::i18n::Lang,
 ) -> Vec<BreakdownDto> {
     let targets = inspected_by(pairs, own);
     if targets.is_empty() {
@@ -583,7 +586,7 @@ fn computed(
                         self_points: x.points.as_ref().map(exact),
                         final_points: None,
                         value: x.value.as_ref().map(value_text),
-                        explanation: x.trace.iter().map(|s| names.step(s, API_LANG)).collect(),
+                        explanation: x.trace.iter().map(|s| names.step(s, lang)).collect(),
                     })
                     .collect(),
             })
@@ -689,12 +692,13 @@ pub struct ResultsDto {
 }
 
 /// The results of `id` (empty rows until published), with `witnessed_size` the size of the
-/// newest witnessed checkpoint, if any.
+/// newest witnessed checkpoint, if any, and its explanations in `lang`.
 pub fn results_dto(
     state: &DomainState,
     scope: &Scope,
     id: &CovenantId,
     witnessed_size: Option<u64>,
+    lang: crate::i18n::Lang,
 ) -> Result<ResultsDto, ApiError> {
     let c = visible_covenant(state, scope, id)?;
     let review = state.review(id).map_err(|_| ApiError::not_found())?;
@@ -782,7 +786,7 @@ pub fn results_dto(
                     self_points: p(&x.points),
                     final_points: p(&y.points),
                     value: y.value.as_ref().map(value_text),
-                    explanation: y.trace.iter().map(|s| names.step(s, API_LANG)).collect(),
+                    explanation: y.trace.iter().map(|s| names.step(s, lang)).collect(),
                 })
                 .collect(),
         });
@@ -889,6 +893,7 @@ pub async fn review(
         &app.service.read(),
         &viewer.scope,
         &id,
+        API_LANG,
     )?))
 }
 
@@ -908,6 +913,7 @@ pub async fn results(
         &viewer.scope,
         &id,
         status.witnessed.map(|w| w.0),
+        API_LANG,
     )?))
 }
 

@@ -314,7 +314,11 @@ fn the_regulation_page_words_bands_and_counts_in_both_languages() {
     let path = format!("/covenants/{COV}/regulation");
     let vi = leader.get(&path);
     assert_eq!(vi.status, 200, "{}", vi.body);
-    for words in ["từ 90 điểm trở lên", "dưới 50 điểm", "1 điểm cho mỗi đơn vị"] {
+    for words in [
+        "từ 90 điểm trở lên",
+        "dưới 50 điểm",
+        "1 điểm cho mỗi đơn vị",
+    ] {
         assert!(vi.body.contains(words), "{words}: {}", vi.body);
     }
     assert!(!vi.body.contains("id=\"number-note\""));
@@ -332,5 +336,9 @@ fn the_regulation_page_words_bands_and_counts_in_both_languages() {
         assert!(!en.body.contains(wrong), "{wrong}: {}", en.body);
     }
     let covenant = leader.get(&format!("/covenants/{COV}"));
-    assert!(covenant.body.contains("<dt>Emulation cluster</dt>"), "{}", covenant.body);
+    assert!(
+        covenant.body.contains("<dt>Emulation cluster</dt>"),
+        "{}",
+        covenant.body
+    );
 }

@@ -421,6 +421,21 @@ fn a_member_recomputes_the_published_results_from_what_it_downloads() {
         "the results workbook is the one made from the downloaded files"
     );
 
+    // The results page explains each criterion in the page's language: Vietnamese, then
+    // English once the member switches (names stay as the regulation writes them).
+    let page = format!("/covenants/{COV}/results");
+    let vi = member.get(&page);
+    assert!(vi.body.contains("số liệu đã duyệt"), "{}", vi.body);
+    let home = member.get("/");
+    let r = member.post_form("/lang", &[("csrf", &home.csrf()), ("to", "en")]);
+    assert_eq!(r.status, 303);
+    let en = member.get(&page);
+    assert!(en.body.contains("approved figures"), "{}", en.body);
+    assert!(!en.body.contains("số liệu đã duyệt"), "{}", en.body);
+    // The JSON API keeps its one language.
+    let api = get_text(&member, &format!("/api/v1/covenants/{COV}/yearend/results"));
+    assert!(api.contains("số liệu đã duyệt"), "{api}");
+
     // Who may not read the results may not download them either.
     let outsider = signed_in(&app, "canbo-dt");
     assert_eq!(outsider.get(&export("final")).status, 404);

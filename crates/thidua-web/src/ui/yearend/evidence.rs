@@ -156,8 +156,14 @@ pub async fn download(
 ) -> Response {
     let found = (|| {
         let cov = CovenantId::parse(&id).ok()?;
-        let dto =
-            crate::api::yearend::review_dto(&app, &app.service.read(), &viewer.scope, &cov).ok()?;
+        let dto = crate::api::yearend::review_dto(
+            &app,
+            &app.service.read(),
+            &viewer.scope,
+            &cov,
+            crate::api::yearend::API_LANG,
+        )
+        .ok()?;
         dto.dossiers
             .iter()
             .flat_map(|d| &d.entries)

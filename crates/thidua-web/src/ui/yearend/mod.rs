@@ -359,7 +359,7 @@ pub(crate) fn review_view(
         Err(r) => return *r,
     };
     let failed = !errors.is_empty();
-    match api::review_dto(app, &app.service.read(), &viewer.scope, &cov) {
+    match api::review_dto(app, &app.service.read(), &viewer.scope, &cov, viewer.lang) {
         Ok(r) => {
             let y = viewer.lang.yearend();
             let mut res = render(&ReviewPage {
@@ -497,6 +497,7 @@ pub async fn results_page(
         &viewer.scope,
         &cov,
         status.witnessed.map(|w| w.0),
+        viewer.lang,
     ) {
         Ok(r) => {
             let y = viewer.lang.yearend();
