@@ -246,6 +246,26 @@ impl CompiledRegulation {
     pub fn element_ids(&self) -> Vec<&str> {
         self.ast.elements.iter().map(|e| e.id.as_str()).collect()
     }
+    /// What the criterion, bonus or penalty `id` measures, in plain words of `lang` (names in
+    /// «»): a `met` criterion's condition, a scaled criterion's value, an item's value; `None`
+    /// for other kinds and unknown ids. The words of the engine's explanations.
+    pub fn measure_words(&self, id: &str, lang: crate::render::Language) -> Option<String> {
+        let expr = match self.nodes.iter().find(|n| n.id == id).map(|n| &n.kind) {
+            Some(NodeKind::Met { when, .. }) => when,
+            Some(NodeKind::Scaled { value, .. }) => value,
+            Some(_) => return None,
+            None => {
+                let item = self
+                    .bonuses
+                    .iter()
+                    .chain(&self.penalties)
+                    .find(|i| i.id == id)?;
+                &item.value
+            }
+        };
+        let vi = crate::words::expr_vi(expr, self);
+        Some(crate::render::in_language(&vi, lang))
+    }
 }
 
 /// Parses, validates and compiles a regulation text.

@@ -18,6 +18,11 @@ use wording::{fill, Wording};
 mod tests;
 mod wording;
 
+/// An engine phrase holding names in «» (an expression's words), in `lang`; the names stay.
+pub fn in_language(vi: &str, lang: Language) -> String {
+    lang.words().named(vi).into_owned()
+}
+
 /// Vietnamese form of an exact value: exact up to 4 decimals, else "≈" and 4 decimals (the
 /// JSON keeps the exact value). English explanations write numbers the same way.
 pub fn vi_num(d: &Exact) -> String {

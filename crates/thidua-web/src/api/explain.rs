@@ -68,7 +68,7 @@ impl ExplainNames {
 }
 
 /// The engine's language for an explanation in `lang`.
-fn language(lang: Lang) -> Language {
+pub(crate) fn language(lang: Lang) -> Language {
     match lang {
         Lang::Vi => Language::Vi,
         Lang::En => Language::En,

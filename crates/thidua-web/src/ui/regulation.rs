@@ -19,6 +19,7 @@ use thidua_domain::model::{CovenantContent, RegulationDoc};
 use thidua_domain::{Command, CovenantId};
 use thidua_scoring::ast::{Better, Body, Cmp, Expr, Regulation, Scale};
 use thidua_scoring::syntax::expr::print_expr;
+use thidua_scoring::CompiledRegulation;
 
 use super::form::{Errors, Submitted};
 use super::{render, viewer_error, Layout};
@@ -155,7 +156,8 @@ pub struct CriterionRow {
 
 /// The criteria tree in reading order (each area, then its criteria depth first), with the
 /// scale in words.
-pub fn criteria_rows(t: &Strings, reg: &Regulation) -> Vec<CriterionRow> {
+pub fn criteria_rows(t: &Strings, compiled: &CompiledRegulation, lang: Lang) -> Vec<CriterionRow> {
+    let reg = compiled.ast();
     let mut out = Vec::new();
     for a in &reg.areas {
         out.push(CriterionRow {
@@ -166,29 +168,33 @@ pub fn criteria_rows(t: &Strings, reg: &Regulation) -> Vec<CriterionRow> {
             how: t.crit_children.to_owned(),
             area: true,
         });
-        children(t, reg, &a.id, 1, &mut out);
+        children((t, compiled, lang), &a.id, 1, &mut out);
     }
     out
 }
 
-fn children(
-    t: &Strings,
-    reg: &Regulation,
-    parent: &str,
-    depth: usize,
-    out: &mut Vec<CriterionRow>,
-) {
-    for c in reg.criteria.iter().filter(|c| c.parent == parent) {
+/// What the tree's words are made from: the page's strings, the compiled regulation and the
+/// language its expressions are told in.
+type Words<'a> = (&'a Strings, &'a CompiledRegulation, Lang);
+
+fn children(words: Words, parent: &str, depth: usize, out: &mut Vec<CriterionRow>) {
+    let (_, compiled, _) = words;
+    for c in compiled
+        .ast()
+        .criteria
+        .iter()
+        .filter(|c| c.parent == parent)
+    {
         out.push(CriterionRow {
             depth,
             id: c.id.clone(),
             name: c.name.clone(),
             points: num(&c.points),
-            how: how(t, reg, &c.body, &c.points),
+            how: how(words, &c.id, &c.body, &c.points),
             area: false,
         });
         if depth < 8 {
-            children(t, reg, &c.id, depth + 1, out);
+            children(words, &c.id, depth + 1, out);
         }
     }
 }
@@ -197,8 +203,11 @@ fn num(d: &Decimal) -> String {
     crate::format::decimal(d)
 }
 
-/// An expression in words where it names one indicator or element, else as written.
-fn value_name(reg: &Regulation, e: &Expr) -> String {
+/// What criterion or item `id` measures (its expression `e`): the name of the one indicator or
+/// element it names, else the expression in the engine's plain words.
+fn value_name(words: Words, id: &str, e: &Expr) -> String {
+    let compiled = words.1;
+    let reg = compiled.ast();
     if let Expr::Ref {
         name, sel: None, ..
     } = e
@@ -213,23 +222,33 @@ fn value_name(reg: &Regulation, e: &Expr) -> String {
             return format!("“{n}”");
         }
     }
-    format!("“{}”", print_expr(e))
+    in_words(words, id).unwrap_or_else(|| format!("“{}”", print_expr(e)))
 }
 
-/// How a criterion earns its points, in words.
-fn how(t: &Strings, reg: &Regulation, body: &Body, points: &Decimal) -> String {
+/// The expression criterion or item `id` measures, in the engine's plain words.
+fn in_words(words: Words, id: &str) -> Option<String> {
+    let (_, compiled, lang) = words;
+    compiled.measure_words(id, crate::api::explain::language(lang))
+}
+
+/// How criterion `id` earns its points, in words.
+fn how(words: Words, id: &str, body: &Body, points: &Decimal) -> String {
+    let t = words.0;
     match body {
         Body::Children => t.crit_children.to_owned(),
         Body::Manual => fill(t.crit_manual, &[("points", num(points))]),
         Body::Met { when, otherwise } => fill(
             t.crit_met,
             &[
-                ("when", format!("“{}”", print_expr(&when.expr))),
+                (
+                    "when",
+                    in_words(words, id).unwrap_or_else(|| format!("“{}”", print_expr(&when.expr))),
+                ),
                 ("otherwise", num(otherwise)),
             ],
         ),
         Body::Scaled { value, scale, .. } => {
-            let v = value_name(reg, &value.expr);
+            let v = value_name(words, id, &value.expr);
             format!("{v}: {}", scale_words(t, scale, points))
         }
     }
@@ -374,7 +393,9 @@ fn rule_rows(t: &Strings, reg: &Regulation) -> Vec<ItemRow> {
         .collect()
 }
 
-fn items(t: &Strings, reg: &Regulation) -> (Vec<ItemRow>, Vec<ItemRow>, Vec<ItemRow>) {
+fn items(words: Words) -> (Vec<ItemRow>, Vec<ItemRow>, Vec<ItemRow>) {
+    let (t, compiled, _) = words;
+    let reg = compiled.ast();
     let item = |i: &thidua_scoring::ast::Item| ItemRow {
         name: i.name.clone(),
         how: fill(
@@ -384,7 +405,7 @@ fn items(t: &Strings, reg: &Regulation) -> (Vec<ItemRow>, Vec<ItemRow>, Vec<Item
                 t.item_words_uncapped
             },
             &[
-                ("value", value_name(reg, &i.value.expr)),
+                ("value", value_name(words, &i.id, &i.value.expr)),
                 ("per", num(&i.per)),
                 ("cap", i.cap.as_ref().map(num).unwrap_or_default()),
             ],
@@ -511,7 +532,7 @@ fn page(app: &AppState, viewer: &Viewer, id: &str, version: Option<u32>, shown: 
     let compiled = thidua_scoring::compile(text).ok();
     let (bonuses, penalties, bands) = compiled
         .as_ref()
-        .map(|r| items(t, r.ast()))
+        .map(|r| items((t, r, viewer.lang)))
         .unwrap_or_default();
     let status = if shown.errors.is_empty() {
         StatusCode::OK
@@ -537,7 +558,7 @@ fn page(app: &AppState, viewer: &Viewer, id: &str, version: Option<u32>, shown: 
             .unwrap_or_else(|| listing(text, &[], viewer.lang)),
         criteria: compiled
             .as_ref()
-            .map(|r| criteria_rows(t, r.ast()))
+            .map(|r| criteria_rows(t, r, viewer.lang))
             .unwrap_or_default(),
         bonuses,
         penalties,

@@ -322,6 +322,23 @@ fn the_regulation_page_words_bands_and_counts_in_both_languages() {
         assert!(vi.body.contains(words), "{words}: {}", vi.body);
     }
     assert!(!vi.body.contains("id=\"number-note\""));
+    // Conditions and measured values in the engine's plain words, not the file's notation.
+    let criteria = |body: &str| {
+        let at = body.find("id=\"criteria\"").expect("the criteria table");
+        body[at..at + body[at..].find("</table>").unwrap()].to_owned()
+    };
+    for code in ["pct_change(", "pct(", ">=", "<=", "@cung_ky"] {
+        assert!(
+            !criteria(&vi.body).contains(code),
+            "{code}: {}",
+            criteria(&vi.body)
+        );
+    }
+    assert!(
+        criteria(&vi.body).contains("so với"),
+        "{}",
+        criteria(&vi.body)
+    );
     switch_to_english(&leader);
     let en = leader.get(&path);
     for words in [
@@ -335,6 +352,23 @@ fn the_regulation_page_words_bands_and_counts_in_both_languages() {
     for wrong in ["under — points", "from — to", "1 points"] {
         assert!(!en.body.contains(wrong), "{wrong}: {}", en.body);
     }
+    for code in ["pct_change(", "pct(", ">=", "@cung_ky"] {
+        assert!(
+            !criteria(&en.body).contains(code),
+            "{code}: {}",
+            criteria(&en.body)
+        );
+    }
+    assert!(
+        criteria(&en.body).contains("compared with"),
+        "{}",
+        criteria(&en.body)
+    );
+    assert!(
+        criteria(&en.body).contains("is at least 100"),
+        "{}",
+        criteria(&en.body)
+    );
     let covenant = leader.get(&format!("/covenants/{COV}"));
     assert!(
         covenant.body.contains("<dt>Emulation cluster</dt>"),
