@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
-use thidua_domain::figures::{FigureValue, HistoricalReport};
+use thidua_domain::figures::FigureValue;
 use thidua_domain::yearend::draw::commitment;
 use thidua_domain::yearend::YearEndCommand as Y;
 use thidua_domain::yearend::{Answer, DossierEntry, FindingItem, Points, Verdict};
@@ -19,7 +19,7 @@ use thidua_domain::{Actor, Command, CovenantId, Text, UnitId};
 use thidua_scoring::data::ReadOptions;
 use thidua_scoring::{compile, CompiledRegulation, Dataset, EvalOptions, Scoreboard};
 
-use super::support::{full_figures, signed_in, spawn, Backend, Client, TestApp};
+use super::support::{approved_year, full_figures, signed_in, spawn, Backend, Client, TestApp};
 
 const COV: &str = "gu-12-2024";
 const UNITS: [&str; 5] = ["ca-kg", "ca-ag", "ca-hg", "ca-cm", "ca-bl"];
@@ -68,57 +68,18 @@ fn prepare(app: &TestApp) {
         })
         .collect();
     service.execute_all(&Actor::System, cmds).unwrap();
-    let reports = UNITS
-        .iter()
-        .enumerate()
-        .flat_map(|(i, u)| (1..=12).map(move |m| (i, u, m)))
-        .map(|(i, u, m)| HistoricalReport {
-            unit: unit(u),
-            year: 2023,
-            window: format!("M{m:02}"),
-            values: full_figures(service, COV, 8 + i as i64),
-        })
-        .collect();
-    let mut cmds = vec![Command::ImportHistoricalFigures {
-        covenant: id.clone(),
-        file_name: t("2023.csv"),
-        sha256: "ab".repeat(32),
-        reports,
-    }];
-    for (i, u) in UNITS.iter().enumerate() {
-        for m in 1..=12u32 {
-            let window = format!("M{m:02}");
-            let mut values = full_figures(service, COV, 7 + i as i64);
-            for (x, element, _, _) in EXTRA.iter().filter(|e| e.0 == *u) {
-                let v: i64 = EXTRA
-                    .iter()
-                    .filter(|e| e.0 == *x && e.1 == *element && e.2 == m)
-                    .map(|e| e.3)
-                    .sum();
-                values.insert((*element).into(), FigureValue::Number(v.into()));
-            }
-            cmds.push(Command::SaveFigures {
-                covenant: id.clone(),
-                unit: unit(u),
-                window: window.clone(),
-                values,
-                comments: Default::default(),
-            });
-            cmds.push(Command::SubmitFigures {
-                covenant: id.clone(),
-                unit: unit(u),
-                window: window.clone(),
-                revision: 1,
-            });
-            cmds.push(Command::ApproveFigures {
-                covenant: id.clone(),
-                unit: unit(u),
-                window,
-                revision: 1,
-            });
+    approved_year(service, COV, &UNITS, |i, u, m| {
+        let mut values = full_figures(service, COV, 7 + i as i64);
+        for (x, element, _, _) in EXTRA.iter().filter(|e| e.0 == u) {
+            let v: i64 = EXTRA
+                .iter()
+                .filter(|e| e.0 == *x && e.1 == *element && e.2 == m)
+                .map(|e| e.3)
+                .sum();
+            values.insert((*element).into(), FigureValue::Number(v.into()));
         }
-    }
-    service.execute_all(&Actor::System, cmds).unwrap();
+        values
+    });
 }
 
 /// The self-scores (C2a of 8, C2b of 4) each unit hands in.

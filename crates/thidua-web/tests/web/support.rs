@@ -790,6 +790,61 @@ pub fn full_figures(
         .collect()
 }
 
+/// A year of figures for `units` of `covenant` (2024): 2023 imported historically
+/// ([`full_figures`] at 8 plus the unit's position), and every month of 2024 saved, submitted
+/// and approved with `values(position, unit, month)`.
+pub fn approved_year(
+    service: &Service,
+    covenant: &str,
+    units: &[&str],
+    values: impl Fn(usize, &str, u32) -> thidua_domain::figures::FigureMap,
+) {
+    let id = CovenantId::parse(covenant).unwrap();
+    let unit = |u: &str| UnitId::parse(u).unwrap();
+    let reports = units
+        .iter()
+        .enumerate()
+        .flat_map(|(i, u)| (1..=12).map(move |m| (i, u, m)))
+        .map(|(i, u, m)| thidua_domain::figures::HistoricalReport {
+            unit: unit(u),
+            year: 2023,
+            window: format!("M{m:02}"),
+            values: full_figures(service, covenant, 8 + i as i64),
+        })
+        .collect();
+    let mut cmds = vec![Command::ImportHistoricalFigures {
+        covenant: id.clone(),
+        file_name: Text::parse("t", "2023.csv", 100).unwrap(),
+        sha256: "ab".repeat(32),
+        reports,
+    }];
+    for (i, u) in units.iter().enumerate() {
+        for m in 1..=12u32 {
+            let window = format!("M{m:02}");
+            cmds.push(Command::SaveFigures {
+                covenant: id.clone(),
+                unit: unit(u),
+                window: window.clone(),
+                values: values(i, u, m),
+                comments: Default::default(),
+            });
+            cmds.push(Command::SubmitFigures {
+                covenant: id.clone(),
+                unit: unit(u),
+                window: window.clone(),
+                revision: 1,
+            });
+            cmds.push(Command::ApproveFigures {
+                covenant: id.clone(),
+                unit: unit(u),
+                window,
+                revision: 1,
+            });
+        }
+    }
+    service.execute_all(&Actor::System, cmds).unwrap();
+}
+
 /// The figures of the fixture: both covenants signed by their members; Kiên Giang's and An
 /// Giang's January submitted (not approved), their February saved as drafts.
 pub fn load_figures(service: &Service) {

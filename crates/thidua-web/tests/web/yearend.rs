@@ -8,14 +8,13 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use thidua_domain::figures::HistoricalReport;
 use thidua_domain::model::Role;
 use thidua_domain::yearend::draw::commitment;
 use thidua_domain::{Actor, Command, CovenantId, State, Text, UnitId, UserId};
 use thidua_service::Service;
 
 use super::browser::Browser;
-use super::support::{full_figures, signed_in, spawn, Backend, TestApp, PASSWORD};
+use super::support::{approved_year, full_figures, signed_in, spawn, Backend, TestApp, PASSWORD};
 use thidua_transparency::Quorum;
 
 const COV: &str = "gu-12-2024";
@@ -76,48 +75,9 @@ fn prepare(app: &TestApp) {
         )
         .unwrap();
     }
-    let reports = UNITS
-        .iter()
-        .enumerate()
-        .flat_map(|(i, u)| (1..=12).map(move |m| (i, u, m)))
-        .map(|(i, u, m)| HistoricalReport {
-            unit: unit(u),
-            year: 2023,
-            window: format!("M{m:02}"),
-            values: full_figures(service, COV, 8 + i as i64),
-        })
-        .collect();
-    let mut cmds = vec![Command::ImportHistoricalFigures {
-        covenant: id.clone(),
-        file_name: Text::parse("t", "2023.csv", 100).unwrap(),
-        sha256: "ab".repeat(32),
-        reports,
-    }];
-    for (i, u) in UNITS.iter().enumerate() {
-        for m in 1..=12 {
-            let window = format!("M{m:02}");
-            cmds.push(Command::SaveFigures {
-                covenant: id.clone(),
-                unit: unit(u),
-                window: window.clone(),
-                values: full_figures(service, COV, 7 + i as i64),
-                comments: Default::default(),
-            });
-            cmds.push(Command::SubmitFigures {
-                covenant: id.clone(),
-                unit: unit(u),
-                window: window.clone(),
-                revision: 1,
-            });
-            cmds.push(Command::ApproveFigures {
-                covenant: id.clone(),
-                unit: unit(u),
-                window,
-                revision: 1,
-            });
-        }
-    }
-    service.execute_all(&Actor::System, cmds).unwrap();
+    approved_year(service, COV, &UNITS, |i, _, _| {
+        full_figures(service, COV, 7 + i as i64)
+    });
 }
 
 /// Waits (up to 10 s) until the log's state satisfies `check` (a click returns before the
