@@ -207,58 +207,8 @@ fn every_explanation_of_the_example_in_english() {
     }
 }
 
-const TIES: &str = r#"format = 1
-name = "Bằng điểm"
-year = 2024
-period = "2024-Y"
-total = 10
-tie_break = ["B", "penalty"]
-[[element]]
-id = "a"
-name = "a"
-[[element]]
-id = "b"
-name = "b"
-[[element]]
-id = "k"
-name = "k"
-[[area]]
-id = "A"
-name = "Lĩnh vực A"
-points = 5
-[[area]]
-id = "B"
-name = "Lĩnh vực B"
-points = 5
-[[criterion]]
-id = "A1"
-parent = "A"
-name = "A1"
-points = 5
-value = "a"
-scale = { kind = "formula" }
-[[criterion]]
-id = "B1"
-parent = "B"
-name = "B1"
-points = 5
-value = "b"
-scale = { kind = "formula" }
-[[penalty]]
-id = "K"
-name = "Vi phạm"
-value = "k"
-per = 1
-[[band]]
-id = "top"
-name = "Xuất sắc"
-min = 8
-quota_pct = 25
-[[band]]
-id = "rest"
-name = "Khác"
-max = 8
-"#;
+/// The tie-break case of the integration tests.
+const TIES: &str = include_str!("../../tests/support/ties.toml");
 
 /// Ties settled by a tie-break key or left shared, and a quota full at a tie, in English.
 #[test]

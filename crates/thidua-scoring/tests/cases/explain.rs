@@ -87,58 +87,9 @@ fn a_condition_shows_every_value_it_compares() {
     assert!(t.contains("(≈ 90,0033) lớn hơn 90 → đúng"), "{t}");
 }
 
-const TIES: &str = r#"format = 1
-name = "Hòa điểm"
-year = 2024
-period = "2024-Y"
-total = 10
-tie_break = ["B", "penalty"]
-[[element]]
-id = "a"
-name = "a"
-[[element]]
-id = "b"
-name = "b"
-[[element]]
-id = "k"
-name = "k"
-[[area]]
-id = "A"
-name = "Lĩnh vực A"
-points = 5
-[[area]]
-id = "B"
-name = "Lĩnh vực B"
-points = 5
-[[criterion]]
-id = "A1"
-parent = "A"
-name = "A1"
-points = 5
-value = "a"
-scale = { kind = "formula" }
-[[criterion]]
-id = "B1"
-parent = "B"
-name = "B1"
-points = 5
-value = "b"
-scale = { kind = "formula" }
-[[penalty]]
-id = "K"
-name = "Vi phạm"
-value = "k"
-per = 1
-[[band]]
-id = "top"
-name = "Xuất sắc"
-min = 8
-quota_pct = 25
-[[band]]
-id = "rest"
-name = "Khác"
-max = 8
-"#;
+/// Two units tied on total, decided by the tie-break keys (also used by the renderer's
+/// unit tests).
+const TIES: &str = include_str!("../support/ties.toml");
 
 #[test]
 fn ties_and_quotas_are_explained_in_text_html_and_json() {
