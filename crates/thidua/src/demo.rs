@@ -610,8 +610,14 @@ mod tests {
         // Bạc Liêu's inspectors see its flags on the inspection form; nobody else does there.
         for (_, _, code) in MEMBERS_2024 {
             let leader = format!("lanhdao.{}", code.to_lowercase());
-            let review =
-                thidua_web::api::yearend::review_dto(&app, &state, &scope(&leader), &cov).unwrap();
+            let review = thidua_web::api::yearend::review_dto(
+                &app,
+                &state,
+                &scope(&leader),
+                &cov,
+                thidua_web::i18n::Lang::Vi,
+            )
+            .unwrap();
             let inspects_bl = review
                 .pairs
                 .iter()
