@@ -14,7 +14,7 @@ use thidua_scoring::period::PeriodKind;
 use thidua_scoring::{CompiledRegulation, Dataset, Exact, PeriodKey};
 
 use crate::error::DomainError;
-use crate::figures::{canonical_decimal, Cell};
+use crate::figures::canonical_decimal;
 use crate::ids::{CovenantId, UnitId};
 use crate::state::State;
 
@@ -233,8 +233,8 @@ fn add_unit_year(
                 continue;
             };
             any = true;
-            if let Cell::Number(d) = cell {
-                b.figure_value(rows.next(), id, &e.id, period, Exact::from(*d));
+            if let Some(d) = e.scored(cell) {
+                b.figure_value(rows.next(), id, &e.id, period, Exact::from(d));
             }
         }
     }

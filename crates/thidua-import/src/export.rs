@@ -241,17 +241,22 @@ pub fn data_csv_with(
                 };
                 let cells = state.figures.published_cells(&form, u, year, r.key());
                 for (element, cell) in cells.into_iter().flatten() {
-                    match cell {
-                        Cell::Number(d) => {
+                    let scored = form
+                        .elements
+                        .iter()
+                        .find(|e| e.id == element)
+                        .and_then(|e| e.scored(&cell));
+                    match (scored, cell) {
+                        (Some(d), _) => {
                             let _ = writeln!(out, "{id},{element},{period},{}", plain_text(&d));
                         }
-                        Cell::NotApplicable => {
+                        (None, Cell::NotApplicable) => {
                             let _ = writeln!(
                                 out,
                                 "# {id},{element},{period}: không áp dụng / not applicable"
                             );
                         }
-                        Cell::Missing => {}
+                        (None, _) => {}
                     }
                 }
             }

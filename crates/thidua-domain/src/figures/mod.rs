@@ -123,6 +123,21 @@ pub struct FormElement {
     pub missing: Option<Decimal>,
 }
 
+impl FormElement {
+    /// The value the scoring engine reads for this element from an approved report's `cell`:
+    /// the figure, or the regulation's declared value for a figure left blank (so a month left
+    /// blank counts as that value, and a yearly sum adds the months that were given); none for
+    /// "not applicable" or a blank without a declared value. The server's dataset and the
+    /// exported data file both read approved cells through this one rule.
+    pub fn scored(&self, cell: &Cell) -> Option<Decimal> {
+        match cell {
+            Cell::Number(d) => Some(*d),
+            Cell::Missing => self.missing,
+            Cell::NotApplicable => None,
+        }
+    }
+}
+
 /// The reporting form of a covenant version: the data elements of its signed regulation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Form {
