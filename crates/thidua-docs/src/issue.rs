@@ -99,6 +99,19 @@ fn check_date(prepared: &crate::templates::Prepared, today: NaiveDate) -> Result
     Ok(())
 }
 
+/// The stored canonical content of an issued document (what its SHA-256 covers).
+pub fn issued_content(service: &Service, document: &IssuedDocument) -> Result<Vec<u8>, IssueError> {
+    let hash: [u8; 32] = hex::decode(&document.sha256)
+        .ok()
+        .and_then(|h| h.try_into().ok())
+        .ok_or_else(|| IssueError::Content(document.sha256.clone()))?;
+    service
+        .store()
+        .get_blob(&hash)
+        .map_err(ServiceError::from)?
+        .ok_or_else(|| IssueError::Content(document.sha256.clone()))
+}
+
 /// The file of an issued document, rendered again from its stored content with the line that
 /// ties it to its record.
 pub fn issued_file(
@@ -106,19 +119,15 @@ pub fn issued_file(
     document: &IssuedDocument,
     format: Format,
 ) -> Result<Vec<u8>, IssueError> {
-    let hash: [u8; 32] = hex::decode(&document.sha256)
-        .ok()
-        .and_then(|h| h.try_into().ok())
-        .ok_or_else(|| IssueError::Content(document.sha256.clone()))?;
-    let bytes = service
-        .store()
-        .get_blob(&hash)
-        .map_err(ServiceError::from)?
-        .ok_or_else(|| IssueError::Content(document.sha256.clone()))?;
+    let bytes = issued_content(service, document)?;
     let doc = from_canonical(&bytes).ok_or_else(|| IssueError::Content(document.sha256.clone()))?;
-    let verification = Verification::Issued {
+    Ok(render(&doc, &issued_line(document), format)?)
+}
+
+/// The verification line an issued document carries: its content's SHA-256 and its record.
+pub fn issued_line(document: &IssuedDocument) -> Verification {
+    Verification::Issued {
         sha256: document.sha256.clone(),
         index: document.index,
-    };
-    Ok(render(&doc, &verification, format)?)
+    }
 }

@@ -214,7 +214,7 @@ impl Modify for Statuses {
         api::flags::list, api::flags::export,
         api::progress::covenant, api::progress::unit, api::progress::overview,
         api::midyear::get_review, api::midyear::post_review, api::midyear::get_xlsx,
-        api::documents::list_documents, api::documents::get_document,
+        api::documents::list_documents, api::documents::get_document, api::documents::get_content,
         api::documents::covenant_document, api::documents::issue_covenant,
         api::documents::list_offers, api::documents::offer_document, api::documents::issue_offer,
         api::yearend::review, api::yearend::results, api::yearend::step, api::yearend::results_xlsx,

@@ -104,6 +104,7 @@ fn a_member_recomputes_the_year_from_the_log_it_reads_and_finds_a_forged_result(
         .to_owned();
     // Kiên Giang's leader: a member of the cluster, not an administrator.
     let token = api_token(&data, "lanhdao.kg", "member check");
+    let secretariat = api_token(&data, "thuky.cum12", "issue");
     // The member's own directory: nothing of the server's in it.
     let member = dir.path().join("member");
     std::fs::create_dir(&member).unwrap();
@@ -229,6 +230,58 @@ fn a_member_recomputes_the_year_from_the_log_it_reads_and_finds_a_forged_result(
         ],
         "the member's directory holds only what it asked for"
     );
+
+    // The secretariat issues the covenant as a paper; the member checks a downloaded copy
+    // against the log: the record, the served content's hash, the file byte for byte.
+    let issued: serde_json::Value = ureq::post(&format!(
+        "{}/api/v1/covenants/{COVENANT}/document/issue",
+        server.url
+    ))
+    .set("authorization", &format!("Bearer {secretariat}"))
+    .call()
+    .unwrap()
+    .into_json()
+    .unwrap();
+    let sha = issued["sha256"].as_str().unwrap().to_owned();
+    let mut pdf = Vec::new();
+    std::io::Read::read_to_end(
+        &mut ureq::get(&format!("{}/api/v1/documents/{sha}", server.url))
+            .set("authorization", &format!("Bearer {token}"))
+            .call()
+            .unwrap()
+            .into_reader(),
+        &mut pdf,
+    )
+    .unwrap();
+    std::fs::write(member.join("giao-uoc.pdf"), &pdf).unwrap();
+    let out = as_member(&["doc", "check", "--sha256", &sha, "--file", "giao-uoc.pdf"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("content matches the record")
+            && text(&out.stdout).contains("the copy is identical"),
+        "{}",
+        text(&out.stdout)
+    );
+    let mut altered = pdf.clone();
+    let last = altered.len() - 10;
+    altered[last] ^= 1;
+    std::fs::write(member.join("giao-uoc-sua.pdf"), &altered).unwrap();
+    let out = as_member(&[
+        "doc",
+        "check",
+        "--sha256",
+        &sha,
+        "--file",
+        "giao-uoc-sua.pdf",
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("MISMATCH"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = as_member(&["doc", "check", "--sha256", &"0".repeat(64)]);
+    assert!(!out.status.success());
     drop(server);
 
     // The operator rewrites the log with one published final total changed and signs it with

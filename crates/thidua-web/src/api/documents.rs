@@ -20,7 +20,8 @@ use super::extract::{ApiJson, ApiQuery};
 use crate::auth::Viewer;
 use crate::error::{ApiError, ErrorBody};
 use crate::ui::documents::{
-    covenant_file_for, issue_covenant_as, issue_offer_as, issued_file_for, offer_file_for, today,
+    covenant_file_for, issue_covenant_as, issue_offer_as, issued_content_for, issued_file_for,
+    offer_file_for, today,
 };
 use crate::AppState;
 
@@ -28,6 +29,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/clusters/{id}/documents", get(list_documents))
         .route("/api/v1/documents/{sha256}", get(get_document))
+        .route("/api/v1/documents/{sha256}/content", get(get_content))
         .route("/api/v1/covenants/{id}/document", get(covenant_document))
         .route(
             "/api/v1/covenants/{id}/document/issue",
@@ -166,6 +168,20 @@ pub async fn get_document(
 ) -> Result<Response, ApiError> {
     let f = format(&q)?;
     issued_file_for(&app, &viewer, sha256, f).await
+}
+
+/// An issued document's canonical content (compact JSON, keys sorted), whose SHA-256 is the one
+/// its record in the log carries: what a member checks a copy against (`thidua doc check`).
+#[utoipa::path(get, path = "/api/v1/documents/{sha256}/content", tag = "documents",
+    params(("sha256" = String, Path, description = "the document's SHA-256")),
+    responses((status = 200, description = "the canonical content", content_type = "application/json"),
+              (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_content(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(sha256): Path<String>,
+) -> Result<Response, ApiError> {
+    issued_content_for(&app, &viewer, sha256).await
 }
 
 /// A covenant's file: the issued one when that version was issued, else a preview.

@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use chrono::NaiveDate;
 use serde::Deserialize;
-use thidua_docs::issue::{issue, issued_file, IssueError};
+use thidua_docs::issue::{issue, issued_content, issued_file, IssueError};
 use thidua_docs::templates::common::default_place;
 use thidua_docs::templates::offers::{cluster_of, offers, request};
 use thidua_docs::{prepare, render, Format, Request, Verification};
@@ -286,6 +286,33 @@ pub async fn issued_file_for(
         .blocking(move |app| issued_file(&app.service, &doc, format).map_err(issue_error))
         .await?;
     Ok(file_response(bytes, format, &name))
+}
+
+/// An issued document's canonical content (compact JSON, keys sorted: what its SHA-256
+/// covers), for whoever may read the document: a member hashes it against the log's record
+/// and renders the same files from it (`thidua doc check`).
+pub async fn issued_content_for(
+    app: &AppState,
+    viewer: &Viewer,
+    sha256: String,
+) -> Result<Response, ApiError> {
+    let state = app.service.read();
+    let doc = state
+        .documents
+        .iter()
+        .find(|d| d.sha256 == sha256)
+        .filter(|d| viewer.scope.reads_issued(&state, d))
+        .cloned()
+        .ok_or_else(ApiError::not_found)?;
+    drop(state);
+    let bytes = app
+        .blocking(move |app| issued_content(&app.service, &doc).map_err(issue_error))
+        .await?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        bytes,
+    )
+        .into_response())
 }
 
 /// A covenant's file: the issued one if this version was issued, else a preview.

@@ -2,8 +2,9 @@
 //! covenant as a paper, the results report from a regulation and figures scored as `thidua
 //! score` does, the minutes of a cross-inspection and of a vote count, the year-end report and
 //! the submission proposing awards — optionally issued (recorded in the log by the operator, numbered), and issued
-//! documents listed or written again. Thin glue over `thidua_docs`. Only `--issue` writes: every
-//! other use reads an existing database and its key, and never creates either.
+//! documents listed or written again; `check` verifies a copy of an issued document against a
+//! server's log as a member. Thin glue over `thidua_docs`. Only `--issue` writes: every other
+//! use reads an existing database and its key (or a server's log), and never creates either.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -133,6 +134,21 @@ pub enum What {
         store: StoreArgs,
         #[arg(long)]
         cluster: String,
+    },
+    /// Kiểm tra văn bản đã phát hành với nhật ký của máy chủ / check an issued document against
+    /// a server's log: its record is in the verified log, its content (served by the server)
+    /// hashes to the recorded SHA-256, and a copy (PDF or DOCX) is byte for byte the file that
+    /// content gives.
+    Check {
+        #[command(flatten)]
+        log: super::verify::ServerLogArgs,
+        /// SHA-256 của văn bản (dòng kiểm chứng ở cuối văn bản) / the document's SHA-256 (its
+        /// verification line)
+        #[arg(long)]
+        sha256: String,
+        /// Bản cần so (PDF hoặc DOCX đã tải về) / a copy to compare (a downloaded PDF or DOCX)
+        #[arg(long)]
+        file: Option<PathBuf>,
     },
     /// Ghi lại một văn bản đã phát hành / write an issued document again.
     Issued {
@@ -305,6 +321,7 @@ pub fn run(args: DocArgs) -> anyhow::Result<ExitCode> {
             })
         }
         What::List { store, cluster } => list(&store, &ClusterId::parse(&cluster)?),
+        What::Check { log, sha256, file } => check(&log, &sha256, file.as_deref()),
         What::Issued {
             store,
             sha256,
@@ -435,4 +452,71 @@ fn list(store: &StoreArgs, cluster: &ClusterId) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `thidua doc check`: the document's record in the server's verified log, its served content
+/// against the recorded SHA-256, and `file` against the files that content renders to.
+fn check(
+    log: &super::verify::ServerLogArgs,
+    sha256: &str,
+    file: Option<&std::path::Path>,
+) -> anyhow::Result<ExitCode> {
+    let state = log.check(false)?.summary.state;
+    let record = state
+        .documents
+        .iter()
+        .find(|d| d.sha256 == sha256)
+        .ok_or_else(|| {
+            anyhow!("không có văn bản {sha256} trong nhật ký / no document {sha256} in the log this token reads")
+        })?;
+    describe(record);
+    let content = served_content(log, sha256)?;
+    let document = thidua_docs::from_canonical(&content)
+        .filter(|d| thidua_docs::content_hash(d) == sha256)
+        .ok_or_else(|| {
+            anyhow!("KHÔNG KHỚP / MISMATCH: the server's content does not hash to {sha256}")
+        })?;
+    println!(
+        "nội dung khớp bản ghi / content matches the record  {}",
+        record.title
+    );
+    let Some(path) = file else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    let copy = std::fs::read(path)
+        .with_context(|| format!("không đọc được / cannot read {}", path.display()))?;
+    let line = thidua_docs::issue::issued_line(record);
+    for f in [Format::Pdf, Format::Docx] {
+        if render(&document, &line, f).map_err(|e| anyhow!("{e}"))? == copy {
+            println!(
+                "bản sao trùng từng byte / the copy is identical  {}",
+                path.display()
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    anyhow::bail!(
+        "KHÔNG KHỚP / MISMATCH: {} is not the PDF or DOCX of document {sha256}",
+        path.display()
+    )
+}
+
+/// The canonical content the server serves for an issued document.
+fn served_content(log: &super::verify::ServerLogArgs, sha256: &str) -> anyhow::Result<Vec<u8>> {
+    let server = log.server.as_deref().context("--server")?;
+    let url = format!(
+        "{}/api/v1/documents/{sha256}/content",
+        server.trim_end_matches('/')
+    );
+    let mut request = thidua_transparency::client::http_agent(log.ca_file.as_deref())?.get(&url);
+    if let Some(token) = &log.token {
+        request = request.set("authorization", &format!("Bearer {token}"));
+    }
+    let reader = request
+        .call()
+        .map_err(|e| anyhow!("{url}: {e}"))?
+        .into_reader();
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(reader, 16 << 20), &mut bytes)?;
+    Ok(bytes)
 }
