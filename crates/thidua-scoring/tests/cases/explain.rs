@@ -158,3 +158,58 @@ fn html_shows_penalties_with_a_minus_under_their_heading() {
     let kg = render::unit_html(b.unit("KG").unwrap());
     assert!(kg.contains("<p class=\"quota\">"), "{kg}");
 }
+
+/// The English explanations of generated regulations (every scale, expression and selector
+/// the generator writes) hold no Vietnamese word outside the names in «» and the names the
+/// regulation and the data give: every phrase the engine writes has its English words.
+#[test]
+fn generated_regulations_are_explained_in_english() {
+    let names = |reg: &CompiledRegulation| -> Vec<String> {
+        let a = reg.ast();
+        let mut n: Vec<String> = [a.name.clone()]
+            .into_iter()
+            .chain(a.elements.iter().map(|x| x.name.clone()))
+            .chain(a.indicators.iter().map(|x| x.name.clone()))
+            .chain(a.areas.iter().map(|x| x.name.clone()))
+            .chain(a.criteria.iter().map(|x| x.name.clone()))
+            .chain(a.bonuses.iter().chain(&a.penalties).map(|x| x.name.clone()))
+            .chain(a.bands.iter().map(|x| x.name.clone()))
+            .collect();
+        n.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        n
+    };
+    for seed in 0..60 {
+        let c = crate::support::gen::case(seed);
+        let reg = compile(&c.regulation).unwrap();
+        let data = Dataset::from_csv(&c.csv()).unwrap();
+        let b = reg
+            .evaluate_all(&data, reg.ast().period, EvalOptions::with_trace())
+            .unwrap();
+        let names = names(&reg);
+        // The fixed words of a text: without «…» and the regulation's names.
+        let fixed = |text: String| {
+            let mut out = String::new();
+            let mut quoted = false;
+            for ch in text.chars() {
+                quoted = ch == '«' || (quoted && ch != '»');
+                if !quoted && ch != '»' {
+                    out.push(ch);
+                }
+            }
+            names.iter().fold(out, |t, n| t.replace(n.as_str(), ""))
+        };
+        let beyond_ascii = |s: &str| -> String {
+            s.chars()
+                .filter(|ch| ch.is_alphabetic() && !ch.is_ascii())
+                .collect()
+        };
+        for u in &b.units {
+            let en = fixed(render::unit_text_in(u, render::Language::En));
+            let letters = beyond_ascii(&en);
+            assert!(letters.is_empty(), "seed {seed}: {letters} in:\n{en}");
+            // The check can fail: the same text in Vietnamese has such letters.
+            let vi = fixed(render::unit_text_in(u, render::Language::Vi));
+            assert!(!beyond_ascii(&vi).is_empty(), "seed {seed}: {vi}");
+        }
+    }
+}
