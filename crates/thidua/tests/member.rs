@@ -105,6 +105,7 @@ fn a_member_recomputes_the_year_from_the_log_it_reads_and_finds_a_forged_result(
     // Kiên Giang's leader: a member of the cluster, not an administrator.
     let token = api_token(&data, "lanhdao.kg", "member check");
     let secretariat = api_token(&data, "thuky.cum12", "issue");
+    let officer = api_token(&data, "canbo.kg", "not a voter");
     // The member's own directory: nothing of the server's in it.
     let member = dir.path().join("member");
     std::fs::create_dir(&member).unwrap();
@@ -282,6 +283,37 @@ fn a_member_recomputes_the_year_from_the_log_it_reads_and_finds_a_forged_result(
     );
     let out = as_member(&["doc", "check", "--sha256", &"0".repeat(64)]);
     assert!(!out.status.success());
+
+    // An officer is not the unit's voter: the server refuses its voting key, and the key file
+    // the command made for it is gone again.
+    let out = run(thidua().current_dir(&member).args([
+        "vote",
+        "--server",
+        &server.url,
+        "--token",
+        &officer,
+        "--log-key",
+        &key,
+        "--election",
+        "co-thi-dua-chinh-phu-2024",
+        "--unit",
+        "ca-kg",
+        "--approve",
+        "ca-kg",
+        "--key",
+        "vote-kg.key",
+    ]));
+    assert!(!out.status.success(), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stderr).contains("created the voting key"),
+        "the key was made, then refused: {}",
+        text(&out.stderr)
+    );
+    assert!(
+        !member.join("vote-kg.key").exists(),
+        "{}",
+        text(&out.stderr)
+    );
     drop(server);
 
     // The operator rewrites the log with one published final total changed and signs it with

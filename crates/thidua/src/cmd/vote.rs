@@ -381,11 +381,19 @@ pub fn run_vote(args: VoteArgs) -> anyhow::Result<ExitCode> {
     }
     let registered = e.voter_keys.get(&unit).map(|(k, _)| k.clone());
     if registered.as_ref() != Some(&secret.public()) {
-        let index = api.post(VoteCommand::RegisterVoterKey {
+        let registration = api.post(VoteCommand::RegisterVoterKey {
             election: election.clone(),
             unit: unit.clone(),
             key: secret.public(),
-        })?;
+        });
+        // A key the server refused to register (not the unit's leader, say) is no one's key:
+        // the file made for it goes too.
+        if registration.is_err() && created {
+            let _ = std::fs::remove_file(&args.key);
+        }
+        let index = registration.context(
+            "đăng ký khoá bỏ phiếu / registering the voting key (only the unit's leader votes for it)",
+        )?;
         eprintln!("Đã đăng ký khoá bỏ phiếu / registered the voting key at record {index}");
     }
     let hash = ballot.hash();
