@@ -9,7 +9,6 @@
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use sha2::{Digest, Sha256};
 use thidua_domain::documents::DocumentKind;
 use thidua_domain::ids::{ClusterId, ElectionId};
 use thidua_domain::votes::{outcome, AwardKind, Election, Outcome, Round};
@@ -127,10 +126,7 @@ fn proof(state: &State, round: &Round, date: NaiveDate) -> Proof {
         _ => Proof::Electronic {
             closed_at: round.closed_at,
             counted_at: count.index,
-            totals_sha256: round
-                .totals
-                .as_ref()
-                .map(|t| hex::encode(Sha256::digest(thidua_domain::canonical_json(t)))),
+            totals_sha256: round.totals_sha256(),
             replaced: round.ballots.values().map(|b| b.replaced).sum(),
             trustees: round
                 .shares

@@ -142,6 +142,15 @@ pub struct Round {
 }
 
 impl Round {
+    /// SHA-256 (hex) of the round's encrypted totals in canonical JSON, once summed at the
+    /// close: what the vote-count minutes print and `thidua verify` recomputes.
+    pub fn totals_sha256(&self) -> Option<String> {
+        use sha2::Digest;
+        self.totals
+            .as_ref()
+            .map(|t| hex::encode(sha2::Sha256::digest(crate::canonical_json(t))))
+    }
+
     fn new(number: u32, candidates: Vec<UnitId>, seats: u32, index: u64) -> Round {
         Round {
             number,

@@ -583,7 +583,7 @@ fn ordered<T: Clone>(m: &std::collections::BTreeMap<u32, T>) -> Vec<T> {
 /// events were applied; the results below follow from the recorded thresholds.
 pub fn verified_votes(state: &thidua_domain::State) -> String {
     let mut lines = vec![format!(
-        "  votes         {} elections, {} counted ballots, {} decryption shares checked",
+        "  votes         {} elections, {} ballots (signature and proofs) and {} decryption shares checked",
         state.elections.len(),
         state
             .elections
@@ -620,10 +620,15 @@ pub fn verified_votes(state: &thidua_domain::State) -> String {
                     } else {
                         elected.join(", ")
                     },
-                    if r.count.as_ref().is_some_and(|c| c.paper) {
-                        " (paper count)"
-                    } else {
-                        ""
+                    match (&r.count, r.totals_sha256()) {
+                        (Some(c), _) if c.paper => format!(" (paper count, record {})", c.index),
+                        (Some(c), Some(sha)) => {
+                            format!(
+                                " (count at record {}; encrypted totals SHA-256 {sha})",
+                                c.index
+                            )
+                        }
+                        _ => String::new(),
                     }
                 ));
             }
