@@ -117,20 +117,11 @@ impl StoreArgs {
              reads never creates one){elsewhere}",
             key_path.display()
         );
-        let key = LogKey::load(&key_path)?;
-        let progress = Progress::new("Đọc lại nhật ký / replaying the log");
         let options = OpenOptions {
             snapshots: thidua_service::SnapshotPolicy { every: 0 },
             ..OpenOptions::default()
         };
-        let (service, _) = Service::open_full(
-            stores.events.clone(),
-            key,
-            Box::new(SystemEnvironment),
-            options,
-            &|done, total| progress.set(done, total),
-        )?;
-        progress.finish();
+        let (service, _) = replay(&stores, LogKey::load(&key_path)?, options)?;
         Ok(Arc::new(service))
     }
 
@@ -152,17 +143,27 @@ impl StoreArgs {
     ) -> anyhow::Result<(Arc<Service>, Stores, OpenReport)> {
         let stores = self.open_stores()?;
         let key = LogKey::load_or_create(&self.key_path(), &self.origin)?;
-        let progress = Progress::new("Đọc lại nhật ký / replaying the log");
-        let (service, report) = Service::open_full(
-            stores.events.clone(),
-            key,
-            Box::new(SystemEnvironment),
-            options,
-            &|done, total| progress.set(done, total),
-        )?;
-        progress.finish();
+        let (service, report) = replay(&stores, key, options)?;
         Ok((Arc::new(service), stores, report))
     }
+}
+
+/// Rebuilds the state of `stores`' log signed with `key`, with a progress bar on a terminal.
+fn replay(
+    stores: &Stores,
+    key: LogKey,
+    options: OpenOptions,
+) -> anyhow::Result<(Service, OpenReport)> {
+    let progress = Progress::new("Đọc lại nhật ký / replaying the log");
+    let opened = Service::open_full(
+        stores.events.clone(),
+        key,
+        Box::new(SystemEnvironment),
+        options,
+        &|done, total| progress.set(done, total),
+    )?;
+    progress.finish();
+    Ok(opened)
 }
 
 /// One opened database seen through each of its traits: the event log, the accounts

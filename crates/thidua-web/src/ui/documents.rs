@@ -266,6 +266,22 @@ fn issue_error(e: IssueError) -> ApiError {
     }
 }
 
+/// The issued document of `sha256`, if the viewer may read it (else "not found").
+fn readable_issued(
+    app: &AppState,
+    viewer: &Viewer,
+    sha256: &str,
+) -> Result<thidua_domain::documents::IssuedDocument, ApiError> {
+    let state = app.service.read();
+    state
+        .documents
+        .iter()
+        .find(|d| d.sha256 == sha256)
+        .filter(|d| viewer.scope.reads_issued(&state, d))
+        .cloned()
+        .ok_or_else(ApiError::not_found)
+}
+
 /// An issued document's file, if the viewer may see its cluster.
 pub async fn issued_file_for(
     app: &AppState,
@@ -273,14 +289,7 @@ pub async fn issued_file_for(
     sha256: String,
     format: Format,
 ) -> Result<Response, ApiError> {
-    let state = app.service.read();
-    let doc = state
-        .documents
-        .iter()
-        .find(|d| d.sha256 == sha256)
-        .filter(|d| viewer.scope.reads_issued(&state, d))
-        .cloned()
-        .ok_or_else(ApiError::not_found)?;
+    let doc = readable_issued(app, viewer, &sha256)?;
     let name = format!("{}-{}-{}", doc.kind.key(), doc.year, doc.index);
     let bytes = app
         .blocking(move |app| issued_file(&app.service, &doc, format).map_err(issue_error))
@@ -296,15 +305,7 @@ pub async fn issued_content_for(
     viewer: &Viewer,
     sha256: String,
 ) -> Result<Response, ApiError> {
-    let state = app.service.read();
-    let doc = state
-        .documents
-        .iter()
-        .find(|d| d.sha256 == sha256)
-        .filter(|d| viewer.scope.reads_issued(&state, d))
-        .cloned()
-        .ok_or_else(ApiError::not_found)?;
-    drop(state);
+    let doc = readable_issued(app, viewer, &sha256)?;
     let bytes = app
         .blocking(move |app| issued_content(&app.service, &doc).map_err(issue_error))
         .await?;
