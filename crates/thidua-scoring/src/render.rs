@@ -11,8 +11,8 @@ use crate::exact::{Exact, Rounding};
 use crate::explain::*;
 use crate::num::vi_text;
 use std::fmt::Write;
-pub use wording::Language;
-use wording::{fill, Wording};
+use wording::Wording;
+pub use wording::{fill, Language};
 
 #[cfg(test)]
 mod tests;

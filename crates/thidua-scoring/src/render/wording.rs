@@ -196,8 +196,10 @@ impl Wording {
 }
 
 /// `template` with every `{key}` replaced by its value in `args`, and every `{key|one|other}`
-/// by `one` when the value is "1", else `other`.
-pub(crate) fn fill(template: &str, args: &[(&str, &str)]) -> String {
+/// by `one` when the value is "1", else `other` (English plurals; Vietnamese nouns do not
+/// inflect). One pass, so a value is never read as a placeholder; a placeholder without a
+/// value in `args` is kept as written. The web interface's strings are filled by this too.
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(template.len() + 64);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -209,7 +211,11 @@ pub(crate) fn fill(template: &str, args: &[(&str, &str)]) -> String {
         };
         let mut parts = after[..close].split('|');
         let key = parts.next().unwrap_or_default();
-        let value = args.iter().find(|(k, _)| *k == key).map_or("", |a| a.1);
+        let Some(value) = args.iter().find(|(k, _)| *k == key).map(|a| a.1) else {
+            out.push_str(&rest[open..open + close + 2]);
+            rest = &after[close + 1..];
+            continue;
+        };
         match (parts.next(), parts.next()) {
             (Some(one), Some(other)) => out.push_str(if value == "1" { one } else { other }),
             _ => out.push_str(value),

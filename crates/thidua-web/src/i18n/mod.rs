@@ -109,31 +109,12 @@ impl Lang {
 }
 
 /// Fills the `{name}` placeholders of a string (numbers, names, already formatted text), and
-/// the English plural choices `{name|one|other}`: `one` when the value is written "1", `other`
-/// otherwise ("{count} {count|document|documents}"). Vietnamese nouns do not inflect, so only
-/// English strings use the choice.
+/// the English plural choices `{name|one|other}` ("{count} {count|document|documents}"), as
+/// the scoring engine's explanations are filled ([`thidua_scoring::render::fill`]).
 pub fn fill<V: std::fmt::Display>(template: &str, args: &[(&str, V)]) -> String {
-    args.iter().fold(template.to_owned(), |s, (name, value)| {
-        let value = value.to_string();
-        plural(&s.replace(&format!("{{{name}}}"), &value), name, &value)
-    })
-}
-
-/// Replaces every `{name|one|other}` in `s` by the form `value` asks for.
-fn plural(s: &str, name: &str, value: &str) -> String {
-    let open = format!("{{{name}|");
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(start) = rest.find(&open) {
-        let after = &rest[start + open.len()..];
-        let Some(end) = after.find('}') else { break };
-        let (one, other) = after[..end].split_once('|').unwrap_or((&after[..end], ""));
-        out.push_str(&rest[..start]);
-        out.push_str(if value == "1" { one } else { other });
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
-    out
+    let written: Vec<(&str, String)> = args.iter().map(|(k, v)| (*k, v.to_string())).collect();
+    let args: Vec<(&str, &str)> = written.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    thidua_scoring::render::fill(template, &args)
 }
 
 /// Every user-visible string of the interface.
