@@ -1,7 +1,6 @@
 //! The strings of the voting pages and the sentences of vote events and refusals, Vietnamese
 //! and English, kept apart from the main tables so that the votes stage stays in its own files.
-//! English distinguishes one from many: a sentence with a count has a `_one` twin, chosen by
-//! [`by_count`].
+//! English distinguishes one from many with `{count|one|other}` in the sentence ([`fill`]).
 
 use super::fill;
 
@@ -33,10 +32,8 @@ pub struct VoteStrings {
     pub round_n: &'static str,
     /// A fraction of the members and what it comes to: `{fraction}`, `{needed}`, `{members}`.
     pub members_share: &'static str,
-    pub members_share_one: &'static str,
     /// `{count}` approvals (a tied unit's).
     pub approvals_count: &'static str,
-    pub approvals_count_one: &'static str,
     pub round_open: &'static str,
     pub round_closed: &'static str,
     pub round_counted: &'static str,
@@ -68,7 +65,6 @@ pub struct VoteStrings {
     pub vote_working: &'static str,
     /// More candidates ticked than seats (`{seats}`), said before anything is encrypted.
     pub vote_too_many: &'static str,
-    pub vote_too_many_one: &'static str,
     /// The ballot could not be sent for a reason without a sentence of its own.
     pub vote_failed: &'static str,
     pub vote_done: &'static str,
@@ -139,9 +135,7 @@ pub static VI: VoteStrings = VoteStrings {
     round: "Vòng",
     round_n: "vòng {round}",
     members_share: "{fraction} số thành viên ({needed} trên {members} đơn vị)",
-    members_share_one: "{fraction} số thành viên ({needed} trên {members} đơn vị)",
     approvals_count: "{count} phiếu đồng ý",
-    approvals_count_one: "{count} phiếu đồng ý",
     round_open: "đang nhận phiếu",
     round_closed: "đã kết thúc, chờ giải mã kết quả",
     round_counted: "đã kiểm phiếu",
@@ -172,7 +166,6 @@ pub static VI: VoteStrings = VoteStrings {
     vote_key_note: "Khoá bỏ phiếu của đơn vị được tạo và lưu trên trình duyệt này; máy chủ chỉ nhận khoá công khai.",
     vote_working: "Đang mã hoá phiếu…",
     vote_too_many: "Chỉ được chọn tối đa {seats} đơn vị; hãy bỏ bớt lựa chọn.",
-    vote_too_many_one: "Chỉ được chọn tối đa {seats} đơn vị; hãy bỏ bớt lựa chọn.",
     vote_failed: "Chưa gửi được phiếu; hãy tải lại trang và thử lại.",
     vote_done: "Đã ghi phiếu vào sổ. Giữ lại biên nhận:",
     receipt: "Biên nhận phiếu",
@@ -240,10 +233,8 @@ pub static EN: VoteStrings = VoteStrings {
     verdict_complaint_unfounded: "the complaint was unfounded",
     round: "Round",
     round_n: "round {round}",
-    members_share: "{fraction} of the members ({needed} of {members} units)",
-    members_share_one: "{fraction} of the members ({needed} of {members} unit)",
-    approvals_count: "{count} approvals",
-    approvals_count_one: "{count} approval",
+    members_share: "{fraction} of the members ({needed} of {members} {members|unit|units})",
+    approvals_count: "{count} {count|approval|approvals}",
     round_open: "open for ballots",
     round_closed: "closed, waiting for the trustees to decrypt the totals",
     round_counted: "counted",
@@ -273,8 +264,7 @@ pub static EN: VoteStrings = VoteStrings {
     vote_revote: "You may vote again before the round closes; the last valid ballot counts.",
     vote_key_note: "Your unit's voting key is created and kept in this browser; the server only receives the public key.",
     vote_working: "Encrypting the ballot…",
-    vote_too_many: "Choose at most {seats} units; untick some.",
-    vote_too_many_one: "Choose at most {seats} unit; untick some.",
+    vote_too_many: "Choose at most {seats} {seats|unit|units}; untick some.",
     vote_failed: "The ballot could not be sent; reload the page and try again.",
     vote_done: "The ballot is in the record. Keep your receipt:",
     receipt: "Ballot receipt",
@@ -328,16 +318,6 @@ pub fn strings(lang_code: &str) -> &'static VoteStrings {
     }
 }
 
-/// The template for a count: `one` for exactly 1, else `many` (English says "1 unit", "2
-/// units"; the Vietnamese pair is one sentence written twice).
-pub fn by_count(count: u64, one: &'static str, many: &'static str) -> &'static str {
-    if count == 1 {
-        one
-    } else {
-        many
-    }
-}
-
 impl VoteStrings {
     /// "round 2", inside a sentence or a button.
     pub fn round_n(&self, round: impl std::fmt::Display) -> String {
@@ -346,16 +326,14 @@ impl VoteStrings {
 
     /// More candidates ticked than `seats`.
     pub fn too_many(&self, seats: u32) -> String {
-        let template = by_count(seats.into(), self.vote_too_many_one, self.vote_too_many);
-        fill(template, &[("seats", seats)])
+        fill(self.vote_too_many, &[("seats", seats)])
     }
 
     /// A fraction of the members and the units it comes to: "4/5 of the members (4 of 5
     /// units)".
     pub fn members_share(&self, num: u32, den: u32, needed: u32, members: u32) -> String {
-        let template = by_count(members.into(), self.members_share_one, self.members_share);
         fill(
-            template,
+            self.members_share,
             &[
                 ("fraction", format!("{num}/{den}")),
                 ("needed", needed.to_string()),
@@ -366,8 +344,7 @@ impl VoteStrings {
 
     /// A tied unit's approvals: "2 approvals", "1 approval".
     pub fn approvals_count(&self, count: u32) -> String {
-        let template = by_count(count.into(), self.approvals_count_one, self.approvals_count);
-        fill(template, &[("count", count)])
+        fill(self.approvals_count, &[("count", count)])
     }
 }
 
@@ -384,14 +361,12 @@ impl ManageStrings {
 
     /// Round 2's introduction, `seats` left to fill.
     pub fn second_round_intro(&self, seats: u32) -> String {
-        let template = by_count(seats.into(), self.second_intro_one, self.second_intro);
-        fill(template, &[("seats", seats)])
+        fill(self.second_intro, &[("seats", seats)])
     }
 
     /// The tie form's introduction, `seats` to choose.
     pub fn tie_choice_intro(&self, seats: u32) -> String {
-        let template = by_count(seats.into(), self.tie_intro_one, self.tie_intro);
-        fill(template, &[("seats", seats)])
+        fill(self.tie_intro, &[("seats", seats)])
     }
 }
 
@@ -434,7 +409,6 @@ pub struct ManageStrings {
     pub second_round: &'static str,
     pub second_title: &'static str,
     pub second_intro: &'static str,
-    pub second_intro_one: &'static str,
     pub second_candidates: &'static str,
     pub second_confirm: &'static str,
     pub err_second_candidates: &'static str,
@@ -466,7 +440,6 @@ pub struct ManageStrings {
     pub tie_decide: &'static str,
     pub tie_title: &'static str,
     pub tie_intro: &'static str,
-    pub tie_intro_one: &'static str,
     pub tie_chosen: &'static str,
     pub tie_reason: &'static str,
     pub tie_save: &'static str,
@@ -529,7 +502,6 @@ pub static MANAGE_VI: ManageStrings = ManageStrings {
     second_round: "Mở vòng 2",
     second_title: "Mở vòng bỏ phiếu thứ hai",
     second_intro: "Vòng 2 chọn {seats} đơn vị còn lại trong số các đơn vị chưa được chọn ở vòng 1, theo cùng thứ tự. Một cuộc bỏ phiếu có nhiều nhất hai vòng.",
-    second_intro_one: "Vòng 2 chọn {seats} đơn vị còn lại trong số các đơn vị chưa được chọn ở vòng 1, theo cùng thứ tự. Một cuộc bỏ phiếu có nhiều nhất hai vòng.",
     second_candidates: "Đơn vị vào vòng 2",
     second_confirm: "Mở vòng 2",
     err_second_candidates: "Chọn ít nhất số đơn vị còn phải chọn.",
@@ -561,7 +533,6 @@ pub static MANAGE_VI: ManageStrings = ManageStrings {
     tie_decide: "Quyết định trường hợp bằng phiếu",
     tie_title: "Quyết định trường hợp bằng phiếu ở vị trí cuối",
     tie_intro: "Cụm trưởng và cụm phó mỗi người ghi quyết định của mình; kết quả chỉ có khi hai quyết định chọn cùng các đơn vị. Chọn đúng {seats} đơn vị.",
-    tie_intro_one: "Cụm trưởng và cụm phó mỗi người ghi quyết định của mình; kết quả chỉ có khi hai quyết định chọn cùng các đơn vị. Chọn đúng {seats} đơn vị.",
     tie_chosen: "Đơn vị được chọn",
     tie_reason: "Căn cứ quyết định",
     tie_save: "Ghi quyết định",
@@ -621,8 +592,7 @@ pub static MANAGE_EN: ManageStrings = ManageStrings {
     quorum_not_met: "Too few members have voted: closed now, this round will not be counted.",
     second_round: "Open round 2",
     second_title: "Open the second round",
-    second_intro: "Round 2 fills the {seats} remaining seats from round 1's candidates not chosen, in the same order. A vote has at most two rounds.",
-    second_intro_one: "Round 2 fills the {seats} remaining seat from round 1's candidates not chosen, in the same order. A vote has at most two rounds.",
+    second_intro: "Round 2 fills the {seats} remaining {seats|seat|seats} from round 1's candidates not chosen, in the same order. A vote has at most two rounds.",
     second_candidates: "Candidates of round 2",
     second_confirm: "Open round 2",
     err_second_candidates: "Choose at least as many units as seats remain.",
@@ -653,8 +623,7 @@ pub static MANAGE_EN: ManageStrings = ManageStrings {
     confirmed: "Confirmed",
     tie_decide: "Decide the tie",
     tie_title: "Decide the tie at the cut-off",
-    tie_intro: "The head and the deputy each record their decision; it takes effect when both choose the same units. Choose exactly {seats} units.",
-    tie_intro_one: "The head and the deputy each record their decision; it takes effect when both choose the same units. Choose exactly {seats} unit.",
+    tie_intro: "The head and the deputy each record their decision; it takes effect when both choose the same units. Choose exactly {seats} {seats|unit|units}.",
     tie_chosen: "Units chosen",
     tie_reason: "Grounds of the decision",
     tie_save: "Record the decision",
