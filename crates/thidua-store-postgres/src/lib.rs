@@ -400,6 +400,20 @@ impl EventStore for PostgresStore {
         Ok(row.as_ref().map(row_checkpoint))
     }
 
+    fn checkpoint_sizes(&self, start: u64, end: u64) -> Result<Vec<u64>> {
+        let (start, end) = (
+            start.min(i64::MAX as u64) as i64,
+            end.min(i64::MAX as u64) as i64,
+        );
+        let rows = self.with_reader(|c| {
+            c.query(
+                "SELECT size FROM checkpoints WHERE size >= $1 AND size < $2 ORDER BY size",
+                &[&start, &end],
+            )
+        })?;
+        Ok(rows.iter().map(|r| r.get::<_, i64>(0) as u64).collect())
+    }
+
     fn put_blob(&self, bytes: &[u8]) -> Result<Hash> {
         let hash = sha256(bytes);
         self.with_client(|c| {

@@ -357,6 +357,25 @@ impl EventStore for SqliteStore {
         .map_err(db_err)
     }
 
+    fn checkpoint_sizes(&self, start: u64, end: u64) -> Result<Vec<u64>> {
+        let conn = self.reader();
+        let mut statement = conn
+            .prepare_cached(
+                "SELECT size FROM checkpoints WHERE size >= ?1 AND size < ?2 ORDER BY size",
+            )
+            .map_err(db_err)?;
+        let rows = statement
+            .query_map(
+                [
+                    start.min(i64::MAX as u64) as i64,
+                    end.min(i64::MAX as u64) as i64,
+                ],
+                |r| r.get::<_, i64>(0),
+            )
+            .map_err(db_err)?;
+        rows.map(|r| r.map(|s| s as u64).map_err(db_err)).collect()
+    }
+
     fn put_blob(&self, bytes: &[u8]) -> Result<Hash> {
         let hash = sha256(bytes);
         self.lock()

@@ -199,6 +199,10 @@ pub fn nodes_and_checkpoints(factory: &dyn Factory) {
         "origin\n2\nroot\n"
     );
     assert!(store.checkpoint_at(7).unwrap().is_none());
+    assert_eq!(store.checkpoint_sizes(0, 10).unwrap(), vec![2, 3]);
+    assert_eq!(store.checkpoint_sizes(3, 4).unwrap(), vec![3]);
+    assert_eq!(store.checkpoint_sizes(3, 3).unwrap(), Vec::<u64>::new());
+    assert_eq!(store.checkpoint_sizes(1, u64::MAX).unwrap(), vec![2, 3]);
 }
 
 pub fn blobs_are_content_addressed(factory: &dyn Factory) {

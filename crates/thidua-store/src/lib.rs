@@ -118,6 +118,9 @@ pub trait EventStore: Send + Sync {
     /// The checkpoint stored for exactly `size`, if any.
     fn checkpoint_at(&self, size: u64) -> Result<Option<StoredCheckpoint>>;
 
+    /// The sizes in `[start, end)` that have a stored checkpoint, ascending, in one query.
+    fn checkpoint_sizes(&self, start: u64, end: u64) -> Result<Vec<u64>>;
+
     /// Stores bytes under their SHA-256 and returns it; storing the same bytes twice is a no-op.
     fn put_blob(&self, bytes: &[u8]) -> Result<Hash>;
 

@@ -58,18 +58,11 @@ pub fn checkpoint_note(
 }
 
 /// The newest signed size, and the sizes in `[from, from + count)` (none past the newest) that
-/// have a signed checkpoint, ascending. One point lookup per size examined: callers bound
-/// `count` (the API, to 1,000).
+/// have a signed checkpoint, ascending, read with one range query.
 pub fn checkpoint_sizes(store: &dyn EventStore, from: u64, count: u64) -> Result<(u64, Vec<u64>)> {
     let newest = published_size(store)?;
     let end = from.saturating_add(count).min(newest.saturating_add(1));
-    let mut sizes = Vec::new();
-    for size in from.max(1)..end {
-        if store.checkpoint_at(size)?.is_some() {
-            sizes.push(size);
-        }
-    }
-    Ok((newest, sizes))
+    Ok((newest, store.checkpoint_sizes(from.max(1), end)?))
 }
 
 /// The inclusion proof of entry `index` in the tree of `size` entries, for any `size` up to the

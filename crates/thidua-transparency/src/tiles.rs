@@ -73,11 +73,7 @@ fn earlier_sizes(
         );
     }
     if every_checkpoint {
-        for s in 1..size {
-            if store.checkpoint_at(s)?.is_some() {
-                sizes.insert(s);
-            }
-        }
+        sizes.extend(store.checkpoint_sizes(1, size)?);
     }
     Ok(sizes)
 }
