@@ -87,7 +87,7 @@ pub struct DocsSection {
     pub issued: Vec<IssuedRow>,
     pub covenants: Vec<CovenantRow>,
     pub offers: Vec<OfferRow>,
-    /// The default date of a new document (ISO), today in Vietnam.
+    /// The default date of a new document (dd/mm/yyyy), today in Vietnam.
     pub today: String,
     pub cluster: String,
     pub can_issue: bool,
@@ -173,7 +173,7 @@ pub fn cluster_section(
         issued,
         covenants,
         offers,
-        today: today.to_string(),
+        today: crate::format::date(&today),
         cluster: cluster.to_string(),
         can_issue: viewer.scope.is_admin() || viewer.scope.managed_clusters().contains(cluster),
         with_cluster: false,
@@ -536,6 +536,15 @@ async fn offer_preview(
     offer_answer(&app, &viewer, &id, &f, &form).await
 }
 
+/// A form's date, typed dd/mm/yyyy (or ISO), as the ISO date the API takes; text that is not
+/// a date goes on unchanged, to be refused there.
+fn form_date(raw: Option<&str>) -> Option<String> {
+    raw.map(|d| match thidua_domain::event::parse_date(d) {
+        Some(date) => date.to_string(),
+        None => d.to_owned(),
+    })
+}
+
 /// An offered document's file in the format the path names, or the error page.
 async fn offer_answer(
     app: &AppState,
@@ -545,7 +554,10 @@ async fn offer_answer(
     q: &OfferParams,
 ) -> Response {
     let result = match format(f) {
-        Ok(f) => offer_file_for(app, viewer, id, &q.doc, q.date.as_deref(), f).await,
+        Ok(f) => {
+            let date = form_date(q.date.as_deref());
+            offer_file_for(app, viewer, id, &q.doc, date.as_deref(), f).await
+        }
         Err(e) => Err(e),
     };
     result.unwrap_or_else(|e| viewer_error(viewer, e))
@@ -557,7 +569,8 @@ async fn issue_offer(
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<OfferParams>,
 ) -> Response {
-    match issue_offer_as(&app, &viewer, &id, &form.doc, form.date.as_deref()).await {
+    let date = form_date(form.date.as_deref());
+    match issue_offer_as(&app, &viewer, &id, &form.doc, date.as_deref()).await {
         Ok(d) => Redirect::to(&format!(
             "/clusters/{}?year={}&issued={}#documents",
             d.cluster, d.year, d.index

@@ -272,12 +272,20 @@ pub fn offered_documents_after_publication(app: &TestApp) {
     assert_eq!(r.json()["kind"], "year_report");
     assert_eq!(r.json()["number"], "01/BC-CTĐ12");
     let page = sec.get("/clusters/cum-12?year=2024");
+    let today = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis())
+        .format("%d/%m/%Y")
+        .to_string();
+    assert!(
+        page.body
+            .contains(&format!("name=\"date\" value=\"{today}\"")),
+        "the form's date is typed and shown dd/mm/yyyy, whatever the browser's language"
+    );
     let r = sec.post_form(
         "/clusters/cum-12/documents/issue",
         &[
             ("csrf", &page.csrf()),
             ("doc", &inspection),
-            ("date", "2024-12-18"),
+            ("date", "18/12/2024"),
         ],
     );
     assert_eq!(r.status, 303, "{}", r.body);
@@ -304,7 +312,7 @@ pub fn offered_documents_after_publication(app: &TestApp) {
         "the results report, from the log"
     );
     // …and a date in the future, or before the year it concerns, is refused.
-    for date in ["2099-01-01", "2023-12-31"] {
+    for date in ["01/01/2099", "2023-12-31"] {
         let r = sec.post_form(
             "/clusters/cum-12/documents/issue",
             &[

@@ -1225,7 +1225,9 @@ fn the_secretariat_pins_a_public_beacon_round_before_the_commitments() {
     );
     let deadline = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis())
         + chrono::Duration::days(7);
-    let default_day = (deadline + chrono::Duration::days(2)).to_string();
+    let default_day = (deadline + chrono::Duration::days(2))
+        .format("%d/%m/%Y")
+        .to_string();
     assert!(page.body.contains(&format!("value=\"{default_day}\"")));
     // A day before the end of the commitment deadline is refused and pins nothing.
     let too_early = sec.post_form(
@@ -1253,7 +1255,7 @@ fn the_secretariat_pins_a_public_beacon_round_before_the_commitments() {
     );
     let pinned = s.read().review(&cov()).unwrap().beacon.clone().unwrap();
     let quicknet = thidua_domain::yearend::beacon::QUICKNET;
-    let midnight = chrono::NaiveDate::parse_from_str(&default_day, "%Y-%m-%d")
+    let midnight = chrono::NaiveDate::parse_from_str(&default_day, "%d/%m/%Y")
         .unwrap()
         .and_hms_opt(0, 0, 0)
         .unwrap()

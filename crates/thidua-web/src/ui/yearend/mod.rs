@@ -125,7 +125,7 @@ impl ReviewPage {
             .as_ref()
             .and_then(|s| s.commit_deadline.parse::<chrono::NaiveDate>().ok())
             .and_then(|d| d.checked_add_days(chrono::Days::new(2)))
-            .map(|d| d.to_string())
+            .map(|d| crate::format::date(&d))
             .unwrap_or_default()
     }
     /// A beacon round is pinned and its value not recorded yet: the draw waits for it.
