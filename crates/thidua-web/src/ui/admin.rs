@@ -61,7 +61,7 @@ impl FieldErrors {
 /// link.
 pub struct UserRow {
     pub user: UserDto,
-    pub roles: Vec<(String, String)>,
+    pub roles: Vec<(String, super::RoleLabel)>,
 }
 
 /// One API token as the administrator sees it.
@@ -586,7 +586,7 @@ struct RevokePage {
     user: String,
     person: String,
     role: String,
-    label: String,
+    label: super::RoleLabel,
     /// Revoking would leave nobody to administer: the domain refuses it, so it is not offered.
     last_admin: bool,
 }
@@ -858,7 +858,7 @@ pub async fn create_unit(
 #[template(path = "account.html")]
 struct AccountPage {
     l: Layout,
-    roles: Vec<String>,
+    roles: Vec<super::RoleLabel>,
     tokens: Vec<TokenDto>,
     created: Option<TokenCreated>,
     errors: FieldErrors,

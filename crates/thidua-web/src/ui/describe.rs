@@ -24,6 +24,20 @@ fn plain(s: impl Into<String>) -> Vec<Named> {
     vec![Named::plain(s)]
 }
 
+/// A role: its title, then its unit's or cluster's name with a link.
+fn role_named(t: &Strings, state: &State, role: &thidua_domain::model::Role) -> Vec<Named> {
+    use thidua_domain::model::Role;
+    let title = super::role_label(t, state, role).title;
+    let place = match role {
+        Role::Admin => return plain(title),
+        Role::Secretariat { cluster } | Role::Supervisor { cluster } => {
+            names::cluster(state, cluster)
+        }
+        Role::Officer { unit } | Role::Leader { unit } => names::unit(state, unit),
+    };
+    vec![Named::plain(format!("{title} — ")), place]
+}
+
 fn date(d: &chrono::NaiveDate) -> Vec<Named> {
     plain(crate::format::date(d))
 }
@@ -99,7 +113,7 @@ pub fn describe(t: &Strings, viewer: &Scope, state: &State, e: &Event) -> Descri
             },
             vec![
                 ("user", vec![names::person(viewer, state, user)]),
-                ("role", plain(super::role_label(t, state, role))),
+                ("role", role_named(t, state, role)),
             ],
             Vec::new(),
         ),

@@ -295,36 +295,48 @@ pub fn page_error(lang: Lang, e: ApiError) -> Response {
     error_page(lang, e.status, e.code)
 }
 
+/// A role in words: its title in the page's language and, for a scoped role, the unit's or
+/// cluster's name (Vietnamese data, marked `lang="vi"` by `role.html`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoleLabel {
+    pub title: String,
+    pub place: Option<String>,
+}
+
+impl std::fmt::Display for RoleLabel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.place {
+            Some(place) => write!(f, "{} — {place}", self.title),
+            None => f.write_str(&self.title),
+        }
+    }
+}
+
 /// A role in words, with the unit's or cluster's name when the state knows it.
-pub fn role_label(t: &Strings, state: &thidua_domain::State, role: &Role) -> String {
-    let unit = |u: &thidua_domain::UnitId| {
-        state
-            .units
-            .get(u)
-            .map(|x| x.name.to_string())
-            .unwrap_or_else(|| u.to_string())
+pub fn role_label(t: &Strings, state: &thidua_domain::State, role: &Role) -> RoleLabel {
+    let unit = |u: &thidua_domain::UnitId| names::unit(state, u).text;
+    let cluster = |c: &thidua_domain::ClusterId| names::cluster(state, c).text;
+    let (title, place) = match role {
+        Role::Admin => (t.role_admin, None),
+        Role::Secretariat { cluster: c } => (t.role_secretariat, Some(cluster(c))),
+        Role::Officer { unit: u } => (t.role_officer, Some(unit(u))),
+        Role::Leader { unit: u } => (t.role_leader, Some(unit(u))),
+        Role::Supervisor { cluster: c } => (t.role_supervisor, Some(cluster(c))),
     };
-    let cluster = |c: &thidua_domain::ClusterId| {
-        state
-            .clusters
-            .get(c)
-            .map(|x| x.cluster.name.to_string())
-            .unwrap_or_else(|| c.to_string())
-    };
-    match role {
-        Role::Admin => t.role_admin.to_owned(),
-        Role::Secretariat { cluster: c } => format!("{} — {}", t.role_secretariat, cluster(c)),
-        Role::Officer { unit: u } => format!("{} — {}", t.role_officer, unit(u)),
-        Role::Leader { unit: u } => format!("{} — {}", t.role_leader, unit(u)),
-        Role::Supervisor { cluster: c } => format!("{} — {}", t.role_supervisor, cluster(c)),
+    RoleLabel {
+        title: title.to_owned(),
+        place,
     }
 }
 
 /// A role string (`leader:ca-kg`) in words.
-pub fn role_str_label(t: &Strings, state: &thidua_domain::State, raw: &str) -> String {
+pub fn role_str_label(t: &Strings, state: &thidua_domain::State, raw: &str) -> RoleLabel {
     raw.parse::<Role>()
         .map(|r| role_label(t, state, &r))
-        .unwrap_or_else(|_| raw.to_owned())
+        .unwrap_or_else(|_| RoleLabel {
+            title: raw.to_owned(),
+            place: None,
+        })
 }
 
 /// Helpers the templates call.

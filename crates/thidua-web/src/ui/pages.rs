@@ -33,7 +33,7 @@ pub struct Todo {
 #[template(path = "home.html")]
 struct HomePage {
     l: Layout,
-    roles: Vec<String>,
+    roles: Vec<super::RoleLabel>,
     todos: Vec<Todo>,
     units: Vec<UnitRef>,
     clusters: Vec<ClusterSummary>,
@@ -370,7 +370,7 @@ struct UnitPage {
     kind: &'static str,
     can_admin: bool,
     /// The unit's people and roles (only for the unit itself and administrators).
-    people: Vec<(UserDto, Vec<String>)>,
+    people: Vec<(UserDto, Vec<super::RoleLabel>)>,
     docs: super::documents::DocsSection,
 }
 
@@ -422,7 +422,7 @@ fn unit_people(
     state: &thidua_domain::State,
     viewer: &Viewer,
     unit: &UnitId,
-) -> Vec<(UserDto, Vec<String>)> {
+) -> Vec<(UserDto, Vec<super::RoleLabel>)> {
     users(state, &viewer.scope, Some(unit))
         .unwrap_or_default()
         .into_iter()
@@ -442,7 +442,7 @@ fn unit_people(
 struct UnitAdminPage {
     l: Layout,
     unit: UnitRef,
-    users: Vec<(UserDto, Vec<String>)>,
+    users: Vec<(UserDto, Vec<super::RoleLabel>)>,
 }
 
 /// A unit's administration page: its people and their roles. Only the unit and administrators.
@@ -492,7 +492,7 @@ pub async fn unit_admin(
 struct PersonPage {
     l: Layout,
     p: UserDto,
-    roles: Vec<String>,
+    roles: Vec<super::RoleLabel>,
 }
 
 /// `GET /people/{id}`: a person's name and roles, for those who may see them.

@@ -474,6 +474,27 @@ fn history_names_the_reporting_window() {
     assert!(en.contains("the Month 1/2024 figures of"), "{en}");
 }
 
+/// In English, a role's title is English and its unit's name, Vietnamese data, is marked
+/// `lang="vi"` (home, account, a person's page, and the history, where it links to the unit).
+#[test]
+fn roles_in_english_mark_the_unit_name_as_vietnamese() {
+    let app = super::support::spawn(super::support::Backend::Sqlite).unwrap();
+    let kg = super::support::signed_in(&app, "lanhdao-kg");
+    english(&kg);
+    let role = "Unit leader — <span lang=\"vi\">Công an tỉnh Kiên Giang</span>";
+    for path in ["/", "/account", "/people/lanhdao-kg"] {
+        let page = kg.get(path).body;
+        assert!(page.contains(role), "{path}: {page}");
+    }
+    let admin = super::support::signed_in(&app, "quantri");
+    english(&admin);
+    let history = admin.get("/history?kind=role_granted").body;
+    assert!(
+        history.contains("Unit leader — <a href=\"/units/ca-kg\" lang=\"vi\">Công an tỉnh Kiên Giang</a>"),
+        "{history}"
+    );
+}
+
 /// Switches the client's pages to English.
 fn english(c: &super::support::Client) {
     let csrf = c.get("/account").csrf();
