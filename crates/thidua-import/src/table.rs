@@ -25,7 +25,13 @@ pub struct Limits {
     pub max_unzipped: u64,
     /// XLSX: the largest declared inflate ratio of one entry.
     pub max_ratio: u64,
+    /// Columns of a row (a cell's column decides how many cells its row holds, so a tiny
+    /// XLSX naming column 4 billion must be refused before anything is sized by it).
+    pub max_columns: usize,
 }
+
+/// The columns of an Excel sheet (A to XFD).
+pub const EXCEL_COLUMNS: usize = 16_384;
 
 impl Default for Limits {
     /// Enough for a national year of figures in one file (1.6 million values).
@@ -36,6 +42,7 @@ impl Default for Limits {
             max_entries: 1_000,
             max_unzipped: 512 << 20,
             max_ratio: 1_000,
+            max_columns: EXCEL_COLUMNS,
         }
     }
 }
@@ -66,6 +73,23 @@ impl RawCell {
 /// The kind of file, from its first bytes.
 pub fn is_xlsx(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04")
+}
+
+/// A cell beyond the last column the limits allow.
+fn too_many_columns(limits: &Limits, sheet: &str, row: usize, column: usize) -> ImportError {
+    too_large(
+        &format!(
+            "ô ở cột thứ {} trong khi tối đa {} cột",
+            column + 1,
+            limits.max_columns
+        ),
+        &format!(
+            "a cell in column {} while at most {} columns are read",
+            column + 1,
+            limits.max_columns
+        ),
+    )
+    .at(sheet, row, None)
 }
 
 fn too_large(what_vi: &str, what_en: &str) -> ImportError {
@@ -171,6 +195,9 @@ fn read_csv(
             ));
         }
         let line = record.position().map_or(count, |p| p.line() as usize);
+        if record.len() > limits.max_columns {
+            return Err(too_many_columns(limits, file_name, line, record.len() - 1));
+        }
         cells.clear();
         for (col, field) in record.iter().enumerate() {
             let text =
@@ -322,6 +349,9 @@ fn read_xlsx(
             };
         while let Some(cell) = cells_reader.next_cell().map_err(|e| invalid(&e))? {
             let (r, c) = cell.get_position();
+            if c as usize >= limits.max_columns {
+                return Err(too_many_columns(limits, &sheet, r as usize + 1, c as usize));
+            }
             if current.is_some_and(|cur| cur != r)
                 && !flush(current.unwrap_or(0), &mut cells, &mut count)?
             {

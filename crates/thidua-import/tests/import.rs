@@ -655,6 +655,51 @@ fn a_decompression_bomb_disguised_as_xlsx_is_refused_fast() {
     assert_eq!(e.0[0].code, "zip_bomb", "{e}");
 }
 
+/// A valid workbook whose one cell names column LXQEASV (about four billion): a 1.5 KB file
+/// that once made the reader size a row by that column and exhaust the memory.
+#[test]
+fn a_cell_beyond_the_last_excel_column_is_refused_before_anything_is_sized_by_it() {
+    use std::io::{Read as _, Write as _};
+    let s = world();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.write_string(0, 0, "unit").unwrap();
+    ws.write_string(1, 1, "far").unwrap();
+    let valid = book.save_to_buffer().unwrap();
+    let mut source = zip::ZipArchive::new(std::io::Cursor::new(valid)).unwrap();
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut buf);
+        for i in 0..source.len() {
+            let mut entry = source.by_index(i).unwrap();
+            let name = entry.name().unwrap().to_string();
+            let mut text = Vec::new();
+            entry.read_to_end(&mut text).unwrap();
+            if name == "xl/worksheets/sheet1.xml" {
+                let xml = String::from_utf8(text).unwrap();
+                assert!(xml.contains("r=\"B2\""), "{xml}");
+                text = xml.replace("r=\"B2\"", "r=\"LXQEASV2\"").into_bytes();
+            }
+            zip.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(&text).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    let e = plan_reports(
+        &s,
+        &cov(),
+        Upload {
+            file_name: "xa.xlsx",
+            bytes: &buf.into_inner(),
+        },
+        &Limits::default(),
+    )
+    .unwrap_err();
+    assert_eq!((e.0[0].code, e.0[0].row), ("too_large", Some(2)), "{e}");
+    assert!(e.0[0].message_vi.contains("tối đa 16384 cột"), "{e}");
+}
+
 #[test]
 fn a_workbook_of_several_sheets_each_with_its_heading_is_one_import() {
     let s = world();
