@@ -320,6 +320,26 @@ struct Checker<'a, 's, 't> {
     ind_depth: Vec<usize>,
 }
 
+/// The indicators once resolved and typed.
+struct Indicators {
+    /// Each indicator's expression; `None` when it did not resolve.
+    exprs: Vec<Option<CExpr>>,
+    /// Each indicator's type; `None` when unknown (an error was reported).
+    ty: Vec<Option<Ty>>,
+}
+
+/// What the checks build, assembled into a [`CompiledRegulation`] when there is no error.
+struct Parts {
+    ind_exprs: Vec<Option<CExpr>>,
+    /// Children of each node (areas first, then criteria), in declaration order.
+    children: Vec<Vec<usize>>,
+    kinds: Vec<Option<NodeKind>>,
+    /// Bonus items, then penalty items.
+    items: [Vec<CItem>; 2],
+    bands: Vec<Band>,
+    tie_break: Vec<TieKey>,
+}
+
 /// The longest chain of indicators using indicators.
 const MAX_CHAIN: usize = 32;
 /// The deepest evaluation (expression trees through the indicators they use).
@@ -372,6 +392,33 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
     }
 
     fn run(mut self) -> Option<CompiledRegulation> {
+        self.declare_all();
+        self.check_header();
+        let indicators = self.check_indicators();
+        let (children, parent_ok) = self.attach_criteria();
+        let parent_cycle = self.check_parent_cycles(&parent_ok);
+        let kinds = self.node_kinds(&children, &indicators.ty);
+        self.check_points(&children);
+        let items = self.compile_items(&indicators.ty);
+        let bands = self.check_bands();
+        self.check_funnels();
+        self.check_rules();
+        let tie_break = self.tie_break_keys();
+        if !self.sink.diags.is_empty() || parent_cycle {
+            return None;
+        }
+        self.assemble(Parts {
+            ind_exprs: indicators.exprs,
+            children,
+            kinds,
+            items,
+            bands,
+            tie_break,
+        })
+    }
+
+    /// Declares every id of the regulation, reporting the ones declared twice.
+    fn declare_all(&mut self) {
         let ast = self.ast;
         for (i, e) in ast.elements.iter().enumerate() {
             self.declare(&e.id, e.pos, Sym::Element(i));
@@ -397,6 +444,12 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
         for r in &ast.rules {
             self.declare(&r.id, r.pos, Sym::Rule);
         }
+    }
+
+    /// The default period lies in the regulation's year, the elements' domains are sound, and
+    /// there is at least one area and one band.
+    fn check_header(&mut self) {
+        let ast = self.ast;
         if ast.period.year != ast.year {
             self.err(
                 0,
@@ -422,30 +475,46 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
                 "a regulation needs at least one [[area]] and one [[band]]".into(),
             );
         }
+    }
 
-        // Indicators: resolve, type, cycles.
-        let ind_exprs: Vec<Option<CExpr>> = ast
+    /// Resolves every indicator, then types them and reports dependency cycles and depth limits.
+    fn check_indicators(&mut self) -> Indicators {
+        let ast = self.ast;
+        let exprs: Vec<Option<CExpr>> = ast
             .indicators
             .iter()
             .map(|i| self.resolve(&i.expr))
             .collect();
-        let mut ind_ty: Vec<Option<Ty>> = vec![None; ast.indicators.len()];
+        let mut ty: Vec<Option<Ty>> = vec![None; ast.indicators.len()];
         let mut state = vec![0u8; ast.indicators.len()];
         self.ind_depth = vec![0; ast.indicators.len()];
         for i in 0..ast.indicators.len() {
-            self.visit_ind(i, &ind_exprs, &mut ind_ty, &mut state, &mut Vec::new());
+            self.visit_ind(i, &exprs, &mut ty, &mut state, &mut Vec::new());
         }
+        Indicators { exprs, ty }
+    }
 
-        // Criteria tree.
-        let mut children: Vec<Vec<usize>> = vec![vec![]; ast.areas.len() + ast.criteria.len()];
-        let node_of = |s: Sym| match s {
+    /// The node index of an area or criterion (areas first, then criteria).
+    fn node_of(&self, s: Sym) -> Option<usize> {
+        match s {
             Sym::Area(i) => Some(i),
-            Sym::Criterion(i) => Some(ast.areas.len() + i),
+            Sym::Criterion(i) => Some(self.ast.areas.len() + i),
             _ => None,
-        };
+        }
+    }
+
+    /// Builds each node's children from the criteria's `parent`, reporting unknown parents;
+    /// also returns, for each criterion, whether its parent is known.
+    fn attach_criteria(&mut self) -> (Vec<Vec<usize>>, Vec<bool>) {
+        let ast = self.ast;
+        let mut children: Vec<Vec<usize>> = vec![vec![]; ast.areas.len() + ast.criteria.len()];
         let mut parent_ok = vec![false; ast.criteria.len()];
         for (i, c) in ast.criteria.iter().enumerate() {
-            match self.syms.get(c.parent.as_str()).and_then(|s| node_of(*s)) {
+            match self
+                .syms
+                .get(c.parent.as_str())
+                .and_then(|s| self.node_of(*s))
+            {
                 Some(p) => {
                     children[p].push(ast.areas.len() + i);
                     parent_ok[i] = true;
@@ -464,165 +533,199 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
                 ),
             }
         }
-        // Parent cycles: follow parents from each criterion.
-        let mut in_cycle = vec![false; ast.criteria.len()];
-        for (i, cyc) in in_cycle.iter_mut().enumerate() {
-            let mut seen = vec![i];
-            let mut cur = i;
-            loop {
-                if !parent_ok[cur] {
-                    break;
-                }
-                match self.syms.get(ast.criteria[cur].parent.as_str()) {
-                    Some(Sym::Criterion(p)) => {
-                        if *p == i {
-                            *cyc = true;
-                            let path: Vec<&str> =
-                                seen.iter().map(|k| ast.criteria[*k].id.as_str()).collect();
-                            self.err(
-                                ast.criteria[i].pos,
-                                "cycle",
-                                format!(
-                                    "tiêu chí lồng vòng: {} → {}",
-                                    path.join(" → "),
-                                    ast.criteria[i].id
-                                ),
-                                format!(
-                                    "criteria nest in a cycle: {} → {}",
-                                    path.join(" → "),
-                                    ast.criteria[i].id
-                                ),
-                            );
-                            break;
-                        }
-                        if seen.contains(p) {
-                            break;
-                        }
-                        seen.push(*p);
-                        cur = *p;
-                    }
-                    _ => break,
-                }
-            }
-        }
+        (children, parent_ok)
+    }
 
-        // Bodies.
-        let mut kinds: Vec<Option<NodeKind>> = Vec::new();
-        for a in &ast.areas {
-            kinds.push(Some(NodeKind::Area {
-                bonus_cap: a.bonus_cap,
-                penalty_cap: a.penalty_cap,
-            }));
-        }
+    /// Reports each criterion whose parents lead back to itself; whether there is any.
+    fn check_parent_cycles(&mut self, parent_ok: &[bool]) -> bool {
+        let ast = self.ast;
+        let mut any = false;
         for (i, c) in ast.criteria.iter().enumerate() {
-            let node = ast.areas.len() + i;
-            let has_children = !children[node].is_empty();
-            let k = match &c.body {
-                Body::Children => {
-                    if !has_children {
-                        self.err(
-                            c.pos,
-                            "criterion_shape",
-                            format!("tiêu chí `{}` không có tiểu mục, không chấm thủ công, không có `value`/`when`", c.id),
-                            format!("criterion `{}` has no sub-items, is not manual and has no `value`/`when`", c.id),
-                        );
-                    }
-                    Some(NodeKind::Children)
-                }
-                body => {
-                    if has_children {
-                        self.err(
-                            c.pos,
-                            "criterion_shape",
-                            format!("tiêu chí `{}` có tiểu mục nên điểm là tổng các tiểu mục; bỏ cách chấm riêng", c.id),
-                            format!("criterion `{}` has sub-items, so its points are their sum; remove its own scoring", c.id),
-                        );
-                    }
-                    self.check_points_range(c.pos, &c.id, c.points);
-                    match body {
-                        Body::Manual => Some(NodeKind::Manual),
-                        Body::Met { when, otherwise } => {
-                            let e = self.resolve(when);
-                            if let Some(x) = &e {
-                                self.check_eval_depth(x, when.pos);
-                            }
-                            self.expect_ty(e.as_ref(), &ind_ty, Ty::Bool, when.pos, "when");
-                            if *otherwise < Decimal::ZERO || *otherwise > c.points {
-                                self.scale_err(
-                                    c.pos,
-                                    &c.id,
-                                    "`otherwise` phải trong 0..điểm chuẩn",
-                                    "`otherwise` must lie within 0..points",
-                                );
-                            }
-                            e.map(|e| NodeKind::Met {
-                                when: e,
-                                text: print_expr(&when.expr),
-                                otherwise: *otherwise,
-                            })
-                        }
-                        Body::Scaled {
-                            value,
-                            scale,
-                            scale_pos,
-                        } => {
-                            let e = self.resolve(value);
-                            if let Some(x) = &e {
-                                self.check_eval_depth(x, value.pos);
-                            }
-                            self.expect_ty(e.as_ref(), &ind_ty, Ty::Num, value.pos, "value");
-                            self.check_scale(*scale_pos, &c.id, c.points, scale);
-                            e.map(|e| NodeKind::Scaled {
-                                value: e,
-                                text: print_expr(&value.expr),
-                                scale: scale.clone(),
-                                cscale: CScale::of(scale),
-                            })
-                        }
-                        Body::Children => None,
-                    }
-                }
-            };
-            kinds.push(k);
-        }
-
-        // Points add up.
-        let pts = |n: usize| {
-            if n < ast.areas.len() {
-                ast.areas[n].points
-            } else {
-                ast.criteria[n - ast.areas.len()].points
-            }
-        };
-        for (n, ch) in children.iter().enumerate() {
-            if ch.is_empty() {
+            let Some(seen) = self.parent_cycle(i, parent_ok) else {
                 continue;
+            };
+            any = true;
+            let path: Vec<&str> = seen.iter().map(|k| ast.criteria[*k].id.as_str()).collect();
+            self.err(
+                c.pos,
+                "cycle",
+                format!("tiêu chí lồng vòng: {} → {}", path.join(" → "), c.id),
+                format!("criteria nest in a cycle: {} → {}", path.join(" → "), c.id),
+            );
+        }
+        any
+    }
+
+    /// The chain of criteria from `i` up its parents, when it leads back to `i`.
+    fn parent_cycle(&self, i: usize, parent_ok: &[bool]) -> Option<Vec<usize>> {
+        let mut seen = vec![i];
+        let mut cur = i;
+        while parent_ok[cur] {
+            match self.syms.get(self.ast.criteria[cur].parent.as_str()) {
+                Some(Sym::Criterion(p)) if *p == i => return Some(seen),
+                Some(Sym::Criterion(p)) if !seen.contains(p) => {
+                    seen.push(*p);
+                    cur = *p;
+                }
+                _ => return None,
             }
-            let s = sum(ch.iter().map(|c| pts(*c)));
-            if s != Some(pts(n)) {
-                let (id, pos) = if n < ast.areas.len() {
-                    (&ast.areas[n].id, ast.areas[n].pos)
-                } else {
-                    (
-                        &ast.criteria[n - ast.areas.len()].id,
-                        ast.criteria[n - ast.areas.len()].pos,
-                    )
-                };
-                let s = s.map(vi).unwrap_or_else(|| "?".into());
+        }
+        None
+    }
+
+    /// The kind of every node: the areas, then each criterion's body.
+    fn node_kinds(
+        &mut self,
+        children: &[Vec<usize>],
+        ind_ty: &[Option<Ty>],
+    ) -> Vec<Option<NodeKind>> {
+        let ast = self.ast;
+        let mut kinds: Vec<Option<NodeKind>> = ast
+            .areas
+            .iter()
+            .map(|a| {
+                Some(NodeKind::Area {
+                    bonus_cap: a.bonus_cap,
+                    penalty_cap: a.penalty_cap,
+                })
+            })
+            .collect();
+        for (i, c) in ast.criteria.iter().enumerate() {
+            let has_children = !children[ast.areas.len() + i].is_empty();
+            let kind = self.criterion_kind(c, has_children, ind_ty);
+            kinds.push(kind);
+        }
+        kinds
+    }
+
+    /// A criterion's kind; either it has sub-items or it scores itself, never both or neither.
+    fn criterion_kind(
+        &mut self,
+        c: &Criterion,
+        has_children: bool,
+        ind_ty: &[Option<Ty>],
+    ) -> Option<NodeKind> {
+        if matches!(c.body, Body::Children) {
+            if !has_children {
                 self.err(
-                    pos,
-                    "points_sum",
-                    format!(
-                        "điểm chuẩn của `{id}` là {} nhưng các mục con cộng lại {s}",
-                        vi(pts(n))
-                    ),
-                    format!(
-                        "`{id}` has {} standard points but its sub-items add up to {s}",
-                        crate::num::canonical(pts(n))
-                    ),
+                    c.pos,
+                    "criterion_shape",
+                    format!("tiêu chí `{}` không có tiểu mục, không chấm thủ công, không có `value`/`when`", c.id),
+                    format!("criterion `{}` has no sub-items, is not manual and has no `value`/`when`", c.id),
                 );
             }
+            return Some(NodeKind::Children);
         }
+        if has_children {
+            self.err(
+                c.pos,
+                "criterion_shape",
+                format!("tiêu chí `{}` có tiểu mục nên điểm là tổng các tiểu mục; bỏ cách chấm riêng", c.id),
+                format!("criterion `{}` has sub-items, so its points are their sum; remove its own scoring", c.id),
+            );
+        }
+        self.check_points_range(c.pos, &c.id, c.points);
+        match &c.body {
+            Body::Manual => Some(NodeKind::Manual),
+            Body::Met { when, otherwise } => self.met_kind(c, when, *otherwise, ind_ty),
+            Body::Scaled {
+                value,
+                scale,
+                scale_pos,
+            } => self.scaled_kind(c, value, scale, *scale_pos, ind_ty),
+            Body::Children => None,
+        }
+    }
+
+    /// A `met` criterion: its condition is yes/no and `otherwise` lies within its points.
+    fn met_kind(
+        &mut self,
+        c: &Criterion,
+        when: &ExprSrc,
+        otherwise: Decimal,
+        ind_ty: &[Option<Ty>],
+    ) -> Option<NodeKind> {
+        let e = self.resolve_typed(when, ind_ty, Ty::Bool, "when", false);
+        if otherwise < Decimal::ZERO || otherwise > c.points {
+            self.scale_err(
+                c.pos,
+                &c.id,
+                "`otherwise` phải trong 0..điểm chuẩn",
+                "`otherwise` must lie within 0..points",
+            );
+        }
+        e.map(|e| NodeKind::Met {
+            when: e,
+            text: print_expr(&when.expr),
+            otherwise,
+        })
+    }
+
+    /// A scaled criterion: its value is a number and its scale fits its points.
+    fn scaled_kind(
+        &mut self,
+        c: &Criterion,
+        value: &ExprSrc,
+        scale: &Scale,
+        scale_pos: usize,
+        ind_ty: &[Option<Ty>],
+    ) -> Option<NodeKind> {
+        let e = self.resolve_typed(value, ind_ty, Ty::Num, "value", false);
+        self.check_scale(scale_pos, &c.id, c.points, scale);
+        e.map(|e| NodeKind::Scaled {
+            value: e,
+            text: print_expr(&value.expr),
+            scale: scale.clone(),
+            cscale: CScale::of(scale),
+        })
+    }
+
+    /// Resolves an expression (`points(ID)` allowed when `allow_points`), checks its
+    /// evaluation depth and that its type is `want`.
+    fn resolve_typed(
+        &mut self,
+        src: &ExprSrc,
+        ind_ty: &[Option<Ty>],
+        want: Ty,
+        key: &str,
+        allow_points: bool,
+    ) -> Option<CExpr> {
+        self.allow_points = allow_points;
+        let e = self.resolve(src);
+        self.allow_points = false;
+        if let Some(x) = &e {
+            self.check_eval_depth(x, src.pos);
+        }
+        self.expect_ty(e.as_ref(), ind_ty, want, src.pos, key);
+        e
+    }
+
+    /// Standard points of a node (areas first, then criteria).
+    fn node_points(&self, n: usize) -> Decimal {
+        let ast = self.ast;
+        if n < ast.areas.len() {
+            ast.areas[n].points
+        } else {
+            ast.criteria[n - ast.areas.len()].points
+        }
+    }
+
+    /// Id and position of a node (areas first, then criteria).
+    fn node_id_pos(&self, n: usize) -> (&'a str, usize) {
+        let ast = self.ast;
+        if n < ast.areas.len() {
+            (&ast.areas[n].id, ast.areas[n].pos)
+        } else {
+            let c = &ast.criteria[n - ast.areas.len()];
+            (&c.id, c.pos)
+        }
+    }
+
+    /// Points add up: sub-items to their parent, areas to the declared total; every area has
+    /// criteria.
+    fn check_points(&mut self, children: &[Vec<usize>]) {
+        self.check_sub_item_points(children);
+        let ast = self.ast;
         for (n, a) in ast.areas.iter().enumerate() {
             if children[n].is_empty() {
                 self.err(
@@ -633,6 +736,39 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
                 );
             }
         }
+        self.check_total_points();
+    }
+
+    /// Each node with sub-items has exactly the sum of their standard points.
+    fn check_sub_item_points(&mut self, children: &[Vec<usize>]) {
+        for (n, ch) in children.iter().enumerate() {
+            if ch.is_empty() {
+                continue;
+            }
+            let s = sum(ch.iter().map(|c| self.node_points(*c)));
+            let points = self.node_points(n);
+            if s != Some(points) {
+                let (id, pos) = self.node_id_pos(n);
+                let s = s.map(vi).unwrap_or_else(|| "?".into());
+                self.err(
+                    pos,
+                    "points_sum",
+                    format!(
+                        "điểm chuẩn của `{id}` là {} nhưng các mục con cộng lại {s}",
+                        vi(points)
+                    ),
+                    format!(
+                        "`{id}` has {} standard points but its sub-items add up to {s}",
+                        crate::num::canonical(points)
+                    ),
+                );
+            }
+        }
+    }
+
+    /// The areas' points add up to the declared total.
+    fn check_total_points(&mut self) {
+        let ast = self.ast;
         let total = sum(ast.areas.iter().map(|a| a.points));
         if !ast.areas.is_empty() && total != Some(ast.total) {
             let s = total.map(vi).unwrap_or_else(|| "?".into());
@@ -649,65 +785,77 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
                 ),
             );
         }
+    }
 
-        // Items.
-        let mut items = [Vec::new(), Vec::new()];
-        for (k, list) in [&ast.bonuses, &ast.penalties].into_iter().enumerate() {
-            for it in list {
-                self.allow_points = true;
-                let e = self.resolve(&it.value);
-                self.allow_points = false;
-                if let Some(x) = &e {
-                    self.check_eval_depth(x, it.value.pos);
-                }
-                self.expect_ty(e.as_ref(), &ind_ty, Ty::Num, it.value.pos, "value");
-                let area = match &it.area {
-                    None => None,
-                    Some((a, off)) => match self.syms.get(a.as_str()) {
-                        Some(Sym::Area(i)) => Some(*i),
-                        _ => {
-                            self.err(
-                                *off,
-                                "unknown_name",
-                                format!("`area` = `{a}` không phải lĩnh vực đã khai báo"),
-                                format!("`area` = `{a}` is not a declared area"),
-                            );
-                            None
-                        }
-                    },
-                };
-                if it.per < Decimal::ZERO || it.cap.is_some_and(|c| c < Decimal::ZERO) {
-                    self.err(
-                        it.pos,
-                        "invalid_value",
-                        format!("`{}`: `per` và `cap` không được âm", it.id),
-                        format!("`{}`: `per` and `cap` must not be negative", it.id),
-                    );
-                }
-                if let Some(e) = e {
-                    items[k].push(CItem {
-                        id: it.id.clone(),
-                        name: it.name.clone(),
-                        area,
-                        value: e,
-                        text: print_expr(&it.value.expr),
-                        per: it.per,
-                        cap: it.cap,
-                    });
-                }
+    /// Compiles the bonus items, then the penalty items.
+    fn compile_items(&mut self, ind_ty: &[Option<Ty>]) -> [Vec<CItem>; 2] {
+        let ast = self.ast;
+        let bonuses = ast
+            .bonuses
+            .iter()
+            .filter_map(|it| self.compile_item(it, ind_ty))
+            .collect();
+        let penalties = ast
+            .penalties
+            .iter()
+            .filter_map(|it| self.compile_item(it, ind_ty))
+            .collect();
+        [bonuses, penalties]
+    }
+
+    /// A bonus or penalty item: its value is a number (it may use `points(ID)`), its `area` is
+    /// declared, and `per` and `cap` are not negative.
+    fn compile_item(&mut self, it: &Item, ind_ty: &[Option<Ty>]) -> Option<CItem> {
+        let e = self.resolve_typed(&it.value, ind_ty, Ty::Num, "value", true);
+        let area = match &it.area {
+            None => None,
+            Some((a, off)) => self.item_area(a, *off),
+        };
+        if it.per < Decimal::ZERO || it.cap.is_some_and(|c| c < Decimal::ZERO) {
+            self.err(
+                it.pos,
+                "invalid_value",
+                format!("`{}`: `per` và `cap` không được âm", it.id),
+                format!("`{}`: `per` and `cap` must not be negative", it.id),
+            );
+        }
+        Some(CItem {
+            id: it.id.clone(),
+            name: it.name.clone(),
+            area,
+            value: e?,
+            text: print_expr(&it.value.expr),
+            per: it.per,
+            cap: it.cap,
+        })
+    }
+
+    /// The area an item names, reported when it is not a declared area.
+    fn item_area(&mut self, a: &str, off: usize) -> Option<usize> {
+        match self.syms.get(a) {
+            Some(Sym::Area(i)) => Some(*i),
+            _ => {
+                self.err(
+                    off,
+                    "unknown_name",
+                    format!("`area` = `{a}` không phải lĩnh vực đã khai báo"),
+                    format!("`area` = `{a}` is not a declared area"),
+                );
+                None
             }
         }
+    }
 
-        let bands = self.check_bands();
-        self.check_funnels();
-        self.check_rules();
-
-        let mut tie_break = Vec::new();
+    /// The tie-break keys: areas, criteria, "bonus" or "penalty".
+    fn tie_break_keys(&mut self) -> Vec<TieKey> {
+        let ast = self.ast;
+        let mut keys = Vec::new();
         for (t, off) in &ast.tie_break {
-            match (t.as_str(), self.syms.get(t.as_str()).copied()) {
-                ("bonus", _) => tie_break.push(TieKey::Bonus),
-                ("penalty", _) => tie_break.push(TieKey::Penalty),
-                (_, Some(s)) if node_of(s).is_some() => tie_break.push(TieKey::Node(node_of(s).unwrap_or(0))),
+            let node = self.syms.get(t.as_str()).and_then(|s| self.node_of(*s));
+            match (t.as_str(), node) {
+                ("bonus", _) => keys.push(TieKey::Bonus),
+                ("penalty", _) => keys.push(TieKey::Penalty),
+                (_, Some(n)) => keys.push(TieKey::Node(n)),
                 _ => self.err(
                     *off,
                     "unknown_name",
@@ -716,65 +864,103 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
                 ),
             }
         }
+        keys
+    }
 
-        if !self.sink.diags.is_empty() || in_cycle.iter().any(|x| *x) {
-            return None;
-        }
-
-        // Pre-order nodes.
-        let mut order = Vec::new();
-        let mut stack: Vec<(usize, usize)> = (0..ast.areas.len()).rev().map(|a| (a, 0)).collect();
-        while let Some((n, d)) = stack.pop() {
-            order.push((n, d));
-            for c in children[n].iter().rev() {
-                stack.push((*c, d + 1));
-            }
-        }
+    /// The compiled regulation: nodes in pre-order, every node index remapped to that order.
+    fn assemble(&self, parts: Parts) -> Option<CompiledRegulation> {
+        let ast = self.ast;
+        let Parts {
+            ind_exprs,
+            children,
+            kinds,
+            items,
+            bands,
+            mut tie_break,
+        } = parts;
+        let order = self.pre_order(&children);
         let mut new_idx = vec![usize::MAX; children.len()];
         for (i, (n, _)) in order.iter().enumerate() {
             new_idx[*n] = i;
         }
-        let mut nodes = Vec::new();
-        for (n, d) in &order {
-            let (id, name, points, on_error) = if *n < ast.areas.len() {
-                let a = &ast.areas[*n];
-                (a.id.clone(), a.name.clone(), a.points, None)
-            } else {
-                let c = &ast.criteria[*n - ast.areas.len()];
-                (c.id.clone(), c.name.clone(), c.points, c.on_error)
-            };
-            nodes.push(Node {
-                id,
-                name,
-                depth: *d,
-                points,
-                children: children[*n].iter().map(|c| new_idx[*c]).collect(),
-                kind: kinds[*n].clone()?,
-                on_error,
-                max: Exact::from(points),
-            });
-        }
+        let nodes = order
+            .iter()
+            .map(|(n, d)| {
+                let kind = kinds[*n].clone()?;
+                Some(self.node(*n, *d, &children[*n], kind, &new_idx))
+            })
+            .collect::<Option<Vec<_>>>()?;
         let areas = (0..ast.areas.len()).map(|a| new_idx[a]).collect();
         for t in &mut tie_break {
             if let TieKey::Node(n) = t {
                 *n = new_idx[*n];
             }
         }
-        let [bonuses, penalties] = items;
-        let bonuses = bonuses.into_iter().map(|mut b| {
-            b.area = b.area.map(|a| new_idx[a]);
-            remap_points(&mut b.value, &new_idx);
-            b
-        });
-        let penalties = penalties.into_iter().map(|mut b| {
-            b.area = b.area.map(|a| new_idx[a]);
-            remap_points(&mut b.value, &new_idx);
-            b
-        });
-        let indicators = ast
+        let [bonuses, penalties] = items.map(|list| remap_items(list, &new_idx));
+        Some(CompiledRegulation {
+            ast: ast.clone(),
+            canonical: String::new(),
+            hash: [0; 32],
+            indicators: self.compiled_indicators(ind_exprs)?,
+            nodes,
+            areas,
+            bonuses,
+            penalties,
+            bands,
+            tie_break,
+            names: Default::default(),
+        })
+    }
+
+    /// The nodes in pre-order (each area followed by its criteria tree), with their depth.
+    fn pre_order(&self, children: &[Vec<usize>]) -> Vec<(usize, usize)> {
+        let mut order = Vec::new();
+        let mut stack: Vec<(usize, usize)> =
+            (0..self.ast.areas.len()).rev().map(|a| (a, 0)).collect();
+        while let Some((n, d)) = stack.pop() {
+            order.push((n, d));
+            for c in children[n].iter().rev() {
+                stack.push((*c, d + 1));
+            }
+        }
+        order
+    }
+
+    /// Node `n` at `depth`, its children renumbered by `new_idx`.
+    fn node(
+        &self,
+        n: usize,
+        depth: usize,
+        children: &[usize],
+        kind: NodeKind,
+        new_idx: &[usize],
+    ) -> Node {
+        let ast = self.ast;
+        let (id, name, points, on_error) = if n < ast.areas.len() {
+            let a = &ast.areas[n];
+            (a.id.clone(), a.name.clone(), a.points, None)
+        } else {
+            let c = &ast.criteria[n - ast.areas.len()];
+            (c.id.clone(), c.name.clone(), c.points, c.on_error)
+        };
+        Node {
+            id,
+            name,
+            depth,
+            points,
+            children: children.iter().map(|c| new_idx[*c]).collect(),
+            kind,
+            on_error,
+            max: Exact::from(points),
+        }
+    }
+
+    /// The compiled indicators; `None` when one did not resolve.
+    fn compiled_indicators(&self, exprs: Vec<Option<CExpr>>) -> Option<Vec<CIndicator>> {
+        self.ast
             .indicators
             .iter()
-            .zip(ind_exprs)
+            .zip(exprs)
             .map(|(i, e)| {
                 Some(CIndicator {
                     id: i.id.clone(),
@@ -785,20 +971,7 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
                     on_zero_division: i.on_zero_division,
                 })
             })
-            .collect::<Option<Vec<_>>>()?;
-        Some(CompiledRegulation {
-            ast: ast.clone(),
-            canonical: String::new(),
-            hash: [0; 32],
-            indicators,
-            nodes,
-            areas,
-            bonuses: bonuses.collect(),
-            penalties: penalties.collect(),
-            bands,
-            tie_break,
-            names: Default::default(),
-        })
+            .collect()
     }
 
     /// A validation rule's check names data elements only (its full grammar is the domain's,
@@ -1461,6 +1634,18 @@ pub(crate) fn outside_domain(e: &Element, v: &Exact) -> Option<(String, String)>
         ));
     }
     None
+}
+
+/// An item with its area and `points(ID)` renumbered by `map`.
+fn remap_items(items: Vec<CItem>, map: &[usize]) -> Vec<CItem> {
+    items
+        .into_iter()
+        .map(|mut b| {
+            b.area = b.area.map(|a| map[a]);
+            remap_points(&mut b.value, map);
+            b
+        })
+        .collect()
 }
 
 fn remap_points(e: &mut CExpr, map: &[usize]) {

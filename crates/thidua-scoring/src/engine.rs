@@ -694,6 +694,35 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// `$e`, an explanation text, built only when `$explain` asks for one (else empty).
+macro_rules! txt {
+    ($explain:expr, $e:expr) => {
+        if $explain {
+            $e
+        } else {
+            String::new()
+        }
+    };
+}
+
+/// Points of a scale with the branch taken in words (vi, en).
+type ScaleOutcome = (Exact, String, String);
+
+/// A value being scored on a scale of `points`, and how to word the branch taken.
+struct ScaleInput<'a> {
+    points: &'a Exact,
+    v: &'a Exact,
+    /// The value's unit of measure when known ("%").
+    unit: Option<&'a str>,
+    /// Whether the texts are built (only when an explanation is asked for).
+    explain: bool,
+}
+
+/// A number as the English texts show it.
+fn en_num(x: &Exact) -> String {
+    x.to_string()
+}
+
 /// Points of a scale for value `v`, with the branch taken in words (vi, en); `unit` is the
 /// value's unit of measure when known ("%").
 pub(crate) fn apply_scale(
@@ -703,37 +732,67 @@ pub(crate) fn apply_scale(
     unit: Option<&str>,
     explain: bool,
 ) -> R<(Exact, String, String)> {
-    // The texts are built only when an explanation is asked for.
-    macro_rules! txt {
-        ($e:expr) => {
-            if explain {
-                $e
-            } else {
-                String::new()
-            }
-        };
-    }
-    let c = |x: &Exact| x.to_string();
-    let per_unit = || match unit {
-        Some("%") => "1%".to_string(),
-        Some(u) => format!("1 {u}"),
-        None => "1 đơn vị".to_string(),
+    let s = ScaleInput {
+        points,
+        v,
+        unit,
+        explain,
     };
-    Ok(match scale {
+    match scale {
         CScale::Linear {
             from,
             to,
             min_points,
-        } => {
-            let frac = sub(v, from)?
-                .div(&sub(to, from)?)
-                .map_err(overflow)?
-                .max(Exact::ZERO)
-                .min(Exact::ONE);
-            let p = add(min_points, &mul(&frac, &sub(points, min_points)?)?)?;
-            (
-                p,
-                txt!(format!(
+        } => s.linear(from, to, min_points),
+        CScale::Steps { steps, otherwise } => s.steps(steps, otherwise),
+        CScale::Short {
+            cmp,
+            target,
+            per,
+            floor,
+        } => s.short(*cmp, target, per, floor),
+        CScale::Above {
+            cmp,
+            target,
+            per,
+            cap,
+            otherwise,
+        } => s.above(*cmp, target, per, cap, otherwise),
+        CScale::Range {
+            low,
+            high,
+            per,
+            floor,
+            otherwise,
+        } => s.range(low, high, per.as_ref(), floor, otherwise),
+        CScale::Formula => s.formula(),
+    }
+}
+
+impl ScaleInput<'_> {
+    /// "1%", "1 {unit}" or "1 đơn vị": the step a `per` applies to.
+    fn per_unit(&self) -> String {
+        match self.unit {
+            Some("%") => "1%".to_string(),
+            Some(u) => format!("1 {u}"),
+            None => "1 đơn vị".to_string(),
+        }
+    }
+
+    /// `linear`: `min_points` at `from`, full points at `to`, in proportion between.
+    fn linear(&self, from: &Exact, to: &Exact, min_points: &Exact) -> R<ScaleOutcome> {
+        let (points, v) = (self.points, self.v);
+        let frac = sub(v, from)?
+            .div(&sub(to, from)?)
+            .map_err(overflow)?
+            .max(Exact::ZERO)
+            .min(Exact::ONE);
+        let p = add(min_points, &mul(&frac, &sub(points, min_points)?)?)?;
+        Ok((
+            p,
+            txt!(
+                self.explain,
+                format!(
                     "{} trên thang từ {} ({} điểm) đến {} ({} điểm): hưởng {}% khoảng điểm",
                     vi(v),
                     vi(from),
@@ -741,213 +800,284 @@ pub(crate) fn apply_scale(
                     vi(to),
                     vi(points),
                     vi(&frac.mul(&Exact::int(100)).map_err(overflow)?)
-                )),
-                txt!(format!(
+                )
+            ),
+            txt!(
+                self.explain,
+                format!(
                     "{} on the line from {} ({} pts) to {} ({} pts), fraction {}",
-                    c(v),
-                    c(from),
-                    c(min_points),
-                    c(to),
-                    c(points),
-                    c(&frac)
-                )),
-            )
-        }
-        CScale::Steps { steps, otherwise } => {
-            for (cmp, bound, pts) in steps {
-                if holds(*cmp, v, bound) {
-                    return Ok((
-                        pts.clone(),
-                        txt!(format!(
+                    en_num(v),
+                    en_num(from),
+                    en_num(min_points),
+                    en_num(to),
+                    en_num(points),
+                    en_num(&frac)
+                )
+            ),
+        ))
+    }
+
+    /// `steps`: the points of the first step reached, else `otherwise`.
+    fn steps(&self, steps: &[(Cmp, Exact, Exact)], otherwise: &Exact) -> R<ScaleOutcome> {
+        let v = self.v;
+        for (cmp, bound, pts) in steps {
+            if holds(*cmp, v, bound) {
+                return Ok((
+                    pts.clone(),
+                    txt!(
+                        self.explain,
+                        format!(
                             "{} đạt bậc «{}»",
                             crate::render::vi_vs(v, bound),
                             threshold_vi(*cmp, &vi(bound))
-                        )),
-                        txt!(format!(
+                        )
+                    ),
+                    txt!(
+                        self.explain,
+                        format!(
                             "{} reaches step {}",
-                            c(v),
-                            threshold_en(*cmp, &c(bound))
-                        )),
-                    ));
-                }
+                            en_num(v),
+                            threshold_en(*cmp, &en_num(bound))
+                        )
+                    ),
+                ));
             }
-            let last = steps.last();
-            (
-                otherwise.clone(),
-                txt!(match last {
+        }
+        let last = steps.last();
+        Ok((
+            otherwise.clone(),
+            txt!(
+                self.explain,
+                match last {
                     Some((cmp, bound, _)) => format!(
                         "{} không đạt bậc nào (bậc thấp nhất: «{}»)",
                         crate::render::vi_vs(v, bound),
                         threshold_vi(*cmp, &vi(bound))
                     ),
                     None => "không đạt bậc nào".into(),
-                }),
-                txt!(format!("{} reaches no step", c(v))),
+                }
+            ),
+            txt!(self.explain, format!("{} reaches no step", en_num(v))),
+        ))
+    }
+
+    /// `per_pct_short`: full points when the target is met, else `per` off for each unit
+    /// short, down to `floor`.
+    fn short(&self, cmp: Cmp, target: &Exact, per: &Exact, floor: &Exact) -> R<ScaleOutcome> {
+        let (points, v) = (self.points, self.v);
+        let t = threshold_vi(cmp, &vi(target));
+        if holds(cmp, v, target) {
+            return Ok((
+                points.clone(),
+                txt!(
+                    self.explain,
+                    format!("{} đạt chỉ tiêu «{t}»", crate::render::vi_vs(v, target))
+                ),
+                txt!(
+                    self.explain,
+                    format!("{} meets {}", en_num(v), threshold_en(cmp, &en_num(target)))
+                ),
+            ));
+        }
+        let short = sub(target, v)?.abs();
+        let p = sub(points, &mul(per, &short)?)?.max(floor.clone());
+        Ok((
+            p,
+            txt!(
+                self.explain,
+                format!(
+                "{} chưa đạt chỉ tiêu «{t}», thiếu {}; mỗi {} thiếu trừ {} điểm, thấp nhất {} điểm",
+                crate::render::vi_vs(v, target),
+                vi(&short),
+                self.per_unit(),
+                vi(per),
+                vi(floor)
             )
-        }
-        CScale::Short {
-            cmp,
-            target,
-            per,
-            floor,
-        } => {
-            let t = threshold_vi(*cmp, &vi(target));
-            if holds(*cmp, v, target) {
-                (
-                    points.clone(),
-                    txt!(format!(
-                        "{} đạt chỉ tiêu «{t}»",
-                        crate::render::vi_vs(v, target)
-                    )),
-                    txt!(format!("{} meets {}", c(v), threshold_en(*cmp, &c(target)))),
+            ),
+            txt!(
+                self.explain,
+                format!(
+                    "{} misses {} by {}: minus {} per 1, floor {}",
+                    en_num(v),
+                    threshold_en(cmp, &en_num(target)),
+                    en_num(&short),
+                    en_num(per),
+                    en_num(floor)
                 )
-            } else {
-                let short = sub(target, v)?.abs();
-                let p = sub(points, &mul(per, &short)?)?.max(floor.clone());
-                (
-                    p,
-                    txt!(format!(
-                        "{} chưa đạt chỉ tiêu «{t}», thiếu {}; mỗi {} thiếu trừ {} điểm, thấp nhất {} điểm",
-                        crate::render::vi_vs(v, target),
-                        vi(&short),
-                        per_unit(),
-                        vi(per),
-                        vi(floor)
-                    )),
-                    txt!(format!(
-                        "{} misses {} by {}: minus {} per 1, floor {}",
-                        c(v),
-                        threshold_en(*cmp, &c(target)),
-                        c(&short),
-                        c(per),
-                        c(floor)
-                    )),
-                )
-            }
-        }
-        CScale::Above {
-            cmp,
-            target,
-            per,
-            cap,
-            otherwise,
-        } => {
-            let t = threshold_vi(*cmp, &vi(target));
-            if holds(*cmp, v, target) {
-                let over = sub(v, target)?.abs();
-                let extra = mul(per, &over)?.min(cap.clone());
-                (
-                    add(points, &extra)?,
-                    txt!(format!(
-                        "{} đạt chỉ tiêu «{t}», vượt {}: mỗi {} vượt cộng {} điểm, được cộng {} (tối đa {})",
-                        crate::render::vi_vs(v, target),
-                        vi(&over),
-                        per_unit(),
-                        vi(per),
-                        vi(&extra),
-                        vi(cap)
-                    )),
-                    txt!(format!(
-                        "{} meets {}, {} over: plus {} (cap {})",
-                        c(v),
-                        threshold_en(*cmp, &c(target)),
-                        c(&over),
-                        c(&extra),
-                        c(cap)
-                    )),
-                )
-            } else {
-                (
-                    otherwise.clone(),
-                    txt!(format!(
+            ),
+        ))
+    }
+
+    /// `per_pct_above`: when the target is met, full points plus `per` for each unit over, at
+    /// most `cap`; else `otherwise`.
+    fn above(
+        &self,
+        cmp: Cmp,
+        target: &Exact,
+        per: &Exact,
+        cap: &Exact,
+        otherwise: &Exact,
+    ) -> R<ScaleOutcome> {
+        let (points, v) = (self.points, self.v);
+        let t = threshold_vi(cmp, &vi(target));
+        if !holds(cmp, v, target) {
+            return Ok((
+                otherwise.clone(),
+                txt!(
+                    self.explain,
+                    format!(
                         "{} không đạt chỉ tiêu «{t}»",
                         crate::render::vi_vs(v, target)
-                    )),
-                    txt!(format!(
+                    )
+                ),
+                txt!(
+                    self.explain,
+                    format!(
                         "{} misses {}",
-                        c(v),
-                        threshold_en(*cmp, &c(target))
-                    )),
-                )
-            }
+                        en_num(v),
+                        threshold_en(cmp, &en_num(target))
+                    )
+                ),
+            ));
         }
-        CScale::Range {
-            low,
-            high,
-            per,
-            floor,
-            otherwise,
-        } => {
-            if v >= low && v <= high {
-                (
-                    points.clone(),
-                    txt!(format!(
-                        "{} nằm trong khoảng {} … {}",
-                        vi(v),
+        let over = sub(v, target)?.abs();
+        let extra = mul(per, &over)?.min(cap.clone());
+        Ok((
+            add(points, &extra)?,
+            txt!(self.explain, format!(
+                "{} đạt chỉ tiêu «{t}», vượt {}: mỗi {} vượt cộng {} điểm, được cộng {} (tối đa {})",
+                crate::render::vi_vs(v, target),
+                vi(&over),
+                self.per_unit(),
+                vi(per),
+                vi(&extra),
+                vi(cap)
+            )),
+            txt!(self.explain, format!(
+                "{} meets {}, {} over: plus {} (cap {})",
+                en_num(v),
+                threshold_en(cmp, &en_num(target)),
+                en_num(&over),
+                en_num(&extra),
+                en_num(cap)
+            )),
+        ))
+    }
+
+    /// `range`: full points within `low … high`; outside, `per` off for each unit away (down
+    /// to `floor`), or `otherwise` without `per`.
+    fn range(
+        &self,
+        low: &Exact,
+        high: &Exact,
+        per: Option<&Exact>,
+        floor: &Exact,
+        otherwise: &Exact,
+    ) -> R<ScaleOutcome> {
+        let v = self.v;
+        if v >= low && v <= high {
+            return Ok((
+                self.points.clone(),
+                txt!(
+                    self.explain,
+                    format!("{} nằm trong khoảng {} … {}", vi(v), vi(low), vi(high))
+                ),
+                txt!(
+                    self.explain,
+                    format!("{} within {} … {}", en_num(v), en_num(low), en_num(high))
+                ),
+            ));
+        }
+        let dist = if v < low { sub(low, v)? } else { sub(v, high)? };
+        let near = if v < low { low } else { high };
+        match per {
+            Some(p) => self.range_per(low, high, p, floor, &dist, near),
+            None => Ok((
+                otherwise.clone(),
+                txt!(
+                    self.explain,
+                    format!(
+                        "{} nằm ngoài khoảng {} … {}",
+                        crate::render::vi_vs(v, near),
                         vi(low),
                         vi(high)
-                    )),
-                    txt!(format!("{} within {} … {}", c(v), c(low), c(high))),
-                )
-            } else {
-                let dist = if v < low { sub(low, v)? } else { sub(v, high)? };
-                let near = if v < low { low } else { high };
-                match per {
-                    Some(p) => {
-                        let pts = sub(points, &mul(p, &dist)?)?.max(floor.clone());
-                        (
-                            pts,
-                            txt!(format!(
-                                "{} nằm ngoài khoảng {} … {}, cách {}; mỗi {} trừ {} điểm, thấp nhất {} điểm",
-                                crate::render::vi_vs(v, near),
-                                vi(low),
-                                vi(high),
-                                vi(&dist),
-                                per_unit(),
-                                vi(p),
-                                vi(floor)
-                            )),
-                            txt!(format!(
-                                "{} is {} outside {} … {}: minus {} per 1, floor {}",
-                                c(v),
-                                c(&dist),
-                                c(low),
-                                c(high),
-                                c(p),
-                                c(floor)
-                            )),
-                        )
-                    }
-                    None => (
-                        otherwise.clone(),
-                        txt!(format!(
-                            "{} nằm ngoài khoảng {} … {}",
-                            crate::render::vi_vs(v, near),
-                            vi(low),
-                            vi(high)
-                        )),
-                        txt!(format!("{} outside {} … {}", c(v), c(low), c(high))),
-                    ),
-                }
-            }
+                    )
+                ),
+                txt!(
+                    self.explain,
+                    format!("{} outside {} … {}", en_num(v), en_num(low), en_num(high))
+                ),
+            )),
         }
-        CScale::Formula => {
-            let p = v.clone().max(Exact::ZERO).min(points.clone());
-            (
-                p,
-                txt!(format!(
+    }
+
+    /// `range` outside its bounds with `per`: `per` off for each unit of `dist` away from
+    /// `near`, down to `floor`.
+    fn range_per(
+        &self,
+        low: &Exact,
+        high: &Exact,
+        per: &Exact,
+        floor: &Exact,
+        dist: &Exact,
+        near: &Exact,
+    ) -> R<ScaleOutcome> {
+        let v = self.v;
+        let pts = sub(self.points, &mul(per, dist)?)?.max(floor.clone());
+        Ok((
+            pts,
+            txt!(
+                self.explain,
+                format!(
+                    "{} nằm ngoài khoảng {} … {}, cách {}; mỗi {} trừ {} điểm, thấp nhất {} điểm",
+                    crate::render::vi_vs(v, near),
+                    vi(low),
+                    vi(high),
+                    vi(dist),
+                    self.per_unit(),
+                    vi(per),
+                    vi(floor)
+                )
+            ),
+            txt!(
+                self.explain,
+                format!(
+                    "{} is {} outside {} … {}: minus {} per 1, floor {}",
+                    en_num(v),
+                    en_num(dist),
+                    en_num(low),
+                    en_num(high),
+                    en_num(per),
+                    en_num(floor)
+                )
+            ),
+        ))
+    }
+
+    /// `formula`: the value itself, clamped to `0 … points`.
+    fn formula(&self) -> R<ScaleOutcome> {
+        let (points, v) = (self.points, self.v);
+        let p = v.clone().max(Exact::ZERO).min(points.clone());
+        Ok((
+            p,
+            txt!(
+                self.explain,
+                format!(
                     "điểm theo công thức: {}, giới hạn trong 0 … {}",
                     vi(v),
                     vi(points)
-                )),
-                txt!(format!(
+                )
+            ),
+            txt!(
+                self.explain,
+                format!(
                     "formula points {}, clamped to 0 … {}",
-                    c(v),
-                    c(points)
-                )),
-            )
-        }
-    })
+                    en_num(v),
+                    en_num(points)
+                )
+            ),
+        ))
+    }
 }
 
 fn scale_kind(s: &CScale) -> &'static str {
