@@ -490,7 +490,9 @@ fn roles_in_english_mark_the_unit_name_as_vietnamese() {
     english(&admin);
     let history = admin.get("/history?kind=role_granted").body;
     assert!(
-        history.contains("Unit leader — <a href=\"/units/ca-kg\" lang=\"vi\">Công an tỉnh Kiên Giang</a>"),
+        history.contains(
+            "Unit leader — <a href=\"/units/ca-kg\" lang=\"vi\">Công an tỉnh Kiên Giang</a>"
+        ),
         "{history}"
     );
 }
