@@ -676,88 +676,108 @@ pub struct ImportRequest {
     pub dry_run: bool,
 }
 
+/// What an import would do: its commands, the reports it changes (for the answer), the number
+/// of values and the file's SHA-256.
+type Planned = (Vec<Command>, Vec<PlannedDto>, usize, String);
+type Failure = (StatusCode, ImportFailure);
+
+/// Reads and plans an uploaded file against the current state. A large workbook takes seconds,
+/// so callers run it on the blocking pool, never on a request thread.
+fn plan_import(
+    app: &AppState,
+    scope: &crate::authz::Scope,
+    actor: &Actor,
+    req: &ImportRequest,
+) -> Result<Planned, Failure> {
+    let state = app.service.read();
+    let covenant = &req.covenant;
+    let c = visible_covenant(&state, scope, covenant).map_err(ImportFailure::from_api)?;
+    if req.historical {
+        // Refuse who may not import before telling them anything about their file.
+        let manage = thidua_domain::authz::Permission::ManageCluster(c.cluster.clone());
+        thidua_domain::authz::authorise(&state, actor, &manage)
+            .map_err(|e| ImportFailure::from_api(e.into()))?;
+    }
+    let upload = Upload {
+        file_name: &req.file_name,
+        bytes: &req.bytes,
+    };
+    let limits = Limits::default();
+    let planned = if req.historical {
+        plan_historical(&state, covenant, upload, &limits).map(|p| {
+            let years: Vec<String> = p.years.iter().map(|y| y.to_string()).collect();
+            (
+                vec![p.command],
+                vec![PlannedDto {
+                    unit: format!("{} đơn vị / units", p.units.len()),
+                    year: p.years.iter().next().copied().unwrap_or(0),
+                    window: years.join(", "),
+                    changes: Vec::new(),
+                }],
+                p.values,
+                p.sha256,
+            )
+        })
+    } else {
+        plan_reports(&state, covenant, upload, &limits).map(|p| {
+            let dto = p.reports.iter().map(planned_report).collect();
+            (
+                p.commands(req.submit),
+                dto,
+                p.value_count(),
+                upload.sha256(),
+            )
+        })
+    };
+    planned.map_err(|e| {
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ImportFailure::from_file(e),
+        )
+    })
+}
+
+/// One planned report as the answer shows it.
+fn planned_report(r: &thidua_import::plan::PlannedReport) -> PlannedDto {
+    PlannedDto {
+        unit: r.unit.to_string(),
+        year: r.year,
+        window: r.window.clone(),
+        changes: r
+            .changes
+            .iter()
+            .map(|c| ChangeDto {
+                element: c.element.clone(),
+                name: c.name.clone(),
+                before: cell_opt(c.before),
+                after: cell_opt(c.after),
+            })
+            .collect(),
+    }
+}
+
 /// A unit's figures (`historical = false`) or earlier years' approved figures (`true`) from a
-/// file: read, planned, checked by the domain, and appended in one transaction unless
-/// `dry_run`. One code path for the pages and the API.
+/// file: read and planned on the blocking pool, checked by the domain, and appended in one
+/// transaction unless `dry_run`. One code path for the pages and the API.
 pub async fn import_file(
     app: &AppState,
     viewer: &Viewer,
     req: ImportRequest,
-) -> Result<ImportOutcome, (StatusCode, ImportFailure)> {
-    let ImportRequest {
-        covenant,
-        file_name,
-        bytes,
-        historical,
-        submit,
-        dry_run,
-    } = req;
+) -> Result<ImportOutcome, Failure> {
     let actor = Actor::User(viewer.user.clone());
     let scope = viewer.scope.clone();
+    let dry_run = req.dry_run;
     let planned = {
-        let state = app.service.read();
-        let c = visible_covenant(&state, &scope, &covenant).map_err(ImportFailure::from_api)?;
-        if historical {
-            // Refuse who may not import before telling them anything about their file.
-            let manage = thidua_domain::authz::Permission::ManageCluster(c.cluster.clone());
-            thidua_domain::authz::authorise(&state, &actor, &manage)
-                .map_err(|e| ImportFailure::from_api(e.into()))?;
-        }
-        let upload = Upload {
-            file_name: &file_name,
-            bytes: &bytes,
-        };
-        let limits = Limits::default();
-        if historical {
-            plan_historical(&state, &covenant, upload, &limits).map(|p| {
-                let years: Vec<String> = p.years.iter().map(|y| y.to_string()).collect();
-                (
-                    vec![p.command],
-                    vec![PlannedDto {
-                        unit: format!("{} đơn vị / units", p.units.len()),
-                        year: p.years.iter().next().copied().unwrap_or(0),
-                        window: years.join(", "),
-                        changes: Vec::new(),
-                    }],
-                    p.values,
-                    p.sha256,
-                )
-            })
-        } else {
-            plan_reports(&state, &covenant, upload, &limits).map(|p| {
-                let dto = p
-                    .reports
-                    .iter()
-                    .map(|r| PlannedDto {
-                        unit: r.unit.to_string(),
-                        year: r.year,
-                        window: r.window.clone(),
-                        changes: r
-                            .changes
-                            .iter()
-                            .map(|c| ChangeDto {
-                                element: c.element.clone(),
-                                name: c.name.clone(),
-                                before: cell_opt(c.before),
-                                after: cell_opt(c.after),
-                            })
-                            .collect(),
-                    })
-                    .collect();
-                (p.commands(submit), dto, p.value_count(), upload.sha256())
-            })
-        }
-        .map_err(|e| {
-            (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ImportFailure::from_file(e),
-            )
-        })?
+        let (app, actor) = (app.clone(), actor.clone());
+        tokio::task::spawn_blocking(move || plan_import(&app, &scope, &actor, &req))
+            .await
+            .map_err(|e| ImportFailure::from_api(ApiError::internal(e)))??
     };
     let (commands, reports, values, sha256) = planned;
     if dry_run {
-        let state = app.service.read();
-        dry_decide(&state, &actor, &commands).map_err(ImportFailure::from_api)?;
+        app.blocking(move |app| dry_decide(&app.service.read(), &actor, &commands))
+            .await
+            .map_err(ImportFailure::from_api)?;
         return Ok(ImportOutcome {
             dry_run,
             reports,
