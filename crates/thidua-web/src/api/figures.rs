@@ -688,15 +688,15 @@ fn plan_import(
     scope: &crate::authz::Scope,
     actor: &Actor,
     req: &ImportRequest,
-) -> Result<Planned, Failure> {
+) -> Result<Planned, Box<Failure>> {
     let state = app.service.read();
     let covenant = &req.covenant;
-    let c = visible_covenant(&state, scope, covenant).map_err(ImportFailure::from_api)?;
+    let refused = |e: ApiError| Box::new(ImportFailure::from_api(e));
+    let c = visible_covenant(&state, scope, covenant).map_err(refused)?;
     if req.historical {
         // Refuse who may not import before telling them anything about their file.
         let manage = thidua_domain::authz::Permission::ManageCluster(c.cluster.clone());
-        thidua_domain::authz::authorise(&state, actor, &manage)
-            .map_err(|e| ImportFailure::from_api(e.into()))?;
+        thidua_domain::authz::authorise(&state, actor, &manage).map_err(|e| refused(e.into()))?;
     }
     let upload = Upload {
         file_name: &req.file_name,
@@ -730,10 +730,10 @@ fn plan_import(
         })
     };
     planned.map_err(|e| {
-        (
+        Box::new((
             StatusCode::UNPROCESSABLE_ENTITY,
             ImportFailure::from_file(e),
-        )
+        ))
     })
 }
 
@@ -771,7 +771,8 @@ pub async fn import_file(
         let (app, actor) = (app.clone(), actor.clone());
         tokio::task::spawn_blocking(move || plan_import(&app, &scope, &actor, &req))
             .await
-            .map_err(|e| ImportFailure::from_api(ApiError::internal(e)))??
+            .map_err(|e| ImportFailure::from_api(ApiError::internal(e)))?
+            .map_err(|failure| *failure)?
     };
     let (commands, reports, values, sha256) = planned;
     if dry_run {
