@@ -339,12 +339,13 @@ fn office_visible(vis: &Visibility, role: &Role) -> bool {
 /// code and message the domain gives for a missing one — so that no command (whatever its kind)
 /// reveals a hidden thing, its cluster, year or versions. Generic over commands: the references
 /// are found by their field names in the command's JSON form (`unit`, `parent`, `members`,
-/// `predecessors`, `successors`, `cluster`, `covenant`, `user`, also inside roles), each hidden
+/// `predecessors`, `successors`, `cluster`, `covenant`, `election`, `user`, also inside roles), each hidden
 /// one is swapped for an id that exists nowhere, and `decide` is asked (a dry run, nothing is
 /// written) what it makes of that.
 pub mod commands {
     use rand_core::RngCore;
     use serde_json::Value;
+    use thidua_domain::ids::ElectionId;
     use thidua_domain::{Actor, ClusterId, Command, CovenantId, State, UnitId, UserId};
 
     use super::{Scope, Visibility};
@@ -356,6 +357,7 @@ pub mod commands {
         Unit,
         Cluster,
         Covenant,
+        Election,
         User,
     }
 
@@ -364,6 +366,7 @@ pub mod commands {
             "unit" | "parent" | "members" | "predecessors" | "successors" => Some(Kind::Unit),
             "cluster" => Some(Kind::Cluster),
             "covenant" => Some(Kind::Covenant),
+            "election" => Some(Kind::Election),
             "user" => Some(Kind::User),
             _ => None,
         }
@@ -382,6 +385,12 @@ pub mod commands {
                     .get(&c)
                     .is_some_and(|cov| !vis.clusters.contains(&cov.cluster))
             }),
+            Kind::Election => ElectionId::parse(id).is_ok_and(|e| {
+                state
+                    .elections
+                    .get(&e)
+                    .is_some_and(|election| !vis.clusters.contains(&election.cluster))
+            }),
             Kind::User => UserId::parse(id)
                 .is_ok_and(|u| state.users.contains_key(&u) && !scope.can_view_user(state, &u)),
         }
@@ -394,7 +403,8 @@ pub mod commands {
             rand_core::OsRng.fill_bytes(&mut bytes);
             let id = format!("hidden.{}", hex::encode(bytes));
             let taken = UnitId::parse(&id).is_ok_and(|u| state.units.contains_key(&u))
-                || UserId::parse(&id).is_ok_and(|u| state.users.contains_key(&u));
+                || UserId::parse(&id).is_ok_and(|u| state.users.contains_key(&u))
+                || ElectionId::parse(&id).is_ok_and(|e| state.elections.contains_key(&e));
             if !taken {
                 return id;
             }

@@ -67,6 +67,8 @@ pub fn decide(
 ) -> Result<Vec<Payload>, DomainError> {
     use YearEndCommand as C;
     use YearEndEvent as E;
+    // Who may give the command first: what follows reads the review (revisions, ties, scores).
+    authorise(state, actor, &command.permission(state)?)?;
     let event = match command {
         C::Open {
             covenant,
@@ -350,6 +352,8 @@ pub fn decide(
             })
         }
     };
+    // The event's permission, which replay checks, is the command's: checked again here so
+    // that a difference between the two can never let an event through.
     authorise(state, actor, &permission(state, &event)?)?;
     Ok(vec![Payload::YearEnd(event)])
 }

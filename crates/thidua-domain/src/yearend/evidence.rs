@@ -6,7 +6,9 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::decide::EVIDENCE_MAX_BYTES;
 use super::error::refuse;
+use super::{Evidence, YearEndCommand};
 use crate::error::DomainError;
+use crate::{Actor, Command, State};
 
 /// The media type of an accepted evidence file, from its first bytes (and, for the Office
 /// formats, the part names of the ZIP package): PDF, JPEG, PNG, DOCX, XLSX.
@@ -63,6 +65,54 @@ pub fn check(bytes: &[u8]) -> Result<&'static str, DomainError> {
             "not a PDF, JPEG, PNG, DOCX or XLSX file (read from its content)",
         )
     })
+}
+
+/// The evidence files a dossier save attaches that the unit's dossier does not hold yet (in its
+/// working or its submitted revision). A file is attached by uploading its bytes, which names it
+/// by their SHA-256; a save that only names a new SHA-256 is refused where commands arrive
+/// without files (the JSON API), since naming a hash proves nothing about holding the file
+/// (another unit's evidence, an issued document's content) and the dossier would then serve it.
+/// Nothing is said of a save `actor` may not make (which `decide` refuses), so that the answer
+/// never tells what another unit's dossier holds.
+pub fn new_files<'a>(state: &State, actor: &Actor, command: &'a Command) -> Vec<&'a Evidence> {
+    let Command::YearEnd(
+        save @ YearEndCommand::SaveDossier {
+            covenant,
+            unit,
+            entries,
+        },
+    ) = command
+    else {
+        return Vec::new();
+    };
+    let allowed = save
+        .permission(state)
+        .and_then(|p| crate::authz::authorise(state, actor, &p));
+    if allowed.is_err() {
+        return Vec::new();
+    }
+    let dossier = state
+        .yearend
+        .reviews
+        .get(covenant)
+        .and_then(|r| r.dossiers.get(unit));
+    let held = |sha: &str| {
+        dossier.is_some_and(|d| {
+            let submitted = d
+                .submitted
+                .iter()
+                .flat_map(|(_, entries, _)| entries.values());
+            d.entries
+                .values()
+                .chain(submitted)
+                .any(|e| e.evidence.iter().any(|f| f.sha256 == sha))
+        })
+    };
+    entries
+        .values()
+        .flat_map(|e| &e.evidence)
+        .filter(|f| !held(&f.sha256))
+        .collect()
 }
 
 #[cfg(test)]

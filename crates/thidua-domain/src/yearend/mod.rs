@@ -184,6 +184,63 @@ pub fn permission(state: &State, event: &YearEndEvent) -> Result<Permission, Dom
     })
 }
 
+impl YearEndCommand {
+    /// The covenant the command is about.
+    pub fn covenant(&self) -> &CovenantId {
+        use YearEndCommand as C;
+        match self {
+            C::Open { covenant, .. }
+            | C::SaveDossier { covenant, .. }
+            | C::SubmitDossier { covenant, .. }
+            | C::DeclareConflict { covenant, .. }
+            | C::CommitSeed { covenant, .. }
+            | C::RevealSeed { covenant, .. }
+            | C::PinBeacon { covenant, .. }
+            | C::RecordBeacon { covenant, .. }
+            | C::DrawAssignment { covenant }
+            | C::DecideAssignment { covenant, .. }
+            | C::DeclareRecords { covenant, .. }
+            | C::SubmitFinding { covenant, .. }
+            | C::SubmitResponse { covenant, .. }
+            | C::ResolveDispute { covenant, .. }
+            | C::RecordEligibility { covenant, .. }
+            | C::Lock { covenant }
+            | C::PublishResults { covenant }
+            | C::DecideCutoffTie { covenant, .. } => covenant,
+        }
+    }
+
+    /// What the actor must hold to give this command: the same as [`permission`] of the event
+    /// it becomes, known before anything of the review is read, so that a refusal never
+    /// depends on (and so never tells) another unit's state.
+    pub fn permission(&self, state: &State) -> Result<Permission, DomainError> {
+        use YearEndCommand as C;
+        let cluster = || state.covenant(self.covenant()).map(|c| c.cluster.clone());
+        Ok(match self {
+            C::Open { .. }
+            | C::DrawAssignment { .. }
+            | C::DecideAssignment { .. }
+            | C::ResolveDispute { .. }
+            | C::RecordEligibility { .. }
+            | C::Lock { .. }
+            | C::PublishResults { .. }
+            | C::PinBeacon { .. } => Permission::ManageCluster(cluster()?),
+            C::RecordBeacon { .. } => Permission::Consequence,
+            C::DecideCutoffTie { covenant, .. } => {
+                Permission::LeadUnit(cluster_head(state, covenant)?)
+            }
+            C::SaveDossier { unit, .. } => Permission::ReportFigures(unit.clone()),
+            C::SubmitFinding { inspector, .. } => Permission::LeadUnit(inspector.clone()),
+            C::SubmitDossier { unit, .. }
+            | C::DeclareConflict { unit, .. }
+            | C::CommitSeed { unit, .. }
+            | C::RevealSeed { unit, .. }
+            | C::DeclareRecords { unit, .. }
+            | C::SubmitResponse { unit, .. } => Permission::LeadUnit(unit.clone()),
+        })
+    }
+}
+
 /// The unit heading the covenant's cluster in its year (whose leader decides ties at a quota
 /// cut-off).
 pub fn cluster_head(state: &State, covenant: &CovenantId) -> Result<UnitId, DomainError> {

@@ -94,6 +94,19 @@ pub async fn execute(
     viewer: &Viewer,
     commands: Vec<Command>,
 ) -> Result<ReceiptDto, ApiError> {
+    execute_with_files(app, viewer, commands, &[]).await
+}
+
+/// [`execute`] for commands that come with the files `uploaded` (their SHA-256, hex): only such
+/// files may be newly attached to a dossier ([`evidence::new_files`]).
+///
+/// [`evidence::new_files`]: thidua_domain::yearend::evidence::new_files
+pub async fn execute_with_files(
+    app: &AppState,
+    viewer: &Viewer,
+    commands: Vec<Command>,
+    uploaded: &[String],
+) -> Result<ReceiptDto, ApiError> {
     let actor = Actor::User(viewer.user.clone());
     {
         let state = app.service.read();
@@ -102,6 +115,20 @@ pub async fn execute(
                 crate::authz::commands::hidden_answer(&viewer.scope, &state, &actor, command)
             {
                 return Err(answer);
+            }
+        }
+        for command in &commands {
+            let new = thidua_domain::yearend::evidence::new_files(&state, &actor, command);
+            if let Some(file) = new.iter().find(|f| !uploaded.contains(&f.sha256)) {
+                return Err(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "yearend_evidence_not_uploaded",
+                    format!(
+                        "{}: a new evidence file is attached by uploading it \
+                         (POST /covenants/{{id}}/yearend/evidence), not by naming its SHA-256",
+                        file.name
+                    ),
+                ));
             }
         }
     }

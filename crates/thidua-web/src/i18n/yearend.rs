@@ -536,6 +536,10 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
             "Tệp chứng minh không hợp lệ (PDF, ảnh, DOCX, XLSX; tối đa 20 MB).",
             "Invalid evidence file (PDF, images, DOCX, XLSX; at most 20 MB).",
         ),
+        "yearend_evidence_not_uploaded" => (
+            "Tệp chứng minh mới phải được tải lên (không gắn tệp chỉ bằng mã băm).",
+            "A new evidence file must be uploaded (a file is not attached by its hash alone).",
+        ),
         "yearend_assignment_invalid" => ("Phân công không hợp lệ.", "Invalid assignment."),
         "yearend_no_head" => ("Cụm chưa có đơn vị cụm trưởng trong năm.", "The cluster has no head unit this year."),
         "yearend_tie_undecided" => ("Có các đơn vị bằng điểm tại ngưỡng tỷ lệ: cụm trưởng cần quyết định trước khi công bố.", "Units are tied at a quota cut-off: the cluster head decides before publication."),

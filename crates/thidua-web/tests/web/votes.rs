@@ -535,3 +535,32 @@ fn vote_pages_read_in_both_languages() {
     );
     assert!(history_vi.contains("đã đăng ký khoá bỏ phiếu cho cuộc bỏ phiếu"));
 }
+
+/// A vote command naming another cluster's election is answered as for one that does not exist
+/// (the id aside): neither its cluster, its year nor its state leaks through a refusal.
+#[test]
+fn vote_commands_cannot_tell_another_clusters_election_from_a_missing_one() {
+    let app = super::support::spawn(super::support::Backend::Sqlite).unwrap();
+    election(&app);
+    let outsider = super::support::signed_in(&app, "canbo-dt");
+    let templates = [
+        serde_json::json!({"command": "vote", "vote": "close_round", "election": "ID", "round": 1}),
+        serde_json::json!({"command": "vote", "vote": "decide_tie", "election": "ID", "round": 1,
+            "unit": "ca-dt", "chosen": ["ca-dt"], "decision": "01/QĐ"}),
+        serde_json::json!({"command": "vote", "vote": "confirm_paper_count", "election": "ID",
+            "round": 1, "unit": "ca-dt"}),
+    ];
+    for template in templates {
+        let with = |id: &str| {
+            let body = template.to_string().replace("\"ID\"", &format!("\"{id}\""));
+            outsider.post_json("/api/v1/commands", serde_json::from_str(&body).unwrap())
+        };
+        let (hidden, missing) = (with(ELECTION), with("co-zz-2024"));
+        assert_eq!(
+            (hidden.status, hidden.body.replace(ELECTION, "ID")),
+            (missing.status, missing.body.replace("co-zz-2024", "ID")),
+            "{template}"
+        );
+        assert_ne!(hidden.status, 200);
+    }
+}

@@ -857,6 +857,140 @@ fn evidence_files_are_checked_by_content_and_served_to_readers_only() {
     assert_eq!(refusals[0], refusals[1]);
 }
 
+/// A year-end command another unit's leader may not give is refused before anything of the
+/// review is read: the same 403 whatever revision Kiên Giang's draft has reached, and a member
+/// that does not head the cluster cannot probe the scores for a tie at a quota cut-off.
+#[test]
+fn yearend_commands_are_authorised_before_the_review_is_read() {
+    let app = opened_review();
+    use thidua_domain::yearend::YearEndCommand as Y;
+    app.service
+        .execute(
+            &Actor::System,
+            Command::YearEnd(Y::SaveDossier {
+                covenant: cov(),
+                unit: unit("ca-kg"),
+                entries: self_scores(),
+            }),
+        )
+        .unwrap();
+    let ag = signed_in(&app, "lanhdao-ag");
+    let path = format!("/api/v1/covenants/{COV}/yearend");
+    let answers: Vec<(u16, String)> = [0, 1, 99]
+        .into_iter()
+        .map(|revision| {
+            let r = ag.post_json(
+                &path,
+                serde_json::json!({"action": "submit_dossier",
+                "covenant": COV, "unit": "ca-kg", "revision": revision}),
+            );
+            (r.status, r.body)
+        })
+        .collect();
+    assert_eq!(answers[0].0, 403, "{}", answers[0].1);
+    assert!(answers.iter().all(|a| *a == answers[0]), "{answers:?}");
+    for band in ["A", "Z"] {
+        let r = ag.post_json(
+            &path,
+            serde_json::json!({"action": "decide_cutoff_tie",
+            "covenant": COV, "band": band, "units": ["ca-ag"], "reason": "x"}),
+        );
+        assert_eq!(r.status, 403, "{band}: {}", r.body);
+    }
+}
+
+/// A file is attached by uploading it, never by naming its SHA-256: An Giang, which has learned
+/// the hash of Kiên Giang's evidence, cannot save it into its own dossier and so download it;
+/// a unit that may not save a dossier is refused the same way whether or not the file is
+/// there; and a dossier entry whose stored file is not of its declared size and type serves
+/// nothing.
+#[test]
+fn evidence_is_attached_by_upload_never_by_naming_its_hash() {
+    let app = opened_review();
+    use thidua_domain::yearend::{DossierEntry, Evidence, Points, YearEndCommand as Y};
+    let s = &app.service;
+    let entry = |evidence: Vec<Evidence>| DossierEntry {
+        score: Points("6".parse().unwrap()),
+        justification: Text::parse("t", "Giải trình", 100).unwrap(),
+        evidence,
+    };
+    for u in ["ca-kg", "ca-ag"] {
+        s.execute(
+            &Actor::System,
+            Command::YearEnd(Y::SaveDossier {
+                covenant: cov(),
+                unit: unit(u),
+                entries: [("C2a".to_owned(), entry(vec![]))].into_iter().collect(),
+            }),
+        )
+        .unwrap();
+    }
+    let kg = signed_in(&app, "canbo-kg");
+    let csrf = kg.get(&format!("/covenants/{COV}/yearend")).csrf();
+    let secret = b"%PDF-1.7\nBi mat cua Kien Giang\n%%EOF\n";
+    let (ct, body) = multipart(&csrf, "ca-kg", "C2a", "bi-mat.pdf", secret);
+    let res = kg.post_raw(&format!("/covenants/{COV}/yearend/evidence"), &ct, &body);
+    assert_eq!(res.status, 303, "{}", res.body);
+    let stolen = s.read().review(&cov()).unwrap().dossiers[&unit("ca-kg")].entries["C2a"].evidence
+        [0]
+    .clone();
+    let save = |u: &str, files: Vec<Evidence>| {
+        serde_json::json!({"action": "save_dossier", "covenant": COV, "unit": u,
+            "entries": {"C2a": entry(files)}})
+    };
+    let ag = signed_in(&app, "lanhdao-ag");
+    let path = format!("/api/v1/covenants/{COV}/yearend");
+    let res = ag.post_json(&path, save("ca-ag", vec![stolen.clone()]));
+    assert_eq!(res.status, 422, "{}", res.body);
+    assert_eq!(res.json()["error"], "yearend_evidence_not_uploaded");
+    let res = ag.post_json(
+        "/api/v1/commands",
+        serde_json::json!({"command": "year_end",
+        "action": "save_dossier", "covenant": COV, "unit": "ca-ag",
+        "entries": {"C2a": entry(vec![stolen.clone()])}}),
+    );
+    assert_eq!(
+        res.json()["error"],
+        "yearend_evidence_not_uploaded",
+        "{}",
+        res.body
+    );
+    let view = s.read();
+    let ag_dossier = &view.review(&cov()).unwrap().dossiers[&unit("ca-ag")];
+    assert!(
+        ag_dossier.entries["C2a"].evidence.is_empty(),
+        "nothing saved"
+    );
+    let url = format!("/covenants/{COV}/yearend/evidence/{}", stolen.sha256);
+    assert_eq!(ag.get(&url).status, 404);
+    // Kiên Giang's own save of the file it uploaded goes through, by the API too.
+    let res = kg.post_json(&path, save("ca-kg", vec![stolen.clone()]));
+    assert_eq!(res.status, 200, "{}", res.body);
+    // A save An Giang may not make says nothing of what Kiên Giang's dossier holds.
+    let mut invented = stolen.clone();
+    invented.sha256 = "ab".repeat(32);
+    let held = ag.post_json(&path, save("ca-kg", vec![stolen.clone()]));
+    let unknown = ag.post_json(&path, save("ca-kg", vec![invented]));
+    assert_eq!(held.status, 403, "{}", held.body);
+    assert_eq!((held.status, held.body), (unknown.status, unknown.body));
+    // Recorded for An Giang without the web's check (as a log could hold it), the entry still
+    // serves nothing: the stored file is not of its declared size.
+    let mut claimed = stolen.clone();
+    claimed.size = 5;
+    s.execute(
+        &Actor::System,
+        Command::YearEnd(Y::SaveDossier {
+            covenant: cov(),
+            unit: unit("ca-ag"),
+            entries: [("C2a".to_owned(), entry(vec![claimed]))]
+                .into_iter()
+                .collect(),
+        }),
+    )
+    .unwrap();
+    assert_eq!(ag.get(&url).status, 404);
+}
+
 /// When no assignment meets the hard constraints (Kiên Giang declared a conflict with every
 /// other member), the review page offers the secretariat a form to record its own assignment
 /// with a reason; a malformed line is refused beside the form and records nothing.

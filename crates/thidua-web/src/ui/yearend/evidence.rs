@@ -98,7 +98,7 @@ async fn attach(
     let name = Text::parse("file_name", &evidence::clean_name(&upload.file_name), 200)?;
     let sha256 = hex::encode(thidua_store::sha256(&upload.bytes));
     let file = Evidence {
-        sha256,
+        sha256: sha256.clone(),
         name,
         media_type: media_type.to_owned(),
         size: upload.bytes.len() as u64,
@@ -113,7 +113,7 @@ async fn attach(
     let bytes = upload.bytes.clone();
     app.blocking(move |app| Ok(app.service.store().put_blob(&bytes)?))
         .await?;
-    crate::api::execute(app, viewer, vec![cmd])
+    crate::api::execute_with_files(app, viewer, vec![cmd], &[sha256])
         .await
         .map(|_| ())
 }
@@ -184,8 +184,15 @@ pub async fn download(
         .blocking(move |app| Ok(app.service.store().get_blob(&hash)?))
         .await
     {
-        Ok(Some(b)) => b,
-        Ok(None) => return viewer_error(&viewer, ApiError::not_found()),
+        // Served only as what the dossier says it is: a stored file of another size or type is
+        // not this evidence.
+        Ok(Some(b))
+            if b.len() as u64 == file.size
+                && evidence::sniff(&b) == Some(file.media_type.as_str()) =>
+        {
+            b
+        }
+        Ok(_) => return viewer_error(&viewer, ApiError::not_found()),
         Err(e) => return viewer_error(&viewer, e),
     };
     let encoded: String = file
