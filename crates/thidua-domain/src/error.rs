@@ -148,7 +148,10 @@ pub enum DomainError {
     #[error("the regulation has no data element {0}")]
     UnknownElement(String),
     #[error("{element}: the value is {reason}")]
-    InvalidFigure { element: String, reason: String },
+    InvalidFigure {
+        element: String,
+        reason: crate::figures::FigureProblem,
+    },
     #[error("the report of {unit} for {window} is {status}: it cannot {action}")]
     ReportState {
         unit: String,

@@ -7,7 +7,7 @@
 //! `na`, `không áp dụng` or `KAD`; an empty cell is "not given".
 
 use rust_decimal::Decimal;
-use thidua_domain::figures::FigureValue;
+use thidua_domain::figures::{FigureProblem, FigureValue, FormElement};
 pub use thidua_scoring::input::NumberFormat;
 use thidua_scoring::input::{number_format_directive, parse_number};
 
@@ -68,21 +68,58 @@ pub fn figure(cell: &RawCell, format: NumberFormat) -> Result<Option<FigureValue
         .map_err(|e| (e.code, e.vi, e.en))
 }
 
-/// Reads one element's figure for a report: as [`figure`], and never negative; every refusal
-/// names the element.
+/// Reads one element's figure for a report: as [`figure`], then checked against what the
+/// regulation declares of the element ([`FormElement::check`]); every refusal names the element.
 pub fn element_figure(
     cell: &RawCell,
     format: NumberFormat,
-    element: &str,
+    element: &FormElement,
 ) -> Result<Option<FigureValue>, Refusal> {
+    let name = &element.name;
     match figure(cell, format) {
-        Ok(Some(FigureValue::Number(d))) if d.is_sign_negative() && !d.is_zero() => Err((
-            "invalid_figure",
-            format!("{element}: số liệu không được âm"),
-            format!("{element}: a figure cannot be negative"),
-        )),
+        Ok(Some(FigureValue::Number(d))) => match element.check(&d) {
+            Ok(()) => Ok(Some(FigureValue::Number(d))),
+            Err(problem) => {
+                let (vi, en) = problem_words(&problem, format);
+                Err((
+                    "invalid_figure",
+                    format!("{name}: {vi}"),
+                    format!("{name}: {en}"),
+                ))
+            }
+        },
         Ok(v) => Ok(v),
-        Err((code, vi, en)) => Err((code, format!("{element}: {vi}"), format!("{element}: {en}"))),
+        Err((code, vi, en)) => Err((code, format!("{name}: {vi}"), format!("{name}: {en}"))),
+    }
+}
+
+/// Why a figure is refused, in Vietnamese and English (a bound in the file's number format).
+fn problem_words(problem: &FigureProblem, format: NumberFormat) -> (String, String) {
+    match problem {
+        FigureProblem::Negative => (
+            "số liệu không được âm".into(),
+            "a figure cannot be negative".into(),
+        ),
+        FigureProblem::NotWhole => (
+            "chỉ tiêu đếm số lượng: phải là số nguyên".into(),
+            "the element counts things: a whole number".into(),
+        ),
+        FigureProblem::BelowMin(m) => (
+            format!("nhỏ hơn mức tối thiểu {}", format_bound(m, format)),
+            format!("below the minimum {}", format_bound(m, format)),
+        ),
+        FigureProblem::AboveMax(m) => (
+            format!("lớn hơn mức tối đa {}", format_bound(m, format)),
+            format!("above the maximum {}", format_bound(m, format)),
+        ),
+    }
+}
+
+fn format_bound(d: &Decimal, format: NumberFormat) -> String {
+    let plain = d.normalize().to_string();
+    match format {
+        NumberFormat::Vi => plain.replace('.', ","),
+        NumberFormat::Plain | NumberFormat::En => plain,
     }
 }
 
@@ -160,7 +197,17 @@ mod tests {
 
     #[test]
     fn an_element_figure_is_never_negative_and_its_errors_name_the_element() {
-        let read = |s: &str| element_figure(&RawCell::Text(s.into()), NumberFormat::Vi, "Số vụ");
+        let element = FormElement {
+            id: "crimes".into(),
+            name: "Số vụ".into(),
+            unit: Some("vụ".into()),
+            aggregate: "sum".into(),
+            missing: None,
+            min: None,
+            max: Some("1000".parse().unwrap()),
+            integer: true,
+        };
+        let read = |s: &str| element_figure(&RawCell::Text(s.into()), NumberFormat::Vi, &element);
         assert_eq!(read("-0").unwrap(), n("0"));
         let (code, vi, en) = read("-3").unwrap_err();
         assert_eq!(code, "invalid_figure");
@@ -169,5 +216,14 @@ mod tests {
             "{vi} {en}"
         );
         assert!(read("abc").unwrap_err().1.starts_with("Số vụ: "));
+        // A count is a whole number; a figure stays within the declared bounds.
+        assert_eq!(read("12").unwrap(), n("12"));
+        let (_, vi, en) = read("12,5").unwrap_err();
+        assert!(
+            vi.contains("số nguyên") && en.contains("whole number"),
+            "{vi}"
+        );
+        let (_, vi, _) = read("1.001").unwrap_err();
+        assert_eq!(vi, "Số vụ: lớn hơn mức tối đa 1000");
     }
 }

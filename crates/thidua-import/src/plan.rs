@@ -338,11 +338,7 @@ impl LongReader<'_> {
             }
             Some((key, true)) => key,
         };
-        let value = match element_figure(
-            cells.get(3).unwrap_or(&RawCell::Empty),
-            self.number,
-            &el.name,
-        ) {
+        let value = match element_figure(cells.get(3).unwrap_or(&RawCell::Empty), self.number, el) {
             Ok(Some(v)) => v,
             Ok(None) => {
                 self.errors.push(at(

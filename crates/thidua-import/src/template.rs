@@ -430,7 +430,7 @@ impl<'a> Reader<'a> {
         }
         let number = self.number.unwrap_or(NumberFormat::Plain);
         let value = cells.get(value_col).unwrap_or(&RawCell::Empty);
-        match element_figure(value, number, &element.name) {
+        match element_figure(value, number, element) {
             Ok(Some(v)) => {
                 self.filled.values.insert(id.to_owned(), v);
             }

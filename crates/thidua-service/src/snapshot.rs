@@ -24,8 +24,9 @@ use crate::{LogKey, Service, ServiceError, View};
 /// The first line of a snapshot's note. Raised whenever the state's serialised shape changes
 /// (a field added to `State` included), so that a snapshot an earlier release wrote is
 /// discarded at start-up, said why, and never compared with a state it cannot hold (format 3:
-/// the key ceremonies' used values, `State::ceremony_values`).
-const FORMAT: &str = "thidua-snapshot/3";
+/// the key ceremonies' used values, `State::ceremony_values`; format 4: the reporting form's
+/// `min`, `max` and `integer`).
+const FORMAT: &str = "thidua-snapshot/4";
 
 /// When the service writes snapshots by itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

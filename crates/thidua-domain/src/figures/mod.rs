@@ -121,9 +121,57 @@ pub struct FormElement {
     pub aggregate: String,
     /// The value the regulation uses when the figure is not given (it may then stay blank).
     pub missing: Option<Decimal>,
+    /// The smallest and largest figure the regulation allows (`min`, `max`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<Decimal>,
+    /// A count: only whole numbers (`integer = true`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub integer: bool,
+}
+
+/// Why a reported figure is refused: what the regulation declares of its element.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FigureProblem {
+    Negative,
+    /// The element counts things (`integer = true`).
+    NotWhole,
+    BelowMin(Decimal),
+    AboveMax(Decimal),
+}
+
+impl std::fmt::Display for FigureProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Negative => f.write_str("negative"),
+            Self::NotWhole => f.write_str("not a whole number"),
+            Self::BelowMin(m) => write!(f, "below the minimum {m}"),
+            Self::AboveMax(m) => write!(f, "above the maximum {m}"),
+        }
+    }
 }
 
 impl FormElement {
+    /// Checks a reported number against what the regulation declares of the element: never
+    /// negative, a whole number for a count, within `min` and `max`. The one rule for every
+    /// path a figure comes in by (the form, an import, the API).
+    pub fn check(&self, value: &Decimal) -> Result<(), FigureProblem> {
+        if value.is_sign_negative() && !value.is_zero() {
+            return Err(FigureProblem::Negative);
+        }
+        if self.integer && !value.fract().is_zero() {
+            return Err(FigureProblem::NotWhole);
+        }
+        if let Some(min) = self.min.filter(|m| value < m) {
+            return Err(FigureProblem::BelowMin(min));
+        }
+        if let Some(max) = self.max.filter(|m| value > m) {
+            return Err(FigureProblem::AboveMax(max));
+        }
+        Ok(())
+    }
+
     /// The value the scoring engine reads for this element from an approved report's `cell`:
     /// the figure, or the regulation's declared value for a figure left blank (so a month left
     /// blank counts as that value, and a yearly sum adds the months that were given); none for
@@ -170,6 +218,9 @@ impl Form {
                 unit: e.unit.clone(),
                 aggregate: e.aggregate.name().to_owned(),
                 missing: e.missing,
+                min: e.min,
+                max: e.max,
+                integer: e.integer,
             })
             .collect();
         Ok(Form {
@@ -762,12 +813,12 @@ fn check_values(
             .position(id)
             .ok_or_else(|| DomainError::UnknownElement(id.clone()))?;
         if let FigureValue::Number(d) = v {
-            if d.is_sign_negative() && !d.is_zero() {
-                return Err(DomainError::InvalidFigure {
+            form.elements[i]
+                .check(d)
+                .map_err(|reason| DomainError::InvalidFigure {
                     element: form.elements[i].name.clone(),
-                    reason: "negative".into(),
-                });
-            }
+                    reason,
+                })?;
         }
     }
     for (id, c) in comments {

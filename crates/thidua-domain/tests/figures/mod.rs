@@ -219,6 +219,28 @@ fn bad_figures_are_refused_with_a_code_and_change_nothing() {
         err.to_string().contains("Tội phạm về trật tự xã hội"),
         "named by the element: {err}"
     );
+    // A count is a whole number: 12,5 crimes is refused whatever path it comes by.
+    let mut half = full_values();
+    half.insert("crimes".into(), num("12.5"));
+    let err = decide(
+        &w.state,
+        &user("canbo.kg"),
+        Command::SaveFigures {
+            covenant: cov(),
+            unit: u("ca-kg"),
+            window: "M01".into(),
+            values: half,
+            comments: BTreeMap::new(),
+        },
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        thidua_domain::DomainError::InvalidFigure {
+            element: "Tội phạm về trật tự xã hội".into(),
+            reason: thidua_domain::figures::FigureProblem::NotWhole,
+        }
+    );
     let mut unknown = full_values();
     unknown.insert("nothing".into(), num("1"));
     let save = |values, window: &str| Command::SaveFigures {

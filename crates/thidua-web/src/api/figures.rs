@@ -497,14 +497,13 @@ pub fn parse_figures(
     let mut out = FigureMap::new();
     let mut errors = Vec::new();
     for (id, text) in raw {
-        let name = form
-            .elements
-            .iter()
-            .find(|e| &e.id == id)
-            .map(|e| e.name.clone())
-            .unwrap_or_else(|| id.clone());
         let cell = thidua_import::table::RawCell::Text(text.trim().to_owned());
-        match thidua_import::number::element_figure(&cell, number, &name) {
+        // An element the form lacks is read as any figure, for the domain to refuse by name.
+        let read = match form.elements.iter().find(|e| &e.id == id) {
+            Some(element) => thidua_import::number::element_figure(&cell, number, element),
+            None => thidua_import::number::figure(&cell, number),
+        };
+        match read {
             Ok(Some(v)) => {
                 out.insert(id.clone(), v);
             }

@@ -289,6 +289,25 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
 /// ([`status_word`]), `{action}` ([`action_word`]), `{rule}` (the rule's own name, as the
 /// regulation writes it), `{elements}` and `{element}` (the elements' names). `None`: the
 /// code's sentence ([`error`]) says everything there is.
+/// Why a figure is refused, as the refusal's `{problem}` (a bound written the page's way).
+pub fn problem_words(lang: Lang, problem: &thidua_domain::figures::FigureProblem) -> String {
+    use thidua_domain::figures::FigureProblem as P;
+    let bound = |d: &rust_decimal::Decimal| match lang {
+        Lang::Vi => crate::format::decimal(d),
+        Lang::En => d.normalize().to_string(),
+    };
+    match (problem, lang) {
+        (P::Negative, Lang::Vi) => "không được âm".into(),
+        (P::Negative, Lang::En) => "it must not be negative".into(),
+        (P::NotWhole, Lang::Vi) => "chỉ tiêu đếm số lượng, phải là số nguyên".into(),
+        (P::NotWhole, Lang::En) => "the element counts things: a whole number".into(),
+        (P::BelowMin(m), Lang::Vi) => format!("nhỏ hơn mức tối thiểu {}", bound(m)),
+        (P::BelowMin(m), Lang::En) => format!("below the minimum {}", bound(m)),
+        (P::AboveMax(m), Lang::Vi) => format!("lớn hơn mức tối đa {}", bound(m)),
+        (P::AboveMax(m), Lang::En) => format!("above the maximum {}", bound(m)),
+    }
+}
+
 pub fn refusal(lang: Lang, code: &str) -> Option<&'static str> {
     let (vi, en) = match code {
         "report_state" => (
@@ -308,8 +327,8 @@ pub fn refusal(lang: Lang, code: &str) -> Option<&'static str> {
             "Some figures are missing ({elements}): enter a number, or “n/a” when the element does not apply.",
         ),
         "invalid_figure" => (
-            "Số liệu «{element}» không hợp lệ: không được âm.",
-            "The figure of “{element}” is invalid: it must not be negative.",
+            "Số liệu «{element}» không hợp lệ: {problem}.",
+            "The figure of “{element}” is invalid: {problem}.",
         ),
         "figures_exist" => (
             "Số liệu của {unit} kỳ {window} đã có.",

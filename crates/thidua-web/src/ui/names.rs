@@ -278,7 +278,10 @@ pub fn domain_error_in(
         E::ReportIncomplete(elements) => {
             figures_sentence(&[("elements", elements.replace("; ", ", "))])
         }
-        E::InvalidFigure { element, .. } => figures_sentence(&[("element", element.clone())]),
+        E::InvalidFigure { element, reason } => figures_sentence(&[
+            ("element", element.clone()),
+            ("problem", figures::problem_words(lang, reason)),
+        ]),
         _ => lang.error(e.code()).to_owned(),
     }
 }
@@ -330,7 +333,7 @@ mod tests {
             E::ReportIncomplete("Số vụ phạm tội; Số tin tiếp nhận".into()),
             E::InvalidFigure {
                 element: "Số vụ phạm tội".into(),
-                reason: "negative".into(),
+                reason: thidua_domain::figures::FigureProblem::NotWhole,
             },
             E::FiguresExist {
                 unit: "ca-kg".into(),

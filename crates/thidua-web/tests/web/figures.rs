@@ -331,6 +331,23 @@ fn flow(app: &TestApp) {
         "{}",
         r.body
     );
+    // A count is a whole number, said beside the field; nothing is saved.
+    let r = officer.post_form(
+        &format!("/covenants/{COV}/figures/ca-kg/M04"),
+        &[
+            ("csrf", &page.csrf()),
+            ("v_crimes", "12,5"),
+            ("action", "save"),
+        ],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("id=\"v-crimes-error\"")
+            && r.body
+                .contains("Tội phạm về trật tự xã hội: chỉ tiêu đếm số lượng: phải là số nguyên"),
+        "{}",
+        r.body
+    );
     let r = officer.post_form(
         &format!("/covenants/{COV}/figures/ca-kg/M04"),
         &[
