@@ -57,7 +57,39 @@ async function postCommand(csrf, command) {
   return body;
 }
 
-async function vote(form, module) {
+// What the ticks choose: { selection } for the ballot module, or { code } of the sentence that
+// refuses them (said beside the choices; nothing is sent). An explicit choice is required:
+// at least one candidate, or the abstention, never both; leaving every box empty does not
+// send a ballot approving nobody.
+function chosenSelection(form) {
+  const context = JSON.parse(form.dataset.context);
+  const abstain = form.querySelector("input[name=abstain]").checked;
+  const chosen = Array.from(form.querySelectorAll("input[name=candidate]:checked"))
+    .map((box) => Number(box.value));
+  if (abstain && chosen.length > 0) return { code: "both_chosen" };
+  if (abstain) return { selection: "abstain" };
+  if (chosen.length === 0) return { code: "none_chosen" };
+  if (chosen.length > context.seats) return { code: "too_many" };
+  return { selection: { approve: chosen } };
+}
+
+// Shows (code) or clears (null) the refusal of the choices beside them.
+function showChoiceError(form, code) {
+  const box = document.getElementById("vote-choice-error");
+  const fieldset = document.getElementById("vote-choices");
+  if (!code) {
+    box.hidden = true;
+    fieldset.removeAttribute("aria-describedby");
+    return;
+  }
+  box.textContent = JSON.parse(form.dataset.messages)[code];
+  box.hidden = false;
+  fieldset.setAttribute("aria-describedby", "vote-choice-error");
+  document.getElementById("vote-status").textContent = "";
+  fieldset.querySelector("input").focus();
+}
+
+async function vote(form, module, selection) {
   const d = form.dataset;
   const context = JSON.parse(d.context);
   const status = document.getElementById("vote-status");
@@ -73,15 +105,6 @@ async function vote(form, module) {
     localStorage.setItem(storageKey, JSON.stringify(key));
     d.registeredKey = key.public;
   }
-  const abstain = form.querySelector("input[name=abstain]").checked;
-  const chosen = Array.from(form.querySelectorAll("input[name=candidate]:checked"))
-    .map((box) => Number(box.value));
-  if (!abstain && chosen.length > context.seats) {
-    const err = new Error("too many candidates");
-    err.code = "too_many";
-    throw err;
-  }
-  const selection = abstain ? "abstain" : { approve: chosen };
   status.textContent = d.working;
   const { ballot, hash } = module.createBallot(context, d.electionKey, key.secret, selection);
   const receipt = await postCommand(d.csrf, {
@@ -106,11 +129,16 @@ document.addEventListener("DOMContentLoaded", () => {
     window.thiduaBallot = module;
     form.hidden = false;
     document.getElementById("vote-cli-only").hidden = true;
+    form.addEventListener("change", () => showChoiceError(form, null));
     form.addEventListener("submit", (event) => {
       event.preventDefault();
+      // The choices are checked before anything is sent (not even the voting key).
+      const { selection, code } = chosenSelection(form);
+      showChoiceError(form, code);
+      if (code) return;
       const button = form.querySelector("button[type=submit]");
       button.disabled = true;
-      vote(form, module)
+      vote(form, module, selection)
         .catch((err) => {
           // The page's own sentences, in its language; never the English of the ballot code
           // or of the API's message.

@@ -9,6 +9,7 @@ use axum::http::{header, HeaderMap};
 use axum::response::Response;
 use thidua_transparency::api::{witness_list, WitnessEntry};
 
+use super::names::{self, Named};
 use super::proof::LogStatus;
 use super::{render, Layout};
 use crate::auth::{request_lang, MaybeViewer};
@@ -28,13 +29,22 @@ struct TransparencyPage {
     witnessed: String,
     /// This server's address as the client reached it, for the example commands.
     server: String,
-    witnesses: Vec<WitnessEntry>,
+    /// The registered witness keys, each with its unit's name linking to the unit's page.
+    witnesses: Vec<WitnessRow>,
     /// "A checkpoint counts as witnessed once it carries k cosignatures…", empty without keys.
     quorum: String,
     /// Where the quorum comes from: the policy's log index, or the default.
     policy: String,
     /// `thidua verify` with the log key and the keys of the witnesses that count.
     verify: String,
+}
+
+/// A registered witness key as the table shows it: the unit by its name (its page linked).
+struct WitnessRow {
+    unit: Named,
+    key: String,
+    registered_at: u64,
+    counts: bool,
 }
 
 /// The `thidua verify` command that checks the log with its key and the witnesses that count,
@@ -102,7 +112,22 @@ pub async fn transparency(
         .witnessing
         .as_ref()
         .map_or_else(thidua_transparency::Quorum::from_env, |x| x.quorum);
-    let list = witness_list(&app.service.read(), fallback);
+    let state = app.service.read();
+    let list = witness_list(&state, fallback);
+    // The unit's name where the unit is known (a key names a member unit); its id otherwise.
+    let witnesses = list
+        .witnesses
+        .iter()
+        .map(|w| WitnessRow {
+            unit: match thidua_domain::UnitId::parse(&w.unit) {
+                Ok(id) => names::unit(&state, &id),
+                Err(_) => Named::data(w.unit.clone()),
+            },
+            key: w.key.clone(),
+            registered_at: w.registered_at,
+            counts: w.counts,
+        })
+        .collect();
     let key = app.service.key().verifier_key().to_owned();
     let server = format!("{scheme}://{host}");
     let page = TransparencyPage {
@@ -124,7 +149,7 @@ pub async fn transparency(
             list.quorum,
             w.token_placeholder,
         ),
-        witnesses: list.witnesses,
+        witnesses,
         key,
         server,
         w,

@@ -564,3 +564,233 @@ fn vote_commands_cannot_tell_another_clusters_election_from_a_missing_one() {
         assert_ne!(hidden.status, 200);
     }
 }
+
+/// Over HTTP: the ballot page refuses, beside the choices, a ballot with nothing ticked (no
+/// candidate, no abstention) and one with candidates and the abstention both ticked, in the
+/// viewer's language; the sentences are served with the page (the script only shows them).
+/// Leaving every box empty never sends a ballot approving nobody: an empty ballot is an
+/// explicit abstention (`thidua vote` likewise asks for `--approve`, `--abstain` or `--none`).
+#[test]
+fn the_ballot_page_asks_for_an_explicit_choice() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    election(&app);
+    let leader = super::support::signed_in(&app, "lanhdao-ag");
+    let path = format!("/elections/{ELECTION}/vote?unit=ca-ag");
+    let vi = leader.get(&path);
+    assert_eq!(vi.status, 200, "{}", vi.body);
+    let none_vi = "Chưa có lựa chọn: hãy đánh dấu ít nhất một đơn vị đồng ý, hoặc đánh dấu \
+                   “Không biểu quyết”. Phiếu chưa được gửi.";
+    let beside = format!(
+        "<p class=\"field-error\" id=\"vote-choice-error\" role=\"alert\" hidden>{none_vi}</p>\n</fieldset>"
+    );
+    assert!(vi.body.contains(&beside), "{}", vi.body);
+    let abstain = vi.body.find("id=\"abstain\"").unwrap();
+    assert!(
+        abstain < vi.body.find(&beside).unwrap(),
+        "after the choices"
+    );
+    assert!(vi.body.contains("<fieldset id=\"vote-choices\">"));
+    // The script's sentences, by code (in the form's data).
+    for code in ["none_chosen", "both_chosen", "too_many"] {
+        assert!(vi.body.contains(code), "{code}: {}", vi.body);
+    }
+    assert!(
+        vi.body
+            .contains("Đã đánh dấu cả đơn vị lẫn “Không biểu quyết”: hãy bỏ một trong hai."),
+        "{}",
+        vi.body
+    );
+    english(&leader);
+    let en = leader.get(&path).body;
+    assert!(
+        en.contains(
+            "hidden>Nothing chosen: tick at least one unit you approve, or tick “Abstain”. \
+             The ballot was not sent.</p>"
+        ),
+        "{en}"
+    );
+    assert!(
+        en.contains("Both units and “Abstain” are ticked: untick one or the other."),
+        "{en}"
+    );
+    // Nothing was sent by reading the page.
+    let id = ElectionId::parse(ELECTION).unwrap();
+    let e = app.service.read().election(&id).unwrap().clone();
+    assert!(e.rounds[0].ballots.is_empty() && e.voter_keys.is_empty());
+}
+
+/// Over HTTP: the receipt check says, beside each field, what is missing or wrong once the
+/// form is sent (a hash without the record number, a hash that is not 64 hexadecimal digits,
+/// a record number without the hash), in both languages; the first visit says nothing, and a
+/// receipt given in full is still checked.
+#[test]
+fn the_receipt_check_says_what_is_missing_or_wrong() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    let mut rehearsal = election(&app);
+    let id = ElectionId::parse(ELECTION).unwrap();
+    let e = app.service.read().election(&id).unwrap().clone();
+    let u = unit("ca-ag");
+    let register = rehearsal.voter_key(&e, &u);
+    let ballot = rehearsal.ballot(&e, &u, &thidua_ballot::Selection::Abstain);
+    app.service
+        .execute_all(
+            &leader_of(&u),
+            vec![Command::Vote(register), Command::Vote(ballot)],
+        )
+        .unwrap();
+    let cast = app.service.read().election(&id).unwrap().rounds[0].ballots[&u].clone();
+    let leader = super::support::signed_in(&app, "lanhdao-ag");
+    let receipt = |query: &str| {
+        let r = leader.get(&format!("/elections/{ELECTION}/receipt{query}"));
+        assert_eq!(r.status, 200, "{query}: {}", r.body);
+        r.body
+    };
+    let index_error = "id=\"receipt-index-error\"";
+    let hash_error = "id=\"receipt-hash-error\"";
+
+    // The first visit: nothing asked, nothing said.
+    let first = receipt("");
+    assert!(!first.contains(index_error) && !first.contains(hash_error));
+    assert!(!first.contains("aria-invalid") && !first.contains("receipt-result"));
+
+    // A short hash, no record number: both said, the typed hash kept.
+    let short = receipt("?hash=abc");
+    assert!(
+        short.contains(
+            "<p class=\"field-error\" id=\"receipt-index-error\">Nhập số thứ tự trong sổ (in trên biên nhận).</p>"
+        ),
+        "{short}"
+    );
+    assert!(
+        short.contains(
+            "<p class=\"field-error\" id=\"receipt-hash-error\">Mã băm gồm 64 chữ số hệ 16 (0–9, a–f), như in trên biên nhận.</p>"
+        ),
+        "{short}"
+    );
+    assert!(short.contains("value=\"abc\" autocomplete=\"off\" spellcheck=\"false\" aria-invalid=\"true\" aria-describedby=\"receipt-hash-error\">"), "{short}");
+    assert!(!short.contains("receipt-result"));
+
+    // The ballot's full hash without its record number: only the number is asked for.
+    let no_index = receipt(&format!("?hash={}", cast.hash));
+    assert!(no_index.contains("Nhập số thứ tự trong sổ"), "{no_index}");
+    assert!(!no_index.contains(hash_error), "{no_index}");
+    assert!(!no_index.contains("receipt-result"));
+    // Sent empty: both asked for.
+    let empty = receipt("?index=&hash=");
+    assert!(empty.contains("Nhập số thứ tự trong sổ"), "{empty}");
+    assert!(empty.contains("Nhập mã băm của phiếu"), "{empty}");
+    // A record number without the hash; a hash with a letter out of hexadecimal.
+    let no_hash = receipt(&format!("?index={}", cast.index));
+    assert!(no_hash.contains("Nhập mã băm của phiếu"), "{no_hash}");
+    assert!(!no_hash.contains(index_error), "{no_hash}");
+    let bad = format!("{}g", &cast.hash[..63]);
+    let not_hex = receipt(&format!("?index={}&hash={bad}", cast.index));
+    assert!(not_hex.contains("Mã băm gồm 64 chữ số hệ 16"), "{not_hex}");
+    assert!(!not_hex.contains("receipt-result"));
+
+    // In full (upper case as some type it): checked, and counted.
+    let full = receipt(&format!(
+        "?index={}&hash={}",
+        cast.index,
+        cast.hash.to_ascii_uppercase()
+    ));
+    assert!(
+        !full.contains(index_error) && !full.contains(hash_error),
+        "{full}"
+    );
+    assert!(
+        full.contains("Đây là phiếu được tính của đơn vị."),
+        "{full}"
+    );
+
+    english(&leader);
+    let short = receipt("?hash=abc");
+    assert!(
+        short.contains("Enter the record number (printed on the receipt).</p>"),
+        "{short}"
+    );
+    assert!(
+        short.contains(
+            "The ballot hash is 64 hexadecimal digits (0–9, a–f), as printed on the receipt.</p>"
+        ),
+        "{short}"
+    );
+    let no_hash = receipt(&format!("?index={}", cast.index));
+    assert!(
+        no_hash.contains("Enter the ballot hash (printed on the receipt).</p>"),
+        "{no_hash}"
+    );
+}
+
+/// In Chromium: "Mã hoá và gửi phiếu" with nothing ticked, or with a unit and "Không biểu
+/// quyết" both ticked, says so beside the choices and sends nothing (not even the voting key);
+/// the sentence goes once a box changes; the abstention alone is sent.
+#[test]
+fn browser_ballot_asks_for_an_explicit_choice() {
+    let Some(b) = Browser::start() else {
+        return;
+    };
+    let app = spawn(Backend::Sqlite).unwrap();
+    election(&app);
+    let id = ElectionId::parse(ELECTION).unwrap();
+    let nothing_sent = || {
+        let e = app.service.read().election(&id).unwrap().clone();
+        e.rounds[0].ballots.is_empty() && e.voter_keys.is_empty()
+    };
+    b.sign_in(&app, "lanhdao-ag");
+    b.goto(&format!(
+        "{}/elections/{ELECTION}/vote?unit=ca-ag",
+        app.base
+    ));
+    assert!(b.wait_for("#vote-cli-only[hidden]"), "{}", b.source());
+    assert!(b.find("#vote-choice-error:not([hidden])").is_none());
+
+    b.click("#vote-submit");
+    assert!(
+        b.wait_for("#vote-choice-error:not([hidden])"),
+        "{}",
+        b.source()
+    );
+    assert!(
+        b.text("#vote-choice-error")
+            .contains("Chưa có lựa chọn: hãy đánh dấu ít nhất một đơn vị đồng ý"),
+        "{}",
+        b.text("#vote-choice-error")
+    );
+    assert_eq!(b.focused(), "candidate-0", "the focus goes to the choices");
+    assert!(b
+        .find("#vote-choices[aria-describedby=vote-choice-error]")
+        .is_some());
+    assert!(b.find("#vote-receipt[hidden]").is_some());
+    b.shots("vote-nothing-chosen");
+
+    // A unit and the abstention: refused as well.
+    b.click("#candidate-0");
+    assert!(
+        b.wait_for("#vote-choice-error[hidden]"),
+        "a change clears the sentence"
+    );
+    b.click("#abstain");
+    b.click("#vote-submit");
+    assert!(b.wait_for("#vote-choice-error:not([hidden])"));
+    assert!(
+        b.text("#vote-choice-error")
+            .contains("Đã đánh dấu cả đơn vị lẫn “Không biểu quyết”"),
+        "{}",
+        b.text("#vote-choice-error")
+    );
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(nothing_sent(), "no voting key, no ballot");
+
+    // The abstention alone is a ballot.
+    b.click("#candidate-0");
+    b.click("#vote-submit");
+    assert!(
+        b.wait_for("#vote-receipt:not([hidden])"),
+        "{}",
+        b.text("#vote-status")
+    );
+    assert!(b.find("#vote-choice-error[hidden]").is_some());
+    let e = app.service.read().election(&id).unwrap().clone();
+    assert!(e.rounds[0].ballots.contains_key(&unit("ca-ag")));
+}

@@ -421,3 +421,35 @@ fn without_witnessing_nothing_is_shown_as_witnessed() {
     assert!(rows.iter().all(|c| !c.witnessed && c.size == Some(signed)));
     assert!(!page.body.contains("đơn vị nhân chứng xác nhận (bản chốt"));
 }
+
+/// `/transparency` names each witness key's unit by its name, linked to the unit's page (as
+/// every page names units), for anyone; the verify command keeps the units' ids.
+#[test]
+fn the_transparency_page_names_the_witnesses_units() {
+    let app = spawn_witnessed(Backend::Sqlite, Quorum::Units(2)).unwrap();
+    witness_everything(&app);
+    let anonymous = Client::new(&app.base).get("/transparency");
+    let signed = signed_in(&app, "canbo-dt").get("/transparency");
+    for page in [anonymous, signed] {
+        assert_eq!(page.status, 200);
+        let start = page.body.find("id=\"witness-keys\"").expect("the table");
+        let end = start + page.body[start..].find("</table>").unwrap();
+        let table = &page.body[start..end];
+        for (id, name) in [
+            ("ca-kg", "Công an tỉnh Kiên Giang"),
+            ("ca-ag", "Công an tỉnh An Giang"),
+        ] {
+            assert!(
+                table.contains(&format!(
+                    "<th scope=\"row\"><a href=\"/units/{id}\" lang=\"vi\">{name}</a></th>"
+                )),
+                "{table}"
+            );
+            assert!(!table.contains(&format!("<code>{id}</code>")), "{table}");
+            assert!(
+                page.body.contains(&format!("--witness {id}=")),
+                "the command keeps the id"
+            );
+        }
+    }
+}

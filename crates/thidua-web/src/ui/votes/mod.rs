@@ -327,8 +327,10 @@ struct VotePage {
     messages: String,
 }
 
-/// The codes a ballot sent from the voting page can be refused with, beside `too_many` (more
-/// candidates ticked than seats, checked in the page) and `other`.
+/// The codes a ballot sent from the voting page can be refused with, beside the choices the
+/// page itself refuses before anything is sent (`too_many`: more candidates ticked than seats;
+/// `none_chosen`: neither a candidate nor the abstention; `both_chosen`: candidates and the
+/// abstention) and `other`.
 const BALLOT_REFUSALS: &[&str] = &[
     "ballot_invalid",
     "ballot_bad_signature",
@@ -355,6 +357,8 @@ fn ballot_messages(lang: crate::i18n::Lang, s: &VoteStrings, seats: u32) -> Stri
         .map(|c| ((*c).to_owned(), lang.error(c).into()))
         .collect();
     out.insert("too_many".into(), s.too_many(seats).into());
+    out.insert("none_chosen".into(), s.vote_choose_none.into());
+    out.insert("both_chosen".into(), s.vote_choose_both.into());
     out.insert("other".into(), s.vote_failed.into());
     serde_json::Value::Object(out).to_string()
 }
@@ -437,8 +441,10 @@ struct ReceiptPage {
     title: String,
     index: String,
     hash: String,
-    /// The index typed is not a number.
-    index_error: bool,
+    /// What is wrong with the record number asked with (missing, not a number), said beside it.
+    index_error: Option<&'static str>,
+    /// What is wrong with the hash asked with (missing, not 64 hexadecimal digits).
+    hash_error: Option<&'static str>,
     /// None: nothing asked yet; Some((found, counted, unit)).
     result: Option<(bool, bool, Option<Named>)>,
 }
@@ -454,12 +460,24 @@ async fn receipt_page(
         Err(err) => return viewer_error(&viewer, err),
     };
     let s = strings(viewer.lang.code());
+    // Once either field is given (the form sent), each is required; the first visit asks
+    // nothing and says nothing.
+    let asked = q.index.is_some() || q.hash.is_some();
     let hash = q.hash.unwrap_or_default().trim().to_ascii_lowercase();
     let typed = q.index.unwrap_or_default().trim().to_owned();
     let parsed = typed.parse::<u64>().ok();
-    let index_error = !typed.is_empty() && parsed.is_none();
+    let index_error = if typed.is_empty() {
+        asked.then_some(s.receipt_index_missing)
+    } else {
+        parsed.is_none().then_some(s.receipt_index_invalid)
+    };
+    let hash_error = if hash.is_empty() {
+        asked.then_some(s.receipt_hash_missing)
+    } else {
+        (!is_ballot_hash(&hash)).then_some(s.receipt_hash_invalid)
+    };
     let result = match parsed {
-        Some(index) if !hash.is_empty() => {
+        Some(index) if hash_error.is_none() && index_error.is_none() => {
             let event = app
                 .blocking(move |app| Ok(app.service.store().entries(index, index + 1)?))
                 .await
@@ -497,8 +515,14 @@ async fn receipt_page(
         index: typed,
         hash,
         index_error,
+        hash_error,
         result,
     })
+}
+
+/// A ballot's hash as receipts print it: 64 hexadecimal digits (lowercased before).
+fn is_ballot_hash(hash: &str) -> bool {
+    hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 #[derive(Deserialize)]
