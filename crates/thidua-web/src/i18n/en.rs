@@ -174,6 +174,7 @@ pub static STRINGS: Strings = Strings {
     title_label: "Title",
     place_label: "Place of signing",
     signing_date_label: "Signing date (dd/mm/yyyy)",
+    signing_date_name: "Signing date",
     regulation_label: "Scoring regulation",
     line: "Line",
     amend_draft: "Amend the draft",

@@ -301,6 +301,8 @@ pub struct Strings {
     pub title_label: &'static str,
     pub place_label: &'static str,
     pub signing_date_label: &'static str,
+    /// The signing date's label without its format, naming the field in an error summary.
+    pub signing_date_name: &'static str,
     pub regulation_label: &'static str,
     pub line: &'static str,
     pub amend_draft: &'static str,

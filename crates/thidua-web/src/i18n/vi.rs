@@ -174,6 +174,7 @@ pub static STRINGS: Strings = Strings {
     title_label: "Tiêu đề",
     place_label: "Địa điểm ký",
     signing_date_label: "Ngày ký (dd/mm/yyyy)",
+    signing_date_name: "Ngày ký",
     regulation_label: "Quy định chấm điểm",
     line: "Dòng",
     amend_draft: "Sửa dự thảo",

@@ -425,8 +425,20 @@ pub async fn create_user(
     if let Err(e) = crate::accounts::check_password_policy(&f.password) {
         errors.push("user", "password", lang.error(e.code()));
     }
+    // What was typed comes back with any message or warning; the password never does.
+    let typed = || {
+        HashMap::from([
+            ("id".to_owned(), f.id.clone()),
+            ("display_name".to_owned(), f.display_name.clone()),
+        ])
+    };
     let (Some(id), Some(name), true) = (id, name, errors.is_empty()) else {
-        return again(&app, &viewer, "people", errors).await;
+        let back = Back {
+            errors,
+            form: typed(),
+            ..Back::default()
+        };
+        return admin_view(&app, &viewer, "people", back, false).await;
     };
     let warnings = user_warnings(
         lang.strings(),
@@ -435,13 +447,9 @@ pub async fn create_user(
         name.as_str(),
     );
     if !warnings.is_empty() && f.confirm.is_empty() {
-        let form = HashMap::from([
-            ("id".to_owned(), f.id.clone()),
-            ("display_name".to_owned(), f.display_name.clone()),
-        ]);
         let back = Back {
             warnings,
-            form,
+            form: typed(),
             ..Back::default()
         };
         return admin_view(&app, &viewer, "people", back, false).await;
@@ -454,7 +462,12 @@ pub async fn create_user(
     if let Err(e) = api_mod::execute(&app, &viewer, vec![command]).await {
         let mut errors = FieldErrors::default();
         errors.push("user", "id", lang.error(e.code));
-        return again(&app, &viewer, "people", errors).await;
+        let back = Back {
+            errors,
+            form: typed(),
+            ..Back::default()
+        };
+        return admin_view(&app, &viewer, "people", back, false).await;
     }
     let password = f.password;
     match app

@@ -90,7 +90,7 @@ fn show(
     viewer: &Viewer,
     form: Form,
     v: Values,
-    errors: Errors,
+    mut errors: Errors,
     listing: Vec<RegLine>,
 ) -> Response {
     let Form {
@@ -112,6 +112,17 @@ fn show(
         "amend" => t.amend_draft,
         _ => t.propose_version,
     };
+    // The summary names each field ("Địa điểm ký: Không được để trống."); a row's fields are
+    // named where they are read ([`targets::parse_rows`]).
+    errors.name_fields(&[
+        ("covenant", t.covenant_id_label),
+        ("movement", t.movement),
+        ("title", t.title_label),
+        ("place", t.place_label),
+        ("date", t.signing_date_name),
+        ("targets", t.targets),
+        ("regulation", t.regulation_text),
+    ]);
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {

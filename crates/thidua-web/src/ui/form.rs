@@ -53,6 +53,17 @@ impl Errors {
         }
     }
 
+    /// Names the fields in the summary: each message for a field of `labels` (id, label) that
+    /// says nothing of where it is gets the field's label ("Địa điểm ký: Không được để trống."),
+    /// whoever pushed it (the form's reading, a shared helper, the domain's refusal).
+    pub fn name_fields(&mut self, labels: &[(&str, &str)]) {
+        for e in self.0.iter_mut().filter(|e| e.context.is_empty()) {
+            if let Some((_, label)) = labels.iter().find(|(id, _)| *id == e.id) {
+                e.context = (*label).to_owned();
+            }
+        }
+    }
+
     /// The message for the field `id` (templates call this beside each field).
     pub fn get(&self, id: &str) -> Option<&str> {
         self.0

@@ -169,12 +169,16 @@ pub fn parse_rows(
     assign_ids(&mut built);
     let targets: Vec<Target> = built.iter().map(|(_, t)| t.clone()).collect();
     let cx = Context { year, indicators };
+    // Rows were filled in but none could be read: their problems are beside their fields, and
+    // "a covenant needs 1 to 100 targets" (for a form with no target at all) would mislead.
+    let unread = targets.is_empty() && errors.iter().count() > before;
     for p in target::problems(&targets, &cx) {
         match built.get(p.index) {
             Some((row, _)) if !targets.is_empty() => {
                 let (id, context) = field_id(lang, *row, p.field);
                 errors.push_in(id, context, lang.error(p.error.code()));
             }
+            _ if unread => {}
             _ => errors.push("targets", lang.error(p.error.code())),
         }
     }
@@ -409,6 +413,24 @@ mod tests {
         );
         assert_eq!(errors[1].1, vi::error("duplicate_target"));
         assert_eq!(errors[2].1, vi::error("target_range_reversed"));
+    }
+
+    #[test]
+    fn a_filled_row_with_a_problem_is_not_told_as_no_target() {
+        let (targets, errors) = read(&[row(
+            "reduce_at_least",
+            "Giảm tội phạm",
+            "5",
+            "",
+            "năm ngoái",
+        )]);
+        assert!(targets.is_none());
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].0, "t0-baseline");
+        let (_, errors) = read(&[Row::default()]);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].0, "targets");
+        assert_eq!(errors[0].1, vi::error("target_count"));
     }
 
     #[test]

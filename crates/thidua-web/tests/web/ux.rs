@@ -27,6 +27,7 @@ browser_scenarios!(
     merged_unit_refused,
     names_in_history,
     issue_a_frozen_covenant,
+    enter_in_a_field_keeps_the_targets,
     tour,
 );
 
@@ -213,6 +214,72 @@ fn targets_with_errors_beside_the_rows(b: &Browser, app: &TestApp) {
         "{targets}"
     );
     assert!(targets.contains("Tỷ lệ đạt trên 75%"), "{targets}");
+}
+
+/// Presses Enter in the field `css` (the keyboard's implicit submission of its form).
+fn press_enter(b: &Browser, css: &str) {
+    let el = b.must(css);
+    b.cmd(
+        "POST",
+        &format!("/element/{el}/value"),
+        Some(serde_json::json!({"text": "\u{E007}"})),
+    );
+}
+
+/// Enter in a text field of the covenant form saves, as "Lưu" does: it never presses a row's
+/// "Bỏ chỉ tiêu" (the first button of the form used to be row 1's removal). The default button
+/// is first in the form, out of the Tab order and hidden from screen readers. The same form
+/// amends a draft.
+fn enter_in_a_field_keeps_the_targets(b: &Browser, app: &TestApp) {
+    b.sign_in(app, "thuky12");
+    b.goto(&format!(
+        "{}/clusters/cum-12/covenants/new?year=2024",
+        app.base
+    ));
+    assert!(b.wait_for("#t0-subject"));
+    let first = b.exec("return document.querySelector('#covenant-form [type=submit]').id");
+    assert_eq!(first, "default-save", "the default button comes first");
+    assert_eq!(attribute(b, "#default-save", "value"), "save");
+    assert_eq!(attribute(b, "#default-save", "tabindex"), "-1");
+    assert_eq!(attribute(b, "#default-save", "aria-hidden"), "true");
+    b.type_into("#covenant", "gu-12-2024-b");
+    b.type_into("#place", "Cà Mau");
+    b.type_into("#date", "20/04/2024");
+    b.type_into("#t0-area", "Phòng, chống tội phạm");
+    b.type_into("#t0-subject", "Kéo giảm tội phạm về trật tự xã hội");
+    b.type_into("#t0-threshold", "5");
+    b.type_into("#t0-baseline", "2023");
+    b.type_into("#title", "Giao ước bổ sung năm 2024");
+    press_enter(b, "#title");
+    // Submitted (the regulation is missing, so the form comes back) with target 1 kept.
+    assert!(b.wait_for("#error-summary"), "{}", b.url());
+    assert!(b.text("#error-summary").contains("Văn bản quy định"));
+    assert_eq!(
+        attribute(b, "#t0-subject", "value"),
+        "Kéo giảm tội phạm về trật tự xã hội",
+        "target 1 is still there"
+    );
+    assert_eq!(attribute(b, "#title", "value"), "Giao ước bổ sung năm 2024");
+    assert!(b.find("#t0-threshold-error").is_none());
+    // Amending the fixture's unsigned draft: Enter in the title saves it, every target kept.
+    let id = CovenantId::parse("gu-12-2024").unwrap();
+    let before = app.service.read().covenants[&id]
+        .latest()
+        .content
+        .targets
+        .clone();
+    assert!(before.len() > 1);
+    b.goto(&format!("{}/covenants/gu-12-2024/edit", app.base));
+    assert!(b.wait_for("#t0-subject"));
+    b.type_into("#title", "Giao ước thi đua năm 2024 — Cụm 12 (sửa)");
+    press_enter(b, "#title");
+    assert!(b.wait_for("#signed-notice"), "saved: {}", b.url());
+    let latest = app.service.read().covenants[&id].latest().content.clone();
+    assert_eq!(
+        latest.title.as_str(),
+        "Giao ước thi đua năm 2024 — Cụm 12 (sửa)"
+    );
+    assert_eq!(latest.targets, before, "no target removed");
 }
 
 /// The regulation page: the criteria in words, and a broken upload's diagnostic beside its line.

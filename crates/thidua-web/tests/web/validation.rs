@@ -180,3 +180,152 @@ fn the_api_refuses_what_the_forms_refuse_sqlite() {
 fn the_api_refuses_what_the_forms_refuse_postgres() {
     the_api_refuses_what_the_forms_refuse(Backend::Postgres);
 }
+
+/// The covenant form's fields: the covenant's own, one target row (`baseline` varies) and the
+/// regulation; `blank` leaves the title, the place, the date, the row and the regulation empty.
+fn covenant_form<'a>(csrf: &'a str, baseline: &'a str, blank: bool) -> Vec<(&'a str, &'a str)> {
+    let pick = |v: &'a str| if blank { "" } else { v };
+    vec![
+        ("csrf", csrf),
+        ("covenant", "gu-12-2024-b"),
+        ("movement", "vi-an-ninh-2024"),
+        ("title", pick("Giao ước bổ sung năm 2024")),
+        ("place", pick("Cà Mau")),
+        ("date", pick("20/04/2024")),
+        ("rows", "1"),
+        ("t0_area", pick("Phòng, chống tội phạm")),
+        ("t0_shape", "reduce_at_least"),
+        ("t0_subject", pick("Kéo giảm tội phạm về trật tự xã hội")),
+        ("t0_threshold", pick("5")),
+        ("t0_baseline", pick(baseline)),
+        ("regulation", pick(super::support::REGULATION)),
+        ("op", "save"),
+    ]
+}
+
+/// The error summary of a page (empty when there is none).
+fn summary(body: &str) -> &str {
+    let Some(start) = body.find("id=\"error-summary\"") else {
+        return "";
+    };
+    let end = body[start..]
+        .find("</div>")
+        .map_or(body.len(), |e| start + e);
+    &body[start..end]
+}
+
+/// The covenant form's error summary names the field of each message, in Vietnamese and in
+/// English, each item still a link to its field; "a covenant needs 1 to 100 targets" is said of
+/// a form with no target filled in, never of a filled-in row that has a problem of its own.
+#[test]
+fn the_covenant_form_summary_names_each_field() {
+    let Some(app) = spawn(Backend::Sqlite) else {
+        return;
+    };
+    let sec = signed_in(&app, "thuky12");
+    let new = "/clusters/cum-12/covenants/new";
+    let csrf = sec.get(&format!("{new}?year=2024")).csrf();
+    let r = sec.post_form(new, &covenant_form(&csrf, "", true));
+    assert_eq!(r.status, 422);
+    let items = summary(&r.body);
+    for (id, item) in [
+        ("title", "Tiêu đề: Không được để trống."),
+        ("place", "Địa điểm ký: Không được để trống."),
+        ("date", "Ngày ký: Ngày không hợp lệ (dd/mm/yyyy)."),
+        ("targets", "Chỉ tiêu: Giao ước cần từ 1 đến 100 chỉ tiêu."),
+        ("regulation", "Văn bản quy định: Không được để trống."),
+    ] {
+        let link = format!("<a href=\"#{id}\">{item}</a>");
+        assert!(items.contains(&link), "{link} in {items}");
+    }
+    let csrf_en = {
+        let csrf = sec.get("/account").csrf();
+        sec.post_form("/lang", &[("csrf", &csrf), ("to", "en")]);
+        sec.get(&format!("{new}?year=2024")).csrf()
+    };
+    let r = sec.post_form(new, &covenant_form(&csrf_en, "", true));
+    assert_eq!(r.status, 422);
+    let items = summary(&r.body);
+    for (id, item) in [
+        ("title", "Title: Must not be empty."),
+        ("place", "Place of signing: Must not be empty."),
+        ("date", "Signing date: Invalid date (dd/mm/yyyy)."),
+        (
+            "targets",
+            "Targets: A covenant needs between 1 and 100 targets.",
+        ),
+        ("regulation", "Regulation text: Must not be empty."),
+    ] {
+        let link = format!("<a href=\"#{id}\">{item}</a>");
+        assert!(items.contains(&link), "{link} in {items}");
+    }
+    let csrf = {
+        let csrf = sec.get("/account").csrf();
+        sec.post_form("/lang", &[("csrf", &csrf), ("to", "vi")]);
+        sec.get(&format!("{new}?year=2024")).csrf()
+    };
+    // Target 1 filled in, its baseline year unreadable or out of range: told beside the year
+    // only.
+    for baseline in ["năm 2023", "99999999999", "99999"] {
+        let r = sec.post_form(new, &covenant_form(&csrf, baseline, false));
+        assert_eq!(r.status, 422, "{baseline}");
+        assert!(r.body.contains("id=\"t0-baseline-error\""), "{baseline}");
+        let items = summary(&r.body);
+        assert!(
+            items.contains("<a href=\"#t0-baseline\">Chỉ tiêu 1, Năm gốc: "),
+            "{baseline}: {items}"
+        );
+        assert!(
+            !r.body
+                .contains(thidua_web::i18n::Lang::Vi.error("target_count")),
+            "{baseline}: {items}"
+        );
+        assert!(!r.body.contains("id=\"targets-error\""), "{baseline}");
+    }
+}
+
+/// A refused new user keeps the typed display name and user name; only the password is cleared.
+#[test]
+fn a_refused_new_user_keeps_what_was_typed() {
+    let Some(app) = spawn(Backend::Sqlite) else {
+        return;
+    };
+    let admin = signed_in(&app, "quantri");
+    let csrf = admin.get("/admin/people").csrf();
+    let r = admin.post_form(
+        "/admin/users",
+        &[
+            ("csrf", &csrf),
+            ("display_name", "Lãnh Đạo Cần Thơ"),
+            ("id", "Lanh Dao CT!"),
+            ("password", "abc"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"nu-id-error\""), "{}", r.body);
+    assert!(r.body.contains("id=\"nu-pw-error\""), "{}", r.body);
+    assert!(
+        r.body
+            .contains("id=\"nu-name\" name=\"display_name\" value=\"Lãnh Đạo Cần Thơ\""),
+        "the name is kept"
+    );
+    assert!(
+        r.body
+            .contains("id=\"nu-id\" name=\"id\" value=\"Lanh Dao CT!\""),
+        "the user name is kept"
+    );
+    assert!(
+        r.body
+            .contains("<input id=\"nu-pw\" name=\"password\" type=\"password\" autocomplete=\"new-password\" required"),
+        "the password is cleared"
+    );
+    assert!(!r.body.contains("value=\"abc\""), "the password is cleared");
+    assert!(
+        app.service
+            .read()
+            .users
+            .keys()
+            .all(|u| u.as_str() != "lanh-dao-ct"),
+        "nobody was registered"
+    );
+}
