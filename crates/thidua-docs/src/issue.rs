@@ -84,7 +84,10 @@ pub fn issue(
 /// A document is dated within the life of what it records: not after the day it is issued
 /// (Vietnam time; a paper cannot be signed in the future) and not before the year it concerns
 /// began. A covenant carries its own signing date, checked when it was drafted.
-fn check_date(prepared: &crate::templates::Prepared, today: NaiveDate) -> Result<(), DomainError> {
+pub fn check_date(
+    prepared: &crate::templates::Prepared,
+    today: NaiveDate,
+) -> Result<(), DomainError> {
     if prepared.kind == DocumentKind::Covenant {
         return Ok(());
     }

@@ -9,7 +9,7 @@
 
 use crate::ui::extract::{Path, Query};
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -59,6 +59,18 @@ pub struct OfferRow {
     /// The key, for the query string (ids and ':' only: nothing to escape).
     pub key: String,
     pub issued: Option<u64>,
+    /// The date in its field: today, or what was typed when issuing failed.
+    pub date: String,
+    /// Why issuing this document failed, shown beside its date.
+    pub error: Option<String>,
+}
+
+/// An attempt to issue an offered document that was refused: shown beside its form, with the
+/// date as typed.
+pub struct IssueFailure {
+    pub key: String,
+    pub date: String,
+    pub message: String,
 }
 
 /// One issued document as the section lists it.
@@ -87,8 +99,6 @@ pub struct DocsSection {
     pub issued: Vec<IssuedRow>,
     pub covenants: Vec<CovenantRow>,
     pub offers: Vec<OfferRow>,
-    /// The default date of a new document (dd/mm/yyyy), today in Vietnam.
-    pub today: String,
     pub cluster: String,
     pub can_issue: bool,
     /// Show the cluster of each document (the unit page lists several clusters).
@@ -120,6 +130,7 @@ pub fn cluster_section(
     cluster: &ClusterId,
     year: Option<i32>,
     just_issued: Option<u64>,
+    failure: Option<&IssueFailure>,
 ) -> DocsSection {
     let t = viewer.lang.strings();
     let readable: Vec<&IssuedDocument> = thidua_domain::documents::issued_by(state, cluster)
@@ -162,18 +173,22 @@ pub fn cluster_section(
         .unwrap_or_default()
         .into_iter()
         .filter(|o| viewer.scope.reads_offer(state, &o.key))
-        .map(|o| OfferRow {
-            kind: kind_label(t, o.kind),
-            title: o.title,
-            key: o.key,
-            issued: o.issued.map(|d| d.index),
+        .map(|o| {
+            let failed = failure.filter(|f| f.key == o.key);
+            OfferRow {
+                kind: kind_label(t, o.kind),
+                title: o.title,
+                issued: o.issued.map(|d| d.index),
+                date: failed.map_or_else(|| crate::format::date(&today), |f| f.date.clone()),
+                error: failed.map(|f| f.message.clone()),
+                key: o.key,
+            }
         })
         .collect();
     DocsSection {
         issued,
         covenants,
         offers,
-        today: crate::format::date(&today),
         cluster: cluster.to_string(),
         can_issue: viewer.scope.is_admin() || viewer.scope.managed_clusters().contains(cluster),
         with_cluster: false,
@@ -351,8 +366,12 @@ pub async fn covenant_file_for(
             let prepared = prepare(&state.state, &request)?;
             match &prepared.issued {
                 Some(d) => issued_file(&app.service, d, format).map_err(issue_error),
-                None => render(&prepared.document, &Verification::Preview, format)
-                    .map_err(ApiError::internal),
+                None => {
+                    // A preview is dated as issuing would accept it, or not made.
+                    thidua_docs::issue::check_date(&prepared, today())?;
+                    render(&prepared.document, &Verification::Preview, format)
+                        .map_err(ApiError::internal)
+                }
             }
         })
         .await?;
@@ -488,8 +507,12 @@ pub async fn offer_file_for(
             let prepared = prepare(&state.state, &request).map_err(ApiError::from)?;
             match &prepared.issued {
                 Some(d) => issued_file(&app.service, d, format).map_err(issue_error),
-                None => render(&prepared.document, &Verification::Preview, format)
-                    .map_err(ApiError::internal),
+                None => {
+                    // A preview is dated as issuing would accept it, or not made.
+                    thidua_docs::issue::check_date(&prepared, today())?;
+                    render(&prepared.document, &Verification::Preview, format)
+                        .map_err(ApiError::internal)
+                }
             }
         })
         .await?;
@@ -576,6 +599,24 @@ async fn issue_offer(
             d.cluster, d.year, d.index
         ))
         .into_response(),
+        // A refusal the secretariat can mend (a date out of range, say) is told beside the
+        // offer's form on the cluster page, its date as typed; anything else is an error page.
+        Err(e)
+            if e.status == StatusCode::UNPROCESSABLE_ENTITY
+                || e.status == StatusCode::BAD_REQUEST =>
+        {
+            let year = cluster_of(&app.service.read(), &form.doc).map(|(_, y)| y);
+            let failure = IssueFailure {
+                key: form.doc.clone(),
+                date: form.date.clone().unwrap_or_default(),
+                message: viewer.lang.error(e.code).to_owned(),
+            };
+            let notices = super::pages::ClusterNotices {
+                issue_failure: Some(failure),
+                ..Default::default()
+            };
+            super::pages::cluster_page(&app, &viewer, &id, year, Default::default(), notices)
+        }
         Err(e) => viewer_error(&viewer, e),
     }
 }

@@ -269,14 +269,30 @@ pub async fn cluster(
 ) -> Response {
     let year = q.year.and_then(|y| y.trim().parse().ok());
     let issued = q.issued.and_then(|i| i.trim().parse().ok());
+    let notices = ClusterNotices {
+        saved: q.saved.is_some(),
+        issued,
+        issue_failure: None,
+    };
     cluster_page(
         &app,
         &viewer,
         &id,
         year,
         super::admin::FieldErrors::default(),
-        (q.saved.is_some(), issued),
+        notices,
     )
+}
+
+/// What the cluster page confirms or reports above its sections.
+#[derive(Default)]
+pub struct ClusterNotices {
+    /// The membership was saved.
+    pub saved: bool,
+    /// The log index of a document just issued.
+    pub issued: Option<u64>,
+    /// An offered document whose issuing was refused (shown beside its form; answered 422).
+    pub issue_failure: Option<super::documents::IssueFailure>,
 }
 
 /// The cluster page, with the management forms for its secretariat and administrators.
@@ -288,18 +304,28 @@ pub fn cluster_view(
     errors: super::admin::FieldErrors,
     saved: bool,
 ) -> Response {
-    cluster_page(app, viewer, id, year, errors, (saved, None))
+    let notices = ClusterNotices {
+        saved,
+        ..ClusterNotices::default()
+    };
+    cluster_page(app, viewer, id, year, errors, notices)
 }
 
-/// The cluster page with its confirmations: the membership saved, a document just issued.
-fn cluster_page(
+/// The cluster page with its confirmations: the membership saved, a document just issued or
+/// refused.
+pub fn cluster_page(
     app: &AppState,
     viewer: &Viewer,
     id: &str,
     year: Option<i32>,
     errors: super::admin::FieldErrors,
-    (saved, issued): (bool, Option<u64>),
+    notices: ClusterNotices,
 ) -> Response {
+    let ClusterNotices {
+        saved,
+        issued,
+        issue_failure,
+    } = notices;
     let state = app.service.read();
     let detail = ClusterId::parse(id)
         .map_err(|_| ApiError::not_found())
@@ -338,12 +364,19 @@ fn cluster_page(
         .year
         .filter(|y| can_manage && state.membership_signed(&id, *y).is_some())
         .map(|_| viewer.lang.error("membership_signed"));
-    let status = if errors.is_empty() {
+    let status = if errors.is_empty() && issue_failure.is_none() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let docs = super::documents::cluster_section(&state, viewer, &id, c.year, issued);
+    let docs = super::documents::cluster_section(
+        &state,
+        viewer,
+        &id,
+        c.year,
+        issued,
+        issue_failure.as_ref(),
+    );
     let votes = super::votes::manage::cluster_section(&state, viewer, &id, c.year);
     let mut res = render(&ClusterPage {
         l: Layout::new(viewer, c.name.clone()),

@@ -323,6 +323,25 @@ pub fn offered_documents_after_publication(app: &TestApp) {
         );
         assert_eq!(r.status, 422, "{date}: {}", r.body);
         assert!(r.body.contains("Ngày văn bản phải từ 01/01"), "{}", r.body);
+        // Told beside the offer's date on the cluster page, the date as typed, not on a
+        // page that leads nowhere.
+        assert!(r.body.contains("id=\"offered-documents\""), "{}", r.body);
+        assert!(
+            r.body.contains(&format!("name=\"date\" value=\"{date}\""))
+                && r.body.contains("aria-describedby=\"offer-"),
+            "{}",
+            r.body
+        );
+        // A preview is dated as issuing would accept it, or not made.
+        let preview = sec.post_form(
+            "/clusters/cum-12/documents/file/pdf",
+            &[
+                ("csrf", &page.csrf()),
+                ("doc", "results:gu-12-2024"),
+                ("date", date),
+            ],
+        );
+        assert_eq!(preview.status, 422, "{date}: preview {}", preview.body);
     }
     let list = sec.get("/api/v1/clusters/cum-12/documents").json();
     let numbers: Vec<&str> = list
