@@ -40,6 +40,35 @@ pub fn ceremony_step(lang: Lang, message: &CeremonyMessage) -> &'static str {
     }
 }
 
+/// The election page's progress of a key ceremony not yet complete: each of the four steps by
+/// name, with how many of the `trustees` have sent it ("Cam kết phần khoá của đơn vị: 3/5 đơn
+/// vị giữ khoá đã gửi"), in their order.
+pub fn ceremony_progress(lang: Lang, sent: [usize; 4], trustees: usize) -> Vec<String> {
+    let names = if lang == Lang::En {
+        [
+            "Commitment to each unit's key share",
+            "The public part of each key share",
+            "Encrypted key pieces sent to the other trustees",
+            "Confirmation of the joint ballot key",
+        ]
+    } else {
+        [
+            "Cam kết phần khoá của đơn vị",
+            "Công bố phần khoá công khai",
+            "Gửi các mảnh khoá đã mã hoá cho các đơn vị giữ khoá khác",
+            "Xác nhận khoá bỏ phiếu chung",
+        ]
+    };
+    names
+        .iter()
+        .zip(sent)
+        .map(|(name, k)| match lang {
+            Lang::En => format!("{name}: {k} of {trustees} trustees done"),
+            Lang::Vi => format!("{name}: {k}/{trustees} đơn vị giữ khoá đã gửi"),
+        })
+        .collect()
+}
+
 /// The label of a ceremony message's attempt (a complaint starts the key generation again).
 pub fn ceremony_attempt(lang: Lang) -> &'static str {
     if lang == Lang::En {

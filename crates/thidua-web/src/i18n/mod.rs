@@ -106,6 +106,26 @@ impl Lang {
             Lang::En => en::error(code),
         }
     }
+
+    /// The sentence for a domain refusal, with what its code's sentence cannot say: a text
+    /// over its limit says the limit ("Quá dài (tối đa 500 ký tự).").
+    pub fn refusal(self, e: &thidua_domain::DomainError) -> String {
+        match e {
+            thidua_domain::DomainError::TextTooLong { max, .. } => {
+                fill(self.strings().text_too_long_max, &[("max", max)])
+            }
+            _ => self.error(e.code()).to_owned(),
+        }
+    }
+
+    /// [`Lang::refusal`] for an API error: its domain refusal when it has one, else the
+    /// sentence of its code.
+    pub fn api_error(self, e: &crate::error::ApiError) -> String {
+        match &e.domain {
+            Some(d) => self.refusal(d),
+            None => self.error(e.code).to_owned(),
+        }
+    }
 }
 
 /// Fills the `{name}` placeholders of a string (numbers, names, already formatted text), and
@@ -406,6 +426,13 @@ pub struct Strings {
     pub err_unit_not_active: &'static str,
     pub error_summary_intro: &'static str,
     pub error_summary_title: &'static str,
+    /// The error summary's heading on the signing page ("Chưa ký được: …").
+    pub sign_error_summary_title: &'static str,
+    /// A wrong password at a step-up (signing, a paper count, a tie): not the change-password
+    /// form's "current password".
+    pub step_up_wrong_password: &'static str,
+    /// A text over its limit, with the limit (`{max}` characters).
+    pub text_too_long_max: &'static str,
     pub ev_cluster_created: &'static str,
     pub ev_cluster_year_set: &'static str,
     pub ev_covenant_amended: &'static str,

@@ -355,7 +355,7 @@ async fn submit(
         Ok(_) => Redirect::to(&format!("/admin/{section}?saved=1")).into_response(),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
             let mut errors = FieldErrors::default();
-            errors.push(form, field, viewer.lang.error(e.code));
+            errors.push(form, field, viewer.lang.api_error(&e));
             again(app, viewer, section, errors).await
         }
         Err(e) => viewer_error(viewer, e),
@@ -417,10 +417,10 @@ pub async fn create_user(
     let lang = viewer.lang;
     let mut errors = FieldErrors::default();
     let id = UserId::parse(f.id.trim())
-        .map_err(|e| errors.push("user", "id", lang.error(e.code())))
+        .map_err(|e| errors.push("user", "id", lang.refusal(&e)))
         .ok();
     let name = Text::parse("display_name", &f.display_name, limits::DISPLAY_NAME)
-        .map_err(|e| errors.push("user", "display_name", lang.error(e.code())))
+        .map_err(|e| errors.push("user", "display_name", lang.refusal(&e)))
         .ok();
     if let Err(e) = crate::accounts::check_password_policy(&f.password) {
         errors.push("user", "password", lang.error(e.code()));
@@ -461,7 +461,7 @@ pub async fn create_user(
     };
     if let Err(e) = api_mod::execute(&app, &viewer, vec![command]).await {
         let mut errors = FieldErrors::default();
-        errors.push("user", "id", lang.error(e.code));
+        errors.push("user", "id", lang.api_error(&e));
         let back = Back {
             errors,
             form: typed(),
@@ -511,13 +511,13 @@ fn parse_role_form(
 ) -> Result<(UserId, Role), FieldErrors> {
     let mut errors = FieldErrors::default();
     let user = UserId::parse(f.user.trim())
-        .map_err(|e| errors.push(form, "user", lang.error(e.code())))
+        .map_err(|e| errors.push(form, "user", lang.refusal(&e)))
         .ok();
     let role = if f.kind.is_empty() {
         f.role
             .trim()
             .parse::<Role>()
-            .map_err(|e| errors.push(form, "role", lang.error(e.code())))
+            .map_err(|e| errors.push(form, "role", lang.refusal(&e)))
             .ok()
     } else {
         let unit = || UnitId::parse(f.unit.trim());
@@ -670,7 +670,7 @@ pub async fn reset_password(
             } else {
                 "password"
             };
-            errors.push("reset", field, lang.error(e.code));
+            errors.push("reset", field, lang.api_error(&e));
             again(&app, &viewer, "people", errors).await
         }
         Err(e) => viewer_error(&viewer, e),
@@ -696,10 +696,10 @@ pub async fn create_cluster(
     let lang = viewer.lang;
     let mut errors = FieldErrors::default();
     let id = ClusterId::parse(f.id.trim())
-        .map_err(|e| errors.push("cluster", "id", lang.error(e.code())))
+        .map_err(|e| errors.push("cluster", "id", lang.refusal(&e)))
         .ok();
     let name = Text::parse("name", &f.name, limits::NAME)
-        .map_err(|e| errors.push("cluster", "name", lang.error(e.code())))
+        .map_err(|e| errors.push("cluster", "name", lang.refusal(&e)))
         .ok();
     match (id, name) {
         (Some(cluster), Some(name)) => {
@@ -754,10 +754,10 @@ pub async fn create_movement(
     let lang = viewer.lang;
     let mut errors = FieldErrors::default();
     let id = MovementId::parse(f.id.trim())
-        .map_err(|e| errors.push("movement", "id", lang.error(e.code())))
+        .map_err(|e| errors.push("movement", "id", lang.refusal(&e)))
         .ok();
     let name = Text::parse("name", &f.name, limits::NAME)
-        .map_err(|e| errors.push("movement", "name", lang.error(e.code())))
+        .map_err(|e| errors.push("movement", "name", lang.refusal(&e)))
         .ok();
     let year = f
         .year
@@ -769,13 +769,13 @@ pub async fn create_movement(
         errors.push("movement", "year", lang.error("invalid_value"));
     }
     let plan_ref = Text::parse("plan_ref", &f.plan_ref, limits::PLAN_REF)
-        .map_err(|e| errors.push("movement", "plan_ref", lang.error(e.code())))
+        .map_err(|e| errors.push("movement", "plan_ref", lang.refusal(&e)))
         .ok();
     let slogan = if f.slogan.trim().is_empty() {
         None
     } else {
         Text::parse("slogan", &f.slogan, limits::SLOGAN)
-            .map_err(|e| errors.push("movement", "slogan", lang.error(e.code())))
+            .map_err(|e| errors.push("movement", "slogan", lang.refusal(&e)))
             .ok()
     };
     match (id, name, year, plan_ref) {
@@ -805,13 +805,13 @@ pub async fn create_unit(
     let lang = viewer.lang;
     let mut errors = FieldErrors::default();
     let id = UnitId::parse(f.id.trim())
-        .map_err(|e| errors.push("unit", "id", lang.error(e.code())))
+        .map_err(|e| errors.push("unit", "id", lang.refusal(&e)))
         .ok();
     let name = Text::parse("name", &f.name, limits::NAME)
-        .map_err(|e| errors.push("unit", "name", lang.error(e.code())))
+        .map_err(|e| errors.push("unit", "name", lang.refusal(&e)))
         .ok();
     let short_code = Text::parse("short_code", &f.short_code, limits::SHORT_CODE)
-        .map_err(|e| errors.push("unit", "short_code", lang.error(e.code())))
+        .map_err(|e| errors.push("unit", "short_code", lang.refusal(&e)))
         .ok();
     let established = parse_date(&f.established);
     if established.is_none() {
@@ -831,7 +831,7 @@ pub async fn create_unit(
         "" => Ok(None),
         p => UnitId::parse(p).map(Some),
     }
-    .map_err(|e| errors.push("unit", "parent", lang.error(e.code())))
+    .map_err(|e| errors.push("unit", "parent", lang.refusal(&e)))
     .ok();
     match (id, name, short_code, established, kind, parent) {
         (Some(unit), Some(name), Some(short_code), Some(established), Some(kind), Some(parent)) => {
@@ -857,7 +857,7 @@ pub async fn create_unit(
             match decided {
                 Some(e) if e.code() != "forbidden" => {
                     let mut errors = FieldErrors::default();
-                    errors.push("unit", field(e.code()), lang.error(e.code()));
+                    errors.push("unit", field(e.code()), lang.refusal(&e));
                     again(&app, &viewer, "units", errors).await
                 }
                 _ => submit(&app, &viewer, command, "units", "unit", "id").await,
@@ -974,7 +974,7 @@ pub async fn change_password(
             } else {
                 "new"
             };
-            errors.push("password", field, lang.error(e.code));
+            errors.push("password", field, lang.api_error(&e));
             account_view(&app, &viewer, None, errors, false).await
         }
         Err(e) => viewer_error(&viewer, e),
@@ -998,7 +998,7 @@ pub async fn create_token(
         }
         Err(e) if e.status.is_client_error() => {
             let mut errors = FieldErrors::default();
-            errors.push("token", "label", viewer.lang.error(e.code));
+            errors.push("token", "label", viewer.lang.api_error(&e));
             account_view(&app, &viewer, None, errors, false).await
         }
         Err(e) => viewer_error(&viewer, e),

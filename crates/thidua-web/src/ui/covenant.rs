@@ -321,7 +321,7 @@ pub async fn withdraw(
     let reason = match Text::parse("reason", &f.reason, thidua_domain::text::limits::REASON) {
         Ok(r) => r,
         Err(e) => {
-            errors.push("reason", lang.error(e.code()));
+            errors.push("reason", lang.refusal(&e));
             return withdraw_view(&viewer, &c, f.reason, errors);
         }
     };
@@ -332,7 +332,7 @@ pub async fn withdraw(
     match api_mod::execute(&app, &viewer, vec![command]).await {
         Ok(_) => Redirect::to(&format!("/covenants/{id}?withdrawn=1")).into_response(),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
-            errors.push("reason", lang.error(e.code));
+            errors.push("reason", lang.api_error(&e));
             withdraw_view(&viewer, &c, f.reason, errors)
         }
         Err(e) => viewer_error(&viewer, e),
@@ -505,7 +505,7 @@ pub async fn sign(
             .err()
             .filter(|d| d.code() != "hash_mismatch" || e.code == "hash_mismatch")
             .map(|d| names::domain_error(lang, &state, &d))
-            .unwrap_or_else(|| lang.error(e.code).to_owned());
+            .unwrap_or_else(|| lang.api_error(&e));
             let message = if c.latest().version != version || e.code == "hash_mismatch" {
                 lang.strings().sign_changed.to_owned()
             } else {

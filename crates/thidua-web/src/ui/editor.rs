@@ -269,17 +269,17 @@ fn read(
         regulation: String::new(),
     };
     let title = Text::parse("title", &v.title, limits::TITLE)
-        .map_err(|e| errors.push("title", lang.error(e.code())))
+        .map_err(|e| errors.push("title", lang.refusal(&e)))
         .ok();
     let place = Text::parse("place", &v.place, limits::PLACE)
-        .map_err(|e| errors.push("place", lang.error(e.code())))
+        .map_err(|e| errors.push("place", lang.refusal(&e)))
         .ok();
     let date = parse_date(&v.date);
     match (date, year) {
         (None, _) => errors.push("date", lang.error("invalid_date")),
         (Some(d), Some(y)) => {
             if let Err(e) = thidua_domain::covenant::check_signing_date(d, y) {
-                errors.push("date", lang.error(e.code()));
+                errors.push("date", lang.refusal(&e));
             }
         }
         _ => {}
@@ -344,7 +344,7 @@ async fn submit(app: &AppState, viewer: &Viewer, command: Command, errors: &mut 
     match crate::api::execute(app, viewer, vec![command]).await {
         Ok(_) => true,
         Err(e) => {
-            errors.push("targets", viewer.lang.error(e.code));
+            errors.push("targets", viewer.lang.api_error(&e));
             false
         }
     }
@@ -407,7 +407,7 @@ pub async fn create(
         );
     }
     let covenant = CovenantId::parse(f.get("covenant").trim())
-        .map_err(|e| errors.push("covenant", lang.error(e.code())))
+        .map_err(|e| errors.push("covenant", lang.refusal(&e)))
         .ok();
     let (v, content, listing) = read(&f, &viewer, year, &mut errors);
     if let (Some(covenant), Some(movement), Some(content), true) =

@@ -90,6 +90,13 @@ impl WindowPage {
     fn time(&self, ms: &i64) -> String {
         crate::format::time_ms(*ms)
     }
+    /// The page by GET, after a refused file (reloading the answer would post it again).
+    fn back_href(&self) -> String {
+        format!(
+            "/covenants/{}/figures?window={}",
+            self.w.covenant, self.w.window
+        )
+    }
 }
 
 #[derive(Deserialize)]
@@ -209,6 +216,18 @@ impl ReportPage {
     }
     fn message(&self, vi: &str, en: &str) -> String {
         in_lang(&self.l, vi, en)
+    }
+    /// The report by GET, after a refused file (reloading the answer would post it again).
+    fn back_href(&self) -> String {
+        report_url(&self.r.covenant, &self.r.unit.id, &self.r.window)
+    }
+    /// The file field to choose a corrected file in, or "" when the report takes no file now.
+    fn retry_id(&self) -> &'static str {
+        if self.r.own && self.r.can_edit {
+            "import-file"
+        } else {
+            ""
+        }
     }
 }
 
@@ -367,7 +386,7 @@ pub async fn save(
     let comments = match api::parse_comments(&raw_comments) {
         Ok(c) => Some(c),
         Err((id, e)) => {
-            errors.insert(id, lang.error(e.code).to_owned());
+            errors.insert(id, lang.api_error(&e));
             None
         }
     };

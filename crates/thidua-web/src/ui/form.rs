@@ -106,7 +106,13 @@ pub async fn step_up(
     match crate::api::recheck_password(app, viewer, password).await {
         Ok(()) => true,
         Err(e) => {
-            errors.push(field, viewer.lang.error(e.code));
+            // "Mật khẩu không đúng.": the change-password form's "current password" does not
+            // fit a confirmation.
+            let message = match e.code {
+                "wrong_password" => viewer.lang.strings().step_up_wrong_password,
+                code => viewer.lang.error(code),
+            };
+            errors.push(field, message);
             false
         }
     }

@@ -125,17 +125,17 @@ pub async fn rename(
     };
     let mut errors = FieldErrors::default();
     let name = Text::parse("name", &v.name, limits::NAME)
-        .map_err(|e| errors.push("rename", "name", lang.error(e.code())))
+        .map_err(|e| errors.push("rename", "name", lang.refusal(&e)))
         .ok();
     let short_code = Text::parse("short_code", &v.short_code, limits::SHORT_CODE)
-        .map_err(|e| errors.push("rename", "short_code", lang.error(e.code())))
+        .map_err(|e| errors.push("rename", "short_code", lang.refusal(&e)))
         .ok();
     let effective = parse_date(&v.effective);
     if effective.is_none() {
         errors.push("rename", "effective", lang.error("invalid_date"));
     }
     let decision = Text::parse("decision", &v.decision, limits::DECISION)
-        .map_err(|e| errors.push("rename", "decision", lang.error(e.code())))
+        .map_err(|e| errors.push("rename", "decision", lang.refusal(&e)))
         .ok();
     let (Some(name), Some(short_code), Some(effective), Some(decision)) =
         (name, short_code, effective, decision)
@@ -160,7 +160,7 @@ pub async fn rename(
                 "short_code_taken" => "short_code",
                 _ => "name",
             };
-            errors.push("rename", field, lang.error(e.code));
+            errors.push("rename", field, lang.api_error(&e));
             rename_view(&viewer, unit_ref, v, errors)
         }
         Err(e) => viewer_error(&viewer, e),
@@ -291,7 +291,7 @@ pub async fn record_lineage(
             }
             Ok(list) => list,
             Err(e) => {
-                errors.push("lineage", field, lang.error(e.code()));
+                errors.push("lineage", field, lang.refusal(&e));
                 Vec::new()
             }
         }
@@ -303,7 +303,7 @@ pub async fn record_lineage(
         errors.push("lineage", "effective", lang.error("invalid_date"));
     }
     let decision = Text::parse("decision", &v.decision, limits::DECISION)
-        .map_err(|e| errors.push("lineage", "decision", lang.error(e.code())))
+        .map_err(|e| errors.push("lineage", "decision", lang.refusal(&e)))
         .ok();
     let (Some(kind), Some(effective), Some(decision), true) =
         (kind, effective, decision, errors.is_empty())
@@ -330,7 +330,7 @@ pub async fn record_lineage(
                 "text_too_long" | "empty_text" | "invalid_text" => "decision",
                 _ => "kind",
             };
-            errors.push("lineage", field, lang.error(e.code));
+            errors.push("lineage", field, lang.api_error(&e));
             lineage_view(&app, &viewer, unit_ref, v, errors)
         }
         Err(e) => viewer_error(&viewer, e),

@@ -69,7 +69,7 @@ async fn run(
                 && e.status.as_u16() != 404 =>
         {
             let mut errors = FieldErrors::default();
-            errors.push(which, field, viewer.lang.error(e.code));
+            errors.push(which, field, viewer.lang.api_error(&e));
             cluster_view(app, viewer, id, Some(year), errors, false)
         }
         Err(Err(e)) => super::viewer_error(viewer, e),
@@ -139,10 +139,10 @@ pub async fn set_leadership(
         LeadershipMethod::Elected
     };
     let unit = UnitId::parse(get("unit"))
-        .map_err(|e| errors.push("leadership", "unit", lang.error(e.code())))
+        .map_err(|e| errors.push("leadership", "unit", lang.refusal(&e)))
         .ok();
     let decision = Text::parse("decision", get("decision"), limits::DECISION)
-        .map_err(|e| errors.push("leadership", "decision", lang.error(e.code())))
+        .map_err(|e| errors.push("leadership", "decision", lang.refusal(&e)))
         .ok();
     if position.is_none() {
         errors.push("leadership", "position", lang.error("invalid_value"));

@@ -118,7 +118,7 @@ pub async fn freeze(
         Ok(_) => Redirect::to(&format!("/covenants/{id}/midyear")).into_response(),
         // The domain refused it (already frozen, too early, not signed): the page says why.
         Err(e) if matches!(e.status.as_u16(), 409 | 422) => {
-            let message = viewer.lang.error(e.code).to_owned();
+            let message = viewer.lang.api_error(&e);
             view(&app, &viewer, &id, Some(message))
         }
         Err(e) => viewer_error(&viewer, e),

@@ -189,7 +189,7 @@ pub fn refusal(
 ) -> String {
     match &e.domain {
         Some(d) => domain_error_in(lang, state, covenant, d),
-        None => lang.error(e.code).to_owned(),
+        None => lang.api_error(e),
     }
 }
 
@@ -209,7 +209,7 @@ pub fn domain_error_in(
         Some(template) => args.iter().fold(template.to_owned(), |s, (k, v)| {
             s.replace(&format!("{{{k}}}"), v)
         }),
-        None => lang.error(e.code()).to_owned(),
+        None => lang.refusal(e),
     };
     let unit_name = |id: &str| {
         UnitId::parse(id)
@@ -282,7 +282,7 @@ pub fn domain_error_in(
             ("element", element.clone()),
             ("problem", figures::problem_words(lang, reason)),
         ]),
-        _ => lang.error(e.code()).to_owned(),
+        _ => lang.refusal(e),
     }
 }
 

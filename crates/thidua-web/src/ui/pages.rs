@@ -203,9 +203,39 @@ pub async fn home(State(app): State<AppState>, viewer: Viewer) -> Response {
         todos: todos(t, &state, &viewer),
         units: sorted_refs(&state, &own),
         clusters: dto::clusters(&state, scope),
-        covenants: dto::covenants(&state, scope),
+        covenants: home_covenants(&state, scope),
     };
     render(&page)
+}
+
+/// The covenants the home page lists as the viewer's: every one for an administrator; those of
+/// the clusters the viewer serves (secretariat, supervisor); those one of the viewer's units
+/// signs or signed (a member of its cluster in its year). Not every covenant the viewer may
+/// read: a unit that joined a cluster later (Cần Thơ in 2025) reads the cluster's earlier
+/// covenants from the cluster's page, but they were not its own.
+fn home_covenants(
+    state: &thidua_domain::State,
+    scope: &crate::authz::Scope,
+) -> Vec<CovenantSummary> {
+    let own = scope.own_units();
+    let served: Vec<&ClusterId> = scope
+        .roles
+        .iter()
+        .filter_map(|r| match r {
+            Role::Secretariat { cluster } | Role::Supervisor { cluster } => Some(cluster),
+            _ => None,
+        })
+        .collect();
+    state
+        .covenants
+        .values()
+        .filter(|c| {
+            scope.is_admin()
+                || served.contains(&&c.cluster)
+                || c.latest().members.iter().any(|m| own.contains(m))
+        })
+        .map(|c| dto::covenant_summary(state, c))
+        .collect()
 }
 
 #[derive(Template)]

@@ -176,10 +176,10 @@ pub fn parse_rows(
         match built.get(p.index) {
             Some((row, _)) if !targets.is_empty() => {
                 let (id, context) = field_id(lang, *row, p.field);
-                errors.push_in(id, context, lang.error(p.error.code()));
+                errors.push_in(id, context, lang.refusal(&p.error));
             }
             _ if unread => {}
-            _ => errors.push("targets", lang.error(p.error.code())),
+            _ => errors.push("targets", lang.refusal(&p.error)),
         }
     }
     (errors.iter().count() == before).then_some(targets)

@@ -1757,7 +1757,7 @@ fn event_reader_follows_the_history_rules() {
 
 /// A client signed in as `unit`'s leader: the fixture's for Kiên Giang and An Giang, otherwise
 /// a leader registered and granted the role in the log now.
-fn leader_of(app: &TestApp, unit: &str) -> Client {
+pub(super) fn leader_of(app: &TestApp, unit: &str) -> Client {
     use thidua_domain::{model::Role, Actor, Command, Text, UnitId, UserId};
     let user = format!("lanhdao-{}", unit.trim_start_matches("ca-"));
     let id = UserId::parse(&user).unwrap();

@@ -620,3 +620,226 @@ fn covenant_page_names_the_measuring_indicator() {
         assert!(!page.contains(&format!("<code>{id}</code>")), "{id}");
     }
 }
+
+/// Over HTTP: a wrong password when signing is told as such ("Mật khẩu không đúng."), not in
+/// the change-password form's words, under a heading that says the covenant is not signed.
+#[test]
+fn signing_with_a_wrong_password_says_so() {
+    let app = super::support::spawn(super::support::Backend::Sqlite).unwrap();
+    let kg = super::support::signed_in(&app, "lanhdao-kg");
+    let attempt = |c: &super::support::Client| {
+        let page = c.get("/covenants/gu-12-2024/sign?unit=ca-kg");
+        let hash = app.service.read().covenants[&CovenantId::parse("gu-12-2024").unwrap()]
+            .latest()
+            .hash
+            .clone();
+        c.post_form(
+            "/covenants/gu-12-2024/sign",
+            &[
+                ("csrf", &page.csrf()),
+                ("unit", "ca-kg"),
+                ("version", "1"),
+                ("hash", &hash),
+                ("password", "không phải mật khẩu"),
+            ],
+        )
+    };
+    let r = attempt(&kg);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("Chưa ký được: cần sửa các mục sau"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("Mật khẩu không đúng."), "{}", r.body);
+    assert!(!r.body.contains("Mật khẩu hiện tại") && !r.body.contains("Chưa lưu được"));
+    english(&kg);
+    let r = attempt(&kg);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("Not signed: please correct the following"));
+    assert!(r.body.contains("Wrong password.") && !r.body.contains("current password"));
+}
+
+/// Over HTTP: a figure's comment that is too long says the limit, as do the other text fields
+/// (a withdrawal's reason); nothing is saved.
+#[test]
+fn too_long_says_the_limit() {
+    let app = super::support::spawn(super::support::Backend::Sqlite).unwrap();
+    super::support::load_figures(&app.service);
+    let officer = super::support::signed_in(&app, "canbo-kg");
+    let path = "/covenants/gu-12-2024/figures/ca-kg/M04";
+    let page = officer.get(path);
+    let long = "Ghi chú ".repeat(200);
+    let r = officer.post_form(
+        path,
+        &[
+            ("csrf", &page.csrf()),
+            ("v_crimes", "12"),
+            ("c_crimes", &long),
+            ("action", "save"),
+        ],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("Quá dài (tối đa 1000 ký tự)."),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("Quá dài."));
+    // Any text field refused by the domain's length rule says its limit, in either language.
+    let app = super::support::spawn(super::support::Backend::Sqlite).unwrap();
+    let sec = super::support::signed_in(&app, "thuky12");
+    english(&sec);
+    let csrf = sec.get("/covenants/gu-12-2024/withdraw").csrf();
+    let r = sec.post_form(
+        "/covenants/gu-12-2024/withdraw",
+        &[("csrf", &csrf), ("reason", &"lý do ".repeat(200))],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("Too long (at most 1000 characters)."),
+        "{}",
+        r.body
+    );
+}
+
+/// Over HTTP: the figures page offers the approved figures as a download in plain words; the
+/// command that reads the file is named only in the link's title.
+#[test]
+fn figures_export_link_in_plain_words() {
+    let app = super::support::spawn(super::support::Backend::Sqlite).unwrap();
+    let kg = super::support::signed_in(&app, "lanhdao-kg");
+    let page = kg.get("/covenants/gu-12-2024/figures").body;
+    assert!(
+        page.contains(
+            "title=\"Tệp CSV đọc được bằng lệnh «thidua score --data»\">Tải số liệu đã duyệt (CSV, để tự tính lại điểm)</a>"
+        ),
+        "{page}"
+    );
+    english(&kg);
+    let page = kg.get("/covenants/gu-12-2024/figures").body;
+    assert!(
+        page.contains(">Download the approved figures (CSV, to recompute the scores yourself)</a>"),
+        "{page}"
+    );
+    assert_eq!(page.matches("thidua score").count(), 1, "only in the title");
+}
+
+/// Over HTTP: the election page names each step of a key ceremony under way with how many
+/// trustees have sent it, and says the key is ready in one sentence once it is (no bare
+/// "5/5 · 5/5 · 5/5 · 5/5").
+#[test]
+fn election_page_names_the_key_ceremony_steps() {
+    use thidua_domain::votes::{AwardKind, Fraction, VoteCommand};
+    let app = super::support::spawn(super::support::Backend::Sqlite).unwrap();
+    super::votes::election(&app);
+    // A second vote, its key ceremony not started.
+    app.service
+        .execute(
+            &Actor::User(thidua_domain::UserId::parse("thuky12").unwrap()),
+            Command::Vote(VoteCommand::OpenElection {
+                election: thidua_domain::ElectionId::parse("bang-khen-2024").unwrap(),
+                cluster: thidua_domain::ClusterId::parse("cum-12").unwrap(),
+                year: 2024,
+                award: AwardKind::Certificate,
+                title: Text::parse("t", "Đề nghị tặng Bằng khen năm 2024", 300).unwrap(),
+                seats: 1,
+                approval: Fraction { num: 4, den: 5 },
+                quorum: Fraction { num: 2, den: 3 },
+                trustee_threshold: 3,
+            }),
+        )
+        .unwrap();
+    let kg = super::support::signed_in(&app, "lanhdao-kg");
+    let done = kg.get("/elections/co-bo-2024").body;
+    assert!(
+        done.contains("Khoá bỏ phiếu đã được tạo; mọi người kiểm tra lại được từ sổ."),
+        "{done}"
+    );
+    assert!(!done.contains("5/5 ·") && !done.contains("id=\"ceremony-steps\""));
+    let waiting = kg.get("/elections/bang-khen-2024").body;
+    for step in [
+        "<li>Cam kết phần khoá của đơn vị: 0/5 đơn vị giữ khoá đã gửi</li>",
+        "<li>Công bố phần khoá công khai: 0/5 đơn vị giữ khoá đã gửi</li>",
+        "<li>Gửi các mảnh khoá đã mã hoá cho các đơn vị giữ khoá khác: 0/5 đơn vị giữ khoá đã gửi</li>",
+        "<li>Xác nhận khoá bỏ phiếu chung: 0/5 đơn vị giữ khoá đã gửi</li>",
+    ] {
+        assert!(waiting.contains(step), "{step}: {waiting}");
+    }
+    english(&kg);
+    let waiting = kg.get("/elections/bang-khen-2024").body;
+    assert!(
+        waiting.contains("<li>Confirmation of the joint ballot key: 0 of 5 trustees done</li>"),
+        "{waiting}"
+    );
+}
+
+/// Over HTTP: the home page lists a unit's own covenants, not every covenant its leader may
+/// read: Cần Thơ, in Cluster 12 since 2025, does not see the cluster's 2024 covenant as its
+/// own (it still reads it from the cluster's page); the members, the cluster's supervisor and
+/// the administrator see it.
+#[test]
+fn home_lists_only_the_viewers_own_covenants() {
+    let app = super::support::spawn(super::support::Backend::Sqlite).unwrap();
+    let link = "href=\"/covenants/gu-12-2024\"";
+    let ct = super::http::leader_of(&app, "ca-ct");
+    let home = ct.get("/").body;
+    assert!(!home.contains(link), "{home}");
+    assert!(home.contains("href=\"/clusters/cum-12\""), "{home}");
+    assert_eq!(
+        ct.get("/covenants/gu-12-2024").status,
+        200,
+        "still readable"
+    );
+    for user in ["lanhdao-kg", "giamsat12", "quantri"] {
+        let home = super::support::signed_in(&app, user).get("/").body;
+        assert!(home.contains(link), "{user}: {home}");
+        assert!(
+            !home.contains("href=\"/covenants/gu-13-2024\"") || user == "quantri",
+            "{user}: another cluster's covenant"
+        );
+    }
+}
+
+/// Over HTTP: a refused file's page shows the errors and the import form again, and leads back
+/// to the report by GET (reloading the answer would post the file again) with a word why.
+#[test]
+fn import_errors_lead_back_without_posting_again() {
+    let app = super::support::spawn(super::support::Backend::Sqlite).unwrap();
+    super::support::load_figures(&app.service);
+    let officer = super::support::signed_in(&app, "canbo-kg");
+    let page = officer.get("/covenants/gu-12-2024/figures/ca-kg/M03");
+    let (ct, body) = super::support::multipart(
+        &[("csrf", &page.csrf()), ("unit", "ca-kg"), ("window", "M03")],
+        "m03.csv",
+        "text/csv",
+        b"unit,element,period,value\nCAKG,crimes,2024-M03,1x\n",
+    );
+    let r = officer.post_raw("/covenants/gu-12-2024/figures/import", &ct, &body);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"import-errors\"") && r.body.contains("«1x»"));
+    assert!(
+        r.body.contains("id=\"import-file\""),
+        "the form to choose the file again"
+    );
+    let retry = &r.body[r.body.find("id=\"import-retry\"").expect("what to do next")..];
+    assert!(retry.contains("Đừng tải lại trang này (F5)"), "{retry}");
+    assert!(
+        retry.contains("<a href=\"#import-file\">Chọn tệp đã sửa</a>"),
+        "{retry}"
+    );
+    assert!(
+        retry.contains("<a href=\"/covenants/gu-12-2024/figures/ca-kg/M03\" id=\"import-back\">"),
+        "{retry}"
+    );
+    // A report that takes no file now (January is submitted): no advice to choose another.
+    let (ct, body) = super::support::multipart(
+        &[("csrf", &page.csrf()), ("unit", "ca-kg"), ("window", "M01")],
+        "m01.csv",
+        "text/csv",
+        b"unit,element,period,value\nCAKG,crimes,2024-M01,5\n",
+    );
+    let r = officer.post_raw("/covenants/gu-12-2024/figures/import", &ct, &body);
+    let retry = &r.body[r.body.find("id=\"import-retry\"").expect("what to do next")..];
+    assert!(!retry.contains("#import-file") && retry.contains("id=\"import-back\""));
+}

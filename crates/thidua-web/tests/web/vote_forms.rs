@@ -350,11 +350,7 @@ fn vote_forms(app: &TestApp) {
         res.body
     );
     assert!(res.body.contains("id=\"paper-review\""), "{}", res.body);
-    assert!(
-        res.body.contains("Mật khẩu hiện tại không đúng"),
-        "{}",
-        res.body
-    );
+    assert!(res.body.contains("Mật khẩu không đúng."), "{}", res.body);
     assert!(app.service.read().election(&id).unwrap().rounds[1]
         .paper
         .is_none());

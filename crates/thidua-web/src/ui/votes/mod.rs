@@ -186,7 +186,8 @@ struct ElectionPage {
     trustees: Vec<Named>,
     threshold: u32,
     ceremony_done: bool,
-    ceremony_steps: String,
+    /// The ceremony's steps, each with how many trustees have sent it.
+    ceremony_steps: Vec<String>,
     /// Each abandoned key generation, told with the units' names.
     failures: Vec<Vec<Named>>,
     rounds: Vec<RoundView>,
@@ -218,12 +219,16 @@ async fn election_page(
     let members = e.members.len() as u32;
     let c = &e.ceremony;
     let n = e.members.len();
-    let ceremony_steps = format!(
-        "{}/{n} · {}/{n} · {}/{n} · {}/{n}",
-        c.commitments.len(),
-        c.reveals.len(),
-        c.dealt.len(),
-        c.confirmed.len()
+    // Each step named with how many trustees have sent it (while the key is being generated).
+    let ceremony_steps = crate::i18n::history::ceremony_progress(
+        viewer.lang,
+        [
+            c.commitments.len(),
+            c.reveals.len(),
+            c.dealt.len(),
+            c.confirmed.len(),
+        ],
+        n,
     );
     let open_round = e.current_round().is_some() && e.keys().is_some();
     let led = viewer.scope.led_units();

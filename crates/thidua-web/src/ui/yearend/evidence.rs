@@ -141,7 +141,7 @@ pub async fn upload(
     match attach(&app, &viewer, &cov, upload).await {
         Ok(()) => Redirect::to(&format!("/covenants/{id}/yearend#dossier")).into_response(),
         Err(e) if e.status.is_client_error() && e.status.as_u16() != 401 => {
-            let errors = [("evidence".to_owned(), viewer.lang.error(e.code).to_owned())].into();
+            let errors = [("evidence".to_owned(), viewer.lang.api_error(&e))].into();
             review_view(&app, &viewer, &id, errors, Default::default())
         }
         Err(e) => viewer_error(&viewer, e),

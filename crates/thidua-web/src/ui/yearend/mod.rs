@@ -421,7 +421,7 @@ pub async fn step(
                     let label = field_label(viewer.lang.yearend(), field);
                     format!("{} ({label})", viewer.lang.error(e.code))
                 }
-                code => viewer.lang.error(code).to_owned(),
+                _ => viewer.lang.api_error(&e),
             };
             let mut typed = form;
             typed.remove("csrf");

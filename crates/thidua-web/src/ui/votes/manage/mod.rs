@@ -117,7 +117,7 @@ pub(super) async fn run(
             Err(Ok(Refusal {
                 code: e.code,
                 field: None,
-                message: viewer.lang.error(e.code).to_owned(),
+                message: viewer.lang.api_error(&e),
             }))
         }
         Err(e) => Err(Err(viewer_error(viewer, e))),

@@ -273,7 +273,7 @@ pub(super) async fn open_election(
         errors.push("award", m.err_award);
     }
     let title = Text::parse("title", &f.title, limits::TITLE)
-        .map_err(|e| errors.push("title", lang.error(e.code())))
+        .map_err(|e| errors.push("title", lang.refusal(&e)))
         .ok();
     let seats = number(&mut errors, m, "seats", &f.seats);
     if seats.is_some_and(|n| n == 0 || (candidates > 0 && n > candidates)) {

@@ -306,7 +306,7 @@ fn counting_team(errors: &mut Errors, lang: Lang, m: &ManageStrings, typed: &str
     for line in typed.lines().map(str::trim).filter(|l| !l.is_empty()) {
         match Text::parse("counting_team", line, limits::DISPLAY_NAME) {
             Ok(t) => team.push(t),
-            Err(err) => errors.push("team", lang.error(err.code())),
+            Err(err) => errors.push("team", lang.refusal(&err)),
         }
     }
     if team.is_empty() {
@@ -321,7 +321,7 @@ fn paper_note(errors: &mut Errors, lang: Lang, typed: &str) -> Option<Text> {
         return None;
     }
     Text::parse("note", typed, limits::REASON)
-        .map_err(|err| errors.push("note", lang.error(err.code())))
+        .map_err(|err| errors.push("note", lang.refusal(&err)))
         .ok()
 }
 
@@ -547,7 +547,7 @@ pub(super) async fn withdraw_paper(
     let reason_raw = form.get("reason");
     let mut errors = Errors::default();
     let reason = Text::parse("reason", &reason_raw, limits::REASON)
-        .map_err(|err| errors.push("reason", viewer.lang.error(err.code())))
+        .map_err(|err| errors.push("reason", viewer.lang.refusal(&err)))
         .ok();
     if let Some(reason) = reason {
         let command = VoteCommand::WithdrawPaperCount {

@@ -175,7 +175,7 @@ fn tie_choice(
         errors.push("tie-candidates", m.err_tie_choice);
     }
     let decision = Text::parse("decision", decision, limits::DECISION)
-        .map_err(|err| errors.push("decision", lang.error(err.code())))
+        .map_err(|err| errors.push("decision", lang.refusal(&err)))
         .ok();
     decision.filter(|_| errors.is_empty()).map(|d| (chosen, d))
 }
