@@ -930,7 +930,7 @@ pub async fn step(
     ApiJson(command): ApiJson<YearEndCommand>,
 ) -> Result<Json<ReceiptDto>, ApiError> {
     let id = parse_id(&id, CovenantId::parse)?;
-    if command_covenant(&command) != &id {
+    if command.covenant() != &id {
         return Err(ApiError::bad_request(
             "invalid_value",
             "the command's covenant is not the path's",
@@ -943,31 +943,6 @@ pub async fn step(
     Ok(Json(
         execute(&app, &viewer, vec![Command::YearEnd(command)]).await?,
     ))
-}
-
-/// The covenant a year-end command names.
-pub fn command_covenant(c: &YearEndCommand) -> &CovenantId {
-    use YearEndCommand as C;
-    match c {
-        C::Open { covenant, .. }
-        | C::SaveDossier { covenant, .. }
-        | C::SubmitDossier { covenant, .. }
-        | C::DeclareConflict { covenant, .. }
-        | C::CommitSeed { covenant, .. }
-        | C::RevealSeed { covenant, .. }
-        | C::PinBeacon { covenant, .. }
-        | C::RecordBeacon { covenant, .. }
-        | C::DrawAssignment { covenant }
-        | C::DecideAssignment { covenant, .. }
-        | C::DeclareRecords { covenant, .. }
-        | C::SubmitFinding { covenant, .. }
-        | C::SubmitResponse { covenant, .. }
-        | C::ResolveDispute { covenant, .. }
-        | C::RecordEligibility { covenant, .. }
-        | C::Lock { covenant }
-        | C::PublishResults { covenant }
-        | C::DecideCutoffTie { covenant, .. } => covenant,
-    }
 }
 
 /// `GET /api/v1/covenants/{id}/yearend/results.xlsx`: the published final scores as a workbook
