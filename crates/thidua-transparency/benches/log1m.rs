@@ -51,6 +51,41 @@ fn small_log(dir: &std::path::Path) {
     }
 }
 
+/// `GET /api/v1/log/checkpoints?from=F&limit=1000` reads the signed sizes of a range: one range
+/// query, against the 1,000 point lookups it took before.
+fn checkpoint_listing(store: &dyn EventStore, size: u64, rng: &mut Lcg) {
+    let starts: Vec<u64> = (0..200)
+        .map(|_| 1 + rng.below(size.saturating_sub(1000).max(1)))
+        .collect();
+    let started = Instant::now();
+    let listed: usize = starts
+        .iter()
+        .map(|&f| {
+            thidua_transparency::log::checkpoint_sizes(store, f, 1000)
+                .unwrap()
+                .1
+                .len()
+        })
+        .sum();
+    let range = started.elapsed() / starts.len() as u32;
+    let started = Instant::now();
+    let looked_up: usize = starts
+        .iter()
+        .map(|&f| {
+            (f..f + 1000)
+                .filter(|s| store.checkpoint_at(*s).unwrap().is_some())
+                .count()
+        })
+        .sum();
+    let points = started.elapsed() / starts.len() as u32;
+    assert_eq!(listed, looked_up);
+    println!(
+        "checkpoint listing (1,000 sizes): {range:?} with one range query, {points:?} with point \
+         lookups (mean of {})",
+        starts.len()
+    );
+}
+
 fn main() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = match std::env::var_os("THIDUA_BENCH_DATA") {
@@ -92,17 +127,9 @@ fn main() {
 
     // Consistency proofs from random earlier signed sizes to the newest (each checked against
     // both signed roots).
-    let signed: Vec<u64> = {
-        let conn = rusqlite::Connection::open(&db).unwrap();
-        let mut stmt = conn
-            .prepare("SELECT size FROM checkpoints WHERE size < ?1")
-            .unwrap();
-        let rows = stmt
-            .query_map([size as i64], |r| r.get::<_, i64>(0))
-            .unwrap();
-        rows.map(|r| r.unwrap() as u64).collect()
-    };
+    let signed: Vec<u64> = store.checkpoint_sizes(1, size).unwrap();
     assert!(!signed.is_empty(), "no earlier checkpoint");
+    checkpoint_listing(store, size, &mut rng);
     let sizes: Vec<(u64, String)> = (0..200)
         .map(|_| {
             let m = signed[rng.below(signed.len() as u64) as usize];
