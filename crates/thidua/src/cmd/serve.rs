@@ -52,9 +52,42 @@ pub struct DemoArgs {
     pub reset: bool,
 }
 
+/// The file that marks a directory the demonstration made, the only kind `demo --reset` empties.
+const DEMO_MARKER: &str = ".thidua-demo";
+
+/// Empties a demonstration's data directory for `demo --reset`: a directory that is empty or
+/// that the demonstration made (its marker file). Anything else — a real deployment's data, a
+/// home directory — is refused and left as it is.
+fn reset_demo_dir(dir: &std::path::Path) -> anyhow::Result<()> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    anyhow::ensure!(dir.is_dir(), "{} is not a directory", dir.display());
+    let mut entries = std::fs::read_dir(dir)?.collect::<Result<Vec<_>, _>>()?;
+    if entries.is_empty() {
+        return Ok(());
+    }
+    anyhow::ensure!(
+        dir.join(DEMO_MARKER).is_file(),
+        "không xoá / refusing to reset {}: it is not a directory `thidua demo` made (no {DEMO_MARKER} \
+         file in it) — give --data a demonstration's own directory",
+        dir.display()
+    );
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            std::fs::remove_dir_all(&path)?;
+        } else {
+            std::fs::remove_file(&path)?;
+        }
+    }
+    Ok(())
+}
+
 pub fn run_demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
-    if args.reset && args.data.exists() {
-        std::fs::remove_dir_all(&args.data)?;
+    if args.reset {
+        reset_demo_dir(&args.data)?;
     }
     run(ServeArgs {
         bind: args.bind,
@@ -82,6 +115,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         if service.read().size == 0 {
             demo::load(&service, &*stores.accounts)?;
             demo_witness::register(&service, &args.store.data)?;
+            std::fs::write(
+                args.store.data.join(DEMO_MARKER),
+                "thidua demo: dữ liệu minh hoạ / demonstration data (`thidua demo --reset` may empty this directory)\n",
+            )?;
             println!("Đã nạp dữ liệu minh hoạ Cụm thi đua số 12 / loaded the Cluster No. 12 demonstration");
         }
         print_demo_accounts();
@@ -175,4 +212,38 @@ fn print_demo_accounts() {
         "Tiến độ và điểm tạm tính / progress and provisional scores: /covenants/{c}/progress; các cụm / every cluster (giám sát / supervisors): /progress",
         c = demo::COVENANT
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `demo --reset` empties only a directory the demonstration made (or an empty one); a
+    /// directory holding anything else is refused and left exactly as it was.
+    #[test]
+    fn reset_empties_only_a_demonstration_directory() {
+        let real = tempfile::tempdir().unwrap();
+        std::fs::write(real.path().join("thidua.db"), b"a real log").unwrap();
+        std::fs::write(real.path().join("log-signing.key"), b"a real key").unwrap();
+        let refused = reset_demo_dir(real.path()).unwrap_err().to_string();
+        assert!(refused.contains(DEMO_MARKER), "{refused}");
+        assert_eq!(
+            std::fs::read(real.path().join("thidua.db")).unwrap(),
+            b"a real log"
+        );
+        assert!(real.path().join("log-signing.key").is_file());
+
+        let demo = tempfile::tempdir().unwrap();
+        std::fs::write(demo.path().join(DEMO_MARKER), b"demo").unwrap();
+        std::fs::write(demo.path().join("thidua.db"), b"demo log").unwrap();
+        std::fs::create_dir(demo.path().join("witnesses")).unwrap();
+        std::fs::write(demo.path().join("witnesses/ca-kg.key"), b"k").unwrap();
+        reset_demo_dir(demo.path()).unwrap();
+        assert!(demo.path().is_dir(), "the directory itself stays");
+        assert_eq!(std::fs::read_dir(demo.path()).unwrap().count(), 0);
+
+        let empty = tempfile::tempdir().unwrap();
+        reset_demo_dir(empty.path()).unwrap();
+        reset_demo_dir(&empty.path().join("missing")).unwrap();
+    }
 }
