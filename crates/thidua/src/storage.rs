@@ -125,6 +125,21 @@ impl StoreArgs {
         Ok(Arc::new(service))
     }
 
+    /// Opens an existing database and its existing signing key to change it (a command that
+    /// acts on what is there, such as resetting a password): nothing is created, a mistyped
+    /// `--data` is refused ([`open_existing_stores`](Self::open_existing_stores)).
+    pub fn open_existing_running(&self) -> anyhow::Result<(Arc<Service>, Stores)> {
+        let stores = self.open_existing_stores("")?;
+        let key_path = self.key_path();
+        anyhow::ensure!(
+            key_path.is_file(),
+            "không có khoá ký tại / no signing key at {} (give --key FILE)",
+            key_path.display()
+        );
+        let (service, _) = replay(&stores, LogKey::load(&key_path)?, OpenOptions::default())?;
+        Ok((Arc::new(service), stores))
+    }
+
     /// Opens the store and replays the log, with a progress bar on a terminal.
     pub fn open_service(&self) -> anyhow::Result<Arc<Service>> {
         Ok(self.open_running()?.0)

@@ -893,3 +893,36 @@ fn the_score_benchmark_reports_the_median_of_repeated_runs() {
         "each command runs three times: {stderr}"
     );
 }
+
+/// A mistyped `--data` is refused by the commands that act on an existing log, and nothing is
+/// created there: no database, no signing key.
+#[test]
+fn commands_on_an_existing_log_refuse_a_missing_one_and_create_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("mistyped");
+    for args in [
+        vec!["user", "passwd", "lanhdao.kg"],
+        vec!["log"],
+        vec!["log", "--json"],
+    ] {
+        let mut child = thidua()
+            .args(&args)
+            .arg("--data")
+            .arg(&missing)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        {
+            use std::io::Write;
+            let mut stdin = child.stdin.take().unwrap();
+            let _ = stdin.write_all(b"mat-khau-moi-123\n");
+        }
+        let out = child.wait_with_output().unwrap();
+        assert!(!out.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("no database at"), "{args:?}: {err}");
+        assert!(!missing.exists(), "{args:?} created {}", missing.display());
+    }
+}

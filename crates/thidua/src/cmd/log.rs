@@ -54,7 +54,7 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 fn list(args: LogArgs) -> anyhow::Result<ExitCode> {
-    let store = args.store.open_store()?;
+    let store = args.store.open_existing_stores("")?.events;
     let end = args.limit.map_or(u64::MAX, |n| args.from.saturating_add(n));
     let mut out = std::io::stdout().lock();
     let mut next = args.from;

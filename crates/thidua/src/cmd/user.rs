@@ -1,7 +1,8 @@
 //! `thidua user`: the operator's account tools at the console — create an administrator
 //! (instead of the printed bootstrap token) and reset a password. Passwords are read from
-//! standard input, never from a flag, so they stay out of shell history and process lists.
-use std::io::BufRead;
+//! standard input, never from a flag, so they stay out of shell history and process lists; on
+//! a terminal without echo, typed twice.
+use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 
 use thidua_domain::{Text, UserId};
@@ -37,11 +38,22 @@ pub enum UserAction {
     },
 }
 
+/// The new password: typed twice without echo on a terminal, else the first line of standard
+/// input (a script's pipe).
 fn read_password() -> anyhow::Result<String> {
-    eprintln!("Nhập mật khẩu rồi Enter / type the password, then Enter:");
-    let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line)?;
-    let password = line.trim_end_matches(['\r', '\n']).to_owned();
+    let password = if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Nhập mật khẩu / password: ")?;
+        let again = rpassword::prompt_password("Nhập lại / again: ")?;
+        anyhow::ensure!(
+            first == again,
+            "hai lần nhập không khớp / the two entries differ: nothing changed"
+        );
+        first
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    };
     anyhow::ensure!(!password.is_empty(), "no password on standard input");
     Ok(password)
 }
@@ -71,8 +83,12 @@ pub fn run(args: UserArgs) -> anyhow::Result<ExitCode> {
         }
         UserAction::Passwd { user, store } => {
             let user = UserId::parse(&user)?;
+            let (service, stores) = store.open_existing_running()?;
+            anyhow::ensure!(
+                service.read().users.contains_key(&user),
+                "không có người dùng / no user {user} in the log"
+            );
             let password = read_password()?;
-            let (service, stores) = store.open_running()?;
             thidua_web::accounts::set_password(&*stores.accounts, &service, &user, &password)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("Đã đặt lại mật khẩu của {user} / password of {user} reset");
