@@ -108,11 +108,17 @@ pub fn issued_content(service: &Service, document: &IssuedDocument) -> Result<Ve
         .ok()
         .and_then(|h| h.try_into().ok())
         .ok_or_else(|| IssueError::Content(document.sha256.clone()))?;
-    service
+    let bytes = service
         .store()
         .get_blob(&hash)
         .map_err(ServiceError::from)?
-        .ok_or_else(|| IssueError::Content(document.sha256.clone()))
+        .ok_or_else(|| IssueError::Content(document.sha256.clone()))?;
+    // Served only if it is a document's canonical content: the store also holds evidence
+    // files, which an issued document must never lead to.
+    match serde_json::from_slice::<crate::Document>(&bytes) {
+        Ok(doc) if crate::canonical_bytes(&doc) == bytes => Ok(bytes),
+        _ => Err(IssueError::Content(document.sha256.clone())),
+    }
 }
 
 /// The file of an issued document, rendered again from its stored content with the line that

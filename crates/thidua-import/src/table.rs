@@ -28,6 +28,11 @@ pub struct Limits {
     /// Columns of a row (a cell's column decides how many cells its row holds, so a tiny
     /// XLSX naming column 4 billion must be refused before anything is sized by it).
     pub max_columns: usize,
+    /// XLSX: bytes the shared strings inflate to, and how many strings they may declare. A
+    /// reader loads every shared string before the first row, each costing more than its XML,
+    /// so this part is bounded far below the whole file's limit.
+    pub max_shared_strings_bytes: u64,
+    pub max_shared_strings: u64,
 }
 
 /// The columns of an Excel sheet (A to XFD).
@@ -43,6 +48,8 @@ impl Default for Limits {
             max_unzipped: 512 << 20,
             max_ratio: 1_000,
             max_columns: EXCEL_COLUMNS,
+            max_shared_strings_bytes: 16 << 20,
+            max_shared_strings: 500_000,
         }
     }
 }
@@ -244,6 +251,11 @@ pub fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), ImportError> {
         {
             return Err(bomb());
         }
+        if entry.name().is_ok_and(|n| is_shared_strings(&n))
+            && entry.size() > limits.max_shared_strings_bytes
+        {
+            return Err(too_many_strings(limits));
+        }
     }
     if declared > limits.max_unzipped {
         return Err(bomb());
@@ -252,18 +264,72 @@ pub fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), ImportError> {
     let mut buf = vec![0u8; 64 << 10];
     for i in 0..zip.len() {
         let mut entry = zip.by_index(i).map_err(|e| not_xlsx(&e))?;
+        let shared = entry.name().is_ok_and(|n| is_shared_strings(&n));
+        let (mut part, mut head) = (0u64, Vec::new());
         loop {
             let n = entry.read(&mut buf).map_err(|e| not_xlsx(&e))?;
             if n == 0 {
                 break;
             }
             total += n as u64;
+            part += n as u64;
             if total > limits.max_unzipped {
                 return Err(bomb());
             }
+            if shared {
+                if part > limits.max_shared_strings_bytes {
+                    return Err(too_many_strings(limits));
+                }
+                if head.len() < 4096 {
+                    head.extend_from_slice(&buf[..n.min(4096 - head.len())]);
+                }
+            }
+        }
+        if shared && declared_strings(&head) > limits.max_shared_strings {
+            return Err(too_many_strings(limits));
         }
     }
     Ok(())
+}
+
+fn is_shared_strings(name: &str) -> bool {
+    name.eq_ignore_ascii_case("xl/sharedStrings.xml")
+}
+
+/// The largest string count the shared strings' root element declares (`count`,
+/// `uniqueCount`): a reader reserves that many before reading one, so a huge one is refused
+/// here. An attribute that is not a number counts as huge.
+fn declared_strings(head: &[u8]) -> u64 {
+    let text = String::from_utf8_lossy(head);
+    let Some(root) = text.find("<sst").map(|at| &text[at..]) else {
+        return 0;
+    };
+    let root = &root[..root.find('>').unwrap_or(root.len())];
+    ["count=", "uniqueCount="]
+        .iter()
+        .filter_map(|attr| {
+            let at = root.find(&format!(" {attr}"))? + attr.len() + 1;
+            let value = root[at..].trim_start_matches(['"', '\'']);
+            let digits: String = value.chars().take_while(char::is_ascii_digit).collect();
+            Some(digits.parse::<u64>().unwrap_or(u64::MAX))
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+fn too_many_strings(limits: &Limits) -> ImportError {
+    too_large(
+        &format!(
+            "phần chuỗi dùng chung của bảng tính vượt {} MB hoặc {} chuỗi",
+            limits.max_shared_strings_bytes >> 20,
+            limits.max_shared_strings
+        ),
+        &format!(
+            "the workbook's shared strings exceed {} MB or {} strings",
+            limits.max_shared_strings_bytes >> 20,
+            limits.max_shared_strings
+        ),
+    )
 }
 
 fn bomb() -> ImportError {

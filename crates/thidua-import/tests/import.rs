@@ -655,12 +655,10 @@ fn a_decompression_bomb_disguised_as_xlsx_is_refused_fast() {
     assert_eq!(e.0[0].code, "zip_bomb", "{e}");
 }
 
-/// A valid workbook whose one cell names column LXQEASV (about four billion): a 1.5 KB file
-/// that once made the reader size a row by that column and exhaust the memory.
-#[test]
-fn a_cell_beyond_the_last_excel_column_is_refused_before_anything_is_sized_by_it() {
+/// A workbook `rust_xlsxwriter` writes (a heading and one text cell at B2), with the entry
+/// `name` rewritten by `edit`; entries stored uncompressed.
+fn rewritten_workbook(name: &str, edit: impl Fn(String) -> String) -> Vec<u8> {
     use std::io::{Read as _, Write as _};
-    let s = world();
     let mut book = rust_xlsxwriter::Workbook::new();
     let ws = book.add_worksheet();
     ws.write_string(0, 0, "unit").unwrap();
@@ -670,34 +668,83 @@ fn a_cell_beyond_the_last_excel_column_is_refused_before_anything_is_sized_by_it
     let mut buf = std::io::Cursor::new(Vec::new());
     {
         let mut zip = zip::ZipWriter::new(&mut buf);
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
         for i in 0..source.len() {
             let mut entry = source.by_index(i).unwrap();
-            let name = entry.name().unwrap().to_string();
+            let entry_name = entry.name().unwrap().to_string();
             let mut text = Vec::new();
             entry.read_to_end(&mut text).unwrap();
-            if name == "xl/worksheets/sheet1.xml" {
-                let xml = String::from_utf8(text).unwrap();
-                assert!(xml.contains("r=\"B2\""), "{xml}");
-                text = xml.replace("r=\"B2\"", "r=\"LXQEASV2\"").into_bytes();
+            if entry_name == name {
+                text = edit(String::from_utf8(text).unwrap()).into_bytes();
             }
-            zip.start_file(name, zip::write::SimpleFileOptions::default())
-                .unwrap();
+            zip.start_file(entry_name, stored).unwrap();
             zip.write_all(&text).unwrap();
         }
         zip.finish().unwrap();
     }
-    let e = plan_reports(
-        &s,
+    buf.into_inner()
+}
+
+fn plan_error(bytes: &[u8]) -> thidua_import::ImportErrors {
+    plan_reports(
+        &world(),
         &cov(),
         Upload {
-            file_name: "xa.xlsx",
-            bytes: &buf.into_inner(),
+            file_name: "x.xlsx",
+            bytes,
         },
         &Limits::default(),
     )
-    .unwrap_err();
+    .unwrap_err()
+}
+
+/// A valid workbook whose one cell names column LXQEASV (about four billion): a 1.5 KB file
+/// that once made the reader size a row by that column and exhaust the memory.
+#[test]
+fn a_cell_beyond_the_last_excel_column_is_refused_before_anything_is_sized_by_it() {
+    let bytes = rewritten_workbook("xl/worksheets/sheet1.xml", |xml| {
+        assert!(xml.contains("r=\"B2\""), "{xml}");
+        xml.replace("r=\"B2\"", "r=\"LXQEASV2\"")
+    });
+    let e = plan_error(&bytes);
     assert_eq!((e.0[0].code, e.0[0].row), ("too_large", Some(2)), "{e}");
     assert!(e.0[0].message_vi.contains("tối đa 16384 cột"), "{e}");
+}
+
+/// The shared strings are read whole before the first row, each costing more memory than its
+/// XML: a part of millions of tiny strings (once 1 GB of memory from a 1.2 MB upload), or a
+/// declared count a reader reserves up front (once a panic), is refused before any reading.
+#[test]
+fn a_shared_strings_bomb_is_refused_before_the_reader_loads_it() {
+    let shared = "xl/sharedStrings.xml";
+    let many = rewritten_workbook(shared, |xml| {
+        let at = xml.find("</sst>").unwrap();
+        format!(
+            "{}{}{}",
+            &xml[..at],
+            "<si><t>a</t></si>".repeat(1_100_000),
+            &xml[at..]
+        )
+    });
+    let e = plan_error(&many);
+    assert_eq!(e.0[0].code, "too_large", "{e}");
+    assert!(e.0[0].message_en.contains("shared strings"), "{e}");
+    let counted = rewritten_workbook(shared, |xml| {
+        let re = |xml: String, attr: &str| match xml.find(&format!(" {attr}=\"")) {
+            Some(at) => {
+                let start = at + attr.len() + 3;
+                let end = start + xml[start..].find('"').unwrap();
+                format!("{}18446744073709551615{}", &xml[..start], &xml[end..])
+            }
+            None => xml,
+        };
+        let xml = re(xml, "uniqueCount");
+        assert!(xml.contains("18446744073709551615"), "{xml}");
+        xml
+    });
+    let e = plan_error(&counted);
+    assert_eq!(e.0[0].code, "too_large", "{e}");
 }
 
 #[test]

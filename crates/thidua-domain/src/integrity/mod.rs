@@ -311,11 +311,14 @@ pub fn flags(panel: &Panel, settings: &Settings) -> Vec<Flag> {
 
 /// The CSV export: `unit,period,kind,reason`, one flag a line (RFC 4180 quoting), UTF-8.
 pub fn csv(flags: &[Flag]) -> String {
+    // A cell a spreadsheet would read as a formula (a reason starts with an element's name,
+    // which the regulation's author chose) is defused first.
     let quote = |s: &str| {
+        let s = thidua_scoring::input::defused(s);
         if s.contains([',', '"', '\n', '\r']) {
             format!("\"{}\"", s.replace('"', "\"\""))
         } else {
-            s.to_owned()
+            s.into_owned()
         }
     };
     let mut out = String::from("unit,period,kind,reason\n");
@@ -329,4 +332,35 @@ pub fn csv(flags: &[Flag]) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::*;
+
+    /// A reason that starts with an element's name is the regulation author's text: one a
+    /// spreadsheet would run as a formula is written defused, as text.
+    #[test]
+    fn the_csv_defuses_a_reason_a_spreadsheet_would_run() {
+        let flag = Flag {
+            unit: "KG".into(),
+            period: Period {
+                year: 2024,
+                window: "M03".into(),
+            },
+            kind: FlagKind::SeriesBreak,
+            detail: Detail::Break {
+                element: "=HYPERLINK(\"http://x\",\"Xem\")".into(),
+                value: Decimal::from(9),
+                median: Decimal::from(3),
+                threshold: Decimal::from(3),
+            },
+        };
+        let csv = csv(&[flag]);
+        let row = csv.lines().nth(1).unwrap();
+        assert!(
+            row.starts_with("KG,2024-M03,series_break,\"'=HYPERLINK("),
+            "{row}"
+        );
+    }
 }

@@ -766,6 +766,12 @@ pub async fn import_file(
     let actor = Actor::User(viewer.user.clone());
     let scope = viewer.scope.clone();
     let dry_run = req.dry_run;
+    // Reading a workbook holds it and its parts in memory: two at a time, others wait.
+    static READING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+    let _reading = READING
+        .acquire()
+        .await
+        .map_err(|e| ImportFailure::from_api(ApiError::internal(e)))?;
     let planned = {
         let (app, actor) = (app.clone(), actor.clone());
         tokio::task::spawn_blocking(move || plan_import(&app, &scope, &actor, &req))

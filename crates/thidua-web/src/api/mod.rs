@@ -108,6 +108,19 @@ pub async fn execute_with_files(
     uploaded: &[String],
 ) -> Result<ReceiptDto, ApiError> {
     let actor = Actor::User(viewer.user.clone());
+    if commands
+        .iter()
+        .any(|c| matches!(c, Command::IssueDocument { .. }))
+    {
+        // Its SHA-256 names content the server must have made (`thidua_docs::issue`): named
+        // by a caller, it could point at any stored file, another unit's evidence included.
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "document_not_by_command",
+            "a document is issued through POST /api/v1/clusters/{id}/documents/issue or \
+             /covenants/{id}/document/issue, which make its content; never by naming a SHA-256",
+        ));
+    }
     {
         let state = app.service.read();
         for command in &commands {

@@ -435,3 +435,22 @@ fn an_anonymous_caller_cannot_send_an_uploads_size() {
         r.body
     );
 }
+
+/// A document is issued by the routes that make its content, never by a command naming a
+/// SHA-256: named by a caller, it could point at any stored file (another unit's evidence)
+/// and the document's content endpoint would then serve it.
+#[test]
+fn a_document_cannot_be_issued_by_naming_a_hash() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    let secretariat = signed_in(&app, "thuky12");
+    let before = app.service.read().size;
+    let r = secretariat.post_json(
+        "/api/v1/commands",
+        json!({"command": "issue_document", "cluster": "cum-12", "year": 2024,
+               "kind": "covenant", "date": "2024-12-01", "number": null, "title": "x",
+               "sha256": "ab".repeat(32)}),
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(r.json()["error"], "document_not_by_command");
+    assert_eq!(app.service.read().size, before, "nothing appended");
+}
