@@ -138,6 +138,7 @@ impl SqliteStore {
             })?;
         }
         let conn = connect(path)?;
+        owner_only(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(db_err)?;
         let mut store = Self {
@@ -205,6 +206,18 @@ impl SqliteStore {
 }
 
 /// Opens a connection with the settings every connection of the store uses.
+/// The database holds password and token hashes and every unit's drafts: readable by its
+/// owner only (SQLite gives its `-wal` and `-shm` files the database file's mode).
+fn owner_only(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| StoreError::Backend(format!("cannot restrict {}: {e}", path.display())))?;
+    }
+    Ok(())
+}
+
 fn connect(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path).map_err(db_err)?;
     conn.busy_timeout(Duration::from_secs(10)).map_err(db_err)?;
@@ -421,7 +434,7 @@ impl EventStore for SqliteStore {
         connect(&self.path)?
             .execute("VACUUM INTO ?1", [dest])
             .map_err(db_err)?;
-        Ok(())
+        owner_only(Path::new(dest))
     }
 
     fn put_snapshot_chunk(&self, size: u64, seq: u32, bytes: &[u8]) -> Result<()> {

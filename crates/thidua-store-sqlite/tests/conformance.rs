@@ -109,4 +109,11 @@ fn backup_is_a_consistent_copy() {
     assert!(store.backup(&copy).is_err(), "never overwrites");
     let restored = SqliteStore::open(&copy).unwrap();
     assert_eq!(restored.entries(0, 10).unwrap(), vec![entry]);
+    // The database and its backups hold password and token hashes: owner only.
+    #[cfg(unix)]
+    for file in [dir.path().join("a.db"), copy] {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{}", file.display());
+    }
 }
