@@ -162,6 +162,17 @@ impl PostgresStore {
         Self::open_in_schema(url, None)
     }
 
+    /// Whether the database at `url` holds a log (its tables exist), asked without creating
+    /// or changing anything: a command that only reads refuses an empty database instead of
+    /// creating the schema in it.
+    pub fn holds_log(url: &str) -> Result<bool> {
+        let mut client = tls::connect(url)?;
+        let row = client
+            .query_one("SELECT to_regclass('entries') IS NOT NULL", &[])
+            .map_err(db_err)?;
+        Ok(row.get(0))
+    }
+
     /// Like [`open`](Self::open), inside `schema` (created if missing); used to isolate tests.
     pub fn open_in_schema(url: &str, schema: Option<&str>) -> Result<Self> {
         if let Some(s) = schema {

@@ -84,7 +84,11 @@ impl StoreArgs {
     /// an existing database's schema up to date, as every command does.
     pub fn open_existing_stores(&self, elsewhere: &str) -> anyhow::Result<Stores> {
         match &self.database_url()? {
-            Some(_) => {
+            Some(url) => {
+                anyhow::ensure!(
+                    PostgresStore::holds_log(url).context("opening PostgreSQL")?,
+                    "the PostgreSQL database holds no log{elsewhere}"
+                );
                 let stores = self.open_stores()?;
                 anyhow::ensure!(
                     stores.events.size()? > 0,

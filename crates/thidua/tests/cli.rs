@@ -926,3 +926,32 @@ fn commands_on_an_existing_log_refuse_a_missing_one_and_create_nothing() {
         assert!(!missing.exists(), "{args:?} created {}", missing.display());
     }
 }
+
+/// A command that only reads refuses an empty PostgreSQL database and leaves it empty (it
+/// once created the whole schema there before saying the database held no log).
+#[test]
+fn verify_refuses_an_empty_postgres_database_without_creating_tables() {
+    let Some(url) = test_database_url() else {
+        return;
+    };
+    let made = TestSchema::new(&url, "empty");
+    made.execute(&format!("CREATE SCHEMA {}", made.name))
+        .unwrap();
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let scoped = format!("{url}{sep}options=-csearch_path%3D{}", made.name);
+    let dir = tempfile::tempdir().unwrap();
+    let url_file = dir.path().join("db-url");
+    std::fs::write(&url_file, &scoped).unwrap();
+    let out = thidua()
+        .args(["verify", "--no-state", "--database-file"])
+        .arg(&url_file)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("holds no log"), "{err}");
+    assert!(
+        !PostgresStore::holds_log(&scoped).unwrap(),
+        "no table was created"
+    );
+}
