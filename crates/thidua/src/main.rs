@@ -7,6 +7,7 @@ mod demo_figures;
 mod demo_vote;
 mod demo_witness;
 mod demo_yearend;
+mod output;
 mod storage;
 
 use clap::{Parser, Subcommand};

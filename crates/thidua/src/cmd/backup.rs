@@ -1,7 +1,10 @@
-//! `thidua backup DEST`: a consistent copy of the SQLite database while the server runs.
+//! `thidua backup DEST`: a consistent copy of the SQLite database while the server runs. The
+//! copy is made in a temporary file beside DEST and renamed onto it once complete (mode 0600):
+//! a failed backup (a full disk) leaves no DEST behind, and an existing DEST is never replaced.
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::output::{self, outln, Access, Existing};
 use crate::storage::StoreArgs;
 
 #[derive(clap::Args)]
@@ -13,6 +16,10 @@ pub struct BackupArgs {
 }
 
 pub fn run(args: BackupArgs) -> anyhow::Result<ExitCode> {
+    output::quiet_on_closed_pipe(backup(args))
+}
+
+fn backup(args: BackupArgs) -> anyhow::Result<ExitCode> {
     let store = args.store.open_store()?;
     let size = store.size()?;
     if store.backend() == "postgres" {
@@ -21,11 +28,13 @@ pub fn run(args: BackupArgs) -> anyhow::Result<ExitCode> {
             args.dest.display()
         );
     }
-    store.backup(&args.dest)?;
-    println!(
+    output::make_with(&args.dest, Access::Private, Existing::Refuse, |tmp| {
+        Ok(store.backup(tmp)?)
+    })?;
+    outln!(
         "Đã sao lưu {size} sự kiện vào {} / backed up {size} events to {}",
         args.dest.display(),
         args.dest.display()
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -6,7 +6,7 @@
 //! server's log as a member. Thin glue over `thidua_docs`. Only `--issue` writes: every other
 //! use reads an existing database and its key (or a server's log), and never creates either.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{anyhow, Context};
@@ -19,6 +19,7 @@ use thidua_domain::ids::{ClusterId, CovenantId, ElectionId, UnitId};
 use thidua_domain::{Actor, State};
 use thidua_scoring::{EvalOptions, PeriodKey};
 
+use crate::output::{self, outln, sayln, Access, Existing};
 use crate::storage::StoreArgs;
 
 /// Văn bản hành chính / official documents.
@@ -320,7 +321,10 @@ pub fn run(args: DocArgs) -> anyhow::Result<ExitCode> {
                 })
             })
         }
-        What::List { store, cluster } => list(&store, &ClusterId::parse(&cluster)?),
+        // Only prints: a reader that went away (`thidua doc list … | head`) ends it quietly.
+        What::List { store, cluster } => {
+            output::quiet_on_closed_pipe(list(&store, &ClusterId::parse(&cluster)?))
+        }
         What::Check { log, sha256, file } => check(&log, &sha256, file.as_deref()),
         What::Issued {
             store,
@@ -387,10 +391,11 @@ fn score(
         .map_err(|e| anyhow!("{e}"))
 }
 
-fn save(path: &PathBuf, bytes: &[u8]) -> anyhow::Result<ExitCode> {
-    std::fs::write(path, bytes)
-        .with_context(|| format!("không ghi được / cannot write {}", path.display()))?;
-    println!("{}", path.display());
+/// Writes the document atomically: a failure leaves nothing at `path`, and a file already
+/// there unchanged until the new one is complete (then replaced).
+fn save(path: &Path, bytes: &[u8]) -> anyhow::Result<ExitCode> {
+    output::write(path, bytes, Access::Usual, Existing::Replace)?;
+    sayln!("{}", path.display())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -410,38 +415,39 @@ fn write(
     let request = &build(&service.read().state)?;
     if out.issue {
         let record = issue(&service, &Actor::System, request)?;
-        describe(&record);
+        describe(&record)?;
         return save(&out.out, &issued_file(&service, &record, f)?);
     }
     let prepared = prepare(&service.read().state, request)?;
     let bytes = match &prepared.issued {
         Some(record) => {
-            describe(record);
+            describe(record)?;
             issued_file(&service, record, f)?
         }
         None => {
-            println!("xem trước / preview  sha256 {}", prepared.sha256);
+            sayln!("xem trước / preview  sha256 {}", prepared.sha256)?;
             render(&prepared.document, &Verification::Preview, f)?
         }
     };
     save(&out.out, &bytes)
 }
 
-fn describe(d: &IssuedDocument) {
-    println!(
+/// Says which issued document this is (a closed pipe does not stop the command).
+fn describe(d: &IssuedDocument) -> std::io::Result<()> {
+    sayln!(
         "đã phát hành / issued  {}  {}  số thứ tự trong sổ / record {}  sha256 {}",
         d.kind.key(),
         d.number_and_symbol().unwrap_or_else(|| "-".into()),
         d.index,
         d.sha256
-    );
+    )
 }
 
 fn list(store: &StoreArgs, cluster: &ClusterId) -> anyhow::Result<ExitCode> {
     let service = store.open_read_only("")?;
     let state = service.read().state.clone();
     for d in issued_by(&state, cluster) {
-        println!(
+        outln!(
             "{:>8}  {}  {:<10} {:<16} {}  {}",
             d.index,
             d.date.format("%d/%m/%Y"),
@@ -449,7 +455,7 @@ fn list(store: &StoreArgs, cluster: &ClusterId) -> anyhow::Result<ExitCode> {
             d.number_and_symbol().unwrap_or_else(|| "-".into()),
             d.sha256,
             d.title
-        );
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -469,17 +475,17 @@ fn check(
         .ok_or_else(|| {
             anyhow!("không có văn bản {sha256} trong nhật ký / no document {sha256} in the log this token reads")
         })?;
-    describe(record);
+    describe(record)?;
     let content = served_content(log, sha256)?;
     let document = thidua_docs::from_canonical(&content)
         .filter(|d| thidua_docs::content_hash(d) == sha256)
         .ok_or_else(|| {
             anyhow!("KHÔNG KHỚP / MISMATCH: the server's content does not hash to {sha256}")
         })?;
-    println!(
+    sayln!(
         "nội dung khớp bản ghi / content matches the record  {}",
         record.title
-    );
+    )?;
     let Some(path) = file else {
         return Ok(ExitCode::SUCCESS);
     };
@@ -488,10 +494,10 @@ fn check(
     let line = thidua_docs::issue::issued_line(record);
     for f in [Format::Pdf, Format::Docx] {
         if render(&document, &line, f).map_err(|e| anyhow!("{e}"))? == copy {
-            println!(
+            sayln!(
                 "bản sao trùng từng byte / the copy is identical  {}",
                 path.display()
-            );
+            )?;
             return Ok(ExitCode::SUCCESS);
         }
     }

@@ -16,6 +16,7 @@ use thidua_domain::{decide_and_apply, Actor, Command, CovenantId, State, UnitId,
 use thidua_import::template::{vi_number, Template};
 use thidua_import::{export, plan_historical, plan_reports, Limits, Upload};
 
+use crate::output::{self, sayln, Access, Existing};
 use crate::storage::StoreArgs;
 
 #[derive(clap::Args)]
@@ -105,8 +106,8 @@ pub fn run(args: FiguresArgs) -> anyhow::Result<ExitCode> {
                 .extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
             let bytes = if xlsx { tpl.to_xlsx()? } else { tpl.to_csv() };
-            std::fs::write(&out, bytes)
-                .with_context(|| format!("cannot write {}", out.display()))?;
+            // The unit's current figures: mode 0600, written atomically.
+            output::write(&out, &bytes, Access::Private, Existing::Replace)?;
             eprintln!("đã ghi / wrote {}", out.display());
             Ok(ExitCode::SUCCESS)
         }
@@ -135,37 +136,57 @@ pub fn run(args: FiguresArgs) -> anyhow::Result<ExitCode> {
             log,
             store,
         } => {
-            let state = match log.server {
-                Some(_) => {
-                    let summary = log.check(false)?.summary;
-                    // The file names the log size it was read at: the verified checkpoint's,
-                    // as the server's export does (hidden entries after the last readable one
-                    // change nothing the member reads).
-                    let mut state = summary.state;
-                    state.size = state.size.max(summary.size);
-                    state
-                }
-                None => store
-                    .open_read_only(super::verify::USE_SERVER)?
-                    .read()
-                    .state
-                    .clone(),
-            };
-            let id = CovenantId::parse(&covenant)?;
-            let csv = export::data_csv(&state, &id, &window)?;
-            if let Some(path) = regulation {
-                let text = &state.regulation_in_force(&id)?.0.text;
-                std::fs::write(&path, text)
-                    .with_context(|| format!("cannot write {}", path.display()))?;
-            }
-            match out {
-                Some(path) => std::fs::write(&path, csv)
-                    .with_context(|| format!("cannot write {}", path.display()))?,
-                None => print!("{csv}"),
-            }
-            Ok(ExitCode::SUCCESS)
+            // A reader that went away (`thidua figures export … | head`) ends it quietly.
+            output::quiet_on_closed_pipe(export_figures(
+                &covenant,
+                &window,
+                out.as_deref(),
+                regulation.as_deref(),
+                &log,
+                &store,
+            ))
         }
     }
+}
+
+/// `thidua figures export`: the approved figures up to `window` (and the signed regulation),
+/// from a server's verified log or a database, to `out` or standard output.
+fn export_figures(
+    covenant: &str,
+    window: &str,
+    out: Option<&std::path::Path>,
+    regulation: Option<&std::path::Path>,
+    log: &super::verify::ServerLogArgs,
+    store: &StoreArgs,
+) -> anyhow::Result<ExitCode> {
+    let state = match &log.server {
+        Some(_) => {
+            let summary = log.check(false)?.summary;
+            // The file names the log size it was read at: the verified checkpoint's,
+            // as the server's export does (hidden entries after the last readable one
+            // change nothing the member reads).
+            let mut state = summary.state;
+            state.size = state.size.max(summary.size);
+            state
+        }
+        None => store
+            .open_read_only(super::verify::USE_SERVER)?
+            .read()
+            .state
+            .clone(),
+    };
+    let id = CovenantId::parse(covenant)?;
+    let csv = export::data_csv(&state, &id, window)?;
+    if let Some(path) = regulation {
+        let text = &state.regulation_in_force(&id)?.0.text;
+        output::write(path, text.as_bytes(), Access::Usual, Existing::Replace)?;
+    }
+    // Written atomically: a failed export leaves a previous one unchanged.
+    match out {
+        Some(path) => output::write(path, csv.as_bytes(), Access::Private, Existing::Replace)?,
+        None => output::print(csv.as_bytes())?,
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn cell(c: &Cell) -> String {
@@ -217,30 +238,30 @@ fn import(
     let commands = if historical {
         let plan =
             plan_historical(&state, covenant, upload, &Limits::default()).map_err(refused)?;
-        println!(
+        sayln!(
             "nhập lịch sử / historical import: {} báo cáo / reports, {} số liệu / values, năm / years {:?}, {} đơn vị / units, sha256 {}",
             plan.reports, plan.values, plan.years, plan.units.len(), plan.sha256
-        );
+        )?;
         vec![plan.command]
     } else {
         let plan = plan_reports(&state, covenant, upload, &Limits::default()).map_err(refused)?;
         for r in &plan.reports {
-            println!(
+            sayln!(
                 "{} {}-{}: {} thay đổi / changes",
                 r.unit,
                 r.year,
                 r.window,
                 r.changes.len()
-            );
+            )?;
             if dry_run {
                 for c in &r.changes {
-                    println!(
+                    sayln!(
                         "  {} ({}): {} → {}",
                         c.element,
                         c.name,
                         cell(&c.before),
                         cell(&c.after)
-                    );
+                    )?;
                 }
             }
         }
@@ -248,14 +269,17 @@ fn import(
     };
     check(&state, &actor, &commands)?;
     if dry_run {
-        println!("xem trước, chưa ghi gì / dry run, nothing written");
+        sayln!("xem trước, chưa ghi gì / dry run, nothing written")?;
         return Ok(ExitCode::SUCCESS);
     }
     drop(state);
     let receipt = service.execute_all(&actor, commands)?;
-    println!(
+    sayln!(
         "đã ghi {} sự kiện từ chỉ mục {} / appended {} events from index {}",
-        receipt.count, receipt.first_index, receipt.count, receipt.first_index
-    );
+        receipt.count,
+        receipt.first_index,
+        receipt.count,
+        receipt.first_index
+    )?;
     Ok(ExitCode::SUCCESS)
 }

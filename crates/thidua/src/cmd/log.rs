@@ -41,16 +41,7 @@ pub fn run(args: LogArgs) -> anyhow::Result<ExitCode> {
         println!("{}", key.verifier_key());
         return Ok(ExitCode::SUCCESS);
     }
-    match list(args) {
-        Err(e) if is_broken_pipe(&e) => Ok(ExitCode::SUCCESS),
-        other => other,
-    }
-}
-
-/// A reader that stopped reading (`thidua log | head`) is not an error.
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.downcast_ref::<std::io::Error>()
-        .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    crate::output::quiet_on_closed_pipe(list(args))
 }
 
 fn list(args: LogArgs) -> anyhow::Result<ExitCode> {

@@ -4,7 +4,7 @@
 //! units at a time, and written as they come, so memory stays small at national scale. A
 //! closed output pipe (`… | head`) ends the command quietly.
 use anyhow::{anyhow, Context};
-use std::io::{BufWriter, ErrorKind, Write};
+use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use thidua_scoring::data::ReadOptions;
@@ -13,6 +13,8 @@ use thidua_scoring::input::{decode_utf8, NumberFormat};
 use thidua_scoring::{
     compile, render, workbook, CompiledRegulation, Dataset, EvalOptions, PeriodKey,
 };
+
+use crate::output::{self, Access, Existing};
 
 /// Chấm điểm ngoại tuyến / offline scoring.
 #[derive(clap::Args)]
@@ -78,8 +80,8 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<ExitCode> {
         };
         let (bytes, _) = workbook::write_with(&reg, &data, &board, opts)
             .map_err(|e| anyhow!("không tạo được sổ tính / cannot build workbook: {e}"))?;
-        std::fs::write(path, bytes)
-            .with_context(|| format!("không ghi được / cannot write {}", path.display()))?;
+        // Atomically (never a truncated workbook), mode 0600: it holds every unit's figures.
+        output::write(path, &bytes, Access::Private, Existing::Replace)?;
     }
     if let Some(u) = &args.unit {
         if board.unit(u).is_none() {
@@ -90,17 +92,10 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<ExitCode> {
     match emit(&args, &reg, &data, &board) {
         Ok(()) => {}
         // The reader went away (`… | head`): stop quietly, as every Unix tool does.
-        Err(e) if is_broken_pipe(&e) => return Ok(ExitCode::SUCCESS),
+        Err(e) if output::is_broken_pipe(&e) => return Ok(ExitCode::SUCCESS),
         Err(e) => return Err(e),
     }
     Ok(report(&board))
-}
-
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == ErrorKind::BrokenPipe)
-    })
 }
 
 pub(crate) fn load(args: &ScoreArgs) -> anyhow::Result<(CompiledRegulation, Dataset)> {

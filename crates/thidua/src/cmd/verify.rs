@@ -9,19 +9,38 @@
 //! [`check`] is the one way the command line fetches, verifies and replays a log: `thidua
 //! assign --verify --server` and `thidua figures export --server` go through it too
 //! ([`ServerLogArgs`]).
+//!
+//! A log that could not be read (the server cannot be reached, answers with an HTTP error or
+//! with something unreadable; a database that cannot be read) is not a log that does not
+//! verify: the messages say which ([`unreadable`]), and `thidua verify` exits with
+//! [`EXIT_UNREADABLE`] (2) for the first and [`EXIT_FAILED`] (1) for the second.
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use thidua_ledger::{CosignatureVerifier, Verifier};
-use thidua_transparency::client::{HttpLog, LocalLog, LogClient};
+use thidua_transparency::client::{ClientError, HttpLog, LocalLog, LogClient};
 use thidua_transparency::trust::{parse_log_key, parse_witness_key, Trust};
 use thidua_transparency::verify::{AfterReplay, Recomputed, Summary, Verification, VerifyError};
 
+use crate::output::{self, outln};
 use crate::storage::{Progress, StoreArgs, Stores};
 
+/// Exit status of `thidua verify` when the log does not verify (or a result differs).
+pub const EXIT_FAILED: u8 = 1;
+/// Exit status of `thidua verify` when the log cannot be read: the server cannot be reached,
+/// answers with an HTTP error or with something unreadable (nothing was verified).
+pub const EXIT_UNREADABLE: u8 = 2;
+
 #[derive(clap::Args)]
+#[command(
+    after_help = "Mã thoát / exit status: 0 nhật ký hợp lệ / the log verified; \
+    1 KHÔNG KHỚP / VERIFICATION FAILED: the log does not verify or a recomputed result differs \
+    (also other errors: bad options, unreadable files); \
+    2 không kết nối được máy chủ / cannot reach the server, or it refused (HTTP error) or \
+    answered something unreadable, or the database cannot be read: nothing was verified."
+)]
 pub struct VerifyArgs {
     /// Máy chủ / verify a running server, e.g. http://thidua.cum12.example
     #[arg(long, conflicts_with = "backup")]
@@ -106,8 +125,10 @@ impl ServerLogArgs {
         })?;
         let log_key = parse_log_key(key).map_err(anyhow::Error::msg)?;
         let client = HttpLog::with_ca(url, self.token.clone(), self.ca_file.as_deref())?;
-        let checked = check(&client, &log_key, &[], 0, None, recompute)
-            .map_err(|e| anyhow::anyhow!("KHÔNG KHỚP / VERIFICATION FAILED ({url}): {e}"))?;
+        let checked = check(&client, &log_key, &[], 0, None, recompute).map_err(|e| match e {
+            VerifyError::Client(c) => anyhow::anyhow!("{}", unreadable(&c, true)),
+            e => anyhow::anyhow!("KHÔNG KHỚP / VERIFICATION FAILED ({url}): {e}"),
+        })?;
         if checked.summary.replayed == 0 && checked.summary.size > 0 {
             anyhow::bail!(
                 "{} entries verified, but none of their contents could be read: {}",
@@ -169,7 +190,62 @@ pub fn check(
     })
 }
 
+/// What a failure to read a log was, said so that it does not read as tampering: the server
+/// answered with an HTTP error ("refused"), could not be reached, or answered something that
+/// cannot be read; for a database (`!server`), it could not be read. The transparency client
+/// types these apart from verification failures ([`VerifyError::Client`]), an HTTP error
+/// answer as "URL: HTTP CODE: body" and a transport failure with `ureq`'s error kind.
+pub(crate) fn unreadable(e: &ClientError, server: bool) -> String {
+    let message = &e.0;
+    if !server {
+        return format!("không đọc được nhật ký / cannot read the log: {message}");
+    }
+    if http_status(message).is_some() {
+        return format!("máy chủ từ chối / the server refused: {message}");
+    }
+    const TRANSPORT: [&str; 11] = [
+        "Connection Failed",
+        "Dns Failed",
+        "Network Error",
+        "Too Many Redirects",
+        "Bad URL",
+        "Unknown Scheme",
+        "Insecure request",
+        "Malformed proxy",
+        "Proxy failed",
+        "proxy credentials",
+        "reading the checkpoint",
+    ];
+    if TRANSPORT.iter().any(|t| message.contains(t)) {
+        format!("không kết nối được máy chủ / cannot reach the server: {message}")
+    } else {
+        format!(
+            "không đọc được câu trả lời của máy chủ / cannot read the server's answer: {message}"
+        )
+    }
+}
+
+/// The status of an HTTP error answer as the transparency client words it ("…: HTTP 400: …").
+fn http_status(message: &str) -> Option<u16> {
+    message.match_indices(": HTTP ").find_map(|(at, m)| {
+        let rest = &message[at + m.len()..];
+        let code = rest.get(..3)?;
+        let ends = rest
+            .get(3..)
+            .is_some_and(|r| r.is_empty() || r.starts_with(':'));
+        match ends && code.bytes().all(|b| b.is_ascii_digit()) {
+            true => code.parse().ok(),
+            false => None,
+        }
+    })
+}
+
 pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
+    // Everything printed comes after the verification: a reader that went away ends it quietly.
+    output::quiet_on_closed_pipe(verify(args))
+}
+
+fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     let trust = match &args.trust {
         Some(path) => Trust::load(path).map_err(anyhow::Error::msg)?,
         None => Trust::default(),
@@ -236,12 +312,21 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
         recomputed,
     } = match result {
         Ok(c) => c,
+        // Nothing was verified: not a verification failure.
+        Err(VerifyError::Client(e)) => {
+            eprintln!(
+                "{} ({})",
+                unreadable(&e, args.server.is_some()),
+                client.describe()
+            );
+            return Ok(ExitCode::from(EXIT_UNREADABLE));
+        }
         Err(e) => {
             eprintln!(
                 "KHÔNG KHỚP / VERIFICATION FAILED ({}): {e}",
                 client.describe()
             );
-            return Ok(ExitCode::FAILURE);
+            return Ok(ExitCode::from(EXIT_FAILED));
         }
     };
     // Nothing read: the tree and the signatures hold, but no event was replayed.
@@ -289,42 +374,43 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
             "votes": votes_json(&summary.state),
             "events_per_second": rate,
         });
-        println!("{v}");
+        outln!("{v}")?;
     } else {
-        println!("Nhật ký hợp lệ / log verified: {}", client.describe());
-        println!("  origin        {}", summary.origin);
-        println!("  size          {}", summary.size);
-        println!("  root          {}", hex::encode(summary.root));
-        println!(
+        outln!("Nhật ký hợp lệ / log verified: {}", client.describe())?;
+        outln!("  origin        {}", summary.origin)?;
+        outln!("  size          {}", summary.size)?;
+        outln!("  root          {}", hex::encode(summary.root))?;
+        outln!(
             "  cosigned by   {}",
             if summary.cosigned_by.is_empty() {
                 "-".to_owned()
             } else {
                 summary.cosigned_by.join(", ")
             }
-        );
+        )?;
         match summary.previous {
-            Some(p) => println!("  consistent with the checkpoint of size {p} verified before"),
-            None => println!("  first verification (no earlier checkpoint)"),
+            Some(p) => outln!("  consistent with the checkpoint of size {p} verified before")?,
+            None => outln!("  first verification (no earlier checkpoint)")?,
         }
-        println!(
+        outln!(
             "  replayed      {} events ({} hidden: hashes checked only)",
-            summary.replayed, summary.hidden
-        );
+            summary.replayed,
+            summary.hidden
+        )?;
         if nothing_read {
-            println!("  contents      none read: no result recomputed (give a member's --token)");
+            outln!("  contents      none read: no result recomputed (give a member's --token)")?;
         }
-        println!(
+        outln!(
             "  state         {} units, {} clusters, {} covenants, {} users, {} witness keys",
             summary.state.units.len(),
             summary.state.clusters.len(),
             summary.state.covenants.len(),
             summary.state.users.len(),
             summary.state.witness_keys.len()
-        );
-        println!("{}", crate::cmd::vote::verified_votes(&summary.state));
-        println!("  state sha256  {state_hash}");
-        println!("  rate          {rate} events/s");
+        )?;
+        outln!("{}", crate::cmd::vote::verified_votes(&summary.state))?;
+        outln!("  state sha256  {state_hash}")?;
+        outln!("  rate          {rate} events/s")?;
     }
     Ok(ExitCode::SUCCESS)
 }

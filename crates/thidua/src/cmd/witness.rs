@@ -205,6 +205,15 @@ fn cosign(args: WitnessArgs) -> anyhow::Result<ExitCode> {
                 );
                 return Ok(ExitCode::from(EXIT_FORK));
             }
+            // The server could not be reached, or answered with an HTTP error: said as such,
+            // not as a refusal by this witness.
+            Err(WitnessError::Client(e)) => {
+                eprintln!(
+                    "!!! chưa đồng ký / not cosigned: {}",
+                    super::verify::unreadable(&e, true)
+                );
+                ExitCode::FAILURE
+            }
             Err(e) => {
                 eprintln!("!!! từ chối / refused: {e}");
                 ExitCode::FAILURE
