@@ -102,8 +102,10 @@ fn init_logging() {
         std::env::var("THIDUA_LOG").unwrap_or_else(|_| "info".into()),
         thidua_web::REQUIRED_LOG_DIRECTIVES
     ));
+    // Colours only on a terminal: a log written to a file or a pipe stays plain text.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
     if std::env::var("THIDUA_LOG_FORMAT").as_deref() == Ok("json") {
         builder.json().with_current_span(true).init();

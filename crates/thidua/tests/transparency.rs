@@ -125,6 +125,20 @@ fn two_member_witnesses_cosign_the_demonstration_and_refuse_a_forgery() {
         .args(["--as", "lanhdao.ag", "--data"])
         .arg(&data));
     assert!(!out.status.success());
+    // Nor does the console register one in nobody's name.
+    let out = run(thidua()
+        .args([
+            "witness",
+            "register",
+            "--unit",
+            "ca-kg",
+            "--verifier-key",
+            &witnesses[0].2,
+            "--data",
+        ])
+        .arg(&data));
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--as"));
 
     let key = data.join("log-signing.key");
     let served = serve(&data.join("thidua.db"), &key);

@@ -20,7 +20,7 @@ pub fn run(args: BackupArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn backup(args: BackupArgs) -> anyhow::Result<ExitCode> {
-    let store = args.store.open_store()?;
+    let store = args.store.open_existing_stores("")?.events;
     let size = store.size()?;
     if store.backend() == "postgres" {
         anyhow::bail!(

@@ -68,9 +68,10 @@ pub enum WitnessCommand {
         /// Khoá công khai / the verifier key printed by `keygen`.
         #[arg(long)]
         verifier_key: String,
-        /// Người thực hiện / record the act as this user (a leader of the unit or an admin).
+        /// Người thực hiện / the unit's leader, whose act this is (required: the log names who
+        /// registered a unit's witness, never the console).
         #[arg(long = "as")]
-        actor: Option<String>,
+        actor: String,
         #[command(flatten)]
         store: StoreArgs,
     },
@@ -83,9 +84,9 @@ pub enum WitnessCommand {
         /// Số chữ ký cần có / cosignatures needed (k).
         #[arg(long)]
         quorum: u32,
-        /// Người thực hiện / record the act as this administrator.
+        /// Người thực hiện / the administrator whose act this is (required).
         #[arg(long = "as")]
-        actor: Option<String>,
+        actor: String,
         #[command(flatten)]
         store: StoreArgs,
     },
@@ -110,11 +111,8 @@ pub fn run(args: WitnessArgs) -> anyhow::Result<ExitCode> {
         }) => {
             thidua_transparency::trust::parse_witness_key(&verifier_key)
                 .map_err(anyhow::Error::msg)?;
-            let service = store.open_service()?;
-            let actor = match actor {
-                Some(u) => Actor::User(UserId::parse(&u)?),
-                None => Actor::System,
-            };
+            let service = store.open_existing_running()?.0;
+            let actor = Actor::User(UserId::parse(&actor)?);
             let receipt = service.execute(
                 &actor,
                 Command::RegisterWitnessKey {
@@ -134,11 +132,8 @@ pub fn run(args: WitnessArgs) -> anyhow::Result<ExitCode> {
             actor,
             store,
         }) => {
-            let service = store.open_service()?;
-            let actor = match actor {
-                Some(u) => Actor::User(UserId::parse(&u)?),
-                None => Actor::System,
-            };
+            let service = store.open_existing_running()?.0;
+            let actor = Actor::User(UserId::parse(&actor)?);
             let witnesses = units
                 .iter()
                 .map(|u| UnitId::parse(u.trim()))
