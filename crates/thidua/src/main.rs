@@ -86,10 +86,32 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("lỗi / error: {err:#}");
+            match refusal(&err) {
+                // A refusal of the domain: the interface's Vietnamese sentence, then the
+                // details in English (ids, values), as the web shows them.
+                Some(e) => eprintln!(
+                    "lỗi: {}\nerror: {err:#}",
+                    thidua_web::i18n::Lang::Vi.refusal(e)
+                ),
+                None => eprintln!("lỗi / error: {err:#}"),
+            }
             ExitCode::FAILURE
         }
     }
+}
+
+/// The domain's refusal behind an error, if it is one.
+fn refusal(err: &anyhow::Error) -> Option<&thidua_domain::DomainError> {
+    err.chain().find_map(|cause| {
+        cause
+            .downcast_ref::<thidua_domain::DomainError>()
+            .or_else(
+                || match cause.downcast_ref::<thidua_service::ServiceError>() {
+                    Some(thidua_service::ServiceError::Domain(d)) => Some(d),
+                    _ => None,
+                },
+            )
+    })
 }
 
 /// Logs on standard error: plain text, or one JSON object per line with

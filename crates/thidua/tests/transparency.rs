@@ -125,6 +125,12 @@ fn two_member_witnesses_cosign_the_demonstration_and_refuse_a_forgery() {
         .args(["--as", "lanhdao.ag", "--data"])
         .arg(&data));
     assert!(!out.status.success());
+    // The refusal reads in Vietnamese first, as the web says it, then in English.
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("lỗi: ") && said.contains("\nerror: "),
+        "{said}"
+    );
     // Nor does the console register one in nobody's name.
     let out = run(thidua()
         .args([
