@@ -955,3 +955,24 @@ fn verify_refuses_an_empty_postgres_database_without_creating_tables() {
         "no table was created"
     );
 }
+
+/// A port already in use is said first: nothing is created for a server that cannot start.
+#[test]
+fn a_port_in_use_is_refused_before_anything_is_created() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = thidua()
+        .args(["demo", "--bind", &address, "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("cannot listen on {address}")),
+        "{err}"
+    );
+    assert!(!data.exists(), "nothing created at {}", data.display());
+}

@@ -108,6 +108,17 @@ pub fn run_demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    // The address is tried first: a port already in use is said before a database, a signing
+    // key or the demonstration is created for a server that cannot start.
+    drop(anyhow::Context::with_context(
+        std::net::TcpListener::bind(args.bind),
+        || {
+            format!(
+                "không nghe được trên / cannot listen on {} (--bind)",
+                args.bind
+            )
+        },
+    )?);
     let replay_started = std::time::Instant::now();
     let (service, stores) = args.store.open_running()?;
     let replay_took = replay_started.elapsed();
