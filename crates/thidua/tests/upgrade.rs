@@ -171,6 +171,8 @@ fn official_documents_are_issued_listed_and_verified() {
         "--covenant",
         "giao-uoc-cum-12-2024",
         "--issue",
+        "--as",
+        "thuky.cum12",
         "--out",
         pdf.to_str().unwrap(),
     ]);
@@ -199,6 +201,8 @@ fn official_documents_are_issued_listed_and_verified() {
         "--format",
         "docx",
         "--issue",
+        "--as",
+        "thuky.cum12",
         "--out",
         docx.to_str().unwrap(),
     ]);

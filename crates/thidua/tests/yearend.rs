@@ -165,12 +165,17 @@ fn the_demonstration_year_gives_its_documents() {
             "04/TTr-CTĐ12",
         ),
     ];
+    // Issuing names the person whose act it is: without --as, nothing is issued.
+    let unnamed = doc(&[&cases[0].0[..], &["--issue"]].concat(), "x.pdf");
+    assert!(!unnamed.status.success());
+    assert!(String::from_utf8_lossy(&unnamed.stderr).contains("--as"));
     for (args, out, number) in cases {
         let format = if out.ends_with("docx") { "docx" } else { "pdf" };
         let preview = doc(&[&args[..], &["--format", format]].concat(), out);
         assert!(preview.status.success());
         assert!(String::from_utf8_lossy(&preview.stdout).contains("xem trước"));
-        let issued = doc(&[&args[..], &["--format", format, "--issue"]].concat(), out);
+        let issue = ["--format", format, "--issue", "--as", "thuky.cum12"];
+        let issued = doc(&[&args[..], &issue].concat(), out);
         assert!(issued.status.success());
         let text = String::from_utf8_lossy(&issued.stdout);
         assert!(text.contains(number), "{text}");

@@ -206,8 +206,12 @@ pub struct OutArgs {
     #[arg(long)]
     pub out: PathBuf,
     /// Phát hành: ghi vào sổ (cấp số) / issue: record it in the log (it gets its number)
-    #[arg(long)]
+    #[arg(long, requires = "actor")]
     pub issue: bool,
+    /// Người phát hành / with --issue: the secretariat member whose act it is (the log names
+    /// who issued a document, never the console).
+    #[arg(long = "as", requires = "issue")]
+    pub actor: Option<String>,
 }
 
 fn format(s: &str) -> anyhow::Result<Format> {
@@ -414,7 +418,9 @@ fn write(
     };
     let request = &build(&service.read().state)?;
     if out.issue {
-        let record = issue(&service, &Actor::System, request)?;
+        let actor = out.actor.as_deref().context("--issue needs --as USER")?;
+        let actor = Actor::User(thidua_domain::UserId::parse(actor)?);
+        let record = issue(&service, &actor, request)?;
         describe(&record)?;
         return save(&out.out, &issued_file(&service, &record, f)?);
     }
