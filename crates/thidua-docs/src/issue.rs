@@ -104,21 +104,28 @@ pub fn check_date(
 
 /// The stored canonical content of an issued document (what its SHA-256 covers).
 pub fn issued_content(service: &Service, document: &IssuedDocument) -> Result<Vec<u8>, IssueError> {
+    Ok(stored_document(service, document)?.0)
+}
+
+/// An issued document's stored bytes and the document they hold. Only a document's canonical
+/// content counts ([`from_canonical`]): the store also holds evidence files, which an issued
+/// record must never lead to.
+fn stored_document(
+    service: &Service,
+    document: &IssuedDocument,
+) -> Result<(Vec<u8>, crate::Document), IssueError> {
+    let missing = || IssueError::Content(document.sha256.clone());
     let hash: [u8; 32] = hex::decode(&document.sha256)
         .ok()
         .and_then(|h| h.try_into().ok())
-        .ok_or_else(|| IssueError::Content(document.sha256.clone()))?;
+        .ok_or_else(missing)?;
     let bytes = service
         .store()
         .get_blob(&hash)
         .map_err(ServiceError::from)?
-        .ok_or_else(|| IssueError::Content(document.sha256.clone()))?;
-    // Served only if it is a document's canonical content: the store also holds evidence
-    // files, which an issued document must never lead to.
-    match serde_json::from_slice::<crate::Document>(&bytes) {
-        Ok(doc) if crate::canonical_bytes(&doc) == bytes => Ok(bytes),
-        _ => Err(IssueError::Content(document.sha256.clone())),
-    }
+        .ok_or_else(missing)?;
+    let doc = from_canonical(&bytes).ok_or_else(missing)?;
+    Ok((bytes, doc))
 }
 
 /// The file of an issued document, rendered again from its stored content with the line that
@@ -128,8 +135,7 @@ pub fn issued_file(
     document: &IssuedDocument,
     format: Format,
 ) -> Result<Vec<u8>, IssueError> {
-    let bytes = issued_content(service, document)?;
-    let doc = from_canonical(&bytes).ok_or_else(|| IssueError::Content(document.sha256.clone()))?;
+    let (_, doc) = stored_document(service, document)?;
     Ok(render(&doc, &issued_line(document), format)?)
 }
 

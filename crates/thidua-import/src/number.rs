@@ -93,8 +93,9 @@ pub fn element_figure(
     }
 }
 
-/// Why a figure is refused, in Vietnamese and English (a bound in the file's number format).
-fn problem_words(problem: &FigureProblem, format: NumberFormat) -> (String, String) {
+/// Why a figure is refused, in Vietnamese and English (a bound in `format`): the words of the
+/// imports and of the web's refusals alike.
+pub fn problem_words(problem: &FigureProblem, format: NumberFormat) -> (String, String) {
     match problem {
         FigureProblem::Negative => (
             "số liệu không được âm".into(),

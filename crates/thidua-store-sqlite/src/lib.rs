@@ -205,7 +205,6 @@ impl SqliteStore {
     }
 }
 
-/// Opens a connection with the settings every connection of the store uses.
 /// The database holds password and token hashes and every unit's drafts: readable by its
 /// owner only (SQLite gives its `-wal` and `-shm` files the database file's mode).
 fn owner_only(path: &Path) -> Result<()> {
@@ -218,6 +217,7 @@ fn owner_only(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Opens a connection with the settings every connection of the store uses.
 fn connect(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path).map_err(db_err)?;
     conn.busy_timeout(Duration::from_secs(10)).map_err(db_err)?;

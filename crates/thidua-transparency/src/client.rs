@@ -14,10 +14,41 @@ use thidua_store::EventStore;
 use crate::api::{CosignatureRequest, Entries, Leaves};
 use crate::log;
 
-/// A failure to talk to the log (not a verification failure).
+/// A failure to talk to the log (not a verification failure): what kind, and what happened.
 #[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct ClientError(pub String);
+#[error("{message}")]
+pub struct ClientError {
+    pub kind: Failure,
+    pub message: String,
+}
+
+/// Why a log could not be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// No answer: the connection, the name, TLS, a proxy, or reading the answer failed.
+    Unreachable,
+    /// The server answered with an HTTP error status.
+    Refused(u16),
+    /// An answer that cannot be read (bad JSON, a hash that is not one, a store's error).
+    Unreadable,
+}
+
+impl ClientError {
+    /// An answer (or a store's content) that cannot be read.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            kind: Failure::Unreadable,
+            message: message.into(),
+        }
+    }
+
+    fn unreachable(message: String) -> Self {
+        Self {
+            kind: Failure::Unreachable,
+            message,
+        }
+    }
+}
 
 type Result<T> = std::result::Result<T, ClientError>;
 
@@ -75,10 +106,10 @@ pub trait LogClient {
 }
 
 fn parse_hash(s: &str) -> Result<Hash> {
-    let bytes = hex::decode(s).map_err(|_| ClientError(format!("not a hex hash: {s:?}")))?;
+    let bytes = hex::decode(s).map_err(|_| ClientError::new(format!("not a hex hash: {s:?}")))?;
     bytes
         .try_into()
-        .map_err(|_| ClientError(format!("not a 32-byte hash: {s:?}")))
+        .map_err(|_| ClientError::new(format!("not a 32-byte hash: {s:?}")))
 }
 
 /// The HTTP client of every command that talks to a server (witness, verifier, voter,
@@ -86,7 +117,7 @@ fn parse_hash(s: &str) -> Result<Hash> {
 /// `ca_file` (`thidua_tls`), a 60-second timeout.
 pub fn http_agent(ca_file: Option<&std::path::Path>) -> Result<ureq::Agent> {
     let tls = thidua_tls::client_config(thidua_tls::Verify::Full, ca_file)
-        .map_err(|e| ClientError(e.to_string()))?;
+        .map_err(|e| ClientError::new(e.to_string()))?;
     Ok(ureq::AgentBuilder::new()
         .timeout(Duration::from_secs(60))
         .tls_config(Arc::new(tls))
@@ -138,16 +169,19 @@ impl HttpLog {
         result.map_err(|e| match e {
             ureq::Error::Status(code, resp) => {
                 let text = resp.into_string().unwrap_or_default();
-                ClientError(format!("{url}: HTTP {code}: {}", text.trim()))
+                ClientError {
+                    kind: Failure::Refused(code),
+                    message: format!("{url}: HTTP {code}: {}", text.trim()),
+                }
             }
-            other => ClientError(format!("{url}: {other}")),
+            other => ClientError::unreachable(format!("{url}: {other}")),
         })
     }
 
     fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T> {
         let resp = self.call(self.request("GET", path), None)?;
         resp.into_json()
-            .map_err(|e| ClientError(format!("{}{path}: bad JSON: {e}", self.base)))
+            .map_err(|e| ClientError::new(format!("{}{path}: bad JSON: {e}", self.base)))
     }
 }
 
@@ -164,7 +198,7 @@ impl LogClient for HttpLog {
     fn checkpoint(&self) -> Result<String> {
         let resp = self.call(self.request("GET", "/api/v1/log/checkpoint"), None)?;
         resp.into_string()
-            .map_err(|e| ClientError(format!("reading the checkpoint: {e}")))
+            .map_err(|e| ClientError::unreachable(format!("reading the checkpoint: {e}")))
     }
 
     fn consistency(&self, from: u64, to: u64) -> Result<Vec<Hash>> {
@@ -177,7 +211,7 @@ impl LogClient for HttpLog {
     fn leaves(&self, start: u64, end: u64) -> Result<Vec<Hash>> {
         let l: Leaves = self.get_json(&format!("/api/v1/log/leaves?start={start}&end={end}"))?;
         if l.start != start {
-            return Err(ClientError(format!(
+            return Err(ClientError::new(format!(
                 "asked for leaves from {start}, got them from {}",
                 l.start
             )));
@@ -190,7 +224,7 @@ impl LogClient for HttpLog {
             "/api/v1/log/leaves?start={start}&end={end}&level={level}"
         ))?;
         if l.start != start {
-            return Err(ClientError(format!(
+            return Err(ClientError::new(format!(
                 "asked for level-{level} nodes from {start}, got them from {}",
                 l.start
             )));
@@ -211,7 +245,9 @@ impl LogClient for HttpLog {
                         .map(|b| {
                             base64::engine::general_purpose::STANDARD
                                 .decode(b)
-                                .map_err(|_| ClientError(format!("entry {}: bad base64", e.index)))
+                                .map_err(|_| {
+                                    ClientError::new(format!("entry {}: bad base64", e.index))
+                                })
                         })
                         .transpose()?,
                 })
@@ -225,7 +261,7 @@ impl LogClient for HttpLog {
             size,
             cosignature: line.trim_end().to_owned(),
         })
-        .map_err(|e| ClientError(e.to_string()))?;
+        .map_err(|e| ClientError::new(e.to_string()))?;
         self.call(self.request("POST", "/api/v1/log/cosignature"), Some(body))?;
         Ok(())
     }
@@ -255,7 +291,7 @@ impl LocalLog {
 }
 
 fn store_err(e: impl std::fmt::Display) -> ClientError {
-    ClientError(e.to_string())
+    ClientError::new(e.to_string())
 }
 
 impl LogClient for LocalLog {
@@ -268,7 +304,7 @@ impl LogClient for LocalLog {
             .store
             .latest_checkpoint()
             .map_err(store_err)?
-            .ok_or_else(|| ClientError("the log has no checkpoint".into()))?;
+            .ok_or_else(|| ClientError::new("the log has no checkpoint"))?;
         let lines = match &self.witnesses {
             Some(w) => w.cosignatures_at(stored.size).map_err(store_err)?,
             None => Vec::new(),
@@ -318,8 +354,8 @@ impl LogClient for LocalLog {
     }
 
     fn post_cosignature(&self, _: &str, _: u64, _: &str) -> Result<()> {
-        Err(ClientError(
-            "a local database cannot take cosignatures; witness a running server".into(),
+        Err(ClientError::new(
+            "a local database cannot take cosignatures; witness a running server",
         ))
     }
 }

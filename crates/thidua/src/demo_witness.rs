@@ -95,7 +95,7 @@ impl LogClient for InProcess {
             now,
         )
         .map(|_| ())
-        .map_err(|e| ClientError(e.to_string()))
+        .map_err(|e| ClientError::new(e.to_string()))
     }
 }
 

@@ -18,8 +18,18 @@ use anyhow::Context;
 pub enum Access {
     /// A unit's data (a backup, an export of figures, a template, a workbook): mode 0600.
     Private,
-    /// A document or a public file: the usual mode (0666 less the umask).
+    /// A document or a public file: 0644.
     Usual,
+}
+
+impl Access {
+    #[cfg(unix)]
+    fn mode(self) -> u32 {
+        match self {
+            Access::Private => 0o600,
+            Access::Usual => 0o644,
+        }
+    }
 }
 
 /// What happens to a file already at the target.
@@ -48,10 +58,7 @@ pub fn write_with(
     let mut builder = tempfile::Builder::new();
     builder.prefix(".thidua-").suffix(".tmp");
     #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(match access {
-        Access::Private => 0o600,
-        Access::Usual => 0o666,
-    }));
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(access.mode()));
     #[cfg(not(unix))]
     let _ = access;
     let mut tmp = builder.tempfile_in(directory(path)).with_context(context)?;
@@ -86,11 +93,8 @@ pub fn make_with(
         .open(&made)
         .with_context(context)?;
     #[cfg(unix)]
-    file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(match access {
-        Access::Private => 0o600,
-        Access::Usual => 0o644,
-    }))
-    .with_context(context)?;
+    file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(access.mode()))
+        .with_context(context)?;
     #[cfg(not(unix))]
     let _ = access;
     file.sync_all().with_context(context)?;

@@ -113,34 +113,35 @@ impl StoreArgs {
     /// only reads ([`open_existing_stores`](Self::open_existing_stores)): nothing is created,
     /// and no snapshot is written.
     pub fn open_read_only(&self, elsewhere: &str) -> anyhow::Result<Arc<Service>> {
-        let stores = self.open_existing_stores(elsewhere)?;
-        let key_path = self.key_path();
-        anyhow::ensure!(
-            key_path.is_file(),
-            "không có khoá ký tại / no signing key at {} (give --key FILE; a command that only \
-             reads never creates one){elsewhere}",
-            key_path.display()
-        );
         let options = OpenOptions {
             snapshots: thidua_service::SnapshotPolicy { every: 0 },
             ..OpenOptions::default()
         };
-        let (service, _) = replay(&stores, LogKey::load(&key_path)?, options)?;
-        Ok(Arc::new(service))
+        Ok(self.open_existing_with(elsewhere, options)?.0)
     }
 
     /// Opens an existing database and its existing signing key to change it (a command that
     /// acts on what is there, such as resetting a password): nothing is created, a mistyped
     /// `--data` is refused ([`open_existing_stores`](Self::open_existing_stores)).
     pub fn open_existing_running(&self) -> anyhow::Result<(Arc<Service>, Stores)> {
-        let stores = self.open_existing_stores("")?;
+        self.open_existing_with("", OpenOptions::default())
+    }
+
+    /// An existing database and its existing signing key, the log replayed with `options`.
+    fn open_existing_with(
+        &self,
+        elsewhere: &str,
+        options: OpenOptions,
+    ) -> anyhow::Result<(Arc<Service>, Stores)> {
+        let stores = self.open_existing_stores(elsewhere)?;
         let key_path = self.key_path();
         anyhow::ensure!(
             key_path.is_file(),
-            "không có khoá ký tại / no signing key at {} (give --key FILE)",
+            "không có khoá ký tại / no signing key at {} (give --key FILE; a command on an \
+             existing log never creates one){elsewhere}",
             key_path.display()
         );
-        let (service, _) = replay(&stores, LogKey::load(&key_path)?, OpenOptions::default())?;
+        let (service, _) = replay(&stores, LogKey::load(&key_path)?, options)?;
         Ok((Arc::new(service), stores))
     }
 

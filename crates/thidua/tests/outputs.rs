@@ -134,35 +134,6 @@ fn a_failed_export_leaves_nothing_and_keeps_the_previous_file() {
     assert_eq!(names(dir.path()), ["so-lieu.csv"]);
 }
 
-#[cfg(unix)]
-#[test]
-fn an_export_into_a_read_only_directory_fails_and_changes_nothing() {
-    let demo = Demo::new();
-    use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap();
-    let ro = dir.path().join("ro");
-    std::fs::create_dir(&ro).unwrap();
-    let target = ro.join("so-lieu.csv");
-    std::fs::write(&target, "previous").unwrap();
-    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
-    // The superuser writes into a read-only directory anyway: nothing to test then.
-    if std::fs::write(ro.join("probe"), "").is_ok() {
-        eprintln!("skipped: running as a user that writes into read-only directories");
-        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
-        return;
-    }
-    let out = run(&mut demo.export(Some(&target)));
-    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
-    assert!(!out.status.success());
-    assert!(
-        text(&out.stderr).contains("cannot write"),
-        "{}",
-        text(&out.stderr)
-    );
-    assert_eq!(std::fs::read_to_string(&target).unwrap(), "previous");
-    assert_eq!(names(&ro), ["so-lieu.csv"]);
-}
-
 #[test]
 fn every_output_refuses_a_target_that_is_a_directory() {
     let demo = Demo::new();

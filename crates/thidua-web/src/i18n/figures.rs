@@ -307,22 +307,18 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
 /// ([`status_word`]), `{action}` ([`action_word`]), `{rule}` (the rule's own name, as the
 /// regulation writes it), `{elements}` and `{element}` (the elements' names). `None`: the
 /// code's sentence ([`error`]) says everything there is.
-/// Why a figure is refused, as the refusal's `{problem}` (a bound written the page's way).
+/// Why a figure is refused, as the refusal's `{problem}`: the imports' words
+/// ([`thidua_import::number::problem_words`]), a bound written the page's way.
 pub fn problem_words(lang: Lang, problem: &thidua_domain::figures::FigureProblem) -> String {
-    use thidua_domain::figures::FigureProblem as P;
-    let bound = |d: &rust_decimal::Decimal| match lang {
-        Lang::Vi => crate::format::decimal(d),
-        Lang::En => d.normalize().to_string(),
+    use thidua_import::number::NumberFormat;
+    let format = match lang {
+        Lang::Vi => NumberFormat::Vi,
+        Lang::En => NumberFormat::Plain,
     };
-    match (problem, lang) {
-        (P::Negative, Lang::Vi) => "không được âm".into(),
-        (P::Negative, Lang::En) => "it must not be negative".into(),
-        (P::NotWhole, Lang::Vi) => "chỉ tiêu đếm số lượng, phải là số nguyên".into(),
-        (P::NotWhole, Lang::En) => "the element counts things: a whole number".into(),
-        (P::BelowMin(m), Lang::Vi) => format!("nhỏ hơn mức tối thiểu {}", bound(m)),
-        (P::BelowMin(m), Lang::En) => format!("below the minimum {}", bound(m)),
-        (P::AboveMax(m), Lang::Vi) => format!("lớn hơn mức tối đa {}", bound(m)),
-        (P::AboveMax(m), Lang::En) => format!("above the maximum {}", bound(m)),
+    let (vi, en) = thidua_import::number::problem_words(problem, format);
+    match lang {
+        Lang::Vi => vi,
+        Lang::En => en,
     }
 }
 

@@ -361,19 +361,7 @@ pub async fn covenant_file_for(
     );
     let request = Request::Covenant { covenant, version };
     let bytes = app
-        .blocking(move |app| {
-            let state = app.service.read();
-            let prepared = prepare(&state.state, &request)?;
-            match &prepared.issued {
-                Some(d) => issued_file(&app.service, d, format).map_err(issue_error),
-                None => {
-                    // A preview is dated as issuing would accept it, or not made.
-                    thidua_docs::issue::check_date(&prepared, today())?;
-                    render(&prepared.document, &Verification::Preview, format)
-                        .map_err(ApiError::internal)
-                }
-            }
-        })
+        .blocking(move |app| requested_file(&app.service, &request, format))
         .await?;
     Ok(file_response(bytes, format, &name))
 }
@@ -486,6 +474,23 @@ fn offer_request(
     request(key, &place, date).map_err(ApiError::from)
 }
 
+/// The file of a requested document: the issued one if the same content was issued, else a
+/// preview, dated as issuing would accept it or not made.
+fn requested_file(
+    service: &thidua_service::Service,
+    request: &Request,
+    format: Format,
+) -> Result<Vec<u8>, ApiError> {
+    let prepared = prepare(&service.read().state, request).map_err(ApiError::from)?;
+    match &prepared.issued {
+        Some(d) => issued_file(service, d, format).map_err(issue_error),
+        None => {
+            thidua_docs::issue::check_date(&prepared, today())?;
+            render(&prepared.document, &Verification::Preview, format).map_err(ApiError::internal)
+        }
+    }
+}
+
 /// An offered document's file: the issued one if the same content was issued, else a preview.
 pub async fn offer_file_for(
     app: &AppState,
@@ -502,19 +507,7 @@ pub async fn offer_file_for(
     };
     let name = file_stem(&request, cluster, year);
     let bytes = app
-        .blocking(move |app| {
-            let state = app.service.read();
-            let prepared = prepare(&state.state, &request).map_err(ApiError::from)?;
-            match &prepared.issued {
-                Some(d) => issued_file(&app.service, d, format).map_err(issue_error),
-                None => {
-                    // A preview is dated as issuing would accept it, or not made.
-                    thidua_docs::issue::check_date(&prepared, today())?;
-                    render(&prepared.document, &Verification::Preview, format)
-                        .map_err(ApiError::internal)
-                }
-            }
-        })
+        .blocking(move |app| requested_file(&app.service, &request, format))
         .await?;
     Ok(file_response(bytes, format, &name))
 }

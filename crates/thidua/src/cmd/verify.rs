@@ -20,7 +20,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use thidua_ledger::{CosignatureVerifier, Verifier};
-use thidua_transparency::client::{ClientError, HttpLog, LocalLog, LogClient};
+use thidua_transparency::client::{ClientError, Failure, HttpLog, LocalLog, LogClient};
 use thidua_transparency::trust::{parse_log_key, parse_witness_key, Trust};
 use thidua_transparency::verify::{AfterReplay, Recomputed, Summary, Verification, VerifyError};
 
@@ -192,52 +192,19 @@ pub fn check(
 
 /// What a failure to read a log was, said so that it does not read as tampering: the server
 /// answered with an HTTP error ("refused"), could not be reached, or answered something that
-/// cannot be read; for a database (`!server`), it could not be read. The transparency client
-/// types these apart from verification failures ([`VerifyError::Client`]), an HTTP error
-/// answer as "URL: HTTP CODE: body" and a transport failure with `ureq`'s error kind.
+/// cannot be read ([`Failure`], as the transparency client types it); for a database
+/// (`!server`), it could not be read.
 pub(crate) fn unreadable(e: &ClientError, server: bool) -> String {
-    let message = &e.0;
-    if !server {
-        return format!("không đọc được nhật ký / cannot read the log: {message}");
-    }
-    if http_status(message).is_some() {
-        return format!("máy chủ từ chối / the server refused: {message}");
-    }
-    const TRANSPORT: [&str; 11] = [
-        "Connection Failed",
-        "Dns Failed",
-        "Network Error",
-        "Too Many Redirects",
-        "Bad URL",
-        "Unknown Scheme",
-        "Insecure request",
-        "Malformed proxy",
-        "Proxy failed",
-        "proxy credentials",
-        "reading the checkpoint",
-    ];
-    if TRANSPORT.iter().any(|t| message.contains(t)) {
-        format!("không kết nối được máy chủ / cannot reach the server: {message}")
-    } else {
-        format!(
-            "không đọc được câu trả lời của máy chủ / cannot read the server's answer: {message}"
-        )
-    }
-}
-
-/// The status of an HTTP error answer as the transparency client words it ("…: HTTP 400: …").
-fn http_status(message: &str) -> Option<u16> {
-    message.match_indices(": HTTP ").find_map(|(at, m)| {
-        let rest = &message[at + m.len()..];
-        let code = rest.get(..3)?;
-        let ends = rest
-            .get(3..)
-            .is_some_and(|r| r.is_empty() || r.starts_with(':'));
-        match ends && code.bytes().all(|b| b.is_ascii_digit()) {
-            true => code.parse().ok(),
-            false => None,
+    match (server, e.kind) {
+        (false, _) => format!("không đọc được nhật ký / cannot read the log: {e}"),
+        (true, Failure::Refused(_)) => format!("máy chủ từ chối / the server refused: {e}"),
+        (true, Failure::Unreachable) => {
+            format!("không kết nối được máy chủ / cannot reach the server: {e}")
         }
-    })
+        (true, Failure::Unreadable) => {
+            format!("không đọc được câu trả lời của máy chủ / cannot read the server's answer: {e}")
+        }
+    }
 }
 
 pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
