@@ -59,15 +59,18 @@ async function postCommand(csrf, command) {
 
 // What the ticks choose: { selection } for the ballot module, or { code } of the sentence that
 // refuses them (said beside the choices; nothing is sent). An explicit choice is required:
-// at least one candidate, or the abstention, never both; leaving every box empty does not
-// send a ballot approving nobody.
+// candidates, "approve none of them" or the abstention, exactly one kind; leaving every box
+// empty sends nothing.
 function chosenSelection(form) {
   const context = JSON.parse(form.dataset.context);
   const abstain = form.querySelector("input[name=abstain]").checked;
+  const approveNone = form.querySelector("input[name=approve_none]").checked;
   const chosen = Array.from(form.querySelectorAll("input[name=candidate]:checked"))
     .map((box) => Number(box.value));
-  if (abstain && chosen.length > 0) return { code: "both_chosen" };
+  const kinds = [abstain, approveNone, chosen.length > 0].filter(Boolean).length;
+  if (kinds > 1) return { code: "both_chosen" };
   if (abstain) return { selection: "abstain" };
+  if (approveNone) return { selection: { approve: [] } };
   if (chosen.length === 0) return { code: "none_chosen" };
   if (chosen.length > context.seats) return { code: "too_many" };
   return { selection: { approve: chosen } };

@@ -578,8 +578,8 @@ fn the_ballot_page_asks_for_an_explicit_choice() {
     let path = format!("/elections/{ELECTION}/vote?unit=ca-ag");
     let vi = leader.get(&path);
     assert_eq!(vi.status, 200, "{}", vi.body);
-    let none_vi = "Chưa có lựa chọn: hãy đánh dấu ít nhất một đơn vị đồng ý, hoặc đánh dấu \
-                   “Không biểu quyết”. Phiếu chưa được gửi.";
+    let none_vi = "Chưa có lựa chọn: hãy đánh dấu ít nhất một đơn vị đồng ý, hoặc “Không đồng ý \
+                   đơn vị nào”, hoặc “Không biểu quyết”. Phiếu chưa được gửi.";
     let beside = format!(
         "<p class=\"field-error\" id=\"vote-choice-error\" role=\"alert\" hidden>{none_vi}</p>\n</fieldset>"
     );
@@ -590,13 +590,23 @@ fn the_ballot_page_asks_for_an_explicit_choice() {
         "after the choices"
     );
     assert!(vi.body.contains("<fieldset id=\"vote-choices\">"));
+    assert!(
+        vi.body.contains(
+            "<input type=\"checkbox\" name=\"approve_none\" value=\"1\" id=\"approve-none\"> \
+             <label for=\"approve-none\">Không đồng ý đơn vị nào</label>"
+        ),
+        "approving nobody is a choice of its own: {}",
+        vi.body
+    );
     // The script's sentences, by code (in the form's data).
     for code in ["none_chosen", "both_chosen", "too_many"] {
         assert!(vi.body.contains(code), "{code}: {}", vi.body);
     }
     assert!(
-        vi.body
-            .contains("Đã đánh dấu cả đơn vị lẫn “Không biểu quyết”: hãy bỏ một trong hai."),
+        vi.body.contains(
+            "Đã đánh dấu nhiều loại lựa chọn cùng lúc (đơn vị, “Không đồng ý đơn vị nào”, \
+                       “Không biểu quyết”): hãy chỉ giữ một loại."
+        ),
         "{}",
         vi.body
     );
@@ -604,13 +614,16 @@ fn the_ballot_page_asks_for_an_explicit_choice() {
     let en = leader.get(&path).body;
     assert!(
         en.contains(
-            "hidden>Nothing chosen: tick at least one unit you approve, or tick “Abstain”. \
-             The ballot was not sent.</p>"
+            "hidden>Nothing chosen: tick at least one unit you approve, or “Approve none of \
+             them”, or “Abstain”. The ballot was not sent.</p>"
         ),
         "{en}"
     );
     assert!(
-        en.contains("Both units and “Abstain” are ticked: untick one or the other."),
+        en.contains(
+            "More than one kind of choice is ticked (units, “Approve none of them”, \
+             “Abstain”): keep only one."
+        ),
         "{en}"
     );
     // Nothing was sent by reading the page.
@@ -775,10 +788,20 @@ fn browser_ballot_asks_for_an_explicit_choice() {
     assert!(b.wait_for("#vote-choice-error:not([hidden])"));
     assert!(
         b.text("#vote-choice-error")
-            .contains("Đã đánh dấu cả đơn vị lẫn “Không biểu quyết”"),
+            .contains("Đã đánh dấu nhiều loại lựa chọn cùng lúc"),
         "{}",
         b.text("#vote-choice-error")
     );
+    // A unit and "approve none of them": refused too.
+    b.click("#abstain");
+    b.click("#approve-none");
+    b.click("#vote-submit");
+    assert!(b.wait_for("#vote-choice-error:not([hidden])"));
+    assert!(b
+        .text("#vote-choice-error")
+        .contains("Đã đánh dấu nhiều loại lựa chọn cùng lúc"));
+    b.click("#approve-none");
+    b.click("#abstain");
     std::thread::sleep(std::time::Duration::from_millis(300));
     assert!(nothing_sent(), "no voting key, no ballot");
 
@@ -793,4 +816,22 @@ fn browser_ballot_asks_for_an_explicit_choice() {
     assert!(b.find("#vote-choice-error[hidden]").is_some());
     let e = app.service.read().election(&id).unwrap().clone();
     assert!(e.rounds[0].ballots.contains_key(&unit("ca-ag")));
+    let first = b.text("[data-receipt=index]");
+
+    // "Approve none of them" alone is a ballot too (a re-vote, which replaces the abstention).
+    b.goto(&format!(
+        "{}/elections/{ELECTION}/vote?unit=ca-ag",
+        app.base
+    ));
+    assert!(b.wait_for("#vote-cli-only[hidden]"), "{}", b.source());
+    b.click("#approve-none");
+    b.click("#vote-submit");
+    assert!(
+        b.wait_for("#vote-receipt:not([hidden])"),
+        "{}",
+        b.text("#vote-status")
+    );
+    assert_ne!(b.text("[data-receipt=index]"), first, "a new ballot");
+    let e = app.service.read().election(&id).unwrap().clone();
+    assert_eq!(e.rounds[0].ballots.len(), 1, "the last valid ballot counts");
 }
