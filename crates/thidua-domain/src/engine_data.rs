@@ -84,6 +84,12 @@ impl Rows {
 pub fn dataset(state: &State, spec: &Spec) -> Result<Dataset, DomainError> {
     let mut b = DatasetBuilder::new("log");
     add_figures(state, spec, &mut b)?;
+    finish(b)
+}
+
+/// The dataset a builder holds; a row it refuses is a defect here (the log's figures were
+/// checked when they were saved), reported as an engine error.
+pub fn finish(b: DatasetBuilder) -> Result<Dataset, DomainError> {
     b.finish().map_err(|errs| {
         engine_error(
             errs.iter()

@@ -212,7 +212,7 @@ pub fn data_csv_with(
         );
     }
     if let (Some(which), Some(review)) = (scores, review) {
-        manual_head(state, review, which, &mut out)?;
+        manual_head(review, which, &mut out);
     }
     out.push_str("unit,element,period,value\n");
     for u in &units {
@@ -268,15 +268,9 @@ pub fn data_csv_with(
     Ok(out)
 }
 
-/// The comment lines before the header of an export with year-end scores: which scores, the
-/// publication, and the cluster head's decisions on ties at a quota cut-off (a decision the
-/// engine cannot know: `thidua score` shows those units tied at the cut-off, moved down).
-fn manual_head(
-    state: &State,
-    review: &thidua_domain::yearend::Review,
-    which: ManualScores,
-    out: &mut String,
-) -> Result<(), DomainError> {
+/// The comment lines before the header of an export with year-end scores: which scores and
+/// the publication.
+fn manual_head(review: &thidua_domain::yearend::Review, which: ManualScores, out: &mut String) {
     let index = review.published.as_ref().map_or(0, |(_, i)| *i);
     let _ = match which {
         ManualScores::SelfAssessed => writeln!(
@@ -285,28 +279,15 @@ fn manual_head(
         ),
         ManualScores::Final => writeln!(
             out,
-            "# Điểm cuối cùng các tiêu chí chấm thủ công (@manual) sau kiểm tra chéo và giải quyết khiếu nại, đã khoá; kết quả công bố ở số thứ tự {index} / the locked final scores of the manual criteria (@manual) after the inspection and the council's resolutions; results published at log index {index}"
+            "# Điểm cuối cùng các tiêu chí chấm thủ công (@manual) sau kiểm tra chéo và giải quyết khiếu nại, đã khoá, và quyết định của cụm trưởng khi bằng điểm tại ngưỡng tỷ lệ tối đa (@kept); kết quả công bố ở số thứ tự {index} / the locked final scores of the manual criteria (@manual) after the inspection and the council's resolutions, and the cluster head's decisions on ties at a quota cut-off (@kept); results published at log index {index}"
         ),
     };
-    for (band, (decided, at)) in &review.cutoff_ties {
-        let ids: Result<Vec<String>, DomainError> = decided
-            .units
-            .iter()
-            .map(|u| Ok(data_id(state.unit(u)?)))
-            .collect();
-        let _ = writeln!(
-            out,
-            "# Cụm trưởng quyết định giữ {} ở xếp loại `{band}` khi bằng điểm tại ngưỡng tỷ lệ tối đa (số thứ tự {at}) / the cluster head kept {} in band `{band}` at the quota cut-off (log index {at})",
-            ids.clone()?.join(", "),
-            ids?.join(", ")
-        );
-    }
-    Ok(())
 }
 
-/// The `@manual:` rows of the members, for the regulation's period: exactly the scores the
-/// server's scoring takes ([`thidua_domain::yearend::score::inputs`]); a member that handed in
-/// no dossier has none, so no total.
+/// The `@manual:` rows of the members, for the regulation's period, and with the final scores
+/// the `@kept:` rows of the cluster head's decisions: exactly what the server's scoring takes
+/// ([`thidua_domain::yearend::score::inputs`]); a member that handed in no dossier has none, so
+/// no total.
 fn manual_rows(
     state: &State,
     review: &thidua_domain::yearend::Review,
@@ -327,6 +308,13 @@ fn manual_rows(
                 "{id},@manual:{criterion},{period},{}",
                 plain_text(&score)
             );
+        }
+    }
+    if which == ManualScores::Final {
+        for (band, (decided, at)) in &review.cutoff_ties {
+            for u in &decided.units {
+                let _ = writeln!(out, "{},@kept:{band},,{at}", data_id(state.unit(u)?));
+            }
         }
     }
     Ok(())

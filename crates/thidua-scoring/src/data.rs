@@ -7,13 +7,16 @@
 //! `# number_format: vi` (or `en`) before the header declares how numbers are written
 //! ([`crate::input`]). Reserved elements: `@name` (value = the unit's name; period empty),
 //! `@manual:CRITERION` (value = the manual score for that period), `@predecessors` (period = a
-//! year such as `2025`, value = the predecessor unit ids separated by spaces or `+`).
+//! year such as `2025`, value = the predecessor unit ids separated by spaces or `+`),
+//! `@kept:BAND` (period empty, value = the log index of the cluster head's recorded decision
+//! keeping the unit in band `BAND` when it is tied exactly at that band's quota cut-off; see
+//! [`crate::rank`]).
 use crate::compile::{CompiledRegulation, NodeKind};
 use crate::exact::Exact;
 use crate::input::{decode_utf8, parse_number, NumberFormat};
 use crate::period::{PeriodKey, Window};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use unicode_normalization::UnicodeNormalization;
 
@@ -25,7 +28,7 @@ pub struct DataError {
     /// JSON syntax errors: 1-based column.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<usize>,
-    /// `figures`, `units`, `manual`, `predecessors`, `json` (JSON) or `csv`.
+    /// `figures`, `units`, `manual`, `predecessors`, `kept`, `json` (JSON) or `csv`.
     pub section: &'static str,
     pub code: &'static str,
     pub message_vi: String,
@@ -85,6 +88,9 @@ pub struct Dataset {
     /// criterion → (unit, period) → (score, row).
     pub(crate) manual: HashMap<String, ManualScores>,
     pub(crate) predecessors: HashMap<(u32, i32), Vec<u32>>,
+    /// band → unit → the log index of the decision keeping the unit in that band at a tie on
+    /// its quota cut-off (`@kept:BAND`).
+    pub(crate) kept: BTreeMap<String, BTreeMap<String, u64>>,
     /// Whether the data came from CSV (rows are lines) or JSON (rows are list positions).
     pub source_kind: &'static str,
 }
@@ -310,6 +316,53 @@ impl DatasetBuilder {
                 );
             }
             self.ds.names[u as usize] = Some(n);
+        }
+    }
+
+    /// Adds the cluster head's decision (recorded at log index `decision`) keeping `unit` in
+    /// `band` when it is tied exactly at that band's quota cut-off.
+    pub fn kept(&mut self, row: usize, unit: &str, band: &str, period: &str, decision: &str) {
+        if !valid_id(unit) || !valid_id(band) {
+            let what = if valid_id(unit) { band } else { unit };
+            self.err(
+                row,
+                "invalid_id",
+                format!("mã `{what}` không hợp lệ"),
+                format!("invalid id `{what}`"),
+            );
+            return;
+        }
+        if !period.is_empty() {
+            self.err(
+                row,
+                "invalid_period",
+                "quyết định giữ xếp loại không ghi kỳ: để trống cột kỳ".into(),
+                "a decision keeping a band has no period: leave the period empty".into(),
+            );
+            return;
+        }
+        let Ok(index) = decision.trim().parse::<u64>() else {
+            self.err(
+                row,
+                "invalid_decision",
+                format!("`{decision}` không phải số thứ tự trong sổ ghi của quyết định"),
+                format!("`{decision}` is not the log index of the decision"),
+            );
+            return;
+        };
+        let before = self
+            .ds
+            .kept
+            .entry(band.to_string())
+            .or_default()
+            .insert(unit.to_string(), index);
+        if before.is_some() {
+            self.err(
+                row,
+                "duplicate",
+                format!("quyết định giữ `{unit}` ở xếp loại `{band}` bị lặp"),
+                format!("the decision keeping `{unit}` in band `{band}` is given twice"),
+            );
         }
     }
 
@@ -773,7 +826,8 @@ impl Dataset {
 
     /// Parses a JSON data file (numbers plain unless the file declares a format):
     /// `{"number_format": "vi", "units":[{"id","name"}], "figures":[{"unit","element","period","value"}],
-    ///   "manual":[{"unit","criterion","period","score"}], "predecessors":[{"unit","year","from":[..]}]}`.
+    ///   "manual":[{"unit","criterion","period","score"}], "predecessors":[{"unit","year","from":[..]}],
+    ///   "kept":[{"unit","band","decision"}]}`.
     /// Numbers: strings (`"95.5"`) or JSON integers; JSON fractions are refused (they would pass
     /// through binary floats).
     pub fn from_json(text: &str) -> Result<Dataset, Vec<DataError>> {
@@ -818,6 +872,7 @@ impl Dataset {
                 "figures",
                 "manual",
                 "predecessors",
+                "kept",
             ]
             .contains(&k.as_str())
             {
@@ -1203,6 +1258,8 @@ fn csv_row(
             .map(str::to_string)
             .collect();
         b.predecessors(row, unit, period, &from);
+    } else if let Some(band) = element.strip_prefix("@kept:") {
+        b.kept(row, unit, band, period, value);
     } else if element.starts_with('@') {
         b.err(
             row,
@@ -1236,11 +1293,12 @@ fn json_sections(b: &mut DatasetBuilder, obj: &serde_json::Map<String, serde_jso
             _ => Err(()),
         }
     }
-    let sections: [(&'static str, &[&str]); 4] = [
+    let sections: [(&'static str, &[&str]); 5] = [
         ("units", &["id", "name"]),
         ("figures", &["unit", "element", "period", "value"]),
         ("manual", &["unit", "criterion", "period", "score"]),
         ("predecessors", &["unit", "year", "from"]),
+        ("kept", &["unit", "band", "decision"]),
     ];
     for (sec, keys) in sections {
         b.section = sec;
@@ -1297,6 +1355,7 @@ fn json_sections(b: &mut DatasetBuilder, obj: &serde_json::Map<String, serde_jso
                 "units" => b.name(row, &vals[0], &vals[1]),
                 "figures" => b.figure(row, &vals[0], &vals[1], &vals[2], &vals[3]),
                 "manual" => b.manual(row, &vals[0], &vals[1], &vals[2], &vals[3]),
+                "kept" => b.kept(row, &vals[0], &vals[1], "", &vals[2]),
                 _ => {
                     let from: Option<Vec<String>> =
                         o.get("from").and_then(|f| f.as_array()).map(|a| {

@@ -31,13 +31,20 @@ impl EvalOptions {
     }
 }
 
-/// The engine could not produce a scoreboard at all (a defect, never a data problem): nothing
-/// is published rather than a ranking with units missing.
+/// The engine could not produce a scoreboard at all: nothing is published rather than a
+/// ranking with units missing, or one that ignores a recorded decision.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "lỗi nội bộ khi chấm điểm, không có kết quả nào / internal error while scoring, no result: {0}"
-)]
-pub struct EngineError(pub String);
+pub enum EngineError {
+    /// A defect (a worker panicked, a thread could not start), never a data problem.
+    #[error(
+        "lỗi nội bộ khi chấm điểm, không có kết quả nào / internal error while scoring, no result: {0}"
+    )]
+    Internal(String),
+    /// The data's `@kept:BAND` decisions do not fit the ranking: a unit not tied at that band's
+    /// quota cut-off, more units kept than the quota leaves room for, or a band without a quota.
+    #[error("{vi} / {en}")]
+    Decision { vi: String, en: String },
+}
 
 /// Why a value could not be computed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1750,7 +1757,7 @@ impl CompiledRegulation {
                 .map(|u| self.eval_unit(data, &bind, &names, u, period, opts))
                 .collect()
         })?;
-        self.rank_and_classify(&mut results);
+        self.rank_and_classify(&mut results, &data.kept)?;
         let (from, to) = period.dates();
         Ok(Scoreboard {
             regulation: self.ast.name.clone(),
@@ -1853,7 +1860,7 @@ pub(crate) fn par_chunks<T: Sync, U: Send>(
 ) -> Result<Vec<U>, EngineError> {
     if threads < 2 || items.len() < 2 {
         return std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(items)))
-            .map_err(|p| EngineError(panic_text(&p)));
+            .map_err(|p| EngineError::Internal(panic_text(&p)));
     }
     let chunk = items.len().div_ceil(threads);
     let f = &f;
@@ -1869,10 +1876,10 @@ pub(crate) fn par_chunks<T: Sync, U: Send>(
         let mut out = Vec::with_capacity(items.len());
         for (i, h) in handles.into_iter().enumerate() {
             let part = h
-                .map_err(|e| EngineError(format!("không tạo được luồng / cannot spawn: {e}")))?
+                .map_err(|e| EngineError::Internal(format!("không tạo được luồng / cannot spawn: {e}")))?
                 .join()
                 .map_err(|p| {
-                    EngineError(format!(
+                    EngineError::Internal(format!(
                         "luồng xử lý các mục {}–{} dừng bất thường / worker for items {}–{} failed: {}",
                         i * chunk + 1,
                         ((i + 1) * chunk).min(items.len()),
@@ -1911,10 +1918,10 @@ mod tests {
         })
         .unwrap_err();
         assert!(
-            err.0.contains("51–75") && err.0.contains("boom at 57"),
+            err.to_string().contains("51–75") && err.to_string().contains("boom at 57"),
             "{err}"
         );
         let err = par_chunks(&items, 1, |_| -> Vec<u32> { panic!("single") }).unwrap_err();
-        assert!(err.0.contains("single"));
+        assert!(err.to_string().contains("single"));
     }
 }

@@ -190,6 +190,21 @@ pub struct BandResult {
     /// The quotas that moved the unit down, in order (present when `demoted_by_quota`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub quotas: Vec<QuotaNote>,
+    /// The cluster head's recorded decision on the tie at the cut-off (data `@kept:BAND`):
+    /// present for every unit of that tie, kept in the band or moved down.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cutoff_decision: Option<CutoffDecision>,
+}
+
+/// A recorded decision on units tied exactly at a band's quota cut-off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CutoffDecision {
+    pub band: String,
+    pub band_name: String,
+    /// Whether this unit is one the decision keeps in the band.
+    pub kept: bool,
+    /// The log index at which the decision is recorded.
+    pub decision: u64,
 }
 
 /// The quota that moved a unit down from a band: at most `quota_pct`% of the `ranked` units

@@ -3,6 +3,7 @@
 //! units of a full band down one band. Every tie settled and every unit moved down carries a
 //! note saying how (`UnitResult::ties`, `BandResult::quotas`).
 use crate::compile::{CompiledRegulation, TieKey};
+use crate::engine::EngineError;
 use crate::exact::Exact;
 use crate::explain::*;
 use std::cmp::Ordering;
@@ -71,7 +72,11 @@ impl CompiledRegulation {
         out
     }
 
-    pub(crate) fn rank_and_classify(&self, results: &mut [UnitResult]) {
+    pub(crate) fn rank_and_classify(
+        &self,
+        results: &mut [UnitResult],
+        kept: &Kept,
+    ) -> Result<(), EngineError> {
         results.sort_by(|a, b| {
             let ra = a.status == Status::Scored;
             let rb = b.status == Status::Scored;
@@ -98,7 +103,7 @@ impl CompiledRegulation {
             results[i].rank = Some(rank);
         }
         self.note_ties(&mut results[..ranked]);
-        self.classify(&mut results[..ranked]);
+        self.classify(&mut results[..ranked], kept)
     }
 
     /// For each pair of neighbours with the same total: which key settled it, or a shared rank.
@@ -129,8 +134,10 @@ impl CompiledRegulation {
         }
     }
 
-    /// Bands by score, then quotas.
-    fn classify(&self, results: &mut [UnitResult]) {
+    /// Bands by score, then quotas; units tied at a quota cut-off stay in the band only where
+    /// `kept` records the cluster head's decision to keep them.
+    fn classify(&self, results: &mut [UnitResult], kept: &Kept) -> Result<(), EngineError> {
+        self.check_kept_bands(kept)?;
         let ranked = results.len();
         let band_of = |t: &Exact| -> usize {
             self.bands
@@ -138,63 +145,178 @@ impl CompiledRegulation {
                 .position(|b| b.min.is_none_or(|m| *t >= Exact::from(m)))
                 .unwrap_or(self.bands.len().saturating_sub(1))
         };
-        let mut assigned: Vec<usize> = results
+        let by_score: Vec<usize> = results
             .iter()
             .map(|r| band_of(&r.total.clone().unwrap_or_default()))
             .collect();
-        let by_score = assigned.clone();
-        let mut tie_flag = vec![false; ranked];
-        let mut quotas: Vec<Vec<QuotaNote>> = vec![Vec::new(); ranked];
+        let mut c = Classes {
+            assigned: by_score.clone(),
+            tie: vec![false; ranked],
+            quotas: vec![Vec::new(); ranked],
+            decisions: vec![None; ranked],
+        };
         for bi in 0..self.bands.len() {
-            let Some(q) = self.bands[bi].quota_pct else {
-                continue;
-            };
-            let allowed = Exact::int(ranked as i64)
-                .mul(&Exact::from(q))
-                .and_then(|x| x.div(&Exact::int(100)))
-                .map(|x| x.floor())
-                .ok()
-                .and_then(|x| x.to_decimal())
-                .and_then(|d| usize::try_from(d).ok())
-                .unwrap_or(0);
-            let members: Vec<usize> = (0..ranked).filter(|i| assigned[*i] == bi).collect();
-            if members.len() <= allowed {
-                continue;
-            }
-            let cut_rank = results[members[allowed]].rank;
-            let tie = allowed > 0 && results[members[allowed - 1]].rank == cut_rank;
-            for (pos, i) in members.iter().enumerate() {
-                let at_cut = tie && results[*i].rank == cut_rank;
-                if pos >= allowed || at_cut {
-                    tie_flag[*i] = at_cut;
-                    let to = (bi + 1).min(self.bands.len() - 1);
-                    if to != bi {
-                        quotas[*i].push(QuotaNote {
-                            band: self.bands[bi].id.clone(),
-                            band_name: self.bands[bi].name.clone(),
-                            to_band_name: self.bands[to].name.clone(),
-                            quota_pct: q,
-                            ranked,
-                            allowed,
-                            reaching: members.len(),
-                            rank: results[*i].rank.unwrap_or(0),
-                        });
-                    }
-                    assigned[*i] = to;
-                }
+            if let Some(q) = self.bands[bi].quota_pct {
+                self.apply_quota(results, bi, q, kept.get(&self.bands[bi].id), &mut c)?;
             }
         }
         for (i, r) in results.iter_mut().enumerate() {
-            let b = &self.bands[assigned[i]];
+            let b = &self.bands[c.assigned[i]];
             r.band = Some(BandResult {
                 id: b.id.clone(),
                 name: b.name.clone(),
                 by_score: self.bands[by_score[i]].id.clone(),
                 by_score_name: self.bands[by_score[i]].name.clone(),
-                demoted_by_quota: assigned[i] != by_score[i],
-                tie_at_cutoff: tie_flag[i],
-                quotas: std::mem::take(&mut quotas[i]),
+                demoted_by_quota: c.assigned[i] != by_score[i],
+                tie_at_cutoff: c.tie[i],
+                quotas: std::mem::take(&mut c.quotas[i]),
+                cutoff_decision: c.decisions[i].take(),
             });
         }
+        Ok(())
     }
+
+    /// Every band a decision names exists and has a quota.
+    fn check_kept_bands(&self, kept: &Kept) -> Result<(), EngineError> {
+        match kept.keys().find(|b| {
+            !self
+                .bands
+                .iter()
+                .any(|x| &x.id == *b && x.quota_pct.is_some())
+        }) {
+            Some(b) => Err(decision_error(
+                format!("xếp loại `{b}` không có trong quy chế hoặc không có tỷ lệ tối đa"),
+                format!("band `{b}` is not in the regulation or has no quota"),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// Band `bi`'s quota of `q`%: the lowest-ranked units beyond it move down one band, and
+    /// all units tied exactly at the cut-off with them, except those `decided` keeps.
+    fn apply_quota(
+        &self,
+        results: &[UnitResult],
+        bi: usize,
+        q: rust_decimal::Decimal,
+        decided: Option<&std::collections::BTreeMap<String, u64>>,
+        c: &mut Classes,
+    ) -> Result<(), EngineError> {
+        let ranked = results.len();
+        let allowed = Exact::int(ranked as i64)
+            .mul(&Exact::from(q))
+            .and_then(|x| x.div(&Exact::int(100)))
+            .map(|x| x.floor())
+            .ok()
+            .and_then(|x| x.to_decimal())
+            .and_then(|d| usize::try_from(d).ok())
+            .unwrap_or(0);
+        let members: Vec<usize> = (0..ranked).filter(|i| c.assigned[*i] == bi).collect();
+        let band = &self.bands[bi];
+        if members.len() <= allowed {
+            return match decided {
+                Some(d) if !d.is_empty() => Err(not_tied(band, d.keys().next().unwrap())),
+                _ => Ok(()),
+            };
+        }
+        let cut_rank = results[members[allowed]].rank;
+        let tie = allowed > 0 && results[members[allowed - 1]].rank == cut_rank;
+        let at_cut = |i: usize| tie && results[i].rank == cut_rank;
+        let decided = decided.cloned().unwrap_or_default();
+        let keep = kept_at_cut(results, &members, &at_cut, &decided, band)?;
+        let seats = members
+            .iter()
+            .filter(|i| results[**i].rank < cut_rank)
+            .count();
+        let seats = allowed.saturating_sub(seats);
+        if keep.len() > seats {
+            return Err(decision_error(
+                format!("quyết định giữ {} đơn vị ở xếp loại «{}» nhưng tỷ lệ tối đa chỉ còn {seats} chỗ", keep.len(), band.name),
+                format!("the decision keeps {} units in band «{}» but its quota leaves room for {seats}", keep.len(), band.name),
+            ));
+        }
+        let to = (bi + 1).min(self.bands.len() - 1);
+        for (pos, i) in members.iter().copied().enumerate() {
+            let cut = at_cut(i);
+            if cut && !decided.is_empty() {
+                c.decisions[i] = Some(CutoffDecision {
+                    band: band.id.clone(),
+                    band_name: band.name.clone(),
+                    kept: keep.contains(&i),
+                    decision: decided.values().copied().max().unwrap_or(0),
+                });
+            }
+            if keep.contains(&i) {
+                c.tie[i] = true;
+                continue;
+            }
+            if !(pos >= allowed || cut) {
+                continue;
+            }
+            c.tie[i] = cut;
+            if to != bi {
+                c.quotas[i].push(QuotaNote {
+                    band: band.id.clone(),
+                    band_name: band.name.clone(),
+                    to_band_name: self.bands[to].name.clone(),
+                    quota_pct: q,
+                    ranked,
+                    allowed,
+                    reaching: members.len(),
+                    rank: results[i].rank.unwrap_or(0),
+                });
+            }
+            c.assigned[i] = to;
+        }
+        Ok(())
+    }
+}
+
+/// The decisions of data `@kept:BAND`: band id → unit id → the decision's log index.
+pub(crate) type Kept = std::collections::BTreeMap<String, std::collections::BTreeMap<String, u64>>;
+
+/// Classification in progress: each ranked unit's band, whether it is tied at a cut-off, the
+/// quotas that moved it and the decision on its tie.
+struct Classes {
+    assigned: Vec<usize>,
+    tie: Vec<bool>,
+    quotas: Vec<Vec<QuotaNote>>,
+    decisions: Vec<Option<CutoffDecision>>,
+}
+
+/// The members a decision keeps: each unit it names must be tied at the cut-off.
+fn kept_at_cut(
+    results: &[UnitResult],
+    members: &[usize],
+    at_cut: &dyn Fn(usize) -> bool,
+    decided: &std::collections::BTreeMap<String, u64>,
+    band: &crate::ast::Band,
+) -> Result<std::collections::BTreeSet<usize>, EngineError> {
+    decided
+        .keys()
+        .map(|unit| {
+            members
+                .iter()
+                .copied()
+                .find(|i| results[*i].unit == *unit && at_cut(*i))
+                .ok_or_else(|| not_tied(band, unit))
+        })
+        .collect()
+}
+
+fn not_tied(band: &crate::ast::Band, unit: &str) -> EngineError {
+    decision_error(
+        format!(
+            "quyết định giữ `{unit}` ở xếp loại «{}», nhưng đơn vị này không bằng điểm tại ngưỡng tỷ lệ tối đa của xếp loại đó",
+            band.name
+        ),
+        format!(
+            "the decision keeps `{unit}` in band «{}», but that unit is not tied at the band's quota cut-off",
+            band.name
+        ),
+    )
+}
+
+fn decision_error(vi: String, en: String) -> EngineError {
+    EngineError::Decision { vi, en }
 }

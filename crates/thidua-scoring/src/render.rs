@@ -537,7 +537,20 @@ pub fn quota_in(b: &BandResult, lang: Language) -> Vec<String> {
         })
         .collect();
     if b.tie_at_cutoff {
-        out.push(w.quota_cutoff.into());
+        out.push(match &b.cutoff_decision {
+            Some(d) => fill(
+                if d.kept {
+                    w.quota_kept
+                } else {
+                    w.quota_decided
+                },
+                &[
+                    ("band", &d.band_name),
+                    ("decision", &d.decision.to_string()),
+                ],
+            ),
+            None => w.quota_cutoff.into(),
+        });
     }
     out
 }
@@ -639,10 +652,10 @@ fn board_period(b: &Scoreboard, w: &wording::BoardWords) -> String {
 /// A band moved down by a quota, with the band the total reaches (`tie`: and the tie at the
 /// cut-off, if any).
 fn demoted(bd: &BandResult, tie: bool, w: &Wording) -> String {
-    let tie = if tie && bd.tie_at_cutoff {
-        w.board.tie_at_cutoff
-    } else {
-        ""
+    let tie = match (tie && bd.tie_at_cutoff, &bd.cutoff_decision) {
+        (false, _) => "",
+        (true, Some(_)) => w.board.tie_decided,
+        (true, None) => w.board.tie_at_cutoff,
     };
     fill(
         w.board.demoted,
@@ -652,6 +665,15 @@ fn demoted(bd: &BandResult, tie: bool, w: &Wording) -> String {
             ("tie", tie),
         ],
     )
+}
+
+/// A band the total reaches, with a note when the cluster head's decision kept the unit there
+/// at a tie on the quota cut-off.
+fn band_name(bd: &BandResult, w: &Wording) -> String {
+    match &bd.cutoff_decision {
+        Some(d) if d.kept => fill(w.board.kept, &[("band", &bd.name)]),
+        _ => bd.name.clone(),
+    }
 }
 
 /// One line of the ranking table.
@@ -664,7 +686,7 @@ pub fn summary_line_in(u: &UnitResult, lang: Language) -> String {
     let w = lang.words();
     let band = match &u.band {
         Some(bd) if bd.demoted_by_quota => demoted(bd, true, w),
-        Some(bd) => bd.name.clone(),
+        Some(bd) => band_name(bd, w),
         None => match &u.provisional_total {
             Some(p) => fill(w.board.provisional, &[("total", &vi_num(p))]),
             None => status(u.status, w).trim_start_matches(" — ").to_string(),
@@ -964,7 +986,7 @@ pub fn html_head_in(b: &Scoreboard, lang: Language) -> String {
     for u in &b.units {
         let band = match &u.band {
             Some(bd) if bd.demoted_by_quota => demoted(bd, false, w),
-            Some(bd) => bd.name.clone(),
+            Some(bd) => band_name(bd, w),
             None => status(u.status, w).trim_start_matches(" — ").to_string(),
         };
         let _ = writeln!(

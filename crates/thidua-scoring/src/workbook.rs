@@ -1362,7 +1362,17 @@ impl Sheet<'_, '_, '_> {
                 })
                 .collect();
             if bd.tie_at_cutoff {
-                notes.push("bằng điểm tại ngưỡng tỷ lệ: cụm trưởng quyết định".into());
+                notes.push(match &bd.cutoff_decision {
+                    Some(d) if d.kept => format!(
+                        "bằng điểm tại ngưỡng tỷ lệ: cụm trưởng quyết định giữ ở {} (sổ ghi số {})",
+                        d.band_name, d.decision
+                    ),
+                    Some(d) => format!(
+                        "bằng điểm tại ngưỡng tỷ lệ: cụm trưởng quyết định giữ đơn vị khác (sổ ghi số {})",
+                        d.decision
+                    ),
+                    None => "bằng điểm tại ngưỡng tỷ lệ: cụm trưởng quyết định".into(),
+                });
             }
             let text = if notes.is_empty() {
                 "không".to_owned()

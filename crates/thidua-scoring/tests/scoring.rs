@@ -542,9 +542,8 @@ fn merged_unit_baseline_is_the_sum_of_predecessors() {
     );
 }
 
-#[test]
-fn ties_break_by_the_declared_order_and_quota_ties_are_flagged() {
-    let text = r#"format = 1
+/// Two areas of 5 points, a tie-break on B, a top band for at most half of the units.
+const TIE_REG: &str = r#"format = 1
 name = "Hòa điểm"
 year = 2024
 period = "2024-Y"
@@ -588,6 +587,10 @@ id = "rest"
 name = "Khác"
 max = 8
 "#;
+
+#[test]
+fn ties_break_by_the_declared_order_and_quota_ties_are_flagged() {
+    let text = TIE_REG;
     let reg = compile(text).unwrap();
     let data = mini_data("P,a,2024-Y,5\nP,b,2024-Y,4\nQ,a,2024-Y,4\nQ,b,2024-Y,5\nR,a,2024-Y,4\nR,b,2024-Y,5\nS,a,2024-Y,1\nS,b,2024-Y,1\n");
     let b = reg
@@ -624,6 +627,141 @@ max = 8
             ("rest", false)
         ]
     );
+}
+
+/// The cluster head's recorded decision (`@kept:BAND`, the log index of the decision) keeps
+/// one of the units tied exactly at a quota cut-off in the band; the other moves down, and
+/// both explanations say so. A decision that does not fit the ranking is refused, naming why.
+#[test]
+fn a_recorded_decision_keeps_a_unit_tied_at_a_quota_cut_off() {
+    let reg = compile(TIE_REG).unwrap();
+    let rows = "P,a,2024-Y,5\nP,b,2024-Y,5\nQ,a,2024-Y,4\nQ,b,2024-Y,5\nR,a,2024-Y,4\nR,b,2024-Y,5\nS,a,2024-Y,1\nS,b,2024-Y,1\n";
+    let board = |extra: &str| {
+        reg.evaluate_all(
+            &mini_data(&format!("{rows}{extra}")),
+            "2024-Y".parse().unwrap(),
+            EvalOptions::default(),
+        )
+    };
+    let bands = |b: &Scoreboard| -> Vec<(String, String, bool)> {
+        b.units
+            .iter()
+            .map(|u| {
+                let band = u.band.as_ref().unwrap();
+                (u.unit.clone(), band.id.clone(), band.tie_at_cutoff)
+            })
+            .collect()
+    };
+    let s = |u: &str, b: &str, t: bool| (u.to_owned(), b.to_owned(), t);
+    // Undecided: Q and R (9 points, B = 5 each) share rank 2 at the cut-off of 2 places: both
+    // move down.
+    let undecided = board("").unwrap();
+    assert_eq!(
+        bands(&undecided),
+        [
+            s("P", "top", false),
+            s("Q", "rest", true),
+            s("R", "rest", true),
+            s("S", "rest", false)
+        ]
+    );
+    let decided = board("Q,@kept:top,,42\n").unwrap();
+    assert_eq!(
+        bands(&decided),
+        [
+            s("P", "top", false),
+            s("Q", "top", true),
+            s("R", "rest", true),
+            s("S", "rest", false)
+        ]
+    );
+    let q = decided.unit("Q").unwrap().band.clone().unwrap();
+    let r = decided.unit("R").unwrap().band.clone().unwrap();
+    assert!(!q.demoted_by_quota && r.demoted_by_quota);
+    assert_eq!(
+        q.cutoff_decision.as_ref().map(|d| (d.kept, d.decision)),
+        Some((true, 42))
+    );
+    assert_eq!(
+        r.cutoff_decision.as_ref().map(|d| (d.kept, d.decision)),
+        Some((false, 42))
+    );
+    assert_eq!(
+        render::quota_vi(&q),
+        ["Đơn vị bằng điểm với đơn vị khác đúng tại ngưỡng tỷ lệ tối đa của xếp loại «Xuất sắc»: cụm trưởng quyết định giữ đơn vị này ở xếp loại đó (quyết định ghi ở số thứ tự 42 của sổ ghi)."]
+    );
+    assert!(
+        render::quota_vi(&r).last().unwrap().contains("cụm trưởng quyết định giữ đơn vị khác, đơn vị này chuyển xuống (quyết định ghi ở số thứ tự 42"),
+        "{:?}",
+        render::quota_vi(&r)
+    );
+    let table = render::text(&decided);
+    assert!(
+        table.contains("Xuất sắc (bằng điểm tại ngưỡng tỷ lệ tối đa: cụm trưởng quyết định giữ)"),
+        "{table}"
+    );
+    assert!(
+        table.contains(
+            "vượt tỷ lệ tối đa, bằng điểm tại ngưỡng: cụm trưởng quyết định giữ đơn vị khác)"
+        ),
+        "{table}"
+    );
+    let json = serde_json::to_value(&decided).unwrap();
+    assert!(
+        json.to_string().contains(
+            r#""cutoff_decision":{"band":"top","band_name":"Xuất sắc","decision":42,"kept":true}"#
+        ),
+        "{json}"
+    );
+    // Decisions that do not fit: a unit not tied at the cut-off, more units than places, a
+    // band without a quota.
+    for (extra, says) in [
+        (
+            "P,@kept:top,,42\n",
+            "keeps `P` in band «Xuất sắc», but that unit is not tied at the band's quota cut-off",
+        ),
+        (
+            "S,@kept:top,,42\n",
+            "keeps `S` in band «Xuất sắc», but that unit is not tied",
+        ),
+        (
+            "Q,@kept:top,,42\nR,@kept:top,,42\n",
+            "keeps 2 units in band «Xuất sắc» but its quota leaves room for 1",
+        ),
+        (
+            "Q,@kept:rest,,42\n",
+            "band `rest` is not in the regulation or has no quota",
+        ),
+    ] {
+        let e = board(extra).unwrap_err().to_string();
+        assert!(e.contains(says), "{extra}: {e}");
+    }
+    // Rows that cannot be a decision: a period, an index that is not a number, twice.
+    for (extra, code) in [
+        ("Q,@kept:top,2024-Y,42\n", "invalid_period"),
+        ("Q,@kept:top,,số 42\n", "invalid_decision"),
+        ("Q,@kept:top,,42\nQ,@kept:top,,43\n", "duplicate"),
+    ] {
+        let e =
+            Dataset::from_csv(&format!("unit,element,period,value\n{rows}{extra}")).unwrap_err();
+        assert_eq!(e[0].code, code, "{extra}: {e:?}");
+    }
+    // The same decision in a JSON data file.
+    let json = r#"{"figures": [
+        {"unit": "P", "element": "a", "period": "2024-Y", "value": 5},
+        {"unit": "P", "element": "b", "period": "2024-Y", "value": 5},
+        {"unit": "Q", "element": "a", "period": "2024-Y", "value": 4},
+        {"unit": "Q", "element": "b", "period": "2024-Y", "value": 5},
+        {"unit": "R", "element": "a", "period": "2024-Y", "value": 4},
+        {"unit": "R", "element": "b", "period": "2024-Y", "value": 5},
+        {"unit": "S", "element": "a", "period": "2024-Y", "value": 1},
+        {"unit": "S", "element": "b", "period": "2024-Y", "value": 1}],
+        "kept": [{"unit": "Q", "band": "top", "decision": 42}]}"#;
+    let data = Dataset::from_json(json).unwrap();
+    let b = reg
+        .evaluate_all(&data, "2024-Y".parse().unwrap(), EvalOptions::default())
+        .unwrap();
+    assert_eq!(bands(&b), bands(&decided));
 }
 
 // ----------------------------------------------------------------------------- properties

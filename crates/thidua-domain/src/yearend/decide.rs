@@ -295,7 +295,7 @@ pub fn decide(
         } => {
             reason.check("reason", limits::REASON)?;
             let review = state.review(&covenant)?;
-            let board = score::scoreboard(state, review, score::Scores::Final, false)?;
+            let board = score::scoreboard(state, review, score::Scores::FinalUndecided, false)?;
             let ties = score::cutoff_ties(review, &board);
             let tie = ties.iter().find(|t| t.band == band).ok_or_else(|| {
                 refuse(
@@ -328,7 +328,7 @@ pub fn decide(
         C::PublishResults { covenant } => {
             let review = state.review(&covenant)?;
             if review.locked_at.is_some() {
-                let board = score::scoreboard(state, review, score::Scores::Final, false)?;
+                let board = score::scoreboard(state, review, score::Scores::FinalUndecided, false)?;
                 let open: Vec<String> = score::cutoff_ties(review, &board)
                     .into_iter()
                     .filter(|t| !review.cutoff_ties.contains_key(&t.band))

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
+use thidua_scoring::data::DatasetBuilder;
 use thidua_scoring::{CompiledRegulation, Dataset, EvalOptions, PeriodKey, Scoreboard};
 
 use super::state::Review;
@@ -22,8 +23,11 @@ use crate::state::State;
 pub enum Scores {
     /// The units' own (submitted dossiers).
     SelfAssessed,
-    /// After findings, responses and the council's resolutions.
+    /// After findings, responses and the council's resolutions, with the cluster head's
+    /// decisions on ties at a quota cut-off: what is published.
     Final,
+    /// As [`Scores::Final`] but without the cluster head's decisions: the ties they decide.
+    FinalUndecided,
 }
 
 /// The id each member has in the engine's data: `u1`, `u2`, … in sorted member order.
@@ -49,10 +53,11 @@ pub fn inputs(
     let manual = |unit: &UnitId| -> BTreeMap<String, Decimal> {
         match which {
             Scores::SelfAssessed => review.self_scores(unit),
-            Scores::Final => review.final_scores(unit),
+            Scores::Final | Scores::FinalUndecided => review.final_scores(unit),
         }
     };
-    let data = engine_data::dataset(
+    let mut b = DatasetBuilder::new("log");
+    engine_data::add_figures(
         state,
         &engine_data::Spec {
             covenant: &review.schedule.covenant,
@@ -62,8 +67,34 @@ pub fn inputs(
             manual: &manual,
             period: period.to_string(),
         },
+        &mut b,
     )?;
-    Ok((compiled, data, period))
+    if which == Scores::Final {
+        add_tie_decisions(review, &mut b);
+    }
+    Ok((compiled, engine_data::finish(b)?, period))
+}
+
+/// The cluster head's decisions on ties at a quota cut-off, as the engine reads them (data
+/// `@kept:BAND`, the value the decision's log index): the same rows an export writes.
+pub fn add_tie_decisions(review: &Review, b: &mut DatasetBuilder) {
+    for (row, (band, unit, at)) in tie_decisions(review).into_iter().enumerate() {
+        b.kept(row + 1, &unit, band, "", &at.to_string());
+    }
+}
+
+/// (band, data id, log index) of every unit the cluster head's decisions keep in a band.
+pub fn tie_decisions(review: &Review) -> Vec<(&str, String, u64)> {
+    review
+        .cutoff_ties
+        .iter()
+        .flat_map(|(band, (decided, at))| {
+            decided
+                .units
+                .iter()
+                .filter_map(move |u| Some((band.as_str(), data_id(review, u)?, *at)))
+        })
+        .collect()
 }
 
 /// The scoreboard of a review with the chosen manual scores.
@@ -94,7 +125,8 @@ pub struct CutoffTie {
     pub seats: usize,
 }
 
-/// The ties at a quota cut-off in a final scoreboard.
+/// The ties at a quota cut-off in a scoreboard of [`Scores::FinalUndecided`] (all tied units
+/// moved down, as before the cluster head decides).
 pub fn cutoff_ties(review: &Review, board: &Scoreboard) -> Vec<CutoffTie> {
     let mut out: Vec<CutoffTie> = Vec::new();
     for u in &board.units {
@@ -127,18 +159,6 @@ pub fn cutoff_ties(review: &Review, board: &Scoreboard) -> Vec<CutoffTie> {
 pub fn results(state: &State, review: &Review) -> Result<Vec<PublishedResult>, DomainError> {
     let own = scoreboard(state, review, Scores::SelfAssessed, false)?;
     let fin = scoreboard(state, review, Scores::Final, false)?;
-    // Units the cluster head kept in a band at its quota cut-off.
-    let kept: BTreeMap<&UnitId, &str> = cutoff_ties(review, &fin)
-        .iter()
-        .filter_map(|t| review.cutoff_ties.get(&t.band).map(|(d, _)| (t, d)))
-        .flat_map(|(t, d)| {
-            d.units
-                .iter()
-                .filter(|u| t.units.contains(u))
-                .map(|u| (u, d.band.as_str()))
-                .collect::<Vec<_>>()
-        })
-        .collect();
     review
         .members
         .iter()
@@ -153,10 +173,7 @@ pub fn results(state: &State, review: &Review) -> Result<Vec<PublishedResult>, D
                 self_total: own.unit(&id).and_then(|u| u.total.as_ref()).map(points),
                 final_total: f.and_then(|u| u.total.as_ref()).map(points),
                 rank: f.and_then(|u| u.rank),
-                band: match kept.get(unit) {
-                    Some(band) => Some((*band).to_owned()),
-                    None => f.and_then(|u| u.band.as_ref()).map(|b| b.id.clone()),
-                },
+                band: f.and_then(|u| u.band.as_ref()).map(|b| b.id.clone()),
                 eligible: !review
                     .eligibility
                     .get(unit)

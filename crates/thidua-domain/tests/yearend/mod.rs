@@ -1390,6 +1390,27 @@ fn the_cluster_head_decides_a_tie_at_a_quota_cut_off() {
         (band("u1").as_str(), band("u2").as_str()),
         ("tot", "xuat_sac")
     );
+    // The published scoreboard is the engine's with the decision (what the results page, the
+    // documents and an exported data file show); without it, both units are still tied.
+    let r = review(&w);
+    let at = r.cutoff_ties["xuat_sac"].1;
+    let engine_band = |which, id: &str| {
+        let board = scoreboard(&w.state, &r, which, false).unwrap();
+        let data = thidua_domain::yearend::score::data_id(&r, &u(id)).unwrap();
+        board.unit(&data).unwrap().band.clone().unwrap()
+    };
+    let kept = engine_band(Scores::Final, "u2");
+    let moved = engine_band(Scores::Final, "u1");
+    assert_eq!((kept.id.as_str(), moved.id.as_str()), ("xuat_sac", "tot"));
+    assert_eq!(
+        kept.cutoff_decision.map(|d| (d.kept, d.decision)),
+        Some((true, at))
+    );
+    assert_eq!(
+        moved.cutoff_decision.map(|d| (d.kept, d.decision)),
+        Some((false, at))
+    );
+    assert_eq!(engine_band(Scores::FinalUndecided, "u2").id, "tot");
     let audit = thidua_domain::yearend::audit::audit(&w.events).unwrap();
     assert!(audit.differences.is_empty(), "{:?}", audit.differences);
 }

@@ -50,6 +50,10 @@ pub(crate) struct Wording {
     pub tie: TieWords,
     pub quota: &'static str,
     pub quota_cutoff: &'static str,
+    /// A unit tied at a cut-off that the cluster head's recorded decision keeps in the band.
+    pub quota_kept: &'static str,
+    /// A unit tied at a cut-off that moves down because the decision keeps another.
+    pub quota_decided: &'static str,
     /// The engine's Vietnamese phrases in this language (none for Vietnamese).
     pub phrases: &'static [(&'static str, &'static str)],
     /// An engine error, naming units, elements and windows as the words say.
@@ -160,6 +164,10 @@ pub(crate) struct BoardWords {
     pub columns: [&'static str; 5],
     pub demoted: &'static str,
     pub tie_at_cutoff: &'static str,
+    /// After a demoted band: tied at the cut-off, the decision kept another unit.
+    pub tie_decided: &'static str,
+    /// A band the head's decision kept at a tie on its cut-off.
+    pub kept: &'static str,
     pub provisional: &'static str,
 }
 
@@ -423,6 +431,8 @@ pub(crate) const VI: Wording = Wording {
         columns: ["Hạng", "Mã", "Đơn vị", "Tổng điểm", "Xếp loại"],
         demoted: "{band} (đạt mức điểm {by_score}, vượt tỷ lệ tối đa{tie})",
         tie_at_cutoff: ", bằng điểm tại ngưỡng: cụm trưởng quyết định",
+        tie_decided: ", bằng điểm tại ngưỡng: cụm trưởng quyết định giữ đơn vị khác",
+        kept: "{band} (bằng điểm tại ngưỡng tỷ lệ tối đa: cụm trưởng quyết định giữ)",
         provisional: "chưa chấm đủ (tạm tính {total})",
     },
     tie: TieWords {
@@ -436,6 +446,8 @@ pub(crate) const VI: Wording = Wording {
     },
     quota: "Tổng điểm đạt mức «{band}», nhưng mức này chỉ dành cho tối đa {pct}% số đơn vị được xếp hạng: {pct}% của {ranked} đơn vị = {allowed} đơn vị (làm tròn xuống); có {reaching} đơn vị đạt mức điểm này và đơn vị đứng hạng {rank}, nên xếp loại «{to}».",
     quota_cutoff: "Đơn vị bằng điểm với đơn vị khác đúng tại ngưỡng tỷ lệ tối đa: tất cả các đơn vị bằng điểm tại ngưỡng đều chuyển xuống, cụm trưởng quyết định theo quy chế.",
+    quota_kept: "Đơn vị bằng điểm với đơn vị khác đúng tại ngưỡng tỷ lệ tối đa của xếp loại «{band}»: cụm trưởng quyết định giữ đơn vị này ở xếp loại đó (quyết định ghi ở số thứ tự {decision} của sổ ghi).",
+    quota_decided: "Đơn vị bằng điểm với đơn vị khác đúng tại ngưỡng tỷ lệ tối đa của xếp loại «{band}»: cụm trưởng quyết định giữ đơn vị khác, đơn vị này chuyển xuống (quyết định ghi ở số thứ tự {decision} của sổ ghi).",
     phrases: &[],
     error: error_vi,
 };
@@ -531,6 +543,8 @@ pub(crate) const EN: Wording = Wording {
         columns: ["Rank", "Code", "Unit", "Total", "Classification"],
         demoted: "{band} (score reaches {by_score}, over the quota{tie})",
         tie_at_cutoff: ", tied at the cut-off: the cluster head decides",
+        tie_decided: ", tied at the cut-off: the cluster head kept another unit",
+        kept: "{band} (tied at the quota cut-off: kept by the cluster head's decision)",
         provisional: "not fully scored (provisionally {total})",
     },
     tie: TieWords {
@@ -544,6 +558,8 @@ pub(crate) const EN: Wording = Wording {
     },
     quota: "The total reaches «{band}», but that band is for at most {pct}% of the ranked units: {pct}% of {ranked} = {allowed} (rounded down); units reaching that score: {reaching}, and this unit ranks {rank}, so it is classified «{to}».",
     quota_cutoff: "This unit is tied with another exactly at the quota cut-off: all units tied at the cut-off move down, and the cluster head decides under the rules.",
+    quota_kept: "This unit is tied with another exactly at the quota cut-off of band «{band}»: the cluster head decided to keep it in that band (decision recorded at log index {decision}).",
+    quota_decided: "This unit is tied with another exactly at the quota cut-off of band «{band}»: the cluster head decided to keep another unit, so this one moves down (decision recorded at log index {decision}).",
     phrases: EN_PHRASES,
     error: error_en,
 };

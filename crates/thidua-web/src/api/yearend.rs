@@ -600,7 +600,7 @@ fn ties(state: &DomainState, review: &Review) -> Vec<TieDto> {
     if review.locked_at.is_none() || review.published.is_some() {
         return Vec::new();
     }
-    let Ok(board) = scoreboard(state, review, Scores::Final, false) else {
+    let Ok(board) = scoreboard(state, review, Scores::FinalUndecided, false) else {
         return Vec::new();
     };
     let u = |x: &UnitId| unit_ref(state, x);
