@@ -311,10 +311,9 @@ fn manual_rows(
         }
     }
     if which == ManualScores::Final {
-        for (band, (decided, at)) in &review.cutoff_ties {
-            for u in &decided.units {
-                let _ = writeln!(out, "{},@kept:{band},,{at}", data_id(state.unit(u)?));
-            }
+        let id_of = |u: &UnitId| state.unit(u).ok().map(data_id);
+        for (band, id, at) in thidua_domain::yearend::score::tie_decisions(review, id_of) {
+            let _ = writeln!(out, "{id},@kept:{band},,{at}");
         }
     }
     Ok(())

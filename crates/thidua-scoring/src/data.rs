@@ -16,7 +16,7 @@ use crate::exact::Exact;
 use crate::input::{decode_utf8, parse_number, NumberFormat};
 use crate::period::{PeriodKey, Window};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use unicode_normalization::UnicodeNormalization;
 
@@ -90,7 +90,7 @@ pub struct Dataset {
     pub(crate) predecessors: HashMap<(u32, i32), Vec<u32>>,
     /// band → unit → the log index of the decision keeping the unit in that band at a tie on
     /// its quota cut-off (`@kept:BAND`).
-    pub(crate) kept: BTreeMap<String, BTreeMap<String, u64>>,
+    pub(crate) kept: crate::rank::Kept,
     /// Whether the data came from CSV (rows are lines) or JSON (rows are list positions).
     pub source_kind: &'static str,
 }

@@ -199,7 +199,7 @@ impl CompiledRegulation {
         results: &[UnitResult],
         bi: usize,
         q: rust_decimal::Decimal,
-        decided: Option<&std::collections::BTreeMap<String, u64>>,
+        decided: Option<&Decided>,
         c: &mut Classes,
     ) -> Result<(), EngineError> {
         let ranked = results.len();
@@ -222,8 +222,9 @@ impl CompiledRegulation {
         let cut_rank = results[members[allowed]].rank;
         let tie = allowed > 0 && results[members[allowed - 1]].rank == cut_rank;
         let at_cut = |i: usize| tie && results[i].rank == cut_rank;
-        let decided = decided.cloned().unwrap_or_default();
-        let keep = kept_at_cut(results, &members, &at_cut, &decided, band)?;
+        let none = Decided::new();
+        let decided = decided.unwrap_or(&none);
+        let keep = kept_at_cut(results, &members, &at_cut, decided, band)?;
         let seats = members
             .iter()
             .filter(|i| results[**i].rank < cut_rank)
@@ -243,7 +244,11 @@ impl CompiledRegulation {
                     band: band.id.clone(),
                     band_name: band.name.clone(),
                     kept: keep.contains(&i),
-                    decision: decided.values().copied().max().unwrap_or(0),
+                    decision: decided
+                        .get(&results[i].unit)
+                        .or_else(|| decided.values().max())
+                        .copied()
+                        .unwrap_or(0),
                 });
             }
             if keep.contains(&i) {
@@ -272,8 +277,11 @@ impl CompiledRegulation {
     }
 }
 
-/// The decisions of data `@kept:BAND`: band id → unit id → the decision's log index.
-pub(crate) type Kept = std::collections::BTreeMap<String, std::collections::BTreeMap<String, u64>>;
+/// The decisions of data `@kept:BAND`: band id → [`Decided`].
+pub(crate) type Kept = std::collections::BTreeMap<String, Decided>;
+
+/// The units one band's decision keeps: unit id → the decision's log index.
+pub(crate) type Decided = std::collections::BTreeMap<String, u64>;
 
 /// Classification in progress: each ranked unit's band, whether it is tied at a cut-off, the
 /// quotas that moved it and the decision on its tie.
@@ -289,7 +297,7 @@ fn kept_at_cut(
     results: &[UnitResult],
     members: &[usize],
     at_cut: &dyn Fn(usize) -> bool,
-    decided: &std::collections::BTreeMap<String, u64>,
+    decided: &Decided,
     band: &crate::ast::Band,
 ) -> Result<std::collections::BTreeSet<usize>, EngineError> {
     decided

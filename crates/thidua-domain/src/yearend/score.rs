@@ -76,25 +76,30 @@ pub fn inputs(
 }
 
 /// The cluster head's decisions on ties at a quota cut-off, as the engine reads them (data
-/// `@kept:BAND`, the value the decision's log index): the same rows an export writes.
-pub fn add_tie_decisions(review: &Review, b: &mut DatasetBuilder) {
-    for (row, (band, unit, at)) in tie_decisions(review).into_iter().enumerate() {
+/// `@kept:BAND`, the value the decision's log index), members named by [`data_id`].
+fn add_tie_decisions(review: &Review, b: &mut DatasetBuilder) {
+    let decisions = tie_decisions(review, |u| data_id(review, u));
+    for (row, (band, unit, at)) in decisions.into_iter().enumerate() {
         b.kept(row + 1, &unit, band, "", &at.to_string());
     }
 }
 
-/// (band, data id, log index) of every unit the cluster head's decisions keep in a band.
-pub fn tie_decisions(review: &Review) -> Vec<(&str, String, u64)> {
-    review
-        .cutoff_ties
-        .iter()
-        .flat_map(|(band, (decided, at))| {
-            decided
-                .units
-                .iter()
-                .filter_map(move |u| Some((band.as_str(), data_id(review, u)?, *at)))
-        })
-        .collect()
+/// (band, unit's data id, log index) of every unit the cluster head's decisions keep in a
+/// band at its quota cut-off, units named by `id_of` (the engine's ids here, a data file's in
+/// an export).
+pub fn tie_decisions(
+    review: &Review,
+    id_of: impl Fn(&UnitId) -> Option<String>,
+) -> Vec<(&str, String, u64)> {
+    let mut out = Vec::new();
+    for (band, (decided, at)) in &review.cutoff_ties {
+        for u in &decided.units {
+            if let Some(id) = id_of(u) {
+                out.push((band.as_str(), id, *at));
+            }
+        }
+    }
+    out
 }
 
 /// The scoreboard of a review with the chosen manual scores.
