@@ -562,10 +562,21 @@ pub fn tie_vi(t: &TieNote) -> String {
 
 /// [`tie_vi`] in `lang`.
 pub fn tie_in(t: &TieNote, lang: Language) -> String {
+    tie_named_in(t, &Naming::FILE, lang)
+}
+
+/// [`tie_in`], naming the other unit as `naming` says: its data id and name when citing the
+/// file, else its name alone.
+pub fn tie_named_in(t: &TieNote, naming: &Naming, lang: Language) -> String {
     let w = lang.words();
-    let other = match &t.other_name {
-        Some(n) => format!("{} ({n})", t.other),
-        None => t.other.clone(),
+    let (other, short) = match (&t.other_name, naming.cite_file) {
+        (Some(n), true) => (format!("{} ({n})", t.other), t.other.clone()),
+        (None, true) => (t.other.clone(), t.other.clone()),
+        (Some(n), false) => (n.clone(), n.clone()),
+        (None, false) => {
+            let n = naming.unit_name(&t.other);
+            (n.clone(), n)
+        }
     };
     let keys: Vec<String> = t
         .compared
@@ -587,8 +598,8 @@ pub fn tie_in(t: &TieNote, lang: Language) -> String {
         fill(w.tie.keys, &[("keys", &keys.join("; "))])
     };
     let outcome = match t.outcome {
-        TieOutcome::Above => fill(w.tie.above, &[("other", &t.other)]),
-        TieOutcome::Below => fill(w.tie.below, &[("other", &t.other)]),
+        TieOutcome::Above => fill(w.tie.above, &[("other", &short)]),
+        TieOutcome::Below => fill(w.tie.below, &[("other", &short)]),
         TieOutcome::Shared => fill(w.tie.shared, &[("rank", &t.other_rank.to_string())]),
     };
     fill(
@@ -958,7 +969,11 @@ pub fn unit_html_in(u: &UnitResult, naming: &Naming, lang: Language) -> String {
             .unwrap_or_default()
     );
     for t in &u.ties {
-        let _ = writeln!(o, "<p class=\"tie\">{}</p>", esc(&tie_in(t, lang)));
+        let _ = writeln!(
+            o,
+            "<p class=\"tie\">{}</p>",
+            esc(&tie_named_in(t, naming, lang))
+        );
     }
     if let Some(b) = &u.band {
         for q in quota_in(b, lang) {

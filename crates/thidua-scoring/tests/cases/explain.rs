@@ -115,6 +115,18 @@ fn ties_and_quotas_are_explained_in_text_html_and_json() {
         p.contains("Bằng tổng điểm 9 với R: xét theo thứ tự khi bằng điểm — điểm lĩnh vực «Lĩnh vực B» [B]: 4 so với 5 → xếp sau R."),
         "{p}"
     );
+    // In the server, where the data's ids mean nothing to a reader, the other unit is named.
+    let name = |id: &str| Some(format!("Công an tỉnh {id}"));
+    let named = render::Naming {
+        unit: &name,
+        element: &|_| None,
+        cite_file: false,
+    };
+    let tie = &b.unit("P").unwrap().ties[0];
+    assert_eq!(
+        render::tie_named_in(tie, &named, render::Language::Vi),
+        "Bằng tổng điểm 9 với Công an tỉnh R: xét theo thứ tự khi bằng điểm — điểm lĩnh vực «Lĩnh vực B» [B]: 4 so với 5 → xếp sau Công an tỉnh R."
+    );
     let q = render::unit_text(b.unit("Q").unwrap());
     assert!(
         q.contains("tổng điểm trừ (ít hơn xếp trước): 1 so với 1 → vẫn bằng nhau nên cùng hạng 1."),

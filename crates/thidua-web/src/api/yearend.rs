@@ -629,6 +629,11 @@ pub struct ResultRowDto {
     pub rank: Option<u32>,
     pub band: Option<String>,
     pub band_name: Option<String>,
+    /// Why the unit stands where it does beyond its total, one sentence each (the page's
+    /// language; the API's is Vietnamese): a tie on the total and how the tie-break settled it,
+    /// a quota that moved the unit down a band, the cluster head's decision at a tie on a
+    /// quota's cut-off.
+    pub standing: Vec<String>,
     pub eligible: bool,
     /// The unit handed in its dossier; one that did not is not assessed (no totals, no rank,
     /// not eligible).
@@ -726,16 +731,15 @@ pub fn results_dto(
     out.witnessed = witnessed_size.is_some_and(|s| *index < s);
     let own = scoreboard(state, review, Scores::SelfAssessed, true)?;
     let fin = scoreboard(state, review, Scores::Final, true)?;
+    let names = super::explain::ExplainNames::of(state, &review.schedule.covenant);
     let mut rows: Vec<&thidua_domain::yearend::PublishedResult> =
         published.results.iter().collect();
     rows.sort_by_key(|r| (r.rank.unwrap_or(u32::MAX), r.unit.clone()));
     out.rows = rows
         .into_iter()
         .map(|r| {
-            let band_name = r
-                .band
-                .as_ref()
-                .and(fin.unit(&data_id(review, &r.unit).unwrap_or_default()))
+            let scored = fin.unit(&data_id(review, &r.unit).unwrap_or_default());
+            let band_name = (r.band.as_ref().and(scored))
                 .and_then(|x| x.band.as_ref())
                 .map(|b| b.name.clone());
             ResultRowDto {
@@ -749,6 +753,7 @@ pub fn results_dto(
                 rank: r.rank,
                 band: r.band.clone(),
                 band_name,
+                standing: scored.map_or_else(Vec::new, |x| names.standing(x, lang)),
                 eligible: r.eligible,
                 assessed: review.dossier_submitted(&r.unit),
             }
@@ -765,7 +770,6 @@ pub fn results_dto(
         .iter()
         .map(|p| (u(&p.inspector), u(&p.inspected)))
         .collect();
-    let names = super::explain::ExplainNames::of(state, &review.schedule.covenant);
     for m in &review.members {
         let id = data_id(review, m).unwrap_or_default();
         let (Some(a), Some(b)) = (own.unit(&id), fin.unit(&id)) else {

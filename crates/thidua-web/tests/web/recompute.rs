@@ -341,6 +341,18 @@ fn a_member_recomputes_the_published_results_from_what_it_downloads() {
             row["band"].as_str(),
             "{id} band"
         );
+        // Why it stands there: the quota's sentence for a unit it moved down, none otherwise.
+        let standing: Vec<&str> = (row["standing"].as_array().unwrap().iter())
+            .map(|s| s.as_str().unwrap())
+            .collect();
+        let demoted = f.band.as_ref().is_some_and(|b| b.demoted_by_quota);
+        assert_eq!(
+            standing
+                .iter()
+                .any(|s| s.contains("nhưng mức này chỉ dành cho tối đa")),
+            demoted,
+            "{id}: {standing:?}"
+        );
         let o = own.unit(id).unwrap();
         let total = o
             .total
@@ -384,11 +396,23 @@ fn a_member_recomputes_the_published_results_from_what_it_downloads() {
     let page = format!("/covenants/{COV}/results");
     let vi = member.get(&page);
     assert!(vi.body.contains("số liệu đã duyệt"), "{}", vi.body);
+    assert!(
+        vi.body
+            .contains("<p class=\"muted small standing\">Tổng điểm đạt mức «Xuất sắc», nhưng"),
+        "{}",
+        vi.body
+    );
     let home = member.get("/");
     let r = member.post_form("/lang", &[("csrf", &home.csrf()), ("to", "en")]);
     assert_eq!(r.status, 303);
     let en = member.get(&page);
     assert!(en.body.contains("approved figures"), "{}", en.body);
+    assert!(
+        en.body
+            .contains("The total reaches «Xuất sắc», but that band is for at most"),
+        "{}",
+        en.body
+    );
     assert!(!en.body.contains("số liệu đã duyệt"), "{}", en.body);
     // The JSON API keeps its one language.
     let api = get_text(&member, &format!("/api/v1/covenants/{COV}/yearend/results"));
