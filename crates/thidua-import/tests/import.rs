@@ -37,9 +37,19 @@ fn cov() -> CovenantId {
 }
 
 fn run(state: &mut State, actor: &Actor, commands: Vec<Command>) -> Result<(), DomainError> {
+    run_at(state, actor, 1_711_420_000_000, commands)
+}
+
+/// [`run`] at `at` (milliseconds since the epoch).
+fn run_at(
+    state: &mut State,
+    actor: &Actor,
+    at: i64,
+    commands: Vec<Command>,
+) -> Result<(), DomainError> {
     let mut scratch = state.clone();
     for c in commands {
-        scratch = decide_and_apply(&scratch, actor, 1_711_420_000_000, c)?.1;
+        scratch = decide_and_apply(&scratch, actor, at, c)?.1;
     }
     *state = scratch;
     Ok(())
@@ -47,6 +57,12 @@ fn run(state: &mut State, actor: &Actor, commands: Vec<Command>) -> Result<(), D
 
 /// Cluster 12 with its five units, roles and the signed covenant of 2024.
 fn world() -> State {
+    world_with(REGULATION, Some("crime_change"))
+}
+
+/// [`world`] with the covenant's scoring regulation `regulation`, whose value `indicator` (if
+/// any) measures the covenant's target.
+fn world_with(regulation: &str, indicator: Option<&str>) -> State {
     let mut s = State::default();
     let cum = ClusterId::parse("cum-12").unwrap();
     let mut setup = vec![Command::CreateCluster {
@@ -117,9 +133,9 @@ fn world() -> State {
             range: None,
             baseline_year: Some(2023),
             unit_of_measure: Some(t("%")),
-            indicator: Some("crime_change".into()),
+            indicator: indicator.map(Into::into),
         }],
-        regulation: covenant::regulation_doc(REGULATION).unwrap(),
+        regulation: covenant::regulation_doc(regulation).unwrap(),
     };
     run(
         &mut s,
@@ -941,5 +957,177 @@ fn a_merged_members_export_scores_as_the_server_scores_it() {
     assert_ne!(
         total(&alone, "Công an tỉnh Hậu Giang"),
         total(&server, "Công an tỉnh Hậu Giang")
+    );
+}
+
+/// A regulation scored by hand alone, whose top band admits one unit in five.
+const TIE_REGULATION: &str = r#"format = 1
+name = "Quy định thử (giả định)"
+year = 2024
+period = "2024-Y"
+total = 100
+tie_break = ["A"]
+
+[rounding]
+places = 2
+mode = "half_up"
+apply = ["criterion", "item", "total"]
+
+[[element]]
+id = "x"
+name = "Chỉ tiêu không dùng"
+missing = 0
+
+[[area]]
+id = "A"
+name = "Tự chấm"
+points = 100
+
+[[criterion]]
+id = "A1"
+parent = "A"
+name = "Kết quả chung"
+points = 100
+manual = true
+
+[[band]]
+id = "xuat_sac"
+name = "Xuất sắc"
+min = 90
+quota_pct = 20
+
+[[band]]
+id = "tot"
+name = "Tốt"
+max = 90
+"#;
+
+/// Kiên Giang and An Giang tie at the top band's quota cut-off and the cluster head's leader
+/// keeps An Giang: the final-scores export carries that decision (`@kept:xuat_sac`), and the
+/// scoring engine, run on the export alone as `thidua score` runs, ranks and bands every unit
+/// as published; without the decision's row both would move down.
+#[test]
+fn an_export_carries_the_heads_tie_decision_and_scores_as_published() {
+    use thidua_domain::yearend::{draw::commitment, DossierEntry, Points, YearEndCommand as Y};
+    let mut s = world_with(TIE_REGULATION, None);
+    let head = ClusterId::parse("cum-12").unwrap();
+    let december = 1_733_799_600_000; // 10/12/2024
+    let secret = |id: &str| format!("{:0>64}", hex::encode(id));
+    let date = |d: u32| NaiveDate::from_ymd_opt(2024, 12, d).unwrap();
+    let mut steps = vec![
+        Command::SetClusterLeadership {
+            cluster: head,
+            year: 2024,
+            position: LeadershipPosition::Head,
+            unit: u("ca-hg"),
+            method: LeadershipMethod::Elected,
+            decision: t("Biên bản bầu cụm trưởng"),
+        },
+        Command::YearEnd(Y::Open {
+            covenant: cov(),
+            dossier_deadline: date(20),
+            commit_deadline: date(20),
+            response_deadline: date(30),
+            inspectors: 1,
+            record_sample: 0,
+        }),
+    ];
+    let scores = [
+        ("ca-kg", "95"),
+        ("ca-ag", "95"),
+        ("ca-hg", "80"),
+        ("ca-cm", "70"),
+        ("ca-bl", "60"),
+    ];
+    for (id, score) in scores {
+        let entry = DossierEntry {
+            score: Points(score.parse().unwrap()),
+            justification: t("Tự đánh giá"),
+            evidence: vec![],
+        };
+        steps.push(Command::YearEnd(Y::SaveDossier {
+            covenant: cov(),
+            unit: u(id),
+            entries: [("A1".to_owned(), entry)].into(),
+        }));
+        steps.push(Command::YearEnd(Y::SubmitDossier {
+            covenant: cov(),
+            unit: u(id),
+            revision: 1,
+        }));
+        steps.push(Command::YearEnd(Y::CommitSeed {
+            covenant: cov(),
+            unit: u(id),
+            commitment: commitment("gu-2024", &u(id), &secret(id)),
+        }));
+    }
+    for (id, _) in scores {
+        steps.push(Command::YearEnd(Y::RevealSeed {
+            covenant: cov(),
+            unit: u(id),
+            value: secret(id),
+        }));
+    }
+    steps.push(Command::YearEnd(Y::DrawAssignment { covenant: cov() }));
+    run_at(&mut s, &Actor::System, december, steps).unwrap();
+    let mut steps: Vec<Command> = (s.review(&cov()).unwrap().pairs().into_iter())
+        .map(|p| {
+            Command::YearEnd(Y::SubmitFinding {
+                covenant: cov(),
+                inspector: p.inspector,
+                inspected: p.inspected,
+                items: Default::default(),
+                recheck: None,
+            })
+        })
+        .collect();
+    steps.push(Command::YearEnd(Y::Lock { covenant: cov() }));
+    run_at(&mut s, &Actor::System, december, steps).unwrap();
+    let decide = Command::YearEnd(Y::DecideCutoffTie {
+        covenant: cov(),
+        band: "xuat_sac".into(),
+        units: vec![u("ca-ag")],
+        reason: t("Cụm trưởng quyết định theo biên bản họp"),
+    });
+    run_at(&mut s, &user("lanhdao.hg"), december, vec![decide]).unwrap();
+    let publish = Command::YearEnd(Y::PublishResults { covenant: cov() });
+    run_at(&mut s, &Actor::System, december, vec![publish]).unwrap();
+
+    let window = export::year_window(&s, &cov()).unwrap();
+    let out =
+        export::data_csv_with(&s, &cov(), &window, Some(export::ManualScores::Final)).unwrap();
+    let kept: Vec<&str> = out.lines().filter(|l| l.contains(",@kept:")).collect();
+    assert_eq!(kept.len(), 1, "{out}");
+    assert!(kept[0].starts_with("AG,@kept:xuat_sac,,"), "{out}");
+    let reg = thidua_scoring::compile(TIE_REGULATION).unwrap();
+    let score = |csv: &str| {
+        let data = thidua_scoring::Dataset::from_csv(csv).unwrap();
+        reg.evaluate_all(
+            &data,
+            reg.ast().period,
+            thidua_scoring::EvalOptions::default(),
+        )
+        .unwrap()
+    };
+    let board = score(&out);
+    let review = s.review(&cov()).unwrap();
+    let (published, _) = review.published.as_ref().unwrap();
+    for r in &published.results {
+        let id = export::data_id(s.unit(&r.unit).unwrap());
+        let scored = board.unit(&id).unwrap();
+        let band = scored.band.as_ref().map(|b| b.id.clone());
+        assert_eq!((scored.rank, band), (r.rank, r.band.clone()), "{id}");
+    }
+    let band = |board: &thidua_scoring::Scoreboard, id: &str| {
+        board.unit(id).unwrap().band.as_ref().unwrap().id.clone()
+    };
+    assert_eq!(
+        (band(&board, "AG"), band(&board, "KG")),
+        ("xuat_sac".into(), "tot".into())
+    );
+    let undecided = score(&out.replace(&format!("{}\n", kept[0]), ""));
+    assert_eq!(
+        (band(&undecided, "AG"), band(&undecided, "KG")),
+        ("tot".into(), "tot".into())
     );
 }
