@@ -960,47 +960,9 @@ fn a_merged_members_export_scores_as_the_server_scores_it() {
     );
 }
 
-/// A regulation scored by hand alone, whose top band admits one unit in five.
-const TIE_REGULATION: &str = r#"format = 1
-name = "Quy định thử (giả định)"
-year = 2024
-period = "2024-Y"
-total = 100
-tie_break = ["A"]
-
-[rounding]
-places = 2
-mode = "half_up"
-apply = ["criterion", "item", "total"]
-
-[[element]]
-id = "x"
-name = "Chỉ tiêu không dùng"
-missing = 0
-
-[[area]]
-id = "A"
-name = "Tự chấm"
-points = 100
-
-[[criterion]]
-id = "A1"
-parent = "A"
-name = "Kết quả chung"
-points = 100
-manual = true
-
-[[band]]
-id = "xuat_sac"
-name = "Xuất sắc"
-min = 90
-quota_pct = 20
-
-[[band]]
-id = "tot"
-name = "Tốt"
-max = 90
-"#;
+/// A regulation scored by hand alone, whose top band admits one unit in five (the domain's
+/// tie test's).
+const TIE_REGULATION: &str = include_str!("../../thidua-domain/tests/yearend/quota-tie.toml");
 
 /// Kiên Giang and An Giang tie at the top band's quota cut-off and the cluster head's leader
 /// keeps An Giang: the final-scores export carries that decision (`@kept:xuat_sac`), and the

@@ -1129,46 +1129,7 @@ fn council_flags_are_raised_by_a_large_self_excess_and_a_deviating_inspector() {
 }
 
 /// A regulation scored by judgement alone, with a 20% quota on the top band.
-const TIE_REGULATION: &str = r#"format = 1
-name = "Quy định thử (giả định)"
-year = 2024
-period = "2024-Y"
-total = 100
-tie_break = ["A"]
-
-[rounding]
-places = 2
-mode = "half_up"
-apply = ["criterion", "item", "total"]
-
-[[element]]
-id = "x"
-name = "Chỉ tiêu không dùng"
-missing = 0
-
-[[area]]
-id = "A"
-name = "Tự chấm"
-points = 100
-
-[[criterion]]
-id = "A1"
-parent = "A"
-name = "Kết quả chung"
-points = 100
-manual = true
-
-[[band]]
-id = "xuat_sac"
-name = "Xuất sắc"
-min = 90
-quota_pct = 20
-
-[[band]]
-id = "tot"
-name = "Tốt"
-max = 90
-"#;
+const TIE_REGULATION: &str = include_str!("quota-tie.toml");
 
 /// Two of five units tie at the top band's quota cut-off: publication waits for the cluster
 /// head, whose leader keeps one of them in the band (any other leader is refused).
