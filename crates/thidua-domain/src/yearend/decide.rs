@@ -1,6 +1,8 @@
 //! The year-end commands: field rules (text limits, hex values, evidence), then the events.
 //! Whether an event fits the review is checked when it is applied ([`super::state`]).
 
+use std::collections::BTreeMap;
+
 use super::error::refuse;
 use super::*;
 use crate::authz::authorise;
@@ -20,6 +22,7 @@ pub const EVIDENCE_TYPES: &[&str] = &[
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 ];
 
+/// A field of 64 lowercase hexadecimal digits (a SHA-256 value, a commitment, a seed).
 fn hex32(field: &'static str, raw: &str) -> Result<(), DomainError> {
     let ok = raw.len() == 64
         && raw
@@ -35,6 +38,7 @@ fn hex32(field: &'static str, raw: &str) -> Result<(), DomainError> {
     }
 }
 
+/// A dossier entry's justification and evidence files (hash, name, type, size).
 fn check_entry(id: &str, e: &DossierEntry) -> Result<(), DomainError> {
     e.justification.check("justification", limits::REASON * 4)?;
     for f in &e.evidence {
@@ -59,14 +63,14 @@ fn check_entry(id: &str, e: &DossierEntry) -> Result<(), DomainError> {
     Ok(())
 }
 
-/// Checks a year-end command and turns it into its events.
+/// Checks a year-end command and turns it into its events: authorisation first, then the
+/// command's own function (field checks and the event), then the event's permission.
 pub fn decide(
     state: &State,
     actor: &Actor,
     command: YearEndCommand,
 ) -> Result<Vec<Payload>, DomainError> {
     use YearEndCommand as C;
-    use YearEndEvent as E;
     // Who may give the command first: what follows reads the review (revisions, ties, scores).
     authorise(state, actor, &command.permission(state)?)?;
     let event = match command {
@@ -77,283 +81,443 @@ pub fn decide(
             response_deadline,
             inspectors,
             record_sample,
-        } => E::YearEndOpened(YearEndOpened {
+        } => Ok(open(
             covenant,
             dossier_deadline,
             commit_deadline,
             response_deadline,
             inspectors,
             record_sample,
-        }),
+        )),
         C::SaveDossier {
             covenant,
             unit,
             entries,
-        } => {
-            for (id, e) in &entries {
-                check_entry(id, e)?;
-            }
-            let revision = state
-                .review(&covenant)?
-                .dossiers
-                .get(&unit)
-                .map_or(1, |d| d.revision + 1);
-            E::DossierSaved(DossierSaved {
-                covenant,
-                unit,
-                revision,
-                entries,
-            })
-        }
+        } => save_dossier(state, covenant, unit, entries),
         C::SubmitDossier {
             covenant,
             unit,
             revision,
-        } => {
-            let dossier = state
-                .review(&covenant)?
-                .dossiers
-                .get(&unit)
-                .cloned()
-                .unwrap_or_default();
-            if dossier.revision != revision {
-                return Err(refuse(
-                    "yearend_stale_revision",
-                    format!("the current revision is {}", dossier.revision),
-                ));
-            }
-            E::DossierSubmitted(DossierSubmitted {
-                covenant,
-                unit,
-                revision,
-                entries: dossier.entries,
-            })
-        }
+        } => submit_dossier(state, covenant, unit, revision),
         C::DeclareConflict {
             covenant,
             unit,
             other,
             reason,
-        } => {
-            reason.check("reason", limits::REASON)?;
-            E::ConflictDeclared(ConflictDeclared {
-                covenant,
-                unit,
-                other,
-                reason,
-            })
-        }
+        } => declare_conflict(covenant, unit, other, reason),
         C::CommitSeed {
             covenant,
             unit,
             commitment,
-        } => {
-            hex32("commitment", &commitment)?;
-            E::SeedCommitted(SeedCommitted {
-                covenant,
-                unit,
-                commitment,
-            })
-        }
+        } => commit_seed(covenant, unit, commitment),
         C::RevealSeed {
             covenant,
             unit,
             value,
-        } => {
-            hex32("value", &value)?;
-            E::SeedRevealed(SeedRevealed {
-                covenant,
-                unit,
-                value,
-            })
-        }
-        C::PinBeacon { covenant, round } => E::BeaconPinned(BeaconPinned {
-            covenant,
-            chain: beacon::QUICKNET.chain.into(),
-            round,
-        }),
+        } => reveal_seed(covenant, unit, value),
+        C::PinBeacon { covenant, round } => Ok(pin_beacon(covenant, round)),
         C::RecordBeacon {
             covenant,
             signature,
-        } => {
-            let review = state.review(&covenant)?;
-            let Some(pinned) = &review.beacon else {
-                return Err(refuse("yearend_phase", "no beacon round is pinned"));
-            };
-            E::BeaconRecorded(BeaconRecorded {
-                covenant,
-                round: pinned.round,
-                signature: signature.trim().to_ascii_lowercase(),
-            })
-        }
-        C::DrawAssignment { covenant } => {
-            let review = state.review(&covenant)?;
-            E::AssignmentDrawn(state::compute_draw(state, review))
-        }
+        } => record_beacon(state, covenant, signature),
+        C::DrawAssignment { covenant } => draw_assignment(state, &covenant),
         C::DecideAssignment {
             covenant,
             pairs,
             reason,
-        } => {
-            reason.check("reason", limits::REASON)?;
-            E::AssignmentDecided(AssignmentDecided {
-                covenant,
-                pairs,
-                reason,
-            })
-        }
+        } => decide_assignment(covenant, pairs, reason),
         C::DeclareRecords {
             covenant,
             unit,
             population,
             description,
-        } => {
-            description.check("description", limits::REASON)?;
-            if population == 0 {
-                return Err(DomainError::InvalidValue {
-                    field: "population",
-                    reason: "at least one record".into(),
-                });
-            }
-            E::RecordsDeclared(RecordsDeclared {
-                covenant,
-                unit,
-                population,
-                description,
-            })
-        }
+        } => declare_records(covenant, unit, population, description),
         C::SubmitFinding {
             covenant,
             inspector,
             inspected,
             items,
             recheck,
-        } => {
-            for item in items.values() {
-                if let Some(r) = &item.reason {
-                    r.check("reason", limits::REASON)?;
-                }
-            }
-            E::FindingSubmitted(FindingSubmitted {
-                covenant,
-                inspector,
-                inspected,
-                items,
-                recheck,
-            })
-        }
+        } => submit_finding(covenant, inspector, inspected, items, recheck),
         C::SubmitResponse {
             covenant,
             unit,
             answers,
-        } => {
-            for a in answers.values() {
-                a.text.check("answer", ANSWER_LIMIT)?;
-            }
-            E::ResponseSubmitted(ResponseSubmitted {
-                covenant,
-                unit,
-                answers,
-            })
-        }
+        } => submit_response(covenant, unit, answers),
         C::ResolveDispute {
             covenant,
             unit,
             criterion,
             score,
             reason,
-        } => {
-            reason.check("reason", limits::REASON)?;
-            E::DisputeResolved(DisputeResolved {
-                covenant,
-                unit,
-                criterion,
-                score,
-                reason,
-            })
-        }
+        } => resolve_dispute(covenant, unit, criterion, score, reason),
         C::RecordEligibility {
             covenant,
             unit,
             discipline_pending,
             note,
-        } => {
-            note.check("note", limits::REASON)?;
-            E::EligibilityRecorded(EligibilityRecorded {
-                covenant,
-                unit,
-                discipline_pending,
-                note,
-            })
-        }
-        C::Lock { covenant } => E::YearEndLocked(YearEndLocked { covenant }),
+        } => record_eligibility(covenant, unit, discipline_pending, note),
+        C::Lock { covenant } => Ok(lock(covenant)),
         C::DecideCutoffTie {
             covenant,
             band,
             units,
             reason,
-        } => {
-            reason.check("reason", limits::REASON)?;
-            let review = state.review(&covenant)?;
-            let board = score::scoreboard(state, review, score::Scores::FinalUndecided, false)?;
-            let ties = score::cutoff_ties(review, &board);
-            let tie = ties.iter().find(|t| t.band == band).ok_or_else(|| {
-                refuse(
-                    "yearend_tie_invalid",
-                    format!("no tie at the cut-off of band {band}"),
-                )
-            })?;
-            let mut chosen = units.clone();
-            chosen.sort();
-            chosen.dedup();
-            if chosen.len() != units.len()
-                || units.len() != tie.seats.min(tie.units.len())
-                || units.iter().any(|u| !tie.units.contains(u))
-            {
-                return Err(refuse(
-                    "yearend_tie_invalid",
-                    format!(
-                        "choose {} of the tied units",
-                        tie.seats.min(tie.units.len())
-                    ),
-                ));
-            }
-            E::CutoffTieDecided(CutoffTieDecided {
-                covenant,
-                band,
-                units,
-                reason,
-            })
-        }
-        C::PublishResults { covenant } => {
-            let review = state.review(&covenant)?;
-            if review.locked_at.is_some() {
-                let board = score::scoreboard(state, review, score::Scores::FinalUndecided, false)?;
-                let open: Vec<String> = score::cutoff_ties(review, &board)
-                    .into_iter()
-                    .filter(|t| !review.cutoff_ties.contains_key(&t.band))
-                    .map(|t| t.band)
-                    .collect();
-                if !open.is_empty() {
-                    return Err(refuse(
-                        "yearend_tie_undecided",
-                        format!(
-                            "the cluster head decides the tie at the cut-off of {}",
-                            open.join(", ")
-                        ),
-                    ));
-                }
-            }
-            let regulation = state.regulation_in_force(&covenant)?.0.sha256.clone();
-            E::ResultsPublished(ResultsPublished {
-                covenant: covenant.clone(),
-                regulation,
-                results: score::results(state, review)?,
-            })
-        }
-    };
+        } => decide_cutoff_tie(state, covenant, band, units, reason),
+        C::PublishResults { covenant } => publish_results(state, covenant),
+    }?;
     // The event's permission, which replay checks, is the command's: checked again here so
     // that a difference between the two can never let an event through.
     authorise(state, actor, &permission(state, &event)?)?;
     Ok(vec![Payload::YearEnd(event)])
+}
+
+// The review's schedule, the dossiers and conflicts of interest.
+
+/// The review's schedule as given (whether it holds together is checked when it is applied).
+fn open(
+    covenant: CovenantId,
+    dossier_deadline: NaiveDate,
+    commit_deadline: NaiveDate,
+    response_deadline: NaiveDate,
+    inspectors: u8,
+    record_sample: u32,
+) -> YearEndEvent {
+    YearEndEvent::YearEndOpened(YearEndOpened {
+        covenant,
+        dossier_deadline,
+        commit_deadline,
+        response_deadline,
+        inspectors,
+        record_sample,
+    })
+}
+
+/// The dossier's working entries, each checked, as the unit's next revision.
+fn save_dossier(
+    state: &State,
+    covenant: CovenantId,
+    unit: UnitId,
+    entries: BTreeMap<String, DossierEntry>,
+) -> Result<YearEndEvent, DomainError> {
+    for (id, e) in &entries {
+        check_entry(id, e)?;
+    }
+    let revision = state
+        .review(&covenant)?
+        .dossiers
+        .get(&unit)
+        .map_or(1, |d| d.revision + 1);
+    Ok(YearEndEvent::DossierSaved(DossierSaved {
+        covenant,
+        unit,
+        revision,
+        entries,
+    }))
+}
+
+/// Submits the dossier's current revision (refused if another was saved since) with its entries.
+fn submit_dossier(
+    state: &State,
+    covenant: CovenantId,
+    unit: UnitId,
+    revision: u32,
+) -> Result<YearEndEvent, DomainError> {
+    let dossier = state
+        .review(&covenant)?
+        .dossiers
+        .get(&unit)
+        .cloned()
+        .unwrap_or_default();
+    if dossier.revision != revision {
+        return Err(refuse(
+            "yearend_stale_revision",
+            format!("the current revision is {}", dossier.revision),
+        ));
+    }
+    Ok(YearEndEvent::DossierSubmitted(DossierSubmitted {
+        covenant,
+        unit,
+        revision,
+        entries: dossier.entries,
+    }))
+}
+
+/// A conflict of interest between two units, its reason within the limit.
+fn declare_conflict(
+    covenant: CovenantId,
+    unit: UnitId,
+    other: UnitId,
+    reason: Text,
+) -> Result<YearEndEvent, DomainError> {
+    reason.check("reason", limits::REASON)?;
+    Ok(YearEndEvent::ConflictDeclared(ConflictDeclared {
+        covenant,
+        unit,
+        other,
+        reason,
+    }))
+}
+
+// The seeds, the beacon and the assignment.
+
+/// A unit's commitment to its seed (64 lowercase hexadecimal digits).
+fn commit_seed(
+    covenant: CovenantId,
+    unit: UnitId,
+    commitment: String,
+) -> Result<YearEndEvent, DomainError> {
+    hex32("commitment", &commitment)?;
+    Ok(YearEndEvent::SeedCommitted(SeedCommitted {
+        covenant,
+        unit,
+        commitment,
+    }))
+}
+
+/// A unit's revealed seed (64 lowercase hexadecimal digits).
+fn reveal_seed(
+    covenant: CovenantId,
+    unit: UnitId,
+    value: String,
+) -> Result<YearEndEvent, DomainError> {
+    hex32("value", &value)?;
+    Ok(YearEndEvent::SeedRevealed(SeedRevealed {
+        covenant,
+        unit,
+        value,
+    }))
+}
+
+/// Pins a round of the supported beacon network ([`beacon::QUICKNET`]).
+fn pin_beacon(covenant: CovenantId, round: u64) -> YearEndEvent {
+    YearEndEvent::BeaconPinned(BeaconPinned {
+        covenant,
+        chain: beacon::QUICKNET.chain.into(),
+        round,
+    })
+}
+
+/// The pinned round's signature, trimmed and in lowercase (refused if no round is pinned).
+fn record_beacon(
+    state: &State,
+    covenant: CovenantId,
+    signature: String,
+) -> Result<YearEndEvent, DomainError> {
+    let review = state.review(&covenant)?;
+    let Some(pinned) = &review.beacon else {
+        return Err(refuse("yearend_phase", "no beacon round is pinned"));
+    };
+    Ok(YearEndEvent::BeaconRecorded(BeaconRecorded {
+        covenant,
+        round: pinned.round,
+        signature: signature.trim().to_ascii_lowercase(),
+    }))
+}
+
+/// The draw, computed from the log ([`state::compute_draw`]).
+fn draw_assignment(state: &State, covenant: &CovenantId) -> Result<YearEndEvent, DomainError> {
+    let review = state.review(covenant)?;
+    Ok(YearEndEvent::AssignmentDrawn(state::compute_draw(
+        state, review,
+    )))
+}
+
+/// The secretariat's assignment where the draw found none, its reason within the limit.
+fn decide_assignment(
+    covenant: CovenantId,
+    pairs: Vec<Pair>,
+    reason: Text,
+) -> Result<YearEndEvent, DomainError> {
+    reason.check("reason", limits::REASON)?;
+    Ok(YearEndEvent::AssignmentDecided(AssignmentDecided {
+        covenant,
+        pairs,
+        reason,
+    }))
+}
+
+// The inspection: records, findings, responses and the council's resolutions.
+
+/// A unit's source records for the re-check: their description, and at least one record.
+fn declare_records(
+    covenant: CovenantId,
+    unit: UnitId,
+    population: u32,
+    description: Text,
+) -> Result<YearEndEvent, DomainError> {
+    description.check("description", limits::REASON)?;
+    if population == 0 {
+        return Err(DomainError::InvalidValue {
+            field: "population",
+            reason: "at least one record".into(),
+        });
+    }
+    Ok(YearEndEvent::RecordsDeclared(RecordsDeclared {
+        covenant,
+        unit,
+        population,
+        description,
+    }))
+}
+
+/// An inspector's findings on the unit it inspects, each item's reason within the limit.
+fn submit_finding(
+    covenant: CovenantId,
+    inspector: UnitId,
+    inspected: UnitId,
+    items: BTreeMap<String, FindingItem>,
+    recheck: Option<Recheck>,
+) -> Result<YearEndEvent, DomainError> {
+    for item in items.values() {
+        if let Some(r) = &item.reason {
+            r.check("reason", limits::REASON)?;
+        }
+    }
+    Ok(YearEndEvent::FindingSubmitted(FindingSubmitted {
+        covenant,
+        inspector,
+        inspected,
+        items,
+        recheck,
+    }))
+}
+
+/// A unit's answers to its disputed criteria, each within [`ANSWER_LIMIT`].
+fn submit_response(
+    covenant: CovenantId,
+    unit: UnitId,
+    answers: BTreeMap<String, Answer>,
+) -> Result<YearEndEvent, DomainError> {
+    for a in answers.values() {
+        a.text.check("answer", ANSWER_LIMIT)?;
+    }
+    Ok(YearEndEvent::ResponseSubmitted(ResponseSubmitted {
+        covenant,
+        unit,
+        answers,
+    }))
+}
+
+/// The council's resolution of a disputed criterion, its reason within the limit.
+fn resolve_dispute(
+    covenant: CovenantId,
+    unit: UnitId,
+    criterion: String,
+    score: Option<Points>,
+    reason: Text,
+) -> Result<YearEndEvent, DomainError> {
+    reason.check("reason", limits::REASON)?;
+    Ok(YearEndEvent::DisputeResolved(DisputeResolved {
+        covenant,
+        unit,
+        criterion,
+        score,
+        reason,
+    }))
+}
+
+// Eligibility, the lock, ties at a quota cut-off and the publication.
+
+/// Whether a unit has a disciplinary matter pending, its note within the limit.
+fn record_eligibility(
+    covenant: CovenantId,
+    unit: UnitId,
+    discipline_pending: bool,
+    note: Text,
+) -> Result<YearEndEvent, DomainError> {
+    note.check("note", limits::REASON)?;
+    Ok(YearEndEvent::EligibilityRecorded(EligibilityRecorded {
+        covenant,
+        unit,
+        discipline_pending,
+        note,
+    }))
+}
+
+/// Locks the year's scores (whether the review is ready is checked when it is applied).
+fn lock(covenant: CovenantId) -> YearEndEvent {
+    YearEndEvent::YearEndLocked(YearEndLocked { covenant })
+}
+
+/// The cluster head's choice of the units that keep a band, checked against the tie it resolves.
+fn decide_cutoff_tie(
+    state: &State,
+    covenant: CovenantId,
+    band: String,
+    units: Vec<UnitId>,
+    reason: Text,
+) -> Result<YearEndEvent, DomainError> {
+    reason.check("reason", limits::REASON)?;
+    let review = state.review(&covenant)?;
+    let board = score::scoreboard(state, review, score::Scores::FinalUndecided, false)?;
+    let ties = score::cutoff_ties(review, &board);
+    let tie = ties.iter().find(|t| t.band == band).ok_or_else(|| {
+        refuse(
+            "yearend_tie_invalid",
+            format!("no tie at the cut-off of band {band}"),
+        )
+    })?;
+    check_tie_choice(tie, &units)?;
+    Ok(YearEndEvent::CutoffTieDecided(CutoffTieDecided {
+        covenant,
+        band,
+        units,
+        reason,
+    }))
+}
+
+/// The chosen units are distinct, all tied, and as many as the seats (or all the tied units).
+fn check_tie_choice(tie: &score::CutoffTie, units: &[UnitId]) -> Result<(), DomainError> {
+    let mut chosen = units.to_vec();
+    chosen.sort();
+    chosen.dedup();
+    if chosen.len() != units.len()
+        || units.len() != tie.seats.min(tie.units.len())
+        || units.iter().any(|u| !tie.units.contains(u))
+    {
+        return Err(refuse(
+            "yearend_tie_invalid",
+            format!(
+                "choose {} of the tied units",
+                tie.seats.min(tie.units.len())
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The results computed by the engine, under the regulation in force; refused while a tie at
+/// a quota cut-off waits for the cluster head's decision.
+fn publish_results(state: &State, covenant: CovenantId) -> Result<YearEndEvent, DomainError> {
+    let review = state.review(&covenant)?;
+    if review.locked_at.is_some() {
+        ties_decided(state, review)?;
+    }
+    let regulation = state.regulation_in_force(&covenant)?.0.sha256.clone();
+    Ok(YearEndEvent::ResultsPublished(ResultsPublished {
+        covenant: covenant.clone(),
+        regulation,
+        results: score::results(state, review)?,
+    }))
+}
+
+/// Every tie at a quota cut-off of the locked scores has the cluster head's decision.
+fn ties_decided(state: &State, review: &Review) -> Result<(), DomainError> {
+    let board = score::scoreboard(state, review, score::Scores::FinalUndecided, false)?;
+    let open: Vec<String> = score::cutoff_ties(review, &board)
+        .into_iter()
+        .filter(|t| !review.cutoff_ties.contains_key(&t.band))
+        .map(|t| t.band)
+        .collect();
+    if !open.is_empty() {
+        return Err(refuse(
+            "yearend_tie_undecided",
+            format!(
+                "the cluster head decides the tie at the cut-off of {}",
+                open.join(", ")
+            ),
+        ));
+    }
+    Ok(())
 }

@@ -568,6 +568,7 @@ impl State {
         })
     }
 
+    /// Checks that an event (other than the opening) fits the review, and applies it to `r`.
     fn fit(&self, r: &mut Review, event: &Event, e: &YearEndEvent) -> Result<(), DomainError> {
         use YearEndEvent as E;
         if !matches!(e, E::ResultsPublished(_) | E::CutoffTieDecided(_)) {
@@ -577,138 +578,21 @@ impl State {
             E::YearEndOpened(_) => unreachable!("handled by open_review"),
             E::DossierSaved(d) => fit_dossier_saved(r, event, d),
             E::DossierSubmitted(d) => fit_dossier_submitted(r, event, d),
-            E::ConflictDeclared(d) => {
-                member(r, &d.unit)?;
-                member(r, &d.other)?;
-                not_drawn(r)?;
-                if d.unit == d.other {
-                    return Err(DomainError::InvalidValue {
-                        field: "other",
-                        reason: "another unit".into(),
-                    });
-                }
-                r.conflicts.push((d.clone(), event.index));
-                Ok(())
-            }
-            E::SeedCommitted(d) => {
-                member(r, &d.unit)?;
-                not_drawn(r)?;
-                before_deadline(event, r.schedule.commit_deadline, "commitments")?;
-                if !r.reveals.is_empty() {
-                    return Err(phase("reveals have started; commitments are closed"));
-                }
-                if r.commitments.contains_key(&d.unit) {
-                    return Err(phase("the unit has already committed"));
-                }
-                r.commitments.insert(d.unit.clone(), d.commitment.clone());
-                Ok(())
-            }
-            E::SeedRevealed(d) => {
-                member(r, &d.unit)?;
-                not_drawn(r)?;
-                let all_in = r.commitments.len() == r.members.len();
-                if !all_in && !after_deadline(event, r.schedule.commit_deadline) {
-                    return Err(phase("reveals open when every unit has committed or the commitment deadline has passed"));
-                }
-                let Some(c) = r.commitments.get(&d.unit) else {
-                    return Err(phase("the unit made no commitment"));
-                };
-                if r.reveals.contains_key(&d.unit) {
-                    return Err(phase("the unit has already revealed"));
-                }
-                beacon_not_out(r, event)?;
-                if draw::commitment(r.schedule.covenant.as_str(), &d.unit, &d.value) != *c {
-                    return Err(refuse(
-                        "yearend_commitment_mismatch",
-                        "the value does not match the unit's commitment",
-                    ));
-                }
-                r.reveals.insert(d.unit.clone(), d.value.clone());
-                Ok(())
-            }
-            E::AssignmentDrawn(d) => {
-                not_drawn(r)?;
-                let all_revealed =
-                    r.commitments.len() == r.members.len() && r.reveals.len() == r.members.len();
-                if !all_revealed && !after_deadline(event, r.schedule.commit_deadline) {
-                    return Err(phase(
-                        "the draw waits for every reveal or the commitment deadline",
-                    ));
-                }
-                if let Some(b) = r.beacon.as_ref().filter(|b| b.signature.is_none()) {
-                    return Err(phase(format!(
-                        "the draw waits for the value of the pinned beacon round {}",
-                        b.round
-                    )));
-                }
-                let expected = compute_draw(self, r);
-                if *d != expected {
-                    return Err(refuse(
-                        "yearend_draw_mismatch",
-                        format!(
-                            "the draw recomputed from the log gives seed {} and order [{}]",
-                            expected.seed,
-                            join(&expected.order)
-                        ),
-                    ));
-                }
-                r.drawn = Some((d.clone(), event.index));
-                Ok(())
-            }
+            E::ConflictDeclared(d) => fit_conflict(r, event, d),
+            E::SeedCommitted(d) => fit_seed_committed(r, event, d),
+            E::SeedRevealed(d) => fit_seed_revealed(r, event, d),
+            E::AssignmentDrawn(d) => fit_drawn(self, r, event, d),
             E::AssignmentDecided(d) => fit_decided(r, event, d),
             E::BeaconPinned(d) => fit_beacon_pinned(r, d),
             E::BeaconRecorded(d) => fit_beacon_recorded(r, d),
-            E::RecordsDeclared(d) => {
-                member(r, &d.unit)?;
-                not_drawn(r)?;
-                r.records.insert(d.unit.clone(), d.clone());
-                Ok(())
-            }
+            E::RecordsDeclared(d) => fit_records(r, d),
             E::FindingSubmitted(d) => fit_finding(r, event, d),
             E::ResponseSubmitted(d) => fit_response(r, event, d),
             E::DisputeResolved(d) => fit_resolution(r, event, d),
-            E::EligibilityRecorded(d) => {
-                member(r, &d.unit)?;
-                r.eligibility.insert(d.unit.clone(), d.clone());
-                Ok(())
-            }
+            E::EligibilityRecorded(d) => fit_eligibility(r, d),
             E::YearEndLocked(_) => fit_lock(r, event),
-            E::CutoffTieDecided(d) => {
-                // Which units may keep the band is the engine's business (`score::results`,
-                // checked when deciding and by the audit); here: the phase and the members.
-                if r.locked_at.is_none() || r.published.is_some() {
-                    return Err(phase(
-                        "ties are decided after the lock and before publication",
-                    ));
-                }
-                for u in &d.units {
-                    member(r, u)?;
-                }
-                if r.cutoff_ties.contains_key(&d.band) {
-                    return Err(phase("this band's tie was already decided"));
-                }
-                r.cutoff_ties
-                    .insert(d.band.clone(), (d.clone(), event.index));
-                Ok(())
-            }
-            E::ResultsPublished(d) => {
-                // The numbers are not recomputed here (the engine is the audit's business, see
-                // `yearend::audit`): a publication that differs is reported by `thidua verify`.
-                if r.locked_at.is_none() {
-                    return Err(refuse(
-                        "yearend_not_locked",
-                        "the scores are not locked yet",
-                    ));
-                }
-                if r.published.is_some() {
-                    return Err(refuse(
-                        "yearend_published",
-                        "the results were already published",
-                    ));
-                }
-                r.published = Some((d.clone(), event.index));
-                Ok(())
-            }
+            E::CutoffTieDecided(d) => fit_cutoff_tie(r, event, d),
+            E::ResultsPublished(d) => fit_published(r, event, d),
         }
     }
 }
@@ -745,6 +629,7 @@ pub(crate) fn check_points(c: &CriterionInfo, score: Decimal) -> Result<(), Doma
     Ok(())
 }
 
+/// A member's next revision, by the dossier deadline, of manual criteria within their points.
 fn fit_dossier_saved(r: &mut Review, event: &Event, d: &DossierSaved) -> Result<(), DomainError> {
     member(r, &d.unit)?;
     before_deadline(event, r.schedule.dossier_deadline, "dossiers")?;
@@ -761,6 +646,7 @@ fn fit_dossier_saved(r: &mut Review, event: &Event, d: &DossierSaved) -> Result<
     Ok(())
 }
 
+/// A member's complete, justified dossier, submitted by the dossier deadline.
 fn fit_dossier_submitted(
     r: &mut Review,
     event: &Event,
@@ -796,6 +682,101 @@ fn fit_dossier_submitted(
     Ok(())
 }
 
+/// Two distinct member units in conflict, declared before the draw.
+fn fit_conflict(r: &mut Review, event: &Event, d: &ConflictDeclared) -> Result<(), DomainError> {
+    member(r, &d.unit)?;
+    member(r, &d.other)?;
+    not_drawn(r)?;
+    if d.unit == d.other {
+        return Err(DomainError::InvalidValue {
+            field: "other",
+            reason: "another unit".into(),
+        });
+    }
+    r.conflicts.push((d.clone(), event.index));
+    Ok(())
+}
+
+/// A member's one commitment, by the commitment deadline and before any reveal.
+fn fit_seed_committed(r: &mut Review, event: &Event, d: &SeedCommitted) -> Result<(), DomainError> {
+    member(r, &d.unit)?;
+    not_drawn(r)?;
+    before_deadline(event, r.schedule.commit_deadline, "commitments")?;
+    if !r.reveals.is_empty() {
+        return Err(phase("reveals have started; commitments are closed"));
+    }
+    if r.commitments.contains_key(&d.unit) {
+        return Err(phase("the unit has already committed"));
+    }
+    r.commitments.insert(d.unit.clone(), d.commitment.clone());
+    Ok(())
+}
+
+/// A committed member's one reveal, once reveals are open and before the beacon is out; the
+/// value matches the commitment.
+fn fit_seed_revealed(r: &mut Review, event: &Event, d: &SeedRevealed) -> Result<(), DomainError> {
+    member(r, &d.unit)?;
+    not_drawn(r)?;
+    let all_in = r.commitments.len() == r.members.len();
+    if !all_in && !after_deadline(event, r.schedule.commit_deadline) {
+        return Err(phase(
+            "reveals open when every unit has committed or the commitment deadline has passed",
+        ));
+    }
+    let Some(c) = r.commitments.get(&d.unit) else {
+        return Err(phase("the unit made no commitment"));
+    };
+    if r.reveals.contains_key(&d.unit) {
+        return Err(phase("the unit has already revealed"));
+    }
+    beacon_not_out(r, event)?;
+    if draw::commitment(r.schedule.covenant.as_str(), &d.unit, &d.value) != *c {
+        return Err(refuse(
+            "yearend_commitment_mismatch",
+            "the value does not match the unit's commitment",
+        ));
+    }
+    r.reveals.insert(d.unit.clone(), d.value.clone());
+    Ok(())
+}
+
+/// The one draw, when the reveals (and the pinned beacon) are in, equal to the draw recomputed
+/// from the log.
+fn fit_drawn(
+    state: &State,
+    r: &mut Review,
+    event: &Event,
+    d: &AssignmentDrawn,
+) -> Result<(), DomainError> {
+    not_drawn(r)?;
+    let all_revealed = r.commitments.len() == r.members.len() && r.reveals.len() == r.members.len();
+    if !all_revealed && !after_deadline(event, r.schedule.commit_deadline) {
+        return Err(phase(
+            "the draw waits for every reveal or the commitment deadline",
+        ));
+    }
+    if let Some(b) = r.beacon.as_ref().filter(|b| b.signature.is_none()) {
+        return Err(phase(format!(
+            "the draw waits for the value of the pinned beacon round {}",
+            b.round
+        )));
+    }
+    let expected = compute_draw(state, r);
+    if *d != expected {
+        return Err(refuse(
+            "yearend_draw_mismatch",
+            format!(
+                "the draw recomputed from the log gives seed {} and order [{}]",
+                expected.seed,
+                join(&expected.order)
+            ),
+        ));
+    }
+    r.drawn = Some((d.clone(), event.index));
+    Ok(())
+}
+
+/// The secretariat's one assignment after a draw that found none: k inspectors for every member.
 fn fit_decided(r: &mut Review, event: &Event, d: &AssignmentDecided) -> Result<(), DomainError> {
     let Some((drawn, _)) = &r.drawn else {
         return Err(phase(
@@ -831,6 +812,15 @@ fn fit_decided(r: &mut Review, event: &Event, d: &AssignmentDecided) -> Result<(
     Ok(())
 }
 
+/// A member's source records for the re-check, declared before the draw.
+fn fit_records(r: &mut Review, d: &RecordsDeclared) -> Result<(), DomainError> {
+    member(r, &d.unit)?;
+    not_drawn(r)?;
+    r.records.insert(d.unit.clone(), d.clone());
+    Ok(())
+}
+
+/// An assigned inspector's one set of findings on a frozen dossier, each item consistent.
 fn fit_finding(r: &mut Review, event: &Event, d: &FindingSubmitted) -> Result<(), DomainError> {
     if !r
         .pairs()
@@ -896,6 +886,7 @@ fn fit_finding(r: &mut Review, event: &Event, d: &FindingSubmitted) -> Result<()
     Ok(())
 }
 
+/// A member's one response, by the response deadline, to disputed criteria only.
 fn fit_response(r: &mut Review, event: &Event, d: &ResponseSubmitted) -> Result<(), DomainError> {
     member(r, &d.unit)?;
     before_deadline(event, r.schedule.response_deadline, "responses")?;
@@ -915,6 +906,7 @@ fn fit_response(r: &mut Review, event: &Event, d: &ResponseSubmitted) -> Result<
     Ok(())
 }
 
+/// The council's resolution of a disputed criterion, after the response or its deadline.
 fn fit_resolution(r: &mut Review, event: &Event, d: &DisputeResolved) -> Result<(), DomainError> {
     member(r, &d.unit)?;
     let c = r.criterion(&d.criterion)?.clone();
@@ -949,6 +941,14 @@ fn fit_resolution(r: &mut Review, event: &Event, d: &DisputeResolved) -> Result<
     Ok(())
 }
 
+/// A member's eligibility (a later record replaces an earlier one).
+fn fit_eligibility(r: &mut Review, d: &EligibilityRecorded) -> Result<(), DomainError> {
+    member(r, &d.unit)?;
+    r.eligibility.insert(d.unit.clone(), d.clone());
+    Ok(())
+}
+
+/// The lock, once every assigned finding is in and every dispute settled.
 fn fit_lock(r: &mut Review, event: &Event) -> Result<(), DomainError> {
     if !r.has_assignment() {
         return Err(phase("there is no assignment yet"));
@@ -982,5 +982,45 @@ fn fit_lock(r: &mut Review, event: &Event) -> Result<(), DomainError> {
         ));
     }
     r.locked_at = Some(event.index);
+    Ok(())
+}
+
+/// One decision per band's tie, on member units, after the lock and before publication.
+fn fit_cutoff_tie(r: &mut Review, event: &Event, d: &CutoffTieDecided) -> Result<(), DomainError> {
+    // Which units may keep the band is the engine's business (`score::results`,
+    // checked when deciding and by the audit); here: the phase and the members.
+    if r.locked_at.is_none() || r.published.is_some() {
+        return Err(phase(
+            "ties are decided after the lock and before publication",
+        ));
+    }
+    for u in &d.units {
+        member(r, u)?;
+    }
+    if r.cutoff_ties.contains_key(&d.band) {
+        return Err(phase("this band's tie was already decided"));
+    }
+    r.cutoff_ties
+        .insert(d.band.clone(), (d.clone(), event.index));
+    Ok(())
+}
+
+/// The one publication, after the lock.
+fn fit_published(r: &mut Review, event: &Event, d: &ResultsPublished) -> Result<(), DomainError> {
+    // The numbers are not recomputed here (the engine is the audit's business, see
+    // `yearend::audit`): a publication that differs is reported by `thidua verify`.
+    if r.locked_at.is_none() {
+        return Err(refuse(
+            "yearend_not_locked",
+            "the scores are not locked yet",
+        ));
+    }
+    if r.published.is_some() {
+        return Err(refuse(
+            "yearend_published",
+            "the results were already published",
+        ));
+    }
+    r.published = Some((d.clone(), event.index));
     Ok(())
 }
