@@ -11,8 +11,8 @@ use thidua_ballot::ceremony::{
     check_commitment, check_reveal, check_sealed_shares, judge_complaint, Verdict,
 };
 use thidua_ballot::{
-    Ballot, BallotContext, Commitment, DecryptionShares, KeyConfirmation, KeySet, PolynomialReveal,
-    SealedShares, Totals, TrusteeParams, VerifiedShares, VoterKey,
+    Ballot, BallotContext, Commitment, Complaint, DecryptionShares, KeyConfirmation, KeySet,
+    PolynomialReveal, SealedShares, Totals, TrusteeParams, VerifiedShares, VoterKey,
 };
 
 use super::{
@@ -435,7 +435,7 @@ impl State {
             .ok_or_else(|| refused("unknown_election", format!("election {id} does not exist")))
     }
 
-    /// Folds one vote event after checking that it fits.
+    /// Folds one vote event after checking that it fits, through the event's own function.
     pub(crate) fn apply_votes(
         &mut self,
         event: &Event,
@@ -444,94 +444,25 @@ impl State {
         use VoteEvent as V;
         let index = event.index;
         match vote {
-            V::StandingRecorded {
-                cluster,
-                year,
-                unit,
-                rank,
-                eligible,
-                basis,
-            } => {
-                if !self.members(cluster, *year)?.contains(unit) {
-                    return Err(DomainError::NotMember {
-                        cluster: cluster.to_string(),
-                        unit: unit.to_string(),
-                        year: *year,
-                    });
-                }
-                if *rank == 0 {
-                    return Err(DomainError::InvalidValue {
-                        field: "rank",
-                        reason: "ranks count from 1".into(),
-                    });
-                }
-                if super::results_published(self, cluster, *year) {
-                    return Err(refused(
-                        "standings_published",
-                        format!("the {year} results of {cluster} are published: they are the year's standings"),
-                    ));
-                }
-                let standing = Standing {
-                    rank: *rank,
-                    eligible: *eligible,
-                    basis: basis.clone(),
-                    recorded_at: index,
-                };
-                let mut years = self.standings.get(cluster).cloned().unwrap_or_default();
-                years
-                    .entry(*year)
-                    .or_default()
-                    .insert(unit.clone(), standing);
-                self.standings.insert(cluster.clone(), years);
-                Ok(())
-            }
+            V::StandingRecorded { .. } => self.record_standing(vote, index),
             V::ElectionOpened { .. } => self.open_election(vote, index),
             V::CeremonyPosted {
                 election,
                 attempt,
                 unit,
                 message,
-            } => {
-                let mut e = self.election(election)?.clone();
-                ceremony_step(&mut e, *attempt, unit, message, index)?;
-                let fresh = fresh_ceremony_values(&self.ceremony_values, message)?;
-                self.elections.insert(election.clone(), e);
-                self.ceremony_values.extend(fresh);
-                Ok(())
-            }
+            } => self.post_ceremony_message(election, *attempt, unit, message, index),
             V::VoterKeyRegistered {
                 election,
                 unit,
                 key,
-            } => {
-                let e = self.election_mut(election)?;
-                e.trustee_index(unit)?;
-                if e.rounds.iter().all(|r| r.closed_at.is_some()) {
-                    return Err(refused(
-                        "vote_closed",
-                        "every round of the election is closed",
-                    ));
-                }
-                if e.voter_keys.values().any(|(k, _)| k == key) {
-                    return Err(refused(
-                        "voter_key_taken",
-                        "this voting key is already registered in the election",
-                    ));
-                }
-                e.voter_keys.insert(unit.clone(), (key.clone(), index));
-                Ok(())
-            }
+            } => self.register_voter_key(election, unit, key, index),
             V::BallotCast {
                 election,
                 round,
                 unit,
                 ballot,
-            } => {
-                let mut e = self.election(election)?.clone();
-                cast(&mut e, *round, unit, ballot, event)?;
-                self.elections.insert(election.clone(), e);
-                Ok(())
-            }
+            } => self.cast_ballot(election, *round, unit, ballot, event),
             V::RoundClosed { election, round } => {
                 close_round(self.election_mut(election)?, *round, index)
             }
@@ -540,64 +471,13 @@ impl State {
                 round,
                 unit,
                 shares,
-            } => {
-                let e = self.election(election)?;
-                let trustee = e.trustee_index(unit)?;
-                let r = e.round(*round)?;
-                let (Some(totals), Some(keys)) = (&r.totals, e.keys()) else {
-                    return Err(refused(
-                        "vote_not_closed",
-                        "only the totals of a closed round that reached the quorum are decrypted",
-                    ));
-                };
-                if r.count.is_some() {
-                    return Err(refused("vote_counted", "the round is already counted"));
-                }
-                if r.shares.contains_key(unit) {
-                    return Err(refused(
-                        "decryption_share_twice",
-                        format!("{unit} already posted its shares"),
-                    ));
-                }
-                shares.verify(keys, trustee, totals).map_err(crypto)?;
-                let e = self.election_mut(election)?;
-                e.round_mut(*round)?
-                    .shares
-                    .insert(unit.clone(), (shares.clone(), index));
-                Ok(())
-            }
+            } => self.post_decryption_shares(election, *round, unit, shares, index),
             V::RoundCounted {
                 election,
                 round,
                 approvals,
                 abstentions,
-            } => {
-                let e = self.election(election)?;
-                let r = e.round(*round)?;
-                if r.count.is_some() {
-                    return Err(refused("vote_counted", "the round is already counted"));
-                }
-                let counts = combine(e, r)?;
-                if &counts.approvals != approvals || counts.abstentions != *abstentions {
-                    return Err(refused(
-                        "count_mismatch",
-                        format!(
-                            "the decryption shares give approvals {:?} and {} abstentions, the event says {:?} and {}",
-                            counts.approvals, counts.abstentions, approvals, abstentions
-                        ),
-                    ));
-                }
-                let ballots = r.ballots.len() as u32;
-                let e = self.election_mut(election)?;
-                e.round_mut(*round)?.count = Some(Count {
-                    approvals: approvals.clone(),
-                    abstentions: *abstentions,
-                    ballots,
-                    paper: false,
-                    index,
-                });
-                Ok(())
-            }
+            } => self.count_round(election, *round, approvals, *abstentions, index),
             V::SecondRoundOpened {
                 election,
                 candidates,
@@ -609,153 +489,352 @@ impl State {
                 unit,
                 chosen,
                 decision,
-            } => {
-                let e = self.election(election)?;
-                let leadership = self.cluster(&e.cluster)?.years.get(&e.year);
-                let chairs = leadership
-                    .map(|y| {
-                        [y.head.as_ref(), y.deputy.as_ref()]
-                            .into_iter()
-                            .flatten()
-                            .any(|l| &l.unit == unit)
-                    })
-                    .unwrap_or(false);
-                if !chairs {
-                    return Err(refused(
-                        "not_head_or_deputy",
-                        format!(
-                            "{unit} is neither the head nor the deputy of the cluster in {}",
-                            e.year
-                        ),
-                    ));
-                }
-                let r = e.round(*round)?;
-                let result = outcome(e, r)
-                    .ok_or_else(|| refused("vote_not_counted", "the round is not counted"))?;
-                let tie = result
-                    .tie
-                    .ok_or_else(|| refused("no_tie", "the round has no tie at the cut-off"))?;
-                let set: BTreeSet<&UnitId> = chosen.iter().collect();
-                if set.len() != chosen.len()
-                    || chosen.len() != tie.seats as usize
-                    || !chosen.iter().all(|c| tie.candidates.contains(c))
-                {
-                    return Err(refused(
-                        "tie_choice",
-                        format!("choose {} of the tied candidates, each once", tie.seats),
-                    ));
-                }
-                if r.ties.contains_key(unit) {
-                    return Err(refused(
-                        "tie_decided_twice",
-                        format!("{unit} already recorded its decision"),
-                    ));
-                }
-                let e = self.election_mut(election)?;
-                e.round_mut(*round)?.ties.insert(
-                    unit.clone(),
-                    TieRecord {
-                        chosen: chosen.clone(),
-                        decision: decision.clone(),
-                        index,
-                    },
-                );
-                Ok(())
-            }
+            } => self.decide_tie(election, *round, unit, chosen, decision, index),
             V::PaperCountRecorded {
                 election,
                 round,
                 count,
-            } => {
-                let e = self.election_mut(election)?;
-                let members = e.members.len() as u32;
-                let current = e.current_round().map(|r| r.number);
-                // A corrected count of the last round, closed by a count since withdrawn.
-                let corrected = e.rounds.last().is_some_and(|r| {
-                    r.number == *round
-                        && r.paper.is_none()
-                        && r.count.is_none()
-                        && !r.withdrawn.is_empty()
-                });
-                if current != Some(*round) && !corrected {
-                    return Err(refused("vote_closed", format!("round {round} is not open")));
-                }
-                let r = e.round_mut(*round)?;
-                if !r.ballots.is_empty() {
-                    return Err(refused(
-                        "paper_after_ballots",
-                        "electronic ballots were cast in this round: it is counted from them",
-                    ));
-                }
-                check_paper(count, r.candidates.len(), r.seats, members)?;
-                r.closed_at.get_or_insert(index);
-                r.paper = Some(PaperRecord {
-                    count: count.clone(),
-                    recorded_at: index,
-                    confirmations: BTreeMap::new(),
-                });
-                Ok(())
-            }
+            } => self.record_paper_count(election, *round, count, index),
             V::PaperCountConfirmed {
                 election,
                 round,
                 unit,
-            } => {
-                let e = self.election_mut(election)?;
-                e.trustee_index(unit)?;
-                let r = e.round_mut(*round)?;
-                let Some(paper) = r.paper.as_mut() else {
-                    return Err(refused(
-                        "no_paper_count",
-                        "no paper count was recorded for this round",
-                    ));
-                };
-                if paper.confirmations.insert(unit.clone(), index).is_some() {
-                    return Err(refused(
-                        "paper_confirmed_twice",
-                        format!("{unit} already confirmed the count"),
-                    ));
-                }
-                if paper.confirmations.len() == 2 {
-                    let c = &paper.count;
-                    r.count = Some(Count {
-                        approvals: c.approvals.clone(),
-                        abstentions: c.abstentions,
-                        ballots: c.returned - c.invalid,
-                        paper: true,
-                        index,
-                    });
-                }
-                Ok(())
-            }
+            } => self.confirm_paper_count(election, *round, unit, index),
             V::PaperCountWithdrawn {
                 election,
                 round,
                 reason,
-            } => {
-                let r = self.election_mut(election)?.round_mut(*round)?;
-                if r.count.is_some() {
-                    return Err(refused(
-                        "paper_count_counted",
-                        "the round is counted: two members confirmed its count, which stands",
-                    ));
-                }
-                let Some(record) = r.paper.take() else {
-                    return Err(refused(
-                        "no_paper_count",
-                        "no paper count was recorded for this round",
-                    ));
-                };
-                r.withdrawn.push(WithdrawnPaper {
-                    record,
-                    reason: reason.clone(),
-                    index,
-                });
-                Ok(())
-            }
+            } => self.withdraw_paper_count(election, *round, reason, index),
         }
     }
 
+    /// A member's standing in its cluster's year, while the year's results are not published.
+    fn record_standing(&mut self, vote: &VoteEvent, index: u64) -> Result<(), DomainError> {
+        let VoteEvent::StandingRecorded {
+            cluster,
+            year,
+            unit,
+            rank,
+            eligible,
+            basis,
+        } = vote
+        else {
+            unreachable!()
+        };
+        if !self.members(cluster, *year)?.contains(unit) {
+            return Err(DomainError::NotMember {
+                cluster: cluster.to_string(),
+                unit: unit.to_string(),
+                year: *year,
+            });
+        }
+        if *rank == 0 {
+            return Err(DomainError::InvalidValue {
+                field: "rank",
+                reason: "ranks count from 1".into(),
+            });
+        }
+        if super::results_published(self, cluster, *year) {
+            return Err(refused(
+                "standings_published",
+                format!(
+                    "the {year} results of {cluster} are published: they are the year's standings"
+                ),
+            ));
+        }
+        let standing = Standing {
+            rank: *rank,
+            eligible: *eligible,
+            basis: basis.clone(),
+            recorded_at: index,
+        };
+        let mut years = self.standings.get(cluster).cloned().unwrap_or_default();
+        years
+            .entry(*year)
+            .or_default()
+            .insert(unit.clone(), standing);
+        self.standings.insert(cluster.clone(), years);
+        Ok(())
+    }
+
+    /// A key-ceremony message, folded into a copy of the election kept only if it fits.
+    fn post_ceremony_message(
+        &mut self,
+        election: &ElectionId,
+        attempt: u32,
+        unit: &UnitId,
+        message: &CeremonyMessage,
+        index: u64,
+    ) -> Result<(), DomainError> {
+        let mut e = self.election(election)?.clone();
+        ceremony_step(&mut e, attempt, unit, message, index)?;
+        let fresh = fresh_ceremony_values(&self.ceremony_values, message)?;
+        self.elections.insert(election.clone(), e);
+        self.ceremony_values.extend(fresh);
+        Ok(())
+    }
+
+    /// A member's voting key, while a round is open, unless another voter registered it.
+    fn register_voter_key(
+        &mut self,
+        election: &ElectionId,
+        unit: &UnitId,
+        key: &VoterKey,
+        index: u64,
+    ) -> Result<(), DomainError> {
+        let e = self.election_mut(election)?;
+        e.trustee_index(unit)?;
+        if e.rounds.iter().all(|r| r.closed_at.is_some()) {
+            return Err(refused(
+                "vote_closed",
+                "every round of the election is closed",
+            ));
+        }
+        if e.voter_keys.values().any(|(k, _)| k == key) {
+            return Err(refused(
+                "voter_key_taken",
+                "this voting key is already registered in the election",
+            ));
+        }
+        e.voter_keys.insert(unit.clone(), (key.clone(), index));
+        Ok(())
+    }
+
+    /// A ballot, cast into a copy of the election kept only if it fits.
+    fn cast_ballot(
+        &mut self,
+        election: &ElectionId,
+        round: u32,
+        unit: &UnitId,
+        ballot: &Ballot,
+        event: &Event,
+    ) -> Result<(), DomainError> {
+        let mut e = self.election(election)?.clone();
+        cast(&mut e, round, unit, ballot, event)?;
+        self.elections.insert(election.clone(), e);
+        Ok(())
+    }
+
+    /// A trustee's decryption shares of a closed round's totals, verified, once per trustee.
+    fn post_decryption_shares(
+        &mut self,
+        election: &ElectionId,
+        round: u32,
+        unit: &UnitId,
+        shares: &DecryptionShares,
+        index: u64,
+    ) -> Result<(), DomainError> {
+        let e = self.election(election)?;
+        let trustee = e.trustee_index(unit)?;
+        let r = e.round(round)?;
+        let (Some(totals), Some(keys)) = (&r.totals, e.keys()) else {
+            return Err(refused(
+                "vote_not_closed",
+                "only the totals of a closed round that reached the quorum are decrypted",
+            ));
+        };
+        if r.count.is_some() {
+            return Err(refused("vote_counted", "the round is already counted"));
+        }
+        if r.shares.contains_key(unit) {
+            return Err(refused(
+                "decryption_share_twice",
+                format!("{unit} already posted its shares"),
+            ));
+        }
+        shares.verify(keys, trustee, totals).map_err(crypto)?;
+        let e = self.election_mut(election)?;
+        e.round_mut(round)?
+            .shares
+            .insert(unit.clone(), (shares.clone(), index));
+        Ok(())
+    }
+
+    /// A round's electronic count, which must be what the posted shares decrypt to.
+    fn count_round(
+        &mut self,
+        election: &ElectionId,
+        round: u32,
+        approvals: &[u32],
+        abstentions: u32,
+        index: u64,
+    ) -> Result<(), DomainError> {
+        let e = self.election(election)?;
+        let r = e.round(round)?;
+        if r.count.is_some() {
+            return Err(refused("vote_counted", "the round is already counted"));
+        }
+        let counts = combine(e, r)?;
+        if counts.approvals != approvals || counts.abstentions != abstentions {
+            return Err(refused(
+                "count_mismatch",
+                format!(
+                    "the decryption shares give approvals {:?} and {} abstentions, the event says {:?} and {}",
+                    counts.approvals, counts.abstentions, approvals, abstentions
+                ),
+            ));
+        }
+        let ballots = r.ballots.len() as u32;
+        let e = self.election_mut(election)?;
+        e.round_mut(round)?.count = Some(Count {
+            approvals: approvals.to_vec(),
+            abstentions,
+            ballots,
+            paper: false,
+            index,
+        });
+        Ok(())
+    }
+
+    /// The head's or the deputy's decision of a round's tie at the cut-off.
+    fn decide_tie(
+        &mut self,
+        election: &ElectionId,
+        round: u32,
+        unit: &UnitId,
+        chosen: &[UnitId],
+        decision: &Text,
+        index: u64,
+    ) -> Result<(), DomainError> {
+        let e = self.election(election)?;
+        self.check_chair(e, unit)?;
+        check_tie_choice(e, round, unit, chosen)?;
+        let e = self.election_mut(election)?;
+        e.round_mut(round)?.ties.insert(
+            unit.clone(),
+            TieRecord {
+                chosen: chosen.to_vec(),
+                decision: decision.clone(),
+                index,
+            },
+        );
+        Ok(())
+    }
+
+    /// Refused unless `unit` is the head or the deputy of the election's cluster in its year.
+    fn check_chair(&self, e: &Election, unit: &UnitId) -> Result<(), DomainError> {
+        let leadership = self.cluster(&e.cluster)?.years.get(&e.year);
+        let chairs = leadership
+            .map(|y| {
+                [y.head.as_ref(), y.deputy.as_ref()]
+                    .into_iter()
+                    .flatten()
+                    .any(|l| &l.unit == unit)
+            })
+            .unwrap_or(false);
+        if !chairs {
+            return Err(refused(
+                "not_head_or_deputy",
+                format!(
+                    "{unit} is neither the head nor the deputy of the cluster in {}",
+                    e.year
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A paper count of the open round (or a correction of a withdrawn one), which closes it.
+    fn record_paper_count(
+        &mut self,
+        election: &ElectionId,
+        round: u32,
+        count: &PaperCount,
+        index: u64,
+    ) -> Result<(), DomainError> {
+        let e = self.election_mut(election)?;
+        let members = e.members.len() as u32;
+        let current = e.current_round().map(|r| r.number);
+        // A corrected count of the last round, closed by a count since withdrawn.
+        let corrected = e.rounds.last().is_some_and(|r| {
+            r.number == round && r.paper.is_none() && r.count.is_none() && !r.withdrawn.is_empty()
+        });
+        if current != Some(round) && !corrected {
+            return Err(refused("vote_closed", format!("round {round} is not open")));
+        }
+        let r = e.round_mut(round)?;
+        if !r.ballots.is_empty() {
+            return Err(refused(
+                "paper_after_ballots",
+                "electronic ballots were cast in this round: it is counted from them",
+            ));
+        }
+        check_paper(count, r.candidates.len(), r.seats, members)?;
+        r.closed_at.get_or_insert(index);
+        r.paper = Some(PaperRecord {
+            count: count.clone(),
+            recorded_at: index,
+            confirmations: BTreeMap::new(),
+        });
+        Ok(())
+    }
+
+    /// A member's confirmation of a paper count: the second one makes the round's count.
+    fn confirm_paper_count(
+        &mut self,
+        election: &ElectionId,
+        round: u32,
+        unit: &UnitId,
+        index: u64,
+    ) -> Result<(), DomainError> {
+        let e = self.election_mut(election)?;
+        e.trustee_index(unit)?;
+        let r = e.round_mut(round)?;
+        let Some(paper) = r.paper.as_mut() else {
+            return Err(refused(
+                "no_paper_count",
+                "no paper count was recorded for this round",
+            ));
+        };
+        if paper.confirmations.insert(unit.clone(), index).is_some() {
+            return Err(refused(
+                "paper_confirmed_twice",
+                format!("{unit} already confirmed the count"),
+            ));
+        }
+        if paper.confirmations.len() == 2 {
+            let c = &paper.count;
+            r.count = Some(Count {
+                approvals: c.approvals.clone(),
+                abstentions: c.abstentions,
+                ballots: c.returned - c.invalid,
+                paper: true,
+                index,
+            });
+        }
+        Ok(())
+    }
+
+    /// The withdrawal of a paper count not yet confirmed, kept with its reason.
+    fn withdraw_paper_count(
+        &mut self,
+        election: &ElectionId,
+        round: u32,
+        reason: &Text,
+        index: u64,
+    ) -> Result<(), DomainError> {
+        let r = self.election_mut(election)?.round_mut(round)?;
+        if r.count.is_some() {
+            return Err(refused(
+                "paper_count_counted",
+                "the round is counted: two members confirmed its count, which stands",
+            ));
+        }
+        let Some(record) = r.paper.take() else {
+            return Err(refused(
+                "no_paper_count",
+                "no paper count was recorded for this round",
+            ));
+        };
+        r.withdrawn.push(WithdrawnPaper {
+            record,
+            reason: reason.clone(),
+            index,
+        });
+        Ok(())
+    }
+
+    /// An election whose voters and candidates are the cluster year's members and nominees.
     fn open_election(&mut self, vote: &VoteEvent, index: u64) -> Result<(), DomainError> {
         let VoteEvent::ElectionOpened {
             election,
@@ -791,6 +870,7 @@ impl State {
         Ok(())
     }
 
+    /// Round 2, once round 1 is counted and any tie decided, for what round 1 left.
     fn open_second_round(
         &mut self,
         election: &ElectionId,
@@ -913,6 +993,39 @@ fn check_paper(
     Ok(())
 }
 
+/// Refused unless `round` is counted with a tie at the cut-off, `chosen` fills the tie's seats
+/// from its candidates, each once, and `unit` has not decided it yet.
+fn check_tie_choice(
+    e: &Election,
+    round: u32,
+    unit: &UnitId,
+    chosen: &[UnitId],
+) -> Result<(), DomainError> {
+    let r = e.round(round)?;
+    let result =
+        outcome(e, r).ok_or_else(|| refused("vote_not_counted", "the round is not counted"))?;
+    let tie = result
+        .tie
+        .ok_or_else(|| refused("no_tie", "the round has no tie at the cut-off"))?;
+    let set: BTreeSet<&UnitId> = chosen.iter().collect();
+    if set.len() != chosen.len()
+        || chosen.len() != tie.seats as usize
+        || !chosen.iter().all(|c| tie.candidates.contains(c))
+    {
+        return Err(refused(
+            "tie_choice",
+            format!("choose {} of the tied candidates, each once", tie.seats),
+        ));
+    }
+    if r.ties.contains_key(unit) {
+        return Err(refused(
+            "tie_decided_twice",
+            format!("{unit} already recorded its decision"),
+        ));
+    }
+    Ok(())
+}
+
 /// Combines the round's verified shares.
 pub(crate) fn combine(e: &Election, r: &Round) -> Result<thidua_ballot::Counts, DomainError> {
     let keys = e
@@ -1026,6 +1139,7 @@ fn fresh_ceremony_values(
     Ok(values)
 }
 
+/// One key-ceremony message of `unit` at `attempt`, checked against the ceremony and folded in.
 fn ceremony_step(
     e: &mut Election,
     attempt: u32,
@@ -1033,119 +1147,183 @@ fn ceremony_step(
     message: &CeremonyMessage,
     index: u64,
 ) -> Result<(), DomainError> {
-    let i = e.trustee_index(unit)?;
-    let n = e.members.len();
-    if attempt != e.ceremony.attempt {
+    let trustee = e.trustee_index(unit)?;
+    let trustees = e.members.len();
+    check_ceremony_attempt(&e.ceremony, attempt)?;
+    let post = CeremonyPost {
+        trustee,
+        trustees,
+        unit,
+        step: message.step(),
+        params: e.trustee_params(),
+    };
+    let c = &mut e.ceremony;
+    match message {
+        CeremonyMessage::Commit(m) => post.commit(c, m),
+        CeremonyMessage::Reveal(m) => post.reveal(c, m),
+        CeremonyMessage::Deal(m) => post.deal(c, m),
+        CeremonyMessage::Confirm(m) => post.confirm(c, m, index),
+        CeremonyMessage::Complain(m) => post.complain(c, &e.members, m, attempt, index),
+    }
+}
+
+/// Refused unless `attempt` is the ceremony's current one and the ceremony is not complete.
+fn check_ceremony_attempt(c: &Ceremony, attempt: u32) -> Result<(), DomainError> {
+    if attempt != c.attempt {
         return Err(refused(
             "ceremony_attempt",
-            format!("the ceremony is at attempt {}", e.ceremony.attempt),
+            format!("the ceremony is at attempt {}", c.attempt),
         ));
     }
-    if e.ceremony.completed_at.is_some() {
+    if c.completed_at.is_some() {
         return Err(refused("ceremony_complete", "the key ceremony is complete"));
     }
-    let params = e.trustee_params();
-    let c = &mut e.ceremony;
-    let step = message.step();
-    let out_of_order = |waiting: &str| {
+    Ok(())
+}
+
+/// Who posts a key-ceremony message and at which step: what [`ceremony_step`]'s steps check.
+struct CeremonyPost<'a> {
+    /// The posting unit's trustee index.
+    trustee: u32,
+    /// How many trustees the ceremony has.
+    trustees: usize,
+    /// The posting unit.
+    unit: &'a UnitId,
+    /// The message's step, as refusals name it.
+    step: &'static str,
+    /// The ceremony's parameters for its current attempt.
+    params: TrusteeParams,
+}
+
+impl CeremonyPost<'_> {
+    /// Refused: the step waits for every trustee's `waiting` message.
+    fn out_of_order(&self, waiting: &str) -> DomainError {
         refused(
             "ceremony_order",
-            format!("{step}: waiting for every trustee's {waiting}"),
+            format!("{}: waiting for every trustee's {waiting}", self.step),
         )
-    };
-    let twice = || {
+    }
+
+    /// Refused: the trustee already posted its message of this step.
+    fn twice(&self) -> DomainError {
         refused(
             "ceremony_twice",
-            format!("{unit} already posted its {step}"),
+            format!("{} already posted its {}", self.unit, self.step),
         )
-    };
-    match message {
-        CeremonyMessage::Commit(m) => {
-            check_commitment(m).map_err(crypto)?;
-            if c.commitments.insert(i, m.clone()).is_some() {
-                return Err(twice());
-            }
-        }
-        CeremonyMessage::Reveal(m) => {
-            if c.commitments.len() < n {
-                return Err(out_of_order("commitment"));
-            }
-            check_reveal(&params, i, &c.commitments[&i], m).map_err(crypto)?;
-            if c.reveals.insert(i, m.clone()).is_some() {
-                return Err(twice());
-            }
-            if c.reveals.len() == n {
-                let reveals: Vec<_> = c.reveals.values().cloned().collect();
-                c.keys = Some(KeySet::from_reveals(&params, &reveals).map_err(crypto)?);
-            }
-        }
-        CeremonyMessage::Deal(m) => {
-            if c.reveals.len() < n {
-                return Err(out_of_order("reveal"));
-            }
-            check_sealed_shares(&params, i, m).map_err(crypto)?;
-            if c.dealt.insert(i, m.clone()).is_some() {
-                return Err(twice());
-            }
-        }
-        CeremonyMessage::Confirm(m) => {
-            if c.dealt.len() < n {
-                return Err(out_of_order("sealed shares"));
-            }
-            c.keys
-                .as_ref()
-                .expect("set with the last reveal")
-                .check_confirmation(i, m)
-                .map_err(crypto)?;
-            if c.confirmed.insert(i, m.clone()).is_some() {
-                return Err(twice());
-            }
-            if c.confirmed.len() == n {
-                c.completed_at = Some(index);
-            }
-        }
-        CeremonyMessage::Complain(m) => {
-            if c.dealt.len() < n {
-                return Err(out_of_order("sealed shares"));
-            }
-            if c.confirmed.contains_key(&i) {
-                return Err(refused(
-                    "ceremony_order",
-                    "a trustee that confirmed cannot complain",
-                ));
-            }
-            let j = m.against;
-            if j as usize >= n || j == i {
-                return Err(refused(
-                    "ceremony_complaint",
-                    "the accused must be another trustee",
-                ));
-            }
-            let verdict = judge_complaint(
-                &params,
-                i,
-                &c.commitments[&i],
-                m,
-                &c.commitments[&j],
-                &c.reveals[&j],
-                &c.dealt[&j],
-            )
-            .map_err(crypto)?;
-            let failure = CeremonyFailure {
-                attempt,
-                complainer: unit.clone(),
-                accused: e.members[j as usize].clone(),
-                verdict,
-                index,
-            };
-            let mut failures = std::mem::take(&mut c.failures);
-            failures.push(failure);
-            *c = Ceremony {
-                attempt: attempt + 1,
-                failures,
-                ..Ceremony::default()
-            };
-        }
     }
-    Ok(())
+
+    /// A trustee's commitment, checked and kept.
+    fn commit(&self, c: &mut Ceremony, m: &Commitment) -> Result<(), DomainError> {
+        check_commitment(m).map_err(crypto)?;
+        if c.commitments.insert(self.trustee, m.clone()).is_some() {
+            return Err(self.twice());
+        }
+        Ok(())
+    }
+
+    /// A trustee's reveal, checked against its commitment: the last one makes the key.
+    fn reveal(&self, c: &mut Ceremony, m: &PolynomialReveal) -> Result<(), DomainError> {
+        if c.commitments.len() < self.trustees {
+            return Err(self.out_of_order("commitment"));
+        }
+        let i = self.trustee;
+        check_reveal(&self.params, i, &c.commitments[&i], m).map_err(crypto)?;
+        if c.reveals.insert(i, m.clone()).is_some() {
+            return Err(self.twice());
+        }
+        if c.reveals.len() == self.trustees {
+            let reveals: Vec<_> = c.reveals.values().cloned().collect();
+            c.keys = Some(KeySet::from_reveals(&self.params, &reveals).map_err(crypto)?);
+        }
+        Ok(())
+    }
+
+    /// A trustee's sealed shares, checked and kept once every reveal is in.
+    fn deal(&self, c: &mut Ceremony, m: &SealedShares) -> Result<(), DomainError> {
+        if c.reveals.len() < self.trustees {
+            return Err(self.out_of_order("reveal"));
+        }
+        check_sealed_shares(&self.params, self.trustee, m).map_err(crypto)?;
+        if c.dealt.insert(self.trustee, m.clone()).is_some() {
+            return Err(self.twice());
+        }
+        Ok(())
+    }
+
+    /// A trustee's confirmation of the key: the last one completes the ceremony at `index`.
+    fn confirm(
+        &self,
+        c: &mut Ceremony,
+        m: &KeyConfirmation,
+        index: u64,
+    ) -> Result<(), DomainError> {
+        if c.dealt.len() < self.trustees {
+            return Err(self.out_of_order("sealed shares"));
+        }
+        c.keys
+            .as_ref()
+            .expect("set with the last reveal")
+            .check_confirmation(self.trustee, m)
+            .map_err(crypto)?;
+        if c.confirmed.insert(self.trustee, m.clone()).is_some() {
+            return Err(self.twice());
+        }
+        if c.confirmed.len() == self.trustees {
+            c.completed_at = Some(index);
+        }
+        Ok(())
+    }
+
+    /// A trustee's complaint against another, judged: the attempt fails and the next one starts.
+    fn complain(
+        &self,
+        c: &mut Ceremony,
+        members: &[UnitId],
+        m: &Complaint,
+        attempt: u32,
+        index: u64,
+    ) -> Result<(), DomainError> {
+        let (i, n) = (self.trustee, self.trustees);
+        if c.dealt.len() < n {
+            return Err(self.out_of_order("sealed shares"));
+        }
+        if c.confirmed.contains_key(&i) {
+            return Err(refused(
+                "ceremony_order",
+                "a trustee that confirmed cannot complain",
+            ));
+        }
+        let j = m.against;
+        if j as usize >= n || j == i {
+            return Err(refused(
+                "ceremony_complaint",
+                "the accused must be another trustee",
+            ));
+        }
+        let verdict = judge_complaint(
+            &self.params,
+            i,
+            &c.commitments[&i],
+            m,
+            &c.commitments[&j],
+            &c.reveals[&j],
+            &c.dealt[&j],
+        )
+        .map_err(crypto)?;
+        let failure = CeremonyFailure {
+            attempt,
+            complainer: self.unit.clone(),
+            accused: members[j as usize].clone(),
+            verdict,
+            index,
+        };
+        let mut failures = std::mem::take(&mut c.failures);
+        failures.push(failure);
+        *c = Ceremony {
+            attempt: attempt + 1,
+            failures,
+            ..Ceremony::default()
+        };
+        Ok(())
+    }
 }

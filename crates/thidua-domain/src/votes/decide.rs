@@ -1,224 +1,240 @@
 //! Field checks of vote commands and the events they produce. Authorisation first (so a
 //! refusal tells an outsider nothing), then the fields; whether the events fit the state is
 //! `State::apply_votes`'s business, on the scratch copy `command::decide` applies them to.
+//! [`decide`] dispatches each command to its own function below.
+
+use thidua_ballot::{Ballot, DecryptionShares, VoterKey};
 
 use super::apply::{combine, refused};
-use super::{nominees, outcome, Fraction, VoteCommand, VoteEvent};
+use super::{nominees, outcome, CeremonyMessage, Fraction, PaperCount, VoteCommand, VoteEvent};
 use crate::authz::{authorise, Permission};
 use crate::error::DomainError;
 use crate::event::{Actor, Payload};
+use crate::ids::{ClusterId, ElectionId, UnitId};
 use crate::state::State;
-use crate::text::limits;
+use crate::text::{limits, Text};
 
+/// Checks a vote command and turns it into events, through the command's own function.
 pub(crate) fn decide(
     state: &State,
     actor: &Actor,
     command: VoteCommand,
 ) -> Result<Vec<Payload>, DomainError> {
     use VoteCommand as C;
-    use VoteEvent as V;
-    let manage = |cluster| authorise(state, actor, &Permission::ManageCluster(cluster));
-    let lead = |unit| authorise(state, actor, &Permission::LeadUnit(unit));
     let events = match command {
-        C::RecordStanding {
-            cluster,
-            year,
-            unit,
-            rank,
-            eligible,
-            basis,
-        } => {
-            manage(cluster.clone())?;
-            basis.check("basis", limits::REASON)?;
-            vec![V::StandingRecorded {
-                cluster,
-                year,
-                unit,
-                rank,
-                eligible,
-                basis,
-            }]
-        }
-        C::OpenElection {
-            election,
-            cluster,
-            year,
-            award,
-            title,
-            seats,
-            approval,
-            quorum,
-            trustee_threshold,
-        } => {
-            manage(cluster.clone())?;
-            title.check("title", limits::TITLE)?;
-            secrecy_floor(&quorum, trustee_threshold)?;
-            let members = state.members(&cluster, year)?.to_vec();
-            let candidates = nominees(state, &cluster, year);
-            if candidates.is_empty() {
-                return Err(refused(
-                    "election_candidates",
-                    "no eligible unit for the year: publish the year's results (or record the standings of a year scored outside the system) first",
-                ));
-            }
-            vec![V::ElectionOpened {
-                election,
-                cluster,
-                year,
-                award,
-                title,
-                candidates,
-                seats,
-                approval,
-                quorum,
-                members,
-                trustee_threshold,
-            }]
-        }
+        c @ C::RecordStanding { .. } => record_standing(state, actor, c),
+        c @ C::OpenElection { .. } => open_election(state, actor, c),
         C::PostCeremonyMessage {
             election,
             unit,
             message,
-        } => {
-            lead(unit.clone())?;
-            let attempt = state.election(&election)?.ceremony.attempt;
-            vec![V::CeremonyPosted {
-                election,
-                attempt,
-                unit,
-                message,
-            }]
-        }
+        } => post_ceremony_message(state, actor, election, unit, message),
         C::RegisterVoterKey {
             election,
             unit,
             key,
-        } => {
-            lead(unit.clone())?;
-            vec![V::VoterKeyRegistered {
-                election,
-                unit,
-                key,
-            }]
-        }
+        } => register_voter_key(state, actor, election, unit, key),
         C::CastBallot {
             election,
             round,
             unit,
             ballot,
-        } => {
-            lead(unit.clone())?;
-            vec![V::BallotCast {
-                election,
-                round,
-                unit,
-                ballot,
-            }]
-        }
-        C::CloseRound { election, round } => {
-            manage(state.election(&election)?.cluster.clone())?;
-            vec![V::RoundClosed { election, round }]
-        }
+        } => cast_ballot(state, actor, election, round, unit, ballot),
+        C::CloseRound { election, round } => close_round(state, actor, election, round),
         C::PostDecryptionShares {
             election,
             round,
             unit,
             shares,
-        } => {
-            lead(unit.clone())?;
-            decryption(state, election, round, unit, shares)?
-        }
+        } => post_decryption_shares(state, actor, election, round, unit, shares),
         C::OpenSecondRound {
             election,
             candidates,
-        } => {
-            let e = state.election(&election)?;
-            manage(e.cluster.clone())?;
-            let elected = e
-                .rounds
-                .first()
-                .and_then(|r| outcome(e, r))
-                .map(|o| o.elected.len() as u32)
-                .unwrap_or(0);
-            let seats = e.seats.saturating_sub(elected);
-            vec![V::SecondRoundOpened {
-                election,
-                candidates,
-                seats,
-            }]
-        }
+        } => open_second_round(state, actor, election, candidates),
         C::DecideTie {
             election,
             round,
             unit,
             chosen,
             decision,
-        } => {
-            lead(unit.clone())?;
-            decision.check("decision", limits::DECISION)?;
-            vec![V::TieDecided {
-                election,
-                round,
-                unit,
-                chosen,
-                decision,
-            }]
-        }
+        } => decide_tie(state, actor, election, round, unit, chosen, decision),
         C::RecordPaperCount {
             election,
             round,
             count,
-        } => {
-            manage(state.election(&election)?.cluster.clone())?;
-            for name in &count.counting_team {
-                name.check("counting_team", limits::DISPLAY_NAME)?;
-            }
-            if let Some(note) = &count.note {
-                note.check("note", limits::REASON)?;
-            }
-            vec![V::PaperCountRecorded {
-                election,
-                round,
-                count,
-            }]
-        }
+        } => record_paper_count(state, actor, election, round, count),
         C::ConfirmPaperCount {
             election,
             round,
             unit,
-        } => {
-            lead(unit.clone())?;
-            vec![V::PaperCountConfirmed {
-                election,
-                round,
-                unit,
-            }]
-        }
+        } => confirm_paper_count(state, actor, election, round, unit),
         C::WithdrawPaperCount {
             election,
             round,
             reason,
-        } => {
-            manage(state.election(&election)?.cluster.clone())?;
-            reason.check("reason", limits::REASON)?;
-            vec![V::PaperCountWithdrawn {
-                election,
-                round,
-                reason,
-            }]
-        }
-    };
+        } => withdraw_paper_count(state, actor, election, round, reason),
+    }?;
     Ok(events.into_iter().map(Payload::Vote).collect())
 }
 
-/// A trustee's shares, and the count when they complete the threshold.
-fn decryption(
+/// Refused unless the actor acts as the secretariat of `cluster`.
+fn manage(state: &State, actor: &Actor, cluster: &ClusterId) -> Result<(), DomainError> {
+    authorise(state, actor, &Permission::ManageCluster(cluster.clone()))
+}
+
+/// Refused unless the actor acts as the leader of `unit`.
+fn lead(state: &State, actor: &Actor, unit: &UnitId) -> Result<(), DomainError> {
+    authorise(state, actor, &Permission::LeadUnit(unit.clone()))
+}
+
+/// The secretariat records a unit's standing in its cluster's year, with its basis.
+fn record_standing(
     state: &State,
-    election: crate::ids::ElectionId,
-    round: u32,
-    unit: crate::ids::UnitId,
-    shares: thidua_ballot::DecryptionShares,
+    actor: &Actor,
+    command: VoteCommand,
 ) -> Result<Vec<VoteEvent>, DomainError> {
+    let VoteCommand::RecordStanding {
+        cluster,
+        year,
+        unit,
+        rank,
+        eligible,
+        basis,
+    } = command
+    else {
+        unreachable!()
+    };
+    manage(state, actor, &cluster)?;
+    basis.check("basis", limits::REASON)?;
+    Ok(vec![VoteEvent::StandingRecorded {
+        cluster,
+        year,
+        unit,
+        rank,
+        eligible,
+        basis,
+    }])
+}
+
+/// The secretariat opens an election of the year's nominees, voted on by the year's members.
+fn open_election(
+    state: &State,
+    actor: &Actor,
+    command: VoteCommand,
+) -> Result<Vec<VoteEvent>, DomainError> {
+    let VoteCommand::OpenElection {
+        election,
+        cluster,
+        year,
+        award,
+        title,
+        seats,
+        approval,
+        quorum,
+        trustee_threshold,
+    } = command
+    else {
+        unreachable!()
+    };
+    manage(state, actor, &cluster)?;
+    title.check("title", limits::TITLE)?;
+    secrecy_floor(&quorum, trustee_threshold)?;
+    let members = state.members(&cluster, year)?.to_vec();
+    let candidates = nominees(state, &cluster, year);
+    if candidates.is_empty() {
+        return Err(refused(
+            "election_candidates",
+            "no eligible unit for the year: publish the year's results (or record the standings of a year scored outside the system) first",
+        ));
+    }
+    Ok(vec![VoteEvent::ElectionOpened {
+        election,
+        cluster,
+        year,
+        award,
+        title,
+        candidates,
+        seats,
+        approval,
+        quorum,
+        members,
+        trustee_threshold,
+    }])
+}
+
+/// A leader posts its unit's key-ceremony message, at the ceremony's current attempt.
+fn post_ceremony_message(
+    state: &State,
+    actor: &Actor,
+    election: ElectionId,
+    unit: UnitId,
+    message: CeremonyMessage,
+) -> Result<Vec<VoteEvent>, DomainError> {
+    lead(state, actor, &unit)?;
+    let attempt = state.election(&election)?.ceremony.attempt;
+    Ok(vec![VoteEvent::CeremonyPosted {
+        election,
+        attempt,
+        unit,
+        message,
+    }])
+}
+
+/// A leader registers its unit's voting key.
+fn register_voter_key(
+    state: &State,
+    actor: &Actor,
+    election: ElectionId,
+    unit: UnitId,
+    key: VoterKey,
+) -> Result<Vec<VoteEvent>, DomainError> {
+    lead(state, actor, &unit)?;
+    Ok(vec![VoteEvent::VoterKeyRegistered {
+        election,
+        unit,
+        key,
+    }])
+}
+
+/// A leader casts its unit's ballot in a round.
+fn cast_ballot(
+    state: &State,
+    actor: &Actor,
+    election: ElectionId,
+    round: u32,
+    unit: UnitId,
+    ballot: Box<Ballot>,
+) -> Result<Vec<VoteEvent>, DomainError> {
+    lead(state, actor, &unit)?;
+    Ok(vec![VoteEvent::BallotCast {
+        election,
+        round,
+        unit,
+        ballot,
+    }])
+}
+
+/// The secretariat closes a round.
+fn close_round(
+    state: &State,
+    actor: &Actor,
+    election: ElectionId,
+    round: u32,
+) -> Result<Vec<VoteEvent>, DomainError> {
+    manage(state, actor, &state.election(&election)?.cluster)?;
+    Ok(vec![VoteEvent::RoundClosed { election, round }])
+}
+
+/// A leader posts its unit's decryption shares, and the count when they complete the threshold.
+fn post_decryption_shares(
+    state: &State,
+    actor: &Actor,
+    election: ElectionId,
+    round: u32,
+    unit: UnitId,
+    shares: DecryptionShares,
+) -> Result<Vec<VoteEvent>, DomainError> {
+    lead(state, actor, &unit)?;
     let posted = VoteEvent::DecryptionPosted {
         election: election.clone(),
         round,
@@ -244,6 +260,105 @@ fn decryption(
         });
     }
     Ok(events)
+}
+
+/// The secretariat opens round 2 for the seats round 1 left.
+fn open_second_round(
+    state: &State,
+    actor: &Actor,
+    election: ElectionId,
+    candidates: Vec<UnitId>,
+) -> Result<Vec<VoteEvent>, DomainError> {
+    let e = state.election(&election)?;
+    manage(state, actor, &e.cluster)?;
+    let elected = e
+        .rounds
+        .first()
+        .and_then(|r| outcome(e, r))
+        .map(|o| o.elected.len() as u32)
+        .unwrap_or(0);
+    let seats = e.seats.saturating_sub(elected);
+    Ok(vec![VoteEvent::SecondRoundOpened {
+        election,
+        candidates,
+        seats,
+    }])
+}
+
+/// A leader records its unit's decision of a tie at the cut-off (`apply` checks the position).
+fn decide_tie(
+    state: &State,
+    actor: &Actor,
+    election: ElectionId,
+    round: u32,
+    unit: UnitId,
+    chosen: Vec<UnitId>,
+    decision: Text,
+) -> Result<Vec<VoteEvent>, DomainError> {
+    lead(state, actor, &unit)?;
+    decision.check("decision", limits::DECISION)?;
+    Ok(vec![VoteEvent::TieDecided {
+        election,
+        round,
+        unit,
+        chosen,
+        decision,
+    }])
+}
+
+/// The secretariat records a round's paper count, with its counting team's names and a note.
+fn record_paper_count(
+    state: &State,
+    actor: &Actor,
+    election: ElectionId,
+    round: u32,
+    count: PaperCount,
+) -> Result<Vec<VoteEvent>, DomainError> {
+    manage(state, actor, &state.election(&election)?.cluster)?;
+    for name in &count.counting_team {
+        name.check("counting_team", limits::DISPLAY_NAME)?;
+    }
+    if let Some(note) = &count.note {
+        note.check("note", limits::REASON)?;
+    }
+    Ok(vec![VoteEvent::PaperCountRecorded {
+        election,
+        round,
+        count,
+    }])
+}
+
+/// A leader confirms a round's paper count for its unit.
+fn confirm_paper_count(
+    state: &State,
+    actor: &Actor,
+    election: ElectionId,
+    round: u32,
+    unit: UnitId,
+) -> Result<Vec<VoteEvent>, DomainError> {
+    lead(state, actor, &unit)?;
+    Ok(vec![VoteEvent::PaperCountConfirmed {
+        election,
+        round,
+        unit,
+    }])
+}
+
+/// The secretariat withdraws a round's unconfirmed paper count, with its reason.
+fn withdraw_paper_count(
+    state: &State,
+    actor: &Actor,
+    election: ElectionId,
+    round: u32,
+    reason: Text,
+) -> Result<Vec<VoteEvent>, DomainError> {
+    manage(state, actor, &state.election(&election)?.cluster)?;
+    reason.check("reason", limits::REASON)?;
+    Ok(vec![VoteEvent::PaperCountWithdrawn {
+        election,
+        round,
+        reason,
+    }])
 }
 
 /// What a new election may not go below, or the ballot would not be secret: at least two
