@@ -11,12 +11,13 @@ use crate::calendar::validate_calendar;
 use crate::command::Command;
 use crate::error::DomainError;
 use crate::event::{Actor, Payload};
-use crate::ids::UnitId;
+use crate::ids::{ClusterId, MovementId, UnitId, UserId};
 use crate::model::{
-    Cluster, Leadership, LeadershipPosition, LineageChange, LineageKind, Movement, Role, Unit, User,
+    Cluster, Leadership, LeadershipMethod, LeadershipPosition, LineageChange, LineageKind,
+    Movement, ReportingWindow, Role, Unit, UnitKind, User,
 };
 use crate::state::{ClusterState, State};
-use crate::text::limits;
+use crate::text::{limits, Text};
 
 /// First and last day of a reporting year (15/12 of the previous year – 14/12).
 pub fn year_bounds(year: i32) -> (NaiveDate, NaiveDate) {
@@ -61,21 +62,13 @@ pub(crate) fn decide(
 ) -> Result<Vec<Payload>, DomainError> {
     use Command as C;
     // Rules that read the state are asked only of an actor holding the role, so that nobody
-    // learns about the state from a refusal.
-    let may = |needed: Permission| authorise(state, actor, &needed);
+    // learns about the state from a refusal: each such command is authorised before them.
     let payload = match command {
         C::RegisterUser {
             user,
             display_name,
             demo,
-        } => {
-            display_name.check("display_name", limits::DISPLAY_NAME)?;
-            Payload::UserRegistered {
-                user,
-                display_name,
-                demo,
-            }
-        }
+        } => register_user(user, display_name, demo)?,
         C::GrantRole { user, role } => Payload::RoleGranted { user, role },
         C::RevokeRole { user, role } => Payload::RoleRevoked { user, role },
         C::CreateUnit {
@@ -85,66 +78,30 @@ pub(crate) fn decide(
             kind,
             parent,
             established,
-        } => {
-            name.check("name", limits::NAME)?;
-            short_code.check("short_code", limits::SHORT_CODE)?;
-            validate_date("established", established)?;
-            may(Permission::Administer)?;
-            names_free(state, None, parent.as_ref(), &name, &short_code)?;
-            Payload::UnitCreated {
-                unit,
-                name,
-                short_code,
-                kind,
-                parent,
-                established,
-            }
-        }
+        } => create_unit(
+            state,
+            actor,
+            unit,
+            name,
+            short_code,
+            kind,
+            parent,
+            established,
+        )?,
         C::RenameUnit {
             unit,
             name,
             short_code,
             effective,
             decision,
-        } => {
-            name.check("name", limits::NAME)?;
-            short_code.check("short_code", limits::SHORT_CODE)?;
-            decision.check("decision", limits::DECISION)?;
-            validate_date("effective", effective)?;
-            may(Permission::Administer)?;
-            let parent = state.unit(&unit)?.parent.clone();
-            names_free(state, Some(&unit), parent.as_ref(), &name, &short_code)?;
-            Payload::UnitRenamed {
-                unit,
-                name,
-                short_code,
-                effective,
-                decision,
-            }
-        }
-        C::RecordLineage { change } => {
-            change.decision.check("decision", limits::DECISION)?;
-            validate_date("effective", change.effective)?;
-            Payload::LineageRecorded(change)
-        }
-        C::CreateCluster { cluster, name } => {
-            name.check("name", limits::NAME)?;
-            Payload::ClusterCreated { cluster, name }
-        }
+        } => rename_unit(state, actor, unit, name, short_code, effective, decision)?,
+        C::RecordLineage { change } => record_lineage(change)?,
+        C::CreateCluster { cluster, name } => create_cluster(cluster, name)?,
         C::SetClusterYear {
             cluster,
             year,
             members,
-        } => {
-            validate_year(year)?;
-            may(Permission::ManageCluster(cluster.clone()))?;
-            members_last_the_year(state, year, &members)?;
-            Payload::ClusterYearSet {
-                cluster,
-                year,
-                members,
-            }
-        }
+        } => set_cluster_year(state, actor, cluster, year, members)?,
         C::SetClusterLeadership {
             cluster,
             year,
@@ -152,17 +109,7 @@ pub(crate) fn decide(
             unit,
             method,
             decision,
-        } => {
-            decision.check("decision", limits::DECISION)?;
-            Payload::ClusterLeadershipSet {
-                cluster,
-                year,
-                position,
-                unit,
-                method,
-                decision,
-            }
-        }
+        } => set_cluster_leadership(cluster, year, position, unit, method, decision)?,
         C::CreateMovement {
             movement,
             name,
@@ -170,32 +117,156 @@ pub(crate) fn decide(
             plan_ref,
             slogan,
             calendar,
-        } => {
-            name.check("name", limits::NAME)?;
-            plan_ref.check("plan_ref", limits::PLAN_REF)?;
-            if let Some(s) = &slogan {
-                s.check("slogan", limits::SLOGAN)?;
-            }
-            validate_year(year)?;
-            for window in &calendar {
-                window.name.check("window", limits::WINDOW_NAME)?;
-            }
-            validate_calendar(year, &calendar)?;
-            for w in &calendar {
-                w.name.check("calendar", limits::WINDOW_NAME)?;
-            }
-            Payload::MovementCreated {
-                movement,
-                name,
-                year,
-                plan_ref,
-                slogan,
-                calendar,
-            }
-        }
+        } => create_movement(movement, name, year, plan_ref, slogan, calendar)?,
         other => unreachable!("not an organisation command: {other:?}"),
     };
     Ok(vec![payload])
+}
+
+/// Registers a user: a display name within its limit.
+fn register_user(user: UserId, display_name: Text, demo: bool) -> Result<Payload, DomainError> {
+    display_name.check("display_name", limits::DISPLAY_NAME)?;
+    Ok(Payload::UserRegistered {
+        user,
+        display_name,
+        demo,
+    })
+}
+
+/// Creates a unit: its fields, then (an administrator) a name and short code free among siblings.
+#[allow(clippy::too_many_arguments)]
+fn create_unit(
+    state: &State,
+    actor: &Actor,
+    unit: UnitId,
+    name: Text,
+    short_code: Text,
+    kind: UnitKind,
+    parent: Option<UnitId>,
+    established: NaiveDate,
+) -> Result<Payload, DomainError> {
+    name.check("name", limits::NAME)?;
+    short_code.check("short_code", limits::SHORT_CODE)?;
+    validate_date("established", established)?;
+    authorise(state, actor, &Permission::Administer)?;
+    names_free(state, None, parent.as_ref(), &name, &short_code)?;
+    Ok(Payload::UnitCreated {
+        unit,
+        name,
+        short_code,
+        kind,
+        parent,
+        established,
+    })
+}
+
+/// Renames a unit: its fields, then (an administrator) a name and short code free among siblings.
+fn rename_unit(
+    state: &State,
+    actor: &Actor,
+    unit: UnitId,
+    name: Text,
+    short_code: Text,
+    effective: NaiveDate,
+    decision: Text,
+) -> Result<Payload, DomainError> {
+    name.check("name", limits::NAME)?;
+    short_code.check("short_code", limits::SHORT_CODE)?;
+    decision.check("decision", limits::DECISION)?;
+    validate_date("effective", effective)?;
+    authorise(state, actor, &Permission::Administer)?;
+    let parent = state.unit(&unit)?.parent.clone();
+    names_free(state, Some(&unit), parent.as_ref(), &name, &short_code)?;
+    Ok(Payload::UnitRenamed {
+        unit,
+        name,
+        short_code,
+        effective,
+        decision,
+    })
+}
+
+/// Records a merger or split: its decision within its limit and a plausible date.
+fn record_lineage(change: LineageChange) -> Result<Payload, DomainError> {
+    change.decision.check("decision", limits::DECISION)?;
+    validate_date("effective", change.effective)?;
+    Ok(Payload::LineageRecorded(change))
+}
+
+/// Creates a cluster: a name within its limit.
+fn create_cluster(cluster: ClusterId, name: Text) -> Result<Payload, DomainError> {
+    name.check("name", limits::NAME)?;
+    Ok(Payload::ClusterCreated { cluster, name })
+}
+
+/// Sets a cluster's members for a year: a planned year, then (its manager) members lasting it.
+fn set_cluster_year(
+    state: &State,
+    actor: &Actor,
+    cluster: ClusterId,
+    year: i32,
+    members: Vec<UnitId>,
+) -> Result<Payload, DomainError> {
+    validate_year(year)?;
+    authorise(state, actor, &Permission::ManageCluster(cluster.clone()))?;
+    members_last_the_year(state, year, &members)?;
+    Ok(Payload::ClusterYearSet {
+        cluster,
+        year,
+        members,
+    })
+}
+
+/// Sets a cluster's head or deputy for a year: a decision within its limit.
+fn set_cluster_leadership(
+    cluster: ClusterId,
+    year: i32,
+    position: LeadershipPosition,
+    unit: UnitId,
+    method: LeadershipMethod,
+    decision: Text,
+) -> Result<Payload, DomainError> {
+    decision.check("decision", limits::DECISION)?;
+    Ok(Payload::ClusterLeadershipSet {
+        cluster,
+        year,
+        position,
+        unit,
+        method,
+        decision,
+    })
+}
+
+/// Creates a movement: its texts within their limits, a planned year, a valid calendar.
+fn create_movement(
+    movement: MovementId,
+    name: Text,
+    year: i32,
+    plan_ref: Text,
+    slogan: Option<Text>,
+    calendar: Vec<ReportingWindow>,
+) -> Result<Payload, DomainError> {
+    name.check("name", limits::NAME)?;
+    plan_ref.check("plan_ref", limits::PLAN_REF)?;
+    if let Some(s) = &slogan {
+        s.check("slogan", limits::SLOGAN)?;
+    }
+    validate_year(year)?;
+    for window in &calendar {
+        window.name.check("window", limits::WINDOW_NAME)?;
+    }
+    validate_calendar(year, &calendar)?;
+    for w in &calendar {
+        w.name.check("calendar", limits::WINDOW_NAME)?;
+    }
+    Ok(Payload::MovementCreated {
+        movement,
+        name,
+        year,
+        plan_ref,
+        slogan,
+        calendar,
+    })
 }
 
 /// Units under the same parent carry different names and short codes (compared without regard
@@ -284,51 +355,9 @@ impl State {
                 user,
                 display_name,
                 demo,
-            } => {
-                if self.users.contains_key(user) {
-                    return Err(DomainError::UserExists(user.to_string()));
-                }
-                self.users.insert(
-                    user.clone(),
-                    User {
-                        id: user.clone(),
-                        display_name: display_name.clone(),
-                        demo: *demo,
-                        roles: Vec::new(),
-                        roles_held: Vec::new(),
-                    },
-                );
-            }
-            P::RoleGranted { user, role } => {
-                let held = self.user(user)?.roles.contains(role);
-                self.role_scope_must_exist(role)?;
-                if held {
-                    return Err(DomainError::RoleAlreadyGranted {
-                        user: user.to_string(),
-                        role: role.to_string(),
-                    });
-                }
-                let u = self.users.get_mut(user).expect("checked above");
-                u.roles.push(role.clone());
-                u.roles.sort();
-                if !u.roles_held.contains(role) {
-                    u.roles_held.push(role.clone());
-                    u.roles_held.sort();
-                }
-            }
-            P::RoleRevoked { user, role } => {
-                if !self.user(user)?.roles.contains(role) {
-                    return Err(DomainError::RoleNotGranted {
-                        user: user.to_string(),
-                        role: role.to_string(),
-                    });
-                }
-                if *role == Role::Admin && self.administrators().count() == 1 {
-                    return Err(DomainError::LastAdmin);
-                }
-                let u = self.users.get_mut(user).expect("checked above");
-                u.roles.retain(|r| r != role);
-            }
+            } => self.apply_user_registered(user, display_name, *demo),
+            P::RoleGranted { user, role } => self.apply_role_granted(user, role),
+            P::RoleRevoked { user, role } => self.apply_role_revoked(user, role),
             P::UnitCreated {
                 unit,
                 name,
@@ -336,91 +365,21 @@ impl State {
                 kind,
                 parent,
                 established,
-            } => {
-                if self.units.contains_key(unit) {
-                    return Err(DomainError::UnitExists(unit.to_string()));
-                }
-                if let Some(p) = parent {
-                    if p == unit {
-                        return Err(DomainError::ParentCycle(p.to_string()));
-                    }
-                    self.unit(p)?;
-                }
-                self.units.insert(
-                    unit.clone(),
-                    Unit {
-                        id: unit.clone(),
-                        name: name.clone(),
-                        short_code: short_code.clone(),
-                        kind: *kind,
-                        parent: parent.clone(),
-                        established: *established,
-                        dissolved: None,
-                        former_names: Vec::new(),
-                    },
-                );
-            }
+            } => self.apply_unit_created(unit, name, short_code, *kind, parent, *established),
             P::UnitRenamed {
                 unit,
                 name,
                 short_code,
                 effective,
                 ..
-            } => {
-                let u = self.unit(unit)?;
-                if *effective <= u.established {
-                    return Err(DomainError::LineageBeforeEstablished {
-                        unit: unit.to_string(),
-                        date: effective.to_string(),
-                    });
-                }
-                if !u.active_on(*effective) {
-                    return Err(DomainError::UnitNotActive {
-                        unit: unit.to_string(),
-                        date: effective.to_string(),
-                    });
-                }
-                let u = self.units.get_mut(unit).expect("checked above");
-                let old_name = std::mem::replace(&mut u.name, name.clone());
-                let old_code = std::mem::replace(&mut u.short_code, short_code.clone());
-                u.former_names.push((old_name, old_code, *effective));
-            }
-            P::LineageRecorded(change) => {
-                self.check_lineage(change)?;
-                for p in &change.predecessors {
-                    if !change.successors.contains(p) {
-                        let u = self.units.get_mut(p).expect("checked above");
-                        u.dissolved = Some(change.effective);
-                    }
-                }
-                self.lineage.push_back(change.clone());
-            }
-            P::ClusterCreated { cluster, name } => {
-                if self.clusters.contains_key(cluster) {
-                    return Err(DomainError::ClusterExists(cluster.to_string()));
-                }
-                self.clusters.insert(
-                    cluster.clone(),
-                    ClusterState {
-                        cluster: Cluster {
-                            id: cluster.clone(),
-                            name: name.clone(),
-                        },
-                        years: Default::default(),
-                    },
-                );
-            }
+            } => self.apply_unit_renamed(unit, name, short_code, *effective),
+            P::LineageRecorded(change) => self.apply_lineage_recorded(change),
+            P::ClusterCreated { cluster, name } => self.apply_cluster_created(cluster, name),
             P::ClusterYearSet {
                 cluster,
                 year,
                 members,
-            } => {
-                self.cluster(cluster)?;
-                self.check_members(cluster.as_str(), *year, members)?;
-                self.check_membership_open(cluster, *year, members)?;
-                let c = self.clusters.get_mut(cluster).expect("checked above");
-                c.years.entry(*year).or_default().members = members.clone();
-            }
+            } => self.apply_cluster_year_set(cluster, *year, members),
             P::ClusterLeadershipSet {
                 cluster,
                 year,
@@ -428,29 +387,8 @@ impl State {
                 unit,
                 method,
                 decision,
-            } => {
-                self.check_leadership(cluster, *year, *position, unit)?;
-                if self.year_locked(cluster, *year) {
-                    return Err(DomainError::LeadershipLocked {
-                        cluster: cluster.to_string(),
-                        year: *year,
-                    });
-                }
-                if *method == crate::model::LeadershipMethod::Elected {
-                    crate::votes::check_elected_leader(self, cluster, *year, *position, unit)?;
-                }
-                let c = self.clusters.get_mut(cluster).expect("checked above");
-                let entry = c.years.entry(*year).or_default();
-                let leadership = Some(Leadership {
-                    unit: unit.clone(),
-                    method: *method,
-                    decision: decision.clone(),
-                });
-                match position {
-                    LeadershipPosition::Head => entry.head = leadership,
-                    LeadershipPosition::Deputy => entry.deputy = leadership,
-                }
-            }
+            } => self
+                .apply_cluster_leadership_set(cluster, *year, *position, unit, *method, decision),
             P::MovementCreated {
                 movement,
                 name,
@@ -458,24 +396,241 @@ impl State {
                 plan_ref,
                 slogan,
                 calendar,
-            } => {
-                if self.movements.contains_key(movement) {
-                    return Err(DomainError::MovementExists(movement.to_string()));
-                }
-                self.movements.insert(
-                    movement.clone(),
-                    Movement {
-                        id: movement.clone(),
-                        name: name.clone(),
-                        year: *year,
-                        plan_ref: plan_ref.clone(),
-                        slogan: slogan.clone(),
-                        calendar: calendar.clone(),
-                    },
-                );
-            }
+            } => self.apply_movement_created(movement, name, *year, plan_ref, slogan, calendar),
             other => unreachable!("not an organisation event: {}", other.kind()),
         }
+    }
+
+    /// A new user, without roles; an existing user id is refused.
+    fn apply_user_registered(
+        &mut self,
+        user: &UserId,
+        display_name: &Text,
+        demo: bool,
+    ) -> Result<(), DomainError> {
+        if self.users.contains_key(user) {
+            return Err(DomainError::UserExists(user.to_string()));
+        }
+        self.users.insert(
+            user.clone(),
+            User {
+                id: user.clone(),
+                display_name: display_name.clone(),
+                demo,
+                roles: Vec::new(),
+                roles_held: Vec::new(),
+            },
+        );
+        Ok(())
+    }
+
+    /// A role granted to a user: its scope must exist and the role not be held already.
+    fn apply_role_granted(&mut self, user: &UserId, role: &Role) -> Result<(), DomainError> {
+        let held = self.user(user)?.roles.contains(role);
+        self.role_scope_must_exist(role)?;
+        if held {
+            return Err(DomainError::RoleAlreadyGranted {
+                user: user.to_string(),
+                role: role.to_string(),
+            });
+        }
+        let u = self.users.get_mut(user).expect("checked above");
+        u.roles.push(role.clone());
+        u.roles.sort();
+        if !u.roles_held.contains(role) {
+            u.roles_held.push(role.clone());
+            u.roles_held.sort();
+        }
+        Ok(())
+    }
+
+    /// A role revoked from a user who holds it; the last administrator keeps theirs.
+    fn apply_role_revoked(&mut self, user: &UserId, role: &Role) -> Result<(), DomainError> {
+        if !self.user(user)?.roles.contains(role) {
+            return Err(DomainError::RoleNotGranted {
+                user: user.to_string(),
+                role: role.to_string(),
+            });
+        }
+        if *role == Role::Admin && self.administrators().count() == 1 {
+            return Err(DomainError::LastAdmin);
+        }
+        let u = self.users.get_mut(user).expect("checked above");
+        u.roles.retain(|r| r != role);
+        Ok(())
+    }
+
+    /// A new unit: a new id, under an existing parent other than itself.
+    fn apply_unit_created(
+        &mut self,
+        unit: &UnitId,
+        name: &Text,
+        short_code: &Text,
+        kind: UnitKind,
+        parent: &Option<UnitId>,
+        established: NaiveDate,
+    ) -> Result<(), DomainError> {
+        if self.units.contains_key(unit) {
+            return Err(DomainError::UnitExists(unit.to_string()));
+        }
+        if let Some(p) = parent {
+            if p == unit {
+                return Err(DomainError::ParentCycle(p.to_string()));
+            }
+            self.unit(p)?;
+        }
+        self.units.insert(
+            unit.clone(),
+            Unit {
+                id: unit.clone(),
+                name: name.clone(),
+                short_code: short_code.clone(),
+                kind,
+                parent: parent.clone(),
+                established,
+                dissolved: None,
+                former_names: Vec::new(),
+            },
+        );
+        Ok(())
+    }
+
+    /// A unit renamed on a day it is active, after its founding; the old names are kept.
+    fn apply_unit_renamed(
+        &mut self,
+        unit: &UnitId,
+        name: &Text,
+        short_code: &Text,
+        effective: NaiveDate,
+    ) -> Result<(), DomainError> {
+        let u = self.unit(unit)?;
+        if effective <= u.established {
+            return Err(DomainError::LineageBeforeEstablished {
+                unit: unit.to_string(),
+                date: effective.to_string(),
+            });
+        }
+        if !u.active_on(effective) {
+            return Err(DomainError::UnitNotActive {
+                unit: unit.to_string(),
+                date: effective.to_string(),
+            });
+        }
+        let u = self.units.get_mut(unit).expect("checked above");
+        let old_name = std::mem::replace(&mut u.name, name.clone());
+        let old_code = std::mem::replace(&mut u.short_code, short_code.clone());
+        u.former_names.push((old_name, old_code, effective));
+        Ok(())
+    }
+
+    /// A merger or split: predecessors that do not continue are dissolved on its date.
+    fn apply_lineage_recorded(&mut self, change: &LineageChange) -> Result<(), DomainError> {
+        self.check_lineage(change)?;
+        for p in &change.predecessors {
+            if !change.successors.contains(p) {
+                let u = self.units.get_mut(p).expect("checked above");
+                u.dissolved = Some(change.effective);
+            }
+        }
+        self.lineage.push_back(change.clone());
+        Ok(())
+    }
+
+    /// A new cluster, without years; an existing cluster id is refused.
+    fn apply_cluster_created(
+        &mut self,
+        cluster: &ClusterId,
+        name: &Text,
+    ) -> Result<(), DomainError> {
+        if self.clusters.contains_key(cluster) {
+            return Err(DomainError::ClusterExists(cluster.to_string()));
+        }
+        self.clusters.insert(
+            cluster.clone(),
+            ClusterState {
+                cluster: Cluster {
+                    id: cluster.clone(),
+                    name: name.clone(),
+                },
+                years: Default::default(),
+            },
+        );
+        Ok(())
+    }
+
+    /// A cluster's members for a year: valid members, unchanged once a covenant fixes them.
+    fn apply_cluster_year_set(
+        &mut self,
+        cluster: &ClusterId,
+        year: i32,
+        members: &[UnitId],
+    ) -> Result<(), DomainError> {
+        self.cluster(cluster)?;
+        self.check_members(cluster.as_str(), year, members)?;
+        self.check_membership_open(cluster, year, members)?;
+        let c = self.clusters.get_mut(cluster).expect("checked above");
+        c.years.entry(year).or_default().members = members.to_vec();
+        Ok(())
+    }
+
+    /// A cluster's head or deputy for a year: a member, not the other one, the year not locked.
+    fn apply_cluster_leadership_set(
+        &mut self,
+        cluster: &ClusterId,
+        year: i32,
+        position: LeadershipPosition,
+        unit: &UnitId,
+        method: LeadershipMethod,
+        decision: &Text,
+    ) -> Result<(), DomainError> {
+        self.check_leadership(cluster, year, position, unit)?;
+        if self.year_locked(cluster, year) {
+            return Err(DomainError::LeadershipLocked {
+                cluster: cluster.to_string(),
+                year,
+            });
+        }
+        if method == LeadershipMethod::Elected {
+            crate::votes::check_elected_leader(self, cluster, year, position, unit)?;
+        }
+        let c = self.clusters.get_mut(cluster).expect("checked above");
+        let entry = c.years.entry(year).or_default();
+        let leadership = Some(Leadership {
+            unit: unit.clone(),
+            method,
+            decision: decision.clone(),
+        });
+        match position {
+            LeadershipPosition::Head => entry.head = leadership,
+            LeadershipPosition::Deputy => entry.deputy = leadership,
+        }
+        Ok(())
+    }
+
+    /// A new movement with its calendar; an existing movement id is refused.
+    fn apply_movement_created(
+        &mut self,
+        movement: &MovementId,
+        name: &Text,
+        year: i32,
+        plan_ref: &Text,
+        slogan: &Option<Text>,
+        calendar: &[ReportingWindow],
+    ) -> Result<(), DomainError> {
+        if self.movements.contains_key(movement) {
+            return Err(DomainError::MovementExists(movement.to_string()));
+        }
+        self.movements.insert(
+            movement.clone(),
+            Movement {
+                id: movement.clone(),
+                name: name.clone(),
+                year,
+                plan_ref: plan_ref.clone(),
+                slogan: slogan.clone(),
+                calendar: calendar.to_vec(),
+            },
+        );
         Ok(())
     }
 

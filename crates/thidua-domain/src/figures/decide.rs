@@ -1,0 +1,360 @@
+//! Field checks of figures commands and the events they produce. Each command is authorised
+//! first (the secretariat's once its covenant's cluster is known), then its fields are checked
+//! (values the form accepts, comments within limits, completeness and validation rules at
+//! submission). Whether the events fit the report's state machine is checked when they are
+//! applied (`State::apply_figures`, in `apply`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+
+use super::{
+    failed_rules, rules, Cell, FigureMap, FigureValue, Form, HistoricalReport, Report,
+    ReportStatus, Severity, ValidationRule,
+};
+use crate::authz::{authorise, Permission};
+use crate::command::Command;
+use crate::error::DomainError;
+use crate::event::{Actor, Payload};
+use crate::ids::{CovenantId, UnitId};
+use crate::state::State;
+use crate::text::{limits, Text};
+
+/// Checks the fields of a figures command and turns it into its events.
+pub(crate) fn decide(
+    state: &State,
+    actor: &Actor,
+    command: Command,
+) -> Result<Vec<Payload>, DomainError> {
+    use Command as C;
+    match command {
+        C::SaveFigures {
+            covenant,
+            unit,
+            window,
+            values,
+            comments,
+        } => save_figures(state, actor, covenant, unit, window, values, comments),
+        C::SubmitFigures {
+            covenant,
+            unit,
+            window,
+            revision,
+        } => submit_figures(state, actor, covenant, unit, window, revision),
+        C::ApproveFigures {
+            covenant,
+            unit,
+            window,
+            revision,
+        } => approve_figures(state, actor, covenant, unit, window, revision),
+        C::ReopenFigures {
+            covenant,
+            unit,
+            window,
+            reason,
+        } => reopen_figures(state, actor, covenant, unit, window, reason),
+        C::SetFiguresDeadline {
+            covenant,
+            window,
+            deadline,
+        } => set_figures_deadline(state, actor, covenant, window, deadline),
+        C::SetFiguresRules { covenant, rules } => set_figures_rules(state, actor, covenant, rules),
+        C::ImportHistoricalFigures {
+            covenant,
+            file_name,
+            sha256,
+            reports,
+        } => import_historical_figures(state, actor, covenant, file_name, sha256, reports),
+        other => unreachable!("not a figures command: {other:?}"),
+    }
+}
+
+/// Authorises managing the cluster of `covenant` (an unknown covenant is refused first).
+fn manage_covenant_cluster(
+    state: &State,
+    actor: &Actor,
+    covenant: &CovenantId,
+) -> Result<(), DomainError> {
+    let cluster = state.covenant(covenant)?.cluster.clone();
+    authorise(state, actor, &Permission::ManageCluster(cluster))
+}
+
+/// Saves a unit's report (its officer): a reported window, figures the form accepts.
+fn save_figures(
+    state: &State,
+    actor: &Actor,
+    covenant: CovenantId,
+    unit: UnitId,
+    window: String,
+    values: FigureMap,
+    comments: BTreeMap<String, Text>,
+) -> Result<Vec<Payload>, DomainError> {
+    authorise(state, actor, &Permission::ReportFigures(unit.clone()))?;
+    state.reported_window(&covenant, &window)?;
+    let form = state.reporting_form(&covenant)?;
+    check_values(&form, &values, &comments)?;
+    let year = state.covenant(&covenant)?.year;
+    let revision = state
+        .figures
+        .report(&unit, year, &window)
+        .map_or(1, |r| r.revision + 1);
+    Ok(vec![Payload::FiguresSaved {
+        covenant,
+        unit,
+        window,
+        revision,
+        values,
+        comments,
+    }])
+}
+
+/// Submits a unit's report (its officer): complete, and within the validation rules.
+fn submit_figures(
+    state: &State,
+    actor: &Actor,
+    covenant: CovenantId,
+    unit: UnitId,
+    window: String,
+    revision: u32,
+) -> Result<Vec<Payload>, DomainError> {
+    authorise(state, actor, &Permission::ReportFigures(unit.clone()))?;
+    let year = state.covenant(&covenant)?.year;
+    if let Some(r) = state.figures.report(&unit, year, &window) {
+        if r.revision == revision
+            && matches!(r.status, ReportStatus::Draft | ReportStatus::Reopened)
+        {
+            check_submission(state, &covenant, r)?;
+        }
+    }
+    Ok(vec![Payload::FiguresSubmitted {
+        covenant,
+        unit,
+        window,
+        revision,
+    }])
+}
+
+/// Approves a unit's report (its leader).
+fn approve_figures(
+    state: &State,
+    actor: &Actor,
+    covenant: CovenantId,
+    unit: UnitId,
+    window: String,
+    revision: u32,
+) -> Result<Vec<Payload>, DomainError> {
+    authorise(state, actor, &Permission::LeadUnit(unit.clone()))?;
+    Ok(vec![Payload::FiguresApproved {
+        covenant,
+        unit,
+        window,
+        revision,
+    }])
+}
+
+/// Reopens a unit's report (its leader), with a reason.
+fn reopen_figures(
+    state: &State,
+    actor: &Actor,
+    covenant: CovenantId,
+    unit: UnitId,
+    window: String,
+    reason: Text,
+) -> Result<Vec<Payload>, DomainError> {
+    authorise(state, actor, &Permission::LeadUnit(unit.clone()))?;
+    reason.check("reason", limits::REASON)?;
+    Ok(vec![Payload::FiguresReopened {
+        covenant,
+        unit,
+        window,
+        reason,
+    }])
+}
+
+/// Moves a reported window's deadline (the secretariat).
+fn set_figures_deadline(
+    state: &State,
+    actor: &Actor,
+    covenant: CovenantId,
+    window: String,
+    deadline: NaiveDate,
+) -> Result<Vec<Payload>, DomainError> {
+    manage_covenant_cluster(state, actor, &covenant)?;
+    state.reported_window(&covenant, &window)?;
+    Ok(vec![Payload::FiguresDeadlineSet {
+        covenant,
+        window,
+        deadline,
+    }])
+}
+
+/// Declares a covenant's validation rules (the secretariat), compiled against its form.
+fn set_figures_rules(
+    state: &State,
+    actor: &Actor,
+    covenant: CovenantId,
+    rules: Vec<ValidationRule>,
+) -> Result<Vec<Payload>, DomainError> {
+    manage_covenant_cluster(state, actor, &covenant)?;
+    let form = state.reporting_form(&covenant)?;
+    validate_rules(&form, &rules)?;
+    Ok(vec![Payload::FiguresRulesSet { covenant, rules }])
+}
+
+/// Imports approved figures of earlier years (the secretariat): the record, then each report.
+fn import_historical_figures(
+    state: &State,
+    actor: &Actor,
+    covenant: CovenantId,
+    file_name: Text,
+    sha256: String,
+    reports: Vec<HistoricalReport>,
+) -> Result<Vec<Payload>, DomainError> {
+    manage_covenant_cluster(state, actor, &covenant)?;
+    file_name.check("file_name", limits::TITLE)?;
+    if sha256.len() != 64
+        || !sha256
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    {
+        return Err(DomainError::InvalidValue {
+            field: "sha256",
+            reason: "64 lowercase hex digits".into(),
+        });
+    }
+    if reports.is_empty() {
+        return Err(DomainError::InvalidValue {
+            field: "reports",
+            reason: "the import holds no figures".into(),
+        });
+    }
+    let form = state.reporting_form(&covenant)?;
+    let mut seen = BTreeSet::new();
+    for r in &reports {
+        state.reported_window(&covenant, &r.window)?;
+        check_values(&form, &r.values, &BTreeMap::new())?;
+        if !seen.insert((&r.unit, r.year, &r.window)) {
+            return Err(DomainError::FiguresExist {
+                unit: r.unit.to_string(),
+                window: format!("{}-{}", r.year, r.window),
+            });
+        }
+    }
+    let import = state.size;
+    let mut out = Vec::with_capacity(reports.len() + 1);
+    out.push(Payload::HistoricalImportRecorded {
+        covenant: covenant.clone(),
+        file_name,
+        sha256,
+        reports: reports.len() as u32,
+    });
+    out.extend(
+        reports
+            .into_iter()
+            .map(|r| Payload::HistoricalFiguresRecorded {
+                covenant: covenant.clone(),
+                import,
+                unit: r.unit,
+                year: r.year,
+                window: r.window,
+                values: r.values,
+            }),
+    );
+    Ok(out)
+}
+
+/// The field rules of figures: every id on the form, each number one its element allows
+/// (`FormElement::check`, named by the element), comments within their limit.
+fn check_values(
+    form: &Form,
+    values: &FigureMap,
+    comments: &BTreeMap<String, Text>,
+) -> Result<(), DomainError> {
+    for (id, v) in values {
+        let i = form
+            .position(id)
+            .ok_or_else(|| DomainError::UnknownElement(id.clone()))?;
+        if let FigureValue::Number(d) = v {
+            form.elements[i]
+                .check(d)
+                .map_err(|reason| DomainError::InvalidFigure {
+                    element: form.elements[i].name.clone(),
+                    reason,
+                })?;
+        }
+    }
+    for (id, c) in comments {
+        c.check("comment", limits::REASON)?;
+        form.position(id)
+            .ok_or_else(|| DomainError::UnknownElement(id.clone()))?;
+    }
+    Ok(())
+}
+
+/// Completeness and validation rules, checked before a submission.
+fn check_submission(
+    state: &State,
+    covenant: &CovenantId,
+    report: &Report,
+) -> Result<(), DomainError> {
+    let values = report.current();
+    let form = state.figures.form(values.form);
+    let cells = values.cells();
+    let missing: Vec<String> = form
+        .elements
+        .iter()
+        .zip(&cells)
+        .filter(|(e, c)| **c == Cell::Missing && e.missing.is_none())
+        .map(|(e, _)| e.name.clone())
+        .collect();
+    if !missing.is_empty() {
+        return Err(DomainError::ReportIncomplete(missing.join("; ")));
+    }
+    let commented: BTreeSet<usize> = values
+        .comments
+        .iter()
+        .map(|(i, _)| usize::from(*i))
+        .collect();
+    for failed in failed_rules(&state.figures_rules(covenant, form)?, &cells, &commented) {
+        match failed.rule.severity {
+            Severity::Error => {
+                return Err(DomainError::RuleViolated {
+                    rule: failed.rule.name.to_string(),
+                })
+            }
+            Severity::Warning if !failed.explained => {
+                return Err(DomainError::WarningNeedsComment {
+                    rule: failed.rule.name.to_string(),
+                })
+            }
+            Severity::Warning => {}
+        }
+    }
+    Ok(())
+}
+
+/// At most this many rules per covenant.
+const MAX_RULES: usize = 200;
+
+/// The secretariat's rules: at most `MAX_RULES`, each compiling, ids unique (the regulation's too).
+fn validate_rules(form: &Form, list: &[ValidationRule]) -> Result<(), DomainError> {
+    if list.len() > MAX_RULES {
+        return Err(DomainError::InvalidValue {
+            field: "rules",
+            reason: format!("at most {MAX_RULES} rules"),
+        });
+    }
+    let ids = form.ids();
+    let mut seen: BTreeSet<&String> = form.rules.iter().map(|r| &r.id).collect();
+    for r in list {
+        r.name.check("name", limits::SUBJECT)?;
+        rules::compile(r, &ids)?;
+        if !seen.insert(&r.id) {
+            return Err(DomainError::InvalidRule {
+                rule: r.id.clone(),
+                reason: "the id appears twice (or is a rule of the regulation)".into(),
+            });
+        }
+    }
+    Ok(())
+}
