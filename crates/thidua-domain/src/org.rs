@@ -53,8 +53,10 @@ pub(crate) fn validate_year(year: i32) -> Result<(), DomainError> {
     }
 }
 
-/// Checks the fields of an organisation command and turns it into its event. State-dependent
-/// rules (existence, duplicates, authorisation) are checked when the event is applied.
+/// Checks the fields of an organisation command and turns it into its event, through the
+/// command's own function. Rules that read the state (a duplicate name or short code) are
+/// asked after the actor's authorisation; existence, duplicate ids and authorisation are
+/// checked again when the event is applied, as at replay.
 pub(crate) fn decide(
     state: &State,
     actor: &Actor,

@@ -7,10 +7,10 @@
 //! ([`rules`]) and import the approved figures of earlier years (a historical import, with the
 //! file's SHA-256). One event per saved report, not per figure.
 //!
-//! Field rules (values not negative, comments within limits, completeness and validation rules
-//! at submission) are checked by [`decide`](decide()); the report's state machine, the
-//! covenant, the calendar and the form are checked when events are applied
-//! (`State::apply_figures`).
+//! Field rules (each value within its element's domain: minimum, maximum, whole number;
+//! comments within limits; completeness and validation rules at submission) are checked by
+//! [`decide`](decide()); the report's state machine, the covenant, the calendar and the form
+//! are checked when events are applied (`State::apply_figures`).
 //!
 //! The state is compact: units and windows are interned, a report's values are one byte string
 //! ([`values`]), reports sit behind `Arc`s in persistent maps, so a clone of the state is O(1).
