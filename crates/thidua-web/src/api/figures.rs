@@ -203,6 +203,7 @@ fn default_window(state: &DomainState, c: &Covenant) -> String {
         .unwrap_or_default()
 }
 
+/// A report's status as the viewer sees it (see [`ReportDto::status`]).
 fn status_for(report: Option<&Report>, own: bool) -> String {
     match report {
         None if own => "none".into(),
@@ -232,45 +233,8 @@ pub fn window_dto(
     if !calendar.is_reported(&window) {
         return Err(ApiError::not_found());
     }
-    let members = state
-        .members(&c.cluster, c.year)
-        .map(|m| m.to_vec())
-        .unwrap_or_default();
-    let own_units = scope.own_units();
-    let units = state
-        .sorted_by_name(&members)
-        .into_iter()
-        .map(|u| {
-            let own = scope.is_admin() || own_units.contains(&u.id);
-            let report = state
-                .figures
-                .report(&u.id, c.year, &window)
-                .map(|r| r.as_ref());
-            UnitStatusDto {
-                unit: unit_ref(state, &u.id),
-                status: status_for(report, own),
-                late: report.and_then(|r| r.first_submission).is_some_and(|s| {
-                    s.late && (own || report.is_some_and(|r| r.published().is_some()))
-                }),
-                corrections: report.map_or(0, Report::corrections),
-                own,
-            }
-        })
-        .collect();
-    let imports = state
-        .figures
-        .imports
-        .iter()
-        .filter(|i| &i.covenant == id)
-        .map(|i| ImportRecordDto {
-            index: i.index,
-            time_ms: i.time_ms,
-            actor: i.actor.to_string(),
-            file_name: i.file_name.to_string(),
-            sha256: i.sha256.clone(),
-            reports: i.reports,
-        })
-        .collect();
+    let units = unit_statuses(state, scope, c, &window);
+    let imports = import_records(state, id);
     Ok(WindowDto {
         covenant: id.to_string(),
         title: c.latest().content.title.to_string(),
@@ -292,6 +256,59 @@ pub fn window_dto(
     })
 }
 
+/// Each member's status for `window` by name: all of it for its own unit, the published
+/// figures' for the others.
+fn unit_statuses(
+    state: &DomainState,
+    scope: &Scope,
+    c: &Covenant,
+    window: &str,
+) -> Vec<UnitStatusDto> {
+    let members = state
+        .members(&c.cluster, c.year)
+        .map(|m| m.to_vec())
+        .unwrap_or_default();
+    let own_units = scope.own_units();
+    state
+        .sorted_by_name(&members)
+        .into_iter()
+        .map(|u| {
+            let own = scope.is_admin() || own_units.contains(&u.id);
+            let report = state
+                .figures
+                .report(&u.id, c.year, window)
+                .map(|r| r.as_ref());
+            UnitStatusDto {
+                unit: unit_ref(state, &u.id),
+                status: status_for(report, own),
+                late: report.and_then(|r| r.first_submission).is_some_and(|s| {
+                    s.late && (own || report.is_some_and(|r| r.published().is_some()))
+                }),
+                corrections: report.map_or(0, Report::corrections),
+                own,
+            }
+        })
+        .collect()
+}
+
+/// The historical imports recorded for the covenant.
+fn import_records(state: &DomainState, id: &CovenantId) -> Vec<ImportRecordDto> {
+    state
+        .figures
+        .imports
+        .iter()
+        .filter(|i| &i.covenant == id)
+        .map(|i| ImportRecordDto {
+            index: i.index,
+            time_ms: i.time_ms,
+            actor: i.actor.to_string(),
+            file_name: i.file_name.to_string(),
+            sha256: i.sha256.clone(),
+            reports: i.reports,
+        })
+        .collect()
+}
+
 /// The reasons of the reopenings, read from the log (the state keeps their indices).
 pub type Reasons = BTreeMap<u64, String>;
 
@@ -310,6 +327,7 @@ pub fn reopen_reasons(app: &AppState, indices: &[u64]) -> Result<Reasons, ApiErr
     Ok(out)
 }
 
+/// The report's approvals, each correction with its reopening's reason and changed figures.
 fn approvals(state: &DomainState, report: &Report, reasons: &Reasons) -> Vec<ApprovalDto> {
     let mut out: Vec<ApprovalDto> = Vec::new();
     for (n, a) in report.approvals.iter().enumerate() {
@@ -385,63 +403,12 @@ pub fn report_dto(
         .reported_window(id, window)
         .map_err(|_| ApiError::not_found())?;
     let form = state.reporting_form(id)?;
-    let own = scope.is_admin() || scope.own_units().contains(unit);
-    let report = state
-        .figures
-        .report(unit, c.year, window)
-        .map(|r| r.as_ref());
-    let shown = report.and_then(|r| {
-        if own {
-            Some(r.current().as_ref())
-        } else {
-            r.published().map(|a| a.values.as_ref())
-        }
-    });
-    let published = report.and_then(Report::published);
-    let lookup = |v, id| lookup(state, v, id);
-    let elements: Vec<ElementRow> = form
-        .elements
-        .iter()
-        .map(|e| ElementRow {
-            id: e.id.clone(),
-            name: e.name.clone(),
-            unit: e.unit.clone(),
-            same_period: state
-                .figures
-                .published_value(unit, c.year - 1, window, &e.id)
-                .and_then(cell_str),
-            value: lookup(shown, &e.id).and_then(|(v, p)| cell_str(v.get(p))),
-            published: lookup(published.map(|a| a.values.as_ref()), &e.id)
-                .and_then(|(v, p)| cell_str(v.get(p))),
-            comment: lookup(shown, &e.id)
-                .and_then(|(v, p)| v.comment(p))
-                .map(|t| t.to_string()),
-        })
-        .collect();
-    let issues = match (own, report) {
-        (true, Some(r)) => {
-            let v = r.current();
-            let f = state.figures.form(v.form);
-            let commented: BTreeSet<usize> =
-                v.comments.iter().map(|(i, _)| usize::from(*i)).collect();
-            failed_rules(&state.figures_rules(id, f)?, &v.cells(), &commented)
-                .into_iter()
-                .map(|o| RuleIssue {
-                    rule: o.rule.id.clone(),
-                    name: o.rule.name.to_string(),
-                    severity: match o.rule.severity {
-                        thidua_domain::figures::Severity::Error => "error".into(),
-                        thidua_domain::figures::Severity::Warning => "warning".into(),
-                    },
-                    explained: o.explained,
-                })
-                .collect()
-        }
-        _ => Vec::new(),
-    };
+    let shown = ShownReport::of(state, scope, unit, c.year, window);
+    let elements = element_rows(state, &form, unit, c.year, window, &shown);
+    let issues = rule_issues(state, id, &shown)?;
     let led = scope.is_admin() || scope.led_units().contains(unit);
-    let status = report.map(|r| r.status);
     let open = !state.figures_locked(id);
+    let (can_edit, can_approve, can_reopen) = report_actions(&shown, open, led);
     Ok(ReportDto {
         covenant: id.to_string(),
         unit: unit_ref(state, unit),
@@ -451,41 +418,149 @@ pub fn report_dto(
         start: w.start.to_string(),
         end: w.end.to_string(),
         deadline: state.figures_deadline(id, window)?.to_string(),
-        status: status_for(report, own),
-        // Another unit reads the revision it was shown (the published one), never how many
-        // drafts were saved since.
-        revision: match (own, report) {
-            (true, Some(r)) => r.revision,
-            _ => published.map_or(0, |a| a.revision),
-        },
-        late: report
-            .and_then(|r| r.first_submission)
-            .is_some_and(|s| s.late && (own || published.is_some())),
-        submitted_ms: report
-            .and_then(|r| r.first_submission)
-            .filter(|_| own || published.is_some())
-            .map(|s| s.time_ms),
-        own,
+        status: status_for(shown.report, shown.own),
+        revision: shown.revision(),
+        late: shown.first_submission().is_some_and(|s| s.late),
+        submitted_ms: shown.first_submission().map(|s| s.time_ms),
+        own: shown.own,
         elements,
         issues,
-        approvals: report
+        approvals: shown
+            .report
             .map(|r| approvals(state, r, reasons))
             .unwrap_or_default(),
-        can_edit: open
-            && own
-            && matches!(
-                status,
-                None | Some(ReportStatus::Draft | ReportStatus::Reopened)
-            ),
+        can_edit,
+        can_approve,
+        can_reopen,
         locked: !open,
-        can_approve: open && led && status == Some(ReportStatus::Submitted),
-        can_reopen: open
-            && led
-            && matches!(
-                status,
-                Some(ReportStatus::Submitted | ReportStatus::Approved)
-            ),
     })
+}
+
+/// A unit's report as one viewer sees it: all of it for the unit itself (`own`, or an
+/// administrator), only what was published for anyone else.
+struct ShownReport<'a> {
+    own: bool,
+    report: Option<&'a Report>,
+    published: Option<&'a thidua_domain::figures::Approval>,
+}
+
+impl<'a> ShownReport<'a> {
+    /// `unit`'s report for `window` of `year` as `scope` sees it.
+    fn of(state: &'a DomainState, scope: &Scope, unit: &UnitId, year: i32, window: &str) -> Self {
+        let report = state.figures.report(unit, year, window).map(|r| r.as_ref());
+        ShownReport {
+            own: scope.is_admin() || scope.own_units().contains(unit),
+            report,
+            published: report.and_then(Report::published),
+        }
+    }
+
+    /// The figures the viewer sees: the current ones (its own unit), else the published ones.
+    fn values(&self) -> Option<&'a thidua_domain::figures::Values> {
+        self.report.and_then(|r| {
+            if self.own {
+                Some(r.current().as_ref())
+            } else {
+                r.published().map(|a| a.values.as_ref())
+            }
+        })
+    }
+
+    /// The revision shown: another unit reads the revision it was shown (the published one),
+    /// never how many drafts were saved since.
+    fn revision(&self) -> u32 {
+        match (self.own, self.report) {
+            (true, Some(r)) => r.revision,
+            _ => self.published.map_or(0, |a| a.revision),
+        }
+    }
+
+    /// The first submission, shown to the unit itself and to others once published.
+    fn first_submission(&self) -> Option<thidua_domain::figures::Submission> {
+        self.report
+            .and_then(|r| r.first_submission)
+            .filter(|_| self.own || self.published.is_some())
+    }
+}
+
+/// The form's elements, each with last year's approved figure, the figure and comment the
+/// viewer sees, and the published figure.
+fn element_rows(
+    state: &DomainState,
+    form: &thidua_domain::figures::Form,
+    unit: &UnitId,
+    year: i32,
+    window: &str,
+    shown: &ShownReport,
+) -> Vec<ElementRow> {
+    let values = shown.values();
+    let published = shown.published.map(|a| a.values.as_ref());
+    let lookup = |v, id| lookup(state, v, id);
+    form.elements
+        .iter()
+        .map(|e| ElementRow {
+            id: e.id.clone(),
+            name: e.name.clone(),
+            unit: e.unit.clone(),
+            same_period: state
+                .figures
+                .published_value(unit, year - 1, window, &e.id)
+                .and_then(cell_str),
+            value: lookup(values, &e.id).and_then(|(v, p)| cell_str(v.get(p))),
+            published: lookup(published, &e.id).and_then(|(v, p)| cell_str(v.get(p))),
+            comment: lookup(values, &e.id)
+                .and_then(|(v, p)| v.comment(p))
+                .map(|t| t.to_string()),
+        })
+        .collect()
+}
+
+/// The validation rules failing on the current figures, for the unit itself only.
+fn rule_issues(
+    state: &DomainState,
+    id: &CovenantId,
+    shown: &ShownReport,
+) -> Result<Vec<RuleIssue>, ApiError> {
+    let (true, Some(r)) = (shown.own, shown.report) else {
+        return Ok(Vec::new());
+    };
+    let v = r.current();
+    let f = state.figures.form(v.form);
+    let commented: BTreeSet<usize> = v.comments.iter().map(|(i, _)| usize::from(*i)).collect();
+    Ok(
+        failed_rules(&state.figures_rules(id, f)?, &v.cells(), &commented)
+            .into_iter()
+            .map(|o| RuleIssue {
+                rule: o.rule.id.clone(),
+                name: o.rule.name.to_string(),
+                severity: match o.rule.severity {
+                    thidua_domain::figures::Severity::Error => "error".into(),
+                    thidua_domain::figures::Severity::Warning => "warning".into(),
+                },
+                explained: o.explained,
+            })
+            .collect(),
+    )
+}
+
+/// What the viewer may do with the report while the year's figures are `open`: edit (the
+/// unit itself), approve and reopen (its leader, `led`).
+fn report_actions(shown: &ShownReport, open: bool, led: bool) -> (bool, bool, bool) {
+    let status = shown.report.map(|r| r.status);
+    let can_edit = open
+        && shown.own
+        && matches!(
+            status,
+            None | Some(ReportStatus::Draft | ReportStatus::Reopened)
+        );
+    let can_approve = open && led && status == Some(ReportStatus::Submitted);
+    let can_reopen = open
+        && led
+        && matches!(
+            status,
+            Some(ReportStatus::Submitted | ReportStatus::Approved)
+        );
+    (can_edit, can_approve, can_reopen)
 }
 
 /// Reads figures typed by people: by element id, in the given number form; errors by element.

@@ -5,14 +5,18 @@
 //! year-end commands (`POST …/yearend`, the domain's `YearEndCommand`, decided by the domain
 //! like any command). The web pages show exactly these shapes.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use axum::extract::{Path, State};
 use axum::Json;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use thidua_domain::figures::canonical_decimal;
 use thidua_domain::yearend::score::{self, data_id, scoreboard, Scores};
-use thidua_domain::yearend::state::Settlement;
-use thidua_domain::yearend::{draw, stats, Review, Verdict, YearEndCommand};
+use thidua_domain::yearend::state::{Dossier, Settlement};
+use thidua_domain::yearend::{
+    draw, stats, DossierEntry, FindingItem, Recheck, Review, Verdict, YearEndCommand,
+};
 use thidua_domain::{Command, CovenantId, State as DomainState, UnitId};
 use utoipa::ToSchema;
 
@@ -29,6 +33,7 @@ use crate::AppState;
 /// ask for theirs in the page's language).
 pub(crate) const API_LANG: crate::i18n::Lang = crate::i18n::Lang::Vi;
 
+/// A decimal in its canonical text form.
 fn dec(d: &Decimal) -> String {
     canonical_decimal(d)
 }
@@ -227,10 +232,12 @@ pub struct TieDto {
     pub decided: Option<(Vec<UnitRef>, String)>,
 }
 
+/// Whether the viewer acts as `cluster`'s secretariat (or administers).
 fn manages(scope: &Scope, cluster: &thidua_domain::ClusterId) -> bool {
     scope.is_admin() || scope.managed_clusters().contains(cluster)
 }
 
+/// The beacon round pinned for the draw, where to fetch it, and its value once recorded.
 fn beacon_dto(review: &Review) -> Option<BeaconDto> {
     let b = review.beacon.as_ref()?;
     Some(BeaconDto {
@@ -243,6 +250,7 @@ fn beacon_dto(review: &Review) -> Option<BeaconDto> {
     })
 }
 
+/// The draw's seed as bytes, once drawn.
 fn seed_bytes(review: &Review) -> Option<[u8; 32]> {
     let (d, _) = review.drawn.as_ref()?;
     hex::decode(&d.seed).ok()?.try_into().ok()
@@ -261,250 +269,30 @@ pub fn review_dto(
     let title = c.latest().content.title.to_string();
     let manage = manages(scope, &c.cluster);
     let Some(review) = state.yearend.reviews.get(id) else {
-        return Ok(ReviewDto {
-            covenant: id.to_string(),
-            title,
-            cluster: c.cluster.to_string(),
-            year: c.year,
-            open: false,
-            schedule: None,
-            manage,
-            criteria: vec![],
-            members: vec![],
-            conflicts: vec![],
-            beacon: None,
-            draw: None,
-            pairs: vec![],
-            dossiers: vec![],
-            findings: vec![],
-            records: vec![],
-            disputes: vec![],
-            ties: vec![],
-            computed: vec![],
-            inspected_flags: vec![],
-            head: false,
-            locked: false,
-            published: false,
-        });
+        return Ok(unopened_review(id, c, title, manage));
     };
     let own = scope.own_units();
     let led = scope.led_units();
-    let u = |x: &UnitId| unit_ref(state, x);
-    let members = state
-        .sorted_by_name(&review.members)
-        .into_iter()
-        .map(|m| {
-            let d = review.dossiers.get(&m.id);
-            let mine = scope.is_admin() || own.contains(&m.id);
-            let dossier = match d {
-                Some(d) if d.submitted.is_some() => "submitted",
-                Some(d) if d.revision > 0 && mine => "draft",
-                _ => "none",
-            };
-            MemberDto {
-                unit: u(&m.id),
-                dossier: dossier.into(),
-                committed: review.commitments.contains_key(&m.id),
-                revealed: review.reveals.contains_key(&m.id),
-                records: review.records.get(&m.id).map(|r| r.population),
-                eligible: !review
-                    .eligibility
-                    .get(&m.id)
-                    .is_some_and(|e| e.discipline_pending),
-                own: own.contains(&m.id),
-                led: led.contains(&m.id),
-            }
-        })
-        .collect();
-    let dossiers = review
-        .members
-        .iter()
-        .filter_map(|m| {
-            let d = review.dossiers.get(m)?;
-            let (revision, entries, submitted) = match &d.submitted {
-                Some((rev, entries, _)) if scope.reads_dossier(review, m) => (*rev, entries, true),
-                _ if own.contains(m) || scope.is_admin() => (d.revision, &d.entries, false),
-                _ => return None,
-            };
-            Some(DossierDto {
-                unit: u(m),
-                revision,
-                submitted,
-                entries: entries
-                    .iter()
-                    .map(|(k, e)| EntryDto {
-                        criterion: k.clone(),
-                        score: dec(&e.score.0),
-                        justification: e.justification.to_string(),
-                        evidence: e
-                            .evidence
-                            .iter()
-                            .map(|f| EvidenceDto {
-                                name: f.name.to_string(),
-                                sha256: f.sha256.clone(),
-                                media_type: f.media_type.clone(),
-                                size: f.size,
-                            })
-                            .collect(),
-                    })
-                    .collect(),
-            })
-        })
-        .collect();
+    let members = member_dtos(state, scope, review, &own, &led);
+    let dossiers = dossier_dtos(state, scope, review, &own);
     let pairs = review.pairs();
-    let findings = review
-        .findings
-        .iter()
-        .filter(|(f, _)| scope.reads_finding(review, &f.inspector, &f.inspected))
-        .map(|(f, _)| FindingDto {
-            inspector: u(&f.inspector),
-            inspected: u(&f.inspected),
-            items: f
-                .items
-                .iter()
-                .map(|(k, i)| ItemDto {
-                    criterion: k.clone(),
-                    verdict: match i.verdict {
-                        Verdict::Agree => "agree",
-                        Verdict::Propose => "propose",
-                        Verdict::Dispute => "dispute",
-                    }
-                    .into(),
-                    score: i.score.map(|s| dec(&s.0)),
-                    reason: i.reason.as_ref().map(|r| r.to_string()),
-                })
-                .collect(),
-            recheck: f.recheck.and_then(|r| {
-                let (low, estimate, high) = stats::wilson95(r.correct, r.checked)?;
-                Some(RecheckDto {
-                    checked: r.checked,
-                    correct: r.correct,
-                    low: dec(&low),
-                    estimate: dec(&estimate),
-                    high: dec(&high),
-                })
-            }),
-        })
-        .collect();
-    let seed = seed_bytes(review);
-    let records = review
-        .records
-        .values()
-        .map(|r| RecordsDto {
-            unit: u(&r.unit),
-            population: r.population,
-            description: r.description.to_string(),
-            numbers: seed
-                .map(|s| {
-                    draw::sample_records(&s, &r.unit, r.population, review.schedule.record_sample)
-                })
-                .unwrap_or_default(),
-        })
-        .collect();
-    let disputes = review
-        .members
-        .iter()
-        .filter(|m| scope.reads_disputes(review, m))
-        .flat_map(|m| {
-            let selfs = review.self_scores(m);
-            review
-                .disputed(m)
-                .into_iter()
-                .map(move |criterion| (m, criterion, selfs.clone()))
-        })
-        .map(|(m, criterion, selfs)| {
-            let manual = review
-                .criterion(&criterion)
-                .map(|c| c.manual)
-                .unwrap_or(false);
-            let proposals = review
-                .findings
-                .iter()
-                .filter(|(f, _)| &f.inspected == m && scope.reads_finding(review, &f.inspector, m))
-                .filter_map(|(f, _)| f.items.get(&criterion))
-                .filter(|i| i.verdict != Verdict::Agree)
-                .map(|i| i.score.map_or("—".to_owned(), |s| dec(&s.0)))
-                .collect();
-            let answer = review
-                .responses
-                .get(m)
-                .and_then(|(r, _)| r.answers.get(&criterion));
-            let resolution = review
-                .resolutions
-                .iter()
-                .rev()
-                .find(|(r, _)| &r.unit == m && r.criterion == criterion)
-                .map(|(r, _)| r.reason.to_string());
-            let (status, final_score) = match review.settlement(m, &criterion) {
-                Settlement::Accepted(s) => ("accepted", Some(dec(&s))),
-                Settlement::Resolved(s) => ("resolved", s.map(|s| dec(&s))),
-                _ => ("open", None),
-            };
-            DisputeDto {
-                unit: u(m),
-                self_score: selfs.get(&criterion).map(dec),
-                criterion,
-                manual,
-                proposals,
-                status: status.into(),
-                final_score,
-                answer: answer.map(|a| a.text.to_string()),
-                accepted: answer.is_some_and(|a| a.accept),
-                resolution,
-            }
-        })
-        .collect();
+    let findings = finding_dtos(state, scope, review);
+    let records = records_dtos(state, review);
+    let disputes = dispute_dtos(state, scope, review);
     Ok(ReviewDto {
         covenant: id.to_string(),
         title,
         cluster: c.cluster.to_string(),
         year: c.year,
         open: true,
-        schedule: Some(ScheduleDto {
-            dossier_deadline: review.schedule.dossier_deadline.to_string(),
-            commit_deadline: review.schedule.commit_deadline.to_string(),
-            response_deadline: review.schedule.response_deadline.to_string(),
-            inspectors: review.schedule.inspectors,
-            record_sample: review.schedule.record_sample,
-        }),
+        schedule: Some(schedule_dto(review)),
         manage,
-        criteria: review
-            .criteria
-            .iter()
-            .map(|c| CriterionDto {
-                id: c.id.clone(),
-                name: c.name.clone(),
-                max: dec(&c.max),
-                manual: c.manual,
-            })
-            .collect(),
+        criteria: criterion_dtos(review),
         members,
-        conflicts: review
-            .conflicts
-            .iter()
-            .map(|(d, _)| (u(&d.unit), u(&d.other), d.reason.to_string()))
-            .collect(),
+        conflicts: conflict_dtos(state, review),
         beacon: beacon_dto(review),
-        draw: review.drawn.as_ref().map(|(d, index)| DrawDto {
-            index: *index,
-            seed: d.seed.clone(),
-            missing: d.missing.iter().map(UnitId::to_string).collect(),
-            order: d.order.iter().map(u).collect(),
-            redraws: d.redraws,
-            relaxed: d.relaxed.clone(),
-            searched: d.searched,
-            infeasible: d.infeasible.clone(),
-            decision: review.decided.as_ref().map(|(x, _)| x.reason.to_string()),
-        }),
-        pairs: pairs
-            .iter()
-            .map(|p| PairDto {
-                inspector: u(&p.inspector),
-                inspected: u(&p.inspected),
-                submitted: review.finding(&p.inspector, &p.inspected).is_some(),
-                mine: own.contains(&p.inspector),
-            })
-            .collect(),
+        draw: draw_dto(state, review),
+        pairs: pair_dtos(state, review, &pairs, &own),
         dossiers,
         findings,
         records,
@@ -518,10 +306,338 @@ pub fn review_dto(
     })
 }
 
+/// The review of a covenant whose year-end review is not open yet: its name only.
+fn unopened_review(
+    id: &CovenantId,
+    c: &thidua_domain::state::Covenant,
+    title: String,
+    manage: bool,
+) -> ReviewDto {
+    ReviewDto {
+        covenant: id.to_string(),
+        title,
+        cluster: c.cluster.to_string(),
+        year: c.year,
+        open: false,
+        schedule: None,
+        manage,
+        criteria: vec![],
+        members: vec![],
+        conflicts: vec![],
+        beacon: None,
+        draw: None,
+        pairs: vec![],
+        dossiers: vec![],
+        findings: vec![],
+        records: vec![],
+        disputes: vec![],
+        ties: vec![],
+        computed: vec![],
+        inspected_flags: vec![],
+        head: false,
+        locked: false,
+        published: false,
+    }
+}
+
+/// The review's schedule: its deadlines, inspectors per unit and records re-checked.
+fn schedule_dto(review: &Review) -> ScheduleDto {
+    ScheduleDto {
+        dossier_deadline: review.schedule.dossier_deadline.to_string(),
+        commit_deadline: review.schedule.commit_deadline.to_string(),
+        response_deadline: review.schedule.response_deadline.to_string(),
+        inspectors: review.schedule.inspectors,
+        record_sample: review.schedule.record_sample,
+    }
+}
+
+/// The criteria the review scores, each with its maximum and whether it is self-assessed.
+fn criterion_dtos(review: &Review) -> Vec<CriterionDto> {
+    review
+        .criteria
+        .iter()
+        .map(|c| CriterionDto {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            max: dec(&c.max),
+            manual: c.manual,
+        })
+        .collect()
+}
+
+/// The cluster's members by name, each with its progress (a draft shows to its own unit only).
+fn member_dtos(
+    state: &DomainState,
+    scope: &Scope,
+    review: &Review,
+    own: &BTreeSet<&UnitId>,
+    led: &BTreeSet<&UnitId>,
+) -> Vec<MemberDto> {
+    state
+        .sorted_by_name(&review.members)
+        .into_iter()
+        .map(|m| {
+            let mine = scope.is_admin() || own.contains(&m.id);
+            MemberDto {
+                unit: unit_ref(state, &m.id),
+                dossier: dossier_progress(review.dossiers.get(&m.id), mine).into(),
+                committed: review.commitments.contains_key(&m.id),
+                revealed: review.reveals.contains_key(&m.id),
+                records: review.records.get(&m.id).map(|r| r.population),
+                eligible: !review
+                    .eligibility
+                    .get(&m.id)
+                    .is_some_and(|e| e.discipline_pending),
+                own: own.contains(&m.id),
+                led: led.contains(&m.id),
+            }
+        })
+        .collect()
+}
+
+/// `submitted`, `draft` (shown only when `mine`: the unit's own or an administrator) or `none`.
+fn dossier_progress(dossier: Option<&Dossier>, mine: bool) -> &'static str {
+    match dossier {
+        Some(d) if d.submitted.is_some() => "submitted",
+        Some(d) if d.revision > 0 && mine => "draft",
+        _ => "none",
+    }
+}
+
+/// The dossiers the viewer reads: a submitted one as the year-end rules allow, else the
+/// current draft of its own unit (or to an administrator).
+fn dossier_dtos(
+    state: &DomainState,
+    scope: &Scope,
+    review: &Review,
+    own: &BTreeSet<&UnitId>,
+) -> Vec<DossierDto> {
+    review
+        .members
+        .iter()
+        .filter_map(|m| {
+            let d = review.dossiers.get(m)?;
+            let (revision, entries, submitted) = match &d.submitted {
+                Some((rev, entries, _)) if scope.reads_dossier(review, m) => (*rev, entries, true),
+                _ if own.contains(m) || scope.is_admin() => (d.revision, &d.entries, false),
+                _ => return None,
+            };
+            Some(DossierDto {
+                unit: unit_ref(state, m),
+                revision,
+                submitted,
+                entries: entries.iter().map(|(k, e)| entry_dto(k, e)).collect(),
+            })
+        })
+        .collect()
+}
+
+/// One entry of a dossier: the self-score of `criterion`, its justification and evidence.
+fn entry_dto(criterion: &str, e: &DossierEntry) -> EntryDto {
+    EntryDto {
+        criterion: criterion.to_owned(),
+        score: dec(&e.score.0),
+        justification: e.justification.to_string(),
+        evidence: e
+            .evidence
+            .iter()
+            .map(|f| EvidenceDto {
+                name: f.name.to_string(),
+                sha256: f.sha256.clone(),
+                media_type: f.media_type.clone(),
+                size: f.size,
+            })
+            .collect(),
+    }
+}
+
+/// The findings the viewer reads (the year-end rules decide which).
+fn finding_dtos(state: &DomainState, scope: &Scope, review: &Review) -> Vec<FindingDto> {
+    review
+        .findings
+        .iter()
+        .filter(|(f, _)| scope.reads_finding(review, &f.inspector, &f.inspected))
+        .map(|(f, _)| FindingDto {
+            inspector: unit_ref(state, &f.inspector),
+            inspected: unit_ref(state, &f.inspected),
+            items: f.items.iter().map(|(k, i)| item_dto(k, i)).collect(),
+            recheck: f.recheck.and_then(recheck_dto),
+        })
+        .collect()
+}
+
+/// An inspector's verdict on `criterion`, with its proposed score and reason.
+fn item_dto(criterion: &str, i: &FindingItem) -> ItemDto {
+    ItemDto {
+        criterion: criterion.to_owned(),
+        verdict: match i.verdict {
+            Verdict::Agree => "agree",
+            Verdict::Propose => "propose",
+            Verdict::Dispute => "dispute",
+        }
+        .into(),
+        score: i.score.map(|s| dec(&s.0)),
+        reason: i.reason.as_ref().map(|r| r.to_string()),
+    }
+}
+
+/// A re-check of source records with the Wilson 95% interval of its rate (none if undefined).
+fn recheck_dto(r: Recheck) -> Option<RecheckDto> {
+    let (low, estimate, high) = stats::wilson95(r.correct, r.checked)?;
+    Some(RecheckDto {
+        checked: r.checked,
+        correct: r.correct,
+        low: dec(&low),
+        estimate: dec(&estimate),
+        high: dec(&high),
+    })
+}
+
+/// The declared source records, with the numbers the seed draws for re-checking once drawn.
+fn records_dtos(state: &DomainState, review: &Review) -> Vec<RecordsDto> {
+    let seed = seed_bytes(review);
+    review
+        .records
+        .values()
+        .map(|r| RecordsDto {
+            unit: unit_ref(state, &r.unit),
+            population: r.population,
+            description: r.description.to_string(),
+            numbers: seed
+                .map(|s| {
+                    draw::sample_records(&s, &r.unit, r.population, review.schedule.record_sample)
+                })
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// The disputed criteria of the units whose disputes the viewer reads, in member order.
+fn dispute_dtos(state: &DomainState, scope: &Scope, review: &Review) -> Vec<DisputeDto> {
+    review
+        .members
+        .iter()
+        .filter(|m| scope.reads_disputes(review, m))
+        .flat_map(|m| {
+            let selfs = review.self_scores(m);
+            review
+                .disputed(m)
+                .into_iter()
+                .map(move |criterion| (m, criterion, selfs.clone()))
+        })
+        .map(|(m, criterion, selfs)| dispute_dto(state, scope, review, m, criterion, &selfs))
+        .collect()
+}
+
+/// One disputed criterion of unit `m`: its self-score, the proposals the viewer reads, the
+/// unit's answer, and how it was settled.
+fn dispute_dto(
+    state: &DomainState,
+    scope: &Scope,
+    review: &Review,
+    m: &UnitId,
+    criterion: String,
+    selfs: &BTreeMap<String, Decimal>,
+) -> DisputeDto {
+    let manual = review
+        .criterion(&criterion)
+        .map(|c| c.manual)
+        .unwrap_or(false);
+    let proposals = proposals(scope, review, m, &criterion);
+    let answer = review
+        .responses
+        .get(m)
+        .and_then(|(r, _)| r.answers.get(&criterion));
+    let resolution = review
+        .resolutions
+        .iter()
+        .rev()
+        .find(|(r, _)| &r.unit == m && r.criterion == criterion)
+        .map(|(r, _)| r.reason.to_string());
+    let (status, final_score) = match review.settlement(m, &criterion) {
+        Settlement::Accepted(s) => ("accepted", Some(dec(&s))),
+        Settlement::Resolved(s) => ("resolved", s.map(|s| dec(&s))),
+        _ => ("open", None),
+    };
+    DisputeDto {
+        unit: unit_ref(state, m),
+        self_score: selfs.get(&criterion).map(dec),
+        criterion,
+        manual,
+        proposals,
+        status: status.into(),
+        final_score,
+        answer: answer.map(|a| a.text.to_string()),
+        accepted: answer.is_some_and(|a| a.accept),
+        resolution,
+    }
+}
+
+/// The scores the inspectors whose findings the viewer reads propose for `criterion` of `m`
+/// ("—" for a dispute without one).
+fn proposals(scope: &Scope, review: &Review, m: &UnitId, criterion: &str) -> Vec<String> {
+    review
+        .findings
+        .iter()
+        .filter(|(f, _)| &f.inspected == m && scope.reads_finding(review, &f.inspector, m))
+        .filter_map(|(f, _)| f.items.get(criterion))
+        .filter(|i| i.verdict != Verdict::Agree)
+        .map(|i| i.score.map_or("—".to_owned(), |s| dec(&s.0)))
+        .collect()
+}
+
+/// The declared conflicts of interest: the unit, the other, and why.
+fn conflict_dtos(state: &DomainState, review: &Review) -> Vec<(UnitRef, UnitRef, String)> {
+    review
+        .conflicts
+        .iter()
+        .map(|(d, _)| {
+            (
+                unit_ref(state, &d.unit),
+                unit_ref(state, &d.other),
+                d.reason.to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The draw of the assignment, if made, with the secretariat's decision when it found none.
+fn draw_dto(state: &DomainState, review: &Review) -> Option<DrawDto> {
+    review.drawn.as_ref().map(|(d, index)| DrawDto {
+        index: *index,
+        seed: d.seed.clone(),
+        missing: d.missing.iter().map(UnitId::to_string).collect(),
+        order: d.order.iter().map(|x| unit_ref(state, x)).collect(),
+        redraws: d.redraws,
+        relaxed: d.relaxed.clone(),
+        searched: d.searched,
+        infeasible: d.infeasible.clone(),
+        decision: review.decided.as_ref().map(|(x, _)| x.reason.to_string()),
+    })
+}
+
+/// The inspection pairs, whether each has submitted its findings, and which are the viewer's.
+fn pair_dtos(
+    state: &DomainState,
+    review: &Review,
+    pairs: &[thidua_domain::yearend::Pair],
+    own: &BTreeSet<&UnitId>,
+) -> Vec<PairDto> {
+    pairs
+        .iter()
+        .map(|p| PairDto {
+            inspector: unit_ref(state, &p.inspector),
+            inspected: unit_ref(state, &p.inspected),
+            submitted: review.finding(&p.inspector, &p.inspected).is_some(),
+            mine: own.contains(&p.inspector),
+        })
+        .collect()
+}
+
 /// The units that the viewer's own units inspect.
 fn inspected_by<'a>(
     pairs: &'a [thidua_domain::yearend::Pair],
-    own: &std::collections::BTreeSet<&UnitId>,
+    own: &BTreeSet<&UnitId>,
 ) -> Vec<&'a UnitId> {
     pairs
         .iter()
@@ -537,7 +653,7 @@ fn inspected_flags(
     scope: &Scope,
     id: &CovenantId,
     pairs: &[thidua_domain::yearend::Pair],
-    own: &std::collections::BTreeSet<&UnitId>,
+    own: &BTreeSet<&UnitId>,
 ) -> Vec<crate::api::flags::FlagDto> {
     let inspected = inspected_by(pairs, own);
     if inspected.is_empty() {
@@ -558,7 +674,7 @@ fn computed(
     state: &DomainState,
     review: &Review,
     pairs: &[thidua_domain::yearend::Pair],
-    own: &std::collections::BTreeSet<&UnitId>,
+    own: &BTreeSet<&UnitId>,
     lang: crate::i18n::Lang,
 ) -> Vec<BreakdownDto> {
     let targets = inspected_by(pairs, own);
@@ -707,8 +823,39 @@ pub fn results_dto(
 ) -> Result<ResultsDto, ApiError> {
     let c = visible_covenant(state, scope, id)?;
     let review = state.review(id).map_err(|_| ApiError::not_found())?;
-    let u = |x: &UnitId| unit_ref(state, x);
-    let mut out = ResultsDto {
+    let unpublished = unpublished_results(id, c);
+    let Some((published, index)) = &review.published else {
+        return Ok(unpublished);
+    };
+    let own = scoreboard(state, review, Scores::SelfAssessed, true)?;
+    let fin = scoreboard(state, review, Scores::Final, true)?;
+    let names = super::explain::ExplainNames::of(state, &review.schedule.covenant);
+    Ok(ResultsDto {
+        published: true,
+        index: Some(*index),
+        witnessed: witnessed_size.is_some_and(|s| *index < s),
+        rows: result_rows(state, review, &published.results, &fin, &names, lang),
+        seed: review.drawn.as_ref().map(|(d, _)| d.seed.clone()),
+        order: review
+            .drawn
+            .as_ref()
+            .map(|(d, _)| d.order.iter().map(|x| unit_ref(state, x)).collect())
+            .unwrap_or_default(),
+        pairs: review
+            .pairs()
+            .iter()
+            .map(|p| (unit_ref(state, &p.inspector), unit_ref(state, &p.inspected)))
+            .collect(),
+        breakdown: breakdowns(state, review, &own, &fin, &names, lang),
+        flags: flags(state, review, &published.results),
+        rechecks: rechecks(state, review),
+        ..unpublished
+    })
+}
+
+/// The results of a covenant not published yet: its name, nothing else.
+fn unpublished_results(id: &CovenantId, c: &thidua_domain::state::Covenant) -> ResultsDto {
+    ResultsDto {
         covenant: id.to_string(),
         title: c.latest().content.title.to_string(),
         year: c.year,
@@ -722,28 +869,29 @@ pub fn results_dto(
         breakdown: vec![],
         flags: vec![],
         rechecks: vec![],
-    };
-    let Some((published, index)) = &review.published else {
-        return Ok(out);
-    };
-    out.published = true;
-    out.index = Some(*index);
-    out.witnessed = witnessed_size.is_some_and(|s| *index < s);
-    let own = scoreboard(state, review, Scores::SelfAssessed, true)?;
-    let fin = scoreboard(state, review, Scores::Final, true)?;
-    let names = super::explain::ExplainNames::of(state, &review.schedule.covenant);
-    let mut rows: Vec<&thidua_domain::yearend::PublishedResult> =
-        published.results.iter().collect();
+    }
+}
+
+/// The published results by rank (unranked last, then by unit), each with its totals, band
+/// and why it stands there (`fin`, the final scoreboard, names the band and explains).
+fn result_rows(
+    state: &DomainState,
+    review: &Review,
+    results: &[thidua_domain::yearend::PublishedResult],
+    fin: &thidua_scoring::Scoreboard,
+    names: &super::explain::ExplainNames,
+    lang: crate::i18n::Lang,
+) -> Vec<ResultRowDto> {
+    let mut rows: Vec<&thidua_domain::yearend::PublishedResult> = results.iter().collect();
     rows.sort_by_key(|r| (r.rank.unwrap_or(u32::MAX), r.unit.clone()));
-    out.rows = rows
-        .into_iter()
+    rows.into_iter()
         .map(|r| {
             let scored = fin.unit(&data_id(review, &r.unit).unwrap_or_default());
             let band_name = (r.band.as_ref().and(scored))
                 .and_then(|x| x.band.as_ref())
                 .map(|b| b.name.clone());
             ResultRowDto {
-                unit: u(&r.unit),
+                unit: unit_ref(state, &r.unit),
                 self_total: r.self_total.map(|x| dec(&x.0)),
                 final_total: r.final_total.map(|x| dec(&x.0)),
                 difference: r
@@ -758,26 +906,28 @@ pub fn results_dto(
                 assessed: review.dossier_submitted(&r.unit),
             }
         })
-        .collect();
-    out.seed = review.drawn.as_ref().map(|(d, _)| d.seed.clone());
-    out.order = review
-        .drawn
-        .as_ref()
-        .map(|(d, _)| d.order.iter().map(u).collect())
-        .unwrap_or_default();
-    out.pairs = review
-        .pairs()
-        .iter()
-        .map(|p| (u(&p.inspector), u(&p.inspected)))
-        .collect();
+        .collect()
+}
+
+/// Each member's criteria, self-assessed (`own`) beside final (`fin`), with the final
+/// scores' explanations; members missing from either scoreboard are left out.
+fn breakdowns(
+    state: &DomainState,
+    review: &Review,
+    own: &thidua_scoring::Scoreboard,
+    fin: &thidua_scoring::Scoreboard,
+    names: &super::explain::ExplainNames,
+    lang: crate::i18n::Lang,
+) -> Vec<BreakdownDto> {
+    let mut out = Vec::new();
     for m in &review.members {
         let id = data_id(review, m).unwrap_or_default();
         let (Some(a), Some(b)) = (own.unit(&id), fin.unit(&id)) else {
             continue;
         };
         let p = |x: &Option<thidua_scoring::Exact>| x.as_ref().map(exact);
-        out.breakdown.push(BreakdownDto {
-            unit: u(m),
+        out.push(BreakdownDto {
+            unit: unit_ref(state, m),
             nodes: a
                 .nodes
                 .iter()
@@ -795,33 +945,31 @@ pub fn results_dto(
                 .collect(),
         });
     }
-    out.flags = flags(state, review, &published.results);
-    out.rechecks = review
+    out
+}
+
+/// The source-record re-checks: the inspected unit, its inspector, the estimate and interval.
+fn rechecks(state: &DomainState, review: &Review) -> Vec<(UnitRef, UnitRef, RecheckDto)> {
+    review
         .findings
         .iter()
         .filter_map(|(f, _)| {
-            let r = f.recheck?;
-            let (low, estimate, high) = stats::wilson95(r.correct, r.checked)?;
+            let r = recheck_dto(f.recheck?)?;
             Some((
-                u(&f.inspected),
-                u(&f.inspector),
-                RecheckDto {
-                    checked: r.checked,
-                    correct: r.correct,
-                    low: dec(&low),
-                    estimate: dec(&estimate),
-                    high: dec(&high),
-                },
+                unit_ref(state, &f.inspected),
+                unit_ref(state, &f.inspector),
+                r,
             ))
         })
-        .collect();
-    Ok(out)
+        .collect()
 }
 
+/// An engine number: its exact decimal, else an approximation to four places.
 fn exact(e: &thidua_scoring::Exact) -> String {
     e.decimal_text().unwrap_or_else(|| e.approx_text(4))
 }
 
+/// The value a criterion's scale was applied to: a number, or ✓/✗.
 fn value_text(v: &thidua_scoring::explain::Val) -> String {
     use thidua_scoring::explain::Val;
     match v {
@@ -830,6 +978,7 @@ fn value_text(v: &thidua_scoring::explain::Val) -> String {
     }
 }
 
+/// The council's statistics of the inspection over the published `results`.
 fn flags(
     state: &DomainState,
     review: &Review,

@@ -83,7 +83,6 @@ fn all_criteria(state: &State, covenant: &CovenantId) -> Vec<(String, bool)> {
         .unwrap_or_default()
 }
 
-/// The command a year-end form asks for.
 /// The secretariat's pairs, one per line: the inspecting unit, then the inspected one (unit ids,
 /// separated by spaces, `->` or `→`).
 fn pairs(raw: &str) -> Result<Vec<Pair>, ApiError> {
@@ -103,6 +102,7 @@ fn pairs(raw: &str) -> Result<Vec<Pair>, ApiError> {
         .collect()
 }
 
+/// The command a year-end form asks for: `action` names it, the form's fields fill it in.
 pub fn command(
     state: &State,
     covenant: &CovenantId,
@@ -111,178 +111,269 @@ pub fn command(
 ) -> Result<YearEndCommand, ApiError> {
     use YearEndCommand as C;
     let covenant = covenant.clone();
-    Ok(match action {
-        "open" => C::Open {
-            covenant,
-            dossier_deadline: date(form, "dossier_deadline")?,
-            commit_deadline: date(form, "commit_deadline")?,
-            response_deadline: date(form, "response_deadline")?,
-            inspectors: integer(form, "inspectors")?,
-            record_sample: integer(form, "record_sample")?,
-        },
-        "save_dossier" => {
-            let mut entries = BTreeMap::new();
-            for c in manual_criteria(state, &covenant) {
-                if field(form, &format!("score_{c}")).is_empty() {
-                    continue;
-                }
-                let entry = DossierEntry {
-                    score: points(form, &format!("score_{c}"))?,
-                    justification: text(form, &format!("just_{c}"), 4000)?,
-                    evidence: vec![],
-                };
-                entries.insert(c, entry);
-            }
-            C::SaveDossier {
-                covenant,
-                unit: unit(form, "unit")?,
-                entries,
-            }
+    match action {
+        "open" => open(covenant, form),
+        "save_dossier" => save_dossier(state, covenant, form),
+        "submit_dossier" => submit_dossier(covenant, form),
+        "declare_conflict" => declare_conflict(covenant, form),
+        "commit_seed" => commit_seed(covenant, form),
+        "reveal_seed" => reveal_seed(covenant, form),
+        "pin_beacon" => pin_beacon(covenant, form),
+        "record_beacon" => Ok(record_beacon(covenant, form)),
+        "draw_assignment" => Ok(C::DrawAssignment { covenant }),
+        "decide_assignment" => decide_assignment(covenant, form),
+        "declare_records" => declare_records(covenant, form),
+        "submit_finding" => submit_finding(state, covenant, form),
+        "submit_response" => submit_response(state, covenant, form),
+        "resolve_dispute" => resolve_dispute(covenant, form),
+        "record_eligibility" => record_eligibility(covenant, form),
+        "decide_cutoff_tie" => decide_cutoff_tie(covenant, form),
+        "lock" => Ok(C::Lock { covenant }),
+        "publish_results" => Ok(C::PublishResults { covenant }),
+        _ => Err(bad("action")),
+    }
+}
+
+/// `open`: the review's deadlines, inspectors per unit and records re-checked.
+fn open(covenant: CovenantId, form: &Form) -> Result<YearEndCommand, ApiError> {
+    Ok(YearEndCommand::Open {
+        covenant,
+        dossier_deadline: date(form, "dossier_deadline")?,
+        commit_deadline: date(form, "commit_deadline")?,
+        response_deadline: date(form, "response_deadline")?,
+        inspectors: integer(form, "inspectors")?,
+        record_sample: integer(form, "record_sample")?,
+    })
+}
+
+/// `save_dossier`: the unit's self-scores of the manual criteria filled in, with justifications.
+fn save_dossier(
+    state: &State,
+    covenant: CovenantId,
+    form: &Form,
+) -> Result<YearEndCommand, ApiError> {
+    let mut entries = BTreeMap::new();
+    for c in manual_criteria(state, &covenant) {
+        if field(form, &format!("score_{c}")).is_empty() {
+            continue;
         }
-        "submit_dossier" => C::SubmitDossier {
-            covenant,
-            unit: unit(form, "unit")?,
-            revision: integer(form, "revision")?,
-        },
-        "declare_conflict" => C::DeclareConflict {
-            covenant,
-            unit: unit(form, "unit")?,
-            other: unit(form, "other")?,
-            reason: text(form, "reason", 1000)?,
-        },
-        // Only the commitment: the secret is made and kept on the leader's side (this page's
-        // script, or `thidua assign commit`), never sent here before its reveal.
-        "commit_seed" => C::CommitSeed {
-            covenant,
-            unit: unit(form, "unit")?,
-            commitment: field(form, "commitment").to_ascii_lowercase(),
-        },
-        "reveal_seed" => C::RevealSeed {
-            covenant,
-            unit: unit(form, "unit")?,
-            value: field(form, "secret").to_ascii_lowercase(),
-        },
-        "pin_beacon" => C::PinBeacon {
-            round: beacon_round(date(form, "beacon_date")?),
-            covenant,
-        },
-        "record_beacon" => C::RecordBeacon {
-            covenant,
-            signature: field(form, "signature").to_owned(),
-        },
-        "draw_assignment" => C::DrawAssignment { covenant },
-        "decide_assignment" => C::DecideAssignment {
-            covenant,
-            pairs: pairs(field(form, "pairs"))?,
-            reason: text(form, "reason", 1000)?,
-        },
-        "declare_records" => C::DeclareRecords {
-            covenant,
-            unit: unit(form, "unit")?,
-            population: integer(form, "population")?,
-            description: text(form, "description", 1000)?,
-        },
-        "submit_finding" => {
-            let mut items = BTreeMap::new();
-            for (c, _) in all_criteria(state, &covenant) {
-                let verdict = match field(form, &format!("verdict_{c}")) {
-                    "propose" => Verdict::Propose,
-                    "dispute" => Verdict::Dispute,
-                    _ => continue,
-                };
-                let score = match verdict {
-                    Verdict::Propose => Some(points(form, &format!("score_{c}"))?),
-                    _ => None,
-                };
-                let reason = Some(text(form, &format!("reason_{c}"), 1000)?);
-                items.insert(
-                    c,
-                    FindingItem {
-                        verdict,
-                        score,
-                        reason,
-                    },
-                );
-            }
-            let recheck = if field(form, "checked").is_empty() {
-                None
-            } else {
-                Some(Recheck {
-                    checked: integer(form, "checked")?,
-                    correct: integer(form, "correct")?,
-                })
-            };
-            C::SubmitFinding {
-                covenant,
-                inspector: unit(form, "inspector")?,
-                inspected: unit(form, "inspected")?,
-                items,
-                recheck,
-            }
-        }
-        "submit_response" => {
-            let u = unit(form, "unit")?;
-            let disputed = state
-                .yearend
-                .reviews
-                .get(&covenant)
-                .map(|r| r.disputed(&u))
-                .unwrap_or_default();
-            let mut answers = BTreeMap::new();
-            for c in disputed {
-                if field(form, &format!("answer_{c}")).is_empty() {
-                    continue;
-                }
-                let accept = !field(form, &format!("accept_{c}")).is_empty();
-                answers.insert(
-                    c.clone(),
-                    Answer {
-                        accept,
-                        text: text(form, &format!("answer_{c}"), 2000)?,
-                    },
-                );
-            }
-            C::SubmitResponse {
-                covenant,
-                unit: u,
-                answers,
-            }
-        }
-        "resolve_dispute" => C::ResolveDispute {
-            covenant,
-            unit: unit(form, "unit")?,
-            criterion: field(form, "criterion").to_owned(),
-            score: if field(form, "score").is_empty() {
-                None
-            } else {
-                Some(points(form, "score")?)
+        let entry = DossierEntry {
+            score: points(form, &format!("score_{c}"))?,
+            justification: text(form, &format!("just_{c}"), 4000)?,
+            evidence: vec![],
+        };
+        entries.insert(c, entry);
+    }
+    Ok(YearEndCommand::SaveDossier {
+        covenant,
+        unit: unit(form, "unit")?,
+        entries,
+    })
+}
+
+/// `submit_dossier`: the unit and the revision it submits.
+fn submit_dossier(covenant: CovenantId, form: &Form) -> Result<YearEndCommand, ApiError> {
+    Ok(YearEndCommand::SubmitDossier {
+        covenant,
+        unit: unit(form, "unit")?,
+        revision: integer(form, "revision")?,
+    })
+}
+
+/// `declare_conflict`: the unit, the other unit, and why.
+fn declare_conflict(covenant: CovenantId, form: &Form) -> Result<YearEndCommand, ApiError> {
+    Ok(YearEndCommand::DeclareConflict {
+        covenant,
+        unit: unit(form, "unit")?,
+        other: unit(form, "other")?,
+        reason: text(form, "reason", 1000)?,
+    })
+}
+
+/// `commit_seed`: only the commitment; the secret is made and kept on the leader's side (the
+/// page's script, or `thidua assign commit`), never sent here before its reveal.
+fn commit_seed(covenant: CovenantId, form: &Form) -> Result<YearEndCommand, ApiError> {
+    Ok(YearEndCommand::CommitSeed {
+        covenant,
+        unit: unit(form, "unit")?,
+        commitment: field(form, "commitment").to_ascii_lowercase(),
+    })
+}
+
+/// `reveal_seed`: the unit's secret, revealed.
+fn reveal_seed(covenant: CovenantId, form: &Form) -> Result<YearEndCommand, ApiError> {
+    Ok(YearEndCommand::RevealSeed {
+        covenant,
+        unit: unit(form, "unit")?,
+        value: field(form, "secret").to_ascii_lowercase(),
+    })
+}
+
+/// `pin_beacon`: the beacon round of the day the form names.
+fn pin_beacon(covenant: CovenantId, form: &Form) -> Result<YearEndCommand, ApiError> {
+    Ok(YearEndCommand::PinBeacon {
+        round: beacon_round(date(form, "beacon_date")?),
+        covenant,
+    })
+}
+
+/// `record_beacon`: the pinned round's signature.
+fn record_beacon(covenant: CovenantId, form: &Form) -> YearEndCommand {
+    YearEndCommand::RecordBeacon {
+        covenant,
+        signature: field(form, "signature").to_owned(),
+    }
+}
+
+/// `decide_assignment`: the secretariat's pairs, and why.
+fn decide_assignment(covenant: CovenantId, form: &Form) -> Result<YearEndCommand, ApiError> {
+    Ok(YearEndCommand::DecideAssignment {
+        covenant,
+        pairs: pairs(field(form, "pairs"))?,
+        reason: text(form, "reason", 1000)?,
+    })
+}
+
+/// `declare_records`: how many source records the unit has, and what they are.
+fn declare_records(covenant: CovenantId, form: &Form) -> Result<YearEndCommand, ApiError> {
+    Ok(YearEndCommand::DeclareRecords {
+        covenant,
+        unit: unit(form, "unit")?,
+        population: integer(form, "population")?,
+        description: text(form, "description", 1000)?,
+    })
+}
+
+/// `submit_finding`: the inspector's verdicts on the inspected unit, and its re-check.
+fn submit_finding(
+    state: &State,
+    covenant: CovenantId,
+    form: &Form,
+) -> Result<YearEndCommand, ApiError> {
+    let items = finding_items(state, &covenant, form)?;
+    let recheck = recheck(form)?;
+    Ok(YearEndCommand::SubmitFinding {
+        covenant,
+        inspector: unit(form, "inspector")?,
+        inspected: unit(form, "inspected")?,
+        items,
+        recheck,
+    })
+}
+
+/// The criteria proposed another score or disputed (the others agreed), each with its reason.
+fn finding_items(
+    state: &State,
+    covenant: &CovenantId,
+    form: &Form,
+) -> Result<BTreeMap<String, FindingItem>, ApiError> {
+    let mut items = BTreeMap::new();
+    for (c, _) in all_criteria(state, covenant) {
+        let verdict = match field(form, &format!("verdict_{c}")) {
+            "propose" => Verdict::Propose,
+            "dispute" => Verdict::Dispute,
+            _ => continue,
+        };
+        let score = match verdict {
+            Verdict::Propose => Some(points(form, &format!("score_{c}"))?),
+            _ => None,
+        };
+        let reason = Some(text(form, &format!("reason_{c}"), 1000)?);
+        items.insert(
+            c,
+            FindingItem {
+                verdict,
+                score,
+                reason,
             },
-            reason: text(form, "reason", 1000)?,
-        },
-        "record_eligibility" => C::RecordEligibility {
-            covenant,
-            unit: unit(form, "unit")?,
-            discipline_pending: !field(form, "discipline_pending").is_empty(),
-            note: text(form, "note", 1000)?,
-        },
-        "decide_cutoff_tie" => {
-            let units = form
-                .iter()
-                .filter(|(k, v)| k.starts_with("tie_") && !v.is_empty())
-                .map(|(k, _)| UnitId::parse(&k[4..]).map_err(|_| bad("units")))
-                .collect::<Result<Vec<_>, _>>()?;
-            let mut units = units;
-            units.sort();
-            C::DecideCutoffTie {
-                covenant,
-                band: field(form, "band").to_owned(),
-                units,
-                reason: text(form, "reason", 1000)?,
-            }
+        );
+    }
+    Ok(items)
+}
+
+/// The re-check of the drawn records, if the form says how many were checked.
+fn recheck(form: &Form) -> Result<Option<Recheck>, ApiError> {
+    if field(form, "checked").is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(Recheck {
+        checked: integer(form, "checked")?,
+        correct: integer(form, "correct")?,
+    }))
+}
+
+/// `submit_response`: the unit's answers on its disputed criteria (accepting or not).
+fn submit_response(
+    state: &State,
+    covenant: CovenantId,
+    form: &Form,
+) -> Result<YearEndCommand, ApiError> {
+    let u = unit(form, "unit")?;
+    let disputed = state
+        .yearend
+        .reviews
+        .get(&covenant)
+        .map(|r| r.disputed(&u))
+        .unwrap_or_default();
+    let mut answers = BTreeMap::new();
+    for c in disputed {
+        if field(form, &format!("answer_{c}")).is_empty() {
+            continue;
         }
-        "lock" => C::Lock { covenant },
-        "publish_results" => C::PublishResults { covenant },
-        _ => return Err(bad("action")),
+        let accept = !field(form, &format!("accept_{c}")).is_empty();
+        answers.insert(
+            c.clone(),
+            Answer {
+                accept,
+                text: text(form, &format!("answer_{c}"), 2000)?,
+            },
+        );
+    }
+    Ok(YearEndCommand::SubmitResponse {
+        covenant,
+        unit: u,
+        answers,
+    })
+}
+
+/// `resolve_dispute`: the council's decision on a disputed criterion (a score for a manual one).
+fn resolve_dispute(covenant: CovenantId, form: &Form) -> Result<YearEndCommand, ApiError> {
+    Ok(YearEndCommand::ResolveDispute {
+        covenant,
+        unit: unit(form, "unit")?,
+        criterion: field(form, "criterion").to_owned(),
+        score: if field(form, "score").is_empty() {
+            None
+        } else {
+            Some(points(form, "score")?)
+        },
+        reason: text(form, "reason", 1000)?,
+    })
+}
+
+/// `record_eligibility`: whether a discipline is pending on the unit, with a note.
+fn record_eligibility(covenant: CovenantId, form: &Form) -> Result<YearEndCommand, ApiError> {
+    Ok(YearEndCommand::RecordEligibility {
+        covenant,
+        unit: unit(form, "unit")?,
+        discipline_pending: !field(form, "discipline_pending").is_empty(),
+        note: text(form, "note", 1000)?,
+    })
+}
+
+/// `decide_cutoff_tie`: the tied units the head keeps in the band (ticked `tie_<unit>`), and why.
+fn decide_cutoff_tie(covenant: CovenantId, form: &Form) -> Result<YearEndCommand, ApiError> {
+    let mut units = form
+        .iter()
+        .filter(|(k, v)| k.starts_with("tie_") && !v.is_empty())
+        .map(|(k, _)| UnitId::parse(&k[4..]).map_err(|_| bad("units")))
+        .collect::<Result<Vec<_>, _>>()?;
+    units.sort();
+    Ok(YearEndCommand::DecideCutoffTie {
+        covenant,
+        band: field(form, "band").to_owned(),
+        units,
+        reason: text(form, "reason", 1000)?,
     })
 }
 
