@@ -1,6 +1,7 @@
 //! Covenants: drafting a version, amending or withdrawing a draft, proposing a new version after
 //! one was frozen, each member's signature, and the freezing that follows the last one. Its
-//! commands are decided by [`decide`]; its events are folded by `State::apply_covenant`.
+//! commands are decided by [`decide`] and its events folded by `State::apply_covenant`, each
+//! dispatching to one function per command or event kind.
 
 use std::collections::BTreeMap;
 use std::collections::BTreeSet;
@@ -11,97 +12,145 @@ use crate::authz::{authorise, Permission};
 use crate::command::Command;
 use crate::error::DomainError;
 use crate::event::{Actor, Event, Payload};
-use crate::ids::{ClusterId, CovenantId, UnitId};
+use crate::ids::{ClusterId, CovenantId, MovementId, UnitId};
 use crate::model::{CovenantContent, RegulationDoc};
 use crate::state::{Covenant, CovenantVersion, SignatureRecord, State, Withdrawal};
-use crate::text::limits;
+use crate::text::{limits, Text};
 use crate::wire::covenant_hash;
 
-/// Checks the fields of a covenant command and turns it into its events. Whether the covenant
-/// is in a state that allows them, and whether the actor may, is checked when they are applied.
+/// Checks a covenant command and turns it into its events, through the command's own function.
+/// Each authorises the actor before telling them anything about the state beyond the covenant's
+/// existence (its cluster is needed to authorise), then checks the fields. Whether the covenant
+/// is in a state that allows the events, and (again) whether the actor may, is checked when they
+/// are applied.
 pub(crate) fn decide(
     state: &State,
     actor: &Actor,
     command: Command,
 ) -> Result<Vec<Payload>, DomainError> {
     use Command as C;
-    // Refuse an actor without the role before telling them anything about the state.
-    let manage =
-        |cluster: &ClusterId| authorise(state, actor, &Permission::ManageCluster(cluster.clone()));
-    Ok(match command {
+    match command {
         C::DraftCovenant {
             covenant,
             movement,
             cluster,
             content,
-        } => {
-            manage(&cluster)?;
-            let year = state.movement(&movement)?.year;
-            validate_content(&content, year)?;
-            members_active_on_signing_date(state, state.members(&cluster, year)?, &content)?;
-            vec![Payload::CovenantDrafted {
-                covenant,
-                movement,
-                cluster,
-                version: 1,
-                content,
-            }]
-        }
+        } => draft_covenant(state, actor, covenant, movement, cluster, content),
         C::AmendCovenantDraft { covenant, content } => {
-            let c = state.covenant(&covenant)?;
-            manage(&c.cluster)?;
-            validate_content(&content, c.year)?;
-            members_active_on_signing_date(state, &c.latest().members, &content)?;
-            vec![Payload::CovenantDraftAmended {
-                version: c.latest().version,
-                covenant,
-                content,
-            }]
+            amend_covenant_draft(state, actor, covenant, content)
         }
         C::ProposeCovenantVersion { covenant, content } => {
-            let c = state.covenant(&covenant)?;
-            manage(&c.cluster)?;
-            validate_content(&content, c.year)?;
-            members_active_on_signing_date(state, state.members(&c.cluster, c.year)?, &content)?;
-            vec![Payload::CovenantDrafted {
-                movement: c.movement.clone(),
-                cluster: c.cluster.clone(),
-                version: c.latest().version + 1,
-                covenant,
-                content,
-            }]
+            propose_covenant_version(state, actor, covenant, content)
         }
         C::WithdrawCovenantDraft { covenant, reason } => {
-            let c = state.covenant(&covenant)?;
-            manage(&c.cluster)?;
-            reason.check("reason", limits::REASON)?;
-            vec![Payload::CovenantDraftWithdrawn {
-                version: c.latest().version,
-                covenant,
-                reason,
-            }]
+            withdraw_covenant_draft(state, actor, covenant, reason)
         }
         C::SignCovenant {
             covenant,
             version,
             unit,
             hash,
-        } => {
-            authorise(state, actor, &Permission::LeadUnit(unit.clone()))?;
-            sign(state, covenant, version, unit, hash)?
-        }
+        } => sign_covenant(state, actor, covenant, version, unit, hash),
         other => unreachable!("not a covenant command: {other:?}"),
-    })
+    }
 }
 
-/// A signature, and the freezing when it is the last one missing.
-fn sign(
+/// Refused unless the actor manages `cluster`.
+fn manage(state: &State, actor: &Actor, cluster: &ClusterId) -> Result<(), DomainError> {
+    authorise(state, actor, &Permission::ManageCluster(cluster.clone()))
+}
+
+/// Drafts version 1: (the cluster's manager) valid content that every member of the cluster's
+/// year of the movement can sign on its signing date.
+fn draft_covenant(
     state: &State,
+    actor: &Actor,
+    covenant: CovenantId,
+    movement: MovementId,
+    cluster: ClusterId,
+    content: CovenantContent,
+) -> Result<Vec<Payload>, DomainError> {
+    manage(state, actor, &cluster)?;
+    let year = state.movement(&movement)?.year;
+    validate_content(&content, year)?;
+    members_active_on_signing_date(state, state.members(&cluster, year)?, &content)?;
+    Ok(vec![Payload::CovenantDrafted {
+        covenant,
+        movement,
+        cluster,
+        version: 1,
+        content,
+    }])
+}
+
+/// Amends the latest draft: (the cluster's manager) valid content that the draft's members
+/// can sign on its signing date.
+fn amend_covenant_draft(
+    state: &State,
+    actor: &Actor,
+    covenant: CovenantId,
+    content: CovenantContent,
+) -> Result<Vec<Payload>, DomainError> {
+    let c = state.covenant(&covenant)?;
+    manage(state, actor, &c.cluster)?;
+    validate_content(&content, c.year)?;
+    members_active_on_signing_date(state, &c.latest().members, &content)?;
+    Ok(vec![Payload::CovenantDraftAmended {
+        version: c.latest().version,
+        covenant,
+        content,
+    }])
+}
+
+/// Proposes the next version: (the cluster's manager) valid content that the cluster's current
+/// members of the covenant's year can sign on its signing date.
+fn propose_covenant_version(
+    state: &State,
+    actor: &Actor,
+    covenant: CovenantId,
+    content: CovenantContent,
+) -> Result<Vec<Payload>, DomainError> {
+    let c = state.covenant(&covenant)?;
+    manage(state, actor, &c.cluster)?;
+    validate_content(&content, c.year)?;
+    members_active_on_signing_date(state, state.members(&c.cluster, c.year)?, &content)?;
+    Ok(vec![Payload::CovenantDrafted {
+        movement: c.movement.clone(),
+        cluster: c.cluster.clone(),
+        version: c.latest().version + 1,
+        covenant,
+        content,
+    }])
+}
+
+/// Withdraws the latest draft: (the cluster's manager) a reason within its limit.
+fn withdraw_covenant_draft(
+    state: &State,
+    actor: &Actor,
+    covenant: CovenantId,
+    reason: Text,
+) -> Result<Vec<Payload>, DomainError> {
+    let c = state.covenant(&covenant)?;
+    manage(state, actor, &c.cluster)?;
+    reason.check("reason", limits::REASON)?;
+    Ok(vec![Payload::CovenantDraftWithdrawn {
+        version: c.latest().version,
+        covenant,
+        reason,
+    }])
+}
+
+/// A signature (by the unit's leader, of a unit active on the signing date), and the freezing
+/// when it is the last one missing.
+fn sign_covenant(
+    state: &State,
+    actor: &Actor,
     covenant: CovenantId,
     version: u32,
     unit: UnitId,
     hash: String,
 ) -> Result<Vec<Payload>, DomainError> {
+    authorise(state, actor, &Permission::LeadUnit(unit.clone()))?;
     let c = state.covenant(&covenant)?;
     let v = c
         .version(version)
@@ -249,111 +298,161 @@ impl State {
                 cluster,
                 version,
                 content,
-            } => {
-                let year = self.movement(movement)?.year;
-                let members = self.members(cluster, year)?.to_vec();
-                if members.is_empty() {
-                    return Err(DomainError::NoClusterYear {
-                        cluster: cluster.to_string(),
-                        year,
-                    });
-                }
-                self.check_new_version(covenant, movement, cluster, *version)?;
-                let draft = CovenantVersion {
-                    version: *version,
-                    hash: covenant_hash(
-                        covenant, *version, movement, cluster, year, &members, content,
-                    ),
-                    content: content.clone(),
-                    members,
-                    signatures: BTreeMap::new(),
-                    frozen_at: None,
-                    drafted_at: event.index,
-                    withdrawn: None,
-                };
-                match self.covenants.get_mut(covenant) {
-                    Some(c) => c.versions.push(draft),
-                    None => {
-                        self.covenants.insert(
-                            covenant.clone(),
-                            Covenant {
-                                id: covenant.clone(),
-                                movement: movement.clone(),
-                                cluster: cluster.clone(),
-                                year,
-                                versions: vec![draft],
-                            },
-                        );
-                    }
-                }
-            }
+            } => self.apply_covenant_drafted(event, covenant, movement, cluster, *version, content),
             P::CovenantDraftAmended {
                 covenant,
                 version,
                 content,
-            } => {
-                let c = self.covenant(covenant)?;
-                self.check_unsigned_draft(c, *version)?;
-                let (movement, cluster, year) = (c.movement.clone(), c.cluster.clone(), c.year);
-                let v = self.latest_mut(covenant);
-                v.hash = covenant_hash(
-                    covenant, *version, &movement, &cluster, year, &v.members, content,
-                );
-                v.content = content.clone();
-            }
+            } => self.apply_covenant_draft_amended(covenant, *version, content),
             P::CovenantDraftWithdrawn {
                 covenant,
                 version,
                 reason,
-            } => {
-                self.check_unsigned_draft(self.covenant(covenant)?, *version)?;
-                self.latest_mut(covenant).withdrawn = Some(Withdrawal {
-                    index: event.index,
-                    time_ms: event.time_ms,
-                    reason: reason.clone(),
-                });
-            }
+            } => self.apply_covenant_draft_withdrawn(event, covenant, *version, reason),
             P::CovenantSigned {
                 covenant,
                 version,
                 unit,
                 hash,
-            } => {
-                self.check_signature(covenant, *version, unit, hash)?;
-                self.latest_mut(covenant).signatures.insert(
-                    unit.clone(),
-                    SignatureRecord {
-                        signer: event.actor.clone(),
-                        index: event.index,
-                        time_ms: event.time_ms,
-                    },
-                );
-            }
+            } => self.apply_covenant_signed(event, covenant, *version, unit, hash),
             P::CovenantFrozen {
                 covenant,
                 version,
                 hash,
-            } => {
-                let c = self.covenant(covenant)?;
-                let v = self.open_latest(c, *version)?;
-                let unsigned = v.members.iter().find(|m| !v.signatures.contains_key(*m));
-                if let Some(m) = unsigned {
-                    return Err(DomainError::InvalidValue {
-                        field: "covenant",
-                        reason: format!(
-                            "{covenant} version {version} cannot freeze: {m} has not signed"
-                        ),
-                    });
-                }
-                if hash != &v.hash {
-                    return Err(DomainError::HashMismatch {
-                        expected: v.hash.clone(),
-                    });
-                }
-                self.latest_mut(covenant).frozen_at = Some(event.index);
-            }
+            } => self.apply_covenant_frozen(event, covenant, *version, hash),
             other => unreachable!("not a covenant event: {}", other.kind()),
         }
+    }
+
+    /// A drafted version over the cluster's members of the movement's year (who must exist):
+    /// version 1 creates the covenant, a later one follows a frozen or withdrawn one.
+    fn apply_covenant_drafted(
+        &mut self,
+        event: &Event,
+        covenant: &CovenantId,
+        movement: &MovementId,
+        cluster: &ClusterId,
+        version: u32,
+        content: &CovenantContent,
+    ) -> Result<(), DomainError> {
+        let year = self.movement(movement)?.year;
+        let members = self.members(cluster, year)?.to_vec();
+        if members.is_empty() {
+            return Err(DomainError::NoClusterYear {
+                cluster: cluster.to_string(),
+                year,
+            });
+        }
+        self.check_new_version(covenant, movement, cluster, version)?;
+        let draft = CovenantVersion {
+            version,
+            hash: covenant_hash(
+                covenant, version, movement, cluster, year, &members, content,
+            ),
+            content: content.clone(),
+            members,
+            signatures: BTreeMap::new(),
+            frozen_at: None,
+            drafted_at: event.index,
+            withdrawn: None,
+        };
+        match self.covenants.get_mut(covenant) {
+            Some(c) => c.versions.push(draft),
+            None => {
+                self.covenants.insert(
+                    covenant.clone(),
+                    Covenant {
+                        id: covenant.clone(),
+                        movement: movement.clone(),
+                        cluster: cluster.clone(),
+                        year,
+                        versions: vec![draft],
+                    },
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// An amended draft: new content, and its hash, for the open latest version nobody signed.
+    fn apply_covenant_draft_amended(
+        &mut self,
+        covenant: &CovenantId,
+        version: u32,
+        content: &CovenantContent,
+    ) -> Result<(), DomainError> {
+        let c = self.covenant(covenant)?;
+        self.check_unsigned_draft(c, version)?;
+        let (movement, cluster, year) = (c.movement.clone(), c.cluster.clone(), c.year);
+        let v = self.latest_mut(covenant);
+        v.hash = covenant_hash(
+            covenant, version, &movement, &cluster, year, &v.members, content,
+        );
+        v.content = content.clone();
+        Ok(())
+    }
+
+    /// A withdrawn draft: the open latest version nobody signed can no longer be signed.
+    fn apply_covenant_draft_withdrawn(
+        &mut self,
+        event: &Event,
+        covenant: &CovenantId,
+        version: u32,
+        reason: &Text,
+    ) -> Result<(), DomainError> {
+        self.check_unsigned_draft(self.covenant(covenant)?, version)?;
+        self.latest_mut(covenant).withdrawn = Some(Withdrawal {
+            index: event.index,
+            time_ms: event.time_ms,
+            reason: reason.clone(),
+        });
+        Ok(())
+    }
+
+    /// A member's signature of the open latest version, under its hash.
+    fn apply_covenant_signed(
+        &mut self,
+        event: &Event,
+        covenant: &CovenantId,
+        version: u32,
+        unit: &UnitId,
+        hash: &str,
+    ) -> Result<(), DomainError> {
+        self.check_signature(covenant, version, unit, hash)?;
+        self.latest_mut(covenant).signatures.insert(
+            unit.clone(),
+            SignatureRecord {
+                signer: event.actor.clone(),
+                index: event.index,
+                time_ms: event.time_ms,
+            },
+        );
+        Ok(())
+    }
+
+    /// The freezing of the open latest version once every member signed it, under its hash.
+    fn apply_covenant_frozen(
+        &mut self,
+        event: &Event,
+        covenant: &CovenantId,
+        version: u32,
+        hash: &str,
+    ) -> Result<(), DomainError> {
+        let c = self.covenant(covenant)?;
+        let v = self.open_latest(c, version)?;
+        let unsigned = v.members.iter().find(|m| !v.signatures.contains_key(*m));
+        if let Some(m) = unsigned {
+            return Err(DomainError::InvalidValue {
+                field: "covenant",
+                reason: format!("{covenant} version {version} cannot freeze: {m} has not signed"),
+            });
+        }
+        if hash != v.hash {
+            return Err(DomainError::HashMismatch {
+                expected: v.hash.clone(),
+            });
+        }
+        self.latest_mut(covenant).frozen_at = Some(event.index);
         Ok(())
     }
 
@@ -369,8 +468,8 @@ impl State {
     fn check_new_version(
         &self,
         covenant: &CovenantId,
-        movement: &crate::ids::MovementId,
-        cluster: &crate::ids::ClusterId,
+        movement: &MovementId,
+        cluster: &ClusterId,
         version: u32,
     ) -> Result<(), DomainError> {
         let Some(c) = self.covenants.get(covenant) else {

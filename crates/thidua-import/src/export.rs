@@ -15,11 +15,15 @@
 
 use std::fmt::Write as _;
 
-use thidua_domain::figures::Cell;
-use thidua_domain::model::Unit;
+use thidua_domain::calendar::Calendar;
+use thidua_domain::figures::{Cell, Form};
+use thidua_domain::model::{ReportingWindow, Unit};
+use thidua_domain::state::Covenant;
 use thidua_domain::yearend::error::refuse;
+use thidua_domain::yearend::Review;
 use thidua_domain::{CovenantId, DomainError, State, UnitId};
 use thidua_scoring::input::plain_text;
+use thidua_scoring::PeriodKey;
 
 /// Which year-end scores of the manually scored criteria an export appends (`@manual:` rows).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,11 +101,7 @@ fn quote(s: &str) -> String {
 /// `@predecessors` rows, as the server's scoring declares them ([`thidua_domain::engine_data`]):
 /// for each earlier year, a member with direct predecessors (the lineage as of the end of the
 /// covenant's year) counts as the sum of itself and those of them that have approved figures.
-fn predecessor_rows(
-    state: &State,
-    c: &thidua_domain::state::Covenant,
-    out: &mut String,
-) -> Result<(), DomainError> {
+fn predecessor_rows(state: &State, c: &Covenant, out: &mut String) -> Result<(), DomainError> {
     let (_, year_end) = thidua_domain::command::year_bounds(c.year);
     let reported = |u: &UnitId, year| !state.figures.published_year(u, year).is_empty();
     for m in state.members(&c.cluster, c.year)? {
@@ -147,29 +147,60 @@ pub fn data_csv_with(
     let cut = state.reporting_window(covenant, window)?;
     let form = state.reporting_form(covenant)?;
     let calendar = state.calendar(covenant)?;
-    let review = match scores {
-        None => None,
-        Some(_) => {
-            let review = state.review(covenant)?;
-            if review.published.is_none() {
-                return Err(refuse(
-                    "yearend_phase",
-                    format!("the year-end results of {covenant} are not published yet: the scores of the manual criteria are exported once they are"),
-                ));
-            }
-            if let Some(later) = calendar.reported().iter().find(|r| r.window.end > cut.end) {
-                return Err(DomainError::InvalidValue {
-                    field: "window",
-                    reason: format!(
-                        "the year-end scores go with the figures of the whole year, but window {window} ends before {}; export up to {}",
-                        later.key(),
-                        year_window(state, covenant)?
-                    ),
-                });
-            }
-            Some(review)
-        }
-    };
+    let review = scores
+        .map(|_| published_review(state, covenant, window, &cut, &calendar))
+        .transpose()?;
+    let units = exported_units(state, c)?;
+    check_distinct_ids(state, &units)?;
+    let mut out = String::new();
+    head(state, c, covenant, window, &cut, &form, &mut out);
+    if let (Some(which), Some(review)) = (scores, review) {
+        manual_head(review, which, &mut out);
+    }
+    out.push_str("unit,element,period,value\n");
+    name_rows(state, &units, &mut out)?;
+    predecessor_rows(state, c, &mut out)?;
+    for u in &units {
+        figure_rows(state, c, &form, &calendar, &cut, u, &mut out)?;
+    }
+    if let (Some(which), Some(review)) = (scores, review) {
+        manual_rows(state, review, which, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// The covenant's year-end review, for an export with its scores: refused unless its results
+/// are published (`yearend_phase`) and `window` (`cut`) ends no earlier than any reported window.
+fn published_review<'a>(
+    state: &'a State,
+    covenant: &CovenantId,
+    window: &str,
+    cut: &ReportingWindow,
+    calendar: &Calendar<'_>,
+) -> Result<&'a Review, DomainError> {
+    let review = state.review(covenant)?;
+    if review.published.is_none() {
+        return Err(refuse(
+            "yearend_phase",
+            format!("the year-end results of {covenant} are not published yet: the scores of the manual criteria are exported once they are"),
+        ));
+    }
+    if let Some(later) = calendar.reported().iter().find(|r| r.window.end > cut.end) {
+        return Err(DomainError::InvalidValue {
+            field: "window",
+            reason: format!(
+                "the year-end scores go with the figures of the whole year, but window {window} ends before {}; export up to {}",
+                later.key(),
+                year_window(state, covenant)?
+            ),
+        });
+    }
+    Ok(review.as_ref())
+}
+
+/// The units an export covers: the members of the covenant's cluster and year, each followed by
+/// its lineage (as of the end of the year) not listed yet.
+fn exported_units(state: &State, c: &Covenant) -> Result<Vec<UnitId>, DomainError> {
     let (_, year_end) = thidua_domain::command::year_bounds(c.year);
     let mut units: Vec<UnitId> = Vec::new();
     for m in state.members(&c.cluster, c.year)? {
@@ -179,8 +210,13 @@ pub fn data_csv_with(
             }
         }
     }
+    Ok(units)
+}
+
+/// Refuses an export in which two units would be written under the same data-file id.
+fn check_distinct_ids(state: &State, units: &[UnitId]) -> Result<(), DomainError> {
     let mut ids = std::collections::BTreeMap::new();
-    for u in &units {
+    for u in units {
         let id = data_id(state.unit(u)?);
         if let Some(other) = ids.insert(id.clone(), u.clone()) {
             return Err(DomainError::InvalidValue {
@@ -189,7 +225,20 @@ pub fn data_csv_with(
             });
         }
     }
-    let mut out = String::new();
+    Ok(())
+}
+
+/// The comment lines that open an export: the covenant and its regulation's hash, the window
+/// and log size it goes up to, and the values the regulation declares for figures not reported.
+fn head(
+    state: &State,
+    c: &Covenant,
+    covenant: &CovenantId,
+    window: &str,
+    cut: &ReportingWindow,
+    form: &Form,
+    out: &mut String,
+) {
     let _ = writeln!(
         out,
         "# Số liệu đã phê duyệt — approved figures of covenant {covenant} (regulation sha256 {})",
@@ -211,11 +260,11 @@ pub fn data_csv_with(
             defaults.join(", ")
         );
     }
-    if let (Some(which), Some(review)) = (scores, review) {
-        manual_head(review, which, &mut out);
-    }
-    out.push_str("unit,element,period,value\n");
-    for u in &units {
+}
+
+/// The `@name` rows: each unit's name, defused and quoted for the CSV.
+fn name_rows(state: &State, units: &[UnitId], out: &mut String) -> Result<(), DomainError> {
+    for u in units {
         let _ = writeln!(
             out,
             "{},@name,,{}",
@@ -225,52 +274,74 @@ pub fn data_csv_with(
             ))
         );
     }
-    predecessor_rows(state, c, &mut out)?;
-    for u in &units {
-        let id = data_id(state.unit(u)?);
-        let mut years: Vec<i32> = (c.year - 10..=c.year).collect();
-        years.retain(|y| !state.figures.reports_of_unit(u, *y).is_empty());
-        for year in years {
-            for r in calendar.reported() {
-                if year == c.year && r.window.end > cut.end {
-                    continue;
-                }
-                // The period by its months, as `thidua score --data` reads it.
-                let Some(period) = r.in_year(year) else {
-                    continue;
-                };
-                let cells = state.figures.published_cells(&form, u, year, r.key());
-                for (element, cell) in cells.into_iter().flatten() {
-                    let scored = form
-                        .elements
-                        .iter()
-                        .find(|e| e.id == element)
-                        .and_then(|e| e.scored(&cell));
-                    match (scored, cell) {
-                        (Some(d), _) => {
-                            let _ = writeln!(out, "{id},{element},{period},{}", plain_text(&d));
-                        }
-                        (None, Cell::NotApplicable) => {
-                            let _ = writeln!(
-                                out,
-                                "# {id},{element},{period}: không áp dụng / not applicable"
-                            );
-                        }
-                        (None, _) => {}
-                    }
-                }
+    Ok(())
+}
+
+/// A unit's rows of approved figures: for each year of the ten before the covenant's and its
+/// own in which the unit has reports, each reported window (in the covenant's year, those that
+/// end by `cut`'s end) by its months.
+fn figure_rows(
+    state: &State,
+    c: &Covenant,
+    form: &Form,
+    calendar: &Calendar<'_>,
+    cut: &ReportingWindow,
+    u: &UnitId,
+    out: &mut String,
+) -> Result<(), DomainError> {
+    let id = data_id(state.unit(u)?);
+    let mut years: Vec<i32> = (c.year - 10..=c.year).collect();
+    years.retain(|y| !state.figures.reports_of_unit(u, *y).is_empty());
+    for year in years {
+        for r in calendar.reported() {
+            if year == c.year && r.window.end > cut.end {
+                continue;
+            }
+            // The period by its months, as `thidua score --data` reads it.
+            let Some(period) = r.in_year(year) else {
+                continue;
+            };
+            let cells = state.figures.published_cells(form, u, year, r.key());
+            for (element, cell) in cells.into_iter().flatten() {
+                figure_row(form, &id, element, &period, cell, out);
             }
         }
     }
-    if let (Some(which), Some(review)) = (scores, review) {
-        manual_rows(state, review, which, &mut out)?;
+    Ok(())
+}
+
+/// One figure's row: its value as scored (a missing one as the regulation's `missing`, if it
+/// declares one), a comment line when not applicable, else nothing.
+fn figure_row(
+    form: &Form,
+    id: &str,
+    element: &str,
+    period: &PeriodKey,
+    cell: Cell,
+    out: &mut String,
+) {
+    let scored = form
+        .elements
+        .iter()
+        .find(|e| e.id == element)
+        .and_then(|e| e.scored(&cell));
+    match (scored, cell) {
+        (Some(d), _) => {
+            let _ = writeln!(out, "{id},{element},{period},{}", plain_text(&d));
+        }
+        (None, Cell::NotApplicable) => {
+            let _ = writeln!(
+                out,
+                "# {id},{element},{period}: không áp dụng / not applicable"
+            );
+        }
+        (None, _) => {}
     }
-    Ok(out)
 }
 
 /// The comment lines before the header of an export with year-end scores: which scores and
 /// the publication.
-fn manual_head(review: &thidua_domain::yearend::Review, which: ManualScores, out: &mut String) {
+fn manual_head(review: &Review, which: ManualScores, out: &mut String) {
     let index = review.published.as_ref().map_or(0, |(_, i)| *i);
     let _ = match which {
         ManualScores::SelfAssessed => writeln!(
@@ -290,7 +361,7 @@ fn manual_head(review: &thidua_domain::yearend::Review, which: ManualScores, out
 /// no total.
 fn manual_rows(
     state: &State,
-    review: &thidua_domain::yearend::Review,
+    review: &Review,
     which: ManualScores,
     out: &mut String,
 ) -> Result<(), DomainError> {

@@ -8,7 +8,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use sha2::{Digest, Sha256};
-use thidua_domain::figures::{Cell, FigureMap, FigureValue, Form, HistoricalReport};
+use thidua_domain::figures::{
+    Cell, FigureMap, FigureValue, Form, FormElement, HistoricalReport, Values,
+};
 use thidua_domain::{Command, CovenantId, DomainError, State, Text, UnitId};
 
 use crate::error::{column_letter, ImportError, ImportErrors};
@@ -255,16 +257,57 @@ impl<'a> LongReader<'a> {
     }
 }
 
-impl LongReader<'_> {
+/// What is wrong with a row `unit,element,period,value`, and in which of its columns (0–3).
+struct Problem {
+    code: &'static str,
+    column: usize,
+    vi: String,
+    en: String,
+}
+
+impl Problem {
+    fn new(code: &'static str, column: usize, vi: String, en: String) -> Self {
+        Self {
+            code,
+            column,
+            vi,
+            en,
+        }
+    }
+
+    /// The import error naming sheet, row and column (its letter and heading).
+    fn at(self, sheet: &str, row: usize) -> ImportError {
+        ImportError::file(self.code, self.vi, self.en).at(
+            sheet,
+            row,
+            Some(format!(
+                "{} ({})",
+                column_letter(self.column),
+                LONG_HEADING[self.column]
+            )),
+        )
+    }
+}
+
+/// Refuses the reserved rows other than `@name` (manual scores, predecessors): not figures.
+fn not_reserved(element: &str) -> Result<(), Problem> {
+    if element.starts_with('@') {
+        return Err(Problem::new(
+            "not_figures",
+            1,
+            format!("«{element}» không phải số liệu (điểm chấm tay, tiền thân): bỏ các dòng này khỏi tệp"),
+            format!("«{element}» rows are not figures (manual scores, predecessors): remove them from the file"),
+        ));
+    }
+    Ok(())
+}
+
+impl<'a> LongReader<'a> {
+    /// Reads one row: an empty or `@name` row is skipped; else its figure is added to its
+    /// report, or the first problem found (columns checked in the order of [`Self::figure`])
+    /// becomes an error naming sheet, row and column.
     fn row(&mut self, sheet: &str, row: usize, cells: &[RawCell]) {
         let get = |i: usize| cells.get(i).map(|c| c.text()).unwrap_or("");
-        let at = |code, col: usize, vi: String, en: String| {
-            ImportError::file(code, vi, en).at(
-                sheet,
-                row,
-                Some(format!("{} ({})", column_letter(col), LONG_HEADING[col])),
-            )
-        };
         if cells.iter().all(RawCell::is_empty) {
             return;
         }
@@ -272,99 +315,128 @@ impl LongReader<'_> {
         if element == "@name" {
             return;
         }
-        if element.starts_with('@') {
-            self.errors.push(at(
-                "not_figures",
-                1,
-                format!("«{element}» không phải số liệu (điểm chấm tay, tiền thân): bỏ các dòng này khỏi tệp"),
-                format!("«{element}» rows are not figures (manual scores, predecessors): remove them from the file"),
-            ));
-            return;
+        if let Err(problem) = self.figure(unit, element, period, cells.get(3)) {
+            self.errors.push(problem.at(sheet, row));
         }
-        let Some(unit_id) = self.unit(unit) else {
-            self.errors.push(at(
+    }
+
+    /// A row's figure, added to its report: a row that is not reserved, of a unit the file may
+    /// name, an element of the regulation, a period of a reported window, a value, given once.
+    fn figure(
+        &mut self,
+        unit: &str,
+        element: &str,
+        period: &str,
+        cell: Option<&RawCell>,
+    ) -> Result<(), Problem> {
+        not_reserved(element)?;
+        let unit_id = self.named_unit(unit)?;
+        let el = self.element(element)?;
+        let (year, window) = self.reported_window(period)?;
+        let value = self.value(el, cell)?;
+        self.add((unit_id, year, window), unit, element, period, value)
+    }
+
+    /// The unit a row names, among those the file may name.
+    fn named_unit(&self, unit: &str) -> Result<UnitId, Problem> {
+        self.unit(unit).ok_or_else(|| {
+            Problem::new(
                 "unknown_unit",
                 0,
                 format!("đơn vị «{unit}» không thuộc cụm của giao ước này"),
                 format!("unit «{unit}» is not in this covenant's cluster"),
-            ));
-            return;
-        };
-        let Some(el) = self.form.elements.iter().find(|e| e.id == element) else {
-            self.errors.push(at(
-                "unknown_element",
-                1,
-                format!("quy định chấm điểm không có chỉ tiêu mã «{element}»"),
-                format!("the regulation has no data element «{element}»"),
-            ));
-            return;
-        };
+            )
+        })
+    }
+
+    /// The regulation's data element a row names.
+    fn element(&self, element: &str) -> Result<&'a FormElement, Problem> {
+        let form: &'a Form = self.form;
+        form.elements
+            .iter()
+            .find(|e| e.id == element)
+            .ok_or_else(|| {
+                Problem::new(
+                    "unknown_element",
+                    1,
+                    format!("quy định chấm điểm không có chỉ tiêu mã «{element}»"),
+                    format!("the regulation has no data element «{element}»"),
+                )
+            })
+    }
+
+    /// The year and window key a row's period names: a valid period, of a year the import
+    /// takes, naming a window of the calendar that units report (not a sum of such windows).
+    fn reported_window(&self, period: &str) -> Result<(i32, String), Problem> {
         let Some((year, window)) = split_period(period) else {
-            self.errors.push(at(
+            return Err(Problem::new(
                 "invalid_period",
                 2,
                 format!("kỳ «{period}» không hợp lệ (ví dụ 2024-M03)"),
                 format!("invalid period «{period}» (e.g. 2024-M03)"),
             ));
-            return;
         };
         if !(self.years)(year) {
-            self.errors.push(at(
+            return Err(Problem::new(
                 "invalid_period",
                 2,
                 format!("kỳ «{period}»: {}", self.years_vi),
                 format!("period «{period}»: {}", self.years_en),
             ));
-            return;
         }
-        let window = match self.windows.find(period, &window) {
-            None => {
-                self.errors.push(at(
-                    "unknown_window",
-                    2,
-                    format!("lịch báo cáo của phong trào không có kỳ «{window}»"),
-                    format!("the movement's calendar has no window «{window}»"),
-                ));
-                return;
-            }
-            Some((key, false)) => {
-                self.errors.push(at(
-                    "summary_window",
-                    2,
-                    format!("kỳ «{key}» là tổng của các kỳ báo cáo khác: nhập số liệu theo từng kỳ báo cáo (ví dụ từng tháng)"),
-                    format!("«{key}» is the sum of other reporting windows: import the figures of each reported window (each month, say)"),
-                ));
-                return;
-            }
-            Some((key, true)) => key,
-        };
-        let value = match element_figure(cells.get(3).unwrap_or(&RawCell::Empty), self.number, el) {
-            Ok(Some(v)) => v,
-            Ok(None) => {
-                self.errors.push(at(
-                    "invalid_number",
-                    3,
-                    format!("{}: thiếu giá trị", el.name),
-                    format!("{}: the value is missing", el.name),
-                ));
-                return;
-            }
-            Err((code, vi, en)) => {
-                self.errors.push(at(code, 3, vi, en));
-                return;
-            }
-        };
-        let report = self.grouped.entry((unit_id, year, window)).or_default();
-        if report.insert(element.to_owned(), value).is_some() {
-            self.errors.push(at(
+        match self.windows.find(period, &window) {
+            None => Err(Problem::new(
+                "unknown_window",
+                2,
+                format!("lịch báo cáo của phong trào không có kỳ «{window}»"),
+                format!("the movement's calendar has no window «{window}»"),
+            )),
+            Some((key, false)) => Err(Problem::new(
+                "summary_window",
+                2,
+                format!("kỳ «{key}» là tổng của các kỳ báo cáo khác: nhập số liệu theo từng kỳ báo cáo (ví dụ từng tháng)"),
+                format!("«{key}» is the sum of other reporting windows: import the figures of each reported window (each month, say)"),
+            )),
+            Some((key, true)) => Ok((year, key)),
+        }
+    }
+
+    /// A row's value cell as the element's figure, numbers as the file writes them; an empty
+    /// cell is refused.
+    fn value(&self, el: &FormElement, cell: Option<&RawCell>) -> Result<FigureValue, Problem> {
+        match element_figure(cell.unwrap_or(&RawCell::Empty), self.number, el) {
+            Ok(Some(v)) => Ok(v),
+            Ok(None) => Err(Problem::new(
+                "invalid_number",
+                3,
+                format!("{}: thiếu giá trị", el.name),
+                format!("{}: the value is missing", el.name),
+            )),
+            Err((code, vi, en)) => Err(Problem::new(code, 3, vi, en)),
+        }
+    }
+
+    /// Adds a figure to its report (unit, year, window) and counts it; a figure the file gives
+    /// twice is refused (the report then holds the later value, but nothing is imported).
+    fn add(
+        &mut self,
+        report: (UnitId, i32, String),
+        unit: &str,
+        element: &str,
+        period: &str,
+        value: FigureValue,
+    ) -> Result<(), Problem> {
+        let figures = self.grouped.entry(report).or_default();
+        if figures.insert(element.to_owned(), value).is_some() {
+            return Err(Problem::new(
                 "duplicate",
                 1,
                 format!("«{unit}, {element}, {period}» ghi hai lần"),
                 format!("«{unit}, {element}, {period}» appears twice"),
             ));
-            return;
         }
         self.values += 1;
+        Ok(())
     }
 }
 
@@ -418,27 +490,32 @@ fn read_file<'a>(
         },
     )
     .map_err(ImportErrors::one)?;
-    let wrong_kind = || {
-        ImportErrors::one(ImportError::file(
-            "unknown_layout",
-            if allow_template {
-                "Không nhận ra tệp: dùng biểu mẫu tải từ hệ thống, hoặc các cột unit,element,period,value."
-            } else {
-                "Không nhận ra tệp: nhập lịch sử dùng các cột unit,element,period,value (như tệp số liệu của «thidua score»)."
-            },
-            if allow_template {
-                "Layout not recognised: use the template downloaded from the system, or the columns unit,element,period,value."
-            } else {
-                "Layout not recognised: a historical import uses the columns unit,element,period,value (as the data files of «thidua score»)."
-            },
-        ))
-    };
     match &kind {
-        Kind::Unknown => return Err(wrong_kind()),
-        Kind::Template(r) if !allow_template || !r.found_heading => return Err(wrong_kind()),
+        Kind::Unknown => return Err(unknown_layout(allow_template)),
+        Kind::Template(r) if !allow_template || !r.found_heading => {
+            return Err(unknown_layout(allow_template))
+        }
         _ => {}
     }
     Ok(kind)
+}
+
+/// The error for a file whose layout is not recognised, saying what the import reads (with
+/// `allow_template`, the template or the long format; else the long format only).
+fn unknown_layout(allow_template: bool) -> ImportErrors {
+    ImportErrors::one(ImportError::file(
+        "unknown_layout",
+        if allow_template {
+            "Không nhận ra tệp: dùng biểu mẫu tải từ hệ thống, hoặc các cột unit,element,period,value."
+        } else {
+            "Không nhận ra tệp: nhập lịch sử dùng các cột unit,element,period,value (như tệp số liệu của «thidua score»)."
+        },
+        if allow_template {
+            "Layout not recognised: use the template downloaded from the system, or the columns unit,element,period,value."
+        } else {
+            "Layout not recognised: a historical import uses the columns unit,element,period,value (as the data files of «thidua score»)."
+        },
+    ))
 }
 
 /// A unit's figures from a file: its template for one window, or rows
@@ -477,53 +554,8 @@ pub fn plan_reports(
             }
         }
         Kind::Template(r) => {
-            let mut errors = r.errors;
-            let filled = r.filled;
-            let sheet = if table::is_xlsx(upload.bytes) {
-                template::SHEET
-            } else {
-                upload.file_name
-            };
-            let meta_err = |label: &str, vi: String, en: String| {
-                ImportError::file("template_heading", vi, en).at(
-                    sheet,
-                    0,
-                    Some(format!("B ({label})")),
-                )
-            };
-            if errors.is_empty() && filled.covenant != covenant.as_str() {
-                errors.push(meta_err(
-                    template::LABEL_COVENANT,
-                    format!(
-                        "biểu mẫu của giao ước «{}», không phải «{covenant}»",
-                        filled.covenant
-                    ),
-                    format!(
-                        "a template of covenant «{}», not «{covenant}»",
-                        filled.covenant
-                    ),
-                ));
-            }
-            let unit = resolve_unit(state, &members, &filled.unit);
-            if errors.is_empty() && unit.is_none() {
-                errors.push(meta_err(
-                    template::LABEL_UNIT,
-                    format!("đơn vị «{}» không thuộc cụm", filled.unit),
-                    format!("unit «{}» is not in the cluster", filled.unit),
-                ));
-            }
-            let period = split_period(&filled.period)
-                .filter(|(y, w)| *y == year && state.reporting_window(covenant, w).is_ok());
-            if errors.is_empty() && period.is_none() {
-                errors.push(meta_err(
-                    template::LABEL_PERIOD,
-                    format!("kỳ «{}» không thuộc lịch báo cáo năm {year}", filled.period),
-                    format!("period «{}» is not in the {year} calendar", filled.period),
-                ));
-            }
-            errors.into_result()?;
-            let (unit, (_, window)) = (unit.expect("checked"), period.expect("checked"));
-            reports.insert((unit, window), (filled.values, filled.comments, false));
+            let (report, figures) = template_report(state, covenant, &members, year, upload, r)?;
+            reports.insert(report, figures);
         }
         Kind::Unknown => unreachable!("refused by read_file"),
     }
@@ -537,6 +569,62 @@ pub fn plan_reports(
         covenant: covenant.clone(),
         reports: planned,
     })
+}
+
+/// The report a filled template holds, once its heading names this covenant, a member of its
+/// cluster and a window of the covenant's year: refused with the template's own errors if
+/// any, else with the first of these problems, named by its heading cell.
+fn template_report(
+    state: &State,
+    covenant: &CovenantId,
+    members: &BTreeSet<UnitId>,
+    year: i32,
+    upload: Upload<'_>,
+    r: template::Reader<'_>,
+) -> Result<((UnitId, String), ReportFigures), ImportErrors> {
+    let mut errors = r.errors;
+    let filled = r.filled;
+    let sheet = if table::is_xlsx(upload.bytes) {
+        template::SHEET
+    } else {
+        upload.file_name
+    };
+    let meta_err = |label: &str, vi: String, en: String| {
+        ImportError::file("template_heading", vi, en).at(sheet, 0, Some(format!("B ({label})")))
+    };
+    if errors.is_empty() && filled.covenant != covenant.as_str() {
+        errors.push(meta_err(
+            template::LABEL_COVENANT,
+            format!(
+                "biểu mẫu của giao ước «{}», không phải «{covenant}»",
+                filled.covenant
+            ),
+            format!(
+                "a template of covenant «{}», not «{covenant}»",
+                filled.covenant
+            ),
+        ));
+    }
+    let unit = resolve_unit(state, members, &filled.unit);
+    if errors.is_empty() && unit.is_none() {
+        errors.push(meta_err(
+            template::LABEL_UNIT,
+            format!("đơn vị «{}» không thuộc cụm", filled.unit),
+            format!("unit «{}» is not in the cluster", filled.unit),
+        ));
+    }
+    let period = split_period(&filled.period)
+        .filter(|(y, w)| *y == year && state.reporting_window(covenant, w).is_ok());
+    if errors.is_empty() && period.is_none() {
+        errors.push(meta_err(
+            template::LABEL_PERIOD,
+            format!("kỳ «{}» không thuộc lịch báo cáo năm {year}", filled.period),
+            format!("period «{}» is not in the {year} calendar", filled.period),
+        ));
+    }
+    errors.into_result()?;
+    let (unit, (_, window)) = (unit.expect("checked"), period.expect("checked"));
+    Ok(((unit, window), (filled.values, filled.comments, false)))
 }
 
 /// A report to save, merged over the current figures when the file gives only some, with
@@ -553,47 +641,11 @@ fn planned(
     merge: bool,
 ) -> PlannedReport {
     let report = state.figures.report(&unit, year, &window);
-    let current = report.map(|r| r.current());
-    let before = |id: &str| -> Cell {
-        current
-            .and_then(|v| state.figures.form(v.form).position(id).map(|p| v.get(p)))
-            .unwrap_or(Cell::Missing)
-    };
+    let current = report.map(|r| r.current().as_ref());
     if merge {
-        for e in &form.elements {
-            if !values.contains_key(&e.id) {
-                match before(&e.id) {
-                    Cell::Number(d) => {
-                        values.insert(e.id.clone(), FigureValue::Number(d));
-                    }
-                    Cell::NotApplicable => {
-                        values.insert(e.id.clone(), FigureValue::NotApplicable);
-                    }
-                    Cell::Missing => {}
-                }
-            }
-            if let Some(v) = current {
-                let p = state.figures.form(v.form).position(&e.id);
-                if let Some(c) = p.and_then(|p| v.comment(p)) {
-                    comments.entry(e.id.clone()).or_insert_with(|| c.clone());
-                }
-            }
-        }
+        merge_current(state, form, current, &mut values, &mut comments);
     }
-    let changes = form
-        .elements
-        .iter()
-        .filter_map(|e| {
-            let after = values.get(&e.id).map_or(Cell::Missing, FigureValue::cell);
-            let was = before(&e.id);
-            (after != was).then(|| Change {
-                element: e.id.clone(),
-                name: e.name.clone(),
-                before: was,
-                after,
-            })
-        })
-        .collect();
+    let changes = changes(state, form, current, &values);
     PlannedReport {
         revision: report.map_or(1, |r| r.revision + 1),
         unit,
@@ -603,6 +655,64 @@ fn planned(
         comments,
         changes,
     }
+}
+
+/// A figure of the report's current values; `Missing` without a report or the element.
+fn current_cell(state: &State, current: Option<&Values>, id: &str) -> Cell {
+    current
+        .and_then(|v| state.figures.form(v.form).position(id).map(|p| v.get(p)))
+        .unwrap_or(Cell::Missing)
+}
+
+/// Adds to a file's figures and comments the report's current ones that the file leaves out.
+fn merge_current(
+    state: &State,
+    form: &Form,
+    current: Option<&Values>,
+    values: &mut FigureMap,
+    comments: &mut BTreeMap<String, Text>,
+) {
+    for e in &form.elements {
+        if !values.contains_key(&e.id) {
+            match current_cell(state, current, &e.id) {
+                Cell::Number(d) => {
+                    values.insert(e.id.clone(), FigureValue::Number(d));
+                }
+                Cell::NotApplicable => {
+                    values.insert(e.id.clone(), FigureValue::NotApplicable);
+                }
+                Cell::Missing => {}
+            }
+        }
+        if let Some(v) = current {
+            let p = state.figures.form(v.form).position(&e.id);
+            if let Some(c) = p.and_then(|p| v.comment(p)) {
+                comments.entry(e.id.clone()).or_insert_with(|| c.clone());
+            }
+        }
+    }
+}
+
+/// The figures the save changes from the report's current ones, in the form's order.
+fn changes(
+    state: &State,
+    form: &Form,
+    current: Option<&Values>,
+    values: &FigureMap,
+) -> Vec<Change> {
+    form.elements
+        .iter()
+        .filter_map(|e| {
+            let after = values.get(&e.id).map_or(Cell::Missing, FigureValue::cell);
+            let was = current_cell(state, current, &e.id);
+            (after != was).then(|| Change {
+                element: e.id.clone(),
+                name: e.name.clone(),
+                before: was,
+                after,
+            })
+        })
+        .collect()
 }
 
 /// Earlier years' approved figures of the covenant's cluster (its members and their
@@ -643,8 +753,18 @@ pub fn plan_historical(
         thidua_domain::text::limits::TITLE,
     )
     .map_err(domain)?;
-    let values = r.values;
-    let grouped = r.grouped;
+    historical_plan(covenant, upload, file_name, r.values, r.grouped)
+}
+
+/// What a historical import of the figures read (`values` of them, by report) would record:
+/// one command, refused when the file holds no figures.
+fn historical_plan(
+    covenant: &CovenantId,
+    upload: Upload<'_>,
+    file_name: Text,
+    values: usize,
+    grouped: BTreeMap<(UnitId, i32, String), FigureMap>,
+) -> Result<HistoricalPlan, ImportErrors> {
     let years: BTreeSet<i32> = grouped.keys().map(|(_, y, _)| *y).collect();
     let units: BTreeSet<UnitId> = grouped.keys().map(|(u, _, _)| u.clone()).collect();
     if grouped.is_empty() {
