@@ -19,11 +19,11 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use thidua_domain::{Event, State};
 use thidua_ledger::{
-    leaf_hash, open_checkpoint, CompactRange, CosignatureVerifier, Hash, NoteVerifier, StoredNode,
-    Verifier,
+    leaf_hash, open_checkpoint, Checkpoint, CompactRange, CosignatureVerifier, Hash, Note,
+    NoteVerifier, SignedCheckpoint, StoredNode, Verifier,
 };
 
-use crate::client::{ClientError, LogClient};
+use crate::client::{ClientError, LogClient, RemoteEntry};
 
 /// A fingerprint of a state: SHA-256 (hex) of its JSON serialisation, streamed (no copy of the
 /// state is built). Two runs of the same software on the same log give the same fingerprint.
@@ -172,186 +172,12 @@ impl Verification<'_> {
     pub fn run(&self, client: &dyn LogClient) -> Result<Summary, VerifyError> {
         let started = Instant::now();
         let note = client.checkpoint()?;
-        let mut known: Vec<&dyn NoteVerifier> = vec![self.log_key];
-        known.extend(self.witnesses.iter().map(|(_, v)| v as &dyn NoteVerifier));
-        let opened = open_checkpoint(note.as_bytes(), &known)
-            .map_err(|e| VerifyError::Signature(e.to_string()))?;
-        let signed_by_log = opened
-            .note
-            .verified
-            .iter()
-            .any(|s| s.name == self.log_key.name() && s.key_hash == self.log_key.key_hash());
-        if !signed_by_log {
-            return Err(VerifyError::Signature(format!(
-                "not signed by the trusted log key {}",
-                self.log_key.name()
-            )));
-        }
-        let cp = opened.checkpoint;
-        if cp.origin != self.log_key.name() {
-            return Err(VerifyError::Signature(format!(
-                "the checkpoint's origin {:?} is not the log key's name {:?}",
-                cp.origin,
-                self.log_key.name()
-            )));
-        }
-        let cosigned_by: Vec<String> = self
-            .witnesses
-            .iter()
-            .filter(|(_, v)| {
-                opened
-                    .note
-                    .verified
-                    .iter()
-                    .any(|s| s.name == v.name() && s.key_hash == v.key_hash())
-            })
-            .map(|(unit, _)| unit.clone())
-            .collect();
-        if (cosigned_by.len() as u32) < self.min_cosignatures {
-            return Err(VerifyError::Quorum {
-                found: cosigned_by.len() as u32,
-                required: self.min_cosignatures,
-                units: cosigned_by.join(", "),
-            });
-        }
+        let (cp, cosigned_by) = self.open_signed(&note)?;
         let previous = self.load_state()?;
-        if let Some(p) = &previous {
-            if p.origin != cp.origin {
-                return Err(VerifyError::Inconsistent(format!(
-                    "origin was {:?}, is now {:?}",
-                    p.origin, cp.origin
-                )));
-            }
-            if p.size > cp.size {
-                return Err(VerifyError::Inconsistent(format!(
-                    "the log had {} entries when last verified; its newest checkpoint now has {}",
-                    p.size, cp.size
-                )));
-            }
-        }
-
-        let mut frontier = CompactRange::new();
-        let snapshots = client.snapshot_sizes()?;
-        let mut state = State::default();
-        let mut events = Vec::new();
-        let mut hidden = 0u64;
-        let mut next = 0u64;
-        while next < cp.size {
-            let end = (next + CHUNK).min(cp.size);
-            let mut completed = Vec::new();
-            let leaves = fetch_all(next, end, |a, b| client.leaves(a, b))?;
-            let entries = fetch_all(next, end, |a, b| client.entries(a, b))?;
-            if leaves.len() as u64 != end - next {
-                return Err(VerifyError::Size {
-                    expected: cp.size,
-                    found: next + leaves.len() as u64,
-                });
-            }
-            if entries.len() as u64 != end - next {
-                return Err(VerifyError::Size {
-                    expected: cp.size,
-                    found: next + entries.len() as u64,
-                });
-            }
-            for (offset, (tree_leaf, entry)) in leaves.iter().zip(&entries).enumerate() {
-                let index = next + offset as u64;
-                let mismatch = |unit: Option<String>, what: &str, expected: String, found| {
-                    VerifyError::Entry {
-                        index,
-                        unit,
-                        what: what.to_owned(),
-                        expected,
-                        found,
-                    }
-                };
-                if entry.index != index {
-                    return Err(mismatch(
-                        None,
-                        "position",
-                        index.to_string(),
-                        entry.index.to_string(),
-                    ));
-                }
-                if entry.leaf_hash != *tree_leaf {
-                    return Err(mismatch(
-                        None,
-                        "stored leaf hash vs the tree's leaf",
-                        hexs(tree_leaf),
-                        hexs(&entry.leaf_hash),
-                    ));
-                }
-                match &entry.bytes {
-                    Some(bytes) => {
-                        let computed = leaf_hash(bytes);
-                        if computed != *tree_leaf {
-                            // Best effort: name the unit the altered event claims to concern.
-                            let unit = Event::decode(index, bytes)
-                                .ok()
-                                .and_then(|e| e.payload.unit().map(|u| u.to_string()));
-                            return Err(mismatch(
-                                unit,
-                                "leaf hash of the event bytes",
-                                hexs(tree_leaf),
-                                hexs(&computed),
-                            ));
-                        }
-                        {
-                            let event = Event::decode(index, bytes).map_err(|e| {
-                                mismatch(None, "event", "a canonical event".into(), e.to_string())
-                            })?;
-                            let unit = event.payload.unit().map(|u| u.to_string());
-                            // A member's copy skips what it may not read: the readable events
-                            // fold at their own indices (`State::apply_readable`).
-                            state.apply_readable(&event).map_err(|e| {
-                                mismatch(
-                                    unit,
-                                    "replay",
-                                    format!("a valid {} event", event.payload.kind()),
-                                    e.to_string(),
-                                )
-                            })?;
-                            if self.keep_events {
-                                events.push(event);
-                            }
-                            if hidden == 0 {
-                                compare_snapshot(client, &snapshots, &state)?;
-                            }
-                        }
-                    }
-                    None => {
-                        hidden += 1;
-                    }
-                }
-                completed.extend(
-                    frontier
-                        .append(*tree_leaf)
-                        .into_iter()
-                        .filter(|n| n.level > 0),
-                );
-                if let Some(p) = &previous {
-                    if frontier.size() == p.size && hexs(&frontier.root()) != p.root {
-                        return Err(VerifyError::Inconsistent(format!(
-                            "the first {} entries now have root {}, but the checkpoint verified before had {}",
-                            p.size,
-                            hexs(&frontier.root()),
-                            p.root
-                        )));
-                    }
-                }
-            }
-            check_served_nodes(client, &completed)?;
-            next = end;
-            (self.progress)(next, cp.size);
-        }
-        if frontier.root() != cp.root {
-            return Err(VerifyError::Root {
-                size: cp.size,
-                expected: hexs(&cp.root),
-                found: hexs(&frontier.root()),
-            });
-        }
+        check_extends(previous.as_ref(), &cp)?;
+        let replay = self.replay(client, previous.as_ref(), &cp)?;
         if let Some(hook) = self.after_replay {
-            hook(&state, &events).map_err(VerifyError::AfterReplay)?;
+            hook(&replay.state, &replay.events).map_err(VerifyError::AfterReplay)?;
         }
         self.save_state(&VerifierState {
             origin: cp.origin.clone(),
@@ -359,6 +185,7 @@ impl Verification<'_> {
             root: hexs(&cp.root),
             checkpoint: note,
         })?;
+        let Replay { state, hidden, .. } = replay;
         Ok(Summary {
             origin: cp.origin,
             size: cp.size,
@@ -371,6 +198,309 @@ impl Verification<'_> {
             elapsed: started.elapsed(),
         })
     }
+
+    /// Opens the checkpoint `note`, signed by the trusted log key for its origin and cosigned
+    /// by enough trusted witnesses; returns it with the units whose witnesses cosigned it.
+    fn open_signed(&self, note: &str) -> Result<(Checkpoint, Vec<String>), VerifyError> {
+        let mut known: Vec<&dyn NoteVerifier> = vec![self.log_key];
+        known.extend(self.witnesses.iter().map(|(_, v)| v as &dyn NoteVerifier));
+        let opened = open_checkpoint(note.as_bytes(), &known)
+            .map_err(|e| VerifyError::Signature(e.to_string()))?;
+        self.check_log_signature(&opened)?;
+        let cosigned_by = self.cosigners(&opened.note);
+        self.check_quorum(&cosigned_by)?;
+        Ok((opened.checkpoint, cosigned_by))
+    }
+
+    /// The checkpoint carries the trusted log key's signature, and its origin is that key's name.
+    fn check_log_signature(&self, opened: &SignedCheckpoint) -> Result<(), VerifyError> {
+        if !signed_by(&opened.note, self.log_key.name(), self.log_key.key_hash()) {
+            return Err(VerifyError::Signature(format!(
+                "not signed by the trusted log key {}",
+                self.log_key.name()
+            )));
+        }
+        let cp = &opened.checkpoint;
+        if cp.origin != self.log_key.name() {
+            return Err(VerifyError::Signature(format!(
+                "the checkpoint's origin {:?} is not the log key's name {:?}",
+                cp.origin,
+                self.log_key.name()
+            )));
+        }
+        Ok(())
+    }
+
+    /// The units whose trusted witness key cosigned the note, in the order of `witnesses`.
+    fn cosigners(&self, note: &Note) -> Vec<String> {
+        self.witnesses
+            .iter()
+            .filter(|(_, v)| signed_by(note, v.name(), v.key_hash()))
+            .map(|(unit, _)| unit.clone())
+            .collect()
+    }
+
+    /// At least `min_cosignatures` trusted witnesses cosigned.
+    fn check_quorum(&self, cosigned_by: &[String]) -> Result<(), VerifyError> {
+        if (cosigned_by.len() as u32) < self.min_cosignatures {
+            return Err(VerifyError::Quorum {
+                found: cosigned_by.len() as u32,
+                required: self.min_cosignatures,
+                units: cosigned_by.join(", "),
+            });
+        }
+        Ok(())
+    }
+
+    /// Fetches and checks every leaf and entry of `cp`, chunk by chunk, replaying the readable
+    /// events, and checks the rebuilt tree's root against the checkpoint's.
+    fn replay<'a>(
+        &self,
+        client: &'a dyn LogClient,
+        previous: Option<&'a VerifierState>,
+        cp: &Checkpoint,
+    ) -> Result<Replay<'a>, VerifyError> {
+        let mut replay = Replay {
+            client,
+            snapshots: client.snapshot_sizes()?,
+            previous,
+            keep_events: self.keep_events,
+            frontier: CompactRange::new(),
+            state: State::default(),
+            events: Vec::new(),
+            hidden: 0,
+        };
+        let mut next = 0u64;
+        while next < cp.size {
+            let end = (next + CHUNK).min(cp.size);
+            replay.chunk(next, end, cp.size)?;
+            next = end;
+            (self.progress)(next, cp.size);
+        }
+        replay.check_root(cp)?;
+        Ok(replay)
+    }
+}
+
+/// Whether `note` carries a verified signature by the key named `name` with `key_hash`.
+fn signed_by(note: &Note, name: &str, key_hash: u32) -> bool {
+    note.verified
+        .iter()
+        .any(|s| s.name == name && s.key_hash == key_hash)
+}
+
+/// The log still extends the checkpoint verified before, if any: same origin, no fewer
+/// entries (its root is checked when the replay reaches its size).
+fn check_extends(previous: Option<&VerifierState>, cp: &Checkpoint) -> Result<(), VerifyError> {
+    let Some(p) = previous else {
+        return Ok(());
+    };
+    if p.origin != cp.origin {
+        return Err(VerifyError::Inconsistent(format!(
+            "origin was {:?}, is now {:?}",
+            p.origin, cp.origin
+        )));
+    }
+    if p.size > cp.size {
+        return Err(VerifyError::Inconsistent(format!(
+            "the log had {} entries when last verified; its newest checkpoint now has {}",
+            p.size, cp.size
+        )));
+    }
+    Ok(())
+}
+
+/// A difference at entry `index`.
+fn mismatch(
+    index: u64,
+    unit: Option<String>,
+    what: &str,
+    expected: String,
+    found: String,
+) -> VerifyError {
+    VerifyError::Entry {
+        index,
+        unit,
+        what: what.to_owned(),
+        expected,
+        found,
+    }
+}
+
+/// A replay in progress: the tree rebuilt from the leaves so far, and the state rebuilt from
+/// the events the caller may read.
+struct Replay<'a> {
+    client: &'a dyn LogClient,
+    /// The sizes at which the log keeps a snapshot of the state.
+    snapshots: Vec<u64>,
+    previous: Option<&'a VerifierState>,
+    keep_events: bool,
+    frontier: CompactRange,
+    state: State,
+    /// The replayed events, when `keep_events`.
+    events: Vec<Event>,
+    /// Entries whose contents the caller could not read.
+    hidden: u64,
+}
+
+impl Replay<'_> {
+    /// Fetches the leaves and entries `[next, end)` of a log of `size`, checks and replays each,
+    /// then checks the tree nodes they complete against the ones the log serves.
+    fn chunk(&mut self, next: u64, end: u64, size: u64) -> Result<(), VerifyError> {
+        let client = self.client;
+        let leaves = fetch_all(next, end, |a, b| client.leaves(a, b))?;
+        let entries = fetch_all(next, end, |a, b| client.entries(a, b))?;
+        for served in [leaves.len(), entries.len()] {
+            if served as u64 != end - next {
+                return Err(VerifyError::Size {
+                    expected: size,
+                    found: next + served as u64,
+                });
+            }
+        }
+        let mut completed = Vec::new();
+        for (offset, (tree_leaf, entry)) in leaves.iter().zip(&entries).enumerate() {
+            completed.extend(self.entry(next + offset as u64, tree_leaf, entry)?);
+        }
+        check_served_nodes(client, &completed)
+    }
+
+    /// Checks the entry at `index` against the tree's leaf, replays it if readable and appends
+    /// the leaf to the tree; returns the inner tree nodes the leaf completes.
+    fn entry(
+        &mut self,
+        index: u64,
+        tree_leaf: &Hash,
+        entry: &RemoteEntry,
+    ) -> Result<Vec<StoredNode>, VerifyError> {
+        check_entry_position_and_leaf(index, tree_leaf, entry)?;
+        match &entry.bytes {
+            Some(bytes) => self.replay_event(index, tree_leaf, bytes)?,
+            None => self.hidden += 1,
+        }
+        let completed = self
+            .frontier
+            .append(*tree_leaf)
+            .into_iter()
+            .filter(|n| n.level > 0)
+            .collect();
+        self.check_previous_root()?;
+        Ok(completed)
+    }
+
+    /// Checks that the event `bytes` hash to the tree's leaf, decodes and applies the event,
+    /// keeps it if asked, and compares any snapshot at the new size while nothing is hidden.
+    fn replay_event(
+        &mut self,
+        index: u64,
+        tree_leaf: &Hash,
+        bytes: &[u8],
+    ) -> Result<(), VerifyError> {
+        check_event_hash(index, tree_leaf, bytes)?;
+        let event = Event::decode(index, bytes).map_err(|e| {
+            mismatch(
+                index,
+                None,
+                "event",
+                "a canonical event".into(),
+                e.to_string(),
+            )
+        })?;
+        let unit = event.payload.unit().map(|u| u.to_string());
+        // A member's copy skips what it may not read: the readable events
+        // fold at their own indices (`State::apply_readable`).
+        self.state.apply_readable(&event).map_err(|e| {
+            mismatch(
+                index,
+                unit,
+                "replay",
+                format!("a valid {} event", event.payload.kind()),
+                e.to_string(),
+            )
+        })?;
+        if self.keep_events {
+            self.events.push(event);
+        }
+        if self.hidden == 0 {
+            compare_snapshot(self.client, &self.snapshots, &self.state)?;
+        }
+        Ok(())
+    }
+
+    /// When the tree reaches the size of the checkpoint verified before, its root is that
+    /// checkpoint's.
+    fn check_previous_root(&self) -> Result<(), VerifyError> {
+        if let Some(p) = self.previous {
+            if self.frontier.size() == p.size && hexs(&self.frontier.root()) != p.root {
+                return Err(VerifyError::Inconsistent(format!(
+                    "the first {} entries now have root {}, but the checkpoint verified before had {}",
+                    p.size,
+                    hexs(&self.frontier.root()),
+                    p.root
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The root of the whole rebuilt tree is the signed checkpoint's.
+    fn check_root(&self, cp: &Checkpoint) -> Result<(), VerifyError> {
+        if self.frontier.root() != cp.root {
+            return Err(VerifyError::Root {
+                size: cp.size,
+                expected: hexs(&cp.root),
+                found: hexs(&self.frontier.root()),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The entry served at `index` says it is at `index` and claims the tree's leaf hash.
+fn check_entry_position_and_leaf(
+    index: u64,
+    tree_leaf: &Hash,
+    entry: &RemoteEntry,
+) -> Result<(), VerifyError> {
+    if entry.index != index {
+        return Err(mismatch(
+            index,
+            None,
+            "position",
+            index.to_string(),
+            entry.index.to_string(),
+        ));
+    }
+    if entry.leaf_hash != *tree_leaf {
+        return Err(mismatch(
+            index,
+            None,
+            "stored leaf hash vs the tree's leaf",
+            hexs(tree_leaf),
+            hexs(&entry.leaf_hash),
+        ));
+    }
+    Ok(())
+}
+
+/// The event bytes at `index` hash to the tree's leaf; if not, the error names the unit the
+/// altered event claims to concern, when it decodes.
+fn check_event_hash(index: u64, tree_leaf: &Hash, bytes: &[u8]) -> Result<(), VerifyError> {
+    let computed = leaf_hash(bytes);
+    if computed != *tree_leaf {
+        // Best effort: name the unit the altered event claims to concern.
+        let unit = Event::decode(index, bytes)
+            .ok()
+            .and_then(|e| e.payload.unit().map(|u| u.to_string()));
+        return Err(mismatch(
+            index,
+            unit,
+            "leaf hash of the event bytes",
+            hexs(tree_leaf),
+            hexs(&computed),
+        ));
+    }
+    Ok(())
 }
 
 /// Compares the tree nodes recomputed from the leaves with the ones the log serves (proofs and

@@ -32,139 +32,175 @@ pub struct DocArgs {
 #[derive(clap::Subcommand)]
 pub enum What {
     /// Bản giao ước thi đua / the covenant as a paper.
-    Covenant {
-        #[command(flatten)]
-        store: StoreArgs,
-        /// Mã giao ước / the covenant's id
-        #[arg(long)]
-        covenant: String,
-        /// Phiên bản (mặc định: đang có hiệu lực, nếu chưa có thì bản mới nhất) / version
-        #[arg(long)]
-        version: Option<u32>,
-        #[command(flatten)]
-        out: OutArgs,
-    },
+    Covenant(CovenantArgs),
     /// Báo cáo kết quả chấm điểm / the results report.
-    Results {
-        #[command(flatten)]
-        store: StoreArgs,
-        /// Mã cụm / the cluster's id
-        #[arg(long)]
-        cluster: String,
-        /// Năm / the year
-        #[arg(long)]
-        year: i32,
-        /// Tệp quy định chấm điểm (TOML) / regulation file
-        #[arg(long)]
-        regulation: PathBuf,
-        /// Tệp số liệu (.csv hoặc .json) / figures file
-        #[arg(long)]
-        figures: PathBuf,
-        /// Kỳ chấm, ví dụ 2024-Y / period (default from the regulation)
-        #[arg(long)]
-        period: Option<String>,
-        /// Địa danh / place in the date line
-        #[arg(long)]
-        place: String,
-        /// Ngày văn bản dd/mm/yyyy / the document's date
-        #[arg(long)]
-        date: String,
-        #[command(flatten)]
-        out: OutArgs,
-    },
+    Results(ResultsArgs),
     /// Biên bản kiểm tra chéo / the minutes of a cross-inspection of the year-end review.
-    Inspection {
-        #[command(flatten)]
-        store: StoreArgs,
-        /// Mã giao ước / the covenant's id
-        #[arg(long)]
-        covenant: String,
-        /// Đơn vị kiểm tra / the inspecting unit
-        #[arg(long)]
-        inspector: String,
-        /// Đơn vị được kiểm tra / the inspected unit
-        #[arg(long)]
-        inspected: String,
-        #[command(flatten)]
-        dated: DatedArgs,
-        #[command(flatten)]
-        out: OutArgs,
-    },
+    Inspection(InspectionArgs),
     /// Biên bản kiểm phiếu / the minutes of a vote count.
-    VoteCount {
-        #[command(flatten)]
-        store: StoreArgs,
-        /// Mã cuộc bỏ phiếu / the election's id
-        #[arg(long)]
-        election: String,
-        /// Vòng (mặc định: vòng đã kiểm phiếu sau cùng) / round (default: the last counted)
-        #[arg(long)]
-        round: Option<u32>,
-        #[command(flatten)]
-        dated: DatedArgs,
-        #[command(flatten)]
-        out: OutArgs,
-    },
+    VoteCount(VoteCountArgs),
     /// Báo cáo tổng kết năm của cụm / the cluster's year-end report.
-    YearReport {
-        #[command(flatten)]
-        store: StoreArgs,
-        /// Mã giao ước / the covenant's id
-        #[arg(long)]
-        covenant: String,
-        #[command(flatten)]
-        dated: DatedArgs,
-        #[command(flatten)]
-        out: OutArgs,
-    },
+    YearReport(YearReportArgs),
     /// Tờ trình đề nghị khen thưởng / the submission proposing awards.
-    AwardSubmission {
-        #[command(flatten)]
-        store: StoreArgs,
-        /// Mã cuộc bỏ phiếu / the election's id
-        #[arg(long)]
-        election: String,
-        #[command(flatten)]
-        dated: DatedArgs,
-        #[command(flatten)]
-        out: OutArgs,
-    },
+    AwardSubmission(AwardSubmissionArgs),
     /// Các văn bản đã phát hành của cụm / documents a cluster issued.
-    List {
-        #[command(flatten)]
-        store: StoreArgs,
-        #[arg(long)]
-        cluster: String,
-    },
+    List(ListArgs),
     /// Kiểm tra văn bản đã phát hành với nhật ký của máy chủ / check an issued document against
     /// a server's log: its record is in the verified log, its content (served by the server)
     /// hashes to the recorded SHA-256, and a copy (PDF or DOCX) is byte for byte the file that
     /// content gives.
-    Check {
-        #[command(flatten)]
-        log: super::verify::ServerLogArgs,
-        /// SHA-256 của văn bản (dòng kiểm chứng ở cuối văn bản) / the document's SHA-256 (its
-        /// verification line)
-        #[arg(long)]
-        sha256: String,
-        /// Bản cần so (PDF hoặc DOCX đã tải về) / a copy to compare (a downloaded PDF or DOCX)
-        #[arg(long)]
-        file: Option<PathBuf>,
-    },
+    Check(CheckArgs),
     /// Ghi lại một văn bản đã phát hành / write an issued document again.
-    Issued {
-        #[command(flatten)]
-        store: StoreArgs,
-        /// SHA-256 của văn bản / the document's SHA-256
-        #[arg(long)]
-        sha256: String,
-        /// pdf | docx
-        #[arg(long, default_value = "pdf")]
-        format: String,
-        /// Tệp ra / output file
-        #[arg(long)]
-        out: PathBuf,
-    },
+    Issued(IssuedArgs),
+}
+
+/// `thidua doc covenant`.
+#[derive(clap::Args)]
+pub struct CovenantArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Mã giao ước / the covenant's id
+    #[arg(long)]
+    pub covenant: String,
+    /// Phiên bản (mặc định: đang có hiệu lực, nếu chưa có thì bản mới nhất) / version
+    #[arg(long)]
+    pub version: Option<u32>,
+    #[command(flatten)]
+    pub out: OutArgs,
+}
+
+/// `thidua doc results`.
+#[derive(clap::Args)]
+pub struct ResultsArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Mã cụm / the cluster's id
+    #[arg(long)]
+    pub cluster: String,
+    /// Năm / the year
+    #[arg(long)]
+    pub year: i32,
+    /// Tệp quy định chấm điểm (TOML) / regulation file
+    #[arg(long)]
+    pub regulation: PathBuf,
+    /// Tệp số liệu (.csv hoặc .json) / figures file
+    #[arg(long)]
+    pub figures: PathBuf,
+    /// Kỳ chấm, ví dụ 2024-Y / period (default from the regulation)
+    #[arg(long)]
+    pub period: Option<String>,
+    /// Địa danh / place in the date line
+    #[arg(long)]
+    pub place: String,
+    /// Ngày văn bản dd/mm/yyyy / the document's date
+    #[arg(long)]
+    pub date: String,
+    #[command(flatten)]
+    pub out: OutArgs,
+}
+
+/// `thidua doc inspection`.
+#[derive(clap::Args)]
+pub struct InspectionArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Mã giao ước / the covenant's id
+    #[arg(long)]
+    pub covenant: String,
+    /// Đơn vị kiểm tra / the inspecting unit
+    #[arg(long)]
+    pub inspector: String,
+    /// Đơn vị được kiểm tra / the inspected unit
+    #[arg(long)]
+    pub inspected: String,
+    #[command(flatten)]
+    pub dated: DatedArgs,
+    #[command(flatten)]
+    pub out: OutArgs,
+}
+
+/// `thidua doc vote-count`.
+#[derive(clap::Args)]
+pub struct VoteCountArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Mã cuộc bỏ phiếu / the election's id
+    #[arg(long)]
+    pub election: String,
+    /// Vòng (mặc định: vòng đã kiểm phiếu sau cùng) / round (default: the last counted)
+    #[arg(long)]
+    pub round: Option<u32>,
+    #[command(flatten)]
+    pub dated: DatedArgs,
+    #[command(flatten)]
+    pub out: OutArgs,
+}
+
+/// `thidua doc year-report`.
+#[derive(clap::Args)]
+pub struct YearReportArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Mã giao ước / the covenant's id
+    #[arg(long)]
+    pub covenant: String,
+    #[command(flatten)]
+    pub dated: DatedArgs,
+    #[command(flatten)]
+    pub out: OutArgs,
+}
+
+/// `thidua doc award-submission`.
+#[derive(clap::Args)]
+pub struct AwardSubmissionArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Mã cuộc bỏ phiếu / the election's id
+    #[arg(long)]
+    pub election: String,
+    #[command(flatten)]
+    pub dated: DatedArgs,
+    #[command(flatten)]
+    pub out: OutArgs,
+}
+
+/// `thidua doc list`.
+#[derive(clap::Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[arg(long)]
+    pub cluster: String,
+}
+
+/// `thidua doc check`.
+#[derive(clap::Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub log: super::verify::ServerLogArgs,
+    /// SHA-256 của văn bản (dòng kiểm chứng ở cuối văn bản) / the document's SHA-256 (its
+    /// verification line)
+    #[arg(long)]
+    pub sha256: String,
+    /// Bản cần so (PDF hoặc DOCX đã tải về) / a copy to compare (a downloaded PDF or DOCX)
+    #[arg(long)]
+    pub file: Option<PathBuf>,
+}
+
+/// `thidua doc issued`.
+#[derive(clap::Args)]
+pub struct IssuedArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// SHA-256 của văn bản / the document's SHA-256
+    #[arg(long)]
+    pub sha256: String,
+    /// pdf | docx
+    #[arg(long, default_value = "pdf")]
+    pub format: String,
+    /// Tệp ra / output file
+    #[arg(long)]
+    pub out: PathBuf,
 }
 
 /// The place and date printed on a document.
@@ -218,135 +254,116 @@ fn format(s: &str) -> anyhow::Result<Format> {
     Format::parse(s).ok_or_else(|| anyhow!("`{s}`: pdf | docx"))
 }
 
+/// Runs `thidua doc`: one function per document or use.
 pub fn run(args: DocArgs) -> anyhow::Result<ExitCode> {
     match args.what {
-        What::Covenant {
-            store,
-            covenant,
-            version,
-            out,
-        } => {
-            let covenant = CovenantId::parse(&covenant)?;
-            write(&store, &out, |_| {
-                Ok(Request::Covenant { covenant, version })
-            })
+        What::Covenant(a) => covenant(a),
+        What::Results(a) => results(a),
+        What::Inspection(a) => inspection(a),
+        What::VoteCount(a) => vote_count(a),
+        What::YearReport(a) => year_report(a),
+        What::AwardSubmission(a) => award_submission(a),
+        // Only prints: a reader that went away (`thidua doc list … | head`) ends it quietly.
+        What::List(a) => {
+            output::quiet_on_closed_pipe(list(&a.store, &ClusterId::parse(&a.cluster)?))
         }
-        What::Results {
-            store,
-            cluster,
-            year,
-            regulation,
-            figures,
-            period,
-            place,
-            date,
-            out,
-        } => {
-            let date = parse_date(&date).ok_or_else(|| anyhow!("`{date}`: dd/mm/yyyy"))?;
-            let board = Box::new(score(regulation, figures, period)?);
-            let cluster = ClusterId::parse(&cluster)?;
-            let request = Request::Results {
-                cluster,
-                year,
-                board,
-                place,
-                date,
-            };
-            write(&store, &out, |_| Ok(request))
-        }
-        What::Inspection {
-            store,
+        What::Check(a) => check(&a.log, &a.sha256, a.file.as_deref()),
+        What::Issued(a) => write_issued(a),
+    }
+}
+
+/// `thidua doc covenant`: the covenant as a paper.
+fn covenant(a: CovenantArgs) -> anyhow::Result<ExitCode> {
+    let covenant = CovenantId::parse(&a.covenant)?;
+    let version = a.version;
+    write(&a.store, &a.out, |_| {
+        Ok(Request::Covenant { covenant, version })
+    })
+}
+
+/// `thidua doc results`: the results report from the figures scored as `thidua score` does.
+fn results(a: ResultsArgs) -> anyhow::Result<ExitCode> {
+    let date = parse_date(&a.date).ok_or_else(|| anyhow!("`{}`: dd/mm/yyyy", a.date))?;
+    let board = Box::new(score(a.regulation, a.figures, a.period)?);
+    let cluster = ClusterId::parse(&a.cluster)?;
+    let request = Request::Results {
+        cluster,
+        year: a.year,
+        board,
+        place: a.place,
+        date,
+    };
+    write(&a.store, &a.out, |_| Ok(request))
+}
+
+/// `thidua doc inspection`: the minutes of a cross-inspection.
+fn inspection(a: InspectionArgs) -> anyhow::Result<ExitCode> {
+    let covenant = CovenantId::parse(&a.covenant)?;
+    let (inspector, inspected) = (UnitId::parse(&a.inspector)?, UnitId::parse(&a.inspected)?);
+    write(&a.store, &a.out, |state| {
+        let (place, date) = covenant_dated(state, &covenant, a.dated)?;
+        Ok(Request::Inspection {
             covenant,
             inspector,
             inspected,
-            dated,
-            out,
-        } => {
-            let covenant = CovenantId::parse(&covenant)?;
-            let (inspector, inspected) = (UnitId::parse(&inspector)?, UnitId::parse(&inspected)?);
-            write(&store, &out, |state| {
-                let (place, date) = covenant_dated(state, &covenant, dated)?;
-                Ok(Request::Inspection {
-                    covenant,
-                    inspector,
-                    inspected,
-                    place,
-                    date,
-                })
-            })
-        }
-        What::VoteCount {
-            store,
+            place,
+            date,
+        })
+    })
+}
+
+/// `thidua doc vote-count`: the minutes of a vote count.
+fn vote_count(a: VoteCountArgs) -> anyhow::Result<ExitCode> {
+    let election = ElectionId::parse(&a.election)?;
+    write(&a.store, &a.out, |state| {
+        let (place, date) = election_dated(state, &election, a.dated)?;
+        Ok(Request::VoteCount {
             election,
-            round,
-            dated,
-            out,
-        } => {
-            let election = ElectionId::parse(&election)?;
-            write(&store, &out, |state| {
-                let (place, date) = election_dated(state, &election, dated)?;
-                Ok(Request::VoteCount {
-                    election,
-                    round,
-                    place,
-                    date,
-                })
-            })
-        }
-        What::YearReport {
-            store,
+            round: a.round,
+            place,
+            date,
+        })
+    })
+}
+
+/// `thidua doc year-report`: the cluster's year-end report.
+fn year_report(a: YearReportArgs) -> anyhow::Result<ExitCode> {
+    let covenant = CovenantId::parse(&a.covenant)?;
+    write(&a.store, &a.out, |state| {
+        let (place, date) = covenant_dated(state, &covenant, a.dated)?;
+        Ok(Request::YearReport {
             covenant,
-            dated,
-            out,
-        } => {
-            let covenant = CovenantId::parse(&covenant)?;
-            write(&store, &out, |state| {
-                let (place, date) = covenant_dated(state, &covenant, dated)?;
-                Ok(Request::YearReport {
-                    covenant,
-                    place,
-                    date,
-                })
-            })
-        }
-        What::AwardSubmission {
-            store,
+            place,
+            date,
+        })
+    })
+}
+
+/// `thidua doc award-submission`: the submission proposing awards.
+fn award_submission(a: AwardSubmissionArgs) -> anyhow::Result<ExitCode> {
+    let election = ElectionId::parse(&a.election)?;
+    write(&a.store, &a.out, |state| {
+        let (place, date) = election_dated(state, &election, a.dated)?;
+        Ok(Request::AwardSubmission {
             election,
-            dated,
-            out,
-        } => {
-            let election = ElectionId::parse(&election)?;
-            write(&store, &out, |state| {
-                let (place, date) = election_dated(state, &election, dated)?;
-                Ok(Request::AwardSubmission {
-                    election,
-                    place,
-                    date,
-                })
-            })
-        }
-        // Only prints: a reader that went away (`thidua doc list … | head`) ends it quietly.
-        What::List { store, cluster } => {
-            output::quiet_on_closed_pipe(list(&store, &ClusterId::parse(&cluster)?))
-        }
-        What::Check { log, sha256, file } => check(&log, &sha256, file.as_deref()),
-        What::Issued {
-            store,
-            sha256,
-            format: f,
-            out,
-        } => {
-            let service = store.open_read_only("")?;
-            let state = service.read().state.clone();
-            let doc = state
-                .documents
-                .iter()
-                .find(|d| d.sha256 == sha256)
-                .ok_or_else(|| anyhow!("không có văn bản {sha256} / no document {sha256}"))?;
-            let bytes = issued_file(&service, doc, format(&f)?)?;
-            save(&out, &bytes)
-        }
-    }
+            place,
+            date,
+        })
+    })
+}
+
+/// `thidua doc issued`: writes an issued document again, from its record in the log.
+fn write_issued(a: IssuedArgs) -> anyhow::Result<ExitCode> {
+    let sha256 = a.sha256.as_str();
+    let service = a.store.open_read_only("")?;
+    let state = service.read().state.clone();
+    let doc = state
+        .documents
+        .iter()
+        .find(|d| d.sha256 == sha256)
+        .ok_or_else(|| anyhow!("không có văn bản {sha256} / no document {sha256}"))?;
+    let bytes = issued_file(&service, doc, format(&a.format)?)?;
+    save(&a.out, &bytes)
 }
 
 /// The place and date of a document about `covenant`'s year.

@@ -212,37 +212,42 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     output::quiet_on_closed_pipe(verify(args))
 }
 
+/// Reads the trust and the keys, verifies the log and prints what it established; a log that
+/// does not verify or cannot be read is said on stderr and exits non-zero.
 fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
-    let trust = match &args.trust {
+    let trust = load_trust(&args)?;
+    // A database or a backup is opened by the binary (`storage`) and outlives the client.
+    let source = Source::open(&args)?;
+    let client = source.client(&args)?;
+    let log_key = log_key(&args, &trust)?;
+    let witnesses = witnesses(&args, &trust)?;
+    let min_cosignatures = args.min_cosignatures.or(trust.quorum).unwrap_or(0);
+    let result = check(
+        &*client,
+        &log_key,
+        &witnesses,
+        min_cosignatures,
+        (!args.no_state).then_some(args.state.as_path()),
+        !args.skip_yearend,
+    );
+    match result {
+        Ok(checked) => report(&args, &*client, checked),
+        Err(e) => Ok(failed(e, args.server.is_some(), &*client)),
+    }
+}
+
+/// The trust file given with `--trust`, or none.
+fn load_trust(args: &VerifyArgs) -> anyhow::Result<Trust> {
+    Ok(match &args.trust {
         Some(path) => Trust::load(path).map_err(anyhow::Error::msg)?,
         None => Trust::default(),
-    };
-    // A database or a backup is opened by the binary (`storage`) and outlives the client.
-    let source = match (&args.server, &args.backup) {
-        (Some(url), _) => Source::Server(url),
-        (None, Some(file)) => Source::Local(
-            Stores::backup(file).with_context(|| format!("{}", file.display()))?,
-            file.display().to_string(),
-        ),
-        (None, None) => Source::Local(
-            args.store
-                .open_existing_stores("; or verify a server: --server URL --token TOKEN")?,
-            "the local database".into(),
-        ),
-    };
-    let client: Box<dyn LogClient> = match &source {
-        Source::Server(url) => Box::new(HttpLog::with_ca(
-            url,
-            args.token.clone(),
-            args.ca_file.as_deref(),
-        )?),
-        Source::Local(stores, name) => Box::new(LocalLog::new(
-            stores.events.clone(),
-            Some(stores.witnesses.clone()),
-            name.clone(),
-        )),
-    };
-    let log_key = match (&args.log_key, trust.log.clone()) {
+    })
+}
+
+/// The log's verifier key: `--log-key`, else the trust file's, else (for a local database
+/// only) the database's own key, with a note that the check is then not independent.
+fn log_key(args: &VerifyArgs, trust: &Trust) -> anyhow::Result<Verifier> {
+    Ok(match (&args.log_key, trust.log.clone()) {
         (Some(k), _) => parse_log_key(k).map_err(anyhow::Error::msg)?,
         (None, Some(k)) => k,
         (None, None) if args.server.is_none() && args.store.key_path().exists() => {
@@ -254,7 +259,14 @@ fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
             parse_log_key(key.verifier_key()).map_err(anyhow::Error::msg)?
         }
         (None, None) => anyhow::bail!("give the log's verifier key with --log-key or --trust"),
-    };
+    })
+}
+
+/// The trusted witnesses: the trust file's, then each `--witness UNIT=VERIFIER_KEY`.
+fn witnesses(
+    args: &VerifyArgs,
+    trust: &Trust,
+) -> anyhow::Result<Vec<(String, CosignatureVerifier)>> {
     let mut witnesses: Vec<(String, CosignatureVerifier)> = trust.witnesses.clone();
     for w in &args.witnesses {
         let (unit, key) = w
@@ -265,45 +277,64 @@ fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
             parse_witness_key(key).map_err(anyhow::Error::msg)?,
         ));
     }
-    let min_cosignatures = args.min_cosignatures.or(trust.quorum).unwrap_or(0);
-    let result = check(
-        &*client,
-        &log_key,
-        &witnesses,
-        min_cosignatures,
-        (!args.no_state).then_some(args.state.as_path()),
-        !args.skip_yearend,
-    );
-    let Checked {
-        summary,
-        recomputed,
-    } = match result {
-        Ok(c) => c,
+    Ok(witnesses)
+}
+
+/// Says on stderr why the log did not verify and returns the exit status: [`EXIT_UNREADABLE`]
+/// when it could not be read (nothing was verified), [`EXIT_FAILED`] otherwise.
+fn failed(e: VerifyError, server: bool, client: &dyn LogClient) -> ExitCode {
+    match e {
         // Nothing was verified: not a verification failure.
-        Err(VerifyError::Client(e)) => {
-            eprintln!(
-                "{} ({})",
-                unreadable(&e, args.server.is_some()),
-                client.describe()
-            );
-            return Ok(ExitCode::from(EXIT_UNREADABLE));
+        VerifyError::Client(e) => {
+            eprintln!("{} ({})", unreadable(&e, server), client.describe());
+            ExitCode::from(EXIT_UNREADABLE)
         }
-        Err(e) => {
+        e => {
             eprintln!(
                 "KHÔNG KHỚP / VERIFICATION FAILED ({}): {e}",
                 client.describe()
             );
-            return Ok(ExitCode::from(EXIT_FAILED));
+            ExitCode::from(EXIT_FAILED)
         }
-    };
+    }
+}
+
+/// Prints what a successful verification established: the notes on stderr, then the summary
+/// on stdout (JSON with `--json`).
+fn report(args: &VerifyArgs, client: &dyn LogClient, checked: Checked) -> anyhow::Result<ExitCode> {
+    let Checked {
+        summary,
+        recomputed,
+    } = checked;
     // Nothing read: the tree and the signatures hold, but no event was replayed.
     let nothing_read = summary.replayed == 0 && summary.size > 0;
+    print_notes(&summary, recomputed.as_ref(), nothing_read);
+    let state_hash = thidua_transparency::verify::state_fingerprint(&summary.state);
+    let secs = summary.elapsed.as_secs_f64().max(1e-9);
+    let rate = (summary.size as f64 / secs) as u64;
+    if args.json {
+        let v = summary_json(
+            &summary,
+            recomputed.as_ref(),
+            nothing_read,
+            &state_hash,
+            rate,
+        );
+        outln!("{v}")?;
+    } else {
+        print_summary(client, &summary, nothing_read, &state_hash, rate)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The notes on stderr: what was recomputed, and that nothing could be read if so.
+fn print_notes(summary: &Summary, recomputed: Option<&Recomputed>, nothing_read: bool) {
     let from = if summary.hidden > 0 {
         format!(" ({} events readable with this token)", summary.replayed)
     } else {
         String::new()
     };
-    if let Some(r) = &recomputed {
+    if let Some(r) = recomputed {
         for line in recomputed_lines(r, &from) {
             eprintln!("{line}");
         }
@@ -315,71 +346,83 @@ fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
              signatures and the tree are verified, but no result was recomputed; {NEED_TOKEN}"
         );
     }
-    let state_hash = thidua_transparency::verify::state_fingerprint(&summary.state);
-    let secs = summary.elapsed.as_secs_f64().max(1e-9);
-    let rate = (summary.size as f64 / secs) as u64;
-    if args.json {
-        let v = serde_json::json!({
-            "ok": true,
-            "origin": summary.origin,
-            "size": summary.size,
-            "root": hex::encode(summary.root),
-            "cosigned_by": summary.cosigned_by,
-            "hidden": summary.hidden,
-            "replayed": summary.replayed,
-            "contents_replayed": !nothing_read,
-            "note": nothing_read.then_some(NEED_TOKEN),
-            "previous": summary.previous,
-            "state_sha256": state_hash,
-            "units": summary.state.units.len(),
-            "clusters": summary.state.clusters.len(),
-            "covenants": summary.state.covenants.len(),
-            "users": summary.state.users.len(),
-            "witness_keys": summary.state.witness_keys.len(),
-            "midyear": recomputed.as_ref().map(|r| midyear_json(&r.midyear)),
-            "yearend": recomputed.as_ref().map(|r| yearend_json(&r.yearend)),
-            "votes": votes_json(&summary.state),
-            "events_per_second": rate,
-        });
-        outln!("{v}")?;
-    } else {
-        outln!("Nhật ký hợp lệ / log verified: {}", client.describe())?;
-        outln!("  origin        {}", summary.origin)?;
-        outln!("  size          {}", summary.size)?;
-        outln!("  root          {}", hex::encode(summary.root))?;
-        outln!(
-            "  cosigned by   {}",
-            if summary.cosigned_by.is_empty() {
-                "-".to_owned()
-            } else {
-                summary.cosigned_by.join(", ")
-            }
-        )?;
-        match summary.previous {
-            Some(p) => outln!("  consistent with the checkpoint of size {p} verified before")?,
-            None => outln!("  first verification (no earlier checkpoint)")?,
+}
+
+/// The `--json` summary.
+fn summary_json(
+    summary: &Summary,
+    recomputed: Option<&Recomputed>,
+    nothing_read: bool,
+    state_hash: &str,
+    rate: u64,
+) -> serde_json::Value {
+    serde_json::json!({
+        "ok": true,
+        "origin": summary.origin,
+        "size": summary.size,
+        "root": hex::encode(summary.root),
+        "cosigned_by": summary.cosigned_by,
+        "hidden": summary.hidden,
+        "replayed": summary.replayed,
+        "contents_replayed": !nothing_read,
+        "note": nothing_read.then_some(NEED_TOKEN),
+        "previous": summary.previous,
+        "state_sha256": state_hash,
+        "units": summary.state.units.len(),
+        "clusters": summary.state.clusters.len(),
+        "covenants": summary.state.covenants.len(),
+        "users": summary.state.users.len(),
+        "witness_keys": summary.state.witness_keys.len(),
+        "midyear": recomputed.map(|r| midyear_json(&r.midyear)),
+        "yearend": recomputed.map(|r| yearend_json(&r.yearend)),
+        "votes": votes_json(&summary.state),
+        "events_per_second": rate,
+    })
+}
+
+/// The human-readable summary on stdout.
+fn print_summary(
+    client: &dyn LogClient,
+    summary: &Summary,
+    nothing_read: bool,
+    state_hash: &str,
+    rate: u64,
+) -> std::io::Result<()> {
+    outln!("Nhật ký hợp lệ / log verified: {}", client.describe())?;
+    outln!("  origin        {}", summary.origin)?;
+    outln!("  size          {}", summary.size)?;
+    outln!("  root          {}", hex::encode(summary.root))?;
+    outln!(
+        "  cosigned by   {}",
+        if summary.cosigned_by.is_empty() {
+            "-".to_owned()
+        } else {
+            summary.cosigned_by.join(", ")
         }
-        outln!(
-            "  replayed      {} events ({} hidden: hashes checked only)",
-            summary.replayed,
-            summary.hidden
-        )?;
-        if nothing_read {
-            outln!("  contents      none read: no result recomputed (give a member's --token)")?;
-        }
-        outln!(
-            "  state         {} units, {} clusters, {} covenants, {} users, {} witness keys",
-            summary.state.units.len(),
-            summary.state.clusters.len(),
-            summary.state.covenants.len(),
-            summary.state.users.len(),
-            summary.state.witness_keys.len()
-        )?;
-        outln!("{}", crate::cmd::vote::verified_votes(&summary.state))?;
-        outln!("  state sha256  {state_hash}")?;
-        outln!("  rate          {rate} events/s")?;
+    )?;
+    match summary.previous {
+        Some(p) => outln!("  consistent with the checkpoint of size {p} verified before")?,
+        None => outln!("  first verification (no earlier checkpoint)")?,
     }
-    Ok(ExitCode::SUCCESS)
+    outln!(
+        "  replayed      {} events ({} hidden: hashes checked only)",
+        summary.replayed,
+        summary.hidden
+    )?;
+    if nothing_read {
+        outln!("  contents      none read: no result recomputed (give a member's --token)")?;
+    }
+    outln!(
+        "  state         {} units, {} clusters, {} covenants, {} users, {} witness keys",
+        summary.state.units.len(),
+        summary.state.clusters.len(),
+        summary.state.covenants.len(),
+        summary.state.users.len(),
+        summary.state.witness_keys.len()
+    )?;
+    outln!("{}", crate::cmd::vote::verified_votes(&summary.state))?;
+    outln!("  state sha256  {state_hash}")?;
+    outln!("  rate          {rate} events/s")
 }
 
 /// Where the log is read from.
@@ -388,6 +431,41 @@ enum Source<'a> {
     Server(&'a str),
     /// A database or backup, and its name for messages.
     Local(Stores, String),
+}
+
+impl<'a> Source<'a> {
+    /// The server given with `--server`, else the backup given with `--backup`, else the
+    /// database given with `--data`/`--database` (which must exist).
+    fn open(args: &'a VerifyArgs) -> anyhow::Result<Self> {
+        Ok(match (&args.server, &args.backup) {
+            (Some(url), _) => Source::Server(url),
+            (None, Some(file)) => Source::Local(
+                Stores::backup(file).with_context(|| format!("{}", file.display()))?,
+                file.display().to_string(),
+            ),
+            (None, None) => Source::Local(
+                args.store
+                    .open_existing_stores("; or verify a server: --server URL --token TOKEN")?,
+                "the local database".into(),
+            ),
+        })
+    }
+
+    /// A client reading the log from this source (a server with the caller's token and CAs).
+    fn client(&self, args: &VerifyArgs) -> anyhow::Result<Box<dyn LogClient>> {
+        Ok(match self {
+            Source::Server(url) => Box::new(HttpLog::with_ca(
+                url,
+                args.token.clone(),
+                args.ca_file.as_deref(),
+            )?),
+            Source::Local(stores, name) => Box::new(LocalLog::new(
+                stores.events.clone(),
+                Some(stores.witnesses.clone()),
+                name.clone(),
+            )),
+        })
+    }
 }
 
 /// The lines saying what was recomputed (all identical: differences fail before), `from`
