@@ -340,6 +340,35 @@ struct Parts {
     tie_break: Vec<TieKey>,
 }
 
+/// A scale being checked: where it is, and its criterion's id and standard points.
+#[derive(Clone, Copy)]
+struct ScaleOf<'i> {
+    pos: usize,
+    id: &'i str,
+    points: Decimal,
+}
+
+impl ScaleOf<'_> {
+    /// Whether `x` lies within `0..=points`.
+    fn within(&self, x: Decimal) -> bool {
+        x >= Decimal::ZERO && x <= self.points
+    }
+}
+
+/// Whether steps go from the best level down with non-increasing points; a stricter step may
+/// share its bound with the next inclusive one (`above = 90` then `at_least = 90`).
+fn steps_ordered(steps: &[StepBand], higher: bool) -> bool {
+    steps.windows(2).all(|w| {
+        let before = if higher {
+            w[0].bound > w[1].bound
+        } else {
+            w[0].bound < w[1].bound
+        };
+        let same = w[0].bound == w[1].bound && w[0].cmp.strict() && !w[1].cmp.strict();
+        (before || same) && w[0].points >= w[1].points
+    })
+}
+
 /// The longest chain of indicators using indicators.
 const MAX_CHAIN: usize = 32;
 /// The deepest evaluation (expression trees through the indicators they use).
@@ -1086,127 +1115,148 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
         );
     }
 
+    /// Checks a scale's parameters against its criterion's points, one function per kind.
     fn check_scale(&mut self, pos: usize, id: &str, points: Decimal, s: &Scale) {
-        let within = |x: Decimal| x >= Decimal::ZERO && x <= points;
+        let of = ScaleOf { pos, id, points };
         match s {
             Scale::Linear {
                 from,
                 to,
                 min_points,
-            } => {
-                if from == to {
-                    self.scale_err(
-                        pos,
-                        id,
-                        "`from` và `to` phải khác nhau",
-                        "`from` and `to` must differ",
-                    );
-                }
-                if !within(*min_points) {
-                    self.scale_err(
-                        pos,
-                        id,
-                        "`min_points` phải trong 0..điểm chuẩn",
-                        "`min_points` must lie within 0..points",
-                    );
-                }
-            }
-            Scale::Steps { steps, otherwise } => {
-                if steps.is_empty() {
-                    self.scale_err(pos, id, "cần ít nhất một bậc", "needs at least one step");
-                    return;
-                }
-                let higher = steps[0].cmp.higher();
-                if steps.iter().any(|s| s.cmp.higher() != higher) {
-                    self.scale_err(
-                        pos,
-                        id,
-                        "mọi bậc phải cùng chiều: `at_least`/`above` (cao hơn là tốt hơn) hoặc `at_most`/`below`",
-                        "all steps must go one way: `at_least`/`above` (higher is better) or `at_most`/`below`",
-                    );
-                }
-                // Best first: a stricter step may share its bound with the next inclusive one
-                // (`above = 90` then `at_least = 90`).
-                let ordered = steps.windows(2).all(|w| {
-                    let before = if higher {
-                        w[0].bound > w[1].bound
-                    } else {
-                        w[0].bound < w[1].bound
-                    };
-                    let same = w[0].bound == w[1].bound && w[0].cmp.strict() && !w[1].cmp.strict();
-                    (before || same) && w[0].points >= w[1].points
-                });
-                if !ordered {
-                    self.scale_err(
-                        pos,
-                        id,
-                        "các bậc phải xếp từ mức tốt nhất xuống, điểm không tăng",
-                        "steps must go from the best level down, with non-increasing points",
-                    );
-                }
-                if !steps.iter().all(|s| within(s.points)) || !within(*otherwise) {
-                    self.scale_err(
-                        pos,
-                        id,
-                        "điểm mỗi bậc phải trong 0..điểm chuẩn",
-                        "each step's points must lie within 0..points",
-                    );
-                }
-                if steps.last().is_some_and(|s| s.points < *otherwise) {
-                    self.scale_err(
-                        pos,
-                        id,
-                        "`otherwise` không được cao hơn bậc thấp nhất",
-                        "`otherwise` must not exceed the lowest step",
-                    );
-                }
-            }
-            Scale::Short { per, floor, .. } => {
-                if *per < Decimal::ZERO || !within(*floor) {
-                    self.scale_err(
-                        pos,
-                        id,
-                        "`per` ≥ 0 và `floor` trong 0..điểm chuẩn",
-                        "`per` ≥ 0 and `floor` within 0..points",
-                    );
-                }
-            }
+            } => self.check_linear(of, *from, *to, *min_points),
+            Scale::Steps { steps, otherwise } => self.check_steps(of, steps, *otherwise),
+            Scale::Short { per, floor, .. } => self.check_short(of, *per, *floor),
             Scale::Above {
                 per,
                 cap,
                 otherwise,
                 ..
-            } => {
-                if *per < Decimal::ZERO || *cap < Decimal::ZERO || !within(*otherwise) {
-                    self.scale_err(
-                        pos,
-                        id,
-                        "`per`, `cap` ≥ 0 và `otherwise` trong 0..điểm chuẩn",
-                        "`per`, `cap` ≥ 0 and `otherwise` within 0..points",
-                    );
-                }
-            }
+            } => self.check_above(of, *per, *cap, *otherwise),
             Scale::Range {
                 low,
                 high,
                 per,
                 floor,
                 otherwise,
-            } => {
-                if low > high
-                    || per.is_some_and(|p| p < Decimal::ZERO)
-                    || !within(*floor)
-                    || !within(*otherwise)
-                {
-                    self.scale_err(
-                        pos,
-                        id,
-                        "cần `low` ≤ `high`, `per` ≥ 0, `floor` và `otherwise` trong 0..điểm chuẩn",
-                        "needs `low` ≤ `high`, `per` ≥ 0, `floor` and `otherwise` within 0..points",
-                    );
-                }
-            }
+            } => self.check_range(of, *low, *high, *per, *floor, *otherwise),
             Scale::Formula => {}
+        }
+    }
+
+    /// `linear`: `from` and `to` differ and `min_points` lies within the points.
+    fn check_linear(&mut self, of: ScaleOf, from: Decimal, to: Decimal, min_points: Decimal) {
+        if from == to {
+            self.scale_err(
+                of.pos,
+                of.id,
+                "`from` và `to` phải khác nhau",
+                "`from` and `to` must differ",
+            );
+        }
+        if !of.within(min_points) {
+            self.scale_err(
+                of.pos,
+                of.id,
+                "`min_points` phải trong 0..điểm chuẩn",
+                "`min_points` must lie within 0..points",
+            );
+        }
+    }
+
+    /// `steps`: at least one step, all going one way, best first with non-increasing points,
+    /// every step's points and `otherwise` within the points, `otherwise` not above the lowest
+    /// step.
+    fn check_steps(&mut self, of: ScaleOf, steps: &[StepBand], otherwise: Decimal) {
+        if steps.is_empty() {
+            self.scale_err(
+                of.pos,
+                of.id,
+                "cần ít nhất một bậc",
+                "needs at least one step",
+            );
+            return;
+        }
+        let higher = steps[0].cmp.higher();
+        if steps.iter().any(|s| s.cmp.higher() != higher) {
+            self.scale_err(
+                of.pos,
+                of.id,
+                "mọi bậc phải cùng chiều: `at_least`/`above` (cao hơn là tốt hơn) hoặc `at_most`/`below`",
+                "all steps must go one way: `at_least`/`above` (higher is better) or `at_most`/`below`",
+            );
+        }
+        if !steps_ordered(steps, higher) {
+            self.scale_err(
+                of.pos,
+                of.id,
+                "các bậc phải xếp từ mức tốt nhất xuống, điểm không tăng",
+                "steps must go from the best level down, with non-increasing points",
+            );
+        }
+        if !steps.iter().all(|s| of.within(s.points)) || !of.within(otherwise) {
+            self.scale_err(
+                of.pos,
+                of.id,
+                "điểm mỗi bậc phải trong 0..điểm chuẩn",
+                "each step's points must lie within 0..points",
+            );
+        }
+        if steps.last().is_some_and(|s| s.points < otherwise) {
+            self.scale_err(
+                of.pos,
+                of.id,
+                "`otherwise` không được cao hơn bậc thấp nhất",
+                "`otherwise` must not exceed the lowest step",
+            );
+        }
+    }
+
+    /// `per_pct_short`: `per` is not negative and `floor` lies within the points.
+    fn check_short(&mut self, of: ScaleOf, per: Decimal, floor: Decimal) {
+        if per < Decimal::ZERO || !of.within(floor) {
+            self.scale_err(
+                of.pos,
+                of.id,
+                "`per` ≥ 0 và `floor` trong 0..điểm chuẩn",
+                "`per` ≥ 0 and `floor` within 0..points",
+            );
+        }
+    }
+
+    /// `per_pct_above`: `per` and `cap` are not negative and `otherwise` lies within the points.
+    fn check_above(&mut self, of: ScaleOf, per: Decimal, cap: Decimal, otherwise: Decimal) {
+        if per < Decimal::ZERO || cap < Decimal::ZERO || !of.within(otherwise) {
+            self.scale_err(
+                of.pos,
+                of.id,
+                "`per`, `cap` ≥ 0 và `otherwise` trong 0..điểm chuẩn",
+                "`per`, `cap` ≥ 0 and `otherwise` within 0..points",
+            );
+        }
+    }
+
+    /// `range`: `low` ≤ `high`, `per` (when given) is not negative, `floor` and `otherwise` lie
+    /// within the points.
+    fn check_range(
+        &mut self,
+        of: ScaleOf,
+        low: Decimal,
+        high: Decimal,
+        per: Option<Decimal>,
+        floor: Decimal,
+        otherwise: Decimal,
+    ) {
+        if low > high
+            || per.is_some_and(|p| p < Decimal::ZERO)
+            || !of.within(floor)
+            || !of.within(otherwise)
+        {
+            self.scale_err(
+                of.pos,
+                of.id,
+                "cần `low` ≤ `high`, `per` ≥ 0, `floor` và `otherwise` trong 0..điểm chuẩn",
+                "needs `low` ≤ `high`, `per` ≥ 0, `floor` and `otherwise` within 0..points",
+            );
         }
     }
 

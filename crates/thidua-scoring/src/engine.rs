@@ -3,7 +3,7 @@
 //! totals rounded once from their exact value. Ranking and bands are in [`crate::rank`].
 //! Never panics on any input; every failure is an explicit outcome in the result.
 use crate::ast::{Aggregation, BinOp, Cmp, Func, RoundMode, Selector, UnOp};
-use crate::compile::{CExpr, CScale, CompiledRegulation, NodeKind};
+use crate::compile::{CExpr, CItem, CScale, CompiledRegulation, Node, NodeKind};
 use crate::data::{Dataset, Fig};
 use crate::exact::{ArithError, Exact, Rounding};
 use crate::explain::*;
@@ -1116,6 +1116,114 @@ struct Scored {
     status: Status,
 }
 
+impl Scored {
+    /// No points (not scored, or not computed), with `status`.
+    fn without_points(status: Status) -> Self {
+        Scored {
+            points: None,
+            value: None,
+            status,
+        }
+    }
+
+    /// Points given for `value`.
+    fn with_points(points: Exact, value: Val) -> Self {
+        Scored {
+            points: Some(points),
+            value: Some(value),
+            status: Status::Scored,
+        }
+    }
+}
+
+/// A leaf criterion being scored: its node, the period and the window its values are read at,
+/// and whether to record the trace.
+#[derive(Clone, Copy)]
+struct Leaf<'n> {
+    node: &'n Node,
+    period: PeriodKey,
+    w: Window,
+    trace: bool,
+}
+
+/// A manual criterion: the score entered for the unit and period, within `0..=points`; not
+/// scored yet when there is none.
+fn score_manual(cx: &mut Ctx, leaf: Leaf) -> Scored {
+    let n = leaf.node;
+    let m = cx.unit.and_then(|u| {
+        cx.data
+            .manual
+            .get(n.id.as_str())
+            .and_then(|m| m.get(&(u, leaf.period)))
+    });
+    if leaf.trace {
+        cx.steps.push(Step::Manual {
+            score: m.map(|x| x.0.clone()),
+            row: m.map(|x| x.1),
+        });
+    }
+    match m {
+        Some((v, _)) => Scored {
+            points: Some(v.clone().max(Exact::ZERO).min(n.max.clone())),
+            value: None,
+            status: Status::Scored,
+        },
+        None => Scored::without_points(Status::NotScored),
+    }
+}
+
+/// A criterion that cannot be computed: the error (naming the criterion) in its trace.
+fn criterion_failed(cx: &mut Ctx, leaf: Leaf, e: EvalError) -> Scored {
+    if leaf.trace {
+        let n = leaf.node;
+        let what = format!("tiêu chí `{}` «{}»", n.id, n.name);
+        cx.steps.push(e.within(&what).step());
+    }
+    Scored::without_points(Status::Error)
+}
+
+/// When a criterion cannot be computed and the regulation declares `on_error` points for it,
+/// gives those points instead ([`Status::Fallback`]).
+fn fall_back(cx: &mut Ctx, leaf: Leaf, out: &mut Scored) {
+    if out.status != Status::Error {
+        return;
+    }
+    let Some(fb) = leaf.node.on_error else {
+        return;
+    };
+    let fb = Exact::from(fb);
+    if leaf.trace {
+        cx.steps.push(Step::Fallback {
+            reason_vi: "không tính được; áp dụng điểm quy định cho trường hợp này (`on_error`)"
+                .into(),
+            reason_en: "cannot be computed; the regulation's `on_error` points apply".into(),
+            points: fb.clone(),
+        });
+    }
+    out.status = Status::Fallback;
+    out.points = Some(fb);
+}
+
+/// A bonus (`k = 0`) or penalty item, as an error names it.
+fn item_what(k: usize, it: &CItem) -> String {
+    let kind = if k == 0 {
+        "điểm thưởng"
+    } else {
+        "điểm trừ"
+    };
+    format!("{kind} `{}` «{}»", it.id, it.name)
+}
+
+/// Adds an item's points to the sum for its area (or for the items without one), the sums in
+/// the order the items first name their areas.
+fn add_to_area(by_area: &mut Vec<(Option<usize>, Exact)>, area: Option<usize>, p: &Exact) -> R<()> {
+    match by_area.iter_mut().find(|(a, _)| *a == area) {
+        Some((_, s)) => *s = add(s, p)?,
+        None => by_area.push((area, p.clone())),
+    }
+    Ok(())
+}
+
 impl CompiledRegulation {
     pub(crate) fn bind(&self, data: &Dataset) -> Vec<Option<u32>> {
         self.ast
@@ -1219,148 +1327,137 @@ impl CompiledRegulation {
         }
     }
 
-    /// Scores one leaf (or records nothing for a parent).
+    /// Scores one leaf (or records nothing for a parent): the points its kind gives, the
+    /// regulation's `on_error` points when they cannot be computed, then the criterion rounding.
     fn score_node(&self, cx: &mut Ctx, ni: usize, period: PeriodKey, trace: bool) -> Scored {
         let n = &self.nodes[ni];
-        let w = period.window();
-        let mut out = Scored {
-            points: None,
-            value: None,
-            status: Status::Scored,
+        let leaf = Leaf {
+            node: n,
+            period,
+            w: period.window(),
+            trace,
         };
-        let what = || format!("tiêu chí `{}` «{}»", n.id, n.name);
         if trace {
             cx.forget();
         }
-        match &n.kind {
-            NodeKind::Area { .. } | NodeKind::Children => return out,
-            NodeKind::Manual => {
-                let m = cx.unit.and_then(|u| {
-                    cx.data
-                        .manual
-                        .get(n.id.as_str())
-                        .and_then(|m| m.get(&(u, period)))
-                });
-                if trace {
-                    cx.steps.push(Step::Manual {
-                        score: m.map(|x| x.0.clone()),
-                        row: m.map(|x| x.1),
-                    });
-                }
-                match m {
-                    Some((v, _)) => {
-                        out.points = Some(v.clone().max(Exact::ZERO).min(n.max.clone()))
-                    }
-                    None => out.status = Status::NotScored,
-                }
+        let mut out = match &n.kind {
+            NodeKind::Area { .. } | NodeKind::Children => {
+                return Scored::without_points(Status::Scored)
             }
+            NodeKind::Manual => score_manual(cx, leaf),
             NodeKind::Met {
                 when,
                 text,
                 otherwise,
-            } => match cx.boolean(when, w) {
-                Ok(b) => {
-                    let p = if b {
-                        n.max.clone()
-                    } else {
-                        Exact::from(*otherwise)
-                    };
-                    if trace {
-                        cx.steps.push(Step::Value {
-                            expr: text.clone(),
-                            expr_vi: expr_vi(when, self),
-                            value: Val::Bool(b),
-                        });
-                        let (bv, be) = if b {
-                            ("điều kiện đúng: đạt", "met")
-                        } else {
-                            ("điều kiện sai: không đạt", "not met")
-                        };
-                        cx.steps.push(Step::Scale {
-                            kind: "met",
-                            branch_vi: bv.into(),
-                            branch_en: be.into(),
-                            points: p.clone(),
-                        });
-                    }
-                    out.value = Some(Val::Bool(b));
-                    out.points = Some(p);
-                }
-                Err(e) => {
-                    if trace {
-                        cx.steps.push(e.within(&what()).step());
-                    }
-                    out.status = Status::Error;
-                }
-            },
+            } => self.score_met(cx, leaf, when, text, *otherwise),
             NodeKind::Scaled {
                 value,
                 text,
                 cscale,
                 ..
-            } => {
-                let unit = value_unit(self, value);
-                match cx
-                    .num(value, w)
-                    .and_then(|v| apply_scale(cscale, &n.max, &v, unit, trace).map(|r| (v, r)))
-                {
-                    Ok((v, (p, bvi, ben))) => {
-                        if trace {
-                            cx.steps.push(Step::Value {
-                                expr: text.clone(),
-                                expr_vi: expr_vi(value, self),
-                                value: Val::Num(v.clone()),
-                            });
-                            cx.steps.push(Step::Scale {
-                                kind: scale_kind(cscale),
-                                branch_vi: bvi,
-                                branch_en: ben,
-                                points: p.clone(),
-                            });
-                        }
-                        out.value = Some(Val::Num(v));
-                        out.points = Some(p);
-                    }
-                    Err(e) => {
-                        if trace {
-                            cx.steps.push(e.within(&what()).step());
-                        }
-                        out.status = Status::Error;
-                    }
-                }
-            }
+            } => self.score_scaled(cx, leaf, value, text, cscale),
+        };
+        fall_back(cx, leaf, &mut out);
+        let applies = self.ast.rounding.criterion;
+        self.round_points(&mut out.points, applies, &mut cx.steps, trace);
+        out
+    }
+
+    /// A `when` criterion: full points when its condition holds, else its `otherwise` points.
+    fn score_met(
+        &self,
+        cx: &mut Ctx,
+        leaf: Leaf,
+        when: &CExpr,
+        text: &str,
+        otherwise: rust_decimal::Decimal,
+    ) -> Scored {
+        let b = match cx.boolean(when, leaf.w) {
+            Ok(b) => b,
+            Err(e) => return criterion_failed(cx, leaf, e),
+        };
+        let p = if b {
+            leaf.node.max.clone()
+        } else {
+            Exact::from(otherwise)
+        };
+        if leaf.trace {
+            cx.steps.push(Step::Value {
+                expr: text.to_string(),
+                expr_vi: expr_vi(when, self),
+                value: Val::Bool(b),
+            });
+            let (bv, be) = if b {
+                ("điều kiện đúng: đạt", "met")
+            } else {
+                ("điều kiện sai: không đạt", "not met")
+            };
+            cx.steps.push(Step::Scale {
+                kind: "met",
+                branch_vi: bv.into(),
+                branch_en: be.into(),
+                points: p.clone(),
+            });
         }
-        if out.status == Status::Error {
-            if let Some(fb) = n.on_error {
-                let fb = Exact::from(fb);
-                if trace {
-                    cx.steps.push(Step::Fallback {
-                        reason_vi:
-                            "không tính được; áp dụng điểm quy định cho trường hợp này (`on_error`)"
-                                .into(),
-                        reason_en: "cannot be computed; the regulation's `on_error` points apply"
-                            .into(),
-                        points: fb.clone(),
-                    });
-                }
-                out.status = Status::Fallback;
-                out.points = Some(fb);
-            }
+        Scored::with_points(p, Val::Bool(b))
+    }
+
+    /// A scaled criterion: its value, then the points its scale gives for that value.
+    fn score_scaled(
+        &self,
+        cx: &mut Ctx,
+        leaf: Leaf,
+        value: &CExpr,
+        text: &str,
+        cscale: &CScale,
+    ) -> Scored {
+        let (n, trace) = (leaf.node, leaf.trace);
+        let unit = value_unit(self, value);
+        let (v, (p, bvi, ben)) = match cx
+            .num(value, leaf.w)
+            .and_then(|v| apply_scale(cscale, &n.max, &v, unit, trace).map(|r| (v, r)))
+        {
+            Ok(r) => r,
+            Err(e) => return criterion_failed(cx, leaf, e),
+        };
+        if trace {
+            cx.steps.push(Step::Value {
+                expr: text.to_string(),
+                expr_vi: expr_vi(value, self),
+                value: Val::Num(v.clone()),
+            });
+            cx.steps.push(Step::Scale {
+                kind: scale_kind(cscale),
+                branch_vi: bvi,
+                branch_en: ben,
+                points: p.clone(),
+            });
         }
+        Scored::with_points(p, Val::Num(v))
+    }
+
+    /// Rounds points once from their exact value when `applies` (the regulation rounds at this
+    /// level), recording the rounding in `steps` when it changes them.
+    fn round_points(
+        &self,
+        points: &mut Option<Exact>,
+        applies: bool,
+        steps: &mut Vec<Step>,
+        trace: bool,
+    ) {
         let ro = &self.ast.rounding;
-        if let (Some(p), true) = (&out.points, ro.criterion) {
+        if let (Some(p), true) = (&*points, applies) {
             let r = round(p, ro.places, ro.mode);
             if trace && r != *p {
-                cx.steps.push(Step::Rounding {
+                steps.push(Step::Rounding {
                     before: p.clone(),
                     after: r.clone(),
                     places: ro.places,
                     mode: ro.mode,
                 });
             }
-            out.points = Some(r);
+            *points = Some(r);
         }
-        out
     }
 
     pub(crate) fn eval_unit(
@@ -1509,8 +1606,6 @@ impl CompiledRegulation {
         } else {
             (&self.penalties, self.ast.penalty_cap)
         };
-        let ro = &self.ast.rounding;
-        let w = cx.base;
         let mut by_area: Vec<(Option<usize>, Exact)> = Vec::new();
         let mut results = Vec::with_capacity(items.len());
         let mut failed = false;
@@ -1518,71 +1613,12 @@ impl CompiledRegulation {
             if opts.trace {
                 cx.forget();
             }
-            let what = || {
-                let kind = if k == 0 {
-                    "điểm thưởng"
-                } else {
-                    "điểm trừ"
-                };
-                format!("{kind} `{}` «{}»", it.id, it.name)
-            };
-            let r = cx.num(&it.value, w).and_then(|v| {
-                let raw = mul(&Exact::from(it.per), &v.clone().max(Exact::ZERO))?;
-                Ok((v, raw))
-            });
-            let (value, mut points, status) = match r {
-                Ok((v, raw)) => {
-                    let p = match it.cap {
-                        Some(c) => raw.clone().min(Exact::from(c)),
-                        None => raw.clone(),
-                    };
-                    if opts.trace {
-                        cx.steps.push(Step::Value {
-                            expr: it.text.clone(),
-                            expr_vi: expr_vi(&it.value, self),
-                            value: Val::Num(v.clone()),
-                        });
-                        if p != raw {
-                            cx.steps.push(Step::Cap {
-                                what_vi: "mức tối đa của mục".into(),
-                                what_en: "item cap".into(),
-                                before: raw,
-                                after: p.clone(),
-                            });
-                        }
-                    }
-                    (Some(v), Some(p), Status::Scored)
-                }
-                Err(e) => {
-                    if opts.trace {
-                        cx.steps.push(e.within(&what()).step());
-                    }
-                    failed = true;
-                    (None, None, Status::Error)
-                }
-            };
-            if let (Some(p), true) = (&points, ro.item) {
-                let r = round(p, ro.places, ro.mode);
-                if opts.trace && r != *p {
-                    cx.steps.push(Step::Rounding {
-                        before: p.clone(),
-                        after: r.clone(),
-                        places: ro.places,
-                        mode: ro.mode,
-                    });
-                }
-                points = Some(r);
-            }
+            let (value, points, status) = self.score_item(cx, it, k, opts.trace);
+            failed |= status == Status::Error;
             if let Some(p) = &points {
-                match by_area.iter_mut().find(|(a, _)| *a == it.area) {
-                    Some((_, s)) => match add(s, p) {
-                        Ok(x) => *s = x,
-                        Err(e) => {
-                            total_trace.push(e.within(&what()).step());
-                            failed = true;
-                        }
-                    },
-                    None => by_area.push((it.area, p.clone())),
+                if let Err(e) = add_to_area(&mut by_area, it.area, p) {
+                    total_trace.push(e.within(&item_what(k, it)).step());
+                    failed = true;
                 }
             }
             results.push(ItemResult {
@@ -1607,6 +1643,63 @@ impl CompiledRegulation {
                 (results, None, true)
             }
         }
+    }
+
+    /// One bonus (`k = 0`) or penalty (`k = 1`) item: its value, its points (`per` for each
+    /// unit of a positive value, within the item's cap, rounded when the regulation rounds
+    /// items) and its status; its steps go to `cx.steps`.
+    fn score_item(
+        &self,
+        cx: &mut Ctx,
+        it: &CItem,
+        k: usize,
+        trace: bool,
+    ) -> (Option<Exact>, Option<Exact>, Status) {
+        let w = cx.base;
+        let r = cx.num(&it.value, w).and_then(|v| {
+            let raw = mul(&Exact::from(it.per), &v.clone().max(Exact::ZERO))?;
+            Ok((v, raw))
+        });
+        let (value, mut points, status) = match r {
+            Ok((v, raw)) => {
+                let p = self.capped_item(cx, it, &v, raw, trace);
+                (Some(v), Some(p), Status::Scored)
+            }
+            Err(e) => {
+                if trace {
+                    cx.steps.push(e.within(&item_what(k, it)).step());
+                }
+                (None, None, Status::Error)
+            }
+        };
+        let applies = self.ast.rounding.item;
+        self.round_points(&mut points, applies, &mut cx.steps, trace);
+        (value, points, status)
+    }
+
+    /// An item's points, `raw`, within the item's own cap; traces its value `v` and the cap
+    /// when it applies.
+    fn capped_item(&self, cx: &mut Ctx, it: &CItem, v: &Exact, raw: Exact, trace: bool) -> Exact {
+        let p = match it.cap {
+            Some(c) => raw.clone().min(Exact::from(c)),
+            None => raw.clone(),
+        };
+        if trace {
+            cx.steps.push(Step::Value {
+                expr: it.text.clone(),
+                expr_vi: expr_vi(&it.value, self),
+                value: Val::Num(v.clone()),
+            });
+            if p != raw {
+                cx.steps.push(Step::Cap {
+                    what_vi: "mức tối đa của mục".into(),
+                    what_en: "item cap".into(),
+                    before: raw,
+                    after: p.clone(),
+                });
+            }
+        }
+        p
     }
 
     fn cap_items(

@@ -318,6 +318,9 @@ impl<'s, 'a> Reader<'s, 'a> {
         }
     }
 
+    /// The whole document: its top-level keys, `[rounding]`, each array of tables in turn, then
+    /// the keys the language does not know; everything is read (and each problem reported)
+    /// before a part that cannot be read makes the result `None`.
     fn regulation(&mut self, at: std::ops::Range<usize>, root: &DeTable) -> Option<Regulation> {
         let mut tab = Tab {
             t: root,
@@ -325,60 +328,12 @@ impl<'s, 'a> Reader<'s, 'a> {
             used: vec![],
             what: "phần đầu văn bản / the document's top level",
         };
-        let format = match tab.get("format") {
-            None => {
-                self.err(
-                    0,
-                    "format",
-                    "thiếu `format = 1` ở đầu văn bản".into(),
-                    "missing `format = 1`".into(),
-                );
-                None
-            }
-            Some(v) => match self.int_of(v, "format", 0, i64::MAX) {
-                Some(1) => Some(1u32),
-                Some(n) => {
-                    self.err(
-                        v.span().start,
-                        "format",
-                        format!("phiên bản định dạng {n} không được hỗ trợ (chỉ hỗ trợ 1)"),
-                        format!("unsupported format {n} (only 1)"),
-                    );
-                    None
-                }
-                None => None,
-            },
-        };
+        let format = self.format_version(&mut tab);
         let name = self.req_str(&mut tab, "name").map(|s| s.0);
         let description = self.opt_str(&mut tab, "description").map(|s| s.0);
-        let year = match tab.get("year") {
-            Some(v) => self.int_of(v, "year", 1900, 9999).map(|y| y as i32),
-            None => {
-                self.missing(&tab, "year");
-                None
-            }
-        };
-        let period = match self.req_str(&mut tab, "period") {
-            Some((s, off)) => match s.parse::<PeriodKey>() {
-                Ok(p) => Some(p),
-                Err(e) => {
-                    self.err(
-                        off,
-                        "invalid_period",
-                        e.to_string(),
-                        format!("invalid period `{s}`"),
-                    );
-                    None
-                }
-            },
-            None => None,
-        };
-        let baseline_year = match tab.get("baseline_year") {
-            Some(v) => self
-                .int_of(v, "baseline_year", 1900, 9999)
-                .map(|y| Some(y as i32)),
-            None => Some(None),
-        };
+        let year = self.year(&mut tab);
+        let period = self.period(&mut tab);
+        let baseline_year = self.baseline_year(&mut tab);
         let total_pos = tab
             .t
             .get("total")
@@ -387,68 +342,17 @@ impl<'s, 'a> Reader<'s, 'a> {
         let total = self.req_dec(&mut tab, "total");
         let bonus_cap = self.opt_dec(&mut tab, "bonus_cap");
         let penalty_cap = self.opt_dec(&mut tab, "penalty_cap");
-        let mut tie_break = Vec::new();
-        if let Some(v) = tab.get("tie_break") {
-            match v.get_ref() {
-                DeValue::Array(a) => {
-                    for x in a.iter() {
-                        match x.get_ref() {
-                            DeValue::String(s) => {
-                                tie_break.push((s.to_string(), x.span().start + 1))
-                            }
-                            _ => self.wrong(x, "tie_break", "chuỗi", "a string"),
-                        }
-                    }
-                }
-                _ => self.wrong(v, "tie_break", "mảng chuỗi", "an array of strings"),
-            }
-        }
+        let tie_break = self.tie_break(&mut tab);
         let rounding = self.rounding(&mut tab);
-        let elements = self
-            .tables(&mut tab, "element")
-            .into_iter()
-            .filter_map(|(o, t)| self.element(o, t))
-            .collect();
-        let indicators = self
-            .tables(&mut tab, "indicator")
-            .into_iter()
-            .filter_map(|(o, t)| self.indicator(o, t))
-            .collect();
-        let areas = self
-            .tables(&mut tab, "area")
-            .into_iter()
-            .filter_map(|(o, t)| self.area(o, t))
-            .collect();
-        let criteria = self
-            .tables(&mut tab, "criterion")
-            .into_iter()
-            .filter_map(|(o, t)| self.criterion(o, t))
-            .collect();
-        let bonuses = self
-            .tables(&mut tab, "bonus")
-            .into_iter()
-            .filter_map(|(o, t)| self.item(o, t, "bonus"))
-            .collect();
-        let penalties = self
-            .tables(&mut tab, "penalty")
-            .into_iter()
-            .filter_map(|(o, t)| self.item(o, t, "penalty"))
-            .collect();
-        let bands = self
-            .tables(&mut tab, "band")
-            .into_iter()
-            .filter_map(|(o, t)| self.band(o, t))
-            .collect();
-        let funnels = self
-            .tables(&mut tab, "funnel")
-            .into_iter()
-            .filter_map(|(o, t)| self.funnel(o, t))
-            .collect();
-        let rules = self
-            .tables(&mut tab, "rule")
-            .into_iter()
-            .filter_map(|(o, t)| self.rule(o, t))
-            .collect();
+        let elements = self.each(&mut tab, "element", Self::element);
+        let indicators = self.each(&mut tab, "indicator", Self::indicator);
+        let areas = self.each(&mut tab, "area", Self::area);
+        let criteria = self.each(&mut tab, "criterion", Self::criterion);
+        let bonuses = self.each(&mut tab, "bonus", |r, o, t| r.item(o, t, "bonus"));
+        let penalties = self.each(&mut tab, "penalty", |r, o, t| r.item(o, t, "penalty"));
+        let bands = self.each(&mut tab, "band", Self::band);
+        let funnels = self.each(&mut tab, "funnel", Self::funnel);
+        let rules = self.each(&mut tab, "rule", Self::rule);
         self.finish_tab(tab);
         let _ = self.text;
         Some(Regulation {
@@ -476,6 +380,108 @@ impl<'s, 'a> Reader<'s, 'a> {
         })
     }
 
+    /// `format`, required; only version 1 is supported.
+    fn format_version(&mut self, tab: &mut Tab) -> Option<u32> {
+        match tab.get("format") {
+            None => {
+                self.err(
+                    0,
+                    "format",
+                    "thiếu `format = 1` ở đầu văn bản".into(),
+                    "missing `format = 1`".into(),
+                );
+                None
+            }
+            Some(v) => match self.int_of(v, "format", 0, i64::MAX) {
+                Some(1) => Some(1u32),
+                Some(n) => {
+                    self.err(
+                        v.span().start,
+                        "format",
+                        format!("phiên bản định dạng {n} không được hỗ trợ (chỉ hỗ trợ 1)"),
+                        format!("unsupported format {n} (only 1)"),
+                    );
+                    None
+                }
+                None => None,
+            },
+        }
+    }
+
+    /// `year`, required, from 1900 to 9999.
+    fn year(&mut self, tab: &mut Tab) -> Option<i32> {
+        match tab.get("year") {
+            Some(v) => self.int_of(v, "year", 1900, 9999).map(|y| y as i32),
+            None => {
+                self.missing(tab, "year");
+                None
+            }
+        }
+    }
+
+    /// `period`, required: the key of the default period.
+    fn period(&mut self, tab: &mut Tab) -> Option<PeriodKey> {
+        let (s, off) = self.req_str(tab, "period")?;
+        match s.parse::<PeriodKey>() {
+            Ok(p) => Some(p),
+            Err(e) => {
+                self.err(
+                    off,
+                    "invalid_period",
+                    e.to_string(),
+                    format!("invalid period `{s}`"),
+                );
+                None
+            }
+        }
+    }
+
+    /// `baseline_year`, optional (`Some(None)` when absent, `None` when invalid).
+    fn baseline_year(&mut self, tab: &mut Tab) -> Option<Option<i32>> {
+        match tab.get("baseline_year") {
+            Some(v) => self
+                .int_of(v, "baseline_year", 1900, 9999)
+                .map(|y| Some(y as i32)),
+            None => Some(None),
+        }
+    }
+
+    /// `tie_break`: the strings it lists, each with its position.
+    fn tie_break(&mut self, tab: &mut Tab) -> Vec<(String, usize)> {
+        let mut tie_break = Vec::new();
+        if let Some(v) = tab.get("tie_break") {
+            match v.get_ref() {
+                DeValue::Array(a) => {
+                    for x in a.iter() {
+                        match x.get_ref() {
+                            DeValue::String(s) => {
+                                tie_break.push((s.to_string(), x.span().start + 1))
+                            }
+                            _ => self.wrong(x, "tie_break", "chuỗi", "a string"),
+                        }
+                    }
+                }
+                _ => self.wrong(v, "tie_break", "mảng chuỗi", "an array of strings"),
+            }
+        }
+        tie_break
+    }
+
+    /// Reads each table of the array `key` with `read`, keeping the ones read without error.
+    fn each<T>(
+        &mut self,
+        root: &mut Tab,
+        key: &'static str,
+        read: impl Fn(&mut Self, usize, &DeTable) -> Option<T>,
+    ) -> Vec<T> {
+        self.tables(root, key)
+            .into_iter()
+            .filter_map(|(o, t)| read(self, o, t))
+            .collect()
+    }
+
+    /// `[rounding]`: places, mode and the levels rounded (criterion, item and total when
+    /// absent).
     fn rounding(&mut self, root: &mut Tab) -> Option<Rounding> {
         let default = Rounding {
             places: 2,
@@ -512,32 +518,37 @@ impl<'s, 'a> Reader<'s, 'a> {
         );
         let mut r = default;
         if let Some(a) = tab.get("apply") {
-            r.criterion = false;
-            r.item = false;
-            r.total = false;
-            match a.get_ref() {
-                DeValue::Array(xs) => {
-                    for x in xs.iter() {
-                        match x.get_ref().as_str() {
-                            Some("criterion") => r.criterion = true,
-                            Some("item") => r.item = true,
-                            Some("total") => r.total = true,
-                            _ => self.err(
-                                x.span().start,
-                                "invalid_value",
-                                "`apply` chỉ gồm \"criterion\", \"item\", \"total\"".into(),
-                                "`apply` takes only \"criterion\", \"item\", \"total\"".into(),
-                            ),
-                        }
-                    }
-                }
-                _ => self.wrong(a, "apply", "mảng chuỗi", "an array of strings"),
-            }
+            self.rounding_apply(a, &mut r);
         }
         self.finish_tab(tab);
         r.places = places?;
         r.mode = mode?.unwrap_or(RoundMode::HalfUp);
         Some(r)
+    }
+
+    /// `apply` in `[rounding]`: only the levels it lists (`criterion`, `item`, `total`) round.
+    fn rounding_apply(&mut self, a: &V, r: &mut Rounding) {
+        r.criterion = false;
+        r.item = false;
+        r.total = false;
+        match a.get_ref() {
+            DeValue::Array(xs) => {
+                for x in xs.iter() {
+                    match x.get_ref().as_str() {
+                        Some("criterion") => r.criterion = true,
+                        Some("item") => r.item = true,
+                        Some("total") => r.total = true,
+                        _ => self.err(
+                            x.span().start,
+                            "invalid_value",
+                            "`apply` chỉ gồm \"criterion\", \"item\", \"total\"".into(),
+                            "`apply` takes only \"criterion\", \"item\", \"total\"".into(),
+                        ),
+                    }
+                }
+            }
+            _ => self.wrong(a, "apply", "mảng chuỗi", "an array of strings"),
+        }
     }
 
     fn element(&mut self, at: usize, t: &DeTable) -> Option<Element> {
@@ -629,6 +640,7 @@ impl<'s, 'a> Reader<'s, 'a> {
         })
     }
 
+    /// A `[[criterion]]`: its keys, then its body from the keys that say how it is scored.
     fn criterion(&mut self, at: usize, t: &DeTable) -> Option<Criterion> {
         let mut tab = Tab {
             t,
@@ -646,97 +658,19 @@ impl<'s, 'a> Reader<'s, 'a> {
         let when = self.expr(&mut tab, "when", false);
         let value = self.expr(&mut tab, "value", false);
         let on_error = self.opt_dec(&mut tab, "on_error");
-        let scale_v = tab.get("scale");
-        let scale_pos = scale_v.map(|v| v.span().start).unwrap_or(at);
-        let scale = match scale_v {
-            None => None,
-            Some(v) => match v.get_ref() {
-                DeValue::Table(st) => Some(self.scale(v.span().start, st)),
-                _ => {
-                    self.wrong(v, "scale", "bảng { kind = … }", "a table { kind = … }");
-                    Some(None)
-                }
-            },
-        };
+        let (scale, scale_pos) = self.criterion_scale(&mut tab);
         self.finish_tab(tab);
         let (id, pos) = id?;
-        let shape_err = |r: &mut Self, vi: &str, en: &str| {
-            r.err(
-                pos,
-                "criterion_shape",
-                format!("tiêu chí `{id}`: {vi}"),
-                format!("criterion `{id}`: {en}"),
-            );
+        let scoring = Scoring {
+            manual,
+            has_when,
+            has_value,
+            when,
+            value,
+            scale,
+            scale_pos,
         };
-        let kinds = manual as u8 + has_when as u8 + has_value as u8;
-        if kinds > 1 {
-            shape_err(
-                self,
-                "chỉ dùng một trong `manual`, `when`, `value`",
-                "use only one of `manual`, `when`, `value`",
-            );
-            return None;
-        }
-        let body = if manual {
-            if scale.is_some() {
-                shape_err(
-                    self,
-                    "tiêu chí chấm thủ công không có `scale`",
-                    "a manual criterion has no `scale`",
-                );
-                return None;
-            }
-            Body::Manual
-        } else if has_when {
-            let otherwise = match scale {
-                None => Decimal::ZERO,
-                Some(Some((ScaleOrMet::Met(o), _))) => o,
-                Some(Some(_)) => {
-                    shape_err(
-                        self,
-                        "`when` chỉ đi với thang `met`",
-                        "`when` goes only with the `met` scale",
-                    );
-                    return None;
-                }
-                Some(None) => return None,
-            };
-            Body::Met {
-                when: when?,
-                otherwise,
-            }
-        } else if has_value {
-            match scale {
-                Some(Some((ScaleOrMet::Scale(s), _))) => Body::Scaled {
-                    value: value?,
-                    scale: s,
-                    scale_pos,
-                },
-                Some(Some((ScaleOrMet::Met(_), _))) => {
-                    shape_err(
-                        self,
-                        "thang `met` cần `when`, không phải `value`",
-                        "the `met` scale needs `when`, not `value`",
-                    );
-                    return None;
-                }
-                Some(None) => return None,
-                None => {
-                    shape_err(self, "`value` cần một `scale`", "`value` needs a `scale`");
-                    return None;
-                }
-            }
-        } else {
-            if scale.is_some() {
-                shape_err(
-                    self,
-                    "có `scale` nhưng thiếu `value` hoặc `when`",
-                    "`scale` without `value` or `when`",
-                );
-                return None;
-            }
-            Body::Children
-        };
+        let body = self.body(&id, pos, scoring)?;
         let (parent, parent_pos) = parent?;
         Some(Criterion {
             id,
@@ -750,6 +684,132 @@ impl<'s, 'a> Reader<'s, 'a> {
         })
     }
 
+    /// A criterion's `scale` table (`None` when absent, `Some(None)` when it cannot be read)
+    /// and where it is (the criterion's table when absent).
+    fn criterion_scale(&mut self, tab: &mut Tab) -> (Option<Option<(ScaleOrMet, usize)>>, usize) {
+        let scale_v = tab.get("scale");
+        let scale_pos = scale_v.map(|v| v.span().start).unwrap_or(tab.at);
+        let scale = match scale_v {
+            None => None,
+            Some(v) => match v.get_ref() {
+                DeValue::Table(st) => Some(self.scale(v.span().start, st)),
+                _ => {
+                    self.wrong(v, "scale", "bảng { kind = … }", "a table { kind = … }");
+                    Some(None)
+                }
+            },
+        };
+        (scale, scale_pos)
+    }
+
+    /// A criterion's body: manual, `when`, `value` (with a scale) or none of them (sub-items);
+    /// reports any other shape.
+    fn body(&mut self, id: &str, pos: usize, s: Scoring) -> Option<Body> {
+        let kinds = s.manual as u8 + s.has_when as u8 + s.has_value as u8;
+        if kinds > 1 {
+            self.shape_err(
+                id,
+                pos,
+                "chỉ dùng một trong `manual`, `when`, `value`",
+                "use only one of `manual`, `when`, `value`",
+            );
+            return None;
+        }
+        if s.manual {
+            if s.scale.is_some() {
+                self.shape_err(
+                    id,
+                    pos,
+                    "tiêu chí chấm thủ công không có `scale`",
+                    "a manual criterion has no `scale`",
+                );
+                return None;
+            }
+            Some(Body::Manual)
+        } else if s.has_when {
+            self.met_body(id, pos, s)
+        } else if s.has_value {
+            self.scaled_body(id, pos, s)
+        } else {
+            if s.scale.is_some() {
+                self.shape_err(
+                    id,
+                    pos,
+                    "có `scale` nhưng thiếu `value` hoặc `when`",
+                    "`scale` without `value` or `when`",
+                );
+                return None;
+            }
+            Some(Body::Children)
+        }
+    }
+
+    /// A `when` criterion's body: its condition and the `met` scale's `otherwise` (0 without a
+    /// scale); any other scale is refused.
+    fn met_body(&mut self, id: &str, pos: usize, s: Scoring) -> Option<Body> {
+        let otherwise = match s.scale {
+            None => Decimal::ZERO,
+            Some(Some((ScaleOrMet::Met(o), _))) => o,
+            Some(Some(_)) => {
+                self.shape_err(
+                    id,
+                    pos,
+                    "`when` chỉ đi với thang `met`",
+                    "`when` goes only with the `met` scale",
+                );
+                return None;
+            }
+            Some(None) => return None,
+        };
+        Some(Body::Met {
+            when: s.when?,
+            otherwise,
+        })
+    }
+
+    /// A `value` criterion's body: its value and its scale, which it needs and which is not
+    /// `met`.
+    fn scaled_body(&mut self, id: &str, pos: usize, s: Scoring) -> Option<Body> {
+        match s.scale {
+            Some(Some((ScaleOrMet::Scale(scale), _))) => Some(Body::Scaled {
+                value: s.value?,
+                scale,
+                scale_pos: s.scale_pos,
+            }),
+            Some(Some((ScaleOrMet::Met(_), _))) => {
+                self.shape_err(
+                    id,
+                    pos,
+                    "thang `met` cần `when`, không phải `value`",
+                    "the `met` scale needs `when`, not `value`",
+                );
+                None
+            }
+            Some(None) => None,
+            None => {
+                self.shape_err(
+                    id,
+                    pos,
+                    "`value` cần một `scale`",
+                    "`value` needs a `scale`",
+                );
+                None
+            }
+        }
+    }
+
+    /// Reports a criterion whose keys make none of the shapes a criterion can have.
+    fn shape_err(&mut self, id: &str, pos: usize, vi: &str, en: &str) {
+        self.err(
+            pos,
+            "criterion_shape",
+            format!("tiêu chí `{id}`: {vi}"),
+            format!("criterion `{id}`: {en}"),
+        );
+    }
+
+    /// A `scale = { kind = … }` table, read by its kind (one function per kind), with where
+    /// it is; `None` when it cannot be read (reported).
     fn scale(&mut self, at: usize, t: &DeTable) -> Option<(ScaleOrMet, usize)> {
         let mut tab = Tab {
             t,
@@ -768,134 +828,17 @@ impl<'s, 'a> Reader<'s, 'a> {
                 let o = self.opt_dec(&mut tab, "otherwise").unwrap_or(Decimal::ZERO);
                 Some(ScaleOrMet::Met(o))
             }
-            Some("linear") => {
-                let from = self.req_dec(&mut tab, "from");
-                let to = self.req_dec(&mut tab, "to");
-                let min_points = self
-                    .opt_dec(&mut tab, "min_points")
-                    .unwrap_or(Decimal::ZERO);
-                Some(ScaleOrMet::Scale(Scale::Linear {
-                    from: from?,
-                    to: to?,
-                    min_points,
-                }))
-            }
-            Some("steps") => {
-                let otherwise = self.opt_dec(&mut tab, "otherwise").unwrap_or(Decimal::ZERO);
-                let mut steps = Vec::new();
-                let mut ok = true;
-                match tab.get("steps") {
-                    Some(v) => match v.get_ref() {
-                        DeValue::Array(a) => {
-                            for s in a.iter() {
-                                match s.get_ref() {
-                                    DeValue::Table(st) => {
-                                        let mut stab = Tab {
-                                            t: st,
-                                            at: s.span().start,
-                                            used: vec![],
-                                            what: "steps",
-                                        };
-                                        let keys: Vec<Cmp> =
-                                            ["at_least", "above", "at_most", "below"]
-                                                .into_iter()
-                                                .filter(|k| stab.t.contains_key(*k))
-                                                .filter_map(Cmp::from_key)
-                                                .collect();
-                                        let bound = match keys.as_slice() {
-                                            [c] => {
-                                                self.opt_dec(&mut stab, c.key()).map(|b| (*c, b))
-                                            }
-                                            [] => {
-                                                self.missing(
-                                                    &stab,
-                                                    "at_least / above / at_most / below",
-                                                );
-                                                None
-                                            }
-                                            many => {
-                                                for c in many {
-                                                    stab.used.push(c.key());
-                                                }
-                                                self.err(
-                                                    s.span().start,
-                                                    "invalid_scale",
-                                                    "một bậc chỉ có một trong `at_least`, `above`, `at_most`, `below`".into(),
-                                                    "a step has exactly one of `at_least`, `above`, `at_most`, `below`".into(),
-                                                );
-                                                None
-                                            }
-                                        };
-                                        let pts = self.req_dec(&mut stab, "points");
-                                        self.finish_tab(stab);
-                                        match (bound, pts) {
-                                            (Some((cmp, bound)), Some(points)) => {
-                                                steps.push(StepBand { cmp, bound, points })
-                                            }
-                                            _ => ok = false,
-                                        }
-                                    }
-                                    _ => {
-                                        self.wrong(s, "steps", "bảng", "a table");
-                                        ok = false
-                                    }
-                                }
-                            }
-                        }
-                        _ => {
-                            self.wrong(v, "steps", "mảng", "an array");
-                            ok = false
-                        }
-                    },
-                    None => {
-                        self.missing(&tab, "steps");
-                        ok = false
-                    }
-                }
-                ok.then_some(ScaleOrMet::Scale(Scale::Steps { steps, otherwise }))
-            }
+            // A kind whose required key is missing or invalid stops the reading here, before
+            // the table's unknown keys are reported; `steps` reads on to the end.
+            Some("linear") => Some(ScaleOrMet::Scale(self.linear_scale(&mut tab)?)),
+            Some("steps") => self.steps_scale(&mut tab).map(ScaleOrMet::Scale),
             Some("per_pct_short") => {
-                let target = self.threshold(&mut tab, at, better);
-                let per = self.req_dec(&mut tab, "per");
-                let floor = self.opt_dec(&mut tab, "floor").unwrap_or(Decimal::ZERO);
-                let (target, better, strict) = target?;
-                Some(ScaleOrMet::Scale(Scale::Short {
-                    target,
-                    better,
-                    strict,
-                    per: per?,
-                    floor,
-                }))
+                Some(ScaleOrMet::Scale(self.short_scale(&mut tab, at, better)?))
             }
             Some("per_pct_above") => {
-                let target = self.threshold(&mut tab, at, better);
-                let per = self.req_dec(&mut tab, "per");
-                let cap = self.req_dec(&mut tab, "cap");
-                let otherwise = self.opt_dec(&mut tab, "otherwise").unwrap_or(Decimal::ZERO);
-                let (target, better, strict) = target?;
-                Some(ScaleOrMet::Scale(Scale::Above {
-                    target,
-                    better,
-                    strict,
-                    per: per?,
-                    cap: cap?,
-                    otherwise,
-                }))
+                Some(ScaleOrMet::Scale(self.above_scale(&mut tab, at, better)?))
             }
-            Some("range") => {
-                let low = self.req_dec(&mut tab, "low");
-                let high = self.req_dec(&mut tab, "high");
-                let per = self.opt_dec(&mut tab, "per");
-                let floor = self.opt_dec(&mut tab, "floor").unwrap_or(Decimal::ZERO);
-                let otherwise = self.opt_dec(&mut tab, "otherwise").unwrap_or(Decimal::ZERO);
-                Some(ScaleOrMet::Scale(Scale::Range {
-                    low: low?,
-                    high: high?,
-                    per,
-                    floor,
-                    otherwise,
-                }))
-            }
+            Some("range") => Some(ScaleOrMet::Scale(self.range_scale(&mut tab)?)),
             Some("formula") => Some(ScaleOrMet::Scale(Scale::Formula)),
             Some(other) => {
                 let off = kind.as_ref().map(|k| k.1).unwrap_or(at);
@@ -911,6 +854,160 @@ impl<'s, 'a> Reader<'s, 'a> {
         };
         self.finish_tab(tab);
         r.map(|r| (r, at))
+    }
+
+    /// `linear`: `from`, `to` and `min_points` (0 when absent); `None` when `from` or `to`
+    /// cannot be read.
+    fn linear_scale(&mut self, tab: &mut Tab) -> Option<Scale> {
+        let from = self.req_dec(tab, "from");
+        let to = self.req_dec(tab, "to");
+        let min_points = self.opt_dec(tab, "min_points").unwrap_or(Decimal::ZERO);
+        Some(Scale::Linear {
+            from: from?,
+            to: to?,
+            min_points,
+        })
+    }
+
+    /// `steps`: `otherwise` (0 when absent) and the steps; `None` when a step cannot be read.
+    fn steps_scale(&mut self, tab: &mut Tab) -> Option<Scale> {
+        let otherwise = self.opt_dec(tab, "otherwise").unwrap_or(Decimal::ZERO);
+        let steps = self.step_bands(tab)?;
+        Some(Scale::Steps { steps, otherwise })
+    }
+
+    /// The `steps` array, every step read (so that each problem is reported); `None` when any
+    /// step, or the array itself, cannot be read.
+    fn step_bands(&mut self, tab: &mut Tab) -> Option<Vec<StepBand>> {
+        let Some(v) = tab.get("steps") else {
+            self.missing(tab, "steps");
+            return None;
+        };
+        let DeValue::Array(a) = v.get_ref() else {
+            self.wrong(v, "steps", "mảng", "an array");
+            return None;
+        };
+        let mut steps = Vec::new();
+        let mut ok = true;
+        for s in a.iter() {
+            match s.get_ref() {
+                DeValue::Table(st) => match self.step_band(s.span().start, st) {
+                    Some(step) => steps.push(step),
+                    None => ok = false,
+                },
+                _ => {
+                    self.wrong(s, "steps", "bảng", "a table");
+                    ok = false
+                }
+            }
+        }
+        ok.then_some(steps)
+    }
+
+    /// One step: its bound and its `points`.
+    fn step_band(&mut self, at: usize, st: &DeTable) -> Option<StepBand> {
+        let mut stab = Tab {
+            t: st,
+            at,
+            used: vec![],
+            what: "steps",
+        };
+        let bound = self.step_bound(&mut stab);
+        let pts = self.req_dec(&mut stab, "points");
+        self.finish_tab(stab);
+        match (bound, pts) {
+            (Some((cmp, bound)), Some(points)) => Some(StepBand { cmp, bound, points }),
+            _ => None,
+        }
+    }
+
+    /// A step's bound: exactly one of `at_least`, `above`, `at_most`, `below`, with its value.
+    fn step_bound(&mut self, stab: &mut Tab) -> Option<(Cmp, Decimal)> {
+        let keys: Vec<Cmp> = ["at_least", "above", "at_most", "below"]
+            .into_iter()
+            .filter(|k| stab.t.contains_key(*k))
+            .filter_map(Cmp::from_key)
+            .collect();
+        match keys.as_slice() {
+            [c] => self.opt_dec(stab, c.key()).map(|b| (*c, b)),
+            [] => {
+                self.missing(stab, "at_least / above / at_most / below");
+                None
+            }
+            many => {
+                for c in many {
+                    stab.used.push(c.key());
+                }
+                self.err(
+                    stab.at,
+                    "invalid_scale",
+                    "một bậc chỉ có một trong `at_least`, `above`, `at_most`, `below`".into(),
+                    "a step has exactly one of `at_least`, `above`, `at_most`, `below`".into(),
+                );
+                None
+            }
+        }
+    }
+
+    /// `per_pct_short`: the target, `per` and `floor` (0 when absent); `None` when the target
+    /// or `per` cannot be read.
+    fn short_scale(
+        &mut self,
+        tab: &mut Tab,
+        at: usize,
+        better: Option<Option<Better>>,
+    ) -> Option<Scale> {
+        let target = self.threshold(tab, at, better);
+        let per = self.req_dec(tab, "per");
+        let floor = self.opt_dec(tab, "floor").unwrap_or(Decimal::ZERO);
+        let (target, better, strict) = target?;
+        Some(Scale::Short {
+            target,
+            better,
+            strict,
+            per: per?,
+            floor,
+        })
+    }
+
+    /// `per_pct_above`: the target, `per`, `cap` and `otherwise` (0 when absent); `None` when
+    /// the target, `per` or `cap` cannot be read.
+    fn above_scale(
+        &mut self,
+        tab: &mut Tab,
+        at: usize,
+        better: Option<Option<Better>>,
+    ) -> Option<Scale> {
+        let target = self.threshold(tab, at, better);
+        let per = self.req_dec(tab, "per");
+        let cap = self.req_dec(tab, "cap");
+        let otherwise = self.opt_dec(tab, "otherwise").unwrap_or(Decimal::ZERO);
+        let (target, better, strict) = target?;
+        Some(Scale::Above {
+            target,
+            better,
+            strict,
+            per: per?,
+            cap: cap?,
+            otherwise,
+        })
+    }
+
+    /// `range`: `low`, `high`, `per` (optional), `floor` and `otherwise` (0 when absent);
+    /// `None` when `low` or `high` cannot be read.
+    fn range_scale(&mut self, tab: &mut Tab) -> Option<Scale> {
+        let low = self.req_dec(tab, "low");
+        let high = self.req_dec(tab, "high");
+        let per = self.opt_dec(tab, "per");
+        let floor = self.opt_dec(tab, "floor").unwrap_or(Decimal::ZERO);
+        let otherwise = self.opt_dec(tab, "otherwise").unwrap_or(Decimal::ZERO);
+        Some(Scale::Range {
+            low: low?,
+            high: high?,
+            per,
+            floor,
+            otherwise,
+        })
     }
 
     /// The target of a graded scale: `target` (+ `better`), or one of `at_least`, `above`,
@@ -1104,4 +1201,18 @@ impl<'s, 'a> Reader<'s, 'a> {
 enum ScaleOrMet {
     Met(Decimal),
     Scale(Scale),
+}
+
+/// The keys of a `[[criterion]]` that say how it is scored, before their shape is checked.
+struct Scoring {
+    manual: bool,
+    has_when: bool,
+    has_value: bool,
+    /// `when` and `value` as read (`None` when absent or invalid, then reported).
+    when: Option<ExprSrc>,
+    value: Option<ExprSrc>,
+    /// The `scale` table: `None` when absent, `Some(None)` when it cannot be read.
+    scale: Option<Option<(ScaleOrMet, usize)>>,
+    /// Where the scale is (the criterion's table when there is none).
+    scale_pos: usize,
 }
