@@ -1260,30 +1260,13 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
         }
     }
 
+    /// Checks each band's own bounds and quota, then that the bands, from the lowest `min` up,
+    /// hold every total exactly once; returns them from the highest down.
     fn check_bands(&mut self) -> Vec<Band> {
         let ast = self.ast;
         let mut bands: Vec<&Band> = ast.bands.iter().collect();
         for b in &bands {
-            if let (Some(lo), Some(hi)) = (b.min, b.max) {
-                if lo >= hi {
-                    self.err(
-                        b.pos,
-                        "invalid_value",
-                        format!("loại `{}`: `min` phải nhỏ hơn `max`", b.id),
-                        format!("band `{}`: `min` must be below `max`", b.id),
-                    );
-                }
-            }
-            if let Some(q) = b.quota_pct {
-                if q <= Decimal::ZERO || q > Decimal::ONE_HUNDRED {
-                    self.err(
-                        b.pos,
-                        "invalid_value",
-                        format!("loại `{}`: `quota_pct` phải trong (0, 100]", b.id),
-                        format!("band `{}`: `quota_pct` must lie in (0, 100]", b.id),
-                    );
-                }
-            }
+            self.check_band(b);
         }
         bands.sort_by(|a, b| match (a.min, b.min) {
             (None, None) => std::cmp::Ordering::Equal,
@@ -1292,77 +1275,116 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
             (Some(x), Some(y)) => x.cmp(&y),
         });
         if let Some(first) = bands.first() {
-            if let Some(m) = first.min {
-                self.err(
-                    first.pos,
-                    "band_gap",
-                    format!(
-                        "tổng điểm dưới {} không thuộc loại nào (bỏ `min` ở loại thấp nhất)",
-                        vi(m)
-                    ),
-                    format!(
-                        "totals below {} fall in no band (drop `min` on the lowest band)",
-                        crate::num::canonical(m)
-                    ),
-                );
-            }
+            self.check_lowest_band(first);
         }
         for w in bands.windows(2) {
-            let (lo, hi) = (w[0], w[1]);
-            match (lo.max, hi.min) {
-                (None, _) | (_, None) => self.err(
-                    hi.pos,
-                    "band_overlap",
-                    format!("loại `{}` chồng lên loại `{}`", hi.id, lo.id),
-                    format!("band `{}` overlaps band `{}`", hi.id, lo.id),
-                ),
-                (Some(a), Some(b)) if a > b => self.err(
-                    hi.pos,
-                    "band_overlap",
-                    format!(
-                        "loại `{}` (từ {}) chồng lên loại `{}` (dưới {})",
-                        hi.id,
-                        vi(b),
-                        lo.id,
-                        vi(a)
-                    ),
-                    format!(
-                        "band `{}` (from {}) overlaps band `{}` (below {})",
-                        hi.id, b, lo.id, a
-                    ),
-                ),
-                (Some(a), Some(b)) if a < b => self.err(
-                    hi.pos,
-                    "band_gap",
-                    format!(
-                        "khoảng trống giữa loại `{}` (dưới {}) và loại `{}` (từ {})",
-                        lo.id,
-                        vi(a),
-                        hi.id,
-                        vi(b)
-                    ),
-                    format!(
-                        "gap between band `{}` (below {}) and band `{}` (from {})",
-                        lo.id, a, hi.id, b
-                    ),
-                ),
-                _ => {}
-            }
+            self.check_band_pair(w[0], w[1]);
         }
         if let Some(last) = bands.last() {
-            if let Some(m) = last.max {
+            self.check_highest_band(last);
+        }
+        bands.into_iter().rev().cloned().collect()
+    }
+
+    /// A band's `min` is below its `max`, and its `quota_pct` lies in (0, 100].
+    fn check_band(&mut self, b: &Band) {
+        if let (Some(lo), Some(hi)) = (b.min, b.max) {
+            if lo >= hi {
                 self.err(
-                    last.pos,
-                    "band_gap",
-                    format!(
-                        "tổng điểm từ {} trở lên không thuộc loại nào (bỏ `max` ở loại cao nhất)",
-                        vi(m)
-                    ),
-                    format!("totals from {m} up fall in no band (drop `max` on the highest band)"),
+                    b.pos,
+                    "invalid_value",
+                    format!("loại `{}`: `min` phải nhỏ hơn `max`", b.id),
+                    format!("band `{}`: `min` must be below `max`", b.id),
                 );
             }
         }
-        bands.into_iter().rev().cloned().collect()
+        if let Some(q) = b.quota_pct {
+            if q <= Decimal::ZERO || q > Decimal::ONE_HUNDRED {
+                self.err(
+                    b.pos,
+                    "invalid_value",
+                    format!("loại `{}`: `quota_pct` phải trong (0, 100]", b.id),
+                    format!("band `{}`: `quota_pct` must lie in (0, 100]", b.id),
+                );
+            }
+        }
+    }
+
+    /// The lowest band has no `min`, so that no total falls below every band.
+    fn check_lowest_band(&mut self, first: &Band) {
+        if let Some(m) = first.min {
+            self.err(
+                first.pos,
+                "band_gap",
+                format!(
+                    "tổng điểm dưới {} không thuộc loại nào (bỏ `min` ở loại thấp nhất)",
+                    vi(m)
+                ),
+                format!(
+                    "totals below {} fall in no band (drop `min` on the lowest band)",
+                    crate::num::canonical(m)
+                ),
+            );
+        }
+    }
+
+    /// Two bands next to each other: the higher one starts exactly where the lower one ends,
+    /// neither overlapping it nor leaving a gap.
+    fn check_band_pair(&mut self, lo: &Band, hi: &Band) {
+        match (lo.max, hi.min) {
+            (None, _) | (_, None) => self.err(
+                hi.pos,
+                "band_overlap",
+                format!("loại `{}` chồng lên loại `{}`", hi.id, lo.id),
+                format!("band `{}` overlaps band `{}`", hi.id, lo.id),
+            ),
+            (Some(a), Some(b)) if a > b => self.err(
+                hi.pos,
+                "band_overlap",
+                format!(
+                    "loại `{}` (từ {}) chồng lên loại `{}` (dưới {})",
+                    hi.id,
+                    vi(b),
+                    lo.id,
+                    vi(a)
+                ),
+                format!(
+                    "band `{}` (from {}) overlaps band `{}` (below {})",
+                    hi.id, b, lo.id, a
+                ),
+            ),
+            (Some(a), Some(b)) if a < b => self.err(
+                hi.pos,
+                "band_gap",
+                format!(
+                    "khoảng trống giữa loại `{}` (dưới {}) và loại `{}` (từ {})",
+                    lo.id,
+                    vi(a),
+                    hi.id,
+                    vi(b)
+                ),
+                format!(
+                    "gap between band `{}` (below {}) and band `{}` (from {})",
+                    lo.id, a, hi.id, b
+                ),
+            ),
+            _ => {}
+        }
+    }
+
+    /// The highest band has no `max`, so that no total lies above every band.
+    fn check_highest_band(&mut self, last: &Band) {
+        if let Some(m) = last.max {
+            self.err(
+                last.pos,
+                "band_gap",
+                format!(
+                    "tổng điểm từ {} trở lên không thuộc loại nào (bỏ `max` ở loại cao nhất)",
+                    vi(m)
+                ),
+                format!("totals from {m} up fall in no band (drop `max` on the highest band)"),
+            );
+        }
     }
 
     fn resolve(&mut self, src: &ExprSrc) -> Option<CExpr> {
@@ -1371,40 +1393,13 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
         ok.then_some(e)
     }
 
+    /// Resolves the names in an expression whose offsets count from `base`; clears `ok` on an
+    /// error (reported).
     fn resolve_in(&mut self, e: &Expr, base: usize, ok: &mut bool) -> CExpr {
         match e {
             Expr::Num(n) => CExpr::Num(Exact::from(*n)),
             Expr::Bool(b) => CExpr::Bool(*b),
-            Expr::Ref { name, sel, off } => {
-                if matches!(sel, Some(Selector::Baseline)) && self.ast.baseline_year.is_none() {
-                    *ok = false;
-                    self.err(
-                        base + off,
-                        "invalid_value",
-                        "`@baseline` cần khai báo `baseline_year`".into(),
-                        "`@baseline` needs `baseline_year` to be declared".into(),
-                    );
-                }
-                match self.syms.get(name.as_str()) {
-                    Some(Sym::Element(i)) => CExpr::Elem(*i, *sel),
-                    Some(Sym::Indicator(i)) => CExpr::Ind(*i, *sel),
-                    other => {
-                        *ok = false;
-                        let (vi, en) = if other.is_some() {
-                            ("chỉ dùng được số liệu (element) hoặc chỉ tiêu tính toán (indicator) trong biểu thức", "only elements and indicators can be used in expressions")
-                        } else {
-                            ("chưa được khai báo", "is not declared")
-                        };
-                        self.err(
-                            base + off,
-                            "unknown_name",
-                            format!("tên `{name}` {vi}"),
-                            format!("name `{name}` {en}"),
-                        );
-                        CExpr::Num(Exact::ZERO)
-                    }
-                }
-            }
+            Expr::Ref { name, sel, off } => self.resolve_ref(name, *sel, base + off, ok),
             Expr::Unary(op, x) => CExpr::Unary(*op, Box::new(self.resolve_in(x, base, ok))),
             Expr::Binary(op, a, b) => CExpr::Binary(
                 *op,
@@ -1420,59 +1415,107 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
                 func: Func::Points,
                 args,
                 off,
-            } => {
-                let target = match args.first() {
-                    Some(Expr::Ref {
-                        name, sel: None, ..
-                    }) => match self.syms.get(name.as_str()) {
-                        Some(Sym::Area(i)) => Some(*i),
-                        Some(Sym::Criterion(i)) => Some(self.ast.areas.len() + *i),
-                        _ => None,
-                    },
-                    _ => None,
-                };
-                if !self.allow_points {
-                    *ok = false;
-                    self.err(
-                        base + off,
-                        "invalid_value",
-                        "`points(…)` chỉ dùng trong `value` của điểm thưởng, điểm trừ".into(),
-                        "`points(…)` is only allowed in bonus and penalty values".into(),
-                    );
-                    return CExpr::Num(Exact::ZERO);
-                }
-                match target {
-                    Some(t) => CExpr::Points(t),
-                    None => {
-                        *ok = false;
-                        self.err(
-                            base + off,
-                            "unknown_name",
-                            "`points(…)` cần mã một lĩnh vực hoặc tiêu chí".into(),
-                            "`points(…)` needs the id of an area or a criterion".into(),
-                        );
-                        CExpr::Num(Exact::ZERO)
-                    }
-                }
-            }
+            } => self.resolve_points(args, base + off, ok),
             Expr::Call { func, args, off } => {
                 if *func == Func::Round {
-                    let good = matches!(args.get(1), Some(Expr::Num(n)) if n.fract().is_zero() && *n >= Decimal::ZERO && *n <= Decimal::from(10));
-                    if !good {
-                        *ok = false;
-                        self.err(
-                            base + off,
-                            "invalid_value",
-                            "`round(x, n)`: n phải là số nguyên 0..10 viết trực tiếp".into(),
-                            "`round(x, n)`: n must be a literal integer 0..10".into(),
-                        );
-                    }
+                    self.check_round_places(args, base + off, ok);
                 }
                 CExpr::Call(
                     *func,
                     args.iter().map(|a| self.resolve_in(a, base, ok)).collect(),
                 )
             }
+        }
+    }
+
+    /// A name in an expression, at offset `at`: an element or an indicator (`@baseline` only
+    /// when the regulation declares its baseline year).
+    fn resolve_ref(
+        &mut self,
+        name: &str,
+        sel: Option<Selector>,
+        at: usize,
+        ok: &mut bool,
+    ) -> CExpr {
+        if matches!(sel, Some(Selector::Baseline)) && self.ast.baseline_year.is_none() {
+            *ok = false;
+            self.err(
+                at,
+                "invalid_value",
+                "`@baseline` cần khai báo `baseline_year`".into(),
+                "`@baseline` needs `baseline_year` to be declared".into(),
+            );
+        }
+        match self.syms.get(name) {
+            Some(Sym::Element(i)) => CExpr::Elem(*i, sel),
+            Some(Sym::Indicator(i)) => CExpr::Ind(*i, sel),
+            other => {
+                *ok = false;
+                let (vi, en) = if other.is_some() {
+                    ("chỉ dùng được số liệu (element) hoặc chỉ tiêu tính toán (indicator) trong biểu thức", "only elements and indicators can be used in expressions")
+                } else {
+                    ("chưa được khai báo", "is not declared")
+                };
+                self.err(
+                    at,
+                    "unknown_name",
+                    format!("tên `{name}` {vi}"),
+                    format!("name `{name}` {en}"),
+                );
+                CExpr::Num(Exact::ZERO)
+            }
+        }
+    }
+
+    /// `points(ID)` at offset `at`: the points of an area or criterion, allowed only where
+    /// `allow_points` says (bonus and penalty values).
+    fn resolve_points(&mut self, args: &[Expr], at: usize, ok: &mut bool) -> CExpr {
+        let target = match args.first() {
+            Some(Expr::Ref {
+                name, sel: None, ..
+            }) => match self.syms.get(name.as_str()) {
+                Some(Sym::Area(i)) => Some(*i),
+                Some(Sym::Criterion(i)) => Some(self.ast.areas.len() + *i),
+                _ => None,
+            },
+            _ => None,
+        };
+        if !self.allow_points {
+            *ok = false;
+            self.err(
+                at,
+                "invalid_value",
+                "`points(…)` chỉ dùng trong `value` của điểm thưởng, điểm trừ".into(),
+                "`points(…)` is only allowed in bonus and penalty values".into(),
+            );
+            return CExpr::Num(Exact::ZERO);
+        }
+        match target {
+            Some(t) => CExpr::Points(t),
+            None => {
+                *ok = false;
+                self.err(
+                    at,
+                    "unknown_name",
+                    "`points(…)` cần mã một lĩnh vực hoặc tiêu chí".into(),
+                    "`points(…)` needs the id of an area or a criterion".into(),
+                );
+                CExpr::Num(Exact::ZERO)
+            }
+        }
+    }
+
+    /// `round(x, n)` at offset `at`: `n` is a literal integer from 0 to 10.
+    fn check_round_places(&mut self, args: &[Expr], at: usize, ok: &mut bool) {
+        let good = matches!(args.get(1), Some(Expr::Num(n)) if n.fract().is_zero() && *n >= Decimal::ZERO && *n <= Decimal::from(10));
+        if !good {
+            *ok = false;
+            self.err(
+                at,
+                "invalid_value",
+                "`round(x, n)`: n phải là số nguyên 0..10 viết trực tiếp".into(),
+                "`round(x, n)`: n must be a literal integer 0..10".into(),
+            );
         }
     }
 
@@ -1488,26 +1531,7 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
             return;
         }
         if state[i] == 1 {
-            let start = path.iter().position(|p| *p == i).unwrap_or(0);
-            let names: Vec<&str> = path[start..]
-                .iter()
-                .map(|k| self.ast.indicators[*k].id.as_str())
-                .collect();
-            let ind = &self.ast.indicators[i];
-            self.err(
-                ind.pos,
-                "cycle",
-                format!(
-                    "chỉ tiêu phụ thuộc vòng: {} → {}",
-                    names.join(" → "),
-                    ind.id
-                ),
-                format!(
-                    "indicators depend on each other in a cycle: {} → {}",
-                    names.join(" → "),
-                    ind.id
-                ),
-            );
+            self.report_ind_cycle(i, path);
             return;
         }
         if path.len() >= MAX_CHAIN {
@@ -1541,6 +1565,31 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
         self.check_eval_depth(e, pos);
     }
 
+    /// Reports indicator `i`, reached again along `path`: the indicators from its first visit
+    /// on depend on each other in a cycle.
+    fn report_ind_cycle(&mut self, i: usize, path: &[usize]) {
+        let start = path.iter().position(|p| *p == i).unwrap_or(0);
+        let names: Vec<&str> = path[start..]
+            .iter()
+            .map(|k| self.ast.indicators[*k].id.as_str())
+            .collect();
+        let ind = &self.ast.indicators[i];
+        self.err(
+            ind.pos,
+            "cycle",
+            format!(
+                "chỉ tiêu phụ thuộc vòng: {} → {}",
+                names.join(" → "),
+                ind.id
+            ),
+            format!(
+                "indicators depend on each other in a cycle: {} → {}",
+                names.join(" → "),
+                ind.id
+            ),
+        );
+    }
+
     /// An expression whose evaluation (through the indicators it uses) is too deep.
     fn check_eval_depth(&mut self, e: &CExpr, pos: usize) {
         let d = eval_depth(e, &self.ind_depth);
@@ -1554,6 +1603,7 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
         }
     }
 
+    /// Reports a resolved expression whose type is known and is not `want`; `key` names it.
     fn expect_ty(
         &mut self,
         e: Option<&CExpr>,
@@ -1563,11 +1613,7 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
         key: &str,
     ) {
         let Some(e) = e else { return };
-        if let Some(t) = self.type_of(e, ind_ty, pos) {
-            if t != want {
-                self.type_err(pos, key, want);
-            }
-        }
+        self.need(e, ind_ty, want, pos, key);
     }
 
     fn type_err(&mut self, pos: usize, what: &str, want: Ty) {
@@ -1585,69 +1631,92 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
 
     /// Infers a type; reports mismatches; `None` when unknown (an error was already reported).
     fn type_of(&mut self, e: &CExpr, ind: &[Option<Ty>], pos: usize) -> Option<Ty> {
-        let need = |s: &mut Self, x: &CExpr, want: Ty, what: &str| {
-            if let Some(t) = s.type_of(x, ind, pos) {
-                if t != want {
-                    s.type_err(pos, what, want);
-                }
-            }
-        };
         match e {
             CExpr::Num(_) | CExpr::Elem(..) | CExpr::Points(_) => Some(Ty::Num),
             CExpr::Bool(_) => Some(Ty::Bool),
             CExpr::Ind(i, _) => ind[*i],
             CExpr::Unary(UnOp::Neg, x) => {
-                need(self, x, Ty::Num, "-");
+                self.need(x, ind, Ty::Num, pos, "-");
                 Some(Ty::Num)
             }
             CExpr::Unary(UnOp::Not, x) => {
-                need(self, x, Ty::Bool, "not");
+                self.need(x, ind, Ty::Bool, pos, "not");
                 Some(Ty::Bool)
             }
-            CExpr::Binary(op, a, b) => {
-                let sym = op.symbol();
-                match op {
-                    BinOp::And | BinOp::Or => {
-                        need(self, a, Ty::Bool, sym);
-                        need(self, b, Ty::Bool, sym);
-                        Some(Ty::Bool)
-                    }
-                    BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
-                        need(self, a, Ty::Num, sym);
-                        need(self, b, Ty::Num, sym);
-                        Some(Ty::Bool)
-                    }
-                    _ => {
-                        need(self, a, Ty::Num, sym);
-                        need(self, b, Ty::Num, sym);
-                        Some(Ty::Num)
-                    }
-                }
-            }
-            CExpr::If(c, a, b) => {
-                need(self, c, Ty::Bool, "if");
-                let ta = self.type_of(a, ind, pos);
-                let tb = self.type_of(b, ind, pos);
-                match (ta, tb) {
-                    (Some(x), Some(y)) if x != y => {
-                        self.err(
-                            pos,
-                            "type_error",
-                            "hai nhánh `then`/`else` phải cùng kiểu".into(),
-                            "`then` and `else` must have the same type".into(),
-                        );
-                        None
-                    }
-                    (Some(x), _) => Some(x),
-                    (_, y) => y,
-                }
-            }
+            CExpr::Binary(op, a, b) => self.type_of_binary(*op, a, b, ind, pos),
+            CExpr::If(c, a, b) => self.type_of_if(c, a, b, ind, pos),
             CExpr::Call(f, args) => {
                 for a in args {
-                    need(self, a, Ty::Num, f.name());
+                    self.need(a, ind, Ty::Num, pos, f.name());
                 }
                 Some(Ty::Num)
             }
+        }
+    }
+
+    /// Reports an operand whose type is known and is not `want`; `what` names the operation.
+    fn need(&mut self, x: &CExpr, ind: &[Option<Ty>], want: Ty, pos: usize, what: &str) {
+        if let Some(t) = self.type_of(x, ind, pos) {
+            if t != want {
+                self.type_err(pos, what, want);
+            }
+        }
+    }
+
+    /// An operation's type: `and`/`or` of conditions and comparisons of numbers are conditions,
+    /// arithmetic on numbers is a number.
+    fn type_of_binary(
+        &mut self,
+        op: BinOp,
+        a: &CExpr,
+        b: &CExpr,
+        ind: &[Option<Ty>],
+        pos: usize,
+    ) -> Option<Ty> {
+        let sym = op.symbol();
+        match op {
+            BinOp::And | BinOp::Or => {
+                self.need(a, ind, Ty::Bool, pos, sym);
+                self.need(b, ind, Ty::Bool, pos, sym);
+                Some(Ty::Bool)
+            }
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                self.need(a, ind, Ty::Num, pos, sym);
+                self.need(b, ind, Ty::Num, pos, sym);
+                Some(Ty::Bool)
+            }
+            _ => {
+                self.need(a, ind, Ty::Num, pos, sym);
+                self.need(b, ind, Ty::Num, pos, sym);
+                Some(Ty::Num)
+            }
+        }
+    }
+
+    /// `if c then a else b`: a condition, and two branches of one type, which is its type.
+    fn type_of_if(
+        &mut self,
+        c: &CExpr,
+        a: &CExpr,
+        b: &CExpr,
+        ind: &[Option<Ty>],
+        pos: usize,
+    ) -> Option<Ty> {
+        self.need(c, ind, Ty::Bool, pos, "if");
+        let ta = self.type_of(a, ind, pos);
+        let tb = self.type_of(b, ind, pos);
+        match (ta, tb) {
+            (Some(x), Some(y)) if x != y => {
+                self.err(
+                    pos,
+                    "type_error",
+                    "hai nhánh `then`/`else` phải cùng kiểu".into(),
+                    "`then` and `else` must have the same type".into(),
+                );
+                None
+            }
+            (Some(x), _) => Some(x),
+            (_, y) => y,
         }
     }
 }

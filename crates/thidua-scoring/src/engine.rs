@@ -344,15 +344,7 @@ fn raw_figure(
     unit_id: &str,
 ) -> R<(Exact, Source)> {
     let s = series(data, unit, elem);
-    // Sorted by window: single months of the window form one run starting at `(year, first, first)`.
-    let start = s.partition_point(|f| {
-        f.window
-            < Window {
-                year: w.year,
-                first: w.first,
-                last: w.first,
-            }
-    });
+    let start = months_start(s, w);
     if let Some(f) = s[start..]
         .iter()
         .take_while(|f| f.window.year == w.year && f.window.first == w.first)
@@ -360,35 +352,12 @@ fn raw_figure(
     {
         return Ok((f.value.clone(), Source::Direct { row: f.row }));
     }
-    let mut acc: Option<Exact> = None;
-    let mut missing = Vec::new();
-    let (mut first_row, mut last_row) = (u32::MAX, 0);
-    // Single months of the year follow each other from `start`, in order.
-    let mut i = start;
-    for m in w.first..=w.last {
-        while i < s.len()
-            && s[i].window.year == w.year
-            && (s[i].window.first < m || s[i].window.first != s[i].window.last)
-            && s[i].window.first <= m
-        {
-            i += 1;
-        }
-        match s.get(i) {
-            Some(f) if f.window.year == w.year && f.window.first == m && f.window.last == m => {
-                let v = &f.value;
-                first_row = first_row.min(f.row);
-                last_row = last_row.max(f.row);
-                acc = Some(match (acc, agg) {
-                    (None, _) => v.clone(),
-                    (Some(a), Aggregation::Sum | Aggregation::Mean) => add(&a, v)?,
-                    (Some(a), Aggregation::Max) => a.max(v.clone()),
-                    (Some(_), Aggregation::Last) => v.clone(),
-                });
-                i += 1;
-            }
-            _ => missing.push(m),
-        }
-    }
+    let Months {
+        acc,
+        mut missing,
+        first_row,
+        last_row,
+    } = aggregate_months(s, start, agg, w)?;
     let absent = !data.years.contains(&(unit, w.year));
     if missing.len() == w.len() as usize {
         // Nothing at all for the window: say so rather than listing every month.
@@ -421,6 +390,70 @@ fn raw_figure(
             last_row,
         },
     ))
+}
+
+/// Where the single months of window `w` begin in a unit's series: sorted by window, they form
+/// one run starting at `(year, first, first)`.
+fn months_start(s: &[Fig], w: Window) -> usize {
+    s.partition_point(|f| {
+        f.window
+            < Window {
+                year: w.year,
+                first: w.first,
+                last: w.first,
+            }
+    })
+}
+
+/// The single months of a window as read from a unit's series.
+struct Months {
+    /// Their figures aggregated; `None` when no month has one.
+    acc: Option<Exact>,
+    /// The months without a figure.
+    missing: Vec<u8>,
+    /// The first and last data rows read.
+    first_row: u32,
+    last_row: u32,
+}
+
+/// Aggregates the single months of window `w` in a unit's series `s`, noting the months
+/// without a figure; `start` is where they begin ([`months_start`]).
+fn aggregate_months(s: &[Fig], start: usize, agg: Aggregation, w: Window) -> R<Months> {
+    let mut acc: Option<Exact> = None;
+    let mut missing = Vec::new();
+    let (mut first_row, mut last_row) = (u32::MAX, 0);
+    // Single months of the year follow each other from `start`, in order.
+    let mut i = start;
+    for m in w.first..=w.last {
+        while i < s.len()
+            && s[i].window.year == w.year
+            && (s[i].window.first < m || s[i].window.first != s[i].window.last)
+            && s[i].window.first <= m
+        {
+            i += 1;
+        }
+        match s.get(i) {
+            Some(f) if f.window.year == w.year && f.window.first == m && f.window.last == m => {
+                let v = &f.value;
+                first_row = first_row.min(f.row);
+                last_row = last_row.max(f.row);
+                acc = Some(match (acc, agg) {
+                    (None, _) => v.clone(),
+                    (Some(a), Aggregation::Sum | Aggregation::Mean) => add(&a, v)?,
+                    (Some(a), Aggregation::Max) => a.max(v.clone()),
+                    (Some(_), Aggregation::Last) => v.clone(),
+                });
+                i += 1;
+            }
+            _ => missing.push(m),
+        }
+    }
+    Ok(Months {
+        acc,
+        missing,
+        first_row,
+        last_row,
+    })
 }
 
 /// A figure for a unit and window: lineage, aggregation and the regulation's declared value for
@@ -604,6 +637,8 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// An expression's value at window `w` (arithmetic and comparisons in [`Self::binary`],
+    /// functions in [`Self::call`]).
     fn eval(&mut self, e: &CExpr, w: Window) -> R<Val> {
         Ok(match e {
             CExpr::Points(n) => match self.node_points.get(*n).cloned().flatten() {
@@ -635,37 +670,7 @@ impl<'a> Ctx<'a> {
                 Val::Bool(self.boolean(a, w)? && self.boolean(b, w)?)
             }
             CExpr::Binary(BinOp::Or, a, b) => Val::Bool(self.boolean(a, w)? || self.boolean(b, w)?),
-            CExpr::Binary(op, a, b) => {
-                let x = self.num(a, w)?;
-                let y = self.num(b, w)?;
-                let c = |holds: bool| Val::Bool(holds);
-                let v = match op {
-                    BinOp::Add => Val::Num(add(&x, &y)?),
-                    BinOp::Sub => Val::Num(sub(&x, &y)?),
-                    BinOp::Mul => Val::Num(mul(&x, &y)?),
-                    BinOp::Div => Val::Num(self.div(&x, &y, e)?),
-                    BinOp::Eq => c(x == y),
-                    BinOp::Ne => c(x != y),
-                    BinOp::Lt => c(x < y),
-                    BinOp::Le => c(x <= y),
-                    BinOp::Gt => c(x > y),
-                    BinOp::Ge => c(x >= y),
-                    BinOp::And | BinOp::Or => c(false),
-                };
-                if let (true, Val::Bool(h)) = (self.trace, &v) {
-                    self.steps.push(Step::Compare {
-                        left: crate::words::expr_code(a, self.reg),
-                        left_vi: expr_vi(a, self.reg),
-                        left_value: Val::Num(x),
-                        op: op.symbol(),
-                        right: crate::words::expr_code(b, self.reg),
-                        right_vi: expr_vi(b, self.reg),
-                        right_value: Val::Num(y),
-                        holds: *h,
-                    });
-                }
-                v
-            }
+            CExpr::Binary(op, a, b) => self.binary(*op, a, b, e, w)?,
             CExpr::If(c, a, b) => {
                 if self.boolean(c, w)? {
                     self.eval(a, w)?
@@ -673,31 +678,68 @@ impl<'a> Ctx<'a> {
                     self.eval(b, w)?
                 }
             }
-            CExpr::Call(f, args) => {
-                let mut v = Vec::with_capacity(args.len());
-                for a in args {
-                    v.push(self.num(a, w)?);
-                }
-                let hundred = Exact::int(100);
-                Val::Num(match f {
-                    Func::Min => v.into_iter().min().unwrap_or_default(),
-                    Func::Max => v.into_iter().max().unwrap_or_default(),
-                    Func::Clamp => v[0].clone().max(v[1].clone()).min(v[2].clone()),
-                    Func::Abs => v[0].abs(),
-                    Func::Round => {
-                        let p = v[1].to_decimal().and_then(|d| u32::try_from(d).ok());
-                        round(&v[0], p.unwrap_or(0).min(10), RoundMode::HalfUp)
-                    }
-                    Func::Pct => mul(&self.div(&v[0], &v[1], e)?, &hundred)?,
-                    Func::PctChange => {
-                        let d = self.div(&sub(&v[0], &v[1])?, &v[1], e)?;
-                        mul(&d, &hundred)?
-                    }
-                    // Resolved to `CExpr::Points` at compile time; never a call.
-                    Func::Points => return Err(EvalError::PointsUnavailable { id: String::new() }),
-                })
-            }
+            CExpr::Call(f, args) => self.call(*f, args, e, w)?,
         })
+    }
+
+    /// An arithmetic operation or a comparison (a comparison is recorded in the trace); `e` is
+    /// the whole expression, which names a division by zero.
+    fn binary(&mut self, op: BinOp, a: &CExpr, b: &CExpr, e: &CExpr, w: Window) -> R<Val> {
+        let x = self.num(a, w)?;
+        let y = self.num(b, w)?;
+        let c = |holds: bool| Val::Bool(holds);
+        let v = match op {
+            BinOp::Add => Val::Num(add(&x, &y)?),
+            BinOp::Sub => Val::Num(sub(&x, &y)?),
+            BinOp::Mul => Val::Num(mul(&x, &y)?),
+            BinOp::Div => Val::Num(self.div(&x, &y, e)?),
+            BinOp::Eq => c(x == y),
+            BinOp::Ne => c(x != y),
+            BinOp::Lt => c(x < y),
+            BinOp::Le => c(x <= y),
+            BinOp::Gt => c(x > y),
+            BinOp::Ge => c(x >= y),
+            BinOp::And | BinOp::Or => c(false),
+        };
+        if let (true, Val::Bool(h)) = (self.trace, &v) {
+            self.steps.push(Step::Compare {
+                left: crate::words::expr_code(a, self.reg),
+                left_vi: expr_vi(a, self.reg),
+                left_value: Val::Num(x),
+                op: op.symbol(),
+                right: crate::words::expr_code(b, self.reg),
+                right_vi: expr_vi(b, self.reg),
+                right_value: Val::Num(y),
+                holds: *h,
+            });
+        }
+        Ok(v)
+    }
+
+    /// A function of numbers; `e` is the whole call, which names a division by zero.
+    fn call(&mut self, f: Func, args: &[CExpr], e: &CExpr, w: Window) -> R<Val> {
+        let mut v = Vec::with_capacity(args.len());
+        for a in args {
+            v.push(self.num(a, w)?);
+        }
+        let hundred = Exact::int(100);
+        Ok(Val::Num(match f {
+            Func::Min => v.into_iter().min().unwrap_or_default(),
+            Func::Max => v.into_iter().max().unwrap_or_default(),
+            Func::Clamp => v[0].clone().max(v[1].clone()).min(v[2].clone()),
+            Func::Abs => v[0].abs(),
+            Func::Round => {
+                let p = v[1].to_decimal().and_then(|d| u32::try_from(d).ok());
+                round(&v[0], p.unwrap_or(0).min(10), RoundMode::HalfUp)
+            }
+            Func::Pct => mul(&self.div(&v[0], &v[1], e)?, &hundred)?,
+            Func::PctChange => {
+                let d = self.div(&sub(&v[0], &v[1])?, &v[1], e)?;
+                mul(&d, &hundred)?
+            }
+            // Resolved to `CExpr::Points` at compile time; never a call.
+            Func::Points => return Err(EvalError::PointsUnavailable { id: String::new() }),
+        }))
     }
 }
 
@@ -1460,6 +1502,8 @@ impl CompiledRegulation {
         }
     }
 
+    /// Scores one unit: its criteria, their parents' sums, the bonus and penalty items, then
+    /// the total (or the provisional total of what is scored so far).
     pub(crate) fn eval_unit(
         &self,
         data: &Dataset,
@@ -1471,37 +1515,14 @@ impl CompiledRegulation {
     ) -> UnitResult {
         let w = period.window();
         let mut cx = self.ctx(data, bind, unit_id, w, opts.trace);
-        let mut nodes: Vec<NodeResult> = Vec::with_capacity(self.nodes.len());
-        for (ni, n) in self.nodes.iter().enumerate() {
-            let s = self.score_node(&mut cx, ni, period, opts.trace);
-            nodes.push(NodeResult {
-                id: names.nodes[ni].0.clone(),
-                name: names.nodes[ni].1.clone(),
-                depth: n.depth,
-                max_points: n.points,
-                points: s.points,
-                value: s.value,
-                status: s.status,
-                trace: std::mem::take(&mut cx.steps),
-            });
-        }
+        let mut nodes = self.score_nodes(&mut cx, names, period, opts.trace);
         let mut total_trace = Vec::new();
         let partial = self.sum_parents(&mut nodes, &mut total_trace, opts.trace);
         // Bonus and penalty items (they may use `points(ID)`).
         cx.node_points = nodes.iter().map(|n| n.points.clone()).collect();
         let (bonuses, b_total, b_err) = self.items(&mut cx, names, 0, &mut total_trace, opts);
         let (penalties, p_total, p_err) = self.items(&mut cx, names, 1, &mut total_trace, opts);
-        let mut status = Status::Scored;
-        for a in &self.areas {
-            match nodes[*a].status {
-                Status::Error => status = Status::Error,
-                Status::NotScored if status != Status::Error => status = Status::NotScored,
-                _ => {}
-            }
-        }
-        if b_err || p_err || partial.is_none() {
-            status = Status::Error;
-        }
+        let mut status = self.unit_status(&nodes, b_err || p_err || partial.is_none());
         let mut total = None;
         let mut provisional_total = None;
         if matches!(status, Status::Scored | Status::NotScored) {
@@ -1539,6 +1560,49 @@ impl CompiledRegulation {
             band: None,
             ties: Vec::new(),
         }
+    }
+
+    /// Every node's result in pre-order: a leaf's points, value, status and trace; a parent's
+    /// are filled in by [`Self::sum_parents`].
+    fn score_nodes(
+        &self,
+        cx: &mut Ctx,
+        names: &Names,
+        period: PeriodKey,
+        trace: bool,
+    ) -> Vec<NodeResult> {
+        let mut nodes: Vec<NodeResult> = Vec::with_capacity(self.nodes.len());
+        for (ni, n) in self.nodes.iter().enumerate() {
+            let s = self.score_node(cx, ni, period, trace);
+            nodes.push(NodeResult {
+                id: names.nodes[ni].0.clone(),
+                name: names.nodes[ni].1.clone(),
+                depth: n.depth,
+                max_points: n.points,
+                points: s.points,
+                value: s.value,
+                status: s.status,
+                trace: std::mem::take(&mut cx.steps),
+            });
+        }
+        nodes
+    }
+
+    /// The unit's status: an error when `failed` (an item or a parent's sum) or in an area,
+    /// else not scored yet when an area is, else scored.
+    fn unit_status(&self, nodes: &[NodeResult], failed: bool) -> Status {
+        let mut status = Status::Scored;
+        for a in &self.areas {
+            match nodes[*a].status {
+                Status::Error => status = Status::Error,
+                Status::NotScored if status != Status::Error => status = Status::NotScored,
+                _ => {}
+            }
+        }
+        if failed {
+            status = Status::Error;
+        }
+        status
     }
 
     /// Parents, bottom-up; returns what is scored so far under each node (for a provisional
@@ -1702,6 +1766,8 @@ impl CompiledRegulation {
         p
     }
 
+    /// The items' sums by area, each within its area's cap, added up within the overall `cap`;
+    /// the caps that apply go to the total's trace.
     fn cap_items(
         &self,
         k: usize,
@@ -1719,20 +1785,7 @@ impl CompiledRegulation {
         for (a, s) in by_area {
             let mut s2 = s.clone();
             if let Some(a) = a {
-                let acap = match &self.nodes[a].kind {
-                    NodeKind::Area {
-                        bonus_cap,
-                        penalty_cap,
-                    } => {
-                        if k == 0 {
-                            *bonus_cap
-                        } else {
-                            *penalty_cap
-                        }
-                    }
-                    _ => None,
-                };
-                if let Some(c) = acap {
+                if let Some(c) = self.area_cap(a, k) {
                     s2 = s.clone().min(Exact::from(c));
                     if trace && s2 != s {
                         total_trace.push(Step::Cap {
@@ -1764,6 +1817,23 @@ impl CompiledRegulation {
             }
         }
         Ok(sum)
+    }
+
+    /// An area's bonus (`k = 0`) or penalty (`k = 1`) cap, when it has one.
+    fn area_cap(&self, a: usize, k: usize) -> Option<rust_decimal::Decimal> {
+        match &self.nodes[a].kind {
+            NodeKind::Area {
+                bonus_cap,
+                penalty_cap,
+            } => {
+                if k == 0 {
+                    *bonus_cap
+                } else {
+                    *penalty_cap
+                }
+            }
+            _ => None,
+        }
     }
 
     /// The total (`complete`) or the provisional total of what is scored so far.
