@@ -406,6 +406,21 @@ fn every_validation_error_code() {
     assert_eq!(seen, all, "every documented code is tested");
 }
 
+/// A mistyped key in a scale is named beside the key it leaves missing, whatever the scale's
+/// kind (a scale used to stop at the missing key and never report the unknown one).
+#[test]
+fn a_mistyped_scale_key_is_reported_with_the_missing_one() {
+    let err = compile(&with("from = 0, to = 100", "form = 0, to = 100")).unwrap_err();
+    let mut said: Vec<(&str, u32)> = err.0.iter().map(|d| (d.code, d.line)).collect();
+    said.sort();
+    assert_eq!(
+        said,
+        vec![("missing_key", 23), ("unknown_key", 23)],
+        "{err}"
+    );
+    assert!(err.to_string().contains("`form`"), "{err}");
+}
+
 #[test]
 fn points_of_criteria_only_in_bonus_and_penalty_items() {
     let e = compile(&with("value = \"x\"", "value = \"points(A)\"")).unwrap_err();

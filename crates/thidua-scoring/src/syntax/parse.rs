@@ -828,17 +828,17 @@ impl<'s, 'a> Reader<'s, 'a> {
                 let o = self.opt_dec(&mut tab, "otherwise").unwrap_or(Decimal::ZERO);
                 Some(ScaleOrMet::Met(o))
             }
-            // A kind whose required key is missing or invalid stops the reading here, before
-            // the table's unknown keys are reported; `steps` reads on to the end.
-            Some("linear") => Some(ScaleOrMet::Scale(self.linear_scale(&mut tab)?)),
+            // Every kind reads its table to the end, so that a key missing or invalid is
+            // reported with the table's unknown keys (`form` typed for `from`: both said).
+            Some("linear") => self.linear_scale(&mut tab).map(ScaleOrMet::Scale),
             Some("steps") => self.steps_scale(&mut tab).map(ScaleOrMet::Scale),
             Some("per_pct_short") => {
-                Some(ScaleOrMet::Scale(self.short_scale(&mut tab, at, better)?))
+                (self.short_scale(&mut tab, at, better)).map(ScaleOrMet::Scale)
             }
             Some("per_pct_above") => {
-                Some(ScaleOrMet::Scale(self.above_scale(&mut tab, at, better)?))
+                (self.above_scale(&mut tab, at, better)).map(ScaleOrMet::Scale)
             }
-            Some("range") => Some(ScaleOrMet::Scale(self.range_scale(&mut tab)?)),
+            Some("range") => self.range_scale(&mut tab).map(ScaleOrMet::Scale),
             Some("formula") => Some(ScaleOrMet::Scale(Scale::Formula)),
             Some(other) => {
                 let off = kind.as_ref().map(|k| k.1).unwrap_or(at);
