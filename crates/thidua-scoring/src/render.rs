@@ -778,15 +778,19 @@ pub fn unit_text_in(u: &UnitResult, lang: Language) -> String {
     }
     o.push_str(&total_text(u, w));
     o.push('\n');
-    for tie in &u.ties {
-        let _ = writeln!(o, "  · {}", tie_in(tie, w.lang));
-    }
-    if let Some(b) = &u.band {
-        for q in quota_in(b, w.lang) {
-            let _ = writeln!(o, "  · {q}");
-        }
+    for line in standing_in(u, &Naming::FILE, w.lang) {
+        let _ = writeln!(o, "  · {line}");
     }
     o
+}
+
+/// Why a unit stands where it does beyond its total, one sentence each in `lang`: how each tie
+/// on the total was settled (the other unit named as `naming` says), then each quota that moved
+/// it down a band and the cluster head's decision at a tie on a quota's cut-off.
+pub fn standing_in(u: &UnitResult, naming: &Naming, lang: Language) -> Vec<String> {
+    let ties = u.ties.iter().map(|t| tie_named_in(t, naming, lang));
+    let quotas = u.band.iter().flat_map(|b| quota_in(b, lang));
+    ties.chain(quotas).collect()
 }
 
 /// A bonus's points, or a penalty's as subtracted.

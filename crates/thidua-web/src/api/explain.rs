@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use thidua_domain::engine_data::data_id;
 use thidua_domain::{CovenantId, State as DomainState, UnitId};
 use thidua_scoring::explain::Step;
-use thidua_scoring::render::{quota_in, step_in, tie_named_in, unit_html_in, Language, Naming};
+use thidua_scoring::render::{standing_in, step_in, unit_html_in, Language, Naming};
 use thidua_scoring::UnitResult;
 
 use crate::i18n::Lang;
@@ -56,17 +56,10 @@ impl ExplainNames {
         self.with(|n| unit_html_in(result, n, language(lang)))
     }
 
-    /// Why a unit stands where it does beyond its total, one sentence each in `lang`: how each
-    /// tie on the total was settled, then each quota that moved it down a band and the cluster
-    /// head's decision at a tie on a quota's cut-off.
+    /// Why a unit stands where it does beyond its total, one sentence each in `lang`
+    /// ([`standing_in`]: ties, quotas, the cluster head's decision at a cut-off).
     pub fn standing(&self, result: &UnitResult, lang: Lang) -> Vec<String> {
-        let ties: Vec<String> = self.with(|n| {
-            (result.ties.iter())
-                .map(|t| tie_named_in(t, n, language(lang)))
-                .collect()
-        });
-        let quotas = (result.band.iter()).flat_map(|b| quota_in(b, language(lang)));
-        ties.into_iter().chain(quotas).collect()
+        self.with(|n| standing_in(result, n, language(lang)))
     }
 
     fn with<R>(&self, f: impl FnOnce(&Naming) -> R) -> R {

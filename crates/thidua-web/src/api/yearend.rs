@@ -691,19 +691,8 @@ fn computed(
             let r = board.unit(&data_id(review, m)?)?;
             Some(BreakdownDto {
                 unit: unit_ref(state, m),
-                nodes: r
-                    .nodes
-                    .iter()
-                    .map(|x| NodeDto {
-                        id: x.id.to_string(),
-                        name: x.name.to_string(),
-                        depth: x.depth,
-                        max: dec(&x.max_points),
-                        self_points: x.points.as_ref().map(exact),
-                        final_points: None,
-                        value: x.value.as_ref().map(value_text),
-                        explanation: x.trace.iter().map(|s| names.step(s, lang)).collect(),
-                    })
+                nodes: (r.nodes.iter())
+                    .map(|x| node_dto(x, None, &names, lang))
                     .collect(),
             })
         })
@@ -925,27 +914,35 @@ fn breakdowns(
         let (Some(a), Some(b)) = (own.unit(&id), fin.unit(&id)) else {
             continue;
         };
-        let p = |x: &Option<thidua_scoring::Exact>| x.as_ref().map(exact);
         out.push(BreakdownDto {
             unit: unit_ref(state, m),
-            nodes: a
-                .nodes
-                .iter()
-                .zip(&b.nodes)
-                .map(|(x, y)| NodeDto {
-                    id: x.id.to_string(),
-                    name: x.name.to_string(),
-                    depth: x.depth,
-                    max: dec(&x.max_points),
-                    self_points: p(&x.points),
-                    final_points: p(&y.points),
-                    value: y.value.as_ref().map(value_text),
-                    explanation: y.trace.iter().map(|s| names.step(s, lang)).collect(),
-                })
+            nodes: (a.nodes.iter().zip(&b.nodes))
+                .map(|(x, y)| node_dto(x, Some(y), names, lang))
                 .collect(),
         });
     }
     out
+}
+
+/// One criterion's row: its self-assessed points (`own`) and final points (`fin`, once there
+/// are), with the value and the explanation of the final scores, else of the self-assessment.
+fn node_dto(
+    own: &thidua_scoring::explain::NodeResult,
+    fin: Option<&thidua_scoring::explain::NodeResult>,
+    names: &super::explain::ExplainNames,
+    lang: crate::i18n::Lang,
+) -> NodeDto {
+    let shown = fin.unwrap_or(own);
+    NodeDto {
+        id: own.id.to_string(),
+        name: own.name.to_string(),
+        depth: own.depth,
+        max: dec(&own.max_points),
+        self_points: own.points.as_ref().map(exact),
+        final_points: fin.and_then(|y| y.points.as_ref()).map(exact),
+        value: shown.value.as_ref().map(value_text),
+        explanation: shown.trace.iter().map(|s| names.step(s, lang)).collect(),
+    }
 }
 
 /// The source-record re-checks: the inspected unit, its inspector, the estimate and interval.
