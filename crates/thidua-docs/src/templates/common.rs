@@ -1,6 +1,6 @@
 //! What several templates share: the cluster's bodies in the header, the members' order (head
 //! first, then deputy, then the others in Vietnamese collation), a leader's title by the kind of
-//! unit, Roman numerals of parts.
+//! unit, Roman numerals of parts, the notes on why units stand where they do.
 
 use chrono::NaiveDate;
 use thidua_domain::documents::{self, DocumentKind};
@@ -9,7 +9,9 @@ use thidua_domain::model::{Unit, UnitKind};
 use thidua_domain::{DomainError, State};
 
 use crate::decree::{number_line, upper};
-use crate::model::{Header, SignatureBlock, Signatures};
+use crate::model::{Block, Header, SignatureBlock, Signatures, Span};
+use thidua_scoring::render::{standing_in, Language, Naming};
+use thidua_scoring::Scoreboard;
 
 /// The cluster's bodies: the common parent of its members that year (the body above it, e.g.
 /// "Bộ Công an") and the cluster's own name.
@@ -210,4 +212,38 @@ mod tests {
         assert_eq!(lower_first("Giảm ít nhất 5%"), "giảm ít nhất 5%");
         assert_eq!(lower_first("Đạt 100%"), "đạt 100%");
     }
+}
+
+/// Why units stand where they do beyond their totals, in the board's order: the tie-break that
+/// decided between equal totals, the quota that moved a unit down a band, the cluster head's
+/// decision at a quota cut-off (the engine's sentences, units by the names in the board). Empty
+/// when no unit needs one; otherwise a bold lead paragraph and one paragraph per sentence.
+pub fn standing_notes(board: &Scoreboard) -> Vec<Block> {
+    let name = |id: &str| board.unit(id).and_then(|u| u.name.clone());
+    let no_element = |_: &str| None;
+    let naming = Naming {
+        unit: &name,
+        element: &no_element,
+        cite_file: false,
+    };
+    let notes: Vec<Block> = board
+        .units
+        .iter()
+        .flat_map(|u| {
+            let unit = u.name.clone().unwrap_or_else(|| u.unit.clone());
+            standing_in(u, &naming, Language::Vi)
+                .into_iter()
+                .map(move |sentence| {
+                    Block::Paragraph(vec![Span::plain(format!("- {unit}: {sentence}"))])
+                })
+        })
+        .collect();
+    if notes.is_empty() {
+        return notes;
+    }
+    let mut blocks = vec![Block::Paragraph(vec![Span::bold(
+        "Ghi chú về thứ hạng và xếp loại:",
+    )])];
+    blocks.extend(notes);
+    blocks
 }

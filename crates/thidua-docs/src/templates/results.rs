@@ -11,7 +11,7 @@ use thidua_scoring::explain::Status;
 use thidua_scoring::render::vi_num;
 use thidua_scoring::Scoreboard;
 
-use super::common::{leader_title, Bodies};
+use super::common::{leader_title, standing_notes, Bodies};
 use super::Prepared;
 use crate::decree::{number_line, place_date};
 use crate::model::{
@@ -40,6 +40,8 @@ pub struct ResultsData {
     pub from: String,
     pub to: String,
     pub rows: Vec<Row>,
+    /// Why units stand where they do beyond their totals ([`standing_notes`]).
+    pub notes: Vec<Block>,
     /// The title of the head unit's leader.
     pub head_title: &'static str,
 }
@@ -99,6 +101,7 @@ pub fn data(
         from: board.from.clone(),
         to: board.to.clone(),
         rows,
+        notes: standing_notes(board),
         head_title,
     })
 }
@@ -124,16 +127,17 @@ pub fn document(d: &ResultsData) -> Document {
             ]
         },
     );
-    let body = vec![
+    let mut body = vec![
         Block::Paragraph(vec![Span::plain(format!(
             "Căn cứ {} (mã SHA-256 {}), {} báo cáo kết quả chấm điểm thi đua kỳ {} (từ {} đến {}) của các đơn vị thành viên như sau:",
             d.regulation, d.regulation_hash, d.bodies.cluster, d.period, d.from, d.to
         ))]),
         Block::Table(table),
-        Block::Paragraph(vec![Span::plain(
-            "Điểm được tính chính xác từ số liệu các đơn vị báo cáo và chỉ làm tròn một lần theo quy định; mọi đơn vị thành viên có thể tự tính lại bằng lệnh thidua score với cùng quy định và số liệu.",
-        )]),
     ];
+    body.extend(d.notes.iter().cloned());
+    body.push(Block::Paragraph(vec![Span::plain(
+            "Điểm được tính chính xác từ số liệu các đơn vị báo cáo và chỉ làm tròn một lần theo quy định; mọi đơn vị thành viên có thể tự tính lại bằng lệnh thidua score với cùng quy định và số liệu.",
+        )]));
     let mut recipients = Vec::new();
     if d.bodies.parent.is_some() {
         recipients.push("- Như trên;".to_owned());

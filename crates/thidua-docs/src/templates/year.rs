@@ -15,7 +15,8 @@ use thidua_domain::{DomainError, State};
 use thidua_scoring::num::vi;
 
 use super::common::{
-    cluster_recipients, head_signature, not_ready, numbered_header, roman, unit_name, Bodies,
+    cluster_recipients, head_signature, not_ready, numbered_header, roman, standing_notes,
+    unit_name, Bodies,
 };
 use super::Prepared;
 use crate::decree::place_date;
@@ -61,6 +62,8 @@ pub struct YearData {
     pub regulation_hash: String,
     pub published_at: u64,
     pub results: Vec<ResultRow>,
+    /// Why units stand where they do beyond their totals ([`standing_notes`]).
+    pub standing: Vec<Block>,
     pub assignment_index: Option<u64>,
     pub inspections: Vec<InspectionRow>,
     pub elections: Vec<ElectionRow>,
@@ -159,6 +162,7 @@ pub fn data(
         regulation_hash: published.regulation.clone(),
         published_at: *published_at,
         results,
+        standing: standing_notes(&board),
         assignment_index: review
             .decided
             .as_ref()
@@ -282,6 +286,7 @@ pub fn document(d: &YearData) -> Document {
         )),
         Block::Table(results_table(d)),
     ];
+    body.extend(d.standing.iter().cloned());
     if !not_eligible.is_empty() {
         body.push(p(format!(
             "Không đủ điều kiện đề nghị khen thưởng: {}.",

@@ -32,6 +32,8 @@ const RESULTS: &[&str] = &[
     "Công an tỉnh An Giang",
     "107,73",
     "Xuất sắc",
+    "Ghi chú về thứ hạng và xếp loại:",
+    "chỉ dành cho tối đa 20% số đơn vị được xếp hạng: 20% của 5 đơn vị = 1 đơn vị (làm tròn xuống)",
     "TM. ĐƠN VỊ CỤM TRƯỞNG",
     "- Lưu: VT, CTĐ12.",
 ];
@@ -71,6 +73,7 @@ const YEAR: &[&str] = &[
     "96,86",
     "Xuất sắc",
     "Hoàn thành",
+    "Ghi chú về thứ hạng và xếp loại:",
     "Không đủ điều kiện đề nghị khen thưởng: Công an tỉnh Bạc Liêu.",
     "đã giải quyết 1",
     "Đề nghị tặng Cờ thi đua của Chính phủ năm 2024 (minh hoạ): Chưa kiểm phiếu.",
