@@ -214,17 +214,9 @@ pub async fn edit_page(
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> Response {
-    let Some(c) = CovenantId::parse(&id)
-        .ok()
-        .and_then(|cid| app.service.read().covenants.get(&cid).cloned())
-    else {
-        return viewer_error(&viewer, ApiError::not_found());
-    };
-    let Some(mode) = super::regulation::edit_mode(&viewer, &c) else {
-        return viewer_error(
-            &viewer,
-            ApiError::new(StatusCode::CONFLICT, "covenant_has_signatures", "signed"),
-        );
+    let (c, mode) = match super::regulation::editable(&app, &viewer, &id) {
+        Ok(found) => found,
+        Err(e) => return viewer_error(&viewer, e),
     };
     let content = &c.latest().content;
     let v = Values {
@@ -445,14 +437,9 @@ pub async fn update(
     Path(id): Path<String>,
     f: Submitted,
 ) -> Response {
-    let Some(c) = CovenantId::parse(&id)
-        .ok()
-        .and_then(|cid| app.service.read().covenants.get(&cid).cloned())
-    else {
-        return viewer_error(&viewer, ApiError::not_found());
-    };
-    let Some(mode) = super::regulation::edit_mode(&viewer, &c) else {
-        return viewer_error(&viewer, ApiError::forbidden());
+    let (c, mode) = match super::regulation::editable(&app, &viewer, &id) {
+        Ok(found) => found,
+        Err(e) => return viewer_error(&viewer, e),
     };
     let action = format!("/covenants/{id}/edit");
     let back = format!("/covenants/{id}");

@@ -494,11 +494,41 @@ pub struct VersionParam {
     preview: Option<String>,
 }
 
+/// The covenant `id` and what editing it would do now, or why the viewer may not: not found
+/// (unknown, or not visible to the viewer), forbidden (visible but the viewer does not manage
+/// its cluster), or a conflict (a draft that has signatures is no longer edited).
+pub fn editable(
+    app: &AppState,
+    viewer: &Viewer,
+    id: &str,
+) -> Result<(thidua_domain::state::Covenant, &'static str), ApiError> {
+    let state = app.service.read();
+    let c = CovenantId::parse(id)
+        .ok()
+        .and_then(|cid| state.covenants.get(&cid))
+        .filter(|c| viewer.scope.can_view_covenant(&state, c))
+        .cloned()
+        .ok_or_else(ApiError::not_found)?;
+    drop(state);
+    match edit_mode(viewer, &c) {
+        Some(mode) => Ok((c, mode)),
+        None if manages(viewer, &c) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "covenant_has_signatures",
+            "signed",
+        )),
+        None => Err(ApiError::forbidden()),
+    }
+}
+
+fn manages(viewer: &Viewer, c: &thidua_domain::state::Covenant) -> bool {
+    viewer.scope.is_admin() || viewer.scope.managed_clusters().contains(&c.cluster)
+}
+
 /// Whether the viewer manages the covenant's cluster, and what editing would do now.
 pub fn edit_mode(viewer: &Viewer, c: &thidua_domain::state::Covenant) -> Option<&'static str> {
-    let manages = viewer.scope.is_admin() || viewer.scope.managed_clusters().contains(&c.cluster);
     let v = c.latest();
-    match (manages, v.is_open(), v.signatures.is_empty()) {
+    match (manages(viewer, c), v.is_open(), v.signatures.is_empty()) {
         (false, _, _) => None,
         (true, false, _) => Some("propose"),
         (true, true, true) => Some("amend"),
@@ -669,14 +699,9 @@ pub async fn replace_regulation(
     f: Submitted,
 ) -> Response {
     let lang = viewer.lang;
-    let Some(c) = CovenantId::parse(&id)
-        .ok()
-        .and_then(|cid| app.service.read().covenants.get(&cid).cloned())
-    else {
-        return viewer_error(&viewer, ApiError::not_found());
-    };
-    let Some(mode) = edit_mode(&viewer, &c) else {
-        return viewer_error(&viewer, ApiError::forbidden());
+    let (c, mode) = match editable(&app, &viewer, &id) {
+        Ok(found) => found,
+        Err(e) => return viewer_error(&viewer, e),
     };
     let mut errors = Errors::default();
     let (raw, compiled) = compile_field(&f, "regulation", "regulation_file", lang, &mut errors);

@@ -234,6 +234,19 @@ fn actions() -> Vec<Action> {
             expect: ["AA", "AD", "AD", "AD", "AD", "DD"],
         },
         Action {
+            // Only who manages the cluster edits; anyone else is refused as such, never told
+            // that the draft "has signatures" (a conflict, which counts as allowed here).
+            name: "page /covenants/{id}/edit (the editor)",
+            check: Check::Status,
+            perform: |c, own| {
+                c.get(&format!(
+                    "/covenants/{}/edit",
+                    pick(own, "gu-12-2024", "gu-13-2024")
+                ))
+            },
+            expect: ["AA", "AD", "DD", "DD", "DD", "DD"],
+        },
+        Action {
             name: "page /covenants/{id}/sign (confirmation)",
             check: Check::Status,
             perform: |c, own| {
