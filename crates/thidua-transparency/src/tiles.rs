@@ -3,7 +3,9 @@
 //! the canonical event bytes (only when asked: by default the export holds what the public may
 //! see, hashes), so that a plain web server can publish the log. Partial tiles are written for
 //! every published checkpoint size a reader may hold, not only the newest. The checkpoint is
-//! written last: a reader never sees a checkpoint whose tiles are not there yet.
+//! written last: a reader never sees a checkpoint whose tiles are not there yet. A log holding
+//! an entry longer than a bundle can carry (65,535 bytes) is refused before anything is written
+//! when entries are asked for.
 
 use std::path::Path;
 
@@ -78,6 +80,35 @@ fn earlier_sizes(
     Ok(sizes)
 }
 
+/// The longest entry an entry bundle can hold: each is prefixed by its length as a `u16`.
+const MAX_BUNDLED_ENTRY: usize = u16::MAX as usize;
+
+/// Refuses, before anything is written, a log holding an entry too long for an entry bundle
+/// (a covenant draft of many long targets can be), naming the first such entry.
+fn check_entry_lengths(store: &dyn EventStore, size: u64) -> Result<(), TransparencyError> {
+    let mut start = 0;
+    while start < size {
+        let end = (start + TILE_WIDTH).min(size);
+        let entries = store.entries(start, end)?;
+        if let Some((i, e)) = (start..)
+            .zip(&entries)
+            .find(|(_, e)| e.bytes.len() > MAX_BUNDLED_ENTRY)
+        {
+            return Err(TransparencyError::bad(
+                "entry_too_long_for_bundle",
+                format!(
+                    "entry {i} is {} bytes; a tlog-tiles entry bundle holds entries of at most \
+                     {MAX_BUNDLED_ENTRY} bytes, so this log cannot be exported with its entries; \
+                     export without --with-entries (checkpoint and hash tiles) instead",
+                    e.bytes.len()
+                ),
+            ));
+        }
+        start = end;
+    }
+    Ok(())
+}
+
 /// Exports the log at its newest checkpoint into `dir`: the checkpoint (with its witness
 /// cosignatures), every full hash tile, the partial hash tiles of the newest checkpoint and of
 /// earlier published ones ([`ExportOptions`]), and the entry bundles only when asked. Files of
@@ -97,6 +128,9 @@ pub fn export_tiles(
             .map(|c| with_cosignatures(&c.note, [])),
     }
     .ok_or_else(|| TransparencyError::NotFound("the log has no checkpoint yet".into()))?;
+    if options.with_entries {
+        check_entry_lengths(store, size)?;
+    }
     let mut out = Exported {
         size,
         ..Exported::default()

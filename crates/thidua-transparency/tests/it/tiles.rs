@@ -3,6 +3,7 @@
 
 use thidua_ledger::tiles::{decode_entry_bundle, TILE_WIDTH};
 use thidua_ledger::{leaf_hash, open_checkpoint, CompactRange};
+use thidua_service::LogKey;
 use thidua_transparency::tiles::{export_tiles, ExportOptions};
 
 use crate::common::*;
@@ -120,4 +121,68 @@ fn partial_tiles_of_earlier_checkpoints_are_exported() {
     };
     let out = export_tiles(&*store, None, all.path(), every).unwrap();
     assert!(out.checkpoint_sizes > 2, "{out:?}");
+}
+
+/// An entry bundle prefixes each entry with a `u16` length: a log holding a longer event is
+/// refused with that entry's index and size before any file is written, and exports without
+/// entries as before.
+#[test]
+fn an_entry_too_long_for_a_bundle_is_refused_before_anything_is_written() {
+    let log = sqlite_log(3);
+    let size = log.service.read().size;
+    let long_name = "Nguyễn Văn Kiên ".repeat(5_000);
+    let event = thidua_domain::Event {
+        index: size,
+        time_ms: 1_733_000_000_000,
+        actor: thidua_domain::Actor::System,
+        salt: "ab".repeat(16),
+        payload: thidua_domain::Payload::UserRegistered {
+            user: thidua_domain::UserId::parse("dai.ten").unwrap(),
+            display_name: thidua_domain::Text::parse("name", long_name.trim(), 1_000_000).unwrap(),
+            demo: false,
+        },
+    };
+    let stored = log.service.store().nodes(0, 0, size).unwrap();
+    let mut frontier = CompactRange::new();
+    for leaf in stored {
+        frontier.append(leaf);
+    }
+    let (entries, nodes) = thidua_service::seal(&mut frontier, &[event]);
+    let length = entries[0].bytes.len();
+    assert!(length > 65_535);
+    let key = LogKey::load(&log.key_path()).unwrap();
+    let checkpoint = key
+        .sign_checkpoint(frontier.size(), frontier.root())
+        .unwrap();
+    let store = log.service.store().clone();
+    store
+        .append(thidua_store::Append {
+            expected_size: size,
+            entries: &entries,
+            nodes: &nodes,
+            checkpoint: &checkpoint,
+        })
+        .unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let with_entries = ExportOptions {
+        with_entries: true,
+        ..ExportOptions::default()
+    };
+    let err = export_tiles(&*store, None, dir.path(), with_entries)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(&format!("entry {size} is {length} bytes")) && err.contains("--with-entries"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing written"
+    );
+
+    let out = export_tiles(&*store, None, dir.path(), ExportOptions::default()).unwrap();
+    assert_eq!(out.size, size + 1);
+    assert!(dir.path().join("checkpoint").exists());
 }
