@@ -68,6 +68,7 @@ pub enum LineageKind {
 
 /// One reorganisation: from `predecessors` to `successors` on `effective`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LineageChange {
     pub kind: LineageKind,
     pub predecessors: Vec<UnitId>,
@@ -118,6 +119,7 @@ pub struct ClusterYear {
 
 /// A named reporting window with exact dates (both ends inclusive), e.g. "Tháng 1" 15/12–14/01.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ReportingWindow {
     /// Stable key, e.g. "M01", "Q1", "H1", "9M", "Y".
     pub key: String,
@@ -173,6 +175,7 @@ pub enum Comparison {
 
 /// One target (chỉ tiêu) of a covenant, as a structured record.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Target {
     pub id: TargetId,
     /// The content area it belongs to, e.g. "Phòng, chống tội phạm".
@@ -192,6 +195,7 @@ pub struct Target {
 
 /// The scoring regulation attached to a covenant: its canonical text and SHA-256 (hex).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RegulationDoc {
     pub text: String,
     pub sha256: String,
@@ -199,6 +203,7 @@ pub struct RegulationDoc {
 
 /// The content of one covenant version: what the leaders sign.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CovenantContent {
     pub title: Text,
     pub place: Text,
@@ -209,7 +214,7 @@ pub struct CovenantContent {
 
 /// A role held by a user, with its scope.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(tag = "role", rename_all = "snake_case")]
+#[serde(tag = "role", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Role {
     /// Administers the whole installation.
     Admin,

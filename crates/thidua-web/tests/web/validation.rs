@@ -333,3 +333,57 @@ fn a_refused_new_user_keeps_what_was_typed() {
         "nobody was registered"
     );
 }
+
+/// A field the API does not know is refused at any depth of a command, never dropped on the
+/// way into the log: in a role, a lineage change, a reporting window, a covenant's content, its
+/// targets and its regulation.
+#[test]
+fn unknown_fields_inside_a_command_are_refused() {
+    let Some(app) = spawn(Backend::Sqlite) else {
+        return;
+    };
+    let admin = signed_in(&app, "quantri");
+    let before = admin.get("/api/v1/events?limit=1").json()["items"][0]["index"].clone();
+    let target = json!({"id": "t1", "area": "Phòng, chống tội phạm", "kind": "change",
+        "subject": "Tội phạm về trật tự xã hội", "comparison": "at_least", "threshold": "5",
+        "range": null, "baseline_year": 2023, "unit_of_measure": "%", "indicator": null});
+    let regulation = json!({"text": "", "sha256": "00"});
+    let content = json!({"title": "Giao ước", "place": "Kiên Giang",
+        "signing_date": "2024-03-26", "targets": [target], "regulation": regulation});
+    let with_extra = |mut v: serde_json::Value| {
+        v["thêm"] = json!(1);
+        v
+    };
+    let draft = |content: serde_json::Value| {
+        json!({"command": "draft_covenant", "covenant": "gu-moi", "cluster": "cum-12",
+               "movement": "pt-2024", "content": content})
+    };
+    let mut bad_target = content.clone();
+    bad_target["targets"][0] = with_extra(target.clone());
+    let mut bad_regulation = content.clone();
+    bad_regulation["regulation"] = with_extra(regulation.clone());
+    let bodies = [
+        json!({"command": "grant_role", "user": "canbo-kg",
+               "role": {"role": "leader", "unit": "ca-kg", "thêm": 1}}),
+        json!({"command": "record_lineage", "change": with_extra(json!({"kind": "merge",
+               "predecessors": ["ca-kg"], "successors": ["ca-ag"], "effective": "2025-07-01",
+               "decision": "1/QĐ"}))}),
+        json!({"command": "create_movement", "movement": "pt-moi", "name": "Phong trào",
+               "year": 2026, "calendar": [with_extra(json!({"key": "M01", "name": "Tháng 1",
+               "start": "2025-12-15", "end": "2026-01-14"}))]}),
+        draft(with_extra(content.clone())),
+        draft(bad_target),
+        draft(bad_regulation),
+    ];
+    for body in bodies {
+        let r = admin.post_json("/api/v1/commands", body.clone());
+        assert!(
+            r.status == 422 && r.json()["error"] == "invalid_body" && r.body.contains("thêm"),
+            "{body}: {} {}",
+            r.status,
+            r.body
+        );
+    }
+    let after = admin.get("/api/v1/events?limit=1").json()["items"][0]["index"].clone();
+    assert_eq!(before, after, "nothing was appended");
+}
