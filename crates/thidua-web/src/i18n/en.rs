@@ -196,6 +196,8 @@ pub static STRINGS: Strings = Strings {
     revoked: "Revoked",
     created: "Created",
     error_title: "Something went wrong",
+    forbidden_title: "Not permitted",
+    not_found_title: "Not found",
     back_home: "Back to home",
     print: "Print",
     about_record_link: "How the record can be checked",

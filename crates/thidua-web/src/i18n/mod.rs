@@ -344,6 +344,9 @@ pub struct Strings {
     pub revoked: &'static str,
     pub created: &'static str,
     pub error_title: &'static str,
+    /// The title of a refusal (403) and of a page not found (404).
+    pub forbidden_title: &'static str,
+    pub not_found_title: &'static str,
     pub back_home: &'static str,
     pub print: &'static str,
     pub about_record_link: &'static str,

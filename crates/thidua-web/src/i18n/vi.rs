@@ -196,6 +196,8 @@ pub static STRINGS: Strings = Strings {
     revoked: "Đã thu hồi",
     created: "Ngày tạo",
     error_title: "Không thực hiện được",
+    forbidden_title: "Không có quyền",
+    not_found_title: "Không tìm thấy",
     back_home: "Về trang chủ",
     print: "In trang",
     about_record_link: "Cách kiểm chứng sổ ghi",

@@ -38,6 +38,18 @@ fn role_named(t: &Strings, state: &State, role: &thidua_domain::model::Role) -> 
     vec![Named::plain(format!("{title} — ")), place]
 }
 
+/// A validation rule as people read it: its words and whether it blocks ("Lỗi") or warns.
+fn rule_named(t: &Strings, r: &thidua_domain::figures::ValidationRule) -> String {
+    let f = crate::i18n::Lang::parse(t.lang_code)
+        .unwrap_or_default()
+        .figures();
+    let severity = match r.severity {
+        thidua_domain::figures::Severity::Error => f.error,
+        thidua_domain::figures::Severity::Warning => f.warning,
+    };
+    format!("{} ({severity})", r.name)
+}
+
 fn date(d: &chrono::NaiveDate) -> Vec<Named> {
     plain(crate::format::date(d))
 }
@@ -379,7 +391,7 @@ pub fn describe(t: &Strings, viewer: &Scope, state: &State, e: &Event) -> Descri
             ],
             rules
                 .iter()
-                .map(|r| (t.ev_figures_rule, text(format!("{} — {}", r.name, r.check))))
+                .map(|r| (t.ev_figures_rule, text(rule_named(t, r))))
                 .collect(),
         ),
         P::HistoricalImportRecorded {

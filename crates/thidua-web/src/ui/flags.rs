@@ -142,7 +142,22 @@ fn unit_named(state: &thidua_domain::State, covenant: &CovenantId, typed: &str) 
 
 /// A flag's window as the page's language names it, with its year ("Tháng 3/2024"); "Y" is
 /// the whole year.
-fn period_text(
+/// The reporting windows of the covenant's movement (none if it is unknown).
+pub(crate) fn covenant_windows(
+    state: &thidua_domain::State,
+    id: &CovenantId,
+) -> Vec<thidua_domain::model::ReportingWindow> {
+    state
+        .covenant(id)
+        .ok()
+        .and_then(|c| state.movements.get(&c.movement))
+        .map(|m| m.calendar.clone())
+        .unwrap_or_default()
+}
+
+/// A flag's window as users name it ("Tháng 5/2024", "Month 5/2024"; the year alone for a
+/// whole-year flag).
+pub(crate) fn period_text(
     lang: Lang,
     windows: &[thidua_domain::model::ReportingWindow],
     year: i32,
@@ -179,13 +194,7 @@ pub async fn page(
             asked.unit = asked.unit.map(|typed| unit_named(&state, &id, &typed));
             let pick = |n| super::page_of(n, ROWS_PER_PAGE, params.page).0;
             let found = flags_page_of(app, &state, &scope, &id, &asked, pick)?;
-            let windows = state
-                .covenant(&id)
-                .ok()
-                .and_then(|c| state.movements.get(&c.movement))
-                .map(|m| m.calendar.clone())
-                .unwrap_or_default();
-            Ok((found, asked.unit, windows))
+            Ok((found, asked.unit, covenant_windows(&state, &id)))
         })
         .await;
     let ((mut d, flags, total), unit, windows) = match read {

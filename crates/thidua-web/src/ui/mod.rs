@@ -263,8 +263,18 @@ struct ErrorPage {
 }
 
 /// An error page in the viewer's language.
+/// An error page's title: a refusal and a page not found are named as such.
+fn error_title(lang: Lang, status: StatusCode) -> &'static str {
+    let t = lang.strings();
+    match status {
+        StatusCode::FORBIDDEN => t.forbidden_title,
+        StatusCode::NOT_FOUND => t.not_found_title,
+        _ => t.error_title,
+    }
+}
+
 pub fn error_page(lang: Lang, status: StatusCode, code: &str) -> Response {
-    let l = Layout::anonymous(lang, lang.strings().error_title, String::new());
+    let l = Layout::anonymous(lang, error_title(lang, status), String::new());
     let mut res = render(&ErrorPage {
         l,
         message: lang.error(code),
@@ -280,7 +290,7 @@ pub fn viewer_error(viewer: &Viewer, e: ApiError) -> Response {
     }
     let lang = viewer.lang;
     let mut res = render(&ErrorPage {
-        l: Layout::new(viewer, lang.strings().error_title),
+        l: Layout::new(viewer, error_title(lang, e.status)),
         message: lang.error(e.code),
     });
     *res.status_mut() = e.status;

@@ -119,8 +119,11 @@ pub async fn transparency(
         .witnesses
         .iter()
         .map(|w| WitnessRow {
+            // A visitor who is not signed in sees the name without a link to a unit page it
+            // may not open.
             unit: match thidua_domain::UnitId::parse(&w.unit) {
-                Ok(id) => names::unit(&state, &id),
+                Ok(id) if viewer.is_some() => names::unit(&state, &id),
+                Ok(id) => Named::data(names::unit(&state, &id).text),
                 Err(_) => Named::data(w.unit.clone()),
             },
             key: w.key.clone(),

@@ -409,6 +409,18 @@ fn flow(app: &TestApp) {
         "{imports}"
     );
     english_flags_write_numbers_the_vietnamese_way(&secretariat);
+    // A report the viewer cannot edit names its elements as text: a label names a field only.
+    switch_lang(&secretariat, "vi");
+    let read_only = secretariat.get(&format!("/covenants/{COV}/figures/ca-kg/M03"));
+    assert_eq!(read_only.status, 200, "{}", read_only.body);
+    assert!(
+        read_only
+            .body
+            .contains("<span lang=\"vi\">Tội phạm về trật tự xã hội</span>")
+            && !read_only.body.contains("<label for=\"v-"),
+        "{}",
+        read_only.body
+    );
     regulation_previewed_on_last_years_figures(app);
     home_lists_the_figures_to_submit(app);
 }

@@ -43,9 +43,17 @@ struct ReviewPage {
     errors: BTreeMap<String, String>,
     /// The fields of a refused form, shown again as typed.
     typed: HashMap<String, String>,
+    /// The movement's reporting windows, to name a flag's window.
+    windows: Vec<thidua_domain::model::ReportingWindow>,
+    lang: crate::i18n::Lang,
 }
 
 impl ReviewPage {
+    /// A flag's window as users name it ("Tháng 6/2024").
+    fn flag_period(&self, f: &crate::api::flags::FlagDto) -> String {
+        super::flags::period_text(self.lang, &self.windows, f.year, &f.window)
+    }
+
     fn num(&self, raw: &str) -> String {
         crate::format::decimal_str(raw)
     }
@@ -359,7 +367,11 @@ pub(crate) fn review_view(
         Err(r) => return *r,
     };
     let failed = !errors.is_empty();
-    match api::review_dto(app, &app.service.read(), &viewer.scope, &cov, viewer.lang) {
+    let state = app.service.read();
+    let windows = super::flags::covenant_windows(&state, &cov);
+    let dto = api::review_dto(app, &state, &viewer.scope, &cov, viewer.lang);
+    drop(state);
+    match dto {
         Ok(r) => {
             let y = viewer.lang.yearend();
             let mut res = render(&ReviewPage {
@@ -368,6 +380,8 @@ pub(crate) fn review_view(
                 r,
                 errors,
                 typed,
+                windows,
+                lang: viewer.lang,
             });
             if failed {
                 *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
