@@ -217,3 +217,29 @@ pub fn copy_db(src: &Path, dest: &Path) {
     conn.execute("VACUUM INTO ?1", [dest.to_str().unwrap()])
         .unwrap();
 }
+
+/// Appends `events` (numbered from the log's size) past the service, as an attacker holding the
+/// signing key and the database would: sealed into the stored tree and signed with the real key.
+/// Returns the stored entries' lengths.
+pub fn append_signed_past_service(log: &Log, events: &[thidua_domain::Event]) -> Vec<usize> {
+    let store = log.service.store();
+    let size = log.service.read().size;
+    let mut frontier = thidua_ledger::CompactRange::new();
+    for leaf in store.nodes(0, 0, size).unwrap() {
+        frontier.append(leaf);
+    }
+    let (entries, nodes) = thidua_service::seal(&mut frontier, events);
+    let key = LogKey::load(&log.key_path()).unwrap();
+    let checkpoint = key
+        .sign_checkpoint(frontier.size(), frontier.root())
+        .unwrap();
+    store
+        .append(thidua_store::Append {
+            expected_size: size,
+            entries: &entries,
+            nodes: &nodes,
+            checkpoint: &checkpoint,
+        })
+        .unwrap();
+    entries.iter().map(|e| e.bytes.len()).collect()
+}

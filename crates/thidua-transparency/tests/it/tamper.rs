@@ -626,25 +626,7 @@ fn an_event_whose_actor_lacked_the_role_is_refused_by_verify_and_at_start_up() {
             role: thidua_domain::model::Role::Admin,
         },
     };
-    let stored = log.service.store().nodes(0, 0, size).unwrap();
-    let mut frontier = thidua_ledger::CompactRange::new();
-    for leaf in stored {
-        frontier.append(leaf);
-    }
-    let (entries, nodes) = thidua_service::seal(&mut frontier, &[forged]);
-    let key = LogKey::load(&log.key_path()).unwrap();
-    let checkpoint = key
-        .sign_checkpoint(frontier.size(), frontier.root())
-        .unwrap();
-    log.service
-        .store()
-        .append(thidua_store::Append {
-            expected_size: size,
-            entries: &entries,
-            nodes: &nodes,
-            checkpoint: &checkpoint,
-        })
-        .unwrap();
+    append_signed_past_service(&log, &[forged]);
     let verifier = log.log_verifier();
     let err = Verification {
         log_key: &verifier,
@@ -666,7 +648,7 @@ fn an_event_whose_actor_lacked_the_role_is_refused_by_verify_and_at_start_up() {
         "{err}"
     );
     let store: Arc<dyn EventStore> = Arc::new(SqliteStore::open(&log.db_path()).unwrap());
-    let err = Service::open(store, key, &|_, _| {})
+    let err = Service::open(store, LogKey::load(&log.key_path()).unwrap(), &|_, _| {})
         .err()
         .unwrap()
         .to_string();

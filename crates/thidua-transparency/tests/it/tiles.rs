@@ -3,7 +3,6 @@
 
 use thidua_ledger::tiles::{decode_entry_bundle, TILE_WIDTH};
 use thidua_ledger::{leaf_hash, open_checkpoint, CompactRange};
-use thidua_service::LogKey;
 use thidua_transparency::tiles::{export_tiles, ExportOptions};
 
 use crate::common::*;
@@ -142,27 +141,9 @@ fn an_entry_too_long_for_a_bundle_is_refused_before_anything_is_written() {
             demo: false,
         },
     };
-    let stored = log.service.store().nodes(0, 0, size).unwrap();
-    let mut frontier = CompactRange::new();
-    for leaf in stored {
-        frontier.append(leaf);
-    }
-    let (entries, nodes) = thidua_service::seal(&mut frontier, &[event]);
-    let length = entries[0].bytes.len();
+    let length = append_signed_past_service(&log, &[event])[0];
     assert!(length > 65_535);
-    let key = LogKey::load(&log.key_path()).unwrap();
-    let checkpoint = key
-        .sign_checkpoint(frontier.size(), frontier.root())
-        .unwrap();
     let store = log.service.store().clone();
-    store
-        .append(thidua_store::Append {
-            expected_size: size,
-            entries: &entries,
-            nodes: &nodes,
-            checkpoint: &checkpoint,
-        })
-        .unwrap();
 
     let dir = tempfile::tempdir().unwrap();
     let with_entries = ExportOptions {

@@ -94,25 +94,7 @@ fn forge_and_verify(log: &Log, forged: Vec<(Actor, Payload)>) -> String {
             payload,
         })
         .collect();
-    let stored = log.service.store().nodes(0, 0, size).unwrap();
-    let mut frontier = thidua_ledger::CompactRange::new();
-    for leaf in stored {
-        frontier.append(leaf);
-    }
-    let (entries, nodes) = thidua_service::seal(&mut frontier, &events);
-    let key = LogKey::load(&log.key_path()).unwrap();
-    let checkpoint = key
-        .sign_checkpoint(frontier.size(), frontier.root())
-        .unwrap();
-    log.service
-        .store()
-        .append(thidua_store::Append {
-            expected_size: size,
-            entries: &entries,
-            nodes: &nodes,
-            checkpoint: &checkpoint,
-        })
-        .unwrap();
+    append_signed_past_service(log, &events);
     let verifier = log.log_verifier();
     Verification {
         log_key: &verifier,
