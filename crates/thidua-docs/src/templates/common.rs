@@ -200,20 +200,6 @@ pub fn lower_first(s: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numerals_and_cases() {
-        assert_eq!(roman(1), "I");
-        assert_eq!(roman(4), "IV");
-        assert_eq!(roman(14), "XIV");
-        assert_eq!(lower_first("Giảm ít nhất 5%"), "giảm ít nhất 5%");
-        assert_eq!(lower_first("Đạt 100%"), "đạt 100%");
-    }
-}
-
 /// Why units stand where they do beyond their totals, in the board's order: the tie-break that
 /// decided between equal totals, the quota that moved a unit down a band, the cluster head's
 /// decision at a quota cut-off (the engine's sentences, units by the names in the board). Empty
@@ -246,4 +232,18 @@ pub fn standing_notes(board: &Scoreboard) -> Vec<Block> {
     )])];
     blocks.extend(notes);
     blocks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numerals_and_cases() {
+        assert_eq!(roman(1), "I");
+        assert_eq!(roman(4), "IV");
+        assert_eq!(roman(14), "XIV");
+        assert_eq!(lower_first("Giảm ít nhất 5%"), "giảm ít nhất 5%");
+        assert_eq!(lower_first("Đạt 100%"), "đạt 100%");
+    }
 }
