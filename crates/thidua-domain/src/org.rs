@@ -258,9 +258,6 @@ fn create_movement(
         window.name.check("window", limits::WINDOW_NAME)?;
     }
     validate_calendar(year, &calendar)?;
-    for w in &calendar {
-        w.name.check("calendar", limits::WINDOW_NAME)?;
-    }
     Ok(Payload::MovementCreated {
         movement,
         name,

@@ -417,7 +417,7 @@ impl<'a> LongReader<'a> {
     }
 
     /// Adds a figure to its report (unit, year, window) and counts it; a figure the file gives
-    /// twice is refused (the report then holds the later value, but nothing is imported).
+    /// twice is refused (the first value is kept, and nothing is imported).
     fn add(
         &mut self,
         report: (UnitId, i32, String),
@@ -427,7 +427,7 @@ impl<'a> LongReader<'a> {
         value: FigureValue,
     ) -> Result<(), Problem> {
         let figures = self.grouped.entry(report).or_default();
-        if figures.insert(element.to_owned(), value).is_some() {
+        if figures.contains_key(element) {
             return Err(Problem::new(
                 "duplicate",
                 1,
@@ -435,6 +435,7 @@ impl<'a> LongReader<'a> {
                 format!("«{unit}, {element}, {period}» appears twice"),
             ));
         }
+        figures.insert(element.to_owned(), value);
         self.values += 1;
         Ok(())
     }

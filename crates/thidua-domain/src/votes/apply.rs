@@ -193,24 +193,14 @@ impl Election {
         self.rounds
             .iter()
             .find(|r| r.number == number)
-            .ok_or_else(|| {
-                refused(
-                    "vote_no_round",
-                    format!("the election has no round {number}"),
-                )
-            })
+            .ok_or_else(|| no_round(number))
     }
 
     fn round_mut(&mut self, number: u32) -> Result<&mut Round, DomainError> {
         self.rounds
             .iter_mut()
             .find(|r| r.number == number)
-            .ok_or_else(|| {
-                refused(
-                    "vote_no_round",
-                    format!("the election has no round {number}"),
-                )
-            })
+            .ok_or_else(|| no_round(number))
     }
 
     /// The ceremony's parameters for its current attempt.
@@ -317,12 +307,7 @@ pub fn replay_election<'a>(
 ) -> Result<Option<Election>, DomainError> {
     let mut opened: Option<Election> = None;
     let mut posted = imbl::OrdSet::new();
-    let unknown = || {
-        refused(
-            "unknown_election",
-            format!("election {election} does not exist"),
-        )
-    };
+    let unknown = || unknown_election(election);
     for event in events {
         let crate::event::Payload::Vote(vote) = &event.payload else {
             continue;
@@ -404,13 +389,7 @@ pub(crate) fn verified_shares(
     election: &Election,
     round: &Round,
 ) -> Result<Vec<VerifiedShares>, DomainError> {
-    let keys = election
-        .keys()
-        .ok_or_else(|| refused("vote_no_key", "no election key"))?;
-    let totals = round
-        .totals
-        .as_ref()
-        .ok_or_else(|| refused("vote_not_closed", "no totals"))?;
+    let (keys, totals) = keys_and_totals(election, round)?;
     round
         .shares
         .iter()
@@ -422,17 +401,41 @@ pub(crate) fn verified_shares(
         .collect()
 }
 
+/// The election's key set and the round's encrypted totals, both needed to decrypt.
+fn keys_and_totals<'a>(
+    election: &'a Election,
+    round: &'a Round,
+) -> Result<(&'a thidua_ballot::KeySet, &'a Totals), DomainError> {
+    let keys = election
+        .keys()
+        .ok_or_else(|| refused("vote_no_key", "no election key"))?;
+    let totals = round
+        .totals
+        .as_ref()
+        .ok_or_else(|| refused("vote_not_closed", "no totals"))?;
+    Ok((keys, totals))
+}
+
+fn no_round(number: u32) -> DomainError {
+    refused(
+        "vote_no_round",
+        format!("the election has no round {number}"),
+    )
+}
+
+fn unknown_election(id: &ElectionId) -> DomainError {
+    refused("unknown_election", format!("election {id} does not exist"))
+}
+
 impl State {
     pub fn election(&self, id: &ElectionId) -> Result<&Election, DomainError> {
-        self.elections
-            .get(id)
-            .ok_or_else(|| refused("unknown_election", format!("election {id} does not exist")))
+        self.elections.get(id).ok_or_else(|| unknown_election(id))
     }
 
     fn election_mut(&mut self, id: &ElectionId) -> Result<&mut Election, DomainError> {
         self.elections
             .get_mut(id)
-            .ok_or_else(|| refused("unknown_election", format!("election {id} does not exist")))
+            .ok_or_else(|| unknown_election(id))
     }
 
     /// Folds one vote event after checking that it fits, through the event's own function.
@@ -1028,13 +1031,7 @@ fn check_tie_choice(
 
 /// Combines the round's verified shares.
 pub(crate) fn combine(e: &Election, r: &Round) -> Result<thidua_ballot::Counts, DomainError> {
-    let keys = e
-        .keys()
-        .ok_or_else(|| refused("vote_no_key", "no election key"))?;
-    let totals = r
-        .totals
-        .as_ref()
-        .ok_or_else(|| refused("vote_not_closed", "no totals"))?;
+    let (keys, totals) = keys_and_totals(e, r)?;
     let shares = verified_shares(e, r)?;
     thidua_ballot::combine(keys, totals, &shares).map_err(crypto)
 }
