@@ -298,6 +298,7 @@ fn year_end(s: &mut State, cov: &CovenantId, members: &[UnitId], time: i64) {
             covenant: cov.clone(),
             dossier_deadline: day,
             commit_deadline: day,
+            reveal_deadline: None,
             response_deadline: day,
             inspectors: 1,
             record_sample: 0,

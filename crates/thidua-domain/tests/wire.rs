@@ -610,6 +610,28 @@ fn every_event_kind_is_pinned_to_its_bytes_and_leaf_hash() {
     );
 }
 
+/// `year_end_opened` as format 1 wrote it (before the reveal deadline): it still decodes to a
+/// review without a reveal deadline, and encodes again to the same bytes and format.
+#[test]
+fn a_year_end_opened_in_format_1_decodes_unchanged() {
+    let v1 = r#"{"actor":{"id":"thuky","type":"user"},"data":{"commit_deadline":"2024-12-22","covenant":"gu-2024","dossier_deadline":"2024-12-20","inspectors":1,"record_sample":20,"response_deadline":"2025-01-05"},"index":1038,"kind":"year_end_opened","salt":"00112233445566778899aabbccddef25","time_ms":1711420000038,"v":1}"#;
+    let event = Event::decode(1038, v1.as_bytes()).unwrap();
+    let Payload::YearEnd(thidua_domain::yearend::YearEndEvent::YearEndOpened(o)) = &event.payload
+    else {
+        panic!("{event:?}")
+    };
+    assert_eq!(o.reveal_deadline, None);
+    assert_eq!(event.canonical_bytes(), v1.as_bytes());
+    // Format 1 with the field, or format 2 without it, is not canonical.
+    let with_field = v1.replace(
+        r#""record_sample":20,"#,
+        r#""record_sample":20,"reveal_deadline":"2024-12-27","#,
+    );
+    assert!(Event::decode(1038, with_field.as_bytes()).is_err());
+    let v2_without = v1.replace(r#""v":1}"#, r#""v":2}"#);
+    assert!(Event::decode(1038, v2_without.as_bytes()).is_err());
+}
+
 fn fixture() -> Vec<String> {
     let text = include_str!("../../thidua/tests/data/log-format1.jsonl");
     text.lines().map(str::to_owned).collect()

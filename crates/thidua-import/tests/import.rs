@@ -989,6 +989,7 @@ fn an_export_carries_the_heads_tie_decision_and_scores_as_published() {
             covenant: cov(),
             dossier_deadline: date(20),
             commit_deadline: date(20),
+            reveal_deadline: None,
             response_deadline: date(30),
             inspectors: 1,
             record_sample: 0,

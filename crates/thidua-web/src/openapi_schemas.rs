@@ -389,6 +389,7 @@ fn yearend_actions() -> Vec<CommandShape> {
                 ("covenant", id()),
                 ("dossier_deadline", date()),
                 ("commit_deadline", date()),
+                ("reveal_deadline", date()),
                 ("response_deadline", date()),
                 (
                     "inspectors",
@@ -396,7 +397,7 @@ fn yearend_actions() -> Vec<CommandShape> {
                 ),
                 ("record_sample", json!({"type": "integer", "minimum": 0})),
             ],
-            &["record_sample"],
+            &["record_sample", "reveal_deadline"],
         ),
         (
             "save_dossier",

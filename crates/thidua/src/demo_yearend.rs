@@ -136,6 +136,7 @@ pub fn load(service: &Service) -> anyhow::Result<()> {
             covenant: cov.clone(),
             dossier_deadline: today + Duration::days(7),
             commit_deadline: today + Duration::days(7),
+            reveal_deadline: None,
             response_deadline: today + Duration::days(21),
             inspectors: 1,
             record_sample: RECORD_SAMPLE,

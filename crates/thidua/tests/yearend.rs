@@ -263,6 +263,7 @@ fn open_second_review(data: &Path) {
         covenant: id,
         dossier_deadline: today + chrono::Duration::days(7),
         commit_deadline: today + chrono::Duration::days(7),
+        reveal_deadline: None,
         response_deadline: today + chrono::Duration::days(21),
         inspectors: 1,
         record_sample: 5,

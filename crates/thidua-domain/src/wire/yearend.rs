@@ -43,6 +43,11 @@ pub struct YearEndOpened {
     pub dossier_deadline: NaiveDate,
     /// Last day to commit to a seed (reveals follow once all are in or this day has passed).
     pub commit_deadline: NaiveDate,
+    /// Last day to reveal (format 2; omitted in format 1, whose draw waits only for the
+    /// commitment deadline): until it has passed, the draw waits for every committed unit's
+    /// reveal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reveal_deadline: Option<NaiveDate>,
     /// Last day for the inspected units to answer disputed criteria.
     pub response_deadline: NaiveDate,
     /// Inspectors per unit: 1 or 2.
@@ -326,11 +331,24 @@ pub(super) fn decode(kind: &str, v: u32, data: serde_json::Value) -> Option<supe
     use super::typed;
     use crate::event::Payload as P;
     use crate::yearend::YearEndEvent as E;
-    if v != 1 {
+    // `year_end_opened` has formats 1 and 2 (format 2: `reveal_deadline`); re-encoding checks
+    // that the field is there exactly in format 2.
+    if v != 1 && !(v == 2 && kind == "year_end_opened") {
         return None;
     }
     Some(match kind {
-        "year_end_opened" => typed(data, |w| P::YearEnd(E::YearEndOpened(w))),
+        "year_end_opened" => {
+            typed(data, |w| P::YearEnd(E::YearEndOpened(w))).and_then(|(payload, again)| {
+                // The reveal deadline is format 2's, and format 2 always has it.
+                if again.get("reveal_deadline").is_some() == (v == 2) {
+                    Ok((payload, again))
+                } else {
+                    Err(serde::de::Error::custom(
+                        "reveal_deadline is written in format 2 of year_end_opened, and only there",
+                    ))
+                }
+            })
+        }
         "dossier_saved" => typed(data, |w| P::YearEnd(E::DossierSaved(w))),
         "dossier_submitted" => typed(data, |w| P::YearEnd(E::DossierSubmitted(w))),
         "conflict_declared" => typed(data, |w| P::YearEnd(E::ConflictDeclared(w))),
@@ -352,7 +370,9 @@ pub(super) fn decode(kind: &str, v: u32, data: serde_json::Value) -> Option<supe
     })
 }
 
-/// A year-end event in its newest format (1 for every year-end kind).
+/// A year-end event in its newest format: 1 for every year-end kind but `year_end_opened`,
+/// written in format 2 when it has a reveal deadline (always, since format 2) and in format 1
+/// as it was written before.
 pub(super) fn encode(e: &crate::yearend::YearEndEvent) -> (u32, serde_json::Value) {
     use crate::yearend::YearEndEvent as E;
     let value = match e {
@@ -375,5 +395,9 @@ pub(super) fn encode(e: &crate::yearend::YearEndEvent) -> (u32, serde_json::Valu
         E::BeaconPinned(w) => serde_json::to_value(w),
         E::BeaconRecorded(w) => serde_json::to_value(w),
     };
-    (1, value.expect("wire values always serialise"))
+    let format = match e {
+        E::YearEndOpened(w) if w.reveal_deadline.is_some() => 2,
+        _ => 1,
+    };
+    (format, value.expect("wire values always serialise"))
 }

@@ -78,17 +78,22 @@ pub fn decide(
             covenant,
             dossier_deadline,
             commit_deadline,
+            reveal_deadline,
             response_deadline,
             inspectors,
             record_sample,
-        } => Ok(open(
+        } => Ok(YearEndEvent::YearEndOpened(YearEndOpened {
             covenant,
             dossier_deadline,
             commit_deadline,
+            reveal_deadline: Some(
+                reveal_deadline
+                    .unwrap_or_else(|| default_reveal_deadline(commit_deadline, response_deadline)),
+            ),
             response_deadline,
             inspectors,
             record_sample,
-        )),
+        })),
         C::SaveDossier {
             covenant,
             unit,
@@ -174,23 +179,18 @@ pub fn decide(
 
 // The review's schedule, the dossiers and conflicts of interest.
 
-/// The review's schedule as given (whether it holds together is checked when it is applied).
-fn open(
-    covenant: CovenantId,
-    dossier_deadline: NaiveDate,
-    commit_deadline: NaiveDate,
-    response_deadline: NaiveDate,
-    inspectors: u8,
-    record_sample: u32,
-) -> YearEndEvent {
-    YearEndEvent::YearEndOpened(YearEndOpened {
-        covenant,
-        dossier_deadline,
-        commit_deadline,
-        response_deadline,
-        inspectors,
-        record_sample,
-    })
+/// Days between the commitment deadline and the reveal deadline when the secretariat names none.
+const REVEAL_DAYS: u64 = 3;
+
+/// The reveal deadline when none is given: [`REVEAL_DAYS`] after the commitment deadline, but
+/// never after the response deadline (whether the schedule holds together is checked when it
+/// is applied).
+pub fn default_reveal_deadline(commit: NaiveDate, response: NaiveDate) -> NaiveDate {
+    commit
+        .checked_add_days(chrono::Days::new(REVEAL_DAYS))
+        .unwrap_or(commit)
+        .min(response)
+        .max(commit)
 }
 
 /// The dossier's working entries, each checked, as the unit's next revision.

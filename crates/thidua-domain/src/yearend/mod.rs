@@ -268,6 +268,10 @@ pub enum YearEndCommand {
         covenant: CovenantId,
         dossier_deadline: NaiveDate,
         commit_deadline: NaiveDate,
+        /// Last day to reveal; by default three days after the commitment deadline (never
+        /// after the response deadline).
+        #[serde(default)]
+        reveal_deadline: Option<NaiveDate>,
         response_deadline: NaiveDate,
         inspectors: u8,
         #[serde(default)]

@@ -540,6 +540,14 @@ impl State {
                 reason: "after the dossier and commitment deadlines".into(),
             });
         }
+        if let Some(reveal) = o.reveal_deadline {
+            if !(o.commit_deadline <= reveal && reveal <= o.response_deadline) {
+                return Err(DomainError::InvalidValue {
+                    field: "reveal_deadline",
+                    reason: "from the commitment deadline to the response deadline".into(),
+                });
+            }
+        }
         let c = self.covenant(&o.covenant)?;
         let mut members = self.members(&c.cluster, c.year)?.to_vec();
         members.sort();
@@ -729,6 +737,9 @@ fn fit_seed_revealed(r: &mut Review, event: &Event, d: &SeedRevealed) -> Result<
     if r.reveals.contains_key(&d.unit) {
         return Err(phase("the unit has already revealed"));
     }
+    if let Some(deadline) = r.schedule.reveal_deadline {
+        before_deadline(event, deadline, "reveals")?;
+    }
     beacon_not_out(r, event)?;
     if draw::commitment(r.schedule.covenant.as_str(), &d.unit, &d.value) != *c {
         return Err(refuse(
@@ -749,12 +760,7 @@ fn fit_drawn(
     d: &AssignmentDrawn,
 ) -> Result<(), DomainError> {
     not_drawn(r)?;
-    let all_revealed = r.commitments.len() == r.members.len() && r.reveals.len() == r.members.len();
-    if !all_revealed && !after_deadline(event, r.schedule.commit_deadline) {
-        return Err(phase(
-            "the draw waits for every reveal or the commitment deadline",
-        ));
-    }
+    reveals_done(r, event)?;
     if let Some(b) = r.beacon.as_ref().filter(|b| b.signature.is_none()) {
         return Err(phase(format!(
             "the draw waits for the value of the pinned beacon round {}",
@@ -774,6 +780,36 @@ fn fit_drawn(
     }
     r.drawn = Some((d.clone(), event.index));
     Ok(())
+}
+
+/// Whether the draw may run: every member committed and revealed; or, once the commitment
+/// deadline has passed, nobody can add a reveal any more: every unit that committed revealed,
+/// the reveal deadline has passed, or the pinned beacon's round is out (its value recorded).
+/// A review opened without a reveal deadline (format 1 of `year_end_opened`) waits only for
+/// the commitment deadline, as it did.
+fn reveals_done(r: &Review, event: &Event) -> Result<(), DomainError> {
+    let s = &r.schedule;
+    let all_revealed = r.commitments.len() == r.members.len() && r.reveals.len() == r.members.len();
+    let reveals_closed = |reveal| {
+        r.reveals.len() == r.commitments.len()
+            || after_deadline(event, reveal)
+            || r.beacon.as_ref().is_some_and(|b| b.signature.is_some())
+    };
+    let ready = all_revealed
+        || match s.reveal_deadline {
+            None => after_deadline(event, s.commit_deadline),
+            Some(reveal) => after_deadline(event, s.commit_deadline) && reveals_closed(reveal),
+        };
+    if ready {
+        return Ok(());
+    }
+    Err(phase(match s.reveal_deadline {
+        None => "the draw waits for every reveal or the commitment deadline".to_owned(),
+        Some(reveal) => format!(
+            "the draw waits for every committed unit's reveal or the reveal deadline ({})",
+            reveal.format("%d/%m/%Y")
+        ),
+    }))
 }
 
 /// The secretariat's one assignment after a draw that found none: k inspectors for every member.

@@ -473,6 +473,7 @@ cutoff_tie_decided results_published beacon_pinned beacon_recorded midyear_revie
 """.split()}
 KIND_FORMATS["covenant_drafted"] = {1, 2}
 KIND_FORMATS["covenant_draft_amended"] = {1, 2}
+KIND_FORMATS["year_end_opened"] = {1, 2}  # format 2: reveal_deadline
 
 # The newest format of each kind: the one the docs' table of `data` fields describes.
 LATEST_FORMAT = {k: max(v) for k, v in KIND_FORMATS.items()}

@@ -1,4 +1,5 @@
-//! Samples of the year-end kinds (format 1), pinned with the others in `golden/events.txt`.
+//! Samples of the year-end kinds (format 1; `year_end_opened` in format 2), pinned with the
+//! others in `golden/events.txt`.
 
 use std::collections::BTreeMap;
 
@@ -25,6 +26,7 @@ pub fn samples() -> Vec<(Actor, Payload)> {
                 covenant: cov(),
                 dossier_deadline: NaiveDate::from_ymd_opt(2024, 12, 20).unwrap(),
                 commit_deadline: NaiveDate::from_ymd_opt(2024, 12, 22).unwrap(),
+                reveal_deadline: Some(NaiveDate::from_ymd_opt(2024, 12, 27).unwrap()),
                 response_deadline: NaiveDate::from_ymd_opt(2025, 1, 5).unwrap(),
                 inspectors: 1,
                 record_sample: 20,

@@ -157,6 +157,7 @@ impl World {
                 covenant: cov(),
                 dossier_deadline: d(2024, 12, 20),
                 commit_deadline: d(2024, 12, 22),
+                reveal_deadline: None,
                 response_deadline: d(2025, 1, 5),
                 inspectors: 1,
                 record_sample: 10,
@@ -447,6 +448,7 @@ fn a_pinned_beacon_round_is_mixed_into_the_seed_once_its_signature_verifies() {
             covenant: cov(),
             dossier_deadline: d(2023, 8, 15),
             commit_deadline: d(2023, 8, 22),
+            reveal_deadline: None,
             response_deadline: d(2023, 9, 30),
             inspectors: 1,
             record_sample: 0,
@@ -1241,6 +1243,7 @@ fn the_cluster_head_decides_a_tie_at_a_quota_cut_off() {
             covenant: cov(),
             dossier_deadline: d(2024, 12, 20),
             commit_deadline: d(2024, 12, 20),
+            reveal_deadline: None,
             response_deadline: d(2024, 12, 30),
             inspectors: 1,
             record_sample: 0,
@@ -1374,4 +1377,81 @@ fn the_cluster_head_decides_a_tie_at_a_quota_cut_off() {
     assert_eq!(engine_band(Scores::FinalUndecided, "u2").id, "tot");
     let audit = thidua_domain::yearend::audit::audit(&w.events).unwrap();
     assert!(audit.differences.is_empty(), "{:?}", audit.differences);
+}
+
+/// The reveal deadline (three days after the commitment deadline when the secretariat names
+/// none): until it has passed the draw waits for every unit that committed, so that whoever
+/// records the draw cannot choose between drawing now and waiting; reveals close after it.
+#[test]
+fn the_draw_waits_for_every_committed_reveal_until_the_reveal_deadline() {
+    let thuky = user("thuky");
+    let reveal = |unit: &str| {
+        ye(YearEndCommand::RevealSeed {
+            covenant: cov(),
+            unit: u(unit),
+            value: secret(unit),
+        })
+    };
+    let draw = ye(YearEndCommand::DrawAssignment { covenant: cov() });
+    let run = |hg_reveals_on: Option<i64>| {
+        let mut w = World::with_figures();
+        w.open();
+        assert_eq!(review(&w).schedule.reveal_deadline, Some(d(2024, 12, 25)));
+        for unit in UNITS {
+            commit_own_seed(&mut w, ms(2024, 12, 20), unit);
+        }
+        for unit in ["ca-ag", "ca-kg"] {
+            w.when(
+                ms(2024, 12, 21),
+                &user(&format!("lanhdao.{}", &unit[3..])),
+                reveal(unit),
+            )
+            .unwrap();
+        }
+        // The commitment deadline (22/12) has passed, Hậu Giang has not revealed yet.
+        assert_eq!(
+            w.code_at(ms(2024, 12, 23), &thuky, draw.clone()),
+            "yearend_phase"
+        );
+        if let Some(at) = hg_reveals_on {
+            w.when(at, &user("lanhdao.hg"), reveal("ca-hg")).unwrap();
+        }
+        w
+    };
+    // Hậu Giang reveals on the deadline's day: the draw runs at once, nobody missing.
+    let mut w = run(Some(ms(2024, 12, 25)));
+    let payloads = w.when(ms(2024, 12, 25), &thuky, draw.clone()).unwrap();
+    let Payload::YearEnd(YearEndEvent::AssignmentDrawn(drawn)) = &payloads[0] else {
+        panic!("{payloads:?}")
+    };
+    assert!(drawn.missing.is_empty(), "{drawn:?}");
+    // It does not: its reveal is refused after the deadline, and the draw runs without it.
+    let mut w = run(None);
+    assert_eq!(
+        w.code_at(ms(2024, 12, 26), &user("lanhdao.hg"), reveal("ca-hg")),
+        "yearend_deadline_passed"
+    );
+    let payloads = w.when(ms(2024, 12, 26), &thuky, draw).unwrap();
+    let Payload::YearEnd(YearEndEvent::AssignmentDrawn(drawn)) = &payloads[0] else {
+        panic!("{payloads:?}")
+    };
+    assert_eq!(drawn.missing, vec![u("ca-hg")]);
+    // A reveal deadline before the commitment deadline is refused beside its field.
+    let mut w = World::with_figures();
+    let err = w
+        .when(
+            ms(2024, 12, 1),
+            &thuky,
+            ye(YearEndCommand::Open {
+                covenant: cov(),
+                dossier_deadline: d(2024, 12, 20),
+                commit_deadline: d(2024, 12, 22),
+                reveal_deadline: Some(d(2024, 12, 21)),
+                response_deadline: d(2025, 1, 5),
+                inspectors: 1,
+                record_sample: 0,
+            }),
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("reveal_deadline"), "{err}");
 }

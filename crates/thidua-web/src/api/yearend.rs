@@ -42,6 +42,9 @@ fn dec(d: &Decimal) -> String {
 pub struct ScheduleDto {
     pub dossier_deadline: String,
     pub commit_deadline: String,
+    /// Last day to reveal (absent for a review opened before reveal deadlines existed: its
+    /// draw waited only for the commitment deadline).
+    pub reveal_deadline: Option<String>,
     pub response_deadline: String,
     pub inspectors: u8,
     pub record_sample: u32,
@@ -345,6 +348,7 @@ fn schedule_dto(review: &Review) -> ScheduleDto {
     ScheduleDto {
         dossier_deadline: review.schedule.dossier_deadline.to_string(),
         commit_deadline: review.schedule.commit_deadline.to_string(),
+        reveal_deadline: review.schedule.reveal_deadline.map(|d| d.to_string()),
         response_deadline: review.schedule.response_deadline.to_string(),
         inspectors: review.schedule.inspectors,
         record_sample: review.schedule.record_sample,

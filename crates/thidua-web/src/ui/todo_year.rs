@@ -221,8 +221,9 @@ fn yearend(
                         &[("unit", u()), ("deadline", date(s.commit_deadline))],
                     ));
                 }
-                let reveals_open =
-                    r.commitments.len() == r.members.len() || today > s.commit_deadline;
+                let reveals_open = (r.commitments.len() == r.members.len()
+                    || today > s.commit_deadline)
+                    && s.reveal_deadline.is_none_or(|d| today <= d);
                 if r.commitments.contains_key(unit) && !r.reveals.contains_key(unit) && reveals_open
                 {
                     out.push(todo(t.todo_reveal, &[("unit", u())]));

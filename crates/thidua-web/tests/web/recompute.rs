@@ -107,6 +107,7 @@ fn locked_review(app: &TestApp) {
         covenant: cov(),
         dossier_deadline: today + chrono::Duration::days(7),
         commit_deadline: today + chrono::Duration::days(7),
+        reveal_deadline: None,
         response_deadline: today + chrono::Duration::days(21),
         inspectors: 1,
         record_sample: 0,

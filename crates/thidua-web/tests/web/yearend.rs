@@ -108,12 +108,20 @@ fn open_and_fill_dossiers(b: &Browser, app: &TestApp) -> HashMap<String, String>
     b.shots("yearend-01-not-open");
     b.type_into("#dossier-deadline", &ddmmyyyy(7));
     b.type_into("#commit-deadline", &ddmmyyyy(7));
+    b.type_into("#reveal-deadline", &ddmmyyyy(9));
     b.type_into("#response-deadline", &ddmmyyyy(21));
     b.type_into("#record-sample", "10");
     b.click("#open-button");
     wait_state(app, "the review opened", |s| {
         s.yearend.reviews.contains_key(&cov())
     });
+    // The schedule shows the reveal deadline the secretariat typed.
+    assert!(b.wait_for("#schedule"), "{}", b.source());
+    let schedule = b.text("#schedule");
+    assert!(
+        schedule.contains("Hạn công bố mã bốc thăm") && schedule.contains(&ddmmyyyy(9)),
+        "{schedule}"
+    );
     // Kiên Giang's officer saves a draft with a Vietnamese decimal; a score above the maximum
     // is refused with a clear message and nothing changes.
     b.sign_in(app, "canbo-kg");
@@ -456,6 +464,7 @@ fn opening(record_sample: u32) -> thidua_domain::yearend::YearEndCommand {
         covenant: cov(),
         dossier_deadline: today + chrono::Duration::days(7),
         commit_deadline: today + chrono::Duration::days(7),
+        reveal_deadline: None,
         response_deadline: today + chrono::Duration::days(21),
         inspectors: 1,
         record_sample,
@@ -1191,6 +1200,7 @@ fn co_inspectors_read_each_others_findings_only_after_submitting_their_own() {
         covenant: cov(),
         dossier_deadline,
         commit_deadline,
+        reveal_deadline: None,
         response_deadline,
         inspectors: 2,
         record_sample,

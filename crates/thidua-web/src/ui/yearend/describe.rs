@@ -39,12 +39,18 @@ pub fn describe<'a>(
         super::criterion_label(id, name.map(|c| c.name.as_str()))
     };
     let details: Vec<(&'static str, Vec<Named>)> = match e {
-        E::YearEndOpened(o) => vec![
-            (y.dossier_deadline, date(&o.dossier_deadline)),
-            (y.commit_deadline, date(&o.commit_deadline)),
-            (y.response_deadline, date(&o.response_deadline)),
-            (y.inspectors, plain(o.inspectors.to_string())),
-        ],
+        E::YearEndOpened(o) => {
+            let mut facts = vec![
+                (y.dossier_deadline, date(&o.dossier_deadline)),
+                (y.commit_deadline, date(&o.commit_deadline)),
+            ];
+            if let Some(reveal) = &o.reveal_deadline {
+                facts.push((y.reveal_deadline, date(reveal)));
+            }
+            facts.push((y.response_deadline, date(&o.response_deadline)));
+            facts.push((y.inspectors, plain(o.inspectors.to_string())));
+            facts
+        }
         E::ConflictDeclared(c) => {
             args.push(("other", vec![names::unit(state, &c.other)]));
             vec![(y.reason, text(c.reason.as_str()))]

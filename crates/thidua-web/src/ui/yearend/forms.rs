@@ -55,6 +55,14 @@ fn date(form: &Form, name: &str) -> Result<chrono::NaiveDate, ApiError> {
         .ok_or_else(|| ApiError::bad_request("invalid_date", name.to_owned()))
 }
 
+/// A date the form may leave empty (`None`: the domain's default).
+fn optional_date(form: &Form, name: &str) -> Result<Option<chrono::NaiveDate>, ApiError> {
+    if field(form, name).trim().is_empty() {
+        return Ok(None);
+    }
+    date(form, name).map(Some)
+}
+
 /// The first drand quicknet round published at midnight (Vietnam time) of `day`: the form
 /// asks for a day, the command names a round.
 fn beacon_round(day: chrono::NaiveDate) -> u64 {
@@ -140,6 +148,7 @@ fn open(covenant: CovenantId, form: &Form) -> Result<YearEndCommand, ApiError> {
         covenant,
         dossier_deadline: date(form, "dossier_deadline")?,
         commit_deadline: date(form, "commit_deadline")?,
+        reveal_deadline: optional_date(form, "reveal_deadline")?,
         response_deadline: date(form, "response_deadline")?,
         inspectors: integer(form, "inspectors")?,
         record_sample: integer(form, "record_sample")?,

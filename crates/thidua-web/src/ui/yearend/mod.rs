@@ -339,6 +339,7 @@ fn field_label(y: &crate::i18n::yearend::YeStrings, field: &str) -> String {
     match field {
         "dossier_deadline" => y.dossier_deadline,
         "commit_deadline" => y.commit_deadline,
+        "reveal_deadline" => y.reveal_deadline,
         "response_deadline" => y.response_deadline,
         "inspectors" => y.inspectors,
         "record_sample" => y.record_sample,
