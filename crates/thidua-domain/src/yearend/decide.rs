@@ -22,27 +22,11 @@ pub const EVIDENCE_TYPES: &[&str] = &[
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 ];
 
-/// A field of 64 lowercase hexadecimal digits (a SHA-256 value, a commitment, a seed).
-fn hex32(field: &'static str, raw: &str) -> Result<(), DomainError> {
-    let ok = raw.len() == 64
-        && raw
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-    if ok {
-        Ok(())
-    } else {
-        Err(refuse(
-            "yearend_bad_hex",
-            format!("{field}: 64 lowercase hexadecimal digits"),
-        ))
-    }
-}
-
 /// A dossier entry's justification and evidence files (hash, name, type, size).
 fn check_entry(id: &str, e: &DossierEntry) -> Result<(), DomainError> {
     e.justification.check("justification", limits::REASON * 4)?;
     for f in &e.evidence {
-        hex32("sha256", &f.sha256)?;
+        super::error::hex32("sha256", &f.sha256)?;
         f.name.check("file_name", limits::NAME)?;
         if !EVIDENCE_TYPES.contains(&f.media_type.as_str()) {
             return Err(refuse(
@@ -261,13 +245,12 @@ fn declare_conflict(
 
 // The seeds, the beacon and the assignment.
 
-/// A unit's commitment to its seed (64 lowercase hexadecimal digits).
+/// A unit's commitment to its seed (64 lowercase hexadecimal digits, checked when applied).
 fn commit_seed(
     covenant: CovenantId,
     unit: UnitId,
     commitment: String,
 ) -> Result<YearEndEvent, DomainError> {
-    hex32("commitment", &commitment)?;
     Ok(YearEndEvent::SeedCommitted(SeedCommitted {
         covenant,
         unit,
@@ -275,13 +258,12 @@ fn commit_seed(
     }))
 }
 
-/// A unit's revealed seed (64 lowercase hexadecimal digits).
+/// A unit's revealed seed (64 lowercase hexadecimal digits, checked when applied).
 fn reveal_seed(
     covenant: CovenantId,
     unit: UnitId,
     value: String,
 ) -> Result<YearEndEvent, DomainError> {
-    hex32("value", &value)?;
     Ok(YearEndEvent::SeedRevealed(SeedRevealed {
         covenant,
         unit,

@@ -50,3 +50,19 @@ pub const CODES: &[&str] = &[
     "yearend_tie_undecided",
     "yearend_tie_invalid",
 ];
+
+/// A field of 64 lowercase hexadecimal digits (a SHA-256 value, a commitment, a seed).
+pub(crate) fn hex32(field: &'static str, raw: &str) -> Result<(), DomainError> {
+    let ok = raw.len() == 64
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(refuse(
+            "yearend_bad_hex",
+            format!("{field}: 64 lowercase hexadecimal digits"),
+        ))
+    }
+}

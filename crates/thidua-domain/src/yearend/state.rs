@@ -707,6 +707,7 @@ fn fit_conflict(r: &mut Review, event: &Event, d: &ConflictDeclared) -> Result<(
 
 /// A member's one commitment, by the commitment deadline and before any reveal.
 fn fit_seed_committed(r: &mut Review, event: &Event, d: &SeedCommitted) -> Result<(), DomainError> {
+    super::error::hex32("commitment", &d.commitment)?;
     member(r, &d.unit)?;
     not_drawn(r)?;
     before_deadline(event, r.schedule.commit_deadline, "commitments")?;
@@ -723,6 +724,7 @@ fn fit_seed_committed(r: &mut Review, event: &Event, d: &SeedCommitted) -> Resul
 /// A committed member's one reveal, once reveals are open and before the beacon is out; the
 /// value matches the commitment.
 fn fit_seed_revealed(r: &mut Review, event: &Event, d: &SeedRevealed) -> Result<(), DomainError> {
+    super::error::hex32("value", &d.value)?;
     member(r, &d.unit)?;
     not_drawn(r)?;
     let all_in = r.commitments.len() == r.members.len();

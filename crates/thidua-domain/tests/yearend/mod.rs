@@ -376,6 +376,23 @@ fn seeds_are_committed_then_revealed_and_the_draw_is_recomputed_at_apply() {
         ),
         "yearend_bad_hex"
     );
+    // The same rule holds at replay: such an event written past the commands is refused.
+    let forged = Event {
+        index: w.state.size,
+        time_ms: at,
+        actor: user("lanhdao.ag"),
+        salt: "ab".repeat(16),
+        payload: Payload::YearEnd(YearEndEvent::SeedCommitted(SeedCommitted {
+            covenant: cov(),
+            unit: u("ca-ag"),
+            commitment: "XYZ".into(),
+        })),
+    };
+    let mut replayed = w.state.clone();
+    assert_eq!(
+        replayed.apply(&forged).unwrap_err().code(),
+        "yearend_bad_hex"
+    );
     w.when(at, &user("lanhdao.ag"), commit("ca-ag", &secret("ca-ag")))
         .unwrap();
     // Ca-hg never commits: after the commitment deadline the others reveal and the draw runs.
