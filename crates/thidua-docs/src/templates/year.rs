@@ -110,7 +110,40 @@ pub fn data(
             }
         })
         .collect();
-    let inspections = review
+    let inspections = inspection_rows(state, review, date);
+    let movement = state.movement(&c.movement)?;
+    Ok(YearData {
+        bodies: Bodies::of(state, &c.cluster, c.year, date)?,
+        cluster: c.cluster.clone(),
+        year: c.year,
+        number,
+        place: place.to_owned(),
+        date,
+        covenant_title: c.latest().content.title.to_string(),
+        movement: movement.name.to_string(),
+        regulation_hash: published.regulation.clone(),
+        published_at: *published_at,
+        results,
+        standing: standing_notes(&board),
+        assignment_index: review
+            .decided
+            .as_ref()
+            .map(|(_, i)| *i)
+            .or(review.drawn.as_ref().map(|(_, i)| *i)),
+        inspections,
+        elections: elections(state, &c.cluster, c.year, date),
+        signatures: head_signature(state, &c.cluster, c.year),
+    })
+}
+
+/// Each inspection held: who inspected whom, how its questions were settled, its record.
+fn inspection_rows(
+    state: &State,
+    review: &thidua_domain::yearend::Review,
+    date: NaiveDate,
+) -> Vec<InspectionRow> {
+    let name = |u| unit_name(state, u, date);
+    review
         .pairs()
         .iter()
         .map(|p| {
@@ -148,30 +181,7 @@ pub fn data(
                 index: finding.map(|(_, i)| *i),
             }
         })
-        .collect();
-    let movement = state.movement(&c.movement)?;
-    Ok(YearData {
-        bodies: Bodies::of(state, &c.cluster, c.year, date)?,
-        cluster: c.cluster.clone(),
-        year: c.year,
-        number,
-        place: place.to_owned(),
-        date,
-        covenant_title: c.latest().content.title.to_string(),
-        movement: movement.name.to_string(),
-        regulation_hash: published.regulation.clone(),
-        published_at: *published_at,
-        results,
-        standing: standing_notes(&board),
-        assignment_index: review
-            .decided
-            .as_ref()
-            .map(|(_, i)| *i)
-            .or(review.drawn.as_ref().map(|(_, i)| *i)),
-        inspections,
-        elections: elections(state, &c.cluster, c.year, date),
-        signatures: head_signature(state, &c.cluster, c.year),
-    })
+        .collect()
 }
 
 /// The cluster's elections of `year`, in the order they were opened.

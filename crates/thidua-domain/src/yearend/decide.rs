@@ -66,18 +66,15 @@ pub fn decide(
             response_deadline,
             inspectors,
             record_sample,
-        } => Ok(YearEndEvent::YearEndOpened(YearEndOpened {
+        } => Ok(open(
             covenant,
             dossier_deadline,
             commit_deadline,
-            reveal_deadline: Some(
-                reveal_deadline
-                    .unwrap_or_else(|| default_reveal_deadline(commit_deadline, response_deadline)),
-            ),
+            reveal_deadline,
             response_deadline,
             inspectors,
             record_sample,
-        })),
+        )),
         C::SaveDossier {
             covenant,
             unit,
@@ -162,6 +159,30 @@ pub fn decide(
 }
 
 // The review's schedule, the dossiers and conflicts of interest.
+
+/// The review's schedule as given, the reveal deadline by default [`REVEAL_DAYS`] after the
+/// commitment deadline (whether it holds together is checked when it is applied).
+fn open(
+    covenant: CovenantId,
+    dossier_deadline: NaiveDate,
+    commit_deadline: NaiveDate,
+    reveal_deadline: Option<NaiveDate>,
+    response_deadline: NaiveDate,
+    inspectors: u8,
+    record_sample: u32,
+) -> YearEndEvent {
+    let reveal = reveal_deadline
+        .unwrap_or_else(|| default_reveal_deadline(commit_deadline, response_deadline));
+    YearEndEvent::YearEndOpened(YearEndOpened {
+        covenant,
+        dossier_deadline,
+        commit_deadline,
+        reveal_deadline: Some(reveal),
+        response_deadline,
+        inspectors,
+        record_sample,
+    })
+}
 
 /// Days between the commitment deadline and the reveal deadline when the secretariat names none.
 const REVEAL_DAYS: u64 = 3;
