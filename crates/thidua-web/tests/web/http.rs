@@ -110,6 +110,11 @@ fn cluster_management(app: &TestApp) {
         &[("csrf", &csrf), ("year", "2026"), ("m_ca-dt", "1")],
     );
     assert_eq!(r.status, 403);
+    assert!(
+        r.body.contains("<title>Không có quyền") && r.body.contains("<h1>Không có quyền</h1>"),
+        "a refusal is named as such: {}",
+        r.body
+    );
     let sup = signed_in(app, "giamsat12");
     let page = sup.get("/clusters/cum-12");
     assert_eq!(page.status, 200);
@@ -833,6 +838,7 @@ fn api_errors_and_strictness(app: &TestApp) {
     let r = c.get("/trang-khong-co");
     assert_eq!(r.status, 404);
     assert!(r.body.contains("id=\"error-message\""));
+    assert!(r.body.contains("<h1>Không tìm thấy</h1>"), "{}", r.body);
     let r = c.get("/api/v1/clusters?bogus=1");
     assert_eq!(r.status, 400);
     assert_eq!(r.json()["error"], "invalid_query");
