@@ -393,6 +393,7 @@ pub static STRINGS: Strings = Strings {
     todo_dossier: "Submit the self-assessment dossier of {unit} (deadline {deadline}).",
     todo_commit: "Commit to a secret value for {unit}, for the draw of the cross-inspections (deadline {deadline}).",
     todo_reveal: "Reveal the secret value {unit} committed to, for the draw of the cross-inspections.",
+    todo_reveal_by: "Reveal the secret value {unit} committed to, for the draw of the cross-inspections (deadline {deadline}).",
     todo_inspect: "Inspect the self-assessment of {inspected} ({unit} is assigned to inspect it).",
     todo_respond: "Answer the inspectors' findings on the results of {unit} (deadline {deadline}).",
     todo_publish: "The {year} scores of {cluster} are locked: publish the results.",

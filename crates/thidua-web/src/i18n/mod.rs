@@ -552,6 +552,8 @@ pub struct Strings {
     pub todo_dossier: &'static str,
     pub todo_commit: &'static str,
     pub todo_reveal: &'static str,
+    /// The same, with the review's reveal deadline.
+    pub todo_reveal_by: &'static str,
     pub todo_inspect: &'static str,
     pub todo_respond: &'static str,
     pub todo_publish: &'static str,

@@ -393,6 +393,7 @@ pub static STRINGS: Strings = Strings {
     todo_dossier: "Nộp hồ sơ tự chấm điểm của {unit} (hạn {deadline}).",
     todo_commit: "Cam kết giá trị bí mật của {unit} để rút thăm phân công kiểm tra chéo (hạn {deadline}).",
     todo_reveal: "Công bố giá trị bí mật {unit} đã cam kết, để rút thăm phân công kiểm tra chéo.",
+    todo_reveal_by: "Công bố giá trị bí mật {unit} đã cam kết, để rút thăm phân công kiểm tra chéo (hạn {deadline}).",
     todo_inspect: "Kiểm tra chéo kết quả tự chấm của {inspected} ({unit} được phân công kiểm tra).",
     todo_respond: "Trả lời ý kiến của đơn vị kiểm tra về kết quả của {unit} (hạn {deadline}).",
     todo_publish: "Điểm năm {year} của {cluster} đã khoá: công bố kết quả.",

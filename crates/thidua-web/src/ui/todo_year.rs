@@ -226,7 +226,10 @@ fn yearend(
                     && s.reveal_deadline.is_none_or(|d| today <= d);
                 if r.commitments.contains_key(unit) && !r.reveals.contains_key(unit) && reveals_open
                 {
-                    out.push(todo(t.todo_reveal, &[("unit", u())]));
+                    out.push(match s.reveal_deadline {
+                        Some(d) => todo(t.todo_reveal_by, &[("unit", u()), ("deadline", date(d))]),
+                        None => todo(t.todo_reveal, &[("unit", u())]),
+                    });
                 }
             }
             for p in r.pairs().iter().filter(|p| &p.inspector == unit) {

@@ -596,8 +596,12 @@ fn who_reads_what_of_the_year_end() {
     );
     let home = signed_in(&app, "lanhdao-ag").get("/").body;
     assert!(!home.contains("Nộp hồ sơ tự chấm điểm của"), "submitted");
+    // The to-do names the reveal deadline (by default three days after the commitments').
+    let reveal_by = s.read().review(&cov()).unwrap().schedule.reveal_deadline;
+    let reveal_by = reveal_by.unwrap().format("%d/%m/%Y").to_string();
     assert!(
-        home.contains("Công bố giá trị bí mật"),
+        home.contains("Công bố giá trị bí mật")
+            && home.contains(&format!("kiểm tra chéo (hạn {reveal_by})")),
         "every commitment is in: {home}"
     );
     for u in UNITS {
