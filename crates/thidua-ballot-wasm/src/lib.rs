@@ -3,10 +3,10 @@
 //! (`crates/thidua-web/assets/ballot.js`). Randomness comes from the caller (32 bytes of
 //! `crypto.getRandomValues` per call), so the module needs no host imports at all.
 //!
-//! Calls: the caller asks [`alloc`] for a buffer, writes UTF-8 JSON into it, and calls an
+//! Calls: the caller asks `alloc` for a buffer, writes UTF-8 JSON into it, and calls an
 //! entry point with its address and length; the entry point frees the input and returns the
 //! output's address and length packed as `(ptr << 32) | len`, which the caller reads and frees
-//! with [`dealloc`]. The output is `{"ok": …}` or `{"error": {"code": …, "message": …}}`.
+//! with `dealloc`. The output is `{"ok": …}` or `{"error": {"code": …, "message": …}}`.
 //!
 //! The pure functions ([`create_ballot`], [`verify_ballot`], [`new_voter_key`]) carry the logic
 //! and are tested natively; the exported wrappers only move bytes.

@@ -1,7 +1,7 @@
 //! The template a unit fills for one window: its covenant, unit and window in a heading block,
 //! the number form it uses, then one row per data element of the regulation with its name,
 //! unit of measure, last year's approved figure ("cùng kỳ", for reference), the figure and a
-//! comment. Written as XLSX or CSV (UTF-8 with BOM); [`read`] finds the same block and rows
+//! comment. Written as XLSX or CSV (UTF-8 with BOM); [`Reader`] finds the same block and rows
 //! again, wherever a spreadsheet program moved them.
 
 use rust_xlsxwriter::{Format, Workbook};

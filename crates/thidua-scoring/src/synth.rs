@@ -191,7 +191,7 @@ pub fn csv(s: Shape) -> String {
     t
 }
 
-/// The figures of [`csv`], read.
+/// The figures of [`fn@csv`], read.
 pub fn dataset(s: Shape) -> Dataset {
     Dataset::from_csv(&csv(s)).unwrap_or_default()
 }

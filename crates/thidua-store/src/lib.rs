@@ -204,7 +204,7 @@ pub fn check_append(append: &Append<'_>) -> Result<()> {
     Ok(())
 }
 
-/// Converts a stored hash column into a [`Hash`], or reports corruption.
+/// Converts a stored hash column into a [`type@Hash`], or reports corruption.
 pub fn hash_from_slice(what: &str, bytes: &[u8]) -> Result<Hash> {
     bytes
         .try_into()

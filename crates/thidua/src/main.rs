@@ -1,5 +1,7 @@
 //! The `thidua` binary: parses the command line and dispatches to one module per command.
 #![forbid(unsafe_code)]
+// The commands' doc comments are their `--help` text, where an address is written plainly.
+#![allow(rustdoc::bare_urls)]
 
 mod cmd;
 mod demo;

@@ -535,7 +535,7 @@ pub async fn history(app: &AppState, scope: &Scope, q: EventQuery) -> Result<Eve
     })
 }
 
-/// The events of [`history`] themselves (for the pages, which tell them as sentences), and the
+/// The events of [`fn@history`] themselves (for the pages, which tell them as sentences), and the
 /// cursor of the next page. Only the candidates the state's history index names for the
 /// viewer and the filters are read from the store ([`history::candidates`]), so a page costs
 /// what it shows; each is then checked against the filters and the viewer's scope.
