@@ -252,7 +252,7 @@ impl Election {
             trustee_threshold,
         } = vote
         else {
-            unreachable!()
+            unreachable!("the dispatcher passes only this kind")
         };
         check_shape(candidates.len(), *seats)?;
         check_fraction("approval", *approval)?;
@@ -522,7 +522,7 @@ impl State {
             basis,
         } = vote
         else {
-            unreachable!()
+            unreachable!("the dispatcher passes only this kind")
         };
         if !self.members(cluster, *year)?.contains(unit) {
             return Err(DomainError::NotMember {
@@ -848,7 +848,7 @@ impl State {
             ..
         } = vote
         else {
-            unreachable!()
+            unreachable!("the dispatcher passes only this kind")
         };
         if self.elections.contains_key(election) {
             return Err(refused(

@@ -102,7 +102,7 @@ fn record_standing(
         basis,
     } = command
     else {
-        unreachable!()
+        unreachable!("the dispatcher passes only this kind")
     };
     manage(state, actor, &cluster)?;
     basis.check("basis", limits::REASON)?;
@@ -134,7 +134,7 @@ fn open_election(
         trustee_threshold,
     } = command
     else {
-        unreachable!()
+        unreachable!("the dispatcher passes only this kind")
     };
     manage(state, actor, &cluster)?;
     title.check("title", limits::TITLE)?;
