@@ -8,8 +8,9 @@
 //!    both ([`check_reveal`]) and recomputes the election key from the polynomials
 //!    ([`KeySet::from_reveals`]).
 //! 3. Each publishes its [`SealedShares`]: its secret share for every other trustee, each sealed
-//!    (crypto_box: X25519, XSalsa20-Poly1305, with the ceremony and both trustees bound as
-//!    associated data) to the recipient's key from step 1. Shares are never in the log in clear.
+//!    (crypto_box: X25519, XSalsa20-Poly1305; the ceremony and both trustees are bound inside
+//!    the sealed plaintext, since XSalsa20-Poly1305 takes no associated data) to the
+//!    recipient's key from step 1. Shares are never in the log in clear.
 //! 4. Each opens the shares addressed to it, checks every one against the sender's polynomial,
 //!    and publishes its [`KeyConfirmation`]: the election key it computed and a proof of
 //!    possession of its key share, which everyone checks ([`KeySet::check_confirmation`]).
@@ -158,32 +159,18 @@ fn trustee_err(trustee: u32, reason: impl Into<String>) -> BallotError {
     }
 }
 
-/// The opening's 32 bytes, read back from its serialised (base64url) form.
+/// The opening's bytes, read back from its serialised form (base64url without padding, as the
+/// crate writes it); empty if it is not that, so that it opens no commitment.
 fn opening_bytes(reveal: &PolynomialReveal) -> Vec<u8> {
+    use base64::Engine as _;
     let text = serde_json::to_value(&reveal.0.opening).expect("an opening serialises");
-    let text = text.as_str().expect("an opening is a string");
-    decode_base64url(text)
-}
-
-fn decode_base64url(text: &str) -> Vec<u8> {
-    let value = |c: u8| match c {
-        b'A'..=b'Z' => c - b'A',
-        b'a'..=b'z' => c - b'a' + 26,
-        b'0'..=b'9' => c - b'0' + 52,
-        b'-' => 62,
-        _ => 63,
-    };
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for c in text.bytes() {
-        acc = (acc << 6) | u32::from(value(c));
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-        }
-    }
-    out
+    text.as_str()
+        .and_then(|t| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(t)
+                .ok()
+        })
+        .unwrap_or_default()
 }
 
 /// Checks a trustee's reveal against its commitment: the polynomial has t coefficients, its
