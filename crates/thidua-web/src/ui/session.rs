@@ -244,14 +244,20 @@ pub async fn logout(
 pub async fn bootstrap_page(State(app): State<AppState>, headers: HeaderMap) -> Response {
     let lang = request_lang(None, &headers);
     let (csrf, c) = pre_csrf(&app, &headers);
+    let closed = accounts::admin_exists(&app.service);
     let page = BootstrapPage {
         l: Layout::anonymous(lang, lang.strings().bootstrap_title, csrf),
         user: String::new(),
         display_name: String::new(),
         errors: Vec::new(),
-        closed: accounts::admin_exists(&app.service),
+        closed,
     };
-    with_cookie(render(&page), c)
+    let mut res = render(&page);
+    if closed {
+        // Once an administrator exists the page is gone for good; it says so.
+        *res.status_mut() = axum::http::StatusCode::GONE;
+    }
+    with_cookie(res, c)
 }
 
 #[derive(Deserialize)]

@@ -1635,6 +1635,7 @@ fn bootstrap_page_on_an_empty_log() {
     // Never again, from anyone.
     let other = Client::new(&app.base);
     let closed = other.get("/bootstrap");
+    assert_eq!(closed.status, 410);
     assert!(closed.body.contains("đã đóng"));
     let r = other.post_form(
         "/bootstrap",
