@@ -9,7 +9,7 @@ use std::time::Instant;
 use thidua_domain::{Actor, Event, Payload, Text, UserId};
 use thidua_ledger::CompactRange;
 use thidua_service::{LogKey, OpenOptions, Service, SnapshotPolicy, SystemEnvironment};
-use thidua_store::{Append, EventStore};
+use thidua_store::EventStore;
 use thidua_store_sqlite::SqliteStore;
 
 fn main() {
@@ -44,18 +44,7 @@ fn main() {
                     },
                 })
                 .collect();
-            let (entries, nodes) = thidua_service::seal(&mut frontier, &batch);
-            let checkpoint = key
-                .sign_checkpoint(frontier.size(), frontier.root())
-                .unwrap();
-            store
-                .append(Append {
-                    expected_size: index,
-                    entries: &entries,
-                    nodes: &nodes,
-                    checkpoint: &checkpoint,
-                })
-                .unwrap();
+            thidua_service::append_sealed(&store, &key, &mut frontier, &batch).unwrap();
             index = end;
         }
         eprintln!(

@@ -437,6 +437,44 @@ impl Service {
     }
 }
 
+/// The frontier of the first `size` leaves, read from the stored peaks.
+pub fn stored_frontier(store: &dyn EventStore, size: u64) -> Result<CompactRange, ServiceError> {
+    let mut peaks = Vec::new();
+    for (level, index) in thidua_ledger::tree::peak_ids(size) {
+        let hash = store
+            .node(level, index)?
+            .ok_or_else(|| ServiceError::Corrupt {
+                index: size,
+                reason: format!("the tree node at level {level}, index {index} is missing"),
+            })?;
+        peaks.push(hash);
+    }
+    Ok(CompactRange::from_parts(size, peaks)?)
+}
+
+/// Appends events already built, numbered from `frontier`'s size, with the tree nodes they
+/// complete and a checkpoint signed with `key`, without deciding them (`frontier` advances):
+/// how bulk loaders (`thidua bench`, the start-up example) fill a store, and how tests write
+/// what a holder of the key and the database could forge. The service's own writes decide
+/// first ([`Service::execute_all`]). Returns the stored entries.
+pub fn append_sealed(
+    store: &dyn EventStore,
+    key: &LogKey,
+    frontier: &mut CompactRange,
+    events: &[Event],
+) -> Result<Vec<Entry>, ServiceError> {
+    let expected_size = frontier.size();
+    let (entries, nodes) = seal(frontier, events);
+    let checkpoint = key.sign_checkpoint(frontier.size(), frontier.root())?;
+    store.append(Append {
+        expected_size,
+        entries: &entries,
+        nodes: &nodes,
+        checkpoint: &checkpoint,
+    })?;
+    Ok(entries)
+}
+
 /// Encodes events for the store: their canonical bytes and leaf hashes, and the tree nodes
 /// they complete when appended to `frontier` (which advances).
 pub fn seal(frontier: &mut CompactRange, events: &[Event]) -> (Vec<Entry>, Vec<Node>) {

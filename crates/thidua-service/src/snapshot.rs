@@ -15,8 +15,7 @@ use std::sync::Arc;
 
 use base64::Engine as _;
 use thidua_domain::State;
-use thidua_ledger::tree::peak_ids;
-use thidua_ledger::{open_checkpoint, CompactRange, Verifier};
+use thidua_ledger::{open_checkpoint, Verifier};
 use thidua_store::{EventStore, SnapshotMeta, SnapshotReader, SnapshotWriter};
 
 use crate::{LogKey, Service, ServiceError, View};
@@ -168,7 +167,7 @@ pub fn open(store: &dyn EventStore, key: &LogKey, size: u64) -> Result<View, Sna
             "it was written in format {format}, this release reads {FORMAT}: the log is replayed"
         )));
     }
-    let frontier = stored_frontier(store, size).map_err(|e| invalid(e.to_string()))?;
+    let frontier = crate::stored_frontier(store, size).map_err(|e| invalid(e.to_string()))?;
     let root = frontier.root();
     let claimed = claimed_sha256(&text).ok_or_else(|| invalid("its note is malformed".into()))?;
     if text != note_text(key, size, &root, &claimed) {
@@ -231,19 +230,4 @@ fn check_checkpoint(
         return Err("the stored tree does not match the signed checkpoint".into());
     }
     Ok(())
-}
-
-/// The frontier of the first `size` leaves, read from the stored peaks.
-fn stored_frontier(store: &dyn EventStore, size: u64) -> Result<CompactRange, ServiceError> {
-    let mut peaks = Vec::new();
-    for (level, index) in peak_ids(size) {
-        let hash = store
-            .node(level, index)?
-            .ok_or_else(|| ServiceError::Corrupt {
-                index: size,
-                reason: format!("the tree node at level {level}, index {index} is missing"),
-            })?;
-        peaks.push(hash);
-    }
-    Ok(CompactRange::from_parts(size, peaks)?)
 }

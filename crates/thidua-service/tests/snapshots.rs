@@ -9,7 +9,7 @@ use thidua_domain::{Actor, Command, Event, Payload, Text, UserId};
 use thidua_service::{
     LogKey, OpenOptions, Service, ServiceError, SnapshotPolicy, SystemEnvironment,
 };
-use thidua_store::{Append, EventStore};
+use thidua_store::EventStore;
 use thidua_store_postgres::{test_database_url, PostgresStore, TestSchema};
 use thidua_store_sqlite::SqliteStore;
 
@@ -312,18 +312,8 @@ fn a_log_read_back_that_cannot_be_applied_halts_writes() {
             role: thidua_domain::model::Role::Admin,
         },
     };
-    let mut frontier =
-        thidua_ledger::CompactRange::from_parts(1, vec![service.read().root()]).unwrap();
-    let (entries, nodes) = thidua_service::seal(&mut frontier, &[forged]);
-    let checkpoint = key(dir.path()).sign_checkpoint(2, frontier.root()).unwrap();
-    store
-        .append(Append {
-            expected_size: 1,
-            entries: &entries,
-            nodes: &nodes,
-            checkpoint: &checkpoint,
-        })
-        .unwrap();
+    let mut frontier = thidua_service::stored_frontier(&*store, 1).unwrap();
+    thidua_service::append_sealed(&*store, &key(dir.path()), &mut frontier, &[forged]).unwrap();
     let err = service.refresh().unwrap_err();
     assert!(err.to_string().contains("role_granted"), "{err}");
     assert!(service.halted().is_some());

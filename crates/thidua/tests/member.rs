@@ -78,19 +78,11 @@ fn forge_published_result(data: &Path, forged: &Path) -> u64 {
     let key_file = forged.join("log-signing.key");
     std::fs::copy(data.join("log-signing.key"), &key_file).unwrap();
     let key = thidua_service::LogKey::load(&key_file).unwrap();
-    let mut frontier = thidua_ledger::CompactRange::new();
-    let (entries, nodes) = thidua_service::seal(&mut frontier, &events);
-    let checkpoint = key.sign_checkpoint(size, frontier.root()).unwrap();
     let store: Arc<dyn EventStore> =
         Arc::new(thidua_store_sqlite::SqliteStore::open(&forged.join("thidua.db")).unwrap());
-    store
-        .append(thidua_store::Append {
-            expected_size: 0,
-            entries: &entries,
-            nodes: &nodes,
-            checkpoint: &checkpoint,
-        })
-        .unwrap();
+    let mut frontier = thidua_ledger::CompactRange::new();
+    thidua_service::append_sealed(&*store, &key, &mut frontier, &events).unwrap();
+    assert_eq!(frontier.size(), size);
     index
 }
 

@@ -223,23 +223,11 @@ pub fn copy_db(src: &Path, dest: &Path) {
 /// Returns the stored entries' lengths.
 pub fn append_signed_past_service(log: &Log, events: &[thidua_domain::Event]) -> Vec<usize> {
     let store = log.service.store();
-    let size = log.service.read().size;
-    let mut frontier = thidua_ledger::CompactRange::new();
-    for leaf in store.nodes(0, 0, size).unwrap() {
-        frontier.append(leaf);
-    }
-    let (entries, nodes) = thidua_service::seal(&mut frontier, events);
+    let mut frontier = thidua_service::stored_frontier(&**store, log.service.read().size).unwrap();
     let key = LogKey::load(&log.key_path()).unwrap();
-    let checkpoint = key
-        .sign_checkpoint(frontier.size(), frontier.root())
-        .unwrap();
-    store
-        .append(thidua_store::Append {
-            expected_size: size,
-            entries: &entries,
-            nodes: &nodes,
-            checkpoint: &checkpoint,
-        })
-        .unwrap();
-    entries.iter().map(|e| e.bytes.len()).collect()
+    thidua_service::append_sealed(&**store, &key, &mut frontier, events)
+        .unwrap()
+        .iter()
+        .map(|e| e.bytes.len())
+        .collect()
 }

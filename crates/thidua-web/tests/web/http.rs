@@ -518,24 +518,8 @@ fn halt_writes(app: &TestApp) {
             role: thidua_domain::model::Role::Admin,
         },
     };
-    let mut frontier = thidua_ledger::CompactRange::new();
-    for leaf in store.nodes(0, 0, size).unwrap() {
-        frontier.append(leaf);
-    }
-    let (entries, nodes) = thidua_service::seal(&mut frontier, &[forged]);
-    let checkpoint = app
-        .service
-        .key()
-        .sign_checkpoint(frontier.size(), frontier.root())
-        .unwrap();
-    store
-        .append(thidua_store::Append {
-            expected_size: size,
-            entries: &entries,
-            nodes: &nodes,
-            checkpoint: &checkpoint,
-        })
-        .unwrap();
+    let mut frontier = thidua_service::stored_frontier(&**store, size).unwrap();
+    thidua_service::append_sealed(&**store, app.service.key(), &mut frontier, &[forged]).unwrap();
     let _ = app.service.refresh();
     assert!(app.service.halted().is_some());
 }

@@ -6,7 +6,6 @@ use std::time::Instant;
 
 use thidua_domain::{Actor, Command, Event, Payload, Text, UserId};
 use thidua_ledger::CompactRange;
-use thidua_store::Append;
 
 use crate::storage::StoreArgs;
 
@@ -301,14 +300,7 @@ pub fn generate_from(
                 })
             })
             .collect::<anyhow::Result<Vec<Event>>>()?;
-        let (entries, nodes) = thidua_service::seal(&mut frontier, &events);
-        let note = key.sign_checkpoint(frontier.size(), frontier.root())?;
-        backend.append(Append {
-            expected_size: index,
-            entries: &entries,
-            nodes: &nodes,
-            checkpoint: &note,
-        })?;
+        thidua_service::append_sealed(backend, &key, &mut frontier, &events)?;
         index = end;
         progress.set(index, to);
     }
