@@ -77,8 +77,10 @@ impl FaceData {
         }
     }
 
-    /// The glyph of `c` and its advance in ems.
+    /// The glyph of `c` and its advance in ems. A line break (the one control character user
+    /// text may hold) is drawn as a space.
     pub fn glyph(&self, c: char) -> Result<(u32, f32), MissingGlyph> {
+        let c = if c == '\n' { ' ' } else { c };
         let gid = self
             .font_ref
             .charmap()
@@ -132,6 +134,8 @@ mod tests {
                 face(f).glyph(c).unwrap_or_else(|e| panic!("{f:?}: {e}"));
             }
         }
+        let glyph = |c| face(Face::Regular).glyph(c).unwrap();
+        assert_eq!(glyph('\n'), glyph(' '), "a line break is drawn as a space");
         // Times New Roman's metrics: "a" is 0.444 em wide.
         assert!((face(Face::Regular).width("a", 1.0).unwrap() - 0.4438).abs() < 0.001);
     }

@@ -65,6 +65,19 @@ pub fn year_window(state: &State, covenant: &CovenantId) -> Result<String, Domai
         .ok_or_else(|| DomainError::UnknownWindow("(none reported)".into()))
 }
 
+/// The window an export goes up to when none is named: the whole year (`Y`) for figures alone,
+/// the last reported window with the year-end scores (what the results are computed over).
+pub fn default_window(
+    state: &State,
+    covenant: &CovenantId,
+    scores: Option<ManualScores>,
+) -> Result<String, DomainError> {
+    match scores {
+        None => Ok("Y".into()),
+        Some(_) => year_window(state, covenant),
+    }
+}
+
 /// The id a unit has in data files (`[A-Za-z][A-Za-z0-9_]*`): its short code when that fits
 /// ("KG"), else its id with `-` and `.` as `_` ("ca_kg").
 pub fn data_id(unit: &Unit) -> String {

@@ -185,6 +185,26 @@ impl Serialize for Window {
     }
 }
 
+impl PeriodKey {
+    /// The period as a Vietnamese document names it: `tháng 3 năm 2024`, `quý I năm 2024`,
+    /// `6 tháng đầu năm 2024`, `9 tháng năm 2024`, `năm 2024`, `từ tháng 1 đến tháng 5 năm 2024`.
+    pub fn name_vi(&self) -> String {
+        let y = self.year;
+        match self.kind {
+            PeriodKind::Month(m) => format!("tháng {m} năm {y}"),
+            PeriodKind::Quarter(q) => {
+                let roman = ["I", "II", "III", "IV"][usize::from(q.clamp(1, 4)) - 1];
+                format!("quý {roman} năm {y}")
+            }
+            PeriodKind::Half(1) => format!("6 tháng đầu năm {y}"),
+            PeriodKind::Half(_) => format!("6 tháng cuối năm {y}"),
+            PeriodKind::NineMonths => format!("9 tháng năm {y}"),
+            PeriodKind::Year => format!("năm {y}"),
+            PeriodKind::ToDate(m) => format!("từ tháng 1 đến tháng {m} năm {y}"),
+        }
+    }
+}
+
 impl fmt::Display for PeriodKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.kind {
@@ -264,6 +284,20 @@ mod tests {
         assert_eq!(p("2024-H1"), (d(2023, 12, 15), d(2024, 6, 14)));
         assert_eq!(p("2024-9M"), (d(2023, 12, 15), d(2024, 9, 14)));
         assert_eq!(p("2024-Y"), (d(2023, 12, 15), d(2024, 12, 14)));
+    }
+
+    #[test]
+    fn periods_have_their_vietnamese_names() {
+        let name = |s: &str| s.parse::<PeriodKey>().unwrap().name_vi();
+        assert_eq!(name("2024-M03"), "tháng 3 năm 2024");
+        assert_eq!(name("2024-Q1"), "quý I năm 2024");
+        assert_eq!(name("2024-Q4"), "quý IV năm 2024");
+        assert_eq!(name("2024-H1"), "6 tháng đầu năm 2024");
+        assert_eq!(name("2024-H2"), "6 tháng cuối năm 2024");
+        assert_eq!(name("2024-9M"), "9 tháng năm 2024");
+        assert_eq!(name("2024-Y"), "năm 2024");
+        let to_date = PeriodKey::year_to_date(2024, 5).unwrap();
+        assert_eq!(to_date.name_vi(), "từ tháng 1 đến tháng 5 năm 2024");
     }
 
     #[test]

@@ -204,15 +204,18 @@ fn a_member_recomputes_the_year_from_the_log_it_reads_and_finds_a_forged_result(
         "quy-dinh.toml",
     ]);
     assert!(out.status.success());
-    let served = ureq::get(&format!(
-        "{}/api/v1/covenants/{COVENANT}/figures/export?window=M12",
-        server.url
-    ))
-    .set("authorization", &format!("Bearer {token}"))
-    .call()
-    .unwrap()
-    .into_string()
-    .unwrap();
+    let served_export = |query: &str| {
+        ureq::get(&format!(
+            "{}/api/v1/covenants/{COVENANT}/figures/export?{query}",
+            server.url
+        ))
+        .set("authorization", &format!("Bearer {token}"))
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap()
+    };
+    let served = served_export("window=M12");
     assert_eq!(
         std::fs::read_to_string(member.join("so-lieu.csv")).unwrap(),
         served
@@ -220,6 +223,37 @@ fn a_member_recomputes_the_year_from_the_log_it_reads_and_finds_a_forged_result(
     let regulation = std::fs::read(member.join("quy-dinh.toml")).unwrap();
     let sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&regulation));
     assert!(served.contains(&format!("regulation sha256 {sha256}")));
+    // With the year-end's final scores of the manual criteria: the server's file, and
+    // `thidua score` on it gives the published totals (Kiên Giang's 96,86).
+    let out = as_member(&[
+        "figures",
+        "export",
+        "--covenant",
+        COVENANT,
+        "--scores",
+        "final",
+        "--out",
+        "diem-chinh-thuc.csv",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let served_final = served_export("scores=final");
+    let exported_final = member.join("diem-chinh-thuc.csv");
+    assert_eq!(
+        std::fs::read_to_string(&exported_final).unwrap(),
+        served_final
+    );
+    let scored = run(thidua()
+        .args(["score", "--regulation"])
+        .arg(member.join("quy-dinh.toml"))
+        .arg("--data")
+        .arg(&exported_final));
+    assert!(scored.status.success(), "{}", text(&scored.stderr));
+    assert!(
+        text(&scored.stdout).contains("96,86"),
+        "{}",
+        text(&scored.stdout)
+    );
+    std::fs::remove_file(&exported_final).unwrap();
     let mut made = files(&member);
     made.sort();
     assert_eq!(

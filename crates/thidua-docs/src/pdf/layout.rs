@@ -162,13 +162,13 @@ pub fn layout(doc: &Document, verification: &str) -> Result<Pages, MissingGlyph>
     Ok(flow.pages)
 }
 
-/// Splits spans into pieces at spaces, measuring each.
+/// Splits spans into pieces at spaces (a line break in user text is one), measuring each.
 fn pieces(spans: &[Span], size: f32) -> Result<Vec<Piece>, MissingGlyph> {
     let mut out = Vec::new();
     let mut pending_space = false;
     for span in spans {
         let f = Face::of(span.bold, span.italic);
-        for (i, word) in span.text.split(' ').enumerate() {
+        for (i, word) in span.text.split([' ', '\n']).enumerate() {
             if i > 0 {
                 pending_space = true;
             }
@@ -698,4 +698,20 @@ fn recipients_block(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A line break typed in a text (an inspector's reason, say) separates words like a space.
+    #[test]
+    fn a_line_break_separates_words() {
+        let words: Vec<String> = pieces(&[Span::plain("dòng một\ndòng hai")], 13.0)
+            .unwrap()
+            .into_iter()
+            .map(|p| p.text)
+            .collect();
+        assert_eq!(words, ["dòng", "một", "dòng", "hai"]);
+    }
 }

@@ -130,7 +130,7 @@ fn assignment(review: &Review) -> String {
             "quyết định của Thường trực cụm khi bốc thăm không tìm được phân công (sổ thi đua, số thứ tự {i})"
         ),
         (None, Some((_, i))) => format!(
-            "kết quả bốc thăm từ hạt giống do các đơn vị cùng tạo (sổ thi đua, số thứ tự {i})"
+            "kết quả bốc thăm công khai do các đơn vị cùng tham gia (sổ thi đua, số thứ tự {i})"
         ),
         (None, None) => "phân công của Thường trực cụm".to_owned(),
     }

@@ -97,7 +97,7 @@ pub fn data(
         date,
         regulation: board.regulation.clone(),
         regulation_hash: board.regulation_hash.clone(),
-        period: board.period.to_string(),
+        period: board.period.name_vi(),
         from: board.from.clone(),
         to: board.to.clone(),
         rows,
@@ -129,14 +129,14 @@ pub fn document(d: &ResultsData) -> Document {
     );
     let mut body = vec![
         Block::Paragraph(vec![Span::plain(format!(
-            "Căn cứ {} (mã SHA-256 {}), {} báo cáo kết quả chấm điểm thi đua kỳ {} (từ {} đến {}) của các đơn vị thành viên như sau:",
+            "Căn cứ {} (mã SHA-256 {}), {} báo cáo kết quả chấm điểm thi đua {} (từ {} đến {}) của các đơn vị thành viên như sau:",
             d.regulation, d.regulation_hash, d.bodies.cluster, d.period, d.from, d.to
         ))]),
         Block::Table(table),
     ];
     body.extend(d.notes.iter().cloned());
     body.push(Block::Paragraph(vec![Span::plain(
-            "Điểm được tính chính xác từ số liệu các đơn vị báo cáo và chỉ làm tròn một lần theo quy định; mọi đơn vị thành viên có thể tự tính lại bằng lệnh thidua score với cùng quy định và số liệu.",
+            "Điểm được tính chính xác từ số liệu các đơn vị đã duyệt; mỗi lần làm tròn theo quy định đều tính từ giá trị chính xác; mọi đơn vị thành viên có thể tự tính lại kết quả từ cùng quy định và số liệu trên sổ thi đua.",
         )]));
     let mut recipients = Vec::new();
     if d.bodies.parent.is_some() {

@@ -227,9 +227,9 @@ mod tests {
             ("u0", "2024-M04".to_string())
         );
         assert_eq!((*ratio, *own, *own_z), (d("0.4"), d("0.51"), d("-2.2")));
-        assert!(f[0]
-            .reason_vi()
-            .contains("0,4 so với trung vị năm trước của đơn vị 0,51 (z = -2,2)"));
+        assert!(f[0].reason_vi().contains(
+            "là 40%, thấp bất thường so với năm trước của chính đơn vị (trung vị 51%, z = -2,2)"
+        ));
         assert!(
             f[0].reason_vi().contains("tỷ lệ Vụ/Tin là"),
             "the elements' names, not their ids: {}",

@@ -233,14 +233,22 @@ fn vi(d: Decimal) -> String {
     thidua_scoring::num::vi_dp(d, 3)
 }
 
+/// A ratio as a percentage to one decimal, the Vietnamese way: 0.538 → "53,8%".
+pub fn vi_percent(ratio: Decimal) -> String {
+    format!(
+        "{}%",
+        thidua_scoring::num::vi_dp(ratio * Decimal::ONE_HUNDRED, 1)
+    )
+}
+
 impl Flag {
     /// The reason, in Vietnamese.
     pub fn reason_vi(&self) -> String {
         match &self.detail {
             Detail::Funnel { funnel, from_name, to_name, ratio, own, own_z, peer_z, .. } => format!(
-                "Phễu {funnel}: tỷ lệ {to_name}/{from_name} là {} so với trung vị năm trước của đơn vị {} \
-                 (z = {}) và thấp hơn hẳn các đơn vị cùng cụm (z = {})",
-                vi(*ratio), vi(*own), vi(*own_z), vi(*peer_z)
+                "Phễu {funnel}: tỷ lệ {to_name}/{from_name} là {}, thấp bất thường so với năm trước của \
+                 chính đơn vị (trung vị {}, z = {}) và so với các đơn vị cùng cụm (z = {})",
+                vi_percent(*ratio), vi_percent(*own), vi(*own_z), vi(*peer_z)
             ),
             Detail::Break { element, value, median, threshold } => format!(
                 "{element}: {} nằm xa ngoài khoảng 12 kỳ trước của đơn vị (trung vị {}, lệch quá {} lần độ phân tán)",

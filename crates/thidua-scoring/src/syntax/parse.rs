@@ -30,7 +30,7 @@ pub fn parse(text: &str) -> Result<Regulation, Diagnostics> {
             sink.err(
                 off,
                 "toml_syntax",
-                format!("văn bản không đúng cú pháp TOML: {msg}"),
+                format!("văn bản không đúng cú pháp TOML: {}", toml_message_vi(&msg)),
                 format!("invalid TOML: {msg}"),
             );
             return Err(sink.finish().unwrap_err());
@@ -47,6 +47,44 @@ pub fn parse(text: &str) -> Result<Regulation, Diagnostics> {
     reg.ok_or_else(|| Diagnostics(vec![]))
 }
 
+/// The TOML reader's message in Vietnamese where the table knows it, with what was expected
+/// ("string values must be quoted, expected literal string" → "giá trị chuỗi phải đặt trong
+/// dấu ngoặc kép"); a message it does not know stays in the reader's words.
+fn toml_message_vi(msg: &str) -> String {
+    const KNOWN: &[(&str, &str)] = &[
+        (
+            "string values must be quoted",
+            "giá trị chuỗi phải đặt trong dấu ngoặc kép \"…\"",
+        ),
+        ("duplicate key", "khoá bị khai báo hai lần"),
+        ("unclosed table", "tên bảng chưa đóng ngoặc"),
+        ("unclosed array", "mảng chưa đóng ngoặc"),
+        ("key with no value", "khoá chưa có giá trị"),
+        ("invalid basic string", "chuỗi chưa đóng dấu ngoặc kép"),
+        ("invalid literal string", "chuỗi chưa đóng dấu nháy đơn"),
+        ("invalid float", "số thập phân viết sai"),
+        ("invalid integer", "số nguyên viết sai"),
+        ("unquoted keys cannot be empty", "thiếu tên khoá"),
+        ("invalid inline table", "bảng viết trên một dòng bị sai"),
+    ];
+    let (what, expected) = match msg.split_once(", expected ") {
+        Some((what, expected)) => (what, Some(expected)),
+        None => (msg, None),
+    };
+    let Some((_, vi)) = KNOWN.iter().find(|(en, _)| *en == what) else {
+        return msg.to_owned();
+    };
+    // What was expected is kept when it is characters (`]`, `=`), which need no translation.
+    let symbols = |e: &str| {
+        e.split(", ")
+            .all(|t| t.len() > 1 && t.starts_with('`') && t.ends_with('`'))
+    };
+    match expected {
+        Some(e) if symbols(e) => format!("{vi}, cần {e}"),
+        _ => (*vi).to_owned(),
+    }
+}
+
 struct Reader<'s, 'a> {
     sink: &'s mut Sink<'a>,
     text: &'a str,
@@ -60,6 +98,23 @@ struct Tab<'t, 'i> {
     what: &'static str,
 }
 
+impl<'t, 'i> Tab<'t, 'i> {
+    /// A table about to be read, none of its keys used yet.
+    fn new(t: &'t DeTable<'i>, at: usize, what: &'static str) -> Self {
+        Self {
+            t,
+            at,
+            used: vec![],
+            what,
+        }
+    }
+
+    fn get(&mut self, key: &'static str) -> Option<&'t V<'i>> {
+        self.used.push(key);
+        self.t.get(key)
+    }
+}
+
 fn type_vi(v: &DeValue) -> &'static str {
     match v {
         DeValue::String(_) => "chuỗi",
@@ -68,13 +123,6 @@ fn type_vi(v: &DeValue) -> &'static str {
         DeValue::Datetime(_) => "ngày giờ",
         DeValue::Array(_) => "mảng",
         DeValue::Table(_) => "bảng",
-    }
-}
-
-impl<'t, 'i> Tab<'t, 'i> {
-    fn get(&mut self, key: &'static str) -> Option<&'t V<'i>> {
-        self.used.push(key);
-        self.t.get(key)
     }
 }
 
@@ -322,12 +370,11 @@ impl<'s, 'a> Reader<'s, 'a> {
     /// the keys the language does not know; everything is read (and each problem reported)
     /// before a part that cannot be read makes the result `None`.
     fn regulation(&mut self, at: std::ops::Range<usize>, root: &DeTable) -> Option<Regulation> {
-        let mut tab = Tab {
-            t: root,
-            at: at.start,
-            used: vec![],
-            what: "phần đầu văn bản / the document's top level",
-        };
+        let mut tab = Tab::new(
+            root,
+            at.start,
+            "phần đầu văn bản / the document's top level",
+        );
         let format = self.format_version(&mut tab);
         let name = self.req_str(&mut tab, "name").map(|s| s.0);
         let description = self.opt_str(&mut tab, "description").map(|s| s.0);
@@ -497,12 +544,7 @@ impl<'s, 'a> Reader<'s, 'a> {
             self.wrong(v, "rounding", "bảng", "a table");
             return None;
         };
-        let mut tab = Tab {
-            t,
-            at: v.span().start,
-            used: vec![],
-            what: "[rounding]",
-        };
+        let mut tab = Tab::new(t, v.span().start, "[rounding]");
         let places = match tab.get("places") {
             Some(p) => self.int_of(p, "places", 0, 10).map(|x| x as u32),
             None => Some(2),
@@ -552,12 +594,7 @@ impl<'s, 'a> Reader<'s, 'a> {
     }
 
     fn element(&mut self, at: usize, t: &DeTable) -> Option<Element> {
-        let mut tab = Tab {
-            t,
-            at,
-            used: vec![],
-            what: "[[element]]",
-        };
+        let mut tab = Tab::new(t, at, "[[element]]");
         let id = self.req_id(&mut tab, "id");
         let name = self.req_str(&mut tab, "name");
         let unit = self.opt_str(&mut tab, "unit").map(|s| s.0);
@@ -593,12 +630,7 @@ impl<'s, 'a> Reader<'s, 'a> {
     }
 
     fn indicator(&mut self, at: usize, t: &DeTable) -> Option<Indicator> {
-        let mut tab = Tab {
-            t,
-            at,
-            used: vec![],
-            what: "[[indicator]]",
-        };
+        let mut tab = Tab::new(t, at, "[[indicator]]");
         let id = self.req_id(&mut tab, "id");
         let name = self.req_str(&mut tab, "name");
         let unit = self.opt_str(&mut tab, "unit").map(|s| s.0);
@@ -617,12 +649,7 @@ impl<'s, 'a> Reader<'s, 'a> {
     }
 
     fn area(&mut self, at: usize, t: &DeTable) -> Option<Area> {
-        let mut tab = Tab {
-            t,
-            at,
-            used: vec![],
-            what: "[[area]]",
-        };
+        let mut tab = Tab::new(t, at, "[[area]]");
         let id = self.req_id(&mut tab, "id");
         let name = self.req_str(&mut tab, "name");
         let points = self.req_dec(&mut tab, "points");
@@ -642,12 +669,7 @@ impl<'s, 'a> Reader<'s, 'a> {
 
     /// A `[[criterion]]`: its keys, then its body from the keys that say how it is scored.
     fn criterion(&mut self, at: usize, t: &DeTable) -> Option<Criterion> {
-        let mut tab = Tab {
-            t,
-            at,
-            used: vec![],
-            what: "[[criterion]]",
-        };
+        let mut tab = Tab::new(t, at, "[[criterion]]");
         let id = self.req_id(&mut tab, "id");
         let parent = self.req_id(&mut tab, "parent");
         let name = self.req_str(&mut tab, "name");
@@ -811,12 +833,7 @@ impl<'s, 'a> Reader<'s, 'a> {
     /// A `scale = { kind = … }` table, read by its kind (one function per kind), with where
     /// it is; `None` when it cannot be read (reported).
     fn scale(&mut self, at: usize, t: &DeTable) -> Option<(ScaleOrMet, usize)> {
-        let mut tab = Tab {
-            t,
-            at,
-            used: vec![],
-            what: "scale",
-        };
+        let mut tab = Tab::new(t, at, "scale");
         let kind = self.req_str(&mut tab, "kind");
         let better = self.enum_of(
             &mut tab,
@@ -906,12 +923,7 @@ impl<'s, 'a> Reader<'s, 'a> {
 
     /// One step: its bound and its `points`.
     fn step_band(&mut self, at: usize, st: &DeTable) -> Option<StepBand> {
-        let mut stab = Tab {
-            t: st,
-            at,
-            used: vec![],
-            what: "steps",
-        };
+        let mut stab = Tab::new(st, at, "steps");
         let bound = self.step_bound(&mut stab);
         let pts = self.req_dec(&mut stab, "points");
         self.finish_tab(stab);
@@ -1071,16 +1083,12 @@ impl<'s, 'a> Reader<'s, 'a> {
     }
 
     fn item(&mut self, at: usize, t: &DeTable, what: &'static str) -> Option<Item> {
-        let mut tab = Tab {
-            t,
-            at,
-            used: vec![],
-            what: if what == "bonus" {
-                "[[bonus]]"
-            } else {
-                "[[penalty]]"
-            },
+        let table_name = if what == "bonus" {
+            "[[bonus]]"
+        } else {
+            "[[penalty]]"
         };
+        let mut tab = Tab::new(t, at, table_name);
         let id = self.req_id(&mut tab, "id");
         let name = self.req_str(&mut tab, "name");
         let area = self.opt_str(&mut tab, "area");
@@ -1101,12 +1109,7 @@ impl<'s, 'a> Reader<'s, 'a> {
     }
 
     fn funnel(&mut self, at: usize, t: &DeTable) -> Option<Funnel> {
-        let mut tab = Tab {
-            t,
-            at,
-            used: vec![],
-            what: "[[funnel]]",
-        };
+        let mut tab = Tab::new(t, at, "[[funnel]]");
         let id = self.req_id(&mut tab, "id");
         let name = self.req_str(&mut tab, "name");
         let mut steps = Vec::new();
@@ -1137,12 +1140,7 @@ impl<'s, 'a> Reader<'s, 'a> {
     }
 
     fn rule(&mut self, at: usize, t: &DeTable) -> Option<Rule> {
-        let mut tab = Tab {
-            t,
-            at,
-            used: vec![],
-            what: "[[rule]]",
-        };
+        let mut tab = Tab::new(t, at, "[[rule]]");
         let id = self.req_id(&mut tab, "id");
         let name = self.req_str(&mut tab, "name");
         let check = self.req_str(&mut tab, "check");
@@ -1174,12 +1172,7 @@ impl<'s, 'a> Reader<'s, 'a> {
     }
 
     fn band(&mut self, at: usize, t: &DeTable) -> Option<Band> {
-        let mut tab = Tab {
-            t,
-            at,
-            used: vec![],
-            what: "[[band]]",
-        };
+        let mut tab = Tab::new(t, at, "[[band]]");
         let id = self.req_id(&mut tab, "id");
         let name = self.req_str(&mut tab, "name");
         let min = self.opt_dec(&mut tab, "min");
@@ -1215,4 +1208,27 @@ struct Scoring {
     scale: Option<Option<(ScaleOrMet, usize)>>,
     /// Where the scale is (the criterion's table when there is none).
     scale_pos: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_errors_are_said_in_vietnamese() {
+        let said = |text: &str| parse(text).unwrap_err().0[0].message_vi.clone();
+        assert_eq!(
+            said("format = 1\nname = abc\n"),
+            "văn bản không đúng cú pháp TOML: giá trị chuỗi phải đặt trong dấu ngoặc kép \"…\""
+        );
+        assert_eq!(
+            said("format = 1\n[rounding\n"),
+            "văn bản không đúng cú pháp TOML: tên bảng chưa đóng ngoặc, cần `]`"
+        );
+        assert_eq!(
+            said("format = 1\n= 3\n"),
+            "văn bản không đúng cú pháp TOML: thiếu tên khoá"
+        );
+        assert_eq!(toml_message_vi("something new"), "something new");
+    }
 }

@@ -78,7 +78,8 @@ pub struct PasswordChange {
     pub new: String,
 }
 
-/// Changes the signed-in user's own password (ends their other sessions).
+/// Changes the signed-in user's own password. Ends every session and API token of the user,
+/// the calling one included: sign in again with the new password.
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "accounts", request_body = PasswordChange,
     responses((status = 204), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
               (status = 429, description = "too many wrong passwords: wait (`too_many_attempts`)", body = ErrorBody),

@@ -21,7 +21,7 @@ use crate::auth::Viewer;
 use crate::error::{ApiError, ErrorBody};
 use crate::ui::documents::{
     covenant_file_for, issue_covenant_as, issue_offer_as, issued_content_for, issued_file_for,
-    offer_file_for, today,
+    offer_file_for, today, Dated,
 };
 use crate::AppState;
 
@@ -70,6 +70,9 @@ pub struct OfferQuery {
     pub doc: String,
     /// The document's date, YYYY-MM-DD (default: today in Vietnam).
     pub date: Option<String>,
+    /// The place in the date line, at most 100 characters (default: the place of the
+    /// cluster's covenant of the year).
+    pub place: Option<String>,
     /// `pdf` (default) or `docx`; ignored when issuing.
     pub format: Option<String>,
 }
@@ -250,7 +253,8 @@ pub async fn list_offers(
     params(("id" = String, Path, description = "cluster id"), OfferQuery),
     responses((status = 200, description = "the file", content_type = "application/pdf"),
               (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
-              (status = 409, body = ErrorBody)))]
+              (status = 409, body = ErrorBody),
+              (status = 422, description = "a `place` that is not one line of plain text of at most 100 characters", body = ErrorBody)))]
 pub async fn offer_document(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -258,7 +262,11 @@ pub async fn offer_document(
     ApiQuery(q): ApiQuery<OfferQuery>,
 ) -> Result<Response, ApiError> {
     let f = parse_format(q.format.as_deref())?;
-    offer_file_for(&app, &viewer, &id, &q.doc, q.date.as_deref(), f).await
+    let dated = Dated {
+        date: q.date.as_deref(),
+        place: q.place.as_deref(),
+    };
+    offer_file_for(&app, &viewer, &id, &q.doc, dated, f).await
 }
 
 /// Issues an offered document (the secretariat): records its SHA-256 in the log with the next
@@ -266,14 +274,20 @@ pub async fn offer_document(
 #[utoipa::path(post, path = "/api/v1/clusters/{id}/documents/issue", tag = "documents",
     params(("id" = String, Path, description = "cluster id")),
     request_body = OfferQuery,
-    responses((status = 201, body = IssuedDocumentDto), (status = 403, body = ErrorBody),
-              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 201, body = IssuedDocumentDto), (status = 400, body = ErrorBody),
+              (status = 403, body = ErrorBody),
+              (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+              (status = 422, description = "a `place` that is not one line of plain text of at most 100 characters, or a date issuing does not accept", body = ErrorBody)))]
 pub async fn issue_offer(
     State(app): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
     ApiJson(q): ApiJson<OfferQuery>,
 ) -> Result<(StatusCode, Json<IssuedDocumentDto>), ApiError> {
-    let d = issue_offer_as(&app, &viewer, &id, &q.doc, q.date.as_deref()).await?;
+    let dated = Dated {
+        date: q.date.as_deref(),
+        place: q.place.as_deref(),
+    };
+    let d = issue_offer_as(&app, &viewer, &id, &q.doc, dated).await?;
     Ok((StatusCode::CREATED, Json((&d).into())))
 }

@@ -115,6 +115,10 @@ pub struct ReportDto {
     pub elements: Vec<ElementRow>,
     pub issues: Vec<RuleIssue>,
     pub approvals: Vec<ApprovalDto>,
+    /// While a correction is in progress (reopened after its last approval): the reopening's
+    /// log index and the leader's reason.
+    pub reopened_at: Option<u64>,
+    pub reopen_reason: Option<String>,
     pub can_edit: bool,
     pub can_approve: bool,
     pub can_reopen: bool,
@@ -138,6 +142,9 @@ pub struct WindowRef {
     pub key: String,
     /// The name the movement's calendar records (Vietnamese data, as `ReportDto.window_name`).
     pub name: String,
+    /// First and last day (yyyy-mm-dd).
+    pub start: String,
+    pub end: String,
 }
 
 /// A historical import, as recorded.
@@ -246,6 +253,8 @@ pub fn window_dto(
             .map(|r| WindowRef {
                 key: r.window.key.clone(),
                 name: r.window.name.to_string(),
+                start: r.window.start.to_string(),
+                end: r.window.end.to_string(),
             })
             .collect(),
         window,
@@ -374,6 +383,13 @@ fn approvals(state: &DomainState, report: &Report, reasons: &Reasons) -> Vec<App
     out
 }
 
+/// The reopening after the report's last approval, if a correction is in progress.
+fn pending_reopening(report: &Report) -> Option<u64> {
+    let last = report.reopenings.last().copied()?;
+    let approved = report.published().map_or(0, |a| a.index);
+    (last > approved).then_some(last)
+}
+
 /// The position of an element in the form the values were saved with.
 fn lookup<'a>(
     state: &DomainState,
@@ -409,6 +425,7 @@ pub fn report_dto(
     let led = scope.is_admin() || scope.led_units().contains(unit);
     let open = !state.figures_locked(id);
     let (can_edit, can_approve, can_reopen) = report_actions(&shown, open, led);
+    let pending = shown.report.and_then(pending_reopening);
     Ok(ReportDto {
         covenant: id.to_string(),
         unit: unit_ref(state, unit),
@@ -429,6 +446,8 @@ pub fn report_dto(
             .report
             .map(|r| approvals(state, r, reasons))
             .unwrap_or_default(),
+        reopened_at: pending,
+        reopen_reason: pending.and_then(|i| reasons.get(&i).cloned()),
         can_edit,
         can_approve,
         can_reopen,
@@ -679,6 +698,9 @@ pub struct ImportFailure {
     pub error: String,
     pub message: String,
     pub errors: Vec<ImportErrorDto>,
+    /// For `import_other_report`: the names of the windows the file holds.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub held_windows: Vec<String>,
     /// The refusal behind `error` (the domain's), for the pages to tell in the viewer's words.
     #[serde(skip)]
     pub refusal: Option<ApiError>,
@@ -701,6 +723,7 @@ impl ImportFailure {
                     message_en: e.message_en.into(),
                 })
                 .collect(),
+            held_windows: Vec::new(),
             refusal: None,
         }
     }
@@ -712,6 +735,7 @@ impl ImportFailure {
                 error: e.code.into(),
                 message: e.message.clone(),
                 errors: Vec::new(),
+                held_windows: Vec::new(),
                 refusal: Some(e),
             },
         )
@@ -748,6 +772,9 @@ pub struct ImportRequest {
     pub submit: bool,
     /// Only say what would change.
     pub dry_run: bool,
+    /// The report (unit, window) whose page the file was sent from: a file that holds none of
+    /// its figures (another month's template) is refused, naming what it holds.
+    pub for_report: Option<(String, String)>,
 }
 
 /// What an import would do: its commands, the reports it changes (for the answer), the number
@@ -793,7 +820,16 @@ fn plan_import(
             )
         })
     } else {
-        plan_reports(&state, covenant, upload, &limits).map(|p| {
+        let plan = plan_reports(&state, covenant, upload, &limits);
+        if let (Ok(p), Some((unit, window))) = (&plan, &req.for_report) {
+            let held = |r: &thidua_import::plan::PlannedReport| {
+                r.unit.as_str() == unit && &r.window == window
+            };
+            if !p.reports.iter().any(held) {
+                return Err(Box::new(other_report(&state, covenant, &p.reports)));
+            }
+        }
+        plan.map(|p| {
             let dto = p.reports.iter().map(planned_report).collect();
             (
                 p.commands(req.submit),
@@ -809,6 +845,41 @@ fn plan_import(
             ImportFailure::from_file(e),
         ))
     })
+}
+
+/// The refusal of a file sent from a report's page that holds other reports' figures: it names
+/// the windows the file holds (another month's template is the usual mistake).
+fn other_report(
+    state: &DomainState,
+    covenant: &CovenantId,
+    reports: &[thidua_import::plan::PlannedReport],
+) -> Failure {
+    // Each window once, in the file's order (a file of several units repeats them).
+    let mut windows: Vec<String> = Vec::new();
+    for r in reports {
+        let name = names_of_window(state, covenant, &r.window);
+        if !windows.contains(&name) {
+            windows.push(name);
+        }
+    }
+    let failure = ImportFailure {
+        error: "import_other_report".into(),
+        message: format!(
+            "the file holds the figures of {}, not of this report",
+            windows.join(", ")
+        ),
+        errors: Vec::new(),
+        held_windows: windows,
+        refusal: None,
+    };
+    (StatusCode::UNPROCESSABLE_ENTITY, failure)
+}
+
+/// A window's name in the movement's calendar ("Tháng 2"), else its key.
+fn names_of_window(state: &DomainState, covenant: &CovenantId, window: &str) -> String {
+    state
+        .reported_window(covenant, window)
+        .map_or_else(|_| window.to_owned(), |w| w.name.to_string())
 }
 
 /// One planned report as the answer shows it.
@@ -1140,6 +1211,7 @@ async fn import_handler(
             historical,
             submit: q.submit.unwrap_or(false),
             dry_run: q.dry_run.unwrap_or(false),
+            for_report: None,
         },
     )
     .await
@@ -1284,10 +1356,9 @@ pub async fn export_csv(
             "the year-end results of this covenant are not published yet; the scores of the manual criteria are exported once they are",
         ));
     }
-    let window = match (q.window, scores) {
-        (Some(w), _) => w,
-        (None, None) => "Y".into(),
-        (None, Some(_)) => export::year_window(&state, &id)?,
+    let window = match q.window {
+        Some(w) => w,
+        None => export::default_window(&state, &id, scores)?,
     };
     let csv = export::data_csv_with(&state, &id, &window, scores)?;
     let name = match scores {

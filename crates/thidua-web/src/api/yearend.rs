@@ -408,8 +408,9 @@ fn dossier_progress(dossier: Option<&Dossier>, mine: bool) -> &'static str {
     }
 }
 
-/// The dossiers the viewer reads: a submitted one as the year-end rules allow, else the
-/// current draft of its own unit (or to an administrator).
+/// The dossiers the viewer reads: a submitted one as the year-end rules allow, else (or when it
+/// saved a newer revision after submitting) the current draft of its own unit (or to an
+/// administrator).
 fn dossier_dtos(
     state: &DomainState,
     scope: &Scope,
@@ -421,9 +422,17 @@ fn dossier_dtos(
         .iter()
         .filter_map(|m| {
             let d = review.dossiers.get(m)?;
+            // The unit sees its working revision when it saved one after submitting (to submit
+            // it again before the deadline); readers see what was submitted.
+            let newer_draft = d
+                .submitted
+                .as_ref()
+                .is_none_or(|(rev, ..)| d.revision > *rev);
             let (revision, entries, submitted) = match &d.submitted {
+                _ if newer_draft && (own.contains(m) || scope.is_admin()) => {
+                    (d.revision, &d.entries, false)
+                }
                 Some((rev, entries, _)) if scope.reads_dossier(review, m) => (*rev, entries, true),
-                _ if own.contains(m) || scope.is_admin() => (d.revision, &d.entries, false),
                 _ => return None,
             };
             Some(DossierDto {
@@ -698,6 +707,7 @@ fn computed(
                 nodes: (r.nodes.iter())
                     .map(|x| node_dto(x, None, &names, lang))
                     .collect(),
+                items: item_dtos(r, None, &names, lang),
             })
         })
         .collect()
@@ -767,6 +777,24 @@ pub struct NodeDto {
 pub struct BreakdownDto {
     pub unit: UnitRef,
     pub nodes: Vec<NodeDto>,
+    /// The regulation's bonus and penalty items (points added to or taken from the total,
+    /// within their caps).
+    pub items: Vec<ScoreItemDto>,
+}
+
+/// A bonus or penalty item of a unit's results: its self-assessed and final points.
+#[derive(Serialize, ToSchema)]
+pub struct ScoreItemDto {
+    pub id: String,
+    pub name: String,
+    /// `bonus` or `penalty`.
+    pub kind: String,
+    /// The value the item's rate was applied to, in words.
+    pub value: Option<String>,
+    pub self_points: Option<String>,
+    pub final_points: Option<String>,
+    /// The engine's explanation, step by step.
+    pub explanation: Vec<String>,
 }
 
 /// A statistic of the inspection (a self-score far above the final one, a lenient inspector,
@@ -923,7 +951,38 @@ fn breakdowns(
             nodes: (a.nodes.iter().zip(&b.nodes))
                 .map(|(x, y)| node_dto(x, Some(y), names, lang))
                 .collect(),
+            items: item_dtos(a, Some(b), names, lang),
         });
+    }
+    out
+}
+
+/// A unit's bonus then penalty items, self-assessed (`own`) beside final (`fin`, once there are).
+fn item_dtos(
+    own: &thidua_scoring::explain::UnitResult,
+    fin: Option<&thidua_scoring::explain::UnitResult>,
+    names: &super::explain::ExplainNames,
+    lang: crate::i18n::Lang,
+) -> Vec<ScoreItemDto> {
+    let kinds = [
+        ("bonus", &own.bonuses, fin.map(|f| &f.bonuses)),
+        ("penalty", &own.penalties, fin.map(|f| &f.penalties)),
+    ];
+    let mut out = Vec::new();
+    for (kind, own_items, fin_items) in kinds {
+        for (i, x) in own_items.iter().enumerate() {
+            let y = fin_items.and_then(|f| f.get(i));
+            let shown = y.unwrap_or(x);
+            out.push(ScoreItemDto {
+                id: x.id.to_string(),
+                name: x.name.to_string(),
+                kind: kind.to_owned(),
+                value: shown.value.as_ref().map(exact),
+                self_points: x.points.as_ref().map(exact),
+                final_points: y.and_then(|y| y.points.as_ref()).map(exact),
+                explanation: shown.trace.iter().map(|s| names.step(s, lang)).collect(),
+            });
+        }
     }
     out
 }

@@ -1,7 +1,7 @@
 //! The strings of the integrity-flags page, and the flags' reasons in English (the domain
 //! writes them in Vietnamese, `thidua_domain::integrity::Flag::reason_vi`).
 
-use thidua_domain::integrity::{Detail, Flag, FlagKind};
+use thidua_domain::integrity::{vi_percent, Detail, Flag, FlagKind};
 
 use super::Lang;
 
@@ -137,8 +137,8 @@ pub fn reason_parts(lang: Lang, f: &Flag) -> Vec<Part> {
             en("/".into()),
             vi(from_name),
             en(format!(
-                " is {} against the unit's previous-year median {} (z = {}) and well below its peers (z = {})",
-                n(ratio), n(own), n(own_z), n(peer_z)
+                " is {}, unusually low against the unit's own previous year (median {}, z = {}) and against its peers (z = {})",
+                vi_percent(*ratio), vi_percent(*own), n(own_z), n(peer_z)
             )),
         ],
         Detail::Break { element, value, median, threshold } => vec![
@@ -226,7 +226,7 @@ mod tests {
         );
         assert_eq!(
             reason(Lang::En, &f),
-            "Funnel Tin báo: the ratio Số tin đã giải quyết/Số tin tiếp nhận is 0,538 against the unit's previous-year median 0,693 (z = -3,2) and well below its peers (z = -2,04)"
+            "Funnel Tin báo: the ratio Số tin đã giải quyết/Số tin tiếp nhận is 53,8%, unusually low against the unit's own previous year (median 69,3%, z = -3,2) and against its peers (z = -2,04)"
         );
         let parts = reason_parts(Lang::En, &f);
         let names: Vec<&str> = parts

@@ -404,6 +404,7 @@ pub struct Strings {
     pub docs_kind: &'static str,
     pub docs_number: &'static str,
     pub docs_date: &'static str,
+    pub docs_place: &'static str,
     pub docs_subject: &'static str,
     pub docs_record: &'static str,
     pub docs_files: &'static str,
@@ -465,6 +466,7 @@ pub struct Strings {
     pub ev_figures_history: &'static str,
     pub ev_figures_history_unit: &'static str,
     pub ev_figures_count: &'static str,
+    pub ev_figures_values: &'static str,
     pub ev_figures_rule: &'static str,
     pub ev_figures_file: &'static str,
 
@@ -548,8 +550,11 @@ pub struct Strings {
     pub todo_wait_movement: &'static str,
     pub todo_figures_enter: &'static str,
     pub todo_figures_enter_many: &'static str,
+    pub todo_figures_overdue: &'static str,
+    pub todo_overdue: &'static str,
     pub todo_figures_approve: &'static str,
     pub todo_dossier: &'static str,
+    pub todo_dossier_prepare: &'static str,
     pub todo_commit: &'static str,
     pub todo_reveal: &'static str,
     /// The same, with the review's reveal deadline.

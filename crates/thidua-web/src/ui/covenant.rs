@@ -139,26 +139,10 @@ pub async fn covenant(
     let Some(v) = q.version.map_or(Some(c.latest()), |n| c.version(n)) else {
         return viewer_error(&viewer, ApiError::not_found());
     };
-    let led = viewer.scope.led_units();
-    let mut sigs: Vec<SigRow> = v
-        .members
-        .iter()
-        .map(|m| {
-            let s = v.signatures.get(m);
-            SigRow {
-                unit_id: m.to_string(),
-                unit: names::unit(&state, m),
-                signer: s.map(|s| names::actor(t, &viewer.scope, &state, &s.signer)),
-                recorded: s
-                    .map(|s| crate::format::time_ms(s.time_ms))
-                    .unwrap_or_default(),
-                proof: s.map(|s| log.proof(t, s.index)),
-            }
-        })
-        .collect();
-    thidua_domain::text::sort_by_name(&mut sigs, |s| &s.unit.text);
+    let sigs = signature_rows(t, &viewer, &state, &log, v);
     let is_latest = v.version == c.latest().version;
     let can_sign = if is_latest && v.is_open() {
+        let led = viewer.scope.led_units();
         sigs.iter()
             .filter(|s| s.signer.is_none() && led.iter().any(|u| u.as_str() == s.unit_id))
             .map(|s| SignOption {
@@ -170,21 +154,6 @@ pub async fn covenant(
         Vec::new()
     };
     let edit = super::regulation::edit_mode(&viewer, &c).filter(|_| is_latest);
-    let notice = if q.signed.is_some() {
-        Some(t.signed_ok)
-    } else if q.withdrawn.is_some() {
-        Some(t.withdrawn_ok)
-    } else if q.saved.is_some() {
-        Some(t.saved)
-    } else {
-        None
-    };
-    // The regulation's indicators and elements by id, so that a target names what measures it.
-    let measures: std::collections::BTreeMap<String, String> =
-        thidua_domain::covenant::regulation_indicators(&v.content.regulation.text)
-            .unwrap_or_default()
-            .into_iter()
-            .collect();
     let page = CovenantPage {
         l: Layout::new(&viewer, v.content.title.to_string()),
         id: c.id.to_string(),
@@ -209,33 +178,8 @@ pub async fn covenant(
             .as_ref()
             .map(|w| (w.reason.to_string(), crate::format::time_ms(w.time_ms))),
         sigs,
-        targets: v
-            .content
-            .targets
-            .iter()
-            .map(|x| TargetView {
-                area: x.area.to_string(),
-                subject: x.subject.to_string(),
-                sentence: super::targets::sentence(t, x),
-                indicator: x
-                    .indicator
-                    .as_ref()
-                    .map(|id| measures.get(id).unwrap_or(id).clone())
-                    .unwrap_or_default(),
-            })
-            .collect(),
-        versions: c
-            .versions
-            .iter()
-            .rev()
-            .map(|x| VersionRow {
-                version: x.version,
-                hash: x.hash.clone(),
-                status: status(t, x),
-                signed: format!("{}/{}", x.signatures.len(), x.members.len()),
-                shown: x.version == v.version,
-            })
-            .collect(),
+        targets: target_views(t, v),
+        versions: version_rows(t, &c, v),
         can_sign,
         can_withdraw: is_latest && edit == Some("amend") && v.is_open() && v.signatures.is_empty(),
         edit,
@@ -245,10 +189,93 @@ pub async fn covenant(
             .rev()
             .find(|x| x.version < v.version)
             .map(|x| x.version),
-        notice,
+        notice: notice(t, &q),
     };
     drop(state);
     render(&page)
+}
+
+/// One row per member of the version, by name: who signed for it, when, and the proof.
+fn signature_rows(
+    t: &crate::i18n::Strings,
+    viewer: &Viewer,
+    state: &thidua_domain::State,
+    log: &LogStatus,
+    v: &CovenantVersion,
+) -> Vec<SigRow> {
+    let mut sigs: Vec<SigRow> = v
+        .members
+        .iter()
+        .map(|m| {
+            let s = v.signatures.get(m);
+            SigRow {
+                unit_id: m.to_string(),
+                unit: names::unit(state, m),
+                signer: s.map(|s| names::actor(t, &viewer.scope, state, &s.signer)),
+                recorded: s
+                    .map(|s| crate::format::time_ms(s.time_ms))
+                    .unwrap_or_default(),
+                proof: s.map(|s| log.proof(t, s.index)),
+            }
+        })
+        .collect();
+    thidua_domain::text::sort_by_name(&mut sigs, |s| &s.unit.text);
+    sigs
+}
+
+/// The version's targets in words, each naming the regulation's indicator that measures it.
+fn target_views(t: &crate::i18n::Strings, v: &CovenantVersion) -> Vec<TargetView> {
+    let measures: std::collections::BTreeMap<String, String> =
+        thidua_domain::covenant::regulation_indicators(&v.content.regulation.text)
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
+    v.content
+        .targets
+        .iter()
+        .map(|x| TargetView {
+            area: x.area.to_string(),
+            subject: x.subject.to_string(),
+            sentence: super::targets::sentence(t, x),
+            indicator: x
+                .indicator
+                .as_ref()
+                .map(|id| measures.get(id).unwrap_or(id).clone())
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// Every version of the covenant, newest first, the one shown marked.
+fn version_rows(
+    t: &crate::i18n::Strings,
+    c: &Covenant,
+    shown: &CovenantVersion,
+) -> Vec<VersionRow> {
+    c.versions
+        .iter()
+        .rev()
+        .map(|x| VersionRow {
+            version: x.version,
+            hash: x.hash.clone(),
+            status: status(t, x),
+            signed: format!("{}/{}", x.signatures.len(), x.members.len()),
+            shown: x.version == shown.version,
+        })
+        .collect()
+}
+
+/// What the page says about the action just done (the query after a redirect).
+fn notice(t: &crate::i18n::Strings, q: &CovenantParams) -> Option<&'static str> {
+    if q.signed.is_some() {
+        Some(t.signed_ok)
+    } else if q.withdrawn.is_some() {
+        Some(t.withdrawn_ok)
+    } else if q.saved.is_some() {
+        Some(t.saved)
+    } else {
+        None
+    }
 }
 
 #[derive(Template)]

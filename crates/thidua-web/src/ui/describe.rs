@@ -79,6 +79,43 @@ fn window(
     }
 }
 
+/// A save's figures, each after its element's name as the covenant's form has it, in the
+/// form's order: "Tội phạm về trật tự xã hội: 84; …" ("không áp dụng" for n.a.).
+fn saved_values(
+    t: &Strings,
+    state: &State,
+    covenant: &thidua_domain::CovenantId,
+    values: &thidua_domain::figures::FigureMap,
+) -> Vec<Named> {
+    use thidua_domain::figures::FigureValue;
+    let form = state.reporting_form(covenant).ok();
+    let mut ids: Vec<(usize, &String)> = values
+        .keys()
+        .map(|id| {
+            let at = form.as_ref().and_then(|f| f.position(id));
+            (at.unwrap_or(usize::MAX), id)
+        })
+        .collect();
+    ids.sort();
+    let lang = crate::i18n::Lang::parse(t.lang_code).unwrap_or(crate::i18n::Lang::Vi);
+    let mut out = Vec::new();
+    for (i, (at, id)) in ids.into_iter().enumerate() {
+        if i > 0 {
+            out.push(Named::plain("; "));
+        }
+        let name = form
+            .as_ref()
+            .filter(|_| at != usize::MAX)
+            .map_or_else(|| id.clone(), |f| f.elements[at].name.clone());
+        out.push(Named::data(name));
+        out.push(Named::plain(match &values[id] {
+            FigureValue::Number(d) => format!(": {}", crate::format::decimal(d)),
+            FigureValue::NotApplicable => format!(": {}", lang.figures().not_applicable),
+        }));
+    }
+    out
+}
+
 /// The arguments shared by the figures events: the covenant, the unit, the window, the revision.
 fn figures_args<'a>(
     t: &Strings,
@@ -338,7 +375,13 @@ pub fn describe(t: &Strings, viewer: &Scope, state: &State, e: &Event) -> Descri
         } => (
             t.ev_figures_saved,
             figures_args(t, state, covenant, unit, window, *revision),
-            vec![(t.ev_figures_count, plain(values.len().to_string()))],
+            vec![
+                (t.ev_figures_count, plain(values.len().to_string())),
+                (
+                    t.ev_figures_values,
+                    saved_values(t, state, covenant, values),
+                ),
+            ],
         ),
         P::FiguresSubmitted {
             covenant,

@@ -61,6 +61,8 @@ pub struct OfferRow {
     pub issued: Option<u64>,
     /// The date in its field: today, or what was typed when issuing failed.
     pub date: String,
+    /// The place in its field: the default, or what was typed when issuing failed.
+    pub place: String,
     /// Why issuing this document failed, shown beside its date.
     pub error: Option<String>,
 }
@@ -70,6 +72,7 @@ pub struct OfferRow {
 pub struct IssueFailure {
     pub key: String,
     pub date: String,
+    pub place: String,
     pub message: String,
 }
 
@@ -168,6 +171,9 @@ pub fn cluster_section(
         })
         .collect();
     let today = today();
+    let place = year
+        .map(|y| offer_place(state, cluster, y))
+        .unwrap_or_default();
     let offers = year
         .map(|y| offers(state, cluster, y, today))
         .unwrap_or_default()
@@ -180,6 +186,7 @@ pub fn cluster_section(
                 title: o.title,
                 issued: o.issued.map(|d| d.index),
                 date: failed.map_or_else(|| crate::format::date(&today), |f| f.date.clone()),
+                place: failed.map_or_else(|| place.clone(), |f| f.place.clone()),
                 error: failed.map(|f| f.message.clone()),
                 key: o.key,
             }
@@ -446,14 +453,21 @@ pub fn today() -> NaiveDate {
     thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis())
 }
 
+/// The date (ISO) and place a document is asked with; either may be left to its default.
+#[derive(Clone, Copy, Default)]
+pub struct Dated<'a> {
+    pub date: Option<&'a str>,
+    pub place: Option<&'a str>,
+}
+
 /// The request an offer's key names, if the viewer may see its cluster: dated `date` (ISO;
-/// default today) at the place of the cluster's covenant of the year.
+/// default today) at `place` (default: the place of the cluster's covenant of the year).
 fn offer_request(
     state: &DomainState,
     viewer: &Viewer,
     cluster: &str,
     key: &str,
-    date: Option<&str>,
+    Dated { date, place }: Dated<'_>,
 ) -> Result<Request, ApiError> {
     let (owner, year) = cluster_of(state, key).ok_or_else(ApiError::not_found)?;
     if owner.as_str() != cluster || !viewer.scope.reads_offer(state, key) {
@@ -464,14 +478,35 @@ fn offer_request(
         Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
             .map_err(|_| ApiError::bad_request("invalid_value", "date: YYYY-MM-DD"))?,
     };
-    let place = default_place(state, &owner, year).unwrap_or_else(|| {
+    let place = match place.filter(|p| !p.trim().is_empty()) {
+        Some(typed) => one_line_place(typed)?,
+        None => offer_place(state, &owner, year),
+    };
+    request(key, &place, date).map_err(ApiError::from)
+}
+
+/// A typed place: text on one line, at most [`PLACE_MAX`] characters.
+fn one_line_place(typed: &str) -> Result<String, ApiError> {
+    let place = thidua_domain::Text::parse("place", typed, PLACE_MAX)?;
+    if place.as_str().contains('\n') {
+        return Err(thidua_domain::DomainError::InvalidText { field: "place" }.into());
+    }
+    Ok(place.to_string())
+}
+
+/// The longest place a date line takes, in characters.
+const PLACE_MAX: usize = 100;
+
+/// The place an offered document of the cluster's year is dated at unless another is typed:
+/// the place of the cluster's covenant of the year, else the cluster's name.
+fn offer_place(state: &DomainState, cluster: &ClusterId, year: i32) -> String {
+    default_place(state, cluster, year).unwrap_or_else(|| {
         state
             .clusters
-            .get(&owner)
+            .get(cluster)
             .map(|c| c.cluster.name.to_string())
             .unwrap_or_default()
-    });
-    request(key, &place, date).map_err(ApiError::from)
+    })
 }
 
 /// The file of a requested document: the issued one if the same content was issued, else a
@@ -497,13 +532,13 @@ pub async fn offer_file_for(
     viewer: &Viewer,
     cluster: &str,
     key: &str,
-    date: Option<&str>,
+    dated: Dated<'_>,
     format: Format,
 ) -> Result<Response, ApiError> {
     let (request, year) = {
         let state = app.service.read();
         let year = cluster_of(&state, key).map_or(0, |(_, y)| y);
-        (offer_request(&state, viewer, cluster, key, date)?, year)
+        (offer_request(&state, viewer, cluster, key, dated)?, year)
     };
     let name = file_stem(&request, cluster, year);
     let bytes = app
@@ -518,9 +553,9 @@ pub async fn issue_offer_as(
     viewer: &Viewer,
     cluster: &str,
     key: &str,
-    date: Option<&str>,
+    dated: Dated<'_>,
 ) -> Result<IssuedDocument, ApiError> {
-    let request = offer_request(&app.service.read(), viewer, cluster, key, date)?;
+    let request = offer_request(&app.service.read(), viewer, cluster, key, dated)?;
     let actor = Actor::User(viewer.user.clone());
     app.blocking(move |app| issue(&app.service, &actor, &request).map_err(issue_error))
         .await
@@ -530,6 +565,7 @@ pub async fn issue_offer_as(
 pub struct OfferParams {
     doc: String,
     date: Option<String>,
+    place: Option<String>,
 }
 
 async fn offer_file(
@@ -572,7 +608,11 @@ async fn offer_answer(
     let result = match format(f) {
         Ok(f) => {
             let date = form_date(q.date.as_deref());
-            offer_file_for(app, viewer, id, &q.doc, date.as_deref(), f).await
+            let dated = Dated {
+                date: date.as_deref(),
+                place: q.place.as_deref(),
+            };
+            offer_file_for(app, viewer, id, &q.doc, dated, f).await
         }
         Err(e) => Err(e),
     };
@@ -586,7 +626,11 @@ async fn issue_offer(
     CsrfForm(form): CsrfForm<OfferParams>,
 ) -> Response {
     let date = form_date(form.date.as_deref());
-    match issue_offer_as(&app, &viewer, &id, &form.doc, date.as_deref()).await {
+    let dated = Dated {
+        date: date.as_deref(),
+        place: form.place.as_deref(),
+    };
+    match issue_offer_as(&app, &viewer, &id, &form.doc, dated).await {
         Ok(d) => Redirect::to(&format!(
             "/clusters/{}?year={}&issued={}#documents",
             d.cluster, d.year, d.index
@@ -602,7 +646,8 @@ async fn issue_offer(
             let failure = IssueFailure {
                 key: form.doc.clone(),
                 date: form.date.clone().unwrap_or_default(),
-                message: viewer.lang.error(e.code).to_owned(),
+                place: form.place.clone().unwrap_or_default(),
+                message: viewer.lang.api_error(&e),
             };
             let notices = super::pages::ClusterNotices {
                 issue_failure: Some(failure),

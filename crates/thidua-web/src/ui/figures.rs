@@ -181,6 +181,8 @@ struct ReportPage {
     errors: BTreeMap<String, String>,
     outcome: Option<ImportOutcome>,
     failure: Option<ImportFailure>,
+    /// What the action just done did (`?done=` after its redirect).
+    done: Option<&'static str>,
 }
 
 impl ReportPage {
@@ -198,6 +200,14 @@ impl ReportPage {
         } else {
             format!("{} {year}", self.f.same_period)
         }
+    }
+    /// How many cells of the grid came back with an error.
+    fn cell_errors(&self) -> usize {
+        self.r
+            .elements
+            .iter()
+            .filter(|e| self.errors.contains_key(&e.id))
+            .count()
     }
     fn typed_value(&self, id: &str) -> String {
         self.typed.get(id).map(|t| t.0.clone()).unwrap_or_default()
@@ -238,6 +248,7 @@ struct ReportInput {
     outcome: Option<ImportOutcome>,
     failure: Option<ImportFailure>,
     status: StatusCode,
+    done: Option<&'static str>,
 }
 
 impl Default for ReportInput {
@@ -249,6 +260,7 @@ impl Default for ReportInput {
             outcome: None,
             failure: None,
             status: StatusCode::OK,
+            done: None,
         }
     }
 }
@@ -294,6 +306,7 @@ async fn report_view(
         errors: input.errors,
         outcome: input.outcome,
         failure: input.failure,
+        done: input.done,
     });
     *res.status_mut() = input.status;
     res
@@ -304,12 +317,41 @@ pub async fn report_page(
     State(app): State<AppState>,
     viewer: Viewer,
     Path((id, unit, window)): Path<(String, String, String)>,
+    Query(q): Query<DoneParams>,
 ) -> Response {
-    report_view(&app, &viewer, &id, &unit, &window, ReportInput::default()).await
+    let f = viewer.lang.figures();
+    let input = ReportInput {
+        done: q.done.as_deref().and_then(|d| done_text(f, d)),
+        ..Default::default()
+    };
+    report_view(&app, &viewer, &id, &unit, &window, input).await
+}
+
+/// `?done=` on a report page: the action just done.
+#[derive(Deserialize)]
+pub struct DoneParams {
+    done: Option<String>,
+}
+
+/// What the page says after an action: saved, submitted, approved, reopened or imported.
+fn done_text(f: &'static FigStrings, done: &str) -> Option<&'static str> {
+    Some(match done {
+        "saved" => f.done_saved,
+        "submitted" => f.done_submitted,
+        "approved" => f.done_approved,
+        "reopened" => f.done_reopened,
+        "imported" => f.done_imported,
+        _ => return None,
+    })
 }
 
 fn report_url(id: &str, unit: &str, window: &str) -> String {
     format!("/covenants/{id}/figures/{unit}/{window}")
+}
+
+/// The report page after an action, saying what it did.
+fn done_url(id: &str, unit: &str, window: &str, done: &str) -> String {
+    format!("{}?done={done}", report_url(id, unit, window))
 }
 
 /// `POST /covenants/{id}/figures/{unit}/{window}`: the grid (`v_<element>`, `c_<element>`),
@@ -330,44 +372,101 @@ pub async fn save(
         Ok(f) => f,
         Err(e) => return viewer_error(&viewer, e.into()),
     };
-    let mut typed: BTreeMap<String, (String, String)> = elements
+    let mut typed = typed_grid(&form, &elements);
+    let paste = form.get("paste").cloned().unwrap_or_default();
+    let mut errors = BTreeMap::new();
+    if !paste_column(&paste, &elements, &mut typed) {
+        errors.insert("paste".into(), lang.error("invalid_value").to_owned());
+    }
+    let (values, comments) = parse_grid(lang, &elements, &typed, &mut errors);
+    let (Some(values), Some(comments), true) = (values, comments, errors.is_empty()) else {
+        drop(state);
+        let input = ReportInput {
+            typed: Some(typed),
+            paste,
+            errors,
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            ..Default::default()
+        };
+        return report_view(&app, &viewer, &id, &unit, &window, input).await;
+    };
+    let submit = form.get("action").map(String::as_str) == Some("submit");
+    let commands = api::save_commands(&state, &cov, &unit_id, &window, values, comments, submit);
+    drop(state);
+    let done = if submit { "submitted" } else { "saved" };
+    match crate::api::execute(&app, &viewer, commands).await {
+        Ok(_) => Redirect::to(&done_url(&id, &unit, &window, done)).into_response(),
+        Err(e) if e.status.is_client_error() && e.status.as_u16() != 401 => {
+            let message = names::refusal(lang, &app.service.read(), Some(&cov), &e);
+            errors.insert("form".into(), message);
+            let input = ReportInput {
+                typed: Some(typed),
+                paste,
+                errors,
+                status: e.status,
+                ..Default::default()
+            };
+            report_view(&app, &viewer, &id, &unit, &window, input).await
+        }
+        Err(e) => viewer_error(&viewer, e),
+    }
+}
+
+/// What the grid holds, as typed: each element's value (`v_<element>`) and comment
+/// (`c_<element>`), by element id.
+fn typed_grid(
+    form: &HashMap<String, String>,
+    elements: &thidua_domain::figures::Form,
+) -> BTreeMap<String, (String, String)> {
+    let field = |name: String| form.get(&name).cloned().unwrap_or_default();
+    elements
         .elements
         .iter()
         .map(|e| {
-            let v = form
-                .get(&format!("v_{}", e.id))
-                .cloned()
-                .unwrap_or_default();
-            let c = form
-                .get(&format!("c_{}", e.id))
-                .cloned()
-                .unwrap_or_default();
-            (e.id.clone(), (v, c))
+            let typed = (field(format!("v_{}", e.id)), field(format!("c_{}", e.id)));
+            (e.id.clone(), typed)
         })
-        .collect();
-    let paste = form.get("paste").cloned().unwrap_or_default();
-    let mut errors = BTreeMap::new();
-    if !paste.trim().is_empty() {
-        let lines: Vec<&str> = paste.lines().collect();
-        if lines.len() > elements.elements.len() {
-            errors.insert("paste".into(), lang.error("invalid_value").to_owned());
-        }
-        for (line, e) in lines.iter().zip(&elements.elements) {
-            let cell = line.split('\t').next().unwrap_or("").trim();
-            if !cell.is_empty() {
-                typed.entry(e.id.clone()).or_default().0 = cell.to_owned();
-            }
+        .collect()
+}
+
+/// Puts a column pasted from Excel (one figure per line, the first cell of each line, in the
+/// elements' order) over the grid's values; an empty line keeps the typed value. False when the
+/// column has more lines than the form has elements.
+fn paste_column(
+    paste: &str,
+    elements: &thidua_domain::figures::Form,
+    typed: &mut BTreeMap<String, (String, String)>,
+) -> bool {
+    if paste.trim().is_empty() {
+        return true;
+    }
+    let lines: Vec<&str> = paste.lines().collect();
+    for (line, e) in lines.iter().zip(&elements.elements) {
+        let cell = line.split('\t').next().unwrap_or("").trim();
+        if !cell.is_empty() {
+            typed.entry(e.id.clone()).or_default().0 = cell.to_owned();
         }
     }
-    let raw_values: BTreeMap<String, String> = typed
-        .iter()
-        .map(|(k, v)| (k.clone(), v.0.clone()))
-        .collect();
-    let raw_comments: BTreeMap<String, String> = typed
-        .iter()
-        .map(|(k, v)| (k.clone(), v.1.clone()))
-        .collect();
-    let values = match api::parse_figures(&elements, &raw_values, NumberFormat::Vi) {
+    lines.len() <= elements.elements.len()
+}
+
+/// The grid's figures (Vietnamese number format) and comments, each error put beside its element.
+fn parse_grid(
+    lang: crate::i18n::Lang,
+    elements: &thidua_domain::figures::Form,
+    typed: &BTreeMap<String, (String, String)>,
+    errors: &mut BTreeMap<String, String>,
+) -> (
+    Option<thidua_domain::figures::FigureMap>,
+    Option<BTreeMap<String, thidua_domain::Text>>,
+) {
+    let column = |pick: fn(&(String, String)) -> &String| -> BTreeMap<String, String> {
+        typed
+            .iter()
+            .map(|(k, v)| (k.clone(), pick(v).clone()))
+            .collect()
+    };
+    let values = match api::parse_figures(elements, &column(|v| &v.0), NumberFormat::Vi) {
         Ok(v) => Some(v),
         Err(list) => {
             for (id, vi, en) in list {
@@ -383,43 +482,14 @@ pub async fn save(
             None
         }
     };
-    let comments = match api::parse_comments(&raw_comments) {
+    let comments = match api::parse_comments(&column(|v| &v.1)) {
         Ok(c) => Some(c),
         Err((id, e)) => {
             errors.insert(id, lang.api_error(&e));
             None
         }
     };
-    let (Some(values), Some(comments), true) = (values, comments, errors.is_empty()) else {
-        drop(state);
-        let input = ReportInput {
-            typed: Some(typed),
-            paste,
-            errors,
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            ..Default::default()
-        };
-        return report_view(&app, &viewer, &id, &unit, &window, input).await;
-    };
-    let submit = form.get("action").map(String::as_str) == Some("submit");
-    let commands = api::save_commands(&state, &cov, &unit_id, &window, values, comments, submit);
-    drop(state);
-    match crate::api::execute(&app, &viewer, commands).await {
-        Ok(_) => Redirect::to(&report_url(&id, &unit, &window)).into_response(),
-        Err(e) if e.status.is_client_error() && e.status.as_u16() != 401 => {
-            let message = names::refusal(lang, &app.service.read(), Some(&cov), &e);
-            errors.insert("form".into(), message);
-            let input = ReportInput {
-                typed: Some(typed),
-                paste,
-                errors,
-                status: e.status,
-                ..Default::default()
-            };
-            report_view(&app, &viewer, &id, &unit, &window, input).await
-        }
-        Err(e) => viewer_error(&viewer, e),
-    }
+    (values, comments)
 }
 
 /// `POST /covenants/{id}/figures/{unit}/{window}/step`: `action` (`submit`, `approve`,
@@ -449,7 +519,14 @@ pub async fn step(
     )
     .await
     {
-        Ok(_) => Redirect::to(&report_url(&id, &unit, &window)).into_response(),
+        Ok(_) => {
+            let done = match action.as_str() {
+                "approve" => "approved",
+                "reopen" => "reopened",
+                _ => "submitted",
+            };
+            Redirect::to(&done_url(&id, &unit, &window, done)).into_response()
+        }
         Err(e) if e.status.is_client_error() && e.status.as_u16() != 401 => {
             let key = if action == "reopen" { "reason" } else { "form" };
             let message = names::refusal(viewer.lang, &app.service.read(), Some(&cov), &e);
@@ -531,12 +608,21 @@ async fn upload(
             historical,
             submit,
             dry_run,
+            for_report: (!historical && !back_unit.is_empty())
+                .then(|| (back_unit.clone(), back_window.clone())),
         },
     )
     .await
     .map_err(|(status, mut failure)| {
         // The domain's refusal in the viewer's words (the API's message is English).
-        if let Some(refused) = &failure.refusal {
+        if !failure.held_windows.is_empty() {
+            let held = failure.held_windows.join(", ");
+            failure.message = viewer
+                .lang
+                .figures()
+                .import_other_report
+                .replace("{held}", &held);
+        } else if let Some(refused) = &failure.refusal {
             failure.message = names::refusal(viewer.lang, &app.service.read(), Some(&cov), refused);
         } else {
             failure.message = viewer.lang.error(&failure.error).to_owned();
@@ -566,7 +652,10 @@ async fn upload(
             outcome: Some(o),
             ..Default::default()
         },
-        Ok(_) => return Redirect::to(&report_url(&id, &back_unit, &back_window)).into_response(),
+        Ok(_) => {
+            let url = done_url(&id, &back_unit, &back_window, "imported");
+            return Redirect::to(&url).into_response();
+        }
         Err((status, failure)) => ReportInput {
             failure: Some(failure),
             status,

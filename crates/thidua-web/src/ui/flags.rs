@@ -24,6 +24,8 @@ struct Row {
     unit: String,
     unit_id: String,
     period: String,
+    /// The unit's report of the flagged window, when the flag names one (not the whole year).
+    report: Option<String>,
     kind: String,
     kind_name: &'static str,
     /// The reason in pieces, the regulation's names told apart ([`i18n::reason_parts`]).
@@ -211,6 +213,12 @@ pub async fn page(
             unit: dto.unit.name.clone(),
             unit_id: dto.unit.id.clone(),
             period: period_text(lang, &windows, f.period.year, &f.period.window),
+            report: (f.period.window != "Y").then(|| {
+                format!(
+                    "/covenants/{}/figures/{}/{}",
+                    d.covenant, dto.unit.id, f.period.window
+                )
+            }),
             kind: dto.kind.clone(),
             kind_name: i18n::kind_name(lang, f.kind),
             reason: i18n::reason_parts(lang, f),

@@ -76,35 +76,61 @@ fn todos(t: &Strings, state: &thidua_domain::State, viewer: &Viewer) -> Vec<Todo
     } else {
         scope.managed_clusters().into_iter().cloned().collect()
     };
+    let mut out = drafting_todos(t, state, viewer, &managed);
+    out.extend(signing_todos(t, state, viewer, &managed));
+    let today = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis());
+    out.extend(super::todo_year::todos(t, state, viewer, today));
+    out
+}
+
+/// For each managed cluster's year without a covenant: draft it, or launch its movement first
+/// (an administrator), or wait for the movement.
+fn drafting_todos(
+    t: &Strings,
+    state: &thidua_domain::State,
+    viewer: &Viewer,
+    managed: &[ClusterId],
+) -> Vec<Todo> {
+    let scope = &viewer.scope;
     let mut out = Vec::new();
-    for cluster in &managed {
+    for cluster in managed {
         for year in years_without_covenant(state, cluster) {
-            let named = vec![names::cluster(state, cluster)];
-            let y = vec![Named::plain(year.to_string())];
-            if state.movements.values().any(|m| m.year == year) {
-                out.push(Todo {
-                    text: names::sentence(t.todo_draft, &[("cluster", named), ("year", y)]),
-                    href: format!("/clusters/{cluster}/covenants/new?year={year}"),
-                    button: t.draft_covenant,
-                    mine: true,
-                });
+            let (template, href, button, mine) = if state.movements.values().any(|m| m.year == year)
+            {
+                let href = format!("/clusters/{cluster}/covenants/new?year={year}");
+                (t.todo_draft, href, t.draft_covenant, true)
             } else if scope.is_admin() {
-                out.push(Todo {
-                    text: names::sentence(t.todo_movement, &[("cluster", named), ("year", y)]),
-                    href: "/admin/movements".into(),
-                    button: t.admin_new_movement,
-                    mine: true,
-                });
+                let href = "/admin/movements".to_owned();
+                (t.todo_movement, href, t.admin_new_movement, true)
             } else {
-                out.push(Todo {
-                    text: names::sentence(t.todo_wait_movement, &[("cluster", named), ("year", y)]),
-                    href: format!("/clusters/{cluster}?year={year}"),
-                    button: t.show,
-                    mine: false,
-                });
-            }
+                let href = format!("/clusters/{cluster}?year={year}");
+                (t.todo_wait_movement, href, t.show, false)
+            };
+            let args = [
+                ("cluster", vec![names::cluster(state, cluster)]),
+                ("year", vec![Named::plain(year.to_string())]),
+            ];
+            out.push(Todo {
+                text: names::sentence(template, &args),
+                href,
+                button,
+                mine,
+            });
         }
     }
+    out
+}
+
+/// For each open covenant version: sign it (its members' leaders), the leader signs (their
+/// officers), the signatures still missing (the secretariat and the supervisors).
+fn signing_todos(
+    t: &Strings,
+    state: &thidua_domain::State,
+    viewer: &Viewer,
+    managed: &[ClusterId],
+) -> Vec<Todo> {
+    let scope = &viewer.scope;
+    let mut out = Vec::new();
     let led = scope.led_units();
     let own = scope.own_units();
     let vis = scope.visibility(state);
@@ -183,8 +209,6 @@ fn todos(t: &Strings, state: &thidua_domain::State, viewer: &Viewer) -> Vec<Todo
             });
         }
     }
-    let today = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis());
-    out.extend(super::todo_year::todos(t, state, viewer, today));
     out
 }
 

@@ -68,6 +68,16 @@ impl Helpers {
         shown(raw)
     }
 
+    /// A value in the target's terms with its unit of measure: "5,51% giảm", "3 vụ".
+    pub fn measure(&self, raw: &Option<String>, t: &TargetRef) -> String {
+        let value = shown(raw);
+        match (&t.unit_of_measure, raw) {
+            (Some(u), Some(_)) if u.starts_with('%') => format!("{value}{u}"),
+            (Some(u), Some(_)) => format!("{value} {u}"),
+            _ => value,
+        }
+    }
+
     /// The threshold in words: "≥ 5", "5 – 10", "= 0".
     pub fn threshold(&self, t: &TargetRef) -> String {
         let n = |s: &str| crate::format::decimal_str(s);
@@ -302,4 +312,30 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/progress", get(overview_page))
         .route("/covenants/{id}/progress", get(cluster_page))
         .route("/covenants/{id}/progress/{unit}", get(unit_page))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_said_with_the_targets_unit_of_measure() {
+        let h = Helpers {
+            p: &crate::i18n::progress::VI,
+        };
+        let target = |unit: Option<&str>| TargetRef {
+            id: "t1".into(),
+            subject: "Giảm tội phạm".into(),
+            shape: "reduce_at_least".into(),
+            threshold: Some("5".into()),
+            range: None,
+            unit_of_measure: unit.map(Into::into),
+            indicator: "crimes".into(),
+        };
+        let value = Some("5.51".to_owned());
+        assert_eq!(h.measure(&value, &target(Some("% giảm"))), "5,51% giảm");
+        assert_eq!(h.measure(&value, &target(Some("vụ"))), "5,51 vụ");
+        assert_eq!(h.measure(&value, &target(None)), "5,51");
+        assert_eq!(h.measure(&None, &target(Some("vụ"))), "—");
+    }
 }

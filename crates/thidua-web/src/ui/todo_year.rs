@@ -7,6 +7,7 @@
 //! gives that the secretariat has not issued. Each is a fact of the
 //! state, never a guess: a step is listed only while the domain would accept it.
 
+use crate::i18n::figures::window_name;
 use chrono::NaiveDate;
 use thidua_domain::figures::ReportStatus;
 use thidua_domain::state::Covenant;
@@ -37,6 +38,7 @@ pub fn todos(t: &Strings, state: &State, viewer: &Viewer, today: NaiveDate) -> V
             .any(|o| o.cluster == c.cluster && o.year > c.year && o.in_force().is_some());
         if !superseded && review.is_none_or(|r| r.locked_at.is_none()) {
             out.extend(figures(t, state, viewer, c, today));
+            out.extend(overdue(t, state, viewer, c, today));
         }
         if let Some(r) = review {
             out.extend(yearend(t, state, viewer, c, r, today));
@@ -125,7 +127,14 @@ fn figures(
             })
             .collect();
         if let Some(first) = due.first() {
-            out.push(enter(t, state, c, unit, first, due.len()));
+            out.push(enter(
+                (t, viewer.lang),
+                (state, today),
+                c,
+                unit,
+                first,
+                due.len(),
+            ));
         }
         if led.contains(unit) {
             for w in calendar.reported().iter().map(|r| r.window) {
@@ -134,7 +143,7 @@ fn figures(
                         text: names::sentence(
                             t.todo_figures_approve,
                             &[
-                                ("window", vec![Named::data(w.name.to_string())]),
+                                ("window", vec![Named::plain(window_name(viewer.lang, w))]),
                                 ("unit", vec![names::unit(state, unit)]),
                             ],
                         ),
@@ -149,10 +158,65 @@ fn figures(
     out
 }
 
-/// "Submit the figures of window … (deadline …)", or of the earliest of several windows.
-fn enter(
+/// For the cluster's secretariat: the latest window whose deadline has passed, with the
+/// members that have not submitted its figures (none once every one has).
+fn overdue(
     t: &Strings,
     state: &State,
+    viewer: &Viewer,
+    c: &Covenant,
+    today: NaiveDate,
+) -> Option<Todo> {
+    let scope = &viewer.scope;
+    if !(scope.is_admin() || scope.managed_clusters().contains(&c.cluster)) {
+        return None;
+    }
+    let calendar = state.calendar(&c.id).ok()?;
+    let (key, deadline) = calendar
+        .reported()
+        .iter()
+        .filter_map(|r| {
+            let d = state.figures_deadline(&c.id, r.key()).ok()?;
+            (d < today).then_some((r.key(), d))
+        })
+        .max_by_key(|(_, d)| *d)?;
+    let missing: Vec<Named> = state
+        .sorted_by_name(state.members(&c.cluster, c.year).ok()?)
+        .into_iter()
+        .filter(|u| {
+            let status = state.figures.report(&u.id, c.year, key).map(|r| r.status);
+            matches!(status, None | Some(ReportStatus::Draft))
+        })
+        .map(|u| names::unit(state, &u.id))
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let window = state
+        .reporting_window(&c.id, key)
+        .map(|w| window_name(viewer.lang, &w))
+        .unwrap_or_else(|_| key.to_owned());
+    Some(Todo {
+        text: names::sentence(
+            t.todo_figures_overdue,
+            &[
+                ("window", vec![Named::plain(window)]),
+                ("deadline", date(deadline)),
+                ("count", plain(missing.len())),
+                ("units", names::list(missing)),
+            ],
+        ),
+        href: format!("/covenants/{}/figures?window={key}", c.id),
+        button: t.show,
+        mine: true,
+    })
+}
+
+/// "Submit the figures of window … (deadline …)", or of the earliest of several windows; a
+/// deadline already passed is said to be.
+fn enter(
+    (t, lang): (&Strings, crate::i18n::Lang),
+    (state, today): (&State, NaiveDate),
     c: &Covenant,
     unit: &UnitId,
     window: &str,
@@ -160,12 +224,17 @@ fn enter(
 ) -> Todo {
     let name = state
         .reporting_window(&c.id, window)
-        .map(|w| w.name.to_string())
+        .map(|w| window_name(lang, &w))
         .unwrap_or_else(|_| window.to_owned());
-    let deadline = state
-        .figures_deadline(&c.id, window)
-        .map(date)
-        .unwrap_or_default();
+    let deadline = match state.figures_deadline(&c.id, window) {
+        Ok(d) if d < today => {
+            let mut said = date(d);
+            said.push(Named::plain(format!(", {}", t.todo_overdue)));
+            said
+        }
+        Ok(d) => date(d),
+        Err(_) => Vec::new(),
+    };
     let template = if count == 1 {
         t.todo_figures_enter
     } else {
@@ -175,7 +244,7 @@ fn enter(
         text: names::sentence(
             template,
             &[
-                ("window", vec![Named::data(name)]),
+                ("window", vec![Named::plain(name)]),
                 ("unit", vec![names::unit(state, unit)]),
                 ("deadline", deadline),
                 ("count", plain(count)),
@@ -205,6 +274,19 @@ fn yearend(
     };
     let mut out = Vec::new();
     let s = &r.schedule;
+    if r.locked_at.is_none() && today <= s.dossier_deadline {
+        // The unit's officers prepare the dossier that its leader submits.
+        let led = viewer.scope.led_units();
+        for unit in members_of(state, c, viewer.scope.own_units()) {
+            if !led.contains(unit) && !r.dossier_submitted(unit) {
+                let args = [
+                    ("unit", vec![names::unit(state, unit)]),
+                    ("deadline", date(s.dossier_deadline)),
+                ];
+                out.push(todo(t.todo_dossier_prepare, &args));
+            }
+        }
+    }
     if r.locked_at.is_none() {
         for unit in members_of(state, c, viewer.scope.led_units()) {
             let u = || vec![names::unit(state, unit)];

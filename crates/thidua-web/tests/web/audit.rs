@@ -172,11 +172,21 @@ fn windows_named_in_the_pages_language(app: &TestApp) {
     load_figures(&app.service);
     let officer = signed_in(app, "canbo-kg");
     let page = officer.get(&format!("/covenants/{COV}/figures?window=M01"));
-    assert!(page.body.contains(">Tháng 1</option>"), "{}", page.body);
+    assert!(
+        page.body
+            .contains(">Tháng 1 (15/12/2023 – 14/01/2024)</option>"),
+        "each window with its dates: {}",
+        page.body
+    );
     assert!(!page.body.contains("(M01)"), "{}", page.body);
     switch_to_english(&officer);
     let page = officer.get(&format!("/covenants/{COV}/figures?window=M01"));
-    assert!(page.body.contains(">Month 1</option>"), "{}", page.body);
+    assert!(
+        page.body
+            .contains(">Month 1 (15/12/2023 – 14/01/2024)</option>"),
+        "{}",
+        page.body
+    );
     assert!(!page.body.contains("Tháng"), "{}", page.body);
     let report = officer.get(&format!("/covenants/{COV}/figures/ca-kg/M02"));
     assert!(

@@ -256,6 +256,7 @@ pub fn offered_documents_after_publication(app: &TestApp) {
         json!({"doc": inspection, "date": "2024-12-18"}),
     );
     assert_eq!(r.status, 403, "{}", r.body);
+    inspection_minutes_are_dated_where_typed(&sec, &inspection);
     let other = signed_in(app, "canbo-dt");
     assert_eq!(
         other
@@ -361,4 +362,32 @@ pub fn offered_documents_after_publication(app: &TestApp) {
         .filter(|o| !o["issued"].is_null())
         .count();
     assert_eq!(issued, 2, "the offers know what was issued");
+}
+
+/// An offered document is dated at the place the secretariat types (the inspected unit's
+/// province for an inspection's minutes, say), else at the covenant's; a place that is not
+/// plain text is refused.
+fn inspection_minutes_are_dated_where_typed(sec: &Client, inspection: &str) {
+    let url = |place: &str| {
+        format!(
+            "/api/v1/clusters/cum-12/documents/file?doc={inspection}&date=2024-12-18&place={place}"
+        )
+    };
+    let (status, _, pdf) = file(sec, &url("C%C3%A0%20Mau"));
+    assert_eq!(status, 200);
+    let refused = sec.get(&url("C%C3%A0%0AMau"));
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    if thidua_test_support::program("pdftotext", "-v", "poppler-utils").is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("minutes.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("ngày 18/12/2024, tại Cà Mau,"), "{text}");
 }

@@ -148,6 +148,18 @@ fn flow(app: &TestApp) {
         json!({"reason": "Bổ sung 2 vụ bị bỏ sót"}),
     );
     assert_eq!(r.status, 200, "{}", r.body);
+    // While the correction is in progress, the report says so with the leader's reason.
+    let reopened = other
+        .get(&format!("/api/v1/covenants/{COV}/figures/ca-kg/M03"))
+        .json();
+    assert_eq!(reopened["status"], "reopened");
+    assert_eq!(reopened["reopen_reason"], "Bổ sung 2 vụ bị bỏ sót");
+    let page = officer.get(&format!("/covenants/{COV}/figures/ca-kg/M03"));
+    assert!(
+        page.body.contains("id=\"reopened\"") && page.body.contains("Bổ sung 2 vụ bị bỏ sót"),
+        "{}",
+        page.body
+    );
     let mut values: serde_json::Map<String, serde_json::Value> =
         rows.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
     values.insert("crimes".into(), json!("6"));
@@ -175,6 +187,12 @@ fn flow(app: &TestApp) {
         .json();
     let correction = &seen["approvals"][1];
     assert_eq!(correction["reason"], "Bổ sung 2 vụ bị bỏ sót");
+    // The history tells what each save held, by the elements' names.
+    let history = officer.get("/history").body;
+    assert!(
+        history.contains("Số liệu đã lưu") && history.contains("Tội phạm về trật tự xã hội"),
+        "{history}"
+    );
     assert_eq!(
         correction["changes"][0],
         json!({"element": "crimes", "name": correction["changes"][0]["name"], "before": "4", "after": "6"})
@@ -325,6 +343,11 @@ fn flow(app: &TestApp) {
     );
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(
+        r.body.contains("id=\"grid-errors\"") && r.body.contains("Chưa lưu: 1 ô có lỗi"),
+        "a summary above the grid: {}",
+        r.body
+    );
+    assert!(
         r.body.contains("id=\"v-crimes-error\"")
             && r.body.contains("«1.23» không đúng cách viết số")
             && r.body.contains("ví dụ 1.234,5"),
@@ -358,6 +381,17 @@ fn flow(app: &TestApp) {
         ],
     );
     assert_eq!(r.status, 303, "{}", r.body);
+    let location = r.header("location").unwrap().to_owned();
+    assert_eq!(
+        location,
+        format!("/covenants/{COV}/figures/ca-kg/M04?done=saved")
+    );
+    let done = officer.get(&location);
+    assert!(
+        done.body.contains("id=\"done\"") && done.body.contains("Đã lưu số liệu"),
+        "the page says what was done: {}",
+        done.body
+    );
     let saved = officer
         .get(&format!("/api/v1/covenants/{COV}/figures/ca-kg/M04"))
         .json();
@@ -533,8 +567,8 @@ fn english_flags_write_numbers_the_vietnamese_way(secretariat: &super::support::
     let page = secretariat.get(&format!("/covenants/{COV}/flags?kind=series_break"));
     assert_eq!(page.status, 200, "{}", page.body);
     for said in [
-        "<th scope=\"row\" lang=\"vi\">Công an tỉnh Kiên Giang</th><td>Month 3/2024</td>",
-        "<td class=\"reason\"><span lang=\"vi\">Tội phạm về trật tự xã hội</span>: 6 lies far outside",
+        "<th scope=\"row\" lang=\"vi\">Công an tỉnh Kiên Giang</th><td data-label=\"Window\"><a href=\"/covenants/gu-12-2024/figures/ca-kg/M03\">Month 3/2024</a></td>",
+        "<td class=\"reason\" data-label=\"Reason\"><span lang=\"vi\">Tội phạm về trật tự xã hội</span>: 6 lies far outside",
         "(median 100,5, more than 5 spreads away)</td>",
     ] {
         assert!(page.body.contains(said), "{said}: {}", page.body);
@@ -556,6 +590,29 @@ fn home_lists_the_figures_to_submit(app: &TestApp) {
         home.body
     );
     assert!(!home.body.contains("id=\"nothing-to-do\""));
+    assert!(
+        home.body.contains(", đã quá hạn)"),
+        "2024's deadlines have passed: {}",
+        home.body
+    );
+    let officer = signed_in(app, "canbo-kg");
+    switch_lang(&officer, "en");
+    let home = officer.get("/");
+    assert!(
+        home.body.contains("the earliest is Month ") && home.body.contains(", overdue)"),
+        "the window named in English: {}",
+        home.body
+    );
+    switch_lang(&officer, "vi");
+    // The secretariat is told which members have not submitted the latest overdue window.
+    let sec = signed_in(app, "thuky12").get("/").body;
+    let overdue = sec
+        .find("Đã quá hạn nộp số liệu Tháng 12")
+        .map(|at| &sec[at..at + sec[at..].find("</").unwrap()]);
+    assert!(
+        overdue.is_some_and(|s| s.contains("đơn vị chưa nộp")),
+        "{sec}"
+    );
     let elsewhere = signed_in(app, "canbo-dt").get("/");
     assert!(
         !elsewhere.body.contains("ca-kg/M"),

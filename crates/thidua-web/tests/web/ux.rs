@@ -842,4 +842,22 @@ fn import_errors_lead_back_without_posting_again() {
     let r = officer.post_raw("/covenants/gu-12-2024/figures/import", &ct, &body);
     let retry = &r.body[r.body.find("id=\"import-retry\"").expect("what to do next")..];
     assert!(!retry.contains("#import-file") && retry.contains("id=\"import-back\""));
+    // Another month's file sent from March's page: refused, saying which month it holds, and
+    // nothing imported (February stays as it was).
+    let before = app.service.read().size;
+    let (ct, body) = super::support::multipart(
+        &[("csrf", &page.csrf()), ("unit", "ca-kg"), ("window", "M03")],
+        "m02.csv",
+        "text/csv",
+        b"unit,element,period,value\nCAKG,crimes,2024-M02,5\n",
+    );
+    let r = officer.post_raw("/covenants/gu-12-2024/figures/import", &ct, &body);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body
+            .contains("Tệp này chứa số liệu của Tháng 2, không phải của kỳ trên trang này"),
+        "{}",
+        r.body
+    );
+    assert_eq!(app.service.read().size, before, "nothing imported");
 }

@@ -504,6 +504,10 @@ fn vote_pages_read_in_both_languages() {
         "{minutes}"
     );
     assert!(minutes.contains("VOTE-COUNT MINUTES"));
+    assert!(
+        minutes.contains("href=\"/clusters/cum-12?year=2024#documents\" id=\"official-minutes\""),
+        "the official minutes are issued from the cluster's documents: {minutes}"
+    );
     assert!(minutes
         .contains("<strong lang=\"vi\">Đề nghị tặng Cờ thi đua của Bộ Công an năm 2024</strong>"));
     assert!(

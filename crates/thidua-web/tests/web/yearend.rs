@@ -719,7 +719,7 @@ fn who_reads_what_of_the_year_end() {
     let page = ag.get(&format!("/covenants/{COV}/results"));
     assert!(
         page.body
-            .contains("chưa chính thức: chờ nhân chứng xác nhận"),
+            .contains("Chưa chính thức: chờ nhân chứng xác nhận"),
         "{}",
         page.body
     );
@@ -751,10 +751,32 @@ fn who_reads_what_of_the_year_end() {
         .get(&format!("/api/v1/covenants/{COV}/yearend/results"))
         .json();
     assert_eq!(results["witnessed"], true);
+    // Each unit's breakdown names the regulation's bonus and penalty items beside its criteria.
+    let items: Vec<(String, String)> = results["breakdown"][0]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["kind"].as_str().unwrap().to_owned(),
+                i["id"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        items.contains(&("bonus".into(), "T1".into()))
+            && items.iter().any(|(kind, _)| kind == "penalty"),
+        "{items:?}"
+    );
     let page = ag.get(&format!("/covenants/{COV}/results"));
     assert!(
+        page.body.contains("class=\"score-item bonus\""),
+        "{}",
         page.body
-            .contains("kết quả chính thức: đã được nhân chứng xác nhận"),
+    );
+    assert!(
+        page.body
+            .contains("Kết quả chính thức: đã được nhân chứng xác nhận"),
         "{}",
         page.body
     );
@@ -868,6 +890,109 @@ fn evidence_files_are_checked_by_content_and_served_to_readers_only() {
         })
         .collect();
     assert_eq!(refusals[0], refusals[1]);
+}
+
+/// The secretariat's opening form comes back with what was typed when a date cannot be read.
+#[test]
+fn the_opening_form_keeps_what_was_typed_after_an_error() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    prepare(&app);
+    let sec = signed_in(&app, "thuky12");
+    let csrf = sec.get(&format!("/covenants/{COV}/yearend")).csrf();
+    let r = sec.post_form(
+        &format!("/covenants/{COV}/yearend"),
+        &[
+            ("csrf", &csrf),
+            ("action", "open"),
+            ("dossier_deadline", "31/02/2099"),
+            ("commit_deadline", "10/01/2099"),
+            ("reveal_deadline", ""),
+            ("response_deadline", "20/01/2099"),
+            ("inspectors", "2"),
+            ("record_sample", "7"),
+        ],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"open-error\""), "{}", r.body);
+    for kept in [
+        "value=\"31/02/2099\"",
+        "value=\"10/01/2099\"",
+        "value=\"20/01/2099\"",
+        "<option value=\"2\" selected>",
+        "value=\"7\"",
+    ] {
+        assert!(r.body.contains(kept), "{kept} kept: {}", r.body);
+    }
+}
+
+/// A unit that saves its dossier again after submitting it (to submit it again before the
+/// deadline) sees that newer draft and downloads the file it attached to it; the overseers
+/// still read what was submitted.
+#[test]
+fn a_draft_saved_after_submitting_is_seen_by_its_unit() {
+    let app = opened_review();
+    use thidua_domain::yearend::YearEndCommand as Y;
+    let s = &app.service;
+    let prepare_todo = "Lập hồ sơ tự chấm điểm của";
+    let home = |user: &str| signed_in(&app, user).get("/").body;
+    assert!(
+        home("canbo-kg").contains(prepare_todo),
+        "the officer prepares it"
+    );
+    assert!(
+        !home("lanhdao-kg").contains(prepare_todo),
+        "the leader submits it"
+    );
+    let save = Y::SaveDossier {
+        covenant: cov(),
+        unit: unit("ca-kg"),
+        entries: self_scores(),
+    };
+    s.execute(&Actor::System, Command::YearEnd(save)).unwrap();
+    let submit = Y::SubmitDossier {
+        covenant: cov(),
+        unit: unit("ca-kg"),
+        revision: 1,
+    };
+    s.execute(&Actor::System, Command::YearEnd(submit)).unwrap();
+    assert!(!home("canbo-kg").contains(prepare_todo), "submitted");
+    let officer = signed_in(&app, "canbo-kg");
+    let csrf = officer.get(&format!("/covenants/{COV}/yearend")).csrf();
+    let pdf = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n";
+    let (ct, body) = multipart(&csrf, "ca-kg", "C2a", "bo-sung.pdf", pdf);
+    let res = officer.post_raw(&format!("/covenants/{COV}/yearend/evidence"), &ct, &body);
+    assert_eq!(res.status, 303, "{}", res.body);
+    let kg_dossier = |user: &str| {
+        let v = signed_in(&app, user)
+            .get(&format!("/api/v1/covenants/{COV}/yearend"))
+            .json();
+        v["dossiers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["unit"]["id"] == "ca-kg")
+            .cloned()
+            .unwrap()
+    };
+    let own = kg_dossier("canbo-kg");
+    assert_eq!(
+        (own["revision"].as_u64(), own["submitted"].as_bool()),
+        (Some(2), Some(false))
+    );
+    let sha = own["entries"][0]["evidence"][0]["sha256"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let got = officer.get(&format!("/covenants/{COV}/yearend/evidence/{sha}"));
+    assert_eq!(got.status, 200, "the unit downloads what it attached");
+    let overseen = kg_dossier("thuky12");
+    assert_eq!(
+        (
+            overseen["revision"].as_u64(),
+            overseen["submitted"].as_bool()
+        ),
+        (Some(1), Some(true))
+    );
 }
 
 /// A year-end command another unit's leader may not give is refused before anything of the
@@ -1441,7 +1566,7 @@ fn the_secretariat_pins_a_public_beacon_round_before_the_commitments() {
     // History tells it as a sentence, the round among its details.
     let history = sec.get("/history").body;
     assert!(
-        history.contains("đã chọn vòng beacon công khai (drand)"),
+        history.contains("đã chọn vòng số ngẫu nhiên công khai (drand)"),
         "{history}"
     );
     assert!(history.contains(&pinned.round.to_string()));

@@ -67,9 +67,15 @@ pub enum FiguresAction {
     Export {
         #[arg(long)]
         covenant: String,
-        /// Đến hết kỳ / up to this window of the covenant's year, e.g. M06.
+        /// Đến hết kỳ / up to this window of the covenant's year, e.g. M06 (default: the whole
+        /// year; with --scores, the year's last reported window).
         #[arg(long)]
-        window: String,
+        window: Option<String>,
+        /// Kèm điểm tiêu chí chấm tay của tổng kết năm (self: tự chấm, final: chính thức) /
+        /// also the year-end scores of the manual criteria (`self` or `final`), once the results
+        /// are published: `thidua score` on the file then gives the published results.
+        #[arg(long, value_parser = ["self", "final"])]
+        scores: Option<String>,
         /// Tệp ra (mặc định: màn hình) / output file (default: standard output).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -131,15 +137,17 @@ pub fn run(args: FiguresArgs) -> anyhow::Result<ExitCode> {
         FiguresAction::Export {
             covenant,
             window,
+            scores,
             out,
             regulation,
             log,
             store,
         } => {
+            let scores = scores.as_deref().and_then(export::ManualScores::parse);
             // A reader that went away (`thidua figures export … | head`) ends it quietly.
             output::quiet_on_closed_pipe(export_figures(
                 &covenant,
-                &window,
+                (window.as_deref(), scores),
                 out.as_deref(),
                 regulation.as_deref(),
                 &log,
@@ -149,11 +157,12 @@ pub fn run(args: FiguresArgs) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// `thidua figures export`: the approved figures up to `window` (and the signed regulation),
-/// from a server's verified log or a database, to `out` or standard output.
+/// `thidua figures export`: the approved figures up to `window` (and the year-end `scores` of
+/// the manual criteria, and the signed regulation), from a server's verified log or a
+/// database, to `out` or standard output.
 fn export_figures(
     covenant: &str,
-    window: &str,
+    (window, scores): (Option<&str>, Option<export::ManualScores>),
     out: Option<&std::path::Path>,
     regulation: Option<&std::path::Path>,
     log: &super::verify::ServerLogArgs,
@@ -176,7 +185,11 @@ fn export_figures(
             .clone(),
     };
     let id = CovenantId::parse(covenant)?;
-    let csv = export::data_csv(&state, &id, window)?;
+    let window = match window {
+        Some(w) => w.to_owned(),
+        None => export::default_window(&state, &id, scores)?,
+    };
+    let csv = export::data_csv_with(&state, &id, &window, scores)?;
     if let Some(path) = regulation {
         let text = &state.regulation_in_force(&id)?.0.text;
         output::write(path, text.as_bytes(), Access::Usual, Existing::Replace)?;

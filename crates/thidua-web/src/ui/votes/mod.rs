@@ -544,6 +544,8 @@ struct MinutesPage {
     id: String,
     title: String,
     cluster: String,
+    /// The cluster's "Văn bản" section of the year, where the official minutes are issued.
+    documents: String,
     year: i32,
     award: &'static str,
     r: RoundView,
@@ -606,6 +608,7 @@ async fn minutes_page(
         id: e.id.to_string(),
         title: e.title.to_string(),
         cluster: names::cluster(&state, &e.cluster).text,
+        documents: format!("/clusters/{}?year={}#documents", e.cluster, e.year),
         year: e.year,
         award: award(s, e.award),
         r: round_view(&state, s, &e, r),

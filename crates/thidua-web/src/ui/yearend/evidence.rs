@@ -34,7 +34,7 @@ async fn read(mut multipart: Multipart) -> Result<Upload, ApiError> {
     while let Some(field) = multipart.next_field().await.map_err(bad)? {
         match field.name().unwrap_or("") {
             "file" => {
-                out.file_name = field.file_name().unwrap_or("").to_owned();
+                out.file_name = unescape_form_file_name(field.file_name().unwrap_or(""));
                 out.bytes = field.bytes().await.map_err(bad)?;
             }
             "csrf" => out.csrf = field.text().await.map_err(bad)?,
@@ -44,6 +44,15 @@ async fn read(mut multipart: Multipart) -> Result<Upload, ApiError> {
         }
     }
     Ok(out)
+}
+
+/// A file name as a browser typed it: HTML's multipart encoding writes `"`, CR and LF in a
+/// file name as `%22`, `%0D` and `%0A` (and nothing else), so they are read back here before
+/// the name is cleaned, never shown to the user as escapes.
+fn unescape_form_file_name(raw: &str) -> String {
+    raw.replace("%22", "\"")
+        .replace("%0D", "\r")
+        .replace("%0A", "\n")
 }
 
 /// The dossier's next save: the unit's working entries with the file added to `criterion`.
@@ -218,4 +227,16 @@ pub async fn download(
         bytes,
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_browsers_escapes_in_a_file_name_are_read_back_then_cleaned() {
+        let typed = unescape_form_file_name("Báo cáo %22quý I%22%0D%0AX: 1.pdf");
+        assert_eq!(typed, "Báo cáo \"quý I\"\r\nX: 1.pdf");
+        assert_eq!(evidence::clean_name(&typed), "Báo cáo quý IX 1.pdf");
+    }
 }

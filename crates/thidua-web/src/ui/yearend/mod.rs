@@ -160,6 +160,13 @@ impl ReviewPage {
             _ => "",
         }
     }
+    /// A field of the opening form as typed, when the opening came back with an error.
+    fn typed_open(&self, name: &str) -> &str {
+        match self.typed.get("action") {
+            Some(a) if a == "open" => self.typed.get(name).map_or("", String::as_str),
+            _ => "",
+        }
+    }
     fn error(&self, form: &str) -> Option<&String> {
         self.errors.get(form)
     }

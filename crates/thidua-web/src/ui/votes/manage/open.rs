@@ -76,7 +76,7 @@ pub fn opening_due(
         return false;
     };
     let command = VoteCommand::OpenElection {
-        election,
+        election: election.clone(),
         cluster: cluster.clone(),
         year,
         award: DEFAULT_AWARD.1,
@@ -238,8 +238,6 @@ pub(super) async fn open_election(
         Ok(c) => c,
         Err(r) => return *r,
     };
-    let lang = viewer.lang;
-    let m = manage(lang.code());
     let f = OpenForm {
         award: form.get("award"),
         title: form.get("title"),
@@ -250,17 +248,54 @@ pub(super) async fn open_election(
         quorum_den: form.get("quorum_den"),
         threshold: form.get("threshold"),
     };
+    let (year, checked) = read_open_form(&app, &viewer, &cluster, &form.get("year"), &f);
+    let Opening {
+        year,
+        election,
+        command,
+    } = match checked {
+        Ok(values) => values,
+        Err(errors) => return new_view(&app, &viewer, &cluster, year, Some(f), errors),
+    };
+    match run(&app, &viewer, command).await {
+        Ok(()) => Redirect::to(&format!("/elections/{election}?saved=1")).into_response(),
+        Err(Ok(r)) => {
+            let mut errors = Errors::default();
+            errors.push(refused_field(r.code, r.field), r.message);
+            new_view(&app, &viewer, &cluster, Some(year), Some(f), errors)
+        }
+        Err(Err(page)) => page,
+    }
+}
+
+/// An election the form asks to open: its year, its fresh id and the command.
+struct Opening {
+    year: i32,
+    election: ElectionId,
+    command: VoteCommand,
+}
+
+/// The cluster year typed, if the cluster has one, and either the `OpenElection` command the
+/// form asks for (with the fresh election's id) or every error beside its field. The domain checks the command again.
+fn read_open_form(
+    app: &AppState,
+    viewer: &Viewer,
+    cluster: &ClusterId,
+    typed_year: &str,
+    f: &OpenForm,
+) -> (Option<i32>, Result<Opening, Errors>) {
+    let lang = viewer.lang;
+    let m = manage(lang.code());
     let mut errors = Errors::default();
     let (year, members, candidates) = {
         let state = app.service.read();
-        let year = form
-            .get("year")
+        let year = typed_year
             .trim()
             .parse::<i32>()
             .ok()
-            .filter(|y| state.members(&cluster, *y).is_ok());
-        let members = year.map_or(0, |y| state.members(&cluster, y).map_or(0, <[_]>::len));
-        let candidates = year.map_or(0, |y| votes::nominees(&state, &cluster, y).len());
+            .filter(|y| state.members(cluster, *y).is_ok());
+        let members = year.map_or(0, |y| state.members(cluster, y).map_or(0, <[_]>::len));
+        let candidates = year.map_or(0, |y| votes::nominees(&state, cluster, y).len());
         (year, members as u32, candidates as u32)
     };
     match year {
@@ -279,34 +314,25 @@ pub(super) async fn open_election(
     if seats.is_some_and(|n| n == 0 || (candidates > 0 && n > candidates)) {
         errors.push("seats", m.err_seats);
     }
-    let mut fraction = |num_id: &str, num: &str, den_id: &str, den: &str| {
-        let n = number(&mut errors, m, num_id, num);
-        let d = number(&mut errors, m, den_id, den);
-        match (n, d) {
-            (Some(num), Some(den)) if num > 0 && num <= den && den <= 1000 => {
-                Some(Fraction { num, den })
-            }
-            (Some(_), Some(_)) => {
-                errors.push(num_id, m.err_fraction);
-                None
-            }
-            _ => None,
-        }
-    };
     let approval = fraction(
-        "approval_num",
-        &f.approval_num,
-        "approval_den",
-        &f.approval_den,
+        &mut errors,
+        m,
+        ("approval_num", &f.approval_num),
+        ("approval_den", &f.approval_den),
     );
-    let quorum = fraction("quorum_num", &f.quorum_num, "quorum_den", &f.quorum_den);
+    let quorum = fraction(
+        &mut errors,
+        m,
+        ("quorum_num", &f.quorum_num),
+        ("quorum_den", &f.quorum_den),
+    );
     let threshold = number(&mut errors, m, "threshold", &f.threshold);
     if threshold.is_some_and(|t| t < 2 || (members > 0 && t > members)) {
         errors.push("threshold", m.err_threshold);
     }
     let (
         Some(year),
-        Some(award_kind),
+        Some(award),
         Some(title),
         Some(seats),
         Some(approval),
@@ -324,39 +350,64 @@ pub(super) async fn open_election(
         errors.is_empty(),
     )
     else {
-        return new_view(&app, &viewer, &cluster, year, Some(f), errors);
+        return (year, Err(errors));
     };
-    let Some(election) = fresh_id(&app.service.read(), &cluster, year, &f.award) else {
+    let Some(election) = fresh_id(&app.service.read(), cluster, year, &f.award) else {
         errors.push("title", lang.error("election_exists"));
-        return new_view(&app, &viewer, &cluster, Some(year), Some(f), errors);
+        return (Some(year), Err(errors));
     };
     let command = VoteCommand::OpenElection {
         election: election.clone(),
         cluster: cluster.clone(),
         year,
-        award: award_kind,
+        award,
         title,
         seats,
         approval,
         quorum,
         trustee_threshold,
     };
-    match run(&app, &viewer, command).await {
-        Ok(()) => Redirect::to(&format!("/elections/{election}?saved=1")).into_response(),
-        Err(Ok(r)) => {
-            let field = match (r.code, r.field) {
-                ("election_candidates" | "election_members" | "no_cluster_year", _) => "show-year",
-                ("election_quorum_low", _) => "quorum_num",
-                ("election_threshold_low", _) => "threshold",
-                (_, Some("seats" | "candidates")) => "seats",
-                (_, Some("approval")) => "approval_num",
-                (_, Some("quorum")) => "quorum_num",
-                (_, Some("threshold" | "trustees")) => "threshold",
-                _ => "title",
-            };
-            errors.push(field, r.message);
-            new_view(&app, &viewer, &cluster, Some(year), Some(f), errors)
+    (
+        Some(year),
+        Ok(Opening {
+            year,
+            election,
+            command,
+        }),
+    )
+}
+
+/// A fraction typed as numerator and denominator: both numbers, 0 < num <= den <= 1000.
+fn fraction(
+    errors: &mut Errors,
+    m: &ManageStrings,
+    (num_id, num): (&str, &str),
+    (den_id, den): (&str, &str),
+) -> Option<Fraction> {
+    let n = number(errors, m, num_id, num);
+    let d = number(errors, m, den_id, den);
+    match (n, d) {
+        (Some(num), Some(den)) if num > 0 && num <= den && den <= 1000 => {
+            Some(Fraction { num, den })
         }
-        Err(Err(page)) => page,
+        (Some(_), Some(_)) => {
+            errors.push(num_id, m.err_fraction);
+            None
+        }
+        _ => None,
+    }
+}
+
+/// The form field beside which a refusal of the domain is shown.
+fn refused_field(code: &str, field: Option<&str>) -> &'static str {
+    match (code, field) {
+        ("election_candidates" | "election_members" | "no_cluster_year", _) => "show-year",
+        ("election_quorum_low", _) => "quorum_num",
+        ("election_threshold_low", _) => "threshold",
+        (_, Some("seats" | "candidates")) => "seats",
+        (_, Some("approval")) => "approval_num",
+        (_, Some("quorum")) => "quorum_num",
+        (_, Some("threshold" | "trustees")) => "threshold",
+        _ => "title",
     }
 }
