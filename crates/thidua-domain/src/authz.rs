@@ -108,6 +108,7 @@ pub fn permission_for(state: &State, payload: &Payload) -> Result<Permission, Do
         P::MidyearReviewFrozen(e) => {
             Permission::ManageCluster(state.covenant(&e.covenant)?.cluster.clone())
         }
+        P::FlagExplained(e) => Permission::LeadUnit(e.unit.clone()),
     })
 }
 

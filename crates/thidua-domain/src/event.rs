@@ -211,6 +211,8 @@ pub enum Payload {
     YearEnd(crate::yearend::YearEndEvent),
     /// The mid-year review: progress frozen at the month-6 cut-off ([`crate::midyear`]).
     MidyearReviewFrozen(crate::midyear::MidyearReviewFrozen),
+    /// A flagged unit's leader explained one of its integrity flags ([`crate::explanations`]).
+    FlagExplained(crate::explanations::FlagExplained),
 }
 
 /// Every event kind, in the order they were introduced.
@@ -275,6 +277,7 @@ pub const EVENT_KINDS: &[&str] = &[
     "midyear_review_frozen",
     "beacon_pinned",
     "beacon_recorded",
+    "flag_explained",
 ];
 
 impl Payload {
@@ -310,6 +313,7 @@ impl Payload {
             Payload::Vote(vote) => vote.kind(),
             Payload::YearEnd(e) => e.kind(),
             Payload::MidyearReviewFrozen(_) => "midyear_review_frozen",
+            Payload::FlagExplained(_) => "flag_explained",
         }
     }
 
@@ -326,6 +330,7 @@ impl Payload {
             | Payload::FiguresApproved { unit, .. }
             | Payload::FiguresReopened { unit, .. }
             | Payload::HistoricalFiguresRecorded { unit, .. } => Some(unit),
+            Payload::FlagExplained(e) => Some(&e.unit),
             Payload::RoleGranted { role, .. } | Payload::RoleRevoked { role, .. } => match role {
                 Role::Officer { unit } | Role::Leader { unit } => Some(unit),
                 _ => None,

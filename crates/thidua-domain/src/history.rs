@@ -98,6 +98,7 @@ pub fn concerned_cluster(state: &State, payload: &Payload) -> Option<ClusterId> 
         P::Vote(vote) => vote.cluster(state).cloned(),
         P::YearEnd(e) => of_covenant(e.covenant()),
         P::MidyearReviewFrozen(e) => of_covenant(&e.covenant),
+        P::FlagExplained(e) => of_covenant(&e.covenant),
         P::UserRegistered { .. }
         | P::UnitCreated { .. }
         | P::UnitRenamed { .. }

@@ -15,6 +15,7 @@ pub mod documents;
 pub mod engine_data;
 pub mod error;
 pub mod event;
+pub mod explanations;
 pub mod figures;
 pub mod history;
 pub mod ids;

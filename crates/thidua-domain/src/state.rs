@@ -150,6 +150,9 @@ pub struct State {
     /// Mid-year reviews, one per covenant ([`crate::midyear`]).
     #[serde(default)]
     pub midyear: OrdMap<CovenantId, crate::midyear::Review>,
+    /// Explanations of integrity flags, per covenant ([`crate::explanations`]).
+    #[serde(default)]
+    pub flag_explanations: OrdMap<CovenantId, crate::explanations::Explanations>,
 }
 
 /// The witnesses whose cosignatures count, and how many of them are needed (k of n).
@@ -228,6 +231,7 @@ impl State {
             P::Vote(vote) => self.apply_votes(event, vote)?,
             P::YearEnd(e) => self.apply_yearend(event, e)?,
             P::MidyearReviewFrozen(e) => self.apply_midyear(event, e)?,
+            P::FlagExplained(e) => self.apply_explanation(event, e)?,
         }
         let mut history = std::mem::take(&mut self.history);
         history.record(self, event);

@@ -345,6 +345,7 @@ fn samples() -> Vec<(Actor, Payload)> {
         }),
     ));
     samples.extend(yearend::beacon_samples());
+    samples.push(explanation_sample());
     samples
 }
 
@@ -507,6 +508,21 @@ fn vote_samples(admin: &Actor) -> Vec<(Actor, Payload)> {
     .chain(yearend::samples())
     .chain([midyear_sample()])
     .collect()
+}
+
+/// A leader's explanation of a funnel drop.
+fn explanation_sample() -> (Actor, Payload) {
+    (
+        Actor::User(UserId::parse("lanhdao-ag").unwrap()),
+        Payload::FlagExplained(thidua_domain::explanations::FlagExplained {
+            covenant: cov(),
+            unit: u("ca-ag"),
+            period: "2024-M05".into(),
+            kind: "funnel_drop".into(),
+            subject: Some("tin_bao:reports_received:reports_resolved".into()),
+            text: t("Tháng 5 sáp nhập hai phòng, tin báo chuyển sang tháng 6 giải quyết"),
+        }),
+    )
 }
 
 /// A mid-year review (its hash computed, as the command does).

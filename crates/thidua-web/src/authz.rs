@@ -314,6 +314,11 @@ impl Scope {
             Payload::YearEnd(e) => self.can_view_yearend(state, vis, e),
             // The mid-year review is published to the cluster (members, supervisor).
             Payload::MidyearReviewFrozen(e) => covenant_ok(&e.covenant),
+            // An explanation goes with its flag: whoever may read the unit's flags.
+            Payload::FlagExplained(e) => state
+                .covenants
+                .get(&e.covenant)
+                .is_some_and(|c| self.reads_flags(state, c, &e.unit)),
             // Kinds added later: visible through the unit they concern, else administrators only.
             #[allow(unreachable_patterns)]
             other => other.unit().is_some_and(|u| vis.units.contains(u)),

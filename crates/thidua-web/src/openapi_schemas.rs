@@ -321,6 +321,28 @@ fn commands() -> Vec<CommandShape> {
         ),
         ("freeze_midyear_review", vec![("covenant", id())], &[]),
         (
+            "explain_flag",
+            vec![
+                ("covenant", id()),
+                ("unit", id()),
+                (
+                    "period",
+                    json!({"type": "string", "pattern": "^[0-9]{4}-[A-Za-z0-9_]+$",
+                        "description": "the flag's period as the flags list gives it: 2024-M05, or 2024-Y for the year's data quality"}),
+                ),
+                (
+                    "kind",
+                    json!({"type": "string", "enum": ["funnel_drop", "series_break", "near_target", "data_quality"]}),
+                ),
+                (
+                    "subject",
+                    json!({"type": "string", "description": "the flag's subject as the flags list gives it (funnel:from:to, an element id); omitted for data quality"}),
+                ),
+                ("text", text(limits::REASON)),
+            ],
+            &["subject"],
+        ),
+        (
             "vote",
             vec![(
                 "vote",

@@ -161,7 +161,39 @@ pub fn load(service: &Service) -> anyhow::Result<()> {
             covenant: cov.clone(),
         },
     )?;
-    correct(service, &cov)
+    correct(service, &cov)?;
+    explain_first_drop(service, &cov)
+}
+
+/// Bạc Liêu's leader explains its first funnel drop (an invented explanation, said so), so that
+/// a newcomer sees a unit's answer beside its flag.
+fn explain_first_drop(service: &Service, cov: &CovenantId) -> anyhow::Result<()> {
+    use thidua_domain::explanations::FlagRef;
+    use thidua_domain::integrity::{self, FlagKind, Settings};
+    let unit = format!("ca-{}", UNDER_RECORDER.to_lowercase());
+    let flag = {
+        let state = service.read();
+        let panel = integrity::collect::panel(&state, cov)?;
+        integrity::flags(&panel, &Settings::default())
+            .iter()
+            .find(|f| f.unit == unit && f.kind == FlagKind::FunnelDrop)
+            .map(FlagRef::of)
+    };
+    let Some(flag) = flag else {
+        return Ok(());
+    };
+    service.execute(
+        &leader(UNDER_RECORDER),
+        Command::ExplainFlag {
+            covenant: cov.clone(),
+            unit: UnitId::parse(&flag.unit)?,
+            period: flag.period,
+            kind: flag.kind,
+            subject: flag.subject,
+            text: t("Giải trình giả định (minh hoạ): từ tháng 6 một phần tin báo được chuyển cho Công an cấp xã thụ lý nên số vụ khởi tố tại tỉnh giảm; đơn vị sẽ cung cấp danh sách khi kiểm tra chéo."),
+        },
+    )?;
+    Ok(())
 }
 
 /// Sets every 2024 window's deadline to a week after today (in Vietnam), so that the reports the

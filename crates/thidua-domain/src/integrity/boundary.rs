@@ -55,6 +55,7 @@ pub fn unit_flags(panel: &Panel, u: &UnitSeries, s: &Settings) -> Vec<Flag> {
                     kind: FlagKind::NearTarget,
                     detail: Detail::Near {
                         element: panel.elements[b.element].1.clone(),
+                        element_id: panel.elements[b.element].0.clone(),
                         change_pct: c,
                         bound_pct: b.bound_pct,
                         count: *n,

@@ -36,6 +36,7 @@ pub fn unit_flags(panel: &Panel, u: &UnitSeries, s: &Settings) -> Vec<Flag> {
                     kind: FlagKind::SeriesBreak,
                     detail: Detail::Break {
                         element: panel.elements[e].1.clone(),
+                        element_id: panel.elements[e].0.clone(),
                         value: x,
                         median: sp.median,
                         threshold: s.break_z,

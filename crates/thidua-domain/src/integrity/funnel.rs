@@ -127,6 +127,7 @@ fn step_flags(
                     kind: FlagKind::FunnelDrop,
                     detail: Detail::Funnel {
                         funnel: f.name.clone(),
+                        funnel_id: f.id.clone(),
                         from: panel.elements[from].0.clone(),
                         to: panel.elements[to].0.clone(),
                         from_name: panel.elements[from].1.clone(),

@@ -186,6 +186,8 @@ pub enum Detail {
     /// its own previous-year median) z `peer_z`.
     Funnel {
         funnel: String,
+        /// The funnel's id in the regulation (`funnel` is its name).
+        funnel_id: String,
         from: String,
         to: String,
         from_name: String,
@@ -198,6 +200,8 @@ pub enum Detail {
     /// `value` against the median `median` of the previous windows, beyond `threshold` spreads.
     Break {
         element: String,
+        /// The element's id in the regulation (`element` is its name).
+        element_id: String,
         value: Decimal,
         median: Decimal,
         threshold: Decimal,
@@ -206,6 +210,8 @@ pub enum Detail {
     /// `bound_pct`), the `count`th time this year.
     Near {
         element: String,
+        /// The element's id in the regulation (`element` is its name).
+        element_id: String,
         change_pct: Decimal,
         bound_pct: Decimal,
         count: usize,
@@ -242,6 +248,24 @@ pub fn vi_percent(ratio: Decimal) -> String {
 }
 
 impl Flag {
+    /// What the flag is about within its kind, unit and period: `funnel:from:to`, the funnel's
+    /// id and the step's element ids (a funnel drop), the element's id (a series break, a near-target change), none (data quality).
+    /// With them it names the flag ([`crate::explanations::FlagRef`]).
+    pub fn subject(&self) -> Option<String> {
+        match &self.detail {
+            Detail::Funnel {
+                funnel_id,
+                from,
+                to,
+                ..
+            } => Some(format!("{funnel_id}:{from}:{to}")),
+            Detail::Break { element_id, .. } | Detail::Near { element_id, .. } => {
+                Some(element_id.clone())
+            }
+            Detail::Quality { .. } => None,
+        }
+    }
+
     /// The reason, in Vietnamese.
     pub fn reason_vi(&self) -> String {
         match &self.detail {
@@ -250,11 +274,11 @@ impl Flag {
                  chính đơn vị (trung vị {}, z = {}) và so với các đơn vị cùng cụm (z = {})",
                 vi_percent(*ratio), vi_percent(*own), vi(*own_z), vi(*peer_z)
             ),
-            Detail::Break { element, value, median, threshold } => format!(
+            Detail::Break { element, value, median, threshold, .. } => format!(
                 "{element}: {} nằm xa ngoài khoảng 12 kỳ trước của đơn vị (trung vị {}, lệch quá {} lần độ phân tán)",
                 vi(*value), vi(*median), vi(*threshold)
             ),
-            Detail::Near { element, change_pct, bound_pct, count } => format!(
+            Detail::Near { element, change_pct, bound_pct, count, .. } => format!(
                 "{element}: thay đổi {}% so với cùng kỳ, sát ngưỡng chỉ tiêu {}% (lần thứ {count} trong năm)",
                 vi(*change_pct), vi(*bound_pct)
             ),
@@ -359,6 +383,7 @@ mod csv_tests {
             kind: FlagKind::SeriesBreak,
             detail: Detail::Break {
                 element: "=HYPERLINK(\"http://x\",\"Xem\")".into(),
+                element_id: "x".into(),
                 value: Decimal::from(9),
                 median: Decimal::from(3),
                 threshold: Decimal::from(3),

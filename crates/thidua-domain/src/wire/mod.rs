@@ -8,6 +8,7 @@
 //! must be exactly what that format's encoder writes for the decoded value.
 
 pub mod documents;
+pub mod explanations;
 pub mod midyear;
 pub mod v1;
 pub mod v2;
@@ -85,6 +86,7 @@ pub const LATEST_FORMATS: &[(&str, u32)] = &[
     ("midyear_review_frozen", 1),
     ("beacon_pinned", 1),
     ("beacon_recorded", 1),
+    ("flag_explained", 1),
 ];
 
 /// Errors decoding stored bytes into an event.
@@ -411,6 +413,7 @@ fn decode_payload(kind: &str, v: u32, data: Value) -> Option<Decoded> {
             sha256: w.sha256,
         }),
         ("midyear_review_frozen", v) => return midyear::decode(v, data),
+        ("flag_explained", v) => return explanations::decode(v, data),
         (kind, 1) => return votes::decode(kind, data),
         _ => return None,
     })
@@ -730,6 +733,7 @@ fn encode_payload(payload: &Payload) -> (u32, Value) {
         P::Vote(vote) => (1, votes::encode(&vote)),
         P::YearEnd(e) => yearend::encode(&e),
         P::MidyearReviewFrozen(e) => midyear::encode(&e),
+        P::FlagExplained(e) => explanations::encode(&e),
     }
 }
 

@@ -125,3 +125,162 @@ fn drafts_and_reopenings_recompute_nothing_and_a_correction_recomputes_its_unit(
     inc.compute(&w.state, &cov(), &Settings::default()).unwrap();
     assert_eq!(inc.recomputed(), UNITS.len());
 }
+
+/// The explanation a command of `actor` would give for `flag`, with `text`.
+fn explain(flag: &thidua_domain::explanations::FlagRef, text: &str) -> Command {
+    Command::ExplainFlag {
+        covenant: cov(),
+        unit: u(&flag.unit),
+        period: flag.period.clone(),
+        kind: flag.kind.clone(),
+        subject: flag.subject.clone(),
+        text: t(text),
+    }
+}
+
+#[test]
+fn a_flagged_units_leader_explains_its_flag_and_nobody_else_can() {
+    use thidua_domain::explanations::{latest, FlagRef};
+    let mut w = world();
+    last_year(&mut w);
+    for m in 1..=6u32 {
+        for unit in UNITS {
+            let crimes = if unit == "ca-ag" && m >= 4 {
+                40
+            } else {
+                60 + m % 3
+            };
+            w.report(unit, &format!("M{m:02}"), &crimes.to_string(), "approved");
+        }
+    }
+    let panel = integrity::collect::panel(&w.state, &cov()).unwrap();
+    let flags = integrity::flags(&panel, &settings());
+    let drop = flags
+        .iter()
+        .find(|f| f.unit == "ca-ag" && f.kind == FlagKind::FunnelDrop)
+        .expect("the planted drop is flagged");
+    let flag = FlagRef::of(drop);
+    assert_eq!(
+        flag.subject.as_deref(),
+        Some("tin_bao_vu_an:reports_received:crimes"),
+        "a funnel drop is named by its funnel and step"
+    );
+    // Only the unit's leader: not its officer, not another unit's leader, not the secretariat.
+    for who in ["canbo.ag", "lanhdao.kg", "thuky"] {
+        assert_eq!(
+            w.err(&user(who), explain(&flag, "Giải trình")),
+            "forbidden",
+            "{who}"
+        );
+    }
+    // A flag the covenant cannot raise is refused by its field, and nothing changes.
+    let bad = [
+        (
+            FlagRef {
+                kind: "gaming".into(),
+                ..flag.clone()
+            },
+            "kind",
+        ),
+        (
+            FlagRef {
+                period: "2023-M04".into(),
+                ..flag.clone()
+            },
+            "period",
+        ),
+        (
+            FlagRef {
+                period: "2024-Q2".into(),
+                ..flag.clone()
+            },
+            "period",
+        ),
+        (
+            FlagRef {
+                subject: Some("tin_bao_vu_an:crimes:reports_received".into()),
+                ..flag.clone()
+            },
+            "subject",
+        ),
+        (
+            FlagRef {
+                subject: None,
+                ..flag.clone()
+            },
+            "subject",
+        ),
+        (
+            FlagRef {
+                kind: "data_quality".into(),
+                ..flag.clone()
+            },
+            "period",
+        ),
+    ];
+    for (wrong, field) in bad {
+        let before = w.state.clone();
+        let err = w
+            .run(&user("lanhdao.ag"), explain(&wrong, "Giải trình"))
+            .unwrap_err();
+        assert!(
+            matches!(&err, thidua_domain::DomainError::InvalidValue { field: f, .. } if *f == field),
+            "{wrong:?}: {err}"
+        );
+        assert_eq!(w.state, before);
+    }
+    let long: thidua_domain::Text = serde_json::from_value("x".repeat(1001).into()).unwrap();
+    let too_long = match explain(&flag, "x") {
+        Command::ExplainFlag {
+            covenant,
+            unit,
+            period,
+            kind,
+            subject,
+            ..
+        } => Command::ExplainFlag {
+            covenant,
+            unit,
+            period,
+            kind,
+            subject,
+            text: long,
+        },
+        _ => unreachable!(),
+    };
+    assert_eq!(w.err(&user("lanhdao.ag"), too_long), "text_too_long");
+    w.ok(
+        &user("lanhdao.ag"),
+        explain(&flag, "Tháng 4 chuyển 20 vụ sang Công an xã"),
+    );
+    w.ok(
+        &user("lanhdao.ag"),
+        explain(
+            &flag,
+            "Tháng 4 chuyển 20 vụ sang Công an xã theo Quyết định 12",
+        ),
+    );
+    let all = w.state.explanations(&cov()).unwrap();
+    assert_eq!(
+        all.len(),
+        2,
+        "both explanations stay in the state and the log"
+    );
+    let shown = latest(all, &flag).unwrap();
+    assert!(
+        shown.text.as_str().ends_with("Quyết định 12"),
+        "the newest is shown"
+    );
+    assert_eq!(shown.by, user("lanhdao.ag"));
+    // The year's data quality is named without a subject.
+    let quality = FlagRef {
+        period: "2024-Y".into(),
+        kind: "data_quality".into(),
+        subject: None,
+        ..flag.clone()
+    };
+    w.ok(
+        &user("lanhdao.ag"),
+        explain(&quality, "Hai kỳ nộp muộn do mất điện"),
+    );
+}

@@ -12,6 +12,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use thidua_domain::explanations::{latest, FlagRef};
 use thidua_domain::integrity::incremental::{Flags, Incremental};
 use thidua_domain::integrity::{self, Flag, FlagKind, Settings};
 use thidua_domain::{CovenantId, State as DomainState, UnitId};
@@ -42,6 +43,22 @@ pub struct FlagDto {
     /// The numbers the reason states (exact decimals as strings).
     #[schema(value_type = Object)]
     pub detail: serde_json::Value,
+    /// What the flag is about within its kind: `funnel:from:to` (a funnel drop), an element's
+    /// id (a series break, a near-target change); none for data quality. With the unit, period
+    /// and kind it names the flag for an explanation (`explain_flag`).
+    pub subject: Option<String>,
+    /// The unit leader's newest explanation of this flag (giải trình), if any.
+    pub explanation: Option<ExplanationDto>,
+}
+
+/// A unit leader's explanation of a flag: its text, who wrote it, its log index and time.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ExplanationDto {
+    pub text: String,
+    pub by: String,
+    pub by_name: String,
+    pub index: u64,
+    pub time_ms: i64,
 }
 
 /// A unit's reporting quality over the covenant's year.
@@ -78,7 +95,29 @@ pub struct FlagsQuery {
     pub kind: Option<String>,
 }
 
-fn flag_dto(state: &DomainState, unit: &UnitId, f: &Flag) -> FlagDto {
+fn flag_dto(state: &DomainState, covenant: &CovenantId, unit: &UnitId, f: &Flag) -> FlagDto {
+    let explanation = state
+        .explanations(covenant)
+        .and_then(|all| latest(all, &FlagRef::of(f)))
+        .map(|e| {
+            let (by, by_name) = match &e.by {
+                thidua_domain::Actor::User(u) => (
+                    u.to_string(),
+                    state
+                        .users
+                        .get(u)
+                        .map_or_else(|| u.to_string(), |x| x.display_name.to_string()),
+                ),
+                thidua_domain::Actor::System => (String::new(), String::new()),
+            };
+            ExplanationDto {
+                text: e.text.to_string(),
+                by,
+                by_name,
+                index: e.index,
+                time_ms: e.time_ms,
+            }
+        });
     FlagDto {
         unit: unit_ref(state, unit),
         period: f.period.label(),
@@ -88,6 +127,8 @@ fn flag_dto(state: &DomainState, unit: &UnitId, f: &Flag) -> FlagDto {
         reason_vi: f.reason_vi(),
         reason_en: i18n::reason(Lang::En, f),
         detail: serde_json::to_value(&f.detail).unwrap_or_default(),
+        subject: f.subject(),
+        explanation,
     }
 }
 
@@ -131,14 +172,37 @@ fn recent(
     let Some((at, computed)) = known else {
         return Ok((state.size, exact(app, state, id)?));
     };
-    if at < state.size && lock(&app.flags.refreshing).insert(id.clone()) {
+    if at < state.size {
+        refresh_in_background(app, id);
+    }
+    Ok((at, computed))
+}
+
+/// Starts computing the covenant's flags at the log's newest size in the background, unless
+/// that is already under way.
+fn refresh_in_background(app: &AppState, id: &CovenantId) {
+    if lock(&app.flags.refreshing).insert(id.clone()) {
         let refreshing = Refreshing(app.clone(), id.clone());
         std::thread::spawn(move || {
             let Refreshing(app, id) = &refreshing;
             let _ = exact(app, &app.service.read(), id);
         });
     }
-    Ok((at, computed))
+}
+
+/// The latest flags computed for the covenant, if any, and the log size they were computed
+/// at; when there are none or they are older than `state`, a computation starts in the
+/// background (one per covenant at a time).
+fn known_or_refresh(
+    app: &AppState,
+    state: &DomainState,
+    id: &CovenantId,
+) -> Option<(u64, Arc<Flags>)> {
+    let known = lock(&app.flags.latest).get(id).cloned();
+    if known.as_ref().is_none_or(|(at, _)| *at < state.size) {
+        refresh_in_background(app, id);
+    }
+    known
 }
 
 /// A background recomputation of a covenant's flags: its mark in `refreshing` goes when it
@@ -204,6 +268,33 @@ pub fn counts_recent<'u>(
         })
         .collect();
     Ok((at, counts))
+}
+
+/// How many of `unit`'s flags in the covenant have no explanation yet, from the latest flags
+/// computed, never waiting (see [`FlagsCache`]; none computed yet: 0, and the computation
+/// starts in the background). For the home page of the unit's leader, who alone may explain
+/// them.
+pub fn unexplained_recent(
+    app: &AppState,
+    state: &DomainState,
+    id: &CovenantId,
+    unit: &UnitId,
+) -> usize {
+    let Some((_, computed)) = known_or_refresh(app, state, id) else {
+        return 0;
+    };
+    let flags = &computed.flags;
+    let start = flags.partition_point(|f| f.unit.as_str() < unit.as_str());
+    let explained = state.explanations(id);
+    flags[start..]
+        .iter()
+        .take_while(|f| f.unit == unit.as_str())
+        .filter(|f| {
+            explained
+                .and_then(|all| latest(all, &FlagRef::of(f)))
+                .is_none()
+        })
+        .count()
 }
 
 /// What of `computed` the viewer may read, filtered by the query.
@@ -273,7 +364,7 @@ fn viewers_share(
         units: readable.iter().map(|u| unit_ref(state, u)).collect(),
         flags: flags
             .iter()
-            .filter_map(|f| Some(flag_dto(state, &unit_id(&f.unit)?, f)))
+            .filter_map(|f| Some(flag_dto(state, id, &unit_id(&f.unit)?, f)))
             .collect(),
         quality: quality
             .into_iter()

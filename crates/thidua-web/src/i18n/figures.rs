@@ -450,6 +450,7 @@ pub fn event_kind(lang_code: &str, kind: &str) -> Option<&'static str> {
             "Số liệu lịch sử của một kỳ",
             "Historical figures of a window",
         ),
+        "flag_explained" => ("Giải trình dấu hiệu bất thường", "Integrity flag explained"),
         _ => return None,
     };
     Some(if lang_code == "en" { en } else { vi })

@@ -31,6 +31,16 @@ pub struct FlagStrings {
     pub quality_more: &'static str,
     /// The unit filter of a covenant with many members: a unit's id, typed.
     pub unit_id_hint: &'static str,
+    /// A unit leader's explanation of a flag (giải trình): the column, the form, the notices.
+    pub explanation: &'static str,
+    pub explain: &'static str,
+    pub explain_again: &'static str,
+    pub explain_hint: &'static str,
+    pub explain_save: &'static str,
+    pub explained: &'static str,
+    pub explain_refused: &'static str,
+    /// Before the author and date of an explanation.
+    pub explained_by: &'static str,
 }
 
 pub static VI: FlagStrings = FlagStrings {
@@ -55,6 +65,14 @@ pub static VI: FlagStrings = FlagStrings {
     quality_flagged_only: "Chỉ liệt kê các đơn vị có kỳ nộp muộn hoặc sửa sau phê duyệt, nhiều nhất trước; các đơn vị khác không có.",
     quality_more: "đơn vị khác cũng có kỳ nộp muộn hoặc sửa sau phê duyệt (xem đầy đủ qua API).",
     unit_id_hint: "tên, ký hiệu hoặc mã đơn vị, ví dụ Kiên Giang, KG hoặc ca-kg (để trống: tất cả)",
+    explanation: "Giải trình của đơn vị",
+    explain: "Giải trình dấu hiệu này",
+    explain_again: "Sửa giải trình",
+    explain_hint: "Nguyên nhân của số liệu (ví dụ: chuyển giao địa bàn, thay đổi cách thống kê). Nội dung được lưu trong nhật ký; giải trình mới thay cho giải trình cũ trên trang này. Tối đa 1000 ký tự.",
+    explain_save: "Lưu giải trình",
+    explained: "Đã lưu giải trình. Những người xem được dấu hiệu này đều thấy giải trình.",
+    explain_refused: "Chưa lưu được giải trình",
+    explained_by: "Giải trình của",
 };
 
 pub static EN: FlagStrings = FlagStrings {
@@ -79,6 +97,14 @@ pub static EN: FlagStrings = FlagStrings {
     quality_flagged_only: "Only units with a late or corrected window are listed, the most first; the others have none.",
     quality_more: "more units also have late or corrected windows (all of them in the API).",
     unit_id_hint: "a unit's name, short code or id, e.g. Kiên Giang, KG or ca-kg (empty: all)",
+    explanation: "The unit's explanation",
+    explain: "Explain this flag",
+    explain_again: "Change the explanation",
+    explain_hint: "What caused these figures (e.g. an area handed over, a change in how cases are counted). It is kept in the log; a new explanation replaces the earlier one on this page. At most 1000 characters.",
+    explain_save: "Save the explanation",
+    explained: "Explanation saved. Whoever sees this flag sees the explanation.",
+    explain_refused: "The explanation was not saved",
+    explained_by: "Explained by",
 };
 
 /// The kind's name in the language.
@@ -141,14 +167,14 @@ pub fn reason_parts(lang: Lang, f: &Flag) -> Vec<Part> {
                 vi_percent(*ratio), vi_percent(*own), n(own_z), n(peer_z)
             )),
         ],
-        Detail::Break { element, value, median, threshold } => vec![
+        Detail::Break { element, value, median, threshold, .. } => vec![
             vi(element),
             en(format!(
                 ": {} lies far outside the unit's previous 12 windows (median {}, more than {} spreads away)",
                 n(value), n(median), n(threshold)
             )),
         ],
-        Detail::Near { element, change_pct, bound_pct, count } => vec![
+        Detail::Near { element, change_pct, bound_pct, count, .. } => vec![
             vi(element),
             en(format!(
                 ": a change of {}% against the same window last year, just past the target's {}% (for the {} time this year)",
@@ -214,6 +240,7 @@ mod tests {
             FlagKind::FunnelDrop,
             Detail::Funnel {
                 funnel: "Tin báo".into(),
+                funnel_id: "tin_bao".into(),
                 from: "reports_received".into(),
                 to: "reports_resolved".into(),
                 from_name: "Số tin tiếp nhận".into(),
@@ -243,6 +270,7 @@ mod tests {
             FlagKind::NearTarget,
             Detail::Near {
                 element: "Số vụ phạm tội".into(),
+                element_id: "crimes".into(),
                 change_pct: d("-10.4"),
                 bound_pct: d("-10"),
                 count: 3,
@@ -256,6 +284,7 @@ mod tests {
             FlagKind::SeriesBreak,
             Detail::Break {
                 element: "Số tin tiếp nhận".into(),
+                element_id: "reports_received".into(),
                 value: d("1234.5"),
                 median: d("0.0001"),
                 threshold: d("5"),

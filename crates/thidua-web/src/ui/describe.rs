@@ -133,6 +133,34 @@ fn figures_args<'a>(
     ]
 }
 
+/// The arguments of an explanation's sentence: the covenant, the unit, the flag's kind and
+/// period as the page's language names them.
+fn flag_args<'a>(
+    t: &Strings,
+    state: &State,
+    x: &thidua_domain::explanations::FlagExplained,
+) -> Vec<(&'a str, Vec<Named>)> {
+    let lang = crate::i18n::Lang::parse(t.lang_code).unwrap_or_default();
+    let kind = thidua_domain::integrity::FlagKind::from_code(&x.kind).map_or_else(
+        || x.kind.clone(),
+        |k| crate::i18n::flags::kind_name(lang, k).to_owned(),
+    );
+    let windows = super::flags::covenant_windows(state, &x.covenant);
+    let period = match x.period.split_once('-') {
+        Some((year, window)) => match year.parse() {
+            Ok(year) => super::flags::period_text(lang, &windows, year, window),
+            Err(_) => x.period.clone(),
+        },
+        None => x.period.clone(),
+    };
+    vec![
+        ("covenant", vec![names::covenant(state, &x.covenant)]),
+        ("unit", vec![names::unit(state, &x.unit)]),
+        ("kind", plain(kind)),
+        ("period", plain(period)),
+    ]
+}
+
 /// The sentence and details of one event.
 pub fn describe(t: &Strings, viewer: &Scope, state: &State, e: &Event) -> Described {
     use Payload as P;
@@ -472,6 +500,11 @@ pub fn describe(t: &Strings, viewer: &Scope, state: &State, e: &Event) -> Descri
             vec![],
         ),
         P::YearEnd(y) => super::yearend::describe(t, state, y),
+        P::FlagExplained(x) => (
+            t.ev_flag_explained,
+            flag_args(t, state, x),
+            vec![(t.explanation_label, text(x.text.as_str()))],
+        ),
         P::MidyearReviewFrozen(m) => {
             let mid = crate::i18n::Lang::parse(t.lang_code)
                 .unwrap_or_default()

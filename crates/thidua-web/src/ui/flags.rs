@@ -9,10 +9,16 @@ use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 use thidua_domain::integrity::FlagKind;
-use thidua_domain::CovenantId;
+use thidua_domain::{CovenantId, UnitId};
 
+use std::collections::HashMap;
+
+use axum::response::{IntoResponse, Redirect};
+
+use super::names;
 use super::{render, viewer_error, Layout};
 use crate::api::flags::{flags_page_of, FlagsDto, FlagsQuery};
+use crate::auth::CsrfForm;
 use crate::auth::Viewer;
 use crate::error::ApiError;
 use crate::i18n::flags::{self as i18n, FlagStrings};
@@ -30,6 +36,42 @@ struct Row {
     kind_name: &'static str,
     /// The reason in pieces, the regulation's names told apart ([`i18n::reason_parts`]).
     reason: Vec<i18n::Part>,
+    /// The flag as an explanation names it (`2024-M05`, its subject or empty), and the row's
+    /// HTML id.
+    period_key: String,
+    subject: String,
+    anchor: String,
+    /// The unit's newest explanation: its text, author and date.
+    explanation: Option<(String, String, String)>,
+    /// The viewer leads the unit: the row offers the explanation form.
+    can_explain: bool,
+    /// The form was sent and refused: it stays open with the typed text.
+    typed: Option<String>,
+    /// What the form's text starts with: the text typed, else the newest explanation.
+    draft: String,
+}
+
+/// An explanation the page was sent and refused: which flag (its row's id), the text typed and
+/// why it was refused.
+pub struct ExplainInput {
+    anchor: String,
+    text: String,
+    message: String,
+}
+
+/// A row's HTML id: the flag's unit, period, kind and subject, with only characters an id and
+/// a URL fragment take as they are.
+fn anchor(unit: &str, period: &str, kind: &str, subject: Option<&str>) -> String {
+    let raw = format!("flag-{unit}-{period}-{kind}-{}", subject.unwrap_or(""));
+    raw.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// Flags on one page.
@@ -61,6 +103,10 @@ struct FlagsPage {
     page: usize,
     pages: usize,
     demo: bool,
+    /// An explanation was just saved.
+    explained: bool,
+    /// An explanation was refused: the message and the row it belongs to.
+    refusal: Option<(String, String)>,
 }
 
 impl FlagsPage {
@@ -92,12 +138,13 @@ impl FlagsPage {
     }
 }
 
-/// The page's filters and page.
-#[derive(Deserialize)]
+/// The page's filters and page, and what was just done (`done=explained`).
+#[derive(Default, Deserialize)]
 pub struct FlagsParams {
     unit: Option<String>,
     kind: Option<String>,
     page: Option<usize>,
+    done: Option<String>,
 }
 
 /// The id of the covenant member a filter typed by hand names (NFC, any case): its name or
@@ -181,8 +228,19 @@ pub async fn page(
     Path(id): Path<String>,
     Query(params): Query<FlagsParams>,
 ) -> Response {
-    let Ok(id) = CovenantId::parse(&id) else {
-        return viewer_error(&viewer, ApiError::not_found());
+    page_view(&app, &viewer, &id, params, None).await
+}
+
+/// The flags page, with a refused explanation's form open when there is one.
+async fn page_view(
+    app: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    params: FlagsParams,
+    input: Option<ExplainInput>,
+) -> Response {
+    let Ok(id) = CovenantId::parse(id) else {
+        return viewer_error(viewer, ApiError::not_found());
     };
     let q = FlagsQuery {
         unit: params.unit.filter(|u| !u.is_empty()),
@@ -190,6 +248,7 @@ pub async fn page(
         kind: params.kind.filter(|k| !k.is_empty()),
     };
     let (scope, mut asked) = (viewer.scope.clone(), q.clone());
+    let explained = params.done.as_deref() == Some("explained");
     let read = app
         .blocking(move |app| {
             let state = app.service.read();
@@ -201,27 +260,52 @@ pub async fn page(
         .await;
     let ((mut d, flags, total), unit, windows) = match read {
         Ok(x) => x,
-        Err(e) => return viewer_error(&viewer, e),
+        Err(e) => return viewer_error(viewer, e),
     };
     let (_, page, pages) = super::page_of(total, ROWS_PER_PAGE, params.page);
     let lang: Lang = viewer.lang;
+    let led = viewer.scope.led_units();
     let rows = d
         .flags
         .iter()
         .zip(&flags)
-        .map(|(dto, f)| Row {
-            unit: dto.unit.name.clone(),
-            unit_id: dto.unit.id.clone(),
-            period: period_text(lang, &windows, f.period.year, &f.period.window),
-            report: (f.period.window != "Y").then(|| {
-                format!(
-                    "/covenants/{}/figures/{}/{}",
-                    d.covenant, dto.unit.id, f.period.window
-                )
-            }),
-            kind: dto.kind.clone(),
-            kind_name: i18n::kind_name(lang, f.kind),
-            reason: i18n::reason_parts(lang, f),
+        .map(|(dto, f)| {
+            let anchor = anchor(&dto.unit.id, &dto.period, &dto.kind, dto.subject.as_deref());
+            let typed = input
+                .as_ref()
+                .filter(|i| i.anchor == anchor)
+                .map(|i| i.text.clone());
+            Row {
+                unit: dto.unit.name.clone(),
+                unit_id: dto.unit.id.clone(),
+                period: period_text(lang, &windows, f.period.year, &f.period.window),
+                report: (f.period.window != "Y").then(|| {
+                    format!(
+                        "/covenants/{}/figures/{}/{}",
+                        d.covenant, dto.unit.id, f.period.window
+                    )
+                }),
+                kind: dto.kind.clone(),
+                kind_name: i18n::kind_name(lang, f.kind),
+                reason: i18n::reason_parts(lang, f),
+                period_key: dto.period.clone(),
+                subject: dto.subject.clone().unwrap_or_default(),
+                anchor,
+                explanation: dto.explanation.as_ref().map(|e| {
+                    let day = thidua_domain::figures::local_date(e.time_ms);
+                    (
+                        e.text.clone(),
+                        e.by_name.clone(),
+                        day.format("%d/%m/%Y").to_string(),
+                    )
+                }),
+                can_explain: led.iter().any(|u| u.as_str() == dto.unit.id),
+                draft: typed
+                    .clone()
+                    .or_else(|| dto.explanation.as_ref().map(|e| e.text.clone()))
+                    .unwrap_or_default(),
+                typed,
+            }
         })
         .collect();
     let many_units = d.units.len() > MANY_UNITS;
@@ -235,7 +319,7 @@ pub async fn page(
     }
     let s = lang.flags();
     render(&FlagsPage {
-        l: Layout::new(&viewer, format!("{}: {}", s.title, d.title)),
+        l: Layout::new(viewer, format!("{}: {}", s.title, d.title)),
         s,
         d,
         rows,
@@ -251,11 +335,107 @@ pub async fn page(
         page,
         pages,
         demo: viewer.demo,
+        explained,
+        refusal: input.map(|i| (i.message, i.anchor)),
+    })
+}
+
+/// `POST /covenants/{id}/flags/explain`: a unit leader's explanation of one flag (`unit`,
+/// `period`, `kind`, `subject`, `text`), then back to the page it was sent from (`f_unit`,
+/// `f_kind`, `page`) at the flag's row; refused, the page again with the form open, the text
+/// kept and the reason beside it.
+pub async fn explain(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<HashMap<String, String>>,
+) -> Response {
+    let field = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let Ok(cov) = CovenantId::parse(&id) else {
+        return viewer_error(&viewer, ApiError::not_found());
+    };
+    let (unit, period, kind, subject, text) = (
+        field("unit"),
+        field("period"),
+        field("kind"),
+        field("subject"),
+        field("text"),
+    );
+    let subject = (!subject.is_empty()).then_some(subject);
+    let params = FlagsParams {
+        unit: form.get("f_unit").cloned(),
+        kind: form.get("f_kind").cloned(),
+        page: form.get("page").and_then(|p| p.parse().ok()),
+        done: None,
+    };
+    let row = anchor(&unit, &period, &kind, subject.as_deref());
+    let sent = explain_command(cov.clone(), &unit, period, kind, subject, &text);
+    let result = match sent {
+        Ok(command) => crate::api::execute(&app, &viewer, vec![command]).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => {
+            let mut q: Vec<String> = [("unit", &params.unit), ("kind", &params.kind)]
+                .into_iter()
+                .filter_map(|(k, v)| v.as_ref().filter(|v| is_plain(v)).map(|v| (k, v)))
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            if let Some(n) = params.page {
+                q.push(format!("page={n}"));
+            }
+            q.push("done=explained".into());
+            Redirect::to(&format!("/covenants/{id}/flags?{}#{row}", q.join("&"))).into_response()
+        }
+        Err(e) if e.status.is_client_error() && e.status.as_u16() != 401 => {
+            let message = names::refusal(viewer.lang, &app.service.read(), Some(&cov), &e);
+            let input = ExplainInput {
+                anchor: row,
+                text: thidua_domain::text::nfc(&text),
+                message,
+            };
+            let mut page = page_view(&app, &viewer, &id, params, Some(input)).await;
+            *page.status_mut() = e.status;
+            page
+        }
+        Err(e) => viewer_error(&viewer, e),
+    }
+}
+
+/// A filter the page put in its form: an id or a kind's code, which a URL takes as it is
+/// (anything else is dropped from the way back).
+fn is_plain(v: &str) -> bool {
+    !v.is_empty()
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// The command an explanation form asks for (the text checked as every entry point checks it).
+fn explain_command(
+    covenant: CovenantId,
+    unit: &str,
+    period: String,
+    kind: String,
+    subject: Option<String>,
+    text: &str,
+) -> Result<thidua_domain::Command, ApiError> {
+    let unit = UnitId::parse(unit).map_err(|_| ApiError::not_found())?;
+    let text = thidua_domain::Text::parse("text", text, thidua_domain::text::limits::REASON)?;
+    Ok(thidua_domain::Command::ExplainFlag {
+        covenant,
+        unit,
+        period,
+        kind,
+        subject,
+        text,
     })
 }
 
 pub fn routes() -> axum::Router<AppState> {
-    axum::Router::new().route("/covenants/{id}/flags", axum::routing::get(page))
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/covenants/{id}/flags", get(page))
+        .route("/covenants/{id}/flags/explain", post(explain))
 }
 
 #[cfg(test)]

@@ -212,6 +212,46 @@ fn signing_todos(
     out
 }
 
+/// For each unit the viewer leads, in each signed covenant of its whose results are not yet
+/// published: its integrity flags without an explanation (from the latest flags computed, so
+/// the home page never waits for a computation).
+fn flags_todos(
+    app: &AppState,
+    t: &Strings,
+    state: &thidua_domain::State,
+    viewer: &Viewer,
+) -> Vec<Todo> {
+    let led = viewer.scope.led_units();
+    let mut out = Vec::new();
+    for c in state.covenants.values() {
+        let open = c.in_force().is_some()
+            && state
+                .yearend
+                .reviews
+                .get(&c.id)
+                .is_none_or(|r| r.published.is_none());
+        let members = state.members(&c.cluster, c.year).unwrap_or(&[]);
+        for unit in led.iter().filter(|u| open && members.contains(u)) {
+            let n = crate::api::flags::unexplained_recent(app, state, &c.id, unit);
+            if n == 0 {
+                continue;
+            }
+            let args = [
+                ("unit", vec![names::unit(state, unit)]),
+                ("count", vec![Named::plain(n.to_string())]),
+                ("covenant", vec![names::covenant(state, &c.id)]),
+            ];
+            out.push(Todo {
+                text: names::sentence(t.todo_flags_explain, &args),
+                href: format!("/covenants/{}/flags?unit={unit}", c.id),
+                button: t.show,
+                mine: true,
+            });
+        }
+    }
+    out
+}
+
 pub async fn home(State(app): State<AppState>, viewer: Viewer) -> Response {
     let t = viewer.lang.strings();
     let state = app.service.read();
@@ -224,7 +264,11 @@ pub async fn home(State(app): State<AppState>, viewer: Viewer) -> Response {
             .iter()
             .map(|r| role_label(t, &state, r))
             .collect(),
-        todos: todos(t, &state, &viewer),
+        todos: {
+            let mut all = todos(t, &state, &viewer);
+            all.extend(flags_todos(&app, t, &state, &viewer));
+            all
+        },
         units: sorted_refs(&state, &own),
         clusters: dto::clusters(&state, scope),
         covenants: home_covenants(&state, scope),

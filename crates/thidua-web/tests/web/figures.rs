@@ -275,6 +275,7 @@ fn flow(app: &TestApp) {
     assert!(page.body.contains("id=\"never-score\""));
     let page = other.get(&format!("/covenants/{COV}/flags"));
     assert!(page.body.contains("id=\"no-flags\""), "{}", page.body);
+    the_leader_explains_a_flag(&leader, &officer, &supervisor, &other);
     // Every unit's reporting quality, in the order of the units' names.
     let r = supervisor
         .get(&format!("/api/v1/covenants/{COV}/flags"))
@@ -698,4 +699,102 @@ fn figures_over_http_postgres() {
     if let Some(app) = spawn(Backend::Postgres) {
         flow(&app);
     }
+}
+
+/// Kiên Giang's leader explains its data-quality flag on the flags page: an empty text is
+/// refused beside the open form; the explanation then shows beside the flag to whoever sees
+/// the flag (the supervisor, in the API and the history too), never to another member; the
+/// unit's officer and another unit's leader cannot explain it.
+fn the_leader_explains_a_flag(
+    leader: &super::support::Client,
+    officer: &super::support::Client,
+    supervisor: &super::support::Client,
+    other: &super::support::Client,
+) {
+    let flags = format!("/covenants/{COV}/flags");
+    let row = "flag-ca-kg-2024-Y-data_quality-";
+    assert!(
+        !officer.get(&flags).body.contains("/flags/explain"),
+        "an officer does not explain"
+    );
+    let page = leader.get(&flags);
+    assert!(
+        page.body.contains(&format!("id=\"{row}-text\"")),
+        "{}",
+        page.body
+    );
+    let todo = "có 1 dấu hiệu bất thường chưa giải trình";
+    assert!(leader.get("/").body.contains(todo), "the leader's to-do");
+    assert!(!officer.get("/").body.contains(todo), "the leader's alone");
+    let explain = |c: &super::support::Client, text: &str| {
+        let csrf = c.get(&flags).csrf();
+        c.post_form(
+            &format!("{flags}/explain"),
+            &[
+                ("csrf", csrf.as_str()),
+                ("unit", "ca-kg"),
+                ("period", "2024-Y"),
+                ("kind", "data_quality"),
+                ("subject", ""),
+                ("f_unit", ""),
+                ("f_kind", ""),
+                ("page", "1"),
+                ("text", text),
+            ],
+        )
+    };
+    let r = explain(leader, "   ");
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("id=\"explain-error\"")
+            && r.body.contains("<details class=\"noprint explain\" open>")
+            && r.body.contains("aria-invalid=\"true\""),
+        "refused beside the open form: {}",
+        r.body
+    );
+    let text = "Tháng 3 nhập nhầm số vụ, đơn vị đã sửa ngay sau khi phát hiện";
+    let r = explain(leader, text);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        r.header("location").unwrap(),
+        format!("/covenants/{COV}/flags?page=1&done=explained#{row}")
+    );
+    let page = leader.get(&format!("{flags}?page=1&done=explained"));
+    assert!(page.body.contains("id=\"done\""), "{}", page.body);
+    assert!(page.body.contains(text) && page.body.contains("Sửa giải trình"));
+    assert!(
+        page.body.contains(&format!("{text}</textarea>")),
+        "the form starts from the explanation"
+    );
+    assert!(
+        !leader.get("/").body.contains(todo),
+        "explained: no more to-do"
+    );
+    let api = supervisor
+        .get(&format!("/api/v1/covenants/{COV}/flags"))
+        .json();
+    let e = &api["flags"][0]["explanation"];
+    assert_eq!(
+        (&e["text"], &e["by"]),
+        (&json!(text), &json!("lanhdao-kg")),
+        "{api}"
+    );
+    let seen = |c: &super::support::Client| {
+        c.get("/api/v1/events?kind=flag_explained").json()["items"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert_eq!((seen(supervisor), seen(leader), seen(other)), (1, 1, 0));
+    assert!(!other.get(&flags).body.contains(text));
+    for c in [officer, other] {
+        let r = explain(c, "Không phải đơn vị mình");
+        assert!(
+            r.status == 403 || r.status == 404,
+            "{}: {}",
+            r.status,
+            r.body
+        );
+    }
+    assert_eq!(seen(supervisor), 1, "nothing more was written");
 }
