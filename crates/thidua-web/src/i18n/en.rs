@@ -347,6 +347,7 @@ pub static STRINGS: Strings = Strings {
     preview_title: "Score preview",
     rank: "Rank",
     read_covenant: "Read the whole covenant",
+    new_tab: "(opens in a new tab)",
     reason_label: "Reason",
     record_checked: "What was checked",
     record_proof: "The proof",

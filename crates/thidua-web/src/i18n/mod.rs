@@ -505,6 +505,8 @@ pub struct Strings {
     pub preview_title: &'static str,
     pub rank: &'static str,
     pub read_covenant: &'static str,
+    /// After a link or button that opens a new tab.
+    pub new_tab: &'static str,
     pub reason_label: &'static str,
     pub record_checked: &'static str,
     pub record_proof: &'static str,

@@ -347,6 +347,7 @@ pub static STRINGS: Strings = Strings {
     preview_title: "Xem thử điểm",
     rank: "Hạng",
     read_covenant: "Đọc toàn văn giao ước",
+    new_tab: "(mở trong thẻ mới)",
     reason_label: "Lý do",
     record_checked: "Những gì đã được kiểm tra",
     record_proof: "Bằng chứng",

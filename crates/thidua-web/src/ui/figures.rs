@@ -202,12 +202,16 @@ impl ReportPage {
         }
     }
     /// How many cells of the grid came back with an error.
-    fn cell_errors(&self) -> usize {
+    /// The cells refused, in the grid's order: the element's id and name and the message.
+    fn bad_cells(&self) -> Vec<(&str, &str, &str)> {
         self.r
             .elements
             .iter()
-            .filter(|e| self.errors.contains_key(&e.id))
-            .count()
+            .filter_map(|e| {
+                let m = self.errors.get(&e.id)?;
+                Some((e.id.as_str(), e.name.as_str(), m.as_str()))
+            })
+            .collect()
     }
     fn typed_value(&self, id: &str) -> String {
         self.typed.get(id).map(|t| t.0.clone()).unwrap_or_default()

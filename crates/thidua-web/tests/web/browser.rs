@@ -637,6 +637,19 @@ fn figures_year(b: &Browser, app: &TestApp) {
         &format!("/element/{}/property/value", b.must("#v-suspended")),
         None,
     );
+    // A refused figure: the page comes back with the focus on a summary that links to the cell.
+    b.type_into("#v-suspended", "-5");
+    b.click("#save-submit");
+    assert!(b.wait_for("#grid-errors"), "{}", b.source());
+    assert_eq!(
+        b.focused(),
+        "grid-errors",
+        "the focus is on the error summary"
+    );
+    assert!(
+        b.source().contains("<a href=\"#v-suspended\">"),
+        "the summary links to the cell"
+    );
     b.type_into("#v-suspended", "11");
     b.click("#save-submit");
     assert!(b.wait_text("Đã gửi, chờ duyệt"), "{}", b.source());

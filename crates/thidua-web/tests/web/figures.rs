@@ -482,7 +482,7 @@ fn english_grid_says_how_to_write_numbers(officer: &super::support::Client) {
         "<h1><span lang=\"vi\">Công an tỉnh Kiên Giang</span> — Month 4/2024</h1>",
         "Same period last year (2023)</th>",
         "<label for=\"v-crimes\" lang=\"vi\">Tội phạm về trật tự xã hội</label>",
-        "<span lang=\"vi\">vụ</span>",
+        "<span lang=\"vi\" id=\"u-crimes\">vụ</span>",
     ] {
         assert!(page.body.contains(said), "{said}: {}", page.body);
     }
