@@ -190,16 +190,9 @@ pub enum Command {
         covenant: CovenantId,
     },
     /// Explains one of a unit's integrity flags (its leader; [`crate::explanations`]): the flag
-    /// by its unit, period (`2024-M05`, `2024-Y`), kind code and subject.
-    ExplainFlag {
-        covenant: CovenantId,
-        unit: UnitId,
-        period: String,
-        kind: String,
-        #[serde(default)]
-        subject: Option<String>,
-        text: Text,
-    },
+    /// by its unit, period (`2024-M05`, `2024-Y`), kind code and subject, and the text — the
+    /// fields of the event it becomes.
+    ExplainFlag(crate::explanations::FlagExplained),
 }
 
 /// Turns `command` from `actor` into the events it produces, checked against `state`: the
@@ -249,25 +242,7 @@ pub fn decide_and_apply(
         C::Vote(vote) => crate::votes::decide(state, actor, vote)?,
         C::YearEnd(c) => crate::yearend::decide::decide(state, actor, c)?,
         C::FreezeMidyearReview { covenant } => crate::midyear::decide(state, actor, &covenant)?,
-        C::ExplainFlag {
-            covenant,
-            unit,
-            period,
-            kind,
-            subject,
-            text,
-        } => crate::explanations::decide(
-            state,
-            actor,
-            crate::explanations::FlagExplained {
-                covenant,
-                unit,
-                period,
-                kind,
-                subject,
-                text,
-            },
-        )?,
+        C::ExplainFlag(e) => crate::explanations::decide(state, actor, e)?,
     };
     let mut after = state.clone();
     for payload in &payloads {

@@ -184,14 +184,14 @@ fn explain_first_drop(service: &Service, cov: &CovenantId) -> anyhow::Result<()>
     };
     service.execute(
         &leader(UNDER_RECORDER),
-        Command::ExplainFlag {
+        Command::ExplainFlag(thidua_domain::explanations::FlagExplained {
             covenant: cov.clone(),
             unit: UnitId::parse(&flag.unit)?,
             period: flag.period,
             kind: flag.kind,
             subject: flag.subject,
             text: t("Giải trình giả định (minh hoạ): từ tháng 6 một phần tin báo được chuyển cho Công an cấp xã thụ lý nên số vụ khởi tố tại tỉnh giảm; đơn vị sẽ cung cấp danh sách khi kiểm tra chéo."),
-        },
+        }),
     )?;
     Ok(())
 }

@@ -126,16 +126,20 @@ fn drafts_and_reopenings_recompute_nothing_and_a_correction_recomputes_its_unit(
     assert_eq!(inc.recomputed(), UNITS.len());
 }
 
-/// The explanation a command of `actor` would give for `flag`, with `text`.
+/// The command explaining `flag` with `text`.
 fn explain(flag: &thidua_domain::explanations::FlagRef, text: &str) -> Command {
-    Command::ExplainFlag {
+    explain_with(flag, t(text))
+}
+
+fn explain_with(flag: &thidua_domain::explanations::FlagRef, text: Text) -> Command {
+    Command::ExplainFlag(thidua_domain::explanations::FlagExplained {
         covenant: cov(),
         unit: u(&flag.unit),
         period: flag.period.clone(),
         kind: flag.kind.clone(),
         subject: flag.subject.clone(),
-        text: t(text),
-    }
+        text,
+    })
 }
 
 #[test]
@@ -230,24 +234,7 @@ fn a_flagged_units_leader_explains_its_flag_and_nobody_else_can() {
         assert_eq!(w.state, before);
     }
     let long: thidua_domain::Text = serde_json::from_value("x".repeat(1001).into()).unwrap();
-    let too_long = match explain(&flag, "x") {
-        Command::ExplainFlag {
-            covenant,
-            unit,
-            period,
-            kind,
-            subject,
-            ..
-        } => Command::ExplainFlag {
-            covenant,
-            unit,
-            period,
-            kind,
-            subject,
-            text: long,
-        },
-        _ => unreachable!(),
-    };
+    let too_long = explain_with(&flag, long);
     assert_eq!(w.err(&user("lanhdao.ag"), too_long), "text_too_long");
     w.ok(
         &user("lanhdao.ag"),

@@ -421,14 +421,16 @@ fn explain_command(
 ) -> Result<thidua_domain::Command, ApiError> {
     let unit = UnitId::parse(unit).map_err(|_| ApiError::not_found())?;
     let text = thidua_domain::Text::parse("text", text, thidua_domain::text::limits::REASON)?;
-    Ok(thidua_domain::Command::ExplainFlag {
-        covenant,
-        unit,
-        period,
-        kind,
-        subject,
-        text,
-    })
+    Ok(thidua_domain::Command::ExplainFlag(
+        thidua_domain::explanations::FlagExplained {
+            covenant,
+            unit,
+            period,
+            kind,
+            subject,
+            text,
+        },
+    ))
 }
 
 pub fn routes() -> axum::Router<AppState> {

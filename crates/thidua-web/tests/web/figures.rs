@@ -797,4 +797,17 @@ fn the_leader_explains_a_flag(
         );
     }
     assert_eq!(seen(supervisor), 1, "nothing more was written");
+    // The API takes the same command; the newest explanation is the one shown.
+    let newer = "Đã rà soát lại: số liệu tháng 3 đúng sau khi sửa";
+    let r = leader.post_json(
+        "/api/v1/commands",
+        json!({"command": "explain_flag", "covenant": COV, "unit": "ca-kg",
+            "period": "2024-Y", "kind": "data_quality", "text": newer}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let api = supervisor
+        .get(&format!("/api/v1/covenants/{COV}/flags"))
+        .json();
+    assert_eq!(api["flags"][0]["explanation"]["text"], newer, "{api}");
+    assert_eq!(seen(supervisor), 2, "both stay in the log");
 }
