@@ -270,31 +270,30 @@ pub fn counts_recent<'u>(
     Ok((at, counts))
 }
 
-/// How many of `unit`'s flags in the covenant have no explanation yet, from the latest flags
-/// computed, never waiting (see [`FlagsCache`]; none computed yet: 0, and the computation
-/// starts in the background). For the home page of the unit's leader, who alone may explain
-/// them.
-pub fn unexplained_recent(
+/// How many flags the covenant has on the units `wanted` accepts, and how many of them have
+/// no explanation yet, from the latest flags computed, never waiting (see [`FlagsCache`]; none
+/// computed yet: none, and the computation starts in the background). For the home pages: the
+/// unit's leader, who alone may explain them, and those who oversee the cluster.
+pub fn explained_counts_recent(
     app: &AppState,
     state: &DomainState,
     id: &CovenantId,
-    unit: &UnitId,
-) -> usize {
+    wanted: impl Fn(&str) -> bool,
+) -> (usize, usize) {
     let Some((_, computed)) = known_or_refresh(app, state, id) else {
-        return 0;
+        return (0, 0);
     };
-    let flags = &computed.flags;
-    let start = flags.partition_point(|f| f.unit.as_str() < unit.as_str());
     let explained = state.explanations(id);
-    flags[start..]
+    let flags: Vec<&Flag> = computed.flags.iter().filter(|f| wanted(&f.unit)).collect();
+    let unexplained = flags
         .iter()
-        .take_while(|f| f.unit == unit.as_str())
         .filter(|f| {
             explained
                 .and_then(|all| latest(all, &FlagRef::of(f)))
                 .is_none()
         })
-        .count()
+        .count();
+    (flags.len(), unexplained)
 }
 
 /// What of `computed` the viewer may read, filtered by the query.

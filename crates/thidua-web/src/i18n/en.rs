@@ -394,6 +394,7 @@ pub static STRINGS: Strings = Strings {
     todo_wait_movement: "Waiting for the {year} movement to be launched to draft the covenant of {cluster}.",
     todo_figures_enter: "Submit the figures of {window} for {unit} (deadline {deadline}).",
     todo_figures_enter_many: "{unit} has {count} reporting windows without submitted figures; the earliest is {window} (deadline {deadline}).",
+    todo_flags_follow: "The approved figures of {covenant} have {count} integrity {count|flag|flags}; {waiting} not yet explained by {waiting|its unit|their units}.",
     todo_flags_explain: "The figures of {unit} have {count} integrity {count|flag|flags} not yet explained ({covenant}); only the unit's leader can explain them.",
     todo_figures_overdue: "The figures of {window} were due on {deadline}: {count} {count|unit has|units have} not submitted them — {units}.",
     todo_overdue: "overdue",

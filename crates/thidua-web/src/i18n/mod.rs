@@ -556,6 +556,7 @@ pub struct Strings {
     pub todo_figures_enter_many: &'static str,
     pub todo_figures_overdue: &'static str,
     pub todo_flags_explain: &'static str,
+    pub todo_flags_follow: &'static str,
     pub todo_overdue: &'static str,
     pub todo_figures_approve: &'static str,
     pub todo_dossier: &'static str,

@@ -394,6 +394,7 @@ pub static STRINGS: Strings = Strings {
     todo_wait_movement: "Chờ phát động phong trào năm {year} để soạn giao ước của {cluster}.",
     todo_figures_enter: "Nộp số liệu {window} của {unit} (hạn {deadline}).",
     todo_figures_enter_many: "{unit} còn {count} kỳ chưa nộp số liệu; sớm nhất là {window} (hạn {deadline}).",
+    todo_flags_follow: "Số liệu đã duyệt của {covenant} có {count} dấu hiệu bất thường, {waiting} dấu hiệu chưa được đơn vị giải trình.",
     todo_flags_explain: "Số liệu của {unit} có {count} dấu hiệu bất thường chưa giải trình ({covenant}); chỉ lãnh đạo đơn vị giải trình được.",
     todo_figures_overdue: "Đã quá hạn nộp số liệu {window} ({deadline}): {count} đơn vị chưa nộp — {units}.",
     todo_overdue: "đã quá hạn",

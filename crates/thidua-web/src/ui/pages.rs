@@ -212,41 +212,72 @@ fn signing_todos(
     out
 }
 
-/// For each unit the viewer leads, in each signed covenant of its whose results are not yet
-/// published: its integrity flags without an explanation (from the latest flags computed, so
-/// the home page never waits for a computation).
+/// In each signed covenant whose results are not yet published: for each member unit the
+/// viewer leads, its integrity flags without an explanation; for a cluster whose secretariat or
+/// supervisor the viewer is, how many flags there are and how many wait for the units'
+/// explanations (to follow, nothing to do). Counted from the latest flags computed, so the home
+/// page never waits for a computation.
 fn flags_todos(
     app: &AppState,
     t: &Strings,
     state: &thidua_domain::State,
     viewer: &Viewer,
 ) -> Vec<Todo> {
+    use crate::api::flags::explained_counts_recent as counts;
     let led = viewer.scope.led_units();
+    let watched: Vec<&ClusterId> = viewer
+        .scope
+        .roles
+        .iter()
+        .filter_map(|r| match r {
+            Role::Secretariat { cluster } | Role::Supervisor { cluster } => Some(cluster),
+            _ => None,
+        })
+        .collect();
     let mut out = Vec::new();
-    for c in state.covenants.values() {
-        let open = c.in_force().is_some()
+    let open = state.covenants.values().filter(|c| {
+        c.in_force().is_some()
             && state
                 .yearend
                 .reviews
                 .get(&c.id)
-                .is_none_or(|r| r.published.is_none());
+                .is_none_or(|r| r.published.is_none())
+    });
+    for c in open {
+        let href = format!("/covenants/{}/flags", c.id);
+        let covenant = ("covenant", vec![names::covenant(state, &c.id)]);
         let members = state.members(&c.cluster, c.year).unwrap_or(&[]);
-        for unit in led.iter().filter(|u| open && members.contains(u)) {
-            let n = crate::api::flags::unexplained_recent(app, state, &c.id, unit);
-            if n == 0 {
-                continue;
+        for unit in led.iter().filter(|u| members.contains(u)) {
+            let (_, n) = counts(app, state, &c.id, |u| u == unit.as_str());
+            if n > 0 {
+                let args = [
+                    ("unit", vec![names::unit(state, unit)]),
+                    ("count", vec![Named::plain(n.to_string())]),
+                    covenant.clone(),
+                ];
+                out.push(Todo {
+                    text: names::sentence(t.todo_flags_explain, &args),
+                    href: format!("{href}?unit={unit}"),
+                    button: t.show,
+                    mine: true,
+                });
             }
-            let args = [
-                ("unit", vec![names::unit(state, unit)]),
-                ("count", vec![Named::plain(n.to_string())]),
-                ("covenant", vec![names::covenant(state, &c.id)]),
-            ];
-            out.push(Todo {
-                text: names::sentence(t.todo_flags_explain, &args),
-                href: format!("/covenants/{}/flags?unit={unit}", c.id),
-                button: t.show,
-                mine: true,
-            });
+        }
+        if watched.contains(&&c.cluster) {
+            let (total, waiting) = counts(app, state, &c.id, |_| true);
+            if total > 0 {
+                let args = [
+                    ("count", vec![Named::plain(total.to_string())]),
+                    ("waiting", vec![Named::plain(waiting.to_string())]),
+                    covenant,
+                ];
+                out.push(Todo {
+                    text: names::sentence(t.todo_flags_follow, &args),
+                    href,
+                    button: t.show,
+                    mine: false,
+                });
+            }
         }
     }
     out

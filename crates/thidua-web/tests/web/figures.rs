@@ -726,6 +726,13 @@ fn the_leader_explains_a_flag(
     let todo = "có 1 dấu hiệu bất thường chưa giải trình";
     assert!(leader.get("/").body.contains(todo), "the leader's to-do");
     assert!(!officer.get("/").body.contains(todo), "the leader's alone");
+    let follow = "có 1 dấu hiệu bất thường, 1 dấu hiệu chưa được đơn vị giải trình";
+    assert!(
+        supervisor.get("/").body.contains(follow),
+        "the supervisor follows: {}",
+        supervisor.get("/").body
+    );
+    assert!(!other.get("/").body.contains("dấu hiệu bất thường"));
     let explain = |c: &super::support::Client, text: &str| {
         let csrf = c.get(&flags).csrf();
         c.post_form(
@@ -770,6 +777,10 @@ fn the_leader_explains_a_flag(
         !leader.get("/").body.contains(todo),
         "explained: no more to-do"
     );
+    assert!(supervisor
+        .get("/")
+        .body
+        .contains("có 1 dấu hiệu bất thường, 0 dấu hiệu chưa được đơn vị giải trình"));
     let api = supervisor
         .get(&format!("/api/v1/covenants/{COV}/flags"))
         .json();
