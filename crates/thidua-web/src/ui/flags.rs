@@ -375,18 +375,7 @@ pub async fn explain(
         Err(e) => Err(e),
     };
     match result {
-        Ok(_) => {
-            let mut q: Vec<String> = [("unit", &params.unit), ("kind", &params.kind)]
-                .into_iter()
-                .filter_map(|(k, v)| v.as_ref().filter(|v| is_plain(v)).map(|v| (k, v)))
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect();
-            if let Some(n) = params.page {
-                q.push(format!("page={n}"));
-            }
-            q.push("done=explained".into());
-            Redirect::to(&format!("/covenants/{id}/flags?{}#{row}", q.join("&"))).into_response()
-        }
+        Ok(_) => Redirect::to(&params.explained_url(&cov, &row)).into_response(),
         Err(e) if e.status.is_client_error() && e.status.as_u16() != 401 => {
             let message = names::refusal(viewer.lang, &app.service.read(), Some(&cov), &e);
             let input = ExplainInput {
@@ -399,6 +388,22 @@ pub async fn explain(
             page
         }
         Err(e) => viewer_error(&viewer, e),
+    }
+}
+
+impl FlagsParams {
+    /// The page these filters show, saying an explanation was saved, at the flag's row.
+    fn explained_url(&self, covenant: &CovenantId, row: &str) -> String {
+        let mut q: Vec<String> = [("unit", &self.unit), ("kind", &self.kind)]
+            .into_iter()
+            .filter_map(|(k, v)| v.as_ref().filter(|v| is_plain(v)).map(|v| (k, v)))
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        if let Some(n) = self.page {
+            q.push(format!("page={n}"));
+        }
+        q.push("done=explained".into());
+        format!("/covenants/{covenant}/flags?{}#{row}", q.join("&"))
     }
 }
 
@@ -443,6 +448,23 @@ pub fn routes() -> axum::Router<AppState> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_way_back_after_an_explanation_keeps_only_plain_filters_and_lands_on_the_row() {
+        let row = anchor("ca-bl", "2024-M06", "funnel_drop", Some("tin_bao:a:b"));
+        assert_eq!(row, "flag-ca-bl-2024-M06-funnel_drop-tin_bao_a_b");
+        let params = FlagsParams {
+            unit: Some("ca-bl".into()),
+            kind: Some("<script>".into()),
+            page: Some(2),
+            done: None,
+        };
+        let cov = CovenantId::parse("gu-2024").unwrap();
+        assert_eq!(
+            params.explained_url(&cov, &row),
+            "/covenants/gu-2024/flags?unit=ca-bl&page=2&done=explained#flag-ca-bl-2024-M06-funnel_drop-tin_bao_a_b"
+        );
+    }
 
     #[test]
     fn a_flags_window_is_named_in_the_pages_language() {
