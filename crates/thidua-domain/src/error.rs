@@ -180,6 +180,9 @@ pub enum DomainError {
     /// The mid-year review refused; its own code (see [`crate::midyear::CODES`]).
     #[error("{reason}")]
     Midyear { code: &'static str, reason: String },
+    /// The explanation is already the flag's newest one ([`crate::explanations`]).
+    #[error("this is already the newest explanation of the flag")]
+    ExplanationUnchanged,
 }
 
 impl DomainError {
@@ -251,6 +254,7 @@ impl DomainError {
             VoteRefused { code, .. } => code,
             YearEnd(e) => e.code,
             Midyear { code, .. } => code,
+            ExplanationUnchanged => "explanation_unchanged",
         }
     }
 }

@@ -5,8 +5,10 @@
 //! explanation of the same flag replaces the earlier one on the page while both stay in the log.
 //!
 //! Rules: the unit's leader only ([`crate::authz::Permission::LeadUnit`]); the text within
-//! [`limits::REASON`] (checked by [`decide`]); the flag must be one the covenant's frame can
-//! raise (checked when the event is applied, so at replay too): a member of the covenant's year,
+//! [`limits::REASON`] and not the flag's newest explanation again (a second click writes
+//! nothing: checked by [`decide`]); until the year's results are published; the flag must be one
+//! the covenant's frame can raise (checked when the event is applied, so at replay too): a
+//! member of the covenant's year,
 //! a reported window of that year (the whole year `YYYY-Y` for data quality), a kind code, and
 //! a subject that exists in the regulation (a funnel's step, an element) — none for data quality.
 //! Whether the flag is raised at that moment is not required: flags follow the approved figures
@@ -85,6 +87,12 @@ pub(crate) fn decide(
 ) -> Result<Vec<Payload>, DomainError> {
     authorise(state, actor, &Permission::LeadUnit(e.unit.clone()))?;
     e.text.check("text", limits::REASON)?;
+    let newest = state
+        .explanations(&e.covenant)
+        .and_then(|all| latest(all, &FlagRef::of_event(&e)));
+    if newest.is_some_and(|n| n.text == e.text) {
+        return Err(DomainError::ExplanationUnchanged);
+    }
     Ok(vec![Payload::FlagExplained(e)])
 }
 
@@ -114,6 +122,15 @@ impl State {
         Ok(())
     }
 
+    /// Whether the covenant's flags take no more explanations: its year's results are published
+    /// (the year is closed; what was explained stays).
+    pub fn explanations_closed(&self, covenant: &CovenantId) -> bool {
+        self.yearend
+            .reviews
+            .get(covenant)
+            .is_some_and(|r| r.published.is_some())
+    }
+
     /// The explanations of a covenant's flags, in log order.
     pub fn explanations(&self, covenant: &CovenantId) -> Option<&Explanations> {
         self.flag_explanations.get(covenant)
@@ -122,6 +139,12 @@ impl State {
     /// The flag `e` names is one the covenant's frame can raise (see the module's rules).
     fn check_flag_ref(&self, e: &FlagExplained) -> Result<(), DomainError> {
         let year = self.covenant(&e.covenant)?.year;
+        if self.explanations_closed(&e.covenant) {
+            return Err(crate::yearend::error::refuse(
+                "yearend_published",
+                "the year's results are published: its flags take no more explanations",
+            ));
+        }
         let frame = collect::frame(self, &e.covenant)?;
         if !frame.members.contains(&e.unit) {
             return Err(invalid(
@@ -150,9 +173,10 @@ impl State {
             ));
         }
         if !subject_ok(&frame, kind, e.subject.as_deref()) {
+            let subject = e.subject.as_deref().unwrap_or("no subject");
             return Err(invalid(
                 "subject",
-                format!("{:?} names nothing a {} flag is about", e.subject, e.kind),
+                format!("{subject:?} names nothing a {} flag is about", e.kind),
             ));
         }
         Ok(())

@@ -23,6 +23,7 @@ impl<'de> Deserialize<'de> for Text {
         let raw = String::deserialize(deserializer)?;
         // Most text arrives canonical already (every stored event, every snapshot): keep it.
         let canonical = raw.trim().len() == raw.len()
+            && !raw.contains('\r')
             && unicode_normalization::is_nfc_quick(raw.chars())
                 == unicode_normalization::IsNormalized::Yes;
         Ok(Self(if canonical { raw } else { nfc(&raw) }))
@@ -36,15 +37,25 @@ impl From<Text> for String {
 }
 
 /// Characters that Vietnamese text never needs and that can hide or reorder what a reader sees:
-/// zero-width characters, bidirectional embeddings, overrides and isolates, the byte-order mark.
+/// zero-width characters, bidirectional embeddings, overrides and isolates, the byte-order mark,
+/// the soft hyphen, blank fillers (Hangul, Braille), variation selectors, tag characters, the
+/// line and paragraph separators and other invisible format characters.
 fn is_invisible_or_bidi(c: char) -> bool {
     matches!(c,
-        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
-        | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{061C}' | '\u{180E}')
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{2800}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}'
+        | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF9}'..='\u{FFFB}' | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0000}'..='\u{E007F}' | '\u{E0100}'..='\u{E01EF}')
 }
 
+/// The most code points one grapheme may hold: a Vietnamese letter has at most three (a base
+/// letter and two marks, decomposed); more is a pile of marks that only inflates the text.
+const MAX_CHARS_PER_GRAPHEME: usize = 4;
+
 /// The rules every text obeys, whatever its field: at most `max` graphemes, no control character
-/// other than a line break, no invisible or bidirectional control character.
+/// other than a line break, no invisible or bidirectional control character, no grapheme of more
+/// than [`MAX_CHARS_PER_GRAPHEME`] code points, no mark without a letter to carry it.
 fn validate(field: &'static str, text: &str, max: usize) -> Result<(), DomainError> {
     let graphemes = text.graphemes(true).count();
     if graphemes == 0 {
@@ -53,10 +64,18 @@ fn validate(field: &'static str, text: &str, max: usize) -> Result<(), DomainErr
     if graphemes > max {
         return Err(DomainError::TextTooLong { field, max });
     }
-    if text
+    let invisible = text
         .chars()
-        .any(|c| (c.is_control() && c != '\n') || is_invisible_or_bidi(c))
-    {
+        .any(|c| (c.is_control() && c != '\n') || is_invisible_or_bidi(c));
+    let piled = text
+        .graphemes(true)
+        .any(|g| g.chars().count() > MAX_CHARS_PER_GRAPHEME);
+    let bare_mark = text.lines().any(|line| {
+        line.chars()
+            .next()
+            .is_some_and(unicode_normalization::char::is_combining_mark)
+    });
+    if invisible || piled || bare_mark {
         return Err(DomainError::InvalidText { field });
     }
     Ok(())
@@ -124,9 +143,15 @@ impl std::fmt::Display for Text {
     }
 }
 
-/// Normalises free text that may be empty (notes, references): NFC and trimmed.
+/// Normalises free text that may be empty (notes, references): line breaks as `\n` (a browser
+/// sends a textarea's as `\r\n`), NFC and trimmed.
 pub fn nfc(raw: &str) -> String {
-    raw.trim().nfc().collect()
+    let text = if raw.contains('\r') {
+        std::borrow::Cow::Owned(raw.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(raw)
+    };
+    text.trim().nfc().collect()
 }
 
 /// Vietnamese alphabet order of base letters: a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t
@@ -241,6 +266,47 @@ mod tests {
         }
         assert!(Text::parse("name", "Dòng 1\nDòng 2", 50).is_ok());
         assert!(Text::parse("name", "a\tb", 50).is_err());
+        // Blank or invisible characters that would show an empty text, or hide a difference.
+        for c in [
+            '\u{00AD}',
+            '\u{034F}',
+            '\u{17B4}',
+            '\u{180B}',
+            '\u{2028}',
+            '\u{2029}',
+            '\u{2800}',
+            '\u{3164}',
+            '\u{FE0F}',
+            '\u{FFA0}',
+            '\u{E0041}',
+        ] {
+            assert!(Text::parse("name", &c.to_string(), 50).is_err(), "{c:?}");
+            let raw = format!("An{c}Giang");
+            assert_eq!(
+                Text::parse("name", &raw, 50),
+                Err(DomainError::InvalidText { field: "name" }),
+                "{raw:?}"
+            );
+        }
+        // A mark with no letter, and a pile of marks on one letter.
+        assert!(Text::parse("name", "\u{301}", 50).is_err());
+        assert!(Text::parse("name", "Dòng 1\n\u{301}x", 50).is_err());
+        let piled = format!("a{}", "\u{301}".repeat(5));
+        assert!(Text::parse("name", &piled, 50).is_err());
+        // Decomposed Vietnamese (a letter and two marks) is fine, and becomes NFC.
+        let decomposed = "Vie\u{302}\u{323}t";
+        assert_eq!(
+            Text::parse("name", decomposed, 50).unwrap().as_str(),
+            "Việt"
+        );
+    }
+
+    #[test]
+    fn a_browsers_line_breaks_become_one_kind() {
+        let t = Text::parse("reason", "Dòng 1\r\nDòng 2\rDòng 3", 50).unwrap();
+        assert_eq!(t.as_str(), "Dòng 1\nDòng 2\nDòng 3");
+        let read: Text = serde_json::from_str("\"a\\r\\nb\"").unwrap();
+        assert_eq!(read.as_str(), "a\nb");
     }
 
     #[test]

@@ -125,7 +125,8 @@ pub fn domain_status(e: &DomainError) -> StatusCode {
         | AlreadySigned { .. }
         | HashMismatch { .. }
         | UnitNameTaken(_)
-        | ShortCodeTaken(_) => StatusCode::CONFLICT,
+        | ShortCodeTaken(_)
+        | ExplanationUnchanged => StatusCode::CONFLICT,
         // A year-end step that the review's state (not the request) refuses.
         YearEnd(y)
             if matches!(

@@ -468,3 +468,49 @@ fn the_assignment_vectors_pass_the_independent_python_checker() {
     assert!(printed.contains("ok three units and a public beacon (drand quicknet round 1000)"));
     assert!(printed.contains("ok Cluster 12, thirteen units, one reveal missing"));
 }
+
+/// Once the demonstration's results are published its flags take no more explanations: Bạc
+/// Liêu's leader is refused with the reason (the explanation it gave before publication stays,
+/// shown beside its flag), and the flags page offers no form.
+#[test]
+fn a_published_year_takes_no_more_explanations_of_its_flags() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("demo");
+    load_demo(&data);
+    let token = api_token(&data, "lanhdao.bl", "test");
+    let server = Running::start(&data);
+    let get = |path: &str| {
+        ureq::get(&format!("{}{path}", server.url))
+            .set("authorization", &format!("Bearer {token}"))
+            .call()
+            .unwrap()
+            .into_json::<serde_json::Value>()
+            .unwrap()
+    };
+    let flags = get("/api/v1/covenants/giao-uoc-cum-12-2024/flags?unit=ca-bl");
+    let flags = flags["flags"].as_array().unwrap();
+    let explained: Vec<&serde_json::Value> = flags
+        .iter()
+        .filter(|f| !f["explanation"].is_null())
+        .collect();
+    assert_eq!(
+        explained.len(),
+        1,
+        "the demonstration's explanation: {flags:?}"
+    );
+    let open = flags
+        .iter()
+        .find(|f| f["explanation"].is_null())
+        .expect("an unexplained flag");
+    let r = ureq::post(&format!("{}/api/v1/commands", server.url))
+        .set("authorization", &format!("Bearer {token}"))
+        .send_json(serde_json::json!({"command": "explain_flag",
+            "covenant": "giao-uoc-cum-12-2024", "unit": "ca-bl", "period": open["period"],
+            "kind": open["kind"], "subject": open["subject"], "text": "Quá muộn"}));
+    let err = match r {
+        Err(ureq::Error::Status(status, res)) => (status, res.into_string().unwrap()),
+        other => panic!("accepted after publication: {other:?}"),
+    };
+    assert_eq!(err.0, 409, "{}", err.1);
+    assert!(err.1.contains("yearend_published"), "{}", err.1);
+}

@@ -662,6 +662,8 @@ def check_event(raw, index, rep):
         return None
     rep.check(all(unicodedata.is_normalized("NFC", s) for s in all_strings(ev)),
               "all text in NFC", label)
+    rep.check(not any("\r" in s for s in all_strings(ev)),
+              "no carriage return in any text (line breaks are written as \\n)", label)
     if not rep.check(isinstance(ev, dict) and set(ev) == ENVELOPE_KEYS,
                      "envelope has exactly v,index,time_ms,actor,salt,kind,data",
                      f"{label}: {sorted(ev) if isinstance(ev, dict) else type(ev)}"):

@@ -316,6 +316,10 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
             "Figures of this unit for this window already exist.",
         ),
         "invalid_rule" => ("Quy tắc kiểm tra không hợp lệ.", "Invalid validation rule."),
+        "explanation_unchanged" => (
+            "Giải trình này đã được lưu (giống hệt giải trình hiện có).",
+            "This explanation is already saved (the same as the current one).",
+        ),
         "invalid_number" => ("Không phải số.", "Not a number."),
         "import_failed" => (
             "Tệp có lỗi, không nhập gì.",

@@ -776,6 +776,7 @@ mod tests {
             "warning_needs_comment",
             "figures_exist",
             "invalid_rule",
+            "explanation_unchanged",
         ]
         .into_iter()
         .chain(thidua_domain::yearend::error::CODES.iter().copied())

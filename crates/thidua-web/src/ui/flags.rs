@@ -45,10 +45,61 @@ struct Row {
     explanation: Option<(String, String, String)>,
     /// The viewer leads the unit: the row offers the explanation form.
     can_explain: bool,
-    /// The form was sent and refused: it stays open with the typed text.
-    typed: Option<String>,
+    /// The form was sent and refused (why): it stays open with the typed text, focused.
+    refused: Option<String>,
     /// What the form's text starts with: the text typed, else the newest explanation.
     draft: String,
+    /// The explanation was just saved: the row says so.
+    saved: bool,
+}
+
+/// What every row of a page shares.
+struct RowContext<'a> {
+    lang: Lang,
+    windows: &'a [thidua_domain::model::ReportingWindow],
+    covenant: &'a str,
+    /// Whether the viewer may explain the flags of a unit (by id) now.
+    can_explain: &'a dyn Fn(&str) -> bool,
+    /// A refused explanation, sent from one row.
+    input: Option<&'a ExplainInput>,
+    /// The row whose explanation was just saved.
+    saved: Option<&'a str>,
+}
+
+impl RowContext<'_> {
+    /// The row of one flag.
+    fn row(&self, dto: &crate::api::flags::FlagDto, f: &thidua_domain::integrity::Flag) -> Row {
+        let anchor = anchor(&dto.unit.id, &dto.period, &dto.kind, dto.subject.as_deref());
+        let input = self.input.filter(|i| i.anchor == anchor);
+        let explanation = dto.explanation.as_ref().map(|e| {
+            let day = thidua_domain::figures::local_date(e.time_ms);
+            let day = day.format("%d/%m/%Y").to_string();
+            (e.text.clone(), e.by_name.clone(), day)
+        });
+        Row {
+            unit: dto.unit.name.clone(),
+            unit_id: dto.unit.id.clone(),
+            period: period_text(self.lang, self.windows, f.period.year, &f.period.window),
+            report: (f.period.window != "Y").then(|| {
+                let (cov, unit, window) = (self.covenant, &dto.unit.id, &f.period.window);
+                format!("/covenants/{cov}/figures/{unit}/{window}")
+            }),
+            kind: dto.kind.clone(),
+            kind_name: i18n::kind_name(self.lang, f.kind),
+            reason: i18n::reason_parts(self.lang, f),
+            period_key: dto.period.clone(),
+            subject: dto.subject.clone().unwrap_or_default(),
+            can_explain: (self.can_explain)(&dto.unit.id),
+            draft: input
+                .map(|i| i.text.clone())
+                .or_else(|| explanation.as_ref().map(|e| e.0.clone()))
+                .unwrap_or_default(),
+            refused: input.map(|i| i.message.clone()),
+            saved: self.saved == Some(anchor.as_str()),
+            explanation,
+            anchor,
+        }
+    }
 }
 
 /// An explanation the page was sent and refused: which flag (its row's id), the text typed and
@@ -138,13 +189,14 @@ impl FlagsPage {
     }
 }
 
-/// The page's filters and page, and what was just done (`done=explained`).
+/// The page's filters and page, and what was just done (`done=explained` at the flag `row`).
 #[derive(Default, Deserialize)]
 pub struct FlagsParams {
     unit: Option<String>,
     kind: Option<String>,
     page: Option<usize>,
     done: Option<String>,
+    row: Option<String>,
 }
 
 /// The id of the covenant member a filter typed by hand names (NFC, any case): its name or
@@ -255,59 +307,32 @@ async fn page_view(
             asked.unit = asked.unit.map(|typed| unit_named(&state, &id, &typed));
             let pick = |n| super::page_of(n, ROWS_PER_PAGE, params.page).0;
             let found = flags_page_of(app, &state, &scope, &id, &asked, pick)?;
-            Ok((found, asked.unit, covenant_windows(&state, &id)))
+            let closed = state.explanations_closed(&id);
+            Ok((found, asked.unit, covenant_windows(&state, &id), closed))
         })
         .await;
-    let ((mut d, flags, total), unit, windows) = match read {
+    let ((mut d, flags, total), unit, windows, closed) = match read {
         Ok(x) => x,
         Err(e) => return viewer_error(viewer, e),
     };
     let (_, page, pages) = super::page_of(total, ROWS_PER_PAGE, params.page);
     let lang: Lang = viewer.lang;
     let led = viewer.scope.led_units();
-    let rows = d
+    let at = RowContext {
+        lang,
+        windows: &windows,
+        covenant: &d.covenant,
+        can_explain: &|unit| !closed && led.iter().any(|u| u.as_str() == unit),
+        input: input.as_ref(),
+        saved: params.row.as_deref().filter(|_| explained),
+    };
+    let rows: Vec<Row> = d
         .flags
         .iter()
         .zip(&flags)
-        .map(|(dto, f)| {
-            let anchor = anchor(&dto.unit.id, &dto.period, &dto.kind, dto.subject.as_deref());
-            let typed = input
-                .as_ref()
-                .filter(|i| i.anchor == anchor)
-                .map(|i| i.text.clone());
-            Row {
-                unit: dto.unit.name.clone(),
-                unit_id: dto.unit.id.clone(),
-                period: period_text(lang, &windows, f.period.year, &f.period.window),
-                report: (f.period.window != "Y").then(|| {
-                    format!(
-                        "/covenants/{}/figures/{}/{}",
-                        d.covenant, dto.unit.id, f.period.window
-                    )
-                }),
-                kind: dto.kind.clone(),
-                kind_name: i18n::kind_name(lang, f.kind),
-                reason: i18n::reason_parts(lang, f),
-                period_key: dto.period.clone(),
-                subject: dto.subject.clone().unwrap_or_default(),
-                anchor,
-                explanation: dto.explanation.as_ref().map(|e| {
-                    let day = thidua_domain::figures::local_date(e.time_ms);
-                    (
-                        e.text.clone(),
-                        e.by_name.clone(),
-                        day.format("%d/%m/%Y").to_string(),
-                    )
-                }),
-                can_explain: led.iter().any(|u| u.as_str() == dto.unit.id),
-                draft: typed
-                    .clone()
-                    .or_else(|| dto.explanation.as_ref().map(|e| e.text.clone()))
-                    .unwrap_or_default(),
-                typed,
-            }
-        })
+        .map(|(dto, f)| at.row(dto, f))
         .collect();
+    let saved_shown = rows.iter().any(|r| r.saved);
     let many_units = d.units.len() > MANY_UNITS;
     let mut quality_more = 0;
     if many_units {
@@ -335,7 +360,7 @@ async fn page_view(
         page,
         pages,
         demo: viewer.demo,
-        explained,
+        explained: explained && !saved_shown,
         refusal: input.map(|i| (i.message, i.anchor)),
     })
 }
@@ -367,6 +392,7 @@ pub async fn explain(
         kind: form.get("f_kind").cloned(),
         page: form.get("page").and_then(|p| p.parse().ok()),
         done: None,
+        row: None,
     };
     let row = anchor(&unit, &period, &kind, subject.as_deref());
     let sent = explain_command(cov.clone(), &unit, period, kind, subject, &text);
@@ -402,7 +428,7 @@ impl FlagsParams {
         if let Some(n) = self.page {
             q.push(format!("page={n}"));
         }
-        q.push("done=explained".into());
+        q.push(format!("done=explained&row={row}"));
         format!("/covenants/{covenant}/flags?{}#{row}", q.join("&"))
     }
 }
@@ -458,11 +484,12 @@ mod tests {
             kind: Some("<script>".into()),
             page: Some(2),
             done: None,
+            row: None,
         };
         let cov = CovenantId::parse("gu-2024").unwrap();
         assert_eq!(
             params.explained_url(&cov, &row),
-            "/covenants/gu-2024/flags?unit=ca-bl&page=2&done=explained#flag-ca-bl-2024-M06-funnel_drop-tin_bao_a_b"
+            "/covenants/gu-2024/flags?unit=ca-bl&page=2&done=explained&row=flag-ca-bl-2024-M06-funnel_drop-tin_bao_a_b#flag-ca-bl-2024-M06-funnel_drop-tin_bao_a_b"
         );
     }
 

@@ -212,7 +212,8 @@ fn signing_todos(
     out
 }
 
-/// In each signed covenant whose results are not yet published: for each member unit the
+/// In each signed covenant whose flags still take explanations (its results not yet published,
+/// `State::explanations_closed`): for each member unit the
 /// viewer leads, its integrity flags without an explanation; for a cluster whose secretariat or
 /// supervisor the viewer is, how many flags there are and how many wait for the units'
 /// explanations (to follow, nothing to do). Counted from the latest flags computed, so the home
@@ -235,14 +236,10 @@ fn flags_todos(
         })
         .collect();
     let mut out = Vec::new();
-    let open = state.covenants.values().filter(|c| {
-        c.in_force().is_some()
-            && state
-                .yearend
-                .reviews
-                .get(&c.id)
-                .is_none_or(|r| r.published.is_none())
-    });
+    let open = state
+        .covenants
+        .values()
+        .filter(|c| c.in_force().is_some() && !state.explanations_closed(&c.id));
     for c in open {
         let href = format!("/covenants/{}/flags", c.id);
         let covenant = ("covenant", vec![names::covenant(state, &c.id)]);

@@ -759,16 +759,25 @@ fn the_leader_explains_a_flag(
         "refused beside the open form: {}",
         r.body
     );
-    let text = "Tháng 3 nhập nhầm số vụ, đơn vị đã sửa ngay sau khi phát hiện";
-    let r = explain(leader, text);
+    // Two lines typed in a browser arrive as CRLF: kept as one line break.
+    let typed = "Tháng 3 nhập nhầm số vụ,\r\nđơn vị đã sửa ngay sau khi phát hiện";
+    let text = "Tháng 3 nhập nhầm số vụ,\nđơn vị đã sửa ngay sau khi phát hiện";
+    let r = explain(leader, typed);
     assert_eq!(r.status, 303, "{}", r.body);
-    assert_eq!(
-        r.header("location").unwrap(),
-        format!("/covenants/{COV}/flags?page=1&done=explained#{row}")
+    let back = format!("/covenants/{COV}/flags?page=1&done=explained&row={row}#{row}");
+    assert_eq!(r.header("location").unwrap(), back);
+    let page = leader.get(back.split('#').next().unwrap());
+    let saved_row = &page.body[page.body.find(&format!("id=\"{row}\"")).expect("the row")..];
+    assert!(
+        saved_row.contains("role=\"status\" id=\"done\""),
+        "the row says it was saved: {}",
+        page.body
     );
-    let page = leader.get(&format!("{flags}?page=1&done=explained"));
-    assert!(page.body.contains("id=\"done\""), "{}", page.body);
     assert!(page.body.contains(text) && page.body.contains("Sửa giải trình"));
+    // A second click of the same text writes nothing.
+    let r = explain(leader, typed);
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("Giải trình này đã được lưu"), "{}", r.body);
     assert!(
         page.body.contains(&format!("{text}</textarea>")),
         "the form starts from the explanation"
