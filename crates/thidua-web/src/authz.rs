@@ -88,6 +88,18 @@ impl Scope {
             .collect()
     }
 
+    /// The clusters whose secretariat or supervisor the user is (not every cluster for an
+    /// administrator).
+    pub fn served_clusters(&self) -> Vec<&ClusterId> {
+        self.roles
+            .iter()
+            .filter_map(|r| match r {
+                Role::Secretariat { cluster } | Role::Supervisor { cluster } => Some(cluster),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Clusters the user serves as secretariat.
     pub fn managed_clusters(&self) -> BTreeSet<&ClusterId> {
         self.roles

@@ -226,15 +226,7 @@ fn flags_todos(
 ) -> Vec<Todo> {
     use crate::api::flags::explained_counts_recent as counts;
     let led = viewer.scope.led_units();
-    let watched: Vec<&ClusterId> = viewer
-        .scope
-        .roles
-        .iter()
-        .filter_map(|r| match r {
-            Role::Secretariat { cluster } | Role::Supervisor { cluster } => Some(cluster),
-            _ => None,
-        })
-        .collect();
+    let watched = viewer.scope.served_clusters();
     let mut out = Vec::new();
     let open = state
         .covenants
@@ -314,14 +306,7 @@ fn home_covenants(
     scope: &crate::authz::Scope,
 ) -> Vec<CovenantSummary> {
     let own = scope.own_units();
-    let served: Vec<&ClusterId> = scope
-        .roles
-        .iter()
-        .filter_map(|r| match r {
-            Role::Secretariat { cluster } | Role::Supervisor { cluster } => Some(cluster),
-            _ => None,
-        })
-        .collect();
+    let served = scope.served_clusters();
     state
         .covenants
         .values()
