@@ -14,6 +14,8 @@
 //! Whether the flag is raised at that moment is not required: flags follow the approved figures
 //! and may come and go with a correction, and an explanation is shown only beside a raised flag.
 
+use std::collections::HashMap;
+
 use imbl::Vector;
 use serde::{Deserialize, Serialize};
 
@@ -76,6 +78,12 @@ pub type Explanations = Vector<Explanation>;
 /// The newest explanation of `flag` among `all`.
 pub fn latest<'a>(all: &'a Explanations, flag: &FlagRef) -> Option<&'a Explanation> {
     all.iter().rev().find(|e| &e.flag == flag)
+}
+
+/// The newest explanation of every flag explained in `all`, in one pass (for many flags at
+/// once: a page of them, the counts of a covenant's flags).
+pub fn newest_by_flag(all: Option<&Explanations>) -> HashMap<&FlagRef, &Explanation> {
+    all.into_iter().flatten().map(|e| (&e.flag, e)).collect()
 }
 
 /// `ExplainFlag`: the unit's leader, then the text, then the event (whose fit to the flags the

@@ -12,7 +12,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use thidua_domain::explanations::{latest, FlagRef};
+use thidua_domain::explanations::{newest_by_flag, Explanation, FlagRef};
 use thidua_domain::integrity::incremental::{Flags, Incremental};
 use thidua_domain::integrity::{self, Flag, FlagKind, Settings};
 use thidua_domain::{CovenantId, State as DomainState, UnitId};
@@ -95,29 +95,32 @@ pub struct FlagsQuery {
     pub kind: Option<String>,
 }
 
-fn flag_dto(state: &DomainState, covenant: &CovenantId, unit: &UnitId, f: &Flag) -> FlagDto {
-    let explanation = state
-        .explanations(covenant)
-        .and_then(|all| latest(all, &FlagRef::of(f)))
-        .map(|e| {
-            let (by, by_name) = match &e.by {
-                thidua_domain::Actor::User(u) => (
-                    u.to_string(),
-                    state
-                        .users
-                        .get(u)
-                        .map_or_else(|| u.to_string(), |x| x.display_name.to_string()),
-                ),
-                thidua_domain::Actor::System => (String::new(), String::new()),
-            };
-            ExplanationDto {
-                text: e.text.to_string(),
-                by,
-                by_name,
-                index: e.index,
-                time_ms: e.time_ms,
-            }
-        });
+/// The DTO of a flag, with its newest explanation found in `explained` ([`newest_by_flag`]).
+fn flag_dto(
+    state: &DomainState,
+    explained: &HashMap<&FlagRef, &Explanation>,
+    unit: &UnitId,
+    f: &Flag,
+) -> FlagDto {
+    let explanation = explained.get(&FlagRef::of(f)).map(|e| {
+        let (by, by_name) = match &e.by {
+            thidua_domain::Actor::User(u) => (
+                u.to_string(),
+                state
+                    .users
+                    .get(u)
+                    .map_or_else(|| u.to_string(), |x| x.display_name.to_string()),
+            ),
+            thidua_domain::Actor::System => (String::new(), String::new()),
+        };
+        ExplanationDto {
+            text: e.text.to_string(),
+            by,
+            by_name,
+            index: e.index,
+            time_ms: e.time_ms,
+        }
+    });
     FlagDto {
         unit: unit_ref(state, unit),
         period: f.period.label(),
@@ -283,15 +286,11 @@ pub fn explained_counts_recent(
     let Some((_, computed)) = known_or_refresh(app, state, id) else {
         return (0, 0);
     };
-    let explained = state.explanations(id);
+    let explained = newest_by_flag(state.explanations(id));
     let flags: Vec<&Flag> = computed.flags.iter().filter(|f| wanted(&f.unit)).collect();
     let unexplained = flags
         .iter()
-        .filter(|f| {
-            explained
-                .and_then(|all| latest(all, &FlagRef::of(f)))
-                .is_none()
-        })
+        .filter(|f| !explained.contains_key(&FlagRef::of(f)))
         .count();
     (flags.len(), unexplained)
 }
@@ -350,6 +349,7 @@ fn viewers_share(
         .map(|f| (*f).clone())
         .collect();
     let unit_id = |s: &str| by_id.get(s).map(|i| readable[*i].clone());
+    let explained = newest_by_flag(state.explanations(id));
     let mut quality: Vec<_> = computed
         .quality
         .iter()
@@ -363,7 +363,7 @@ fn viewers_share(
         units: readable.iter().map(|u| unit_ref(state, u)).collect(),
         flags: flags
             .iter()
-            .filter_map(|f| Some(flag_dto(state, id, &unit_id(&f.unit)?, f)))
+            .filter_map(|f| Some(flag_dto(state, &explained, &unit_id(&f.unit)?, f)))
             .collect(),
         quality: quality
             .into_iter()
