@@ -341,8 +341,10 @@ pub fn flags(panel: &Panel, settings: &Settings) -> Vec<Flag> {
     combine(panel, &parts.iter().collect::<Vec<_>>(), settings)
 }
 
-/// The CSV export: `unit,period,kind,reason`, one flag a line (RFC 4180 quoting), UTF-8.
-pub fn csv(flags: &[Flag]) -> String {
+/// The CSV export: `unit,period,kind,reason,explanation`, one flag a line (RFC 4180 quoting),
+/// UTF-8; `explanation` is the unit leader's newest explanation of the flag (giải trình), empty
+/// where there is none.
+pub fn csv<'a>(flags: &[Flag], explanation: impl Fn(&Flag) -> Option<&'a str>) -> String {
     // A cell a spreadsheet would read as a formula (a reason starts with an element's name,
     // which the regulation's author chose) is defused first.
     let quote = |s: &str| {
@@ -353,14 +355,15 @@ pub fn csv(flags: &[Flag]) -> String {
             s.into_owned()
         }
     };
-    let mut out = String::from("unit,period,kind,reason\n");
+    let mut out = String::from("unit,period,kind,reason,explanation\n");
     for f in flags {
         out.push_str(&format!(
-            "{},{},{},{}\n",
+            "{},{},{},{},{}\n",
             quote(&f.unit),
             quote(&f.period.label()),
             f.kind.code(),
-            quote(&f.reason_vi())
+            quote(&f.reason_vi()),
+            quote(explanation(f).unwrap_or_default())
         ));
     }
     out
@@ -370,10 +373,11 @@ pub fn csv(flags: &[Flag]) -> String {
 mod csv_tests {
     use super::*;
 
-    /// A reason that starts with an element's name is the regulation author's text: one a
-    /// spreadsheet would run as a formula is written defused, as text.
+    /// A reason that starts with an element's name is the regulation author's text, and an
+    /// explanation is the leader's: one a spreadsheet would run as a formula is written
+    /// defused, as text.
     #[test]
-    fn the_csv_defuses_a_reason_a_spreadsheet_would_run() {
+    fn the_csv_defuses_a_reason_or_explanation_a_spreadsheet_would_run() {
         let flag = Flag {
             unit: "KG".into(),
             period: Period {
@@ -389,11 +393,16 @@ mod csv_tests {
                 threshold: Decimal::from(3),
             },
         };
-        let csv = csv(&[flag]);
+        let csv = csv(&[flag], |_| Some("=1+1, theo \"kế hoạch\""));
         let row = csv.lines().nth(1).unwrap();
         assert!(
             row.starts_with("KG,2024-M03,series_break,\"'=HYPERLINK("),
             "{row}"
+        );
+        assert!(row.ends_with(",\"'=1+1, theo \"\"kế hoạch\"\"\""), "{row}");
+        assert_eq!(
+            csv.lines().next(),
+            Some("unit,period,kind,reason,explanation")
         );
     }
 }

@@ -1,6 +1,6 @@
 //! Integrity flags over HTTP: a covenant's flags per unit and window, with their reasons in
 //! Vietnamese and English, each unit's reporting-quality figure, and the CSV export
-//! (`unit,period,kind,reason`). Computed from the approved figures
+//! (`unit,period,kind,reason,explanation`). Computed from the approved figures
 //! (`thidua_domain::integrity`), kept up to date per covenant ([`FlagsCache`]); a unit's flags are shown only to whom
 //! [`Scope::reads_flags`] allows. Flags never change a score.
 
@@ -397,7 +397,8 @@ pub async fn list(
     Ok(Json(dto))
 }
 
-/// The flags the viewer may read as CSV: `unit,period,kind,reason` (reason in Vietnamese).
+/// The flags the viewer may read as CSV: `unit,period,kind,reason,explanation` (the reason in
+/// Vietnamese; the explanation is the leader's newest, empty where there is none).
 #[utoipa::path(get, path = "/api/v1/covenants/{id}/flags/export", tag = "figures",
     params(("id" = String, Path, description = "covenant id"), FlagsQuery),
     responses((status = 200, description = "CSV", content_type = "text/csv"), (status = 404, body = ErrorBody)))]
@@ -409,15 +410,22 @@ pub async fn export(
 ) -> Result<Response, ApiError> {
     let id = parse_id(&id, CovenantId::parse)?;
     let file = format!("attachment; filename=\"dau-hieu_{id}.csv\"");
-    let flags = app
-        .blocking(move |app| Ok(flags_of(app, &app.service.read(), &viewer.scope, &id, &q)?.1))
+    let csv = app
+        .blocking(move |app| {
+            let state = app.service.read();
+            let flags = flags_of(app, &state, &viewer.scope, &id, &q)?.1;
+            let explained = newest_by_flag(state.explanations(&id));
+            Ok(integrity::csv(&flags, |f| {
+                explained.get(&FlagRef::of(f)).map(|e| e.text.as_str())
+            }))
+        })
         .await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
             (header::CONTENT_DISPOSITION, file),
         ],
-        integrity::csv(&flags),
+        csv,
     )
         .into_response())
 }

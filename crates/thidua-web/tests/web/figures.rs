@@ -260,10 +260,10 @@ fn flow(app: &TestApp) {
     assert!(r.header("content-type").unwrap().starts_with("text/csv"));
     assert_eq!(
         r.body,
-        "unit,period,kind,reason\nca-kg,2024-Y,data_quality,\"Trong năm 2024: 1/1 kỳ nộp muộn, 1/1 kỳ sửa sau phê duyệt\"\n"
+        "unit,period,kind,reason,explanation\nca-kg,2024-Y,data_quality,\"Trong năm 2024: 1/1 kỳ nộp muộn, 1/1 kỳ sửa sau phê duyệt\",\n"
     );
     let r = other.get(&format!("/api/v1/covenants/{COV}/flags/export"));
-    assert_eq!(r.body, "unit,period,kind,reason\n");
+    assert_eq!(r.body, "unit,period,kind,reason,explanation\n");
     let page = leader.get(&format!("/covenants/{COV}/flags"));
     assert_eq!(page.status, 200);
     assert!(
@@ -319,7 +319,7 @@ fn flow(app: &TestApp) {
     let r = supervisor.get(&format!(
         "/api/v1/covenants/{COV}/flags/export?kind=series_break"
     ));
-    assert_eq!(r.body, "unit,period,kind,reason\n");
+    assert_eq!(r.body, "unit,period,kind,reason,explanation\n");
     let page = supervisor.get(&format!("/covenants/{COV}/flags?kind=funnel_drop"));
     assert!(page.body.contains("id=\"no-flags\""), "{}", page.body);
     assert!(page
@@ -830,4 +830,7 @@ fn the_leader_explains_a_flag(
         .json();
     assert_eq!(api["flags"][0]["explanation"]["text"], newer, "{api}");
     assert_eq!(seen(supervisor), 2, "both stay in the log");
+    // The CSV carries the newest explanation beside its flag.
+    let csv = supervisor.get(&format!("/api/v1/covenants/{COV}/flags/export"));
+    assert!(csv.body.ends_with(&format!(",{newer}\n")), "{}", csv.body);
 }
