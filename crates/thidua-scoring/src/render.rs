@@ -912,7 +912,11 @@ pub fn unit_html_in(u: &UnitResult, naming: &Naming, lang: Language) -> String {
     } else {
         let _ = writeln!(o, "<h3>{}</h3>", esc(&name));
     }
-    let heads: String = w.unit.columns.map(|c| format!("<th>{c}</th>")).concat();
+    let heads: String = w
+        .unit
+        .columns
+        .map(|c| format!("<th scope=\"col\">{c}</th>"))
+        .concat();
     let _ = writeln!(o, "<table><thead><tr>{heads}</tr></thead><tbody>");
     for n in &u.nodes {
         let _ = writeln!(
@@ -934,9 +938,10 @@ pub fn unit_html_in(u: &UnitResult, naming: &Naming, lang: Language) -> String {
         if items.is_empty() {
             continue;
         }
+        // Each section is its own row group, headed by its title.
         let _ = writeln!(
             o,
-            "<tr class=\"heading {class}\"><th colspan=\"5\">{title}</th></tr>"
+            "</tbody><tbody class=\"{class}\"><tr class=\"heading {class}\"><th colspan=\"5\" scope=\"rowgroup\">{title}</th></tr>"
         );
         for it in items {
             let _ = writeln!(
@@ -1001,7 +1006,7 @@ pub fn html_head_in(b: &Scoreboard, lang: Language) -> String {
     let _ = writeln!(o, "<h2>{}</h2>", esc(&b.regulation));
     let _ = writeln!(o, "<p>{}</p>", esc(&board_period(b, &w.board)));
     let [rank, _, unit, total, band] = w.board.columns;
-    let _ = writeln!(o, "<table><thead><tr><th>{rank}</th><th>{unit}</th><th>{total}</th><th>{band}</th></tr></thead><tbody>");
+    let _ = writeln!(o, "<table><thead><tr><th scope=\"col\">{rank}</th><th scope=\"col\">{unit}</th><th scope=\"col\">{total}</th><th scope=\"col\">{band}</th></tr></thead><tbody>");
     for u in &b.units {
         let band = match &u.band {
             Some(bd) if bd.demoted_by_quota => demoted(bd, false, w),
@@ -1010,7 +1015,7 @@ pub fn html_head_in(b: &Scoreboard, lang: Language) -> String {
         };
         let _ = writeln!(
             o,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><th scope=\"row\">{}</th><td>{}</td><td>{}</td></tr>",
             u.rank.map(|r| r.to_string()).unwrap_or_else(|| "—".into()),
             esc(u.name.as_deref().unwrap_or(&u.unit)),
             esc(&pts(&u.total)),

@@ -162,9 +162,9 @@ fn a_unit_explained_in_english() {
     }
     for english in [
         "<section class=\"thidua-unit\" data-unit=\"AG\" lang=\"en\">",
-        "<th>Code</th><th>Description</th><th>Max. points</th><th>Points</th><th>Explanation</th>",
-        "<th colspan=\"5\">Bonus points</th>",
-        "<th colspan=\"5\">Penalty points</th>",
+        "<th scope=\"col\">Code</th><th scope=\"col\">Description</th><th scope=\"col\">Max. points</th><th scope=\"col\">Points</th><th scope=\"col\">Explanation</th>",
+        "<th colspan=\"5\" scope=\"rowgroup\">Bonus points</th>",
+        "<th colspan=\"5\" scope=\"rowgroup\">Penalty points</th>",
         "<p class=\"total\">Total: <strong>—</strong> — not yet scored</p>",
         "(approved figures, sum of 12 months)",
         "Score given at inspection: 3,5</li>",

@@ -164,7 +164,7 @@ fn html_shows_penalties_with_a_minus_under_their_heading() {
         .evaluate_all(&data, reg.ast().period, EvalOptions::with_trace())
         .unwrap();
     let hg = render::unit_html(b.unit("HG").unwrap());
-    assert!(hg.contains("<tr class=\"heading penalty\"><th colspan=\"5\">Điểm trừ</th></tr>"));
+    assert!(hg.contains("<tbody class=\"penalty\"><tr class=\"heading penalty\"><th colspan=\"5\" scope=\"rowgroup\">Điểm trừ</th></tr>"));
     assert!(hg.contains("<td>−2</td>"), "{hg}");
     assert!(hg.contains("điểm trừ: −2"));
     let kg = render::unit_html(b.unit("KG").unwrap());

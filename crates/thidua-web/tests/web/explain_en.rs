@@ -19,7 +19,11 @@ fn explained_in_the_pages_language(app: &TestApp) {
     let page = format!("/covenants/{COV}/progress/ca-kg");
     let vi = leader.get(&page);
     assert_eq!(vi.status, 200, "{}", vi.body);
-    assert!(vi.body.contains("<th>Giải trình</th>"), "{}", vi.body);
+    assert!(
+        vi.body.contains("<th scope=\"col\">Giải trình</th>"),
+        "{}",
+        vi.body
+    );
     assert!(vi.body.contains("số liệu đã duyệt"), "{}", vi.body);
     let home = leader.get("/");
     let r = leader.post_form("/lang", &[("csrf", &home.csrf()), ("to", "en")]);
@@ -31,7 +35,7 @@ fn explained_in_the_pages_language(app: &TestApp) {
     for english in [
         "<section class=\"thidua-unit\" data-unit=",
         "lang=\"en\">",
-        "<th>Code</th><th>Description</th><th>Max. points</th><th>Points</th><th>Explanation</th>",
+        "<th scope=\"col\">Code</th><th scope=\"col\">Description</th><th scope=\"col\">Max. points</th><th scope=\"col\">Points</th><th scope=\"col\">Explanation</th>",
         "<p class=\"total\">Total: <strong>",
         " — not yet scored",
         "Not yet scored: this criterion has no score yet",
