@@ -199,6 +199,7 @@ pub fn router_with(app: AppState, extra: Option<axum::Router<AppState>>) -> axum
             app.clone(),
             auth::authenticate_layer,
         ))
+        .layer(axum::middleware::from_fn(ui::refused::layer))
         .layer(axum::middleware::from_fn(headers::security_layer))
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),

@@ -195,6 +195,7 @@ pub static STRINGS: Strings = Strings {
     revoke: "Revoke",
     revoked: "Revoked",
     created: "Created",
+    refused_title_prefix: "Error: ",
     error_title: "Something went wrong",
     forbidden_title: "Not permitted",
     not_found_title: "Not found",

@@ -343,6 +343,8 @@ pub struct Strings {
     pub revoke: &'static str,
     pub revoked: &'static str,
     pub created: &'static str,
+    /// Put before the title of a page that answers with a refusal ("Lỗi: ").
+    pub refused_title_prefix: &'static str,
     pub error_title: &'static str,
     /// The title of a refusal (403) and of a page not found (404).
     pub forbidden_title: &'static str,

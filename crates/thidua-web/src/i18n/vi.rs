@@ -195,6 +195,7 @@ pub static STRINGS: Strings = Strings {
     revoke: "Thu hồi",
     revoked: "Đã thu hồi",
     created: "Ngày tạo",
+    refused_title_prefix: "Lỗi: ",
     error_title: "Không thực hiện được",
     forbidden_title: "Không có quyền",
     not_found_title: "Không tìm thấy",

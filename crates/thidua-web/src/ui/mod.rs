@@ -22,6 +22,7 @@ pub(crate) mod names;
 pub(crate) mod pages;
 pub(crate) mod progress;
 pub(crate) mod proof;
+pub(crate) mod refused;
 mod regulation;
 mod session;
 mod targets;

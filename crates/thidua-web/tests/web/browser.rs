@@ -403,7 +403,7 @@ fn english_switch(b: &Browser, app: &TestApp) {
     assert!(b.text("#lang-switch").contains("Tiếng Việt"));
     b.shots("11-home-english");
     b.goto(&format!("{}/admin", app.base));
-    assert!(b.source().contains("Administration"));
+    assert!(b.wait_text("Administration"), "{}", b.source());
     b.shots("12-admin-english");
     b.sign_in(app, "quantri");
     assert!(

@@ -753,6 +753,12 @@ fn the_leader_explains_a_flag(
     let r = explain(leader, "   ");
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(
+        r.body
+            .contains("<title>Lỗi: Dấu hiệu bất thường trong số liệu: "),
+        "the title says it first: {}",
+        &r.body[..400]
+    );
+    assert!(
         r.body.contains("id=\"explain-error\"")
             && r.body.contains("<details class=\"noprint explain\" open>")
             && r.body.contains("aria-invalid=\"true\""),

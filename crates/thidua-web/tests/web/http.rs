@@ -111,7 +111,7 @@ fn cluster_management(app: &TestApp) {
     );
     assert_eq!(r.status, 403);
     assert!(
-        r.body.contains("<title>Không có quyền") && r.body.contains("<h1>Không có quyền</h1>"),
+        r.body.contains("<title>Lỗi: Không có quyền") && r.body.contains("<h1>Không có quyền</h1>"),
         "a refusal is named as such: {}",
         r.body
     );
