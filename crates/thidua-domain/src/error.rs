@@ -169,6 +169,12 @@ pub enum DomainError {
     WarningNeedsComment { rule: String },
     #[error("figures of {unit} for {window} already exist")]
     FiguresExist { unit: String, window: String },
+    #[error("the deadline of {window} must be from its cut-off {earliest} to {latest}")]
+    DeadlineOutOfRange {
+        window: String,
+        earliest: chrono::NaiveDate,
+        latest: chrono::NaiveDate,
+    },
     #[error("validation rule {rule}: {reason}")]
     InvalidRule { rule: String, reason: String },
     /// A vote refused by `votes` (its own stable code, e.g. `ballot_bad_proof`).
@@ -250,6 +256,7 @@ impl DomainError {
             RuleViolated { .. } => "rule_violated",
             WarningNeedsComment { .. } => "warning_needs_comment",
             FiguresExist { .. } => "figures_exist",
+            DeadlineOutOfRange { .. } => "deadline_out_of_range",
             InvalidRule { .. } => "invalid_rule",
             VoteRefused { code, .. } => code,
             YearEnd(e) => e.code,

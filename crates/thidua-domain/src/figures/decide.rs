@@ -180,7 +180,17 @@ fn set_figures_deadline(
     deadline: NaiveDate,
 ) -> Result<Vec<Payload>, DomainError> {
     manage_covenant_cluster(state, actor, &covenant)?;
-    state.reported_window(&covenant, &window)?;
+    let w = state.reported_window(&covenant, &window)?;
+    // From the cut-off to a year after it: a later date is a mistyped year, not a deadline.
+    // (Checked here, not when applied, so that the log's earlier events still replay.)
+    let latest = w.end + chrono::Days::new(366);
+    if deadline < w.end || deadline > latest {
+        return Err(DomainError::DeadlineOutOfRange {
+            window,
+            earliest: w.end,
+            latest,
+        });
+    }
     Ok(vec![Payload::FiguresDeadlineSet {
         covenant,
         window,

@@ -777,6 +777,7 @@ mod tests {
             "rule_violated",
             "warning_needs_comment",
             "figures_exist",
+            "deadline_out_of_range",
             "invalid_rule",
             "explanation_unchanged",
         ]

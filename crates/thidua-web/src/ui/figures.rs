@@ -61,15 +61,19 @@ struct WindowPage {
     /// Who recorded each of `w.imports`, by name.
     importers: Vec<Named>,
     errors: BTreeMap<&'static str, String>,
-    historical: HistoricalResult,
+    historical: WindowForms,
 }
 
-/// What a historical import answered, for the window page shown again: the file refused (its
-/// rows' errors in a table), and whether it was asked as a dry run (the box stays ticked).
+/// What the window page's forms answered, for the page shown again: a historical import's
+/// refused file (its rows' errors in a table) and whether it was a dry run (the box stays
+/// ticked), the deadline as typed when it was refused, and what the action just done did
+/// (`?done=` after its redirect).
 #[derive(Default)]
-struct HistoricalResult {
+struct WindowForms {
     failure: Option<ImportFailure>,
     dry_run: bool,
+    deadline_typed: Option<String>,
+    done: Option<&'static str>,
 }
 
 /// An import error's message in the page's language.
@@ -90,6 +94,13 @@ impl WindowPage {
     fn time(&self, ms: &i64) -> String {
         crate::format::time_ms(*ms)
     }
+    /// The deadline field: as typed when it was refused, else the window's deadline.
+    fn deadline_value(&self) -> String {
+        match &self.historical.deadline_typed {
+            Some(typed) => typed.clone(),
+            None => self.date(&self.w.deadline),
+        }
+    }
     /// The page by GET, after a refused file (reloading the answer would post it again).
     fn back_href(&self) -> String {
         format!(
@@ -102,6 +113,7 @@ impl WindowPage {
 #[derive(Deserialize)]
 pub struct WindowParams {
     window: Option<String>,
+    done: Option<String>,
 }
 
 fn window_view(
@@ -110,7 +122,7 @@ fn window_view(
     id: &str,
     window: Option<&str>,
     errors: BTreeMap<&'static str, String>,
-    historical: HistoricalResult,
+    historical: WindowForms,
 ) -> Response {
     let shown_errors = !errors.is_empty() || historical.failure.is_some();
     let id = match CovenantId::parse(id) {
@@ -158,13 +170,20 @@ pub async fn window_page(
     Path(id): Path<String>,
     Query(q): Query<WindowParams>,
 ) -> Response {
+    let done = q
+        .done
+        .as_deref()
+        .and_then(|d| done_text(viewer.lang.figures(), d));
     window_view(
         &app,
         &viewer,
         &id,
         q.window.as_deref(),
         BTreeMap::new(),
-        HistoricalResult::default(),
+        WindowForms {
+            done,
+            ..Default::default()
+        },
     )
 }
 
@@ -337,7 +356,8 @@ pub struct DoneParams {
     done: Option<String>,
 }
 
-/// What the page says after an action: saved, submitted, approved, reopened or imported.
+/// What the page says after an action: saved, submitted, approved, reopened, imported, or (on
+/// the window page) a deadline set.
 fn done_text(f: &'static FigStrings, done: &str) -> Option<&'static str> {
     Some(match done {
         "saved" => f.done_saved,
@@ -345,8 +365,25 @@ fn done_text(f: &'static FigStrings, done: &str) -> Option<&'static str> {
         "approved" => f.done_approved,
         "reopened" => f.done_reopened,
         "imported" => f.done_imported,
+        "deadline" => f.done_deadline,
         _ => return None,
     })
+}
+
+/// The figures page of a covenant, on the window a form sent back if it is a plain id, saying
+/// what was just `done`.
+fn window_url(id: &str, window: &str, done: Option<&str>) -> String {
+    let mut query: Vec<String> = Vec::new();
+    if super::is_plain_param(window) {
+        query.push(format!("window={window}"));
+    }
+    if let Some(done) = done {
+        query.push(format!("done={done}"));
+    }
+    match query.is_empty() {
+        true => format!("/covenants/{id}/figures"),
+        false => format!("/covenants/{id}/figures?{}", query.join("&")),
+    }
 }
 
 fn report_url(id: &str, unit: &str, window: &str) -> String {
@@ -643,12 +680,16 @@ async fn upload(
                 None
             }
             Ok(_) => {
-                return Redirect::to(&format!("/covenants/{id}/figures?window={back_window}"))
-                    .into_response()
+                let url = window_url(&id, &back_window, Some("imported"));
+                return Redirect::to(&url).into_response();
             }
             Err((_, failure)) => Some(failure),
         };
-        let shown = HistoricalResult { failure, dry_run };
+        let shown = WindowForms {
+            failure,
+            dry_run,
+            ..Default::default()
+        };
         return window_view(&app, &viewer, &id, Some(&back_window), errors, shown);
     }
     let input = match result {
@@ -701,7 +742,8 @@ pub async fn deadline(
         return viewer_error(&viewer, ApiError::not_found());
     };
     let mut errors = BTreeMap::new();
-    match thidua_domain::event::parse_date(form.get("deadline").map(String::as_str).unwrap_or("")) {
+    let typed = form.get("deadline").cloned().unwrap_or_default();
+    match thidua_domain::event::parse_date(&typed) {
         None => {
             errors.insert("deadline", viewer.lang.error("invalid_date").to_owned());
         }
@@ -713,8 +755,8 @@ pub async fn deadline(
             };
             match crate::api::execute(&app, &viewer, vec![command]).await {
                 Ok(_) => {
-                    return Redirect::to(&format!("/covenants/{id}/figures?window={window}"))
-                        .into_response()
+                    let url = window_url(&id, &window, Some("deadline"));
+                    return Redirect::to(&url).into_response();
                 }
                 Err(e) if e.status.is_client_error() && e.status.as_u16() != 401 => {
                     let message = names::refusal(viewer.lang, &app.service.read(), Some(&cov), &e);
@@ -730,7 +772,10 @@ pub async fn deadline(
         &id,
         Some(&window),
         errors,
-        HistoricalResult::default(),
+        WindowForms {
+            deadline_typed: Some(typed),
+            ..Default::default()
+        },
     )
 }
 
@@ -753,4 +798,24 @@ pub fn routes() -> axum::Router<AppState> {
             get(report_page).post(save),
         )
         .route("/covenants/{id}/figures/{unit}/{window}/step", post(step))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::window_url;
+
+    /// The window a form sends back is copied into the way back only when it is a plain id: a
+    /// line break in it once made a saved import answer 500 (an invalid `Location`).
+    #[test]
+    fn the_way_back_takes_only_a_plain_window() {
+        assert_eq!(
+            window_url("gu", "M03", Some("imported")),
+            "/covenants/gu/figures?window=M03&done=imported"
+        );
+        assert_eq!(
+            window_url("gu", "M01\r\nX-Injected: yes", Some("imported")),
+            "/covenants/gu/figures?done=imported"
+        );
+        assert_eq!(window_url("gu", "", None), "/covenants/gu/figures");
+    }
 }

@@ -422,7 +422,11 @@ impl FlagsParams {
     fn explained_url(&self, covenant: &CovenantId, row: &str) -> String {
         let mut q: Vec<String> = [("unit", &self.unit), ("kind", &self.kind)]
             .into_iter()
-            .filter_map(|(k, v)| v.as_ref().filter(|v| is_plain(v)).map(|v| (k, v)))
+            .filter_map(|(k, v)| {
+                v.as_ref()
+                    .filter(|v| super::is_plain_param(v))
+                    .map(|v| (k, v))
+            })
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
         if let Some(n) = self.page {
@@ -431,14 +435,6 @@ impl FlagsParams {
         q.push(format!("done=explained&row={row}"));
         format!("/covenants/{covenant}/flags?{}#{row}", q.join("&"))
     }
-}
-
-/// A filter the page put in its form: an id or a kind's code, which a URL takes as it is
-/// (anything else is dropped from the way back).
-fn is_plain(v: &str) -> bool {
-    !v.is_empty()
-        && v.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 /// The command an explanation form asks for (the text checked as every entry point checks it).

@@ -248,6 +248,14 @@ impl Layout {
     }
 }
 
+/// A value a form sent back for the way back (an id, a window, a kind's code) that a URL takes
+/// as it is; anything else is dropped from the URL, never copied into it.
+pub(crate) fn is_plain_param(v: &str) -> bool {
+    !v.is_empty()
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
 /// Renders a template into an HTML response.
 pub fn render(t: &impl Template) -> Response {
     match t.render() {

@@ -458,6 +458,54 @@ fn flow(app: &TestApp) {
     );
     regulation_previewed_on_last_years_figures(app);
     home_lists_the_figures_to_submit(app);
+    the_secretariat_moves_a_deadline(&secretariat);
+}
+
+/// The deadline form: an impossible date or one outside the window's range is refused beside
+/// the field, which keeps what was typed; a good one is saved and the page says so.
+fn the_secretariat_moves_a_deadline(secretariat: &super::support::Client) {
+    let page = format!("/covenants/{COV}/figures?window=M03");
+    let set = |typed: &str| {
+        let csrf = secretariat.get(&page).csrf();
+        secretariat.post_form(
+            &format!("/covenants/{COV}/figures/deadline"),
+            &[
+                ("csrf", csrf.as_str()),
+                ("window", "M03"),
+                ("deadline", typed),
+            ],
+        )
+    };
+    for (typed, says) in [
+        ("30/02/2024", "Ngày không hợp lệ"),
+        (
+            "10/03/2024",
+            "Hạn nộp Tháng 3 phải từ 14/03/2024 (ngày chốt số liệu của kỳ) đến 15/03/2025.",
+        ),
+        ("25/03/2026", "đến 15/03/2025"),
+    ] {
+        let r = set(typed);
+        assert_eq!(r.status, 422, "{typed}: {}", r.body);
+        assert!(
+            r.body.contains(says)
+                && r.body.contains(&format!("value=\"{typed}\" aria-describedby=\"deadline-help deadline-error\" aria-invalid=\"true\"")),
+            "{typed}: refused beside the field, as typed: {}",
+            r.body
+        );
+    }
+    let r = set("25/03/2024");
+    assert_eq!(r.status, 303, "{}", r.body);
+    let back = r.header("location").unwrap();
+    assert_eq!(back, format!("{page}&done=deadline"));
+    let shown = secretariat.get(back);
+    assert!(
+        shown.body.contains("Đã lưu hạn nộp mới.")
+            && shown
+                .body
+                .contains("<strong id=\"deadline\">25/03/2024</strong>"),
+        "{}",
+        shown.body
+    );
 }
 
 /// Switches the signed-in user's pages to `to` (`vi`, `en`).
