@@ -43,10 +43,39 @@ pub fn regulation(state: &State, covenant: &CovenantId) -> Result<CompiledRegula
 
 /// The id each member has in the engine's data: `u1`, `u2`, … in sorted member order.
 pub fn data_id(members: &[UnitId], unit: &UnitId) -> Option<String> {
-    members
-        .binary_search(unit)
-        .ok()
-        .map(|i| format!("u{}", i + 1))
+    members.binary_search(unit).ok().map(member_id)
+}
+
+fn member_id(i: usize) -> String {
+    format!("u{}", i + 1)
+}
+
+/// The id a member's predecessor has in the engine's data: the member's id, `p` and its place
+/// among the member's direct predecessors (`u2p1`), the same whichever members are added.
+fn predecessor_id(member_id: &str, k: usize) -> String {
+    format!("{member_id}p{}", k + 1)
+}
+
+/// Every unit the engine's data for a covenant's `year` names, by its id there: the members
+/// (`u1`, …) and their direct predecessors (`u2p1`, …), for explanations that name them.
+pub fn data_units(state: &State, members: &[UnitId], year: i32) -> BTreeMap<String, UnitId> {
+    let mut out = BTreeMap::new();
+    for (i, m) in members.iter().enumerate() {
+        let id = member_id(i);
+        for (k, p) in state
+            .predecessors(m, year_end(year))
+            .into_iter()
+            .enumerate()
+        {
+            out.insert(predecessor_id(&id, k), p);
+        }
+        out.insert(id, m.clone());
+    }
+    out
+}
+
+fn year_end(year: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, 12, 31).expect("a valid year")
 }
 
 /// The member a data id stands for.
@@ -262,19 +291,17 @@ fn add_predecessors(
     b: &mut DatasetBuilder,
     rows: &mut Rows,
 ) {
-    let end = NaiveDate::from_ymd_opt(spec.year, 12, 31).expect("a valid year");
-    let direct = state.predecessors(unit, end);
+    let direct = state.predecessors(unit, year_end(spec.year));
     if direct.is_empty() {
         return;
     }
     let year = at.year;
     let mut ids: Vec<String> = own.then(|| id.to_owned()).into_iter().collect();
-    for p in &direct {
+    for (k, p) in direct.iter().enumerate() {
         // A predecessor's figures go in once, whatever number of members it fed (a split).
-        let n = preds.len() + 1;
         let (pid, years) = preds
             .entry(p.clone())
-            .or_insert_with(|| (format!("p{n}"), BTreeMap::new()));
+            .or_insert_with(|| (predecessor_id(id, k), BTreeMap::new()));
         let reported = match years.get(&year) {
             Some(r) => *r,
             None => {

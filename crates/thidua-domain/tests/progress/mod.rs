@@ -372,6 +372,27 @@ fn a_merged_units_same_period_is_its_own_and_its_predecessors_approved_figures()
     assert_eq!(hg.targets[0].to_date, Some(exact("20")));
     assert_eq!(hg.targets[0].projected, Some(exact("20")));
     assert_eq!(hg.targets[0].status, Status::OnTrack);
+    // The explanation names the predecessor whose figures it adds: its id in the engine's
+    // data is one `data_units` names (it once read "Hậu Giang 10 + p1 5").
+    let p = progress::compute_explaining(&w.state, &cov(), Some(&u("ca-hg"))).unwrap();
+    let score = p.units.iter().find(|x| x.unit == u("ca-hg")).unwrap();
+    let members = progress::members(&w.state, &cov()).unwrap();
+    let units = thidua_domain::engine_data::data_units(&w.state, &members, 2024);
+    let name = |id: &str| {
+        units
+            .get(id)
+            .map(|unit| w.state.units[unit].name.to_string())
+    };
+    let naming = thidua_scoring::render::Naming {
+        unit: &name,
+        element: &|_| None,
+        cite_file: false,
+    };
+    let html = thidua_scoring::render::unit_html_named(score.score.as_ref().unwrap(), &naming);
+    assert!(
+        html.contains("Công an thị xã sáp nhập 5"),
+        "the predecessor by name: {html}"
+    );
 }
 
 /// A seasonal projection of 1 × 130 ÷ 80 = 1.625 crimes: a count (the example declares

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use thidua_domain::engine_data::data_id;
+use thidua_domain::engine_data::data_units;
 use thidua_domain::{CovenantId, State as DomainState, UnitId};
 use thidua_scoring::explain::Step;
 use thidua_scoring::render::{standing_in, step_in, unit_html_in, Language, Naming};
@@ -14,7 +14,8 @@ use thidua_scoring::UnitResult;
 
 use crate::i18n::Lang;
 
-/// The names of a covenant's members (by their ids in the engine's data) and elements.
+/// The names of a covenant's members and their predecessors (by their ids in the engine's
+/// data) and of its elements.
 pub struct ExplainNames {
     units: BTreeMap<String, String>,
     elements: BTreeMap<String, String>,
@@ -23,16 +24,18 @@ pub struct ExplainNames {
 impl ExplainNames {
     /// The names for explanations of `covenant`'s scores.
     pub fn of(state: &DomainState, covenant: &CovenantId) -> Self {
-        let mut members: Vec<UnitId> = state
-            .covenant(covenant)
-            .ok()
+        let c = state.covenant(covenant).ok();
+        let mut members: Vec<UnitId> = c
             .and_then(|c| state.members(&c.cluster, c.year).ok())
             .map(<[UnitId]>::to_vec)
             .unwrap_or_default();
         members.sort();
-        let units = members
-            .iter()
-            .filter_map(|m| Some((data_id(&members, m)?, state.units.get(m)?.name.to_string())))
+        // The members and the predecessors whose figures a merged member's earlier years add.
+        let units = c
+            .map(|c| data_units(state, &members, c.year))
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(id, u)| Some((id, state.units.get(&u)?.name.to_string())))
             .collect();
         let elements = state
             .reporting_form(covenant)
