@@ -687,6 +687,43 @@ impl State {
         }
     }
 
+    /// The units whose earlier figures a member's scores add to its own: its direct
+    /// predecessors as of the end of `as_of` (the covenant's year), itself excepted (a unit
+    /// merged into itself keeps its own figures), as in [`crate::engine_data`].
+    pub fn earlier_sources(&self, unit: &UnitId, as_of: i32) -> Vec<UnitId> {
+        let end = NaiveDate::from_ymd_opt(as_of, 12, 31).expect("a valid year");
+        let mut out = self.predecessors(unit, end);
+        out.retain(|p| p != unit);
+        out
+    }
+
+    /// A member's approved figure of `element` for a window of an earlier `year` as its
+    /// scores read it (the "cùng kỳ" beside this year's figure): its own plus those of its
+    /// [`earlier_sources`](Self::earlier_sources). Numbers add up; "not applicable" is kept
+    /// only when no one gave a number.
+    pub fn earlier_value(
+        &self,
+        unit: &UnitId,
+        as_of: i32,
+        year: i32,
+        window: &str,
+        element: &str,
+    ) -> Cell {
+        let mut cells = std::iter::once(unit.clone())
+            .chain(self.earlier_sources(unit, as_of))
+            .filter_map(|u| self.figures.published_value(&u, year, window, element));
+        cells
+            .try_fold(Cell::Missing, |sum, cell| {
+                Some(match (sum, cell) {
+                    (Cell::Number(a), Cell::Number(b)) => Cell::Number(a.checked_add(b)?),
+                    (Cell::Number(a), _) | (_, Cell::Number(a)) => Cell::Number(a),
+                    (Cell::NotApplicable, _) | (_, Cell::NotApplicable) => Cell::NotApplicable,
+                    (Cell::Missing, Cell::Missing) => Cell::Missing,
+                })
+            })
+            .unwrap_or(Cell::Missing)
+    }
+
     /// A window of the covenant's movement calendar.
     pub fn reporting_window(
         &self,

@@ -372,6 +372,19 @@ fn a_merged_units_same_period_is_its_own_and_its_predecessors_approved_figures()
     assert_eq!(hg.targets[0].to_date, Some(exact("20")));
     assert_eq!(hg.targets[0].projected, Some(exact("20")));
     assert_eq!(hg.targets[0].status, Status::OnTrack);
+    // The figures grid's "cùng kỳ" reads the same: its own and its predecessor's.
+    assert_eq!(w.state.earlier_sources(&u("ca-hg"), 2024), [u("ca-x1")]);
+    assert_eq!(
+        w.state
+            .earlier_value(&u("ca-hg"), 2024, 2023, "M01", "crimes"),
+        thidua_domain::figures::Cell::Number(15.into())
+    );
+    assert_eq!(
+        w.state
+            .earlier_value(&u("ca-x1"), 2024, 2023, "M01", "crimes"),
+        thidua_domain::figures::Cell::Number(5.into()),
+        "a predecessor alone is itself"
+    );
     // The explanation names the predecessor whose figures it adds: its id in the engine's
     // data is one `data_units` names (it once read "Hậu Giang 10 + p1 5").
     let p = progress::compute_explaining(&w.state, &cov(), Some(&u("ca-hg"))).unwrap();

@@ -44,7 +44,8 @@ pub struct ElementRow {
     pub id: String,
     pub name: String,
     pub unit: Option<String>,
-    /// Last year's approved figure for the same window.
+    /// Last year's approved figure for the same window, as the scores read it: a merged
+    /// unit's adds its predecessors' (the report's `same_period_from`).
     pub same_period: Option<String>,
     /// The figure the viewer may see: the unit's current one (its own unit) or the published one.
     pub value: Option<String>,
@@ -113,6 +114,9 @@ pub struct ReportDto {
     /// The viewer sees the unit's unapproved figures (its own unit, or an administrator).
     pub own: bool,
     pub elements: Vec<ElementRow>,
+    /// The predecessors whose figures of last year each element's `same_period` adds to the
+    /// unit's own (a unit merged during the year); empty for most units.
+    pub same_period_from: Vec<UnitRef>,
     pub issues: Vec<RuleIssue>,
     pub approvals: Vec<ApprovalDto>,
     /// While a correction is in progress (reopened after its last approval): the reopening's
@@ -441,6 +445,11 @@ pub fn report_dto(
         submitted_ms: shown.first_submission().map(|s| s.time_ms),
         own: shown.own,
         elements,
+        same_period_from: state
+            .earlier_sources(unit, c.year)
+            .iter()
+            .map(|p| unit_ref(state, p))
+            .collect(),
         issues,
         approvals: shown
             .report
@@ -521,10 +530,7 @@ fn element_rows(
             id: e.id.clone(),
             name: e.name.clone(),
             unit: e.unit.clone(),
-            same_period: state
-                .figures
-                .published_value(unit, year - 1, window, &e.id)
-                .and_then(cell_str),
+            same_period: cell_str(state.earlier_value(unit, year, year - 1, window, &e.id)),
             value: lookup(values, &e.id).and_then(|(v, p)| cell_str(v.get(p))),
             published: lookup(published, &e.id).and_then(|(v, p)| cell_str(v.get(p))),
             comment: lookup(values, &e.id)

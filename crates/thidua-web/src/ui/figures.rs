@@ -211,6 +211,16 @@ impl ReportPage {
     fn shown(&self, raw: &Option<String>) -> String {
         shown(self.f, raw)
     }
+    /// The predecessors whose figures last year's column adds, by name.
+    fn same_period_from(&self) -> String {
+        let names: Vec<&str> = self
+            .r
+            .same_period_from
+            .iter()
+            .map(|u| u.name.as_str())
+            .collect();
+        names.join(", ")
+    }
     /// The heading of last year's column: "Cùng kỳ 2023", "Same period last year (2023)".
     fn same_period_heading(&self) -> String {
         let year = self.r.year - 1;
