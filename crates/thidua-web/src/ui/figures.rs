@@ -238,7 +238,12 @@ impl ReportPage {
             .iter()
             .filter_map(|e| {
                 let m = self.errors.get(&e.id)?;
-                Some((e.id.as_str(), e.name.as_str(), m.as_str()))
+                // The summary names the element before its message: once.
+                let m = m
+                    .strip_prefix(e.name.as_str())
+                    .and_then(|rest| rest.strip_prefix(": "))
+                    .unwrap_or(m);
+                Some((e.id.as_str(), e.name.as_str(), m))
             })
             .collect()
     }
@@ -424,9 +429,13 @@ pub async fn save(
         Err(e) => return viewer_error(&viewer, e.into()),
     };
     let mut typed = typed_grid(&form, &elements);
-    let paste = form.get("paste").cloned().unwrap_or_default();
+    let mut paste = form.get("paste").cloned().unwrap_or_default();
     let mut errors = BTreeMap::new();
-    if !paste_column(&paste, &elements, &mut typed) {
+    if paste_column(&paste, &elements, &mut typed) {
+        // Its figures are in the grid now: shown again, the grid is what the user corrects,
+        // and a kept column would overwrite the corrections on the next save.
+        paste.clear();
+    } else {
         errors.insert("paste".into(), lang.error("invalid_value").to_owned());
     }
     let (values, comments) = parse_grid(lang, &elements, &typed, &mut errors);

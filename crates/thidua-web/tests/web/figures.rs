@@ -177,6 +177,13 @@ fn flow(app: &TestApp) {
         json!("4"),
         "the old approval stays published meanwhile"
     );
+    let page = officer.get(&format!("/covenants/{COV}/figures/ca-kg/M03"));
+    assert!(
+        page.body
+            .contains("Bản điều chỉnh đã được gửi, chờ lãnh đạo phê duyệt"),
+        "the reopening's notice says the correction is submitted: {}",
+        page.body
+    );
     let r = leader.post_json(
         &format!("/api/v1/covenants/{COV}/figures/ca-kg/M03/approve"),
         json!({"revision": 2}),
@@ -372,6 +379,29 @@ fn flow(app: &TestApp) {
         "{}",
         r.body
     );
+    assert!(
+        r.body
+            .contains("<span lang=\"vi\">Tội phạm về trật tự xã hội</span>: chỉ tiêu đếm số lượng"),
+        "the summary names the element once: {}",
+        r.body
+    );
+    // A pasted column refused for another cell's mistake: its figures stay in the grid, the
+    // box is emptied, so that the corrected grid is what the next save sends.
+    let r = officer.post_form(
+        &format!("/covenants/{COV}/figures/ca-kg/M04"),
+        &[
+            ("csrf", &page.csrf()),
+            ("v_crimes", "12,5"),
+            ("paste", "\n\n17"),
+            ("action", "save"),
+        ],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    let pasted = r.body.contains("value=\"17\"");
+    let emptied = r
+        .body
+        .contains("aria-describedby=\"paste-help\"></textarea>");
+    assert!(pasted && emptied, "{}", r.body);
     let r = officer.post_form(
         &format!("/covenants/{COV}/figures/ca-kg/M04"),
         &[
