@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 
 use super::{
     failed_rules, rules, Cell, FigureMap, FigureValue, Form, HistoricalReport, Report,
-    ReportStatus, Severity, ValidationRule,
+    ReportStatus, RuleOutcome, Severity, ValidationRule,
 };
 use crate::authz::{authorise, Permission};
 use crate::command::Command;
@@ -325,22 +325,17 @@ fn check_submission(
         .iter()
         .map(|(i, _)| usize::from(*i))
         .collect();
-    for failed in failed_rules(&state.figures_rules(covenant, form)?, &cells, &commented) {
-        match failed.rule.severity {
-            Severity::Error => {
-                return Err(DomainError::RuleViolated {
-                    rule: failed.rule.name.to_string(),
-                })
-            }
-            Severity::Warning if !failed.explained => {
-                return Err(DomainError::WarningNeedsComment {
-                    rule: failed.rule.name.to_string(),
-                })
-            }
-            Severity::Warning => {}
-        }
+    let failed = failed_rules(&state.figures_rules(covenant, form)?, &cells, &commented);
+    // The first that blocks is named; the pages mark every one (`RuleOutcome::blocks`).
+    match failed.into_iter().find(RuleOutcome::blocks) {
+        None => Ok(()),
+        Some(f) if f.rule.severity == Severity::Error => Err(DomainError::RuleViolated {
+            rule: f.rule.name.to_string(),
+        }),
+        Some(f) => Err(DomainError::WarningNeedsComment {
+            rule: f.rule.name.to_string(),
+        }),
     }
-    Ok(())
 }
 
 /// At most this many rules per covenant.

@@ -801,6 +801,14 @@ pub struct RuleOutcome {
     pub explained: bool,
 }
 
+impl RuleOutcome {
+    /// Whether it stops a submission: a failed error rule, or a failed warning that no
+    /// comment on its figures explains.
+    pub fn blocks(&self) -> bool {
+        self.rule.severity == Severity::Error || !self.explained
+    }
+}
+
 /// The rules that fail on `values` (those that do not apply are skipped).
 pub fn failed_rules(
     rules: &[rules::CompiledRule],

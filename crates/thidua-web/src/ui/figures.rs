@@ -232,20 +232,28 @@ impl ReportPage {
     }
     /// How many cells of the grid came back with an error.
     /// The cells refused, in the grid's order: the element's id and name and the message.
-    fn bad_cells(&self) -> Vec<(&str, &str, &str)> {
-        self.r
-            .elements
-            .iter()
-            .filter_map(|e| {
-                let m = self.errors.get(&e.id)?;
+    /// The grid's refused fields for the error summary: the field's id (a figure `v-…`, a
+    /// comment `c-…`), the element's name and the message.
+    fn bad_cells(&self) -> Vec<(String, &str, &str)> {
+        let mut out = Vec::new();
+        for e in &self.r.elements {
+            if let Some(m) = self.errors.get(&e.id) {
                 // The summary names the element before its message: once.
                 let m = m
                     .strip_prefix(e.name.as_str())
                     .and_then(|rest| rest.strip_prefix(": "))
                     .unwrap_or(m);
-                Some((e.id.as_str(), e.name.as_str(), m))
-            })
-            .collect()
+                out.push((format!("v-{}", e.id), e.name.as_str(), m));
+            }
+            if let Some(m) = self.comment_error(&e.id) {
+                out.push((format!("c-{}", e.id), e.name.as_str(), m.as_str()));
+            }
+        }
+        out
+    }
+    /// The message beside an element's comment (a warning that needs one).
+    fn comment_error(&self, id: &str) -> Option<&String> {
+        self.errors.get(&comment_key(id))
     }
     fn typed_value(&self, id: &str) -> String {
         self.typed.get(id).map(|t| t.0.clone()).unwrap_or_default()
@@ -451,14 +459,20 @@ pub async fn save(
         return report_view(&app, &viewer, &id, &unit, &window, input).await;
     };
     let submit = form.get("action").map(String::as_str) == Some("submit");
+    let typed_figures = (values.clone(), comments.clone());
     let commands = api::save_commands(&state, &cov, &unit_id, &window, values, comments, submit);
     drop(state);
     let done = if submit { "submitted" } else { "saved" };
     match crate::api::execute(&app, &viewer, commands).await {
         Ok(_) => Redirect::to(&done_url(&id, &unit, &window, done)).into_response(),
         Err(e) if e.status.is_client_error() && e.status.as_u16() != 401 => {
-            let message = names::refusal(lang, &app.service.read(), Some(&cov), &e);
-            errors.insert("form".into(), message);
+            let state = app.service.read();
+            errors.insert("form".into(), names::refusal(lang, &state, Some(&cov), &e));
+            if matches!(e.code, "rule_violated" | "warning_needs_comment") {
+                let typed = (&typed_figures.0, &typed_figures.1);
+                mark_rules(&state, &cov, &elements, typed, lang.figures(), &mut errors);
+            }
+            drop(state);
             let input = ReportInput {
                 typed: Some(typed),
                 paste,
@@ -469,6 +483,48 @@ pub async fn save(
             report_view(&app, &viewer, &id, &unit, &window, input).await
         }
         Err(e) => viewer_error(&viewer, e),
+    }
+}
+
+/// Where a message about an element's comment is kept among the grid's messages.
+fn comment_key(element: &str) -> String {
+    format!("c_{element}")
+}
+
+/// On a submission refused for its validation rules: every rule that blocks it, marked on the
+/// figures it names (an error) or on their comments (a warning that needs one), so that the
+/// grid shows where to look rather than one sentence at the top.
+fn mark_rules(
+    state: &thidua_domain::State,
+    covenant: &CovenantId,
+    form: &thidua_domain::figures::Form,
+    (values, comments): (
+        &thidua_domain::figures::FigureMap,
+        &BTreeMap<String, thidua_domain::Text>,
+    ),
+    f: &FigStrings,
+    errors: &mut BTreeMap<String, String>,
+) {
+    use thidua_domain::figures::{cells_for, failed_rules, Severity};
+    let (Ok(cells), Ok(rules)) = (cells_for(form, values), state.figures_rules(covenant, form))
+    else {
+        return;
+    };
+    let commented = comments.keys().filter_map(|id| form.position(id)).collect();
+    for failed in failed_rules(&rules, &cells, &commented)
+        .into_iter()
+        .filter(|o| o.blocks())
+    {
+        let (key, template): (fn(&str) -> String, _) = match failed.rule.severity {
+            Severity::Error => (str::to_owned, f.rule_broken),
+            Severity::Warning => (comment_key, f.rule_needs_comment),
+        };
+        let message = template.replace("{rule}", failed.rule.name.as_str());
+        for i in &failed.elements {
+            if let Some(e) = form.elements.get(*i) {
+                errors.entry(key(&e.id)).or_insert_with(|| message.clone());
+            }
+        }
     }
 }
 

@@ -489,6 +489,85 @@ fn flow(app: &TestApp) {
     regulation_previewed_on_last_years_figures(app);
     home_lists_the_figures_to_submit(app);
     the_secretariat_moves_a_deadline(&secretariat);
+    a_submission_refused_for_its_rules_marks_their_cells(app);
+}
+
+/// A submission refused by the validation rules marks every rule that blocks it on the grid:
+/// an error on the figures it names, a warning on their comments (all linked from the summary).
+fn a_submission_refused_for_its_rules_marks_their_cells(app: &TestApp) {
+    use thidua_domain::figures::{Severity, ValidationRule};
+    use thidua_domain::{Actor, Command, CovenantId, Text};
+    let rule = |id: &str, name: &str, check: &str, severity| ValidationRule {
+        id: id.into(),
+        name: Text::parse("name", name, 200).unwrap(),
+        check: check.into(),
+        severity,
+    };
+    let rules = vec![
+        rule(
+            "resolved_le_received",
+            "Tin đã giải quyết không vượt quá tin đã tiếp nhận",
+            "reports_resolved <= reports_received",
+            Severity::Error,
+        ),
+        rule(
+            "solved_le_crimes",
+            "Số vụ khám phá không vượt quá số vụ phạm tội",
+            "solved <= crimes",
+            Severity::Warning,
+        ),
+    ];
+    let covenant = CovenantId::parse(COV).unwrap();
+    app.service
+        .execute_all(
+            &Actor::System,
+            vec![Command::SetFiguresRules { covenant, rules }],
+        )
+        .unwrap();
+    let officer = signed_in(app, "canbo-kg");
+    let grid = format!("/covenants/{COV}/figures/ca-kg/M04");
+    let csrf = officer.get(&grid).csrf();
+    let mut fields: Vec<(String, String)> = full_rows(app, 5)
+        .into_iter()
+        .map(|(k, v)| (format!("v_{k}"), v))
+        .collect();
+    for (field, value) in [("v_reports_resolved", "60"), ("v_solved", "9")] {
+        fields.retain(|(k, _)| k != field);
+        fields.push((field.into(), value.into()));
+    }
+    fields.extend([("csrf".into(), csrf), ("action".into(), "submit".into())]);
+    let form: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = officer.post_form(&grid, &form);
+    assert_eq!(r.status, 422, "{}", r.body);
+    for (field, says) in [
+        (
+            "v-reports_resolved",
+            "Vi phạm quy tắc kiểm tra «Tin đã giải quyết",
+        ),
+        (
+            "v-reports_received",
+            "Vi phạm quy tắc kiểm tra «Tin đã giải quyết",
+        ),
+        (
+            "c-solved",
+            "Cảnh báo «Số vụ khám phá không vượt quá số vụ phạm tội»",
+        ),
+        ("c-crimes", "Cảnh báo «Số vụ khám phá"),
+    ] {
+        assert!(
+            r.body.contains(&format!("<a href=\"#{field}\">")),
+            "{field} in the summary: {}",
+            r.body
+        );
+        let beside = &r.body[r.body.find(&format!("id=\"{field}-error\"")).expect(field)..];
+        assert!(beside.contains(says), "{field}: {beside}");
+    }
+    assert!(r
+        .body
+        .contains("id=\"c-solved\" name=\"c_solved\" value=\"\" aria-label"));
 }
 
 /// The deadline form: an impossible date or one outside the window's range is refused beside
