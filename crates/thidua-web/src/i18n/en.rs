@@ -393,6 +393,7 @@ pub static STRINGS: Strings = Strings {
     todo_sign: "Sign {covenant} (version {version}) for {unit}.",
     todo_unsigned_draft: "The draft {covenant} (version {version}) has no signature yet: waiting for {missing}; it can still be amended or withdrawn.",
     todo_wait_movement: "Waiting for the {year} movement to be launched to draft the covenant of {cluster}.",
+    todo_figures_correct: "The leader reopened the figures of {window} for {unit} for a correction: read the reason, correct them and submit again.",
     todo_figures_enter: "Submit the figures of {window} for {unit} (deadline {deadline}).",
     todo_figures_enter_many: "{unit} has {count} reporting windows without submitted figures; the earliest is {window} (deadline {deadline}).",
     todo_flags_follow: "The approved figures of {covenant} have {count} integrity {count|flag|flags}; {waiting} not yet explained by {waiting|its unit|their units}.",

@@ -554,6 +554,8 @@ pub struct Strings {
     pub todo_sign: &'static str,
     pub todo_unsigned_draft: &'static str,
     pub todo_wait_movement: &'static str,
+    /// A report reopened for a correction: `{window}`, `{unit}`.
+    pub todo_figures_correct: &'static str,
     pub todo_figures_enter: &'static str,
     pub todo_figures_enter_many: &'static str,
     pub todo_figures_overdue: &'static str,

@@ -393,6 +393,7 @@ pub static STRINGS: Strings = Strings {
     todo_sign: "Ký {covenant} (phiên bản {version}) thay mặt {unit}.",
     todo_unsigned_draft: "Dự thảo {covenant} (phiên bản {version}) chưa có chữ ký nào: chờ các đơn vị ký ({missing}); còn có thể sửa hoặc rút.",
     todo_wait_movement: "Chờ phát động phong trào năm {year} để soạn giao ước của {cluster}.",
+    todo_figures_correct: "Lãnh đạo đơn vị đã mở lại số liệu {window} của {unit} để điều chỉnh: xem lý do, sửa và gửi lại.",
     todo_figures_enter: "Nộp số liệu {window} của {unit} (hạn {deadline}).",
     todo_figures_enter_many: "{unit} còn {count} kỳ chưa nộp số liệu; sớm nhất là {window} (hạn {deadline}).",
     todo_flags_follow: "Số liệu đã duyệt của {covenant} có {count} dấu hiệu bất thường, {waiting} dấu hiệu chưa được đơn vị giải trình.",

@@ -99,7 +99,8 @@ fn members_of<'a>(
 }
 
 /// Reports whose window's cut-off has passed and that nobody submitted yet (one to-do per
-/// unit: the earliest, with how many there are), and submitted ones awaiting the leader.
+/// unit: the earliest, with how many there are), reports reopened for a correction, and
+/// submitted ones awaiting the leader.
 fn figures(
     t: &Strings,
     state: &State,
@@ -119,13 +120,25 @@ fn figures(
             .iter()
             .filter(|r| r.window.end < today)
             .map(|r| r.key())
-            .filter(|k| {
-                matches!(
-                    status(k),
-                    None | Some(ReportStatus::Draft | ReportStatus::Reopened)
-                )
-            })
+            .filter(|k| matches!(status(k), None | Some(ReportStatus::Draft)))
             .collect();
+        // A report the leader reopened is a correction asked for: its own to-do, at any time.
+        for w in calendar.reported().iter().map(|r| r.window) {
+            if status(&w.key) == Some(ReportStatus::Reopened) {
+                out.push(Todo {
+                    text: names::sentence(
+                        t.todo_figures_correct,
+                        &[
+                            ("window", vec![Named::plain(window_name(viewer.lang, w))]),
+                            ("unit", vec![names::unit(state, unit)]),
+                        ],
+                    ),
+                    href: format!("/covenants/{}/figures/{unit}/{}", c.id, w.key),
+                    button: t.show,
+                    mine: true,
+                });
+            }
+        }
         if let Some(first) = due.first() {
             out.push(enter(
                 (t, viewer.lang),

@@ -160,6 +160,12 @@ fn flow(app: &TestApp) {
         "{}",
         page.body
     );
+    let home = officer.get("/").body;
+    assert!(
+        home.contains("Lãnh đạo đơn vị đã mở lại số liệu Tháng 3 của")
+            && home.contains("href=\"/covenants/gu-12-2024/figures/ca-kg/M03\""),
+        "the officer's to-do asks for the correction: {home}"
+    );
     let mut values: serde_json::Map<String, serde_json::Value> =
         rows.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
     values.insert("crimes".into(), json!("6"));
