@@ -169,11 +169,10 @@ pub enum DomainError {
     WarningNeedsComment { rule: String },
     #[error("figures of {unit} for {window} already exist")]
     FiguresExist { unit: String, window: String },
-    #[error("the deadline of {window} must be from its cut-off {earliest} to {latest}")]
-    DeadlineOutOfRange {
+    #[error("the deadline of {window} cannot be before its cut-off {cut_off}")]
+    DeadlineBeforeCutOff {
         window: String,
-        earliest: chrono::NaiveDate,
-        latest: chrono::NaiveDate,
+        cut_off: chrono::NaiveDate,
     },
     #[error("validation rule {rule}: {reason}")]
     InvalidRule { rule: String, reason: String },
@@ -256,7 +255,7 @@ impl DomainError {
             RuleViolated { .. } => "rule_violated",
             WarningNeedsComment { .. } => "warning_needs_comment",
             FiguresExist { .. } => "figures_exist",
-            DeadlineOutOfRange { .. } => "deadline_out_of_range",
+            DeadlineBeforeCutOff { .. } => "deadline_before_cut_off",
             InvalidRule { .. } => "invalid_rule",
             VoteRefused { code, .. } => code,
             YearEnd(e) => e.code,

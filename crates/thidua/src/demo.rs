@@ -83,6 +83,7 @@ pub fn accounts() -> Vec<DemoAccount> {
         ("lanhdao.hg", "Võ Thị Hậu (minh hoạ)"),
         ("lanhdao.cm", "Đặng Minh Cà (minh hoạ)"),
         ("lanhdao.bl", "Huỳnh Bạc Lâm (minh hoạ)"),
+        ("lanhdao.ct", "Trương Văn Thơ (minh hoạ)"),
     ];
     let officers = [
         ("canbo.kg", "Lý Thị Giang (minh hoạ)"),
@@ -90,8 +91,12 @@ pub fn accounts() -> Vec<DemoAccount> {
         ("canbo.hg", "Mai Thị Hương (minh hoạ)"),
         ("canbo.cm", "Tô Văn Mau (minh hoạ)"),
         ("canbo.bl", "Châu Thị Liêu (minh hoạ)"),
+        ("canbo.ct", "Lâm Thị Cần (minh hoạ)"),
     ];
-    for (i, (id, _, _)) in MEMBERS_2024.iter().enumerate() {
+    // The 2024 members, then Cần Thơ, a member from 2025 (after the mergers), so that the
+    // 2025 year can be tried by every one of its members.
+    let units = MEMBERS_2024.iter().map(|(id, _, _)| *id).chain(["ca-ct"]);
+    for (i, id) in units.enumerate() {
         out.push(DemoAccount {
             user: leaders[i].0,
             name: leaders[i].1,
@@ -411,8 +416,12 @@ pub fn script() -> anyhow::Result<Vec<(Actor, Vec<Command>)>> {
     }];
     let mut script = vec![(system.clone(), setup), (secretariat, draft)];
     // Each leader signs: the hash is filled in by the loader, which reads it from the state.
+    let members_2024: Vec<UnitId> = MEMBERS_2024.iter().map(|(id, _, _)| unit(id)).collect();
     for account in accounts() {
         if let Role::Leader { unit } = &account.role {
+            if !members_2024.contains(unit) {
+                continue;
+            }
             script.push((
                 Actor::User(UserId::parse(account.user).expect("demo id")),
                 vec![Command::SignCovenant {

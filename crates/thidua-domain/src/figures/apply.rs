@@ -204,9 +204,9 @@ impl State {
     ) -> Result<(), DomainError> {
         let w = self.reporting_window(covenant, window)?;
         if deadline < w.end {
-            return Err(DomainError::InvalidValue {
-                field: "deadline",
-                reason: format!("{deadline} is before the cut-off {}", w.end),
+            return Err(DomainError::DeadlineBeforeCutOff {
+                window: window.to_owned(),
+                cut_off: w.end,
             });
         }
         self.figures

@@ -181,14 +181,11 @@ fn set_figures_deadline(
 ) -> Result<Vec<Payload>, DomainError> {
     manage_covenant_cluster(state, actor, &covenant)?;
     let w = state.reported_window(&covenant, &window)?;
-    // From the cut-off to a year after it: a later date is a mistyped year, not a deadline.
-    // (Checked here, not when applied, so that the log's earlier events still replay.)
-    let latest = w.end + chrono::Days::new(366);
-    if deadline < w.end || deadline > latest {
-        return Err(DomainError::DeadlineOutOfRange {
+    // No upper bound: figures of a year taken up late are reported long after its cut-offs.
+    if deadline < w.end {
+        return Err(DomainError::DeadlineBeforeCutOff {
             window,
-            earliest: w.end,
-            latest,
+            cut_off: w.end,
         });
     }
     Ok(vec![Payload::FiguresDeadlineSet {

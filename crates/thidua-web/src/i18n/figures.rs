@@ -178,7 +178,7 @@ pub static VI: FigStrings = FigStrings {
     historical_title: "Nhập số liệu đã phê duyệt của các năm trước",
     historical_help: "Tệp CSV hoặc XLSX với các cột unit,element,period,value (như tệp số liệu của «thidua score»), cho mọi đơn vị của cụm; nhập tất cả hoặc không gì, ghi lại người nhập và mã SHA-256 của tệp.",
     deadline_title: "Hạn nộp số liệu",
-    deadline_help: "Ngày dạng dd/mm/yyyy, từ ngày chốt số liệu của kỳ đến tối đa một năm sau ngày đó.",
+    deadline_help: "Ngày dạng dd/mm/yyyy, từ ngày chốt số liệu của kỳ trở đi.",
     set_deadline: "Đặt hạn nộp",
     imports_title: "Các lần nhập số liệu lịch sử",
     sha256: "SHA-256 của tệp",
@@ -270,7 +270,7 @@ pub static EN: FigStrings = FigStrings {
     historical_title: "Import earlier years' approved figures",
     historical_help: "A CSV or XLSX file with the columns unit,element,period,value (the data files of “thidua score”), for every unit of the cluster; all or nothing, recorded with who imported it and the file's SHA-256.",
     deadline_title: "Deadlines",
-    deadline_help: "A date as dd/mm/yyyy, from the window's cut-off to at most a year after it.",
+    deadline_help: "A date as dd/mm/yyyy, on or after the window's cut-off.",
     set_deadline: "Set the deadline",
     imports_title: "Historical imports",
     sha256: "File SHA-256",
@@ -333,9 +333,9 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
             "Số liệu của đơn vị cho kỳ này đã có.",
             "Figures of this unit for this window already exist.",
         ),
-        "deadline_out_of_range" => (
-            "Hạn nộp phải từ ngày chốt số liệu của kỳ đến tối đa một năm sau ngày đó.",
-            "A deadline must be from the window's cut-off to at most a year after it.",
+        "deadline_before_cut_off" => (
+            "Hạn nộp không được trước ngày chốt số liệu của kỳ.",
+            "A deadline cannot be before the window's cut-off.",
         ),
         "invalid_rule" => ("Quy tắc kiểm tra không hợp lệ.", "Invalid validation rule."),
         "explanation_unchanged" => (
@@ -398,9 +398,9 @@ pub fn refusal(lang: Lang, code: &str) -> Option<&'static str> {
             "Số liệu của {unit} kỳ {window} đã có.",
             "Figures of {unit} for {window} already exist.",
         ),
-        "deadline_out_of_range" => (
-            "Hạn nộp {window} phải từ {earliest} (ngày chốt số liệu của kỳ) đến {latest}.",
-            "The deadline of {window} must be from {earliest} (the window's cut-off) to {latest}.",
+        "deadline_before_cut_off" => (
+            "Hạn nộp {window} không được trước {cut_off}, ngày chốt số liệu của kỳ.",
+            "The deadline of {window} cannot be before {cut_off}, the window's cut-off.",
         ),
         "summary_window" => (
             "{window} là tổng của các kỳ báo cáo khác: số liệu được nhập theo từng kỳ báo cáo.",

@@ -779,7 +779,7 @@ mod tests {
             "rule_violated",
             "warning_needs_comment",
             "figures_exist",
-            "deadline_out_of_range",
+            "deadline_before_cut_off",
             "invalid_rule",
             "explanation_unchanged",
         ]

@@ -271,14 +271,9 @@ pub fn domain_error_in(
             figures_sentence(&[("unit", unit_name(unit)), ("window", window_name(window))])
         }
         E::SummaryWindow(window) => figures_sentence(&[("window", window_name(window))]),
-        E::DeadlineOutOfRange {
-            window,
-            earliest,
-            latest,
-        } => figures_sentence(&[
+        E::DeadlineBeforeCutOff { window, cut_off } => figures_sentence(&[
             ("window", window_name(window)),
-            ("earliest", crate::format::date(earliest)),
-            ("latest", crate::format::date(latest)),
+            ("cut_off", crate::format::date(cut_off)),
         ]),
         // The rule's and the elements' names are the regulation's own (Vietnamese) words.
         E::RuleViolated { rule } | E::WarningNeedsComment { rule } => {
