@@ -80,7 +80,15 @@ pub fn element_figure(
         Ok(Some(FigureValue::Number(d))) => match element.check(&d) {
             Ok(()) => Ok(Some(FigureValue::Number(d))),
             Err(problem) => {
-                let (vi, en) = problem_words(&problem, format);
+                let (mut vi, mut en) = problem_words(&problem, format);
+                if let Some((dots, plain)) = comma_grouped(cell, format, &problem) {
+                    vi.push_str(&format!(
+                        "; dấu phẩy là dấu thập phân: nếu là hàng nghìn, viết {dots} hoặc {plain}"
+                    ));
+                    en.push_str(&format!(
+                        "; the comma is the decimal mark here: for thousands write {dots} or {plain}"
+                    ));
+                }
                 Err((
                     "invalid_figure",
                     format!("{name}: {vi}"),
@@ -91,6 +99,27 @@ pub fn element_figure(
         Ok(v) => Ok(v),
         Err((code, vi, en)) => Err((code, format!("{name}: {vi}"), format!("{name}: {en}"))),
     }
+}
+
+/// A whole number typed with commas between groups of three digits ("1,200"), refused as a
+/// fraction where the comma is the decimal mark: how to write it (`1.200`, `1200`).
+fn comma_grouped(
+    cell: &RawCell,
+    format: NumberFormat,
+    problem: &FigureProblem,
+) -> Option<(String, String)> {
+    let RawCell::Text(text) = cell else {
+        return None;
+    };
+    let text = text.trim();
+    let mut groups = text.split(',');
+    let head = groups.next()?;
+    let grouped = (1..=3).contains(&head.len())
+        && head.bytes().all(|b| b.is_ascii_digit())
+        && text.contains(',')
+        && groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()));
+    (grouped && format == NumberFormat::Vi && *problem == FigureProblem::NotWhole)
+        .then(|| (text.replace(',', "."), text.replace(',', "")))
 }
 
 /// Why a figure is refused, in Vietnamese and English (a bound in `format`): the words of the
@@ -127,6 +156,29 @@ fn format_bound(d: &Decimal, format: NumberFormat) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// "1,200" where the comma is the decimal mark is 1,2, not a whole number: the refusal
+    /// says how to write twelve hundred.
+    #[test]
+    fn a_comma_grouped_count_is_told_how_to_write_thousands() {
+        let form = thidua_domain::figures::FormElement {
+            id: "personnel".into(),
+            name: "Quân số".into(),
+            unit: None,
+            aggregate: "last".into(),
+            missing: None,
+            min: None,
+            max: None,
+            integer: true,
+        };
+        let refused =
+            element_figure(&RawCell::Text("1,200".into()), NumberFormat::Vi, &form).unwrap_err();
+        assert!(refused.1.ends_with("viết 1.200 hoặc 1200"), "{}", refused.1);
+        assert!(refused.2.ends_with("write 1.200 or 1200"), "{}", refused.2);
+        let plain =
+            element_figure(&RawCell::Text("1,5".into()), NumberFormat::Vi, &form).unwrap_err();
+        assert!(!plain.2.contains("thousands"), "{}", plain.2);
+    }
 
     fn vi(s: &str) -> Result<Option<FigureValue>, Refusal> {
         figure(&RawCell::Text(s.into()), NumberFormat::Vi)
