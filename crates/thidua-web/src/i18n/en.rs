@@ -277,7 +277,6 @@ pub static STRINGS: Strings = Strings {
     err_not_member: "{unit} is not a member of the cluster in {year}.",
     err_unit_dissolved: "{unit} ceased to exist on {date} (merged into {successors}); choose its successor instead.",
     err_unit_not_active: "{unit} did not exist on {date}.",
-    error_summary_intro: "See the message beside each field below.",
     error_summary_title: "Not saved: please correct the following",
     sign_error_summary_title: "Not signed: please correct the following",
     step_up_wrong_password: "Wrong password.",

@@ -430,7 +430,6 @@ pub struct Strings {
     pub err_not_member: &'static str,
     pub err_unit_dissolved: &'static str,
     pub err_unit_not_active: &'static str,
-    pub error_summary_intro: &'static str,
     pub error_summary_title: &'static str,
     /// The error summary's heading on the signing page ("Chưa ký được: …").
     pub sign_error_summary_title: &'static str,

@@ -277,7 +277,6 @@ pub static STRINGS: Strings = Strings {
     err_not_member: "{unit} không thuộc cụm trong năm {year}.",
     err_unit_dissolved: "{unit} không còn tồn tại từ ngày {date} (đã hợp nhất vào {successors}); hãy chọn đơn vị kế thừa.",
     err_unit_not_active: "{unit} không hoạt động vào ngày {date}.",
-    error_summary_intro: "Hãy xem thông báo bên cạnh từng ô bên dưới.",
     error_summary_title: "Chưa lưu được: cần sửa các mục sau",
     sign_error_summary_title: "Chưa ký được: cần sửa các mục sau",
     step_up_wrong_password: "Mật khẩu không đúng.",

@@ -46,6 +46,24 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
+    /// The error summary's entries: each message linked to its field's input and named by
+    /// its label, in the order of `places` — (form, field, input id, label), the page's order;
+    /// a message for a field no place names comes last, linked to its message.
+    pub fn summary(&self, places: &[(&str, &str, &str, &str)]) -> super::form::Errors {
+        let mut out = super::form::Errors::default();
+        for (form, field, input, label) in places {
+            if let Some(m) = self.get(form, field) {
+                out.push_in(*input, *label, m);
+            }
+        }
+        for (form, field, m) in &self.0 {
+            if !places.iter().any(|p| p.0 == *form && p.1 == *field) {
+                out.push(format!("{form}-{field}-error"), m.as_str());
+            }
+        }
+        out
+    }
+
     /// `aria-describedby="{id}-error" aria-invalid="true"` when `field` of `form` has a message
     /// (the message's element has the id `{id}-error`, `id` being the input's).
     pub fn aria(&self, form: &str, field: &str, id: &str) -> String {
@@ -139,11 +157,37 @@ impl AdminPage {
     }
 
     fn aria(&self, form: &str, field: &str, id: &str) -> String {
-        if self.errors.get(form, field).is_some() {
-            format!("aria-describedby=\"{id}-error\" aria-invalid=\"true\"")
-        } else {
-            String::new()
-        }
+        self.errors.aria(form, field, id)
+    }
+
+    /// The error summary: each message linked to its field.
+    fn summary(&self) -> super::form::Errors {
+        let t = self.l.t;
+        self.errors.summary(&[
+            ("unit", "kind", "nn-kind", t.unit_kind),
+            ("unit", "parent", "nn-parent", t.parent),
+            ("unit", "name", "nn-name", t.name_label),
+            ("unit", "short_code", "nn-code", t.short_code),
+            ("unit", "id", "nn-id", t.unit_id_label),
+            ("unit", "established", "nn-date", t.established_label),
+            ("cluster", "id", "nc-id", t.cluster_id_label),
+            ("cluster", "name", "nc-name", t.name_label),
+            ("movement", "name", "mv-name", t.name_label),
+            ("movement", "year", "mv-year", t.year),
+            ("movement", "id", "mv-id", t.movement_id_label),
+            ("movement", "plan_ref", "mv-plan", t.plan_ref),
+            ("movement", "slogan", "mv-slogan", t.slogan),
+            ("user", "display_name", "nu-name", t.display_name_label),
+            ("user", "id", "nu-id", t.user_id_label),
+            ("user", "password", "nu-pw", t.new_password),
+            ("reset", "user", "rp-user", t.person),
+            ("reset", "password", "rp-pw", t.new_password),
+            ("grant", "user", "gr-user", t.person),
+            ("grant", "role", "gr-role", t.role_kind),
+            ("grant", "unit", "gr-unit", t.scope_unit),
+            ("grant", "cluster", "gr-cluster", t.scope_cluster),
+            ("revoke", "role", "revoke-error", t.role_kind),
+        ])
     }
 
     fn unit_name(&self, id: &str) -> String {
@@ -879,6 +923,15 @@ struct AccountPage {
 }
 
 impl AccountPage {
+    /// The error summary: each message linked to its field.
+    fn summary(&self) -> super::form::Errors {
+        let t = self.l.t;
+        self.errors.summary(&[
+            ("password", "current", "cp-current", t.current_password),
+            ("password", "new", "cp-new", t.new_password),
+            ("token", "label", "tk-label", t.token_label),
+        ])
+    }
     fn time(&self, ms: &i64) -> String {
         crate::format::time_ms(*ms)
     }

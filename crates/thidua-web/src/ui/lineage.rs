@@ -74,6 +74,19 @@ struct RenamePage {
     errors: FieldErrors,
 }
 
+impl RenamePage {
+    /// The error summary: each message linked to its field.
+    fn summary(&self) -> super::form::Errors {
+        let t = self.l.t;
+        self.errors.summary(&[
+            ("rename", "name", "rn-name", t.new_name_label),
+            ("rename", "short_code", "rn-code", t.new_short_code_label),
+            ("rename", "effective", "rn-date", t.effective_label),
+            ("rename", "decision", "rn-decision", t.decision_ref_label),
+        ])
+    }
+}
+
 fn rename_view(viewer: &Viewer, unit: UnitRef, v: RenameValues, errors: FieldErrors) -> Response {
     let t = viewer.lang.strings();
     let shown = !errors.is_empty();
@@ -193,6 +206,18 @@ struct LineagePage {
 }
 
 impl LineagePage {
+    /// The error summary: each message linked to its field.
+    fn summary(&self) -> super::form::Errors {
+        let t = self.l.t;
+        self.errors.summary(&[
+            ("lineage", "kind", "ln-kind", t.lineage_kind_label),
+            ("lineage", "predecessors", "ln-predecessors", t.predecessors),
+            ("lineage", "successors", "ln-successors", t.successors),
+            ("lineage", "effective", "ln-date", t.effective_label),
+            ("lineage", "decision", "ln-decision", t.decision_ref_label),
+        ])
+    }
+
     fn is_pred(&self, id: &str) -> bool {
         self.v.predecessors.contains(id)
     }

@@ -356,11 +356,25 @@ impl ClusterPage {
     }
 
     fn aria(&self, form: &str, field: &str) -> String {
-        if self.errors.get(form, field).is_some() {
-            format!("aria-describedby=\"{form}-{field}-error\" aria-invalid=\"true\"")
-        } else {
-            String::new()
-        }
+        self.errors.aria(form, field, &format!("{form}-{field}"))
+    }
+
+    /// The error summary: each message linked to its field.
+    fn summary(&self) -> super::form::Errors {
+        let t = self.l.t;
+        self.errors.summary(&[
+            ("members", "year", "mm-year", t.cluster_year),
+            ("members", "members", "mm-units", t.cluster_members),
+            ("leadership", "year", "ml-year", t.cluster_year),
+            ("leadership", "position", "ml-position", t.position),
+            ("leadership", "unit", "ml-unit", t.unit),
+            (
+                "leadership",
+                "decision",
+                "ml-decision",
+                t.decision_ref_label,
+            ),
+        ])
     }
 }
 

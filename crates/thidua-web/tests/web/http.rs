@@ -1333,6 +1333,12 @@ fn lineage_forms(app: &TestApp) {
         r.body.contains("id=\"rn-date-error\""),
         "date error by the field"
     );
+    let summary = &r.body[r.body.find("id=\"error-summary\"").expect("a summary")..];
+    assert!(
+        summary.contains("<a href=\"#rn-name\">Tên mới: ")
+            && summary.contains("<a href=\"#rn-date\">"),
+        "the summary links each message to its field, named: {summary}"
+    );
     let r = c.post_form(
         "/units/ca-tn/rename",
         &[
@@ -1537,6 +1543,11 @@ fn passwords(app: &TestApp) {
     );
     assert_eq!(r.status, 422);
     assert!(r.body.contains("không đúng"));
+    assert!(
+        r.body.contains("<a href=\"#cp-current\">"),
+        "linked from the summary: {}",
+        r.body
+    );
     let r = c.post_form(
         "/account/password",
         &[
