@@ -54,25 +54,30 @@ impl StoreArgs {
         Ok(self.open_stores()?.events)
     }
 
-    /// The PostgreSQL URL, from `--database` or the file `--database-file` names (first line).
-    pub fn database_url(&self) -> anyhow::Result<Option<String>> {
+    /// The PostgreSQL URL, from `--database` (or `THIDUA_DATABASE_URL`) or the file
+    /// `--database-file` names (its first line): the one place every command reads the
+    /// database option. A value that is not a `postgres://` (or `postgresql://`) URL is refused
+    /// here, before any driver sees it, and the refusal never repeats it (it may hold a
+    /// password: `postgress://user:PASSWORD@host/db`).
+    pub fn database_url(&self) -> anyhow::Result<Option<DatabaseUrl>> {
         if let Some(path) = &self.database_file {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("reading the database URL from {}", path.display()))?;
             let url = text.lines().next().unwrap_or("").trim().to_owned();
             anyhow::ensure!(!url.is_empty(), "{} holds no database URL", path.display());
-            return Ok(Some(url));
+            return DatabaseUrl::parse(url, &format!("--database-file {}", path.display()))
+                .map(Some);
         }
-        Ok(self.database.clone())
+        match &self.database {
+            Some(url) => DatabaseUrl::parse(url.clone(), "--database").map(Some),
+            None => Ok(None),
+        }
     }
 
     /// Opens the configured backend once, with all its faces.
     pub fn open_stores(&self) -> anyhow::Result<Stores> {
         match &self.database_url()? {
-            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-                Stores::postgres(url)
-            }
-            Some(_) => anyhow::bail!("--database must be a postgres:// URL (SQLite uses --data)"),
+            Some(url) => Stores::postgres(url),
             None => Stores::sqlite(&self.sqlite_path()),
         }
     }
@@ -86,7 +91,8 @@ impl StoreArgs {
         match &self.database_url()? {
             Some(url) => {
                 anyhow::ensure!(
-                    PostgresStore::holds_log(url).context("opening PostgreSQL")?,
+                    PostgresStore::holds_log(url.secret())
+                        .map_err(|e| url.redacted_error(e, "opening PostgreSQL"))?,
                     "the PostgreSQL database holds no log{elsewhere}"
                 );
                 let stores = self.open_stores()?;
@@ -186,6 +192,100 @@ fn replay(
     Ok(opened)
 }
 
+/// A PostgreSQL URL as the operator gave it, checked to be one (`postgres://` or
+/// `postgresql://`). It holds a password: it is shown by no `Debug` or `Display`, and an error
+/// that could repeat it goes through [`redacted_error`](Self::redacted_error).
+#[derive(Clone)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    /// `url` if it is a PostgreSQL URL; `option` names where it came from in the refusal, which
+    /// never repeats the value.
+    fn parse(url: String, option: &str) -> anyhow::Result<Self> {
+        let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+        match scheme.as_deref() {
+            Some("postgres" | "postgresql") => Ok(Self(url)),
+            _ => anyhow::bail!(
+                "{option} phải là một URL postgres:// (SQLite dùng --data) / {option} must be a \
+                 postgres:// or postgresql:// URL (SQLite uses --data); the value is not shown \
+                 here, since it may hold a password"
+            ),
+        }
+    }
+
+    /// The URL itself, for the driver only.
+    pub fn secret(&self) -> &str {
+        &self.0
+    }
+
+    /// The passwords in the URL: the user-info's (as written and percent-decoded) and a
+    /// `password=` query parameter's.
+    fn passwords(&self) -> Vec<String> {
+        let rest = self.0.split_once("://").map_or("", |(_, r)| r);
+        let (before_query, query) = rest.split_once('?').unwrap_or((rest, ""));
+        let mut found = Vec::new();
+        if let Some((userinfo, _)) = before_query.rsplit_once('@') {
+            if let Some((_, password)) = userinfo.split_once(':') {
+                found.push(password.to_owned());
+            }
+        }
+        for pair in query.split('&') {
+            if let Some(("password", value)) = pair.split_once('=') {
+                found.push(value.to_owned());
+            }
+        }
+        let decoded: Vec<String> = found.iter().map(|p| percent_decode(p)).collect();
+        found.extend(decoded);
+        found.retain(|p| !p.is_empty());
+        // Longest first, so that a password holding another is replaced whole.
+        found.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        found
+    }
+
+    /// `message` with every password of the URL replaced by `***`.
+    pub fn redact(&self, message: &str) -> String {
+        self.passwords()
+            .iter()
+            .fold(message.to_owned(), |m, p| m.replace(p.as_str(), "***"))
+    }
+
+    /// A driver's error about this URL, with `context`, its password removed (a driver may
+    /// quote the URL whole, e.g. in "invalid connection string").
+    pub fn redacted_error(&self, err: impl std::fmt::Display, context: &str) -> anyhow::Error {
+        anyhow::anyhow!("{}", self.redact(&format!("{context}: {err}")))
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DatabaseUrl(***)")
+    }
+}
+
+/// Decodes the `%XX` escapes of a URL's part.
+fn percent_decode(raw: &str) -> String {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// One opened database seen through each of its traits: the event log, the accounts
 /// (credentials and sessions, which are not events) and the witnesses' cosignatures.
 pub struct Stores {
@@ -210,9 +310,13 @@ impl Stores {
         })
     }
 
-    /// The PostgreSQL database at `url` (migrations run). The URL never reaches an error.
-    pub fn postgres(url: &str) -> anyhow::Result<Self> {
-        let store = Arc::new(PostgresStore::open(url).context("opening PostgreSQL")?);
+    /// The PostgreSQL database at `url` (migrations run). The URL's password never reaches an
+    /// error ([`DatabaseUrl::redacted_error`]).
+    pub fn postgres(url: &DatabaseUrl) -> anyhow::Result<Self> {
+        let store = Arc::new(
+            PostgresStore::open(url.secret())
+                .map_err(|e| url.redacted_error(e, "opening PostgreSQL"))?,
+        );
         Ok(Self {
             events: store.clone(),
             accounts: store.clone(),
@@ -281,5 +385,40 @@ impl Progress {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A driver error that quotes the URL (as the driver's "invalid connection string" does)
+    /// reaches the operator without the password, written plainly or percent-encoded, in the
+    /// user-info or as a `password=` parameter; the URL itself is never shown by `Debug`.
+    #[test]
+    fn a_driver_error_quoting_the_url_loses_its_password() {
+        let url = DatabaseUrl::parse(
+            "postgres://thidua:Se%2Fcret@db.internal/thidua?password=Other&sslmode=require".into(),
+            "--database",
+        )
+        .unwrap();
+        let driver = format!(
+            "invalid connection string: unknown option `{}`, password Se/cret",
+            url.secret()
+        );
+        let shown = format!("{:#}", url.redacted_error(driver, "opening PostgreSQL"));
+        assert!(
+            shown.starts_with("opening PostgreSQL: invalid connection"),
+            "{shown}"
+        );
+        for secret in ["Se%2Fcret", "Se/cret", "Other"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(shown.contains("thidua:***@db.internal"), "{shown}");
+        assert!(!format!("{url:?}").contains("Se"));
+        let refused = DatabaseUrl::parse("postgress://u:TypoPW@h/db".into(), "--database");
+        let refused = format!("{:#}", refused.unwrap_err());
+        assert!(!refused.contains("TypoPW"), "{refused}");
+        assert!(DatabaseUrl::parse("postgresql://u@h/db".into(), "--database").is_ok());
     }
 }

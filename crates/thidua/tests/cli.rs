@@ -976,3 +976,47 @@ fn a_port_in_use_is_refused_before_anything_is_created() {
     );
     assert!(!data.exists(), "nothing created at {}", data.display());
 }
+
+/// A database option that is not a PostgreSQL URL (a typo in the scheme) is refused by every
+/// command before any driver sees it, and the refusal never shows the URL's password.
+#[test]
+fn a_database_url_that_is_not_postgres_is_refused_without_showing_its_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = "postgress://thidua:TypoPW@db.internal/thidua";
+    let url_file = dir.path().join("database-url");
+    std::fs::write(&url_file, format!("{url}\n")).unwrap();
+    // (arguments, whether the URL comes from THIDUA_DATABASE_URL)
+    let runs: [(&[&str], bool); 5] = [
+        (&["backup", "x.db", "--database", url], false),
+        (&["log", "--database", url], false),
+        (&["migrate"], true),
+        (
+            &["verify", "--no-state", "--database-file", "database-url"],
+            false,
+        ),
+        (&["export-tiles", "tiles", "--database", url], false),
+    ];
+    for (args, from_env) in runs {
+        let mut cmd = thidua();
+        cmd.args(args).current_dir(dir.path());
+        if from_env {
+            cmd.env("THIDUA_DATABASE_URL", url);
+        }
+        let out = cmd.output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            !err.contains("TypoPW"),
+            "{args:?} shows the password: {err}"
+        );
+        assert!(
+            err.contains("must be a postgres:// or postgresql:// URL"),
+            "{args:?}: {err}"
+        );
+    }
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left, ["database-url"], "nothing created");
+}
