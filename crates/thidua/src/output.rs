@@ -78,12 +78,15 @@ pub fn make_with(
 ) -> anyhow::Result<()> {
     let context = || format!("không ghi được / cannot write {}", path.display());
     check_target(path, existing).with_context(context)?;
-    // Removed, with whatever `make` left in it, on every return.
-    let dir = tempfile::Builder::new()
-        .prefix(".thidua-")
-        .suffix(".tmp")
-        .tempdir_in(directory(path))
-        .with_context(context)?;
+    // Removed, with whatever `make` left in it, on every return. Private (0700) from its
+    // creation: what `make` writes in it (a database copy, which its producer may create with
+    // the usual 0644) is never readable by other users, even if the command is killed before
+    // it ends and the directory stays behind.
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".thidua-").suffix(".tmp");
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
+    let dir = builder.tempdir_in(directory(path)).with_context(context)?;
     let file_name = path.file_name().unwrap_or("output".as_ref());
     let made = dir.path().join(file_name);
     make(&made).with_context(context)?;
@@ -242,6 +245,13 @@ mod tests {
         assert!(!other.exists());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
         make_with(&other, Access::Private, Existing::Refuse, |p| {
+            // The directory the copy is made in is the owner's alone from the start.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let dir = std::fs::metadata(p.parent().unwrap()).unwrap();
+                assert_eq!(dir.permissions().mode() & 0o777, 0o700);
+            }
             Ok(std::fs::write(p, b"copy")?)
         })
         .unwrap();
