@@ -1020,3 +1020,32 @@ fn a_database_url_that_is_not_postgres_is_refused_without_showing_its_password()
         .collect();
     assert_eq!(left, ["database-url"], "nothing created");
 }
+
+/// `demo --reset` on a port already in use (a demonstration running there) is refused before
+/// the demonstration's directory is emptied: its data stays.
+#[test]
+fn demo_reset_on_a_port_in_use_keeps_the_demonstrations_data() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("demo");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::write(data.join(".thidua-demo"), "demo\n").unwrap();
+    std::fs::write(data.join("thidua.db"), "the running demonstration's log").unwrap();
+    let out = thidua()
+        .args(["demo", "--reset", "--bind", &address, "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("cannot listen on {address}")),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(data.join("thidua.db")).unwrap(),
+        "the running demonstration's log"
+    );
+    assert!(data.join(".thidua-demo").is_file());
+}

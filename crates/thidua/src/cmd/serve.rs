@@ -87,7 +87,11 @@ fn reset_demo_dir(dir: &std::path::Path) -> anyhow::Result<()> {
 
 pub fn run_demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
     if args.reset {
+        // The address is tried before anything is emptied: a second `demo --reset` on the
+        // port of a running demonstration must not delete that demonstration's data.
+        let listener = bind(args.bind)?;
         reset_demo_dir(&args.data)?;
+        drop(listener);
     }
     run(ServeArgs {
         bind: args.bind,
@@ -110,15 +114,7 @@ pub fn run_demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     // The address is tried first: a port already in use is said before a database, a signing
     // key or the demonstration is created for a server that cannot start.
-    drop(anyhow::Context::with_context(
-        std::net::TcpListener::bind(args.bind),
-        || {
-            format!(
-                "không nghe được trên / cannot listen on {} (--bind)",
-                args.bind
-            )
-        },
-    )?);
+    drop(bind(args.bind)?);
     let replay_started = std::time::Instant::now();
     let (service, stores) = args.store.open_running()?;
     let replay_took = replay_started.elapsed();
@@ -193,6 +189,13 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         },
     ))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A listener on `address`, or the error saying the address cannot be listened on.
+fn bind(address: SocketAddr) -> anyhow::Result<std::net::TcpListener> {
+    anyhow::Context::with_context(std::net::TcpListener::bind(address), || {
+        format!("không nghe được trên / cannot listen on {address} (--bind)")
+    })
 }
 
 /// Entries of the log are readable by a caller exactly as the history page shows them.
