@@ -900,13 +900,37 @@ fn the_score_benchmark_reports_the_median_of_repeated_runs() {
 fn commands_on_an_existing_log_refuse_a_missing_one_and_create_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("mistyped");
+    let figures = dir.path().join("so-lieu.csv");
+    std::fs::write(&figures, "unit,window,element,value\n").unwrap();
+    let figures = figures.to_str().unwrap();
     for args in [
         vec!["user", "passwd", "lanhdao.kg"],
         vec!["log"],
         vec!["log", "--json"],
+        vec![
+            "figures",
+            "import",
+            figures,
+            "--covenant",
+            "gu-2024",
+            "--dry-run",
+        ],
+        vec![
+            "doc",
+            "covenant",
+            "--covenant",
+            "gu-2024",
+            "--issue",
+            "--as",
+            "thuky.cum12",
+            "--out",
+            "gu.pdf",
+        ],
+        vec!["export-tiles", "tiles"],
     ] {
         let mut child = thidua()
             .args(&args)
+            .current_dir(dir.path())
             .arg("--data")
             .arg(&missing)
             .stdin(Stdio::piped())
@@ -925,6 +949,30 @@ fn commands_on_an_existing_log_refuse_a_missing_one_and_create_nothing() {
         assert!(err.contains("no database at"), "{args:?}: {err}");
         assert!(!missing.exists(), "{args:?} created {}", missing.display());
     }
+    // `user add` may start a deployment (the first administrator at the console), but not for
+    // a password it refuses: it is checked before anything is opened.
+    let mut child = thidua()
+        .args([
+            "user",
+            "add",
+            "quantri",
+            "--name",
+            "Quản trị",
+            "--admin",
+            "--data",
+        ])
+        .arg(&missing)
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        writeln!(child.stdin.take().unwrap(), "ngắn").unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success());
+    assert!(!missing.exists(), "user add created {}", missing.display());
 }
 
 /// A command that only reads refuses an empty PostgreSQL database and leaves it empty (it

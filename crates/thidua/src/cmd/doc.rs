@@ -430,7 +430,7 @@ fn write(
     let f = format(&out.format)?;
     // Only issuing writes to the log; a preview or an issued document written again reads it.
     let service = match out.issue {
-        true => store.open_service()?,
+        true => store.open_existing_running()?.0,
         false => store.open_read_only("")?,
     };
     let request = &build(&service.read().state)?;

@@ -25,7 +25,8 @@ pub struct ExportTilesArgs {
 }
 
 pub fn run(args: ExportTilesArgs) -> anyhow::Result<ExitCode> {
-    let stores = args.store.open_stores()?;
+    // It exports an existing log: a mistyped --data creates nothing.
+    let stores = args.store.open_existing_stores("")?;
     let out = export_tiles(
         &*stores.events,
         Some(&*stores.witnesses),

@@ -243,7 +243,8 @@ fn import(
         Some(u) => Actor::User(UserId::parse(&u)?),
         None => Actor::System,
     };
-    let service = store.open_service()?;
+    // An import acts on an existing log: a mistyped --data creates no deployment.
+    let service = store.open_existing_running()?.0;
     let state = service.read();
     let refused = |e: thidua_import::ImportErrors| {
         anyhow!("tệp có lỗi, không nhập gì / the file has errors, nothing imported:\n{e}")

@@ -70,6 +70,11 @@ pub fn run(args: UserArgs) -> anyhow::Result<ExitCode> {
             let user = UserId::parse(&user)?;
             let name = Text::parse("name", &name, 200)?;
             let password = read_password()?;
+            // The password is checked before the log is opened: `user add` may create a new
+            // deployment (the first administrator at the console), but not for a password it
+            // then refuses.
+            thidua_web::accounts::check_password_policy(&password)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             let (service, stores) = store.open_running()?;
             thidua_web::accounts::create_admin(
                 &*stores.accounts,
