@@ -1005,9 +1005,15 @@ pub async fn change_password(
     CsrfForm(f): CsrfForm<PasswordForm>,
 ) -> Response {
     let lang = viewer.lang;
+    // Every problem of the form at once: an empty current password and a new one too short.
+    let mut errors = FieldErrors::default();
+    if f.current.is_empty() {
+        errors.push("password", "current", lang.error("empty_text"));
+    }
     if let Err(e) = crate::accounts::check_password_policy(&f.new) {
-        let mut errors = FieldErrors::default();
         errors.push("password", "new", lang.error(e.code()));
+    }
+    if !errors.is_empty() {
         return account_view(&app, &viewer, None, errors, false).await;
     }
     match api_mod::change_own_password(&app, &viewer, f.current, f.new).await {

@@ -129,7 +129,7 @@ pub fn svg(c: &Chart) -> String {
     let mut o = String::new();
     let _ = write!(
         o,
-        r#"<svg class="chart" viewBox="0 0 {W} {H}" width="{W}" height="{H}" role="img" xmlns="http://www.w3.org/2000/svg"><title>{}</title>"#,
+        r#"<svg class="chart" viewBox="0 0 {W} {H}" width="{W}" height="{H}" role="img" xmlns="http://www.w3.org/2000/svg"><title lang="vi">{}</title>"#,
         esc(c.title)
     );
     axes(&f, &mut o);
@@ -217,7 +217,7 @@ mod tests {
         };
         let a = svg(&c);
         assert_eq!(a, svg(&c));
-        assert!(a.contains("<title>Tội phạm &lt;TTXH&gt;</title>"));
+        assert!(a.contains("<title lang=\"vi\">Tội phạm &lt;TTXH&gt;</title>"));
         // 0..40: month 1 at x = 44, 40 at the top (y = 8), 20 half way (y = 58).
         assert!(
             a.contains(r#"<polyline class="this-year" points="44,8 62,58"/>"#),

@@ -68,12 +68,15 @@ impl Helpers {
         shown(raw)
     }
 
-    /// A value in the target's terms with its unit of measure: "5,51% giảm", "3 vụ".
+    /// A value in the target's terms with its unit of measure, as HTML: "5,51% giảm", "3 vụ".
     pub fn measure(&self, raw: &Option<String>, t: &TargetRef) -> String {
-        let value = shown(raw);
+        use thidua_scoring::render::esc;
+        let value = esc(&shown(raw));
+        // The unit of measure is the covenant's own (Vietnamese) words: marked so, as HTML.
+        let unit = |u: &str| format!("<span lang=\"vi\">{}</span>", esc(u));
         match (&t.unit_of_measure, raw) {
-            (Some(u), Some(_)) if u.starts_with('%') => format!("{value}{u}"),
-            (Some(u), Some(_)) => format!("{value} {u}"),
+            (Some(u), Some(_)) if u.starts_with('%') => format!("{value}{}", unit(u)),
+            (Some(u), Some(_)) => format!("{value} {}", unit(u)),
             _ => value,
         }
     }
@@ -333,8 +336,15 @@ mod tests {
             indicator: "crimes".into(),
         };
         let value = Some("5.51".to_owned());
-        assert_eq!(h.measure(&value, &target(Some("% giảm"))), "5,51% giảm");
-        assert_eq!(h.measure(&value, &target(Some("vụ"))), "5,51 vụ");
+        assert_eq!(
+            h.measure(&value, &target(Some("% giảm"))),
+            "5,51<span lang=\"vi\">% giảm</span>"
+        );
+        assert_eq!(
+            h.measure(&value, &target(Some("<vụ>"))),
+            "5,51 <span lang=\"vi\">&lt;vụ&gt;</span>",
+            "escaped"
+        );
         assert_eq!(h.measure(&value, &target(None)), "5,51");
         assert_eq!(h.measure(&None, &target(Some("vụ"))), "—");
     }

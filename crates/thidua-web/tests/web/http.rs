@@ -1459,7 +1459,7 @@ fn lineage_forms(app: &TestApp) {
     assert_eq!(size(), before + 1);
     let page = c.get("/units/ca-tn").body;
     let lineage = &page[page.find("id=\"lineage\"").expect("the lineage table")..];
-    let row = "<td>01/07/2025</td><td>Sáp nhập</td>\n<td><a href=\"/units/ca-la\" lang=\"vi\">Công an tỉnh Long An</a>, <a href=\"/units/ca-tn\" lang=\"vi\">Công an tỉnh Tây Ninh mới</a></td>\n<td><a href=\"/units/ca-tn\" lang=\"vi\">Công an tỉnh Tây Ninh mới</a></td><td>Nghị quyết 202/2025/QH15</td>";
+    let row = "<td>01/07/2025</td><td>Sáp nhập</td>\n<td><a href=\"/units/ca-la\" lang=\"vi\">Công an tỉnh Long An</a>, <a href=\"/units/ca-tn\" lang=\"vi\">Công an tỉnh Tây Ninh mới</a></td>\n<td><a href=\"/units/ca-tn\" lang=\"vi\">Công an tỉnh Tây Ninh mới</a></td><td lang=\"vi\">Nghị quyết 202/2025/QH15</td>";
     assert!(lineage.contains(row), "{lineage}");
     let la = c.get("/api/v1/units/ca-la").json();
     assert_eq!(la["unit"]["dissolved"], "2025-07-01");
@@ -1546,6 +1546,17 @@ fn passwords(app: &TestApp) {
     assert!(
         r.body.contains("<a href=\"#cp-current\">"),
         "linked from the summary: {}",
+        r.body
+    );
+    // Both fields empty: both refused at once.
+    let r = c.post_form(
+        "/account/password",
+        &[("csrf", &page.csrf()), ("current", ""), ("new", "")],
+    );
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("id=\"cp-current-error\"") && r.body.contains("id=\"cp-new-error\""),
+        "{}",
         r.body
     );
     let r = c.post_form(

@@ -150,6 +150,11 @@ fn vote_forms(app: &TestApp) {
         );
     }
     assert!(res.body.contains("aria-invalid=\"true\"") && res.body.contains("error-summary"));
+    let summary = &res.body[res.body.find("id=\"error-summary\"").unwrap()..];
+    assert!(
+        summary.contains("<a href=\"#approval_num\">Tỷ lệ đồng ý cần có — Tử số: "),
+        "each summary entry says where it is: {summary}"
+    );
     assert!(app.service.read().elections.is_empty());
     // Terms under which the ballot would not be secret are refused beside their field: one
     // trustee alone decrypting, a quorum under half the members.

@@ -165,20 +165,6 @@ pub(super) fn with_status(mut res: Response, errors: &Errors) -> Response {
     res
 }
 
-/// The messages with where each field is, for the error summary ("Số được chọn: …").
-pub(super) fn labelled(errors: Errors, labels: &[(String, &str)]) -> Errors {
-    let mut out = Errors::default();
-    for e in errors.iter() {
-        let label = labels
-            .iter()
-            .find(|(id, _)| *id == e.id)
-            .map(|(_, l)| *l)
-            .unwrap_or("");
-        out.push_in(e.id.clone(), label, e.message.clone());
-    }
-    out
-}
-
 pub(super) fn conflict(code: &'static str) -> ApiError {
     ApiError::new(StatusCode::CONFLICT, code, "")
 }

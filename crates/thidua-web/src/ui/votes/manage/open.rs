@@ -145,11 +145,28 @@ pub(super) fn new_view(
     cluster: &ClusterId,
     year: Option<i32>,
     f: Option<OpenForm>,
-    errors: Errors,
+    mut errors: Errors,
 ) -> Response {
     let state = app.service.read();
     let lang = viewer.lang.code();
     let (m, s) = (manage(lang), strings(lang));
+    // The summary says where each message is ("Tỷ lệ tán thành — tử số: …").
+    let part = |whole: &str, part: &str| format!("{whole} — {part}");
+    let fractions = [
+        ("approval_num", part(s.approval, m.num)),
+        ("approval_den", part(s.approval, m.den)),
+        ("quorum_num", part(s.quorum, m.num)),
+        ("quorum_den", part(s.quorum, m.den)),
+    ];
+    let mut labels: Vec<(&str, &str)> = vec![
+        ("show-year", m.year),
+        ("award", s.award),
+        ("title", m.title_label),
+        ("seats", s.seats),
+        ("threshold", s.trustee_threshold),
+    ];
+    labels.extend(fractions.iter().map(|(id, l)| (*id, l.as_str())));
+    errors.name_fields(&labels);
     let years: Vec<i32> = state
         .clusters
         .get(cluster)

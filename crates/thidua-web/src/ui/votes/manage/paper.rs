@@ -82,7 +82,9 @@ pub(super) fn paper_view(
         ("note".to_string(), m.paper_note),
         (PASSWORD.to_string(), viewer.lang.strings().sign_password),
     ]);
-    let errors = labelled(errors, &labels);
+    let labels: Vec<(&str, &str)> = labels.iter().map(|(id, l)| (id.as_str(), *l)).collect();
+    let mut errors = errors;
+    errors.name_fields(&labels);
     let res = render(&PaperPage {
         l: Layout::new(viewer, m.paper_title),
         s,
@@ -491,7 +493,8 @@ pub(super) fn withdraw_view(
         return viewer_error(viewer, conflict("no_paper_count"));
     };
     let paper = r.paper.as_ref().expect("a paper round");
-    let errors = labelled(errors, &[("reason".to_string(), m.withdraw_reason)]);
+    let mut errors = errors;
+    errors.name_fields(&[("reason", m.withdraw_reason)]);
     let res = render(&WithdrawPage {
         l: Layout::new(viewer, m.withdraw_title),
         s,
