@@ -147,7 +147,7 @@ impl StoreArgs {
              existing log never creates one){elsewhere}",
             key_path.display()
         );
-        let (service, _) = replay(&stores, LogKey::load(&key_path)?, options)?;
+        let (service, _) = replay(&stores, self.signing_key(&stores, false)?, options)?;
         Ok((Arc::new(service), stores))
     }
 
@@ -168,10 +168,112 @@ impl StoreArgs {
         options: OpenOptions,
     ) -> anyhow::Result<(Arc<Service>, Stores, OpenReport)> {
         let stores = self.open_stores()?;
-        let key = LogKey::load_or_create(&self.key_path(), &self.origin)?;
+        let key = self.signing_key(&stores, true)?;
         let (service, report) = replay(&stores, key, options)?;
         Ok((Arc::new(service), stores, report))
     }
+}
+
+impl StoreArgs {
+    /// The log's signing key (`--key`, default DATA/log-signing.key) for the log in `stores`.
+    /// A key is created (when `create`) only for an empty log: a log that holds entries was
+    /// signed by a key that exists somewhere, and a new one could never sign its next
+    /// checkpoint. A key that did not sign the log's newest checkpoint is refused, naming the
+    /// key that did.
+    fn signing_key(&self, stores: &Stores, create: bool) -> anyhow::Result<LogKey> {
+        let path = self.key_path();
+        let size = stores.events.size()?;
+        let newest = match size {
+            0 => None,
+            _ => stores.events.latest_checkpoint()?,
+        };
+        let signed_by = || {
+            newest
+                .as_ref()
+                .map(|c| note_signers(&c.note).join(", "))
+                .filter(|s| !s.is_empty())
+                .map_or(String::new(), |s| {
+                    format!(" (its checkpoints are signed by {s})")
+                })
+        };
+        if !path.exists() {
+            anyhow::ensure!(
+                size == 0,
+                "không có khoá ký tại / no signing key at {}, and the log already holds {size} \
+                 entries{}: a key is created only for an empty log — give --key the key file \
+                 that signed this log",
+                path.display(),
+                signed_by()
+            );
+            anyhow::ensure!(
+                create,
+                "không có khoá ký tại / no signing key at {} (give --key FILE)",
+                path.display()
+            );
+            return Ok(LogKey::load_or_create(&path, &self.origin)?);
+        }
+        let key = LogKey::load(&path)?;
+        if let Some(checkpoint) = &newest {
+            anyhow::ensure!(
+                key.open_note(&checkpoint.note).is_ok(),
+                "khoá ký {} không ký nhật ký này / the key {} ({}) did not sign this log{} — give \
+                 --key the key file that did",
+                path.display(),
+                path.display(),
+                key_id(key.verifier_key()),
+                signed_by()
+            );
+        }
+        Ok(key)
+    }
+}
+
+/// A verifier key's name and hash (`name+hash`), without the public key itself.
+fn key_id(verifier_key: &str) -> String {
+    verifier_key
+        .splitn(3, '+')
+        .take(2)
+        .collect::<Vec<_>>()
+        .join("+")
+}
+
+/// The `name+hash` of each signature of a signed note (its lines `— name base64(hash‖sig)`
+/// after the blank line), as a verifier key starts.
+fn note_signers(note: &str) -> Vec<String> {
+    let Some((_, signatures)) = note.split_once("\n\n") else {
+        return Vec::new();
+    };
+    signatures
+        .lines()
+        .filter_map(|line| {
+            let (name, sig) = line.strip_prefix("\u{2014} ")?.rsplit_once(' ')?;
+            let hash = base64_prefix(sig.get(..8)?)?;
+            Some(format!("{name}+{}", hex::encode(&hash[..4])))
+        })
+        .collect()
+}
+
+/// Decodes 8 characters of standard base64 (6 bytes): enough for a signature's key hash.
+fn base64_prefix(text: &str) -> Option<Vec<u8>> {
+    let value = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let mut out = Vec::new();
+    for chunk in text.as_bytes().chunks(4) {
+        let mut n = 0u32;
+        for &c in chunk {
+            n = (n << 6) | value(c)?;
+        }
+        out.extend_from_slice(&n.to_be_bytes()[1..]);
+    }
+    Some(out)
 }
 
 /// Rebuilds the state of `stores`' log signed with `key`, with a progress bar on a terminal.

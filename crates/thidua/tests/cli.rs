@@ -1097,3 +1097,57 @@ fn demo_reset_on_a_port_in_use_keeps_the_demonstrations_data() {
     );
     assert!(data.join(".thidua-demo").is_file());
 }
+
+/// A log that holds entries is never given a new signing key: a missing `--key` file is
+/// refused (not created), and a key that did not sign the log is named as such, with the key
+/// that did.
+#[test]
+fn a_wrong_key_for_an_existing_log_is_refused_and_none_is_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, other) = (dir.path().join("data"), dir.path().join("other"));
+    for (d, count) in [(&data, "3"), (&other, "1")] {
+        let out = thidua()
+            .args(["bench", "append", "--count", count, "--data"])
+            .arg(d)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let key = thidua()
+        .args(["log", "key", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    let key = String::from_utf8(key.stdout).unwrap();
+    let signer: String = key
+        .trim()
+        .splitn(3, '+')
+        .take(2)
+        .collect::<Vec<_>>()
+        .join("+");
+    let wrong = dir.path().join("wrong.key");
+    let serve = |key: &Path| {
+        thidua()
+            .args(["serve", "--bind", "127.0.0.1:0", "--data"])
+            .arg(&data)
+            .arg("--key")
+            .arg(key)
+            .output()
+            .unwrap()
+    };
+    let out = serve(&wrong);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("no signing key at"), "{err}");
+    assert!(err.contains(&format!("signed by {signer}")), "{err}");
+    assert!(!wrong.exists(), "no key created for a log that has entries");
+    let out = serve(&other.join("log-signing.key"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("did not sign this log"), "{err}");
+    assert!(err.contains(&format!("signed by {signer}")), "{err}");
+}
