@@ -468,6 +468,14 @@ fn flow(app: &TestApp) {
     assert!(table.contains("«1x»") && table.contains("«9O»"), "{table}");
     assert!(!table.contains('`'), "no programmer's quotes: {table}");
     assert!(r.body.contains("id=\"historical-dry\" checked"));
+    assert!(
+        r.body.contains("id=\"import-errors\" role=\"alert\" tabindex=\"-1\" autofocus")
+            && r.body.contains(
+                "id=\"historical-file\" type=\"file\" name=\"file\" accept=\".csv,.xlsx\" required aria-describedby=\"import-errors\" aria-invalid=\"true\""
+            ),
+        "the focus goes to the errors, the file field points to them: {}",
+        r.body
+    );
     let r = secretariat.post_bytes(
         &format!("/api/v1/covenants/{COV}/figures/historical?file_name=2023.csv"),
         b"unit,element,period,value\nCAKG,crimes,2023-M01,5\n",
