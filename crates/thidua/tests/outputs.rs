@@ -348,3 +348,44 @@ fn a_server_that_refuses_is_said_to_refuse() {
     );
     assert!(!err.contains("cannot reach"), "{err}");
 }
+
+/// A database or backup that cannot be read is not a log that failed verification: exit 2,
+/// as the help says — a file that is not a database, a data directory whose database is not
+/// one, a PostgreSQL server that refuses the connection. A wrong option stays exit 1.
+#[test]
+fn verify_exits_2_when_the_database_cannot_be_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let garbage = dir.path().join("not-a-database.db");
+    std::fs::write(&garbage, vec![b'x'; 4096]).unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::write(data.join("thidua.db"), vec![b'x'; 4096]).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let refused = format!("postgres://thidua:pw@127.0.0.1:{port}/thidua?sslmode=disable");
+    let runs: [Vec<std::ffi::OsString>; 4] = [
+        vec!["--backup".into(), garbage.into()],
+        vec!["--backup".into(), dir.path().into()],
+        vec!["--data".into(), data.into()],
+        vec!["--database".into(), refused.into()],
+    ];
+    for args in runs {
+        let out = run(thidua()
+            .args([
+                "verify",
+                "--no-state",
+                "--log-key",
+                "thidua.local/log+00000000+AA",
+            ])
+            .args(&args));
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("cannot read the log"), "{args:?}: {err}");
+        assert!(!err.contains("VERIFICATION FAILED"), "{err}");
+    }
+    let out = run(thidua().args(["verify", "--no-state", "--database", "mysql://u:p@h/db"]));
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+}

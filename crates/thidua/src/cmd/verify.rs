@@ -216,8 +216,20 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
 /// does not verify or cannot be read is said on stderr and exits non-zero.
 fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     let trust = load_trust(&args)?;
-    // A database or a backup is opened by the binary (`storage`) and outlives the client.
-    let source = Source::open(&args)?;
+    // A database or a backup is opened by the binary (`storage`) and outlives the client. A
+    // wrong option (a URL that is not postgres://) is an error like any other (exit 1); a
+    // database or backup that cannot be opened or read (not a database, missing, a refused
+    // connection) is a log that could not be read: nothing was verified (exit 2).
+    if args.server.is_none() && args.backup.is_none() {
+        args.store.database_url()?;
+    }
+    let source = match Source::open(&args) {
+        Ok(source) => source,
+        Err(e) => {
+            eprintln!("không đọc được nhật ký / cannot read the log: {e:#}");
+            return Ok(ExitCode::from(EXIT_UNREADABLE));
+        }
+    };
     let client = source.client(&args)?;
     let log_key = log_key(&args, &trust)?;
     let witnesses = witnesses(&args, &trust)?;
