@@ -410,7 +410,11 @@ pub async fn explain(
                 message,
             };
             let mut page = page_view(&app, &viewer, &id, params, Some(input)).await;
-            *page.status_mut() = e.status;
+            // The page shown again says why; a page that cannot be shown (a covenant the viewer
+            // may not see) keeps its own answer.
+            if page.status().is_success() {
+                *page.status_mut() = e.status;
+            }
             page
         }
         Err(e) => viewer_error(&viewer, e),

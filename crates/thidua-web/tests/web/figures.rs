@@ -992,6 +992,19 @@ fn the_leader_explains_a_flag(
             r.body
         );
     }
+    // A covenant nobody has: not found, whoever asks (the refusal does not claim a page).
+    let csrf = officer.get(&flags).csrf();
+    let r = officer.post_form(
+        "/covenants/khong-co-2024/flags/explain",
+        &[
+            ("csrf", csrf.as_str()),
+            ("unit", "ca-kg"),
+            ("period", "2024-Y"),
+            ("kind", "data_quality"),
+            ("text", "x"),
+        ],
+    );
+    assert_eq!(r.status, 404, "{}", r.body);
     assert_eq!(seen(supervisor), 1, "nothing more was written");
     // The API takes the same command; the newest explanation is the one shown.
     let newer = "Đã rà soát lại: số liệu tháng 3 đúng sau khi sửa";
