@@ -7,7 +7,6 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use thidua_scoring::data::DatasetBuilder;
 use thidua_scoring::period::PeriodKind;
@@ -62,20 +61,12 @@ pub fn data_units(state: &State, members: &[UnitId], year: i32) -> BTreeMap<Stri
     let mut out = BTreeMap::new();
     for (i, m) in members.iter().enumerate() {
         let id = member_id(i);
-        for (k, p) in state
-            .predecessors(m, year_end(year))
-            .into_iter()
-            .enumerate()
-        {
+        for (k, p) in state.earlier_sources(m, year).into_iter().enumerate() {
             out.insert(predecessor_id(&id, k), p);
         }
         out.insert(id, m.clone());
     }
     out
-}
-
-fn year_end(year: i32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(year, 12, 31).expect("a valid year")
 }
 
 /// The member a data id stands for.
@@ -291,7 +282,7 @@ fn add_predecessors(
     b: &mut DatasetBuilder,
     rows: &mut Rows,
 ) {
-    let direct = state.predecessors(unit, year_end(spec.year));
+    let direct = state.earlier_sources(unit, spec.year);
     if direct.is_empty() {
         return;
     }
