@@ -1154,3 +1154,62 @@ fn a_wrong_key_for_an_existing_log_is_refused_and_none_is_created() {
     assert!(err.contains("did not sign this log"), "{err}");
     assert!(err.contains(&format!("signed by {signer}")), "{err}");
 }
+
+/// The benches that append synthetic events write into an empty log or one a bench made,
+/// never into a deployment's log (their `--data` defaults to serve's ./data).
+#[test]
+fn benches_refuse_to_append_to_a_log_they_did_not_make() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real");
+    let mut child = thidua()
+        .args([
+            "user",
+            "add",
+            "quantri",
+            "--name",
+            "Quản trị",
+            "--admin",
+            "--data",
+        ])
+        .arg(&real)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "mật khẩu đủ dài 2024").unwrap();
+    assert!(child.wait().unwrap().success());
+    let before = events(&real).len();
+    for args in [
+        vec!["bench", "append", "--count", "5"],
+        vec!["bench", "backup", "--dest", "copy.db"],
+    ] {
+        let out = thidua()
+            .args(&args)
+            .arg("--data")
+            .arg(&real)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(err.contains("a bench did not make it"), "{args:?}: {err}");
+    }
+    assert_eq!(events(&real).len(), before, "nothing appended");
+    assert!(!dir.path().join("copy.db").exists());
+    // A bench's own log takes more synthetic events, run after run.
+    let bench = dir.path().join("bench");
+    for _ in 0..2 {
+        let out = thidua()
+            .args(["bench", "append", "--count", "2", "--data"])
+            .arg(&bench)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(events(&bench).len(), 4);
+}

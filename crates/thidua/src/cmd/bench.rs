@@ -18,6 +18,8 @@ pub struct BenchArgs {
 #[derive(clap::Subcommand)]
 pub enum BenchKind {
     /// Ghi sự kiện qua dịch vụ / append events through the service (validated, signed, durable).
+    /// Only into an empty log or one a bench made (its first event registers a bench's
+    /// synthetic user, `bench-…` or `synth-…`): never into a deployment's log.
     Append {
         #[command(flatten)]
         store: StoreArgs,
@@ -46,7 +48,8 @@ pub enum BenchKind {
     /// Trang lịch sử / history pages on a log of many units' events: p50 and p99 per viewer.
     History(crate::cmd::bench_history::HistoryBench),
     /// Sao lưu khi đang đọc ghi / an online backup while readers and a writer keep working:
-    /// the backup's time and the longest wait any read or append saw meanwhile.
+    /// the backup's time and the longest wait any read or append saw meanwhile. It appends
+    /// synthetic events: only into an empty log or one a bench made (as `append`).
     Backup {
         #[command(flatten)]
         store: StoreArgs,
@@ -97,7 +100,34 @@ pub(crate) fn register(i: u64, run: &str) -> Command {
     }
 }
 
+/// Refuses a log a bench did not make: synthetic events go only into an empty log or one whose
+/// first event registers a bench's synthetic user (`bench-…` as [`register`] writes, `synth-…`
+/// as `bench replay` writes), so that a bench pointed at a deployment (`--data` defaults to
+/// ./data, as `serve`'s does) writes nothing into its log.
+fn ensure_bench_log(store: &dyn thidua_store::EventStore) -> anyhow::Result<()> {
+    if store.size()? == 0 {
+        return Ok(());
+    }
+    let first = store.entries(0, 1)?;
+    let made_by_bench = first.first().is_some_and(|entry| {
+        matches!(
+            Event::decode(0, &entry.bytes).map(|e| (e.actor, e.payload)),
+            Ok((Actor::System, Payload::UserRegistered { user, demo: true, .. }))
+                if user.as_str().starts_with("bench-") || user.as_str().starts_with("synth-")
+        )
+    });
+    anyhow::ensure!(
+        made_by_bench,
+        "không ghi sự kiện thử vào nhật ký này / refusing to write synthetic events into this log: \
+         it holds {} entries and a bench did not make it — benches write only into an empty \
+         log or one a bench made (give --data an empty directory)",
+        store.size()?
+    );
+    Ok(())
+}
+
 fn append(store: &StoreArgs, count: u64, batch: u64, ack: bool) -> anyhow::Result<ExitCode> {
+    ensure_bench_log(&*store.open_store()?)?;
     let service = store.open_service()?;
     let run = format!("{}-{}", std::process::id(), service.read().size);
     let started = Instant::now();
@@ -178,6 +208,7 @@ fn replay(store: &StoreArgs, events: u64, from_snapshot: bool) -> anyhow::Result
 /// recording the longest time any of them waited.
 fn backup(store: &StoreArgs, dest: &std::path::Path) -> anyhow::Result<ExitCode> {
     use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    ensure_bench_log(&*store.open_store()?)?;
     let service = store.open_service()?;
     let size = service.read().size.max(1);
     let done = AtomicBool::new(false);
