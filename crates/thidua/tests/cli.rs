@@ -365,6 +365,16 @@ fn an_operator_creates_the_first_administrator_at_the_console() {
     let kinds: Vec<&str> = log.iter().map(|e| e.payload.kind()).collect();
     assert_eq!(kinds, ["user_registered", "role_granted"]);
     assert!(!String::from_utf8_lossy(&out.stdout).contains("mật khẩu đủ dài"));
+    // Run again on the same name: refused, pointing to `user passwd`; nothing changes (it
+    // once reset the password, revoked the tokens and said "created").
+    let again = add("một mật khẩu khác 2025");
+    assert!(!again.status.success());
+    assert!(
+        String::from_utf8_lossy(&again.stderr).contains("thidua user passwd quantri"),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert_eq!(events(dir.path()).len(), 2, "nothing more in the log");
 }
 
 /// Reads the state of a log through a fresh service (which verifies it) on either backend.

@@ -76,6 +76,12 @@ pub fn run(args: UserArgs) -> anyhow::Result<ExitCode> {
             thidua_web::accounts::check_password_policy(&password)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             let (service, stores) = store.open_running()?;
+            // An existing user is never changed here: its password is `user passwd`'s, its
+            // roles the web administration's.
+            anyhow::ensure!(
+                !service.read().users.contains_key(&user),
+                "người dùng {user} đã có: đổi mật khẩu bằng `thidua user passwd {user}`, vai trò tại /admin / user {user} already exists: reset its password with `thidua user passwd {user}`, its roles at /admin"
+            );
             thidua_web::accounts::create_admin(
                 &*stores.accounts,
                 &service,
