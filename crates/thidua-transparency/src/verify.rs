@@ -54,6 +54,11 @@ pub struct VerifierState {
     /// Root (hex) of that checkpoint.
     pub root: String,
     pub checkpoint: String,
+    /// The log's verifier key (C2SP form) it was verified with: a state remembered for another
+    /// key is another log's, even under the same origin (every deployment's default is
+    /// `thidua.local/log`). Absent in state files written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_key: Option<String>,
 }
 
 /// A difference or failure; `Display` is the precise message printed to the operator.
@@ -173,7 +178,11 @@ impl Verification<'_> {
         let started = Instant::now();
         let note = client.checkpoint()?;
         let (cp, cosigned_by) = self.open_signed(&note)?;
-        let previous = self.load_state()?;
+        let key = self.log_key.to_key_string();
+        // What is remembered of another log (another key) says nothing of this one.
+        let previous = self
+            .load_state()?
+            .filter(|p| p.log_key.as_ref().is_none_or(|k| *k == key));
         check_extends(previous.as_ref(), &cp)?;
         let replay = self.replay(client, previous.as_ref(), &cp)?;
         if let Some(hook) = self.after_replay {
@@ -184,6 +193,7 @@ impl Verification<'_> {
             size: cp.size,
             root: hexs(&cp.root),
             checkpoint: note,
+            log_key: Some(key),
         })?;
         let Replay { state, hidden, .. } = replay;
         Ok(Summary {

@@ -265,6 +265,19 @@ fn two_member_witnesses_cosign_the_demonstration_and_refuse_a_forgery() {
         assert_eq!(out.status.code(), Some(1));
         assert!(String::from_utf8_lossy(&out.stderr).contains("not validly signed"));
     }
+    // Verified with its own key, that other deployment (the same default origin) is another
+    // log: what the state file remembers of the genuine one raises no false alarm.
+    let stranger_key = stranger.service.key().verifier_key().to_owned();
+    ok(thidua()
+        .args([
+            "verify",
+            "--server",
+            &stranger.url,
+            "--log-key",
+            &stranger_key,
+        ])
+        .args(["--min-cosignatures", "0", "--state"])
+        .arg(dir.join("verify.state")));
 
     // The genuine log, grown, is still cosigned.
     served
