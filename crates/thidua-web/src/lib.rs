@@ -279,8 +279,10 @@ pub async fn serve_witnessed(
         .await
         .map_err(|e| anyhow::anyhow!("bootstrap token: {}", e.message))?;
     if let Some(token) = token {
-        eprintln!(
-            "No administrator exists yet. Open http://{addr}/bootstrap and enter this one-time token:\n\n    {token}\n"
+        // On standard output, the console's: never in the log stream (standard error, JSON
+        // lines with THIDUA_LOG_FORMAT=json), which log collectors keep.
+        println!(
+            "Chưa có quản trị viên. Mở http://{addr}/bootstrap và nhập mã dùng một lần này / No administrator exists yet. Open http://{addr}/bootstrap and enter this one-time token:\n\n    {token}\n"
         );
     }
     let limits = app.config.limits;

@@ -1223,3 +1223,47 @@ fn benches_refuse_to_append_to_a_log_they_did_not_make() {
     }
     assert_eq!(events(&bench).len(), 4);
 }
+
+/// The first start's bootstrap token goes to standard output, the console's, never into the
+/// log stream (standard error, JSON lines with `THIDUA_LOG_FORMAT=json`) that collectors keep.
+#[test]
+fn the_bootstrap_token_stays_out_of_the_log_stream() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("stderr.log");
+    let mut child = thidua()
+        .env("THIDUA_LOG_FORMAT", "json")
+        .args(["serve", "--bind", "127.0.0.1:0", "--data"])
+        .arg(dir.path().join("data"))
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let child = Killed(child);
+    let mut printed = String::new();
+    for line in stdout.lines() {
+        let line = line.unwrap();
+        let ready = line.starts_with("Thi Đua: http://");
+        printed.push_str(&line);
+        printed.push('\n');
+        if ready {
+            break;
+        }
+    }
+    drop(child);
+    let token = printed
+        .lines()
+        .skip_while(|l| !l.contains("/bootstrap"))
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.contains("/bootstrap"))
+        .unwrap_or_else(|| panic!("a token on standard output: {printed}"))
+        .to_owned();
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(!logged.contains(&token), "{logged}");
+    for line in logged.lines().filter(|l| !l.trim().is_empty()) {
+        assert!(
+            serde_json::from_str::<serde_json::Value>(line).is_ok(),
+            "not a JSON log line: {line}"
+        );
+    }
+}
