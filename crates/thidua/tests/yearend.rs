@@ -198,6 +198,21 @@ fn the_demonstration_year_gives_its_documents() {
     ] {
         assert!(text.contains(kind), "{text}");
     }
+    // A mistyped cluster or covenant is named as unknown, not answered with nothing.
+    let unknown = thidua()
+        .args(["doc", "list", "--cluster", "cum-21", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no cluster cum-21 in the log"));
+    let unknown = thidua()
+        .args(["assign", "--covenant", "khong-co", "--verify", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no covenant khong-co in the log"));
     let refused = doc(
         &[
             &["inspection"][..],

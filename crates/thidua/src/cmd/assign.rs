@@ -439,12 +439,18 @@ pub fn run(args: AssignArgs) -> anyhow::Result<ExitCode> {
         (state, draws)
     };
     let review = state.review(&covenant).with_context(|| {
-        match args.log.server.is_some() && !state.covenants.contains_key(&covenant) {
-            true => format!(
+        match (
+            args.log.server.is_some(),
+            state.covenants.contains_key(&covenant),
+        ) {
+            (true, false) => format!(
                 "{covenant} is not among the covenants this token may read (a member of its \
                  cluster reads its year-end)"
             ),
-            false => covenant.to_string(),
+            (false, false) => format!(
+                "không có giao ước {covenant} trong nhật ký / no covenant {covenant} in the log"
+            ),
+            (_, true) => covenant.to_string(),
         }
     })?;
     let Some((drawn, index)) = &review.drawn else {

@@ -469,6 +469,10 @@ fn describe(d: &IssuedDocument) -> std::io::Result<()> {
 fn list(store: &StoreArgs, cluster: &ClusterId) -> anyhow::Result<ExitCode> {
     let service = store.open_read_only("")?;
     let state = service.read().state.clone();
+    anyhow::ensure!(
+        state.clusters.contains_key(cluster),
+        "không có cụm {cluster} trong nhật ký / no cluster {cluster} in the log"
+    );
     for d in issued_by(&state, cluster) {
         outln!(
             "{:>8}  {}  {:<10} {:<16} {}  {}",
