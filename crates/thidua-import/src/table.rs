@@ -177,12 +177,15 @@ fn read_csv(
     let mut record = csv::StringRecord::new();
     let mut cells = Vec::new();
     let mut count = 0;
+    let mut lines = Lines::new(text);
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => return Ok(()),
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as usize);
+                let line = e.position().map_or(0, |p| {
+                    lines.record_start(usize::try_from(p.byte()).unwrap_or(usize::MAX))
+                });
                 return Err(ImportError::file(
                     "csv_syntax",
                     // The reader's own words are English: the Vietnamese message says where.
@@ -201,7 +204,9 @@ fn read_csv(
                 &format!("more than {} rows", limits.max_rows),
             ));
         }
-        let line = record.position().map_or(count, |p| p.line() as usize);
+        let line = record.position().map_or(count, |p| {
+            lines.record_start(usize::try_from(p.byte()).unwrap_or(usize::MAX))
+        });
         if record.len() > limits.max_columns {
             return Err(too_many_columns(limits, file_name, line, record.len() - 1));
         }
@@ -217,6 +222,61 @@ fn read_csv(
         }
         if !row(file_name, line, &cells) {
             return Ok(());
+        }
+    }
+}
+
+/// The line a CSV record starts on, as an editor numbers the file's lines (each `\n` ends one,
+/// so `\r\n` counts once).
+///
+/// The CSV reader's own line number is not that: it is taken where the reader stood before the
+/// record, which is before what it skips — blank lines, comment lines, and with CRLF endings
+/// the `\n` after the `\r` that ended the previous record — so a CRLF file's rows came out one
+/// line too low. The record's start is found from the reader's byte position instead, by
+/// skipping what the reader skips before a record: line ends (`\r`, `\n`) and `#` comment
+/// lines. Positions only move forward, so the whole file is counted once.
+struct Lines<'a> {
+    text: &'a [u8],
+    /// Where the count has reached, and the line that byte is on.
+    byte: usize,
+    line: usize,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            text: text.as_bytes(),
+            byte: 0,
+            line: 1,
+        }
+    }
+
+    fn advance_to(&mut self, to: usize) {
+        let to = to.min(self.text.len());
+        if to > self.byte {
+            self.line += self.text[self.byte..to]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            self.byte = to;
+        }
+    }
+
+    /// The line of the record the reader read from byte `from` on.
+    fn record_start(&mut self, from: usize) -> usize {
+        self.advance_to(from);
+        loop {
+            match self.text.get(self.byte) {
+                Some(b'\r' | b'\n') => self.advance_to(self.byte + 1),
+                Some(b'#') => {
+                    let end = self.text[self.byte..]
+                        .iter()
+                        .position(|&b| b == b'\n')
+                        .map_or(self.text.len(), |at| self.byte + at + 1);
+                    self.advance_to(end);
+                }
+                _ => return self.line,
+            }
         }
     }
 }
@@ -482,6 +542,45 @@ mod tests {
         assert_eq!(r[1].2[0], RawCell::Text("1,5".into()));
         let e = rows("a,b\nC«ng,1\n".as_bytes()).unwrap_err();
         assert_eq!((e.row, e.column.as_deref()), (Some(2), Some("A")));
+    }
+
+    fn lines_of(text: &str) -> Vec<usize> {
+        rows(text.as_bytes())
+            .unwrap_or_else(|e| panic!("{e}: {text:?}"))
+            .into_iter()
+            .map(|r| r.1)
+            .collect()
+    }
+
+    /// A row is numbered by the line it starts on, as an editor numbers the file's lines: the
+    /// same with CRLF (Excel, Python) as with LF endings, a mix of both, blank and comment
+    /// lines between rows, and a quoted cell holding a line break (its row keeps the line it
+    /// starts on, the next row the line after the break).
+    #[test]
+    fn csv_rows_are_numbered_by_file_line_whatever_the_line_endings() {
+        let lines = ["unit,value", "KG,1", "AG,2", "HG,3"];
+        for end in ["\n", "\r\n"] {
+            let text: String = lines.iter().map(|l| format!("{l}{end}")).collect();
+            assert_eq!(lines_of(&text), [1, 2, 3, 4], "{text:?}");
+            assert_eq!(lines_of(text.trim_end()), [1, 2, 3, 4], "no final line end");
+            let text = format!("# number_format: vi{end}# note{end}{end}{text}");
+            assert_eq!(lines_of(&text), [1, 4, 5, 6, 7], "{text:?}");
+        }
+        assert_eq!(
+            lines_of("unit,value\r\nKG,1\nAG,2\r\n\r\n# note\nHG,3\r\nCM,4"),
+            [1, 2, 3, 6, 7],
+            "mixed endings, a blank and a comment line"
+        );
+        for end in ["\n", "\r\n"] {
+            let text = format!(
+                "unit,note{end}KG,\"Kiên{end}Giang\"{end}AG,x{end}HG,\"a{end}{end}b\",{end}CM,y"
+            );
+            assert_eq!(lines_of(&text), [1, 2, 4, 5, 8], "{text:?}");
+        }
+        // A refused cell is placed at its row's line by the same count.
+        let text = "unit,value\r\nKG,1\r\nAG,C«ng\r\n";
+        let e = rows(text.as_bytes()).unwrap_err();
+        assert_eq!((e.row, e.column.as_deref()), (Some(3), Some("B")), "{e}");
     }
 
     #[test]

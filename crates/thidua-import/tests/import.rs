@@ -594,6 +594,57 @@ fn one_bad_row_imports_nothing_and_is_named_by_sheet_row_and_column() {
     );
 }
 
+/// "An import with one bad row imports nothing and says which row": the row is the file's
+/// line, whether the file ends its lines with CRLF (Excel, Python's csv) or LF, with comment
+/// lines above the heading and a quoted cell spanning two lines above the bad row.
+#[test]
+fn a_bad_row_is_named_by_its_file_line_with_crlf_or_lf_endings() {
+    let s = world();
+    let kg_january: Vec<String> = example_year(2024)
+        .lines()
+        .filter(|l| l.starts_with("KG,") && l.contains(",2024-M01,"))
+        .take(8)
+        .map(str::to_owned)
+        .collect();
+    let plan_row = |lines: &[String], end: &str| {
+        let text: String = lines.iter().map(|l| format!("{l}{end}")).collect();
+        let errors = plan_reports(
+            &s,
+            &cov(),
+            Upload {
+                file_name: "kg.csv",
+                bytes: text.as_bytes(),
+            },
+            &Limits::default(),
+        )
+        .unwrap_err();
+        let e = &errors.0[0];
+        (e.code, e.row, e.column.clone())
+    };
+    for end in ["\n", "\r\n"] {
+        // Line 1 the heading, lines 2 to 9 good figures, line 10 a bad one.
+        let mut lines = vec!["unit,element,period,value".to_owned()];
+        lines.extend(kg_january.iter().cloned());
+        let bad = lines[8].rsplit_once(',').unwrap().0.to_owned() + ",abc";
+        lines.push(bad.clone());
+        assert_eq!(lines.len(), 10);
+        let (code, row, column) = plan_row(&lines, end);
+        assert_eq!(
+            (code, row, column.as_deref()),
+            ("invalid_number", Some(10), Some("D (value)")),
+            "{end:?}"
+        );
+        // The bad figure on line 2, right under the heading.
+        let first = vec![lines[0].clone(), bad.clone()];
+        assert_eq!(plan_row(&first, end).1, Some(2), "{end:?}");
+        // Comment lines above the heading count; so does a line break inside a quoted cell.
+        let mut commented = vec!["# Kiên Giang, tháng 1".to_owned(), lines[0].clone()];
+        commented.push(format!("KG,@name,,\"Công an tỉnh{end}Kiên Giang\""));
+        commented.push(bad);
+        assert_eq!(plan_row(&commented, end).1, Some(5), "{end:?}");
+    }
+}
+
 #[test]
 fn legacy_encodings_are_refused_with_an_explanation() {
     let s = world();
