@@ -1,8 +1,9 @@
 //! The template a unit fills for one window: its covenant, unit and window in a heading block,
 //! the number form it uses, then one row per data element of the regulation with its name,
-//! unit of measure, last year's approved figure ("cùng kỳ", for reference), the figure and a
-//! comment. Written as XLSX or CSV (UTF-8 with BOM); [`Reader`] finds the same block and rows
-//! again, wherever a spreadsheet program moved them.
+//! unit of measure, last year's approved figure ("cùng kỳ", for reference: a merged unit's own
+//! plus its predecessors', as its scores read it), the figure and a comment. Written as XLSX or
+//! CSV (UTF-8 with BOM); [`Reader`] finds the same block and rows again, wherever a spreadsheet
+//! program moved them.
 
 use rust_xlsxwriter::{Format, Workbook};
 use thidua_domain::figures::{Cell, Form};
@@ -37,7 +38,8 @@ pub struct Row {
     pub id: String,
     pub name: String,
     pub unit: Option<String>,
-    /// Last year's approved figure for the same window.
+    /// Last year's approved figure for the same window, as the unit's scores and the figures
+    /// page read it: its own plus its predecessors' ([`State::earlier_value`]).
     pub same_period: Option<Cell>,
     /// The unit's current figure for the window (draft or approved), if any.
     pub current: Option<Cell>,
@@ -57,6 +59,9 @@ pub struct Template {
     pub window_text: String,
     pub form: NumberFormat,
     pub rows: Vec<Row>,
+    /// The names of the predecessors whose figures last year's column adds to the unit's own
+    /// ([`State::earlier_sources`]); empty for a unit that absorbed none.
+    pub same_period_from: Vec<String>,
 }
 
 impl Template {
@@ -82,9 +87,8 @@ impl Template {
                 id: e.id.clone(),
                 name: e.name.clone(),
                 unit: e.unit.clone(),
-                same_period: state
-                    .figures
-                    .published_value(unit, c.year - 1, window, &e.id),
+                same_period: Some(state.earlier_value(unit, c.year, c.year - 1, window, &e.id))
+                    .filter(|c| *c != Cell::Missing),
                 current: current
                     .zip(pos)
                     .map(|(v, p)| v.get(p))
@@ -111,6 +115,16 @@ impl Template {
             ),
             form: NumberFormat::Vi,
             rows: form.elements.iter().map(row).collect(),
+            same_period_from: state
+                .earlier_sources(unit, c.year)
+                .iter()
+                .map(|p| {
+                    state
+                        .units
+                        .get(p)
+                        .map_or_else(|| p.to_string(), |u| u.name.to_string())
+                })
+                .collect(),
         })
     }
 
@@ -141,10 +155,31 @@ impl Template {
             [LABEL_FORM.into(), self.form.name().into(), form_text.into()],
             [
                 "Hướng dẫn".into(),
-                "Ghi số liệu ở cột E; «không áp dụng» nếu chỉ tiêu không áp dụng; để trống nếu chưa có. Cột D chỉ để tham khảo.".into(),
-                self.instructions_en().into(),
+                format!(
+                    "Ghi số liệu ở cột E; «không áp dụng» nếu chỉ tiêu không áp dụng; để trống nếu chưa có. Cột D chỉ để tham khảo.{}",
+                    self.same_period_note(
+                        " Cột D gồm số liệu của đơn vị và của đơn vị tiền thân đã hợp nhất vào đơn vị:"
+                    )
+                ),
+                format!(
+                    "{}{}",
+                    self.instructions_en(),
+                    self.same_period_note(
+                        " Column D adds the figures of the predecessors merged into the unit to its own:"
+                    )
+                ),
             ],
         ]
+    }
+
+    /// What last year's column adds to the unit's own figures: `lead` and the predecessors'
+    /// names, or nothing for a unit that absorbed none.
+    fn same_period_note(&self, lead: &str) -> String {
+        if self.same_period_from.is_empty() {
+            String::new()
+        } else {
+            format!("{lead} {}.", self.same_period_from.join(", "))
+        }
     }
 
     /// The English line of the instructions: how the declared form writes numbers, and the

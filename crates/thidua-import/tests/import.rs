@@ -908,11 +908,9 @@ fn a_historical_year_total_is_refused_with_its_row() {
     assert!(e.to_string().contains("từng kỳ báo cáo"), "{e}");
 }
 
-/// A member that absorbed another (`ca-x1` merged into Hậu Giang on 01/01/2024): the exported
-/// data file declares its 2023 as the sum of both (`@predecessors`), so `thidua score` on the
-/// file gives exactly the scores the server computes from the log.
-#[test]
-fn a_merged_members_export_scores_as_the_server_scores_it() {
+/// [`world`] where a member absorbed another (`ca-x1` merged into Hậu Giang on 01/01/2024),
+/// with the 2023 figures of all six units approved (`ca-x1`'s those of Hậu Giang).
+fn merged_world() -> State {
     let mut s = world();
     run(
         &mut s,
@@ -955,6 +953,64 @@ fn a_merged_members_export_scores_as_the_server_scores_it() {
     )
     .unwrap();
     run(&mut s, &user("thuky"), vec![plan.command]).unwrap();
+    s
+}
+
+/// A member merged during the year: the template's "cùng kỳ" column (CSV and XLSX alike) is its
+/// own and its predecessor's approved figures of the window last year, as the figures page and
+/// its scores read them (`State::earlier_value`), and the instructions name the predecessor.
+#[test]
+fn a_merged_members_template_shows_last_year_with_its_predecessors() {
+    let s = merged_world();
+    let tpl = Template::build(&s, &cov(), &u("ca-hg"), "M02").unwrap();
+    let same = |id: &str| tpl.rows.iter().find(|r| r.id == id).unwrap().same_period;
+    // Hậu Giang's own February 2023 was 50 crimes and 2046 personnel; so was Thị xã X1's.
+    assert_eq!(same("crimes"), Some(Cell::Number(100.into())));
+    assert_eq!(same("personnel"), Some(Cell::Number(4092.into())));
+    for row in &tpl.rows {
+        assert_eq!(
+            row.same_period.unwrap_or(Cell::Missing),
+            s.earlier_value(&u("ca-hg"), 2024, 2023, "M02", &row.id),
+            "{}",
+            row.id
+        );
+    }
+    let xlsx = tpl.to_xlsx().unwrap();
+    for (name, bytes) in [("t.csv", tpl.to_csv()), ("t.xlsx", xlsx)] {
+        let mut column_d = std::collections::BTreeMap::new();
+        let mut text = String::new();
+        thidua_import::table::read(&bytes, name, &Limits::default(), &mut |_, _, cells| {
+            for c in cells {
+                text.push_str(c.text());
+                text.push('\n');
+            }
+            if let (Some(id), Some(d)) = (cells.first(), cells.get(3)) {
+                column_d.insert(id.text().to_owned(), d.text().to_owned());
+            }
+            true
+        })
+        .unwrap();
+        assert_eq!(column_d["crimes"], "100", "{name}");
+        assert_eq!(column_d["personnel"], "4.092", "{name}");
+        assert!(text.contains("Công an thị xã sáp nhập"), "{name}: {text}");
+    }
+    // A unit without predecessors: its own figures, and no word of predecessors.
+    let kg = Template::build(&s, &cov(), &u("ca-kg"), "M02").unwrap();
+    let crimes = kg.rows.iter().find(|r| r.id == "crimes").unwrap();
+    assert_eq!(crimes.same_period, Some(Cell::Number(84.into())));
+    let csv = String::from_utf8(kg.to_csv()).unwrap();
+    assert!(
+        !csv.contains("tiền thân") && !csv.contains("predecessor"),
+        "{csv}"
+    );
+}
+
+/// A member that absorbed another (`ca-x1` merged into Hậu Giang on 01/01/2024): the exported
+/// data file declares its 2023 as the sum of both (`@predecessors`), so `thidua score` on the
+/// file gives exactly the scores the server computes from the log.
+#[test]
+fn a_merged_members_export_scores_as_the_server_scores_it() {
+    let mut s = merged_world();
     approve_january(&mut s);
 
     let out = export::data_csv(&s, &cov(), "M01").unwrap();
