@@ -137,6 +137,7 @@ pub fn domain_status(e: &DomainError) -> StatusCode {
                     | "yearend_finding_exists"
                     | "yearend_phase"
                     | "yearend_stale_revision"
+                    | "yearend_dossier_frozen"
             ) =>
         {
             StatusCode::CONFLICT

@@ -208,6 +208,7 @@ fn save_dossier(
     for (id, e) in &entries {
         check_entry(id, e)?;
     }
+    not_under_inspection(state, &covenant, &unit)?;
     let revision = state
         .review(&covenant)?
         .dossiers
@@ -221,6 +222,28 @@ fn save_dossier(
     }))
 }
 
+/// A submitted dossier is what its inspector inspects: once the assignment is drawn it changes
+/// no more (a unit that had not submitted may still do so by the deadline). Checked here, not
+/// when applied, so that logs written before the rule still replay.
+fn not_under_inspection(
+    state: &State,
+    covenant: &CovenantId,
+    unit: &UnitId,
+) -> Result<(), DomainError> {
+    let review = state.review(covenant)?;
+    let submitted = review
+        .dossiers
+        .get(unit)
+        .is_some_and(|d| d.submitted.is_some());
+    if submitted && review.drawn.is_some() {
+        return Err(refuse(
+            "yearend_dossier_frozen",
+            "the dossier was submitted and the inspection assignment is drawn: the inspector inspects it as submitted",
+        ));
+    }
+    Ok(())
+}
+
 /// Submits the dossier's current revision (refused if another was saved since) with its entries.
 fn submit_dossier(
     state: &State,
@@ -228,6 +251,7 @@ fn submit_dossier(
     unit: UnitId,
     revision: u32,
 ) -> Result<YearEndEvent, DomainError> {
+    not_under_inspection(state, &covenant, &unit)?;
     let dossier = state
         .review(&covenant)?
         .dossiers

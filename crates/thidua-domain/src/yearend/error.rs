@@ -30,6 +30,7 @@ pub const CODES: &[&str] = &[
     "yearend_justification_missing",
     "yearend_dossier_incomplete",
     "yearend_stale_revision",
+    "yearend_dossier_frozen",
     "yearend_not_member",
     "yearend_phase",
     "yearend_commitment_mismatch",

@@ -275,6 +275,90 @@ fn drawn_world_without(without: Option<&str>) -> World {
     w
 }
 
+/// A submitted dossier is what its inspector inspects: drawn before the dossier deadline, it
+/// changes no more (it once took a higher self-score after the inspector's finding); a unit
+/// that had not submitted may still do so by the deadline.
+#[test]
+fn a_submitted_dossier_changes_no_more_once_the_inspection_is_drawn() {
+    // Drawn on 12/12, before the dossier deadline of 20/12 (`drawn_world` draws after it).
+    let mut early = World::with_figures();
+    early.open();
+    let at = ms(2024, 12, 10);
+    for (unit, a) in [("ca-kg", "8"), ("ca-ag", "7"), ("ca-hg", "6.5")] {
+        let code = &unit[3..];
+        if unit != "ca-hg" {
+            early
+                .when(
+                    at,
+                    &user(&format!("canbo.{code}")),
+                    save(unit, dossier(a, "4")),
+                )
+                .unwrap();
+            early
+                .when(
+                    at,
+                    &user(&format!("lanhdao.{code}")),
+                    ye(YearEndCommand::SubmitDossier {
+                        covenant: cov(),
+                        unit: u(unit),
+                        revision: 1,
+                    }),
+                )
+                .unwrap();
+        }
+        commit_own_seed(&mut early, at, unit);
+    }
+    for unit in UNITS {
+        early
+            .when(
+                at,
+                &user(&format!("lanhdao.{}", &unit[3..])),
+                ye(YearEndCommand::RevealSeed {
+                    covenant: cov(),
+                    unit: u(unit),
+                    value: secret(unit),
+                }),
+            )
+            .unwrap();
+    }
+    let drawn_at = ms(2024, 12, 12);
+    early
+        .when(
+            drawn_at,
+            &user("thuky"),
+            ye(YearEndCommand::DrawAssignment { covenant: cov() }),
+        )
+        .unwrap();
+    assert_eq!(
+        early.code_at(
+            drawn_at,
+            &user("canbo.kg"),
+            save("ca-kg", dossier("9", "4"))
+        ),
+        "yearend_dossier_frozen"
+    );
+    assert_eq!(
+        early.code_at(
+            drawn_at,
+            &user("lanhdao.kg"),
+            ye(YearEndCommand::SubmitDossier {
+                covenant: cov(),
+                unit: u("ca-kg"),
+                revision: 1,
+            })
+        ),
+        "yearend_dossier_frozen"
+    );
+    // Hậu Giang had not submitted: it still may, by the deadline.
+    early
+        .when(
+            drawn_at,
+            &user("canbo.hg"),
+            save("ca-hg", dossier("6.5", "4")),
+        )
+        .unwrap();
+}
+
 #[test]
 fn dossiers_are_checked_and_freeze_at_the_deadline() {
     let mut w = World::with_figures();

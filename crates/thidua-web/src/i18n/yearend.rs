@@ -19,6 +19,7 @@ pub struct YeStrings {
     pub inspectors: &'static str,
     pub record_sample: &'static str,
     pub dossier: &'static str,
+    pub dossier_frozen: &'static str,
     pub criterion: &'static str,
     pub max_points: &'static str,
     pub bonus_item: &'static str,
@@ -174,6 +175,7 @@ pub static VI: YeStrings = YeStrings {
     inspectors: "Số đơn vị chấm chéo mỗi đơn vị",
     record_sample: "Số hồ sơ kiểm tra lại",
     dossier: "Hồ sơ tự chấm",
+    dossier_frozen: "Hồ sơ đã gửi và đã bốc thăm phân công chấm chéo: đơn vị chấm chéo chấm hồ sơ như đã gửi, không sửa được nữa.",
     criterion: "Tiêu chí",
     max_points: "Điểm tối đa",
     bonus_item: "Điểm thưởng",
@@ -322,6 +324,7 @@ pub static EN: YeStrings = YeStrings {
     inspectors: "Inspectors per unit",
     record_sample: "Records re-checked",
     dossier: "Self-assessment dossier",
+    dossier_frozen: "The dossier was submitted and the cross-inspection is drawn: it is inspected as submitted and can no longer change.",
     criterion: "Criterion",
     max_points: "Maximum",
     bonus_item: "Bonus",
@@ -500,6 +503,10 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
         "yearend_dossier_incomplete" => (
             "Hồ sơ chưa chấm đủ các tiêu chí.",
             "The dossier does not score every criterion.",
+        ),
+        "yearend_dossier_frozen" => (
+            "Hồ sơ đã gửi và đã bốc thăm phân công chấm chéo: đơn vị chấm chéo chấm hồ sơ như đã gửi, không sửa được nữa.",
+            "The dossier was submitted and the cross-inspection is drawn: it is inspected as submitted and can no longer change.",
         ),
         "yearend_stale_revision" => (
             "Hồ sơ vừa được lưu lại; hãy tải lại trang.",

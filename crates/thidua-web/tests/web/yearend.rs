@@ -347,6 +347,11 @@ fn reveal_and_draw(b: &Browser, app: &TestApp, secrets: &HashMap<String, String>
         "the secret made in the browser was revealed"
     );
     b.shots("yearend-03-draw");
+    // Drawn, a submitted dossier is inspected as submitted: its unit is told, with no form.
+    b.sign_in(app, "canbo-kg");
+    b.goto(&page(app));
+    assert!(b.wait_for("#dossier-frozen-ca-kg"), "{}", b.source());
+    assert!(b.find("#save-dossier-ca-kg").is_none());
 }
 
 fn inspect_answer_resolve_publish(b: &Browser, app: &TestApp) {

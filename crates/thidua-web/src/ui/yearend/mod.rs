@@ -266,6 +266,16 @@ impl ReviewPage {
     fn recheck(&self, rc: &crate::api::yearend::RecheckDto) -> String {
         recheck_text(self.y, rc)
     }
+    /// The unit's dossier was submitted and the assignment drawn: it is inspected as submitted
+    /// and the page offers no more changes (the domain refuses them: `yearend_dossier_frozen`).
+    fn dossier_frozen(&self, unit: &str) -> bool {
+        self.r.draw.is_some()
+            && self
+                .r
+                .members
+                .iter()
+                .any(|m| m.unit.id == unit && m.dossier == "submitted")
+    }
     /// The viewer's unit's dossier status: "Đã gửi (bản 2)".
     fn dossier_line(&self, unit: &str) -> String {
         let status = self.member(unit).map_or("none", |m| m.dossier.as_str());
