@@ -709,9 +709,23 @@ impl State {
         window: &str,
         element: &str,
     ) -> Cell {
-        let mut cells = std::iter::once(unit.clone())
-            .chain(self.earlier_sources(unit, as_of))
-            .filter_map(|u| self.figures.published_value(&u, year, window, element));
+        let sources = self.earlier_sources(unit, as_of);
+        self.earlier_value_with(unit, &sources, year, window, element)
+    }
+
+    /// [`earlier_value`](Self::earlier_value) with the unit's sources already known (the many
+    /// cells of one unit's series).
+    pub fn earlier_value_with(
+        &self,
+        unit: &UnitId,
+        sources: &[UnitId],
+        year: i32,
+        window: &str,
+        element: &str,
+    ) -> Cell {
+        let mut cells = std::iter::once(unit)
+            .chain(sources)
+            .filter_map(|u| self.figures.published_value(u, year, window, element));
         cells
             .try_fold(Cell::Missing, |sum, cell| {
                 Some(match (sum, cell) {

@@ -134,20 +134,31 @@ fn changed_element<'a>(reg: &'a Regulation, indicator: &str) -> Option<&'a str> 
 }
 
 /// What one unit's series over `years` is read from: the log index of the published approval
-/// of each of its reports (one range read). A correction is a new approval with a new index;
-/// whether the first submission was late is settled before the first approval, so an equal
-/// list gives an equal series, and drafts, submissions and reopenings change nothing in it.
+/// of each of its reports (one range read), and of its predecessors' reports of the years
+/// before the last (the covenant's), which its earlier figures add. A correction is a new
+/// approval with a new index; whether the first submission was late is settled before the
+/// first approval, so an equal list gives an equal series, and drafts, submissions and
+/// reopenings change nothing in it.
 pub fn marks(
     state: &State,
     years: std::ops::RangeInclusive<i32>,
     unit: &UnitId,
 ) -> Vec<(crate::figures::ReportKey, u64)> {
-    state.figures.published_indices(unit, years)
+    let (first, last) = (*years.start(), *years.end());
+    let mut marks = state.figures.published_indices(unit, years);
+    for source in state.earlier_sources(unit, last) {
+        marks.extend(state.figures.published_indices(&source, first..=last - 1));
+    }
+    marks
 }
 
-/// One unit's approved values, late first submissions and corrections.
+/// One unit's approved values, late first submissions and corrections. The years before the
+/// last (the covenant's) read a merged unit's figures as its scores do: its own and its
+/// predecessors' (`State::earlier_value`), so a merger is not a break in its series.
 pub fn series(state: &State, ids: &[String], periods: &[Period], unit: &UnitId) -> UnitSeries {
     let f = &state.figures;
+    let year = periods.last().map_or(0, |p| p.year);
+    let sources = state.earlier_sources(unit, year);
     let mut s = UnitSeries {
         unit: unit.to_string(),
         ..Default::default()
@@ -156,6 +167,14 @@ pub fn series(state: &State, ids: &[String], periods: &[Period], unit: &UnitId) 
         let report = f.report(unit, p.year, &p.window);
         let approval = report.and_then(|r| r.published());
         let row: Vec<Option<Decimal>> = match approval {
+            _ if p.year < year && !sources.is_empty() => ids
+                .iter()
+                .map(|id| {
+                    state
+                        .earlier_value_with(unit, &sources, p.year, &p.window, id)
+                        .number()
+                })
+                .collect(),
             Some(a) => {
                 let used = f.form(a.values.form);
                 ids.iter()

@@ -271,3 +271,43 @@ fn a_flagged_units_leader_explains_its_flag_and_nobody_else_can() {
         explain(&quality, "Hai kỳ nộp muộn do mất điện"),
     );
 }
+
+/// A merged unit's earlier months are its own and its predecessors' (as its scores read
+/// them): its first months after the merger are no "series break" against its own smaller
+/// history, and a predecessor's history recorded later recomputes it.
+#[test]
+fn a_merger_is_no_break_in_the_merged_units_series() {
+    let mut w = world();
+    super::progress_tests::merge_x1_into_hg(&mut w);
+    let year = |unit: &str, crimes: u32| -> Vec<HistoricalReport> {
+        (1..=12u32)
+            .map(|m| HistoricalReport {
+                unit: u(unit),
+                year: 2023,
+                window: format!("M{m:02}"),
+                values: [("crimes".to_owned(), num(crimes + m % 2))]
+                    .into_iter()
+                    .collect(),
+            })
+            .collect()
+    };
+    w.import_history("hau-giang-2023.csv", "ab", year("ca-hg", 10));
+    for m in 1..=3 {
+        w.report("ca-hg", &format!("M{m:02}"), "110", "approved");
+    }
+    let breaks = |inc: &mut Incremental, w: &World| -> usize {
+        let (kept, full) = both(inc, w);
+        assert_eq!(kept.flags, full);
+        full.iter()
+            .filter(|f| f.unit == "ca-hg" && f.kind == FlagKind::SeriesBreak)
+            .count()
+    };
+    let mut inc = Incremental::default();
+    assert!(
+        breaks(&mut inc, &w) > 0,
+        "110 against its own 10 a month, before the predecessor's history is in"
+    );
+    // The merged-in unit's 2023 (100 a month) arrives: 110 is its usual level.
+    w.import_history("sap-nhap-2023.csv", "cd", year("ca-x1", 100));
+    assert_eq!(breaks(&mut inc, &w), 0);
+}

@@ -316,7 +316,7 @@ fn without_last_year_the_projection_is_linear() {
 }
 
 /// Creates `ca-x1` and merges it into `ca-hg` on 01/01/2024.
-fn merge_x1_into_hg(w: &mut World) {
+pub fn merge_x1_into_hg(w: &mut World) {
     w.ok(
         &Actor::System,
         Command::CreateUnit {
