@@ -407,6 +407,8 @@ pub static STRINGS: Strings = Strings {
     todo_reveal_by: "Reveal the secret value {unit} committed to, for the draw of the cross-inspections (deadline {deadline}).",
     todo_inspect: "Inspect the self-assessment of {inspected} ({unit} is assigned to inspect it).",
     todo_respond: "Answer the inspectors' findings on the results of {unit} (deadline {deadline}).",
+    todo_draw: "{cluster}, {year}: {revealed} of {members} members revealed their seeds: draw the cross-inspection.",
+    todo_lock: "The members of {cluster} have sent their {year} cross-inspection findings: settle any disputes and lock the scores.",
     todo_publish: "The {year} scores of {cluster} are locked: publish the results.",
     todo_documents: "{count} {count|document|documents} of {cluster} for {year} {count|is|are} ready to be issued.",
     todo_vote: "Vote in {election}, round {round}, for {unit}.",

@@ -570,6 +570,10 @@ pub struct Strings {
     pub todo_reveal_by: &'static str,
     pub todo_inspect: &'static str,
     pub todo_respond: &'static str,
+    /// The secretariat's draw: `{cluster}`, `{year}`, `{revealed}`, `{members}`.
+    pub todo_draw: &'static str,
+    /// The secretariat's lock once the findings are in: `{cluster}`, `{year}`.
+    pub todo_lock: &'static str,
     pub todo_publish: &'static str,
     pub todo_vote: &'static str,
     pub todo_documents: &'static str,

@@ -407,6 +407,8 @@ pub static STRINGS: Strings = Strings {
     todo_reveal_by: "Công bố giá trị bí mật {unit} đã cam kết, để rút thăm phân công kiểm tra chéo (hạn {deadline}).",
     todo_inspect: "Kiểm tra chéo kết quả tự chấm của {inspected} ({unit} được phân công kiểm tra).",
     todo_respond: "Trả lời ý kiến của đơn vị kiểm tra về kết quả của {unit} (hạn {deadline}).",
+    todo_draw: "{cluster}, năm {year}: {revealed}/{members} đơn vị đã công bố giá trị bốc thăm — bốc thăm phân công chấm chéo.",
+    todo_lock: "Các đơn vị của {cluster} đã gửi kết quả chấm chéo năm {year}: giải quyết ý kiến khác nhau (nếu có) và khoá điểm.",
     todo_publish: "Điểm năm {year} của {cluster} đã khoá: công bố kết quả.",
     todo_documents: "{count} văn bản năm {year} của {cluster} đã đủ dữ liệu, chờ phát hành.",
     todo_vote: "Bỏ phiếu {election}, vòng {round}, thay mặt {unit}.",

@@ -346,14 +346,45 @@ fn yearend(
         }
     }
     let manages = viewer.scope.is_admin() || viewer.scope.managed_clusters().contains(&c.cluster);
-    if manages && r.locked_at.is_some() && r.published.is_none() {
-        let cluster = vec![names::cluster(state, &c.cluster)];
-        out.push(todo(
-            t.todo_publish,
-            &[("cluster", cluster), ("year", plain(c.year))],
-        ));
+    if manages {
+        let cluster = || vec![names::cluster(state, &c.cluster)];
+        let args = |more: Vec<(&'static str, Vec<Named>)>| {
+            let mut a = vec![("cluster", cluster()), ("year", plain(c.year))];
+            a.extend(more);
+            a
+        };
+        if let Some(template) = secretariat_step(r, today, t) {
+            let counts = vec![
+                ("revealed", plain(r.reveals.len())),
+                ("members", plain(r.members.len())),
+            ];
+            out.push(todo(template, &args(counts)));
+        }
+        if r.locked_at.is_some() && r.published.is_none() {
+            out.push(todo(t.todo_publish, &args(Vec::new())));
+        }
     }
     out
+}
+
+/// The secretariat's next year-end step before the scores are locked, when it is its turn:
+/// the draw once every member revealed its seed (or the reveals' time is over), then the lock
+/// once every inspector has sent its findings.
+fn secretariat_step(r: &Review, today: NaiveDate, t: &Strings) -> Option<&'static str> {
+    if r.locked_at.is_some() {
+        return None;
+    }
+    let s = &r.schedule;
+    if !r.has_assignment() {
+        let all_revealed = !r.members.is_empty() && r.reveals.len() == r.members.len();
+        let reveals_over = s.reveal_deadline.is_some_and(|d| today > d);
+        return (all_revealed || reveals_over).then_some(t.todo_draw);
+    }
+    let pairs = r.pairs();
+    let inspected = pairs
+        .iter()
+        .all(|p| r.finding(&p.inspector, &p.inspected).is_some());
+    (!pairs.is_empty() && inspected).then_some(t.todo_lock)
 }
 
 /// The votes' to-dos: for the secretariat, a cluster's year whose candidates are known and

@@ -334,6 +334,12 @@ fn reveal_and_draw(b: &Browser, app: &TestApp, secrets: &HashMap<String, String>
         });
     }
     b.sign_in(app, "thuky12");
+    // The secretariat's home says it is its turn to draw.
+    assert!(
+        b.wait_text("đã công bố giá trị bốc thăm — bốc thăm phân công chấm chéo"),
+        "{}",
+        b.source()
+    );
     b.goto(&page(app));
     assert!(b.wait_for("#draw-button"));
     b.click("#draw-button");
@@ -407,6 +413,13 @@ fn inspect_answer_resolve_publish(b: &Browser, app: &TestApp) {
             .contains_key(&unit("ca-kg"))
     });
     b.sign_in(app, "thuky12");
+    assert!(
+        b.wait_text(
+            "đã gửi kết quả chấm chéo năm 2024: giải quyết ý kiến khác nhau (nếu có) và khoá điểm"
+        ),
+        "the secretariat's home says the lock is its turn: {}",
+        b.source()
+    );
     b.goto(&page(app));
     // Locking before the council decides is refused, with the reason on the page.
     assert!(b.wait_for("#lock-button"));
