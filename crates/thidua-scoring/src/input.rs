@@ -113,8 +113,8 @@ fn separators(text: &str, why_vi: &str, why_en: &str) -> NumberError {
     }
 }
 
-const DECLARE_VI: &str = "khai báo cách viết số của tệp (dòng `# number_format: vi` cho \"1.234,5\" hoặc `en` cho \"1,234.5\", hay tham số --number-format), hoặc viết số không có dấu phân cách hàng nghìn";
-const DECLARE_EN: &str = "declare the file's number format (a line `# number_format: vi` for \"1.234,5\" or `en` for \"1,234.5\", or --number-format), or write numbers without thousands separators";
+const DECLARE_VI: &str = "khai báo cách viết số của tệp (dòng `# number_format: vi` cho \"1.234,5\" hoặc `en` cho \"1,234.5\", hay, với `thidua score`, tham số --number-format), hoặc viết số không có dấu phân cách hàng nghìn";
+const DECLARE_EN: &str = "declare the file's number format (a line `# number_format: vi` for \"1.234,5\" or `en` for \"1,234.5\"; with `thidua score`, also --number-format), or write numbers without thousands separators";
 
 /// Whether `int` is digit groups of three after a first group of 1–3 digits (`1.234.567`).
 fn grouped(int: &str, sep: char) -> bool {
