@@ -35,6 +35,8 @@ pub struct VoteStrings {
     /// `{count}` approvals (a tied unit's).
     pub approvals_count: &'static str,
     pub round_open: &'static str,
+    /// A round before the trustees' key exists.
+    pub round_awaiting_key: &'static str,
     pub round_closed: &'static str,
     pub round_counted: &'static str,
     pub round_no_quorum: &'static str,
@@ -149,6 +151,7 @@ pub static VI: VoteStrings = VoteStrings {
     members_share: "{fraction} số thành viên ({needed} trên {members} đơn vị)",
     approvals_count: "{count} phiếu đồng ý",
     round_open: "đang nhận phiếu",
+    round_awaiting_key: "chờ các đơn vị giữ khoá tạo khoá bỏ phiếu, chưa nhận phiếu",
     round_closed: "đã kết thúc, chờ giải mã kết quả",
     round_counted: "đã kiểm phiếu",
     round_no_quorum: "không đủ số thành viên tham gia, không kiểm phiếu",
@@ -255,6 +258,7 @@ pub static EN: VoteStrings = VoteStrings {
     members_share: "{fraction} of the members ({needed} of {members} {members|unit|units})",
     approvals_count: "{count} {count|approval|approvals}",
     round_open: "open for ballots",
+    round_awaiting_key: "waiting for the trustees' voting key; no ballots yet",
     round_closed: "closed, waiting for the trustees to decrypt the totals",
     round_counted: "counted",
     round_no_quorum: "too few members took part, not counted",

@@ -263,7 +263,7 @@ pub static VI: YeStrings = YeStrings {
     pending_witness: "Chưa chính thức: chờ nhân chứng xác nhận",
     witnessed: "Kết quả chính thức: đã được nhân chứng xác nhận",
     distribution: "Phân bố điểm trong cụm",
-    chart_legend: "Thanh xanh: điểm chính thức (thang 0–100); vạch đỏ: điểm tự chấm.",
+    chart_legend: "Thanh xanh: điểm chính thức trên trục 0–100 (điểm vượt 100 nhờ điểm thưởng được vẽ tới 100, con số ghi cạnh thanh là điểm thật); vạch đỏ: điểm tự chấm.",
     breakdown: "Điểm từng tiêu chí",
     integrity_flags: "Chỉ để xem xét, không tự trừ điểm — dấu hiệu bất thường về số liệu",
     no_integrity_flags: "Không có dấu hiệu bất thường về số liệu.",
@@ -413,7 +413,7 @@ pub static EN: YeStrings = YeStrings {
     pending_witness: "Not final yet: awaiting the witnesses' confirmation",
     witnessed: "Final: confirmed by the witnesses",
     distribution: "Distribution of scores in the cluster",
-    chart_legend: "Blue bar: final score (0–100 scale); red tick: self-assessed score.",
+    chart_legend: "Blue bar: final score on a 0–100 axis (a score past 100 thanks to bonus points is drawn to 100; the number beside the bar is the real score); red tick: self-assessed score.",
     breakdown: "Breakdown by criterion",
     integrity_flags: "For review, never a penalty by themselves — integrity flags on the figures",
     no_integrity_flags: "No integrity flag on the figures.",
@@ -461,6 +461,25 @@ pub static EN: YeStrings = YeStrings {
 };
 
 /// The sentence for a year-end error code.
+/// A soft constraint of the draw that was relaxed, in words (the code when unknown).
+pub fn relaxed_constraint(lang: Lang, code: &str) -> String {
+    let (vi, en) = match code {
+        "reverse_of_last_year" => (
+            "không chấm ngược lại đơn vị đã chấm mình năm trước",
+            "no inspecting the unit that inspected you last year",
+        ),
+        "last_year" => (
+            "không lặp lại cặp chấm chéo năm trước",
+            "no repeating last year's pairs",
+        ),
+        _ => return code.to_owned(),
+    };
+    match lang {
+        Lang::Vi => vi.to_owned(),
+        Lang::En => en.to_owned(),
+    }
+}
+
 pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
     let (vi, en) = match code {
         "yearend_not_open" => (

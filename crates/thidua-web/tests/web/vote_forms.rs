@@ -223,6 +223,12 @@ fn vote_forms(app: &TestApp) {
         page.body
     );
     assert!(page.body.contains("id=\"close-round\"") && page.body.contains("id=\"enter-paper\""));
+    assert!(
+        page.body
+            .contains("chờ các đơn vị giữ khoá tạo khoá bỏ phiếu, chưa nhận phiếu"),
+        "before the key exists, the round does not say it takes ballots: {}",
+        page.body
+    );
     let listed = leader.get("/clusters/cum-12?year=2024");
     assert!(listed
         .body

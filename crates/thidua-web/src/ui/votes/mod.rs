@@ -108,7 +108,10 @@ struct RoundView {
 fn round_view(state: &thidua_domain::State, s: &VoteStrings, e: &Election, r: &Round) -> RoundView {
     let members = e.members.len() as u32;
     let o = outcome(e, r);
-    let status = if r.closed_at.is_none() {
+    let status = if r.closed_at.is_none() && r.paper.is_none() && e.keys().is_none() {
+        // No ballot can be cast before the trustees' key exists.
+        s.round_awaiting_key
+    } else if r.closed_at.is_none() {
         s.round_open
     } else if r.count.is_some() {
         s.round_counted

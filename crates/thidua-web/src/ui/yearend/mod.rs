@@ -232,6 +232,14 @@ impl ReviewPage {
             .filter(|d| d.unit.id == unit)
             .collect()
     }
+    /// The draw's relaxed soft constraints, in words, separated by semicolons.
+    fn relaxed(&self, codes: &[String]) -> String {
+        let words: Vec<String> = codes
+            .iter()
+            .map(|c| crate::i18n::yearend::relaxed_constraint(self.lang, c))
+            .collect();
+        words.join("; ")
+    }
     /// A criterion by its code and name ("C2a — Kết quả thực hiện …").
     fn criterion(&self, id: &str) -> String {
         let name = self.r.criteria.iter().find(|c| c.id == id);
