@@ -314,6 +314,8 @@ pub struct Strings {
     pub calendar_note: &'static str,
     pub draft_covenant: &'static str,
     /// The button drafting a year's covenant ("{year}").
+    /// Start a covenant from an earlier year's: `{year}`.
+    pub draft_covenant_from: &'static str,
     pub draft_covenant_year: &'static str,
     /// The cluster a covenant binds (one).
     pub covenant_cluster: &'static str,
@@ -480,6 +482,8 @@ pub struct Strings {
     pub high_label: &'static str,
     pub threshold_label: &'static str,
     pub unit_of_measure_label: &'static str,
+    /// Why the indicator list is empty before the regulation is read.
+    pub indicators_after_regulation: &'static str,
     pub indicator_label: &'static str,
     pub none_chosen: &'static str,
     pub higher_better: &'static str,

@@ -160,6 +160,8 @@ fn may_manage(app: &AppState, viewer: &Viewer, cluster: &ClusterId) -> bool {
 #[derive(Deserialize)]
 pub struct NewParams {
     year: Option<i32>,
+    /// An earlier covenant of the cluster to start from (its targets, regulation, title, place).
+    from: Option<String>,
 }
 
 /// `GET /clusters/{id}/covenants/new?year=`: an empty form with one row, the movement of the
@@ -188,11 +190,22 @@ pub async fn new_page(
     };
     let mut rows = Vec::new();
     targets::apply_op(&mut rows, "add");
-    let v = Values {
+    let mut v = Values {
         movement,
         rows,
         ..Values::default()
     };
+    if let Some(from) = &q.from {
+        match model_values(&app, &viewer, &cluster, from, q.year) {
+            Some(model) => {
+                v = Values {
+                    movement: v.movement,
+                    ..model
+                }
+            }
+            None => return viewer_error(&viewer, ApiError::not_found()),
+        }
+    }
     show(
         &app,
         &viewer,
@@ -206,6 +219,38 @@ pub async fn new_page(
         Errors::default(),
         Vec::new(),
     )
+}
+
+/// The form filled from an earlier covenant of the cluster the viewer may see: its title, place,
+/// targets and regulation as in force; the baseline years moved by as many years as the new
+/// covenant is later; no id, movement or signing date (those are the new year's).
+fn model_values(
+    app: &AppState,
+    viewer: &Viewer,
+    cluster: &ClusterId,
+    from: &str,
+    year: Option<i32>,
+) -> Option<Values> {
+    let state = app.service.read();
+    let c = state.covenants.get(&CovenantId::parse(from).ok()?)?;
+    if &c.cluster != cluster || !viewer.scope.can_view_covenant(&state, c) {
+        return None;
+    }
+    let content = &c.in_force().unwrap_or_else(|| c.latest()).content;
+    let shift = year.map_or(0, |y| y - c.year);
+    let mut rows = targets::rows_from_targets(&content.targets);
+    for r in &mut rows {
+        if let Ok(b) = r.baseline.parse::<i32>() {
+            r.baseline = (b + shift).to_string();
+        }
+    }
+    Some(Values {
+        title: content.title.to_string(),
+        place: content.place.to_string(),
+        rows,
+        regulation: content.regulation.text.clone(),
+        ..Values::default()
+    })
 }
 
 /// `GET /covenants/{id}/edit`: the form filled with the latest version.

@@ -330,6 +330,9 @@ struct ClusterPage {
     units: Vec<(UnitRef, bool)>,
     /// The shown year has no covenant in force or being signed (the drafting button shows).
     needs_covenant: bool,
+    /// The cluster's newest covenant in force of an earlier year, to start the new one from:
+    /// its id and year.
+    model: Option<(String, i32)>,
     /// Why the shown year's members can no longer change (its covenant has signatures).
     members_signed: Option<&'static str>,
     docs: super::documents::DocsSection,
@@ -341,6 +344,10 @@ struct ClusterPage {
 impl ClusterPage {
     fn draft_button(&self, y: &i32) -> String {
         crate::i18n::fill(self.l.t.draft_covenant_year, &[("year", y)])
+    }
+
+    fn draft_from_button(&self, from: &i32) -> String {
+        crate::i18n::fill(self.l.t.draft_covenant_from, &[("year", from)])
     }
 
     fn is_year(&self, y: &i32) -> bool {
@@ -485,6 +492,14 @@ pub fn cluster_page(
     let needs_covenant = c
         .year
         .is_some_and(|y| years_without_covenant(&state, &id).contains(&y));
+    let model = c.year.filter(|_| needs_covenant).and_then(|y| {
+        state
+            .covenants
+            .values()
+            .filter(|cv| cv.cluster == id && cv.year < y && cv.in_force().is_some())
+            .max_by_key(|cv| cv.year)
+            .map(|cv| (cv.id.to_string(), cv.year))
+    });
     let members_signed = c
         .year
         .filter(|y| can_manage && state.membership_signed(&id, *y).is_some())
@@ -511,6 +526,7 @@ pub fn cluster_page(
         can_manage,
         units,
         needs_covenant,
+        model,
         members_signed,
         errors,
         saved,

@@ -500,6 +500,7 @@ fn flow(app: &TestApp) {
         "{}",
         read_only.body
     );
+    the_next_covenant_starts_from_the_last(app);
     regulation_previewed_on_last_years_figures(app);
     home_lists_the_figures_to_submit(app);
     the_secretariat_moves_a_deadline(&secretariat);
@@ -789,6 +790,44 @@ fn home_lists_the_figures_to_submit(app: &TestApp) {
         !elsewhere.body.contains("ca-kg/M"),
         "another cluster's officer is not asked for Kiên Giang's figures"
     );
+}
+
+/// The secretariat drafts the next year's covenant from the last one in force: its targets
+/// (baseline years moved on a year), regulation, title and place, nothing stored until saved.
+fn the_next_covenant_starts_from_the_last(app: &TestApp) {
+    let sec = signed_in(app, "thuky12");
+    let cluster = sec.get("/clusters/cum-12?year=2025");
+    let link = format!("/clusters/cum-12/covenants/new?year=2025&amp;from={COV}");
+    assert!(
+        cluster
+            .body
+            .contains(&format!("id=\"new-covenant-from\" href=\"{link}\"")),
+        "{}",
+        cluster.body
+    );
+    let size = app.service.read().size;
+    let page = sec.get(&link.replace("&amp;", "&"));
+    assert_eq!(page.status, 200, "{}", page.body);
+    let last = &app.service.read().covenants[&thidua_domain::CovenantId::parse(COV).unwrap()];
+    let content = &last.latest().content;
+    let first = &content.targets[0];
+    assert!(page.body.contains(first.subject.as_str()), "{}", page.body);
+    if let Some(b) = first.baseline_year {
+        assert!(
+            page.body
+                .contains(&format!("name=\"t0_baseline\" value=\"{}\"", b + 1)),
+            "the baseline moves on a year: {}",
+            page.body
+        );
+    }
+    assert!(
+        page.body.contains("[[element]]"),
+        "the regulation comes along"
+    );
+    assert_eq!(app.service.read().size, size, "nothing is stored");
+    let elsewhere = signed_in(app, "canbo-dt");
+    let r = elsewhere.get(&link.replace("&amp;", "&"));
+    assert!(r.status == 403 || r.status == 404, "{}", r.status);
 }
 
 /// The 2025 draft's regulation page offers a preview on the 2024 approved figures (the export
