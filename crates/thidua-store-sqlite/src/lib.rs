@@ -207,6 +207,23 @@ impl SqliteStore {
 
 /// The database holds password and token hashes and every unit's drafts: readable by its
 /// owner only (SQLite gives its `-wal` and `-shm` files the database file's mode).
+/// Creates `path` empty and owner-only (0600 on Unix); an existing file is refused.
+fn create_owner_only(path: &Path) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path).map(drop).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => {
+            StoreError::Backend(format!("{} already exists", path.display()))
+        }
+        _ => StoreError::Backend(format!("cannot create {}: {e}", path.display())),
+    })
+}
+
 fn owner_only(path: &Path) -> Result<()> {
     #[cfg(unix)]
     {
@@ -420,21 +437,21 @@ impl EventStore for SqliteStore {
     }
 
     /// `VACUUM INTO` on a connection of its own: in WAL mode it reads one consistent snapshot
-    /// while the writer and the readers go on.
+    /// while the writer and the readers go on. The copy is made into an empty file created for
+    /// it, owner-only from the start (never readable by others while it is being written), and
+    /// an existing file is refused at that creation, not by a check that could race.
     fn backup(&self, dest: &Path) -> Result<()> {
-        if dest.exists() {
-            return Err(StoreError::Backend(format!(
-                "{} already exists",
-                dest.display()
-            )));
-        }
-        let dest = dest
+        let name = dest
             .to_str()
             .ok_or_else(|| StoreError::Backend("the backup path is not valid UTF-8".into()))?;
-        connect(&self.path)?
-            .execute("VACUUM INTO ?1", [dest])
-            .map_err(db_err)?;
-        owner_only(Path::new(dest))
+        create_owner_only(dest)?;
+        let copied =
+            connect(&self.path).and_then(|c| c.execute("VACUUM INTO ?1", [name]).map_err(db_err));
+        if let Err(e) = copied {
+            let _ = std::fs::remove_file(dest);
+            return Err(e);
+        }
+        owner_only(dest)
     }
 
     fn put_snapshot_chunk(&self, size: u64, seq: u32, bytes: &[u8]) -> Result<()> {

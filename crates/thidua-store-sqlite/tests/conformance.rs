@@ -107,6 +107,14 @@ fn backup_is_a_consistent_copy() {
     let copy = dir.path().join("copy.db");
     store.backup(&copy).unwrap();
     assert!(store.backup(&copy).is_err(), "never overwrites");
+    let other = dir.path().join("other.txt");
+    std::fs::write(&other, "giữ nguyên").unwrap();
+    assert!(store.backup(&other).is_err());
+    assert_eq!(
+        std::fs::read_to_string(&other).unwrap(),
+        "giữ nguyên",
+        "a refused backup leaves an existing file as it was"
+    );
     let restored = SqliteStore::open(&copy).unwrap();
     assert_eq!(restored.entries(0, 10).unwrap(), vec![entry]);
     // The database and its backups hold password and token hashes: owner only.
