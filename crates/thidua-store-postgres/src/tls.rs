@@ -23,28 +23,12 @@ fn bad(message: String) -> StoreError {
     StoreError::Backend(message)
 }
 
-/// Decodes `%XX` escapes of a URL query value.
+/// Decodes the `%XX` escapes of a URL's part (invalid UTF-8 replaced, never refused: only
+/// for reading options and finding the passwords to hide).
 fn percent_decode(raw: &str) -> String {
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(b)) => {
-                out.push(b);
-                i += 3;
-            }
-            (b, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(raw)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// Reads `sslmode` and `sslrootcert` from a `postgres://` URL.
