@@ -47,6 +47,29 @@ fn events(dir: &Path) -> Vec<Event> {
         .collect()
 }
 
+/// `thidua user add quantri --admin --data DATA` with `password` on standard input.
+fn add_admin(data: &Path, password: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = thidua()
+        .args([
+            "user",
+            "add",
+            "quantri",
+            "--name",
+            "Nguyễn Văn Quản",
+            "--admin",
+            "--data",
+        ])
+        .arg(data)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+    child.wait_with_output().unwrap()
+}
+
 struct Killed(Child);
 impl Drop for Killed {
     fn drop(&mut self) {
@@ -327,28 +350,8 @@ fn two_processes_append_to_one_postgres_without_forking() {
 
 #[test]
 fn an_operator_creates_the_first_administrator_at_the_console() {
-    use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
-    let add = |password: &str| {
-        let mut child = thidua()
-            .args([
-                "user",
-                "add",
-                "quantri",
-                "--name",
-                "Nguyễn Văn Quản",
-                "--admin",
-                "--data",
-            ])
-            .arg(dir.path())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
-        child.wait_with_output().unwrap()
-    };
+    let add = |password: &str| add_admin(dir.path(), password);
     let refused = add("ngắn");
     assert!(!refused.status.success(), "a too-short password is refused");
     assert!(
@@ -964,26 +967,7 @@ fn commands_on_an_existing_log_refuse_a_missing_one_and_create_nothing() {
     }
     // `user add` may start a deployment (the first administrator at the console), but not for
     // a password it refuses: it is checked before anything is opened.
-    let mut child = thidua()
-        .args([
-            "user",
-            "add",
-            "quantri",
-            "--name",
-            "Quản trị",
-            "--admin",
-            "--data",
-        ])
-        .arg(&missing)
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        use std::io::Write;
-        writeln!(child.stdin.take().unwrap(), "ngắn").unwrap();
-    }
-    let out = child.wait_with_output().unwrap();
+    let out = add_admin(&missing, "ngắn");
     assert!(!out.status.success());
     assert!(!missing.exists(), "user add created {}", missing.display());
 }
@@ -1169,26 +1153,9 @@ fn a_wrong_key_for_an_existing_log_is_refused_and_none_is_created() {
 /// never into a deployment's log (their `--data` defaults to serve's ./data).
 #[test]
 fn benches_refuse_to_append_to_a_log_they_did_not_make() {
-    use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
     let real = dir.path().join("real");
-    let mut child = thidua()
-        .args([
-            "user",
-            "add",
-            "quantri",
-            "--name",
-            "Quản trị",
-            "--admin",
-            "--data",
-        ])
-        .arg(&real)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    writeln!(child.stdin.take().unwrap(), "mật khẩu đủ dài 2024").unwrap();
-    assert!(child.wait().unwrap().success());
+    assert!(add_admin(&real, "mật khẩu đủ dài 2024").status.success());
     let before = events(&real).len();
     for args in [
         vec!["bench", "append", "--count", "5"],

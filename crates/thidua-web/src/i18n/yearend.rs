@@ -19,7 +19,6 @@ pub struct YeStrings {
     pub inspectors: &'static str,
     pub record_sample: &'static str,
     pub dossier: &'static str,
-    pub dossier_frozen: &'static str,
     pub criterion: &'static str,
     pub max_points: &'static str,
     pub bonus_item: &'static str,
@@ -175,7 +174,6 @@ pub static VI: YeStrings = YeStrings {
     inspectors: "Số đơn vị chấm chéo mỗi đơn vị",
     record_sample: "Số hồ sơ kiểm tra lại",
     dossier: "Hồ sơ tự chấm",
-    dossier_frozen: "Hồ sơ đã gửi và đã bốc thăm phân công chấm chéo: đơn vị chấm chéo chấm hồ sơ như đã gửi, không sửa được nữa.",
     criterion: "Tiêu chí",
     max_points: "Điểm tối đa",
     bonus_item: "Điểm thưởng",
@@ -324,7 +322,6 @@ pub static EN: YeStrings = YeStrings {
     inspectors: "Inspectors per unit",
     record_sample: "Records re-checked",
     dossier: "Self-assessment dossier",
-    dossier_frozen: "The dossier was submitted and the cross-inspection is drawn: it is inspected as submitted and can no longer change.",
     criterion: "Criterion",
     max_points: "Maximum",
     bonus_item: "Bonus",
@@ -460,7 +457,6 @@ pub static EN: YeStrings = YeStrings {
     self_kept: "Self-score kept",
 };
 
-/// The sentence for a year-end error code.
 /// A soft constraint of the draw that was relaxed, in words (the code when unknown).
 pub fn relaxed_constraint(lang: Lang, code: &str) -> String {
     let (vi, en) = match code {
@@ -480,6 +476,7 @@ pub fn relaxed_constraint(lang: Lang, code: &str) -> String {
     }
 }
 
+/// The sentence for a year-end error code.
 pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
     let (vi, en) = match code {
         "yearend_not_open" => (

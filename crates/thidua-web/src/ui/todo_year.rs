@@ -123,21 +123,27 @@ fn figures(
             .filter(|k| matches!(status(k), None | Some(ReportStatus::Draft)))
             .collect();
         // A report the leader reopened is a correction asked for: its own to-do, at any time.
-        for w in calendar.reported().iter().map(|r| r.window) {
-            if status(&w.key) == Some(ReportStatus::Reopened) {
-                out.push(Todo {
-                    text: names::sentence(
-                        t.todo_figures_correct,
-                        &[
-                            ("window", vec![Named::plain(window_name(viewer.lang, w))]),
-                            ("unit", vec![names::unit(state, unit)]),
-                        ],
-                    ),
-                    href: format!("/covenants/{}/figures/{unit}/{}", c.id, w.key),
-                    button: t.show,
-                    mine: true,
-                });
-            }
+        let windows_in = |wanted: ReportStatus| {
+            calendar
+                .reported()
+                .iter()
+                .map(|r| r.window)
+                .filter(move |w| status(&w.key) == Some(wanted))
+        };
+        let report_todo = |template: &str, w: &thidua_domain::model::ReportingWindow| Todo {
+            text: names::sentence(
+                template,
+                &[
+                    ("window", vec![Named::plain(window_name(viewer.lang, w))]),
+                    ("unit", vec![names::unit(state, unit)]),
+                ],
+            ),
+            href: format!("/covenants/{}/figures/{unit}/{}", c.id, w.key),
+            button: t.show,
+            mine: true,
+        };
+        for w in windows_in(ReportStatus::Reopened) {
+            out.push(report_todo(t.todo_figures_correct, w));
         }
         if let Some(first) = due.first() {
             out.push(enter(
@@ -150,21 +156,8 @@ fn figures(
             ));
         }
         if led.contains(unit) {
-            for w in calendar.reported().iter().map(|r| r.window) {
-                if status(&w.key) == Some(ReportStatus::Submitted) {
-                    out.push(Todo {
-                        text: names::sentence(
-                            t.todo_figures_approve,
-                            &[
-                                ("window", vec![Named::plain(window_name(viewer.lang, w))]),
-                                ("unit", vec![names::unit(state, unit)]),
-                            ],
-                        ),
-                        href: format!("/covenants/{}/figures/{unit}/{}", c.id, w.key),
-                        button: t.show,
-                        mine: true,
-                    });
-                }
+            for w in windows_in(ReportStatus::Submitted) {
+                out.push(report_todo(t.todo_figures_approve, w));
             }
         }
     }

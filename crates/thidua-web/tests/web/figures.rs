@@ -812,14 +812,18 @@ fn the_next_covenant_starts_from_the_last(app: &TestApp) {
     let content = &last.latest().content;
     let first = &content.targets[0];
     assert!(page.body.contains(first.subject.as_str()), "{}", page.body);
-    if let Some(b) = first.baseline_year {
-        assert!(
-            page.body
-                .contains(&format!("name=\"t0_baseline\" value=\"{}\"", b + 1)),
-            "the baseline moves on a year: {}",
-            page.body
-        );
-    }
+    let (i, b) = content
+        .targets
+        .iter()
+        .enumerate()
+        .find_map(|(i, t)| Some((i, t.baseline_year?)))
+        .expect("the model covenant has a target with a baseline year");
+    assert!(
+        page.body
+            .contains(&format!("name=\"t{i}_baseline\" value=\"{}\"", b + 1)),
+        "the baseline moves on a year: {}",
+        page.body
+    );
     assert!(
         page.body.contains("[[element]]"),
         "the regulation comes along"

@@ -284,6 +284,10 @@ impl ReviewPage {
                 .iter()
                 .any(|m| m.unit.id == unit && m.dossier == "submitted")
     }
+    /// Why a frozen dossier offers no form: the domain's refusal, in the page's language.
+    fn frozen_note(&self) -> &'static str {
+        crate::i18n::yearend::error(self.lang, "yearend_dossier_frozen").unwrap_or_default()
+    }
     /// The viewer's unit's dossier status: "Đã gửi (bản 2)".
     fn dossier_line(&self, unit: &str) -> String {
         let status = self.member(unit).map_or("none", |m| m.dossier.as_str());
