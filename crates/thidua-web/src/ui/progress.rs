@@ -68,9 +68,22 @@ impl Helpers {
         shown(raw)
     }
 
-    /// A value in the target's terms with its unit of measure, as HTML: "5,51% giảm", "3 vụ".
+    /// A value in the target's terms with its unit of measure, as HTML: "3 vụ". A reduction
+    /// target's value is said as what happened, "giảm 5,51%" or "tăng 75%", never as a
+    /// negative reduction ("-75% giảm").
     pub fn measure(&self, raw: &Option<String>, t: &TargetRef) -> String {
         use thidua_scoring::render::esc;
+        if t.shape.starts_with("reduce") {
+            if let Some(x) = parse(raw) {
+                let (words, size) = if x.is_negative() {
+                    (self.p.increased_by, x.neg())
+                } else {
+                    (self.p.reduced_by, x)
+                };
+                let size = vi_num(&size.round(2, Rounding::HalfUp));
+                return words.replace("{x}", &size);
+            }
+        }
         let value = esc(&shown(raw));
         // The unit of measure is the covenant's own (Vietnamese) words: marked so, as HTML.
         let unit = |u: &str| format!("<span lang=\"vi\">{}</span>", esc(u));
@@ -336,16 +349,19 @@ mod tests {
             indicator: "crimes".into(),
         };
         let value = Some("5.51".to_owned());
+        assert_eq!(h.measure(&value, &target(Some("% giảm"))), "giảm 5,51%");
+        let up = Some("-75".to_owned());
+        assert_eq!(h.measure(&up, &target(Some("% giảm"))), "tăng 75%");
+        let count = |unit| TargetRef {
+            shape: "count_at_most".into(),
+            ..target(unit)
+        };
         assert_eq!(
-            h.measure(&value, &target(Some("% giảm"))),
-            "5,51<span lang=\"vi\">% giảm</span>"
-        );
-        assert_eq!(
-            h.measure(&value, &target(Some("<vụ>"))),
+            h.measure(&value, &count(Some("<vụ>"))),
             "5,51 <span lang=\"vi\">&lt;vụ&gt;</span>",
             "escaped"
         );
-        assert_eq!(h.measure(&value, &target(None)), "5,51");
+        assert_eq!(h.measure(&value, &count(None)), "5,51");
         assert_eq!(h.measure(&None, &target(Some("vụ"))), "—");
     }
 }
