@@ -151,6 +151,22 @@ impl StoreArgs {
         Ok((Arc::new(service), stores))
     }
 
+    /// Whether opening would create a new SQLite database (no file at `--data` yet): a command
+    /// that may start a deployment (`migrate`, `user add`) says so with [`Self::say_created`],
+    /// so that a mistyped `--data` does not pass unnoticed.
+    pub fn would_create(&self) -> anyhow::Result<bool> {
+        Ok(self.database_url()?.is_none() && !self.sqlite_path().exists())
+    }
+
+    /// Tells the operator (on standard error) that a new, empty deployment was created.
+    pub fn say_created(&self) {
+        eprintln!(
+            "Đã tạo cơ sở dữ liệu mới tại / created a new database at {} (if you meant an \
+             existing deployment, check --data)",
+            self.sqlite_path().display()
+        );
+    }
+
     /// Opens the store and replays the log, with a progress bar on a terminal.
     pub fn open_service(&self) -> anyhow::Result<Arc<Service>> {
         Ok(self.open_running()?.0)

@@ -225,6 +225,10 @@ fn the_demonstration_serves_cluster_12() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("{} events", log.len())));
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("created a new database"),
+        "an existing deployment is migrated, not announced as new"
+    );
     let backup = dir.path().join("backup.db");
     let out = thidua()
         .args(["backup"])
@@ -364,6 +368,11 @@ fn an_operator_creates_the_first_administrator_at_the_console() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let created = "created a new database at";
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(created),
+        "a new deployment is said"
+    );
     let log = events(dir.path());
     let kinds: Vec<&str> = log.iter().map(|e| e.payload.kind()).collect();
     assert_eq!(kinds, ["user_registered", "role_granted"]);
@@ -378,6 +387,7 @@ fn an_operator_creates_the_first_administrator_at_the_console() {
         String::from_utf8_lossy(&again.stderr)
     );
     assert_eq!(events(dir.path()).len(), 2, "nothing more in the log");
+    assert!(!String::from_utf8_lossy(&again.stderr).contains(created));
 }
 
 /// Reads the state of a log through a fresh service (which verifies it) on either backend.
@@ -1157,9 +1167,13 @@ fn benches_refuse_to_append_to_a_log_they_did_not_make() {
     let real = dir.path().join("real");
     assert!(add_admin(&real, "mật khẩu đủ dài 2024").status.success());
     let before = events(&real).len();
+    std::fs::write(dir.path().join("figures.csv"), "").unwrap();
     for args in [
         vec!["bench", "append", "--count", "5"],
         vec!["bench", "backup", "--dest", "copy.db"],
+        vec!["bench", "history", "--writer", "--pages", "1"],
+        vec!["bench", "progress", "--http", "--units", "5"],
+        vec!["bench", "figures", "--file", "figures.csv", "--units", "5"],
     ] {
         let out = thidua()
             .args(&args)

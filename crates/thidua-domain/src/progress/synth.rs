@@ -85,7 +85,8 @@ pub struct Log {
 }
 
 impl Log {
-    fn run(&mut self, command: Command) -> Result<(), DomainError> {
+    /// Decides and applies `command` by the operator at the synthetic time, keeping its events.
+    pub fn run(&mut self, command: Command) -> Result<(), DomainError> {
         let (payloads, next) = decide_and_apply(&self.state, &Actor::System, TIME_MS, command)?;
         self.state = next;
         if let Some(all) = &mut self.payloads {

@@ -100,11 +100,34 @@ pub(crate) fn register(i: u64, run: &str) -> Command {
     }
 }
 
+/// The first event of a log that a bench generates with other events than [`register`]'s
+/// (`bench history`, `bench progress --http`, `bench figures`): it marks the log as a bench's
+/// for [`ensure_bench_log`].
+pub(crate) fn marker() -> Command {
+    register(0, "log")
+}
+
+/// [`marker`] as the event a generator writes.
+pub(crate) fn marker_payload() -> Payload {
+    match marker() {
+        Command::RegisterUser {
+            user,
+            display_name,
+            demo,
+        } => Payload::UserRegistered {
+            user,
+            display_name,
+            demo,
+        },
+        _ => unreachable!("the marker registers a user"),
+    }
+}
+
 /// Refuses a log a bench did not make: synthetic events go only into an empty log or one whose
-/// first event registers a bench's synthetic user (`bench-…` as [`register`] writes, `synth-…`
-/// as `bench replay` writes), so that a bench pointed at a deployment (`--data` defaults to
-/// ./data, as `serve`'s does) writes nothing into its log.
-fn ensure_bench_log(store: &dyn thidua_store::EventStore) -> anyhow::Result<()> {
+/// first event registers a bench's synthetic user (`bench-…` as [`register`] and [`marker`]
+/// write, `synth-…` as `bench replay` writes), so that a bench pointed at a deployment
+/// (`--data` defaults to ./data, as `serve`'s does) writes nothing into its log.
+pub(crate) fn ensure_bench_log(store: &dyn thidua_store::EventStore) -> anyhow::Result<()> {
     if store.size()? == 0 {
         return Ok(());
     }

@@ -150,7 +150,9 @@ fn setup(service: &thidua_service::Service, args: &FiguresBench) -> anyhow::Resu
         }],
         regulation: &regulation(args.elements),
     };
-    service.execute_all(&Actor::System, synth::cluster_commands(args.units, draft)?)?;
+    let mut commands = vec![super::bench::marker()];
+    commands.extend(synth::cluster_commands(args.units, draft)?);
+    service.execute_all(&Actor::System, commands)?;
     let covenant = CovenantId::parse(COVENANT)?;
     let signatures = synth::signatures(&service.read(), &covenant, args.units)?;
     service.execute_all(&Actor::System, signatures)?;
@@ -180,6 +182,7 @@ pub fn run(args: FiguresBench) -> anyhow::Result<ExitCode> {
         generate(&args)?;
         return Ok(ExitCode::SUCCESS);
     }
+    super::bench::ensure_bench_log(&*args.store.open_store()?)?;
     let service = args.store.open_service()?;
     if !service
         .read()

@@ -42,9 +42,15 @@ pub fn run(args: HistoryBench) -> anyhow::Result<ExitCode> {
         "--units: a multiple of 5"
     );
     let backend = args.store.open_store()?;
+    if args.writer {
+        super::bench::ensure_bench_log(&*backend)?;
+    }
     if backend.size()? == 0 {
         let units = args.units;
-        super::bench::generate_with(&args.store, &*backend, args.events, |i| synthetic(units, i))?;
+        super::bench::generate_with(&args.store, &*backend, args.events, |i| match i {
+            0 => Ok(super::bench::marker_payload()),
+            i => synthetic(units, i - 1),
+        })?;
     }
     drop(backend);
     let started = Instant::now();

@@ -57,6 +57,9 @@ pub struct ProgressBench {
 const ADMIN: &str = "bench-progress-admin";
 
 pub fn run(args: ProgressBench) -> anyhow::Result<ExitCode> {
+    if args.http {
+        super::bench::ensure_bench_log(&*args.store.open_store()?)?;
+    }
     let started = Instant::now();
     let s = synth::Synth {
         units: args.units,
@@ -67,6 +70,10 @@ pub fn run(args: ProgressBench) -> anyhow::Result<ExitCode> {
         payloads: args.http.then(Vec::new),
         ..synth::Log::default()
     };
+    if args.http {
+        // The served log's first event marks it as a bench's (see `ensure_bench_log`).
+        log.run(super::bench::marker())?;
+    }
     synth::setup_log(&mut log, &s)?;
     synth::load_log(&mut log, &s)?;
     eprintln!(

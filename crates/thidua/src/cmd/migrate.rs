@@ -10,7 +10,11 @@ pub struct MigrateArgs {
 }
 
 pub fn run(args: MigrateArgs) -> anyhow::Result<ExitCode> {
+    let new = args.store.would_create()?;
     let store = args.store.open_store()?;
+    if new {
+        args.store.say_created();
+    }
     println!(
         "Cơ sở dữ liệu đã cập nhật / database is up to date ({}, {} events)",
         store.backend(),

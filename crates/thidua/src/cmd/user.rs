@@ -75,7 +75,11 @@ pub fn run(args: UserArgs) -> anyhow::Result<ExitCode> {
             // then refuses.
             thidua_web::accounts::check_password_policy(&password)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let new = store.would_create()?;
             let (service, stores) = store.open_running()?;
+            if new {
+                store.say_created();
+            }
             // An existing user is never changed here: its password is `user passwd`'s, its
             // roles the web administration's.
             anyhow::ensure!(
