@@ -175,6 +175,14 @@ fn the_demonstration_year_gives_its_documents() {
         assert!(preview.status.success());
         assert!(String::from_utf8_lossy(&preview.stdout).contains("xem trước"));
         let issue = ["--format", format, "--issue", "--as", "thuky.cum12"];
+        if number.starts_with("01/") {
+            // Issued, then the file cannot be written: the error says how to write it again
+            // (and issuing again below gives the same record, not a second number).
+            let unwritable = doc(&[&args[..], &issue].concat(), "no-such-dir/bb.pdf");
+            assert!(!unwritable.status.success());
+            let err = String::from_utf8_lossy(&unwritable.stderr);
+            assert!(err.contains("thidua doc issued --sha256"), "{err}");
+        }
         let issued = doc(&[&args[..], &issue].concat(), out);
         assert!(issued.status.success());
         let text = String::from_utf8_lossy(&issued.stdout);

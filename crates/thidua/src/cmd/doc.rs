@@ -439,7 +439,18 @@ fn write(
         let actor = Actor::User(thidua_domain::UserId::parse(actor)?);
         let record = issue(&service, &actor, request)?;
         describe(&record)?;
-        return save(&out.out, &issued_file(&service, &record, f)?);
+        // The document is issued from here on: a failed write says how to write it again.
+        return issued_file(&service, &record, f)
+            .map_err(anyhow::Error::from)
+            .and_then(|bytes| save(&out.out, &bytes))
+            .with_context(|| {
+                format!(
+                    "văn bản đã phát hành nhưng chưa ghi được tệp; ghi lại bằng / the document \
+                     is issued (record {}) but its file was not written; write it again with \
+                     `thidua doc issued --sha256 {} --format {} --out FILE`",
+                    record.index, record.sha256, out.format
+                )
+            });
     }
     let prepared = prepare(&service.read().state, request)?;
     let bytes = match &prepared.issued {
