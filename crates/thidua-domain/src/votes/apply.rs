@@ -843,6 +843,7 @@ impl State {
             election,
             cluster,
             year,
+            award,
             candidates,
             members,
             ..
@@ -862,7 +863,13 @@ impl State {
                 "the voters must be the members of the cluster's year, in order",
             ));
         }
-        if candidates.is_empty() || candidates != &nominees(self, cluster, *year) {
+        // A head or deputy election opened before every ranked unit was a candidate listed
+        // only the award nominees: still replayed as written.
+        let legacy = matches!(award, AwardKind::Head | AwardKind::Deputy)
+            && candidates == &nominees(self, cluster, *year);
+        if candidates.is_empty()
+            || (candidates != &super::candidates(self, cluster, *year, *award) && !legacy)
+        {
             return Err(refused(
                 "election_candidates",
                 "the candidates must be the eligible units of the year's standings, in rank order",

@@ -6,7 +6,7 @@
 use thidua_ballot::{Ballot, DecryptionShares, VoterKey};
 
 use super::apply::{combine, refused};
-use super::{nominees, outcome, CeremonyMessage, Fraction, PaperCount, VoteCommand, VoteEvent};
+use super::{outcome, CeremonyMessage, Fraction, PaperCount, VoteCommand, VoteEvent};
 use crate::authz::{authorise, Permission};
 use crate::error::DomainError;
 use crate::event::{Actor, Payload};
@@ -140,7 +140,7 @@ fn open_election(
     title.check("title", limits::TITLE)?;
     secrecy_floor(&quorum, trustee_threshold)?;
     let members = state.members(&cluster, year)?.to_vec();
-    let candidates = nominees(state, &cluster, year);
+    let candidates = super::candidates(state, &cluster, year, award);
     if candidates.is_empty() {
         return Err(refused(
             "election_candidates",

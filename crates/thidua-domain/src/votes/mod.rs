@@ -88,18 +88,38 @@ pub struct Standing {
 
 /// The candidates of a cluster's year in rank order: the eligible, ranked units of the
 /// year-end results published for the cluster's covenant of that year; where none were
-/// published, the eligible units of the standings the secretariat recorded.
+/// published, the eligible units of the standings the secretariat recorded. Eligibility (e.g.
+/// no discipline pending) concerns being proposed for an award; [`candidates`] gives each
+/// election's own list.
 pub fn nominees(state: &State, cluster: &ClusterId, year: i32) -> Vec<UnitId> {
+    ranked(state, cluster, year, true)
+}
+
+/// The candidates of an election for `award`: for a flag or a certificate the [`nominees`];
+/// for next year's head or deputy every ranked unit of the year, since being ineligible for an
+/// award does not bar a unit from leading the cluster.
+pub fn candidates(state: &State, cluster: &ClusterId, year: i32, award: AwardKind) -> Vec<UnitId> {
+    match award {
+        AwardKind::Head | AwardKind::Deputy => ranked(state, cluster, year, false),
+        _ => nominees(state, cluster, year),
+    }
+}
+
+/// The ranked units of the year's published results (else recorded standings) in rank order,
+/// only the eligible ones when `eligible_only`.
+fn ranked(state: &State, cluster: &ClusterId, year: i32, eligible_only: bool) -> Vec<UnitId> {
     if results_published(state, cluster, year) {
-        return published_nominees(state, cluster, year);
+        return published_ranked(state, cluster, year, eligible_only);
     }
     let Some(standings) = state.standings.get(cluster).and_then(|y| y.get(&year)) else {
         return Vec::new();
     };
-    let mut eligible: Vec<(&UnitId, &Standing)> =
-        standings.iter().filter(|(_, s)| s.eligible).collect();
-    eligible.sort_by(|a, b| a.1.rank.cmp(&b.1.rank).then_with(|| a.0.cmp(b.0)));
-    eligible.into_iter().map(|(u, _)| u.clone()).collect()
+    let mut listed: Vec<(&UnitId, &Standing)> = standings
+        .iter()
+        .filter(|(_, s)| s.eligible || !eligible_only)
+        .collect();
+    listed.sort_by(|a, b| a.1.rank.cmp(&b.1.rank).then_with(|| a.0.cmp(b.0)));
+    listed.into_iter().map(|(u, _)| u.clone()).collect()
 }
 
 /// The units the cluster elected, at its year-end review of the year before `year`, as its
@@ -159,7 +179,12 @@ pub fn results_published(state: &State, cluster: &ClusterId, year: i32) -> bool 
 
 /// The eligible, ranked units of the year-end results published for the cluster's year, in
 /// rank order (ties by unit id).
-fn published_nominees(state: &State, cluster: &ClusterId, year: i32) -> Vec<UnitId> {
+fn published_ranked(
+    state: &State,
+    cluster: &ClusterId,
+    year: i32,
+    eligible_only: bool,
+) -> Vec<UnitId> {
     let mut ranked: Vec<(u32, &UnitId)> = state
         .yearend
         .reviews
@@ -167,7 +192,7 @@ fn published_nominees(state: &State, cluster: &ClusterId, year: i32) -> Vec<Unit
         .filter(|r| &r.cluster == cluster && r.year == year)
         .filter_map(|r| r.published.as_ref())
         .flat_map(|(p, _)| &p.results)
-        .filter(|r| r.eligible)
+        .filter(|r| r.eligible || !eligible_only)
         .filter_map(|r| Some((r.rank?, &r.unit)))
         .collect();
     ranked.sort();

@@ -982,6 +982,26 @@ fn published_results_are_the_years_standings_for_the_award_vote() {
     assert!(!expected.contains(&u("ca-ag")), "discipline pending");
     assert!(!expected.is_empty());
     assert_eq!(nominees(&w.state, &cum(), 2024), expected);
+    // A pending discipline bars an award, not leading the cluster: every ranked unit may be
+    // elected head or deputy; a flag's candidates are the nominees.
+    let leaders = thidua_domain::votes::candidates(
+        &w.state,
+        &cum(),
+        2024,
+        thidua_domain::votes::AwardKind::Head,
+    );
+    assert!(leaders.contains(&u("ca-ag")), "{leaders:?}");
+    assert_eq!(
+        leaders.len(),
+        results.iter().filter(|r| r.rank.is_some()).count()
+    );
+    let flag = thidua_domain::votes::candidates(
+        &w.state,
+        &cum(),
+        2024,
+        thidua_domain::votes::AwardKind::MinistryFlag,
+    );
+    assert_eq!(flag, expected);
     assert_eq!(
         w.err(&user("thuky"), standing("ca-hg")),
         "standings_published"
