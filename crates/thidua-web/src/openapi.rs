@@ -218,6 +218,7 @@ impl Modify for Statuses {
         api::documents::covenant_document, api::documents::issue_covenant,
         api::documents::list_offers, api::documents::offer_document, api::documents::issue_offer,
         api::yearend::review, api::yearend::results, api::yearend::step, api::yearend::results_xlsx,
+        crate::ui::votes::election_api,
     ),
     components(schemas(ErrorBody, dto::UnitRef, dto::ClusterSummary, dto::ClusterDetail, dto::UnitSummary,
         dto::UnitDetail, dto::MovementDto, dto::CovenantSummary, dto::CovenantDetail, dto::EventDto,
@@ -266,6 +267,53 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The `/api/v1/` paths routed in the web and transparency crates' sources (the string
+    /// after each `.route(`).
+    fn routed_api_paths() -> std::collections::BTreeSet<String> {
+        let mut found = std::collections::BTreeSet::new();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in [root.join("src"), root.join("../thidua-transparency/src")] {
+            rust_files(&dir, &mut files);
+        }
+        for text in files.iter().map(|f| std::fs::read_to_string(f).unwrap()) {
+            for (at, _) in text.match_indices(".route(") {
+                let rest = text[at + ".route(".len()..].trim_start();
+                let Some(literal) = rest.strip_prefix('"') else {
+                    continue;
+                };
+                let path = &literal[..literal.find('"').unwrap()];
+                if path.starts_with("/api/v1/") {
+                    found.insert(path.to_owned());
+                }
+            }
+        }
+        found
+    }
+
+    fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// Every API route is in the OpenAPI document (one was served and undocumented).
+    #[test]
+    fn every_api_route_is_documented() {
+        use utoipa::OpenApi;
+        let doc = serde_json::to_value(super::ApiDoc::openapi()).unwrap();
+        let paths = doc["paths"].as_object().unwrap();
+        let routed = routed_api_paths();
+        assert!(routed.len() > 40, "{routed:?}");
+        let missing: Vec<_> = routed.iter().filter(|p| !paths.contains_key(*p)).collect();
+        assert!(missing.is_empty(), "routed but not documented: {missing:?}");
     }
 
     /// Every operation that appends to the log documents the 503 of a halted (or busy) log,

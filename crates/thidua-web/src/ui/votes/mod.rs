@@ -632,7 +632,13 @@ async fn minutes_page(
 /// The election as JSON for clients (`thidua vote`, the trustee commands): everything in it is
 /// public to the cluster (ceremony messages, encrypted ballots, shares), plus each round's
 /// ballot context and outcome.
-async fn election_api(
+/// `GET /api/v1/elections/{id}`: the election as recorded, its trustees' parameters and key,
+/// and each round's ballot context and outcome (what `thidua vote` and `thidua trustee` read).
+#[utoipa::path(get, path = "/api/v1/elections/{id}", tag = "votes",
+    params(("id" = String, Path, description = "election id")),
+    responses((status = 200, description = "the election, its key and its rounds", body = serde_json::Value),
+        (status = 404, body = crate::error::ErrorBody)))]
+pub(crate) async fn election_api(
     State(app): State<AppState>,
     viewer: Viewer,
     axum::extract::Path(id): axum::extract::Path<String>,
