@@ -484,10 +484,11 @@ pub fn script() -> anyhow::Result<Vec<(Actor, Vec<Command>)>> {
 }
 
 /// Loads the demonstration into an empty log. Signatures confirm the hash the state shows.
+/// Returns the secret states of the open vote's trustees, to be written beside the data.
 pub fn load(
     service: &thidua_service::Service,
     account_store: &dyn thidua_store::accounts::AccountStore,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<crate::demo_vote::OpenVoteTrustees> {
     anyhow::ensure!(
         service.read().size == 0,
         "the demonstration loads only into an empty log"
@@ -517,13 +518,13 @@ pub fn load(
     }
     crate::demo_figures::load(service)?;
     crate::demo_yearend::load(service)?;
-    crate::demo_vote::load(service)?;
+    let trustees = crate::demo_vote::load(service)?;
     for account in accounts() {
         let user = UserId::parse(account.user)?;
         thidua_web::accounts::set_password(account_store, service, &user, DEMO_PASSWORD)
             .map_err(|e| anyhow::anyhow!("demo password for {user}: {e}"))?;
     }
-    Ok(())
+    Ok(trustees)
 }
 
 #[cfg(test)]

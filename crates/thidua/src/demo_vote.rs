@@ -36,8 +36,29 @@ fn seed() -> [u8; 32] {
     seed
 }
 
-/// Records the standings and runs both votes.
-pub fn load(service: &Service) -> anyhow::Result<()> {
+/// The secret states of the open vote's trustees (one per member unit), which the program that
+/// ran their ceremony hands over so that the demonstration's leaders can decrypt that vote.
+pub struct OpenVoteTrustees(Vec<(UnitId, thidua_ballot::Trustee)>);
+
+/// The folder, in the demonstration's data directory, of the open vote's trustee files.
+pub const TRUSTEES_DIR: &str = "demo-trustees";
+
+impl OpenVoteTrustees {
+    /// Writes `DATA/demo-trustees/{unit}.json` (owner-only), each as `thidua trustee` keeps its
+    /// state, and says how to decrypt with them.
+    pub fn write(&self, data: &std::path::Path) -> anyhow::Result<()> {
+        let dir = data.join(TRUSTEES_DIR);
+        std::fs::create_dir_all(&dir)?;
+        for (unit, trustee) in &self.0 {
+            let path = dir.join(format!("{unit}.json"));
+            crate::cmd::vote::save_trustee_state(&path, trustee)?;
+        }
+        Ok(())
+    }
+}
+
+/// Records the standings and runs both votes; returns the open vote's trustees.
+pub fn load(service: &Service) -> anyhow::Result<OpenVoteTrustees> {
     let cluster = ClusterId::parse(crate::demo::CLUSTER)?;
     let flag = open(
         service,
@@ -96,8 +117,15 @@ pub fn load(service: &Service) -> anyhow::Result<()> {
         "Đề nghị tặng Cờ thi đua của Chính phủ năm 2024 (minh hoạ)",
         1,
     )?;
-    ceremony(service, &open_vote)?;
-    Ok(())
+    let rehearsal = ceremony(service, &open_vote)?;
+    let e = service.read().election(&open_vote)?.clone();
+    let trustees = e
+        .members
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.clone(), rehearsal.trustee(i).clone()))
+        .collect();
+    Ok(OpenVoteTrustees(trustees))
 }
 
 fn open(

@@ -322,7 +322,7 @@ mod tests {
         let key =
             thidua_service::LogKey::load_or_create(&dir.path().join("k"), "demo.test/log").unwrap();
         let service = thidua_service::Service::open(store.clone(), key, &|_, _| {}).unwrap();
-        crate::demo::load(&service, &*store).unwrap();
+        let _trustees = crate::demo::load(&service, &*store).unwrap();
         let size = service.read().size;
         let events = service
             .store()

@@ -120,7 +120,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let replay_took = replay_started.elapsed();
     if args.demo {
         if service.read().size == 0 {
-            demo::load(&service, &*stores.accounts)?;
+            demo::load(&service, &*stores.accounts)?.write(&args.store.data)?;
             demo_witness::register(&service, &args.store.data)?;
             std::fs::write(
                 args.store.data.join(DEMO_MARKER),
@@ -128,7 +128,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             )?;
             println!("Đã nạp dữ liệu minh hoạ Cụm thi đua số 12 / loaded the Cluster No. 12 demonstration");
         }
-        print_demo_accounts();
+        print_demo_accounts(&args.store.data);
         // The demonstration's two witnesses cosign as real ones would (marked as such).
         if let Some(w) = demo_witness::DemoWitnesses::open(
             service.clone(),
@@ -207,7 +207,7 @@ impl thidua_transparency::EntryAccess for ReadAsTheCaller {
     }
 }
 
-fn print_demo_accounts() {
+fn print_demo_accounts(data: &std::path::Path) {
     println!("Tài khoản minh hoạ (người và tài khoản đều là giả định) / demonstration accounts (invented):");
     for account in demo::accounts() {
         println!(
@@ -225,6 +225,15 @@ fn print_demo_accounts() {
     println!(
         "Tiến độ và điểm tạm tính / progress and provisional scores: /covenants/{c}/progress; các cụm / every cluster (giám sát / supervisors): /progress",
         c = demo::COVENANT
+    );
+    println!(
+        "Bỏ phiếu đang mở / open vote: /elections/{v}; sau khi đóng vòng, đơn vị giữ khoá giải mã \
+         bằng / once the round is closed, trustees decrypt with: thidua trustee decrypt \
+         --server URL --token TOKEN --election {v} --unit ca-kg --state {}",
+        data.join(crate::demo_vote::TRUSTEES_DIR)
+            .join("ca-kg.json")
+            .display(),
+        v = crate::demo_vote::OPEN_VOTE
     );
 }
 

@@ -435,6 +435,18 @@ fn save_trustee(path: &Path, file: &TrusteeFile) -> anyhow::Result<()> {
     write_secret(path, &serde_json::to_string(file)?)
 }
 
+/// Writes a trustee's state file as `thidua trustee` keeps it (for the demonstration's
+/// trustees, whose ceremony one program ran).
+pub(crate) fn save_trustee_state(path: &Path, trustee: &Trustee) -> anyhow::Result<()> {
+    save_trustee(
+        path,
+        &TrusteeFile {
+            trustee: trustee.clone(),
+            pending: None,
+        },
+    )
+}
+
 pub fn run_trustee(args: TrusteeArgs) -> anyhow::Result<ExitCode> {
     match args.command {
         TrusteeCommand::Step { conn, state } => trustee_step(&conn, &state),
