@@ -412,39 +412,53 @@ fn header(flow: &mut Flow, h: &Header) -> Result<(), MissingGlyph> {
     let f = face(Face::Regular);
     let size2 = size::NUMBER.max(size::PLACE_DATE);
     let baseline = row2 + (f.line_gap / 2.0 + f.ascent) * size2;
+    let mut bottom = row2 + f.line_height(size2);
     if let Some(number) = &h.number {
-        let line = &lines(&[Span::plain(number.clone())], size::NUMBER, lw)?[0];
-        draw_line(
-            flow,
-            line,
-            size::NUMBER,
-            LEFT,
-            lw,
-            Align::Center,
-            false,
-            baseline,
-        );
+        let number = Span::plain(number.clone());
+        let column = (LEFT, lw);
+        bottom = bottom.max(header_lines(flow, &number, size::NUMBER, column, baseline)?);
     }
     if let Some(place_date) = &h.place_date {
-        let spans = [Span {
+        let spans = Span {
             text: place_date.clone(),
             bold: false,
             italic: true,
-        }];
-        let line = &lines(&spans, size::PLACE_DATE, rw)?[0];
-        draw_line(
+        };
+        let column = (rx, rw);
+        bottom = bottom.max(header_lines(
             flow,
-            line,
+            &spans,
             size::PLACE_DATE,
-            rx,
-            rw,
-            Align::Center,
-            false,
+            column,
             baseline,
-        );
+        )?);
     }
-    flow.y = row2 + f.line_height(size2) + 18.0;
+    flow.y = bottom + 18.0;
     Ok(())
+}
+
+/// The number or the place and date in its header column `(x, width)`: as many centred lines
+/// as the text needs, the first on `baseline` (shared by both columns); returns the bottom of
+/// the last line.
+fn header_lines(
+    flow: &mut Flow,
+    span: &Span,
+    size: f32,
+    (x, width): (f32, f32),
+    baseline: f32,
+) -> Result<f32, MissingGlyph> {
+    let f = face(Face::Regular);
+    let mut y = baseline;
+    for (i, line) in lines(std::slice::from_ref(span), size, width)?
+        .iter()
+        .enumerate()
+    {
+        if i > 0 {
+            y += f.line_height(size);
+        }
+        draw_line(flow, line, size, x, width, Align::Center, false, y);
+    }
+    Ok(y + (f.descent + f.line_gap / 2.0) * size)
 }
 
 /// The type in capitals and the subject, centred, with a short rule under the subject.

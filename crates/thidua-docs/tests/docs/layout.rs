@@ -186,3 +186,89 @@ fn minutes_and_submission_headers() {
     let to = find(&w, 1, "Kính gửi: Bộ Công an");
     assert!(to.y_min > kind.y_max, "Kính gửi under the type and subject");
 }
+
+/// A place-and-date line or a number line too long for its column wraps onto as many lines as
+/// it needs, each centred in the column, and the header grows to hold them: nothing is cut
+/// ("Thành phố Hồ Chí Minh" kept its date without "năm 2024").
+#[test]
+fn long_header_lines_wrap_in_their_columns() {
+    if !have(&[POPPLER]) {
+        return;
+    }
+    let (_, request, state) = super::render::requests()
+        .into_iter()
+        .find(|(n, _, _)| *n == "results")
+        .unwrap();
+    let mut doc = thidua_docs::prepare(state, &request).unwrap().document;
+    doc.header.place_date = Some(thidua_docs::decree::place_date(
+        "Thành phố Hồ Chí Minh",
+        chrono::NaiveDate::from_ymd_opt(2024, 12, 20).unwrap(),
+    ));
+    doc.header.number = Some("Số: 01/BC-CTĐKTXHCAHCM12".to_owned());
+    let pdf = super::render::dir().join("long-header.pdf");
+    let bytes = thidua_docs::render(
+        &doc,
+        &thidua_docs::Verification::Preview,
+        thidua_docs::Format::Pdf,
+    )
+    .unwrap();
+    std::fs::write(&pdf, bytes).unwrap();
+    let w = words(&pdf);
+    let kind = find(&w, 1, "BÁO CÁO");
+    let motto = find(&w, 1, "Độc lập - Tự do - Hạnh phúc");
+    let split = LEFT + WIDTH * HEADER_LEFT;
+    let right = header_lines(&w, |x| x.x_min > split, motto.y_max, kind.y_min);
+    let left = header_lines(&w, |x| x.x_max < split, motto.y_max, kind.y_min);
+    for (lines, text, centre) in [
+        (
+            &right,
+            "Thành phố Hồ Chí Minh, ngày 20 tháng 12 năm 2024",
+            split + WIDTH * (1.0 - HEADER_LEFT) / 2.0,
+        ),
+        (
+            &left,
+            "Số: 01/BC-CTĐKTXHCAHCM12",
+            LEFT + WIDTH * HEADER_LEFT / 2.0,
+        ),
+    ] {
+        assert!(lines.len() >= 2, "{text}: wrapped, not cut: {lines:?}");
+        let joined: Vec<&str> = lines.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(joined.join(" ").replace("- ", "-"), text);
+        for (c, t) in lines {
+            near(*c, centre, 1.5, &format!("{t:?} centred in its column"));
+        }
+    }
+    assert_eq!(
+        left[0].1.split(' ').next(),
+        Some("Số:"),
+        "Số on the first line"
+    );
+}
+
+/// The lines of the header's row 2 in one column, top to bottom: (centre, text).
+fn header_lines(
+    w: &[super::words::Word],
+    column: impl Fn(&super::words::Word) -> bool,
+    below: f32,
+    above: f32,
+) -> Vec<(f32, String)> {
+    let mut rows: Vec<(f32, Vec<&super::words::Word>)> = Vec::new();
+    for x in w
+        .iter()
+        .filter(|x| x.page == 1 && x.y_min > below && x.y_max < above && column(x))
+    {
+        match rows.iter_mut().find(|(y, _)| (y - x.y_min).abs() < 2.0) {
+            Some((_, row)) => row.push(x),
+            None => rows.push((x.y_min, vec![x])),
+        }
+    }
+    rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+    rows.into_iter()
+        .map(|(_, row)| {
+            let min = row.iter().map(|x| x.x_min).fold(f32::MAX, f32::min);
+            let max = row.iter().map(|x| x.x_max).fold(f32::MIN, f32::max);
+            let text: Vec<&str> = row.iter().map(|x| x.text.as_str()).collect();
+            ((min + max) / 2.0, text.join(" "))
+        })
+        .collect()
+}
