@@ -97,14 +97,21 @@ pub fn write(doc: &Document, verification: &str) -> Result<Vec<u8>, DocxError> {
     for p in title(&mut ids, doc) {
         docx = docx.add_paragraph(p);
     }
-    for block in &doc.body {
+    for (i, block) in doc.body.iter().enumerate() {
+        // A heading keeps with what follows it, the last paragraph with the signature blocks.
+        let last = i + 1 == doc.body.len();
         docx = match block {
             Block::Heading(text) => docx.add_paragraph(
                 ids.p()
                     .style(HEADING_STYLE)
+                    .keep_next(true)
+                    .keep_lines(true)
                     .add_run(Run::new().add_text(text).bold()),
             ),
-            Block::Paragraph(spans) => docx.add_paragraph(runs(ids.p().style(BODY_STYLE), spans)),
+            Block::Paragraph(spans) => docx.add_paragraph(runs(
+                ids.p().style(BODY_STYLE).keep_next(last).keep_lines(last),
+                spans,
+            )),
             Block::Table(t) => docx
                 .add_table(body_table(&mut ids, t))
                 .add_paragraph(ids.p()),

@@ -5,6 +5,7 @@ mod docs {
     pub mod golden;
     pub mod layout;
     pub mod offers;
+    pub mod pages;
     pub mod render;
     pub mod text;
     pub mod tools;

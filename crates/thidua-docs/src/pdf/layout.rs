@@ -130,16 +130,22 @@ pub fn layout(doc: &Document, verification: &str) -> Result<Pages, MissingGlyph>
     let mut flow = Flow::new();
     header(&mut flow, &doc.header)?;
     title(&mut flow, doc)?;
-    for block in &doc.body {
+    let signatures_lead = PARA_AFTER + signatures_lead(&doc.signatures, &doc.recipients)?;
+    for (i, block) in doc.body.iter().enumerate() {
+        // A heading keeps with the start of what follows it; the last block with the
+        // signature blocks.
+        let keep = match (block, doc.body.get(i + 1)) {
+            (Block::Heading(_), Some(next)) => lead_height(next)?,
+            (_, None) => signatures_lead,
+            _ => 0.0,
+        };
         match block {
             Block::Heading(text) => {
                 let spans = [Span::bold(text.clone())];
-                paragraph(&mut flow, &spans, size::BODY, Align::Left, INDENT, true)?;
+                paragraph(&mut flow, &spans, Keep::all(keep))?;
             }
-            Block::Paragraph(spans) => {
-                paragraph(&mut flow, spans, size::BODY, Align::Left, INDENT, true)?;
-            }
-            Block::Table(t) => table(&mut flow, t)?,
+            Block::Paragraph(spans) => paragraph(&mut flow, spans, Keep::tail(keep))?,
+            Block::Table(t) => table(&mut flow, t, keep)?,
         }
     }
     flow.y += PARA_AFTER;
@@ -319,28 +325,77 @@ fn draw_line(
     }
 }
 
-/// A paragraph: its lines within the text width, justified except the last.
-fn paragraph(
-    flow: &mut Flow,
-    spans: &[Span],
-    size: f32,
-    align: Align,
-    indent: f32,
-    justify: bool,
-) -> Result<(), MissingGlyph> {
-    let lines = lines_indented(spans, size, WIDTH, indent)?;
+/// What a block keeps on its page: its last `lines` lines (all of a heading's, two of a
+/// paragraph's) together with `after` points of what follows it.
+#[derive(Clone, Copy)]
+struct Keep {
+    lines: usize,
+    after: f32,
+}
+
+impl Keep {
+    /// A heading: every line, with the start of the next block.
+    fn all(after: f32) -> Keep {
+        Keep {
+            lines: usize::MAX,
+            after,
+        }
+    }
+
+    /// A body paragraph: its last two lines with `after` (nothing kept when `after` is 0).
+    fn tail(after: f32) -> Keep {
+        Keep {
+            lines: if after > 0.0 { 2 } else { 0 },
+            after,
+        }
+    }
+}
+
+/// The lines of a body paragraph (first line indented).
+fn body_lines(spans: &[Span]) -> Result<Vec<Vec<Piece>>, MissingGlyph> {
+    lines_indented(spans, size::BODY, WIDTH, INDENT)
+}
+
+/// A body paragraph: its lines within the text width, justified except the last; its last
+/// lines move to the next page with what `keep` holds to them when they do not fit together.
+fn paragraph(flow: &mut Flow, spans: &[Span], keep: Keep) -> Result<(), MissingGlyph> {
+    let lines = body_lines(spans)?;
     let n = lines.len();
+    let lh = face(Face::Regular).line_height(size::BODY);
+    let held = keep.lines.min(n);
     for (i, line) in lines.iter().enumerate() {
-        flow.ensure(face(Face::Regular).line_height(size))?;
+        if held > 0 && i + held == n {
+            flow.ensure(held as f32 * lh + PARA_AFTER + keep.after)?;
+        } else {
+            flow.ensure(lh)?;
+        }
         let (x, w) = if i == 0 {
-            (LEFT + indent, WIDTH - indent)
+            (LEFT + INDENT, WIDTH - INDENT)
         } else {
             (LEFT, WIDTH)
         };
-        line_at(flow, line, size, x, w, align, justify && i + 1 < n);
+        line_at(flow, line, size::BODY, x, w, Align::Left, i + 1 < n);
     }
     flow.y += PARA_AFTER;
     Ok(())
+}
+
+/// The height a block must have on the page a heading before it ends: two lines of a
+/// paragraph, a heading's lines, a table's header row and first row.
+fn lead_height(block: &Block) -> Result<f32, MissingGlyph> {
+    let lh = face(Face::Regular).line_height(size::BODY);
+    Ok(match block {
+        Block::Heading(text) => body_lines(&[Span::bold(text.clone())])?.len() as f32 * lh,
+        Block::Paragraph(spans) => body_lines(spans)?.len().min(2) as f32 * lh,
+        Block::Table(t) => {
+            let widths = column_widths(t);
+            let mut h = row_height(&head_cells(t, &widths)?);
+            if let Some(row) = t.rows.first() {
+                h += row_height(&row_cells(row, &widths)?);
+            }
+            h
+        }
+    })
 }
 
 /// Centred lines of one face in the column `[x, x + width]` from the flow's line; returns the
@@ -542,34 +597,56 @@ fn table_row(flow: &mut Flow, cells: &[Vec<Vec<Piece>>], widths: &[f32], aligns:
     flow.y = bottom;
 }
 
-/// A table: the header row (bold, centred, repeated on every page) and the rows.
-fn table(flow: &mut Flow, t: &Table) -> Result<(), MissingGlyph> {
-    let widths: Vec<f32> = t
-        .columns
+/// The widths of a table's columns, in points.
+pub fn column_widths(t: &Table) -> Vec<f32> {
+    t.columns
         .iter()
         .map(|c| WIDTH * f32::from(c.width_pct) / 100.0)
-        .collect();
-    let head: Vec<Vec<Vec<Piece>>> = t
-        .columns
+        .collect()
+}
+
+type Cells = Vec<Vec<Vec<Piece>>>;
+
+/// The header row's cells: the titles, bold.
+fn head_cells(t: &Table, widths: &[f32]) -> Result<Cells, MissingGlyph> {
+    t.columns
         .iter()
-        .zip(&widths)
+        .zip(widths)
         .map(|(c, w)| cell_lines(&c.title, true, *w))
-        .collect::<Result<_, _>>()?;
+        .collect()
+}
+
+/// A row's cells.
+fn row_cells(row: &[String], widths: &[f32]) -> Result<Cells, MissingGlyph> {
+    row.iter()
+        .zip(widths)
+        .map(|(text, w)| cell_lines(text, false, *w))
+        .collect()
+}
+
+/// The height of a row: its tallest cell and the padding.
+fn row_height(cells: &Cells) -> f32 {
+    let lh = face(Face::Regular).line_height(size::TABLE);
+    cells.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * lh + 2.0 * PAD_Y
+}
+
+/// A table: the header row (bold, centred, repeated on every page) and the rows; the last row
+/// keeps `keep_after` points of what follows it on its page.
+fn table(flow: &mut Flow, t: &Table, keep_after: f32) -> Result<(), MissingGlyph> {
+    let widths = column_widths(t);
+    let head = head_cells(t, &widths)?;
     let centre = vec![Align::Center; widths.len()];
     let aligns: Vec<Align> = t.columns.iter().map(|c| c.align).collect();
     let lh = face(Face::Regular).line_height(size::TABLE);
-    let height = |cells: &[Vec<Vec<Piece>>]| {
-        cells.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * lh + 2.0 * PAD_Y
-    };
-    flow.ensure(height(&head) + lh * 2.0)?;
+    flow.ensure(row_height(&head) + lh * 2.0)?;
     table_row(flow, &head, &widths, &centre);
-    for row in &t.rows {
-        let cells: Vec<Vec<Vec<Piece>>> = row
-            .iter()
-            .zip(&widths)
-            .map(|(text, w)| cell_lines(text, false, *w))
-            .collect::<Result<_, _>>()?;
-        if flow.y + height(&cells) > PAGE_H - BOTTOM {
+    for (i, row) in t.rows.iter().enumerate() {
+        let cells = row_cells(row, &widths)?;
+        let mut needed = row_height(&cells);
+        if i + 1 == t.rows.len() && keep_after > 0.0 {
+            needed += PARA_AFTER * 2.0 + keep_after;
+        }
+        if flow.y + needed > PAGE_H - BOTTOM {
             flow.new_page()?;
             table_row(flow, &head, &widths, &centre);
         }
@@ -602,6 +679,23 @@ fn block(flow: &mut Flow, b: &SignatureBlock, x: f32, width: f32) -> Result<f32,
         flow.y += face(Face::Regular).line_height(size::SIGNATURE);
     }
     Ok(flow.y)
+}
+
+/// The height of the signature blocks' first row (with "Nơi nhận" beside a single block): what
+/// the last body block keeps on its page.
+fn signatures_lead(s: &Signatures, recipients: &[String]) -> Result<f32, MissingGlyph> {
+    let half = WIDTH / 2.0;
+    Ok(match s {
+        Signatures::Single(b) => block_height(b, half)?.max(recipients_height(recipients)?),
+        Signatures::Pair(l, r) => block_height(l, half)?.max(block_height(r, half)?),
+        Signatures::Grid(blocks) => blocks
+            .iter()
+            .take(2)
+            .map(|b| block_height(b, half))
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .fold(0.0, f32::max),
+    })
 }
 
 /// The signature blocks and, beside a single block, "Nơi nhận".

@@ -140,3 +140,14 @@ pub fn file(name: &str) -> &'static Files {
 pub fn dir() -> &'static Path {
     &files().0
 }
+
+/// Every document's DOCX converted to PDF by LibreOffice, once: (name, PDF), in the order of
+/// [`requests`].
+pub fn libreoffice_pdfs() -> &'static [(&'static str, PathBuf)] {
+    static PDFS: OnceLock<Vec<(&'static str, PathBuf)>> = OnceLock::new();
+    PDFS.get_or_init(|| {
+        let docx: Vec<&Path> = files().1.iter().map(|f| f.docx.as_path()).collect();
+        let pdfs = super::tools::soffice_to_pdf(dir(), &docx);
+        files().1.iter().map(|f| f.name).zip(pdfs).collect()
+    })
+}

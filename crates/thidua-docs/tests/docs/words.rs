@@ -56,22 +56,35 @@ pub fn words(pdf: &Path) -> Vec<Word> {
 
 /// The words of the first line (on `page`) that reads `phrase`, as one box.
 pub fn find(words: &[Word], page: usize, phrase: &str) -> Word {
+    let on_page: Vec<Word> = words.iter().filter(|w| w.page == page).cloned().collect();
+    occurrences(&on_page, phrase)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("{phrase:?} is not on page {page}"))
+}
+
+/// Every run of words, on any page, that reads `phrase` (one box each), in reading order.
+pub fn occurrences(words: &[Word], phrase: &str) -> Vec<Word> {
     let wanted: Vec<&str> = phrase.split(' ').collect();
-    let on_page: Vec<&Word> = words.iter().filter(|w| w.page == page).collect();
-    for i in 0..on_page.len() {
-        let run = &on_page[i..(i + wanted.len()).min(on_page.len())];
-        if run.len() == wanted.len() && run.iter().zip(&wanted).all(|(w, t)| w.text == *t) {
-            return Word {
-                page,
+    let mut out = Vec::new();
+    for i in 0..words.len() {
+        let run = &words[i..(i + wanted.len()).min(words.len())];
+        let same_page = run.iter().all(|w| w.page == words[i].page);
+        if same_page
+            && run.len() == wanted.len()
+            && run.iter().zip(&wanted).all(|(w, t)| w.text == *t)
+        {
+            out.push(Word {
+                page: words[i].page,
                 x_min: run.iter().map(|w| w.x_min).fold(f32::MAX, f32::min),
                 y_min: run.iter().map(|w| w.y_min).fold(f32::MAX, f32::min),
                 x_max: run.iter().map(|w| w.x_max).fold(f32::MIN, f32::max),
                 y_max: run.iter().map(|w| w.y_max).fold(f32::MIN, f32::max),
                 text: phrase.to_owned(),
-            };
+            });
         }
     }
-    panic!("{phrase:?} is not on page {page}");
+    out
 }
 
 impl Word {
