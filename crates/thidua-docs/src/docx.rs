@@ -8,14 +8,17 @@
 use docx_rs::{
     AlignmentType, Docx, FieldCharType, Header as DocxHeader, InstrPAGE, InstrText, LineSpacing,
     PageMargin, Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run,
-    RunFonts, SpecialIndentType, Style, StyleType, Table as DocxTable, TableCell, TableRow,
-    WidthType,
+    RunFonts, SpecialIndentType, Style, StyleType, Table as DocxTable, TableCell, TableCellMargins,
+    TableRow, WidthType,
 };
 
 use crate::decree::{MOTTO, NATIONAL_TITLE, RECIPIENTS};
 use crate::fonts::{face, Face, DOCX_FAMILY};
 use crate::model::{Align, Block, Document, Header, SignatureBlock, Signatures, Span, Table};
-use crate::pdf::layout::{size, BOTTOM, HEADER_LEFT, LEFT, MM, RIGHT, TOP, WIDTH};
+use crate::pdf::layout::{
+    column_widths, size, subject_rule, BOTTOM, HEADER_LEFT, LEFT, MM, PAD_X, PAD_Y, RIGHT,
+    SIGNATURE_GAP, TOP, WIDTH,
+};
 
 /// Points to twentieths of a point (DOCX lengths), and to half points (DOCX type sizes).
 fn tw(pt: f32) -> i32 {
@@ -248,13 +251,11 @@ fn title(ids: &mut Ids, doc: &Document) -> Vec<Paragraph> {
         ids.p(),
         centred(ids, &doc.type_line, size::TYPE, true, false),
     ];
-    let mut widest: f32 = 0.0;
     for line in &doc.subject {
-        widest = widest.max(text_width(line, Face::Bold, size::TYPE).min(WIDTH));
         out.push(centred(ids, line, size::TYPE, true, false));
     }
-    if !doc.subject.is_empty() {
-        out.push(rule(ids, WIDTH, (widest * 0.4).max(30.0 * MM).min(widest)));
+    if let Some(length) = subject_rule(&doc.subject).ok().flatten() {
+        out.push(rule(ids, WIDTH, length));
     }
     out.push(ids.p());
     if let Some(to) = &doc.addressee {
@@ -288,20 +289,18 @@ fn alignment(a: Align) -> AlignmentType {
 
 /// A body table with borders: a bold centred header row, then the rows.
 fn body_table(ids: &mut Ids, t: &Table) -> DocxTable {
-    let widths: Vec<f32> = t
-        .columns
-        .iter()
-        .map(|c| WIDTH * f32::from(c.width_pct) / 100.0)
-        .collect();
+    let widths = column_widths(t);
     let head = t
         .columns
         .iter()
         .zip(&widths)
         .map(|(c, w)| {
             cell(*w).add_paragraph(
+                // The header row keeps with the first row (never alone at a page's foot).
                 ids.p()
                     .style(TABLE_STYLE)
                     .align(AlignmentType::Center)
+                    .keep_next(true)
                     .add_run(Run::new().add_text(&c.title).bold()),
             )
         })
@@ -322,9 +321,11 @@ fn body_table(ids: &mut Ids, t: &Table) -> DocxTable {
             .collect();
         rows.push(TableRow::new(cells).cant_split());
     }
+    let (x, y) = (tw(PAD_X) as usize, tw(PAD_Y) as usize);
     DocxTable::new(rows)
         .set_grid(widths.iter().map(|w| tw(*w) as usize).collect())
         .width(tw(WIDTH) as usize, WidthType::Dxa)
+        .margins(TableCellMargins::new().margin(y, x, y, x))
 }
 
 /// One signature block's paragraphs, centred.
@@ -337,7 +338,11 @@ fn block(ids: &mut Ids, b: &SignatureBlock) -> Vec<Paragraph> {
     for _ in 0..4 {
         out.push(ids.p());
     }
-    out.push(centred(ids, &b.name, size::SIGNATURE, true, false));
+    // Space after the name, as the PDF leaves between rows of blocks: a name never runs into
+    // the next row's unit.
+    let name = centred(ids, &b.name, size::SIGNATURE, true, false)
+        .line_spacing(LineSpacing::new().after(tw(SIGNATURE_GAP) as u32));
+    out.push(name);
     out
 }
 

@@ -4,6 +4,7 @@ mod docs {
     pub mod fixture;
     pub mod golden;
     pub mod layout;
+    pub mod libreoffice;
     pub mod offers;
     pub mod pages;
     pub mod render;

@@ -45,11 +45,13 @@ const INDENT: f32 = 10.0 * MM;
 const PARA_AFTER: f32 = 6.0;
 /// Space left for signature and seal between the title and the name.
 const SIGN_SPACE: f32 = 24.0 * MM;
+/// Space under a row of signature blocks (before the next row or "Nơi nhận").
+pub const SIGNATURE_GAP: f32 = 14.0;
 /// Rules are half a point wide.
 pub const RULE: f32 = 0.5;
-/// Horizontal and vertical padding inside table cells.
-const PAD_X: f32 = 5.4;
-const PAD_Y: f32 = 2.0;
+/// Horizontal and vertical padding inside table cells (the DOCX's cell margins too).
+pub const PAD_X: f32 = 5.4;
+pub const PAD_Y: f32 = 2.0;
 
 /// Something drawn on a page. Coordinates are points from the page's top-left corner.
 #[derive(Clone, Debug, PartialEq)]
@@ -519,16 +521,11 @@ fn header_lines(
 /// The type in capitals and the subject, centred, with a short rule under the subject.
 fn title(flow: &mut Flow, doc: &Document) -> Result<(), MissingGlyph> {
     centred(flow, &doc.type_line, Face::Bold, size::TYPE, LEFT, WIDTH)?;
-    let mut widest: f32 = 0.0;
     for line in &doc.subject {
-        widest = widest.max(centred(flow, line, Face::Bold, size::TYPE, LEFT, WIDTH)?);
+        centred(flow, line, Face::Bold, size::TYPE, LEFT, WIDTH)?;
     }
-    if !doc.subject.is_empty() {
-        rule_under(
-            flow,
-            LEFT + WIDTH / 2.0,
-            (widest * 0.4).max(30.0 * MM).min(widest),
-        );
+    if let Some(length) = subject_rule(&doc.subject)? {
+        rule_under(flow, LEFT + WIDTH / 2.0, length);
     }
     flow.y += 12.0;
     if let Some(to) = &doc.addressee {
@@ -536,6 +533,18 @@ fn title(flow: &mut Flow, doc: &Document) -> Result<(), MissingGlyph> {
         flow.y += 6.0;
     }
     Ok(())
+}
+
+/// The length of the short rule under the subject (none without a subject): two fifths of its
+/// widest line as set, at least 30 mm, never longer than that line.
+pub fn subject_rule(subject: &[String]) -> Result<Option<f32>, MissingGlyph> {
+    let mut widest: f32 = 0.0;
+    for line in subject {
+        for set in lines(&[Span::bold(line.clone())], size::TYPE, WIDTH)? {
+            widest = widest.max(measure(&set, size::TYPE).0);
+        }
+    }
+    Ok((!subject.is_empty()).then(|| (widest * 0.4).max(30.0 * MM).min(widest)))
 }
 
 /// A cell's lines within its column.
@@ -597,12 +606,33 @@ fn table_row(flow: &mut Flow, cells: &[Vec<Vec<Piece>>], widths: &[f32], aligns:
     flow.y = bottom;
 }
 
-/// The widths of a table's columns, in points.
+/// The widths of a table's columns, in points (the PDF's and the DOCX's): each its share of
+/// the text width, but never narrower than the longest word of its title with the cell's
+/// padding ("STT" is not broken into "ST" and "T"), the difference taken from the widest column.
 pub fn column_widths(t: &Table) -> Vec<f32> {
-    t.columns
+    let mut widths: Vec<f32> = t
+        .columns
         .iter()
         .map(|c| WIDTH * f32::from(c.width_pct) / 100.0)
-        .collect()
+        .collect();
+    for (k, c) in t.columns.iter().enumerate() {
+        let needed = c
+            .title
+            .split_whitespace()
+            .map(|w| face(Face::Bold).width(w, size::TABLE).unwrap_or(0.0))
+            .fold(0.0, f32::max)
+            + 2.0 * PAD_X
+            + 1.0;
+        let missing = needed - widths[k];
+        let widest = (0..widths.len())
+            .filter(|&j| j != k)
+            .max_by(|&a, &b| widths[a].total_cmp(&widths[b]));
+        if let (true, Some(j)) = (missing > 0.0, widest) {
+            widths[k] += missing;
+            widths[j] -= missing;
+        }
+    }
+    widths
 }
 
 type Cells = Vec<Vec<Vec<Piece>>>;
@@ -701,7 +731,7 @@ fn signatures_lead(s: &Signatures, recipients: &[String]) -> Result<f32, Missing
 /// The signature blocks and, beside a single block, "Nơi nhận".
 fn signatures(flow: &mut Flow, s: &Signatures, recipients: &[String]) -> Result<(), MissingGlyph> {
     let half = WIDTH / 2.0;
-    let gap = 14.0;
+    let gap = SIGNATURE_GAP;
     match s {
         Signatures::Single(b) => {
             let rec_h = recipients_height(recipients)?;

@@ -31,7 +31,7 @@ fn gray(path: &Path) -> (u32, u32, Vec<u8>) {
 }
 
 /// A binary PGM (P5, 8 bits) as pdftoppm writes it.
-fn pgm(path: &Path) -> (u32, u32, Vec<u8>) {
+pub fn pgm(path: &Path) -> (u32, u32, Vec<u8>) {
     let bytes = std::fs::read(path).unwrap();
     let mut fields = Vec::new();
     let mut at = 0;
