@@ -18,7 +18,9 @@ pub enum Permission {
     ManageCluster(ClusterId),
     /// Act as a unit's leader: sign, approve, register the unit's witness key.
     LeadUnit(UnitId),
-    /// Report a unit's figures: save and submit (the unit's officers and leader).
+    /// Report a unit's figures: save and submit. Events: the unit's officers and leader (logs
+    /// of earlier releases have leaders' saves); commands: its officers only, the leader
+    /// approves (`figures::decide`).
     ReportFigures(UnitId),
     /// A consequence the rules produce by themselves (a covenant freezes when the last member
     /// signs); allowed for any known actor, the state decides whether it fits.

@@ -169,6 +169,11 @@ pub enum DomainError {
     WarningNeedsComment { rule: String },
     #[error("figures of {unit} for {window} already exist")]
     FiguresExist { unit: String, window: String },
+    /// A unit's figures are saved and submitted by its officers; its leader approves them.
+    #[error(
+        "the figures of {unit} are saved and submitted by its officers; its leader approves them"
+    )]
+    FiguresByOfficers { unit: String },
     #[error("the deadline of {window} cannot be before its cut-off {cut_off}")]
     DeadlineBeforeCutOff {
         window: String,
@@ -255,6 +260,7 @@ impl DomainError {
             RuleViolated { .. } => "rule_violated",
             WarningNeedsComment { .. } => "warning_needs_comment",
             FiguresExist { .. } => "figures_exist",
+            FiguresByOfficers { .. } => "figures_by_officers",
             DeadlineBeforeCutOff { .. } => "deadline_before_cut_off",
             InvalidRule { .. } => "invalid_rule",
             VoteRefused { code, .. } => code,

@@ -77,6 +77,18 @@ impl Scope {
             .collect()
     }
 
+    /// Units whose officer the user is: the units whose figures the user enters and submits
+    /// (a leader approves them, `thidua_domain::figures` decides so).
+    pub fn reporting_units(&self) -> BTreeSet<&UnitId> {
+        self.roles
+            .iter()
+            .filter_map(|r| match r {
+                Role::Officer { unit } => Some(unit),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Units whose leader the user is.
     pub fn led_units(&self) -> BTreeSet<&UnitId> {
         self.roles

@@ -104,7 +104,7 @@ impl ApiError {
 pub fn domain_status(e: &DomainError) -> StatusCode {
     use DomainError::*;
     match e {
-        Forbidden | Unauthorised { .. } => StatusCode::FORBIDDEN,
+        Forbidden | Unauthorised { .. } | FiguresByOfficers { .. } => StatusCode::FORBIDDEN,
         UnknownUser(_)
         | UnknownUnit(_)
         | UnknownCluster(_)

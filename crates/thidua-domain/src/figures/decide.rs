@@ -79,6 +79,32 @@ fn manage_covenant_cluster(
     authorise(state, actor, &Permission::ManageCluster(cluster))
 }
 
+/// Authorises saving or submitting a unit's figures: its officers' work. As in DHIS2's data
+/// approval, entry and approval are separate roles, and the issue's states are "submitted by
+/// an officer → approved by the unit leader": a leader approves or reopens what an officer
+/// submitted, never their own entry, so a leader without an officer's role in the unit is
+/// refused here. Checked in `decide` only: logs written before this rule, in which a leader
+/// saved or submitted, replay as they were (`Permission::ReportFigures`, checked when the
+/// events are applied, still allows the unit's leader).
+fn officers_report(state: &State, actor: &Actor, unit: &UnitId) -> Result<(), DomainError> {
+    authorise(state, actor, &Permission::ReportFigures(unit.clone()))?;
+    let Actor::User(user) = actor else {
+        return Ok(());
+    };
+    let officer = crate::model::Role::Officer { unit: unit.clone() };
+    if state
+        .users
+        .get(user)
+        .is_some_and(|u| u.roles.contains(&officer))
+    {
+        Ok(())
+    } else {
+        Err(DomainError::FiguresByOfficers {
+            unit: unit.to_string(),
+        })
+    }
+}
+
 /// Saves a unit's report (its officer): a reported window, figures the form accepts.
 fn save_figures(
     state: &State,
@@ -89,7 +115,7 @@ fn save_figures(
     values: FigureMap,
     comments: BTreeMap<String, Text>,
 ) -> Result<Vec<Payload>, DomainError> {
-    authorise(state, actor, &Permission::ReportFigures(unit.clone()))?;
+    officers_report(state, actor, &unit)?;
     state.reported_window(&covenant, &window)?;
     let form = state.reporting_form(&covenant)?;
     check_values(&form, &values, &comments)?;
@@ -117,7 +143,7 @@ fn submit_figures(
     window: String,
     revision: u32,
 ) -> Result<Vec<Payload>, DomainError> {
-    authorise(state, actor, &Permission::ReportFigures(unit.clone()))?;
+    officers_report(state, actor, &unit)?;
     let year = state.covenant(&covenant)?.year;
     if let Some(r) = state.figures.report(&unit, year, &window) {
         if r.revision == revision

@@ -676,3 +676,60 @@ severity = "warning"
         "warning_needs_comment"
     );
 }
+
+/// "Submitted by an officer → approved by the unit leader": a leader neither saves nor submits
+/// the unit's figures (so never approves their own entry); an officer does, and the leader
+/// approves. A log of an earlier release where the leader saved and submitted still replays.
+#[test]
+fn a_leader_approves_what_an_officer_submitted_and_never_their_own_entry() {
+    let mut w = signed_world();
+    let code = w
+        .save("lanhdao.kg", "M01", full_values())
+        .unwrap_err()
+        .code();
+    assert_eq!(
+        code, "figures_by_officers",
+        "a leader does not enter figures"
+    );
+    assert!(w.state.figures.report(&u("ca-kg"), 2024, "M01").is_none());
+    w.save("canbo.kg", "M01", full_values()).unwrap();
+    assert_eq!(
+        w.step("lanhdao.kg", "M01", "submit").unwrap_err().code(),
+        "figures_by_officers",
+        "nor submits them"
+    );
+    w.step("canbo.kg", "M01", "submit").unwrap();
+    w.step("lanhdao.kg", "M01", "approve").unwrap();
+    // Replay: the leader's save and submission, written by an earlier release, still apply.
+    let mut replayed = signed_world();
+    let saved = Payload::FiguresSaved {
+        covenant: cov(),
+        unit: u("ca-kg"),
+        window: "M02".into(),
+        revision: 1,
+        values: full_values(),
+        comments: BTreeMap::new(),
+    };
+    let submitted = Payload::FiguresSubmitted {
+        covenant: cov(),
+        unit: u("ca-kg"),
+        window: "M02".into(),
+        revision: 1,
+    };
+    for payload in [saved, submitted] {
+        let event = Event {
+            index: replayed.state.size,
+            time_ms: 1_711_411_200_000,
+            actor: user("lanhdao.kg"),
+            salt: "00".repeat(16),
+            payload,
+        };
+        replayed.state.apply(&event).unwrap();
+    }
+    let r = replayed
+        .state
+        .figures
+        .report(&u("ca-kg"), 2024, "M02")
+        .unwrap();
+    assert_eq!(r.status, ReportStatus::Submitted);
+}

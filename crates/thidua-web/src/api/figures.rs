@@ -427,8 +427,9 @@ pub fn report_dto(
     let elements = element_rows(state, &form, unit, c.year, window, &shown);
     let issues = rule_issues(state, id, &shown)?;
     let led = scope.is_admin() || scope.led_units().contains(unit);
+    let reports = scope.reporting_units().contains(unit);
     let open = !state.figures_locked(id);
-    let (can_edit, can_approve, can_reopen) = report_actions(&shown, open, led);
+    let (can_edit, can_approve, can_reopen) = report_actions(&shown, open, reports, led);
     let pending = shown.report.and_then(pending_reopening);
     Ok(ReportDto {
         covenant: id.to_string(),
@@ -568,12 +569,13 @@ fn rule_issues(
     )
 }
 
-/// What the viewer may do with the report while the year's figures are `open`: edit (the
-/// unit itself), approve and reopen (its leader, `led`).
-fn report_actions(shown: &ShownReport, open: bool, led: bool) -> (bool, bool, bool) {
+/// What the viewer may do with the report while the year's figures are `open`: edit and
+/// submit (the unit's officers, `reports`), approve and reopen (its leader, `led`).
+fn report_actions(shown: &ShownReport, open: bool, reports: bool, led: bool) -> (bool, bool, bool) {
     let status = shown.report.map(|r| r.status);
     let can_edit = open
         && shown.own
+        && reports
         && matches!(
             status,
             None | Some(ReportStatus::Draft | ReportStatus::Reopened)
@@ -1048,8 +1050,8 @@ fn figure_error(id: &str, vi: &str, en: &str) -> ApiError {
     )
 }
 
-/// Saves a unit's figures for a window as a draft (the unit's officer or leader), and
-/// submits them when asked; one event per save.
+/// Saves a unit's figures for a window as a draft (the unit's officer; its leader approves),
+/// and submits them when asked; one event per save.
 #[utoipa::path(put, path = "/api/v1/covenants/{id}/figures/{unit}/{window}", tag = "figures", request_body = SaveRequest,
     params(("id" = String, Path, description = "covenant id"), ("unit" = String, Path, description = "unit id"), ("window" = String, Path, description = "window key")),
     responses((status = 200, body = ReceiptDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -1165,7 +1167,7 @@ step_handler!(
     "submit",
     "/api/v1/covenants/{id}/figures/{unit}/{window}/submit",
     RevisionRequest,
-    "Submits the report's revision to the unit's leader (an officer or the leader)."
+    "Submits the report's revision to the unit's leader (an officer of the unit)."
 );
 step_handler!(
     approve,

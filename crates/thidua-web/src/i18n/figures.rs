@@ -337,6 +337,10 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
             "Số liệu của đơn vị cho kỳ này đã có.",
             "Figures of this unit for this window already exist.",
         ),
+        "figures_by_officers" => (
+            "Số liệu do cán bộ của đơn vị nhập và gửi; lãnh đạo đơn vị phê duyệt, không tự nhập và gửi số liệu mình sẽ duyệt.",
+            "A unit's figures are entered and submitted by its officers; its leader approves them and does not submit what they approve.",
+        ),
         "deadline_before_cut_off" => (
             "Hạn nộp không được trước ngày chốt số liệu của kỳ.",
             "A deadline cannot be before the window's cut-off.",
@@ -401,6 +405,10 @@ pub fn refusal(lang: Lang, code: &str) -> Option<&'static str> {
         "figures_exist" => (
             "Số liệu của {unit} kỳ {window} đã có.",
             "Figures of {unit} for {window} already exist.",
+        ),
+        "figures_by_officers" => (
+            "Số liệu của {unit} do cán bộ của đơn vị nhập và gửi; lãnh đạo đơn vị phê duyệt, không tự nhập và gửi số liệu mình sẽ duyệt.",
+            "The figures of {unit} are entered and submitted by its officers; its leader approves them and does not submit what they approve.",
         ),
         "deadline_before_cut_off" => (
             "Hạn nộp {window} không được trước {cut_off}, ngày chốt số liệu của kỳ.",

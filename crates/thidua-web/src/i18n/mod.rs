@@ -786,6 +786,7 @@ mod tests {
             "rule_violated",
             "warning_needs_comment",
             "figures_exist",
+            "figures_by_officers",
             "deadline_before_cut_off",
             "invalid_rule",
             "explanation_unchanged",

@@ -270,6 +270,7 @@ pub fn domain_error_in(
         E::FiguresExist { unit, window } => {
             figures_sentence(&[("unit", unit_name(unit)), ("window", window_name(window))])
         }
+        E::FiguresByOfficers { unit } => figures_sentence(&[("unit", unit_name(unit))]),
         E::SummaryWindow(window) => figures_sentence(&[("window", window_name(window))]),
         E::DeadlineBeforeCutOff { window, cut_off } => figures_sentence(&[
             ("window", window_name(window)),
@@ -344,6 +345,9 @@ mod tests {
                 window: "M12".into(),
             },
             E::SummaryWindow("Q4".into()),
+            E::FiguresByOfficers {
+                unit: "ca-kg".into(),
+            },
             E::UnknownWindow("M13".into()),
             E::UnknownElement("crimes_x".into()),
             E::StaleRevision { expected: 3 },

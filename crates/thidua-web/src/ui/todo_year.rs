@@ -112,6 +112,7 @@ fn figures(
         return Vec::new();
     };
     let led = viewer.scope.led_units();
+    let reports = viewer.scope.reporting_units();
     let mut out = Vec::new();
     for unit in members_of(state, c, viewer.scope.own_units()) {
         let status = |key: &str| state.figures.report(unit, c.year, key).map(|r| r.status);
@@ -142,10 +143,13 @@ fn figures(
             button: t.show,
             mine: true,
         };
-        for w in windows_in(ReportStatus::Reopened) {
-            out.push(report_todo(t.todo_figures_correct, w));
+        // Entering and correcting figures is the officers' work; the leader approves.
+        if reports.contains(unit) {
+            for w in windows_in(ReportStatus::Reopened) {
+                out.push(report_todo(t.todo_figures_correct, w));
+            }
         }
-        if let Some(first) = due.first() {
+        if let (Some(first), true) = (due.first(), reports.contains(unit)) {
             out.push(enter(
                 (t, viewer.lang),
                 (state, today),

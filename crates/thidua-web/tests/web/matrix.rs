@@ -109,7 +109,8 @@ fn actions() -> Vec<Action> {
             expect: ["AA", "DD", "AD", "AD", "DD", "DD"],
         },
         Action {
-            // A supervisor cannot write; the secretariat does not report for a unit.
+            // A supervisor cannot write; the secretariat does not report for a unit; the leader
+            // approves what an officer submitted and enters nothing (no self-approval).
             name: "PUT /api/v1/covenants/{id}/figures/{unit}/M02 (save)",
             check: Check::Status,
             perform: |c, own| {
@@ -121,7 +122,23 @@ fn actions() -> Vec<Action> {
                     json!({"values": {"crimes": "3"}}),
                 )
             },
-            expect: ["DD", "DD", "AD", "AD", "DD", "DD"],
+            expect: ["DD", "DD", "AD", "DD", "DD", "DD"],
+        },
+        Action {
+            // Submitting is an officer's act too: the leader only approves (a submitted
+            // revision answers 409/422 to whoever may submit; denied is 403 or 404).
+            name: "POST /api/v1/covenants/{id}/figures/{unit}/M02/submit",
+            check: Check::Status,
+            perform: |c, own| {
+                c.post_json(
+                    &format!(
+                        "/api/v1/covenants/gu-12-2024/figures/{}/M02/submit",
+                        figures_unit(own)
+                    ),
+                    json!({"revision": 1}),
+                )
+            },
+            expect: ["DD", "DD", "AD", "DD", "DD", "DD"],
         },
         Action {
             // An officer cannot approve.
