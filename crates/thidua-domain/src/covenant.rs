@@ -72,6 +72,18 @@ fn draft_covenant(
 ) -> Result<Vec<Payload>, DomainError> {
     manage(state, actor, &cluster)?;
     let year = state.movement(&movement)?.year;
+    if state.covenants.contains_key(&covenant) {
+        return Err(DomainError::CovenantExists(covenant.to_string()));
+    }
+    if let Some(existing) = state
+        .covenants
+        .values()
+        .find(|c| c.cluster == cluster && c.movement == movement && c.latest().withdrawn.is_none())
+    {
+        return Err(DomainError::CovenantForYearExists {
+            existing: existing.id.to_string(),
+        });
+    }
     validate_content(&content, year)?;
     members_active_on_signing_date(state, state.members(&cluster, year)?, &content)?;
     Ok(vec![Payload::CovenantDrafted {
@@ -103,7 +115,9 @@ fn amend_covenant_draft(
 }
 
 /// Proposes the next version: (the cluster's manager) valid content that the cluster's current
-/// members of the covenant's year can sign on its signing date.
+/// members of the covenant's year can sign on its signing date. It follows a frozen or
+/// withdrawn version, or supersedes one that some members have signed (their signatures lapse
+/// with it); never once the year-end review of the covenant has opened.
 fn propose_covenant_version(
     state: &State,
     actor: &Actor,
@@ -112,6 +126,9 @@ fn propose_covenant_version(
 ) -> Result<Vec<Payload>, DomainError> {
     let c = state.covenant(&covenant)?;
     manage(state, actor, &c.cluster)?;
+    if state.yearend.reviews.contains_key(&covenant) {
+        return Err(DomainError::CovenantUnderReview(covenant.to_string()));
+    }
     validate_content(&content, c.year)?;
     members_active_on_signing_date(state, state.members(&c.cluster, c.year)?, &content)?;
     Ok(vec![Payload::CovenantDrafted {
@@ -464,7 +481,8 @@ impl State {
     }
 
     /// Version 1 creates the covenant; a later version follows a frozen or withdrawn one of the
-    /// same covenant, movement and cluster.
+    /// same covenant, movement and cluster, or supersedes an open one that has signatures (an
+    /// unsigned draft is amended or withdrawn instead).
     fn check_new_version(
         &self,
         covenant: &CovenantId,
@@ -483,7 +501,7 @@ impl State {
         if version == 1 {
             return Err(DomainError::CovenantExists(covenant.to_string()));
         }
-        if latest.is_open() {
+        if latest.is_open() && latest.signatures.is_empty() {
             return Err(DomainError::CovenantNotFrozen {
                 covenant: covenant.to_string(),
                 version: latest.version,

@@ -94,6 +94,10 @@ pub enum DomainError {
     CovenantNotFrozen { covenant: String, version: u32 },
     #[error("covenant {covenant} version {version} already has signatures; it cannot be edited")]
     CovenantHasSignatures { covenant: String, version: u32 },
+    #[error("the cluster already has covenant {existing} under this movement; amend or supersede it instead of drafting another")]
+    CovenantForYearExists { existing: String },
+    #[error("the year-end review of covenant {0} has opened: the covenant can no longer change")]
+    CovenantUnderReview(String),
     #[error("unit {unit} has already signed covenant {covenant} version {version}")]
     AlreadySigned {
         covenant: String,
@@ -235,6 +239,8 @@ impl DomainError {
             CovenantFrozen { .. } => "covenant_frozen",
             CovenantNotFrozen { .. } => "covenant_not_frozen",
             CovenantHasSignatures { .. } => "covenant_has_signatures",
+            CovenantForYearExists { .. } => "covenant_year_exists",
+            CovenantUnderReview(_) => "covenant_under_review",
             AlreadySigned { .. } => "already_signed",
             HashMismatch { .. } => "hash_mismatch",
             CovenantWithdrawn { .. } => "covenant_withdrawn",

@@ -350,6 +350,45 @@ fn signing_errors_have_stable_codes() {
     );
 }
 
+/// A mistake found after the first signature is mended by a new version that supersedes the
+/// partly signed one (whose signatures lapse: it can no longer be signed); a cluster has one
+/// covenant per movement, a withdrawn one aside.
+#[test]
+fn a_partly_signed_version_is_superseded_and_a_cluster_has_one_covenant_per_movement() {
+    let mut w = World::cluster();
+    w.draft();
+    w.sign("ca-kg").unwrap();
+    let first_hash = w.hash();
+    w.ok(
+        &user("thuky"),
+        Command::ProposeCovenantVersion {
+            covenant: cov(),
+            content: content("Giao ước 2024 (sửa sau chữ ký đầu)"),
+        },
+    );
+    let c = &w.state.covenants[&cov()];
+    assert_eq!(c.latest().version, 2);
+    assert!(c.latest().signatures.is_empty(), "everyone signs again");
+    let old = Command::SignCovenant {
+        covenant: cov(),
+        version: 1,
+        unit: u("ca-ag"),
+        hash: first_hash,
+    };
+    assert_eq!(w.err(&user("lanhdao.ag"), old), "invalid_value");
+    for unit in ["ca-kg", "ca-ag", "ca-hg"] {
+        w.sign(unit).unwrap();
+    }
+    assert!(w.state.covenants[&cov()].latest().frozen_at.is_some());
+    let second = Command::DraftCovenant {
+        covenant: CovenantId::parse("gu-thu-hai").unwrap(),
+        movement: MovementId::parse("vanttq-2024").unwrap(),
+        cluster: cum(),
+        content: content("Giao ước thứ hai cùng năm"),
+    };
+    assert_eq!(w.err(&user("thuky"), second), "covenant_year_exists");
+}
+
 #[test]
 fn a_signed_or_frozen_covenant_cannot_be_edited_and_a_new_version_needs_new_signatures() {
     let mut w = World::cluster();

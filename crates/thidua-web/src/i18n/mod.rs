@@ -589,6 +589,8 @@ pub struct Strings {
     pub withdraw_title: &'static str,
     pub withdrawn_ok: &'static str,
     pub withdrawn_status: &'static str,
+    /// A version that a newer one replaced before every member signed it.
+    pub superseded_status: &'static str,
     pub witness_key: &'static str,
     pub words_title: &'static str,
     pub yes: &'static str,
@@ -726,6 +728,8 @@ mod tests {
             "covenant_frozen",
             "covenant_not_frozen",
             "covenant_has_signatures",
+            "covenant_year_exists",
+            "covenant_under_review",
             "already_signed",
             "hash_mismatch",
             "duplicate_target",

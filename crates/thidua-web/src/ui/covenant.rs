@@ -113,11 +113,13 @@ fn visible(app: &AppState, viewer: &Viewer, id: &str) -> Result<Covenant, ApiErr
 }
 
 /// A version's state in words.
-pub fn status(t: &crate::i18n::Strings, v: &CovenantVersion) -> String {
+pub fn status(t: &crate::i18n::Strings, c: &Covenant, v: &CovenantVersion) -> String {
     if v.frozen_at.is_some() {
         t.frozen.to_owned()
     } else if v.withdrawn.is_some() {
         t.withdrawn_status.to_owned()
+    } else if v.version != c.latest().version {
+        t.superseded_status.to_owned()
     } else {
         t.draft.to_owned()
     }
@@ -153,7 +155,7 @@ pub async fn covenant(
     } else {
         Vec::new()
     };
-    let edit = super::regulation::edit_mode(&viewer, &c).filter(|_| is_latest);
+    let edit = super::regulation::edit_mode(&viewer, &state, &c).filter(|_| is_latest);
     let page = CovenantPage {
         l: Layout::new(&viewer, v.content.title.to_string()),
         id: c.id.to_string(),
@@ -167,7 +169,7 @@ pub async fn covenant(
             .unwrap_or_else(|| c.movement.to_string()),
         version: v.version,
         latest: c.latest().version,
-        status: status(t, v),
+        status: status(t, &c, v),
         place: v.content.place.to_string(),
         signing_date: crate::format::date(&v.content.signing_date),
         hash: v.hash.clone(),
@@ -258,7 +260,7 @@ fn version_rows(
         .map(|x| VersionRow {
             version: x.version,
             hash: x.hash.clone(),
-            status: status(t, x),
+            status: status(t, c, x),
             signed: format!("{}/{}", x.signatures.len(), x.members.len()),
             shown: x.version == shown.version,
         })
@@ -314,10 +316,11 @@ pub async fn withdraw_page(
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> Response {
+    let amendable = |c: &Covenant| {
+        super::regulation::edit_mode(&viewer, &app.service.read(), c) == Some("amend")
+    };
     match visible(&app, &viewer, &id) {
-        Ok(c) if super::regulation::edit_mode(&viewer, &c) == Some("amend") => {
-            withdraw_view(&viewer, &c, String::new(), Errors::default())
-        }
+        Ok(c) if amendable(&c) => withdraw_view(&viewer, &c, String::new(), Errors::default()),
         Ok(_) => viewer_error(
             &viewer,
             ApiError::new(StatusCode::CONFLICT, "covenant_has_signatures", "cannot"),
@@ -412,6 +415,21 @@ fn sign_view(
     }
     let state = app.service.read();
     let v = c.latest();
+    // A signature the domain would refuse (a unit that is not a member on the signing date, a
+    // version already signed, withdrawn or frozen) is said before the password is asked for.
+    let would_sign = thidua_domain::decide(
+        &state,
+        &thidua_domain::Actor::User(viewer.user.clone()),
+        thidua_domain::Command::SignCovenant {
+            covenant: c.id.clone(),
+            version: v.version,
+            unit: unit.clone(),
+            hash: v.hash.clone(),
+        },
+    );
+    if let Err(e) = would_sign {
+        return viewer_error(viewer, ApiError::from(e));
+    }
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {

@@ -178,13 +178,21 @@ pub async fn new_page(
     if !may_manage(&app, &viewer, &cluster) {
         return viewer_error(&viewer, ApiError::forbidden());
     }
+    // The newest movement of the year, preferring one under which the cluster has no covenant
+    // yet (a cluster has one covenant per movement).
     let movement = {
         let state = app.service.read();
+        let taken = |m: &thidua_domain::MovementId| {
+            state
+                .covenants
+                .values()
+                .any(|c| &c.movement == m && c.cluster == cluster && c.latest().withdrawn.is_none())
+        };
         state
             .movements
             .values()
             .filter(|m| q.year.is_none_or(|y| m.year == y))
-            .max_by_key(|m| m.year)
+            .max_by_key(|m| (!taken(&m.id), m.year))
             .map(|m| m.id.to_string())
             .unwrap_or_default()
     };
@@ -353,7 +361,7 @@ fn read(
 fn field_of(e: &DomainError) -> &'static str {
     match e.code() {
         "covenant_exists" | "invalid_id" => "covenant",
-        "no_cluster_year" | "unknown_movement" => "movement",
+        "no_cluster_year" | "unknown_movement" | "covenant_year_exists" => "movement",
         "signing_date_out_of_range" | "unit_not_active" | "unit_dissolved" => "date",
         "invalid_regulation" | "regulation_not_canonical" => "regulation",
         "title" => "title",

@@ -509,13 +509,14 @@ pub fn editable(
         .filter(|c| viewer.scope.can_view_covenant(&state, c))
         .cloned()
         .ok_or_else(ApiError::not_found)?;
+    let mode = edit_mode(viewer, &state, &c);
     drop(state);
-    match edit_mode(viewer, &c) {
+    match mode {
         Some(mode) => Ok((c, mode)),
         None if manages(viewer, &c) => Err(ApiError::new(
             StatusCode::CONFLICT,
-            "covenant_has_signatures",
-            "signed",
+            "covenant_under_review",
+            "the year-end review has opened",
         )),
         None => Err(ApiError::forbidden()),
     }
@@ -525,14 +526,21 @@ fn manages(viewer: &Viewer, c: &thidua_domain::state::Covenant) -> bool {
     viewer.scope.is_admin() || viewer.scope.managed_clusters().contains(&c.cluster)
 }
 
-/// Whether the viewer manages the covenant's cluster, and what editing would do now.
-pub fn edit_mode(viewer: &Viewer, c: &thidua_domain::state::Covenant) -> Option<&'static str> {
+/// Whether the viewer manages the covenant's cluster, and what editing would do now: amend an
+/// unsigned draft, or propose a new version (after a frozen or withdrawn one, or superseding a
+/// partly signed one); nothing once the covenant's year-end review has opened.
+pub fn edit_mode(
+    viewer: &Viewer,
+    state: &thidua_domain::State,
+    c: &thidua_domain::state::Covenant,
+) -> Option<&'static str> {
     let v = c.latest();
-    match (manages(viewer, c), v.is_open(), v.signatures.is_empty()) {
-        (false, _, _) => None,
-        (true, false, _) => Some("propose"),
-        (true, true, true) => Some("amend"),
-        (true, true, false) => None,
+    if !manages(viewer, c) || state.yearend.reviews.contains_key(&c.id) {
+        return None;
+    }
+    match (v.is_open(), v.signatures.is_empty()) {
+        (true, true) => Some("amend"),
+        _ => Some("propose"),
     }
 }
 
@@ -554,6 +562,7 @@ fn page(app: &AppState, viewer: &Viewer, id: &str, version: Option<u32>, shown: 
         return viewer_error(viewer, ApiError::not_found());
     };
     let last_year = earlier_covenant(&state, viewer, &c).map(|_| c.year - 1);
+    let mode = edit_mode(viewer, &state, &c);
     drop(state);
     let v = version
         .and_then(|n| c.version(n))
@@ -598,7 +607,7 @@ fn page(app: &AppState, viewer: &Viewer, id: &str, version: Option<u32>, shown: 
             .map(|r| rule_rows(t, r.ast()))
             .unwrap_or_default(),
         edit: if version.is_none_or(|n| n == c.latest().version) {
-            edit_mode(viewer, &c)
+            mode
         } else {
             None
         },

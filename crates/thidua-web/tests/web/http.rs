@@ -146,7 +146,7 @@ fn covenant_form(
     let mut f: Vec<(String, String)> = [
         ("csrf", csrf),
         ("covenant", "gu-12-2024-bs"),
-        ("movement", "vi-an-ninh-2024"),
+        ("movement", "chuyen-de-2024"),
         ("title", title),
         ("place", "Cà Mau"),
         ("date", "15/04/2024"),
@@ -188,6 +188,51 @@ fn assign_deputy(c: &Client, csrf: &str) -> super::support::Resp {
 fn post(c: &Client, path: &str, f: &[(String, String)]) -> super::support::Resp {
     let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     c.post_form(path, &pairs)
+}
+
+/// A version that one member signed is superseded by a new one (the editor offers it), whose
+/// page names the old one as superseded; the old one can no longer be signed.
+fn superseding(app: &TestApp, sec: &Client, csrf: &str, edit: &str) {
+    let cov = sec.get("/api/v1/covenants/gu-12-2024-bs").json();
+    let hash = cov["versions"][1]["hash"].as_str().unwrap().to_owned();
+    let r = leader_of(app, "ca-kg").post_json(
+        "/api/v1/covenants/gu-12-2024-bs/sign",
+        json!({"unit": "ca-kg", "version": 2, "hash": hash}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let page = sec.get("/covenants/gu-12-2024-bs");
+    assert!(
+        page.body.contains("id=\"edit-link\""),
+        "a partly signed version is superseded"
+    );
+    let mut next = covenant_form(csrf, "Giao ước bổ sung (sửa lần 2)", "rate_below", "0,3");
+    next.retain(|(k, _)| k != "covenant" && k != "movement");
+    next.iter_mut()
+        .filter(|(k, _)| k == "t1_id")
+        .for_each(|(_, v)| *v = "t2".into());
+    let r = post(sec, edit, &next);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let old = sec.get("/covenants/gu-12-2024-bs?version=2");
+    assert!(old.body.contains("Đã được thay thế"), "{}", old.body);
+    let r = leader_of(app, "ca-ag").post_json(
+        "/api/v1/covenants/gu-12-2024-bs/sign",
+        json!({"unit": "ca-ag", "version": 2, "hash": hash}),
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    // A signature the domain would refuse is said before the password is asked for.
+    let kg = leader_of(app, "ca-kg");
+    let v3 = sec.get("/api/v1/covenants/gu-12-2024-bs").json()["versions"][2]["hash"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = kg.post_json(
+        "/api/v1/covenants/gu-12-2024-bs/sign",
+        json!({"unit": "ca-kg", "version": 3, "hash": v3}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let again = kg.get("/covenants/gu-12-2024-bs/sign?unit=ca-kg");
+    assert_eq!(again.status, 409, "{}", again.body);
+    assert!(!again.body.contains("id=\"sign-password\""));
 }
 
 /// Drafting a covenant with the form of target rows: every problem beside its field, the rows
@@ -310,6 +355,16 @@ fn drafting(app: &TestApp) {
         !sup.body.contains("id=\"edit-link\""),
         "supervisors only read"
     );
+    superseding(app, &sec, &csrf, edit);
+    // One covenant per cluster and movement: a second draft is refused beside the movement.
+    let mut second = covenant_form(&csrf, "Giao ước thứ hai", "rate_below", "0,5");
+    second
+        .iter_mut()
+        .filter(|(k, _)| k == "covenant")
+        .for_each(|(_, v)| *v = "gu-12-2024-bs2".into());
+    let r = post(&sec, new, &second);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"movement-error\""), "{}", r.body);
     // A unit officer cannot draft.
     let officer = signed_in(app, "canbo-kg");
     let p = officer.get("/account");
@@ -760,7 +815,13 @@ fn api_reads(app: &TestApp) {
     );
     assert_eq!(cov["versions"][0]["hash"].as_str().unwrap().len(), 64);
     let movements = c.get("/api/v1/movements").json();
-    assert_eq!(movements["items"][0]["plan_ref"], "84/KH-BCA");
+    let plans: Vec<&str> = movements["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["plan_ref"].as_str())
+        .collect();
+    assert_eq!(plans, ["15/KH-BCA", "84/KH-BCA"], "by id");
     // Pagination.
     let page = c.get("/api/v1/units?limit=2&offset=1").json();
     assert_eq!(page["limit"], 2);

@@ -272,7 +272,9 @@ fn actions() -> Vec<Action> {
                     pick(own, "ca-kg", "ca-ag")
                 ))
             },
-            expect: ["AA", "DD", "DD", "AD", "DD", "DD"],
+            // As the signature itself: an administrator does not sign for a unit, and is told
+            // so before any password is asked for.
+            expect: ["DD", "DD", "DD", "AD", "DD", "DD"],
         },
         Action {
             name: "POST /api/v1/covenants/{id}/sign",

@@ -473,6 +473,16 @@ pub fn load_fixture(service: &Service, accounts: &dyn AccountStore) {
         slogan: None,
         calendar: default_calendar(2024),
     });
+    // A thematic movement of the same year, under which the tests draft a cluster's second
+    // covenant (a cluster has one covenant per movement).
+    cmds.push(Command::CreateMovement {
+        movement: MovementId::parse("chuyen-de-2024").unwrap(),
+        name: text("Thi đua chuyên đề bảo đảm trật tự, an toàn giao thông"),
+        year: 2024,
+        plan_ref: text("15/KH-BCA"),
+        slogan: None,
+        calendar: default_calendar(2024),
+    });
     cmds.push(Command::DraftCovenant {
         covenant: CovenantId::parse("gu-12-2024").unwrap(),
         movement: movement.clone(),

@@ -192,7 +192,7 @@ fn covenant_form<'a>(csrf: &'a str, baseline: &'a str, blank: bool) -> Vec<(&'a 
     vec![
         ("csrf", csrf),
         ("covenant", "gu-12-2024-b"),
-        ("movement", "vi-an-ninh-2024"),
+        ("movement", "chuyen-de-2024"),
         ("title", pick("Giao ước bổ sung năm 2024")),
         ("place", pick("Cà Mau")),
         ("date", pick("20/04/2024")),
