@@ -111,7 +111,8 @@ pub struct ReportDto {
     pub revision: u32,
     pub late: bool,
     pub submitted_ms: Option<i64>,
-    /// The viewer sees the unit's unapproved figures (its own unit, or an administrator).
+    /// The viewer sees the unit's unapproved figures: its own unit only (an administrator,
+    /// as for year-end drafts, reads what was published).
     pub own: bool,
     pub elements: Vec<ElementRow>,
     /// The predecessors whose figures of last year each element's `same_period` adds to the
@@ -286,7 +287,7 @@ fn unit_statuses(
         .sorted_by_name(&members)
         .into_iter()
         .map(|u| {
-            let own = scope.is_admin() || own_units.contains(&u.id);
+            let own = own_units.contains(&u.id);
             let report = state
                 .figures
                 .report(&u.id, c.year, window)
@@ -426,7 +427,7 @@ pub fn report_dto(
     let shown = ShownReport::of(state, scope, unit, c.year, window);
     let elements = element_rows(state, &form, unit, c.year, window, &shown);
     let issues = rule_issues(state, id, &shown)?;
-    let led = scope.is_admin() || scope.led_units().contains(unit);
+    let led = scope.led_units().contains(unit);
     let reports = scope.reporting_units().contains(unit);
     let open = !state.figures_locked(id);
     let (can_edit, can_approve, can_reopen) = report_actions(&shown, open, reports, led);
@@ -465,8 +466,9 @@ pub fn report_dto(
     })
 }
 
-/// A unit's report as one viewer sees it: all of it for the unit itself (`own`, or an
-/// administrator), only what was published for anyone else.
+/// A unit's report as one viewer sees it: all of it for the unit itself (`own`: its officers
+/// and leader), only what was published for anyone else, administrators included (a draft is
+/// the unit's own, as a year-end draft is).
 struct ShownReport<'a> {
     own: bool,
     report: Option<&'a Report>,
@@ -478,7 +480,7 @@ impl<'a> ShownReport<'a> {
     fn of(state: &'a DomainState, scope: &Scope, unit: &UnitId, year: i32, window: &str) -> Self {
         let report = state.figures.report(unit, year, window).map(|r| r.as_ref());
         ShownReport {
-            own: scope.is_admin() || scope.own_units().contains(unit),
+            own: scope.own_units().contains(unit),
             report,
             published: report.and_then(Report::published),
         }
@@ -1272,7 +1274,7 @@ pub struct TemplateQuery {
 }
 
 /// The template of a unit for a window, with its current figures and last year's (the unit
-/// itself, or an administrator).
+/// itself: its drafts are its own).
 #[utoipa::path(get, path = "/api/v1/covenants/{id}/figures/template", tag = "figures",
     params(("id" = String, Path, description = "covenant id"), TemplateQuery),
     responses((status = 200, description = "the template", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -1286,7 +1288,7 @@ pub async fn template(
     let unit = parse_id(&q.unit, UnitId::parse)?;
     let state = app.service.read();
     visible_covenant(&state, &viewer.scope, &id)?;
-    if !(viewer.scope.is_admin() || viewer.scope.own_units().contains(&unit)) {
+    if !viewer.scope.own_units().contains(&unit) {
         return Err(ApiError::not_found());
     }
     let tpl = Template::build(&state, &id, &unit, &q.window)?;

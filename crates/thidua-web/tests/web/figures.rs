@@ -443,6 +443,7 @@ fn flow(app: &TestApp) {
         "the pasted column fills the third element"
     );
     english_grid_says_how_to_write_numbers(&officer);
+    an_administrator_reads_only_what_was_published(app);
     // The secretariat imports an earlier year; the window page names who did it. A file with
     // bad rows first: every row's error in a table (sheet, row, column, reason), nothing
     // imported, the dry-run box still ticked.
@@ -505,6 +506,60 @@ fn flow(app: &TestApp) {
     home_lists_the_figures_to_submit(app);
     the_secretariat_moves_a_deadline(&secretariat);
     a_submission_refused_for_its_rules_marks_their_cells(app);
+}
+
+/// A unit's draft is its own, hidden from an administrator as a year-end draft is: the page
+/// shows what was published and offers no button the administrator cannot use (saving,
+/// submitting and importing for a unit are its officers' acts; they answered 403).
+fn an_administrator_reads_only_what_was_published(app: &TestApp) {
+    let admin = signed_in(app, "quantri");
+    let api = admin
+        .get(&format!("/api/v1/covenants/{COV}/figures/ca-kg/M04"))
+        .json();
+    assert_eq!(
+        (&api["own"], &api["status"], &api["can_edit"]),
+        (&json!(false), &json!("not_published"), &json!(false)),
+        "{api}"
+    );
+    assert!(
+        api["elements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["value"].is_null()),
+        "the draft's figures stay the unit's: {api}"
+    );
+    let page = admin.get(&format!("/covenants/{COV}/figures/ca-kg/M04"));
+    assert_eq!(page.status, 200, "{}", page.body);
+    for button in [
+        "id=\"save\"",
+        "id=\"save-submit\"",
+        "id=\"import-file\"",
+        "id=\"approve\"",
+    ] {
+        assert!(!page.body.contains(button), "{button}: {}", page.body);
+    }
+    assert!(page.body.contains("id=\"drafts-hidden\""), "{}", page.body);
+    let template = admin.get(&format!(
+        "/api/v1/covenants/{COV}/figures/template?unit=ca-kg&window=M04"
+    ));
+    assert_eq!(
+        template.status, 404,
+        "the template carries the draft's figures"
+    );
+    let window = admin
+        .get(&format!("/api/v1/covenants/{COV}/figures?window=M04"))
+        .json();
+    let kg = window["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit"]["id"] == "ca-kg")
+        .unwrap();
+    assert_eq!(
+        (&kg["status"], &kg["own"]),
+        (&json!("not_published"), &json!(false))
+    );
 }
 
 /// A submission refused by the validation rules marks every rule that blocks it on the grid:

@@ -61,7 +61,8 @@ fn actions() -> Vec<Action> {
                     figures_unit(own)
                 ))
             },
-            expect: ["AA", "DD", "AD", "AD", "DD", "DD"],
+            // An administrator reads what was published, as for year-end drafts.
+            expect: ["DD", "DD", "AD", "AD", "DD", "DD"],
         },
         Action {
             // A unit's integrity flags: the unit, its inspectors and the cluster's overseers.
@@ -106,7 +107,8 @@ fn actions() -> Vec<Action> {
                     figures_unit(own)
                 ))
             },
-            expect: ["AA", "DD", "AD", "AD", "DD", "DD"],
+            // The template carries the unit's current figures: the unit's own.
+            expect: ["DD", "DD", "AD", "AD", "DD", "DD"],
         },
         Action {
             // A supervisor cannot write; the secretariat does not report for a unit; the leader
