@@ -1,5 +1,6 @@
 //! The panel of a covenant from the log's state: its member units, the windows of its year and
-//! of the year before (historical imports and earlier approvals alike), the reporting form's
+//! of the year before (historical imports and earlier approvals alike; the year before is the
+//! series' history, only the covenant's own windows are flagged), the reporting form's
 //! elements, the funnels its signed regulation declares, and boundaries from its targets
 //! ("reduce by at least N%" measured by a data element, or by an indicator
 //! `pct_change(e, e@…)` of one). Only APPROVED figures enter: drafts, submissions
@@ -103,6 +104,7 @@ pub fn frame(state: &State, covenant: &CovenantId) -> Result<Frame, DomainError>
             funnels,
             boundaries,
             series,
+            flagged_from: Some(c.year),
         },
         members: state.members(&c.cluster, c.year)?.to_vec(),
         ids: form.ids(),

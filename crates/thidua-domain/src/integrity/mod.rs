@@ -96,6 +96,10 @@ pub struct Panel {
     pub boundaries: Vec<Boundary>,
     /// Elements watched for breaks in a series (positions).
     pub series: Vec<usize>,
+    /// The first year whose windows are flagged: a covenant's flags are for its own year, the
+    /// year before is the series' history only (its own covenant flags it). `None`: every
+    /// window of the panel (the synthetic benchmark measures both years).
+    pub flagged_from: Option<i32>,
 }
 
 /// Thresholds, all configurable; the defaults are what the measurement used.
@@ -318,7 +322,8 @@ pub fn unit_part(panel: &Panel, u: &UnitSeries, settings: &Settings) -> UnitPart
 }
 
 /// Every flag from the units' parts (in the panel's unit order): each unit's own flags and the
-/// funnel drops against its peers; sorted by unit, window and kind.
+/// funnel drops against its peers, of the windows from [`Panel::flagged_from`] on; sorted by
+/// unit, window and kind.
 pub fn combine(panel: &Panel, parts: &[&UnitPart], settings: &Settings) -> Vec<Flag> {
     let standings: Vec<(&str, &funnel::Standings)> = parts
         .iter()
@@ -326,6 +331,9 @@ pub fn combine(panel: &Panel, parts: &[&UnitPart], settings: &Settings) -> Vec<F
         .collect();
     let mut out = funnel::flags_of(panel, &standings, settings);
     out.extend(parts.iter().flat_map(|p| p.own.iter().cloned()));
+    if let Some(from) = panel.flagged_from {
+        out.retain(|f| f.period.year >= from);
+    }
     out.sort_by(|a, b| (&a.unit, &a.period, a.kind).cmp(&(&b.unit, &b.period, b.kind)));
     out
 }

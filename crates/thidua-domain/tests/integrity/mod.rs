@@ -311,3 +311,40 @@ fn a_merger_is_no_break_in_the_merged_units_series() {
     w.import_history("sap-nhap-2023.csv", "cd", year("ca-x1", 100));
     assert_eq!(breaks(&mut inc, &w), 0);
 }
+
+/// A covenant's flags are for its own windows: last year's months are its series' history
+/// (a break in them was its own covenant's flag), never flags of this year's covenant.
+#[test]
+fn a_covenants_flags_are_for_its_own_windows_only() {
+    let mut w = world();
+    // 2023: about 10 crimes a month, and 500 in December (a break in last year's series).
+    let reports = (1..=12u32)
+        .map(|m| HistoricalReport {
+            unit: u("ca-hg"),
+            year: 2023,
+            window: format!("M{m:02}"),
+            values: [(
+                "crimes".to_owned(),
+                num(if m == 12 { 500 } else { 10 + m % 2 }),
+            )]
+            .into_iter()
+            .collect(),
+        })
+        .collect();
+    w.import_history("hau-giang-2023.csv", "ab", reports);
+    // 2024: 900 in January, a break of the covenant's own year.
+    w.report("ca-hg", "M01", "900", "approved");
+    let mut inc = Incremental::default();
+    let (kept, full) = both(&mut inc, &w);
+    assert_eq!(kept.flags, full);
+    let periods: Vec<String> = full
+        .iter()
+        .filter(|f| f.kind == FlagKind::SeriesBreak)
+        .map(|f| format!("{},{}", f.unit, f.period.label()))
+        .collect();
+    assert_eq!(periods, ["ca-hg,2024-M01"], "{full:?}");
+    assert!(
+        full.iter().all(|f| f.period.year == 2024),
+        "no flag of a 2023 window: {full:?}"
+    );
+}
