@@ -17,7 +17,7 @@ use crate::fonts::{face, Face, DOCX_FAMILY};
 use crate::model::{Align, Block, Document, Header, SignatureBlock, Signatures, Span, Table};
 use crate::pdf::layout::{
     column_widths, size, subject_rule, BOTTOM, HEADER_LEFT, LEFT, MM, PAD_X, PAD_Y, RIGHT,
-    SIGNATURE_GAP, TOP, WIDTH,
+    SIGNATURE_GAP, SINGLE_BLOCK, TOP, WIDTH,
 };
 
 /// Points to twentieths of a point (DOCX lengths), and to half points (DOCX type sizes).
@@ -120,19 +120,7 @@ pub fn write(doc: &Document, verification: &str) -> Result<Vec<u8>, DocxError> {
                 .add_paragraph(ids.p()),
         };
     }
-    docx = docx.add_table(signature_table(&mut ids, &doc.signatures, &doc.recipients));
-    if !matches!(doc.signatures, Signatures::Single(_)) && !doc.recipients.is_empty() {
-        for p in recipients(&mut ids, &doc.recipients) {
-            docx = docx.add_paragraph(p);
-        }
-    }
-    docx = docx.add_paragraph(ids.p()).add_paragraph(
-        ids.p().add_run(
-            Run::new()
-                .add_text(verification)
-                .size(hp(size::VERIFICATION)),
-        ),
-    );
+    docx = docx.add_table(signature_table(&mut ids, doc, verification));
     let mut out = std::io::Cursor::new(Vec::new());
     docx.build()
         .pack(&mut out)
@@ -334,7 +322,9 @@ fn block(ids: &mut Ids, b: &SignatureBlock) -> Vec<Paragraph> {
     if let Some(a) = &b.authority {
         out.push(centred(ids, a, size::SIGNATURE, true, false));
     }
-    out.push(centred(ids, &b.title, size::SIGNATURE, true, false));
+    for line in b.title.split('\n') {
+        out.push(centred(ids, line, size::SIGNATURE, true, false));
+    }
     for _ in 0..4 {
         out.push(ids.p());
     }
@@ -364,6 +354,12 @@ fn recipients(ids: &mut Ids, list: &[String]) -> Vec<Paragraph> {
     out
 }
 
+/// The paragraphs kept with what follows them: the end of a document (the last row of
+/// signature blocks, "Nơi nhận" and the verification line) stays on one page.
+fn kept(paragraphs: Vec<Paragraph>) -> Vec<Paragraph> {
+    paragraphs.into_iter().map(|p| p.keep_next(true)).collect()
+}
+
 fn with(mut c: TableCell, paragraphs: Vec<Paragraph>) -> TableCell {
     for p in paragraphs {
         c = c.add_paragraph(p);
@@ -371,36 +367,63 @@ fn with(mut c: TableCell, paragraphs: Vec<Paragraph>) -> TableCell {
     c
 }
 
-/// The signature blocks as a borderless two-column table ("Nơi nhận" on the left of a single
-/// block).
-fn signature_table(ids: &mut Ids, s: &Signatures, list: &[String]) -> DocxTable {
+/// A row of a borderless table that is never split across pages.
+fn row(cells: Vec<TableCell>) -> TableRow {
+    TableRow::new(cells).cant_split()
+}
+
+/// The end of the document as a borderless two-column table: the signature blocks ("Nơi nhận"
+/// on the left of a single block, under the others), then the verification line across both
+/// columns. Being rows of one table, the last rows keep together in Word and LibreOffice alike.
+fn signature_table(ids: &mut Ids, doc: &Document, verification: &str) -> DocxTable {
     let half = WIDTH / 2.0;
-    let rows = match s {
+    let list = &doc.recipients;
+    let mut widths = [half, half];
+    let mut rows = match &doc.signatures {
         Signatures::Single(b) => {
-            let left = with(cell(half), recipients(ids, list));
-            let right = with(cell(half), block(ids, b));
-            vec![TableRow::new(vec![left, right]).cant_split()]
+            widths = [WIDTH * (1.0 - SINGLE_BLOCK), WIDTH * SINGLE_BLOCK];
+            vec![row(vec![
+                with(cell(widths[0]), kept(recipients(ids, list))),
+                with(cell(widths[1]), kept(block(ids, b))),
+            ])]
         }
-        Signatures::Pair(l, r) => {
-            let left = with(cell(half), block(ids, l));
-            let right = with(cell(half), block(ids, r));
-            vec![TableRow::new(vec![left, right]).cant_split()]
+        Signatures::Pair(l, r) => vec![row(vec![
+            with(cell(half), kept(block(ids, l))),
+            with(cell(half), kept(block(ids, r))),
+        ])],
+        Signatures::Grid(blocks) => {
+            let last = blocks.len().div_ceil(2);
+            let mut set = |i: usize, b| match i + 1 == last {
+                true => kept(block(ids, b)),
+                false => block(ids, b),
+            };
+            let mut rows = Vec::new();
+            for (i, pair) in blocks.chunks(2).enumerate() {
+                rows.push(row(match pair {
+                    [only] => vec![with(cell(WIDTH), set(i, only)).grid_span(2)],
+                    _ => pair.iter().map(|b| with(cell(half), set(i, b))).collect(),
+                }));
+            }
+            rows
         }
-        Signatures::Grid(blocks) => blocks
-            .chunks(2)
-            .map(|pair| {
-                let cells = match pair {
-                    [only] => vec![with(cell(WIDTH), block(ids, only)).grid_span(2)],
-                    _ => pair
-                        .iter()
-                        .map(|b| with(cell(half), block(ids, b)))
-                        .collect(),
-                };
-                TableRow::new(cells).cant_split()
-            })
-            .collect(),
     };
+    if !matches!(doc.signatures, Signatures::Single(_)) && !list.is_empty() {
+        let under = with(cell(half), kept(recipients(ids, list)));
+        rows.push(row(vec![under, cell(half).add_paragraph(ids.p())]));
+    }
+    let line = Run::new()
+        .add_text(verification)
+        .size(hp(size::VERIFICATION));
+    let tail = vec![ids.p(), ids.p().add_run(line)];
+    rows.push(row(vec![with(cell(WIDTH), tail).grid_span(2)]));
+    borderless(rows, &widths)
+}
+
+/// A borderless table of the text's width with columns of `widths` points, its cells without
+/// side margins (the PDF sets the blocks in the full columns).
+fn borderless(rows: Vec<TableRow>, widths: &[f32]) -> DocxTable {
     DocxTable::without_borders(rows)
-        .set_grid(vec![tw(half) as usize, tw(half) as usize])
+        .set_grid(widths.iter().map(|w| tw(*w) as usize).collect())
         .width(tw(WIDTH) as usize, WidthType::Dxa)
+        .margins(TableCellMargins::new().margin(0, 0, 0, 0))
 }

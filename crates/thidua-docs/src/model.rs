@@ -140,6 +140,7 @@ impl Table {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignatureBlock {
     pub authority: Option<String>,
+    /// One or more lines ("CỤM TRƯỞNG\nGIÁM ĐỐC CÔNG AN TỈNH …"), separated by `\n`.
     pub title: String,
     /// Empty when the name is to be written by hand.
     pub name: String,

@@ -8,6 +8,7 @@ mod docs {
     pub mod offers;
     pub mod pages;
     pub mod render;
+    pub mod signatures;
     pub mod text;
     pub mod tools;
     pub mod words;

@@ -45,6 +45,11 @@ const INDENT: f32 = 10.0 * MM;
 const PARA_AFTER: f32 = 6.0;
 /// Space left for signature and seal between the title and the name.
 const SIGN_SPACE: f32 = 24.0 * MM;
+/// Beside "Nơi nhận", a single signature block takes this share of the text width (its title,
+/// "GIÁM ĐỐC CÔNG AN TỈNH KIÊN GIANG", on one line), the recipients the rest.
+pub const SINGLE_BLOCK: f32 = 0.59;
+/// Space above the verification line.
+const VERIFICATION_BEFORE: f32 = 12.0;
 /// Space under a row of signature blocks (before the next row or "Nơi nhận").
 pub const SIGNATURE_GAP: f32 = 14.0;
 /// Rules are half a point wide.
@@ -132,7 +137,10 @@ pub fn layout(doc: &Document, verification: &str) -> Result<Pages, MissingGlyph>
     let mut flow = Flow::new();
     header(&mut flow, &doc.header)?;
     title(&mut flow, doc)?;
-    let signatures_lead = PARA_AFTER + signatures_lead(&doc.signatures, &doc.recipients)?;
+    let verification = lines(&[Span::plain(verification)], size::VERIFICATION, WIDTH)?;
+    let trailing = VERIFICATION_BEFORE
+        + verification.len() as f32 * face(Face::Regular).line_height(size::VERIFICATION);
+    let signatures_lead = PARA_AFTER + signatures_lead(&doc.signatures, &doc.recipients, trailing)?;
     for (i, block) in doc.body.iter().enumerate() {
         // A heading keeps with the start of what follows it; the last block with the
         // signature blocks.
@@ -151,12 +159,10 @@ pub fn layout(doc: &Document, verification: &str) -> Result<Pages, MissingGlyph>
         }
     }
     flow.y += PARA_AFTER;
-    signatures(&mut flow, &doc.signatures, &doc.recipients)?;
-    let spans = [Span::plain(verification)];
-    flow.y += 12.0;
-    let lines = lines(&spans, size::VERIFICATION, WIDTH)?;
-    flow.ensure(lines.len() as f32 * face(Face::Regular).line_height(size::VERIFICATION))?;
-    for line in &lines {
+    signatures(&mut flow, &doc.signatures, &doc.recipients, trailing)?;
+    flow.y += VERIFICATION_BEFORE;
+    flow.ensure(trailing - VERIFICATION_BEFORE)?;
+    for line in &verification {
         line_at(
             &mut flow,
             line,
@@ -689,9 +695,14 @@ fn table(flow: &mut Flow, t: &Table, keep_after: f32) -> Result<(), MissingGlyph
 /// The height of one signature block set within `width`.
 fn block_height(b: &SignatureBlock, width: f32) -> Result<f32, MissingGlyph> {
     let lh = face(Face::Regular).line_height(size::SIGNATURE);
-    let mut n = lines(&[Span::bold(b.title.clone())], size::SIGNATURE, width)?.len();
-    if let Some(a) = &b.authority {
-        n += lines(&[Span::bold(a.clone())], size::SIGNATURE, width)?.len();
+    let mut n = 0;
+    for line in b
+        .authority
+        .iter()
+        .map(String::as_str)
+        .chain(b.title.split('\n'))
+    {
+        n += lines(&[Span::bold(line)], size::SIGNATURE, width)?.len();
     }
     Ok(n as f32 * lh + SIGN_SPACE + lh)
 }
@@ -701,7 +712,9 @@ fn block(flow: &mut Flow, b: &SignatureBlock, x: f32, width: f32) -> Result<f32,
     if let Some(a) = &b.authority {
         centred(flow, a, Face::Bold, size::SIGNATURE, x, width)?;
     }
-    centred(flow, &b.title, Face::Bold, size::SIGNATURE, x, width)?;
+    for line in b.title.split('\n') {
+        centred(flow, line, Face::Bold, size::SIGNATURE, x, width)?;
+    }
     flow.y += SIGN_SPACE;
     if !b.name.is_empty() {
         centred(flow, &b.name, Face::Bold, size::SIGNATURE, x, width)?;
@@ -711,59 +724,69 @@ fn block(flow: &mut Flow, b: &SignatureBlock, x: f32, width: f32) -> Result<f32,
     Ok(flow.y)
 }
 
-/// The height of the signature blocks' first row (with "Nơi nhận" beside a single block): what
-/// the last body block keeps on its page.
-fn signatures_lead(s: &Signatures, recipients: &[String]) -> Result<f32, MissingGlyph> {
-    let half = WIDTH / 2.0;
+/// The height of a row of signature blocks set in halves.
+fn row_of_blocks(blocks: &[SignatureBlock]) -> Result<f32, MissingGlyph> {
+    let mut h: f32 = 0.0;
+    for b in blocks {
+        h = h.max(block_height(b, WIDTH / 2.0)?);
+    }
+    Ok(h)
+}
+
+/// What the last body block keeps on its page: a single block with "Nơi nhận" beside it, or
+/// the two blocks of minutes with "Nơi nhận" under them, with the `trailing` verification
+/// line; the first row of a covenant's grid.
+fn signatures_lead(
+    s: &Signatures,
+    recipients: &[String],
+    trailing: f32,
+) -> Result<f32, MissingGlyph> {
+    let under = match recipients.is_empty() {
+        true => 0.0,
+        false => SIGNATURE_GAP + recipients_height(recipients, WIDTH / 2.0)?,
+    };
     Ok(match s {
-        Signatures::Single(b) => block_height(b, half)?.max(recipients_height(recipients)?),
-        Signatures::Pair(l, r) => block_height(l, half)?.max(block_height(r, half)?),
-        Signatures::Grid(blocks) => blocks
-            .iter()
-            .take(2)
-            .map(|b| block_height(b, half))
-            .collect::<Result<Vec<_>, _>>()?
-            .into_iter()
-            .fold(0.0, f32::max),
+        Signatures::Single(b) => {
+            let rest = WIDTH * (1.0 - SINGLE_BLOCK);
+            let beside = recipients_height(recipients, rest)?;
+            block_height(b, WIDTH * SINGLE_BLOCK)?.max(beside) + trailing
+        }
+        Signatures::Pair(l, r) => row_of_blocks(&[l.clone(), r.clone()])? + under + trailing,
+        Signatures::Grid(blocks) => row_of_blocks(&blocks[..blocks.len().min(2)])?,
     })
 }
 
-/// The signature blocks and, beside a single block, "Nơi nhận".
-fn signatures(flow: &mut Flow, s: &Signatures, recipients: &[String]) -> Result<(), MissingGlyph> {
+/// The signature blocks and "Nơi nhận" (beside a single block, under the others), kept with
+/// the `trailing` verification line.
+fn signatures(
+    flow: &mut Flow,
+    s: &Signatures,
+    recipients: &[String],
+    trailing: f32,
+) -> Result<(), MissingGlyph> {
     let half = WIDTH / 2.0;
-    let gap = SIGNATURE_GAP;
     match s {
         Signatures::Single(b) => {
-            let rec_h = recipients_height(recipients)?;
-            flow.ensure(block_height(b, half)?.max(rec_h))?;
+            flow.ensure(signatures_lead(s, recipients, trailing)?)?;
+            let (left, right) = (WIDTH * (1.0 - SINGLE_BLOCK), WIDTH * SINGLE_BLOCK);
             let top = flow.y;
-            let bottom = block(flow, b, LEFT + half, half)?;
+            let bottom = block(flow, b, LEFT + left, right)?;
             flow.y = top;
-            recipients_block(flow, recipients, half)?;
+            recipients_block(flow, recipients, left)?;
             flow.y = flow.y.max(bottom);
+            return Ok(());
         }
         Signatures::Pair(l, r) => {
-            flow.ensure(block_height(l, half)?.max(block_height(r, half)?))?;
+            flow.ensure(signatures_lead(s, recipients, trailing)?)?;
             let top = flow.y;
             let lb = block(flow, l, LEFT, half)?;
             flow.y = top;
             let rb = block(flow, r, LEFT + half, half)?;
-            flow.y = lb.max(rb);
-            if !recipients.is_empty() {
-                flow.y += gap;
-                flow.ensure(recipients_height(recipients)?)?;
-                recipients_block(flow, recipients, half)?;
-            }
+            flow.y = lb.max(rb) + SIGNATURE_GAP;
         }
         Signatures::Grid(blocks) => {
             for pair in blocks.chunks(2) {
-                let h = pair
-                    .iter()
-                    .map(|b| block_height(b, half))
-                    .collect::<Result<Vec<_>, _>>()?
-                    .into_iter()
-                    .fold(0.0, f32::max);
-                flow.ensure(h)?;
+                flow.ensure(row_of_blocks(pair)?)?;
                 let top = flow.y;
                 let mut bottom = top;
                 if let [only] = pair {
@@ -774,25 +797,25 @@ fn signatures(flow: &mut Flow, s: &Signatures, recipients: &[String]) -> Result<
                         bottom = bottom.max(block(flow, b, LEFT + half * k as f32, half)?);
                     }
                 }
-                flow.y = bottom + gap;
-            }
-            if !recipients.is_empty() {
-                flow.ensure(recipients_height(recipients)?)?;
-                recipients_block(flow, recipients, half)?;
+                flow.y = bottom + SIGNATURE_GAP;
             }
         }
+    }
+    if !recipients.is_empty() {
+        flow.ensure(recipients_height(recipients, half)? + trailing)?;
+        recipients_block(flow, recipients, half)?;
     }
     Ok(())
 }
 
-fn recipients_height(recipients: &[String]) -> Result<f32, MissingGlyph> {
+fn recipients_height(recipients: &[String], width: f32) -> Result<f32, MissingGlyph> {
     if recipients.is_empty() {
         return Ok(0.0);
     }
     let lh = face(Face::Regular).line_height(size::RECIPIENTS);
     let mut n = 0;
     for r in recipients {
-        n += lines(&[Span::plain(r.clone())], size::RECIPIENTS, WIDTH / 2.0)?.len();
+        n += lines(&[Span::plain(r.clone())], size::RECIPIENTS, width)?.len();
     }
     Ok(face(Face::Regular).line_height(size::RECIPIENTS_LABEL) + n as f32 * lh)
 }

@@ -150,7 +150,7 @@ pub fn data(
         approval: (e.approval.num, e.approval.den),
         ranking,
         proposed,
-        signatures: head_signature(state, &e.cluster, e.year),
+        signatures: head_signature(state, &e.cluster, e.year, date),
     })
 }
 

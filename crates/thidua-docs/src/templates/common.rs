@@ -6,7 +6,8 @@ use chrono::NaiveDate;
 use thidua_domain::documents::{self, DocumentKind};
 use thidua_domain::ids::{ClusterId, UnitId};
 use thidua_domain::model::{Unit, UnitKind};
-use thidua_domain::{DomainError, State};
+use thidua_domain::state::CovenantVersion;
+use thidua_domain::{Actor, DomainError, State};
 
 use crate::decree::{number_line, upper};
 use crate::model::{Block, Header, SignatureBlock, Signatures, Span};
@@ -87,6 +88,45 @@ pub fn leader_title(kind: UnitKind) -> &'static str {
     }
 }
 
+/// A unit's leader named with the unit, in capitals: "GIÁM ĐỐC CÔNG AN TỈNH KIÊN GIANG",
+/// "TRƯỞNG CÔNG AN XÃ …" (the unit's name on `date`).
+pub fn leader_of(unit: &Unit, date: NaiveDate) -> String {
+    let office = match unit.kind {
+        UnitKind::ProvincialPolice => "GIÁM ĐỐC",
+        UnitKind::CommunePolice => "TRƯỞNG",
+        UnitKind::Ministry => "BỘ TRƯỞNG",
+        UnitKind::MinistryDepartment => "THỦ TRƯỞNG",
+    };
+    format!("{office} {}", upper(unit.name_on(date).as_str()))
+}
+
+/// The version of a cluster's covenant of `year` that its documents follow: the one in force,
+/// else the latest.
+pub fn covenant_of_year<'a>(
+    state: &'a State,
+    cluster: &ClusterId,
+    year: i32,
+) -> Option<&'a CovenantVersion> {
+    state
+        .covenants
+        .values()
+        .find(|c| &c.cluster == cluster && c.year == year)
+        .map(|c| c.in_force().unwrap_or_else(|| c.latest()))
+}
+
+/// The full name of the leader who signed `version` for `unit` (the name a covenant's block
+/// prints); empty when nobody named signed it, to be written by hand.
+pub fn signer_name(state: &State, version: &CovenantVersion, unit: &UnitId) -> String {
+    match version.signatures.get(unit).map(|s| &s.signer) {
+        Some(Actor::User(user)) => state
+            .users
+            .get(user)
+            .map(|x| x.display_name.to_string())
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
 /// A unit's name on `date` (its key when the unit is unknown).
 pub fn unit_name(state: &State, unit: &UnitId, date: NaiveDate) -> String {
     state
@@ -123,20 +163,37 @@ pub fn minutes_signatures() -> Signatures {
     Signatures::Pair(block("THƯ KÝ"), block("CHỦ TỌA"))
 }
 
-/// The block of a report or submission: for the cluster, its head unit's leader.
-pub fn head_signature(state: &State, cluster: &ClusterId, year: i32) -> Signatures {
-    let title = state
+/// The block of a report or submission, signed for the cluster by its head unit's leader:
+/// "TM. CỤM THI ĐUA SỐ 12", "CỤM TRƯỞNG" above "GIÁM ĐỐC CÔNG AN TỈNH …", the leader's name as
+/// the covenant of the year has it (blank, to be written by hand, when none is known).
+pub fn head_signature(
+    state: &State,
+    cluster: &ClusterId,
+    year: i32,
+    date: NaiveDate,
+) -> Signatures {
+    let name = state
+        .cluster(cluster)
+        .map(|c| upper(c.cluster.name.as_str()))
+        .unwrap_or_default();
+    let head = state
         .cluster(cluster)
         .ok()
         .and_then(|c| c.years.get(&year))
         .and_then(|y| y.head.as_ref())
-        .and_then(|h| state.units.get(&h.unit))
-        .map(|u| leader_title(u.kind))
-        .unwrap_or("CỤM TRƯỞNG");
+        .and_then(|h| state.units.get(&h.unit));
+    let title = match head {
+        Some(u) => format!("CỤM TRƯỞNG\n{}", leader_of(u, date)),
+        None => "CỤM TRƯỞNG".to_owned(),
+    };
+    let signer = head
+        .zip(covenant_of_year(state, cluster, year))
+        .map(|(u, v)| signer_name(state, v, &u.id))
+        .unwrap_or_default();
     Signatures::Single(SignatureBlock {
-        authority: Some("TM. ĐƠN VỊ CỤM TRƯỞNG".to_owned()),
-        title: title.to_owned(),
-        name: String::new(),
+        authority: Some(format!("TM. {name}")),
+        title,
+        name: signer,
     })
 }
 
@@ -158,17 +215,7 @@ pub fn cluster_recipients(bodies: &Bodies, addressed: bool) -> Vec<String> {
 /// The place a cluster's documents of `year` are dated at by default: the place of its
 /// covenant of that year (the version in force, else the latest).
 pub fn default_place(state: &State, cluster: &ClusterId, year: i32) -> Option<String> {
-    state
-        .covenants
-        .values()
-        .find(|c| &c.cluster == cluster && c.year == year)
-        .map(|c| {
-            c.in_force()
-                .unwrap_or_else(|| c.latest())
-                .content
-                .place
-                .to_string()
-        })
+    covenant_of_year(state, cluster, year).map(|v| v.content.place.to_string())
 }
 
 /// A refusal to build a document: what is missing.

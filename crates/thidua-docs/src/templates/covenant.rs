@@ -8,9 +8,9 @@ use chrono::NaiveDate;
 use thidua_domain::documents::DocumentKind;
 use thidua_domain::ids::{ClusterId, CovenantId};
 use thidua_domain::model::Target;
-use thidua_domain::{Actor, DomainError, State};
+use thidua_domain::{DomainError, State};
 
-use super::common::{leader_title, lower_first, members_head_first, roman, Bodies};
+use super::common::{leader_title, lower_first, members_head_first, roman, signer_name, Bodies};
 use super::Prepared;
 use crate::decree::{place_date, upper};
 use crate::model::{Block, Document, Header, SignatureBlock, Signatures, Span};
@@ -53,14 +53,7 @@ pub fn data(
     let signers = members_head_first(state, &c.cluster, c.year, &v.members)
         .into_iter()
         .map(|u| {
-            let name = match v.signatures.get(&u.id).map(|s| &s.signer) {
-                Some(Actor::User(user)) => state
-                    .users
-                    .get(user)
-                    .map(|x| x.display_name.to_string())
-                    .unwrap_or_default(),
-                _ => String::new(),
-            };
+            let name = signer_name(state, v, &u.id);
             (upper(u.name_on(date).as_str()), leader_title(u.kind), name)
         })
         .collect();

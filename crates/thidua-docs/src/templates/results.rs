@@ -11,12 +11,10 @@ use thidua_scoring::explain::Status;
 use thidua_scoring::render::vi_num;
 use thidua_scoring::Scoreboard;
 
-use super::common::{leader_title, standing_notes, Bodies};
+use super::common::{head_signature, standing_notes, Bodies};
 use super::Prepared;
 use crate::decree::{number_line, place_date};
-use crate::model::{
-    Align, Block, Column, Document, Header, SignatureBlock, Signatures, Span, Table,
-};
+use crate::model::{Align, Block, Column, Document, Header, Signatures, Span, Table};
 
 /// One row of the results table.
 pub struct Row {
@@ -42,8 +40,8 @@ pub struct ResultsData {
     pub rows: Vec<Row>,
     /// Why units stand where they do beyond their totals ([`standing_notes`]).
     pub notes: Vec<Block>,
-    /// The title of the head unit's leader.
-    pub head_title: &'static str,
+    /// For the cluster, its head unit's leader.
+    pub signatures: Signatures,
 }
 
 /// The data function, for the document numbered `number`. Unit names come from the scoreboard
@@ -66,14 +64,6 @@ pub fn data(
     let bodies = Bodies::of(state, cluster, year, date)?;
     let kind = DocumentKind::Results;
     let symbol = issued::symbol(kind, &bodies.cluster);
-    let head_title = state
-        .cluster(cluster)?
-        .years
-        .get(&year)
-        .and_then(|y| y.head.as_ref())
-        .and_then(|h| state.units.get(&h.unit))
-        .map(|u| leader_title(u.kind))
-        .unwrap_or("CỤM TRƯỞNG");
     let rows = board
         .units
         .iter()
@@ -102,7 +92,7 @@ pub fn data(
         to: board.to.clone(),
         rows,
         notes: standing_notes(board),
-        head_title,
+        signatures: head_signature(state, cluster, year, date),
     })
 }
 
@@ -156,11 +146,7 @@ pub fn document(d: &ResultsData) -> Document {
         subject: vec![subject(d.year)],
         addressee: d.bodies.parent.as_ref().map(|p| format!("Kính gửi: {p}")),
         body,
-        signatures: Signatures::Single(SignatureBlock {
-            authority: Some("TM. ĐƠN VỊ CỤM TRƯỞNG".to_owned()),
-            title: d.head_title.to_owned(),
-            name: String::new(),
-        }),
+        signatures: d.signatures.clone(),
         recipients,
     }
 }

@@ -132,7 +132,7 @@ pub fn data(
             .or(review.drawn.as_ref().map(|(_, i)| *i)),
         inspections,
         elections: elections(state, &c.cluster, c.year, date),
-        signatures: head_signature(state, &c.cluster, c.year),
+        signatures: head_signature(state, &c.cluster, c.year, date),
     })
 }
 

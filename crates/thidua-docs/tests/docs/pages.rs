@@ -1,7 +1,7 @@
 //! Page breaks keep what belongs together, in our PDFs and in LibreOffice's rendering of our
 //! DOCX: a heading is never the last line of its page (it keeps with the start of its part),
-//! and the signature blocks are never alone on a page (they keep with the last paragraph of
-//! the body).
+//! the signature blocks are never alone on a page (they keep with the last paragraph of the
+//! body), and the verification line is never alone on a page (it keeps with the last block).
 
 use thidua_docs::model::{Block, Document, Signatures, Span};
 use thidua_docs::prepare;
@@ -77,6 +77,28 @@ fn check(name: &str, w: &[Word], doc: &Document, what: &str) {
         "{name} ({what}): the signature blocks are on page {} without the body's last paragraph (page {})",
         sign.page, end.page
     );
+    let last = last_signature_line(doc);
+    let last = occurrences(w, &last).pop().expect("the last block");
+    let verification = occurrences(w, "Bản xem trước,")
+        .pop()
+        .expect("the verification");
+    assert_eq!(
+        verification.page, last.page,
+        "{name} ({what}): the verification line is alone on page {}",
+        verification.page
+    );
+}
+
+/// The last line of the last signature block (its name, else its title's first words).
+fn last_signature_line(doc: &Document) -> String {
+    let block = match &doc.signatures {
+        Signatures::Single(b) | Signatures::Pair(_, b) => b,
+        Signatures::Grid(blocks) => blocks.last().unwrap(),
+    };
+    match block.name.is_empty() {
+        true => first_words(&block.title, 2),
+        false => block.name.clone(),
+    }
 }
 
 #[test]

@@ -34,7 +34,10 @@ const RESULTS: &[&str] = &[
     "Xuất sắc",
     "Ghi chú về thứ hạng và xếp loại:",
     "chỉ dành cho tối đa 20% số đơn vị được xếp hạng: 20% của 5 đơn vị = 1 đơn vị (làm tròn xuống)",
-    "TM. ĐƠN VỊ CỤM TRƯỞNG",
+    "TM. CỤM THI ĐUA SỐ 12",
+    "CỤM TRƯỞNG",
+    "GIÁM ĐỐC CÔNG AN TỈNH KIÊN GIANG",
+    "Nguyễn Văn Kiên (minh hoạ)",
     "- Lưu: VT, CTĐ12.",
 ];
 
@@ -77,7 +80,8 @@ const YEAR: &[&str] = &[
     "Không đủ điều kiện đề nghị khen thưởng: Công an tỉnh Bạc Liêu.",
     "đã giải quyết 1",
     "Đề nghị tặng Cờ thi đua của Chính phủ năm 2024 (minh hoạ): Chưa kiểm phiếu.",
-    "TM. ĐƠN VỊ CỤM TRƯỞNG",
+    "TM. CỤM THI ĐUA SỐ 12",
+    "GIÁM ĐỐC CÔNG AN TỈNH KIÊN GIANG",
 ];
 
 const AWARD: &[&str] = &[
