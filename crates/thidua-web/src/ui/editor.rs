@@ -38,6 +38,9 @@ pub struct Values {
     pub date: String,
     pub rows: Vec<Row>,
     pub regulation: String,
+    /// The row whose first field takes the focus (after adding or removing a row), so that the
+    /// page lands where the clerk was working instead of at its top.
+    pub focus: Option<usize>,
 }
 
 #[derive(Template)]
@@ -61,6 +64,15 @@ struct EditorPage {
 impl EditorPage {
     fn selected(&self, a: &str, b: &str) -> bool {
         a == b
+    }
+
+    /// ` autofocus` on the first field of the row to focus.
+    fn autofocus(&self, i: &usize) -> &'static str {
+        if self.v.focus == Some(*i) {
+            " autofocus"
+        } else {
+            ""
+        }
     }
 
     fn has_indicator(&self, id: &str) -> bool {
@@ -280,6 +292,7 @@ pub async fn edit_page(
         date: crate::format::date(&content.signing_date),
         rows: targets::rows_from_targets(&content.targets),
         regulation: content.regulation.text.clone(),
+        focus: None,
     };
     show(
         &app,
@@ -312,6 +325,7 @@ fn read(
         date: f.get("date"),
         rows: targets::rows_from_form(f),
         regulation: String::new(),
+        focus: None,
     };
     let title = Text::parse("title", &v.title, limits::TITLE)
         .map_err(|e| errors.push("title", lang.refusal(&e)))
@@ -427,6 +441,7 @@ pub async fn create(
             title: f.get("title"),
             place: f.get("place"),
             date: f.get("date"),
+            focus: targets::focus_after(&f.get("op"), rows_only.len()),
             rows: rows_only,
             regulation: f.get("regulation"),
         };
@@ -504,6 +519,7 @@ pub async fn update(
             title: f.get("title"),
             place: f.get("place"),
             date: f.get("date"),
+            focus: targets::focus_after(&f.get("op"), rows_only.len()),
             rows: rows_only,
             regulation: f.get("regulation"),
         };

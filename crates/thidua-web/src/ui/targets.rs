@@ -80,6 +80,18 @@ pub fn rows_from_form(f: &Submitted) -> Vec<Row> {
         .collect()
 }
 
+/// The row to focus when the form comes back after the row button `op` left `len` rows: the
+/// new row after `add`, the row that took the removed one's place (or the last) after
+/// `remove-{i}`; none after any other button.
+pub fn focus_after(op: &str, len: usize) -> Option<usize> {
+    let last = len.checked_sub(1)?;
+    if op == "add" {
+        return Some(last);
+    }
+    let removed = op.strip_prefix("remove-")?.parse::<usize>().ok()?;
+    Some(removed.min(last))
+}
+
 /// Applies a row button (`add`, `remove-{i}`); true when the form is to be shown again.
 pub fn apply_op(rows: &mut Vec<Row>, op: &str) -> bool {
     if op == "add" {
@@ -471,8 +483,16 @@ mod tests {
         assert!(apply_op(&mut rows, "add"));
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[2].area, "Phòng, chống tội phạm");
+        assert_eq!(focus_after("add", rows.len()), Some(2), "the new row");
         assert!(apply_op(&mut rows, "remove-0"));
         assert_eq!(rows[0].subject, "b");
+        assert_eq!(
+            focus_after("remove-0", rows.len()),
+            Some(0),
+            "its successor"
+        );
+        assert_eq!(focus_after("remove-1", 1), Some(0), "the last row removed");
         assert!(!apply_op(&mut rows, "save"));
+        assert_eq!(focus_after("save", rows.len()), None);
     }
 }

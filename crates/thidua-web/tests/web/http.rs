@@ -271,6 +271,10 @@ fn drafting(app: &TestApp) {
     let r = post(&sec, new, &add);
     assert_eq!(r.status, 200);
     assert!(r.body.contains("id=\"t2-subject\"") && r.body.contains("value=\"Kỷ luật\""));
+    // The page lands on the new row (one focus, its first field), not at its top.
+    assert_eq!(r.body.matches(" autofocus").count(), 1, "one focus");
+    let new_row = &r.body[r.body.find("id=\"t2-area\"").unwrap()..];
+    assert!(new_row[..new_row.find('>').unwrap()].contains("autofocus"));
     let good = covenant_form(&csrf, "Giao ước bổ sung", "rate_below", "0,5");
     let r = post(&sec, new, &good);
     assert_eq!(r.status, 303, "{}", r.body);
