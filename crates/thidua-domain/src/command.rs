@@ -240,7 +240,7 @@ pub fn decide_and_apply(
         | C::ImportHistoricalFigures { .. } => crate::figures::decide(state, actor, command)?,
         C::IssueDocument { .. } => crate::documents::decide(state, actor, command)?,
         C::Vote(vote) => crate::votes::decide(state, actor, vote)?,
-        C::YearEnd(c) => crate::yearend::decide::decide(state, actor, c)?,
+        C::YearEnd(c) => crate::yearend::decide::decide(state, actor, time_ms, c)?,
         C::FreezeMidyearReview { covenant } => crate::midyear::decide(state, actor, &covenant)?,
         C::ExplainFlag(e) => crate::explanations::decide(state, actor, e)?,
     };

@@ -277,6 +277,7 @@ pub const EVENT_KINDS: &[&str] = &[
     "midyear_review_frozen",
     "beacon_pinned",
     "beacon_recorded",
+    "year_end_deadline_moved",
     "flag_explained",
 ];
 

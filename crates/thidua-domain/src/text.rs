@@ -98,6 +98,13 @@ impl Text {
         &self.0
     }
 
+    /// The empty text, for a field a command may leave unsaid where its wire structure
+    /// requires a text (a year-end answer that accepts the proposed score without words). It
+    /// never passes [`Text::check`]: a stage allows it only where it says so.
+    pub fn empty() -> Self {
+        Self(String::new())
+    }
+
     /// True when the stored value is in canonical form: NFC, trimmed, not empty.
     pub fn is_canonical(&self) -> bool {
         unicode_normalization::is_nfc(&self.0) && self.0.trim() == self.0 && !self.0.is_empty()

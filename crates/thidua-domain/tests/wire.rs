@@ -346,6 +346,7 @@ fn samples() -> Vec<(Actor, Payload)> {
     ));
     samples.extend(yearend::beacon_samples());
     samples.push(explanation_sample());
+    samples.push(yearend::deadline_sample());
     samples
 }
 

@@ -422,6 +422,19 @@ fn yearend_actions() -> Vec<CommandShape> {
             &["record_sample", "reveal_deadline"],
         ),
         (
+            "move_deadline",
+            vec![
+                ("covenant", id()),
+                (
+                    "step",
+                    json!({"type": "string", "enum": ["dossier", "commit", "reveal", "response"]}),
+                ),
+                ("deadline", date()),
+                ("reason", text(1000)),
+            ],
+            &[],
+        ),
+        (
             "save_dossier",
             vec![
                 ("covenant", id()),
@@ -521,7 +534,8 @@ fn yearend_actions() -> Vec<CommandShape> {
                 (
                     "answers",
                     by_criterion(json!({"type": "object", "additionalProperties": false,
-            "required": ["accept", "text"], "properties": {"accept": {"type": "boolean"}, "text": text(2000)}})),
+            "required": ["accept", "text"], "properties": {"accept": {"type": "boolean"},
+                "text": {"type": "string", "maxLength": 2000, "description": "NFC text, length in graphemes; may be empty (\"\") only when `accept` is true"}}})),
                 ),
             ],
             &[],

@@ -86,6 +86,7 @@ pub const LATEST_FORMATS: &[(&str, u32)] = &[
     ("midyear_review_frozen", 1),
     ("beacon_pinned", 1),
     ("beacon_recorded", 1),
+    ("year_end_deadline_moved", 1),
     ("flag_explained", 1),
 ];
 

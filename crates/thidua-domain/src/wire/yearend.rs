@@ -1,7 +1,7 @@
-//! Format 1 of the year-end kinds (stage [`crate::yearend`]): the year-end opened, dossiers,
-//! declared conflicts, a pinned public beacon and its recorded round, seed commitments and reveals, the assignment drawn or decided, declared
-//! record populations, inspection findings, responses, resolutions, eligibility, the lock and
-//! the published results. These structures are the events' data as written; frozen once events
+//! Format 1 of the year-end kinds (stage [`crate::yearend`]): the year-end opened, a deadline
+//! moved, dossiers, declared conflicts, a pinned public beacon and its recorded round, seed
+//! commitments and reveals, the assignment drawn or decided, declared record populations,
+//! inspection findings, responses, resolutions, eligibility, the lock and the published results. These structures are the events' data as written; frozen once events
 //! were written with them (a change of meaning gets a new format). Scores are canonical decimal
 //! strings (`"12.5"`, never `"12.50"`).
 
@@ -54,6 +54,48 @@ pub struct YearEndOpened {
     pub inspectors: u8,
     /// Records re-checked per inspected unit (0: no re-check).
     pub record_sample: u32,
+}
+
+/// A step of the review's schedule, named by the deadline that closes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// Dossiers are saved and submitted (`dossier_deadline`).
+    Dossier,
+    /// Units commit to their seeds (`commit_deadline`).
+    Commit,
+    /// Units reveal their seeds (`reveal_deadline`).
+    Reveal,
+    /// The inspected units answer disputed criteria (`response_deadline`).
+    Response,
+}
+
+impl Step {
+    /// The steps in the order of the schedule.
+    pub const ALL: [Step; 4] = [Step::Dossier, Step::Commit, Step::Reveal, Step::Response];
+
+    /// The step's stable name, as the wire writes it (`dossier`, `commit`, `reveal`,
+    /// `response`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Step::Dossier => "dossier",
+            Step::Commit => "commit",
+            Step::Reveal => "reveal",
+            Step::Response => "response",
+        }
+    }
+}
+
+/// `year_end_deadline_moved`: the secretariat moves one deadline of the review's schedule,
+/// while the step it closes is not past, with a reason; the schedule stays in order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeadlineMoved {
+    pub covenant: CovenantId,
+    pub step: Step,
+    /// The step's new last day.
+    pub deadline: NaiveDate,
+    pub reason: Text,
 }
 
 /// An evidence file of a dossier entry, stored content-addressed (the name is shown, never
@@ -366,6 +408,7 @@ pub(super) fn decode(kind: &str, v: u32, data: serde_json::Value) -> Option<supe
         "cutoff_tie_decided" => typed(data, |w| P::YearEnd(E::CutoffTieDecided(w))),
         "beacon_pinned" => typed(data, |w| P::YearEnd(E::BeaconPinned(w))),
         "beacon_recorded" => typed(data, |w| P::YearEnd(E::BeaconRecorded(w))),
+        "year_end_deadline_moved" => typed(data, |w| P::YearEnd(E::DeadlineMoved(w))),
         _ => return None,
     })
 }
@@ -394,6 +437,7 @@ pub(super) fn encode(e: &crate::yearend::YearEndEvent) -> (u32, serde_json::Valu
         E::CutoffTieDecided(w) => serde_json::to_value(w),
         E::BeaconPinned(w) => serde_json::to_value(w),
         E::BeaconRecorded(w) => serde_json::to_value(w),
+        E::DeadlineMoved(w) => serde_json::to_value(w),
     };
     let format = match e {
         E::YearEndOpened(w) if w.reveal_deadline.is_some() => 2,

@@ -1,9 +1,12 @@
 //! The year-end commands: field rules (text limits, hex values, evidence), then the events.
-//! Whether an event fits the review is checked when it is applied ([`super::state`]).
+//! Whether an event fits the review is checked when it is applied ([`super::state`]); the rules
+//! added since events were first written (a schedule in order and not past, k = 2 with at least
+//! five units, an answer that says something, a re-check within the drawn records, evidence
+//! attached once) are checked here only, so that logs written before them still replay.
 
 use std::collections::BTreeMap;
 
-use super::error::refuse;
+use super::error::{refuse, refuse_with};
 use super::*;
 use crate::authz::authorise;
 use crate::event::{Actor, Payload};
@@ -22,10 +25,24 @@ pub const EVIDENCE_TYPES: &[&str] = &[
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 ];
 
-/// A dossier entry's justification and evidence files (hash, name, type, size).
+/// A dossier entry's justification and evidence files (hash, name, type, size), each file
+/// attached once.
 fn check_entry(id: &str, e: &DossierEntry) -> Result<(), DomainError> {
     e.justification.check("justification", limits::REASON * 4)?;
-    for f in &e.evidence {
+    for (i, f) in e.evidence.iter().enumerate() {
+        if let Some(first) = e.evidence[..i].iter().find(|g| g.sha256 == f.sha256) {
+            return Err(refuse_with(
+                "yearend_evidence_duplicate",
+                format!(
+                    "{id}: the file {} is already attached as {}",
+                    f.name, first.name
+                ),
+                vec![
+                    ("criterion", id.to_owned()),
+                    ("name", first.name.to_string()),
+                ],
+            ));
+        }
         super::error::hex32("sha256", &f.sha256)?;
         f.name.check("file_name", limits::NAME)?;
         if !EVIDENCE_TYPES.contains(&f.media_type.as_str()) {
@@ -52,6 +69,7 @@ fn check_entry(id: &str, e: &DossierEntry) -> Result<(), DomainError> {
 pub fn decide(
     state: &State,
     actor: &Actor,
+    time_ms: i64,
     command: YearEndCommand,
 ) -> Result<Vec<Payload>, DomainError> {
     use YearEndCommand as C;
@@ -66,15 +84,27 @@ pub fn decide(
             response_deadline,
             inspectors,
             record_sample,
-        } => Ok(open(
+        } => {
+            let event = open(
+                covenant,
+                dossier_deadline,
+                commit_deadline,
+                reveal_deadline,
+                response_deadline,
+                inspectors,
+                record_sample,
+            );
+            if let YearEndEvent::YearEndOpened(o) = &event {
+                check_schedule(state, time_ms, o)?;
+            }
+            Ok(event)
+        }
+        C::MoveDeadline {
             covenant,
-            dossier_deadline,
-            commit_deadline,
-            reveal_deadline,
-            response_deadline,
-            inspectors,
-            record_sample,
-        )),
+            step,
+            deadline,
+            reason,
+        } => move_deadline(covenant, step, deadline, reason),
         C::SaveDossier {
             covenant,
             unit,
@@ -124,7 +154,7 @@ pub fn decide(
             inspected,
             items,
             recheck,
-        } => submit_finding(covenant, inspector, inspected, items, recheck),
+        } => submit_finding(state, covenant, inspector, inspected, items, recheck),
         C::SubmitResponse {
             covenant,
             unit,
@@ -182,6 +212,106 @@ fn open(
         inspectors,
         record_sample,
     })
+}
+
+/// Units a cluster needs for two inspectors per unit (offsets 1 and 2 of the cycle, no two units
+/// inspecting each other: see `docs/assignment.md`).
+pub const MIN_UNITS_FOR_TWO: usize = 5;
+
+/// The schedule's deadlines in the order of its steps (the reveal deadline only when it has one).
+pub fn deadlines(o: &YearEndOpened) -> Vec<(Step, NaiveDate)> {
+    let mut out = vec![
+        (Step::Dossier, o.dossier_deadline),
+        (Step::Commit, o.commit_deadline),
+    ];
+    if let Some(reveal) = o.reveal_deadline {
+        out.push((Step::Reveal, reveal));
+    }
+    out.push((Step::Response, o.response_deadline));
+    out
+}
+
+/// Each deadline of a schedule not before the one of the step before it.
+pub(crate) fn check_order(o: &YearEndOpened) -> Result<(), DomainError> {
+    for pair in deadlines(o).windows(2) {
+        let ((earlier, a), (later, b)) = (pair[0], pair[1]);
+        if b < a {
+            return Err(refuse_with(
+                "yearend_deadlines_order",
+                format!(
+                    "{}_deadline ({b}) is before {}_deadline ({a}): each step's deadline comes no earlier than the one before it",
+                    later.key(),
+                    earlier.key()
+                ),
+                vec![
+                    ("later", later.key().to_owned()),
+                    ("later_date", b.to_string()),
+                    ("earlier", earlier.key().to_owned()),
+                    ("earlier_date", a.to_string()),
+                ],
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A deadline on or after the day (in Vietnam) of `time_ms`.
+pub(crate) fn not_past(step: Step, deadline: NaiveDate, time_ms: i64) -> Result<(), DomainError> {
+    let today = crate::figures::local_date(time_ms);
+    if deadline < today {
+        return Err(refuse_with(
+            "yearend_deadline_in_past",
+            format!(
+                "the {}_deadline {deadline} is before today ({today})",
+                step.key()
+            ),
+            vec![
+                ("step", step.key().to_owned()),
+                ("date", deadline.to_string()),
+            ],
+        ));
+    }
+    Ok(())
+}
+
+/// A schedule that can be kept: two inspectors only with at least [`MIN_UNITS_FOR_TWO`] member
+/// units, its deadlines in the order of the steps, and none of them past on the day it is
+/// opened (a past year's review is opened with deadlines from the day it is opened, as the
+/// demonstration does).
+fn check_schedule(state: &State, time_ms: i64, o: &YearEndOpened) -> Result<(), DomainError> {
+    let c = state.covenant(&o.covenant)?;
+    let members = state.members(&c.cluster, c.year)?.len();
+    if o.inspectors == 2 && members < MIN_UNITS_FOR_TWO {
+        return Err(refuse_with(
+            "yearend_too_few_members",
+            format!(
+                "two inspectors per unit need at least {MIN_UNITS_FOR_TWO} member units; the cluster has {members}"
+            ),
+            vec![
+                ("count", members.to_string()),
+                ("min", MIN_UNITS_FOR_TWO.to_string()),
+            ],
+        ));
+    }
+    check_order(o)?;
+    not_past(Step::Dossier, o.dossier_deadline, time_ms)
+}
+
+/// The secretariat moves one deadline, with its reason (whether the step is still open and the
+/// schedule stays in order is checked when the event is applied).
+fn move_deadline(
+    covenant: CovenantId,
+    step: Step,
+    deadline: NaiveDate,
+    reason: Text,
+) -> Result<YearEndEvent, DomainError> {
+    reason.check("reason", limits::REASON)?;
+    Ok(YearEndEvent::DeadlineMoved(DeadlineMoved {
+        covenant,
+        step,
+        deadline,
+        reason,
+    }))
 }
 
 /// Days between the commitment deadline and the reveal deadline when the secretariat names none.
@@ -375,10 +505,10 @@ fn declare_records(
 ) -> Result<YearEndEvent, DomainError> {
     description.check("description", limits::REASON)?;
     if population == 0 {
-        return Err(DomainError::InvalidValue {
-            field: "population",
-            reason: "at least one record".into(),
-        });
+        return Err(refuse(
+            "yearend_records_empty",
+            "population: at least one record",
+        ));
     }
     Ok(YearEndEvent::RecordsDeclared(RecordsDeclared {
         covenant,
@@ -388,8 +518,10 @@ fn declare_records(
     }))
 }
 
-/// An inspector's findings on the unit it inspects, each item's reason within the limit.
+/// An inspector's findings on the unit it inspects, each item's reason within the limit, its
+/// re-check within the records drawn ([`check_recheck`]).
 fn submit_finding(
+    state: &State,
     covenant: CovenantId,
     inspector: UnitId,
     inspected: UnitId,
@@ -401,6 +533,9 @@ fn submit_finding(
             r.check("reason", limits::REASON)?;
         }
     }
+    if let Some(rc) = &recheck {
+        check_recheck(state.review(&covenant)?, &inspected, rc)?;
+    }
     Ok(YearEndEvent::FindingSubmitted(FindingSubmitted {
         covenant,
         inspector,
@@ -410,14 +545,59 @@ fn submit_finding(
     }))
 }
 
-/// A unit's answers to its disputed criteria, each within [`ANSWER_LIMIT`].
+/// The re-check of an inspected unit's source records: the unit declared them, the records
+/// checked are at most those the seed drew (the review's sample, at most the population), and
+/// 0 < correct ≤ checked.
+pub fn check_recheck(review: &Review, inspected: &UnitId, rc: &Recheck) -> Result<(), DomainError> {
+    let Some(records) = review.records.get(inspected) else {
+        return Err(refuse(
+            "yearend_recheck_no_records",
+            format!("{inspected} declared no source records to re-check"),
+        ));
+    };
+    let drawn = review.schedule.record_sample.min(records.population);
+    if rc.checked > drawn {
+        return Err(refuse_with(
+            "yearend_recheck_over_sample",
+            format!(
+                "{} records checked, but the seed drew {drawn} of the {} declared",
+                rc.checked, records.population
+            ),
+            vec![
+                ("checked", rc.checked.to_string()),
+                ("sample", drawn.to_string()),
+                ("population", records.population.to_string()),
+            ],
+        ));
+    }
+    state::check_recheck_counts(rc)
+}
+
+/// A unit's answers to its disputed criteria, each within [`ANSWER_LIMIT`]: at least one, and
+/// each accepting the proposed score or saying why not (an acceptance needs no text).
 fn submit_response(
     covenant: CovenantId,
     unit: UnitId,
     answers: BTreeMap<String, Answer>,
 ) -> Result<YearEndEvent, DomainError> {
-    for a in answers.values() {
-        a.text.check("answer", ANSWER_LIMIT)?;
+    if answers.is_empty() {
+        return Err(refuse(
+            "yearend_response_empty",
+            "the response answers no disputed criterion",
+        ));
+    }
+    for (id, a) in &answers {
+        let said = !a.text.as_str().is_empty();
+        if !a.accept && !said {
+            return Err(refuse_with(
+                "yearend_answer_empty",
+                format!("{id}: accept the proposed score or answer why not"),
+                vec![("criterion", id.clone())],
+            ));
+        }
+        if said {
+            a.text.check("answer", ANSWER_LIMIT)?;
+        }
     }
     Ok(YearEndEvent::ResponseSubmitted(ResponseSubmitted {
         covenant,

@@ -33,16 +33,23 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// The most characters of a cleaned file name.
+pub const NAME_MAX_CHARS: usize = 120;
+
+/// The longest extension kept whole when a long name is shortened (".xlsx" and the like; a
+/// "extension" longer than this is part of the name).
+const EXTENSION_MAX_CHARS: usize = 10;
+
 /// A file name fit for display: the last path component, NFC, without control characters or
-/// characters that mean something to a shell or a file system, at most 120 characters.
+/// characters that mean something to a shell or a file system, at most [`NAME_MAX_CHARS`]
+/// characters: a longer name loses the end of its stem, never its extension.
 pub fn clean_name(raw: &str) -> String {
     let last = raw.rsplit(['/', '\\']).next().unwrap_or("");
     let cleaned: String = last
         .nfc()
         .filter(|c| !c.is_control() && !matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*'))
-        .take(120)
         .collect();
-    let cleaned = cleaned.trim().trim_start_matches('.').trim().to_owned();
+    let cleaned = shorten(cleaned.trim().trim_start_matches('.').trim());
     if cleaned.is_empty() {
         "tep-dinh-kem".to_owned()
     } else {
@@ -50,10 +57,27 @@ pub fn clean_name(raw: &str) -> String {
     }
 }
 
+/// `name` in at most [`NAME_MAX_CHARS`] characters, its extension kept.
+fn shorten(name: &str) -> String {
+    if name.chars().count() <= NAME_MAX_CHARS {
+        return name.to_owned();
+    }
+    let (stem, extension) = match name.rfind('.') {
+        Some(i) if i > 0 && name[i..].chars().count() <= EXTENSION_MAX_CHARS => name.split_at(i),
+        _ => (name, ""),
+    };
+    let keep = NAME_MAX_CHARS - extension.chars().count();
+    let stem: String = stem.chars().take(keep).collect();
+    format!("{}{extension}", stem.trim_end())
+}
+
 /// Checks an uploaded file: not empty, within the size limit, of an accepted type by content.
 /// Returns its media type.
 pub fn check(bytes: &[u8]) -> Result<&'static str, DomainError> {
-    if bytes.is_empty() || bytes.len() as u64 > EVIDENCE_MAX_BYTES {
+    if bytes.len() as u64 > EVIDENCE_MAX_BYTES {
+        return Err(too_large());
+    }
+    if bytes.is_empty() {
         return Err(refuse(
             "yearend_evidence_invalid",
             format!("a file is 1 byte to {EVIDENCE_MAX_BYTES} bytes"),
@@ -65,6 +89,15 @@ pub fn check(bytes: &[u8]) -> Result<&'static str, DomainError> {
             "not a PDF, JPEG, PNG, DOCX or XLSX file (read from its content)",
         )
     })
+}
+
+/// The refusal of a file over [`EVIDENCE_MAX_BYTES`] (also the web's, for an upload too large
+/// to be read whole).
+pub fn too_large() -> DomainError {
+    refuse(
+        "yearend_evidence_too_large",
+        format!("an evidence file is at most {EVIDENCE_MAX_BYTES} bytes"),
+    )
 }
 
 /// The evidence files a dossier save attaches that the unit's dossier does not hold yet (in its
@@ -142,5 +175,33 @@ mod tests {
         assert_eq!(clean_name("///"), "tep-dinh-kem");
         // NFC: a decomposed "ế" is composed.
         assert_eq!(clean_name("Ke\u{0302}\u{0301}"), "Kế");
+    }
+
+    /// A long name keeps its extension: the end of its stem goes (it lost ".pdf" at 120
+    /// characters).
+    #[test]
+    fn a_long_name_is_shortened_in_its_stem() {
+        let stem = "Báo cáo tổng kết công tác phòng chống tội phạm ".repeat(4);
+        let name = clean_name(&format!("{stem}.pdf"));
+        // At most the limit (a space left at the cut is trimmed).
+        assert!((NAME_MAX_CHARS - 1..=NAME_MAX_CHARS).contains(&name.chars().count()));
+        assert!(name.ends_with(".pdf"), "{name}");
+        assert!(name.starts_with("Báo cáo tổng kết"), "{name}");
+        let name = clean_name(&format!("{stem}.xlsx"));
+        assert!(name.ends_with(".xlsx") && name.chars().count() <= NAME_MAX_CHARS);
+        // No extension, or a "extension" that is really the name: cut at the limit.
+        assert_eq!(clean_name(&"a".repeat(200)).chars().count(), NAME_MAX_CHARS);
+        let dotted = format!("x.{}", "y".repeat(200));
+        assert_eq!(clean_name(&dotted).chars().count(), NAME_MAX_CHARS);
+        assert_eq!(clean_name("ngắn.docx"), "ngắn.docx");
+    }
+
+    #[test]
+    fn a_file_over_the_limit_is_too_large() {
+        let big = vec![b'%'; EVIDENCE_MAX_BYTES as usize + 1];
+        assert_eq!(
+            check(&big).unwrap_err().code(),
+            "yearend_evidence_too_large"
+        );
     }
 }

@@ -31,10 +31,10 @@ use crate::state::State;
 use crate::text::Text;
 pub use crate::wire::yearend::{
     Answer, AssignmentDecided, AssignmentDrawn, BeaconPinned, BeaconRecorded, ConflictDeclared,
-    CutoffTieDecided, DisputeResolved, DossierEntry, DossierSaved, DossierSubmitted,
+    CutoffTieDecided, DeadlineMoved, DisputeResolved, DossierEntry, DossierSaved, DossierSubmitted,
     EligibilityRecorded, Evidence, FindingItem, FindingSubmitted, Pair, Points, PublishedResult,
     Recheck, RecordsDeclared, ResponseSubmitted, ResultsPublished, SeedCommitted, SeedRevealed,
-    Verdict, YearEndLocked, YearEndOpened,
+    Step, Verdict, YearEndLocked, YearEndOpened,
 };
 pub use error::YearEndError;
 pub use state::{Review, YearEnds};
@@ -61,6 +61,7 @@ pub enum YearEndEvent {
     CutoffTieDecided(CutoffTieDecided),
     BeaconPinned(BeaconPinned),
     BeaconRecorded(BeaconRecorded),
+    DeadlineMoved(DeadlineMoved),
 }
 
 /// The year-end kinds, in the order they were introduced.
@@ -83,6 +84,7 @@ pub const KINDS: &[&str] = &[
     "cutoff_tie_decided",
     "beacon_pinned",
     "beacon_recorded",
+    "year_end_deadline_moved",
 ];
 
 impl YearEndEvent {
@@ -107,6 +109,7 @@ impl YearEndEvent {
             E::CutoffTieDecided(_) => "cutoff_tie_decided",
             E::BeaconPinned(_) => "beacon_pinned",
             E::BeaconRecorded(_) => "beacon_recorded",
+            E::DeadlineMoved(_) => "year_end_deadline_moved",
         }
     }
 
@@ -131,6 +134,7 @@ impl YearEndEvent {
             E::CutoffTieDecided(e) => &e.covenant,
             E::BeaconPinned(e) => &e.covenant,
             E::BeaconRecorded(e) => &e.covenant,
+            E::DeadlineMoved(e) => &e.covenant,
         }
     }
 
@@ -166,7 +170,8 @@ pub fn permission(state: &State, event: &YearEndEvent) -> Result<Permission, Dom
         | E::EligibilityRecorded(_)
         | E::YearEndLocked(_)
         | E::ResultsPublished(_)
-        | E::BeaconPinned(_) => Permission::ManageCluster(cluster()?),
+        | E::BeaconPinned(_)
+        | E::DeadlineMoved(_) => Permission::ManageCluster(cluster()?),
         // The round's value is proved by the beacon's own signature, checked when applied: who
         // records it changes nothing, so any member may, and a draw never waits on one person.
         E::BeaconRecorded(_) => Permission::Consequence,
@@ -190,6 +195,7 @@ impl YearEndCommand {
         use YearEndCommand as C;
         match self {
             C::Open { covenant, .. }
+            | C::MoveDeadline { covenant, .. }
             | C::SaveDossier { covenant, .. }
             | C::SubmitDossier { covenant, .. }
             | C::DeclareConflict { covenant, .. }
@@ -218,6 +224,7 @@ impl YearEndCommand {
         let cluster = || state.covenant(self.covenant()).map(|c| c.cluster.clone());
         Ok(match self {
             C::Open { .. }
+            | C::MoveDeadline { .. }
             | C::DrawAssignment { .. }
             | C::DecideAssignment { .. }
             | C::ResolveDispute { .. }
@@ -276,6 +283,14 @@ pub enum YearEndCommand {
         inspectors: u8,
         #[serde(default)]
         record_sample: u32,
+    },
+    /// Moves one deadline of the schedule (the secretariat), while the step it closes is not
+    /// past, with a reason.
+    MoveDeadline {
+        covenant: CovenantId,
+        step: Step,
+        deadline: NaiveDate,
+        reason: Text,
     },
     /// Saves the unit's self-assessment (officers and the leader): every manual criterion's
     /// score and justification given so far.

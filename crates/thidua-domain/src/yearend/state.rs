@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::draw::{self, Constraints, Outcome};
-use super::error::refuse;
+use super::error::{phase, refuse, refuse_with};
 use super::*;
 use crate::event::Event;
 use crate::figures::{local_date, local_midnight};
@@ -365,17 +365,103 @@ pub fn criteria_of(
         .collect())
 }
 
-fn before_deadline(event: &Event, deadline: NaiveDate, what: &str) -> Result<(), DomainError> {
+/// The event's day (in Vietnam) is not after `deadline`, the last day of `step`.
+fn before_deadline(event: &Event, deadline: NaiveDate, step: Step) -> Result<(), DomainError> {
     let day = local_date(event.time_ms);
     if day > deadline {
-        return Err(refuse(
+        return Err(refuse_with(
             "yearend_deadline_passed",
             format!(
-                "the deadline for {what} was {}",
+                "the {}_deadline was {}",
+                step.key(),
                 deadline.format("%d/%m/%Y")
             ),
+            vec![
+                ("step", step.key().to_owned()),
+                ("date", deadline.to_string()),
+            ],
         ));
     }
+    Ok(())
+}
+
+/// A deadline moved by the secretariat: the review has it (a review opened without a reveal
+/// deadline has none to move), the step it closes is neither past by its current deadline nor
+/// done (commitments close with the first reveal, reveals with the draw), the new day is not
+/// past, differs from the current one and keeps the schedule in order, and a pinned beacon round
+/// is still published after the commitment deadline's day.
+fn fit_deadline_moved(r: &mut Review, event: &Event, d: &DeadlineMoved) -> Result<(), DomainError> {
+    let s = &r.schedule;
+    let current = match d.step {
+        Step::Dossier => s.dossier_deadline,
+        Step::Commit => s.commit_deadline,
+        Step::Reveal => s.reveal_deadline.ok_or_else(|| {
+            phase(
+                "no_reveal_deadline",
+                "the review was opened without a reveal deadline: its draw waits for the commitment deadline",
+                vec![],
+            )
+        })?,
+        Step::Response => s.response_deadline,
+    };
+    if after_deadline(event, current) {
+        return Err(phase(
+            "deadline_step_past",
+            format!("the {}_deadline ({current}) has passed", d.step.key()),
+            vec![
+                ("step", d.step.key().to_owned()),
+                ("date", current.to_string()),
+            ],
+        ));
+    }
+    let done = match d.step {
+        Step::Commit => r.drawn.is_some() || !r.reveals.is_empty(),
+        Step::Reveal => r.drawn.is_some(),
+        Step::Dossier | Step::Response => false,
+    };
+    if done {
+        return Err(phase(
+            "deadline_step_done",
+            format!("the step closed by the {}_deadline is over", d.step.key()),
+            vec![("step", d.step.key().to_owned())],
+        ));
+    }
+    super::decide::not_past(d.step, d.deadline, event.time_ms)?;
+    if d.deadline == current {
+        return Err(refuse_with(
+            "yearend_deadline_unchanged",
+            format!("the {}_deadline is already {current}", d.step.key()),
+            vec![
+                ("step", d.step.key().to_owned()),
+                ("date", current.to_string()),
+            ],
+        ));
+    }
+    let mut moved = r.schedule.clone();
+    match d.step {
+        Step::Dossier => moved.dossier_deadline = d.deadline,
+        Step::Commit => moved.commit_deadline = d.deadline,
+        Step::Reveal => moved.reveal_deadline = Some(d.deadline),
+        Step::Response => moved.response_deadline = d.deadline,
+    }
+    super::decide::check_order(&moved)?;
+    if d.step == Step::Commit {
+        let closes = d.deadline.succ_opt().map(local_midnight);
+        let published = r.beacon.as_ref().and_then(PinnedBeacon::time);
+        if let (Some(t), Some(c)) = (published, closes) {
+            if t < c {
+                return Err(refuse_with(
+                    "yearend_deadline_after_beacon",
+                    "the pinned beacon round is published before the end of the new commitment deadline",
+                    vec![(
+                        "date",
+                        local_date(t.timestamp_millis()).to_string(),
+                    )],
+                ));
+            }
+        }
+    }
+    r.schedule = moved;
     Ok(())
 }
 
@@ -385,11 +471,17 @@ fn before_deadline(event: &Event, deadline: NaiveDate, what: &str) -> Result<(),
 fn fit_beacon_pinned(r: &mut Review, d: &BeaconPinned) -> Result<(), DomainError> {
     not_drawn(r)?;
     if r.beacon.is_some() {
-        return Err(phase("a beacon round is already pinned"));
+        return Err(phase(
+            "beacon_already_pinned",
+            "a beacon round is already pinned",
+            vec![],
+        ));
     }
     if !r.commitments.is_empty() {
         return Err(phase(
+            "beacon_after_commitments",
             "a beacon is pinned before any unit commits to its seed",
+            vec![],
         ));
     }
     let network = beacon::network(&d.chain).ok_or_else(|| {
@@ -426,13 +518,25 @@ fn fit_beacon_pinned(r: &mut Review, d: &BeaconPinned) -> Result<(), DomainError
 fn fit_beacon_recorded(r: &mut Review, d: &BeaconRecorded) -> Result<(), DomainError> {
     not_drawn(r)?;
     let Some(b) = r.beacon.as_mut() else {
-        return Err(phase("no beacon round is pinned"));
+        return Err(phase(
+            "beacon_not_pinned",
+            "no beacon round is pinned",
+            vec![],
+        ));
     };
     if b.signature.is_some() {
-        return Err(phase("the beacon round is already recorded"));
+        return Err(phase(
+            "beacon_already_recorded",
+            "the beacon round is already recorded",
+            vec![],
+        ));
     }
     if d.round != b.round {
-        return Err(phase(format!("the pinned round is {}", b.round)));
+        return Err(phase(
+            "beacon_other_round",
+            format!("the pinned round is {}", b.round),
+            vec![("round", b.round.to_string())],
+        ));
     }
     b.network()
         .verify(d.round, &d.signature)
@@ -449,10 +553,14 @@ fn beacon_not_out(r: &Review, event: &Event) -> Result<(), DomainError> {
             if b.time()
                 .is_some_and(|t| event.time_ms >= t.timestamp_millis()) =>
         {
-            Err(phase(format!(
-                "reveals closed when the pinned beacon round {} was published",
-                b.round
-            )))
+            Err(phase(
+                "reveals_closed_by_beacon",
+                format!(
+                    "reveals closed when the pinned beacon round {} was published",
+                    b.round
+                ),
+                vec![("round", b.round.to_string())],
+            ))
         }
         _ => Ok(()),
     }
@@ -460,10 +568,6 @@ fn beacon_not_out(r: &Review, event: &Event) -> Result<(), DomainError> {
 
 fn after_deadline(event: &Event, deadline: NaiveDate) -> bool {
     local_date(event.time_ms) > deadline
-}
-
-fn phase(detail: impl Into<String>) -> DomainError {
-    refuse("yearend_phase", detail)
 }
 
 fn member(review: &Review, unit: &UnitId) -> Result<(), DomainError> {
@@ -486,7 +590,11 @@ fn unlocked(review: &Review) -> Result<(), DomainError> {
 
 fn not_drawn(review: &Review) -> Result<(), DomainError> {
     if review.drawn.is_some() {
-        return Err(phase("the assignment was already drawn"));
+        return Err(phase(
+            "already_drawn",
+            "the assignment was already drawn",
+            vec![],
+        ));
     }
     Ok(())
 }
@@ -593,6 +701,7 @@ impl State {
             E::AssignmentDecided(d) => fit_decided(r, event, d),
             E::BeaconPinned(d) => fit_beacon_pinned(r, d),
             E::BeaconRecorded(d) => fit_beacon_recorded(r, d),
+            E::DeadlineMoved(d) => fit_deadline_moved(r, event, d),
             E::RecordsDeclared(d) => fit_records(r, d),
             E::FindingSubmitted(d) => fit_finding(r, event, d),
             E::ResponseSubmitted(d) => fit_response(r, event, d),
@@ -640,7 +749,7 @@ pub(crate) fn check_points(c: &CriterionInfo, score: Decimal) -> Result<(), Doma
 /// A member's next revision, by the dossier deadline, of manual criteria within their points.
 fn fit_dossier_saved(r: &mut Review, event: &Event, d: &DossierSaved) -> Result<(), DomainError> {
     member(r, &d.unit)?;
-    before_deadline(event, r.schedule.dossier_deadline, "dossiers")?;
+    before_deadline(event, r.schedule.dossier_deadline, Step::Dossier)?;
     check_entries(r, &d.entries)?;
     let dossier = r.dossiers.entry(d.unit.clone()).or_default();
     if d.revision != dossier.revision + 1 {
@@ -661,7 +770,7 @@ fn fit_dossier_submitted(
     d: &DossierSubmitted,
 ) -> Result<(), DomainError> {
     member(r, &d.unit)?;
-    before_deadline(event, r.schedule.dossier_deadline, "dossiers")?;
+    before_deadline(event, r.schedule.dossier_deadline, Step::Dossier)?;
     check_entries(r, &d.entries)?;
     let missing: Vec<&str> = r
         .criteria
@@ -710,12 +819,20 @@ fn fit_seed_committed(r: &mut Review, event: &Event, d: &SeedCommitted) -> Resul
     super::error::hex32("commitment", &d.commitment)?;
     member(r, &d.unit)?;
     not_drawn(r)?;
-    before_deadline(event, r.schedule.commit_deadline, "commitments")?;
+    before_deadline(event, r.schedule.commit_deadline, Step::Commit)?;
     if !r.reveals.is_empty() {
-        return Err(phase("reveals have started; commitments are closed"));
+        return Err(phase(
+            "commitments_closed",
+            "reveals have started; commitments are closed",
+            vec![],
+        ));
     }
     if r.commitments.contains_key(&d.unit) {
-        return Err(phase("the unit has already committed"));
+        return Err(phase(
+            "already_committed",
+            "the unit has already committed",
+            vec![],
+        ));
     }
     r.commitments.insert(d.unit.clone(), d.commitment.clone());
     Ok(())
@@ -730,17 +847,27 @@ fn fit_seed_revealed(r: &mut Review, event: &Event, d: &SeedRevealed) -> Result<
     let all_in = r.commitments.len() == r.members.len();
     if !all_in && !after_deadline(event, r.schedule.commit_deadline) {
         return Err(phase(
+            "reveals_not_open",
             "reveals open when every unit has committed or the commitment deadline has passed",
+            vec![("date", r.schedule.commit_deadline.to_string())],
         ));
     }
     let Some(c) = r.commitments.get(&d.unit) else {
-        return Err(phase("the unit made no commitment"));
+        return Err(phase(
+            "no_commitment",
+            "the unit made no commitment",
+            vec![],
+        ));
     };
     if r.reveals.contains_key(&d.unit) {
-        return Err(phase("the unit has already revealed"));
+        return Err(phase(
+            "already_revealed",
+            "the unit has already revealed",
+            vec![],
+        ));
     }
     if let Some(deadline) = r.schedule.reveal_deadline {
-        before_deadline(event, deadline, "reveals")?;
+        before_deadline(event, deadline, Step::Reveal)?;
     }
     beacon_not_out(r, event)?;
     if draw::commitment(r.schedule.covenant.as_str(), &d.unit, &d.value) != *c {
@@ -764,10 +891,14 @@ fn fit_drawn(
     not_drawn(r)?;
     reveals_done(r, event)?;
     if let Some(b) = r.beacon.as_ref().filter(|b| b.signature.is_none()) {
-        return Err(phase(format!(
-            "the draw waits for the value of the pinned beacon round {}",
-            b.round
-        )));
+        return Err(phase(
+            "draw_waits_beacon",
+            format!(
+                "the draw waits for the value of the pinned beacon round {}",
+                b.round
+            ),
+            vec![("round", b.round.to_string())],
+        ));
     }
     let expected = compute_draw(state, r);
     if *d != expected {
@@ -805,25 +936,37 @@ fn reveals_done(r: &Review, event: &Event) -> Result<(), DomainError> {
     if ready {
         return Ok(());
     }
-    Err(phase(match s.reveal_deadline {
-        None => "the draw waits for every reveal or the commitment deadline".to_owned(),
-        Some(reveal) => format!(
-            "the draw waits for every committed unit's reveal or the reveal deadline ({})",
-            reveal.format("%d/%m/%Y")
+    Err(match s.reveal_deadline {
+        None => phase(
+            "draw_waits_commitments",
+            "the draw waits for every reveal or the commitment deadline",
+            vec![("date", s.commit_deadline.to_string())],
         ),
-    }))
+        Some(reveal) => phase(
+            "draw_waits_reveals",
+            format!(
+                "the draw waits for every committed unit's reveal or the reveal deadline ({})",
+                reveal.format("%d/%m/%Y")
+            ),
+            vec![("date", reveal.to_string())],
+        ),
+    })
 }
 
 /// The secretariat's one assignment after a draw that found none: k inspectors for every member.
 fn fit_decided(r: &mut Review, event: &Event, d: &AssignmentDecided) -> Result<(), DomainError> {
     let Some((drawn, _)) = &r.drawn else {
         return Err(phase(
+            "decide_before_draw",
             "the secretariat decides only after a draw that found no assignment",
+            vec![],
         ));
     };
     if drawn.infeasible.is_none() || r.decided.is_some() {
         return Err(phase(
+            "draw_found_assignment",
             "the draw found an assignment; nobody chooses another",
+            vec![],
         ));
     }
     let k = usize::from(r.schedule.inspectors);
@@ -877,7 +1020,9 @@ fn fit_finding(r: &mut Review, event: &Event, d: &FindingSubmitted) -> Result<()
         || after_deadline(event, r.schedule.dossier_deadline);
     if !frozen {
         return Err(phase(
+            "dossier_not_frozen",
             "the dossier is neither submitted nor frozen by its deadline yet",
+            vec![("date", r.schedule.dossier_deadline.to_string())],
         ));
     }
     if r.finding(&d.inspector, &d.inspected).is_some() {
@@ -912,24 +1057,42 @@ fn fit_finding(r: &mut Review, event: &Event, d: &FindingSubmitted) -> Result<()
             return Err(invalid("a reason is needed"));
         }
     }
-    if let Some(rc) = d.recheck {
-        if rc.correct > rc.checked || rc.checked == 0 {
-            return Err(refuse(
-                "yearend_finding_invalid",
-                "re-check: 0 < correct ≤ checked",
-            ));
-        }
+    if let Some(rc) = &d.recheck {
+        check_recheck_counts(rc)?;
     }
     r.findings.push((d.clone(), event.index));
+    Ok(())
+}
+
+/// A re-check's counts: at least one record checked, no more correct than checked. (Whether
+/// they fit the records drawn is `decide`'s: see [`super::decide::check_recheck`].)
+pub(crate) fn check_recheck_counts(rc: &Recheck) -> Result<(), DomainError> {
+    if rc.correct > rc.checked || rc.checked == 0 {
+        return Err(refuse_with(
+            "yearend_recheck_invalid",
+            format!(
+                "re-check: 0 < correct ≤ checked ({} of {})",
+                rc.correct, rc.checked
+            ),
+            vec![
+                ("checked", rc.checked.to_string()),
+                ("correct", rc.correct.to_string()),
+            ],
+        ));
+    }
     Ok(())
 }
 
 /// A member's one response, by the response deadline, to disputed criteria only.
 fn fit_response(r: &mut Review, event: &Event, d: &ResponseSubmitted) -> Result<(), DomainError> {
     member(r, &d.unit)?;
-    before_deadline(event, r.schedule.response_deadline, "responses")?;
+    before_deadline(event, r.schedule.response_deadline, Step::Response)?;
     if r.responses.contains_key(&d.unit) {
-        return Err(phase("the unit has already answered"));
+        return Err(phase(
+            "already_answered",
+            "the unit has already answered",
+            vec![],
+        ));
     }
     let disputed = r.disputed(&d.unit);
     for id in d.answers.keys() {
@@ -956,7 +1119,9 @@ fn fit_resolution(r: &mut Review, event: &Event, d: &DisputeResolved) -> Result<
     }
     if !r.responses.contains_key(&d.unit) && !after_deadline(event, r.schedule.response_deadline) {
         return Err(phase(
+            "resolve_before_response",
             "the council resolves after the unit's response or its deadline",
+            vec![("date", r.schedule.response_deadline.to_string())],
         ));
     }
     match (c.manual, d.score) {
@@ -964,7 +1129,7 @@ fn fit_resolution(r: &mut Review, event: &Event, d: &DisputeResolved) -> Result<
         (false, None) => {}
         (true, None) => {
             return Err(refuse(
-                "yearend_finding_invalid",
+                "yearend_resolution_score_missing",
                 "a manual criterion's resolution gives its score",
             ))
         }
@@ -989,7 +1154,7 @@ fn fit_eligibility(r: &mut Review, d: &EligibilityRecorded) -> Result<(), Domain
 /// The lock, once every assigned finding is in and every dispute settled.
 fn fit_lock(r: &mut Review, event: &Event) -> Result<(), DomainError> {
     if !r.has_assignment() {
-        return Err(phase("there is no assignment yet"));
+        return Err(phase("no_assignment", "there is no assignment yet", vec![]));
     }
     let missing: Vec<String> = r
         .pairs()
@@ -1029,14 +1194,20 @@ fn fit_cutoff_tie(r: &mut Review, event: &Event, d: &CutoffTieDecided) -> Result
     // checked when deciding and by the audit); here: the phase and the members.
     if r.locked_at.is_none() || r.published.is_some() {
         return Err(phase(
+            "tie_outside_lock",
             "ties are decided after the lock and before publication",
+            vec![],
         ));
     }
     for u in &d.units {
         member(r, u)?;
     }
     if r.cutoff_ties.contains_key(&d.band) {
-        return Err(phase("this band's tie was already decided"));
+        return Err(phase(
+            "tie_already_decided",
+            "this band's tie was already decided",
+            vec![],
+        ));
     }
     r.cutoff_ties
         .insert(d.band.clone(), (d.clone(), event.index));

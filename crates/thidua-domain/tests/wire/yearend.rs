@@ -235,3 +235,16 @@ pub fn beacon_samples() -> Vec<(Actor, Payload)> {
         ),
     ]
 }
+
+/// The secretariat moving a deadline (added after the integrity flags' explanations).
+pub fn deadline_sample() -> (Actor, Payload) {
+    (
+        Actor::User(UserId::parse("thuky").unwrap()),
+        ye(YearEndEvent::DeadlineMoved(DeadlineMoved {
+            covenant: cov(),
+            step: Step::Dossier,
+            deadline: chrono::NaiveDate::from_ymd_opt(2024, 12, 27).unwrap(),
+            reason: t("Hai đơn vị đề nghị thêm thời gian do mưa lũ"),
+        })),
+    )
+}

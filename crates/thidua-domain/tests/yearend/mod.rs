@@ -1536,3 +1536,460 @@ fn the_draw_waits_for_every_committed_reveal_until_the_reveal_deadline() {
         .unwrap_err();
     assert!(err.to_string().contains("reveal_deadline"), "{err}");
 }
+
+impl World {
+    /// The year-end refusal of `command` (nothing changes).
+    fn refusal_at(&mut self, time_ms: i64, actor: &Actor, command: Command) -> YearEndError {
+        let before = self.state.clone();
+        let err = self.when(time_ms, actor, command).unwrap_err();
+        assert_eq!(self.state, before, "a refused command changes nothing");
+        match err {
+            DomainError::YearEnd(e) => e,
+            other => panic!("not a year-end refusal: {other:?}"),
+        }
+    }
+}
+
+fn opening(
+    dossier: chrono::NaiveDate,
+    commit: chrono::NaiveDate,
+    reveal: Option<chrono::NaiveDate>,
+    response: chrono::NaiveDate,
+    inspectors: u8,
+) -> Command {
+    ye(YearEndCommand::Open {
+        covenant: cov(),
+        dossier_deadline: dossier,
+        commit_deadline: commit,
+        reveal_deadline: reveal,
+        response_deadline: response,
+        inspectors,
+        record_sample: 10,
+    })
+}
+
+/// A schedule the review cannot keep is refused when opened: two inspectors per unit need at
+/// least five units (the cluster has three), each step's deadline comes no earlier than the one
+/// before it, and none is past on the day it is opened. The rules are `decide`'s: an opening
+/// written before them still replays.
+#[test]
+fn an_impossible_schedule_is_refused_when_opened() {
+    let mut w = World::with_figures();
+    let (at, thuky) = (ms(2024, 12, 1), user("thuky"));
+    let e = w.refusal_at(
+        at,
+        &thuky,
+        opening(d(2024, 12, 20), d(2024, 12, 22), None, d(2025, 1, 5), 2),
+    );
+    assert_eq!(
+        (e.code, e.arg("count"), e.arg("min")),
+        ("yearend_too_few_members", Some("3"), Some("5"))
+    );
+    // The dossiers due after the commitments.
+    let e = w.refusal_at(
+        at,
+        &thuky,
+        opening(d(2024, 12, 23), d(2024, 12, 22), None, d(2025, 1, 5), 1),
+    );
+    assert_eq!(
+        (e.code, e.arg("later"), e.arg("earlier")),
+        ("yearend_deadlines_order", Some("commit"), Some("dossier"))
+    );
+    assert_eq!(e.arg("later_date"), Some("2024-12-22"));
+    // The answers due before the reveals.
+    let e = w.refusal_at(
+        at,
+        &thuky,
+        opening(
+            d(2024, 12, 20),
+            d(2024, 12, 22),
+            Some(d(2024, 12, 28)),
+            d(2024, 12, 26),
+            1,
+        ),
+    );
+    assert_eq!(
+        (e.code, e.arg("later"), e.arg("earlier")),
+        ("yearend_deadlines_order", Some("response"), Some("reveal"))
+    );
+    // Every deadline already past on 01/12/2024.
+    let e = w.refusal_at(
+        at,
+        &thuky,
+        opening(d(2024, 11, 1), d(2024, 11, 2), None, d(2024, 11, 20), 1),
+    );
+    assert_eq!(
+        (e.code, e.arg("step"), e.arg("date")),
+        (
+            "yearend_deadline_in_past",
+            Some("dossier"),
+            Some("2024-11-01")
+        )
+    );
+    // Written before these rules, such an opening still replays.
+    let forged = Event {
+        index: w.state.size,
+        time_ms: at,
+        actor: thuky.clone(),
+        salt: "ab".repeat(16),
+        payload: Payload::YearEnd(YearEndEvent::YearEndOpened(YearEndOpened {
+            covenant: cov(),
+            dossier_deadline: d(2024, 11, 3),
+            commit_deadline: d(2024, 11, 2),
+            reveal_deadline: Some(d(2024, 11, 4)),
+            response_deadline: d(2024, 11, 20),
+            inspectors: 2,
+            record_sample: 10,
+        })),
+    };
+    w.state.clone().apply(&forged).unwrap();
+    // The schedule the secretariat means is taken.
+    w.when(
+        at,
+        &thuky,
+        opening(d(2024, 12, 20), d(2024, 12, 22), None, d(2025, 1, 5), 1),
+    )
+    .unwrap();
+}
+
+fn move_deadline(step: Step, day: chrono::NaiveDate) -> Command {
+    ye(YearEndCommand::MoveDeadline {
+        covenant: cov(),
+        step,
+        deadline: day,
+        reason: t("Hai đơn vị đề nghị thêm thời gian do mưa lũ"),
+    })
+}
+
+/// The secretariat corrects the schedule by moving one deadline at a time, with a reason, while
+/// the step it closes is open: not past by its current deadline and not over (commitments close
+/// with the first reveal, reveals with the draw); the new day is not past and keeps the schedule
+/// in order. The move is an event: the history shows it and the log replays.
+#[test]
+fn the_secretariat_moves_a_deadline_while_its_step_is_open() {
+    let mut w = World::with_figures();
+    w.open();
+    let thuky = user("thuky");
+    let at = ms(2024, 12, 10);
+    assert_eq!(
+        w.code_at(
+            at,
+            &user("lanhdao.kg"),
+            move_deadline(Step::Dossier, d(2024, 12, 21))
+        ),
+        "forbidden"
+    );
+    // After the commitment deadline (22/12): out of order.
+    let e = w.refusal_at(at, &thuky, move_deadline(Step::Dossier, d(2024, 12, 23)));
+    assert_eq!(e.code, "yearend_deadlines_order");
+    let e = w.refusal_at(at, &thuky, move_deadline(Step::Dossier, d(2024, 12, 9)));
+    assert_eq!(
+        (e.code, e.arg("date")),
+        ("yearend_deadline_in_past", Some("2024-12-09"))
+    );
+    assert_eq!(
+        w.code_at(at, &thuky, move_deadline(Step::Dossier, d(2024, 12, 20))),
+        "yearend_deadline_unchanged"
+    );
+    w.when(at, &thuky, move_deadline(Step::Dossier, d(2024, 12, 22)))
+        .unwrap();
+    assert_eq!(review(&w).schedule.dossier_deadline, d(2024, 12, 22));
+    // A dossier saved on 21/12, past the first deadline, is taken.
+    w.when(
+        ms(2024, 12, 21),
+        &user("canbo.kg"),
+        save("ca-kg", dossier("8", "4")),
+    )
+    .unwrap();
+    // Once its deadline has passed, a step's deadline moves no more.
+    let e = w.refusal_at(
+        ms(2024, 12, 23),
+        &thuky,
+        move_deadline(Step::Dossier, d(2024, 12, 24)),
+    );
+    assert_eq!(
+        (e.code, e.arg("why"), e.arg("date")),
+        (
+            "yearend_phase",
+            Some("deadline_step_past"),
+            Some("2024-12-22")
+        )
+    );
+    w.when(
+        ms(2024, 12, 23),
+        &thuky,
+        move_deadline(Step::Response, d(2025, 1, 10)),
+    )
+    .unwrap();
+    assert_eq!(review(&w).schedule.response_deadline, d(2025, 1, 10));
+    // The log replays to the same state.
+    let mut replayed = State::default();
+    for e in &w.events {
+        replayed.apply(e).unwrap();
+    }
+    assert_eq!(replayed, w.state);
+    // Commitments close with the first reveal, reveals with the draw.
+    let mut w = drawn_world();
+    for step in [Step::Commit, Step::Reveal] {
+        let e = w.refusal_at(
+            ms(2024, 12, 12),
+            &thuky,
+            move_deadline(step, d(2024, 12, 26)),
+        );
+        assert_eq!(
+            (e.code, e.arg("why")),
+            ("yearend_phase", Some("deadline_step_done")),
+            "{step:?}"
+        );
+    }
+}
+
+/// The record re-check fits the records drawn: the inspected unit declared its records, and at
+/// most the records the seed drew (the review's sample of 10, within the 480 declared) were
+/// checked — 100,000 of 100,000 gave "Wilson 95%: 100% – 100%".
+#[test]
+fn a_recheck_fits_the_records_drawn() {
+    let mut w = drawn_world();
+    let r = review(&w);
+    let inspector_of = |unit: &str| r.inspectors_of(&u(unit))[0].clone();
+    let finding = |inspected: &str, checked: u32, correct: u32| {
+        let inspector = inspector_of(inspected);
+        let leader = user(&format!("lanhdao.{}", &inspector.as_str()[3..]));
+        let command = ye(YearEndCommand::SubmitFinding {
+            covenant: cov(),
+            inspector,
+            inspected: u(inspected),
+            items: BTreeMap::new(),
+            recheck: Some(Recheck { checked, correct }),
+        });
+        (leader, command)
+    };
+    let at = ms(2024, 12, 27);
+    let (leader, c) = finding("ca-kg", 100_000, 100_000);
+    let e = w.refusal_at(at, &leader, c);
+    assert_eq!(
+        (
+            e.code,
+            e.arg("checked"),
+            e.arg("sample"),
+            e.arg("population")
+        ),
+        (
+            "yearend_recheck_over_sample",
+            Some("100000"),
+            Some("10"),
+            Some("480")
+        )
+    );
+    let (leader, c) = finding("ca-kg", 10, 11);
+    assert_eq!(w.refusal_at(at, &leader, c).code, "yearend_recheck_invalid");
+    // An Giang declared no records: there is nothing to re-check.
+    let (leader, c) = finding("ca-ag", 1, 1);
+    assert_eq!(
+        w.refusal_at(at, &leader, c).code,
+        "yearend_recheck_no_records"
+    );
+    let (leader, c) = finding("ca-kg", 10, 9);
+    w.when(at, &leader, c).unwrap();
+}
+
+/// Ticking "accept the proposed score" records the acceptance without words (it was dropped and
+/// the unit's one response was spent on nothing); a response that answers nothing is refused,
+/// and so is an answer that neither accepts nor says why not.
+#[test]
+fn an_acceptance_needs_no_words_and_a_response_answers_something() {
+    let mut w = drawn_world();
+    let r = review(&w);
+    for p in r.pairs() {
+        let items = if p.inspected == u("ca-hg") {
+            BTreeMap::from([(
+                "C2b".to_owned(),
+                FindingItem {
+                    verdict: Verdict::Propose,
+                    score: Some(Points("3".parse().unwrap())),
+                    reason: Some(t("Chi bộ chưa đạt")),
+                },
+            )])
+        } else {
+            BTreeMap::new()
+        };
+        w.when(
+            ms(2024, 12, 27),
+            &user(&format!("lanhdao.{}", &p.inspector.as_str()[3..])),
+            ye(YearEndCommand::SubmitFinding {
+                covenant: cov(),
+                inspector: p.inspector.clone(),
+                inspected: p.inspected.clone(),
+                items,
+                recheck: None,
+            }),
+        )
+        .unwrap();
+    }
+    let respond = |accept: bool, text: Text| {
+        ye(YearEndCommand::SubmitResponse {
+            covenant: cov(),
+            unit: u("ca-hg"),
+            answers: BTreeMap::from([("C2b".to_owned(), Answer { accept, text })]),
+        })
+    };
+    let (at, leader) = (ms(2025, 1, 2), user("lanhdao.hg"));
+    assert_eq!(
+        w.code_at(
+            at,
+            &leader,
+            ye(YearEndCommand::SubmitResponse {
+                covenant: cov(),
+                unit: u("ca-hg"),
+                answers: BTreeMap::new(),
+            })
+        ),
+        "yearend_response_empty"
+    );
+    let e = w.refusal_at(at, &leader, respond(false, Text::empty()));
+    assert_eq!(
+        (e.code, e.arg("criterion")),
+        ("yearend_answer_empty", Some("C2b"))
+    );
+    w.when(at, &leader, respond(true, Text::empty())).unwrap();
+    assert_eq!(
+        review(&w).settlement(&u("ca-hg"), "C2b"),
+        thidua_domain::yearend::state::Settlement::Accepted("3".parse().unwrap())
+    );
+    // Written before these rules, a response that answers nothing still replays.
+    let forged = Event {
+        index: w.state.size,
+        time_ms: at,
+        actor: user("lanhdao.kg"),
+        salt: "ab".repeat(16),
+        payload: Payload::YearEnd(YearEndEvent::ResponseSubmitted(ResponseSubmitted {
+            covenant: cov(),
+            unit: u("ca-kg"),
+            answers: BTreeMap::new(),
+        })),
+    };
+    w.state.clone().apply(&forged).unwrap();
+}
+
+/// A council decision on a manual criterion without a score has its own refusal (it borrowed
+/// the finding's "a proposal needs a score and a reason").
+#[test]
+fn a_manual_resolution_without_a_score_has_its_own_refusal() {
+    let mut w = drawn_world();
+    let r = review(&w);
+    let inspector = r.inspectors_of(&u("ca-kg"))[0].clone();
+    w.when(
+        ms(2024, 12, 27),
+        &user(&format!("lanhdao.{}", &inspector.as_str()[3..])),
+        ye(YearEndCommand::SubmitFinding {
+            covenant: cov(),
+            inspector,
+            inspected: u("ca-kg"),
+            items: BTreeMap::from([(
+                "C2a".to_owned(),
+                FindingItem {
+                    verdict: Verdict::Propose,
+                    score: Some(Points("7".parse().unwrap())),
+                    reason: Some(t("Giải pháp thứ ba chưa hoàn thành")),
+                },
+            )]),
+            recheck: None,
+        }),
+    )
+    .unwrap();
+    let resolve = ye(YearEndCommand::ResolveDispute {
+        covenant: cov(),
+        unit: u("ca-kg"),
+        criterion: "C2a".into(),
+        score: None,
+        reason: t("Hội đồng cụm họp ngày 08/01/2025"),
+    });
+    assert_eq!(
+        w.code_at(ms(2025, 1, 8), &user("thuky"), resolve),
+        "yearend_resolution_score_missing"
+    );
+}
+
+/// A step that is not open says which and why, with its date or round (the page translates
+/// it): the draw before the reveals are in names the reveal deadline.
+#[test]
+fn a_step_not_open_says_why() {
+    let mut w = World::with_figures();
+    w.open();
+    for unit in UNITS {
+        commit_own_seed(&mut w, ms(2024, 12, 20), unit);
+    }
+    let e = w.refusal_at(
+        ms(2024, 12, 23),
+        &user("thuky"),
+        ye(YearEndCommand::DrawAssignment { covenant: cov() }),
+    );
+    assert_eq!(
+        (e.code, e.arg("why"), e.arg("date")),
+        (
+            "yearend_phase",
+            Some("draw_waits_reveals"),
+            Some("2024-12-25")
+        )
+    );
+    // A second commitment.
+    let e = w.refusal_at(
+        ms(2024, 12, 21),
+        &user("lanhdao.kg"),
+        ye(YearEndCommand::CommitSeed {
+            covenant: cov(),
+            unit: u("ca-kg"),
+            commitment: commitment("gu-2024", &u("ca-kg"), &secret("x")),
+        }),
+    );
+    assert_eq!(e.arg("why"), Some("already_committed"));
+    // A deadline passed names its step and day.
+    let e = w.refusal_at(
+        ms(2024, 12, 21),
+        &user("canbo.kg"),
+        save("ca-kg", dossier("8", "4")),
+    );
+    assert_eq!(
+        (e.code, e.arg("step"), e.arg("date")),
+        (
+            "yearend_deadline_passed",
+            Some("dossier"),
+            Some("2024-12-20")
+        )
+    );
+    // Every reason has its key in the list the UI translates.
+    for why in ["draw_waits_reveals", "already_committed"] {
+        assert!(thidua_domain::yearend::error::PHASE_REASONS.contains(&why));
+    }
+}
+
+/// A file is attached once to a criterion: the same bytes (by their SHA-256) a second time are
+/// refused, naming the file already there.
+#[test]
+fn a_file_is_attached_once_to_a_criterion() {
+    let mut w = World::with_figures();
+    w.open();
+    let file = |name: &str| Evidence {
+        sha256: "ab".repeat(32),
+        name: t(name),
+        media_type: "application/pdf".into(),
+        size: 1000,
+    };
+    let mut entries = dossier("8", "4");
+    entries.get_mut("C2a").unwrap().evidence = vec![file("bao-cao.pdf"), file("ban-sao.pdf")];
+    let e = w.refusal_at(ms(2024, 12, 10), &user("canbo.kg"), save("ca-kg", entries));
+    assert_eq!(
+        (e.code, e.arg("criterion"), e.arg("name")),
+        (
+            "yearend_evidence_duplicate",
+            Some("C2a"),
+            Some("bao-cao.pdf")
+        )
+    );
+    // The same file under two criteria is two pieces of evidence.
+    let mut entries = dossier("8", "4");
+    entries.get_mut("C2a").unwrap().evidence = vec![file("bao-cao.pdf")];
+    entries.get_mut("C2b").unwrap().evidence = vec![file("bao-cao.pdf")];
+    w.when(ms(2024, 12, 10), &user("canbo.kg"), save("ca-kg", entries))
+        .unwrap();
+}

@@ -183,6 +183,7 @@ pub struct DisputeDto {
     /// `open`, `accepted` or `resolved`.
     pub status: String,
     pub final_score: Option<String>,
+    /// The unit's answer (none when it accepted the proposal without words).
     pub answer: Option<String>,
     pub accepted: bool,
     pub resolution: Option<String>,
@@ -580,7 +581,8 @@ fn dispute_dto(
         proposals,
         status: status.into(),
         final_score,
-        answer: answer.map(|a| a.text.to_string()),
+        // An acceptance may say nothing.
+        answer: answer.map(|a| a.text.to_string()).filter(|t| !t.is_empty()),
         accepted: answer.is_some_and(|a| a.accept),
         resolution,
     }

@@ -97,6 +97,7 @@ impl Scope {
         };
         match e {
             E::YearEndOpened(_)
+            | E::DeadlineMoved(_)
             | E::ConflictDeclared(_)
             | E::SeedCommitted(_)
             | E::SeedRevealed(_)

@@ -114,6 +114,7 @@ impl Lang {
             thidua_domain::DomainError::TextTooLong { max, .. } => {
                 fill(self.strings().text_too_long_max, &[("max", max)])
             }
+            thidua_domain::DomainError::YearEnd(y) => yearend::refusal(self, y),
             _ => self.error(e.code()).to_owned(),
         }
     }

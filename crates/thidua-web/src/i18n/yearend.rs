@@ -158,6 +158,16 @@ pub struct YeStrings {
     pub results_pending: &'static str,
     pub outcome: &'static str,
     pub self_kept: &'static str,
+    /// What a unit's declared records are (the declaration's description).
+    pub records_description: &'static str,
+    /// The button removing an evidence file from a criterion.
+    pub remove_evidence: &'static str,
+    /// The secretariat's form moving deadlines of an open review.
+    pub move_title: &'static str,
+    pub move_help: &'static str,
+    pub move_button: &'static str,
+    /// Beside "accept the proposed score": no answer is needed then.
+    pub accept_help: &'static str,
 }
 
 pub static VI: YeStrings = YeStrings {
@@ -306,6 +316,12 @@ pub static VI: YeStrings = YeStrings {
     results_pending: "Kết quả sẽ xem được khi thư ký cụm công bố.",
     outcome: "Sau chấm chéo",
     self_kept: "Giữ điểm tự chấm",
+    records_description: "Mô tả hồ sơ gốc",
+    remove_evidence: "Gỡ tệp",
+    move_title: "Dời hạn",
+    move_help: "Sửa ngày của hạn cần dời (dd/mm/yyyy) và ghi lý do; mỗi hạn đổi được ghi vào sổ. Chỉ dời được hạn của bước chưa qua, sang một ngày chưa qua, và các hạn vẫn theo thứ tự các bước.",
+    move_button: "Dời hạn",
+    accept_help: "Chấp nhận điểm đề nghị thì không cần ghi giải trình; không chấp nhận thì ghi lý do.",
 };
 
 pub static EN: YeStrings = YeStrings {
@@ -455,6 +471,12 @@ pub static EN: YeStrings = YeStrings {
     results_pending: "The results can be read once the secretariat publishes them.",
     outcome: "After the inspection",
     self_kept: "Self-score kept",
+    records_description: "What the records are",
+    remove_evidence: "Remove",
+    move_title: "Move a deadline",
+    move_help: "Edit the day of each deadline to move (dd/mm/yyyy) and give the reason; every deadline moved is recorded in the log. Only a step not yet past moves, to a day not yet past, and the deadlines stay in the steps' order.",
+    move_button: "Move the deadlines",
+    accept_help: "Accepting the proposed score needs no answer; otherwise say why not.",
 };
 
 /// A soft constraint of the draw that was relaxed, in words (the code when unknown).
@@ -596,6 +618,277 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
         "yearend_no_head" => ("Cụm chưa có đơn vị cụm trưởng trong năm.", "The cluster has no head unit this year."),
         "yearend_tie_undecided" => ("Có các đơn vị bằng điểm tại ngưỡng tỷ lệ: cụm trưởng cần quyết định trước khi công bố.", "Units are tied at a quota cut-off: the cluster head decides before publication."),
         "yearend_tie_invalid" => ("Quyết định không hợp lệ: chọn đúng số đơn vị mà tỷ lệ cho phép, trong các đơn vị bằng điểm.", "Invalid decision: choose as many of the tied units as the quota allows."),
+        "yearend_too_few_members" => (
+            "Mỗi đơn vị được 2 đơn vị chấm chéo chỉ khi cụm có ít nhất 5 đơn vị.",
+            "Two inspectors per unit need at least 5 units in the cluster.",
+        ),
+        "yearend_deadlines_order" => (
+            "Các hạn phải theo thứ tự các bước: nộp hồ sơ, cam kết mã, công bố mã, giải trình.",
+            "The deadlines follow the steps' order: dossiers, commitments, reveals, responses.",
+        ),
+        "yearend_deadline_in_past" => (
+            "Hạn không được là một ngày đã qua.",
+            "A deadline cannot be a day already past.",
+        ),
+        "yearend_deadline_unchanged" => (
+            "Hạn này không thay đổi.",
+            "This deadline does not change.",
+        ),
+        "yearend_deadline_after_beacon" => (
+            "Hạn cam kết phải hết trước khi vòng số ngẫu nhiên đã chọn được công bố.",
+            "The commitment deadline must end before the pinned beacon round is published.",
+        ),
+        "yearend_records_empty" => (
+            "Tổng số hồ sơ phải từ 1 trở lên.",
+            "The number of records must be at least 1.",
+        ),
+        "yearend_recheck_no_records" => (
+            "Đơn vị được chấm chưa khai tổng số hồ sơ gốc: không có hồ sơ nào để kiểm tra lại.",
+            "The inspected unit declared no source records: there is nothing to re-check.",
+        ),
+        "yearend_recheck_over_sample" => (
+            "Số hồ sơ đã kiểm tra vượt số hồ sơ được bốc để kiểm tra lại.",
+            "More records checked than were drawn for the re-check.",
+        ),
+        "yearend_recheck_invalid" => (
+            "Số hồ sơ đã kiểm tra phải từ 1 trở lên, và số hồ sơ ghi nhận đúng không vượt số đã kiểm tra.",
+            "At least one record is checked, and no more are correctly recorded than checked.",
+        ),
+        "yearend_response_empty" => (
+            "Giải trình chưa trả lời tiêu chí nào: với mỗi tiêu chí, chọn «Chấp nhận điểm đề nghị» hoặc ghi nội dung giải trình.",
+            "The response answers no criterion: for each, accept the proposed score or write an answer.",
+        ),
+        "yearend_answer_empty" => (
+            "Chọn «Chấp nhận điểm đề nghị» hoặc ghi nội dung giải trình.",
+            "Accept the proposed score or write why not.",
+        ),
+        "yearend_resolution_score_missing" => (
+            "Quyết định của Hội đồng về tiêu chí tự chấm phải ghi điểm cuối cùng.",
+            "The council's decision on a self-assessed criterion gives its final score.",
+        ),
+        "yearend_evidence_duplicate" => (
+            "Tệp này đã được đính kèm cho tiêu chí này.",
+            "This file is already attached to this criterion.",
+        ),
+        "yearend_evidence_too_large" => (
+            "Tệp chứng minh quá lớn: tối đa 20 MB.",
+            "The evidence file is too large: at most 20 MB.",
+        ),
+        // The forms' own refusals (never the domain's).
+        "yearend_number_ambiguous" => (
+            "Cách viết số không rõ: điểm viết không có dấu phân cách hàng nghìn, phần thập phân sau dấu phẩy (ví dụ 20 hoặc 20,5).",
+            "Ambiguous number: write a score without thousands separators, decimals after a comma or a point (e.g. 20 or 20.5).",
+        ),
+        "yearend_nothing_moved" => (
+            "Không hạn nào thay đổi: sửa ngày của hạn cần dời.",
+            "No deadline changes: edit the day of the deadline to move.",
+        ),
+        "yearend_evidence_needs_score" => (
+            "Tiêu chí có tài liệu chứng minh cần có điểm tự chấm: nhập điểm, hoặc gỡ các tài liệu trước.",
+            "A criterion with evidence needs its self-score: enter it, or remove the files first.",
+        ),
+        _ => return None,
+    };
+    Some(if lang == Lang::En { en } else { vi })
+}
+
+/// The sentence of a year-end refusal with its specifics ([`YearEndError::args`]): why a step
+/// is not open, with its date or round; which deadline, which count. The code's general
+/// sentence ([`error`]) when there is no such sentence or a specific is missing.
+pub fn refusal(lang: Lang, e: &thidua_domain::yearend::YearEndError) -> String {
+    let general = || lang.error(e.code).to_owned();
+    let template = match e.code {
+        "yearend_phase" => e.arg("why").and_then(|why| phase_reason(lang, why)),
+        code => specific(lang, code),
+    };
+    let Some(template) = template else {
+        return general();
+    };
+    let args: Vec<(&str, String)> = e
+        .args
+        .iter()
+        .map(|(k, v)| {
+            let shown = match *k {
+                "date" | "later_date" | "earlier_date" => crate::format::iso_date(v),
+                "step" | "later" | "earlier" => step_name(lang, v).to_owned(),
+                _ => v.clone(),
+            };
+            (*k, shown)
+        })
+        .collect();
+    let filled = super::fill(template, &args);
+    if filled.contains('{') {
+        return general();
+    }
+    filled
+}
+
+/// A deadline of the schedule by its step's key, as a sentence names it.
+pub fn step_name(lang: Lang, step: &str) -> &'static str {
+    let (vi, en) = match step {
+        "dossier" => ("hạn nộp hồ sơ tự chấm", "the dossier deadline"),
+        "commit" => ("hạn cam kết mã bốc thăm", "the seed commitment deadline"),
+        "reveal" => ("hạn công bố mã bốc thăm", "the seed reveal deadline"),
+        "response" => ("hạn giải trình", "the response deadline"),
+        _ => ("hạn", "the deadline"),
+    };
+    if lang == Lang::En {
+        en
+    } else {
+        vi
+    }
+}
+
+/// The sentence of a refusal whose specifics fill it, by code.
+fn specific(lang: Lang, code: &str) -> Option<&'static str> {
+    let (vi, en) = match code {
+        "yearend_deadline_passed" => (
+            "Đã quá {step} ({date}).",
+            "Too late: {step} was {date}.",
+        ),
+        "yearend_deadline_in_past" => (
+            "Hạn không được là một ngày đã qua: {step} là {date}.",
+            "A deadline cannot be a day already past: {step} is {date}.",
+        ),
+        "yearend_deadlines_order" => (
+            "Các hạn phải theo thứ tự các bước: {later} ({later_date}) không được trước {earlier} ({earlier_date}).",
+            "The deadlines follow the steps' order: {later} ({later_date}) cannot come before {earlier} ({earlier_date}).",
+        ),
+        "yearend_deadline_unchanged" => (
+            "Không có gì thay đổi: {step} đã là {date}.",
+            "Nothing changes: {step} is already {date}.",
+        ),
+        "yearend_deadline_after_beacon" => (
+            "Hạn cam kết phải hết trước ngày vòng số ngẫu nhiên đã chọn được công bố ({date}).",
+            "The commitment deadline must end before the pinned beacon round is published ({date}).",
+        ),
+        "yearend_too_few_members" => (
+            "Mỗi đơn vị được 2 đơn vị chấm chéo chỉ khi cụm có ít nhất {min} đơn vị; cụm có {count} đơn vị: chọn 1.",
+            "Two inspectors per unit need at least {min} units in the cluster; it has {count}: choose 1.",
+        ),
+        "yearend_recheck_over_sample" => (
+            "Số hồ sơ đã kiểm tra ({checked}) vượt số hồ sơ được bốc để kiểm tra lại ({sample} trong {population} hồ sơ đã khai).",
+            "{checked} records checked, more than the {sample} drawn for the re-check (of {population} declared).",
+        ),
+        "yearend_recheck_invalid" => (
+            "Số hồ sơ ghi nhận đúng ({correct}) phải không vượt số hồ sơ đã kiểm tra ({checked}), và số đã kiểm tra từ 1 trở lên.",
+            "No more records correctly recorded ({correct}) than checked ({checked}), and at least one checked.",
+        ),
+        "yearend_answer_empty" => (
+            "Tiêu chí {criterion}: chọn «Chấp nhận điểm đề nghị» hoặc ghi nội dung giải trình.",
+            "Criterion {criterion}: accept the proposed score or write why not.",
+        ),
+        "yearend_evidence_duplicate" => (
+            "Tệp này đã được đính kèm cho tiêu chí {criterion} (tên «{name}»).",
+            "This file is already attached to criterion {criterion} (as «{name}»).",
+        ),
+        _ => return None,
+    };
+    Some(if lang == Lang::En { en } else { vi })
+}
+
+/// Why a year-end step is not open (`yearend_phase`), by the domain's reason
+/// (`thidua_domain::yearend::error::PHASE_REASONS`), with its `{date}`, `{round}` or `{step}`.
+pub fn phase_reason(lang: Lang, why: &str) -> Option<&'static str> {
+    let (vi, en) = match why {
+        "beacon_already_pinned" => (
+            "Đã chọn vòng số ngẫu nhiên công khai cho đợt này.",
+            "A beacon round is already pinned for this review.",
+        ),
+        "beacon_after_commitments" => (
+            "Chỉ chọn được vòng số ngẫu nhiên trước khi có đơn vị cam kết mã bốc thăm.",
+            "A beacon round is pinned before any unit commits to its seed.",
+        ),
+        "beacon_not_pinned" => (
+            "Chưa chọn vòng số ngẫu nhiên công khai nào.",
+            "No beacon round is pinned.",
+        ),
+        "beacon_already_recorded" => (
+            "Số ngẫu nhiên của vòng đã được ghi.",
+            "The beacon round's value is already recorded.",
+        ),
+        "beacon_other_round" => (
+            "Vòng số ngẫu nhiên đã chọn là vòng {round}.",
+            "The pinned beacon round is round {round}.",
+        ),
+        "reveals_closed_by_beacon" => (
+            "Việc công bố mã đã đóng khi vòng số ngẫu nhiên {round} được công bố.",
+            "Reveals closed when beacon round {round} was published.",
+        ),
+        "already_drawn" => (
+            "Đã bốc thăm phân công chấm chéo: bước này đã đóng.",
+            "The assignment is drawn: this step is closed.",
+        ),
+        "commitments_closed" => (
+            "Đã có đơn vị công bố mã: không cam kết thêm được.",
+            "Reveals have started: commitments are closed.",
+        ),
+        "already_committed" => (
+            "Đơn vị đã cam kết mã bốc thăm.",
+            "The unit has already committed to its seed.",
+        ),
+        "reveals_not_open" => (
+            "Chưa công bố mã được: chờ mọi đơn vị cam kết, hoặc hết hạn cam kết ({date}).",
+            "Reveals open once every unit has committed, or after the commitment deadline ({date}).",
+        ),
+        "no_commitment" => (
+            "Đơn vị chưa cam kết mã bốc thăm nên không có gì để công bố.",
+            "The unit made no commitment: there is nothing to reveal.",
+        ),
+        "already_revealed" => ("Đơn vị đã công bố mã.", "The unit has already revealed."),
+        "draw_waits_beacon" => (
+            "Việc bốc thăm chờ số ngẫu nhiên của vòng {round}.",
+            "The draw waits for the value of beacon round {round}.",
+        ),
+        "draw_waits_reveals" => (
+            "Việc bốc thăm chờ mọi đơn vị đã cam kết công bố mã, hoặc hết hạn công bố mã ({date}).",
+            "The draw waits for every committed unit's reveal, or the end of the reveal deadline ({date}).",
+        ),
+        "draw_waits_commitments" => (
+            "Việc bốc thăm chờ mọi đơn vị công bố mã, hoặc hết hạn cam kết ({date}).",
+            "The draw waits for every reveal, or the end of the commitment deadline ({date}).",
+        ),
+        "decide_before_draw" => (
+            "Thư ký cụm chỉ quyết định phân công sau một lần bốc thăm không tìm được cách phân công.",
+            "The secretariat decides an assignment only after a draw that found none.",
+        ),
+        "draw_found_assignment" => (
+            "Bốc thăm đã tìm được phân công: không ai chọn phân công khác.",
+            "The draw found an assignment: nobody chooses another.",
+        ),
+        "dossier_not_frozen" => (
+            "Hồ sơ của đơn vị chưa gửi và chưa hết hạn nộp ({date}): chưa chấm chéo được.",
+            "The dossier is neither submitted nor past its deadline ({date}): it cannot be inspected yet.",
+        ),
+        "already_answered" => (
+            "Đơn vị đã gửi giải trình (mỗi đơn vị gửi một lần).",
+            "The unit has already answered (once per unit).",
+        ),
+        "resolve_before_response" => (
+            "Hội đồng cụm quyết định sau khi đơn vị giải trình, hoặc hết hạn giải trình ({date}).",
+            "The council decides after the unit's response, or the end of the response deadline ({date}).",
+        ),
+        "no_assignment" => ("Chưa có phân công chấm chéo.", "There is no assignment yet."),
+        "tie_outside_lock" => (
+            "Trường hợp bằng điểm được quyết định sau khi khoá điểm và trước khi công bố.",
+            "Ties are decided after the lock and before publication.",
+        ),
+        "tie_already_decided" => (
+            "Trường hợp bằng điểm của loại này đã được quyết định.",
+            "This band's tie is already decided.",
+        ),
+        "deadline_step_past" => (
+            "Đã quá {step} ({date}): hạn này không dời được nữa.",
+            "Too late to move it: {step} ({date}) has passed.",
+        ),
+        "deadline_step_done" => (
+            "Bước mà {step} khép lại đã xong: hạn này không dời được nữa.",
+            "Too late to move it: the step closed by {step} is over.",
+        ),
+        "no_reveal_deadline" => (
+            "Đợt tổng kết này mở khi chưa có hạn công bố mã: không có hạn đó để dời.",
+            "This review was opened without a reveal deadline: there is none to move.",
+        ),
         _ => return None,
     };
     Some(if lang == Lang::En { en } else { vi })
@@ -631,6 +924,7 @@ pub fn event_kind(lang_code: &str, kind: &str) -> Option<&'static str> {
             "Ghi số ngẫu nhiên công khai",
             "Public beacon value recorded",
         ),
+        "year_end_deadline_moved" => ("Dời hạn tổng kết năm", "Year-end deadline moved"),
         _ => return None,
     };
     Some(if lang_code == "en" { en } else { vi })
@@ -708,11 +1002,87 @@ pub fn sentence(lang_code: &str, kind: &str) -> &'static str {
             "{actor} đã ghi số ngẫu nhiên của vòng công khai cho {covenant} (đã kiểm chữ ký của mạng drand).",
             "{actor} recorded the public beacon round's value for {covenant} (drand's signature checked).",
         ),
+        "year_end_deadline_moved" => (
+            "{actor} đã dời {step} của {covenant} sang {date}.",
+            "{actor} moved {step} of {covenant} to {date}.",
+        ),
         _ => ("{actor}", "{actor}"),
     };
     if lang_code == "en" {
         en
     } else {
         vi
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use thidua_domain::yearend::error::{phase, refuse_with, PHASE_REASONS};
+    use thidua_domain::DomainError;
+
+    fn ye(e: DomainError) -> thidua_domain::yearend::YearEndError {
+        match e {
+            DomainError::YearEnd(y) => y,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// Every reason the domain gives for a step that is not open has its sentence in both
+    /// languages, filled with its date; a reason the page does not know falls back to the
+    /// code's general sentence.
+    #[test]
+    fn every_reason_a_step_is_not_open_is_told() {
+        for why in PHASE_REASONS {
+            for lang in [Lang::Vi, Lang::En] {
+                assert!(phase_reason(lang, why).is_some(), "{why} ({lang:?})");
+            }
+        }
+        let e = ye(phase(
+            "draw_waits_reveals",
+            "the draw waits for every committed unit's reveal or the reveal deadline (23/12/2026)",
+            vec![("date", "2026-12-23".into())],
+        ));
+        let vi = refusal(Lang::Vi, &e);
+        assert!(
+            vi.contains("23/12/2026") && vi.contains("công bố mã"),
+            "{vi}"
+        );
+        assert_ne!(vi, Lang::Vi.error("yearend_phase"));
+        let en = refusal(Lang::En, &e);
+        assert!(en.contains("23/12/2026") && en.contains("reveal"), "{en}");
+        let unknown = ye(phase("no_such_reason", "x", vec![]));
+        assert_eq!(refusal(Lang::Vi, &unknown), Lang::Vi.error("yearend_phase"));
+    }
+
+    /// A refusal's specifics fill its sentence: deadlines by their names, dates the Vietnamese
+    /// way; a specific missing gives the general sentence, never a placeholder.
+    #[test]
+    fn a_refusal_says_its_specifics() {
+        let e = ye(refuse_with(
+            "yearend_deadlines_order",
+            "x",
+            vec![
+                ("later", "commit".into()),
+                ("later_date", "2026-12-22".into()),
+                ("earlier", "dossier".into()),
+                ("earlier_date", "2026-12-23".into()),
+            ],
+        ));
+        let vi = refusal(Lang::Vi, &e);
+        assert!(
+            vi.contains("hạn cam kết mã bốc thăm (22/12/2026)")
+                && vi.contains("hạn nộp hồ sơ tự chấm (23/12/2026)"),
+            "{vi}"
+        );
+        let e = ye(refuse_with(
+            "yearend_recheck_over_sample",
+            "x",
+            vec![("checked", "100000".into())],
+        ));
+        assert_eq!(
+            refusal(Lang::Vi, &e),
+            Lang::Vi.error("yearend_recheck_over_sample")
+        );
     }
 }

@@ -100,6 +100,14 @@ pub fn describe<'a>(
             (y.reason, text(r.reason.as_str())),
         ],
         E::ResultsPublished(r) => vec![(y.results, plain(r.results.len().to_string()))],
+        E::DeadlineMoved(m) => {
+            args.push((
+                "step",
+                plain(crate::i18n::yearend::step_name(lang, m.step.key())),
+            ));
+            args.push(("date", date(&m.deadline)));
+            vec![(y.reason, text(m.reason.as_str()))]
+        }
         _ => vec![],
     };
     (sentence(t.lang_code, e.kind()), args, details)
