@@ -286,8 +286,9 @@ pub async fn serve_witnessed(
         );
     }
     let limits = app.config.limits;
+    let proxies = app.config.trusted_proxies.clone();
     let router = router_with(app, extra);
     ready(addr);
-    server::run(listener, router, limits, shutdown).await?;
+    server::run(listener, router, limits, proxies, shutdown).await?;
     Ok(())
 }

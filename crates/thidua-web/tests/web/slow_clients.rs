@@ -36,6 +36,7 @@ fn read_until_closed(mut stream: TcpStream) -> String {
 
 const SHORT: Limits = Limits {
     max_connections: 64,
+    per_address: 64,
     header_timeout: Duration::from_secs(1),
     body_timeout: Duration::from_secs(1),
 };
@@ -80,6 +81,7 @@ fn a_trickling_body_is_cut_off() {
 fn connections_past_the_limit_wait_for_a_free_one() {
     let app = with_limits(Limits {
         max_connections: 2,
+        per_address: 64,
         header_timeout: Duration::from_secs(30),
         body_timeout: Duration::from_secs(30),
     });
@@ -110,4 +112,37 @@ fn connections_past_the_limit_wait_for_a_free_one() {
         answer.starts_with("HTTP/1.1 200"),
         "served once a slot is free: {answer}"
     );
+}
+
+/// One address holding its share of connections (here 2 of 64) gets its next one closed, so it
+/// cannot keep every slot; the others are served as before.
+#[test]
+fn one_address_holds_at_most_its_share_of_connections() {
+    let app = with_limits(Limits {
+        max_connections: 64,
+        per_address: 2,
+        header_timeout: Duration::from_secs(30),
+        body_timeout: Duration::from_secs(30),
+    });
+    let holders: Vec<TcpStream> = (0..2)
+        .map(|_| {
+            let mut s = connect(&app);
+            s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+                .unwrap();
+            s
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let mut third = connect(&app);
+    let _ = third.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let answer = read_until_closed(third);
+    assert!(answer.is_empty(), "closed unanswered: {answer}");
+    drop(holders);
+    std::thread::sleep(Duration::from_millis(200));
+    let mut again = connect(&app);
+    again
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let answer = read_until_closed(again);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 }

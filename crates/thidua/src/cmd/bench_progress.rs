@@ -213,6 +213,8 @@ fn http(args: &ProgressBench, s: &synth::Synth, payloads: Vec<Payload>) -> anyho
         listener,
         thidua_web::router(app.clone()),
         thidua_web::server::Limits::default(),
+        // Every measuring client is local: no per-address share.
+        vec![std::net::Ipv4Addr::LOCALHOST.into()],
         async {
             let _ = stopped.await;
         },

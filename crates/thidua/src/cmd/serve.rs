@@ -22,7 +22,8 @@ pub struct ServeArgs {
     /// X-Forwarded-Proto are believed (comma-separated addresses); from others they are ignored.
     #[arg(long, env = "THIDUA_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<std::net::IpAddr>,
-    /// Số kết nối tối đa / connections served at once (more wait to be accepted).
+    /// Số kết nối tối đa / connections served at once (more wait to be accepted), at most 128
+    /// from one address (a trusted proxy excepted).
     #[arg(long, env = "THIDUA_MAX_CONNECTIONS", default_value_t = 1024)]
     pub max_connections: usize,
     /// Mã đọc /metrics / the bearer token that may read /metrics (Prometheus text format).
