@@ -346,6 +346,7 @@ pub static STRINGS: Strings = Strings {
     preview_last_year: "Preview on the approved figures of",
     preview_no_file: "Choose a figures file.",
     preview_period: "Period",
+    preview_provisional: "provisional, without the manual criteria (scored at the year-end review); not ranked or banded.",
     preview_title: "Score preview",
     rank: "Rank",
     read_covenant: "Read the whole covenant",

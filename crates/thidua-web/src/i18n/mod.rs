@@ -508,6 +508,8 @@ pub struct Strings {
     pub preview_last_year: &'static str,
     pub preview_no_file: &'static str,
     pub preview_period: &'static str,
+    /// After a provisional total (manual criteria not scored yet).
+    pub preview_provisional: &'static str,
     pub preview_title: &'static str,
     pub rank: &'static str,
     pub read_covenant: &'static str,

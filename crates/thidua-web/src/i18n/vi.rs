@@ -346,6 +346,7 @@ pub static STRINGS: Strings = Strings {
     preview_last_year: "Xem thử trên số liệu đã duyệt năm",
     preview_no_file: "Hãy chọn tệp số liệu.",
     preview_period: "Kỳ đánh giá",
+    preview_provisional: "tạm tính, chưa gồm các tiêu chí chấm thủ công (được chấm khi tổng kết năm); chưa xếp hạng, xếp loại.",
     preview_title: "Xem thử điểm",
     rank: "Hạng",
     read_covenant: "Đọc toàn văn giao ước",

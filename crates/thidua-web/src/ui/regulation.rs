@@ -447,6 +447,8 @@ fn items(words: Words) -> (Vec<ItemRow>, Vec<ItemRow>, Vec<ItemRow>) {
 pub struct PreviewRow {
     pub unit: String,
     pub total: String,
+    /// The total leaves out the manual criteria, which are scored at the year-end review.
+    pub provisional: bool,
     pub rank: String,
     pub band: String,
 }
@@ -482,6 +484,10 @@ struct RegulationPage {
 }
 
 impl RegulationPage {
+    fn any_provisional(&self, rows: &[PreviewRow]) -> bool {
+        rows.iter().any(|r| r.provisional)
+    }
+
     fn indent(&self, depth: &usize) -> String {
         format!("depth-{}", (*depth).min(4))
     }
@@ -849,9 +855,11 @@ fn score(
             total: u
                 .total
                 .as_ref()
+                .or(u.provisional_total.as_ref())
                 .and_then(|e| e.to_decimal())
                 .map(|d| num(&d))
                 .unwrap_or_else(|| "—".to_owned()),
+            provisional: u.total.is_none() && u.provisional_total.is_some(),
             rank: u.rank.map(|r| r.to_string()).unwrap_or_default(),
             band: u.band.as_ref().map(|b| b.name.clone()).unwrap_or_default(),
         })
@@ -866,4 +874,29 @@ pub fn indicator_ids(text: &str) -> BTreeSet<String> {
         .into_iter()
         .map(|(id, _)| id)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    /// Without the manual criteria's scores (given only at the year-end review), the preview
+    /// shows each unit's provisional total, marked so, rather than nothing.
+    #[test]
+    fn a_preview_without_manual_scores_shows_provisional_totals() {
+        let regulation = include_str!("../../../../examples/cum12-2024/regulation.toml");
+        let data: String = include_str!("../../../../examples/cum12-2024/data.csv")
+            .lines()
+            .filter(|l| !l.contains("@manual:"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let (rows, _) = super::score(regulation, &data, None).unwrap();
+        assert_eq!(rows.len(), 5);
+        assert!(
+            rows.iter().all(|r| r.provisional && r.total != "—"),
+            "{:?}",
+            rows.iter().map(|r| &r.total).collect::<Vec<_>>()
+        );
+        let full = include_str!("../../../../examples/cum12-2024/data.csv");
+        let (rows, _) = super::score(regulation, full, None).unwrap();
+        assert!(rows.iter().all(|r| !r.provisional && r.total != "—"));
+    }
 }
