@@ -6,6 +6,7 @@
 //! inside the demonstration server, reading the database directly; real witnesses run at the
 //! units, against the public endpoints.
 
+use crate::output::errln;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -171,7 +172,7 @@ impl DemoWitnesses {
     pub fn spawn(self, every: Duration) {
         std::thread::spawn(move || loop {
             if let Err(e) = self.cosign_newest() {
-                eprintln!("demonstration witness: {e}");
+                errln!("demonstration witness: {e}");
             }
             std::thread::sleep(every);
         });

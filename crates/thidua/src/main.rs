@@ -2,6 +2,8 @@
 #![forbid(unsafe_code)]
 // The commands' doc comments are their `--help` text, where an address is written plainly.
 #![allow(rustdoc::bare_urls)]
+// Standard error is written through `output::errln!`, which a closed stderr never panics.
+#![deny(clippy::print_stderr)]
 
 mod cmd;
 mod demo;
@@ -12,6 +14,7 @@ mod demo_yearend;
 mod output;
 mod storage;
 
+use crate::output::errln;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -91,11 +94,11 @@ fn main() -> ExitCode {
             match refusal(&err) {
                 // A refusal of the domain: the interface's Vietnamese sentence, then the
                 // details in English (ids, values), as the web shows them.
-                Some(e) => eprintln!(
+                Some(e) => errln!(
                     "lỗi: {}\nerror: {err:#}",
                     thidua_web::i18n::Lang::Vi.refusal(e)
                 ),
-                None => eprintln!("lỗi / error: {err:#}"),
+                None => errln!("lỗi / error: {err:#}"),
             }
             ExitCode::FAILURE
         }
@@ -127,8 +130,11 @@ fn init_logging() {
         thidua_web::REQUIRED_LOG_DIRECTIVES
     ));
     // Colours only on a terminal: a log written to a file or a pipe stays plain text.
+    // A log line that cannot be written (standard error closed) is lost quietly: the
+    // subscriber's own report of it would go to the same closed stream with `eprintln!`.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .log_internal_errors(false)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr);
     if std::env::var("THIDUA_LOG_FORMAT").as_deref() == Ok("json") {

@@ -166,6 +166,18 @@ macro_rules! sayln {
 }
 pub(crate) use sayln;
 
+/// `eprintln!` that never panics, for everything the commands say on standard error (errors,
+/// notes, progress): a standard error that is closed (`2>&-`, `… 2>&1 | head -1` once `head`
+/// has gone) or failing loses the line, and the command goes on to its end, whose exit status
+/// tells the outcome (`eprintln!` would panic, exit 101, in the middle of the work).
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+pub(crate) use errln;
+
 /// Writes `bytes` to standard output.
 pub fn print(bytes: &[u8]) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();

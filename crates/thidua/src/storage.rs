@@ -2,6 +2,7 @@
 //! code that opens the right backend and replays the log into a [`Service`]. This is the one
 //! place that opens a database ([`Stores`]); the library crates take the store traits.
 
+use crate::output::errln;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -160,7 +161,7 @@ impl StoreArgs {
 
     /// Tells the operator (on standard error) that a new, empty deployment was created.
     pub fn say_created(&self) {
-        eprintln!(
+        errln!(
             "Đã tạo cơ sở dữ liệu mới tại / created a new database at {} (if you meant an \
              existing deployment, check --data)",
             self.sqlite_path().display()
@@ -477,7 +478,7 @@ impl Progress {
                 if done == total || done >= last + step {
                     self.last_line
                         .store(done, std::sync::atomic::Ordering::Relaxed);
-                    eprintln!("{}: {done}/{total}", self.label);
+                    errln!("{}: {done}/{total}", self.label);
                 }
             }
         }

@@ -1248,3 +1248,56 @@ fn the_bootstrap_token_stays_out_of_the_log_stream() {
         );
     }
 }
+
+/// A standard error that is closed (`2>&-`, or `2>&1 | head -1` once `head` is gone) loses
+/// what a command says there, never its work or its exit status: no panic (exit 101).
+#[test]
+fn a_closed_standard_error_never_makes_a_command_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = thidua()
+        .args(["bench", "append", "--count", "2", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    // A pipe whose reader is gone before the command starts: every write to it fails.
+    let closed = || {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        writer
+    };
+    let run = |args: &[&str], stdout_closed: bool| {
+        let mut cmd = thidua();
+        cmd.args(args).current_dir(dir.path()).stderr(closed());
+        if stdout_closed {
+            cmd.stdout(closed());
+        }
+        cmd.output().unwrap().status.code()
+    };
+    // verify says a note (the log key read from the directory) and progress on stderr.
+    assert_eq!(
+        run(&["verify", "--no-state", "--data", "data"], false),
+        Some(0)
+    );
+    // `thidua verify … 2>&1 | head -1`: both streams closed.
+    assert_eq!(
+        run(&["verify", "--no-state", "--data", "data"], true),
+        Some(0)
+    );
+    // An error said on the closed stderr: the command still fails, with its status.
+    assert_eq!(
+        run(
+            &[
+                "score",
+                "--regulation",
+                "missing.toml",
+                "--data",
+                "missing.csv"
+            ],
+            false
+        ),
+        Some(1)
+    );
+    assert_eq!(run(&["log", "--data", "missing"], false), Some(1));
+}

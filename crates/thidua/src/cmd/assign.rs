@@ -18,6 +18,7 @@
 //! the round's signature (given, or from drand's JSON for the round: a file, or fetched from a
 //! drand server such as `https://api.drand.sh/{chain}/public/{round}`), checks it against the
 //! network's pinned public key on this machine, and submits it.
+use crate::output::errln;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -308,7 +309,7 @@ fn beacon(args: BeaconArgs) -> anyhow::Result<ExitCode> {
         .verify(args.round, &signature)
         .with_context(|| format!("round {} of drand quicknet", args.round))?;
     println!("{}", hex::encode(value));
-    eprintln!(
+    errln!(
         "Chữ ký đúng / the signature verifies under quicknet's public key; the value above is \
          mixed into the seed"
     );
@@ -323,7 +324,7 @@ fn beacon(args: BeaconArgs) -> anyhow::Result<ExitCode> {
         },
         &covenant,
     )?;
-    eprintln!("Đã ghi / recorded at record {index}");
+    errln!("Đã ghi / recorded at record {index}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -346,7 +347,7 @@ fn commit(args: CommitArgs) -> anyhow::Result<ExitCode> {
     } else {
         let s = SecretFile::generate(covenant.clone(), unit.clone());
         s.create(&args.secret_file)?;
-        eprintln!(
+        errln!(
             "Đã lưu giá trị bí mật / saved the secret in {} (keep it until the reveal)",
             args.secret_file.display()
         );
@@ -355,7 +356,7 @@ fn commit(args: CommitArgs) -> anyhow::Result<ExitCode> {
     let commitment = secret.commitment();
     println!("{commitment}");
     if args.server.server.is_none() {
-        eprintln!(
+        errln!(
             "Dán mã cam kết trên vào trang tổng kết năm, hoặc chạy lại với --existing --server \
              --token để gửi / paste this commitment into the year-end page, or run again with \
              --existing --server … --token … to submit it"
@@ -371,7 +372,7 @@ fn commit(args: CommitArgs) -> anyhow::Result<ExitCode> {
         },
         &covenant,
     )?;
-    eprintln!("Đã gửi cam kết / committed at record {index} (only the commitment was sent)");
+    errln!("Đã gửi cam kết / committed at record {index} (only the commitment was sent)");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -484,7 +485,7 @@ pub fn run(args: AssignArgs) -> anyhow::Result<ExitCode> {
     }
     Ok(match same {
         Some(false) => {
-            eprintln!("KHÔNG KHỚP / MISMATCH: the draw recomputed from the log differs from event {index}");
+            errln!("KHÔNG KHỚP / MISMATCH: the draw recomputed from the log differs from event {index}");
             ExitCode::FAILURE
         }
         Some(true) => {

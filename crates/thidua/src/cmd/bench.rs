@@ -1,5 +1,6 @@
 //! `thidua bench`: the Core figures measured on the real binary and the real database —
 //! append throughput (one event per transaction, or batched) and replay rate at start-up.
+use crate::output::errln;
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -167,7 +168,7 @@ fn append(store: &StoreArgs, count: u64, batch: u64, ack: bool) -> anyhow::Resul
         }
     }
     let secs = started.elapsed().as_secs_f64();
-    eprintln!(
+    errln!(
         "append {}: {count} events, {batch} per transaction, {secs:.2} s, {:.0} events/s",
         service.store().backend(),
         count as f64 / secs
@@ -181,7 +182,7 @@ fn replay(store: &StoreArgs, events: u64, from_snapshot: bool) -> anyhow::Result
     let backend = store.open_store()?;
     let have = backend.size()?;
     if have < events {
-        eprintln!("generating {} synthetic events…", events - have);
+        errln!("generating {} synthetic events…", events - have);
         generate(store, &*backend, events)?;
     }
     drop(backend);
@@ -193,7 +194,7 @@ fn replay(store: &StoreArgs, events: u64, from_snapshot: bool) -> anyhow::Result
     let (service, _, report) = store.open_with(options)?;
     let secs = started.elapsed().as_secs_f64();
     let size = service.read().size;
-    eprintln!(
+    errln!(
         "start-up {} from {}: {size} events ({} replayed) in {secs:.2} s, RSS {} MiB",
         service.store().backend(),
         if report.from_snapshot > 0 {
@@ -205,20 +206,20 @@ fn replay(store: &StoreArgs, events: u64, from_snapshot: bool) -> anyhow::Result
         rss_kib() / 1024
     );
     if report.from_snapshot > 0 {
-        eprintln!(
+        errln!(
             "of which {:.2} s checking the {} entries and their tree nodes below the snapshot (before serving)",
             report.prefix_check.as_secs_f64(),
             report.from_snapshot
         );
     }
     if let Some(reason) = report.discarded_snapshot {
-        eprintln!("snapshot discarded: {reason}");
+        errln!("snapshot discarded: {reason}");
     }
     if !from_snapshot && !service.store().snapshot_sizes()?.contains(&size) {
         let started = Instant::now();
         service.write_snapshot()?;
         let body = service.store().snapshot_meta(size)?.map_or(0, |s| s.bytes);
-        eprintln!(
+        errln!(
             "snapshot written at {size}: {:.2} s, {} MiB",
             started.elapsed().as_secs_f64(),
             body / (1024 * 1024)
@@ -281,7 +282,7 @@ fn backup(store: &StoreArgs, dest: &std::path::Path) -> anyhow::Result<ExitCode>
     });
     result?;
     let bytes = std::fs::metadata(dest).map(|m| m.len()).unwrap_or(0);
-    eprintln!(
+    errln!(
         "backup {}: {} MiB in {copy_secs:.2} s; meanwhile {} reads (longest {:.1} ms) and {} appends (longest {:.1} ms)",
         service.store().backend(),
         bytes / (1024 * 1024),

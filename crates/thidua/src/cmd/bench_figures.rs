@@ -7,6 +7,7 @@
 //! The first run writes the file (`--file`) and stops, so that the measuring run's peak memory
 //! is the import's alone; the second run sets up the cluster (units, movement, a signed
 //! covenant with a generated regulation) if the log is empty and measures.
+use crate::output::errln;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -118,7 +119,7 @@ fn generate(args: &FiguresBench) -> anyhow::Result<()> {
         out.into_bytes()
     };
     std::fs::write(&args.file, &bytes)?;
-    eprintln!(
+    errln!(
         "generated {} ({:.1} MiB, {} values) in {:.1} s; run the same command again to measure",
         args.file.display(),
         bytes.len() as f64 / (1 << 20) as f64,
@@ -156,7 +157,7 @@ fn setup(service: &thidua_service::Service, args: &FiguresBench) -> anyhow::Resu
     let covenant = CovenantId::parse(COVENANT)?;
     let signatures = synth::signatures(&service.read(), &covenant, args.units)?;
     service.execute_all(&Actor::System, signatures)?;
-    eprintln!(
+    errln!(
         "set up {} units and the signed covenant in {:.1} s",
         args.units,
         started.elapsed().as_secs_f64()
@@ -216,7 +217,7 @@ pub fn run(args: FiguresBench) -> anyhow::Result<ExitCode> {
     if args.ack {
         println!("imported {}", receipt.count);
     }
-    eprintln!(
+    errln!(
         "figures import {}: {values} values, {reports} reports, {} events, file {:.1} MiB; read and plan {read:.2} s, decide and append {:.2} s, total {total:.2} s; RSS before {} MiB, peak {} MiB, after {} MiB",
         service.store().backend(),
         receipt.count,
@@ -238,7 +239,7 @@ pub fn run(args: FiguresBench) -> anyhow::Result<ExitCode> {
     let after = rss_kib();
     let started = Instant::now();
     let snapshot = serde_json::to_vec(&service.read().state)?;
-    eprintln!(
+    errln!(
         "replay: {} events in {replay:.2} s; RSS {} MiB with the year loaded ({} MiB before opening); state snapshot {:.1} MiB of JSON, serialised in {:.2} s",
         service.read().size,
         after / 1024,

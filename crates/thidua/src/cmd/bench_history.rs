@@ -6,6 +6,7 @@
 //! The log (an empty `--data` directory first): `--units` provincial units in clusters of five
 //! with a leader and an officer each, then officer grants and revocations round the units until
 //! the log holds `--events` events.
+use crate::output::errln;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -56,7 +57,7 @@ pub fn run(args: HistoryBench) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let (service, stores) = args.store.open_running()?;
     let size = service.read().size;
-    eprintln!(
+    errln!(
         "{size} events, state rebuilt in {:.2} s",
         started.elapsed().as_secs_f64()
     );

@@ -11,6 +11,7 @@
 //!   `--connections` clients at once (each its own keep-alive connection) while a writer
 //!   approves one more report every `--approve-every-ms` through the service: p50, p99, max;
 //!   `--page flags` measures the cluster's integrity-flags page the same way.
+use crate::output::errln;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -76,7 +77,7 @@ pub fn run(args: ProgressBench) -> anyhow::Result<ExitCode> {
     }
     synth::setup_log(&mut log, &s)?;
     synth::load_log(&mut log, &s)?;
-    eprintln!(
+    errln!(
         "set up {} units × {} elements, 12 months of {} imported, {} months of {} approved, in {:.1} s",
         args.units,
         args.elements,
@@ -180,7 +181,7 @@ fn http(args: &ProgressBench, s: &synth::Synth, payloads: Vec<Payload>) -> anyho
     drop(backend);
     let started = Instant::now();
     let (service, stores) = args.store.open_running()?;
-    eprintln!(
+    errln!(
         "{} events, state rebuilt in {:.1} s",
         service.read().size,
         started.elapsed().as_secs_f64()

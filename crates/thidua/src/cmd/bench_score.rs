@@ -3,6 +3,7 @@
 //! (`thidua score`, `--json`, `--xlsx`, `--json --explain`), each run timed with its peak memory
 //! (`/usr/bin/time` when present); then, when LibreOffice is installed, the same workbook
 //! recalculated by LibreOffice side by side, and its totals compared with the engine's.
+use crate::output::errln;
 use anyhow::{anyhow, Context};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -59,7 +60,7 @@ pub fn run(a: ScoreBenchArgs) -> anyhow::Result<ExitCode> {
     let csv = synth::csv(shape);
     std::fs::write(&reg_path, &text)?;
     std::fs::write(&data_path, &csv)?;
-    eprintln!(
+    errln!(
         "{} units × {} elements × 12 months, {} criteria: {:.1} MiB of CSV in {}",
         a.units,
         a.elements,
@@ -104,16 +105,16 @@ pub fn run(a: ScoreBenchArgs) -> anyhow::Result<ExitCode> {
     if !a.no_libreoffice {
         match libreoffice(&dir, &xlsx, &text, &csv)? {
             Some((run, mismatches, units)) => {
-                eprintln!(
+                errln!(
                     "LibreOffice recalculated {units} totals: {mismatches} differ from the engine"
                 );
-                eprintln!(
+                errln!(
                     "engine end to end is {:.0}× faster than LibreOffice",
                     run.secs / engine
                 );
                 table.push(run);
             }
-            None => eprintln!("LibreOffice (soffice) not found: side-by-side skipped"),
+            None => errln!("LibreOffice (soffice) not found: side-by-side skipped"),
         }
     }
     println!(
@@ -185,7 +186,7 @@ fn timed(what: &str, exe: &Path, args: &[&str], out: &Path) -> anyhow::Result<Ru
     let peak_mib = stats.get(1).map(|k| k / 1024.0);
     let cpu = stats.get(2).zip(stats.get(3)).map(|(u, s)| u + s);
     let out_mib = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0) as f64 / 1048576.0;
-    eprintln!("{what}: {secs:.2} s");
+    errln!("{what}: {secs:.2} s");
     Ok(Run {
         what: what.into(),
         secs,

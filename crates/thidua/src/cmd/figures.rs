@@ -16,7 +16,7 @@ use thidua_domain::{decide_and_apply, Actor, Command, CovenantId, State, UnitId,
 use thidua_import::template::{vi_number, Template};
 use thidua_import::{export, plan_historical, plan_reports, Limits, Upload};
 
-use crate::output::{self, sayln, Access, Existing};
+use crate::output::{self, errln, sayln, Access, Existing};
 use crate::storage::StoreArgs;
 
 #[derive(clap::Args)]
@@ -114,7 +114,7 @@ pub fn run(args: FiguresArgs) -> anyhow::Result<ExitCode> {
             let bytes = if xlsx { tpl.to_xlsx()? } else { tpl.to_csv() };
             // The unit's current figures: mode 0600, written atomically.
             output::write(&out, &bytes, Access::Private, Existing::Replace)?;
-            eprintln!("đã ghi / wrote {}", out.display());
+            errln!("đã ghi / wrote {}", out.display());
             Ok(ExitCode::SUCCESS)
         }
         FiguresAction::Import {

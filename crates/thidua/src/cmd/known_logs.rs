@@ -7,6 +7,7 @@
 //! is `--known-logs` (`THIDUA_KNOWN_LOGS`), else `$XDG_CONFIG_HOME/thidua/known-logs`, else
 //! `~/.config/thidua/known-logs`: one `server key` line per server.
 
+use crate::output::errln;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
@@ -74,7 +75,7 @@ pub fn key_for(
     }
     let key = fetch()?.trim().to_owned();
     pin(path, server, &key)?;
-    eprintln!(
+    errln!(
         "Lần đầu dùng máy chủ này: đã ghi nhớ khoá của nhật ký / first use of this server: its \
          log key is now pinned in {}:\n  {key}\nSo sánh với khoá cụm đã công bố (văn bản, trang \
          minh bạch) / compare it with the key your cluster published.",

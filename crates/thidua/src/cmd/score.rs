@@ -14,7 +14,7 @@ use thidua_scoring::{
     compile, render, workbook, CompiledRegulation, Dataset, EvalOptions, PeriodKey,
 };
 
-use crate::output::{self, Access, Existing};
+use crate::output::{self, errln, Access, Existing};
 
 /// Chấm điểm ngoại tuyến / offline scoring.
 #[derive(clap::Args)]
@@ -207,13 +207,13 @@ fn report(board: &Scoreboard) -> ExitCode {
     let open = ids(Status::NotScored);
     let failed = ids(Status::Error);
     if !open.is_empty() {
-        eprintln!(
+        errln!(
             "chú ý / note: còn tiêu chí chưa chấm / criteria not yet scored: {}",
             open.join(", ")
         );
     }
     if !failed.is_empty() {
-        eprintln!(
+        errln!(
             "lỗi / error: không tính được điểm của / cannot score: {} (xem --explain / see --explain)",
             failed.join(", ")
         );

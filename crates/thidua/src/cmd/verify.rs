@@ -24,7 +24,7 @@ use thidua_transparency::client::{ClientError, Failure, HttpLog, LocalLog, LogCl
 use thidua_transparency::trust::{parse_log_key, parse_witness_key, Trust};
 use thidua_transparency::verify::{AfterReplay, Recomputed, Summary, Verification, VerifyError};
 
-use crate::output::{self, outln};
+use crate::output::{self, errln, outln};
 use crate::storage::{Progress, StoreArgs, Stores};
 
 /// Exit status of `thidua verify` when the log does not verify (or a result differs).
@@ -226,7 +226,7 @@ fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     let source = match Source::open(&args) {
         Ok(source) => source,
         Err(e) => {
-            eprintln!("không đọc được nhật ký / cannot read the log: {e:#}");
+            errln!("không đọc được nhật ký / cannot read the log: {e:#}");
             return Ok(ExitCode::from(EXIT_UNREADABLE));
         }
     };
@@ -264,7 +264,7 @@ fn log_key(args: &VerifyArgs, trust: &Trust) -> anyhow::Result<Verifier> {
         (None, Some(k)) => k,
         (None, None) if args.server.is_none() && args.store.key_path().exists() => {
             let key = thidua_service::LogKey::load(&args.store.key_path())?;
-            eprintln!(
+            errln!(
                 "chú ý / note: using the log key from {} — give --log-key or --trust for an independent check",
                 args.store.key_path().display()
             );
@@ -298,11 +298,11 @@ fn failed(e: VerifyError, server: bool, client: &dyn LogClient) -> ExitCode {
     match e {
         // Nothing was verified: not a verification failure.
         VerifyError::Client(e) => {
-            eprintln!("{} ({})", unreadable(&e, server), client.describe());
+            errln!("{} ({})", unreadable(&e, server), client.describe());
             ExitCode::from(EXIT_UNREADABLE)
         }
         e => {
-            eprintln!(
+            errln!(
                 "KHÔNG KHỚP / VERIFICATION FAILED ({}): {e}",
                 client.describe()
             );
@@ -348,11 +348,11 @@ fn print_notes(summary: &Summary, recomputed: Option<&Recomputed>, nothing_read:
     };
     if let Some(r) = recomputed {
         for line in recomputed_lines(r, &from) {
-            eprintln!("{line}");
+            errln!("{line}");
         }
     }
     if nothing_read {
-        eprintln!(
+        errln!(
             "chú ý / note: không đọc được nội dung sự kiện nào: chỉ kiểm chữ ký và cây, không tính \
              lại kết quả nào / no event contents were replayed (every entry is hidden): the \
              signatures and the tree are verified, but no result was recomputed; {NEED_TOKEN}"

@@ -17,6 +17,7 @@
 //!
 //! Both talk HTTP(S) through the client every command uses
 //! ([`thidua_transparency::client::http_agent`], `--ca-file`).
+use crate::output::errln;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -374,7 +375,7 @@ pub fn run_vote(args: VoteArgs) -> anyhow::Result<ExitCode> {
     )?;
     if created {
         write_secret(&args.key, &secret.to_hex())?;
-        eprintln!(
+        errln!(
             "Đã tạo khoá bỏ phiếu / created the voting key {}",
             args.key.display()
         );
@@ -394,7 +395,7 @@ pub fn run_vote(args: VoteArgs) -> anyhow::Result<ExitCode> {
         let index = registration.context(
             "đăng ký khoá bỏ phiếu / registering the voting key (only the unit's leader votes for it)",
         )?;
-        eprintln!("Đã đăng ký khoá bỏ phiếu / registered the voting key at record {index}");
+        errln!("Đã đăng ký khoá bỏ phiếu / registered the voting key at record {index}");
     }
     let hash = ballot.hash();
     let index = api.post(VoteCommand::CastBallot {
@@ -521,7 +522,7 @@ fn trustee_step(conn: &Connection, path: &Path) -> anyhow::Result<ExitCode> {
             "dealt" => match trustee.complete(&ordered(&c.dealt), &mut rng)? {
                 Ok(confirmation) => (trustee, CeremonyMessage::Confirm(confirmation)),
                 Err(complaint) => {
-                    eprintln!("Phần khoá nhận từ trustee {} sai: gửi khiếu nại / a bad share: complaining", complaint.against);
+                    errln!("Phần khoá nhận từ trustee {} sai: gửi khiếu nại / a bad share: complaining", complaint.against);
                     (trustee, CeremonyMessage::Complain(complaint))
                 }
             },

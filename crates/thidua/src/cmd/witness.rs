@@ -1,6 +1,7 @@
 //! `thidua witness`: a member unit's witness. Without a subcommand it checks the server's newest
 //! checkpoint against the last one it cosigned and cosigns it; `keygen` creates its key file;
 //! `register` records a unit's witness key in the log (operator tool on the server's database).
+use crate::output::errln;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -97,8 +98,10 @@ pub fn run(args: WitnessArgs) -> anyhow::Result<ExitCode> {
         Some(WitnessCommand::Keygen { name, out }) => {
             let key = create_key_file(&out, &name)?;
             println!("{}", key.verifier().to_key_string());
-            eprintln!(
-                "Đã tạo / created {} (mode 0600). Register the line above: thidua witness register --unit … --verifier-key …",
+            errln!(
+                "Đã tạo / created {} (mode 0600). Lãnh đạo đơn vị ghi dòng trên vào nhật ký / the \
+                 unit's leader registers the line above: thidua witness register --unit UNIT \
+                 --verifier-key '…' --as LEADER --data DIR",
                 out.display()
             );
             Ok(ExitCode::SUCCESS)
@@ -194,23 +197,21 @@ fn cosign(args: WitnessArgs) -> anyhow::Result<ExitCode> {
                 ExitCode::SUCCESS
             }
             Err(e @ WitnessError::Fork { .. }) => {
-                eprintln!("!!! CẢNH BÁO / WARNING: {e}");
-                eprintln!(
-                    "!!! Do not cosign this log. Send the evidence files to every member unit."
-                );
+                errln!("!!! CẢNH BÁO / WARNING: {e}");
+                errln!("!!! Do not cosign this log. Send the evidence files to every member unit.");
                 return Ok(ExitCode::from(EXIT_FORK));
             }
             // The server could not be reached, or answered with an HTTP error: said as such,
             // not as a refusal by this witness.
             Err(WitnessError::Client(e)) => {
-                eprintln!(
+                errln!(
                     "!!! chưa đồng ký / not cosigned: {}",
                     super::verify::unreadable(&e, true)
                 );
                 ExitCode::FAILURE
             }
             Err(e) => {
-                eprintln!("!!! từ chối / refused: {e}");
+                errln!("!!! từ chối / refused: {e}");
                 ExitCode::FAILURE
             }
         };
