@@ -23,6 +23,7 @@ use thidua_ledger::{leaf_hash, CompactRange, Hash, LedgerError};
 use thidua_store::{Append, Entry, EventStore, Node, StoreError};
 
 pub use key::LogKey;
+pub use replay::check_not_truncated;
 pub use snapshot::{SnapshotError, SnapshotPolicy};
 
 /// How many times an append is retried when another writer keeps winning the race.

@@ -154,10 +154,14 @@ pub(crate) fn check_stored_nodes(
 }
 
 /// Refuses a log whose newest signed checkpoint is not for exactly its size: entries were
-/// deleted (a checkpoint larger than the log) or added outside the service (a smaller one).
-/// Other servers may append meanwhile, so the size is read before the checkpoint (a checkpoint
-/// read later is never smaller on a sound log) and again before calling the log short.
-pub(crate) fn check_not_truncated(store: &dyn EventStore) -> Result<u64, ServiceError> {
+/// deleted (a checkpoint larger than the log) or added outside the service (a smaller one), or
+/// a log holding entries has no signed checkpoint at all. Other servers may append meanwhile,
+/// so the size is read before the checkpoint (a checkpoint read later is never smaller on a
+/// sound log) and again before calling the log short. Returns the log's size.
+///
+/// Start-up runs it first; so do `thidua verify` on a database or backup (through
+/// `thidua_transparency::client::LocalLog`) and `thidua export-tiles`: one check, one message.
+pub fn check_not_truncated(store: &dyn EventStore) -> Result<u64, ServiceError> {
     let size = store.size()?;
     let newest = store.latest_checkpoint()?.map(|cp| cp.size);
     match newest {

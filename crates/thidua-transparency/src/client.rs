@@ -103,6 +103,14 @@ pub trait LogClient {
     }
     /// Posts a witness cosignature line for the checkpoint of `size`.
     fn post_cosignature(&self, unit: &str, size: u64, line: &str) -> Result<()>;
+    /// For a log read from its own database: what start-up's check of the stored entries
+    /// against the newest signed checkpoint finds ([`thidua_service::check_not_truncated`]:
+    /// entries past it, fewer entries than it signed, entries and no checkpoint), as the
+    /// sentence a server refusing to start says; `None` when they agree. Always `None` over
+    /// HTTP, where only what the checkpoint signs is served.
+    fn stored_log_problem(&self) -> Result<Option<String>> {
+        Ok(None)
+    }
 }
 
 fn parse_hash(s: &str) -> Result<Hash> {
@@ -357,5 +365,13 @@ impl LogClient for LocalLog {
         Err(ClientError::new(
             "a local database cannot take cosignatures; witness a running server",
         ))
+    }
+
+    fn stored_log_problem(&self) -> Result<Option<String>> {
+        match thidua_service::check_not_truncated(&*self.store) {
+            Ok(_) => Ok(None),
+            Err(e @ thidua_service::ServiceError::Corrupt { .. }) => Ok(Some(e.to_string())),
+            Err(e) => Err(store_err(e)),
+        }
     }
 }

@@ -66,6 +66,10 @@ pub struct VerifierState {
 pub enum VerifyError {
     #[error("cannot read the log: {0}")]
     Client(#[from] ClientError),
+    /// The stored log disagrees with its newest signed checkpoint (a database or backup read
+    /// directly): the sentence with which a server refuses to start on it.
+    #[error("{0}")]
+    Stored(String),
     #[error("checkpoint signature: {0}")]
     Signature(String),
     #[error("witnesses: {found} trusted cosignature(s) ({units}), {required} required")]
@@ -176,6 +180,11 @@ impl Verification<'_> {
     /// Runs the whole verification against `client`.
     pub fn run(&self, client: &dyn LogClient) -> Result<Summary, VerifyError> {
         let started = Instant::now();
+        // A database read directly holds what no checkpoint covers, or lacks what one signed:
+        // refused as a server refuses to start on it, before its newest checkpoint is trusted.
+        if let Some(problem) = client.stored_log_problem()? {
+            return Err(VerifyError::Stored(problem));
+        }
         let note = client.checkpoint()?;
         let (cp, cosigned_by) = self.open_signed(&note)?;
         let key = self.log_key.to_key_string();

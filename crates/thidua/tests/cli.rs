@@ -1249,6 +1249,92 @@ fn the_bootstrap_token_stays_out_of_the_log_stream() {
     }
 }
 
+/// `thidua verify` on a database or a backup checks the stored log against its newest signed
+/// checkpoint as start-up does (one function): entries past it, or entries and no checkpoint
+/// at all, fail the verification (exit 1) with the sentence `serve` refuses to start with.
+#[test]
+fn verify_refuses_entries_no_checkpoint_covers_as_start_up_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = thidua()
+        .args(["bench", "append", "--count", "6", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let key = thidua()
+        .args(["log", "key", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    let key = String::from_utf8(key.stdout).unwrap().trim().to_owned();
+    let verify = |source: &str, path: &Path| {
+        thidua()
+            .args(["verify", "--no-state", "--log-key", &key, source])
+            .arg(path)
+            .output()
+            .unwrap()
+    };
+    assert!(verify("--data", &data).status.success());
+    // (what the attacker runs, what serve and verify must say)
+    let tampers = [
+        (
+            "DROP TRIGGER checkpoints_no_delete; DELETE FROM checkpoints WHERE size > 3;",
+            "entries were added outside the service",
+        ),
+        (
+            "INSERT INTO entries (idx, bytes, leaf_hash) \
+             SELECT (SELECT MAX(idx) + 1 FROM entries), bytes, leaf_hash FROM entries WHERE idx = 2;",
+            "entries were added outside the service",
+        ),
+        (
+            "DROP TRIGGER checkpoints_no_delete; DELETE FROM checkpoints;",
+            "the log has entries but no signed checkpoint",
+        ),
+    ];
+    for (n, (sql, said)) in tampers.iter().enumerate() {
+        let copy = dir.path().join(format!("copy{n}"));
+        std::fs::create_dir(&copy).unwrap();
+        std::fs::copy(data.join("log-signing.key"), copy.join("log-signing.key")).unwrap();
+        let backup = dir.path().join(format!("backup{n}.db"));
+        let out = thidua()
+            .arg("backup")
+            .arg(&backup)
+            .arg("--data")
+            .arg(&data)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        rusqlite::Connection::open(&backup)
+            .unwrap()
+            .execute_batch(sql)
+            .unwrap();
+        std::fs::copy(&backup, copy.join("thidua.db")).unwrap();
+        for (source, path) in [("--data", &copy), ("--backup", &backup)] {
+            let out = verify(source, path);
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{sql} {source}: {err}");
+            assert!(
+                err.contains("VERIFICATION FAILED") && err.contains(said),
+                "{sql} {source}: {err}"
+            );
+        }
+        // The start-up every command on an existing log runs refuses it with the same words.
+        let out = thidua()
+            .args(["user", "passwd", "nobody", "--data"])
+            .arg(&copy)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains(said), "{sql}");
+    }
+}
+
 /// A standard error that is closed (`2>&-`, or `2>&1 | head -1` once `head` is gone) loses
 /// what a command says there, never its work or its exit status: no panic (exit 101).
 #[test]

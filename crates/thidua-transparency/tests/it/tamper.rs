@@ -2,10 +2,12 @@
 //! file access drops the append-only triggers and changes one byte of an event (with or without
 //! fixing the stored leaf hash), deletes one, reorders two, inserts one, truncates the tail,
 //! edits a checkpoint, or rewrites the history and re-signs it (with a new key, or with the
-//! real one). `Verification` (what `thidua verify` runs) must detect every case; a server must
+//! real one), deletes the newer checkpoints or all of them, or appends an entry past the newest
+//! checkpoint. `Verification` (what `thidua verify` runs) must detect every case; a server must
 //! refuse to start on every case it can tell, both replaying every event and starting from the
-//! snapshot the log keeps four events before its end; the witness must detect every case that
-//! changes the history it cosigned. Counts are printed.
+//! snapshot the log keeps four events before its end, and so must a verifier that remembers
+//! nothing (`--no-state`): what the stored log alone shows needs no memory; the witness must
+//! detect every case that changes the history it cosigned. Counts are printed.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -71,7 +73,7 @@ fn base() -> &'static Base {
             verifier_key,
             witness_key,
         };
-        verify(&base.db(), &base, &base.verify_state()).expect("the pristine copy verifies");
+        verify(&base.db(), &base, Some(&base.verify_state())).expect("the pristine copy verifies");
         let (_, report) = open_server(&base.db(), &base, false).expect("the pristine copy opens");
         assert_eq!(
             report.from_snapshot,
@@ -83,13 +85,15 @@ fn base() -> &'static Base {
     })
 }
 
-fn verify(db: &Path, base: &Base, state: &Path) -> Result<u64, VerifyError> {
+/// Verifies the database `db` as `thidua verify --data` does, with the state file `state`
+/// (`None`: `--no-state`).
+fn verify(db: &Path, base: &Base, state: Option<&Path>) -> Result<u64, VerifyError> {
     let log_key = thidua_ledger::Verifier::from_key_string(&base.verifier_key).unwrap();
     Verification {
         log_key: &log_key,
         witnesses: &[],
         min_cosignatures: 0,
-        state_path: Some(state),
+        state_path: state,
         progress: &|_, _| {},
         after_replay: None,
         keep_events: false,
@@ -182,6 +186,18 @@ enum Tamper {
     DropTail {
         keep: u64,
     },
+    /// Delete the checkpoints (and their cosignatures) larger than `keep`, leaving the entries:
+    /// the newest signed checkpoint then covers fewer entries than the log holds.
+    DropCheckpoints {
+        keep: u64,
+    },
+    /// Delete every checkpoint and cosignature of the log, leaving its entries.
+    DropAllCheckpoints,
+    /// Append a copy of the event `from` past the newest checkpoint (with its leaf hash and
+    /// level-0 node), as a writer going around the service would.
+    AppendPastCheckpoint {
+        from: u64,
+    },
     /// Replace the log by another history signed with a new key.
     RewriteNewKey {
         extra: usize,
@@ -204,6 +220,9 @@ impl Tamper {
             Tamper::EditCheckpoint { .. } => "edit the checkpoint",
             Tamper::EditNode { .. } => "overwrite a stored tree node",
             Tamper::DropTail { .. } => "delete entries, keep their checkpoints",
+            Tamper::DropCheckpoints { .. } => "delete the newer checkpoints",
+            Tamper::DropAllCheckpoints => "delete every checkpoint",
+            Tamper::AppendPastCheckpoint { .. } => "append past the newest checkpoint",
             Tamper::RewriteNewKey { .. } => "rewrite + re-sign with a new key",
             Tamper::RewriteSameKey { .. } => "rewrite + re-sign with the real key",
         }
@@ -225,6 +244,8 @@ impl Tamper {
             self,
             Tamper::Truncate { .. }
                 | Tamper::EditCheckpoint { .. }
+                | Tamper::DropCheckpoints { .. }
+                | Tamper::DropAllCheckpoints
                 | Tamper::RewriteNewKey { .. }
                 | Tamper::RewriteSameKey { .. }
         )
@@ -250,6 +271,9 @@ fn arbitrary_tamper(size: u64) -> impl Strategy<Value = Tamper> {
         any::<usize>().prop_map(|byte| Tamper::EditCheckpoint { byte }),
         (0u8..6, any::<u64>()).prop_map(|(level, index)| Tamper::EditNode { level, index }),
         (1..size).prop_map(|keep| Tamper::DropTail { keep }),
+        (1..size).prop_map(|keep| Tamper::DropCheckpoints { keep }),
+        Just(Tamper::DropAllCheckpoints),
+        (0..size).prop_map(|from| Tamper::AppendPastCheckpoint { from }),
         (0usize..80).prop_map(|extra| Tamper::RewriteNewKey { extra }),
         (0usize..80).prop_map(|extra| Tamper::RewriteSameKey { extra }),
     ]
@@ -415,6 +439,35 @@ fn apply(t: &Tamper, db: &Path, base: &Base, scratch: &Path) {
                 .execute("DELETE FROM entries WHERE idx >= ?1", [keep as i64])
                 .unwrap();
         }
+        Tamper::DropCheckpoints { keep } => {
+            let conn = attacker(db);
+            conn.execute("DELETE FROM checkpoints WHERE size > ?1", [keep as i64])
+                .unwrap();
+            conn.execute(
+                "DELETE FROM witness_cosignatures WHERE size > ?1",
+                [keep as i64],
+            )
+            .unwrap();
+        }
+        Tamper::DropAllCheckpoints => {
+            attacker(db)
+                .execute_batch("DELETE FROM checkpoints; DELETE FROM witness_cosignatures;")
+                .unwrap();
+        }
+        Tamper::AppendPastCheckpoint { from } => {
+            let conn = attacker(db);
+            let (bytes, leaf) = entry(&conn, from);
+            conn.execute(
+                "INSERT INTO entries (idx, bytes, leaf_hash) VALUES (?1, ?2, ?3)",
+                params![size as i64, bytes, leaf],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO tree_nodes (level, idx, hash) VALUES (0, ?1, ?2)",
+                params![size as i64, leaf],
+            )
+            .unwrap();
+        }
         Tamper::RewriteNewKey { extra } => {
             let key = LogKey::load_or_create(&scratch.join("attacker.key"), ORIGIN).unwrap();
             rewrite(db, key, extra);
@@ -452,7 +505,7 @@ fn check(t: &Tamper) -> String {
     let vstate = scratch.path().join("verify.state");
     std::fs::copy(base.verify_state(), &vstate).unwrap();
     COUNTS.tried.fetch_add(1, Ordering::Relaxed);
-    let result = verify(&db, base, &vstate);
+    let result = verify(&db, base, Some(&vstate));
     let message = match result {
         Ok(size) => panic!("{t:?} ({}) went undetected (size {size})", t.kind()),
         Err(e) => {
@@ -461,6 +514,19 @@ fn check(t: &Tamper) -> String {
         }
     };
     if t.server_detects() {
+        // What a server refuses from the stored log alone, a verifier refuses without
+        // remembering anything (`thidua verify --no-state`), and says as a failed verification.
+        match verify(&db, base, None) {
+            Ok(size) => panic!(
+                "{t:?} ({}) went undetected without a state file (size {size})",
+                t.kind()
+            ),
+            Err(VerifyError::Client(e)) => panic!(
+                "{t:?} ({}): said as an unreadable log, not a failed verification: {e}",
+                t.kind()
+            ),
+            Err(_) => {}
+        }
         // Replaying every event, and from the snapshot (which the changed log keeps when the
         // change leaves it and its checkpoint in place).
         for ignore_snapshots in [true, false] {
@@ -530,6 +596,9 @@ every_kind_of_tampering_is_detected! {
     an_overwritten_high_node: Tamper::EditNode { level: 5, index: 0 };
     the_last_entry_dropped_with_its_checkpoint_kept: Tamper::DropTail { keep: size() - 1 };
     the_tail_dropped_with_its_checkpoints_kept: Tamper::DropTail { keep: 48 };
+    the_newer_checkpoints_deleted: Tamper::DropCheckpoints { keep: 48 };
+    every_checkpoint_deleted: Tamper::DropAllCheckpoints;
+    an_entry_appended_past_the_newest_checkpoint: Tamper::AppendPastCheckpoint { from: 20 };
 }
 
 /// Keeps generated indices inside the pristine log.
@@ -566,6 +635,10 @@ fn clamp(t: Tamper, size: u64) -> Tamper {
         Tamper::DropTail { keep } => Tamper::DropTail {
             keep: 1 + keep % (size - 1),
         },
+        Tamper::DropCheckpoints { keep } => Tamper::DropCheckpoints {
+            keep: 1 + keep % (size - 1),
+        },
+        Tamper::AppendPastCheckpoint { from } => Tamper::AppendPastCheckpoint { from: c(from) },
         other => other,
     }
 }
