@@ -192,6 +192,30 @@ impl StoreArgs {
 }
 
 impl StoreArgs {
+    /// The signing key of the log these options name, for `thidua log key`: when a log is
+    /// there (`--data` holds a database, or `--database` one with a log), the key must have
+    /// signed its newest checkpoint ([`Self::signing_key`], as every command that opens the
+    /// log checks it); without a log, the key file alone (a key made before the first start).
+    /// Nothing is created, and nothing is replayed.
+    pub fn existing_key(&self) -> anyhow::Result<LogKey> {
+        let path = self.key_path();
+        anyhow::ensure!(
+            path.is_file(),
+            "không có khoá ký tại / no signing key at {} (give --data DIR of the log, or --key \
+             FILE)",
+            path.display()
+        );
+        let has_log = match &self.database_url()? {
+            Some(url) => PostgresStore::holds_log(url.secret())
+                .map_err(|e| url.redacted_error(e, "opening PostgreSQL"))?,
+            None => self.sqlite_path().is_file(),
+        };
+        if !has_log {
+            return Ok(LogKey::load(&path)?);
+        }
+        self.signing_key(&self.open_stores()?, false)
+    }
+
     /// The log's signing key (`--key`, default DATA/log-signing.key) for the log in `stores`.
     /// A key is created (when `create`) only for an empty log: a log that holds entries was
     /// signed by a key that exists somewhere, and a new one could never sign its next

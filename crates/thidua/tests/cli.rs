@@ -1157,6 +1157,36 @@ fn a_wrong_key_for_an_existing_log_is_refused_and_none_is_created() {
     assert!(!out.status.success());
     assert!(err.contains("did not sign this log"), "{err}");
     assert!(err.contains(&format!("signed by {signer}")), "{err}");
+    // `thidua log key` prints a key only for the log it signed: another log's key (or a
+    // missing file) given with the log's --data is refused, never printed as its key.
+    let log_key = |key: &Path| {
+        thidua()
+            .args(["log", "key", "--data"])
+            .arg(&data)
+            .arg("--key")
+            .arg(key)
+            .output()
+            .unwrap()
+    };
+    let out = log_key(&other.join("log-signing.key"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(err.contains("did not sign this log"), "{err}");
+    let out = log_key(&wrong);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("không có khoá ký tại / no signing key at"),
+        "{err}"
+    );
+    assert!(!wrong.exists());
+    let out = log_key(&data.join("log-signing.key"));
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), key);
 }
 
 /// The benches that append synthetic events write into an empty log or one a bench made,
@@ -1386,4 +1416,74 @@ fn a_closed_standard_error_never_makes_a_command_panic() {
         Some(1)
     );
     assert_eq!(run(&["log", "--data", "missing"], false), Some(1));
+}
+
+/// `thidua log` recomputes the leaf hash of every entry it shows: an event changed in the
+/// database is marked (the command fails), refused with `--json`; indices near the end of u64
+/// show nothing rather than overflow.
+#[test]
+fn thidua_log_marks_an_event_changed_in_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = thidua()
+        .args(["bench", "append", "--count", "3", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let log = |extra: &[&str]| {
+        thidua()
+            .args(["log", "--data"])
+            .arg(&data)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = log(&[]);
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("ALTERED"));
+    let out = log(&["--from", "18446744073709551610", "--limit", "10"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty());
+    {
+        let conn = rusqlite::Connection::open(data.join("thidua.db")).unwrap();
+        conn.execute_batch(
+            "DROP TRIGGER entries_no_update; \
+             UPDATE entries SET bytes = CAST(replace(CAST(bytes AS TEXT), 'e', 'f') AS BLOB) \
+             WHERE idx = 1;",
+        )
+        .unwrap();
+    }
+    let out = log(&[]);
+    let (shown, err) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let marked: Vec<&str> = shown
+        .lines()
+        .filter(|l| l.contains("!! KHÔNG KHỚP / ALTERED"))
+        .collect();
+    assert_eq!(marked.len(), 1, "{shown}");
+    assert!(marked[0].trim_start().starts_with("1 "), "{shown}");
+    assert!(
+        err.contains("entry 1 was changed outside the service"),
+        "{err}"
+    );
+    let out = log(&["--json"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().count(),
+        1,
+        "entry 0 only"
+    );
+    assert!(
+        err.contains("entry 1 was changed outside the service"),
+        "{err}"
+    );
 }

@@ -4,7 +4,9 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use thidua_domain::Event;
+use thidua_ledger::leaf_hash;
 
+use crate::output::errln;
 use crate::storage::StoreArgs;
 
 #[derive(clap::Args)]
@@ -37,49 +39,120 @@ pub enum LogCommand {
 
 pub fn run(args: LogArgs) -> anyhow::Result<ExitCode> {
     if let Some(LogCommand::Key { store }) = &args.command {
-        let key = thidua_service::LogKey::load(&store.key_path())?;
-        println!("{}", key.verifier_key());
-        return Ok(ExitCode::SUCCESS);
+        return crate::output::quiet_on_closed_pipe(print_key(store));
     }
     crate::output::quiet_on_closed_pipe(list(args))
 }
 
+/// Prints the verifier key of the log at --data/--database, once its signing key is checked
+/// to have signed that log.
+fn print_key(store: &StoreArgs) -> anyhow::Result<ExitCode> {
+    let key = store.existing_key()?;
+    crate::output::outln!("{}", key.verifier_key())?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn list(args: LogArgs) -> anyhow::Result<ExitCode> {
     let store = args.store.open_existing_stores("")?.events;
-    let end = args.limit.map_or(u64::MAX, |n| args.from.saturating_add(n));
+    // Indices past the log's end ask for nothing (the store takes indices as signed integers).
+    let size = store.size()?;
+    let end = args
+        .limit
+        .map_or(u64::MAX, |n| args.from.saturating_add(n))
+        .min(size);
     let mut out = std::io::stdout().lock();
+    let mut altered = Vec::new();
     let mut next = args.from;
     while next < end {
-        let batch = store.entries(next, end.min(next + 1000))?;
-        if batch.is_empty() {
+        let batch = store.entries(next, end.min(next.saturating_add(1000)))?;
+        let (Some(first), Some(last)) = (batch.first(), batch.last()) else {
             break;
-        }
+        };
+        // Each shown entry's leaf hash is recomputed from its bytes and compared with the one
+        // stored beside them and the tree's leaf: an event changed in the database is marked
+        // (refused with --json), never shown as the log's.
+        let tree = store.nodes(0, first.index, last.index.saturating_add(1))?;
         for entry in &batch {
+            let leaf = leaf_hash(&entry.bytes);
+            let in_tree = tree.get((entry.index - first.index) as usize);
+            let intact = leaf == entry.leaf_hash && in_tree == Some(&leaf);
+            if !intact {
+                altered.push(entry.index);
+            }
             if args.json {
+                anyhow::ensure!(
+                    intact,
+                    "KHÔNG KHỚP / ALTERED: {}; not shown",
+                    altered_entry(entry.index)
+                );
                 out.write_all(&entry.bytes)?;
                 writeln!(out)?;
+                continue;
+            }
+            let mark = if intact {
+                String::new()
             } else {
-                let event = Event::decode(entry.index, &entry.bytes)?;
-                let time = chrono::DateTime::from_timestamp_millis(event.time_ms)
-                    .map(|t| t.format("%d/%m/%Y %H:%M:%S").to_string())
-                    .unwrap_or_default();
-                let unit = event
-                    .payload
-                    .unit()
-                    .map(|u| u.to_string())
-                    .unwrap_or_else(|| "-".into());
-                writeln!(
-                    out,
-                    "{:>8}  {time}  {:<24} {:<18} {:<20} {}",
-                    event.index,
-                    event.payload.kind(),
-                    unit,
-                    event.actor.to_string(),
+                format!(
+                    "  !! KHÔNG KHỚP / ALTERED (stored leaf {})",
                     hex::encode(&entry.leaf_hash[..8])
-                )?;
+                )
+            };
+            match Event::decode(entry.index, &entry.bytes) {
+                Ok(event) => {
+                    let time = chrono::DateTime::from_timestamp_millis(event.time_ms)
+                        .map(|t| t.format("%d/%m/%Y %H:%M:%S").to_string())
+                        .unwrap_or_default();
+                    let unit = event
+                        .payload
+                        .unit()
+                        .map(|u| u.to_string())
+                        .unwrap_or_else(|| "-".into());
+                    writeln!(
+                        out,
+                        "{:>8}  {time}  {:<24} {:<18} {:<20} {}{mark}",
+                        event.index,
+                        event.payload.kind(),
+                        unit,
+                        event.actor.to_string(),
+                        hex::encode(&leaf[..8])
+                    )?;
+                }
+                Err(_) if !intact => writeln!(
+                    out,
+                    "{:>8}  {:<19}  {:<24} {:<18} {:<20} {}{mark}",
+                    entry.index,
+                    "?",
+                    "(không đọc được / unreadable)",
+                    "-",
+                    "-",
+                    hex::encode(&leaf[..8])
+                )?,
+                Err(e) => return Err(e.into()),
             }
         }
-        next = batch.last().map_or(end, |e| e.index + 1);
+        if last.index == u64::MAX {
+            break;
+        }
+        next = last.index + 1;
+    }
+    drop(out);
+    if let Some(first) = altered.first() {
+        errln!(
+            "KHÔNG KHỚP / ALTERED: {} entr{} marked !!, the first {}; run `thidua verify` on \
+             this log",
+            altered.len(),
+            if altered.len() == 1 { "y" } else { "ies" },
+            altered_entry(*first)
+        );
+        return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What an entry whose bytes do not give its leaf hash is, in words.
+fn altered_entry(index: u64) -> String {
+    format!(
+        "sự kiện {index} bị sửa ngoài dịch vụ: nội dung không khớp mã băm lá của nhật ký / entry \
+         {index} was changed outside the service: its bytes do not hash to the log's leaf"
+    )
 }
