@@ -1418,6 +1418,55 @@ fn a_closed_standard_error_never_makes_a_command_panic() {
     assert_eq!(run(&["log", "--data", "missing"], false), Some(1));
 }
 
+/// Runs `cmd` to its end, or kills it after `secs` seconds (a server that should have refused
+/// to start) and fails.
+fn output_within(cmd: &mut Command, secs: u64) -> std::process::Output {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(secs) {
+            let _ = child.kill();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "still running after {secs} s: {}",
+                String::from_utf8_lossy(&out.stdout)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// The demonstration runs only in an empty directory or one it made: on a deployment's data it
+/// would serve that log with demonstration accounts and a password that do not exist there.
+#[test]
+fn the_demonstration_refuses_a_deployments_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real");
+    assert!(add_admin(&real, "mật khẩu đủ dài 2024").status.success());
+    let before = events(&real).len();
+    for args in [
+        vec!["demo", "--bind", "127.0.0.1:0"],
+        vec!["serve", "--demo", "--bind", "127.0.0.1:0"],
+    ] {
+        let out = output_within(thidua().args(&args).arg("--data").arg(&real), 60);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            err.contains("refusing to run the demonstration") && err.contains(".thidua-demo"),
+            "{args:?}: {err}"
+        );
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert!(!said.contains("Mật khẩu / password"), "{args:?}: {said}");
+    }
+    assert_eq!(events(&real).len(), before, "nothing appended");
+    assert!(!real.join(".thidua-demo").exists());
+}
+
 /// `thidua log` recomputes the leaf hash of every entry it shows: an event changed in the
 /// database is marked (the command fails), refused with `--json`; indices near the end of u64
 /// show nothing rather than overflow.

@@ -56,24 +56,33 @@ pub struct DemoArgs {
 /// The file that marks a directory the demonstration made, the only kind `demo --reset` empties.
 const DEMO_MARKER: &str = ".thidua-demo";
 
+/// The entries of `dir` if it may hold the demonstration: missing (none), empty, or made by
+/// the demonstration (its marker file). Anything else — a real deployment's data, a home
+/// directory — is refused, `doing` saying what was refused.
+fn demo_dir_entries(dir: &std::path::Path, doing: &str) -> anyhow::Result<Vec<std::fs::DirEntry>> {
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    anyhow::ensure!(
+        dir.is_dir(),
+        "{} không phải thư mục / is not a directory",
+        dir.display()
+    );
+    let entries = std::fs::read_dir(dir)?.collect::<Result<Vec<_>, _>>()?;
+    anyhow::ensure!(
+        entries.is_empty() || dir.join(DEMO_MARKER).is_file(),
+        "{doing} {}: it is not a directory `thidua demo` made (no {DEMO_MARKER} file in it) — \
+         give --data an empty directory or a demonstration's own",
+        dir.display()
+    );
+    Ok(entries)
+}
+
 /// Empties a demonstration's data directory for `demo --reset`: a directory that is empty or
 /// that the demonstration made (its marker file). Anything else — a real deployment's data, a
 /// home directory — is refused and left as it is.
 fn reset_demo_dir(dir: &std::path::Path) -> anyhow::Result<()> {
-    if !dir.exists() {
-        return Ok(());
-    }
-    anyhow::ensure!(dir.is_dir(), "{} is not a directory", dir.display());
-    let mut entries = std::fs::read_dir(dir)?.collect::<Result<Vec<_>, _>>()?;
-    if entries.is_empty() {
-        return Ok(());
-    }
-    anyhow::ensure!(
-        dir.join(DEMO_MARKER).is_file(),
-        "không xoá / refusing to reset {}: it is not a directory `thidua demo` made (no {DEMO_MARKER} \
-         file in it) — give --data a demonstration's own directory",
-        dir.display()
-    );
+    let mut entries = demo_dir_entries(dir, "không xoá / refusing to reset")?;
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let path = entry.path();
@@ -116,19 +125,35 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     // The address is tried first: a port already in use is said before a database, a signing
     // key or the demonstration is created for a server that cannot start.
     drop(bind(args.bind)?);
+    // The demonstration runs only where it is alone: a deployment's log would be served with
+    // demonstration accounts and a password that do not exist in it.
+    const REFUSE_DEMO: &str = "không chạy minh hoạ / refusing to run the demonstration in";
+    if args.demo {
+        demo_dir_entries(&args.store.data, REFUSE_DEMO)?;
+    }
     let replay_started = std::time::Instant::now();
     let (service, stores) = args.store.open_running()?;
     let replay_took = replay_started.elapsed();
     if args.demo {
+        let marker = args.store.data.join(DEMO_MARKER);
         if service.read().size == 0 {
-            demo::load(&service, &*stores.accounts)?.write(&args.store.data)?;
-            demo_witness::register(&service, &args.store.data)?;
+            // Marked first: a load that fails half-way is still the demonstration's, which
+            // `demo --reset` may empty.
             std::fs::write(
-                args.store.data.join(DEMO_MARKER),
+                &marker,
                 "thidua demo: dữ liệu minh hoạ / demonstration data (`thidua demo --reset` may empty this directory)\n",
             )?;
+            demo::load(&service, &*stores.accounts)?.write(&args.store.data)?;
+            demo_witness::register(&service, &args.store.data)?;
             println!("Đã nạp dữ liệu minh hoạ Cụm thi đua số 12 / loaded the Cluster No. 12 demonstration");
         }
+        // A log the demonstration did not load (another database given with --database).
+        anyhow::ensure!(
+            marker.is_file(),
+            "{REFUSE_DEMO} {}: the log holds {} events the demonstration did not write",
+            args.store.data.display(),
+            service.read().size
+        );
         print_demo_accounts(&args.store.data);
         // The demonstration's two witnesses cosign as real ones would (marked as such).
         if let Some(w) = demo_witness::DemoWitnesses::open(
