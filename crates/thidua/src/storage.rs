@@ -120,11 +120,16 @@ impl StoreArgs {
     /// only reads ([`open_existing_stores`](Self::open_existing_stores)): nothing is created,
     /// and no snapshot is written.
     pub fn open_read_only(&self, elsewhere: &str) -> anyhow::Result<Arc<Service>> {
+        Ok(self.open_read_only_stores(elsewhere)?.0)
+    }
+
+    /// [`open_read_only`](Self::open_read_only), with the store's other faces.
+    pub fn open_read_only_stores(&self, elsewhere: &str) -> anyhow::Result<(Arc<Service>, Stores)> {
         let options = OpenOptions {
             snapshots: thidua_service::SnapshotPolicy { every: 0 },
             ..OpenOptions::default()
         };
-        Ok(self.open_existing_with(elsewhere, options)?.0)
+        self.open_existing_with(elsewhere, options)
     }
 
     /// Opens an existing database and its existing signing key to change it (a command that

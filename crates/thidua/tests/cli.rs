@@ -1536,3 +1536,148 @@ fn thidua_log_marks_an_event_changed_in_the_database() {
         "{err}"
     );
 }
+
+/// `thidua export-tiles` publishes only a log a server would start on, and only into an empty
+/// directory or its own earlier export: the files that export holds and this one does not write
+/// go (the event contents when --with-entries is not given again), another log's directory and
+/// any other directory are refused before anything is written, and so are tampered copies.
+#[test]
+fn export_tiles_writes_a_sound_log_over_nothing_but_its_own_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, other) = (dir.path().join("data"), dir.path().join("other"));
+    for (d, count) in [(&data, "300"), (&other, "2")] {
+        let out = thidua()
+            .args([
+                "bench", "append", "--count", count, "--batch", "60", "--data",
+            ])
+            .arg(d)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let tiles = dir.path().join("tiles");
+    let export = |from: &Path, extra: &[&str]| {
+        thidua()
+            .arg("export-tiles")
+            .arg(&tiles)
+            .args(extra)
+            .arg("--data")
+            .arg(from)
+            .output()
+            .unwrap()
+    };
+    let files = || {
+        let mut all = Vec::new();
+        let mut stack = vec![tiles.clone()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    all.push(
+                        p.strip_prefix(&tiles)
+                            .unwrap()
+                            .to_string_lossy()
+                            .into_owned(),
+                    );
+                }
+            }
+        }
+        all.sort();
+        all
+    };
+    let out = export(&data, &["--with-entries", "--every-checkpoint"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let first = files();
+    assert!(
+        first.iter().any(|f| f.starts_with("tile/entries/")),
+        "{first:?}"
+    );
+    // The partial tiles of every checkpoint (60, 120, …) stay published; the contents go.
+    let out = export(&data, &[]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains("0 entry bundles") && said.contains("removed"),
+        "{said}"
+    );
+    let second = files();
+    assert!(!tiles.join("tile/entries").exists(), "{second:?}");
+    let hashes: Vec<&String> = first
+        .iter()
+        .filter(|f| !f.starts_with("tile/entries"))
+        .collect();
+    assert_eq!(second.iter().collect::<Vec<_>>(), hashes);
+    // Another log, or a directory holding something else, is refused and left as it was.
+    let out = export(&other, &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("not one this log signed"), "{err}");
+    assert_eq!(files(), second);
+    let site = dir.path().join("site");
+    std::fs::create_dir(&site).unwrap();
+    std::fs::write(site.join("index.html"), "<h1>Cụm 12</h1>").unwrap();
+    let out = thidua()
+        .arg("export-tiles")
+        .arg(&site)
+        .arg("--data")
+        .arg(&data)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("index.html, which no export writes"), "{err}");
+    assert_eq!(std::fs::read_dir(&site).unwrap().count(), 1);
+    // Copies a server would refuse to start on are not published.
+    for (n, sql) in [
+        "DROP TRIGGER entries_no_update; \
+         UPDATE entries SET bytes = CAST(replace(CAST(bytes AS TEXT), 'e', 'f') AS BLOB) WHERE idx = 7;",
+        "DROP TRIGGER entries_no_update; UPDATE entries SET leaf_hash = zeroblob(32) WHERE idx = 7;",
+        "INSERT INTO entries (idx, bytes, leaf_hash) VALUES (300, X'00', zeroblob(32));",
+        "DROP TRIGGER checkpoints_no_delete; DELETE FROM checkpoints WHERE size > 120;",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let copy = dir.path().join(format!("copy{n}"));
+        std::fs::create_dir(&copy).unwrap();
+        std::fs::copy(data.join("log-signing.key"), copy.join("log-signing.key")).unwrap();
+        let out = thidua()
+            .arg("backup")
+            .arg(copy.join("thidua.db"))
+            .arg("--data")
+            .arg(&data)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        rusqlite::Connection::open(copy.join("thidua.db"))
+            .unwrap()
+            .execute_batch(sql)
+            .unwrap();
+        let fresh = dir.path().join(format!("tiles{n}"));
+        let out = thidua()
+            .arg("export-tiles")
+            .arg(&fresh)
+            .arg("--data")
+            .arg(&copy)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{sql}");
+        assert!(err.contains("corrupt"), "{sql}: {err}");
+        assert!(!fresh.exists(), "{sql}: nothing written");
+    }
+}

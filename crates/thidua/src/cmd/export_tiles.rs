@@ -1,15 +1,21 @@
 //! `thidua export-tiles DIR`: writes the log at its newest checkpoint as static files in the
 //! C2SP tlog-tiles layout (checkpoint, hash tiles, entry bundles) for any plain web server.
+//! The log is first checked as a server's start-up checks it (it is opened the same way, with
+//! its signing key): a copy a server would refuse is never published. DIR must be empty or an
+//! earlier export of the same log (see `thidua_transparency::tiles`).
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use thidua_transparency::tiles::{export_tiles, ExportOptions};
 
+use crate::output::sayln;
 use crate::storage::StoreArgs;
 
 #[derive(clap::Args)]
 pub struct ExportTilesArgs {
-    /// Thư mục đích / the directory to write (created if needed).
+    /// Thư mục đích (trống, hoặc bản xuất trước của cùng nhật ký) / the directory to write:
+    /// created if needed; empty, or an earlier export of this log (what this export does not
+    /// write is removed from it, the entry bundles when --with-entries is not given).
     pub dir: PathBuf,
     #[command(flatten)]
     pub store: StoreArgs,
@@ -25,10 +31,12 @@ pub struct ExportTilesArgs {
 }
 
 pub fn run(args: ExportTilesArgs) -> anyhow::Result<ExitCode> {
-    // It exports an existing log: a mistyped --data creates nothing.
-    let stores = args.store.open_existing_stores("")?;
+    // It exports an existing log: a mistyped --data creates nothing. Opened as start-up opens
+    // it (stored entries against the newest checkpoint, leaf hashes, tree nodes, every event
+    // replayed, the signed checkpoints): what a server would refuse to serve is not published.
+    let (service, stores) = args.store.open_read_only_stores("")?;
     let out = export_tiles(
-        &*stores.events,
+        &**service.store(),
         Some(&*stores.witnesses),
         &args.dir,
         ExportOptions {
@@ -36,7 +44,7 @@ pub fn run(args: ExportTilesArgs) -> anyhow::Result<ExitCode> {
             every_checkpoint: args.every_checkpoint,
         },
     )?;
-    println!(
+    sayln!(
         "Đã xuất / exported size {} ({} checkpoint sizes): {} hash tiles, {} entry bundles, {} bytes → {}",
         out.size,
         out.checkpoint_sizes,
@@ -44,6 +52,14 @@ pub fn run(args: ExportTilesArgs) -> anyhow::Result<ExitCode> {
         out.entry_bundles,
         out.bytes,
         args.dir.display()
-    );
+    )?;
+    if out.removed > 0 {
+        sayln!(
+            "Đã xoá {} tệp của lần xuất trước mà lần này không ghi / removed {} files of the \
+             earlier export that this one does not write",
+            out.removed,
+            out.removed
+        )?;
+    }
     Ok(ExitCode::SUCCESS)
 }
