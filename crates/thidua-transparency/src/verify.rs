@@ -19,8 +19,8 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use thidua_domain::{Event, State};
 use thidua_ledger::{
-    leaf_hash, open_checkpoint, Checkpoint, CompactRange, CosignatureVerifier, Hash, Note,
-    NoteVerifier, SignedCheckpoint, StoredNode, Verifier,
+    leaf_hash, open_checkpoint, open_note, Checkpoint, CompactRange, CosignatureVerifier, Hash,
+    Note, NoteVerifier, SignedCheckpoint, StoredNode, Verifier,
 };
 
 use crate::client::{ClientError, LogClient, RemoteEntry};
@@ -59,6 +59,34 @@ pub struct VerifierState {
     /// `thidua.local/log`). Absent in state files written before it was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_key: Option<String>,
+}
+
+/// The verifier's state file: the last checkpoint verified of each log, one entry per log key,
+/// so that verifying another log with the same file (every deployment's default origin is the
+/// same) keeps what was remembered of the first. A file written before it held several logs
+/// is one [`VerifierState`], read as a list of one.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifierStates {
+    pub logs: Vec<VerifierState>,
+}
+
+impl VerifierStates {
+    /// What is remembered of the log with verifier key `key`: its own entry, else an entry
+    /// written before keys were recorded (which was of whatever log was verified then).
+    pub fn of(&self, key: &str) -> Option<&VerifierState> {
+        self.logs
+            .iter()
+            .find(|s| s.log_key.as_deref() == Some(key))
+            .or_else(|| self.logs.iter().find(|s| s.log_key.is_none()))
+    }
+
+    /// Remembers `state` for its log key, in place of what was remembered of that log (and of
+    /// a keyless entry, which was read as this log's).
+    pub fn remember(&mut self, state: VerifierState) {
+        self.logs
+            .retain(|s| s.log_key.is_some() && s.log_key != state.log_key);
+        self.logs.push(state);
+    }
 }
 
 /// A difference or failure; `Display` is the precise message printed to the operator.
@@ -147,24 +175,29 @@ fn hexs(h: &Hash) -> String {
 }
 
 impl Verification<'_> {
-    fn load_state(&self) -> Result<Option<VerifierState>, VerifyError> {
+    /// The state file's logs (none without a state file or before the first verification).
+    fn load_states(&self) -> Result<VerifierStates, VerifyError> {
         let Some(path) = self.state_path else {
-            return Ok(None);
+            return Ok(VerifierStates::default());
         };
         let err = |message: String| VerifyError::State {
             path: path.display().to_string(),
             message,
         };
         match std::fs::read(path) {
-            Ok(b) => serde_json::from_slice(&b)
-                .map(Some)
+            Ok(b) => serde_json::from_slice::<VerifierStates>(&b)
+                .or_else(|e| {
+                    serde_json::from_slice::<VerifierState>(&b)
+                        .map(|one| VerifierStates { logs: vec![one] })
+                        .map_err(|_| e)
+                })
                 .map_err(|e| err(e.to_string())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(VerifierStates::default()),
             Err(e) => Err(err(e.to_string())),
         }
     }
 
-    fn save_state(&self, state: &VerifierState) -> Result<(), VerifyError> {
+    fn save_states(&self, states: &VerifierStates) -> Result<(), VerifyError> {
         let Some(path) = self.state_path else {
             return Ok(());
         };
@@ -173,7 +206,8 @@ impl Verification<'_> {
             message: e.to_string(),
         };
         let tmp = path.with_extension("tmp");
-        std::fs::write(&tmp, serde_json::to_vec_pretty(state).expect("serialises")).map_err(err)?;
+        std::fs::write(&tmp, serde_json::to_vec_pretty(states).expect("serialises"))
+            .map_err(err)?;
         std::fs::rename(&tmp, path).map_err(err)
     }
 
@@ -188,22 +222,23 @@ impl Verification<'_> {
         let note = client.checkpoint()?;
         let (cp, cosigned_by) = self.open_signed(&note)?;
         let key = self.log_key.to_key_string();
-        // What is remembered of another log (another key) says nothing of this one.
-        let previous = self
-            .load_state()?
-            .filter(|p| p.log_key.as_ref().is_none_or(|k| *k == key));
+        // What is remembered of another log (another key) says nothing of this one, and is
+        // kept as it is.
+        let mut states = self.load_states()?;
+        let previous = states.of(&key).cloned();
         check_extends(previous.as_ref(), &cp)?;
         let replay = self.replay(client, previous.as_ref(), &cp)?;
         if let Some(hook) = self.after_replay {
             hook(&replay.state, &replay.events).map_err(VerifyError::AfterReplay)?;
         }
-        self.save_state(&VerifierState {
+        states.remember(VerifierState {
             origin: cp.origin.clone(),
             size: cp.size,
             root: hexs(&cp.root),
             checkpoint: note,
             log_key: Some(key),
-        })?;
+        });
+        self.save_states(&states)?;
         let Replay { state, hidden, .. } = replay;
         Ok(Summary {
             origin: cp.origin,
@@ -224,11 +259,42 @@ impl Verification<'_> {
         let mut known: Vec<&dyn NoteVerifier> = vec![self.log_key];
         known.extend(self.witnesses.iter().map(|(_, v)| v as &dyn NoteVerifier));
         let opened = open_checkpoint(note.as_bytes(), &known)
-            .map_err(|e| VerifyError::Signature(e.to_string()))?;
+            .map_err(|e| self.signature_error(note, &known, e))?;
         self.check_log_signature(&opened)?;
         let cosigned_by = self.cosigners(&opened.note);
         self.check_quorum(&cosigned_by)?;
         Ok((opened.checkpoint, cosigned_by))
+    }
+
+    /// Why `note` could not be opened, naming a witness cosignature the log stored with its
+    /// checkpoint (a row of its cosignature table, appended to the note it serves) when that
+    /// line alone is what fails, rather than saying that the checkpoint's signature does.
+    fn signature_error(
+        &self,
+        note: &str,
+        known: &[&dyn NoteVerifier],
+        e: thidua_ledger::LedgerError,
+    ) -> VerifyError {
+        let Some((text, signatures)) = note.rsplit_once("\n\n") else {
+            return VerifyError::Signature(e.to_string());
+        };
+        let log_line = format!("\u{2014} {} ", self.log_key.name());
+        for line in signatures.lines() {
+            if line.starts_with(&log_line) {
+                continue;
+            }
+            let alone = format!("{text}\n\n{line}\n");
+            match open_note(alone.as_bytes(), known) {
+                Ok(_) | Err(thidua_ledger::LedgerError::NoVerifiableSignature(_)) => {}
+                Err(why) => {
+                    return VerifyError::Signature(format!(
+                        "a witness cosignature stored with the checkpoint is corrupt ({why}): \
+                         {line:?}"
+                    ))
+                }
+            }
+        }
+        VerifyError::Signature(e.to_string())
     }
 
     /// The checkpoint carries the trusted log key's signature, and its origin is that key's name.
@@ -645,5 +711,53 @@ impl Recomputed {
             out.push(format!("year-end: {why}"));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(size: u64, key: Option<&str>) -> VerifierState {
+        VerifierState {
+            origin: "thidua.local/log".into(),
+            size,
+            root: format!("{size:064x}"),
+            checkpoint: String::new(),
+            log_key: key.map(str::to_owned),
+        }
+    }
+
+    /// One state per log key: remembering a second log keeps the first; a state file written
+    /// before keys were recorded (one bare state) is read as that log's, and replaced by it.
+    #[test]
+    fn the_state_file_keeps_one_checkpoint_per_log_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("verify.state");
+        std::fs::write(&path, serde_json::to_vec(&state(5, None)).unwrap()).unwrap();
+        let log_key =
+            thidua_service::LogKey::load_or_create(&dir.path().join("k"), "thidua.local/log")
+                .unwrap();
+        let key = Verifier::from_key_string(log_key.verifier_key()).unwrap();
+        let v = Verification {
+            log_key: &key,
+            witnesses: &[],
+            min_cosignatures: 0,
+            state_path: Some(&path),
+            progress: &|_, _| {},
+            after_replay: None,
+            keep_events: false,
+        };
+        let mut states = v.load_states().unwrap();
+        assert_eq!(states.of("any").map(|s| s.size), Some(5), "a keyless state");
+        states.remember(state(7, Some("a")));
+        states.remember(state(3, Some("b")));
+        states.remember(state(9, Some("a")));
+        v.save_states(&states).unwrap();
+        let read = v.load_states().unwrap();
+        assert_eq!(read.logs.len(), 2, "{read:?}");
+        assert_eq!(read.of("a").map(|s| s.size), Some(9));
+        assert_eq!(read.of("b").map(|s| s.size), Some(3));
+        assert_eq!(read.of("c").map(|s| s.size), None, "no keyless state left");
     }
 }

@@ -68,7 +68,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return options_error(&e),
+    };
     init_logging();
     let result = match cli.command {
         Command::Serve(args) => cmd::serve::run(args),
@@ -102,6 +105,19 @@ fn main() -> ExitCode {
             }
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Says what clap found (the help or version asked for, or a wrong option) and gives the exit
+/// status: 0 for the help and the version, 1 for a wrong option — the status of every other
+/// error, never clap's 2, which `thidua verify` gives only to a log it could not read.
+fn options_error(e: &clap::Error) -> ExitCode {
+    // A closed stream loses the words, as `errln!` does.
+    let _ = e.print();
+    if e.use_stderr() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

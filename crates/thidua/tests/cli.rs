@@ -1467,6 +1467,87 @@ fn the_demonstration_refuses_a_deployments_data() {
     assert!(!real.join(".thidua-demo").exists());
 }
 
+/// `thidua verify`'s exit statuses are what its help says: a wrong option is 1 (as every error
+/// but an unreadable log), whether clap or the command finds it (a witness given twice, one key
+/// for two units), said as an option error and never as a failed verification; a corrupt
+/// cosignature row is named as such.
+#[test]
+fn verify_says_wrong_options_and_a_corrupt_cosignature_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let ok = |cmd: &mut Command| {
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    };
+    ok(thidua()
+        .args(["bench", "append", "--count", "3", "--data"])
+        .arg(&data));
+    let key = ok(thidua().args(["log", "key", "--data"]).arg(&data));
+    let witness = ok(thidua()
+        .args(["witness", "keygen", "--name", "ca-ag.witness", "--out"])
+        .arg(dir.path().join("ca-ag.key")));
+    let verify = |extra: &[&str]| {
+        thidua()
+            .args(["verify", "--no-state", "--log-key", &key, "--data"])
+            .arg(&data)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let help = thidua().args(["verify", "--help"]).output().unwrap();
+    assert_eq!(help.status.code(), Some(0));
+    let help = String::from_utf8(help.stdout).unwrap();
+    assert!(
+        help.contains("1 KHÔNG KHỚP") && help.contains("wrong options"),
+        "{help}"
+    );
+    let w = format!("ca-ag={witness}");
+    let other = format!("ca-kg={witness}");
+    for (extra, said) in [
+        (vec!["--no-such-option"], "--no-such-option"),
+        (vec!["--witness", &w, "--witness", &w], "is given twice"),
+        (
+            vec!["--witness", &w, "--witness", &other],
+            "given for both ca-ag and ca-kg",
+        ),
+        (vec!["--witness", "ca-ag"], "UNIT=VERIFIER_KEY"),
+    ] {
+        let out = verify(&extra);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{extra:?}: {err}");
+        assert!(err.contains(said), "{extra:?}: {err}");
+        assert!(!err.contains("VERIFICATION FAILED"), "{extra:?}: {err}");
+    }
+    assert!(verify(&["--witness", &w]).status.success());
+    // A row of the cosignature table that is no cosignature, served with the checkpoint.
+    let backup = dir.path().join("backup.db");
+    ok(thidua().arg("backup").arg(&backup).arg("--data").arg(&data));
+    rusqlite::Connection::open(&backup)
+        .unwrap()
+        .execute_batch(
+            "INSERT INTO witness_cosignatures (size, unit, line, received_ms) \
+             SELECT MAX(size), 'ca-ag', 'không phải chữ ký', 0 FROM checkpoints",
+        )
+        .unwrap();
+    let out = thidua()
+        .args(["verify", "--no-state", "--log-key", &key, "--backup"])
+        .arg(&backup)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("a witness cosignature stored with the checkpoint is corrupt")
+            && err.contains("không phải chữ ký"),
+        "{err}"
+    );
+}
+
 /// `thidua log` recomputes the leaf hash of every entry it shows: an event changed in the
 /// database is marked (the command fails), refused with `--json`; indices near the end of u64
 /// show nothing rather than overflow.

@@ -278,6 +278,15 @@ fn two_member_witnesses_cosign_the_demonstration_and_refuse_a_forgery() {
         ])
         .args(["--min-cosignatures", "0", "--state"])
         .arg(dir.join("verify.state")));
+    // Nor does it replace what the file remembers of the genuine log: one state per log key,
+    // and the forgery signed with the genuine key is still refused.
+    let out = run(thidua()
+        .args(["verify", "--server", &forged.url, "--trust"])
+        .arg(&trust)
+        .args(["--min-cosignatures", "0", "--state"])
+        .arg(dir.join("verify.state")));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("history rewritten: the first"));
 
     // The genuine log, grown, is still cosigned.
     served

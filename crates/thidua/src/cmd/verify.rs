@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use thidua_ledger::{CosignatureVerifier, Verifier};
+use thidua_ledger::{CosignatureVerifier, NoteVerifier, Verifier};
 use thidua_transparency::client::{ClientError, Failure, HttpLog, LocalLog, LogClient};
 use thidua_transparency::trust::{parse_log_key, parse_witness_key, Trust};
 use thidua_transparency::verify::{AfterReplay, Recomputed, Summary, Verification, VerifyError};
@@ -37,9 +37,11 @@ pub const EXIT_UNREADABLE: u8 = 2;
 #[command(
     after_help = "Mã thoát / exit status: 0 nhật ký hợp lệ / the log verified; \
     1 KHÔNG KHỚP / VERIFICATION FAILED: the log does not verify or a recomputed result differs \
-    (also other errors: bad options, unreadable files); \
+    (also every other error: wrong options — a witness given twice included —, a trust or \
+    state file that cannot be read); \
     2 không kết nối được máy chủ / cannot reach the server, or it refused (HTTP error) or \
-    answered something unreadable, or the database cannot be read: nothing was verified."
+    answered something unreadable, or the database or backup cannot be read: nothing was \
+    verified."
 )]
 pub struct VerifyArgs {
     /// Máy chủ / verify a running server, e.g. http://thidua.cum12.example
@@ -77,7 +79,7 @@ pub struct VerifyArgs {
     /// Không dùng tệp trạng thái / do not read or write a state file.
     #[arg(long)]
     pub no_state: bool,
-    /// JSON summary on stdout.
+    /// Tóm tắt dạng JSON trên đầu ra chuẩn / a JSON summary on standard output.
     #[arg(long)]
     pub json: bool,
     /// Không tính lại tổng kết năm và sơ kết 6 tháng / skip recomputing year-end draws and
@@ -215,14 +217,16 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
 /// Reads the trust and the keys, verifies the log and prints what it established; a log that
 /// does not verify or cannot be read is said on stderr and exits non-zero.
 fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
+    // The options first: a wrong one (a URL that is not postgres://, a witness given twice)
+    // is an error like any other (exit 1), said before anything is read.
     let trust = load_trust(&args)?;
-    // A database or a backup is opened by the binary (`storage`) and outlives the client. A
-    // wrong option (a URL that is not postgres://) is an error like any other (exit 1); a
-    // database or backup that cannot be opened or read (not a database, missing, a refused
-    // connection) is a log that could not be read: nothing was verified (exit 2).
     if args.server.is_none() && args.backup.is_none() {
         args.store.database_url()?;
     }
+    let witnesses = witnesses(&args, &trust)?;
+    // A database or a backup is opened by the binary (`storage`) and outlives the client; one
+    // that cannot be opened or read (not a database, missing, a refused connection) is a log
+    // that could not be read: nothing was verified (exit 2).
     let source = match Source::open(&args) {
         Ok(source) => source,
         Err(e) => {
@@ -232,7 +236,6 @@ fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     };
     let client = source.client(&args)?;
     let log_key = log_key(&args, &trust)?;
-    let witnesses = witnesses(&args, &trust)?;
     let min_cosignatures = args.min_cosignatures.or(trust.quorum).unwrap_or(0);
     let result = check(
         &*client,
@@ -274,7 +277,9 @@ fn log_key(args: &VerifyArgs, trust: &Trust) -> anyhow::Result<Verifier> {
     })
 }
 
-/// The trusted witnesses: the trust file's, then each `--witness UNIT=VERIFIER_KEY`.
+/// The trusted witnesses: the trust file's, then each `--witness UNIT=VERIFIER_KEY`. A unit
+/// given twice, or one key given for two units, is a wrong option (a cosignature would count
+/// for whom?), refused here rather than found ambiguous in the checkpoint.
 fn witnesses(
     args: &VerifyArgs,
     trust: &Trust,
@@ -283,11 +288,26 @@ fn witnesses(
     for w in &args.witnesses {
         let (unit, key) = w
             .split_once('=')
-            .context("--witness takes UNIT=VERIFIER_KEY")?;
+            .context("--witness nhận ĐƠN_VỊ=KHOÁ / --witness takes UNIT=VERIFIER_KEY")?;
         witnesses.push((
             unit.to_owned(),
             parse_witness_key(key).map_err(anyhow::Error::msg)?,
         ));
+    }
+    for (i, (unit, key)) in witnesses.iter().enumerate() {
+        for (other, other_key) in &witnesses[..i] {
+            anyhow::ensure!(
+                other != unit,
+                "nhân chứng {unit} được nêu hai lần / the witness of {unit} is given twice \
+                 (--witness or the trust file): give each unit's key once"
+            );
+            anyhow::ensure!(
+                (other_key.name(), other_key.key_hash()) != (key.name(), key.key_hash()),
+                "một khoá cho hai đơn vị / one witness key ({}) is given for both {other} and \
+                 {unit}: a cosignature counts for one unit",
+                key.name()
+            );
+        }
     }
     Ok(witnesses)
 }
