@@ -118,8 +118,23 @@ fn is_long_heading(cells: &[RawCell]) -> bool {
             .all(|(c, h)| c.text().eq_ignore_ascii_case(h))
 }
 
+/// A refusal of the domain met while planning (the covenant unknown or not signed, its
+/// cluster's year): said in Vietnamese, then in the domain's English. Callers that can say
+/// every refusal in the reader's language ask the domain first (the web's visible covenant,
+/// `thidua figures import`'s reporting form), so this is rarely what a reader sees.
 fn domain(e: DomainError) -> ImportErrors {
-    ImportErrors::one(ImportError::file(e.code(), e.to_string(), e.to_string()))
+    let vi = match &e {
+        DomainError::UnknownCovenant(id) => format!("không có giao ước «{id}»"),
+        DomainError::CovenantNotSigned(id) => {
+            format!("giao ước «{id}» chưa được ký: chưa có biểu mẫu báo cáo")
+        }
+        DomainError::UnknownCluster(id) => format!("không có cụm «{id}»"),
+        DomainError::NoClusterYear { cluster, year } => {
+            format!("cụm «{cluster}» chưa có thành viên năm {year}")
+        }
+        _ => format!("hệ thống từ chối [{}]", e.code()),
+    };
+    ImportErrors::one(ImportError::file(e.code(), vi, e.to_string()))
 }
 
 /// The unit a file names: its id, its short code or its data-file id ([`data_id`]).
@@ -583,6 +598,8 @@ fn template_report(
     upload: Upload<'_>,
     r: template::Reader<'_>,
 ) -> Result<((UnitId, String), ReportFigures), ImportErrors> {
+    // Each heading line's problem is told at the row it was read on.
+    let rows = ["covenant", "unit", "period"].map(|key| r.heading_row(key).unwrap_or(0));
     let mut errors = r.errors;
     let filled = r.filled;
     let sheet = if table::is_xlsx(upload.bytes) {
@@ -591,7 +608,12 @@ fn template_report(
         upload.file_name
     };
     let meta_err = |label: &str, vi: String, en: String| {
-        ImportError::file("template_heading", vi, en).at(sheet, 0, Some(format!("B ({label})")))
+        let row = match label {
+            template::LABEL_COVENANT => rows[0],
+            template::LABEL_UNIT => rows[1],
+            _ => rows[2],
+        };
+        ImportError::file("template_heading", vi, en).at(sheet, row, Some(format!("B ({label})")))
     };
     if errors.is_empty() && filled.covenant != covenant.as_str() {
         errors.push(meta_err(

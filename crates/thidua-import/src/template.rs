@@ -359,6 +359,8 @@ pub struct Reader<'a> {
     form: &'a Form,
     number: Option<NumberFormat>,
     meta: std::collections::BTreeMap<&'static str, String>,
+    /// The row of each line of the heading block, for errors about its value.
+    meta_rows: std::collections::BTreeMap<&'static str, usize>,
     /// Columns of the element rows, once the heading row was seen: (id, value, comment).
     columns: Option<(usize, usize, usize)>,
     headings: Vec<String>,
@@ -379,6 +381,7 @@ impl<'a> Reader<'a> {
             form,
             number: None,
             meta: Default::default(),
+            meta_rows: Default::default(),
             columns: None,
             headings: Vec::new(),
             filled: Filled {
@@ -392,6 +395,12 @@ impl<'a> Reader<'a> {
             errors: ImportErrors::default(),
             found_heading: false,
         }
+    }
+
+    /// The row of the heading block's line `key` (`covenant`, `unit`, `period`, `form`), once
+    /// read.
+    pub fn heading_row(&self, key: &str) -> Option<usize> {
+        self.meta_rows.get(key).copied()
     }
 
     fn column_name(&self, c: usize) -> String {
@@ -412,6 +421,7 @@ impl<'a> Reader<'a> {
                 ("form", LABEL_FORM),
             ] {
                 if first == lab.to_lowercase() {
+                    self.meta_rows.insert(key, row);
                     self.meta.insert(
                         key,
                         cells

@@ -1201,3 +1201,46 @@ fn an_export_carries_the_heads_tie_decision_and_scores_as_published() {
         ("tot".into(), "tot".into())
     );
 }
+
+/// A heading line of a filled template whose value is wrong (another covenant, a unit outside
+/// the cluster, a period outside the calendar) is named by the line it is on, not "line 0".
+#[test]
+fn a_wrong_template_heading_is_named_by_its_own_line() {
+    let s = world();
+    let csv = String::from_utf8(officer_template(&s).to_csv()).unwrap();
+    for (label, value) in [
+        ("Kỳ báo cáo", "2024-M13"),
+        ("Đơn vị", "ca-xx"),
+        ("Giao ước", "gu-khac"),
+    ] {
+        let line = csv.lines().position(|l| l.starts_with(label)).unwrap() + 1;
+        let changed: String = csv
+            .lines()
+            .map(|l| match l.strip_prefix(label) {
+                Some(_) => format!("{label},{value}\n"),
+                None => format!("{l}\n"),
+            })
+            .collect();
+        let errors = plan_reports(
+            &s,
+            &cov(),
+            Upload {
+                file_name: "kg.csv",
+                bytes: changed.as_bytes(),
+            },
+            &Limits::default(),
+        )
+        .unwrap_err();
+        let e = &errors.0[0];
+        assert_eq!(
+            (e.code, e.row, e.column.as_deref()),
+            (
+                "template_heading",
+                Some(line),
+                Some(format!("B ({label})").as_str())
+            ),
+            "{errors}"
+        );
+        assert!(e.to_string().contains(&format!("dòng {line}")), "{errors}");
+    }
+}

@@ -611,6 +611,65 @@ fn figures_template_import_and_export_for_offline_scoring() {
         "--submit",
     ]);
     assert!(done.contains("appended 2 events"), "{done}");
+    // Refusals in both languages, the domain's in the web's words: an unknown covenant or
+    // user is said to be unknown; the same import again is refused by the domain (the report
+    // is submitted), translated rather than quoted in English twice.
+    let refused = |args: &[&str]| {
+        let out = thidua()
+            .args(["figures", "import"])
+            .args(args)
+            .arg("--data")
+            .arg(&data)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{args:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let path = template.to_str().unwrap();
+    let err = refused(&[path, "--covenant", "nope", "--dry-run"]);
+    assert!(
+        err.contains("lỗi: Không có giao ước này.")
+            && err.contains("error: covenant nope does not exist"),
+        "{err}"
+    );
+    let err = refused(&[
+        path,
+        "--covenant",
+        "bench-2025",
+        "--as",
+        "nobody",
+        "--dry-run",
+    ]);
+    assert!(
+        err.contains("lỗi: Không có người dùng này.") && err.contains("user nobody does not exist"),
+        "{err}"
+    );
+    let err = refused(&[path, "--covenant", "bench-2025"]);
+    assert!(
+        err.contains("\nlỗi: ") && err.contains("\nerror: "),
+        "{err:?}"
+    );
+    assert!(
+        !err.contains("lỗi / error") && !err.contains("[report_state]"),
+        "{err}"
+    );
+    let err = refused(&["missing.csv", "--covenant", "bench-2025"]);
+    assert!(
+        err.contains("không đọc được / cannot read missing.csv"),
+        "{err}"
+    );
+    // The draw of a covenant the log does not hold: unknown, in both languages alike.
+    let out = thidua()
+        .args(["assign", "--covenant", "nope", "--verify", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("lỗi: Không có giao ước này.") && err.contains("covenant nope does not exist"),
+        "{err}"
+    );
     // Export what is approved (the historical year; the new month is only submitted).
     let regulation = dir.path().join("quy-dinh.toml");
     let export = dir.path().join("so-lieu.csv");

@@ -220,7 +220,12 @@ fn the_demonstration_year_gives_its_documents() {
         .output()
         .unwrap();
     assert!(!unknown.status.success());
-    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no covenant khong-co in the log"));
+    let said = String::from_utf8_lossy(&unknown.stderr);
+    assert!(
+        said.contains("lỗi: Không có giao ước này.")
+            && said.contains("covenant khong-co does not exist"),
+        "{said}"
+    );
     let refused = doc(
         &[
             &["inspection"][..],

@@ -439,21 +439,23 @@ pub fn run(args: AssignArgs) -> anyhow::Result<ExitCode> {
         };
         (state, draws)
     };
-    let review = state.review(&covenant).with_context(|| {
-        match (
-            args.log.server.is_some(),
-            state.covenants.contains_key(&covenant),
-        ) {
-            (true, false) => format!(
+    // A covenant the log (or what the token reads of it) does not hold is refused as unknown,
+    // in both languages (`main` says the domain's refusal), before its year-end is asked for.
+    if !state.covenants.contains_key(&covenant) {
+        let unknown = anyhow::Error::from(thidua_domain::DomainError::UnknownCovenant(
+            covenant.to_string(),
+        ));
+        return Err(match args.log.server {
+            Some(_) => unknown.context(format!(
                 "{covenant} is not among the covenants this token may read (a member of its \
                  cluster reads its year-end)"
-            ),
-            (false, false) => format!(
-                "không có giao ước {covenant} trong nhật ký / no covenant {covenant} in the log"
-            ),
-            (_, true) => covenant.to_string(),
-        }
-    })?;
+            )),
+            None => unknown,
+        });
+    }
+    let review = state
+        .review(&covenant)
+        .with_context(|| covenant.to_string())?;
     let Some((drawn, index)) = &review.drawn else {
         println!(
             "Chưa bốc thăm / not drawn yet ({} of {} units revealed)",

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use anyhow::{anyhow, Context};
 use thidua_domain::figures::Cell;
-use thidua_domain::{decide_and_apply, Actor, Command, CovenantId, State, UnitId, UserId};
+use thidua_domain::{decide_and_apply, Actor, Command, CovenantId, State, UnitId};
 use thidua_import::template::{vi_number, Template};
 use thidua_import::{export, plan_historical, plan_reports, Limits, Upload};
 
@@ -210,13 +210,12 @@ fn cell(c: &Cell) -> String {
     }
 }
 
-/// Decides the commands against a scratch copy of the state: what the domain would refuse.
+/// Decides the commands against a scratch copy of the state: what the domain would refuse,
+/// as its refusal (which `main` says in both languages).
 fn check(state: &State, actor: &Actor, commands: &[Command]) -> anyhow::Result<()> {
     let mut scratch = state.clone();
     for c in commands {
-        scratch = decide_and_apply(&scratch, actor, 0, c.clone())
-            .map_err(|e| anyhow!("{} [{}]", e, e.code()))?
-            .1;
+        scratch = decide_and_apply(&scratch, actor, 0, c.clone())?.1;
     }
     Ok(())
 }
@@ -230,7 +229,8 @@ fn import(
     submit: bool,
     dry_run: bool,
 ) -> anyhow::Result<ExitCode> {
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let bytes = std::fs::read(file)
+        .with_context(|| format!("không đọc được / cannot read {}", file.display()))?;
     let name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -239,13 +239,16 @@ fn import(
         file_name: &name,
         bytes: &bytes,
     };
-    let actor = match actor {
-        Some(u) => Actor::User(UserId::parse(&u)?),
-        None => Actor::System,
-    };
     // An import acts on an existing log: a mistyped --data creates no deployment.
     let service = store.open_existing_running()?.0;
     let state = service.read();
+    let actor = match actor {
+        Some(u) => super::acting_user(&state, &u)?,
+        None => Actor::System,
+    };
+    // The covenant and its reporting form, refused by the domain as the web refuses them
+    // before reading a file.
+    state.reporting_form(covenant)?;
     let refused = |e: thidua_import::ImportErrors| {
         anyhow!("tệp có lỗi, không nhập gì / the file has errors, nothing imported:\n{e}")
     };

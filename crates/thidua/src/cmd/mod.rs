@@ -19,3 +19,17 @@ pub mod user;
 pub mod verify;
 pub mod vote;
 pub mod witness;
+
+/// The user a console command acts as (`--as USER`): one the log knows, else the domain's own
+/// refusal `unknown_user` (said in both languages by `main`, as the web says it), never the
+/// "forbidden" that the command would get for an actor who does not exist.
+pub fn acting_user(
+    state: &thidua_domain::State,
+    name: &str,
+) -> anyhow::Result<thidua_domain::Actor> {
+    let user = thidua_domain::UserId::parse(name)?;
+    if !state.users.contains_key(&user) {
+        return Err(thidua_domain::DomainError::UnknownUser(user.to_string()).into());
+    }
+    Ok(thidua_domain::Actor::User(user))
+}

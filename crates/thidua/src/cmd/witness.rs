@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use thidua_domain::{Actor, Command, UnitId, UserId};
+use thidua_domain::{Command, UnitId};
 use thidua_transparency::client::HttpLog;
 use thidua_transparency::trust::{parse_log_key, Trust};
 use thidua_transparency::witness::{create_key_file, load_key_file, Witness, WitnessError};
@@ -115,7 +115,7 @@ pub fn run(args: WitnessArgs) -> anyhow::Result<ExitCode> {
             thidua_transparency::trust::parse_witness_key(&verifier_key)
                 .map_err(anyhow::Error::msg)?;
             let service = store.open_existing_running()?.0;
-            let actor = Actor::User(UserId::parse(&actor)?);
+            let actor = super::acting_user(&service.read(), &actor)?;
             let receipt = service.execute(
                 &actor,
                 Command::RegisterWitnessKey {
@@ -136,7 +136,7 @@ pub fn run(args: WitnessArgs) -> anyhow::Result<ExitCode> {
             store,
         }) => {
             let service = store.open_existing_running()?.0;
-            let actor = Actor::User(UserId::parse(&actor)?);
+            let actor = super::acting_user(&service.read(), &actor)?;
             let witnesses = units
                 .iter()
                 .map(|u| UnitId::parse(u.trim()))
