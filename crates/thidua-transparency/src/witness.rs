@@ -58,6 +58,10 @@ pub enum WitnessError {
     },
     #[error("witness state: {0}")]
     State(String),
+    /// The witness's own key file: missing, unreadable, readable by others, not a key, or (for
+    /// `keygen`) already there.
+    #[error("khoá nhân chứng / witness key: {0}")]
+    Key(String),
     #[error("cosigning: {0}")]
     Cosign(String),
 }
@@ -222,7 +226,7 @@ fn log_signed_note(note: &thidua_ledger::Note) -> String {
 
 /// Creates a witness key file (mode 0600, refusing to overwrite) and returns the key.
 pub fn create_key_file(path: &Path, name: &str) -> Result<CosignerKey, WitnessError> {
-    let err = |e: String| WitnessError::State(format!("{}: {e}", path.display()));
+    let err = |e: String| WitnessError::Key(format!("{}: {e}", path.display()));
     let key = CosignerKey::generate(name).map_err(|e| err(e.to_string()))?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| err(e.to_string()))?;
@@ -231,7 +235,14 @@ pub fn create_key_file(path: &Path, name: &str) -> Result<CosignerKey, WitnessEr
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path).map_err(|e| err(e.to_string()))?;
+    let mut file = options.open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => err(
+            "tệp đã có, không ghi đè / already exists, never overwritten (a key in use stays \
+             the unit's; give another --out)"
+                .into(),
+        ),
+        _ => err(e.to_string()),
+    })?;
     std::io::Write::write_all(&mut file, format!("{}\n", key.to_key_string()).as_bytes())
         .and_then(|()| file.sync_all())
         .map_err(|e| err(e.to_string()))?;
@@ -240,7 +251,7 @@ pub fn create_key_file(path: &Path, name: &str) -> Result<CosignerKey, WitnessEr
 
 /// Loads a witness key file, refusing one that others can read.
 pub fn load_key_file(path: &Path) -> Result<CosignerKey, WitnessError> {
-    let err = |e: String| WitnessError::State(format!("{}: {e}", path.display()));
+    let err = |e: String| WitnessError::Key(format!("{}: {e}", path.display()));
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -1821,3 +1821,85 @@ fn export_tiles_writes_a_sound_log_over_nothing_but_its_own_export() {
         assert!(!fresh.exists(), "{sql}: nothing written");
     }
 }
+
+/// A witness's key file that is already there (keygen) or missing (the witness) is said to be
+/// the key's problem, never the witness state's.
+#[test]
+fn witness_key_errors_are_named_as_the_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("ca-kg.witness.key");
+    let keygen = || {
+        thidua()
+            .args(["witness", "keygen", "--name", "ca-kg.witness", "--out"])
+            .arg(&key)
+            .output()
+            .unwrap()
+    };
+    assert!(keygen().status.success());
+    let before = std::fs::read(&key).unwrap();
+    let out = keygen();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("khoá nhân chứng / witness key:") && err.contains("already exists"),
+        "{err}"
+    );
+    assert!(!err.contains("witness state"), "{err}");
+    assert_eq!(std::fs::read(&key).unwrap(), before, "never overwritten");
+    let out = thidua()
+        .args(["witness", "--server", "http://127.0.0.1:1", "--key"])
+        .arg(dir.path().join("nokey"))
+        .arg("--state")
+        .arg(dir.path().join("state"))
+        .args(["--log-key", "thidua.local/log+00000000+AA"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("witness key:") && err.contains("nokey"),
+        "{err}"
+    );
+    assert!(!err.contains("witness state"), "{err}");
+}
+
+/// The console's account refusals are said in both languages, as the rest of the CLI.
+#[test]
+fn user_refusals_are_said_in_both_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let add = |extra: &[&str], stdin: &str| {
+        use std::io::Write;
+        let mut child = thidua()
+            .args(["user", "add", "quantri", "--name", "Nguyễn Văn Quản"])
+            .args(extra)
+            .arg("--data")
+            .arg(&data)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+        let out = child.wait_with_output().unwrap();
+        assert!(!out.status.success());
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let err = add(&[], "mật khẩu đủ dài 2024\n");
+    assert!(
+        err.contains("ở đây chỉ tạo quản trị viên") && err.contains("only administrators"),
+        "{err}"
+    );
+    let err = add(&["--admin"], "ngắn\n");
+    assert!(
+        err.contains("Mật khẩu phải có ít nhất 10 ký tự.")
+            && err.contains("the password must have at least 10 characters"),
+        "{err}"
+    );
+    let err = add(&["--admin"], "");
+    assert!(
+        err.contains("không có mật khẩu trên đầu vào chuẩn / no password on standard input"),
+        "{err}"
+    );
+    assert!(!data.exists(), "nothing created");
+}

@@ -854,6 +854,17 @@ fn trustees_run_the_key_ceremony_and_decrypt_the_count_with_the_command_line() {
     };
     let state = |i: usize| dir.join(format!("{}.trustee.json", MEMBERS[i]));
     let step = |i: usize| ok(leader(&["trustee", "step"], i).arg("--state").arg(state(i)));
+    // Another unit's leader (ca-kg's token for ca-ag) is refused before a secret state file
+    // is written on its machine.
+    let stray = dir.join("stray.trustee.json");
+    let out = run(leader(&["trustee", "step"], 1)
+        .env("THIDUA_TOKEN", &tokens[0])
+        .arg("--state")
+        .arg(&stray));
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("who is not the leader of ca-ag"), "{err}");
+    assert!(!stray.exists(), "no state file was written");
     for (pass, posted) in ["commit", "reveal", "deal", "confirm"].iter().enumerate() {
         for i in 0..MEMBERS.len() {
             let out = step(i);
@@ -874,6 +885,16 @@ fn trustees_run_the_key_ceremony_and_decrypt_the_count_with_the_command_line() {
     let e = election();
     assert!(e["ceremony"]["completed_at"].is_u64(), "{e}");
     assert!(step(4).contains("the ceremony is complete"));
+    // A first step once the ceremony is complete makes no new state file (it could only be
+    // refused).
+    let out = run(leader(&["trustee", "step"], 4).arg("--state").arg(&stray));
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("the key ceremony of bang-khen-2024-cli is complete"),
+        "{err}"
+    );
+    assert!(!stray.exists(), "no state file was written");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -897,6 +918,22 @@ fn trustees_run_the_key_ceremony_and_decrypt_the_count_with_the_command_line() {
         election()["voter_keys"]["ca-kg"].is_null(),
         "nothing was sent"
     );
+    // A candidate named twice is named; another unit's token is refused; neither writes a key.
+    let out = run(leader(&["vote"], 0)
+        .args(["--approve", "ca-ag,ca-ag", "--key"])
+        .arg(key(0)));
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("ca-ag is approved twice"), "{err}");
+    assert!(!key(0).exists(), "no voting key was written");
+    let out = run(leader(&["vote"], 1)
+        .env("THIDUA_TOKEN", &tokens[0])
+        .args(["--approve", "ca-kg", "--key"])
+        .arg(key(1)));
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("who is not the leader of ca-ag"), "{err}");
+    assert!(!key(1).exists(), "no voting key was written");
 
     // Four of five vote (the quorum); ca-bl does not.
     let choices: [&[&str]; 4] = [

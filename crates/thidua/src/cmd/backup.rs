@@ -24,7 +24,11 @@ fn backup(args: BackupArgs) -> anyhow::Result<ExitCode> {
     let size = store.size()?;
     if store.backend() == "postgres" {
         anyhow::bail!(
-            "PostgreSQL: back up with pg_dump, the password in a libpq password file, not on the command line (e.g. PGPASSFILE=/etc/thidua/pgpass pg_dump --format=custom --file={} --host=HOST --username=USER --dbname=DB) and keep the key file; see the README's \"Backup and restore\"",
+            "PostgreSQL: sao lưu bằng pg_dump, mật khẩu trong tệp mật khẩu của libpq, không trên \
+             dòng lệnh, và giữ tệp khoá / back up with pg_dump, the password in a libpq password \
+             file, not on the command line, and keep the key file (e.g. \
+             PGPASSFILE=/etc/thidua/pgpass pg_dump --format=custom --file={} --host=HOST \
+             --username=USER --dbname=DB); see the README's \"Backup and restore\"",
             args.dest.display()
         );
     }

@@ -54,8 +54,22 @@ fn read_password() -> anyhow::Result<String> {
         std::io::stdin().lock().read_line(&mut line)?;
         line.trim_end_matches(['\r', '\n']).to_owned()
     };
-    anyhow::ensure!(!password.is_empty(), "no password on standard input");
+    anyhow::ensure!(
+        !password.is_empty(),
+        "không có mật khẩu trên đầu vào chuẩn / no password on standard input"
+    );
     Ok(password)
+}
+
+/// An account refusal in both languages, the web's sentence for its code then the detail in
+/// English; a refusal of the domain goes on as itself (`main` says it in both languages).
+fn account_error(e: thidua_web::accounts::AccountError) -> anyhow::Error {
+    use thidua_web::accounts::AccountError;
+    match e {
+        AccountError::Service(e) => e.into(),
+        AccountError::Hashing | AccountError::Store(_) => e.into(),
+        e => anyhow::anyhow!("{} / {e}", thidua_web::i18n::Lang::Vi.error(e.code())),
+    }
 }
 
 pub fn run(args: UserArgs) -> anyhow::Result<ExitCode> {
@@ -66,15 +80,19 @@ pub fn run(args: UserArgs) -> anyhow::Result<ExitCode> {
             admin,
             store,
         } => {
-            anyhow::ensure!(admin, "only administrators are created here; other users and roles are managed in the web UI (/admin)");
+            anyhow::ensure!(
+                admin,
+                "ở đây chỉ tạo quản trị viên (--admin); người dùng khác và vai trò được quản lý \
+                 trên giao diện web (/admin) / only administrators are created here (--admin); \
+                 other users and roles are managed in the web UI (/admin)"
+            );
             let user = UserId::parse(&user)?;
             let name = Text::parse("name", &name, 200)?;
             let password = read_password()?;
             // The password is checked before the log is opened: `user add` may create a new
             // deployment (the first administrator at the console), but not for a password it
             // then refuses.
-            thidua_web::accounts::check_password_policy(&password)
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            thidua_web::accounts::check_password_policy(&password).map_err(account_error)?;
             let new = store.would_create()?;
             let (service, stores) = store.open_running()?;
             if new {
@@ -93,7 +111,7 @@ pub fn run(args: UserArgs) -> anyhow::Result<ExitCode> {
                 &name,
                 &password,
             )
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            .map_err(account_error)?;
             println!("Đã tạo quản trị viên {user} / administrator {user} created");
         }
         UserAction::Passwd { user, store } => {
@@ -105,7 +123,7 @@ pub fn run(args: UserArgs) -> anyhow::Result<ExitCode> {
             );
             let password = read_password()?;
             thidua_web::accounts::set_password(&*stores.accounts, &service, &user, &password)
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+                .map_err(account_error)?;
             println!("Đã đặt lại mật khẩu của {user} / password of {user} reset");
         }
     }

@@ -286,6 +286,39 @@ impl<'a> Api<'a> {
         Ok(logged)
     }
 
+    /// Refuses a token that is not the leader of `--unit` (only a unit's leader votes and
+    /// takes part in the key ceremony for it), as `GET /api/v1/me` lists the token's roles:
+    /// asked before any secret file is written on this machine, so that a refusal leaves none.
+    fn check_leader(&self) -> anyhow::Result<()> {
+        let me: serde_json::Value = self
+            .agent
+            .get(&self.url("/api/v1/me"))
+            .set("authorization", &format!("Bearer {}", self.conn.token))
+            .call()
+            .map_err(describe)?
+            .into_json()?;
+        let unit = &self.conn.unit;
+        let role = format!("leader:{unit}");
+        let roles: Vec<&str> = me["roles"]
+            .as_array()
+            .map(|r| r.iter().filter_map(|r| r.as_str()).collect())
+            .unwrap_or_default();
+        if !roles.contains(&role.as_str()) {
+            bail!(
+                "mã API này của {user} không phải của lãnh đạo {unit}: không ghi, không gửi gì / \
+                 this token is {user}'s, who is not the leader of {unit} (roles: {}): only the \
+                 unit's leader acts for it; nothing was written or sent",
+                if roles.is_empty() {
+                    "-".to_owned()
+                } else {
+                    roles.join(", ")
+                },
+                user = me["id"].as_str().unwrap_or("?"),
+            );
+        }
+        Ok(())
+    }
+
     fn ids(&self) -> anyhow::Result<(ElectionId, UnitId)> {
         Ok((
             ElectionId::parse(&self.conn.election)?,
@@ -333,27 +366,50 @@ pub fn run_vote(args: VoteArgs) -> anyhow::Result<ExitCode> {
     let mut rng = os_rng();
     let e = api.election()?;
     let Some(round) = e.current_round() else {
-        bail!("no round of {election} is open for ballots");
+        bail!(
+            "không có vòng nào của {election} đang nhận phiếu / no round of {election} is open \
+             for ballots"
+        );
     };
     let Some(reported) = e.keys() else {
-        bail!("the trustees have not finished generating the key of {election}");
+        bail!(
+            "các đơn vị giữ khoá chưa tạo xong khoá của {election} / the trustees have not \
+             finished generating the key of {election}"
+        );
     };
+    // Who may vote, before anything is made: a member of the election, by its leader.
+    e.trustee_index(&unit)?;
+    api.check_leader()?;
     let keys = api.logged_key(&e, reported)?;
     let selection = if args.abstain {
         Selection::Abstain
     } else if args.none {
         Selection::Approve(Vec::new())
     } else if args.approve.is_empty() {
-        bail!("give --approve UNIT,UNIT…, --abstain or --none");
+        bail!(
+            "chọn --approve ĐƠN_VỊ,ĐƠN_VỊ…, --abstain hoặc --none / give --approve UNIT,UNIT…, \
+             --abstain or --none"
+        );
     } else {
         let mut positions = Vec::new();
         for a in &args.approve {
+            let a = a.trim();
             let p = round
                 .candidates
                 .iter()
-                .position(|c| c.as_str() == a.trim())
-                .with_context(|| format!("{a} is not a candidate of round {}", round.number))?;
-            positions.push(p as u32);
+                .position(|c| c.as_str() == a)
+                .with_context(|| {
+                    format!(
+                        "{a} không phải ứng viên của vòng {n} / {a} is not a candidate of round \
+                         {n}",
+                        n = round.number
+                    )
+                })? as u32;
+            anyhow::ensure!(
+                !positions.contains(&p),
+                "{a} được chọn hai lần / {a} is approved twice: name each candidate once"
+            );
+            positions.push(p);
         }
         Selection::Approve(positions)
     };
@@ -477,7 +533,26 @@ fn trustee_step(conn: &Connection, path: &Path) -> anyhow::Result<ExitCode> {
     let n = e.members.len();
     let params = e.trustee_params();
     let mut rng = os_rng();
+    // Only the unit's leader posts its messages: asked before any state file is written.
+    api.check_leader()?;
     let mut file = load_trustee(path)?.filter(|f| f.trustee.params == params);
+    // A new trustee state is made only for a first step the ceremony still takes: none once
+    // it is complete, nor for a unit that already committed (its state is the file written
+    // then).
+    if file.is_none() {
+        anyhow::ensure!(
+            e.ceremony.completed_at.is_none(),
+            "việc tạo khoá của {election} đã xong: không tạo trạng thái mới / the key ceremony \
+             of {election} is complete: no new trustee state is made (decrypt with the state \
+             file this unit kept: thidua trustee decrypt --state FILE)"
+        );
+        anyhow::ensure!(
+            !posted(&e, i, "commit"),
+            "{unit} đã gửi cam kết của lượt tạo khoá này; trạng thái của nó là tệp đã ghi khi \
+             đó / {unit} already committed in this ceremony attempt: its state is the file \
+             written then (give it with --state); a new state could not take part"
+        );
+    }
     // A message saved but not acknowledged: post it again.
     if let Some(f) = file.as_mut() {
         if let Some(message) = f.pending.take() {
@@ -554,16 +629,24 @@ fn trustee_decrypt(conn: &Connection, path: &Path, round: Option<u32>) -> anyhow
     let api = Api::new(conn)?;
     let (election, unit) = api.ids()?;
     let e = api.election()?;
-    let file =
-        load_trustee(path)?.context("no trustee state file: run `thidua trustee step` first")?;
+    let file = load_trustee(path)?.with_context(|| {
+        format!(
+            "không có tệp trạng thái đơn vị giữ khoá tại {p}: chạy `thidua trustee step` trước / \
+             no trustee state file at {p}: run `thidua trustee step` first",
+            p = path.display()
+        )
+    })?;
     let number = round.unwrap_or(e.rounds.len() as u32);
     let r = e.round(number)?;
     let Some(closed) = r.closed_at else {
-        bail!("round {number} is not closed");
+        bail!("vòng {number} chưa đóng / round {number} is not closed");
     };
     let logged = api.logged_election(&e, closed + 1)?;
     let Some(totals) = &logged.round(number)?.totals else {
-        bail!("round {number} has no totals to decrypt (not closed, or below the quorum)");
+        bail!(
+            "vòng {number} không có tổng phiếu để giải mã (chưa đóng, hoặc chưa đủ số phiếu tối \
+             thiểu) / round {number} has no totals to decrypt (not closed, or below the quorum)"
+        );
     };
     // Decrypting what the server reports would let a dishonest server present one voter's
     // ballot as the totals: only the sum of the ballots in the log is decrypted.
