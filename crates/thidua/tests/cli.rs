@@ -977,6 +977,41 @@ fn the_score_benchmark_reports_the_median_of_repeated_runs() {
         3,
         "each command runs three times: {stderr}"
     );
+    // Without --dir, its temporary folder is removed at the end, unless --keep.
+    let tmp = tempfile::tempdir().unwrap();
+    for keep in [false, true] {
+        let out = thidua()
+            .env("TMPDIR", tmp.path())
+            .args([
+                "bench",
+                "score",
+                "--units",
+                "4",
+                "--elements",
+                "2",
+                "--criteria",
+                "3",
+            ])
+            .args(["--no-libreoffice", "--repeat", "1"])
+            .args(keep.then_some("--keep"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        let left: Vec<_> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.to_string_lossy().contains("thidua-bench-score-"))
+            .collect();
+        assert_eq!(left.len(), usize::from(keep), "keep {keep}: {left:?}");
+        if let Some(kept) = left.first() {
+            assert!(
+                stderr.contains(&format!("kept {}", kept.display())),
+                "{stderr}"
+            );
+            assert!(kept.join("quy-dinh.toml").is_file());
+        }
+    }
 }
 
 /// A mistyped `--data` is refused by the commands that act on an existing log, and nothing is

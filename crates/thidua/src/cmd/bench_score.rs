@@ -12,9 +12,14 @@ use thidua_scoring::{compile, synth, Dataset, EvalOptions};
 
 #[derive(clap::Args)]
 pub struct ScoreBenchArgs {
-    /// Thư mục ghi tệp quy định, số liệu, sổ tính / where the files go (default: a temporary folder)
+    /// Thư mục ghi tệp quy định, số liệu, sổ tính / where the files go (kept); default: a
+    /// temporary folder, removed at the end unless --keep
     #[arg(long)]
     pub dir: Option<PathBuf>,
+    /// Giữ thư mục tạm / keep the temporary folder (its path is printed): without it, and
+    /// without --dir, the files (hundreds of MiB on the national set) are removed at the end
+    #[arg(long, conflicts_with = "dir")]
+    pub keep: bool,
     #[arg(long, default_value_t = 3400)]
     pub units: usize,
     #[arg(long, default_value_t = 40)]
@@ -43,17 +48,41 @@ struct Run {
 }
 
 pub fn run(a: ScoreBenchArgs) -> anyhow::Result<ExitCode> {
-    let dir = match &a.dir {
-        Some(d) => d.clone(),
-        None => std::env::temp_dir().join(format!("thidua-bench-score-{}", std::process::id())),
+    // Without --dir: a temporary folder, removed when the run ends however it ends, unless
+    // --keep asks to look at it.
+    let temporary = match &a.dir {
+        Some(_) => None,
+        None => Some(
+            tempfile::Builder::new()
+                .prefix("thidua-bench-score-")
+                .tempdir()
+                .context("making a temporary folder")?,
+        ),
+    };
+    let dir = match (&a.dir, &temporary) {
+        (Some(d), _) => d.clone(),
+        (None, Some(t)) => t.path().to_owned(),
+        (None, None) => unreachable!("made above"),
     };
     std::fs::create_dir_all(&dir)?;
+    let result = bench(&a, &dir);
+    if let Some(t) = temporary {
+        if a.keep {
+            errln!("giữ lại / kept {}", t.keep().display());
+        }
+    }
+    result
+}
+
+/// Writes the synthetic set into `dir`, scores it and prints the table.
+fn bench(a: &ScoreBenchArgs, dir: &Path) -> anyhow::Result<ExitCode> {
     let shape = synth::Shape {
         units: a.units,
         elements: a.elements,
         criteria: a.criteria,
         seed: a.seed,
     };
+    let dir = dir.to_owned();
     let reg_path = dir.join("quy-dinh.toml");
     let data_path = dir.join("so-lieu.csv");
     let text = synth::regulation(shape);
