@@ -838,6 +838,12 @@ impl Dataset {
     pub fn from_json_with(text: &str, opts: ReadOptions) -> Result<Dataset, Vec<DataError>> {
         let mut b = DatasetBuilder::new("json");
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        // What the JSON reader would take silently (a key given twice: the last wins) or name
+        // wrongly (a number beyond any float: "syntax"), with its line and column.
+        if let Some(e) = json_prescan(text) {
+            b.errors.push(e);
+            return Err(b.errors);
+        }
         let root: serde_json::Value = match serde_json::from_str(text) {
             Ok(v) => v,
             Err(e) => {
@@ -1273,6 +1279,186 @@ fn csv_row(
 }
 
 /// serde_json's reason in Vietnamese for the common cases (the English message is serde's).
+/// One pass over a JSON text for what serde_json's reader takes silently or names wrongly: a key
+/// given twice in one object (the reader keeps the last, so a figure would change with no
+/// word) and a number too large for a figure (the reader calls `1e400` a syntax error), each
+/// as an error at its line and column (characters, 1-based). `None` when the text has neither,
+/// or is not JSON at all (the reader then says where).
+fn json_prescan(text: &str) -> Option<DataError> {
+    let mut scan = JsonScan {
+        text,
+        at: 0,
+        line: 1,
+        column: 1,
+    };
+    match scan.value(0) {
+        Err(Some(e)) => Some(e),
+        _ => None,
+    }
+}
+
+/// The position of [`json_prescan`] in its text.
+struct JsonScan<'a> {
+    text: &'a str,
+    at: usize,
+    line: usize,
+    column: usize,
+}
+
+/// `Err(None)`: not JSON (the reader says where); `Err(Some(e))`: what the scan is for.
+type Scanned = Result<(), Option<DataError>>;
+
+impl JsonScan<'_> {
+    /// Deeper than this, the reader refuses the file itself.
+    const MAX_DEPTH: usize = 128;
+
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.at).copied()
+    }
+
+    fn bump(&mut self) -> Option<u8> {
+        let b = self.peek()?;
+        self.at += 1;
+        match b {
+            b'\n' => {
+                self.line += 1;
+                self.column = 1;
+            }
+            // A character's first byte counts a column; its continuation bytes do not.
+            b if b & 0xC0 != 0x80 => self.column += 1,
+            _ => {}
+        }
+        Some(b)
+    }
+
+    fn space(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.bump();
+        }
+    }
+
+    fn error(
+        &self,
+        line: usize,
+        column: usize,
+        code: &'static str,
+        vi: String,
+        en: String,
+    ) -> Scanned {
+        Err(Some(DataError {
+            row: line,
+            column: Some(column),
+            section: "json",
+            code,
+            message_vi: vi,
+            message_en: en,
+        }))
+    }
+
+    fn value(&mut self, depth: usize) -> Scanned {
+        if depth > Self::MAX_DEPTH {
+            return Err(None);
+        }
+        self.space();
+        match self.peek().ok_or(None)? {
+            b'{' => self.object(depth),
+            b'[' => {
+                self.bump();
+                self.space();
+                if self.peek() == Some(b']') {
+                    self.bump();
+                    return Ok(());
+                }
+                loop {
+                    self.value(depth + 1)?;
+                    self.space();
+                    match self.bump() {
+                        Some(b',') => {}
+                        Some(b']') => return Ok(()),
+                        _ => return Err(None),
+                    }
+                }
+            }
+            b'"' => self.string().map(|_| ()),
+            b'-' | b'0'..=b'9' => self.number(),
+            _ => {
+                while self.peek().is_some_and(|b| b.is_ascii_alphabetic()) {
+                    self.bump();
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Scanned {
+        self.bump();
+        let mut keys = std::collections::HashSet::new();
+        self.space();
+        if self.peek() == Some(b'}') {
+            self.bump();
+            return Ok(());
+        }
+        loop {
+            self.space();
+            let (line, column) = (self.line, self.column);
+            let key = self.string()?;
+            if !keys.insert(key.clone()) {
+                return self.error(
+                    line,
+                    column,
+                    "json_duplicate_key",
+                    format!("khóa `{key}` ghi hai lần trong cùng một đối tượng"),
+                    format!("the key `{key}` is given twice in one object"),
+                );
+            }
+            self.space();
+            if self.bump() != Some(b':') {
+                return Err(None);
+            }
+            self.value(depth + 1)?;
+            self.space();
+            match self.bump() {
+                Some(b',') => {}
+                Some(b'}') => return Ok(()),
+                _ => return Err(None),
+            }
+        }
+    }
+
+    /// A string, decoded (a key written with escapes is the same key).
+    fn string(&mut self) -> Result<String, Option<DataError>> {
+        let start = self.at;
+        if self.bump() != Some(b'"') {
+            return Err(None);
+        }
+        loop {
+            match self.bump().ok_or(None)? {
+                b'\\' => {
+                    self.bump().ok_or(None)?;
+                }
+                b'"' => break,
+                _ => {}
+            }
+        }
+        serde_json::from_str(&self.text[start..self.at]).map_err(|_| None)
+    }
+
+    fn number(&mut self) -> Scanned {
+        let (start, line, column) = (self.at, self.line, self.column);
+        while self
+            .peek()
+            .is_some_and(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'))
+        {
+            self.bump();
+        }
+        let literal = &self.text[start..self.at];
+        match parse_number(literal, NumberFormat::Plain) {
+            Err(e) if e.code == "number_too_large" => self.error(line, column, e.code, e.vi, e.en),
+            _ => Ok(()),
+        }
+    }
+}
+
 fn json_reason_vi(e: &serde_json::Error) -> String {
     use serde_json::error::Category;
     let at = format!("dòng {}, cột {}", e.line(), e.column());
@@ -1381,6 +1567,29 @@ fn json_sections(b: &mut DatasetBuilder, obj: &serde_json::Map<String, serde_jso
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A number beyond any float is "too large", not a syntax error; a key given twice in one
+    /// object is refused (the JSON reader keeps the last one silently); both at their line and
+    /// column. Keys written with escapes are the same key; the same key in two objects is fine.
+    #[test]
+    fn json_numbers_too_large_and_keys_given_twice_are_named_where() {
+        let err = |text: &str| {
+            let e = Dataset::from_json(text).unwrap_err();
+            (e[0].code, e[0].row, e[0].column)
+        };
+        let huge = "{\"figures\": [\n  {\"unit\": \"KG\", \"element\": \"crimes\", \"period\": \"2024-M01\", \"value\": 1e400}\n]}";
+        assert_eq!(err(huge), ("number_too_large", 2, Some(70)));
+        let e = Dataset::from_json(huge).unwrap_err();
+        assert!(e[0].message_en.contains("too large"), "{}", e[0]);
+        let twice = "{\"figures\": [\n  {\"unit\": \"KG\", \"element\": \"crimes\",\n   \"period\": \"2024-M01\", \"value\": \"12\", \"val\\u0075e\": \"13\"}\n]}";
+        assert_eq!(err(twice), ("json_duplicate_key", 3, Some(41)));
+        let root = "{\"units\": [], \"note\": \"á\", \"units\": []}";
+        assert_eq!(err(root), ("json_duplicate_key", 1, Some(28)));
+        // The same keys in different objects, and a plain syntax error, are the reader's.
+        let fine = "{\"figures\": [{\"unit\": \"KG\", \"element\": \"e\", \"period\": \"2024-M01\", \"value\": 1}, {\"unit\": \"AG\", \"element\": \"e\", \"period\": \"2024-M01\", \"value\": 2}]}";
+        assert!(Dataset::from_json(fine).is_ok());
+        assert_eq!(err("{\"units\": [,]}").0, "json_syntax");
+    }
 
     #[test]
     fn pieces_read_in_parallel_equal_one_piece() {

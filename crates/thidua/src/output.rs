@@ -6,6 +6,12 @@
 //! directory) leaves nothing at the target, and a file already there is unchanged. Files that
 //! hold a unit's data (backups, exports, templates, workbooks) are created with mode 0600 on
 //! Unix.
+//!
+//! One rule for a file already at the target, by what the file is: a file the command makes
+//! again from the same inputs (an export, a template, a workbook, a regulation, a document) is
+//! replaced, atomically ([`Existing::Replace`]); a file nothing can make again is never
+//! replaced ([`Existing::Refuse`]): a backup (yesterday's copy of the log is not today's) and a
+//! secret key (a witness's, a voter's: `create_new`, elsewhere).
 use std::fs::File;
 use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
@@ -35,9 +41,10 @@ impl Access {
 /// What happens to a file already at the target.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Existing {
-    /// Refuse: the target must not exist (`thidua backup`).
+    /// Refuse: the target must not exist. For what nothing can make again (`thidua backup`).
     Refuse,
-    /// Replace it, atomically: it stays as it was until the new file is complete.
+    /// Replace it, atomically: it stays as it was until the new file is complete. For what
+    /// the command makes again from the same inputs (exports, templates, workbooks).
     Replace,
 }
 

@@ -308,3 +308,49 @@ fn a_legacy_encoding_is_named_with_the_line() {
     );
     assert!(!err.contains("stream did not contain valid UTF-8"), "{err}");
 }
+
+/// JSON data: a number beyond any float is "too large" and a key given twice in one object is
+/// refused, each at its line and column (the JSON reader called the first a syntax error and
+/// kept the second key's value silently); `--json --html` is a wrong option (one output), exit 1.
+#[test]
+fn json_data_refuses_a_huge_number_and_a_key_given_twice_where_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = std::fs::read_to_string(example("data.json")).unwrap();
+    let (first, _) = original
+        .match_indices("\"value\"")
+        .next()
+        .expect("a figure's value");
+    let line = original[..first].lines().count().max(1);
+    for (name, edit, said) in [
+        ("huge.json", "\"value\": 1e400, \"x\"", "too large"),
+        ("twice.json", "\"value\": \"1\", \"value\"", "given twice"),
+    ] {
+        let changed = format!("{}{edit}{}", &original[..first], &original[first + 7..]);
+        let path = dir.path().join(name);
+        std::fs::write(&path, changed).unwrap();
+        let out = score(&[
+            "--regulation",
+            &example("regulation.toml"),
+            "--data",
+            path.to_str().unwrap(),
+        ]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {err}");
+        assert!(err.contains(said), "{name}: {err}");
+        assert!(
+            err.contains(&format!("line {line}, column")),
+            "{name}: {err}"
+        );
+        assert!(!err.contains("json_syntax"), "{name}: {err}");
+    }
+    let out = score(&[
+        "--regulation",
+        &example("regulation.toml"),
+        "--data",
+        &example("data.json"),
+        "--json",
+        "--html",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot be used with"));
+}

@@ -9,7 +9,8 @@ use crate::storage::StoreArgs;
 
 #[derive(clap::Args)]
 pub struct BackupArgs {
-    /// Tệp đích (không được tồn tại) / destination file (must not exist).
+    /// Tệp đích (không được tồn tại) / destination file (must not exist: a backup is never
+    /// replaced, unlike an export, since nothing can make an earlier one again).
     pub dest: PathBuf,
     #[command(flatten)]
     pub store: StoreArgs,

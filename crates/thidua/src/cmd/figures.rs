@@ -36,7 +36,8 @@ pub enum FiguresAction {
         /// Kỳ, ví dụ M01 / window key, e.g. M01.
         #[arg(long)]
         window: String,
-        /// Tệp ra (.xlsx hoặc .csv) / output file (.xlsx or .csv).
+        /// Tệp ra (.xlsx hoặc .csv; thay tệp cũ) / output file (.xlsx or .csv; an existing one
+        /// is replaced, atomically).
         #[arg(long)]
         out: PathBuf,
         #[command(flatten)]
@@ -76,10 +77,12 @@ pub enum FiguresAction {
         /// are published: `thidua score` on the file then gives the published results.
         #[arg(long, value_parser = ["self", "final"])]
         scores: Option<String>,
-        /// Tệp ra (mặc định: màn hình) / output file (default: standard output).
+        /// Tệp ra (mặc định: màn hình; thay tệp cũ) / output file (default: standard output; an
+        /// existing one is replaced, atomically).
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Ghi cả quy định chấm điểm đã ký / also write the signed regulation (for --regulation).
+        /// Ghi cả quy định chấm điểm đã ký (thay tệp cũ) / also write the signed regulation (for
+        /// --regulation; an existing file is replaced, atomically).
         #[arg(long, value_name = "FILE.toml")]
         regulation: Option<PathBuf>,
         /// With --server: the server's log as a member reads it, checked as `thidua verify`

@@ -40,10 +40,12 @@ pub struct ScoreArgs {
     /// In kết quả dạng JSON (giải trình chỉ khi có --explain) / print JSON (traces only with --explain)
     #[arg(long)]
     pub json: bool,
-    /// In đoạn HTML có giải trình / print an HTML fragment with explanations
-    #[arg(long)]
+    /// In đoạn HTML có giải trình / print an HTML fragment with explanations (not with --json:
+    /// one output on standard output)
+    #[arg(long, conflicts_with = "json")]
     pub html: bool,
-    /// Ghi sổ tính Excel có công thức / write an auditable workbook
+    /// Ghi sổ tính Excel có công thức (thay tệp cũ) / write an auditable workbook (an existing
+    /// file is replaced, atomically: a workbook is made again from the same files)
     #[arg(long, value_name = "OUT.xlsx")]
     pub xlsx: Option<PathBuf>,
 }
