@@ -265,15 +265,29 @@ fn open_second_review(data: &Path) {
         service.read().covenants[&CovenantId::parse("giao-uoc-cum-12-2024").unwrap()].clone();
     let id = CovenantId::parse(SECOND).unwrap();
     let today = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis());
+    // A cluster has one covenant per movement: the second is under a thematic movement.
+    let movement = thidua_domain::MovementId::parse("chuyen-de-2024").unwrap();
+    let calendar = service.read().movements[&demo.movement].calendar.clone();
+    let text = |s: &str| thidua_domain::Text::parse("text", s, 200).unwrap();
     service
-        .execute(
+        .execute_all(
             &Actor::System,
-            C::DraftCovenant {
-                covenant: id.clone(),
-                movement: demo.movement.clone(),
-                cluster: demo.cluster.clone(),
-                content: demo.latest().content.clone(),
-            },
+            vec![
+                C::CreateMovement {
+                    movement: movement.clone(),
+                    name: text("Thi đua chuyên đề (kiểm thử)"),
+                    year: 2024,
+                    plan_ref: text("15/KH-BCA"),
+                    slogan: None,
+                    calendar,
+                },
+                C::DraftCovenant {
+                    covenant: id.clone(),
+                    movement,
+                    cluster: demo.cluster.clone(),
+                    content: demo.latest().content.clone(),
+                },
+            ],
         )
         .unwrap();
     let version = service.read().covenants[&id].latest().clone();
