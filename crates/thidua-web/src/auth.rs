@@ -39,6 +39,49 @@ fn is_upload(path: &str) -> bool {
         || path.ends_with("/figures/historical")
         || path.ends_with("/yearend/evidence")
 }
+
+/// The page route of a year-end evidence upload, whose refusal of a file over the limit is
+/// the review page with its message (the handler answers it: [`UploadTooLarge`]).
+fn is_evidence_page(path: &str) -> bool {
+    !path.starts_with("/api/") && path.ends_with("/yearend/evidence")
+}
+
+/// Marks a request whose upload was over [`MAX_UPLOAD`]: its body was read to the end and
+/// dropped (memory stays bounded), and the handler answers with its own page.
+#[derive(Clone, Copy, Debug)]
+pub struct UploadTooLarge;
+
+/// The most bytes read and dropped after an upload's limit, so that a browser still sending
+/// gets the page rather than a reset connection; a longer body is cut off.
+const DRAIN_MAX: usize = 4 * MAX_UPLOAD;
+
+/// Reads a body of at most `limit` bytes; a longer one is read on to its end (at most
+/// [`DRAIN_MAX`] bytes more) and dropped, never held: `None`.
+async fn read_or_drain(
+    mut body: axum::body::Body,
+    limit: usize,
+) -> Result<Option<axum::body::Bytes>, axum::Error> {
+    use axum::body::HttpBody;
+    let mut kept: Vec<u8> = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) =
+        std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
+    {
+        let Ok(data) = frame?.into_data() else {
+            continue;
+        };
+        seen = seen.saturating_add(data.len());
+        if seen <= limit {
+            kept.extend_from_slice(&data);
+        } else {
+            kept = Vec::new();
+            if seen > limit.saturating_add(DRAIN_MAX) {
+                break;
+            }
+        }
+    }
+    Ok((seen <= limit).then(|| kept.into()))
+}
 /// Sessions last 12 hours.
 pub const SESSION_TTL_MS: i64 = 12 * 3600 * 1000;
 
@@ -256,9 +299,17 @@ pub async fn authenticate_layer(State(app): State<AppState>, req: Request, next:
     } else {
         MAX_BODY
     };
-    let read = axum::body::to_bytes(body, limit);
-    let body = match tokio::time::timeout(app.config.limits.body_timeout, read).await {
-        Ok(Ok(b)) => b,
+    let evidence_page = signed_in && is_evidence_page(parts.uri.path());
+    let read = async {
+        if evidence_page {
+            read_or_drain(body, limit).await
+        } else {
+            axum::body::to_bytes(body, limit).await.map(Some)
+        }
+    };
+    let (body, too_large) = match tokio::time::timeout(app.config.limits.body_timeout, read).await {
+        Ok(Ok(Some(b))) => (b, false),
+        Ok(Ok(None)) => (axum::body::Bytes::new(), true),
         Ok(Err(_)) => {
             return ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -277,6 +328,9 @@ pub async fn authenticate_layer(State(app): State<AppState>, req: Request, next:
         }
     };
     let mut req = Request::from_parts(parts, axum::body::Body::from(body));
+    if too_large {
+        req.extensions_mut().insert(UploadTooLarge);
+    }
     let viewer = match authenticated {
         Ok(v) => v,
         Err(e) => return e.into_response(),

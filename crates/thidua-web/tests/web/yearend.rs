@@ -1789,3 +1789,534 @@ fn a_leader_reads_its_unit_and_the_recheck_after_publication() {
     let disputes = element_text(&page, "dispute-ca-kg-C2a", "tr");
     assert!(disputes.contains(&name("C2a")), "{disputes}");
 }
+
+/// A prepared cluster (SQLite) whose review is drawn: every dossier submitted, Kiên Giang's 480
+/// case files declared (10 re-checked), seeds committed and revealed.
+fn drawn_review() -> TestApp {
+    let app = spawn(Backend::Sqlite).unwrap();
+    prepare(&app);
+    use thidua_domain::yearend::YearEndCommand as Y;
+    let mut steps = vec![opening(10)];
+    for u in UNITS {
+        steps.push(Y::SaveDossier {
+            covenant: cov(),
+            unit: unit(u),
+            entries: self_scores(),
+        });
+        steps.push(Y::SubmitDossier {
+            covenant: cov(),
+            unit: unit(u),
+            revision: 1,
+        });
+    }
+    steps.push(Y::DeclareRecords {
+        covenant: cov(),
+        unit: unit("ca-kg"),
+        population: 480,
+        description: Text::parse("t", "Hồ sơ tin báo năm 2024", 500).unwrap(),
+    });
+    steps.extend(commit_reveal_draw());
+    for step in steps {
+        app.service
+            .execute(&Actor::System, Command::YearEnd(step))
+            .unwrap();
+    }
+    app
+}
+
+/// The unit inspecting `u` in the drawn review.
+fn inspector_of(app: &TestApp, u: &str) -> String {
+    app.service
+        .read()
+        .review(&cov())
+        .unwrap()
+        .inspectors_of(&unit(u))[0]
+        .to_string()
+}
+
+/// Posts a year-end form of the review page as `user`.
+fn post_step(app: &TestApp, user: &str, fields: &[(&str, &str)]) -> super::support::Resp {
+    let client = signed_in(app, user);
+    let csrf = client.get(&format!("/covenants/{COV}/yearend")).csrf();
+    let mut all = vec![("csrf", csrf.as_str())];
+    all.extend_from_slice(fields);
+    client.post_form(&format!("/covenants/{COV}/yearend"), &all)
+}
+
+/// The message beside a form (`{form}-error`), asserting the page's error summary links to it.
+fn form_error(page: &super::support::Resp, form: &str) -> String {
+    assert_eq!(page.status / 100, 4, "refused: {}", page.body);
+    assert!(
+        page.body.contains("id=\"error-summary\"")
+            && page.body.contains(&format!("href=\"#{form}-error\"")),
+        "the summary links to the message: {}",
+        page.body
+    );
+    element_text(&page.body, &format!("{form}-error"), "p")
+}
+
+/// Saving the dossier form keeps the evidence files of its criteria (it deleted every one of
+/// them); only the upload and the removal change them, and a criterion holding files keeps its
+/// score. A file is attached once per criterion, and a long name keeps its extension.
+#[test]
+fn saving_the_dossier_form_keeps_its_evidence_files() {
+    let app = opened_review();
+    let officer = "canbo-kg";
+    let save = |score: &str, just: &str| {
+        post_step(
+            &app,
+            officer,
+            &[
+                ("action", "save_dossier"),
+                ("unit", "ca-kg"),
+                ("score_C2a", score),
+                ("just_C2a", just),
+                ("score_C2b", "3"),
+                ("just_C2b", "Đảng bộ trong sạch, vững mạnh"),
+            ],
+        )
+    };
+    assert_eq!(save("6", "Ba giải pháp đột phá").status, 303);
+    let client = signed_in(&app, officer);
+    let csrf = client.get(&format!("/covenants/{COV}/yearend")).csrf();
+    let long = format!("{}.pdf", "Biên bản nghiệm thu giải pháp đột phá ".repeat(5));
+    let pdf = b"%PDF-1.7\n1 0 obj << >> endobj\n%%EOF\n";
+    let (ct, body) = multipart(&csrf, "ca-kg", "C2a", &long, pdf);
+    let path = format!("/covenants/{COV}/yearend/evidence");
+    assert_eq!(client.post_raw(&path, &ct, &body).status, 303);
+    let files = |app: &TestApp| {
+        app.service.read().review(&cov()).unwrap().dossiers[&unit("ca-kg")].entries["C2a"]
+            .evidence
+            .clone()
+    };
+    let attached = files(&app);
+    assert_eq!(attached.len(), 1);
+    assert!(attached[0].name.as_str().ends_with(".pdf"), "{attached:?}");
+    // The same file again is refused, naming the file already there.
+    let (ct, body) = multipart(&csrf, "ca-kg", "C2a", "ban-sao.pdf", pdf);
+    let again = client.post_raw(&path, &ct, &body);
+    assert_eq!(again.status, 422, "{}", again.body);
+    let message = element_text(&again.body, "evidence-error", "p");
+    assert!(message.contains("đã được đính kèm"), "{message}");
+    // The form saved again: the justification changes, the file stays.
+    assert_eq!(save("6,5", "Ba giải pháp, có biên bản").status, 303);
+    let review = app.service.read().review(&cov()).unwrap().clone();
+    let entry = &review.dossiers[&unit("ca-kg")].entries["C2a"];
+    assert_eq!(entry.justification.as_str(), "Ba giải pháp, có biên bản");
+    assert_eq!(entry.evidence, attached, "the evidence is kept");
+    // Emptying the score of a criterion holding files would drop them: refused.
+    let refused = save("", "");
+    let message = form_error(&refused, "save_dossier");
+    assert!(
+        message.contains("C2a") && message.contains("tài liệu"),
+        "{message}"
+    );
+    assert_eq!(files(&app), attached);
+    // The removal takes the file off, and nothing else.
+    let removed = post_step(
+        &app,
+        officer,
+        &[
+            ("action", "remove_evidence"),
+            ("unit", "ca-kg"),
+            ("criterion", "C2a"),
+            ("sha256", &attached[0].sha256),
+        ],
+    );
+    assert_eq!(removed.status, 303, "{}", removed.body);
+    let review = app.service.read().review(&cov()).unwrap().clone();
+    let entry = &review.dossiers[&unit("ca-kg")].entries["C2a"];
+    assert!(entry.evidence.is_empty());
+    assert_eq!(entry.justification.as_str(), "Ba giải pháp, có biên bản");
+}
+
+/// A score is read by the figures' number rule: "5,5" is 5.5, "20.000" (twenty thousand to a
+/// Vietnamese reader; it was read as 20) is refused as ambiguous; an empty justification names
+/// its criterion (it said "Không được để trống." naming nothing).
+#[test]
+fn the_dossier_form_names_what_it_cannot_read() {
+    let app = opened_review();
+    let save = |score: &str, just: &str| {
+        post_step(
+            &app,
+            "canbo-kg",
+            &[
+                ("action", "save_dossier"),
+                ("unit", "ca-kg"),
+                ("score_C2a", score),
+                ("just_C2a", just),
+            ],
+        )
+    };
+    let message = form_error(&save("6", ""), "save_dossier");
+    assert!(
+        message.contains("Không được để trống") && message.contains("Giải trình — Tiêu chí C2a"),
+        "{message}"
+    );
+    let message = form_error(&save("20.000", "Giải trình"), "save_dossier");
+    assert!(
+        message.contains("Cách viết số không rõ") && message.contains("Tiêu chí C2a"),
+        "{message}"
+    );
+    assert!(!app
+        .service
+        .read()
+        .review(&cov())
+        .unwrap()
+        .dossiers
+        .contains_key(&unit("ca-kg")));
+    assert_eq!(save("5,5", "Giải trình").status, 303);
+    let review = app.service.read().review(&cov()).unwrap().clone();
+    assert_eq!(
+        review.dossiers[&unit("ca-kg")].entries["C2a"].score.0,
+        "5.5".parse().unwrap()
+    );
+}
+
+/// An evidence file over the upload limit (a 34 MB scan) is refused on the review page, with
+/// the evidence limit in the page's language (it answered `{"error":"too_large",…}` in
+/// English); the body is read and dropped, never held.
+#[test]
+fn an_upload_over_the_limit_is_refused_on_the_page() {
+    let app = opened_review();
+    app.service
+        .execute(
+            &Actor::System,
+            Command::YearEnd(thidua_domain::yearend::YearEndCommand::SaveDossier {
+                covenant: cov(),
+                unit: unit("ca-kg"),
+                entries: self_scores(),
+            }),
+        )
+        .unwrap();
+    let officer = signed_in(&app, "canbo-kg");
+    let csrf = officer.get(&format!("/covenants/{COV}/yearend")).csrf();
+    let mut scan = b"%PDF-1.7\n".to_vec();
+    scan.resize(34 * 1000 * 1000, b'0');
+    let (ct, body) = multipart(&csrf, "ca-kg", "C2a", "ban-chup.pdf", &scan);
+    let res = officer.post_raw(&format!("/covenants/{COV}/yearend/evidence"), &ct, &body);
+    assert_eq!(res.status, 413, "{}", &res.body[..res.body.len().min(500)]);
+    assert!(
+        res.header("content-type")
+            .is_some_and(|t| t.starts_with("text/html")),
+        "{:?}",
+        res.headers
+    );
+    let message = element_text(&res.body, "evidence-error", "p");
+    assert!(message.contains("tối đa 20 MB"), "{message}");
+    let review = app.service.read().review(&cov()).unwrap().clone();
+    assert!(review.dossiers[&unit("ca-kg")].entries["C2a"]
+        .evidence
+        .is_empty());
+}
+
+/// Ticking "accept the proposed score" without an answer records the acceptance (it recorded a
+/// response answering nothing, and the unit's one response was spent); a response that answers
+/// nothing is refused with a clear message.
+#[test]
+fn an_acceptance_without_words_is_recorded() {
+    use thidua_domain::yearend::{FindingItem, Points, Verdict, YearEndCommand as Y};
+    let app = drawn_review();
+    for p in app.service.read().review(&cov()).unwrap().pairs() {
+        let item = FindingItem {
+            verdict: Verdict::Propose,
+            score: Some(Points("5".parse().unwrap())),
+            reason: Some(Text::parse("t", "Chưa hoàn thành giải pháp thứ ba", 500).unwrap()),
+        };
+        let kg = p.inspected == unit("ca-kg");
+        app.service
+            .execute(
+                &Actor::System,
+                Command::YearEnd(Y::SubmitFinding {
+                    covenant: cov(),
+                    inspector: p.inspector,
+                    inspected: p.inspected,
+                    items: if kg {
+                        [("C2a".to_owned(), item)].into_iter().collect()
+                    } else {
+                        Default::default()
+                    },
+                    recheck: None,
+                }),
+            )
+            .unwrap();
+    }
+    let respond = |fields: &[(&str, &str)]| {
+        let mut all = vec![("action", "submit_response"), ("unit", "ca-kg")];
+        all.extend_from_slice(fields);
+        post_step(&app, "lanhdao-kg", &all)
+    };
+    let message = form_error(&respond(&[("answer_C2a", "")]), "submit_response");
+    assert!(message.contains("chưa trả lời tiêu chí nào"), "{message}");
+    assert!(app
+        .service
+        .read()
+        .review(&cov())
+        .unwrap()
+        .responses
+        .is_empty());
+    let accepted = respond(&[("accept_C2a", "1"), ("answer_C2a", "")]);
+    assert_eq!(accepted.status, 303, "{}", accepted.body);
+    let review = app.service.read().review(&cov()).unwrap().clone();
+    let answer = &review.responses[&unit("ca-kg")].0.answers["C2a"];
+    assert!(answer.accept && answer.text.as_str().is_empty());
+    assert_eq!(
+        review.settlement(&unit("ca-kg"), "C2a"),
+        thidua_domain::yearend::state::Settlement::Accepted("5".parse().unwrap())
+    );
+    let page = signed_in(&app, "thuky12")
+        .get(&format!("/covenants/{COV}/yearend"))
+        .body;
+    let row = element_text(&page, "dispute-ca-kg-C2a", "tr");
+    assert!(row.contains("Chấp nhận điểm đề nghị"), "{row}");
+}
+
+/// The record re-check fits the records drawn: 100,000 checked against the 10 drawn of Kiên
+/// Giang's 480 is refused with its own reason (it gave "Wilson 95%: 100% – 100%"), and so is a
+/// re-check of a unit that declared no records.
+#[test]
+fn a_recheck_beyond_the_drawn_records_is_refused_with_its_reason() {
+    let app = drawn_review();
+    let inspector = inspector_of(&app, "ca-kg");
+    let refused = post_step(
+        &app,
+        &leader(&inspector),
+        &[
+            ("action", "submit_finding"),
+            ("inspector", &inspector),
+            ("inspected", "ca-kg"),
+            ("checked", "100000"),
+            ("correct", "100000"),
+        ],
+    );
+    let message = form_error(&refused, "submit_finding");
+    assert!(
+        message.contains("100000") && message.contains("(10 trong 480"),
+        "{message}"
+    );
+    assert!(!message.contains("đề nghị cần điểm"), "{message}");
+    let other = inspector_of(&app, "ca-ag");
+    let res = signed_in(&app, &leader(&other)).post_json(
+        &format!("/api/v1/covenants/{COV}/yearend"),
+        serde_json::json!({"action": "submit_finding", "covenant": COV,
+            "inspector": other, "inspected": "ca-ag", "items": {},
+            "recheck": {"checked": 1, "correct": 1}}),
+    );
+    assert_eq!(
+        (res.status, res.json()["error"].as_str()),
+        (422, Some("yearend_recheck_no_records")),
+        "{}",
+        res.body
+    );
+    let ok = post_step(
+        &app,
+        &leader(&inspector),
+        &[
+            ("action", "submit_finding"),
+            ("inspector", &inspector),
+            ("inspected", "ca-kg"),
+            ("checked", "10"),
+            ("correct", "9"),
+        ],
+    );
+    assert_eq!(ok.status, 303, "{}", ok.body);
+}
+
+/// The records, conflict and eligibility forms say what was refused beside the form, with the
+/// error summary (the page came back 422 with no message).
+#[test]
+fn the_records_conflict_and_eligibility_forms_say_what_was_refused() {
+    let app = opened_review();
+    let records = |population: &str, description: &str| {
+        post_step(
+            &app,
+            "lanhdao-kg",
+            &[
+                ("action", "declare_records"),
+                ("unit", "ca-kg"),
+                ("population", population),
+                ("description", description),
+            ],
+        )
+    };
+    let page = records("0", "Hồ sơ tin báo");
+    let message = form_error(&page, "declare_records");
+    assert!(message.contains("từ 1 trở lên"), "{message}");
+    assert!(
+        page.body.contains("value=\"Hồ sơ tin báo\""),
+        "kept as typed"
+    );
+    let message = form_error(&records("480", ""), "declare_records");
+    assert!(message.contains("Không được để trống"), "{message}");
+    let message = form_error(
+        &post_step(
+            &app,
+            "thuky12",
+            &[
+                ("action", "record_eligibility"),
+                ("unit", "ca-ag"),
+                ("discipline_pending", "1"),
+                ("note", ""),
+            ],
+        ),
+        "record_eligibility",
+    );
+    assert!(message.contains("Không được để trống"), "{message}");
+    // After the draw the conflict form is gone; a late declaration still says why it is refused.
+    let app = drawn_review();
+    let conflict = |reason: &str| {
+        post_step(
+            &app,
+            "lanhdao-kg",
+            &[
+                ("action", "declare_conflict"),
+                ("unit", "ca-kg"),
+                ("other", "ca-ag"),
+                ("reason", reason),
+            ],
+        )
+    };
+    let message = form_error(&conflict(""), "declare_conflict");
+    assert!(message.contains("Không được để trống"), "{message}");
+    let message = form_error(&conflict("Hai phó giám đốc là anh em"), "declare_conflict");
+    assert!(message.contains("Đã bốc thăm phân công"), "{message}");
+}
+
+/// A step that is not open says why, with its date (it said only "Bước này chưa mở hoặc đã
+/// qua."): the draw waits for the reveals until the reveal deadline.
+#[test]
+fn a_step_not_open_says_why() {
+    let app = opened_review();
+    use thidua_domain::yearend::YearEndCommand as Y;
+    for u in UNITS {
+        app.service
+            .execute(
+                &Actor::System,
+                Command::YearEnd(Y::CommitSeed {
+                    covenant: cov(),
+                    unit: unit(u),
+                    commitment: commitment(COV, &unit(u), &secret(u)),
+                }),
+            )
+            .unwrap();
+    }
+    let reveal = app
+        .service
+        .read()
+        .review(&cov())
+        .unwrap()
+        .schedule
+        .reveal_deadline
+        .unwrap();
+    let page = post_step(&app, "thuky12", &[("action", "draw_assignment")]);
+    let message = form_error(&page, "draw_assignment");
+    assert!(
+        message.contains("chờ mọi đơn vị đã cam kết công bố mã")
+            && message.contains(&reveal.format("%d/%m/%Y").to_string()),
+        "{message}"
+    );
+}
+
+/// Opening a year-end refuses a schedule it cannot keep (every deadline past; the dossiers due
+/// after the commitments); the secretariat then moves a deadline of the open review, with a
+/// reason, recorded in the history.
+#[test]
+fn a_schedule_is_opened_in_order_and_its_deadlines_moved() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    prepare(&app);
+    let sec = signed_in(&app, "thuky12");
+    let path = format!("/api/v1/covenants/{COV}/yearend");
+    let today = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis());
+    let day = |n: i64| (today + chrono::Duration::days(n)).to_string();
+    let open = |dossier: i64, commit: i64, response: i64| {
+        sec.post_json(
+            &path,
+            serde_json::json!({"action": "open", "covenant": COV,
+                "dossier_deadline": day(dossier), "commit_deadline": day(commit),
+                "response_deadline": day(response), "inspectors": 2, "record_sample": 10}),
+        )
+    };
+    let res = open(-30, -20, -10);
+    assert_eq!(
+        res.json()["error"],
+        "yearend_deadline_in_past",
+        "{}",
+        res.body
+    );
+    let res = open(9, 7, 21);
+    assert_eq!(
+        res.json()["error"],
+        "yearend_deadlines_order",
+        "{}",
+        res.body
+    );
+    assert!(!app.service.read().yearend.reviews.contains_key(&cov()));
+    assert_eq!(open(7, 7, 21).status, 200);
+    // The page offers the schedule to edit; nothing changed is said so.
+    let dmy = |n: i64| {
+        (today + chrono::Duration::days(n))
+            .format("%d/%m/%Y")
+            .to_string()
+    };
+    let unchanged = post_step(
+        &app,
+        "thuky12",
+        &[
+            ("action", "move_deadlines"),
+            ("dossier_deadline", &dmy(7)),
+            ("commit_deadline", &dmy(7)),
+            ("reveal_deadline", &dmy(10)),
+            ("response_deadline", &dmy(21)),
+            ("reason", "Không đổi"),
+        ],
+    );
+    let message = form_error(&unchanged, "move_deadlines");
+    assert!(message.contains("Không hạn nào thay đổi"), "{message}");
+    // Dossiers and commitments three days later: moved from the last step back.
+    let moved = post_step(
+        &app,
+        "thuky12",
+        &[
+            ("action", "move_deadlines"),
+            ("dossier_deadline", &dmy(10)),
+            ("commit_deadline", &dmy(10)),
+            ("reveal_deadline", &dmy(12)),
+            ("response_deadline", &dmy(21)),
+            ("reason", "Hai đơn vị đề nghị thêm thời gian do mưa lũ"),
+        ],
+    );
+    assert_eq!(moved.status, 303, "{}", moved.body);
+    let schedule = app.service.read().review(&cov()).unwrap().schedule.clone();
+    assert_eq!(
+        (
+            schedule.dossier_deadline,
+            schedule.commit_deadline,
+            schedule.reveal_deadline
+        ),
+        (
+            today + chrono::Duration::days(10),
+            today + chrono::Duration::days(10),
+            Some(today + chrono::Duration::days(12))
+        )
+    );
+    // Out of order: refused with both deadlines named.
+    let refused = post_step(
+        &app,
+        "thuky12",
+        &[
+            ("action", "move_deadlines"),
+            ("response_deadline", &dmy(11)),
+            ("reason", "Rút ngắn"),
+        ],
+    );
+    let message = form_error(&refused, "move_deadlines");
+    assert!(
+        message.contains("hạn giải trình") && message.contains("hạn công bố mã bốc thăm"),
+        "{message}"
+    );
+    let history = sec.get("/history").body;
+    assert!(
+        history.contains("đã dời hạn nộp hồ sơ tự chấm của"),
+        "{history}"
+    );
+}

@@ -127,13 +127,26 @@ async fn attach(
         .map(|_| ())
 }
 
-/// `POST /covenants/{id}/yearend/evidence` (multipart: `csrf`, `unit`, `criterion`, `file`).
+/// `POST /covenants/{id}/yearend/evidence` (multipart: `csrf`, `unit`, `criterion`, `file`). A
+/// body over the upload limit was read and dropped before it came here
+/// ([`crate::auth::UploadTooLarge`]): the page says the file is too large, as it says of a file
+/// over the evidence limit, and nothing changes.
 pub async fn upload(
     State(app): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
+    too_large: Option<axum::Extension<crate::auth::UploadTooLarge>>,
     multipart: Multipart,
 ) -> Response {
+    if too_large.is_some() {
+        let refusal = ApiError::from(evidence::too_large());
+        let errors = [("evidence".to_owned(), viewer.lang.api_error(&refusal))].into();
+        let mut page = review_view(&app, &viewer, &id, errors, Default::default());
+        if page.status() == StatusCode::UNPROCESSABLE_ENTITY {
+            *page.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+        }
+        return page;
+    }
     let upload = match read(multipart).await {
         Ok(u) => u,
         Err(e) => return viewer_error(&viewer, e),

@@ -1,12 +1,12 @@
-//! The year-end forms read into the domain's commands: the form's fields by name, numbers in
-//! Vietnamese or plain form ("7,5" or "7.5"), dates dd/mm/yyyy. A field that cannot be read is
-//! a clear error naming it; nothing is decided here.
+//! The year-end forms read into the domain's commands: the form's fields by name, numbers by
+//! the figures' one number rule ("7,5" or "7.5"; "20.000" refused, never guessed), dates
+//! dd/mm/yyyy. A field that cannot be read is a clear error naming it; nothing is decided here.
 
 use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
 use thidua_domain::yearend::{
-    Answer, DossierEntry, FindingItem, Pair, Points, Recheck, Verdict, YearEndCommand,
+    Answer, DossierEntry, FindingItem, Pair, Points, Recheck, Step, Verdict, YearEndCommand,
 };
 use thidua_domain::{CovenantId, State, Text, UnitId};
 
@@ -31,19 +31,30 @@ fn text(form: &Form, name: &str, max: usize) -> Result<Text, ApiError> {
         .map_err(|e| ApiError::bad_request(e.code(), name.to_owned()))
 }
 
-/// A number typed as "7,5", "7.5" or "7".
-fn number(raw: &str) -> Option<Decimal> {
+/// A score as typed, read by the figures' one number rule
+/// ([`thidua_scoring::input::parse_number`]): plain ("7.5", "8") or with a decimal comma
+/// ("7,5", as the figures grid reads it). A form a reader may take for thousands ("20.000",
+/// "1.234,5": twenty thousand to a Vietnamese reader, twenty to an English one) is refused
+/// (`yearend_number_ambiguous`), never guessed; anything else that is no number is
+/// `invalid_number`.
+fn number(raw: &str) -> Result<Decimal, &'static str> {
+    use thidua_scoring::input::{parse_number, NumberFormat};
     let raw = raw.trim();
-    if raw.is_empty() || raw.matches([',', '.']).count() > 1 {
-        return None;
+    match parse_number(raw, NumberFormat::Plain) {
+        Ok(d) => Ok(d),
+        // A comma and no point: the decimal comma, as the figures grid reads it.
+        Err(e) if e.code == "number_format" && !raw.contains('.') => {
+            parse_number(raw, NumberFormat::Vi).map_err(|_| "invalid_number")
+        }
+        Err(e) if e.code == "number_format" => Err("yearend_number_ambiguous"),
+        Err(_) => Err("invalid_number"),
     }
-    raw.replace(',', ".").parse::<Decimal>().ok()
 }
 
 fn points(form: &Form, name: &str) -> Result<Points, ApiError> {
     number(field(form, name))
         .map(|d| Points(d.normalize()))
-        .ok_or_else(|| bad(name))
+        .map_err(|code| ApiError::bad_request(code, name.to_owned()))
 }
 
 fn integer<T: std::str::FromStr>(form: &Form, name: &str) -> Result<T, ApiError> {
@@ -122,6 +133,7 @@ pub fn command(
     match action {
         "open" => open(covenant, form),
         "save_dossier" => save_dossier(state, covenant, form),
+        "remove_evidence" => remove_evidence(state, covenant, form),
         "submit_dossier" => submit_dossier(covenant, form),
         "declare_conflict" => declare_conflict(covenant, form),
         "commit_seed" => commit_seed(covenant, form),
@@ -142,6 +154,56 @@ pub fn command(
     }
 }
 
+/// `move_deadlines`: the schedule's deadlines as the secretariat edited them, one command per
+/// deadline that changes (all with the form's reason), in an order in which each keeps the
+/// schedule in order: the deadlines moved later from the last step back, then those moved
+/// earlier from the first step on. A deadline left empty is not moved.
+pub fn move_deadlines(
+    state: &State,
+    covenant: &CovenantId,
+    form: &Form,
+) -> Result<Vec<YearEndCommand>, ApiError> {
+    let schedule = state
+        .review(covenant)
+        .map_err(ApiError::from)?
+        .schedule
+        .clone();
+    let reason = text(form, "reason", 1000)?;
+    let mut later = Vec::new();
+    let mut earlier = Vec::new();
+    for step in Step::ALL {
+        let (name, current) = match step {
+            Step::Dossier => ("dossier_deadline", Some(schedule.dossier_deadline)),
+            Step::Commit => ("commit_deadline", Some(schedule.commit_deadline)),
+            Step::Reveal => ("reveal_deadline", schedule.reveal_deadline),
+            Step::Response => ("response_deadline", Some(schedule.response_deadline)),
+        };
+        let (Some(current), Some(wanted)) = (current, optional_date(form, name)?) else {
+            continue;
+        };
+        let command = YearEndCommand::MoveDeadline {
+            covenant: covenant.clone(),
+            step,
+            deadline: wanted,
+            reason: reason.clone(),
+        };
+        if wanted > current {
+            later.push(command);
+        } else if wanted < current {
+            earlier.push(command);
+        }
+    }
+    later.reverse();
+    later.extend(earlier);
+    if later.is_empty() {
+        return Err(ApiError::bad_request(
+            "yearend_nothing_moved",
+            String::new(),
+        ));
+    }
+    Ok(later)
+}
+
 /// `open`: the review's deadlines, inspectors per unit and records re-checked.
 fn open(covenant: CovenantId, form: &Form) -> Result<YearEndCommand, ApiError> {
     Ok(YearEndCommand::Open {
@@ -155,27 +217,79 @@ fn open(covenant: CovenantId, form: &Form) -> Result<YearEndCommand, ApiError> {
     })
 }
 
-/// `save_dossier`: the unit's self-scores of the manual criteria filled in, with justifications.
+/// The unit's working dossier entries (the last save), by criterion.
+fn working_entries(
+    state: &State,
+    covenant: &CovenantId,
+    unit: &UnitId,
+) -> BTreeMap<String, DossierEntry> {
+    state
+        .yearend
+        .reviews
+        .get(covenant)
+        .and_then(|r| r.dossiers.get(unit))
+        .map(|d| d.entries.clone())
+        .unwrap_or_default()
+}
+
+/// `save_dossier`: the unit's self-scores of the manual criteria filled in, with
+/// justifications. Each entry keeps the evidence files its criterion holds: only the evidence
+/// upload and its removal change them. A criterion holding files keeps a score (emptying it
+/// would drop the files with it).
 fn save_dossier(
     state: &State,
     covenant: CovenantId,
     form: &Form,
 ) -> Result<YearEndCommand, ApiError> {
+    let unit = unit(form, "unit")?;
+    let mut held = working_entries(state, &covenant, &unit);
     let mut entries = BTreeMap::new();
     for c in manual_criteria(state, &covenant) {
+        let evidence = held.remove(&c).map(|e| e.evidence).unwrap_or_default();
         if field(form, &format!("score_{c}")).is_empty() {
+            if !evidence.is_empty() {
+                return Err(ApiError::bad_request(
+                    "yearend_evidence_needs_score",
+                    format!("score_{c}"),
+                ));
+            }
             continue;
         }
         let entry = DossierEntry {
             score: points(form, &format!("score_{c}"))?,
             justification: text(form, &format!("just_{c}"), 4000)?,
-            evidence: vec![],
+            evidence,
         };
         entries.insert(c, entry);
     }
     Ok(YearEndCommand::SaveDossier {
         covenant,
-        unit: unit(form, "unit")?,
+        unit,
+        entries,
+    })
+}
+
+/// `remove_evidence`: the dossier's next save without one file (`sha256`) of one criterion,
+/// every other entry as it was saved.
+fn remove_evidence(
+    state: &State,
+    covenant: CovenantId,
+    form: &Form,
+) -> Result<YearEndCommand, ApiError> {
+    let unit = unit(form, "unit")?;
+    let mut entries = working_entries(state, &covenant, &unit);
+    let sha = field(form, "sha256");
+    let entry = entries
+        .get_mut(field(form, "criterion"))
+        .ok_or_else(|| bad("criterion"))?;
+    let before = entry.evidence.len();
+    entry.evidence.retain(|f| f.sha256 != sha);
+    if entry.evidence.len() == before {
+        return Err(bad("sha256"));
+    }
+    Ok(YearEndCommand::SaveDossier {
+        covenant,
+        unit,
         entries,
     })
 }
@@ -326,17 +440,15 @@ fn submit_response(
         .unwrap_or_default();
     let mut answers = BTreeMap::new();
     for c in disputed {
-        if field(form, &format!("answer_{c}")).is_empty() {
-            continue;
-        }
         let accept = !field(form, &format!("accept_{c}")).is_empty();
-        answers.insert(
-            c.clone(),
-            Answer {
-                accept,
-                text: text(form, &format!("answer_{c}"), 2000)?,
-            },
-        );
+        let said = !field(form, &format!("answer_{c}")).is_empty();
+        let text = match (accept, said) {
+            (false, false) => continue,
+            // An acceptance needs no words.
+            (true, false) => Text::empty(),
+            (_, true) => text(form, &format!("answer_{c}"), 2000)?,
+        };
+        answers.insert(c.clone(), Answer { accept, text });
     }
     Ok(YearEndCommand::SubmitResponse {
         covenant,
@@ -403,13 +515,24 @@ mod tests {
         assert!(super::pairs("CA KG").is_err());
     }
 
+    /// Scores are read by the figures' number rule: "20,5" is 20.5; "20.000", twenty thousand to
+    /// a Vietnamese reader, is refused as ambiguous (it was read as 20).
     #[test]
-    fn numbers_are_read_in_vietnamese_or_plain_form() {
-        assert_eq!(number("7,5"), Some("7.5".parse().unwrap()));
-        assert_eq!(number("7.5"), Some("7.5".parse().unwrap()));
-        assert_eq!(number("8"), Some(8.into()));
-        assert_eq!(number("1.234,5"), None);
-        assert_eq!(number(""), None);
-        assert_eq!(number("abc"), None);
+    fn numbers_are_read_by_the_figures_rule_and_never_guessed() {
+        assert_eq!(number("7,5"), Ok("7.5".parse().unwrap()));
+        assert_eq!(number("20,5"), Ok("20.5".parse().unwrap()));
+        assert_eq!(number("7.5"), Ok("7.5".parse().unwrap()));
+        assert_eq!(number(" 8 "), Ok(8.into()));
+        assert_eq!(number("0.500"), Ok("0.5".parse().unwrap()));
+        for ambiguous in ["20.000", "1.234,5", "1.234.567", "1,234.5"] {
+            assert_eq!(
+                number(ambiguous),
+                Err("yearend_number_ambiguous"),
+                "{ambiguous}"
+            );
+        }
+        assert_eq!(number(""), Err("invalid_number"));
+        assert_eq!(number("abc"), Err("invalid_number"));
+        assert_eq!(number("7,5,1"), Err("invalid_number"));
     }
 }

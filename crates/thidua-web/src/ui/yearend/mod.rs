@@ -160,6 +160,14 @@ impl ReviewPage {
             _ => "",
         }
     }
+    /// A field of `action`'s form for `unit`, as typed when that form came back with an error.
+    fn typed_for(&self, action: &str, name: &str, unit: &str) -> &str {
+        if self.typed.get("action").is_some_and(|a| a == action) {
+            self.typed_field(name, unit)
+        } else {
+            ""
+        }
+    }
     /// A field of the opening form as typed, when the opening came back with an error.
     fn typed_open(&self, name: &str) -> &str {
         match self.typed.get("action") {
@@ -169,6 +177,51 @@ impl ReviewPage {
     }
     fn error(&self, form: &str) -> Option<&String> {
         self.errors.get(form)
+    }
+    /// The error of a form of `unit`'s card: a form sent for another of the viewer's units
+    /// shows its error there only.
+    fn error_for(&self, form: &str, unit: &str) -> Option<&String> {
+        match self.typed.get("unit") {
+            Some(u) if u != unit => None,
+            _ => self.errors.get(form),
+        }
+    }
+    /// `aria-describedby="{form}-error" aria-invalid="true"` for the fields of a form of
+    /// `unit`'s card that came back with an error (templates: `{{ self.aria(…)|safe }}`).
+    fn aria(&self, form: &str, unit: &str) -> String {
+        match self.error_for(form, unit) {
+            Some(_) => format!("aria-describedby=\"{form}-error\" aria-invalid=\"true\""),
+            None => String::new(),
+        }
+    }
+    /// The error summary the page opens with after a refused form: each message links to the
+    /// message beside its form (`#{form}-error`).
+    fn summary(&self) -> crate::ui::form::Errors {
+        let mut out = crate::ui::form::Errors::default();
+        for (form, message) in &self.errors {
+            out.push(format!("{form}-error"), message.clone());
+        }
+        out
+    }
+    /// A deadline of the moving form: as typed when the form came back, else the schedule's.
+    fn typed_deadline(&self, name: &str, current: &str) -> String {
+        match self.typed.get("action") {
+            Some(a) if a == "move_deadlines" => self.typed.get(name).cloned().unwrap_or_default(),
+            _ => crate::format::iso_date(current),
+        }
+    }
+    /// The eligibility form's unit as typed, when that form came back with an error.
+    fn typed_eligibility_unit(&self, unit: &str) -> bool {
+        self.typed
+            .get("action")
+            .is_some_and(|a| a == "record_eligibility")
+            && self.typed.get("unit").is_some_and(|u| u == unit)
+    }
+    fn typed_move_reason(&self) -> &str {
+        match self.typed.get("action") {
+            Some(a) if a == "move_deadlines" => self.typed.get("reason").map_or("", String::as_str),
+            _ => "",
+        }
     }
     /// Units the viewer leads, as (id, name).
     fn led(&self) -> Vec<(String, String)> {
@@ -360,10 +413,23 @@ fn covenant_id(viewer: &Viewer, id: &str) -> Result<CovenantId, Box<Response>> {
 }
 
 /// The label of the year-end form field an invalid value was typed in (a criterion's score by
-/// the criterion's code), never the field's programmer name.
+/// the criterion's code, a justification, an answer or a reason by its label and the
+/// criterion's code), never the field's programmer name.
 fn field_label(y: &crate::i18n::yearend::YeStrings, field: &str) -> String {
     if let Some(criterion) = field.strip_prefix("score_") {
         return format!("{} {criterion}", y.criterion);
+    }
+    let per_criterion = [
+        ("just_", y.justification),
+        ("answer_", y.answer),
+        ("reason_", y.reason),
+        ("accept_", y.accept),
+        ("verdict_", y.verdict),
+    ];
+    for (prefix, label) in per_criterion {
+        if let Some(criterion) = field.strip_prefix(prefix) {
+            return format!("{label} — {} {criterion}", y.criterion);
+        }
     }
     match field {
         "dossier_deadline" => y.dossier_deadline,
@@ -377,9 +443,17 @@ fn field_label(y: &crate::i18n::yearend::YeStrings, field: &str) -> String {
         "correct" => y.correct,
         "inspector" => y.inspector,
         "inspected" | "other" => y.inspected,
-        "reason" | "description" => y.reason,
+        "reason" | "note" => y.reason,
+        "description" => y.records_description,
         "score" => y.final_score,
         "pairs" => y.decide_pairs,
+        "commitment" => y.paste_commitment,
+        "secret" => y.reveal_secret,
+        "signature" => y.beacon_signature,
+        "beacon_date" => y.beacon_date,
+        "criterion" => y.criterion,
+        "sha256" => y.evidence,
+        "band" => y.band,
         _ => y.unit,
     }
     .to_owned()
@@ -443,28 +517,39 @@ pub async fn step(
         Err(r) => return *r,
     };
     let action = form.get("action").cloned().unwrap_or_default();
-    let command = {
+    let commands = {
         let state = app.service.read();
-        forms::command(&state, &cov, &action, &form)
+        match action.as_str() {
+            "move_deadlines" => forms::move_deadlines(&state, &cov, &form),
+            _ => forms::command(&state, &cov, &action, &form).map(|c| vec![c]),
+        }
     };
-    let result = match command {
-        Ok(c) => crate::api::execute(&app, &viewer, vec![thidua_domain::Command::YearEnd(c)])
-            .await
-            .map(|_| ()),
-        Err(e) => Err(e),
+    // A form that cannot be read names its field (`message`); a refusal of the domain says
+    // its own reason.
+    let (result, unread) = match commands {
+        Ok(cs) => {
+            let cs = cs
+                .into_iter()
+                .map(thidua_domain::Command::YearEnd)
+                .collect();
+            let done = crate::api::execute(&app, &viewer, cs).await.map(|_| ());
+            (done, false)
+        }
+        Err(e) => (Err(e), true),
     };
     match result {
         Ok(()) => Redirect::to(&format!("/covenants/{id}/yearend#{action}")).into_response(),
         Err(e) if e.status.is_client_error() && e.status.as_u16() != 401 => {
-            let message = match e.code {
-                "invalid_value" | "invalid_number" | "invalid_date" => {
-                    let field = match e.domain.as_deref() {
-                        Some(thidua_domain::DomainError::InvalidValue { field, .. }) => field,
-                        _ => e.message.as_str(),
-                    };
-                    let label = field_label(viewer.lang.yearend(), field);
-                    format!("{} ({label})", viewer.lang.error(e.code))
+            let y = viewer.lang.yearend();
+            let message = match (e.domain.as_deref(), e.code) {
+                (Some(thidua_domain::DomainError::InvalidValue { field, .. }), code) => {
+                    format!("{} ({})", viewer.lang.error(code), field_label(y, field))
                 }
+                (None, code) if unread && !e.message.is_empty() => format!(
+                    "{} ({})",
+                    viewer.lang.error(code),
+                    field_label(y, &e.message)
+                ),
                 _ => viewer.lang.api_error(&e),
             };
             let mut typed = form;
@@ -610,5 +695,20 @@ mod tests {
         for field in ["inspectors", "other", "checked", "pairs", "reason"] {
             assert!(!field_label(vi, field).contains(field), "{field}");
         }
+    }
+
+    /// A justification, an answer or a finding's reason left empty names its criterion (it
+    /// said "Không được để trống." naming nothing).
+    #[test]
+    fn a_per_criterion_field_names_its_criterion() {
+        let vi = Lang::Vi.yearend();
+        assert_eq!(
+            field_label(vi, "just_C2a"),
+            format!("{} — {} C2a", vi.justification, vi.criterion)
+        );
+        assert!(field_label(vi, "answer_C2b").contains("C2b"));
+        assert!(field_label(vi, "reason_A1").contains("A1"));
+        assert_eq!(field_label(vi, "description"), vi.records_description);
+        assert_eq!(field_label(vi, "note"), vi.reason);
     }
 }
