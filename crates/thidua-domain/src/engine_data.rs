@@ -267,9 +267,12 @@ fn add_unit_year(
     any
 }
 
-/// Declares a member's `year` the sum of its own approved figures (if it reported) and its
-/// direct predecessors' (the domain's lineage as of the end of the covenant's year; those that
-/// reported that year), and adds the predecessors' figures. Nothing when none reported.
+/// Declares a member's `year` the sum of its own approved figures and its direct
+/// predecessors' (the domain's lineage as of the end of the covenant's year): every one of its
+/// [`State::earlier_parts`] that existed that year, whether or not it reported, so that a
+/// window one of them lacks is missing in the engine (its explanation names that unit) rather
+/// than a partial sum; and adds the predecessors' figures. Nothing when none of them reported
+/// that year.
 #[allow(clippy::too_many_arguments)]
 fn add_predecessors(
     state: &State,
@@ -287,7 +290,12 @@ fn add_predecessors(
         return;
     }
     let year = at.year;
-    let mut ids: Vec<String> = own.then(|| id.to_owned()).into_iter().collect();
+    let parts = state.earlier_parts(unit, &direct, year);
+    let mut ids: Vec<String> = Vec::new();
+    let mut any = own;
+    if own || parts.contains(unit) {
+        ids.push(id.to_owned());
+    }
     for (k, p) in direct.iter().enumerate() {
         // A predecessor's figures go in once, whatever number of members it fed (a split).
         let (pid, years) = preds
@@ -301,11 +309,12 @@ fn add_predecessors(
                 r
             }
         };
-        if reported {
+        any |= reported;
+        if reported || parts.contains(p) {
             ids.push(pid.clone());
         }
     }
-    if ids.len() > usize::from(own) {
+    if any && !ids.is_empty() && ids != [id] {
         b.predecessors(rows.next(), id, &year.to_string(), &ids);
     }
 }

@@ -112,22 +112,25 @@ fn quote(s: &str) -> String {
 }
 
 /// `@predecessors` rows, as the server's scoring declares them ([`thidua_domain::engine_data`]):
-/// for each earlier year, a member with direct predecessors (the lineage as of the end of the
-/// covenant's year) counts as the sum of itself and those of them that have approved figures.
+/// for each earlier year in which any of them reported, a member with direct predecessors (the
+/// lineage as of the end of the covenant's year) counts as the sum of every unit of its
+/// lineage that year ([`State::earlier_parts`]), whether or not it reported, so that a window
+/// one of them lacks is missing, never a partial sum.
 fn predecessor_rows(state: &State, c: &Covenant, out: &mut String) -> Result<(), DomainError> {
-    let (_, year_end) = thidua_domain::command::year_bounds(c.year);
     let reported = |u: &UnitId, year| !state.figures.published_year(u, year).is_empty();
     for m in state.members(&c.cluster, c.year)? {
-        let direct = state.predecessors(m, year_end);
-        if direct.is_empty() {
+        let sources = state.earlier_sources(m, c.year);
+        if sources.is_empty() {
             continue;
         }
         for year in c.year - thidua_domain::engine_data::YEARS_BACK..c.year {
-            let mut sum: Vec<&UnitId> = reported(m, year).then_some(m).into_iter().collect();
-            sum.extend(direct.iter().filter(|p| *p != m && reported(p, year)));
-            if sum.iter().any(|u| *u != m) {
+            if !(reported(m, year) || sources.iter().any(|p| reported(p, year))) {
+                continue;
+            }
+            let parts = state.earlier_parts(m, &sources, year);
+            if parts.iter().any(|u| u != m) {
                 let ids: Result<Vec<String>, DomainError> =
-                    sum.iter().map(|u| Ok(data_id(state.unit(u)?))).collect();
+                    parts.iter().map(|u| Ok(data_id(state.unit(u)?))).collect();
                 let _ = writeln!(
                     out,
                     "{},@predecessors,{year},{}",

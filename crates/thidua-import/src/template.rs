@@ -62,6 +62,17 @@ pub struct Template {
     /// The names of the predecessors whose figures last year's column adds to the unit's own
     /// ([`State::earlier_sources`]); empty for a unit that absorbed none.
     pub same_period_from: Vec<String>,
+    /// The names of the units of that lineage with no approved figures for last year's
+    /// window ([`State::earlier_missing`]): column D is then blank, never a partial sum.
+    pub same_period_missing: Vec<String>,
+}
+
+/// A unit's name, else its id.
+fn name_of(state: &State, unit: &UnitId) -> String {
+    state
+        .units
+        .get(unit)
+        .map_or_else(|| unit.to_string(), |u| u.name.to_string())
 }
 
 impl Template {
@@ -118,12 +129,12 @@ impl Template {
             same_period_from: state
                 .earlier_sources(unit, c.year)
                 .iter()
-                .map(|p| {
-                    state
-                        .units
-                        .get(p)
-                        .map_or_else(|| p.to_string(), |u| u.name.to_string())
-                })
+                .map(|p| name_of(state, p))
+                .collect(),
+            same_period_missing: state
+                .earlier_missing(unit, c.year, c.year - 1, window)
+                .iter()
+                .map(|p| name_of(state, p))
                 .collect(),
         })
     }
@@ -158,14 +169,16 @@ impl Template {
                 format!(
                     "Ghi số liệu ở cột E; «không áp dụng» nếu chỉ tiêu không áp dụng; để trống nếu chưa có. Cột D chỉ để tham khảo.{}",
                     self.same_period_note(
-                        " Cột D gồm số liệu của đơn vị và của đơn vị tiền thân đã hợp nhất vào đơn vị:"
+                        " Cột D gồm số liệu của đơn vị và của đơn vị tiền thân đã hợp nhất vào đơn vị:",
+                        " Cột D để trống (không cộng thiếu): chưa có số liệu đã duyệt của"
                     )
                 ),
                 format!(
                     "{}{}",
                     self.instructions_en(),
                     self.same_period_note(
-                        " Column D adds the figures of the predecessors merged into the unit to its own:"
+                        " Column D adds the figures of the predecessors merged into the unit to its own:",
+                        " Column D is blank (never a partial sum): no approved figures of"
                     )
                 ),
             ],
@@ -173,13 +186,20 @@ impl Template {
     }
 
     /// What last year's column adds to the unit's own figures: `lead` and the predecessors'
-    /// names, or nothing for a unit that absorbed none.
-    fn same_period_note(&self, lead: &str) -> String {
-        if self.same_period_from.is_empty() {
-            String::new()
-        } else {
-            format!("{lead} {}.", self.same_period_from.join(", "))
+    /// names, or nothing for a unit that absorbed none; and, after `lacking`, the units of
+    /// that lineage with no approved figures for the window (the column is then blank).
+    fn same_period_note(&self, lead: &str, lacking: &str) -> String {
+        let mut out = String::new();
+        if !self.same_period_from.is_empty() {
+            out = format!("{lead} {}.", self.same_period_from.join(", "));
         }
+        if !self.same_period_missing.is_empty() {
+            out.push_str(&format!(
+                "{lacking} {}.",
+                self.same_period_missing.join(", ")
+            ));
+        }
+        out
     }
 
     /// The English line of the instructions: how the declared form writes numbers, and the

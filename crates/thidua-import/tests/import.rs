@@ -911,6 +911,11 @@ fn a_historical_year_total_is_refused_with_its_row() {
 /// [`world`] where a member absorbed another (`ca-x1` merged into Hậu Giang on 01/01/2024),
 /// with the 2023 figures of all six units approved (`ca-x1`'s those of Hậu Giang).
 fn merged_world() -> State {
+    merged_world_without("none")
+}
+
+/// [`merged_world`] where `ca-x1` never reported the 2023 window `lacking` (`2023-M03`).
+fn merged_world_without(lacking: &str) -> State {
     let mut s = world();
     run(
         &mut s,
@@ -940,6 +945,7 @@ fn merged_world() -> State {
     let x1: String = example_year(2023)
         .lines()
         .filter(|l| l.starts_with("unit,") || l.starts_with("HG,") && !l.contains("@name"))
+        .filter(|l| !l.contains(&format!(",{lacking},")))
         .map(|l| format!("{}\n", l.replacen("HG,", "X1,", 1)))
         .collect();
     let plan = plan_historical(
@@ -1003,6 +1009,30 @@ fn a_merged_members_template_shows_last_year_with_its_predecessors() {
         !csv.contains("tiền thân") && !csv.contains("predecessor"),
         "{csv}"
     );
+}
+
+/// A merged member whose predecessor has no approved figures for last year's window: the
+/// template's "cùng kỳ" is blank, never Hậu Giang's own figures presented as the merged unit's,
+/// and its instructions name the unit that lacks them.
+#[test]
+fn a_merged_members_template_names_the_predecessor_that_lacks_the_window() {
+    let s = merged_world_without("2023-M03");
+    let tpl = Template::build(&s, &cov(), &u("ca-hg"), "M03").unwrap();
+    assert!(
+        tpl.rows.iter().all(|r| r.same_period.is_none()),
+        "no partial sum: {:?}",
+        tpl.rows
+    );
+    assert_eq!(tpl.same_period_missing, ["Công an thị xã sáp nhập"]);
+    let csv = String::from_utf8(tpl.to_csv()).unwrap();
+    assert!(
+        csv.contains("chưa có số liệu đã duyệt của Công an thị xã sáp nhập")
+            && csv.contains("no approved figures of Công an thị xã sáp nhập"),
+        "{csv}"
+    );
+    let february = Template::build(&s, &cov(), &u("ca-hg"), "M02").unwrap();
+    assert!(february.same_period_missing.is_empty());
+    assert!(february.rows.iter().any(|r| r.same_period.is_some()));
 }
 
 /// A member that absorbed another (`ca-x1` merged into Hậu Giang on 01/01/2024): the exported

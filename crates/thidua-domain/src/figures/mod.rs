@@ -611,6 +611,26 @@ impl Figures {
             .collect()
     }
 
+    /// The published value of `element` for a unit's window as the scores read it: a figure
+    /// left blank is the regulation's declared `missing` value where it declares one
+    /// ([`FormElement::scored`]); `None` when nothing is published or the report's form lacks
+    /// the element.
+    pub fn published_scored(
+        &self,
+        unit: &UnitId,
+        year: i32,
+        window: &str,
+        element: &str,
+    ) -> Option<Cell> {
+        let approval = self.report(unit, year, window)?.published()?;
+        let form = self.form(approval.values.form);
+        let p = form.position(element)?;
+        Some(match approval.values.get(p) {
+            Cell::Missing => form.elements[p].missing.map_or(Cell::Missing, Cell::Number),
+            cell => cell,
+        })
+    }
+
     /// The published value of `element` for a unit's window, with the form it was read with.
     pub fn published_value(
         &self,
@@ -697,10 +717,32 @@ impl State {
         out
     }
 
+    /// The units whose approved figures make a member's figures of an earlier `year`, as its
+    /// scores read them: the member itself and its [`earlier_sources`](Self::earlier_sources)
+    /// (given), each if it existed during that reporting year (15/12 of the year before to
+    /// 14/12) or reported in it. A unit created by the merger has no year of its own before it.
+    pub fn earlier_parts(&self, unit: &UnitId, sources: &[UnitId], year: i32) -> Vec<UnitId> {
+        let start = NaiveDate::from_ymd_opt(year - 1, 12, 15).expect("a valid year");
+        let end = NaiveDate::from_ymd_opt(year, 12, 14).expect("a valid year");
+        std::iter::once(unit)
+            .chain(sources)
+            .filter(|u| {
+                self.units
+                    .get(*u)
+                    .is_some_and(|x| x.established <= end && x.dissolved.is_none_or(|d| d > start))
+                    || !self.figures.published_year(u, year).is_empty()
+            })
+            .cloned()
+            .collect()
+    }
+
     /// A member's approved figure of `element` for a window of an earlier `year` as its
     /// scores read it (the "cùng kỳ" beside this year's figure): its own plus those of its
     /// [`earlier_sources`](Self::earlier_sources). Numbers add up; "not applicable" is kept
-    /// only when no one gave a number.
+    /// only when no one gave a number. For a merged member the sum is complete or missing:
+    /// when one of its [`earlier_parts`](Self::earlier_parts) has no approved figure for the
+    /// window, there is no value (never a partial sum presented as the whole;
+    /// [`earlier_missing`](Self::earlier_missing) names who lacks it).
     pub fn earlier_value(
         &self,
         unit: &UnitId,
@@ -723,19 +765,59 @@ impl State {
         window: &str,
         element: &str,
     ) -> Cell {
-        let mut cells = std::iter::once(unit)
-            .chain(sources)
-            .filter_map(|u| self.figures.published_value(u, year, window, element));
-        cells
-            .try_fold(Cell::Missing, |sum, cell| {
-                Some(match (sum, cell) {
-                    (Cell::Number(a), Cell::Number(b)) => Cell::Number(a.checked_add(b)?),
-                    (Cell::Number(a), _) | (_, Cell::Number(a)) => Cell::Number(a),
-                    (Cell::NotApplicable, _) | (_, Cell::NotApplicable) => Cell::NotApplicable,
-                    (Cell::Missing, Cell::Missing) => Cell::Missing,
-                })
+        if sources.is_empty() {
+            return self
+                .figures
+                .published_value(unit, year, window, element)
+                .unwrap_or(Cell::Missing);
+        }
+        let mut sum: Option<Decimal> = None;
+        let mut not_applicable = false;
+        for part in self.earlier_parts(unit, sources, year) {
+            // A figure left blank counts as the regulation's declared value, as in the scores.
+            let cell = match self.figures.published_scored(&part, year, window, element) {
+                Some(cell) => cell,
+                None => return Cell::Missing,
+            };
+            match cell {
+                Cell::Number(d) => match sum.unwrap_or_default().checked_add(d) {
+                    Some(total) => sum = Some(total),
+                    None => return Cell::Missing,
+                },
+                Cell::NotApplicable => not_applicable = true,
+                Cell::Missing => return Cell::Missing,
+            }
+        }
+        match (sum, not_applicable) {
+            (Some(d), _) => Cell::Number(d),
+            (None, true) => Cell::NotApplicable,
+            (None, false) => Cell::Missing,
+        }
+    }
+
+    /// Which of a merged member's [`earlier_parts`](Self::earlier_parts) have no approved
+    /// report for a window of an earlier `year`: why its "cùng kỳ" there is missing. Empty for
+    /// a member that absorbed none (its own figure is simply there or not).
+    pub fn earlier_missing(
+        &self,
+        unit: &UnitId,
+        as_of: i32,
+        year: i32,
+        window: &str,
+    ) -> Vec<UnitId> {
+        let sources = self.earlier_sources(unit, as_of);
+        if sources.is_empty() {
+            return Vec::new();
+        }
+        self.earlier_parts(unit, &sources, year)
+            .into_iter()
+            .filter(|p| {
+                self.figures
+                    .report(p, year, window)
+                    .and_then(|r| r.published())
+                    .is_none()
             })
-            .unwrap_or(Cell::Missing)
+            .collect()
     }
 
     /// A window of the covenant's movement calendar.

@@ -274,13 +274,14 @@ fn a_flagged_units_leader_explains_its_flag_and_nobody_else_can() {
 
 /// A merged unit's earlier months are its own and its predecessors' (as its scores read
 /// them): its first months after the merger are no "series break" against its own smaller
-/// history, and a predecessor's history recorded later recomputes it.
+/// history, a month one predecessor lacks is no history at all (never the others' partial
+/// sum), and a predecessor's history recorded later recomputes it.
 #[test]
 fn a_merger_is_no_break_in_the_merged_units_series() {
     let mut w = world();
     super::progress_tests::merge_x1_into_hg(&mut w);
-    let year = |unit: &str, crimes: u32| -> Vec<HistoricalReport> {
-        (1..=12u32)
+    let year = |unit: &str, crimes: u32, months: std::ops::RangeInclusive<u32>| {
+        months
             .map(|m| HistoricalReport {
                 unit: u(unit),
                 year: 2023,
@@ -289,9 +290,9 @@ fn a_merger_is_no_break_in_the_merged_units_series() {
                     .into_iter()
                     .collect(),
             })
-            .collect()
+            .collect::<Vec<_>>()
     };
-    w.import_history("hau-giang-2023.csv", "ab", year("ca-hg", 10));
+    w.import_history("hau-giang-2023.csv", "ab", year("ca-hg", 10, 1..=12));
     for m in 1..=3 {
         w.report("ca-hg", &format!("M{m:02}"), "110", "approved");
     }
@@ -303,12 +304,17 @@ fn a_merger_is_no_break_in_the_merged_units_series() {
             .count()
     };
     let mut inc = Incremental::default();
-    assert!(
-        breaks(&mut inc, &w) > 0,
-        "110 against its own 10 a month, before the predecessor's history is in"
+    assert_eq!(
+        breaks(&mut inc, &w),
+        0,
+        "no history before the predecessor's is in: its own 10 a month is not the merged unit's"
     );
-    // The merged-in unit's 2023 (100 a month) arrives: 110 is its usual level.
-    w.import_history("sap-nhap-2023.csv", "cd", year("ca-x1", 100));
+    // The merged-in unit's first half of 2023 arrives, at 1 a month: the merged unit's
+    // history is 11 a month for six months, and 110 breaks it.
+    w.import_history("sap-nhap-2023-h1.csv", "cd", year("ca-x1", 1, 1..=6));
+    assert!(breaks(&mut inc, &w) > 0, "110 against 11 a month");
+    // Its second half arrives at 100 a month: 110 is the merged unit's usual level.
+    w.import_history("sap-nhap-2023-h2.csv", "ef", year("ca-x1", 100, 7..=12));
     assert_eq!(breaks(&mut inc, &w), 0);
 }
 

@@ -408,6 +408,69 @@ fn a_merged_units_same_period_is_its_own_and_its_predecessors_approved_figures()
     );
 }
 
+/// A merged unit's "cùng kỳ" is the whole lineage's or nothing: when one predecessor has no
+/// approved figure for a window, the sum is missing — in the figures grid, in progress and in
+/// the engine, whose explanation names the unit that lacks it — never a partial sum presented
+/// as complete (it silently kept the predecessors that reported).
+#[test]
+fn a_merged_units_same_period_is_missing_when_a_predecessor_lacks_the_window() {
+    let mut w = world();
+    merge_x1_into_hg(&mut w);
+    // Hậu Giang reported every month of 2023; the merged-in unit only from February.
+    let reports = ["ca-hg", "ca-x1"]
+        .into_iter()
+        .flat_map(|unit| {
+            let first = if unit == "ca-hg" { 1 } else { 2 };
+            (first..=12).map(move |m| HistoricalReport {
+                unit: u(unit),
+                year: 2023,
+                window: format!("M{m:02}"),
+                values: [(
+                    "crimes".to_owned(),
+                    num(if unit == "ca-hg" { "10" } else { "5" }),
+                )]
+                .into_iter()
+                .collect(),
+            })
+        })
+        .collect();
+    w.import_history("so-lieu-2023.csv", "cd", reports);
+    w.report("ca-hg", "M01", "12", "approved");
+    let s = &w.state;
+    assert_eq!(
+        s.earlier_value(&u("ca-hg"), 2024, 2023, "M01", "crimes"),
+        thidua_domain::figures::Cell::Missing,
+        "10 alone is not the merged unit's January"
+    );
+    assert_eq!(
+        s.earlier_missing(&u("ca-hg"), 2024, 2023, "M01"),
+        [u("ca-x1")]
+    );
+    assert_eq!(
+        s.earlier_value(&u("ca-hg"), 2024, 2023, "M02", "crimes"),
+        thidua_domain::figures::Cell::Number(15.into()),
+        "a window both reported is their sum"
+    );
+    assert!(s.earlier_missing(&u("ca-hg"), 2024, 2023, "M02").is_empty());
+    let p = progress::compute_explaining(s, &cov(), Some(&u("ca-hg"))).unwrap();
+    let hg = p.units.iter().find(|x| x.unit == u("ca-hg")).unwrap();
+    assert_eq!(hg.targets[0].same_period, None, "no partial cùng kỳ");
+    assert_eq!(hg.targets[0].to_date, None);
+    let members = progress::members(s, &cov()).unwrap();
+    let units = thidua_domain::engine_data::data_units(s, &members, 2024);
+    let name = |id: &str| units.get(id).map(|unit| s.units[unit].name.to_string());
+    let naming = thidua_scoring::render::Naming {
+        unit: &name,
+        element: &|_| None,
+        cite_file: false,
+    };
+    let html = thidua_scoring::render::unit_html_named(hg.score.as_ref().unwrap(), &naming);
+    assert!(
+        html.contains("Công an thị xã sáp nhập"),
+        "the explanation names the predecessor that lacks January: {html}"
+    );
+}
+
 /// A seasonal projection of 1 × 130 ÷ 80 = 1.625 crimes: a count (the example declares
 /// `crimes` a whole number) is projected to 2 cases; a value that may have decimals is handed to
 /// the engine as 1.6250, never as "1.625", which the data's reader takes for a thousands

@@ -118,6 +118,9 @@ pub struct ReportDto {
     /// The predecessors whose figures of last year each element's `same_period` adds to the
     /// unit's own (a unit merged during the year); empty for most units.
     pub same_period_from: Vec<UnitRef>,
+    /// The units of that lineage (the unit itself or a predecessor) with no approved figures
+    /// for last year's window: `same_period` is then missing, never a partial sum.
+    pub same_period_missing: Vec<UnitRef>,
     pub issues: Vec<RuleIssue>,
     pub approvals: Vec<ApprovalDto>,
     /// While a correction is in progress (reopened after its last approval): the reopening's
@@ -449,6 +452,11 @@ pub fn report_dto(
         elements,
         same_period_from: state
             .earlier_sources(unit, c.year)
+            .iter()
+            .map(|p| unit_ref(state, p))
+            .collect(),
+        same_period_missing: state
+            .earlier_missing(unit, c.year, c.year - 1, window)
             .iter()
             .map(|p| unit_ref(state, p))
             .collect(),

@@ -25,6 +25,9 @@ pub struct FigStrings {
     pub unit_of_measure: &'static str,
     pub same_period: &'static str,
     pub same_period_from: &'static str,
+    /// After `same_period_from`: the units of the lineage with no approved figures for the
+    /// window, so that the column is empty rather than a partial sum.
+    pub same_period_missing: &'static str,
     pub value: &'static str,
     pub published: &'static str,
     pub comment: &'static str,
@@ -123,6 +126,7 @@ pub static VI: FigStrings = FigStrings {
     unit_of_measure: "Đơn vị tính",
     same_period: "Cùng kỳ",
     same_period_from: "gồm số liệu của đơn vị và của đơn vị tiền thân đã hợp nhất vào đơn vị:",
+    same_period_missing: "Chưa tính được cùng kỳ của kỳ này (không cộng thiếu): chưa có số liệu đã duyệt của",
     value: "Số liệu",
     published: "Đã công bố",
     comment: "Ghi chú",
@@ -216,6 +220,7 @@ pub static EN: FigStrings = FigStrings {
     unit_of_measure: "Unit",
     same_period: "Same period last year",
     same_period_from: "the unit's own figures and those of the predecessors merged into it:",
+    same_period_missing: "No same-period figure for this window (never a partial sum): no approved figures of",
     value: "Figure",
     published: "Published",
     comment: "Comment",

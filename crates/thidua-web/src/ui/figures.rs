@@ -221,6 +221,16 @@ impl ReportPage {
             .collect();
         names.join(", ")
     }
+    /// The units of the lineage without approved figures for last year's window, by name.
+    fn same_period_missing(&self) -> String {
+        let names: Vec<&str> = self
+            .r
+            .same_period_missing
+            .iter()
+            .map(|u| u.name.as_str())
+            .collect();
+        names.join(", ")
+    }
     /// The heading of last year's column: "Cùng kỳ 2023", "Same period last year (2023)".
     fn same_period_heading(&self) -> String {
         let year = self.r.year - 1;
