@@ -692,7 +692,7 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
     Some(if lang == Lang::En { en } else { vi })
 }
 
-/// The sentence of a year-end refusal with its specifics ([`YearEndError::args`]): why a step
+/// The sentence of a year-end refusal with its specifics (`thidua_domain::yearend::YearEndError::args`): why a step
 /// is not open, with its date or round; which deadline, which count. The code's general
 /// sentence ([`error`]) when there is no such sentence or a specific is missing.
 pub fn refusal(lang: Lang, e: &thidua_domain::yearend::YearEndError) -> String {
