@@ -13,7 +13,7 @@ use thidua_scoring::period::PeriodKind;
 use thidua_scoring::{CompiledRegulation, Dataset, Exact, PeriodKey};
 
 use crate::error::DomainError;
-use crate::figures::canonical_decimal;
+use crate::figures::{canonical_decimal, Scored};
 use crate::ids::{CovenantId, UnitId};
 use crate::state::State;
 
@@ -259,8 +259,10 @@ fn add_unit_year(
                 continue;
             };
             any = true;
-            if let Some(d) = e.scored(cell) {
-                b.figure_value(rows.next(), id, &e.id, period, Exact::from(d));
+            match e.scored(cell) {
+                Scored::Value(d) => b.figure_value(rows.next(), id, &e.id, period, Exact::from(d)),
+                Scored::NotApplicable => b.figure_not_applicable(rows.next(), id, &e.id, period),
+                Scored::Absent => {}
             }
         }
     }

@@ -3,8 +3,8 @@
 //! exactly the published figures: every approved (or historically imported) report of the
 //! members and their predecessors, for the years before the covenant's and for the windows of
 //! its year that end by the chosen window's end. Drafts and submitted-but-unapproved figures
-//! are never exported; "not applicable" figures are written as comment lines (the engine treats
-//! them as missing). A merged member's earlier years are declared the sum of its own and its
+//! are never exported; a figure reported as not applicable is written `na`, which the engine
+//! reads as not applicable (never missing, never zero). A merged member's earlier years are declared the sum of its own and its
 //! predecessors' figures (`@predecessors`), from the domain's lineage as the server scores them.
 //!
 //! Once a covenant's year-end results are published, the export can also carry the manually
@@ -16,7 +16,7 @@
 use std::fmt::Write as _;
 
 use thidua_domain::calendar::Calendar;
-use thidua_domain::figures::{Cell, Form};
+use thidua_domain::figures::{Cell, Form, Scored};
 use thidua_domain::model::{ReportingWindow, Unit};
 use thidua_domain::state::Covenant;
 use thidua_domain::yearend::error::refuse;
@@ -326,8 +326,9 @@ fn figure_rows(
     Ok(())
 }
 
-/// One figure's row: its value as scored (a missing one as the regulation's `missing`, if it
-/// declares one), a comment line when not applicable, else nothing.
+/// One figure's row as the server's engine reads it ([`thidua_domain::figures::FormElement::scored`]): its value (a
+/// blank one as the regulation's `missing`, if it declares one), `na` when the unit reported it
+/// as not applicable (`thidua score --data` reads it so), else nothing.
 fn figure_row(
     form: &Form,
     id: &str,
@@ -336,22 +337,17 @@ fn figure_row(
     cell: Cell,
     out: &mut String,
 ) {
-    let scored = form
-        .elements
-        .iter()
-        .find(|e| e.id == element)
-        .and_then(|e| e.scored(&cell));
-    match (scored, cell) {
-        (Some(d), _) => {
+    let Some(e) = form.elements.iter().find(|e| e.id == element) else {
+        return;
+    };
+    match e.scored(&cell) {
+        Scored::Value(d) => {
             let _ = writeln!(out, "{id},{element},{period},{}", plain_text(&d));
         }
-        (None, Cell::NotApplicable) => {
-            let _ = writeln!(
-                out,
-                "# {id},{element},{period}: không áp dụng / not applicable"
-            );
+        Scored::NotApplicable => {
+            let _ = writeln!(out, "{id},{element},{period},na");
         }
-        (None, _) => {}
+        Scored::Absent => {}
     }
 }
 

@@ -196,10 +196,15 @@ fn import_2023(state: &mut State) {
 
 /// 2024: January approved for every unit through the real commands, from the example's data.
 fn approve_january(s: &mut State) {
+    approve_january_with(s, |l| l.to_owned());
+}
+
+/// [`approve_january`] with each line of the example's January changed by `line` first.
+fn approve_january_with(s: &mut State, line: impl Fn(&str) -> String) {
     let jan: String = example_year(2024)
         .lines()
         .filter(|l| !l.contains("-M") || l.contains("2024-M01"))
-        .map(|l| format!("{l}\n"))
+        .map(|l| format!("{}\n", line(l)))
         .collect();
     for (id, _, code) in UNITS {
         let mine: String = jan
@@ -1094,6 +1099,70 @@ fn a_merged_members_export_scores_as_the_server_scores_it() {
     assert_ne!(
         total(&alone, "Công an tỉnh Hậu Giang"),
         total(&server, "Công an tỉnh Hậu Giang")
+    );
+}
+
+/// "Không áp dụng" flows into the engine as itself: the export writes it `na` (it dropped the
+/// row, so `thidua score` said "missing"), `thidua score` on the file gives exactly the server's
+/// scores, and the explanation says "không áp dụng", never "thiếu".
+#[test]
+fn a_figure_not_applicable_is_exported_and_scored_as_not_applicable() {
+    let mut s = world();
+    import_2023(&mut s);
+    approve_january_with(&mut s, |l| {
+        if l.starts_with("KG,crimes,2024-M01,") {
+            "KG,crimes,2024-M01,không áp dụng".to_owned()
+        } else {
+            l.to_owned()
+        }
+    });
+    let out = export::data_csv(&s, &cov(), "M01").unwrap();
+    assert!(out.contains("KG,crimes,2024-M01,na\n"), "{out}");
+    let reg = thidua_scoring::compile(REGULATION).unwrap();
+    let period: thidua_scoring::PeriodKey = "2024-M01".parse().unwrap();
+    let offline = reg
+        .evaluate_all(
+            &thidua_scoring::Dataset::from_csv(&out).unwrap(),
+            period,
+            thidua_scoring::EvalOptions::default(),
+        )
+        .unwrap();
+    let mut members: Vec<UnitId> = UNITS.iter().map(|x| u(x.0)).collect();
+    members.sort();
+    let none = |_: &UnitId| std::collections::BTreeMap::new();
+    let spec = thidua_domain::engine_data::Spec {
+        covenant: &cov(),
+        members: &members,
+        year: 2024,
+        through_month: 1,
+        manual: &none,
+        period: "2024-M01".into(),
+    };
+    let data = thidua_domain::engine_data::dataset(&s, &spec).unwrap();
+    let server = reg
+        .evaluate_all(&data, period, thidua_scoring::EvalOptions::default())
+        .unwrap();
+    let kg = |board: &thidua_scoring::Scoreboard| {
+        let unit = board
+            .units
+            .iter()
+            .find(|r| r.name.as_deref() == Some("Công an tỉnh Kiên Giang"))
+            .expect("Kiên Giang")
+            .clone();
+        unit
+    };
+    let (at_server, offline_kg) = (kg(&server), kg(&offline));
+    assert_eq!(
+        serde_json::to_string(&offline_kg.nodes).unwrap(),
+        serde_json::to_string(&at_server.nodes).unwrap(),
+        "the file scores as the server"
+    );
+    let explained = reg.explain_units(&data, &[at_server]).unwrap();
+    let text = thidua_scoring::render::unit_text(&explained[0]);
+    assert!(text.contains("«không áp dụng»"), "{text}");
+    assert!(
+        !text.contains("thiếu số liệu"),
+        "not applicable is not missing: {text}"
     );
 }
 

@@ -57,7 +57,8 @@ impl fmt::Display for DataError {
 #[derive(Debug, Clone)]
 pub(crate) struct Fig {
     pub window: Window,
-    pub value: Exact,
+    /// The figure; `None` when the unit reported it as not applicable (`na`).
+    pub value: Option<Exact>,
     pub row: u32,
 }
 
@@ -263,11 +264,33 @@ impl DatasetBuilder {
             return;
         };
         let p = self.period(row, period);
-        let v = self.number(row, value);
+        let v = match is_not_applicable(value) {
+            true => Some(None),
+            false => self.number(row, value).map(Some),
+        };
         let (Some(u), Some(p), Some(v)) = (u, p, v) else {
             return;
         };
         self.push(u, e, p, v, row);
+    }
+
+    /// Adds a figure the unit reported as not applicable (`na` in a data file): the engine
+    /// says so rather than "missing", and uses the element's declared `missing` value if any.
+    pub fn figure_not_applicable(
+        &mut self,
+        row: usize,
+        unit: &str,
+        element: &str,
+        period: PeriodKey,
+    ) {
+        let u = self.unit(row, unit);
+        let Some(e) = self.element(row, element) else {
+            return;
+        };
+        let Some(u) = u else {
+            return;
+        };
+        self.push(u, e, period, None, row);
     }
 
     /// Adds a figure already read: the same as [`DatasetBuilder::figure`] with the period and
@@ -288,10 +311,10 @@ impl DatasetBuilder {
         let Some(u) = u else {
             return;
         };
-        self.push(u, e, period, value, row);
+        self.push(u, e, period, Some(value), row);
     }
 
-    fn push(&mut self, u: u32, e: u32, p: PeriodKey, v: Exact, row: usize) {
+    fn push(&mut self, u: u32, e: u32, p: PeriodKey, v: Option<Exact>, row: usize) {
         self.raw.push((
             u,
             e,
@@ -979,8 +1002,11 @@ impl Dataset {
                 }
                 Some(d) if d.open() => {}
                 Some(d) => {
-                    for f in figs.iter().filter(|f| d.outside(&f.value)) {
-                        if let Some((vi, en)) = crate::compile::outside_domain(d.el, &f.value) {
+                    for (f, v) in figs.iter().filter_map(|f| Some((f, f.value.as_ref()?))) {
+                        if !d.outside(v) {
+                            continue;
+                        }
+                        if let Some((vi, en)) = crate::compile::outside_domain(d.el, v) {
                             errs.push(data_err(f.row as usize, section, "out_of_domain", vi, en));
                         }
                     }
@@ -1242,6 +1268,13 @@ fn read_csv_piece(b: &mut DatasetBuilder, text: &str, line0: usize, header: bool
         }
         csv_row(b, row, field(0), field(1), field(2), field(3));
     }
+}
+
+/// Whether a data file's value says "not applicable": `na` or `n/a` (any case), as the
+/// server's export writes a figure a unit reported as not applicable.
+pub fn is_not_applicable(value: &str) -> bool {
+    let v = value.trim();
+    v.eq_ignore_ascii_case("na") || v.eq_ignore_ascii_case("n/a")
 }
 
 /// One CSV row: a figure or a reserved element.
@@ -1634,7 +1667,7 @@ mod tests {
             "# number_format: vi\nunit;element;period;value\nKG;crimes;2024-Y;1.234,5\n",
         )
         .unwrap();
-        assert_eq!(d.figs[0].value.to_string(), "1234.5");
+        assert_eq!(d.figs[0].value.as_ref().unwrap().to_string(), "1234.5");
         let e = Dataset::from_csv(
             "unit,element,period,value\nKG,crimes,2024-M01,12\nKG,crimes,2024-M13,1\n",
         )

@@ -60,6 +60,14 @@ pub enum EvalError {
         unit: String,
         year: i32,
     },
+    /// The unit reported the figure as not applicable ("không áp dụng", `na` in a data file)
+    /// for the window (every month of it); the element's declared `missing` value applies
+    /// where there is one, else the criterion cannot be computed (its `on_error` points apply).
+    NotApplicable {
+        element: String,
+        unit: String,
+        window: Window,
+    },
     MergeRefused {
         element: String,
         unit: String,
@@ -144,6 +152,16 @@ impl EvalError {
                 (w.unit)(unit),
                 (w.element)(element)
             ),
+            EvalError::NotApplicable {
+                element,
+                unit,
+                window,
+            } => format!(
+                "số liệu {} của {} kỳ {} được đơn vị báo cáo là «không áp dụng»",
+                (w.element)(element),
+                (w.unit)(unit),
+                (w.window)(window)
+            ),
             EvalError::MergeRefused {
                 element,
                 unit,
@@ -192,6 +210,13 @@ impl EvalError {
                     "unit `{unit}` reports nothing for {year} (did not exist?), so no `{element}`"
                 )
             }
+            EvalError::NotApplicable {
+                element,
+                unit,
+                window,
+            } => format!(
+                "figure `{element}` of `{unit}` for {window} was reported by the unit as not applicable"
+            ),
             EvalError::MergeRefused {
                 element,
                 unit,
@@ -350,25 +375,33 @@ fn raw_figure(
         .take_while(|f| f.window.year == w.year && f.window.first == w.first)
         .find(|f| f.window == w)
     {
-        return Ok((f.value.clone(), Source::Direct { row: f.row }));
+        return match &f.value {
+            Some(v) => Ok((v.clone(), Source::Direct { row: f.row })),
+            None => Err(not_applicable(el_id, unit_id, w)),
+        };
     }
     let Months {
         acc,
         mut missing,
         first_row,
         last_row,
+        numbers,
+        not_applicable: na,
     } = aggregate_months(s, start, agg, w)?;
     let absent = !data.years.contains(&(unit, w.year));
     if missing.len() == w.len() as usize {
         // Nothing at all for the window: say so rather than listing every month.
         missing.clear();
     }
-    if (!missing.is_empty() || acc.is_none()) && absent {
+    if (!missing.is_empty() || (acc.is_none() && na == 0)) && absent {
         return Err(EvalError::UnitAbsent {
             element: el_id.to_string(),
             unit: unit_id.to_string(),
             year: w.year,
         });
+    }
+    if missing.is_empty() && acc.is_none() && na > 0 {
+        return Err(not_applicable(el_id, unit_id, w));
     }
     let Some(a) = acc.filter(|_| missing.is_empty()) else {
         return Err(EvalError::Missing {
@@ -379,7 +412,8 @@ fn raw_figure(
         });
     };
     let v = match agg {
-        Aggregation::Mean => a.div(&Exact::int(w.len() as i64)).map_err(overflow)?,
+        // The mean of the months that have a figure: a month not applicable is not a zero.
+        Aggregation::Mean => a.div(&Exact::int(numbers as i64)).map_err(overflow)?,
         _ => a,
     };
     Ok((
@@ -405,12 +439,26 @@ fn months_start(s: &[Fig], w: Window) -> usize {
     })
 }
 
+/// The error of a figure reported as not applicable.
+fn not_applicable(el_id: &str, unit_id: &str, w: Window) -> EvalError {
+    EvalError::NotApplicable {
+        element: el_id.to_string(),
+        unit: unit_id.to_string(),
+        window: w,
+    }
+}
+
 /// The single months of a window as read from a unit's series.
 struct Months {
-    /// Their figures aggregated; `None` when no month has one.
+    /// Their figures aggregated; `None` when no month has one. A month reported as not
+    /// applicable adds nothing (a sum, a mean or a maximum of the others), and makes a `last`
+    /// window not applicable when it is the last month.
     acc: Option<Exact>,
     /// The months without a figure.
     missing: Vec<u8>,
+    /// How many months have a number, and how many were reported as not applicable.
+    numbers: usize,
+    not_applicable: usize,
     /// The first and last data rows read.
     first_row: u32,
     last_row: u32,
@@ -421,6 +469,7 @@ struct Months {
 fn aggregate_months(s: &[Fig], start: usize, agg: Aggregation, w: Window) -> R<Months> {
     let mut acc: Option<Exact> = None;
     let mut missing = Vec::new();
+    let (mut numbers, mut not_applicable) = (0, 0);
     let (mut first_row, mut last_row) = (u32::MAX, 0);
     // Single months of the year follow each other from `start`, in order.
     let mut i = start;
@@ -434,15 +483,25 @@ fn aggregate_months(s: &[Fig], start: usize, agg: Aggregation, w: Window) -> R<M
         }
         match s.get(i) {
             Some(f) if f.window.year == w.year && f.window.first == m && f.window.last == m => {
-                let v = &f.value;
                 first_row = first_row.min(f.row);
                 last_row = last_row.max(f.row);
-                acc = Some(match (acc, agg) {
-                    (None, _) => v.clone(),
-                    (Some(a), Aggregation::Sum | Aggregation::Mean) => add(&a, v)?,
-                    (Some(a), Aggregation::Max) => a.max(v.clone()),
-                    (Some(_), Aggregation::Last) => v.clone(),
-                });
+                match &f.value {
+                    Some(v) => {
+                        numbers += 1;
+                        acc = Some(match (acc, agg) {
+                            (None, _) => v.clone(),
+                            (Some(a), Aggregation::Sum | Aggregation::Mean) => add(&a, v)?,
+                            (Some(a), Aggregation::Max) => a.max(v.clone()),
+                            (Some(_), Aggregation::Last) => v.clone(),
+                        });
+                    }
+                    None => {
+                        not_applicable += 1;
+                        if agg == Aggregation::Last && m == w.last {
+                            acc = None;
+                        }
+                    }
+                }
                 i += 1;
             }
             _ => missing.push(m),
@@ -451,6 +510,8 @@ fn aggregate_months(s: &[Fig], start: usize, agg: Aggregation, w: Window) -> R<M
     Ok(Months {
         acc,
         missing,
+        numbers,
+        not_applicable,
         first_row,
         last_row,
     })
@@ -481,13 +542,24 @@ pub(crate) fn figure_at(
             Some(preds) if el.merge_sum => {
                 let mut total = Exact::ZERO;
                 let mut parts = Vec::new();
+                let mut not_applicable = None;
                 for p in preds {
                     let pid = data.units[*p as usize].as_str();
-                    let (v, _) = raw_figure(data, *p, bind[e], el.aggregate, w, &el.id, pid)?;
-                    total = add(&total, &v)?;
-                    parts.push((pid.to_string(), v));
+                    // A unit that reported the figure as not applicable adds nothing; when
+                    // every one did, the merged figure is not applicable.
+                    match raw_figure(data, *p, bind[e], el.aggregate, w, &el.id, pid) {
+                        Ok((v, _)) => {
+                            total = add(&total, &v)?;
+                            parts.push((pid.to_string(), v));
+                        }
+                        Err(na @ EvalError::NotApplicable { .. }) => not_applicable = Some(na),
+                        Err(other) => return Err(other),
+                    }
                 }
-                Ok((total, Source::Predecessors { parts }))
+                match (parts.is_empty(), not_applicable) {
+                    (true, Some(na)) => Err(na),
+                    _ => Ok((total, Source::Predecessors { parts })),
+                }
             }
             Some(_) => Err(EvalError::MergeRefused {
                 element: el.id.clone(),
@@ -501,6 +573,7 @@ pub(crate) fn figure_at(
         Err(
             err @ (EvalError::Missing { .. }
             | EvalError::UnitAbsent { .. }
+            | EvalError::NotApplicable { .. }
             | EvalError::MergeRefused { .. }),
         ) => match el.missing {
             Some(d) => Ok((

@@ -233,8 +233,9 @@ struct FigRow {
     unit: String,
     element: usize,
     window: Window,
-    /// Constant inputs in columns I.. and the formula for H.
-    inputs: Vec<Exact>,
+    /// Constant inputs in columns I.. and the formula for H; `None` for a month reported as
+    /// not applicable, written as text (which SUM, AVERAGE and MAX skip, as the engine does).
+    inputs: Vec<Option<Exact>>,
     formula: String,
     value: Option<Exact>,
     note: String,
@@ -310,21 +311,21 @@ impl<'a> Builder<'a> {
                 fr.value = Some(v);
             }
             Ok((v, Source::Direct { row: src })) => {
-                fr.inputs = vec![v.clone()];
+                fr.inputs = vec![Some(v.clone())];
                 fr.formula = format!("E{r}");
                 fr.value = Some(v);
                 fr.note = format!("dòng {src}");
             }
             Ok((v, Source::Predecessors { parts })) => {
                 let names: Vec<String> = parts.iter().map(|(u, x)| format!("{u} {x}")).collect();
-                fr.inputs = parts.iter().map(|p| p.1.clone()).collect();
+                fr.inputs = parts.iter().map(|p| Some(p.1.clone())).collect();
                 let last = col_name(4 + fr.inputs.len().max(1) as u16 - 1);
                 fr.formula = format!("SUM(E{r}:{last}{r})");
                 fr.value = Some(v);
                 fr.note = format!("tổng đơn vị tiền thân: {}", names.join(" + "));
             }
             Ok((v, Source::Declared { reason_vi, .. })) => {
-                fr.inputs = vec![v.clone()];
+                fr.inputs = vec![Some(v.clone())];
                 fr.formula = format!("E{r}");
                 fr.value = Some(v);
                 fr.note = format!("giá trị quy định: {reason_vi}");
@@ -1478,7 +1479,11 @@ fn fig_row(w: &mut Writer, reg: &CompiledRegulation, fr: FigRow) -> Result<(), S
     let c = cached_opt(fr.value.as_ref());
     w.put(r, 3, Cell::Formula(fr.formula, c, Style::Plain))?;
     for (i, v) in fr.inputs.iter().enumerate() {
-        w.put(r, 4 + i as u16, Cell::Num(v.to_f64()))?;
+        let cell = match v {
+            Some(v) => Cell::Num(v.to_f64()),
+            None => Cell::Str("không áp dụng".into(), Style::Plain),
+        };
+        w.put(r, 4 + i as u16, cell)?;
     }
     if !fr.note.is_empty() {
         w.put(r, 16, Cell::Str(fr.note, Style::Plain))?;

@@ -520,6 +520,55 @@ fn missing_figures_are_errors_or_declared_outcomes() {
     assert_eq!(u.status, Status::Error);
 }
 
+/// A figure reported as not applicable (`na`) is neither a zero nor "missing": a month not
+/// applicable adds nothing to a sum and is not averaged, a window with only such months is
+/// not applicable — said "không áp dụng" — and the element's declared value or the criterion's
+/// `on_error` points apply as the regulation says.
+#[test]
+fn a_figure_not_applicable_is_neither_zero_nor_missing() {
+    let reg = compile(MINI).unwrap();
+    let y: PeriodKey = "2024-Y".parse().unwrap();
+    let text = |reg: &CompiledRegulation, rows: &str| {
+        let u = reg.evaluate_unit(&mini_data(rows), "U", y, EvalOptions::with_trace());
+        (u.total.clone(), render::unit_text(&u))
+    };
+    // Eleven months of 5 and December not applicable: the year is 55, nothing missing.
+    let mut rows: String = (1..=11).map(|m| format!("U,x,2024-M{m:02},5\n")).collect();
+    rows.push_str("U,x,2024-M12,na\n");
+    let (total, t) = text(&reg, &rows);
+    assert_eq!(total, Some(d("5.5")), "linear 0..100 of 55: {t}");
+    assert!(!t.contains("thiếu"), "{t}");
+    // The mean of the months that have a figure.
+    let mean = compile(&with("name = \"X\"", "name = \"X\"\naggregate = \"mean\"")).unwrap();
+    assert_eq!(
+        text(&mean, &rows).0,
+        Some(d("0.5")),
+        "the mean of eleven 5s is 5"
+    );
+    // Every month not applicable: the criterion cannot be computed, and says why.
+    let all: String = (1..=12)
+        .map(|m| format!("U,x,2024-M{m:02},n/a\n"))
+        .collect();
+    let (total, t) = text(&reg, &all);
+    assert_eq!(total, None);
+    assert!(
+        t.contains("«không áp dụng»") && !t.contains("thiếu số liệu"),
+        "{t}"
+    );
+    // The regulation's declared value for a figure not given applies, said so.
+    let reg0 = compile(&with("name = \"X\"", "name = \"X\"\nmissing = 0")).unwrap();
+    let (total, t) = text(&reg0, &all);
+    assert_eq!(total, Some(d("0")));
+    assert!(t.contains("«không áp dụng»"), "{t}");
+    // Or the criterion's `on_error` points.
+    let reg1 = compile(&with("scale = {", "on_error = 3\nscale = {")).unwrap();
+    assert_eq!(text(&reg1, &all).0, Some(d("3")));
+    // A yearly row not applicable.
+    let (total, t) = text(&reg, "U,x,2024-Y,NA\n");
+    assert_eq!(total, None);
+    assert!(t.contains("«không áp dụng»"), "{t}");
+}
+
 #[test]
 fn division_by_zero_is_an_error_unless_declared() {
     let text = with("value = \"x\"", "value = \"pct(x, x@2023)\"");

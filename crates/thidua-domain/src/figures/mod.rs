@@ -178,18 +178,30 @@ impl FormElement {
         Ok(())
     }
 
-    /// The value the scoring engine reads for this element from an approved report's `cell`:
-    /// the figure, or the regulation's declared value for a figure left blank (so a month left
-    /// blank counts as that value, and a yearly sum adds the months that were given); none for
-    /// "not applicable" or a blank without a declared value. The server's dataset and the
-    /// exported data file both read approved cells through this one rule.
-    pub fn scored(&self, cell: &Cell) -> Option<Decimal> {
+    /// What the scoring engine reads for this element from an approved report's `cell`: the
+    /// figure; for a figure left blank the regulation's declared value (so a month left blank
+    /// counts as that value, and a yearly sum adds the months that were given), else nothing;
+    /// "not applicable" as such — never a zero, never "missing": the engine says "không áp
+    /// dụng", applies the element's declared `missing` value if any, and skips the month in a
+    /// sum. The server's dataset and the exported data file (`na`) both read approved cells
+    /// through this one rule.
+    pub fn scored(&self, cell: &Cell) -> Scored {
         match cell {
-            Cell::Number(d) => Some(*d),
-            Cell::Missing => self.missing,
-            Cell::NotApplicable => None,
+            Cell::Number(d) => Scored::Value(*d),
+            Cell::Missing => self.missing.map_or(Scored::Absent, Scored::Value),
+            Cell::NotApplicable => Scored::NotApplicable,
         }
     }
+}
+
+/// An approved cell as the scoring engine reads it ([`FormElement::scored`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scored {
+    Value(Decimal),
+    /// Reported as not applicable: `na` in a data file.
+    NotApplicable,
+    /// Not given, and the regulation declares no value for it: no row at all.
+    Absent,
 }
 
 /// The reporting form of a covenant version: the data elements of its signed regulation.

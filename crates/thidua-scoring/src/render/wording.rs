@@ -318,6 +318,16 @@ fn error_en(e: &EvalError, w: &ErrorWords) -> String {
             (w.unit)(unit),
             (w.element)(element)
         ),
+        EvalError::NotApplicable {
+            element,
+            unit,
+            window,
+        } => format!(
+            "figure {} of {} for {} was reported by the unit as not applicable",
+            (w.element)(element),
+            (w.unit)(unit),
+            (w.window)(window)
+        ),
         EvalError::MergeRefused {
             element,
             unit,
