@@ -88,16 +88,68 @@ pub fn leader_title(kind: UnitKind) -> &'static str {
     }
 }
 
-/// A unit's leader named with the unit, in capitals: "GIÁM ĐỐC CÔNG AN TỈNH KIÊN GIANG",
-/// "TRƯỞNG CÔNG AN XÃ …" (the unit's name on `date`).
-pub fn leader_of(unit: &Unit, date: NaiveDate) -> String {
+/// A unit's leader named with the unit, in capitals: the office and the unit's name on `date`
+/// ("GIÁM ĐỐC", "CÔNG AN TỈNH KIÊN GIANG"; "TRƯỞNG", "CÔNG AN XÃ …").
+pub fn leader_of(unit: &Unit, date: NaiveDate) -> (&'static str, String) {
     let office = match unit.kind {
         UnitKind::ProvincialPolice => "GIÁM ĐỐC",
         UnitKind::CommunePolice => "TRƯỞNG",
         UnitKind::Ministry => "BỘ TRƯỞNG",
         UnitKind::MinistryDepartment => "THỦ TRƯỞNG",
     };
-    format!("{office} {}", upper(unit.name_on(date).as_str()))
+    (office, upper(unit.name_on(date).as_str()))
+}
+
+/// The block a unit signs with as one party of minutes: its part (`role`, "ĐƠN VỊ KIỂM TRA"),
+/// its leader's office above the unit's name, and the leader's name as `version` of the
+/// covenant has it (blank when unknown).
+pub fn party_block(
+    state: &State,
+    version: Option<&CovenantVersion>,
+    unit: &UnitId,
+    role: &str,
+    date: NaiveDate,
+) -> SignatureBlock {
+    let title = match state.units.get(unit) {
+        Some(u) => {
+            let (office, name) = leader_of(u, date);
+            format!("{office}\n{name}")
+        }
+        None => upper(unit.as_str()),
+    };
+    SignatureBlock {
+        authority: Some(role.to_owned()),
+        title,
+        name: version
+            .map(|v| signer_name(state, v, unit))
+            .unwrap_or_default(),
+    }
+}
+
+/// The place a unit's documents are dated at, read from its name as Decree 30/2020 names
+/// places (appendix I): a provincial police is dated at its province ("Công an tỉnh Kiên
+/// Giang" → "Kiên Giang", "Công an thành phố Hà Nội" → "Hà Nội", "Thành phố Hồ Chí Minh"
+/// whole); `None` for a unit whose name says no province.
+pub fn unit_place(unit: &Unit, date: NaiveDate) -> Option<String> {
+    if unit.kind != UnitKind::ProvincialPolice {
+        return None;
+    }
+    let name = unit.name_on(date).as_str();
+    let rest = name.strip_prefix("Công an ")?;
+    let lower = rest.to_lowercase();
+    let province = if lower.starts_with("tỉnh ") {
+        &rest["tỉnh ".len()..]
+    } else if lower.starts_with("thành phố ") {
+        &rest["thành phố ".len()..]
+    } else {
+        return None;
+    };
+    let province = province.trim();
+    Some(match province {
+        "" => return None,
+        "Hồ Chí Minh" => "Thành phố Hồ Chí Minh".to_owned(),
+        p => p.to_owned(),
+    })
 }
 
 /// The version of a cluster's covenant of `year` that its documents follow: the one in force,
@@ -183,7 +235,10 @@ pub fn head_signature(
         .and_then(|y| y.head.as_ref())
         .and_then(|h| state.units.get(&h.unit));
     let title = match head {
-        Some(u) => format!("CỤM TRƯỞNG\n{}", leader_of(u, date)),
+        Some(u) => {
+            let (office, name) = leader_of(u, date);
+            format!("CỤM TRƯỞNG\n{office} {name}")
+        }
         None => "CỤM TRƯỞNG".to_owned(),
     };
     let signer = head
@@ -216,6 +271,22 @@ pub fn cluster_recipients(bodies: &Bodies, addressed: bool) -> Vec<String> {
 /// covenant of that year (the version in force, else the latest).
 pub fn default_place(state: &State, cluster: &ClusterId, year: i32) -> Option<String> {
     covenant_of_year(state, cluster, year).map(|v| v.content.place.to_string())
+}
+
+/// The place the minutes of an inspection are dated at by default: where it is held, the
+/// inspected unit's province ([`unit_place`]), else the place of its covenant.
+pub fn inspection_place(
+    state: &State,
+    covenant: &thidua_domain::ids::CovenantId,
+    inspected: &UnitId,
+    date: NaiveDate,
+) -> Option<String> {
+    let c = state.covenant(covenant).ok()?;
+    state
+        .units
+        .get(inspected)
+        .and_then(|u| unit_place(u, date))
+        .or_else(|| default_place(state, &c.cluster, c.year))
 }
 
 /// A refusal to build a document: what is missing.
@@ -284,6 +355,37 @@ pub fn standing_notes(board: &Scoreboard) -> Vec<Block> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn provinces_are_read_from_provincial_police_names() {
+        let unit = |name: &str, kind| Unit {
+            id: UnitId::parse("u").unwrap(),
+            name: thidua_domain::Text::parse("name", name, 200).unwrap(),
+            short_code: thidua_domain::Text::parse("code", "U", 20).unwrap(),
+            kind,
+            parent: None,
+            established: NaiveDate::from_ymd_opt(2000, 1, 1).unwrap(),
+            dissolved: None,
+            former_names: Vec::new(),
+        };
+        let day = NaiveDate::from_ymd_opt(2024, 12, 18).unwrap();
+        let place = |name, kind| unit_place(&unit(name, kind), day);
+        let police = UnitKind::ProvincialPolice;
+        assert_eq!(
+            place("Công an tỉnh Cà Mau", police).as_deref(),
+            Some("Cà Mau")
+        );
+        assert_eq!(
+            place("Công an thành phố Hà Nội", police).as_deref(),
+            Some("Hà Nội")
+        );
+        assert_eq!(
+            place("Công an Thành phố Hồ Chí Minh", police).as_deref(),
+            Some("Thành phố Hồ Chí Minh")
+        );
+        assert_eq!(place("Phòng Tham mưu", police), None);
+        assert_eq!(place("Công an xã Tân Hiệp", UnitKind::CommunePolice), None);
+    }
 
     #[test]
     fn numerals_and_cases() {

@@ -3,7 +3,8 @@
 //! the assignment that made it, the inspected unit's self-scores, the finding with its re-check
 //! of drawn source records, the unit's response and how each criterion in question was settled
 //! (accepted, resolved by the council, open). The template writes them as parts and a table,
-//! with the record numbers of the log, and the two blocks of minutes.
+//! with the record numbers of the log, signed by the two parties: the inspected unit's and the
+//! inspecting unit's leaders.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -14,11 +15,9 @@ use thidua_domain::yearend::{Review, Verdict};
 use thidua_domain::{DomainError, State};
 use thidua_scoring::num::vi;
 
-use super::common::{
-    dmy, minutes_signatures, not_ready, numbered_header, roman, unit_name, Bodies,
-};
+use super::common::{dmy, not_ready, numbered_header, party_block, roman, unit_name, Bodies};
 use super::Prepared;
-use crate::model::{Align, Block, Column, Document, Span, Table};
+use crate::model::{Align, Block, Column, Document, Signatures, Span, Table};
 
 /// One criterion as the minutes show it.
 pub struct CriterionRow {
@@ -62,6 +61,8 @@ pub struct InspectionData {
     /// The criteria in question first, then the others (agreed).
     pub rows: Vec<CriterionRow>,
     pub response_index: Option<u64>,
+    /// The two parties: the inspected unit's representative left, the inspecting unit's right.
+    pub signatures: Signatures,
 }
 
 /// The data function for the inspection of `inspected` by `inspector` under `covenant`.
@@ -121,7 +122,24 @@ pub fn data(
         recheck,
         rows: rows(review, inspected, finding),
         response_index: response.map(|(_, i)| *i),
+        signatures: parties(state, c, inspector, inspected, date),
     })
+}
+
+/// The blocks of the two parties that sign the minutes, as their text says: the inspected
+/// unit's and the inspecting unit's leaders, named as the covenant has them.
+fn parties(
+    state: &State,
+    covenant: &thidua_domain::state::Covenant,
+    inspector: &UnitId,
+    inspected: &UnitId,
+    date: NaiveDate,
+) -> Signatures {
+    let version = Some(covenant.in_force().unwrap_or_else(|| covenant.latest()));
+    Signatures::Pair(
+        party_block(state, version, inspected, "ĐƠN VỊ ĐƯỢC KIỂM TRA", date),
+        party_block(state, version, inspector, "ĐƠN VỊ KIỂM TRA", date),
+    )
 }
 
 fn assignment(review: &Review) -> String {
@@ -322,7 +340,7 @@ pub fn document(d: &InspectionData) -> Document {
         subject: vec![subject(d)],
         addressee: None,
         body,
-        signatures: minutes_signatures(),
+        signatures: d.signatures.clone(),
         recipients: vec![
             format!("- {};", d.inspector),
             format!("- {};", d.inspected),

@@ -13,7 +13,7 @@ use thidua_domain::votes::outcome;
 use thidua_domain::{DomainError, State};
 
 use super::award::award_name;
-use super::common::{not_ready, unit_name};
+use super::common::{inspection_place, not_ready, unit_name};
 use super::Request;
 
 /// A document that can be made.
@@ -140,6 +140,19 @@ pub fn request(key: &str, place: &str, date: NaiveDate) -> Result<Request, Domai
         },
         _ => return Err(bad()),
     })
+}
+
+/// The place the document a key names is dated at unless another is typed: the inspected
+/// unit's province for an inspection's minutes ([`inspection_place`]), else the place of the
+/// cluster's covenant of the year.
+pub fn default_place(state: &State, key: &str, date: NaiveDate) -> Option<String> {
+    let parts: Vec<&str> = key.split(':').collect();
+    if let ["inspection", c, _, b] = parts.as_slice() {
+        let covenant = CovenantId::parse(c).ok()?;
+        return inspection_place(state, &covenant, &UnitId::parse(b).ok()?, date);
+    }
+    let (cluster, year) = cluster_of(state, key)?;
+    super::common::default_place(state, &cluster, year)
 }
 
 /// The cluster and year of the document a key names, to authorise a request before building.

@@ -50,8 +50,10 @@ const INSPECTION: &[&str] = &[
     "7,5",
     "Kiểm tra lại 20 hồ sơ gốc được bốc thăm trong 480 hồ sơ",
     "Hội đồng cụm quyết định 7 điểm.",
-    "THƯ KÝ",
-    "CHỦ TỌA",
+    "ĐƠN VỊ ĐƯỢC KIỂM TRA",
+    "ĐƠN VỊ KIỂM TRA",
+    "CÔNG AN TỈNH HẬU GIANG",
+    "Võ Thị Hậu (minh hoạ)",
 ];
 
 const VOTE: &[&str] = &[

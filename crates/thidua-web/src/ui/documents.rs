@@ -16,8 +16,7 @@ use axum::Router;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use thidua_docs::issue::{issue, issued_content, issued_file, IssueError};
-use thidua_docs::templates::common::default_place;
-use thidua_docs::templates::offers::{cluster_of, offers, request};
+use thidua_docs::templates::offers::{cluster_of, default_place, offers, request};
 use thidua_docs::{prepare, render, Format, Request, Verification};
 use thidua_domain::documents::{DocumentKind, IssuedDocument};
 use thidua_domain::{Actor, ClusterId, CovenantId, State as DomainState, UnitId};
@@ -171,9 +170,6 @@ pub fn cluster_section(
         })
         .collect();
     let today = today();
-    let place = year
-        .map(|y| offer_place(state, cluster, y))
-        .unwrap_or_default();
     let offers = year
         .map(|y| offers(state, cluster, y, today))
         .unwrap_or_default()
@@ -186,7 +182,10 @@ pub fn cluster_section(
                 title: o.title,
                 issued: o.issued.map(|d| d.index),
                 date: failed.map_or_else(|| crate::format::date(&today), |f| f.date.clone()),
-                place: failed.map_or_else(|| place.clone(), |f| f.place.clone()),
+                place: failed.map_or_else(
+                    || offer_place(state, cluster, &o.key, today),
+                    |f| f.place.clone(),
+                ),
                 error: failed.map(|f| f.message.clone()),
                 key: o.key,
             }
@@ -469,7 +468,7 @@ fn offer_request(
     key: &str,
     Dated { date, place }: Dated<'_>,
 ) -> Result<Request, ApiError> {
-    let (owner, year) = cluster_of(state, key).ok_or_else(ApiError::not_found)?;
+    let (owner, _) = cluster_of(state, key).ok_or_else(ApiError::not_found)?;
     if owner.as_str() != cluster || !viewer.scope.reads_offer(state, key) {
         return Err(ApiError::not_found());
     }
@@ -480,7 +479,7 @@ fn offer_request(
     };
     let place = match place.filter(|p| !p.trim().is_empty()) {
         Some(typed) => one_line_place(typed)?,
-        None => offer_place(state, &owner, year),
+        None => offer_place(state, &owner, key, date),
     };
     request(key, &place, date).map_err(ApiError::from)
 }
@@ -497,10 +496,11 @@ fn one_line_place(typed: &str) -> Result<String, ApiError> {
 /// The longest place a date line takes, in characters.
 const PLACE_MAX: usize = 100;
 
-/// The place an offered document of the cluster's year is dated at unless another is typed:
-/// the place of the cluster's covenant of the year, else the cluster's name.
-fn offer_place(state: &DomainState, cluster: &ClusterId, year: i32) -> String {
-    default_place(state, cluster, year).unwrap_or_else(|| {
+/// The place an offered document is dated at unless another is typed (`offers::default_place`:
+/// the inspected unit's province for an inspection's minutes, else the place of the cluster's
+/// covenant of the year), else the cluster's name.
+fn offer_place(state: &DomainState, cluster: &ClusterId, key: &str, date: NaiveDate) -> String {
+    default_place(state, key, date).unwrap_or_else(|| {
         state
             .clusters
             .get(cluster)

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use anyhow::{anyhow, Context};
 use thidua_docs::issue::{issue, issued_file};
-use thidua_docs::templates::common::default_place;
+use thidua_docs::templates::common::{default_place, inspection_place};
 use thidua_docs::{prepare, render, Format, Request, Verification};
 use thidua_domain::documents::{issued_by, IssuedDocument};
 use thidua_domain::event::parse_date;
@@ -206,7 +206,9 @@ pub struct IssuedArgs {
 /// The place and date printed on a document.
 #[derive(clap::Args)]
 pub struct DatedArgs {
-    /// Địa danh (mặc định: địa danh của giao ước) / place (default: the covenant's)
+    /// Địa danh (mặc định: tỉnh của đơn vị được kiểm tra với biên bản kiểm tra, địa danh của
+    /// giao ước với văn bản khác) / place (default: the inspected unit's province for
+    /// inspection minutes, the covenant's for the others)
     #[arg(long)]
     pub place: Option<String>,
     /// Ngày văn bản dd/mm/yyyy / the document's date
@@ -215,21 +217,29 @@ pub struct DatedArgs {
 }
 
 impl DatedArgs {
-    /// The place (default: the place of the cluster's covenant of the year) and the date.
+    /// The place (default: what `default` gives for the date) and the date.
     fn resolve(
+        self,
+        default: impl FnOnce(chrono::NaiveDate) -> Option<String>,
+    ) -> anyhow::Result<(String, chrono::NaiveDate)> {
+        let date = parse_date(&self.date).ok_or_else(|| anyhow!("`{}`: dd/mm/yyyy", self.date))?;
+        let place = match self.place {
+            Some(p) => thidua_domain::text::nfc(p.trim()),
+            None => default(date).ok_or_else(|| {
+                anyhow!("cần --place (cụm chưa có giao ước năm này) / --place is needed")
+            })?,
+        };
+        Ok((place, date))
+    }
+
+    /// [`DatedArgs::resolve`] with the place of the cluster's covenant of `year` by default.
+    fn in_year(
         self,
         state: &State,
         cluster: &ClusterId,
         year: i32,
     ) -> anyhow::Result<(String, chrono::NaiveDate)> {
-        let date = parse_date(&self.date).ok_or_else(|| anyhow!("`{}`: dd/mm/yyyy", self.date))?;
-        let place = match self.place {
-            Some(p) => thidua_domain::text::nfc(p.trim()),
-            None => default_place(state, cluster, year).ok_or_else(|| {
-                anyhow!("cần --place (cụm chưa có giao ước năm {year}) / --place is needed")
-            })?,
-        };
-        Ok((place, date))
+        self.resolve(|_| default_place(state, cluster, year))
     }
 }
 
@@ -301,7 +311,11 @@ fn inspection(a: InspectionArgs) -> anyhow::Result<ExitCode> {
     let covenant = CovenantId::parse(&a.covenant)?;
     let (inspector, inspected) = (UnitId::parse(&a.inspector)?, UnitId::parse(&a.inspected)?);
     write(&a.store, &a.out, |state| {
-        let (place, date) = covenant_dated(state, &covenant, a.dated)?;
+        state.covenant(&covenant)?;
+        // Dated by default where the inspection is held: the inspected unit's province.
+        let (place, date) = a
+            .dated
+            .resolve(|date| inspection_place(state, &covenant, &inspected, date))?;
         Ok(Request::Inspection {
             covenant,
             inspector,
@@ -373,7 +387,7 @@ fn covenant_dated(
     dated: DatedArgs,
 ) -> anyhow::Result<(String, chrono::NaiveDate)> {
     let c = state.covenant(covenant)?;
-    dated.resolve(state, &c.cluster, c.year)
+    dated.in_year(state, &c.cluster, c.year)
 }
 
 /// The place and date of a document about `election`.
@@ -383,7 +397,7 @@ fn election_dated(
     dated: DatedArgs,
 ) -> anyhow::Result<(String, chrono::NaiveDate)> {
     let e = state.election(election)?;
-    dated.resolve(state, &e.cluster, e.year)
+    dated.in_year(state, &e.cluster, e.year)
 }
 
 /// Scores the figures as `thidua score` does.
