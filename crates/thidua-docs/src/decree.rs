@@ -29,6 +29,19 @@ pub fn number_line(number_and_symbol: &str) -> String {
     format!("Số: {number_and_symbol}")
 }
 
+/// The number line of a document not issued yet: the number left blank, the symbol kept
+/// ("Số:      /BC-CTĐ12"; no-break spaces, so the blank is kept as typed). A line of another
+/// form is returned as it is.
+pub fn blank_number(line: &str) -> String {
+    match line
+        .strip_prefix("Số: ")
+        .and_then(|rest| rest.split_once('/'))
+    {
+        Some((_, symbol)) => format!("Số: {}/{symbol}", "\u{a0}".repeat(6)),
+        None => line.to_owned(),
+    }
+}
+
 /// Capitals the Vietnamese way (every letter with its marks; "đ" → "Đ").
 pub fn upper(s: &str) -> String {
     s.chars().flat_map(char::to_uppercase).collect()
@@ -54,5 +67,9 @@ mod tests {
             "An Giang, ngày 09 tháng 12 năm 2024"
         );
         assert_eq!(upper("Cụm thi đua số 12"), "CỤM THI ĐUA SỐ 12");
+        assert_eq!(
+            blank_number(&number_line("01/BC-CTĐ12")),
+            "Số: \u{a0}\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}/BC-CTĐ12"
+        );
     }
 }

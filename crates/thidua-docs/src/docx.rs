@@ -14,7 +14,9 @@ use docx_rs::{
 
 use crate::decree::{MOTTO, NATIONAL_TITLE, RECIPIENTS};
 use crate::fonts::{face, Face, DOCX_FAMILY};
-use crate::model::{Align, Block, Document, Header, SignatureBlock, Signatures, Span, Table};
+use crate::model::{
+    Align, Block, Document, Header, SignatureBlock, Signatures, Span, Table, Verification,
+};
 use crate::pdf::layout::{
     column_widths, size, subject_rule, BOTTOM, HEADER_LEFT, LEFT, MM, PAD_X, PAD_Y, RIGHT,
     SIGNATURE_GAP, SINGLE_BLOCK, TOP, WIDTH,
@@ -49,8 +51,11 @@ const BODY_STYLE: &str = "ThiDuaBody";
 const HEADING_STYLE: &str = "ThiDuaHeading";
 const TABLE_STYLE: &str = "ThiDuaTable";
 
-/// The DOCX of `doc` with `verification` at its end.
-pub fn write(doc: &Document, verification: &str) -> Result<Vec<u8>, DocxError> {
+/// The DOCX of `doc` with `verification` at its end (and a preview's marking at the top of
+/// every page).
+pub fn write(doc: &Document, verification: &Verification) -> Result<Vec<u8>, DocxError> {
+    let marking = verification.marking();
+    let verification = &verification.line();
     let mut ids = Ids(0);
     let fonts = RunFonts::new()
         .ascii(DOCX_FAMILY)
@@ -93,8 +98,8 @@ pub fn write(doc: &Document, verification: &str) -> Result<Vec<u8>, DocxError> {
                 .name("Chữ trong bảng")
                 .size(hp(size::TABLE)),
         )
-        .first_header(DocxHeader::new().add_paragraph(ids.p()))
-        .header(page_number_header(&mut ids))
+        .first_header(first_page_header(&mut ids, marking))
+        .header(page_number_header(&mut ids, marking))
         .title_pg();
     docx = docx.add_table(header_table(&mut ids, &doc.header));
     for p in title(&mut ids, doc) {
@@ -128,8 +133,30 @@ pub fn write(doc: &Document, verification: &str) -> Result<Vec<u8>, DocxError> {
     Ok(out.into_inner())
 }
 
-/// The header of pages 2 and after: the page number, centred.
-fn page_number_header(ids: &mut Ids) -> DocxHeader {
+/// A preview's marking, at the right of the top margin.
+fn marking_paragraph(ids: &mut Ids, marking: &str) -> Paragraph {
+    let run = Run::new()
+        .add_text(marking)
+        .bold()
+        .italic()
+        .size(hp(size::MARKING));
+    ids.p().align(AlignmentType::Right).add_run(run)
+}
+
+/// The header of page 1: empty, or a preview's marking.
+fn first_page_header(ids: &mut Ids, marking: Option<&str>) -> DocxHeader {
+    DocxHeader::new().add_paragraph(match marking {
+        Some(m) => marking_paragraph(ids, m),
+        None => ids.p(),
+    })
+}
+
+/// The header of pages 2 and after: a preview's marking, then the page number, centred.
+fn page_number_header(ids: &mut Ids, marking: Option<&str>) -> DocxHeader {
+    let mut header = DocxHeader::new();
+    if let Some(m) = marking {
+        header = header.add_paragraph(marking_paragraph(ids, m));
+    }
     let run = Run::new()
         .size(hp(size::PAGE_NUMBER))
         .add_field_char(FieldCharType::Begin, false)
@@ -137,7 +164,7 @@ fn page_number_header(ids: &mut Ids) -> DocxHeader {
         .add_field_char(FieldCharType::Separate, false)
         .add_text("2")
         .add_field_char(FieldCharType::End, false);
-    DocxHeader::new().add_paragraph(ids.p().align(AlignmentType::Center).add_run(run))
+    header.add_paragraph(ids.p().align(AlignmentType::Center).add_run(run))
 }
 
 /// A centred paragraph of one run.

@@ -79,15 +79,26 @@ pub fn from_canonical(bytes: &[u8]) -> Option<Document> {
     (canonical_bytes(&doc) == bytes).then_some(doc)
 }
 
-/// Writes `doc` as `format`, with the verification line at its end.
+/// Writes `doc` as `format`, with the verification line at its end. A preview shows its number
+/// blank ("Số:      /BC-CTĐ12": the number is given when it is issued) and is marked as a
+/// preview at the top of every page.
 pub fn render(
     doc: &Document,
     verification: &Verification,
     format: Format,
 ) -> Result<Vec<u8>, RenderError> {
-    let line = verification.line();
+    let preview;
+    let doc = match verification {
+        Verification::Preview => {
+            let mut d = doc.clone();
+            d.header.number = d.header.number.as_deref().map(decree::blank_number);
+            preview = d;
+            &preview
+        }
+        Verification::Issued { .. } => doc,
+    };
     Ok(match format {
-        Format::Pdf => pdf::write(doc, &line)?,
-        Format::Docx => docx::write(doc, &line)?,
+        Format::Pdf => pdf::write(doc, verification)?,
+        Format::Docx => docx::write(doc, verification)?,
     })
 }

@@ -169,6 +169,15 @@ pub enum Verification {
 }
 
 impl Verification {
+    /// What is printed at the top of every page of a document that was not issued: it has no
+    /// number yet and no force.
+    pub fn marking(&self) -> Option<&'static str> {
+        match self {
+            Verification::Preview => Some("BẢN XEM TRƯỚC - CHƯA PHÁT HÀNH"),
+            Verification::Issued { .. } => None,
+        }
+    }
+
     /// The line printed on the document.
     pub fn line(&self) -> String {
         match self {

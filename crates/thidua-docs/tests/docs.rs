@@ -7,6 +7,7 @@ mod docs {
     pub mod libreoffice;
     pub mod offers;
     pub mod pages;
+    pub mod preview;
     pub mod render;
     pub mod signatures;
     pub mod text;

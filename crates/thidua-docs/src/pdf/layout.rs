@@ -5,7 +5,9 @@
 
 use crate::decree::{MOTTO, NATIONAL_TITLE, RECIPIENTS};
 use crate::fonts::{face, Face, MissingGlyph};
-use crate::model::{Align, Block, Document, Header, SignatureBlock, Signatures, Span, Table};
+use crate::model::{
+    Align, Block, Document, Header, SignatureBlock, Signatures, Span, Table, Verification,
+};
 
 /// Millimetres to points.
 pub const MM: f32 = 72.0 / 25.4;
@@ -36,6 +38,7 @@ pub mod size {
     pub const RECIPIENTS: f32 = 11.0;
     pub const PAGE_NUMBER: f32 = 13.0;
     pub const VERIFICATION: f32 = 9.0;
+    pub const MARKING: f32 = 10.0;
 }
 
 /// The share of the text width taken by the header's left column (issuing body, number).
@@ -132,8 +135,34 @@ impl Flow {
     }
 }
 
-/// Lays the document out, followed by the verification line.
-pub fn layout(doc: &Document, verification: &str) -> Result<Pages, MissingGlyph> {
+/// Lays the document out, followed by the verification line; a preview's marking at the top
+/// of every page.
+pub fn layout(doc: &Document, verification: &Verification) -> Result<Pages, MissingGlyph> {
+    let mut pages = lay_out(doc, &verification.line())?;
+    if let Some(marking) = verification.marking() {
+        mark(&mut pages, marking)?;
+    }
+    Ok(pages)
+}
+
+/// `marking` at the right of the top margin of every page, above the page number's line.
+fn mark(pages: &mut Pages, marking: &str) -> Result<(), MissingGlyph> {
+    let f = face(Face::BoldItalic);
+    let w = f.width(marking, size::MARKING)?;
+    for page in pages {
+        page.push(Item::Text {
+            x: PAGE_W - RIGHT - w,
+            y: TOP / 3.0,
+            face: Face::BoldItalic,
+            size: size::MARKING,
+            text: marking.to_owned(),
+            extra: 0.0,
+        });
+    }
+    Ok(())
+}
+
+fn lay_out(doc: &Document, verification: &str) -> Result<Pages, MissingGlyph> {
     let mut flow = Flow::new();
     header(&mut flow, &doc.header)?;
     title(&mut flow, doc)?;

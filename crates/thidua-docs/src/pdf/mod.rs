@@ -14,7 +14,7 @@ use krilla::text::{GlyphId, KrillaGlyph};
 use krilla::{Document as Pdf, SerializeSettings};
 
 use crate::fonts::{face, MissingGlyph};
-use crate::model::Document;
+use crate::model::{Document, Verification};
 use layout::{Item, PAGE_H, PAGE_W, RULE};
 
 /// Errors writing a PDF.
@@ -26,8 +26,9 @@ pub enum PdfError {
     Writer(String),
 }
 
-/// The PDF of `doc` with `verification` printed at its end.
-pub fn write(doc: &Document, verification: &str) -> Result<Vec<u8>, PdfError> {
+/// The PDF of `doc` with `verification` printed at its end (and a preview's marking on every
+/// page).
+pub fn write(doc: &Document, verification: &Verification) -> Result<Vec<u8>, PdfError> {
     let pages = layout::layout(doc, verification)?;
     let mut pdf = Pdf::new_with(SerializeSettings::default());
     pdf.set_metadata(

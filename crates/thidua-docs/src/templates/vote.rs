@@ -234,8 +234,11 @@ fn proof_paragraphs(d: &VoteData) -> Vec<String> {
                 .join(", ");
             let mut out = vec![
                 format!(
-                    "Phiếu bầu là phiếu điện tử được mã hoá; mỗi đơn vị bỏ một phiếu, phiếu bỏ lại thay phiếu trước ({replaced} lần bỏ lại). Số phiếu phát ra (đơn vị có quyền bỏ phiếu): {}; số phiếu thu về: {ballots_cast}; số phiếu không hợp lệ: 0 (phiếu không chứng minh được tính hợp lệ bị từ chối ngay khi nộp). Kết quả được giải mã từ tổng mã hoá của các phiếu, không giải mã từng phiếu.",
-                    d.outcome.members
+                    "Phiếu bầu là phiếu điện tử được mã hoá; mỗi đơn vị bỏ một phiếu, phiếu bỏ lại thay phiếu trước ({replaced} lần bỏ lại). {} (phiếu không chứng minh được tính hợp lệ bị từ chối ngay khi nộp). Kết quả được giải mã từ tổng mã hoá của các phiếu, không giải mã từng phiếu.",
+                    ballots(
+                        "Số phiếu phát ra (đơn vị có quyền bỏ phiếu)",
+                        [d.outcome.members, *ballots_cast, d.outcome.ballots, 0]
+                    )
                 ),
                 format!("Tổ kiểm phiếu (các đơn vị giữ khoá đã giải mã tổng phiếu, phần giải mã của mỗi đơn vị được kiểm chứng trước khi ghép): {team}."),
             ];
@@ -267,7 +270,11 @@ fn proof_paragraphs(d: &VoteData) -> Vec<String> {
                 .join(", ");
             vec![
                 format!(
-                    "Kiểm phiếu giấy tại phòng họp: số phiếu phát ra {issued}, số phiếu thu về {returned}, số phiếu không hợp lệ {invalid}. Tổ kiểm phiếu: {}.",
+                    "Kiểm phiếu giấy tại phòng họp. {}. Tổ kiểm phiếu: {}.",
+                    ballots(
+                        "Số phiếu phát ra",
+                        [*issued, *returned, d.outcome.ballots, *invalid]
+                    ),
                     team.join(", ")
                 ),
                 format!(
@@ -276,6 +283,14 @@ fn proof_paragraphs(d: &VoteData) -> Vec<String> {
             ]
         }
     }
+}
+
+/// The ballots of a count as the minutes state them: issued (`issued`, how the count names
+/// them), returned, valid — the ones counted — and invalid.
+fn ballots(issued: &str, [out, back, valid, invalid]: [u32; 4]) -> String {
+    format!(
+        "{issued}: {out}; số phiếu thu về: {back}; số phiếu hợp lệ: {valid}; số phiếu không hợp lệ: {invalid}"
+    )
 }
 
 /// The template.
@@ -379,4 +394,16 @@ pub(super) fn prepare(
         not_issuable: None,
         issued: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    /// Paper or electronic, the minutes state the valid ballots with the others.
+    #[test]
+    fn the_minutes_state_the_valid_ballots() {
+        assert_eq!(
+            super::ballots("Số phiếu phát ra", [5, 5, 4, 1]),
+            "Số phiếu phát ra: 5; số phiếu thu về: 5; số phiếu hợp lệ: 4; số phiếu không hợp lệ: 1"
+        );
+    }
 }

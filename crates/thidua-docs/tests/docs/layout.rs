@@ -1,12 +1,12 @@
 //! The header and the page are where Decree 30/2020 puts them, read back from the PDF's text
-//! positions (`pdftotext -bbox`), not only by eye: the issuing body centred in the left column,
-//! the national title and motto in the right one, "Số" on the same line as the place and date,
-//! which is centred under the motto; the margins; page numbers from page 2, centred in the top
-//! margin.
+//! positions (`pdftotext -bbox`) of the documents as issued, not only by eye: the issuing body
+//! centred in the left column, the national title and motto in the right one, "Số" on the same
+//! line as the place and date, which is centred under the motto; the margins; page numbers from
+//! page 2, centred in the top margin.
 
 use thidua_docs::pdf::layout::{HEADER_LEFT, LEFT, MM, PAGE_W, RIGHT, TOP, WIDTH};
 
-use super::render::file;
+use super::render::issued_pdf;
 use super::tools::{have, POPPLER};
 use super::words::{find, words};
 
@@ -22,7 +22,7 @@ fn the_header_is_laid_out_as_the_decree_says() {
     if !have(&[POPPLER]) {
         return;
     }
-    let w = words(&file("results").pdf);
+    let w = words(issued_pdf("results"));
     let left_centre = LEFT + WIDTH * HEADER_LEFT / 2.0;
     let right_centre = LEFT + WIDTH * HEADER_LEFT + WIDTH * (1.0 - HEADER_LEFT) / 2.0;
     let parent = find(&w, 1, "BỘ CÔNG AN");
@@ -106,7 +106,7 @@ fn margins_and_page_numbers() {
     if !have(&[POPPLER]) {
         return;
     }
-    let w = words(&file("covenant").pdf);
+    let w = words(issued_pdf("covenant"));
     let pages = w.iter().map(|x| x.page).max().unwrap();
     assert!(pages >= 2, "the covenant takes more than one page");
     let min_x = w.iter().map(|x| x.x_min).fold(f32::MAX, f32::min);
@@ -164,7 +164,7 @@ fn minutes_and_submission_headers() {
         ("inspection", "Số: 01/BB-CTĐ12"),
         ("vote", "Số: 01/BB-CTĐ12"),
     ] {
-        let w = words(&file(name).pdf);
+        let w = words(issued_pdf(name));
         let issuing = find(&w, 1, "CỤM THI ĐUA SỐ 12");
         let number = find(&w, 1, number);
         let kind = find(&w, 1, "BIÊN BẢN");
@@ -177,7 +177,7 @@ fn minutes_and_submission_headers() {
             "{name}: minutes carry no place-and-date line"
         );
     }
-    let w = words(&file("award").pdf);
+    let w = words(issued_pdf("award"));
     let number = find(&w, 1, "Số: 01/TTr-CTĐ12");
     let date = find(&w, 1, "Kiên Giang, ngày 30 tháng 12 năm 2024");
     near(number.y_max, date.y_max, 1.5, "Số on the line of the date");
@@ -206,12 +206,11 @@ fn long_header_lines_wrap_in_their_columns() {
     ));
     doc.header.number = Some("Số: 01/BC-CTĐKTXHCAHCM12".to_owned());
     let pdf = super::render::dir().join("long-header.pdf");
-    let bytes = thidua_docs::render(
-        &doc,
-        &thidua_docs::Verification::Preview,
-        thidua_docs::Format::Pdf,
-    )
-    .unwrap();
+    let issued = thidua_docs::Verification::Issued {
+        sha256: thidua_docs::content_hash(&doc),
+        index: 1,
+    };
+    let bytes = thidua_docs::render(&doc, &issued, thidua_docs::Format::Pdf).unwrap();
     std::fs::write(&pdf, bytes).unwrap();
     let w = words(&pdf);
     let kind = find(&w, 1, "BÁO CÁO");

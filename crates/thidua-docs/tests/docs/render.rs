@@ -141,6 +141,32 @@ pub fn dir() -> &'static Path {
     &files().0
 }
 
+/// Every document's PDF as issued (its number printed, no preview marking; record 1), written
+/// once: (name, PDF).
+pub fn issued_pdfs() -> &'static [(&'static str, PathBuf)] {
+    static PDFS: OnceLock<Vec<(&'static str, PathBuf)>> = OnceLock::new();
+    PDFS.get_or_init(|| {
+        requests()
+            .into_iter()
+            .map(|(name, req, state)| {
+                let p = prepare(state, &req).unwrap();
+                let v = Verification::Issued {
+                    sha256: p.sha256.clone(),
+                    index: 1,
+                };
+                let path = dir().join(format!("{name}-issued.pdf"));
+                std::fs::write(&path, render(&p.document, &v, Format::Pdf).unwrap()).unwrap();
+                (name, path)
+            })
+            .collect()
+    })
+}
+
+/// The issued PDF of `name` ([`issued_pdfs`]).
+pub fn issued_pdf(name: &str) -> &'static Path {
+    &issued_pdfs().iter().find(|(n, _)| *n == name).unwrap().1
+}
+
 /// Every document's DOCX converted to PDF by LibreOffice, once: (name, PDF), in the order of
 /// [`requests`].
 pub fn libreoffice_pdfs() -> &'static [(&'static str, PathBuf)] {
