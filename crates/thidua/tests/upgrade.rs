@@ -143,8 +143,9 @@ fn a_format_1_log_opens_verifies_and_grows_with_newer_formats() {
     );
 }
 
-/// `thidua doc` on the format-1 log: the covenant and the results report issued by the
-/// operator, listed, written again from the log; the log with `document_issued` still verifies.
+/// `thidua doc` on the format-1 log: the covenant issued by the operator, listed, written again
+/// from the log (the results report from files is a preview, refused for issuing); the log with
+/// `document_issued` still verifies.
 #[test]
 fn official_documents_are_issued_listed_and_verified() {
     let dir = tempfile::tempdir().unwrap();
@@ -181,41 +182,56 @@ fn official_documents_are_issued_listed_and_verified() {
         "{issued}"
     );
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+    // A results report from a regulation and figures is a preview: issuing it is refused,
+    // naming the form built from the log's published results.
     let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/cum12-2024");
     let docx = dir.path().join("ket-qua.docx");
-    let results = run(&[
-        "doc",
-        "results",
-        "--cluster",
-        "cum-12",
-        "--year",
-        "2024",
-        "--regulation",
-        &format!("{examples}/regulation.toml"),
-        "--figures",
-        &format!("{examples}/data.csv"),
-        "--place",
-        "Kiên Giang",
-        "--date",
-        "20/12/2024",
-        "--format",
-        "docx",
-        "--issue",
-        "--as",
-        "thuky.cum12",
-        "--out",
-        docx.to_str().unwrap(),
-    ]);
+    let from_files = |issue: &[&str]| {
+        let regulation = format!("{examples}/regulation.toml");
+        let figures = format!("{examples}/data.csv");
+        let mut args = vec![
+            "doc",
+            "results",
+            "--cluster",
+            "cum-12",
+            "--year",
+            "2024",
+            "--regulation",
+            &regulation,
+            "--figures",
+            &figures,
+            "--date",
+            "20/12/2024",
+            "--format",
+            "docx",
+            "--out",
+            docx.to_str().unwrap(),
+        ];
+        args.extend(issue);
+        thidua()
+            .args(&args)
+            .arg("--data")
+            .arg(dir.path())
+            .output()
+            .unwrap()
+    };
+    let refused = from_files(&["--issue", "--as", "thuky.cum12"]);
+    assert!(!refused.status.success());
+    let err = String::from_utf8_lossy(&refused.stderr);
     assert!(
-        results.contains("results  01/BC-CTĐ12  số thứ tự trong sổ / record 61"),
-        "{results}"
+        err.contains("thidua doc results --covenant ID") && err.contains("preview only"),
+        "{err}"
     );
+    assert!(!docx.exists(), "nothing written");
+    let preview = from_files(&[]);
+    assert!(preview.status.success());
+    assert!(String::from_utf8_lossy(&preview.stdout).contains("xem trước / preview"));
     assert!(std::fs::read(&docx).unwrap().starts_with(b"PK"));
     let list = run(&["doc", "list", "--cluster", "cum-12"]);
-    assert_eq!(list.lines().count(), 2, "{list}");
+    assert_eq!(list.lines().count(), 1, "{list}");
     let sha = list
         .lines()
-        .nth(1)
+        .next()
         .unwrap()
         .split_whitespace()
         .nth(4)
@@ -232,5 +248,5 @@ fn official_documents_are_issued_listed_and_verified() {
     ]);
     assert!(std::fs::read(&again).unwrap().starts_with(b"%PDF-"));
     let report = verify(dir.path());
-    assert!(report.contains("size          62"), "{report}");
+    assert!(report.contains("size          61"), "{report}");
 }

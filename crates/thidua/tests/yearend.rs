@@ -120,9 +120,9 @@ fn the_year_end_recomputes_from_the_log_and_a_tampered_score_is_detected() {
 }
 
 /// The demonstration's year gives its documents from the command line: the minutes of an
-/// inspection and of the vote count, the year-end report and the award submission as PDF and
-/// DOCX (the place defaults to the covenant's), issued in turn with their numbers; a pair that
-/// is not an inspection is refused.
+/// inspection and of the vote count, the year-end report, the award submission and the results
+/// report of the published results as PDF and DOCX (the place defaults to the covenant's),
+/// issued in turn with their numbers; a pair that is not an inspection is refused.
 #[test]
 fn the_demonstration_year_gives_its_documents() {
     let dir = tempfile::tempdir().unwrap();
@@ -137,7 +137,7 @@ fn the_demonstration_year_gives_its_documents() {
     let cov = ["--covenant", "giao-uoc-cum-12-2024"];
     let flag = ["--election", "co-thi-dua-bo-cong-an-2024"];
     let date = ["--date", "30/12/2024"];
-    let cases: [(Vec<&str>, &str, &str); 4] = [
+    let cases: [(Vec<&str>, &str, &str); 5] = [
         (
             [
                 &["inspection"][..],
@@ -163,6 +163,12 @@ fn the_demonstration_year_gives_its_documents() {
             [&["award-submission"][..], &flag, &date].concat(),
             "ttr.pdf",
             "04/TTr-CTĐ12",
+        ),
+        // The results report of the covenant's published results, from the log.
+        (
+            [&["results"][..], &cov, &date].concat(),
+            "kq.docx",
+            "05/BC-CTĐ12",
         ),
     ];
     // Issuing names the person whose act it is: without --as, nothing is issued.
@@ -203,6 +209,7 @@ fn the_demonstration_year_gives_its_documents() {
         "vote_minutes",
         "year_report",
         "award_submission",
+        "results",
     ] {
         assert!(text.contains(kind), "{text}");
     }

@@ -34,7 +34,8 @@ pub enum Request {
         covenant: CovenantId,
         version: Option<u32>,
     },
-    /// The results report of a cluster's year, from a scoreboard.
+    /// The results report of a cluster's year from a scoreboard computed outside the log: a
+    /// preview only (an issued report is a [`Request::PublishedResults`]).
     Results {
         cluster: ClusterId,
         year: i32,

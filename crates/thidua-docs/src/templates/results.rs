@@ -1,7 +1,8 @@
-//! The results report (BÁO CÁO, symbol BC): the data function reads a scoreboard (what `thidua
-//! score` computes from the regulation and the figures) and the cluster's bodies; the template
-//! writes the grounds, the table of units with their totals, ranks and bands as Vietnamese
-//! numbers ("95,5"), and the cluster head's signature block.
+//! The results report (BÁO CÁO, symbol BC): the data function reads a scoreboard — the final
+//! scores of a covenant's published year-end results, the only report that may be issued, or
+//! for a preview what `thidua score` computes from a regulation and figures — and the cluster's
+//! bodies; the template writes the grounds, the table of units with their totals, ranks and
+//! bands as Vietnamese numbers ("95,5"), and the cluster head's signature block.
 
 use chrono::NaiveDate;
 use thidua_domain::documents::{self as issued, DocumentKind};
@@ -178,11 +179,33 @@ pub(super) fn prepare_published(
         thidua_domain::yearend::score::Scores::Final,
         false,
     )?;
-    prepare(state, &c.cluster, c.year, &board, place, date, number)
+    built(state, &c.cluster, c.year, &board, place, date, number)
+}
+
+/// The report of a scoreboard computed outside the log (a regulation and figures scored as
+/// `thidua score` does): a preview only. An issued results report says what the log published,
+/// so it is built from a covenant's published results ([`prepare_published`]) and nothing else.
+pub(super) fn prepare(
+    state: &State,
+    cluster: &ClusterId,
+    year: i32,
+    board: &Scoreboard,
+    place: &str,
+    date: NaiveDate,
+    number: Option<u32>,
+) -> Result<Prepared, DomainError> {
+    let mut p = built(state, cluster, year, board, place, date, number)?;
+    p.not_issuable = Some(super::common::not_ready(
+        "results",
+        "a results report is issued only from the published results of a covenant in the log \
+         (thidua doc results --covenant ID; on the pages, the cluster's \"Văn bản\" section); \
+         a scoreboard computed from files gives a preview",
+    ));
+    Ok(p)
 }
 
 /// Data, template and what issuing records, numbered `number` (`None`: the next number).
-pub(super) fn prepare(
+fn built(
     state: &State,
     cluster: &ClusterId,
     year: i32,

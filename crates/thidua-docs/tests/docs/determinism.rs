@@ -18,8 +18,8 @@ use thidua_store::{Append, Entry, EventStore, Node};
 
 use super::fixture::{self, DEMO_LOG, LOG};
 use super::render::{
-    award_request, covenant_request, file, inspection_request, requests, results_request,
-    vote_request, year_request,
+    award_request, covenant_request, file, inspection_request, published_results_request, requests,
+    results_request, vote_request, year_request,
 };
 
 fn sha(bytes: &[u8]) -> String {
@@ -110,9 +110,9 @@ fn issue_on(
     out
 }
 
-/// The format-1 log's documents.
+/// The format-1 log's documents (its results report from files is a preview only).
 fn format1() -> (&'static str, Vec<thidua_docs::Request>) {
-    (LOG, vec![covenant_request(), results_request()])
+    (LOG, vec![covenant_request()])
 }
 
 /// The demonstration's documents: two minutes, the report, the submission.
@@ -124,6 +124,7 @@ fn demo() -> (&'static str, Vec<thidua_docs::Request>) {
             vote_request(),
             year_request(),
             award_request(),
+            published_results_request(),
         ],
     )
 }
@@ -151,7 +152,21 @@ fn on_both_backends(log: fn() -> (&'static str, Vec<thidua_docs::Request>)) -> V
 fn issued_files_hash_the_same_on_sqlite_and_postgresql() {
     let out = on_both_backends(format1);
     assert_eq!(out[2], "Covenant None 60");
-    assert_eq!(out[5], "Results Some(\"01/BC-CTĐ12\") 61");
+}
+
+/// A results report computed from files (a regulation and figures) is a preview: issuing it is
+/// refused, naming the form built from the log's published results.
+#[test]
+fn a_results_report_from_files_is_never_issued() {
+    let state = fixture::state();
+    let prepared = prepare(&state, &results_request()).unwrap();
+    let refused = prepared.issue_command().unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("thidua doc results --covenant"),
+        "{refused}"
+    );
 }
 
 #[test]
@@ -161,6 +176,7 @@ fn minutes_report_and_submission_are_numbered_in_turn_on_both_backends() {
     assert_eq!(out[5], "VoteMinutes Some(\"02/BB-CTĐ12\") 400");
     assert_eq!(out[8], "YearReport Some(\"03/BC-CTĐ12\") 401");
     assert_eq!(out[11], "AwardSubmission Some(\"04/TTr-CTĐ12\") 402");
+    assert_eq!(out[14], "Results Some(\"05/BC-CTĐ12\") 403");
 }
 
 #[test]

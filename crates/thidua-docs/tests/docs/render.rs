@@ -66,6 +66,16 @@ pub fn year_request() -> Request {
     }
 }
 
+/// The results report of the demonstration's published year-end results (the form that is
+/// issued).
+pub fn published_results_request() -> Request {
+    Request::PublishedResults {
+        covenant: demo_covenant(),
+        place: "Kiên Giang".into(),
+        date: date(2024, 12, 30),
+    }
+}
+
 pub fn award_request() -> Request {
     Request::AwardSubmission {
         election: ElectionId::parse("co-thi-dua-bo-cong-an-2024").unwrap(),

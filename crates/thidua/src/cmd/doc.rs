@@ -1,6 +1,7 @@
 //! `thidua doc`: official documents (Decree 30/2020 layout) as PDF or DOCX from the log — the
-//! covenant as a paper, the results report from a regulation and figures scored as `thidua
-//! score` does, the minutes of a cross-inspection and of a vote count, the year-end report and
+//! covenant as a paper, the results report of a covenant's published results (a preview of one
+//! from a regulation and figures scored as `thidua score` does, never issued), the minutes of a
+//! cross-inspection and of a vote count, the year-end report and
 //! the submission proposing awards — optionally issued (recorded in the log by the operator, numbered), and issued
 //! documents listed or written again; `check` verifies a copy of an issued document against a
 //! server's log as a member. Thin glue over `thidua_docs`. Only `--issue` writes: every other
@@ -33,7 +34,9 @@ pub struct DocArgs {
 pub enum What {
     /// Bản giao ước thi đua / the covenant as a paper.
     Covenant(CovenantArgs),
-    /// Báo cáo kết quả chấm điểm / the results report.
+    /// Báo cáo kết quả chấm điểm: từ kết quả đã công bố của giao ước (--covenant), hoặc bản xem
+    /// trước từ quy định và số liệu / the results report: of a covenant's published results
+    /// (--covenant), or a preview from a regulation and figures.
     Results(ResultsArgs),
     /// Biên bản kiểm tra chéo / the minutes of a cross-inspection of the year-end review.
     Inspection(InspectionArgs),
@@ -69,32 +72,33 @@ pub struct CovenantArgs {
     pub out: OutArgs,
 }
 
-/// `thidua doc results`.
+/// `thidua doc results`: from the log (`--covenant`, may be issued) or, as a preview only, from
+/// a regulation and figures scored as `thidua score` does.
 #[derive(clap::Args)]
 pub struct ResultsArgs {
     #[command(flatten)]
     pub store: StoreArgs,
-    /// Mã cụm / the cluster's id
-    #[arg(long)]
-    pub cluster: String,
-    /// Năm / the year
-    #[arg(long)]
-    pub year: i32,
-    /// Tệp quy định chấm điểm (TOML) / regulation file
-    #[arg(long)]
-    pub regulation: PathBuf,
-    /// Tệp số liệu (.csv hoặc .json) / figures file
-    #[arg(long)]
-    pub figures: PathBuf,
+    /// Mã giao ước: báo cáo kết quả đã công bố trong sổ (phát hành được) / the covenant whose
+    /// published results the report gives (the form that may be issued)
+    #[arg(long, required_unless_present = "regulation", conflicts_with_all = ["regulation", "figures", "cluster", "year", "period"])]
+    pub covenant: Option<String>,
+    /// Mã cụm (bản xem trước từ tệp) / the cluster's id (a preview from files)
+    #[arg(long, requires = "regulation")]
+    pub cluster: Option<String>,
+    /// Năm (bản xem trước từ tệp) / the year (a preview from files)
+    #[arg(long, requires = "regulation")]
+    pub year: Option<i32>,
+    /// Tệp quy định chấm điểm (TOML): chỉ để xem trước / regulation file: a preview only
+    #[arg(long, requires_all = ["figures", "cluster", "year"])]
+    pub regulation: Option<PathBuf>,
+    /// Tệp số liệu (.csv hoặc .json): chỉ để xem trước / figures file: a preview only
+    #[arg(long, requires = "regulation")]
+    pub figures: Option<PathBuf>,
     /// Kỳ chấm, ví dụ 2024-Y / period (default from the regulation)
-    #[arg(long)]
+    #[arg(long, requires = "regulation")]
     pub period: Option<String>,
-    /// Địa danh / place in the date line
-    #[arg(long)]
-    pub place: String,
-    /// Ngày văn bản dd/mm/yyyy / the document's date
-    #[arg(long)]
-    pub date: String,
+    #[command(flatten)]
+    pub dated: DatedArgs,
     #[command(flatten)]
     pub out: OutArgs,
 }
@@ -291,19 +295,42 @@ fn covenant(a: CovenantArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// `thidua doc results`: the results report from the figures scored as `thidua score` does.
+/// `thidua doc results`: the results report of a covenant's published results, or a preview of
+/// one from the figures scored as `thidua score` does (never issued: it would contradict the
+/// published results, and nothing checks its units against the cluster's members).
 fn results(a: ResultsArgs) -> anyhow::Result<ExitCode> {
-    let date = parse_date(&a.date).ok_or_else(|| anyhow!("`{}`: dd/mm/yyyy", a.date))?;
-    let board = Box::new(score(a.regulation, a.figures, a.period)?);
-    let cluster = ClusterId::parse(&a.cluster)?;
-    let request = Request::Results {
-        cluster,
-        year: a.year,
-        board,
-        place: a.place,
-        date,
+    let (Some(regulation), Some(figures)) = (a.regulation, a.figures) else {
+        let covenant = CovenantId::parse(a.covenant.as_deref().context("--covenant")?)?;
+        return write(&a.store, &a.out, |state| {
+            let (place, date) = covenant_dated(state, &covenant, a.dated)?;
+            Ok(Request::PublishedResults {
+                covenant,
+                place,
+                date,
+            })
+        });
     };
-    write(&a.store, &a.out, |_| Ok(request))
+    anyhow::ensure!(
+        !a.out.issue,
+        "báo cáo kết quả chỉ được phát hành từ kết quả đã công bố trong sổ: `thidua doc results \
+         --covenant ID --date DD/MM/YYYY --issue --as USER`; --regulation và --figures chỉ cho \
+         bản xem trước / a results report is issued only from the results published in the log: \
+         `thidua doc results --covenant ID --date DD/MM/YYYY --issue --as USER`; --regulation and \
+         --figures give a preview only"
+    );
+    let board = Box::new(score(regulation, figures, a.period)?);
+    let cluster = ClusterId::parse(a.cluster.as_deref().context("--cluster")?)?;
+    let year = a.year.context("--year")?;
+    write(&a.store, &a.out, |state| {
+        let (place, date) = a.dated.in_year(state, &cluster, year)?;
+        Ok(Request::Results {
+            cluster,
+            year,
+            board,
+            place,
+            date,
+        })
+    })
 }
 
 /// `thidua doc inspection`: the minutes of a cross-inspection.
