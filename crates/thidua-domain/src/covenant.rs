@@ -179,6 +179,11 @@ fn sign_covenant(
     if state.unit(&unit).is_ok_and(|u| !u.active_on(signing_date)) {
         return Err(state.inactive(&unit, signing_date));
     }
+    // A draft written before regulations were checked against the covenant's year is not
+    // signed as it is: the secretariat amends it first.
+    if let Ok(compiled) = thidua_scoring::compile(&v.content.regulation.text) {
+        check_regulation_year(compiled.ast(), c.year)?;
+    }
     let everyone = v
         .members
         .iter()
@@ -221,7 +226,7 @@ pub fn validate_content(content: &CovenantContent, year: i32) -> Result<(), Doma
     content.title.check("title", limits::TITLE)?;
     content.place.check("place", limits::PLACE)?;
     check_signing_date(content.signing_date, year)?;
-    let indicators = validate_regulation(content)?;
+    let indicators = validate_regulation(content, year)?;
     let cx = crate::target::Context {
         year,
         indicators: &indicators,
@@ -276,9 +281,39 @@ pub fn regulation_doc(raw: &str) -> Result<RegulationDoc, DomainError> {
     })
 }
 
-/// Compiles the regulation: it must be valid, canonical and carry its own SHA-256. Returns the
-/// ids of its indicators and data elements.
-fn validate_regulation(content: &CovenantContent) -> Result<BTreeSet<String>, DomainError> {
+/// Whether a regulation is written for a covenant of `year`: its `year` is the covenant's (its
+/// default period is checked against it when compiled) and its `baseline_year`, what
+/// `@baseline` compares with, an earlier one. A copy of last year's regulation otherwise keeps
+/// scoring against last year's baseline. Checked when a covenant is drafted, amended or
+/// signed (in `decide`: logs written before this rule replay as they were).
+pub fn check_regulation_year(
+    ast: &thidua_scoring::ast::Regulation,
+    year: i32,
+) -> Result<(), DomainError> {
+    if ast.year != year {
+        return Err(DomainError::RegulationYear {
+            field: "year",
+            found: ast.year,
+            year,
+        });
+    }
+    match ast.baseline_year {
+        Some(b) if b >= year => Err(DomainError::RegulationYear {
+            field: "baseline_year",
+            found: b,
+            year,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Compiles the regulation: it must be valid, canonical, carry its own SHA-256 and be written
+/// for the covenant's `year` ([`check_regulation_year`]). Returns the ids of its indicators and
+/// data elements.
+fn validate_regulation(
+    content: &CovenantContent,
+    year: i32,
+) -> Result<BTreeSet<String>, DomainError> {
     let doc = &content.regulation;
     let compiled = thidua_scoring::compile(&doc.text)
         .map_err(|d| DomainError::InvalidRegulation(d.to_string()))?;
@@ -292,6 +327,7 @@ fn validate_regulation(content: &CovenantContent) -> Result<BTreeSet<String>, Do
         });
     }
     let ast = compiled.ast();
+    check_regulation_year(ast, year)?;
     let elements: Vec<String> = ast.elements.iter().map(|e| e.id.clone()).collect();
     for rule in crate::figures::regulation_rules(ast)? {
         crate::figures::rules::compile(&rule, &elements)?;

@@ -178,6 +178,14 @@ pub enum DomainError {
         "the figures of {unit} are saved and submitted by its officers; its leader approves them"
     )]
     FiguresByOfficers { unit: String },
+    /// The regulation is written for another year than its covenant's (`field` is `year`), or
+    /// compares with a baseline year that is not before it (`baseline_year`).
+    #[error("the scoring regulation declares {field} = {found}, which does not fit the covenant's year {year}: its year is the covenant's and its baseline year an earlier one")]
+    RegulationYear {
+        field: &'static str,
+        found: i32,
+        year: i32,
+    },
     #[error("the deadline of {window} cannot be before its cut-off {cut_off}")]
     DeadlineBeforeCutOff {
         window: String,
@@ -267,6 +275,7 @@ impl DomainError {
             WarningNeedsComment { .. } => "warning_needs_comment",
             FiguresExist { .. } => "figures_exist",
             FiguresByOfficers { .. } => "figures_by_officers",
+            RegulationYear { .. } => "regulation_year",
             DeadlineBeforeCutOff { .. } => "deadline_before_cut_off",
             InvalidRule { .. } => "invalid_rule",
             VoteRefused { code, .. } => code,

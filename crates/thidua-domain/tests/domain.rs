@@ -1193,3 +1193,71 @@ mod replay_strict;
 #[path = "domain_votes/mod.rs"]
 mod votes;
 mod yearend;
+
+/// A regulation is written for its covenant's year: a copy of last year's (`year = 2023`,
+/// comparing with 2022) is refused when drafted, as is a baseline year that is not before the
+/// covenant's; a draft an earlier release accepted that way is not signed as it is.
+#[test]
+fn a_regulation_written_for_another_year_is_refused() {
+    let with = |from: &[(&str, &str)]| {
+        let mut c = content("Giao ước 2024");
+        let mut text = c.regulation.text.clone();
+        for (a, b) in from {
+            assert!(text.contains(a), "{a}");
+            text = text.replacen(a, b, 1);
+        }
+        c.regulation = RegulationDoc {
+            sha256: hex_sha256(&text),
+            text,
+        };
+        c
+    };
+    let last_years = with(&[
+        ("\nyear = 2024\n", "\nyear = 2023\n"),
+        ("period = \"2024-Y\"", "period = \"2023-Y\""),
+        ("baseline_year = 2023", "baseline_year = 2022"),
+    ]);
+    let draft = |content: CovenantContent| Command::DraftCovenant {
+        covenant: cov(),
+        movement: MovementId::parse("vanttq-2024").unwrap(),
+        cluster: cum(),
+        content,
+    };
+    let mut w = World::cluster();
+    let e = w
+        .run(&user("thuky"), draft(last_years.clone()))
+        .unwrap_err();
+    assert_eq!(e.code(), "regulation_year");
+    assert!(e.to_string().contains("year = 2023"), "{e}");
+    let same_year_baseline = with(&[("baseline_year = 2023", "baseline_year = 2024")]);
+    let e = w
+        .run(&user("thuky"), draft(same_year_baseline))
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            DomainError::RegulationYear {
+                field: "baseline_year",
+                found: 2024,
+                year: 2024
+            }
+        ),
+        "{e:?}"
+    );
+    // An earlier release drafted it: the log replays, the signature is refused.
+    let event = Event {
+        index: w.state.size,
+        time_ms: 1_711_411_200_000,
+        actor: user("thuky"),
+        salt: "00".repeat(16),
+        payload: Payload::CovenantDrafted {
+            covenant: cov(),
+            movement: MovementId::parse("vanttq-2024").unwrap(),
+            cluster: cum(),
+            version: 1,
+            content: last_years,
+        },
+    };
+    w.state.apply(&event).unwrap();
+    assert_eq!(w.sign("ca-kg").unwrap_err().code(), "regulation_year");
+}

@@ -2051,6 +2051,65 @@ impl Measurer<'_> {
 }
 
 impl CompiledRegulation {
+    /// The reporting year the `before` side of a change indicator (`pct_change(now, before)`)
+    /// reads over `period`: the baseline year for `@baseline`, the year before for `@cung_ky`,
+    /// the year named by `@2023`… What a page names the compared column by ("cùng kỳ 2023").
+    /// `None` for any other indicator, or when `before` reads several years.
+    pub fn change_year(&self, id: &str, period: PeriodKey) -> Option<i32> {
+        let i = self.indicators.iter().position(|x| x.id == id)?;
+        let CExpr::Call(Func::PctChange, args) = &self.indicators[i].expr else {
+            return None;
+        };
+        let mut years = std::collections::BTreeSet::new();
+        self.years_read(args.get(1)?, period.window(), &mut years, 0);
+        match (years.len(), years.first()) {
+            (1, Some(y)) => Some(*y),
+            _ => None,
+        }
+    }
+
+    /// The years whose figures an expression reads at window `w` (through indicators, at most
+    /// 32 levels deep as the regulation allows).
+    fn years_read(
+        &self,
+        e: &CExpr,
+        w: Window,
+        out: &mut std::collections::BTreeSet<i32>,
+        depth: usize,
+    ) {
+        if depth > 32 {
+            return;
+        }
+        match e {
+            CExpr::Elem(_, sel) => {
+                if let Ok(x) = select(self, w, *sel) {
+                    out.insert(x.year);
+                }
+            }
+            CExpr::Ind(i, sel) => {
+                if let (Ok(x), Some(ind)) = (select(self, w, *sel), self.indicators.get(*i)) {
+                    self.years_read(&ind.expr, x, out, depth + 1);
+                }
+            }
+            CExpr::Unary(_, a) => self.years_read(a, w, out, depth),
+            CExpr::Binary(_, a, b) => {
+                self.years_read(a, w, out, depth);
+                self.years_read(b, w, out, depth);
+            }
+            CExpr::If(a, b, c) => {
+                for x in [a, b, c] {
+                    self.years_read(x, w, out, depth);
+                }
+            }
+            CExpr::Call(_, xs) => {
+                for x in xs {
+                    self.years_read(x, w, out, depth);
+                }
+            }
+            CExpr::Num(_) | CExpr::Bool(_) | CExpr::Points(_) => {}
+        }
+    }
+
     /// The given results again, with their explanation traces; rank, band and tie notes are
     /// kept (they come from the ranking of all units). For explaining a few units, or all of
     /// them chunk by chunk, without holding every trace at once.

@@ -569,6 +569,24 @@ fn a_figure_not_applicable_is_neither_zero_nor_missing() {
     assert!(t.contains("«không áp dụng»"), "{t}");
 }
 
+/// The year a change indicator compares with, for pages to name their column by: the
+/// regulation's baseline year for `@baseline`, the year before for `@cung_ky`, none for an
+/// indicator that is not a change.
+#[test]
+fn a_change_indicator_says_which_year_it_compares_with() {
+    let text = with(
+        "[[area]]",
+        "[[indicator]]\nid = \"vs_base\"\nname = \"So với năm gốc\"\nexpr = \"pct_change(x, x@baseline)\"\n\n[[indicator]]\nid = \"vs_last\"\nname = \"So với cùng kỳ\"\nexpr = \"pct_change(x, x@cung_ky)\"\n\n[[indicator]]\nid = \"share\"\nname = \"Tỷ lệ\"\nexpr = \"pct(x, x@cung_ky)\"\n\n[[area]]",
+    )
+    .replace("baseline_year = 2023", "baseline_year = 2021");
+    let reg = compile(&text).unwrap();
+    let p: PeriodKey = "2024-M05".parse().unwrap();
+    assert_eq!(reg.change_year("vs_base", p), Some(2021));
+    assert_eq!(reg.change_year("vs_last", p), Some(2023));
+    assert_eq!(reg.change_year("share", p), None);
+    assert_eq!(reg.change_year("x", p), None);
+}
+
 #[test]
 fn division_by_zero_is_an_error_unless_declared() {
     let text = with("value = \"x\"", "value = \"pct(x, x@2023)\"");

@@ -66,8 +66,15 @@ pub struct TargetProgress {
     /// For a change indicator (`pct_change(now, before)`), the two values it compares to date:
     /// what the pages show beside the percentage (975 cases against 1,050), where the
     /// indicator's own value last year says nothing. Not part of a frozen mid-year review.
+    /// For a "reduce by N%" target measured by a data element, the element to date and over
+    /// the same windows of the target's baseline year, which its value to date compares.
     #[serde(skip)]
     pub compared: Option<(Exact, Exact)>,
+    /// The reporting year the compared value reads: the indicator's own (`@baseline` is the
+    /// regulation's baseline year, `@cung_ky` the year before), the target's baseline year for
+    /// an element, else the year before (`same_period`). What the pages name the column by.
+    #[serde(skip)]
+    pub compared_year: Option<i32>,
     /// In the target's terms, to date.
     pub to_date: Option<Exact>,
     pub projected: Option<Exact>,
@@ -291,17 +298,33 @@ fn target_progress(cx: &Cx, target: &Target, id: &str, through: Option<u8>) -> T
         Some(number(v))
     };
     // A change indicator (`pct_change(crimes, crimes@baseline)`) is shown by the two counts it
-    // compares, not by its percentage against last year's percentage.
-    let change = through
-        .and_then(|m| PeriodKey::year_to_date(cx.year, m))
-        .and_then(|p| cx.now.change_parts(id, target.indicator.as_deref()?, p));
+    // compares, not by its percentage against last year's percentage; a change of an element
+    // by the element to date and in the target's baseline year, as `in_terms` compares them.
+    let period = through.and_then(|m| PeriodKey::year_to_date(cx.year, m));
+    let indicator = target.indicator.as_deref();
+    let is_element = indicator.is_some_and(|i| cx.reg.ast().elements.iter().any(|e| e.id == i));
+    let (compared, compared_year) = if target.kind == TargetKind::Change && is_element {
+        let base = target.baseline_year.unwrap_or(cx.year - 1);
+        (raw(cx.year).zip(raw(base)), Some(base))
+    } else {
+        let any_period = period.or_else(|| PeriodKey::year_to_date(cx.year, 1));
+        let change_year = indicator
+            .zip(any_period)
+            .and_then(|(i, p)| cx.reg.change_year(i, p));
+        let compared = period
+            .zip(indicator)
+            .and_then(|(p, i)| cx.now.change_parts(id, i, p))
+            .map(|(now, before)| (number(now), number(before)));
+        (compared, change_year.or(Some(cx.year - 1)))
+    };
     let projected = through.and_then(|_| at(&cx.projected, cx.year, 12));
     TargetProgress {
         target: target.id.to_string(),
         status: status::judge(target, to_date.as_ref(), projected.as_ref()),
         measured: raw(cx.year),
         same_period: raw(cx.year - 1),
-        compared: change.map(|(now, before)| (number(now), number(before))),
+        compared,
+        compared_year,
         to_date,
         projected,
         series,

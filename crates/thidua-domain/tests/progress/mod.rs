@@ -233,7 +233,22 @@ fn targets_to_date_against_last_year_with_a_seasonal_projection() {
         Some((exact("24"), exact("30"))),
         "24 crimes against 30 in the baseline year's same months"
     );
-    assert_eq!(by_element.compared, None, "an element is its own count");
+    assert_eq!(
+        (by_element.compared.clone(), by_element.compared_year),
+        (
+            by_element
+                .measured
+                .clone()
+                .zip(by_element.same_period.clone()),
+            Some(2023)
+        ),
+        "an element is its own count, against its baseline year's (2023: the year before)"
+    );
+    assert_eq!(
+        by_indicator.compared_year,
+        Some(2023),
+        "the regulation's baseline year"
+    );
     assert_eq!(by_indicator.projected, Some(exact("20")));
     assert_eq!(by_indicator.status, Status::OnTrack);
     // The provisional score: manual criteria "chưa chấm", the rest from approved figures.

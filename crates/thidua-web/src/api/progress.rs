@@ -58,6 +58,10 @@ pub struct TargetProgressDto {
     /// For a change indicator (`pct_change(now, before)`), the two values it compares to date
     /// (975 cases against 1,050 in the baseline year's same windows).
     pub compared: Option<(String, String)>,
+    /// The reporting year of the value compared with (`compared.1`, else `same_period`): the
+    /// indicator's baseline year for `@baseline`, the target's baseline year for an element,
+    /// else the year before.
+    pub compared_year: Option<i32>,
     pub to_date: Option<String>,
     pub projected: Option<String>,
     /// `on_track`, `at_risk`, `off_track` or `unknown`.
@@ -168,6 +172,7 @@ fn target_dto(t: &TargetProgress) -> TargetProgressDto {
         measured: opt(&t.measured),
         same_period: opt(&t.same_period),
         compared: t.compared.as_ref().map(|(a, b)| (exact(a), exact(b))),
+        compared_year: t.compared_year,
         to_date: opt(&t.to_date),
         projected: opt(&t.projected),
         status: t.status.code().into(),

@@ -551,6 +551,7 @@ pub fn error(code: &str) -> &'static str {
         "regulation_not_canonical" => {
             "The scoring regulation is not in its canonical form; compile it again."
         }
+        "regulation_year" => "The scoring regulation says `{field} = {found}`, which does not fit the covenant of {year}: it must be written for {year} (`year`, `period`) and compare with an earlier year (`baseline_year`).",
         "last_admin" => "The last administrator cannot give up the administrator role.",
         "halted" => {
             "Recording is paused because the record read back does not match the data the server \

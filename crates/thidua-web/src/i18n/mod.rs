@@ -115,6 +115,14 @@ impl Lang {
                 fill(self.strings().text_too_long_max, &[("max", max)])
             }
             thidua_domain::DomainError::YearEnd(y) => yearend::refusal(self, y),
+            thidua_domain::DomainError::RegulationYear { field, found, year } => fill(
+                self.error(e.code()),
+                &[
+                    ("field", field.to_string()),
+                    ("found", found.to_string()),
+                    ("year", year.to_string()),
+                ],
+            ),
             _ => self.error(e.code()).to_owned(),
         }
     }
@@ -739,6 +747,7 @@ mod tests {
             "covenant_withdrawn",
             "invalid_regulation",
             "regulation_not_canonical",
+            "regulation_year",
             "last_admin",
             "halted",
             "busy",

@@ -15,6 +15,11 @@ pub struct ProgStrings {
     pub provisional_help: &'static str,
     pub measured: &'static str,
     pub same_period: &'static str,
+    /// The compared column named by its year ("Cùng kỳ 2023"), or, when the targets compare
+    /// with different years, by words and each value with its year ("năm 2023").
+    pub same_period_year: &'static str,
+    pub same_period_years: &'static str,
+    pub in_year: &'static str,
     /// The frozen mid-year table's columns: the indicator's own value (a change in per cent for
     /// a reduction target), this year and cùng kỳ.
     pub indicator_now: &'static str,
@@ -66,6 +71,9 @@ pub static VI: ProgStrings = ProgStrings {
     provisional_help: "Tính bằng quy định chấm điểm trên số liệu đã phê duyệt từ đầu năm; các tiêu chí chấm thủ công “chưa chấm”. Không dùng để xếp hạng.",
     measured: "Lũy kế năm nay",
     same_period: "Cùng kỳ năm trước",
+    same_period_year: "Cùng kỳ {year}",
+    same_period_years: "Cùng kỳ năm so sánh",
+    in_year: "năm {year}",
     indicator_now: "Chỉ số đo đến nay",
     indicator_before: "Chỉ số đo cùng kỳ năm trước",
     to_date: "Đạt đến nay",
@@ -114,6 +122,9 @@ pub static EN: ProgStrings = ProgStrings {
     provisional_help: "Computed by the scoring regulation on the figures approved since the start of the year; manual criteria are not scored yet. Never used for ranking.",
     measured: "Year to date",
     same_period: "Same period last year",
+    same_period_year: "Same period {year}",
+    same_period_years: "Same period of the year compared",
+    in_year: "in {year}",
     indicator_now: "Indicator to date",
     indicator_before: "Indicator, same period last year",
     to_date: "Achieved so far",

@@ -549,6 +549,7 @@ pub fn error(code: &str) -> &'static str {
         "covenant_withdrawn" => "Dự thảo giao ước này đã được rút.",
         "invalid_regulation" => "Quy định chấm điểm có lỗi (xem từng dòng bên dưới).",
         "regulation_not_canonical" => "Quy định chấm điểm chưa ở dạng chuẩn; hãy biên dịch lại.",
+        "regulation_year" => "Quy định chấm điểm ghi `{field} = {found}`, không hợp với giao ước năm {year}: quy định phải viết cho năm {year} (`year`, `period`) và so sánh với một năm trước đó (`baseline_year`).",
         "last_admin" => "Không thể bỏ quyền quản trị của người quản trị cuối cùng.",
         "halted" => {
             "Hệ thống đang tạm dừng ghi vào sổ vì sổ đọc lại không khớp với dữ liệu máy chủ đang \

@@ -242,8 +242,10 @@ pub async fn new_page(
 }
 
 /// The form filled from an earlier covenant of the cluster the viewer may see: its title, place,
-/// targets and regulation as in force; the baseline years moved by as many years as the new
-/// covenant is later; no id, movement or signing date (those are the new year's).
+/// targets and regulation as in force; the targets' baseline years, and the regulation's
+/// `year`, `period` and `baseline_year`, moved by as many years as the new covenant is later
+/// (a copy kept comparing with the old years, and the domain refuses a regulation of another
+/// year); no id, movement or signing date (those are the new year's).
 fn model_values(
     app: &AppState,
     viewer: &Viewer,
@@ -268,9 +270,28 @@ fn model_values(
         title: content.title.to_string(),
         place: content.place.to_string(),
         rows,
-        regulation: content.regulation.text.clone(),
+        regulation: moved_regulation(&content.regulation.text, shift),
         ..Values::default()
     })
+}
+
+/// A regulation's `year`, default `period` and `baseline_year` moved by `shift` years, in its
+/// canonical form (the text a covenant stores is canonical already). A text that does not
+/// parse is returned as it is, for the form to report.
+fn moved_regulation(text: &str, shift: i32) -> String {
+    use thidua_scoring::syntax::{parse, print};
+    if shift == 0 {
+        return text.to_owned();
+    }
+    let Ok(mut ast) = parse::parse(&parse::normalise(text)) else {
+        return text.to_owned();
+    };
+    ast.year += shift;
+    if let Some(p) = thidua_scoring::PeriodKey::new(ast.period.year + shift, ast.period.kind) {
+        ast.period = p;
+    }
+    ast.baseline_year = ast.baseline_year.map(|b| b + shift);
+    print::print(&ast)
 }
 
 /// `GET /covenants/{id}/edit`: the form filled with the latest version.
@@ -343,7 +364,7 @@ fn read(
         }
         _ => {}
     }
-    let (raw, compiled) = compile_field(f, "regulation", "regulation_file", lang, errors);
+    let (raw, compiled) = compile_field(f, ("regulation", "regulation_file"), year, lang, errors);
     v.regulation = raw;
     let indicators: BTreeSet<String> = compiled
         .doc
@@ -377,7 +398,7 @@ fn field_of(e: &DomainError) -> &'static str {
         "covenant_exists" | "invalid_id" => "covenant",
         "no_cluster_year" | "unknown_movement" | "covenant_year_exists" => "movement",
         "signing_date_out_of_range" | "unit_not_active" | "unit_dissolved" => "date",
-        "invalid_regulation" | "regulation_not_canonical" => "regulation",
+        "invalid_regulation" | "regulation_not_canonical" | "regulation_year" => "regulation",
         "title" => "title",
         _ => "targets",
     }

@@ -259,6 +259,36 @@ struct UnitPage {
     explanation: Option<String>,
 }
 
+impl UnitPage {
+    /// The years the targets' compared values read (the year before when unsaid).
+    fn compared_years(&self) -> std::collections::BTreeSet<i32> {
+        self.d.units[0]
+            .targets
+            .iter()
+            .map(|v| v.compared_year.unwrap_or(self.d.year - 1))
+            .collect()
+    }
+
+    /// The compared column's heading: "Cùng kỳ 2023" when every target compares with the same
+    /// year (it once said "năm trước" whatever the year compared with).
+    fn compared_heading(&self) -> String {
+        let years = self.compared_years();
+        match (years.len(), years.first()) {
+            (1, Some(y)) => self.p.same_period_year.replace("{year}", &y.to_string()),
+            _ => self.p.same_period_years.to_owned(),
+        }
+    }
+
+    /// Beside a compared value when the targets compare with different years: its year.
+    fn compared_note(&self, v: &TargetProgressDto) -> String {
+        if self.compared_years().len() < 2 {
+            return String::new();
+        }
+        let year = v.compared_year.unwrap_or(self.d.year - 1);
+        format!(" ({})", self.p.in_year.replace("{year}", &year.to_string()))
+    }
+}
+
 /// `GET /covenants/{id}/progress/{unit}`.
 pub async fn unit_page(
     State(app): State<AppState>,

@@ -76,8 +76,8 @@ pub struct Compiled {
 /// dropped). Compiles it; every diagnostic goes beside its line.
 pub fn compile_field(
     f: &Submitted,
-    field: &str,
-    file: &str,
+    (field, file): (&str, &str),
+    year: Option<i32>,
     lang: Lang,
     errors: &mut Errors,
 ) -> (String, Compiled) {
@@ -97,12 +97,61 @@ pub fn compile_field(
         },
         None => f.get(field),
     };
-    let compiled = compile_text(&raw, field, lang, errors);
+    let compiled = compile_text(&raw, field, year, lang, errors);
     (raw, compiled)
 }
 
-/// Compiles a regulation text, reporting a summary under `field`.
-pub fn compile_text(raw: &str, field: &str, lang: Lang, errors: &mut Errors) -> Compiled {
+/// The diagnostic of a regulation written for another year than the covenant's `year`
+/// ([`thidua_domain::covenant::check_regulation_year`]), at the line of the key it concerns,
+/// which says what to write there.
+fn year_diagnostic(
+    raw: &str,
+    ast: &thidua_scoring::ast::Regulation,
+    year: i32,
+) -> Option<thidua_scoring::Diagnostic> {
+    let Err(thidua_domain::DomainError::RegulationYear { field, found, .. }) =
+        thidua_domain::covenant::check_regulation_year(ast, year)
+    else {
+        return None;
+    };
+    // Top-level keys come before the first table.
+    let line = raw
+        .split('\n')
+        .take_while(|l| !l.trim_start().starts_with('['))
+        .position(|l| {
+            l.trim_start()
+                .strip_prefix(field)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map_or(1, |i| i as u32 + 1);
+    let (vi, en) = match field {
+        "year" => (
+            format!("quy định viết cho năm {found}, giao ước là năm {year}: ghi `year = {year}` và `period` của năm {year} (kỳ mặc định), `baseline_year` là năm so sánh trước đó"),
+            format!("the regulation is written for {found}, the covenant for {year}: write `year = {year}`, a `period` of {year} and an earlier `baseline_year`"),
+        ),
+        _ => (
+            format!("năm gốc so sánh {found} không trước năm {year} của giao ước: `baseline_year` là một năm trước {year}"),
+            format!("the baseline year {found} is not before the covenant's year {year}: `baseline_year` is a year before {year}"),
+        ),
+    };
+    Some(thidua_scoring::Diagnostic {
+        line,
+        column: 1,
+        code: "regulation_year",
+        message_vi: vi,
+        message_en: en,
+    })
+}
+
+/// Compiles a regulation text, reporting a summary under `field`; for a covenant of `year`, a
+/// regulation written for another year is refused at its `year` (or `baseline_year`) line.
+pub fn compile_text(
+    raw: &str,
+    field: &str,
+    year: Option<i32>,
+    lang: Lang,
+    errors: &mut Errors,
+) -> Compiled {
     if raw.trim().is_empty() {
         errors.push(field, lang.error("empty_text"));
         return Compiled {
@@ -110,7 +159,13 @@ pub fn compile_text(raw: &str, field: &str, lang: Lang, errors: &mut Errors) -> 
             listing: Vec::new(),
         };
     }
-    match thidua_scoring::compile(raw) {
+    let compiled = thidua_scoring::compile(raw).and_then(|c| {
+        match year.and_then(|y| year_diagnostic(raw, c.ast(), y)) {
+            Some(d) => Err(thidua_scoring::Diagnostics(vec![d])),
+            None => Ok(c),
+        }
+    });
+    match compiled {
         Ok(c) => Compiled {
             doc: Some(RegulationDoc {
                 text: c.canonical_text().to_owned(),
@@ -719,7 +774,13 @@ pub async fn replace_regulation(
         Err(e) => return viewer_error(&viewer, e),
     };
     let mut errors = Errors::default();
-    let (raw, compiled) = compile_field(&f, "regulation", "regulation_file", lang, &mut errors);
+    let (raw, compiled) = compile_field(
+        &f,
+        ("regulation", "regulation_file"),
+        Some(c.year),
+        lang,
+        &mut errors,
+    );
     let Some(doc) = compiled.doc else {
         let shown = Shown {
             text: raw,

@@ -883,6 +883,16 @@ fn the_next_covenant_starts_from_the_last(app: &TestApp) {
         page.body.contains("[[element]]"),
         "the regulation comes along"
     );
+    // Moved on a year as the targets are: written for 2025, compared with 2024 (a copy kept
+    // `year = 2024` and `baseline_year = 2023`, and progress compared with the wrong year).
+    assert!(
+        page.body.contains("\nyear = 2025\n")
+            && page.body.contains("\nbaseline_year = 2024\n")
+            && page.body.contains("period = &#34;2025-Y&#34;")
+            && !page.body.contains("\nyear = 2024\n"),
+        "the regulation's years move on: {}",
+        page.body
+    );
     assert_eq!(app.service.read().size, size, "nothing is stored");
     let elsewhere = signed_in(app, "canbo-dt");
     let r = elsewhere.get(&link.replace("&amp;", "&"));
@@ -901,10 +911,16 @@ fn regulation_previewed_on_last_years_figures(app: &TestApp) {
     let mut content = last;
     content.title = thidua_domain::Text::parse("title", "Giao ước thi đua năm 2025", 200).unwrap();
     content.signing_date = chrono::NaiveDate::from_ymd_opt(2025, 3, 20).unwrap();
-    // The 2025 regulation adds a validation rule, signed with it and shown before signing.
+    // The 2025 regulation (written for 2025, compared with 2024) adds a validation rule,
+    // signed with it and shown before signing.
+    let moved = content
+        .regulation
+        .text
+        .replacen("\nyear = 2024\n", "\nyear = 2025\n", 1)
+        .replacen("period = \"2024-Y\"", "period = \"2025-Y\"", 1)
+        .replacen("baseline_year = 2023", "baseline_year = 2024", 1);
     let text = format!(
-        "{}\n[[rule]]\nid = \"solved_le_crimes\"\nname = \"Số vụ khám phá không vượt quá số vụ phạm tội\"\ncheck = \"solved <= crimes\"\nseverity = \"warning\"\n",
-        content.regulation.text
+        "{moved}\n[[rule]]\nid = \"solved_le_crimes\"\nname = \"Số vụ khám phá không vượt quá số vụ phạm tội\"\ncheck = \"solved <= crimes\"\nseverity = \"warning\"\n",
     );
     content.regulation = thidua_domain::covenant::regulation_doc(&text).unwrap();
     let commands = vec![
@@ -954,7 +970,40 @@ fn regulation_previewed_on_last_years_figures(app: &TestApp) {
     assert_eq!(app.service.read().size, size, "nothing is stored");
     let outsider = signed_in(app, "canbo-dt");
     let hidden = outsider.get("/covenants/gu-12-2025/regulation?preview=last-year");
-    assert_eq!(hidden.status, 404);
+    assert_eq!(hidden.status, 404); // Last year's regulation as it was, for the 2025 covenant: refused at its `year` line.
+    let sec = signed_in(app, "thuky12");
+    let content = app.service.read().covenants[&CovenantId::parse(COV).unwrap()]
+        .latest()
+        .content
+        .clone();
+    let size = app.service.read().size;
+    let form = sec.get("/clusters/cum-12/covenants/new?year=2025");
+    let r = sec.post_form(
+        "/clusters/cum-12/covenants/new",
+        &[
+            ("csrf", &form.csrf()),
+            ("movement", "vi-an-ninh-2025"),
+            ("regulation", &content.regulation.text),
+            ("op", "save"),
+        ],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    let line = content
+        .regulation
+        .text
+        .lines()
+        .position(|l| l.starts_with("year = "))
+        .unwrap()
+        + 1;
+    let row = &r.body[r
+        .body
+        .find(&format!("id=\"L{line}\" class=\"has-diag\""))
+        .unwrap_or_else(|| panic!("a diagnostic at line {line}: {}", r.body))..];
+    assert!(
+        row[..row.find("</tr>").unwrap()].contains("giao ước là năm 2025"),
+        "{row}"
+    );
+    assert_eq!(app.service.read().size, size, "nothing is stored");
 }
 
 #[test]

@@ -90,6 +90,12 @@ fn flow(app: &TestApp) {
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(page.body.contains("chưa chấm"), "{}", page.body);
     assert!(page.body.contains("id=\"assumption\""));
+    assert!(
+        page.body
+            .contains("id=\"compared-heading\">Cùng kỳ 2023</th>"),
+        "the compared column says which year it compares with: {}",
+        page.body
+    );
     // A member of another cluster sees nothing of it; the overview is for overseers only.
     assert_eq!(outsider.get(&path).status, 404);
     assert_eq!(
