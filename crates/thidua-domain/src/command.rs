@@ -170,7 +170,8 @@ pub enum Command {
         reports: Vec<HistoricalReport>,
     },
     /// Records that the secretariat issued an official document: `number` is the one printed
-    /// on it ([`crate::documents::next_number`]), `sha256` the hash of its content.
+    /// on it ([`crate::documents::next_number`]), `sha256` the hash of its content, `subject`
+    /// what it is about ([`crate::documents::Subject`]'s key: one document of a kind per subject).
     IssueDocument {
         cluster: ClusterId,
         year: i32,
@@ -179,6 +180,7 @@ pub enum Command {
         number: Option<u32>,
         title: Text,
         sha256: String,
+        subject: Text,
     },
     /// Votes ([`crate::votes`]).
     Vote(crate::votes::VoteCommand),

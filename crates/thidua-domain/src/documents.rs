@@ -6,7 +6,10 @@
 //! covenant has none), its date and the SHA-256 of its content, so that a printed copy can be
 //! checked against the log. Commands are decided by [`decide`]; events are folded by
 //! `State::apply_documents`. Numbers run from 01 each calendar year, per cluster, in the order
-//! the log records them; decide and replay compute the next one the same way.
+//! the log records them; decide and replay compute the next one the same way. A document is
+//! about a [`Subject`] (an election, a covenant's results, an inspected pair, a cluster's year…):
+//! a second document of the same kind about the same subject is refused when decided, naming the
+//! one issued (a rule added after format 1, so it is decide's only and old logs replay).
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -15,7 +18,7 @@ use crate::authz::{authorise, Permission};
 use crate::command::Command;
 use crate::error::DomainError;
 use crate::event::{Actor, Event, Payload};
-use crate::ids::ClusterId;
+use crate::ids::{ClusterId, CovenantId, ElectionId, UnitId};
 use crate::state::State;
 use crate::text::{limits, Text};
 
@@ -78,6 +81,94 @@ impl DocumentKind {
     }
 }
 
+/// What a document is about: a second document of the same kind about the same subject is
+/// refused. Written in the log as its [`Subject::key`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// A covenant's version, as a paper.
+    Covenant { covenant: CovenantId, version: u32 },
+    /// The published results of a covenant's year-end review.
+    Results { covenant: CovenantId },
+    /// One cross-inspection of a covenant's year-end review.
+    Inspection {
+        covenant: CovenantId,
+        inspector: UnitId,
+        inspected: UnitId,
+    },
+    /// The count of one round of an election.
+    VoteCount { election: ElectionId, round: u32 },
+    /// A cluster's year.
+    YearReport { cluster: ClusterId, year: i32 },
+    /// The awards an election decided.
+    Award { election: ElectionId },
+}
+
+impl Subject {
+    /// The kind of document about such a subject.
+    pub fn kind(&self) -> DocumentKind {
+        match self {
+            Subject::Covenant { .. } => DocumentKind::Covenant,
+            Subject::Results { .. } => DocumentKind::Results,
+            Subject::Inspection { .. } => DocumentKind::InspectionMinutes,
+            Subject::VoteCount { .. } => DocumentKind::VoteMinutes,
+            Subject::YearReport { .. } => DocumentKind::YearReport,
+            Subject::Award { .. } => DocumentKind::AwardSubmission,
+        }
+    }
+
+    /// "results:giao-uoc-cum-12-2024", "inspection:<covenant>:<inspector>:<inspected>",
+    /// "vote:<election>:<round>", "year:<cluster>:<year>", "award:<election>",
+    /// "covenant:<covenant>:<version>".
+    pub fn key(&self) -> String {
+        match self {
+            Subject::Covenant { covenant, version } => format!("covenant:{covenant}:{version}"),
+            Subject::Results { covenant } => format!("results:{covenant}"),
+            Subject::Inspection {
+                covenant,
+                inspector,
+                inspected,
+            } => format!("inspection:{covenant}:{inspector}:{inspected}"),
+            Subject::VoteCount { election, round } => format!("vote:{election}:{round}"),
+            Subject::YearReport { cluster, year } => format!("year:{cluster}:{year}"),
+            Subject::Award { election } => format!("award:{election}"),
+        }
+    }
+
+    /// The subject a key names.
+    pub fn parse(key: &str) -> Option<Subject> {
+        let parts: Vec<&str> = key.split(':').collect();
+        let covenant = |s: &str| CovenantId::parse(s).ok();
+        let election = |s: &str| ElectionId::parse(s).ok();
+        let subject = match parts.as_slice() {
+            ["covenant", c, v] => Subject::Covenant {
+                covenant: covenant(c)?,
+                version: v.parse().ok()?,
+            },
+            ["results", c] => Subject::Results {
+                covenant: covenant(c)?,
+            },
+            ["inspection", c, a, b] => Subject::Inspection {
+                covenant: covenant(c)?,
+                inspector: UnitId::parse(a).ok()?,
+                inspected: UnitId::parse(b).ok()?,
+            },
+            ["vote", e, r] => Subject::VoteCount {
+                election: election(e)?,
+                round: r.parse().ok()?,
+            },
+            ["year", c, y] => Subject::YearReport {
+                cluster: ClusterId::parse(c).ok()?,
+                year: y.parse().ok()?,
+            },
+            ["award", e] => Subject::Award {
+                election: election(e)?,
+            },
+            _ => return None,
+        };
+        (subject.key() == key).then_some(subject)
+    }
+}
+
 /// An issued document as the state keeps it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IssuedDocument {
@@ -94,6 +185,9 @@ pub struct IssuedDocument {
     pub title: Text,
     /// SHA-256 (hex) of the document's content.
     pub sha256: String,
+    /// What it is about ([`Subject::key`]); `None` when issued before subjects were recorded.
+    #[serde(default)]
+    pub subject: Option<Text>,
     /// Log index of the issuing event.
     pub index: u64,
     pub time_ms: i64,
@@ -154,6 +248,26 @@ pub fn next_number(
     Some(issued as u32 + 1)
 }
 
+/// The document of `kind` issued by `cluster` about `subject`, if any. A record written before
+/// subjects were recorded is matched by its year and subject line (`title`), as it was found
+/// before.
+pub fn issued_about<'a>(
+    state: &'a State,
+    cluster: &'a ClusterId,
+    kind: DocumentKind,
+    year: i32,
+    subject: &str,
+    title: &str,
+) -> Option<&'a IssuedDocument> {
+    issued_by(state, cluster).find(|d| {
+        d.kind == kind
+            && match &d.subject {
+                Some(s) => s.as_str() == subject,
+                None => d.year == year && d.title.as_str() == title,
+            }
+    })
+}
+
 /// The documents a cluster issued, oldest first.
 pub fn issued_by<'a>(
     state: &'a State,
@@ -178,6 +292,7 @@ pub(crate) fn decide(
         number,
         title,
         sha256,
+        subject,
     } = command
     else {
         unreachable!("not a document command: {command:?}")
@@ -186,6 +301,7 @@ pub(crate) fn decide(
     title.check("title", limits::TITLE)?;
     crate::org::validate_date("date", date)?;
     check_sha256(&sha256)?;
+    check_subject(state, &cluster, kind, year, &subject, &title)?;
     let name = state.cluster(&cluster)?.cluster.name.clone();
     let symbol = symbol(kind, name.as_str())
         .map(|s| Text::parse("symbol", &s, limits::PLAN_REF))
@@ -199,7 +315,36 @@ pub(crate) fn decide(
         symbol,
         title,
         sha256,
+        subject: Some(subject),
     }])
+}
+
+/// The subject names a subject of the document's kind, and no document of that kind was issued
+/// about it (the same content issued again is found by its hash before this is asked).
+fn check_subject(
+    state: &State,
+    cluster: &ClusterId,
+    kind: DocumentKind,
+    year: i32,
+    subject: &Text,
+    title: &Text,
+) -> Result<(), DomainError> {
+    subject.check("subject", limits::TITLE)?;
+    if Subject::parse(subject.as_str()).map(|s| s.kind()) != Some(kind) {
+        return Err(DomainError::InvalidValue {
+            field: "subject",
+            reason: format!("`{subject}` names no subject of a {}", kind.key()),
+        });
+    }
+    match issued_about(state, cluster, kind, year, subject.as_str(), title.as_str()) {
+        Some(d) => Err(DomainError::DocumentAlreadyIssued {
+            kind: kind.key(),
+            number: d.number_and_symbol(),
+            date: d.date.format("%d/%m/%Y").to_string(),
+            index: d.index,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// A SHA-256 in hex: 64 lowercase hex digits.
@@ -232,6 +377,7 @@ impl State {
             symbol,
             title,
             sha256,
+            subject,
         } = &event.payload
         else {
             unreachable!("not a document event: {}", event.payload.kind())
@@ -274,6 +420,7 @@ impl State {
             symbol: symbol.clone(),
             title: title.clone(),
             sha256: sha256.clone(),
+            subject: subject.clone(),
             index: event.index,
             time_ms: event.time_ms,
         });

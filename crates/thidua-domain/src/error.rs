@@ -128,6 +128,13 @@ pub enum DomainError {
         year: i32,
         today: String,
     },
+    #[error("a {kind} about this subject was already issued: number {}, dated {date} (record {index})", number.as_deref().unwrap_or("-"))]
+    DocumentAlreadyIssued {
+        kind: &'static str,
+        number: Option<String>,
+        date: String,
+        index: u64,
+    },
     #[error("another unit under the same parent is already named {0:?}")]
     UnitNameTaken(String),
     #[error("another unit under the same parent already has the short code {0:?}")]
@@ -258,6 +265,7 @@ impl DomainError {
             SigningDateOutOfRange { .. } => "signing_date_out_of_range",
             DateOutOfRange { .. } => "date_out_of_range",
             DocumentDateOutOfRange { .. } => "document_date_out_of_range",
+            DocumentAlreadyIssued { .. } => "document_already_issued",
             UnitNameTaken(_) => "unit_name_taken",
             ShortCodeTaken(_) => "short_code_taken",
             UnitDissolved { .. } => "unit_dissolved",

@@ -204,6 +204,9 @@ pub enum Payload {
         symbol: Option<Text>,
         title: Text,
         sha256: String,
+        /// What the document is about ([`crate::documents::Subject`]'s key); `None` in the
+        /// events of format 1, written before subjects were recorded.
+        subject: Option<Text>,
     },
     /// Votes: standings, elections, the key ceremony, ballots, counts ([`crate::votes`]).
     Vote(crate::votes::VoteEvent),

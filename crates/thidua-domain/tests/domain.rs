@@ -1179,6 +1179,86 @@ fn a_merged_unit_cannot_join_the_year_of_its_merger() {
         },
     );
 }
+/// The command that issues a results report of cluster 12's 2024 numbered `number`.
+fn issue(subject: &str, title: &str, sha: char, date: NaiveDate, number: u32) -> Command {
+    Command::IssueDocument {
+        cluster: cum(),
+        year: 2024,
+        kind: thidua_domain::documents::DocumentKind::Results,
+        date,
+        number: Some(number),
+        title: t(title),
+        sha256: sha.to_string().repeat(64),
+        subject: t(subject),
+    }
+}
+
+/// One document of a kind per subject: a second results report of the same covenant is
+/// refused with the number and date of the one issued, whatever its content; a subject of
+/// another kind is refused. A record of format 1 (no subject) is matched by its year and title,
+/// and a log with two such records still replays: the rule is decide's, added after them.
+#[test]
+fn a_second_document_about_the_same_subject_is_refused() {
+    use thidua_domain::documents::DocumentKind;
+    let mut w = World::cluster();
+    let thuky = user("thuky");
+    let title = "Kết quả chấm điểm thi đua năm 2024";
+    w.ok(
+        &thuky,
+        issue("results:gu-2024", title, 'a', d(2024, 12, 20), 1),
+    );
+    let again = issue("results:gu-2024", title, 'b', d(2024, 12, 21), 2);
+    let refused = w.run(&thuky, again.clone()).unwrap_err();
+    assert_eq!(
+        refused,
+        DomainError::DocumentAlreadyIssued {
+            kind: "results",
+            number: Some("01/BC-CTĐ12".into()),
+            date: "20/12/2024".into(),
+            index: w.state.documents[0].index,
+        }
+    );
+    assert_eq!(w.err(&thuky, again), "document_already_issued");
+    w.ok(
+        &thuky,
+        issue("results:gu-2025", title, 'c', d(2024, 12, 21), 2),
+    );
+    let wrong = issue("year:cum-12:2024", title, 'd', d(2024, 12, 21), 3);
+    assert_eq!(w.err(&thuky, wrong), "invalid_value");
+
+    // Records of format 1: replayed as they are, even two about one subject…
+    let mut old = World::cluster();
+    for (i, sha) in ['e', 'f'].into_iter().enumerate() {
+        let event = Event {
+            index: old.state.size,
+            time_ms: 1_711_420_000_000,
+            actor: thuky.clone(),
+            salt: "00".repeat(16),
+            payload: Payload::DocumentIssued {
+                cluster: cum(),
+                year: 2024,
+                kind: DocumentKind::Results,
+                date: d(2024, 12, 20),
+                number: Some(i as u32 + 1),
+                symbol: Some(t("BC-CTĐ12")),
+                title: t(title),
+                sha256: sha.to_string().repeat(64),
+                subject: None,
+            },
+        };
+        let decoded = Event::decode(event.index, &event.canonical_bytes()).unwrap();
+        assert!(decoded.canonical_bytes().ends_with(br#""v":1}"#));
+        old.state.apply(&decoded).unwrap();
+    }
+    // …and a new document with their title and kind is refused, naming the first.
+    let third = issue("results:gu-2024", title, '9', d(2024, 12, 22), 3);
+    let refused = old.run(&thuky, third).unwrap_err();
+    assert!(
+        matches!(&refused, DomainError::DocumentAlreadyIssued { number: Some(n), .. } if n == "01/BC-CTĐ12"),
+        "{refused:?}"
+    );
+}
+
 #[path = "figures/mod.rs"]
 mod figures;
 #[path = "integrity/mod.rs"]

@@ -331,6 +331,7 @@ fn samples() -> Vec<(Actor, Payload)> {
                 symbol: Some(t("BC-CTĐ12")),
                 title: t("Kết quả chấm điểm thi đua năm 2024"),
                 sha256: "ef".repeat(32),
+                subject: Some(t("results:gu-2024")),
             },
         ),
     ];
@@ -647,6 +648,24 @@ fn a_year_end_opened_in_format_1_decodes_unchanged() {
     assert!(Event::decode(1038, with_field.as_bytes()).is_err());
     let v2_without = v1.replace(r#""v":1}"#, r#""v":2}"#);
     assert!(Event::decode(1038, v2_without.as_bytes()).is_err());
+}
+
+/// `document_issued` as format 1 wrote it (before subjects were recorded): it still decodes,
+/// without a subject, and encodes again to the same bytes and format; format 1 with a subject,
+/// or format 2 without one, is not canonical.
+#[test]
+fn a_document_issued_in_format_1_decodes_unchanged() {
+    let v1 = r#"{"actor":{"id":"quantri","type":"user"},"data":{"cluster":"cum-12","date":"2024-12-20","kind":"results","number":1,"sha256":"efefefefefefefefefefefefefefefefefefefefefefefefefefefefefefefef","symbol":"BC-CTĐ12","title":"Kết quả chấm điểm thi đua năm 2024","year":2024},"index":1025,"kind":"document_issued","salt":"00112233445566778899aabbccddef18","time_ms":1711420000025,"v":1}"#;
+    let event = Event::decode(1025, v1.as_bytes()).unwrap();
+    let Payload::DocumentIssued { subject, .. } = &event.payload else {
+        panic!("{event:?}")
+    };
+    assert_eq!(subject, &None);
+    assert_eq!(event.canonical_bytes(), v1.as_bytes());
+    let with_subject = v1.replace(r#","symbol":"#, r#","subject":"results:gu-2024","symbol":"#);
+    assert!(Event::decode(1025, with_subject.as_bytes()).is_err());
+    let v2_without = v1.replace(r#""v":1}"#, r#""v":2}"#);
+    assert!(Event::decode(1025, v2_without.as_bytes()).is_err());
 }
 
 fn fixture() -> Vec<String> {

@@ -126,6 +126,7 @@ pub fn domain_status(e: &DomainError) -> StatusCode {
         | HashMismatch { .. }
         | UnitNameTaken(_)
         | ShortCodeTaken(_)
+        | DocumentAlreadyIssued { .. }
         | ExplanationUnchanged => StatusCode::CONFLICT,
         // A year-end step that the review's state (not the request) refuses.
         YearEnd(y)

@@ -304,7 +304,8 @@ fn commands() -> Vec<CommandShape> {
                 ("year", json!({"type": "integer"})),
                 (
                     "kind",
-                    json!({"type": "string", "enum": ["covenant", "results"]}),
+                    json!({"type": "string", "enum": ["covenant", "results", "inspection_minutes",
+                        "vote_minutes", "year_report", "award_submission"]}),
                 ),
                 ("date", date()),
                 (
@@ -316,6 +317,7 @@ fn commands() -> Vec<CommandShape> {
                     "sha256",
                     json!({"type": "string", "pattern": "^[0-9a-f]{64}$"}),
                 ),
+                ("subject", text(limits::TITLE)),
             ],
             &[],
         ),

@@ -6,7 +6,7 @@
 //! their rank and approvals, signed for the cluster by the head unit's leader.
 
 use chrono::NaiveDate;
-use thidua_domain::documents::DocumentKind;
+use thidua_domain::documents::{DocumentKind, Subject};
 use thidua_domain::ids::{ClusterId, ElectionId, UnitId};
 use thidua_domain::votes::{outcome, AwardKind};
 use thidua_domain::{DomainError, State};
@@ -244,6 +244,9 @@ pub(super) fn prepare(
     let d = data(state, election, place, date, number)?;
     Ok(Prepared {
         title: subject(&d),
+        subject: Some(Subject::Award {
+            election: election.clone(),
+        }),
         document: document(&d),
         kind: DocumentKind::AwardSubmission,
         cluster: d.cluster.clone(),

@@ -5,7 +5,7 @@
 //! first. A covenant is not among the decree's types: no number, no symbol.
 
 use chrono::NaiveDate;
-use thidua_domain::documents::DocumentKind;
+use thidua_domain::documents::{DocumentKind, Subject};
 use thidua_domain::ids::{ClusterId, CovenantId};
 use thidua_domain::model::Target;
 use thidua_domain::{DomainError, State};
@@ -168,6 +168,10 @@ pub(super) fn prepare(
         date: d.date,
         number: None,
         title: d.title.clone(),
+        subject: Some(Subject::Covenant {
+            covenant: covenant.clone(),
+            version: d.version,
+        }),
         sha256: String::new(),
         not_issuable,
         issued: None,

@@ -8,7 +8,7 @@
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use thidua_domain::documents::DocumentKind;
+use thidua_domain::documents::{DocumentKind, Subject};
 use thidua_domain::ids::{ClusterId, CovenantId, UnitId};
 use thidua_domain::yearend::state::Settlement;
 use thidua_domain::yearend::{Review, Verdict};
@@ -366,6 +366,11 @@ pub(super) fn prepare(
     let d = data(state, covenant, inspector, inspected, place, date, number)?;
     Ok(Prepared {
         title: subject(&d),
+        subject: Some(Subject::Inspection {
+            covenant: covenant.clone(),
+            inspector: inspector.clone(),
+            inspected: inspected.clone(),
+        }),
         document: document(&d),
         kind: DocumentKind::InspectionMinutes,
         cluster: d.cluster.clone(),

@@ -15,7 +15,7 @@ pub mod vote;
 pub mod year;
 
 use chrono::NaiveDate;
-use thidua_domain::documents::{DocumentKind, IssuedDocument};
+use thidua_domain::documents::{DocumentKind, IssuedDocument, Subject};
 use thidua_domain::ids::{ClusterId, CovenantId, ElectionId, UnitId};
 use thidua_domain::text::limits;
 use thidua_domain::{Command, DomainError, State, Text};
@@ -103,8 +103,11 @@ pub struct Prepared {
     pub year: i32,
     pub date: NaiveDate,
     pub number: Option<u32>,
-    /// The subject, as the log lists it.
+    /// The subject line, as the log lists it.
     pub title: String,
+    /// What the document is about (one document of a kind per subject); `None` for a document
+    /// that may not be issued.
+    pub subject: Option<Subject>,
     /// [`crate::content_hash`] of the document.
     pub sha256: String,
     /// Why it may not be issued yet (a covenant not frozen), if so.
@@ -120,6 +123,13 @@ impl Prepared {
         if let Some(e) = &self.not_issuable {
             return Err(e.clone());
         }
+        let subject = self
+            .subject
+            .as_ref()
+            .ok_or_else(|| DomainError::InvalidValue {
+                field: "subject",
+                reason: "the document names no subject".into(),
+            })?;
         Ok(Command::IssueDocument {
             cluster: self.cluster.clone(),
             year: self.year,
@@ -128,6 +138,7 @@ impl Prepared {
             number: self.number,
             title: Text::parse("title", &self.title, limits::TITLE)?,
             sha256: self.sha256.clone(),
+            subject: Text::parse("subject", &subject.key(), limits::TITLE)?,
         })
     }
 }

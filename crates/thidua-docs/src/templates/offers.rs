@@ -4,10 +4,11 @@
 //! of each election for an award that decided. Each is named by a short key
 //! (`inspection:<covenant>:<inspector>:<inspected>`, `vote:<election>:<round>`,
 //! `year:<covenant>`, `award:<election>`) that [`request`] turns back into a [`Request`] with a
-//! place and a date. Whether one was issued is read from the log by its kind and subject.
+//! place and a date. Whether one was issued is read from the log by its kind and subject
+//! ([`Subject`]).
 
 use chrono::NaiveDate;
-use thidua_domain::documents::{issued_by, DocumentKind, IssuedDocument};
+use thidua_domain::documents::{issued_about, DocumentKind, IssuedDocument, Subject};
 use thidua_domain::ids::{ClusterId, CovenantId, ElectionId, UnitId};
 use thidua_domain::votes::outcome;
 use thidua_domain::{DomainError, State};
@@ -44,13 +45,25 @@ pub fn offers(state: &State, cluster: &ClusterId, year: i32, date: NaiveDate) ->
                 &unit_name(state, &f.inspected, date),
             );
             let key = format!("inspection:{covenant}:{}:{}", f.inspector, f.inspected);
-            out.push((DocumentKind::InspectionMinutes, key, title));
+            let about = Subject::Inspection {
+                covenant: covenant.clone(),
+                inspector: f.inspector.clone(),
+                inspected: f.inspected.clone(),
+            };
+            out.push((key, title, about));
         }
         if review.published.is_some() {
             let title = super::results::subject(year);
-            out.push((DocumentKind::Results, format!("results:{covenant}"), title));
+            let about = Subject::Results {
+                covenant: covenant.clone(),
+            };
+            out.push((format!("results:{covenant}"), title, about));
             let title = super::year::subject(year);
-            out.push((DocumentKind::YearReport, format!("year:{covenant}"), title));
+            let about = Subject::YearReport {
+                cluster: cluster.clone(),
+                year,
+            };
+            out.push((format!("year:{covenant}"), title, about));
         }
     }
     let mut elections: Vec<_> = state
@@ -62,11 +75,11 @@ pub fn offers(state: &State, cluster: &ClusterId, year: i32, date: NaiveDate) ->
     for e in elections {
         for r in e.rounds.iter().filter(|r| r.count.is_some()) {
             let title = format!("Kiểm phiếu vòng {}: {}", r.number, e.title);
-            out.push((
-                DocumentKind::VoteMinutes,
-                format!("vote:{}:{}", e.id, r.number),
-                title,
-            ));
+            let about = Subject::VoteCount {
+                election: e.id.clone(),
+                round: r.number,
+            };
+            out.push((format!("vote:{}:{}", e.id, r.number), title, about));
         }
         let decided = e
             .rounds
@@ -81,19 +94,16 @@ pub fn offers(state: &State, cluster: &ClusterId, year: i32, date: NaiveDate) ->
             });
         if let (Some(award), true) = (award_name(e.award), decided) {
             let title = format!("Đề nghị tặng {award} năm {year}");
-            out.push((
-                DocumentKind::AwardSubmission,
-                format!("award:{}", e.id),
-                title,
-            ));
+            let about = Subject::Award {
+                election: e.id.clone(),
+            };
+            out.push((format!("award:{}", e.id), title, about));
         }
     }
     out.into_iter()
-        .map(|(kind, key, title)| Offer {
-            issued: issued_by(state, cluster)
-                .find(|d| d.kind == kind && d.year == year && d.title.as_str() == title)
-                .cloned(),
-            kind,
+        .map(|(key, title, about)| Offer {
+            issued: issued_about(state, cluster, about.kind(), year, &about.key(), &title).cloned(),
+            kind: about.kind(),
             key,
             title,
         })

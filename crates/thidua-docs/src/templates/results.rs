@@ -5,7 +5,7 @@
 //! bands as Vietnamese numbers ("95,5"), and the cluster head's signature block.
 
 use chrono::NaiveDate;
-use thidua_domain::documents::{self as issued, DocumentKind};
+use thidua_domain::documents::{self as issued, DocumentKind, Subject};
 use thidua_domain::ids::ClusterId;
 use thidua_domain::{DomainError, State};
 use thidua_scoring::explain::Status;
@@ -179,7 +179,11 @@ pub(super) fn prepare_published(
         thidua_domain::yearend::score::Scores::Final,
         false,
     )?;
-    built(state, &c.cluster, c.year, &board, place, date, number)
+    let mut p = built(state, &c.cluster, c.year, &board, place, date, number)?;
+    p.subject = Some(Subject::Results {
+        covenant: covenant.clone(),
+    });
+    Ok(p)
 }
 
 /// The report of a scoreboard computed outside the log (a regulation and figures scored as
@@ -223,6 +227,7 @@ fn built(
         year,
         date,
         number,
+        subject: None,
         sha256: String::new(),
         not_issuable: None,
         issued: None,

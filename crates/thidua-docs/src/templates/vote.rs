@@ -9,7 +9,7 @@
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use thidua_domain::documents::DocumentKind;
+use thidua_domain::documents::{DocumentKind, Subject};
 use thidua_domain::ids::{ClusterId, ElectionId};
 use thidua_domain::votes::{outcome, AwardKind, Election, Outcome, Round};
 use thidua_domain::{DomainError, State};
@@ -384,6 +384,10 @@ pub(super) fn prepare(
     let d = data(state, election, round, place, date, number)?;
     Ok(Prepared {
         title: subject(&d),
+        subject: Some(Subject::VoteCount {
+            election: election.clone(),
+            round: d.round,
+        }),
         document: document(&d),
         kind: DocumentKind::VoteMinutes,
         cluster: d.cluster.clone(),

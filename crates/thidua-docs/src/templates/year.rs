@@ -6,7 +6,7 @@
 //! parent body, signed for the cluster by the head unit's leader.
 
 use chrono::NaiveDate;
-use thidua_domain::documents::DocumentKind;
+use thidua_domain::documents::{DocumentKind, Subject};
 use thidua_domain::ids::{ClusterId, CovenantId};
 use thidua_domain::votes::outcome;
 use thidua_domain::yearend::score::{data_id, scoreboard, Scores};
@@ -355,6 +355,10 @@ pub(super) fn prepare(
     let d = data(state, covenant, place, date, number)?;
     Ok(Prepared {
         title: subject(d.year),
+        subject: Some(Subject::YearReport {
+            cluster: d.cluster.clone(),
+            year: d.year,
+        }),
         document: document(&d),
         kind: DocumentKind::YearReport,
         cluster: d.cluster.clone(),

@@ -18,8 +18,8 @@ use thidua_store::{Append, Entry, EventStore, Node};
 
 use super::fixture::{self, DEMO_LOG, LOG};
 use super::render::{
-    award_request, covenant_request, file, inspection_request, published_results_request, requests,
-    results_request, vote_request, year_request,
+    award_request, covenant_request, file, inspection_request, published_results_request, redated,
+    requests, results_request, vote_request, year_request,
 };
 
 fn sha(bytes: &[u8]) -> String {
@@ -93,9 +93,17 @@ fn issue_on(
             "issuing again finds the record"
         );
         assert_eq!(record.sha256, content_hash(&prepared.document));
-        // Issuing the same content again records nothing new.
+        // Issuing the same content again records nothing new; the same subject with another
+        // content (another date) is refused, naming the document issued.
         let size = service.read().state.size;
         assert_eq!(issue(&service, &Actor::System, &req).unwrap(), record);
+        if record.kind != DocumentKind::Covenant {
+            let later = redated(&req, record.date.succ_opt().unwrap());
+            let refused = issue(&service, &Actor::System, &later).unwrap_err();
+            assert_eq!(refused.code(), "document_already_issued", "{refused}");
+            let number = record.number_and_symbol().unwrap();
+            assert!(refused.to_string().contains(&number), "{refused}");
+        }
         assert_eq!(service.read().state.size, size);
         for f in [Format::Pdf, Format::Docx] {
             out.push(sha(&issued_file(&service, &record, f).unwrap()));
@@ -195,5 +203,4 @@ fn the_issued_file_names_its_record() {
         render(&doc, &v, Format::Pdf).unwrap(),
         render(&doc, &Verification::Preview, Format::Pdf).unwrap()
     );
-    let _ = DocumentKind::Results;
 }

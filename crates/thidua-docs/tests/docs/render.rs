@@ -84,6 +84,21 @@ pub fn award_request() -> Request {
     }
 }
 
+/// `request` dated `day` instead (a covenant keeps its own date).
+pub fn redated(request: &Request, day: NaiveDate) -> Request {
+    let mut r = request.clone();
+    match &mut r {
+        Request::Covenant { .. } => {}
+        Request::Results { date, .. }
+        | Request::PublishedResults { date, .. }
+        | Request::Inspection { date, .. }
+        | Request::VoteCount { date, .. }
+        | Request::YearReport { date, .. }
+        | Request::AwardSubmission { date, .. } => *date = day,
+    }
+    r
+}
+
 /// Every document the checks build: its name, its request and the state it is built from.
 pub fn requests() -> Vec<(&'static str, Request, &'static State)> {
     static FORMAT1: OnceLock<State> = OnceLock::new();

@@ -1,7 +1,8 @@
-//! Format 1 of `document_issued`: an official document issued by a cluster's secretariat (see
-//! [`crate::documents`]). Frozen: a change of meaning gets a new format. The values of `kind`
-//! grow with the kinds of document (a new value is a new fact, refused by older readers as an
-//! unknown kind is); a value is never renamed or removed.
+//! Formats 1 and 2 of `document_issued`: an official document issued by a cluster's secretariat
+//! (see [`crate::documents`]); format 2 adds `subject`, what the document is about, and always
+//! has it. Frozen: a change of meaning gets a new format. The values of `kind` grow with the
+//! kinds of document (a new value is a new fact, refused by older readers as an unknown kind
+//! is); a value is never renamed or removed.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -48,7 +49,7 @@ impl From<DocumentKind> for documents::DocumentKind {
     }
 }
 
-/// `document_issued`, format 1.
+/// `document_issued`, formats 1 and 2 (format 2: `subject`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentIssued {
@@ -60,4 +61,7 @@ pub struct DocumentIssued {
     pub symbol: Option<Text>,
     pub title: Text,
     pub sha256: String,
+    /// What the document is about ("results:giao-uoc-cum-12-2024"): format 2's, always there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<Text>,
 }

@@ -52,7 +52,7 @@ pub const LATEST_FORMATS: &[(&str, u32)] = &[
     ("figures_rules_set", 1),
     ("historical_import_recorded", 1),
     ("historical_figures_recorded", 1),
-    ("document_issued", 1),
+    ("document_issued", 2),
     ("standing_recorded", 1),
     ("election_opened", 1),
     ("ceremony_posted", 1),
@@ -403,16 +403,29 @@ fn decode_payload(kind: &str, v: u32, data: Value) -> Option<Decoded> {
                 values: v3::from_wire(w.values),
             }
         }),
-        ("document_issued", 1) => typed(data, |w: documents::DocumentIssued| P::DocumentIssued {
-            cluster: w.cluster,
-            year: w.year,
-            kind: w.kind.into(),
-            date: w.date,
-            number: w.number,
-            symbol: w.symbol,
-            title: w.title,
-            sha256: w.sha256,
-        }),
+        ("document_issued", v @ (1 | 2)) => {
+            typed(data, |w: documents::DocumentIssued| P::DocumentIssued {
+                cluster: w.cluster,
+                year: w.year,
+                kind: w.kind.into(),
+                date: w.date,
+                number: w.number,
+                symbol: w.symbol,
+                title: w.title,
+                sha256: w.sha256,
+                subject: w.subject,
+            })
+            .and_then(|(payload, again)| {
+                // The subject is format 2's, and format 2 always has it.
+                if again.get("subject").is_some() == (v == 2) {
+                    Ok((payload, again))
+                } else {
+                    Err(serde::de::Error::custom(
+                        "subject is written in format 2 of document_issued, and only there",
+                    ))
+                }
+            })
+        }
         ("midyear_review_frozen", v) => return midyear::decode(v, data),
         ("flag_explained", v) => return explanations::decode(v, data),
         (kind, 1) => return votes::decode(kind, data),
@@ -718,8 +731,9 @@ fn encode_payload(payload: &Payload) -> (u32, Value) {
             symbol,
             title,
             sha256,
+            subject,
         } => to_value(
-            1,
+            if subject.is_some() { 2 } else { 1 },
             documents::DocumentIssued {
                 cluster,
                 year,
@@ -729,6 +743,7 @@ fn encode_payload(payload: &Payload) -> (u32, Value) {
                 symbol,
                 title,
                 sha256,
+                subject,
             },
         ),
         P::Vote(vote) => (1, votes::encode(&vote)),

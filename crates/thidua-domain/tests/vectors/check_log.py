@@ -475,6 +475,7 @@ flag_explained year_end_deadline_moved
 KIND_FORMATS["covenant_drafted"] = {1, 2}
 KIND_FORMATS["covenant_draft_amended"] = {1, 2}
 KIND_FORMATS["year_end_opened"] = {1, 2}  # format 2: reveal_deadline
+KIND_FORMATS["document_issued"] = {1, 2}  # format 2: subject
 
 # The newest format of each kind: the one the docs' table of `data` fields describes.
 LATEST_FORMAT = {k: max(v) for k, v in KIND_FORMATS.items()}

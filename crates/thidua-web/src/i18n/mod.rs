@@ -114,6 +114,10 @@ impl Lang {
             thidua_domain::DomainError::TextTooLong { max, .. } => {
                 fill(self.strings().text_too_long_max, &[("max", max)])
             }
+            thidua_domain::DomainError::DocumentAlreadyIssued { number, date, .. } => fill(
+                self.strings().err_document_already_issued,
+                &[("number", number.as_deref().unwrap_or("—")), ("date", date)],
+            ),
             thidua_domain::DomainError::YearEnd(y) => yearend::refusal(self, y),
             thidua_domain::DomainError::RegulationYear { field, found, year } => fill(
                 self.error(e.code()),
@@ -439,6 +443,8 @@ pub struct Strings {
     pub docs_from_log: &'static str,
     pub docs_from_log_help: &'static str,
     pub err_not_member: &'static str,
+    /// A document of the same kind about the same subject was issued: `{number}`, `{date}`.
+    pub err_document_already_issued: &'static str,
     pub err_unit_dissolved: &'static str,
     pub err_unit_not_active: &'static str,
     pub error_summary_title: &'static str,
@@ -710,6 +716,7 @@ mod tests {
             "invalid_id",
             "invalid_value",
             "document_date_out_of_range",
+            "document_already_issued",
             "forbidden",
             "unknown_user",
             "user_exists",

@@ -276,6 +276,7 @@ pub static STRINGS: Strings = Strings {
     docs_from_log: "Văn bản lập từ sổ thi đua của năm",
     docs_from_log_help: "Lập từ các sự kiện trong sổ: biên bản của từng cuộc kiểm tra chéo và từng lần kiểm phiếu, báo cáo tổng kết khi kết quả đã công bố, tờ trình đề nghị khen thưởng theo kết quả bỏ phiếu. Ngày ghi trên văn bản là ngày chọn ở đây.",
     err_not_member: "{unit} không thuộc cụm trong năm {year}.",
+    err_document_already_issued: "Văn bản cùng loại về việc này đã được phát hành: số {number}, ngày {date}; mỗi việc chỉ có một văn bản (văn bản đó có trong danh sách đã phát hành).",
     err_unit_dissolved: "{unit} không còn tồn tại từ ngày {date} (đã hợp nhất vào {successors}); hãy chọn đơn vị kế thừa.",
     err_unit_not_active: "{unit} không hoạt động vào ngày {date}.",
     error_summary_title: "Chưa lưu được: cần sửa các mục sau",
@@ -615,6 +616,7 @@ pub fn error(code: &str) -> &'static str {
             "Dữ liệu gửi lên không phải văn bản UTF-8 hợp lệ; không có gì được lưu."
         }
         "method_not_allowed" => "Địa chỉ này chỉ nhận biểu mẫu gửi đi; hãy mở trang từ liên kết.",
+        "document_already_issued" => "Văn bản cùng loại về việc này đã được phát hành; mỗi việc chỉ có một văn bản.",
         "document_date_out_of_range" => "Ngày văn bản phải từ 01/01 của năm văn bản nói đến cho tới hôm nay (văn bản không thể đề ngày trong tương lai).",
         "date_out_of_range" => "Ngày phải nằm trong khoảng từ năm 1900 đến năm 2100.",
         _ => "Không thực hiện được thao tác.",

@@ -636,11 +636,13 @@ async fn issue_offer(
             d.cluster, d.year, d.index
         ))
         .into_response(),
-        // A refusal the secretariat can mend (a date out of range, say) is told beside the
-        // offer's form on the cluster page, its date as typed; anything else is an error page.
+        // A refusal the secretariat can mend (a date out of range, say) or must know of (the
+        // document was issued already) is told beside the offer's form on the cluster page,
+        // its date as typed; anything else is an error page.
         Err(e)
             if e.status == StatusCode::UNPROCESSABLE_ENTITY
-                || e.status == StatusCode::BAD_REQUEST =>
+                || e.status == StatusCode::BAD_REQUEST
+                || e.code == "document_already_issued" =>
         {
             let year = cluster_of(&app.service.read(), &form.doc).map(|(_, y)| y);
             let failure = IssueFailure {

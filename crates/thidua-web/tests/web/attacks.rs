@@ -448,7 +448,7 @@ fn a_document_cannot_be_issued_by_naming_a_hash() {
         "/api/v1/commands",
         json!({"command": "issue_document", "cluster": "cum-12", "year": 2024,
                "kind": "covenant", "date": "2024-12-01", "number": null, "title": "x",
-               "sha256": "ab".repeat(32)}),
+               "sha256": "ab".repeat(32), "subject": "covenant:gu-12-2024:1"}),
     );
     assert_eq!(r.status, 422, "{}", r.body);
     assert_eq!(r.json()["error"], "document_not_by_command");

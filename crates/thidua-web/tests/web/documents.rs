@@ -272,6 +272,14 @@ pub fn offered_documents_after_publication(app: &TestApp) {
     assert_eq!(r.status, 201, "{}", r.body);
     assert_eq!(r.json()["kind"], "year_report");
     assert_eq!(r.json()["number"], "01/BC-CTĐ12");
+    // The same report again, dated otherwise: refused, naming the one issued.
+    let again = sec.post_json(
+        "/api/v1/clusters/cum-12/documents/issue",
+        json!({"doc": "year:gu-12-2024", "date": "2024-12-31"}),
+    );
+    assert_eq!(again.status, 409, "{}", again.body);
+    assert_eq!(again.json()["error"], "document_already_issued");
+    assert!(again.body.contains("01/BC-CTĐ12"), "{}", again.body);
     let page = sec.get("/clusters/cum-12?year=2024");
     let today = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis())
         .format("%d/%m/%Y")
