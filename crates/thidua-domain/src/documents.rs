@@ -116,9 +116,9 @@ impl Subject {
         }
     }
 
-    /// "results:giao-uoc-cum-12-2024", "inspection:<covenant>:<inspector>:<inspected>",
-    /// "vote:<election>:<round>", "year:<cluster>:<year>", "award:<election>",
-    /// "covenant:<covenant>:<version>".
+    /// The subject as recorded: `results:giao-uoc-cum-12-2024`,
+    /// `inspection:<covenant>:<inspector>:<inspected>`, `vote:<election>:<round>`,
+    /// `year:<cluster>:<year>`, `award:<election>`, `covenant:<covenant>:<version>`.
     pub fn key(&self) -> String {
         match self {
             Subject::Covenant { covenant, version } => format!("covenant:{covenant}:{version}"),
