@@ -32,6 +32,18 @@ pub struct Regulation {
     pub rules: Vec<Rule>,
 }
 
+impl Regulation {
+    /// Written for `shift` years later (or earlier): its `year`, its default `period` and its
+    /// `baseline_year` move together, as when next year's regulation starts from this one.
+    pub fn move_years(&mut self, shift: i32) {
+        self.year += shift;
+        if let Some(p) = PeriodKey::new(self.period.year + shift, self.period.kind) {
+            self.period = p;
+        }
+        self.baseline_year = self.baseline_year.map(|b| b + shift);
+    }
+}
+
 /// Where rounding applies and how.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rounding {

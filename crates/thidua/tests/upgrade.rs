@@ -114,6 +114,12 @@ fn a_format_1_log_opens_verifies_and_grows_with_newer_formats() {
     // A kind written in its newer format: version 2 of that covenant, a target measured.
     let mut content = service.read().covenants[&covenant].latest().content.clone();
     content.targets[0].indicator = Some("crime_change".into());
+    // Format 1's draft carried the 2024 regulation; a version is now refused unless its
+    // regulation is written for the covenant's year.
+    let mut regulation = thidua_scoring::syntax::parse::parse(&content.regulation.text).unwrap();
+    regulation.move_years(1);
+    let text = thidua_scoring::syntax::print::print(&regulation);
+    content.regulation = thidua_domain::covenant::regulation_doc(&text).unwrap();
     service
         .execute(
             &secretariat,
