@@ -5,7 +5,9 @@
 //! record. When another document took the number meanwhile, it is built again with the next.
 
 use chrono::NaiveDate;
-use thidua_domain::documents::{DocumentKind, IssuedDocument};
+use thidua_domain::documents::{
+    check_not_issued, check_order, DateFloor, DocumentKind, IssuedDocument,
+};
 use thidua_domain::{Actor, DomainError};
 use thidua_service::{Service, ServiceError};
 
@@ -21,6 +23,8 @@ pub enum IssueError {
     Render(#[from] RenderError),
     #[error("the stored content of document {0} is missing or altered")]
     Content(String),
+    #[error("record {0} of the log, which the document recites, cannot be read")]
+    Record(u64),
 }
 
 impl From<DomainError> for IssueError {
@@ -34,7 +38,7 @@ impl IssueError {
     pub fn code(&self) -> &'static str {
         match self {
             IssueError::Service(e) => e.code(),
-            IssueError::Render(_) | IssueError::Content(_) => "internal",
+            IssueError::Render(_) | IssueError::Content(_) | IssueError::Record(_) => "internal",
         }
     }
 }
@@ -53,8 +57,21 @@ pub fn issue(
         if let Some(done) = prepared.issued {
             return Ok(done);
         }
+        // A document issued already about the subject is told first: no date mends that.
+        if let Some(subject) = &prepared.subject {
+            let (cluster, kind) = (&prepared.cluster, prepared.kind);
+            let key = subject.key();
+            check_not_issued(
+                &view.state,
+                cluster,
+                kind,
+                prepared.year,
+                &key,
+                &prepared.title,
+            )?;
+        }
         let today = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis());
-        check_date(&prepared, today)?;
+        check_date(service, &prepared, today)?;
         let command = prepared.issue_command()?;
         service
             .store()
@@ -82,12 +99,16 @@ pub fn issue(
 }
 
 /// A document is dated within the life of what it records: not after the day it is issued
-/// (Vietnam time; a paper cannot be signed in the future) and not before the year it concerns
-/// began. A covenant carries its own signing date, checked when it was drafted.
+/// (Vietnam time; a paper cannot be signed in the future), not before the year it concerns
+/// began, not before the day the latest event it recites was entered in the log (Vietnam
+/// time, as `local_date` reads an event's time), and not before the previous document of the
+/// cluster's numbering of that year (`documents::check_order`). A covenant carries its own
+/// signing date, checked when it was drafted. The refusals give the earliest date allowed.
 pub fn check_date(
+    service: &Service,
     prepared: &crate::templates::Prepared,
     today: NaiveDate,
-) -> Result<(), DomainError> {
+) -> Result<(), IssueError> {
     if prepared.kind == DocumentKind::Covenant {
         return Ok(());
     }
@@ -97,9 +118,46 @@ pub fn check_date(
             date: prepared.date.format("%d/%m/%Y").to_string(),
             year: prepared.year,
             today: today.format("%d/%m/%Y").to_string(),
-        });
+        }
+        .into());
     }
-    Ok(())
+    if let Some((entered, index)) = latest_record(service, &prepared.records)? {
+        if prepared.date < entered {
+            return Err(DateFloor::Record(index)
+                .refuse(prepared.date, entered)
+                .into());
+        }
+    }
+    let state = &service.read().state;
+    Ok(check_order(
+        state,
+        &prepared.cluster,
+        prepared.kind,
+        prepared.date,
+    )?)
+}
+
+/// The day (Vietnam time) the latest of `records` was entered in the log, and its record.
+fn latest_record(
+    service: &Service,
+    records: &[u64],
+) -> Result<Option<(NaiveDate, u64)>, IssueError> {
+    let mut latest = None;
+    for &index in records {
+        let entry = service
+            .store()
+            .entries(index, index + 1)
+            .map_err(ServiceError::from)?
+            .pop()
+            .ok_or(IssueError::Record(index))?;
+        let event = thidua_domain::Event::decode(index, &entry.bytes)
+            .map_err(|_| IssueError::Record(index))?;
+        let day = thidua_domain::figures::local_date(event.time_ms);
+        if latest.is_none_or(|latest| (day, index) > latest) {
+            latest = Some((day, index));
+        }
+    }
+    Ok(latest)
 }
 
 /// The stored canonical content of an issued document (what its SHA-256 covers).

@@ -9,7 +9,8 @@
 //! the log records them; decide and replay compute the next one the same way. A document is
 //! about a [`Subject`] (an election, a covenant's results, an inspected pair, a cluster's year…):
 //! a second document of the same kind about the same subject is refused when decided, naming the
-//! one issued (a rule added after format 1, so it is decide's only and old logs replay).
+//! one issued (a rule added after format 1, so it is decide's only and old logs replay); nor
+//! may a numbered document be dated before the previous one of its year ([`check_order`]).
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -169,6 +170,73 @@ impl Subject {
     }
 }
 
+/// What a document's date may not precede: the latest event it records (a record of the log),
+/// or the previous document of its numbering sequence (its number), numbers following the
+/// order of the dates within the year (Decree 30/2020).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DateFloor {
+    /// The record (log index) of the latest event the document records.
+    Record(u64),
+    /// The number and symbol of the cluster's previous document of the year.
+    Document(String),
+}
+
+impl DateFloor {
+    /// The refusal's stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DateFloor::Record(_) => "document_date_before_record",
+            DateFloor::Document(_) => "document_date_before_previous",
+        }
+    }
+
+    /// Why, in English, for logs and the API.
+    pub fn describe(&self, earliest: &str) -> String {
+        match self {
+            DateFloor::Record(i) => {
+                format!("it records the event at record {i} of the log, entered on {earliest}")
+            }
+            DateFloor::Document(n) => format!(
+                "document {n}, dated {earliest}, was issued before it in the cluster's numbering \
+                 of the year, and numbers follow the order of the dates"
+            ),
+        }
+    }
+
+    /// The refusal of a document dated `date` before `earliest`.
+    pub fn refuse(self, date: NaiveDate, earliest: NaiveDate) -> DomainError {
+        DomainError::DocumentDateTooEarly {
+            date: date.format("%d/%m/%Y").to_string(),
+            earliest: earliest.format("%d/%m/%Y").to_string(),
+            after: self,
+        }
+    }
+}
+
+/// A numbered document of `kind` dated `date` comes after the cluster's documents already
+/// numbered in that calendar year, in date as in number: refused, with the previous one's
+/// number and date, when dated before it. A document without number is not in the sequence.
+pub fn check_order(
+    state: &State,
+    cluster: &ClusterId,
+    kind: DocumentKind,
+    date: NaiveDate,
+) -> Result<(), DomainError> {
+    if kind.type_code().is_none() {
+        return Ok(());
+    }
+    let previous = issued_by(state, cluster)
+        .filter(|d| d.number.is_some() && d.date.year() == date.year())
+        .max_by_key(|d| (d.date, d.index));
+    match previous {
+        Some(p) if date < p.date => {
+            let number = p.number_and_symbol().unwrap_or_default();
+            Err(DateFloor::Document(number).refuse(date, p.date))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// An issued document as the state keeps it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IssuedDocument {
@@ -302,6 +370,7 @@ pub(crate) fn decide(
     crate::org::validate_date("date", date)?;
     check_sha256(&sha256)?;
     check_subject(state, &cluster, kind, year, &subject, &title)?;
+    check_order(state, &cluster, kind, date)?;
     let name = state.cluster(&cluster)?.cluster.name.clone();
     let symbol = symbol(kind, name.as_str())
         .map(|s| Text::parse("symbol", &s, limits::PLAN_REF))
@@ -336,7 +405,20 @@ fn check_subject(
             reason: format!("`{subject}` names no subject of a {}", kind.key()),
         });
     }
-    match issued_about(state, cluster, kind, year, subject.as_str(), title.as_str()) {
+    check_not_issued(state, cluster, kind, year, subject.as_str(), title.as_str())
+}
+
+/// No document of `kind` was issued by `cluster` about `subject` ([`issued_about`]); refused
+/// with the number and date of the one that was.
+pub fn check_not_issued(
+    state: &State,
+    cluster: &ClusterId,
+    kind: DocumentKind,
+    year: i32,
+    subject: &str,
+    title: &str,
+) -> Result<(), DomainError> {
+    match issued_about(state, cluster, kind, year, subject, title) {
         Some(d) => Err(DomainError::DocumentAlreadyIssued {
             kind: kind.key(),
             number: d.number_and_symbol(),

@@ -128,6 +128,13 @@ pub enum DomainError {
         year: i32,
         today: String,
     },
+    #[error("a document cannot be dated {date}, before {earliest}: {}", after.describe(earliest))]
+    DocumentDateTooEarly {
+        date: String,
+        /// The earliest date it may carry, dd/mm/yyyy.
+        earliest: String,
+        after: crate::documents::DateFloor,
+    },
     #[error("a {kind} about this subject was already issued: number {}, dated {date} (record {index})", number.as_deref().unwrap_or("-"))]
     DocumentAlreadyIssued {
         kind: &'static str,
@@ -266,6 +273,7 @@ impl DomainError {
             DateOutOfRange { .. } => "date_out_of_range",
             DocumentDateOutOfRange { .. } => "document_date_out_of_range",
             DocumentAlreadyIssued { .. } => "document_already_issued",
+            DocumentDateTooEarly { after, .. } => after.code(),
             UnitNameTaken(_) => "unit_name_taken",
             ShortCodeTaken(_) => "short_code_taken",
             UnitDissolved { .. } => "unit_dissolved",

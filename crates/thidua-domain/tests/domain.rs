@@ -1259,6 +1259,41 @@ fn a_second_document_about_the_same_subject_is_refused() {
     );
 }
 
+/// Numbers follow the order of the dates within the cluster's year (Decree 30/2020): a
+/// numbered document dated before the previous one of its year is refused with that one's
+/// number and date; the next year starts its own sequence.
+#[test]
+fn a_numbered_document_is_not_dated_before_the_previous_one() {
+    use thidua_domain::documents::DateFloor;
+    let mut w = World::cluster();
+    let thuky = user("thuky");
+    let title = "Kết quả chấm điểm thi đua năm 2024";
+    w.ok(
+        &thuky,
+        issue("results:gu-2024", title, 'a', d(2024, 12, 20), 1),
+    );
+    assert_eq!(
+        w.run(
+            &thuky,
+            issue("results:gu-2025", title, 'b', d(2024, 12, 19), 2)
+        )
+        .unwrap_err(),
+        DomainError::DocumentDateTooEarly {
+            date: "19/12/2024".into(),
+            earliest: "20/12/2024".into(),
+            after: DateFloor::Document("01/BC-CTĐ12".into()),
+        }
+    );
+    w.ok(
+        &thuky,
+        issue("results:gu-2025", title, 'b', d(2024, 12, 20), 2),
+    );
+    w.ok(
+        &thuky,
+        issue("results:gu-2026", title, 'c', d(2025, 1, 2), 1),
+    );
+}
+
 #[path = "figures/mod.rs"]
 mod figures;
 #[path = "integrity/mod.rs"]

@@ -136,7 +136,24 @@ fn the_demonstration_year_gives_its_documents() {
     };
     let cov = ["--covenant", "giao-uoc-cum-12-2024"];
     let flag = ["--election", "co-thi-dua-bo-cong-an-2024"];
-    let date = ["--date", "30/12/2024"];
+    // The demonstration's events were entered today: its documents are dated today.
+    let today = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis())
+        .format("%d/%m/%Y")
+        .to_string();
+    let date = ["--date", today.as_str()];
+    // Dated before the count they recite, the minutes are refused with the earliest date.
+    let early = doc(
+        &[
+            &["vote-count"][..],
+            &flag,
+            &["--date", "30/12/2024", "--issue", "--as", "thuky.cum12"],
+        ]
+        .concat(),
+        "early.pdf",
+    );
+    assert!(!early.status.success());
+    let err = String::from_utf8_lossy(&early.stderr);
+    assert!(err.contains(&format!("before {today}")), "{err}");
     let cases: [(Vec<&str>, &str, &str); 5] = [
         (
             [

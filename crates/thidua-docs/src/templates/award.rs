@@ -154,6 +154,14 @@ pub fn data(
     })
 }
 
+impl AwardData {
+    /// The records the submission cites: the ranking and the count.
+    pub fn records(&self) -> Vec<u64> {
+        let ranked = self.ranking.map(|(_, i)| i);
+        ranked.into_iter().chain([self.counted_at]).collect()
+    }
+}
+
 /// The subject line.
 pub fn subject(d: &AwardData) -> String {
     format!("Đề nghị tặng {} năm {}", d.award, d.year)
@@ -244,6 +252,7 @@ pub(super) fn prepare(
     let d = data(state, election, place, date, number)?;
     Ok(Prepared {
         title: subject(&d),
+        records: d.records(),
         subject: Some(Subject::Award {
             election: election.clone(),
         }),

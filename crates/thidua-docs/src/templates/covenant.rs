@@ -172,6 +172,8 @@ pub(super) fn prepare(
             covenant: covenant.clone(),
             version: d.version,
         }),
+        // Dated by its signing, fixed in its content and checked when it was drafted.
+        records: Vec::new(),
         sha256: String::new(),
         not_issuable,
         issued: None,

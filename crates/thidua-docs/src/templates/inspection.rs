@@ -61,6 +61,9 @@ pub struct InspectionData {
     /// The criteria in question first, then the others (agreed).
     pub rows: Vec<CriterionRow>,
     pub response_index: Option<u64>,
+    /// The records of the assignment and of the council's resolutions on the inspected unit.
+    pub assigned_at: Option<u64>,
+    pub resolved_at: Vec<u64>,
     /// The two parties: the inspected unit's representative left, the inspecting unit's right.
     pub signatures: Signatures,
 }
@@ -122,6 +125,17 @@ pub fn data(
         recheck,
         rows: rows(review, inspected, finding),
         response_index: response.map(|(_, i)| *i),
+        assigned_at: review
+            .decided
+            .as_ref()
+            .map(|(_, i)| *i)
+            .or(review.drawn.as_ref().map(|(_, i)| *i)),
+        resolved_at: review
+            .resolutions
+            .iter()
+            .filter(|(r, _)| &r.unit == inspected)
+            .map(|(_, i)| *i)
+            .collect(),
         signatures: parties(state, c, inspector, inspected, date),
     })
 }
@@ -222,6 +236,17 @@ fn rows(
     }
     questioned.extend(agreed);
     questioned
+}
+
+impl InspectionData {
+    /// The records the minutes recite: the assignment, the finding, the response, the
+    /// council's resolutions.
+    pub fn records(&self) -> Vec<u64> {
+        let mut out = vec![self.finding_index];
+        out.extend(self.assigned_at.iter().chain(&self.response_index));
+        out.extend(&self.resolved_at);
+        out
+    }
 }
 
 /// The subject line of the minutes.
@@ -366,6 +391,7 @@ pub(super) fn prepare(
     let d = data(state, covenant, inspector, inspected, place, date, number)?;
     Ok(Prepared {
         title: subject(&d),
+        records: d.records(),
         subject: Some(Subject::Inspection {
             covenant: covenant.clone(),
             inspector: inspector.clone(),

@@ -108,6 +108,9 @@ pub struct Prepared {
     /// What the document is about (one document of a kind per subject); `None` for a document
     /// that may not be issued.
     pub subject: Option<Subject>,
+    /// The log records of the events it recites: its date may not precede the day the latest
+    /// of them was entered (`crate::issue::check_date`).
+    pub records: Vec<u64>,
     /// [`crate::content_hash`] of the document.
     pub sha256: String,
     /// Why it may not be issued yet (a covenant not frozen), if so.

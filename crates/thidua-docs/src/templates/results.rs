@@ -183,6 +183,7 @@ pub(super) fn prepare_published(
     p.subject = Some(Subject::Results {
         covenant: covenant.clone(),
     });
+    p.records = review.published.iter().map(|(_, i)| *i).collect();
     Ok(p)
 }
 
@@ -228,6 +229,7 @@ fn built(
         date,
         number,
         subject: None,
+        records: Vec::new(),
         sha256: String::new(),
         not_issuable: None,
         issued: None,

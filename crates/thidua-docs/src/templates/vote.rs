@@ -188,6 +188,35 @@ pub fn data(
     })
 }
 
+impl VoteData {
+    /// The records the minutes recite: the closing of the round, each trustee's share and the
+    /// count, or the paper count and its confirmations.
+    pub fn records(&self) -> Vec<u64> {
+        match &self.proof {
+            Proof::Electronic {
+                closed_at,
+                counted_at,
+                trustees,
+                ..
+            } => closed_at
+                .iter()
+                .chain(trustees.iter().map(|(_, i)| i))
+                .chain([counted_at])
+                .copied()
+                .collect(),
+            Proof::Paper {
+                confirmed_by,
+                counted_at,
+                ..
+            } => confirmed_by
+                .iter()
+                .map(|(_, i)| *i)
+                .chain([*counted_at])
+                .collect(),
+        }
+    }
+}
+
 /// The subject line.
 pub fn subject(d: &VoteData) -> String {
     format!("Kiểm phiếu vòng {}: {}", d.round, d.title)
@@ -384,6 +413,7 @@ pub(super) fn prepare(
     let d = data(state, election, round, place, date, number)?;
     Ok(Prepared {
         title: subject(&d),
+        records: d.records(),
         subject: Some(Subject::VoteCount {
             election: election.clone(),
             round: d.round,

@@ -222,6 +222,18 @@ fn elections(state: &State, cluster: &ClusterId, year: i32, date: NaiveDate) -> 
         .collect()
 }
 
+impl YearData {
+    /// The records the report cites: the publication, the assignment, each inspection's
+    /// finding, each election's count.
+    pub fn records(&self) -> Vec<u64> {
+        let mut out = vec![self.published_at];
+        out.extend(self.assignment_index);
+        out.extend(self.inspections.iter().filter_map(|r| r.index));
+        out.extend(self.elections.iter().filter_map(|e| e.index));
+        out
+    }
+}
+
 /// The subject line.
 pub fn subject(year: i32) -> String {
     format!("Tổng kết phong trào thi đua năm {year}")
@@ -355,6 +367,7 @@ pub(super) fn prepare(
     let d = data(state, covenant, place, date, number)?;
     Ok(Prepared {
         title: subject(d.year),
+        records: d.records(),
         subject: Some(Subject::YearReport {
             cluster: d.cluster.clone(),
             year: d.year,

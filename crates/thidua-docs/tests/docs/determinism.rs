@@ -123,18 +123,66 @@ fn format1() -> (&'static str, Vec<thidua_docs::Request>) {
     (LOG, vec![covenant_request()])
 }
 
-/// The demonstration's documents: two minutes, the report, the submission.
+/// The day the demonstration's log was written (its events' local date): its documents are
+/// dated from it.
+fn demo_day() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()
+}
+
+/// The demonstration's documents: two minutes, the report, the submission, the results,
+/// dated the day their events were entered.
 fn demo() -> (&'static str, Vec<thidua_docs::Request>) {
+    let requests = [
+        inspection_request(),
+        vote_request(),
+        year_request(),
+        award_request(),
+        published_results_request(),
+    ];
     (
         DEMO_LOG,
-        vec![
-            inspection_request(),
-            vote_request(),
-            year_request(),
-            award_request(),
-            published_results_request(),
-        ],
+        requests.iter().map(|r| redated(r, demo_day())).collect(),
     )
+}
+
+/// A document is not dated before what it records, nor before the previous one of its
+/// numbering: the refusal names the earliest date (the day the latest event it recites was
+/// entered, or the previous document's date), in the domain's error.
+#[test]
+fn a_document_is_not_dated_before_what_it_records_nor_before_its_predecessor() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = thidua_store_sqlite::SqliteStore::open(&dir.path().join("thidua.db")).unwrap();
+    let key = LogKey::load_or_create(&dir.path().join("key"), "docs.thidua.test/log").unwrap();
+    import(&store, &key, DEMO_LOG);
+    let service = Service::open(Arc::new(store), key, &|_, _| {}).unwrap();
+    let refused = |req: &thidua_docs::Request| match issue(&service, &Actor::System, req) {
+        Err(thidua_docs::issue::IssueError::Service(thidua_service::ServiceError::Domain(e))) => e,
+        other => panic!("not refused by the domain: {other:?}"),
+    };
+    // The vote was counted (record 88) on the day the log was written: its minutes dated the
+    // day of the conference in 2024 would say it was counted before it was.
+    let before = refused(&vote_request());
+    assert_eq!(before.code(), "document_date_before_record", "{before}");
+    assert!(before.to_string().contains("02/12/2026"), "{before}");
+    assert!(before.to_string().contains("record 88"), "{before}");
+    let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+    issue(
+        &service,
+        &Actor::System,
+        &redated(&inspection_request(), day(4)),
+    )
+    .unwrap();
+    // 02 cannot be dated before 01.
+    let earlier = refused(&redated(&vote_request(), day(3)));
+    assert_eq!(earlier.code(), "document_date_before_previous", "{earlier}");
+    assert!(
+        earlier
+            .to_string()
+            .contains("01/BB-CTĐ12, dated 04/12/2026"),
+        "{earlier}"
+    );
+    let record = issue(&service, &Actor::System, &redated(&vote_request(), day(4))).unwrap();
+    assert_eq!(record.number_and_symbol().as_deref(), Some("02/BB-CTĐ12"));
 }
 
 /// Issues on SQLite, then on PostgreSQL when it is there, and compares.

@@ -118,6 +118,22 @@ impl Lang {
                 self.strings().err_document_already_issued,
                 &[("number", number.as_deref().unwrap_or("—")), ("date", date)],
             ),
+            thidua_domain::DomainError::DocumentDateTooEarly {
+                earliest, after, ..
+            } => {
+                use thidua_domain::documents::DateFloor;
+                let t = self.strings();
+                match after {
+                    DateFloor::Record(i) => fill(
+                        t.err_document_date_before_record,
+                        &[("earliest", earliest.clone()), ("record", i.to_string())],
+                    ),
+                    DateFloor::Document(n) => fill(
+                        t.err_document_date_before_previous,
+                        &[("earliest", earliest), ("number", n)],
+                    ),
+                }
+            }
             thidua_domain::DomainError::YearEnd(y) => yearend::refusal(self, y),
             thidua_domain::DomainError::RegulationYear { field, found, year } => fill(
                 self.error(e.code()),
@@ -445,6 +461,11 @@ pub struct Strings {
     pub err_not_member: &'static str,
     /// A document of the same kind about the same subject was issued: `{number}`, `{date}`.
     pub err_document_already_issued: &'static str,
+    /// A document dated before the day the latest event it recites was entered: `{earliest}`,
+    /// `{record}`.
+    pub err_document_date_before_record: &'static str,
+    /// A document dated before the previous one of its numbering: `{earliest}`, `{number}`.
+    pub err_document_date_before_previous: &'static str,
     pub err_unit_dissolved: &'static str,
     pub err_unit_not_active: &'static str,
     pub error_summary_title: &'static str,
@@ -717,6 +738,8 @@ mod tests {
             "invalid_value",
             "document_date_out_of_range",
             "document_already_issued",
+            "document_date_before_record",
+            "document_date_before_previous",
             "forbidden",
             "unknown_user",
             "user_exists",

@@ -277,6 +277,8 @@ pub static STRINGS: Strings = Strings {
     docs_from_log_help: "Lập từ các sự kiện trong sổ: biên bản của từng cuộc kiểm tra chéo và từng lần kiểm phiếu, báo cáo tổng kết khi kết quả đã công bố, tờ trình đề nghị khen thưởng theo kết quả bỏ phiếu. Ngày ghi trên văn bản là ngày chọn ở đây.",
     err_not_member: "{unit} không thuộc cụm trong năm {year}.",
     err_document_already_issued: "Văn bản cùng loại về việc này đã được phát hành: số {number}, ngày {date}; mỗi việc chỉ có một văn bản (văn bản đó có trong danh sách đã phát hành).",
+    err_document_date_before_record: "Ngày văn bản không được trước {earliest}: văn bản ghi lại sự kiện vào sổ ngày {earliest} (số thứ tự {record}).",
+    err_document_date_before_previous: "Ngày văn bản không được trước {earliest}, ngày của văn bản số {number} phát hành trước nó trong năm: số văn bản theo thứ tự ngày.",
     err_unit_dissolved: "{unit} không còn tồn tại từ ngày {date} (đã hợp nhất vào {successors}); hãy chọn đơn vị kế thừa.",
     err_unit_not_active: "{unit} không hoạt động vào ngày {date}.",
     error_summary_title: "Chưa lưu được: cần sửa các mục sau",
@@ -617,6 +619,8 @@ pub fn error(code: &str) -> &'static str {
         }
         "method_not_allowed" => "Địa chỉ này chỉ nhận biểu mẫu gửi đi; hãy mở trang từ liên kết.",
         "document_already_issued" => "Văn bản cùng loại về việc này đã được phát hành; mỗi việc chỉ có một văn bản.",
+        "document_date_before_record" => "Ngày văn bản không được trước ngày sự kiện mà văn bản ghi lại được vào sổ.",
+        "document_date_before_previous" => "Ngày văn bản không được trước ngày của văn bản phát hành trước nó trong năm.",
         "document_date_out_of_range" => "Ngày văn bản phải từ 01/01 của năm văn bản nói đến cho tới hôm nay (văn bản không thể đề ngày trong tương lai).",
         "date_out_of_range" => "Ngày phải nằm trong khoảng từ năm 1900 đến năm 2100.",
         _ => "Không thực hiện được thao tác.",

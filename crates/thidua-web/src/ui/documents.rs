@@ -520,7 +520,7 @@ fn requested_file(
     match &prepared.issued {
         Some(d) => issued_file(service, d, format).map_err(issue_error),
         None => {
-            thidua_docs::issue::check_date(&prepared, today())?;
+            thidua_docs::issue::check_date(service, &prepared, today()).map_err(issue_error)?;
             render(&prepared.document, &Verification::Preview, format).map_err(ApiError::internal)
         }
     }

@@ -154,11 +154,19 @@ fn documents_postgres() {
     }
 }
 
+/// Today in Vietnam, ISO and dd/mm/yyyy: the log's events of the test are entered today, so
+/// the documents that recite them are dated today.
+fn today() -> (String, String) {
+    let day = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis());
+    (day.to_string(), day.format("%d/%m/%Y").to_string())
+}
+
 /// After the year-end of `gu-12-2024` is published (five inspections with empty findings): the
 /// cluster page offers the inspection minutes and the year-end report; the secretariat previews
 /// one (PDF, DOCX), issues it through the API and the page (CSRF); a leader may preview but
 /// not issue; another cluster's officer sees nothing; a bad key or date is refused.
 pub fn offered_documents_after_publication(app: &TestApp) {
+    let (iso, dmy) = today();
     let sec = signed_in(app, "thuky12");
     let home = sec.get("/").body;
     assert!(
@@ -185,7 +193,7 @@ pub fn offered_documents_after_publication(app: &TestApp) {
     let mut names = std::collections::BTreeSet::new();
     for key in &keys {
         let r = sec.get(&format!(
-            "/clusters/cum-12/documents/file/pdf?doc={key}&date=2024-12-30"
+            "/clusters/cum-12/documents/file/pdf?doc={key}&date={iso}"
         ));
         assert_eq!(r.status, 200, "{key}");
         let disposition = r.header("content-disposition").unwrap().to_owned();
@@ -219,13 +227,15 @@ pub fn offered_documents_after_publication(app: &TestApp) {
     ));
     let (status, kind, pdf) = file(
         &sec,
-        "/clusters/cum-12/documents/file/pdf?doc=year:gu-12-2024&date=2024-12-30",
+        &format!("/clusters/cum-12/documents/file/pdf?doc=year:gu-12-2024&date={iso}"),
     );
     assert_eq!((status, kind.as_str()), (200, "application/pdf"));
     assert!(pdf.starts_with(b"%PDF-"));
     let (status, _, docx) = file(
         &sec,
-        "/api/v1/clusters/cum-12/documents/file?doc=year:gu-12-2024&date=2024-12-30&format=docx",
+        &format!(
+            "/api/v1/clusters/cum-12/documents/file?doc=year:gu-12-2024&date={iso}&format=docx"
+        ),
     );
     assert_eq!(status, 200);
     assert!(docx.starts_with(b"PK"));
@@ -253,10 +263,10 @@ pub fn offered_documents_after_publication(app: &TestApp) {
     );
     let r = leader.post_json(
         "/api/v1/clusters/cum-12/documents/issue",
-        json!({"doc": inspection, "date": "2024-12-18"}),
+        json!({"doc": inspection, "date": iso}),
     );
     assert_eq!(r.status, 403, "{}", r.body);
-    inspection_minutes_are_dated_where_typed(&sec, &inspection);
+    inspection_minutes_are_dated_where_typed(&sec, &inspection, (&iso, &dmy));
     let other = signed_in(app, "canbo-dt");
     assert_eq!(
         other
@@ -267,7 +277,7 @@ pub fn offered_documents_after_publication(app: &TestApp) {
     // The secretariat issues the report (API) and an inspection's minutes (page).
     let r = sec.post_json(
         "/api/v1/clusters/cum-12/documents/issue",
-        json!({"doc": "year:gu-12-2024", "date": "2024-12-30"}),
+        json!({"doc": "year:gu-12-2024", "date": iso}),
     );
     assert_eq!(r.status, 201, "{}", r.body);
     assert_eq!(r.json()["kind"], "year_report");
@@ -281,21 +291,14 @@ pub fn offered_documents_after_publication(app: &TestApp) {
     assert_eq!(again.json()["error"], "document_already_issued");
     assert!(again.body.contains("01/BC-CTĐ12"), "{}", again.body);
     let page = sec.get("/clusters/cum-12?year=2024");
-    let today = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis())
-        .format("%d/%m/%Y")
-        .to_string();
     assert!(
         page.body
-            .contains(&format!("name=\"date\" value=\"{today}\"")),
+            .contains(&format!("name=\"date\" value=\"{dmy}\"")),
         "the form's date is typed and shown dd/mm/yyyy, whatever the browser's language"
     );
     let r = sec.post_form(
         "/clusters/cum-12/documents/issue",
-        &[
-            ("csrf", &page.csrf()),
-            ("doc", &inspection),
-            ("date", "18/12/2024"),
-        ],
+        &[("csrf", &page.csrf()), ("doc", &inspection), ("date", &dmy)],
     );
     assert_eq!(r.status, 303, "{}", r.body);
     // Back on the page, the issue is confirmed with its number and files.
@@ -311,7 +314,7 @@ pub fn offered_documents_after_publication(app: &TestApp) {
         &[
             ("csrf", &page.csrf()),
             ("doc", "results:gu-12-2024"),
-            ("date", "2024-12-30"),
+            ("date", &iso),
         ],
     );
     assert_eq!(preview.status, 200, "{}", preview.body);
@@ -352,6 +355,24 @@ pub fn offered_documents_after_publication(app: &TestApp) {
         );
         assert_eq!(preview.status, 422, "{date}: preview {}", preview.body);
     }
+    // A date in the year but before the results it reports were published (today): refused,
+    // the earliest date told beside the offer's date.
+    let r = sec.post_form(
+        "/clusters/cum-12/documents/issue",
+        &[
+            ("csrf", &page.csrf()),
+            ("doc", "results:gu-12-2024"),
+            ("date", "30/12/2024"),
+        ],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body
+            .contains(&format!("Ngày văn bản không được trước {dmy}")),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("aria-describedby=\"offer-"), "{}", r.body);
     let list = sec.get("/api/v1/clusters/cum-12/documents").json();
     let numbers: Vec<&str> = list
         .as_array()
@@ -375,11 +396,13 @@ pub fn offered_documents_after_publication(app: &TestApp) {
 /// An offered document is dated at the place the secretariat types (the inspected unit's
 /// province for an inspection's minutes, say), else at the covenant's; a place that is not
 /// plain text is refused.
-fn inspection_minutes_are_dated_where_typed(sec: &Client, inspection: &str) {
+fn inspection_minutes_are_dated_where_typed(
+    sec: &Client,
+    inspection: &str,
+    (iso, dmy): (&str, &str),
+) {
     let url = |place: &str| {
-        format!(
-            "/api/v1/clusters/cum-12/documents/file?doc={inspection}&date=2024-12-18&place={place}"
-        )
+        format!("/api/v1/clusters/cum-12/documents/file?doc={inspection}&date={iso}&place={place}")
     };
     let (status, _, pdf) = file(sec, &url("C%C3%A0%20Mau"));
     assert_eq!(status, 200);
@@ -397,5 +420,5 @@ fn inspection_minutes_are_dated_where_typed(sec: &Client, inspection: &str) {
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("ngày 18/12/2024, tại Cà Mau,"), "{text}");
+    assert!(text.contains(&format!("ngày {dmy}, tại Cà Mau,")), "{text}");
 }

@@ -1451,9 +1451,11 @@ fn co_inspectors_read_each_others_findings_only_after_submitting_their_own() {
     // Issued by the secretariat before the results are out, the paper is listed to the
     // overseers only; the two units still read it through its offer.
     let secretariat = signed_in(&app, "thuky12");
+    // Dated today: the finding it recites was entered today.
+    let today = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis());
     let issued = secretariat.post_json(
         "/api/v1/clusters/cum-12/documents/issue",
-        serde_json::json!({ "doc": key, "date": "2025-01-10" }),
+        serde_json::json!({ "doc": key, "date": today.to_string() }),
     );
     assert_eq!(issued.status, 201, "{}", issued.body);
     let sha = issued.json()["sha256"].as_str().unwrap().to_owned();

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{anyhow, Context};
-use thidua_docs::issue::{issue, issued_file};
+use thidua_docs::issue::{check_date, issue, issued_file};
 use thidua_docs::templates::common::{default_place, inspection_place};
 use thidua_docs::{prepare, render, Format, Request, Verification};
 use thidua_domain::documents::{issued_by, IssuedDocument};
@@ -500,11 +500,18 @@ fn write(
             issued_file(&service, record, f)?
         }
         None => {
+            // A preview is dated as issuing would accept it.
+            check_date(&service, &prepared, today())?;
             sayln!("xem trước / preview  sha256 {}", prepared.sha256)?;
             render(&prepared.document, &Verification::Preview, f)?
         }
     };
     save(&out.out, &bytes)
+}
+
+/// Today in Vietnam, the last day a document may be dated.
+fn today() -> chrono::NaiveDate {
+    thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis())
 }
 
 /// Says which issued document this is (a closed pipe does not stop the command).
