@@ -1,5 +1,6 @@
-//! The demonstration's year of figures: Cluster 12's validation rules, the INVENTED figures of
-//! 2023 imported by the secretariat as a historical import, and the INVENTED monthly figures of
+//! The demonstration's year of figures (its validation rules are the regulation's own
+//! `[[rule]]` tables, examples/cum12-2024/regulation.toml, signed with it): the INVENTED figures
+//! of 2023 imported by the secretariat as a historical import, and the INVENTED monthly figures of
 //! 2024 (examples/cum12-2024/data.csv) reported through the real commands — each officer
 //! imports and submits, each leader approves; October waits for approval, one unit's November
 //! is still a draft, and one approved month is corrected with a reason, so a newcomer sees a
@@ -10,7 +11,7 @@
 //! the loading day (the real command, shown in the history) — otherwise every report would be
 //! recorded as late and the data-quality flag would mark every unit.
 
-use thidua_domain::figures::{FigureValue, Severity, ValidationRule};
+use thidua_domain::figures::FigureValue;
 use thidua_domain::{Actor, Command, CovenantId, Text, UnitId, UserId};
 use thidua_import::{plan_historical, plan_reports, Limits, Upload};
 use thidua_service::Service;
@@ -33,60 +34,6 @@ fn user(s: &str) -> Actor {
 
 fn covenant() -> CovenantId {
     CovenantId::parse(COVENANT).expect("demo id")
-}
-
-/// The cluster's validation rules (reports received ≤ due ≤ …, solved ≤ cases).
-pub fn rules() -> Vec<ValidationRule> {
-    let rule = |id: &str, name: &str, check: &str, severity| ValidationRule {
-        id: id.into(),
-        name: t(name),
-        check: check.into(),
-        severity,
-    };
-    vec![
-        rule(
-            "received_le_due",
-            "Tin đã tiếp nhận không vượt quá tin phải tiếp nhận",
-            "reports_received <= reports_due",
-            Severity::Error,
-        ),
-        rule(
-            "resolved_le_received",
-            "Tin đã giải quyết không vượt quá tin đã tiếp nhận",
-            "reports_resolved <= reports_received",
-            Severity::Error,
-        ),
-        rule(
-            "personnel_positive",
-            "Quân số phải lớn hơn 0",
-            "personnel > 0",
-            Severity::Error,
-        ),
-        rule(
-            "disciplined_le_personnel",
-            "Số cán bộ bị kỷ luật không vượt quá quân số",
-            "disciplined <= personnel",
-            Severity::Error,
-        ),
-        rule(
-            "solved_le_crimes",
-            "Số vụ khám phá thường không vượt quá số vụ phạm tội trong kỳ",
-            "solved <= crimes",
-            Severity::Warning,
-        ),
-        rule(
-            "serious_solved_le_serious",
-            "Án nghiêm trọng khám phá thường không vượt quá số án nghiêm trọng",
-            "serious_solved <= serious",
-            Severity::Warning,
-        ),
-        rule(
-            "recovered_le_due",
-            "Tài sản thu hồi thường không vượt quá tài sản phải thu hồi",
-            "assets_recovered <= assets_due",
-            Severity::Warning,
-        ),
-    ]
 }
 
 /// The data file's lines of one period prefix (`2023-M`, `2024-M05`) and the heading.
@@ -113,13 +60,6 @@ fn leader(code: &str) -> Actor {
 pub fn load(service: &Service) -> anyhow::Result<()> {
     let secretariat = user("thuky.cum12");
     let cov = covenant();
-    service.execute(
-        &secretariat,
-        Command::SetFiguresRules {
-            covenant: cov.clone(),
-            rules: rules(),
-        },
-    )?;
     move_deadlines(service, &secretariat, &cov)?;
     let past = lines("2023-M", None);
     let name = "so-lieu-gia-dinh-cum12-2023.csv (minh hoạ)";

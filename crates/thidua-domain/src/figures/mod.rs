@@ -262,20 +262,36 @@ impl Form {
 pub fn regulation_rules(
     ast: &thidua_scoring::ast::Regulation,
 ) -> Result<Vec<ValidationRule>, DomainError> {
-    ast.rules
-        .iter()
-        .map(|r| {
-            Ok(ValidationRule {
-                id: r.id.clone(),
-                name: Text::parse("rule", &r.name, limits::SUBJECT)?,
-                check: r.check.clone(),
-                severity: match r.severity {
-                    thidua_scoring::ast::RuleSeverity::Error => rules::Severity::Error,
-                    thidua_scoring::ast::RuleSeverity::Warning => rules::Severity::Warning,
-                },
-            })
-        })
-        .collect()
+    ast.rules.iter().map(validation_rule).collect()
+}
+
+/// A `[[rule]]` table as the domain checks it: in a regulation, or in the text of rules a
+/// secretariat adds to a covenant (`SetFiguresRules`).
+pub fn validation_rule(r: &thidua_scoring::ast::Rule) -> Result<ValidationRule, DomainError> {
+    Ok(ValidationRule {
+        id: r.id.clone(),
+        name: Text::parse("rule", &r.name, limits::SUBJECT)?,
+        check: r.check.clone(),
+        severity: match r.severity {
+            thidua_scoring::ast::RuleSeverity::Error => rules::Severity::Error,
+            thidua_scoring::ast::RuleSeverity::Warning => rules::Severity::Warning,
+        },
+    })
+}
+
+/// A rule as a `[[rule]]` table reads it (for printing it as one).
+pub fn rule_table(r: &ValidationRule) -> thidua_scoring::ast::Rule {
+    thidua_scoring::ast::Rule {
+        id: r.id.clone(),
+        pos: 0,
+        name: r.name.to_string(),
+        check: r.check.clone(),
+        check_pos: 0,
+        severity: match r.severity {
+            rules::Severity::Error => thidua_scoring::ast::RuleSeverity::Error,
+            rules::Severity::Warning => thidua_scoring::ast::RuleSeverity::Warning,
+        },
+    }
 }
 
 /// Where a report stands.

@@ -266,31 +266,45 @@ fn model_values(
             r.baseline = (b + shift).to_string();
         }
     }
+    // The validation rules the secretariat added to that covenant travel with the regulation
+    // as its own `[[rule]]` tables, signed with it (a rule set on a covenant stayed behind).
+    let added: Vec<thidua_scoring::ast::Rule> = state
+        .figures
+        .rules
+        .get(&c.id)
+        .map(|list| {
+            list.iter()
+                .map(thidua_domain::figures::rule_table)
+                .collect()
+        })
+        .unwrap_or_default();
     Some(Values {
         title: content.title.to_string(),
         place: content.place.to_string(),
         rows,
-        regulation: moved_regulation(&content.regulation.text, shift),
+        regulation: moved_regulation(&content.regulation.text, shift, added),
         ..Values::default()
     })
 }
 
-/// A regulation's `year`, default `period` and `baseline_year` moved by `shift` years, in its
-/// canonical form (the text a covenant stores is canonical already). A text that does not
-/// parse is returned as it is, for the form to report.
-fn moved_regulation(text: &str, shift: i32) -> String {
+/// A regulation's `year`, default `period` and `baseline_year` moved by `shift` years, with
+/// the `rules` it lacks (by id) added as its own, in its canonical form (the text a covenant
+/// stores is canonical already). A text that does not parse is returned as it is, for the
+/// form to report.
+fn moved_regulation(text: &str, shift: i32, rules: Vec<thidua_scoring::ast::Rule>) -> String {
     use thidua_scoring::syntax::{parse, print};
-    if shift == 0 {
+    if shift == 0 && rules.is_empty() {
         return text.to_owned();
     }
     let Ok(mut ast) = parse::parse(&parse::normalise(text)) else {
         return text.to_owned();
     };
-    ast.year += shift;
-    if let Some(p) = thidua_scoring::PeriodKey::new(ast.period.year + shift, ast.period.kind) {
-        ast.period = p;
+    ast.move_years(shift);
+    for r in rules {
+        if !ast.rules.iter().any(|x| x.id == r.id) {
+            ast.rules.push(r);
+        }
     }
-    ast.baseline_year = ast.baseline_year.map(|b| b + shift);
     print::print(&ast)
 }
 

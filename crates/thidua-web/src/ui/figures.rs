@@ -5,6 +5,8 @@
 //! reopening, and the history of approvals with each correction's old and new values. Works
 //! without JavaScript. Reads and writes go through [`crate::api::figures`], the API's code.
 
+mod rules;
+
 use std::collections::{BTreeMap, HashMap};
 
 use crate::ui::extract::{Path, Query};
@@ -883,6 +885,7 @@ pub fn routes() -> axum::Router<AppState> {
             get(report_page).post(save),
         )
         .route("/covenants/{id}/figures/{unit}/{window}/step", post(step))
+        .merge(rules::routes())
 }
 
 #[cfg(test)]

@@ -501,6 +501,7 @@ fn flow(app: &TestApp) {
         "{}",
         read_only.body
     );
+    the_secretariat_sets_the_covenants_rules(app);
     the_next_covenant_starts_from_the_last(app);
     regulation_previewed_on_last_years_figures(app);
     home_lists_the_figures_to_submit(app);
@@ -847,6 +848,84 @@ fn home_lists_the_figures_to_submit(app: &TestApp) {
     );
 }
 
+/// The secretariat sees the regulation's validation rules and sets the covenant's own on a
+/// page of its own (it was only `POST /api/v1/commands`): `[[rule]]` tables in a text box,
+/// each problem beside its line, set through `SetFiguresRules` as the API does; a unit's
+/// officer may read them, not set them.
+fn the_secretariat_sets_the_covenants_rules(app: &TestApp) {
+    let sec = signed_in(app, "thuky12");
+    let window = sec.get(&format!("/covenants/{COV}/figures"));
+    assert!(
+        window.body.contains(&format!(
+            "id=\"rules-link\" href=\"/covenants/{COV}/figures/rules\""
+        )),
+        "{}",
+        window.body
+    );
+    let path = format!("/covenants/{COV}/figures/rules");
+    let page = sec.get(&path);
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("id=\"rule-tin_giai_quyet\"")
+            && page
+                .body
+                .contains("Tin đã giải quyết không vượt quá tin đã tiếp nhận"),
+        "the regulation's own rules: {}",
+        page.body
+    );
+    let size = app.service.read().size;
+    // Line 4 names an element the form lacks; line 8's id is one of the regulation's.
+    let bad = "[[rule]]\nid = \"kg_serious\"\nname = \"Án nghiêm trọng không vượt quá số vụ\"\ncheck = \"serious <= crimez\"\nseverity = \"warning\"\n\n[[rule]]\nid = \"kham_pha\"\nname = \"Trùng mã\"\ncheck = \"solved <= crimes\"\nseverity = \"error\"\n";
+    let r = sec.post_form(&path, &[("csrf", &page.csrf()), ("rules", bad)]);
+    assert_eq!(r.status, 422, "{}", r.body);
+    for line in [4, 8] {
+        assert!(
+            r.body
+                .contains(&format!("id=\"L{line}\" class=\"has-diag\"")),
+            "a diagnostic at line {line}: {}",
+            r.body
+        );
+    }
+    assert!(
+        r.body.contains("id=\"error-summary\" role=\"alert\"")
+            && r.body
+                .contains("aria-describedby=\"rules-help rules-error\" aria-invalid=\"true\""),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("crimez"), "{}", r.body);
+    assert_eq!(app.service.read().size, size, "nothing is stored");
+    let good = bad
+        .replace("crimez", "crimes")
+        .replace("id = \"kham_pha\"", "id = \"kg_personnel\"")
+        .replace(
+            "check = \"solved <= crimes\"",
+            "check = \"personnel >= 10\"",
+        );
+    let r = sec.post_form(&path, &[("csrf", &page.csrf()), ("rules", &good)]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let cov = thidua_domain::CovenantId::parse(COV).unwrap();
+    let set: Vec<String> = app.service.read().figures.rules[&cov]
+        .iter()
+        .map(|r| r.id.clone())
+        .collect();
+    assert_eq!(set, ["kg_serious", "kg_personnel"]);
+    let saved = sec.get(r.header("location").unwrap());
+    assert!(
+        saved.body.contains("id=\"done\"") && saved.body.contains("id=\"added-kg_serious\""),
+        "{}",
+        saved.body
+    );
+    // A unit reads them; setting them is the secretariat's.
+    let officer = signed_in(app, "canbo-kg");
+    let read = officer.get(&path);
+    assert_eq!(read.status, 200);
+    assert!(!read.body.contains("id=\"rules-form\""), "{}", read.body);
+    let refused = officer.post_form(&path, &[("csrf", &read.csrf()), ("rules", "")]);
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert_eq!(app.service.read().figures.rules[&cov].len(), 2);
+}
+
 /// The secretariat drafts the next year's covenant from the last one in force: its targets
 /// (baseline years moved on a year), regulation, title and place, nothing stored until saved.
 fn the_next_covenant_starts_from_the_last(app: &TestApp) {
@@ -882,6 +961,14 @@ fn the_next_covenant_starts_from_the_last(app: &TestApp) {
     assert!(
         page.body.contains("[[element]]"),
         "the regulation comes along"
+    );
+    assert!(
+        page.body.contains("id = &#34;kg_serious&#34;")
+            && page
+                .body
+                .contains("check = &#34;serious &#60;= crimes&#34;"),
+        "the rules the secretariat added to last year's covenant travel in the regulation: {}",
+        page.body
     );
     // Moved on a year as the targets are: written for 2025, compared with 2024 (a copy kept
     // `year = 2024` and `baseline_year = 2023`, and progress compared with the wrong year).

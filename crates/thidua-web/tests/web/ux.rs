@@ -485,6 +485,7 @@ fn tour(b: &Browser, app: &TestApp) {
             "thuky12",
             &[
                 ("figures-window", &format!("{c}/figures")),
+                ("figures-rules", &format!("{c}/figures/rules")),
                 ("progress", &format!("{c}/progress")),
                 ("flags", &format!("{c}/flags")),
                 ("midyear", &format!("{c}/midyear")),
