@@ -57,6 +57,33 @@ pub fn clean_name(raw: &str) -> String {
     }
 }
 
+/// The extensions a file of an accepted `media_type` may carry; the first is given to a name
+/// that carries none of them.
+fn extensions(media_type: &str) -> &'static [&'static str] {
+    match media_type {
+        "application/pdf" => &["pdf"],
+        "image/jpeg" => &["jpg", "jpeg"],
+        "image/png" => &["png"],
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => &["docx"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => &["xlsx"],
+        _ => &[],
+    }
+}
+
+/// A file's display and download name ([`clean_name`]) whose extension says what its content
+/// was read to be: a name that does not end in one of the type's extensions (a PDF named
+/// "bao-cao.exe" or "trang.html", a picture named "anh") gets the type's own appended, so a
+/// downloaded file opens as what was checked, never as what its name claimed.
+pub fn file_name(raw: &str, media_type: &str) -> String {
+    let cleaned = clean_name(raw);
+    let lower = cleaned.to_lowercase();
+    match extensions(media_type) {
+        [] => cleaned,
+        all if all.iter().any(|e| lower.ends_with(&format!(".{e}"))) => cleaned,
+        [first, ..] => shorten(&format!("{cleaned}.{first}")),
+    }
+}
+
 /// `name` in at most [`NAME_MAX_CHARS`] characters, its extension kept.
 fn shorten(name: &str) -> String {
     if name.chars().count() <= NAME_MAX_CHARS {
@@ -194,6 +221,24 @@ mod tests {
         let dotted = format!("x.{}", "y".repeat(200));
         assert_eq!(clean_name(&dotted).chars().count(), NAME_MAX_CHARS);
         assert_eq!(clean_name("ngắn.docx"), "ngắn.docx");
+    }
+
+    /// The extension follows the content: a name claiming another type keeps its words and
+    /// gains the right extension; one that already says it (in any case) is kept.
+    #[test]
+    fn a_names_extension_says_what_the_content_is() {
+        let pdf = "application/pdf";
+        assert_eq!(file_name("bao-cao.exe", pdf), "bao-cao.exe.pdf");
+        assert_eq!(file_name("trang.html", pdf), "trang.html.pdf");
+        assert_eq!(file_name("Báo cáo 12.2024", pdf), "Báo cáo 12.2024.pdf");
+        assert_eq!(file_name("Báo cáo.PDF", pdf), "Báo cáo.PDF");
+        assert_eq!(file_name("anh.jpeg", "image/jpeg"), "anh.jpeg");
+        assert_eq!(file_name("anh.png", "image/jpeg"), "anh.png.jpg");
+        assert_eq!(file_name("///", "image/png"), "tep-dinh-kem.png");
+        let xlsx = sniff(b"PK\x03\x04[Content_Types].xml xl/workbook.xml").unwrap();
+        assert_eq!(file_name("so-lieu.docx", xlsx), "so-lieu.docx.xlsx");
+        let long = file_name(&"a".repeat(200), pdf);
+        assert!(long.ends_with(".pdf") && long.chars().count() == NAME_MAX_CHARS);
     }
 
     #[test]

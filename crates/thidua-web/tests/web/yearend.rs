@@ -875,6 +875,25 @@ fn evidence_files_are_checked_by_content_and_served_to_readers_only() {
         404,
         "An Giang may not read Kiên Giang's draft"
     );
+    // A PDF named as a web page is kept and served as the PDF it is: its name gains ".pdf"
+    // (downloaded as "trang.html" a browser would open it as a page).
+    let polyglot = b"%PDF-1.7\n<html><script>alert(1)</script></html>\n%%EOF\n";
+    let (ct, body) = multipart(&csrf, "ca-kg", "C2a", "trang.html", polyglot);
+    let res = officer.post_raw(&format!("/covenants/{COV}/yearend/evidence"), &ct, &body);
+    assert_eq!(res.status, 303, "{}", res.body);
+    let review = s.read().review(&cov()).unwrap().clone();
+    let files = &review.dossiers[&unit("ca-kg")].entries["C2a"].evidence;
+    let page = files.iter().find(|f| f.name.as_str() == "trang.html.pdf");
+    let page = page.expect("named for its content");
+    let got = officer.get(&format!(
+        "/covenants/{COV}/yearend/evidence/{}",
+        page.sha256
+    ));
+    assert_eq!(got.header("content-type"), Some("application/pdf"));
+    assert_eq!(
+        got.header("content-disposition"),
+        Some("attachment; filename*=UTF-8''trang.html.pdf")
+    );
     // A scanned report of a few megabytes is an ordinary piece of evidence (the 1 MiB limit of
     // forms does not apply to this upload).
     let mut scan = b"%PDF-1.7

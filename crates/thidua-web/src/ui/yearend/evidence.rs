@@ -104,7 +104,11 @@ async fn attach(
         )?;
     }
     let media_type = evidence::check(&upload.bytes)?;
-    let name = Text::parse("file_name", &evidence::clean_name(&upload.file_name), 200)?;
+    let name = Text::parse(
+        "file_name",
+        &evidence::file_name(&upload.file_name, media_type),
+        200,
+    )?;
     let sha256 = hex::encode(thidua_store::sha256(&upload.bytes));
     let file = Evidence {
         sha256: sha256.clone(),
@@ -217,8 +221,8 @@ pub async fn download(
         Ok(_) => return viewer_error(&viewer, ApiError::not_found()),
         Err(e) => return viewer_error(&viewer, e),
     };
-    let encoded: String = file
-        .name
+    // A file attached before names followed their content gets its type's extension here.
+    let encoded: String = evidence::file_name(&file.name, &file.media_type)
         .bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
