@@ -444,6 +444,11 @@ pub async fn save(
     };
     let lang = viewer.lang;
     let state = app.service.read();
+    // Visibility first, as the API does: a covenant the viewer may not see is not found,
+    // whatever its reporting form would say.
+    if let Err(e) = api::visible_covenant(&state, &viewer.scope, &cov) {
+        return viewer_error(&viewer, e);
+    }
     let elements = match state.reporting_form(&cov) {
         Ok(f) => f,
         Err(e) => return viewer_error(&viewer, e.into()),

@@ -1057,7 +1057,25 @@ fn regulation_previewed_on_last_years_figures(app: &TestApp) {
     assert_eq!(app.service.read().size, size, "nothing is stored");
     let outsider = signed_in(app, "canbo-dt");
     let hidden = outsider.get("/covenants/gu-12-2025/regulation?preview=last-year");
-    assert_eq!(hidden.status, 404); // Last year's regulation as it was, for the 2025 covenant: refused at its `year` line.
+    assert_eq!(hidden.status, 404);
+    // Saving figures of a covenant the viewer cannot see answers as for one that does not
+    // exist: nothing about its reporting form (it answered "not signed" before it looked).
+    let csrf = outsider.get("/").csrf();
+    let post = |covenant: &str| {
+        outsider.post_form(
+            &format!("/covenants/{covenant}/figures/ca-kg/2025-M01"),
+            &[("csrf", csrf.as_str()), ("personnel", "10")],
+        )
+    };
+    let (unseen, missing) = (post("gu-12-2025"), post("khong-co-2025"));
+    assert_eq!(
+        (unseen.status, missing.status),
+        (404, 404),
+        "{}",
+        unseen.body
+    );
+    assert_eq!(unseen.body, missing.body);
+    // Last year's regulation as it was, for the 2025 covenant: refused at its `year` line.
     let sec = signed_in(app, "thuky12");
     let content = app.service.read().covenants[&CovenantId::parse(COV).unwrap()]
         .latest()
