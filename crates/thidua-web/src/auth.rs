@@ -40,10 +40,10 @@ fn is_upload(path: &str) -> bool {
         || path.ends_with("/yearend/evidence")
 }
 
-/// The page route of a year-end evidence upload, whose refusal of a file over the limit is
-/// the review page with its message (the handler answers it: [`UploadTooLarge`]).
-fn is_evidence_page(path: &str) -> bool {
-    !path.starts_with("/api/") && path.ends_with("/yearend/evidence")
+/// The page route of an upload (a figures file, a year-end evidence file), whose refusal of a
+/// file over the limit is its page with the message (the handler answers it: [`UploadTooLarge`]).
+fn is_upload_page(path: &str) -> bool {
+    !path.starts_with("/api/") && is_upload(path)
 }
 
 /// Marks a request whose upload was over [`MAX_UPLOAD`]: its body was read to the end and
@@ -299,9 +299,9 @@ pub async fn authenticate_layer(State(app): State<AppState>, req: Request, next:
     } else {
         MAX_BODY
     };
-    let evidence_page = signed_in && is_evidence_page(parts.uri.path());
+    let upload_page = signed_in && is_upload_page(parts.uri.path());
     let read = async {
-        if evidence_page {
+        if upload_page {
             read_or_drain(body, limit).await
         } else {
             axum::body::to_bytes(body, limit).await.map(Some)
@@ -310,6 +310,12 @@ pub async fn authenticate_layer(State(app): State<AppState>, req: Request, next:
     let (body, too_large) = match tokio::time::timeout(app.config.limits.body_timeout, read).await {
         Ok(Ok(Some(b))) => (b, false),
         Ok(Ok(None)) => (axum::body::Bytes::new(), true),
+        Ok(Err(_)) if wants_lang => {
+            // A page's form: the error page, in the language asked for.
+            let viewer = authenticated.as_ref().ok().and_then(Option::as_ref);
+            let lang = request_lang(viewer, &parts.headers);
+            return crate::ui::error_page(lang, StatusCode::PAYLOAD_TOO_LARGE, "too_large");
+        }
         Ok(Err(_)) => {
             return ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,

@@ -807,8 +807,13 @@ pub async fn import(
     State(app): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
+    Query(from): Query<UploadedFrom>,
+    too_large: Option<axum::Extension<crate::auth::UploadTooLarge>>,
     multipart: Multipart,
 ) -> Response {
+    if too_large.is_some() {
+        return upload_too_large(&app, &viewer, &id, from).await;
+    }
     upload(app, viewer, id, multipart, false).await
 }
 
@@ -817,9 +822,64 @@ pub async fn historical(
     State(app): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
+    Query(from): Query<UploadedFrom>,
+    too_large: Option<axum::Extension<crate::auth::UploadTooLarge>>,
     multipart: Multipart,
 ) -> Response {
+    if too_large.is_some() {
+        let from = UploadedFrom { unit: None, ..from };
+        return upload_too_large(&app, &viewer, &id, from).await;
+    }
     upload(app, viewer, id, multipart, true).await
+}
+
+/// The page an upload form was on, in its address (`?unit=…&window=…`): the form's own fields
+/// are in the body, which is dropped when it is over the limit.
+#[derive(Deserialize, Default)]
+pub struct UploadedFrom {
+    unit: Option<String>,
+    window: Option<String>,
+}
+
+/// A file over the upload limit, read and dropped before it came here
+/// ([`crate::auth::UploadTooLarge`]): the page it was sent from says so (413) and nothing
+/// changes — the report's page for a unit's import, the figures page for the secretariat's.
+async fn upload_too_large(
+    app: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    from: UploadedFrom,
+) -> Response {
+    let failure = ImportFailure {
+        error: "too_large".into(),
+        message: viewer.lang.figures().import_too_large.to_owned(),
+        errors: Vec::new(),
+        held_windows: Vec::new(),
+        refusal: None,
+    };
+    let window = from.window;
+    let mut page = match from.unit {
+        Some(unit) => {
+            let input = ReportInput {
+                failure: Some(failure),
+                status: StatusCode::PAYLOAD_TOO_LARGE,
+                ..Default::default()
+            };
+            let window = window.unwrap_or_default();
+            report_view(app, viewer, id, &unit, &window, input).await
+        }
+        None => {
+            let shown = WindowForms {
+                failure: Some(failure),
+                ..Default::default()
+            };
+            window_view(app, viewer, id, window.as_deref(), BTreeMap::new(), shown)
+        }
+    };
+    if page.status() == StatusCode::UNPROCESSABLE_ENTITY {
+        *page.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+    }
+    page
 }
 
 /// `POST /covenants/{id}/figures/deadline`: `window`, `deadline` (dd/mm/yyyy).

@@ -1116,6 +1116,50 @@ fn figures_over_http_sqlite() {
     flow(&spawn(Backend::Sqlite).unwrap());
 }
 
+/// A figures file over the 32 MiB upload limit is refused on the page it was sent from, in
+/// the page's language, and nothing is imported (it answered `{"error":"too_large",…}`): a
+/// unit's import on its report's page, the secretariat's historical import on the figures page.
+#[test]
+fn a_figures_file_over_the_limit_is_refused_on_its_page() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    super::support::load_figures(&app.service);
+    let size = app.service.read().size;
+    let mut big = b"unit,element,period,value\n".to_vec();
+    big.resize(33 * 1024 * 1024, b'0');
+    let officer = signed_in(&app, "canbo-kg");
+    let csrf = officer
+        .get(&format!("/covenants/{COV}/figures/ca-kg/M03"))
+        .csrf();
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("unit", "ca-kg"),
+        ("window", "M03"),
+    ];
+    let (ct, body) = super::support::multipart(&fields, "lon.csv", "text/csv", &big);
+    let path = format!("/covenants/{COV}/figures/import?unit=ca-kg&window=M03");
+    let r = officer.post_raw(&path, &ct, &body);
+    assert_eq!(r.status, 413, "{}", &r.body[..r.body.len().min(300)]);
+    assert!(r.header("content-type").unwrap().starts_with("text/html"));
+    assert!(
+        r.body.contains("Tệp lớn hơn 32 MiB") && r.body.contains("id=\"import-file\""),
+        "the report's page with the message: {}",
+        r.body
+    );
+    let secretariat = signed_in(&app, "thuky12");
+    let csrf = secretariat.get(&format!("/covenants/{COV}/figures")).csrf();
+    let (ct, body) =
+        super::support::multipart(&[("csrf", csrf.as_str())], "lon.csv", "text/csv", &big);
+    let path = format!("/covenants/{COV}/figures/historical?window=M03");
+    let r = secretariat.post_raw(&path, &ct, &body);
+    assert_eq!(r.status, 413, "{}", &r.body[..r.body.len().min(300)]);
+    assert!(
+        r.body.contains("id=\"historical-error\"") && r.body.contains("Tệp lớn hơn 32 MiB"),
+        "{}",
+        r.body
+    );
+    assert_eq!(app.service.read().size, size, "nothing is stored");
+}
+
 #[test]
 fn figures_over_http_postgres() {
     if let Some(app) = spawn(Backend::Postgres) {
