@@ -18,26 +18,31 @@ const FAVICON: &str = include_str!("../../assets/favicon.svg");
 /// The year-end page's script: a unit's seed secret made in the leader's browser.
 const YEAREND_JS: &str = include_str!("../../assets/yearend.js");
 
-pub async fn yearend_js() -> Response {
+/// The code boxes' line numbers kept right while typing ([`crate::ui::code`]).
+const CODE_JS: &str = include_str!("../../assets/code.js");
+
+/// One of the pages' scripts, revalidated on every use (it changes with the binary).
+fn script(source: &'static str) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
             (header::CACHE_CONTROL, "no-cache"),
         ],
-        YEAREND_JS,
+        source,
     )
         .into_response()
 }
 
+pub async fn yearend_js() -> Response {
+    script(YEAREND_JS)
+}
+
 pub async fn ballot_js() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-cache"),
-        ],
-        BALLOT_JS,
-    )
-        .into_response()
+    script(BALLOT_JS)
+}
+
+pub async fn code_js() -> Response {
+    script(CODE_JS)
 }
 
 pub async fn ballot_wasm() -> Response {

@@ -1,10 +1,12 @@
-//! The server-rendered web UI (askama templates compiled into the binary, no script): the page
+//! The server-rendered web UI (askama templates compiled into the binary; every page works
+//! without script, which only helps where it is loaded): the page
 //! routes, the shared page [`Layout`], and error pages. Pages show the same data shapes as the
 //! API ([`crate::api::dto`]), so both reveal exactly what [`crate::authz`] allows.
 
 mod admin;
 mod assets;
 mod chart;
+pub(crate) mod code;
 mod covenant;
 pub(crate) mod describe;
 mod diff;
@@ -49,6 +51,7 @@ pub fn routes() -> Router<AppState> {
         .route("/favicon.svg", get(assets::favicon))
         .route("/favicon.ico", get(assets::favicon))
         .route("/static/yearend.js", get(assets::yearend_js))
+        .route("/static/code.js", get(assets::code_js))
         .route("/static/fonts/{name}", get(assets::font))
         .route("/login", get(session::login_page).post(session::login))
         .route("/logout", post(session::logout))

@@ -301,6 +301,44 @@ fn regulation_diagnostic_at_its_line(b: &Browser, app: &TestApp) {
     assert!(b.find(&row).is_some(), "a diagnostic at line {line}");
     assert!(b.text(&row).contains("crimez"), "{}", b.text(&row));
     b.shots("regulation-diagnostic");
+    code_box_numbers_its_lines(b);
+}
+
+/// The regulation's box has its line numbers beside it: each number level with its line (same
+/// line height, same top), one per row, the box as tall as its text so they never scroll
+/// apart; typing more lines grows both (`/static/code.js`).
+fn code_box_numbers_its_lines(b: &Browser) {
+    let measure = "const box = document.querySelector('#edit-regulation .code-box');
+        const g = box.querySelector('.gutter'), a = box.querySelector('textarea');
+        const gs = getComputedStyle(g), ts = getComputedStyle(a);
+        const top = (el, s) => el.getBoundingClientRect().top
+            + parseFloat(s.borderTopWidth) + parseFloat(s.paddingTop);
+        return [gs.lineHeight === ts.lineHeight, Math.abs(top(g, gs) - top(a, ts)) < 0.5,
+            a.rows, a.value.split('\\n').length, g.textContent.split('\\n').length,
+            a.scrollHeight <= a.clientHeight + 1];";
+    let m = b.exec(measure);
+    let m = m.as_array().unwrap();
+    assert_eq!(
+        (&m[0], &m[1]),
+        (&serde_json::json!(true), &serde_json::json!(true)),
+        "level: {m:?}"
+    );
+    let (rows, lines, numbers) = (m[2].as_u64(), m[3].as_u64(), m[4].as_u64());
+    assert_eq!(rows, numbers, "one number per row: {m:?}");
+    assert!(rows >= lines, "the box holds every line: {m:?}");
+    assert_eq!(
+        m[5],
+        serde_json::json!(true),
+        "no scrolling inside the box: {m:?}"
+    );
+    b.exec(
+        "const a = document.querySelector('#edit-regulation textarea');
+         a.value += '\\n'.repeat(30); a.dispatchEvent(new Event('input'));",
+    );
+    let after = b.exec(measure);
+    let after = after.as_array().unwrap();
+    assert_eq!(after[2].as_u64(), Some(rows.unwrap() + 30), "{after:?}");
+    assert_eq!(after[2], after[4], "{after:?}");
 }
 
 /// Withdrawing the unsigned draft (with a reason, into the history, out of the to-dos), then
