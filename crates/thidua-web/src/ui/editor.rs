@@ -262,9 +262,12 @@ fn model_values(
     let shift = year.map_or(0, |y| y - c.year);
     let mut rows = targets::rows_from_targets(&content.targets);
     for r in &mut rows {
+        let mut years = vec![c.year];
         if let Ok(b) = r.baseline.parse::<i32>() {
             r.baseline = (b + shift).to_string();
+            years.push(b);
         }
+        r.subject = moved_years(&r.subject, &years, shift);
     }
     // The validation rules the secretariat added to that covenant travel with the regulation
     // as its own `[[rule]]` tables, signed with it (a rule set on a covenant stayed behind).
@@ -279,12 +282,45 @@ fn model_values(
         })
         .unwrap_or_default();
     Some(Values {
-        title: content.title.to_string(),
+        title: moved_years(content.title.as_str(), &[c.year], shift),
         place: content.place.to_string(),
         rows,
         regulation: moved_regulation(&content.regulation.text, shift, added),
         ..Values::default()
     })
+}
+
+/// `text` with each of `years` written in it as a year (four digits, no digit either side:
+/// "năm 2024", "so với năm 2023", never "12024" or an id's "2024a") moved by `shift` years: a
+/// copied title and a target's subject then speak of the new covenant's year and baseline
+/// year. Other years (a law's "2022", a plan's "2021-2025") are left as written.
+fn moved_years(text: &str, years: &[i32], shift: i32) -> String {
+    if shift == 0 {
+        return text.to_owned();
+    }
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < text.len() {
+        let run = bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+        if run == 0 {
+            let ch = text[i..].chars().next().expect("within the text");
+            out.push(ch);
+            i += ch.len_utf8();
+            continue;
+        }
+        let digits = &text[i..i + run];
+        let letter = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+        let glued = letter(text[..i].chars().next_back()) || letter(text[i + run..].chars().next());
+        match digits.parse::<i32>() {
+            Ok(y) if run == 4 && !glued && years.contains(&y) => {
+                out.push_str(&(y + shift).to_string())
+            }
+            _ => out.push_str(digits),
+        }
+        i += run;
+    }
+    out
 }
 
 /// A regulation's `year`, default `period` and `baseline_year` moved by `shift` years, with
@@ -605,4 +641,29 @@ pub async fn update(
         errors,
         listing,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::moved_years;
+
+    #[test]
+    fn a_copied_text_speaks_of_the_new_years_only() {
+        let title = "Giao ước thi đua năm 2024 — Cụm 12";
+        assert_eq!(
+            moved_years(title, &[2024], 1),
+            "Giao ước thi đua năm 2025 — Cụm 12"
+        );
+        let subject = "Kiềm chế tội phạm so với năm 2023 (Luật Thi đua 2022, kế hoạch 2021-2025)";
+        assert_eq!(
+            moved_years(subject, &[2024, 2023], 1),
+            "Kiềm chế tội phạm so với năm 2024 (Luật Thi đua 2022, kế hoạch 2021-2025)"
+        );
+        // Not a year: more digits, or glued to letters.
+        assert_eq!(
+            moved_years("12024 QĐ2024 2024a", &[2024], 1),
+            "12024 QĐ2024 2024a"
+        );
+        assert_eq!(moved_years(title, &[2024], 0), title);
+    }
 }

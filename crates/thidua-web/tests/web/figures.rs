@@ -946,6 +946,14 @@ fn the_next_covenant_starts_from_the_last(app: &TestApp) {
     let content = &last.latest().content;
     let first = &content.targets[0];
     assert!(page.body.contains(first.subject.as_str()), "{}", page.body);
+    // The title speaks of the new year (a copy said "năm 2024" on the 2025 covenant).
+    assert!(content.title.as_str().contains("năm 2024"));
+    assert!(
+        page.body
+            .contains("Giao ước thi đua năm 2025 — Cụm thi đua số 12"),
+        "{}",
+        page.body
+    );
     let (i, b) = content
         .targets
         .iter()
