@@ -348,6 +348,14 @@ fn samples() -> Vec<(Actor, Payload)> {
     samples.extend(yearend::beacon_samples());
     samples.push(explanation_sample());
     samples.push(yearend::deadline_sample());
+    samples.push((
+        admin.clone(),
+        Payload::Vote(thidua_domain::votes::VoteEvent::ElectronicCountAbandoned {
+            election: ElectionId::parse("co-bo-2024").unwrap(),
+            round: 1,
+            reason: t("Hai đơn vị giữ khoá mất tệp khoá: không đủ 2 phần giải mã; hội nghị bỏ phiếu lại bằng phiếu giấy"),
+        }),
+    ));
     samples
 }
 

@@ -370,6 +370,7 @@ const VOTE_COMMANDS: &[&str] = &[
     "record_paper_count",
     "confirm_paper_count",
     "withdraw_paper_count",
+    "abandon_electronic_count",
 ];
 
 /// A reporting window's key (`M01`, `Q1`, `Y`: the movement's calendar).

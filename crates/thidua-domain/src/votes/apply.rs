@@ -112,6 +112,16 @@ pub struct WithdrawnPaper {
     pub index: u64,
 }
 
+/// The electronic count of a round set aside by the secretariat: the trustees could not
+/// decrypt it, and the round is counted on paper instead.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetAside {
+    pub reason: Text,
+    /// Log index and time of the event that set it aside.
+    pub index: u64,
+    pub time_ms: i64,
+}
+
 /// A head's or deputy's decision of a tie at the cut-off.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TieRecord {
@@ -137,6 +147,10 @@ pub struct Round {
     /// and waits for a corrected count.
     #[serde(default)]
     pub withdrawn: Vec<WithdrawnPaper>,
+    /// The electronic count set aside (its ballots kept, never counted): the round waits for,
+    /// or was counted by, a paper count.
+    #[serde(default)]
+    pub set_aside: Option<SetAside>,
     pub count: Option<Count>,
     pub ties: BTreeMap<UnitId, TieRecord>,
 }
@@ -163,15 +177,29 @@ impl Round {
             shares: BTreeMap::new(),
             paper: None,
             withdrawn: Vec::new(),
+            set_aside: None,
             count: None,
             ties: BTreeMap::new(),
         }
     }
 
-    /// Counted on paper, or to be: a paper count awaits its confirmations, or one was withdrawn
-    /// and a corrected count is awaited.
+    /// Counted on paper, or to be: a paper count awaits its confirmations, one was withdrawn
+    /// and a corrected count is awaited, or the electronic count was set aside.
     pub fn awaits_paper_count(&self) -> bool {
-        self.count.is_none() && (self.paper.is_some() || !self.withdrawn.is_empty())
+        self.count.is_none()
+            && (self.paper.is_some() || !self.withdrawn.is_empty() || self.set_aside.is_some())
+    }
+
+    /// Refused once the round's electronic count was set aside: no share nor electronic count
+    /// is taken any more.
+    fn check_not_set_aside(&self) -> Result<(), DomainError> {
+        if self.set_aside.is_some() {
+            return Err(refused(
+                "count_set_aside",
+                "the electronic count of this round was set aside: it is counted on paper",
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -362,6 +390,14 @@ fn replay_step(e: &mut Election, vote: &VoteEvent, event: &Event) -> Result<(), 
             ..
         } => cast(e, *round, unit, ballot, event),
         VoteEvent::RoundClosed { round, .. } => close_round(e, *round, event.index),
+        VoteEvent::ElectronicCountAbandoned { round, reason, .. } => {
+            e.round_mut(*round)?.set_aside = Some(SetAside {
+                reason: reason.clone(),
+                index: event.index,
+                time_ms: event.time_ms,
+            });
+            Ok(())
+        }
         VoteEvent::SecondRoundOpened {
             candidates, seats, ..
         } => {
@@ -508,6 +544,11 @@ impl State {
                 round,
                 reason,
             } => self.withdraw_paper_count(election, *round, reason, index),
+            V::ElectronicCountAbandoned {
+                election,
+                round,
+                reason,
+            } => self.abandon_electronic_count(election, *round, reason, event),
         }
     }
 
@@ -639,6 +680,7 @@ impl State {
         if r.count.is_some() {
             return Err(refused("vote_counted", "the round is already counted"));
         }
+        r.check_not_set_aside()?;
         if r.shares.contains_key(unit) {
             return Err(refused(
                 "decryption_share_twice",
@@ -667,6 +709,7 @@ impl State {
         if r.count.is_some() {
             return Err(refused("vote_counted", "the round is already counted"));
         }
+        r.check_not_set_aside()?;
         let counts = combine(e, r)?;
         if counts.approvals != approvals || counts.abstentions != abstentions {
             return Err(refused(
@@ -737,7 +780,8 @@ impl State {
         Ok(())
     }
 
-    /// A paper count of the open round (or a correction of a withdrawn one), which closes it.
+    /// A paper count of the open round (or a correction of a withdrawn one, or the count of a
+    /// round whose electronic count was set aside), which closes it.
     fn record_paper_count(
         &mut self,
         election: &ElectionId,
@@ -748,15 +792,19 @@ impl State {
         let e = self.election_mut(election)?;
         let members = e.members.len() as u32;
         let current = e.current_round().map(|r| r.number);
-        // A corrected count of the last round, closed by a count since withdrawn.
-        let corrected = e.rounds.last().is_some_and(|r| {
-            r.number == round && r.paper.is_none() && r.count.is_none() && !r.withdrawn.is_empty()
+        // A corrected count of the last round, closed by a count since withdrawn, or the paper
+        // count of a round whose electronic count was set aside.
+        let awaited = e.rounds.last().is_some_and(|r| {
+            r.number == round
+                && r.paper.is_none()
+                && r.count.is_none()
+                && (!r.withdrawn.is_empty() || r.set_aside.is_some())
         });
-        if current != Some(round) && !corrected {
+        if current != Some(round) && !awaited {
             return Err(refused("vote_closed", format!("round {round} is not open")));
         }
         let r = e.round_mut(round)?;
-        if !r.ballots.is_empty() {
+        if !r.ballots.is_empty() && r.set_aside.is_none() {
             return Err(refused(
                 "paper_after_ballots",
                 "electronic ballots were cast in this round: it is counted from them",
@@ -833,6 +881,58 @@ impl State {
             record,
             reason: reason.clone(),
             index,
+        });
+        Ok(())
+    }
+
+    /// The electronic count of a closed round set aside, so that it is counted on paper: only a
+    /// round that is closed, has ballots and encrypted totals (it reached the quorum), is not
+    /// counted, and has fewer verified shares than the threshold; once.
+    fn abandon_electronic_count(
+        &mut self,
+        election: &ElectionId,
+        round: u32,
+        reason: &Text,
+        event: &Event,
+    ) -> Result<(), DomainError> {
+        let e = self.election_mut(election)?;
+        let threshold = e.trustee_threshold as usize;
+        let r = e.round_mut(round)?;
+        if r.closed_at.is_none() {
+            return Err(refused(
+                "vote_not_closed",
+                format!("round {round} is open: close it first"),
+            ));
+        }
+        if r.count.is_some() {
+            return Err(refused("vote_counted", "the round is already counted"));
+        }
+        r.check_not_set_aside()?;
+        if r.ballots.is_empty() {
+            return Err(refused(
+                "no_electronic_ballots",
+                "no electronic ballot was cast in this round: its paper count is recorded directly",
+            ));
+        }
+        if r.totals.is_none() {
+            return Err(refused(
+                "no_electronic_count",
+                "the round did not reach the quorum: it has no electronic count to set aside",
+            ));
+        }
+        if r.shares.len() >= threshold {
+            return Err(refused(
+                "shares_enough",
+                format!(
+                    "{} of the {threshold} trustees' decryption shares needed are posted: the round is counted from them",
+                    r.shares.len()
+                ),
+            ));
+        }
+        r.set_aside = Some(SetAside {
+            reason: reason.clone(),
+            index: event.index,
+            time_ms: event.time_ms,
         });
         Ok(())
     }

@@ -73,6 +73,11 @@ pub(crate) fn decide(
             round,
             reason,
         } => withdraw_paper_count(state, actor, election, round, reason),
+        C::AbandonElectronicCount {
+            election,
+            round,
+            reason,
+        } => abandon_electronic_count(state, actor, election, round, reason),
     }?;
     Ok(events.into_iter().map(Payload::Vote).collect())
 }
@@ -355,6 +360,24 @@ fn withdraw_paper_count(
     manage(state, actor, &state.election(&election)?.cluster)?;
     reason.check("reason", limits::REASON)?;
     Ok(vec![VoteEvent::PaperCountWithdrawn {
+        election,
+        round,
+        reason,
+    }])
+}
+
+/// The secretariat sets aside the electronic count of a round the trustees cannot decrypt, with
+/// its reason (`apply` checks the round).
+fn abandon_electronic_count(
+    state: &State,
+    actor: &Actor,
+    election: ElectionId,
+    round: u32,
+    reason: Text,
+) -> Result<Vec<VoteEvent>, DomainError> {
+    manage(state, actor, &state.election(&election)?.cluster)?;
+    reason.check("reason", limits::REASON)?;
+    Ok(vec![VoteEvent::ElectronicCountAbandoned {
         election,
         round,
         reason,

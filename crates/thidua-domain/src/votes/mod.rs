@@ -9,7 +9,9 @@
 //! decryption share is an event, checked by `State::apply_votes` with the cryptography of
 //! `thidua_ballot` — at decision, at start-up and in `thidua verify` alike — so the log alone
 //! proves the count. A round can instead be counted on paper (entered by the secretariat,
-//! confirmed by two members' leaders, marked as such). At most two rounds; a tie at the cut-off
+//! confirmed by two members' leaders, marked as such), also after the secretariat set aside the
+//! electronic count of a round that too few trustees can decrypt (its ballots stay in the log,
+//! never counted). At most two rounds; a tie at the cut-off
 //! is decided by the head and the deputy, each recording the same choice.
 //!
 //! Module map: this file (the commands, events and nouns), `decide` (field checks), `apply`
@@ -314,6 +316,15 @@ pub enum VoteCommand {
         round: u32,
         reason: Text,
     },
+    /// The secretariat sets aside the electronic count of a closed round that has ballots but
+    /// can never be decrypted (fewer than `trustee_threshold` trustees can post their shares):
+    /// the ballots stay in the log uncounted, no share is taken any more, and the round is
+    /// counted on paper at the meeting (recorded and confirmed as a paper round's count).
+    AbandonElectronicCount {
+        election: ElectionId,
+        round: u32,
+        reason: Text,
+    },
 }
 
 /// What happened about votes (wrapped in `Payload::Vote`); each variant is its own event kind.
@@ -406,6 +417,13 @@ pub enum VoteEvent {
         round: u32,
         reason: Text,
     },
+    /// The electronic count of a closed, uncounted round with ballots set aside by the
+    /// secretariat, with its reason: the round waits for a paper count.
+    ElectronicCountAbandoned {
+        election: ElectionId,
+        round: u32,
+        reason: Text,
+    },
 }
 
 /// The kinds of [`VoteEvent`], in the order they were introduced.
@@ -423,6 +441,7 @@ pub const VOTE_EVENT_KINDS: &[&str] = &[
     "paper_count_recorded",
     "paper_count_confirmed",
     "paper_count_withdrawn",
+    "electronic_count_abandoned",
 ];
 
 impl VoteEvent {
@@ -442,6 +461,7 @@ impl VoteEvent {
             VoteEvent::PaperCountRecorded { .. } => "paper_count_recorded",
             VoteEvent::PaperCountConfirmed { .. } => "paper_count_confirmed",
             VoteEvent::PaperCountWithdrawn { .. } => "paper_count_withdrawn",
+            VoteEvent::ElectronicCountAbandoned { .. } => "electronic_count_abandoned",
         }
     }
 
@@ -461,7 +481,8 @@ impl VoteEvent {
             | V::TieDecided { election, .. }
             | V::PaperCountRecorded { election, .. }
             | V::PaperCountConfirmed { election, .. }
-            | V::PaperCountWithdrawn { election, .. } => Some(election),
+            | V::PaperCountWithdrawn { election, .. }
+            | V::ElectronicCountAbandoned { election, .. } => Some(election),
         }
     }
 
@@ -495,11 +516,12 @@ impl VoteEvent {
 
 pub use apply::{
     replay_ceremony, replay_election, CastBallot, Ceremony, CeremonyFailure, Count, Election,
-    PaperRecord, Round, WithdrawnPaper,
+    PaperRecord, Round, SetAside, WithdrawnPaper,
 };
 
 /// The permission a vote event needs: the secretariat of the election's cluster opens,
-/// closes, counts on paper and withdraws an unconfirmed paper count; a unit's leader acts for the unit (trustee, voter, confirming a
+/// closes, counts on paper, withdraws an unconfirmed paper count and sets aside an electronic
+/// count the trustees cannot decrypt; a unit's leader acts for the unit (trustee, voter, confirming a
 /// paper count, the head's or deputy's tie decision, whose position `apply` checks); the count
 /// itself is a consequence of the shares.
 pub(crate) fn permission_for(
@@ -515,7 +537,8 @@ pub(crate) fn permission_for(
         V::RoundClosed { election, .. }
         | V::SecondRoundOpened { election, .. }
         | V::PaperCountRecorded { election, .. }
-        | V::PaperCountWithdrawn { election, .. } => {
+        | V::PaperCountWithdrawn { election, .. }
+        | V::ElectronicCountAbandoned { election, .. } => {
             Permission::ManageCluster(state.election(election)?.cluster.clone())
         }
         V::CeremonyPosted { unit, .. }

@@ -1,4 +1,4 @@
-//! Format 1 of the vote kinds (`standing_recorded` … `paper_count_withdrawn`), frozen. The
+//! Format 1 of the vote kinds (`standing_recorded` … `electronic_count_abandoned`), frozen. The
 //! cryptographic parts (commitments, reveals, sealed shares, confirmations, complaints,
 //! ballots, decryption shares) are written in the JSON form of `thidua_ballot`'s types, which
 //! rest on `elastic-elgamal` pinned to exactly 0.4.0-beta.1: its points and scalars are
@@ -144,6 +144,11 @@ pub enum VoteData {
         round: u32,
         reason: Text,
     },
+    ElectronicCountAbandoned {
+        election: ElectionId,
+        round: u32,
+        reason: Text,
+    },
 }
 
 /// Decodes the `data` of vote kind `kind` (format 1) into the event and its value encoded again.
@@ -216,6 +221,11 @@ pub(super) fn decode(kind: &str, data: serde_json::Value) -> Option<super::Decod
             unit: UnitId
         }),
         "paper_count_withdrawn" => strict!(PaperCountWithdrawn {
+            election: ElectionId,
+            round: u32,
+            reason: Text
+        }),
+        "electronic_count_abandoned" => strict!(ElectronicCountAbandoned {
             election: ElectionId,
             round: u32,
             reason: Text
@@ -377,6 +387,15 @@ fn from_wire(w: VoteData) -> VoteEvent {
             round,
             reason,
         },
+        W::ElectronicCountAbandoned {
+            election,
+            round,
+            reason,
+        } => V::ElectronicCountAbandoned {
+            election,
+            round,
+            reason,
+        },
     }
 }
 
@@ -523,6 +542,15 @@ fn to_wire(v: VoteEvent) -> VoteData {
             round,
             reason,
         } => W::PaperCountWithdrawn {
+            election,
+            round,
+            reason,
+        },
+        V::ElectronicCountAbandoned {
+            election,
+            round,
+            reason,
+        } => W::ElectronicCountAbandoned {
             election,
             round,
             reason,

@@ -640,6 +640,221 @@ fn the_secretariat_withdraws_an_unconfirmed_paper_count_and_records_a_corrected_
     );
 }
 
+/// The secretariat's setting aside of round 1's electronic count, with `reason` as an API
+/// client sends it (trimmed; `decide` checks the rest).
+fn set_aside(reason: &str) -> Command {
+    vote(VoteCommand::AbandonElectronicCount {
+        election: el(),
+        round: 1,
+        reason: serde_json::from_value(serde_json::json!(reason)).unwrap(),
+    })
+}
+
+/// Folds `events` from the empty state, each through its canonical bytes, as start-up and
+/// `thidua verify` do.
+fn replayed(events: &[Event]) -> Result<State, DomainError> {
+    let mut state = State::default();
+    for event in events {
+        let decoded = Event::decode(event.index, &event.canonical_bytes()).unwrap();
+        state.apply(&decoded)?;
+    }
+    Ok(state)
+}
+
+/// `events` with one more event by `actor`, appended past `decide`.
+fn appended(events: &[Event], actor: &Actor, payload: Payload) -> Vec<Event> {
+    let mut events = events.to_vec();
+    events.push(Event {
+        index: events.len() as u64,
+        time_ms: 1_711_420_000_000,
+        actor: actor.clone(),
+        salt: "ab".repeat(16),
+        payload,
+    });
+    events
+}
+
+#[test]
+fn a_round_the_trustees_cannot_decrypt_is_set_aside_and_counted_on_paper() {
+    let mut v = election();
+    let sec = user("thuky");
+    for (unit, selection) in [
+        (0, Selection::Approve(vec![0])),
+        (1, Selection::Approve(vec![0])),
+        (2, Selection::Abstain),
+    ] {
+        let b = v.ballot(unit, 1, selection);
+        v.cast(unit, 1, b).unwrap();
+    }
+    // Not while the round is open.
+    assert_eq!(v.w.err(&sec, set_aside("Mất tệp khoá")), "vote_not_closed");
+    v.close(1);
+    // One trustee of the two needed posts its shares; the others' key files are lost.
+    assert_eq!(v.decrypt(2, 1).unwrap().len(), 1);
+    let shares = v.shares(0, 1);
+    let record = |count: PaperCount| {
+        vote(VoteCommand::RecordPaperCount {
+            election: el(),
+            round: 1,
+            count,
+        })
+    };
+    let count = paper_count(vec![2, 1]);
+    // Before: the round is stuck, a paper count is refused.
+    assert_eq!(v.w.err(&sec, record(count.clone())), "vote_closed");
+    // Only the secretariat sets it aside, with a reason.
+    assert_eq!(
+        v.w.err(&leader("ca-kg"), set_aside("Mất tệp khoá")),
+        "forbidden"
+    );
+    assert_eq!(v.w.err(&sec, set_aside("  ")), "empty_text");
+    assert_eq!(
+        v.w.err(
+            &sec,
+            set_aside(&"x".repeat(thidua_domain::text::limits::REASON + 1))
+        ),
+        "text_too_long"
+    );
+    let forged = appended(
+        &v.w.events,
+        &leader("ca-kg"),
+        Payload::Vote(VoteEvent::ElectronicCountAbandoned {
+            election: el(),
+            round: 1,
+            reason: t("Mất tệp khoá"),
+        }),
+    );
+    assert_eq!(replayed(&forged).unwrap_err().code(), "forbidden");
+    let reason =
+        "Công an tỉnh Hà Giang và Kiên Giang mất tệp khoá giữ khoá: không đủ 2 đơn vị giải mã";
+    let payloads = v.w.ok(&sec, set_aside(reason));
+    assert_eq!(payloads.len(), 1);
+    assert_eq!(payloads[0].kind(), "electronic_count_abandoned");
+    let r = &v.w.state.elections[&el()].rounds[0];
+    let set = r.set_aside.as_ref().unwrap();
+    assert_eq!(set.reason.as_str(), reason);
+    assert_eq!(set.index, v.w.events.last().unwrap().index);
+    assert_eq!(r.ballots.len(), 3, "the ballots stay in the log");
+    assert!(r.count.is_none() && r.awaits_paper_count());
+    // Once: no share, no second setting aside, no electronic count afterwards.
+    assert_eq!(v.w.err(&sec, set_aside("Lần nữa")), "count_set_aside");
+    assert_eq!(v.decrypt(0, 1).unwrap_err().code(), "count_set_aside");
+    let late = appended(
+        &v.w.events,
+        &leader("ca-kg"),
+        Payload::Vote(VoteEvent::DecryptionPosted {
+            election: el(),
+            round: 1,
+            unit: u("ca-kg"),
+            shares,
+        }),
+    );
+    assert_eq!(replayed(&late).unwrap_err().code(), "count_set_aside");
+    // Round 2 waits for the paper count.
+    let round2 = vote(VoteCommand::OpenSecondRound {
+        election: el(),
+        candidates: vec![u("ca-ag")],
+    });
+    assert_eq!(v.w.err(&sec, round2), "vote_not_counted");
+    // The members vote again on paper; the count is recorded and confirmed as for a paper
+    // round (and may be withdrawn and entered again while unconfirmed).
+    v.w.ok(&sec, record(paper_count(vec![1, 1])));
+    v.w.ok(
+        &sec,
+        vote(VoteCommand::WithdrawPaperCount {
+            election: el(),
+            round: 1,
+            reason: t("Nhập nhầm"),
+        }),
+    );
+    v.w.ok(&sec, record(count.clone()));
+    assert_eq!(v.w.err(&sec, record(count.clone())), "vote_closed");
+    for unit in ["ca-ag", "ca-hg"] {
+        v.w.ok(
+            &leader(unit),
+            vote(VoteCommand::ConfirmPaperCount {
+                election: el(),
+                round: 1,
+                unit: u(unit),
+            }),
+        );
+    }
+    let e = &v.w.state.elections[&el()];
+    let c = e.rounds[0].count.as_ref().unwrap();
+    assert!(c.paper);
+    assert_eq!(c.approvals, vec![2, 1]);
+    assert_eq!(c.ballots, 3);
+    assert!(e.rounds[0].set_aside.is_some());
+    assert_eq!(outcome(e, &e.rounds[0]).unwrap().elected, vec![u("ca-kg")]);
+    assert_eq!(v.w.err(&sec, set_aside("Sau khi kiểm")), "vote_counted");
+    // The log replays to the same state, and a trustee's machine sees the setting aside.
+    assert_eq!(replayed(&v.w.events).unwrap(), v.w.state);
+    let logged = replay_election(&el(), &v.w.events).unwrap().unwrap();
+    assert_eq!(
+        logged.rounds[0]
+            .set_aside
+            .as_ref()
+            .map(|s| s.reason.as_str()),
+        Some(reason)
+    );
+}
+
+#[test]
+fn only_an_undecryptable_electronic_count_is_set_aside() {
+    let sec = user("thuky");
+    // No ballot: the paper count is recorded directly.
+    let mut v = election();
+    v.close(1);
+    assert_eq!(
+        v.w.err(&sec, set_aside("Họp trực tiếp")),
+        "no_electronic_ballots"
+    );
+    // Below the quorum: nothing to decrypt.
+    let mut v = election();
+    let b = v.ballot(0, 1, Selection::Approve(vec![0]));
+    v.cast(0, 1, b).unwrap();
+    v.close(1);
+    assert_eq!(
+        v.w.err(&sec, set_aside("Ít đơn vị bỏ phiếu")),
+        "no_electronic_count"
+    );
+    // Counted from the shares.
+    let mut v = election();
+    for unit in 0..2 {
+        let b = v.ballot(unit, 1, Selection::Approve(vec![0]));
+        v.cast(unit, 1, b).unwrap();
+    }
+    v.close(1);
+    v.decrypt(0, 1).unwrap();
+    let before_second = v.w.events.clone();
+    let shares = v.shares(1, 1);
+    v.decrypt(1, 1).unwrap();
+    assert_eq!(v.w.err(&sec, set_aside("Đổi ý")), "vote_counted");
+    // Enough shares posted without the count (a log its writer did not complete): they count
+    // the round, so it is not set aside.
+    let posted = appended(
+        &before_second,
+        &leader("ca-ag"),
+        Payload::Vote(VoteEvent::DecryptionPosted {
+            election: el(),
+            round: 1,
+            unit: u("ca-ag"),
+            shares,
+        }),
+    );
+    let forged = appended(
+        &posted,
+        &sec,
+        Payload::Vote(VoteEvent::ElectronicCountAbandoned {
+            election: el(),
+            round: 1,
+            reason: t("Đổi ý"),
+        }),
+    );
+    let err = replayed(&forged).unwrap_err();
+    assert_eq!(err.code(), "shares_enough", "{err}");
+}
+
 #[test]
 fn the_ceremony_refuses_messages_out_of_order_twice_copied_or_from_outsiders() {
     let mut w = World::cluster();

@@ -119,7 +119,15 @@ pub struct VoteStrings {
     pub ev_paper: &'static str,
     pub ev_paper_confirmed: &'static str,
     pub ev_paper_withdrawn: &'static str,
+    /// The electronic count of a round set aside, to be counted on paper.
+    pub ev_count_set_aside: &'static str,
     pub withdraw_reason: &'static str,
+    /// Why the electronic count was set aside (the history's detail, the election page).
+    pub set_aside_reason: &'static str,
+    /// A round whose electronic count was set aside, before its paper count is confirmed.
+    pub round_set_aside: &'static str,
+    /// On the election page: the electronic count set aside at `{index}` on `{time}`.
+    pub set_aside_notice: &'static str,
     pub ballot_hash: &'static str,
     /// A registered voting key's label in the history's details.
     pub voting_key: &'static str,
@@ -228,7 +236,11 @@ pub static VI: VoteStrings = VoteStrings {
     ev_paper: "{actor} đã ghi kết quả kiểm phiếu giấy vòng {round} của cuộc bỏ phiếu {election}.",
     ev_paper_confirmed: "{unit} đã xác nhận kết quả kiểm phiếu giấy vòng {round} của cuộc bỏ phiếu {election}.",
     ev_paper_withdrawn: "{actor} đã rút kết quả kiểm phiếu giấy chưa được xác nhận của vòng {round} của cuộc bỏ phiếu {election}.",
+    ev_count_set_aside: "{actor} đã dừng kiểm phiếu điện tử vòng {round} của cuộc bỏ phiếu {election} vì không đủ đơn vị giữ khoá giải mã; vòng này được kiểm phiếu giấy tại hội nghị.",
     withdraw_reason: "Lý do rút",
+    set_aside_reason: "Lý do dừng kiểm phiếu điện tử",
+    round_set_aside: "đã dừng kiểm phiếu điện tử, chờ kết quả kiểm phiếu giấy",
+    set_aside_notice: "Kiểm phiếu điện tử của vòng này đã dừng (ghi ở số thứ tự {index}, lúc {time}): không đủ đơn vị giữ khoá gửi phần giải mã. Các phiếu điện tử vẫn lưu trong sổ nhưng không được kiểm; kết quả của vòng là kết quả kiểm phiếu giấy tại hội nghị.",
     ballot_hash: "Mã băm của phiếu",
     voting_key: "Khoá bỏ phiếu (Ed25519)",
     eligible: "Đủ điều kiện đề nghị",
@@ -336,7 +348,11 @@ pub static EN: VoteStrings = VoteStrings {
     ev_paper: "{actor} recorded the paper count of round {round} of the vote {election}.",
     ev_paper_confirmed: "{unit} confirmed the paper count of round {round} of the vote {election}.",
     ev_paper_withdrawn: "{actor} withdrew the unconfirmed paper count of round {round} of the vote {election}.",
+    ev_count_set_aside: "{actor} set aside the electronic count of round {round} of the vote {election}, as too few trustees can decrypt it; the round is counted on paper at the meeting.",
     withdraw_reason: "Reason for withdrawing",
+    set_aside_reason: "Why the electronic count was set aside",
+    round_set_aside: "electronic count set aside, waiting for the paper count",
+    set_aside_notice: "The electronic count of this round was set aside (record {index}, {time}): too few trustees posted their decryption shares. The electronic ballots stay in the record but are not counted; the round's result is the paper count taken at the meeting.",
     ballot_hash: "Ballot hash",
     voting_key: "Voting key (Ed25519)",
     eligible: "Eligible for proposal",
@@ -469,6 +485,16 @@ pub struct ManageStrings {
     pub withdraw_title: &'static str,
     pub withdraw_intro: &'static str,
     pub withdraw_reason: &'static str,
+    /// The election page's button setting aside an electronic count the trustees cannot
+    /// decrypt, and its confirmation page.
+    pub set_aside: &'static str,
+    pub set_aside_title: &'static str,
+    pub set_aside_intro: &'static str,
+    /// The decryption shares posted: `{posted}` of the `{threshold}` needed.
+    pub set_aside_shares: &'static str,
+    pub set_aside_reason: &'static str,
+    pub set_aside_confirm: &'static str,
+    pub err_set_aside_confirm: &'static str,
     pub confirm_title: &'static str,
     pub confirm_intro: &'static str,
     pub confirm_as: &'static str,
@@ -563,6 +589,13 @@ pub static MANAGE_VI: ManageStrings = ManageStrings {
     withdraw_title: "Rút kết quả kiểm phiếu giấy chưa được xác nhận",
     withdraw_intro: "Khi kết quả nhập sai hoặc các thành viên không xác nhận: Văn phòng cụm rút kết quả, ghi rõ lý do. Vòng bỏ phiếu vẫn kết thúc, các xác nhận đã có bị huỷ, và Văn phòng cụm nhập lại kết quả đúng để lãnh đạo hai đơn vị thành viên xác nhận. Việc rút được ghi vào sổ; kết quả đã được hai thành viên xác nhận thì không rút được.",
     withdraw_reason: "Lý do rút",
+    set_aside: "Chuyển sang kiểm phiếu giấy",
+    set_aside_title: "Dừng kiểm phiếu điện tử, chuyển sang kiểm phiếu giấy",
+    set_aside_intro: "Khi không đủ đơn vị giữ khoá gửi được phần giải mã (mất tệp khoá, đơn vị không thực hiện được), tổng số phiếu điện tử của vòng không bao giờ giải mã được. Văn phòng cụm dừng kiểm phiếu điện tử, ghi rõ lý do: các phiếu điện tử vẫn lưu trong sổ nhưng không được kiểm và không nhận thêm phần giải mã nào; các thành viên bỏ phiếu lại bằng phiếu giấy tại hội nghị, Văn phòng cụm nhập kết quả và lãnh đạo hai đơn vị thành viên xác nhận. Việc dừng được ghi vào sổ và không hoàn tác được.",
+    set_aside_shares: "{posted} trên {threshold} đơn vị giữ khoá cần thiết đã gửi phần giải mã",
+    set_aside_reason: "Lý do (đơn vị giữ khoá nào không gửi được phần giải mã, vì sao)",
+    set_aside_confirm: "Tôi xác nhận: các phiếu điện tử của vòng này sẽ không được kiểm; vòng được kiểm phiếu giấy tại hội nghị.",
+    err_set_aside_confirm: "Đánh dấu ô xác nhận để dừng kiểm phiếu điện tử.",
     confirm_title: "Xác nhận kết quả kiểm phiếu giấy",
     confirm_intro: "Anh/chị xác nhận, thay mặt đơn vị, rằng kết quả dưới đây đúng với biên bản kiểm phiếu tại hội nghị. Xác nhận được ghi vào sổ và không rút lại được.",
     confirm_as: "Xác nhận thay mặt",
@@ -655,6 +688,13 @@ pub static MANAGE_EN: ManageStrings = ManageStrings {
     withdraw_title: "Withdraw an unconfirmed paper count",
     withdraw_intro: "When the count was mistyped or the members do not confirm it: the secretariat withdraws it with the reason. The round stays closed, the confirmations given are discarded, and the secretariat enters the corrected count for the leaders of two member units to confirm. The withdrawal goes into the record; a count two members confirmed cannot be withdrawn.",
     withdraw_reason: "Reason for withdrawing",
+    set_aside: "Count on paper instead",
+    set_aside_title: "Set aside the electronic count and count on paper",
+    set_aside_intro: "When too few trustees can post their decryption shares (a key file lost, a unit unable), the round's electronic totals can never be decrypted. The secretariat sets the electronic count aside, with the reason: the electronic ballots stay in the record but are not counted, and no decryption share is taken any more; the members vote again on paper at the meeting, the secretariat enters the count, and the leaders of two member units confirm it. Setting the count aside goes into the record and cannot be undone.",
+    set_aside_shares: "{posted} of the {threshold} trustees needed posted their decryption shares",
+    set_aside_reason: "Reason (which trustees could not post their shares, and why)",
+    set_aside_confirm: "I confirm: the electronic ballots of this round will not be counted; the round is counted on paper at the meeting.",
+    err_set_aside_confirm: "Tick the confirmation to set the electronic count aside.",
     confirm_title: "Confirm the paper count",
     confirm_intro: "On behalf of the unit, you confirm that the count below matches the counting team's minutes at the meeting. The confirmation goes into the record and cannot be withdrawn.",
     confirm_as: "Confirm on behalf of",
@@ -816,6 +856,22 @@ pub fn error(lang_code: &str, code: &str) -> Option<&'static str> {
             "Kết quả kiểm phiếu giấy đã được hai thành viên xác nhận: không rút được.",
             "Two members confirmed this paper count: it cannot be withdrawn.",
         ),
+        "count_set_aside" => (
+            "Kiểm phiếu điện tử của vòng này đã dừng: vòng được kiểm phiếu giấy, không nhận thêm phần giải mã.",
+            "The electronic count of this round was set aside: it is counted on paper, and no decryption share is taken.",
+        ),
+        "no_electronic_ballots" => (
+            "Vòng này không có phiếu điện tử nào: nhập thẳng kết quả kiểm phiếu giấy.",
+            "No electronic ballot was cast in this round: enter its paper count directly.",
+        ),
+        "no_electronic_count" => (
+            "Vòng này không đủ số thành viên tham gia nên không có kết quả điện tử để dừng.",
+            "Too few members voted in this round: it has no electronic count to set aside.",
+        ),
+        "shares_enough" => (
+            "Đã đủ số đơn vị giữ khoá gửi phần giải mã: kết quả được giải mã từ các phần đó, không chuyển sang kiểm phiếu giấy.",
+            "Enough trustees posted their decryption shares: the round is counted from them, not on paper.",
+        ),
         "paper_confirmed_twice" => (
             "Đơn vị đã xác nhận kết quả này.",
             "The unit already confirmed this count.",
@@ -849,6 +905,10 @@ pub fn event_kind(lang_code: &str, kind: &str) -> Option<&'static str> {
         "paper_count_recorded" => ("Ghi kết quả kiểm phiếu giấy", "Paper count recorded"),
         "paper_count_confirmed" => ("Xác nhận kết quả kiểm phiếu giấy", "Paper count confirmed"),
         "paper_count_withdrawn" => ("Rút kết quả kiểm phiếu giấy", "Paper count withdrawn"),
+        "electronic_count_abandoned" => (
+            "Dừng kiểm phiếu điện tử, chuyển sang kiểm phiếu giấy",
+            "Electronic count set aside",
+        ),
         _ => return None,
     };
     Some(if lang_code == "en" { en } else { vi })
@@ -912,6 +972,7 @@ mod tests {
                 s.ev_paper,
                 s.ev_paper_confirmed,
                 s.ev_paper_withdrawn,
+                s.ev_count_set_aside,
             ] {
                 assert!(sentence.ends_with('.'), "{sentence}");
             }

@@ -238,5 +238,14 @@ pub fn describe<'a>(t: &'a Strings, state: &State, vote: &VoteEvent) -> Parts<'a
             vec![("election", el(e)), ("round", plain(round.to_string()))],
             vec![(s.withdraw_reason, vec![Named::data(reason.as_str())])],
         ),
+        V::ElectronicCountAbandoned {
+            election: e,
+            round,
+            reason,
+        } => (
+            s.ev_count_set_aside,
+            vec![("election", el(e)), ("round", plain(round.to_string()))],
+            vec![(s.set_aside_reason, vec![Named::data(reason.as_str())])],
+        ),
     }
 }
