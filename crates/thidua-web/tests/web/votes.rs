@@ -839,3 +839,219 @@ fn browser_ballot_asks_for_an_explicit_choice() {
     let e = app.service.read().election(&id).unwrap().clone();
     assert_eq!(e.rounds[0].ballots.len(), 1, "the last valid ballot counts");
 }
+
+/// A round the trustees cannot decrypt is counted on paper: every member votes, the round is
+/// closed, only two of the three trustees needed post their shares; the secretariat sets the
+/// electronic count aside on the round's page (a reason and a confirmation, each told beside its
+/// field when missing; a member's leader may not), a third share is then refused, the paper
+/// count is entered and two members confirm it: the round is counted on paper, the page and the
+/// minutes say why and when, the history says it in Vietnamese, and the log replays to the same
+/// elections. Refused while the round is open and once it is counted.
+fn set_aside_and_count_on_paper(app: &TestApp) {
+    let mut rehearsal = election(app);
+    let id = ElectionId::parse(ELECTION).unwrap();
+    let path = format!("/elections/{ELECTION}");
+    let set_aside = format!("{path}/set-aside");
+    let secretariat = super::support::signed_in(app, "thuky12");
+    let thuky = Actor::User(UserId::parse("thuky12").unwrap());
+    for (_, u) in VOTERS {
+        let e = app.service.read().election(&id).unwrap().clone();
+        let u = unit(u);
+        let register = rehearsal.voter_key(&e, &u);
+        let ballot = rehearsal.ballot(&e, &u, &thidua_ballot::Selection::Approve(vec![0, 1]));
+        app.service
+            .execute_all(
+                &leader_of(&u),
+                vec![Command::Vote(register), Command::Vote(ballot)],
+            )
+            .unwrap();
+    }
+    // Open: nothing to set aside.
+    assert!(!secretariat
+        .get(&path)
+        .body
+        .contains("id=\"set-aside-count\""));
+    assert_eq!(secretariat.get(&set_aside).status, 409);
+    app.service
+        .execute(
+            &thuky,
+            Command::Vote(VoteCommand::CloseRound {
+                election: id.clone(),
+                round: 1,
+            }),
+        )
+        .unwrap();
+    for u in ["ca-kg", "ca-hg"] {
+        let e = app.service.read().election(&id).unwrap().clone();
+        let c = rehearsal.decryption(&e, 1, &unit(u));
+        app.service
+            .execute(&leader_of(&unit(u)), Command::Vote(c))
+            .unwrap();
+    }
+    // Stuck: no paper count is offered, the secretariat is offered to count on paper.
+    let page = secretariat.get(&path).body;
+    assert!(
+        page.contains(&format!(
+            "id=\"set-aside-count\" href=\"{set_aside}\">Chuyển sang kiểm phiếu giấy (vòng 1)</a>"
+        )),
+        "{page}"
+    );
+    assert!(!page.contains("id=\"enter-paper\""), "{page}");
+    let leader = super::support::signed_in(app, "lanhdao-ag");
+    assert!(!leader.get(&path).body.contains("id=\"set-aside-count\""));
+    assert_eq!(leader.get(&set_aside).status, 403);
+    let post = |c: &super::support::Client, to: &str, fields: &[(&str, &str)]| {
+        let csrf = c.get("/account").csrf();
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        c.post_form(to, &all)
+    };
+    let reason = "Công an tỉnh Cà Mau, An Giang và Bạc Liêu mất tệp khoá giữ khoá";
+    assert_eq!(
+        post(
+            &leader,
+            &set_aside,
+            &[("round", "1"), ("reason", reason), ("confirm", "1")]
+        )
+        .status,
+        403
+    );
+    let form = secretariat.get(&set_aside);
+    assert_eq!(form.status, 200);
+    assert!(
+        form.body
+            .contains("2 trên 3 đơn vị giữ khoá cần thiết đã gửi phần giải mã")
+            && form.body.contains("name=\"reason\"")
+            && form.body.contains("name=\"confirm\""),
+        "{}",
+        form.body
+    );
+    let missing = post(&secretariat, &set_aside, &[("round", "1"), ("reason", " ")]);
+    assert_eq!(missing.status, 422);
+    assert!(
+        missing.body.contains("id=\"reason-error\"")
+            && missing.body.contains("id=\"set-aside-confirm-error\""),
+        "{}",
+        missing.body
+    );
+    let unconfirmed = post(
+        &secretariat,
+        &set_aside,
+        &[("round", "1"), ("reason", reason)],
+    );
+    assert_eq!(unconfirmed.status, 422);
+    assert!(
+        unconfirmed.body.contains("Đánh dấu ô xác nhận") && unconfirmed.body.contains(reason),
+        "what was typed is kept: {}",
+        unconfirmed.body
+    );
+    assert!(app.service.read().election(&id).unwrap().rounds[0]
+        .set_aside
+        .is_none());
+    let done = post(
+        &secretariat,
+        &set_aside,
+        &[("round", "1"), ("reason", reason), ("confirm", "1")],
+    );
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(secretariat.get(&set_aside).status, 409, "once");
+    // No share is taken any more.
+    let e = app.service.read().election(&id).unwrap().clone();
+    let late = rehearsal.decryption(&e, 1, &unit("ca-cm"));
+    let err = app
+        .service
+        .execute(&leader_of(&unit("ca-cm")), Command::Vote(late))
+        .unwrap_err();
+    assert!(format!("{err:?}").contains("count_set_aside"), "{err:?}");
+    let page = secretariat.get(&path).body;
+    assert!(
+        page.contains("id=\"set-aside-1\"") && page.contains(reason),
+        "{page}"
+    );
+    assert!(
+        page.contains("Vòng 1: <span class=\"status\">đã dừng kiểm phiếu điện tử, chờ kết quả kiểm phiếu giấy</span>"),
+        "{page}"
+    );
+    assert!(page.contains("id=\"enter-paper\""), "{page}");
+    // The members vote again on paper: the count is entered and two members confirm it.
+    let res = post(
+        &secretariat,
+        &format!("{path}/paper"),
+        &[
+            ("round", "1"),
+            ("a-0", "5"),
+            ("a-1", "4"),
+            ("a-2", "1"),
+            ("a-3", "0"),
+            ("blank", "0"),
+            ("issued", "5"),
+            ("returned", "5"),
+            ("invalid", "0"),
+            ("team", "Nguyễn Văn A, Trưởng ban\nTrần Thị B, Thành viên"),
+            ("note", ""),
+            ("confirmed", "1"),
+            ("password", PASSWORD),
+        ],
+    );
+    assert_eq!(res.status, 303, "{}", res.body);
+    for (user, u) in [("lanhdao-ag", "ca-ag"), ("lanhdao-kg", "ca-kg")] {
+        let c = super::support::signed_in(app, user);
+        let res = post(
+            &c,
+            &format!("{path}/paper/confirm"),
+            &[("round", "1"), ("unit", u), ("password", PASSWORD)],
+        );
+        assert_eq!(res.status, 303, "{}", res.body);
+    }
+    let round = app.service.read().election(&id).unwrap().rounds[0].clone();
+    let count = round.count.expect("counted");
+    assert!(count.paper);
+    assert_eq!(count.approvals, vec![5, 4, 1, 0]);
+    assert_eq!(
+        round.ballots.len(),
+        5,
+        "the electronic ballots stay in the log"
+    );
+    let page = leader.get(&path).body;
+    assert!(
+        page.contains("Vòng 1: <span class=\"status\">đã kiểm phiếu</span>")
+            && page.contains("Kiểm phiếu giấy tại hội nghị")
+            && page.contains(reason),
+        "{page}"
+    );
+    assert_eq!(secretariat.get(&set_aside).status, 409, "counted");
+    let minutes = leader.get(&format!("{path}/minutes?round=1")).body;
+    assert!(
+        minutes.contains("id=\"set-aside\"") && minutes.contains(reason),
+        "{minutes}"
+    );
+    let history = secretariat
+        .get("/history?kind=electronic_count_abandoned")
+        .body;
+    assert!(
+        history.contains("đã dừng kiểm phiếu điện tử vòng 1 của cuộc bỏ phiếu")
+            && history.contains(reason),
+        "{history}"
+    );
+    // The log replays to the same elections.
+    let state = app.service.read();
+    let entries = app.service.store().entries(0, state.size).unwrap();
+    let mut replayed = thidua_domain::State::default();
+    for (i, entry) in entries.iter().enumerate() {
+        let event = thidua_domain::Event::decode(i as u64, &entry.bytes).unwrap();
+        replayed.apply(&event).unwrap();
+    }
+    assert_eq!(replayed.elections, state.elections);
+}
+
+#[test]
+fn vote_set_aside_and_counted_on_paper_sqlite() {
+    set_aside_and_count_on_paper(&spawn(Backend::Sqlite).unwrap());
+}
+
+#[test]
+fn vote_set_aside_and_counted_on_paper_postgres() {
+    if let Some(app) = spawn(Backend::Postgres) {
+        set_aside_and_count_on_paper(&app);
+    }
+}

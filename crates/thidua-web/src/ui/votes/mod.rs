@@ -103,6 +103,8 @@ struct RoundView {
     paper: Option<Vec<Named>>,
     tie: Option<TieView>,
     shares: Vec<Named>,
+    /// The electronic count set aside: what is said of it (the record and when) and why.
+    set_aside: Option<(String, String)>,
 }
 
 fn round_view(state: &thidua_domain::State, s: &VoteStrings, e: &Election, r: &Round) -> RoundView {
@@ -115,6 +117,8 @@ fn round_view(state: &thidua_domain::State, s: &VoteStrings, e: &Election, r: &R
         s.round_open
     } else if r.count.is_some() {
         s.round_counted
+    } else if r.set_aside.is_some() {
+        s.round_set_aside
     } else if r.totals.is_none() && !r.awaits_paper_count() {
         s.round_no_quorum
     } else {
@@ -170,6 +174,16 @@ fn round_view(state: &thidua_domain::State, s: &VoteStrings, e: &Election, r: &R
         paper,
         tie,
         shares: r.shares.keys().map(|u| names::unit(state, u)).collect(),
+        set_aside: r.set_aside.as_ref().map(|a| {
+            let notice = crate::i18n::fill(
+                s.set_aside_notice,
+                &[
+                    ("index", a.index.to_string()),
+                    ("time", crate::format::time_ms(a.time_ms)),
+                ],
+            );
+            (notice, a.reason.to_string())
+        }),
     }
 }
 

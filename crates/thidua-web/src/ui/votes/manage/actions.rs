@@ -26,6 +26,9 @@ pub struct Actions {
     pub paper: Option<u32>,
     /// The secretariat may withdraw the round's paper count (not yet confirmed by two).
     pub withdraw: Option<u32>,
+    /// The closed round whose electronic count the secretariat may set aside (too few
+    /// trustees posted their shares), to count it on paper.
+    pub set_aside: Option<u32>,
     /// The viewer's led member units that may confirm the waiting paper count.
     pub confirm: Vec<(String, Named)>,
     /// The viewer's led units (head, deputy) that may record a tie decision.
@@ -39,6 +42,7 @@ impl Actions {
             || self.second_round
             || self.paper.is_some()
             || self.withdraw.is_some()
+            || self.set_aside.is_some()
             || !self.confirm.is_empty()
             || !self.tie.is_empty()
     }
@@ -124,6 +128,20 @@ pub(super) fn paper_entry_round(e: &Election) -> Option<&thidua_domain::votes::R
     })
 }
 
+/// The closed round whose electronic count may be set aside, as the domain rules it: it has
+/// ballots and encrypted totals (the quorum voted), no count, and fewer posted shares than the
+/// trustees needed; not already set aside.
+pub(super) fn undecrypted_round(e: &Election) -> Option<&thidua_domain::votes::Round> {
+    e.rounds.last().filter(|r| {
+        r.closed_at.is_some()
+            && r.count.is_none()
+            && r.set_aside.is_none()
+            && !r.ballots.is_empty()
+            && r.totals.is_some()
+            && r.shares.len() < e.trustee_threshold as usize
+    })
+}
+
 /// The viewer's led units that may confirm the election's waiting paper count, and those
 /// (head, deputy) that may record their decision of a tie: (unit id, name).
 pub type UnitOffers = Vec<(String, Named)>;
@@ -166,9 +184,10 @@ pub fn actions(state: &thidua_domain::State, viewer: &Viewer, e: &Election) -> A
             .map(|r| r.number),
         second_round: second_round_due(state, viewer, e),
         paper: paper_entry_round(e)
-            .filter(|r| manages && r.ballots.is_empty())
+            .filter(|r| manages && (r.ballots.is_empty() || r.set_aside.is_some()))
             .map(|r| r.number),
         withdraw: paper_round(e).filter(|_| manages).map(|r| r.number),
+        set_aside: undecrypted_round(e).filter(|_| manages).map(|r| r.number),
         confirm,
         tie,
         manages,

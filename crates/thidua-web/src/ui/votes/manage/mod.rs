@@ -3,7 +3,9 @@
 //! `POST /api/v1/commands` before: the secretariat opens an election (the candidates from
 //! [`votes::nominees`], shown in rank order before opening), closes a round (with a
 //! confirmation), opens the second round where the domain allows it, enters a paper count and
-//! withdraws one not yet confirmed (with a reason, to enter the corrected count); a member's
+//! withdraws one not yet confirmed (with a reason, to enter the corrected count), sets aside
+//! the electronic count of a closed round too few trustees can decrypt (with a reason and a
+//! confirmation, to count the round on paper); a member's
 //! leader confirms a paper count; the head or the deputy records a tie decision.
 //!
 //! The acts that bind — recording a paper count, confirming one, deciding a tie — ask for the
@@ -60,6 +62,10 @@ pub fn routes() -> Router<AppState> {
             get(withdraw_page).post(withdraw_paper),
         )
         .route("/elections/{id}/tie", get(tie_page).post(decide_tie))
+        .route(
+            "/elections/{id}/set-aside",
+            get(set_aside_page).post(set_aside_count),
+        )
 }
 
 /// The viewer runs the cluster's votes (its secretariat, an administrator).
@@ -217,6 +223,8 @@ pub fn state_label(m: &ManageStrings, s: &VoteStrings, e: &Election) -> String {
         }
     } else if r.paper.is_some() {
         m.paper_waiting
+    } else if r.set_aside.is_some() && r.withdrawn.is_empty() {
+        s.round_set_aside
     } else if r.awaits_paper_count() {
         m.paper_withdrawn
     } else if r.closed_at.is_none() {
@@ -283,6 +291,7 @@ mod actions;
 mod open;
 mod paper;
 mod round;
+mod set_aside;
 mod tie;
 
 use actions::*;
@@ -291,4 +300,5 @@ pub use open::opening_due;
 use open::*;
 use paper::*;
 use round::*;
+use set_aside::*;
 use tie::*;

@@ -52,7 +52,7 @@ pub(super) fn paper_view(
     let Some(r) = paper_entry_round(e) else {
         return viewer_error(viewer, conflict("vote_closed"));
     };
-    if !r.ballots.is_empty() {
+    if !r.ballots.is_empty() && r.set_aside.is_none() {
         return viewer_error(viewer, conflict("paper_after_ballots"));
     }
     let members = e.members.len();
