@@ -268,6 +268,36 @@ impl CompiledRegulation {
     }
 }
 
+/// What a bonus or penalty counts, for saying it in words: a number of things (each earns its
+/// points) or a condition (`if C then 1 else 0`, written to earn its points once when `C`
+/// holds), so that a page says "1 điểm khi …" rather than "1 điểm cho mỗi nếu …".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ItemMeasure {
+    /// The expression counted, in words.
+    Count(String),
+    /// The condition, in words.
+    When(String),
+}
+
+impl CompiledRegulation {
+    /// What bonus or penalty `id` counts ([`ItemMeasure`]), in `lang`; `None` for no such item.
+    pub fn item_measure(&self, id: &str, lang: crate::render::Language) -> Option<ItemMeasure> {
+        let item = self
+            .bonuses
+            .iter()
+            .chain(&self.penalties)
+            .find(|i| i.id == id)?;
+        let words = |e: &CExpr| crate::render::in_language(&crate::words::expr_vi(e, self), lang);
+        let one = Exact::from(1i64);
+        Some(match &item.value {
+            CExpr::If(c, a, b) if matches!((&**a, &**b), (CExpr::Num(x), CExpr::Num(y)) if *x == one && y.is_zero()) => {
+                ItemMeasure::When(words(c))
+            }
+            other => ItemMeasure::Count(words(other)),
+        })
+    }
+}
+
 /// Parses, validates and compiles a regulation text.
 pub fn compile(text: &str) -> Result<CompiledRegulation, Diagnostics> {
     let text = parse::normalise(text);

@@ -24,7 +24,7 @@ pub mod synth;
 pub(crate) mod words;
 pub mod workbook;
 
-pub use compile::{canonical_form, canonical_hash, compile, CompiledRegulation};
+pub use compile::{canonical_form, canonical_hash, compile, CompiledRegulation, ItemMeasure};
 pub use data::{DataError, Dataset};
 pub use diag::{Diagnostic, Diagnostics};
 pub use engine::{EngineError, EvalOptions};

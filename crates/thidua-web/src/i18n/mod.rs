@@ -511,8 +511,18 @@ pub struct Strings {
     pub ev_figures_rule: &'static str,
     pub ev_figures_file: &'static str,
 
-    pub strictly_above: &'static str,
-    pub strictly_below: &'static str,
+    /// A scale's target, `{t}` with its unit: reached from below ("đạt từ 90% trở lên"), passed
+    /// ("đạt trên 90%"), kept under ("từ 0,5% trở xuống"), kept strictly under ("dưới 0,5%").
+    pub target_at_least: &'static str,
+    pub target_above: &'static str,
+    pub target_at_most: &'static str,
+    pub target_below: &'static str,
+    /// Missing a target where higher is better ("thiếu") or where lower is ("vượt").
+    pub short_higher: &'static str,
+    pub short_lower: &'static str,
+    /// Doing better than a target where higher is better ("vượt") or where lower is.
+    pub beyond_higher: &'static str,
+    pub beyond_lower: &'static str,
     pub witness_quorum: &'static str,
     pub figures_file: &'static str,
     pub high_label: &'static str,
@@ -522,8 +532,6 @@ pub struct Strings {
     pub indicators_after_regulation: &'static str,
     pub indicator_label: &'static str,
     pub none_chosen: &'static str,
-    pub higher_better: &'static str,
-    pub lower_better: &'static str,
     pub history_intro: &'static str,
     pub home_next: &'static str,
     pub id_help: &'static str,
@@ -543,6 +551,8 @@ pub struct Strings {
     pub preview_last_year: &'static str,
     pub preview_no_file: &'static str,
     pub preview_period: &'static str,
+    /// A bonus or penalty earned once when a condition holds (`if C then 1 else 0`).
+    pub item_when: &'static str,
     /// After a provisional total (manual criteria not scored yet).
     pub preview_provisional: &'static str,
     pub preview_title: &'static str,

@@ -17,7 +17,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use thidua_domain::model::{CovenantContent, RegulationDoc};
 use thidua_domain::{Command, CovenantId};
-use thidua_scoring::ast::{Better, Body, Cmp, Expr, Regulation, Scale};
+use thidua_scoring::ast::{Better, Body, Cmp, Expr, Func, Regulation, Scale};
 use thidua_scoring::syntax::expr::print_expr;
 use thidua_scoring::CompiledRegulation;
 
@@ -304,29 +304,62 @@ fn how(words: Words, id: &str, body: &Body, points: &Decimal) -> String {
         ),
         Body::Scaled { value, scale, .. } => {
             let v = value_name(words, id, &value.expr);
-            format!("{v}: {}", scale_words(t, scale, points))
+            let unit = value_unit(words, &value.expr);
+            format!("{v}: {}", scale_words(t, scale, points, unit.as_deref()))
         }
     }
 }
 
-fn better(t: &Strings, b: Better) -> &'static str {
-    match b {
-        Better::Higher => t.higher_better,
-        Better::Lower => t.lower_better,
+/// The unit a measured value is written in: its indicator's or element's declared unit, "%"
+/// for a rate or a change computed in place; none for anything else.
+fn value_unit(words: Words, e: &Expr) -> Option<String> {
+    let reg = words.1.ast();
+    match e {
+        Expr::Ref {
+            name, sel: None, ..
+        } => reg
+            .indicators
+            .iter()
+            .find(|i| &i.id == name)
+            .map(|i| &i.unit)
+            .or_else(|| reg.elements.iter().find(|x| &x.id == name).map(|x| &x.unit))
+            .cloned()
+            .flatten(),
+        Expr::Call {
+            func: Func::Pct | Func::PctChange,
+            ..
+        } => Some("%".to_owned()),
+        _ => None,
     }
 }
 
-/// The target as a threshold: "90" when reaching it counts, "trên 90" / "dưới 0,5" when only
-/// passing it does.
-fn threshold(t: &Strings, target: &Decimal, b: Better, strict: bool) -> String {
-    match (strict, b) {
-        (false, _) => num(target),
-        (true, Better::Higher) => format!("{} {}", t.strictly_above, num(target)),
-        (true, Better::Lower) => format!("{} {}", t.strictly_below, num(target)),
+/// A number of the measured value with its unit: "90%", "2 vụ", "0,5".
+fn amount(d: &Decimal, unit: Option<&str>) -> String {
+    match unit {
+        Some("%") => format!("{}%", num(d)),
+        Some(u) if !u.is_empty() => format!("{} {u}", num(d)),
+        _ => num(d),
     }
 }
 
-fn scale_words(t: &Strings, scale: &Scale, points: &Decimal) -> String {
+/// The target of a scale in words: reached or passed, from below or from above.
+fn target_words(t: &Strings, target: &str, b: Better, strict: bool) -> String {
+    let form = match (b, strict) {
+        (Better::Higher, false) => t.target_at_least,
+        (Better::Higher, true) => t.target_above,
+        (Better::Lower, false) => t.target_at_most,
+        (Better::Lower, true) => t.target_below,
+    };
+    fill(form, &[("t", target)])
+}
+
+/// How much of the measured value each step of a scale counts: one of its unit ("1%").
+fn step(unit: Option<&str>) -> String {
+    amount(&Decimal::ONE, unit)
+}
+
+fn scale_words(t: &Strings, scale: &Scale, points: &Decimal, unit: Option<&str>) -> String {
+    let at = |d: &Decimal| amount(d, unit);
     match scale {
         Scale::Linear {
             from,
@@ -334,11 +367,7 @@ fn scale_words(t: &Strings, scale: &Scale, points: &Decimal) -> String {
             min_points,
         } => fill(
             t.scale_linear,
-            &[
-                ("from", num(from)),
-                ("to", num(to)),
-                ("min", num(min_points)),
-            ],
+            &[("from", at(from)), ("to", at(to)), ("min", num(min_points))],
         ),
         Scale::Steps { steps, otherwise } => {
             let list: Vec<String> = steps
@@ -352,7 +381,7 @@ fn scale_words(t: &Strings, scale: &Scale, points: &Decimal) -> String {
                     };
                     format!(
                         "{sign} {}: {} {}",
-                        num(&s.bound),
+                        at(&s.bound),
                         num(&s.points),
                         t.points_word
                     )
@@ -372,8 +401,16 @@ fn scale_words(t: &Strings, scale: &Scale, points: &Decimal) -> String {
         } => fill(
             t.scale_short,
             &[
-                ("target", threshold(t, target, *b, *strict)),
-                ("better", better(t, *b).to_owned()),
+                ("target", target_words(t, &at(target), *b, *strict)),
+                (
+                    "short",
+                    match b {
+                        Better::Higher => t.short_higher,
+                        Better::Lower => t.short_lower,
+                    }
+                    .to_owned(),
+                ),
+                ("step", step(unit)),
                 ("per", num(per)),
                 ("floor", num(floor)),
             ],
@@ -388,8 +425,16 @@ fn scale_words(t: &Strings, scale: &Scale, points: &Decimal) -> String {
         } => fill(
             t.scale_above,
             &[
-                ("target", threshold(t, target, *b, *strict)),
-                ("better", better(t, *b).to_owned()),
+                ("target", target_words(t, &at(target), *b, *strict)),
+                (
+                    "beyond",
+                    match b {
+                        Better::Higher => t.beyond_higher,
+                        Better::Lower => t.beyond_lower,
+                    }
+                    .to_owned(),
+                ),
+                ("step", step(unit)),
                 ("per", num(per)),
                 ("cap", num(cap)),
                 ("otherwise", num(otherwise)),
@@ -405,8 +450,9 @@ fn scale_words(t: &Strings, scale: &Scale, points: &Decimal) -> String {
             Some(per) => fill(
                 t.scale_range_per,
                 &[
-                    ("low", num(low)),
-                    ("high", num(high)),
+                    ("low", at(low)),
+                    ("high", at(high)),
+                    ("step", step(unit)),
                     ("per", num(per)),
                     ("floor", num(floor)),
                 ],
@@ -414,8 +460,8 @@ fn scale_words(t: &Strings, scale: &Scale, points: &Decimal) -> String {
             None => fill(
                 t.scale_range,
                 &[
-                    ("low", num(low)),
-                    ("high", num(high)),
+                    ("low", at(low)),
+                    ("high", at(high)),
                     ("otherwise", num(otherwise)),
                 ],
             ),
@@ -453,18 +499,7 @@ fn items(words: Words) -> (Vec<ItemRow>, Vec<ItemRow>, Vec<ItemRow>) {
     let reg = compiled.ast();
     let item = |i: &thidua_scoring::ast::Item| ItemRow {
         name: i.name.clone(),
-        how: fill(
-            if i.cap.is_some() {
-                t.item_words
-            } else {
-                t.item_words_uncapped
-            },
-            &[
-                ("value", value_name(words, &i.id, &i.value.expr)),
-                ("per", num(&i.per)),
-                ("cap", i.cap.as_ref().map(num).unwrap_or_default()),
-            ],
-        ),
+        how: item_words(words, i),
     };
     let bands = reg
         .bands
@@ -495,6 +530,33 @@ fn items(words: Words) -> (Vec<ItemRow>, Vec<ItemRow>, Vec<ItemRow>) {
         reg.bonuses.iter().map(item).collect(),
         reg.penalties.iter().map(item).collect(),
         bands,
+    )
+}
+
+/// How a bonus or penalty item earns its points: once when its condition holds ("1 điểm khi
+/// …"), else so many for each thing it counts, in the counted thing's unit ("2 điểm cho mỗi vụ
+/// “…”", at most its cap).
+fn item_words(words: Words, i: &thidua_scoring::ast::Item) -> String {
+    let (t, compiled, lang) = words;
+    let measure = compiled.item_measure(&i.id, crate::api::explain::language(lang));
+    if let Some(thidua_scoring::ItemMeasure::When(when)) = measure {
+        return fill(t.item_when, &[("per", num(&i.per)), ("when", when)]);
+    }
+    let mut value = value_name(words, &i.id, &i.value.expr);
+    if let (Lang::Vi, Some(unit)) = (lang, value_unit(words, &i.value.expr)) {
+        value = format!("{unit} {value}");
+    }
+    fill(
+        if i.cap.is_some() {
+            t.item_words
+        } else {
+            t.item_words_uncapped
+        },
+        &[
+            ("value", value),
+            ("per", num(&i.per)),
+            ("cap", i.cap.as_ref().map(num).unwrap_or_default()),
+        ],
     )
 }
 
@@ -941,6 +1003,47 @@ pub fn indicator_ids(text: &str) -> BTreeSet<String> {
 mod tests {
     /// Without the manual criteria's scores (given only at the year-end review), the preview
     /// shows each unit's provisional total, marked so, rather than nothing.
+    /// The scales read as the regulation means them, with the measured value's unit: a
+    /// lower-is-better target is missed by going over it (it said "thiếu" of a rate that must
+    /// stay under 0,5), a rate's numbers carry "%", and a bonus earned once when a condition
+    /// holds says "khi …" (it said "cho mỗi đơn vị của nếu …").
+    #[test]
+    fn scales_and_items_are_said_as_meant() {
+        let regulation = include_str!("../../../../examples/cum12-2024/regulation.toml");
+        let compiled = thidua_scoring::compile(regulation).unwrap();
+        let lang = crate::i18n::Lang::Vi;
+        let rows = super::criteria_rows(lang.strings(), &compiled, lang);
+        let how = |id: &str| rows.iter().find(|r| r.id == id).unwrap().how.clone();
+        assert!(
+            how("C1").ends_with(
+                "đủ điểm khi từ 0,5% trở xuống; vượt mỗi 1% trừ 10 điểm, thấp nhất 0 điểm"
+            ),
+            "{}",
+            how("C1")
+        );
+        assert!(
+            how("A4").ends_with(
+                "đủ điểm khi đạt từ 90% trở lên; thiếu mỗi 1% trừ 1 điểm, thấp nhất 0 điểm"
+            ),
+            "{}",
+            how("A4")
+        );
+        assert!(how("A6").contains("≥ 90%: 7 điểm"), "{}", how("A6"));
+        let (bonuses, _, _) = super::items((lang.strings(), &compiled, lang));
+        let said: Vec<&str> = bonuses.iter().map(|b| b.how.as_str()).collect();
+        assert!(
+            said.contains(
+                &"15 điểm cho mỗi cờ “Cờ thi đua của Chính phủ được tặng”, tối đa 15 điểm"
+            ),
+            "{said:?}"
+        );
+        assert!(
+            said.iter().any(|s| s.starts_with("1 điểm khi điểm của «")),
+            "{said:?}"
+        );
+        assert!(said.iter().all(|s| !s.contains("nếu")), "{said:?}");
+    }
+
     #[test]
     fn a_preview_without_manual_scores_shows_provisional_totals() {
         let regulation = include_str!("../../../../examples/cum12-2024/regulation.toml");

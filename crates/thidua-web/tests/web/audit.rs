@@ -315,7 +315,7 @@ fn the_flags_export_is_said_in_words() {
 }
 
 /// The regulation page words open-ended bands and counts as a reader writes them, in both
-/// languages ("90 points or more", "under 50 points", "1 point per unit"), never "—"; English
+/// languages ("90 points or more", "under 50 points", "1 point for each"), never "—"; English
 /// pages say once how numbers are written; the covenant names its one cluster.
 #[test]
 fn the_regulation_page_words_bands_and_counts_in_both_languages() {
@@ -327,7 +327,7 @@ fn the_regulation_page_words_bands_and_counts_in_both_languages() {
     for words in [
         "từ 90 điểm trở lên",
         "dưới 50 điểm",
-        "1 điểm cho mỗi đơn vị",
+        "1 điểm cho mỗi",
     ] {
         assert!(vi.body.contains(words), "{words}: {}", vi.body);
     }
@@ -354,7 +354,7 @@ fn the_regulation_page_words_bands_and_counts_in_both_languages() {
     for words in [
         "90 points or more",
         "under 50 points",
-        "1 point per unit of",
+        "1 point for each",
         "Numbers are written the Vietnamese way",
     ] {
         assert!(en.body.contains(words), "{words}: {}", en.body);
