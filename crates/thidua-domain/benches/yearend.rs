@@ -146,7 +146,7 @@ fn national_year() -> State {
                 unit: unit_id(i),
                 name: t(&format!("Đơn vị {i:05}")),
                 short_code: t(&format!("U{i:05}")),
-                kind: UnitKind::CommunePolice,
+                kind: UnitKind::ProvincialPolice,
                 parent: None,
                 established: NaiveDate::from_ymd_opt(2004, 1, 1).unwrap(),
             },

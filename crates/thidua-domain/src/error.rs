@@ -47,6 +47,14 @@ pub enum DomainError {
     InvalidLineage,
     #[error("parent unit {0} would create a cycle")]
     ParentCycle(String),
+    #[error("a unit of kind {} cannot stand {}", kind.as_str(), parent.map_or("without a parent".to_owned(), |p| format!("under a unit of kind {}", p.as_str())))]
+    ParentKind {
+        kind: crate::model::UnitKind,
+        /// The parent's kind; `None` when no parent was given.
+        parent: Option<crate::model::UnitKind>,
+    },
+    #[error("parent unit {parent} ceased to exist on {date}: new units cannot be placed under it")]
+    ParentDissolved { parent: String, date: String },
 
     #[error("cluster {0} does not exist")]
     UnknownCluster(String),
@@ -74,6 +82,17 @@ pub enum DomainError {
     LeadershipLocked { cluster: String, year: i32 },
     #[error("unit {0} is a ministry: it oversees clusters and cannot be a member of one")]
     MinistryNotMember(String),
+    #[error("the members of cluster {cluster} in {year} must be units of one kind: {unit} is a {} unit, {other} a {} unit", found.as_str(), expected.as_str())]
+    MemberKinds {
+        cluster: String,
+        year: i32,
+        /// The first member of another kind than the first member's.
+        unit: String,
+        found: crate::model::UnitKind,
+        /// The first member, and its kind.
+        other: String,
+        expected: crate::model::UnitKind,
+    },
 
     #[error("movement {0} does not exist")]
     UnknownMovement(String),
@@ -243,6 +262,8 @@ impl DomainError {
             LineageBeforeEstablished { .. } => "lineage_before_established",
             InvalidLineage => "invalid_lineage",
             ParentCycle(_) => "parent_cycle",
+            ParentKind { .. } => "parent_kind",
+            ParentDissolved { .. } => "parent_dissolved",
             UnknownCluster(_) => "unknown_cluster",
             ClusterExists(_) => "cluster_exists",
             DuplicateMember { .. } => "duplicate_member",
@@ -252,6 +273,7 @@ impl DomainError {
             MembershipSigned { .. } => "membership_signed",
             LeadershipLocked { .. } => "leadership_locked",
             MinistryNotMember(_) => "ministry_not_member",
+            MemberKinds { .. } => "member_kinds",
             UnknownMovement(_) => "unknown_movement",
             MovementExists(_) => "movement_exists",
             InvalidCalendar(_) => "invalid_calendar",

@@ -19,6 +19,53 @@ pub enum UnitKind {
     CommunePolice,
 }
 
+impl UnitKind {
+    /// Every kind, from the top of the hierarchy down.
+    pub const ALL: [UnitKind; 4] = [
+        UnitKind::Ministry,
+        UnitKind::MinistryDepartment,
+        UnitKind::ProvincialPolice,
+        UnitKind::CommunePolice,
+    ];
+
+    /// The kind's name in the log and the API (`provincial_police`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnitKind::Ministry => "ministry",
+            UnitKind::MinistryDepartment => "ministry_department",
+            UnitKind::ProvincialPolice => "provincial_police",
+            UnitKind::CommunePolice => "commune_police",
+        }
+    }
+
+    /// The kinds a unit of this kind may hang under: the Ministry has its departments and the
+    /// provincial police forces, a provincial police its commune and ward police; the Ministry
+    /// itself is under nobody. Checked when a unit is created (`decide`, not when its event is
+    /// applied, so that older logs replay).
+    pub fn parent_kinds(self) -> &'static [UnitKind] {
+        match self {
+            UnitKind::Ministry => &[],
+            UnitKind::MinistryDepartment | UnitKind::ProvincialPolice => &[UnitKind::Ministry],
+            UnitKind::CommunePolice => &[UnitKind::ProvincialPolice],
+        }
+    }
+
+    /// Whether a unit of this kind needs a parent: a department belongs to the Ministry and a
+    /// commune police to its province; a provincial police may stand at the top where the
+    /// Ministry is not recorded (a deployment for one cluster).
+    pub fn needs_parent(self) -> bool {
+        matches!(self, UnitKind::MinistryDepartment | UnitKind::CommunePolice)
+    }
+
+    /// Whether a unit of this kind may stand under `parent` (`None`: at the top).
+    pub fn fits_under(self, parent: Option<UnitKind>) -> bool {
+        match parent {
+            None => !self.needs_parent(),
+            Some(p) => self.parent_kinds().contains(&p),
+        }
+    }
+}
+
 /// A unit as of the latest event; its history of names and its lineage are kept beside it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unit {
@@ -36,7 +83,9 @@ pub struct Unit {
 
 impl Unit {
     /// Whether the unit may be a member of an emulation cluster: every kind but a ministry,
-    /// which oversees the clusters.
+    /// which oversees the clusters. A cluster's members in a year are moreover all of one kind
+    /// (provincial police forces, the Ministry's departments, or commune police:
+    /// checked by `decide`, see [`crate::org::members_of_one_kind`]).
     pub fn may_join_clusters(&self) -> bool {
         self.kind != UnitKind::Ministry
     }

@@ -151,6 +151,7 @@ fn create_unit(
     short_code.check("short_code", limits::SHORT_CODE)?;
     validate_date("established", established)?;
     authorise(state, actor, &Permission::Administer)?;
+    parent_fits(state, kind, parent.as_ref())?;
     names_free(state, None, parent.as_ref(), &name, &short_code)?;
     Ok(Payload::UnitCreated {
         unit,
@@ -212,6 +213,7 @@ fn set_cluster_year(
     validate_year(year)?;
     authorise(state, actor, &Permission::ManageCluster(cluster.clone()))?;
     members_last_the_year(state, year, &members)?;
+    members_of_one_kind(state, &cluster, year, &members)?;
     Ok(Payload::ClusterYearSet {
         cluster,
         year,
@@ -266,6 +268,59 @@ fn create_movement(
         slogan,
         calendar,
     })
+}
+
+/// A new unit stands where its kind belongs ([`UnitKind::parent_kinds`]): a department or a
+/// provincial police under the Ministry, a commune or ward police under a provincial police, the
+/// Ministry under nobody; its parent exists and has not ceased to exist (a dissolved unit takes
+/// no new units: its successor does). Asked by `decide` only, so that logs written before the
+/// rule replay.
+fn parent_fits(state: &State, kind: UnitKind, parent: Option<&UnitId>) -> Result<(), DomainError> {
+    let parent_unit = parent.map(|p| state.unit(p)).transpose()?;
+    if !kind.fits_under(parent_unit.map(|p| p.kind)) {
+        return Err(DomainError::ParentKind {
+            kind,
+            parent: parent_unit.map(|p| p.kind),
+        });
+    }
+    match parent_unit.and_then(|p| p.dissolved.map(|d| (p, d))) {
+        Some((p, date)) => Err(DomainError::ParentDissolved {
+            parent: p.id.to_string(),
+            date: date.to_string(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// A cluster's members in a year are units of one kind — provincial police forces, the
+/// Ministry's departments, or commune police — since they are scored against each other: a
+/// commune police has no place in a cluster of provinces. Units that do not exist or cannot
+/// join a cluster at all (the Ministry) are left to the event's own checks. Asked by `decide`
+/// only, so that logs written before the rule replay.
+pub fn members_of_one_kind(
+    state: &State,
+    cluster: &ClusterId,
+    year: i32,
+    members: &[UnitId],
+) -> Result<(), DomainError> {
+    let mut units = members
+        .iter()
+        .filter_map(|m| state.units.get(m))
+        .filter(|u| u.may_join_clusters());
+    let Some(first) = units.next() else {
+        return Ok(());
+    };
+    match units.find(|u| u.kind != first.kind) {
+        Some(u) => Err(DomainError::MemberKinds {
+            cluster: cluster.to_string(),
+            year,
+            unit: u.id.to_string(),
+            found: u.kind,
+            other: first.id.to_string(),
+            expected: first.kind,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Units under the same parent carry different names and short codes (compared without regard
@@ -708,6 +763,24 @@ impl State {
                 && c.year == year
                 && (c.in_force().is_some() || !c.latest().signatures.is_empty())
         })
+    }
+
+    /// The kind of unit a cluster's members are in `year` (see [`members_of_one_kind`]): the
+    /// kind of the year's members, else of the members of the nearest year that has some (the
+    /// earlier of two as near), else none — a cluster without members yet may gather units of
+    /// any kind that can join one.
+    pub fn cluster_member_kind(&self, cluster: &ClusterId, year: i32) -> Option<UnitKind> {
+        let c = self.clusters.get(cluster)?;
+        let kind_of = |members: &[UnitId]| {
+            members
+                .iter()
+                .filter_map(|m| self.units.get(m))
+                .find(|u| u.may_join_clusters())
+                .map(|u| u.kind)
+        };
+        let mut years: Vec<(&i32, &crate::model::ClusterYear)> = c.years.iter().collect();
+        years.sort_by_key(|(y, _)| ((**y - year).abs(), **y));
+        years.into_iter().find_map(|(_, y)| kind_of(&y.members))
     }
 
     /// Whether the year-end review of a cluster's year has locked the year's scores.

@@ -1,6 +1,7 @@
 //! Synthetic clusters for benchmarks (`thidua bench figures`, `thidua bench progress`): the
-//! commands that create `units` communes (`u00000`, `u00001`, …) in one cluster, a movement of
-//! the year with the default calendar, and a covenant draft; then every unit's signature.
+//! commands that create `units` communes (`u00000`, `u00001`, …, under the province
+//! `tinh-thu`) in one cluster, a movement of the year with the default calendar, and a covenant
+//! draft; then every unit's signature.
 //! Everything is invented and says so in its names.
 use crate::calendar::default_calendar;
 use crate::error::DomainError;
@@ -35,12 +36,22 @@ pub fn cluster_commands(units: u32, draft: Draft) -> Result<Vec<Command>, Domain
         cluster: cluster.clone(),
         name: text("Khối thử tải (giả định)"),
     }];
+    // Commune police stand under a provincial police (`UnitKind::parent_kinds`).
+    let province = UnitId::parse("tinh-thu").expect("bench id");
+    commands.push(Command::CreateUnit {
+        unit: province.clone(),
+        name: text("Công an tỉnh thử (giả định)"),
+        short_code: text("TT"),
+        kind: UnitKind::ProvincialPolice,
+        parent: None,
+        established: chrono::NaiveDate::from_ymd_opt(2004, 1, 1).expect("date"),
+    });
     commands.extend((0..units).map(|i| Command::CreateUnit {
         unit: unit_id(i),
         name: text(&format!("Công an xã thử {i} (giả định)")),
         short_code: text(&format!("U{i:05}")),
         kind: UnitKind::CommunePolice,
-        parent: None,
+        parent: Some(province.clone()),
         established: chrono::NaiveDate::from_ymd_opt(2020, 1, 1).expect("date"),
     }));
     commands.push(Command::SetClusterYear {

@@ -1376,3 +1376,198 @@ fn a_regulation_written_for_another_year_is_refused() {
     w.state.apply(&event).unwrap();
     assert_eq!(w.sign("ca-kg").unwrap_err().code(), "regulation_year");
 }
+
+fn new_unit(id: &str, name: &str, kind: UnitKind, parent: Option<&str>) -> Command {
+    Command::CreateUnit {
+        unit: u(id),
+        name: t(name),
+        short_code: t(&id.to_uppercase()),
+        kind,
+        parent: parent.map(u),
+        established: d(2025, 7, 1),
+    }
+}
+
+/// A unit stands where its kind belongs: the Ministry at the top, its departments and the
+/// provincial police under it (a provincial police may stand at the top where the Ministry is
+/// not recorded), commune and ward police under a provincial police. A parent that does not
+/// exist or has ceased to exist is refused. Nothing of it is asked when a log is replayed.
+#[test]
+fn a_unit_stands_under_a_parent_of_the_kind_above_it() {
+    use UnitKind::*;
+    let mut w = World::cluster();
+    let sys = Actor::System;
+    w.ok(&sys, new_unit("bo-ca", "Bộ Công an", Ministry, None));
+    w.ok(
+        &sys,
+        new_unit("x01", "Cục X01", MinistryDepartment, Some("bo-ca")),
+    );
+    w.ok(
+        &sys,
+        new_unit(
+            "ca-dn",
+            "Công an tỉnh Đồng Nai",
+            ProvincialPolice,
+            Some("bo-ca"),
+        ),
+    );
+    w.ok(
+        &sys,
+        new_unit("ca-p1", "Công an phường 1", CommunePolice, Some("ca-kg")),
+    );
+    for (kind, parent) in [
+        (Ministry, Some("bo-ca")),
+        (Ministry, Some("ca-kg")),
+        (MinistryDepartment, None),
+        (MinistryDepartment, Some("ca-kg")),
+        (ProvincialPolice, Some("ca-p1")),
+        (ProvincialPolice, Some("x01")),
+        (ProvincialPolice, Some("ca-kg")),
+        (CommunePolice, None),
+        (CommunePolice, Some("bo-ca")),
+        (CommunePolice, Some("x01")),
+        (CommunePolice, Some("ca-p1")),
+    ] {
+        let e = w
+            .run(&sys, new_unit("moi", "Đơn vị mới", kind, parent))
+            .unwrap_err();
+        let parent_kind = parent.map(|p| w.state.units[&u(p)].kind);
+        assert_eq!(
+            e,
+            DomainError::ParentKind {
+                kind,
+                parent: parent_kind
+            },
+            "{kind:?} under {parent:?}"
+        );
+        assert_eq!(e.code(), "parent_kind");
+    }
+    assert_eq!(
+        w.err(
+            &sys,
+            new_unit("moi", "Đơn vị mới", CommunePolice, Some("ca-khong"))
+        ),
+        "unknown_unit"
+    );
+    // Kiên Giang merged into An Giang: new communes go under An Giang, not Kiên Giang.
+    w.ok(
+        &sys,
+        Command::RecordLineage {
+            change: LineageChange {
+                kind: LineageKind::Merge,
+                predecessors: vec![u("ca-kg"), u("ca-ag")],
+                successors: vec![u("ca-ag")],
+                effective: d(2025, 7, 1),
+                decision: t("1234/QĐ-BCA"),
+            },
+        },
+    );
+    let e = w
+        .run(
+            &sys,
+            new_unit("ca-x", "Công an xã X", CommunePolice, Some("ca-kg")),
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "parent_dissolved");
+    assert!(matches!(e, DomainError::ParentDissolved { ref parent, .. } if parent == "ca-kg"));
+    w.ok(
+        &sys,
+        new_unit("ca-x", "Công an xã X", CommunePolice, Some("ca-ag")),
+    );
+
+    // A log written before the rule replays: a commune police without a parent, a provincial
+    // police under a commune police.
+    for (id, kind, parent) in [
+        ("ca-cu", CommunePolice, None),
+        ("ca-la", ProvincialPolice, Some("ca-p1")),
+    ] {
+        let event = Event {
+            index: w.state.size,
+            time_ms: 1_711_420_000_000,
+            actor: sys.clone(),
+            salt: "00".repeat(16),
+            payload: Payload::UnitCreated {
+                unit: u(id),
+                name: t(id),
+                short_code: t(id),
+                kind,
+                parent: parent.map(u),
+                established: d(2020, 1, 1),
+            },
+        };
+        w.state.apply(&event).unwrap();
+    }
+}
+
+/// A cluster's members in a year are units of one kind: a commune police or a department is
+/// refused in a cluster of provinces, and the other way round; a log written before the rule
+/// replays.
+#[test]
+fn a_cluster_year_has_members_of_one_kind() {
+    use UnitKind::*;
+    let mut w = World::cluster();
+    let sys = Actor::System;
+    w.ok(&sys, new_unit("bo-ca", "Bộ Công an", Ministry, None));
+    w.ok(
+        &sys,
+        new_unit("x01", "Cục X01", MinistryDepartment, Some("bo-ca")),
+    );
+    w.ok(
+        &sys,
+        new_unit("x02", "Cục X02", MinistryDepartment, Some("bo-ca")),
+    );
+    w.ok(
+        &sys,
+        new_unit("ca-p1", "Công an phường 1", CommunePolice, Some("ca-kg")),
+    );
+    w.ok(
+        &sys,
+        new_unit("ca-p2", "Công an phường 2", CommunePolice, Some("ca-kg")),
+    );
+    let set = |year: i32, members: &[&str]| Command::SetClusterYear {
+        cluster: cum(),
+        year,
+        members: members.iter().map(|x| u(x)).collect(),
+    };
+    let e = w
+        .run(&user("thuky"), set(2025, &["ca-kg", "ca-ag", "ca-p1"]))
+        .unwrap_err();
+    assert_eq!(e.code(), "member_kinds");
+    assert!(
+        matches!(
+            &e,
+            DomainError::MemberKinds { unit, found: CommunePolice, expected: ProvincialPolice, .. }
+                if unit == "ca-p1"
+        ),
+        "{e:?}"
+    );
+    assert_eq!(
+        w.err(&user("thuky"), set(2025, &["ca-kg", "x01"])),
+        "member_kinds"
+    );
+    assert_eq!(
+        w.err(&user("thuky"), set(2025, &["x01", "ca-kg"])),
+        "member_kinds"
+    );
+    // The Ministry is refused as before, for what it is.
+    assert_eq!(
+        w.err(&user("thuky"), set(2025, &["ca-kg", "bo-ca"])),
+        "ministry_not_member"
+    );
+    w.ok(&user("thuky"), set(2025, &["ca-kg", "ca-ag"]));
+    w.ok(&sys, set(2026, &["x01", "x02"]));
+    w.ok(&sys, set(2027, &["ca-p1", "ca-p2"]));
+    // Written before the rule: applied as it was.
+    let event = Event {
+        index: w.state.size,
+        time_ms: 1_711_420_000_000,
+        actor: sys.clone(),
+        salt: "00".repeat(16),
+        payload: Payload::ClusterYearSet {
+            cluster: cum(),
+            year: 2028,
+            members: vec![u("ca-kg"), u("ca-p1"), u("x01")],
+        },
+    };
+    w.state.apply(&event).unwrap();
+}

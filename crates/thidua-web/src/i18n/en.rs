@@ -111,6 +111,9 @@ pub static STRINGS: Strings = Strings {
     kind_provincial_police: "Provincial police",
     kind_commune_police: "Commune police",
     parent: "Parent unit",
+    unit_parent_help: "Ministry departments and provincial police: choose the Ministry. Commune and ward police: choose their provincial police. The Ministry: leave empty.",
+    unit_no_parent: "— None (top level)",
+    members_one_kind: "A cluster's members in a year are units of one kind: choose within one group.",
     established: "Established",
     dissolved: "Dissolved",
     active: "Active",
@@ -281,6 +284,7 @@ pub static STRINGS: Strings = Strings {
     err_document_date_before_previous: "The document cannot be dated before {earliest}, the date of document {number} issued before it this year: numbers follow the order of dates.",
     err_unit_dissolved: "{unit} ceased to exist on {date} (merged into {successors}); choose its successor instead.",
     err_unit_not_active: "{unit} did not exist on {date}.",
+    err_member_kinds: "{unit} is a {found} unit, unlike {other} ({expected}): a cluster's members in a year must be units of one kind; untick the units of another kind.",
     error_summary_title: "Not saved: please correct the following",
     sign_error_summary_title: "Not signed: please correct the following",
     step_up_wrong_password: "Wrong password.",
@@ -570,6 +574,31 @@ pub fn error(code: &str) -> &'static str {
         "lineage_before_established" => "The date is before the unit was established.",
         "invalid_lineage" => "Invalid merger or split.",
         "parent_cycle" => "The parent unit would create a cycle.",
+        "parent_kind" => {
+            "The parent does not fit the unit's kind: departments and provincial police stand \
+             under the Ministry, commune and ward police under a provincial police."
+        }
+        "parent_kind_ministry" => "The Ministry is the top of the hierarchy: leave the parent empty.",
+        "parent_kind_ministry_department" => {
+            "A Ministry department stands under the Ministry: choose the Ministry as its parent."
+        }
+        "parent_kind_provincial_police" => {
+            "A provincial police stands under the Ministry: choose the Ministry as its parent, or \
+             leave it empty if the Ministry is not recorded."
+        }
+        "parent_kind_commune_police" => {
+            "A commune or ward police stands under a provincial police: choose its province as \
+             the parent."
+        }
+        "parent_dissolved" => {
+            "This parent unit no longer exists (merged or split); choose its successor."
+        }
+        "unknown_parent" => "No such parent unit; choose one from the list.",
+        "invalid_kind" => "Choose the unit's kind from the list.",
+        "member_kinds" => {
+            "A cluster's members in a year must be units of one kind (e.g. all provincial \
+             police); untick the units of another kind."
+        }
         "duplicate_member" => "A unit is listed twice.",
         "head_is_deputy" => "The head and the deputy must be different units.",
         "membership_signed" => {

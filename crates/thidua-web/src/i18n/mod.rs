@@ -135,6 +135,10 @@ impl Lang {
                 }
             }
             thidua_domain::DomainError::YearEnd(y) => yearend::refusal(self, y),
+            // Where a unit of this kind stands, in a sentence of its own.
+            thidua_domain::DomainError::ParentKind { kind, .. } => self
+                .error(&format!("parent_kind_{}", kind.as_str()))
+                .to_owned(),
             thidua_domain::DomainError::RegulationYear { field, found, year } => fill(
                 self.error(e.code()),
                 &[
@@ -283,6 +287,12 @@ pub struct Strings {
     pub kind_provincial_police: &'static str,
     pub kind_commune_police: &'static str,
     pub parent: &'static str,
+    /// Which parent fits which kind of unit (beside the new unit's parent list).
+    pub unit_parent_help: &'static str,
+    /// The parent list's first choice: no parent.
+    pub unit_no_parent: &'static str,
+    /// Above the membership form's groups of units, while a cluster has no members yet.
+    pub members_one_kind: &'static str,
     pub established: &'static str,
     pub dissolved: &'static str,
     pub active: &'static str,
@@ -468,6 +478,9 @@ pub struct Strings {
     pub err_document_date_before_previous: &'static str,
     pub err_unit_dissolved: &'static str,
     pub err_unit_not_active: &'static str,
+    /// A cluster's members of two kinds: `{unit}` is a `{found}`, unlike `{other}`
+    /// (`{expected}`), the kinds in words.
+    pub err_member_kinds: &'static str,
     pub error_summary_title: &'static str,
     /// The error summary's heading on the signing page ("Chưa ký được: …").
     pub sign_error_summary_title: &'static str,
@@ -770,6 +783,15 @@ mod tests {
             "membership_signed",
             "leadership_locked",
             "ministry_not_member",
+            "member_kinds",
+            "parent_kind",
+            "parent_kind_ministry",
+            "parent_kind_ministry_department",
+            "parent_kind_provincial_police",
+            "parent_kind_commune_police",
+            "parent_dissolved",
+            "unknown_parent",
+            "invalid_kind",
             "unknown_movement",
             "movement_exists",
             "invalid_calendar",

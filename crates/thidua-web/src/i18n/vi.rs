@@ -111,6 +111,9 @@ pub static STRINGS: Strings = Strings {
     kind_provincial_police: "Công an tỉnh, thành phố",
     kind_commune_police: "Công an xã, phường",
     parent: "Đơn vị cấp trên",
+    unit_parent_help: "Đơn vị thuộc Bộ và công an tỉnh, thành phố: chọn Bộ. Công an xã, phường: chọn công an tỉnh, thành phố quản lý. Bộ: để trống.",
+    unit_no_parent: "— Không có (cấp cao nhất)",
+    members_one_kind: "Thành viên của cụm trong một năm cùng một loại đơn vị: chọn trong một nhóm.",
     established: "Ngày thành lập",
     dissolved: "Ngày chấm dứt",
     active: "Đang hoạt động",
@@ -281,6 +284,7 @@ pub static STRINGS: Strings = Strings {
     err_document_date_before_previous: "Ngày văn bản không được trước {earliest}, ngày của văn bản số {number} phát hành trước nó trong năm: số văn bản theo thứ tự ngày.",
     err_unit_dissolved: "{unit} không còn tồn tại từ ngày {date} (đã hợp nhất vào {successors}); hãy chọn đơn vị kế thừa.",
     err_unit_not_active: "{unit} không hoạt động vào ngày {date}.",
+    err_member_kinds: "{unit} là {found}, khác loại với {other} ({expected}): thành viên của cụm trong một năm phải cùng một loại đơn vị; hãy bỏ chọn các đơn vị khác loại.",
     error_summary_title: "Chưa lưu được: cần sửa các mục sau",
     sign_error_summary_title: "Chưa ký được: cần sửa các mục sau",
     step_up_wrong_password: "Mật khẩu không đúng.",
@@ -568,6 +572,32 @@ pub fn error(code: &str) -> &'static str {
         "lineage_before_established" => "Ngày hiệu lực trước ngày thành lập đơn vị.",
         "invalid_lineage" => "Sáp nhập hoặc chia tách không hợp lệ.",
         "parent_cycle" => "Đơn vị cấp trên tạo thành vòng lặp.",
+        "parent_kind" => {
+            "Đơn vị cấp trên không phù hợp với loại đơn vị: đơn vị thuộc Bộ và công an tỉnh, \
+             thành phố trực thuộc Bộ; công an xã, phường trực thuộc công an tỉnh, thành phố."
+        }
+        "parent_kind_ministry" => "Bộ là cấp cao nhất, không có đơn vị cấp trên: hãy để trống.",
+        "parent_kind_ministry_department" => {
+            "Đơn vị thuộc Bộ phải có đơn vị cấp trên là Bộ: hãy chọn Bộ."
+        }
+        "parent_kind_provincial_police" => {
+            "Công an tỉnh, thành phố trực thuộc Bộ: hãy chọn Bộ làm đơn vị cấp trên, hoặc để \
+             trống nếu Bộ chưa có trong hệ thống."
+        }
+        "parent_kind_commune_police" => {
+            "Công an xã, phường phải trực thuộc một công an tỉnh, thành phố: hãy chọn công an \
+             tỉnh, thành phố làm đơn vị cấp trên."
+        }
+        "parent_dissolved" => {
+            "Đơn vị cấp trên này đã không còn tồn tại (sáp nhập hoặc chia tách); hãy chọn đơn \
+             vị kế thừa."
+        }
+        "unknown_parent" => "Không có đơn vị cấp trên này; hãy chọn trong danh sách.",
+        "invalid_kind" => "Hãy chọn loại đơn vị trong danh sách.",
+        "member_kinds" => {
+            "Thành viên của cụm trong một năm phải cùng một loại đơn vị (ví dụ đều là công an \
+             tỉnh, thành phố); hãy bỏ chọn các đơn vị khác loại."
+        }
         "duplicate_member" => "Một đơn vị được chọn hai lần.",
         "head_is_deputy" => "Cụm trưởng và cụm phó phải là hai đơn vị khác nhau.",
         "membership_signed" => {

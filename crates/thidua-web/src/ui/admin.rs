@@ -115,6 +115,9 @@ struct AdminPage {
     log_key: String,
     signed_size: u64,
     witnessed: Option<(u64, usize)>,
+    /// The new unit form's choices of parent: the active units that may be parents, grouped
+    /// by kind (the group's label, and each unit's id and name).
+    parents: Vec<(&'static str, Vec<(String, String)>)>,
     /// Warnings the administrator must confirm before the user is created.
     warnings: Vec<String>,
     form: HashMap<String, String>,
@@ -154,6 +157,11 @@ impl AdminPage {
 
     fn value(&self, k: &str) -> &str {
         self.form.get(k).map(String::as_str).unwrap_or("")
+    }
+
+    /// Whether the form brought back `v` as the value of `k` (a choice to show selected).
+    fn chosen(&self, k: &str, v: &str) -> bool {
+        self.value(k) == v
     }
 
     fn aria(&self, form: &str, field: &str, id: &str) -> String {
@@ -288,6 +296,7 @@ async fn admin_view(
                 registered_at: k.registered_at,
             })
             .collect(),
+        parents: parent_choices(t, &state),
         log_key: app.service.key().verifier_key().to_owned(),
         signed_size: status.signed,
         witnessed: status.witnessed,
@@ -304,6 +313,29 @@ async fn admin_view(
     let mut res = render(&page);
     *res.status_mut() = code;
     res
+}
+
+/// The units a new unit may stand under, grouped by kind: the active units of every kind that
+/// some kind stands under ([`UnitKind::parent_kinds`]: the Ministry, the provincial police), by
+/// name. Which group fits which kind the field's help says; the domain refuses a mismatch.
+fn parent_choices(
+    t: &crate::i18n::Strings,
+    state: &thidua_domain::State,
+) -> Vec<(&'static str, Vec<(String, String)>)> {
+    UnitKind::ALL
+        .into_iter()
+        .filter(|k| UnitKind::ALL.iter().any(|c| c.parent_kinds().contains(k)))
+        .filter_map(|k| {
+            let mut group: Vec<(String, String)> = state
+                .units
+                .values()
+                .filter(|u| u.kind == k && u.dissolved.is_none())
+                .map(|u| (u.id.to_string(), u.name.to_string()))
+                .collect();
+            thidua_domain::text::sort_by_name(&mut group, |(_, name)| name);
+            (!group.is_empty()).then(|| (super::pages::kind_label(t, k.as_str()), group))
+        })
+        .collect()
 }
 
 /// The refusal page for anyone but an administrator.
@@ -847,6 +879,19 @@ pub async fn create_unit(
         return r;
     }
     let lang = viewer.lang;
+    // What was typed comes back with any message, each beside its own field.
+    let back = |errors: FieldErrors| Back {
+        errors,
+        form: HashMap::from([
+            ("unit_id".to_owned(), f.id.clone()),
+            ("unit_name".to_owned(), f.name.clone()),
+            ("unit_short_code".to_owned(), f.short_code.clone()),
+            ("unit_kind".to_owned(), f.kind.clone()),
+            ("unit_parent".to_owned(), f.parent.trim().to_owned()),
+            ("unit_established".to_owned(), f.established.clone()),
+        ]),
+        ..Back::default()
+    };
     let mut errors = FieldErrors::default();
     let id = UnitId::parse(f.id.trim())
         .map_err(|e| errors.push("unit", "id", lang.refusal(&e)))
@@ -867,47 +912,83 @@ pub async fn create_unit(
         "ministry_department" => Some(UnitKind::MinistryDepartment),
         "commune_police" => Some(UnitKind::CommunePolice),
         _ => {
-            errors.push("unit", "kind", lang.error("invalid_value"));
+            errors.push("unit", "kind", lang.error("invalid_kind"));
             None
         }
     };
+    // The parent is chosen from a list: an id that is not one is no unit.
     let parent = match f.parent.trim() {
         "" => Ok(None),
         p => UnitId::parse(p).map(Some),
     }
-    .map_err(|e| errors.push("unit", "parent", lang.refusal(&e)))
+    .map_err(|_| errors.push("unit", "parent", lang.error("unknown_parent")))
     .ok();
-    match (id, name, short_code, established, kind, parent) {
-        (Some(unit), Some(name), Some(short_code), Some(established), Some(kind), Some(parent)) => {
-            let command = Command::CreateUnit {
-                unit,
-                name,
-                short_code,
-                kind,
-                parent,
-                established,
-            };
-            let field = |code: &str| match code {
-                "unit_name_taken" => "name",
-                "short_code_taken" => "short_code",
-                "unknown_unit" | "parent_cycle" => "parent",
-                _ => "id",
-            };
-            let decided = {
+    let (Some(unit), Some(name), Some(short_code), Some(established), Some(kind), Some(parent)) =
+        (id, name, short_code, established, kind, parent)
+    else {
+        return admin_view(&app, &viewer, "units", back(errors), false).await;
+    };
+    let command = Command::CreateUnit {
+        unit,
+        name,
+        short_code,
+        kind,
+        parent,
+        established,
+    };
+    let refused = {
+        let state = app.service.read();
+        let actor = thidua_domain::Actor::User(viewer.user.clone());
+        thidua_domain::decide(&state, &actor, command.clone())
+            .err()
+            .filter(|e| e.code() != "forbidden")
+            .map(|e| unit_refusal(lang, &state, &e))
+    };
+    let (field, message) = match refused {
+        Some(refusal) => refusal,
+        None => match api_mod::execute(&app, &viewer, vec![command]).await {
+            Ok(_) => return Redirect::to("/admin/units?saved=1").into_response(),
+            Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
                 let state = app.service.read();
-                let actor = thidua_domain::Actor::User(viewer.user.clone());
-                thidua_domain::decide(&state, &actor, command.clone()).err()
-            };
-            match decided {
-                Some(e) if e.code() != "forbidden" => {
-                    let mut errors = FieldErrors::default();
-                    errors.push("unit", field(e.code()), lang.refusal(&e));
-                    again(&app, &viewer, "units", errors).await
+                match &e.domain {
+                    Some(d) => unit_refusal(lang, &state, d),
+                    None => ("id", lang.api_error(&e)),
                 }
-                _ => submit(&app, &viewer, command, "units", "unit", "id").await,
             }
+            Err(e) => return viewer_error(&viewer, e),
+        },
+    };
+    let mut errors = FieldErrors::default();
+    errors.push("unit", field, message);
+    admin_view(&app, &viewer, "units", back(errors), false).await
+}
+
+/// A refusal of a new unit, beside the field it concerns and in the page's language: a name or
+/// short code taken, a text's problem beside its text, the date beside the date, and whatever
+/// is wrong with the parent (none such, dissolved, not of the kind above the unit's) beside the
+/// parent; what is left concerns the id.
+fn unit_refusal(
+    lang: Lang,
+    state: &thidua_domain::State,
+    e: &thidua_domain::DomainError,
+) -> (&'static str, String) {
+    use thidua_domain::DomainError as E;
+    match e {
+        E::EmptyText { field } | E::TextTooLong { field, .. } | E::InvalidText { field }
+            if *field == "name" || *field == "short_code" =>
+        {
+            (field, lang.refusal(e))
         }
-        _ => again(&app, &viewer, "units", errors).await,
+        E::UnitNameTaken(_) => ("name", lang.refusal(e)),
+        E::ShortCodeTaken(_) => ("short_code", lang.refusal(e)),
+        E::DateOutOfRange { .. } => ("established", lang.refusal(e)),
+        E::UnknownUnit(_) => ("parent", lang.error("unknown_parent").to_owned()),
+        E::ParentKind { .. }
+        | E::ParentDissolved { .. }
+        | E::ParentCycle(_)
+        | E::UnitDissolved { .. }
+        | E::UnitNotActive { .. } => ("parent", super::names::domain_error(lang, state, e)),
+        _ => ("id", super::names::domain_error(lang, state, e)),
     }
 }
 

@@ -252,6 +252,32 @@ pub fn domain_error_in(
                 ("date", crate::format::iso_date(date)),
             ],
         ),
+        E::MemberKinds {
+            unit,
+            found,
+            other,
+            expected,
+            ..
+        } => {
+            // The kinds in words, mid-sentence ("công an xã, phường").
+            let kind = |k: &thidua_domain::model::UnitKind| {
+                let label = super::pages::kind_label(t, k.as_str());
+                let mut chars = label.chars();
+                chars
+                    .next()
+                    .map(|c| c.to_lowercase().chain(chars).collect())
+                    .unwrap_or_default()
+            };
+            fill(
+                t.err_member_kinds,
+                &[
+                    ("unit", unit_name(unit)),
+                    ("found", kind(found)),
+                    ("other", unit_name(other)),
+                    ("expected", kind(expected)),
+                ],
+            )
+        }
         E::NotMember { unit, year, .. } => fill(
             t.err_not_member,
             &[("unit", unit_name(unit)), ("year", year.to_string())],

@@ -326,8 +326,11 @@ struct ClusterPage {
     c: ClusterDetail,
     /// The viewer may set this cluster's membership and leadership (secretariat, admin).
     can_manage: bool,
-    /// For the membership form: every active unit, and whether it is a member in the shown year.
-    units: Vec<(UnitRef, bool)>,
+    /// For the membership form: the units that may be members in the shown year, and whether
+    /// each is one, grouped by kind (the kind's name, its units). One group once the cluster
+    /// has members: the kind they are (`State::cluster_member_kind`), since a year's members
+    /// are of one kind.
+    units: Vec<(&'static str, Vec<(UnitRef, bool)>)>,
     /// The shown year has no covenant in force or being signed (the drafting button shows).
     needs_covenant: bool,
     /// The cluster's newest covenant in force of an earlier year, to start the new one from:
@@ -468,24 +471,42 @@ pub fn cluster_page(
     };
     let can_manage = viewer.scope.is_admin() || viewer.scope.managed_clusters().contains(&id);
     let units = if can_manage {
-        // Units that may be members and exist at the end of the shown year.
+        // Units that may be members and exist at the end of the shown year, of the kind the
+        // cluster's members are (every kind that may join while it has none); its members stay
+        // listed whatever they are, so that they can be unticked.
         let end = c.year.map(|y| thidua_domain::command::year_bounds(y).1);
-        let all: Vec<UnitId> = state
-            .units
-            .values()
-            .filter(|u| {
-                (u.may_join_clusters() && end.is_none_or(|e| u.active_on(e)))
-                    || c.members.iter().any(|m| m.id == u.id.as_str())
-            })
-            .map(|u| u.id.clone())
-            .collect();
-        sorted_refs(&state, &all)
-            .into_iter()
-            .map(|u| {
-                let member = c.members.iter().any(|m| m.id == u.id);
-                (u, member)
-            })
-            .collect()
+        let kind = c.year.and_then(|y| state.cluster_member_kind(&id, y));
+        let offered = |u: &thidua_domain::model::Unit| {
+            u.may_join_clusters()
+                && end.is_none_or(|e| u.active_on(e))
+                && kind.is_none_or(|k| u.kind == k)
+        };
+        use thidua_domain::model::UnitKind as K;
+        [
+            K::ProvincialPolice,
+            K::MinistryDepartment,
+            K::CommunePolice,
+            K::Ministry,
+        ]
+        .into_iter()
+        .filter_map(|k| {
+            let ids: Vec<UnitId> = state
+                .units
+                .values()
+                .filter(|u| u.kind == k)
+                .filter(|u| offered(u) || c.members.iter().any(|m| m.id == u.id.as_str()))
+                .map(|u| u.id.clone())
+                .collect();
+            let group: Vec<(UnitRef, bool)> = sorted_refs(&state, &ids)
+                .into_iter()
+                .map(|u| {
+                    let member = c.members.iter().any(|m| m.id == u.id);
+                    (u, member)
+                })
+                .collect();
+            (!group.is_empty()).then(|| (kind_label(viewer.lang.strings(), k.as_str()), group))
+        })
+        .collect()
     } else {
         Vec::new()
     };

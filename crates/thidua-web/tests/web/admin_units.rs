@@ -1,0 +1,395 @@
+//! The administrator's "Thêm đơn vị" form and the cluster membership form: a unit stands under
+//! a parent of the kind above its own, chosen from a list; a refused form comes back with what
+//! was typed and each message beside its own field, in Vietnamese; a cluster's membership form
+//! offers only the units that can join it (the kind its members are).
+
+use super::support::{signed_in, Client, Resp, TestApp};
+
+macro_rules! scenarios {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[test]
+            fn $name() {
+                super::$name(&super::super::support::spawn(super::super::support::Backend::Sqlite).unwrap());
+            })*
+        }
+        mod postgres {
+            $(#[test]
+            fn $name() {
+                if let Some(app) = super::super::support::spawn(super::super::support::Backend::Postgres) {
+                    super::$name(&app);
+                }
+            })*
+        }
+    };
+}
+
+scenarios!(
+    admin_unit_parent_fits_its_kind,
+    admin_unit_form_keeps_what_was_typed,
+    admin_cluster_members_of_one_kind,
+);
+
+/// The text of the element whose id is `id` (up to its closing tag), or "" when none has it.
+fn element(r: &Resp, id: &str) -> String {
+    let marker = format!("id=\"{id}\"");
+    let Some(at) = r.body.find(&marker) else {
+        return String::new();
+    };
+    let rest = &r.body[at..];
+    let start = rest.find('>').map_or(0, |i| i + 1);
+    let end = rest.find("</").unwrap_or(rest.len());
+    rest[start..end.max(start)].to_owned()
+}
+
+/// The new unit form's parent list (the `<select>` and its options).
+fn parent_list(r: &Resp) -> String {
+    let at = r.body.find("id=\"nn-parent\"").expect("the parent list");
+    let rest = &r.body[at..];
+    rest[..rest.find("</select>").expect("its end")].to_owned()
+}
+
+fn new_unit(c: &Client, csrf: &str, fields: &[(&str, &str)]) -> Resp {
+    let mut form = vec![("csrf", csrf)];
+    form.extend_from_slice(fields);
+    c.post_form("/admin/units", &form)
+}
+
+/// The Ministry, one of its departments and a ward of An Giang, through the form.
+fn hierarchy(c: &Client, csrf: &str) {
+    for fields in [
+        [
+            ("id", "bo-ca"),
+            ("name", "Bộ Công an"),
+            ("short_code", "BCA"),
+            ("kind", "ministry"),
+            ("parent", ""),
+            ("established", "19/08/1945"),
+        ],
+        [
+            ("id", "cuc-x01"),
+            ("name", "Cục Công tác đảng và công tác chính trị"),
+            ("short_code", "X01"),
+            ("kind", "ministry_department"),
+            ("parent", "bo-ca"),
+            ("established", "01/08/2018"),
+        ],
+        [
+            ("id", "ca-p-long-xuyen"),
+            ("name", "Công an phường Long Xuyên"),
+            ("short_code", "LX"),
+            ("kind", "commune_police"),
+            ("parent", "ca-ag"),
+            ("established", "01/07/2025"),
+        ],
+    ] {
+        let r = new_unit(c, csrf, &fields);
+        assert_eq!(r.status, 303, "{fields:?}: {}", r.body);
+    }
+}
+
+/// A unit of each kind stands under a parent of the kind above it; every other placement is
+/// refused beside the parent list with a sentence saying where such a unit stands, and nothing
+/// is created. The list offers only active units that may be parents, grouped by kind.
+fn admin_unit_parent_fits_its_kind(app: &TestApp) {
+    let c = signed_in(app, "quantri");
+    let csrf = c.get("/admin/units").csrf();
+    hierarchy(&c, &csrf);
+    let page = c.get("/admin/units");
+    let list = parent_list(&page);
+    assert!(list.contains("<optgroup label=\"Bộ Công an\">"), "{list}");
+    assert!(
+        list.contains("<optgroup label=\"Công an tỉnh, thành phố\">"),
+        "{list}"
+    );
+    assert!(list.contains("value=\"bo-ca\""), "{list}");
+    assert!(list.contains("value=\"ca-ag\""), "{list}");
+    // Neither a ward, a department nor a unit merged away can take new units.
+    for absent in ["ca-p-long-xuyen", "cuc-x01", "ca-kg", "ca-bl"] {
+        assert!(
+            !list.contains(&format!("value=\"{absent}\"")),
+            "{absent}: {list}"
+        );
+    }
+    let size = app.service.read().size;
+    let unit = |kind: &'static str, parent: &'static str| {
+        vec![
+            ("id", "ca-moi"),
+            ("name", "Đơn vị mới"),
+            ("short_code", "MOI"),
+            ("kind", kind),
+            ("parent", parent),
+            ("established", "01/07/2025"),
+        ]
+    };
+    for (kind, parent, says) in [
+        (
+            "commune_police",
+            "",
+            "Công an xã, phường phải trực thuộc một công an tỉnh, thành phố",
+        ),
+        (
+            "commune_police",
+            "bo-ca",
+            "Công an xã, phường phải trực thuộc một công an tỉnh, thành phố",
+        ),
+        (
+            "provincial_police",
+            "ca-p-long-xuyen",
+            "Công an tỉnh, thành phố trực thuộc Bộ",
+        ),
+        (
+            "provincial_police",
+            "ca-ag",
+            "Công an tỉnh, thành phố trực thuộc Bộ",
+        ),
+        (
+            "ministry_department",
+            "",
+            "Đơn vị thuộc Bộ phải có đơn vị cấp trên là Bộ",
+        ),
+        ("ministry", "bo-ca", "Bộ là cấp cao nhất"),
+        (
+            "commune_police",
+            "ca-kg",
+            "Đơn vị cấp trên này đã không còn tồn tại (sáp nhập hoặc chia tách)",
+        ),
+        (
+            "commune_police",
+            "ca-khong-co",
+            "Không có đơn vị cấp trên này",
+        ),
+        (
+            "commune_police",
+            "KHÔNG HỢP LỆ",
+            "Không có đơn vị cấp trên này",
+        ),
+    ] {
+        let r = new_unit(&c, &csrf, &unit(kind, parent));
+        assert_eq!(r.status, 422, "{kind} under {parent:?}");
+        let message = element(&r, "nn-parent-error");
+        assert!(
+            message.contains(says),
+            "{kind} under {parent:?}: {message:?}"
+        );
+        assert!(
+            element(&r, "nn-id-error").is_empty(),
+            "{kind} under {parent:?}"
+        );
+        assert!(
+            r.body.contains(
+                "aria-describedby=\"nn-parent-hint nn-parent-error\" aria-invalid=\"true\""
+            ),
+            "{kind} under {parent:?}"
+        );
+    }
+    assert_eq!(app.service.read().size, size, "nothing was created");
+    // Where each fits, it is created.
+    for (id, kind, parent) in [
+        ("ca-p-my-binh", "commune_police", "ca-ag"),
+        ("ca-tn-moi", "provincial_police", "bo-ca"),
+        ("ca-la-moi", "provincial_police", ""),
+    ] {
+        let mut fields = unit(kind, parent);
+        fields[0] = ("id", id);
+        fields[1] = ("name", id);
+        fields[2] = ("short_code", id);
+        let r = new_unit(&c, &csrf, &fields);
+        assert_eq!(r.status, 303, "{id}: {}", r.body);
+    }
+    let ward = c.get("/api/v1/units/ca-p-my-binh").json();
+    assert_eq!(ward["unit"]["parent"], "ca-ag");
+    assert_eq!(ward["unit"]["kind"], "commune_police");
+}
+
+/// A refused form comes back with what was typed — id, name, short code, kind, parent and date
+/// — and each message beside its own field: the date's beside the date, the kind's beside the
+/// kind, a name taken beside the name; never the id's field for what is not about the id.
+fn admin_unit_form_keeps_what_was_typed(app: &TestApp) {
+    let c = signed_in(app, "quantri");
+    let csrf = c.get("/admin/units").csrf();
+    hierarchy(&c, &csrf);
+    let typed = |established: &'static str, kind: &'static str, name: &'static str| {
+        vec![
+            ("id", "ca-p-binh-duc"),
+            ("name", name),
+            ("short_code", "BĐ"),
+            ("kind", kind),
+            ("parent", "ca-ag"),
+            ("established", established),
+        ]
+    };
+    let kept = |r: &Resp, established: &str, name: &str| {
+        assert_eq!(r.status, 422, "{}", r.body);
+        for value in ["ca-p-binh-duc", name, "BĐ", established] {
+            assert!(
+                r.body.contains(&format!("value=\"{value}\"")),
+                "{value} comes back: {}",
+                r.body
+            );
+        }
+        assert!(
+            r.body.contains(
+                "<option value=\"ca-ag\" lang=\"vi\" selected>Công an tỉnh An Giang</option>"
+            ),
+            "the parent chosen comes back"
+        );
+    };
+    // A date that is none.
+    let r = new_unit(
+        &c,
+        &csrf,
+        &typed("32/13/2025", "commune_police", "Công an phường Bình Đức"),
+    );
+    kept(&r, "32/13/2025", "Công an phường Bình Đức");
+    assert!(r
+        .body
+        .contains("<option value=\"commune_police\" selected>"));
+    assert!(element(&r, "nn-date-error").contains("Ngày không hợp lệ"));
+    // A date out of range: beside the date, not the id.
+    let r = new_unit(
+        &c,
+        &csrf,
+        &typed("01/01/1800", "commune_police", "Công an phường Bình Đức"),
+    );
+    kept(&r, "01/01/1800", "Công an phường Bình Đức");
+    assert!(
+        element(&r, "nn-date-error").contains("từ năm 1900 đến năm 2100"),
+        "{}",
+        element(&r, "nn-date-error")
+    );
+    assert!(element(&r, "nn-id-error").is_empty());
+    // A kind that is none of the list.
+    let r = new_unit(
+        &c,
+        &csrf,
+        &typed("01/07/2025", "doi-canh-sat", "Công an phường Bình Đức"),
+    );
+    kept(&r, "01/07/2025", "Công an phường Bình Đức");
+    assert!(
+        element(&r, "nn-kind-error").contains("Hãy chọn loại đơn vị trong danh sách"),
+        "{}",
+        element(&r, "nn-kind-error")
+    );
+    // A name its siblings already carry: beside the name.
+    let r = new_unit(
+        &c,
+        &csrf,
+        &typed("01/07/2025", "commune_police", "Công an phường Long Xuyên"),
+    );
+    kept(&r, "01/07/2025", "Công an phường Long Xuyên");
+    assert!(element(&r, "nn-name-error").contains("Đã có đơn vị khác cùng cấp mang tên này"));
+    assert!(element(&r, "nn-id-error").is_empty());
+    // An id taken: beside the id, what was typed kept.
+    let mut taken = typed("01/07/2025", "commune_police", "Công an phường Bình Đức");
+    taken[0] = ("id", "ca-p-long-xuyen");
+    let r = new_unit(&c, &csrf, &taken);
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("value=\"Công an phường Bình Đức\""));
+    assert!(element(&r, "nn-id-error").contains("Mã đơn vị đã tồn tại"));
+    // A kind chosen and refused for its parent comes back chosen.
+    let mut ministry = typed("01/07/2025", "ministry", "Bộ mới");
+    ministry[2] = ("short_code", "BM");
+    let r = new_unit(&c, &csrf, &ministry);
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("<option value=\"ministry\" selected>"));
+    assert!(element(&r, "nn-parent-error").contains("Bộ là cấp cao nhất"));
+    // Corrected, it is created and the form is empty again.
+    let r = new_unit(
+        &c,
+        &csrf,
+        &typed("01/07/2025", "commune_police", "Công an phường Bình Đức"),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = c.get("/admin/units");
+    assert!(!page.body.contains("value=\"ca-p-binh-duc\""));
+}
+
+/// The membership form offers the units of the kind the cluster's members are — provinces for
+/// Cluster 12, never a ward or a department — and the domain refuses a year of mixed kinds
+/// with the units named; a cluster without members yet offers each kind in its own group.
+fn admin_cluster_members_of_one_kind(app: &TestApp) {
+    let admin = signed_in(app, "quantri");
+    let admin_csrf = admin.get("/admin/units").csrf();
+    hierarchy(&admin, &admin_csrf);
+    let sec = signed_in(app, "thuky12");
+    for year in ["2024", "2025", "2027"] {
+        let page = sec.get(&format!("/clusters/cum-12?year={year}"));
+        assert_eq!(page.status, 200);
+        let form = &page.body[page.body.find("id=\"mm-units\"").expect("the form")..];
+        let form = &form[..form.find("</form>").unwrap()];
+        assert!(form.contains("name=\"m_ca-ag\""), "{year}: {form}");
+        for absent in ["m_ca-p-long-xuyen", "m_cuc-x01", "m_bo-ca"] {
+            assert!(!form.contains(absent), "{year}: {absent} offered: {form}");
+        }
+    }
+    let csrf = sec.get("/clusters/cum-12?year=2027").csrf();
+    let size = app.service.read().size;
+    let r = sec.post_form(
+        "/clusters/cum-12/members",
+        &[
+            ("csrf", &csrf),
+            ("year", "2027"),
+            ("m_ca-ag", "1"),
+            ("m_ca-cm", "1"),
+            ("m_ca-p-long-xuyen", "1"),
+        ],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    let message = element(&r, "members-members-error");
+    assert!(
+        message.contains("Công an phường Long Xuyên là công an xã, phường")
+            && message.contains("cùng một loại đơn vị"),
+        "{message}"
+    );
+    let r = sec.post_form(
+        "/clusters/cum-12/members",
+        &[
+            ("csrf", &csrf),
+            ("year", "2027"),
+            ("m_ca-ag", "1"),
+            ("m_cuc-x01", "1"),
+        ],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(app.service.read().size, size, "nothing was set");
+    // A cluster without members: each kind in its own group, the Ministry in none.
+    let r = admin.post_form(
+        "/admin/clusters",
+        &[
+            ("csrf", &admin_csrf),
+            ("id", "khoi-moi"),
+            ("name", "Khối thi đua mới"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = admin.get("/clusters/khoi-moi?year=2026");
+    let form = &page.body[page.body.find("id=\"mm-units\"").expect("the form")..];
+    let form = &form[..form.find("</form>").unwrap()];
+    for legend in [
+        "<legend>Công an tỉnh, thành phố</legend>",
+        "<legend>Đơn vị thuộc Bộ</legend>",
+        "<legend>Công an xã, phường</legend>",
+    ] {
+        assert!(form.contains(legend), "{legend}: {form}");
+    }
+    assert!(!form.contains("m_bo-ca"));
+    let r = admin.post_form(
+        "/clusters/khoi-moi/members",
+        &[("csrf", &admin_csrf), ("year", "2026"), ("m_cuc-x01", "1")],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    // Its members being departments, only departments are offered.
+    let page = admin.get("/clusters/khoi-moi?year=2027");
+    let form = &page.body[page.body.find("id=\"mm-units\"").expect("the form")..];
+    let form = &form[..form.find("</form>").unwrap()];
+    assert!(form.contains("m_cuc-x01"), "{form}");
+    assert!(
+        !form.contains("m_ca-ag") && !form.contains("m_ca-p-long-xuyen"),
+        "{form}"
+    );
+    assert!(
+        !form.contains("<legend>Công an xã, phường</legend>"),
+        "{form}"
+    );
+}
