@@ -342,12 +342,7 @@ pub fn document(d: &InspectionData) -> Document {
     }
     for r in questioned {
         let answer = match (&r.answer, d.response_index) {
-            (Some((true, text)), Some(i)) => {
-                format!("đơn vị chấp nhận (số thứ tự {i}): {text}")
-            }
-            (Some((false, text)), Some(i)) => {
-                format!("đơn vị không chấp nhận (số thứ tự {i}): {text}")
-            }
+            (Some((accept, text)), Some(i)) => answer_words(*accept, text, i),
             _ => "đơn vị chưa có ý kiến.".to_owned(),
         };
         body.push(Block::Paragraph(vec![
@@ -407,4 +402,46 @@ pub(super) fn prepare(
         not_issuable: None,
         issued: None,
     })
+}
+
+/// The inspected unit's answer on one criterion, as a sentence: whether it accepted the proposed
+/// score, the response's record, and its words when it gave any (an acceptance needs none; it
+/// was written "…(số thứ tự 12): Kết quả" with nothing after the colon).
+fn answer_words(accept: bool, text: &str, record: u64) -> String {
+    let verb = if accept {
+        "đơn vị chấp nhận"
+    } else {
+        "đơn vị không chấp nhận"
+    };
+    let text = text.trim();
+    if text.is_empty() {
+        return format!("{verb} (số thứ tự {record}).");
+    }
+    let stop = if text.ends_with(['.', '!', '?', '…']) {
+        ""
+    } else {
+        "."
+    };
+    format!("{verb} (số thứ tự {record}): {text}{stop}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::answer_words;
+
+    #[test]
+    fn an_answer_reads_as_a_sentence_with_or_without_words() {
+        assert_eq!(
+            answer_words(true, "  ", 12),
+            "đơn vị chấp nhận (số thứ tự 12)."
+        );
+        assert_eq!(
+            answer_words(false, "Số liệu đã được kiểm toán", 13),
+            "đơn vị không chấp nhận (số thứ tự 13): Số liệu đã được kiểm toán."
+        );
+        assert_eq!(
+            answer_words(true, "Đồng ý.", 14),
+            "đơn vị chấp nhận (số thứ tự 14): Đồng ý."
+        );
+    }
 }

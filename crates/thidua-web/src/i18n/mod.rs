@@ -551,6 +551,8 @@ pub struct Strings {
     pub item_words: &'static str,
     /// A bonus or penalty item without a cap.
     pub item_words_uncapped: &'static str,
+    /// A bonus or penalty earned once when a condition holds (`if C then 1 else 0`).
+    pub item_when: &'static str,
     pub leaf_hash: &'static str,
     pub root_hash: &'static str,
     pub proof_path: &'static str,
@@ -564,8 +566,6 @@ pub struct Strings {
     pub preview_last_year: &'static str,
     pub preview_no_file: &'static str,
     pub preview_period: &'static str,
-    /// A bonus or penalty earned once when a condition holds (`if C then 1 else 0`).
-    pub item_when: &'static str,
     /// After a provisional total (manual criteria not scored yet).
     pub preview_provisional: &'static str,
     pub preview_title: &'static str,
