@@ -173,30 +173,42 @@ pub fn compile_text(
             }),
             listing: Vec::new(),
         },
-        Err(d) => {
-            let t = lang.strings();
-            errors.push(
-                field,
-                crate::i18n::fill(t.regulation_errors, &[("count", d.0.len() as u64)]),
-            );
-            // Each diagnostic in the summary, linked to its line.
-            for x in d.0.iter().take(20) {
-                let message = match lang {
-                    Lang::Vi => &x.message_vi,
-                    Lang::En => &x.message_en,
-                };
-                errors.push_in(
-                    format!("L{}", x.line),
-                    format!("{} {}, {} {}", t.line, x.line, t.column, x.column),
-                    message.clone(),
-                );
-            }
-            Compiled {
-                doc: None,
-                listing: listing(raw, &d.0, lang),
-            }
-        }
+        Err(d) => Compiled {
+            doc: None,
+            listing: report_diagnostics(raw, &d.0, field, lang, errors),
+        },
     }
+}
+
+/// Reports the diagnostics of a TOML text typed in `field` (a regulation, a covenant's rules):
+/// their count beside the field, then each line's first diagnostic in the summary, linked to
+/// its line (at most 20 lines); returns the text's listing with the diagnostics beside their
+/// lines.
+pub fn report_diagnostics(
+    raw: &str,
+    diags: &[thidua_scoring::Diagnostic],
+    field: &str,
+    lang: Lang,
+    errors: &mut Errors,
+) -> Vec<RegLine> {
+    let t = lang.strings();
+    errors.push(
+        field,
+        crate::i18n::fill(t.regulation_errors, &[("count", diags.len() as u64)]),
+    );
+    let mut seen = BTreeSet::new();
+    for x in diags.iter().filter(|x| seen.insert(x.line)).take(20) {
+        let message = match lang {
+            Lang::Vi => &x.message_vi,
+            Lang::En => &x.message_en,
+        };
+        errors.push_in(
+            format!("L{}", x.line),
+            format!("{} {}, {} {}", t.line, x.line, t.column, x.column),
+            message.clone(),
+        );
+    }
+    listing(raw, diags, lang)
 }
 
 /// One row of the criteria table.

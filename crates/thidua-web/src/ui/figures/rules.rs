@@ -5,8 +5,6 @@
 //! (the TOML's shape, an element the form lacks, an id taken), and set through the very
 //! command the API takes (`SetFiguresRules`, authorised again by the domain).
 
-use std::collections::BTreeMap;
-
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -24,7 +22,7 @@ use crate::i18n::figures::FigStrings;
 use crate::i18n::Lang;
 use crate::ui::extract::{Path, Query};
 use crate::ui::form::{Errors, Submitted};
-use crate::ui::regulation::{listing, RegLine};
+use crate::ui::regulation::{report_diagnostics, RegLine};
 use crate::ui::{render, viewer_error, Layout};
 use crate::AppState;
 
@@ -231,7 +229,6 @@ pub async fn save(
     let Ok(cov) = CovenantId::parse(&id) else {
         return viewer_error(&viewer, ApiError::not_found());
     };
-    let lang = viewer.lang;
     let text = parse::normalise(&f.get("rules"));
     let read = {
         let state = app.service.read();
@@ -250,66 +247,53 @@ pub async fn save(
             Err(e) => return viewer_error(&viewer, e.into()),
         }
     };
-    let problems = match read {
-        Ok(list) => {
-            let command = Command::SetFiguresRules {
-                covenant: cov.clone(),
-                rules: list,
+    match read {
+        Ok(list) => set_rules(&app, &viewer, &cov, text, list).await,
+        Err(problems) => {
+            let mut errors = Errors::default();
+            let lines = report_diagnostics(&text, &problems, "rules", viewer.lang, &mut errors);
+            let typed = Typed {
+                lines,
+                text: Some(text),
+                errors,
+                saved: false,
             };
-            match crate::api::execute(&app, &viewer, vec![command]).await {
-                Ok(_) => {
-                    return Redirect::to(&format!("/covenants/{id}/figures/rules?saved=1"))
-                        .into_response()
-                }
-                Err(e) if e.status == StatusCode::FORBIDDEN || !e.status.is_client_error() => {
-                    return viewer_error(&viewer, e)
-                }
-                Err(e) => {
-                    let mut errors = Errors::default();
-                    let state = app.service.read();
-                    errors.push(
-                        "rules",
-                        crate::ui::names::refusal(lang, &state, Some(&cov), &e),
-                    );
-                    let typed = Typed {
-                        text: Some(text),
-                        errors,
-                        ..Typed::default()
-                    };
-                    drop(state);
-                    return view(&app, &viewer, &id, typed);
-                }
-            }
-        }
-        Err(problems) => problems,
-    };
-    let t = lang.strings();
-    let mut errors = Errors::default();
-    errors.push(
-        "rules",
-        crate::i18n::fill(t.regulation_errors, &[("count", problems.len() as u64)]),
-    );
-    let mut by_line: BTreeMap<u32, ()> = BTreeMap::new();
-    for d in &problems {
-        if by_line.insert(d.line, ()).is_none() {
-            let message = match lang {
-                Lang::Vi => &d.message_vi,
-                Lang::En => &d.message_en,
-            };
-            errors.push_in(
-                format!("L{}", d.line),
-                format!("{} {}, {} {}", t.line, d.line, t.column, d.column),
-                message.clone(),
-            );
+            view(&app, &viewer, &id, typed)
         }
     }
-    let typed = Typed {
-        lines: listing(&text, &problems, lang),
-        text: Some(text),
-        errors,
-        saved: false,
+}
+
+/// Sets the covenant's rules through `SetFiguresRules`, as the API does: back to the page
+/// saying so, or the domain's refusal beside the text kept as typed.
+async fn set_rules(
+    app: &AppState,
+    viewer: &Viewer,
+    cov: &CovenantId,
+    text: String,
+    rules: Vec<ValidationRule>,
+) -> Response {
+    let command = Command::SetFiguresRules {
+        covenant: cov.clone(),
+        rules,
     };
-    view(&app, &viewer, &id, typed)
+    match crate::api::execute(app, viewer, vec![command]).await {
+        Ok(_) => Redirect::to(&format!("/covenants/{cov}/figures/rules?saved=1")).into_response(),
+        Err(e) if e.status == StatusCode::FORBIDDEN || !e.status.is_client_error() => {
+            viewer_error(viewer, e)
+        }
+        Err(e) => {
+            let mut errors = Errors::default();
+            let refusal =
+                crate::ui::names::refusal(viewer.lang, &app.service.read(), Some(cov), &e);
+            errors.push("rules", refusal);
+            let typed = Typed {
+                text: Some(text),
+                errors,
+                ..Typed::default()
+            };
+            view(app, viewer, cov.as_str(), typed)
+        }
+    }
 }
 
 pub fn routes() -> axum::Router<AppState> {
