@@ -324,11 +324,7 @@ fn the_regulation_page_words_bands_and_counts_in_both_languages() {
     let path = format!("/covenants/{COV}/regulation");
     let vi = leader.get(&path);
     assert_eq!(vi.status, 200, "{}", vi.body);
-    for words in [
-        "từ 90 điểm trở lên",
-        "dưới 50 điểm",
-        "1 điểm cho mỗi",
-    ] {
+    for words in ["từ 90 điểm trở lên", "dưới 50 điểm", "1 điểm cho mỗi"] {
         assert!(vi.body.contains(words), "{words}: {}", vi.body);
     }
     assert!(!vi.body.contains("id=\"number-note\""));
