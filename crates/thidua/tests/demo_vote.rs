@@ -78,3 +78,199 @@ fn the_demonstrations_open_vote_is_counted_with_its_trustee_files() {
     assert_eq!(count["approvals"][0], voters.len(), "{count}");
     drop(server);
 }
+
+/// When too few trustees can decrypt the demonstration's open vote (one of the three needed
+/// posts its shares), the secretariat sets the electronic count aside through the API, a later
+/// trustee's `thidua trustee decrypt` is refused, the members' paper count is recorded and two
+/// leaders confirm it; `thidua verify` accepts the log and says that the round was counted on
+/// paper, at which record the electronic count was set aside, when and why.
+#[test]
+fn a_round_the_trustees_cannot_decrypt_is_verified_as_counted_on_paper() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, data) = (tmp.path(), tmp.path().join("demo"));
+    serve_demo_once(&["--data".into(), data.clone().into()]);
+    let trustees = data.join("demo-trustees");
+    let secretariat = api_token(&data, "thuky.cum12", "the secretariat's script");
+    let server = Running::start(&data);
+    let url = server.url.clone();
+    let log_key = ureq::get(&format!("{url}/api/v1/log/key"))
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    let election = || -> serde_json::Value {
+        ureq::get(&format!("{url}/api/v1/elections/{ELECTION}"))
+            .set("authorization", &format!("Bearer {secretariat}"))
+            .call()
+            .unwrap()
+            .into_json::<serde_json::Value>()
+            .unwrap()["election"]
+            .clone()
+    };
+    use thidua_domain::votes::{PaperCount, VoteCommand};
+    let id = thidua_domain::ElectionId::parse(ELECTION).unwrap();
+    let text = |s: &str| thidua_domain::Text::parse("test", s, 500).unwrap();
+    let command = |token: &str, vote: VoteCommand| {
+        let command = thidua_domain::Command::Vote(vote);
+        ureq::post(&format!("{url}/api/v1/commands"))
+            .set("authorization", &format!("Bearer {token}"))
+            .send_json(serde_json::to_value(command).unwrap())
+            .map(|res| res.status())
+            .map_err(|e| e.to_string())
+    };
+    let candidates: Vec<String> =
+        serde_json::from_value(election()["rounds"][0]["candidates"].clone()).unwrap();
+    let leader_token =
+        |unit: &str| api_token(&data, &format!("lanhdao.{}", &unit[3..]), "demo vote");
+    let leader = |sub: &[&str], unit: &str| {
+        let mut cmd = thidua();
+        cmd.args(sub)
+            .env("THIDUA_LOG_KEY", log_key.trim())
+            .env("THIDUA_TOKEN", leader_token(unit))
+            .args(["--server", &url, "--election", ELECTION, "--unit", unit]);
+        cmd
+    };
+    let voters = ["ca-kg", "ca-ag", "ca-hg", "ca-cm"];
+    for unit in voters {
+        let out = run(leader(&["vote"], unit)
+            .args(["--approve", &candidates[0], "--key"])
+            .arg(dir.join(format!("{unit}.vote.key"))));
+        assert!(out.status.success());
+    }
+    command(
+        &secretariat,
+        VoteCommand::CloseRound {
+            election: id.clone(),
+            round: 1,
+        },
+    )
+    .unwrap();
+    let decrypt = |unit: &str| {
+        run(leader(&["trustee", "decrypt"], unit)
+            .arg("--state")
+            .arg(trustees.join(format!("{unit}.json"))))
+    };
+    assert!(decrypt("ca-kg").status.success());
+    let reason =
+        "Công an tỉnh Hậu Giang và Cà Mau mất tệp khoá giữ khoá: chỉ 1 trên 3 đơn vị giải mã được";
+    command(
+        &secretariat,
+        VoteCommand::AbandonElectronicCount {
+            election: id.clone(),
+            round: 1,
+            reason: text(reason),
+        },
+    )
+    .unwrap();
+    assert!(!decrypt("ca-hg").status.success(), "no share after it");
+    let mut approvals = vec![0; candidates.len()];
+    approvals[0] = 5;
+    let count = PaperCount {
+        approvals,
+        abstentions: 0,
+        issued: 5,
+        returned: 5,
+        invalid: 0,
+        counting_team: vec![text("Nguyễn Văn Kiểm, trưởng ban kiểm phiếu")],
+        note: None,
+    };
+    command(
+        &secretariat,
+        VoteCommand::RecordPaperCount {
+            election: id.clone(),
+            round: 1,
+            count,
+        },
+    )
+    .unwrap();
+    for unit in ["ca-ag", "ca-bl"] {
+        command(
+            &leader_token(unit),
+            VoteCommand::ConfirmPaperCount {
+                election: id.clone(),
+                round: 1,
+                unit: thidua_domain::UnitId::parse(unit).unwrap(),
+            },
+        )
+        .unwrap();
+    }
+    let count = election()["rounds"][0]["count"].clone();
+    assert_eq!(count["paper"], true, "{count}");
+    let verify = |json: bool| {
+        let mut cmd = thidua();
+        cmd.current_dir(dir).args([
+            "verify",
+            "--no-state",
+            "--server",
+            &url,
+            "--token",
+            &secretariat,
+            "--log-key",
+            log_key.trim(),
+        ]);
+        if json {
+            cmd.arg("--json");
+        }
+        run(&mut cmd)
+    };
+    let out = verify(false);
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        stdout.contains(&format!("{ELECTION} round 1: "))
+            && stdout.contains("(paper count, record ")
+            && stdout.contains("; electronic count of 4 ballots set aside at record ")
+            && stdout.contains(&format!("with 1 of 3 decryption shares: \"{reason}\")")),
+        "{stdout}"
+    );
+    let out = verify(true);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let round = v["votes"]["rounds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["election"] == ELECTION)
+        .unwrap_or_else(|| panic!("{v}"))
+        .clone();
+    assert_eq!(round["paper"], true, "{round}");
+    let set_aside = &round["electronic_count_set_aside"];
+    assert_eq!(set_aside["reason"], reason, "{round}");
+    assert_eq!(set_aside["uncounted_ballots"], 4, "{round}");
+    assert!(set_aside["record"].as_u64().is_some() && set_aside["time_ms"].as_i64().is_some());
+    drop(server);
+    // The vote-count minutes of the round say the electronic count was set aside, why, and that
+    // the count is the paper one; they recite the record that set it aside.
+    use thidua_store::EventStore;
+    let store = thidua_store_sqlite::SqliteStore::open(&data.join("thidua.db")).unwrap();
+    let mut state = thidua_domain::State::default();
+    for (i, entry) in store
+        .entries(0, store.size().unwrap())
+        .unwrap()
+        .iter()
+        .enumerate()
+    {
+        let event = thidua_domain::Event::decode(i as u64, &entry.bytes).unwrap();
+        state.apply(&event).unwrap();
+    }
+    let prepared = thidua_docs::prepare(
+        &state,
+        &thidua_docs::Request::VoteCount {
+            election: id.clone(),
+            round: Some(1),
+            place: "Cần Thơ".into(),
+            date: chrono::NaiveDate::from_ymd_opt(2030, 1, 1).unwrap(),
+        },
+    )
+    .unwrap();
+    let body = serde_json::to_string(&prepared.document.body).unwrap();
+    assert!(
+        body.contains("Văn phòng cụm đã dừng kiểm phiếu điện tử")
+            && body.contains(reason)
+            && body.contains("kết quả dưới đây là kết quả kiểm phiếu giấy")
+            && body.contains("Kiểm phiếu giấy tại phòng họp"),
+        "{body}"
+    );
+    let record = set_aside["record"].as_u64().unwrap();
+    assert!(prepared.records.contains(&record), "{:?}", prepared.records);
+}

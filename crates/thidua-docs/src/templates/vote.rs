@@ -4,8 +4,9 @@
 //! tie at the cut-off — and the record that makes the count verifiable: for an electronic
 //! round, the record number of the count and the SHA-256 of the encrypted totals of the
 //! ballots, which anyone recomputes from the log (`thidua verify`); for a paper round, the
-//! counting team and the two members' confirmations. The template writes them with the two
-//! blocks of minutes.
+//! counting team and the two members' confirmations, and, when the secretariat set aside the
+//! electronic count of the round (too few trustees could decrypt it), that it did so, when and
+//! why, the count being the paper one. The template writes them with the two blocks of minutes.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -53,7 +54,22 @@ pub enum Proof {
         team: Vec<String>,
         confirmed_by: Vec<(String, u64)>,
         counted_at: u64,
+        /// The round's electronic count set aside before the paper count.
+        set_aside: Option<SetAside>,
     },
+}
+
+/// The electronic count of a round set aside by the secretariat, which the members counted on
+/// paper instead.
+pub struct SetAside {
+    pub reason: String,
+    /// The record that set it aside, and its day (Vietnam time).
+    pub index: u64,
+    pub date: NaiveDate,
+    /// The electronic ballots left uncounted, and the decryption shares posted of those needed.
+    pub ballots: u32,
+    pub shares: u32,
+    pub threshold: u32,
 }
 
 /// What the vote-count minutes say.
@@ -103,7 +119,14 @@ fn share(approvals: u32, members: u32) -> String {
     )
 }
 
-fn proof(state: &State, round: &Round, date: NaiveDate) -> Proof {
+/// The day (Vietnam time, UTC+7) of a record's time.
+fn vietnam_day(time_ms: i64) -> NaiveDate {
+    chrono::DateTime::from_timestamp_millis(time_ms + 7 * 3_600_000)
+        .map(|t| t.date_naive())
+        .unwrap_or_default()
+}
+
+fn proof(state: &State, election: &Election, round: &Round, date: NaiveDate) -> Proof {
     let count = round.count.as_ref().expect("a counted round");
     match &round.paper {
         Some(p) if count.paper => Proof::Paper {
@@ -122,6 +145,14 @@ fn proof(state: &State, round: &Round, date: NaiveDate) -> Proof {
                 .map(|(u, i)| (unit_name(state, u, date), *i))
                 .collect(),
             counted_at: count.index,
+            set_aside: round.set_aside.as_ref().map(|a| SetAside {
+                reason: a.reason.to_string(),
+                index: a.index,
+                date: vietnam_day(a.time_ms),
+                ballots: round.ballots.len() as u32,
+                shares: round.shares.len() as u32,
+                threshold: election.trustee_threshold,
+            }),
         },
         _ => Proof::Electronic {
             closed_at: round.closed_at,
@@ -182,7 +213,7 @@ pub fn data(
                 t.decided.as_ref().map(|d| d.iter().map(name).collect()),
             )
         }),
-        proof: proof(state, r, date),
+        proof: proof(state, e, r, date),
         award: e.award,
         outcome: o,
     })
@@ -207,10 +238,12 @@ impl VoteData {
             Proof::Paper {
                 confirmed_by,
                 counted_at,
+                set_aside,
                 ..
-            } => confirmed_by
+            } => set_aside
                 .iter()
-                .map(|(_, i)| *i)
+                .map(|a| a.index)
+                .chain(confirmed_by.iter().map(|(_, i)| *i))
                 .chain([*counted_at])
                 .collect(),
         }
@@ -291,13 +324,15 @@ fn proof_paragraphs(d: &VoteData) -> Vec<String> {
             team,
             confirmed_by,
             counted_at,
+            set_aside,
         } => {
             let confirmed = confirmed_by
                 .iter()
                 .map(|(u, i)| format!("{u} (số thứ tự {i})"))
                 .collect::<Vec<_>>()
                 .join(", ");
-            vec![
+            let mut out: Vec<String> = set_aside.iter().map(set_aside_paragraph).collect();
+            out.extend([
                 format!(
                     "Kiểm phiếu giấy tại phòng họp. {}. Tổ kiểm phiếu: {}.",
                     ballots(
@@ -309,9 +344,24 @@ fn proof_paragraphs(d: &VoteData) -> Vec<String> {
                 format!(
                     "Kiểm chứng: kết quả kiểm phiếu giấy ghi trong sổ thi đua ở số thứ tự {counted_at}, được xác nhận bởi {confirmed}."
                 ),
-            ]
+            ]);
+            out
         }
     }
+}
+
+/// What the minutes say of an electronic count set aside: the ballots left uncounted, the
+/// shares that were missing, when and why, and that the count is the paper one.
+fn set_aside_paragraph(a: &SetAside) -> String {
+    format!(
+        "Vòng bỏ phiếu điện tử có {} phiếu, nhưng chỉ {} trên {} đơn vị giữ khoá cần thiết gửi được phần giải mã nên tổng số phiếu điện tử không giải mã được. Ngày {}, Văn phòng cụm đã dừng kiểm phiếu điện tử (ghi trong sổ thi đua ở số thứ tự {}), lý do: {}. Các phiếu điện tử vẫn lưu trong sổ nhưng không được kiểm; kết quả dưới đây là kết quả kiểm phiếu giấy do các thành viên bỏ phiếu lại tại hội nghị.",
+        a.ballots,
+        a.shares,
+        a.threshold,
+        dmy(a.date),
+        a.index,
+        a.reason.trim_end_matches('.')
+    )
 }
 
 /// The ballots of a count as the minutes state them: issued (`issued`, how the count names
@@ -432,6 +482,28 @@ pub(super) fn prepare(
 
 #[cfg(test)]
 mod tests {
+    /// A round whose electronic count was set aside says so, when and why, before its paper
+    /// count.
+    #[test]
+    fn the_minutes_of_a_set_aside_round_say_the_count_is_the_paper_one() {
+        let a = super::SetAside {
+            reason: "Hai đơn vị giữ khoá mất tệp khoá.".into(),
+            index: 412,
+            date: super::vietnam_day(1_733_011_200_000 - 3_600_000),
+            ballots: 5,
+            shares: 2,
+            threshold: 3,
+        };
+        assert_eq!(a.date.to_string(), "2024-12-01", "Vietnam's day, not UTC's");
+        let p = super::set_aside_paragraph(&a);
+        assert!(
+            p.starts_with("Vòng bỏ phiếu điện tử có 5 phiếu, nhưng chỉ 2 trên 3 đơn vị giữ khoá"),
+            "{p}"
+        );
+        assert!(p.contains("Ngày 01/12/2024, Văn phòng cụm đã dừng kiểm phiếu điện tử (ghi trong sổ thi đua ở số thứ tự 412), lý do: Hai đơn vị giữ khoá mất tệp khoá. Các phiếu"), "{p}");
+        assert!(p.ends_with("kết quả dưới đây là kết quả kiểm phiếu giấy do các thành viên bỏ phiếu lại tại hội nghị."), "{p}");
+    }
+
     /// Paper or electronic, the minutes state the valid ballots with the others.
     #[test]
     fn the_minutes_state_the_valid_ballots() {

@@ -549,8 +549,24 @@ fn yearend_json(a: &thidua_domain::yearend::audit::Audit) -> serde_json::Value {
     })
 }
 
+/// A round's electronic count set aside (the record, its time, the reason, the ballots left
+/// uncounted and the shares posted), or `null`.
+fn set_aside_json(r: &thidua_domain::votes::Round) -> serde_json::Value {
+    match &r.set_aside {
+        Some(a) => serde_json::json!({
+            "record": a.index,
+            "time_ms": a.time_ms,
+            "reason": a.reason,
+            "uncounted_ballots": r.ballots.len(),
+            "decryption_shares": r.shares.len(),
+        }),
+        None => serde_json::Value::Null,
+    }
+}
+
 /// The votes the replay checked (every ballot, ceremony message, share and count was checked
-/// as its event was applied) and each counted round's result.
+/// as its event was applied), each counted round's result, and each round whose electronic
+/// count was set aside.
 fn votes_json(state: &thidua_domain::State) -> serde_json::Value {
     let rounds = || state.elections.values().flat_map(|e| &e.rounds);
     let counted: Vec<serde_json::Value> = state
@@ -563,8 +579,22 @@ fn votes_json(state: &thidua_domain::State) -> serde_json::Value {
                 "election": e.id,
                 "round": r.number,
                 "paper": r.count.as_ref().is_some_and(|c| c.paper),
+                "electronic_count_set_aside": set_aside_json(r),
                 "outcome": o,
             }))
+        })
+        .collect();
+    let awaiting: Vec<serde_json::Value> = state
+        .elections
+        .values()
+        .flat_map(|e| e.rounds.iter().map(move |r| (e, r)))
+        .filter(|(_, r)| r.set_aside.is_some() && r.count.is_none())
+        .map(|(e, r)| {
+            serde_json::json!({
+                "election": e.id,
+                "round": r.number,
+                "electronic_count_set_aside": set_aside_json(r),
+            })
         })
         .collect();
     serde_json::json!({
@@ -572,5 +602,6 @@ fn votes_json(state: &thidua_domain::State) -> serde_json::Value {
         "counted_ballots": rounds().map(|r| r.ballots.len()).sum::<usize>(),
         "decryption_shares": rounds().map(|r| r.shares.len()).sum::<usize>(),
         "rounds": counted,
+        "awaiting_paper_count": awaiting,
     })
 }

@@ -677,6 +677,26 @@ fn ordered<T: Clone>(m: &std::collections::BTreeMap<u32, T>) -> Vec<T> {
 /// What `thidua verify`'s replay established about votes: every ballot's signature and proofs,
 /// every ceremony message, every decryption share and every count were checked when their
 /// events were applied; the results below follow from the recorded thresholds.
+/// An electronic count set aside, as `thidua verify` says it: the ballots left uncounted, the
+/// shares posted of those needed, the record and its time (UTC), and the reason.
+fn set_aside_words(
+    e: &thidua_domain::votes::Election,
+    r: &thidua_domain::votes::Round,
+    a: &thidua_domain::votes::SetAside,
+) -> String {
+    let when = chrono::DateTime::from_timestamp_millis(a.time_ms)
+        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_default();
+    format!(
+        "electronic count of {} ballots set aside at record {} ({when}) with {} of {} decryption shares: \"{}\"",
+        r.ballots.len(),
+        a.index,
+        r.shares.len(),
+        e.trustee_threshold,
+        a.reason
+    )
+}
+
 pub fn verified_votes(state: &thidua_domain::State) -> String {
     let mut lines = vec![format!(
         "  votes         {} elections, {} ballots (signature and proofs) and {} decryption shares checked",
@@ -696,6 +716,14 @@ pub fn verified_votes(state: &thidua_domain::State) -> String {
     )];
     for e in state.elections.values() {
         for r in &e.rounds {
+            if let (Some(a), None) = (&r.set_aside, &r.count) {
+                lines.push(format!(
+                    "                {} round {}: {}; waiting for its paper count",
+                    e.id,
+                    r.number,
+                    set_aside_words(e, r, a)
+                ));
+            }
             if let Some(o) = thidua_domain::votes::outcome(e, r) {
                 let approvals: Vec<String> = o
                     .candidates
@@ -717,7 +745,14 @@ pub fn verified_votes(state: &thidua_domain::State) -> String {
                         elected.join(", ")
                     },
                     match (&r.count, r.totals_sha256()) {
-                        (Some(c), _) if c.paper => format!(" (paper count, record {})", c.index),
+                        (Some(c), _) if c.paper => match &r.set_aside {
+                            Some(a) => format!(
+                                " (paper count, record {}; {})",
+                                c.index,
+                                set_aside_words(e, r, a)
+                            ),
+                            None => format!(" (paper count, record {})", c.index),
+                        },
                         (Some(c), Some(sha)) => {
                             format!(
                                 " (count at record {}; encrypted totals SHA-256 {sha})",
