@@ -350,9 +350,103 @@ impl CompiledRule {
     }
 }
 
+/// How tightly an expression binds when written out (looser ones are parenthesised inside
+/// tighter ones).
+fn binding(e: &Expr) -> u8 {
+    match e {
+        Expr::Or(..) => 1,
+        Expr::And(..) => 2,
+        Expr::Not(_) => 3,
+        Expr::Cmp(..) => 4,
+        Expr::Bin('+' | '-', ..) => 5,
+        Expr::Bin(..) => 6,
+        Expr::Neg(_) => 7,
+        Expr::Num(_) | Expr::Elem(_) => 8,
+    }
+}
+
+/// How a check is written for people: its connectives ("và", "hoặc", "không phải" in
+/// Vietnamese) and its numbers ("0,5": the caller's number format).
+pub struct Connectives {
+    pub and: &'static str,
+    pub or: &'static str,
+    pub not: &'static str,
+    pub number: fn(&Decimal) -> String,
+}
+
+fn write_words(e: &Expr, name: &dyn Fn(usize) -> String, c: &Connectives, min: u8) -> String {
+    let sub = |x: &Expr, m: u8| write_words(x, name, c, m);
+    let p = binding(e);
+    let text = match e {
+        Expr::Num(d) => (c.number)(d),
+        Expr::Elem(i) => format!("«{}»", name(*i)),
+        Expr::Neg(x) => format!("-{}", sub(x, p)),
+        Expr::Bin(op, a, b) => {
+            let op = match op {
+                '*' => '×',
+                '/' => ':',
+                other => *other,
+            };
+            format!("{} {op} {}", sub(a, p), sub(b, p + 1))
+        }
+        Expr::Cmp(op, a, b) => {
+            let op = match *op {
+                "<=" => "≤",
+                ">=" => "≥",
+                "==" => "=",
+                "!=" => "≠",
+                other => other,
+            };
+            format!("{} {op} {}", sub(a, p + 1), sub(b, p + 1))
+        }
+        Expr::And(a, b) => format!("{} {} {}", sub(a, p), c.and, sub(b, p + 1)),
+        Expr::Or(a, b) => format!("{} {} {}", sub(a, p), c.or, sub(b, p + 1)),
+        Expr::Not(x) => format!("{} {}", c.not, sub(x, p)),
+    };
+    if p < min {
+        format!("({text})")
+    } else {
+        text
+    }
+}
+
+impl CompiledRule {
+    /// The check as people read it: each figure by `name` (its element's name, from its
+    /// position in the form) in «», comparisons as ≤ ≥ = ≠, numbers as `connectives` write them —
+    /// "«Tin đã giải quyết» ≤ «Tin đã tiếp nhận»" for `reports_resolved <= reports_received`.
+    pub fn words(&self, name: &dyn Fn(usize) -> String, connectives: &Connectives) -> String {
+        write_words(&self.expr, name, connectives, 0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_check_is_written_in_words_with_the_figures_names() {
+        let elements: Vec<String> = ["solved", "crimes", "personnel"].map(String::from).into();
+        let names = ["Vụ khám phá", "Vụ phạm tội", "Quân số"];
+        let c = Connectives {
+            and: "và",
+            or: "hoặc",
+            not: "không phải",
+            number: |d| d.to_string().replace('.', ","),
+        };
+        let words = |check: &str| {
+            let compiled = compile(&rule(check), &elements).unwrap();
+            compiled.words(&|i| names[i].to_owned(), &c)
+        };
+        assert_eq!(words("solved <= crimes"), "«Vụ khám phá» ≤ «Vụ phạm tội»");
+        assert_eq!(
+            words("(solved + 1) * 2 >= crimes and personnel > 0.5"),
+            "(«Vụ khám phá» + 1) × 2 ≥ «Vụ phạm tội» và «Quân số» > 0,5"
+        );
+        assert_eq!(
+            words("not (solved == 0 or crimes != 1)"),
+            "không phải («Vụ khám phá» = 0 hoặc «Vụ phạm tội» ≠ 1)"
+        );
+    }
 
     fn rule(check: &str) -> ValidationRule {
         ValidationRule {

@@ -408,6 +408,10 @@ pub struct Strings {
     pub bands: &'static str,
     pub rules_title: &'static str,
     pub rule_error: &'static str,
+    /// A validation rule's check in words: its connectives ("và", "hoặc", "không phải").
+    pub check_and: &'static str,
+    pub check_or: &'static str,
+    pub check_not: &'static str,
     pub rule_warning: &'static str,
     pub quota: &'static str,
     pub basis: &'static str,

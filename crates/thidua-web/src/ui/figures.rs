@@ -7,6 +7,8 @@
 
 mod rules;
 
+pub(crate) use rules::check_words;
+
 use std::collections::{BTreeMap, HashMap};
 
 use crate::ui::extract::{Path, Query};

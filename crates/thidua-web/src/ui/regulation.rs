@@ -488,15 +488,23 @@ pub struct ItemRow {
     pub how: String,
 }
 
-/// Each validation rule: its name, then its check and what a failure does.
-fn rule_rows(t: &Strings, reg: &Regulation) -> Vec<ItemRow> {
+/// Each validation rule: its name, then its check in words and what a failure does.
+fn rule_rows(lang: Lang, reg: &Regulation) -> Vec<ItemRow> {
+    let t = lang.strings();
+    let elements: Vec<(String, String)> = reg
+        .elements
+        .iter()
+        .map(|e| (e.id.clone(), e.name.clone()))
+        .collect();
     reg.rules
         .iter()
         .map(|r| ItemRow {
             name: r.name.clone(),
             how: format!(
                 "{} — {}",
-                r.check,
+                thidua_domain::figures::validation_rule(r)
+                    .map(|rule| super::figures::check_words(lang, &rule, &elements))
+                    .unwrap_or_else(|_| r.check.clone()),
                 match r.severity {
                     thidua_scoring::ast::RuleSeverity::Error => t.rule_error,
                     thidua_scoring::ast::RuleSeverity::Warning => t.rule_warning,
@@ -739,7 +747,7 @@ fn page(app: &AppState, viewer: &Viewer, id: &str, version: Option<u32>, shown: 
         bands,
         rules: compiled
             .as_ref()
-            .map(|r| rule_rows(t, r.ast()))
+            .map(|r| rule_rows(viewer.lang, r.ast()))
             .unwrap_or_default(),
         edit: if version.is_none_or(|n| n == c.latest().version) {
             mode

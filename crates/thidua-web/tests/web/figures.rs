@@ -873,6 +873,14 @@ fn the_secretariat_sets_the_covenants_rules(app: &TestApp) {
         "the regulation's own rules: {}",
         page.body
     );
+    // Each check in words, its figures by their names (not `reports_resolved <= …`).
+    let table = &page.body[page.body.find("id=\"regulation-rules\"").unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    assert!(
+        table.contains("«Tố giác, tin báo, kiến nghị khởi tố đã giải quyết» ≤ «Tố giác, tin báo, kiến nghị khởi tố đã tiếp nhận, phân loại»")
+            && !table.contains("reports_resolved"),
+        "{table}"
+    );
     let size = app.service.read().size;
     // Line 4 names an element the form lacks; line 8's id is one of the regulation's.
     let bad = "[[rule]]\nid = \"kg_serious\"\nname = \"Án nghiêm trọng không vượt quá số vụ\"\ncheck = \"serious <= crimez\"\nseverity = \"warning\"\n\n[[rule]]\nid = \"kham_pha\"\nname = \"Trùng mã\"\ncheck = \"solved <= crimes\"\nseverity = \"error\"\n";
@@ -1046,7 +1054,9 @@ fn regulation_previewed_on_last_years_figures(app: &TestApp) {
     let rules = &page.body[page.body.find("id=\"rules\"").expect("the rules")..];
     assert!(
         rules.contains("Số vụ khám phá không vượt quá số vụ phạm tội")
-            && rules.contains("solved &#60;= crimes — cảnh báo: cần ghi chú giải thích"),
+            && rules.contains(
+                "«Vụ phạm tội về trật tự xã hội đã điều tra, khám phá» ≤ «Tội phạm về trật tự xã hội» — cảnh báo: cần ghi chú giải thích"
+            ),
         "{rules}"
     );
     let size = app.service.read().size;

@@ -55,11 +55,30 @@ struct RulesPage {
     saved: bool,
 }
 
-fn row(f: &FigStrings, r: &ValidationRule) -> RuleRow {
+/// A rule's check as people read it: its figures by their names in the viewer's language
+/// ("«Tin đã giải quyết» ≤ «Tin đã tiếp nhận»"), or as written when it does not compile
+/// against `elements` (a form's ids and names).
+pub(crate) fn check_words(lang: Lang, r: &ValidationRule, elements: &[(String, String)]) -> String {
+    let ids: Vec<String> = elements.iter().map(|(id, _)| id.clone()).collect();
+    let t = lang.strings();
+    let connectives = rules::Connectives {
+        and: t.check_and,
+        or: t.check_or,
+        not: t.check_not,
+        number: crate::format::decimal,
+    };
+    match rules::compile(r, &ids) {
+        Ok(c) => c.words(&|i| elements[i].1.clone(), &connectives),
+        Err(_) => r.check.clone(),
+    }
+}
+
+fn row(lang: Lang, r: &ValidationRule, elements: &[(String, String)]) -> RuleRow {
+    let f = lang.figures();
     RuleRow {
         id: r.id.clone(),
         name: r.name.to_string(),
-        check: r.check.clone(),
+        check: check_words(lang, r, elements),
         severity: match r.severity {
             Severity::Error => f.rule_error_words,
             Severity::Warning => f.rule_warning_words,
@@ -92,6 +111,12 @@ fn view(app: &AppState, viewer: &Viewer, id: &str, typed: Typed) -> Response {
     };
     let f = viewer.lang.figures();
     let form = state.reporting_form(&id).ok();
+    let elements: Vec<(String, String)> = form
+        .iter()
+        .flat_map(|form| &form.elements)
+        .map(|e| (e.id.clone(), e.name.clone()))
+        .collect();
+    let lang = viewer.lang;
     let added: Vec<ValidationRule> = state
         .figures
         .rules
@@ -112,13 +137,13 @@ fn view(app: &AppState, viewer: &Viewer, id: &str, typed: Typed) -> Response {
         manage,
         regulation: form
             .as_ref()
-            .map(|form| form.rules.iter().map(|r| row(f, r)).collect())
+            .map(|form| form.rules.iter().map(|r| row(lang, r, &elements)).collect())
             .unwrap_or_default(),
         text: typed.text.unwrap_or_else(|| {
             let tables: Vec<_> = added.iter().map(rule_table).collect();
             print::print_rules(&tables)
         }),
-        added: added.iter().map(|r| row(f, r)).collect(),
+        added: added.iter().map(|r| row(lang, r, &elements)).collect(),
         errors: typed.errors,
         lines: typed.lines,
         saved: typed.saved,
