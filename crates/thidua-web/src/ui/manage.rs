@@ -13,7 +13,7 @@ use thidua_domain::text::limits;
 use thidua_domain::{ClusterId, Command, Text, UnitId};
 
 use super::admin::FieldErrors;
-use super::pages::cluster_view;
+use super::pages::{cluster_page, cluster_view, ClusterNotices};
 use crate::api;
 use crate::auth::{CsrfForm, Viewer};
 use crate::AppState;
@@ -40,9 +40,17 @@ async fn run(
     id: &str,
     year: i32,
     command: Command,
-    which: &'static str,
-    field: &'static str,
+    (which, field): (&'static str, &'static str),
+    ticked: Option<Vec<UnitId>>,
 ) -> Response {
+    // A refusal shows the form as submitted (the membership's ticks), not as stored.
+    let shown = |errors| {
+        let notices = ClusterNotices {
+            ticked: ticked.clone(),
+            ..ClusterNotices::default()
+        };
+        cluster_page(app, viewer, id, Some(year), errors, notices)
+    };
     // The domain's answer first, to tell a refusal with names.
     let refused = {
         let state = app.service.read();
@@ -61,7 +69,7 @@ async fn run(
         Err(Ok(message)) => {
             let mut errors = FieldErrors::default();
             errors.push(which, field, message);
-            cluster_view(app, viewer, id, Some(year), errors, false)
+            shown(errors)
         }
         Err(Err(e))
             if e.status.is_client_error()
@@ -70,7 +78,7 @@ async fn run(
         {
             let mut errors = FieldErrors::default();
             errors.push(which, field, viewer.lang.api_error(&e));
-            cluster_view(app, viewer, id, Some(year), errors, false)
+            shown(errors)
         }
         Err(Err(e)) => super::viewer_error(viewer, e),
     }
@@ -106,10 +114,10 @@ pub async fn set_members(
         Command::SetClusterYear {
             cluster,
             year,
-            members,
+            members: members.clone(),
         },
-        "members",
-        "members",
+        ("members", "members"),
+        Some(members),
     )
     .await
 }
@@ -157,7 +165,16 @@ pub async fn set_leadership(
                 method,
                 decision,
             };
-            run(&app, &viewer, &id, year, command, "leadership", "unit").await
+            run(
+                &app,
+                &viewer,
+                &id,
+                year,
+                command,
+                ("leadership", "unit"),
+                None,
+            )
+            .await
         }
         (year, ..) => cluster_view(&app, &viewer, &id, year, errors, false),
     }

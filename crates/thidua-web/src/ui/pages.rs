@@ -407,7 +407,7 @@ pub async fn cluster(
     let notices = ClusterNotices {
         saved: q.saved.is_some(),
         issued,
-        issue_failure: None,
+        ..ClusterNotices::default()
     };
     cluster_page(
         &app,
@@ -428,6 +428,8 @@ pub struct ClusterNotices {
     pub issued: Option<u64>,
     /// An offered document whose issuing was refused (shown beside its form; answered 422).
     pub issue_failure: Option<super::documents::IssueFailure>,
+    /// The members ticked in a refused membership form, shown ticked as submitted.
+    pub ticked: Option<Vec<UnitId>>,
 }
 
 /// The cluster page, with the management forms for its secretariat and administrators.
@@ -460,6 +462,7 @@ pub fn cluster_page(
         saved,
         issued,
         issue_failure,
+        ticked,
     } = notices;
     let state = app.service.read();
     let detail = ClusterId::parse(id)
@@ -500,7 +503,10 @@ pub fn cluster_page(
             let group: Vec<(UnitRef, bool)> = sorted_refs(&state, &ids)
                 .into_iter()
                 .map(|u| {
-                    let member = c.members.iter().any(|m| m.id == u.id);
+                    let member = match &ticked {
+                        Some(ticked) => ticked.iter().any(|m| m.as_str() == u.id),
+                        None => c.members.iter().any(|m| m.id == u.id),
+                    };
                     (u, member)
                 })
                 .collect();

@@ -342,6 +342,16 @@ fn admin_cluster_members_of_one_kind(app: &TestApp) {
             && message.contains("cùng một loại đơn vị"),
         "{message}"
     );
+    // The form comes back as submitted: exactly the units ticked, not the stored members.
+    let form = &r.body[r.body.find("id=\"mm-units\"").expect("the form")..];
+    let form = &form[..form.find("</form>").unwrap()];
+    let ticked: Vec<&str> = form
+        .split("<input type=\"checkbox\" name=\"m_")
+        .skip(1)
+        .filter(|x| x[..x.find('>').unwrap()].contains(" checked"))
+        .map(|x| &x[..x.find('"').unwrap()])
+        .collect();
+    assert_eq!(ticked, ["ca-ag", "ca-cm"], "{form}");
     let r = sec.post_form(
         "/clusters/cum-12/members",
         &[
