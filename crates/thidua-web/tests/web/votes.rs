@@ -840,20 +840,9 @@ fn browser_ballot_asks_for_an_explicit_choice() {
     assert_eq!(e.rounds[0].ballots.len(), 1, "the last valid ballot counts");
 }
 
-/// A round the trustees cannot decrypt is counted on paper: every member votes, the round is
-/// closed, only two of the three trustees needed post their shares; the secretariat sets the
-/// electronic count aside on the round's page (a reason and a confirmation, each told beside its
-/// field when missing; a member's leader may not), a third share is then refused, the paper
-/// count is entered and two members confirm it: the round is counted on paper, the page and the
-/// minutes say why and when, the history says it in Vietnamese, and the log replays to the same
-/// elections. Refused while the round is open and once it is counted.
-fn set_aside_and_count_on_paper(app: &TestApp) {
-    let mut rehearsal = election(app);
+/// Every member registers its voting key and approves the first two candidates in round 1.
+fn every_member_votes(app: &TestApp, rehearsal: &mut Rehearsal) {
     let id = ElectionId::parse(ELECTION).unwrap();
-    let path = format!("/elections/{ELECTION}");
-    let set_aside = format!("{path}/set-aside");
-    let secretariat = super::support::signed_in(app, "thuky12");
-    let thuky = Actor::User(UserId::parse("thuky12").unwrap());
     for (_, u) in VOTERS {
         let e = app.service.read().election(&id).unwrap().clone();
         let u = unit(u);
@@ -866,12 +855,12 @@ fn set_aside_and_count_on_paper(app: &TestApp) {
             )
             .unwrap();
     }
-    // Open: nothing to set aside.
-    assert!(!secretariat
-        .get(&path)
-        .body
-        .contains("id=\"set-aside-count\""));
-    assert_eq!(secretariat.get(&set_aside).status, 409);
+}
+
+/// The secretariat closes round 1 and only two of the three trustees needed post their shares.
+fn closed_with_two_shares(app: &TestApp, rehearsal: &mut Rehearsal) {
+    let id = ElectionId::parse(ELECTION).unwrap();
+    let thuky = Actor::User(UserId::parse("thuky12").unwrap());
     app.service
         .execute(
             &thuky,
@@ -888,6 +877,58 @@ fn set_aside_and_count_on_paper(app: &TestApp) {
             .execute(&leader_of(&unit(u)), Command::Vote(c))
             .unwrap();
     }
+}
+
+/// In Chromium, at 1366 and 390 px: the secretariat opens "Chuyển sang kiểm phiếu giấy" from
+/// the election page, gives the reason, confirms, and lands on the election page that says the
+/// electronic count was set aside and offers the paper count.
+#[test]
+fn browser_set_aside_a_stuck_round() {
+    let Some(b) = Browser::start() else {
+        return;
+    };
+    let app = spawn(Backend::Sqlite).unwrap();
+    let mut rehearsal = election(&app);
+    every_member_votes(&app, &mut rehearsal);
+    closed_with_two_shares(&app, &mut rehearsal);
+    b.sign_in(&app, "thuky12");
+    b.goto(&format!("{}/elections/{ELECTION}", app.base));
+    assert!(b.wait_for("#set-aside-count"), "{}", b.source());
+    b.click("#set-aside-count");
+    assert!(b.wait_for("#reason"), "{}", b.url());
+    b.shots("election-set-aside");
+    b.type_into("#reason", "Hai đơn vị giữ khoá mất tệp khoá");
+    b.click("#set-aside-confirm");
+    b.click("#set-aside-submit");
+    assert!(b.wait_for("#set-aside-1"), "{}", b.url());
+    assert!(
+        b.find("#enter-paper").is_some(),
+        "the paper count is offered"
+    );
+    b.shots("election-set-aside-done");
+}
+
+/// A round the trustees cannot decrypt is counted on paper: every member votes, the round is
+/// closed, only two of the three trustees needed post their shares; the secretariat sets the
+/// electronic count aside on the round's page (a reason and a confirmation, each told beside its
+/// field when missing; a member's leader may not), a third share is then refused, the paper
+/// count is entered and two members confirm it: the round is counted on paper, the page and the
+/// minutes say why and when, the history says it in Vietnamese, and the log replays to the same
+/// elections. Refused while the round is open and once it is counted.
+fn set_aside_and_count_on_paper(app: &TestApp) {
+    let mut rehearsal = election(app);
+    let id = ElectionId::parse(ELECTION).unwrap();
+    let path = format!("/elections/{ELECTION}");
+    let set_aside = format!("{path}/set-aside");
+    let secretariat = super::support::signed_in(app, "thuky12");
+    every_member_votes(app, &mut rehearsal);
+    // Open: nothing to set aside.
+    assert!(!secretariat
+        .get(&path)
+        .body
+        .contains("id=\"set-aside-count\""));
+    assert_eq!(secretariat.get(&set_aside).status, 409);
+    closed_with_two_shares(app, &mut rehearsal);
     // Stuck: no paper count is offered, the secretariat is offered to count on paper.
     let page = secretariat.get(&path).body;
     assert!(
