@@ -614,6 +614,11 @@ pub struct Strings {
     pub target_added: &'static str,
     pub target_changed: &'static str,
     pub target_removed: &'static str,
+    /// The diff's section of the regulation's criteria in words, and what happened to each.
+    pub diff_criteria: &'static str,
+    pub criterion_added: &'static str,
+    pub criterion_changed: &'static str,
+    pub criterion_removed: &'static str,
     pub targets_rows_help: &'static str,
     pub todo_draft: &'static str,
     pub todo_leader_signs: &'static str,

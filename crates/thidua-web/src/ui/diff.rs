@@ -1,7 +1,8 @@
 //! The difference between two versions of a covenant, for a leader to read before signing the
 //! newer one: the covenant's own fields, the targets (added, removed, changed, matched by their
-//! id) in sentences, and the regulation's canonical text line by line (a longest-common-
-//! subsequence diff with a few lines of context).
+//! id) in sentences, the regulation's criteria whose points or scale change, in the words of the
+//! regulation page, and its canonical text line by line (a longest-common-subsequence diff with
+//! a few lines of context).
 
 use crate::ui::extract::{Path, Query};
 use askama::Template;
@@ -15,7 +16,7 @@ use thidua_domain::CovenantId;
 use super::{render, viewer_error, Layout};
 use crate::auth::Viewer;
 use crate::error::ApiError;
-use crate::i18n::Strings;
+use crate::i18n::{Lang, Strings};
 use crate::AppState;
 
 /// One changed field or target: what it was, what it becomes (empty when added or removed).
@@ -167,6 +168,50 @@ fn changes(t: &Strings, a: &CovenantVersion, b: &CovenantVersion) -> Vec<Change>
     out
 }
 
+/// The regulation's criteria that differ between two regulation texts (matched by id), each
+/// said as the regulation page says it: what a leader reads before signing, beside the text
+/// diff. Nothing when either text does not compile.
+fn criteria_changes(t: &Strings, lang: Lang, a: &str, b: &str) -> Vec<Change> {
+    let (Ok(a), Ok(b)) = (thidua_scoring::compile(a), thidua_scoring::compile(b)) else {
+        return Vec::new();
+    };
+    let rows_a = super::regulation::criteria_rows(t, &a, lang);
+    let rows_b = super::regulation::criteria_rows(t, &b, lang);
+    let said = |r: &super::regulation::CriterionRow| {
+        format!(
+            "{} {} ({} {}): {}",
+            r.id, r.name, r.points, t.points_word, r.how
+        )
+    };
+    let mut out = Vec::new();
+    for x in &rows_a {
+        match rows_b.iter().find(|y| y.id == x.id) {
+            None => out.push(Change {
+                what: t.criterion_removed.into(),
+                before: said(x),
+                after: String::new(),
+            }),
+            Some(y) if said(y) != said(x) => out.push(Change {
+                what: t.criterion_changed.into(),
+                before: said(x),
+                after: said(y),
+            }),
+            Some(_) => {}
+        }
+    }
+    for y in rows_b
+        .iter()
+        .filter(|y| !rows_a.iter().any(|x| x.id == y.id))
+    {
+        out.push(Change {
+            what: t.criterion_added.into(),
+            before: String::new(),
+            after: said(y),
+        });
+    }
+    out
+}
+
 #[derive(Template)]
 #[template(path = "diff.html")]
 struct DiffPage {
@@ -176,6 +221,8 @@ struct DiffPage {
     from: u32,
     to: u32,
     changes: Vec<Change>,
+    /// The regulation's criteria that change, in words.
+    criteria: Vec<Change>,
     lines: Vec<DiffLine>,
 }
 
@@ -222,6 +269,12 @@ pub async fn diff(
         from,
         to,
         changes: changes(t, a, b),
+        criteria: criteria_changes(
+            t,
+            viewer.lang,
+            &a.content.regulation.text,
+            &b.content.regulation.text,
+        ),
         lines: line_diff(&a.content.regulation.text, &b.content.regulation.text, 3),
     })
 }
@@ -229,6 +282,42 @@ pub async fn diff(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A criterion whose scale changes is told in words, before and after; the others are not.
+    #[test]
+    fn a_changed_criterion_is_told_in_words() {
+        let a = include_str!("../../../../examples/cum12-2024/regulation.toml");
+        let b = a.replace(
+            "target = -5, better = \"lower\", per = 2 }",
+            "target = -7, better = \"lower\", per = 2 }",
+        );
+        assert_ne!(a, b);
+        let lang = Lang::Vi;
+        let changes = criteria_changes(lang.strings(), lang, a, &b);
+        assert_eq!(
+            changes.len(),
+            1,
+            "{:?}",
+            changes.iter().map(|c| &c.after).collect::<Vec<_>>()
+        );
+        assert_eq!(changes[0].what, "Tiêu chí sửa");
+        assert!(
+            changes[0].before.starts_with("A1 Kéo giảm tội phạm"),
+            "{}",
+            changes[0].before
+        );
+        assert!(
+            changes[0].before.contains("từ -5% trở xuống"),
+            "{}",
+            changes[0].before
+        );
+        assert!(
+            changes[0].after.contains("từ -7% trở xuống"),
+            "{}",
+            changes[0].after
+        );
+        assert!(criteria_changes(lang.strings(), lang, a, a).is_empty());
+    }
 
     #[test]
     fn lines_removed_and_added_with_context() {

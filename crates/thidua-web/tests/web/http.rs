@@ -350,6 +350,8 @@ fn drafting(app: &TestApp) {
     let diff = sec.get("/covenants/gu-12-2024-bs/diff?from=1&to=2");
     assert_eq!(diff.status, 200);
     assert!(diff.body.contains("Tỷ lệ dưới 0,5%") && diff.body.contains("Tỷ lệ dưới 0,4%"));
+    // The regulation is the same: no criterion is said to change.
+    assert!(!diff.body.contains("id=\"criteria-changes\""), "{}", diff.body);
     assert!(signed_in(app, "lanhdao-kg")
         .get("/")
         .body
