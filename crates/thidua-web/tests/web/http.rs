@@ -351,7 +351,11 @@ fn drafting(app: &TestApp) {
     assert_eq!(diff.status, 200);
     assert!(diff.body.contains("Tỷ lệ dưới 0,5%") && diff.body.contains("Tỷ lệ dưới 0,4%"));
     // The regulation is the same: no criterion is said to change.
-    assert!(!diff.body.contains("id=\"criteria-changes\""), "{}", diff.body);
+    assert!(
+        !diff.body.contains("id=\"criteria-changes\""),
+        "{}",
+        diff.body
+    );
     assert!(signed_in(app, "lanhdao-kg")
         .get("/")
         .body

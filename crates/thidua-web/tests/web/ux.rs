@@ -365,6 +365,11 @@ fn withdraw_then_propose_and_compare(b: &Browser, app: &TestApp) {
     b.click("#edit-link");
     assert!(b.wait_for("#t1-threshold"));
     b.type_into("#t1-threshold", "80");
+    // The regulation changes too: A1's target goes from a 5% cut to a 7% cut.
+    b.exec(
+        "const r = document.querySelector('#regulation');
+         r.value = r.value.replace('target = -5, better = \"lower\"', 'target = -7, better = \"lower\"');",
+    );
     b.click("#save-covenant");
     assert!(b.wait_for("#diff-link"), "{}", b.url());
     assert!(b.text("#version-status").starts_with('2'));
@@ -374,6 +379,12 @@ fn withdraw_then_propose_and_compare(b: &Browser, app: &TestApp) {
     assert!(
         changes.contains("Tỷ lệ đạt trên 75%") && changes.contains("Tỷ lệ đạt trên 80%"),
         "{changes}"
+    );
+    // The criterion in words, before and after (not only the TOML lines).
+    let criteria = b.text("#criteria-changes");
+    assert!(
+        criteria.contains("từ -5% trở xuống") && criteria.contains("từ -7% trở xuống"),
+        "{criteria}"
     );
     b.shots("diff");
     b.goto(&format!(
