@@ -892,6 +892,39 @@ pub async fn create_unit(
         ]),
         ..Back::default()
     };
+    let command = match unit_command(&f, lang) {
+        Ok(command) => command,
+        Err(errors) => return admin_view(&app, &viewer, "units", back(errors), false).await,
+    };
+    let refused = {
+        let state = app.service.read();
+        let actor = thidua_domain::Actor::User(viewer.user.clone());
+        thidua_domain::decide(&state, &actor, command.clone())
+            .err()
+            .filter(|e| e.code() != "forbidden")
+            .map(|e| unit_refusal(lang, &state, &e))
+    };
+    let (field, message) = match refused {
+        Some(refusal) => refusal,
+        None => match api_mod::execute(&app, &viewer, vec![command]).await {
+            Ok(_) => return Redirect::to("/admin/units?saved=1").into_response(),
+            Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
+                let state = app.service.read();
+                match &e.domain {
+                    Some(d) => unit_refusal(lang, &state, d),
+                    None => ("id", lang.api_error(&e)),
+                }
+            }
+            Err(e) => return viewer_error(&viewer, e),
+        },
+    };
+    let mut errors = FieldErrors::default();
+    errors.push("unit", field, message);
+    admin_view(&app, &viewer, "units", back(errors), false).await
+}
+
+/// The new unit's form read into its command, or every field's problem beside the field.
+fn unit_command(f: &UnitForm, lang: crate::i18n::Lang) -> Result<Command, FieldErrors> {
     let mut errors = FieldErrors::default();
     let id = UnitId::parse(f.id.trim())
         .map_err(|e| errors.push("unit", "id", lang.refusal(&e)))
@@ -926,41 +959,16 @@ pub async fn create_unit(
     let (Some(unit), Some(name), Some(short_code), Some(established), Some(kind), Some(parent)) =
         (id, name, short_code, established, kind, parent)
     else {
-        return admin_view(&app, &viewer, "units", back(errors), false).await;
+        return Err(errors);
     };
-    let command = Command::CreateUnit {
+    Ok(Command::CreateUnit {
         unit,
         name,
         short_code,
         kind,
         parent,
         established,
-    };
-    let refused = {
-        let state = app.service.read();
-        let actor = thidua_domain::Actor::User(viewer.user.clone());
-        thidua_domain::decide(&state, &actor, command.clone())
-            .err()
-            .filter(|e| e.code() != "forbidden")
-            .map(|e| unit_refusal(lang, &state, &e))
-    };
-    let (field, message) = match refused {
-        Some(refusal) => refusal,
-        None => match api_mod::execute(&app, &viewer, vec![command]).await {
-            Ok(_) => return Redirect::to("/admin/units?saved=1").into_response(),
-            Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
-                let state = app.service.read();
-                match &e.domain {
-                    Some(d) => unit_refusal(lang, &state, d),
-                    None => ("id", lang.api_error(&e)),
-                }
-            }
-            Err(e) => return viewer_error(&viewer, e),
-        },
-    };
-    let mut errors = FieldErrors::default();
-    errors.push("unit", field, message);
-    admin_view(&app, &viewer, "units", back(errors), false).await
+    })
 }
 
 /// A refusal of a new unit, beside the field it concerns and in the page's language: a name or
