@@ -748,22 +748,7 @@ async fn upload(
         },
     )
     .await
-    .map_err(|(status, mut failure)| {
-        // The domain's refusal in the viewer's words (the API's message is English).
-        if !failure.held_windows.is_empty() {
-            let held = failure.held_windows.join(", ");
-            failure.message = viewer
-                .lang
-                .figures()
-                .import_other_report
-                .replace("{held}", &held);
-        } else if let Some(refused) = &failure.refusal {
-            failure.message = names::refusal(viewer.lang, &app.service.read(), Some(&cov), refused);
-        } else {
-            failure.message = viewer.lang.error(&failure.error).to_owned();
-        }
-        (status, failure)
-    });
+    .map_err(|(status, failure)| (status, in_words(&app, &viewer, &cov, failure)));
     if historical || back_unit.is_empty() {
         let mut errors = BTreeMap::new();
         let failure = match result {
@@ -802,6 +787,29 @@ async fn upload(
         },
     };
     report_view(&app, &viewer, &id, &back_unit, &back_window, input).await
+}
+
+/// An import's failure told in the viewer's words (the API's message is English): the
+/// windows a file for another report holds, the domain's refusal with names, or the error's.
+fn in_words(
+    app: &AppState,
+    viewer: &Viewer,
+    cov: &CovenantId,
+    mut failure: ImportFailure,
+) -> ImportFailure {
+    failure.message = if !failure.held_windows.is_empty() {
+        let held = failure.held_windows.join(", ");
+        viewer
+            .lang
+            .figures()
+            .import_other_report
+            .replace("{held}", &held)
+    } else if let Some(refused) = &failure.refusal {
+        names::refusal(viewer.lang, &app.service.read(), Some(cov), refused)
+    } else {
+        viewer.lang.error(&failure.error).to_owned()
+    };
+    failure
 }
 
 /// `POST /covenants/{id}/figures/import` (multipart): a unit's file.
