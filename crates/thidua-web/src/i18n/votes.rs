@@ -521,6 +521,9 @@ pub struct ManageStrings {
     pub todo_close: &'static str,
     /// For the secretariat: a round still collecting ballots ({voted} of {members}).
     pub todo_round_open: &'static str,
+    /// A closed round that waits for its trustees' shares: `{election}`, `{round}`, `{posted}`,
+    /// `{threshold}`.
+    pub todo_round_shares: &'static str,
     /// The button of a voter's to-do.
     pub todo_vote_button: &'static str,
     pub todo_open: &'static str,
@@ -621,6 +624,7 @@ pub static MANAGE_VI: ManageStrings = ManageStrings {
     paper_edit: "Sửa lại",
     todo_close: "Mọi thành viên đã bỏ phiếu {election}: kết thúc vòng {round}.",
     todo_round_open: "{election}, vòng {round}: {voted}/{members} đơn vị đã bỏ phiếu; đang chờ các đơn vị còn lại.",
+    todo_round_shares: "{election}, vòng {round} đã đóng: {posted}/{threshold} đơn vị giữ khoá cần thiết đã gửi phần giải mã; đang chờ. Nếu không đủ đơn vị giải mã được, có thể chuyển sang kiểm phiếu giấy.",
     todo_vote_button: "Bỏ phiếu",
     todo_open: "{cluster} đã có kết quả năm {year} (danh sách đề cử): mở cuộc bỏ phiếu khen thưởng.",
     todo_second: "Vòng 1 của {election} chưa chọn đủ số đơn vị: mở vòng 2.",
@@ -720,6 +724,7 @@ pub static MANAGE_EN: ManageStrings = ManageStrings {
     paper_edit: "Edit",
     todo_close: "Every member has voted in {election}: close round {round}.",
     todo_round_open: "{election}, round {round}: ballots in from {voted} of {members} units; waiting for the others.",
+    todo_round_shares: "{election}, round {round} is closed: {posted} of the {threshold} trustee units needed have posted their decryption shares; waiting. If too few can decrypt, the round can be counted on paper.",
     todo_vote_button: "Vote",
     todo_open: "{cluster} has its {year} results (the candidates): open the award vote.",
     todo_second: "Round 1 of {election} did not fill every seat: open round 2.",

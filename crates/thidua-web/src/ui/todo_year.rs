@@ -423,7 +423,8 @@ fn openings(t: &Strings, state: &State, viewer: &Viewer) -> Vec<Todo> {
 
 /// One election's steps for the viewer: the open round (the key ready) in which a unit the
 /// viewer leads has not voted; for the secretariat, a round every member voted in, which only
-/// waits for its close, and round 2 when round 1 left seats and the domain would open it; a
+/// waits for its close, a closed round still waiting for its trustees' shares (said, with the
+/// way out on its page), and round 2 when round 1 left seats and the domain would open it; a
 /// paper count to confirm and a tie to decide for a unit the viewer leads.
 fn election(t: &Strings, state: &State, viewer: &Viewer, e: &Election) -> Vec<Todo> {
     let led = viewer.scope.led_units();
@@ -471,6 +472,22 @@ fn election(t: &Strings, state: &State, viewer: &Viewer, e: &Election) -> Vec<To
                 )
             });
         }
+    }
+    let manages = votes::manage::manages(viewer, &e.cluster);
+    if let Some(r) = votes::manage::undecrypted_round(e).filter(|_| manages) {
+        let args = [
+            ("election", title()),
+            ("round", plain(r.number)),
+            ("posted", plain(r.shares.len())),
+            ("threshold", plain(e.trustee_threshold)),
+        ];
+        out.push(Todo {
+            mine: false,
+            ..todo(
+                names::sentence(m.todo_round_shares, &args),
+                format!("/elections/{}", e.id),
+            )
+        });
     }
     if votes::manage::second_round_due(state, viewer, e) {
         out.push(Todo {

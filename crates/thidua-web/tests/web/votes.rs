@@ -938,6 +938,10 @@ fn set_aside_and_count_on_paper(app: &TestApp) {
         "{page}"
     );
     assert!(!page.contains("id=\"enter-paper\""), "{page}");
+    // The secretariat's home says what the round waits for, and where the way out is.
+    let waiting = "vòng 1 đã đóng: 2/3 đơn vị giữ khoá cần thiết đã gửi phần giải mã; đang chờ.";
+    let home = secretariat.get("/").body;
+    assert!(home.contains(waiting), "{home}");
     let leader = super::support::signed_in(app, "lanhdao-ag");
     assert!(!leader.get(&path).body.contains("id=\"set-aside-count\""));
     assert_eq!(leader.get(&set_aside).status, 403);
@@ -996,6 +1000,10 @@ fn set_aside_and_count_on_paper(app: &TestApp) {
     );
     assert_eq!(done.status, 303, "{}", done.body);
     assert_eq!(secretariat.get(&set_aside).status, 409, "once");
+    assert!(
+        !secretariat.get("/").body.contains(waiting),
+        "no longer waiting"
+    );
     // No share is taken any more.
     let e = app.service.read().election(&id).unwrap().clone();
     let late = rehearsal.decryption(&e, 1, &unit("ca-cm"));

@@ -131,7 +131,7 @@ pub(super) fn paper_entry_round(e: &Election) -> Option<&thidua_domain::votes::R
 /// The closed round whose electronic count may be set aside, as the domain rules it: it has
 /// ballots and encrypted totals (the quorum voted), no count, and fewer posted shares than the
 /// trustees needed; not already set aside.
-pub(super) fn undecrypted_round(e: &Election) -> Option<&thidua_domain::votes::Round> {
+pub fn undecrypted_round(e: &Election) -> Option<&thidua_domain::votes::Round> {
     e.rounds.last().filter(|r| {
         r.closed_at.is_some()
             && r.count.is_none()

@@ -295,7 +295,7 @@ mod set_aside;
 mod tie;
 
 use actions::*;
-pub use actions::{actions, leader_actions, second_round_due, Actions};
+pub use actions::{actions, leader_actions, second_round_due, undecrypted_round, Actions};
 pub use open::opening_due;
 use open::*;
 use paper::*;
