@@ -22,6 +22,31 @@ fn thidua() -> Command {
 }
 
 /// Reads the whole log of a data directory through a fresh service (which verifies it).
+/// Appends `count` benchmark events to the log in `data` (made if missing); fails the test,
+/// with the command's errors, if it cannot.
+fn append_events(data: &Path, count: &str) {
+    let out = thidua()
+        .args(["bench", "append", "--count", count, "--data"])
+        .arg(data)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The log key of the log in `data`, as `thidua log key` prints it (trimmed).
+fn log_key(data: &Path) -> String {
+    let out = thidua()
+        .args(["log", "key", "--data"])
+        .arg(data)
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
 fn reopen(dir: &Path) -> Service {
     let store: Arc<dyn EventStore> = Arc::new(SqliteStore::open(&dir.join("thidua.db")).unwrap());
     let key = LogKey::load(&dir.join("log-signing.key")).unwrap();
@@ -1207,23 +1232,9 @@ fn a_wrong_key_for_an_existing_log_is_refused_and_none_is_created() {
     let dir = tempfile::tempdir().unwrap();
     let (data, other) = (dir.path().join("data"), dir.path().join("other"));
     for (d, count) in [(&data, "3"), (&other, "1")] {
-        let out = thidua()
-            .args(["bench", "append", "--count", count, "--data"])
-            .arg(d)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        append_events(d, count);
     }
-    let key = thidua()
-        .args(["log", "key", "--data"])
-        .arg(&data)
-        .output()
-        .unwrap();
-    let key = String::from_utf8(key.stdout).unwrap();
+    let key = log_key(&data);
     let signer: String = key
         .trim()
         .splitn(3, '+')
@@ -1253,7 +1264,7 @@ fn a_wrong_key_for_an_existing_log_is_refused_and_none_is_created() {
     assert!(err.contains(&format!("signed by {signer}")), "{err}");
     // `thidua log key` prints a key only for the log it signed: another log's key (or a
     // missing file) given with the log's --data is refused, never printed as its key.
-    let log_key = |key: &Path| {
+    let key_file_log_key = |key: &Path| {
         thidua()
             .args(["log", "key", "--data"])
             .arg(&data)
@@ -1262,7 +1273,7 @@ fn a_wrong_key_for_an_existing_log_is_refused_and_none_is_created() {
             .output()
             .unwrap()
     };
-    let out = log_key(&other.join("log-signing.key"));
+    let out = key_file_log_key(&other.join("log-signing.key"));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(
@@ -1271,7 +1282,7 @@ fn a_wrong_key_for_an_existing_log_is_refused_and_none_is_created() {
         String::from_utf8_lossy(&out.stdout)
     );
     assert!(err.contains("did not sign this log"), "{err}");
-    let out = log_key(&wrong);
+    let out = key_file_log_key(&wrong);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(
@@ -1279,8 +1290,8 @@ fn a_wrong_key_for_an_existing_log_is_refused_and_none_is_created() {
         "{err}"
     );
     assert!(!wrong.exists());
-    let out = log_key(&data.join("log-signing.key"));
-    assert_eq!(String::from_utf8(out.stdout).unwrap(), key);
+    let out = key_file_log_key(&data.join("log-signing.key"));
+    assert_eq!(String::from_utf8(out.stdout).unwrap().trim(), key);
 }
 
 /// The benches that append synthetic events write into an empty log or one a bench made,
@@ -1315,16 +1326,7 @@ fn benches_refuse_to_append_to_a_log_they_did_not_make() {
     // A bench's own log takes more synthetic events, run after run.
     let bench = dir.path().join("bench");
     for _ in 0..2 {
-        let out = thidua()
-            .args(["bench", "append", "--count", "2", "--data"])
-            .arg(&bench)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        append_events(&bench, "2");
     }
     assert_eq!(events(&bench).len(), 4);
 }
@@ -1380,22 +1382,8 @@ fn the_bootstrap_token_stays_out_of_the_log_stream() {
 fn verify_refuses_entries_no_checkpoint_covers_as_start_up_does() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let out = thidua()
-        .args(["bench", "append", "--count", "6", "--data"])
-        .arg(&data)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let key = thidua()
-        .args(["log", "key", "--data"])
-        .arg(&data)
-        .output()
-        .unwrap();
-    let key = String::from_utf8(key.stdout).unwrap().trim().to_owned();
+    append_events(&data, "6");
+    let key = log_key(&data);
     let verify = |source: &str, path: &Path| {
         thidua()
             .args(["verify", "--no-state", "--log-key", &key, source])
@@ -1465,12 +1453,7 @@ fn verify_refuses_entries_no_checkpoint_covers_as_start_up_does() {
 fn a_closed_standard_error_never_makes_a_command_panic() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let out = thidua()
-        .args(["bench", "append", "--count", "2", "--data"])
-        .arg(&data)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    append_events(&data, "2");
     // A pipe whose reader is gone before the command starts: every write to it fails.
     let closed = || {
         let (reader, writer) = std::io::pipe().unwrap();
@@ -1649,12 +1632,7 @@ fn verify_says_wrong_options_and_a_corrupt_cosignature_as_such() {
 fn thidua_log_marks_an_event_changed_in_the_database() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let out = thidua()
-        .args(["bench", "append", "--count", "3", "--data"])
-        .arg(&data)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    append_events(&data, "3");
     let log = |extra: &[&str]| {
         thidua()
             .args(["log", "--data"])

@@ -26,20 +26,8 @@ fn the_demonstrations_open_vote_is_counted_with_its_trustee_files() {
     let secretariat = api_token(&data, "thuky.cum12", "the secretariat's script");
     let server = Running::start(&data);
     let url = server.url.clone();
-    let log_key = ureq::get(&format!("{url}/api/v1/log/key"))
-        .call()
-        .unwrap()
-        .into_string()
-        .unwrap();
-    let election = || -> serde_json::Value {
-        ureq::get(&format!("{url}/api/v1/elections/{ELECTION}"))
-            .set("authorization", &format!("Bearer {secretariat}"))
-            .call()
-            .unwrap()
-            .into_json::<serde_json::Value>()
-            .unwrap()["election"]
-            .clone()
-    };
+    let log_key = served_log_key(&url);
+    let election = || election_json(&url, &secretariat);
     let candidates: Vec<String> =
         serde_json::from_value(election()["rounds"][0]["candidates"].clone()).unwrap();
     let leader = |sub: &[&str], unit: &str| {
@@ -93,20 +81,8 @@ fn a_round_the_trustees_cannot_decrypt_is_verified_as_counted_on_paper() {
     let secretariat = api_token(&data, "thuky.cum12", "the secretariat's script");
     let server = Running::start(&data);
     let url = server.url.clone();
-    let log_key = ureq::get(&format!("{url}/api/v1/log/key"))
-        .call()
-        .unwrap()
-        .into_string()
-        .unwrap();
-    let election = || -> serde_json::Value {
-        ureq::get(&format!("{url}/api/v1/elections/{ELECTION}"))
-            .set("authorization", &format!("Bearer {secretariat}"))
-            .call()
-            .unwrap()
-            .into_json::<serde_json::Value>()
-            .unwrap()["election"]
-            .clone()
-    };
+    let log_key = served_log_key(&url);
+    let election = || election_json(&url, &secretariat);
     use thidua_domain::votes::{PaperCount, VoteCommand};
     let id = thidua_domain::ElectionId::parse(ELECTION).unwrap();
     let text = |s: &str| thidua_domain::Text::parse("test", s, 500).unwrap();
@@ -273,4 +249,24 @@ fn a_round_the_trustees_cannot_decrypt_is_verified_as_counted_on_paper() {
     );
     let record = set_aside["record"].as_u64().unwrap();
     assert!(prepared.records.contains(&record), "{:?}", prepared.records);
+}
+
+/// The log key the server at `url` publishes.
+fn served_log_key(url: &str) -> String {
+    ureq::get(&format!("{url}/api/v1/log/key"))
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap()
+}
+
+/// The demonstration's open election as the API gives it to the secretariat's `token`.
+fn election_json(url: &str, token: &str) -> serde_json::Value {
+    ureq::get(&format!("{url}/api/v1/elections/{ELECTION}"))
+        .set("authorization", &format!("Bearer {token}"))
+        .call()
+        .unwrap()
+        .into_json::<serde_json::Value>()
+        .unwrap()["election"]
+        .clone()
 }
