@@ -120,11 +120,14 @@ fn a_member_recomputes_the_year_from_the_log_it_reads_and_finds_a_forged_result(
     let out = as_member(&["verify", "--no-state"]);
     assert!(out.status.success());
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
-    assert!(!stdout.contains(" (0 hidden"), "a member's view: {stdout}");
+    assert!(
+        !stdout.contains(" sự kiện / events (0 ẩn"),
+        "a member's view: {stdout}"
+    );
     // The votes: every ballot checked, each count with its record and the SHA-256 of the
     // encrypted totals the vote-count minutes print.
     assert!(
-        stdout.contains("ballots (signature and proofs)")
+        stdout.contains("phiếu / ballots (chữ ký và chứng minh / signature and proofs)")
             && stdout.contains("; encrypted totals SHA-256 "),
         "{stdout}"
     );

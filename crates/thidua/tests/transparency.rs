@@ -313,7 +313,10 @@ fn two_member_witnesses_cosign_the_demonstration_and_refuse_a_forgery() {
         .arg(&trust)
         .arg("--backup")
         .arg(&backup));
-    assert!(out.contains("cosigned by   ca-kg, ca-ag"), "{out}");
+    assert!(
+        out.contains("nhân chứng / cosigned by   ca-kg, ca-ag"),
+        "{out}"
+    );
     {
         let conn = rusqlite::Connection::open(&backup).unwrap();
         conn.execute_batch("DROP TRIGGER entries_no_update")
@@ -990,7 +993,7 @@ fn trustees_run_the_key_ceremony_and_decrypt_the_count_with_the_command_line() {
     assert!(out.contains("log verified"), "{out}");
     assert!(
         out.contains(&format!(
-            "{ELECTION} round 1: 4 of 5 ballots, 4 needed; ca-kg 4, ca-ag 3, ca-cm 0, ca-hg 1; chosen: ca-kg"
+            "{ELECTION} vòng / round 1: 4 / 5 phiếu / ballots, cần / needed 4; ca-kg 4, ca-ag 3, ca-cm 0, ca-hg 1; chọn / chosen: ca-kg"
         )),
         "{out}"
     );

@@ -87,7 +87,7 @@ fn a_format_1_log_opens_verifies_and_grows_with_newer_formats() {
     let dir = tempfile::tempdir().unwrap();
     import_fixture(dir.path());
     let report = verify(dir.path());
-    assert!(report.contains("size          60"), "{report}");
+    assert!(report.contains("kích thước / size          60"), "{report}");
     assert!(report.contains(FIXTURE_ROOT), "{report}");
 
     let service = open(dir.path());
@@ -139,7 +139,7 @@ fn a_format_1_log_opens_verifies_and_grows_with_newer_formats() {
     assert!(new_draft.contains(r#""kind":"covenant_drafted""#) && new_draft.contains(r#""v":2"#));
     assert!(new_draft.contains(r#""indicator":"crime_change""#));
     let report = verify(dir.path());
-    assert!(report.contains("size          62"), "{report}");
+    assert!(report.contains("kích thước / size          62"), "{report}");
     let reopened = open(dir.path());
     let versions = &reopened.read().covenants[&covenant].versions;
     assert!(versions[0].withdrawn.is_some());
@@ -254,5 +254,5 @@ fn official_documents_are_issued_listed_and_verified() {
     ]);
     assert!(std::fs::read(&again).unwrap().starts_with(b"%PDF-"));
     let report = verify(dir.path());
-    assert!(report.contains("size          61"), "{report}");
+    assert!(report.contains("kích thước / size          61"), "{report}");
 }

@@ -421,11 +421,11 @@ fn print_summary(
     rate: u64,
 ) -> std::io::Result<()> {
     outln!("Nhật ký hợp lệ / log verified: {}", client.describe())?;
-    outln!("  origin        {}", summary.origin)?;
-    outln!("  size          {}", summary.size)?;
-    outln!("  root          {}", hex::encode(summary.root))?;
+    outln!("  tên nhật ký / origin       {}", summary.origin)?;
+    outln!("  kích thước / size          {}", summary.size)?;
+    outln!("  gốc cây / root             {}", hex::encode(summary.root))?;
     outln!(
-        "  cosigned by   {}",
+        "  nhân chứng / cosigned by   {}",
         if summary.cosigned_by.is_empty() {
             "-".to_owned()
         } else {
@@ -433,19 +433,19 @@ fn print_summary(
         }
     )?;
     match summary.previous {
-        Some(p) => outln!("  consistent with the checkpoint of size {p} verified before")?,
-        None => outln!("  first verification (no earlier checkpoint)")?,
+        Some(p) => outln!("  khớp với điểm kiểm tra cỡ {p} đã kiểm trước / consistent with the checkpoint of size {p} verified before")?,
+        None => outln!("  lần kiểm tra đầu (chưa có điểm kiểm tra trước) / first verification (no earlier checkpoint)")?,
     }
     outln!(
-        "  replayed      {} events ({} hidden: hashes checked only)",
+        "  phát lại / replayed        {} sự kiện / events ({} ẩn, chỉ kiểm mã băm / hidden: hashes checked only)",
         summary.replayed,
         summary.hidden
     )?;
     if nothing_read {
-        outln!("  contents      none read: no result recomputed (give a member's --token)")?;
+        outln!("  nội dung / contents        không đọc được, không tính lại kết quả nào (cần --token của thành viên) / none read: no result recomputed (give a member's --token)")?;
     }
     outln!(
-        "  state         {} units, {} clusters, {} covenants, {} users, {} witness keys",
+        "  trạng thái / state         {} đơn vị / units, {} cụm / clusters, {} giao ước / covenants, {} tài khoản / users, {} khoá nhân chứng / witness keys",
         summary.state.units.len(),
         summary.state.clusters.len(),
         summary.state.covenants.len(),
@@ -453,8 +453,8 @@ fn print_summary(
         summary.state.witness_keys.len()
     )?;
     outln!("{}", crate::cmd::vote::verified_votes(&summary.state))?;
-    outln!("  state sha256  {state_hash}")?;
-    outln!("  rate          {rate} events/s")
+    outln!("  SHA-256 trạng thái / state {state_hash}")?;
+    outln!("  tốc độ / rate              {rate} sự kiện/giây / events/s")
 }
 
 /// Where the log is read from.
@@ -478,7 +478,7 @@ impl<'a> Source<'a> {
             (None, None) => Source::Local(
                 args.store
                     .open_existing_stores("; or verify a server: --server URL --token TOKEN")?,
-                "the local database".into(),
+                "cơ sở dữ liệu trên máy này / the local database".into(),
             ),
         })
     }

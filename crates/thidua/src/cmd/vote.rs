@@ -699,7 +699,7 @@ fn set_aside_words(
 
 pub fn verified_votes(state: &thidua_domain::State) -> String {
     let mut lines = vec![format!(
-        "  votes         {} elections, {} ballots (signature and proofs) and {} decryption shares checked",
+        "  phiếu bầu / votes          {} cuộc bầu / elections, {} phiếu / ballots (chữ ký và chứng minh / signature and proofs), {} phần giải mã / decryption shares: đã kiểm / checked",
         state.elections.len(),
         state
             .elections
@@ -718,7 +718,7 @@ pub fn verified_votes(state: &thidua_domain::State) -> String {
         for r in &e.rounds {
             if let (Some(a), None) = (&r.set_aside, &r.count) {
                 lines.push(format!(
-                    "                {} round {}: {}; waiting for its paper count",
+                    "                             {} vòng / round {}: {}; chờ kiểm phiếu giấy / waiting for its paper count",
                     e.id,
                     r.number,
                     set_aside_words(e, r, a)
@@ -732,7 +732,7 @@ pub fn verified_votes(state: &thidua_domain::State) -> String {
                     .collect();
                 let elected: Vec<&str> = o.elected.iter().map(|u| u.as_str()).collect();
                 lines.push(format!(
-                    "                {} round {}: {} of {} ballots, {} needed; {}; chosen: {}{}",
+                    "                             {} vòng / round {}: {} / {} phiếu / ballots, cần / needed {}; {}; chọn / chosen: {}{}",
                     e.id,
                     r.number,
                     o.ballots,
