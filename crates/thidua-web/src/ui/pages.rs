@@ -474,59 +474,17 @@ pub fn cluster_page(
     };
     let can_manage = viewer.scope.is_admin() || viewer.scope.managed_clusters().contains(&id);
     let units = if can_manage {
-        // Units that may be members and exist at the end of the shown year, of the kind the
-        // cluster's members are (every kind that may join while it has none); its members stay
-        // listed whatever they are, so that they can be unticked.
-        let end = c.year.map(|y| thidua_domain::command::year_bounds(y).1);
-        let kind = c.year.and_then(|y| state.cluster_member_kind(&id, y));
-        let offered = |u: &thidua_domain::model::Unit| {
-            u.may_join_clusters()
-                && end.is_none_or(|e| u.active_on(e))
-                && kind.is_none_or(|k| u.kind == k)
-        };
-        use thidua_domain::model::UnitKind as K;
-        [
-            K::ProvincialPolice,
-            K::MinistryDepartment,
-            K::CommunePolice,
-            K::Ministry,
-        ]
-        .into_iter()
-        .filter_map(|k| {
-            let ids: Vec<UnitId> = state
-                .units
-                .values()
-                .filter(|u| u.kind == k)
-                .filter(|u| offered(u) || c.members.iter().any(|m| m.id == u.id.as_str()))
-                .map(|u| u.id.clone())
-                .collect();
-            let group: Vec<(UnitRef, bool)> = sorted_refs(&state, &ids)
-                .into_iter()
-                .map(|u| {
-                    let member = match &ticked {
-                        Some(ticked) => ticked.iter().any(|m| m.as_str() == u.id),
-                        None => c.members.iter().any(|m| m.id == u.id),
-                    };
-                    (u, member)
-                })
-                .collect();
-            (!group.is_empty()).then(|| (kind_label(viewer.lang.strings(), k.as_str()), group))
-        })
-        .collect()
+        membership_choices(&state, viewer, &id, &c, ticked.as_deref())
     } else {
         Vec::new()
     };
     let needs_covenant = c
         .year
         .is_some_and(|y| years_without_covenant(&state, &id).contains(&y));
-    let model = c.year.filter(|_| needs_covenant).and_then(|y| {
-        state
-            .covenants
-            .values()
-            .filter(|cv| cv.cluster == id && cv.year < y && cv.in_force().is_some())
-            .max_by_key(|cv| cv.year)
-            .map(|cv| (cv.id.to_string(), cv.year))
-    });
+    let model = c
+        .year
+        .filter(|_| needs_covenant)
+        .and_then(|y| model_covenant(&state, &id, y));
     let members_signed = c
         .year
         .filter(|y| can_manage && state.membership_signed(&id, *y).is_some())
@@ -560,6 +518,72 @@ pub fn cluster_page(
     });
     *res.status_mut() = status;
     res
+}
+
+/// The membership form's choices, grouped by kind: units that may be members and exist at the
+/// end of the shown year, of the kind the cluster's members are (every kind that may join
+/// while it has none); its members stay listed whatever they are, so that they can be
+/// unticked. Each is ticked as `ticked` says (the form sent back), else as the members are.
+fn membership_choices(
+    state: &thidua_domain::State,
+    viewer: &Viewer,
+    id: &ClusterId,
+    c: &ClusterDetail,
+    ticked: Option<&[UnitId]>,
+) -> Vec<(&'static str, Vec<(UnitRef, bool)>)> {
+    use thidua_domain::model::UnitKind as K;
+    let end = c.year.map(|y| thidua_domain::command::year_bounds(y).1);
+    let kind = c.year.and_then(|y| state.cluster_member_kind(id, y));
+    let is_member = |u: &str| c.members.iter().any(|m| m.id == u);
+    let offered = |u: &thidua_domain::model::Unit| {
+        (u.may_join_clusters()
+            && end.is_none_or(|e| u.active_on(e))
+            && kind.is_none_or(|k| u.kind == k))
+            || is_member(u.id.as_str())
+    };
+    let tick = |u: &UnitRef| match ticked {
+        Some(ticked) => ticked.iter().any(|m| m.as_str() == u.id),
+        None => is_member(&u.id),
+    };
+    [
+        K::ProvincialPolice,
+        K::MinistryDepartment,
+        K::CommunePolice,
+        K::Ministry,
+    ]
+    .into_iter()
+    .filter_map(|k| {
+        let ids: Vec<UnitId> = state
+            .units
+            .values()
+            .filter(|u| u.kind == k && offered(u))
+            .map(|u| u.id.clone())
+            .collect();
+        let group: Vec<(UnitRef, bool)> = sorted_refs(state, &ids)
+            .into_iter()
+            .map(|u| {
+                let member = tick(&u);
+                (u, member)
+            })
+            .collect();
+        (!group.is_empty()).then(|| (kind_label(viewer.lang.strings(), k.as_str()), group))
+    })
+    .collect()
+}
+
+/// The cluster's newest covenant in force of a year before `year`, to start `year`'s from: its
+/// id and year.
+fn model_covenant(
+    state: &thidua_domain::State,
+    id: &ClusterId,
+    year: i32,
+) -> Option<(String, i32)> {
+    state
+        .covenants
+        .values()
+        .filter(|cv| &cv.cluster == id && cv.year < year && cv.in_force().is_some())
+        .max_by_key(|cv| cv.year)
+        .map(|cv| (cv.id.to_string(), cv.year))
 }
 
 #[derive(Template)]
