@@ -42,6 +42,29 @@ impl Regulation {
         }
         self.baseline_year = self.baseline_year.map(|b| b + shift);
     }
+
+    /// Every text a reader sees rewritten by `rename`: the regulation's name and description
+    /// and the names of its elements, indicators, areas, criteria, bonus and penalty items,
+    /// bands, funnels and rules (ids, expressions and checks are left alone). A copy for next
+    /// year moves the years these names speak of ("so với năm 2023") this way.
+    pub fn rename(&mut self, rename: impl Fn(&str) -> String) {
+        self.name = rename(&self.name);
+        if let Some(d) = &mut self.description {
+            *d = rename(d);
+        }
+        let names = (self.elements.iter_mut().map(|x| &mut x.name))
+            .chain(self.indicators.iter_mut().map(|x| &mut x.name))
+            .chain(self.areas.iter_mut().map(|x| &mut x.name))
+            .chain(self.criteria.iter_mut().map(|x| &mut x.name))
+            .chain(self.bonuses.iter_mut().map(|x| &mut x.name))
+            .chain(self.penalties.iter_mut().map(|x| &mut x.name))
+            .chain(self.bands.iter_mut().map(|x| &mut x.name))
+            .chain(self.funnels.iter_mut().map(|x| &mut x.name))
+            .chain(self.rules.iter_mut().map(|x| &mut x.name));
+        for name in names {
+            *name = rename(name);
+        }
+    }
 }
 
 /// Where rounding applies and how.

@@ -285,7 +285,7 @@ fn model_values(
         title: moved_years(content.title.as_str(), &[c.year], shift),
         place: content.place.to_string(),
         rows,
-        regulation: moved_regulation(&content.regulation.text, shift, added),
+        regulation: moved_regulation(&content.regulation.text, c.year, shift, added),
         ..Values::default()
     })
 }
@@ -323,11 +323,18 @@ fn moved_years(text: &str, years: &[i32], shift: i32) -> String {
     out
 }
 
-/// A regulation's `year`, default `period` and `baseline_year` moved by `shift` years, with
+/// A regulation of the covenant of `year` moved by `shift` years — its `year`, default
+/// `period` and `baseline_year`, and its names that speak of that year or of its baseline year
+/// ("Quy định chấm điểm năm 2024", "so với năm 2023", as [`moved_years`] moves them) — with
 /// the `rules` it lacks (by id) added as its own, in its canonical form (the text a covenant
 /// stores is canonical already). A text that does not parse is returned as it is, for the
 /// form to report.
-fn moved_regulation(text: &str, shift: i32, rules: Vec<thidua_scoring::ast::Rule>) -> String {
+fn moved_regulation(
+    text: &str,
+    year: i32,
+    shift: i32,
+    rules: Vec<thidua_scoring::ast::Rule>,
+) -> String {
     use thidua_scoring::syntax::{parse, print};
     if shift == 0 && rules.is_empty() {
         return text.to_owned();
@@ -335,6 +342,11 @@ fn moved_regulation(text: &str, shift: i32, rules: Vec<thidua_scoring::ast::Rule
     let Ok(mut ast) = parse::parse(&parse::normalise(text)) else {
         return text.to_owned();
     };
+    let years: Vec<i32> = std::iter::once(year)
+        .chain(ast.baseline_year)
+        .chain(Some(ast.year))
+        .collect();
+    ast.rename(|name| moved_years(name, &years, shift));
     ast.move_years(shift);
     for r in rules {
         if !ast.rules.iter().any(|x| x.id == r.id) {

@@ -996,6 +996,21 @@ fn the_next_covenant_starts_from_the_last(app: &TestApp) {
         "the regulation's years move on: {}",
         page.body
     );
+    // And so do the names that speak of them: the regulation's own and its indicators' and
+    // criteria's (a copy signed for 2025 still measured "so với năm 2023").
+    assert!(
+        page.body
+            .contains("năm 2025 — Cụm thi đua số 12 (minh họa)")
+            && page
+                .body
+                .contains("Tăng/giảm tội phạm về TTXH so với năm 2024")
+            && page
+                .body
+                .contains("Kéo giảm tội phạm về trật tự xã hội ít nhất 5% so với năm 2024")
+            && !page.body.contains("so với năm 2023"),
+        "the regulation's names move on: {}",
+        page.body
+    );
     assert_eq!(app.service.read().size, size, "nothing is stored");
     let elsewhere = signed_in(app, "canbo-dt");
     let r = elsewhere.get(&link.replace("&amp;", "&"));
