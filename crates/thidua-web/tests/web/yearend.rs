@@ -962,6 +962,29 @@ fn the_opening_form_keeps_what_was_typed_after_an_error() {
     }
 }
 
+/// Two inspectors per unit need five member units: a smaller cluster's opening form offers 1
+/// and says why, instead of offering 2 and refusing it.
+#[test]
+fn a_small_clusters_opening_form_offers_one_inspector() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    let admin = signed_in(&app, "quantri");
+    let small = admin.get("/covenants/gu-13-2024/yearend");
+    assert_eq!(small.status, 200, "{}", small.body);
+    assert!(
+        small.body.contains("id=\"open-button\"")
+            && small.body.contains("id=\"inspectors-help\"")
+            && !small.body.contains("<option value=\"2\""),
+        "{}",
+        small.body
+    );
+    let five = admin.get(&format!("/covenants/{COV}/yearend"));
+    assert!(
+        five.body.contains("<option value=\"2\"") && !five.body.contains("inspectors-help"),
+        "{}",
+        five.body
+    );
+}
+
 /// A unit that saves its dossier again after submitting it (to submit it again before the
 /// deadline) sees that newer draft and downloads the file it attached to it; the overseers
 /// still read what was submitted.

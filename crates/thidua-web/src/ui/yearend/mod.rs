@@ -45,6 +45,8 @@ struct ReviewPage {
     typed: HashMap<String, String>,
     /// The movement's reporting windows, to name a flag's window.
     windows: Vec<thidua_domain::model::ReportingWindow>,
+    /// The cluster has enough members for two inspectors per unit (the opening form offers 2).
+    two_inspectors: bool,
     lang: crate::i18n::Lang,
 }
 
@@ -473,6 +475,11 @@ pub(crate) fn review_view(
     let failed = !errors.is_empty();
     let state = app.service.read();
     let windows = super::flags::covenant_windows(&state, &cov);
+    let two_inspectors = state.covenants.get(&cov).is_some_and(|c| {
+        state
+            .members(&c.cluster, c.year)
+            .is_ok_and(|m| m.len() >= thidua_domain::yearend::decide::MIN_UNITS_FOR_TWO)
+    });
     let dto = api::review_dto(app, &state, &viewer.scope, &cov, viewer.lang);
     drop(state);
     match dto {
@@ -485,6 +492,7 @@ pub(crate) fn review_view(
                 errors,
                 typed,
                 windows,
+                two_inspectors,
                 lang: viewer.lang,
             });
             if failed {
