@@ -256,7 +256,7 @@ fn a_signed_years_members_are_said_fixed() {
     let sec = signed_in(&app, "thuky12");
     let page = sec.get("/clusters/cum-12?year=2024");
     assert!(
-        !page.body.contains("id=\"members-signed\""),
+        !page.body.contains("id=\"members-signed\"") && page.body.contains("id=\"members-save\""),
         "{}",
         page.body
     );
@@ -266,6 +266,12 @@ fn a_signed_years_members_are_said_fixed() {
     assert!(page
         .body
         .contains("đã có chữ ký nên không đổi được thành viên cụm"));
+    // The members are shown, not offered: the boxes are disabled and there is nothing to save.
+    assert!(
+        page.body.contains(" disabled><legend>") && !page.body.contains("id=\"members-save\""),
+        "{}",
+        page.body
+    );
     let csrf = page.csrf();
     let refused = sec.post_form(
         "/clusters/cum-12/members",
