@@ -125,6 +125,39 @@ fn row(t: &Strings, state: &DomainState, d: &IssuedDocument) -> IssuedRow {
     }
 }
 
+/// The record of the document issued for covenant `c`'s version in force, if one was.
+fn covenant_issued(state: &DomainState, c: &thidua_domain::state::Covenant) -> Option<u64> {
+    let request = Request::Covenant {
+        covenant: c.id.clone(),
+        version: None,
+    };
+    prepare(state, &request)
+        .ok()
+        .and_then(|p| p.issued.map(|d| d.index))
+}
+
+/// How many documents of `cluster`'s `year` the secretariat can issue and has not: its frozen
+/// covenants' and the log's offers (`offers`), as the year's "Văn bản" section lists them.
+pub(crate) fn waiting(
+    state: &DomainState,
+    cluster: &ClusterId,
+    year: i32,
+    today: NaiveDate,
+) -> usize {
+    let covenants = state
+        .covenants
+        .values()
+        .filter(|c| &c.cluster == cluster && c.year == year)
+        .filter(|c| c.in_force().is_some())
+        .filter(|c| covenant_issued(state, c).is_none())
+        .count();
+    let offered = offers(state, cluster, year, today)
+        .iter()
+        .filter(|o| o.issued.is_none())
+        .count();
+    covenants + offered
+}
+
 /// The section of a cluster's page for `year`.
 pub fn cluster_section(
     state: &DomainState,
@@ -153,19 +186,12 @@ pub fn cluster_section(
         .filter(|c| &c.cluster == cluster && year.is_none_or(|y| c.year == y))
         .map(|c| {
             let v = c.in_force().unwrap_or_else(|| c.latest());
-            let request = Request::Covenant {
-                covenant: c.id.clone(),
-                version: None,
-            };
-            let issued = prepare(state, &request)
-                .ok()
-                .and_then(|p| p.issued.map(|d| d.index));
             CovenantRow {
                 id: c.id.to_string(),
                 title: v.content.title.to_string(),
                 version: v.version,
                 frozen: v.frozen_at.is_some(),
-                issued,
+                issued: covenant_issued(state, c),
             }
         })
         .collect();

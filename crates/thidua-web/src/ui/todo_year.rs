@@ -49,8 +49,8 @@ pub fn todos(t: &Strings, state: &State, viewer: &Viewer, today: NaiveDate) -> V
     out
 }
 
-/// For the secretariat: the years of its clusters whose log gives documents not issued yet
-/// (minutes, reports, submissions), linking to the "Văn bản" section of that year.
+/// For the secretariat: the years of its clusters with documents not issued yet (a frozen
+/// covenant, minutes, reports, submissions: `documents::waiting`), linking to the "Văn bản" section of that year.
 fn documents(t: &Strings, state: &State, viewer: &Viewer, today: NaiveDate) -> Vec<Todo> {
     let mut out = Vec::new();
     for (id, cluster) in state.clusters.iter() {
@@ -58,10 +58,7 @@ fn documents(t: &Strings, state: &State, viewer: &Viewer, today: NaiveDate) -> V
             continue;
         }
         for year in cluster.years.keys() {
-            let waiting = thidua_docs::templates::offers::offers(state, id, *year, today)
-                .iter()
-                .filter(|o| o.issued.is_none())
-                .count();
+            let waiting = super::documents::waiting(state, id, *year, today);
             if waiting > 0 {
                 let args = [
                     ("count", plain(waiting)),

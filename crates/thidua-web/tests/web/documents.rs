@@ -188,6 +188,19 @@ pub fn offered_documents_after_publication(app: &TestApp) {
     );
     assert!(keys.contains(&"year:gu-12-2024"), "{keys:?}");
     assert!(keys.contains(&"results:gu-12-2024"), "{keys:?}");
+    // The home page counts what the section lists: the offers not issued and the covenant in
+    // force when its document is not issued either (it counted the offers alone).
+    let state = app.service.read();
+    let cluster = thidua_domain::ClusterId::parse("cum-12").unwrap();
+    let covenant_waiting = !thidua_domain::documents::issued_by(&state, &cluster)
+        .any(|d| d.kind == thidua_domain::documents::DocumentKind::Covenant && d.year == 2024);
+    drop(state);
+    let waiting =
+        offers.iter().filter(|o| o["issued"].is_null()).count() + usize::from(covenant_waiting);
+    assert!(
+        home.contains(&format!(">{waiting} văn bản năm 2024 của ")),
+        "{waiting} waiting: {home}"
+    );
     // Each offered document downloads under a name of its own: the pair of units for an
     // inspection's minutes.
     let mut names = std::collections::BTreeSet::new();
