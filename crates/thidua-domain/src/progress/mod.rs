@@ -77,6 +77,12 @@ pub struct TargetProgress {
     pub compared_year: Option<i32>,
     /// In the target's terms, to date.
     pub to_date: Option<Exact>,
+    /// A change measured by a data element against a baseline of zero to date, which has no
+    /// percentage: the status is undecided for a target that needs a rate, and decided by the
+    /// counts for a "không tăng" target (see [`status::change_reading`]). What the pages give as
+    /// the reason. Not part of a frozen mid-year review.
+    #[serde(skip)]
+    pub zero_baseline: bool,
     pub projected: Option<Exact>,
     pub status: Status,
     /// Month by month to date this year (index 0 = month 1).
@@ -277,14 +283,20 @@ struct Cx<'a> {
 }
 
 fn target_progress(cx: &Cx, target: &Target, id: &str, through: Option<u8>) -> TargetProgress {
-    let at = |data: &Measurer, year: i32, m: u8| {
+    let read = |data: &Measurer, year: i32, m: u8| {
         PeriodKey::year_to_date(year, m).and_then(|p| in_terms(cx, data, target, id, p))
     };
-    let series: Vec<Option<Exact>> = (1..=through.unwrap_or(0))
-        .map(|m| at(&cx.now, cx.year, m))
+    let at = |data: &Measurer, year: i32, m: u8| read(data, year, m).and_then(|r| r.value);
+    let mut readings: Vec<Option<status::Reading>> = (1..=through.unwrap_or(0))
+        .map(|m| read(&cx.now, cx.year, m))
+        .collect();
+    let series: Vec<Option<Exact>> = readings
+        .iter()
+        .map(|r| r.as_ref().and_then(|r| r.value.clone()))
         .collect();
     let last_year: Vec<Option<Exact>> = (1..=12).map(|m| at(&cx.now, cx.year - 1, m)).collect();
-    let to_date = series.last().cloned().flatten();
+    let to_date_reading = readings.pop().flatten();
+    let to_date = to_date_reading.as_ref().and_then(|r| r.value.clone());
     let number = |v: Val| match v {
         Val::Num(n) => n,
         Val::Bool(b) => Exact::int(i64::from(b)),
@@ -317,10 +329,13 @@ fn target_progress(cx: &Cx, target: &Target, id: &str, through: Option<u8>) -> T
             .map(|(now, before)| (number(now), number(before)));
         (compared, change_year.or(Some(cx.year - 1)))
     };
-    let projected = through.and_then(|_| at(&cx.projected, cx.year, 12));
+    let projected_reading = through.and_then(|_| read(&cx.projected, cx.year, 12));
+    let projected = projected_reading.as_ref().and_then(|r| r.value.clone());
+    let zero_baseline = to_date_reading.as_ref().is_some_and(|r| r.zero_baseline);
     TargetProgress {
         target: target.id.to_string(),
-        status: status::judge(target, to_date.as_ref(), projected.as_ref()),
+        status: status::judge(target, to_date_reading.as_ref(), projected_reading.as_ref()),
+        zero_baseline,
         measured: raw(cx.year),
         same_period: raw(cx.year - 1),
         compared,
@@ -332,30 +347,31 @@ fn target_progress(cx: &Cx, target: &Target, id: &str, through: Option<u8>) -> T
     }
 }
 
-/// The target's measure over a period, in the target's terms (see [`status`]).
+/// The target's measure over a period, in the target's terms, and whether it meets the target
+/// (see [`status`]).
 fn in_terms(
     cx: &Cx,
     data: &Measurer,
     target: &Target,
     id: &str,
     period: PeriodKey,
-) -> Option<Exact> {
+) -> Option<status::Reading> {
     let indicator = target.indicator.as_deref()?;
     let value = match data.measure(id, indicator, period)?.ok()? {
         Val::Num(n) => n,
         Val::Bool(b) => Exact::int(i64::from(!b)),
     };
     if target.kind != TargetKind::Change {
-        return Some(value);
+        return Some(status::Reading::of(target, value));
     }
     let is_element = cx.reg.ast().elements.iter().any(|e| e.id == indicator);
     if !is_element {
-        return Some(value.neg());
+        return Some(status::Reading::of(target, value.neg()));
     }
     let back = cx.year - target.baseline_year.unwrap_or(cx.year - 1);
     let base = PeriodKey::new(period.year - back, period.kind)?;
     match data.measure(id, indicator, base)?.ok()? {
-        Val::Num(b) => status::reduction(&value, &b),
+        Val::Num(b) => Some(status::change_reading(target, &value, &b)),
         Val::Bool(_) => None,
     }
 }

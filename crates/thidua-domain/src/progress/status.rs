@@ -45,6 +45,82 @@ pub fn reduction(now: &Exact, base: &Exact) -> Option<Exact> {
         .ok()
 }
 
+/// A change target measured by a data element, read against its baseline: the reduction in
+/// per cent, and whether it meets the target. Against a baseline of zero there is no
+/// percentage, but the counts still compare: a target whose threshold is 0 ("không tăng", a
+/// reduction ≥ 0) asks only whether the count rose, as the regulation's own "không tăng"
+/// criterion does (`x <= x@cung_ky`), so 0 against 0 is no change (0, met by "≥ 0") and any
+/// count against 0 an increase (not met). A target that needs a rate ("giảm ít nhất 5%") stays
+/// undecided against 0, as `pct_change` refuses to divide by zero, and says so
+/// ([`Reading::zero_baseline`]).
+pub fn change_reading(target: &Target, now: &Exact, base: &Exact) -> Reading {
+    if !base.is_zero() {
+        let value = reduction(now, base);
+        let met = value.as_ref().and_then(|v| meets(target, v));
+        return Reading {
+            value,
+            met,
+            zero_baseline: false,
+        };
+    }
+    let counts_only = target.range.is_none()
+        && target.threshold.is_some_and(|t| t.is_zero())
+        && matches!(
+            target.comparison,
+            Comparison::AtLeast
+                | Comparison::Above
+                | Comparison::AtMost
+                | Comparison::Below
+                | Comparison::Equal
+        );
+    if !counts_only {
+        return Reading {
+            value: None,
+            met: None,
+            zero_baseline: true,
+        };
+    }
+    if now.is_zero() {
+        let value = Exact::int(0);
+        let met = meets(target, &value);
+        return Reading {
+            value: Some(value),
+            met,
+            zero_baseline: false,
+        };
+    }
+    // Risen from zero: a reduction below any number, so "≤ 0" and "< 0" hold and the others
+    // do not; no percentage to show.
+    let met = matches!(target.comparison, Comparison::AtMost | Comparison::Below);
+    Reading {
+        value: None,
+        met: Some(met),
+        zero_baseline: true,
+    }
+}
+
+/// A target read over a period: its value in the target's terms, where one exists, and whether
+/// it meets the target, where that is decided.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reading {
+    pub value: Option<Exact>,
+    pub met: Option<bool>,
+    /// A change against a baseline of zero, which has no percentage: undecided for a target
+    /// that needs a rate, decided by the counts for a "không tăng" target that rose.
+    pub zero_baseline: bool,
+}
+
+impl Reading {
+    /// A value read as it stands (a count, a rate, a change indicator's reduction).
+    pub fn of(target: &Target, value: Exact) -> Reading {
+        Reading {
+            met: meets(target, &value),
+            value: Some(value),
+            zero_baseline: false,
+        }
+    }
+}
+
 /// Whether `value` (in the target's terms) meets the target; `None` for judged targets.
 pub fn meets(target: &Target, value: &Exact) -> Option<bool> {
     let t = |d: Option<Decimal>| d.map(Exact::from);
@@ -64,12 +140,12 @@ pub fn meets(target: &Target, value: &Exact) -> Option<bool> {
 }
 
 /// The status from the target read to date and at the projected year end.
-pub fn judge(target: &Target, to_date: Option<&Exact>, projected: Option<&Exact>) -> Status {
+pub fn judge(target: &Target, to_date: Option<&Reading>, projected: Option<&Reading>) -> Status {
     if target.kind == TargetKind::Qualitative {
         return Status::Unknown;
     }
-    let now = to_date.and_then(|v| meets(target, v));
-    let end = projected.and_then(|v| meets(target, v));
+    let now = to_date.and_then(|r| r.met);
+    let end = projected.and_then(|r| r.met);
     match (now, end) {
         (Some(true), Some(true)) => Status::OnTrack,
         (Some(false), Some(false)) => Status::OffTrack,

@@ -41,14 +41,8 @@ fn signed(w: World) -> World {
 }
 
 /// [`signed`], with the example regulation's canonical text changed by `edit`.
-fn signed_with_regulation(mut w: World, edit: &dyn Fn(&str) -> String) -> World {
-    let mut content = content("Giao ước 2024");
-    let text = edit(&content.regulation.text);
-    content.regulation = thidua_domain::model::RegulationDoc {
-        sha256: super::hex_sha256(&text),
-        text,
-    };
-    content.targets = vec![
+fn signed_with_regulation(w: World, edit: &dyn Fn(&str) -> String) -> World {
+    let targets = vec![
         target(
             "giam-toi-pham",
             TargetKind::Change,
@@ -62,6 +56,18 @@ fn signed_with_regulation(mut w: World, edit: &dyn Fn(&str) -> String) -> World 
             "crime_change",
         ),
     ];
+    signed_with(w, edit, targets)
+}
+
+/// [`signed_with_regulation`], with the covenant's targets given.
+fn signed_with(mut w: World, edit: &dyn Fn(&str) -> String, targets: Vec<Target>) -> World {
+    let mut content = content("Giao ước 2024");
+    let text = edit(&content.regulation.text);
+    content.regulation = thidua_domain::model::RegulationDoc {
+        sha256: super::hex_sha256(&text),
+        text,
+    };
+    content.targets = targets;
     w.ok(
         &user("thuky"),
         Command::DraftCovenant {
@@ -284,6 +290,66 @@ fn a_target_falls_behind_then_off_track() {
     let t = &p.units[2].targets[0];
     assert_eq!(t.to_date, Some(exact("50").div(&exact("3")).unwrap()));
     assert_eq!(t.status, Status::OnTrack);
+}
+
+/// The defect seen in the demonstration: "Hạn chế cháy, nổ (không tăng so với năm 2023)", a
+/// reduction ≥ 0%, with no case this year and none in 2023 said "Chưa đủ số liệu" while the
+/// regulation's criterion (`x <= x@cung_ky`) scored it met. 0 against 0 is no increase, on
+/// track; a target that needs a rate ("giảm ít nhất 5%") stays undecided against 0 and says
+/// why; a count risen from 0 is an increase, off track for "không tăng".
+#[test]
+fn a_not_more_than_last_year_target_against_zero_is_judged_by_the_counts() {
+    let mut no_increase = target(
+        "khong-tang",
+        TargetKind::Change,
+        Comparison::AtLeast,
+        "crimes",
+    );
+    no_increase.threshold = Some(rust_decimal::Decimal::ZERO);
+    let at_least_5 = target("giam-5", TargetKind::Change, Comparison::AtLeast, "crimes");
+    let mut w = signed_with(
+        World::cluster(),
+        &|text| text.to_owned(),
+        vec![no_increase, at_least_5],
+    );
+    let reports = (1..=12)
+        .map(|m| HistoricalReport {
+            unit: u("ca-kg"),
+            year: 2023,
+            window: format!("M{m:02}"),
+            values: [("crimes".to_owned(), num("0"))].into_iter().collect(),
+        })
+        .collect();
+    w.import_history("so-lieu-2023.csv", "ab", reports);
+    w.report("ca-kg", "M01", "0", "approved");
+    let p = progress::compute(&w.state, &cov()).unwrap();
+    let kg = p.units.iter().find(|x| x.unit == u("ca-kg")).unwrap();
+    let (none, rate) = (&kg.targets[0], &kg.targets[1]);
+    assert_eq!(
+        (none.measured.clone(), none.same_period.clone()),
+        (Some(exact("0")), Some(exact("0")))
+    );
+    assert_eq!(
+        (none.to_date.clone(), none.projected.clone(), none.status),
+        (Some(exact("0")), Some(exact("0")), Status::OnTrack),
+        "0 against 0: no increase, as the engine's `crimes <= crimes@cung_ky` says"
+    );
+    assert!(!none.zero_baseline);
+    assert_eq!(
+        (rate.to_date.clone(), rate.status, rate.zero_baseline),
+        (None, Status::Unknown, true),
+        "no reduction in per cent from 0: undecided, and the reason is carried"
+    );
+    // One case in February against none: an increase, off track for "không tăng".
+    w.report("ca-kg", "M02", "1", "approved");
+    let p = progress::compute(&w.state, &cov()).unwrap();
+    let kg = p.units.iter().find(|x| x.unit == u("ca-kg")).unwrap();
+    let none = &kg.targets[0];
+    assert_eq!(
+        (none.to_date.clone(), none.status, none.zero_baseline),
+        (None, Status::OffTrack, true)
+    );
+    assert_eq!(none.series, vec![Some(exact("0")), None]);
 }
 
 #[test]
