@@ -64,6 +64,14 @@ impl Errors {
         }
     }
 
+    /// Puts the messages in the order of `ids` (the page's fields, top to bottom), those of
+    /// other fields after them as they came: rules checked after the fields were read (a
+    /// total over several fields) push their messages late.
+    pub fn in_page_order(&mut self, ids: &[&str]) {
+        self.0
+            .sort_by_key(|e| ids.iter().position(|id| *id == e.id).unwrap_or(ids.len()));
+    }
+
     /// The message for the field `id` (templates call this beside each field).
     pub fn get(&self, id: &str) -> Option<&str> {
         self.0

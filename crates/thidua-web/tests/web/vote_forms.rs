@@ -312,6 +312,25 @@ fn vote_forms(app: &TestApp) {
     );
     assert_eq!(res.status, 422, "{}", res.body);
     assert!(res.body.contains("id=\"returned-error\""), "{}", res.body);
+    // An empty cell asks for a count that may be 0, and the summary lists the messages in the
+    // page's order although the first field's (a count over the valid ballots) is found last.
+    let res = post(
+        &secretariat,
+        &format!("/elections/{ELECTION}/paper"),
+        &paper_fields("2", ["6", "", "1", "0"]),
+    );
+    assert_eq!(res.status, 422, "{}", res.body);
+    let summary = &res.body[res.body.find("id=\"error-summary\"").unwrap()..];
+    let (first, second) = (
+        summary.find("href=\"#a-0\"").unwrap(),
+        summary.find("href=\"#a-1\"").unwrap(),
+    );
+    assert!(first < second, "{summary}");
+    assert!(
+        res.body.contains("Nhập một số nguyên không âm (0, 1, 2…)."),
+        "{}",
+        res.body
+    );
     assert_eq!(
         post(
             &leader,

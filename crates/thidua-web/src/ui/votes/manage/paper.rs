@@ -85,6 +85,7 @@ pub(super) fn paper_view(
     let labels: Vec<(&str, &str)> = labels.iter().map(|(id, l)| (id.as_str(), *l)).collect();
     let mut errors = errors;
     errors.name_fields(&labels);
+    errors.in_page_order(&labels.iter().map(|(id, _)| *id).collect::<Vec<_>>());
     let res = render(&PaperPage {
         l: Layout::new(viewer, m.paper_title),
         s,
