@@ -360,6 +360,55 @@ fn write_secret(path: &Path, text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The choice `args` give for `round`: abstain, approve none, or approve the named candidates
+/// (each a candidate of the round, named once).
+fn selection(args: &VoteArgs, round: &thidua_domain::votes::Round) -> anyhow::Result<Selection> {
+    if args.abstain {
+        return Ok(Selection::Abstain);
+    }
+    if args.none {
+        return Ok(Selection::Approve(Vec::new()));
+    }
+    if args.approve.is_empty() {
+        bail!(
+            "chọn --approve ĐƠN_VỊ,ĐƠN_VỊ…, --abstain hoặc --none / give --approve UNIT,UNIT…, \
+             --abstain or --none"
+        );
+    }
+    let mut positions = Vec::new();
+    for a in &args.approve {
+        let a = a.trim();
+        let p = round
+            .candidates
+            .iter()
+            .position(|c| c.as_str() == a)
+            .with_context(|| {
+                format!(
+                    "{a} không phải ứng viên của vòng {n} / {a} is not a candidate of round {n}",
+                    n = round.number
+                )
+            })? as u32;
+        anyhow::ensure!(
+            !positions.contains(&p),
+            "{a} được chọn hai lần / {a} is approved twice: name each candidate once"
+        );
+        positions.push(p);
+    }
+    Ok(Selection::Approve(positions))
+}
+
+/// The voter's secret key read from `path`, or a new one when there is no file yet (`true`:
+/// written only once a ballot has been made with it).
+fn voter_secret(path: &Path, rng: &mut Rng) -> anyhow::Result<(VoterSecret, bool)> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok((VoterSecret::parse(text.trim())?, false)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Ok((VoterSecret::generate(rng), true))
+        }
+        Err(e) => Err(e).with_context(|| format!("{}", path.display())),
+    }
+}
+
 pub fn run_vote(args: VoteArgs) -> anyhow::Result<ExitCode> {
     let api = Api::new(&args.conn)?;
     let (election, unit) = api.ids()?;
@@ -381,45 +430,8 @@ pub fn run_vote(args: VoteArgs) -> anyhow::Result<ExitCode> {
     e.trustee_index(&unit)?;
     api.check_leader()?;
     let keys = api.logged_key(&e, reported)?;
-    let selection = if args.abstain {
-        Selection::Abstain
-    } else if args.none {
-        Selection::Approve(Vec::new())
-    } else if args.approve.is_empty() {
-        bail!(
-            "chọn --approve ĐƠN_VỊ,ĐƠN_VỊ…, --abstain hoặc --none / give --approve UNIT,UNIT…, \
-             --abstain or --none"
-        );
-    } else {
-        let mut positions = Vec::new();
-        for a in &args.approve {
-            let a = a.trim();
-            let p = round
-                .candidates
-                .iter()
-                .position(|c| c.as_str() == a)
-                .with_context(|| {
-                    format!(
-                        "{a} không phải ứng viên của vòng {n} / {a} is not a candidate of round \
-                         {n}",
-                        n = round.number
-                    )
-                })? as u32;
-            anyhow::ensure!(
-                !positions.contains(&p),
-                "{a} được chọn hai lần / {a} is approved twice: name each candidate once"
-            );
-            positions.push(p);
-        }
-        Selection::Approve(positions)
-    };
-    let (secret, created) = match std::fs::read_to_string(&args.key) {
-        Ok(text) => (VoterSecret::parse(text.trim())?, false),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            (VoterSecret::generate(&mut rng), true)
-        }
-        Err(e) => return Err(e).with_context(|| format!("{}", args.key.display())),
-    };
+    let selection = selection(&args, round)?;
+    let (secret, created) = voter_secret(&args.key, &mut rng)?;
     // The ballot first: a choice it refuses (more approvals than seats) leaves no key file
     // and no record behind.
     let ballot = Ballot::create(
@@ -523,6 +535,56 @@ fn posted(e: &Election, i: u32, step: &str) -> bool {
     }
 }
 
+/// The trustee's next message in the ceremony as the log holds it (`file`: its state so far,
+/// none for a first step), or none when it must wait for the other trustees or the ceremony is
+/// complete (said on stdout).
+fn next_message(
+    e: &Election,
+    file: Option<TrusteeFile>,
+    params: thidua_ballot::TrusteeParams,
+    i: u32,
+    rng: &mut Rng,
+) -> anyhow::Result<Option<(Trustee, CeremonyMessage)>> {
+    let c = &e.ceremony;
+    let n = e.members.len();
+    let waiting = |what: &str, have: usize| {
+        println!("Đang chờ / waiting: {have}/{n} {what}");
+        Ok(None)
+    };
+    let Some(TrusteeFile { mut trustee, .. }) = file else {
+        let (trustee, commitment) = Trustee::new(params, i, rng)?;
+        return Ok(Some((trustee, CeremonyMessage::Commit(commitment))));
+    };
+    let message = match trustee.step_name() {
+        "committed" if c.commitments.len() < n => {
+            return waiting("commitments", c.commitments.len())
+        }
+        "committed" => CeremonyMessage::Reveal(trustee.reveal(&ordered(&c.commitments))?),
+        "revealed" if c.reveals.len() < n => return waiting("reveals", c.reveals.len()),
+        "revealed" => CeremonyMessage::Deal(trustee.deal(
+            &ordered(&c.commitments),
+            &ordered(&c.reveals),
+            rng,
+        )?),
+        "dealt" if c.dealt.len() < n => return waiting("sealed shares", c.dealt.len()),
+        "dealt" => {
+            match trustee.complete(&ordered(&c.dealt), rng)? {
+                Ok(confirmation) => CeremonyMessage::Confirm(confirmation),
+                Err(complaint) => {
+                    errln!("Phần khoá nhận từ trustee {} sai: gửi khiếu nại / a bad share: complaining", complaint.against);
+                    CeremonyMessage::Complain(complaint)
+                }
+            }
+        }
+        _ if e.keys().is_some() => {
+            println!("Khoá bỏ phiếu đã tạo xong / the ceremony is complete");
+            return Ok(None);
+        }
+        _ => return waiting("confirmations", c.confirmed.len()),
+    };
+    Ok(Some((trustee, message)))
+}
+
 fn trustee_step(conn: &Connection, path: &Path) -> anyhow::Result<ExitCode> {
     let api = Api::new(conn)?;
     let (election, unit) = api.ids()?;
@@ -530,7 +592,6 @@ fn trustee_step(conn: &Connection, path: &Path) -> anyhow::Result<ExitCode> {
     let reported = api.election()?;
     let e = api.logged_election(&reported, api.log_size()?)?;
     let i = e.trustee_index(&unit)?;
-    let n = e.members.len();
     let params = e.trustee_params();
     let mut rng = os_rng();
     // Only the unit's leader posts its messages: asked before any state file is written.
@@ -569,44 +630,8 @@ fn trustee_step(conn: &Connection, path: &Path) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
     }
-    let c = &e.ceremony;
-    let waiting = |what: &str, have: usize| {
-        println!("Đang chờ / waiting: {have}/{n} {what}");
-        Ok(ExitCode::SUCCESS)
-    };
-    let (trustee, message) = match file {
-        None => {
-            let (trustee, commitment) = Trustee::new(params, i, &mut rng)?;
-            (trustee, CeremonyMessage::Commit(commitment))
-        }
-        Some(TrusteeFile { mut trustee, .. }) => match trustee.step_name() {
-            "committed" if c.commitments.len() < n => {
-                return waiting("commitments", c.commitments.len())
-            }
-            "committed" => {
-                let reveal = trustee.reveal(&ordered(&c.commitments))?;
-                (trustee, CeremonyMessage::Reveal(reveal))
-            }
-            "revealed" if c.reveals.len() < n => return waiting("reveals", c.reveals.len()),
-            "revealed" => {
-                let sealed =
-                    trustee.deal(&ordered(&c.commitments), &ordered(&c.reveals), &mut rng)?;
-                (trustee, CeremonyMessage::Deal(sealed))
-            }
-            "dealt" if c.dealt.len() < n => return waiting("sealed shares", c.dealt.len()),
-            "dealt" => match trustee.complete(&ordered(&c.dealt), &mut rng)? {
-                Ok(confirmation) => (trustee, CeremonyMessage::Confirm(confirmation)),
-                Err(complaint) => {
-                    errln!("Phần khoá nhận từ trustee {} sai: gửi khiếu nại / a bad share: complaining", complaint.against);
-                    (trustee, CeremonyMessage::Complain(complaint))
-                }
-            },
-            _ if e.keys().is_some() => {
-                println!("Khoá bỏ phiếu đã tạo xong / the ceremony is complete");
-                return Ok(ExitCode::SUCCESS);
-            }
-            _ => return waiting("confirmations", c.confirmed.len()),
-        },
+    let Some((trustee, message)) = next_message(&e, file, params, i, &mut rng)? else {
+        return Ok(ExitCode::SUCCESS);
     };
     let step = message.step();
     let mut file = TrusteeFile {
