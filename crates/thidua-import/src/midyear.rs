@@ -23,6 +23,11 @@ pub struct TargetHead {
     pub id: String,
     pub subject: String,
     pub unit_of_measure: Option<String>,
+    /// Measured by a change indicator (`pct_change`, a decrease negative): its value to date is
+    /// written as the reduction it is, the same number and sign as "Đạt đến nay", and its
+    /// same-period value, the indicator's own change a year earlier, is left empty (it compares
+    /// with nothing), as on the review's page.
+    pub change_indicator: bool,
 }
 
 /// Everything the workbook shows besides the review itself.
@@ -147,8 +152,17 @@ fn target_rows(sheet: &mut Worksheet, r: &Review, f: &Formats) -> Result<(), Xls
             if let Some(m) = head.and_then(|h| h.unit_of_measure.as_deref()) {
                 sheet.write_string(row, 3, m)?;
             }
-            number(sheet, row, 4, t.measured.as_deref(), f)?;
-            number(sheet, row, 5, t.same_period.as_deref(), f)?;
+            if head.is_some_and(|h| h.change_indicator) {
+                let reduction = t
+                    .measured
+                    .as_deref()
+                    .and_then(|s| s.parse::<Exact>().ok())
+                    .map(|x| x.neg().to_string());
+                number(sheet, row, 4, reduction.as_deref(), f)?;
+            } else {
+                number(sheet, row, 4, t.measured.as_deref(), f)?;
+                number(sheet, row, 5, t.same_period.as_deref(), f)?;
+            }
             number(sheet, row, 6, t.to_date.as_deref(), f)?;
             number(sheet, row, 7, t.projected.as_deref(), f)?;
             sheet.write_string(row, 8, (r.status)(&t.status))?;
@@ -231,6 +245,16 @@ mod tests {
     }
 
     fn book(e: &MidyearReviewFrozen) -> Vec<u8> {
+        let head = TargetHead {
+            id: "t1".into(),
+            subject: "Giảm tội phạm".into(),
+            unit_of_measure: Some("%".into()),
+            change_indicator: false,
+        };
+        book_with(e, vec![head])
+    }
+
+    fn book_with(e: &MidyearReviewFrozen, targets: Vec<TargetHead>) -> Vec<u8> {
         write(&Review {
             frozen: e,
             covenant_title: "Giao ước thi đua năm 2024",
@@ -240,11 +264,7 @@ mod tests {
                 "Công an tỉnh An Giang".into(),
                 "Công an tỉnh Hậu Giang".into(),
             ],
-            targets: vec![TargetHead {
-                id: "t1".into(),
-                subject: "Giảm tội phạm".into(),
-                unit_of_measure: Some("%".into()),
-            }],
+            targets,
             status: &|_| "Đúng tiến độ",
         })
         .unwrap()
@@ -303,5 +323,32 @@ mod tests {
                 "Đúng tiến độ"
             ]
         );
+    }
+
+    /// A target measured by `pct_change` (a decrease negative) is written as the reduction
+    /// "Đạt đến nay" shows, the same number and sign, with no same-period figure: the
+    /// indicator's own change a year earlier compares with nothing (it once showed −15.7 beside
+    /// 15.7 and a 0 for last year).
+    #[test]
+    fn a_change_indicator_is_written_as_its_reduction_without_a_same_period() {
+        let mut e = review();
+        for u in &mut e.units {
+            u.targets[0].measured = Some("-15.7".into());
+            u.targets[0].same_period = Some("0".into());
+            u.targets[0].to_date = Some("15.7".into());
+        }
+        let head = TargetHead {
+            id: "t1".into(),
+            subject: "Kéo giảm tội phạm".into(),
+            unit_of_measure: Some("% giảm".into()),
+            change_indicator: true,
+        };
+        let rows = rows(&book_with(&e, vec![head]));
+        let t = rows
+            .iter()
+            .find(|(s, r)| s == TARGETS_SHEET && r.first().is_some_and(|c| c == "1"))
+            .map(|(_, r)| r.clone())
+            .unwrap();
+        assert_eq!(t[3..7], ["% giảm", "15.7", "", "15.7"], "{t:?}");
     }
 }

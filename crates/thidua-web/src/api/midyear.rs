@@ -27,6 +27,14 @@ pub struct MidTargetRef {
     pub id: String,
     pub subject: String,
     pub unit_of_measure: Option<String>,
+    /// The shape key (`reduce_at_least`, `rate_above`, …), as progress names it.
+    pub shape: String,
+    /// A change target measured by a change indicator (`pct_change`): its `measured` is that
+    /// change in per cent, a decrease negative (the opposite sign of `to_date`, a reduction),
+    /// and its `same_period` the indicator's own change a year earlier, which compares with
+    /// nothing: the page and the workbook say the change as the progress page does ("giảm
+    /// 15,7%") and show no same-period figure.
+    pub change_indicator: bool,
 }
 
 /// One target of one unit at the review. Exact values (a decimal or `p/q`), in the target's
@@ -95,6 +103,11 @@ fn target_refs(state: &DomainState, id: &CovenantId) -> Vec<MidTargetRef> {
     let Ok((c, version)) = state.signed_covenant(id) else {
         return Vec::new();
     };
+    let reg = thidua_domain::engine_data::regulation(state, id).ok();
+    let is_element = |i: &str| {
+        reg.as_ref()
+            .is_some_and(|r| r.ast().elements.iter().any(|e| e.id == i))
+    };
     c.version(version)
         .expect("in force")
         .content
@@ -105,6 +118,11 @@ fn target_refs(state: &DomainState, id: &CovenantId) -> Vec<MidTargetRef> {
             id: t.id.to_string(),
             subject: t.subject.to_string(),
             unit_of_measure: t.unit_of_measure.as_ref().map(|u| u.to_string()),
+            shape: thidua_domain::target::shape_key(t.kind, t.comparison)
+                .unwrap_or_default()
+                .to_owned(),
+            change_indicator: t.kind == thidua_domain::model::TargetKind::Change
+                && t.indicator.as_deref().is_some_and(|i| !is_element(i)),
         })
         .collect()
 }
@@ -206,6 +224,7 @@ pub fn xlsx(
                 id: t.id.clone(),
                 subject: t.subject.clone(),
                 unit_of_measure: t.unit_of_measure.clone(),
+                change_indicator: t.change_indicator,
             })
             .collect(),
         status,

@@ -66,6 +66,10 @@ pub struct TargetProgressDto {
     pub projected: Option<String>,
     /// `on_track`, `at_risk`, `off_track` or `unknown`.
     pub status: String,
+    /// A change measured by a data element whose baseline to date is 0: no reduction in per
+    /// cent (`to_date` is absent), so a target that needs a rate is `unknown`, while a "không
+    /// tăng" target (a reduction ≥ 0) is judged by the counts (0 against 0 is `0`, no change).
+    pub zero_baseline: bool,
     /// Month by month to date, this year (index 0 = month 1) and all of last year.
     pub series: Vec<Option<String>>,
     pub last_year: Vec<Option<String>>,
@@ -176,6 +180,7 @@ fn target_dto(t: &TargetProgress) -> TargetProgressDto {
         to_date: opt(&t.to_date),
         projected: opt(&t.projected),
         status: t.status.code().into(),
+        zero_baseline: t.zero_baseline,
         series: t.series.iter().map(opt).collect(),
         last_year: t.last_year.iter().map(opt).collect(),
     }

@@ -41,6 +41,12 @@ pub struct ProgStrings {
     /// A reduction target's value: "giảm {x}%" when it fell, "tăng {x}%" when it rose.
     pub reduced_by: &'static str,
     pub increased_by: &'static str,
+    /// A reduction target's value when nothing changed (0%, or 0 against 0).
+    pub unchanged: &'static str,
+    /// A change against a baseline of zero, which has no percentage: risen from zero, or
+    /// undecided for a target that needs a rate.
+    pub rose_from_zero: &'static str,
+    pub no_rate_from_zero: &'static str,
     pub legend_this_year: &'static str,
     pub legend_last_year: &'static str,
     pub legend_projection: &'static str,
@@ -92,6 +98,9 @@ pub static VI: ProgStrings = ProgStrings {
     change_note: "Chỉ tiêu giảm được tính bằng % giảm so với cùng kỳ năm gốc.",
     reduced_by: "giảm {x}%",
     increased_by: "tăng {x}%",
+    unchanged: "không tăng, không giảm",
+    rose_from_zero: "tăng (cùng kỳ năm gốc bằng 0, không tính được %)",
+    no_rate_from_zero: "— (cùng kỳ năm gốc bằng 0, không tính được % giảm)",
     legend_this_year: "Năm nay (lũy kế)",
     legend_last_year: "Cùng kỳ năm trước",
     legend_projection: "Dự báo cuối năm",
@@ -143,6 +152,9 @@ pub static EN: ProgStrings = ProgStrings {
     change_note: "Reduction targets are read as the reduction in per cent against the baseline's same period.",
     reduced_by: "down {x}%",
     increased_by: "up {x}%",
+    unchanged: "no change",
+    rose_from_zero: "up (the baseline's same period is 0: no percentage)",
+    no_rate_from_zero: "— (the baseline's same period is 0: no reduction in per cent)",
     legend_this_year: "This year (to date)",
     legend_last_year: "Same period last year",
     legend_projection: "Projected year end",

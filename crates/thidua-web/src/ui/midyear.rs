@@ -14,7 +14,7 @@ use thidua_domain::CovenantId;
 use super::names::{self, Named};
 use super::progress::Helpers;
 use super::{render, viewer_error, Layout};
-use crate::api::midyear::{self as api, MidTargetRef, MidUnitDto, MidyearDto};
+use crate::api::midyear::{self as api, MidTargetDto, MidTargetRef, MidUnitDto, MidyearDto};
 use crate::auth::{CsrfForm, Viewer};
 use crate::error::ApiError;
 use crate::i18n::midyear::MidStrings;
@@ -43,6 +43,51 @@ impl Page {
             .iter()
             .find(|t: &&MidTargetRef| t.id == id)
             .map_or(id, |t| t.subject.as_str())
+    }
+
+    fn head(&self, id: &str) -> Option<&MidTargetRef> {
+        self.d.targets.iter().find(|t| t.id == id)
+    }
+
+    /// The indicator through month 6, as the progress page words it: a change indicator's
+    /// percentage said as what happened ("giảm 15,7%", the sign of "Đạt đến nay"), anything
+    /// else as a number.
+    fn now(&self, t: &MidTargetDto) -> String {
+        match self.head(&t.target) {
+            Some(h) if h.change_indicator => self.h.change(&t.measured),
+            _ => self.h.num(&t.measured),
+        }
+    }
+
+    /// The indicator over the same months last year; "—" for a change indicator, whose own
+    /// change a year earlier compares with nothing.
+    fn before(&self, t: &MidTargetDto) -> String {
+        match self.head(&t.target) {
+            Some(h) if h.change_indicator => "—".into(),
+            _ => self.h.num(&t.same_period),
+        }
+    }
+
+    /// A value in the target's terms (to date or projected) as the progress page says it, as
+    /// HTML: "giảm 5,51%", "3 vụ"; to date against a zero same period, why there is none.
+    fn terms(&self, raw: &Option<String>, t: &MidTargetDto) -> String {
+        let Some(h) = self.head(&t.target) else {
+            return self.h.num(raw);
+        };
+        let zero_before = t
+            .same_period
+            .as_deref()
+            .and_then(|s| s.parse::<thidua_scoring::Exact>().ok())
+            .is_some_and(|x| x.is_zero());
+        if raw.is_none()
+            && h.shape.starts_with("reduce")
+            && !h.change_indicator
+            && t.measured.is_some()
+            && zero_before
+        {
+            return thidua_scoring::render::esc(&self.h.zero_baseline(&t.measured));
+        }
+        self.h.measure_of(raw, &h.shape, &h.unit_of_measure)
     }
 
     fn day(&self, iso: &str) -> String {

@@ -72,26 +72,63 @@ impl Helpers {
     /// target's value is said as what happened, "giảm 5,51%" or "tăng 75%", never as a
     /// negative reduction ("-75% giảm").
     pub fn measure(&self, raw: &Option<String>, t: &TargetRef) -> String {
+        self.measure_of(raw, &t.shape, &t.unit_of_measure)
+    }
+
+    /// [`Helpers::measure`] by the target's shape key and unit of measure.
+    pub fn measure_of(&self, raw: &Option<String>, shape: &str, of: &Option<String>) -> String {
         use thidua_scoring::render::esc;
-        if t.shape.starts_with("reduce") {
+        if shape.starts_with("reduce") {
             if let Some(x) = parse(raw) {
-                let (words, size) = if x.is_negative() {
-                    (self.p.increased_by, x.neg())
-                } else {
-                    (self.p.reduced_by, x)
-                };
-                let size = vi_num(&size.round(2, Rounding::HalfUp));
-                return words.replace("{x}", &size);
+                return self.reduction(&x);
             }
         }
         let value = esc(&shown(raw));
         // The unit of measure is the covenant's own (Vietnamese) words: marked so, as HTML.
         let unit = |u: &str| format!("<span lang=\"vi\">{}</span>", esc(u));
-        match (&t.unit_of_measure, raw) {
+        match (of, raw) {
             (Some(u), Some(_)) if u.starts_with('%') => format!("{value}{}", unit(u)),
             (Some(u), Some(_)) => format!("{value} {}", unit(u)),
             _ => value,
         }
+    }
+
+    /// A reduction in per cent (a rise negative) said as what happened: "giảm 5,51%", "tăng
+    /// 75%", "không tăng, không giảm".
+    pub fn reduction(&self, x: &Exact) -> String {
+        if x.is_zero() {
+            return self.p.unchanged.to_owned();
+        }
+        let (words, size) = if x.is_negative() {
+            (self.p.increased_by, x.neg())
+        } else {
+            (self.p.reduced_by, x.clone())
+        };
+        words.replace("{x}", &vi_num(&size.round(2, Rounding::HalfUp)))
+    }
+
+    /// A signed change in per cent as a change indicator (`pct_change`) reads it, a decrease
+    /// negative, said as [`Helpers::reduction`] says it: "-15,7" is "giảm 15,7%".
+    pub fn change(&self, raw: &Option<String>) -> String {
+        parse(raw).map_or_else(|| "—".into(), |x| self.reduction(&x.neg()))
+    }
+
+    /// Where a change against a zero baseline has no percentage, why: "tăng (cùng kỳ năm gốc
+    /// bằng 0 …)" when the count rose from 0, else "— (… không tính được % giảm)".
+    pub fn zero_baseline(&self, now: &Option<String>) -> String {
+        match parse(now) {
+            Some(n) if !n.is_zero() => self.p.rose_from_zero.to_owned(),
+            _ => self.p.no_rate_from_zero.to_owned(),
+        }
+    }
+
+    /// A unit's value to date in the target's terms ([`Helpers::measure`]), or, against a zero
+    /// baseline, why there is none.
+    pub fn to_date(&self, v: &TargetProgressDto, t: &TargetRef) -> String {
+        if v.to_date.is_none() && v.zero_baseline {
+            return thidua_scoring::render::esc(&self.zero_baseline(&v.shown_now()));
+        }
+        self.measure(&v.to_date, t)
     }
 
     /// The threshold in words: "≥ 5", "5 – 10", "= 0".
@@ -382,6 +419,16 @@ mod tests {
         assert_eq!(h.measure(&value, &target(Some("% giảm"))), "giảm 5,51%");
         let up = Some("-75".to_owned());
         assert_eq!(h.measure(&up, &target(Some("% giảm"))), "tăng 75%");
+        let zero = Some("0".to_owned());
+        assert_eq!(
+            h.measure(&zero, &target(Some("% giảm"))),
+            "không tăng, không giảm"
+        );
+        // A change indicator's own sign (a decrease negative) is said the same way: the
+        // mid-year table's "Chỉ số đo đến nay" beside "Đạt đến nay".
+        assert_eq!(h.change(&Some("15.7".to_owned())), "tăng 15,7%");
+        assert_eq!(h.change(&Some("-5.51".to_owned())), "giảm 5,51%");
+        assert_eq!(h.change(&None), "—");
         let count = |unit| TargetRef {
             shape: "count_at_most".into(),
             ..target(unit)

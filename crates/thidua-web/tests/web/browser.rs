@@ -759,6 +759,17 @@ fn secretariat_sees_progress_and_freezes_the_midyear_review(b: &Browser, app: &T
         b.text("#unit-ca-kg")
     );
     b.shots("midyear-frozen");
+    // On a phone the targets table fits its box, one card per row with each value labelled: it
+    // once scrolled inside it with "Đánh giá" out of sight.
+    b.resize(390, 900);
+    let fits = b.exec(
+        "var t = document.getElementById('targets'); return [t.scrollWidth, t.clientWidth, t.querySelectorAll('td[data-label]').length];",
+    );
+    b.resize(1280, 900);
+    assert!(
+        fits[0].as_u64() <= fits[1].as_u64() && fits[2].as_u64() > Some(0),
+        "the mid-year targets at 390 px (content, box, labelled cells): {fits}"
+    );
     let href = b.cmd(
         "GET",
         &format!("/element/{}/attribute/href", b.must("#midyear-xlsx")),
