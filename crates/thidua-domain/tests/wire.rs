@@ -581,7 +581,7 @@ fn midyear_sample() -> (Actor, Payload) {
         ],
         sha256: String::new(),
     };
-    e.sha256 = snapshot_hash(&e);
+    e.sha256 = snapshot_hash(&e, SnapshotFormat::V1);
     (
         Actor::User(UserId::parse("thuky").unwrap()),
         Payload::MidyearReviewFrozen(e),

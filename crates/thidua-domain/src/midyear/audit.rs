@@ -9,7 +9,7 @@
 //! needed). A review the events given cannot recompute is listed in
 //! [`Audit::not_recomputed`] with its reason, never passed over.
 
-use super::snapshot;
+use super::{snapshot_in, SnapshotFormat};
 use crate::event::{Event, Payload};
 use crate::ids::CovenantId;
 use crate::state::State;
@@ -40,7 +40,9 @@ pub fn audit(events: &[Event]) -> Result<Audit, String> {
                 state.partial = true;
                 state.size = event.index;
             }
-            match snapshot(&state, &e.covenant) {
+            // With the rules its hash names (replay refused any other hash).
+            let format = SnapshotFormat::of(e).unwrap_or(SnapshotFormat::CURRENT);
+            match snapshot_in(&state, &e.covenant, format) {
                 Ok(again) => {
                     if again != *e {
                         out.differences.push(format!(

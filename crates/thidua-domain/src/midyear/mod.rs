@@ -25,7 +25,7 @@ use crate::figures::local_date;
 use crate::ids::CovenantId;
 use crate::state::State;
 pub use crate::wire::midyear::{MidyearReviewFrozen, TargetSnapshot, UnitSnapshot};
-pub use snapshot::{snapshot, snapshot_hash, HASH_FORMAT};
+pub use snapshot::{snapshot, snapshot_hash, snapshot_in, SnapshotFormat};
 
 /// The last reporting month a mid-year review counts.
 pub const MONTH: u8 = 6;
@@ -159,7 +159,7 @@ impl State {
                 "a month past 6",
             ),
             (
-                e.sha256 == snapshot_hash(e),
+                SnapshotFormat::of(e).is_some(),
                 "its SHA-256 is not the hash of its snapshot",
             ),
         ];

@@ -144,8 +144,14 @@ impl Incremental {
         ask: Ask,
     ) -> Result<Arc<Progress>, DomainError> {
         let key = SharedKey::of(state, covenant, ask.through_at_most.unwrap_or(12))?;
-        if self.shared.as_ref().map(|(k, _)| k) != Some(&key) {
-            let shared = Shared::new(state, covenant)?;
+        let legacy = ask.legacy_zero_baseline;
+        if self
+            .shared
+            .as_ref()
+            .map(|(k, s)| (k, s.legacy_zero_baseline))
+            != Some((&key, legacy))
+        {
+            let shared = Shared::new(state, covenant, legacy)?;
             self.keys = vec![None; shared.members.len()];
             self.last = None;
             self.shared = Some((key, shared));

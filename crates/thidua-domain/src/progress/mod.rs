@@ -123,6 +123,10 @@ pub struct Ask<'a> {
     /// Count no month after this one even where later months are approved (the mid-year
     /// review freezes progress at month 6).
     pub through_at_most: Option<u8>,
+    /// Read a change against a baseline of zero as undecided whatever the target, as releases
+    /// before December 2026 did ("không tăng" at 0 against 0 was "unknown"): a mid-year review
+    /// they froze (hash format `thidua-midyear/v1`) is recomputed so.
+    pub legacy_zero_baseline: bool,
 }
 
 /// The covenant's progress now, without explanations.
@@ -162,10 +166,16 @@ pub(crate) struct Shared {
     pub members: Vec<UnitId>,
     pub reg: CompiledRegulation,
     pub targets: Vec<Target>,
+    /// [`Ask::legacy_zero_baseline`].
+    pub legacy_zero_baseline: bool,
 }
 
 impl Shared {
-    pub(crate) fn new(state: &State, covenant: &CovenantId) -> Result<Shared, DomainError> {
+    pub(crate) fn new(
+        state: &State,
+        covenant: &CovenantId,
+        legacy_zero_baseline: bool,
+    ) -> Result<Shared, DomainError> {
         let targets = state
             .signed_covenant(covenant)
             .map(|(c, v)| c.version(v).expect("in force").content.targets.clone())?;
@@ -178,6 +188,7 @@ impl Shared {
                 .into_iter()
                 .filter(|t| t.indicator.is_some())
                 .collect(),
+            legacy_zero_baseline,
         })
     }
 }
@@ -213,6 +224,7 @@ pub(crate) fn member_progress(
         now,
         projected: sh.reg.measurer(&projected),
         year: sh.year,
+        legacy_zero_baseline: sh.legacy_zero_baseline,
     };
     let opts = if trace {
         EvalOptions::with_trace()
@@ -280,6 +292,7 @@ struct Cx<'a> {
     now: Measurer<'a>,
     projected: Measurer<'a>,
     year: i32,
+    legacy_zero_baseline: bool,
 }
 
 fn target_progress(cx: &Cx, target: &Target, id: &str, through: Option<u8>) -> TargetProgress {
@@ -371,6 +384,7 @@ fn in_terms(
     let back = cx.year - target.baseline_year.unwrap_or(cx.year - 1);
     let base = PeriodKey::new(period.year - back, period.kind)?;
     match data.measure(id, indicator, base)?.ok()? {
+        Val::Num(b) if cx.legacy_zero_baseline && b.is_zero() => None,
         Val::Num(b) => Some(status::change_reading(target, &value, &b)),
         Val::Bool(_) => None,
     }

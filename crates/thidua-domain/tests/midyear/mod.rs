@@ -2,9 +2,11 @@
 //! are approved, only by the secretariat (or an administrator) after the cut-off, once per
 //! covenant, and recomputed from the log prefix by the audit, which finds a forged review.
 
-use super::progress_tests::world;
+use super::progress_tests::{no_increase_world, world};
 use super::*;
-use thidua_domain::midyear::{self, audit::audit, snapshot_hash, MidyearReviewFrozen};
+use thidua_domain::midyear::{
+    self, audit::audit, snapshot_hash, MidyearReviewFrozen, SnapshotFormat,
+};
 use thidua_domain::progress::{self, Ask};
 
 /// Milliseconds at 09:00 Vietnamese time on a day.
@@ -102,7 +104,7 @@ fn the_review_counts_months_1_to_6_even_when_july_is_approved() {
     // 60 crimes against 70 in January–June 2023: 14.28…% fewer, kept exact as p/q.
     assert_eq!(e.units[2].targets[0].same_period.as_deref(), Some("70"));
     assert_eq!(e.units[2].targets[0].to_date.as_deref(), Some("100/7"));
-    assert_eq!(e.sha256, snapshot_hash(&e));
+    assert_eq!(e.sha256, snapshot_hash(&e, SnapshotFormat::CURRENT));
     assert_eq!(e.sha256.len(), 64);
     let review = &w.state.midyear[&cov()];
     assert_eq!((review.index, &review.frozen), (index, &e));
@@ -189,22 +191,55 @@ fn a_forged_review_is_refused_at_replay_or_found_by_the_audit() {
     // Computed at another index, or counting July: refused too.
     let events = forged(&w, |e| {
         e.at -= 1;
-        e.sha256 = snapshot_hash(e);
+        e.sha256 = snapshot_hash(e, SnapshotFormat::CURRENT);
     });
     assert_eq!(replay(&events).unwrap_err().code(), "midyear_mismatch");
     let events = forged(&w, |e| {
         e.units[2].through = Some(7);
-        e.sha256 = snapshot_hash(e);
+        e.sha256 = snapshot_hash(e, SnapshotFormat::CURRENT);
     });
     assert_eq!(replay(&events).unwrap_err().code(), "midyear_mismatch");
     // A total changed with a matching hash fits the frame, but the audit recomputes it.
     let events = forged(&w, |e| {
         e.units[2].targets[0].to_date = Some("50".into());
-        e.sha256 = snapshot_hash(e);
+        e.sha256 = snapshot_hash(e, SnapshotFormat::CURRENT);
     });
     replay(&events).unwrap();
     let audit = audit(&events).unwrap();
     assert_eq!(audit.differences.len(), 1, "{:?}", audit.differences);
     assert!(audit.differences[0].contains("mid-year review of gu-2024"));
     assert_eq!(midyear::CODES.len(), 3);
+}
+
+/// A review an earlier release froze (hash format `thidua-midyear/v1`, when a "không tăng"
+/// target at 0 against 0 was "unknown") still verifies: the audit recomputes it with the rules
+/// its hash names, while a review frozen now reads that target on track. A v1 hash over what
+/// only the v2 rules give is a difference.
+#[test]
+fn a_review_frozen_by_an_earlier_release_is_recomputed_with_its_own_rules() {
+    let mut w = no_increase_world();
+    for m in 1..=6 {
+        w.report("ca-kg", &format!("M{m:02}"), "0", "approved");
+    }
+    w.run_at(at(2024, 7, 20), &user("thuky"), freeze()).unwrap();
+    let now = w.state.midyear[&cov()].frozen.clone();
+    let kg = |e: &MidyearReviewFrozen| {
+        let x = e.units.iter().find(|x| x.unit == u("ca-kg")).unwrap();
+        x.targets[0].status.clone()
+    };
+    assert_eq!(kg(&now), "on_track");
+    assert_eq!(SnapshotFormat::of(&now), Some(SnapshotFormat::V2));
+    let before = replay(&w.events[..w.events.len() - 1]).unwrap();
+    let old = midyear::snapshot_in(&before, &cov(), SnapshotFormat::V1).unwrap();
+    assert_eq!(kg(&old), "unknown");
+    assert_eq!(SnapshotFormat::of(&old), Some(SnapshotFormat::V1));
+    let events = forged(&w, |e| *e = old.clone());
+    replay(&events).unwrap();
+    let found = audit(&events).unwrap();
+    assert!(found.differences.is_empty(), "{:?}", found.differences);
+    assert_eq!(found.reviews[0].2, old.sha256);
+    // Today's reading under the old format's name is not what the old rules give.
+    let events = forged(&w, |e| e.sha256 = snapshot_hash(e, SnapshotFormat::V1));
+    replay(&events).unwrap();
+    assert_eq!(audit(&events).unwrap().differences.len(), 1);
 }

@@ -1103,9 +1103,13 @@ def check_content_hashes(events, rep):
                       f"entry {i}")
         elif ev["kind"] == "midyear_review_frozen":
             rest = {k: v for k, v in d.items() if k != "sha256"}
-            rest["format"] = "thidua-midyear/v1"
-            rep.check(hashlib.sha256(canon_bytes(rest)).hexdigest() == d.get("sha256"),
-                      "mid-year review sha256 = SHA-256 of canonical data without sha256, with format",
+            hashes = []
+            for fmt in ("thidua-midyear/v1", "thidua-midyear/v2"):
+                rest["format"] = fmt
+                hashes.append(hashlib.sha256(canon_bytes(rest)).hexdigest())
+            rep.check(d.get("sha256") in hashes,
+                      "mid-year review sha256 = SHA-256 of canonical data without sha256, with "
+                      "format thidua-midyear/v1 or v2",
                       f"entry {i}")
             rep.check(d.get("at") == i, "mid-year review's `at` is its own index", f"entry {i}")
     n_mid = sum(1 for ev in events.values() if ev["kind"] == "midyear_review_frozen")
