@@ -117,6 +117,26 @@ fn the_year_end_recomputes_from_the_log_and_a_tampered_score_is_detected() {
         err.contains(&format!("entry {idx}: stored leaf hash vs the tree's leaf")),
         "names the changed entry: {err}"
     );
+    // The draw recomputed from that copy checks the log first, as `thidua verify` does: it
+    // said "identical" on an altered log.
+    let assign = thidua()
+        .args([
+            "assign",
+            "--covenant",
+            "giao-uoc-cum-12-2024",
+            "--verify",
+            "--data",
+        ])
+        .arg(&copy)
+        .output()
+        .unwrap();
+    assert!(!assign.status.success());
+    let err = String::from_utf8_lossy(&assign.stderr);
+    assert!(
+        err.contains("VERIFICATION FAILED") && err.contains(&format!("entry {idx}")),
+        "{err}"
+    );
+    assert!(!String::from_utf8_lossy(&assign.stdout).contains("identical"));
 }
 
 /// The demonstration's year gives its documents from the command line: the minutes of an

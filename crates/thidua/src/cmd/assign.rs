@@ -4,7 +4,8 @@
 //! a server's, read as a member with `--server URL --token TOKEN --log-key KEY` and checked
 //! exactly as `thidua verify` checks it (`verify::ServerLogArgs::check`, the draw recomputed
 //! from the events the member may read), or an existing database (`--data`/`--database`),
-//! never created here.
+//! never created here, checked the same way first (`verify::check_local`: the entries' hashes,
+//! the tree and the signed checkpoint, with `--log-key` or the database's own key).
 //!
 //! `thidua assign commit` and `thidua assign reveal` are the unit leader's side of the seed's
 //! commit–reveal, on the leader's own machine: `commit` makes the secret value with the operating
@@ -24,9 +25,8 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use rand_core::RngCore;
-use thidua_domain::yearend::audit::audit;
 use thidua_domain::yearend::{draw, YearEndCommand};
-use thidua_domain::{CovenantId, Event, UnitId};
+use thidua_domain::{CovenantId, UnitId};
 use thidua_transparency::client::http_agent;
 
 use crate::storage::StoreArgs;
@@ -394,25 +394,6 @@ fn reveal(args: RevealArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Every event of an existing database (refused if missing, never created), decoded.
-pub fn read_log(store: &StoreArgs) -> anyhow::Result<Vec<Event>> {
-    let store = store
-        .open_existing_stores(super::verify::USE_SERVER)?
-        .events;
-    let size = store.size()?;
-    let mut events = Vec::with_capacity(size as usize);
-    let mut next = 0;
-    while next < size {
-        let batch = store.entries(next, size.min(next + 1000))?;
-        anyhow::ensure!(!batch.is_empty(), "the log ended at {next} of {size}");
-        for entry in &batch {
-            events.push(Event::decode(entry.index, &entry.bytes)?);
-        }
-        next = batch.last().map_or(size, |e| e.index + 1);
-    }
-    Ok(events)
-}
-
 pub fn run(args: AssignArgs) -> anyhow::Result<ExitCode> {
     if let Some(seed) = args.seed {
         return run_seed(seed);
@@ -426,18 +407,12 @@ pub fn run(args: AssignArgs) -> anyhow::Result<ExitCode> {
         let draws = checked.recomputed.map(|r| r.yearend.draws);
         (checked.summary.state, draws)
     } else {
-        let events = read_log(&args.store)?;
-        let mut state = thidua_domain::State::default();
-        for e in &events {
-            state
-                .apply(e)
-                .with_context(|| format!("replaying event {}", e.index))?;
-        }
-        let draws = match args.verify {
-            true => Some(audit(&events).map_err(anyhow::Error::msg)?.draws),
-            false => None,
-        };
-        (state, draws)
+        // The database's log checked as `thidua verify` checks it (hashes, tree, signed
+        // checkpoint) before its draw is read or recomputed: an altered entry is found there.
+        let checked =
+            super::verify::check_local(&args.store, args.log.log_key.as_deref(), args.verify)?;
+        let draws = checked.recomputed.map(|r| r.yearend.draws);
+        (checked.summary.state, draws)
     };
     // A covenant the log (or what the token reads of it) does not hold is refused as unknown,
     // in both languages (`main` says the domain's refusal), before its year-end is asked for.

@@ -142,6 +142,31 @@ impl ServerLogArgs {
     }
 }
 
+/// A database's log checked as `thidua verify` checks it before anything is read from it: the
+/// entries' hashes, the tree and the signed checkpoint, with `log_key` when given, else the
+/// database's own key; then replayed, and the published results recomputed when `recompute`.
+/// A log that does not verify is an error saying where (an altered entry is never replayed
+/// as if it held).
+pub fn check_local(
+    store: &StoreArgs,
+    log_key: Option<&str>,
+    recompute: bool,
+) -> anyhow::Result<Checked> {
+    let stores = store.open_existing_stores(USE_SERVER)?;
+    let key = match log_key {
+        Some(k) => parse_log_key(k).map_err(anyhow::Error::msg)?,
+        None => {
+            let key = thidua_service::LogKey::load(&store.key_path())?;
+            parse_log_key(key.verifier_key()).map_err(anyhow::Error::msg)?
+        }
+    };
+    let client = LocalLog::new(stores.events.clone(), None, "the local database");
+    check(&client, &key, &[], 0, None, recompute).map_err(|e| match e {
+        VerifyError::Client(c) => anyhow::anyhow!("{}", unreadable(&c, false)),
+        e => anyhow::anyhow!("KHÔNG KHỚP / VERIFICATION FAILED: {e}"),
+    })
+}
+
 const NEED_TOKEN: &str = "a member's API token (--token, made on the server's /account page) \
                           is needed to replay the events and recompute results";
 
