@@ -237,6 +237,40 @@ fn the_demonstration_year_gives_its_documents() {
             b"PK\x03\x04"
         }));
     }
+    // The same report scored from files that match the published results is still a preview:
+    // only the log's published results give the issued, numbered copy.
+    let (figures, regulation) = (dir.path().join("final.csv"), dir.path().join("qd.toml"));
+    run(thidua()
+        .args(["figures", "export", "--covenant", "giao-uoc-cum-12-2024"])
+        .args(["--scores", "final", "--out"])
+        .arg(&figures)
+        .arg("--regulation")
+        .arg(&regulation)
+        .arg("--data")
+        .arg(&data));
+    let from_files = doc(
+        &[
+            "results",
+            "--cluster",
+            "cum-12",
+            "--year",
+            "2024",
+            "--regulation",
+            regulation.to_str().unwrap(),
+            "--figures",
+            figures.to_str().unwrap(),
+            "--date",
+            today.as_str(),
+            "--format",
+            "docx",
+        ],
+        "kq-files.docx",
+    );
+    let said = String::from_utf8_lossy(&from_files.stdout);
+    assert!(
+        said.contains("xem trước / preview") && !said.contains("đã phát hành"),
+        "{said}"
+    );
     let list = run(thidua()
         .args(["doc", "list", "--cluster", "cum-12", "--data"])
         .arg(&data));

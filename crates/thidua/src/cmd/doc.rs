@@ -494,7 +494,10 @@ fn write(
             });
     }
     let prepared = prepare(&service.read().state, request)?;
-    let bytes = match &prepared.issued {
+    // A report scored from files is a preview whatever it matches: only the log's published
+    // results give the issued copy (`--covenant`).
+    let from_files = matches!(request, Request::Results { .. });
+    let bytes = match prepared.issued.as_ref().filter(|_| !from_files) {
         Some(record) => {
             describe(record)?;
             issued_file(&service, record, f)?
