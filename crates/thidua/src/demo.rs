@@ -300,7 +300,28 @@ pub fn regulation() -> anyhow::Result<RegulationDoc> {
 
 /// Every step of the demonstration, as (actor, commands) batches in order.
 pub fn script() -> anyhow::Result<Vec<(Actor, Vec<Command>)>> {
-    let system = Actor::System;
+    let covenant = CovenantId::parse(COVENANT).expect("demo id");
+    let secretariat = Actor::User(UserId::parse("thuky.cum12").expect("demo id"));
+    let draft = vec![Command::DraftCovenant {
+        covenant: covenant.clone(),
+        movement: MovementId::parse(MOVEMENT).expect("demo id"),
+        cluster: cluster(),
+        content: CovenantContent {
+            title: t("Giao ước thi đua thực hiện phong trào thi đua “Vì an ninh Tổ quốc” năm 2024"),
+            place: t("Kiên Giang"),
+            signing_date: date(2024, 3, 26),
+            targets: targets(),
+            regulation: regulation()?,
+        },
+    }];
+    let mut script = vec![(Actor::System, setup()), (secretariat, draft)];
+    script.extend(signatures(&covenant));
+    script.push((Actor::System, mergers()));
+    Ok(script)
+}
+
+/// The Ministry, its department, the provinces of 2024 and 2025 and a commune police unit.
+fn units() -> Vec<Command> {
     let mut setup = vec![
         Command::CreateUnit {
             unit: unit("bo-cong-an"),
@@ -358,6 +379,12 @@ pub fn script() -> anyhow::Result<Vec<(Actor, Vec<Command>)>> {
         parent: Some(unit("ca-ag")),
         established: date(2025, 7, 1),
     });
+    setup
+}
+
+/// The units, the cluster of 2024 with its head and deputy, the movement and the accounts.
+fn setup() -> Vec<Command> {
+    let mut setup = units();
     setup.push(Command::CreateCluster {
         cluster: cluster(),
         name: t("Cụm thi đua số 12"),
@@ -400,22 +427,13 @@ pub fn script() -> anyhow::Result<Vec<(Actor, Vec<Command>)>> {
             role: account.role,
         });
     }
-    let covenant = CovenantId::parse(COVENANT).expect("demo id");
-    let secretariat = Actor::User(UserId::parse("thuky.cum12").expect("demo id"));
-    let draft = vec![Command::DraftCovenant {
-        covenant: covenant.clone(),
-        movement: MovementId::parse(MOVEMENT).expect("demo id"),
-        cluster: cluster(),
-        content: CovenantContent {
-            title: t("Giao ước thi đua thực hiện phong trào thi đua “Vì an ninh Tổ quốc” năm 2024"),
-            place: t("Kiên Giang"),
-            signing_date: date(2024, 3, 26),
-            targets: targets(),
-            regulation: regulation()?,
-        },
-    }];
-    let mut script = vec![(system.clone(), setup), (secretariat, draft)];
-    // Each leader signs: the hash is filled in by the loader, which reads it from the state.
+    setup
+}
+
+/// Each 2024 member's leader signs (the hash is filled in by the loader, which reads it from
+/// the state).
+fn signatures(covenant: &CovenantId) -> Vec<(Actor, Vec<Command>)> {
+    let mut script = Vec::new();
     let members_2024: Vec<UnitId> = MEMBERS_2024.iter().map(|(id, _, _)| unit(id)).collect();
     for account in accounts() {
         if let Role::Leader { unit } = &account.role {
@@ -433,6 +451,11 @@ pub fn script() -> anyhow::Result<Vec<(Actor, Vec<Command>)>> {
             ));
         }
     }
+    script
+}
+
+/// The 2025 mergers, the cluster of 2025 with its head and deputy, and the 2025 movement.
+fn mergers() -> Vec<Command> {
     let decision =
         t("Nghị quyết số 202/2025/QH15 của Quốc hội (sắp xếp đơn vị hành chính cấp tỉnh)");
     let mut mergers = Vec::new();
@@ -479,8 +502,7 @@ pub fn script() -> anyhow::Result<Vec<(Actor, Vec<Command>)>> {
         slogan: None,
         calendar: default_calendar(2025),
     });
-    script.push((system, mergers));
-    Ok(script)
+    mergers
 }
 
 /// Loads the demonstration into an empty log. Signatures confirm the hash the state shows.
