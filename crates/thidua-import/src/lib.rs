@@ -27,5 +27,8 @@ pub mod table;
 pub mod template;
 
 pub use error::{ImportError, ImportErrors};
-pub use plan::{plan_historical, plan_reports, HistoricalPlan, Plan, Upload};
+pub use plan::{
+    plan_historical, plan_historical_as, plan_reports, plan_reports_as, HistoricalPlan,
+    HistoricalYear, Plan, PlanError, Upload,
+};
 pub use table::Limits;

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use thidua_domain::figures::{
     Cell, FigureMap, FigureValue, Form, FormElement, HistoricalReport, Values,
 };
-use thidua_domain::{Command, CovenantId, DomainError, State, Text, UnitId};
+use thidua_domain::{Actor, Command, CovenantId, DomainError, State, Text, UnitId};
 
 use crate::error::{column_letter, ImportError, ImportErrors};
 use crate::export::data_id;
@@ -101,6 +101,39 @@ pub struct HistoricalPlan {
     pub years: BTreeSet<i32>,
     pub units: BTreeSet<UnitId>,
     pub sha256: String,
+}
+
+/// What a historical import records for one unit and year: its windows (by key) and how many
+/// figures.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HistoricalYear {
+    pub unit: UnitId,
+    pub year: i32,
+    pub windows: Vec<String>,
+    pub values: usize,
+}
+
+impl HistoricalPlan {
+    /// What the import records, by unit and year.
+    pub fn by_unit_year(&self) -> Vec<HistoricalYear> {
+        let Command::ImportHistoricalFigures { reports, .. } = &self.command else {
+            return Vec::new();
+        };
+        let mut out: BTreeMap<(UnitId, i32), HistoricalYear> = BTreeMap::new();
+        for r in reports {
+            let entry = out
+                .entry((r.unit.clone(), r.year))
+                .or_insert_with(|| HistoricalYear {
+                    unit: r.unit.clone(),
+                    year: r.year,
+                    windows: Vec::new(),
+                    values: 0,
+                });
+            entry.windows.push(r.window.clone());
+            entry.values += r.values.len();
+        }
+        out.into_values().collect()
+    }
 }
 
 /// A report's figures and comments as read, and whether they are merged over the current ones.
@@ -534,14 +567,92 @@ fn unknown_layout(allow_template: bool) -> ImportErrors {
     ))
 }
 
+/// Why a plan was refused: the file's errors, or the domain's refusal of the actor (who may
+/// not import these figures) before anything of the units' current figures was read.
+#[derive(Debug)]
+pub enum PlanError {
+    File(ImportErrors),
+    Refused(DomainError),
+}
+
+impl From<ImportErrors> for PlanError {
+    fn from(e: ImportErrors) -> Self {
+        PlanError::File(e)
+    }
+}
+
+impl std::fmt::Display for PlanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PlanError::File(e) => e.fmt(f),
+            PlanError::Refused(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for PlanError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            PlanError::File(e) => Some(e),
+            PlanError::Refused(e) => Some(e),
+        }
+    }
+}
+
+/// A unit's figures from a file, planned for `actor`: the file is read, then the domain
+/// decides each report's save as the file gives it (the actor's permission for that unit
+/// first: its officers), and only then are the units' current figures read to merge and to
+/// list the changes. The web pages, the API and `thidua figures import` plan through here,
+/// so nobody sees a unit's figures (its drafts) through an import they may not make.
+pub fn plan_reports_as(
+    state: &State,
+    actor: &Actor,
+    covenant: &CovenantId,
+    upload: Upload<'_>,
+    limits: &Limits,
+) -> Result<Plan, PlanError> {
+    let (form, year, reports) = read_reports(state, covenant, upload, limits)?;
+    for ((unit, window), (values, comments, _)) in &reports {
+        let save = Command::SaveFigures {
+            covenant: covenant.clone(),
+            unit: unit.clone(),
+            window: window.clone(),
+            values: values.clone(),
+            comments: comments.clone(),
+        };
+        thidua_domain::decide(state, actor, save).map_err(PlanError::Refused)?;
+    }
+    Ok(plan_read(state, covenant, &form, year, reports))
+}
+
 /// A unit's figures from a file: its template for one window, or rows
 /// `unit,element,period,value` of the covenant's year (merged over the current figures).
+/// Planned as the operator, who may see every unit's figures (the demonstration, benches and
+/// tests); whoever acts for a person plans with [`plan_reports_as`].
 pub fn plan_reports(
     state: &State,
     covenant: &CovenantId,
     upload: Upload<'_>,
     limits: &Limits,
 ) -> Result<Plan, ImportErrors> {
+    let (form, year, reports) = read_reports(state, covenant, upload, limits)?;
+    Ok(plan_read(state, covenant, &form, year, reports))
+}
+
+/// The reports a file holds, as read (nothing of the current figures yet).
+type ReadReports = (
+    std::sync::Arc<Form>,
+    i32,
+    BTreeMap<(UnitId, String), ReportFigures>,
+);
+
+/// Reads a unit's file: the covenant's form and year, and the reports the file holds.
+fn read_reports(
+    state: &State,
+    covenant: &CovenantId,
+    upload: Upload<'_>,
+    limits: &Limits,
+) -> Result<ReadReports, ImportErrors> {
     let form = state.reporting_form(covenant).map_err(domain)?;
     let c = state.covenant(covenant).map_err(domain)?;
     let year = c.year;
@@ -575,16 +686,27 @@ pub fn plan_reports(
         }
         Kind::Unknown => unreachable!("refused by read_file"),
     }
+    Ok((form, year, reports))
+}
+
+/// The plan of the reports read: each merged over its current figures, with its changes.
+fn plan_read(
+    state: &State,
+    covenant: &CovenantId,
+    form: &Form,
+    year: i32,
+    reports: BTreeMap<(UnitId, String), ReportFigures>,
+) -> Plan {
     let planned = reports
         .into_iter()
         .map(|((unit, window), (values, comments, merge))| {
-            planned(state, &form, unit, year, window, values, comments, merge)
+            planned(state, form, unit, year, window, values, comments, merge)
         })
         .collect();
-    Ok(Plan {
+    Plan {
         covenant: covenant.clone(),
         reports: planned,
-    })
+    }
 }
 
 /// The report a filled template holds, once its heading names this covenant, a member of its
@@ -630,11 +752,8 @@ fn template_report(
     }
     let unit = resolve_unit(state, members, &filled.unit);
     if errors.is_empty() && unit.is_none() {
-        errors.push(meta_err(
-            template::LABEL_UNIT,
-            format!("đơn vị «{}» không thuộc cụm", filled.unit),
-            format!("unit «{}» is not in the cluster", filled.unit),
-        ));
+        let (vi, en) = template::not_member_words(state, covenant, &filled.unit);
+        errors.push(meta_err(template::LABEL_UNIT, vi, en));
     }
     let period = split_period(&filled.period)
         .filter(|(y, w)| *y == year && state.reporting_window(covenant, w).is_ok());
@@ -736,6 +855,26 @@ fn changes(
             })
         })
         .collect()
+}
+
+/// [`plan_historical`] for `actor`: refused, before the file is read, unless the actor may
+/// act as the covenant's cluster's secretariat (the permission the domain checks when it
+/// records the import).
+pub fn plan_historical_as(
+    state: &State,
+    actor: &Actor,
+    covenant: &CovenantId,
+    upload: Upload<'_>,
+    limits: &Limits,
+) -> Result<HistoricalPlan, PlanError> {
+    let cluster = state
+        .covenant(covenant)
+        .map_err(PlanError::Refused)?
+        .cluster
+        .clone();
+    let manage = thidua_domain::authz::Permission::ManageCluster(cluster);
+    thidua_domain::authz::authorise(state, actor, &manage).map_err(PlanError::Refused)?;
+    Ok(plan_historical(state, covenant, upload, limits)?)
 }
 
 /// Earlier years' approved figures of the covenant's cluster (its members and their

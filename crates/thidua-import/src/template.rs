@@ -5,7 +5,8 @@
 //! CSV (UTF-8 with BOM); [`Reader`] finds the same block and rows again, wherever a spreadsheet
 //! program moved them.
 
-use rust_xlsxwriter::{Format, Workbook};
+use chrono::Datelike;
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 use thidua_domain::figures::{Cell, Form};
 use thidua_domain::text::Text;
 use thidua_domain::{CovenantId, DomainError, State, UnitId};
@@ -55,6 +56,9 @@ pub struct Template {
     pub unit_name: String,
     pub year: i32,
     pub window: String,
+    /// The window's last day: the workbook's creation date, so that the same template is the
+    /// same bytes on every download (as the other workbooks are dated by their data).
+    pub dated: chrono::NaiveDate,
     /// "Tháng 1: 15/12/2023 – 14/01/2024; hạn nộp 16/01/2024".
     pub window_text: String,
     pub form: NumberFormat,
@@ -75,20 +79,103 @@ fn name_of(state: &State, unit: &UnitId) -> String {
         .map_or_else(|| unit.to_string(), |u| u.name.to_string())
 }
 
+/// Why a template is not given: the domain's refusal (an unknown covenant, unit or window), or
+/// a unit that is not a member of the covenant (`not_member`, in both languages).
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    #[error("{}", .0)]
+    NotMember(ImportError),
+}
+
+/// The words for a unit that is not a member of the covenant (of its cluster in its year),
+/// Vietnamese and English: one sentence for the template and the import of a template.
+pub fn not_member_words(state: &State, covenant: &CovenantId, unit: &str) -> (String, String) {
+    match state.covenant(covenant) {
+        Ok(c) => (
+            format!(
+                "đơn vị «{unit}» không phải thành viên của giao ước «{covenant}» (cụm «{}» năm {})",
+                c.cluster, c.year
+            ),
+            format!(
+                "unit «{unit}» is not a member of covenant «{covenant}» (cluster «{}» in {})",
+                c.cluster, c.year
+            ),
+        ),
+        Err(_) => (
+            format!("đơn vị «{unit}» không phải thành viên của giao ước «{covenant}»"),
+            format!("unit «{unit}» is not a member of covenant «{covenant}»"),
+        ),
+    }
+}
+
+/// A template's file format: XLSX or CSV, and nothing else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileFormat {
+    Xlsx,
+    Csv,
+}
+
+impl FileFormat {
+    /// `xlsx` or `csv` (any case); anything else is refused, in both languages.
+    pub fn parse(name: &str) -> Result<FileFormat, ImportError> {
+        if name.eq_ignore_ascii_case("xlsx") {
+            Ok(FileFormat::Xlsx)
+        } else if name.eq_ignore_ascii_case("csv") {
+            Ok(FileFormat::Csv)
+        } else {
+            Err(ImportError::file(
+                "unknown_format",
+                format!("định dạng «{name}» không có: dùng xlsx hoặc csv"),
+                format!("unknown format «{name}»: use xlsx or csv"),
+            ))
+        }
+    }
+
+    /// The file extension.
+    pub fn ext(self) -> &'static str {
+        match self {
+            FileFormat::Xlsx => "xlsx",
+            FileFormat::Csv => "csv",
+        }
+    }
+
+    /// The media type of a download.
+    pub fn mime(self) -> &'static str {
+        match self {
+            FileFormat::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            FileFormat::Csv => "text/csv; charset=utf-8",
+        }
+    }
+}
+
 impl Template {
     /// The template of `unit` for `window` of the covenant's year, with its current figures
-    /// and last year's approved ones. The caller has checked that the viewer may see them.
+    /// and last year's approved ones; refused for a unit that is not a member of the covenant
+    /// (of its cluster in its year). The caller has checked that the viewer may see them.
     pub fn build(
         state: &State,
         covenant: &CovenantId,
         unit: &UnitId,
         window: &str,
-    ) -> Result<Template, DomainError> {
+    ) -> Result<Template, TemplateError> {
         let c = state.covenant(covenant)?;
         let form = state.reporting_form(covenant)?;
+        let u = state.unit(unit)?;
+        if !state
+            .members(&c.cluster, c.year)
+            .is_ok_and(|m| m.contains(unit))
+        {
+            let (vi, en) = not_member_words(state, covenant, unit.as_str());
+            return Err(TemplateError::NotMember(ImportError::file(
+                "not_member",
+                vi,
+                en,
+            )));
+        }
         let w = state.reported_window(covenant, window)?;
         let deadline = state.figures_deadline(covenant, window)?;
-        let u = state.unit(unit)?;
         let report = state.figures.report(unit, c.year, window);
         let current = report.map(|r| r.current());
         let row = |e: &thidua_domain::figures::FormElement| {
@@ -117,6 +204,7 @@ impl Template {
             unit_name: u.name.to_string(),
             year: c.year,
             window: window.to_owned(),
+            dated: w.end,
             window_text: format!(
                 "{}: {} – {}; hạn nộp / due {}",
                 w.name,
@@ -250,6 +338,9 @@ impl Template {
     /// The template as an XLSX workbook.
     pub fn to_xlsx(&self) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         let mut book = Workbook::new();
+        let d = self.dated;
+        let day = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
+        book.set_properties(&DocProperties::new().set_creation_datetime(&day));
         let sheet = book.add_worksheet();
         sheet.set_name(SHEET)?;
         let bold = Format::new().set_bold();
@@ -288,6 +379,14 @@ impl Template {
         }
         sheet.set_freeze_panes(top + 1, 0)?;
         book.save_to_buffer()
+    }
+
+    /// The template in `format`.
+    pub fn to_bytes(&self, format: FileFormat) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+        match format {
+            FileFormat::Xlsx => self.to_xlsx(),
+            FileFormat::Csv => Ok(self.to_csv()),
+        }
     }
 
     /// The template as CSV (UTF-8 with BOM, so that spreadsheet programs read it as UTF-8).

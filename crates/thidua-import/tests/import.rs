@@ -1345,3 +1345,160 @@ fn a_wrong_template_heading_is_named_by_its_own_line() {
         assert!(e.to_string().contains(&format!("dòng {line}")), "{errors}");
     }
 }
+
+/// ca-kg's draft of February: 91 crimes, saved by its officer.
+fn kg_february_draft(s: &mut State) {
+    let mut values = thidua_domain::figures::FigureMap::new();
+    values.insert("crimes".into(), FigureValue::Number(91.into()));
+    run(
+        s,
+        &user("canbo.kg"),
+        vec![Command::SaveFigures {
+            covenant: cov(),
+            unit: u("ca-kg"),
+            window: "M02".into(),
+            values,
+            comments: Default::default(),
+        }],
+    )
+    .unwrap();
+}
+
+/// An import planned for someone who may not report a unit's figures is refused before
+/// anything of that unit's current figures (its draft) is read into the plan: another unit's
+/// officer, the secretariat; the unit's own officer sees the change from its draft.
+#[test]
+fn an_import_is_refused_to_who_may_not_make_it_before_its_changes_are_computed() {
+    let mut s = world();
+    kg_february_draft(&mut s);
+    let csv = "unit,element,period,value\nKG,crimes,2024-M02,92\n";
+    let upload = Upload {
+        file_name: "kg.csv",
+        bytes: csv.as_bytes(),
+    };
+    for who in ["canbo.ag", "thuky", "lanhdao.kg"] {
+        match thidua_import::plan_reports_as(&s, &user(who), &cov(), upload, &Limits::default()) {
+            Err(thidua_import::PlanError::Refused(e)) => {
+                assert!(
+                    ["forbidden", "figures_by_officers"].contains(&e.code()),
+                    "{who}: {e}"
+                )
+            }
+            other => panic!("{who}: {other:?}"),
+        }
+    }
+    let plan =
+        thidua_import::plan_reports_as(&s, &user("canbo.kg"), &cov(), upload, &Limits::default())
+            .unwrap();
+    let change = &plan.reports[0].changes[0];
+    assert_eq!(
+        (change.element.as_str(), change.before, change.after),
+        ("crimes", Cell::Number(91.into()), Cell::Number(92.into()))
+    );
+    // A historical import: the secretariat's, refused to a unit's officer before reading.
+    let history = example_year(2023);
+    let upload = Upload {
+        file_name: "2023.csv",
+        bytes: history.as_bytes(),
+    };
+    let refused = thidua_import::plan_historical_as(
+        &s,
+        &user("canbo.kg"),
+        &cov(),
+        upload,
+        &Limits::default(),
+    );
+    assert!(
+        matches!(&refused, Err(thidua_import::PlanError::Refused(e)) if e.code() == "forbidden"),
+        "{refused:?}"
+    );
+    let plan =
+        thidua_import::plan_historical_as(&s, &user("thuky"), &cov(), upload, &Limits::default())
+            .unwrap();
+    // What it records, by unit and year: twelve months of eighteen figures for each unit.
+    let years = plan.by_unit_year();
+    assert_eq!(years.len(), 5);
+    assert_eq!(
+        (years[0].year, years[0].windows.len(), years[0].values),
+        (2023, 12, 12 * 18),
+        "{years:?}"
+    );
+    assert_eq!(years[0].windows[0], "M01");
+}
+
+/// A unit outside the covenant (not a member of its cluster in its year) gets no template,
+/// and a template naming one is refused in the same words.
+#[test]
+fn a_template_is_refused_for_a_unit_that_is_not_a_member_of_the_covenant() {
+    let mut s = world();
+    run(
+        &mut s,
+        &Actor::System,
+        vec![Command::CreateUnit {
+            unit: u("ca-ct"),
+            name: t("Công an thành phố Cần Thơ"),
+            short_code: t("CT"),
+            kind: UnitKind::ProvincialPolice,
+            parent: None,
+            established: NaiveDate::from_ymd_opt(2004, 1, 1).unwrap(),
+        }],
+    )
+    .unwrap();
+    let e = Template::build(&s, &cov(), &u("ca-ct"), "M02").unwrap_err();
+    let thidua_import::template::TemplateError::NotMember(e) = e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(e.code, "not_member");
+    assert_eq!(
+        &*e.message_en,
+        "unit «ca-ct» is not a member of covenant «gu-2024» (cluster «cum-12» in 2024)"
+    );
+    assert!(
+        e.message_vi
+            .starts_with("đơn vị «ca-ct» không phải thành viên của giao ước «gu-2024»"),
+        "{e}"
+    );
+    // A member's template, turned into ca-ct's: refused in the same words.
+    let csv = String::from_utf8(officer_template(&s).to_csv()).unwrap();
+    let changed: String = csv
+        .lines()
+        .map(|l| match l.strip_prefix("Đơn vị,") {
+            Some(_) => "Đơn vị,ca-ct\n".to_owned(),
+            None => format!("{l}\n"),
+        })
+        .collect();
+    let errors = plan_reports(
+        &s,
+        &cov(),
+        Upload {
+            file_name: "ct.csv",
+            bytes: changed.as_bytes(),
+        },
+        &Limits::default(),
+    )
+    .unwrap_err();
+    assert_eq!(errors.0[0].message_en, e.message_en, "{errors}");
+}
+
+/// The same template is the same bytes every time (the workbook is dated by its window, not
+/// by the clock); formats other than XLSX and CSV are refused.
+#[test]
+fn a_template_workbook_is_the_same_bytes_every_time_and_only_xlsx_or_csv() {
+    use thidua_import::template::FileFormat;
+    let s = world();
+    let tpl = Template::build(&s, &cov(), &u("ca-kg"), "M02").unwrap();
+    let first = tpl.to_bytes(FileFormat::Xlsx).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let again = Template::build(&s, &cov(), &u("ca-kg"), "M02")
+        .unwrap()
+        .to_xlsx()
+        .unwrap();
+    assert!(first == again, "two generations differ");
+    assert_eq!(FileFormat::parse("XLSX").unwrap(), FileFormat::Xlsx);
+    assert_eq!(FileFormat::parse("csv").unwrap(), FileFormat::Csv);
+    for bad in ["csv2", "pdf", ""] {
+        let e = FileFormat::parse(bad).unwrap_err();
+        assert_eq!(e.code, "unknown_format");
+        assert!(e.message_en.contains("use xlsx or csv"), "{e}");
+    }
+}

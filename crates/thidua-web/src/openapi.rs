@@ -115,7 +115,12 @@ fn complete(path: &str, method: &str, op: &mut Operation) {
             .responses
             .insert("503".to_owned(), error_response(APPEND_UNAVAILABLE));
     }
-    if op.request_body.is_some() {
+    // A JSON body, or a file's bytes (the figures imports: any content type, up to 32 MiB).
+    let json_body = op
+        .request_body
+        .as_ref()
+        .map(|b| b.content.contains_key("application/json"));
+    if json_body == Some(true) {
         add(op, "400", "a body that is not JSON (`invalid_body`)");
         add(
             op,
@@ -129,6 +134,13 @@ fn complete(path: &str, method: &str, op: &mut Operation) {
             "no `Content-Type: application/json` (`invalid_body`)",
         );
         add(op, "422", "JSON of the wrong shape: unknown or missing fields, wrong types (`invalid_body`), or a value the domain refuses");
+    } else if json_body == Some(false) {
+        add(
+            op,
+            "408",
+            "the file did not arrive in time (`body_timeout`)",
+        );
+        add(op, "413", "a file over 32 MiB (`too_large`)");
     }
     let params = op.parameters.get_or_insert_with(Vec::new);
     if params.iter().any(|p| p.parameter_in == ParameterIn::Query) {
@@ -223,7 +235,7 @@ impl Modify for Statuses {
     components(schemas(ErrorBody, dto::UnitRef, dto::ClusterSummary, dto::ClusterDetail, dto::UnitSummary,
         dto::UnitDetail, dto::MovementDto, dto::CovenantSummary, dto::CovenantDetail, dto::EventDto,
         dto::EventPage, dto::UserDto, dto::ReceiptDto, api::figures::WindowDto, api::figures::ReportDto,
-        api::figures::ImportOutcome, api::figures::ImportFailure, api::flags::FlagsDto, api::documents::IssuedDocumentDto,
+        api::figures::ImportOutcome, api::figures::HistoricalYearDto, api::figures::ImportFailure, api::flags::FlagsDto, api::documents::IssuedDocumentDto,
         api::documents::OfferDto, api::documents::OfferQuery,
         api::yearend::ReviewDto, api::yearend::ResultsDto, api::progress::ProgressDto,
         api::progress::UnitDetailDto, api::progress::OverviewDto, api::midyear::MidyearDto))
@@ -386,6 +398,43 @@ mod tests {
                 "{field}"
             );
         }
+    }
+
+    /// The figures imports take a file's bytes, not JSON: their statuses say so (no JSON
+    /// wording, no 415), and they document what the routes answer, the unit import's 409 of a
+    /// year whose figures the year-end review locked among them; the template its 400 for a
+    /// format other than XLSX or CSV.
+    #[test]
+    fn the_figures_imports_document_a_file_body_and_their_statuses() {
+        use utoipa::OpenApi;
+        let doc = serde_json::to_value(super::ApiDoc::openapi()).unwrap();
+        for path in [
+            "/api/v1/covenants/{id}/figures/import",
+            "/api/v1/covenants/{id}/figures/historical",
+        ] {
+            let op = &doc["paths"][path]["post"];
+            assert!(
+                op["requestBody"]["content"]["application/octet-stream"].is_object(),
+                "{path}"
+            );
+            let responses = op["responses"].as_object().unwrap();
+            for status in ["200", "400", "403", "404", "408", "413", "422", "503"] {
+                assert!(responses.contains_key(status), "{path}: {status}");
+            }
+            assert!(!responses.contains_key("415"), "{path}");
+            for (status, r) in responses {
+                let said = r["description"].as_str().unwrap();
+                assert!(!said.contains("JSON"), "{path} {status}: {said}");
+            }
+        }
+        let import = &doc["paths"]["/api/v1/covenants/{id}/figures/import"]["post"];
+        let locked = import["responses"]["409"]["description"].as_str().unwrap();
+        assert!(locked.contains("`yearend_locked`"), "{locked}");
+        let template = &doc["paths"]["/api/v1/covenants/{id}/figures/template"]["get"];
+        let bad = template["responses"]["400"]["description"]
+            .as_str()
+            .unwrap();
+        assert!(bad.contains("`format`"), "{bad}");
     }
 
     /// utoipa names a schema after its type alone, so two types of one name would share one

@@ -539,7 +539,7 @@ fn kill_9_during_an_import_leaves_all_of_it_or_none() {
 }
 
 /// `thidua figures`: a unit's template written, filled and imported (dry run, then for real,
-/// as an officer... here the operator), and the approved figures exported with the signed
+/// as the unit's officer), and the approved figures exported with the signed
 /// regulation and read back by `thidua score`.
 #[test]
 fn figures_template_import_and_export_for_offline_scoring() {
@@ -585,6 +585,29 @@ fn figures_template_import_and_export_for_offline_scoring() {
     };
     bench(()); // writes the file
     bench(()); // sets up 3 units and imports their 2024 figures as a historical import
+
+    // The unit's officer, who imports its figures (`--as`: the log names who did).
+    let service = reopen_at(&data, None);
+    let officer = thidua_domain::UserId::parse("canbo.u1").unwrap();
+    service
+        .execute_all(
+            &thidua_domain::Actor::System,
+            vec![
+                thidua_domain::Command::RegisterUser {
+                    user: officer.clone(),
+                    display_name: thidua_domain::Text::parse("n", "Cán bộ thử", 100).unwrap(),
+                    demo: true,
+                },
+                thidua_domain::Command::GrantRole {
+                    user: officer,
+                    role: thidua_domain::model::Role::Officer {
+                        unit: thidua_domain::UnitId::parse("u00001").unwrap(),
+                    },
+                },
+            ],
+        )
+        .unwrap();
+    drop(service);
     let template = dir.path().join("mau.csv");
     run(&[
         "figures",
@@ -620,6 +643,8 @@ fn figures_template_import_and_export_for_offline_scoring() {
         template.to_str().unwrap(),
         "--covenant",
         "bench-2025",
+        "--as",
+        "canbo.u1",
         "--dry-run",
     ]);
     assert!(
@@ -633,6 +658,8 @@ fn figures_template_import_and_export_for_offline_scoring() {
         template.to_str().unwrap(),
         "--covenant",
         "bench-2025",
+        "--as",
+        "canbo.u1",
         "--submit",
     ]);
     assert!(done.contains("appended 2 events"), "{done}");
@@ -651,7 +678,7 @@ fn figures_template_import_and_export_for_offline_scoring() {
         String::from_utf8(out.stderr).unwrap()
     };
     let path = template.to_str().unwrap();
-    let err = refused(&[path, "--covenant", "nope", "--dry-run"]);
+    let err = refused(&[path, "--covenant", "nope", "--as", "canbo.u1", "--dry-run"]);
     assert!(
         err.contains("lỗi: Không có giao ước này.")
             && err.contains("error: covenant nope does not exist"),
@@ -669,7 +696,7 @@ fn figures_template_import_and_export_for_offline_scoring() {
         err.contains("lỗi: Không có người dùng này.") && err.contains("user nobody does not exist"),
         "{err}"
     );
-    let err = refused(&[path, "--covenant", "bench-2025"]);
+    let err = refused(&[path, "--covenant", "bench-2025", "--as", "canbo.u1"]);
     assert!(
         err.contains("\nlỗi: ") && err.contains("\nerror: "),
         "{err:?}"
@@ -678,7 +705,13 @@ fn figures_template_import_and_export_for_offline_scoring() {
         !err.contains("lỗi / error") && !err.contains("[report_state]"),
         "{err}"
     );
-    let err = refused(&["missing.csv", "--covenant", "bench-2025"]);
+    let err = refused(&[
+        "missing.csv",
+        "--covenant",
+        "bench-2025",
+        "--as",
+        "canbo.u1",
+    ]);
     assert!(
         err.contains("không đọc được / cannot read missing.csv"),
         "{err}"
@@ -1058,6 +1091,8 @@ fn commands_on_an_existing_log_refuse_a_missing_one_and_create_nothing() {
             figures,
             "--covenant",
             "gu-2024",
+            "--as",
+            "canbo.kg",
             "--dry-run",
         ],
         vec![

@@ -16,8 +16,9 @@ use serde::{Deserialize, Serialize};
 use thidua_domain::figures::{failed_rules, Cell, FigureMap, Report, ReportStatus};
 use thidua_domain::state::Covenant;
 use thidua_domain::{Actor, Command, CovenantId, Payload, State as DomainState, Text, UnitId};
+use thidua_import::template::{FileFormat, Template, TemplateError};
 use thidua_import::{
-    export, plan_historical, plan_reports, template::Template, ImportErrors, Limits, Upload,
+    export, plan_historical_as, plan_reports_as, ImportErrors, Limits, PlanError, Upload,
 };
 use utoipa::{IntoParams, ToSchema};
 
@@ -699,11 +700,27 @@ pub struct ImportErrorDto {
     pub message_en: String,
 }
 
+/// What a historical import records (or, in a dry run, would record) for one unit and year.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct HistoricalYearDto {
+    /// The unit's id.
+    pub unit: String,
+    pub year: i32,
+    /// The windows recorded, by key (`M01`…).
+    pub windows: Vec<String>,
+    /// How many figures.
+    pub values: usize,
+}
+
 /// What an import did (or, in a dry run, would do).
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct ImportOutcome {
     pub dry_run: bool,
+    /// A unit's import: each report saved, with the figures that change (empty for a
+    /// historical import).
     pub reports: Vec<PlannedDto>,
+    /// A historical import: what it records, by unit and year (empty for a unit's import).
+    pub historical: Vec<HistoricalYearDto>,
     pub values: usize,
     /// SHA-256 of the file.
     pub sha256: String,
@@ -795,9 +812,15 @@ pub struct ImportRequest {
     pub for_report: Option<(String, String)>,
 }
 
-/// What an import would do: its commands, the reports it changes (for the answer), the number
-/// of values and the file's SHA-256.
-type Planned = (Vec<Command>, Vec<PlannedDto>, usize, String);
+/// What an import would do: its commands, the reports it changes or (a historical import) the
+/// units' years it records, for the answer, the number of values and the file's SHA-256.
+type Planned = (
+    Vec<Command>,
+    Vec<PlannedDto>,
+    Vec<HistoricalYearDto>,
+    usize,
+    String,
+);
 type Failure = (StatusCode, ImportFailure);
 
 /// Reads and plans an uploaded file against the current state. A large workbook takes seconds,
@@ -811,34 +834,30 @@ fn plan_import(
     let state = app.service.read();
     let covenant = &req.covenant;
     let refused = |e: ApiError| Box::new(ImportFailure::from_api(e));
-    let c = visible_covenant(&state, scope, covenant).map_err(refused)?;
-    if req.historical {
-        // Refuse who may not import before telling them anything about their file.
-        let manage = thidua_domain::authz::Permission::ManageCluster(c.cluster.clone());
-        thidua_domain::authz::authorise(&state, actor, &manage).map_err(|e| refused(e.into()))?;
-    }
+    visible_covenant(&state, scope, covenant).map_err(refused)?;
     let upload = Upload {
         file_name: &req.file_name,
         bytes: &req.bytes,
     };
     let limits = Limits::default();
+    // Planned for the actor: who may not make the import is refused before its plan reads
+    // anything of the units' figures (`thidua figures import` plans the same way).
     let planned = if req.historical {
-        plan_historical(&state, covenant, upload, &limits).map(|p| {
-            let years: Vec<String> = p.years.iter().map(|y| y.to_string()).collect();
-            (
-                vec![p.command],
-                vec![PlannedDto {
-                    unit: format!("{} đơn vị / units", p.units.len()),
-                    year: p.years.iter().next().copied().unwrap_or(0),
-                    window: years.join(", "),
-                    changes: Vec::new(),
-                }],
-                p.values,
-                p.sha256,
-            )
+        plan_historical_as(&state, actor, covenant, upload, &limits).map(|p| {
+            let historical = p
+                .by_unit_year()
+                .into_iter()
+                .map(|y| HistoricalYearDto {
+                    unit: y.unit.to_string(),
+                    year: y.year,
+                    windows: y.windows,
+                    values: y.values,
+                })
+                .collect();
+            (vec![p.command], Vec::new(), historical, p.values, p.sha256)
         })
     } else {
-        let plan = plan_reports(&state, covenant, upload, &limits);
+        let plan = plan_reports_as(&state, actor, covenant, upload, &limits);
         if let (Ok(p), Some((unit, window))) = (&plan, &req.for_report) {
             let held = |r: &thidua_import::plan::PlannedReport| {
                 r.unit.as_str() == unit && &r.window == window
@@ -852,16 +871,18 @@ fn plan_import(
             (
                 p.commands(req.submit),
                 dto,
+                Vec::new(),
                 p.value_count(),
                 upload.sha256(),
             )
         })
     };
-    planned.map_err(|e| {
-        Box::new((
+    planned.map_err(|e| match e {
+        PlanError::File(e) => Box::new((
             StatusCode::UNPROCESSABLE_ENTITY,
             ImportFailure::from_file(e),
-        ))
+        )),
+        PlanError::Refused(e) => refused(e.into()),
     })
 }
 
@@ -943,7 +964,7 @@ pub async fn import_file(
             .map_err(|e| ImportFailure::from_api(ApiError::internal(e)))?
             .map_err(|failure| *failure)?
     };
-    let (commands, reports, values, sha256) = planned;
+    let (commands, reports, historical, values, sha256) = planned;
     if dry_run {
         app.blocking(move |app| dry_decide(&app.service.read(), &actor, &commands))
             .await
@@ -951,6 +972,7 @@ pub async fn import_file(
         return Ok(ImportOutcome {
             dry_run,
             reports,
+            historical,
             values,
             sha256,
             receipt: None,
@@ -963,6 +985,7 @@ pub async fn import_file(
     Ok(ImportOutcome {
         dry_run,
         reports,
+        historical,
         values,
         sha256,
         receipt: Some(receipt),
@@ -1243,8 +1266,13 @@ async fn import_handler(
 /// rows `unit,element,period,value`; all or nothing. Errors name the sheet, row and column.
 #[utoipa::path(post, path = "/api/v1/covenants/{id}/figures/import", tag = "figures",
     params(("id" = String, Path, description = "covenant id"), ImportQuery),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "the file's bytes"),
-    responses((status = 200, body = ImportOutcome), (status = 422, body = ImportFailure), (status = 403, body = ImportFailure)))]
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "the file's bytes (XLSX or CSV), whatever its `Content-Type`"),
+    responses((status = 200, body = ImportOutcome),
+        (status = 400, description = "a query string that does not parse: unknown parameters, wrong types (`invalid_query`)", body = ErrorBody),
+        (status = 403, description = "not allowed to import these figures: a unit's figures are its officers' (`forbidden`, `figures_by_officers`), refused before anything of the units' figures is read; or a cookie session without the `x-csrf-token` header (`csrf`)", body = ImportFailure),
+        (status = 404, description = "no such covenant, or one the caller may not see (`not_found`)", body = ImportFailure),
+        (status = 409, description = "the year's figures are locked: the year-end review locked the scores (`yearend_locked`); nothing was imported", body = ImportFailure),
+        (status = 422, description = "the file has errors, each with its sheet, row, column and reason (`import_failed`), or the domain refuses what it would record; nothing was imported", body = ImportFailure)))]
 pub async fn import(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -1259,8 +1287,12 @@ pub async fn import(
 /// (`unit,element,period,value`), recorded with the file's SHA-256; all or nothing.
 #[utoipa::path(post, path = "/api/v1/covenants/{id}/figures/historical", tag = "figures",
     params(("id" = String, Path, description = "covenant id"), ImportQuery),
-    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "the file's bytes"),
-    responses((status = 200, body = ImportOutcome), (status = 422, body = ImportFailure), (status = 403, body = ImportFailure)))]
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "the file's bytes (XLSX or CSV), whatever its `Content-Type`"),
+    responses((status = 200, body = ImportOutcome),
+        (status = 400, description = "a query string that does not parse: unknown parameters, wrong types (`invalid_query`)", body = ErrorBody),
+        (status = 403, description = "not the cluster's secretariat (`forbidden`), refused before the file is read; or a cookie session without the `x-csrf-token` header (`csrf`)", body = ImportFailure),
+        (status = 404, description = "no such covenant, or one the caller may not see (`not_found`)", body = ImportFailure),
+        (status = 422, description = "the file has errors, each with its sheet, row, column and reason (`import_failed`), or the domain refuses what it would record; nothing was imported", body = ImportFailure)))]
 pub async fn historical(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -1277,7 +1309,8 @@ pub async fn historical(
 pub struct TemplateQuery {
     pub unit: String,
     pub window: String,
-    /// `xlsx` (default) or `csv`.
+    /// `xlsx` (default) or `csv`; any other is refused (400 `invalid_query`).
+    #[param(pattern = "^(xlsx|csv)$")]
     pub format: Option<String>,
 }
 
@@ -1285,7 +1318,12 @@ pub struct TemplateQuery {
 /// itself: its drafts are its own).
 #[utoipa::path(get, path = "/api/v1/covenants/{id}/figures/template", tag = "figures",
     params(("id" = String, Path, description = "covenant id"), TemplateQuery),
-    responses((status = 200, description = "the template", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, description = "the template (XLSX, or CSV with `format=csv`)", content(
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (String = "text/csv"))),
+        (status = 400, description = "a query string that does not parse, or `format` other than `xlsx` or `csv` (`invalid_query`)", body = ErrorBody),
+        (status = 404, description = "no such covenant, unit or window the viewer may see, or not the viewer's own unit", body = ErrorBody),
+        (status = 422, description = "the unit is not a member of the covenant (`not_member`), or the domain's refusal", body = ErrorBody)))]
 pub async fn template(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -1294,22 +1332,23 @@ pub async fn template(
 ) -> Result<Response, ApiError> {
     let id = parse_id(&id, CovenantId::parse)?;
     let unit = parse_id(&q.unit, UnitId::parse)?;
+    let format = FileFormat::parse(q.format.as_deref().unwrap_or("xlsx"))
+        .map_err(|e| ApiError::bad_request("invalid_query", e.message_en.to_string()))?;
     let state = app.service.read();
     visible_covenant(&state, &viewer.scope, &id)?;
     if !viewer.scope.own_units().contains(&unit) {
         return Err(ApiError::not_found());
     }
-    let tpl = Template::build(&state, &id, &unit, &q.window)?;
-    let (bytes, ext, mime) = if q.format.as_deref() == Some("csv") {
-        (tpl.to_csv(), "csv", "text/csv; charset=utf-8")
-    } else {
-        (
-            tpl.to_xlsx().map_err(ApiError::internal)?,
-            "xlsx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    };
-    Ok(download(bytes, &tpl.file_name(ext), mime))
+    let tpl = Template::build(&state, &id, &unit, &q.window).map_err(|e| match e {
+        TemplateError::Domain(e) => ApiError::from(e),
+        TemplateError::NotMember(e) => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "not_member",
+            e.message_en.to_string(),
+        ),
+    })?;
+    let bytes = tpl.to_bytes(format).map_err(ApiError::internal)?;
+    Ok(download(bytes, &tpl.file_name(format.ext()), format.mime()))
 }
 
 fn download(bytes: Vec<u8>, name: &str, mime: &str) -> Response {

@@ -1193,6 +1193,121 @@ fn a_figures_file_over_the_limit_is_refused_on_its_page() {
     assert_eq!(app.service.read().size, size, "nothing is stored");
 }
 
+/// An import is planned for whoever sends it: another unit's leader and the supervisor are
+/// refused (403) with nothing of Kiên Giang's draft in the answer, dry run or not; the unit's
+/// officer sees the change from its draft. A historical dry run says, by unit and year, what
+/// it would record. A template is only for a member of the covenant (Cần Thơ joins the cluster
+/// in 2025), in XLSX or CSV, the same bytes every time.
+#[test]
+fn imports_and_templates_answer_only_what_the_caller_may_have() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    super::support::load_figures(&app.service);
+    let officer = signed_in(&app, "canbo-kg");
+    let r = officer.put_json(
+        &format!("/api/v1/covenants/{COV}/figures/ca-kg/M03"),
+        json!({"values": {"crimes": "91"}}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let file = b"unit,element,period,value\nCAKG,crimes,2024-M03,92\n";
+    for who in ["lanhdao-ag", "giamsat12", "thuky12"] {
+        let c = signed_in(&app, who);
+        for dry in ["true", "false"] {
+            let r = c.post_bytes(
+                &format!("/api/v1/covenants/{COV}/figures/import?file_name=kg.csv&dry_run={dry}"),
+                file,
+            );
+            assert_eq!(r.status, 403, "{who}: {}", r.body);
+            assert!(
+                !r.body.contains("91") && !r.body.contains("crimes"),
+                "{who}: {}",
+                r.body
+            );
+        }
+    }
+    let r = officer.post_bytes(
+        &format!("/api/v1/covenants/{COV}/figures/import?file_name=kg.csv&dry_run=true"),
+        file,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let change = &r.json()["reports"][0]["changes"][0];
+    assert_eq!(
+        (&change["before"], &change["after"]),
+        (&json!("91"), &json!("92")),
+        "{}",
+        r.body
+    );
+    assert_eq!(r.json()["historical"], json!([]));
+    // The historical dry run: what it would record, by unit and year.
+    let secretariat = signed_in(&app, "thuky12");
+    let history = b"unit,element,period,value\nCAKG,crimes,2022-M01,5\nCAKG,crimes,2022-M02,6\nCAAG,crimes,2023-M01,7\n";
+    let r = secretariat.post_bytes(
+        &format!("/api/v1/covenants/{COV}/figures/historical?file_name=old.csv&dry_run=true"),
+        history,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let body = r.json();
+    assert_eq!(body["reports"], json!([]), "{body}");
+    assert_eq!(
+        body["historical"],
+        json!([
+            {"unit": "ca-ag", "year": 2023, "windows": ["M01"], "values": 1},
+            {"unit": "ca-kg", "year": 2022, "windows": ["M01", "M02"], "values": 2},
+        ]),
+        "{body}"
+    );
+    let r = officer.post_bytes(
+        &format!("/api/v1/covenants/{COV}/figures/historical?file_name=old.csv&dry_run=true"),
+        history,
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
+    // Templates: XLSX, the same bytes twice; CSV; any other format refused.
+    let path = format!("/api/v1/covenants/{COV}/figures/template?unit=ca-kg&window=M03");
+    let first = officer.get_bytes(&path);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert!(first == officer.get_bytes(&path), "two downloads differ");
+    let csv = officer.get(&format!("{path}&format=csv"));
+    assert_eq!(csv.status, 200);
+    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    for bad in ["pdf", "csv2"] {
+        let r = officer.get(&format!("{path}&format={bad}"));
+        assert_eq!(
+            (r.status, r.json()["error"].as_str()),
+            (400, Some("invalid_query")),
+            "{bad}: {}",
+            r.body
+        );
+    }
+    // Cần Thơ, of the cluster in 2025 but not a member of its 2024 covenant: its officer sees
+    // the covenant and gets no template of it for its unit.
+    app.service
+        .execute(
+            &thidua_domain::Actor::System,
+            thidua_domain::Command::GrantRole {
+                user: thidua_domain::UserId::parse("canbo-dt").unwrap(),
+                role: thidua_domain::model::Role::Officer {
+                    unit: thidua_domain::UnitId::parse("ca-ct").unwrap(),
+                },
+            },
+        )
+        .unwrap();
+    let outsider = signed_in(&app, "canbo-dt");
+    let r = outsider.get(&format!(
+        "/api/v1/covenants/{COV}/figures/template?unit=ca-ct&window=M03"
+    ));
+    assert_eq!(
+        (r.status, r.json()["error"].as_str()),
+        (422, Some("not_member")),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        r.json()["message"],
+        json!("unit «ca-ct» is not a member of covenant «gu-12-2024» (cluster «cum-12» in 2024)"),
+        "{}",
+        r.body
+    );
+}
+
 #[test]
 fn figures_over_http_postgres() {
     if let Some(app) = spawn(Backend::Postgres) {

@@ -1,7 +1,8 @@
 //! `thidua figures`: a unit's template, imports (a unit's figures or, with `--historical`, the
 //! approved figures of earlier years), and the export of approved figures for `thidua score
 //! --data`. The same reading and the same commands as the web pages and the API
-//! (`thidua_import`), executed as the named user (`--as`), or as the operator. The template and
+//! (`thidua_import`), planned and executed as the named user (`--as`, required: the log names
+//! who imported, never the console). The template and
 //! the export only read: they open an existing database and its key and never create either;
 //! the export also reads a server's log as a member (`--server URL --token TOKEN --log-key
 //! KEY`), checked as `thidua verify` checks it, and writes the approved figures that log gives
@@ -13,8 +14,8 @@ use std::process::ExitCode;
 use anyhow::{anyhow, Context};
 use thidua_domain::figures::Cell;
 use thidua_domain::{decide_and_apply, Actor, Command, CovenantId, State, UnitId};
-use thidua_import::template::{vi_number, Template};
-use thidua_import::{export, plan_historical, plan_reports, Limits, Upload};
+use thidua_import::template::{vi_number, FileFormat, Template, TemplateError};
+use thidua_import::{export, plan_historical_as, plan_reports_as, Limits, PlanError, Upload};
 
 use crate::output::{self, errln, sayln, Access, Existing};
 use crate::storage::StoreArgs;
@@ -29,15 +30,17 @@ pub struct FiguresArgs {
 pub enum FiguresAction {
     /// Tải biểu mẫu của một đơn vị cho một kỳ / write a unit's template for a window.
     Template {
+        /// Giao ước / covenant id, e.g. giao-uoc-cum-12-2024.
         #[arg(long)]
         covenant: String,
+        /// Đơn vị, thành viên của giao ước / the unit, a member of the covenant, e.g. ca-kg.
         #[arg(long)]
         unit: String,
         /// Kỳ, ví dụ M01 / window key, e.g. M01.
         #[arg(long)]
         window: String,
-        /// Tệp ra (.xlsx hoặc .csv; thay tệp cũ) / output file (.xlsx or .csv; an existing one
-        /// is replaced, atomically).
+        /// Tệp ra (.xlsx hoặc .csv, không nhận đuôi khác; thay tệp cũ) / output file (.xlsx or
+        /// .csv, any other extension is refused; an existing one is replaced, atomically).
         #[arg(long)]
         out: PathBuf,
         #[command(flatten)]
@@ -47,11 +50,14 @@ pub enum FiguresAction {
     Import {
         /// Tệp .xlsx hoặc .csv / the .xlsx or .csv file.
         file: PathBuf,
+        /// Giao ước / covenant id, e.g. giao-uoc-cum-12-2024.
         #[arg(long)]
         covenant: String,
-        /// Thực hiện với tư cách người dùng / act as this user (default: the operator).
+        /// Người thực hiện / the user whose act it is (required: the log names who imported
+        /// figures, never the console; a unit's officer, or with --historical the cluster's
+        /// secretariat; a dry run is checked as this user too).
         #[arg(long = "as")]
-        actor: Option<String>,
+        actor: String,
         /// Số liệu đã phê duyệt của các năm trước (thư ký cụm) / earlier years' approved figures.
         #[arg(long)]
         historical: bool,
@@ -66,6 +72,7 @@ pub enum FiguresAction {
     },
     /// Xuất số liệu đã duyệt cho `thidua score --data` / export approved figures.
     Export {
+        /// Giao ước / covenant id, e.g. giao-uoc-cum-12-2024.
         #[arg(long)]
         covenant: String,
         /// Đến hết kỳ / up to this window of the covenant's year, e.g. M06 (default: the whole
@@ -104,17 +111,24 @@ pub fn run(args: FiguresArgs) -> anyhow::Result<ExitCode> {
             out,
             store,
         } => {
+            // The format from the extension: .xlsx or .csv, nothing else (refused before the
+            // database is opened).
+            let ext = out.extension().map(|e| e.to_string_lossy().into_owned());
+            let format = FileFormat::parse(ext.as_deref().unwrap_or(""))
+                .map_err(|e| anyhow!("{}: {} / {}", out.display(), e.message_vi, e.message_en))?;
             let service = store.open_read_only("")?;
             let tpl = Template::build(
                 &service.read(),
                 &CovenantId::parse(&covenant)?,
                 &UnitId::parse(&unit)?,
                 &window,
-            )?;
-            let xlsx = out
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
-            let bytes = if xlsx { tpl.to_xlsx()? } else { tpl.to_csv() };
+            )
+            .map_err(|e| match e {
+                // The domain's refusal, which `main` says in both languages.
+                TemplateError::Domain(e) => anyhow::Error::from(e),
+                TemplateError::NotMember(e) => anyhow!("{} / {}", e.message_vi, e.message_en),
+            })?;
+            let bytes = tpl.to_bytes(format)?;
             // The unit's current figures: mode 0600, written atomically.
             output::write(&out, &bytes, Access::Private, Existing::Replace)?;
             errln!("đã ghi / wrote {}", out.display());
@@ -227,7 +241,7 @@ fn import(
     store: &StoreArgs,
     file: &std::path::Path,
     covenant: &CovenantId,
-    actor: Option<String>,
+    actor: String,
     historical: bool,
     submit: bool,
     dry_run: bool,
@@ -245,26 +259,44 @@ fn import(
     // An import acts on an existing log: a mistyped --data creates no deployment.
     let service = store.open_existing_running()?.0;
     let state = service.read();
-    let actor = match actor {
-        Some(u) => super::acting_user(&state, &u)?,
-        None => Actor::System,
-    };
+    let actor = super::acting_user(&state, &actor)?;
     // The covenant and its reporting form, refused by the domain as the web refuses them
     // before reading a file.
     state.reporting_form(covenant)?;
-    let refused = |e: thidua_import::ImportErrors| {
-        anyhow!("tệp có lỗi, không nhập gì / the file has errors, nothing imported:\n{e}")
+    // Planned for the actor, as the web plans: who may not make the import is refused before
+    // anything of the units' figures is read, let alone printed.
+    let refused = |e: PlanError| match e {
+        PlanError::File(e) => {
+            anyhow!("tệp có lỗi, không nhập gì / the file has errors, nothing imported:\n{e}")
+        }
+        PlanError::Refused(e) => anyhow::Error::from(e),
     };
+    let limits = Limits::default();
     let commands = if historical {
         let plan =
-            plan_historical(&state, covenant, upload, &Limits::default()).map_err(refused)?;
+            plan_historical_as(&state, &actor, covenant, upload, &limits).map_err(refused)?;
+        let years: Vec<String> = plan.years.iter().map(i32::to_string).collect();
         sayln!(
-            "nhập lịch sử / historical import: {} báo cáo / reports, {} số liệu / values, năm / years {:?}, {} đơn vị / units, sha256 {}",
-            plan.reports, plan.values, plan.years, plan.units.len(), plan.sha256
+            "nhập lịch sử / historical import: {} báo cáo / reports, {} số liệu / values, {} đơn vị / units, năm / years {}, sha256 {}",
+            plan.reports,
+            plan.values,
+            plan.units.len(),
+            years.join(", "),
+            plan.sha256
         )?;
+        for y in plan.by_unit_year() {
+            sayln!(
+                "  {} {}: {} kỳ / windows ({}), {} số liệu / values",
+                y.unit,
+                y.year,
+                y.windows.len(),
+                y.windows.join(", "),
+                y.values
+            )?;
+        }
         vec![plan.command]
     } else {
-        let plan = plan_reports(&state, covenant, upload, &Limits::default()).map_err(refused)?;
+        let plan = plan_reports_as(&state, &actor, covenant, upload, &limits).map_err(refused)?;
         for r in &plan.reports {
             sayln!(
                 "{} {}-{}: {} thay đổi / changes",
