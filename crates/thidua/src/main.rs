@@ -121,17 +121,24 @@ fn options_error(e: &clap::Error) -> ExitCode {
     }
 }
 
-/// The domain's refusal behind an error, if it is one.
+/// The domain's refusal behind an error, if it is one: itself, or carried by the service or by
+/// a document's issuing (whose errors are transparent, so the refusal is not in the chain).
 fn refusal(err: &anyhow::Error) -> Option<&thidua_domain::DomainError> {
+    use thidua_docs::issue::IssueError;
+    use thidua_service::ServiceError;
     err.chain().find_map(|cause| {
+        let service = cause.downcast_ref::<ServiceError>().or_else(|| {
+            match cause.downcast_ref::<IssueError>() {
+                Some(IssueError::Service(s)) => Some(s),
+                _ => None,
+            }
+        });
         cause
             .downcast_ref::<thidua_domain::DomainError>()
-            .or_else(
-                || match cause.downcast_ref::<thidua_service::ServiceError>() {
-                    Some(thidua_service::ServiceError::Domain(d)) => Some(d),
-                    _ => None,
-                },
-            )
+            .or(match service {
+                Some(ServiceError::Domain(d)) => Some(d),
+                _ => None,
+            })
     })
 }
 

@@ -315,6 +315,27 @@ fn the_demonstration_year_gives_its_documents() {
         "no.pdf",
     );
     assert!(!refused.status.success());
+    // In both languages, the Vietnamese as specific as the English (it said "Giá trị không hợp
+    // lệ." for both refusals, and "round None").
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains("lỗi: Đơn vị không được phân công chấm đơn vị này.")
+            && said.contains("ca-kg does not inspect ca-hg"),
+        "{said}"
+    );
+    let refused = doc(
+        &[
+            &["vote-count", "--election", "co-thi-dua-chinh-phu-2024"][..],
+            &date,
+        ]
+        .concat(),
+        "no.pdf",
+    );
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains("lỗi: Vòng này chưa được kiểm phiếu.") && !said.contains("None"),
+        "{said}"
+    );
 }
 
 /// The value line of a secret file.

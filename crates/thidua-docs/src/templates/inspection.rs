@@ -86,8 +86,8 @@ pub fn data(
         .iter()
         .any(|p| &p.inspector == inspector && &p.inspected == inspected);
     if !in_force {
-        return Err(not_ready(
-            "pair",
+        return Err(thidua_domain::yearend::error::refuse(
+            "yearend_not_assigned",
             format!("{inspector} does not inspect {inspected} in the review of {covenant}"),
         ));
     }

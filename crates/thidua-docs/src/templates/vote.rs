@@ -100,12 +100,29 @@ pub fn counted_round(election: &Election, round: Option<u32>) -> Result<&Round, 
         Some(n) => election.rounds.iter().find(|r| r.number == n),
         None => election.rounds.iter().rev().find(|r| r.count.is_some()),
     };
-    found.filter(|r| r.count.is_some()).ok_or_else(|| {
-        not_ready(
-            "round",
-            format!("election {} has no counted round {round:?}", election.id),
-        )
-    })
+    let Some(found) = found else {
+        return Err(DomainError::VoteRefused {
+            code: match round {
+                Some(_) => "vote_no_round",
+                None => "vote_not_counted",
+            },
+            reason: match round {
+                Some(n) => format!("election {} has no round {n}", election.id),
+                None => format!("election {} has no counted round", election.id),
+            },
+        });
+    };
+    found
+        .count
+        .as_ref()
+        .map(|_| found)
+        .ok_or_else(|| DomainError::VoteRefused {
+            code: "vote_not_counted",
+            reason: format!(
+                "round {} of election {} is not counted",
+                found.number, election.id
+            ),
+        })
 }
 
 /// Approvals as a percentage of the membership, one decimal, "80" or "66,7".

@@ -80,8 +80,15 @@ fn what_the_log_does_not_hold_is_refused() {
             date: date(),
         },
     ];
-    for r in refused {
+    // Each with the refusal that says why, in the interface's words (the vote is not counted,
+    // the unit is not assigned), not a bare "invalid value".
+    let codes = [
+        "vote_not_counted",
+        "vote_not_counted",
+        "yearend_not_assigned",
+    ];
+    for (r, code) in refused.into_iter().zip(codes) {
         let e = prepare(state, &r).unwrap_err();
-        assert_eq!(e.code(), "invalid_value", "{r:?}: {e}");
+        assert_eq!(e.code(), code, "{r:?}: {e}");
     }
 }

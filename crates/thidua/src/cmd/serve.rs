@@ -254,8 +254,10 @@ fn print_demo_accounts(data: &std::path::Path) {
     );
     println!(
         "Bỏ phiếu đang mở / open vote: /elections/{v}; sau khi đóng vòng, đơn vị giữ khoá giải mã \
-         bằng / once the round is closed, trustees decrypt with: thidua trustee decrypt \
-         --server URL --token TOKEN --election {v} --unit ca-kg --state {}",
+         bằng / once the round is closed, trustees decrypt with: THIDUA_TOKEN=… thidua trustee \
+         decrypt --server URL --election {v} --unit ca-kg --state {} (mã API trong biến môi \
+         trường, không trên dòng lệnh / the API token in the environment, never on the command \
+         line)",
         data.join(crate::demo_vote::TRUSTEES_DIR)
             .join("ca-kg.json")
             .display(),
