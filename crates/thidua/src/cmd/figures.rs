@@ -39,8 +39,9 @@ pub enum FiguresAction {
         /// Kỳ, ví dụ M01 / window key, e.g. M01.
         #[arg(long)]
         window: String,
-        /// Tệp ra (.xlsx hoặc .csv, không nhận đuôi khác; thay tệp cũ) / output file (.xlsx or
-        /// .csv, any other extension is refused; an existing one is replaced, atomically).
+        /// Tệp ra (.xlsx hoặc .csv, không nhận đuôi khác; không có đuôi: .xlsx; thay tệp cũ) /
+        /// output file (.xlsx or .csv, any other extension is refused; none: a workbook; an
+        /// existing one is replaced, atomically).
         #[arg(long)]
         out: PathBuf,
         #[command(flatten)]
@@ -112,10 +113,13 @@ pub fn run(args: FiguresArgs) -> anyhow::Result<ExitCode> {
             store,
         } => {
             // The format from the extension: .xlsx or .csv, nothing else (refused before the
-            // database is opened).
-            let ext = out.extension().map(|e| e.to_string_lossy().into_owned());
-            let format = FileFormat::parse(ext.as_deref().unwrap_or(""))
-                .map_err(|e| anyhow!("{}: {} / {}", out.display(), e.message_vi, e.message_en))?;
+            // database is opened); a name without one is a workbook.
+            let format = match out.extension() {
+                None => FileFormat::Xlsx,
+                Some(ext) => FileFormat::parse(&ext.to_string_lossy()).map_err(|e| {
+                    anyhow!("{}: {} / {}", out.display(), e.message_vi, e.message_en)
+                })?,
+            };
             let service = store.open_read_only("")?;
             let tpl = Template::build(
                 &service.read(),
