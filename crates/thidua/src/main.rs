@@ -101,7 +101,13 @@ fn main() -> ExitCode {
                     "lỗi: {}\nerror: {err:#}",
                     thidua_web::i18n::Lang::Vi.refusal(e)
                 ),
-                None => errln!("lỗi / error: {err:#}"),
+                None => match corrupt_at(&err) {
+                    Some(index) => errln!(
+                        "lỗi: nhật ký bị hỏng hoặc bị sửa ở sự kiện {index}; kiểm tra bằng \
+                         `thidua verify`\nerror: {err:#}"
+                    ),
+                    None => errln!("lỗi / error: {err:#}"),
+                },
             }
             ExitCode::FAILURE
         }
@@ -121,25 +127,38 @@ fn options_error(e: &clap::Error) -> ExitCode {
     }
 }
 
-/// The domain's refusal behind an error, if it is one: itself, or carried by the service or by
-/// a document's issuing (whose errors are transparent, so the refusal is not in the chain).
+/// The entry at which the log was found corrupt or altered, if that is the error.
+fn corrupt_at(err: &anyhow::Error) -> Option<u64> {
+    err.chain().find_map(|cause| match service_error(cause) {
+        Some(thidua_service::ServiceError::Corrupt { index, .. }) => Some(*index),
+        _ => None,
+    })
+}
+
+/// The domain's refusal behind an error, if it is one: itself, or carried by the service.
 fn refusal(err: &anyhow::Error) -> Option<&thidua_domain::DomainError> {
-    use thidua_docs::issue::IssueError;
-    use thidua_service::ServiceError;
     err.chain().find_map(|cause| {
-        let service = cause.downcast_ref::<ServiceError>().or_else(|| {
-            match cause.downcast_ref::<IssueError>() {
-                Some(IssueError::Service(s)) => Some(s),
-                _ => None,
-            }
-        });
         cause
             .downcast_ref::<thidua_domain::DomainError>()
-            .or(match service {
-                Some(ServiceError::Domain(d)) => Some(d),
+            .or(match service_error(cause) {
+                Some(thidua_service::ServiceError::Domain(d)) => Some(d),
                 _ => None,
             })
     })
+}
+
+/// The service's error `cause` is, or carries as a document's issuing does (its errors are
+/// transparent, so the service's is not in the chain of causes).
+fn service_error<'a>(
+    cause: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a thidua_service::ServiceError> {
+    use thidua_docs::issue::IssueError;
+    cause
+        .downcast_ref::<thidua_service::ServiceError>()
+        .or_else(|| match cause.downcast_ref::<IssueError>() {
+            Some(IssueError::Service(s)) => Some(s),
+            _ => None,
+        })
 }
 
 /// Logs on standard error: plain text, or one JSON object per line with
@@ -164,5 +183,35 @@ fn init_logging() {
         builder.json().with_current_span(true).init();
     } else {
         builder.init();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// Every subcommand and every argument an operator can give says what it is in `--help`
+    /// (a blank line beside `--covenant` or `<USER>` left them guessing).
+    #[test]
+    fn every_command_and_argument_has_help() {
+        fn walk(cmd: &clap::Command, path: &str, blank: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                let builtin = matches!(arg.get_id().as_str(), "help" | "version");
+                if !builtin && !arg.is_hide_set() && arg.get_help().is_none() {
+                    blank.push(format!("{path} {}", arg.get_id()));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                let path = format!("{path} {}", sub.get_name());
+                if sub.get_name() != "help" && sub.get_about().is_none() {
+                    blank.push(path.clone());
+                }
+                walk(sub, &path, blank);
+            }
+        }
+        let mut blank = Vec::new();
+        walk(&Cli::command(), "thidua", &mut blank);
+        assert!(blank.is_empty(), "without help: {blank:#?}");
     }
 }

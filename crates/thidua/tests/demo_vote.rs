@@ -194,7 +194,7 @@ fn a_round_the_trustees_cannot_decrypt_is_verified_as_counted_on_paper() {
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         stdout.contains(&format!("{ELECTION} vòng / round 1: "))
-            && stdout.contains("(paper count, record ")
+            && stdout.contains("(kiểm phiếu giấy / paper count, record ")
             && stdout.contains("; electronic count of 4 ballots set aside at record ")
             && stdout.contains(&format!("with 1 of 3 decryption shares: \"{reason}\")")),
         "{stdout}"

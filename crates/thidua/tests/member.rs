@@ -128,7 +128,7 @@ fn a_member_recomputes_the_year_from_the_log_it_reads_and_finds_a_forged_result(
     // encrypted totals the vote-count minutes print.
     assert!(
         stdout.contains("phiếu / ballots (chữ ký và chứng minh / signature and proofs)")
-            && stdout.contains("; encrypted totals SHA-256 "),
+            && stdout.contains("; tổng mã hoá / encrypted totals SHA-256 "),
         "{stdout}"
     );
     assert!(

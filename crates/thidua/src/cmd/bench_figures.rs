@@ -26,10 +26,13 @@ pub struct FiguresBench {
     /// Tệp số liệu (.csv hoặc .xlsx); tạo ra nếu chưa có / the data file, generated if absent.
     #[arg(long)]
     pub file: PathBuf,
+    /// Số đơn vị / units of the synthetic covenant (3,400: the national scale).
     #[arg(long, default_value_t = 3400)]
     pub units: u32,
+    /// Số chỉ số báo cáo / data elements each unit reports.
     #[arg(long, default_value_t = 40)]
     pub elements: u32,
+    /// Số tháng / months of figures in the file.
     #[arg(long, default_value_t = 12)]
     pub months: u32,
     /// In «imported» khi đã ghi / print «imported» once the import is appended (crash tests).

@@ -24,8 +24,10 @@ use crate::storage::StoreArgs;
 
 #[derive(clap::Args)]
 pub struct ProgressBench {
+    /// Số đơn vị / units of the synthetic covenant (3,400: the national scale).
     #[arg(long, default_value_t = 3400)]
     pub units: u32,
+    /// Số chỉ số báo cáo / data elements each unit reports.
     #[arg(long, default_value_t = 40)]
     pub elements: u32,
     /// Tháng đã phê duyệt của năm nay / months of this year approved before the measured one.

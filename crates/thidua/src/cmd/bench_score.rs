@@ -20,12 +20,16 @@ pub struct ScoreBenchArgs {
     /// without --dir, the files (hundreds of MiB on the national set) are removed at the end
     #[arg(long, conflicts_with = "dir")]
     pub keep: bool,
+    /// Số đơn vị / units of the synthetic set (3,400: the national scale).
     #[arg(long, default_value_t = 3400)]
     pub units: usize,
+    /// Số chỉ số báo cáo / data elements each unit reports.
     #[arg(long, default_value_t = 40)]
     pub elements: usize,
+    /// Số tiêu chí / criteria of the synthetic regulation.
     #[arg(long, default_value_t = 150)]
     pub criteria: usize,
+    /// Hạt giống / the seed of the synthetic set (the same seed gives the same files).
     #[arg(long, default_value_t = 2024)]
     pub seed: u64,
     /// Không chạy LibreOffice / skip the LibreOffice side-by-side

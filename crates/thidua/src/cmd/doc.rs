@@ -173,6 +173,7 @@ pub struct AwardSubmissionArgs {
 pub struct ListArgs {
     #[command(flatten)]
     pub store: StoreArgs,
+    /// Mã cụm / the cluster's id, e.g. cum-12.
     #[arg(long)]
     pub cluster: String,
 }

@@ -137,11 +137,11 @@ fn list(args: LogArgs) -> anyhow::Result<ExitCode> {
     }
     drop(out);
     if let Some(first) = altered.first() {
+        let n = altered.len();
         errln!(
-            "KHÔNG KHỚP / ALTERED: {} entr{} marked !!, the first {}; run `thidua verify` on \
-             this log",
-            altered.len(),
-            if altered.len() == 1 { "y" } else { "ies" },
+            "KHÔNG KHỚP / ALTERED: {n} sự kiện đánh dấu !! / {n} entr{} marked !!; sự kiện \
+             đầu tiên / the first: {}. Chạy / run `thidua verify` trên nhật ký này / on this log",
+            if n == 1 { "y" } else { "ies" },
             altered_entry(*first)
         );
         return Ok(ExitCode::FAILURE);

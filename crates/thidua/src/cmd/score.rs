@@ -87,7 +87,15 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<ExitCode> {
     }
     if let Some(u) = &args.unit {
         if board.unit(u).is_none() {
-            return Err(anyhow!("không có đơn vị `{u}` trong số liệu kỳ {period} / no unit `{u}` in the data for {period}"));
+            // The data file names its units by its own codes (an export writes the short
+            // codes, "KG"), not by the server's ids ("ca-kg"): say which it has.
+            let codes: Vec<&str> = board.units.iter().map(|x| x.unit.as_str()).collect();
+            return Err(anyhow!(
+                "không có đơn vị `{u}` trong số liệu kỳ {period}; tệp số liệu gọi các đơn vị là: \
+                 {codes} / no unit `{u}` in the data for {period}; the data file names its units: \
+                 {codes}",
+                codes = codes.join(", ")
+            ));
         }
         board.units.retain(|x| &x.unit == u);
     }

@@ -32,6 +32,7 @@ pub enum UserAction {
     },
     /// Đặt lại mật khẩu / reset a user's password (password on standard input).
     Passwd {
+        /// Tên đăng nhập / the user's login name.
         user: String,
         #[command(flatten)]
         store: StoreArgs,

@@ -104,6 +104,8 @@ pub enum TrusteeCommand {
     Decrypt {
         #[command(flatten)]
         conn: Connection,
+        /// Tệp trạng thái bí mật đã lưu khi tạo khoá / the trustee's secret state file kept
+        /// from the key ceremony.
         #[arg(long)]
         state: PathBuf,
         /// Vòng / the round (default: the last).
@@ -429,8 +431,9 @@ pub fn run_vote(args: VoteArgs) -> anyhow::Result<ExitCode> {
     // Who may vote, before anything is made: a member of the election, by its leader.
     e.trustee_index(&unit)?;
     api.check_leader()?;
-    let keys = api.logged_key(&e, reported)?;
+    // The choice before anything is remembered: a wrong one leaves no log key recorded.
     let selection = selection(&args, round)?;
+    let keys = api.logged_key(&e, reported)?;
     let (secret, created) = voter_secret(&args.key, &mut rng)?;
     // The ballot first: a choice it refuses (more approvals than seats) leaves no key file
     // and no record behind.
@@ -473,10 +476,10 @@ pub fn run_vote(args: VoteArgs) -> anyhow::Result<ExitCode> {
         ballot: Box::new(ballot),
     })?;
     println!("Biên nhận / receipt");
-    println!("  ballot hash   {hash}");
-    println!("  record        {index}");
+    println!("  mã băm phiếu / ballot hash   {hash}");
+    println!("  số thứ tự trong sổ / record  {index}");
     println!(
-        "  check         {}/elections/{}/receipt?index={index}&hash={hash}",
+        "  kiểm tra / check             {}/elections/{}/receipt?index={index}&hash={hash}",
         args.conn.server.trim_end_matches('/'),
         args.conn.election
     );
@@ -772,15 +775,15 @@ pub fn verified_votes(state: &thidua_domain::State) -> String {
                     match (&r.count, r.totals_sha256()) {
                         (Some(c), _) if c.paper => match &r.set_aside {
                             Some(a) => format!(
-                                " (paper count, record {}; {})",
+                                " (kiểm phiếu giấy / paper count, record {}; {})",
                                 c.index,
                                 set_aside_words(e, r, a)
                             ),
-                            None => format!(" (paper count, record {})", c.index),
+                            None => format!(" (kiểm phiếu giấy / paper count, record {})", c.index),
                         },
                         (Some(c), Some(sha)) => {
                             format!(
-                                " (count at record {}; encrypted totals SHA-256 {sha})",
+                                " (kiểm phiếu / count at record {}; tổng mã hoá / encrypted totals SHA-256 {sha})",
                                 c.index
                             )
                         }

@@ -64,6 +64,7 @@ pub enum WitnessCommand {
     },
     /// Ghi khoá nhân chứng vào nhật ký / register a unit's witness key in the log.
     Register {
+        /// Đơn vị / the member unit whose witness this is, e.g. ca-kg.
         #[arg(long)]
         unit: String,
         /// Khoá công khai / the verifier key printed by `keygen`.
