@@ -1269,8 +1269,8 @@ async fn import_handler(
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "the file's bytes (XLSX or CSV), whatever its `Content-Type`"),
     responses((status = 200, body = ImportOutcome),
         (status = 400, description = "a query string that does not parse: unknown parameters, wrong types (`invalid_query`)", body = ErrorBody),
-        (status = 403, description = "not allowed to import these figures: a unit's figures are its officers' (`forbidden`, `figures_by_officers`), refused before anything of the units' figures is read; or a cookie session without the `x-csrf-token` header (`csrf`)", body = ImportFailure),
-        (status = 404, description = "no such covenant, or one the caller may not see (`not_found`)", body = ImportFailure),
+        (status = 403, description = "not allowed to import these figures: a unit's figures are its officers' (`forbidden`, `figures_by_officers`), refused before anything of the units' figures is read; or a cookie session without the `x-csrf-token` header (`csrf`)", body = ErrorBody),
+        (status = 404, description = "no such covenant, or one the caller may not see (`not_found`)", body = ErrorBody),
         (status = 409, description = "the year's figures are locked: the year-end review locked the scores (`yearend_locked`); nothing was imported", body = ImportFailure),
         (status = 422, description = "the file has errors, each with its sheet, row, column and reason (`import_failed`), or the domain refuses what it would record; nothing was imported", body = ImportFailure)))]
 pub async fn import(
@@ -1290,8 +1290,8 @@ pub async fn import(
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "the file's bytes (XLSX or CSV), whatever its `Content-Type`"),
     responses((status = 200, body = ImportOutcome),
         (status = 400, description = "a query string that does not parse: unknown parameters, wrong types (`invalid_query`)", body = ErrorBody),
-        (status = 403, description = "not the cluster's secretariat (`forbidden`), refused before the file is read; or a cookie session without the `x-csrf-token` header (`csrf`)", body = ImportFailure),
-        (status = 404, description = "no such covenant, or one the caller may not see (`not_found`)", body = ImportFailure),
+        (status = 403, description = "not the cluster's secretariat (`forbidden`), refused before the file is read; or a cookie session without the `x-csrf-token` header (`csrf`)", body = ErrorBody),
+        (status = 404, description = "no such covenant, or one the caller may not see (`not_found`)", body = ErrorBody),
         (status = 422, description = "the file has errors, each with its sheet, row, column and reason (`import_failed`), or the domain refuses what it would record; nothing was imported", body = ImportFailure)))]
 pub async fn historical(
     State(app): State<AppState>,

@@ -69,6 +69,10 @@ pub struct FigStrings {
     /// The export link's title: the command that reads the file, for who recomputes by hand.
     pub export_title: &'static str,
     pub dry_run_title: &'static str,
+    /// A historical dry run's summary: `{values}` figures; `{units}` the units and years.
+    pub dry_run_historical: &'static str,
+    /// One unit's year in that summary: `{unit}`, `{year}`, `{windows}` (how many).
+    pub dry_run_unit_year: &'static str,
     pub nothing_written: &'static str,
     pub imported: &'static str,
     pub import_errors: &'static str,
@@ -186,6 +190,8 @@ pub static VI: FigStrings = FigStrings {
     export_link: "Tải số liệu đã duyệt (CSV, để tự tính lại điểm)",
     export_title: "Tệp CSV đọc được bằng lệnh «thidua score --data»",
     dry_run_title: "Xem trước: các thay đổi",
+    dry_run_historical: "sẽ ghi {values} số liệu: {units}",
+    dry_run_unit_year: "{unit} năm {year} ({windows} kỳ)",
     nothing_written: "Chưa ghi gì vào nhật ký.",
     imported: "Đã nhập và ghi vào nhật ký.",
     import_errors: "Tệp có lỗi, không nhập gì",
@@ -299,6 +305,8 @@ pub static EN: FigStrings = FigStrings {
     export_link: "Download the approved figures (CSV, to recompute the scores yourself)",
     export_title: "A CSV file read by the command “thidua score --data”",
     dry_run_title: "Dry run: the changes",
+    dry_run_historical: "{values} figures would be recorded: {units}",
+    dry_run_unit_year: "{unit} {year} ({windows} windows)",
     nothing_written: "Nothing was written to the log.",
     imported: "Imported and written to the log.",
     import_errors: "The file has errors; nothing was imported",

@@ -128,7 +128,8 @@ fn window_view(
     errors: BTreeMap<&'static str, String>,
     historical: WindowForms,
 ) -> Response {
-    let shown_errors = !errors.is_empty() || historical.failure.is_some();
+    // A dry run's result rides with the messages but is no error: the page answers 200.
+    let shown_errors = errors.keys().any(|k| *k != "historical_ok") || historical.failure.is_some();
     let id = match CovenantId::parse(id) {
         Ok(id) => id,
         Err(_) => return viewer_error(viewer, ApiError::not_found()),
@@ -753,9 +754,7 @@ async fn upload(
         let mut errors = BTreeMap::new();
         let failure = match result {
             Ok(o) if o.dry_run => {
-                let f = viewer.lang.figures();
-                let text = format!("{} · {} · sha256 {}", f.dry_run_title, o.values, o.sha256);
-                errors.insert("historical_ok", text);
+                errors.insert("historical_ok", historical_summary(&app, &viewer, &o));
                 None
             }
             Ok(_) => {
@@ -825,6 +824,31 @@ pub async fn import(
         return upload_too_large(&app, &viewer, &id, from).await;
     }
     upload(app, viewer, id, multipart, false).await
+}
+
+/// A historical dry run in words: how many figures, for which units and years (by name), and
+/// the file's SHA-256.
+fn historical_summary(app: &AppState, viewer: &Viewer, o: &ImportOutcome) -> String {
+    let f = viewer.lang.figures();
+    let state = app.service.read();
+    let units: Vec<String> = o
+        .historical
+        .iter()
+        .map(|y| {
+            let name = UnitId::parse(&y.unit)
+                .map(|u| names::unit(&state, &u).text)
+                .unwrap_or_else(|_| y.unit.clone());
+            f.dry_run_unit_year
+                .replace("{unit}", &name)
+                .replace("{year}", &y.year.to_string())
+                .replace("{windows}", &y.windows.len().to_string())
+        })
+        .collect();
+    let what = f
+        .dry_run_historical
+        .replace("{values}", &o.values.to_string())
+        .replace("{units}", &units.join("; "));
+    format!("{} · {what} · sha256 {}", f.dry_run_title, o.sha256)
 }
 
 /// `POST /covenants/{id}/figures/historical` (multipart): the secretariat's historical import.

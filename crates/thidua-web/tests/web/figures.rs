@@ -477,6 +477,23 @@ fn flow(app: &TestApp) {
         "the focus goes to the errors, the file field points to them: {}",
         r.body
     );
+    // A dry run of a sound file says what it would record, unit by unit and year by year.
+    let (ct, body) = super::support::multipart(
+        &[("csrf", &page.csrf()), ("window", ""), ("dry_run", "1")],
+        "hist.csv",
+        "text/csv",
+        b"unit,element,period,value\nCAKG,crimes,2023-M01,5\nCAKG,crimes,2023-M02,6\n",
+    );
+    let r = secretariat.post_raw(&format!("/covenants/{COV}/figures/historical"), &ct, &body);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.contains(
+            "id=\"historical-dry-result\">Xem trước: các thay đổi · sẽ ghi 2 số liệu: Công an \
+             tỉnh Kiên Giang năm 2023 (2 kỳ) · sha256 "
+        ),
+        "{}",
+        r.body
+    );
     let r = secretariat.post_bytes(
         &format!("/api/v1/covenants/{COV}/figures/historical?file_name=2023.csv"),
         b"unit,element,period,value\nCAKG,crimes,2023-M01,5\n",
