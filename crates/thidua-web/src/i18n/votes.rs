@@ -919,6 +919,84 @@ pub fn event_kind(lang_code: &str, kind: &str) -> Option<&'static str> {
     Some(if lang_code == "en" { en } else { vi })
 }
 
+/// What a trustee unit's leader reads about its part: the home to-dos and the election page's
+/// section with the command it runs on its own machine.
+pub struct TrusteeStrings {
+    /// The section's heading, before the unit's name.
+    pub title: &'static str,
+    /// The ceremony's four steps, as the to-dos and the section name them.
+    pub steps: [&'static str; 4],
+    /// Home to-do: `{election}`, `{unit}`, `{step}`.
+    pub todo_ceremony: &'static str,
+    /// Home to-do: `{election}`, `{round}`, `{unit}`, `{posted}`, `{threshold}`.
+    pub todo_decrypt: &'static str,
+    /// The to-dos' button.
+    pub todo_button: &'static str,
+    /// The section for a ceremony step: `{unit}`, `{step}`.
+    pub ceremony_intro: &'static str,
+    /// The section for a decryption: `{unit}`, `{round}`, `{threshold}`.
+    pub decrypt_intro: &'static str,
+    /// How the token reaches the command, before the link to the account page.
+    pub token_note: &'static str,
+    /// The account page's link text.
+    pub account: &'static str,
+    /// The state file in the command, a placeholder the trustee replaces.
+    pub state_placeholder: &'static str,
+    /// Under the decryption command: `{posted}`, `{threshold}`.
+    pub shares_count: &'static str,
+    /// Under the ceremony command: `{done}`, `{trustees}`, `{step}`.
+    pub step_count: &'static str,
+}
+
+pub static TRUSTEE_VI: TrusteeStrings = TrusteeStrings {
+    title: "Việc của đơn vị giữ khoá",
+    steps: [
+        "gửi cam kết phần khoá",
+        "công bố phần khoá công khai",
+        "gửi các mảnh khoá cho các đơn vị giữ khoá khác",
+        "xác nhận khoá bỏ phiếu chung",
+    ],
+    todo_ceremony: "{election}: đến lượt {unit} làm bước tạo khoá bỏ phiếu «{step}», trên máy của đơn vị.",
+    todo_decrypt: "{election}, vòng {round} đã kết thúc: {unit} cần gửi phần giải mã, trên máy của đơn vị ({posted}/{threshold} phần giải mã cần thiết đã có).",
+    todo_button: "Xem cách làm",
+    ceremony_intro: "Đến lượt {unit} làm bước «{step}» của việc tạo khoá bỏ phiếu. Việc này làm trên máy của đơn vị, bằng chương trình thidua: chạy hai lệnh dưới đây. Lần đầu, lệnh tạo tệp trạng thái bí mật của đơn vị (đặt tên thay cho TỆP_TRẠNG_THÁI); tệp này không bao giờ gửi lên máy chủ và phải giữ đến khi giải mã kết quả. Mỗi bước sau chạy lại đúng lệnh đó, với cùng tệp.",
+    decrypt_intro: "Vòng {round} đã kết thúc. Kết quả chỉ hiện khi đủ {threshold} đơn vị giữ khoá gửi phần giải mã, và {unit} chưa gửi. Việc giải mã làm trên máy của đơn vị, bằng tệp trạng thái bí mật đã lưu khi tạo khoá (tệp này không gửi lên máy chủ): chạy hai lệnh dưới đây, thay TỆP_TRẠNG_THÁI bằng đường dẫn của tệp đó.",
+    token_note: "Lệnh đầu hỏi mã API của lãnh đạo đơn vị: dán mã rồi nhấn Enter (mã không hiện ra và không nằm trên dòng lệnh). Tạo mã API ở trang",
+    account: "Tài khoản",
+    state_placeholder: "TỆP_TRẠNG_THÁI",
+    shares_count: "{posted}/{threshold} phần giải mã cần thiết đã gửi.",
+    step_count: "{done}/{trustees} đơn vị giữ khoá đã làm bước «{step}».",
+};
+
+pub static TRUSTEE_EN: TrusteeStrings = TrusteeStrings {
+    title: "Key trustee's task",
+    steps: [
+        "post the commitment to its key share",
+        "publish the public part of its key share",
+        "send the encrypted key pieces to the other trustees",
+        "confirm the joint ballot key",
+    ],
+    todo_ceremony: "{election}: {unit}'s turn to {step} (ballot key generation), on the unit's own machine.",
+    todo_decrypt: "{election}, round {round} is closed: {unit} must post its decryption share, from the unit's own machine ({posted} of the {threshold} shares needed are in).",
+    todo_button: "See how",
+    ceremony_intro: "It is {unit}'s turn to {step}, a step of the ballot key generation. This is done on the unit's own machine with the thidua program: run the two commands below. The first time, the command makes the unit's secret state file (name it in place of STATE_FILE); that file never goes to the server and must be kept until the totals are decrypted. Each later step runs the same command again with the same file.",
+    decrypt_intro: "Round {round} is closed. The totals appear only once {threshold} trustee units have posted their decryption shares, and {unit} has not yet. Decryption is done on the unit's own machine with the secret state file kept from the key generation (it never goes to the server): run the two commands below, with that file's path in place of STATE_FILE.",
+    token_note: "The first command asks for the unit leader's API token: paste it and press Enter (it is not shown and never appears on the command line). Make an API token on the page",
+    account: "Account",
+    state_placeholder: "STATE_FILE",
+    shares_count: "{posted} of the {threshold} decryption shares needed have been posted.",
+    step_count: "{done} of {trustees} trustee units have done the step: {step}.",
+};
+
+/// The trustee strings for a language code (`vi`, `en`).
+pub fn trustee(lang_code: &str) -> &'static TrusteeStrings {
+    if lang_code == "en" {
+        &TRUSTEE_EN
+    } else {
+        &TRUSTEE_VI
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -422,7 +422,8 @@ fn openings(t: &Strings, state: &State, viewer: &Viewer) -> Vec<Todo> {
 /// viewer leads has not voted; for the secretariat, a round every member voted in, which only
 /// waits for its close, a closed round still waiting for its trustees' shares (said, with the
 /// way out on its page), and round 2 when round 1 left seats and the domain would open it; a
-/// paper count to confirm and a tie to decide for a unit the viewer leads.
+/// trustee unit's ceremony step or decryption share ([`trustee_steps`]); a paper count to
+/// confirm and a tie to decide for a unit the viewer leads.
 fn election(t: &Strings, state: &State, viewer: &Viewer, e: &Election) -> Vec<Todo> {
     let led = viewer.scope.led_units();
     let m = crate::i18n::votes::manage(t.lang_code);
@@ -470,6 +471,7 @@ fn election(t: &Strings, state: &State, viewer: &Viewer, e: &Election) -> Vec<To
             });
         }
     }
+    out.extend(trustee_steps(t, state, viewer, e));
     let manages = votes::manage::manages(viewer, &e.cluster);
     if let Some(r) = votes::manage::undecrypted_round(e).filter(|_| manages) {
         let args = [
@@ -506,4 +508,20 @@ fn election(t: &Strings, state: &State, viewer: &Viewer, e: &Election) -> Vec<To
         }
     }
     out
+}
+
+/// For the leader of each trustee unit the viewer leads: the key-ceremony step or the
+/// decryption share that waits for its unit ([`votes::trustee::due`]), linking to the unit's
+/// section of the election page, which says how to do it on the unit's own machine.
+fn trustee_steps(t: &Strings, state: &State, viewer: &Viewer, e: &Election) -> Vec<Todo> {
+    let w = crate::i18n::votes::trustee(t.lang_code);
+    votes::trustee::due_for(e, viewer)
+        .into_iter()
+        .map(|(unit, due)| Todo {
+            text: votes::trustee::todo_text(t.lang_code, state, e, unit, due),
+            href: votes::trustee::href(e, unit),
+            button: w.todo_button,
+            mine: true,
+        })
+        .collect()
 }

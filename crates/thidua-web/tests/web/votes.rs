@@ -1104,3 +1104,172 @@ fn vote_set_aside_and_counted_on_paper_postgres() {
         set_aside_and_count_on_paper(&app);
     }
 }
+
+/// Over HTTP: once round 1 is closed, each trustee unit's leader has a to-do on its home page
+/// until its unit has posted its decryption share (or enough have), linking to its section of
+/// the election page, which says what to do and gives the command for this server, the
+/// election and the unit (the token read into THIDUA_TOKEN, never on the command line), the
+/// account page for the token and how many shares are in of those needed. The secretariat
+/// gets no such section.
+#[test]
+fn trustees_are_told_how_to_decrypt_a_closed_round() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    let mut rehearsal = election(&app);
+    every_member_votes(&app, &mut rehearsal);
+    let id = ElectionId::parse(ELECTION).unwrap();
+    let thuky = Actor::User(UserId::parse("thuky12").unwrap());
+    let ag = super::support::signed_in(&app, "lanhdao-ag");
+    let link = format!("href=\"/elections/{ELECTION}#trustee-ca-ag\"");
+    assert!(
+        !ag.get("/").body.contains(&link),
+        "nothing before the close"
+    );
+    app.service
+        .execute(
+            &thuky,
+            Command::Vote(VoteCommand::CloseRound {
+                election: id.clone(),
+                round: 1,
+            }),
+        )
+        .unwrap();
+    let home = ag.get("/").body;
+    assert!(home.contains(&link), "{home}");
+    assert!(home.contains("cần gửi phần giải mã"), "{home}");
+    assert!(home.contains("0/3 phần giải mã cần thiết đã có"), "{home}");
+    let page = ag.get(&format!("/elections/{ELECTION}")).body;
+    assert!(page.contains("id=\"trustee-ca-ag\""), "{page}");
+    let server = &app.base;
+    assert!(
+        page.contains(&format!(
+            "thidua trustee decrypt --server {server} --log-key"
+        )),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!(
+            "--election {ELECTION} --unit ca-ag --state TỆP_TRẠNG_THÁI"
+        )),
+        "{page}"
+    );
+    assert!(page.contains("read -rs THIDUA_TOKEN"), "{page}");
+    assert!(!page.contains("--token"), "never on the command line");
+    assert!(page.contains("<a href=\"/account\">"), "{page}");
+    assert!(
+        page.contains("0/3 phần giải mã cần thiết đã gửi."),
+        "{page}"
+    );
+    let secretariat = super::support::signed_in(&app, "thuky12");
+    assert!(!secretariat
+        .get(&format!("/elections/{ELECTION}"))
+        .body
+        .contains("trustee-task"));
+    for u in ["ca-kg", "ca-hg"] {
+        let e = app.service.read().election(&id).unwrap().clone();
+        let c = rehearsal.decryption(&e, 1, &unit(u));
+        app.service
+            .execute(&leader_of(&unit(u)), Command::Vote(c))
+            .unwrap();
+    }
+    let kg = super::support::signed_in(&app, "lanhdao-kg");
+    assert!(!kg.get("/").body.contains("#trustee-ca-kg"), "posted");
+    assert!(!kg
+        .get(&format!("/elections/{ELECTION}"))
+        .body
+        .contains("id=\"trustee-ca-kg\""));
+    assert!(ag
+        .get("/")
+        .body
+        .contains("2/3 phần giải mã cần thiết đã có"));
+    english(&ag);
+    let page = ag.get(&format!("/elections/{ELECTION}")).body;
+    assert!(
+        page.contains("2 of the 3 decryption shares needed have been posted."),
+        "{page}"
+    );
+    assert!(page.contains("--state STATE_FILE"), "{page}");
+    let e = app.service.read().election(&id).unwrap().clone();
+    let c = rehearsal.decryption(&e, 1, &unit("ca-cm"));
+    app.service
+        .execute(&leader_of(&unit("ca-cm")), Command::Vote(c))
+        .unwrap();
+    assert!(
+        !ag.get("/").body.contains(&link),
+        "the threshold is reached"
+    );
+    assert!(!ag
+        .get(&format!("/elections/{ELECTION}"))
+        .body
+        .contains("trustee-task"));
+}
+
+/// Over HTTP: during the key generation, a trustee unit's leader has a to-do for the step that
+/// waits for its unit (none while it waits for the others), and the election page gives the
+/// `thidua trustee step` command for this server, the election and the unit.
+#[test]
+fn trustees_are_told_their_key_ceremony_step() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    election(&app);
+    let secretariat = Actor::User(UserId::parse("thuky12").unwrap());
+    let id = ElectionId::parse("co-chinh-phu-2024").unwrap();
+    app.service
+        .execute(
+            &secretariat,
+            Command::Vote(VoteCommand::OpenElection {
+                election: id.clone(),
+                cluster: ClusterId::parse("cum-12").unwrap(),
+                year: 2024,
+                award: AwardKind::GovernmentFlag,
+                title: text("Đề nghị tặng Cờ thi đua của Chính phủ năm 2024"),
+                seats: 1,
+                approval: Fraction { num: 4, den: 5 },
+                quorum: Fraction { num: 2, den: 3 },
+                trustee_threshold: 3,
+            }),
+        )
+        .unwrap();
+    let e = app.service.read().election(&id).unwrap().clone();
+    let (_, commands) = Rehearsal::ceremony(&e, [23; 32]);
+    let login = |u: &UnitId| {
+        let user = VOTERS.iter().find(|(_, x)| *x == u.as_str()).unwrap().0;
+        super::support::signed_in(&app, user)
+    };
+    let link = |u: &UnitId| format!("href=\"/elections/co-chinh-phu-2024#trustee-{u}\"");
+    let (first, last) = (&e.members[0], &e.members[4]);
+    for (u, c) in &commands[..4] {
+        app.service
+            .execute(&leader_of(u), Command::Vote(c.clone()))
+            .unwrap();
+    }
+    let home = login(last).get("/").body;
+    assert!(home.contains(&link(last)), "{home}");
+    assert!(home.contains("«gửi cam kết phần khoá»"), "{home}");
+    assert!(
+        !login(first).get("/").body.contains(&link(first)),
+        "committed: it waits for the others"
+    );
+    for (u, c) in &commands[4..6] {
+        app.service
+            .execute(&leader_of(u), Command::Vote(c.clone()))
+            .unwrap();
+    }
+    let second = &e.members[1];
+    let page = login(second).get("/elections/co-chinh-phu-2024").body;
+    assert!(page.contains(&format!("id=\"trustee-{second}\"")), "{page}");
+    assert!(
+        page.contains(&format!("thidua trustee step --server {}", app.base)),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!(
+            "--election co-chinh-phu-2024 --unit {second} --state"
+        )),
+        "{page}"
+    );
+    assert!(page.contains("«công bố phần khoá công khai»"), "{page}");
+    assert!(page.contains("1/5 đơn vị giữ khoá đã làm bước"), "{page}");
+    assert!(
+        !login(first).get("/").body.contains(&link(first)),
+        "revealed"
+    );
+}

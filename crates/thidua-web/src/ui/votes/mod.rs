@@ -6,6 +6,7 @@
 
 pub mod describe;
 pub mod manage;
+pub mod trustee;
 
 use crate::ui::extract::{Path, Query};
 use askama::Template;
@@ -213,6 +214,9 @@ struct ElectionPage {
     actions: manage::Actions,
     state_label: String,
     saved: bool,
+    /// The viewer's trustee units with a step waiting for them, each with how to do it.
+    w: &'static crate::i18n::votes::TrusteeStrings,
+    trustee_tasks: Vec<trustee::Task>,
 }
 
 #[derive(Deserialize)]
@@ -226,6 +230,8 @@ async fn election_page(
     viewer: Viewer,
     Path(id): Path<String>,
     Query(q): Query<SavedQuery>,
+    client: crate::client::ClientInfo,
+    headers: axum::http::HeaderMap,
 ) -> Response {
     let (state, e) = match visible(&app, &viewer, &id) {
         Ok(x) => x,
@@ -319,6 +325,15 @@ async fn election_page(
         actions: manage::actions(&state, &viewer, &e),
         state_label: manage::state_label(crate::i18n::votes::manage(t.lang_code), s, &e),
         saved: q.saved.is_some(),
+        w: crate::i18n::votes::trustee(t.lang_code),
+        trustee_tasks: trustee::tasks(
+            crate::i18n::votes::trustee(t.lang_code),
+            &state,
+            &viewer,
+            &e,
+            &trustee::server_address(&app, &client, &headers),
+            app.service.key().verifier_key(),
+        ),
     })
 }
 
