@@ -684,7 +684,9 @@ fn inspected_flags(
         .collect()
 }
 
-/// The engine's view of the units the viewer's units inspect (self-assessed scoreboard).
+/// The engine's view (self-assessed scoreboard) of the viewer's own units — their people see
+/// the computed criteria from their approved figures while self-assessing — and of the units
+/// they inspect.
 fn computed(
     state: &DomainState,
     review: &Review,
@@ -692,7 +694,12 @@ fn computed(
     own: &BTreeSet<&UnitId>,
     lang: crate::i18n::Lang,
 ) -> Vec<BreakdownDto> {
-    let targets = inspected_by(pairs, own);
+    let mut targets: Vec<&UnitId> = review.members.iter().filter(|m| own.contains(m)).collect();
+    for m in inspected_by(pairs, own) {
+        if !targets.contains(&m) {
+            targets.push(m);
+        }
+    }
     if targets.is_empty() {
         return Vec::new();
     }

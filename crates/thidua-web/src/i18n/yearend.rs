@@ -78,6 +78,8 @@ pub struct YeStrings {
     pub proposed_score: &'static str,
     pub submit_findings: &'static str,
     pub hidden_until_own: &'static str,
+    /// Beside an inspection an officer reads: its findings are the leader's to submit.
+    pub finding_by_leader: &'static str,
     pub records: &'static str,
     pub population: &'static str,
     pub declare_records: &'static str,
@@ -244,6 +246,7 @@ pub static VI: YeStrings = YeStrings {
     proposed_score: "Điểm đề nghị",
     submit_findings: "Gửi kết quả chấm chéo",
     hidden_until_own: "Kết quả của đơn vị chấm cùng được ẩn cho đến khi đơn vị mình gửi.",
+    finding_by_leader: "Kết quả chấm chéo do lãnh đạo đơn vị gửi.",
     records: "Kiểm tra lại hồ sơ gốc",
     population: "Tổng số hồ sơ (đánh số 1…N)",
     declare_records: "Khai tổng số hồ sơ",
@@ -400,6 +403,7 @@ pub static EN: YeStrings = YeStrings {
     proposed_score: "Proposed score",
     submit_findings: "Submit the findings",
     hidden_until_own: "Co-inspectors' findings stay hidden until your unit has submitted its own.",
+    finding_by_leader: "The unit's leader submits its findings.",
     records: "Source-record re-check",
     population: "Number of records (numbered 1…N)",
     declare_records: "Declare the records",
@@ -686,6 +690,14 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
         "yearend_nothing_moved" => (
             "Không hạn nào thay đổi: sửa ngày của hạn cần dời.",
             "No deadline changes: edit the day of the deadline to move.",
+        ),
+        "yearend_agree_with_score" => (
+            "Đã nhập điểm đề nghị nhưng chọn «Thống nhất»: chọn «Đề nghị điểm khác» (hoặc ý kiến khác) hoặc xoá điểm đề nghị.",
+            "A proposed score was entered but «Agree» is chosen: choose «Propose another score» (or another verdict) or clear the proposed score.",
+        ),
+        "yearend_agree_with_reason" => (
+            "Đã nhập lý do nhưng chọn «Thống nhất»: lý do chỉ được ghi khi có ý kiến khác — chọn «Đề nghị điểm khác» hoặc «Đề nghị xem lại số liệu», hoặc xoá lý do.",
+            "A reason was entered but «Agree» is chosen: a reason goes with another verdict — choose «Propose another score» or «Question the figures», or clear the reason.",
         ),
         "yearend_evidence_needs_score" => (
             "Tiêu chí có tài liệu chứng minh cần có điểm tự chấm: nhập điểm, hoặc gỡ các tài liệu trước.",

@@ -2364,3 +2364,180 @@ fn a_schedule_is_opened_in_order_and_its_deadlines_moved() {
         "{history}"
     );
 }
+
+/// A proposed score or a reason typed on a criterion left on «Thống nhất» is refused beside that
+/// criterion, everything typed kept and nothing stored (the proposal was dropped: the inspected
+/// unit had nothing to answer, the results kept its self-score and the minutes said «Thống
+/// nhất»). With «Đề nghị điểm khác» chosen, the proposal is recorded.
+#[test]
+fn a_proposal_left_on_agree_is_refused_beside_its_criterion() {
+    let app = drawn_review();
+    let inspector = inspector_of(&app, "ca-kg");
+    let boss = leader(&inspector);
+    let finding = |verdict: &str, score: &str, reason: &str| {
+        post_step(
+            &app,
+            &boss,
+            &[
+                ("action", "submit_finding"),
+                ("inspector", &inspector),
+                ("inspected", "ca-kg"),
+                ("verdict_C2a", verdict),
+                ("score_C2a", score),
+                ("reason_C2a", reason),
+                ("verdict_C2b", "agree"),
+                ("score_C2b", ""),
+                ("reason_C2b", ""),
+            ],
+        )
+    };
+    let refused = finding("agree", "4,5", "Thiếu biên bản nghiệm thu");
+    assert_eq!(refused.status, 422);
+    let message = form_error(&refused, "submit_finding");
+    assert!(
+        message.contains("Đã nhập điểm đề nghị nhưng chọn «Thống nhất»")
+            && message.contains("Đề nghị điểm khác")
+            && message.contains("C2a"),
+        "{message}"
+    );
+    let body = &refused.body;
+    // Said in the criterion's row, before the next criterion and the form's button.
+    let at = body.find("id=\"submit_finding-error\"").unwrap();
+    assert!(
+        at < body.find("id=\"verdict-ca-kg-C2b\"").unwrap(),
+        "{body}"
+    );
+    assert_eq!(body.matches("id=\"submit_finding-error\"").count(), 1);
+    assert!(
+        body.contains(r#"id="fscore-ca-kg-C2a" size="5" inputmode="decimal" aria-label="Điểm đề nghị C2a" value="4,5" aria-describedby="submit_finding-error" aria-invalid="true""#),
+        "{body}"
+    );
+    assert!(
+        body.contains("value=\"Thiếu biên bản nghiệm thu\""),
+        "{body}"
+    );
+    let stored = |app: &TestApp| {
+        app.service
+            .read()
+            .review(&cov())
+            .unwrap()
+            .finding(&unit(&inspector), &unit("ca-kg"))
+            .cloned()
+    };
+    assert!(stored(&app).is_none());
+    // A reason alone with «Thống nhất»: refused too, the verdict kept as chosen.
+    let refused = finding("agree", "", "Hồ sơ đầy đủ");
+    let message = form_error(&refused, "submit_finding");
+    assert!(
+        message.contains("Đã nhập lý do nhưng chọn «Thống nhất»") && message.contains("C2a"),
+        "{message}"
+    );
+    assert!(stored(&app).is_none());
+    // Another verdict typed is shown again as chosen.
+    let refused = finding("propose", "", "Thiếu biên bản");
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused.body.contains("<option value=\"propose\" selected>"),
+        "{}",
+        refused.body
+    );
+    let done = finding("propose", "4,5", "Thiếu biên bản nghiệm thu");
+    assert_eq!(done.status, 303, "{}", done.body);
+    let f = stored(&app).expect("recorded");
+    assert_eq!(
+        f.items["C2a"].score.map(|s| s.0),
+        Some("4.5".parse().unwrap())
+    );
+}
+
+/// The page offers only what the year-end accepts from the viewer: an officer of an inspecting
+/// unit reads the inspection but the findings are its leader's to submit (the form was offered
+/// and refused); a leader's submitted dossier, once drawn, offers no submission; a single
+/// inspector per unit is not told of co-inspectors.
+#[test]
+fn the_review_page_offers_only_what_the_viewer_may_do() {
+    let app = drawn_review();
+    // The unit Kiên Giang inspects (the fixture has Kiên Giang's officer).
+    let target = app
+        .service
+        .read()
+        .review(&cov())
+        .unwrap()
+        .pairs()
+        .iter()
+        .find(|p| p.inspector == unit("ca-kg"))
+        .unwrap()
+        .inspected
+        .to_string();
+    let page_of = |user: &str| signed_in(&app, user).get(&format!("/covenants/{COV}/yearend"));
+    let officers = page_of("canbo-kg").body;
+    assert!(
+        officers.contains(&format!("id=\"inspect-{target}\"")),
+        "{officers}"
+    );
+    assert!(!officers.contains(&format!("id=\"submit-finding-{target}\"")));
+    assert!(
+        officers.contains(&format!("id=\"finding-by-leader-{target}\"")),
+        "{officers}"
+    );
+    let leaders = page_of("lanhdao-kg").body;
+    assert!(
+        leaders.contains(&format!("id=\"submit-finding-{target}\"")),
+        "{leaders}"
+    );
+    assert!(!leaders.contains("chấm cùng được ẩn"), "{leaders}");
+    assert!(
+        !leaders.contains("id=\"submit-dossier-ca-kg\""),
+        "{leaders}"
+    );
+}
+
+/// Officers preparing the dossier see their unit's computed criteria with the engine's values
+/// and explanations (the same table an inspector reads), not only "Máy tính từ số liệu đã duyệt".
+#[test]
+fn a_unit_self_assessing_sees_its_computed_criteria() {
+    let app = opened_review();
+    let body = signed_in(&app, "canbo-kg")
+        .get(&format!("/covenants/{COV}/yearend"))
+        .body;
+    assert!(body.contains("id=\"computed-ca-kg\""), "{body}");
+    assert!(body.contains("id=\"computed-score-ca-kg-"), "{body}");
+    // Another unit's engine view stays its own.
+    assert!(!body.contains("id=\"computed-ca-ag\""), "{body}");
+}
+
+/// A year-end action the viewer may not take answers 403 with the reason (it came back 422 as
+/// a form to correct, and a leader's deadline move with no message beside anything).
+#[test]
+fn a_year_end_action_not_the_viewers_is_forbidden() {
+    let app = drawn_review();
+    let cases: [(&str, &[(&str, &str)]); 3] = [
+        ("canbo-kg", &[("action", "publish_results")]),
+        (
+            "lanhdao-ag",
+            &[
+                ("action", "submit_dossier"),
+                ("unit", "ca-kg"),
+                ("revision", "1"),
+            ],
+        ),
+        (
+            "lanhdao-kg",
+            &[
+                ("action", "move_deadlines"),
+                ("response_deadline", "01/01/2099"),
+                ("reason", "Dời hạn"),
+            ],
+        ),
+    ];
+    for (user, fields) in cases {
+        let res = post_step(&app, user, fields);
+        assert_eq!(res.status, 403, "{user}: {}", res.body);
+        assert!(
+            res.body
+                .contains("Anh/chị không có quyền thực hiện thao tác này."),
+            "{user}: {}",
+            res.body
+        );
+    }
+}

@@ -385,6 +385,9 @@ fn submit_finding(
 }
 
 /// The criteria proposed another score or disputed (the others agreed), each with its reason.
+/// A criterion left on «Thống nhất» with a proposed score or a reason typed is refused, naming
+/// the field (`yearend_agree_with_score`, `yearend_agree_with_reason`): an agreement records
+/// neither, and dropping what the inspector typed would publish the self-score as agreed.
 fn finding_items(
     state: &State,
     covenant: &CovenantId,
@@ -395,7 +398,17 @@ fn finding_items(
         let verdict = match field(form, &format!("verdict_{c}")) {
             "propose" => Verdict::Propose,
             "dispute" => Verdict::Dispute,
-            _ => continue,
+            _ => {
+                for (name, code) in [
+                    (format!("score_{c}"), "yearend_agree_with_score"),
+                    (format!("reason_{c}"), "yearend_agree_with_reason"),
+                ] {
+                    if !field(form, &name).is_empty() {
+                        return Err(ApiError::bad_request(code, name));
+                    }
+                }
+                continue;
+            }
         };
         let score = match verdict {
             Verdict::Propose => Some(points(form, &format!("score_{c}"))?),

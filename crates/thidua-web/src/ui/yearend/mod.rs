@@ -47,6 +47,8 @@ struct ReviewPage {
     windows: Vec<thidua_domain::model::ReportingWindow>,
     /// The cluster has enough members for two inspectors per unit (the opening form offers 2).
     two_inspectors: bool,
+    /// The field a refused form could not take (`score_C2a`), to say so beside that field.
+    refused_field: Option<String>,
     lang: crate::i18n::Lang,
 }
 
@@ -115,6 +117,16 @@ impl ReviewPage {
     fn member(&self, unit: &str) -> Option<&crate::api::yearend::MemberDto> {
         self.r.members.iter().find(|m| m.unit.id == unit)
     }
+    /// The viewer leads `unit` (the findings of an inspecting unit are its leader's to submit).
+    fn leads(&self, unit: &str) -> bool {
+        self.member(unit).is_some_and(|m| m.led)
+    }
+    /// The unit has given its one response on its disputed criteria.
+    fn responded(&self, unit: &str) -> bool {
+        self.disputes_of(unit)
+            .iter()
+            .any(|d| d.answer.is_some() || d.accepted)
+    }
     fn committed(&self, unit: &str) -> bool {
         self.member(unit).is_some_and(|m| m.committed)
     }
@@ -179,6 +191,59 @@ impl ReviewPage {
     }
     fn error(&self, form: &str) -> Option<&String> {
         self.errors.get(form)
+    }
+    /// A field of the finding form on `inspected`, as typed when that form came back refused.
+    fn finding_typed(&self, inspected: &str, name: &str) -> &str {
+        match (self.typed.get("action"), self.typed.get("inspected")) {
+            (Some(a), Some(u)) if a == "submit_finding" && u == inspected => {
+                self.typed.get(name).map_or("", String::as_str)
+            }
+            _ => "",
+        }
+    }
+    /// The refusal of the finding form on `inspected` that names one of `criterion`'s fields,
+    /// said beside that criterion.
+    fn finding_error_at(&self, inspected: &str, criterion: &str) -> Option<&String> {
+        let field = self.refused_field.as_deref()?;
+        let named = ["verdict_", "score_", "reason_"]
+            .iter()
+            .any(|p| field.strip_prefix(p) == Some(criterion));
+        match self.typed.get("inspected") {
+            Some(u) if named && u == inspected => self.errors.get("submit_finding"),
+            _ => None,
+        }
+    }
+    /// `aria-describedby`/`aria-invalid` for a field (`name`) of `criterion`'s row of the
+    /// finding form on `inspected`, when the refusal is said beside that row.
+    fn finding_aria(&self, inspected: &str, criterion: &str, name: &str) -> String {
+        if self.finding_error_at(inspected, criterion).is_none() {
+            return String::new();
+        }
+        let invalid = self.refused_field.as_deref() == Some(name);
+        format!(
+            "aria-describedby=\"submit_finding-error\"{}",
+            if invalid {
+                " aria-invalid=\"true\""
+            } else {
+                ""
+            }
+        )
+    }
+    /// The finding form's refusal when it is not said beside a criterion of a form shown.
+    fn finding_error_general(&self) -> Option<&String> {
+        let beside = self.r.pairs.iter().any(|p| {
+            p.mine
+                && !p.submitted
+                && self
+                    .r
+                    .criteria
+                    .iter()
+                    .any(|c| self.finding_error_at(&p.inspected.id, &c.id).is_some())
+        });
+        match beside {
+            true => None,
+            false => self.errors.get("submit_finding"),
+        }
     }
     /// The error of a form of `unit`'s card: a form sent for another of the viewer's units
     /// shows its error there only.
@@ -254,6 +319,13 @@ impl ReviewPage {
     }
     fn computed_of(&self, unit: &str) -> Option<&crate::api::yearend::BreakdownDto> {
         self.r.computed.iter().find(|b| b.unit.id == unit)
+    }
+    /// The engine's result for `criterion` of `unit` (the viewer's own unit, self-assessing).
+    fn computed_node(&self, unit: &str, criterion: &str) -> Option<&crate::api::yearend::NodeDto> {
+        self.computed_of(unit)?
+            .nodes
+            .iter()
+            .find(|n| n.id == criterion)
     }
     fn flags_for(&self, unit: &str) -> Vec<&crate::api::flags::FlagDto> {
         self.r
@@ -468,6 +540,19 @@ pub(crate) fn review_view(
     errors: BTreeMap<String, String>,
     typed: HashMap<String, String>,
 ) -> Response {
+    review_view_at(app, viewer, id, errors, typed, None)
+}
+
+/// The review page after a refused form, its refusal said beside `refused_field` where the
+/// page has one for it.
+fn review_view_at(
+    app: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    errors: BTreeMap<String, String>,
+    typed: HashMap<String, String>,
+    refused_field: Option<String>,
+) -> Response {
     let cov = match covenant_id(viewer, id) {
         Ok(c) => c,
         Err(r) => return *r,
@@ -493,6 +578,7 @@ pub(crate) fn review_view(
                 typed,
                 windows,
                 two_inspectors,
+                refused_field,
                 lang: viewer.lang,
             });
             if failed {
@@ -547,7 +633,11 @@ pub async fn step(
     };
     match result {
         Ok(()) => Redirect::to(&format!("/covenants/{id}/yearend#{action}")).into_response(),
+        // Not the viewer's to do: a 403 page saying so, as the other pages answer (it came
+        // back as the form's 422).
+        Err(e) if e.status == StatusCode::FORBIDDEN => viewer_error(&viewer, e),
         Err(e) if e.status.is_client_error() && e.status.as_u16() != 401 => {
+            let refused_field = (unread && !e.message.is_empty()).then(|| e.message.clone());
             let y = viewer.lang.yearend();
             let message = match (e.domain.as_deref(), e.code) {
                 (Some(thidua_domain::DomainError::InvalidValue { field, .. }), code) => {
@@ -562,12 +652,13 @@ pub async fn step(
             };
             let mut typed = form;
             typed.remove("csrf");
-            review_view(
+            review_view_at(
                 &app,
                 &viewer,
                 &id,
                 BTreeMap::from([(action, message)]),
                 typed,
+                refused_field,
             )
         }
         Err(e) => viewer_error(&viewer, e),
