@@ -173,7 +173,7 @@ pub fn decide(
             discipline_pending,
             note,
         } => record_eligibility(covenant, unit, discipline_pending, note),
-        C::Lock { covenant } => Ok(lock(covenant)),
+        C::Lock { covenant } => lock(state, covenant),
         C::DecideCutoffTie {
             covenant,
             band,
@@ -642,9 +642,36 @@ fn record_eligibility(
     }))
 }
 
-/// Locks the year's scores (whether the review is ready is checked when it is applied).
-fn lock(covenant: CovenantId) -> YearEndEvent {
-    YearEndEvent::YearEndLocked(YearEndLocked { covenant })
+/// Locks the year's scores: only when every assessed member's final total can be computed
+/// (`score::uncomputable`: a lock would publish "—" for a unit whose figures are not all
+/// approved), refused naming the units and their criteria. Whether the review is ready
+/// (findings in, disputes settled) is checked when the event is applied; this rule, like the
+/// reporting rules on figures, is the command's, not replay's, so a log written before it
+/// replays unchanged.
+fn lock(state: &State, covenant: CovenantId) -> Result<YearEndEvent, DomainError> {
+    let review = state.review(&covenant)?;
+    let missing = score::uncomputable(state, review)?;
+    if !missing.is_empty() {
+        let units: Vec<String> = missing
+            .iter()
+            .map(|(u, criteria)| {
+                let name = state
+                    .units
+                    .get(u)
+                    .map_or(u.to_string(), |x| x.name.to_string());
+                format!("{name} ({})", criteria.join(", "))
+            })
+            .collect();
+        return Err(refuse_with(
+            "yearend_scores_uncomputable",
+            format!(
+                "the final totals of {} cannot be computed (approved figures missing?)",
+                units.join("; ")
+            ),
+            vec![("units", units.join("; "))],
+        ));
+    }
+    Ok(YearEndEvent::YearEndLocked(YearEndLocked { covenant }))
 }
 
 /// The cluster head's choice of the units that keep a band, checked against the tie it resolves.

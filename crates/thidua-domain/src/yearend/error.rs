@@ -134,6 +134,7 @@ pub const CODES: &[&str] = &[
     "yearend_resolution_score_missing",
     "yearend_evidence_duplicate",
     "yearend_evidence_too_large",
+    "yearend_scores_uncomputable",
 ];
 
 /// A field of 64 lowercase hexadecimal digits (a SHA-256 value, a commitment, a seed).

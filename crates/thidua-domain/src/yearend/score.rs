@@ -188,6 +188,29 @@ pub fn results(state: &State, review: &Review) -> Result<Vec<PublishedResult>, D
         .collect()
 }
 
+/// The assessed members (their dossier handed in) whose final total the engine cannot compute,
+/// each with the ids of its criteria in error: figures not approved, a division the regulation
+/// provides no value for. Published, such a total would read "—" and rank nothing.
+pub fn uncomputable(
+    state: &State,
+    review: &Review,
+) -> Result<Vec<(UnitId, Vec<String>)>, DomainError> {
+    use thidua_scoring::explain::Status;
+    let fin = scoreboard(state, review, Scores::FinalUndecided, false)?;
+    Ok(review
+        .members
+        .iter()
+        .filter(|u| review.dossier_submitted(u))
+        .filter_map(|u| {
+            let r = fin.unit(&data_id(review, u)?)?;
+            (r.total.is_none() && r.status == Status::Error).then(|| {
+                let failed = r.nodes.iter().filter(|n| n.status == Status::Error);
+                (u.clone(), failed.map(|n| n.id.to_string()).collect())
+            })
+        })
+        .collect())
+}
+
 /// A member that handed in no dossier by the deadline is not assessed: no totals, no rank, no
 /// band, not eligible. (Its manual criteria have no score, so the engine gives it no total and
 /// ranks the others among themselves.)

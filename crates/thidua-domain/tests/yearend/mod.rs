@@ -71,6 +71,12 @@ impl World {
 
     /// The cluster with its figures of 2023 (historical) and 2024 (approved month by month).
     fn with_figures() -> World {
+        World::with_figures_but(None)
+    }
+
+    /// [`World::with_figures`], `missing`'s figures approved only for the months before the
+    /// one given.
+    fn with_figures_but(missing: Option<(&str, u32)>) -> World {
         let mut w = World::cluster_signed();
         let form = w.state.reporting_form(&cov()).unwrap();
         let elements: Vec<String> = form
@@ -103,7 +109,11 @@ impl World {
         );
         for (i, unit) in UNITS.iter().enumerate() {
             let code = &unit[3..];
-            for m in 1..=12 {
+            let last = match missing {
+                Some((m, from)) if m == *unit => from - 1,
+                _ => 12,
+            };
+            for m in 1..=last {
                 let window = format!("M{m:02}");
                 let at = ms(2024, m, 15);
                 let (covenant, unit) = (cov(), u(unit));
@@ -224,7 +234,11 @@ fn drawn_world_without(without: Option<&str>) -> World {
 /// Dossiers (but `without`'s) submitted, records declared and seeds revealed on 10/12, the
 /// assignment drawn at `drawn_at`.
 fn drawn_on(without: Option<&str>, drawn_at: i64) -> World {
-    let mut w = World::with_figures();
+    drawn_from(World::with_figures(), without, drawn_at)
+}
+
+/// [`drawn_on`] from the world `w`.
+fn drawn_from(mut w: World, without: Option<&str>, drawn_at: i64) -> World {
     w.open();
     let at = ms(2024, 12, 10);
     for (unit, a) in [("ca-kg", "8"), ("ca-ag", "7"), ("ca-hg", "6.5")] {
@@ -1992,4 +2006,41 @@ fn a_file_is_attached_once_to_a_criterion() {
     entries.get_mut("C2b").unwrap().evidence = vec![file("bao-cao.pdf")];
     w.when(ms(2024, 12, 10), &user("canbo.kg"), save("ca-kg", entries))
         .unwrap();
+}
+
+/// The scores lock only when every assessed unit's total can be computed: with Hậu Giang's
+/// December figures never approved, locking is refused naming the unit and the criteria that
+/// cannot be computed, and nothing changes; a lock would have published "—" for it and ranked
+/// it nowhere.
+#[test]
+fn the_scores_do_not_lock_while_a_total_cannot_be_computed() {
+    let world = World::with_figures_but(Some(("ca-hg", 12)));
+    let mut w = drawn_from(world, None, ms(2024, 12, 23));
+    for p in review(&w).pairs() {
+        let officer = user(&format!("lanhdao.{}", &p.inspector.as_str()[3..]));
+        w.when(
+            ms(2024, 12, 27),
+            &officer,
+            ye(YearEndCommand::SubmitFinding {
+                covenant: cov(),
+                inspector: p.inspector.clone(),
+                inspected: p.inspected.clone(),
+                items: BTreeMap::new(),
+                recheck: None,
+            }),
+        )
+        .unwrap();
+    }
+    let lock = ye(YearEndCommand::Lock { covenant: cov() });
+    let before = w.state.clone();
+    let refused = w.when(ms(2025, 1, 8), &user("thuky"), lock).unwrap_err();
+    assert_eq!(refused.code(), "yearend_scores_uncomputable");
+    assert_eq!(w.state, before, "a refused command changes nothing");
+    let said = refused.to_string();
+    let hg = w.state.units[&u("ca-hg")].name.to_string();
+    assert!(said.contains(&hg), "{said}");
+    for other in ["ca-kg", "ca-ag"] {
+        let name = w.state.units[&u(other)].name.to_string();
+        assert!(!said.contains(&name), "{other} computes: {said}");
+    }
 }

@@ -626,6 +626,10 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
         "yearend_no_head" => ("Cụm chưa có đơn vị cụm trưởng trong năm.", "The cluster has no head unit this year."),
         "yearend_tie_undecided" => ("Có các đơn vị bằng điểm tại ngưỡng tỷ lệ: cụm trưởng cần quyết định trước khi công bố.", "Units are tied at a quota cut-off: the cluster head decides before publication."),
         "yearend_tie_invalid" => ("Quyết định không hợp lệ: chọn đúng số đơn vị mà tỷ lệ cho phép, trong các đơn vị bằng điểm.", "Invalid decision: choose as many of the tied units as the quota allows."),
+        "yearend_scores_uncomputable" => (
+            "Chưa khoá được điểm: còn đơn vị không tính được tổng điểm (thiếu số liệu đã duyệt).",
+            "The scores cannot be locked: some units' totals cannot be computed (approved figures missing).",
+        ),
         "yearend_too_few_members" => (
             "Mỗi đơn vị được 2 đơn vị chấm chéo chỉ khi cụm có ít nhất 5 đơn vị.",
             "Two inspectors per unit need at least 5 units in the cluster.",
@@ -777,6 +781,10 @@ fn specific(lang: Lang, code: &str) -> Option<&'static str> {
         "yearend_deadline_after_beacon" => (
             "Hạn cam kết phải hết trước ngày vòng số ngẫu nhiên đã chọn được công bố ({date}).",
             "The commitment deadline must end before the pinned beacon round is published ({date}).",
+        ),
+        "yearend_scores_uncomputable" => (
+            "Chưa khoá được điểm: không tính được tổng điểm của {units}. Hãy để các đơn vị nộp và lãnh đạo duyệt đủ số liệu các kỳ còn thiếu (trang Số liệu), rồi khoá điểm.",
+            "The scores cannot be locked: the totals of {units} cannot be computed. Have the units submit and their leaders approve the missing windows' figures (the Figures page), then lock.",
         ),
         "yearend_too_few_members" => (
             "Mỗi đơn vị được 2 đơn vị chấm chéo chỉ khi cụm có ít nhất {min} đơn vị; cụm có {count} đơn vị: chọn 1.",
