@@ -31,6 +31,9 @@ pub struct ProgStrings {
     pub on_track: &'static str,
     pub at_risk: &'static str,
     pub off_track: &'static str,
+    /// A range target missed only beyond its far end ("giảm từ 5% đến 10%" at 26%): not
+    /// behind, outside the range ([`crate::ui::progress::shown_status`]).
+    pub beyond_range: &'static str,
     pub unknown: &'static str,
     pub assumption: &'static str,
     pub seasonal: &'static str,
@@ -89,6 +92,7 @@ pub static VI: ProgStrings = ProgStrings {
     on_track: "Đúng tiến độ",
     at_risk: "Có nguy cơ",
     off_track: "Chậm tiến độ",
+    beyond_range: "Vượt ngoài khoảng chỉ tiêu",
     unknown: "Chưa đủ số liệu",
     assumption: "Giả định dự báo",
     seasonal: "Các tháng còn lại theo tỷ trọng cùng kỳ năm trước (mùa vụ năm trước).",
@@ -143,6 +147,7 @@ pub static EN: ProgStrings = ProgStrings {
     on_track: "On track",
     at_risk: "At risk",
     off_track: "Off track",
+    beyond_range: "Beyond the target's range",
     unknown: "Not enough figures",
     assumption: "Projection assumption",
     seasonal: "The remaining months follow last year's share of the same months (last year's season).",

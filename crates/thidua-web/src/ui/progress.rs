@@ -34,6 +34,37 @@ fn parse(raw: &Option<String>) -> Option<Exact> {
     raw.as_deref().and_then(|s| s.parse().ok())
 }
 
+/// The status code of a range target missed only beyond its far end ([`shown_status`]).
+pub const BEYOND_RANGE: &str = "beyond_range";
+
+/// The status a page shows for a unit's target: the domain's, except for a range target
+/// ("giảm từ 5% đến 10%") judged behind or at risk whose every reading that misses the range
+/// lies beyond its far end (a 26,09% reduction against 5–10%): that is not behind schedule,
+/// and is said as [`BEYOND_RANGE`]. The domain's status only knows met or not met, so the
+/// side is read here from the target's range and the values to date and projected.
+pub fn shown_status<'a>(t: &TargetRef, v: &'a TargetProgressDto) -> &'a str {
+    let status = v.status.as_str();
+    if !matches!(status, "off_track" | "at_risk") {
+        return status;
+    }
+    let Some((lo, hi)) = t.range.as_ref() else {
+        return status;
+    };
+    let (Ok(lo), Ok(hi)) = (lo.parse::<Exact>(), hi.parse::<Exact>()) else {
+        return status;
+    };
+    let missed: Vec<Exact> = [&v.to_date, &v.projected]
+        .into_iter()
+        .filter_map(parse)
+        .filter(|x| *x < lo || *x > hi)
+        .collect();
+    if !missed.is_empty() && missed.iter().all(|x| *x > hi) {
+        BEYOND_RANGE
+    } else {
+        status
+    }
+}
+
 /// Page helpers shared by the three templates.
 pub struct Helpers {
     pub p: &'static ProgStrings,
@@ -45,8 +76,14 @@ impl Helpers {
             "on_track" => self.p.on_track,
             "at_risk" => self.p.at_risk,
             "off_track" => self.p.off_track,
+            BEYOND_RANGE => self.p.beyond_range,
             _ => self.p.unknown,
         }
+    }
+
+    /// [`shown_status`]'s code, for the templates.
+    pub fn status_of<'a>(&self, v: &'a TargetProgressDto, t: &TargetRef) -> &'a str {
+        shown_status(t, v)
     }
 
     pub fn method(&self, code: &str) -> &'static str {
@@ -367,22 +404,67 @@ struct OverviewPage {
     h: Helpers,
     p: &'static ProgStrings,
     d: OverviewDto,
+    /// By row: the targets counted at risk and behind that are only beyond their range's far
+    /// end ([`shown_status`]), shown in a column of their own.
+    beyond: Vec<(usize, usize)>,
+}
+
+impl OverviewPage {
+    /// The row's (at risk, behind, beyond the range) as the columns show them.
+    fn counts(&self, row: usize) -> (usize, usize, usize) {
+        let r = &self.d.rows[row];
+        let (a, o) = self.beyond.get(row).copied().unwrap_or_default();
+        (r.at_risk - a, r.off_track - o, a + o)
+    }
+}
+
+/// Of a covenant's targets the domain counts at risk and behind, those only beyond their
+/// range's far end ([`shown_status`]): (at risk, behind).
+fn beyond_counts(d: &ProgressDto) -> (usize, usize) {
+    let mut out = (0, 0);
+    for u in &d.units {
+        for (t, v) in d.targets.iter().zip(&u.targets) {
+            if shown_status(t, v) == BEYOND_RANGE {
+                match v.status.as_str() {
+                    "at_risk" => out.0 += 1,
+                    _ => out.1 += 1,
+                }
+            }
+        }
+    }
+    out
 }
 
 /// `GET /progress`: every cluster the viewer oversees.
 pub async fn overview_page(State(app): State<AppState>, viewer: Viewer) -> Response {
     let scope = viewer.scope.clone();
     let found = app
-        .blocking(move |app| api::overview_dto(app, &app.service.read(), &scope))
+        .blocking(move |app| {
+            let state = app.service.read();
+            let d = api::overview_dto(app, &state, &scope)?;
+            // The same computed progress as the rows' (cached by covenant and log size).
+            let beyond = d
+                .rows
+                .iter()
+                .map(|r| {
+                    CovenantId::parse(&r.covenant)
+                        .ok()
+                        .and_then(|id| api::progress_dto(app, &state, &scope, &id, None).ok())
+                        .map_or((0, 0), |(p, _)| beyond_counts(&p))
+                })
+                .collect();
+            Ok((d, beyond))
+        })
         .await;
     match found {
-        Ok(d) => {
+        Ok((d, beyond)) => {
             let p = viewer.lang.progress();
             render(&OverviewPage {
                 l: Layout::new(&viewer, p.overview_title),
                 h: Helpers { p },
                 p,
                 d,
+                beyond,
             })
         }
         Err(e) => viewer_error(&viewer, e),
@@ -440,5 +522,66 @@ mod tests {
         );
         assert_eq!(h.measure(&value, &count(None)), "5,51");
         assert_eq!(h.measure(&None, &target(Some("vụ"))), "—");
+    }
+
+    /// A range target ("giảm từ 5% đến 10%") missed only beyond its far end is said to be
+    /// outside the range, not behind schedule, on every page that shows the status (the
+    /// cluster's cards, the unit's table, the overview's counts); missed short of it, or on
+    /// both sides, it keeps the domain's status; a target without a range is untouched.
+    #[test]
+    fn a_range_target_beyond_its_far_end_is_not_behind() {
+        let h = Helpers {
+            p: &crate::i18n::progress::VI,
+        };
+        let t = TargetRef {
+            id: "t2".into(),
+            subject: "Giảm án, việc tạm đình chỉ".into(),
+            shape: "reduce_between".into(),
+            threshold: None,
+            range: Some(("5".into(), "10".into())),
+            unit_of_measure: Some("%".into()),
+            indicator: "suspended".into(),
+        };
+        let v = |to_date: &str, projected: &str, status: &str| TargetProgressDto {
+            target: "t2".into(),
+            measured: None,
+            same_period: None,
+            compared: None,
+            compared_year: None,
+            to_date: Some(to_date.into()),
+            projected: Some(projected.into()),
+            status: status.into(),
+            zero_baseline: false,
+            series: Vec::new(),
+            last_year: Vec::new(),
+        };
+        let said = |x: &TargetProgressDto, t: &TargetRef| h.status(h.status_of(x, t));
+        let beyond = v("26.09", "26.09", "off_track");
+        assert_eq!(said(&beyond, &t), "Vượt ngoài khoảng chỉ tiêu");
+        assert_eq!(said(&v("3", "4", "off_track"), &t), "Chậm tiến độ");
+        assert_eq!(
+            said(&v("7", "12", "at_risk"), &t),
+            "Vượt ngoài khoảng chỉ tiêu"
+        );
+        assert_eq!(
+            said(&v("3", "12", "at_risk"), &t),
+            "Có nguy cơ",
+            "both sides"
+        );
+        assert_eq!(said(&v("7", "8", "on_track"), &t), "Đúng tiến độ");
+        let no_range = TargetRef {
+            range: None,
+            threshold: Some("5".into()),
+            shape: "reduce_at_least".into(),
+            ..t.clone()
+        };
+        assert_eq!(said(&beyond, &no_range), "Chậm tiến độ");
+        let en = Helpers {
+            p: &crate::i18n::progress::EN,
+        };
+        assert_eq!(
+            en.status(shown_status(&t, &beyond)),
+            "Beyond the target's range"
+        );
     }
 }
