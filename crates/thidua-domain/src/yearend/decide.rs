@@ -642,36 +642,40 @@ fn record_eligibility(
     }))
 }
 
-/// Locks the year's scores: only when every assessed member's final total can be computed
-/// (`score::uncomputable`: a lock would publish "—" for a unit whose figures are not all
-/// approved), refused naming the units and their criteria. Whether the review is ready
-/// (findings in, disputes settled) is checked when the event is applied; this rule, like the
-/// reporting rules on figures, is the command's, not replay's, so a log written before it
-/// replays unchanged.
+/// Locks the year's scores once [`scores_computable`]. Whether the review is ready (findings
+/// in, disputes settled) is checked when the event is applied.
 fn lock(state: &State, covenant: CovenantId) -> Result<YearEndEvent, DomainError> {
-    let review = state.review(&covenant)?;
-    let missing = score::uncomputable(state, review)?;
-    if !missing.is_empty() {
-        let units: Vec<String> = missing
-            .iter()
-            .map(|(u, criteria)| {
-                let name = state
-                    .units
-                    .get(u)
-                    .map_or(u.to_string(), |x| x.name.to_string());
-                format!("{name} ({})", criteria.join(", "))
-            })
-            .collect();
-        return Err(refuse_with(
-            "yearend_scores_uncomputable",
-            format!(
-                "the final totals of {} cannot be computed (approved figures missing?)",
-                units.join("; ")
-            ),
-            vec![("units", units.join("; "))],
-        ));
-    }
+    scores_computable(state, state.review(&covenant)?)?;
     Ok(YearEndEvent::YearEndLocked(YearEndLocked { covenant }))
+}
+
+/// Every assessed member's final total can be computed (`score::uncomputable`): a lock would
+/// publish "—" for a unit whose figures are not all approved; refused naming the units and
+/// their criteria. A rule of the command (the page asks it before offering the lock), not of
+/// replay, like the reporting rules on figures: a log written before it replays unchanged.
+pub fn scores_computable(state: &State, review: &Review) -> Result<(), DomainError> {
+    let missing = score::uncomputable(state, review)?;
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let units: Vec<String> = missing
+        .iter()
+        .map(|(u, criteria)| {
+            let name = state
+                .units
+                .get(u)
+                .map_or(u.to_string(), |x| x.name.to_string());
+            format!("{name} ({})", criteria.join(", "))
+        })
+        .collect();
+    Err(refuse_with(
+        "yearend_scores_uncomputable",
+        format!(
+            "the final totals of {} cannot be computed (approved figures missing?)",
+            units.join("; ")
+        ),
+        vec![("units", units.join("; "))],
+    ))
 }
 
 /// The cluster head's choice of the units that keep a band, checked against the tie it resolves.

@@ -40,6 +40,15 @@ fn secret(u: &str) -> String {
 /// The covenant signed, a full year of approved figures (2023 imported), leaders for every
 /// member (the fixture has two).
 fn prepare(app: &TestApp) {
+    signed(app);
+    let service: &Service = &app.service;
+    approved_year(service, COV, &UNITS, |i, _, _| {
+        full_figures(service, COV, 7 + i as i64)
+    });
+}
+
+/// The covenant signed by every member, a leader with a password for each (no figures yet).
+fn signed(app: &TestApp) {
     let service: &Service = &app.service;
     let id = cov();
     let hash = service.read().covenants[&id].latest().hash.clone();
@@ -75,9 +84,6 @@ fn prepare(app: &TestApp) {
         )
         .unwrap();
     }
-    approved_year(service, COV, &UNITS, |i, _, _| {
-        full_figures(service, COV, 7 + i as i64)
-    });
 }
 
 /// Waits (up to 10 s) until the log's state satisfies `check` (a click returns before the
@@ -2540,4 +2546,50 @@ fn a_year_end_action_not_the_viewers_is_forbidden() {
             res.body
         );
     }
+}
+
+/// With no figures approved, a unit's total cannot be computed: the secretariat is told so, by
+/// unit and criterion, instead of being offered the lock, and a lock posted all the same is
+/// refused with the same words, nothing stored (a lock published "—" for every unit).
+#[test]
+fn the_lock_waits_for_totals_that_can_be_computed() {
+    use thidua_domain::yearend::YearEndCommand as Y;
+    let app = spawn(Backend::Sqlite).unwrap();
+    signed(&app);
+    let s = &app.service;
+    s.execute(&Actor::System, Command::YearEnd(opening(0)))
+        .unwrap();
+    let save = Y::SaveDossier {
+        covenant: cov(),
+        unit: unit("ca-kg"),
+        entries: self_scores(),
+    };
+    s.execute(&Actor::System, Command::YearEnd(save)).unwrap();
+    let submit = Y::SubmitDossier {
+        covenant: cov(),
+        unit: unit("ca-kg"),
+        revision: 1,
+    };
+    s.execute(&Actor::System, Command::YearEnd(submit)).unwrap();
+    let sec = signed_in(&app, "thuky12");
+    let page = sec.get(&format!("/covenants/{COV}/yearend"));
+    assert_eq!(page.status, 200, "{}", page.body);
+    let said = "Chưa khoá được điểm: không tính được tổng điểm của Công an tỉnh Kiên Giang (";
+    assert!(
+        page.body.contains("id=\"lock-blocked\">") && page.body.contains(said),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("id=\"lock-button\""), "{}", page.body);
+    let size = s.read().size;
+    let r = sec.post_form(
+        &format!("/covenants/{COV}/yearend"),
+        &[("csrf", &page.csrf()), ("action", "lock")],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains(said), "{}", r.body);
+    assert_eq!(s.read().size, size, "nothing stored");
+    // Nor is anyone else told: the lock is the secretariat's.
+    let leader = signed_in(&app, "lanhdao-kg").get(&format!("/covenants/{COV}/yearend"));
+    assert!(!leader.body.contains("lock-blocked"), "{}", leader.body);
 }

@@ -49,6 +49,9 @@ struct ReviewPage {
     two_inspectors: bool,
     /// The field a refused form could not take (`score_C2a`), to say so beside that field.
     refused_field: Option<String>,
+    /// Why the scores cannot be locked yet (a total that cannot be computed), in the viewer's
+    /// words: the secretariat is told instead of being offered the lock.
+    lock_blocked: Option<String>,
     lang: crate::i18n::Lang,
 }
 
@@ -565,6 +568,7 @@ fn review_view_at(
             .members(&c.cluster, c.year)
             .is_ok_and(|m| m.len() >= thidua_domain::yearend::decide::MIN_UNITS_FOR_TWO)
     });
+    let lock_blocked = lock_blocked(&state, viewer, &cov);
     let dto = api::review_dto(app, &state, &viewer.scope, &cov, viewer.lang);
     drop(state);
     match dto {
@@ -579,6 +583,7 @@ fn review_view_at(
                 windows,
                 two_inspectors,
                 refused_field,
+                lock_blocked,
                 lang: viewer.lang,
             });
             if failed {
@@ -588,6 +593,20 @@ fn review_view_at(
         }
         Err(e) => viewer_error(viewer, e),
     }
+}
+
+/// For the cluster's secretariat, while the scores are not locked: why the domain would refuse
+/// to lock them for their totals (`yearend::decide::scores_computable`), in the viewer's words.
+fn lock_blocked(state: &thidua_domain::State, viewer: &Viewer, cov: &CovenantId) -> Option<String> {
+    let c = state.covenants.get(cov)?;
+    let manages = viewer.scope.is_admin() || viewer.scope.managed_clusters().contains(&c.cluster);
+    let review = state.yearend.reviews.get(cov)?;
+    if !manages || review.locked_at.is_some() {
+        return None;
+    }
+    thidua_domain::yearend::decide::scores_computable(state, review)
+        .err()
+        .map(|e| viewer.lang.refusal(&e))
 }
 
 /// `GET /covenants/{id}/yearend`.
