@@ -434,6 +434,10 @@ pub struct ManageStrings {
     pub open_button: &'static str,
     pub show_candidates: &'static str,
     pub no_nominees: &'static str,
+    /// The year's results are published but no unit has a final score (no rank).
+    pub no_nominees_unscored: &'static str,
+    /// The year's results are published, units are ranked, none is eligible.
+    pub no_nominees_ineligible: &'static str,
     /// Who the candidates are when the head or deputy is elected.
     pub leaders_candidates: &'static str,
     pub title_label: &'static str,
@@ -543,6 +547,8 @@ pub static MANAGE_VI: ManageStrings = ManageStrings {
     open_button: "Mở cuộc bỏ phiếu",
     show_candidates: "Xem đơn vị được đề cử",
     no_nominees: "Năm này chưa có đơn vị đủ điều kiện: công bố kết quả năm (hoặc ghi thứ hạng nếu năm đó chấm ngoài hệ thống) trước.",
+    no_nominees_unscored: "Kết quả năm này đã công bố nhưng không đơn vị nào có điểm cuối cùng (tổng điểm không tính được), nên không đơn vị nào được xếp hạng để đề cử.",
+    no_nominees_ineligible: "Kết quả năm này đã công bố nhưng không đơn vị nào được xếp hạng đủ điều kiện đề nghị khen thưởng (ví dụ: đang chờ xem xét kỷ luật).",
     leaders_candidates: "Danh sách trên dùng cho cờ thi đua và bằng khen. Khi bầu cụm trưởng, cụm phó, mọi đơn vị được xếp hạng đều là ứng viên, kể cả đơn vị không đủ điều kiện đề nghị khen thưởng.",
     title_label: "Tên cuộc bỏ phiếu",
     title_default: "Đề nghị khen thưởng năm {year}",
@@ -643,6 +649,8 @@ pub static MANAGE_EN: ManageStrings = ManageStrings {
     open_button: "Open the vote",
     show_candidates: "Show the candidates",
     no_nominees: "No unit is eligible for this year: publish the year's results (or record the standings of a year scored outside the system) first.",
+    no_nominees_unscored: "This year's results are published, but no unit has a final score (its total could not be computed), so no unit is ranked to be proposed.",
+    no_nominees_ineligible: "This year's results are published, but no ranked unit is eligible to be proposed for an award (for instance, discipline pending).",
     leaders_candidates: "This list is for flags and certificates. When the head or deputy is elected, every ranked unit is a candidate, including units not eligible to be proposed for an award.",
     title_label: "Title of the vote",
     title_default: "Award proposal {year}",

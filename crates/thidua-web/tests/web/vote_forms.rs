@@ -768,3 +768,156 @@ fn browser_vote_forms() {
     assert!(b.wait_for("#elections"));
     b.shots("page-cluster-votes");
 }
+
+/// The 2024 year-end of Cluster No. 12 run to publication with every unit's discipline
+/// pending: the results are published and ranked, but no unit is eligible. The opening form of
+/// that year says so, not "publish the year's results first"; a year not published still asks
+/// to publish.
+#[test]
+fn no_nominees_says_why_once_results_are_published() {
+    use thidua_domain::yearend::YearEndCommand as Y;
+    use thidua_domain::CovenantId;
+    let app = spawn(Backend::Sqlite).unwrap();
+    let s = &app.service;
+    let sys = Actor::System;
+    let cov = CovenantId::parse("gu-12-2024").unwrap();
+    let hash = s.read().covenants[&cov].latest().hash.clone();
+    let signs = UNITS
+        .iter()
+        .map(|u| Command::SignCovenant {
+            covenant: cov.clone(),
+            version: 1,
+            unit: UnitId::parse(u).unwrap(),
+            hash: hash.clone(),
+        })
+        .collect();
+    s.execute_all(&sys, signs).unwrap();
+    let thuky = signed_in(&app, "thuky12");
+    let form = thuky.get("/clusters/cum-12/elections/new?year=2024").body;
+    assert!(
+        form.contains("công bố kết quả năm (hoặc ghi thứ hạng"),
+        "not published yet: {form}"
+    );
+    let today = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis());
+    let secret = |u: &str| {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(format!("bí mật của {u}")))
+    };
+    let mut steps = vec![Y::Open {
+        covenant: cov.clone(),
+        dossier_deadline: today + chrono::Duration::days(7),
+        commit_deadline: today + chrono::Duration::days(7),
+        reveal_deadline: None,
+        response_deadline: today + chrono::Duration::days(21),
+        inspectors: 1,
+        record_sample: 0,
+    }];
+    super::support::approved_year(s, "gu-12-2024", &UNITS, |i, _, _| {
+        super::support::full_figures(s, "gu-12-2024", 7 + i as i64)
+    });
+    let entry = |x: &str| thidua_domain::yearend::DossierEntry {
+        score: thidua_domain::yearend::Points(x.parse().unwrap()),
+        justification: Text::parse("t", "Giải trình", 100).unwrap(),
+        evidence: vec![],
+    };
+    for u in UNITS {
+        steps.push(Y::SaveDossier {
+            covenant: cov.clone(),
+            unit: UnitId::parse(u).unwrap(),
+            entries: [
+                ("C2a".to_owned(), entry("6")),
+                ("C2b".to_owned(), entry("3")),
+            ]
+            .into_iter()
+            .collect(),
+        });
+        steps.push(Y::SubmitDossier {
+            covenant: cov.clone(),
+            unit: UnitId::parse(u).unwrap(),
+            revision: 1,
+        });
+    }
+    for u in UNITS {
+        let unit = UnitId::parse(u).unwrap();
+        steps.push(Y::CommitSeed {
+            covenant: cov.clone(),
+            commitment: thidua_domain::yearend::draw::commitment("gu-12-2024", &unit, &secret(u)),
+            unit,
+        });
+    }
+    for u in UNITS {
+        steps.push(Y::RevealSeed {
+            covenant: cov.clone(),
+            unit: UnitId::parse(u).unwrap(),
+            value: secret(u),
+        });
+    }
+    steps.push(Y::DrawAssignment {
+        covenant: cov.clone(),
+    });
+    for step in steps {
+        s.execute(&sys, Command::YearEnd(step)).unwrap();
+    }
+    let pairs = s.read().yearend.reviews[&cov].pairs();
+    for p in pairs {
+        s.execute(
+            &sys,
+            Command::YearEnd(Y::SubmitFinding {
+                covenant: cov.clone(),
+                inspector: p.inspector,
+                inspected: p.inspected,
+                items: Default::default(),
+                recheck: None,
+            }),
+        )
+        .unwrap();
+    }
+    for u in UNITS {
+        s.execute(
+            &sys,
+            Command::YearEnd(Y::RecordEligibility {
+                covenant: cov.clone(),
+                unit: UnitId::parse(u).unwrap(),
+                discipline_pending: true,
+                note: Text::parse("note", "Đang xem xét kỷ luật", 500).unwrap(),
+            }),
+        )
+        .unwrap();
+    }
+    for step in [
+        Y::Lock {
+            covenant: cov.clone(),
+        },
+        Y::PublishResults {
+            covenant: cov.clone(),
+        },
+    ] {
+        s.execute(&sys, Command::YearEnd(step)).unwrap();
+    }
+    let form = thuky.get("/clusters/cum-12/elections/new?year=2024").body;
+    assert!(form.contains("id=\"no-nominees\""), "{form}");
+    assert!(
+        s.read().yearend.reviews[&cov]
+            .published
+            .as_ref()
+            .is_some_and(|(p, _)| p.results.iter().all(|r| r.rank.is_some())),
+        "published and ranked"
+    );
+    assert!(
+        form.contains("đã công bố nhưng không đơn vị nào được xếp hạng đủ điều kiện"),
+        "{form}"
+    );
+    assert!(
+        !form.contains("công bố kết quả năm (hoặc ghi thứ hạng"),
+        "{form}"
+    );
+    // Sent anyway, the form says the same beside the year.
+    let fields = open_fields("ministry_flag", "1", "4");
+    let r = post(&thuky, "/clusters/cum-12/elections/new", &fields);
+    assert!(
+        r.body
+            .contains("đã công bố nhưng không đơn vị nào được xếp hạng đủ điều kiện"),
+        "{}",
+        r.body
+    );
+}

@@ -105,6 +105,35 @@ pub(super) struct NewPage {
     awards: Vec<(&'static str, &'static str)>,
     f: OpenForm,
     errors: Errors,
+    /// Why the year has no candidates ([`no_nominees`]), when it has none.
+    no_nominees: &'static str,
+}
+
+/// Why a cluster's year has no nominees: its results not published yet (publish them, or
+/// record the standings of a year scored outside the system), published with no unit scored
+/// (none ranked), or published with no ranked unit eligible.
+pub(super) fn no_nominees(
+    m: &'static ManageStrings,
+    state: &thidua_domain::State,
+    cluster: &ClusterId,
+    year: i32,
+) -> &'static str {
+    if !votes::results_published(state, cluster, year) {
+        return m.no_nominees;
+    }
+    let ranked = state
+        .yearend
+        .reviews
+        .values()
+        .filter(|r| &r.cluster == cluster && r.year == year)
+        .filter_map(|r| r.published.as_ref())
+        .flat_map(|(p, _)| &p.results)
+        .any(|r| r.rank.is_some());
+    if ranked {
+        m.no_nominees_ineligible
+    } else {
+        m.no_nominees_unscored
+    }
 }
 
 impl NewPage {
@@ -204,6 +233,7 @@ pub(super) fn new_view(
         awards: AWARDS.iter().map(|(k, a)| (*k, award(s, *a))).collect(),
         f,
         errors: errors.clone(),
+        no_nominees: no_nominees(m, &state, cluster, year),
     });
     with_status(res, &errors)
 }
@@ -304,7 +334,7 @@ fn read_open_form(
     let lang = viewer.lang;
     let m = manage(lang.code());
     let mut errors = Errors::default();
-    let (year, members, candidates) = {
+    let (year, members, candidates, why) = {
         let state = app.service.read();
         let year = typed_year
             .trim()
@@ -313,11 +343,12 @@ fn read_open_form(
             .filter(|y| state.members(cluster, *y).is_ok());
         let members = year.map_or(0, |y| state.members(cluster, y).map_or(0, <[_]>::len));
         let candidates = year.map_or(0, |y| votes::nominees(&state, cluster, y).len());
-        (year, members as u32, candidates as u32)
+        let why = year.map_or(m.no_nominees, |y| no_nominees(m, &state, cluster, y));
+        (year, members as u32, candidates as u32, why)
     };
     match year {
         None => errors.push("show-year", m.err_year),
-        Some(_) if candidates == 0 => errors.push("show-year", m.no_nominees),
+        Some(_) if candidates == 0 => errors.push("show-year", why),
         Some(_) => {}
     }
     let award_kind = AWARDS.iter().find(|(k, _)| *k == f.award).map(|(_, a)| *a);
