@@ -83,8 +83,9 @@ fn todos(t: &Strings, state: &thidua_domain::State, viewer: &Viewer) -> Vec<Todo
     out
 }
 
-/// For each managed cluster's year without a covenant: draft it, or launch its movement first
-/// (an administrator), or wait for the movement.
+/// For each managed cluster's year without a covenant: draft it (from the cluster's last
+/// covenant in force, if any), or launch its movement first (an administrator), or wait for
+/// the movement.
 fn drafting_todos(
     t: &Strings,
     state: &thidua_domain::State,
@@ -97,7 +98,14 @@ fn drafting_todos(
         for year in years_without_covenant(state, cluster) {
             let (template, href, button, mine) = if state.movements.values().any(|m| m.year == year)
             {
-                let href = format!("/clusters/{cluster}/covenants/new?year={year}");
+                // Started from the cluster's last covenant in force when there is one, as the
+                // cluster page's first button does.
+                let href = match model_covenant(state, cluster, year) {
+                    Some((from, _)) => {
+                        format!("/clusters/{cluster}/covenants/new?year={year}&from={from}")
+                    }
+                    None => format!("/clusters/{cluster}/covenants/new?year={year}"),
+                };
                 (t.todo_draft, href, t.draft_covenant, true)
             } else if scope.is_admin() {
                 let href = "/admin/movements".to_owned();

@@ -1484,3 +1484,25 @@ fn the_leader_explains_a_flag(
     let csv = supervisor.get(&format!("/api/v1/covenants/{COV}/flags/export"));
     assert!(csv.body.ends_with(&format!(",{newer}\n")), "{}", csv.body);
 }
+
+/// Once next year's movement is launched, the secretariat's to-do drafts the covenant from the
+/// cluster's last one in force, as the cluster page's first button does (it opened a blank
+/// form).
+#[test]
+fn the_drafting_todo_starts_from_the_last_covenant() {
+    use thidua_domain::{Actor, Command, MovementId};
+    let app = spawn(Backend::Sqlite).unwrap();
+    super::support::load_figures(&app.service);
+    let movement = Command::CreateMovement {
+        movement: MovementId::parse("vanttq-2025").unwrap(),
+        name: thidua_domain::Text::parse("name", "Vì an ninh Tổ quốc", 200).unwrap(),
+        year: 2025,
+        plan_ref: thidua_domain::Text::parse("plan_ref", "15/KH-BCA", 200).unwrap(),
+        slogan: None,
+        calendar: thidua_domain::calendar::default_calendar(2025),
+    };
+    app.service.execute(&Actor::System, movement).unwrap();
+    let home = signed_in(&app, "thuky12").get("/").body;
+    let link = format!("/clusters/cum-12/covenants/new?year=2025&#38;from={COV}");
+    assert!(home.contains(&format!("href=\"{link}\"")), "{home}");
+}
