@@ -920,4 +920,11 @@ fn no_nominees_says_why_once_results_are_published() {
         "{}",
         r.body
     );
+    // Next year's head is elected from every ranked unit, eligible or not.
+    let r = post(
+        &thuky,
+        "/clusters/cum-12/elections/new",
+        &open_fields("head", "1", "3"),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
 }

@@ -334,6 +334,7 @@ fn read_open_form(
     let lang = viewer.lang;
     let m = manage(lang.code());
     let mut errors = Errors::default();
+    let award_kind = AWARDS.iter().find(|(k, _)| *k == f.award).map(|(_, a)| *a);
     let (year, members, candidates, why) = {
         let state = app.service.read();
         let year = typed_year
@@ -342,7 +343,11 @@ fn read_open_form(
             .ok()
             .filter(|y| state.members(cluster, *y).is_ok());
         let members = year.map_or(0, |y| state.members(cluster, y).map_or(0, <[_]>::len));
-        let candidates = year.map_or(0, |y| votes::nominees(&state, cluster, y).len());
+        // The award's own candidates: every ranked unit for next year's head or deputy.
+        let candidates = year.map_or(0, |y| match award_kind {
+            Some(a) => votes::candidates(&state, cluster, y, a).len(),
+            None => votes::nominees(&state, cluster, y).len(),
+        });
         let why = year.map_or(m.no_nominees, |y| no_nominees(m, &state, cluster, y));
         (year, members as u32, candidates as u32, why)
     };
@@ -351,7 +356,6 @@ fn read_open_form(
         Some(_) if candidates == 0 => errors.push("show-year", why),
         Some(_) => {}
     }
-    let award_kind = AWARDS.iter().find(|(k, _)| *k == f.award).map(|(_, a)| *a);
     if award_kind.is_none() {
         errors.push("award", m.err_award);
     }
