@@ -380,6 +380,26 @@ pub fn page_of(
     (start..count.min(start + per_page), page, pages)
 }
 
+/// This server's address as the client reached it (the scheme from a trusted proxy's word or
+/// the secure-cookie setting, the host from the request): what the pages' example commands
+/// (transparency, ballot, trustee) put after `--server`.
+pub fn server_address(
+    app: &crate::AppState,
+    client: &crate::client::ClientInfo,
+    headers: &axum::http::HeaderMap,
+) -> String {
+    let scheme = if client.https || app.config.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    format!("{scheme}://{host}")
+}
+
 #[cfg(test)]
 mod paging_tests {
     use super::page_of;

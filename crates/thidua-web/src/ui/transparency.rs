@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{header, HeaderMap};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use thidua_transparency::api::{witness_list, WitnessEntry};
 
@@ -97,15 +97,6 @@ pub async fn transparency(
         ),
         None => t.transparency_not_witnessed.to_owned(),
     };
-    let scheme = if client.https || app.config.secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
     // The same quorum as `/api/v1/log/witnessed` and the pages' witnessing (the server's
     // `THIDUA_WITNESS_QUORUM` when the log records no policy).
     let fallback = app
@@ -132,7 +123,7 @@ pub async fn transparency(
         })
         .collect();
     let key = app.service.key().verifier_key().to_owned();
-    let server = format!("{scheme}://{host}");
+    let server = super::server_address(&app, &client, &headers);
     let page = TransparencyPage {
         signed: fill(t.transparency_signed, &[("size", status.signed)]),
         witnessed,

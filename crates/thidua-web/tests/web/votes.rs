@@ -142,11 +142,14 @@ fn vote_in_browser(
     );
     assert!(b.text("#path-browser").contains("mã WebAssembly"));
     assert!(b.text("#small-electorate").contains("nhất trí"));
-    // Without the WebAssembly path, the command line offered checks the log against its key.
+    // Without the WebAssembly path, the command line offered checks the log against its key,
+    // with this server's own address filled in.
     let key = app.service.key().verifier_key();
     assert!(
-        b.source()
-            .contains(&format!("thidua vote --server URL --log-key '{key}'")),
+        b.source().contains(&format!(
+            "thidua vote --server {} --log-key '{key}'",
+            app.base
+        )),
         "{}",
         b.source()
     );

@@ -331,7 +331,7 @@ async fn election_page(
             &state,
             &viewer,
             &e,
-            &trustee::server_address(&app, &client, &headers),
+            &super::server_address(&app, &client, &headers),
             app.service.key().verifier_key(),
         ),
     })
@@ -405,6 +405,8 @@ async fn vote_page(
     viewer: Viewer,
     Path(id): Path<String>,
     Query(q): Query<UnitQuery>,
+    client: crate::client::ClientInfo,
+    headers: axum::http::HeaderMap,
 ) -> Response {
     let (state, e) = match visible(&app, &viewer, &id) {
         Ok(x) => x,
@@ -453,7 +455,8 @@ async fn vote_page(
             .map(|(k, _)| k.to_string())
             .unwrap_or_default(),
         command: format!(
-            "thidua vote --server URL --log-key '{}' --election {} --unit {unit}",
+            "thidua vote --server {} --log-key '{}' --election {} --unit {unit}",
+            super::server_address(&app, &client, &headers),
             app.service.key().verifier_key(),
             e.id
         ),

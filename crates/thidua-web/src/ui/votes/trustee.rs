@@ -209,23 +209,3 @@ fn command_line(
         e.id
     )
 }
-
-/// This server's address as the client reached it (the scheme from a trusted proxy's word or
-/// the secure-cookie setting, the host from the request), as the transparency page's commands
-/// give it.
-pub fn server_address(
-    app: &crate::AppState,
-    client: &crate::client::ClientInfo,
-    headers: &axum::http::HeaderMap,
-) -> String {
-    let scheme = if client.https || app.config.secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
-    let host = headers
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    format!("{scheme}://{host}")
-}
