@@ -9,7 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet, XlsxError,
 };
-use thidua_domain::midyear::MidyearReviewFrozen;
+use thidua_domain::midyear::{MidyearReviewFrozen, TargetSnapshot};
 use thidua_scoring::exact::Rounding;
 use thidua_scoring::Exact;
 
@@ -40,8 +40,9 @@ pub struct Review<'a> {
     /// Each unit's name, aligned with `frozen.units`.
     pub unit_names: Vec<String>,
     pub targets: Vec<TargetHead>,
-    /// The Vietnamese label of a status code (`on_track`, …).
-    pub status: &'a dyn Fn(&str) -> &'static str,
+    /// The Vietnamese label of a target's status as the pages show it (its `status` code,
+    /// `on_track`, …, read with its range and values).
+    pub status: &'a dyn Fn(&TargetSnapshot) -> &'static str,
 }
 
 /// Column headings of the scores sheet.
@@ -165,7 +166,7 @@ fn target_rows(sheet: &mut Worksheet, r: &Review, f: &Formats) -> Result<(), Xls
             }
             number(sheet, row, 6, t.to_date.as_deref(), f)?;
             number(sheet, row, 7, t.projected.as_deref(), f)?;
-            sheet.write_string(row, 8, (r.status)(&t.status))?;
+            sheet.write_string(row, 8, (r.status)(t))?;
         }
     }
     for (c, width) in [6.0, 40.0, 50.0, 12.0, 16.0, 18.0, 14.0, 16.0, 18.0]

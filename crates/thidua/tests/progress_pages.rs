@@ -130,4 +130,12 @@ fn a_no_increase_target_at_zero_is_on_track_and_the_midyear_table_words_changes(
             "{r}"
         );
     }
+    // A range target missed beyond its far end reads as the progress page says it, not as
+    // behind schedule.
+    assert!(
+        body.contains(
+            "<span class=\"status status-beyond_range\">Vượt ngoài khoảng chỉ tiêu</span>"
+        ),
+        "{body}"
+    );
 }

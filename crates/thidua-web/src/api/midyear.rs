@@ -35,6 +35,8 @@ pub struct MidTargetRef {
     /// nothing: the page and the workbook say the change as the progress page does ("giảm
     /// 15,7%") and show no same-period figure.
     pub change_indicator: bool,
+    /// A range target's bounds (`giảm từ 5% đến 10%`: 5 and 10), in the target's terms.
+    pub range: Option<(String, String)>,
 }
 
 /// One target of one unit at the review. Exact values (a decimal or `p/q`), in the target's
@@ -123,6 +125,9 @@ fn target_refs(state: &DomainState, id: &CovenantId) -> Vec<MidTargetRef> {
                 .to_owned(),
             change_indicator: t.kind == thidua_domain::model::TargetKind::Change
                 && t.indicator.as_deref().is_some_and(|i| !is_element(i)),
+            range: t
+                .range
+                .map(|(a, b)| (a.normalize().to_string(), b.normalize().to_string())),
         })
         .collect()
 }
@@ -197,7 +202,8 @@ pub fn midyear_dto(
     })
 }
 
-/// The review's workbook (XLSX), once frozen; `status` names a status code in Vietnamese.
+/// The review's workbook (XLSX), once frozen; `status` names a status code in Vietnamese, each
+/// target's read as the pages read it (`progress::status_beside_range`).
 pub fn xlsx(
     state: &DomainState,
     scope: &Scope,
@@ -207,6 +213,18 @@ pub fn xlsx(
     let dto = midyear_dto(state, scope, id)?;
     let review = state.midyear.get(id).ok_or_else(ApiError::not_found)?;
     let frozen: &MidyearReviewFrozen = &review.frozen;
+    let shown = |t: &thidua_domain::midyear::TargetSnapshot| {
+        let range = dto
+            .targets
+            .iter()
+            .find(|h| h.id == t.target)
+            .and_then(|h| h.range.as_ref());
+        status(super::progress::status_beside_range(
+            &t.status,
+            range,
+            [&t.to_date, &t.projected],
+        ))
+    };
     let book = thidua_import::midyear::Review {
         frozen,
         covenant_title: &dto.title,
@@ -227,7 +245,7 @@ pub fn xlsx(
                 change_indicator: t.change_indicator,
             })
             .collect(),
-        status,
+        status: &shown,
     };
     thidua_import::midyear::write(&book).map_err(ApiError::internal)
 }

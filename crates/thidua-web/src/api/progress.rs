@@ -436,3 +436,43 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/api/v1/covenants/{id}/progress", get(covenant))
         .route("/api/v1/covenants/{id}/progress/{unit}", get(unit))
 }
+
+/// The status code of a range target missed only beyond its far end ([`status_beside_range`]).
+pub const BEYOND_RANGE: &str = "beyond_range";
+
+/// The status a page shows for a target from the domain's `status`, the target's `range` and
+/// its values to date and projected (exact strings): the domain's, except for a range target
+/// judged behind or at risk whose every reading that misses the range lies beyond its far end
+/// (a 26,09% reduction against 5–10%), which is [`BEYOND_RANGE`], not behind schedule. The
+/// progress pages, the mid-year table and its workbook all say it so.
+pub fn status_beside_range<'a>(
+    status: &'a str,
+    range: Option<&(String, String)>,
+    values: [&Option<String>; 2],
+) -> &'a str {
+    if !matches!(status, "off_track" | "at_risk") {
+        return status;
+    }
+    let Some((lo, hi)) = range else {
+        return status;
+    };
+    let (Ok(lo), Ok(hi)) = (
+        lo.parse::<thidua_scoring::Exact>(),
+        hi.parse::<thidua_scoring::Exact>(),
+    ) else {
+        return status;
+    };
+    let missed: Vec<thidua_scoring::Exact> = values
+        .into_iter()
+        .filter_map(|v| {
+            v.as_deref()
+                .and_then(|s| s.parse::<thidua_scoring::Exact>().ok())
+        })
+        .filter(|x| *x < lo || *x > hi)
+        .collect();
+    if !missed.is_empty() && missed.iter().all(|x| *x > hi) {
+        BEYOND_RANGE
+    } else {
+        status
+    }
+}

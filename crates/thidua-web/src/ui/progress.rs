@@ -34,8 +34,7 @@ fn parse(raw: &Option<String>) -> Option<Exact> {
     raw.as_deref().and_then(|s| s.parse().ok())
 }
 
-/// The status code of a range target missed only beyond its far end ([`shown_status`]).
-pub const BEYOND_RANGE: &str = "beyond_range";
+pub use crate::api::progress::{status_beside_range, BEYOND_RANGE};
 
 /// The status a page shows for a unit's target: the domain's, except for a range target
 /// ("giảm từ 5% đến 10%") judged behind or at risk whose every reading that misses the range
@@ -43,26 +42,7 @@ pub const BEYOND_RANGE: &str = "beyond_range";
 /// and is said as [`BEYOND_RANGE`]. The domain's status only knows met or not met, so the
 /// side is read here from the target's range and the values to date and projected.
 pub fn shown_status<'a>(t: &TargetRef, v: &'a TargetProgressDto) -> &'a str {
-    let status = v.status.as_str();
-    if !matches!(status, "off_track" | "at_risk") {
-        return status;
-    }
-    let Some((lo, hi)) = t.range.as_ref() else {
-        return status;
-    };
-    let (Ok(lo), Ok(hi)) = (lo.parse::<Exact>(), hi.parse::<Exact>()) else {
-        return status;
-    };
-    let missed: Vec<Exact> = [&v.to_date, &v.projected]
-        .into_iter()
-        .filter_map(parse)
-        .filter(|x| *x < lo || *x > hi)
-        .collect();
-    if !missed.is_empty() && missed.iter().all(|x| *x > hi) {
-        BEYOND_RANGE
-    } else {
-        status
-    }
+    status_beside_range(&v.status, t.range.as_ref(), [&v.to_date, &v.projected])
 }
 
 /// Page helpers shared by the three templates.
