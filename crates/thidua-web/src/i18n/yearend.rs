@@ -96,6 +96,12 @@ pub struct YeStrings {
     pub settled_by_acceptance: &'static str,
     pub open_dispute: &'static str,
     pub lock: &'static str,
+    /// The box ticked to lock (the lock cannot be undone).
+    pub lock_confirm: &'static str,
+    /// The box ticked to publish (a publication cannot be withdrawn).
+    pub publish_confirm: &'static str,
+    /// Lock or publish pressed without its box ticked.
+    pub confirm_first: &'static str,
     pub locked: &'static str,
     pub publish: &'static str,
     pub results: &'static str,
@@ -263,6 +269,9 @@ pub static VI: YeStrings = YeStrings {
     settled_by_acceptance: "Đơn vị đã chấp nhận",
     open_dispute: "Chưa giải quyết",
     lock: "Khoá điểm năm",
+    lock_confirm: "Tôi hiểu: sau khi khoá, không ai sửa được điểm năm nay.",
+    publish_confirm: "Tôi hiểu: kết quả được công bố cho cả cụm, ghi vào nhật ký và không rút lại được.",
+    confirm_first: "Hãy đánh dấu ô xác nhận rồi bấm lại.",
     locked: "Đã khoá điểm",
     publish: "Công bố kết quả",
     results: "Kết quả tổng kết năm",
@@ -420,6 +429,9 @@ pub static EN: YeStrings = YeStrings {
     settled_by_acceptance: "Accepted by the unit",
     open_dispute: "Not settled",
     lock: "Lock the year's scores",
+    lock_confirm: "I understand: once locked, nobody can change this year's scores.",
+    publish_confirm: "I understand: the results are published to the whole cluster, recorded in the log and cannot be withdrawn.",
+    confirm_first: "Tick the confirmation box, then press again.",
     locked: "Locked",
     publish: "Publish the results",
     results: "Year-end results",

@@ -429,6 +429,7 @@ fn inspect_answer_resolve_publish(b: &Browser, app: &TestApp) {
     b.goto(&page(app));
     // Locking before the council decides is refused, with the reason on the page.
     assert!(b.wait_for("#lock-button"));
+    b.click("#lock-confirm");
     b.click("#lock-button");
     assert!(b.wait_for("#lock-error"), "{}", b.source());
     assert!(b.wait_for("#resolve-ca-kg-C2a"), "{}", b.source());
@@ -444,12 +445,14 @@ fn inspect_answer_resolve_publish(b: &Browser, app: &TestApp) {
     b.goto(&page(app));
     assert!(b.wait_for("#lock-button"));
     b.shots("yearend-04-resolved");
+    b.click("#lock-confirm");
     b.click("#lock-button");
     wait_state(app, "the lock", |s| {
         s.review(&cov()).unwrap().locked_at.is_some()
     });
     b.goto(&page(app));
     assert!(b.wait_for("#publish-button"));
+    b.click("#publish-confirm");
     b.click("#publish-button");
     assert!(b.wait_for("#results-link"), "{}", b.source());
     b.click("#results-link");
@@ -2582,9 +2585,20 @@ fn the_lock_waits_for_totals_that_can_be_computed() {
     );
     assert!(!page.body.contains("id=\"lock-button\""), "{}", page.body);
     let size = s.read().size;
+    // The lock cannot be undone: without its box ticked the page asks for it first.
     let r = sec.post_form(
         &format!("/covenants/{COV}/yearend"),
         &[("csrf", &page.csrf()), ("action", "lock")],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("Hãy đánh dấu ô xác nhận rồi bấm lại."),
+        "{}",
+        r.body
+    );
+    let r = sec.post_form(
+        &format!("/covenants/{COV}/yearend"),
+        &[("csrf", &page.csrf()), ("action", "lock"), ("confirm", "1")],
     );
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.body.contains(said), "{}", r.body);

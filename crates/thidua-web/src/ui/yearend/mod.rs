@@ -630,6 +630,9 @@ pub async fn step(
         Err(r) => return *r,
     };
     let action = form.get("action").cloned().unwrap_or_default();
+    if let Some(page) = unconfirmed(&app, &viewer, &cov, &id, &action, &form) {
+        return page;
+    }
     let commands = {
         let state = app.service.read();
         match action.as_str() {
@@ -682,6 +685,32 @@ pub async fn step(
         }
         Err(e) => viewer_error(&viewer, e),
     }
+}
+
+/// Locking the scores and publishing the results cannot be undone: the secretariat ticks a box
+/// saying it understands (the page's form asks; the JSON API's callers decide for themselves).
+/// Without it, the page again with the box's message; someone not managing the cluster is left
+/// to the domain's refusal (403).
+fn unconfirmed(
+    app: &AppState,
+    viewer: &Viewer,
+    cov: &CovenantId,
+    id: &str,
+    action: &str,
+    form: &HashMap<String, String>,
+) -> Option<Response> {
+    if !matches!(action, "lock" | "publish_results")
+        || form.get("confirm").map(String::as_str) == Some("1")
+    {
+        return None;
+    }
+    let cluster = app.service.read().covenants.get(cov)?.cluster.clone();
+    if !(viewer.scope.is_admin() || viewer.scope.managed_clusters().contains(&cluster)) {
+        return None;
+    }
+    let message = viewer.lang.yearend().confirm_first.to_owned();
+    let errors = BTreeMap::from([(action.to_owned(), message)]);
+    Some(review_view(app, viewer, id, errors, HashMap::new()))
 }
 
 #[derive(Template)]
