@@ -45,6 +45,8 @@ pub enum DomainError {
     LineageBeforeEstablished { unit: String, date: String },
     #[error("a merge or split needs at least one predecessor and one successor, all different")]
     InvalidLineage,
+    #[error("a merge or split joins units of one kind, never the Ministry: {units}")]
+    LineageKinds { units: String },
     #[error("parent unit {0} would create a cycle")]
     ParentCycle(String),
     #[error("a unit of kind {} cannot stand {}", kind.as_str(), parent.map_or("without a parent".to_owned(), |p| format!("under a unit of kind {}", p.as_str())))]
@@ -261,6 +263,7 @@ impl DomainError {
             UnitNotActive { .. } => "unit_not_active",
             LineageBeforeEstablished { .. } => "lineage_before_established",
             InvalidLineage => "invalid_lineage",
+            LineageKinds { .. } => "lineage_kinds",
             ParentCycle(_) => "parent_cycle",
             ParentKind { .. } => "parent_kind",
             ParentDissolved { .. } => "parent_dissolved",

@@ -97,7 +97,7 @@ pub(crate) fn decide(
             effective,
             decision,
         } => rename_unit(state, actor, unit, name, short_code, effective, decision)?,
-        C::RecordLineage { change } => record_lineage(change)?,
+        C::RecordLineage { change } => record_lineage(state, change)?,
         C::CreateCluster { cluster, name } => create_cluster(cluster, name)?,
         C::SetClusterYear {
             cluster,
@@ -189,11 +189,39 @@ fn rename_unit(
     })
 }
 
-/// Records a merger or split: its decision within its limit and a plausible date.
-fn record_lineage(change: LineageChange) -> Result<Payload, DomainError> {
+/// Records a merger or split: its decision within its limit, a plausible date, and units of
+/// one level ([`lineage_kinds`]). Whether each unit exists and is active on the date is checked
+/// when the event is applied.
+fn record_lineage(state: &State, change: LineageChange) -> Result<Payload, DomainError> {
     change.decision.check("decision", limits::DECISION)?;
     validate_date("effective", change.effective)?;
+    lineage_kinds(state, &change)?;
     Ok(Payload::LineageRecorded(change))
+}
+
+/// A merger or split joins units of one kind (provinces with provinces, wards with wards), and
+/// never the Ministry, the top of the hierarchy: a ward could otherwise absorb the Ministry and
+/// end it. A rule of the command, not of replay, so a log written before it replays unchanged.
+fn lineage_kinds(state: &State, change: &LineageChange) -> Result<(), DomainError> {
+    let units: Vec<&Unit> = change
+        .predecessors
+        .iter()
+        .chain(&change.successors)
+        .filter_map(|u| state.units.get(u))
+        .collect();
+    let first = units.first().map(|u| u.kind);
+    let mixed = units.iter().any(|u| Some(u.kind) != first);
+    let ministry = units.iter().any(|u| u.kind == UnitKind::Ministry);
+    if !mixed && !ministry {
+        return Ok(());
+    }
+    let named: Vec<String> = units
+        .iter()
+        .map(|u| format!("{} ({})", u.id, u.kind.as_str()))
+        .collect();
+    Err(DomainError::LineageKinds {
+        units: named.join(", "),
+    })
 }
 
 /// Creates a cluster: a name within its limit.

@@ -1571,3 +1571,49 @@ fn a_cluster_year_has_members_of_one_kind() {
     };
     w.state.apply(&event).unwrap();
 }
+
+/// A merger or split joins units of one level: a ward cannot absorb a province, nor anything
+/// the Ministry (which ended the Ministry and left every province under a dissolved parent);
+/// refused before anything is recorded. Provinces still merge.
+#[test]
+fn a_lineage_change_joins_units_of_one_level_never_the_ministry() {
+    let mut w = World::cluster();
+    let sys = Actor::System;
+    let ministry = Command::CreateUnit {
+        unit: u("bo-cong-an"),
+        name: t("Bộ Công an"),
+        short_code: t("BCA"),
+        kind: UnitKind::Ministry,
+        parent: None,
+        established: d(1945, 8, 19),
+    };
+    w.ok(&sys, ministry);
+    let ward = Command::CreateUnit {
+        unit: u("ca-p-a"),
+        name: t("Công an phường A"),
+        short_code: t("PA"),
+        kind: UnitKind::CommunePolice,
+        parent: Some(u("ca-ag")),
+        established: d(2020, 1, 1),
+    };
+    w.ok(&sys, ward);
+    let merge = |predecessors: &[&str], into: &str| Command::RecordLineage {
+        change: LineageChange {
+            kind: LineageKind::Merge,
+            predecessors: predecessors.iter().map(|p| u(p)).collect(),
+            successors: vec![u(into)],
+            effective: d(2025, 8, 1),
+            decision: t("QĐ"),
+        },
+    };
+    assert_eq!(
+        w.err(&sys, merge(&["bo-cong-an", "ca-p-a"], "ca-p-a")),
+        "lineage_kinds"
+    );
+    assert_eq!(
+        w.err(&sys, merge(&["ca-kg", "ca-p-a"], "ca-kg")),
+        "lineage_kinds"
+    );
+    assert!(w.state.units[&u("bo-cong-an")].dissolved.is_none());
+    w.ok(&sys, merge(&["ca-ag", "ca-kg"], "ca-ag"));
+}

@@ -782,6 +782,7 @@ mod tests {
             "unit_not_active",
             "lineage_before_established",
             "invalid_lineage",
+            "lineage_kinds",
             "parent_cycle",
             "unknown_cluster",
             "cluster_exists",

@@ -578,6 +578,10 @@ pub fn error(code: &str) -> &'static str {
         "unit_not_active" => "Đơn vị không hoạt động vào thời điểm này.",
         "lineage_before_established" => "Ngày hiệu lực trước ngày thành lập đơn vị.",
         "invalid_lineage" => "Sáp nhập hoặc chia tách không hợp lệ.",
+        "lineage_kinds" => {
+            "Chỉ sáp nhập, chia tách các đơn vị cùng cấp (tỉnh với tỉnh, xã, phường với xã, \
+             phường); Bộ không sáp nhập hay chia tách."
+        }
         "parent_cycle" => "Đơn vị cấp trên tạo thành vòng lặp.",
         "parent_kind" => {
             "Đơn vị cấp trên không phù hợp với loại đơn vị: đơn vị thuộc Bộ và công an tỉnh, \
