@@ -45,6 +45,8 @@ pub enum DomainError {
     LineageBeforeEstablished { unit: String, date: String },
     #[error("a merge or split needs at least one predecessor and one successor, all different")]
     InvalidLineage,
+    #[error("user {user} cannot hold {role}: one person is not both officer and leader of a unit")]
+    RolesConflict { user: String, role: String },
     #[error("a merge or split joins units of one kind, never the Ministry: {units}")]
     LineageKinds { units: String },
     #[error("parent unit {0} would create a cycle")]
@@ -263,6 +265,7 @@ impl DomainError {
             UnitNotActive { .. } => "unit_not_active",
             LineageBeforeEstablished { .. } => "lineage_before_established",
             InvalidLineage => "invalid_lineage",
+            RolesConflict { .. } => "roles_conflict",
             LineageKinds { .. } => "lineage_kinds",
             ParentCycle(_) => "parent_cycle",
             ParentKind { .. } => "parent_kind",

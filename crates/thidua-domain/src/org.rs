@@ -71,7 +71,7 @@ pub(crate) fn decide(
             display_name,
             demo,
         } => register_user(user, display_name, demo)?,
-        C::GrantRole { user, role } => Payload::RoleGranted { user, role },
+        C::GrantRole { user, role } => grant_role(state, actor, user, role)?,
         C::RevokeRole { user, role } => Payload::RoleRevoked { user, role },
         C::CreateUnit {
             unit,
@@ -187,6 +187,36 @@ fn rename_unit(
         effective,
         decision,
     })
+}
+
+/// Grants a role, never the officer's and the leader's of one unit to one person: whoever
+/// enters a unit's figures does not approve them (asked of an administrator only, so that a
+/// refusal tells nobody else who holds what). A rule of the command, not of replay.
+fn grant_role(
+    state: &State,
+    actor: &Actor,
+    user: UserId,
+    role: Role,
+) -> Result<Payload, DomainError> {
+    let other = match &role {
+        Role::Officer { unit } => Some(Role::Leader { unit: unit.clone() }),
+        Role::Leader { unit } => Some(Role::Officer { unit: unit.clone() }),
+        _ => None,
+    };
+    if let Some(other) = other {
+        authorise(state, actor, &Permission::Administer)?;
+        if state
+            .users
+            .get(&user)
+            .is_some_and(|u| u.roles.contains(&other))
+        {
+            return Err(DomainError::RolesConflict {
+                user: user.to_string(),
+                role: role.to_string(),
+            });
+        }
+    }
+    Ok(Payload::RoleGranted { user, role })
 }
 
 /// Records a merger or split: its decision within its limit, a plausible date, and units of

@@ -1617,3 +1617,34 @@ fn a_lineage_change_joins_units_of_one_level_never_the_ministry() {
     assert!(w.state.units[&u("bo-cong-an")].dissolved.is_none());
     w.ok(&sys, merge(&["ca-ag", "ca-kg"], "ca-ag"));
 }
+
+/// One person is not both officer and leader of a unit (they would enter and approve their own
+/// figures): the second role is refused whichever comes first; other units' roles are not.
+#[test]
+fn one_person_is_not_officer_and_leader_of_one_unit() {
+    let mut w = World::cluster();
+    let sys = Actor::System;
+    let user = UserId::parse("nguoi.a").unwrap();
+    w.ok(
+        &sys,
+        Command::RegisterUser {
+            user: user.clone(),
+            display_name: t("Người A"),
+            demo: true,
+        },
+    );
+    let grant = |role: Role| Command::GrantRole {
+        user: user.clone(),
+        role,
+    };
+    w.ok(&sys, grant(Role::Officer { unit: u("ca-kg") }));
+    assert_eq!(
+        w.err(&sys, grant(Role::Leader { unit: u("ca-kg") })),
+        "roles_conflict"
+    );
+    w.ok(&sys, grant(Role::Leader { unit: u("ca-ag") }));
+    assert_eq!(
+        w.err(&sys, grant(Role::Officer { unit: u("ca-ag") })),
+        "roles_conflict"
+    );
+}

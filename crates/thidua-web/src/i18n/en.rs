@@ -580,6 +580,10 @@ pub fn error(code: &str) -> &'static str {
         "unit_not_active" => "The unit did not exist at that time.",
         "lineage_before_established" => "The date is before the unit was established.",
         "invalid_lineage" => "Invalid merger or split.",
+        "roles_conflict" => {
+            "One person cannot be both officer and leader of the same unit: whoever enters the \
+             figures does not approve them."
+        }
         "lineage_kinds" => {
             "Only units of one level merge or split (provinces with provinces, communes and \
              wards with communes and wards); the Ministry neither merges nor splits."

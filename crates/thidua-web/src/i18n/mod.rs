@@ -782,6 +782,7 @@ mod tests {
             "unit_not_active",
             "lineage_before_established",
             "invalid_lineage",
+            "roles_conflict",
             "lineage_kinds",
             "parent_cycle",
             "unknown_cluster",

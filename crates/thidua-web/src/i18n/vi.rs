@@ -578,6 +578,10 @@ pub fn error(code: &str) -> &'static str {
         "unit_not_active" => "Đơn vị không hoạt động vào thời điểm này.",
         "lineage_before_established" => "Ngày hiệu lực trước ngày thành lập đơn vị.",
         "invalid_lineage" => "Sáp nhập hoặc chia tách không hợp lệ.",
+        "roles_conflict" => {
+            "Một người không giữ cả vai trò cán bộ và lãnh đạo của cùng một đơn vị: người nhập số \
+             liệu không tự duyệt số liệu của mình."
+        }
         "lineage_kinds" => {
             "Chỉ sáp nhập, chia tách các đơn vị cùng cấp (tỉnh với tỉnh, xã, phường với xã, \
              phường); Bộ không sáp nhập hay chia tách."
