@@ -45,6 +45,8 @@ pub enum DomainError {
     LineageBeforeEstablished { unit: String, date: String },
     #[error("a merge or split needs at least one predecessor and one successor, all different")]
     InvalidLineage,
+    #[error("another cluster is already named {0}")]
+    ClusterNameTaken(String),
     #[error("user {user} cannot hold {role}: one person is not both officer and leader of a unit")]
     RolesConflict { user: String, role: String },
     #[error("a merge or split joins units of one kind, never the Ministry: {units}")]
@@ -265,6 +267,7 @@ impl DomainError {
             UnitNotActive { .. } => "unit_not_active",
             LineageBeforeEstablished { .. } => "lineage_before_established",
             InvalidLineage => "invalid_lineage",
+            ClusterNameTaken(_) => "cluster_name_taken",
             RolesConflict { .. } => "roles_conflict",
             LineageKinds { .. } => "lineage_kinds",
             ParentCycle(_) => "parent_cycle",

@@ -98,7 +98,7 @@ pub(crate) fn decide(
             decision,
         } => rename_unit(state, actor, unit, name, short_code, effective, decision)?,
         C::RecordLineage { change } => record_lineage(state, change)?,
-        C::CreateCluster { cluster, name } => create_cluster(cluster, name)?,
+        C::CreateCluster { cluster, name } => create_cluster(state, actor, cluster, name)?,
         C::SetClusterYear {
             cluster,
             year,
@@ -255,8 +255,30 @@ fn lineage_kinds(state: &State, change: &LineageChange) -> Result<(), DomainErro
 }
 
 /// Creates a cluster: a name within its limit.
-fn create_cluster(cluster: ClusterId, name: Text) -> Result<Payload, DomainError> {
+/// Creates a cluster: a name within its limit that no other cluster has (letter case aside:
+/// two "Cụm thi đua số 12" could not be told apart on anyone's page), asked of an
+/// administrator only. A rule of the command, not of replay.
+fn create_cluster(
+    state: &State,
+    actor: &Actor,
+    cluster: ClusterId,
+    name: Text,
+) -> Result<Payload, DomainError> {
     name.check("name", limits::NAME)?;
+    authorise(state, actor, &Permission::Administer)?;
+    let lower: String = name.as_str().chars().flat_map(char::to_lowercase).collect();
+    let taken = state.clusters.values().any(|c| {
+        c.cluster.id != cluster
+            && c.cluster
+                .name
+                .as_str()
+                .chars()
+                .flat_map(char::to_lowercase)
+                .eq(lower.chars())
+    });
+    if taken {
+        return Err(DomainError::ClusterNameTaken(name.to_string()));
+    }
     Ok(Payload::ClusterCreated { cluster, name })
 }
 

@@ -1648,3 +1648,19 @@ fn one_person_is_not_officer_and_leader_of_one_unit() {
         "roles_conflict"
     );
 }
+
+/// Two clusters cannot share a name (letter case aside): nobody could tell them apart.
+#[test]
+fn a_cluster_name_is_one_clusters() {
+    let mut w = World::cluster();
+    let sys = Actor::System;
+    let create = |id: &str, name: &str| Command::CreateCluster {
+        cluster: ClusterId::parse(id).unwrap(),
+        name: t(name),
+    };
+    assert_eq!(
+        w.err(&sys, create("cum-13", "cụm thi đua số 12")),
+        "cluster_name_taken"
+    );
+    w.ok(&sys, create("cum-13", "Cụm thi đua số 13"));
+}

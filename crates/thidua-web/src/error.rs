@@ -125,6 +125,7 @@ pub fn domain_status(e: &DomainError) -> StatusCode {
         | AlreadySigned { .. }
         | HashMismatch { .. }
         | UnitNameTaken(_)
+        | ClusterNameTaken(_)
         | ShortCodeTaken(_)
         | DocumentAlreadyIssued { .. }
         | ExplanationUnchanged => StatusCode::CONFLICT,

@@ -287,6 +287,7 @@ pub static STRINGS: Strings = Strings {
     err_document_date_before_previous: "The document cannot be dated before {earliest}, the date of document {number} issued before it this year: numbers follow the order of dates.",
     err_unit_dissolved: "{unit} ceased to exist on {date} (merged into {successors}); choose its successor instead.",
     err_unit_not_active: "{unit} did not exist on {date}.",
+    err_unit_not_active_year: "{unit} did not exist throughout {date}.",
     err_member_kinds: "{unit} is a {found} unit, unlike {other} ({expected}): a cluster's members in a year must be units of one kind; untick the units of another kind.",
     error_summary_title: "Not saved: please correct the following",
     sign_error_summary_title: "Not signed: please correct the following",
@@ -580,6 +581,7 @@ pub fn error(code: &str) -> &'static str {
         "unit_not_active" => "The unit did not exist at that time.",
         "lineage_before_established" => "The date is before the unit was established.",
         "invalid_lineage" => "Invalid merger or split.",
+        "cluster_name_taken" => "Another cluster already has this name.",
         "roles_conflict" => {
             "One person cannot be both officer and leader of the same unit: whoever enters the \
              figures does not approve them."

@@ -482,6 +482,8 @@ pub struct Strings {
     pub err_document_date_before_previous: &'static str,
     pub err_unit_dissolved: &'static str,
     pub err_unit_not_active: &'static str,
+    /// [`Strings::err_unit_not_active`] for a whole year (a cluster year's members).
+    pub err_unit_not_active_year: &'static str,
     /// A cluster's members of two kinds: `{unit}` is a `{found}`, unlike `{other}`
     /// (`{expected}`), the kinds in words.
     pub err_member_kinds: &'static str,
@@ -782,6 +784,7 @@ mod tests {
             "unit_not_active",
             "lineage_before_established",
             "invalid_lineage",
+            "cluster_name_taken",
             "roles_conflict",
             "lineage_kinds",
             "parent_cycle",

@@ -287,6 +287,7 @@ pub static STRINGS: Strings = Strings {
     err_document_date_before_previous: "Ngày văn bản không được trước {earliest}, ngày của văn bản số {number} phát hành trước nó trong năm: số văn bản theo thứ tự ngày.",
     err_unit_dissolved: "{unit} không còn tồn tại từ ngày {date} (đã hợp nhất vào {successors}); hãy chọn đơn vị kế thừa.",
     err_unit_not_active: "{unit} không hoạt động vào ngày {date}.",
+    err_unit_not_active_year: "{unit} không hoạt động suốt năm {date}.",
     err_member_kinds: "{unit} là {found}, khác loại với {other} ({expected}): thành viên của cụm trong một năm phải cùng một loại đơn vị; hãy bỏ chọn các đơn vị khác loại.",
     error_summary_title: "Chưa lưu được: cần sửa các mục sau",
     sign_error_summary_title: "Chưa ký được: cần sửa các mục sau",
@@ -578,6 +579,7 @@ pub fn error(code: &str) -> &'static str {
         "unit_not_active" => "Đơn vị không hoạt động vào thời điểm này.",
         "lineage_before_established" => "Ngày hiệu lực trước ngày thành lập đơn vị.",
         "invalid_lineage" => "Sáp nhập hoặc chia tách không hợp lệ.",
+        "cluster_name_taken" => "Đã có cụm khác mang tên này.",
         "roles_conflict" => {
             "Một người không giữ cả vai trò cán bộ và lãnh đạo của cùng một đơn vị: người nhập số \
              liệu không tự duyệt số liệu của mình."
