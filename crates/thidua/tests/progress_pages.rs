@@ -99,7 +99,7 @@ fn a_no_increase_target_at_zero_is_on_track_and_the_midyear_table_words_changes(
     let body = get(&base, &supervisor, "/progress");
     let overview = row(&body, &format!("id=\"row-{COV}\""));
     assert!(
-        overview.ends_with("<td class=\"num\">0</td>"),
+        overview.ends_with("<td class=\"num\" data-label=\"Chưa đủ số liệu\">0</td>"),
         "Chưa đủ số liệu: 0 — {overview}"
     );
     // The mid-year review: the same wording and sign as the progress page.

@@ -75,11 +75,11 @@ impl FieldErrors {
     }
 }
 
-/// One user row of the administration page: the person, and each role with its revocation
-/// link.
+/// One user row of the administration page: the person, and each role with whether it may be
+/// revoked (the last administrator's role may not: the domain refuses it).
 pub struct UserRow {
     pub user: UserDto,
-    pub roles: Vec<(String, super::RoleLabel)>,
+    pub roles: Vec<(String, super::RoleLabel, bool)>,
 }
 
 /// One API token as the administrator sees it.
@@ -277,7 +277,10 @@ async fn admin_view(
                 roles: u
                     .roles
                     .iter()
-                    .map(|r| (r.clone(), super::role_str_label(t, &state, r)))
+                    .map(|r| {
+                        let last_admin = r == "admin" && state.administrators().count() == 1;
+                        (r.clone(), super::role_str_label(t, &state, r), !last_admin)
+                    })
                     .collect(),
                 user: u,
             })

@@ -245,8 +245,13 @@ pub fn domain_error_in(
                 ),
             ],
         ),
+        // A date, or a whole year (a cluster year's members must last it).
         E::UnitNotActive { unit, date } => fill(
-            t.err_unit_not_active,
+            if date.len() == 4 {
+                t.err_unit_not_active_year
+            } else {
+                t.err_unit_not_active
+            },
             &[
                 ("unit", unit_name(unit)),
                 ("date", crate::format::iso_date(date)),

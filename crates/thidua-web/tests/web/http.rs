@@ -1238,6 +1238,13 @@ fn admin_forms(app: &TestApp) {
     assert!(ask.body.contains("id=\"confirm-revoke\""));
     let ask = c.get("/admin/roles/revoke?user=quantri&role=admin");
     assert!(ask.body.contains("id=\"last-admin\"") && !ask.body.contains("confirm-revoke"));
+    // Nor is its revocation link on the roles page, where the others' are.
+    let roles = c.get("/admin/roles").body;
+    assert!(
+        !roles.contains("revoke?user=quantri&amp;role=admin")
+            && roles.contains("revoke?user=canbo-cm&amp;role=leader:ca-cm"),
+        "{roles}"
+    );
     let r = c.post_form(
         "/admin/roles/revoke",
         &[("csrf", &csrf), ("user", "quantri"), ("role", "admin")],

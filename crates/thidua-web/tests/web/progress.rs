@@ -129,6 +129,13 @@ fn flow(app: &TestApp) {
     assert!(page
         .body
         .contains(&format!("href=\"/covenants/{COV}/progress\"")));
+    // Stacked on a phone, each count says what it counts.
+    assert!(
+        page.body.contains("data-label=\"Đúng tiến độ\">")
+            && page.body.contains("data-label=\"Chưa đủ số liệu\">"),
+        "{}",
+        page.body
+    );
     flags_never_hold_the_page_up(&other);
 }
 
