@@ -222,6 +222,25 @@ fn commit_own_seed(w: &mut World, at: i64, unit: &str) {
     .unwrap();
 }
 
+/// Every inspecting unit's leader submits findings agreeing with everything (27/12/2024).
+fn agree_everywhere(w: &mut World) {
+    for p in review(w).pairs() {
+        let officer = user(&format!("lanhdao.{}", &p.inspector.as_str()[3..]));
+        w.when(
+            ms(2024, 12, 27),
+            &officer,
+            ye(YearEndCommand::SubmitFinding {
+                covenant: cov(),
+                inspector: p.inspector.clone(),
+                inspected: p.inspected.clone(),
+                items: BTreeMap::new(),
+                recheck: None,
+            }),
+        )
+        .unwrap();
+    }
+}
+
 fn drawn_world() -> World {
     drawn_world_without(None)
 }
@@ -1028,22 +1047,7 @@ fn published_results_are_the_years_standings_for_the_award_vote() {
 #[test]
 fn a_unit_without_a_dossier_is_published_unranked_and_not_eligible() {
     let mut w = drawn_world_without(Some("ca-ag"));
-    let r = review(&w);
-    for p in r.pairs() {
-        let officer = user(&format!("lanhdao.{}", &p.inspector.as_str()[3..]));
-        w.when(
-            ms(2024, 12, 27),
-            &officer,
-            ye(YearEndCommand::SubmitFinding {
-                covenant: cov(),
-                inspector: p.inspector.clone(),
-                inspected: p.inspected.clone(),
-                items: BTreeMap::new(),
-                recheck: None,
-            }),
-        )
-        .unwrap();
-    }
+    agree_everywhere(&mut w);
     for (at, c) in [
         (ms(2025, 1, 8), YearEndCommand::Lock { covenant: cov() }),
         (
@@ -2016,21 +2020,7 @@ fn a_file_is_attached_once_to_a_criterion() {
 fn the_scores_do_not_lock_while_a_total_cannot_be_computed() {
     let world = World::with_figures_but(Some(("ca-hg", 12)));
     let mut w = drawn_from(world, None, ms(2024, 12, 23));
-    for p in review(&w).pairs() {
-        let officer = user(&format!("lanhdao.{}", &p.inspector.as_str()[3..]));
-        w.when(
-            ms(2024, 12, 27),
-            &officer,
-            ye(YearEndCommand::SubmitFinding {
-                covenant: cov(),
-                inspector: p.inspector.clone(),
-                inspected: p.inspected.clone(),
-                items: BTreeMap::new(),
-                recheck: None,
-            }),
-        )
-        .unwrap();
-    }
+    agree_everywhere(&mut w);
     let lock = ye(YearEndCommand::Lock { covenant: cov() });
     let before = w.state.clone();
     let refused = w.when(ms(2025, 1, 8), &user("thuky"), lock).unwrap_err();

@@ -1000,7 +1000,6 @@ fn a_small_clusters_opening_form_offers_one_inspector() {
 #[test]
 fn a_draft_saved_after_submitting_is_seen_by_its_unit() {
     let app = opened_review();
-    use thidua_domain::yearend::YearEndCommand as Y;
     let s = &app.service;
     let prepare_todo = "Lập hồ sơ tự chấm điểm của";
     let home = |user: &str| signed_in(&app, user).get("/").body;
@@ -1012,18 +1011,7 @@ fn a_draft_saved_after_submitting_is_seen_by_its_unit() {
         !home("lanhdao-kg").contains(prepare_todo),
         "the leader submits it"
     );
-    let save = Y::SaveDossier {
-        covenant: cov(),
-        unit: unit("ca-kg"),
-        entries: self_scores(),
-    };
-    s.execute(&Actor::System, Command::YearEnd(save)).unwrap();
-    let submit = Y::SubmitDossier {
-        covenant: cov(),
-        unit: unit("ca-kg"),
-        revision: 1,
-    };
-    s.execute(&Actor::System, Command::YearEnd(submit)).unwrap();
+    submit_kg_dossier(s);
     assert!(!home("canbo-kg").contains(prepare_todo), "submitted");
     let officer = signed_in(&app, "canbo-kg");
     let csrf = officer.get(&format!("/covenants/{COV}/yearend")).csrf();
@@ -2556,24 +2544,12 @@ fn a_year_end_action_not_the_viewers_is_forbidden() {
 /// refused with the same words, nothing stored (a lock published "—" for every unit).
 #[test]
 fn the_lock_waits_for_totals_that_can_be_computed() {
-    use thidua_domain::yearend::YearEndCommand as Y;
     let app = spawn(Backend::Sqlite).unwrap();
     signed(&app);
     let s = &app.service;
     s.execute(&Actor::System, Command::YearEnd(opening(0)))
         .unwrap();
-    let save = Y::SaveDossier {
-        covenant: cov(),
-        unit: unit("ca-kg"),
-        entries: self_scores(),
-    };
-    s.execute(&Actor::System, Command::YearEnd(save)).unwrap();
-    let submit = Y::SubmitDossier {
-        covenant: cov(),
-        unit: unit("ca-kg"),
-        revision: 1,
-    };
-    s.execute(&Actor::System, Command::YearEnd(submit)).unwrap();
+    submit_kg_dossier(s);
     let sec = signed_in(&app, "thuky12");
     let page = sec.get(&format!("/covenants/{COV}/yearend"));
     assert_eq!(page.status, 200, "{}", page.body);
@@ -2606,4 +2582,21 @@ fn the_lock_waits_for_totals_that_can_be_computed() {
     // Nor is anyone else told: the lock is the secretariat's.
     let leader = signed_in(&app, "lanhdao-kg").get(&format!("/covenants/{COV}/yearend"));
     assert!(!leader.body.contains("lock-blocked"), "{}", leader.body);
+}
+
+/// Kiên Giang's dossier (its self-scores) saved and submitted.
+fn submit_kg_dossier(s: &Service) {
+    use thidua_domain::yearend::YearEndCommand as Y;
+    let save = Y::SaveDossier {
+        covenant: cov(),
+        unit: unit("ca-kg"),
+        entries: self_scores(),
+    };
+    s.execute(&Actor::System, Command::YearEnd(save)).unwrap();
+    let submit = Y::SubmitDossier {
+        covenant: cov(),
+        unit: unit("ca-kg"),
+        revision: 1,
+    };
+    s.execute(&Actor::System, Command::YearEnd(submit)).unwrap();
 }
