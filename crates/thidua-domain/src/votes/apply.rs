@@ -62,6 +62,51 @@ pub struct Ceremony {
     pub failures: Vec<CeremonyFailure>,
 }
 
+/// The key ceremony's four steps in order, as [`CeremonyMessage::step`] names them (a
+/// complaint is not a step: it abandons the attempt).
+pub const CEREMONY_STEPS: [&str; 4] = ["commit", "reveal", "deal", "confirm"];
+
+impl Ceremony {
+    /// Whether trustee `i` posted its message of step number `step` in this attempt.
+    fn has(&self, step: usize, i: u32) -> bool {
+        match step {
+            0 => self.commitments.contains_key(&i),
+            1 => self.reveals.contains_key(&i),
+            2 => self.dealt.contains_key(&i),
+            _ => self.confirmed.contains_key(&i),
+        }
+    }
+
+    /// Whether trustee `i` posted its message of `step` (a name of [`CEREMONY_STEPS`]).
+    pub fn posted(&self, i: u32, step: &str) -> bool {
+        CEREMONY_STEPS
+            .iter()
+            .position(|s| *s == step)
+            .is_some_and(|k| self.has(k, i))
+    }
+
+    /// How many trustees posted each step of this attempt.
+    pub fn counts(&self) -> [usize; 4] {
+        [
+            self.commitments.len(),
+            self.reveals.len(),
+            self.dealt.len(),
+            self.confirmed.len(),
+        ]
+    }
+
+    /// The step (index into [`CEREMONY_STEPS`]) that waits for trustee `i` of `trustees`:
+    /// its first unposted one, once every trustee posted the one before; none when the
+    /// ceremony is complete or the trustee must wait for the others.
+    pub fn due_step(&self, i: u32, trustees: usize) -> Option<usize> {
+        if self.completed_at.is_some() {
+            return None;
+        }
+        let step = (0..CEREMONY_STEPS.len()).find(|k| !self.has(*k, i))?;
+        (step == 0 || self.counts()[step - 1] == trustees).then_some(step)
+    }
+}
+
 /// An attempt abandoned after a complaint, with the verdict anyone can recompute.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CeremonyFailure {
@@ -254,6 +299,13 @@ impl Election {
     /// The election key, once the ceremony completed.
     pub fn keys(&self) -> Option<&KeySet> {
         self.ceremony.completed_at.and(self.ceremony.keys.as_ref())
+    }
+
+    /// The key-ceremony step (index into [`CEREMONY_STEPS`]) that waits for `unit`, if it is
+    /// a trustee with one to take now.
+    pub fn ceremony_step_due(&self, unit: &UnitId) -> Option<usize> {
+        let i = self.trustee_index(unit).ok()?;
+        self.ceremony.due_step(i, self.members.len())
     }
 
     /// The round ballots go to now: the last one, while it is open.

@@ -516,7 +516,7 @@ impl VoteEvent {
 
 pub use apply::{
     replay_ceremony, replay_election, CastBallot, Ceremony, CeremonyFailure, Count, Election,
-    PaperRecord, Round, SetAside, WithdrawnPaper,
+    PaperRecord, Round, SetAside, WithdrawnPaper, CEREMONY_STEPS,
 };
 
 /// The permission a vote event needs: the secretariat of the election's cluster opens,

@@ -526,18 +526,6 @@ pub fn run_trustee(args: TrusteeArgs) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Whether the log already holds this trustee's message of `step` in the current attempt.
-fn posted(e: &Election, i: u32, step: &str) -> bool {
-    let c = &e.ceremony;
-    match step {
-        "commit" => c.commitments.contains_key(&i),
-        "reveal" => c.reveals.contains_key(&i),
-        "deal" => c.dealt.contains_key(&i),
-        "confirm" => c.confirmed.contains_key(&i),
-        _ => false,
-    }
-}
-
 /// The trustee's next message in the ceremony as the log holds it (`file`: its state so far,
 /// none for a first step), or none when it must wait for the other trustees or the ceremony is
 /// complete (said on stdout).
@@ -611,7 +599,7 @@ fn trustee_step(conn: &Connection, path: &Path) -> anyhow::Result<ExitCode> {
              file this unit kept: thidua trustee decrypt --state FILE)"
         );
         anyhow::ensure!(
-            !posted(&e, i, "commit"),
+            !e.ceremony.posted(i, "commit"),
             "{unit} đã gửi cam kết của lượt tạo khoá này; trạng thái của nó là tệp đã ghi khi \
              đó / {unit} already committed in this ceremony attempt: its state is the file \
              written then (give it with --state); a new state could not take part"
@@ -620,7 +608,7 @@ fn trustee_step(conn: &Connection, path: &Path) -> anyhow::Result<ExitCode> {
     // A message saved but not acknowledged: post it again.
     if let Some(f) = file.as_mut() {
         if let Some(message) = f.pending.take() {
-            if !posted(&e, i, message.step()) {
+            if !e.ceremony.posted(i, message.step()) {
                 let step = message.step();
                 let index = api.post(VoteCommand::PostCeremonyMessage {
                     election,

@@ -243,16 +243,7 @@ async fn election_page(
     let c = &e.ceremony;
     let n = e.members.len();
     // Each step named with how many trustees have sent it (while the key is being generated).
-    let ceremony_steps = crate::i18n::history::ceremony_progress(
-        viewer.lang,
-        [
-            c.commitments.len(),
-            c.reveals.len(),
-            c.dealt.len(),
-            c.confirmed.len(),
-        ],
-        n,
-    );
+    let ceremony_steps = crate::i18n::history::ceremony_progress(viewer.lang, c.counts(), n);
     let open_round = e.current_round().is_some() && e.keys().is_some();
     let led = viewer.scope.led_units();
     let can_vote = if open_round {

@@ -23,35 +23,6 @@ pub enum Due {
     Decrypt(u32),
 }
 
-/// How many trustees have sent each ceremony step.
-fn step_counts(e: &Election) -> [usize; 4] {
-    let c = &e.ceremony;
-    [
-        c.commitments.len(),
-        c.reveals.len(),
-        c.dealt.len(),
-        c.confirmed.len(),
-    ]
-}
-
-/// The ceremony step that waits for `unit`, if any.
-fn ceremony_step(e: &Election, unit: &UnitId) -> Option<usize> {
-    let c = &e.ceremony;
-    if c.completed_at.is_some() || e.keys().is_some() {
-        return None;
-    }
-    let i = e.trustee_index(unit).ok()?;
-    let sent = [
-        c.commitments.contains_key(&i),
-        c.reveals.contains_key(&i),
-        c.dealt.contains_key(&i),
-        c.confirmed.contains_key(&i),
-    ];
-    let step = sent.iter().position(|s| !s)?;
-    let counts = step_counts(e);
-    (step == 0 || counts[step - 1] == e.members.len()).then_some(step)
-}
-
 /// The closed round that needs `unit`'s decryption share now.
 fn decrypt_round<'a>(e: &'a Election, unit: &UnitId) -> Option<&'a Round> {
     super::manage::undecrypted_round(e)
@@ -60,7 +31,7 @@ fn decrypt_round<'a>(e: &'a Election, unit: &UnitId) -> Option<&'a Round> {
 
 /// What waits for `unit` in the election now.
 pub fn due(e: &Election, unit: &UnitId) -> Option<Due> {
-    if let Some(step) = ceremony_step(e, unit) {
+    if let Some(step) = e.ceremony_step_due(unit) {
         return Some(Due::Ceremony(step));
     }
     decrypt_round(e, unit).map(|r| Due::Decrypt(r.number))
@@ -156,7 +127,7 @@ pub fn tasks(
                     crate::i18n::fill(
                         w.step_count,
                         &[
-                            ("done", step_counts(e)[step].to_string()),
+                            ("done", e.ceremony.counts()[step].to_string()),
                             ("trustees", e.members.len().to_string()),
                             ("step", w.steps[step].to_owned()),
                         ],
