@@ -796,6 +796,8 @@ fn who_reads_what_of_the_year_end() {
         "{items:?}"
     );
     let page = ag.get(&format!("/covenants/{COV}/results"));
+    // An inspector's mean deviation says over how many criteria it is taken.
+    assert!(page.body.contains("0 (trung bình trên "), "{}", page.body);
     assert!(
         page.body.contains("class=\"score-item bonus\""),
         "{}",

@@ -745,7 +745,19 @@ impl ResultsPage {
     fn flag_value(&self, f: &crate::api::yearend::InspectionFlagDto) -> String {
         match (f.kind.as_str(), f.count) {
             ("self_minus_final", _) => crate::format::decimal_str(&f.value),
-            ("leniency", Some(n)) => format!("{} ({n})", crate::format::decimal_str(&f.value)),
+            ("leniency", Some(n)) => format!(
+                "{} ({})",
+                crate::format::decimal_str(&f.value),
+                self.y.flag_mean_over.replace("{n}", &n.to_string())
+            ),
+            ("agreement", _) => match f.value.split_once('/') {
+                Some((same, total)) => self
+                    .y
+                    .flag_agree_on
+                    .replace("{same}", same)
+                    .replace("{total}", total),
+                None => f.value.clone(),
+            },
             _ => f.value.clone(),
         }
     }
