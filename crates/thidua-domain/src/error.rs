@@ -47,6 +47,8 @@ pub enum DomainError {
     InvalidLineage,
     #[error("another cluster is already named {0}")]
     ClusterNameTaken(String),
+    #[error("another movement of {year} is already named {name}")]
+    MovementNameTaken { name: String, year: i32 },
     #[error("user {user} cannot hold {role}: one person is not both officer and leader of a unit")]
     RolesConflict { user: String, role: String },
     #[error("a merge or split joins units of one kind, never the Ministry: {units}")]
@@ -268,6 +270,7 @@ impl DomainError {
             LineageBeforeEstablished { .. } => "lineage_before_established",
             InvalidLineage => "invalid_lineage",
             ClusterNameTaken(_) => "cluster_name_taken",
+            MovementNameTaken { .. } => "movement_name_taken",
             RolesConflict { .. } => "roles_conflict",
             LineageKinds { .. } => "lineage_kinds",
             ParentCycle(_) => "parent_cycle",

@@ -44,9 +44,13 @@ macro_rules! id_type {
     };
 }
 
+/// An id: 1–64 ASCII lower-case letters, digits, '-', '_', '.', starting with a letter or
+/// digit. An empty one is said to be empty (`empty_text`), not badly formed.
 fn validate_id(raw: &str, field: &'static str) -> Result<(), DomainError> {
-    let ok = !raw.is_empty()
-        && raw.len() <= 64
+    if raw.is_empty() {
+        return Err(DomainError::EmptyText { field });
+    }
+    let ok = raw.len() <= 64
         && raw.as_bytes()[0].is_ascii_alphanumeric()
         && raw.bytes().all(|b| {
             b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
@@ -105,7 +109,8 @@ mod tests {
     fn ids_are_ascii_codes() {
         assert!(UnitId::parse("ca-kg").is_ok());
         assert!(UnitId::parse("Ca-KG").is_err());
-        assert!(UnitId::parse("").is_err());
+        assert_eq!(UnitId::parse("").unwrap_err().code(), "empty_text");
+        assert_eq!(UnitId::parse("-x").unwrap_err().code(), "invalid_id");
         assert!(UnitId::parse("-x").is_err());
         assert!(UnitId::parse("công-an").is_err());
         let json = serde_json::to_string(&UnitId::parse("ca-ag").unwrap()).unwrap();

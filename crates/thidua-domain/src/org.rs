@@ -119,7 +119,11 @@ pub(crate) fn decide(
             plan_ref,
             slogan,
             calendar,
-        } => create_movement(movement, name, year, plan_ref, slogan, calendar)?,
+        } => {
+            authorise(state, actor, &Permission::Administer)?;
+            movement_name_free(state, &movement, &name, year)?;
+            create_movement(movement, name, year, plan_ref, slogan, calendar)?
+        }
         other => unreachable!("not an organisation command: {other:?}"),
     };
     Ok(vec![payload])
@@ -254,7 +258,6 @@ fn lineage_kinds(state: &State, change: &LineageChange) -> Result<(), DomainErro
     })
 }
 
-/// Creates a cluster: a name within its limit.
 /// Creates a cluster: a name within its limit that no other cluster has (letter case aside:
 /// two "Cụm thi đua số 12" could not be told apart on anyone's page), asked of an
 /// administrator only. A rule of the command, not of replay.
@@ -266,20 +269,46 @@ fn create_cluster(
 ) -> Result<Payload, DomainError> {
     name.check("name", limits::NAME)?;
     authorise(state, actor, &Permission::Administer)?;
-    let lower: String = name.as_str().chars().flat_map(char::to_lowercase).collect();
-    let taken = state.clusters.values().any(|c| {
-        c.cluster.id != cluster
-            && c.cluster
-                .name
-                .as_str()
-                .chars()
-                .flat_map(char::to_lowercase)
-                .eq(lower.chars())
-    });
+    let taken = state
+        .clusters
+        .values()
+        .any(|c| c.cluster.id != cluster && same_name(&c.cluster.name, &name));
     if taken {
         return Err(DomainError::ClusterNameTaken(name.to_string()));
     }
     Ok(Payload::ClusterCreated { cluster, name })
+}
+
+/// Whether two names are the same, letter case aside.
+fn same_name(a: &Text, b: &Text) -> bool {
+    let lower = |t: &Text| {
+        t.as_str()
+            .chars()
+            .flat_map(char::to_lowercase)
+            .collect::<Vec<_>>()
+    };
+    lower(a) == lower(b)
+}
+
+/// No two movements of one year share a name (letter case aside): a cluster choosing the
+/// movement of its covenant could not tell them apart. A rule of the command, not of replay.
+fn movement_name_free(
+    state: &State,
+    movement: &MovementId,
+    name: &Text,
+    year: i32,
+) -> Result<(), DomainError> {
+    let taken = state
+        .movements
+        .values()
+        .any(|m| &m.id != movement && m.year == year && same_name(&m.name, name));
+    if taken {
+        return Err(DomainError::MovementNameTaken {
+            name: name.to_string(),
+            year,
+        });
+    }
+    Ok(())
 }
 
 /// Sets a cluster's members for a year: a planned year, then (its manager) members lasting it.

@@ -1664,3 +1664,24 @@ fn a_cluster_name_is_one_clusters() {
     );
     w.ok(&sys, create("cum-13", "Cụm thi đua số 13"));
 }
+
+/// Two movements of one year cannot share a name (letter case aside); another year's may.
+#[test]
+fn a_movement_name_is_one_movements_in_its_year() {
+    let mut w = World::cluster();
+    let sys = Actor::System;
+    let create = |id: &str, name: &str, year: i32| Command::CreateMovement {
+        movement: thidua_domain::MovementId::parse(id).unwrap(),
+        name: t(name),
+        year,
+        plan_ref: t("1/KH-BCA"),
+        slogan: None,
+        calendar: thidua_domain::calendar::default_calendar(year),
+    };
+    w.ok(&sys, create("pt-a-2026", "Vì an ninh Tổ quốc", 2026));
+    assert_eq!(
+        w.err(&sys, create("pt-b-2026", "VÌ AN NINH TỔ QUỐC", 2026)),
+        "movement_name_taken"
+    );
+    w.ok(&sys, create("pt-a-2027", "Vì an ninh Tổ quốc", 2027));
+}

@@ -31,6 +31,15 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// Whether a form shows this error beside its fields: a refusal of what was typed. A
+    /// missing session (401) or a forbidden action (403) is never a form's mistake — its page
+    /// answers it whole, whatever else the form held.
+    pub fn shown_in_form(&self) -> bool {
+        self.status.is_client_error()
+            && self.status != StatusCode::UNAUTHORIZED
+            && self.status != StatusCode::FORBIDDEN
+    }
+
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         Self {
             status,
@@ -126,6 +135,7 @@ pub fn domain_status(e: &DomainError) -> StatusCode {
         | HashMismatch { .. }
         | UnitNameTaken(_)
         | ClusterNameTaken(_)
+        | MovementNameTaken { .. }
         | ShortCodeTaken(_)
         | DocumentAlreadyIssued { .. }
         | ExplanationUnchanged => StatusCode::CONFLICT,

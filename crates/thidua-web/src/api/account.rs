@@ -258,11 +258,8 @@ pub async fn revoke_token(
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    if revoke_token_of(&app, viewer.user.to_string(), id).await? {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiError::not_found())
-    }
+    revoke_token_of(&app, viewer.user.to_string(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// A user's API tokens (administrators).
@@ -290,17 +287,24 @@ pub async fn revoke_user_token(
     Path((id, token)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let user = administered_user(&app, &viewer, &id)?;
-    if revoke_token_of(&app, user.to_string(), token).await? {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiError::not_found())
-    }
+    revoke_token_of(&app, user.to_string(), token).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
-/// Revokes `user`'s token `id`; false if there is no such unrevoked token.
-pub async fn revoke_token_of(app: &AppState, user: String, id: String) -> Result<bool, ApiError> {
-    app.blocking(move |app| Ok(app.accounts.revoke_api_token(&user, &id, now_ms())?))
-        .await
+/// Revokes `user`'s token `id`: 404 (`token_not_active`) if it has no such unrevoked token.
+pub async fn revoke_token_of(app: &AppState, user: String, id: String) -> Result<(), ApiError> {
+    let revoked = app
+        .blocking(move |app| Ok(app.accounts.revoke_api_token(&user, &id, now_ms())?))
+        .await?;
+    if revoked {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "token_not_active",
+            "the user has no active API token with this id (it may already be revoked)",
+        ))
+    }
 }
 
 /// The user an administrator acts on: 403 for anyone else, 404 for a user not in the log.

@@ -552,6 +552,7 @@ pub fn error(code: &str) -> &'static str {
         "admin_exists" => "An administrator already exists.",
         "user_exists" => "This user name exists already.",
         "unknown_user" => "No such user.",
+        "token_not_active" => "No active API token with this id: it may already be revoked.",
         "role_already_granted" => "The user already holds this role.",
         "role_not_granted" => "The user does not hold this role.",
         "unknown_unit" => "No such unit.",
@@ -582,6 +583,7 @@ pub fn error(code: &str) -> &'static str {
         "lineage_before_established" => "The date is before the unit was established.",
         "invalid_lineage" => "Invalid merger or split.",
         "cluster_name_taken" => "Another cluster already has this name.",
+        "movement_name_taken" => "Another movement of the same year already has this name.",
         "roles_conflict" => {
             "One person cannot be both officer and leader of the same unit: whoever enters the \
              figures does not approve them."

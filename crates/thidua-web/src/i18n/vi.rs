@@ -552,6 +552,7 @@ pub fn error(code: &str) -> &'static str {
         "admin_exists" => "Đã có quản trị viên.",
         "user_exists" => "Tên đăng nhập đã tồn tại.",
         "unknown_user" => "Không có người dùng này.",
+        "token_not_active" => "Không có mã API đang dùng với số này: có thể mã đã bị thu hồi.",
         "role_already_granted" => "Người dùng đã có vai trò này.",
         "role_not_granted" => "Người dùng không có vai trò này.",
         "unknown_unit" => "Không có đơn vị này.",
@@ -580,6 +581,7 @@ pub fn error(code: &str) -> &'static str {
         "lineage_before_established" => "Ngày hiệu lực trước ngày thành lập đơn vị.",
         "invalid_lineage" => "Sáp nhập hoặc chia tách không hợp lệ.",
         "cluster_name_taken" => "Đã có cụm khác mang tên này.",
+        "movement_name_taken" => "Đã có phong trào khác cùng năm mang tên này.",
         "roles_conflict" => {
             "Một người không giữ cả vai trò cán bộ và lãnh đạo của cùng một đơn vị: người nhập số \
              liệu không tự duyệt số liệu của mình."

@@ -387,28 +387,39 @@ pub async fn admin_section(
     }
 }
 
-/// Shows a section again with the form's messages.
+/// Shows a section again with the form's messages and what was typed (`typed`: the
+/// template's value keys, e.g. `cluster_name`).
 async fn again(
     app: &AppState,
     viewer: &Viewer,
     section: &'static str,
     errors: FieldErrors,
+    typed: &[(&str, &str)],
 ) -> Response {
-    admin_view(
-        app,
-        viewer,
-        section,
-        Back {
-            errors,
-            ..Back::default()
-        },
-        false,
-    )
-    .await
+    let form = typed
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    let back = Back {
+        errors,
+        form,
+        ..Back::default()
+    };
+    admin_view(app, viewer, section, back, false).await
 }
 
 /// Executes one command for a form: success redirects to the section, a domain error shows
 /// next to `field` (told with names).
+/// The field a refusal is shown beside: a name taken beside the name, anything else beside
+/// `default` (the id).
+fn field_of(code: &str, default: &'static str) -> &'static str {
+    if code.ends_with("_name_taken") {
+        "name"
+    } else {
+        default
+    }
+}
+
 async fn submit(
     app: &AppState,
     viewer: &Viewer,
@@ -416,6 +427,7 @@ async fn submit(
     section: &'static str,
     form: &'static str,
     field: &'static str,
+    typed: &[(&str, &str)],
 ) -> Response {
     let refused = {
         let state = app.service.read();
@@ -423,19 +435,22 @@ async fn submit(
         thidua_domain::decide(&state, &actor, command.clone())
             .err()
             .filter(|e| e.code() != "forbidden")
-            .map(|e| super::names::domain_error(viewer.lang, &state, &e))
+            .map(|e| {
+                let message = super::names::domain_error(viewer.lang, &state, &e);
+                (field_of(e.code(), field), message)
+            })
     };
-    if let Some(message) = refused {
+    if let Some((field, message)) = refused {
         let mut errors = FieldErrors::default();
         errors.push(form, field, message);
-        return again(app, viewer, section, errors).await;
+        return again(app, viewer, section, errors, typed).await;
     }
     match api_mod::execute(app, viewer, vec![command]).await {
         Ok(_) => Redirect::to(&format!("/admin/{section}?saved=1")).into_response(),
-        Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
+        Err(e) if e.shown_in_form() => {
             let mut errors = FieldErrors::default();
-            errors.push(form, field, viewer.lang.api_error(&e));
-            again(app, viewer, section, errors).await
+            errors.push(form, field_of(e.code, field), viewer.lang.api_error(&e));
+            again(app, viewer, section, errors, typed).await
         }
         Err(e) => viewer_error(viewer, e),
     }
@@ -666,8 +681,10 @@ async fn change_role(
         return r;
     }
     match parse_role_form(viewer.lang, f, form) {
-        Ok((user, role)) => submit(app, viewer, command(user, role), "roles", form, "role").await,
-        Err(errors) => again(app, viewer, "roles", errors).await,
+        Ok((user, role)) => {
+            submit(app, viewer, command(user, role), "roles", form, "role", &[]).await
+        }
+        Err(errors) => again(app, viewer, "roles", errors, &[]).await,
     }
 }
 
@@ -738,11 +755,11 @@ pub async fn reset_password(
     let Ok(user) = UserId::parse(f.user.trim()) else {
         let mut errors = FieldErrors::default();
         errors.push("reset", "user", lang.error("invalid_id"));
-        return again(&app, &viewer, "people", errors).await;
+        return again(&app, &viewer, "people", errors, &[]).await;
     };
     match api_mod::admin_reset(&app, &viewer, user, f.password).await {
         Ok(()) => Redirect::to("/admin/people?saved=1").into_response(),
-        Err(e) if e.status.is_client_error() => {
+        Err(e) if e.shown_in_form() => {
             let mut errors = FieldErrors::default();
             let field = if e.code == "unknown_user" {
                 "user"
@@ -750,7 +767,7 @@ pub async fn reset_password(
                 "password"
             };
             errors.push("reset", field, lang.api_error(&e));
-            again(&app, &viewer, "people", errors).await
+            again(&app, &viewer, "people", errors, &[]).await
         }
         Err(e) => viewer_error(&viewer, e),
     }
@@ -780,12 +797,16 @@ pub async fn create_cluster(
     let name = Text::parse("name", &f.name, limits::NAME)
         .map_err(|e| errors.push("cluster", "name", lang.refusal(&e)))
         .ok();
+    let typed = [
+        ("cluster_id", f.id.as_str()),
+        ("cluster_name", f.name.as_str()),
+    ];
     match (id, name) {
         (Some(cluster), Some(name)) => {
             let command = Command::CreateCluster { cluster, name };
-            submit(&app, &viewer, command, "units", "cluster", "id").await
+            submit(&app, &viewer, command, "units", "cluster", "id", &typed).await
         }
-        _ => again(&app, &viewer, "units", errors).await,
+        _ => again(&app, &viewer, "units", errors, &typed).await,
     }
 }
 
@@ -857,6 +878,13 @@ pub async fn create_movement(
             .map_err(|e| errors.push("movement", "slogan", lang.refusal(&e)))
             .ok()
     };
+    let typed = [
+        ("movement_id", f.id.as_str()),
+        ("movement_name", f.name.as_str()),
+        ("movement_year", f.year.as_str()),
+        ("movement_plan_ref", f.plan_ref.as_str()),
+        ("movement_slogan", f.slogan.as_str()),
+    ];
     match (id, name, year, plan_ref) {
         (Some(movement), Some(name), Some(year), Some(plan_ref)) if errors.is_empty() => {
             let command = Command::CreateMovement {
@@ -867,9 +895,18 @@ pub async fn create_movement(
                 slogan,
                 calendar: thidua_domain::calendar::default_calendar(year),
             };
-            submit(&app, &viewer, command, "movements", "movement", "id").await
+            submit(
+                &app,
+                &viewer,
+                command,
+                "movements",
+                "movement",
+                "id",
+                &typed,
+            )
+            .await
         }
-        _ => again(&app, &viewer, "movements", errors).await,
+        _ => again(&app, &viewer, "movements", errors, &typed).await,
     }
 }
 
@@ -911,7 +948,7 @@ pub async fn create_unit(
         Some(refusal) => refusal,
         None => match api_mod::execute(&app, &viewer, vec![command]).await {
             Ok(_) => return Redirect::to("/admin/units?saved=1").into_response(),
-            Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
+            Err(e) if e.shown_in_form() => {
                 let state = app.service.read();
                 match &e.domain {
                     Some(d) => unit_refusal(lang, &state, d),
@@ -1118,6 +1155,7 @@ pub async fn change_password(
             );
             res
         }
+        // A wrong current password answers 403 in the API: here it is the form's mistake.
         Err(e) if e.status.is_client_error() => {
             let mut errors = FieldErrors::default();
             let field = if e.code == "wrong_password" {
@@ -1147,7 +1185,7 @@ pub async fn create_token(
         Ok(created) => {
             account_view(&app, &viewer, Some(created), FieldErrors::default(), false).await
         }
-        Err(e) if e.status.is_client_error() => {
+        Err(e) if e.shown_in_form() => {
             let mut errors = FieldErrors::default();
             errors.push("token", "label", viewer.lang.api_error(&e));
             account_view(&app, &viewer, None, errors, false).await

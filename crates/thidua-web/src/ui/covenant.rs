@@ -361,7 +361,7 @@ pub async fn withdraw(
     };
     match api_mod::execute(&app, &viewer, vec![command]).await {
         Ok(_) => Redirect::to(&format!("/covenants/{id}?withdrawn=1")).into_response(),
-        Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
+        Err(e) if e.shown_in_form() => {
             errors.push("reason", lang.api_error(&e));
             withdraw_view(&viewer, &c, f.reason, errors)
         }

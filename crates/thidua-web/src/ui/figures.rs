@@ -485,7 +485,7 @@ pub async fn save(
     let done = if submit { "submitted" } else { "saved" };
     match crate::api::execute(&app, &viewer, commands).await {
         Ok(_) => Redirect::to(&done_url(&id, &unit, &window, done)).into_response(),
-        Err(e) if e.status.is_client_error() && e.status.as_u16() != 401 => {
+        Err(e) if e.shown_in_form() => {
             let state = app.service.read();
             errors.insert("form".into(), names::refusal(lang, &state, Some(&cov), &e));
             if matches!(e.code, "rule_violated" | "warning_needs_comment") {
@@ -663,7 +663,7 @@ pub async fn step(
             };
             Redirect::to(&done_url(&id, &unit, &window, done)).into_response()
         }
-        Err(e) if e.status.is_client_error() && e.status.as_u16() != 401 => {
+        Err(e) if e.shown_in_form() => {
             let key = if action == "reopen" { "reason" } else { "form" };
             let message = names::refusal(viewer.lang, &app.service.read(), Some(&cov), &e);
             let errors = BTreeMap::from([(key.to_owned(), message)]);
@@ -944,7 +944,7 @@ pub async fn deadline(
                     let url = window_url(&id, &window, Some("deadline"));
                     return Redirect::to(&url).into_response();
                 }
-                Err(e) if e.status.is_client_error() && e.status.as_u16() != 401 => {
+                Err(e) if e.shown_in_form() => {
                     let message = names::refusal(viewer.lang, &app.service.read(), Some(&cov), &e);
                     errors.insert("deadline", message);
                 }

@@ -402,6 +402,8 @@ pub async fn explain(
     };
     match result {
         Ok(_) => Redirect::to(&params.explained_url(&cov, &row)).into_response(),
+        // A refusal (403 too) is told on the page it came from, with the page's status; a
+        // covenant the viewer cannot see keeps the page's own answer (404).
         Err(e) if e.status.is_client_error() && e.status.as_u16() != 401 => {
             let message = names::refusal(viewer.lang, &app.service.read(), Some(&cov), &e);
             let input = ExplainInput {

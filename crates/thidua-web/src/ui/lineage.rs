@@ -50,7 +50,7 @@ fn with_status(mut res: Response, errors_shown: bool) -> Response {
 
 /// A domain error the form can show next to a field (not a refusal, not a server fault).
 fn is_form_error(e: &ApiError) -> bool {
-    e.status.is_client_error() && e.status != StatusCode::FORBIDDEN && e.status.as_u16() != 401
+    e.shown_in_form()
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -890,7 +890,7 @@ pub async fn replace_regulation(
     };
     match crate::api::execute(&app, &viewer, vec![command]).await {
         Ok(_) => Redirect::to(&format!("/covenants/{id}/regulation?saved=1")).into_response(),
-        Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
+        Err(e) if e.shown_in_form() => {
             errors.push("regulation", lang.api_error(&e));
             let shown = Shown {
                 text: raw,

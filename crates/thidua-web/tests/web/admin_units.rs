@@ -373,6 +373,22 @@ fn admin_cluster_members_of_one_kind(app: &TestApp) {
         ],
     );
     assert_eq!(r.status, 303, "{}", r.body);
+    // Its name is its own: a second cluster so named is refused beside the name.
+    let r = admin.post_form(
+        "/admin/clusters",
+        &[
+            ("csrf", &admin_csrf),
+            ("id", "khoi-moi-2"),
+            ("name", "KHỐI THI ĐUA MỚI"),
+        ],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"nc-name-error\""), "{}", r.body);
+    assert!(
+        r.body.contains("value=\"KHỐI THI ĐUA MỚI\""),
+        "what was typed stays: {}",
+        r.body
+    );
     let page = admin.get("/clusters/khoi-moi?year=2026");
     let form = &page.body[page.body.find("id=\"mm-units\"").expect("the form")..];
     let form = &form[..form.find("</form>").unwrap()];

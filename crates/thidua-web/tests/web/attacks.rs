@@ -342,6 +342,17 @@ fn administrators_list_and_revoke_any_users_tokens() {
         404,
         "already revoked"
     );
+    // Revoking it again on the page says so, never "saved".
+    let again = admin.post_form(
+        "/admin/users/lanhdao-kg/tokens/revoke",
+        &[("csrf", &page.csrf()), ("id", &id)],
+    );
+    assert_eq!(again.status, 404, "{}", again.body);
+    assert!(
+        again.body.contains("có thể mã đã bị thu hồi"),
+        "{}",
+        again.body
+    );
     assert!(admin
         .get("/admin/people")
         .body

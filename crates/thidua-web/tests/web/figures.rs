@@ -523,6 +523,7 @@ fn flow(app: &TestApp) {
     regulation_previewed_on_last_years_figures(app);
     home_lists_the_figures_to_submit(app);
     the_secretariat_moves_a_deadline(&secretariat);
+    a_supervisor_cannot_move_a_deadline(&supervisor);
     a_submission_refused_for_its_rules_marks_their_cells(app);
 }
 
@@ -656,6 +657,21 @@ fn a_submission_refused_for_its_rules_marks_their_cells(app: &TestApp) {
     assert!(r
         .body
         .contains("id=\"c-solved\" name=\"c_solved\" value=\"\" aria-label"));
+}
+
+/// The supervising department reads the figures but moves no deadline: the form's answer is
+/// the refusal page (403), not the form again with the refusal beside a field.
+fn a_supervisor_cannot_move_a_deadline(supervisor: &super::support::Client) {
+    let csrf = supervisor.get(&format!("/covenants/{COV}/figures")).csrf();
+    let r = supervisor.post_form(
+        &format!("/covenants/{COV}/figures/deadline"),
+        &[
+            ("csrf", csrf.as_str()),
+            ("window", "M03"),
+            ("deadline", "25/03/2024"),
+        ],
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
 }
 
 /// The deadline form: an impossible date or one outside the window's range is refused beside

@@ -484,6 +484,21 @@ fn more_api(app: &TestApp) {
             .status,
         401
     );
+    // Another user's token id is no token of this user's: refused, nothing revoked.
+    let other = signed_in(app, "lanhdao-kg");
+    let created = other
+        .post_json("/api/v1/me/tokens", json!({"label": "Của người khác"}))
+        .json();
+    let r = officer.post_form(
+        "/account/tokens/revoke",
+        &[
+            ("csrf", &page.csrf()),
+            ("id", created["id"].as_str().unwrap()),
+        ],
+    );
+    assert_eq!(r.status, 404, "{}", r.body);
+    let theirs = Client::with_bearer(&app.base, created["token"].as_str().unwrap());
+    assert_eq!(theirs.get("/api/v1/me").status, 200, "still active");
 }
 
 /// Passwords are Argon2id hashes; no password, session id or token ever reaches a log line;
@@ -1349,6 +1364,26 @@ fn admin_forms(app: &TestApp) {
     assert_eq!(
         m["windows"][0]["start"], "2024-12-15",
         "month 1 starts on 15/12 of the year before"
+    );
+    // A second movement of 2025 with that name is refused beside the name.
+    let r = c.post_form(
+        "/admin/movements",
+        &[
+            ("csrf", &csrf),
+            ("id", "vi-an-ninh-2025-b"),
+            ("name", "vì an ninh tổ quốc"),
+            ("year", "2025"),
+            ("plan_ref", "13/KH-BCA"),
+        ],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    let beside = &r.body[r
+        .body
+        .find("id=\"mv-name-error\"")
+        .expect("beside the name")..];
+    assert!(
+        beside.contains("Đã có phong trào khác cùng năm mang tên này."),
+        "{beside}"
     );
 }
 

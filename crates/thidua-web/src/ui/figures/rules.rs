@@ -303,9 +303,7 @@ async fn set_rules(
     };
     match crate::api::execute(app, viewer, vec![command]).await {
         Ok(_) => Redirect::to(&format!("/covenants/{cov}/figures/rules?saved=1")).into_response(),
-        Err(e) if e.status == StatusCode::FORBIDDEN || !e.status.is_client_error() => {
-            viewer_error(viewer, e)
-        }
+        Err(e) if !e.shown_in_form() => viewer_error(viewer, e),
         Err(e) => {
             let mut errors = Errors::default();
             let refusal =

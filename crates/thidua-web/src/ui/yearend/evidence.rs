@@ -166,7 +166,7 @@ pub async fn upload(
     };
     match attach(&app, &viewer, &cov, upload).await {
         Ok(()) => Redirect::to(&format!("/covenants/{id}/yearend#dossier")).into_response(),
-        Err(e) if e.status.is_client_error() && e.status.as_u16() != 401 => {
+        Err(e) if e.shown_in_form() => {
             let errors = [("evidence".to_owned(), viewer.lang.api_error(&e))].into();
             review_view(&app, &viewer, &id, errors, Default::default())
         }

@@ -658,7 +658,7 @@ pub async fn step(
         // Not the viewer's to do: a 403 page saying so, as the other pages answer (it came
         // back as the form's 422).
         Err(e) if e.status == StatusCode::FORBIDDEN => viewer_error(&viewer, e),
-        Err(e) if e.status.is_client_error() && e.status.as_u16() != 401 => {
+        Err(e) if e.shown_in_form() => {
             let refused_field = (unread && !e.message.is_empty()).then(|| e.message.clone());
             let y = viewer.lang.yearend();
             let message = match (e.domain.as_deref(), e.code) {
