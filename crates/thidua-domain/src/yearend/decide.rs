@@ -642,11 +642,18 @@ fn record_eligibility(
     }))
 }
 
-/// Locks the year's scores once [`scores_computable`]. Whether the review is ready (findings
-/// in, disputes settled) is checked when the event is applied.
+/// Locks the year's scores once [`lock_allowed`].
 fn lock(state: &State, covenant: CovenantId) -> Result<YearEndEvent, DomainError> {
-    scores_computable(state, state.review(&covenant)?)?;
+    lock_allowed(state, state.review(&covenant)?)?;
     Ok(YearEndEvent::YearEndLocked(YearEndLocked { covenant }))
+}
+
+/// Whether the scores may be locked now: every total can be computed ([`scores_computable`],
+/// asked first: it names the units to chase) and the review is ready (`state::lock_ready`:
+/// findings in, disputes settled — checked again when the event is applied).
+pub fn lock_allowed(state: &State, review: &Review) -> Result<(), DomainError> {
+    scores_computable(state, review)?;
+    super::state::lock_ready(review)
 }
 
 /// Every assessed member's final total can be computed (`score::uncomputable`): a lock would
@@ -740,8 +747,9 @@ fn publish_results(state: &State, covenant: CovenantId) -> Result<YearEndEvent, 
     }))
 }
 
-/// Every tie at a quota cut-off of the locked scores has the cluster head's decision.
-fn ties_decided(state: &State, review: &Review) -> Result<(), DomainError> {
+/// Every tie at a quota cut-off of the locked scores has the cluster head's decision (the
+/// page asks it before offering the publication).
+pub fn ties_decided(state: &State, review: &Review) -> Result<(), DomainError> {
     let board = score::scoreboard(state, review, score::Scores::FinalUndecided, false)?;
     let open: Vec<String> = score::cutoff_ties(review, &board)
         .into_iter()

@@ -1153,6 +1153,15 @@ fn fit_eligibility(r: &mut Review, d: &EligibilityRecorded) -> Result<(), Domain
 
 /// The lock, once every assigned finding is in and every dispute settled.
 fn fit_lock(r: &mut Review, event: &Event) -> Result<(), DomainError> {
+    lock_ready(r)?;
+    r.locked_at = Some(event.index);
+    Ok(())
+}
+
+/// Whether the review is ready to lock: an assignment, every finding submitted, every dispute
+/// settled. Checked when the lock is applied (and so at replay); the page asks it too, before
+/// offering the lock.
+pub fn lock_ready(r: &Review) -> Result<(), DomainError> {
     if !r.has_assignment() {
         return Err(phase("no_assignment", "there is no assignment yet", vec![]));
     }
@@ -1184,7 +1193,6 @@ fn fit_lock(r: &mut Review, event: &Event) -> Result<(), DomainError> {
             format!("disputes not settled: {}", open.join(", ")),
         ));
     }
-    r.locked_at = Some(event.index);
     Ok(())
 }
 

@@ -427,11 +427,15 @@ fn inspect_answer_resolve_publish(b: &Browser, app: &TestApp) {
         b.source()
     );
     b.goto(&page(app));
-    // Locking before the council decides is refused, with the reason on the page.
-    assert!(b.wait_for("#lock-button"));
-    b.click("#lock-confirm");
-    b.click("#lock-button");
-    assert!(b.wait_for("#lock-error"), "{}", b.source());
+    // Before the council decides, the lock is not offered: the page says what it waits for.
+    assert!(b.wait_for("#lock-blocked"), "{}", b.source());
+    assert!(
+        b.text("#lock-blocked")
+            .contains("chưa được Hội đồng quyết định"),
+        "{}",
+        b.text("#lock-blocked")
+    );
+    assert!(b.find("#lock-button").is_none());
     assert!(b.wait_for("#resolve-ca-kg-C2a"), "{}", b.source());
     b.type_into("#resolve-score-ca-kg-C2a", "7");
     b.type_into(

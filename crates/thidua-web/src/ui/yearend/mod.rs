@@ -49,8 +49,9 @@ struct ReviewPage {
     two_inspectors: bool,
     /// The field a refused form could not take (`score_C2a`), to say so beside that field.
     refused_field: Option<String>,
-    /// Why the scores cannot be locked yet (a total that cannot be computed), in the viewer's
-    /// words: the secretariat is told instead of being offered the lock.
+    /// Why the scores cannot be locked (findings missing, a dispute open, a total that cannot
+    /// be computed) or the results published (a tie undecided) yet, in the viewer's words: the
+    /// secretariat is told instead of being offered the button.
     lock_blocked: Option<String>,
     lang: crate::i18n::Lang,
 }
@@ -595,18 +596,22 @@ fn review_view_at(
     }
 }
 
-/// For the cluster's secretariat, while the scores are not locked: why the domain would refuse
-/// to lock them for their totals (`yearend::decide::scores_computable`), in the viewer's words.
+/// For the cluster's secretariat, until the results are published: why the domain would refuse
+/// the next step now — the lock (`yearend::decide::lock_allowed`), or once locked the
+/// publication (`ties_decided`) — in the viewer's words.
 fn lock_blocked(state: &thidua_domain::State, viewer: &Viewer, cov: &CovenantId) -> Option<String> {
+    use thidua_domain::yearend::decide::{lock_allowed, ties_decided};
     let c = state.covenants.get(cov)?;
     let manages = viewer.scope.is_admin() || viewer.scope.managed_clusters().contains(&c.cluster);
     let review = state.yearend.reviews.get(cov)?;
-    if !manages || review.locked_at.is_some() {
+    if !manages || review.published.is_some() {
         return None;
     }
-    thidua_domain::yearend::decide::scores_computable(state, review)
-        .err()
-        .map(|e| viewer.lang.refusal(&e))
+    let next = match review.locked_at {
+        None => lock_allowed(state, review),
+        Some(_) => ties_decided(state, review),
+    };
+    next.err().map(|e| viewer.lang.refusal(&e))
 }
 
 /// `GET /covenants/{id}/yearend`.
