@@ -148,10 +148,25 @@ pub struct OverviewRow {
     pub unknown: usize,
 }
 
-/// Every signed covenant's progress of the clusters the viewer oversees.
+/// A cluster's year with members but no covenant in force: nothing of it can be tracked yet.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AwaitingCovenant {
+    pub cluster: String,
+    pub cluster_name: String,
+    pub year: i32,
+    pub members: usize,
+    /// The open draft of the year, if one is being signed.
+    pub draft: Option<String>,
+    /// How many members have signed the open draft's latest version.
+    pub signed: usize,
+}
+
+/// Every signed covenant's progress of the clusters the viewer oversees, and their years that
+/// have members but no covenant in force yet.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct OverviewDto {
     pub rows: Vec<OverviewRow>,
+    pub awaiting: Vec<AwaitingCovenant>,
 }
 
 fn target_ref(t: &Target) -> TargetRef {
@@ -340,7 +355,44 @@ pub fn overview_dto(
             .cmp(&a.year)
             .then_with(|| thidua_domain::text::collate(&a.cluster_name, &b.cluster_name))
     });
-    Ok(OverviewDto { rows })
+    let mut awaiting = awaiting_covenants(state, scope);
+    awaiting.sort_by(|a, b| {
+        b.year
+            .cmp(&a.year)
+            .then_with(|| thidua_domain::text::collate(&a.cluster_name, &b.cluster_name))
+    });
+    Ok(OverviewDto { rows, awaiting })
+}
+
+/// The overseen clusters' years with members and no covenant in force, with the open draft
+/// being signed, if any (a withdrawn draft is none).
+fn awaiting_covenants(state: &DomainState, scope: &Scope) -> Vec<AwaitingCovenant> {
+    let mut out = Vec::new();
+    for (id, c) in &state.clusters {
+        if !scope.oversees(id) {
+            continue;
+        }
+        for (year, y) in &c.years {
+            let covenants: Vec<_> = state
+                .covenants
+                .values()
+                .filter(|v| &v.cluster == id && v.year == *year)
+                .collect();
+            if y.members.is_empty() || covenants.iter().any(|v| v.in_force().is_some()) {
+                continue;
+            }
+            let draft = covenants.iter().find(|v| v.latest().is_open());
+            out.push(AwaitingCovenant {
+                cluster: id.to_string(),
+                cluster_name: c.cluster.name.to_string(),
+                year: *year,
+                members: y.members.len(),
+                draft: draft.map(|v| v.id.to_string()),
+                signed: draft.map_or(0, |v| v.latest().signatures.len()),
+            });
+        }
+    }
+    out
 }
 
 fn overview_row(

@@ -65,6 +65,14 @@ pub struct ProgStrings {
     pub reporting: &'static str,
     pub month: &'static str,
     pub drafts_never: &'static str,
+    /// The overview's cluster years without a covenant in force: heading, columns, states.
+    pub awaiting_title: &'static str,
+    pub year: &'static str,
+    pub members: &'static str,
+    pub covenant_state: &'static str,
+    pub no_draft: &'static str,
+    /// `{signed}` of `{members}` members signed the draft.
+    pub draft_signing: &'static str,
 }
 
 pub static VI: ProgStrings = ProgStrings {
@@ -120,6 +128,12 @@ pub static VI: ProgStrings = ProgStrings {
     reporting: "Đã duyệt liên tục từ tháng 1",
     month: "Tháng",
     drafts_never: "Chỉ tính số liệu đã được lãnh đạo đơn vị phê duyệt; bản nháp và số liệu chờ duyệt không được tính.",
+    awaiting_title: "Năm đã có thành phần cụm nhưng chưa có giao ước có hiệu lực",
+    year: "Năm",
+    members: "Số đơn vị",
+    covenant_state: "Giao ước",
+    no_draft: "Chưa có dự thảo",
+    draft_signing: "Dự thảo đang chờ ký: {signed}/{members} đơn vị đã ký",
 };
 
 pub static EN: ProgStrings = ProgStrings {
@@ -175,4 +189,10 @@ pub static EN: ProgStrings = ProgStrings {
     reporting: "Approved from month 1",
     month: "Month",
     drafts_never: "Only figures approved by the unit's leader count; drafts and figures awaiting approval never do.",
+    awaiting_title: "Years with members but no covenant in force",
+    year: "Year",
+    members: "Members",
+    covenant_state: "Covenant",
+    no_draft: "No draft yet",
+    draft_signing: "Draft awaiting signatures: {signed} of {members} members signed",
 };

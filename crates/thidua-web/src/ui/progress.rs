@@ -396,6 +396,17 @@ impl OverviewPage {
         let (a, o) = self.beyond.get(row).copied().unwrap_or_default();
         (r.at_risk - a, r.off_track - o, a + o)
     }
+
+    /// "Dự thảo đang chờ ký: 2/5 đơn vị đã ký".
+    fn draft_signing(&self, a: &api::AwaitingCovenant) -> String {
+        crate::i18n::fill(
+            self.p.draft_signing,
+            &[
+                ("signed", a.signed.to_string()),
+                ("members", a.members.to_string()),
+            ],
+        )
+    }
 }
 
 /// Of a covenant's targets the domain counts at risk and behind, those only beyond their

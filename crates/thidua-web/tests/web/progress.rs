@@ -116,6 +116,12 @@ fn flow(app: &TestApp) {
         ),
         (Some(COV), Some(1), Some(1))
     );
+    // Cluster 12's 2025 has its members and no covenant yet: listed as such, not left out.
+    assert_eq!(
+        o.json()["awaiting"],
+        json!([{"cluster": "cum-12", "cluster_name": "Cụm thi đua số 12", "year": 2025,
+            "members": 3, "draft": null, "signed": 0}])
+    );
     assert!(!other
         .get(&format!("/covenants/{COV}/progress"))
         .body
@@ -129,6 +135,11 @@ fn flow(app: &TestApp) {
     assert!(page
         .body
         .contains(&format!("href=\"/covenants/{COV}/progress\"")));
+    let awaiting = &page.body[page.body.find("id=\"awaiting-cum-12-2025\"").expect("2025")..];
+    assert!(
+        awaiting[..awaiting.find("</tr>").unwrap()].contains("Chưa có dự thảo"),
+        "{awaiting}"
+    );
     // Stacked on a phone, each count says what it counts.
     assert!(
         page.body.contains("data-label=\"Đúng tiến độ\">")
