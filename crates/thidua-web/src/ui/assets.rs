@@ -18,6 +18,9 @@ const FAVICON: &str = include_str!("../../assets/favicon.svg");
 /// The year-end page's script: a unit's seed secret made in the leader's browser.
 const YEAREND_JS: &str = include_str!("../../assets/yearend.js");
 
+/// Every page's print: folded sections (`<details>`) opened while printing.
+const PRINT_JS: &str = include_str!("../../assets/print.js");
+
 /// The code boxes' line numbers kept right while typing ([`crate::ui::code`]).
 const CODE_JS: &str = include_str!("../../assets/code.js");
 
@@ -39,6 +42,10 @@ pub async fn yearend_js() -> Response {
 
 pub async fn ballot_js() -> Response {
     script(BALLOT_JS)
+}
+
+pub async fn print_js() -> Response {
+    script(PRINT_JS)
 }
 
 pub async fn code_js() -> Response {

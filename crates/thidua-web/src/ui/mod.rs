@@ -52,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         .route("/favicon.ico", get(assets::favicon))
         .route("/static/yearend.js", get(assets::yearend_js))
         .route("/static/code.js", get(assets::code_js))
+        .route("/static/print.js", get(assets::print_js))
         .route("/static/fonts/{name}", get(assets::font))
         .route("/login", get(session::login_page).post(session::login))
         .route("/logout", post(session::logout))

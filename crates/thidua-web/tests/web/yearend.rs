@@ -462,6 +462,14 @@ fn inspect_answer_resolve_publish(b: &Browser, app: &TestApp) {
     b.click("#results-link");
     assert!(b.wait_for("#results"), "{}", b.source());
     assert!(b.find("#distribution-chart").is_some());
+    // Printed, the results keep each unit's breakdown: the folded sections open for the print
+    // and close after it.
+    let open_count = "return document.querySelectorAll('#breakdown details[open]').length";
+    assert_eq!(b.exec(open_count), serde_json::json!(0));
+    b.exec("window.dispatchEvent(new Event('beforeprint'))");
+    assert_eq!(b.exec(open_count), serde_json::json!(5));
+    b.exec("window.dispatchEvent(new Event('afterprint'))");
+    assert_eq!(b.exec(open_count), serde_json::json!(0));
     assert!(b.text("#chart-legend").contains("vạch đỏ: điểm tự chấm"));
     assert!(
         b.text("#witness-status")
