@@ -125,8 +125,27 @@ fn row(t: &Strings, state: &DomainState, d: &IssuedDocument) -> IssuedRow {
     }
 }
 
-/// The record of the document issued for covenant `c`'s version in force, if one was.
+/// The record of the document issued for covenant `c`'s version in force, if one was: found
+/// by its recorded subject; only a cluster with a covenant document recorded before subjects
+/// were (matched by its subject line, as `issued_about` does) has the document prepared.
 fn covenant_issued(state: &DomainState, c: &thidua_domain::state::Covenant) -> Option<u64> {
+    use thidua_domain::documents::{issued_by, Subject};
+    let subject = Subject::Covenant {
+        covenant: c.id.clone(),
+        version: c.in_force()?.version,
+    }
+    .key();
+    let mut legacy = false;
+    for d in issued_by(state, &c.cluster).filter(|d| d.kind == DocumentKind::Covenant) {
+        match &d.subject {
+            Some(s) if s.as_str() == subject => return Some(d.index),
+            None => legacy |= d.year == c.year,
+            Some(_) => {}
+        }
+    }
+    if !legacy {
+        return None;
+    }
     let request = Request::Covenant {
         covenant: c.id.clone(),
         version: None,

@@ -64,11 +64,21 @@ fn suite(app: &TestApp) {
     assert_eq!(r.status, 409, "a draft is not issued: {}", r.body);
     assert_eq!(r.json()["error"], "covenant_not_frozen");
 
+    let to_do = ">1 văn bản năm 2024 của ";
+    assert!(
+        !sec.get("/").body.contains(to_do),
+        "a draft's document waits for nobody"
+    );
     sign_all(app);
     let page = sec.get("/clusters/cum-12?year=2024");
     assert!(
         page.body.contains("id=\"issue-gu-12-2024\""),
         "the secretariat may issue"
+    );
+    let home = sec.get("/").body;
+    assert!(
+        home.contains(to_do),
+        "the frozen covenant's document waits: {home}"
     );
     // A leader sees the section but may not issue.
     let leader = signed_in(app, "lanhdao-kg");
@@ -91,6 +101,10 @@ fn suite(app: &TestApp) {
     let location = r.header("location").unwrap().to_owned();
     let confirmed = sec.get(location.split('#').next().unwrap()).body;
     assert!(confirmed.contains("id=\"document-issued\""), "{location}");
+    assert!(
+        !sec.get("/").body.contains(to_do),
+        "issued: no longer waiting"
+    );
     let list = sec.get("/api/v1/clusters/cum-12/documents").json();
     let docs = list.as_array().unwrap();
     assert_eq!(docs.len(), 1);
