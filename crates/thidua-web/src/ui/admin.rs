@@ -84,6 +84,8 @@ pub struct UserRow {
 
 /// One API token as the administrator sees it.
 pub struct TokenRow {
+    /// The holder's id (the link to its tokens, where they are revoked) and display name.
+    pub user_id: String,
     pub user: String,
     pub label: String,
     pub created: String,
@@ -248,6 +250,7 @@ async fn admin_view(
                 let state = app.service.read();
                 list.into_iter()
                     .map(|tk| TokenRow {
+                        user_id: tk.user.clone(),
                         user: thidua_domain::UserId::parse(&tk.user)
                             .ok()
                             .and_then(|u| state.users.get(&u).map(|x| x.display_name.to_string()))

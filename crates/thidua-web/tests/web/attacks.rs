@@ -324,6 +324,14 @@ fn administrators_list_and_revoke_any_users_tokens() {
     );
     let admin = signed_in(&app, "quantri");
     assert_eq!(admin.get("/api/v1/users/nobody/tokens").status, 404);
+    // The list of every token links an active one to its holder's tokens, where it is revoked.
+    let all = admin.get("/admin/tokens");
+    assert!(
+        all.body
+            .contains("<a href=\"/admin/users/lanhdao-kg/tokens\" id=\"revoke-tokens-lanhdao-kg-"),
+        "{}",
+        all.body
+    );
     // The administration page links to each user's tokens; revoking there works at once.
     let page = admin.get("/admin/users/lanhdao-kg/tokens");
     assert_eq!(page.status, 200);
