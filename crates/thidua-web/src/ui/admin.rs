@@ -217,6 +217,56 @@ struct Back {
     form: HashMap<String, String>,
 }
 
+/// Every user's API tokens, each with its holder's name.
+async fn token_rows(app: &AppState) -> Result<Vec<TokenRow>, ApiError> {
+    let ids: Vec<String> = app
+        .service
+        .read()
+        .users
+        .keys()
+        .map(|u| u.to_string())
+        .collect();
+    let listed = app
+        .blocking(move |app| {
+            let mut out = Vec::new();
+            for id in ids {
+                out.extend(app.accounts.api_tokens(&id)?);
+            }
+            Ok(out)
+        })
+        .await?;
+    let state = app.service.read();
+    let name = |id: &str| {
+        thidua_domain::UserId::parse(id)
+            .ok()
+            .and_then(|u| state.users.get(&u).map(|x| x.display_name.to_string()))
+            .unwrap_or_else(|| id.to_owned())
+    };
+    Ok(listed
+        .into_iter()
+        .map(|tk| TokenRow {
+            user: name(&tk.user),
+            user_id: tk.user,
+            label: tk.label,
+            created: crate::format::time_ms(tk.created_ms),
+            revoked: tk.revoked_ms.is_some(),
+        })
+        .collect())
+}
+
+/// A user's row: each role labelled, revocable unless it is the last administrator's.
+fn user_row(t: &crate::i18n::Strings, state: &thidua_domain::State, user: UserDto) -> UserRow {
+    let roles = user
+        .roles
+        .iter()
+        .map(|r| {
+            let last_admin = r == "admin" && state.administrators().count() == 1;
+            (r.clone(), super::role_str_label(t, state, r), !last_admin)
+        })
+        .collect();
+    UserRow { user, roles }
+}
+
 async fn admin_view(
     app: &AppState,
     viewer: &Viewer,
@@ -227,40 +277,8 @@ async fn admin_view(
     let t = viewer.lang.strings();
     let status = LogStatus::load(app).await;
     let tokens = if section == "tokens" {
-        let ids: Vec<String> = app
-            .service
-            .read()
-            .users
-            .keys()
-            .map(|u| u.to_string())
-            .collect();
-        let listed = app
-            .blocking(move |app| {
-                let mut out = Vec::new();
-                for id in ids {
-                    for tk in app.accounts.api_tokens(&id)? {
-                        out.push(tk);
-                    }
-                }
-                Ok(out)
-            })
-            .await;
-        match listed {
-            Ok(list) => {
-                let state = app.service.read();
-                list.into_iter()
-                    .map(|tk| TokenRow {
-                        user_id: tk.user.clone(),
-                        user: thidua_domain::UserId::parse(&tk.user)
-                            .ok()
-                            .and_then(|u| state.users.get(&u).map(|x| x.display_name.to_string()))
-                            .unwrap_or(tk.user),
-                        label: tk.label,
-                        created: crate::format::time_ms(tk.created_ms),
-                        revoked: tk.revoked_ms.is_some(),
-                    })
-                    .collect()
-            }
+        match token_rows(app).await {
+            Ok(rows) => rows,
             Err(e) => return viewer_error(viewer, e),
         }
     } else {
@@ -274,20 +292,7 @@ async fn admin_view(
     let page = AdminPage {
         l: Layout::new(viewer, t.admin_title),
         section,
-        users: users
-            .into_iter()
-            .map(|u| UserRow {
-                roles: u
-                    .roles
-                    .iter()
-                    .map(|r| {
-                        let last_admin = r == "admin" && state.administrators().count() == 1;
-                        (r.clone(), super::role_str_label(t, &state, r), !last_admin)
-                    })
-                    .collect(),
-                user: u,
-            })
-            .collect(),
+        users: users.into_iter().map(|u| user_row(t, &state, u)).collect(),
         clusters: dto::clusters(&state, &viewer.scope),
         units: dto::units(&state, &viewer.scope),
         movements: dto::movements(&state),
