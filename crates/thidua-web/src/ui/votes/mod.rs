@@ -225,6 +225,43 @@ struct SavedQuery {
     saved: Option<String>,
 }
 
+/// An abandoned key generation told with the units' names and the verdict.
+fn failure_sentence(
+    state: &thidua_domain::State,
+    s: &'static VoteStrings,
+    f: &thidua_domain::votes::CeremonyFailure,
+) -> Vec<Named> {
+    // By the verdict's wire name (its two values, `accused_at_fault` and
+    // `complaint_unfounded`): the ballot crate is not a dependency of this one.
+    let wire = serde_json::to_value(f.verdict).ok();
+    let verdict = match wire.as_ref().and_then(|v| v.as_str()) {
+        Some("accused_at_fault") => s.verdict_accused_at_fault,
+        _ => s.verdict_complaint_unfounded,
+    };
+    names::sentence(
+        s.ceremony_failed,
+        &[
+            ("attempt", vec![Named::plain(f.attempt.to_string())]),
+            ("complainer", vec![names::unit(state, &f.complainer)]),
+            ("accused", vec![names::unit(state, &f.accused)]),
+            ("verdict", vec![Named::plain(verdict)]),
+        ],
+    )
+}
+
+/// The viewer's led member units that may vote now (a round open, the key made).
+fn voters_here(state: &thidua_domain::State, viewer: &Viewer, e: &Election) -> Vec<Named> {
+    if e.current_round().is_none() || e.keys().is_none() {
+        return Vec::new();
+    }
+    let led = viewer.scope.led_units();
+    e.members
+        .iter()
+        .filter(|m| led.contains(m))
+        .map(|m| names::unit(state, m))
+        .collect()
+}
+
 async fn election_page(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -244,17 +281,7 @@ async fn election_page(
     let n = e.members.len();
     // Each step named with how many trustees have sent it (while the key is being generated).
     let ceremony_steps = crate::i18n::history::ceremony_progress(viewer.lang, c.counts(), n);
-    let open_round = e.current_round().is_some() && e.keys().is_some();
-    let led = viewer.scope.led_units();
-    let can_vote = if open_round {
-        e.members
-            .iter()
-            .filter(|m| led.contains(m))
-            .map(|m| names::unit(&state, m))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let can_vote = voters_here(&state, &viewer, &e);
     render(&ElectionPage {
         l: Layout::new(&viewer, e.title.as_str()),
         s,
@@ -287,24 +314,7 @@ async fn election_page(
         failures: c
             .failures
             .iter()
-            .map(|f| {
-                // By the verdict's wire name (its two values, `accused_at_fault` and
-                // `complaint_unfounded`): the ballot crate is not a dependency of this one.
-                let wire = serde_json::to_value(f.verdict).ok();
-                let verdict = match wire.as_ref().and_then(|v| v.as_str()) {
-                    Some("accused_at_fault") => s.verdict_accused_at_fault,
-                    _ => s.verdict_complaint_unfounded,
-                };
-                names::sentence(
-                    s.ceremony_failed,
-                    &[
-                        ("attempt", vec![Named::plain(f.attempt.to_string())]),
-                        ("complainer", vec![names::unit(&state, &f.complainer)]),
-                        ("accused", vec![names::unit(&state, &f.accused)]),
-                        ("verdict", vec![Named::plain(verdict)]),
-                    ],
-                )
-            })
+            .map(|f| failure_sentence(&state, s, f))
             .collect(),
         rounds: e
             .rounds
