@@ -679,7 +679,9 @@ pub struct Strings {
     pub warn_same_name: &'static str,
     pub warn_confirm: &'static str,
     pub warn_confirm_intro: &'static str,
-    pub choose_scope: &'static str,
+    /// The role's scope missing: a unit (officer, leader) or a cluster (secretariat, supervisor).
+    pub choose_unit: &'static str,
+    pub choose_cluster: &'static str,
     pub revoke_title: &'static str,
     pub revoke_intro: &'static str,
     pub revoke_confirm: &'static str,

@@ -639,12 +639,13 @@ fn parse_role_form(
                 None
             }
             Err(_) => {
-                let field = if matches!(f.kind.as_str(), "officer" | "leader") {
-                    "unit"
+                let t = lang.strings();
+                let (field, message) = if matches!(f.kind.as_str(), "officer" | "leader") {
+                    ("unit", t.choose_unit)
                 } else {
-                    "cluster"
+                    ("cluster", t.choose_cluster)
                 };
-                errors.push(form, field, lang.strings().choose_scope);
+                errors.push(form, field, message);
                 None
             }
         }
@@ -688,11 +689,27 @@ async fn change_role(
     if let Some(r) = unless_admin(viewer) {
         return r;
     }
+    // The grant form comes back with its choices (a revocation is asked from a link).
+    let typed = [
+        ("grant_user", f.user.as_str()),
+        ("grant_kind", f.kind.as_str()),
+        ("grant_unit", f.unit.as_str()),
+        ("grant_cluster", f.cluster.as_str()),
+    ];
     match parse_role_form(viewer.lang, f, form) {
         Ok((user, role)) => {
-            submit(app, viewer, command(user, role), "roles", form, "role", &[]).await
+            submit(
+                app,
+                viewer,
+                command(user, role),
+                "roles",
+                form,
+                "role",
+                &typed,
+            )
+            .await
         }
-        Err(errors) => again(app, viewer, "roles", errors, &[]).await,
+        Err(errors) => again(app, viewer, "roles", errors, &typed).await,
     }
 }
 

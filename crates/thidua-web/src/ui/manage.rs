@@ -41,12 +41,14 @@ async fn run(
     year: i32,
     command: Command,
     (which, field): (&'static str, &'static str),
-    ticked: Option<Vec<UnitId>>,
+    (ticked, typed): (Option<Vec<UnitId>>, HashMap<String, String>),
 ) -> Response {
-    // A refusal shows the form as submitted (the membership's ticks), not as stored.
+    // A refusal shows the form as submitted (the membership's ticks, the leadership's
+    // choices), not as stored.
     let shown = |errors| {
         let notices = ClusterNotices {
             ticked: ticked.clone(),
+            typed: typed.clone(),
             ..ClusterNotices::default()
         };
         cluster_page(app, viewer, id, Some(year), errors, notices)
@@ -117,7 +119,7 @@ pub async fn set_members(
             members: members.clone(),
         },
         ("members", "members"),
-        Some(members),
+        (Some(members), HashMap::new()),
     )
     .await
 }
@@ -155,6 +157,10 @@ pub async fn set_leadership(
     if position.is_none() {
         errors.push("leadership", "position", lang.error("invalid_value"));
     }
+    let typed: HashMap<String, String> = ["position", "unit", "method", "decision"]
+        .into_iter()
+        .map(|k| (k.to_owned(), get(k).to_owned()))
+        .collect();
     match (year, position, unit, decision) {
         (Some(year), Some(position), Some(unit), Some(decision)) => {
             let command = Command::SetClusterLeadership {
@@ -172,10 +178,16 @@ pub async fn set_leadership(
                 year,
                 command,
                 ("leadership", "unit"),
-                None,
+                (None, typed),
             )
             .await
         }
-        (year, ..) => cluster_view(&app, &viewer, &id, year, errors, false),
+        (year, ..) => {
+            let notices = ClusterNotices {
+                typed,
+                ..ClusterNotices::default()
+            };
+            cluster_page(&app, &viewer, &id, year, errors, notices)
+        }
     }
 }

@@ -350,9 +350,16 @@ struct ClusterPage {
     votes: super::votes::manage::VotesSection,
     errors: super::admin::FieldErrors,
     saved: bool,
+    /// A refused leadership form's choices, shown as submitted.
+    typed: std::collections::HashMap<String, String>,
 }
 
 impl ClusterPage {
+    /// What a refused form held in `key` (empty when none was refused).
+    fn typed(&self, key: &str) -> &str {
+        self.typed.get(key).map(String::as_str).unwrap_or("")
+    }
+
     fn draft_button(&self, y: &i32) -> String {
         crate::i18n::fill(self.l.t.draft_covenant_year, &[("year", y)])
     }
@@ -438,6 +445,9 @@ pub struct ClusterNotices {
     pub issue_failure: Option<super::documents::IssueFailure>,
     /// The members ticked in a refused membership form, shown ticked as submitted.
     pub ticked: Option<Vec<UnitId>>,
+    /// The choices of a refused leadership form (`position`, `unit`, `method`, `decision`),
+    /// shown as submitted.
+    pub typed: std::collections::HashMap<String, String>,
 }
 
 /// The cluster page, with the management forms for its secretariat and administrators.
@@ -471,6 +481,7 @@ pub fn cluster_page(
         issued,
         issue_failure,
         ticked,
+        typed,
     } = notices;
     let state = app.service.read();
     let detail = ClusterId::parse(id)
@@ -523,6 +534,7 @@ pub fn cluster_page(
         members_signed,
         errors,
         saved,
+        typed,
     });
     *res.status_mut() = status;
     res

@@ -81,6 +81,34 @@ fn cluster_management(app: &TestApp) {
         r.body.contains("phải là hai đơn vị khác nhau"),
         "the domain's code, translated"
     );
+    // The form comes back as it was sent: the deputy, the unit and the decision kept.
+    for kept in [
+        "<option value=\"deputy\" selected>",
+        "<option value=\"ca-kg\" lang=\"vi\" selected>",
+        "name=\"decision\" value=\"16/QĐ\"",
+    ] {
+        assert!(r.body.contains(kept), "{kept}: {}", r.body);
+    }
+    // So does a form refused for a field of its own (an empty decision), with the method.
+    let r = sec.post_form(
+        "/clusters/cum-12/leadership",
+        &[
+            ("csrf", &csrf),
+            ("year", "2024"),
+            ("position", "deputy"),
+            ("unit", "ca-cm"),
+            ("method", "assigned"),
+            ("decision", ""),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    for kept in [
+        "<option value=\"deputy\" selected>",
+        "<option value=\"ca-cm\" lang=\"vi\" selected>",
+        "<option value=\"assigned\" selected>",
+    ] {
+        assert!(r.body.contains(kept), "{kept}: {}", r.body);
+    }
     let r = sec.post_form(
         "/clusters/cum-12/members",
         &[("csrf", &csrf), ("year", "năm nay")],
@@ -1230,6 +1258,7 @@ fn admin_forms(app: &TestApp) {
             ("user", "canbo-cm"),
             ("kind", "leader"),
             ("unit", ""),
+            ("cluster", "cum-12"),
         ],
     );
     assert_eq!(r.status, 422);
@@ -1237,6 +1266,22 @@ fn admin_forms(app: &TestApp) {
         r.body.contains("id=\"gr-unit-error\""),
         "the scope is asked for"
     );
+    // The refusal says which scope the role takes, and the form keeps every choice: the
+    // person, the role and the cluster picked (a form reset to its first person would grant
+    // the role to someone else once the unit is added).
+    assert!(
+        r.body
+            .contains("Vai trò này gắn với một đơn vị: hãy chọn đơn vị (để trống ô Cụm)."),
+        "{}",
+        r.body
+    );
+    for chosen in [
+        "<option value=\"canbo-cm\" lang=\"vi\" selected>",
+        "<option value=\"leader\" selected>",
+        "<option value=\"cum-12\" lang=\"vi\" selected>",
+    ] {
+        assert!(r.body.contains(chosen), "{chosen}: {}", r.body);
+    }
     let r = c.post_form(
         "/admin/roles",
         &[
