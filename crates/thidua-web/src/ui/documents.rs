@@ -520,7 +520,7 @@ fn offer_request(
     let date = match date.filter(|d| !d.is_empty()) {
         None => today(),
         Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .map_err(|_| ApiError::bad_request("invalid_value", "date: YYYY-MM-DD"))?,
+            .map_err(|_| ApiError::bad_request("invalid_date", "date: YYYY-MM-DD"))?,
     };
     let place = match place.filter(|p| !p.trim().is_empty()) {
         Some(typed) => one_line_place(typed)?,
@@ -630,7 +630,10 @@ async fn offer_preview(
     Path((id, f)): Path<(String, String)>,
     CsrfForm(form): CsrfForm<OfferParams>,
 ) -> Response {
-    offer_answer(&app, &viewer, &id, &f, &form).await
+    match offer_result(&app, &viewer, &id, &f, &form).await {
+        Ok(file) => file,
+        Err(e) => failed_on_page(&app, &viewer, &id, &form, e),
+    }
 }
 
 /// A form's date, typed dd/mm/yyyy (or ISO), as the ISO date the API takes; text that is not
@@ -650,18 +653,61 @@ async fn offer_answer(
     f: &str,
     q: &OfferParams,
 ) -> Response {
-    let result = match format(f) {
-        Ok(f) => {
-            let date = form_date(q.date.as_deref());
-            let dated = Dated {
-                date: date.as_deref(),
-                place: q.place.as_deref(),
-            };
-            offer_file_for(app, viewer, id, &q.doc, dated, f).await
-        }
-        Err(e) => Err(e),
+    offer_result(app, viewer, id, f, q)
+        .await
+        .unwrap_or_else(|e| viewer_error(viewer, e))
+}
+
+/// An offered document's file in the format the path names.
+async fn offer_result(
+    app: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    f: &str,
+    q: &OfferParams,
+) -> Result<Response, ApiError> {
+    let format = format(f)?;
+    let date = form_date(q.date.as_deref());
+    let dated = Dated {
+        date: date.as_deref(),
+        place: q.place.as_deref(),
     };
-    result.unwrap_or_else(|e| viewer_error(viewer, e))
+    offer_file_for(app, viewer, id, &q.doc, dated, format).await
+}
+
+/// A refusal the secretariat can mend (a date out of range or unreadable, say) or must know of
+/// (the document was issued already) is told beside the offer's form on the cluster page, in
+/// words that name what to change (the earliest date allowed), its date as typed; anything
+/// else is an error page.
+fn failed_on_page(
+    app: &AppState,
+    viewer: &Viewer,
+    id: &str,
+    form: &OfferParams,
+    e: ApiError,
+) -> Response {
+    let mendable = e.status == StatusCode::UNPROCESSABLE_ENTITY
+        || e.status == StatusCode::BAD_REQUEST
+        || e.code == "document_already_issued";
+    if !mendable {
+        return viewer_error(viewer, e);
+    }
+    let (year, message) = {
+        let state = app.service.read();
+        let year = cluster_of(&state, &form.doc).map(|(_, y)| y);
+        (year, super::names::refusal(viewer.lang, &state, None, &e))
+    };
+    let failure = IssueFailure {
+        key: form.doc.clone(),
+        date: form.date.clone().unwrap_or_default(),
+        place: form.place.clone().unwrap_or_default(),
+        message,
+    };
+    let notices = super::pages::ClusterNotices {
+        issue_failure: Some(failure),
+        ..Default::default()
+    };
+    super::pages::cluster_page(app, viewer, id, year, Default::default(), notices)
 }
 
 async fn issue_offer(
@@ -681,27 +727,6 @@ async fn issue_offer(
             d.cluster, d.year, d.index
         ))
         .into_response(),
-        // A refusal the secretariat can mend (a date out of range, say) or must know of (the
-        // document was issued already) is told beside the offer's form on the cluster page,
-        // its date as typed; anything else is an error page.
-        Err(e)
-            if e.status == StatusCode::UNPROCESSABLE_ENTITY
-                || e.status == StatusCode::BAD_REQUEST
-                || e.code == "document_already_issued" =>
-        {
-            let year = cluster_of(&app.service.read(), &form.doc).map(|(_, y)| y);
-            let failure = IssueFailure {
-                key: form.doc.clone(),
-                date: form.date.clone().unwrap_or_default(),
-                place: form.place.clone().unwrap_or_default(),
-                message: viewer.lang.api_error(&e),
-            };
-            let notices = super::pages::ClusterNotices {
-                issue_failure: Some(failure),
-                ..Default::default()
-            };
-            super::pages::cluster_page(&app, &viewer, &id, year, Default::default(), notices)
-        }
-        Err(e) => viewer_error(&viewer, e),
+        Err(e) => failed_on_page(&app, &viewer, &id, &form, e),
     }
 }

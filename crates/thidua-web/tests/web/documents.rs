@@ -381,7 +381,28 @@ pub fn offered_documents_after_publication(app: &TestApp) {
             ],
         );
         assert_eq!(preview.status, 422, "{date}: preview {}", preview.body);
+        assert!(
+            preview.body.contains("Ngày văn bản phải từ 01/01")
+                && preview.body.contains("aria-describedby=\"offer-"),
+            "the preview's refusal is told beside the form too: {}",
+            preview.body
+        );
     }
+    // A date that is none says how to write one.
+    let r = sec.post_form(
+        "/clusters/cum-12/documents/issue",
+        &[
+            ("csrf", &page.csrf()),
+            ("doc", "results:gu-12-2024"),
+            ("date", "32/12/2024"),
+        ],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("Ngày không hợp lệ (dd/mm/yyyy)."),
+        "{}",
+        r.body
+    );
     // A date in the year but before the results it reports were published (today): refused,
     // the earliest date told beside the offer's date.
     let r = sec.post_form(
