@@ -42,7 +42,11 @@ pub struct FigStrings {
     pub import_other_report: &'static str,
     /// A file over the upload limit (32 MiB).
     pub import_too_large: &'static str,
+    /// The grid's summary: `{count}` is what is wrong, `grid_bad_cells` and, when warnings
+    /// wait for a comment, `grid_warnings` joined by ", ".
     pub grid_errors: &'static str,
+    pub grid_bad_cells: &'static str,
+    pub grid_warnings: &'static str,
     pub rule_broken: &'static str,
     pub rule_needs_comment: &'static str,
     pub done_saved: &'static str,
@@ -165,7 +169,9 @@ pub static VI: FigStrings = FigStrings {
     correction_submitted: "Bản điều chỉnh đã được gửi, chờ lãnh đạo phê duyệt; đến khi đó cụm vẫn thấy số liệu đã phê duyệt trước.",
     rule_broken: "Vi phạm quy tắc kiểm tra «{rule}»: hãy sửa số liệu này hoặc số liệu liên quan",
     rule_needs_comment: "Cảnh báo «{rule}»: ghi chú giải thích ở đây hoặc ở chỉ tiêu liên quan",
-    grid_errors: "Chưa lưu: {count} ô có lỗi, xem lời nhắc bên cạnh từng ô bên dưới. Các số đã nhập vẫn được giữ nguyên.",
+    grid_errors: "Chưa lưu: {count}; xem lời nhắc bên cạnh từng ô bên dưới. Các số đã nhập vẫn được giữ nguyên.",
+    grid_bad_cells: "{n} ô có lỗi",
+    grid_warnings: "{n} cảnh báo cần ghi chú",
     import_too_large: "Tệp lớn hơn 32 MiB, giới hạn của một lần nhập: hãy chia theo kỳ hoặc theo đơn vị rồi nhập từng tệp. Không có gì được nhập.",
     import_other_report: "Tệp này chứa số liệu của {held}, không phải của kỳ trên trang này: hãy tải mẫu của kỳ này, điền rồi nhập lại. Không có gì được nhập.",
     done_saved: "Đã lưu số liệu (bản nháp, chỉ đơn vị thấy).",
@@ -280,7 +286,9 @@ pub static EN: FigStrings = FigStrings {
     correction_submitted: "The correction is submitted and awaits the leader's approval; until then the cluster sees the figures approved before.",
     rule_broken: "Breaks the check “{rule}”: correct this figure or a related one",
     rule_needs_comment: "Warning “{rule}”: explain it in a comment here or on a related figure",
-    grid_errors: "Not saved: {count} cell(s) have errors; see the message beside each below. What you typed is kept.",
+    grid_errors: "Not saved: {count}; see the message beside each below. What you typed is kept.",
+    grid_bad_cells: "{n} cell(s) with errors",
+    grid_warnings: "{n} warning(s) needing a comment",
     import_too_large: "The file is over 32 MiB, the limit of one import: split it by window or by unit and import each file. Nothing was imported.",
     import_other_report: "This file holds the figures of {held}, not those of this page's window: download this window's template, fill it in and import it. Nothing was imported.",
     done_saved: "Figures saved (a draft only the unit sees).",

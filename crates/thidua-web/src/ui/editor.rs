@@ -281,13 +281,49 @@ fn model_values(
                 .collect()
         })
         .unwrap_or_default();
+    let place = match year.filter(|_| shift != 0) {
+        Some(y) => moved_place(&state, cluster, y, content.place.as_str()),
+        None => content.place.to_string(),
+    };
     Some(Values {
         title: moved_years(content.title.as_str(), &[c.year], shift),
-        place: content.place.to_string(),
+        place,
         rows,
         regulation: moved_regulation(&content.regulation.text, c.year, shift, added),
         ..Values::default()
     })
+}
+
+/// The signing place of a covenant copied into `year`: the province of the year's head unit
+/// (where the cluster's conference is usually held), else the copied place — unless it is
+/// the province of a unit that ceases by the year's end (Kiên Giang, merged on 01/07/2025),
+/// which the secretariat then types anew.
+fn moved_place(
+    state: &thidua_domain::State,
+    cluster: &ClusterId,
+    year: i32,
+    copied: &str,
+) -> String {
+    use thidua_docs::templates::common::unit_place;
+    let (start, end) = thidua_domain::org::year_bounds(year);
+    let head = state
+        .clusters
+        .get(cluster)
+        .and_then(|c| c.years.get(&year))
+        .and_then(|y| y.head.as_ref())
+        .and_then(|h| state.units.get(&h.unit))
+        .and_then(|u| unit_place(u, start));
+    if let Some(place) = head {
+        return place;
+    }
+    let gone = state.units.values().any(|u| {
+        u.dissolved.is_some_and(|d| d <= end) && unit_place(u, start).as_deref() == Some(copied)
+    });
+    if gone {
+        String::new()
+    } else {
+        copied.to_owned()
+    }
 }
 
 /// `text` with each of `years` written in it as a year (four digits, no digit either side:

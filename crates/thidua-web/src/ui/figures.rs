@@ -266,6 +266,26 @@ impl ReportPage {
         }
         out
     }
+    /// The summary's count of what is wrong: "2 ô có lỗi, 2 cảnh báo cần ghi chú" (a warning
+    /// waits for a comment, beside the comment box; anything else is an error of a cell).
+    fn bad_count(&self) -> String {
+        let warnings = self
+            .r
+            .elements
+            .iter()
+            .filter(|e| self.comment_error(&e.id).is_some())
+            .count();
+        let errors = self.bad_cells().len() - warnings;
+        let n = |template: &str, n: usize| template.replace("{n}", &n.to_string());
+        let said: Vec<String> = [
+            (errors > 0).then(|| n(self.f.grid_bad_cells, errors)),
+            (warnings > 0).then(|| n(self.f.grid_warnings, warnings)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        self.f.grid_errors.replace("{count}", &said.join(", "))
+    }
     /// The message beside an element's comment (a warning that needs one).
     fn comment_error(&self, id: &str) -> Option<&String> {
         self.errors.get(&comment_key(id))

@@ -167,6 +167,20 @@ impl Helpers {
         }
     }
 
+    /// The threshold with the target's unit of measure, as HTML: "≥ 5% giảm", "≤ 3 vụ" (a
+    /// per-cent unit follows its number without a space, as Vietnamese writes it).
+    pub fn threshold_measured(&self, t: &TargetRef) -> String {
+        use thidua_scoring::render::esc;
+        let threshold = esc(&self.threshold(t));
+        match &t.unit_of_measure {
+            Some(u) if u.starts_with('%') => {
+                format!("{threshold}<span lang=\"vi\">{}</span>", esc(u))
+            }
+            Some(u) => format!("{threshold} <span lang=\"vi\">{}</span>", esc(u)),
+            None => threshold,
+        }
+    }
+
     /// The chart of one target of one unit.
     pub fn chart(&self, t: &TargetRef, v: &TargetProgressDto) -> String {
         let this: Vec<Option<Exact>> = v.series.iter().map(parse).collect();

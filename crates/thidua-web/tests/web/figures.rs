@@ -94,6 +94,10 @@ fn flow(app: &TestApp) {
         .json();
     assert_eq!(seen["status"], "not_published");
     assert_eq!(seen["revision"], 0, "nor how many times it was saved");
+    let page = other
+        .get(&format!("/covenants/{COV}/figures/ca-kg/M03"))
+        .body;
+    assert!(page.contains("id=\"drafts-hidden\""), "{page}");
     let saves_seen_by_other = || {
         other
             .get("/api/v1/events?kind=figures_saved&unit=ca-kg")
@@ -142,6 +146,11 @@ fn flow(app: &TestApp) {
             .clone()
     };
     assert_eq!(crimes(&seen), json!("4"), "published to the cluster");
+    // Approved, nothing of it is hidden: the page does not say drafts are.
+    let page = other
+        .get(&format!("/covenants/{COV}/figures/ca-kg/M03"))
+        .body;
+    assert!(!page.contains("id=\"drafts-hidden\""), "{page}");
     // A correction: reopened with a reason, saved, submitted, approved; old and new values shown.
     let r = leader.post_json(
         &format!("/api/v1/covenants/{COV}/figures/ca-kg/M03/reopen"),
@@ -631,6 +640,13 @@ fn a_submission_refused_for_its_rules_marks_their_cells(app: &TestApp) {
         .collect();
     let r = officer.post_form(&grid, &form);
     assert_eq!(r.status, 422, "{}", r.body);
+    // The summary tells errors from warnings that only wait for a comment.
+    assert!(
+        r.body
+            .contains("Chưa lưu: 2 ô có lỗi, 2 cảnh báo cần ghi chú; xem lời nhắc"),
+        "{}",
+        r.body
+    );
     for (field, says) in [
         (
             "v-reports_resolved",
@@ -987,6 +1003,14 @@ fn the_next_covenant_starts_from_the_last(app: &TestApp) {
     let content = &last.latest().content;
     let first = &content.targets[0];
     assert!(page.body.contains(first.subject.as_str()), "{}", page.body);
+    // Signed at Kiên Giang, a province merged in 2025: the copy leaves the place to be typed
+    // anew, the 2025 cluster having no head yet whose province it would take.
+    assert_eq!(content.place.as_str(), "Kiên Giang");
+    assert!(
+        page.body.contains("name=\"place\" value=\"\" maxlength"),
+        "{}",
+        page.body
+    );
     // The title speaks of the new year (a copy said "năm 2024" on the 2025 covenant).
     assert!(content.title.as_str().contains("năm 2024"));
     assert!(
