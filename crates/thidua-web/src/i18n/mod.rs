@@ -634,6 +634,13 @@ pub struct Strings {
     pub todo_figures_enter: &'static str,
     pub todo_figures_enter_many: &'static str,
     pub todo_figures_overdue: &'static str,
+    /// Several windows overdue: `{units}` is each unit's `todo_overdue_unit` (`{unit}`,
+    /// `{count}` windows, the earliest `{window}`) joined by "; ".
+    pub todo_figures_overdue_units: &'static str,
+    pub todo_overdue_unit: &'static str,
+    /// For a unit's leader: `{unit}`, `{count}` windows overdue, the earliest `{window}` and
+    /// its `{deadline}`.
+    pub todo_figures_overdue_led: &'static str,
     pub todo_flags_explain: &'static str,
     pub todo_flags_follow: &'static str,
     pub todo_overdue: &'static str,

@@ -160,13 +160,57 @@ fn figures(
             for w in windows_in(ReportStatus::Submitted) {
                 out.push(report_todo(t.todo_figures_approve, w));
             }
+            // A leader who also enters the unit's figures is told so by the entering to-do.
+            if !reports.contains(unit) {
+                out.extend(overdue_led(t, state, viewer, c, unit, today));
+            }
         }
     }
     out
 }
 
-/// For the cluster's secretariat: the latest window whose deadline has passed, with the
-/// members that have not submitted its figures (none once every one has).
+/// The windows of covenant `c` past their deadline on `today`, in calendar order, with it.
+fn past_deadline(state: &State, c: &Covenant, today: NaiveDate) -> Vec<(String, NaiveDate)> {
+    let Ok(calendar) = state.calendar(&c.id) else {
+        return Vec::new();
+    };
+    calendar
+        .reported()
+        .iter()
+        .filter_map(|r| {
+            let d = state.figures_deadline(&c.id, r.key()).ok()?;
+            (d < today).then(|| (r.key().to_owned(), d))
+        })
+        .collect()
+}
+
+/// Of `windows`, those `unit` has not submitted (no report, or a draft).
+fn unsubmitted<'a>(
+    state: &State,
+    c: &Covenant,
+    unit: &UnitId,
+    windows: &'a [(String, NaiveDate)],
+) -> Vec<&'a (String, NaiveDate)> {
+    windows
+        .iter()
+        .filter(|(key, _)| {
+            let status = state.figures.report(unit, c.year, key).map(|r| r.status);
+            matches!(status, None | Some(ReportStatus::Draft))
+        })
+        .collect()
+}
+
+/// A window's name as users say it ("Tháng 3"), else its key.
+fn window_called(state: &State, c: &Covenant, lang: crate::i18n::Lang, key: &str) -> String {
+    state
+        .reporting_window(&c.id, key)
+        .map(|w| window_name(lang, &w))
+        .unwrap_or_else(|_| key.to_owned())
+}
+
+/// For the cluster's secretariat: the members whose figures are overdue (a window past its
+/// deadline not submitted). When they all miss just the latest such window, that window is
+/// named with them; else each is named with how many windows it owes and the earliest.
 fn overdue(
     t: &Strings,
     state: &State,
@@ -178,42 +222,88 @@ fn overdue(
     if !(scope.is_admin() || scope.managed_clusters().contains(&c.cluster)) {
         return None;
     }
-    let calendar = state.calendar(&c.id).ok()?;
-    let (key, deadline) = calendar
-        .reported()
-        .iter()
-        .filter_map(|r| {
-            let d = state.figures_deadline(&c.id, r.key()).ok()?;
-            (d < today).then_some((r.key(), d))
-        })
-        .max_by_key(|(_, d)| *d)?;
-    let missing: Vec<Named> = state
+    let passed = past_deadline(state, c, today);
+    let (latest, deadline) = passed.iter().max_by_key(|(_, d)| *d)?.clone();
+    let late: Vec<(UnitId, Vec<&(String, NaiveDate)>)> = state
         .sorted_by_name(state.members(&c.cluster, c.year).ok()?)
         .into_iter()
-        .filter(|u| {
-            let status = state.figures.report(&u.id, c.year, key).map(|r| r.status);
-            matches!(status, None | Some(ReportStatus::Draft))
-        })
-        .map(|u| names::unit(state, &u.id))
+        .map(|u| (u.id.clone(), unsubmitted(state, c, &u.id, &passed)))
+        .filter(|(_, owed)| !owed.is_empty())
         .collect();
-    if missing.is_empty() {
-        return None;
-    }
-    let window = state
-        .reporting_window(&c.id, key)
-        .map(|w| window_name(viewer.lang, &w))
-        .unwrap_or_else(|_| key.to_owned());
-    Some(Todo {
-        text: names::sentence(
+    let earliest = late
+        .iter()
+        .filter_map(|(_, owed)| owed.first())
+        .min_by_key(|(_, d)| *d)?;
+    let href = format!("/covenants/{}/figures?window={}", c.id, earliest.0);
+    let only_latest = late
+        .iter()
+        .all(|(_, owed)| owed.len() == 1 && owed[0].0 == latest);
+    let text = if only_latest {
+        let units = late.iter().map(|(u, _)| names::unit(state, u)).collect();
+        names::sentence(
             t.todo_figures_overdue,
             &[
-                ("window", vec![Named::plain(window)]),
+                (
+                    "window",
+                    plain(window_called(state, c, viewer.lang, &latest)),
+                ),
                 ("deadline", date(deadline)),
-                ("count", plain(missing.len())),
-                ("units", names::list(missing)),
+                ("count", plain(late.len())),
+                ("units", names::list(units)),
+            ],
+        )
+    } else {
+        let mut units = Vec::new();
+        for (i, (u, owed)) in late.iter().enumerate() {
+            if i > 0 {
+                units.push(Named::plain("; "));
+            }
+            units.extend(names::sentence(
+                t.todo_overdue_unit,
+                &[
+                    ("unit", vec![names::unit(state, u)]),
+                    ("count", plain(owed.len())),
+                    (
+                        "window",
+                        plain(window_called(state, c, viewer.lang, &owed[0].0)),
+                    ),
+                ],
+            ));
+        }
+        names::sentence(t.todo_figures_overdue_units, &[("units", units)])
+    };
+    Some(Todo {
+        text,
+        href,
+        button: t.show,
+        mine: true,
+    })
+}
+
+/// For a unit's leader: its windows past their deadline and not submitted — the officers
+/// enter them, the leader sees that the unit is late.
+fn overdue_led(
+    t: &Strings,
+    state: &State,
+    viewer: &Viewer,
+    c: &Covenant,
+    unit: &UnitId,
+    today: NaiveDate,
+) -> Option<Todo> {
+    let passed = past_deadline(state, c, today);
+    let owed = unsubmitted(state, c, unit, &passed);
+    let (key, deadline) = owed.first()?;
+    Some(Todo {
+        text: names::sentence(
+            t.todo_figures_overdue_led,
+            &[
+                ("unit", vec![names::unit(state, unit)]),
+                ("count", plain(owed.len())),
+                ("window", plain(window_called(state, c, viewer.lang, key))),
+                ("deadline", date(*deadline)),
             ],
         ),
-        href: format!("/covenants/{}/figures?window={key}", c.id),
+        href: format!("/covenants/{}/figures/{unit}/{key}", c.id),
         button: t.show,
         mine: true,
     })

@@ -881,14 +881,24 @@ fn home_lists_the_figures_to_submit(app: &TestApp) {
         home.body
     );
     switch_lang(&officer, "vi");
-    // The secretariat is told which members have not submitted the latest overdue window.
+    // The secretariat is told which members owe overdue figures, each with how many windows
+    // and the earliest (the latest window alone hid the months owed before it).
     let sec = signed_in(app, "thuky12").get("/").body;
     let overdue = sec
-        .find("Đã quá hạn nộp số liệu Tháng 12")
-        .map(|at| &sec[at..at + sec[at..].find("</").unwrap()]);
+        .find("Quá hạn nộp số liệu: ")
+        .map(|at| &sec[at..at + sec[at..].find("</li>").unwrap()]);
     assert!(
-        overdue.is_some_and(|s| s.contains("đơn vị chưa nộp")),
-        "{sec}"
+        overdue.is_some_and(
+            |s| s.contains("Kiên Giang</a> chưa nộp ") && s.contains(" kỳ, sớm nhất là Tháng ")
+        ),
+        "{overdue:?}: {sec}"
+    );
+    // Kiên Giang's leader, who enters nothing, is told its unit is late.
+    let leader = signed_in(app, "lanhdao-kg").get("/").body;
+    assert!(
+        leader.contains("Kiên Giang</a> chưa nộp số liệu ")
+            && leader.contains(" kỳ đã quá hạn; sớm nhất là Tháng "),
+        "{leader}"
     );
     let elsewhere = signed_in(app, "canbo-dt").get("/");
     assert!(
