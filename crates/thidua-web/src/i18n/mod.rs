@@ -542,6 +542,13 @@ pub struct Strings {
     /// Doing better than a target where higher is better ("vượt") or where lower is.
     pub beyond_higher: &'static str,
     pub beyond_lower: &'static str,
+    /// A reduction target on a change in per cent (a target of -5% where lower is better):
+    /// reached ("giảm từ 5% trở lên"), passed ("giảm trên 5%"), missed ("giảm thiếu") and
+    /// bettered ("giảm thêm").
+    pub target_reduced: &'static str,
+    pub target_reduced_strict: &'static str,
+    pub short_reduced: &'static str,
+    pub beyond_reduced: &'static str,
     pub witness_quorum: &'static str,
     pub figures_file: &'static str,
     pub high_label: &'static str,

@@ -354,6 +354,34 @@ fn amount(d: &Decimal, unit: Option<&str>) -> String {
     }
 }
 
+/// A scale's target and the words for missing and bettering it: a reduction when the value is
+/// a change in per cent that must fall to a negative target ("giảm từ 5% trở lên", "giảm
+/// thiếu", "giảm thêm" — never "từ -5% trở xuống"), else as [`target_words`] says it.
+fn target_and_sides(
+    t: &Strings,
+    (target, b, strict): (&Decimal, Better, bool),
+    unit: Option<&str>,
+) -> (String, &'static str, &'static str) {
+    if b == Better::Lower && unit == Some("%") && target.is_sign_negative() {
+        let form = if strict {
+            t.target_reduced_strict
+        } else {
+            t.target_reduced
+        };
+        let words = fill(form, &[("t", amount(&-*target, unit))]);
+        return (words, t.short_reduced, t.beyond_reduced);
+    }
+    let (short, beyond) = match b {
+        Better::Higher => (t.short_higher, t.beyond_higher),
+        Better::Lower => (t.short_lower, t.beyond_lower),
+    };
+    (
+        target_words(t, &amount(target, unit), b, strict),
+        short,
+        beyond,
+    )
+}
+
 /// The target of a scale in words: reached or passed, from below or from above.
 fn target_words(t: &Strings, target: &str, b: Better, strict: bool) -> String {
     let form = match (b, strict) {
@@ -410,23 +438,19 @@ fn scale_words(t: &Strings, scale: &Scale, points: &Decimal, unit: Option<&str>)
             strict,
             per,
             floor,
-        } => fill(
-            t.scale_short,
-            &[
-                ("target", target_words(t, &at(target), *b, *strict)),
-                (
-                    "short",
-                    match b {
-                        Better::Higher => t.short_higher,
-                        Better::Lower => t.short_lower,
-                    }
-                    .to_owned(),
-                ),
-                ("step", step(unit)),
-                ("per", num(per)),
-                ("floor", num(floor)),
-            ],
-        ),
+        } => {
+            let (target, short, _) = target_and_sides(t, (target, *b, *strict), unit);
+            fill(
+                t.scale_short,
+                &[
+                    ("target", target),
+                    ("short", short.to_owned()),
+                    ("step", step(unit)),
+                    ("per", num(per)),
+                    ("floor", num(floor)),
+                ],
+            )
+        }
         Scale::Above {
             target,
             better: b,
@@ -434,24 +458,20 @@ fn scale_words(t: &Strings, scale: &Scale, points: &Decimal, unit: Option<&str>)
             per,
             cap,
             otherwise,
-        } => fill(
-            t.scale_above,
-            &[
-                ("target", target_words(t, &at(target), *b, *strict)),
-                (
-                    "beyond",
-                    match b {
-                        Better::Higher => t.beyond_higher,
-                        Better::Lower => t.beyond_lower,
-                    }
-                    .to_owned(),
-                ),
-                ("step", step(unit)),
-                ("per", num(per)),
-                ("cap", num(cap)),
-                ("otherwise", num(otherwise)),
-            ],
-        ),
+        } => {
+            let (target, _, beyond) = target_and_sides(t, (target, *b, *strict), unit);
+            fill(
+                t.scale_above,
+                &[
+                    ("target", target),
+                    ("beyond", beyond.to_owned()),
+                    ("step", step(unit)),
+                    ("per", num(per)),
+                    ("cap", num(cap)),
+                    ("otherwise", num(otherwise)),
+                ],
+            )
+        }
         Scale::Range {
             low,
             high,
@@ -1049,6 +1069,15 @@ mod tests {
             how("A4")
         );
         assert!(how("A6").contains("≥ 90%: 7 điểm"), "{}", how("A6"));
+        // A reduction target on a change is said as a reduction, as the covenant says it
+        // ("Kéo giảm … ít nhất 5%"), never as "từ -5% trở xuống; vượt mỗi 1%".
+        assert!(
+            how("A1").ends_with(
+                "đủ điểm khi giảm từ 5% trở lên; giảm thiếu mỗi 1% trừ 2 điểm, thấp nhất 0 điểm"
+            ),
+            "{}",
+            how("A1")
+        );
         let (bonuses, _, _) = super::items((lang.strings(), &compiled, lang));
         let said: Vec<&str> = bonuses.iter().map(|b| b.how.as_str()).collect();
         assert!(

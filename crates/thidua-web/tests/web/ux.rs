@@ -383,7 +383,7 @@ fn withdraw_then_propose_and_compare(b: &Browser, app: &TestApp) {
     // The criterion in words, before and after (not only the TOML lines).
     let criteria = b.text("#criteria-changes");
     assert!(
-        criteria.contains("từ -5% trở xuống") && criteria.contains("từ -7% trở xuống"),
+        criteria.contains("giảm từ 5% trở lên") && criteria.contains("giảm từ 7% trở lên"),
         "{criteria}"
     );
     b.shots("diff");
