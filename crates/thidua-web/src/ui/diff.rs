@@ -307,12 +307,12 @@ mod tests {
             changes[0].before
         );
         assert!(
-            changes[0].before.contains("từ -5% trở xuống"),
+            changes[0].before.contains("giảm từ 5% trở lên"),
             "{}",
             changes[0].before
         );
         assert!(
-            changes[0].after.contains("từ -7% trở xuống"),
+            changes[0].after.contains("giảm từ 7% trở lên"),
             "{}",
             changes[0].after
         );
