@@ -23,6 +23,8 @@ pub struct FigStrings {
     pub corrections: &'static str,
     pub element: &'static str,
     pub unit_of_measure: &'static str,
+    /// What the code shown beside an element's name is: its column in an import file.
+    pub column_code: &'static str,
     pub same_period: &'static str,
     pub same_period_from: &'static str,
     /// After `same_period_from`: the units of the lineage with no approved figures for the
@@ -153,6 +155,7 @@ pub static VI: FigStrings = FigStrings {
     corrections: "Điều chỉnh",
     element: "Chỉ tiêu",
     unit_of_measure: "Đơn vị tính",
+    column_code: "Mã cột của chỉ tiêu trong tệp nhập (CSV, XLSX)",
     same_period: "Cùng kỳ",
     same_period_from: "gồm số liệu của đơn vị và của đơn vị tiền thân đã hợp nhất vào đơn vị:",
     same_period_missing: "Chưa tính được cùng kỳ của kỳ này (không cộng thiếu): chưa có số liệu đã duyệt của",
@@ -270,6 +273,7 @@ pub static EN: FigStrings = FigStrings {
     corrections: "Corrections",
     element: "Element",
     unit_of_measure: "Unit",
+    column_code: "The element's column in an import file (CSV, XLSX)",
     same_period: "Same period last year",
     same_period_from: "the unit's own figures and those of the predecessors merged into it:",
     same_period_missing: "No same-period figure for this window (never a partial sum): no approved figures of",
