@@ -120,6 +120,22 @@ fn parse_hash(s: &str) -> Result<Hash> {
         .map_err(|_| ClientError::new(format!("not a 32-byte hash: {s:?}")))
 }
 
+/// The `authorization` header of an API token: `Bearer` and the token without the whitespace
+/// around it (a token file saved with CRLF line ends, read by `$(cat file)`). A token that is
+/// still not one (a space, a control character, a letter outside ASCII inside it) is refused in
+/// both languages without being shown: refusals are printed, and terminals and CI keep them.
+/// Every command that sends a token builds its header here.
+pub fn bearer(token: &str) -> Result<String> {
+    let token = token.trim();
+    let valid = !token.is_empty() && token.bytes().all(|b| b.is_ascii_graphic());
+    if !valid {
+        return Err(ClientError::new(
+            "mã API không hợp lệ: có khoảng trắng, ký tự điều khiển hoặc ký tự ngoài ASCII (mã              không được in ra; hãy sao chép lại từ trang Tài khoản) / the API token is malformed:              it holds a space, a control character or a non-ASCII character (not shown here;              copy it again from the Account page)",
+        ));
+    }
+    Ok(format!("Bearer {token}"))
+}
+
 /// The HTTP client of every command that talks to a server (witness, verifier, voter,
 /// trustee): HTTPS checked against Mozilla's and the platform's roots and the CAs of the PEM file
 /// `ca_file` (`thidua_tls`), a 60-second timeout.
@@ -135,7 +151,8 @@ pub fn http_agent(ca_file: Option<&std::path::Path>) -> Result<ureq::Agent> {
 /// A log served by `thidua serve` (the endpoints of [`crate::api`]).
 pub struct HttpLog {
     base: String,
-    token: Option<String>,
+    /// The `authorization` header of the caller's token ([`bearer`]), if one was given.
+    authorization: Option<String>,
     agent: ureq::Agent,
 }
 
@@ -143,8 +160,9 @@ impl HttpLog {
     /// `base` is the server's URL (`https://host` or `http://host:port`); `token` an API bearer
     /// token. HTTPS servers are checked against Mozilla's and the platform's roots.
     pub fn new(base: &str, token: Option<String>) -> Self {
-        // Without a CA file nothing can fail: the roots are built in or skipped if unreadable.
-        Self::with_ca(base, token, None).expect("the default TLS configuration is valid")
+        // Without a CA file only a malformed token can fail: the roots are built in or skipped
+        // if unreadable.
+        Self::with_ca(base, token, None).expect("a valid token and the default TLS configuration")
     }
 
     /// [`HttpLog::new`], also trusting the CAs of the PEM file `ca_file` (an organisation's own).
@@ -155,15 +173,15 @@ impl HttpLog {
     ) -> Result<Self> {
         Ok(Self {
             base: base.trim_end_matches('/').to_owned(),
-            token,
+            authorization: token.as_deref().map(bearer).transpose()?,
             agent: http_agent(ca_file)?,
         })
     }
 
     fn request(&self, method: &str, path: &str) -> ureq::Request {
         let req = self.agent.request(method, &format!("{}{path}", self.base));
-        match &self.token {
-            Some(t) => req.set("authorization", &format!("Bearer {t}")),
+        match &self.authorization {
+            Some(header) => req.set("authorization", header),
             None => req,
         }
     }

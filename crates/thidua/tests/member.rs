@@ -142,6 +142,36 @@ fn a_member_recomputes_the_year_from_the_log_it_reads_and_finds_a_forged_result(
         ),
         "{stderr}"
     );
+    // A token read from a file saved with CRLF line ends works (the whitespace around it is
+    // not the token's); one with a character no token has is refused in both languages
+    // without being printed.
+    let with_token = |t: &str| {
+        let mut cmd = thidua();
+        cmd.current_dir(&member)
+            .args([
+                "verify",
+                "--no-state",
+                "--server",
+                &server.url,
+                "--log-key",
+                &key,
+            ])
+            .env("THIDUA_TOKEN", t);
+        run(&mut cmd)
+    };
+    assert!(with_token(&format!("{token}\r\n")).status.success());
+    let broken = format!("{token} x\r");
+    let out = with_token(&broken);
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("mã API không hợp lệ") && stderr.contains("the API token is malformed"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains(&token) && !text(&out.stdout).contains(&token),
+        "{stderr}"
+    );
     let out = as_member(&["verify", "--no-state", "--json"]);
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -258,7 +258,10 @@ fn submit(
             "{}/api/v1/covenants/{covenant}/yearend",
             url.trim_end_matches('/')
         ))
-        .set("authorization", &format!("Bearer {token}"))
+        .set(
+            "authorization",
+            &thidua_transparency::client::bearer(token)?,
+        )
         .send_json(serde_json::to_value(command)?)
         .map_err(super::vote::describe)?
         .into_json()?;

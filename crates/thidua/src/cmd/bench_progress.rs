@@ -233,7 +233,10 @@ fn fetch(agent: &ureq::Agent, url: &str, token: &str) -> anyhow::Result<(f64, us
     let t0 = Instant::now();
     let body = agent
         .get(url)
-        .set("Authorization", &format!("Bearer {token}"))
+        .set(
+            "Authorization",
+            &thidua_transparency::client::bearer(token)?,
+        )
         .call()?
         .into_string()?;
     Ok((t0.elapsed().as_secs_f64() * 1e3, body.len()))

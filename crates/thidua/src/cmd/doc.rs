@@ -606,7 +606,10 @@ fn served_content(log: &super::verify::ServerLogArgs, sha256: &str) -> anyhow::R
     );
     let mut request = thidua_transparency::client::http_agent(log.ca_file.as_deref())?.get(&url);
     if let Some(token) = &log.token {
-        request = request.set("authorization", &format!("Bearer {token}"));
+        request = request.set(
+            "authorization",
+            &thidua_transparency::client::bearer(token)?,
+        );
     }
     let reader = request
         .call()

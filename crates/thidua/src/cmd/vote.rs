@@ -32,7 +32,7 @@ use thidua_domain::votes::{
     replay_ceremony, replay_election, CeremonyMessage, Election, VoteCommand,
 };
 use thidua_domain::{Command, ElectionId, Event, UnitId};
-use thidua_transparency::client::{http_agent, HttpLog, LogClient, ServedNodes};
+use thidua_transparency::client::{bearer, http_agent, HttpLog, LogClient, ServedNodes};
 use thidua_transparency::trust::{open_log_checkpoint, parse_log_key};
 
 /// Where the server is and who speaks.
@@ -137,7 +137,7 @@ impl<'a> Api<'a> {
         let body: serde_json::Value = self
             .agent
             .get(&url)
-            .set("authorization", &format!("Bearer {}", self.conn.token))
+            .set("authorization", &bearer(&self.conn.token)?)
             .call()
             .map_err(describe)?
             .into_json()?;
@@ -149,7 +149,7 @@ impl<'a> Api<'a> {
         let body: serde_json::Value = self
             .agent
             .post(&self.url("/api/v1/commands"))
-            .set("authorization", &format!("Bearer {}", self.conn.token))
+            .set("authorization", &bearer(&self.conn.token)?)
             .send_json(serde_json::to_value(Command::Vote(command))?)
             .map_err(describe)?
             .into_json()?;
@@ -295,7 +295,7 @@ impl<'a> Api<'a> {
         let me: serde_json::Value = self
             .agent
             .get(&self.url("/api/v1/me"))
-            .set("authorization", &format!("Bearer {}", self.conn.token))
+            .set("authorization", &bearer(&self.conn.token)?)
             .call()
             .map_err(describe)?
             .into_json()?;
