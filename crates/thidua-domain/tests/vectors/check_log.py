@@ -12,7 +12,7 @@ Dependencies: the Python 3 standard library, and the `openssl` command-line tool
 `pkeyutl -rawin`) for Ed25519 signatures. Nothing else.
 
 Usage:
-    python3 check_log.py --server URL [--token T] [--log-key VKEY] [--witness-key VKEY ...]
+    python3 check_log.py --server URL [--log-key VKEY] [--witness-key VKEY ...]  # token: $THIDUA_TOKEN
     python3 check_log.py --server URL --user LOGIN      # password in $THIDUA_PASSWORD: signs in
                                                          # on the web form, makes a token, revokes it
     python3 check_log.py --golden crates/thidua-domain/tests/golden/events.txt   # offline
@@ -1233,7 +1233,12 @@ def main():
     ap.add_argument("--golden", help="also check a golden events file (offline; see check_golden)")
     ap.add_argument("--log-file", help="also check a JSONL log of canonical events, one a line "
                     "(offline: canonical bytes and the content hashes)")
-    ap.add_argument("--token", help="API token of a member (Authorization: Bearer)")
+    ap.add_argument(
+        "--token",
+        default=os.environ.get("THIDUA_TOKEN", "").strip() or None,
+        help="API token of a member (Authorization: Bearer); default: $THIDUA_TOKEN, which "
+        "keeps it out of the process list",
+    )
     ap.add_argument("--user", help="sign in on the web form as this user and make a temporary "
                     "token (password in $THIDUA_PASSWORD or asked)")
     ap.add_argument("--log-key", help="the log key obtained by a second channel")

@@ -688,8 +688,6 @@ pub fn error(code: &str) -> &'static str {
 pub struct TransparencyWords {
     /// Stands for the unit's id in `thidua witness keygen --name UNIT.witness`.
     pub unit_placeholder: &'static str,
-    /// Stands for the caller's API token in `--token`.
-    pub token_placeholder: &'static str,
     pub witnesses_title: &'static str,
     pub no_witnesses: &'static str,
     /// `{quorum}`: the cosignatures a checkpoint needs to be witnessed.
@@ -706,7 +704,6 @@ pub struct TransparencyWords {
 
 pub static TRANSPARENCY: TransparencyWords = TransparencyWords {
     unit_placeholder: "UNIT",
-    token_placeholder: "API-TOKEN",
     witnesses_title: "Witness keys",
     no_witnesses: "No unit has registered a witness key yet: no checkpoint can be witnessed.",
     quorum: "A checkpoint counts as witnessed once it carries {quorum} valid {quorum|cosignature|cosignatures} from the witnesses that count below.",
@@ -715,5 +712,5 @@ pub static TRANSPARENCY: TransparencyWords = TransparencyWords {
     counts: "Counts",
     witnesses_note: "Witness keys are public keys: anyone can check the cosignatures on the checkpoints with them. When a unit registers a new key, only its newest key counts. Also at",
     checkpoints_note: "The number of entries at each signed checkpoint:",
-    verify_note: "--token is optional: without it the command checks the Merkle tree, the server's signature and the witnesses' cosignatures on the newest checkpoint; with your unit's API token it also recomputes and replays the events your unit may read. If the witnesses have not cosigned the newest checkpoint yet, run it again a little later.",
+    verify_note: "The API token is optional (skip the first line): without it the command checks the Merkle tree, the server's signature and the witnesses' cosignatures on the newest checkpoint; with your unit's API token it also recomputes and replays the events your unit may read. If the witnesses have not cosigned the newest checkpoint yet, run it again a little later.",
 };

@@ -692,7 +692,6 @@ pub fn error(code: &str) -> &'static str {
 /// Các chữ của trang minh bạch ngoài [`Strings`] (xem `en::TransparencyWords`).
 pub static TRANSPARENCY: super::en::TransparencyWords = super::en::TransparencyWords {
     unit_placeholder: "ĐƠN-VỊ",
-    token_placeholder: "MÃ-API",
     witnesses_title: "Khoá nhân chứng",
     no_witnesses: "Chưa có đơn vị nào đăng ký khoá nhân chứng: chưa bản chốt sổ nào có thể được xác nhận.",
     quorum: "Một bản chốt sổ được coi là đã xác nhận khi có {quorum} chữ ký đồng ký hợp lệ của các nhân chứng được tính dưới đây.",
@@ -701,5 +700,5 @@ pub static TRANSPARENCY: super::en::TransparencyWords = super::en::TransparencyW
     counts: "Được tính",
     witnesses_note: "Khoá nhân chứng là khoá công khai: ai cũng có thể dùng để kiểm tra chữ ký đồng ký trên các bản chốt sổ. Khi một đơn vị đăng ký khoá mới, chỉ khoá mới nhất được tính. Cũng có tại",
     checkpoints_note: "Số mục của sổ ở mỗi bản chốt sổ được ký:",
-    verify_note: "--token không bắt buộc: không có nó, lệnh kiểm tra cây Merkle, chữ ký của máy chủ và chữ ký đồng ký của các nhân chứng trên bản chốt sổ mới nhất; với mã API của đơn vị, lệnh còn tính lại và kiểm tra các sự kiện đơn vị được xem. Nếu các nhân chứng chưa kịp ký bản chốt sổ mới nhất, hãy chạy lại sau ít phút.",
+    verify_note: "Mã API không bắt buộc (bỏ dòng đầu): không có nó, lệnh kiểm tra cây Merkle, chữ ký của máy chủ và chữ ký đồng ký của các nhân chứng trên bản chốt sổ mới nhất; với mã API của đơn vị, lệnh còn tính lại và kiểm tra các sự kiện đơn vị được xem. Nếu các nhân chứng chưa kịp ký bản chốt sổ mới nhất, hãy chạy lại sau ít phút.",
 };

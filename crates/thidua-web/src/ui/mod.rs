@@ -381,6 +381,10 @@ pub fn page_of(
     (start..count.min(start + per_page), page, pages)
 }
 
+/// How the pages' example commands take an API token: read into `THIDUA_TOKEN` without being
+/// shown or kept in the shell's history, never on the command line (the process list).
+pub const READ_TOKEN: &str = "read -rs THIDUA_TOKEN && export THIDUA_TOKEN";
+
 /// This server's address as the client reached it (the scheme from a trusted proxy's word or
 /// the secure-cookie setting, the host from the request): what the pages' example commands
 /// (transparency, ballot, trustee) put after `--server`.

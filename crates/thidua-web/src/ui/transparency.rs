@@ -49,13 +49,7 @@ struct WitnessRow {
 
 /// The `thidua verify` command that checks the log with its key and the witnesses that count,
 /// requiring their quorum.
-fn verify_command(
-    server: &str,
-    key: &str,
-    witnesses: &[WitnessEntry],
-    quorum: u32,
-    token: &str,
-) -> String {
+fn verify_command(server: &str, key: &str, witnesses: &[WitnessEntry], quorum: u32) -> String {
     let mut lines = vec![format!("thidua verify --server {server} --log-key '{key}'")];
     let counting: Vec<&WitnessEntry> = witnesses.iter().filter(|w| w.counts).collect();
     for w in &counting {
@@ -64,8 +58,7 @@ fn verify_command(
     if quorum > 0 && !counting.is_empty() {
         lines.push(format!("  --min-cosignatures {quorum}"));
     }
-    lines.push(format!("  --token {token}"));
-    lines.join(" \\\n")
+    format!("{}\n{}", super::READ_TOKEN, lines.join(" \\\n"))
 }
 
 pub async fn transparency(
@@ -136,13 +129,7 @@ pub async fn transparency(
             Some(p) => fill(w.policy, &[("index", p.set_at)]),
             None => w.no_policy.to_owned(),
         },
-        verify: verify_command(
-            &server,
-            &key,
-            &list.witnesses,
-            list.quorum,
-            w.token_placeholder,
-        ),
+        verify: verify_command(&server, &key, &list.witnesses, list.quorum),
         witnesses,
         key,
         server,
@@ -170,17 +157,16 @@ mod tests {
     #[test]
     fn the_verify_command_trusts_the_witnesses_that_count() {
         let ws = [entry("ca-ag", true), entry("ca-cm", false)];
-        let cmd = verify_command("http://h", "log+1+K", &ws, 1, "API-TOKEN");
+        let cmd = verify_command("http://h", "log+1+K", &ws, 1);
         assert_eq!(
             cmd,
-            "thidua verify --server http://h --log-key 'log+1+K' \\\n  --witness ca-ag='ca-ag.witness+01234567+AAAA' \\\n  --min-cosignatures 1 \\\n  --token API-TOKEN"
+            "read -rs THIDUA_TOKEN && export THIDUA_TOKEN\nthidua verify --server http://h --log-key 'log+1+K' \\\n  --witness ca-ag='ca-ag.witness+01234567+AAAA' \\\n  --min-cosignatures 1"
         );
-        let none = verify_command("http://h", "log+1+K", &[], 0, "MÃ-API");
+        let none = verify_command("http://h", "log+1+K", &[], 0);
         assert_eq!(
             none,
-            "thidua verify --server http://h --log-key 'log+1+K' \\\n  --token MÃ-API"
+            "read -rs THIDUA_TOKEN && export THIDUA_TOKEN\nthidua verify --server http://h --log-key 'log+1+K'"
         );
         assert_eq!(en::TRANSPARENCY.unit_placeholder, "UNIT");
-        assert_eq!(vi::TRANSPARENCY.token_placeholder, "MÃ-API");
     }
 }

@@ -1129,6 +1129,19 @@ fn pages(app: &TestApp) {
         assert_eq!(r.status, 200, "{path}");
         assert!(r.body.contains(needle), "{path} lacks {needle:?}");
     }
+    // The pages' commands read the API token into THIDUA_TOKEN; none puts it on the command
+    // line, where the process list shows it.
+    for path in ["/about/record", "/transparency", "/log"] {
+        let r = c.get(path);
+        if r.status != 200 {
+            continue;
+        }
+        assert!(!r.body.contains("--token"), "{path}: {}", r.body);
+    }
+    assert!(c
+        .get("/about/record")
+        .body
+        .contains("read -rs THIDUA_TOKEN "));
     let r = c.get("/covenants/gu-12-2024");
     assert!(
         r.body.contains("Giảm từ 5% đến 10% so với năm 2023"),

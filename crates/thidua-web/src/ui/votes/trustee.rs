@@ -174,9 +174,10 @@ fn command_line(
     state_file: &str,
 ) -> String {
     format!(
-        "read -rs THIDUA_TOKEN && export THIDUA_TOKEN\n\
+        "{}\n\
          thidua trustee {sub} --server {server} --log-key '{log_key}' \\\n  \
          --election {} --unit {unit} --state {state_file}",
+        super::super::READ_TOKEN,
         e.id
     )
 }
