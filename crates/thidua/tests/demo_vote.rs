@@ -113,6 +113,16 @@ fn a_round_the_trustees_cannot_decrypt_is_verified_as_counted_on_paper() {
             .arg(dir.join(format!("{unit}.vote.key"))));
         assert!(out.status.success());
     }
+    // Voting again replaces the ballot, and the receipt says which one no longer counts.
+    let out = run(leader(&["vote"], "ca-kg")
+        .args(["--approve", &candidates[0], "--key"])
+        .arg(dir.join("ca-kg.vote.key")));
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("thay phiếu trước / replaces") && stdout.contains("no longer counts"),
+        "{stdout}"
+    );
     command(
         &secretariat,
         VoteCommand::CloseRound {
@@ -126,6 +136,16 @@ fn a_round_the_trustees_cannot_decrypt_is_verified_as_counted_on_paper() {
             .arg("--state")
             .arg(trustees.join(format!("{unit}.json"))))
     };
+    // Another unit's state file is refused before anything is sent.
+    let out = run(leader(&["trustee", "decrypt"], "ca-ag")
+        .arg("--state")
+        .arg(trustees.join("ca-kg.json")));
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("không phải của ca-ag") && stderr.contains("nothing was sent"),
+        "{stderr}"
+    );
     assert!(decrypt("ca-kg").status.success());
     let reason =
         "Công an tỉnh Hậu Giang và Cà Mau mất tệp khoá giữ khoá: chỉ 1 trên 3 đơn vị giải mã được";

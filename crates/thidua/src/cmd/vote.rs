@@ -334,9 +334,36 @@ pub(crate) fn describe(e: ureq::Error) -> anyhow::Error {
     match e {
         ureq::Error::Status(status, response) => {
             let body = response.into_string().unwrap_or_default();
-            anyhow::anyhow!("the server refused ({status}): {body}")
+            refused(status, &body)
         }
-        other => anyhow::anyhow!("cannot reach the server: {other}"),
+        other => anyhow::anyhow!("không kết nối được máy chủ / cannot reach the server: {other}"),
+    }
+}
+
+/// A server's refusal said in both languages: what its status means for the caller, then
+/// the refusal's code and message as the API gives them (`{"error", "message"}`), else the body.
+fn refused(status: u16, body: &str) -> anyhow::Error {
+    let meaning = match status {
+        401 => "mã API sai hoặc đã bị thu hồi / the API token is wrong or revoked",
+        403 => "tài khoản này không được làm việc này / this account may not do this",
+        404 => {
+            "không có, hoặc tài khoản này không được xem / not found, or not visible to this \
+             account"
+        }
+        409 | 422 => "máy chủ không nhận / not accepted",
+        _ => "máy chủ từ chối / refused",
+    };
+    let api: Option<(String, String)> = serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| {
+            let code = v["error"].as_str()?.to_owned();
+            Some((code, v["message"].as_str().unwrap_or_default().to_owned()))
+        });
+    match api {
+        Some((code, message)) => {
+            anyhow::anyhow!("{meaning} (HTTP {status}, {code}): {message}")
+        }
+        None => anyhow::anyhow!("{meaning} (HTTP {status}): {body}"),
     }
 }
 
@@ -469,6 +496,8 @@ pub fn run_vote(args: VoteArgs) -> anyhow::Result<ExitCode> {
         errln!("Đã đăng ký khoá bỏ phiếu / registered the voting key at record {index}");
     }
     let hash = ballot.hash();
+    // The ballot this one replaces, if the unit voted before in this round.
+    let replaced = round.ballots.get(&unit).map(|b| b.index);
     let index = api.post(VoteCommand::CastBallot {
         election,
         round: round.number,
@@ -483,6 +512,12 @@ pub fn run_vote(args: VoteArgs) -> anyhow::Result<ExitCode> {
         args.conn.server.trim_end_matches('/'),
         args.conn.election
     );
+    if let Some(earlier) = replaced {
+        println!(
+            "  thay phiếu trước / replaces   the ballot at record {earlier}, which no longer \
+             counts (phiếu đó không còn được tính)"
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -491,6 +526,19 @@ pub fn run_vote(args: VoteArgs) -> anyhow::Result<ExitCode> {
 struct TrusteeFile {
     trustee: Trustee,
     pending: Option<CeremonyMessage>,
+}
+
+/// Refused unless the state file at `path` is trustee `i`'s, the index `--unit` has in the
+/// election: another unit's file would post shares made from another unit's secret.
+fn check_trustee_file(file: &TrusteeFile, i: u32, unit: &str, path: &Path) -> anyhow::Result<()> {
+    if file.trustee.index != i {
+        bail!(
+            "tệp trạng thái {p} là của đơn vị giữ khoá số {have}, không phải của {unit} (số {i}):              chưa gửi gì; hãy dùng tệp đã ghi cho {unit} / the state file {p} is trustee              {have}'s, not {unit}'s (trustee {i}): nothing was sent; give the file written for              {unit}",
+            p = path.display(),
+            have = file.trustee.index,
+        );
+    }
+    Ok(())
 }
 
 fn load_trustee(path: &Path) -> anyhow::Result<Option<TrusteeFile>> {
@@ -588,6 +636,9 @@ fn trustee_step(conn: &Connection, path: &Path) -> anyhow::Result<ExitCode> {
     // Only the unit's leader posts its messages: asked before any state file is written.
     api.check_leader()?;
     let mut file = load_trustee(path)?.filter(|f| f.trustee.params == params);
+    if let Some(f) = &file {
+        check_trustee_file(f, i, unit.as_str(), path)?;
+    }
     // A new trustee state is made only for a first step the ceremony still takes: none once
     // it is complete, nor for a unit that already committed (its state is the file written
     // then).
@@ -652,6 +703,7 @@ fn trustee_decrypt(conn: &Connection, path: &Path, round: Option<u32>) -> anyhow
             p = path.display()
         )
     })?;
+    check_trustee_file(&file, e.trustee_index(&unit)?, unit.as_str(), path)?;
     let number = round.unwrap_or(e.rounds.len() as u32);
     let r = e.round(number)?;
     let Some(closed) = r.closed_at else {
@@ -782,4 +834,22 @@ pub fn verified_votes(state: &thidua_domain::State) -> String {
         }
     }
     lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    /// A refusal says in both languages what its status means, with the API's code and message.
+    #[test]
+    fn refusals_are_said_in_both_languages() {
+        let body = r#"{"error":"invalid_token","message":"the token is unknown or revoked"}"#;
+        assert_eq!(
+            super::refused(401, body).to_string(),
+            "mã API sai hoặc đã bị thu hồi / the API token is wrong or revoked (HTTP 401, \
+             invalid_token): the token is unknown or revoked"
+        );
+        assert_eq!(
+            super::refused(502, "Bad Gateway").to_string(),
+            "máy chủ từ chối / refused (HTTP 502): Bad Gateway"
+        );
+    }
 }
