@@ -73,7 +73,9 @@ pub struct OfferQuery {
     /// The place in the date line, at most 100 characters (default: the place of the
     /// cluster's covenant of the year).
     pub place: Option<String>,
-    /// `pdf` (default) or `docx`; ignored when issuing.
+    /// `pdf` (default) or `docx` (any other is refused, 400 `invalid_query`); ignored when
+    /// issuing.
+    #[param(pattern = "^(pdf|docx)$")]
     pub format: Option<String>,
 }
 
@@ -113,26 +115,38 @@ impl From<&IssuedDocument> for IssuedDocumentDto {
     }
 }
 
-/// Which file.
+/// Which file of a covenant.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct FileQuery {
-    /// `pdf` (default) or `docx`.
+    /// `pdf` (default) or `docx`; any other is refused (400 `invalid_query`).
+    #[param(pattern = "^(pdf|docx)$")]
     pub format: Option<String>,
     /// A covenant's version (default: the one in force, else the latest).
     pub version: Option<u32>,
+}
+
+/// Which file of an issued document: its format only (any other parameter is refused).
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct IssuedQuery {
+    /// `pdf` (default) or `docx`; any other is refused (400 `invalid_query`).
+    #[param(pattern = "^(pdf|docx)$")]
+    pub format: Option<String>,
 }
 
 fn format(q: &FileQuery) -> Result<Format, ApiError> {
     parse_format(q.format.as_deref())
 }
 
+/// `pdf` (the default) or `docx`; any other format is a query that does not parse.
 fn parse_format(f: Option<&str>) -> Result<Format, ApiError> {
     match f {
         None => Ok(Format::Pdf),
         Some(f) => Format::parse(f)
-            .ok_or_else(|| ApiError::bad_request("invalid_value", "format: pdf or docx")),
+            .ok_or_else(|| ApiError::bad_request("invalid_query", "format: pdf or docx")),
     }
 }
 
@@ -160,16 +174,19 @@ pub async fn list_documents(
 
 /// An issued document's file (PDF or DOCX), with the line that ties it to its record.
 #[utoipa::path(get, path = "/api/v1/documents/{sha256}", tag = "documents",
-    params(("sha256" = String, Path, description = "the document's SHA-256"), FileQuery),
-    responses((status = 200, description = "the file", content_type = "application/pdf"),
+    params(("sha256" = String, Path, description = "the document's SHA-256"), IssuedQuery),
+    responses((status = 200, description = "the file (DOCX with `format=docx`)", content(
+                (Vec<u8> = "application/pdf"),
+                (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))),
+              (status = 400, description = "a query that does not parse: an unknown parameter, or a `format` other than `pdf` or `docx` (`invalid_query`)", body = ErrorBody),
               (status = 404, body = ErrorBody)))]
 pub async fn get_document(
     State(app): State<AppState>,
     viewer: Viewer,
     Path(sha256): Path<String>,
-    ApiQuery(q): ApiQuery<FileQuery>,
+    ApiQuery(q): ApiQuery<IssuedQuery>,
 ) -> Result<Response, ApiError> {
-    let f = format(&q)?;
+    let f = parse_format(q.format.as_deref())?;
     issued_file_for(&app, &viewer, sha256, f).await
 }
 
@@ -190,7 +207,10 @@ pub async fn get_content(
 /// A covenant's file: the issued one when that version was issued, else a preview.
 #[utoipa::path(get, path = "/api/v1/covenants/{id}/document", tag = "documents",
     params(("id" = String, Path, description = "covenant id"), FileQuery),
-    responses((status = 200, description = "the file", content_type = "application/pdf"),
+    responses((status = 200, description = "the file (DOCX with `format=docx`)", content(
+                (Vec<u8> = "application/pdf"),
+                (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))),
+              (status = 400, description = "a query that does not parse (`invalid_query`)", body = ErrorBody),
               (status = 404, body = ErrorBody)))]
 pub async fn covenant_document(
     State(app): State<AppState>,
@@ -251,7 +271,9 @@ pub async fn list_offers(
 /// preview.
 #[utoipa::path(get, path = "/api/v1/clusters/{id}/documents/file", tag = "documents",
     params(("id" = String, Path, description = "cluster id"), OfferQuery),
-    responses((status = 200, description = "the file", content_type = "application/pdf"),
+    responses((status = 200, description = "the file (DOCX with `format=docx`)", content(
+                (Vec<u8> = "application/pdf"),
+                (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))),
               (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
               (status = 409, body = ErrorBody),
               (status = 422, description = "a `place` that is not one line of plain text of at most 100 characters", body = ErrorBody)))]

@@ -1323,7 +1323,7 @@ pub struct TemplateQuery {
             (String = "text/csv"))),
         (status = 400, description = "a query string that does not parse, or `format` other than `xlsx` or `csv` (`invalid_query`)", body = ErrorBody),
         (status = 404, description = "no such covenant, unit or window the viewer may see, or not the viewer's own unit", body = ErrorBody),
-        (status = 422, description = "the unit is not a member of the covenant (`not_member`), or the domain's refusal", body = ErrorBody)))]
+        (status = 422, description = "the unit is not a member of the covenant (`not_member`), a window not in the covenant's calendar (`unknown_window`), or the domain's refusal", body = ErrorBody)))]
 pub async fn template(
     State(app): State<AppState>,
     viewer: Viewer,

@@ -154,6 +154,16 @@ fn suite(app: &TestApp) {
         file(&sec, &format!("/api/v1/documents/{sha}?format=odt")).0,
         400
     );
+    // A covenant's version means nothing for an issued document: refused, not ignored.
+    assert_eq!(
+        file(&sec, &format!("/api/v1/documents/{sha}?version=2")).0,
+        400
+    );
+    let docx = sec.get(&format!("/api/v1/documents/{sha}?format=docx"));
+    assert_eq!(docx.status, 200);
+    assert!(docx
+        .header("content-type")
+        .is_some_and(|t| t.contains("wordprocessingml")));
 }
 
 #[test]
