@@ -611,6 +611,13 @@ pub fn plan_reports_as(
     upload: Upload<'_>,
     limits: &Limits,
 ) -> Result<Plan, PlanError> {
+    // Who reports for none of the members is refused before the file is read: the answer
+    // does not depend on what the file holds.
+    let c = state.covenant(covenant).map_err(PlanError::Refused)?;
+    let members = state
+        .members(&c.cluster, c.year)
+        .map_err(PlanError::Refused)?;
+    thidua_domain::figures::reports_any(state, actor, members).map_err(PlanError::Refused)?;
     let (form, year, reports) = read_reports(state, covenant, upload, limits)?;
     for ((unit, window), (values, comments, _)) in &reports {
         let save = Command::SaveFigures {

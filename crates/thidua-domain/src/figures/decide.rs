@@ -105,6 +105,24 @@ fn officers_report(state: &State, actor: &Actor, unit: &UnitId) -> Result<(), Do
     }
 }
 
+/// Whether `actor` reports the figures of any of `units` (their officer, or the system): what
+/// an import asks before reading a file, so that who may import nothing is refused the same
+/// whatever the file holds. Refused as `officers_report` refuses the first unit (a leader:
+/// `figures_by_officers`; anyone else: forbidden).
+pub fn reports_any(state: &State, actor: &Actor, units: &[UnitId]) -> Result<(), DomainError> {
+    let mut first = None;
+    for unit in units {
+        match officers_report(state, actor, unit) {
+            Ok(()) => return Ok(()),
+            Err(e @ DomainError::FiguresByOfficers { .. }) => {
+                first.get_or_insert(e);
+            }
+            Err(_) => {}
+        }
+    }
+    Err(first.unwrap_or(DomainError::Forbidden))
+}
+
 /// Saves a unit's report (its officer): a reported window, figures the form accepts.
 fn save_figures(
     state: &State,

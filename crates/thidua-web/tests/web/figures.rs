@@ -1291,6 +1291,24 @@ fn imports_and_templates_answer_only_what_the_caller_may_have() {
             );
         }
     }
+    // Whoever reports for no member is refused the same whatever the file holds: a file
+    // with a bad row is not read for them (its errors were told before the refusal).
+    let broken = b"unit,element,period,value\nCAKG,crimes,2024-M03,muoi\n";
+    for (who, code) in [
+        ("lanhdao-kg", "figures_by_officers"),
+        ("thuky12", "forbidden"),
+    ] {
+        let r = signed_in(&app, who).post_bytes(
+            &format!("/api/v1/covenants/{COV}/figures/import?file_name=kg.csv"),
+            broken,
+        );
+        assert_eq!(
+            (r.status, r.json()["error"].as_str()),
+            (403, Some(code)),
+            "{who}: {}",
+            r.body
+        );
+    }
     let r = officer.post_bytes(
         &format!("/api/v1/covenants/{COV}/figures/import?file_name=kg.csv&dry_run=true"),
         file,
