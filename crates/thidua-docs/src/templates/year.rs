@@ -30,6 +30,9 @@ pub struct ResultRow {
     pub rank: String,
     pub band: String,
     pub eligible: bool,
+    /// Why a unit cannot be proposed for awards, as the secretariat recorded it (a discipline
+    /// case pending, its note).
+    pub not_eligible_because: Option<String>,
 }
 
 /// One inspection held.
@@ -107,6 +110,14 @@ pub fn data(
                 rank: r.rank.map(|x| x.to_string()).unwrap_or_default(),
                 band,
                 eligible: r.eligible,
+                not_eligible_because: review
+                    .eligibility
+                    .get(&r.unit)
+                    .filter(|e| e.discipline_pending)
+                    .map(|e| match e.note.as_str().trim() {
+                        "" => "đang xem xét kỷ luật".to_owned(),
+                        note => format!("đang xem xét kỷ luật: {note}"),
+                    }),
             }
         })
         .collect();
@@ -290,11 +301,14 @@ fn inspections_table(d: &YearData) -> Table {
 /// The template.
 pub fn document(d: &YearData) -> Document {
     let p = |s: String| Block::Paragraph(vec![Span::plain(s)]);
-    let not_eligible: Vec<&str> = d
+    let not_eligible: Vec<String> = d
         .results
         .iter()
         .filter(|r| !r.eligible)
-        .map(|r| r.name.as_str())
+        .map(|r| match &r.not_eligible_because {
+            Some(why) => format!("{} ({why})", r.name),
+            None => r.name.clone(),
+        })
         .collect();
     let mut body = vec![
         p(format!(

@@ -80,7 +80,7 @@ const YEAR: &[&str] = &[
     "Xuất sắc",
     "Hoàn thành",
     "Ghi chú về thứ hạng và xếp loại:",
-    "Không đủ điều kiện đề nghị khen thưởng: Công an tỉnh Bạc Liêu.",
+    "Không đủ điều kiện đề nghị khen thưởng: Công an tỉnh Bạc Liêu (đang xem xét kỷ luật: Một cán bộ đang bị xem xét kỷ luật (giả định, minh hoạ)).",
     "đã giải quyết 1",
     "Đề nghị tặng Cờ thi đua của Chính phủ năm 2024 (minh hoạ): Chưa kiểm phiếu.",
     "TM. CỤM THI ĐUA SỐ 12",
