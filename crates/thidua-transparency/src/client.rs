@@ -136,6 +136,20 @@ pub fn bearer(token: &str) -> Result<String> {
     Ok(format!("Bearer {token}"))
 }
 
+/// A server's refusal body as the API writes it (`{"error", "message"}`): ", code: message";
+/// any other body as it is.
+fn api_refusal(body: &str) -> String {
+    let parsed = serde_json::from_str::<serde_json::Value>(body).ok();
+    match parsed
+        .as_ref()
+        .and_then(|v| Some((v["error"].as_str()?, v["message"].as_str()?)))
+    {
+        Some((code, message)) => format!(" ({code}): {message}"),
+        None if body.is_empty() => String::new(),
+        None => format!(": {body}"),
+    }
+}
+
 /// The HTTP client of every command that talks to a server (witness, verifier, voter,
 /// trustee): HTTPS checked against Mozilla's and the platform's roots and the CAs of the PEM file
 /// `ca_file` (`thidua_tls`), a 60-second timeout.
@@ -197,7 +211,7 @@ impl HttpLog {
                 let text = resp.into_string().unwrap_or_default();
                 ClientError {
                     kind: Failure::Refused(code),
-                    message: format!("{url}: HTTP {code}: {}", text.trim()),
+                    message: format!("{url}: HTTP {code}{}", api_refusal(text.trim())),
                 }
             }
             other => ClientError::unreachable(format!("{url}: {other}")),

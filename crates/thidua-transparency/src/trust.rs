@@ -59,7 +59,12 @@ impl Trust {
 
 /// Parses a log (note) verifier key.
 pub fn parse_log_key(key: &str) -> Result<Verifier, String> {
-    Verifier::from_key_string(key.trim()).map_err(|e| format!("bad log key: {e}"))
+    Verifier::from_key_string(key.trim()).map_err(|e| {
+        format!(
+            "khoá nhật ký không đúng dạng (chép lại từ trang Minh bạch hoặc `thidua log key`) / \
+             bad log key (copy it again from the Transparency page or `thidua log key`): {e}"
+        )
+    })
 }
 
 /// A checkpoint note opened with `log_key`: its signature checked and its origin the key's name

@@ -118,12 +118,36 @@ fn main() -> ExitCode {
 /// status: 0 for the help and the version, 1 for a wrong option — the status of every other
 /// error, never clap's 2, which `thidua verify` gives only to a log it could not read.
 fn options_error(e: &clap::Error) -> ExitCode {
+    // Help and version are not errors; an error is said in Vietnamese first, then as clap says
+    // it in English (with the option it names).
+    if e.use_stderr() {
+        errln!("lỗi: {} (xem --help)", options_error_vi(e.kind()));
+    }
     // A closed stream loses the words, as `errln!` does.
     let _ = e.print();
     if e.use_stderr() {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// What a wrong command line is, in Vietnamese.
+fn options_error_vi(kind: clap::error::ErrorKind) -> &'static str {
+    use clap::error::ErrorKind as K;
+    match kind {
+        K::MissingRequiredArgument => "thiếu tùy chọn bắt buộc",
+        K::ArgumentConflict => "hai tùy chọn này không dùng cùng nhau được",
+        K::UnknownArgument => "không có tùy chọn này",
+        K::InvalidSubcommand | K::MissingSubcommand => "không có lệnh này, hoặc thiếu lệnh con",
+        K::InvalidValue | K::ValueValidation | K::InvalidUtf8 => {
+            "giá trị của tùy chọn không hợp lệ"
+        }
+        K::TooManyValues | K::TooFewValues | K::WrongNumberOfValues => {
+            "số giá trị của tùy chọn không đúng"
+        }
+        K::NoEquals => "tùy chọn cần dấu = trước giá trị",
+        _ => "dòng lệnh không đúng",
     }
 }
 

@@ -1635,6 +1635,12 @@ fn verify_says_wrong_options_and_a_corrupt_cosignature_as_such() {
         assert!(err.contains(said), "{extra:?}: {err}");
         assert!(!err.contains("VERIFICATION FAILED"), "{extra:?}: {err}");
     }
+    // Clap's own refusals are said in Vietnamese first.
+    let err = String::from_utf8(verify(&["--no-such-option"]).stderr).unwrap();
+    assert!(
+        err.starts_with("lỗi: không có tùy chọn này (xem --help)\n"),
+        "{err}"
+    );
     assert!(verify(&["--witness", &w]).status.success());
     // A row of the cosignature table that is no cosignature, served with the checkpoint.
     let backup = dir.path().join("backup.db");
