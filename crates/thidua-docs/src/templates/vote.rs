@@ -87,6 +87,9 @@ pub struct VoteData {
     pub approval: (u32, u32),
     pub quorum: (u32, u32),
     pub candidates: Vec<CandidateRow>,
+    /// Members that are not candidates, each with why ("đang xem xét kỷ luật"), so the table
+    /// leaving them out is explained.
+    pub not_candidates: Vec<String>,
     pub elected: Vec<String>,
     /// A tie at the cut-off: the tied units, the seats left, the choice if decided.
     pub tie: Option<(Vec<String>, u32, Option<Vec<String>>)>,
@@ -186,6 +189,32 @@ fn proof(state: &State, election: &Election, round: &Round, date: NaiveDate) -> 
     }
 }
 
+/// The members of `e` that are not candidates of round `r`, named at `date` with why: a
+/// discipline case the secretariat recorded for the year's review, else that the published
+/// results did not nominate them.
+fn not_candidates(state: &State, e: &Election, r: &Round, date: NaiveDate) -> Vec<String> {
+    let review = state
+        .yearend
+        .reviews
+        .values()
+        .find(|v| v.cluster == e.cluster && v.year == e.year);
+    e.members
+        .iter()
+        .filter(|u| !r.candidates.contains(u))
+        .map(|u| {
+            let pending = review
+                .and_then(|v| v.eligibility.get(u))
+                .is_some_and(|x| x.discipline_pending);
+            let why = if pending {
+                "đang xem xét kỷ luật, không đủ điều kiện đề nghị khen thưởng"
+            } else {
+                "không có trong danh sách đề cử theo kết quả đã công bố"
+            };
+            format!("{} ({why})", unit_name(state, u, date))
+        })
+        .collect()
+}
+
 /// The data function.
 pub fn data(
     state: &State,
@@ -222,6 +251,7 @@ pub fn data(
                 elected: c.elected,
             })
             .collect(),
+        not_candidates: not_candidates(state, e, r, date),
         elected: o.elected.iter().map(name).collect(),
         tie: o.tie.as_ref().map(|t| {
             (
@@ -420,6 +450,12 @@ pub fn document(d: &VoteData) -> Document {
     body.extend(proof_paragraphs(d).into_iter().map(p));
     body.push(Block::Heading(format!("{}. KẾT QUẢ KIỂM PHIẾU", roman(2))));
     body.push(Block::Table(table(d)));
+    if !d.not_candidates.is_empty() {
+        body.push(p(format!(
+            "Đơn vị thành viên không là ứng viên: {}.",
+            d.not_candidates.join("; ")
+        )));
+    }
     body.push(Block::Heading(format!("{}. KẾT LUẬN", roman(3))));
     if !o.quorum_met {
         body.push(p(

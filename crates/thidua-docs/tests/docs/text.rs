@@ -65,6 +65,7 @@ const VOTE: &[&str] = &[
     "số phiếu thu về: 5; số phiếu hợp lệ: 5; số phiếu không hợp lệ: 0",
     "Công an tỉnh Kiên Giang",
     "Các đơn vị được chọn: Công an tỉnh Kiên Giang; Công an tỉnh An Giang.",
+    "Đơn vị thành viên không là ứng viên: Công an tỉnh Bạc Liêu (đang xem xét kỷ luật",
     "THƯ KÝ",
     "CHỦ TỌA",
 ];
