@@ -76,6 +76,22 @@ fn fill(template: &str, args: &[(&str, &str)]) -> String {
     })
 }
 
+/// [`sentence`] said after the target's subject ("Kéo giảm tội phạm so với năm 2023: giảm ít
+/// nhất 5%"): the comparison with the baseline year is left out when the subject says it already
+/// (it read "… so với năm 2023: giảm ít nhất 5% so với năm 2023").
+pub fn sentence_after_subject(words: &TargetWords, target: &Target) -> String {
+    let full = sentence(words, target);
+    let Some(year) = target.baseline_year else {
+        return full;
+    };
+    let compared = fill(words.compared_with, &[("year", &year.to_string())]);
+    if target.subject.as_str().contains(&compared) {
+        full.replace(&format!(" {compared}"), "")
+    } else {
+        full
+    }
+}
+
 /// A target as a sentence: "Giảm ít nhất 5% so với năm 2023", "Không tăng so với năm 2023",
 /// "Tỷ lệ đạt trên 90%". Numbers are written the Vietnamese way ("95,5") in both languages.
 pub fn sentence(words: &TargetWords, target: &Target) -> String {
@@ -121,4 +137,38 @@ pub fn sentence(words: &TargetWords, target: &Target) -> String {
         _ => format!("{x}{lo}{hi} {unit}"),
     };
     text.trim().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Comparison, TargetKind};
+
+    fn reduction(subject: &str) -> Target {
+        Target {
+            id: crate::ids::TargetId::parse("t1").unwrap(),
+            area: crate::text::Text::parse("area", "Phòng, chống tội phạm", 200).unwrap(),
+            kind: TargetKind::Change,
+            subject: crate::text::Text::parse("subject", subject, 200).unwrap(),
+            comparison: Comparison::AtLeast,
+            threshold: Some(Decimal::from(5)),
+            range: None,
+            baseline_year: Some(2023),
+            unit_of_measure: Some(crate::text::Text::parse("unit", "%", 20).unwrap()),
+            indicator: None,
+        }
+    }
+
+    /// After a subject that names the baseline year, the sentence does not name it again.
+    #[test]
+    fn the_baseline_year_is_said_once_after_the_subject() {
+        let said = reduction("Kéo giảm tội phạm so với năm 2023");
+        assert_eq!(sentence(&VI, &said), "Giảm ít nhất 5% so với năm 2023");
+        assert_eq!(sentence_after_subject(&VI, &said), "Giảm ít nhất 5%");
+        let unsaid = reduction("Kéo giảm tội phạm về trật tự xã hội");
+        assert_eq!(
+            sentence_after_subject(&VI, &unsaid),
+            "Giảm ít nhất 5% so với năm 2023"
+        );
+    }
 }

@@ -99,7 +99,8 @@ pub fn document(d: &CovenantData) -> Document {
         body.push(Block::Heading(format!("{}. {}", roman(i + 1), upper(area))));
         for t in d.targets.iter().filter(|t| t.area.as_str() == *area) {
             n += 1;
-            let sentence = thidua_domain::wording::sentence(&thidua_domain::wording::VI, t);
+            let sentence =
+                thidua_domain::wording::sentence_after_subject(&thidua_domain::wording::VI, t);
             body.push(Block::Paragraph(vec![
                 Span::plain(format!("{n}. {}: ", t.subject)),
                 Span::plain(format!("{}.", lower_first(&sentence))),

@@ -15,7 +15,7 @@ const COVENANT: &[&str] = &[
     "Kiên Giang, ngày 26 tháng 3 năm 2024",
     "BẢN GIAO ƯỚC THI ĐUA",
     "I. PHÒNG, CHỐNG TỘI PHẠM",
-    "giảm ít nhất 5% so với năm 2023.",
+    "so với năm 2023: giảm ít nhất 5%.",
     "tỷ lệ dưới 0,5%.",
     "CÔNG AN TỈNH KIÊN GIANG",
     "Nguyễn Văn Kiên (minh hoạ)",
