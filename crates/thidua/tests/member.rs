@@ -133,12 +133,12 @@ fn a_member_recomputes_the_year_from_the_log_it_reads_and_finds_a_forged_result(
     );
     assert!(
         stderr
-            .contains("sơ kết 6 tháng / mid-year: 1 review(s) recomputed from the log, identical"),
+            .contains("sơ kết 6 tháng: 1 kỳ sơ kết tính lại từ sổ, khớp / mid-year: 1 review(s) recomputed from the log, identical"),
         "{stderr}"
     );
     assert!(
         stderr.contains(
-            "tổng kết năm / year-end: 1 draw(s) and 1 publication(s) recomputed from the log, identical"
+            "tổng kết năm: 1 lần bốc thăm và 1 lần công bố tính lại từ sổ, khớp / year-end: 1 draw(s) and 1 publication(s) recomputed from the log, identical"
         ),
         "{stderr}"
     );

@@ -387,7 +387,10 @@ fn report(args: &VerifyArgs, client: &dyn LogClient, checked: Checked) -> anyhow
 /// The notes on stderr: what was recomputed, and that nothing could be read if so.
 fn print_notes(summary: &Summary, recomputed: Option<&Recomputed>, nothing_read: bool) {
     let from = if summary.hidden > 0 {
-        format!(" ({} events readable with this token)", summary.replayed)
+        format!(
+            " (đọc được {n} sự kiện với mã này / {n} events readable with this token)",
+            n = summary.replayed
+        )
     } else {
         String::new()
     };
@@ -531,15 +534,17 @@ fn recomputed_lines(r: &Recomputed, from: &str) -> Vec<String> {
     let mut out = Vec::new();
     if !r.midyear.reviews.is_empty() {
         out.push(format!(
-            "sơ kết 6 tháng / mid-year: {} review(s) recomputed from the log, identical{from}",
-            r.midyear.reviews.len()
+            "sơ kết 6 tháng: {n} kỳ sơ kết tính lại từ sổ, khớp / mid-year: {n} review(s) \
+             recomputed from the log, identical{from}",
+            n = r.midyear.reviews.len()
         ));
     }
     if !r.yearend.draws.is_empty() || !r.yearend.publications.is_empty() {
         out.push(format!(
-            "tổng kết năm / year-end: {} draw(s) and {} publication(s) recomputed from the log, identical{from}",
-            r.yearend.draws.len(),
-            r.yearend.publications.len()
+            "tổng kết năm: {d} lần bốc thăm và {p} lần công bố tính lại từ sổ, khớp / year-end: \
+             {d} draw(s) and {p} publication(s) recomputed from the log, identical{from}",
+            d = r.yearend.draws.len(),
+            p = r.yearend.publications.len()
         ));
     }
     out
