@@ -130,15 +130,18 @@ pub fn bearer(token: &str) -> Result<String> {
     let valid = !token.is_empty() && token.bytes().all(|b| b.is_ascii_graphic());
     if !valid {
         return Err(ClientError::new(
-            "mã API không hợp lệ: có khoảng trắng, ký tự điều khiển hoặc ký tự ngoài ASCII (mã              không được in ra; hãy sao chép lại từ trang Tài khoản) / the API token is malformed:              it holds a space, a control character or a non-ASCII character (not shown here;              copy it again from the Account page)",
+            "mã API không hợp lệ: có khoảng trắng, ký tự điều khiển hoặc ký tự ngoài ASCII (mã \
+             không được in ra; hãy sao chép lại từ trang Tài khoản) / the API token is malformed: \
+             it holds a space, a control character or a non-ASCII character (not shown here; \
+             copy it again from the Account page)",
         ));
     }
     Ok(format!("Bearer {token}"))
 }
 
-/// A server's refusal body as the API writes it (`{"error", "message"}`): ", code: message";
-/// any other body as it is.
-fn api_refusal(body: &str) -> String {
+/// A server's refusal body as the API writes it (`{"error", "message"}`): " (code): message";
+/// any other body as it is. Every client that reports a refusal says it so.
+pub fn api_refusal(body: &str) -> String {
     let parsed = serde_json::from_str::<serde_json::Value>(body).ok();
     match parsed
         .as_ref()

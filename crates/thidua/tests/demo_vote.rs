@@ -143,7 +143,8 @@ fn a_round_the_trustees_cannot_decrypt_is_verified_as_counted_on_paper() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("không phải của ca-ag") && stderr.contains("nothing was sent"),
+        stderr.contains("không phải của ca-ag (số 1): chưa gửi gì")
+            && stderr.contains("not ca-ag's (trustee 1): nothing was sent"),
         "{stderr}"
     );
     assert!(decrypt("ca-kg").status.success());

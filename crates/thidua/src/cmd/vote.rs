@@ -341,7 +341,7 @@ pub(crate) fn describe(e: ureq::Error) -> anyhow::Error {
 }
 
 /// A server's refusal said in both languages: what its status means for the caller, then
-/// the refusal's code and message as the API gives them (`{"error", "message"}`), else the body.
+/// the refusal's code and message as the API gives them (`client::api_refusal`).
 fn refused(status: u16, body: &str) -> anyhow::Error {
     let meaning = match status {
         401 => "mã API sai hoặc đã bị thu hồi / the API token is wrong or revoked",
@@ -353,18 +353,10 @@ fn refused(status: u16, body: &str) -> anyhow::Error {
         409 | 422 => "máy chủ không nhận / not accepted",
         _ => "máy chủ từ chối / refused",
     };
-    let api: Option<(String, String)> = serde_json::from_str::<serde_json::Value>(body)
-        .ok()
-        .and_then(|v| {
-            let code = v["error"].as_str()?.to_owned();
-            Some((code, v["message"].as_str().unwrap_or_default().to_owned()))
-        });
-    match api {
-        Some((code, message)) => {
-            anyhow::anyhow!("{meaning} (HTTP {status}, {code}): {message}")
-        }
-        None => anyhow::anyhow!("{meaning} (HTTP {status}): {body}"),
-    }
+    anyhow::anyhow!(
+        "{meaning}: HTTP {status}{}",
+        thidua_transparency::client::api_refusal(body.trim())
+    )
 }
 
 fn os_rng() -> Rng {
@@ -533,7 +525,10 @@ struct TrusteeFile {
 fn check_trustee_file(file: &TrusteeFile, i: u32, unit: &str, path: &Path) -> anyhow::Result<()> {
     if file.trustee.index != i {
         bail!(
-            "tệp trạng thái {p} là của đơn vị giữ khoá số {have}, không phải của {unit} (số {i}):              chưa gửi gì; hãy dùng tệp đã ghi cho {unit} / the state file {p} is trustee              {have}'s, not {unit}'s (trustee {i}): nothing was sent; give the file written for              {unit}",
+            "tệp trạng thái {p} là của đơn vị giữ khoá số {have}, không phải của {unit} (số {i}): \
+             chưa gửi gì; hãy dùng tệp đã ghi cho {unit} / the state file {p} is trustee \
+             {have}'s, not {unit}'s (trustee {i}): nothing was sent; give the file written for \
+             {unit}",
             p = path.display(),
             have = file.trustee.index,
         );
@@ -844,12 +839,12 @@ mod tests {
         let body = r#"{"error":"invalid_token","message":"the token is unknown or revoked"}"#;
         assert_eq!(
             super::refused(401, body).to_string(),
-            "mã API sai hoặc đã bị thu hồi / the API token is wrong or revoked (HTTP 401, \
-             invalid_token): the token is unknown or revoked"
+            "mã API sai hoặc đã bị thu hồi / the API token is wrong or revoked: HTTP 401 \
+             (invalid_token): the token is unknown or revoked"
         );
         assert_eq!(
             super::refused(502, "Bad Gateway").to_string(),
-            "máy chủ từ chối / refused (HTTP 502): Bad Gateway"
+            "máy chủ từ chối / refused: HTTP 502: Bad Gateway"
         );
     }
 }
