@@ -269,25 +269,21 @@ fn create_cluster(
 ) -> Result<Payload, DomainError> {
     name.check("name", limits::NAME)?;
     authorise(state, actor, &Permission::Administer)?;
+    let lower = name.as_str().to_lowercase();
     let taken = state
         .clusters
         .values()
-        .any(|c| c.cluster.id != cluster && same_name(&c.cluster.name, &name));
+        .any(|c| c.cluster.id != cluster && same_letters(c.cluster.name.as_str(), &lower));
     if taken {
         return Err(DomainError::ClusterNameTaken(name.to_string()));
     }
     Ok(Payload::ClusterCreated { cluster, name })
 }
 
-/// Whether two names are the same, letter case aside.
-fn same_name(a: &Text, b: &Text) -> bool {
-    let lower = |t: &Text| {
-        t.as_str()
-            .chars()
-            .flat_map(char::to_lowercase)
-            .collect::<Vec<_>>()
-    };
-    lower(a) == lower(b)
+/// Whether `a` is `lower` (a name lower-cased once by the caller), letter case aside: compared
+/// char by char without allocating, so checking a name against a nation's units stays cheap.
+fn same_letters(a: &str, lower: &str) -> bool {
+    a.chars().flat_map(char::to_lowercase).eq(lower.chars())
 }
 
 /// No two movements of one year share a name (letter case aside): a cluster choosing the
@@ -298,10 +294,11 @@ fn movement_name_free(
     name: &Text,
     year: i32,
 ) -> Result<(), DomainError> {
+    let lower = name.as_str().to_lowercase();
     let taken = state
         .movements
         .values()
-        .any(|m| &m.id != movement && m.year == year && same_name(&m.name, name));
+        .any(|m| &m.id != movement && m.year == year && same_letters(m.name.as_str(), &lower));
     if taken {
         return Err(DomainError::MovementNameTaken {
             name: name.to_string(),
@@ -442,22 +439,20 @@ fn names_free(
     name: &crate::text::Text,
     short_code: &crate::text::Text,
 ) -> Result<(), DomainError> {
-    // Lower-cased once; each sibling is compared char by char without allocating, so creating
-    // the units of a nation one after another stays cheap.
+    // Lower-cased once; each sibling is compared by [`same_letters`].
     let (name_lower, code_lower) = (
         name.as_str().to_lowercase(),
         short_code.as_str().to_lowercase(),
     );
-    let same = |a: &str, lower: &str| a.chars().flat_map(char::to_lowercase).eq(lower.chars());
     let siblings = state
         .units
         .values()
         .filter(|u| u.parent.as_ref() == parent && u.dissolved.is_none() && Some(&u.id) != except);
     for u in siblings {
-        if same(u.name.as_str(), &name_lower) {
+        if same_letters(u.name.as_str(), &name_lower) {
             return Err(DomainError::UnitNameTaken(name.to_string()));
         }
-        if same(u.short_code.as_str(), &code_lower) {
+        if same_letters(u.short_code.as_str(), &code_lower) {
             return Err(DomainError::ShortCodeTaken(short_code.to_string()));
         }
     }

@@ -416,8 +416,6 @@ async fn again(
     admin_view(app, viewer, section, back, false).await
 }
 
-/// Executes one command for a form: success redirects to the section, a domain error shows
-/// next to `field` (told with names).
 /// The field a refusal is shown beside: a name taken beside the name, anything else beside
 /// `default` (the id).
 fn field_of(code: &str, default: &'static str) -> &'static str {
@@ -428,6 +426,9 @@ fn field_of(code: &str, default: &'static str) -> &'static str {
     }
 }
 
+/// Executes one command for a form: success redirects to the section, a domain error shows
+/// next to `field` (or the name, [`field_of`]), told with names; the form comes back with what
+/// was `typed`.
 async fn submit(
     app: &AppState,
     viewer: &Viewer,

@@ -276,7 +276,7 @@ impl ReportPage {
             .filter(|e| self.comment_error(&e.id).is_some())
             .count();
         let errors = self.bad_cells().len() - warnings;
-        let n = |template: &str, n: usize| template.replace("{n}", &n.to_string());
+        let n = |template: &str, n: usize| crate::i18n::fill(template, &[("n", n)]);
         let said: Vec<String> = [
             (errors > 0).then(|| n(self.f.grid_bad_cells, errors)),
             (warnings > 0).then(|| n(self.f.grid_warnings, warnings)),
@@ -284,7 +284,7 @@ impl ReportPage {
         .into_iter()
         .flatten()
         .collect();
-        self.f.grid_errors.replace("{count}", &said.join(", "))
+        crate::i18n::fill(self.f.grid_errors, &[("count", said.join(", "))])
     }
     /// The message beside an element's comment (a warning that needs one).
     fn comment_error(&self, id: &str) -> Option<&String> {

@@ -360,16 +360,21 @@ pub fn offered_documents_after_publication(app: &TestApp) {
         Some("application/pdf"),
         "the results report, from the log"
     );
-    // …and a date in the future, or before the year it concerns, is refused.
-    for date in ["01/01/2099", "2023-12-31"] {
-        let r = sec.post_form(
-            "/clusters/cum-12/documents/issue",
+    // The results report posted with `date` to `action` (issue, or a file's preview).
+    let post_dated = |action: &str, date: &str| {
+        sec.post_form(
+            action,
             &[
                 ("csrf", &page.csrf()),
                 ("doc", "results:gu-12-2024"),
                 ("date", date),
             ],
-        );
+        )
+    };
+    let issue = "/clusters/cum-12/documents/issue";
+    // …and a date in the future, or before the year it concerns, is refused.
+    for date in ["01/01/2099", "2023-12-31"] {
+        let r = post_dated(issue, date);
         assert_eq!(r.status, 422, "{date}: {}", r.body);
         assert!(r.body.contains("Ngày văn bản phải từ 01/01"), "{}", r.body);
         // Told beside the offer's date on the cluster page, the date as typed, not on a
@@ -382,14 +387,7 @@ pub fn offered_documents_after_publication(app: &TestApp) {
             r.body
         );
         // A preview is dated as issuing would accept it, or not made.
-        let preview = sec.post_form(
-            "/clusters/cum-12/documents/file/pdf",
-            &[
-                ("csrf", &page.csrf()),
-                ("doc", "results:gu-12-2024"),
-                ("date", date),
-            ],
-        );
+        let preview = post_dated("/clusters/cum-12/documents/file/pdf", date);
         assert_eq!(preview.status, 422, "{date}: preview {}", preview.body);
         assert!(
             preview.body.contains("Ngày văn bản phải từ 01/01")
@@ -399,14 +397,7 @@ pub fn offered_documents_after_publication(app: &TestApp) {
         );
     }
     // A date that is none says how to write one.
-    let r = sec.post_form(
-        "/clusters/cum-12/documents/issue",
-        &[
-            ("csrf", &page.csrf()),
-            ("doc", "results:gu-12-2024"),
-            ("date", "32/12/2024"),
-        ],
-    );
+    let r = post_dated(issue, "32/12/2024");
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(
         r.body.contains("Ngày không hợp lệ (dd/mm/yyyy)."),
@@ -415,14 +406,7 @@ pub fn offered_documents_after_publication(app: &TestApp) {
     );
     // A date in the year but before the results it reports were published (today): refused,
     // the earliest date told beside the offer's date.
-    let r = sec.post_form(
-        "/clusters/cum-12/documents/issue",
-        &[
-            ("csrf", &page.csrf()),
-            ("doc", "results:gu-12-2024"),
-            ("date", "30/12/2024"),
-        ],
-    );
+    let r = post_dated(issue, "30/12/2024");
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(
         r.body

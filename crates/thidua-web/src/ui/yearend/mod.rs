@@ -660,9 +660,8 @@ pub async fn step(
     };
     match result {
         Ok(()) => Redirect::to(&format!("/covenants/{id}/yearend#{action}")).into_response(),
-        // Not the viewer's to do: a 403 page saying so, as the other pages answer (it came
-        // back as the form's 422).
-        Err(e) if e.status == StatusCode::FORBIDDEN => viewer_error(&viewer, e),
+        // Not the viewer's to do (403) falls to the last arm: a page saying so, as the other
+        // pages answer (it came back as the form's 422).
         Err(e) if e.shown_in_form() => {
             let refused_field = (unread && !e.message.is_empty()).then(|| e.message.clone());
             let y = viewer.lang.yearend();
@@ -753,14 +752,12 @@ impl ResultsPage {
             ("leniency", Some(n)) => format!(
                 "{} ({})",
                 crate::format::decimal_str(&f.value),
-                self.y.flag_mean_over.replace("{n}", &n.to_string())
+                crate::i18n::fill(self.y.flag_mean_over, &[("n", n)])
             ),
             ("agreement", _) => match f.value.split_once('/') {
-                Some((same, total)) => self
-                    .y
-                    .flag_agree_on
-                    .replace("{same}", same)
-                    .replace("{total}", total),
+                Some((same, total)) => {
+                    crate::i18n::fill(self.y.flag_agree_on, &[("same", same), ("total", total)])
+                }
                 None => f.value.clone(),
             },
             _ => f.value.clone(),
