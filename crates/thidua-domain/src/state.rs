@@ -299,6 +299,24 @@ impl State {
         self.linked(unit, date, |c| (&c.predecessors, &c.successors))
     }
 
+    /// The unit that answers for `unit` on `date`: the unit itself while it exists, else the
+    /// one unit it went into, followed through later reorganisations (Công an tỉnh Kiên Giang
+    /// → Công an tỉnh An Giang from 01/07/2025); `None` for an unknown unit or one that split
+    /// into several.
+    pub fn continuing_unit(&self, unit: &UnitId, date: NaiveDate) -> Option<&Unit> {
+        let mut current = self.units.get(unit)?;
+        for _ in 0..=self.lineage.len() {
+            let Some(ceased) = current.dissolved.filter(|d| *d <= date) else {
+                return Some(current);
+            };
+            match self.successors(&current.id, ceased).as_slice() {
+                [one] => current = self.units.get(one)?,
+                _ => return None,
+            }
+        }
+        None
+    }
+
     /// The units on the other side of the lineage changes in which `unit` stands on the side
     /// that `sides` names first.
     fn linked(

@@ -621,6 +621,12 @@ fn lineage_answers_predecessors_and_successors_at_any_date() {
     assert!(w.state.units[&kg].active_on(d(2025, 6, 30)));
     assert!(!w.state.units[&kg].active_on(d(2025, 7, 1)));
     assert!(w.state.units[&ag].active_on(d(2025, 7, 1)));
+    // Who answers for Kiên Giang: itself until the merger, An Giang from its day.
+    let answering = |unit: &UnitId, date| w.state.continuing_unit(unit, date).map(|x| &x.id);
+    assert_eq!(answering(&kg, d(2025, 6, 30)), Some(&kg));
+    assert_eq!(answering(&kg, d(2025, 7, 1)), Some(&ag));
+    assert_eq!(answering(&ag, d(2026, 1, 1)), Some(&ag));
+    assert_eq!(answering(&u("ca-nowhere"), d(2026, 1, 1)), None);
     assert_eq!(
         w.state.lineage_closure(&ag, d(2026, 1, 1)),
         vec![ag.clone(), kg.clone()]
@@ -1032,6 +1038,15 @@ fn a_split_divides_one_unit_into_successors_from_its_date() {
     );
     assert!(w.state.successors(&u("ca-hg"), d(2025, 12, 31)).is_empty());
     assert!(!w.state.units[&u("ca-hg")].active_on(d(2026, 1, 1)));
+    // A unit split in several has no one unit answering for it.
+    assert!(w
+        .state
+        .continuing_unit(&u("ca-hg"), d(2026, 1, 1))
+        .is_none());
+    assert!(w
+        .state
+        .continuing_unit(&u("ca-hg"), d(2025, 12, 31))
+        .is_some());
 }
 
 #[test]

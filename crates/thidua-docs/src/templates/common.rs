@@ -102,7 +102,8 @@ pub fn leader_of(unit: &Unit, date: NaiveDate) -> (&'static str, String) {
 
 /// The block a unit signs with as one party of minutes: its part (`role`, "ĐƠN VỊ KIỂM TRA"),
 /// its leader's office above the unit's name, and the leader's name as `version` of the
-/// covenant has it (blank when unknown).
+/// covenant has it (blank when unknown). A unit that ceased by `date` is signed for by the
+/// unit it went into ([`State::continuing_unit`]); one that split, by hand under its name.
 pub fn party_block(
     state: &State,
     version: Option<&CovenantVersion>,
@@ -110,18 +111,19 @@ pub fn party_block(
     role: &str,
     date: NaiveDate,
 ) -> SignatureBlock {
-    let title = match state.units.get(unit) {
-        Some(u) => {
-            let (office, name) = leader_of(u, date);
-            format!("{office}\n{name}")
-        }
-        None => upper(unit.as_str()),
+    let Some(signing) = state.continuing_unit(unit, date) else {
+        return SignatureBlock {
+            authority: Some(role.to_owned()),
+            title: upper(&unit_name(state, unit, date)),
+            name: String::new(),
+        };
     };
+    let (office, name) = leader_of(signing, date);
     SignatureBlock {
         authority: Some(role.to_owned()),
-        title,
+        title: format!("{office}\n{name}"),
         name: version
-            .map(|v| signer_name(state, v, unit))
+            .map(|v| signer_name(state, v, &signing.id))
             .unwrap_or_default(),
     }
 }
@@ -188,6 +190,15 @@ pub fn unit_name(state: &State, unit: &UnitId, date: NaiveDate) -> String {
         .unwrap_or_else(|| unit.to_string())
 }
 
+/// The name of the unit a document dated `date` is sent to for `unit`: the unit itself, or
+/// the one it went into once it ceased ([`State::continuing_unit`]).
+pub fn recipient_name(state: &State, unit: &UnitId, date: NaiveDate) -> String {
+    state
+        .continuing_unit(unit, date)
+        .map(|u| u.name_on(date).to_string())
+        .unwrap_or_else(|| unit_name(state, unit, date))
+}
+
 /// The header of a numbered document of `kind` (`place_date`: `None` for minutes).
 pub fn numbered_header(
     bodies: &Bodies,
@@ -205,19 +216,55 @@ pub fn numbered_header(
     }
 }
 
-/// The two blocks of minutes: THƯ KÝ on the left, CHỦ TỌA on the right (names by hand).
-pub fn minutes_signatures() -> Signatures {
-    let block = |title: &str| SignatureBlock {
+/// The two blocks of the minutes of a cluster's conference: THƯ KÝ on the left, named by
+/// hand (the system does not know who took the minutes), CHỦ TỌA on the right: the cluster
+/// head's leader, who chairs it, named as for [`head_signature`].
+pub fn minutes_signatures(
+    state: &State,
+    cluster: &ClusterId,
+    year: i32,
+    date: NaiveDate,
+) -> Signatures {
+    let block = |title: &str, name: String| SignatureBlock {
         authority: None,
         title: title.to_owned(),
-        name: String::new(),
+        name,
     };
-    Signatures::Pair(block("THƯ KÝ"), block("CHỦ TỌA"))
+    let chair = acting_head(state, cluster, year, date)
+        .map(|u| head_leader_name(state, cluster, year, u))
+        .unwrap_or_default();
+    Signatures::Pair(block("THƯ KÝ", String::new()), block("CHỦ TỌA", chair))
+}
+
+/// The unit that heads a cluster's year, or the one it went into once it ceased by `date`.
+fn acting_head<'a>(
+    state: &'a State,
+    cluster: &ClusterId,
+    year: i32,
+    date: NaiveDate,
+) -> Option<&'a Unit> {
+    let head = state
+        .cluster(cluster)
+        .ok()?
+        .years
+        .get(&year)?
+        .head
+        .as_ref()?;
+    state.continuing_unit(&head.unit, date)
+}
+
+/// The name of `head`'s leader as the cluster's covenant of the year has it (blank when none).
+fn head_leader_name(state: &State, cluster: &ClusterId, year: i32, head: &Unit) -> String {
+    covenant_of_year(state, cluster, year)
+        .map(|v| signer_name(state, v, &head.id))
+        .unwrap_or_default()
 }
 
 /// The block of a report or submission, signed for the cluster by its head unit's leader:
 /// "TM. CỤM THI ĐUA SỐ 12", "CỤM TRƯỞNG" above "GIÁM ĐỐC CÔNG AN TỈNH …", the leader's name as
-/// the covenant of the year has it (blank, to be written by hand, when none is known).
+/// the covenant of the year has it (blank, to be written by hand, when none is known). A head
+/// unit that ceased by `date` is signed for by the unit it went into (Kiên Giang's 2024 report
+/// dated after 01/07/2025: "GIÁM ĐỐC CÔNG AN TỈNH AN GIANG").
 pub fn head_signature(
     state: &State,
     cluster: &ClusterId,
@@ -228,12 +275,7 @@ pub fn head_signature(
         .cluster(cluster)
         .map(|c| upper(c.cluster.name.as_str()))
         .unwrap_or_default();
-    let head = state
-        .cluster(cluster)
-        .ok()
-        .and_then(|c| c.years.get(&year))
-        .and_then(|y| y.head.as_ref())
-        .and_then(|h| state.units.get(&h.unit));
+    let head = acting_head(state, cluster, year, date);
     let title = match head {
         Some(u) => {
             let (office, name) = leader_of(u, date);
@@ -241,14 +283,12 @@ pub fn head_signature(
         }
         None => "CỤM TRƯỞNG".to_owned(),
     };
-    let signer = head
-        .zip(covenant_of_year(state, cluster, year))
-        .map(|(u, v)| signer_name(state, v, &u.id))
-        .unwrap_or_default();
     Signatures::Single(SignatureBlock {
         authority: Some(format!("TM. {name}")),
         title,
-        name: signer,
+        name: head
+            .map(|u| head_leader_name(state, cluster, year, u))
+            .unwrap_or_default(),
     })
 }
 
@@ -267,14 +307,36 @@ pub fn cluster_recipients(bodies: &Bodies, addressed: bool) -> Vec<String> {
     out
 }
 
-/// The place a cluster's documents of `year` are dated at by default: the place of its
-/// covenant of that year (the version in force, else the latest).
-pub fn default_place(state: &State, cluster: &ClusterId, year: i32) -> Option<String> {
-    covenant_of_year(state, cluster, year).map(|v| v.content.place.to_string())
+/// The place a cluster's documents of `year` dated `date` are dated at by default: the place
+/// of its covenant of that year (the version in force, else the latest), as it is named on
+/// `date` ([`place_on`]).
+pub fn default_place(
+    state: &State,
+    cluster: &ClusterId,
+    year: i32,
+    date: NaiveDate,
+) -> Option<String> {
+    covenant_of_year(state, cluster, year).map(|v| place_on(state, v.content.place.as_str(), date))
+}
+
+/// `place` as a document dated `date` names it: the province of a provincial police that
+/// ceased by then is no longer a place, and the province of the unit it went into is
+/// (a covenant signed at "Kiên Giang" in 2024, a report of its year dated after 01/07/2025:
+/// "An Giang"); any other place as it is.
+pub fn place_on(state: &State, place: &str, date: NaiveDate) -> String {
+    state
+        .units
+        .values()
+        .filter(|u| u.dissolved.is_some_and(|d| d <= date))
+        .find(|u| unit_place(u, date).as_deref() == Some(place))
+        .and_then(|u| state.continuing_unit(&u.id, date))
+        .and_then(|u| unit_place(u, date))
+        .unwrap_or_else(|| place.to_owned())
 }
 
 /// The place the minutes of an inspection are dated at by default: where it is held, the
-/// inspected unit's province ([`unit_place`]), else the place of its covenant.
+/// inspected unit's province ([`unit_place`]; the province of the unit it went into once it
+/// ceased), else the place of its covenant.
 pub fn inspection_place(
     state: &State,
     covenant: &thidua_domain::ids::CovenantId,
@@ -283,10 +345,9 @@ pub fn inspection_place(
 ) -> Option<String> {
     let c = state.covenant(covenant).ok()?;
     state
-        .units
-        .get(inspected)
+        .continuing_unit(inspected, date)
         .and_then(|u| unit_place(u, date))
-        .or_else(|| default_place(state, &c.cluster, c.year))
+        .or_else(|| default_place(state, &c.cluster, c.year, date))
 }
 
 /// A refusal to build a document: what is missing.

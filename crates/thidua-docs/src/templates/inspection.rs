@@ -15,7 +15,9 @@ use thidua_domain::yearend::{Review, Verdict};
 use thidua_domain::{DomainError, State};
 use thidua_scoring::num::vi;
 
-use super::common::{dmy, not_ready, numbered_header, party_block, roman, unit_name, Bodies};
+use super::common::{
+    dmy, not_ready, numbered_header, party_block, recipient_name, roman, unit_name, Bodies,
+};
 use super::Prepared;
 use crate::model::{Align, Block, Column, Document, Signatures, Span, Table};
 
@@ -66,6 +68,8 @@ pub struct InspectionData {
     pub resolved_at: Vec<u64>,
     /// The two parties: the inspected unit's representative left, the inspecting unit's right.
     pub signatures: Signatures,
+    /// Who receives a copy: the two parties, or the units they went into once they ceased.
+    pub recipients: [String; 2],
 }
 
 /// The data function for the inspection of `inspected` by `inspector` under `covenant`.
@@ -137,6 +141,7 @@ pub fn data(
             .map(|(_, i)| *i)
             .collect(),
         signatures: parties(state, c, inspector, inspected, date),
+        recipients: [inspector, inspected].map(|u| recipient_name(state, u, date)),
     })
 }
 
@@ -362,8 +367,8 @@ pub fn document(d: &InspectionData) -> Document {
         body,
         signatures: d.signatures.clone(),
         recipients: vec![
-            format!("- {};", d.inspector),
-            format!("- {};", d.inspected),
+            format!("- {};", d.recipients[0]),
+            format!("- {};", d.recipients[1]),
             format!(
                 "- Lưu: VT, {}.",
                 thidua_domain::documents::body_abbreviation(&d.bodies.cluster)

@@ -162,7 +162,7 @@ pub fn default_place(state: &State, key: &str, date: NaiveDate) -> Option<String
         return inspection_place(state, &covenant, &UnitId::parse(b).ok()?, date);
     }
     let (cluster, year) = cluster_of(state, key)?;
-    super::common::default_place(state, &cluster, year)
+    super::common::default_place(state, &cluster, year, date)
 }
 
 /// The cluster and year of the document a key names, to authorise a request before building.

@@ -20,7 +20,7 @@ use super::common::{
     dmy, minutes_signatures, not_ready, numbered_header, roman, unit_name, Bodies,
 };
 use super::Prepared;
-use crate::model::{Align, Block, Column, Document, Span, Table};
+use crate::model::{Align, Block, Column, Document, Signatures, Span, Table};
 
 /// One candidate's line.
 pub struct CandidateRow {
@@ -95,6 +95,8 @@ pub struct VoteData {
     pub tie: Option<(Vec<String>, u32, Option<Vec<String>>)>,
     pub proof: Proof,
     pub award: AwardKind,
+    /// THƯ KÝ and CHỦ TỌA ([`minutes_signatures`]).
+    pub signatures: Signatures,
 }
 
 /// The counted round `round` of `election` (default: the last counted one).
@@ -262,6 +264,7 @@ pub fn data(
         }),
         proof: proof(state, e, r, date),
         award: e.award,
+        signatures: minutes_signatures(state, &e.cluster, e.year, date),
         outcome: o,
     })
 }
@@ -493,7 +496,7 @@ pub fn document(d: &VoteData) -> Document {
         subject: vec![subject(d)],
         addressee: None,
         body,
-        signatures: minutes_signatures(),
+        signatures: d.signatures.clone(),
         recipients: vec![
             format!("- Các đơn vị thành viên {};", d.bodies.cluster),
             format!(

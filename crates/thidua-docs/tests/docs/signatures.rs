@@ -1,16 +1,24 @@
 //! Who signs each document: a report or a submission for the cluster by its head unit's leader
 //! ("TM. CỤM THI ĐUA SỐ 12", "CỤM TRƯỞNG", "GIÁM ĐỐC CÔNG AN TỈNH …", the name the covenant of
 //! the year has for that leader); the minutes of an inspection by the two parties its text
-//! says sign it, and dated by default where it is held (the inspected unit's province).
+//! says sign it, and dated by default where it is held (the inspected unit's province); the
+//! minutes of a vote count by the secretary (by hand) and the head's leader in the chair. A
+//! unit that ceased by a document's date is answered for by the unit it went into.
 
 use thidua_docs::model::{SignatureBlock, Signatures};
 use thidua_docs::prepare;
 
-use super::render::requests;
+use super::render::{redated, requests};
 
 fn signatures(name: &str) -> Signatures {
     let (_, request, state) = requests().into_iter().find(|(n, ..)| *n == name).unwrap();
     prepare(state, &request).unwrap().document.signatures
+}
+
+/// The document `name` of the fixtures dated `day`.
+fn dated(name: &str, day: chrono::NaiveDate) -> thidua_docs::model::Document {
+    let (_, request, state) = requests().into_iter().find(|(n, ..)| *n == name).unwrap();
+    prepare(state, &redated(&request, day)).unwrap().document
 }
 
 #[test]
@@ -69,5 +77,78 @@ fn inspection_minutes_are_dated_in_the_inspected_province() {
         place(&format!("year:{covenant}")).as_deref(),
         Some("Kiên Giang"),
         "other documents: the covenant's place"
+    );
+}
+
+#[test]
+fn the_count_is_chaired_by_the_heads_leader_and_minuted_by_hand() {
+    let block = |title: &str, name: &str| SignatureBlock {
+        authority: None,
+        title: title.to_owned(),
+        name: name.to_owned(),
+    };
+    assert_eq!(
+        signatures("vote"),
+        Signatures::Pair(
+            block("THƯ KÝ", ""),
+            block("CHỦ TỌA", "Nguyễn Văn Kiên (minh hoạ)")
+        )
+    );
+}
+
+/// Kiên Giang, the 2024 head, merged into An Giang on 01/07/2025 and Hậu Giang into Cần Thơ:
+/// a paper of 2024 dated after that is dated at An Giang and signed and received by the units
+/// that answer for them then, while its text still names the units of the year.
+#[test]
+fn a_unit_that_ceased_is_answered_for_by_the_unit_it_went_into() {
+    let before = chrono::NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    let after = chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap();
+    let year = dated("year", after);
+    assert_eq!(
+        year.signatures,
+        Signatures::Single(SignatureBlock {
+            authority: Some("TM. CỤM THI ĐUA SỐ 12".to_owned()),
+            title: "CỤM TRƯỞNG\nGIÁM ĐỐC CÔNG AN TỈNH AN GIANG".to_owned(),
+            name: "Phạm Quốc An (minh hoạ)".to_owned(),
+        })
+    );
+    assert_eq!(dated("year", before).signatures, signatures("year"));
+    let Signatures::Pair(_, chair) = dated("vote", after).signatures else {
+        panic!("minutes have two blocks")
+    };
+    assert_eq!(chair.name, "Phạm Quốc An (minh hoạ)");
+    let minutes = dated("inspection", after);
+    let Signatures::Pair(inspected, inspector) = &minutes.signatures else {
+        panic!("minutes have two blocks")
+    };
+    assert_eq!(inspected.title, "GIÁM ĐỐC\nCÔNG AN TỈNH AN GIANG");
+    assert_eq!(inspector.title, "GIÁM ĐỐC\nCÔNG AN THÀNH PHỐ CẦN THƠ");
+    assert_eq!(
+        inspector.name, "",
+        "Cần Thơ signed no covenant of 2024: its leader signs by hand"
+    );
+    assert_eq!(
+        minutes.recipients[..2],
+        ["- Công an thành phố Cần Thơ;", "- Công an tỉnh An Giang;"]
+    );
+    let text = format!("{:?}", minutes.body);
+    assert!(text.contains("Công an tỉnh Hậu Giang"), "the text names the year's units");
+}
+
+#[test]
+fn places_of_units_that_ceased_become_the_places_of_their_successors() {
+    use thidua_docs::templates::offers::default_place;
+    let state = super::fixture::demo_state();
+    let day = chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap();
+    let covenant = "giao-uoc-cum-12-2024";
+    let place = |key: &str| default_place(state, key, day);
+    assert_eq!(place(&format!("year:{covenant}")).as_deref(), Some("An Giang"));
+    assert_eq!(
+        place(&format!("inspection:{covenant}:ca-kg:ca-hg")).as_deref(),
+        Some("Cần Thơ")
+    );
+    assert_eq!(
+        place(&format!("inspection:{covenant}:ca-hg:ca-cm")).as_deref(),
+        Some("Cà Mau")
     );
 }

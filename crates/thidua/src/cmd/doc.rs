@@ -244,7 +244,7 @@ impl DatedArgs {
         cluster: &ClusterId,
         year: i32,
     ) -> anyhow::Result<(String, chrono::NaiveDate)> {
-        self.resolve(|_| default_place(state, cluster, year))
+        self.resolve(|date| default_place(state, cluster, year, date))
     }
 }
 
