@@ -132,7 +132,10 @@ fn a_unit_that_ceased_is_answered_for_by_the_unit_it_went_into() {
         ["- Công an thành phố Cần Thơ;", "- Công an tỉnh An Giang;"]
     );
     let text = format!("{:?}", minutes.body);
-    assert!(text.contains("Công an tỉnh Hậu Giang"), "the text names the year's units");
+    assert!(
+        text.contains("Công an tỉnh Hậu Giang"),
+        "the text names the year's units"
+    );
 }
 
 #[test]
@@ -142,7 +145,10 @@ fn places_of_units_that_ceased_become_the_places_of_their_successors() {
     let day = chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap();
     let covenant = "giao-uoc-cum-12-2024";
     let place = |key: &str| default_place(state, key, day);
-    assert_eq!(place(&format!("year:{covenant}")).as_deref(), Some("An Giang"));
+    assert_eq!(
+        place(&format!("year:{covenant}")).as_deref(),
+        Some("An Giang")
+    );
     assert_eq!(
         place(&format!("inspection:{covenant}:ca-kg:ca-hg")).as_deref(),
         Some("Cần Thơ")

@@ -89,6 +89,27 @@ fn cluster_management(app: &TestApp) {
     ] {
         assert!(r.body.contains(kept), "{kept}: {}", r.body);
     }
+    // No unit is chosen for the clerk: a form sent without one is refused beside the field.
+    assert!(page
+        .body
+        .contains("name=\"unit\" required ><option value=\"\">—</option><option value=\"ca-ag\""));
+    let r = sec.post_form(
+        "/clusters/cum-12/leadership",
+        &[
+            ("csrf", &csrf),
+            ("year", "2024"),
+            ("position", "head"),
+            ("unit", ""),
+            ("method", "elected"),
+            ("decision", "17/QĐ"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("id=\"leadership-unit-error\""),
+        "{}",
+        r.body
+    );
     // So does a form refused for a field of its own (an empty decision), with the method.
     let r = sec.post_form(
         "/clusters/cum-12/leadership",
