@@ -3,16 +3,17 @@
 //! last counted round decided — quorum met, the elected known, any tie at the cut-off decided —
 //! with the grounds in the log: the year's ranking (the published results or the recorded
 //! standings) and the count. The template proposes the elected units to the parent body, with
-//! their rank and approvals, signed for the cluster by the head unit's leader.
+//! their rank and approvals, names the papers of its dossier (by number and date once issued),
+//! and is signed for the cluster by the head unit's leader.
 
 use chrono::NaiveDate;
-use thidua_domain::documents::{DocumentKind, Subject};
+use thidua_domain::documents::{issued_about, DocumentKind, Subject};
 use thidua_domain::ids::{ClusterId, ElectionId, UnitId};
 use thidua_domain::votes::{outcome, AwardKind};
 use thidua_domain::{DomainError, State};
 
 use super::common::{
-    cluster_recipients, head_signature, not_ready, numbered_header, unit_name, Bodies,
+    cluster_recipients, dmy, head_signature, not_ready, numbered_header, unit_name, Bodies,
 };
 use super::vote::counted_round;
 use super::Prepared;
@@ -45,7 +46,16 @@ pub struct AwardData {
     /// The record of the published results or of the standings the ranks come from.
     pub ranking: Option<(&'static str, u64)>,
     pub proposed: Vec<ProposedRow>,
+    /// What the dossier encloses: the year-end report, the count's minutes and the results,
+    /// each by its number and date once issued ([`enclosures`]).
+    pub enclosed: Vec<Enclosure>,
     pub signatures: Signatures,
+}
+
+/// One paper of the dossier: how the submission names it, and whether it was issued.
+pub struct Enclosure {
+    pub name: String,
+    pub issued: bool,
 }
 
 /// The award's name, `None` for an election that decides no award.
@@ -80,6 +90,82 @@ fn rank(
         let s = state.standings.get(cluster)?.get(&year)?.get(unit)?;
         Some((s.rank, "kết quả xếp hạng thi đua", s.recorded_at))
     })
+}
+
+/// The papers the submission encloses: the cluster's year-end report, the minutes of the
+/// count of `round` and the results report — "Báo cáo tổng kết số 05/BC-CTĐ12 ngày
+/// 30/12/2024" once issued (found by subject: a paper issued before subjects were recorded is
+/// named in general), else in general ("báo cáo tổng kết").
+pub fn enclosures(
+    state: &State,
+    cluster: &ClusterId,
+    year: i32,
+    election: &ElectionId,
+    round: u32,
+) -> Vec<Enclosure> {
+    let results = state
+        .covenants
+        .values()
+        .find(|c| &c.cluster == cluster && c.year == year)
+        .map(|c| Subject::Results {
+            covenant: c.id.clone(),
+        });
+    let papers = [
+        (
+            Some(Subject::YearReport {
+                cluster: cluster.clone(),
+                year,
+            }),
+            "báo cáo tổng kết",
+            "Báo cáo tổng kết",
+        ),
+        (
+            Some(Subject::VoteCount {
+                election: election.clone(),
+                round,
+            }),
+            "biên bản kiểm phiếu",
+            "Biên bản kiểm phiếu",
+        ),
+        (
+            results,
+            "kết quả chấm điểm của cụm",
+            "Báo cáo kết quả chấm điểm",
+        ),
+    ];
+    papers
+        .into_iter()
+        .map(|(subject, general, named)| {
+            let issued =
+                subject.and_then(|s| issued_about(state, cluster, s.kind(), year, &s.key(), ""));
+            match issued {
+                Some(d) => Enclosure {
+                    name: match d.number_and_symbol() {
+                        Some(n) => format!("{named} số {n} ngày {}", dmy(d.date)),
+                        None => format!("{named} ngày {}", dmy(d.date)),
+                    },
+                    issued: true,
+                },
+                None => Enclosure {
+                    name: general.to_owned(),
+                    issued: false,
+                },
+            }
+        })
+        .collect()
+}
+
+/// "hồ sơ kèm theo gồm báo cáo tổng kết, biên bản kiểm phiếu và kết quả chấm điểm của cụm";
+/// with papers named by number, one after another: "hồ sơ kèm theo gồm: Báo cáo tổng kết số
+/// 05/BC-CTĐ12 ngày 30/12/2024; biên bản kiểm phiếu; …".
+fn dossier(enclosed: &[Enclosure]) -> String {
+    let names: Vec<&str> = enclosed.iter().map(|e| e.name.as_str()).collect();
+    if enclosed.iter().all(|e| !e.issued) {
+        if let [init @ .., last] = names.as_slice() {
+            return format!("hồ sơ kèm theo gồm {} và {last}", init.join(", "));
+        }
+    }
+    format!("hồ sơ kèm theo gồm: {}", names.join("; "))
 }
 
 /// The data function.
@@ -150,12 +236,15 @@ pub fn data(
         approval: (e.approval.num, e.approval.den),
         ranking,
         proposed,
+        enclosed: enclosures(state, &e.cluster, e.year, election, r.number),
         signatures: head_signature(state, &e.cluster, e.year, date),
     })
 }
 
 impl AwardData {
-    /// The records the submission cites: the ranking and the count.
+    /// The records the submission cites: the ranking and the count. The papers it encloses
+    /// by number come before it in the cluster's numbering, which already keeps its date from
+    /// preceding theirs (`documents::check_order`).
     pub fn records(&self) -> Vec<u64> {
         let ranked = self.ranking.map(|(_, i)| i);
         ranked.into_iter().chain([self.counted_at]).collect()
@@ -220,9 +309,10 @@ pub fn document(d: &AwardData) -> Document {
         d.proposed.len()
     )));
     body.push(Block::Table(table(d)));
-    body.push(p(
-        "Các đơn vị được đề nghị không trong thời gian thi hành kỷ luật; hồ sơ kèm theo gồm báo cáo tổng kết, biên bản kiểm phiếu và kết quả chấm điểm của cụm.".to_owned(),
-    ));
+    body.push(p(format!(
+        "Các đơn vị được đề nghị không trong thời gian thi hành kỷ luật; {}.",
+        dossier(&d.enclosed)
+    )));
     body.push(p(format!("Kính trình {to} xem xét, quyết định./.")));
     Document {
         kind: DocumentKind::AwardSubmission.key().to_owned(),

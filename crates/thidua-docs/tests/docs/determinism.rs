@@ -252,3 +252,31 @@ fn the_issued_file_names_its_record() {
         render(&doc, &Verification::Preview, Format::Pdf).unwrap()
     );
 }
+
+/// The submission names the papers of its dossier by number and date once they are issued.
+#[test]
+fn the_submission_encloses_the_issued_papers_by_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = thidua_store_sqlite::SqliteStore::open(&dir.path().join("thidua.db")).unwrap();
+    let key = LogKey::load_or_create(&dir.path().join("key"), "docs.thidua.test/log").unwrap();
+    import(&store, &key, DEMO_LOG);
+    let service = Service::open(Arc::new(store), key, &|_, _| {}).unwrap();
+    let award = redated(&award_request(), demo_day());
+    let dossier = || {
+        let doc = prepare(&service.read().state, &award).unwrap().document;
+        let text = format!("{:?}", doc.body);
+        let at = text.find("hồ sơ kèm theo gồm").unwrap();
+        text[at..at + text[at..].find('.').unwrap()].to_owned()
+    };
+    assert_eq!(
+        dossier(),
+        "hồ sơ kèm theo gồm báo cáo tổng kết, biên bản kiểm phiếu và kết quả chấm điểm của cụm"
+    );
+    for req in [vote_request(), year_request()] {
+        issue(&service, &Actor::System, &redated(&req, demo_day())).unwrap();
+    }
+    assert_eq!(
+        dossier(),
+        "hồ sơ kèm theo gồm: Báo cáo tổng kết số 02/BC-CTĐ12 ngày 02/12/2026; Biên bản kiểm phiếu số 01/BB-CTĐ12 ngày 02/12/2026; kết quả chấm điểm của cụm"
+    );
+}
