@@ -17,7 +17,7 @@ pub static STRINGS: Strings = Strings {
     signed_in_as: "Signed in as",
     number_note: "Numbers are written the Vietnamese way, as in the official documents: 1.234,5 is one thousand two hundred and thirty-four and a half.",
     footer: "Every change is written in an append-only, digitally signed record; each event has its number in the record.",
-    demo_notice: "Demonstration data: people, accounts and figures are invented; the 2024 figures' and year-end deadlines were moved to the week the demonstration was loaded, other years keep their real calendar (the 2025 windows are past their deadlines).",
+    demo_notice: "Demonstration data: people, accounts and figures are invented; the 2024 figures' and year-end deadlines were moved to the week the demonstration was loaded, other years keep their real calendar (a 2025 covenant drafted to try would have its windows past their deadlines).",
     sign_in_title: "Sign in",
     user_id_label: "User name",
     password_label: "Password",

@@ -17,7 +17,7 @@ pub static STRINGS: Strings = Strings {
     signed_in_as: "Đang đăng nhập:",
     number_note: "",
     footer: "Mọi thay đổi được ghi vào một sổ chỉ ghi thêm, có chữ ký số; mỗi sự kiện có số thứ tự trong sổ.",
-    demo_notice: "Dữ liệu trình diễn: người, tài khoản và số liệu là hư cấu; hạn nộp số liệu năm 2024 và hạn tổng kết năm được dời tới tuần nạp dữ liệu trình diễn, các năm khác theo lịch thật (các kỳ năm 2025 đã quá hạn).",
+    demo_notice: "Dữ liệu trình diễn: người, tài khoản và số liệu là hư cấu; hạn nộp số liệu năm 2024 và hạn tổng kết năm được dời tới tuần nạp dữ liệu trình diễn, các năm khác theo lịch thật (giao ước năm 2025 nếu soạn thử sẽ có các kỳ đã quá hạn).",
     sign_in_title: "Đăng nhập",
     user_id_label: "Tên đăng nhập",
     password_label: "Mật khẩu",
