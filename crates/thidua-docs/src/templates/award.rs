@@ -7,13 +7,13 @@
 //! and is signed for the cluster by the head unit's leader.
 
 use chrono::NaiveDate;
-use thidua_domain::documents::{issued_about, DocumentKind, Subject};
+use thidua_domain::documents::{DocumentKind, Subject};
 use thidua_domain::ids::{ClusterId, ElectionId, UnitId};
 use thidua_domain::votes::{outcome, AwardKind};
 use thidua_domain::{DomainError, State};
 
 use super::common::{
-    cluster_recipients, dmy, head_signature, not_ready, numbered_header, unit_name, Bodies,
+    cluster_recipients, head_signature, issued_paper, not_ready, numbered_header, unit_name, Bodies,
 };
 use super::vote::counted_round;
 use super::Prepared;
@@ -136,14 +136,9 @@ pub fn enclosures(
     papers
         .into_iter()
         .map(|(subject, general, named)| {
-            let issued =
-                subject.and_then(|s| issued_about(state, cluster, s.kind(), year, &s.key(), ""));
-            match issued {
-                Some(d) => Enclosure {
-                    name: match d.number_and_symbol() {
-                        Some(n) => format!("{named} số {n} ngày {}", dmy(d.date)),
-                        None => format!("{named} ngày {}", dmy(d.date)),
-                    },
+            match subject.and_then(|s| issued_paper(state, cluster, year, &s)) {
+                Some(paper) => Enclosure {
+                    name: format!("{named} {paper}"),
                     issued: true,
                 },
                 None => Enclosure {

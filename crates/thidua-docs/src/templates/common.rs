@@ -358,6 +358,22 @@ pub fn not_ready(field: &'static str, reason: impl Into<String>) -> DomainError 
     }
 }
 
+/// How a later paper names the document `cluster` issued about `subject` of `year`: "số
+/// 01/BB-CTĐ12 ngày 27/12/2024" ("ngày …" alone when it has no number); `None` until one is
+/// issued (found by subject: one issued before subjects were recorded is not found).
+pub fn issued_paper(
+    state: &State,
+    cluster: &ClusterId,
+    year: i32,
+    subject: &documents::Subject,
+) -> Option<String> {
+    let d = documents::issued_about(state, cluster, subject.kind(), year, &subject.key(), "")?;
+    Some(match d.number_and_symbol() {
+        Some(n) => format!("số {n} ngày {}", dmy(d.date)),
+        None => format!("ngày {}", dmy(d.date)),
+    })
+}
+
 /// A date as dd/mm/yyyy.
 pub fn dmy(date: NaiveDate) -> String {
     date.format("%d/%m/%Y").to_string()

@@ -8,6 +8,7 @@
 use chrono::NaiveDate;
 use thidua_domain::documents::{DocumentKind, Subject};
 use thidua_domain::ids::{ClusterId, CovenantId};
+use thidua_domain::state::Covenant;
 use thidua_domain::votes::outcome;
 use thidua_domain::yearend::score::{data_id, scoreboard, Scores};
 use thidua_domain::yearend::state::Settlement;
@@ -15,8 +16,8 @@ use thidua_domain::{DomainError, State};
 use thidua_scoring::num::vi;
 
 use super::common::{
-    cluster_recipients, head_signature, not_ready, numbered_header, roman, standing_notes,
-    unit_name, Bodies,
+    cluster_recipients, head_signature, issued_paper, not_ready, numbered_header, roman,
+    standing_notes, unit_name, Bodies,
 };
 use super::Prepared;
 use crate::decree::place_date;
@@ -42,6 +43,8 @@ pub struct InspectionRow {
     /// "Thống nhất" or "2 tiêu chí có ý kiến, đã giải quyết 2".
     pub outcome: String,
     pub index: Option<u64>,
+    /// Its minutes once issued: "số 01/BB-CTĐ12 ngày 18/12/2024".
+    pub minutes: Option<String>,
 }
 
 /// One election of the year.
@@ -50,6 +53,8 @@ pub struct ElectionRow {
     /// "Cờ thi đua của Bộ Công an: Công an tỉnh Kiên Giang, …", or what is still pending.
     pub result: String,
     pub index: Option<u64>,
+    /// The minutes of the count once issued: "số 02/BB-CTĐ12 ngày 27/12/2024".
+    pub minutes: Option<String>,
 }
 
 /// What the year-end report says.
@@ -121,7 +126,7 @@ pub fn data(
             }
         })
         .collect();
-    let inspections = inspection_rows(state, review, date);
+    let inspections = inspection_rows(state, c, review, date);
     let movement = state.movement(&c.movement)?;
     Ok(YearData {
         bodies: Bodies::of(state, &c.cluster, c.year, date)?,
@@ -147,9 +152,11 @@ pub fn data(
     })
 }
 
-/// Each inspection held: who inspected whom, how its questions were settled, its record.
+/// Each inspection held: who inspected whom, how its questions were settled, its record and
+/// its minutes once issued.
 fn inspection_rows(
     state: &State,
+    c: &Covenant,
     review: &thidua_domain::yearend::Review,
     date: NaiveDate,
 ) -> Vec<InspectionRow> {
@@ -190,6 +197,16 @@ fn inspection_rows(
                 inspected: name(&p.inspected),
                 outcome,
                 index: finding.map(|(_, i)| *i),
+                minutes: issued_paper(
+                    state,
+                    &c.cluster,
+                    c.year,
+                    &Subject::Inspection {
+                        covenant: c.id.clone(),
+                        inspector: p.inspector.clone(),
+                        inspected: p.inspected.clone(),
+                    },
+                ),
             }
         })
         .collect()
@@ -228,6 +245,13 @@ fn elections(state: &State, cluster: &ClusterId, year: i32, date: NaiveDate) -> 
                 title: e.title.to_string(),
                 result,
                 index: counted.and_then(|r| r.count.as_ref()).map(|c| c.index),
+                minutes: counted.and_then(|r| {
+                    let subject = Subject::VoteCount {
+                        election: e.id.clone(),
+                        round: r.number,
+                    };
+                    issued_paper(state, cluster, year, &subject)
+                }),
             }
         })
         .collect()
@@ -291,7 +315,10 @@ fn inspections_table(d: &YearData) -> Table {
             vec![
                 r.inspector.clone(),
                 r.inspected.clone(),
-                r.outcome.clone(),
+                match &r.minutes {
+                    Some(m) => format!("{} (biên bản {m})", r.outcome),
+                    None => r.outcome.clone(),
+                },
                 record(r.index),
             ]
         },
@@ -347,9 +374,13 @@ pub fn document(d: &YearData) -> Document {
     for e in &d.elections {
         body.push(Block::Paragraph(vec![
             Span::bold(format!("{}: ", e.title)),
-            Span::plain(match e.index {
-                Some(i) => format!("{} (kết quả kiểm phiếu, số thứ tự {i}).", e.result),
-                None => format!("{}.", e.result),
+            Span::plain(match (e.index, &e.minutes) {
+                (Some(i), Some(m)) => format!(
+                    "{} (kết quả kiểm phiếu, số thứ tự {i}; biên bản kiểm phiếu {m}).",
+                    e.result
+                ),
+                (Some(i), None) => format!("{} (kết quả kiểm phiếu, số thứ tự {i}).", e.result),
+                (None, _) => format!("{}.", e.result),
             }),
         ]));
     }

@@ -253,18 +253,23 @@ fn the_issued_file_names_its_record() {
     );
 }
 
-/// The submission names the papers of its dossier by number and date once they are issued.
+/// Later papers name earlier ones by number and date once they are issued: the year-end
+/// report its inspections' and counts' minutes, the submission the papers of its dossier.
 #[test]
-fn the_submission_encloses_the_issued_papers_by_number() {
+fn later_papers_name_the_issued_ones_by_number() {
     let dir = tempfile::tempdir().unwrap();
     let store = thidua_store_sqlite::SqliteStore::open(&dir.path().join("thidua.db")).unwrap();
     let key = LogKey::load_or_create(&dir.path().join("key"), "docs.thidua.test/log").unwrap();
     import(&store, &key, DEMO_LOG);
     let service = Service::open(Arc::new(store), key, &|_, _| {}).unwrap();
-    let award = redated(&award_request(), demo_day());
+    let text = |req: &thidua_docs::Request| {
+        let doc = prepare(&service.read().state, &redated(req, demo_day()))
+            .unwrap()
+            .document;
+        format!("{:?}", doc.body)
+    };
     let dossier = || {
-        let doc = prepare(&service.read().state, &award).unwrap().document;
-        let text = format!("{:?}", doc.body);
+        let text = text(&award_request());
         let at = text.find("hồ sơ kèm theo gồm").unwrap();
         text[at..at + text[at..].find('.').unwrap()].to_owned()
     };
@@ -272,11 +277,25 @@ fn the_submission_encloses_the_issued_papers_by_number() {
         dossier(),
         "hồ sơ kèm theo gồm báo cáo tổng kết, biên bản kiểm phiếu và kết quả chấm điểm của cụm"
     );
-    for req in [vote_request(), year_request()] {
+    assert!(!text(&year_request()).contains("biên bản"));
+    for req in [inspection_request(), vote_request()] {
         issue(&service, &Actor::System, &redated(&req, demo_day())).unwrap();
     }
+    let year = text(&year_request());
+    for said in [
+        "đã giải quyết 1 (biên bản số 01/BB-CTĐ12 ngày 02/12/2026)",
+        "biên bản kiểm phiếu số 02/BB-CTĐ12 ngày 02/12/2026).",
+    ] {
+        assert_eq!(year.matches(said).count(), 1, "{said}: {year}");
+    }
+    issue(
+        &service,
+        &Actor::System,
+        &redated(&year_request(), demo_day()),
+    )
+    .unwrap();
     assert_eq!(
         dossier(),
-        "hồ sơ kèm theo gồm: Báo cáo tổng kết số 02/BC-CTĐ12 ngày 02/12/2026; Biên bản kiểm phiếu số 01/BB-CTĐ12 ngày 02/12/2026; kết quả chấm điểm của cụm"
+        "hồ sơ kèm theo gồm: Báo cáo tổng kết số 03/BC-CTĐ12 ngày 02/12/2026; Biên bản kiểm phiếu số 02/BB-CTĐ12 ngày 02/12/2026; kết quả chấm điểm của cụm"
     );
 }
