@@ -3,6 +3,16 @@
 use crate::period::PeriodKey;
 use rust_decimal::Decimal;
 
+/// Whether `s` is an id of the regulation's language (an element, an indicator, a criterion,
+/// a band, a rule, a unit in a data file): an ASCII letter, then letters, digits or `_`, at
+/// most 64 characters.
+pub fn valid_id(s: &str) -> bool {
+    let mut c = s.chars();
+    matches!(c.next(), Some(ch) if ch.is_ascii_alphabetic())
+        && c.all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+        && s.len() <= 64
+}
+
 /// A whole regulation document.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Regulation {

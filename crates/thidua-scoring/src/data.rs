@@ -11,6 +11,7 @@
 //! `@kept:BAND` (period empty, value = the log index of the cluster head's recorded decision
 //! keeping the unit in band `BAND` when it is tied exactly at that band's quota cut-off; see
 //! [`crate::rank`]).
+use crate::ast::valid_id;
 use crate::compile::{CompiledRegulation, NodeKind};
 use crate::exact::Exact;
 use crate::input::{decode_utf8, parse_number, NumberFormat};
@@ -108,13 +109,6 @@ pub struct DatasetBuilder {
     /// The last unit and element looked up (rows usually come grouped).
     last_unit: Option<u32>,
     last_elem: Option<u32>,
-}
-
-fn valid_id(s: &str) -> bool {
-    let mut c = s.chars();
-    matches!(c.next(), Some(ch) if ch.is_ascii_alphabetic())
-        && c.all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
-        && s.len() <= 64
 }
 
 impl DatasetBuilder {

@@ -256,19 +256,22 @@ fn type_check(e: &Expr) -> Result<(), String> {
     }
 }
 
+/// Whether `id` may name a validation rule: a-z first, then a-z, 0-9 and `_`, at most 64.
+pub fn valid_rule_id(id: &str) -> bool {
+    id.len() <= 64
+        && id.starts_with(|c: char| c.is_ascii_lowercase())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
 /// Compiles a rule against the form's element ids; the error says what is wrong.
 pub fn compile(rule: &ValidationRule, elements: &[String]) -> Result<CompiledRule, DomainError> {
     let bad = |reason: String| DomainError::InvalidRule {
         rule: rule.id.clone(),
         reason,
     };
-    let id_ok = rule.id.len() <= 64
-        && rule.id.starts_with(|c: char| c.is_ascii_lowercase())
-        && rule
-            .id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-    if !id_ok {
+    if !valid_rule_id(&rule.id) {
         return Err(bad("the id must be a-z, 0-9 and _".into()));
     }
     if rule.check.chars().count() > 500 {

@@ -342,6 +342,24 @@ fn validation_rules_block_errors_and_ask_a_comment_for_warnings() {
         ),
         "invalid_rule"
     );
+    // An id that the regulation's language could not name is refused, whoever sends it.
+    for id in ["", "1st", "Kg_rule", "tin đã nhận", "a-b"] {
+        let bad = vec![ValidationRule {
+            id: id.into(),
+            ..rules[0].clone()
+        }];
+        assert_eq!(
+            w.err(
+                &user("thuky"),
+                Command::SetFiguresRules {
+                    covenant: cov(),
+                    rules: bad
+                }
+            ),
+            "invalid_rule",
+            "{id:?}"
+        );
+    }
     w.ok(
         &user("thuky"),
         Command::SetFiguresRules {

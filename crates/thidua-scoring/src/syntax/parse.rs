@@ -184,13 +184,6 @@ fn what_en(w: &str) -> &str {
     w.split(" / ").last().unwrap_or(w)
 }
 
-fn valid_id(s: &str) -> bool {
-    let mut c = s.chars();
-    matches!(c.next(), Some(ch) if ch.is_ascii_alphabetic())
-        && c.all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
-        && s.len() <= 64
-}
-
 impl<'s, 'a> Reader<'s, 'a> {
     fn err(&mut self, off: usize, code: &'static str, vi: String, en: String) {
         self.sink.err(off, code, vi, en);
