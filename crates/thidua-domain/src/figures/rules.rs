@@ -217,7 +217,9 @@ impl Parser<'_> {
                 self.used.insert(i);
                 Ok(Expr::Elem(i))
             }
-            other => Err(format!("unexpected {other:?}")),
+            None => Err("the check ends too early".into()),
+            Some(Tok::Op(op)) => Err(format!("unexpected {op}")),
+            Some(Tok::Ident(word)) => Err(format!("unexpected {word}")),
         }
     }
 }

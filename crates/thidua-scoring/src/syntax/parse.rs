@@ -47,56 +47,6 @@ pub fn parse(text: &str) -> Result<Regulation, Diagnostics> {
     reg.ok_or_else(|| Diagnostics(vec![]))
 }
 
-/// Parses an NFC text of validation rules alone: `[[rule]]` tables as a regulation writes
-/// them and nothing else (what a covenant's secretariat adds to its signed regulation's own
-/// rules). Every problem with its line and column, as for a regulation; an empty text is no
-/// rule. Whether each check names the form's elements is the caller's to check (it knows the
-/// form).
-pub fn parse_rules(text: &str) -> Result<Vec<Rule>, Diagnostics> {
-    let mut sink = Sink::new(text);
-    let doc = match DeTable::parse(text) {
-        Ok(d) => d,
-        Err(e) => {
-            let off = e.span().map(|s| s.start).unwrap_or(0);
-            let msg = e.message().to_string();
-            sink.err(
-                off,
-                "toml_syntax",
-                format!("văn bản không đúng cú pháp TOML: {}", toml_message_vi(&msg)),
-                format!("invalid TOML: {msg}"),
-            );
-            return Err(sink.finish().unwrap_err());
-        }
-    };
-    let rules = {
-        let mut r = Reader {
-            sink: &mut sink,
-            text,
-        };
-        let mut tab = Tab::new(
-            doc.get_ref(),
-            doc.span().start,
-            "văn bản quy tắc kiểm tra (chỉ gồm các bảng [[rule]]) / a text of rules ([[rule]] tables only)",
-        );
-        let rules: Vec<Rule> = r.each(&mut tab, "rule", Reader::rule);
-        r.finish_tab(tab);
-        for (i, rule) in rules.iter().enumerate() {
-            if rules[..i].iter().any(|x| x.id == rule.id) {
-                r.err(
-                    rule.pos,
-                    "duplicate_id",
-                    format!("mã quy tắc `{}` bị trùng", rule.id),
-                    format!("rule id `{}` appears twice", rule.id),
-                );
-            }
-        }
-        let _ = r.text;
-        rules
-    };
-    sink.finish()?;
-    Ok(rules)
-}
-
 /// The TOML reader's message in Vietnamese where the table knows it, with what was expected
 /// ("string values must be quoted, expected literal string" → "giá trị chuỗi phải đặt trong
 /// dấu ngoặc kép"); a message it does not know stays in the reader's words.

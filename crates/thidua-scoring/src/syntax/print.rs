@@ -291,18 +291,3 @@ pub fn print(r: &Regulation) -> String {
     }
     w.0
 }
-
-/// Validation rules as `[[rule]]` tables, as [`print()`] writes them in a regulation: the text
-/// a covenant's own rules are shown and edited in, and what a regulation started from last
-/// year's carries forward.
-pub fn print_rules(rules: &[Rule]) -> String {
-    let mut w = W(String::new());
-    for r in rules {
-        w.head("rule");
-        w.s("id", &r.id);
-        w.s("name", &r.name);
-        w.s("check", &r.check);
-        w.s("severity", r.severity.name());
-    }
-    w.0.trim_start_matches('\n').to_owned()
-}

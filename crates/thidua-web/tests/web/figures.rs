@@ -908,9 +908,9 @@ fn home_lists_the_figures_to_submit(app: &TestApp) {
 }
 
 /// The secretariat sees the regulation's validation rules and sets the covenant's own on a
-/// page of its own (it was only `POST /api/v1/commands`): `[[rule]]` tables in a text box,
-/// each problem beside its line, set through `SetFiguresRules` as the API does; a unit's
-/// officer may read them, not set them.
+/// page of its own (it was only `POST /api/v1/commands`): one box per rule, each problem
+/// beside its field, set through `SetFiguresRules` as the API does; a unit's officer may read
+/// them, not set them.
 fn the_secretariat_sets_the_covenants_rules(app: &TestApp) {
     let sec = signed_in(app, "thuky12");
     let window = sec.get(&format!("/covenants/{COV}/figures"));
@@ -941,35 +941,70 @@ fn the_secretariat_sets_the_covenants_rules(app: &TestApp) {
         "{table}"
     );
     let size = app.service.read().size;
-    // Line 4 names an element the form lacks; line 8's id is one of the regulation's.
-    let bad = "[[rule]]\nid = \"kg_serious\"\nname = \"Án nghiêm trọng không vượt quá số vụ\"\ncheck = \"serious <= crimez\"\nseverity = \"warning\"\n\n[[rule]]\nid = \"kham_pha\"\nname = \"Trùng mã\"\ncheck = \"solved <= crimes\"\nseverity = \"error\"\n";
-    let r = sec.post_form(&path, &[("csrf", &page.csrf()), ("rules", bad)]);
+    // Three empty boxes, and the form's element codes to write checks with.
+    assert!(page.body.contains("id=\"id_2\"") && !page.body.contains("id=\"id_3\""));
+    assert!(page
+        .body
+        .contains("<th scope=\"row\"><code>reports_resolved</code></th>"));
+    let csrf = page.csrf();
+    let send = |rows: &[[&str; 4]]| {
+        let mut form = vec![("csrf".to_owned(), csrf.clone())];
+        for (i, row) in rows.iter().enumerate() {
+            for (k, v) in ["id", "name", "check", "severity"].into_iter().zip(row) {
+                form.push((format!("{k}_{i}"), (*v).to_owned()));
+            }
+        }
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        sec.post_form(&path, &pairs)
+    };
+    let serious = [
+        "kg_serious",
+        "Án nghiêm trọng không vượt quá số vụ",
+        "serious <= crimez",
+        "warning",
+    ];
+    let taken = ["kham_pha", "Trùng mã", "solved <= crimes", "error"];
+    let half = ["kg_half", "", "", "error"];
+    let blank = ["", "", "", "error"];
+    // Box 1 names an element the form lacks, box 2's id is one of the regulation's, box 3 is
+    // half filled: each told beside its field, all at once.
+    let r = send(&[serious, taken, half, blank]);
     assert_eq!(r.status, 422, "{}", r.body);
-    for line in [4, 8] {
+    for (field, said) in [
+        ("check_0", "biểu mẫu không có mã số liệu crimez"),
+        ("id_1", "Mã này là của một quy tắc trong quy định chấm điểm"),
+        ("name_2", "Cần điền đủ mã, tên và biểu thức kiểm tra"),
+    ] {
         assert!(
             r.body
-                .contains(&format!("id=\"L{line}\" class=\"has-diag\"")),
-            "a diagnostic at line {line}: {}",
+                .contains(&format!("<p class=\"field-error\" id=\"{field}-error\">"))
+                && r.body.contains(said)
+                && r.body.contains(&format!("href=\"#{field}\"")),
+            "{field}: {}",
             r.body
         );
     }
     assert!(
         r.body.contains("id=\"error-summary\" role=\"alert\"")
             && r.body
-                .contains("aria-describedby=\"rules-help rules-error\" aria-invalid=\"true\""),
+                .contains("aria-describedby=\"check-help check_0-error\" aria-invalid=\"true\""),
         "{}",
         r.body
     );
-    assert!(r.body.contains("crimez"), "{}", r.body);
+    assert!(
+        r.body.contains("value=\"serious &#60;= crimez\""),
+        "kept as typed: {}",
+        r.body
+    );
+    assert!(
+        r.body.contains("<option value=\"warning\" selected>"),
+        "{}",
+        r.body
+    );
     assert_eq!(app.service.read().size, size, "nothing is stored");
-    let good = bad
-        .replace("crimez", "crimes")
-        .replace("id = \"kham_pha\"", "id = \"kg_personnel\"")
-        .replace(
-            "check = \"solved <= crimes\"",
-            "check = \"personnel >= 10\"",
-        );
-    let r = sec.post_form(&path, &[("csrf", &page.csrf()), ("rules", &good)]);
+    let fixed = ["kg_serious", serious[1], "serious <= crimes", "warning"];
+    let personnel = ["kg_personnel", "Trùng mã", "personnel >= 10", "error"];
+    let r = send(&[fixed, blank, personnel, blank]);
     assert_eq!(r.status, 303, "{}", r.body);
     let cov = thidua_domain::CovenantId::parse(COV).unwrap();
     let set: Vec<String> = app.service.read().figures.rules[&cov]
@@ -983,12 +1018,22 @@ fn the_secretariat_sets_the_covenants_rules(app: &TestApp) {
         "{}",
         saved.body
     );
+    // The two rules in their boxes, then three empty ones.
+    assert!(
+        saved
+            .body
+            .contains("id=\"id_1\" name=\"id_1\" value=\"kg_personnel\"")
+            && saved.body.contains("id=\"id_4\" name=\"id_4\" value=\"\"")
+            && !saved.body.contains("id=\"id_5\""),
+        "{}",
+        saved.body
+    );
     // A unit reads them; setting them is the secretariat's.
     let officer = signed_in(app, "canbo-kg");
     let read = officer.get(&path);
     assert_eq!(read.status, 200);
     assert!(!read.body.contains("id=\"rules-form\""), "{}", read.body);
-    let refused = officer.post_form(&path, &[("csrf", &read.csrf()), ("rules", "")]);
+    let refused = officer.post_form(&path, &[("csrf", &read.csrf()), ("id_0", "")]);
     assert_eq!(refused.status, 403, "{}", refused.body);
     assert_eq!(app.service.read().figures.rules[&cov].len(), 2);
 }

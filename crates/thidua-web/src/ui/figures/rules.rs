@@ -1,19 +1,19 @@
 //! The validation rules of a covenant's figures, as the secretariat sees and sets them: the
 //! rules its signed regulation declares (`[[rule]]`, read only here: they change with the
-//! regulation), and the rules the secretariat adds to the covenant, written as the same
-//! `[[rule]]` tables in a text box, each problem beside its line as on the regulation page
-//! (the TOML's shape, an element the form lacks, an id taken), and set through the very
-//! command the API takes (`SetFiguresRules`, authorised again by the domain).
+//! regulation), and the rules the secretariat adds to the covenant, one box each (id, name,
+//! check over the form's element codes, which are listed beside, severity), each problem
+//! beside its field (an id the language cannot name or already taken, a check that does not
+//! read, a box half filled), and set through the very command the API takes
+//! (`SetFiguresRules`, authorised again by the domain).
 
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use thidua_domain::figures::{rule_table, rules, validation_rule, Severity, ValidationRule};
+use thidua_domain::figures::{rules, validation_rule, Severity, ValidationRule};
 use thidua_domain::{Command, CovenantId};
-use thidua_scoring::syntax::{parse, print};
-use thidua_scoring::Diagnostic;
+use thidua_scoring::ast::RuleSeverity;
 
 use crate::api::figures::visible_covenant;
 use crate::auth::Viewer;
@@ -22,7 +22,6 @@ use crate::i18n::figures::FigStrings;
 use crate::i18n::Lang;
 use crate::ui::extract::{Path, Query};
 use crate::ui::form::{Errors, Submitted};
-use crate::ui::regulation::{report_diagnostics, RegLine};
 use crate::ui::{render, viewer_error, Layout};
 use crate::AppState;
 
@@ -48,11 +47,96 @@ struct RulesPage {
     manage: bool,
     regulation: Vec<RuleRow>,
     added: Vec<RuleRow>,
-    /// The text in the box: the covenant's rules as tables, or what was typed.
-    text: String,
+    /// The form's rows: the covenant's rules and empty ones, or what was typed.
+    rows: Vec<RuleInput>,
+    /// The form's element codes and names, to write checks with.
+    elements: Vec<(String, String)>,
     errors: Errors,
-    lines: Vec<RegLine>,
     saved: bool,
+}
+
+impl RulesPage {
+    /// `aria-describedby` of a row's field: its hint when it has one, its message when refused.
+    fn aria(&self, field: &str, i: &usize, hint: bool) -> String {
+        let id = format!("{field}_{i}");
+        let mut described: Vec<String> = Vec::new();
+        if hint {
+            described.push(format!("{field}-help"));
+        }
+        if self.errors.get(&id).is_some() {
+            described.push(format!("{id}-error"));
+        }
+        let mut out = String::new();
+        if !described.is_empty() {
+            out = format!("aria-describedby=\"{}\"", described.join(" "));
+        }
+        if self.errors.get(&id).is_some() {
+            out.push_str(" aria-invalid=\"true\"");
+        }
+        out
+    }
+
+    fn error(&self, field: &str, i: &usize) -> Option<&str> {
+        self.errors.get(&format!("{field}_{i}"))
+    }
+
+    fn legend(&self, i: &usize) -> String {
+        crate::i18n::fill(self.f.rules_row, &[("n", i + 1)])
+    }
+}
+
+/// One rule as a row of the form holds it: the covenant's, or as typed.
+#[derive(Clone, Default)]
+pub struct RuleInput {
+    pub id: String,
+    pub name: String,
+    pub check: String,
+    /// "error" (blocks the submission) or "warning" (needs a comment).
+    pub severity: String,
+}
+
+impl RuleInput {
+    fn of(r: &ValidationRule) -> RuleInput {
+        RuleInput {
+            id: r.id.clone(),
+            name: r.name.to_string(),
+            check: r.check.clone(),
+            severity: match r.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            }
+            .to_owned(),
+        }
+    }
+
+    fn is_blank(&self) -> bool {
+        self.id.is_empty() && self.name.is_empty() && self.check.is_empty()
+    }
+}
+
+/// Empty rows offered under the covenant's rules, for new ones.
+const BLANK_ROWS: usize = 3;
+/// The most rows a form is read for (the domain takes at most 200 rules).
+const MAX_ROWS: usize = 250;
+
+/// The rows of a submitted form (`id_0`, `name_0`, `check_0`, `severity_0`, then `_1`, …),
+/// trimmed and NFC.
+fn typed_rows(f: &Submitted) -> Vec<RuleInput> {
+    (0..MAX_ROWS)
+        .map_while(|i| {
+            let get = |k: &str| {
+                f.fields
+                    .get(&format!("{k}_{i}"))
+                    .map(|v| thidua_domain::text::nfc(v.trim()))
+            };
+            Some(RuleInput {
+                id: get("id")?,
+                name: get("name").unwrap_or_default(),
+                check: get("check").unwrap_or_default(),
+                severity: get("severity").unwrap_or_default(),
+            })
+        })
+        .collect()
 }
 
 /// A rule's check as people read it: its figures by their names in the viewer's language
@@ -91,12 +175,11 @@ pub struct RulesParams {
     saved: Option<String>,
 }
 
-/// What a page shows besides the state: the text typed and what was wrong with it.
+/// What a page shows besides the state: the rows typed and what was wrong with them.
 #[derive(Default)]
 struct Typed {
-    text: Option<String>,
+    rows: Option<Vec<RuleInput>>,
     errors: Errors,
-    lines: Vec<RegLine>,
     saved: bool,
 }
 
@@ -125,6 +208,10 @@ fn view(app: &AppState, viewer: &Viewer, id: &str, typed: Typed) -> Response {
         .unwrap_or_default();
     let refused = !typed.errors.is_empty();
     let manage = viewer.scope.is_admin() || viewer.scope.managed_clusters().contains(&c.cluster);
+    let rows = typed.rows.unwrap_or_else(|| {
+        let blanks = std::iter::repeat_with(RuleInput::default).take(BLANK_ROWS);
+        added.iter().map(RuleInput::of).chain(blanks).collect()
+    });
     let mut res = render(&RulesPage {
         l: Layout::new(
             viewer,
@@ -139,13 +226,10 @@ fn view(app: &AppState, viewer: &Viewer, id: &str, typed: Typed) -> Response {
             .as_ref()
             .map(|form| form.rules.iter().map(|r| row(lang, r, &elements)).collect())
             .unwrap_or_default(),
-        text: typed.text.unwrap_or_else(|| {
-            let tables: Vec<_> = added.iter().map(rule_table).collect();
-            print::print_rules(&tables)
-        }),
         added: added.iter().map(|r| row(lang, r, &elements)).collect(),
+        rows,
+        elements,
         errors: typed.errors,
-        lines: typed.lines,
         saved: typed.saved,
     });
     if refused {
@@ -168,83 +252,145 @@ pub async fn page(
     view(&app, &viewer, &id, typed)
 }
 
-/// The line of a byte offset in `text` (1-based).
-fn line_of(text: &str, offset: usize) -> u32 {
-    text[..offset.min(text.len())].matches('\n').count() as u32 + 1
-}
-
-/// A problem of one rule, at its line.
-fn at(text: &str, offset: usize, vi: String, en: String) -> Diagnostic {
-    Diagnostic {
-        line: line_of(text, offset),
-        column: 1,
-        code: "invalid_rule",
-        message_vi: vi,
-        message_en: en,
+/// A check's problem as the domain words it (`figures::rules::compile`), in the viewer's
+/// language: the known reasons translated, any other as it is.
+fn check_reason(lang: Lang, reason: &str) -> String {
+    if lang == Lang::En {
+        return reason.to_owned();
     }
+    const KNOWN: &[(&str, &str)] = &[
+        (
+            "the regulation has no data element ",
+            "biểu mẫu không có mã số liệu ",
+        ),
+        ("unexpected character ", "ký tự không dùng được "),
+        (
+            "unexpected text after the expression",
+            "thừa nội dung sau biểu thức",
+        ),
+        ("unexpected ", "không đúng chỗ: "),
+        (
+            "the check ends too early",
+            "biểu thức chưa hết (thiếu một số hoặc mã số liệu ở cuối)",
+        ),
+        ("missing )", "thiếu dấu )"),
+        ("bad number ", "số viết sai: "),
+        (
+            "the check must be a comparison (yes/no)",
+            "phải là một phép so sánh (đúng/sai)",
+        ),
+        (
+            "a yes/no value where a number is needed",
+            "một giá trị đúng/sai ở chỗ cần một số",
+        ),
+        (
+            "a number where yes/no is needed",
+            "một số ở chỗ cần giá trị đúng/sai",
+        ),
+        (
+            "the check is longer than 500 characters",
+            "biểu thức dài quá 500 ký tự",
+        ),
+    ];
+    KNOWN
+        .iter()
+        .find_map(|(en, vi)| reason.strip_prefix(en).map(|rest| format!("{vi}{rest}")))
+        .unwrap_or_else(|| reason.to_owned())
 }
 
-/// Reads the typed rules against the covenant's form and its regulation's rule ids: the rules
-/// the domain will take, or every problem at its line.
-fn read_rules(
-    text: &str,
+/// Reads one non-blank row (`i`, 0-based) against the form's element ids and the ids already
+/// taken (the regulation's, the rows above): the rule, or each problem beside its field.
+fn read_row(
+    lang: Lang,
+    i: usize,
+    r: &RuleInput,
     form: &thidua_domain::figures::Form,
-) -> Result<Vec<ValidationRule>, Vec<Diagnostic>> {
-    let tables = parse::parse_rules(text).map_err(|d| d.0)?;
-    let ids = form.ids();
-    let mut problems = Vec::new();
-    let mut out = Vec::new();
-    for t in &tables {
-        if form.rules.iter().any(|r| r.id == t.id) {
-            problems.push(at(
-                text,
-                t.pos,
-                format!(
-                    "mã `{}` là của một quy tắc trong quy định chấm điểm; hãy đặt mã khác",
-                    t.id
-                ),
-                format!(
-                    "`{}` is the id of a rule of the regulation; choose another",
-                    t.id
-                ),
-            ));
-            continue;
-        }
-        let rule = match validation_rule(t) {
-            Ok(rule) => rule,
-            Err(e) => {
-                problems.push(at(text, t.pos, Lang::Vi.refusal(&e), Lang::En.refusal(&e)));
-                continue;
-            }
-        };
-        match rules::compile(&rule, &ids) {
-            Ok(_) => out.push(rule),
-            Err(e) => {
-                let reason = match &e {
-                    thidua_domain::DomainError::InvalidRule { reason, .. } => reason.clone(),
-                    other => other.to_string(),
-                };
-                problems.push(at(
-                    text,
-                    t.check_pos,
-                    format!(
-                        "quy tắc `{}`: biểu thức kiểm tra không hợp lệ: {reason}",
-                        t.id
-                    ),
-                    format!("rule `{}`: its check is invalid: {reason}", t.id),
-                ));
-            }
-        }
+    taken: &[String],
+    errors: &mut Errors,
+) -> Option<ValidationRule> {
+    let f = lang.figures();
+    let context = crate::i18n::fill(f.rules_row, &[("n", i + 1)]);
+    let before = errors.iter().count();
+    let mut push = |field: &str, message: String| {
+        errors.push_in(format!("{field}_{i}"), context.clone(), message)
+    };
+    if r.id.is_empty() || r.name.is_empty() || r.check.is_empty() {
+        let field = ["id", "name", "check"]
+            .into_iter()
+            .zip([&r.id, &r.name, &r.check])
+            .find(|(_, v)| v.is_empty())
+            .map_or("id", |(k, _)| k);
+        push(field, f.rule_needs_all.to_owned());
+        return None;
     }
-    if problems.is_empty() {
+    if !rules::valid_rule_id(&r.id) {
+        push("id", f.rule_id_invalid.to_owned());
+    } else if form.rules.iter().any(|x| x.id == r.id) {
+        push("id", f.rule_id_regulation.to_owned());
+    } else if taken.contains(&r.id) {
+        push("id", f.rule_id_taken.to_owned());
+    }
+    let severity = match r.severity.as_str() {
+        "error" => RuleSeverity::Error,
+        "warning" => RuleSeverity::Warning,
+        _ => {
+            push("severity", lang.error("invalid_value").to_owned());
+            RuleSeverity::Error
+        }
+    };
+    let table = thidua_scoring::ast::Rule {
+        id: r.id.clone(),
+        pos: 0,
+        name: r.name.clone(),
+        check: r.check.clone(),
+        check_pos: 0,
+        severity,
+    };
+    let rule = validation_rule(&table)
+        .map_err(|e| push("name", lang.refusal(&e)))
+        .ok()?;
+    // The check is read as if the id were good, so that both are told at once.
+    let probe = ValidationRule {
+        id: "r".to_owned(),
+        ..rule.clone()
+    };
+    if let Err(e) = rules::compile(&probe, &form.ids()) {
+        let reason = match &e {
+            thidua_domain::DomainError::InvalidRule { reason, .. } => check_reason(lang, reason),
+            other => lang.refusal(other),
+        };
+        push(
+            "check",
+            crate::i18n::fill(f.rule_check_invalid, &[("reason", reason)]),
+        );
+    }
+    (errors.iter().count() == before).then_some(rule)
+}
+
+/// Reads the form's rows: the rules the domain will take, or every problem beside its field.
+fn read_rows(
+    lang: Lang,
+    rows: &[RuleInput],
+    form: &thidua_domain::figures::Form,
+) -> Result<Vec<ValidationRule>, Errors> {
+    let mut errors = Errors::default();
+    let mut out = Vec::new();
+    let mut taken = Vec::new();
+    for (i, r) in rows.iter().enumerate().filter(|(_, r)| !r.is_blank()) {
+        if let Some(rule) = read_row(lang, i, r, form, &taken, &mut errors) {
+            out.push(rule);
+        }
+        taken.push(r.id.clone());
+    }
+    if errors.is_empty() {
         Ok(out)
     } else {
-        Err(problems)
+        Err(errors)
     }
 }
 
-/// `POST /covenants/{id}/figures/rules`: `rules`, the covenant's own rules as `[[rule]]`
-/// tables (empty: none). Set by `SetFiguresRules`, as the API does.
+/// `POST /covenants/{id}/figures/rules`: the rows `id_N`, `name_N`, `check_N`, `severity_N`
+/// (blank rows skipped; none: no added rule). Set by `SetFiguresRules`, as the API does.
 pub async fn save(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -254,13 +400,13 @@ pub async fn save(
     let Ok(cov) = CovenantId::parse(&id) else {
         return viewer_error(&viewer, ApiError::not_found());
     };
-    let text = parse::normalise(&f.get("rules"));
+    let rows = typed_rows(&f);
     let read = {
         let state = app.service.read();
         if let Err(e) = visible_covenant(&state, &viewer.scope, &cov) {
             return viewer_error(&viewer, e);
         }
-        // Who may not set them is told so before anything about the text.
+        // Who may not set them is told so before anything about the rows.
         let cluster = state.covenants[&cov].cluster.clone();
         let actor = thidua_domain::Actor::User(viewer.user.clone());
         let manage = thidua_domain::authz::Permission::ManageCluster(cluster);
@@ -268,18 +414,15 @@ pub async fn save(
             return viewer_error(&viewer, e.into());
         }
         match state.reporting_form(&cov) {
-            Ok(form) => read_rules(&text, &form),
+            Ok(form) => read_rows(viewer.lang, &rows, &form),
             Err(e) => return viewer_error(&viewer, e.into()),
         }
     };
     match read {
-        Ok(list) => set_rules(&app, &viewer, &cov, text, list).await,
-        Err(problems) => {
-            let mut errors = Errors::default();
-            let lines = report_diagnostics(&text, &problems, "rules", viewer.lang, &mut errors);
+        Ok(list) => set_rules(&app, &viewer, &cov, rows, list).await,
+        Err(errors) => {
             let typed = Typed {
-                lines,
-                text: Some(text),
+                rows: Some(rows),
                 errors,
                 saved: false,
             };
@@ -289,12 +432,12 @@ pub async fn save(
 }
 
 /// Sets the covenant's rules through `SetFiguresRules`, as the API does: back to the page
-/// saying so, or the domain's refusal beside the text kept as typed.
+/// saying so, or the domain's refusal above the rows kept as typed.
 async fn set_rules(
     app: &AppState,
     viewer: &Viewer,
     cov: &CovenantId,
-    text: String,
+    rows: Vec<RuleInput>,
     rules: Vec<ValidationRule>,
 ) -> Response {
     let command = Command::SetFiguresRules {
@@ -308,9 +451,9 @@ async fn set_rules(
             let mut errors = Errors::default();
             let refusal =
                 crate::ui::names::refusal(viewer.lang, &app.service.read(), Some(cov), &e);
-            errors.push("rules", refusal);
+            errors.push("rules-form", refusal);
             let typed = Typed {
-                text: Some(text),
+                rows: Some(rows),
                 errors,
                 ..Typed::default()
             };
