@@ -199,6 +199,16 @@ pub fn recipient_name(state: &State, unit: &UnitId, date: NaiveDate) -> String {
         .unwrap_or_else(|| unit_name(state, unit, date))
 }
 
+/// A unit's name on `date`, followed by the unit that answers for it once it ceased, as papers
+/// written after a merger say it: "Công an tỉnh Hậu Giang (nay là Công an thành phố Cần Thơ)".
+pub fn name_now(state: &State, unit: &UnitId, date: NaiveDate) -> String {
+    let name = unit_name(state, unit, date);
+    match state.continuing_unit(unit, date) {
+        Some(now) if &now.id != unit => format!("{name} (nay là {})", now.name_on(date)),
+        _ => name,
+    }
+}
+
 /// The header of a numbered document of `kind` (`place_date`: `None` for minutes).
 pub fn numbered_header(
     bodies: &Bodies,

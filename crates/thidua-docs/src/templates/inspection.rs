@@ -16,7 +16,8 @@ use thidua_domain::{DomainError, State};
 use thidua_scoring::num::vi;
 
 use super::common::{
-    dmy, not_ready, numbered_header, party_block, recipient_name, roman, unit_name, Bodies,
+    dmy, name_now, not_ready, numbered_header, party_block, recipient_name, roman, unit_name,
+    Bodies,
 };
 use super::Prepared;
 use crate::model::{Align, Block, Column, Document, Signatures, Span, Table};
@@ -70,6 +71,9 @@ pub struct InspectionData {
     pub signatures: Signatures,
     /// Who receives a copy: the two parties, or the units they went into once they ceased.
     pub recipients: [String; 2],
+    /// The parties as the composition names them: "Công an tỉnh Hậu Giang (nay là Công an
+    /// thành phố Cần Thơ)" once it ceased.
+    pub parties: [String; 2],
 }
 
 /// The data function for the inspection of `inspected` by `inspector` under `covenant`.
@@ -142,6 +146,7 @@ pub fn data(
             .collect(),
         signatures: parties(state, c, inspector, inspected, date),
         recipients: [inspector, inspected].map(|u| recipient_name(state, u, date)),
+        parties: [inspector, inspected].map(|u| name_now(state, u, date)),
     })
 }
 
@@ -302,8 +307,8 @@ pub fn document(d: &InspectionData) -> Document {
             d.inspected
         )),
         Block::Heading(format!("{}. THÀNH PHẦN", roman(1))),
-        p(format!("Đơn vị kiểm tra: {}.", d.inspector)),
-        p(format!("Đơn vị được kiểm tra: {}.", d.inspected)),
+        p(format!("Đơn vị kiểm tra: {}.", d.parties[0])),
+        p(format!("Đơn vị được kiểm tra: {}.", d.parties[1])),
         Block::Heading(format!("{}. KẾT QUẢ KIỂM TRA", roman(2))),
         p(format!(
             "Ý kiến của đoàn kiểm tra đối với từng tiêu chí (ghi trong sổ thi đua, số thứ tự {}):",

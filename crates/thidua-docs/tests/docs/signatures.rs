@@ -132,9 +132,19 @@ fn a_unit_that_ceased_is_answered_for_by_the_unit_it_went_into() {
         ["- Công an thành phố Cần Thơ;", "- Công an tỉnh An Giang;"]
     );
     let text = format!("{:?}", minutes.body);
+    for said in [
+        "Đơn vị kiểm tra: Công an tỉnh Hậu Giang (nay là Công an thành phố Cần Thơ).",
+        "Đơn vị được kiểm tra: Công an tỉnh Kiên Giang (nay là Công an tỉnh An Giang).",
+    ] {
+        assert!(
+            text.contains(said),
+            "the year's units, and who answers for them: {text}"
+        );
+    }
+    let before = format!("{:?}", dated("inspection", before).body);
     assert!(
-        text.contains("Công an tỉnh Hậu Giang"),
-        "the text names the year's units"
+        before.contains("Đơn vị kiểm tra: Công an tỉnh Hậu Giang.") && !before.contains("nay là"),
+        "{before}"
     );
 }
 
