@@ -1002,6 +1002,20 @@ fn the_secretariat_sets_the_covenants_rules(app: &TestApp) {
         r.body
     );
     assert_eq!(app.service.read().size, size, "nothing is stored");
+    // More rules than a covenant may add: the domain's refusal above the boxes, kept as typed.
+    let ids: Vec<String> = (0..201).map(|i| format!("kg_many_{i}")).collect();
+    let many: Vec<[&str; 4]> = ids
+        .iter()
+        .map(|id| [id.as_str(), "Quân số", "personnel >= 1", "error"])
+        .collect();
+    let r = send(&many);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("id=\"rules-form-error\"") && r.body.contains("value=\"kg_many_200\""),
+        "{}",
+        r.body
+    );
+    assert_eq!(app.service.read().size, size, "nothing is stored");
     let fixed = ["kg_serious", serious[1], "serious <= crimes", "warning"];
     let personnel = ["kg_personnel", "Trùng mã", "personnel >= 10", "error"];
     let r = send(&[fixed, blank, personnel, blank]);

@@ -116,13 +116,12 @@ impl RuleInput {
 
 /// Empty rows offered under the covenant's rules, for new ones.
 const BLANK_ROWS: usize = 3;
-/// The most rows a form is read for (the domain takes at most 200 rules).
-const MAX_ROWS: usize = 250;
 
-/// The rows of a submitted form (`id_0`, `name_0`, `check_0`, `severity_0`, then `_1`, …),
-/// trimmed and NFC.
+/// The rows of a submitted form (`id_0`, `name_0`, `check_0`, `severity_0`, then `_1`, …, up
+/// to the first index missing), trimmed and NFC. How many rules a covenant may add is the
+/// domain's to say (`SetFiguresRules`), beside the form like its other refusals.
 fn typed_rows(f: &Submitted) -> Vec<RuleInput> {
-    (0..MAX_ROWS)
+    (0..)
         .map_while(|i| {
             let get = |k: &str| {
                 f.fields
