@@ -380,7 +380,8 @@ fn check_submission(
 }
 
 /// At most this many rules per covenant.
-const MAX_RULES: usize = 200;
+/// The most rules the secretariat may add to a covenant.
+pub const MAX_RULES: usize = 200;
 
 /// The secretariat's rules: at most `MAX_RULES`, each compiling, ids unique (the regulation's too).
 fn validate_rules(form: &Form, list: &[ValidationRule]) -> Result<(), DomainError> {

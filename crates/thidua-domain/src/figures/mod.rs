@@ -40,7 +40,7 @@ use crate::model::ReportingWindow;
 use crate::state::{Covenant, State};
 use crate::text::{limits, Text};
 pub(crate) use decide::decide;
-pub use decide::reports_any;
+pub use decide::{reports_any, MAX_RULES};
 pub use rules::{Severity, ValidationRule};
 pub use values::{canonical_decimal, Cell, Values};
 

@@ -1011,7 +1011,9 @@ fn the_secretariat_sets_the_covenants_rules(app: &TestApp) {
     let r = send(&many);
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(
-        r.body.contains("id=\"rules-form-error\"") && r.body.contains("value=\"kg_many_200\""),
+        r.body
+            .contains("id=\"rules-form-error\">Một giao ước có tối đa 200 quy tắc bổ sung.")
+            && r.body.contains("value=\"kg_many_200\""),
         "{}",
         r.body
     );

@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use thidua_domain::figures::{rules, validation_rule, Severity, ValidationRule};
+use thidua_domain::figures::{rules, validation_rule, Severity, ValidationRule, MAX_RULES};
 use thidua_domain::{Command, CovenantId};
 use thidua_scoring::ast::RuleSeverity;
 
@@ -373,6 +373,14 @@ fn read_rows(
     form: &thidua_domain::figures::Form,
 ) -> Result<Vec<ValidationRule>, Errors> {
     let mut errors = Errors::default();
+    if rows.iter().filter(|r| !r.is_blank()).count() > MAX_RULES {
+        let f = lang.figures();
+        errors.push(
+            "rules-form",
+            crate::i18n::fill(f.rules_too_many, &[("max", MAX_RULES)]),
+        );
+        return Err(errors);
+    }
     let mut out = Vec::new();
     let mut taken = Vec::new();
     for (i, r) in rows.iter().enumerate().filter(|(_, r)| !r.is_blank()) {
