@@ -487,6 +487,21 @@ fn decide_assignment(
     reason: Text,
 ) -> Result<YearEndEvent, DomainError> {
     reason.check("reason", limits::REASON)?;
+    // A pair named twice would count as two of a unit's inspectors (the rest is checked when
+    // the event is applied: members, no self-inspection, each unit's number of inspectors).
+    let mut seen = std::collections::BTreeSet::new();
+    if let Some(p) = pairs
+        .iter()
+        .find(|p| !seen.insert((&p.inspector, &p.inspected)))
+    {
+        return Err(refuse(
+            "yearend_assignment_invalid",
+            format!(
+                "{} is named twice as an inspector of {}",
+                p.inspector, p.inspected
+            ),
+        ));
+    }
     Ok(YearEndEvent::AssignmentDecided(AssignmentDecided {
         covenant,
         pairs,

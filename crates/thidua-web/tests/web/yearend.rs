@@ -1197,7 +1197,8 @@ fn evidence_is_attached_by_upload_never_by_naming_its_hash() {
 
 /// When no assignment meets the hard constraints (Kiên Giang declared a conflict with every
 /// other member), the review page offers the secretariat a form to record its own assignment
-/// with a reason; a malformed line is refused beside the form and records nothing.
+/// with a reason: each member's two inspectors chosen by name; a unit named twice for one
+/// member is refused beside the form, keeps the choices and records nothing.
 #[test]
 fn the_secretariat_records_an_assignment_when_the_draw_finds_none() {
     let Some(app) = spawn(Backend::Sqlite) else {
@@ -1206,7 +1207,11 @@ fn the_secretariat_records_an_assignment_when_the_draw_finds_none() {
     prepare(&app);
     let (sys, s) = (Actor::System, &app.service);
     use thidua_domain::yearend::YearEndCommand as Y;
-    let mut steps = vec![opening(5)];
+    let mut open = opening(5);
+    if let Y::Open { inspectors, .. } = &mut open {
+        *inspectors = 2;
+    }
+    let mut steps = vec![open];
     for other in &UNITS[1..] {
         steps.push(Y::DeclareConflict {
             covenant: cov(),
@@ -1224,41 +1229,75 @@ fn the_secretariat_records_an_assignment_when_the_draw_finds_none() {
     let review = sec.get(&path);
     assert!(review.body.contains("id=\"infeasible\""), "{}", review.body);
     assert!(review.body.contains("id=\"decide-form\""));
+    // Two places per member, units by name.
+    for place in ["by-ca-kg-0", "by-ca-kg-1", "by-ca-bl-1"] {
+        assert!(review.body.contains(&format!("id=\"{place}\"")), "{place}");
+    }
+    assert!(review
+        .body
+        .contains("lang=\"vi\">Công an tỉnh Bạc Liêu</option>"));
     let leader = signed_in(&app, "lanhdao-ag").get(&path);
     assert!(
         !leader.body.contains("id=\"decide-form\""),
         "only the secretariat decides"
     );
-    let post = |pairs: &str| {
+    // Each member inspected by the two before it in the cycle Kiên Giang, An Giang, Hậu
+    // Giang, Cà Mau, Bạc Liêu.
+    let cycle = ["ca-kg", "ca-ag", "ca-hg", "ca-cm", "ca-bl"];
+    let mut chosen: Vec<(String, String)> = Vec::new();
+    for (i, inspected) in cycle.iter().enumerate() {
+        for j in 0..2 {
+            let by = cycle[(i + 4 - j) % 5];
+            chosen.push((format!("by_{inspected}_{j}"), by.to_owned()));
+        }
+    }
+    let post = |chosen: &[(String, String)]| {
         let page = sec.get(&path);
-        sec.post_form(
-            &path,
-            &[
-                ("csrf", &page.csrf()),
-                ("action", "decide_assignment"),
-                ("pairs", pairs),
-                ("reason", "Phân công theo nghị quyết hội nghị cụm"),
-            ],
-        )
+        let csrf = page.csrf();
+        let mut form: Vec<(&str, &str)> = vec![
+            ("csrf", &csrf),
+            ("action", "decide_assignment"),
+            ("reason", "Phân công theo nghị quyết hội nghị cụm"),
+        ];
+        form.extend(chosen.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        sec.post_form(&path, &form)
     };
-    let refused = post("ca-kg → ca-ag → ca-hg");
+    let mut twice = chosen.clone();
+    twice[1].1 = twice[0].1.clone();
+    let refused = post(&twice);
+    assert_eq!(refused.status, 422, "{}", refused.body);
     assert!(
-        refused.body.contains("id=\"decide_assignment-error\""),
+        refused.body.contains("id=\"decide_assignment-error\"")
+            && refused
+                .body
+                .contains("các đơn vị kiểm tra một đơn vị phải khác nhau"),
         "{}",
         refused.body
     );
+    let kept = &refused.body[refused.body.find("id=\"by-ca-kg-1\"").unwrap()..];
+    let kept = &kept[..kept.find("</select>").unwrap()];
+    assert!(
+        kept.contains("<option value=\"ca-bl\" lang=\"vi\" selected>"),
+        "{kept}"
+    );
+    assert!(refused
+        .body
+        .contains(">Phân công theo nghị quyết hội nghị cụm</textarea>"));
     assert!(s.read().review(&cov()).unwrap().decided.is_none());
-    post("ca-kg → ca-ag\nca-ag → ca-hg\nca-hg → ca-cm\nca-cm → ca-bl\nca-bl → ca-kg");
+    let r = post(&chosen);
+    assert_eq!(r.status, 303, "{}", r.body);
     let decided = s.read().review(&cov()).unwrap().decided.clone();
     let (decision, _) = decided.expect("the secretariat's assignment is recorded");
-    assert_eq!(decision.pairs.len(), 5);
+    assert_eq!(decision.pairs.len(), 10);
     let after = sec.get(&path);
     assert!(!after.body.contains("id=\"decide-form\""));
-    assert!(
-        after.body.contains("id=\"pair-ca-kg-ca-ag\""),
-        "{}",
-        after.body
-    );
+    for pair in ["pair-ca-bl-ca-kg", "pair-ca-cm-ca-kg", "pair-ca-kg-ca-ag"] {
+        assert!(
+            after.body.contains(&format!("id=\"{pair}\"")),
+            "{pair}: {}",
+            after.body
+        );
+    }
 }
 
 /// Without JavaScript: the page makes no secret (nothing random is served), asks for a

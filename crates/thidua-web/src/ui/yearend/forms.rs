@@ -102,21 +102,28 @@ fn all_criteria(state: &State, covenant: &CovenantId) -> Vec<(String, bool)> {
         .unwrap_or_default()
 }
 
-/// The secretariat's pairs, one per line: the inspecting unit, then the inspected one (unit ids,
-/// separated by spaces, `->` or `→`).
-fn pairs(raw: &str) -> Result<Vec<Pair>, ApiError> {
-    raw.lines()
-        .map(|l| l.replace("->", " ").replace('→', " "))
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| match l.split_whitespace().collect::<Vec<_>>()[..] {
-            [a, b] => match (UnitId::parse(a), UnitId::parse(b)) {
+/// The secretariat's pairs as its form chooses them: `by_{inspected}_{place}` holds the unit
+/// that inspects `inspected` in that place (one place per inspector a unit has; an empty
+/// choice is no pair, and the domain says which unit then lacks an inspector).
+fn chosen_pairs(form: &Form) -> Result<Vec<Pair>, ApiError> {
+    let mut places: Vec<(&str, &String)> = form
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix("by_")?, v)))
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    places.sort();
+    places
+        .into_iter()
+        .map(|(place, inspector)| {
+            let (inspected, slot) = place.rsplit_once('_').ok_or_else(|| bad("pairs"))?;
+            slot.parse::<u8>().map_err(|_| bad("pairs"))?;
+            match (UnitId::parse(inspector), UnitId::parse(inspected)) {
                 (Ok(inspector), Ok(inspected)) => Ok(Pair {
                     inspector,
                     inspected,
                 }),
                 _ => Err(bad("pairs")),
-            },
-            _ => Err(bad("pairs")),
+            }
         })
         .collect()
 }
@@ -352,7 +359,7 @@ fn record_beacon(covenant: CovenantId, form: &Form) -> YearEndCommand {
 fn decide_assignment(covenant: CovenantId, form: &Form) -> Result<YearEndCommand, ApiError> {
     Ok(YearEndCommand::DecideAssignment {
         covenant,
-        pairs: pairs(field(form, "pairs"))?,
+        pairs: chosen_pairs(form)?,
         reason: text(form, "reason", 1000)?,
     })
 }
@@ -515,17 +522,31 @@ fn decide_cutoff_tie(covenant: CovenantId, form: &Form) -> Result<YearEndCommand
 mod tests {
     use super::number;
 
+    /// Each place of the form names the unit that inspects its member; an empty place is no
+    /// pair; a place that is not `by_{unit}_{n}` or a unit id that does not parse is refused.
     #[test]
-    fn the_secretariats_pairs_are_read_one_per_line() {
-        let pairs = super::pairs("ca-kg -> ca-ag\n\nca-ag → ca-hg\r\nca-hg ca-kg\n").unwrap();
+    fn the_secretariats_pairs_are_read_from_the_places_chosen() {
+        let form = |fields: &[(&str, &str)]| -> super::Form {
+            fields
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        let pairs = super::chosen_pairs(&form(&[
+            ("by_ca-ag_0", "ca-kg"),
+            ("by_ca-kg_1", "ca-hg"),
+            ("by_ca-kg_0", ""),
+            ("reason", "x"),
+        ]))
+        .unwrap();
         let as_text: Vec<String> = pairs
             .iter()
             .map(|p| format!("{}>{}", p.inspector, p.inspected))
             .collect();
-        assert_eq!(as_text, ["ca-kg>ca-ag", "ca-ag>ca-hg", "ca-hg>ca-kg"]);
-        assert!(super::pairs("ca-kg").is_err());
-        assert!(super::pairs("ca-kg -> ca-ag -> ca-hg").is_err());
-        assert!(super::pairs("CA KG").is_err());
+        assert_eq!(as_text, ["ca-kg>ca-ag", "ca-hg>ca-kg"]);
+        assert!(super::chosen_pairs(&form(&[("by_ca-kg", "ca-ag")])).is_err());
+        assert!(super::chosen_pairs(&form(&[("by_ca-kg_x", "ca-ag")])).is_err());
+        assert!(super::chosen_pairs(&form(&[("by_ca-kg_0", "CA AG")])).is_err());
     }
 
     /// Scores are read by the figures' number rule: "20,5" is 20.5; "20.000", twenty thousand to

@@ -288,6 +288,23 @@ impl ReviewPage {
             .is_some_and(|a| a == "record_eligibility")
             && self.typed.get("unit").is_some_and(|u| u == unit)
     }
+    /// The inspectors' places of the secretariat's assignment: one per inspector a unit has.
+    fn inspector_slots(&self) -> Vec<usize> {
+        let k = self.r.schedule.as_ref().map_or(1, |s| s.inspectors);
+        (0..usize::from(k)).collect()
+    }
+    /// The inspector chosen for `inspected`'s place `slot`, when the assignment came back
+    /// refused.
+    fn typed_decided(&self, inspected: &str, slot: &usize) -> &str {
+        self.typed_for_action("decide_assignment", &format!("by_{inspected}_{slot}"))
+    }
+    /// A field of `action`'s form (one for the whole review), as typed when it came back.
+    fn typed_for_action(&self, action: &str, name: &str) -> &str {
+        match self.typed.get("action") {
+            Some(a) if a == action => self.typed.get(name).map_or("", String::as_str),
+            _ => "",
+        }
+    }
     fn typed_move_reason(&self) -> &str {
         match self.typed.get("action") {
             Some(a) if a == "move_deadlines" => self.typed.get("reason").map_or("", String::as_str),
