@@ -964,16 +964,18 @@ fn the_secretariat_sets_the_covenants_rules(app: &TestApp) {
         "warning",
     ];
     let taken = ["kham_pha", "Trùng mã", "solved <= crimes", "error"];
-    let half = ["kg_half", "", "", "error"];
+    let half = ["Kg half", "", "serious <=", "error"];
     let blank = ["", "", "", "error"];
     // Box 1 names an element the form lacks, box 2's id is one of the regulation's, box 3 is
-    // half filled: each told beside its field, all at once.
+    // half filled with a bad id and a check cut short: each told beside its field, all at once.
     let r = send(&[serious, taken, half, blank]);
     assert_eq!(r.status, 422, "{}", r.body);
     for (field, said) in [
         ("check_0", "biểu mẫu không có mã số liệu crimez"),
         ("id_1", "Mã này là của một quy tắc trong quy định chấm điểm"),
         ("name_2", "Cần điền đủ mã, tên và biểu thức kiểm tra"),
+        ("id_2", "Mã quy tắc bắt đầu bằng chữ cái thường không dấu"),
+        ("check_2", "biểu thức chưa hết"),
     ] {
         assert!(
             r.body
@@ -995,6 +997,11 @@ fn the_secretariat_sets_the_covenants_rules(app: &TestApp) {
         r.body.contains("value=\"serious &#60;= crimez\""),
         "kept as typed: {}",
         r.body
+    );
+    // The summary in the page's order: box 3's id before its name and its check.
+    let at = |field: &str| r.body.find(&format!("href=\"#{field}\"")).unwrap();
+    assert!(
+        at("check_0") < at("id_1") && at("id_2") < at("name_2") && at("name_2") < at("check_2")
     );
     assert!(
         r.body.contains("<option value=\"warning\" selected>"),

@@ -298,7 +298,9 @@ fn check_reason(lang: Lang, reason: &str) -> String {
 }
 
 /// Reads one non-blank row (`i`, 0-based) against the form's element ids and the ids already
-/// taken (the regulation's, the rows above): the rule, or each problem beside its field.
+/// taken (the regulation's, the rows above): the rule, or every problem of the row beside its
+/// field (an empty field, the id, the severity, the name, the check — each filled one checked
+/// even when another is missing).
 fn read_row(
     lang: Lang,
     i: usize,
@@ -313,21 +315,26 @@ fn read_row(
     let mut push = |field: &str, message: String| {
         errors.push_in(format!("{field}_{i}"), context.clone(), message)
     };
-    if r.id.is_empty() || r.name.is_empty() || r.check.is_empty() {
-        let field = ["id", "name", "check"]
-            .into_iter()
-            .zip([&r.id, &r.name, &r.check])
-            .find(|(_, v)| v.is_empty())
-            .map_or("id", |(k, _)| k);
+    let empty = ["id", "name", "check"]
+        .into_iter()
+        .zip([&r.id, &r.name, &r.check])
+        .find(|(_, v)| v.is_empty());
+    if let Some((field, _)) = empty {
         push(field, f.rule_needs_all.to_owned());
-        return None;
     }
-    if !rules::valid_rule_id(&r.id) {
-        push("id", f.rule_id_invalid.to_owned());
+    let id_problem = if r.id.is_empty() {
+        None
+    } else if !rules::valid_rule_id(&r.id) {
+        Some(f.rule_id_invalid)
     } else if form.rules.iter().any(|x| x.id == r.id) {
-        push("id", f.rule_id_regulation.to_owned());
+        Some(f.rule_id_regulation)
     } else if taken.contains(&r.id) {
-        push("id", f.rule_id_taken.to_owned());
+        Some(f.rule_id_taken)
+    } else {
+        None
+    };
+    if let Some(problem) = id_problem {
+        push("id", problem.to_owned());
     }
     let severity = match r.severity.as_str() {
         "error" => RuleSeverity::Error,
@@ -337,33 +344,39 @@ fn read_row(
             RuleSeverity::Error
         }
     };
-    let table = thidua_scoring::ast::Rule {
-        id: r.id.clone(),
+    let table = |id: &str, name: &str| thidua_scoring::ast::Rule {
+        id: id.to_owned(),
         pos: 0,
-        name: r.name.clone(),
+        name: name.to_owned(),
         check: r.check.clone(),
         check_pos: 0,
         severity,
     };
-    let rule = validation_rule(&table)
-        .map_err(|e| push("name", lang.refusal(&e)))
-        .ok()?;
-    // The check is read as if the id were good, so that both are told at once.
-    let probe = ValidationRule {
-        id: "r".to_owned(),
-        ..rule.clone()
+    let rule = match validation_rule(&table(&r.id, &r.name)) {
+        Ok(rule) => Some(rule),
+        Err(e) if !r.name.is_empty() => {
+            push("name", lang.refusal(&e));
+            None
+        }
+        Err(_) => None,
     };
-    if let Err(e) = rules::compile(&probe, &form.ids()) {
-        let reason = match &e {
-            thidua_domain::DomainError::InvalidRule { reason, .. } => check_reason(lang, reason),
-            other => lang.refusal(other),
-        };
-        push(
-            "check",
-            crate::i18n::fill(f.rule_check_invalid, &[("reason", reason)]),
-        );
+    // The check is read under an id and a name known good, so that it is told whatever they are.
+    let probe = validation_rule(&table("r", "r")).ok()?;
+    if !r.check.is_empty() {
+        if let Err(e) = rules::compile(&probe, &form.ids()) {
+            let reason = match &e {
+                thidua_domain::DomainError::InvalidRule { reason, .. } => {
+                    check_reason(lang, reason)
+                }
+                other => lang.refusal(other),
+            };
+            push(
+                "check",
+                crate::i18n::fill(f.rule_check_invalid, &[("reason", reason)]),
+            );
+        }
     }
-    (errors.iter().count() == before).then_some(rule)
+    rule.filter(|_| errors.iter().count() == before)
 }
 
 /// Reads the form's rows: the rules the domain will take, or every problem beside its field.
@@ -390,10 +403,13 @@ fn read_rows(
         taken.push(r.id.clone());
     }
     if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
+        return Ok(out);
     }
+    let fields: Vec<String> = (0..rows.len())
+        .flat_map(|i| ["id", "name", "check", "severity"].map(|k| format!("{k}_{i}")))
+        .collect();
+    errors.in_page_order(&fields.iter().map(String::as_str).collect::<Vec<_>>());
+    Err(errors)
 }
 
 /// `POST /covenants/{id}/figures/rules`: the rows `id_N`, `name_N`, `check_N`, `severity_N`
