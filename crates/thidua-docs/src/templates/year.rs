@@ -69,6 +69,8 @@ pub struct YearData {
     pub movement: String,
     pub regulation_hash: String,
     pub published_at: u64,
+    /// The results report once issued: "số 05/BC-CTĐ12 ngày 30/12/2024".
+    pub results_report: Option<String>,
     pub results: Vec<ResultRow>,
     /// Why units stand where they do beyond their totals ([`standing_notes`]).
     pub standing: Vec<Block>,
@@ -139,6 +141,14 @@ pub fn data(
         movement: movement.name.to_string(),
         regulation_hash: published.regulation.clone(),
         published_at: *published_at,
+        results_report: issued_paper(
+            state,
+            &c.cluster,
+            c.year,
+            &Subject::Results {
+                covenant: c.id.clone(),
+            },
+        ),
         results,
         standing: standing_notes(&board),
         assignment_index: review
@@ -344,8 +354,13 @@ pub fn document(d: &YearData) -> Document {
         )),
         Block::Heading(format!("{}. KẾT QUẢ CHẤM ĐIỂM, XẾP HẠNG", roman(1))),
         p(format!(
-            "Kết quả được công bố trong sổ thi đua ở số thứ tự {}, tính theo quy định chấm điểm có mã SHA-256 {}; mọi đơn vị tính lại được bằng lệnh thidua verify.",
-            d.published_at, d.regulation_hash
+            "Kết quả được công bố trong sổ thi đua ở số thứ tự {}{}, tính theo quy định chấm điểm có mã SHA-256 {}; mọi đơn vị tính lại được bằng lệnh thidua verify.",
+            d.published_at,
+            d.results_report
+                .as_ref()
+                .map(|r| format!(" (báo cáo kết quả chấm điểm {r})"))
+                .unwrap_or_default(),
+            d.regulation_hash
         )),
         Block::Table(results_table(d)),
     ];

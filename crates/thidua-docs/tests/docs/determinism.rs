@@ -291,11 +291,22 @@ fn later_papers_name_the_issued_ones_by_number() {
     issue(
         &service,
         &Actor::System,
+        &redated(&published_results_request(), demo_day()),
+    )
+    .unwrap();
+    let year = text(&year_request());
+    assert!(
+        year.contains("(báo cáo kết quả chấm điểm số 03/BC-CTĐ12 ngày 02/12/2026), tính theo"),
+        "{year}"
+    );
+    issue(
+        &service,
+        &Actor::System,
         &redated(&year_request(), demo_day()),
     )
     .unwrap();
     assert_eq!(
         dossier(),
-        "hồ sơ kèm theo gồm: Báo cáo tổng kết số 03/BC-CTĐ12 ngày 02/12/2026; Biên bản kiểm phiếu số 02/BB-CTĐ12 ngày 02/12/2026; kết quả chấm điểm của cụm"
+        "hồ sơ kèm theo gồm: Báo cáo tổng kết số 04/BC-CTĐ12 ngày 02/12/2026; Biên bản kiểm phiếu số 02/BB-CTĐ12 ngày 02/12/2026; Báo cáo kết quả chấm điểm số 03/BC-CTĐ12 ngày 02/12/2026"
     );
 }
