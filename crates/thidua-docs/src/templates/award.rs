@@ -13,7 +13,8 @@ use thidua_domain::votes::{outcome, AwardKind};
 use thidua_domain::{DomainError, State};
 
 use super::common::{
-    cluster_recipients, head_signature, issued_paper, not_ready, numbered_header, unit_name, Bodies,
+    cluster_recipients, head_signature, issued_paper, not_ready, numbered_header, unit_name,
+    year_covenant, Bodies,
 };
 use super::vote::counted_round;
 use super::Prepared;
@@ -103,13 +104,9 @@ pub fn enclosures(
     election: &ElectionId,
     round: u32,
 ) -> Vec<Enclosure> {
-    let results = state
-        .covenants
-        .values()
-        .find(|c| &c.cluster == cluster && c.year == year)
-        .map(|c| Subject::Results {
-            covenant: c.id.clone(),
-        });
+    let results = year_covenant(state, cluster, year).map(|c| Subject::Results {
+        covenant: c.id.clone(),
+    });
     let papers = [
         (
             Some(Subject::YearReport {

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use thidua_domain::documents::{self, DocumentKind};
 use thidua_domain::ids::{ClusterId, UnitId};
 use thidua_domain::model::{Unit, UnitKind};
-use thidua_domain::state::CovenantVersion;
+use thidua_domain::state::{Covenant, CovenantVersion};
 use thidua_domain::{Actor, DomainError, State};
 
 use crate::decree::{number_line, upper};
@@ -154,6 +154,14 @@ pub fn unit_place(unit: &Unit, date: NaiveDate) -> Option<String> {
     })
 }
 
+/// A cluster's covenant of `year`, if it has one.
+pub fn year_covenant<'a>(state: &'a State, cluster: &ClusterId, year: i32) -> Option<&'a Covenant> {
+    state
+        .covenants
+        .values()
+        .find(|c| &c.cluster == cluster && c.year == year)
+}
+
 /// The version of a cluster's covenant of `year` that its documents follow: the one in force,
 /// else the latest.
 pub fn covenant_of_year<'a>(
@@ -161,11 +169,7 @@ pub fn covenant_of_year<'a>(
     cluster: &ClusterId,
     year: i32,
 ) -> Option<&'a CovenantVersion> {
-    state
-        .covenants
-        .values()
-        .find(|c| &c.cluster == cluster && c.year == year)
-        .map(|c| c.in_force().unwrap_or_else(|| c.latest()))
+    year_covenant(state, cluster, year).map(|c| c.in_force().unwrap_or_else(|| c.latest()))
 }
 
 /// The full name of the leader who signed `version` for `unit` (the name a covenant's block

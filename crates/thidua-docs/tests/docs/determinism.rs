@@ -145,16 +145,23 @@ fn demo() -> (&'static str, Vec<thidua_docs::Request>) {
     )
 }
 
-/// A document is not dated before what it records, nor before the previous one of its
-/// numbering: the refusal names the earliest date (the day the latest event it recites was
-/// entered, or the previous document's date), in the domain's error.
-#[test]
-fn a_document_is_not_dated_before_what_it_records_nor_before_its_predecessor() {
+/// A service on the demonstration's log imported into a new SQLite database (kept in the
+/// returned directory while the service is used).
+fn demo_service() -> (tempfile::TempDir, Service) {
     let dir = tempfile::tempdir().unwrap();
     let store = thidua_store_sqlite::SqliteStore::open(&dir.path().join("thidua.db")).unwrap();
     let key = LogKey::load_or_create(&dir.path().join("key"), "docs.thidua.test/log").unwrap();
     import(&store, &key, DEMO_LOG);
     let service = Service::open(Arc::new(store), key, &|_, _| {}).unwrap();
+    (dir, service)
+}
+
+/// A document is not dated before what it records, nor before the previous one of its
+/// numbering: the refusal names the earliest date (the day the latest event it recites was
+/// entered, or the previous document's date), in the domain's error.
+#[test]
+fn a_document_is_not_dated_before_what_it_records_nor_before_its_predecessor() {
+    let (_dir, service) = demo_service();
     let refused = |req: &thidua_docs::Request| match issue(&service, &Actor::System, req) {
         Err(thidua_docs::issue::IssueError::Service(thidua_service::ServiceError::Domain(e))) => e,
         other => panic!("not refused by the domain: {other:?}"),
@@ -257,11 +264,7 @@ fn the_issued_file_names_its_record() {
 /// report its inspections' and counts' minutes, the submission the papers of its dossier.
 #[test]
 fn later_papers_name_the_issued_ones_by_number() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = thidua_store_sqlite::SqliteStore::open(&dir.path().join("thidua.db")).unwrap();
-    let key = LogKey::load_or_create(&dir.path().join("key"), "docs.thidua.test/log").unwrap();
-    import(&store, &key, DEMO_LOG);
-    let service = Service::open(Arc::new(store), key, &|_, _| {}).unwrap();
+    let (_dir, service) = demo_service();
     let text = |req: &thidua_docs::Request| {
         let doc = prepare(&service.read().state, &redated(req, demo_day()))
             .unwrap()

@@ -328,36 +328,28 @@ fn validation_rules_block_errors_and_ask_a_comment_for_warnings() {
         ),
         "forbidden"
     );
-    let bad = vec![ValidationRule {
+    // A check naming no element of the form, or an id that the regulation's language could
+    // not name, is refused whoever sends it.
+    let bad_check = ValidationRule {
         check: "resolved <= nothing".into(),
         ..rules[0].clone()
-    }];
-    assert_eq!(
-        w.err(
-            &user("thuky"),
-            Command::SetFiguresRules {
-                covenant: cov(),
-                rules: bad
-            }
-        ),
-        "invalid_rule"
-    );
-    // An id that the regulation's language could not name is refused, whoever sends it.
-    for id in ["", "1st", "Kg_rule", "tin đã nhận", "a-b"] {
-        let bad = vec![ValidationRule {
-            id: id.into(),
-            ..rules[0].clone()
-        }];
+    };
+    let bad_ids = ["", "1st", "Kg_rule", "tin đã nhận", "a-b"].map(|id| ValidationRule {
+        id: id.into(),
+        ..rules[0].clone()
+    });
+    for bad in std::iter::once(bad_check).chain(bad_ids) {
+        let shown = format!("{} / {}", bad.id, bad.check);
         assert_eq!(
             w.err(
                 &user("thuky"),
                 Command::SetFiguresRules {
                     covenant: cov(),
-                    rules: bad
+                    rules: vec![bad]
                 }
             ),
             "invalid_rule",
-            "{id:?}"
+            "{shown}"
         );
     }
     w.ok(

@@ -64,17 +64,7 @@ fn cluster_management(app: &TestApp) {
     assert_eq!(c["deputy"]["unit"]["id"], "ca-cm");
     assert_eq!(c["deputy"]["method"], "assigned");
     // The head cannot also be the deputy: the domain's message next to the field.
-    let r = sec.post_form(
-        "/clusters/cum-12/leadership",
-        &[
-            ("csrf", &csrf),
-            ("year", "2024"),
-            ("position", "deputy"),
-            ("unit", "ca-kg"),
-            ("method", "elected"),
-            ("decision", "16/QĐ"),
-        ],
-    );
+    let r = leadership(&sec, &csrf, ["deputy", "ca-kg", "elected", "16/QĐ"]);
     assert_eq!(r.status, 422);
     assert!(r.body.contains("id=\"leadership-unit-error\""));
     assert!(
@@ -93,17 +83,7 @@ fn cluster_management(app: &TestApp) {
     assert!(page
         .body
         .contains("name=\"unit\" required ><option value=\"\">—</option><option value=\"ca-ag\""));
-    let r = sec.post_form(
-        "/clusters/cum-12/leadership",
-        &[
-            ("csrf", &csrf),
-            ("year", "2024"),
-            ("position", "head"),
-            ("unit", ""),
-            ("method", "elected"),
-            ("decision", "17/QĐ"),
-        ],
-    );
+    let r = leadership(&sec, &csrf, ["head", "", "elected", "17/QĐ"]);
     assert_eq!(r.status, 422);
     assert!(
         r.body.contains("id=\"leadership-unit-error\""),
@@ -111,17 +91,7 @@ fn cluster_management(app: &TestApp) {
         r.body
     );
     // So does a form refused for a field of its own (an empty decision), with the method.
-    let r = sec.post_form(
-        "/clusters/cum-12/leadership",
-        &[
-            ("csrf", &csrf),
-            ("year", "2024"),
-            ("position", "deputy"),
-            ("unit", "ca-cm"),
-            ("method", "assigned"),
-            ("decision", ""),
-        ],
-    );
+    let r = leadership(&sec, &csrf, ["deputy", "ca-cm", "assigned", ""]);
     assert_eq!(r.status, 422);
     for kept in [
         "<option value=\"deputy\" selected>",
@@ -171,17 +141,7 @@ fn cluster_management(app: &TestApp) {
         !page.body.contains("id=\"manage\""),
         "supervisors only read"
     );
-    let r = sup.post_form(
-        "/clusters/cum-12/leadership",
-        &[
-            ("csrf", &page.csrf()),
-            ("year", "2024"),
-            ("position", "head"),
-            ("unit", "ca-ag"),
-            ("method", "elected"),
-            ("decision", "x"),
-        ],
-    );
+    let r = leadership(&sup, &page.csrf(), ["head", "ca-ag", "elected", "x"]);
     assert_eq!(r.status, 403);
 }
 
@@ -221,15 +181,24 @@ fn covenant_form(
 
 /// The secretariat's form assigning Cà Mau as cluster 12's deputy for 2024.
 fn assign_deputy(c: &Client, csrf: &str) -> super::support::Resp {
+    leadership(c, csrf, ["deputy", "ca-cm", "assigned", "15/QĐ-BCA"])
+}
+
+/// Cluster 12's leadership form for 2024: position, unit, method and decision as sent.
+fn leadership(
+    c: &Client,
+    csrf: &str,
+    [position, unit, method, decision]: [&str; 4],
+) -> super::support::Resp {
     c.post_form(
         "/clusters/cum-12/leadership",
         &[
             ("csrf", csrf),
             ("year", "2024"),
-            ("position", "deputy"),
-            ("unit", "ca-cm"),
-            ("method", "assigned"),
-            ("decision", "15/QĐ-BCA"),
+            ("position", position),
+            ("unit", unit),
+            ("method", method),
+            ("decision", decision),
         ],
     )
 }

@@ -489,3 +489,48 @@ pub fn routes() -> axum::Router<AppState> {
     use axum::routing::get;
     axum::Router::new().route("/covenants/{id}/figures/rules", get(page).post(save))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every reason the domain gives for a check that does not read has its Vietnamese words
+    /// here (a reason worded anew in the domain would otherwise reach the page in English).
+    #[test]
+    fn every_reason_a_check_is_refused_for_is_said_in_vietnamese() {
+        let long = format!("crimes > {}", "1 + ".repeat(130) + "1");
+        let checks = [
+            "crimes >=",
+            "crimez > 1",
+            "crimes > 1 )",
+            "crimes",
+            "(crimes > 1",
+            "crimes > 1 and 2",
+            "(crimes > 1) + 1 > 2",
+            "crimes # 1",
+            "1.2.3 > crimes",
+            "crimes > > 1",
+            long.as_str(),
+        ];
+        let elements = ["crimes".to_owned()];
+        for check in checks {
+            let rule = validation_rule(&thidua_scoring::ast::Rule {
+                id: "r".to_owned(),
+                pos: 0,
+                name: "r".to_owned(),
+                check: check.to_owned(),
+                check_pos: 0,
+                severity: RuleSeverity::Error,
+            })
+            .unwrap();
+            let Err(thidua_domain::DomainError::InvalidRule { reason, .. }) =
+                rules::compile(&rule, &elements)
+            else {
+                panic!("{check}: refused as an invalid rule");
+            };
+            let vi = check_reason(Lang::Vi, &reason);
+            assert_ne!(vi, reason, "{check}: {reason}");
+            assert_eq!(check_reason(Lang::En, &reason), reason);
+        }
+    }
+}

@@ -188,10 +188,7 @@ impl ReviewPage {
     }
     /// A field of the opening form as typed, when the opening came back with an error.
     fn typed_open(&self, name: &str) -> &str {
-        match self.typed.get("action") {
-            Some(a) if a == "open" => self.typed.get(name).map_or("", String::as_str),
-            _ => "",
-        }
+        self.typed_for_action("open", name)
     }
     fn error(&self, form: &str) -> Option<&String> {
         self.errors.get(form)
@@ -306,10 +303,7 @@ impl ReviewPage {
         }
     }
     fn typed_move_reason(&self) -> &str {
-        match self.typed.get("action") {
-            Some(a) if a == "move_deadlines" => self.typed.get("reason").map_or("", String::as_str),
-            _ => "",
-        }
+        self.typed_for_action("move_deadlines", "reason")
     }
     /// Units the viewer leads, as (id, name).
     fn led(&self) -> Vec<(String, String)> {
