@@ -126,11 +126,50 @@ pub fn write(doc: &Document, verification: &Verification) -> Result<Vec<u8>, Doc
         };
     }
     docx = docx.add_table(signature_table(&mut ids, doc, verification));
+    let mut xml = docx.build();
+    xml.styles = in_vietnamese(&xml.styles)?;
+    xml.doc_props.core = core_properties(&doc.subject.join(" "));
     let mut out = std::io::Cursor::new(Vec::new());
-    docx.build()
-        .pack(&mut out)
-        .map_err(|e| DocxError(e.to_string()))?;
+    xml.pack(&mut out).map_err(|e| DocxError(e.to_string()))?;
     Ok(out.into_inner())
+}
+
+/// What docx-rs 0.4 cannot say and Word needs: the text is Vietnamese (`w:lang` in the
+/// default run properties, so spelling, hyphenation and the proofing language are right and
+/// Word does not mark every word as an English mistake). Added to the styles the crate wrote;
+/// a crate whose styles no longer have the expected default is an error, never a silent skip.
+fn in_vietnamese(styles: &[u8]) -> Result<Vec<u8>, DocxError> {
+    const DEFAULT_RUN_END: &str = "</w:rPr></w:rPrDefault>";
+    const LANGUAGE: &str = r#"<w:lang w:val="vi-VN" w:eastAsia="vi-VN" w:bidi="ar-SA" />"#;
+    let text = std::str::from_utf8(styles).map_err(|e| DocxError(e.to_string()))?;
+    let at = text
+        .find(DEFAULT_RUN_END)
+        .ok_or_else(|| DocxError("the styles have no default run properties".into()))?;
+    Ok([&text[..at], LANGUAGE, &text[at..]].concat().into_bytes())
+}
+
+/// The package's core properties (docx-rs 0.4 writes "unknown" as the author and cannot set a
+/// title or a language): the title is the document's subject, the language Vietnamese, the
+/// author the system, and no creation time, so the same document keeps the same bytes.
+fn core_properties(title: &str) -> Vec<u8> {
+    format!(
+        concat!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+            r#"<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" "#,
+            r#"xmlns:dc="http://purl.org/dc/elements/1.1/">"#,
+            "<dc:title>{}</dc:title><dc:language>vi-VN</dc:language>",
+            "<dc:creator>Thi Đua</dc:creator></cp:coreProperties>"
+        ),
+        xml_text(title)
+    )
+    .into_bytes()
+}
+
+/// `text` as XML character data.
+fn xml_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// A preview's marking, at the right of the top margin.

@@ -212,11 +212,30 @@ fn the_demonstration_year_gives_its_documents() {
     let unnamed = doc(&[&cases[0].0[..], &["--issue"]].concat(), "x.pdf");
     assert!(!unnamed.status.success());
     assert!(String::from_utf8_lossy(&unnamed.stderr).contains("--as"));
+    // The format follows the file's name unless --format says it; a name that contradicts
+    // it, or says neither, is refused rather than a PDF written under a Word name.
+    let contradicted = doc(&[&cases[0].0[..], &["--format", "pdf"]].concat(), "x.docx");
+    assert!(!contradicted.status.success());
+    let err = String::from_utf8_lossy(&contradicted.stderr);
+    assert!(err.contains("is not a pdf file"), "{err}");
+    let unnamed_format = doc(&cases[0].0, "x.txt");
+    assert!(!unnamed_format.status.success());
+    let err = String::from_utf8_lossy(&unnamed_format.stderr);
+    assert!(err.contains("ends in .pdf or .docx"), "{err}");
     for (args, out, number) in cases {
         let format = if out.ends_with("docx") { "docx" } else { "pdf" };
-        let preview = doc(&[&args[..], &["--format", format]].concat(), out);
+        let magic: &[u8] = if format == "pdf" {
+            b"%PDF-"
+        } else {
+            b"PK\x03\x04"
+        };
+        // The preview takes its format from the file's name.
+        let preview = doc(&args, out);
         assert!(preview.status.success());
         assert!(String::from_utf8_lossy(&preview.stdout).contains("xem trước"));
+        assert!(std::fs::read(dir.path().join(out))
+            .unwrap()
+            .starts_with(magic));
         let issue = ["--format", format, "--issue", "--as", "thuky.cum12"];
         if number.starts_with("01/") {
             // Issued, then the file cannot be written: the error says how to write it again
@@ -231,11 +250,7 @@ fn the_demonstration_year_gives_its_documents() {
         let text = String::from_utf8_lossy(&issued.stdout);
         assert!(text.contains(number), "{text}");
         let bytes = std::fs::read(dir.path().join(out)).unwrap();
-        assert!(bytes.starts_with(if format == "pdf" {
-            b"%PDF-"
-        } else {
-            b"PK\x03\x04"
-        }));
+        assert!(bytes.starts_with(magic));
     }
     // The same report scored from files that match the published results is still a preview:
     // only the log's published results give the issued, numbered copy.

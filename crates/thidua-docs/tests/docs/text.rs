@@ -1,11 +1,12 @@
 //! The Vietnamese of our PDFs extracts intact: pdftotext finds the header, the targets, the
 //! signers and the tables of every kind of document, every string in NFC with its diacritics; and LibreOffice opens every
-//! DOCX and converts it to PDF, in which the same strings are found.
+//! DOCX and converts it to PDF, in which the same strings are found, under the same title and in
+//! Vietnamese.
 
 use unicode_normalization::is_nfc;
 
 use super::render::{file, libreoffice_pdfs};
-use super::tools::{have, pdf_text, POPPLER, SOFFICE};
+use super::tools::{have, pdf_text, pdf_title, POPPLER, SOFFICE};
 
 const COVENANT: &[&str] = &[
     "BỘ CÔNG AN",
@@ -147,6 +148,16 @@ fn libreoffice_opens_every_docx_and_converts_it() {
             &pdf_text(pdf),
             wanted,
             &format!("{name}.docx via LibreOffice"),
+        );
+        // The DOCX says its title and that its text is Vietnamese, and LibreOffice reads both:
+        // the title is ours (the subject), the PDF's language vi-VN (Word proofs it as such).
+        let title = pdf_title(pdf);
+        assert!(!title.is_empty(), "{name}.docx has no title");
+        assert_eq!(title, pdf_title(&file(name).pdf), "{name}.docx title");
+        let bytes = std::fs::read(pdf).unwrap();
+        assert!(
+            bytes.windows(12).any(|w| w == b"/Lang(vi-VN)"),
+            "{name}.docx: LibreOffice does not read its text as Vietnamese"
         );
     }
 }

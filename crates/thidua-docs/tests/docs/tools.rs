@@ -37,6 +37,16 @@ pub fn pdf_text(pdf: &Path) -> String {
     String::from_utf8(out).expect("pdftotext writes UTF-8")
 }
 
+/// The title in a PDF's information (pdfinfo).
+pub fn pdf_title(pdf: &Path) -> String {
+    let out = run(Command::new("pdfinfo").args(["-enc", "UTF-8"]).arg(pdf));
+    let info = String::from_utf8(out).expect("pdfinfo writes UTF-8");
+    info.lines()
+        .find_map(|l| l.strip_prefix("Title:"))
+        .map(|t| t.trim().to_owned())
+        .unwrap_or_default()
+}
+
 /// Converts DOCX files to PDF with LibreOffice (one run, a throwaway profile); returns the PDFs.
 pub fn soffice_to_pdf(dir: &Path, docx: &[&Path]) -> Vec<std::path::PathBuf> {
     let profile = dir.join("lo-profile");

@@ -200,9 +200,10 @@ pub struct IssuedArgs {
     /// SHA-256 của văn bản / the document's SHA-256
     #[arg(long)]
     pub sha256: String,
-    /// pdf | docx
-    #[arg(long, default_value = "pdf")]
-    pub format: String,
+    /// pdf | docx (mặc định theo đuôi tệp ra, .pdf nếu không có / by default the output
+    /// file's extension, PDF without one)
+    #[arg(long)]
+    pub format: Option<String>,
     /// Tệp ra / output file
     #[arg(long)]
     pub out: PathBuf,
@@ -250,9 +251,10 @@ impl DatedArgs {
 
 #[derive(clap::Args)]
 pub struct OutArgs {
-    /// pdf | docx
-    #[arg(long, default_value = "pdf")]
-    pub format: String,
+    /// pdf | docx (mặc định theo đuôi tệp ra, .pdf nếu không có / by default the output
+    /// file's extension, PDF without one)
+    #[arg(long)]
+    pub format: Option<String>,
     /// Tệp ra / output file
     #[arg(long)]
     pub out: PathBuf,
@@ -265,8 +267,31 @@ pub struct OutArgs {
     pub actor: Option<String>,
 }
 
-fn format(s: &str) -> anyhow::Result<Format> {
-    Format::parse(s).ok_or_else(|| anyhow!("`{s}`: pdf | docx"))
+/// The format to write `out` in: `--format` when given, otherwise the file's extension (PDF
+/// when it has none). A `.pdf` or `.docx` name that contradicts `--format`, or another
+/// extension without it, is refused rather than a PDF written under a Word name.
+fn format(given: Option<&str>, out: &Path) -> anyhow::Result<Format> {
+    let given = given
+        .map(|s| Format::parse(s).ok_or_else(|| anyhow!("`--format {s}`: pdf | docx")))
+        .transpose()?;
+    let named = out.extension().map(|e| e.to_string_lossy().to_lowercase());
+    let by_name = named.as_deref().map(Format::parse);
+    match (given, by_name) {
+        (Some(f), Some(Some(n))) if f != n => Err(anyhow!(
+            "tệp `{}` không phải {} / `{}` is not a {} file: change --out or --format",
+            out.display(),
+            f.extension(),
+            out.display(),
+            f.extension()
+        )),
+        (Some(f), _) | (None, Some(Some(f))) => Ok(f),
+        (None, None) => Ok(Format::Pdf),
+        (None, Some(None)) => Err(anyhow!(
+            "tệp ra cần đuôi .pdf hoặc .docx, hoặc --format / the output file ends in .pdf or \
+             .docx, or give --format: `{}`",
+            out.display()
+        )),
+    }
 }
 
 /// Runs `thidua doc`: one function per document or use.
@@ -404,7 +429,7 @@ fn write_issued(a: IssuedArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .find(|d| d.sha256 == sha256)
         .ok_or_else(|| anyhow!("không có văn bản {sha256} / no document {sha256}"))?;
-    let bytes = issued_file(&service, doc, format(&a.format)?)?;
+    let bytes = issued_file(&service, doc, format(a.format.as_deref(), &a.out)?)?;
     save(&a.out, &bytes)
 }
 
@@ -469,7 +494,7 @@ fn write(
     out: &OutArgs,
     build: impl FnOnce(&State) -> anyhow::Result<Request>,
 ) -> anyhow::Result<ExitCode> {
-    let f = format(&out.format)?;
+    let f = format(out.format.as_deref(), &out.out)?;
     // Only issuing writes to the log; a preview or an issued document written again reads it.
     let service = match out.issue {
         true => store.open_existing_running()?.0,
@@ -490,7 +515,9 @@ fn write(
                     "văn bản đã phát hành nhưng chưa ghi được tệp; ghi lại bằng / the document \
                      is issued (record {}) but its file was not written; write it again with \
                      `thidua doc issued --sha256 {} --format {} --out FILE`",
-                    record.index, record.sha256, out.format
+                    record.index,
+                    record.sha256,
+                    f.extension()
                 )
             });
     }
