@@ -238,6 +238,30 @@ impl Browser {
         );
     }
 
+    /// Whether each table `selectors` names fits its box on a 390 px phone, one card per row
+    /// with its values labelled (`data-label` cells shown as blocks), rather than squeezed into
+    /// columns or scrolling sideways; the window is put back to 1280 px after. Each table that
+    /// does not is named.
+    pub fn tables_fit_a_phone(&self, selectors: &[&str]) -> Vec<String> {
+        self.resize(390, 900);
+        let misfits = selectors
+            .iter()
+            .filter_map(|css| {
+                let script = format!(
+                    "var t = document.querySelector({css:?}); \
+                     return t ? [t.scrollWidth, t.clientWidth, \
+                     [...t.querySelectorAll('td[data-label]')] \
+                     .filter(c => getComputedStyle(c).display == 'block').length] : null;"
+                );
+                let fit = self.exec(&script);
+                let ok = fit[0].as_u64() <= fit[1].as_u64() && fit[2].as_u64() > Some(0);
+                (!ok).then(|| format!("{css} (content, box, labelled cells): {fit}"))
+            })
+            .collect();
+        self.resize(1280, 900);
+        misfits
+    }
+
     /// The whole page (beyond the window's height, through the DevTools protocol) as a JPEG
     /// (much cheaper to encode than PNG for pages thousands of pixels high).
     fn full_page(&self, name: &str) {
@@ -761,15 +785,8 @@ fn secretariat_sees_progress_and_freezes_the_midyear_review(b: &Browser, app: &T
     b.shots("midyear-frozen");
     // On a phone the targets table fits its box, one card per row with each value labelled: it
     // once scrolled inside it with "Đánh giá" out of sight.
-    b.resize(390, 900);
-    let fits = b.exec(
-        "var t = document.getElementById('targets'); return [t.scrollWidth, t.clientWidth, t.querySelectorAll('td[data-label]').length];",
-    );
-    b.resize(1280, 900);
-    assert!(
-        fits[0].as_u64() <= fits[1].as_u64() && fits[2].as_u64() > Some(0),
-        "the mid-year targets at 390 px (content, box, labelled cells): {fits}"
-    );
+    let misfits = b.tables_fit_a_phone(&["#targets"]);
+    assert!(misfits.is_empty(), "{misfits:?}");
     let href = b.cmd(
         "GET",
         &format!("/element/{}/attribute/href", b.must("#midyear-xlsx")),

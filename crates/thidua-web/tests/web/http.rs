@@ -1620,7 +1620,7 @@ fn lineage_forms(app: &TestApp) {
     assert_eq!(size(), before + 1);
     let page = c.get("/units/ca-tn").body;
     let lineage = &page[page.find("id=\"lineage\"").expect("the lineage table")..];
-    let row = "<td>01/07/2025</td><td>Sáp nhập</td>\n<td><a href=\"/units/ca-la\" lang=\"vi\">Công an tỉnh Long An</a>, <a href=\"/units/ca-tn\" lang=\"vi\">Công an tỉnh Tây Ninh mới</a></td>\n<td><a href=\"/units/ca-tn\" lang=\"vi\">Công an tỉnh Tây Ninh mới</a></td><td lang=\"vi\">Nghị quyết 202/2025/QH15</td>";
+    let row = "<td data-label=\"Ngày hiệu lực\">01/07/2025</td><td data-label=\"Loại\">Sáp nhập</td>\n<td data-label=\"Đơn vị trước\"><a href=\"/units/ca-la\" lang=\"vi\">Công an tỉnh Long An</a>, <a href=\"/units/ca-tn\" lang=\"vi\">Công an tỉnh Tây Ninh mới</a></td>\n<td data-label=\"Đơn vị sau\"><a href=\"/units/ca-tn\" lang=\"vi\">Công an tỉnh Tây Ninh mới</a></td><td lang=\"vi\" data-label=\"Quyết định\">Nghị quyết 202/2025/QH15</td>";
     assert!(lineage.contains(row), "{lineage}");
     let la = c.get("/api/v1/units/ca-la").json();
     assert_eq!(la["unit"]["dissolved"], "2025-07-01");

@@ -449,6 +449,9 @@ fn inspect_answer_resolve_publish(b: &Browser, app: &TestApp) {
     b.goto(&page(app));
     assert!(b.wait_for("#lock-button"));
     b.shots("yearend-04-resolved");
+    // On a phone the members' progress and the council's disputes are one card per row.
+    let misfits = b.tables_fit_a_phone(&["#members", "#disputes table"]);
+    assert!(misfits.is_empty(), "{misfits:?}");
     b.click("#lock-confirm");
     b.click("#lock-button");
     wait_state(app, "the lock", |s| {
@@ -485,6 +488,8 @@ fn inspect_answer_resolve_publish(b: &Browser, app: &TestApp) {
     let kg = b.text("#result-ca-kg");
     assert!(kg.contains("0,5"), "self 0,5 above final: {kg}");
     b.shots("yearend-05-results");
+    let misfits = b.tables_fit_a_phone(&["#flags table", "#rechecks table"]);
+    assert!(misfits.is_empty(), "{misfits:?}");
     b.shots("yearend-results");
 }
 
