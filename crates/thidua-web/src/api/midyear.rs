@@ -202,14 +202,10 @@ pub fn midyear_dto(
     })
 }
 
-/// The review's workbook (XLSX), once frozen; `status` names a status code in Vietnamese, each
-/// target's read as the pages read it (`progress::status_beside_range`).
-pub fn xlsx(
-    state: &DomainState,
-    scope: &Scope,
-    id: &CovenantId,
-    status: &dyn Fn(&str) -> &'static str,
-) -> Result<Vec<u8>, ApiError> {
+/// The review's workbook (XLSX, in Vietnamese), once frozen; each target's status read as the
+/// pages read it (`progress::status_beside_range`).
+pub fn xlsx(state: &DomainState, scope: &Scope, id: &CovenantId) -> Result<Vec<u8>, ApiError> {
+    let status = |code: &str| crate::i18n::progress::VI.status(code);
     let dto = midyear_dto(state, scope, id)?;
     let review = state.midyear.get(id).ok_or_else(ApiError::not_found)?;
     let frozen: &MidyearReviewFrozen = &review.frozen;
@@ -329,12 +325,8 @@ pub async fn get_xlsx(
 ) -> Result<Response, ApiError> {
     let id = parse_id(&id, CovenantId::parse)?;
     let answer = id.clone();
-    let p = crate::i18n::Lang::Vi.progress();
     let bytes = app
-        .blocking(move |app| {
-            let status = |code: &str| crate::ui::progress::Helpers { p }.status(code);
-            xlsx(&app.service.read(), &viewer.scope, &id, &status)
-        })
+        .blocking(move |app| xlsx(&app.service.read(), &viewer.scope, &id))
         .await?;
     Ok(xlsx_response(&answer, bytes))
 }

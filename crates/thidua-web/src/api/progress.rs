@@ -45,6 +45,10 @@ pub struct TargetRef {
     pub unit_of_measure: Option<String>,
     /// The regulation's indicator or data element that measures it.
     pub indicator: String,
+    /// The target as the covenant words it, in Vietnamese ("Giảm ít nhất 5% so với năm 2023")
+    /// and in English ("Reduce by at least 5% compared with 2023").
+    pub sentence_vi: String,
+    pub sentence_en: String,
 }
 
 /// One target of one unit. Values are exact (decimal or `p/q`); `to_date` and `projected` are
@@ -182,6 +186,8 @@ fn target_ref(t: &Target) -> TargetRef {
             .map(|(a, b)| (a.normalize().to_string(), b.normalize().to_string())),
         unit_of_measure: t.unit_of_measure.as_ref().map(|u| u.to_string()),
         indicator: t.indicator.clone().unwrap_or_default(),
+        sentence_vi: thidua_domain::wording::sentence(&thidua_domain::wording::VI, t),
+        sentence_en: thidua_domain::wording::sentence(&thidua_domain::wording::EN, t),
     }
 }
 

@@ -75,6 +75,19 @@ pub struct ProgStrings {
     pub draft_signing: &'static str,
 }
 
+impl ProgStrings {
+    /// A target's status code (`on_track`, …, `progress::BEYOND_RANGE`) in words.
+    pub fn status(&self, code: &str) -> &'static str {
+        match code {
+            "on_track" => self.on_track,
+            "at_risk" => self.at_risk,
+            "off_track" => self.off_track,
+            crate::api::progress::BEYOND_RANGE => self.beyond_range,
+            _ => self.unknown,
+        }
+    }
+}
+
 pub static VI: ProgStrings = ProgStrings {
     title: "Tiến độ thực hiện giao ước",
     link: "Tiến độ và điểm tạm tính",

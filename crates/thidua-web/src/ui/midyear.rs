@@ -131,7 +131,7 @@ fn view(app: &AppState, viewer: &Viewer, id: &CovenantId, error: Option<String>)
             let failed = error.is_some();
             let mut res = render(&Page {
                 l: Layout::new(viewer, format!("{}: {}", m.title, d.title)),
-                h: Helpers { p },
+                h: Helpers::new(viewer.lang),
                 p,
                 m,
                 d,
@@ -187,14 +187,10 @@ pub async fn xlsx(
         Ok(id) => id,
         Err(r) => return *r,
     };
-    let p = crate::i18n::Lang::Vi.progress();
     let scope = viewer.scope.clone();
     let answer = id.clone();
     let bytes = app
-        .blocking(move |app| {
-            let status = |code: &str| Helpers { p }.status(code);
-            api::xlsx(&app.service.read(), &scope, &id, &status)
-        })
+        .blocking(move |app| api::xlsx(&app.service.read(), &scope, &id))
         .await;
     match bytes {
         Ok(b) => api::xlsx_response(&answer, b),

@@ -20,6 +20,7 @@ use crate::api::progress::{self as api, OverviewDto, ProgressDto, TargetProgress
 use crate::auth::Viewer;
 use crate::error::ApiError;
 use crate::i18n::progress::ProgStrings;
+use crate::i18n::Lang;
 use crate::AppState;
 
 /// A value as pages show it: "95,5", "≈ 16,6667" (exact within four decimals), or "—".
@@ -48,17 +49,20 @@ pub fn shown_status<'a>(t: &TargetRef, v: &'a TargetProgressDto) -> &'a str {
 /// Page helpers shared by the three templates.
 pub struct Helpers {
     pub p: &'static ProgStrings,
+    lang: Lang,
 }
 
 impl Helpers {
-    pub fn status(&self, code: &str) -> &'static str {
-        match code {
-            "on_track" => self.p.on_track,
-            "at_risk" => self.p.at_risk,
-            "off_track" => self.p.off_track,
-            BEYOND_RANGE => self.p.beyond_range,
-            _ => self.p.unknown,
+    /// The helpers of a page in `lang`.
+    pub fn new(lang: Lang) -> Helpers {
+        Helpers {
+            p: lang.progress(),
+            lang,
         }
+    }
+
+    pub fn status(&self, code: &str) -> &'static str {
+        self.p.status(code)
     }
 
     /// [`shown_status`]'s code, for the templates.
@@ -148,36 +152,12 @@ impl Helpers {
         self.measure(&v.to_date, t)
     }
 
-    /// The threshold in words: "≥ 5", "5 – 10", "= 0".
-    pub fn threshold(&self, t: &TargetRef) -> String {
-        let n = |s: &str| crate::format::decimal_str(s);
-        let op = match t.shape.rsplit('_').next().unwrap_or("") {
-            "least" => "≥",
-            "above" => ">",
-            "most" => "≤",
-            "below" => "<",
-            "equal" => "=",
-            _ => "",
-        };
-        match (&t.threshold, &t.range) {
-            (_, Some((a, b))) => format!("{} – {}", n(a), n(b)),
-            (Some(v), None) => format!("{op} {}", n(v)),
-            _ if t.shape == "yes_no" => "0".into(),
-            _ => String::new(),
-        }
-    }
-
-    /// The threshold with the target's unit of measure, as HTML: "≥ 5% giảm", "≤ 3 vụ" (a
-    /// per-cent unit follows its number without a space, as Vietnamese writes it).
-    pub fn threshold_measured(&self, t: &TargetRef) -> String {
-        use thidua_scoring::render::esc;
-        let threshold = esc(&self.threshold(t));
-        match &t.unit_of_measure {
-            Some(u) if u.starts_with('%') => {
-                format!("{threshold}<span lang=\"vi\">{}</span>", esc(u))
-            }
-            Some(u) => format!("{threshold} <span lang=\"vi\">{}</span>", esc(u)),
-            None => threshold,
+    /// The level the covenant sets, as its sentence in the page's language ("Giảm ít nhất 5%
+    /// so với năm 2023", "Tỷ lệ đạt trên 90%"), the words the covenant page shows.
+    pub fn target_level<'t>(&self, t: &'t TargetRef) -> &'t str {
+        match self.lang {
+            Lang::Vi => &t.sentence_vi,
+            Lang::En => &t.sentence_en,
         }
     }
 
@@ -301,7 +281,7 @@ pub async fn cluster_page(
                 .unwrap_or(0);
             render(&ClusterPage {
                 l: Layout::new(&viewer, format!("{}: {}", p.title, d.title)),
-                h: Helpers { p },
+                h: Helpers::new(viewer.lang),
                 p,
                 d,
                 target,
@@ -381,7 +361,7 @@ pub async fn unit_page(
             let name = detail.progress.units[0].unit.name.clone();
             render(&UnitPage {
                 l: Layout::new(&viewer, format!("{}: {name}", p.title)),
-                h: Helpers { p },
+                h: Helpers::new(viewer.lang),
                 p,
                 d: detail.progress,
                 explanation,
@@ -466,7 +446,7 @@ pub async fn overview_page(State(app): State<AppState>, viewer: Viewer) -> Respo
             let p = viewer.lang.progress();
             render(&OverviewPage {
                 l: Layout::new(&viewer, p.overview_title),
-                h: Helpers { p },
+                h: Helpers::new(viewer.lang),
                 p,
                 d,
                 beyond,
@@ -490,9 +470,7 @@ mod tests {
 
     #[test]
     fn values_are_said_with_the_targets_unit_of_measure() {
-        let h = Helpers {
-            p: &crate::i18n::progress::VI,
-        };
+        let h = Helpers::new(Lang::Vi);
         let target = |unit: Option<&str>| TargetRef {
             id: "t1".into(),
             subject: "Giảm tội phạm".into(),
@@ -501,6 +479,8 @@ mod tests {
             range: None,
             unit_of_measure: unit.map(Into::into),
             indicator: "crimes".into(),
+            sentence_vi: "Giảm ít nhất 5% so với năm 2023".into(),
+            sentence_en: "Reduce by at least 5% compared with 2023".into(),
         };
         let value = Some("5.51".to_owned());
         assert_eq!(h.measure(&value, &target(Some("% giảm"))), "giảm 5,51%");
@@ -535,9 +515,7 @@ mod tests {
     /// both sides, it keeps the domain's status; a target without a range is untouched.
     #[test]
     fn a_range_target_beyond_its_far_end_is_not_behind() {
-        let h = Helpers {
-            p: &crate::i18n::progress::VI,
-        };
+        let h = Helpers::new(Lang::Vi);
         let t = TargetRef {
             id: "t2".into(),
             subject: "Giảm án, việc tạm đình chỉ".into(),
@@ -546,6 +524,8 @@ mod tests {
             range: Some(("5".into(), "10".into())),
             unit_of_measure: Some("%".into()),
             indicator: "suspended".into(),
+            sentence_vi: "Giảm từ 5% đến 10% so với năm 2023".into(),
+            sentence_en: "Reduce by 5% to 10% compared with 2023".into(),
         };
         let v = |to_date: &str, projected: &str, status: &str| TargetProgressDto {
             target: "t2".into(),
@@ -581,9 +561,7 @@ mod tests {
             ..t.clone()
         };
         assert_eq!(said(&beyond, &no_range), "Chậm tiến độ");
-        let en = Helpers {
-            p: &crate::i18n::progress::EN,
-        };
+        let en = Helpers::new(Lang::En);
         assert_eq!(
             en.status(shown_status(&t, &beyond)),
             "Beyond the target's range"

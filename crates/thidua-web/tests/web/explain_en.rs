@@ -1,6 +1,7 @@
 //! A score's explanation follows the page's language: the progress page of a unit explains the
 //! provisional score in English on an English page (the regulation's names stay Vietnamese),
-//! in Vietnamese on a Vietnamese one.
+//! in Vietnamese on a Vietnamese one; so does the level each target must reach, said as the
+//! covenant's sentence (never "≥ 5% giảm" on an English page).
 
 use serde_json::json;
 
@@ -25,11 +26,16 @@ fn explained_in_the_pages_language(app: &TestApp) {
         vi.body
     );
     assert!(vi.body.contains("số liệu đã duyệt"), "{}", vi.body);
+    let level = "<td data-label=\"Mức giao ước\">Giảm ít nhất 5% so với năm 2023</td>";
+    assert!(vi.body.contains(level), "{}", vi.body);
     let home = leader.get("/");
     let r = leader.post_form("/lang", &[("csrf", &home.csrf()), ("to", "en")]);
     assert_eq!(r.status, 303, "{}", r.body);
     let en = leader.get(&page);
     assert_eq!(en.status, 200, "{}", en.body);
+    let level =
+        "<td data-label=\"Covenant threshold\">Reduce by at least 5% compared with 2023</td>";
+    assert!(en.body.contains(level), "{}", en.body);
     let at = en.body.find("id=\"explanation\"").expect("an explanation");
     let explanation = &en.body[at..];
     for english in [
