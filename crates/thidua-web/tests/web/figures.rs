@@ -867,6 +867,12 @@ fn home_lists_the_figures_to_submit(app: &TestApp) {
         home.body
     );
     assert!(!home.body.contains("id=\"nothing-to-do\""));
+    // The signed covenant's year is one click away: its figures, progress and year-end.
+    assert!(
+        home.body.contains("<span class=\"small\" id=\"year-links-gu-12-2024\"><a href=\"/covenants/gu-12-2024/figures\">"),
+        "{}",
+        home.body
+    );
     assert!(
         home.body.contains(", đã quá hạn)"),
         "2024's deadlines have passed: {}",
