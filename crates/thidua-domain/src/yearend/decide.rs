@@ -763,22 +763,32 @@ fn publish_results(state: &State, covenant: CovenantId) -> Result<YearEndEvent, 
 }
 
 /// Every tie at a quota cut-off of the locked scores has the cluster head's decision (the
-/// page asks it before offering the publication).
+/// page asks it before offering the publication); refused naming the bands («Xuất sắc») and
+/// the head unit whose leader decides.
 pub fn ties_decided(state: &State, review: &Review) -> Result<(), DomainError> {
     let board = score::scoreboard(state, review, score::Scores::FinalUndecided, false)?;
-    let open: Vec<String> = score::cutoff_ties(review, &board)
+    let open: Vec<score::CutoffTie> = score::cutoff_ties(review, &board)
         .into_iter()
         .filter(|t| !review.cutoff_ties.contains_key(&t.band))
-        .map(|t| t.band)
         .collect();
-    if !open.is_empty() {
-        return Err(refuse(
-            "yearend_tie_undecided",
-            format!(
-                "the cluster head decides the tie at the cut-off of {}",
-                open.join(", ")
-            ),
-        ));
+    if open.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    let bands: Vec<String> = open.iter().map(|t| format!("«{}»", t.band_name)).collect();
+    let head = super::cluster_head(state, &review.schedule.covenant)
+        .map(|u| {
+            state
+                .units
+                .get(&u)
+                .map_or(u.to_string(), |x| x.name.to_string())
+        })
+        .unwrap_or_default();
+    Err(refuse_with(
+        "yearend_tie_undecided",
+        format!(
+            "the cluster head ({head}) decides the tie at the cut-off of {}",
+            bands.join(", ")
+        ),
+        vec![("bands", bands.join(", ")), ("head", head)],
+    ))
 }

@@ -805,6 +805,10 @@ fn specific(lang: Lang, code: &str) -> Option<&'static str> {
             "Hạn cam kết phải hết trước ngày vòng số ngẫu nhiên đã chọn được công bố ({date}).",
             "The commitment deadline must end before the pinned beacon round is published ({date}).",
         ),
+        "yearend_tie_undecided" => (
+            "Chưa công bố được kết quả: các đơn vị bằng điểm tại ngưỡng tỷ lệ tối đa của xếp loại {bands}. Lãnh đạo đơn vị cụm trưởng ({head}) quyết định đơn vị nào giữ xếp loại này (ngay dưới đây), rồi công bố.",
+            "The results cannot be published yet: units are tied at the quota cut-off of {bands}. The leader of the cluster head ({head}) decides which keep that band (below), then publish.",
+        ),
         "yearend_scores_uncomputable" => (
             "Chưa khoá được điểm: không tính được tổng điểm của {units}. Hãy để các đơn vị nộp và lãnh đạo duyệt đủ số liệu các kỳ còn thiếu (trang Số liệu), rồi khoá điểm.",
             "The scores cannot be locked: the totals of {units} cannot be computed. Have the units submit and their leaders approve the missing windows' figures (the Figures page), then lock.",

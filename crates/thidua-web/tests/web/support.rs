@@ -809,6 +809,17 @@ pub fn approved_year(
     units: &[&str],
     values: impl Fn(usize, &str, u32) -> thidua_domain::figures::FigureMap,
 ) {
+    approved_year_after(service, covenant, units, |i| 8 + i as i64, values)
+}
+
+/// [`approved_year`] with 2023 imported at [`full_figures`] of `history(position)`.
+pub fn approved_year_after(
+    service: &Service,
+    covenant: &str,
+    units: &[&str],
+    history: impl Fn(usize) -> i64,
+    values: impl Fn(usize, &str, u32) -> thidua_domain::figures::FigureMap,
+) {
     let id = CovenantId::parse(covenant).unwrap();
     let unit = |u: &str| UnitId::parse(u).unwrap();
     let reports = units
@@ -819,7 +830,7 @@ pub fn approved_year(
             unit: unit(u),
             year: 2023,
             window: format!("M{m:02}"),
-            values: full_figures(service, covenant, 8 + i as i64),
+            values: full_figures(service, covenant, history(i)),
         })
         .collect();
     let mut cmds = vec![Command::ImportHistoricalFigures {

@@ -2653,3 +2653,144 @@ fn submit_kg_dossier(s: &Service) {
     };
     s.execute(&Actor::System, Command::YearEnd(submit)).unwrap();
 }
+
+/// Five members with the same figures and the same self-scores: every total, and every
+/// tie-break, is equal, so the "Xuất sắc" band's one seat (20% of 5) is tied at its cut-off.
+/// The review is locked; its results wait for the cluster head's decision.
+fn tied_at_the_cut_off() -> TestApp {
+    use thidua_domain::figures::FigureValue;
+    use thidua_domain::yearend::YearEndCommand as Y;
+    let app = spawn(Backend::Sqlite).unwrap();
+    signed(&app);
+    let service: &Service = &app.service;
+    // No gang, no incident in custody, no one disciplined: every unit reaches "Xuất sắc".
+    let spotless = || {
+        let mut values = full_figures(service, COV, 7);
+        for element in ["gangs", "detention_incidents", "disciplined"] {
+            values.insert(element.to_owned(), FigureValue::Number(0.into()));
+        }
+        values
+    };
+    super::support::approved_year_after(service, COV, &UNITS, |_| 8, |_, _, _| spotless());
+    let full_marks = |x: &str| thidua_domain::yearend::DossierEntry {
+        score: thidua_domain::yearend::Points(x.parse().unwrap()),
+        justification: Text::parse("t", "Giải trình", 100).unwrap(),
+        evidence: vec![],
+    };
+    let mut steps = vec![opening(0)];
+    for u in UNITS {
+        let entries = [("C2a", "8"), ("C2b", "4")]
+            .map(|(c, x)| (c.to_owned(), full_marks(x)))
+            .into_iter()
+            .collect();
+        steps.push(Y::SaveDossier {
+            covenant: cov(),
+            unit: unit(u),
+            entries,
+        });
+        steps.push(Y::SubmitDossier {
+            covenant: cov(),
+            unit: unit(u),
+            revision: 1,
+        });
+    }
+    steps.extend(commit_reveal_draw());
+    for step in steps.drain(..) {
+        service
+            .execute(&Actor::System, Command::YearEnd(step))
+            .unwrap();
+    }
+    for p in service.read().review(&cov()).unwrap().pairs() {
+        steps.push(Y::SubmitFinding {
+            covenant: cov(),
+            inspector: p.inspector,
+            inspected: p.inspected,
+            items: Default::default(),
+            recheck: None,
+        });
+    }
+    steps.push(Y::Lock { covenant: cov() });
+    for step in steps {
+        service
+            .execute(&Actor::System, Command::YearEnd(step))
+            .unwrap();
+    }
+    app
+}
+
+/// Over HTTP, a tie at a quota cut-off: the secretariat is told why the results cannot be
+/// published yet instead of being offered the button; only the cluster head's leader is
+/// offered the decision, which is refused when it keeps more units than the band has seats;
+/// once decided, the results are published and the decision is said on the results page.
+#[test]
+fn a_tie_at_the_cut_off_waits_for_the_heads_decision() {
+    let app = tied_at_the_cut_off();
+    let path = format!("/covenants/{COV}/yearend");
+    let sec = signed_in(&app, "thuky12");
+    let page = sec.get(&path).body;
+    let blocked = element_text(&page, "publish-blocked", "p");
+    assert!(
+        blocked.contains("xếp loại «Xuất sắc»")
+            && blocked.contains("cụm trưởng (Công an tỉnh Kiên Giang) quyết định"),
+        "the band and who decides: {blocked}"
+    );
+    assert!(!page.contains("id=\"publish-button\""), "{page}");
+    assert!(
+        !page.contains("id=\"tie-decide-xuat_sac\""),
+        "the secretariat does not decide: {page}"
+    );
+    let head = signed_in(&app, "lanhdao-kg");
+    let page = head.get(&path);
+    let tie = element_text(&page.body, "tie-xuat_sac", "section");
+    for u in UNITS {
+        let name = app.service.read().units[&unit(u)].name.to_string();
+        assert!(tie.contains(&name), "{name}: {tie}");
+    }
+    let decide = |kept: &[&str]| {
+        let page = head.get(&path);
+        let mut fields = vec![
+            ("csrf".to_owned(), page.csrf()),
+            ("action".to_owned(), "decide_cutoff_tie".to_owned()),
+            ("band".to_owned(), "xuat_sac".to_owned()),
+            (
+                "reason".to_owned(),
+                "Cụm trưởng quyết định theo biên bản họp".to_owned(),
+            ),
+        ];
+        fields.extend(kept.iter().map(|u| (format!("tie_{u}"), "1".to_owned())));
+        let fields: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        head.post_form(&path, &fields)
+    };
+    let size = app.service.read().size;
+    let two = decide(&["ca-ag", "ca-hg"]);
+    assert_eq!(two.status, 422, "{}", two.body);
+    let said = element_text(&two.body, "decide_cutoff_tie-error", "p");
+    assert!(!said.is_empty(), "{}", two.body);
+    assert_eq!(app.service.read().size, size, "nothing stored");
+    let one = decide(&["ca-hg"]);
+    assert_eq!(one.status, 303, "{}", one.body);
+    let page = sec.get(&path).body;
+    let decided = element_text(&page, "tie-decided-xuat_sac", "p");
+    assert!(
+        decided.contains("Hậu Giang") && decided.contains("biên bản họp"),
+        "{decided}"
+    );
+    assert!(!page.contains("id=\"publish-blocked\""), "{page}");
+    let r = sec.post_form(
+        &path,
+        &[
+            ("csrf", &sec.get(&path).csrf()),
+            ("action", "publish_results"),
+            ("confirm", "1"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let results = sec.get(&format!("/covenants/{COV}/results")).body;
+    let hg = element_text(&results, "result-ca-hg", "tr");
+    assert!(hg.contains("Xuất sắc"), "{hg}");
+    let ag = element_text(&results, "result-ca-ag", "tr");
+    assert!(ag.contains("cụm trưởng quyết định giữ đơn vị khác"), "{ag}");
+}
