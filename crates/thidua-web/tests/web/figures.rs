@@ -1648,3 +1648,76 @@ fn the_drafting_todo_starts_from_the_last_covenant() {
     let link = format!("/clusters/cum-12/covenants/new?year=2025&#38;from={COV}");
     assert!(home.contains(&format!("href=\"{link}\"")), "{home}");
 }
+
+/// When every late member owes only the latest window past its deadline, the secretariat's
+/// home names that window, its deadline, how many have not submitted and who, in the order
+/// of Vietnamese names; the members that submitted are not named.
+#[test]
+fn the_secretariat_is_told_the_latest_overdue_window_and_who_owes_it() {
+    use thidua_domain::{Actor, Command, CovenantId, UnitId};
+    let app = spawn(Backend::Sqlite).unwrap();
+    let service = &app.service;
+    let id = CovenantId::parse(COV).unwrap();
+    let unit = |u: &str| UnitId::parse(u).unwrap();
+    let hash = service.read().covenants[&id].latest().hash.clone();
+    let signatures = ["ca-kg", "ca-ag", "ca-hg", "ca-cm", "ca-bl"].map(|u| Command::SignCovenant {
+        covenant: id.clone(),
+        version: 1,
+        unit: unit(u),
+        hash: hash.clone(),
+    });
+    service
+        .execute_all(&Actor::System, signatures.to_vec())
+        .unwrap();
+    super::support::approved_year(service, COV, &["ca-ag", "ca-hg", "ca-cm"], |i, _, _| {
+        super::support::full_figures(service, COV, 7 + i as i64)
+    });
+    // Kiên Giang and Bạc Liêu submitted every month but the last.
+    let mut cmds = Vec::new();
+    for u in ["ca-kg", "ca-bl"] {
+        for m in 1..=11 {
+            let window = format!("M{m:02}");
+            cmds.push(Command::SaveFigures {
+                covenant: id.clone(),
+                unit: unit(u),
+                window: window.clone(),
+                values: super::support::full_figures(service, COV, 7),
+                comments: Default::default(),
+            });
+            cmds.push(Command::SubmitFigures {
+                covenant: id.clone(),
+                unit: unit(u),
+                window,
+                revision: 1,
+            });
+        }
+    }
+    service.execute_all(&Actor::System, cmds).unwrap();
+    let deadline = {
+        let state = service.read();
+        let d = state.figures_deadline(&id, "M12").unwrap();
+        d.format("%d/%m/%Y").to_string()
+    };
+    let home = signed_in(&app, "thuky12").get("/").body;
+    let at = home
+        .find("Đã quá hạn nộp số liệu ")
+        .unwrap_or_else(|| panic!("no overdue to-do: {home}"));
+    let item = &home[at..at + home[at..].find("</p>").unwrap()];
+    let mut said = String::new();
+    let mut in_tag = false;
+    for ch in item.chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => said.push(c),
+            _ => {}
+        }
+    }
+    assert_eq!(
+        said,
+        format!(
+            "Đã quá hạn nộp số liệu Tháng 12 ({deadline}): 2 đơn vị chưa nộp — \
+             Công an tỉnh Bạc Liêu, Công an tỉnh Kiên Giang."
+        )
+    );
+}
