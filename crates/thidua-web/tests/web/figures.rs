@@ -1673,25 +1673,14 @@ fn the_secretariat_is_told_the_latest_overdue_window_and_who_owes_it() {
         super::support::full_figures(service, COV, 7 + i as i64)
     });
     // Kiên Giang and Bạc Liêu submitted every month but the last.
-    let mut cmds = Vec::new();
-    for u in ["ca-kg", "ca-bl"] {
-        for m in 1..=11 {
-            let window = format!("M{m:02}");
-            cmds.push(Command::SaveFigures {
-                covenant: id.clone(),
-                unit: unit(u),
-                window: window.clone(),
-                values: super::support::full_figures(service, COV, 7),
-                comments: Default::default(),
-            });
-            cmds.push(Command::SubmitFigures {
-                covenant: id.clone(),
-                unit: unit(u),
-                window,
-                revision: 1,
-            });
-        }
-    }
+    let cmds = ["ca-kg", "ca-bl"]
+        .into_iter()
+        .flat_map(|u| {
+            super::support::monthly_reports(COV, u, 1..=11, false, |_| {
+                super::support::full_figures(service, COV, 7)
+            })
+        })
+        .collect();
     service.execute_all(&Actor::System, cmds).unwrap();
     let deadline = {
         let state = service.read();

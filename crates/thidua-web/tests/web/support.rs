@@ -840,30 +840,49 @@ pub fn approved_year_after(
         reports,
     }];
     for (i, u) in units.iter().enumerate() {
-        for m in 1..=12u32 {
-            let window = format!("M{m:02}");
-            cmds.push(Command::SaveFigures {
-                covenant: id.clone(),
-                unit: unit(u),
-                window: window.clone(),
-                values: values(i, u, m),
-                comments: Default::default(),
-            });
-            cmds.push(Command::SubmitFigures {
-                covenant: id.clone(),
-                unit: unit(u),
-                window: window.clone(),
-                revision: 1,
-            });
+        cmds.extend(monthly_reports(covenant, u, 1..=12, true, |m| {
+            values(i, u, m)
+        }));
+    }
+    service.execute_all(&Actor::System, cmds).unwrap();
+}
+
+/// The commands that save and submit `unit`'s reports of `months` (2024) with `values(month)`,
+/// and approve them when `approve`.
+pub fn monthly_reports(
+    covenant: &str,
+    unit: &str,
+    months: std::ops::RangeInclusive<u32>,
+    approve: bool,
+    values: impl Fn(u32) -> thidua_domain::figures::FigureMap,
+) -> Vec<Command> {
+    let (id, unit) = (CovenantId::parse(covenant).unwrap(), self::unit(unit));
+    let mut cmds = Vec::new();
+    for m in months {
+        let window = format!("M{m:02}");
+        cmds.push(Command::SaveFigures {
+            covenant: id.clone(),
+            unit: unit.clone(),
+            window: window.clone(),
+            values: values(m),
+            comments: Default::default(),
+        });
+        cmds.push(Command::SubmitFigures {
+            covenant: id.clone(),
+            unit: unit.clone(),
+            window: window.clone(),
+            revision: 1,
+        });
+        if approve {
             cmds.push(Command::ApproveFigures {
                 covenant: id.clone(),
-                unit: unit(u),
+                unit: unit.clone(),
                 window,
                 revision: 1,
             });
         }
     }
-    service.execute_all(&Actor::System, cmds).unwrap();
+    cmds
 }
 
 /// The figures of the fixture: both covenants signed by their members; Kiên Giang's and An
