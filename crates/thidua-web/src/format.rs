@@ -1,7 +1,7 @@
 //! Vietnamese presentation of numbers and dates: "95,5" with "." for thousands ("1.234"),
 //! dates as dd/mm/yyyy, times as dd/mm/yyyy HH:MM (UTC+7, the time of Vietnam).
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 /// A decimal the Vietnamese way: "95,5", "1.234", "-0,25".
@@ -52,10 +52,9 @@ pub fn decimal_str(raw: &str) -> String {
 
 /// A log time (milliseconds since the epoch) as dd/mm/yyyy HH:MM in Vietnam's time (UTC+7).
 pub fn time_ms(ms: i64) -> String {
-    let tz = FixedOffset::east_opt(7 * 3600).expect("UTC+7");
-    DateTime::from_timestamp_millis(ms)
-        .map(|t| t.with_timezone(&tz).format("%d/%m/%Y %H:%M").to_string())
-        .unwrap_or_default()
+    thidua_domain::figures::local_datetime(ms)
+        .format("%d/%m/%Y %H:%M")
+        .to_string()
 }
 
 #[cfg(test)]

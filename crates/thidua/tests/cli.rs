@@ -1666,8 +1666,8 @@ fn verify_says_wrong_options_and_a_corrupt_cosignature_as_such() {
     );
 }
 
-/// `thidua log` recomputes the leaf hash of every entry it shows: an event changed in the
-/// database is marked (the command fails), refused with `--json`; indices near the end of u64
+/// `thidua log` shows each event's time in Vietnam (UTC+7) and recomputes the leaf hash of
+/// every entry it shows: an event changed in the database is marked (the command fails), refused with `--json`; indices near the end of u64
 /// show nothing rather than overflow.
 #[test]
 fn thidua_log_marks_an_event_changed_in_the_database() {
@@ -1685,6 +1685,17 @@ fn thidua_log_marks_an_event_changed_in_the_database() {
     let out = log(&[]);
     assert!(out.status.success());
     assert!(!String::from_utf8_lossy(&out.stdout).contains("ALTERED"));
+    // Each event's time is Vietnam's, as the pages show it.
+    let first = events(&data).remove(0);
+    let shown = thidua_domain::figures::local_datetime(first.time_ms)
+        .format("%d/%m/%Y %H:%M:%S")
+        .to_string();
+    let line = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(line.contains(&format!("  {shown}  ")), "{shown}: {line}");
     let out = log(&["--from", "18446744073709551610", "--limit", "10"]);
     assert!(
         out.status.success(),

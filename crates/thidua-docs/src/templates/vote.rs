@@ -141,13 +141,6 @@ fn share(approvals: u32, members: u32) -> String {
     )
 }
 
-/// The day (Vietnam time, UTC+7) of a record's time.
-fn vietnam_day(time_ms: i64) -> NaiveDate {
-    chrono::DateTime::from_timestamp_millis(time_ms + 7 * 3_600_000)
-        .map(|t| t.date_naive())
-        .unwrap_or_default()
-}
-
 fn proof(state: &State, election: &Election, round: &Round, date: NaiveDate) -> Proof {
     let count = round.count.as_ref().expect("a counted round");
     match &round.paper {
@@ -170,7 +163,7 @@ fn proof(state: &State, election: &Election, round: &Round, date: NaiveDate) -> 
             set_aside: round.set_aside.as_ref().map(|a| SetAside {
                 reason: a.reason.to_string(),
                 index: a.index,
-                date: vietnam_day(a.time_ms),
+                date: thidua_domain::figures::local_date(a.time_ms),
                 ballots: round.ballots.len() as u32,
                 shares: round.shares.len() as u32,
                 threshold: election.trustee_threshold,
@@ -545,7 +538,7 @@ mod tests {
         let a = super::SetAside {
             reason: "Hai đơn vị giữ khoá mất tệp khoá.".into(),
             index: 412,
-            date: super::vietnam_day(1_733_011_200_000 - 3_600_000),
+            date: thidua_domain::figures::local_date(1_733_011_200_000 - 3_600_000),
             ballots: 5,
             shares: 2,
             threshold: 3,

@@ -690,8 +690,14 @@ pub fn working_days_after(day: NaiveDate, n: u32) -> NaiveDate {
 
 /// The calendar date in Vietnam (UTC+7) of a log time.
 pub fn local_date(time_ms: i64) -> NaiveDate {
+    local_datetime(time_ms).date()
+}
+
+/// The time in Vietnam (UTC+7) of a log time: every page, document and command shows a log
+/// time so, as the users read their clocks.
+pub fn local_datetime(time_ms: i64) -> chrono::NaiveDateTime {
     chrono::DateTime::from_timestamp_millis(time_ms + 7 * 3_600_000)
-        .map(|t| t.date_naive())
+        .map(|t| t.naive_utc())
         .unwrap_or_default()
 }
 
@@ -1044,6 +1050,10 @@ mod tests {
             .and_utc()
             .timestamp_millis();
         assert_eq!(local_date(t), d(2024, 1, 16));
+        assert_eq!(
+            local_datetime(t).format("%d/%m/%Y %H:%M").to_string(),
+            "16/01/2024 06:30"
+        );
     }
 
     #[test]

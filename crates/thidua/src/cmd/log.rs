@@ -99,9 +99,9 @@ fn list(args: LogArgs) -> anyhow::Result<ExitCode> {
             };
             match Event::decode(entry.index, &entry.bytes) {
                 Ok(event) => {
-                    let time = chrono::DateTime::from_timestamp_millis(event.time_ms)
-                        .map(|t| t.format("%d/%m/%Y %H:%M:%S").to_string())
-                        .unwrap_or_default();
+                    let time = thidua_domain::figures::local_datetime(event.time_ms)
+                        .format("%d/%m/%Y %H:%M:%S")
+                        .to_string();
                     let unit = event
                         .payload
                         .unit()

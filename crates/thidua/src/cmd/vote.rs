@@ -737,19 +737,14 @@ fn ordered<T: Clone>(m: &std::collections::BTreeMap<u32, T>) -> Vec<T> {
     m.values().cloned().collect()
 }
 
-/// What `thidua verify`'s replay established about votes: every ballot's signature and proofs,
-/// every ceremony message, every decryption share and every count were checked when their
-/// events were applied; the results below follow from the recorded thresholds.
 /// An electronic count set aside, as `thidua verify` says it: the ballots left uncounted, the
-/// shares posted of those needed, the record and its time (UTC), and the reason.
+/// shares posted of those needed, the record and its time (Vietnam's), and the reason.
 fn set_aside_words(
     e: &thidua_domain::votes::Election,
     r: &thidua_domain::votes::Round,
     a: &thidua_domain::votes::SetAside,
 ) -> String {
-    let when = chrono::DateTime::from_timestamp_millis(a.time_ms)
-        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
-        .unwrap_or_default();
+    let when = thidua_domain::figures::local_datetime(a.time_ms).format("%d/%m/%Y %H:%M");
     format!(
         "electronic count of {} ballots set aside at record {} ({when}) with {} of {} decryption shares: \"{}\"",
         r.ballots.len(),
@@ -760,6 +755,9 @@ fn set_aside_words(
     )
 }
 
+/// What `thidua verify`'s replay established about votes: every ballot's signature and proofs,
+/// every ceremony message, every decryption share and every count were checked when their
+/// events were applied; the results below follow from the recorded thresholds.
 pub fn verified_votes(state: &thidua_domain::State) -> String {
     let mut lines = vec![format!(
         "  phiếu bầu / votes          {} cuộc bầu / elections, {} phiếu / ballots (chữ ký và chứng minh / signature and proofs), {} phần giải mã / decryption shares: đã kiểm / checked",
