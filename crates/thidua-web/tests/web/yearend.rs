@@ -2741,6 +2741,13 @@ fn a_tie_at_the_cut_off_waits_for_the_heads_decision() {
     );
     let head = signed_in(&app, "lanhdao-kg");
     let page = head.get(&path);
+    assert!(
+        page.body
+            .contains("<legend>Đơn vị giữ xếp loại «Xuất sắc» (1)</legend>")
+            && page.body.contains("<label for=\"tie-reason-xuat_sac\">"),
+        "the choice and its reason are labelled: {}",
+        page.body
+    );
     let tie = element_text(&page.body, "tie-xuat_sac", "section");
     for u in UNITS {
         let name = app.service.read().units[&unit(u)].name.to_string();
