@@ -51,7 +51,7 @@ enum Command {
     Score(cmd::score::ScoreArgs),
     /// Số liệu: biểu mẫu, nhập, xuất / figures: template, import, export.
     Figures(cmd::figures::FiguresArgs),
-    /// Nhân chứng: kiểm tra và đồng ký điểm kiểm tra / witness: check and cosign checkpoints.
+    /// Nhân chứng: kiểm tra và đồng ký bản chốt sổ / witness: check and cosign checkpoints.
     Witness(cmd::witness::WitnessArgs),
     /// Phân công chấm chéo, tính lại từ nhật ký / the cross-inspection draw, recomputed from the log.
     Assign(cmd::assign::AssignArgs),

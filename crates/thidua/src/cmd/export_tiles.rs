@@ -24,7 +24,7 @@ pub struct ExportTilesArgs {
     /// and hash tiles (proofs work; contents stay private).
     #[arg(long)]
     pub with_entries: bool,
-    /// Ô lẻ của mọi điểm kiểm tra / write the partial tiles of every signed checkpoint (reads
+    /// Ô lẻ của mọi bản chốt sổ có chữ ký / write the partial tiles of every signed checkpoint (reads
     /// the whole checkpoint table); by default those of the newest and of every cosigned one.
     #[arg(long)]
     pub every_checkpoint: bool,

@@ -461,8 +461,8 @@ fn print_summary(
         }
     )?;
     match summary.previous {
-        Some(p) => outln!("  khớp với điểm kiểm tra cỡ {p} đã kiểm trước / consistent with the checkpoint of size {p} verified before")?,
-        None => outln!("  lần kiểm tra đầu (chưa có điểm kiểm tra trước) / first verification (no earlier checkpoint)")?,
+        Some(p) => outln!("  khớp với bản chốt sổ {p} mục đã kiểm trước / consistent with the checkpoint of size {p} verified before")?,
+        None => outln!("  lần kiểm tra đầu (chưa có bản chốt sổ nào đã kiểm trước) / first verification (no earlier checkpoint)")?,
     }
     outln!(
         "  phát lại / replayed        {} sự kiện / events ({} ẩn, chỉ kiểm mã băm / hidden: hashes checked only)",
