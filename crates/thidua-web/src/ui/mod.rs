@@ -188,6 +188,8 @@ pub struct Layout {
     /// The viewer is an invented person of the demonstration.
     pub demo: bool,
     pub csrf: String,
+    /// Nobody is signed in and this is not the sign-in page: the banner offers it.
+    pub sign_in_link: bool,
 }
 
 impl Layout {
@@ -201,6 +203,7 @@ impl Layout {
             oversees: crate::api::progress::sees_overview(&viewer.scope),
             demo: viewer.demo,
             csrf: viewer.csrf.clone(),
+            sign_in_link: false,
         }
     }
 
@@ -248,6 +251,15 @@ impl Layout {
             oversees: false,
             demo: false,
             csrf,
+            sign_in_link: true,
+        }
+    }
+
+    /// The sign-in page's layout: no link to itself.
+    pub fn on_sign_in_page(self) -> Self {
+        Self {
+            sign_in_link: false,
+            ..self
         }
     }
 }

@@ -86,7 +86,7 @@ pub async fn login_page(
     let lang = request_lang(None, &headers);
     let (csrf, c) = pre_csrf(&app, &headers);
     let page = LoginPage {
-        l: Layout::anonymous(lang, lang.strings().sign_in_title, csrf),
+        l: Layout::anonymous(lang, lang.strings().sign_in_title, csrf).on_sign_in_page(),
         user: String::new(),
         error: None,
         show_bootstrap: !accounts::admin_exists(&app.service),
@@ -113,7 +113,8 @@ pub async fn login(
     let user_raw = form.user.trim().to_lowercase();
     let again = |status: StatusCode, code: &'static str, user: String| {
         let page = LoginPage {
-            l: Layout::anonymous(lang, lang.strings().sign_in_title, csrf.clone()),
+            l: Layout::anonymous(lang, lang.strings().sign_in_title, csrf.clone())
+                .on_sign_in_page(),
             show_bootstrap: !accounts::admin_exists(&app.service),
             user,
             error: Some(if code == "bad_credentials" {

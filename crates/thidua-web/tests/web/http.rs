@@ -690,6 +690,12 @@ fn log_key_is_published(app: &TestApp) {
         c.get("/login").body.contains("href=\"/transparency\""),
         "linked from every page"
     );
+    // A visitor reading it can sign in from the banner; the sign-in page does not link itself,
+    // nor does a page for someone signed in.
+    let sign_in = "<a href=\"/login\" id=\"sign-in-link\">Đăng nhập</a>";
+    assert!(page.body.contains(sign_in), "{}", page.body);
+    assert!(!c.get("/login").body.contains("id=\"sign-in-link\""));
+    assert!(!signed_in_page.body.contains("id=\"sign-in-link\""));
 }
 
 fn security_headers(app: &TestApp) {
