@@ -230,10 +230,18 @@ struct AboutPage {
     log_key: String,
 }
 
-/// `GET /about/record`: how the record can be checked, in plain words.
-pub async fn about(State(app): State<AppState>, viewer: Viewer) -> Response {
-    render(&AboutPage {
-        l: Layout::new(&viewer, viewer.lang.strings().about_record_title),
+/// `GET /about/record`: how the record can be checked, in plain words; open to everyone, as
+/// the transparency page it explains (it links there from every page's footer).
+pub async fn about(
+    State(app): State<AppState>,
+    crate::auth::MaybeViewer(viewer): crate::auth::MaybeViewer,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let (l, cookie) =
+        super::session::public_layout(&app, &viewer, &headers, |t| t.about_record_title);
+    let page = AboutPage {
+        l,
         log_key: app.service.key().verifier_key().to_owned(),
-    })
+    };
+    super::session::with_cookie(render(&page), cookie)
 }

@@ -68,6 +68,25 @@ pub(crate) fn pre_csrf(app: &AppState, headers: &HeaderMap) -> (String, Option<H
     }
 }
 
+/// The layout of a page open to everyone (the transparency page, how the record is checked):
+/// the viewer's when signed in, else an anonymous one in the request's language with the
+/// pre-session CSRF token (and the cookie to set, when new), so the language switch works.
+pub(crate) fn public_layout(
+    app: &AppState,
+    viewer: &Option<crate::auth::Viewer>,
+    headers: &HeaderMap,
+    title: fn(&'static crate::i18n::Strings) -> &'static str,
+) -> (Layout, Option<HeaderValue>) {
+    match viewer {
+        Some(v) => (Layout::new(v, title(v.lang.strings())), None),
+        None => {
+            let lang = request_lang(None, headers);
+            let (csrf, cookie) = pre_csrf(app, headers);
+            (Layout::anonymous(lang, title(lang.strings()), csrf), cookie)
+        }
+    }
+}
+
 pub(crate) fn with_cookie(mut res: Response, c: Option<HeaderValue>) -> Response {
     if let Some(c) = c {
         res.headers_mut().append(header::SET_COOKIE, c);

@@ -12,7 +12,7 @@ use thidua_transparency::api::{witness_list, WitnessEntry};
 use super::names::{self, Named};
 use super::proof::LogStatus;
 use super::{render, Layout};
-use crate::auth::{request_lang, MaybeViewer};
+use crate::auth::MaybeViewer;
 use crate::client::ClientInfo;
 use crate::i18n::en::TransparencyWords;
 use crate::i18n::{en, fill, vi};
@@ -68,15 +68,8 @@ pub async fn transparency(
     headers: HeaderMap,
 ) -> Response {
     let status = LogStatus::load(&app).await;
-    let (l, cookie) = match &viewer {
-        Some(v) => (Layout::new(v, v.lang.strings().transparency_title), None),
-        None => {
-            let lang = request_lang(None, &headers);
-            let (csrf, cookie) = super::session::pre_csrf(&app, &headers);
-            let l = Layout::anonymous(lang, lang.strings().transparency_title, csrf);
-            (l, cookie)
-        }
-    };
+    let (l, cookie) =
+        super::session::public_layout(&app, &viewer, &headers, |t| t.transparency_title);
     let t = l.t;
     let w: &'static TransparencyWords = if t.lang_code == "en" {
         &en::TRANSPARENCY

@@ -665,6 +665,10 @@ fn log_key_is_published(app: &TestApp) {
     assert_eq!(r.status, 200);
     assert!(r.header("content-type").unwrap().starts_with("text/plain"));
     assert_eq!(r.body, format!("{key}\n"));
+    // How the record is checked is as public as the page it explains, in the visitor's words.
+    let about = c.get("/about/record");
+    assert_eq!(about.status, 200, "{}", about.body);
+    assert!(about.body.contains("Bản chốt sổ có chữ ký") && about.body.contains(&key));
     let page = c.get("/transparency");
     assert_eq!(page.status, 200);
     assert!(
