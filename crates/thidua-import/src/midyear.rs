@@ -22,6 +22,8 @@ pub const TARGETS_SHEET: &str = "Chỉ tiêu";
 pub struct TargetHead {
     pub id: String,
     pub subject: String,
+    /// The level the covenant sets, as its sentence ("Giảm ít nhất 5% so với năm 2023").
+    pub level: String,
     pub unit_of_measure: Option<String>,
     /// Measured by a change indicator (`pct_change`, a decrease negative): its value to date is
     /// written as the reduction it is, the same number and sign as "Đạt đến nay", and its
@@ -48,10 +50,11 @@ pub struct Review<'a> {
 /// Column headings of the scores sheet.
 pub const SCORE_HEADINGS: [&str; 4] = ["STT", "Đơn vị", "Đến hết tháng", "Điểm tạm tính"];
 /// Column headings of the targets sheet.
-pub const TARGET_HEADINGS: [&str; 9] = [
+pub const TARGET_HEADINGS: [&str; 10] = [
     "STT",
     "Đơn vị",
     "Chỉ tiêu",
+    "Mức giao ước",
     "Đơn vị tính",
     "Chỉ số đo đến nay",
     "Chỉ số đo cùng kỳ năm trước",
@@ -150,8 +153,11 @@ fn target_rows(sheet: &mut Worksheet, r: &Review, f: &Formats) -> Result<(), Xls
             sheet.write_number(row, 0, f64::from(row))?;
             sheet.write_string(row, 1, name)?;
             sheet.write_string(row, 2, head.map_or(t.target.as_str(), |h| &h.subject))?;
+            if let Some(h) = head {
+                sheet.write_string(row, 3, &h.level)?;
+            }
             if let Some(m) = head.and_then(|h| h.unit_of_measure.as_deref()) {
-                sheet.write_string(row, 3, m)?;
+                sheet.write_string(row, 4, m)?;
             }
             if head.is_some_and(|h| h.change_indicator) {
                 let reduction = t
@@ -159,17 +165,17 @@ fn target_rows(sheet: &mut Worksheet, r: &Review, f: &Formats) -> Result<(), Xls
                     .as_deref()
                     .and_then(|s| s.parse::<Exact>().ok())
                     .map(|x| x.neg().to_string());
-                number(sheet, row, 4, reduction.as_deref(), f)?;
+                number(sheet, row, 5, reduction.as_deref(), f)?;
             } else {
-                number(sheet, row, 4, t.measured.as_deref(), f)?;
-                number(sheet, row, 5, t.same_period.as_deref(), f)?;
+                number(sheet, row, 5, t.measured.as_deref(), f)?;
+                number(sheet, row, 6, t.same_period.as_deref(), f)?;
             }
-            number(sheet, row, 6, t.to_date.as_deref(), f)?;
-            number(sheet, row, 7, t.projected.as_deref(), f)?;
-            sheet.write_string(row, 8, (r.status)(t))?;
+            number(sheet, row, 7, t.to_date.as_deref(), f)?;
+            number(sheet, row, 8, t.projected.as_deref(), f)?;
+            sheet.write_string(row, 9, (r.status)(t))?;
         }
     }
-    for (c, width) in [6.0, 40.0, 50.0, 12.0, 16.0, 18.0, 14.0, 16.0, 18.0]
+    for (c, width) in [6.0, 40.0, 50.0, 36.0, 12.0, 16.0, 18.0, 14.0, 16.0, 18.0]
         .into_iter()
         .enumerate()
     {
@@ -249,6 +255,7 @@ mod tests {
         let head = TargetHead {
             id: "t1".into(),
             subject: "Giảm tội phạm".into(),
+            level: "Giảm ít nhất 5% so với năm 2023".into(),
             unit_of_measure: Some("%".into()),
             change_indicator: false,
         };
@@ -313,9 +320,10 @@ mod tests {
         // 100/7 = 14.2857…% to date: 14.29.
         let t = row(TARGETS_SHEET, "1");
         assert_eq!(
-            t[2..9],
+            t[2..10],
             [
                 "Giảm tội phạm",
+                "Giảm ít nhất 5% so với năm 2023",
                 "%",
                 "60",
                 "70",
@@ -341,6 +349,7 @@ mod tests {
         let head = TargetHead {
             id: "t1".into(),
             subject: "Kéo giảm tội phạm".into(),
+            level: "Giảm ít nhất 5% so với năm 2023".into(),
             unit_of_measure: Some("% giảm".into()),
             change_indicator: true,
         };
@@ -350,6 +359,6 @@ mod tests {
             .find(|(s, r)| s == TARGETS_SHEET && r.first().is_some_and(|c| c == "1"))
             .map(|(_, r)| r.clone())
             .unwrap();
-        assert_eq!(t[3..7], ["% giảm", "15.7", "", "15.7"], "{t:?}");
+        assert_eq!(t[4..8], ["% giảm", "15.7", "", "15.7"], "{t:?}");
     }
 }

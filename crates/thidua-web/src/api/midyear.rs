@@ -37,6 +37,10 @@ pub struct MidTargetRef {
     pub change_indicator: bool,
     /// A range target's bounds (`giảm từ 5% đến 10%`: 5 and 10), in the target's terms.
     pub range: Option<(String, String)>,
+    /// The level the covenant sets, as its sentence in Vietnamese and English (as progress
+    /// carries it).
+    pub sentence_vi: String,
+    pub sentence_en: String,
 }
 
 /// One target of one unit at the review. Exact values (a decimal or `p/q`), in the target's
@@ -128,6 +132,8 @@ fn target_refs(state: &DomainState, id: &CovenantId) -> Vec<MidTargetRef> {
             range: t
                 .range
                 .map(|(a, b)| (a.normalize().to_string(), b.normalize().to_string())),
+            sentence_vi: thidua_domain::wording::sentence(&thidua_domain::wording::VI, t),
+            sentence_en: thidua_domain::wording::sentence(&thidua_domain::wording::EN, t),
         })
         .collect()
 }
@@ -237,6 +243,7 @@ pub fn xlsx(state: &DomainState, scope: &Scope, id: &CovenantId) -> Result<Vec<u
             .map(|t| thidua_import::midyear::TargetHead {
                 id: t.id.clone(),
                 subject: t.subject.clone(),
+                level: t.sentence_vi.clone(),
                 unit_of_measure: t.unit_of_measure.clone(),
                 change_indicator: t.change_indicator,
             })

@@ -45,6 +45,12 @@ impl Page {
             .map_or(id, |t| t.subject.as_str())
     }
 
+    /// The level the covenant sets for a target, in the page's language.
+    fn level(&self, id: &str) -> &str {
+        self.head(id)
+            .map_or("", |t| self.h.in_lang(&t.sentence_vi, &t.sentence_en))
+    }
+
     fn head(&self, id: &str) -> Option<&MidTargetRef> {
         self.d.targets.iter().find(|t| t.id == id)
     }

@@ -155,9 +155,14 @@ impl Helpers {
     /// The level the covenant sets, as its sentence in the page's language ("Giảm ít nhất 5%
     /// so với năm 2023", "Tỷ lệ đạt trên 90%"), the words the covenant page shows.
     pub fn target_level<'t>(&self, t: &'t TargetRef) -> &'t str {
+        self.in_lang(&t.sentence_vi, &t.sentence_en)
+    }
+
+    /// Of a text carried in both languages, the page's.
+    pub fn in_lang<'t>(&self, vi: &'t str, en: &'t str) -> &'t str {
         match self.lang {
-            Lang::Vi => &t.sentence_vi,
-            Lang::En => &t.sentence_en,
+            Lang::Vi => vi,
+            Lang::En => en,
         }
     }
 

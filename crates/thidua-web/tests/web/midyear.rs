@@ -117,6 +117,8 @@ fn flow(app: &TestApp) {
         "id=\"midyear-xlsx\"",
         // A member may not open the secretariat's page: the name, without a dead link.
         "<dd id=\"frozen-by\"><span lang=\"vi\">Thư Ký Cụm 12</span></dd>",
+        // Each target beside the level the covenant sets for it.
+        "<td data-label=\"Mức giao ước\">Giảm ít nhất 5% so với năm 2023</td>",
     ] {
         assert!(shown.body.contains(needle), "{needle}: {}", shown.body);
     }
@@ -157,6 +159,11 @@ fn flow(app: &TestApp) {
     assert!(rows
         .iter()
         .any(|(s, r)| s == "Chỉ tiêu" && r.contains(&"Chỉ số đo cùng kỳ năm trước".to_owned())));
+    assert!(
+        rows.iter().any(|(s, r)| s == "Chỉ tiêu"
+            && r.get(3).map(String::as_str) == Some("Giảm ít nhất 5% so với năm 2023")),
+        "the covenant's level beside each target"
+    );
     let kg_row = rows
         .iter()
         .find(|(s, r)| s == "Điểm tạm tính" && r.get(1).is_some_and(|n| n.contains("Kiên Giang")))
