@@ -46,6 +46,10 @@ pub struct ProgStrings {
     pub increased_by: &'static str,
     /// A reduction target's value when nothing changed (0%, or 0 against 0).
     pub unchanged: &'static str,
+    /// A statement that must hold (a yes/no target), read to date: held (nothing counted), or
+    /// broken with `{value}` counted ("Không đạt: 2 băng nhóm").
+    pub held: &'static str,
+    pub broken: &'static str,
     /// A change against a baseline of zero, which has no percentage: risen from zero, or
     /// undecided for a target that needs a rate.
     pub rose_from_zero: &'static str,
@@ -124,6 +128,8 @@ pub static VI: ProgStrings = ProgStrings {
     reduced_by: "giảm {x}%",
     increased_by: "tăng {x}%",
     unchanged: "không tăng, không giảm",
+    held: "Đạt",
+    broken: "Không đạt: {value}",
     rose_from_zero: "tăng (cùng kỳ năm gốc bằng 0, không tính được %)",
     no_rate_from_zero: "— (cùng kỳ năm gốc bằng 0, không tính được % giảm)",
     legend_this_year: "Năm nay (lũy kế)",
@@ -185,6 +191,8 @@ pub static EN: ProgStrings = ProgStrings {
     reduced_by: "down {x}%",
     increased_by: "up {x}%",
     unchanged: "no change",
+    held: "Met",
+    broken: "Not met: {value}",
     rose_from_zero: "up (the baseline's same period is 0: no percentage)",
     no_rate_from_zero: "— (the baseline's same period is 0: no reduction in per cent)",
     legend_this_year: "This year (to date)",

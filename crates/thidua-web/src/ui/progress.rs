@@ -107,10 +107,16 @@ impl Helpers {
         let value = esc(&shown(raw));
         // The unit of measure is the covenant's own (Vietnamese) words: marked so, as HTML.
         let unit = |u: &str| format!("<span lang=\"vi\">{}</span>", esc(u));
-        match (of, raw) {
+        let measured = match (of, raw) {
             (Some(u), Some(_)) if u.starts_with('%') => format!("{value}{}", unit(u)),
             (Some(u), Some(_)) => format!("{value} {}", unit(u)),
             _ => value,
+        };
+        // A statement that must hold counts what breaks it: none is "met", else how many.
+        match (shape, parse(raw)) {
+            ("yes_no", Some(x)) if x.is_zero() => self.p.held.to_owned(),
+            ("yes_no", Some(_)) => self.p.broken.replace("{value}", &measured),
+            _ => measured,
         }
     }
 
@@ -511,6 +517,20 @@ mod tests {
             "escaped"
         );
         assert_eq!(h.measure(&value, &count(None)), "5,51");
+        let must_hold = |unit| TargetRef {
+            shape: "yes_no".into(),
+            ..target(unit)
+        };
+        let none = Some("0".to_owned());
+        assert_eq!(h.measure(&none, &must_hold(Some("băng nhóm"))), "Đạt");
+        assert_eq!(
+            h.measure(&Some("2".to_owned()), &must_hold(Some("băng nhóm"))),
+            "Không đạt: 2 <span lang=\"vi\">băng nhóm</span>"
+        );
+        assert_eq!(
+            Helpers::new(Lang::En).measure(&none, &must_hold(None)),
+            "Met"
+        );
         assert_eq!(h.measure(&None, &target(Some("vụ"))), "—");
     }
 
