@@ -42,6 +42,10 @@ enum Command {
     /// Sao lưu trực tuyến cơ sở dữ liệu SQLite / consistent online copy of the SQLite database.
     Backup(cmd::backup::BackupArgs),
     /// Liệt kê sự kiện của nhật ký / list the log's events.
+    ///
+    /// Mỗi dòng: số thứ tự, thời điểm ghi (giờ Việt Nam, UTC+7), loại sự kiện, đơn vị, người
+    /// thực hiện, 8 byte đầu của mã băm lá / each line: the index, the time recorded (Vietnam
+    /// time, UTC+7), the kind, the unit, the actor, the first 8 bytes of the leaf hash.
     Log(cmd::log::LogArgs),
     /// Tài khoản: tạo quản trị viên, đặt lại mật khẩu / accounts: create an administrator, reset a password.
     User(cmd::user::UserArgs),
