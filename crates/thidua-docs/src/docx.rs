@@ -160,16 +160,9 @@ fn core_properties(title: &str) -> Vec<u8> {
             "<dc:title>{}</dc:title><dc:language>vi-VN</dc:language>",
             "<dc:creator>Thi Đua</dc:creator></cp:coreProperties>"
         ),
-        xml_text(title)
+        thidua_scoring::render::esc(title)
     )
     .into_bytes()
-}
-
-/// `text` as XML character data.
-fn xml_text(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 /// A preview's marking, at the right of the top margin.

@@ -379,7 +379,6 @@ fn check_submission(
     }
 }
 
-/// At most this many rules per covenant.
 /// The most rules the secretariat may add to a covenant.
 pub const MAX_RULES: usize = 200;
 

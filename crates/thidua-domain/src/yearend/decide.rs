@@ -682,13 +682,7 @@ pub fn scores_computable(state: &State, review: &Review) -> Result<(), DomainErr
     }
     let units: Vec<String> = missing
         .iter()
-        .map(|(u, criteria)| {
-            let name = state
-                .units
-                .get(u)
-                .map_or(u.to_string(), |x| x.name.to_string());
-            format!("{name} ({})", criteria.join(", "))
-        })
+        .map(|(u, criteria)| format!("{} ({})", named(state, u), criteria.join(", ")))
         .collect();
     Err(refuse_with(
         "yearend_scores_uncomputable",
@@ -762,6 +756,14 @@ fn publish_results(state: &State, covenant: CovenantId) -> Result<YearEndEvent, 
     }))
 }
 
+/// A unit as a refusal names it: its name, else its id.
+fn named(state: &State, unit: &UnitId) -> String {
+    state
+        .units
+        .get(unit)
+        .map_or(unit.to_string(), |x| x.name.to_string())
+}
+
 /// Every tie at a quota cut-off of the locked scores has the cluster head's decision (the
 /// page asks it before offering the publication); refused naming the bands («Xuất sắc») and
 /// the head unit whose leader decides.
@@ -776,12 +778,7 @@ pub fn ties_decided(state: &State, review: &Review) -> Result<(), DomainError> {
     }
     let bands: Vec<String> = open.iter().map(|t| format!("«{}»", t.band_name)).collect();
     let head = super::cluster_head(state, &review.schedule.covenant)
-        .map(|u| {
-            state
-                .units
-                .get(&u)
-                .map_or(u.to_string(), |x| x.name.to_string())
-        })
+        .map(|u| named(state, &u))
         .unwrap_or_default();
     Err(refuse_with(
         "yearend_tie_undecided",

@@ -479,7 +479,7 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
         ),
         _ => return None,
     };
-    Some(if lang == Lang::En { en } else { vi })
+    Some(lang.pick(vi, en))
 }
 
 /// A figures refusal told with its specifics: the template for `code`, with the placeholders
@@ -496,10 +496,7 @@ pub fn problem_words(lang: Lang, problem: &thidua_domain::figures::FigureProblem
         Lang::En => NumberFormat::Plain,
     };
     let (vi, en) = thidua_import::number::problem_words(problem, format);
-    match lang {
-        Lang::Vi => vi,
-        Lang::En => en,
-    }
+    lang.pick(vi, en)
 }
 
 pub fn refusal(lang: Lang, code: &str) -> Option<&'static str> {
@@ -542,7 +539,7 @@ pub fn refusal(lang: Lang, code: &str) -> Option<&'static str> {
         ),
         _ => return None,
     };
-    Some(if lang == Lang::En { en } else { vi })
+    Some(lang.pick(vi, en))
 }
 
 /// A report's status (`ReportStatus::code`, or `none`) in words.
@@ -567,11 +564,7 @@ pub fn action_word(lang: Lang, action: &str) -> &'static str {
         "reopen" => ("mở lại", "reopened"),
         _ => ("thực hiện thao tác này", "changed"),
     };
-    if lang == Lang::En {
-        en
-    } else {
-        vi
-    }
+    lang.pick(vi, en)
 }
 
 /// A reporting window's name in the viewer's language. The calendar's own names are

@@ -33,11 +33,7 @@ pub fn ceremony_step(lang: Lang, message: &CeremonyMessage) -> &'static str {
             "complaint that a key piece received is invalid",
         ),
     };
-    if lang == Lang::En {
-        en
-    } else {
-        vi
-    }
+    lang.pick(vi, en)
 }
 
 /// The election page's progress of a key ceremony not yet complete: each of the four steps by
@@ -71,9 +67,5 @@ pub fn ceremony_progress(lang: Lang, sent: [usize; 4], trustees: usize) -> Vec<S
 
 /// The label of a ceremony message's attempt (a complaint starts the key generation again).
 pub fn ceremony_attempt(lang: Lang) -> &'static str {
-    if lang == Lang::En {
-        "Key generation attempt"
-    } else {
-        "Lần tạo khoá"
-    }
+    lang.pick("Lần tạo khoá", "Key generation attempt")
 }

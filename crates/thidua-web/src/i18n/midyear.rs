@@ -83,10 +83,7 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
         ),
         _ => return None,
     };
-    Some(match lang {
-        Lang::Vi => vi,
-        Lang::En => en,
-    })
+    Some(lang.pick(vi, en))
 }
 
 /// The name of the mid-year event kind.

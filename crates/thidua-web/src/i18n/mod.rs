@@ -28,6 +28,14 @@ impl Lang {
         }
     }
 
+    /// Of the same thing said in both languages, this language's.
+    pub fn pick<T>(self, vi: T, en: T) -> T {
+        match self {
+            Lang::Vi => vi,
+            Lang::En => en,
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Lang::Vi => "vi",

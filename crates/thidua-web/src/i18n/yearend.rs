@@ -524,10 +524,7 @@ pub fn relaxed_constraint(lang: Lang, code: &str) -> String {
         ),
         _ => return code.to_owned(),
     };
-    match lang {
-        Lang::Vi => vi.to_owned(),
-        Lang::En => en.to_owned(),
-    }
+    lang.pick(vi, en).to_owned()
 }
 
 /// The sentence for a year-end error code.
@@ -736,7 +733,7 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
         ),
         _ => return None,
     };
-    Some(if lang == Lang::En { en } else { vi })
+    Some(lang.pick(vi, en))
 }
 
 /// The sentence of a year-end refusal with its specifics (`thidua_domain::yearend::YearEndError::args`): why a step
@@ -779,11 +776,7 @@ pub fn step_name(lang: Lang, step: &str) -> &'static str {
         "response" => ("hạn giải trình", "the response deadline"),
         _ => ("hạn", "the deadline"),
     };
-    if lang == Lang::En {
-        en
-    } else {
-        vi
-    }
+    lang.pick(vi, en)
 }
 
 /// The sentence of a refusal whose specifics fill it, by code.
@@ -839,7 +832,7 @@ fn specific(lang: Lang, code: &str) -> Option<&'static str> {
         ),
         _ => return None,
     };
-    Some(if lang == Lang::En { en } else { vi })
+    Some(lang.pick(vi, en))
 }
 
 /// Why a year-end step is not open (`yearend_phase`), by the domain's reason
@@ -946,7 +939,7 @@ pub fn phase_reason(lang: Lang, why: &str) -> Option<&'static str> {
         ),
         _ => return None,
     };
-    Some(if lang == Lang::En { en } else { vi })
+    Some(lang.pick(vi, en))
 }
 
 /// The name of a year-end event kind.

@@ -166,10 +166,7 @@ impl Helpers {
 
     /// Of a text carried in both languages, the page's.
     pub fn in_lang<'t>(&self, vi: &'t str, en: &'t str) -> &'t str {
-        match self.lang {
-            Lang::Vi => vi,
-            Lang::En => en,
-        }
+        self.lang.pick(vi, en)
     }
 
     /// The chart of one target of one unit.

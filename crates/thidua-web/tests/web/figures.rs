@@ -1692,16 +1692,7 @@ fn the_secretariat_is_told_the_latest_overdue_window_and_who_owes_it() {
         .find("Đã quá hạn nộp số liệu ")
         .unwrap_or_else(|| panic!("no overdue to-do: {home}"));
     let item = &home[at..at + home[at..].find("</p>").unwrap()];
-    let mut said = String::new();
-    let mut in_tag = false;
-    for ch in item.chars() {
-        match ch {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => said.push(c),
-            _ => {}
-        }
-    }
+    let said = super::support::without_tags(item);
     assert_eq!(
         said,
         format!(

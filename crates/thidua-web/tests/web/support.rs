@@ -963,3 +963,30 @@ pub fn multipart(
     body.extend(format!("\r\n--{boundary}--\r\n").bytes());
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
+
+/// `html` with its tags removed: the text a reader sees.
+pub fn without_tags(html: &str) -> String {
+    let mut text = String::new();
+    let mut inside = false;
+    for c in html.chars() {
+        match c {
+            '<' => inside = true,
+            '>' => inside = false,
+            c if !inside => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// The text of the element whose opening tag carries `id` (up to its closing `tag`), tags
+/// removed.
+pub fn element_text(page: &str, id: &str, tag: &str) -> String {
+    let at = page
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("#{id}: {page}"));
+    let start = at + page[at..].find('>').map_or(0, |i| i + 1);
+    let rest = &page[start..];
+    let end = rest.find(&format!("</{tag}>")).unwrap_or(rest.len());
+    without_tags(&rest[..end])
+}

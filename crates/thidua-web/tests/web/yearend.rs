@@ -14,7 +14,9 @@ use thidua_domain::{Actor, Command, CovenantId, State, Text, UnitId, UserId};
 use thidua_service::Service;
 
 use super::browser::Browser;
-use super::support::{approved_year, full_figures, signed_in, spawn, Backend, TestApp, PASSWORD};
+use super::support::{
+    approved_year, element_text, full_figures, signed_in, spawn, Backend, TestApp, PASSWORD,
+};
 use thidua_transparency::Quorum;
 
 const COV: &str = "gu-12-2024";
@@ -1815,26 +1817,6 @@ fn published_with_a_recheck(app: &TestApp) {
     }
 }
 
-/// The text of the element with `id` (up to its closing `tag`), tags removed.
-fn element_text(page: &str, id: &str, tag: &str) -> String {
-    let start = page
-        .find(&format!("id=\"{id}\""))
-        .unwrap_or_else(|| panic!("#{id}: {page}"));
-    let rest = &page[start..];
-    let end = rest.find(&format!("</{tag}>")).unwrap_or(rest.len());
-    let mut text = String::new();
-    let mut inside = false;
-    for c in rest[..end].chars() {
-        match c {
-            '<' => inside = true,
-            '>' => inside = false,
-            c if !inside => text.push(c),
-            _ => {}
-        }
-    }
-    text
-}
-
 /// Over HTTP, a leader after the publication: its unit's card says what became of its dossier
 /// and leads to the results; the re-check column shows the records declared, how many were drawn
 /// and the inspectors' result, each labelled (never the bare population); the inspection and the
@@ -2775,7 +2757,11 @@ fn a_tie_at_the_cut_off_waits_for_the_heads_decision() {
     let two = decide(&["ca-ag", "ca-hg"]);
     assert_eq!(two.status, 422, "{}", two.body);
     let said = element_text(&two.body, "decide_cutoff_tie-error", "p");
-    assert!(!said.is_empty(), "{}", two.body);
+    assert!(
+        said.starts_with("Quyết định không hợp lệ: chọn đúng số đơn vị"),
+        "{said}: {}",
+        two.body
+    );
     assert_eq!(app.service.read().size, size, "nothing stored");
     let one = decide(&["ca-hg"]);
     assert_eq!(one.status, 303, "{}", one.body);

@@ -11,7 +11,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use thidua_domain::figures::{rules, validation_rule, Severity, ValidationRule, MAX_RULES};
+use thidua_domain::figures::{
+    rule_table, rules, validation_rule, Severity, ValidationRule, MAX_RULES,
+};
 use thidua_domain::{Command, CovenantId};
 use thidua_scoring::ast::RuleSeverity;
 
@@ -101,11 +103,7 @@ impl RuleInput {
             id: r.id.clone(),
             name: r.name.to_string(),
             check: r.check.clone(),
-            severity: match r.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-            }
-            .to_owned(),
+            severity: rule_table(r).severity.name().to_owned(),
         }
     }
 
