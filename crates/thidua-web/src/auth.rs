@@ -106,6 +106,25 @@ pub struct Viewer {
     pub via: Via,
     /// SHA-256 of the session id, for sign-out.
     pub session: Option<Hash>,
+    /// Whether this request re-entered the user's password ([`crate::api::recheck_password`]),
+    /// which a binding act needs ([`crate::authz::commands::binding`]).
+    pub password_rechecked: PasswordRechecked,
+}
+
+/// Whether a request's password was checked again: only [`crate::api::recheck_password`]
+/// makes one that says yes, so no other code can mark a request as rechecked.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PasswordRechecked(bool);
+
+impl PasswordRechecked {
+    /// Yes: for [`crate::api::recheck_password`] alone.
+    pub(crate) fn checked_just_now() -> Self {
+        PasswordRechecked(true)
+    }
+
+    pub fn yes(self) -> bool {
+        self.0
+    }
 }
 
 impl std::fmt::Debug for Viewer {
@@ -223,6 +242,7 @@ async fn authenticate(
             csrf,
             via,
             session,
+            password_rechecked: PasswordRechecked::default(),
         }))
     })
     .await

@@ -467,6 +467,22 @@ pub mod commands {
         }
     }
 
+    /// Whether `command` binds a unit or the cluster in a way that asks for the password again
+    /// whoever sends it and however (page, API, token): a signature, a paper count recorded or
+    /// confirmed, a tie decided. Such a command runs only for a viewer whose request re-entered
+    /// the password ([`crate::auth::PasswordRechecked`]), so an unattended session or a token
+    /// taken from one cannot sign.
+    pub fn binding(command: &Command) -> bool {
+        use thidua_domain::votes::VoteCommand as V;
+        matches!(
+            command,
+            Command::SignCovenant { .. }
+                | Command::Vote(
+                    V::RecordPaperCount { .. } | V::ConfirmPaperCount { .. } | V::DecideTie { .. }
+                )
+        )
+    }
+
     /// The answer to `command` when it names something the viewer may not see (see the module);
     /// `None` when it names nothing hidden, or when it would pass with the hidden things
     /// missing (a new id that happens to be taken: the domain's own answer is then given).

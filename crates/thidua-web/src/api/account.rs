@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use super::dto::{user_detail, user_dto, UserDto};
 use super::extract::ApiJson;
 use crate::accounts::{self, now_ms, random_token, secret_hash};
-use crate::auth::Viewer;
+use crate::auth::{PasswordRechecked, Viewer};
 use crate::error::{ApiError, ErrorBody};
 use crate::AppState;
 
@@ -120,11 +120,12 @@ pub async fn change_own_password(
 /// page, so a stolen session cannot guess faster than sign-in allows) and against the user's own
 /// counter, which stands for the address. Not the client address: behind a reverse proxy or an
 /// office's shared address one user's wrong passwords would delay everyone else's signing.
+/// Answers the viewer marked as having re-entered the password, which a binding act needs.
 pub async fn recheck_password(
     app: &AppState,
     viewer: &Viewer,
     password: String,
-) -> Result<(), ApiError> {
+) -> Result<Viewer, ApiError> {
     let user = viewer.user.clone();
     let key = crate::throttle::account_key(user.as_str());
     let own = crate::throttle::own_key(&user);
@@ -156,7 +157,11 @@ pub async fn recheck_password(
         app.throttle.succeeded(&*app.accounts, &key, &own)?;
         Ok(())
     })
-    .await
+    .await?;
+    Ok(Viewer {
+        password_rechecked: PasswordRechecked::checked_just_now(),
+        ..viewer.clone()
+    })
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]

@@ -108,6 +108,17 @@ pub async fn execute_with_files(
     uploaded: &[String],
 ) -> Result<ReceiptDto, ApiError> {
     let actor = Actor::User(viewer.user.clone());
+    // Before anything is looked up: the answer is the same whether what the command names
+    // exists, is hidden from the viewer or is missing.
+    if !viewer.password_rechecked.yes() && commands.iter().any(crate::authz::commands::binding) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "password_required",
+            "signing, recording or confirming a paper count and deciding a tie need the \
+             password again in the same request: POST /api/v1/covenants/{id}/sign with \
+             `password`, or the page",
+        ));
+    }
     if commands
         .iter()
         .any(|c| matches!(c, Command::IssueDocument { .. }))
@@ -447,12 +458,20 @@ pub struct SignRequest {
     /// The covenant version's hash as shown to the leader.
     #[schema(pattern = "^[0-9a-f]{64}$")]
     pub hash: String,
+    /// The leader's password again: a signature binds the unit, so it is never made on a
+    /// session or token alone (`wrong_password`, `too_many_attempts` otherwise).
+    #[schema(format = Password)]
+    pub password: String,
 }
 
-/// Signs a covenant version for a unit (its leader), confirming the hash.
+/// Signs a covenant version for a unit (its leader), confirming the hash, with the leader's
+/// password again.
 #[utoipa::path(post, path = "/api/v1/covenants/{id}/sign", tag = "covenants", request_body = SignRequest,
     params(("id" = String, Path, description = "covenant id")),
-    responses((status = 200, body = ReceiptDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = ReceiptDto),
+              (status = 403, description = "not the unit's leader, or a wrong password (`wrong_password`)", body = ErrorBody),
+              (status = 409, body = ErrorBody),
+              (status = 429, description = "too many wrong passwords (`too_many_attempts`)", body = ErrorBody)))]
 pub async fn sign_covenant(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -461,6 +480,7 @@ pub async fn sign_covenant(
 ) -> Result<Json<ReceiptDto>, ApiError> {
     let covenant = parse_id(&id, CovenantId::parse)?;
     let unit = UnitId::parse(&req.unit)?;
+    let viewer = recheck_password(&app, &viewer, req.password).await?;
     Ok(Json(
         sign(&app, &viewer, covenant, req.version, unit, req.hash).await?,
     ))
@@ -780,7 +800,8 @@ pub async fn admin_reset(
 /// viewer; the domain decides whether the viewer's roles allow it.
 #[utoipa::path(post, path = "/api/v1/commands", tag = "log",
     request_body(content = Object, description = "a domain command, e.g. {\"command\": \"create_cluster\", \"cluster\": \"cum-1\", \"name\": \"Cụm 1\"}"),
-    responses((status = 200, body = ReceiptDto), (status = 403, body = ErrorBody),
+    responses((status = 200, body = ReceiptDto),
+              (status = 403, description = "the caller's roles do not allow it (`forbidden`), or it binds and needs the password again (`password_required`: signing goes through /covenants/{id}/sign, paper counts and ties through their pages)", body = ErrorBody),
               (status = 404, description = "a cluster, unit, covenant, movement or user that does not exist or that the caller may not see (`unknown_*`)", body = ErrorBody),
               (status = 409, description = "a conflict with the log (`already_signed`, `covenant_exists`…)", body = ErrorBody),
               (status = 422, body = ErrorBody)))]

@@ -555,6 +555,7 @@ pub fn error(code: &str) -> &'static str {
         "invalid_date" => "Invalid date (dd/mm/yyyy).",
         "password_too_short" => "The password needs at least 10 characters.",
         "password_too_long" => "The password is too long.",
+        "password_required" => "This binds the unit: enter your password again on its page to confirm.",
         "wrong_password" => "The current password is wrong.",
         "bad_bootstrap_token" => "The bootstrap token is wrong or already used.",
         "admin_exists" => "An administrator already exists.",

@@ -865,6 +865,7 @@ mod tests {
             "password_too_short",
             "password_too_long",
             "wrong_password",
+            "password_required",
             "bad_bootstrap_token",
             "admin_exists",
             "too_large",

@@ -555,6 +555,7 @@ pub fn error(code: &str) -> &'static str {
         "invalid_date" => "Ngày không hợp lệ (dd/mm/yyyy).",
         "password_too_short" => "Mật khẩu phải có ít nhất 10 ký tự.",
         "password_too_long" => "Mật khẩu quá dài.",
+        "password_required" => "Việc này ràng buộc đơn vị: hãy nhập lại mật khẩu trên trang của nó để xác nhận.",
         "wrong_password" => "Mật khẩu hiện tại không đúng.",
         "bad_bootstrap_token" => "Mã khởi tạo sai hoặc đã được dùng.",
         "admin_exists" => "Đã có quản trị viên.",

@@ -513,12 +513,13 @@ pub async fn sign(
         return viewer_error(&viewer, ApiError::bad_request("invalid_value", "bad form"));
     };
     let mut errors = Errors::default();
-    if !step_up(&app, &viewer, form.password, "sign-password", &mut errors).await {
+    let Some(rechecked) = step_up(&app, &viewer, form.password, "sign-password", &mut errors).await
+    else {
         return sign_view(&app, &viewer, &id, Some(unit.as_str()), errors);
-    }
+    };
     let result = api_mod::sign(
         &app,
-        &viewer,
+        &rechecked,
         covenant.clone(),
         version,
         unit.clone(),

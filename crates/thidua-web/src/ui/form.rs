@@ -103,16 +103,17 @@ impl Errors {
 /// or confirming a paper count, deciding a tie), by the one rule for every re-check of a
 /// signed-in user's password ([`crate::api::recheck_password`]: counted by the sign-in throttle
 /// before it is checked). A refusal (`wrong_password`, `too_many_attempts`, `busy`) is told
-/// beside the password field `field`; true when the password passed.
+/// beside the password field `field`; when the password passed, the viewer that may now act
+/// ([`crate::auth::PasswordRechecked`]).
 pub async fn step_up(
     app: &AppState,
     viewer: &Viewer,
     password: String,
     field: &str,
     errors: &mut Errors,
-) -> bool {
+) -> Option<Viewer> {
     match crate::api::recheck_password(app, viewer, password).await {
-        Ok(()) => true,
+        Ok(rechecked) => Some(rechecked),
         Err(e) => {
             // "Mật khẩu không đúng.": the change-password form's "current password" does not
             // fit a confirmation.
@@ -121,7 +122,7 @@ pub async fn step_up(
                 code => viewer.lang.error(code),
             };
             errors.push(field, message);
-            false
+            None
         }
     }
 }

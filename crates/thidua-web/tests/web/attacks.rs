@@ -421,12 +421,67 @@ fn commands_cannot_tell_a_hidden_thing_from_a_missing_one() {
         );
         assert_ne!(h.status, 200);
     }
-    // What the caller may see is answered as before.
+    // What the caller may see is answered as before: a signature asks for the password again.
     let r = leader.post_json(
         "/api/v1/commands",
         json!({"command": "sign_covenant", "covenant": "gu-12-2024", "version": 1, "unit": "ca-ag", "hash": hash}),
     );
+    assert_eq!(r.json()["error"], "password_required", "{}", r.body);
+    let r = leader.post_json(
+        "/api/v1/covenants/gu-12-2024/sign",
+        json!({"version": 1, "unit": "ca-ag", "hash": hash, "password": PASSWORD}),
+    );
     assert_eq!(r.json()["error"], "hash_mismatch", "{}", r.body);
+}
+
+/// The password asked again before a signature cannot be skipped by leaving the page: a
+/// session's API writes (with their CSRF header) and a token made from the session are refused
+/// without it, whichever address they use, and nothing is signed; with it, the token signs.
+#[test]
+fn a_signature_needs_the_password_again_however_it_is_sent() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    let session = signed_in(&app, "lanhdao-ag");
+    let cov = session.get("/api/v1/covenants/gu-12-2024").json();
+    let hash = cov["versions"][0]["hash"].as_str().unwrap().to_owned();
+    let token = session
+        .post_json("/api/v1/me/tokens", json!({"label": "Kịch bản ký"}))
+        .json()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let script = Client::with_bearer(&app.base, &token);
+    let sign = json!({"unit": "ca-ag", "version": 1, "hash": hash});
+    let command = json!({"command": "sign_covenant", "covenant": "gu-12-2024",
+                         "version": 1, "unit": "ca-ag", "hash": hash});
+    for client in [&session, &script] {
+        let r = client.post_json("/api/v1/commands", command.clone());
+        assert_eq!(
+            (r.status, r.json()["error"].clone()),
+            (403, json!("password_required"))
+        );
+        let r = client.post_json("/api/v1/covenants/gu-12-2024/sign", sign.clone());
+        assert_eq!(r.status, 422, "no password: {}", r.body);
+        let mut wrong = sign.clone();
+        wrong["password"] = json!("không phải mật khẩu");
+        let r = client.post_json("/api/v1/covenants/gu-12-2024/sign", wrong);
+        assert_eq!(
+            (r.status, r.json()["error"].clone()),
+            (403, json!("wrong_password"))
+        );
+    }
+    let signed = |c: &Client| {
+        c.get("/api/v1/covenants/gu-12-2024").json()["versions"][0]["signatures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["unit"]["id"] == "ca-ag" && s["signed"] == true)
+    };
+    assert!(!signed(&session), "nothing was signed");
+    let mut right = sign.clone();
+    right["password"] = json!(PASSWORD);
+    let r = script.post_json("/api/v1/covenants/gu-12-2024/sign", right);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(signed(&session));
 }
 
 /// Bodies are bounded before anything else: 1 MiB for a form or a command, 32 MiB only for an

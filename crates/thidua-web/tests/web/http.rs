@@ -215,7 +215,7 @@ fn superseding(app: &TestApp, sec: &Client, csrf: &str, edit: &str) {
     let hash = cov["versions"][1]["hash"].as_str().unwrap().to_owned();
     let r = leader_of(app, "ca-kg").post_json(
         "/api/v1/covenants/gu-12-2024-bs/sign",
-        json!({"unit": "ca-kg", "version": 2, "hash": hash}),
+        json!({"unit": "ca-kg", "version": 2, "hash": hash, "password": PASSWORD}),
     );
     assert_eq!(r.status, 200, "{}", r.body);
     let page = sec.get("/covenants/gu-12-2024-bs");
@@ -234,7 +234,7 @@ fn superseding(app: &TestApp, sec: &Client, csrf: &str, edit: &str) {
     assert!(old.body.contains("Đã được thay thế"), "{}", old.body);
     let r = leader_of(app, "ca-ag").post_json(
         "/api/v1/covenants/gu-12-2024-bs/sign",
-        json!({"unit": "ca-ag", "version": 2, "hash": hash}),
+        json!({"unit": "ca-ag", "version": 2, "hash": hash, "password": PASSWORD}),
     );
     assert_eq!(r.status, 422, "{}", r.body);
     // A signature the domain would refuse is said before the password is asked for.
@@ -245,7 +245,7 @@ fn superseding(app: &TestApp, sec: &Client, csrf: &str, edit: &str) {
         .to_owned();
     let r = kg.post_json(
         "/api/v1/covenants/gu-12-2024-bs/sign",
-        json!({"unit": "ca-kg", "version": 3, "hash": v3}),
+        json!({"unit": "ca-kg", "version": 3, "hash": v3, "password": PASSWORD}),
     );
     assert_eq!(r.status, 200, "{}", r.body);
     let again = kg.get("/covenants/gu-12-2024-bs/sign?unit=ca-kg");
@@ -337,14 +337,14 @@ fn drafting(app: &TestApp) {
     // An administrator does not sign for a unit; each unit's leader does: frozen; then a new
     // version.
     let hash = cov["versions"][0]["hash"].as_str().unwrap().to_owned();
-    let sign = json!({"unit": "ca-hg", "version": 1, "hash": hash});
+    let sign = json!({"unit": "ca-hg", "version": 1, "hash": hash, "password": PASSWORD});
     let r = signed_in(app, "quantri").post_json("/api/v1/covenants/gu-12-2024-bs/sign", sign);
     assert_eq!(r.status, 403, "{}", r.body);
     for unit in ["ca-kg", "ca-ag", "ca-hg", "ca-cm", "ca-bl"] {
         let leader = leader_of(app, unit);
         let r = leader.post_json(
             "/api/v1/covenants/gu-12-2024-bs/sign",
-            json!({"unit": unit, "version": 1, "hash": hash}),
+            json!({"unit": unit, "version": 1, "hash": hash, "password": PASSWORD}),
         );
         assert_eq!(r.status, 200, "{}", r.body);
     }
@@ -1084,7 +1084,7 @@ fn signing_flow(app: &TestApp) {
     // Signing twice: a stable error code.
     let r = leader.post_json(
         "/api/v1/covenants/gu-12-2024/sign",
-        json!({"unit": "ca-ag", "version": 1, "hash": hash}),
+        json!({"unit": "ca-ag", "version": 1, "hash": hash, "password": PASSWORD}),
     );
     assert_eq!(r.status, 409);
     assert_eq!(r.json()["error"], "already_signed");

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::support::{signed_in, spawn, Backend, Client, Resp, TestApp};
+use super::support::{signed_in, spawn, Backend, Client, Resp, TestApp, PASSWORD};
 
 #[derive(Clone, Copy)]
 enum Check {
@@ -285,7 +285,7 @@ fn actions() -> Vec<Action> {
                 let hash = covenant_hash(c);
                 c.post_json(
                     "/api/v1/covenants/gu-12-2024/sign",
-                    json!({"unit": pick(own, "ca-kg", "ca-ag"), "version": 1, "hash": hash}),
+                    json!({"unit": pick(own, "ca-kg", "ca-ag"), "version": 1, "hash": hash, "password": PASSWORD}),
                 )
             },
             expect: ["DD", "DD", "DD", "AD", "DD", "DD"],

@@ -156,15 +156,16 @@ pub(super) async fn record_paper(
         return reshow(&app, &viewer, &e, f, Errors::default(), true);
     }
     let mut errors = Errors::default();
-    if !step_up(&app, &viewer, form.get("password"), PASSWORD, &mut errors).await {
+    let Some(rechecked) = step_up(&app, &viewer, form.get("password"), PASSWORD, &mut errors).await
+    else {
         return reshow(&app, &viewer, &e, f, errors, true);
-    }
+    };
     let command = VoteCommand::RecordPaperCount {
         election: e.id.clone(),
         round: round_in(&form, r.number),
         count,
     };
-    match act(&app, &viewer, &e.id, command, "a-0", &mut errors).await {
+    match act(&app, &rechecked, &e.id, command, "a-0", &mut errors).await {
         Some(page) => page,
         None => reshow(&app, &viewer, &e, f, errors, false),
     }
@@ -442,7 +443,7 @@ pub(super) async fn confirm_paper(
         return viewer_error(&viewer, conflict("no_paper_count"));
     }
     let mut errors = Errors::default();
-    if step_up(
+    if let Some(rechecked) = step_up(
         &app,
         &viewer,
         form.get("password"),
@@ -457,7 +458,7 @@ pub(super) async fn confirm_paper(
             unit: unit.clone(),
         };
         let field = "confirm-paper";
-        if let Some(page) = act(&app, &viewer, &e.id, command, field, &mut errors).await {
+        if let Some(page) = act(&app, &rechecked, &e.id, command, field, &mut errors).await {
             return page;
         }
     }

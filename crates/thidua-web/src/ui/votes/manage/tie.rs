@@ -128,7 +128,7 @@ pub(super) async fn decide_tie(
     let mut errors = Errors::default();
     let choice = tie_choice(viewer.lang, &tie, &ticked, &decision_raw, &mut errors);
     if let Some((chosen, decision)) = choice {
-        if step_up(
+        if let Some(rechecked) = step_up(
             &app,
             &viewer,
             form.get("password"),
@@ -145,7 +145,7 @@ pub(super) async fn decide_tie(
                 decision,
             };
             let field = "tie-candidates";
-            if let Some(page) = act(&app, &viewer, &e.id, command, field, &mut errors).await {
+            if let Some(page) = act(&app, &rechecked, &e.id, command, field, &mut errors).await {
                 return page;
             }
         }
