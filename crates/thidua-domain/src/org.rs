@@ -156,7 +156,14 @@ fn create_unit(
     validate_date("established", established)?;
     authorise(state, actor, &Permission::Administer)?;
     parent_fits(state, kind, parent.as_ref())?;
-    names_free(state, None, parent.as_ref(), &name, &short_code)?;
+    names_free(
+        state,
+        None,
+        parent.as_ref(),
+        (established, None),
+        &name,
+        &short_code,
+    )?;
     Ok(Payload::UnitCreated {
         unit,
         name,
@@ -182,8 +189,16 @@ fn rename_unit(
     decision.check("decision", limits::DECISION)?;
     validate_date("effective", effective)?;
     authorise(state, actor, &Permission::Administer)?;
-    let parent = state.unit(&unit)?.parent.clone();
-    names_free(state, Some(&unit), parent.as_ref(), &name, &short_code)?;
+    let renamed = state.unit(&unit)?;
+    let (parent, period) = (renamed.parent.clone(), (effective, renamed.dissolved));
+    names_free(
+        state,
+        Some(&unit),
+        parent.as_ref(),
+        period,
+        &name,
+        &short_code,
+    )?;
     Ok(Payload::UnitRenamed {
         unit,
         name,
@@ -429,13 +444,17 @@ pub fn members_of_one_kind(
     }
 }
 
-/// Units under the same parent carry different names and short codes (compared without regard
-/// to case), so that nobody can pass one unit off as another. Dissolved units' names are free
-/// again; `except` is the unit being renamed.
+/// Units under the same parent that exist at the same time carry different names and short
+/// codes (compared without regard to case), so that nobody can pass one unit off as another: a
+/// unit made to exist during a dissolved unit's life cannot take its name ("Kiên Giang" again,
+/// dated before the 2025 merger); after the dissolution the name is free again. `new` is the
+/// period the name is to hold (from `established` or a rename's `effective` day, to the unit's
+/// dissolution if any); `except` is the unit being renamed.
 fn names_free(
     state: &State,
     except: Option<&UnitId>,
     parent: Option<&UnitId>,
+    new: (NaiveDate, Option<NaiveDate>),
     name: &crate::text::Text,
     short_code: &crate::text::Text,
 ) -> Result<(), DomainError> {
@@ -444,10 +463,14 @@ fn names_free(
         name.as_str().to_lowercase(),
         short_code.as_str().to_lowercase(),
     );
+    let (from, until) = new;
+    let at_the_same_time = |u: &crate::model::Unit| {
+        u.dissolved.is_none_or(|gone| from < gone) && until.is_none_or(|end| u.established < end)
+    };
     let siblings = state
         .units
         .values()
-        .filter(|u| u.parent.as_ref() == parent && u.dissolved.is_none() && Some(&u.id) != except);
+        .filter(|u| u.parent.as_ref() == parent && Some(&u.id) != except && at_the_same_time(u));
     for u in siblings {
         if same_letters(u.name.as_str(), &name_lower) {
             return Err(DomainError::UnitNameTaken(name.to_string()));

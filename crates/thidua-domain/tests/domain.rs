@@ -1194,6 +1194,53 @@ fn a_merged_unit_cannot_join_the_year_of_its_merger() {
         },
     );
 }
+/// Issue 11: a dissolved unit's name and short code stay its own for the time it existed: a
+/// unit dated within that time cannot take them (a second "Kiên Giang" founded in 2020 while the
+/// first existed until the 2025 merger), nor can a rename effective then; from the dissolution
+/// on they are free again.
+#[test]
+fn a_dissolved_units_name_is_taken_for_the_time_it_existed() {
+    let mut w = World::cluster();
+    let change = LineageChange {
+        kind: LineageKind::Merge,
+        predecessors: vec![u("ca-ag"), u("ca-kg")],
+        successors: vec![u("ca-ag")],
+        effective: d(2025, 7, 1),
+        decision: t("Nghị quyết 202/2025/QH15"),
+    };
+    w.ok(&Actor::System, Command::RecordLineage { change });
+    let kg = w.state.units[&u("ca-kg")].clone();
+    let again = |established: NaiveDate, name: &str, code: &str| Command::CreateUnit {
+        unit: u("ca-kg2"),
+        name: t(name),
+        short_code: t(code),
+        kind: UnitKind::ProvincialPolice,
+        parent: None,
+        established,
+    };
+    let (name, code) = (kg.name.as_str(), kg.short_code.as_str());
+    let during = again(d(2020, 1, 1), name, "KG2");
+    assert_eq!(w.err(&Actor::System, during), "unit_name_taken");
+    let during = again(d(2025, 6, 30), "Công an tỉnh mới", &code.to_lowercase());
+    assert_eq!(w.err(&Actor::System, during), "short_code_taken");
+    let rename = |effective: NaiveDate| Command::RenameUnit {
+        unit: u("ca-hg"),
+        name: t(name),
+        short_code: t("HG2"),
+        effective,
+        decision: t("Quyết định đổi tên"),
+    };
+    assert_eq!(
+        w.err(&Actor::System, rename(d(2025, 1, 1))),
+        "unit_name_taken"
+    );
+    w.ok(&Actor::System, rename(d(2025, 7, 1)));
+    w.ok(
+        &Actor::System,
+        again(d(2025, 7, 1), "Công an tỉnh mới", code),
+    );
+}
+
 /// The command that issues a results report of cluster 12's 2024 numbered `number`.
 fn issue(subject: &str, title: &str, sha: char, date: NaiveDate, number: u32) -> Command {
     Command::IssueDocument {
