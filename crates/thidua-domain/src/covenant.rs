@@ -179,11 +179,12 @@ fn sign_covenant(
     if state.unit(&unit).is_ok_and(|u| !u.active_on(signing_date)) {
         return Err(state.inactive(&unit, signing_date));
     }
-    // A draft written before regulations were checked against the covenant's year is not
-    // signed as it is: the secretariat amends it first.
-    if let Ok(compiled) = thidua_scoring::compile(&v.content.regulation.text) {
-        check_regulation_year(compiled.ast(), c.year)?;
-    }
+    // A draft written before regulations were checked (against the engine, the covenant's
+    // year) is not signed as it is: the secretariat amends it first. Nobody signs a
+    // regulation the engine cannot score.
+    let compiled = thidua_scoring::compile(&v.content.regulation.text)
+        .map_err(|d| DomainError::InvalidRegulation(d.to_string()))?;
+    check_regulation_year(compiled.ast(), c.year)?;
     let everyone = v
         .members
         .iter()

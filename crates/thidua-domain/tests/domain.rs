@@ -1439,6 +1439,34 @@ fn a_regulation_written_for_another_year_is_refused() {
     assert_eq!(w.sign("ca-kg").unwrap_err().code(), "regulation_year");
 }
 
+/// Nobody signs a regulation the engine cannot score: a draft stored by an earlier release whose
+/// regulation no longer compiles replays, and its signature is refused until it is amended.
+#[test]
+fn a_regulation_the_engine_rejects_is_not_signed() {
+    let mut w = World::cluster();
+    let mut broken = content("Giao ước 2024");
+    let text = broken.regulation.text.replacen("year = 2024", "year = hai nghìn", 1);
+    broken.regulation = RegulationDoc {
+        sha256: hex_sha256(&text),
+        text,
+    };
+    let event = Event {
+        index: w.state.size,
+        time_ms: 1_711_411_200_000,
+        actor: user("thuky"),
+        salt: "00".repeat(16),
+        payload: Payload::CovenantDrafted {
+            covenant: cov(),
+            movement: MovementId::parse("vanttq-2024").unwrap(),
+            cluster: cum(),
+            version: 1,
+            content: broken,
+        },
+    };
+    w.state.apply(&event).unwrap();
+    assert_eq!(w.sign("ca-kg").unwrap_err().code(), "invalid_regulation");
+}
+
 fn new_unit(id: &str, name: &str, kind: UnitKind, parent: Option<&str>) -> Command {
     Command::CreateUnit {
         unit: u(id),
