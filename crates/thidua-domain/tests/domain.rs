@@ -1445,7 +1445,10 @@ fn a_regulation_written_for_another_year_is_refused() {
 fn a_regulation_the_engine_rejects_is_not_signed() {
     let mut w = World::cluster();
     let mut broken = content("Giao ước 2024");
-    let text = broken.regulation.text.replacen("year = 2024", "year = hai nghìn", 1);
+    let text = broken
+        .regulation
+        .text
+        .replacen("year = 2024", "year = hai nghìn", 1);
     broken.regulation = RegulationDoc {
         sha256: hex_sha256(&text),
         text,

@@ -104,7 +104,8 @@ pub struct DossierDto {
 pub struct DrawDto {
     pub index: u64,
     pub seed: String,
-    pub missing: Vec<String>,
+    /// The members whose committed seed was never revealed (left out of the seed).
+    pub missing: Vec<UnitRef>,
     pub order: Vec<UnitRef>,
     pub redraws: u32,
     pub relaxed: Vec<String>,
@@ -621,7 +622,7 @@ fn draw_dto(state: &DomainState, review: &Review) -> Option<DrawDto> {
     review.drawn.as_ref().map(|(d, index)| DrawDto {
         index: *index,
         seed: d.seed.clone(),
-        missing: d.missing.iter().map(UnitId::to_string).collect(),
+        missing: d.missing.iter().map(|x| unit_ref(state, x)).collect(),
         order: d.order.iter().map(|x| unit_ref(state, x)).collect(),
         redraws: d.redraws,
         relaxed: d.relaxed.clone(),
@@ -830,7 +831,7 @@ pub struct ResultsDto {
     pub published: bool,
     /// The publishing event's log index.
     pub index: Option<u64>,
-    /// A witnessed checkpoint covers the publication (else "chờ nhân chứng xác nhận").
+    /// A witnessed checkpoint covers the publication (else "chờ chứng thực").
     pub witnessed: bool,
     pub rows: Vec<ResultRowDto>,
     pub seed: Option<String>,

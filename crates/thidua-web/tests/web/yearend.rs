@@ -2,7 +2,7 @@
 //! roles — the secretariat opens it, officers and leaders fill and submit the dossiers, the
 //! leaders commit and reveal their seeds, the secretariat draws, the inspecting leaders submit
 //! findings (one dispute with a record re-check), the inspected unit answers, the council
-//! decides, the scores lock and the results are published ("chờ nhân chứng xác nhận" until witnessed).
+//! decides, the scores lock and the results are published ("chờ chứng thực" until witnessed).
 //! Also over HTTP: what each role may read of the review.
 
 use std::collections::HashMap;
@@ -477,8 +477,7 @@ fn inspect_answer_resolve_publish(b: &Browser, app: &TestApp) {
     assert_eq!(b.exec(open_count), serde_json::json!(0));
     assert!(b.text("#chart-legend").contains("vạch đỏ: điểm tự chấm"));
     assert!(
-        b.text("#witness-status")
-            .contains("chờ nhân chứng xác nhận"),
+        b.text("#witness-status").contains("Chờ chứng thực"),
         "{}",
         b.text("#witness-status")
     );
@@ -764,8 +763,7 @@ fn who_reads_what_of_the_year_end() {
     assert_eq!(results["witnessed"], false);
     let page = ag.get(&format!("/covenants/{COV}/results"));
     assert!(
-        page.body
-            .contains("Chưa chính thức: chờ nhân chứng xác nhận"),
+        page.body.contains("Chờ chứng thực: chưa chính thức"),
         "{}",
         page.body
     );

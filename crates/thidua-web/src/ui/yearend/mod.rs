@@ -3,7 +3,7 @@
 //! with the drawn records, the response, the council's decisions, the lock and the
 //! publication) and the cluster's results (`/covenants/{id}/results`: ranking, self vs final
 //! score, an SVG distribution chart, the assignment and its seed, each unit's breakdown, the
-//! council's flags, "chờ nhân chứng xác nhận" until a witnessed checkpoint covers the publication). The
+//! council's flags, "chờ chứng thực" until a witnessed checkpoint covers the publication). The
 //! pages show the API's shapes ([`crate::api::yearend`]) and send the domain's commands: no
 //! rule lives here. Works without JavaScript: the only script (`/static/yearend.js`) makes a
 //! unit's seed secret and its commitment in the leader's browser, so that the server receives
