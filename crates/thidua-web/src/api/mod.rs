@@ -663,11 +663,63 @@ pub struct NewUser {
     /// An initial password (optional; an administrator can set one later).
     #[schema(min_length = 10, max_length = 256)]
     pub password: Option<String>,
+    /// Registers the user despite the warnings of a first attempt (`user_warnings`: an id that
+    /// is also a unit's, cluster's, covenant's or movement's; a display name another user has).
+    #[serde(default)]
+    pub confirm: bool,
 }
 
-/// Registers a user (administrators).
+/// What should make an administrator pause before registering a user: one home for the page's
+/// warnings and the API's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UserWarning {
+    /// The id is also a unit's, a cluster's, a covenant's or a movement's.
+    IdTaken { id: String },
+    /// Another user (`id`) already has this display name (compared without regard to case).
+    SameName { name: String, id: String },
+}
+
+impl std::fmt::Display for UserWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UserWarning::IdTaken { id } => write!(
+                f,
+                "{id} is also the id of a unit, cluster, covenant or movement"
+            ),
+            UserWarning::SameName { name, id } => write!(f, "user {id} is already called {name}"),
+        }
+    }
+}
+
+/// The warnings about registering `id` called `name` ([`UserWarning`]).
+pub fn user_warnings(state: &thidua_domain::State, id: &str, name: &str) -> Vec<UserWarning> {
+    let mut out = Vec::new();
+    let taken = state.units.keys().any(|u| u.as_str() == id)
+        || state.clusters.keys().any(|c| c.as_str() == id)
+        || state.covenants.keys().any(|c| c.as_str() == id)
+        || state.movements.keys().any(|m| m.as_str() == id);
+    if taken {
+        out.push(UserWarning::IdTaken { id: id.to_owned() });
+    }
+    let lower = name.trim().to_lowercase();
+    if let Some(other) = state
+        .users
+        .values()
+        .find(|u| u.display_name.as_str().to_lowercase() == lower)
+    {
+        out.push(UserWarning::SameName {
+            name: other.display_name.to_string(),
+            id: other.id.to_string(),
+        });
+    }
+    out
+}
+
+/// Registers a user (administrators). A first attempt that deserves a warning is answered 409
+/// `confirm_user` with the warnings; the same request with `confirm: true` registers.
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUser,
-    responses((status = 201, body = UserDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 201, body = UserDto), (status = 403, body = ErrorBody),
+              (status = 409, description = "the user exists (`user_exists`), or a warning to confirm (`confirm_user`)", body = ErrorBody)))]
 pub async fn create_user(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -684,6 +736,25 @@ pub async fn create_user(
     }
     if let Some(p) = &req.password {
         accounts::check_password_policy(p)?;
+    }
+    let warnings = {
+        let state = app.service.read();
+        // A user that exists is the domain's to refuse (`user_exists`), not a warning.
+        match state.users.contains_key(&user) {
+            true => Vec::new(),
+            false => user_warnings(&state, user.as_str(), display_name.as_str()),
+        }
+    };
+    if !warnings.is_empty() && !req.confirm {
+        let said: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "confirm_user",
+            format!(
+                "{}; send again with \"confirm\": true to register",
+                said.join("; ")
+            ),
+        ));
     }
     execute(
         &app,

@@ -478,35 +478,23 @@ pub struct NewUserForm {
     confirm: String,
 }
 
-/// What should make an administrator pause before creating a user: an id that is also a unit's,
-/// cluster's, covenant's or movement's, or a display name that another person already has.
+/// The warnings of [`api_mod::user_warnings`] in the viewer's words.
 fn user_warnings(
     t: &crate::i18n::Strings,
     state: &thidua_domain::State,
     id: &str,
     name: &str,
 ) -> Vec<String> {
-    let mut out = Vec::new();
-    let taken = state.units.keys().any(|u| u.as_str() == id)
-        || state.clusters.keys().any(|c| c.as_str() == id)
-        || state.covenants.keys().any(|c| c.as_str() == id)
-        || state.movements.keys().any(|m| m.as_str() == id);
-    if taken {
-        out.push(t.warn_id_taken.replace("{id}", id));
-    }
-    let lower = name.trim().to_lowercase();
-    if let Some(other) = state
-        .users
-        .values()
-        .find(|u| u.display_name.as_str().to_lowercase() == lower)
-    {
-        out.push(
-            t.warn_same_name
-                .replace("{name}", other.display_name.as_str())
-                .replace("{id}", other.id.as_str()),
-        );
-    }
-    out
+    api_mod::user_warnings(state, id, name)
+        .into_iter()
+        .map(|w| match w {
+            api_mod::UserWarning::IdTaken { id } => t.warn_id_taken.replace("{id}", &id),
+            api_mod::UserWarning::SameName { name, id } => t
+                .warn_same_name
+                .replace("{name}", &name)
+                .replace("{id}", &id),
+        })
+        .collect()
 }
 
 pub async fn create_user(

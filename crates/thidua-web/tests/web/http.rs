@@ -1346,6 +1346,30 @@ fn admin_forms(app: &TestApp) {
     let mut confirmed = user.to_vec();
     confirmed.push(("confirm", "1"));
     assert_eq!(c.post_form("/admin/users", &confirmed).status, 303);
+    // The API warns alike: nothing is registered until the request says it read the warnings.
+    let twin = json!({"id": "ca-kg", "display_name": "thư ký cụm 12"});
+    let r = c.post_json("/api/v1/users", twin.clone());
+    assert_eq!(
+        (r.status, r.json()["error"].clone()),
+        (409, json!("confirm_user"))
+    );
+    let message = r.json()["message"].as_str().unwrap().to_owned();
+    assert!(
+        message.contains("ca-kg is also the id of a unit"),
+        "{message}"
+    );
+    assert!(
+        message.contains("is already called Thư Ký Cụm 12"),
+        "{message}"
+    );
+    assert_eq!(
+        c.get("/api/v1/users/ca-kg").status,
+        404,
+        "nothing created yet"
+    );
+    let mut confirmed = twin;
+    confirmed["confirm"] = json!(true);
+    assert_eq!(c.post_json("/api/v1/users", confirmed).status, 201);
     for section in ["units", "movements", "people", "roles", "tokens", "log"] {
         let page = c.get(&format!("/admin/{section}"));
         assert_eq!(page.status, 200, "{section}");

@@ -334,7 +334,7 @@ fn actions() -> Vec<Action> {
             perform: |c, own| {
                 c.post_json(
                     "/api/v1/users",
-                    json!({"id": pick(own, "moi-1", "moi-2"), "display_name": "Người Mới"}),
+                    json!({"id": pick(own, "moi-1", "moi-2"), "display_name": pick(own, "Người Mới", "Người Khác")}),
                 )
             },
             expect: ["AA", "DD", "DD", "DD", "DD", "DD"],
