@@ -2,7 +2,7 @@
 //! submissions of every unit stay out), an approval shows up for the whole cluster with its
 //! cut-off date, the targets' values and status, the provisional score and its explanation;
 //! pages with server-drawn charts; another cluster's member sees nothing; the overview table is
-//! the overseers' only.
+//! the overseers' only, one row per cluster they oversee.
 
 use serde_json::json;
 
@@ -146,6 +146,26 @@ fn flow(app: &TestApp) {
             && page.body.contains("data-label=\"Chưa đủ số liệu\">"),
         "{}",
         page.body
+    );
+    // The Ministry's department oversees several clusters: one grant per cluster, one table.
+    let admin = signed_in(app, "quantri");
+    let r = admin.post_json(
+        "/api/v1/users/giamsat12/roles",
+        json!({"role": "supervisor:cum-13"}),
+    );
+    assert!(r.status < 300, "{}", r.body);
+    let rows = supervisor.get("/api/v1/progress").json()["rows"].clone();
+    let covenants: Vec<_> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["covenant"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(covenants, [COV, "gu-13-2024"], "{rows}");
+    let page = supervisor.get("/progress").body;
+    assert!(
+        page.contains("href=\"/covenants/gu-13-2024/progress\""),
+        "{page}"
     );
     flags_never_hold_the_page_up(&other);
 }
