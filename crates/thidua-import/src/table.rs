@@ -531,6 +531,35 @@ mod tests {
         Ok(out)
     }
 
+    /// A spreadsheet's text cells are NFC too, and mojibake in one is refused with its sheet,
+    /// row and column, as in a CSV file.
+    #[test]
+    fn xlsx_text_cells_are_nfc_and_mojibake_is_refused() {
+        let workbook = |cell: &str| {
+            let mut book = rust_xlsxwriter::Workbook::new();
+            let sheet = book.add_worksheet();
+            sheet.write_string(0, 0, "unit").unwrap();
+            sheet.write_string(1, 1, cell).unwrap();
+            book.save_to_buffer().unwrap()
+        };
+        let mut out = Vec::new();
+        let bytes = workbook(" Kie\u{0302}n Giang ");
+        read(&bytes, "t.xlsx", &Limits::default(), &mut |_, r, c| {
+            out.push((r, c.to_vec()));
+            true
+        })
+        .unwrap();
+        assert_eq!(out[1].0, 2);
+        assert_eq!(
+            out[1].1[1],
+            RawCell::Text("Kiên Giang".into()),
+            "NFC, trimmed"
+        );
+        let bytes = workbook("C«ng an");
+        let e = read(&bytes, "t.xlsx", &Limits::default(), &mut |_, _, _| true).unwrap_err();
+        assert_eq!((e.row, e.column.as_deref()), (Some(2), Some("B")));
+    }
+
     #[test]
     fn csv_rows_keep_their_line_numbers_and_any_delimiter() {
         let r =
