@@ -65,10 +65,11 @@ pub struct Council {
     /// judged (positive: lenient), and how many.
     pub leniency: Vec<(UnitId, Decimal, usize, bool)>,
     /// Per unit with two inspectors: manual criteria on which they implied the same score, of
-    /// how many.
+    /// how many they could judge (those with a self-score or a proposal: a unit that submitted
+    /// no dossier gives them nothing to agree on, and is left out).
     pub agreement: Vec<(UnitId, usize, usize, bool)>,
-    /// Pairs that inspected each other in different years agreeing with every self-score,
-    /// with those years.
+    /// Pairs that inspected each other, in two years at least, each time agreeing with every
+    /// self-score it judged, with those years ("year after year": one year is not a pattern).
     pub mutual_high: Vec<(UnitId, UnitId, Vec<i32>)>,
 }
 
@@ -81,11 +82,13 @@ fn implied(review: &Review, inspector: &UnitId, unit: &UnitId, criterion: &str) 
     }
 }
 
-/// Whether `inspector` agreed with every self-score of `unit` in `review`.
+/// Whether `inspector` agreed with every self-score of `unit` in `review` (a unit without
+/// self-scores, which submitted no dossier, gave nothing to agree with).
 fn agreed_all(review: &Review, inspector: &UnitId, unit: &UnitId) -> bool {
-    review
-        .finding(inspector, unit)
-        .is_some_and(|f| f.items.values().all(|i| i.verdict == Verdict::Agree))
+    !review.self_scores(unit).is_empty()
+        && review
+            .finding(inspector, unit)
+            .is_some_and(|f| f.items.values().all(|i| i.verdict == Verdict::Agree))
 }
 
 /// `sum / n` rounded half away from zero to 2 places from the exact quotient (a division by 3
@@ -139,15 +142,21 @@ pub fn council(state: &State, review: &Review, results: &[PublishedResult]) -> C
     for unit in &review.members {
         let inspectors = review.inspectors_of(unit);
         if inspectors.len() == 2 {
-            let same = manual
+            let implied_by = |c: &&str| {
+                let [a, b] = [&inspectors[0], &inspectors[1]];
+                (implied(review, a, unit, c), implied(review, b, unit, c))
+            };
+            let judged: Vec<_> = manual
                 .iter()
-                .filter(|c| {
-                    let a = implied(review, &inspectors[0], unit, c);
-                    a.is_some() && a == implied(review, &inspectors[1], unit, c)
-                })
-                .count();
+                .map(implied_by)
+                .filter(|(a, b)| a.is_some() || b.is_some())
+                .collect();
+            if judged.is_empty() {
+                continue;
+            }
+            let same = judged.iter().filter(|(a, b)| a == b).count();
             out.agreement
-                .push((unit.clone(), same, manual.len(), same * 2 < manual.len()));
+                .push((unit.clone(), same, judged.len(), same * 2 < judged.len()));
         }
     }
     let history: Vec<&Review> = state
@@ -171,7 +180,9 @@ pub fn council(state: &State, review: &Review, results: &[PublishedResult]) -> C
                 let mut all: Vec<i32> = ab.into_iter().chain(ba).collect();
                 all.sort_unstable();
                 all.dedup();
-                out.mutual_high.push((a.clone(), b.clone(), all));
+                if all.len() >= 2 {
+                    out.mutual_high.push((a.clone(), b.clone(), all));
+                }
             }
         }
     }

@@ -10,6 +10,8 @@ use thidua_domain::yearend::draw::commitment;
 use thidua_domain::yearend::score::{scoreboard, Scores};
 use thidua_domain::yearend::*;
 
+mod responses_and_flags;
+
 fn ms(y: i32, m: u32, day: u32) -> i64 {
     d(y, m, day)
         .and_hms_opt(3, 0, 0)
