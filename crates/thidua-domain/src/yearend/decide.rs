@@ -611,7 +611,14 @@ fn submit_response(
             ));
         }
         if said {
-            a.text.check("answer", ANSWER_LIMIT)?;
+            a.text.check("answer", ANSWER_LIMIT).map_err(|e| match e {
+                DomainError::TextTooLong { max, .. } => refuse_with(
+                    "yearend_answer_too_long",
+                    format!("{id}: the answer is longer than {max} characters"),
+                    vec![("criterion", id.clone()), ("max", max.to_string())],
+                ),
+                other => other,
+            })?;
         }
     }
     Ok(YearEndEvent::ResponseSubmitted(ResponseSubmitted {

@@ -131,6 +131,7 @@ pub const CODES: &[&str] = &[
     "yearend_recheck_invalid",
     "yearend_response_empty",
     "yearend_answer_empty",
+    "yearend_answer_too_long",
     "yearend_resolution_score_missing",
     "yearend_evidence_duplicate",
     "yearend_evidence_too_large",

@@ -68,7 +68,7 @@ fn answer_of(n: usize) -> Text {
 }
 
 /// An answer is at most [`ANSWER_LIMIT`] (2,000) graphemes, not bytes: one more is refused as
-/// `text_too_long` on the field `answer`, even beside an acceptance, and no response is
+/// `yearend_answer_too_long` naming the criterion, even beside an acceptance, and no response is
 /// recorded (the unit keeps its one response); 2,000 three-byte graphemes are taken.
 #[test]
 fn an_answer_over_the_limit_is_refused_and_nothing_is_recorded() {
@@ -84,16 +84,17 @@ fn an_answer_over_the_limit_is_refused_and_nothing_is_recorded() {
                 respond_c2a("ca-kg", accept, answer_of(ANSWER_LIMIT + 1)),
             )
             .unwrap_err();
-        assert_eq!(err.code(), "text_too_long", "accept: {accept}");
-        assert!(
-            matches!(
-                err,
-                DomainError::TextTooLong {
-                    field: "answer",
-                    max: ANSWER_LIMIT
-                }
-            ),
-            "{err:?}"
+        assert_eq!(err.code(), "yearend_answer_too_long", "accept: {accept}");
+        let DomainError::YearEnd(e) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(
+            e.args,
+            [
+                ("criterion", "C2a".to_owned()),
+                ("max", ANSWER_LIMIT.to_string())
+            ],
+            "the criterion named, for the page to show the message beside its answer"
         );
         assert_eq!(w.state, before, "a refused response records nothing");
     }

@@ -698,6 +698,10 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
             "Chọn «Chấp nhận điểm đề nghị» hoặc ghi nội dung giải trình.",
             "Accept the proposed score or write why not.",
         ),
+        "yearend_answer_too_long" => (
+            "Nội dung giải trình quá dài.",
+            "The answer is too long.",
+        ),
         "yearend_resolution_score_missing" => (
             "Quyết định của Hội đồng về tiêu chí tự chấm phải ghi điểm cuối cùng.",
             "The council's decision on a self-assessed criterion gives its final score.",
@@ -825,6 +829,10 @@ fn specific(lang: Lang, code: &str) -> Option<&'static str> {
         "yearend_answer_empty" => (
             "Tiêu chí {criterion}: chọn «Chấp nhận điểm đề nghị» hoặc ghi nội dung giải trình.",
             "Criterion {criterion}: accept the proposed score or write why not.",
+        ),
+        "yearend_answer_too_long" => (
+            "Tiêu chí {criterion}: nội dung giải trình dài quá {max} ký tự.",
+            "Criterion {criterion}: the answer is longer than {max} characters.",
         ),
         "yearend_evidence_duplicate" => (
             "Tệp này đã được đính kèm cho tiêu chí {criterion} (tên «{name}»).",
