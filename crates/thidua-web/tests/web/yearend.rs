@@ -689,6 +689,29 @@ fn who_reads_what_of_the_year_end() {
         "{inspected_name}: {home}"
     );
     assert!(!home.contains("Công bố giá trị bí mật"), "drawn");
+    // The inspecting unit sees the integrity flags of the unit it inspects, with the way to all
+    // of them; a member that does not inspect that unit does not.
+    let flags = format!("id=\"flags-{ag_inspects}\"");
+    let page = signed_in(&app, "lanhdao-ag")
+        .get(&format!("/covenants/{COV}/yearend"))
+        .body;
+    assert!(page.contains(&flags), "{page}");
+    assert!(page.contains(&format!(
+        "href=\"/covenants/{COV}/flags?unit={ag_inspects}\""
+    )));
+    let bystander = UNITS
+        .iter()
+        .find(|u| {
+            **u != ag_inspects.as_str() && !review.inspectors_of(&ag_inspects).contains(&unit(u))
+        })
+        .unwrap();
+    let page = signed_in(&app, &leader(bystander))
+        .get(&format!("/covenants/{COV}/yearend"))
+        .body;
+    assert!(
+        !page.contains(&flags),
+        "{bystander} does not inspect {ag_inspects}"
+    );
     // Kiên Giang sees no finding on itself until its inspector submits one.
     let kg_inspector = review.inspectors_of(&unit("ca-kg"))[0].clone();
     let kg = signed_in(&app, "lanhdao-kg");
