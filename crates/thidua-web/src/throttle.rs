@@ -242,6 +242,73 @@ mod tests {
         ThrottleRecord { failures, last_ms }
     }
 
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
+    /// Password hashes are bounded: of eight requests at once, never more than the permits
+    /// hash at the same time (so a flood of sign-ins holds at most that many Argon2 buffers),
+    /// and every one is served.
+    #[test]
+    fn at_most_permits_hashes_run_at_once() {
+        use std::sync::atomic::AtomicUsize;
+        use std::sync::Arc;
+        runtime().block_on(async {
+            let throttle = Arc::new(Throttle::new(2));
+            let running = Arc::new(AtomicUsize::new(0));
+            let most = Arc::new(AtomicUsize::new(0));
+            let requests: Vec<_> = (0..8)
+                .map(|_| {
+                    let (throttle, running, most) =
+                        (throttle.clone(), running.clone(), most.clone());
+                    tokio::spawn(async move {
+                        throttle
+                            .hash(move || {
+                                let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                                most.fetch_max(now, Ordering::SeqCst);
+                                std::thread::sleep(Duration::from_millis(50));
+                                running.fetch_sub(1, Ordering::SeqCst);
+                            })
+                            .await
+                    })
+                })
+                .collect();
+            for r in requests {
+                assert!(r.await.unwrap().is_some(), "served");
+            }
+            assert_eq!(most.load(Ordering::SeqCst), 2);
+        });
+    }
+
+    /// While every slot is taken a hash waits (it does not run beside them), and runs once a
+    /// slot frees up.
+    #[test]
+    fn a_hash_waits_for_a_free_slot() {
+        use std::sync::atomic::AtomicBool;
+        use std::sync::Arc;
+        runtime().block_on(async {
+            let throttle = Arc::new(Throttle::new(1));
+            let held = throttle.hashing_slot().await.unwrap();
+            let ran = Arc::new(AtomicBool::new(false));
+            let waiting = {
+                let (throttle, ran) = (throttle.clone(), ran.clone());
+                tokio::spawn(async move {
+                    throttle
+                        .hash(move || ran.store(true, Ordering::SeqCst))
+                        .await
+                })
+            };
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            assert!(!ran.load(Ordering::SeqCst), "no slot, no hash");
+            drop(held);
+            assert!(waiting.await.unwrap().is_some());
+            assert!(ran.load(Ordering::SeqCst));
+        });
+    }
+
     #[test]
     fn the_delay_doubles_past_the_free_attempts_up_to_the_cap() {
         let p = PER_ACCOUNT;
