@@ -567,12 +567,22 @@ fn browser_year_end() {
     five_units_complete_a_year_end(&b, &app);
 }
 
-/// Over HTTP: before the draw nobody outside a unit reads its dossier; after it, the assigned
-/// inspector does and the others do not; a unit's inspector's findings appear only once
-/// submitted; nobody changes a locked score.
+/// Over HTTP, on both backends (the year-end rows of the authorisation matrix): before the
+/// draw nobody outside a unit reads its dossier; after it, the assigned inspector does and the
+/// others do not; a unit's inspector's findings appear only once submitted; nobody changes a
+/// locked score.
 #[test]
-fn who_reads_what_of_the_year_end() {
-    let witnessed = super::support::spawn_witnessed(Backend::Sqlite, Quorum::Units(2));
+fn who_reads_what_of_the_year_end_sqlite() {
+    who_reads_what_of_the_year_end(Backend::Sqlite);
+}
+
+#[test]
+fn who_reads_what_of_the_year_end_postgres() {
+    who_reads_what_of_the_year_end(Backend::Postgres);
+}
+
+fn who_reads_what_of_the_year_end(backend: Backend) {
+    let witnessed = super::support::spawn_witnessed(backend, Quorum::Units(2));
     let Some(app) = witnessed else {
         return;
     };
@@ -758,6 +768,17 @@ fn who_reads_what_of_the_year_end() {
     );
     assert_eq!(res.status, 409, "{}", res.body);
     assert_eq!(res.json()["error"], "yearend_locked");
+    let res = thuky.post_json(
+        &format!("/api/v1/covenants/{COV}/yearend"),
+        serde_json::json!({"action": "resolve_dispute", "covenant": COV, "unit": "ca-kg",
+                           "criterion": "C2a", "score": "5", "reason": "Sau khi khoá"}),
+    );
+    assert_eq!(
+        (res.status, res.json()["error"].clone()),
+        (409, serde_json::json!("yearend_locked")),
+        "nobody changes a locked score: {}",
+        res.body
+    );
     // Published: every member reads the results and downloads the score sheet.
     let xlsx = format!("/api/v1/covenants/{COV}/yearend/results.xlsx");
     assert_eq!(
@@ -1442,8 +1463,19 @@ fn a_leader_without_javascript_pastes_a_commitment_made_offline() {
 /// until it has submitted its own; then it reads both findings. The inspected unit reads each
 /// finding once submitted.
 #[test]
-fn co_inspectors_read_each_others_findings_only_after_submitting_their_own() {
-    let app = spawn(Backend::Sqlite).unwrap();
+fn co_inspectors_read_each_others_findings_only_after_submitting_their_own_sqlite() {
+    co_inspectors_read_each_others_findings_only_after_submitting_their_own(Backend::Sqlite);
+}
+
+#[test]
+fn co_inspectors_read_each_others_findings_only_after_submitting_their_own_postgres() {
+    co_inspectors_read_each_others_findings_only_after_submitting_their_own(Backend::Postgres);
+}
+
+fn co_inspectors_read_each_others_findings_only_after_submitting_their_own(backend: Backend) {
+    let Some(app) = spawn(backend) else {
+        return;
+    };
     prepare(&app);
     let (sys, s) = (Actor::System, &app.service);
     use thidua_domain::yearend::YearEndCommand as Y;
