@@ -356,25 +356,24 @@ fn is_shared_strings(name: &str) -> bool {
     name.eq_ignore_ascii_case("xl/sharedStrings.xml")
 }
 
-/// The largest string count the shared strings' root element declares (`count`,
-/// `uniqueCount`): a reader reserves that many before reading one, so a huge one is refused
-/// here. An attribute that is not a number counts as huge.
+/// The number of distinct strings the shared strings' root element declares (`uniqueCount`):
+/// a reader reserves that many before reading one, so a huge one is refused here. Not `count`,
+/// the number of cells that refer to them, which nothing reserves and which a large honest
+/// workbook exceeds (a national year: 4.9 M references to 3,456 strings). A value that is not
+/// a number counts as huge.
 fn declared_strings(head: &[u8]) -> u64 {
     let text = String::from_utf8_lossy(head);
     let Some(root) = text.find("<sst").map(|at| &text[at..]) else {
         return 0;
     };
     let root = &root[..root.find('>').unwrap_or(root.len())];
-    ["count=", "uniqueCount="]
-        .iter()
-        .filter_map(|attr| {
-            let at = root.find(&format!(" {attr}"))? + attr.len() + 1;
-            let value = root[at..].trim_start_matches(['"', '\'']);
-            let digits: String = value.chars().take_while(char::is_ascii_digit).collect();
-            Some(digits.parse::<u64>().unwrap_or(u64::MAX))
-        })
-        .max()
-        .unwrap_or(0)
+    let attr = "uniqueCount=";
+    let Some(at) = root.find(&format!(" {attr}")) else {
+        return 0;
+    };
+    let value = root[at + attr.len() + 1..].trim_start_matches(['"', '\'']);
+    let digits: String = value.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse::<u64>().unwrap_or(u64::MAX)
 }
 
 fn too_many_strings(limits: &Limits) -> ImportError {
@@ -529,6 +528,20 @@ mod tests {
             true
         })?;
         Ok(out)
+    }
+
+    #[test]
+    fn only_the_distinct_strings_count_against_the_limit() {
+        let root = |attrs: &str| format!("<?xml version=\"1.0\"?><sst xmlns=\"x\" {attrs}><si>");
+        let national = root("count=\"4896008\" uniqueCount=\"3456\"");
+        assert_eq!(declared_strings(national.as_bytes()), 3456);
+        let huge = root("count=\"1\" uniqueCount=\"18446744073709551615\"");
+        assert_eq!(declared_strings(huge.as_bytes()), u64::MAX);
+        assert_eq!(
+            declared_strings(root("uniqueCount='x'").as_bytes()),
+            u64::MAX
+        );
+        assert_eq!(declared_strings(root("count=\"9\"").as_bytes()), 0);
     }
 
     /// A spreadsheet's text cells are NFC too, and mojibake in one is refused with its sheet,
