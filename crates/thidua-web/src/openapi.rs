@@ -33,6 +33,17 @@ impl Modify for Security {
         );
         let schema = serde_json::from_value(command_schema()).expect("a valid command schema");
         components.schemas.insert("Command".into(), schema);
+        let binding = serde_json::json!({
+            "type": "object",
+            "required": ["command", "password"],
+            "additionalProperties": false,
+            "properties": {
+                "command": {"$ref": "#/components/schemas/Command"},
+                "password": {"type": "string", "format": "password"}
+            }
+        });
+        let schema = serde_json::from_value(binding).expect("a valid binding command schema");
+        components.schemas.insert("BindingCommand".into(), schema);
         let schema =
             serde_json::from_value(yearend_step_schema()).expect("a valid year-end step schema");
         components.schemas.insert("YearEndStep".into(), schema);
@@ -175,6 +186,7 @@ fn complete(path: &str, method: &str, op: &mut Operation) {
     // Bodies whose schemas are written by hand (`openapi_schemas`), not derived from a type.
     let body_schema = match (path, method) {
         ("/api/v1/commands", _) => Some("Command"),
+        ("/api/v1/commands/binding", _) => Some("BindingCommand"),
         ("/api/v1/covenants/{id}/yearend", "post") => Some("YearEndStep"),
         _ => None,
     };
@@ -220,6 +232,7 @@ impl Modify for Statuses {
         api::list_covenants, api::get_covenant, api::get_regulation, api::sign_covenant, api::list_events,
         api::list_users, api::get_user, api::create_user, api::grant_role, api::revoke_role,
         api::reset_password, api::list_user_tokens, api::revoke_user_token, api::command,
+        api::binding_command,
         api::figures::window, api::figures::report, api::figures::save, api::figures::submit,
         api::figures::approve, api::figures::reopen, api::figures::import, api::figures::historical,
         api::figures::template, api::figures::export_csv, api::figures::set_deadline,

@@ -94,6 +94,15 @@ fn a_round_the_trustees_cannot_decrypt_is_verified_as_counted_on_paper() {
             .map(|res| res.status())
             .map_err(|e| e.to_string())
     };
+    // A paper count binds: recorded and confirmed with the password again, as on the pages.
+    let binding = |token: &str, vote: VoteCommand| {
+        let command = thidua_domain::Command::Vote(vote);
+        ureq::post(&format!("{url}/api/v1/commands/binding"))
+            .set("authorization", &format!("Bearer {token}"))
+            .send_json(serde_json::json!({"command": command, "password": "thidua-demo-2024"}))
+            .map(|res| res.status())
+            .map_err(|e| e.to_string())
+    };
     let candidates: Vec<String> =
         serde_json::from_value(election()["rounds"][0]["candidates"].clone()).unwrap();
     let leader_token =
@@ -171,7 +180,16 @@ fn a_round_the_trustees_cannot_decrypt_is_verified_as_counted_on_paper() {
         counting_team: vec![text("Nguyễn Văn Kiểm, trưởng ban kiểm phiếu")],
         note: None,
     };
-    command(
+    let without_password = VoteCommand::RecordPaperCount {
+        election: id.clone(),
+        round: 1,
+        count: count.clone(),
+    };
+    assert!(
+        command(&secretariat, without_password).is_err_and(|e| e.contains("status code 403")),
+        "a paper count is not recorded on a token alone"
+    );
+    binding(
         &secretariat,
         VoteCommand::RecordPaperCount {
             election: id.clone(),
@@ -181,7 +199,7 @@ fn a_round_the_trustees_cannot_decrypt_is_verified_as_counted_on_paper() {
     )
     .unwrap();
     for unit in ["ca-ag", "ca-bl"] {
-        command(
+        binding(
             &leader_token(unit),
             VoteCommand::ConfirmPaperCount {
                 election: id.clone(),

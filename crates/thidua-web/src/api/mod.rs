@@ -71,6 +71,7 @@ pub fn routes() -> Router<AppState> {
             delete(revoke_user_token),
         )
         .route("/api/v1/commands", post(command))
+        .route("/api/v1/commands/binding", post(binding_command))
         .merge(figures::routes())
         .merge(flags::routes())
         .merge(progress::routes())
@@ -115,8 +116,8 @@ pub async fn execute_with_files(
             StatusCode::FORBIDDEN,
             "password_required",
             "signing, recording or confirming a paper count and deciding a tie need the \
-             password again in the same request: POST /api/v1/covenants/{id}/sign with \
-             `password`, or the page",
+             password again in the same request: POST /api/v1/commands/binding with \
+             `command` and `password` (or /covenants/{id}/sign for a signature), or the page",
         ));
     }
     if commands
@@ -872,7 +873,7 @@ pub async fn admin_reset(
 #[utoipa::path(post, path = "/api/v1/commands", tag = "log",
     request_body(content = Object, description = "a domain command, e.g. {\"command\": \"create_cluster\", \"cluster\": \"cum-1\", \"name\": \"Cụm 1\"}"),
     responses((status = 200, body = ReceiptDto),
-              (status = 403, description = "the caller's roles do not allow it (`forbidden`), or it binds and needs the password again (`password_required`: signing goes through /covenants/{id}/sign, paper counts and ties through their pages)", body = ErrorBody),
+              (status = 403, description = "the caller's roles do not allow it (`forbidden`), or it binds and needs the password again (`password_required`: send it to /api/v1/commands/binding with the password)", body = ErrorBody),
               (status = 404, description = "a cluster, unit, covenant, movement or user that does not exist or that the caller may not see (`unknown_*`)", body = ErrorBody),
               (status = 409, description = "a conflict with the log (`already_signed`, `covenant_exists`…)", body = ErrorBody),
               (status = 422, body = ErrorBody)))]
@@ -882,4 +883,33 @@ pub async fn command(
     ApiJson(cmd): ApiJson<Command>,
 ) -> Result<Json<ReceiptDto>, ApiError> {
     Ok(Json(execute(&app, &viewer, vec![cmd]).await?))
+}
+
+/// A command with the caller's password again, for the acts that bind
+/// ([`crate::authz::commands::binding`]: a paper count recorded or confirmed, a tie decided, a
+/// signature), as their pages ask for it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BindingCommand {
+    pub command: Command,
+    pub password: String,
+}
+
+/// Runs a command once the caller's password is checked again (counted by the sign-in
+/// throttle, as every re-check).
+#[utoipa::path(post, path = "/api/v1/commands/binding", tag = "log",
+    request_body(content = Object, description = "{\"command\": a domain command, \"password\": the caller's password}"),
+    responses((status = 200, body = ReceiptDto),
+              (status = 403, description = "a wrong password (`wrong_password`), or the caller's roles do not allow it (`forbidden`)", body = ErrorBody),
+              (status = 404, description = "a cluster, unit, covenant, election or user that does not exist or that the caller may not see (`unknown_*`)", body = ErrorBody),
+              (status = 409, description = "a conflict with the log", body = ErrorBody),
+              (status = 422, body = ErrorBody),
+              (status = 429, description = "too many wrong passwords (`too_many_attempts`)", body = ErrorBody)))]
+pub async fn binding_command(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    ApiJson(req): ApiJson<BindingCommand>,
+) -> Result<Json<ReceiptDto>, ApiError> {
+    let viewer = recheck_password(&app, &viewer, req.password).await?;
+    Ok(Json(execute(&app, &viewer, vec![req.command]).await?))
 }

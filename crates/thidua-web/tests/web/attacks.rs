@@ -436,7 +436,8 @@ fn commands_cannot_tell_a_hidden_thing_from_a_missing_one() {
 
 /// The password asked again before a signature cannot be skipped by leaving the page: a
 /// session's API writes (with their CSRF header) and a token made from the session are refused
-/// without it, whichever address they use, and nothing is signed; with it, the token signs.
+/// without it, whichever address they use, and nothing is signed; with it (`/commands/binding`,
+/// the route for every binding command), the token signs.
 #[test]
 fn a_signature_needs_the_password_again_however_it_is_sent() {
     let app = spawn(Backend::Sqlite).unwrap();
@@ -468,6 +469,12 @@ fn a_signature_needs_the_password_again_however_it_is_sent() {
             (r.status, r.json()["error"].clone()),
             (403, json!("wrong_password"))
         );
+        let wrong = json!({"command": command, "password": "không phải mật khẩu"});
+        let r = client.post_json("/api/v1/commands/binding", wrong);
+        assert_eq!(
+            (r.status, r.json()["error"].clone()),
+            (403, json!("wrong_password"))
+        );
     }
     let signed = |c: &Client| {
         c.get("/api/v1/covenants/gu-12-2024").json()["versions"][0]["signatures"]
@@ -477,9 +484,8 @@ fn a_signature_needs_the_password_again_however_it_is_sent() {
             .any(|s| s["unit"]["id"] == "ca-ag" && s["signed"] == true)
     };
     assert!(!signed(&session), "nothing was signed");
-    let mut right = sign.clone();
-    right["password"] = json!(PASSWORD);
-    let r = script.post_json("/api/v1/covenants/gu-12-2024/sign", right);
+    let right = json!({"command": command, "password": PASSWORD});
+    let r = script.post_json("/api/v1/commands/binding", right);
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(signed(&session));
 }

@@ -637,6 +637,7 @@ fn health_and_transparency(app: &TestApp) {
     for path in [
         "/api/v1/clusters/{id}",
         "/api/v1/covenants/{id}/sign",
+        "/api/v1/commands/binding",
         "/api/v1/events",
         "/api/v1/me/tokens",
         "/api/v1/covenants/{id}/midyear",
