@@ -1422,20 +1422,7 @@ fn a_regulation_written_for_another_year_is_refused() {
         "{e:?}"
     );
     // An earlier release drafted it: the log replays, the signature is refused.
-    let event = Event {
-        index: w.state.size,
-        time_ms: 1_711_411_200_000,
-        actor: user("thuky"),
-        salt: "00".repeat(16),
-        payload: Payload::CovenantDrafted {
-            covenant: cov(),
-            movement: MovementId::parse("vanttq-2024").unwrap(),
-            cluster: cum(),
-            version: 1,
-            content: last_years,
-        },
-    };
-    w.state.apply(&event).unwrap();
+    drafted_by_an_earlier_release(&mut w, last_years);
     assert_eq!(w.sign("ca-kg").unwrap_err().code(), "regulation_year");
 }
 
@@ -1453,6 +1440,13 @@ fn a_regulation_the_engine_rejects_is_not_signed() {
         sha256: hex_sha256(&text),
         text,
     };
+    drafted_by_an_earlier_release(&mut w, broken);
+    assert_eq!(w.sign("ca-kg").unwrap_err().code(), "invalid_regulation");
+}
+
+/// The covenant drafted with `content` as an earlier release stored it: applied as an event,
+/// without today's `decide`.
+fn drafted_by_an_earlier_release(w: &mut World, content: CovenantContent) {
     let event = Event {
         index: w.state.size,
         time_ms: 1_711_411_200_000,
@@ -1463,11 +1457,10 @@ fn a_regulation_the_engine_rejects_is_not_signed() {
             movement: MovementId::parse("vanttq-2024").unwrap(),
             cluster: cum(),
             version: 1,
-            content: broken,
+            content,
         },
     };
     w.state.apply(&event).unwrap();
-    assert_eq!(w.sign("ca-kg").unwrap_err().code(), "invalid_regulation");
 }
 
 fn new_unit(id: &str, name: &str, kind: UnitKind, parent: Option<&str>) -> Command {

@@ -1236,17 +1236,18 @@ const TIE_REGULATION: &str = include_str!("quota-tie.toml");
 
 /// Two of five units tie at the top band's quota cut-off: publication waits for the cluster
 /// head, whose leader keeps one of them in the band (any other leader is refused).
-#[test]
-fn the_cluster_head_decides_a_tie_at_a_quota_cut_off() {
-    let sys = Actor::System;
+/// Units `u1`…`u5`.
+const FIVE: [&str; 5] = ["u1", "u2", "u3", "u4", "u5"];
+
+/// A world of [`FIVE`] provincial units and the cluster `cum()`, nothing else.
+fn five_units() -> World {
     let mut w = World {
         state: State::default(),
         events: Vec::new(),
     };
-    let five = ["u1", "u2", "u3", "u4", "u5"];
-    for id in five {
+    for id in FIVE {
         w.ok(
-            &sys,
+            &Actor::System,
             Command::CreateUnit {
                 unit: u(id),
                 name: t(&format!("Đơn vị {id}")),
@@ -1258,12 +1259,20 @@ fn the_cluster_head_decides_a_tie_at_a_quota_cut_off() {
         );
     }
     w.ok(
-        &sys,
+        &Actor::System,
         Command::CreateCluster {
             cluster: cum(),
             name: t("Cụm thử"),
         },
     );
+    w
+}
+
+#[test]
+fn the_cluster_head_decides_a_tie_at_a_quota_cut_off() {
+    let sys = Actor::System;
+    let mut w = five_units();
+    let five = FIVE;
     w.ok(
         &sys,
         Command::SetClusterYear {

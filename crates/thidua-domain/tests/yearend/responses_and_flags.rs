@@ -440,31 +440,8 @@ fn inspect(w: &mut World, covenant: &CovenantId, year: i32, pair: &Pair, proposa
 /// but the same): 2 of 2; `u5` submitted no dossier and is left out.
 #[test]
 fn two_inspectors_who_seldom_imply_the_same_score_are_flagged() {
-    let five = ["u1", "u2", "u3", "u4", "u5"];
-    let mut w = World {
-        state: State::default(),
-        events: Vec::new(),
-    };
-    for id in five {
-        w.ok(
-            &Actor::System,
-            Command::CreateUnit {
-                unit: u(id),
-                name: t(&format!("Đơn vị {id}")),
-                short_code: t(&id.to_uppercase()),
-                kind: UnitKind::ProvincialPolice,
-                parent: None,
-                established: d(2004, 1, 1),
-            },
-        );
-    }
-    w.ok(
-        &Actor::System,
-        Command::CreateCluster {
-            cluster: cum(),
-            name: t("Cụm thử"),
-        },
-    );
+    let five = FIVE;
+    let mut w = five_units();
     sign_judged(&mut w, &cov(), 2024, &five);
     judged_review_drawn_without(&mut w, &cov(), 2024, 2, Some("u5"));
     let r = review(&w);
