@@ -461,7 +461,12 @@ fn a_signature_needs_the_password_again_however_it_is_sent() {
             (403, json!("password_required"))
         );
         let r = client.post_json("/api/v1/covenants/gu-12-2024/sign", sign.clone());
-        assert_eq!(r.status, 422, "no password: {}", r.body);
+        assert_eq!(
+            (r.status, r.json()["error"].clone()),
+            (403, json!("password_required")),
+            "no password: {}",
+            r.body
+        );
         let mut wrong = sign.clone();
         wrong["password"] = json!("không phải mật khẩu");
         let r = client.post_json("/api/v1/covenants/gu-12-2024/sign", wrong);
