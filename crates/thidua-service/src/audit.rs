@@ -30,7 +30,11 @@ pub(crate) fn spawn(service: Arc<Service>, upto: u64) -> std::thread::JoinHandle
 /// `false` when it did not match (and was dealt with).
 fn audit(service: &Service, upto: u64) -> Result<bool, ServiceError> {
     let store = &**service.store();
-    let replayed = replay_prefix(store, upto)?;
+    let replayed = replay_prefix(store, upto, &|done| {
+        service
+            .audited
+            .store(done, std::sync::atomic::Ordering::Relaxed)
+    })?;
     let snapshot = crate::snapshot::open(store, service.key(), upto)
         .map_err(|e| corrupt(upto, e.to_string()))?;
     if replayed.root() != snapshot.root() {

@@ -141,6 +141,8 @@ pub struct Service {
     /// Why writes stopped, once the log read back could not be applied.
     halted: RwLock<Option<String>>,
     snapshots: snapshot::Snapshots,
+    /// Events the background audit of the start-up snapshot has replayed so far.
+    audited: std::sync::atomic::AtomicU64,
 }
 
 /// How the service came to its state at start-up.
@@ -220,6 +222,7 @@ impl Service {
             writer: Mutex::new(()),
             halted: RwLock::new(None),
             snapshots: snapshot::Snapshots::new(options.snapshots, from_snapshot),
+            audited: std::sync::atomic::AtomicU64::new(0),
         };
         let report = OpenReport {
             from_snapshot,
@@ -427,6 +430,13 @@ impl Service {
     pub fn spawn_audit(self: &Arc<Self>) -> Option<std::thread::JoinHandle<()>> {
         let upto = self.snapshots.started_from();
         (upto > 0).then(|| audit::spawn(Arc::clone(self), upto))
+    }
+
+    /// How far the background audit of the start-up snapshot is: (events replayed, events to
+    /// replay); (0, 0) when start-up used no snapshot.
+    pub fn audit_progress(&self) -> (u64, u64) {
+        let done = self.audited.load(std::sync::atomic::Ordering::Relaxed);
+        (done, self.snapshots.started_from())
     }
 
     /// Writes a snapshot of the current view now (operators and tests; the service also writes

@@ -78,8 +78,13 @@ pub(crate) fn check_prefix(store: &dyn EventStore, upto: u64) -> Result<Hash, Se
 }
 
 /// Replays the first `upto` entries into a fresh view (leaf hashes recomputed, events decoded
-/// and applied; the stored nodes were checked by [`check_prefix`] at start-up).
-pub(crate) fn replay_prefix(store: &dyn EventStore, upto: u64) -> Result<View, ServiceError> {
+/// and applied; the stored nodes were checked by [`check_prefix`] at start-up), telling
+/// `progress` how many are done after each chunk.
+pub(crate) fn replay_prefix(
+    store: &dyn EventStore,
+    upto: u64,
+    progress: &dyn Fn(u64),
+) -> Result<View, ServiceError> {
     let mut view = View::default();
     let mut ignored = Vec::new();
     while view.state.size < upto {
@@ -95,6 +100,7 @@ pub(crate) fn replay_prefix(store: &dyn EventStore, upto: u64) -> Result<View, S
             apply_entry(&mut view, entry, &mut ignored)?;
             ignored.clear();
         }
+        progress(view.state.size);
     }
     Ok(view)
 }

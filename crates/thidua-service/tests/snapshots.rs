@@ -202,12 +202,18 @@ fn the_log_before_a_snapshot_is_checked_before_anything_is_served() {
             open_with(Arc::new(SqliteStore::open(&db).unwrap()), dir.path(), false);
         assert_eq!(report.from_snapshot, 200);
         let service = Arc::new(service);
+        assert_eq!(
+            service.audit_progress().1,
+            200,
+            "the snapshot's events to audit"
+        );
         service
             .spawn_audit()
             .expect("started from a snapshot")
             .join()
             .unwrap();
         assert_eq!(service.halted(), None, "a clean log passes the audit");
+        assert_eq!(service.audit_progress(), (200, 200), "for /metrics");
     }
     // Below the snapshot, what proofs, leaves, entries and tiles are served from is checked
     // at start-up, before serving: an interior node, a leaf node, or an entry's bytes with its

@@ -29,6 +29,7 @@ fn figures() -> LogFigures {
     LogFigures {
         size: 1_000_000,
         signed: 1_000_000,
+        audit: (1_000_000, 1_000_000),
         witnesses: (0..6)
             .map(|i| WitnessAge {
                 unit: format!("ca-{i}"),

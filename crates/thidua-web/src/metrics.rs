@@ -1,9 +1,9 @@
 //! Operational metrics in the Prometheus text format (version 0.0.4) at `/metrics`: requests
 //! by route and status with latency histograms, commands appended to the log and their
-//! duration, the replay at start, the log's size, each witness's last cosignature age, sign-in
-//! failures. Not public by default: the endpoint answers a bearer token
-//! ([`MetricsAccess::Token`], `THIDUA_METRICS_TOKEN`) or everyone when configured so
-//! ([`MetricsAccess::Public`]), and 404 otherwise.
+//! duration, the replay at start and the progress of the background audit of its snapshot, the
+//! log's size, each witness's last cosignature age, sign-in failures. Not public by default:
+//! the endpoint answers a bearer token ([`MetricsAccess::Token`], `THIDUA_METRICS_TOKEN`) or
+//! everyone when configured so ([`MetricsAccess::Public`]), and 404 otherwise.
 //!
 //! Routes are labelled by their pattern (`/api/v1/clusters/{id}`), never by the raw path, so the
 //! number of series stays bounded whatever clients ask for. Written by hand (a few counters and
@@ -113,6 +113,8 @@ pub struct WitnessAge {
 pub struct LogFigures {
     pub size: u64,
     pub signed: u64,
+    /// The background audit of the start-up snapshot: (events replayed, events to replay).
+    pub audit: (u64, u64),
     pub witnesses: Vec<WitnessAge>,
 }
 
@@ -248,6 +250,16 @@ impl Metrics {
                 "Size of the newest signed checkpoint.",
                 log.signed as f64,
             ),
+            (
+                "thidua_snapshot_audit_events",
+                "Events the background audit of the start-up snapshot has replayed from the first one.",
+                log.audit.0 as f64,
+            ),
+            (
+                "thidua_snapshot_audit_target_events",
+                "Events that audit replays (the snapshot's size; 0 when start-up used no snapshot).",
+                log.audit.1 as f64,
+            ),
         ];
         for (name, help, value) in gauges {
             let _ = writeln!(
@@ -329,6 +341,7 @@ pub async fn endpoint(State(app): State<AppState>, headers: HeaderMap) -> Respon
             Ok(LogFigures {
                 size: app.service.read().size,
                 signed,
+                audit: app.service.audit_progress(),
                 witnesses: witness_ages(app, crate::accounts::now_ms()),
             })
         })
@@ -372,6 +385,7 @@ mod tests {
         let text = m.render(&LogFigures {
             size: 7,
             signed: 7,
+            audit: (3, 5),
             witnesses: vec![WitnessAge {
                 unit: "ca-kg".into(),
                 age_seconds: 12.5,
@@ -388,6 +402,8 @@ mod tests {
             "thidua_replay_events 1000",
             "thidua_replay_seconds 1.5",
             "thidua_log_size 7",
+            "thidua_snapshot_audit_events 3",
+            "thidua_snapshot_audit_target_events 5",
             "thidua_witness_last_cosignature_age_seconds{unit=\"ca-kg\"} 12.5",
         ] {
             assert!(text.lines().any(|l| l == line), "missing {line}:\n{text}");
