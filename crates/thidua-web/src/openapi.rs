@@ -247,7 +247,7 @@ impl Modify for Statuses {
     ),
     components(schemas(ErrorBody, dto::UnitRef, dto::ClusterSummary, dto::ClusterDetail, dto::UnitSummary,
         dto::UnitDetail, dto::MovementDto, dto::CovenantSummary, dto::CovenantDetail, dto::EventDto,
-        dto::EventPage, dto::UserDto, dto::ReceiptDto, api::figures::WindowDto, api::figures::ReportDto,
+        dto::EventPage, dto::UserDto, api::CreatedUserDto, dto::ReceiptDto, api::figures::WindowDto, api::figures::ReportDto,
         api::figures::ImportOutcome, api::figures::HistoricalYearDto, api::figures::ImportFailure, api::flags::FlagsDto, api::documents::IssuedDocumentDto,
         api::documents::OfferDto, api::documents::OfferQuery,
         api::yearend::ReviewDto, api::yearend::ResultsDto, api::progress::ProgressDto,

@@ -24,7 +24,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use thidua_domain::model::{LeadershipMethod, LeadershipPosition, Role};
 use thidua_domain::{Actor, ClusterId, Command, CovenantId, Text, UnitId, UserId};
 use utoipa::{IntoParams, ToSchema};
@@ -670,10 +670,16 @@ pub struct NewUser {
     /// An initial password (optional; an administrator can set one later).
     #[schema(min_length = 10, max_length = 256)]
     pub password: Option<String>,
-    /// Registers the user despite the warnings of a first attempt (`user_warnings`: an id that
-    /// is also a unit's, cluster's, covenant's or movement's; a display name another user has).
-    #[serde(default)]
-    pub confirm: bool,
+}
+
+/// A user just registered, with what should make the administrator look again
+/// ([`user_warnings`]); `warnings` is left out when there are none.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CreatedUserDto {
+    #[serde(flatten)]
+    pub user: UserDto,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// What should make an administrator pause before registering a user: one home for the page's
@@ -722,11 +728,13 @@ pub fn user_warnings(state: &thidua_domain::State, id: &str, name: &str) -> Vec<
     out
 }
 
-/// Registers a user (administrators). A first attempt that deserves a warning is answered 409
-/// `confirm_user` with the warnings; the same request with `confirm: true` registers.
+/// Registers a user (administrators). What the page warns about before registering (an id that
+/// is also a unit's, cluster's, covenant's or movement's; a display name another user has) is
+/// answered with the new user as `warnings`, in English: a script is not stopped, and its
+/// administrator is told.
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = NewUser,
-    responses((status = 201, body = UserDto), (status = 403, body = ErrorBody),
-              (status = 409, description = "the user exists (`user_exists`), or a warning to confirm (`confirm_user`)", body = ErrorBody)))]
+    responses((status = 201, body = CreatedUserDto), (status = 403, body = ErrorBody),
+              (status = 409, description = "the user exists (`user_exists`)", body = ErrorBody)))]
 pub async fn create_user(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -744,25 +752,7 @@ pub async fn create_user(
     if let Some(p) = &req.password {
         accounts::check_password_policy(p)?;
     }
-    let warnings = {
-        let state = app.service.read();
-        // A user that exists is the domain's to refuse (`user_exists`), not a warning.
-        match state.users.contains_key(&user) {
-            true => Vec::new(),
-            false => user_warnings(&state, user.as_str(), display_name.as_str()),
-        }
-    };
-    if !warnings.is_empty() && !req.confirm {
-        let said: Vec<String> = warnings.iter().map(ToString::to_string).collect();
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "confirm_user",
-            format!(
-                "{}; send again with \"confirm\": true to register",
-                said.join("; ")
-            ),
-        ));
-    }
+    let warnings = user_warnings(&app.service.read(), user.as_str(), display_name.as_str());
     execute(
         &app,
         &viewer,
@@ -781,7 +771,11 @@ pub async fn create_user(
             Ok(user_dto(&app.service.read().users[&user]))
         })
         .await?;
-    Ok((StatusCode::CREATED, Json(dto)).into_response())
+    let created = CreatedUserDto {
+        user: dto,
+        warnings: warnings.iter().map(ToString::to_string).collect(),
+    };
+    Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -559,7 +559,6 @@ pub fn error(code: &str) -> &'static str {
         "wrong_password" => "The current password is wrong.",
         "bad_bootstrap_token" => "The bootstrap token is wrong or already used.",
         "admin_exists" => "An administrator already exists.",
-        "confirm_user" => "Read the warnings, then confirm to create the user.",
         "user_exists" => "This user name exists already.",
         "unknown_user" => "No such user.",
         "token_not_active" => "No active API token with this id: it may already be revoked.",

@@ -866,7 +866,6 @@ mod tests {
             "password_too_long",
             "wrong_password",
             "password_required",
-            "confirm_user",
             "bad_bootstrap_token",
             "admin_exists",
             "too_large",

@@ -559,7 +559,6 @@ pub fn error(code: &str) -> &'static str {
         "wrong_password" => "Mật khẩu hiện tại không đúng.",
         "bad_bootstrap_token" => "Mã khởi tạo sai hoặc đã được dùng.",
         "admin_exists" => "Đã có quản trị viên.",
-        "confirm_user" => "Hãy xem lại cảnh báo rồi xác nhận để tạo người dùng.",
         "user_exists" => "Tên đăng nhập đã tồn tại.",
         "unknown_user" => "Không có người dùng này.",
         "token_not_active" => "Không có mã API đang dùng với số này: có thể mã đã bị thu hồi.",

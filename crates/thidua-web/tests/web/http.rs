@@ -1347,30 +1347,25 @@ fn admin_forms(app: &TestApp) {
     let mut confirmed = user.to_vec();
     confirmed.push(("confirm", "1"));
     assert_eq!(c.post_form("/admin/users", &confirmed).status, 303);
-    // The API warns alike: nothing is registered until the request says it read the warnings.
+    // The API registers, and tells the administrator the same warnings with the new user.
     let twin = json!({"id": "ca-kg", "display_name": "thư ký cụm 12"});
-    let r = c.post_json("/api/v1/users", twin.clone());
-    assert_eq!(
-        (r.status, r.json()["error"].clone()),
-        (409, json!("confirm_user"))
-    );
-    let message = r.json()["message"].as_str().unwrap().to_owned();
+    let r = c.post_json("/api/v1/users", twin);
+    assert_eq!(r.status, 201, "{}", r.body);
+    let warnings = r.json()["warnings"].to_string();
     assert!(
-        message.contains("ca-kg is also the id of a unit"),
-        "{message}"
+        warnings.contains("ca-kg is also the id of a unit"),
+        "{warnings}"
     );
     assert!(
-        message.contains("is already called Thư Ký Cụm 12"),
-        "{message}"
+        warnings.contains("is already called Thư Ký Cụm 12"),
+        "{warnings}"
     );
-    assert_eq!(
-        c.get("/api/v1/users/ca-kg").status,
-        404,
-        "nothing created yet"
+    let plain = c.post_json(
+        "/api/v1/users",
+        json!({"id": "nguoi-khac", "display_name": "Người Khác Hẳn"}),
     );
-    let mut confirmed = twin;
-    confirmed["confirm"] = json!(true);
-    assert_eq!(c.post_json("/api/v1/users", confirmed).status, 201);
+    assert_eq!(plain.status, 201, "{}", plain.body);
+    assert!(plain.json().get("warnings").is_none(), "{}", plain.body);
     for section in ["units", "movements", "people", "roles", "tokens", "log"] {
         let page = c.get(&format!("/admin/{section}"));
         assert_eq!(page.status, 200, "{section}");
