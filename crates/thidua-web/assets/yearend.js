@@ -31,7 +31,8 @@ function secretFile(covenant, unit, value, hash) {
   return [
     "# thidua: giá trị bí mật bốc thăm / seed secret.",
     "# Giữ kín đến khi công bố / keep it secret until you reveal it:",
-    "#   thidua assign reveal --secret-file THIS_FILE --server … --token …",
+    "#   read -rs THIDUA_TOKEN && export THIDUA_TOKEN",
+    "#   thidua assign reveal --secret-file THIS_FILE --server …",
     `tag: ${TAG}`,
     `covenant: ${covenant}`,
     `unit: ${unit}`,

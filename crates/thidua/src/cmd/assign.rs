@@ -164,7 +164,8 @@ impl SecretFile {
         format!(
             "# thidua: giá trị bí mật bốc thăm / seed secret.\n\
              # Giữ kín đến khi công bố / keep it secret until you reveal it:\n\
-             #   thidua assign reveal --secret-file THIS_FILE --server … --token …\n\
+             #   read -rs THIDUA_TOKEN && export THIDUA_TOKEN\n\
+             #   thidua assign reveal --secret-file THIS_FILE --server …\n\
              tag: {COMMIT_TAG}\ncovenant: {}\nunit: {}\nvalue: {}\ncommitment: {}\n",
             self.covenant,
             self.unit,
