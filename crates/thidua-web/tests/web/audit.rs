@@ -2,7 +2,8 @@
 //! links to their page only when the viewer may open it; the figures forms' refusals read in
 //! the page's language with names (no English, no ids); an unreadable path or query answers the
 //! error page in the viewer's language (the API its JSON); reporting windows are named in the
-//! page's language; the flags page says in words what its CSV holds.
+//! page's language; the flags page says in words what its CSV holds; no page puts an API token
+//! on a command line.
 
 use thidua_domain::{Actor, Command, CovenantId, UnitId, UserId};
 
@@ -387,4 +388,41 @@ fn the_regulation_page_words_bands_and_counts_in_both_languages() {
         "{}",
         covenant.body
     );
+}
+
+/// No page, sentence, script or file a page makes shows a command with an API token on its
+/// command line (where the process list and the shell's history keep it): every example reads
+/// the token into `THIDUA_TOKEN` (`ui::READ_TOKEN`). Held over the sources the pages come from.
+#[test]
+fn no_page_puts_a_token_on_a_command_line() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut offenders = Vec::new();
+    let mut dirs = vec![
+        root.join("templates"),
+        root.join("assets"),
+        root.join("src/i18n"),
+        root.join("src/ui"),
+    ];
+    let mut files = 0;
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue; // fonts and images
+            };
+            files += 1;
+            for (n, line) in text.lines().enumerate() {
+                if line.contains("--token") {
+                    offenders.push(format!("{}:{}: {line}", path.display(), n + 1));
+                }
+            }
+        }
+    }
+    assert!(files > 50, "the pages' sources were read ({files} files)");
+    assert!(offenders.is_empty(), "{}", offenders.join("\n"));
+    assert!(thidua_web::ui::READ_TOKEN.contains("read -rs THIDUA_TOKEN"));
 }
