@@ -603,7 +603,7 @@ const EN_PHRASES: &[(&str, &str)] = &[
     ("giá trị tuyệt đối của", "absolute value of"),
     ("làm tròn", "rounded to"),
     ("chữ số thập phân", "decimal places"),
-    ("điểm của", "points of"),
+    ("điểm của", "the score of"),
     ("điểm", "points"),
     ("1 điểm", "1 point"),
     ("cùng kỳ năm trước", "same period last year"),

@@ -355,6 +355,8 @@ pub struct Strings {
     pub save: &'static str,
     pub saved: &'static str,
     pub demo_user: &'static str,
+    /// The label of the demonstration flag in an event's details.
+    pub demo_user_label: &'static str,
     pub admin_new_movement: &'static str,
     pub movement_id_label: &'static str,
     pub slogan: &'static str,

@@ -126,6 +126,8 @@ pub struct YeStrings {
     /// The headings of the council's flags on the results page, and the mark of one to look at.
     pub council_flag_kind: &'static str,
     pub council_flag_value: &'static str,
+    /// The engine's value of a criterion beside its explanation.
+    pub computed_value: &'static str,
     pub council_flag_mark: &'static str,
     pub all_flags: &'static str,
     pub council_flags: &'static str,
@@ -299,6 +301,7 @@ pub static VI: YeStrings = YeStrings {
     flag_explanation: "Giải trình của đơn vị",
     council_flag_kind: "Nội dung",
     council_flag_value: "Giá trị",
+    computed_value: "Giá trị tính được",
     council_flag_mark: "cần hội đồng xem xét",
     all_flags: "Xem trang dấu hiệu",
     council_flags: "Dấu hiệu để Hội đồng cụm xem xét",
@@ -462,6 +465,7 @@ pub static EN: YeStrings = YeStrings {
     flag_explanation: "The unit's explanation",
     council_flag_kind: "What",
     council_flag_value: "Value",
+    computed_value: "Computed value",
     council_flag_mark: "for the council to look at",
     all_flags: "Open the flags page",
     council_flags: "Flags for the council",

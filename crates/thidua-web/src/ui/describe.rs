@@ -179,7 +179,7 @@ pub fn describe(t: &Strings, viewer: &Scope, state: &State, e: &Event) -> Descri
             vec![
                 (t.display_name_label, text(display_name.as_str())),
                 (t.user_id_label, plain(user.as_str())),
-                (t.demo_user, plain(if *demo { t.yes } else { t.no })),
+                (t.demo_user_label, plain(if *demo { t.yes } else { t.no })),
             ],
         ),
         P::RoleGranted { user, role } | P::RoleRevoked { user, role } => (

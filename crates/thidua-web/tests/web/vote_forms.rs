@@ -390,6 +390,17 @@ fn vote_forms(app: &TestApp) {
         &paper_fields("2", ["5", "4", "1", "0"]),
     );
     assert_eq!(res.status, 303, "{}", res.body);
+    // The history tells each candidate's approvals by its name, in the round's order.
+    let first = {
+        let state = app.service.read();
+        let round = &state.election(&id).unwrap().rounds[1];
+        state.units[&round.candidates[0]].name.to_string()
+    };
+    let history = secretariat.get("/history?kind=paper_count_recorded").body;
+    assert!(
+        history.contains(&format!("{first}</a>: 5;")),
+        "{first}: {history}"
+    );
 
     // One member confirms it, then the secretariat withdraws it with a reason (beside the
     // field when missing; a leader may not) and enters it again, unconfirmed.

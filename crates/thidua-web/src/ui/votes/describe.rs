@@ -28,6 +28,36 @@ pub fn election(state: &State, id: &ElectionId) -> Named {
     }
 }
 
+/// Each candidate of `round` of election `e` with its approvals ("Công an tỉnh An Giang: 5;
+/// …"), in the order of the round's candidates that the counts follow; the bare counts when the
+/// round is not known.
+fn approvals_by_candidate(
+    state: &State,
+    e: &ElectionId,
+    round: u32,
+    approvals: &[u32],
+) -> Vec<Named> {
+    let candidates = state
+        .elections
+        .get(e)
+        .and_then(|x| x.rounds.iter().find(|r| r.number == round))
+        .map(|r| &r.candidates)
+        .filter(|c| c.len() == approvals.len());
+    let Some(candidates) = candidates else {
+        let counts: Vec<String> = approvals.iter().map(u32::to_string).collect();
+        return vec![Named::plain(counts.join(", "))];
+    };
+    let mut out = Vec::new();
+    for (i, (c, n)) in candidates.iter().zip(approvals).enumerate() {
+        if i > 0 {
+            out.push(Named::plain("; "));
+        }
+        out.push(names::unit(state, c));
+        out.push(Named::plain(format!(": {n}")));
+    }
+    out
+}
+
 /// The sentence template, arguments and details of a vote event.
 pub fn describe<'a>(t: &'a Strings, state: &State, vote: &VoteEvent) -> Parts<'a> {
     use VoteEvent as V;
@@ -140,13 +170,7 @@ pub fn describe<'a>(t: &'a Strings, state: &State, vote: &VoteEvent) -> Parts<'a
             vec![
                 (
                     s.approvals,
-                    plain(
-                        approvals
-                            .iter()
-                            .map(u32::to_string)
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    ),
+                    approvals_by_candidate(state, e, *round, approvals),
                 ),
                 (s.abstentions, plain(abstentions.to_string())),
             ],
@@ -194,14 +218,7 @@ pub fn describe<'a>(t: &'a Strings, state: &State, vote: &VoteEvent) -> Parts<'a
             vec![
                 (
                     s.approvals,
-                    plain(
-                        count
-                            .approvals
-                            .iter()
-                            .map(u32::to_string)
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    ),
+                    approvals_by_candidate(state, e, *round, &count.approvals),
                 ),
                 (
                     s.minutes_counting_team,
