@@ -605,14 +605,7 @@ fn cluster_and_lineage_errors() {
 #[test]
 fn lineage_answers_predecessors_and_successors_at_any_date() {
     let mut w = World::cluster();
-    let change = LineageChange {
-        kind: LineageKind::Merge,
-        predecessors: vec![u("ca-ag"), u("ca-kg")],
-        successors: vec![u("ca-ag")],
-        effective: d(2025, 7, 1),
-        decision: t("Nghị quyết 202/2025/QH15"),
-    };
-    w.ok(&Actor::System, Command::RecordLineage { change });
+    kien_giang_merged_into_an_giang(&mut w);
     let ag = u("ca-ag");
     let kg = u("ca-kg");
     assert!(w.state.predecessors(&ag, d(2025, 6, 30)).is_empty());
@@ -1159,14 +1152,7 @@ fn fields_are_checked_against_their_meaning() {
 #[test]
 fn a_merged_unit_cannot_join_the_year_of_its_merger() {
     let mut w = World::cluster();
-    let change = LineageChange {
-        kind: LineageKind::Merge,
-        predecessors: vec![u("ca-ag"), u("ca-kg")],
-        successors: vec![u("ca-ag")],
-        effective: d(2025, 7, 1),
-        decision: t("Nghị quyết 202/2025/QH15"),
-    };
-    w.ok(&Actor::System, Command::RecordLineage { change });
+    kien_giang_merged_into_an_giang(&mut w);
     let err = decide(
         &w.state,
         &user("thuky"),
@@ -1201,14 +1187,7 @@ fn a_merged_unit_cannot_join_the_year_of_its_merger() {
 #[test]
 fn a_dissolved_units_name_is_taken_for_the_time_it_existed() {
     let mut w = World::cluster();
-    let change = LineageChange {
-        kind: LineageKind::Merge,
-        predecessors: vec![u("ca-ag"), u("ca-kg")],
-        successors: vec![u("ca-ag")],
-        effective: d(2025, 7, 1),
-        decision: t("Nghị quyết 202/2025/QH15"),
-    };
-    w.ok(&Actor::System, Command::RecordLineage { change });
+    kien_giang_merged_into_an_giang(&mut w);
     let kg = w.state.units[&u("ca-kg")].clone();
     let again = |established: NaiveDate, name: &str, code: &str| Command::CreateUnit {
         unit: u("ca-kg2"),
@@ -1461,6 +1440,18 @@ fn drafted_by_an_earlier_release(w: &mut World, content: CovenantContent) {
         },
     };
     w.state.apply(&event).unwrap();
+}
+
+/// The 2025 merger of Kiên Giang into An Giang (effective 01/07/2025).
+fn kien_giang_merged_into_an_giang(w: &mut World) {
+    let change = LineageChange {
+        kind: LineageKind::Merge,
+        predecessors: vec![u("ca-ag"), u("ca-kg")],
+        successors: vec![u("ca-ag")],
+        effective: d(2025, 7, 1),
+        decision: t("Nghị quyết 202/2025/QH15"),
+    };
+    w.ok(&Actor::System, Command::RecordLineage { change });
 }
 
 fn new_unit(id: &str, name: &str, kind: UnitKind, parent: Option<&str>) -> Command {
