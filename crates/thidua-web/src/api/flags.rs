@@ -49,6 +49,10 @@ pub struct FlagDto {
     pub subject: Option<String>,
     /// The unit leader's newest explanation of this flag (giải trình), if any.
     pub explanation: Option<ExplanationDto>,
+    /// The English reason in pieces, the regulation's Vietnamese names told apart
+    /// ([`i18n::reason_parts`]), for the pages; not part of the API.
+    #[serde(skip)]
+    pub reason_en_parts: Vec<i18n::Part>,
 }
 
 /// A unit leader's explanation of a flag: its text, who wrote it, its log index and time.
@@ -129,6 +133,7 @@ fn flag_dto(
         kind: f.kind.code().to_owned(),
         reason_vi: f.reason_vi(),
         reason_en: i18n::reason(Lang::En, f),
+        reason_en_parts: i18n::reason_parts(Lang::En, f),
         detail: serde_json::to_value(&f.detail).unwrap_or_default(),
         subject: f.subject(),
         explanation,

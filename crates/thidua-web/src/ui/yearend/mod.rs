@@ -350,11 +350,12 @@ impl ReviewPage {
             .collect()
     }
 
-    fn flag_reason<'a>(&self, f: &'a crate::api::flags::FlagDto) -> &'a str {
+    /// A flag's reason in the page's language, in pieces: (text, Vietnamese data or not).
+    fn flag_reason(&self, f: &crate::api::flags::FlagDto) -> Vec<crate::i18n::flags::Part> {
         if self.l.lang == "en" {
-            &f.reason_en
+            f.reason_en_parts.clone()
         } else {
-            &f.reason_vi
+            vec![(f.reason_vi.clone(), false)]
         }
     }
 
