@@ -895,7 +895,17 @@ pub fn unit_html_named(u: &UnitResult, naming: &Naming) -> String {
     unit_html_in(u, naming, Language::Vi)
 }
 
-/// [`unit_html_named`] in `lang` (an English fragment says so in its `lang` attribute).
+/// A regulation's or a unit's name, escaped; in an English fragment marked as the Vietnamese it
+/// is.
+fn data_name(name: &str, lang: Language) -> String {
+    match lang {
+        Language::Vi => esc(name),
+        Language::En => format!("<span lang=\"vi\">{}</span>", esc(name)),
+    }
+}
+
+/// [`unit_html_named`] in `lang` (an English fragment says so in its `lang` attribute, and
+/// marks the names it quotes as Vietnamese).
 pub fn unit_html_in(u: &UnitResult, naming: &Naming, lang: Language) -> String {
     let w = lang.words();
     let step = |s: &Step| step_in(s, naming, lang);
@@ -908,9 +918,9 @@ pub fn unit_html_in(u: &UnitResult, naming: &Naming, lang: Language) -> String {
     );
     let name = u.name.clone().unwrap_or_else(|| naming.unit_name(&u.unit));
     if naming.cite_file {
-        let _ = writeln!(o, "<h3>{} — {}</h3>", esc(&u.unit), esc(&name));
+        let _ = writeln!(o, "<h3>{} — {}</h3>", esc(&u.unit), data_name(&name, lang));
     } else {
-        let _ = writeln!(o, "<h3>{}</h3>", esc(&name));
+        let _ = writeln!(o, "<h3>{}</h3>", data_name(&name, lang));
     }
     let heads: String = w
         .unit
@@ -924,7 +934,7 @@ pub fn unit_html_in(u: &UnitResult, naming: &Naming, lang: Language) -> String {
             "<tr class=\"depth-{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td><td><ul>{}</ul></td></tr>",
             n.depth,
             esc(&n.id),
-            esc(&n.name),
+            data_name(&n.name, lang),
             esc(&crate::num::vi(n.max_points)),
             esc(&pts(&n.points)),
             esc(status(n.status, w)),
@@ -948,7 +958,7 @@ pub fn unit_html_in(u: &UnitResult, naming: &Naming, lang: Language) -> String {
                 o,
                 "<tr class=\"item {class}\"><td>{}</td><td>{}</td><td></td><td>{}{}</td><td><ul>{}</ul></td></tr>",
                 esc(&it.id),
-                esc(&it.name),
+                data_name(&it.name, lang),
                 esc(&item_points(it, penalty)),
                 esc(status(it.status, w)),
                 steps_html(&it.trace, &step)
@@ -974,7 +984,7 @@ pub fn unit_html_in(u: &UnitResult, naming: &Naming, lang: Language) -> String {
             .unwrap_or_default(),
         u.band
             .as_ref()
-            .map(|b| format!(" — {}", esc(&b.name)))
+            .map(|b| format!(" — {}", data_name(&b.name, lang)))
             .unwrap_or_default()
     );
     for t in &u.ties {

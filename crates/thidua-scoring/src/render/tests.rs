@@ -171,6 +171,9 @@ fn a_unit_explained_in_english() {
     ] {
         assert!(html.contains(english), "{english} not in:\n{html}");
     }
+    // The regulation's and the unit's names it quotes are marked as the Vietnamese they are.
+    assert!(html.contains("<h3><span lang=\"vi\">"), "{html}");
+    assert!(html.contains("</td><td><span lang=\"vi\">"), "{html}");
     assert_english(&text, &data);
     assert_english(&html, &data);
     // Numbers are written the Vietnamese way in English too.
