@@ -48,7 +48,7 @@ pub fn distribution(r: &ResultsDto, y: &YeStrings) -> String {
         let bar = top + 17;
         let name = escape(&row.unit.name);
         svg.push_str(&format!(
-            r#"<text x="{LEFT}" y="{ty}" font-size="12">{name}</text>"#,
+            r#"<text x="{LEFT}" y="{ty}" font-size="12" lang="vi">{name}</text>"#,
             ty = top + 12
         ));
         if let Some(h) = row.final_total.as_deref().and_then(hundredths) {
@@ -56,7 +56,7 @@ pub fn distribution(r: &ResultsDto, y: &YeStrings) -> String {
                 row.final_total.as_deref().unwrap_or(""),
             ));
             svg.push_str(&format!(
-                r##"<rect class="bar" x="{LEFT}" y="{bar}" width="{bw}" height="16" fill="#1f4e79"><title>{name}: {shown}</title></rect><text x="{lx}" y="{ty}" font-size="12">{shown}</text>"##,
+                r##"<rect class="bar" x="{LEFT}" y="{bar}" width="{bw}" height="16" fill="#1f4e79"><title lang="vi">{name}: {shown}</title></rect><text x="{lx}" y="{ty}" font-size="12">{shown}</text>"##,
                 bw = x(h) - LEFT,
                 lx = x(h) + 5,
                 ty = bar + 13
