@@ -679,6 +679,17 @@ fn who_reads_what_of_the_year_end(backend: Backend) {
         .find(|p| p.inspector == unit("ca-ag"))
         .unwrap()
         .inspected;
+    // The history tells the draw's order by linked unit names.
+    let history = signed_in(&app, "thuky12")
+        .get("/history?kind=assignment_drawn")
+        .body;
+    let order = &review.drawn.as_ref().unwrap().0.order;
+    let first = s.read().units[&order[0]].name.to_string();
+    assert!(
+        history.contains(&format!("href=\"/units/{}\"", order[0]))
+            && history.contains(&format!("{first}</a> → ")),
+        "{history}"
+    );
     let mut seen = dossier_units("lanhdao-ag");
     seen.sort();
     let mut expected = vec!["ca-ag".to_owned(), ag_inspects.to_string()];
