@@ -878,11 +878,25 @@ pub fn esc(s: &str) -> String {
     o
 }
 
-fn steps_html(trace: &[Step], step: &dyn Fn(&Step) -> String) -> String {
+fn steps_html(trace: &[Step], step: &dyn Fn(&Step) -> String, lang: Language) -> String {
     trace
         .iter()
-        .map(|s| format!("<li>{}</li>", esc(&step(s))))
+        .map(|s| format!("<li>{}</li>", text_html(&step(s), lang)))
         .collect()
+}
+
+/// A sentence of an explanation, escaped; in English the names it quotes in «…» (criteria,
+/// elements, units, bands: the regulation's and the log's Vietnamese) are marked as such. A
+/// sentence whose quotes do not pair is only escaped.
+fn text_html(text: &str, lang: Language) -> String {
+    let escaped = esc(text);
+    let paired = escaped.matches('«').count() == escaped.matches('»').count();
+    match lang {
+        Language::En if paired => escaped
+            .replace('«', "«<span lang=\"vi\">")
+            .replace('»', "</span>»"),
+        _ => escaped,
+    }
 }
 
 /// One unit's explanation as an HTML fragment (every text escaped).
@@ -938,7 +952,7 @@ pub fn unit_html_in(u: &UnitResult, naming: &Naming, lang: Language) -> String {
             esc(&crate::num::vi(n.max_points)),
             esc(&pts(&n.points)),
             esc(status(n.status, w)),
-            steps_html(&n.trace, &step)
+            steps_html(&n.trace, &step, lang)
         );
     }
     for (title, class, items, penalty) in [
@@ -961,7 +975,7 @@ pub fn unit_html_in(u: &UnitResult, naming: &Naming, lang: Language) -> String {
                 data_name(&it.name, lang),
                 esc(&item_points(it, penalty)),
                 esc(status(it.status, w)),
-                steps_html(&it.trace, &step)
+                steps_html(&it.trace, &step, lang)
             );
         }
     }
@@ -969,7 +983,7 @@ pub fn unit_html_in(u: &UnitResult, naming: &Naming, lang: Language) -> String {
     if !u.total_trace.is_empty() || u.bonus_total.is_some() {
         let lines: String = total_lines(u, &step, w)
             .iter()
-            .map(|l| format!("<li>{}</li>", esc(l)))
+            .map(|l| format!("<li>{}</li>", text_html(l, lang)))
             .collect();
         let _ = writeln!(o, "<ul class=\"total-steps\">{lines}</ul>");
     }
@@ -991,12 +1005,12 @@ pub fn unit_html_in(u: &UnitResult, naming: &Naming, lang: Language) -> String {
         let _ = writeln!(
             o,
             "<p class=\"tie\">{}</p>",
-            esc(&tie_named_in(t, naming, lang))
+            text_html(&tie_named_in(t, naming, lang), lang)
         );
     }
     if let Some(b) = &u.band {
         for q in quota_in(b, lang) {
-            let _ = writeln!(o, "<p class=\"quota\">{}</p>", esc(&q));
+            let _ = writeln!(o, "<p class=\"quota\">{}</p>", text_html(&q, lang));
         }
     }
     o.push_str("</section>\n");

@@ -174,6 +174,7 @@ fn a_unit_explained_in_english() {
     // The regulation's and the unit's names it quotes are marked as the Vietnamese they are.
     assert!(html.contains("<h3><span lang=\"vi\">"), "{html}");
     assert!(html.contains("</td><td><span lang=\"vi\">"), "{html}");
+    assert!(html.contains("<li>Figure «<span lang=\"vi\">"), "{html}");
     assert_english(&text, &data);
     assert_english(&html, &data);
     // Numbers are written the Vietnamese way in English too.
