@@ -125,6 +125,8 @@ fn flag_dto(
             time_ms: e.time_ms,
         }
     });
+    // The English reason is its pieces joined: worded once.
+    let reason_en_parts = i18n::reason_parts(Lang::En, f);
     FlagDto {
         unit: unit_ref(state, unit),
         period: f.period.label(),
@@ -132,8 +134,8 @@ fn flag_dto(
         window: f.period.window.clone(),
         kind: f.kind.code().to_owned(),
         reason_vi: f.reason_vi(),
-        reason_en: i18n::reason(Lang::En, f),
-        reason_en_parts: i18n::reason_parts(Lang::En, f),
+        reason_en: i18n::text_of(&reason_en_parts),
+        reason_en_parts,
         detail: serde_json::to_value(&f.detail).unwrap_or_default(),
         subject: f.subject(),
         explanation,

@@ -188,12 +188,14 @@ pub fn reason_parts(lang: Lang, f: &Flag) -> Vec<Part> {
     }
 }
 
-/// The flag's reason in the language, as one text (the API's `reason_en`, the year-end page).
+/// The flag's reason in the language, as one text.
 pub fn reason(lang: Lang, f: &Flag) -> String {
-    reason_parts(lang, f)
-        .into_iter()
-        .map(|(text, _)| text)
-        .collect()
+    text_of(&reason_parts(lang, f))
+}
+
+/// A reason's pieces as one text.
+pub fn text_of(parts: &[Part]) -> String {
+    parts.iter().map(|(text, _)| text.as_str()).collect()
 }
 
 #[cfg(test)]

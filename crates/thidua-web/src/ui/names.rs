@@ -99,10 +99,15 @@ pub fn actor(t: &Strings, viewer: &Scope, state: &State, actor: &Actor) -> Named
 
 /// A list of names joined with ", ".
 pub fn list(names: Vec<Named>) -> Vec<Named> {
+    joined(names, ", ")
+}
+
+/// Names joined with `separator` (interface text between them).
+pub fn joined(names: Vec<Named>, separator: &str) -> Vec<Named> {
     let mut out = Vec::new();
     for (i, n) in names.into_iter().enumerate() {
         if i > 0 {
-            out.push(Named::plain(", "));
+            out.push(Named::plain(separator));
         }
         out.push(n);
     }

@@ -1,7 +1,7 @@
 //! Year-end events told for people (the history and record pages).
 
 use thidua_domain::yearend::{Verdict, YearEndEvent};
-use thidua_domain::{State, UnitId};
+use thidua_domain::State;
 
 use crate::i18n::yearend::sentence;
 use crate::i18n::Strings;
@@ -60,7 +60,13 @@ pub fn describe<'a>(
         E::AssignmentDrawn(d) => vec![
             (y.seed, plain(d.seed.clone())),
             (y.redraws, plain(d.redraws.to_string())),
-            (y.assignment, chain(state, &d.order)),
+            (
+                y.assignment,
+                names::joined(
+                    d.order.iter().map(|u| names::unit(state, u)).collect(),
+                    " → ",
+                ),
+            ),
         ],
         E::AssignmentDecided(d) => vec![(y.reason, text(d.reason.as_str()))],
         E::BeaconPinned(b) => vec![(y.beacon_round, plain(b.round.to_string()))],
@@ -102,16 +108,4 @@ pub fn describe<'a>(
         _ => vec![],
     };
     (sentence(t.lang_code, e.kind()), args, details)
-}
-
-/// The draw's order as linked unit names joined by arrows, as the year-end page shows it.
-fn chain(state: &State, order: &[UnitId]) -> Vec<Named> {
-    let mut out = Vec::new();
-    for (i, u) in order.iter().enumerate() {
-        if i > 0 {
-            out.push(Named::plain(" → "));
-        }
-        out.push(names::unit(state, u));
-    }
-    out
 }
