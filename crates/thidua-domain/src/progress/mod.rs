@@ -110,6 +110,21 @@ pub fn through(state: &State, covenant: &CovenantId, unit: &UnitId, year: i32) -
     })
 }
 
+/// The cut-off of the latest month any of `units` counts through ([`through`]): "Số liệu tính
+/// đến ngày" of a page that shows only those units (none approved: none).
+pub fn as_of<'u>(
+    state: &State,
+    covenant: &CovenantId,
+    units: impl IntoIterator<Item = &'u UnitId>,
+) -> Option<NaiveDate> {
+    let year = state.covenant(covenant).ok()?.year;
+    let last = units
+        .into_iter()
+        .filter_map(|u| through(state, covenant, u, year))
+        .max();
+    last.and_then(|m| cutoff(state, covenant, m))
+}
+
 /// The cut-off date of a reporting month in the covenant's calendar.
 fn cutoff(state: &State, covenant: &CovenantId, month: u8) -> Option<NaiveDate> {
     state.calendar(covenant).ok()?.cutoff(month)

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use thidua_domain::explanations::{newest_by_flag, Explanation, FlagRef};
 use thidua_domain::integrity::incremental::{Flags, Incremental};
 use thidua_domain::integrity::{self, Flag, FlagKind, Settings};
+use thidua_domain::progress;
 use thidua_domain::{CovenantId, State as DomainState, UnitId};
 use utoipa::{IntoParams, ToSchema};
 
@@ -84,6 +85,10 @@ pub struct FlagsDto {
     pub units: Vec<UnitRef>,
     pub flags: Vec<FlagDto>,
     pub quality: Vec<QualityDto>,
+    /// "Số liệu tính đến ngày": the cut-off of the latest month approved without a gap by the
+    /// units shown (yyyy-mm-dd; none approved yet: null). Flags are computed on approved
+    /// figures only.
+    pub as_of: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, IntoParams)]
@@ -367,6 +372,8 @@ fn viewers_share(
         covenant: id.to_string(),
         title: c.latest().content.title.to_string(),
         year: c.year,
+        as_of: progress::as_of(state, id, readable.iter().filter(|u| wanted(u.as_str())))
+            .map(|d| d.to_string()),
         units: readable.iter().map(|u| unit_ref(state, u)).collect(),
         flags: flags
             .iter()

@@ -138,6 +138,8 @@ const MANY_UNITS: usize = 60;
 struct FlagsPage {
     l: Layout,
     s: &'static FlagStrings,
+    /// The progress pages' helpers: "Số liệu tính đến ngày" is said and dated as there.
+    h: super::progress::Helpers,
     d: FlagsDto,
     rows: Vec<Row>,
     /// Flags matching the filters, on every page.
@@ -346,6 +348,7 @@ async fn page_view(
     render(&FlagsPage {
         l: Layout::new(viewer, format!("{}: {}", s.title, d.title)),
         s,
+        h: super::progress::Helpers::new(lang),
         d,
         rows,
         total,

@@ -295,6 +295,29 @@ fn flow(app: &TestApp) {
         page.body
     );
     assert!(page.body.contains("id=\"never-score\""));
+    // "Số liệu tính đến ngày": the flags count the figures the progress pages count.
+    let progress = leader
+        .get(&format!("/api/v1/covenants/{COV}/progress"))
+        .json();
+    let kg = progress["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit"]["id"] == "ca-kg")
+        .unwrap()
+        .clone();
+    let as_of = leader.get(&format!("/api/v1/covenants/{COV}/flags")).json()["as_of"].clone();
+    assert_eq!(as_of, kg["as_of"], "{kg}");
+    let shown = match as_of.as_str() {
+        Some(iso) => format!(
+            "Số liệu tính đến ngày <strong>{}/{}/{}</strong>",
+            &iso[8..10],
+            &iso[5..7],
+            &iso[..4]
+        ),
+        None => "Chưa có số liệu được phê duyệt liên tục".to_owned(),
+    };
+    assert!(page.body.contains(&shown), "{shown}: {}", page.body);
     let page = other.get(&format!("/covenants/{COV}/flags"));
     assert!(page.body.contains("id=\"no-flags\""), "{}", page.body);
     the_leader_explains_a_flag(&leader, &officer, &supervisor, &other);
