@@ -275,6 +275,20 @@ pub enum Role {
     Leader { unit: UnitId },
     /// A Ministry department overseeing a cluster, read-only.
     Supervisor { cluster: ClusterId },
+    /// The Ministry's emulation department overseeing every cluster, read-only: what a
+    /// supervisor of each cluster reads, clusters created later included.
+    MinistrySupervisor,
+}
+
+impl Role {
+    /// Whether the role oversees `cluster` read-only (a supervisor of it, or of every cluster).
+    pub fn supervises(&self, cluster: &ClusterId) -> bool {
+        match self {
+            Role::Supervisor { cluster: c } => c == cluster,
+            Role::MinistrySupervisor => true,
+            _ => false,
+        }
+    }
 }
 
 impl std::fmt::Display for Role {
@@ -285,6 +299,7 @@ impl std::fmt::Display for Role {
             Role::Officer { unit } => write!(f, "officer:{unit}"),
             Role::Leader { unit } => write!(f, "leader:{unit}"),
             Role::Supervisor { cluster } => write!(f, "supervisor:{cluster}"),
+            Role::MinistrySupervisor => f.write_str("ministry_supervisor"),
         }
     }
 }
@@ -292,11 +307,13 @@ impl std::fmt::Display for Role {
 impl std::str::FromStr for Role {
     type Err = crate::DomainError;
 
-    /// Parses `admin`, `secretariat:CLUSTER`, `officer:UNIT`, `leader:UNIT`, `supervisor:CLUSTER`.
+    /// Parses `admin`, `secretariat:CLUSTER`, `officer:UNIT`, `leader:UNIT`, `supervisor:CLUSTER`,
+    /// `ministry_supervisor`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let (kind, scope) = s.split_once(':').unwrap_or((s, ""));
         match (kind, scope) {
             ("admin", "") => Ok(Role::Admin),
+            ("ministry_supervisor", "") => Ok(Role::MinistrySupervisor),
             ("secretariat", c) => Ok(Role::Secretariat {
                 cluster: ClusterId::parse(c)?,
             }),

@@ -817,7 +817,7 @@ impl State {
 
     fn role_scope_must_exist(&self, role: &Role) -> Result<(), DomainError> {
         match role {
-            Role::Admin => Ok(()),
+            Role::Admin | Role::MinistrySupervisor => Ok(()),
             Role::Secretariat { cluster } | Role::Supervisor { cluster } => {
                 self.cluster(cluster).map(|_| ())
             }

@@ -833,3 +833,34 @@ fn the_encoding_document_names_every_event_kind() {
         "kinds missing from docs/event-encoding.md: {missing:?}"
     );
 }
+
+/// The Ministry-wide supervisor, a role value added to `role_granted` format 1 after it was
+/// first written: its bytes are pinned, it round-trips, and the older values keep theirs (the
+/// golden file's `role_granted`). A scope on it is not canonical.
+#[test]
+fn a_ministry_supervisor_grant_has_fixed_bytes() {
+    let bytes = r#"{"actor":{"id":"quantri","type":"user"},"data":{"role":{"role":"ministry_supervisor"},"user":"giamsat.bo"},"index":7,"kind":"role_granted","salt":"00112233445566778899aabbccddeeff","time_ms":1711420000000,"v":1}"#;
+    let event = Event::decode(7, bytes.as_bytes()).unwrap();
+    assert_eq!(
+        event.payload,
+        Payload::RoleGranted {
+            user: UserId::parse("giamsat.bo").unwrap(),
+            role: Role::MinistrySupervisor,
+        }
+    );
+    assert_eq!(event.canonical_bytes(), bytes.as_bytes());
+    assert_eq!(
+        leaf_hash(&event.canonical_bytes()),
+        "16019f6b108e5d3d007672e11961e5e183abeb4dc676c2f91e0910a74ee68655"
+    );
+    let scoped = bytes.replace(
+        r#"{"role":"ministry_supervisor"}"#,
+        r#"{"cluster":"cum-12","role":"ministry_supervisor"}"#,
+    );
+    assert!(Event::decode(7, scoped.as_bytes()).is_err());
+    assert_eq!(
+        "ministry_supervisor".parse::<Role>().unwrap(),
+        Role::MinistrySupervisor
+    );
+    assert_eq!(Role::MinistrySupervisor.to_string(), "ministry_supervisor");
+}

@@ -3,7 +3,9 @@
 //! anything `decide` would refuse, and every route asks it before showing data.
 //!
 //! Scopes: an administrator sees everything; a cluster secretariat or supervisor sees its
-//! cluster, the cluster's member units and covenants; a unit officer or leader sees their unit,
+//! cluster, the cluster's member units and covenants; the Ministry's supervisor of every
+//! cluster (`Role::MinistrySupervisor`, read-only) reads each cluster as its supervisor does
+//! ([`Scope::serves`]), clusters created later included; a unit officer or leader sees their unit,
 //! the clusters it belongs to (any year) and those clusters' members and covenants; everyone sees
 //! the units linked by mergers and splits to a unit they see, the movements, and who the
 //! administrators are. A unit's administration pages and user list (its accounts and roles) are
@@ -100,16 +102,25 @@ impl Scope {
             .collect()
     }
 
-    /// The clusters whose secretariat or supervisor the user is (not every cluster for an
-    /// administrator).
-    pub fn served_clusters(&self) -> Vec<&ClusterId> {
-        self.roles
-            .iter()
-            .filter_map(|r| match r {
-                Role::Secretariat { cluster } | Role::Supervisor { cluster } => Some(cluster),
-                _ => None,
-            })
-            .collect()
+    /// Whether the user serves `cluster` as its secretariat or supervisor, or supervises every
+    /// cluster for the Ministry (not for an administrator as such).
+    pub fn serves(&self, cluster: &ClusterId) -> bool {
+        self.supervises_all() || self.serves_by_name(cluster)
+    }
+
+    /// Whether the user serves `cluster` through a role that names it (its secretariat or
+    /// supervisor): the clusters whose to-dos the home page lists (a Ministry-wide supervisor
+    /// follows every cluster from the progress overview instead).
+    pub fn serves_by_name(&self, cluster: &ClusterId) -> bool {
+        self.roles.iter().any(|r| match r {
+            Role::Secretariat { cluster: c } | Role::Supervisor { cluster: c } => c == cluster,
+            _ => false,
+        })
+    }
+
+    /// Whether the user supervises every cluster for the Ministry (read-only).
+    pub fn supervises_all(&self) -> bool {
+        self.roles.contains(&Role::MinistrySupervisor)
     }
 
     /// Clusters the user serves as secretariat.
@@ -125,7 +136,7 @@ impl Scope {
 
     /// Clusters the user may read.
     pub fn visible_clusters(&self, state: &State) -> BTreeSet<ClusterId> {
-        if self.is_admin() {
+        if self.is_admin() || self.supervises_all() {
             return state.clusters.keys().cloned().collect();
         }
         let own = self.own_units();
@@ -300,7 +311,7 @@ impl Scope {
                             Role::Secretariat { cluster } | Role::Supervisor { cluster } => {
                                 self.managed_clusters().contains(cluster)
                             }
-                            Role::Admin => true,
+                            Role::Admin | Role::MinistrySupervisor => true,
                         })
             }
             Payload::UnitCreated { unit, .. } | Payload::UnitRenamed { unit, .. } => {
@@ -359,7 +370,7 @@ fn office_visible(vis: &Visibility, role: &Role) -> bool {
         Role::Secretariat { cluster } | Role::Supervisor { cluster } => {
             vis.clusters.contains(cluster)
         }
-        Role::Admin => true,
+        Role::Admin | Role::MinistrySupervisor => true,
     }
 }
 

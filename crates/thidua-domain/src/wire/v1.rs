@@ -67,7 +67,9 @@ wire_enum!(
     }
 );
 
-/// A role with its scope: `{"role":"leader","unit":"ca-ag"}`.
+/// A role with its scope: `{"role":"leader","unit":"ca-ag"}`. An enumeration that may gain
+/// values (a new value is a new fact older readers refuse; none is renamed or removed):
+/// `ministry_supervisor` was added after format 1 was first written.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "role", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Role {
@@ -76,6 +78,7 @@ pub enum Role {
     Officer { unit: UnitId },
     Leader { unit: UnitId },
     Supervisor { cluster: ClusterId },
+    MinistrySupervisor,
 }
 
 impl From<&model::Role> for Role {
@@ -86,6 +89,7 @@ impl From<&model::Role> for Role {
             model::Role::Officer { unit } => Role::Officer { unit },
             model::Role::Leader { unit } => Role::Leader { unit },
             model::Role::Supervisor { cluster } => Role::Supervisor { cluster },
+            model::Role::MinistrySupervisor => Role::MinistrySupervisor,
         }
     }
 }
@@ -98,6 +102,7 @@ impl From<Role> for model::Role {
             Role::Officer { unit } => model::Role::Officer { unit },
             Role::Leader { unit } => model::Role::Leader { unit },
             Role::Supervisor { cluster } => model::Role::Supervisor { cluster },
+            Role::MinistrySupervisor => model::Role::MinistrySupervisor,
         }
     }
 }

@@ -241,7 +241,8 @@ pub struct UserDto {
     pub display_name: String,
     /// True for the invented people of the demonstration.
     pub demo: bool,
-    /// Roles as `admin`, `secretariat:CLUSTER`, `officer:UNIT`, `leader:UNIT`, `supervisor:CLUSTER`.
+    /// Roles as `admin`, `secretariat:CLUSTER`, `officer:UNIT`, `leader:UNIT`, `supervisor:CLUSTER`,
+    /// `ministry_supervisor` (read-only, every cluster).
     pub roles: Vec<String>,
 }
 

@@ -781,9 +781,10 @@ pub async fn create_user(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleRequest {
-    /// `admin`, `secretariat:CLUSTER`, `officer:UNIT`, `leader:UNIT` or `supervisor:CLUSTER`.
+    /// `admin`, `secretariat:CLUSTER`, `officer:UNIT`, `leader:UNIT`, `supervisor:CLUSTER` or
+    /// `ministry_supervisor` (read-only, every cluster).
     #[schema(
-        pattern = "^(admin|(secretariat|supervisor|officer|leader):[a-z0-9][a-z0-9._-]{0,63})$"
+        pattern = "^(admin|ministry_supervisor|(secretariat|supervisor|officer|leader):[a-z0-9][a-z0-9._-]{0,63})$"
     )]
     pub role: String,
 }

@@ -332,7 +332,10 @@ pub fn sees_overview(scope: &Scope) -> bool {
     scope.roles.iter().any(|r| {
         matches!(
             r,
-            Role::Admin | Role::Supervisor { .. } | Role::Secretariat { .. }
+            Role::Admin
+                | Role::Supervisor { .. }
+                | Role::MinistrySupervisor
+                | Role::Secretariat { .. }
         )
     })
 }

@@ -10,7 +10,6 @@
 //! every member recomputes them from the log. Each set is closed under what applying its
 //! events needs.
 
-use thidua_domain::model::Role;
 use thidua_domain::yearend::{Review, YearEndEvent};
 use thidua_domain::{State, UnitId};
 
@@ -19,11 +18,7 @@ use super::{Scope, Visibility};
 impl Scope {
     /// Whether the user serves the cluster as secretariat or supervisor (or administers).
     pub fn oversees(&self, cluster: &thidua_domain::ClusterId) -> bool {
-        self.roles.iter().any(|r| match r {
-            Role::Admin => true,
-            Role::Secretariat { cluster: c } | Role::Supervisor { cluster: c } => c == cluster,
-            _ => false,
-        })
+        self.is_admin() || self.serves(cluster)
     }
 
     /// The user's units that inspect `unit` in the review.

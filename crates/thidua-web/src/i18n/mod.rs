@@ -221,6 +221,7 @@ pub struct Strings {
     pub role_officer: &'static str,
     pub role_leader: &'static str,
     pub role_supervisor: &'static str,
+    pub role_ministry_supervisor: &'static str,
     pub cluster_members: &'static str,
     pub cluster_head: &'static str,
     pub cluster_deputy: &'static str,

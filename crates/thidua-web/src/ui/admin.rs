@@ -615,6 +615,7 @@ fn parse_role_form(
         let cluster = || ClusterId::parse(f.cluster.trim());
         let scoped = match f.kind.as_str() {
             "admin" => Ok(Role::Admin),
+            "ministry_supervisor" => Ok(Role::MinistrySupervisor),
             "secretariat" => cluster().map(|cluster| Role::Secretariat { cluster }),
             "supervisor" => cluster().map(|cluster| Role::Supervisor { cluster }),
             "officer" => unit().map(|unit| Role::Officer { unit }),

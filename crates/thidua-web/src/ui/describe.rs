@@ -29,7 +29,7 @@ fn role_named(t: &Strings, state: &State, role: &thidua_domain::model::Role) -> 
     use thidua_domain::model::Role;
     let title = super::role_label(t, state, role).title;
     let place = match role {
-        Role::Admin => return plain(title),
+        Role::Admin | Role::MinistrySupervisor => return plain(title),
         Role::Secretariat { cluster } | Role::Supervisor { cluster } => {
             names::cluster(state, cluster)
         }

@@ -357,6 +357,7 @@ pub fn role_label(t: &Strings, state: &thidua_domain::State, role: &Role) -> Rol
         Role::Officer { unit: u } => (t.role_officer, Some(unit(u))),
         Role::Leader { unit: u } => (t.role_leader, Some(unit(u))),
         Role::Supervisor { cluster: c } => (t.role_supervisor, Some(cluster(c))),
+        Role::MinistrySupervisor => (t.role_ministry_supervisor, None),
     };
     RoleLabel {
         title: title.to_owned(),

@@ -9,7 +9,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
-use thidua_domain::model::Role;
 use thidua_domain::{ClusterId, UnitId};
 
 use super::names::{self, Named};
@@ -179,10 +178,7 @@ fn signing_todos(
                 });
             }
         }
-        let oversees = managed.contains(&c.cluster)
-            || scope.roles.contains(&Role::Supervisor {
-                cluster: c.cluster.clone(),
-            });
+        let oversees = scope.serves_by_name(&c.cluster);
         if oversees {
             let missing: Vec<UnitId> = v
                 .members
@@ -234,7 +230,7 @@ fn flags_todos(
 ) -> Vec<Todo> {
     use crate::api::flags::explained_counts_recent as counts;
     let led = viewer.scope.led_units();
-    let watched = viewer.scope.served_clusters();
+    let scope = &viewer.scope;
     let mut out = Vec::new();
     let open = state
         .covenants
@@ -260,7 +256,7 @@ fn flags_todos(
                 });
             }
         }
-        if watched.contains(&&c.cluster) {
+        if scope.serves_by_name(&c.cluster) {
             let (total, waiting) = counts(app, state, &c.id, |_| true);
             if total > 0 {
                 let args = [
@@ -314,13 +310,12 @@ fn home_covenants(
     scope: &crate::authz::Scope,
 ) -> Vec<CovenantSummary> {
     let own = scope.own_units();
-    let served = scope.served_clusters();
     state
         .covenants
         .values()
         .filter(|c| {
             scope.is_admin()
-                || served.contains(&&c.cluster)
+                || scope.serves_by_name(&c.cluster)
                 || c.latest().members.iter().any(|m| own.contains(m))
         })
         .map(|c| dto::covenant_summary(state, c))

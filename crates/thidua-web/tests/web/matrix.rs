@@ -24,17 +24,18 @@ struct Action {
     check: Check,
     perform: Perform,
     /// Per role (order of [`ROLES`]): two letters, own scope then foreign scope: A allow, D deny.
-    expect: [&'static str; 6],
+    expect: [&'static str; 7],
 }
 
 /// The roles, in the order of the `expect` columns; `None` is an anonymous visitor.
-const ROLES: [Option<&str>; 6] = [
+const ROLES: [Option<&str>; 7] = [
     Some("quantri"),    // administrator
     Some("thuky12"),    // secretariat of cum-12
     Some("canbo-kg"),   // officer of ca-kg
     Some("lanhdao-kg"), // leader of ca-kg
     Some("giamsat12"),  // supervisor of cum-12
     None,               // anonymous
+    Some("giamsat-bo"), // the Ministry's supervisor of every cluster
 ];
 
 fn pick(own: bool, a: &'static str, b: &'static str) -> &'static str {
@@ -62,7 +63,7 @@ fn actions() -> Vec<Action> {
                 ))
             },
             // An administrator reads what was published, as for year-end drafts.
-            expect: ["DD", "DD", "AD", "AD", "DD", "DD"],
+            expect: ["DD", "DD", "AD", "AD", "DD", "DD", "DD"],
         },
         Action {
             // A unit's integrity flags: the unit, its inspectors and the cluster's overseers.
@@ -74,7 +75,7 @@ fn actions() -> Vec<Action> {
                     figures_unit(own)
                 ))
             },
-            expect: ["AA", "AA", "AD", "AD", "AA", "DD"],
+            expect: ["AA", "AA", "AD", "AD", "AA", "DD", "AA"],
         },
         Action {
             name: "page /covenants/{id}/flags?unit= (a unit's integrity flags)",
@@ -85,7 +86,7 @@ fn actions() -> Vec<Action> {
                     figures_unit(own)
                 ))
             },
-            expect: ["AA", "AA", "AD", "AD", "AA", "DD"],
+            expect: ["AA", "AA", "AD", "AD", "AA", "DD", "AA"],
         },
         Action {
             name: "page /covenants/{id}/figures (a window's overview)",
@@ -96,7 +97,7 @@ fn actions() -> Vec<Action> {
                     pick(own, "gu-12-2024", "gu-13-2024")
                 ))
             },
-            expect: ["AA", "AD", "AD", "AD", "AD", "DD"],
+            expect: ["AA", "AD", "AD", "AD", "AD", "DD", "AA"],
         },
         Action {
             name: "GET /api/v1/covenants/{id}/figures/template",
@@ -108,7 +109,7 @@ fn actions() -> Vec<Action> {
                 ))
             },
             // The template carries the unit's current figures: the unit's own.
-            expect: ["DD", "DD", "AD", "AD", "DD", "DD"],
+            expect: ["DD", "DD", "AD", "AD", "DD", "DD", "DD"],
         },
         Action {
             // A supervisor cannot write; the secretariat does not report for a unit; the leader
@@ -124,7 +125,7 @@ fn actions() -> Vec<Action> {
                     json!({"values": {"crimes": "3"}}),
                 )
             },
-            expect: ["DD", "DD", "AD", "DD", "DD", "DD"],
+            expect: ["DD", "DD", "AD", "DD", "DD", "DD", "DD"],
         },
         Action {
             // Submitting is an officer's act too: the leader only approves (a submitted
@@ -140,7 +141,7 @@ fn actions() -> Vec<Action> {
                     json!({"revision": 1}),
                 )
             },
-            expect: ["DD", "DD", "AD", "DD", "DD", "DD"],
+            expect: ["DD", "DD", "AD", "DD", "DD", "DD", "DD"],
         },
         Action {
             // An officer cannot approve.
@@ -155,7 +156,7 @@ fn actions() -> Vec<Action> {
                     json!({"revision": 1}),
                 )
             },
-            expect: ["DD", "DD", "DD", "AD", "DD", "DD"],
+            expect: ["DD", "DD", "DD", "AD", "DD", "DD", "DD"],
         },
         Action {
             name: "POST /api/v1/covenants/{id}/figures/historical",
@@ -170,7 +171,7 @@ fn actions() -> Vec<Action> {
                     format!("unit,element,period,value\n{unit},crimes,2023-M01,5\n").as_bytes(),
                 )
             },
-            expect: ["AA", "AD", "DD", "DD", "DD", "DD"],
+            expect: ["AA", "AD", "DD", "DD", "DD", "DD", "DD"],
         },
         Action {
             name: "GET /api/v1/clusters/{id}",
@@ -181,32 +182,32 @@ fn actions() -> Vec<Action> {
                     pick(own, "cum-12", "cum-13")
                 ))
             },
-            expect: ["AA", "AD", "AD", "AD", "AD", "DD"],
+            expect: ["AA", "AD", "AD", "AD", "AD", "DD", "AA"],
         },
         Action {
             name: "page /clusters/{id}",
             check: Check::Status,
             perform: |c, own| c.get(&format!("/clusters/{}", pick(own, "cum-12", "cum-13"))),
-            expect: ["AA", "AD", "AD", "AD", "AD", "DD"],
+            expect: ["AA", "AD", "AD", "AD", "AD", "DD", "AA"],
         },
         Action {
             name: "GET /api/v1/units/{id}",
             check: Check::Status,
             perform: |c, own| c.get(&format!("/api/v1/units/{}", pick(own, "ca-kg", "ca-dt"))),
-            expect: ["AA", "AD", "AD", "AD", "AD", "DD"],
+            expect: ["AA", "AD", "AD", "AD", "AD", "DD", "AA"],
         },
         Action {
             name: "page /units/{id}",
             check: Check::Status,
             perform: |c, own| c.get(&format!("/units/{}", pick(own, "ca-kg", "ca-dt"))),
-            expect: ["AA", "AD", "AD", "AD", "AD", "DD"],
+            expect: ["AA", "AD", "AD", "AD", "AD", "DD", "AA"],
         },
         Action {
             // Foreign: another unit of the same cluster.
             name: "page /units/{id}/admin",
             check: Check::Status,
             perform: |c, own| c.get(&format!("/units/{}/admin", pick(own, "ca-kg", "ca-ag"))),
-            expect: ["AA", "DD", "AD", "AD", "DD", "DD"],
+            expect: ["AA", "DD", "AD", "AD", "DD", "DD", "DD"],
         },
         Action {
             name: "GET /api/v1/units/{id}/users",
@@ -217,7 +218,7 @@ fn actions() -> Vec<Action> {
                     pick(own, "ca-kg", "ca-ag")
                 ))
             },
-            expect: ["AA", "DD", "AD", "AD", "DD", "DD"],
+            expect: ["AA", "DD", "AD", "AD", "DD", "DD", "DD"],
         },
         Action {
             name: "GET /api/v1/users?unit=",
@@ -228,7 +229,7 @@ fn actions() -> Vec<Action> {
                     pick(own, "ca-kg", "ca-ag")
                 ))
             },
-            expect: ["AA", "DD", "AD", "AD", "DD", "DD"],
+            expect: ["AA", "DD", "AD", "AD", "DD", "DD", "DD"],
         },
         Action {
             name: "GET /api/v1/covenants/{id}",
@@ -239,7 +240,7 @@ fn actions() -> Vec<Action> {
                     pick(own, "gu-12-2024", "gu-13-2024")
                 ))
             },
-            expect: ["AA", "AD", "AD", "AD", "AD", "DD"],
+            expect: ["AA", "AD", "AD", "AD", "AD", "DD", "AA"],
         },
         Action {
             name: "page /covenants/{id}",
@@ -250,7 +251,7 @@ fn actions() -> Vec<Action> {
                     pick(own, "gu-12-2024", "gu-13-2024")
                 ))
             },
-            expect: ["AA", "AD", "AD", "AD", "AD", "DD"],
+            expect: ["AA", "AD", "AD", "AD", "AD", "DD", "AA"],
         },
         Action {
             // Only who manages the cluster edits; anyone else is refused as such, never told
@@ -263,7 +264,7 @@ fn actions() -> Vec<Action> {
                     pick(own, "gu-12-2024", "gu-13-2024")
                 ))
             },
-            expect: ["AA", "AD", "DD", "DD", "DD", "DD"],
+            expect: ["AA", "AD", "DD", "DD", "DD", "DD", "DD"],
         },
         Action {
             name: "page /covenants/{id}/sign (confirmation)",
@@ -276,7 +277,7 @@ fn actions() -> Vec<Action> {
             },
             // As the signature itself: an administrator does not sign for a unit, and is told
             // so before any password is asked for.
-            expect: ["DD", "DD", "DD", "AD", "DD", "DD"],
+            expect: ["DD", "DD", "DD", "AD", "DD", "DD", "DD"],
         },
         Action {
             name: "POST /api/v1/covenants/{id}/sign",
@@ -288,7 +289,7 @@ fn actions() -> Vec<Action> {
                     json!({"unit": pick(own, "ca-kg", "ca-ag"), "version": 1, "hash": hash, "password": PASSWORD}),
                 )
             },
-            expect: ["DD", "DD", "DD", "AD", "DD", "DD"],
+            expect: ["DD", "DD", "DD", "AD", "DD", "DD", "DD"],
         },
         Action {
             name: "POST /api/v1/clusters/{id}/leadership",
@@ -304,7 +305,7 @@ fn actions() -> Vec<Action> {
                     json!({"year": 2024, "position": "deputy", "unit": unit, "method": "assigned", "decision": "02/QĐ-BCA"}),
                 )
             },
-            expect: ["AA", "AD", "DD", "DD", "DD", "DD"],
+            expect: ["AA", "AD", "DD", "DD", "DD", "DD", "DD"],
         },
         Action {
             name: "POST /api/v1/users/{id}/roles",
@@ -315,7 +316,7 @@ fn actions() -> Vec<Action> {
                     json!({"role": pick(own, "officer:ca-kg", "officer:ca-vl")}),
                 )
             },
-            expect: ["AA", "DD", "DD", "DD", "DD", "DD"],
+            expect: ["AA", "DD", "DD", "DD", "DD", "DD", "DD"],
         },
         Action {
             name: "GET /api/v1/users/{id}",
@@ -326,7 +327,7 @@ fn actions() -> Vec<Action> {
                     pick(own, "lanhdao-kg", "lanhdao-ag")
                 ))
             },
-            expect: ["AA", "DD", "AD", "AD", "DD", "DD"],
+            expect: ["AA", "DD", "AD", "AD", "DD", "DD", "DD"],
         },
         Action {
             name: "POST /api/v1/users (register)",
@@ -337,7 +338,7 @@ fn actions() -> Vec<Action> {
                     json!({"id": pick(own, "moi-1", "moi-2"), "display_name": pick(own, "Người Mới", "Người Khác")}),
                 )
             },
-            expect: ["AA", "DD", "DD", "DD", "DD", "DD"],
+            expect: ["AA", "DD", "DD", "DD", "DD", "DD", "DD"],
         },
         Action {
             name: "POST /api/v1/commands (create_unit)",
@@ -349,7 +350,7 @@ fn actions() -> Vec<Action> {
                            "short_code": "X", "kind": "provincial_police", "parent": null, "established": "2020-01-01"}),
                 )
             },
-            expect: ["AA", "DD", "DD", "DD", "DD", "DD"],
+            expect: ["AA", "DD", "DD", "DD", "DD", "DD", "DD"],
         },
         Action {
             name: "form POST /clusters/{id}/members",
@@ -367,13 +368,13 @@ fn actions() -> Vec<Action> {
                     &[("csrf", &csrf), ("year", "2027"), ("m_ca-ag", "1")],
                 )
             },
-            expect: ["AA", "AD", "DD", "DD", "DD", "DD"],
+            expect: ["AA", "AD", "DD", "DD", "DD", "DD", "DD"],
         },
         Action {
             name: "page /units/{id}/rename",
             check: Check::Status,
             perform: |c, own| c.get(&format!("/units/{}/rename", pick(own, "ca-kg", "ca-dt"))),
-            expect: ["AA", "DD", "DD", "DD", "DD", "DD"],
+            expect: ["AA", "DD", "DD", "DD", "DD", "DD", "DD"],
         },
         Action {
             // Dated before the unit was established: an administrator gets the domain's 422
@@ -392,13 +393,13 @@ fn actions() -> Vec<Action> {
                     ],
                 )
             },
-            expect: ["AA", "DD", "DD", "DD", "DD", "DD"],
+            expect: ["AA", "DD", "DD", "DD", "DD", "DD", "DD"],
         },
         Action {
             name: "page /units/{id}/lineage",
             check: Check::Status,
             perform: |c, own| c.get(&format!("/units/{}/lineage", pick(own, "ca-kg", "ca-dt"))),
-            expect: ["AA", "DD", "DD", "DD", "DD", "DD"],
+            expect: ["AA", "DD", "DD", "DD", "DD", "DD", "DD"],
         },
         Action {
             // As above: a merger dated before the units were established.
@@ -419,20 +420,20 @@ fn actions() -> Vec<Action> {
                     ],
                 )
             },
-            expect: ["AA", "DD", "DD", "DD", "DD", "DD"],
+            expect: ["AA", "DD", "DD", "DD", "DD", "DD", "DD"],
         },
         Action {
             name: "page /admin",
             check: Check::Status,
             perform: |c, _| c.get("/admin"),
-            expect: ["AA", "DD", "DD", "DD", "DD", "DD"],
+            expect: ["AA", "DD", "DD", "DD", "DD", "DD", "DD"],
         },
         Action {
             // The mid-year review is published to the cluster: members, supervisor, secretariat.
             name: "GET /api/v1/covenants/{id}/midyear (the mid-year review)",
             check: Check::Status,
             perform: |c, own| c.get(&format!("/api/v1/covenants/{}/midyear", midyear_cov(own))),
-            expect: ["AA", "AD", "AD", "AD", "AD", "DD"],
+            expect: ["AA", "AD", "AD", "AD", "AD", "DD", "AA"],
         },
         Action {
             // Freezing: the cluster's secretariat or an administrator (a second freeze is the
@@ -445,7 +446,7 @@ fn actions() -> Vec<Action> {
                     json!(null),
                 )
             },
-            expect: ["AA", "AD", "DD", "DD", "DD", "DD"],
+            expect: ["AA", "AD", "DD", "DD", "DD", "DD", "DD"],
         },
         Action {
             name: "form POST /covenants/{id}/midyear (freeze the mid-year review)",
@@ -456,7 +457,7 @@ fn actions() -> Vec<Action> {
                     &[("csrf", &form_csrf(c))],
                 )
             },
-            expect: ["AA", "AD", "DD", "DD", "DD", "DD"],
+            expect: ["AA", "AD", "DD", "DD", "DD", "DD", "DD"],
         },
         Action {
             name: "GET /api/v1/covenants/{id}/midyear.xlsx (the frozen review)",
@@ -467,7 +468,7 @@ fn actions() -> Vec<Action> {
                     midyear_cov(own)
                 ))
             },
-            expect: ["AA", "AD", "AD", "AD", "AD", "DD"],
+            expect: ["AA", "AD", "AD", "AD", "AD", "DD", "AA"],
         },
         Action {
             // Opening a vote: the cluster's secretariat or an administrator.
@@ -490,7 +491,7 @@ fn actions() -> Vec<Action> {
                     ],
                 )
             },
-            expect: ["AA", "AD", "DD", "DD", "DD", "DD"],
+            expect: ["AA", "AD", "DD", "DD", "DD", "DD", "DD"],
         },
         Action {
             // Closing a round: the secretariat or an administrator (a second close is told
@@ -503,7 +504,7 @@ fn actions() -> Vec<Action> {
                     &[("csrf", &form_csrf(c)), ("round", "1")],
                 )
             },
-            expect: ["AA", "AD", "DD", "DD", "DD", "DD"],
+            expect: ["AA", "AD", "DD", "DD", "DD", "DD", "DD"],
         },
         Action {
             // Entering a paper count: the secretariat or an administrator (the round closed
@@ -516,7 +517,7 @@ fn actions() -> Vec<Action> {
                     &[("csrf", &form_csrf(c)), ("round", "1")],
                 )
             },
-            expect: ["AA", "AD", "DD", "DD", "DD", "DD"],
+            expect: ["AA", "AD", "DD", "DD", "DD", "DD", "DD"],
         },
         Action {
             // Confirming a paper count: a member unit's leader only, for that unit (none is
@@ -533,7 +534,7 @@ fn actions() -> Vec<Action> {
                     ],
                 )
             },
-            expect: ["DD", "DD", "DD", "AD", "DD", "DD"],
+            expect: ["DD", "DD", "DD", "AD", "DD", "DD", "DD"],
         },
         Action {
             // A tie decision: the head's or deputy's leader only (no tie: a conflict, after
@@ -551,7 +552,7 @@ fn actions() -> Vec<Action> {
                     ],
                 )
             },
-            expect: ["DD", "DD", "DD", "AD", "DD", "DD"],
+            expect: ["DD", "DD", "DD", "AD", "DD", "DD", "DD"],
         },
         Action {
             name: "GET /api/v1/events?unit= (sees events)",
@@ -562,7 +563,7 @@ fn actions() -> Vec<Action> {
                     pick(own, "ca-kg", "ca-dt")
                 ))
             },
-            expect: ["AA", "AD", "AD", "AD", "AD", "DD"],
+            expect: ["AA", "AD", "AD", "AD", "AD", "DD", "AA"],
         },
     ]
 }

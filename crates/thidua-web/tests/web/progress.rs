@@ -167,6 +167,29 @@ fn flow(app: &TestApp) {
         page.contains("href=\"/covenants/gu-13-2024/progress\""),
         "{page}"
     );
+    // The Ministry's supervisor of every cluster needs no grant per cluster: the same table,
+    // and a cluster created later is in it at once.
+    let ministry = signed_in(app, "giamsat-bo");
+    let covenants = |c: &super::support::Client| -> Vec<String> {
+        let r = c.get("/api/v1/progress");
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json()["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["covenant"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(covenants(&ministry), [COV, "gu-13-2024"]);
+    let r = admin.post_json(
+        "/api/v1/commands",
+        json!({"command": "create_cluster", "cluster": "cum-14", "name": "Cụm thi đua số 14"}),
+    );
+    assert!(r.status < 300, "{}", r.body);
+    assert_eq!(ministry.get("/clusters/cum-14").status, 200);
+    assert_eq!(supervisor.get("/clusters/cum-14").status, 404);
+    let home = ministry.get("/").body;
+    assert!(home.contains("Giám sát toàn Bộ (mọi cụm)"), "{home}");
     flags_never_hold_the_page_up(&other);
 }
 

@@ -36,6 +36,7 @@ pub const USERS: &[(&str, &str, &[&str])] = &[
     ("lanhdao-ag", "Lãnh Đạo An Giang", &["leader:ca-ag"]),
     ("giamsat12", "Giám Sát Cụm 12", &["supervisor:cum-12"]),
     ("canbo-dt", "Cán Bộ Đồng Tháp", &["officer:ca-dt"]),
+    ("giamsat-bo", "Giám Sát Toàn Bộ", &["ministry_supervisor"]),
 ];
 
 pub enum Backend {
