@@ -1,5 +1,7 @@
 //! Vietnamese presentation of numbers and dates: "95,5" with "." for thousands ("1.234"),
-//! dates as dd/mm/yyyy, times as dd/mm/yyyy HH:MM (UTC+7, the time of Vietnam).
+//! dates as dd/mm/yyyy, times as dd/mm/yyyy HH:MM (UTC+7, the time of Vietnam); and how a
+//! number typed in a form field is read back ([`typed_decimal`]) and shown to be typed again
+//! ([`decimal_to_type`]).
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -29,6 +31,39 @@ pub fn decimal(d: &Decimal) -> String {
         out.push_str(frac);
     }
     out
+}
+
+/// A decimal as a form field shows it to be typed again: the decimal comma, no thousands
+/// separators ("2000", "95,5"), so that [`typed_decimal`] reads it back unchanged.
+pub fn decimal_to_type(d: &Decimal) -> String {
+    d.normalize().to_string().replace('.', ",")
+}
+
+/// Why a typed number was not read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unreadable {
+    /// Not a number at all.
+    Invalid,
+    /// A form a reader may take for thousands ("20.000", "1.234,5": twenty thousand to a
+    /// Vietnamese reader, twenty to an English one): refused, never guessed.
+    Ambiguous,
+}
+
+/// A number as typed in a form field, read by the figures' one number rule
+/// ([`thidua_scoring::input::parse_number`]): plain ("7.5", "8") or with a decimal comma
+/// ("7,5", as the figures grid reads it); a form that may hold thousands separators is refused.
+pub fn typed_decimal(raw: &str) -> Result<Decimal, Unreadable> {
+    use thidua_scoring::input::{parse_number, NumberFormat};
+    let raw = raw.trim();
+    match parse_number(raw, NumberFormat::Plain) {
+        Ok(d) => Ok(d),
+        // A comma and no point: the decimal comma, as the figures grid reads it.
+        Err(e) if e.code == "number_format" && !raw.contains('.') => {
+            parse_number(raw, NumberFormat::Vi).map_err(|_| Unreadable::Invalid)
+        }
+        Err(e) if e.code == "number_format" => Err(Unreadable::Ambiguous),
+        Err(_) => Err(Unreadable::Invalid),
+    }
 }
 
 /// A date as dd/mm/yyyy.
@@ -77,5 +112,31 @@ mod tests {
             "26/03/2024"
         );
         assert_eq!(time_ms(0), "01/01/1970 07:00");
+    }
+
+    #[test]
+    fn typed_numbers_are_read_back_as_shown_and_never_guessed() {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        for (typed, read) in [
+            ("2000", "2000"),
+            ("95,5", "95.5"),
+            ("95.5", "95.5"),
+            ("0.5", "0.5"),
+        ] {
+            assert_eq!(typed_decimal(typed), Ok(d(read)), "{typed}");
+        }
+        for ambiguous in ["2.000", "1.234,5", "1.000.000"] {
+            assert_eq!(
+                typed_decimal(ambiguous),
+                Err(Unreadable::Ambiguous),
+                "{ambiguous}"
+            );
+        }
+        assert_eq!(typed_decimal("abc"), Err(Unreadable::Invalid));
+        for shown in ["2000", "1234567.5", "0.25", "-3"] {
+            let typed = decimal_to_type(&d(shown));
+            assert!(!typed.contains('.'), "{typed}");
+            assert_eq!(typed_decimal(&typed), Ok(d(shown)), "{typed}");
+        }
     }
 }

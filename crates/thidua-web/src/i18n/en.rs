@@ -674,6 +674,7 @@ pub fn error(code: &str) -> &'static str {
         "short_code_taken" => "Another unit under the same parent already has this short code.",
         "unit_dissolved" => "The unit ceased to exist (merged or split); choose its successor.",
         "invalid_number" => "Not a number (e.g. 95,5).",
+        "number_ambiguous" => "Ambiguous number: write it without thousands separators, decimals after a comma or a point (e.g. 2000 or 95,5).",
         "invalid_encoding" => "The data sent is not valid UTF-8 text; nothing was saved.",
         "method_not_allowed" => "This address only takes a submitted form; open the page from its link.",
         "document_already_issued" => "A document of this kind about this matter was already issued; each matter has one.",

@@ -894,6 +894,7 @@ mod tests {
             "short_code_taken",
             "unit_dissolved",
             "invalid_number",
+            "number_ambiguous",
             "invalid_encoding",
             "method_not_allowed",
             "date_out_of_range",

@@ -679,6 +679,7 @@ pub fn error(code: &str) -> &'static str {
             "Đơn vị đã không còn tồn tại (sáp nhập hoặc chia tách); hãy chọn đơn vị kế thừa."
         }
         "invalid_number" => "Số không hợp lệ (ví dụ 95,5).",
+        "number_ambiguous" => "Cách viết số không rõ: viết số không có dấu phân cách hàng nghìn, phần thập phân sau dấu phẩy (ví dụ 2000 hoặc 95,5).",
         "invalid_encoding" => {
             "Dữ liệu gửi lên không phải văn bản UTF-8 hợp lệ; không có gì được lưu."
         }

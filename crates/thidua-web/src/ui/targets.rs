@@ -7,7 +7,6 @@
 //! that `decide` applies). Targets as sentences are [`thidua_domain::wording`]'s.
 
 use std::collections::BTreeSet;
-use std::str::FromStr;
 
 use rust_decimal::Decimal;
 use thidua_domain::model::{Comparison, Target, TargetKind};
@@ -120,7 +119,7 @@ pub fn apply_op(rows: &mut Vec<Row>, op: &str) -> bool {
 
 /// The rows of existing targets (the editing form starts from them).
 pub fn rows_from_targets(targets: &[Target]) -> Vec<Row> {
-    let dec = |d: &Decimal| crate::format::decimal(d);
+    let dec = |d: &Decimal| crate::format::decimal_to_type(d);
     targets
         .iter()
         .map(|t| {
@@ -150,13 +149,15 @@ pub fn rows_from_targets(targets: &[Target]) -> Vec<Row> {
         .collect()
 }
 
-/// A decimal as people type it: "95,5" or "95.5"; no thousands separators.
-pub fn decimal(raw: &str) -> Option<Decimal> {
-    let cleaned = raw.trim().replace([' ', '%'], "");
-    if cleaned.is_empty() || cleaned.contains('.') && cleaned.contains(',') {
-        return None;
-    }
-    Decimal::from_str(&cleaned.replace(',', ".")).ok()
+/// A threshold as people type it ([`crate::format::typed_decimal`]: "95,5" or "95.5", no
+/// thousands separators; "2.000" is refused as ambiguous, never read as 2), a trailing "%" and
+/// spaces ignored.
+pub fn decimal(raw: &str) -> Result<Decimal, &'static str> {
+    use crate::format::{typed_decimal, Unreadable};
+    typed_decimal(&raw.replace([' ', '%'], "")).map_err(|e| match e {
+        Unreadable::Ambiguous => "number_ambiguous",
+        Unreadable::Invalid => "invalid_number",
+    })
 }
 
 /// Reads the rows into targets (blank rows are skipped), reporting every problem beside its
@@ -247,11 +248,7 @@ fn read_row(i: usize, row: &Row, lang: Lang, errors: &mut Errors) -> Option<Targ
         if raw.trim().is_empty() {
             return None;
         }
-        let d = decimal(raw);
-        if d.is_none() {
-            fail(f, "invalid_number");
-        }
-        d
+        decimal(raw).map_err(|code| fail(f, code)).ok()
     };
     let low = number(&row.threshold, "threshold", &mut fail);
     let high = number(&row.high, "high", &mut fail);
@@ -351,6 +348,7 @@ pub fn sentence(t: &Strings, target: &Target) -> String {
 mod tests {
     use super::*;
     use crate::i18n::{en, vi};
+    use std::str::FromStr;
 
     fn row(shape: &str, subject: &str, threshold: &str, high: &str, baseline: &str) -> Row {
         Row {

@@ -282,6 +282,15 @@ fn drafting(app: &TestApp) {
     assert_eq!(r.status, 422);
     assert!(r.body.contains("id=\"t1-threshold-error\""));
     assert!(r.body.contains("Tỷ lệ phần trăm phải từ 0 đến 100."));
+    // "2.000" is two thousand to a Vietnamese reader, two to an English one: never guessed.
+    let r = post(
+        &sec,
+        new,
+        &covenant_form(&csrf, "Giao ước bổ sung", "rate_below", "2.000"),
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("id=\"t1-threshold-error\""));
+    assert!(r.body.contains("Cách viết số không rõ"), "{}", r.body);
     // Adding a row keeps what was typed.
     let mut add = covenant_form(&csrf, "Giao ước bổ sung", "rate_below", "0,5");
     add.retain(|(k, _)| k != "op");

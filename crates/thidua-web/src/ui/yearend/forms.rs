@@ -31,24 +31,14 @@ fn text(form: &Form, name: &str, max: usize) -> Result<Text, ApiError> {
         .map_err(|e| ApiError::bad_request(e.code(), name.to_owned()))
 }
 
-/// A score as typed, read by the figures' one number rule
-/// ([`thidua_scoring::input::parse_number`]): plain ("7.5", "8") or with a decimal comma
-/// ("7,5", as the figures grid reads it). A form a reader may take for thousands ("20.000",
-/// "1.234,5": twenty thousand to a Vietnamese reader, twenty to an English one) is refused
-/// (`yearend_number_ambiguous`), never guessed; anything else that is no number is
-/// `invalid_number`.
+/// A score as typed ([`crate::format::typed_decimal`]): an ambiguous form is
+/// `yearend_number_ambiguous`, anything else that is no number `invalid_number`.
 fn number(raw: &str) -> Result<Decimal, &'static str> {
-    use thidua_scoring::input::{parse_number, NumberFormat};
-    let raw = raw.trim();
-    match parse_number(raw, NumberFormat::Plain) {
-        Ok(d) => Ok(d),
-        // A comma and no point: the decimal comma, as the figures grid reads it.
-        Err(e) if e.code == "number_format" && !raw.contains('.') => {
-            parse_number(raw, NumberFormat::Vi).map_err(|_| "invalid_number")
-        }
-        Err(e) if e.code == "number_format" => Err("yearend_number_ambiguous"),
-        Err(_) => Err("invalid_number"),
-    }
+    use crate::format::{typed_decimal, Unreadable};
+    typed_decimal(raw).map_err(|e| match e {
+        Unreadable::Ambiguous => "yearend_number_ambiguous",
+        Unreadable::Invalid => "invalid_number",
+    })
 }
 
 fn points(form: &Form, name: &str) -> Result<Points, ApiError> {
