@@ -269,6 +269,33 @@ fn add_unit_year(
     any
 }
 
+/// Adds 0 for every element in each window of `at`'s year a predecessor had ceased by and did
+/// not report ([`State::ceased_by`]): merged away, its area reported through its successor, so
+/// it adds nothing there rather than making the merged figure missing.
+fn add_ceased_windows(
+    state: &State,
+    covenant: &CovenantId,
+    at: &YearAt,
+    unit: &UnitId,
+    id: &str,
+    b: &mut DatasetBuilder,
+    rows: &mut Rows,
+) {
+    for (key, m) in at.months.iter().filter(|(_, m)| *m <= at.last) {
+        let ceased = state
+            .window_end(covenant, at.year, key)
+            .is_some_and(|end| state.ceased_by(unit, at.year, key, end));
+        let Some(period) = PeriodKey::new(at.year, PeriodKind::Month(*m)) else {
+            continue;
+        };
+        if ceased {
+            for e in &at.form.elements {
+                b.figure_value(rows.next(), id, &e.id, period, Exact::ZERO);
+            }
+        }
+    }
+}
+
 /// Declares a member's `year` the sum of its own approved figures and its direct
 /// predecessors' (the domain's lineage as of the end of the covenant's year): every one of its
 /// [`State::earlier_parts`] that existed that year, whether or not it reported, so that a
@@ -307,6 +334,9 @@ fn add_predecessors(
             Some(r) => *r,
             None => {
                 let r = add_unit_year(state, at, p, pid, b, rows);
+                if parts.contains(p) {
+                    add_ceased_windows(state, spec.covenant, at, p, pid, b, rows);
+                }
                 years.insert(year, r);
                 r
             }

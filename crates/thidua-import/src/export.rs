@@ -115,9 +115,16 @@ fn quote(s: &str) -> String {
 /// for each earlier year in which any of them reported, a member with direct predecessors (the
 /// lineage as of the end of the covenant's year) counts as the sum of every unit of its
 /// lineage that year ([`State::earlier_parts`]), whether or not it reported, so that a window
-/// one of them lacks is missing, never a partial sum.
-fn predecessor_rows(state: &State, c: &Covenant, out: &mut String) -> Result<(), DomainError> {
+/// one of them lacks is missing, never a partial sum; a predecessor that had ceased by a
+/// window it did not report adds 0 there ([`State::ceased_by`], as the server's data does).
+fn predecessor_rows(
+    state: &State,
+    c: &Covenant,
+    form: &Form,
+    out: &mut String,
+) -> Result<(), DomainError> {
     let reported = |u: &UnitId, year| !state.figures.published_year(u, year).is_empty();
+    let mut zeroed = std::collections::BTreeSet::new();
     for m in state.members(&c.cluster, c.year)? {
         let sources = state.earlier_sources(m, c.year);
         if sources.is_empty() {
@@ -137,6 +144,34 @@ fn predecessor_rows(state: &State, c: &Covenant, out: &mut String) -> Result<(),
                     data_id(state.unit(m)?),
                     ids?.join(" ")
                 );
+            }
+            for p in parts.iter().filter(|p| *p != m) {
+                if zeroed.insert((p.clone(), year)) {
+                    ceased_rows(state, c, form, p, year, out)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// 0 for every element of each window of `year` that `unit` had ceased by and did not report.
+fn ceased_rows(
+    state: &State,
+    c: &Covenant,
+    form: &Form,
+    unit: &UnitId,
+    year: i32,
+    out: &mut String,
+) -> Result<(), DomainError> {
+    let id = data_id(state.unit(unit)?);
+    for r in state.calendar(&c.id)?.reported() {
+        let Some(period) = r.in_year(year) else {
+            continue;
+        };
+        if state.ceased_by(unit, year, r.key(), period.dates().1) {
+            for e in &form.elements {
+                let _ = writeln!(out, "{id},{},{period},0", e.id);
             }
         }
     }
@@ -175,7 +210,7 @@ pub fn data_csv_with(
     }
     out.push_str("unit,element,period,value\n");
     name_rows(state, &units, &mut out)?;
-    predecessor_rows(state, c, &mut out)?;
+    predecessor_rows(state, c, &form, &mut out)?;
     for u in &units {
         figure_rows(state, c, &form, &calendar, &cut, u, &mut out)?;
     }

@@ -185,7 +185,7 @@ impl Template {
                 id: e.id.clone(),
                 name: e.name.clone(),
                 unit: e.unit.clone(),
-                same_period: Some(state.earlier_value(unit, c.year, c.year - 1, window, &e.id))
+                same_period: Some(state.earlier_value(unit, covenant, c.year - 1, window, &e.id))
                     .filter(|c| *c != Cell::Missing),
                 current: current
                     .zip(pos)
@@ -220,7 +220,7 @@ impl Template {
                 .map(|p| name_of(state, p))
                 .collect(),
             same_period_missing: state
-                .earlier_missing(unit, c.year, c.year - 1, window)
+                .earlier_missing(unit, covenant, c.year - 1, window)
                 .iter()
                 .map(|p| name_of(state, p))
                 .collect(),

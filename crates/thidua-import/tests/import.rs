@@ -923,6 +923,12 @@ fn merged_world() -> State {
 
 /// [`merged_world`] where `ca-x1` never reported the 2023 window `lacking` (`2023-M03`).
 fn merged_world_without(lacking: &str) -> State {
+    merged_world_at(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(), &[lacking])
+}
+
+/// [`world`] where `ca-x1` merged into Hậu Giang on `effective`, with the 2023 figures of all
+/// six units approved (`ca-x1`'s those of Hậu Giang) but the windows `lacking` of `ca-x1`.
+fn merged_world_at(effective: NaiveDate, lacking: &[&str]) -> State {
     let mut s = world();
     run(
         &mut s,
@@ -941,7 +947,7 @@ fn merged_world_without(lacking: &str) -> State {
                     kind: LineageKind::Merge,
                     predecessors: vec![u("ca-hg"), u("ca-x1")],
                     successors: vec![u("ca-hg")],
-                    effective: NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+                    effective,
                     decision: t("Quyết định sáp nhập (giả định)"),
                 },
             },
@@ -952,7 +958,7 @@ fn merged_world_without(lacking: &str) -> State {
     let x1: String = example_year(2023)
         .lines()
         .filter(|l| l.starts_with("unit,") || l.starts_with("HG,") && !l.contains("@name"))
-        .filter(|l| !l.contains(&format!(",{lacking},")))
+        .filter(|l| !lacking.iter().any(|w| l.contains(&format!(",{w},"))))
         .map(|l| format!("{}\n", l.replacen("HG,", "X1,", 1)))
         .collect();
     let plan = plan_historical(
@@ -983,7 +989,7 @@ fn a_merged_members_template_shows_last_year_with_its_predecessors() {
     for row in &tpl.rows {
         assert_eq!(
             row.same_period.unwrap_or(Cell::Missing),
-            s.earlier_value(&u("ca-hg"), 2024, 2023, "M02", &row.id),
+            s.earlier_value(&u("ca-hg"), &cov(), 2023, "M02", &row.id),
             "{}",
             row.id
         );
@@ -1102,6 +1108,67 @@ fn a_merged_members_export_scores_as_the_server_scores_it() {
         total(&alone, "Công an tỉnh Hậu Giang"),
         total(&server, "Công an tỉnh Hậu Giang")
     );
+}
+
+/// A predecessor merged away in the middle of the baseline year (01/07/2023) reported until
+/// June: the export writes 0 for its windows after it ceased (as the server's data has them,
+/// `State::ceased_by`), never leaving them missing, and `thidua score` on the file still gives
+/// exactly the server's scores.
+#[test]
+fn a_predecessor_merged_away_mid_year_is_exported_as_the_server_reads_it() {
+    let lacking = [
+        "2023-M07", "2023-M08", "2023-M09", "2023-M10", "2023-M11", "2023-M12",
+    ];
+    let mut s = merged_world_at(NaiveDate::from_ymd_opt(2023, 7, 1).unwrap(), &lacking);
+    approve_january(&mut s);
+    // September 2023 is Hậu Giang's own figure (the whole area by then): complete.
+    assert_eq!(
+        s.earlier_value(&u("ca-hg"), &cov(), 2023, "M09", "crimes"),
+        s.figures
+            .published_value(&u("ca-hg"), 2023, "M09", "crimes")
+            .unwrap()
+    );
+    assert!(s
+        .earlier_missing(&u("ca-hg"), &cov(), 2023, "M09")
+        .is_empty());
+    let out = export::data_csv(&s, &cov(), "M01").unwrap();
+    assert!(out.contains("X1,crimes,2023-M09,0\n"), "{out}");
+    assert!(!out.contains("X1,crimes,2023-M06,0\n"), "{out}");
+    let reg = thidua_scoring::compile(REGULATION).unwrap();
+    let period: thidua_scoring::PeriodKey = "2024-M01".parse().unwrap();
+    let offline = reg
+        .evaluate_all(
+            &thidua_scoring::Dataset::from_csv(&out).unwrap(),
+            period,
+            thidua_scoring::EvalOptions::default(),
+        )
+        .unwrap();
+    let mut members: Vec<UnitId> = UNITS.iter().map(|x| u(x.0)).collect();
+    members.sort();
+    let none = |_: &UnitId| std::collections::BTreeMap::new();
+    let spec = thidua_domain::engine_data::Spec {
+        covenant: &cov(),
+        members: &members,
+        year: 2024,
+        through_month: 1,
+        manual: &none,
+        period: "2024-M01".into(),
+    };
+    let server = reg
+        .evaluate_all(
+            &thidua_domain::engine_data::dataset(&s, &spec).unwrap(),
+            period,
+            thidua_scoring::EvalOptions::default(),
+        )
+        .unwrap();
+    let nodes = |board: &thidua_scoring::Scoreboard| -> Vec<String> {
+        board
+            .units
+            .iter()
+            .map(|r| format!("{:?} {}", r.name, serde_json::to_string(&r.nodes).unwrap()))
+            .collect()
+    };
+    assert_eq!(nodes(&offline), nodes(&server));
 }
 
 /// "Không áp dụng" flows into the engine as itself: the export writes it `na` (it dropped the

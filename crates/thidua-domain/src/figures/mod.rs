@@ -771,33 +771,61 @@ impl State {
             .collect()
     }
 
+    /// The last day of reported window `key` of `covenant`'s calendar in reporting `year`.
+    pub fn window_end(&self, covenant: &CovenantId, year: i32, key: &str) -> Option<NaiveDate> {
+        let calendar = self.calendar(covenant).ok()?;
+        let month = calendar.reported_window(key)?.in_year(year)?;
+        Some(month.dates().1)
+    }
+
+    /// Whether a merged member's predecessor `part` adds nothing to window `key` (last day
+    /// `end`) of `year`: it reported nothing for it and had ceased to exist by its last day
+    /// (merged away: its area reported through its successor from then on). It counts as 0
+    /// there, in the grid, in progress and in the engine's data alike
+    /// ([`crate::engine_data`]), never as a missing figure.
+    pub fn ceased_by(&self, part: &UnitId, year: i32, key: &str, end: NaiveDate) -> bool {
+        self.units
+            .get(part)
+            .is_some_and(|u| u.dissolved.is_some_and(|d| d <= end))
+            && self
+                .figures
+                .report(part, year, key)
+                .and_then(|r| r.published())
+                .is_none()
+    }
+
     /// A member's approved figure of `element` for a window of an earlier `year` as its
-    /// scores read it (the "cùng kỳ" beside this year's figure): its own plus those of its
-    /// [`earlier_sources`](Self::earlier_sources). Numbers add up; "not applicable" is kept
-    /// only when no one gave a number. For a merged member the sum is complete or missing:
-    /// when one of its [`earlier_parts`](Self::earlier_parts) has no approved figure for the
-    /// window, there is no value (never a partial sum presented as the whole;
-    /// [`earlier_missing`](Self::earlier_missing) names who lacks it).
+    /// scores read it (the "cùng kỳ" beside this year's figure of `covenant`): its own plus
+    /// those of its [`earlier_sources`](Self::earlier_sources). Numbers add up; "not
+    /// applicable" is kept only when no one gave a number; a predecessor that had
+    /// [`ceased_by`](Self::ceased_by) the window adds 0. For a merged member the sum is
+    /// complete or missing: when one of its [`earlier_parts`](Self::earlier_parts) has no
+    /// approved figure for the window, there is no value (never a partial sum presented as the
+    /// whole; [`earlier_missing`](Self::earlier_missing) names who lacks it).
     pub fn earlier_value(
         &self,
         unit: &UnitId,
-        as_of: i32,
+        covenant: &CovenantId,
         year: i32,
         window: &str,
         element: &str,
     ) -> Cell {
-        let sources = self.earlier_sources(unit, as_of);
-        self.earlier_value_with(unit, &sources, year, window, element)
+        let Ok(c) = self.covenant(covenant) else {
+            return Cell::Missing;
+        };
+        let sources = self.earlier_sources(unit, c.year);
+        let end = self.window_end(covenant, year, window);
+        self.earlier_value_with(unit, &sources, year, (window, end), element)
     }
 
-    /// [`earlier_value`](Self::earlier_value) with the unit's sources already known (the many
-    /// cells of one unit's series).
+    /// [`earlier_value`](Self::earlier_value) with the unit's sources and the window's last
+    /// day already known (the many cells of one unit's series).
     pub fn earlier_value_with(
         &self,
         unit: &UnitId,
         sources: &[UnitId],
         year: i32,
-        window: &str,
+        (window, end): (&str, Option<NaiveDate>),
         element: &str,
     ) -> Cell {
         if sources.is_empty() {
@@ -809,9 +837,12 @@ impl State {
         let mut sum: Option<Decimal> = None;
         let mut not_applicable = false;
         for part in self.earlier_parts(unit, sources, year) {
+            let ceased =
+                part != *unit && end.is_some_and(|e| self.ceased_by(&part, year, window, e));
             // A figure left blank counts as the regulation's declared value, as in the scores.
             let cell = match self.figures.published_scored(&part, year, window, element) {
                 Some(cell) => cell,
+                None if ceased => Cell::Number(Decimal::ZERO),
                 None => return Cell::Missing,
             };
             match cell {
@@ -836,21 +867,28 @@ impl State {
     pub fn earlier_missing(
         &self,
         unit: &UnitId,
-        as_of: i32,
+        covenant: &CovenantId,
         year: i32,
         window: &str,
     ) -> Vec<UnitId> {
-        let sources = self.earlier_sources(unit, as_of);
+        let Ok(c) = self.covenant(covenant) else {
+            return Vec::new();
+        };
+        let sources = self.earlier_sources(unit, c.year);
         if sources.is_empty() {
             return Vec::new();
         }
+        let end = self.window_end(covenant, year, window);
         self.earlier_parts(unit, &sources, year)
             .into_iter()
             .filter(|p| {
-                self.figures
-                    .report(p, year, window)
-                    .and_then(|r| r.published())
-                    .is_none()
+                let ceased = p != unit && end.is_some_and(|e| self.ceased_by(p, year, window, e));
+                !ceased
+                    && self
+                        .figures
+                        .report(p, year, window)
+                        .and_then(|r| r.published())
+                        .is_none()
             })
             .collect()
     }

@@ -22,7 +22,7 @@ pub fn panel(state: &State, covenant: &CovenantId) -> Result<Panel, DomainError>
     panel.units = frame
         .members
         .iter()
-        .map(|u| series(state, &frame.ids, &panel.periods, u))
+        .map(|u| series(state, &frame.ids, &panel.periods, &frame.ends, u))
         .collect();
     Ok(panel)
 }
@@ -34,6 +34,8 @@ pub struct Frame {
     pub panel: Panel,
     pub members: Vec<UnitId>,
     pub ids: Vec<String>,
+    /// The last day of each of the panel's periods, in their order (`None`: unknown).
+    pub ends: Vec<Option<chrono::NaiveDate>>,
 }
 
 /// The frame of `covenant` (signed, in force).
@@ -96,7 +98,12 @@ pub fn frame(state: &State, covenant: &CovenantId) -> Result<Frame, DomainError>
     let series = (0..form.elements.len())
         .filter(|i| form.elements[*i].aggregate == "sum")
         .collect();
+    let ends = periods
+        .iter()
+        .map(|p| state.window_end(covenant, p.year, &p.window))
+        .collect();
     Ok(Frame {
+        ends,
         panel: Panel {
             elements,
             periods,
@@ -157,7 +164,13 @@ pub fn marks(
 /// One unit's approved values, late first submissions and corrections. The years before the
 /// last (the covenant's) read a merged unit's figures as its scores do: its own and its
 /// predecessors' (`State::earlier_value`), so a merger is not a break in its series.
-pub fn series(state: &State, ids: &[String], periods: &[Period], unit: &UnitId) -> UnitSeries {
+pub fn series(
+    state: &State,
+    ids: &[String],
+    periods: &[Period],
+    ends: &[Option<chrono::NaiveDate>],
+    unit: &UnitId,
+) -> UnitSeries {
     let f = &state.figures;
     let year = periods.last().map_or(0, |p| p.year);
     let sources = state.earlier_sources(unit, year);
@@ -165,7 +178,8 @@ pub fn series(state: &State, ids: &[String], periods: &[Period], unit: &UnitId) 
         unit: unit.to_string(),
         ..Default::default()
     };
-    for p in periods {
+    for (i, p) in periods.iter().enumerate() {
+        let end = ends.get(i).copied().flatten();
         let report = f.report(unit, p.year, &p.window);
         let approval = report.and_then(|r| r.published());
         let row: Vec<Option<Decimal>> = match approval {
@@ -173,7 +187,7 @@ pub fn series(state: &State, ids: &[String], periods: &[Period], unit: &UnitId) 
                 .iter()
                 .map(|id| {
                     state
-                        .earlier_value_with(unit, &sources, p.year, &p.window, id)
+                        .earlier_value_with(unit, &sources, p.year, (&p.window, end), id)
                         .number()
                 })
                 .collect(),

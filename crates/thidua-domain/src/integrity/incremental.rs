@@ -114,7 +114,13 @@ impl Incremental {
 /// many.
 fn recompute(state: &State, frame: &Frame, settings: &Settings, stale: &[usize]) -> Vec<UnitPart> {
     crate::parallel::map(stale, 64, |i| {
-        let series = collect::series(state, &frame.ids, &frame.panel.periods, &frame.members[*i]);
+        let series = collect::series(
+            state,
+            &frame.ids,
+            &frame.panel.periods,
+            &frame.ends,
+            &frame.members[*i],
+        );
         super::unit_part(&frame.panel, &series, settings)
     })
 }

@@ -468,12 +468,12 @@ fn a_merged_units_same_period_is_its_own_and_its_predecessors_approved_figures()
     assert_eq!(w.state.earlier_sources(&u("ca-hg"), 2024), [u("ca-x1")]);
     assert_eq!(
         w.state
-            .earlier_value(&u("ca-hg"), 2024, 2023, "M01", "crimes"),
+            .earlier_value(&u("ca-hg"), &cov(), 2023, "M01", "crimes"),
         thidua_domain::figures::Cell::Number(15.into())
     );
     assert_eq!(
         w.state
-            .earlier_value(&u("ca-x1"), 2024, 2023, "M01", "crimes"),
+            .earlier_value(&u("ca-x1"), &cov(), 2023, "M01", "crimes"),
         thidua_domain::figures::Cell::Number(5.into()),
         "a predecessor alone is itself"
     );
@@ -530,20 +530,22 @@ fn a_merged_units_same_period_is_missing_when_a_predecessor_lacks_the_window() {
     w.report("ca-hg", "M01", "12", "approved");
     let s = &w.state;
     assert_eq!(
-        s.earlier_value(&u("ca-hg"), 2024, 2023, "M01", "crimes"),
+        s.earlier_value(&u("ca-hg"), &cov(), 2023, "M01", "crimes"),
         thidua_domain::figures::Cell::Missing,
         "10 alone is not the merged unit's January"
     );
     assert_eq!(
-        s.earlier_missing(&u("ca-hg"), 2024, 2023, "M01"),
+        s.earlier_missing(&u("ca-hg"), &cov(), 2023, "M01"),
         [u("ca-x1")]
     );
     assert_eq!(
-        s.earlier_value(&u("ca-hg"), 2024, 2023, "M02", "crimes"),
+        s.earlier_value(&u("ca-hg"), &cov(), 2023, "M02", "crimes"),
         thidua_domain::figures::Cell::Number(15.into()),
         "a window both reported is their sum"
     );
-    assert!(s.earlier_missing(&u("ca-hg"), 2024, 2023, "M02").is_empty());
+    assert!(s
+        .earlier_missing(&u("ca-hg"), &cov(), 2023, "M02")
+        .is_empty());
     let p = progress::compute_explaining(s, &cov(), Some(&u("ca-hg"))).unwrap();
     let hg = p.units.iter().find(|x| x.unit == u("ca-hg")).unwrap();
     assert_eq!(hg.targets[0].same_period, None, "no partial cùng kỳ");
@@ -773,4 +775,76 @@ fn a_quarter_of_the_default_calendar_is_not_entered() {
         },
     );
     assert_eq!(code, "summary_window");
+}
+
+/// A merger in the middle of the baseline year (as the provinces merged on 01/07/2025): the
+/// merged-away unit reported until the merger, its successor the whole area afterwards. Its
+/// windows after it ceased add nothing — the successor's own figure is the whole — so "cùng kỳ"
+/// is complete every month, in the grid and in the engine (it was missing from July on,
+/// because the predecessor "lacked" windows of a year it no longer existed in).
+#[test]
+fn a_predecessor_merged_away_mid_year_adds_nothing_after_it_ceased() {
+    let mut w = world();
+    w.ok(
+        &Actor::System,
+        Command::CreateUnit {
+            unit: u("ca-x1"),
+            name: t("Công an thị xã sáp nhập"),
+            short_code: t("X1"),
+            kind: UnitKind::ProvincialPolice,
+            parent: None,
+            established: d(2004, 1, 1),
+        },
+    );
+    w.ok(
+        &Actor::System,
+        Command::RecordLineage {
+            change: LineageChange {
+                kind: LineageKind::Merge,
+                predecessors: vec![u("ca-hg"), u("ca-x1")],
+                successors: vec![u("ca-hg")],
+                effective: d(2023, 7, 1),
+                decision: t("Quyết định sáp nhập (giả định)"),
+            },
+        },
+    );
+    // Hậu Giang: 10 a month before the merger, 15 after (the whole area); the merged-away
+    // unit: 5 a month until June (its last window, M06, closes on 14/06).
+    let mut reports: Vec<HistoricalReport> = (1..=12)
+        .map(|m| HistoricalReport {
+            unit: u("ca-hg"),
+            year: 2023,
+            window: format!("M{m:02}"),
+            values: [("crimes".to_owned(), num(if m <= 6 { "10" } else { "15" }))]
+                .into_iter()
+                .collect(),
+        })
+        .collect();
+    reports.extend((1..=6).map(|m| HistoricalReport {
+        unit: u("ca-x1"),
+        year: 2023,
+        window: format!("M{m:02}"),
+        values: [("crimes".to_owned(), num("5"))].into_iter().collect(),
+    }));
+    w.import_history("so-lieu-2023.csv", "cd", reports);
+    let s = &w.state;
+    for window in ["M03", "M07", "M09", "M12"] {
+        assert_eq!(
+            s.earlier_value(&u("ca-hg"), &cov(), 2023, window, "crimes"),
+            thidua_domain::figures::Cell::Number(15.into()),
+            "{window}"
+        );
+        assert!(
+            s.earlier_missing(&u("ca-hg"), &cov(), 2023, window)
+                .is_empty(),
+            "{window}"
+        );
+    }
+    // The engine reads the same: nine months of 2024 against nine complete months of 2023.
+    for m in 1..=9 {
+        w.report("ca-hg", &format!("M{m:02}"), "12", "approved");
+    }
+    let p = progress::compute(&w.state, &cov()).unwrap();
+    let hg = p.units.iter().find(|x| x.unit == u("ca-hg")).unwrap();
+    assert_eq!(hg.targets[0].same_period, Some(exact("135")));
 }

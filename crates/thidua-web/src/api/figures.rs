@@ -429,7 +429,7 @@ pub fn report_dto(
         .map_err(|_| ApiError::not_found())?;
     let form = state.reporting_form(id)?;
     let shown = ShownReport::of(state, scope, unit, c.year, window);
-    let elements = element_rows(state, &form, unit, c.year, window, &shown);
+    let elements = element_rows(state, &form, (id, c.year), unit, window, &shown);
     let issues = rule_issues(state, id, &shown)?;
     let led = scope.led_units().contains(unit);
     let reports = scope.reporting_units().contains(unit);
@@ -457,7 +457,7 @@ pub fn report_dto(
             .map(|p| unit_ref(state, p))
             .collect(),
         same_period_missing: state
-            .earlier_missing(unit, c.year, c.year - 1, window)
+            .earlier_missing(unit, id, c.year - 1, window)
             .iter()
             .map(|p| unit_ref(state, p))
             .collect(),
@@ -528,8 +528,8 @@ impl<'a> ShownReport<'a> {
 fn element_rows(
     state: &DomainState,
     form: &thidua_domain::figures::Form,
+    (covenant, year): (&CovenantId, i32),
     unit: &UnitId,
-    year: i32,
     window: &str,
     shown: &ShownReport,
 ) -> Vec<ElementRow> {
@@ -542,7 +542,7 @@ fn element_rows(
             id: e.id.clone(),
             name: e.name.clone(),
             unit: e.unit.clone(),
-            same_period: cell_str(state.earlier_value(unit, year, year - 1, window, &e.id)),
+            same_period: cell_str(state.earlier_value(unit, covenant, year - 1, window, &e.id)),
             value: lookup(values, &e.id).and_then(|(v, p)| cell_str(v.get(p))),
             published: lookup(published, &e.id).and_then(|(v, p)| cell_str(v.get(p))),
             comment: lookup(values, &e.id)
