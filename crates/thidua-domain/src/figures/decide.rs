@@ -249,6 +249,7 @@ fn set_figures_rules(
     manage_covenant_cluster(state, actor, &covenant)?;
     let form = state.reporting_form(&covenant)?;
     validate_rules(&form, &rules)?;
+    only_warnings(&rules)?;
     Ok(vec![Payload::FiguresRulesSet { covenant, rules }])
 }
 
@@ -383,6 +384,20 @@ fn check_submission(
 pub const MAX_RULES: usize = 200;
 
 /// The secretariat's rules: at most `MAX_RULES`, each compiling, ids unique (the regulation's too).
+/// The secretariat adds rules after the members signed: such a rule may only warn (a comment
+/// on the figure lets the true figure through); a rule that blocks a submission belongs in the
+/// regulation the members signed, never added behind them — a blocking `crimes <= 100` would
+/// force under-recording. Checked in `decide` only: logs written before this rule replay.
+fn only_warnings(list: &[ValidationRule]) -> Result<(), DomainError> {
+    match list.iter().find(|r| r.severity == Severity::Error) {
+        Some(r) => Err(DomainError::InvalidRule {
+            rule: r.id.clone(),
+            reason: "a rule added by the secretariat can only warn (severity warning): a rule that blocks submission belongs in the regulation the members signed".into(),
+        }),
+        None => Ok(()),
+    }
+}
+
 fn validate_rules(form: &Form, list: &[ValidationRule]) -> Result<(), DomainError> {
     if list.len() > MAX_RULES {
         return Err(DomainError::InvalidValue {

@@ -7,7 +7,8 @@
 //!
 //! A covenant's rules are the regulation's `[[rule]]` tables (signed with it; see
 //! `thidua_scoring::ast::Rule`), and any the secretariat adds for a covenant whose regulation
-//! declares none or too few (`SetFiguresRules`, ids distinct from the regulation's).
+//! declares none or too few (`SetFiguresRules`, ids distinct from the regulation's): those only
+//! warn, since the members never signed them (a blocking rule goes in the regulation).
 
 use std::collections::BTreeSet;
 

@@ -301,8 +301,11 @@ fn bad_figures_are_refused_with_a_code_and_change_nothing() {
     );
 }
 
+/// Rules the secretariat adds after the signature only warn: a warning needs a comment, and a
+/// blocking rule (which could force a unit to under-record: `crimes <= 100`) is refused — it
+/// belongs in the regulation the members signed (see the test below, where it blocks).
 #[test]
-fn validation_rules_block_errors_and_ask_a_comment_for_warnings() {
+fn rules_added_by_the_secretariat_only_warn_and_ask_a_comment() {
     let mut w = signed_world();
     let rules = vec![
         ValidationRule {
@@ -352,6 +355,23 @@ fn validation_rules_block_errors_and_ask_a_comment_for_warnings() {
             "{shown}"
         );
     }
+    let blocking = w.run(
+        &user("thuky"),
+        Command::SetFiguresRules {
+            covenant: cov(),
+            rules: rules.clone(),
+        },
+    );
+    let err = blocking.unwrap_err();
+    assert_eq!(err.code(), "invalid_rule");
+    assert!(err.to_string().contains("can only warn"), "{err}");
+    let rules: Vec<ValidationRule> = rules
+        .into_iter()
+        .map(|r| ValidationRule {
+            severity: Severity::Warning,
+            ..r
+        })
+        .collect();
     w.ok(
         &user("thuky"),
         Command::SetFiguresRules {
@@ -362,6 +382,7 @@ fn validation_rules_block_errors_and_ask_a_comment_for_warnings() {
     let mut values = full_values();
     values.insert("reports_resolved".into(), num("130"));
     w.save("canbo.kg", "M01", values.clone()).unwrap();
+    // The regulation's own rule on the same figures blocks: it was signed.
     let err = w.step("canbo.kg", "M01", "submit").unwrap_err();
     assert_eq!(err.code(), "rule_violated");
     assert!(err.to_string().contains("Tin đã giải quyết"), "{err}");

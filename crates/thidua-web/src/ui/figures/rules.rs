@@ -335,7 +335,10 @@ fn read_row(
         push("id", problem.to_owned());
     }
     let severity = match r.severity.as_str() {
-        "error" => RuleSeverity::Error,
+        "error" => {
+            push("severity", f.rule_added_only_warns.to_owned());
+            RuleSeverity::Error
+        }
         "warning" => RuleSeverity::Warning,
         _ => {
             push("severity", lang.error("invalid_value").to_owned());
