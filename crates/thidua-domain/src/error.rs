@@ -70,6 +70,10 @@ pub enum DomainError {
     ClusterExists(String),
     #[error("unit {unit} is listed twice in cluster {cluster}")]
     DuplicateMember { cluster: String, unit: String },
+    #[error("cluster {cluster} needs at least two member units in {year} (an empty list clears a membership set before)")]
+    ClusterTooSmall { cluster: String, year: i32 },
+    #[error("cluster {cluster} already has exactly these members in {year}: nothing to record")]
+    ClusterYearUnchanged { cluster: String, year: i32 },
     #[error("unit {unit} is not a member of cluster {cluster} in {year}")]
     NotMember {
         cluster: String,
@@ -279,6 +283,8 @@ impl DomainError {
             UnknownCluster(_) => "unknown_cluster",
             ClusterExists(_) => "cluster_exists",
             DuplicateMember { .. } => "duplicate_member",
+            ClusterTooSmall { .. } => "cluster_too_small",
+            ClusterYearUnchanged { .. } => "cluster_year_unchanged",
             NotMember { .. } => "not_member",
             NoClusterYear { .. } => "no_cluster_year",
             HeadIsDeputy => "head_is_deputy",

@@ -335,11 +335,47 @@ fn set_cluster_year(
     authorise(state, actor, &Permission::ManageCluster(cluster.clone()))?;
     members_last_the_year(state, year, &members)?;
     members_of_one_kind(state, &cluster, year, &members)?;
+    state.check_members(cluster.as_str(), year, &members)?;
+    state.check_membership_open(&cluster, year, &members)?;
+    a_change_of_membership(state, &cluster, year, &members)?;
     Ok(Payload::ClusterYearSet {
         cluster,
         year,
         members,
     })
+}
+
+/// A year's membership is at least two units (units emulate and inspect one another), or empty
+/// to clear one set before; recording the membership the year already has is refused rather
+/// than logged again.
+fn a_change_of_membership(
+    state: &State,
+    cluster: &ClusterId,
+    year: i32,
+    members: &[UnitId],
+) -> Result<(), DomainError> {
+    let current = state
+        .clusters
+        .get(cluster)
+        .and_then(|c| c.years.get(&year))
+        .map(|y| y.members.as_slice())
+        .unwrap_or_default();
+    let clears = members.is_empty() && !current.is_empty();
+    if members.len() < 2 && !clears {
+        return Err(DomainError::ClusterTooSmall {
+            cluster: cluster.to_string(),
+            year,
+        });
+    }
+    let same = members.len() == current.len()
+        && members.iter().collect::<BTreeSet<_>>() == current.iter().collect::<BTreeSet<_>>();
+    if same {
+        return Err(DomainError::ClusterYearUnchanged {
+            cluster: cluster.to_string(),
+            year,
+        });
+    }
+    Ok(())
 }
 
 /// Sets a cluster's head or deputy for a year: a decision within its limit.

@@ -282,7 +282,13 @@ fn a_signed_year_keeps_its_members_and_a_ministry_is_never_one() {
     w.ok(&user("thuky"), set(&UNITS));
     w.sign("ca-kg").unwrap();
     assert_eq!(w.err(&user("thuky"), set(&UNITS[..2])), "membership_signed");
-    w.ok(&user("thuky"), set(&UNITS)); // the same members: nothing changes
+    // The same members: nothing to record (and nothing changes).
+    assert_eq!(w.err(&user("thuky"), set(&UNITS)), "cluster_year_unchanged");
+    assert_eq!(
+        w.err(&user("thuky"), set(&UNITS[..1])),
+        "membership_signed",
+        "a signed year's membership is fixed before it is too small"
+    );
     for unit in &UNITS[1..] {
         w.sign(unit).unwrap();
     }

@@ -297,6 +297,7 @@ pub static STRINGS: Strings = Strings {
     text_too_long_max: "Too long (at most {max} characters).",
     ev_cluster_created: "{actor} created {cluster}.",
     ev_cluster_year_set: "{actor} set the members of {cluster} for {year}.",
+    ev_cluster_year_cleared: "{actor} cleared the members of {cluster} for {year}.",
     ev_covenant_amended: "{actor} amended the draft {covenant}, version {version}.",
     ev_covenant_drafted: "{actor} drafted {covenant}, version {version}.",
     ev_covenant_frozen: "{covenant}, version {version}, has every signature and is frozen.",
@@ -630,6 +631,8 @@ pub fn error(code: &str) -> &'static str {
              police); untick the units of another kind."
         }
         "duplicate_member" => "A unit is listed twice.",
+        "cluster_too_small" => "A cluster needs at least two member units in a year (untick all only to clear a membership set before).",
+        "cluster_year_unchanged" => "The cluster already has exactly these members this year: nothing changed to record.",
         "head_is_deputy" => "The head and the deputy must be different units.",
         "membership_signed" => {
             "The year's covenant has signatures, so the cluster's members can no longer change; \

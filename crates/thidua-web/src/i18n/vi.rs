@@ -297,6 +297,7 @@ pub static STRINGS: Strings = Strings {
     text_too_long_max: "Quá dài (tối đa {max} ký tự).",
     ev_cluster_created: "{actor} đã lập {cluster}.",
     ev_cluster_year_set: "{actor} đã xác định thành phần {cluster} năm {year}.",
+    ev_cluster_year_cleared: "{actor} đã xoá thành phần {cluster} năm {year}.",
     ev_covenant_amended: "{actor} đã sửa dự thảo {covenant}, phiên bản {version}.",
     ev_covenant_drafted: "{actor} đã soạn {covenant}, phiên bản {version}.",
     ev_covenant_frozen: "{covenant}, phiên bản {version}, đã đủ chữ ký và được khóa.",
@@ -629,6 +630,8 @@ pub fn error(code: &str) -> &'static str {
              tỉnh, thành phố); hãy bỏ chọn các đơn vị khác loại."
         }
         "duplicate_member" => "Một đơn vị được chọn hai lần.",
+        "cluster_too_small" => "Một cụm cần ít nhất hai đơn vị thành viên trong năm (bỏ chọn tất cả chỉ để xoá thành phần đã đặt trước đó).",
+        "cluster_year_unchanged" => "Thành phần cụm năm này đã đúng như vậy: không có gì thay đổi để ghi.",
         "head_is_deputy" => "Cụm trưởng và cụm phó phải là hai đơn vị khác nhau.",
         "membership_signed" => {
             "Giao ước của năm này đã có chữ ký nên không đổi được thành viên cụm; muốn sửa, hãy \

@@ -259,7 +259,11 @@ pub fn describe(t: &Strings, viewer: &Scope, state: &State, e: &Event) -> Descri
             year,
             members,
         } => (
-            t.ev_cluster_year_set,
+            if members.is_empty() {
+                t.ev_cluster_year_cleared
+            } else {
+                t.ev_cluster_year_set
+            },
             vec![
                 ("cluster", vec![names::cluster(state, cluster)]),
                 ("year", plain(year.to_string())),

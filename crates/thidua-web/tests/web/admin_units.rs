@@ -55,7 +55,7 @@ fn new_unit(c: &Client, csrf: &str, fields: &[(&str, &str)]) -> Resp {
     c.post_form("/admin/units", &form)
 }
 
-/// The Ministry, one of its departments and a ward of An Giang, through the form.
+/// The Ministry, two of its departments and a ward of An Giang, through the form.
 fn hierarchy(c: &Client, csrf: &str) {
     for fields in [
         [
@@ -70,6 +70,14 @@ fn hierarchy(c: &Client, csrf: &str) {
             ("id", "cuc-x01"),
             ("name", "Cục Công tác đảng và công tác chính trị"),
             ("short_code", "X01"),
+            ("kind", "ministry_department"),
+            ("parent", "bo-ca"),
+            ("established", "01/08/2018"),
+        ],
+        [
+            ("id", "cuc-x02"),
+            ("name", "Cục Tổ chức cán bộ"),
+            ("short_code", "X02"),
             ("kind", "ministry_department"),
             ("parent", "bo-ca"),
             ("established", "01/08/2018"),
@@ -403,6 +411,18 @@ fn admin_cluster_members_of_one_kind(app: &TestApp) {
     let r = admin.post_form(
         "/clusters/khoi-moi/members",
         &[("csrf", &admin_csrf), ("year", "2026"), ("m_cuc-x01", "1")],
+    );
+    // One unit is no cluster: refused, nothing set.
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("ít nhất hai đơn vị"), "{}", r.body);
+    let r = admin.post_form(
+        "/clusters/khoi-moi/members",
+        &[
+            ("csrf", &admin_csrf),
+            ("year", "2026"),
+            ("m_cuc-x01", "1"),
+            ("m_cuc-x02", "1"),
+        ],
     );
     assert_eq!(r.status, 303, "{}", r.body);
     // Its members being departments, only departments are offered.
