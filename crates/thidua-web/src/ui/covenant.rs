@@ -321,6 +321,10 @@ pub async fn withdraw_page(
     };
     match visible(&app, &viewer, &id) {
         Ok(c) if amendable(&c) => withdraw_view(&viewer, &c, String::new(), Errors::default()),
+        // Withdrawing is the secretariat's: anyone else is refused for that, whatever the draft.
+        Ok(c) if !super::regulation::manages(&viewer, &c) => {
+            viewer_error(&viewer, ApiError::forbidden())
+        }
         Ok(_) => viewer_error(
             &viewer,
             ApiError::new(StatusCode::CONFLICT, "covenant_has_signatures", "cannot"),

@@ -304,7 +304,7 @@ pub async fn home(State(app): State<AppState>, viewer: Viewer) -> Response {
 /// the clusters the viewer serves (secretariat, supervisor); those one of the viewer's units
 /// signs or signed (a member of its cluster in its year). Not every covenant the viewer may
 /// read: a unit that joined a cluster later (Cần Thơ in 2025) reads the cluster's earlier
-/// covenants from the cluster's page, but they were not its own.
+/// covenants from the cluster's page, but they were not its own. A withdrawn draft is left out.
 fn home_covenants(
     state: &thidua_domain::State,
     scope: &crate::authz::Scope,
@@ -319,6 +319,8 @@ fn home_covenants(
                 || c.latest().members.iter().any(|m| own.contains(m))
         })
         .map(|c| dto::covenant_summary(state, c))
+        // A withdrawn draft waits for no one: its cluster's page still lists it, marked so.
+        .filter(|c| !c.withdrawn)
         .collect()
 }
 

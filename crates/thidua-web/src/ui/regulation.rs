@@ -685,7 +685,8 @@ pub fn editable(
     }
 }
 
-fn manages(viewer: &Viewer, c: &thidua_domain::state::Covenant) -> bool {
+/// Whether the viewer manages the covenant's cluster: its secretariat, or an administrator.
+pub fn manages(viewer: &Viewer, c: &thidua_domain::state::Covenant) -> bool {
     viewer.scope.is_admin() || viewer.scope.managed_clusters().contains(&c.cluster)
 }
 

@@ -321,6 +321,10 @@ fn drafting(app: &TestApp) {
         "targets as sentences"
     );
     assert!(page.body.contains("Tỷ lệ dưới 0,5%"));
+    // Withdrawing the unsigned draft is the secretariat's: a leader is refused as such (403),
+    // not told the draft has signatures.
+    let r = signed_in(app, "lanhdao-kg").get("/covenants/gu-12-2024-bs/withdraw");
+    assert_eq!(r.status, 403, "{}", r.body);
     let r = post(&sec, new, &good);
     assert_eq!(r.status, 422, "the id is taken");
     assert!(r.body.contains("id=\"covenant-error\""));

@@ -360,6 +360,10 @@ fn withdraw_then_propose_and_compare(b: &Browser, app: &TestApp) {
         !b.source().contains("gu-12-2024-b/sign"),
         "the withdrawn draft is no longer a to-do"
     );
+    assert!(
+        !b.source().contains("href=\"/covenants/gu-12-2024-b\""),
+        "nor among the home page's covenants"
+    );
     b.sign_in(app, "thuky12");
     covenant_page(b, app, "gu-12-2024-b");
     b.click("#edit-link");
