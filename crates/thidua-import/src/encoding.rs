@@ -2,7 +2,8 @@
 //! explanation instead of being stored garbled. Raw bytes that are not UTF-8 are named as
 //! TCVN3 (ABC), VNI or Windows-1258 where the bytes say so; UTF-8 text that is really TCVN3 or
 //! VNI shown through a Western font ("C«ng an tØnh", "Coâng an tænh") is recognised by the
-//! characters that never occur inside a Vietnamese word. Every accepted text is NFC.
+//! characters that never occur inside a Vietnamese word, and so is UTF-8 read as Windows-1252
+//! ("Sá»‘ liá»‡u" for "Số liệu"). Every accepted text is NFC.
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -16,6 +17,8 @@ pub enum Legacy {
     /// Windows-1258 or another single-byte code page.
     CodePage,
     Utf16,
+    /// UTF-8 bytes read as Windows-1252 and saved again ("Sá»‘ liá»‡u").
+    MisreadUtf8,
 }
 
 impl Legacy {
@@ -36,6 +39,10 @@ impl Legacy {
             Legacy::Utf16 => (
                 "UTF-16 («Unicode Text» của Excel)",
                 "UTF-16 (Excel's «Unicode Text»)",
+            ),
+            Legacy::MisreadUtf8 => (
+                "chữ UTF-8 đã bị đọc nhầm thành Windows-1252 rồi lưu lại (dạng «Sá»‘ liá»‡u»)",
+                "UTF-8 text that was read as Windows-1252 and saved again (like «Sá»‘ liá»‡u»)",
             ),
         }
     }
@@ -64,10 +71,33 @@ const TCVN3_SIGNS: &str = "¡¢£¤¥¦§¨©ª«¬\u{AD}®µ¶·¸¹»¼½¾";
 /// Letters that VNI (and TCVN3) text shows and that Vietnamese never uses.
 const FOREIGN_LETTERS: &str = "ÆËÎÏÐÑÖ×ØÞßäåæçëîïñöøûüþ÷";
 
+/// The byte Windows-1252 writes for `c`, if it has one (Latin-1 and its 0x80–0x9F additions).
+fn windows_1252_byte(c: char) -> Option<u8> {
+    const HIGH: &str = "€\u{81}‚ƒ„…†‡ˆ‰Š‹Œ\u{8D}Ž\u{8F}\u{90}‘’“”•–—˜™š›œ\u{9D}žŸ";
+    match u32::from(c) {
+        0..=0x7F | 0xA0..=0xFF => u8::try_from(u32::from(c)).ok(),
+        _ => HIGH
+            .chars()
+            .position(|h| h == c)
+            .and_then(|i| u8::try_from(0x80 + i).ok()),
+    }
+}
+
+/// Whether `text` is UTF-8 that was read as Windows-1252: written back as those bytes, it is
+/// valid UTF-8 holding letters beyond ASCII. Real Vietnamese never is: its letters with two
+/// marks ("ố", "ệ") have no Windows-1252 byte, and a lone "á" before a consonant is no UTF-8.
+fn misread_utf8(text: &str) -> bool {
+    let bytes: Option<Vec<u8>> = text.chars().map(windows_1252_byte).collect();
+    bytes.is_some_and(|b| !b.is_ascii() && std::str::from_utf8(&b).is_ok())
+}
+
 /// The legacy encoding a text looks like, if a sign appears inside a word.
 pub fn mojibake(text: &str) -> Option<Legacy> {
     if text.is_ascii() {
         return None;
+    }
+    if misread_utf8(text) {
+        return Some(Legacy::MisreadUtf8);
     }
     let chars: Vec<char> = text.chars().collect();
     let mut foreign = false;
@@ -176,10 +206,17 @@ mod tests {
         assert_eq!(mojibake("C«ng an tØnh Kiªn Giang"), Some(Legacy::Tcvn3));
         assert_eq!(mojibake("Coâng an tænh Kieân Giang"), Some(Legacy::Vni));
         assert_eq!(mojibake("Ñoàng Thaùp"), Some(Legacy::Vni));
+        for misread in ["Sá»‘ liá»‡u", "Tá»•ng", "CÃ´ng an tá»‰nh KiÃªn Giang"]
+        {
+            assert_eq!(mojibake(misread), Some(Legacy::MisreadUtf8), "{misread}");
+        }
         for ok in [
             "Công an tỉnh Kiên Giang",
             "Đồng Tháp «Số liệu» 95,5 — ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ",
             "nhiệt độ 30 °C · 1/2",
+            "Tháp",
+            "Cà Mau",
+            "café",
         ] {
             assert_eq!(mojibake(ok), None, "{ok}");
         }

@@ -631,7 +631,9 @@ pub fn parse_figures(
     }
 }
 
-/// Comments by element id, as texts (empty ones dropped).
+/// Comments by element id, as texts (empty ones dropped); a comment typed in a legacy encoding
+/// (TCVN3, VNI) or UTF-8 read wrongly is refused (`legacy_encoding`), as an import refuses it,
+/// never stored garbled.
 pub fn parse_comments(
     raw: &BTreeMap<String, String>,
 ) -> Result<BTreeMap<String, Text>, (String, ApiError)> {
@@ -642,6 +644,15 @@ pub fn parse_comments(
         }
         let t = Text::parse("comment", c, thidua_domain::text::limits::REASON)
             .map_err(|e| (id.clone(), ApiError::from(e)))?;
+        if thidua_import::encoding::mojibake(t.as_str()).is_some() {
+            return Err((
+                id.clone(),
+                ApiError::bad_request(
+                    "legacy_encoding",
+                    format!("the comment on {id} is garbled text (a legacy TCVN3/VNI encoding, or UTF-8 read wrongly): type it again in Unicode"),
+                ),
+            ));
+        }
         out.insert(id.clone(), t);
     }
     Ok(out)

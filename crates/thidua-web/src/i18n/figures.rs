@@ -477,6 +477,10 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
             "This explanation is already saved (the same as the current one).",
         ),
         "invalid_number" => ("Không phải số.", "Not a number."),
+        "legacy_encoding" => (
+            "Chữ bị lỗi phông (gõ bằng bảng mã cũ TCVN3/VNI, hoặc chữ UTF-8 bị đọc nhầm): hãy gõ lại bằng Unicode.",
+            "Garbled text (typed in a legacy TCVN3/VNI encoding, or UTF-8 read wrongly): type it again in Unicode.",
+        ),
         "import_failed" => (
             "Tệp có lỗi, không nhập gì.",
             "The file has errors; nothing was imported.",

@@ -122,6 +122,18 @@ fn flow(app: &TestApp) {
         json!({"values": {"crimes": "1"}}),
     );
     assert_eq!(r.status, 403, "{}", r.body);
+    // A comment typed in VNI, or UTF-8 read as Windows-1252, is refused, never stored garbled
+    // (the unit's own template would then refuse it on import).
+    let size = app.service.read().size;
+    for garbled in ["Soá lieäu ñaõ kieåm tra", "Sá»‘ liá»‡u Ä‘Ã£ kiá»ƒm tra"] {
+        let r = officer.put_json(
+            &format!("/api/v1/covenants/{COV}/figures/ca-kg/M04"),
+            json!({"values": {"crimes": "1"}, "comments": {"crimes": garbled}}),
+        );
+        assert_eq!(r.status, 400, "{garbled}: {}", r.body);
+        assert_eq!(r.json()["error"], "legacy_encoding", "{}", r.body);
+    }
+    assert_eq!(app.service.read().size, size, "nothing stored");
     let r = officer.post_json(
         &format!("/api/v1/covenants/{COV}/figures/ca-kg/M03/approve"),
         json!({"revision": 1}),
