@@ -14,7 +14,9 @@ use utoipa::{Modify, OpenApi};
 use crate::api;
 use crate::api::dto;
 use crate::error::ErrorBody;
-use crate::openapi_schemas::{command_schema, yearend_step_schema, ID_PATTERN, ROLE_PATTERN};
+use crate::openapi_schemas::{
+    command_schema, yearend_step_schema, ID_PATTERN, ROLE_PATTERN, WINDOW_PATTERN,
+};
 
 struct Security;
 
@@ -165,10 +167,10 @@ fn complete(path: &str, method: &str, op: &mut Operation) {
     for p in op.parameters.iter_mut().flatten() {
         if p.parameter_in == ParameterIn::Path {
             has_path_id = true;
-            let pattern = if p.name == "role" {
-                ROLE_PATTERN
-            } else {
-                ID_PATTERN
+            let pattern = match p.name.as_str() {
+                "role" => ROLE_PATTERN,
+                "window" => WINDOW_PATTERN,
+                _ => ID_PATTERN,
             };
             p.schema = Some(RefOr::T(
                 serde_json::from_value(serde_json::json!({"type": "string", "pattern": pattern}))

@@ -7,9 +7,12 @@ use thidua_domain::text::limits;
 
 /// An id: 1–64 characters of `a-z 0-9 - _ .`, starting with a letter or digit.
 pub const ID_PATTERN: &str = "^[a-z0-9][a-z0-9._-]{0,63}$";
-/// A role as written in paths and forms: `admin` or `kind:scope`.
+/// A role as written in paths and forms: `admin`, `ministry_supervisor` or `kind:scope`.
 pub const ROLE_PATTERN: &str =
-    "^(admin|(secretariat|supervisor|officer|leader):[a-z0-9][a-z0-9._-]{0,63})$";
+    "^(admin|ministry_supervisor|(secretariat|supervisor|officer|leader):[a-z0-9][a-z0-9._-]{0,63})$";
+/// A reporting window's key as a calendar names it (`M01`, `Q1`, `9M`): 1–16 ASCII letters and
+/// digits (`thidua_domain::calendar::validate_calendar`).
+pub const WINDOW_PATTERN: &str = "^[A-Za-z0-9]{1,16}$";
 
 fn id() -> Value {
     json!({"type": "string", "pattern": ID_PATTERN})

@@ -1076,7 +1076,9 @@ pub async fn report(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SaveRequest {
-    /// Element id → a plain decimal (`1234.5`) or `na`; an element left out is not given.
+    /// Element id → a plain decimal (`1234.5`; a sign and an exponent, `-2`, `1.5e3`, are read
+    /// as the data files' plain numbers are, exactly) or `na`; an element left out is not given.
+    /// No thousands separators: `1,234` is refused, `1.234` is one point two three four.
     pub values: BTreeMap<String, String>,
     #[serde(default)]
     pub comments: BTreeMap<String, String>,

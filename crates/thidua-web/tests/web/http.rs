@@ -662,6 +662,17 @@ fn health_and_transparency(app: &TestApp) {
         );
     }
     assert!(doc["components"]["schemas"]["ClusterDetail"].is_object());
+    // A window's key is as its calendar names it (`M01`), not an id's lower case.
+    let params = doc["paths"]["/api/v1/covenants/{id}/figures/{unit}/{window}"]["get"]
+        ["parameters"]
+        .as_array()
+        .expect("the report's parameters")
+        .clone();
+    let window = params.iter().find(|p| p["name"] == "window").unwrap();
+    assert_eq!(
+        window["schema"]["pattern"], "^[A-Za-z0-9]{1,16}$",
+        "{window}"
+    );
     assert!(doc["components"]["schemas"]["MidyearDto"].is_object());
     let freeze = &doc["paths"]["/api/v1/covenants/{id}/midyear"]["post"]["responses"];
     for status in ["200", "403", "404", "409", "422"] {
