@@ -1078,7 +1078,8 @@ pub async fn report(
 pub struct SaveRequest {
     /// Element id → a plain decimal (`1234.5`; a sign and an exponent, `-2`, `1.5e3`, are read
     /// as the data files' plain numbers are, exactly) or `na`; an element left out is not given.
-    /// No thousands separators: `1,234` is refused, `1.234` is one point two three four.
+    /// No thousands separators: `1,234` is refused, and so is `1.234` (thousands to a
+    /// Vietnamese reader; write `1234` or `1.2340`).
     pub values: BTreeMap<String, String>,
     #[serde(default)]
     pub comments: BTreeMap<String, String>,
