@@ -31,7 +31,13 @@ pub use snapshot::{snapshot, snapshot_hash, snapshot_in, SnapshotFormat};
 pub const MONTH: u8 = 6;
 
 /// Every code a mid-year refusal may carry (the UI has a text for each).
-pub const CODES: &[&str] = &["midyear_exists", "midyear_too_early", "midyear_mismatch"];
+pub const CODES: &[&str] = &[
+    "midyear_exists",
+    "midyear_too_early",
+    "midyear_mismatch",
+    "midyear_no_figures",
+    "midyear_too_late",
+];
 
 /// A frozen review as the state keeps it: the event's snapshot, where and when, and by whom.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,8 +67,11 @@ pub fn cutoff(state: &State, covenant: &CovenantId) -> Result<NaiveDate, DomainE
 }
 
 /// `FreezeMidyearReview`: the actor's role first (the secretariat of the covenant's cluster),
-/// then one review per covenant, then the snapshot of the state as it stands. Whether month 6
-/// has closed is checked against the event's time when it is applied.
+/// then one review per covenant, never once the year-end scores are locked (the year is over),
+/// never before any member has approved a month (a review of nothing could not be redone),
+/// then the snapshot of the state as it stands. Whether month 6 has closed is checked against
+/// the event's time when it is applied. The two middle rules are `decide`'s only: logs written
+/// before them replay.
 pub(crate) fn decide(
     state: &State,
     actor: &Actor,
@@ -73,9 +82,27 @@ pub(crate) fn decide(
     if let Some(r) = state.midyear.get(covenant) {
         return Err(exists(covenant, r.index));
     }
-    Ok(vec![Payload::MidyearReviewFrozen(snapshot(
-        state, covenant,
-    )?)])
+    if state
+        .yearend
+        .reviews
+        .get(covenant)
+        .is_some_and(|r| r.locked_at.is_some())
+    {
+        return Err(refuse(
+            "midyear_too_late",
+            format!("the year-end scores of {covenant} are locked: the year is over"),
+        ));
+    }
+    let frozen = snapshot(state, covenant)?;
+    if frozen.units.iter().all(|u| u.through.is_none()) {
+        return Err(refuse(
+            "midyear_no_figures",
+            format!(
+                "no member of {covenant} has approved figures from month 1 yet: nothing to review"
+            ),
+        ));
+    }
+    Ok(vec![Payload::MidyearReviewFrozen(frozen)])
 }
 
 fn exists(covenant: &CovenantId, index: u64) -> DomainError {

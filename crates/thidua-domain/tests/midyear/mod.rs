@@ -139,6 +139,18 @@ fn only_the_secretariat_or_an_administrator_freezes_after_the_cut_off_once() {
     assert!(e.to_string().contains("already frozen"), "{e}");
 }
 
+/// A review is frozen once and never redone: frozen before any member approved a month it
+/// would record nothing for good, so it is refused until one has.
+#[test]
+fn a_review_of_nothing_is_refused() {
+    let mut w = world();
+    w.last_year();
+    let e = w.refused_at(at(2024, 7, 20), &user("thuky"), freeze());
+    assert_eq!(e.code(), "midyear_no_figures");
+    w.report("ca-ag", "M01", "7", "approved");
+    w.run_at(at(2024, 7, 20), &user("thuky"), freeze()).unwrap();
+}
+
 #[test]
 fn a_review_is_refused_before_the_covenant_is_signed() {
     let mut w = World::cluster();
@@ -208,7 +220,7 @@ fn a_forged_review_is_refused_at_replay_or_found_by_the_audit() {
     let audit = audit(&events).unwrap();
     assert_eq!(audit.differences.len(), 1, "{:?}", audit.differences);
     assert!(audit.differences[0].contains("mid-year review of gu-2024"));
-    assert_eq!(midyear::CODES.len(), 3);
+    assert_eq!(midyear::CODES.len(), 5);
 }
 
 /// A review an earlier release froze (hash format `thidua-midyear/v1`, when a "không tăng"

@@ -73,6 +73,14 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
             "Sơ kết 6 tháng của giao ước này đã được chốt; mỗi giao ước chỉ chốt một lần.",
             "The mid-year review of this covenant was already frozen; it is frozen once per covenant.",
         ),
+        "midyear_no_figures" => (
+            "Chưa đơn vị nào có số liệu được phê duyệt từ tháng 1: chưa có gì để sơ kết (sơ kết chỉ chốt một lần).",
+            "No member has figures approved from month 1 yet: nothing to review (the review is frozen once).",
+        ),
+        "midyear_too_late" => (
+            "Điểm cuối năm của giao ước đã khoá: năm đã kết thúc, không chốt sơ kết 6 tháng nữa.",
+            "The covenant's year-end scores are locked: the year is over, no mid-year review is frozen now.",
+        ),
         "midyear_too_early" => (
             "Chưa hết tháng 6 theo lịch báo cáo: chỉ chốt sơ kết sau ngày chốt kỳ tháng 6.",
             "Month 6 of the reporting calendar has not closed: the review is frozen after its cut-off.",
