@@ -17,7 +17,7 @@ use crate::model::{
     Movement, ReportingWindow, Role, Unit, UnitKind, User,
 };
 use crate::state::{ClusterState, State};
-use crate::text::{limits, Text};
+use crate::text::{limits, same_name, Text};
 
 /// First and last day of a reporting year (15/12 of the previous year – 14/12).
 pub fn year_bounds(year: i32) -> (NaiveDate, NaiveDate) {
@@ -284,21 +284,14 @@ fn create_cluster(
 ) -> Result<Payload, DomainError> {
     name.check("name", limits::NAME)?;
     authorise(state, actor, &Permission::Administer)?;
-    let lower = name.as_str().to_lowercase();
     let taken = state
         .clusters
         .values()
-        .any(|c| c.cluster.id != cluster && same_letters(c.cluster.name.as_str(), &lower));
+        .any(|c| c.cluster.id != cluster && same_name(c.cluster.name.as_str(), name.as_str()));
     if taken {
         return Err(DomainError::ClusterNameTaken(name.to_string()));
     }
     Ok(Payload::ClusterCreated { cluster, name })
-}
-
-/// Whether `a` is `lower` (a name lower-cased once by the caller), letter case aside: compared
-/// char by char without allocating, so checking a name against a nation's units stays cheap.
-fn same_letters(a: &str, lower: &str) -> bool {
-    a.chars().flat_map(char::to_lowercase).eq(lower.chars())
 }
 
 /// No two movements of one year share a name (letter case aside): a cluster choosing the
@@ -309,11 +302,10 @@ fn movement_name_free(
     name: &Text,
     year: i32,
 ) -> Result<(), DomainError> {
-    let lower = name.as_str().to_lowercase();
     let taken = state
         .movements
         .values()
-        .any(|m| &m.id != movement && m.year == year && same_letters(m.name.as_str(), &lower));
+        .any(|m| &m.id != movement && m.year == year && same_name(m.name.as_str(), name.as_str()));
     if taken {
         return Err(DomainError::MovementNameTaken {
             name: name.to_string(),
@@ -480,8 +472,9 @@ pub fn members_of_one_kind(
     }
 }
 
-/// Units under the same parent that exist at the same time carry different names and short
-/// codes (compared without regard to case), so that nobody can pass one unit off as another: a
+/// Units under the same parent (the Ministry and no parent being one level) that exist at the
+/// same time carry different names and short codes (compared as people read them: letter case
+/// and repeated spaces aside, [`same_name`]), so that nobody can pass one unit off as another: a
 /// unit made to exist during a dissolved unit's life cannot take its name ("Kiên Giang" again,
 /// dated before the 2025 merger); after the dissolution the name is free again. `new` is the
 /// period the name is to hold (from `established` or a rename's `effective` day, to the unit's
@@ -494,24 +487,29 @@ fn names_free(
     name: &crate::text::Text,
     short_code: &crate::text::Text,
 ) -> Result<(), DomainError> {
-    // Lower-cased once; each sibling is compared by [`same_letters`].
-    let (name_lower, code_lower) = (
-        name.as_str().to_lowercase(),
-        short_code.as_str().to_lowercase(),
-    );
     let (from, until) = new;
     let at_the_same_time = |u: &crate::model::Unit| {
         u.dissolved.is_none_or(|gone| from < gone) && until.is_none_or(|end| u.established < end)
     };
-    let siblings = state
-        .units
-        .values()
-        .filter(|u| u.parent.as_ref() == parent && Some(&u.id) != except && at_the_same_time(u));
+    // The Ministry's units and units with no parent stand at one level: a provincial force
+    // created without a parent is not told apart from one under the Ministry.
+    let level = |p: Option<&UnitId>| -> Option<UnitId> {
+        p.filter(|p| {
+            state
+                .units
+                .get(*p)
+                .is_none_or(|u| u.kind != crate::model::UnitKind::Ministry)
+        })
+        .cloned()
+    };
+    let siblings = state.units.values().filter(|u| {
+        level(u.parent.as_ref()) == level(parent) && Some(&u.id) != except && at_the_same_time(u)
+    });
     for u in siblings {
-        if same_letters(u.name.as_str(), &name_lower) {
+        if same_name(u.name.as_str(), name.as_str()) {
             return Err(DomainError::UnitNameTaken(name.to_string()));
         }
-        if same_letters(u.short_code.as_str(), &code_lower) {
+        if same_name(u.short_code.as_str(), short_code.as_str()) {
             return Err(DomainError::ShortCodeTaken(short_code.to_string()));
         }
     }

@@ -228,6 +228,24 @@ pub fn collation_key(s: &str) -> Vec<u32> {
     key
 }
 
+/// A name as people tell names apart: lower case, every run of white space one space ("Công an
+/// tỉnh  An Giang" is "công an tỉnh an giang"). NFC texts only (as stored), so "ỉ" is one char.
+fn name_chars(s: &str) -> impl Iterator<Item = char> + '_ {
+    let mut space = false;
+    s.chars().flat_map(char::to_lowercase).filter_map(move |c| {
+        let white = c.is_whitespace();
+        let keep = !(white && space);
+        space = white;
+        keep.then_some(if white { ' ' } else { c })
+    })
+}
+
+/// Whether two names are the same for people reading them: letter case and repeated spaces
+/// aside ([`name_chars`]); no allocation, so checking a name against a nation's units is cheap.
+pub fn same_name(a: &str, b: &str) -> bool {
+    name_chars(a).eq(name_chars(b))
+}
+
 /// Compares two strings in Vietnamese collation order.
 pub fn collate(a: &str, b: &str) -> std::cmp::Ordering {
     collation_key(a)

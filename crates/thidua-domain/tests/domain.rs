@@ -1126,6 +1126,48 @@ fn fields_are_checked_against_their_meaning() {
         established: d(2004, 1, 1),
     };
     assert_eq!(w.err(&Actor::System, same_code), "short_code_taken");
+    // Read as people read it: repeated spaces aside; and a unit with no parent stands at the
+    // Ministry's level, so it cannot copy the name of one under the Ministry either.
+    let spaced = Command::CreateUnit {
+        unit: u("ca-kg2"),
+        name: t("công  an   CA-KG"),
+        short_code: t("KG2"),
+        kind: UnitKind::ProvincialPolice,
+        parent: None,
+        established: d(2004, 1, 1),
+    };
+    assert_eq!(w.err(&Actor::System, spaced), "unit_name_taken");
+    w.ok(
+        &Actor::System,
+        Command::CreateUnit {
+            unit: u("bo-ca"),
+            name: t("Bộ Công an"),
+            short_code: t("BCA"),
+            kind: UnitKind::Ministry,
+            parent: None,
+            established: d(2004, 1, 1),
+        },
+    );
+    w.ok(
+        &Actor::System,
+        Command::CreateUnit {
+            unit: u("ca-lan"),
+            name: t("Công an tỉnh Lân Cận"),
+            short_code: t("LC"),
+            kind: UnitKind::ProvincialPolice,
+            parent: Some(u("bo-ca")),
+            established: d(2004, 1, 1),
+        },
+    );
+    let copied = Command::CreateUnit {
+        unit: u("ca-lan2"),
+        name: t("Công an tỉnh Lân  Cận"),
+        short_code: t("LC2"),
+        kind: UnitKind::ProvincialPolice,
+        parent: None,
+        established: d(2004, 1, 1),
+    };
+    assert_eq!(w.err(&Actor::System, copied), "unit_name_taken");
     let ancient = Command::CreateUnit {
         unit: u("ca-xua"),
         name: t("Công an tỉnh xưa"),

@@ -714,11 +714,11 @@ pub fn user_warnings(state: &thidua_domain::State, id: &str, name: &str) -> Vec<
     if taken {
         out.push(UserWarning::IdTaken { id: id.to_owned() });
     }
-    let lower = name.trim().to_lowercase();
+    let name = thidua_domain::text::nfc(name.trim());
     if let Some(other) = state
         .users
         .values()
-        .find(|u| u.display_name.as_str().to_lowercase() == lower)
+        .find(|u| thidua_domain::text::same_name(u.display_name.as_str(), &name))
     {
         out.push(UserWarning::SameName {
             name: other.display_name.to_string(),
