@@ -141,6 +141,10 @@ pub struct UnitStatusDto {
     pub unit: UnitRef,
     pub status: String,
     pub late: bool,
+    /// The deadline has passed (today in Vietnam) and nothing came: for the unit itself, no
+    /// submission; for everyone else, no published figures (what the unit has not published is
+    /// not told).
+    pub overdue: bool,
     pub corrections: usize,
     pub own: bool,
 }
@@ -287,6 +291,10 @@ fn unit_statuses(
         .map(|m| m.to_vec())
         .unwrap_or_default();
     let own_units = scope.own_units();
+    let today = thidua_domain::figures::local_date(crate::accounts::now_ms());
+    let past_deadline = state
+        .figures_deadline(&c.id, window)
+        .is_ok_and(|deadline| today > deadline);
     state
         .sorted_by_name(&members)
         .into_iter()
@@ -303,6 +311,12 @@ fn unit_statuses(
                     s.late && (own || report.is_some_and(|r| r.published().is_some()))
                 }),
                 corrections: report.map_or(0, Report::corrections),
+                overdue: past_deadline
+                    && if own {
+                        report.and_then(|r| r.first_submission).is_none()
+                    } else {
+                        report.and_then(|r| r.published()).is_none()
+                    },
                 own,
             }
         })

@@ -623,6 +623,15 @@ fn an_administrator_reads_only_what_was_published(app: &TestApp) {
         (&kg["status"], &kg["own"]),
         (&json!("not_published"), &json!(false))
     );
+    // April 2024's deadline is long past: a unit with nothing published is overdue to those
+    // who cannot see its draft, and the page says so.
+    assert_eq!(kg["overdue"], json!(true), "{kg}");
+    let page = admin.get(&format!("/covenants/{COV}/figures?window=M04"));
+    assert!(
+        page.body.contains("id=\"overdue-ca-kg\"") && page.body.contains("Quá hạn"),
+        "{}",
+        page.body
+    );
 }
 
 /// A submission refused by the validation rules marks every rule that blocks it on the grid:
