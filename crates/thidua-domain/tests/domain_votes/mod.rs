@@ -1029,3 +1029,73 @@ fn a_head_recorded_as_elected_is_the_one_the_vote_elected() {
     v.w.ok(&Actor::System, head("ca-ag", LeadershipMethod::Elected));
     v.w.ok(&Actor::System, head("ca-kg", LeadershipMethod::Assigned));
 }
+
+/// Records `count` for round 1 as the secretariat and confirms it by the leaders of ca-kg and
+/// ca-hg.
+fn record_and_confirm(v: &mut Vote, count: PaperCount) {
+    v.w.ok(
+        &user("thuky"),
+        vote(VoteCommand::RecordPaperCount {
+            election: el(),
+            round: 1,
+            count,
+        }),
+    );
+    for unit in ["ca-kg", "ca-hg"] {
+        v.w.ok(
+            &leader(unit),
+            vote(VoteCommand::ConfirmPaperCount {
+                election: el(),
+                round: 1,
+                unit: u(unit),
+            }),
+        );
+    }
+}
+
+/// One paper ballot returned of three members, approving ca-kg: below the quorum of 2/3.
+fn one_ballot_returned() -> PaperCount {
+    PaperCount {
+        approvals: vec![1, 0, 0],
+        issued: 3,
+        returned: 1,
+        ..paper_count(vec![])
+    }
+}
+
+/// A paper count below the quorum elects nobody, even a candidate whose approvals reach the
+/// threshold, and a head cannot then be recorded as elected by it.
+#[test]
+fn a_paper_count_below_the_quorum_elects_nobody() {
+    let mut v = election_for(AwardKind::Head, Fraction { num: 1, den: 3 });
+    record_and_confirm(&mut v, one_ballot_returned());
+    let e = &v.w.state.elections[&el()];
+    let o = outcome(e, &e.rounds[0]).unwrap();
+    assert!(!o.quorum_met);
+    assert_eq!(o.approvals_needed, 1);
+    assert!(o.elected.is_empty(), "{:?}", o.elected);
+    assert!(o.tie.is_none());
+    assert!(o.candidates.iter().all(|c| !c.elected));
+    assert_eq!(elected(e), Vec::<UnitId>::new());
+    v.w.ok(
+        &Actor::System,
+        Command::SetClusterYear {
+            cluster: cum(),
+            year: 2025,
+            members: UNITS.iter().map(|x| u(x)).collect(),
+        },
+    );
+    let head = |method| Command::SetClusterLeadership {
+        cluster: cum(),
+        year: 2025,
+        position: LeadershipPosition::Head,
+        unit: u("ca-kg"),
+        method,
+        decision: t("Biên bản kiểm phiếu bầu cụm trưởng"),
+    };
+    assert_eq!(
+        v.w.err(&Actor::System, head(LeadershipMethod::Elected)),
+        "leadership_not_elected"
+    );
+    v.w.ok(&Actor::System, head(LeadershipMethod::Assigned));
+}

@@ -1,0 +1,156 @@
+//! What the vote papers say of counts the demonstration does not hold: paper counts recorded
+//! and confirmed on top of the demonstration's state (the Government flag's election, still
+//! open there, or a new election), read from the documents' text.
+
+use chrono::NaiveDate;
+use thidua_docs::model::{Block, Document};
+use thidua_domain::votes::{AwardKind, Fraction, PaperCount, VoteCommand};
+use thidua_domain::{decide_and_apply, Actor, ClusterId, Command, ElectionId, State, Text};
+use thidua_domain::{UnitId, UserId};
+
+use super::fixture::demo_state;
+
+pub fn t(s: &str) -> Text {
+    Text::parse("test", s, 500).unwrap()
+}
+
+pub fn u(s: &str) -> UnitId {
+    UnitId::parse(s).unwrap()
+}
+
+pub fn el(s: &str) -> ElectionId {
+    ElectionId::parse(s).unwrap()
+}
+
+pub fn user(s: &str) -> Actor {
+    Actor::User(UserId::parse(s).unwrap())
+}
+
+pub fn secretariat() -> Actor {
+    user("thuky.cum12")
+}
+
+/// The leader of a demonstration unit (`ca-kg` → `lanhdao.kg`).
+pub fn leader(unit: &str) -> Actor {
+    user(&format!("lanhdao.{}", &unit[3..]))
+}
+
+/// `state` after `command` by `actor`, which must be accepted.
+pub fn after(state: &State, actor: &Actor, command: Command) -> State {
+    decide_and_apply(state, actor, 1_796_184_700_000, command)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .1
+}
+
+/// A paper count of the counting team, `returned` of `issued` ballots, `invalid` of them.
+pub fn paper(approvals: Vec<u32>, issued: u32, returned: u32, invalid: u32) -> PaperCount {
+    PaperCount {
+        approvals,
+        abstentions: 0,
+        issued,
+        returned,
+        invalid,
+        counting_team: vec![t("Nguyễn Văn Kiểm (trưởng ban kiểm phiếu)")],
+        note: None,
+    }
+}
+
+/// `state` with `count` recorded for `round` of `election` and confirmed by the leaders of
+/// An Giang and Hậu Giang.
+pub fn counted_on_paper(state: &State, election: &str, round: u32, count: PaperCount) -> State {
+    let record = VoteCommand::RecordPaperCount {
+        election: el(election),
+        round,
+        count,
+    };
+    let mut state = after(state, &secretariat(), Command::Vote(record));
+    for unit in ["ca-ag", "ca-hg"] {
+        let confirm = VoteCommand::ConfirmPaperCount {
+            election: el(election),
+            round,
+            unit: u(unit),
+        };
+        state = after(&state, &leader(unit), Command::Vote(confirm));
+    }
+    state
+}
+
+/// `state` with a new election of the demonstration's 2024 year for `award`.
+pub fn opened(state: &State, id: &str, award: AwardKind, seats: u32, approval: Fraction) -> State {
+    let open = VoteCommand::OpenElection {
+        election: el(id),
+        cluster: ClusterId::parse("cum-12").unwrap(),
+        year: 2024,
+        award,
+        title: t("Đề nghị tặng Bằng khen năm 2024 (thử)"),
+        seats,
+        approval,
+        quorum: Fraction { num: 2, den: 3 },
+        trustee_threshold: 3,
+    };
+    after(state, &secretariat(), Command::Vote(open))
+}
+
+pub fn date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2024, 12, 30).unwrap()
+}
+
+/// The paragraphs of a document's body, each as one line.
+pub fn body_text(doc: &Document) -> String {
+    doc.body
+        .iter()
+        .filter_map(|b| match b {
+            Block::Paragraph(spans) => Some(spans.iter().map(|s| s.text.as_str()).collect()),
+            Block::Heading(h) => Some(h.clone()),
+            _ => None,
+        })
+        .collect::<Vec<String>>()
+        .join("\n")
+}
+
+/// The minutes of `round` of `election`, as text.
+pub fn minutes(state: &State, election: &str, round: u32) -> String {
+    use thidua_docs::templates::vote;
+    let d = vote::data(
+        state,
+        &el(election),
+        Some(round),
+        "Kiên Giang",
+        date(),
+        None,
+    )
+    .unwrap();
+    body_text(&vote::document(&d))
+}
+
+/// A paper count below the quorum elects nobody: the minutes say so and name no unit as
+/// chosen, and no submission is proposed from it.
+#[test]
+fn the_minutes_of_a_paper_count_below_the_quorum_name_nobody() {
+    let state = opened(
+        demo_state(),
+        "bang-khen-2024",
+        AwardKind::Certificate,
+        1,
+        Fraction { num: 1, den: 5 },
+    );
+    let state = counted_on_paper(
+        &state,
+        "bang-khen-2024",
+        1,
+        paper(vec![1, 1, 0, 0], 5, 2, 0),
+    );
+    let text = minutes(&state, "bang-khen-2024", 1);
+    assert!(text.contains("không đạt túc số"), "{text}");
+    assert!(!text.contains("Các đơn vị được chọn"), "{text}");
+    let code = thidua_docs::templates::award::data(
+        &state,
+        &el("bang-khen-2024"),
+        "Kiên Giang",
+        date(),
+        None,
+    )
+    .err()
+    .map(|e| e.code());
+    assert_eq!(code, Some("invalid_value"));
+}
