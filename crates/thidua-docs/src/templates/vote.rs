@@ -380,7 +380,7 @@ fn proof_paragraphs(d: &VoteData) -> Vec<String> {
                     "Kiểm phiếu giấy tại phòng họp. {}. Tổ kiểm phiếu: {}.",
                     ballots(
                         "Số phiếu phát ra",
-                        [*issued, *returned, d.outcome.ballots, *invalid]
+                        [*issued, *returned, returned - invalid, *invalid]
                     ),
                     team.join(", ")
                 ),
@@ -430,7 +430,7 @@ pub fn document(d: &VoteData) -> Document {
         )),
         Block::Heading(format!("{}. SỐ PHIẾU VÀ ĐIỀU KIỆN", roman(1))),
         p(format!(
-            "Tổng số đơn vị thành viên: {}; số phiếu được kiểm: {}; số phiếu cần để hợp lệ (túc số {}/{} tổng số thành viên): {} — {}.",
+            "Tổng số đơn vị thành viên: {}; số đơn vị tham gia bỏ phiếu (số phiếu thu về, kể cả phiếu không hợp lệ): {}; số đơn vị cần tham gia (túc số {}/{} tổng số thành viên): {} — {}.",
             o.members,
             o.ballots,
             d.quorum.0,
@@ -455,7 +455,7 @@ pub fn document(d: &VoteData) -> Document {
     body.push(Block::Heading(format!("{}. KẾT LUẬN", roman(3))));
     if !o.quorum_met {
         body.push(p(
-            "Số phiếu được kiểm không đạt túc số; vòng bỏ phiếu không có kết quả.".to_owned(),
+            "Số đơn vị tham gia bỏ phiếu không đạt túc số; vòng bỏ phiếu không có kết quả, không đơn vị nào được chọn.".to_owned(),
         ));
     } else if d.elected.is_empty() && d.tie.is_none() {
         body.push(p("Không đơn vị nào đạt ngưỡng.".to_owned()));

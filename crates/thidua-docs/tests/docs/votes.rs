@@ -10,6 +10,9 @@ use thidua_domain::{UnitId, UserId};
 
 use super::fixture::demo_state;
 
+/// The demonstration's Government flag election: one seat, its round 1 open, no ballot.
+pub const GOVERNMENT: &str = "co-thi-dua-chinh-phu-2024";
+
 pub fn t(s: &str) -> Text {
     Text::parse("test", s, 500).unwrap()
 }
@@ -153,4 +156,24 @@ fn the_minutes_of_a_paper_count_below_the_quorum_name_nobody() {
     .err()
     .map(|e| e.code());
     assert_eq!(code, Some("invalid_value"));
+}
+
+/// The quorum counts the ballots returned; the minutes give the valid ones apart.
+#[test]
+fn the_minutes_of_a_paper_count_give_returned_valid_and_invalid_ballots() {
+    let state = counted_on_paper(
+        demo_state(),
+        GOVERNMENT,
+        1,
+        paper(vec![3, 0, 0, 0], 5, 4, 1),
+    );
+    let text = minutes(&state, GOVERNMENT, 1);
+    assert!(
+        text.contains("số phiếu thu về: 4; số phiếu hợp lệ: 3; số phiếu không hợp lệ: 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("số đơn vị tham gia bỏ phiếu (số phiếu thu về, kể cả phiếu không hợp lệ): 4; số đơn vị cần tham gia (túc số 2/3 tổng số thành viên): 4 — đạt."),
+        "{text}"
+    );
 }

@@ -134,7 +134,9 @@ pub struct CastBallot {
 pub struct Count {
     pub approvals: Vec<u32>,
     pub abstentions: u32,
-    /// Ballots counted (electronic: the voters' last ballots; paper: returned and valid).
+    /// The members who took part, what the quorum counts (electronic: the voters' last
+    /// ballots; paper: the ballots returned, invalid ones included). Approvals are counted
+    /// against the total membership, never against this.
     pub ballots: u32,
     /// Counted on paper in the meeting room and confirmed by two members' leaders.
     pub paper: bool,
@@ -900,7 +902,7 @@ impl State {
             r.count = Some(Count {
                 approvals: c.approvals.clone(),
                 abstentions: c.abstentions,
-                ballots: c.returned - c.invalid,
+                ballots: c.returned,
                 paper: true,
                 index,
             });

@@ -1099,3 +1099,25 @@ fn a_paper_count_below_the_quorum_elects_nobody() {
     );
     v.w.ok(&Actor::System, head(LeadershipMethod::Assigned));
 }
+
+/// The quorum counts the members who took part on paper (the ballots returned, an invalid one
+/// included); approvals still count against the whole membership.
+#[test]
+fn a_paper_quorum_counts_the_ballots_returned_invalid_ones_included() {
+    let mut v = election_with(Fraction { num: 1, den: 3 });
+    record_and_confirm(
+        &mut v,
+        PaperCount {
+            approvals: vec![1, 0],
+            issued: 3,
+            returned: 2,
+            invalid: 1,
+            ..paper_count(vec![])
+        },
+    );
+    let e = &v.w.state.elections[&el()];
+    let o = outcome(e, &e.rounds[0]).unwrap();
+    assert_eq!((o.ballots, o.quorum_needed), (2, 2));
+    assert!(o.quorum_met, "two of three members took part");
+    assert_eq!(o.elected, vec![u("ca-kg")]);
+}
