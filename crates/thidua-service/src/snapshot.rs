@@ -25,7 +25,8 @@ use crate::{LogKey, Service, ServiceError, View};
 /// discarded at start-up, said why, and never compared with a state it cannot hold (format 3:
 /// the key ceremonies' used values, `State::ceremony_values`; format 4: the reporting form's
 /// `min`, `max` and `integer`; format 5: a paper count's `ballots` are the ballots returned,
-/// the quorum's measure, no longer the valid ones).
+/// the quorum's measure, no longer the valid ones, and who recorded and confirmed a paper
+/// count and decided a tie).
 const FORMAT: &str = "thidua-snapshot/5";
 
 /// When the service writes snapshots by itself.
