@@ -177,3 +177,52 @@ fn the_minutes_of_a_paper_count_give_returned_valid_and_invalid_ballots() {
         "{text}"
     );
 }
+
+/// The demonstration's state with a two-seat certificate election counted on paper in two
+/// rounds: Kiên Giang elected in round 1, An Giang in round 2.
+fn elected_in_two_rounds() -> State {
+    let id = "bang-khen-2024";
+    let state = opened(
+        demo_state(),
+        id,
+        AwardKind::Certificate,
+        2,
+        Fraction { num: 3, den: 5 },
+    );
+    let state = counted_on_paper(&state, id, 1, paper(vec![5, 2, 1, 0], 5, 5, 0));
+    let second = VoteCommand::OpenSecondRound {
+        election: el(id),
+        candidates: vec![u("ca-ag"), u("ca-cm"), u("ca-hg")],
+    };
+    let state = after(&state, &secretariat(), Command::Vote(second));
+    counted_on_paper(&state, id, 2, paper(vec![4, 1, 0], 5, 5, 0))
+}
+
+/// The submission proposes every unit the election elected, round 1's then round 2's, and the
+/// year-end report names both rounds' elected.
+#[test]
+fn the_submission_and_the_year_report_name_the_elected_of_both_rounds() {
+    let state = elected_in_two_rounds();
+    let d = thidua_docs::templates::award::data(
+        &state,
+        &el("bang-khen-2024"),
+        "Kiên Giang",
+        date(),
+        None,
+    )
+    .unwrap();
+    let names: Vec<&str> = d.proposed.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["Công an tỉnh Kiên Giang", "Công an tỉnh An Giang"]);
+    let text = body_text(&thidua_docs::templates::award::document(&d));
+    assert!(text.contains("cho 02 đơn vị sau:"), "{text}");
+    assert!(text.contains("vòng 1 (kết quả kiểm phiếu"), "{text}");
+    assert!(text.contains(") và vòng 2 (kết quả kiểm phiếu"), "{text}");
+    let covenant = thidua_domain::CovenantId::parse("giao-uoc-cum-12-2024").unwrap();
+    let y =
+        thidua_docs::templates::year::data(&state, &covenant, "Kiên Giang", date(), None).unwrap();
+    let text = body_text(&thidua_docs::templates::year::document(&y));
+    assert!(
+        text.contains("Vòng 1: Công an tỉnh Kiên Giang; Vòng 2: Công an tỉnh An Giang"),
+        "{text}"
+    );
+}
