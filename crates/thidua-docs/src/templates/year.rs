@@ -260,21 +260,26 @@ fn elections(state: &State, cluster: &ClusterId, year: i32, date: NaiveDate) -> 
 }
 
 /// What a counted round of an election gave, as the report says it: "Vòng 1: Công an tỉnh
-/// Kiên Giang".
+/// Kiên Giang", and a tie at the cut-off that awaits the head's and the deputy's decision.
 fn round_result(state: &State, r: &Round, o: &Outcome, date: NaiveDate) -> String {
     let n = r.number;
     if !o.quorum_met {
         return format!("Vòng {n} không đạt túc số");
     }
-    if o.elected.is_empty() {
+    let name = |u| unit_name(state, u, date);
+    let mut said: Vec<String> = o.elected.iter().map(name).collect();
+    if let Some(tie) = o.tie.as_ref().filter(|t| t.decided.is_none()) {
+        let tied: Vec<String> = tie.candidates.iter().map(name).collect();
+        said.push(format!(
+            "{} bằng phiếu ở vị trí cuối ({} vị trí), chờ cụm trưởng và cụm phó quyết định",
+            tied.join(", "),
+            tie.seats
+        ));
+    }
+    if said.is_empty() {
         return format!("Vòng {n}: không đơn vị nào đạt ngưỡng");
     }
-    let names: Vec<String> = o
-        .elected
-        .iter()
-        .map(|u| unit_name(state, u, date))
-        .collect();
-    format!("Vòng {n}: {}", names.join("; "))
+    format!("Vòng {n}: {}", said.join("; "))
 }
 
 impl YearData {

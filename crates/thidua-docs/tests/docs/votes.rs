@@ -226,3 +226,27 @@ fn the_submission_and_the_year_report_name_the_elected_of_both_rounds() {
         "{text}"
     );
 }
+
+/// A round with an undecided tie at the cut-off is not reported as one where nobody reached
+/// the threshold.
+#[test]
+fn the_year_report_says_a_tie_awaits_the_head_and_the_deputy() {
+    let id = "bang-khen-2024";
+    let state = opened(
+        demo_state(),
+        id,
+        AwardKind::Certificate,
+        1,
+        Fraction { num: 2, den: 5 },
+    );
+    let state = counted_on_paper(&state, id, 1, paper(vec![2, 2, 1, 0], 5, 5, 0));
+    let covenant = thidua_domain::CovenantId::parse("giao-uoc-cum-12-2024").unwrap();
+    let y =
+        thidua_docs::templates::year::data(&state, &covenant, "Kiên Giang", date(), None).unwrap();
+    let text = body_text(&thidua_docs::templates::year::document(&y));
+    assert!(
+        text.contains("Vòng 1: Công an tỉnh Kiên Giang, Công an tỉnh An Giang bằng phiếu ở vị trí cuối (1 vị trí), chờ cụm trưởng và cụm phó quyết định"),
+        "{text}"
+    );
+    assert!(!text.contains("không đơn vị nào đạt ngưỡng"), "{text}");
+}
