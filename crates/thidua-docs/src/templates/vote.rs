@@ -415,6 +415,33 @@ fn ballots(issued: &str, [out, back, valid, invalid]: [u32; 4]) -> String {
     )
 }
 
+/// The valid ballots of the count: electronic ones all are (an invalid one is refused when
+/// cast), paper ones are those returned less the invalid.
+fn valid_ballots(d: &VoteData) -> u32 {
+    match &d.proof {
+        Proof::Paper {
+            returned, invalid, ..
+        } => returned - invalid,
+        Proof::Electronic { .. } => d.outcome.ballots,
+    }
+}
+
+/// The ballots that chose no candidate: those that did not vote ("không biểu quyết", what the
+/// count calls abstentions) and, where one seat makes it known, the valid ballots that voted
+/// but approved no candidate.
+fn blank_ballots(d: &VoteData) -> String {
+    let o = &d.outcome;
+    let mut out = format!("số phiếu không biểu quyết: {}", o.abstentions);
+    if d.seats == 1 {
+        let approving: u32 = o.candidates.iter().map(|c| c.approvals).sum();
+        let none = valid_ballots(d).saturating_sub(o.abstentions + approving);
+        out.push_str(&format!(
+            "; số phiếu có biểu quyết nhưng không đồng ý đơn vị nào: {none}"
+        ));
+    }
+    out
+}
+
 /// The template.
 pub fn document(d: &VoteData) -> Document {
     let p = |s: String| Block::Paragraph(vec![Span::plain(s)]);
@@ -439,8 +466,12 @@ pub fn document(d: &VoteData) -> Document {
             if o.quorum_met { "đạt" } else { "không đạt" }
         )),
         p(format!(
-            "Số phiếu đồng ý một đơn vị cần để đạt ngưỡng ({}/{} tổng số thành viên): {}; số đơn vị được chọn: {}; số phiếu trắng (không đồng ý đơn vị nào): {}.",
-            d.approval.0, d.approval.1, o.approvals_needed, d.seats, o.abstentions
+            "Số phiếu đồng ý một đơn vị cần để đạt ngưỡng ({}/{} tổng số thành viên): {}; số đơn vị được chọn: {}; {}.",
+            d.approval.0,
+            d.approval.1,
+            o.approvals_needed,
+            d.seats,
+            blank_ballots(d)
         )),
     ];
     body.extend(proof_paragraphs(d).into_iter().map(p));

@@ -250,3 +250,20 @@ fn the_year_report_says_a_tie_awaits_the_head_and_the_deputy() {
     );
     assert!(!text.contains("không đơn vị nào đạt ngưỡng"), "{text}");
 }
+
+/// The minutes call abstentions "không biểu quyết" and count apart, for one seat, the ballots
+/// that voted but approved nobody.
+#[test]
+fn the_minutes_tell_abstentions_from_ballots_approving_nobody() {
+    let count = PaperCount {
+        abstentions: 1,
+        ..paper(vec![3, 0, 0, 0], 5, 5, 0)
+    };
+    let state = counted_on_paper(demo_state(), GOVERNMENT, 1, count);
+    let text = minutes(&state, GOVERNMENT, 1);
+    assert!(
+        text.contains("số phiếu không biểu quyết: 1; số phiếu có biểu quyết nhưng không đồng ý đơn vị nào: 1."),
+        "{text}"
+    );
+    assert!(!text.contains("phiếu trắng"), "{text}");
+}
