@@ -12,5 +12,6 @@ mod docs {
     pub mod signatures;
     pub mod text;
     pub mod tools;
+    pub mod votes;
     pub mod words;
 }

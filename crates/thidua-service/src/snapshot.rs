@@ -24,8 +24,10 @@ use crate::{LogKey, Service, ServiceError, View};
 /// (a field added to `State` included), so that a snapshot an earlier release wrote is
 /// discarded at start-up, said why, and never compared with a state it cannot hold (format 3:
 /// the key ceremonies' used values, `State::ceremony_values`; format 4: the reporting form's
-/// `min`, `max` and `integer`).
-const FORMAT: &str = "thidua-snapshot/4";
+/// `min`, `max` and `integer`; format 5: a paper count's `ballots` are the ballots returned,
+/// the quorum's measure, no longer the valid ones, and who recorded and confirmed a paper
+/// count and decided a tie).
+const FORMAT: &str = "thidua-snapshot/5";
 
 /// When the service writes snapshots by itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,22 +1,22 @@
 //! The submission proposing awards (TỜ TRÌNH, symbol TTr): the data function reads an election
 //! for an award (a flag or a certificate; not the choice of next year's head or deputy) whose
-//! last counted round decided — quorum met, the elected known, any tie at the cut-off decided —
-//! with the grounds in the log: the year's ranking (the published results or the recorded
-//! standings) and the count. The template proposes the elected units to the parent body, with
-//! their rank and approvals, names the papers of its dossier (by number and date once issued),
-//! and is signed for the cluster by the head unit's leader.
+//! rounds decided — every round counted, any tie at the cut-off decided, someone elected — with
+//! the grounds in the log: the year's ranking (the published results or the recorded
+//! standings) and the count of each round that elected. The template proposes every unit the
+//! election elected (round 1's, then round 2's) to the parent body, with their rank and
+//! approvals, names the papers of its dossier (by number and date once issued), and is signed
+//! for the cluster by the head unit's leader.
 
 use chrono::NaiveDate;
 use thidua_domain::documents::{DocumentKind, Subject};
 use thidua_domain::ids::{ClusterId, ElectionId, UnitId};
-use thidua_domain::votes::{outcome, AwardKind};
+use thidua_domain::votes::{outcome, AwardKind, Election, Outcome, Round};
 use thidua_domain::{DomainError, State};
 
 use super::common::{
     cluster_recipients, head_signature, issued_paper, not_ready, numbered_header, unit_name,
     year_covenant, Bodies,
 };
-use super::vote::counted_round;
 use super::Prepared;
 use crate::decree::place_date;
 use crate::model::{Align, Block, Column, Document, Signatures, Span, Table};
@@ -39,8 +39,8 @@ pub struct AwardData {
     /// "Cờ thi đua của Bộ Công an".
     pub award: &'static str,
     pub election_title: String,
-    pub round: u32,
-    pub counted_at: u64,
+    /// The rounds that elected: each one's number and the record of its count.
+    pub rounds: Vec<(u32, u64)>,
     pub members: u32,
     pub approvals_needed: u32,
     pub approval: (u32, u32),
@@ -94,7 +94,7 @@ fn rank(
 }
 
 /// The papers the submission encloses: the cluster's year-end report, the minutes of the
-/// count of `round` and the results report — "Báo cáo tổng kết số 05/BC-CTĐ12 ngày
+/// count of each of `rounds` and the results report — "Báo cáo tổng kết số 05/BC-CTĐ12 ngày
 /// 30/12/2024" once issued (found by subject: a paper issued before subjects were recorded is
 /// named in general), else in general ("báo cáo tổng kết").
 pub fn enclosures(
@@ -102,34 +102,28 @@ pub fn enclosures(
     cluster: &ClusterId,
     year: i32,
     election: &ElectionId,
-    round: u32,
+    rounds: &[u32],
 ) -> Vec<Enclosure> {
     let results = year_covenant(state, cluster, year).map(|c| Subject::Results {
         covenant: c.id.clone(),
     });
-    let papers = [
-        (
-            Some(Subject::YearReport {
-                cluster: cluster.clone(),
-                year,
-            }),
-            "báo cáo tổng kết",
-            "Báo cáo tổng kết",
-        ),
-        (
-            Some(Subject::VoteCount {
-                election: election.clone(),
-                round,
-            }),
-            "biên bản kiểm phiếu",
-            "Biên bản kiểm phiếu",
-        ),
-        (
-            results,
-            "kết quả chấm điểm của cụm",
-            "Báo cáo kết quả chấm điểm",
-        ),
-    ];
+    let year_report = Subject::YearReport {
+        cluster: cluster.clone(),
+        year,
+    };
+    let mut papers = vec![(Some(year_report), "báo cáo tổng kết", "Báo cáo tổng kết")];
+    papers.extend(rounds.iter().map(|&round| {
+        let count = Subject::VoteCount {
+            election: election.clone(),
+            round,
+        };
+        (Some(count), "biên bản kiểm phiếu", "Biên bản kiểm phiếu")
+    }));
+    papers.push((
+        results,
+        "kết quả chấm điểm của cụm",
+        "Báo cáo kết quả chấm điểm",
+    ));
     papers
         .into_iter()
         .map(|(subject, general, named)| {
@@ -175,28 +169,12 @@ pub fn data(
             format!("election {election} decides no award (next year's head or deputy)"),
         )
     })?;
-    let r = counted_round(e, None)?;
-    let o = outcome(e, r).ok_or_else(|| not_ready("round", "the round is not counted"))?;
-    if !o.quorum_met {
-        return Err(not_ready(
-            "round",
-            "the counted round did not reach the quorum",
-        ));
-    }
-    if o.tie.as_ref().is_some_and(|t| t.decided.is_none()) {
-        return Err(not_ready(
-            "round",
-            "a tie at the cut-off awaits the head's and the deputy's decision",
-        ));
-    }
-    if o.elected.is_empty() {
-        return Err(not_ready("round", "no candidate reached the threshold"));
-    }
+    let decided = decided_rounds(e)?;
     let mut ranking = None;
-    let proposed = o
-        .elected
+    let proposed = decided
         .iter()
-        .map(|u| {
+        .flat_map(|(_, o)| o.elected.iter().map(move |u| (u, o)))
+        .map(|(u, o)| {
             let found = rank(state, &e.cluster, e.year, u);
             if let Some((_, what, i)) = found {
                 ranking.get_or_insert((what, i));
@@ -212,6 +190,11 @@ pub fn data(
             }
         })
         .collect();
+    let rounds: Vec<(u32, u64)> = decided
+        .iter()
+        .map(|(r, _)| (r.number, r.count.as_ref().map_or(0, |c| c.index)))
+        .collect();
+    let (_, first) = &decided[0];
     Ok(AwardData {
         bodies: Bodies::of(state, &e.cluster, e.year, date)?,
         cluster: e.cluster.clone(),
@@ -221,25 +204,78 @@ pub fn data(
         date,
         award,
         election_title: e.title.to_string(),
-        round: r.number,
-        counted_at: r.count.as_ref().map_or(0, |c| c.index),
-        members: o.members,
-        approvals_needed: o.approvals_needed,
+        members: first.members,
+        approvals_needed: first.approvals_needed,
         approval: (e.approval.num, e.approval.den),
         ranking,
         proposed,
-        enclosed: enclosures(state, &e.cluster, e.year, election, r.number),
+        enclosed: enclosures(
+            state,
+            &e.cluster,
+            e.year,
+            election,
+            &rounds.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+        ),
+        rounds,
         signatures: head_signature(state, &e.cluster, e.year, date),
     })
 }
 
+/// Whether a round may still be counted: open, closed with encrypted totals not yet
+/// decrypted, or waiting for a paper count (a round closed below the quorum never is).
+fn awaits_count(r: &Round) -> bool {
+    r.count.is_none() && (r.closed_at.is_none() || r.totals.is_some() || r.awaits_paper_count())
+}
+
+/// The counted rounds of `e` that elected someone, with their outcomes, in order: not ready
+/// while a round is not counted or a tie awaits the head's and the deputy's decision, nor
+/// when no round elected anyone.
+pub(crate) fn decided_rounds(e: &Election) -> Result<Vec<(&Round, Outcome)>, DomainError> {
+    if let Some(r) = e.rounds.iter().find(|r| awaits_count(r)) {
+        return Err(DomainError::VoteRefused {
+            code: "vote_not_counted",
+            reason: format!("round {} of election {} is not counted", r.number, e.id),
+        });
+    }
+    let counted: Vec<(&Round, Outcome)> = e
+        .rounds
+        .iter()
+        .filter_map(|r| Some((r, outcome(e, r)?)))
+        .collect();
+    if counted
+        .iter()
+        .any(|(_, o)| o.tie.as_ref().is_some_and(|t| t.decided.is_none()))
+    {
+        return Err(not_ready(
+            "round",
+            "a tie at the cut-off awaits the head's and the deputy's decision",
+        ));
+    }
+    let decided: Vec<(&Round, Outcome)> = counted
+        .into_iter()
+        .filter(|(_, o)| !o.elected.is_empty())
+        .collect();
+    if decided.is_empty() {
+        let reason = match e.rounds.iter().rev().find_map(|r| outcome(e, r)) {
+            Some(o) if !o.quorum_met => "the counted round did not reach the quorum",
+            Some(_) => "no candidate reached the threshold",
+            None => "no round reached the quorum",
+        };
+        return Err(not_ready("round", reason));
+    }
+    Ok(decided)
+}
+
 impl AwardData {
-    /// The records the submission cites: the ranking and the count. The papers it encloses
+    /// The records the submission cites: the ranking and the count of each round that elected. The papers it encloses
     /// by number come before it in the cluster's numbering, which already keeps its date from
     /// preceding theirs (`documents::check_order`).
     pub fn records(&self) -> Vec<u64> {
         let ranked = self.ranking.map(|(_, i)| i);
-        ranked.into_iter().chain([self.counted_at]).collect()
+        ranked
+            .into_iter()
+            .chain(self.rounds.iter().map(|(_, i)| *i))
+            .collect()
     }
 }
 
@@ -282,11 +318,15 @@ pub fn document(d: &AwardData) -> Document {
             d.year, d.bodies.cluster
         )));
     }
+    let rounds = d
+        .rounds
+        .iter()
+        .map(|(n, i)| format!("vòng {n} (kết quả kiểm phiếu ghi trong sổ thi đua ở số thứ tự {i}"))
+        .collect::<Vec<_>>()
+        .join(") và ");
     body.push(p(format!(
-        "Căn cứ kết quả bỏ phiếu “{}”, vòng {} (kết quả kiểm phiếu ghi trong sổ thi đua ở số thứ tự {}; ngưỡng {}/{} tổng số thành viên, tức {} trên {} phiếu đồng ý),",
+        "Căn cứ kết quả bỏ phiếu “{}”, {rounds}; ngưỡng {}/{} tổng số thành viên, tức {} trên {} phiếu đồng ý),",
         d.election_title,
-        d.round,
-        d.counted_at,
         d.approval.0,
         d.approval.1,
         d.approvals_needed,

@@ -10,7 +10,6 @@
 use chrono::NaiveDate;
 use thidua_domain::documents::{issued_about, DocumentKind, IssuedDocument, Subject};
 use thidua_domain::ids::{ClusterId, CovenantId, ElectionId, UnitId};
-use thidua_domain::votes::outcome;
 use thidua_domain::{DomainError, State};
 
 use super::award::award_name;
@@ -81,17 +80,7 @@ pub fn offers(state: &State, cluster: &ClusterId, year: i32, date: NaiveDate) ->
             };
             out.push((format!("vote:{}:{}", e.id, r.number), title, about));
         }
-        let decided = e
-            .rounds
-            .iter()
-            .rev()
-            .find(|r| r.count.is_some())
-            .and_then(|r| outcome(e, r))
-            .is_some_and(|o| {
-                o.quorum_met
-                    && !o.elected.is_empty()
-                    && o.tie.as_ref().is_none_or(|t| t.decided.is_some())
-            });
+        let decided = super::award::decided_rounds(e).is_ok();
         if let (Some(award), true) = (award_name(e.award), decided) {
             let title = format!("Đề nghị tặng {award} năm {year}");
             let about = Subject::Award {

@@ -380,7 +380,7 @@ fn proof_paragraphs(d: &VoteData) -> Vec<String> {
                     "Kiểm phiếu giấy tại phòng họp. {}. Tổ kiểm phiếu: {}.",
                     ballots(
                         "Số phiếu phát ra",
-                        [*issued, *returned, d.outcome.ballots, *invalid]
+                        [*issued, *returned, returned - invalid, *invalid]
                     ),
                     team.join(", ")
                 ),
@@ -415,6 +415,33 @@ fn ballots(issued: &str, [out, back, valid, invalid]: [u32; 4]) -> String {
     )
 }
 
+/// The valid ballots of the count: electronic ones all are (an invalid one is refused when
+/// cast), paper ones are those returned less the invalid.
+fn valid_ballots(d: &VoteData) -> u32 {
+    match &d.proof {
+        Proof::Paper {
+            returned, invalid, ..
+        } => returned - invalid,
+        Proof::Electronic { .. } => d.outcome.ballots,
+    }
+}
+
+/// The ballots that chose no candidate: those that did not vote ("không biểu quyết", what the
+/// count calls abstentions) and, where one seat makes it known, the valid ballots that voted
+/// but approved no candidate.
+fn blank_ballots(d: &VoteData) -> String {
+    let o = &d.outcome;
+    let mut out = format!("số phiếu không biểu quyết: {}", o.abstentions);
+    if d.seats == 1 {
+        let approving: u32 = o.candidates.iter().map(|c| c.approvals).sum();
+        let none = valid_ballots(d).saturating_sub(o.abstentions + approving);
+        out.push_str(&format!(
+            "; số phiếu có biểu quyết nhưng không đồng ý đơn vị nào: {none}"
+        ));
+    }
+    out
+}
+
 /// The template.
 pub fn document(d: &VoteData) -> Document {
     let p = |s: String| Block::Paragraph(vec![Span::plain(s)]);
@@ -430,7 +457,7 @@ pub fn document(d: &VoteData) -> Document {
         )),
         Block::Heading(format!("{}. SỐ PHIẾU VÀ ĐIỀU KIỆN", roman(1))),
         p(format!(
-            "Tổng số đơn vị thành viên: {}; số phiếu được kiểm: {}; số phiếu cần để hợp lệ (túc số {}/{} tổng số thành viên): {} — {}.",
+            "Tổng số đơn vị thành viên: {}; số đơn vị tham gia bỏ phiếu (số phiếu thu về, kể cả phiếu không hợp lệ): {}; số đơn vị cần tham gia (túc số {}/{} tổng số thành viên): {} — {}.",
             o.members,
             o.ballots,
             d.quorum.0,
@@ -439,8 +466,12 @@ pub fn document(d: &VoteData) -> Document {
             if o.quorum_met { "đạt" } else { "không đạt" }
         )),
         p(format!(
-            "Số phiếu đồng ý một đơn vị cần để đạt ngưỡng ({}/{} tổng số thành viên): {}; số đơn vị được chọn: {}; số phiếu trắng (không đồng ý đơn vị nào): {}.",
-            d.approval.0, d.approval.1, o.approvals_needed, d.seats, o.abstentions
+            "Số phiếu đồng ý một đơn vị cần để đạt ngưỡng ({}/{} tổng số thành viên): {}; số đơn vị được chọn: {}; {}.",
+            d.approval.0,
+            d.approval.1,
+            o.approvals_needed,
+            d.seats,
+            blank_ballots(d)
         )),
     ];
     body.extend(proof_paragraphs(d).into_iter().map(p));
@@ -455,7 +486,7 @@ pub fn document(d: &VoteData) -> Document {
     body.push(Block::Heading(format!("{}. KẾT LUẬN", roman(3))));
     if !o.quorum_met {
         body.push(p(
-            "Số phiếu được kiểm không đạt túc số; vòng bỏ phiếu không có kết quả.".to_owned(),
+            "Số đơn vị tham gia bỏ phiếu không đạt túc số; vòng bỏ phiếu không có kết quả, không đơn vị nào được chọn.".to_owned(),
         ));
     } else if d.elected.is_empty() && d.tie.is_none() {
         body.push(p("Không đơn vị nào đạt ngưỡng.".to_owned()));

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use thidua_domain::documents::{DocumentKind, Subject};
 use thidua_domain::ids::{ClusterId, CovenantId};
 use thidua_domain::state::Covenant;
-use thidua_domain::votes::outcome;
+use thidua_domain::votes::{outcome, Outcome, Round};
 use thidua_domain::yearend::score::{data_id, scoreboard, Scores};
 use thidua_domain::yearend::state::Settlement;
 use thidua_domain::{DomainError, State};
@@ -233,23 +233,15 @@ fn elections(state: &State, cluster: &ClusterId, year: i32, date: NaiveDate) -> 
     list.into_iter()
         .map(|e| {
             let counted = e.rounds.iter().rev().find(|r| r.count.is_some());
-            let result = match counted.and_then(|r| outcome(e, r).map(|o| (r, o))) {
-                None => "Chưa kiểm phiếu".to_owned(),
-                Some((r, o)) if !o.quorum_met => {
-                    format!("Vòng {} không đạt túc số", r.number)
-                }
-                Some((r, o)) if o.elected.is_empty() => {
-                    format!("Vòng {}: không đơn vị nào đạt ngưỡng", r.number)
-                }
-                Some((r, o)) => format!(
-                    "Vòng {}: {}",
-                    r.number,
-                    o.elected
-                        .iter()
-                        .map(|u| unit_name(state, u, date))
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                ),
+            let said: Vec<String> = e
+                .rounds
+                .iter()
+                .filter_map(|r| Some(round_result(state, r, &outcome(e, r)?, date)))
+                .collect();
+            let result = if said.is_empty() {
+                "Chưa kiểm phiếu".to_owned()
+            } else {
+                said.join("; ")
             };
             ElectionRow {
                 title: e.title.to_string(),
@@ -265,6 +257,29 @@ fn elections(state: &State, cluster: &ClusterId, year: i32, date: NaiveDate) -> 
             }
         })
         .collect()
+}
+
+/// What a counted round of an election gave, as the report says it: "Vòng 1: Công an tỉnh
+/// Kiên Giang", and a tie at the cut-off that awaits the head's and the deputy's decision.
+fn round_result(state: &State, r: &Round, o: &Outcome, date: NaiveDate) -> String {
+    let n = r.number;
+    if !o.quorum_met {
+        return format!("Vòng {n} không đạt túc số");
+    }
+    let name = |u| unit_name(state, u, date);
+    let mut said: Vec<String> = o.elected.iter().map(name).collect();
+    if let Some(tie) = o.tie.as_ref().filter(|t| t.decided.is_none()) {
+        let tied: Vec<String> = tie.candidates.iter().map(name).collect();
+        said.push(format!(
+            "{} bằng phiếu ở vị trí cuối ({} vị trí), chờ cụm trưởng và cụm phó quyết định",
+            tied.join(", "),
+            tie.seats
+        ));
+    }
+    if said.is_empty() {
+        return format!("Vòng {n}: không đơn vị nào đạt ngưỡng");
+    }
+    format!("Vòng {n}: {}", said.join("; "))
 }
 
 impl YearData {

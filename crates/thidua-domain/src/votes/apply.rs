@@ -19,7 +19,7 @@ use super::{
     nominees, outcome, AwardKind, CeremonyMessage, Fraction, PaperCount, Standing, VoteEvent,
 };
 use crate::error::DomainError;
-use crate::event::Event;
+use crate::event::{Actor, Event};
 use crate::ids::{ClusterId, ElectionId, UnitId};
 use crate::state::State;
 use crate::text::Text;
@@ -134,19 +134,55 @@ pub struct CastBallot {
 pub struct Count {
     pub approvals: Vec<u32>,
     pub abstentions: u32,
-    /// Ballots counted (electronic: the voters' last ballots; paper: returned and valid).
+    /// The members who took part, what the quorum counts (electronic: the voters' last
+    /// ballots; paper: the ballots returned, invalid ones included). Approvals are counted
+    /// against the total membership, never against this.
     pub ballots: u32,
     /// Counted on paper in the meeting room and confirmed by two members' leaders.
     pub paper: bool,
     pub index: u64,
 }
 
-/// A paper count and who confirmed it.
+/// A paper count, who recorded it and who confirmed it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaperRecord {
     pub count: PaperCount,
     pub recorded_at: u64,
+    /// Who recorded it: that user confirms it for no unit.
+    pub recorded_by: Actor,
+    /// Each confirming unit and the record of its confirmation.
     pub confirmations: BTreeMap<UnitId, u64>,
+    /// Who confirmed for each unit: two different users.
+    pub confirmed_by: BTreeMap<UnitId, Actor>,
+}
+
+impl PaperRecord {
+    /// Refused unless `actor` may confirm the count for `unit`: the unit has not confirmed
+    /// it, and the actor neither recorded it nor confirmed it for another unit (two members'
+    /// confirmations are two people's, not the recorder's).
+    pub fn check_confirmer(&self, unit: &UnitId, actor: &Actor) -> Result<(), DomainError> {
+        if self.confirmations.contains_key(unit) {
+            return Err(refused(
+                "paper_confirmed_twice",
+                format!("{unit} already confirmed the count"),
+            ));
+        }
+        if &self.recorded_by == actor {
+            return Err(refused(
+                "paper_confirmed_by_recorder",
+                format!("{actor} recorded this count: two other users confirm it"),
+            ));
+        }
+        if let Some((other, _)) = self.confirmed_by.iter().find(|(_, by)| *by == actor) {
+            return Err(refused(
+                "paper_confirmed_by_same_user",
+                format!(
+                    "{actor} already confirmed this count for {other}: another member's leader confirms it"
+                ),
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// A paper count the secretariat withdrew before two members confirmed it.
@@ -173,6 +209,8 @@ pub struct TieRecord {
     pub chosen: Vec<UnitId>,
     pub decision: Text,
     pub index: u64,
+    /// Who recorded it: the head's and the deputy's decisions are two different users'.
+    pub by: Actor,
 }
 
 /// One ballot round.
@@ -233,6 +271,20 @@ impl Round {
     pub fn awaits_paper_count(&self) -> bool {
         self.count.is_none()
             && (self.paper.is_some() || !self.withdrawn.is_empty() || self.set_aside.is_some())
+    }
+
+    /// Refused when `actor` already recorded a decision of the round's tie for the other
+    /// position: the head's and the deputy's decisions are two people's.
+    pub fn check_tie_decider(&self, actor: &Actor) -> Result<(), DomainError> {
+        if let Some((other, _)) = self.ties.iter().find(|(_, t)| &t.by == actor) {
+            return Err(refused(
+                "tie_decided_by_same_user",
+                format!(
+                    "{actor} already recorded the decision of {other}: the head and the deputy decide as two different users"
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// Refused once the round's electronic count was set aside: no share nor electronic count
@@ -580,17 +632,17 @@ impl State {
                 unit,
                 chosen,
                 decision,
-            } => self.decide_tie(election, *round, unit, chosen, decision, index),
+            } => self.decide_tie(election, *round, unit, chosen, decision, event),
             V::PaperCountRecorded {
                 election,
                 round,
                 count,
-            } => self.record_paper_count(election, *round, count, index),
+            } => self.record_paper_count(election, *round, count, event),
             V::PaperCountConfirmed {
                 election,
                 round,
                 unit,
-            } => self.confirm_paper_count(election, *round, unit, index),
+            } => self.confirm_paper_count(election, *round, unit, event),
             V::PaperCountWithdrawn {
                 election,
                 round,
@@ -784,7 +836,8 @@ impl State {
         Ok(())
     }
 
-    /// The head's or the deputy's decision of a round's tie at the cut-off.
+    /// The head's or the deputy's decision of a round's tie at the cut-off, each by its own
+    /// user.
     fn decide_tie(
         &mut self,
         election: &ElectionId,
@@ -792,18 +845,20 @@ impl State {
         unit: &UnitId,
         chosen: &[UnitId],
         decision: &Text,
-        index: u64,
+        event: &Event,
     ) -> Result<(), DomainError> {
         let e = self.election(election)?;
         self.check_chair(e, unit)?;
         check_tie_choice(e, round, unit, chosen)?;
+        e.round(round)?.check_tie_decider(&event.actor)?;
         let e = self.election_mut(election)?;
         e.round_mut(round)?.ties.insert(
             unit.clone(),
             TieRecord {
                 chosen: chosen.to_vec(),
                 decision: decision.clone(),
-                index,
+                index: event.index,
+                by: event.actor.clone(),
             },
         );
         Ok(())
@@ -839,8 +894,9 @@ impl State {
         election: &ElectionId,
         round: u32,
         count: &PaperCount,
-        index: u64,
+        event: &Event,
     ) -> Result<(), DomainError> {
+        let index = event.index;
         let e = self.election_mut(election)?;
         let members = e.members.len() as u32;
         let current = e.current_round().map(|r| r.number);
@@ -867,40 +923,48 @@ impl State {
         r.paper = Some(PaperRecord {
             count: count.clone(),
             recorded_at: index,
+            recorded_by: event.actor.clone(),
             confirmations: BTreeMap::new(),
+            confirmed_by: BTreeMap::new(),
         });
         Ok(())
     }
 
-    /// A member's confirmation of a paper count: the second one makes the round's count.
+    /// A member's confirmation of a paper count, until the round is counted: the second one,
+    /// by another user for another unit, neither of them the user who recorded the count,
+    /// makes the round's count.
     fn confirm_paper_count(
         &mut self,
         election: &ElectionId,
         round: u32,
         unit: &UnitId,
-        index: u64,
+        event: &Event,
     ) -> Result<(), DomainError> {
         let e = self.election_mut(election)?;
         e.trustee_index(unit)?;
         let r = e.round_mut(round)?;
+        if r.count.is_some() {
+            return Err(refused(
+                "vote_counted",
+                "the round is already counted: two members confirmed its count",
+            ));
+        }
         let Some(paper) = r.paper.as_mut() else {
             return Err(refused(
                 "no_paper_count",
                 "no paper count was recorded for this round",
             ));
         };
-        if paper.confirmations.insert(unit.clone(), index).is_some() {
-            return Err(refused(
-                "paper_confirmed_twice",
-                format!("{unit} already confirmed the count"),
-            ));
-        }
+        paper.check_confirmer(unit, &event.actor)?;
+        paper.confirmations.insert(unit.clone(), event.index);
+        paper.confirmed_by.insert(unit.clone(), event.actor.clone());
+        let index = event.index;
         if paper.confirmations.len() == 2 {
             let c = &paper.count;
             r.count = Some(Count {
                 approvals: c.approvals.clone(),
                 abstentions: c.abstentions,
-                ballots: c.returned - c.invalid,
+                ballots: c.returned,
                 paper: true,
                 index,
             });

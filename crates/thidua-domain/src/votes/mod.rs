@@ -125,8 +125,9 @@ fn ranked(state: &State, cluster: &ClusterId, year: i32, eligible_only: bool) ->
 }
 
 /// The units the cluster elected, at its year-end review of the year before `year`, as its
-/// head or deputy for `year`: the elected of the last counted round of the latest such
-/// election, if one was counted.
+/// head or deputy for `year`: the elected of every counted round of the latest such election
+/// (by its latest count), in round order, if one was counted. A round below the quorum elects
+/// nobody ([`outcome`]), so a counted vote without the quorum elected no one.
 pub fn elected_leaders(
     state: &State,
     cluster: &ClusterId,
@@ -142,11 +143,26 @@ pub fn elected_leaders(
         .values()
         .filter(|e| &e.cluster == cluster && e.year == year - 1 && e.award == award)
         .filter_map(|e| {
-            let round = e.rounds.iter().rev().find(|r| r.count.is_some())?;
-            Some((round.count.as_ref()?.index, outcome(e, round)?.elected))
+            let last = e
+                .rounds
+                .iter()
+                .filter_map(|r| r.count.as_ref())
+                .next_back()?;
+            Some((last.index, elected(e)))
         })
         .max_by_key(|(index, _)| *index)
         .map(|(_, elected)| elected)
+}
+
+/// Every unit an election elected: round 1's elected, then round 2's, each round's own
+/// [`outcome`] (nobody from a round below the quorum).
+pub fn elected(election: &Election) -> Vec<UnitId> {
+    election
+        .rounds
+        .iter()
+        .filter_map(|r| outcome(election, r))
+        .flat_map(|o| o.elected)
+        .collect()
 }
 
 /// A head or deputy recorded as elected must be one the cluster's counted vote elected, where

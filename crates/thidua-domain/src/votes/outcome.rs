@@ -1,7 +1,8 @@
 //! What a counted round decides: the quorum, each candidate's approvals against the threshold
 //! (a share of the total membership, never of the votes cast), the elected in order of
 //! approvals (ties broken by rank, except at the cut-off), and a tie at the cut-off that the
-//! head and the deputy decide. Exact integer arithmetic only.
+//! head and the deputy decide. A round below the quorum elects nobody and has no tie, whether
+//! counted electronically or on paper. Exact integer arithmetic only.
 
 use serde::{Deserialize, Serialize};
 
@@ -31,7 +32,8 @@ pub struct Tie {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outcome {
     pub members: u32,
-    /// Ballots counted.
+    /// The members who took part (ballots cast or returned, invalid ones included): what the
+    /// quorum counts.
     pub ballots: u32,
     pub quorum_needed: u32,
     pub quorum_met: bool,
@@ -39,7 +41,8 @@ pub struct Outcome {
     pub approvals_needed: u32,
     pub candidates: Vec<CandidateResult>,
     pub abstentions: u32,
-    /// The elected, in order of approvals, then rank; a decided tie's choice included.
+    /// The elected, in order of approvals, then rank; a decided tie's choice included. Empty
+    /// when the quorum is not met.
     pub elected: Vec<UnitId>,
     pub tie: Option<Tie>,
 }
@@ -50,6 +53,7 @@ pub fn outcome(election: &Election, round: &Round) -> Option<Outcome> {
     let members = election.members.len() as u32;
     let approvals_needed = election.approval.needed(members);
     let quorum_needed = election.quorum.needed(members);
+    let quorum_met = count.ballots >= quorum_needed;
     // Candidates that pass, by approvals (descending) then their rank order.
     let mut passing: Vec<(usize, u32)> = count
         .approvals
@@ -59,6 +63,10 @@ pub fn outcome(election: &Election, round: &Round) -> Option<Outcome> {
         .map(|(i, &a)| (i, a))
         .collect();
     passing.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    if !quorum_met {
+        // Below the quorum the meeting decides nothing: nobody is elected.
+        passing.clear();
+    }
     let seats = round.seats as usize;
     let mut elected: Vec<UnitId> = Vec::new();
     let mut tie = None;
@@ -103,7 +111,7 @@ pub fn outcome(election: &Election, round: &Round) -> Option<Outcome> {
         members,
         ballots: count.ballots,
         quorum_needed,
-        quorum_met: count.ballots >= quorum_needed,
+        quorum_met,
         approvals_needed,
         candidates,
         abstentions: count.abstentions,

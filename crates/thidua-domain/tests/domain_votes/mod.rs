@@ -6,7 +6,7 @@
 use super::{cum, t, u, user, World, UNITS};
 use thidua_ballot::ceremony::{simulate, Simulated};
 use thidua_ballot::{rng_from_seed, Ballot, DecryptionShares, Rng, Selection, VoterSecret};
-use thidua_domain::model::{LeadershipMethod, LeadershipPosition};
+use thidua_domain::model::{LeadershipMethod, LeadershipPosition, Role};
 use thidua_domain::votes::*;
 use thidua_domain::*;
 
@@ -1028,4 +1028,229 @@ fn a_head_recorded_as_elected_is_the_one_the_vote_elected() {
     );
     v.w.ok(&Actor::System, head("ca-ag", LeadershipMethod::Elected));
     v.w.ok(&Actor::System, head("ca-kg", LeadershipMethod::Assigned));
+}
+
+/// Records `count` for round 1 as the secretariat and confirms it by the leaders of ca-kg and
+/// ca-hg.
+fn record_and_confirm(v: &mut Vote, count: PaperCount) {
+    v.w.ok(
+        &user("thuky"),
+        vote(VoteCommand::RecordPaperCount {
+            election: el(),
+            round: 1,
+            count,
+        }),
+    );
+    for unit in ["ca-kg", "ca-hg"] {
+        v.w.ok(
+            &leader(unit),
+            vote(VoteCommand::ConfirmPaperCount {
+                election: el(),
+                round: 1,
+                unit: u(unit),
+            }),
+        );
+    }
+}
+
+/// One paper ballot returned of three members, approving ca-kg: below the quorum of 2/3.
+fn one_ballot_returned() -> PaperCount {
+    PaperCount {
+        approvals: vec![1, 0, 0],
+        issued: 3,
+        returned: 1,
+        ..paper_count(vec![])
+    }
+}
+
+/// A paper count below the quorum elects nobody, even a candidate whose approvals reach the
+/// threshold, and a head cannot then be recorded as elected by it.
+#[test]
+fn a_paper_count_below_the_quorum_elects_nobody() {
+    let mut v = election_for(AwardKind::Head, Fraction { num: 1, den: 3 });
+    record_and_confirm(&mut v, one_ballot_returned());
+    let e = &v.w.state.elections[&el()];
+    let o = outcome(e, &e.rounds[0]).unwrap();
+    assert!(!o.quorum_met);
+    assert_eq!(o.approvals_needed, 1);
+    assert!(o.elected.is_empty(), "{:?}", o.elected);
+    assert!(o.tie.is_none());
+    assert!(o.candidates.iter().all(|c| !c.elected));
+    assert_eq!(elected(e), Vec::<UnitId>::new());
+    v.w.ok(
+        &Actor::System,
+        Command::SetClusterYear {
+            cluster: cum(),
+            year: 2025,
+            members: UNITS.iter().map(|x| u(x)).collect(),
+        },
+    );
+    let head = |method| Command::SetClusterLeadership {
+        cluster: cum(),
+        year: 2025,
+        position: LeadershipPosition::Head,
+        unit: u("ca-kg"),
+        method,
+        decision: t("Biên bản kiểm phiếu bầu cụm trưởng"),
+    };
+    assert_eq!(
+        v.w.err(&Actor::System, head(LeadershipMethod::Elected)),
+        "leadership_not_elected"
+    );
+    v.w.ok(&Actor::System, head(LeadershipMethod::Assigned));
+}
+
+/// The quorum counts the members who took part on paper (the ballots returned, an invalid one
+/// included); approvals still count against the whole membership.
+#[test]
+fn a_paper_quorum_counts_the_ballots_returned_invalid_ones_included() {
+    let mut v = election_with(Fraction { num: 1, den: 3 });
+    record_and_confirm(
+        &mut v,
+        PaperCount {
+            approvals: vec![1, 0],
+            issued: 3,
+            returned: 2,
+            invalid: 1,
+            ..paper_count(vec![])
+        },
+    );
+    let e = &v.w.state.elections[&el()];
+    let o = outcome(e, &e.rounds[0]).unwrap();
+    assert_eq!((o.ballots, o.quorum_needed), (2, 2));
+    assert!(o.quorum_met, "two of three members took part");
+    assert_eq!(o.elected, vec![u("ca-kg")]);
+}
+
+/// The administrator grants itself the leader roles of two units.
+fn admin_leads(v: &mut Vote, units: &[&str]) -> Actor {
+    let admin = user("admin");
+    for unit in units {
+        v.w.ok(
+            &admin,
+            Command::GrantRole {
+                user: UserId::parse("admin").unwrap(),
+                role: Role::Leader { unit: u(unit) },
+            },
+        );
+    }
+    admin
+}
+
+/// A paper count is confirmed for two units by two users, neither of them the one who
+/// recorded it; once the round is counted no confirmation is taken. The same holds in the
+/// log: a forged event is refused at replay.
+#[test]
+fn a_paper_count_is_confirmed_by_two_other_users() {
+    let mut v = election();
+    let admin = admin_leads(&mut v, &["ca-kg", "ca-ag"]);
+    v.w.ok(
+        &admin,
+        vote(VoteCommand::RecordPaperCount {
+            election: el(),
+            round: 1,
+            count: paper_count(vec![3, 0]),
+        }),
+    );
+    let confirm = |unit: &str| {
+        vote(VoteCommand::ConfirmPaperCount {
+            election: el(),
+            round: 1,
+            unit: u(unit),
+        })
+    };
+    assert_eq!(
+        v.w.err(&admin, confirm("ca-kg")),
+        "paper_confirmed_by_recorder"
+    );
+    v.w.ok(&leader("ca-kg"), confirm("ca-kg"));
+    // A user leading two units confirms for one of them only.
+    v.w.ok(
+        &Actor::System,
+        Command::GrantRole {
+            user: UserId::parse("lanhdao.kg").unwrap(),
+            role: Role::Leader { unit: u("ca-ag") },
+        },
+    );
+    assert_eq!(
+        v.w.err(&leader("ca-kg"), confirm("ca-ag")),
+        "paper_confirmed_by_same_user"
+    );
+    assert!(v.w.state.elections[&el()].rounds[0].count.is_none());
+    v.w.ok(&leader("ca-hg"), confirm("ca-hg"));
+    assert!(v.w.state.elections[&el()].rounds[0].count.is_some());
+    // After the count, a third confirmation is refused.
+    assert_eq!(v.w.err(&leader("ca-ag"), confirm("ca-ag")), "vote_counted");
+    let forged = Event {
+        index: v.w.state.size,
+        time_ms: 1_711_420_000_000,
+        actor: leader("ca-ag"),
+        salt: "ab".repeat(16),
+        payload: Payload::Vote(VoteEvent::PaperCountConfirmed {
+            election: el(),
+            round: 1,
+            unit: u("ca-ag"),
+        }),
+    };
+    let mut state = v.w.state.clone();
+    assert_eq!(state.apply(&forged).unwrap_err().code(), "vote_counted");
+}
+
+/// The head's and the deputy's decisions of a tie are two users': one user leading both
+/// units records one of them only.
+#[test]
+fn a_tie_is_decided_by_two_different_users() {
+    let mut v = election_with(Fraction { num: 1, den: 3 });
+    for (unit, position) in [
+        ("ca-kg", LeadershipPosition::Head),
+        ("ca-ag", LeadershipPosition::Deputy),
+    ] {
+        v.w.ok(
+            &Actor::System,
+            Command::SetClusterLeadership {
+                cluster: cum(),
+                year: 2024,
+                position,
+                unit: u(unit),
+                method: LeadershipMethod::Elected,
+                decision: t("Biên bản hội nghị"),
+            },
+        );
+    }
+    v.w.ok(
+        &user("thuky"),
+        vote(VoteCommand::RecordPaperCount {
+            election: el(),
+            round: 1,
+            count: PaperCount {
+                abstentions: 1,
+                ..paper_count(vec![1, 1])
+            },
+        }),
+    );
+    for unit in ["ca-kg", "ca-hg"] {
+        v.w.ok(
+            &leader(unit),
+            vote(VoteCommand::ConfirmPaperCount {
+                election: el(),
+                round: 1,
+                unit: u(unit),
+            }),
+        );
+    }
+    let admin = admin_leads(&mut v, &["ca-kg", "ca-ag"]);
+    let decide = |unit: &str| {
+        vote(VoteCommand::DecideTie {
+            election: el(),
+            round: 1,
+            unit: u(unit),
+            chosen: vec![u("ca-kg")],
+            decision: t("Cụm trưởng và cụm phó quyết định"),
+        })
+    };
+    v.w.ok(&admin, decide("ca-kg"));
+    assert_eq!(v.w.err(&admin, decide("ca-ag")), "tie_decided_by_same_user");
+    v.w.ok(&leader("ca-ag"), decide("ca-ag"));
+    let e = &v.w.state.elections[&el()];
+    assert_eq!(outcome(e, &e.rounds[0]).unwrap().elected, vec![u("ca-kg")]);
 }

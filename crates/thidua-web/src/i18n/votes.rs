@@ -889,6 +889,18 @@ pub fn error(lang_code: &str, code: &str) -> Option<&'static str> {
             "Đơn vị đã xác nhận kết quả này.",
             "The unit already confirmed this count.",
         ),
+        "paper_confirmed_by_recorder" => (
+            "Người đã ghi kết quả kiểm phiếu giấy không xác nhận kết quả đó: lãnh đạo của hai đơn vị thành viên khác xác nhận.",
+            "Whoever recorded the paper count does not confirm it: the leaders of two member units do.",
+        ),
+        "paper_confirmed_by_same_user" => (
+            "Bạn đã xác nhận kết quả này cho một đơn vị khác: hai xác nhận phải của hai người khác nhau.",
+            "You already confirmed this count for another unit: the two confirmations are two different people's.",
+        ),
+        "tie_decided_by_same_user" => (
+            "Bạn đã ghi quyết định cho vị trí kia: cụm trưởng và cụm phó quyết định là hai người khác nhau.",
+            "You already recorded the other position's decision: the head and the deputy decide as two different people.",
+        ),
         "election_members" => (
             "Người bỏ phiếu phải là các thành viên của cụm trong năm.",
             "The voters must be the cluster's members of the year.",

@@ -142,8 +142,9 @@ pub fn undecrypted_round(e: &Election) -> Option<&thidua_domain::votes::Round> {
     })
 }
 
-/// The viewer's led units that may confirm the election's waiting paper count, and those
-/// (head, deputy) that may record their decision of a tie: (unit id, name).
+/// The viewer's led units that may confirm the election's waiting paper count (not if the
+/// viewer recorded it or confirmed it for another unit), and those (head, deputy) that may
+/// record their decision of a tie (not if the viewer decided for the other): (unit id, name).
 pub type UnitOffers = Vec<(String, Named)>;
 
 pub fn leader_actions(
@@ -152,12 +153,13 @@ pub fn leader_actions(
     e: &Election,
 ) -> (UnitOffers, UnitOffers) {
     let led = viewer.scope.led_units();
+    let actor = thidua_domain::Actor::User(viewer.user.clone());
     let confirm = paper_round(e)
         .and_then(|r| r.paper.as_ref())
         .map(|paper| {
             e.members
                 .iter()
-                .filter(|u| led.contains(u) && !paper.confirmations.contains_key(*u))
+                .filter(|u| led.contains(u) && paper.check_confirmer(u, &actor).is_ok())
                 .map(|u| (u.to_string(), names::unit(state, u)))
                 .collect()
         })
@@ -166,7 +168,7 @@ pub fn leader_actions(
         .map(|(r, _)| {
             chairs(state, viewer, e)
                 .into_iter()
-                .filter(|u| !r.ties.contains_key(u))
+                .filter(|u| !r.ties.contains_key(u) && r.check_tie_decider(&actor).is_ok())
                 .map(|u| (u.to_string(), names::unit(state, &u)))
                 .collect()
         })
