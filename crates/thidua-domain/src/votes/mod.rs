@@ -127,7 +127,7 @@ fn ranked(state: &State, cluster: &ClusterId, year: i32, eligible_only: bool) ->
 /// The units the cluster elected, at its year-end review of the year before `year`, as its
 /// head or deputy for `year`: the elected of every counted round of the latest such election
 /// (by its latest count), in round order, if one was counted. A round below the quorum elects
-/// nobody ([`outcome`]), so a counted vote without the quorum elected no one.
+/// nobody ([`outcome()`]), so a counted vote without the quorum elected no one.
 pub fn elected_leaders(
     state: &State,
     cluster: &ClusterId,
@@ -155,7 +155,7 @@ pub fn elected_leaders(
 }
 
 /// Every unit an election elected: round 1's elected, then round 2's, each round's own
-/// [`outcome`] (nobody from a round below the quorum).
+/// [`outcome()`] (nobody from a round below the quorum).
 pub fn elected(election: &Election) -> Vec<UnitId> {
     election
         .rounds
