@@ -166,7 +166,7 @@ pub fn decide(
             criterion,
             score,
             reason,
-        } => resolve_dispute(covenant, unit, criterion, score, reason),
+        } => resolve_dispute(state, covenant, unit, criterion, score, reason),
         C::RecordEligibility {
             covenant,
             unit,
@@ -629,7 +629,12 @@ fn submit_response(
 }
 
 /// The council's resolution of a disputed criterion, its reason within the limit.
+/// The council's decision on one disputed criterion, once: the council decides each dispute
+/// in one sitting and its decision stands (the page offers it only for an open dispute; a
+/// second one through the API would silently replace the first on the page). Checked in
+/// `decide` only: logs written before this rule replay.
 fn resolve_dispute(
+    state: &State,
     covenant: CovenantId,
     unit: UnitId,
     criterion: String,
@@ -637,6 +642,19 @@ fn resolve_dispute(
     reason: Text,
 ) -> Result<YearEndEvent, DomainError> {
     reason.check("reason", limits::REASON)?;
+    let review = state.review(&covenant)?;
+    // Once locked, the lock's own refusal says why nothing changes.
+    let decided = review
+        .resolutions
+        .iter()
+        .filter(|_| review.locked_at.is_none())
+        .find(|(r, _)| r.unit == unit && r.criterion == criterion);
+    if let Some((_, index)) = decided {
+        return Err(refuse(
+            "yearend_dispute_resolved",
+            format!("the council already decided {criterion} of {unit} (event {index})"),
+        ));
+    }
     Ok(YearEndEvent::DisputeResolved(DisputeResolved {
         covenant,
         unit,

@@ -107,6 +107,7 @@ pub const CODES: &[&str] = &[
     "yearend_finding_exists",
     "yearend_finding_invalid",
     "yearend_not_disputed",
+    "yearend_dispute_resolved",
     "yearend_locked",
     "yearend_not_settled",
     "yearend_findings_missing",

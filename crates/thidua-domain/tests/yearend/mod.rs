@@ -820,6 +820,11 @@ fn a_year_end_runs_from_findings_to_published_results() {
     );
     w.when(ms(2025, 1, 8), &user("thuky"), resolve("7.5"))
         .unwrap();
+    // The council decides once: a second decision would silently replace the first.
+    assert_eq!(
+        w.code_at(ms(2025, 1, 8), &user("thuky"), resolve("7")),
+        "yearend_dispute_resolved"
+    );
     w.when(ms(2025, 1, 8), &user("thuky"), lock).unwrap();
     // Nobody edits a locked score.
     assert_eq!(

@@ -619,6 +619,10 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
             "Tiêu chí này không có ý kiến khác.",
             "This criterion is not disputed.",
         ),
+        "yearend_dispute_resolved" => (
+            "Hội đồng cụm đã quyết định tiêu chí này; quyết định không được thay bằng một quyết định khác.",
+            "The council already decided this criterion; its decision is not replaced by another.",
+        ),
         "yearend_locked" => (
             "Điểm năm đã khoá: không ai sửa được.",
             "The year's scores are locked: nobody edits them.",
