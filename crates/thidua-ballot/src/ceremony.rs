@@ -650,11 +650,30 @@ impl Trustee {
         Ok(Ok(confirmation))
     }
 
-    /// The finished trustee's participant, for decryption.
+    /// The finished trustee's participant, for decryption, once its state is found whole: a
+    /// state file is read from the trustee's disk, and the crate panics on an index out of
+    /// range, so its index, key set and secret share are checked before the crate uses them.
     pub(crate) fn active(&self) -> Result<&ActiveParticipant<Group>, BallotError> {
-        match &self.step {
-            Step::Active(active) => Ok(active),
-            _ => Err(self.step_err("completed the ceremony")),
+        let Step::Active(active) = &self.step else {
+            return Err(self.step_err("completed the ceremony"));
+        };
+        let keys = active.key_set().participant_keys().len();
+        let whole = active.index() == self.index as usize
+            && active.index() < keys
+            && keys == self.params.trustees as usize
+            && ActiveParticipant::new(
+                active.key_set().clone(),
+                active.index(),
+                active.secret_share().clone(),
+            )
+            .is_ok();
+        if whole {
+            Ok(active)
+        } else {
+            Err(trustee_err(
+                self.index,
+                "its state does not hold its own key share (an edited file, or another trustee's)",
+            ))
         }
     }
 

@@ -367,6 +367,31 @@ fn three_of_five_trustees_decrypt_the_totals_and_a_bad_share_is_refused() {
     );
 }
 
+/// A trustee's state file edited on its disk (its participant's index out of range, or
+/// another trustee's index) is refused with an error, never a panic inside the crate.
+#[test]
+fn an_edited_trustee_state_is_refused_not_a_panic() {
+    let mut r = rng(9);
+    let c = ceremony(3, 2, &mut r);
+    let totals = Totals::sum(2, std::iter::empty());
+    let json = serde_json::to_value(&c.trustees[1]).unwrap();
+    let text = json.to_string();
+    let mut edited = 0;
+    for index in [99u64, 0] {
+        let mut v = json.clone();
+        let Some(active) = v.pointer_mut("/step/active") else {
+            panic!("an active trustee's state: {text}")
+        };
+        active["index"] = index.into();
+        edited += 1;
+        let tr: Trustee = serde_json::from_value(v).unwrap();
+        let err = DecryptionShares::create(&tr, &totals, &mut r).unwrap_err();
+        assert!(err.to_string().contains("key share"), "{err}");
+    }
+    assert_eq!(edited, 2);
+    DecryptionShares::create(&c.trustees[1], &totals, &mut r).unwrap();
+}
+
 #[test]
 fn a_trustee_state_cannot_decrypt_before_the_ceremony_completes() {
     let mut r = rng(8);

@@ -13,24 +13,73 @@ use crate::{Actor, Command, State};
 /// The media type of an accepted evidence file, from its first bytes (and, for the Office
 /// formats, the part names of the ZIP package): PDF, JPEG, PNG, DOCX, XLSX.
 pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
-    let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
     if bytes.starts_with(b"%PDF-") {
         Some("application/pdf")
     } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
         Some("image/jpeg")
     } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         Some("image/png")
-    } else if bytes.starts_with(b"PK\x03\x04") && has(b"[Content_Types].xml") {
-        if has(b"word/document.xml") {
-            Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-        } else if has(b"xl/workbook.xml") {
-            Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        } else {
-            None
-        }
+    } else if bytes.starts_with(b"PK\x03\x04") {
+        office_package(&zip_entry_names(bytes)?)
     } else {
         None
     }
+}
+
+/// The Office type of a ZIP package from the names its central directory lists (never from
+/// bytes found anywhere in the file, a comment included): a DOCX or XLSX has its content-types
+/// part and its main part, and only the parts an Office document holds — XML, relationships,
+/// pictures, fonts, printer settings. Macros (`vbaProject.bin`), programs and anything else
+/// make it no evidence file.
+fn office_package(names: &[&[u8]]) -> Option<&'static str> {
+    let has = |part: &[u8]| names.contains(&part);
+    let ordinary = |name: &&[u8]| {
+        let name = String::from_utf8_lossy(name).to_ascii_lowercase();
+        let extension = name.rsplit_once('.').map_or("", |(_, e)| e);
+        name.ends_with('/')
+            || matches!(
+                extension,
+                "xml" | "rels" | "png" | "jpeg" | "jpg" | "gif" | "emf" | "wmf" | "bmp" | "tif"
+                    | "tiff" | "svg" | "odttf" | "ttf" | "fntdata" | "vml"
+            )
+            || (extension == "bin" && name.contains("printersettings"))
+    };
+    if !has(b"[Content_Types].xml") || !names.iter().all(ordinary) {
+        return None;
+    }
+    if has(b"word/document.xml") {
+        Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    } else if has(b"xl/workbook.xml") {
+        Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    } else {
+        None
+    }
+}
+
+/// The entry names a ZIP archive's central directory lists, read without decompressing
+/// anything; `None` when there is no readable directory (a truncated or forged file).
+fn zip_entry_names(bytes: &[u8]) -> Option<Vec<&[u8]>> {
+    let le16 = |b: &[u8], i: usize| usize::from(u16::from_le_bytes([b[i], b[i + 1]]));
+    let le32 = |b: &[u8], i: usize| {
+        usize::try_from(u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]])).ok()
+    };
+    // The end record is within the last 22 + 65,535 bytes (its comment is at most 65,535).
+    let from = bytes.len().saturating_sub(22 + 65_535);
+    let at = from + bytes[from..].windows(4).rposition(|w| w == b"PK\x05\x06")?;
+    let end = bytes.get(at..at + 22)?;
+    let count = le16(end, 10);
+    let mut pos = le32(end, 16)?;
+    let mut names = Vec::with_capacity(count.min(1024));
+    for _ in 0..count {
+        let header = bytes.get(pos..pos.checked_add(46)?)?;
+        if !header.starts_with(b"PK\x01\x02") {
+            return None;
+        }
+        let (name, extra, comment) = (le16(header, 28), le16(header, 30), le16(header, 32));
+        names.push(bytes.get(pos + 46..pos + 46 + name)?);
+        pos = pos.checked_add(46 + name + extra + comment)?;
+    }
+    Some(names)
 }
 
 /// The most characters of a cleaned file name.
@@ -178,17 +227,53 @@ pub fn new_files<'a>(state: &State, actor: &Actor, command: &'a Command) -> Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write;
+
+    /// A real ZIP archive holding empty `parts`, with `comment`.
+    fn package(parts: &[&str], comment: &str) -> Vec<u8> {
+        let mut out = std::io::Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut out);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        for part in parts {
+            zip.start_file(*part, options).unwrap();
+            zip.write_all(b"<x/>").unwrap();
+        }
+        zip.set_comment(comment).unwrap();
+        zip.finish().unwrap();
+        out.into_inner()
+    }
+
+    fn xlsx() -> Vec<u8> {
+        package(&["[Content_Types].xml", "xl/workbook.xml"], "")
+    }
 
     #[test]
     fn types_are_read_from_the_content() {
         assert_eq!(sniff(b"%PDF-1.7\n..."), Some("application/pdf"));
         assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("image/jpeg"));
         assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
-        let docx = b"PK\x03\x04....[Content_Types].xml....word/document.xml";
-        assert!(sniff(docx).unwrap().contains("wordprocessingml"));
-        let xlsx = b"PK\x03\x04....[Content_Types].xml....xl/workbook.xml";
-        assert!(sniff(xlsx).unwrap().contains("spreadsheetml"));
+        let docx = package(&["[Content_Types].xml", "_rels/.rels", "word/document.xml"], "");
+        assert!(sniff(&docx).unwrap().contains("wordprocessingml"));
+        assert!(sniff(&xlsx()).unwrap().contains("spreadsheetml"));
         assert_eq!(sniff(b"PK\x03\x04 a plain zip"), None);
+        // The part names are the directory's, never words found in the file: a program with
+        // the names written in the archive's comment is no DOCX (it was accepted and served
+        // as "hoso.docx"), nor is a document carrying a program or macros.
+        let disguised = package(
+            &["payload.exe"],
+            "[Content_Types].xml word/document.xml",
+        );
+        assert_eq!(sniff(&disguised), None);
+        for extra in ["payload.exe", "word/vbaProject.bin", "word/script.js"] {
+            let with = package(&["[Content_Types].xml", "word/document.xml", extra], "");
+            assert_eq!(sniff(&with), None, "{extra}");
+        }
+        let printer = package(
+            &["[Content_Types].xml", "xl/workbook.xml", "xl/printerSettings/printerSettings1.bin"],
+            "",
+        );
+        assert!(sniff(&printer).is_some());
         assert_eq!(sniff(b"MZ\x90\x00 an executable named report.pdf"), None);
         assert_eq!(check(b"").unwrap_err().code(), "yearend_evidence_invalid");
     }
@@ -235,7 +320,7 @@ mod tests {
         assert_eq!(file_name("anh.jpeg", "image/jpeg"), "anh.jpeg");
         assert_eq!(file_name("anh.png", "image/jpeg"), "anh.png.jpg");
         assert_eq!(file_name("///", "image/png"), "tep-dinh-kem.png");
-        let xlsx = sniff(b"PK\x03\x04[Content_Types].xml xl/workbook.xml").unwrap();
+        let xlsx = sniff(&xlsx()).unwrap();
         assert_eq!(file_name("so-lieu.docx", xlsx), "so-lieu.docx.xlsx");
         let long = file_name(&"a".repeat(200), pdf);
         assert!(long.ends_with(".pdf") && long.chars().count() == NAME_MAX_CHARS);

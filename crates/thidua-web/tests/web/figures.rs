@@ -881,7 +881,7 @@ fn english_flags_write_numbers_the_vietnamese_way(secretariat: &super::support::
     let page = secretariat.get(&format!("/covenants/{COV}/flags?kind=series_break"));
     assert_eq!(page.status, 200, "{}", page.body);
     for said in [
-        "<th scope=\"row\" lang=\"vi\">Công an tỉnh Kiên Giang</th><td data-label=\"Window\"><a href=\"/covenants/gu-12-2024/figures/ca-kg/M03\">Month 3/2024</a></td>",
+        "<th scope=\"row\"><a href=\"/units/ca-kg\" lang=\"vi\">Công an tỉnh Kiên Giang</a></th><td data-label=\"Window\"><a href=\"/covenants/gu-12-2024/figures/ca-kg/M03\">Month 3/2024</a></td>",
         "<td class=\"reason\" data-label=\"Reason\"><span lang=\"vi\">Tội phạm về trật tự xã hội</span>: 6 lies far outside",
         "(median 100,5, more than 5 spreads away)</td>",
     ] {

@@ -658,8 +658,40 @@ fn elections(app: &TestApp) {
     }
 }
 
+/// An approved January for Đồng Tháp in cluster 13: a mid-year review needs a month approved.
+fn cluster_13_january(app: &TestApp) {
+    use thidua_domain::{Actor, Command, CovenantId, UnitId};
+    let covenant = CovenantId::parse("gu-13-2024").unwrap();
+    let unit = UnitId::parse("ca-dt").unwrap();
+    let window = || "M01".to_owned();
+    let values = super::support::full_figures(&app.service, "gu-13-2024", 5);
+    let commands = vec![
+        Command::SaveFigures {
+            covenant: covenant.clone(),
+            unit: unit.clone(),
+            window: window(),
+            values,
+            comments: Default::default(),
+        },
+        Command::SubmitFigures {
+            covenant: covenant.clone(),
+            unit: unit.clone(),
+            window: window(),
+            revision: 1,
+        },
+        Command::ApproveFigures {
+            covenant,
+            unit,
+            window: window(),
+            revision: 1,
+        },
+    ];
+    app.service.execute_all(&Actor::System, commands).unwrap();
+}
+
 fn run(app: &TestApp) {
     super::support::load_figures(&app.service);
+    cluster_13_january(app);
     elections(app);
     let clients: Vec<(String, Client)> = ROLES
         .iter()

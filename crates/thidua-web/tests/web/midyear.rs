@@ -119,6 +119,8 @@ fn flow(app: &TestApp) {
         "<dd id=\"frozen-by\"><span lang=\"vi\">Thư Ký Cụm 12</span></dd>",
         // Each target beside the level the covenant sets for it.
         "<td data-label=\"Mức giao ước\">Giảm ít nhất 5% so với năm 2023</td>",
+        // How each member's year end was projected, as the progress pages say it.
+        "<th scope=\"col\">Giả định dự báo</th>",
     ] {
         assert!(shown.body.contains(needle), "{needle}: {}", shown.body);
     }

@@ -86,6 +86,12 @@ fn flow(app: &TestApp) {
         "one chart per member"
     );
     assert!(page.body.contains("Đúng tiến độ"));
+    // Each projection says how it was made, on the cluster's page as on the unit's.
+    assert!(
+        page.body.contains("id=\"assumption-ca-kg\"") && page.body.contains("Giả định dự báo"),
+        "{}",
+        page.body
+    );
     let page = other.get(&format!("/covenants/{COV}/progress/ca-kg"));
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(page.body.contains("chưa chấm"), "{}", page.body);
