@@ -789,6 +789,10 @@ pub fn error(lang_code: &str, code: &str) -> Option<&'static str> {
             "Cần ít nhất 2 đơn vị giữ khoá cùng giải mã: một đơn vị một mình sẽ đọc được mọi lá phiếu.",
             "At least 2 trustees must decrypt together: one alone could read every ballot.",
         ),
+        "election_approval_low" => (
+            "Cờ thi đua cần số phiếu đồng ý của ít nhất 80% tổng số thành viên (4/5): tỷ lệ có thể đặt cao hơn, không được thấp hơn.",
+            "An emulation flag needs approvals from at least 80% of the total membership (4/5): the threshold may be higher, never lower.",
+        ),
         "election_quorum_low" => (
             "Số tối thiểu bỏ phiếu phải từ một nửa số thành viên trở lên: kiểm vài lá phiếu thì lộ ai bầu gì.",
             "The quorum is at least half the members: counting a few ballots would tell how they voted.",

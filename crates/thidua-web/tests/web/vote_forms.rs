@@ -157,8 +157,15 @@ fn vote_forms(app: &TestApp) {
     );
     assert!(app.service.read().elections.is_empty());
     // Terms under which the ballot would not be secret are refused beside their field: one
-    // trustee alone decrypting, a quorum under half the members.
+    // trustee alone decrypting, a quorum under half the members; so is a flag's approval
+    // below 80% of the total membership (1/5 here).
     for (field, value, id, says) in [
+        (
+            "approval_num",
+            "1",
+            "approval_num",
+            "ít nhất 80% tổng số thành viên",
+        ),
         ("threshold", "1", "threshold", "Từ 2 đến số thành viên"),
         ("quorum_num", "1", "quorum_num", "từ một nửa số thành viên"),
     ] {
