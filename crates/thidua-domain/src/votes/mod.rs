@@ -197,12 +197,25 @@ pub fn check_elected_leader(
         Some(elected) if !elected.contains(unit) => Err(apply::refused(
             "leadership_not_elected",
             format!(
-                "the counted vote of {} elected {elected:?}, not {unit}",
-                year - 1
+                "the counted vote of {} elected {}, not {unit}",
+                year - 1,
+                unit_list(&elected)
             ),
         )),
         _ => Ok(()),
     }
+}
+
+/// Units as people read them in a message: their ids, comma-separated ("no unit" for none).
+fn unit_list(units: &[UnitId]) -> String {
+    if units.is_empty() {
+        return "no unit".into();
+    }
+    units
+        .iter()
+        .map(UnitId::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Whether the year-end results of the cluster's year are published in the log.

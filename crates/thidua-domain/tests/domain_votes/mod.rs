@@ -1077,6 +1077,12 @@ fn a_head_recorded_as_elected_is_the_one_the_vote_elected() {
         v.w.err(&Actor::System, head("ca-kg", LeadershipMethod::Elected)),
         "leadership_not_elected"
     );
+    // The refusal names the elected plainly, not as Rust debug output.
+    let said =
+        v.w.run(&Actor::System, head("ca-kg", LeadershipMethod::Elected))
+            .unwrap_err()
+            .to_string();
+    assert_eq!(said, "the counted vote of 2024 elected ca-ag, not ca-kg");
     v.w.ok(&Actor::System, head("ca-ag", LeadershipMethod::Elected));
     v.w.ok(&Actor::System, head("ca-kg", LeadershipMethod::Assigned));
 }
@@ -1148,6 +1154,11 @@ fn a_paper_count_below_the_quorum_elects_nobody() {
         v.w.err(&Actor::System, head(LeadershipMethod::Elected)),
         "leadership_not_elected"
     );
+    let said =
+        v.w.run(&Actor::System, head(LeadershipMethod::Elected))
+            .unwrap_err()
+            .to_string();
+    assert_eq!(said, "the counted vote of 2024 elected no unit, not ca-kg");
     v.w.ok(&Actor::System, head(LeadershipMethod::Assigned));
 }
 

@@ -136,6 +136,10 @@ fn vote_forms(app: &TestApp) {
     assert!(form
         .body
         .contains("name=\"quorum_den\" inputmode=\"numeric\" value=\"3\""));
+    // The decryption threshold's hint says what the rule accepts: 2 trustees at least.
+    let hint = form.body.split("id=\"threshold-help\">").nth(1).unwrap();
+    let hint = hint.split("</p>").next().unwrap();
+    assert!(hint.contains("từ 2 đến số thành viên"), "{hint}");
 
     // Mistakes are told beside their fields, with the error summary; nothing is opened.
     let mut bad = open_fields("ministry_flag", "9", "6");
