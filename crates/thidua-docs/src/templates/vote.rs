@@ -11,7 +11,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use thidua_domain::documents::{DocumentKind, Subject};
-use thidua_domain::ids::{ClusterId, ElectionId};
+use thidua_domain::ids::{ClusterId, ElectionId, UnitId};
 use thidua_domain::votes::{outcome, AwardKind, Election, Outcome, Round};
 use thidua_domain::{DomainError, State};
 use thidua_scoring::num::vi_dp;
@@ -184,30 +184,45 @@ fn proof(state: &State, election: &Election, round: &Round, date: NaiveDate) -> 
     }
 }
 
-/// The members of `e` that are not candidates of round `r`, named at `date` with why: a
-/// discipline case the secretariat recorded for the year's review, else that the published
-/// results did not nominate them.
+/// The members of `e` that are not candidates of round `r`, named at `date` with why
+/// ([`why_not_candidate`]).
 fn not_candidates(state: &State, e: &Election, r: &Round, date: NaiveDate) -> Vec<String> {
-    let review = state
-        .yearend
-        .reviews
-        .values()
-        .find(|v| v.cluster == e.cluster && v.year == e.year);
     e.members
         .iter()
         .filter(|u| !r.candidates.contains(u))
         .map(|u| {
-            let pending = review
-                .and_then(|v| v.eligibility.get(u))
-                .is_some_and(|x| x.discipline_pending);
-            let why = if pending {
-                "đang xem xét kỷ luật, không đủ điều kiện đề nghị khen thưởng"
-            } else {
-                "không có trong danh sách đề cử theo kết quả đã công bố"
-            };
+            let why = why_not_candidate(state, e, r, u);
             format!("{} ({why})", unit_name(state, u, date))
         })
         .collect()
+}
+
+/// Why member `unit` is not a candidate of round `r`: in a later round, that round 1 elected
+/// it, or that it stood in round 1 and was not carried on; otherwise a discipline case the
+/// secretariat recorded for the year's review, else that the published results did not
+/// nominate it.
+fn why_not_candidate(state: &State, e: &Election, r: &Round, unit: &UnitId) -> &'static str {
+    let first = e.rounds.first().filter(|first| first.number < r.number);
+    if let Some(first) = first {
+        if outcome(e, first).is_some_and(|o| o.elected.contains(unit)) {
+            return "đã được chọn ở vòng 1";
+        }
+        if first.candidates.contains(unit) {
+            return "là ứng viên vòng 1, không được đưa vào vòng 2";
+        }
+    }
+    let pending = state
+        .yearend
+        .reviews
+        .values()
+        .find(|v| v.cluster == e.cluster && v.year == e.year)
+        .and_then(|v| v.eligibility.get(unit))
+        .is_some_and(|x| x.discipline_pending);
+    if pending {
+        "đang xem xét kỷ luật, không đủ điều kiện đề nghị khen thưởng"
+    } else {
+        "không có trong danh sách đề cử theo kết quả đã công bố"
+    }
 }
 
 /// The data function.

@@ -227,6 +227,41 @@ fn the_submission_and_the_year_report_name_the_elected_of_both_rounds() {
     );
 }
 
+/// Round 2's minutes say why a round-1 candidate is not on its list: elected in round 1, or
+/// not carried to round 2; a member never nominated keeps its own reason.
+#[test]
+fn the_second_round_minutes_say_why_round_one_candidates_are_absent() {
+    let text = minutes(&elected_in_two_rounds(), "bang-khen-2024", 2);
+    assert!(
+        text.contains("Công an tỉnh Kiên Giang (đã được chọn ở vòng 1)"),
+        "{text}"
+    );
+    let id = "bang-khen-2024";
+    let state = opened(
+        demo_state(),
+        id,
+        AwardKind::Certificate,
+        2,
+        Fraction { num: 3, den: 5 },
+    );
+    let state = counted_on_paper(&state, id, 1, paper(vec![5, 2, 1, 0], 5, 5, 0));
+    let second = VoteCommand::OpenSecondRound {
+        election: el(id),
+        candidates: vec![u("ca-ag"), u("ca-cm")],
+    };
+    let state = after(&state, &secretariat(), Command::Vote(second));
+    let state = counted_on_paper(&state, id, 2, paper(vec![4, 1], 5, 5, 0));
+    let text = minutes(&state, id, 2);
+    assert!(
+        text.contains("Công an tỉnh Hậu Giang (là ứng viên vòng 1, không được đưa vào vòng 2)"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Kiên Giang (không có trong danh sách đề cử"),
+        "{text}"
+    );
+}
+
 /// A round with an undecided tie at the cut-off is not reported as one where nobody reached
 /// the threshold.
 #[test]

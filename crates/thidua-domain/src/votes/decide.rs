@@ -6,7 +6,7 @@
 use thidua_ballot::{Ballot, DecryptionShares, VoterKey};
 
 use super::apply::{combine, refused};
-use super::{outcome, CeremonyMessage, Fraction, PaperCount, VoteCommand, VoteEvent};
+use super::{outcome, AwardKind, CeremonyMessage, Fraction, PaperCount, VoteCommand, VoteEvent};
 use crate::authz::{authorise, Permission};
 use crate::error::DomainError;
 use crate::event::{Actor, Payload};
@@ -144,6 +144,7 @@ fn open_election(
     manage(state, actor, &cluster)?;
     title.check("title", limits::TITLE)?;
     secrecy_floor(&quorum, trustee_threshold)?;
+    approval_floor(award, approval)?;
     let members = state.members(&cluster, year)?.to_vec();
     let candidates = super::candidates(state, &cluster, year, award);
     if candidates.is_empty() {
@@ -402,4 +403,19 @@ fn secrecy_floor(quorum: &Fraction, trustee_threshold: u32) -> Result<(), Domain
         ));
     }
     Ok(())
+}
+
+/// Refused when the approval threshold is below the rule for the award's kind
+/// ([`AwardKind::approval_floor`]: a flag needs 80% of the total membership).
+fn approval_floor(award: AwardKind, approval: Fraction) -> Result<(), DomainError> {
+    match award.approval_floor() {
+        Some(floor) if !approval.at_least(floor) => Err(refused(
+            "election_approval_low",
+            format!(
+                "the approval threshold {}/{} is below the {}/{} of the total membership the rules require for this award",
+                approval.num, approval.den, floor.num, floor.den
+            ),
+        )),
+        _ => Ok(()),
+    }
 }

@@ -53,6 +53,20 @@ pub enum AwardKind {
     Deputy,
 }
 
+impl AwardKind {
+    /// The least approval the rules allow for this kind, as a share of the total membership:
+    /// 80% for a flag (Decree 98/2023 art. 30(7)); none for the others, whose threshold the
+    /// cluster's regulation sets. A configured threshold may be higher, never lower.
+    pub fn approval_floor(self) -> Option<Fraction> {
+        match self {
+            AwardKind::GovernmentFlag | AwardKind::MinistryFlag => {
+                Some(Fraction { num: 4, den: 5 })
+            }
+            AwardKind::Certificate | AwardKind::Head | AwardKind::Deputy => None,
+        }
+    }
+}
+
 /// A share of the total membership, `num/den` (80% = 4/5, two thirds = 2/3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -65,6 +79,11 @@ impl Fraction {
     /// True when `count` out of `total` reaches the fraction: count × den ≥ num × total.
     pub fn reached(self, count: u32, total: u32) -> bool {
         u64::from(count) * u64::from(self.den) >= u64::from(self.num) * u64::from(total)
+    }
+
+    /// True when the fraction is at least `other`: num × other.den ≥ other.num × den.
+    pub fn at_least(self, other: Fraction) -> bool {
+        u64::from(self.num) * u64::from(other.den) >= u64::from(other.num) * u64::from(self.den)
     }
 
     /// The smallest count out of `total` that reaches the fraction.
@@ -178,12 +197,25 @@ pub fn check_elected_leader(
         Some(elected) if !elected.contains(unit) => Err(apply::refused(
             "leadership_not_elected",
             format!(
-                "the counted vote of {} elected {elected:?}, not {unit}",
-                year - 1
+                "the counted vote of {} elected {}, not {unit}",
+                year - 1,
+                unit_list(&elected)
             ),
         )),
         _ => Ok(()),
     }
+}
+
+/// Units as people read them in a message: their ids, comma-separated ("no unit" for none).
+fn unit_list(units: &[UnitId]) -> String {
+    if units.is_empty() {
+        return "no unit".into();
+    }
+    units
+        .iter()
+        .map(UnitId::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Whether the year-end results of the cluster's year are published in the log.

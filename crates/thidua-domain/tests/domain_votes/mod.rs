@@ -33,8 +33,10 @@ fn election() -> Vote {
     election_with(Fraction { num: 2, den: 3 })
 }
 
+/// A certificate's election, whose approval threshold the cluster's regulation sets (a flag's
+/// is at least 4/5, [`AwardKind::approval_floor`]).
 fn election_with(approval: Fraction) -> Vote {
-    election_for(AwardKind::MinistryFlag, approval)
+    election_for(AwardKind::Certificate, approval)
 }
 
 fn election_for(award: AwardKind, approval: Fraction) -> Vote {
@@ -60,7 +62,7 @@ fn election_for(award: AwardKind, approval: Fraction) -> Vote {
             cluster: cum(),
             year: 2024,
             award,
-            title: t("Đề nghị tặng Cờ thi đua của Bộ Công an năm 2024"),
+            title: t("Bỏ phiếu đề nghị khen thưởng năm 2024"),
             seats: 1,
             approval,
             quorum: Fraction { num: 2, den: 3 },
@@ -856,6 +858,55 @@ fn only_an_undecryptable_electronic_count_is_set_aside() {
 }
 
 #[test]
+fn a_flag_is_not_opened_below_the_approval_the_rules_require() {
+    let sec = user("thuky");
+    let ranked = || {
+        let mut w = World::cluster();
+        w.ok(
+            &sec,
+            vote(VoteCommand::RecordStanding {
+                cluster: cum(),
+                year: 2024,
+                unit: u("ca-kg"),
+                rank: 1,
+                eligible: true,
+                basis: t("Xếp thứ nhất"),
+            }),
+        );
+        w
+    };
+    let mut w = ranked();
+    let opening = |award: AwardKind, num: u32, den: u32| {
+        vote(VoteCommand::OpenElection {
+            election: el(),
+            cluster: cum(),
+            year: 2024,
+            award,
+            title: t("Đề nghị tặng Cờ thi đua năm 2024"),
+            seats: 1,
+            approval: Fraction { num, den },
+            quorum: Fraction { num: 2, den: 3 },
+            trustee_threshold: 2,
+        })
+    };
+    // A flag needs 80% of the total membership: 1/1000 or 79/100 is refused.
+    for award in [AwardKind::GovernmentFlag, AwardKind::MinistryFlag] {
+        for (num, den) in [(1, 1000), (79, 100), (3, 4)] {
+            assert_eq!(
+                w.err(&sec, opening(award, num, den)),
+                "election_approval_low",
+                "{award:?} at {num}/{den}"
+            );
+        }
+    }
+    // Higher than the rule is allowed, and exactly the rule.
+    w.ok(&sec, opening(AwardKind::GovernmentFlag, 9, 10));
+    ranked().ok(&sec, opening(AwardKind::MinistryFlag, 8, 10));
+    // A certificate's threshold is the cluster regulation's own.
+    ranked().ok(&sec, opening(AwardKind::Certificate, 1, 2));
+}
+
+#[test]
 fn the_ceremony_refuses_messages_out_of_order_twice_copied_or_from_outsiders() {
     let mut w = World::cluster();
     let sec = user("thuky");
@@ -1026,6 +1077,12 @@ fn a_head_recorded_as_elected_is_the_one_the_vote_elected() {
         v.w.err(&Actor::System, head("ca-kg", LeadershipMethod::Elected)),
         "leadership_not_elected"
     );
+    // The refusal names the elected plainly, not as Rust debug output.
+    let said =
+        v.w.run(&Actor::System, head("ca-kg", LeadershipMethod::Elected))
+            .unwrap_err()
+            .to_string();
+    assert_eq!(said, "the counted vote of 2024 elected ca-ag, not ca-kg");
     v.w.ok(&Actor::System, head("ca-ag", LeadershipMethod::Elected));
     v.w.ok(&Actor::System, head("ca-kg", LeadershipMethod::Assigned));
 }
@@ -1097,6 +1154,11 @@ fn a_paper_count_below_the_quorum_elects_nobody() {
         v.w.err(&Actor::System, head(LeadershipMethod::Elected)),
         "leadership_not_elected"
     );
+    let said =
+        v.w.run(&Actor::System, head(LeadershipMethod::Elected))
+            .unwrap_err()
+            .to_string();
+    assert_eq!(said, "the counted vote of 2024 elected no unit, not ca-kg");
     v.w.ok(&Actor::System, head(LeadershipMethod::Assigned));
 }
 

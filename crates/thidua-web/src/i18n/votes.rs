@@ -555,7 +555,7 @@ pub static MANAGE_VI: ManageStrings = ManageStrings {
     seats_help: "Số đơn vị được chọn tối đa (từ 1 đến số đơn vị được đề cử).",
     approval_help: "Phân số của tổng số thành viên, không phải của số phiếu: cờ thi đua cần ít nhất 80% (4/5).",
     quorum_help: "Phân số của tổng số thành viên phải bỏ phiếu để vòng được kiểm: hai phần ba (2/3).",
-    threshold_help: "Số đơn vị giữ khoá cần gửi phần giải mã để giải mã tổng số phiếu (từ 1 đến số thành viên).",
+    threshold_help: "Số đơn vị giữ khoá cần gửi phần giải mã để giải mã tổng số phiếu (từ 2 đến số thành viên: một đơn vị một mình không được giải mã được phiếu).",
     members_label: "Thành viên (bỏ phiếu và giữ khoá)",
     num: "Tử số",
     den: "Mẫu số",
@@ -657,7 +657,7 @@ pub static MANAGE_EN: ManageStrings = ManageStrings {
     seats_help: "How many units may be chosen (1 to the number of candidates).",
     approval_help: "A share of the total membership, not of the votes cast: an emulation flag needs at least 80% (4/5).",
     quorum_help: "The share of the total membership that must vote for the round to be counted: two thirds (2/3).",
-    threshold_help: "How many trustees must post their decryption shares to decrypt the totals (1 to the number of members).",
+    threshold_help: "How many trustees must post their decryption shares to decrypt the totals (2 to the number of members: no single trustee may decrypt the ballots).",
     members_label: "Members (voters and trustees)",
     num: "Numerator",
     den: "Denominator",
@@ -788,6 +788,10 @@ pub fn error(lang_code: &str, code: &str) -> Option<&'static str> {
         "election_threshold_low" => (
             "Cần ít nhất 2 đơn vị giữ khoá cùng giải mã: một đơn vị một mình sẽ đọc được mọi lá phiếu.",
             "At least 2 trustees must decrypt together: one alone could read every ballot.",
+        ),
+        "election_approval_low" => (
+            "Cờ thi đua cần số phiếu đồng ý của ít nhất 80% tổng số thành viên (4/5): tỷ lệ có thể đặt cao hơn, không được thấp hơn.",
+            "An emulation flag needs approvals from at least 80% of the total membership (4/5): the threshold may be higher, never lower.",
         ),
         "election_quorum_low" => (
             "Số tối thiểu bỏ phiếu phải từ một nửa số thành viên trở lên: kiểm vài lá phiếu thì lộ ai bầu gì.",

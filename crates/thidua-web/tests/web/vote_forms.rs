@@ -136,6 +136,10 @@ fn vote_forms(app: &TestApp) {
     assert!(form
         .body
         .contains("name=\"quorum_den\" inputmode=\"numeric\" value=\"3\""));
+    // The decryption threshold's hint says what the rule accepts: 2 trustees at least.
+    let hint = form.body.split("id=\"threshold-help\">").nth(1).unwrap();
+    let hint = hint.split("</p>").next().unwrap();
+    assert!(hint.contains("từ 2 đến số thành viên"), "{hint}");
 
     // Mistakes are told beside their fields, with the error summary; nothing is opened.
     let mut bad = open_fields("ministry_flag", "9", "6");
@@ -157,8 +161,15 @@ fn vote_forms(app: &TestApp) {
     );
     assert!(app.service.read().elections.is_empty());
     // Terms under which the ballot would not be secret are refused beside their field: one
-    // trustee alone decrypting, a quorum under half the members.
+    // trustee alone decrypting, a quorum under half the members; so is a flag's approval
+    // below 80% of the total membership (1/5 here).
     for (field, value, id, says) in [
+        (
+            "approval_num",
+            "1",
+            "approval_num",
+            "ít nhất 80% tổng số thành viên",
+        ),
         ("threshold", "1", "threshold", "Từ 2 đến số thành viên"),
         ("quorum_num", "1", "quorum_num", "từ một nửa số thành viên"),
     ] {

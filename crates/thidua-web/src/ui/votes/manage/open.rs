@@ -456,6 +456,7 @@ fn refused_field(code: &str, field: Option<&str>) -> &'static str {
         ("election_candidates" | "election_members" | "no_cluster_year", _) => "show-year",
         ("election_quorum_low", _) => "quorum_num",
         ("election_threshold_low", _) => "threshold",
+        ("election_approval_low", _) => "approval_num",
         (_, Some("seats" | "candidates")) => "seats",
         (_, Some("approval")) => "approval_num",
         (_, Some("quorum")) => "quorum_num",
