@@ -39,8 +39,22 @@ fn office_package(names: &[&[u8]]) -> Option<&'static str> {
         name.ends_with('/')
             || matches!(
                 extension,
-                "xml" | "rels" | "png" | "jpeg" | "jpg" | "gif" | "emf" | "wmf" | "bmp" | "tif"
-                    | "tiff" | "svg" | "odttf" | "ttf" | "fntdata" | "vml"
+                "xml"
+                    | "rels"
+                    | "png"
+                    | "jpeg"
+                    | "jpg"
+                    | "gif"
+                    | "emf"
+                    | "wmf"
+                    | "bmp"
+                    | "tif"
+                    | "tiff"
+                    | "svg"
+                    | "odttf"
+                    | "ttf"
+                    | "fntdata"
+                    | "vml"
             )
             || (extension == "bin" && name.contains("printersettings"))
     };
@@ -253,24 +267,28 @@ mod tests {
         assert_eq!(sniff(b"%PDF-1.7\n..."), Some("application/pdf"));
         assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("image/jpeg"));
         assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
-        let docx = package(&["[Content_Types].xml", "_rels/.rels", "word/document.xml"], "");
+        let docx = package(
+            &["[Content_Types].xml", "_rels/.rels", "word/document.xml"],
+            "",
+        );
         assert!(sniff(&docx).unwrap().contains("wordprocessingml"));
         assert!(sniff(&xlsx()).unwrap().contains("spreadsheetml"));
         assert_eq!(sniff(b"PK\x03\x04 a plain zip"), None);
         // The part names are the directory's, never words found in the file: a program with
         // the names written in the archive's comment is no DOCX (it was accepted and served
         // as "hoso.docx"), nor is a document carrying a program or macros.
-        let disguised = package(
-            &["payload.exe"],
-            "[Content_Types].xml word/document.xml",
-        );
+        let disguised = package(&["payload.exe"], "[Content_Types].xml word/document.xml");
         assert_eq!(sniff(&disguised), None);
         for extra in ["payload.exe", "word/vbaProject.bin", "word/script.js"] {
             let with = package(&["[Content_Types].xml", "word/document.xml", extra], "");
             assert_eq!(sniff(&with), None, "{extra}");
         }
         let printer = package(
-            &["[Content_Types].xml", "xl/workbook.xml", "xl/printerSettings/printerSettings1.bin"],
+            &[
+                "[Content_Types].xml",
+                "xl/workbook.xml",
+                "xl/printerSettings/printerSettings1.bin",
+            ],
             "",
         );
         assert!(sniff(&printer).is_some());

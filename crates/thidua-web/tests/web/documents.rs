@@ -353,7 +353,8 @@ pub fn offered_documents_after_publication(app: &TestApp) {
     );
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(
-        r.body.contains("class=\"notice error\" role=\"alert\" id=\"offer-")
+        r.body
+            .contains("class=\"notice error\" role=\"alert\" id=\"offer-")
             && r.body.contains("02/BB-CTĐ12"),
         "{}",
         r.body
