@@ -1110,6 +1110,47 @@ fn a_merged_members_export_scores_as_the_server_scores_it() {
     );
 }
 
+/// January 2024 scored twice: by `thidua score` on the export `out`, and by the server's engine
+/// on the log's own data (offline first).
+fn january_offline_and_on_the_server(
+    s: &State,
+    out: &str,
+) -> (thidua_scoring::Scoreboard, thidua_scoring::Scoreboard) {
+    let reg = thidua_scoring::compile(REGULATION).unwrap();
+    let period: thidua_scoring::PeriodKey = "2024-M01".parse().unwrap();
+    let offline = reg
+        .evaluate_all(
+            &thidua_scoring::Dataset::from_csv(out).unwrap(),
+            period,
+            thidua_scoring::EvalOptions::default(),
+        )
+        .unwrap();
+    let server = reg
+        .evaluate_all(
+            &january_data(s),
+            period,
+            thidua_scoring::EvalOptions::default(),
+        )
+        .unwrap();
+    (offline, server)
+}
+
+/// The server's engine data for January 2024 (approved figures from the log).
+fn january_data(s: &State) -> thidua_scoring::Dataset {
+    let mut members: Vec<UnitId> = UNITS.iter().map(|x| u(x.0)).collect();
+    members.sort();
+    let none = |_: &UnitId| std::collections::BTreeMap::new();
+    let spec = thidua_domain::engine_data::Spec {
+        covenant: &cov(),
+        members: &members,
+        year: 2024,
+        through_month: 1,
+        manual: &none,
+        period: "2024-M01".into(),
+    };
+    thidua_domain::engine_data::dataset(s, &spec).unwrap()
+}
+
 /// A predecessor merged away in the middle of the baseline year (01/07/2023) reported until
 /// June: the export writes 0 for its windows after it ceased (as the server's data has them,
 /// `State::ceased_by`), never leaving them missing, and `thidua score` on the file still gives
@@ -1134,33 +1175,7 @@ fn a_predecessor_merged_away_mid_year_is_exported_as_the_server_reads_it() {
     let out = export::data_csv(&s, &cov(), "M01").unwrap();
     assert!(out.contains("X1,crimes,2023-M09,0\n"), "{out}");
     assert!(!out.contains("X1,crimes,2023-M06,0\n"), "{out}");
-    let reg = thidua_scoring::compile(REGULATION).unwrap();
-    let period: thidua_scoring::PeriodKey = "2024-M01".parse().unwrap();
-    let offline = reg
-        .evaluate_all(
-            &thidua_scoring::Dataset::from_csv(&out).unwrap(),
-            period,
-            thidua_scoring::EvalOptions::default(),
-        )
-        .unwrap();
-    let mut members: Vec<UnitId> = UNITS.iter().map(|x| u(x.0)).collect();
-    members.sort();
-    let none = |_: &UnitId| std::collections::BTreeMap::new();
-    let spec = thidua_domain::engine_data::Spec {
-        covenant: &cov(),
-        members: &members,
-        year: 2024,
-        through_month: 1,
-        manual: &none,
-        period: "2024-M01".into(),
-    };
-    let server = reg
-        .evaluate_all(
-            &thidua_domain::engine_data::dataset(&s, &spec).unwrap(),
-            period,
-            thidua_scoring::EvalOptions::default(),
-        )
-        .unwrap();
+    let (offline, server) = january_offline_and_on_the_server(&s, &out);
     let nodes = |board: &thidua_scoring::Scoreboard| -> Vec<String> {
         board
             .units
@@ -1187,30 +1202,9 @@ fn a_figure_not_applicable_is_exported_and_scored_as_not_applicable() {
     });
     let out = export::data_csv(&s, &cov(), "M01").unwrap();
     assert!(out.contains("KG,crimes,2024-M01,na\n"), "{out}");
+    let (offline, server) = january_offline_and_on_the_server(&s, &out);
     let reg = thidua_scoring::compile(REGULATION).unwrap();
-    let period: thidua_scoring::PeriodKey = "2024-M01".parse().unwrap();
-    let offline = reg
-        .evaluate_all(
-            &thidua_scoring::Dataset::from_csv(&out).unwrap(),
-            period,
-            thidua_scoring::EvalOptions::default(),
-        )
-        .unwrap();
-    let mut members: Vec<UnitId> = UNITS.iter().map(|x| u(x.0)).collect();
-    members.sort();
-    let none = |_: &UnitId| std::collections::BTreeMap::new();
-    let spec = thidua_domain::engine_data::Spec {
-        covenant: &cov(),
-        members: &members,
-        year: 2024,
-        through_month: 1,
-        manual: &none,
-        period: "2024-M01".into(),
-    };
-    let data = thidua_domain::engine_data::dataset(&s, &spec).unwrap();
-    let server = reg
-        .evaluate_all(&data, period, thidua_scoring::EvalOptions::default())
-        .unwrap();
+    let data = january_data(&s);
     let kg = |board: &thidua_scoring::Scoreboard| {
         let unit = board
             .units

@@ -409,6 +409,11 @@ fn without_last_year_the_projection_is_linear() {
 
 /// Creates `ca-x1` and merges it into `ca-hg` on 01/01/2024.
 pub fn merge_x1_into_hg(w: &mut World) {
+    merge_x1_into_hg_on(w, d(2024, 1, 1));
+}
+
+/// `ca-x1` (created, established 2004) merged into Hậu Giang on `effective`.
+pub fn merge_x1_into_hg_on(w: &mut World, effective: NaiveDate) {
     w.ok(
         &Actor::System,
         Command::CreateUnit {
@@ -427,7 +432,7 @@ pub fn merge_x1_into_hg(w: &mut World) {
                 kind: LineageKind::Merge,
                 predecessors: vec![u("ca-hg"), u("ca-x1")],
                 successors: vec![u("ca-hg")],
-                effective: d(2024, 1, 1),
+                effective,
                 decision: t("Quyết định sáp nhập (giả định)"),
             },
         },
@@ -785,29 +790,7 @@ fn a_quarter_of_the_default_calendar_is_not_entered() {
 #[test]
 fn a_predecessor_merged_away_mid_year_adds_nothing_after_it_ceased() {
     let mut w = world();
-    w.ok(
-        &Actor::System,
-        Command::CreateUnit {
-            unit: u("ca-x1"),
-            name: t("Công an thị xã sáp nhập"),
-            short_code: t("X1"),
-            kind: UnitKind::ProvincialPolice,
-            parent: None,
-            established: d(2004, 1, 1),
-        },
-    );
-    w.ok(
-        &Actor::System,
-        Command::RecordLineage {
-            change: LineageChange {
-                kind: LineageKind::Merge,
-                predecessors: vec![u("ca-hg"), u("ca-x1")],
-                successors: vec![u("ca-hg")],
-                effective: d(2023, 7, 1),
-                decision: t("Quyết định sáp nhập (giả định)"),
-            },
-        },
-    );
+    merge_x1_into_hg_on(&mut w, d(2023, 7, 1));
     // Hậu Giang: 10 a month before the merger, 15 after (the whole area); the merged-away
     // unit: 5 a month until June (its last window, M06, closes on 14/06).
     let mut reports: Vec<HistoricalReport> = (1..=12)

@@ -161,6 +161,10 @@ pub struct TargetDto {
     pub range: Option<Vec<String>>,
     pub baseline_year: Option<i32>,
     pub unit_of_measure: Option<String>,
+    /// The regulation's indicator that measures the target (progress and the integrity flags
+    /// read it); none for a target only judged. A covenant drafted from this one through the
+    /// API must carry it, or its progress has nothing to measure.
+    pub indicator: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -555,6 +559,7 @@ fn version_dto(state: &State, v: &CovenantVersion) -> VersionDto {
                     .map(|(a, b)| vec![a.normalize().to_string(), b.normalize().to_string()]),
                 baseline_year: t.baseline_year,
                 unit_of_measure: t.unit_of_measure.as_ref().map(|u| u.to_string()),
+                indicator: t.indicator.clone(),
             })
             .collect(),
         signatures,

@@ -144,11 +144,14 @@ pub struct OverviewRow {
     pub year: i32,
     pub as_of: Option<String>,
     pub units: usize,
-    /// Units reporting, and target statuses counted over every unit and target.
+    /// Units reporting, and target statuses counted over every unit and target as the pages
+    /// say them ([`status_beside_range`]): a range target missed only beyond its far end is
+    /// `beyond_range`, counted neither at risk nor off track.
     pub reporting: usize,
     pub on_track: usize,
     pub at_risk: usize,
     pub off_track: usize,
+    pub beyond_range: usize,
     pub unknown: usize,
 }
 
@@ -410,13 +413,8 @@ fn overview_row(
     c: &thidua_domain::state::Covenant,
     p: &Progress,
 ) -> OverviewRow {
-    let count = |s: progress::Status| {
-        p.units
-            .iter()
-            .flat_map(|u| &u.targets)
-            .filter(|t| t.status == s)
-            .count()
-    };
+    let shown = shown_statuses(c, p);
+    let count = |code: &str| shown.iter().filter(|s| **s == code).count();
     let title = c
         .in_force()
         .map(|v| v.content.title.to_string())
@@ -434,11 +432,38 @@ fn overview_row(
         as_of: p.as_of.map(|d| d.to_string()),
         units: p.units.len(),
         reporting: p.units.iter().filter(|u| u.through.is_some()).count(),
-        on_track: count(progress::Status::OnTrack),
-        at_risk: count(progress::Status::AtRisk),
-        off_track: count(progress::Status::OffTrack),
-        unknown: count(progress::Status::Unknown),
+        on_track: count(progress::Status::OnTrack.code()),
+        at_risk: count(progress::Status::AtRisk.code()),
+        off_track: count(progress::Status::OffTrack.code()),
+        beyond_range: count(BEYOND_RANGE),
+        unknown: count(progress::Status::Unknown.code()),
     }
+}
+
+/// Every unit's every target's status as the pages say it ([`status_beside_range`]).
+fn shown_statuses(c: &thidua_domain::state::Covenant, p: &Progress) -> Vec<&'static str> {
+    let targets = c
+        .in_force()
+        .map(|v| v.content.targets.as_slice())
+        .unwrap_or_default();
+    let range = |id: &str| {
+        targets
+            .iter()
+            .find(|t| t.id.as_str() == id)
+            .and_then(|t| target_ref(t).range)
+    };
+    p.units
+        .iter()
+        .flat_map(|u| &u.targets)
+        .map(|t| {
+            let (to_date, projected) = (opt(&t.to_date), opt(&t.projected));
+            status_beside_range(
+                t.status.code(),
+                range(&t.target).as_ref(),
+                [&to_date, &projected],
+            )
+        })
+        .collect()
 }
 
 #[utoipa::path(get, path = "/api/v1/covenants/{id}/progress", tag = "progress",

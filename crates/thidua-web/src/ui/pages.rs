@@ -193,7 +193,8 @@ fn signing_todos(
                     .map(|u| names::unit(state, &u))
                     .collect(),
             );
-            let template = if v.signatures.is_empty() {
+            // Amending or withdrawing is the secretariat's: a supervisor only follows.
+            let template = if v.signatures.is_empty() && managed.contains(&c.cluster) {
                 t.todo_unsigned_draft
             } else {
                 t.todo_missing

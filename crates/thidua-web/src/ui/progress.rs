@@ -35,12 +35,12 @@ fn parse(raw: &Option<String>) -> Option<Exact> {
     raw.as_deref().and_then(|s| s.parse().ok())
 }
 
-pub use crate::api::progress::{status_beside_range, BEYOND_RANGE};
+pub use crate::api::progress::status_beside_range;
 
 /// The status a page shows for a unit's target: the domain's, except for a range target
 /// ("giảm từ 5% đến 10%") judged behind or at risk whose every reading that misses the range
 /// lies beyond its far end (a 26,09% reduction against 5–10%): that is not behind schedule,
-/// and is said as [`BEYOND_RANGE`]. The domain's status only knows met or not met, so the
+/// and is said as [`crate::api::progress::BEYOND_RANGE`]. The domain's status only knows met or not met, so the
 /// side is read here from the target's range and the values to date and projected.
 pub fn shown_status<'a>(t: &TargetRef, v: &'a TargetProgressDto) -> &'a str {
     status_beside_range(&v.status, t.range.as_ref(), [&v.to_date, &v.projected])
@@ -386,17 +386,14 @@ struct OverviewPage {
     h: Helpers,
     p: &'static ProgStrings,
     d: OverviewDto,
-    /// By row: the targets counted at risk and behind that are only beyond their range's far
-    /// end ([`shown_status`]), shown in a column of their own.
-    beyond: Vec<(usize, usize)>,
 }
 
 impl OverviewPage {
-    /// The row's (at risk, behind, beyond the range) as the columns show them.
+    /// The row's (at risk, behind, beyond the range) as the columns show them (counted by
+    /// the API as the pages say each status).
     fn counts(&self, row: usize) -> (usize, usize, usize) {
         let r = &self.d.rows[row];
-        let (a, o) = self.beyond.get(row).copied().unwrap_or_default();
-        (r.at_risk - a, r.off_track - o, a + o)
+        (r.at_risk, r.off_track, r.beyond_range)
     }
 
     /// "Dự thảo đang chờ ký: 2/5 đơn vị đã ký".
@@ -411,53 +408,23 @@ impl OverviewPage {
     }
 }
 
-/// Of a covenant's targets the domain counts at risk and behind, those only beyond their
-/// range's far end ([`shown_status`]): (at risk, behind).
-fn beyond_counts(d: &ProgressDto) -> (usize, usize) {
-    let mut out = (0, 0);
-    for u in &d.units {
-        for (t, v) in d.targets.iter().zip(&u.targets) {
-            if shown_status(t, v) == BEYOND_RANGE {
-                match v.status.as_str() {
-                    "at_risk" => out.0 += 1,
-                    _ => out.1 += 1,
-                }
-            }
-        }
-    }
-    out
-}
-
 /// `GET /progress`: every cluster the viewer oversees.
 pub async fn overview_page(State(app): State<AppState>, viewer: Viewer) -> Response {
     let scope = viewer.scope.clone();
     let found = app
         .blocking(move |app| {
             let state = app.service.read();
-            let d = api::overview_dto(app, &state, &scope)?;
-            // The same computed progress as the rows' (cached by covenant and log size).
-            let beyond = d
-                .rows
-                .iter()
-                .map(|r| {
-                    CovenantId::parse(&r.covenant)
-                        .ok()
-                        .and_then(|id| api::progress_dto(app, &state, &scope, &id, None).ok())
-                        .map_or((0, 0), |(p, _)| beyond_counts(&p))
-                })
-                .collect();
-            Ok((d, beyond))
+            api::overview_dto(app, &state, &scope)
         })
         .await;
     match found {
-        Ok((d, beyond)) => {
+        Ok(d) => {
             let p = viewer.lang.progress();
             render(&OverviewPage {
                 l: Layout::new(&viewer, p.overview_title),
                 h: Helpers::new(viewer.lang),
                 p,
                 d,
-                beyond,
             })
         }
         Err(e) => viewer_error(&viewer, e),

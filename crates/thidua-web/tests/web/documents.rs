@@ -344,12 +344,17 @@ pub fn offered_documents_after_publication(app: &TestApp) {
     let confirmed = sec.get(location.split('#').next().unwrap()).body;
     assert!(confirmed.contains("id=\"document-issued\""), "{confirmed}");
     assert!(confirmed.contains("Đã phát hành văn bản số <strong>02/BB-CTĐ12</strong>"));
-    // The same minutes sent again (a second tab, a double click): the refusal is told beside
-    // the issued offer, which has no form to carry it (the page said nothing).
+    // The same minutes sent again from a stale tab, placed otherwise: the refusal is told
+    // beside the issued offer, which has no form to carry it (the page said nothing).
     let page = sec.get("/clusters/cum-12?year=2024");
     let r = sec.post_form(
         "/clusters/cum-12/documents/issue",
-        &[("csrf", &page.csrf()), ("doc", &inspection), ("date", &dmy)],
+        &[
+            ("csrf", &page.csrf()),
+            ("doc", &inspection),
+            ("date", &dmy),
+            ("place", "Cần Thơ"),
+        ],
     );
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(

@@ -311,6 +311,13 @@ fn drafting(app: &TestApp) {
     );
     let cov = sec.get("/api/v1/covenants/gu-12-2024-bs").json();
     assert_eq!(cov["versions"][0]["targets"][1]["threshold"], "0.5");
+    assert!(
+        cov["versions"][0]["targets"][0]
+            .as_object()
+            .unwrap()
+            .contains_key("indicator"),
+        "what progress measures a target by: {cov}"
+    );
     assert_eq!(
         cov["versions"][0]["signatures"].as_array().unwrap().len(),
         5
@@ -325,6 +332,13 @@ fn drafting(app: &TestApp) {
     // not told the draft has signatures.
     let r = signed_in(app, "lanhdao-kg").get("/covenants/gu-12-2024-bs/withdraw");
     assert_eq!(r.status, 403, "{}", r.body);
+    // The unsigned draft is the secretariat's to amend or withdraw; the supervisor follows it.
+    assert!(sec.get("/").body.contains("còn có thể sửa hoặc rút"));
+    let watching = signed_in(app, "giamsat12").get("/").body;
+    assert!(
+        watching.contains("còn chờ ký") && !watching.contains("còn có thể sửa hoặc rút"),
+        "{watching}"
+    );
     let r = post(&sec, new, &good);
     assert_eq!(r.status, 422, "the id is taken");
     assert!(r.body.contains("id=\"covenant-error\""));
@@ -1125,8 +1139,11 @@ fn pages(app: &TestApp) {
     assert!(!officer.body.contains("/sign?unit="), "but cannot sign");
     let sup = signed_in(app, "giamsat12").get("/");
     assert!(
-        sup.body.contains("chưa có chữ ký nào: chờ các đơn vị ký"),
-        "the supervisor sees who is yet to sign (nobody has signed on a fresh server)"
+        sup.body.contains("(phiên bản 1) còn chờ ký:")
+            && !sup.body.contains("còn có thể sửa hoặc rút"),
+        "the supervisor sees who is yet to sign (nobody has signed on a fresh server), not \
+         the secretariat's choice to amend or withdraw: {}",
+        sup.body
     );
     let foreign = signed_in(app, "canbo-dt").get("/");
     assert!(

@@ -122,6 +122,9 @@ fn flow(app: &TestApp) {
         ),
         (Some(COV), Some(1), Some(1))
     );
+    // Counted as the pages say each status: a range missed only beyond its far end has a
+    // column of its own, never counted off track as well.
+    assert!(rows[0]["beyond_range"].is_u64(), "{}", rows[0]);
     // Cluster 12's 2025 has its members and no covenant yet: listed as such, not left out.
     assert_eq!(
         o.json()["awaiting"],
