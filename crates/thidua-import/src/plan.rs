@@ -33,13 +33,16 @@ impl Upload<'_> {
     }
 }
 
-/// A figure that would change.
+/// A figure, or its comment, that would change.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {
     pub element: String,
     pub name: String,
     pub before: Cell,
     pub after: Cell,
+    /// The comment before and after, when the save changes it (a dry run showed only figures,
+    /// and an import that changed a comment alone said it changed nothing).
+    pub comment: Option<(Option<String>, Option<String>)>,
 }
 
 /// One report a file would save.
@@ -794,7 +797,7 @@ fn planned(
     if merge {
         merge_current(state, form, current, &mut values, &mut comments);
     }
-    let changes = changes(state, form, current, &values);
+    let changes = changes(state, form, current, (&values, &comments));
     PlannedReport {
         revision: report.map_or(1, |r| r.revision + 1),
         unit,
@@ -842,26 +845,38 @@ fn merge_current(
     }
 }
 
-/// The figures the save changes from the report's current ones, in the form's order.
+/// The figures and comments the save changes from the report's current ones, in the form's
+/// order.
 fn changes(
     state: &State,
     form: &Form,
     current: Option<&Values>,
-    values: &FigureMap,
+    (values, comments): (&FigureMap, &BTreeMap<String, Text>),
 ) -> Vec<Change> {
     form.elements
         .iter()
         .filter_map(|e| {
             let after = values.get(&e.id).map_or(Cell::Missing, FigureValue::cell);
             let was = current_cell(state, current, &e.id);
-            (after != was).then(|| Change {
+            let said = current_comment(state, current, &e.id);
+            let says = comments.get(&e.id).map(|t| t.to_string());
+            let comment = (said != says).then_some((said, says));
+            (after != was || comment.is_some()).then(|| Change {
                 element: e.id.clone(),
                 name: e.name.clone(),
                 before: was,
                 after,
+                comment,
             })
         })
         .collect()
+}
+
+/// The comment on a figure of the report's current values, if any.
+fn current_comment(state: &State, current: Option<&Values>, id: &str) -> Option<String> {
+    let v = current?;
+    let p = state.figures.form(v.form).position(id)?;
+    v.comment(p).map(|t| t.to_string())
 }
 
 /// [`plan_historical`] for `actor`: refused, before the file is read, unless the actor may

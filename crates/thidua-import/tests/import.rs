@@ -1425,6 +1425,38 @@ fn kg_february_draft(s: &mut State) {
     .unwrap();
 }
 
+/// A file that changes a comment alone says so: the plan (a dry run's answer) lists the
+/// comment's change beside the unchanged figure (it listed nothing, then changed it).
+#[test]
+fn a_comment_changed_alone_is_a_change() {
+    let mut s = world();
+    kg_february_draft(&mut s);
+    let mut tpl = Template::build(&s, &cov(), &u("ca-kg"), "M02").unwrap();
+    let crimes = tpl.rows.iter_mut().find(|r| r.id == "crimes").unwrap();
+    assert_eq!(crimes.current, Some(Cell::Number(91.into())));
+    crimes.comment = Some("Đã đối chiếu sổ thụ lý".into());
+    let bytes = tpl.to_csv();
+    let upload = Upload {
+        file_name: "m02.csv",
+        bytes: &bytes,
+    };
+    let plan = plan_reports(&s, &cov(), upload, &Limits::default()).unwrap();
+    let changes = &plan.reports[0].changes;
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(
+        (
+            changes[0].element.as_str(),
+            changes[0].before,
+            changes[0].after
+        ),
+        ("crimes", Cell::Number(91.into()), Cell::Number(91.into()))
+    );
+    assert_eq!(
+        changes[0].comment,
+        Some((None, Some("Đã đối chiếu sổ thụ lý".to_owned())))
+    );
+}
+
 /// An import planned for someone who may not report a unit's figures is refused before
 /// anything of that unit's current figures (its draft) is read into the plan: another unit's
 /// officer, the secretariat; the unit's own officer sees the change from its draft.

@@ -73,6 +73,13 @@ pub struct ChangeDto {
     pub name: String,
     pub before: Option<String>,
     pub after: Option<String>,
+    /// An import's comment on the figure changes (a dry run): from and to (none: no comment).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub comment_changed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment_before: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment_after: Option<String>,
 }
 
 /// One approval (the first publication, or a correction of the one before).
@@ -388,6 +395,9 @@ fn approvals(state: &DomainState, report: &Report, reasons: &Reasons) -> Vec<App
                         name: e.name.clone(),
                         before: cell_str(before),
                         after: cell_str(after),
+                        comment_changed: false,
+                        comment_before: None,
+                        comment_after: None,
                     })
                 })
                 .collect();
@@ -960,6 +970,9 @@ fn planned_report(r: &thidua_import::plan::PlannedReport) -> PlannedDto {
                 name: c.name.clone(),
                 before: cell_opt(c.before),
                 after: cell_opt(c.after),
+                comment_changed: c.comment.is_some(),
+                comment_before: c.comment.as_ref().and_then(|(b, _)| b.clone()),
+                comment_after: c.comment.as_ref().and_then(|(_, a)| a.clone()),
             })
             .collect(),
     }

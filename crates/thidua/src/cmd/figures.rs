@@ -318,6 +318,14 @@ fn import(
                         cell(&c.before),
                         cell(&c.after)
                     )?;
+                    if let Some((before, after)) = &c.comment {
+                        let said = |c: &Option<String>| c.clone().unwrap_or_else(|| "—".into());
+                        sayln!(
+                            "    ghi chú / comment: «{}» → «{}»",
+                            said(before),
+                            said(after)
+                        )?;
+                    }
                 }
             }
         }
