@@ -64,6 +64,8 @@ pub enum DomainError {
     #[error("parent unit {parent} ceased to exist on {date}: new units cannot be placed under it")]
     ParentDissolved { parent: String, date: String },
 
+    #[error("{0} is not between 2000 and 2100")]
+    YearOutOfRange(i32),
     #[error("cluster {0} does not exist")]
     UnknownCluster(String),
     #[error("cluster {0} already exists")]
@@ -280,6 +282,7 @@ impl DomainError {
             ParentCycle(_) => "parent_cycle",
             ParentKind { .. } => "parent_kind",
             ParentDissolved { .. } => "parent_dissolved",
+            YearOutOfRange(_) => "year_out_of_range",
             UnknownCluster(_) => "unknown_cluster",
             ClusterExists(_) => "cluster_exists",
             DuplicateMember { .. } => "duplicate_member",

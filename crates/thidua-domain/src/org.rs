@@ -42,14 +42,11 @@ pub(crate) fn validate_date(field: &'static str, date: NaiveDate) -> Result<(), 
 }
 
 /// A year the system plans for.
-pub(crate) fn validate_year(year: i32) -> Result<(), DomainError> {
+pub fn validate_year(year: i32) -> Result<(), DomainError> {
     if (2000..=2100).contains(&year) {
         Ok(())
     } else {
-        Err(DomainError::InvalidValue {
-            field: "year",
-            reason: format!("{year} is not between 2000 and 2100"),
-        })
+        Err(DomainError::YearOutOfRange(year))
     }
 }
 

@@ -631,6 +631,7 @@ pub fn error(code: &str) -> &'static str {
              police); untick the units of another kind."
         }
         "duplicate_member" => "A unit is listed twice.",
+        "year_out_of_range" => "The year must be between 2000 and 2100.",
         "cluster_too_small" => "A cluster needs at least two member units in a year (untick all only to clear a membership set before).",
         "cluster_year_unchanged" => "The cluster already has exactly these members this year: nothing changed to record.",
         "head_is_deputy" => "The head and the deputy must be different units.",

@@ -821,6 +821,7 @@ mod tests {
             "unknown_cluster",
             "cluster_exists",
             "duplicate_member",
+            "year_out_of_range",
             "cluster_too_small",
             "cluster_year_unchanged",
             "not_member",

@@ -630,6 +630,7 @@ pub fn error(code: &str) -> &'static str {
              tỉnh, thành phố); hãy bỏ chọn các đơn vị khác loại."
         }
         "duplicate_member" => "Một đơn vị được chọn hai lần.",
+        "year_out_of_range" => "Năm phải từ 2000 đến 2100.",
         "cluster_too_small" => "Một cụm cần ít nhất hai đơn vị thành viên trong năm (bỏ chọn tất cả chỉ để xoá thành phần đã đặt trước đó).",
         "cluster_year_unchanged" => "Thành phần cụm năm này đã đúng như vậy: không có gì thay đổi để ghi.",
         "head_is_deputy" => "Cụm trưởng và cụm phó phải là hai đơn vị khác nhau.",

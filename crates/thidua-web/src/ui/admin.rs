@@ -874,15 +874,17 @@ pub async fn create_movement(
     let name = Text::parse("name", &f.name, limits::NAME)
         .map_err(|e| errors.push("movement", "name", lang.refusal(&e)))
         .ok();
-    let year = f
-        .year
-        .trim()
-        .parse::<i32>()
-        .ok()
-        .filter(|y| (2000..=2100).contains(y));
-    if year.is_none() {
-        errors.push("movement", "year", lang.error("invalid_value"));
-    }
+    // The domain's range of years (`org::validate_year`), told with its bounds.
+    let year = match f.year.trim().parse::<i32>() {
+        Ok(y) => thidua_domain::org::validate_year(y)
+            .map(|()| y)
+            .map_err(|e| errors.push("movement", "year", lang.refusal(&e)))
+            .ok(),
+        Err(_) => {
+            errors.push("movement", "year", lang.error("invalid_value"));
+            None
+        }
+    };
     let plan_ref = Text::parse("plan_ref", &f.plan_ref, limits::PLAN_REF)
         .map_err(|e| errors.push("movement", "plan_ref", lang.refusal(&e)))
         .ok();

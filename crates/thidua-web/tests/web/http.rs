@@ -1459,6 +1459,19 @@ fn admin_forms(app: &TestApp) {
     );
     assert_eq!(r.status, 422);
     assert!(r.body.contains("id=\"mv-year-error\""));
+    // A year out of range says the range (the domain's, `org::validate_year`).
+    let r = c.post_form(
+        "/admin/movements",
+        &[
+            ("csrf", &csrf),
+            ("id", "vi-an-ninh-2025"),
+            ("name", "Vì an ninh Tổ quốc"),
+            ("year", "99999"),
+            ("plan_ref", "12/KH-BCA"),
+        ],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("Năm phải từ 2000 đến 2100."), "{}", r.body);
     let r = c.post_form(
         "/admin/movements",
         &[
