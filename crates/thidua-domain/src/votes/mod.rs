@@ -29,7 +29,7 @@ use thidua_ballot::{
 };
 
 pub(crate) use decide::decide;
-pub use outcome::{outcome, Outcome};
+pub use outcome::{outcome, Outcome, Tie, TieRule};
 
 use crate::error::DomainError;
 use crate::ids::{ClusterId, ElectionId, UnitId};
@@ -564,7 +564,7 @@ impl VoteEvent {
 
 pub use apply::{
     replay_ceremony, replay_election, CastBallot, Ceremony, CeremonyFailure, Count, Election,
-    PaperRecord, Round, SetAside, WithdrawnPaper, CEREMONY_STEPS,
+    PaperRecord, Round, SetAside, TieRecord, WithdrawnPaper, CEREMONY_STEPS,
 };
 
 /// The permission a vote event needs: the secretariat of the election's cluster opens,
