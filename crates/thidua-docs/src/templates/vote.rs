@@ -53,8 +53,11 @@ pub enum Proof {
         returned: u32,
         invalid: u32,
         team: Vec<String>,
+        /// Each confirming unit and the record of its confirmation.
         confirmed_by: Vec<(String, u64)>,
-        counted_at: u64,
+        /// The record of the paper count (`paper_count_recorded`), not of the confirmation
+        /// that made it count.
+        recorded_at: u64,
         /// The round's electronic count set aside before the paper count.
         set_aside: Option<SetAside>,
     },
@@ -172,7 +175,7 @@ fn proof(state: &State, election: &Election, round: &Round, date: NaiveDate) -> 
                 .iter()
                 .map(|(u, i)| (unit_name(state, u, date), *i))
                 .collect(),
-            counted_at: count.index,
+            recorded_at: p.recorded_at,
             set_aside: round.set_aside.as_ref().map(|a| SetAside {
                 reason: a.reason.to_string(),
                 index: a.index,
@@ -368,14 +371,14 @@ impl VoteData {
                 .collect(),
             Proof::Paper {
                 confirmed_by,
-                counted_at,
+                recorded_at,
                 set_aside,
                 ..
             } => set_aside
                 .iter()
                 .map(|a| a.index)
+                .chain([*recorded_at])
                 .chain(confirmed_by.iter().map(|(_, i)| *i))
-                .chain([*counted_at])
                 .collect(),
         }
     }
@@ -454,7 +457,7 @@ fn proof_paragraphs(d: &VoteData) -> Vec<String> {
             invalid,
             team,
             confirmed_by,
-            counted_at,
+            recorded_at,
             set_aside,
         } => {
             let confirmed = confirmed_by
@@ -473,7 +476,7 @@ fn proof_paragraphs(d: &VoteData) -> Vec<String> {
                     team.join(", ")
                 ),
                 format!(
-                    "Kiểm chứng: kết quả kiểm phiếu giấy ghi trong sổ thi đua ở số thứ tự {counted_at}, được xác nhận bởi {confirmed}."
+                    "Kiểm chứng: kết quả kiểm phiếu giấy ghi trong sổ thi đua ở số thứ tự {recorded_at}, được xác nhận bởi {confirmed}."
                 ),
             ]);
             out

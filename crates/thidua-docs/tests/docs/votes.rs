@@ -336,3 +336,24 @@ fn the_minutes_say_the_heads_tie_decision_prevails() {
         assert!(text.contains(said), "{said}\n{text}");
     }
 }
+
+/// A paper count is cited at its own record (`paper_count_recorded`), not at the second
+/// confirmation's, which is where the round became counted.
+#[test]
+fn the_minutes_cite_the_paper_counts_own_record() {
+    let state = counted_on_paper(
+        demo_state(),
+        GOVERNMENT,
+        1,
+        paper(vec![3, 0, 0, 0], 5, 4, 1),
+    );
+    let r = &state.election(&el(GOVERNMENT)).unwrap().rounds[0];
+    let recorded = r.paper.as_ref().unwrap().recorded_at;
+    let counted = r.count.as_ref().unwrap().index;
+    assert_ne!(recorded, counted);
+    let text = minutes(&state, GOVERNMENT, 1);
+    let cited = format!(
+        "kết quả kiểm phiếu giấy ghi trong sổ thi đua ở số thứ tự {recorded}, được xác nhận bởi"
+    );
+    assert!(text.contains(&cited), "{cited}\n{text}");
+}

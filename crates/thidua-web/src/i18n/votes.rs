@@ -118,6 +118,12 @@ pub struct VoteStrings {
     pub minutes_invalid: &'static str,
     pub minutes_result: &'static str,
     pub minutes_verify: &'static str,
+    /// What `thidua verify` checks of a round counted on paper.
+    pub minutes_verify_paper: &'static str,
+    /// A round counted on paper with no electronic ballot, in place of who voted.
+    pub paper_round: &'static str,
+    /// A paper count's ballots: `{returned}` of `{issued}`.
+    pub paper_ballots: &'static str,
     pub minutes_official: &'static str,
     pub secretary: &'static str,
     pub chair: &'static str,
@@ -245,6 +251,9 @@ pub static VI: VoteStrings = VoteStrings {
     minutes_result: "Kết quả",
     minutes_official: "Biên bản kiểm phiếu chính thức (số, ngày, địa điểm; PDF và DOCX) ở mục Văn bản của cụm",
     minutes_verify: "Mọi thành viên kiểm tra lại được từng phiếu, tổng số và các phần giải mã bằng lệnh “thidua verify”.",
+    minutes_verify_paper: "Vòng này kiểm phiếu giấy: phiếu giấy không nằm trong sổ thi đua. Bằng lệnh “thidua verify”, mọi thành viên kiểm tra lại được kết quả kiểm phiếu đã ghi trong sổ và hai xác nhận của hai thành viên (hai người khác nhau, không phải người đã nhập kết quả).",
+    paper_round: "Vòng này kiểm phiếu giấy tại hội nghị, không bỏ phiếu điện tử.",
+    paper_ballots: "Số phiếu thu về: {returned} trên {issued} phiếu phát ra.",
     secretary: "THƯ KÝ",
     chair: "CHỦ TỌA",
     ev_standing: "{actor} đã ghi thứ hạng và điều kiện đề nghị khen thưởng của {unit}.",
@@ -366,6 +375,9 @@ pub static EN: VoteStrings = VoteStrings {
     minutes_result: "Result",
     minutes_official: "The official minutes of the count (number, date, place; PDF and DOCX) in the cluster's Documents section",
     minutes_verify: "Every member can recheck each ballot, the totals and the decryption shares with “thidua verify”.",
+    minutes_verify_paper: "This round was counted on paper: the paper ballots are not in the log. With “thidua verify” every member can recheck the count as recorded in the log and its two confirmations by two members (two different people, neither the one who entered the count).",
+    paper_round: "This round was counted on paper at the meeting, not voted electronically.",
+    paper_ballots: "Ballots returned: {returned} of {issued} issued.",
     secretary: "SECRETARY",
     chair: "CHAIR",
     ev_standing: "{actor} recorded the standing and award eligibility of {unit}.",

@@ -582,6 +582,23 @@ fn vote_forms(app: &TestApp) {
         "{}",
         page.body
     );
+    // Counted on paper: said so, not every unit listed as not voting.
+    assert!(
+        page.body.contains(
+            "Vòng này kiểm phiếu giấy tại hội nghị, không bỏ phiếu điện tử. Số phiếu thu về: 5 trên 5 phiếu phát ra."
+        ),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Chưa bỏ phiếu"), "{}", page.body);
+    // The minutes say what `thidua verify` checks of a paper count, not the ballots.
+    let minutes = leader.get(&format!("/elections/{tie_id}/minutes?round=1"));
+    assert!(
+        minutes.body.contains("hai xác nhận của hai thành viên"),
+        "{}",
+        minutes.body
+    );
+    assert!(!minutes.body.contains("từng phiếu"), "{}", minutes.body);
     assert!(leader
         .get("/")
         .body

@@ -96,6 +96,27 @@ pub(crate) struct TieDecisionView {
     grounds: String,
 }
 
+/// A round counted, or to be counted, on paper with no electronic ballot: that it was, with
+/// the paper count's ballots once recorded. Its members are then not listed as not voting.
+fn paper_only(s: &VoteStrings, r: &Round) -> Option<String> {
+    let paper = r.paper.is_some() || r.awaits_paper_count();
+    if !paper || !r.ballots.is_empty() {
+        return None;
+    }
+    let mut said = s.paper_round.to_owned();
+    if let Some(p) = &r.paper {
+        let ballots = crate::i18n::fill(
+            s.paper_ballots,
+            &[
+                ("returned", p.count.returned.to_string()),
+                ("issued", p.count.issued.to_string()),
+            ],
+        );
+        said = format!("{said} {ballots}");
+    }
+    Some(said)
+}
+
 /// What the pages say of how a tie was decided.
 fn tie_rule(s: &VoteStrings, rule: TieRule) -> &'static str {
     match rule {
@@ -152,6 +173,8 @@ struct RoundView {
     elected: Vec<Named>,
     /// Counted on paper: the units whose leaders confirmed the count.
     paper: Option<Vec<Named>>,
+    /// Counted on paper with no electronic ballot: what is said instead of who voted.
+    paper_only: Option<String>,
     tie: Option<TieView>,
     shares: Vec<Named>,
     /// The electronic count set aside: what is said of it (the record and when) and why.
@@ -226,6 +249,7 @@ fn round_view(state: &thidua_domain::State, viewer: &Viewer, e: &Election, r: &R
         lines,
         outcome: o,
         paper,
+        paper_only: paper_only(s, r),
         tie,
         shares: r.shares.keys().map(|u| names::unit(state, u)).collect(),
         set_aside: r.set_aside.as_ref().map(|a| {
