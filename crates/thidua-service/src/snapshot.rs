@@ -26,8 +26,9 @@ use crate::{LogKey, Service, ServiceError, View};
 /// the key ceremonies' used values, `State::ceremony_values`; format 4: the reporting form's
 /// `min`, `max` and `integer`; format 5: a paper count's `ballots` are the ballots returned,
 /// the quorum's measure, no longer the valid ones, and who recorded and confirmed a paper
-/// count and decided a tie).
-const FORMAT: &str = "thidua-snapshot/5";
+/// count and decided a tie; format 6: a tie decision's position and whether its year had a
+/// deputy).
+const FORMAT: &str = "thidua-snapshot/6";
 
 /// When the service writes snapshots by itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -12,7 +12,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use thidua_domain::documents::{DocumentKind, Subject};
 use thidua_domain::ids::{ClusterId, ElectionId, UnitId};
-use thidua_domain::votes::{outcome, AwardKind, Election, Outcome, Round};
+use thidua_domain::model::LeadershipPosition;
+use thidua_domain::votes::{outcome, AwardKind, Election, Outcome, Round, Tie, TieRule};
 use thidua_domain::{DomainError, State};
 use thidua_scoring::num::vi_dp;
 
@@ -52,8 +53,11 @@ pub enum Proof {
         returned: u32,
         invalid: u32,
         team: Vec<String>,
+        /// Each confirming unit and the record of its confirmation.
         confirmed_by: Vec<(String, u64)>,
-        counted_at: u64,
+        /// The record of the paper count (`paper_count_recorded`), not of the confirmation
+        /// that made it count.
+        recorded_at: u64,
         /// The round's electronic count set aside before the paper count.
         set_aside: Option<SetAside>,
     },
@@ -70,6 +74,18 @@ pub struct SetAside {
     pub ballots: u32,
     pub shares: u32,
     pub threshold: u32,
+}
+
+/// A tie at the cut-off as the minutes state it.
+pub struct TieFacts {
+    pub tied: Vec<String>,
+    /// The seats left to the tie.
+    pub seats: u32,
+    /// The choice and how it was reached, once decided.
+    pub decided: Option<(Vec<String>, TieRule)>,
+    /// Each recorded decision, in log order: the position ("cụm trưởng", "cụm phó"), the
+    /// unit, its record and the units it chose.
+    pub decisions: Vec<(&'static str, String, u64, Vec<String>)>,
 }
 
 /// What the vote-count minutes say.
@@ -91,8 +107,8 @@ pub struct VoteData {
     /// leaving them out is explained.
     pub not_candidates: Vec<String>,
     pub elected: Vec<String>,
-    /// A tie at the cut-off: the tied units, the seats left, the choice if decided.
-    pub tie: Option<(Vec<String>, u32, Option<Vec<String>>)>,
+    /// A tie at the cut-off.
+    pub tie: Option<TieFacts>,
     pub proof: Proof,
     pub award: AwardKind,
     /// THƯ KÝ and CHỦ TỌA ([`minutes_signatures`]).
@@ -159,7 +175,7 @@ fn proof(state: &State, election: &Election, round: &Round, date: NaiveDate) -> 
                 .iter()
                 .map(|(u, i)| (unit_name(state, u, date), *i))
                 .collect(),
-            counted_at: count.index,
+            recorded_at: p.recorded_at,
             set_aside: round.set_aside.as_ref().map(|a| SetAside {
                 reason: a.reason.to_string(),
                 index: a.index,
@@ -225,6 +241,72 @@ fn why_not_candidate(state: &State, e: &Election, r: &Round, unit: &UnitId) -> &
     }
 }
 
+/// A round's tie with its recorded decisions, units named at `date`.
+fn tie_facts(state: &State, date: NaiveDate, tie: &Tie, r: &Round) -> TieFacts {
+    let name = |u: &UnitId| unit_name(state, u, date);
+    let mut records: Vec<_> = r.ties.iter().collect();
+    records.sort_by_key(|(_, d)| d.index);
+    TieFacts {
+        tied: tie.candidates.iter().map(name).collect(),
+        seats: tie.seats,
+        decided: tie
+            .decided
+            .as_ref()
+            .zip(tie.rule)
+            .map(|(d, rule)| (d.iter().map(name).collect(), rule)),
+        decisions: records
+            .into_iter()
+            .map(|(unit, d)| {
+                let position = match d.position {
+                    LeadershipPosition::Head => "cụm trưởng",
+                    LeadershipPosition::Deputy => "cụm phó",
+                };
+                (
+                    position,
+                    name(unit),
+                    d.index,
+                    d.chosen.iter().map(name).collect(),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// What the minutes say of a tie: the tied units, each recorded decision, and the choice with
+/// how it was reached, or that it waits.
+fn tie_paragraph(t: &TieFacts) -> String {
+    let mut out = format!(
+        "Các đơn vị {} bằng phiếu tại vị trí cuối cùng ({} vị trí).",
+        t.tied.join(", "),
+        t.seats
+    );
+    for (position, unit, index, chosen) in &t.decisions {
+        out.push_str(&format!(
+            " Đơn vị {position} {unit} quyết định chọn {} (số thứ tự {index}).",
+            chosen.join(", ")
+        ));
+    }
+    out.push(' ');
+    out.push_str(&match &t.decided {
+        Some((chosen, rule)) => format!("{} Đơn vị được chọn: {}.", tie_rule(*rule), chosen.join(", ")),
+        None => "Chờ đơn vị cụm trưởng và cụm phó quyết định; nếu hai quyết định khác nhau thì theo quyết định của cụm trưởng.".to_owned(),
+    });
+    out
+}
+
+/// How the minutes say a tie was decided.
+fn tie_rule(rule: TieRule) -> &'static str {
+    match rule {
+        TieRule::Agreed => "Đơn vị cụm trưởng và cụm phó cùng quyết định.",
+        TieRule::HeadOverDeputy => {
+            "Quyết định của đơn vị cụm trưởng và cụm phó khác nhau; theo quyết định của đơn vị cụm trưởng."
+        }
+        TieRule::HeadWithoutDeputy => {
+            "Năm này cụm không có cụm phó; đơn vị cụm trưởng quyết định."
+        }
+    }
+}
+
 /// The data function.
 pub fn data(
     state: &State,
@@ -263,13 +345,7 @@ pub fn data(
             .collect(),
         not_candidates: not_candidates(state, e, r, date),
         elected: o.elected.iter().map(name).collect(),
-        tie: o.tie.as_ref().map(|t| {
-            (
-                t.candidates.iter().map(name).collect(),
-                t.seats,
-                t.decided.as_ref().map(|d| d.iter().map(name).collect()),
-            )
-        }),
+        tie: o.tie.as_ref().map(|t| tie_facts(state, date, t, r)),
         proof: proof(state, e, r, date),
         award: e.award,
         signatures: minutes_signatures(state, &e.cluster, e.year, date),
@@ -295,14 +371,14 @@ impl VoteData {
                 .collect(),
             Proof::Paper {
                 confirmed_by,
-                counted_at,
+                recorded_at,
                 set_aside,
                 ..
             } => set_aside
                 .iter()
                 .map(|a| a.index)
+                .chain([*recorded_at])
                 .chain(confirmed_by.iter().map(|(_, i)| *i))
-                .chain([*counted_at])
                 .collect(),
         }
     }
@@ -381,7 +457,7 @@ fn proof_paragraphs(d: &VoteData) -> Vec<String> {
             invalid,
             team,
             confirmed_by,
-            counted_at,
+            recorded_at,
             set_aside,
         } => {
             let confirmed = confirmed_by
@@ -400,7 +476,7 @@ fn proof_paragraphs(d: &VoteData) -> Vec<String> {
                     team.join(", ")
                 ),
                 format!(
-                    "Kiểm chứng: kết quả kiểm phiếu giấy ghi trong sổ thi đua ở số thứ tự {counted_at}, được xác nhận bởi {confirmed}."
+                    "Kiểm chứng: kết quả kiểm phiếu giấy ghi trong sổ thi đua ở số thứ tự {recorded_at}, được xác nhận bởi {confirmed}."
                 ),
             ]);
             out
@@ -511,18 +587,8 @@ pub fn document(d: &VoteData) -> Document {
             d.elected.join("; ")
         )));
     }
-    if let Some((tied, seats, decided)) = &d.tie {
-        body.push(p(match decided {
-            Some(chosen) => format!(
-                "Các đơn vị {} bằng phiếu tại vị trí cuối cùng ({seats} vị trí); đơn vị cụm trưởng và cụm phó cùng quyết định chọn: {}.",
-                tied.join(", "),
-                chosen.join(", ")
-            ),
-            None => format!(
-                "Các đơn vị {} bằng phiếu tại vị trí cuối cùng ({seats} vị trí), chờ đơn vị cụm trưởng và cụm phó quyết định.",
-                tied.join(", ")
-            ),
-        }));
+    if let Some(tie) = &d.tie {
+        body.push(p(tie_paragraph(tie)));
     }
     body.push(p(
         "Biên bản được lập từ các sự kiện ghi trong sổ thi đua và được thông qua tại hội nghị."

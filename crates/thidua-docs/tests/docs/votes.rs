@@ -302,3 +302,58 @@ fn the_minutes_tell_abstentions_from_ballots_approving_nobody() {
     );
     assert!(!text.contains("phiếu trắng"), "{text}");
 }
+
+/// The head (Kiên Giang) and the deputy (An Giang) decide a tie differently: the minutes give
+/// each recorded decision, that the head's prevails, and the head's choice as elected.
+#[test]
+fn the_minutes_say_the_heads_tie_decision_prevails() {
+    let id = "bang-khen-2024";
+    let state = opened(
+        demo_state(),
+        id,
+        AwardKind::Certificate,
+        1,
+        Fraction { num: 2, den: 5 },
+    );
+    let mut state = counted_on_paper(&state, id, 1, paper(vec![2, 2, 1, 0], 5, 5, 0));
+    for (unit, chosen) in [("ca-kg", "ca-kg"), ("ca-ag", "ca-ag")] {
+        let decide = VoteCommand::DecideTie {
+            election: el(id),
+            round: 1,
+            unit: u(unit),
+            chosen: vec![u(chosen)],
+            decision: t("Biên bản họp lãnh đạo cụm"),
+        };
+        state = after(&state, &leader(unit), Command::Vote(decide));
+    }
+    let text = minutes(&state, id, 1);
+    for said in [
+        "Đơn vị cụm trưởng Công an tỉnh Kiên Giang quyết định chọn Công an tỉnh Kiên Giang (số thứ tự",
+        "Đơn vị cụm phó Công an tỉnh An Giang quyết định chọn Công an tỉnh An Giang (số thứ tự",
+        "Quyết định của đơn vị cụm trưởng và cụm phó khác nhau; theo quyết định của đơn vị cụm trưởng. Đơn vị được chọn: Công an tỉnh Kiên Giang.",
+        "Các đơn vị được chọn: Công an tỉnh Kiên Giang.",
+    ] {
+        assert!(text.contains(said), "{said}\n{text}");
+    }
+}
+
+/// A paper count is cited at its own record (`paper_count_recorded`), not at the second
+/// confirmation's, which is where the round became counted.
+#[test]
+fn the_minutes_cite_the_paper_counts_own_record() {
+    let state = counted_on_paper(
+        demo_state(),
+        GOVERNMENT,
+        1,
+        paper(vec![3, 0, 0, 0], 5, 4, 1),
+    );
+    let r = &state.election(&el(GOVERNMENT)).unwrap().rounds[0];
+    let recorded = r.paper.as_ref().unwrap().recorded_at;
+    let counted = r.count.as_ref().unwrap().index;
+    assert_ne!(recorded, counted);
+    let text = minutes(&state, GOVERNMENT, 1);
+    let cited = format!(
+        "kết quả kiểm phiếu giấy ghi trong sổ thi đua ở số thứ tự {recorded}, được xác nhận bởi"
+    );
+    assert!(text.contains(&cited), "{cited}\n{text}");
+}

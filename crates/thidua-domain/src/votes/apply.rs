@@ -21,6 +21,7 @@ use super::{
 use crate::error::DomainError;
 use crate::event::{Actor, Event};
 use crate::ids::{ClusterId, ElectionId, UnitId};
+use crate::model::LeadershipPosition;
 use crate::state::State;
 use crate::text::Text;
 
@@ -211,6 +212,10 @@ pub struct TieRecord {
     pub index: u64,
     /// Who recorded it: the head's and the deputy's decisions are two different users'.
     pub by: Actor,
+    /// The position its unit held in the election's year when it was recorded.
+    pub position: LeadershipPosition,
+    /// The year had no deputy when it was recorded: a head's decision then stands alone.
+    pub without_deputy: bool,
 }
 
 /// One ballot round.
@@ -848,7 +853,7 @@ impl State {
         event: &Event,
     ) -> Result<(), DomainError> {
         let e = self.election(election)?;
-        self.check_chair(e, unit)?;
+        let (position, without_deputy) = self.check_chair(e, unit)?;
         check_tie_choice(e, round, unit, chosen)?;
         e.round(round)?.check_tie_decider(&event.actor)?;
         let e = self.election_mut(election)?;
@@ -859,32 +864,41 @@ impl State {
                 decision: decision.clone(),
                 index: event.index,
                 by: event.actor.clone(),
+                position,
+                without_deputy,
             },
         );
         Ok(())
     }
 
-    /// Refused unless `unit` is the head or the deputy of the election's cluster in its year.
-    fn check_chair(&self, e: &Election, unit: &UnitId) -> Result<(), DomainError> {
-        let leadership = self.cluster(&e.cluster)?.years.get(&e.year);
-        let chairs = leadership
-            .map(|y| {
-                [y.head.as_ref(), y.deputy.as_ref()]
-                    .into_iter()
-                    .flatten()
-                    .any(|l| &l.unit == unit)
-            })
-            .unwrap_or(false);
-        if !chairs {
-            return Err(refused(
+    /// The position `unit` holds in the election's cluster and year, and whether the year has
+    /// no deputy; refused unless it is the head or the deputy.
+    fn check_chair(
+        &self,
+        e: &Election,
+        unit: &UnitId,
+    ) -> Result<(LeadershipPosition, bool), DomainError> {
+        let year = self.cluster(&e.cluster)?.years.get(&e.year);
+        let holds = |l: Option<&crate::model::Leadership>| l.is_some_and(|l| &l.unit == unit);
+        let position = year.and_then(|y| {
+            if holds(y.head.as_ref()) {
+                Some(LeadershipPosition::Head)
+            } else if holds(y.deputy.as_ref()) {
+                Some(LeadershipPosition::Deputy)
+            } else {
+                None
+            }
+        });
+        let position = position.ok_or_else(|| {
+            refused(
                 "not_head_or_deputy",
                 format!(
                     "{unit} is neither the head nor the deputy of the cluster in {}",
                     e.year
                 ),
-            ));
-        }
-        Ok(())
+            )
+        })?;
+        Ok((position, year.is_some_and(|y| y.deputy.is_none())))
     }
 
     /// A paper count of the open round (or a correction of a withdrawn one, or the count of a
@@ -1126,7 +1140,7 @@ impl State {
         {
             return Err(refused(
                 "tie_undecided",
-                "round 1 ended in a tie at the cut-off: the head and the deputy decide it before a second round",
+                "round 1 ended in a tie at the cut-off: the head decides it (with the deputy, if the year has one) before a second round",
             ));
         }
         let elected = result.map(|o| o.elected).unwrap_or_default();

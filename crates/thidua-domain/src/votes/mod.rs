@@ -12,7 +12,8 @@
 //! confirmed by two members' leaders, marked as such), also after the secretariat set aside the
 //! electronic count of a round that too few trustees can decrypt (its ballots stay in the log,
 //! never counted). At most two rounds; a tie at the cut-off
-//! is decided by the head and the deputy, each recording the same choice.
+//! is decided by the head and the deputy, each recording its choice: their common one, or the
+//! head's when the two differ or the year has no deputy ([`TieRule`]).
 //!
 //! Module map: this file (the commands, events and nouns), `decide` (field checks), `apply`
 //! (fit checks and folding), `outcome` (thresholds, quorum, ties).
@@ -29,7 +30,7 @@ use thidua_ballot::{
 };
 
 pub(crate) use decide::decide;
-pub use outcome::{outcome, Outcome};
+pub use outcome::{outcome, Outcome, Tie, TieRule};
 
 use crate::error::DomainError;
 use crate::ids::{ClusterId, ElectionId, UnitId};
@@ -564,7 +565,7 @@ impl VoteEvent {
 
 pub use apply::{
     replay_ceremony, replay_election, CastBallot, Ceremony, CeremonyFailure, Count, Election,
-    PaperRecord, Round, SetAside, WithdrawnPaper, CEREMONY_STEPS,
+    PaperRecord, Round, SetAside, TieRecord, WithdrawnPaper, CEREMONY_STEPS,
 };
 
 /// The permission a vote event needs: the secretariat of the election's cluster opens,

@@ -1,13 +1,15 @@
 //! What a counted round decides: the quorum, each candidate's approvals against the threshold
 //! (a share of the total membership, never of the votes cast), the elected in order of
 //! approvals (ties broken by rank, except at the cut-off), and a tie at the cut-off that the
-//! head and the deputy decide. A round below the quorum elects nobody and has no tie, whether
+//! head and the deputy decide: their common choice, or the head's when they differ or the year
+//! has no deputy ([`TieRule`]). A round below the quorum elects nobody and has no tie, whether
 //! counted electronically or on paper. Exact integer arithmetic only.
 
 use serde::{Deserialize, Serialize};
 
 use super::{Election, Round};
 use crate::ids::UnitId;
+use crate::model::LeadershipPosition;
 
 /// One candidate's line in the result.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,8 +26,22 @@ pub struct CandidateResult {
 pub struct Tie {
     pub candidates: Vec<UnitId>,
     pub seats: u32,
-    /// The choice, once the head and the deputy recorded the same one.
+    /// The choice, in rank order, once decided ([`TieRule`]).
     pub decided: Option<Vec<UnitId>>,
+    /// How the choice was reached, once decided.
+    pub rule: Option<TieRule>,
+}
+
+/// How a tie at the cut-off was decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TieRule {
+    /// The head and the deputy recorded the same choice.
+    Agreed,
+    /// The head's and the deputy's choices differ: the head's prevails.
+    HeadOverDeputy,
+    /// The year had no deputy: the head decided alone.
+    HeadWithoutDeputy,
 }
 
 /// A counted round's result.
@@ -86,13 +102,15 @@ pub fn outcome(election: &Election, round: &Round) -> Option<Outcome> {
                 .map(|(i, _)| round.candidates[*i].clone())
                 .collect();
             let decided = decided_tie(round, &candidates, left);
-            if let Some(chosen) = &decided {
+            if let Some((chosen, _)) = &decided {
                 elected.extend(chosen.iter().cloned());
             }
+            let (decided, rule) = decided.unzip();
             tie = Some(Tie {
                 candidates,
                 seats: left as u32,
                 decided,
+                rule,
             });
         }
     }
@@ -120,24 +138,63 @@ pub fn outcome(election: &Election, round: &Round) -> Option<Outcome> {
     })
 }
 
-/// The tie's choice when the head and the deputy both recorded it, the same set.
-fn decided_tie(round: &Round, candidates: &[UnitId], seats: usize) -> Option<Vec<UnitId>> {
+/// The tie's choice, in rank order, and how it was reached: the same set recorded by every
+/// decider (at least two), else the head's latest when a deputy decided otherwise or the head
+/// decided in a year without a deputy.
+fn decided_tie(
+    round: &Round,
+    candidates: &[UnitId],
+    seats: usize,
+) -> Option<(Vec<UnitId>, TieRule)> {
+    let fits = |c: &Vec<UnitId>| c.len() == seats && c.iter().all(|u| candidates.contains(u));
+    let (chosen, rule) = agreed_choice(round)
+        .map(|c| (c, TieRule::Agreed))
+        .or_else(|| head_choice(round))?;
+    fits(&chosen).then(|| {
+        let in_rank = candidates
+            .iter()
+            .filter(|c| chosen.contains(c))
+            .cloned()
+            .collect();
+        (in_rank, rule)
+    })
+}
+
+/// The set every decider recorded, when at least two did and all agree.
+fn agreed_choice(round: &Round) -> Option<Vec<UnitId>> {
     if round.ties.len() < 2 {
         return None;
     }
-    let mut choices = round.ties.values().map(|t| {
-        let mut c = t.chosen.clone();
-        c.sort();
-        c
-    });
+    let mut choices = round.ties.values().map(|t| sorted(&t.chosen));
     let first = choices.next()?;
-    let agreed = choices.all(|c| c == first);
-    (agreed && first.len() == seats && first.iter().all(|c| candidates.contains(c))).then(|| {
-        // In rank order.
-        candidates
-            .iter()
-            .filter(|c| first.contains(c))
-            .cloned()
-            .collect()
-    })
+    choices.all(|c| c == first).then_some(first)
+}
+
+/// The head's latest choice, when it prevails: a deputy decided otherwise, or the year had no
+/// deputy when the head decided.
+fn head_choice(round: &Round) -> Option<(Vec<UnitId>, TieRule)> {
+    let head = round
+        .ties
+        .values()
+        .filter(|t| t.position == LeadershipPosition::Head)
+        .max_by_key(|t| t.index)?;
+    let deputy_decided = round
+        .ties
+        .values()
+        .any(|t| t.position == LeadershipPosition::Deputy);
+    let rule = if deputy_decided {
+        TieRule::HeadOverDeputy
+    } else if head.without_deputy {
+        TieRule::HeadWithoutDeputy
+    } else {
+        return None;
+    };
+    Some((sorted(&head.chosen), rule))
+}
+
+/// A choice as a set, for comparing.
+fn sorted(chosen: &[UnitId]) -> Vec<UnitId> {
+    let mut c = chosen.to_vec();
+    c.sort();
+    c
 }

@@ -1316,3 +1316,114 @@ fn a_tie_is_decided_by_two_different_users() {
     let e = &v.w.state.elections[&el()];
     assert_eq!(outcome(e, &e.rounds[0]).unwrap().elected, vec![u("ca-kg")]);
 }
+
+/// Sets the leaders of 2024 and counts round 1 on paper with one approval each for one seat:
+/// a tie at the cut-off between ca-kg and ca-ag.
+fn paper_tie(leaders: &[(&str, LeadershipPosition)]) -> Vote {
+    let mut v = election_with(Fraction { num: 1, den: 3 });
+    for (unit, position) in leaders {
+        v.w.ok(
+            &Actor::System,
+            Command::SetClusterLeadership {
+                cluster: cum(),
+                year: 2024,
+                position: *position,
+                unit: u(unit),
+                method: LeadershipMethod::Elected,
+                decision: t("Biên bản hội nghị"),
+            },
+        );
+    }
+    v.w.ok(
+        &user("thuky"),
+        vote(VoteCommand::RecordPaperCount {
+            election: el(),
+            round: 1,
+            count: PaperCount {
+                abstentions: 1,
+                ..paper_count(vec![1, 1])
+            },
+        }),
+    );
+    for unit in ["ca-kg", "ca-hg"] {
+        v.w.ok(
+            &leader(unit),
+            vote(VoteCommand::ConfirmPaperCount {
+                election: el(),
+                round: 1,
+                unit: u(unit),
+            }),
+        );
+    }
+    v
+}
+
+fn decide_tie(unit: &str, chosen: &str) -> Command {
+    vote(VoteCommand::DecideTie {
+        election: el(),
+        round: 1,
+        unit: u(unit),
+        chosen: vec![u(chosen)],
+        decision: t("Quyết định của lãnh đạo cụm"),
+    })
+}
+
+fn round_one(v: &Vote) -> Outcome {
+    let e = &v.w.state.elections[&el()];
+    outcome(e, &e.rounds[0]).unwrap()
+}
+
+/// The head and the deputy decide the tie differently: the head's choice prevails, said so,
+/// and the election no longer waits (before, neither a changed decision nor a second round
+/// could end it). The log replays to the same outcome.
+#[test]
+fn a_tie_decided_differently_goes_to_the_head() {
+    let mut v = paper_tie(&[
+        ("ca-kg", LeadershipPosition::Head),
+        ("ca-ag", LeadershipPosition::Deputy),
+    ]);
+    v.w.ok(&leader("ca-kg"), decide_tie("ca-kg", "ca-kg"));
+    assert!(
+        round_one(&v).elected.is_empty(),
+        "the deputy has not decided"
+    );
+    v.w.ok(&leader("ca-ag"), decide_tie("ca-ag", "ca-ag"));
+    let o = round_one(&v);
+    assert_eq!(o.elected, vec![u("ca-kg")]);
+    let tie = o.tie.unwrap();
+    assert_eq!(tie.decided, Some(vec![u("ca-kg")]));
+    assert_eq!(tie.rule, Some(TieRule::HeadOverDeputy));
+    assert_eq!(
+        v.w.err(&leader("ca-ag"), decide_tie("ca-ag", "ca-kg")),
+        "tie_decided_twice"
+    );
+    let logged = replayed(&v.w.events).unwrap();
+    let e = &logged.elections[&el()];
+    assert_eq!(outcome(e, &e.rounds[0]), Some(round_one(&v)));
+}
+
+/// A year without a deputy: the head's decision alone decides the tie.
+#[test]
+fn a_tie_in_a_year_without_a_deputy_is_the_heads() {
+    let mut v = paper_tie(&[("ca-kg", LeadershipPosition::Head)]);
+    assert!(round_one(&v).elected.is_empty());
+    v.w.ok(&leader("ca-kg"), decide_tie("ca-kg", "ca-ag"));
+    let o = round_one(&v);
+    assert_eq!(o.elected, vec![u("ca-ag")]);
+    assert_eq!(o.tie.unwrap().rule, Some(TieRule::HeadWithoutDeputy));
+}
+
+/// The head and the deputy agree: their choice, as before, whoever decided first.
+#[test]
+fn a_tie_decided_alike_is_agreed() {
+    let mut v = paper_tie(&[
+        ("ca-kg", LeadershipPosition::Head),
+        ("ca-ag", LeadershipPosition::Deputy),
+    ]);
+    v.w.ok(&leader("ca-ag"), decide_tie("ca-ag", "ca-ag"));
+    assert!(round_one(&v).elected.is_empty(), "the head has not decided");
+    v.w.ok(&leader("ca-kg"), decide_tie("ca-kg", "ca-ag"));
+    let o = round_one(&v);
+    assert_eq!(o.elected, vec![u("ca-ag")]);
+    assert_eq!(o.tie.unwrap().rule, Some(TieRule::Agreed));
+}

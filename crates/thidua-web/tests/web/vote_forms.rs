@@ -582,6 +582,23 @@ fn vote_forms(app: &TestApp) {
         "{}",
         page.body
     );
+    // Counted on paper: said so, not every unit listed as not voting.
+    assert!(
+        page.body.contains(
+            "Vòng này kiểm phiếu giấy tại hội nghị, không bỏ phiếu điện tử. Số phiếu thu về: 5 trên 5 phiếu phát ra."
+        ),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Chưa bỏ phiếu"), "{}", page.body);
+    // The minutes say what `thidua verify` checks of a paper count, not the ballots.
+    let minutes = leader.get(&format!("/elections/{tie_id}/minutes?round=1"));
+    assert!(
+        minutes.body.contains("hai xác nhận của hai thành viên"),
+        "{}",
+        minutes.body
+    );
+    assert!(!minutes.body.contains("từng phiếu"), "{}", minutes.body);
     assert!(leader
         .get("/")
         .body
@@ -634,25 +651,63 @@ fn vote_forms(app: &TestApp) {
         secretariat.get(&format!("/elections/{tie_id}/tie")).status,
         403
     );
-    for (c, u) in [(&leader, "ca-kg"), (&deputy, "ca-ag")] {
-        let res = post(
+    // The head chooses Kiên Giang, the deputy An Giang: the head's decision prevails.
+    let decide = |c: &Client, unit: &str, chosen: &str| {
+        let ticked = format!("c_{chosen}");
+        post(
             c,
             &format!("/elections/{tie_id}/tie"),
             &[
                 ("round", "1"),
-                ("unit", u),
-                ("c_ca-ag", "1"),
+                ("unit", unit),
+                (ticked.as_str(), "1"),
                 ("decision", "Biên bản họp cụm trưởng, cụm phó"),
                 ("password", PASSWORD),
             ],
-        );
-        assert_eq!(res.status, 303, "{u}: {}", res.body);
-    }
+        )
+    };
+    let res = decide(&leader, "ca-kg", "ca-kg");
+    assert_eq!(res.status, 303, "{}", res.body);
+    // Decided: the head is offered no form again, on the election page or the tie page, and
+    // sees the decision recorded; posting again is refused with the page.
+    let page = leader.get(&format!("/elections/{tie_id}"));
+    assert!(
+        !page.body.contains("class=\"button primary tie-link\""),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Các quyết định đã ghi"), "{}", page.body);
+    let tie = leader.get(&format!("/elections/{tie_id}/tie?unit=ca-kg"));
+    assert_eq!(tie.status, 200, "{}", tie.body);
+    assert!(!tie.body.contains("id=\"tie-password\""), "{}", tie.body);
+    assert!(tie.body.contains("id=\"tie-already\""), "{}", tie.body);
+    assert!(
+        tie.body.contains("<strong>Cụm trưởng</strong>"),
+        "{}",
+        tie.body
+    );
+    let res = decide(&leader, "ca-kg", "ca-ag");
+    assert_eq!(res.status, 409, "{}", res.body);
+    assert!(!res.body.contains("id=\"tie-password\""), "{}", res.body);
+    let tie = deputy.get(&format!("/elections/{tie_id}/tie?unit=ca-ag"));
+    assert!(tie.body.contains("id=\"tie-password\""), "{}", tie.body);
+    let res = decide(&deputy, "ca-ag", "ca-ag");
+    assert_eq!(res.status, 303, "{}", res.body);
     let state = app.service.read();
     let e = state.election(&ElectionId::parse(tie_id).unwrap()).unwrap();
     let o = thidua_domain::votes::outcome(e, &e.rounds[0]).unwrap();
-    assert_eq!(o.elected, vec![UnitId::parse("ca-ag").unwrap()]);
+    assert_eq!(o.elected, vec![UnitId::parse("ca-kg").unwrap()]);
     drop(state);
+    let prevails =
+        "Quyết định của cụm trưởng và cụm phó khác nhau: theo quyết định của cụm trưởng.";
+    for path in [
+        format!("/elections/{tie_id}"),
+        format!("/elections/{tie_id}/minutes?round=1"),
+    ] {
+        let page = leader.get(&path);
+        assert!(page.body.contains(prevails), "{path}: {}", page.body);
+        assert!(page.body.contains("Cụm phó"), "{path}: {}", page.body);
+    }
 
     // Another cluster's member sees none of it: 404 on every page and form.
     let outsider = signed_in(app, "canbo-dt");

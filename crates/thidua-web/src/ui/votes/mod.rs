@@ -15,7 +15,8 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
-use thidua_domain::votes::{outcome, AwardKind, Election, Outcome, Round};
+use thidua_domain::model::LeadershipPosition;
+use thidua_domain::votes::{outcome, AwardKind, Election, Outcome, Round, TieRecord, TieRule};
 use thidua_domain::{ElectionId, Payload, UnitId};
 
 use super::{render, viewer_error, Layout};
@@ -75,10 +76,80 @@ fn percent(count: u32, total: u32) -> String {
     format!("{}%", crate::format::decimal(&share))
 }
 
-/// A tie at the cut-off: what is said of it and the tied units.
+/// A tie at the cut-off: what is said of it, the tied units, how it was decided once it is,
+/// and the decisions recorded.
 struct TieView {
     label: &'static str,
     units: Vec<Named>,
+    rule: Option<&'static str>,
+    decisions: Vec<TieDecisionView>,
+}
+
+/// One recorded decision of a tie: the position and unit, who recorded it and in which record,
+/// the units it chose and its grounds.
+pub(crate) struct TieDecisionView {
+    position: &'static str,
+    unit: Named,
+    by: Named,
+    index: u64,
+    chosen: Vec<Named>,
+    grounds: String,
+}
+
+/// A round counted, or to be counted, on paper with no electronic ballot: that it was, with
+/// the paper count's ballots once recorded. Its members are then not listed as not voting.
+fn paper_only(s: &VoteStrings, r: &Round) -> Option<String> {
+    let paper = r.paper.is_some() || r.awaits_paper_count();
+    if !paper || !r.ballots.is_empty() {
+        return None;
+    }
+    let mut said = s.paper_round.to_owned();
+    if let Some(p) = &r.paper {
+        let ballots = crate::i18n::fill(
+            s.paper_ballots,
+            &[
+                ("returned", p.count.returned.to_string()),
+                ("issued", p.count.issued.to_string()),
+            ],
+        );
+        said = format!("{said} {ballots}");
+    }
+    Some(said)
+}
+
+/// What the pages say of how a tie was decided.
+fn tie_rule(s: &VoteStrings, rule: TieRule) -> &'static str {
+    match rule {
+        TieRule::Agreed => s.tie_rule_agreed,
+        TieRule::HeadOverDeputy => s.tie_rule_head_over_deputy,
+        TieRule::HeadWithoutDeputy => s.tie_rule_head_alone,
+    }
+}
+
+/// The round's recorded tie decisions, in log order.
+pub(crate) fn tie_decisions(
+    state: &thidua_domain::State,
+    viewer: &Viewer,
+    r: &Round,
+) -> Vec<TieDecisionView> {
+    let s = strings(viewer.lang.code());
+    let t = viewer.lang.strings();
+    let mut records: Vec<(&UnitId, &TieRecord)> = r.ties.iter().collect();
+    records.sort_by_key(|(_, d)| d.index);
+    records
+        .into_iter()
+        .map(|(unit, d)| TieDecisionView {
+            position: match d.position {
+                LeadershipPosition::Head => s.tie_head,
+                LeadershipPosition::Deputy => s.tie_deputy,
+            },
+            unit: names::unit(state, unit),
+            by: names::actor(t, &viewer.scope, state, &d.by),
+            index: d.index,
+            chosen: d.chosen.iter().map(|u| names::unit(state, u)).collect(),
+            grounds: d.decision.to_string(),
+        })
+        .collect()
 }
 
 /// One line of a round's result.
@@ -102,13 +173,16 @@ struct RoundView {
     elected: Vec<Named>,
     /// Counted on paper: the units whose leaders confirmed the count.
     paper: Option<Vec<Named>>,
+    /// Counted on paper with no electronic ballot: what is said instead of who voted.
+    paper_only: Option<String>,
     tie: Option<TieView>,
     shares: Vec<Named>,
     /// The electronic count set aside: what is said of it (the record and when) and why.
     set_aside: Option<(String, String)>,
 }
 
-fn round_view(state: &thidua_domain::State, s: &VoteStrings, e: &Election, r: &Round) -> RoundView {
+fn round_view(state: &thidua_domain::State, viewer: &Viewer, e: &Election, r: &Round) -> RoundView {
+    let s = strings(viewer.lang.code());
     let members = e.members.len() as u32;
     let o = outcome(e, r);
     let status = if r.closed_at.is_none() && r.paper.is_none() && e.keys().is_none() {
@@ -152,6 +226,8 @@ fn round_view(state: &thidua_domain::State, s: &VoteStrings, e: &Election, r: &R
             s.tie
         },
         units: t.candidates.iter().map(|u| names::unit(state, u)).collect(),
+        rule: t.rule.map(|rule| tie_rule(s, rule)),
+        decisions: tie_decisions(state, viewer, r),
     });
     RoundView {
         number: r.number,
@@ -173,6 +249,7 @@ fn round_view(state: &thidua_domain::State, s: &VoteStrings, e: &Election, r: &R
         lines,
         outcome: o,
         paper,
+        paper_only: paper_only(s, r),
         tie,
         shares: r.shares.keys().map(|u| names::unit(state, u)).collect(),
         set_aside: r.set_aside.as_ref().map(|a| {
@@ -319,7 +396,7 @@ async fn election_page(
         rounds: e
             .rounds
             .iter()
-            .map(|r| round_view(&state, s, &e, r))
+            .map(|r| round_view(&state, &viewer, &e, r))
             .collect(),
         can_vote,
         m: crate::i18n::votes::manage(t.lang_code),
@@ -647,7 +724,7 @@ async fn minutes_page(
         documents: format!("/clusters/{}?year={}#documents", e.cluster, e.year),
         year: e.year,
         award: award(s, e.award),
-        r: round_view(&state, s, &e, r),
+        r: round_view(&state, &viewer, &e, r),
         issued,
         returned,
         invalid,

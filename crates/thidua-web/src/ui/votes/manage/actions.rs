@@ -110,6 +110,13 @@ pub(super) fn tied_round(
     })
 }
 
+/// Whether the viewer may still record `unit`'s decision of the round's tie: the unit has not
+/// decided, and the viewer has not decided for the other position.
+pub(super) fn may_decide(viewer: &Viewer, r: &thidua_domain::votes::Round, unit: &UnitId) -> bool {
+    let actor = thidua_domain::Actor::User(viewer.user.clone());
+    !r.ties.contains_key(unit) && r.check_tie_decider(&actor).is_ok()
+}
+
 /// The round whose paper count waits for confirmations.
 pub(super) fn paper_round(e: &Election) -> Option<&thidua_domain::votes::Round> {
     e.rounds
@@ -168,7 +175,7 @@ pub fn leader_actions(
         .map(|(r, _)| {
             chairs(state, viewer, e)
                 .into_iter()
-                .filter(|u| !r.ties.contains_key(u) && r.check_tie_decider(&actor).is_ok())
+                .filter(|u| may_decide(viewer, r, u))
                 .map(|u| (u.to_string(), names::unit(state, &u)))
                 .collect()
         })

@@ -19,6 +19,10 @@ pub(super) struct TiePage {
     candidates: Vec<(String, Named, String, bool)>,
     decision: String,
     errors: Errors,
+    /// The decisions recorded so far (who decided what).
+    decisions: Vec<super::super::TieDecisionView>,
+    /// The form is offered: neither this unit nor the viewer recorded a decision yet.
+    may_decide: bool,
 }
 
 pub(super) fn tie_view(
@@ -69,6 +73,8 @@ pub(super) fn tie_view(
             .collect(),
         decision: typed.map(|(_, d)| d.to_owned()).unwrap_or_default(),
         errors: errors.clone(),
+        decisions: super::super::tie_decisions(state, viewer, r),
+        may_decide: may_decide(viewer, r, unit),
     });
     with_status(res, &errors)
 }
@@ -123,6 +129,13 @@ pub(super) async fn decide_tie(
     let Some((r, tie)) = tied_round(&e) else {
         return viewer_error(&viewer, conflict("no_tie"));
     };
+    if !may_decide(&viewer, r, &unit) {
+        // Already decided: the page again, with the decisions and without the form.
+        let state = app.service.read();
+        let mut page = tie_view(&state, &viewer, &e, &unit, None, Errors::default());
+        *page.status_mut() = axum::http::StatusCode::CONFLICT;
+        return page;
+    }
     let ticked = ticked(&form);
     let decision_raw = form.get("decision");
     let mut errors = Errors::default();
