@@ -21,6 +21,8 @@ pub struct Regulation {
     pub description: Option<String>,
     pub year: i32,
     pub period: PeriodKey,
+    /// Where the default period is written (the `year` when it is not): its diagnostics' place.
+    pub period_pos: usize,
     pub baseline_year: Option<i32>,
     pub total: Decimal,
     pub total_pos: usize,

@@ -511,7 +511,7 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
         let ast = self.ast;
         if ast.period.year != ast.year {
             self.err(
-                0,
+                ast.period_pos,
                 "invalid_value",
                 format!(
                     "kỳ mặc định {} không thuộc năm {} của quy định",

@@ -439,6 +439,18 @@ fn points_of_criteria_only_in_bonus_and_penalty_items() {
     assert_eq!(e.codes(), vec!["unknown_name"]);
 }
 
+/// A year that does not match the default period is told at the `period` line (it was told at
+/// line 1, column 1).
+#[test]
+fn a_period_outside_the_year_is_told_at_its_line() {
+    let e = compile(&with("year = 2024", "year = 2019")).unwrap_err();
+    let d =
+        e.0.iter()
+            .find(|d| d.code == "invalid_value")
+            .expect("the period");
+    assert_eq!(d.line, 4, "{e}");
+}
+
 #[test]
 fn column_points_at_the_name_inside_an_expression() {
     let e = compile(&with("value = \"x\"", "value = \"x + nope\"")).unwrap_err();

@@ -372,6 +372,10 @@ impl<'s, 'a> Reader<'s, 'a> {
         let name = self.req_str(&mut tab, "name").map(|s| s.0);
         let description = self.opt_str(&mut tab, "description").map(|s| s.0);
         let year = self.year(&mut tab);
+        let period_pos = ["period", "year"]
+            .iter()
+            .find_map(|key| tab.t.get(*key))
+            .map_or(at.start, |v| v.span().start);
         let period = self.period(&mut tab);
         let baseline_year = self.baseline_year(&mut tab);
         let total_pos = tab
@@ -401,6 +405,7 @@ impl<'s, 'a> Reader<'s, 'a> {
             description,
             year: year?,
             period: period?,
+            period_pos,
             baseline_year: baseline_year?,
             total: total?,
             total_pos,
