@@ -823,12 +823,62 @@ fn cell_opt(c: Cell) -> Option<String> {
 }
 
 /// Decides commands on a scratch copy of the state: what the domain would refuse.
-fn dry_decide(state: &DomainState, actor: &Actor, commands: &[Command]) -> Result<(), ApiError> {
+/// Runs `commands` through `decide` on a copy of the state: the first one refused, with its
+/// refusal, if any.
+fn dry_decide(
+    state: &DomainState,
+    actor: &Actor,
+    commands: &[Command],
+) -> Result<(), (usize, ApiError)> {
     let mut scratch = state.clone();
-    for c in commands {
-        scratch = thidua_domain::decide_and_apply(&scratch, actor, 0, c.clone())?.1;
+    for (i, c) in commands.iter().enumerate() {
+        scratch = thidua_domain::decide_and_apply(&scratch, actor, 0, c.clone())
+            .map_err(|e| (i, ApiError::from(e)))?
+            .1;
     }
     Ok(())
+}
+
+/// An import the domain refused, told as a file's error is: in Vietnamese and English, naming
+/// the report (unit and window) whose command was refused, when it is one unit's report.
+fn import_refusal(
+    state: &DomainState,
+    covenant: &CovenantId,
+    command: Option<&Command>,
+    e: ApiError,
+) -> Failure {
+    let (status, mut failure) = ImportFailure::from_api(e);
+    let Some(domain) = failure.refusal.as_ref().and_then(|r| r.domain.as_ref()) else {
+        return (status, failure);
+    };
+    let report = match command {
+        Some(Command::SaveFigures { unit, window, .. })
+        | Some(Command::SubmitFigures { unit, window, .. }) => Some((unit, window)),
+        _ => None,
+    };
+    let words = |lang: crate::i18n::Lang| {
+        let reason = crate::ui::names::domain_error_in(lang, state, Some(covenant), domain);
+        match report {
+            Some((unit, window)) => crate::i18n::fill(
+                lang.figures().import_report_refused,
+                &[
+                    ("unit", crate::ui::names::unit(state, unit).text),
+                    ("window", names_of_window(state, covenant, window)),
+                    ("reason", reason),
+                ],
+            ),
+            None => reason,
+        }
+    };
+    failure.errors.push(ImportErrorDto {
+        sheet: None,
+        row: None,
+        column: None,
+        code: failure.error.clone(),
+        message_vi: words(crate::i18n::Lang::Vi),
+        message_en: words(crate::i18n::Lang::En),
+    });
+    (status, failure)
 }
 
 /// An uploaded file and what to do with it.
@@ -917,7 +967,7 @@ fn plan_import(
             StatusCode::UNPROCESSABLE_ENTITY,
             ImportFailure::from_file(e),
         )),
-        PlanError::Refused(e) => refused(e.into()),
+        PlanError::Refused(e) => Box::new(import_refusal(&state, covenant, None, e.into())),
     })
 }
 
@@ -989,6 +1039,7 @@ pub async fn import_file(
     let actor = Actor::User(viewer.user.clone());
     let scope = viewer.scope.clone();
     let dry_run = req.dry_run;
+    let covenant = req.covenant.clone();
     // Reading a workbook holds it and its parts in memory: two at a time, others wait.
     static READING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
     let _reading = READING
@@ -1004,9 +1055,13 @@ pub async fn import_file(
     };
     let (commands, reports, historical, values, sha256) = planned;
     if dry_run {
-        app.blocking(move |app| dry_decide(&app.service.read(), &actor, &commands))
-            .await
-            .map_err(ImportFailure::from_api)?;
+        app.blocking(move |app| {
+            let state = app.service.read();
+            Ok(dry_decide(&state, &actor, &commands)
+                .map_err(|(i, e)| import_refusal(&state, &covenant, commands.get(i), e)))
+        })
+        .await
+        .map_err(ImportFailure::from_api)??;
         return Ok(ImportOutcome {
             dry_run,
             reports,
@@ -1017,9 +1072,20 @@ pub async fn import_file(
         });
     }
     let receipt = app
-        .blocking(move |app| Ok(app.service.execute_all(&actor, commands)?.into()))
+        .blocking(move |app| {
+            Ok(match app.service.execute_all(&actor, commands.clone()) {
+                Ok(receipt) => Ok(receipt.into()),
+                // Refused as a whole: the dry run names the report refused first.
+                Err(e) => {
+                    let state = app.service.read();
+                    let culprit = dry_decide(&state, &actor, &commands).err();
+                    let command = culprit.and_then(|(i, _)| commands.get(i));
+                    Err(import_refusal(&state, &covenant, command, e.into()))
+                }
+            })
+        })
         .await
-        .map_err(ImportFailure::from_api)?;
+        .map_err(ImportFailure::from_api)??;
     Ok(ImportOutcome {
         dry_run,
         reports,

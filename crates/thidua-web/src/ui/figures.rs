@@ -824,7 +824,15 @@ fn in_words(
             .import_other_report
             .replace("{held}", &held)
     } else if let Some(refused) = &failure.refusal {
-        names::refusal(viewer.lang, &app.service.read(), Some(cov), refused)
+        // The domain's refusal, with the report it concerns when the API named it.
+        match failure.errors.as_slice() {
+            [e] if e.row.is_none() && e.sheet.is_none() => {
+                let said = viewer.lang.pick(e.message_vi.clone(), e.message_en.clone());
+                failure.errors.clear();
+                said
+            }
+            _ => names::refusal(viewer.lang, &app.service.read(), Some(cov), refused),
+        }
     } else {
         viewer.lang.error(&failure.error).to_owned()
     };

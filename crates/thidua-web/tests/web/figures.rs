@@ -53,6 +53,36 @@ fn flow(app: &TestApp) {
         r.body
     );
     assert!(e["message_vi"].as_str().unwrap().contains("mười"));
+    // A file whose figures break a rule of the signed regulation (more reports resolved than
+    // received): refused when submitted, the report named, in both languages.
+    let mut broken = rows.clone();
+    for (element, value) in broken.iter_mut() {
+        if element == "reports_resolved" {
+            *value = "100000".into();
+        }
+    }
+    let broken: Vec<(&str, &str)> = broken
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = officer.post_bytes(
+        &format!(
+            "/api/v1/covenants/{COV}/figures/import?file_name=m03.csv&submit=true&dry_run=true"
+        ),
+        csv(&broken).as_bytes(),
+    );
+    assert_eq!(r.json()["error"], "rule_violated", "{}", r.body);
+    let e = &r.json()["errors"][0];
+    assert!(
+        e["message_vi"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("Báo cáo của Công an tỉnh Kiên Giang, Tháng 3: "))
+            && e["message_en"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("The report of Công an tỉnh Kiên Giang, Tháng 3: ")),
+        "{}",
+        r.body
+    );
     let status = |c: &super::support::Client| {
         c.get(&format!("/api/v1/covenants/{COV}/figures/ca-kg/M03"))
             .json()["status"]
@@ -81,6 +111,28 @@ fn flow(app: &TestApp) {
         csv(&good).as_bytes(),
     );
     assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(status(&officer), "submitted");
+    // The same file again, dry run or not: the domain refuses (a submitted report takes no
+    // save), told as a file's error is, in both languages, naming the report.
+    for dry in ["true", "false"] {
+        let r = officer.post_bytes(
+            &format!(
+                "/api/v1/covenants/{COV}/figures/import?file_name=m03.csv&submit=true&dry_run={dry}"
+            ),
+            csv(&good).as_bytes(),
+        );
+        assert!(r.status >= 400, "{}", r.body);
+        let e = &r.json()["errors"][0];
+        let said = |key: &str| e[key].as_str().unwrap_or_default().to_owned();
+        assert!(
+            said("message_vi").contains("Công an tỉnh Kiên Giang")
+                && said("message_vi").contains("Tháng 3")
+                && said("message_en").contains("Công an tỉnh Kiên Giang")
+                && said("message_en").contains("cannot"),
+            "{}",
+            r.body
+        );
+    }
     assert_eq!(status(&officer), "submitted");
     // Submitted, the report takes no file, and its page says why instead of a bare section.
     let page = officer
