@@ -181,6 +181,11 @@ fn the_minutes_of_a_paper_count_give_returned_valid_and_invalid_ballots() {
 /// The demonstration's state with a two-seat certificate election counted on paper in two
 /// rounds: Kiên Giang elected in round 1, An Giang in round 2.
 fn elected_in_two_rounds() -> State {
+    two_rounds(&["ca-ag", "ca-cm", "ca-hg"], vec![4, 1, 0])
+}
+
+/// [`elected_in_two_rounds`] with round 2 between `second` (approvals `counts`).
+fn two_rounds(second: &[&str], counts: Vec<u32>) -> State {
     let id = "bang-khen-2024";
     let state = opened(
         demo_state(),
@@ -192,10 +197,10 @@ fn elected_in_two_rounds() -> State {
     let state = counted_on_paper(&state, id, 1, paper(vec![5, 2, 1, 0], 5, 5, 0));
     let second = VoteCommand::OpenSecondRound {
         election: el(id),
-        candidates: vec![u("ca-ag"), u("ca-cm"), u("ca-hg")],
+        candidates: second.iter().map(|x| u(x)).collect(),
     };
     let state = after(&state, &secretariat(), Command::Vote(second));
-    counted_on_paper(&state, id, 2, paper(vec![4, 1, 0], 5, 5, 0))
+    counted_on_paper(&state, id, 2, paper(counts, 5, 5, 0))
 }
 
 /// The submission proposes every unit the election elected, round 1's then round 2's, and the
@@ -237,20 +242,7 @@ fn the_second_round_minutes_say_why_round_one_candidates_are_absent() {
         "{text}"
     );
     let id = "bang-khen-2024";
-    let state = opened(
-        demo_state(),
-        id,
-        AwardKind::Certificate,
-        2,
-        Fraction { num: 3, den: 5 },
-    );
-    let state = counted_on_paper(&state, id, 1, paper(vec![5, 2, 1, 0], 5, 5, 0));
-    let second = VoteCommand::OpenSecondRound {
-        election: el(id),
-        candidates: vec![u("ca-ag"), u("ca-cm")],
-    };
-    let state = after(&state, &secretariat(), Command::Vote(second));
-    let state = counted_on_paper(&state, id, 2, paper(vec![4, 1], 5, 5, 0));
+    let state = two_rounds(&["ca-ag", "ca-cm"], vec![4, 1]);
     let text = minutes(&state, id, 2);
     assert!(
         text.contains("Công an tỉnh Hậu Giang (là ứng viên vòng 1, không được đưa vào vòng 2)"),

@@ -1262,44 +1262,10 @@ fn a_paper_count_is_confirmed_by_two_other_users() {
 /// units records one of them only.
 #[test]
 fn a_tie_is_decided_by_two_different_users() {
-    let mut v = election_with(Fraction { num: 1, den: 3 });
-    for (unit, position) in [
+    let mut v = paper_tie(&[
         ("ca-kg", LeadershipPosition::Head),
         ("ca-ag", LeadershipPosition::Deputy),
-    ] {
-        v.w.ok(
-            &Actor::System,
-            Command::SetClusterLeadership {
-                cluster: cum(),
-                year: 2024,
-                position,
-                unit: u(unit),
-                method: LeadershipMethod::Elected,
-                decision: t("Biên bản hội nghị"),
-            },
-        );
-    }
-    v.w.ok(
-        &user("thuky"),
-        vote(VoteCommand::RecordPaperCount {
-            election: el(),
-            round: 1,
-            count: PaperCount {
-                abstentions: 1,
-                ..paper_count(vec![1, 1])
-            },
-        }),
-    );
-    for unit in ["ca-kg", "ca-hg"] {
-        v.w.ok(
-            &leader(unit),
-            vote(VoteCommand::ConfirmPaperCount {
-                election: el(),
-                round: 1,
-                unit: u(unit),
-            }),
-        );
-    }
+    ]);
     let admin = admin_leads(&mut v, &["ca-kg", "ca-ag"]);
     let decide = |unit: &str| {
         vote(VoteCommand::DecideTie {
