@@ -488,19 +488,9 @@ fn names_free(
     let at_the_same_time = |u: &crate::model::Unit| {
         u.dissolved.is_none_or(|gone| from < gone) && until.is_none_or(|end| u.established < end)
     };
-    // The Ministry's units and units with no parent stand at one level: a provincial force
-    // created without a parent is not told apart from one under the Ministry.
-    let level = |p: Option<&UnitId>| -> Option<UnitId> {
-        p.filter(|p| {
-            state
-                .units
-                .get(*p)
-                .is_none_or(|u| u.kind != crate::model::UnitKind::Ministry)
-        })
-        .cloned()
-    };
+    let here = level(state, parent);
     let siblings = state.units.values().filter(|u| {
-        level(u.parent.as_ref()) == level(parent) && Some(&u.id) != except && at_the_same_time(u)
+        level(state, u.parent.as_ref()) == here && Some(&u.id) != except && at_the_same_time(u)
     });
     for u in siblings {
         if same_name(u.name.as_str(), name.as_str()) {
@@ -511,6 +501,18 @@ fn names_free(
         }
     }
     Ok(())
+}
+
+/// The level a unit under `parent` stands at, for telling names apart: its parent, except that
+/// the Ministry's units and units with no parent stand at one level (a provincial force
+/// created without a parent is not told apart from one under the Ministry).
+fn level<'a>(state: &State, parent: Option<&'a UnitId>) -> Option<&'a UnitId> {
+    parent.filter(|p| {
+        state
+            .units
+            .get(*p)
+            .is_none_or(|u| u.kind != crate::model::UnitKind::Ministry)
+    })
 }
 
 /// A member of a cluster's year takes part in its year-end review: a unit that ceases to exist

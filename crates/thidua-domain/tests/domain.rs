@@ -252,14 +252,8 @@ fn all_members_sign_then_the_covenant_freezes() {
 
 /// Once anyone has signed a year's covenant, its members stay as signed (a new draft version
 /// reopens them); a ministry is never a member of a cluster.
-#[test]
-fn a_signed_year_keeps_its_members_and_a_ministry_is_never_one() {
-    let mut w = World::cluster();
-    let set = |members: &[&str]| Command::SetClusterYear {
-        cluster: cum(),
-        year: 2024,
-        members: members.iter().map(|x| u(x)).collect(),
-    };
+/// The Ministry (`bo-ca`), created by the system.
+fn create_ministry(w: &mut World) {
     w.ok(
         &Actor::System,
         Command::CreateUnit {
@@ -271,6 +265,17 @@ fn a_signed_year_keeps_its_members_and_a_ministry_is_never_one() {
             established: d(2004, 1, 1),
         },
     );
+}
+
+#[test]
+fn a_signed_year_keeps_its_members_and_a_ministry_is_never_one() {
+    let mut w = World::cluster();
+    let set = |members: &[&str]| Command::SetClusterYear {
+        cluster: cum(),
+        year: 2024,
+        members: members.iter().map(|x| u(x)).collect(),
+    };
+    create_ministry(&mut w);
     let mut with_ministry = UNITS.to_vec();
     with_ministry.push("bo-ca");
     assert_eq!(
@@ -1137,17 +1142,7 @@ fn fields_are_checked_against_their_meaning() {
         established: d(2004, 1, 1),
     };
     assert_eq!(w.err(&Actor::System, spaced), "unit_name_taken");
-    w.ok(
-        &Actor::System,
-        Command::CreateUnit {
-            unit: u("bo-ca"),
-            name: t("Bộ Công an"),
-            short_code: t("BCA"),
-            kind: UnitKind::Ministry,
-            parent: None,
-            established: d(2004, 1, 1),
-        },
-    );
+    create_ministry(&mut w);
     w.ok(
         &Actor::System,
         Command::CreateUnit {

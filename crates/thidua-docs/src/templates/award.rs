@@ -221,17 +221,11 @@ pub fn data(
     })
 }
 
-/// Whether a round may still be counted: open, closed with encrypted totals not yet
-/// decrypted, or waiting for a paper count (a round closed below the quorum never is).
-fn awaits_count(r: &Round) -> bool {
-    r.count.is_none() && (r.closed_at.is_none() || r.totals.is_some() || r.awaits_paper_count())
-}
-
 /// The counted rounds of `e` that elected someone, with their outcomes, in order: not ready
 /// while a round is not counted or a tie awaits the head's and the deputy's decision, nor
 /// when no round elected anyone.
 pub(crate) fn decided_rounds(e: &Election) -> Result<Vec<(&Round, Outcome)>, DomainError> {
-    if let Some(r) = e.rounds.iter().find(|r| awaits_count(r)) {
+    if let Some(r) = e.rounds.iter().find(|r| r.awaits_count()) {
         return Err(DomainError::VoteRefused {
             code: "vote_not_counted",
             reason: format!("round {} of election {} is not counted", r.number, e.id),

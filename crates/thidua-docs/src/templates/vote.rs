@@ -173,7 +173,7 @@ fn proof(state: &State, election: &Election, round: &Round, date: NaiveDate) -> 
             confirmed_by: p
                 .confirmations
                 .iter()
-                .map(|(u, i)| (unit_name(state, u, date), *i))
+                .map(|(u, c)| (unit_name(state, u, date), c.index))
                 .collect(),
             recorded_at: p.recorded_at,
             set_aside: round.set_aside.as_ref().map(|a| SetAside {

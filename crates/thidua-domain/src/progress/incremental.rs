@@ -234,6 +234,6 @@ fn recompute(
 
 /// The cut-off of the latest month any member counts ("Số liệu tính đến ngày").
 fn as_of(state: &State, sh: &Shared, units: &[UnitProgress]) -> Option<NaiveDate> {
-    let last = units.iter().filter_map(|u| u.through).max();
-    last.and_then(|m| super::cutoff(state, &sh.covenant, m))
+    let calendar = state.calendar(&sh.covenant).ok()?;
+    super::latest_cutoff(&calendar, units.iter().filter_map(|u| u.through))
 }

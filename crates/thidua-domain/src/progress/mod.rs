@@ -21,6 +21,7 @@ use thidua_scoring::engine::Measurer;
 use thidua_scoring::explain::Val;
 use thidua_scoring::{CompiledRegulation, Dataset, EvalOptions, Exact, PeriodKey, UnitResult};
 
+use crate::calendar::Calendar;
 use crate::engine_data::{self, engine_error, Spec};
 use crate::error::DomainError;
 use crate::ids::{CovenantId, UnitId};
@@ -102,7 +103,12 @@ pub fn members(state: &State, covenant: &CovenantId) -> Result<Vec<UnitId>, Doma
 /// The last month `m` such that the unit's reported windows of months 1..=m of `year` are all
 /// approved (see [`crate::calendar::Calendar::through`]).
 pub fn through(state: &State, covenant: &CovenantId, unit: &UnitId, year: i32) -> Option<u8> {
-    state.calendar(covenant).ok()?.through(12, |key| {
+    through_in(state, &state.calendar(covenant).ok()?, unit, year)
+}
+
+/// [`through`] with the covenant's calendar already read.
+fn through_in(state: &State, calendar: &Calendar, unit: &UnitId, year: i32) -> Option<u8> {
+    calendar.through(12, |key| {
         state
             .figures
             .report(unit, year, key)
@@ -111,18 +117,26 @@ pub fn through(state: &State, covenant: &CovenantId, unit: &UnitId, year: i32) -
 }
 
 /// The cut-off of the latest month any of `units` counts through ([`through`]): "Số liệu tính
-/// đến ngày" of a page that shows only those units (none approved: none).
+/// đến ngày" of a page that shows only those units (none approved: none). The calendar is read
+/// once, however many units.
 pub fn as_of<'u>(
     state: &State,
     covenant: &CovenantId,
     units: impl IntoIterator<Item = &'u UnitId>,
 ) -> Option<NaiveDate> {
     let year = state.covenant(covenant).ok()?.year;
-    let last = units
-        .into_iter()
-        .filter_map(|u| through(state, covenant, u, year))
-        .max();
-    last.and_then(|m| cutoff(state, covenant, m))
+    let calendar = state.calendar(covenant).ok()?;
+    latest_cutoff(
+        &calendar,
+        units
+            .into_iter()
+            .filter_map(|u| through_in(state, &calendar, u, year)),
+    )
+}
+
+/// The cut-off of the latest of `months` in `calendar`.
+fn latest_cutoff(calendar: &Calendar, months: impl Iterator<Item = u8>) -> Option<NaiveDate> {
+    months.max().and_then(|m| calendar.cutoff(m))
 }
 
 /// The cut-off date of a reporting month in the covenant's calendar.

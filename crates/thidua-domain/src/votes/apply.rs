@@ -151,10 +151,16 @@ pub struct PaperRecord {
     pub recorded_at: u64,
     /// Who recorded it: that user confirms it for no unit.
     pub recorded_by: Actor,
-    /// Each confirming unit and the record of its confirmation.
-    pub confirmations: BTreeMap<UnitId, u64>,
-    /// Who confirmed for each unit: two different users.
-    pub confirmed_by: BTreeMap<UnitId, Actor>,
+    /// Each confirming unit: the record of its confirmation and who made it (two different
+    /// users).
+    pub confirmations: BTreeMap<UnitId, Confirmation>,
+}
+
+/// A member's confirmation of a paper count.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Confirmation {
+    pub index: u64,
+    pub by: Actor,
 }
 
 impl PaperRecord {
@@ -174,7 +180,7 @@ impl PaperRecord {
                 format!("{actor} recorded this count: two other users confirm it"),
             ));
         }
-        if let Some((other, _)) = self.confirmed_by.iter().find(|(_, by)| *by == actor) {
+        if let Some((other, _)) = self.confirmations.iter().find(|(_, c)| &c.by == actor) {
             return Err(refused(
                 "paper_confirmed_by_same_user",
                 format!(
@@ -276,6 +282,13 @@ impl Round {
     pub fn awaits_paper_count(&self) -> bool {
         self.count.is_none()
             && (self.paper.is_some() || !self.withdrawn.is_empty() || self.set_aside.is_some())
+    }
+
+    /// Whether the round may still be counted: open, closed with encrypted totals not yet
+    /// decrypted, or waiting for a paper count (a round closed below the quorum never is).
+    pub fn awaits_count(&self) -> bool {
+        self.count.is_none()
+            && (self.closed_at.is_none() || self.totals.is_some() || self.awaits_paper_count())
     }
 
     /// Refused when `actor` already recorded a decision of the round's tie for the other
@@ -939,7 +952,6 @@ impl State {
             recorded_at: index,
             recorded_by: event.actor.clone(),
             confirmations: BTreeMap::new(),
-            confirmed_by: BTreeMap::new(),
         });
         Ok(())
     }
@@ -970,9 +982,11 @@ impl State {
             ));
         };
         paper.check_confirmer(unit, &event.actor)?;
-        paper.confirmations.insert(unit.clone(), event.index);
-        paper.confirmed_by.insert(unit.clone(), event.actor.clone());
         let index = event.index;
+        let by = event.actor.clone();
+        paper
+            .confirmations
+            .insert(unit.clone(), Confirmation { index, by });
         if paper.confirmations.len() == 2 {
             let c = &paper.count;
             r.count = Some(Count {
@@ -1123,10 +1137,7 @@ impl State {
             return Err(refused("two_rounds", "an election has at most two rounds"));
         }
         let first = &e.rounds[0];
-        if first.closed_at.is_none()
-            || first.totals.is_some() && first.count.is_none()
-            || first.awaits_paper_count()
-        {
+        if first.awaits_count() {
             return Err(refused(
                 "vote_not_counted",
                 "round 1 must be closed and, if it reached the quorum, counted",

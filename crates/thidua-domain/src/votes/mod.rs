@@ -564,8 +564,8 @@ impl VoteEvent {
 }
 
 pub use apply::{
-    replay_ceremony, replay_election, CastBallot, Ceremony, CeremonyFailure, Count, Election,
-    PaperRecord, Round, SetAside, TieRecord, WithdrawnPaper, CEREMONY_STEPS,
+    replay_ceremony, replay_election, CastBallot, Ceremony, CeremonyFailure, Confirmation, Count,
+    Election, PaperRecord, Round, SetAside, TieRecord, WithdrawnPaper, CEREMONY_STEPS,
 };
 
 /// The permission a vote event needs: the secretariat of the election's cluster opens,

@@ -176,6 +176,12 @@ pub struct OverviewDto {
     pub awaiting: Vec<AwaitingCovenant>,
 }
 
+/// A range target's bounds as the API writes them ("5", "10").
+fn range_of(t: &Target) -> Option<(String, String)> {
+    t.range
+        .map(|(a, b)| (a.normalize().to_string(), b.normalize().to_string()))
+}
+
 fn target_ref(t: &Target) -> TargetRef {
     TargetRef {
         id: t.id.to_string(),
@@ -184,9 +190,7 @@ fn target_ref(t: &Target) -> TargetRef {
             .unwrap_or_default()
             .to_owned(),
         threshold: t.threshold.map(|d| d.normalize().to_string()),
-        range: t
-            .range
-            .map(|(a, b)| (a.normalize().to_string(), b.normalize().to_string())),
+        range: range_of(t),
         unit_of_measure: t.unit_of_measure.as_ref().map(|u| u.to_string()),
         indicator: t.indicator.clone().unwrap_or_default(),
         sentence_vi: thidua_domain::wording::sentence(&thidua_domain::wording::VI, t),
@@ -442,16 +446,14 @@ fn overview_row(
 
 /// Every unit's every target's status as the pages say it ([`status_beside_range`]).
 fn shown_statuses(c: &thidua_domain::state::Covenant, p: &Progress) -> Vec<&'static str> {
-    let targets = c
+    // Each target's range read once, whatever the number of units.
+    let ranges: std::collections::HashMap<&str, (String, String)> = c
         .in_force()
         .map(|v| v.content.targets.as_slice())
-        .unwrap_or_default();
-    let range = |id: &str| {
-        targets
-            .iter()
-            .find(|t| t.id.as_str() == id)
-            .and_then(|t| target_ref(t).range)
-    };
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|t| Some((t.id.as_str(), range_of(t)?)))
+        .collect();
     p.units
         .iter()
         .flat_map(|u| &u.targets)
@@ -459,7 +461,7 @@ fn shown_statuses(c: &thidua_domain::state::Covenant, p: &Progress) -> Vec<&'sta
             let (to_date, projected) = (opt(&t.to_date), opt(&t.projected));
             status_beside_range(
                 t.status.code(),
-                range(&t.target).as_ref(),
+                ranges.get(t.target.as_str()),
                 [&to_date, &projected],
             )
         })
