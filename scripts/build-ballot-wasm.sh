@@ -32,7 +32,7 @@ cargo build -p thidua-ballot-wasm --target wasm32-unknown-unknown --release --lo
   --config 'profile.release.codegen-units=1' \
   --config 'profile.release.panic="abort"' \
   --config "target.wasm32-unknown-unknown.rustflags=['--remap-path-prefix=${cargo_home}=/cargo']"
-built=target/wasm32-unknown-unknown/release/thidua_ballot_wasm.wasm
+built="${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/thidua_ballot_wasm.wasm"
 committed=crates/thidua-web/assets/ballot.wasm
 if $check; then
   if ! cmp -s "$built" "$committed"; then

@@ -81,7 +81,8 @@ pub fn permission_for(state: &State, payload: &Payload) -> Result<Permission, Do
         | P::LineageRecorded(_)
         | P::ClusterCreated { .. }
         | P::MovementCreated { .. }
-        | P::WitnessPolicySet { .. } => Permission::Administer,
+        | P::WitnessPolicySet { .. }
+        | P::HolidaysDeclared(_) => Permission::Administer,
         P::ClusterYearSet { cluster, .. }
         | P::ClusterLeadershipSet { cluster, .. }
         | P::CovenantDrafted { cluster, .. }

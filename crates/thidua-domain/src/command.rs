@@ -195,6 +195,10 @@ pub enum Command {
     /// by its unit, period (`2024-M05`, `2024-Y`), kind code and subject, and the text — the
     /// fields of the event it becomes.
     ExplainFlag(crate::explanations::FlagExplained),
+    /// Declares the public holidays of a year (the administrator; [`crate::holidays`]): the
+    /// days off as the Government announced them and the announcement — the fields of the
+    /// event it becomes (the days in any order; they are sorted and deduplicated).
+    DeclareHolidays(crate::holidays::HolidaysDeclared),
 }
 
 /// Turns `command` from `actor` into the events it produces, checked against `state`: the
@@ -245,6 +249,7 @@ pub fn decide_and_apply(
         C::YearEnd(c) => crate::yearend::decide::decide(state, actor, time_ms, c)?,
         C::FreezeMidyearReview { covenant } => crate::midyear::decide(state, actor, &covenant)?,
         C::ExplainFlag(e) => crate::explanations::decide(state, actor, e)?,
+        C::DeclareHolidays(e) => crate::holidays::decide(state, actor, e)?,
     };
     let mut after = state.clone();
     for payload in &payloads {

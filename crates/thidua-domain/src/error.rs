@@ -252,6 +252,9 @@ pub enum DomainError {
     /// The explanation is already the flag's newest one ([`crate::explanations`]).
     #[error("this is already the newest explanation of the flag")]
     ExplanationUnchanged,
+    /// The year's days off are already declared exactly so ([`crate::holidays`]).
+    #[error("the public holidays of {0} are already declared so")]
+    HolidaysUnchanged(i32),
 }
 
 impl DomainError {
@@ -341,6 +344,7 @@ impl DomainError {
             YearEnd(e) => e.code,
             Midyear { code, .. } => code,
             ExplanationUnchanged => "explanation_unchanged",
+            HolidaysUnchanged(_) => "holidays_unchanged",
         }
     }
 }

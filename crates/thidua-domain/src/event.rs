@@ -216,6 +216,8 @@ pub enum Payload {
     MidyearReviewFrozen(crate::midyear::MidyearReviewFrozen),
     /// A flagged unit's leader explained one of its integrity flags ([`crate::explanations`]).
     FlagExplained(crate::explanations::FlagExplained),
+    /// The administrator declared a year's public holidays ([`crate::holidays`]).
+    HolidaysDeclared(crate::holidays::HolidaysDeclared),
 }
 
 /// Every event kind, in the order they were introduced.
@@ -283,6 +285,7 @@ pub const EVENT_KINDS: &[&str] = &[
     "beacon_recorded",
     "year_end_deadline_moved",
     "flag_explained",
+    "holidays_declared",
 ];
 
 impl Payload {
@@ -319,6 +322,7 @@ impl Payload {
             Payload::YearEnd(e) => e.kind(),
             Payload::MidyearReviewFrozen(_) => "midyear_review_frozen",
             Payload::FlagExplained(_) => "flag_explained",
+            Payload::HolidaysDeclared(_) => "holidays_declared",
         }
     }
 

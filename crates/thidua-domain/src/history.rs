@@ -105,7 +105,8 @@ pub fn concerned_cluster(state: &State, payload: &Payload) -> Option<ClusterId> 
         | P::LineageRecorded(_)
         | P::MovementCreated { .. }
         | P::WitnessKeyRegistered { .. }
-        | P::WitnessPolicySet { .. } => None,
+        | P::WitnessPolicySet { .. }
+        | P::HolidaysDeclared(_) => None,
     }
 }
 

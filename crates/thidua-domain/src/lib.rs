@@ -18,6 +18,7 @@ pub mod event;
 pub mod explanations;
 pub mod figures;
 pub mod history;
+pub mod holidays;
 pub mod ids;
 pub mod integrity;
 pub mod midyear;

@@ -153,6 +153,9 @@ pub struct State {
     /// Explanations of integrity flags, per covenant ([`crate::explanations`]).
     #[serde(default)]
     pub flag_explanations: OrdMap<CovenantId, crate::explanations::Explanations>,
+    /// Each year's declared public holidays ([`crate::holidays`]).
+    #[serde(default)]
+    pub holidays: crate::holidays::Holidays,
 }
 
 /// The witnesses whose cosignatures count, and how many of them are needed (k of n).
@@ -232,6 +235,7 @@ impl State {
             P::YearEnd(e) => self.apply_yearend(event, e)?,
             P::MidyearReviewFrozen(e) => self.apply_midyear(event, e)?,
             P::FlagExplained(e) => self.apply_explanation(event, e)?,
+            P::HolidaysDeclared(e) => self.apply_holidays(event, e)?,
         }
         let mut history = std::mem::take(&mut self.history);
         history.record(self, event);

@@ -356,6 +356,7 @@ fn samples() -> Vec<(Actor, Payload)> {
             reason: t("Hai đơn vị giữ khoá mất tệp khoá: không đủ 2 phần giải mã; hội nghị bỏ phiếu lại bằng phiếu giấy"),
         }),
     ));
+    samples.push(holidays_sample());
     samples
 }
 
@@ -518,6 +519,22 @@ fn vote_samples(admin: &Actor) -> Vec<(Actor, Payload)> {
     .chain(yearend::samples())
     .chain([midyear_sample()])
     .collect()
+}
+
+/// The Tết break of 2026 and the other days off of the year, as the administrator declares them.
+fn holidays_sample() -> (Actor, Payload) {
+    let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    let mut days = vec![d(1, 1)];
+    days.extend(d(2, 14).iter_days().take(9));
+    days.extend([d(4, 27), d(4, 30), d(5, 1), d(9, 1), d(9, 2)]);
+    (
+        Actor::User(UserId::parse("quantri").unwrap()),
+        Payload::HolidaysDeclared(thidua_domain::holidays::HolidaysDeclared {
+            year: 2026,
+            days,
+            reference: t("Lịch nghỉ lễ, Tết năm 2026 theo thông báo của Bộ Nội vụ"),
+        }),
+    )
 }
 
 /// A leader's explanation of a funnel drop.

@@ -327,7 +327,9 @@ impl Scope {
             | Payload::ClusterLeadershipSet { cluster, .. }
             | Payload::CovenantDrafted { cluster, .. }
             | Payload::DocumentIssued { cluster, .. } => cluster_ok(cluster),
-            Payload::MovementCreated { .. } | Payload::WitnessPolicySet { .. } => true,
+            Payload::MovementCreated { .. }
+            | Payload::WitnessPolicySet { .. }
+            | Payload::HolidaysDeclared(_) => true,
             // A unit's figures: the unit itself; the cluster once its leader approved them.
             Payload::FiguresSaved { unit, covenant, .. }
             | Payload::FiguresSubmitted { unit, covenant, .. }

@@ -71,6 +71,19 @@ pub fn date(d: &NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
+/// Days as their runs of consecutive days, dd/mm/yyyy, one per line when `sep` is a newline:
+/// "01/01/2026; 14/02/2026 - 22/02/2026" (how a declaration of holidays is shown and typed).
+pub fn day_ranges(days: &[NaiveDate], sep: &str) -> String {
+    thidua_domain::holidays::ranges(days)
+        .iter()
+        .map(|(first, last)| match first == last {
+            true => date(first),
+            false => format!("{} - {}", date(first), date(last)),
+        })
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
 /// An ISO date string (yyyy-mm-dd, as the API carries it) as dd/mm/yyyy; other text unchanged.
 pub fn iso_date(iso: &str) -> String {
     NaiveDate::parse_from_str(iso, "%Y-%m-%d")

@@ -348,6 +348,22 @@ fn commands() -> Vec<CommandShape> {
             &["subject"],
         ),
         (
+            "declare_holidays",
+            vec![
+                (
+                    "year",
+                    json!({"type": "integer", "minimum": 2000, "maximum": 2100}),
+                ),
+                (
+                    "days",
+                    json!({"type": "array", "maxItems": thidua_domain::holidays::MAX_DAYS, "items": date(),
+                        "description": "every day off of the year as the Government announced it, in any order (sorted and deduplicated); empty withdraws the year's days"}),
+                ),
+                ("reference", text(limits::DECISION)),
+            ],
+            &[],
+        ),
+        (
             "vote",
             vec![(
                 "vote",

@@ -415,6 +415,7 @@ fn setup() -> Vec<Command> {
         slogan: Some(t("Xây dựng Công an Nhân dân thật sự trong sạch, vững mạnh, chính quy, tinh nhuệ, hiện đại")),
         calendar: default_calendar(2024),
     });
+    setup.push(Command::DeclareHolidays(holidays_2024()));
     for account in accounts() {
         let user = UserId::parse(account.user).expect("demo id");
         setup.push(Command::RegisterUser {
@@ -428,6 +429,23 @@ fn setup() -> Vec<Command> {
         });
     }
     setup
+}
+
+/// The public holidays of 2024 for civil servants: New Year, the Tết break (08/02–14/02), the
+/// Hùng Kings' day, 27/04–01/05 (a Saturday worked in exchange) and 31/08–03/09. The dates are
+/// the year's; the reference is the demonstration's own words.
+fn holidays_2024() -> thidua_domain::holidays::HolidaysDeclared {
+    let run = |from: NaiveDate, n: usize| from.iter_days().take(n).collect::<Vec<_>>();
+    let mut days = vec![date(2024, 1, 1)];
+    days.extend(run(date(2024, 2, 8), 7));
+    days.push(date(2024, 4, 18));
+    days.extend(run(date(2024, 4, 27), 5));
+    days.extend(run(date(2024, 8, 31), 4));
+    thidua_domain::holidays::HolidaysDeclared {
+        year: 2024,
+        days,
+        reference: t("Lịch nghỉ lễ, Tết năm 2024 của cán bộ, công chức (minh hoạ)"),
+    }
 }
 
 /// Each 2024 member's leader signs (the hash is filled in by the loader, which reads it from

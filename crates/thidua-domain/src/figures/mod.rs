@@ -27,7 +27,7 @@ pub mod values;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::NaiveDate;
 use imbl::{OrdMap, Vector};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -674,20 +674,6 @@ impl Figures {
     }
 }
 
-/// The day `n` working days (Monday to Friday) after `day`. Public holidays are not known to
-/// the system: the secretariat moves a deadline that falls on one.
-pub fn working_days_after(day: NaiveDate, n: u32) -> NaiveDate {
-    let mut d = day;
-    let mut left = n;
-    while left > 0 {
-        d = d.succ_opt().expect("dates stay in range");
-        if !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
-            left -= 1;
-        }
-    }
-    d
-}
-
 /// The calendar date in Vietnam (UTC+7) of a log time.
 pub fn local_date(time_ms: i64) -> NaiveDate {
     local_datetime(time_ms).date()
@@ -929,7 +915,7 @@ impl State {
     }
 
     /// The last day to submit a window's figures: the secretariat's date, else two working
-    /// days after the cut-off.
+    /// days after the cut-off (skipping the declared public holidays, [`crate::holidays`]).
     pub fn figures_deadline(
         &self,
         covenant: &CovenantId,
@@ -941,7 +927,35 @@ impl State {
             .deadlines
             .get(&(covenant.clone(), window.to_owned()))
             .copied()
-            .unwrap_or_else(|| working_days_after(w.end, DEFAULT_DEADLINE_WORKING_DAYS)))
+            .unwrap_or_else(|| {
+                crate::holidays::working_days_after(
+                    &self.holidays,
+                    w.end,
+                    DEFAULT_DEADLINE_WORKING_DAYS,
+                )
+            }))
+    }
+
+    /// Whether the secretariat set the window's deadline (else it is the default one).
+    pub fn figures_deadline_set(&self, covenant: &CovenantId, window: &str) -> bool {
+        self.figures
+            .deadlines
+            .contains_key(&(covenant.clone(), window.to_owned()))
+    }
+
+    /// The declared public holidays the window's default deadline skipped: none once the
+    /// secretariat set its deadline.
+    pub fn deadline_holidays(
+        &self,
+        covenant: &CovenantId,
+        window: &str,
+    ) -> Result<Vec<NaiveDate>, DomainError> {
+        if self.figures_deadline_set(covenant, window) {
+            return Ok(Vec::new());
+        }
+        let cut_off = self.reporting_window(covenant, window)?.end;
+        let deadline = self.figures_deadline(covenant, window)?;
+        Ok(crate::holidays::between(&self.holidays, cut_off, deadline))
     }
 
     /// The validation rules of a covenant, compiled against its form.
@@ -1072,14 +1086,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn deadlines_skip_weekends() {
+    fn log_times_are_dated_in_vietnam() {
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-        // 14/01/2024 is a Sunday: Monday 15 and Tuesday 16 are the two working days.
-        assert_eq!(working_days_after(d(2024, 1, 14), 2), d(2024, 1, 16));
-        // 14/06/2024 is a Friday: Monday 17 and Tuesday 18.
-        assert_eq!(working_days_after(d(2024, 6, 14), 2), d(2024, 6, 18));
-        // 14/03/2024 is a Thursday: Friday 15 and Monday 18.
-        assert_eq!(working_days_after(d(2024, 3, 14), 2), d(2024, 3, 18));
         // 23:30 UTC on 15/01 is already 16/01 in Vietnam.
         let t = chrono::NaiveDate::from_ymd_opt(2024, 1, 15)
             .unwrap()

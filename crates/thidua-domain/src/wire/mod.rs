@@ -9,6 +9,7 @@
 
 pub mod documents;
 pub mod explanations;
+pub mod holidays;
 pub mod midyear;
 pub mod v1;
 pub mod v2;
@@ -89,6 +90,7 @@ pub const LATEST_FORMATS: &[(&str, u32)] = &[
     ("beacon_recorded", 1),
     ("year_end_deadline_moved", 1),
     ("flag_explained", 1),
+    ("holidays_declared", 1),
 ];
 
 /// Errors decoding stored bytes into an event.
@@ -429,6 +431,7 @@ fn decode_payload(kind: &str, v: u32, data: Value) -> Option<Decoded> {
         }
         ("midyear_review_frozen", v) => return midyear::decode(v, data),
         ("flag_explained", v) => return explanations::decode(v, data),
+        ("holidays_declared", v) => return holidays::decode(v, data),
         (kind, 1) => return votes::decode(kind, data),
         _ => return None,
     })
@@ -751,6 +754,7 @@ fn encode_payload(payload: &Payload) -> (u32, Value) {
         P::YearEnd(e) => yearend::encode(&e),
         P::MidyearReviewFrozen(e) => midyear::encode(&e),
         P::FlagExplained(e) => explanations::encode(&e),
+        P::HolidaysDeclared(e) => holidays::encode(&e),
     }
 }
 

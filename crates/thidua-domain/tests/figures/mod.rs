@@ -412,35 +412,56 @@ fn rules_added_by_the_secretariat_only_warn_and_ask_a_comment() {
     w.step("canbo.kg", "M01", "submit").unwrap();
 }
 
-#[test]
-fn late_submissions_are_recorded_against_the_deadline_the_secretariat_may_move() {
-    let mut w = signed_world();
-    let ms = |y, m, d, h| {
-        NaiveDate::from_ymd_opt(y, m, d)
-            .unwrap()
-            .and_hms_opt(h, 0, 0)
-            .unwrap()
-            .and_utc()
-            .timestamp_millis()
-    };
-    // January's cut-off is Sunday 14/01/2024: the default deadline is Tuesday 16/01.
-    assert_eq!(
-        w.state.figures_deadline(&cov(), "M01").unwrap(),
-        d(2024, 1, 16)
-    );
-    let save = |window: &str| Command::SaveFigures {
+/// The log time of `h` o'clock UTC on a day.
+fn ms(y: i32, m: u32, day: u32, h: u32) -> i64 {
+    d(y, m, day)
+        .and_hms_opt(h, 0, 0)
+        .unwrap()
+        .and_utc()
+        .timestamp_millis()
+}
+
+/// Kiên Giang's officer saves a window's first draft.
+fn kg_save(window: &str) -> Command {
+    Command::SaveFigures {
         covenant: cov(),
         unit: u("ca-kg"),
         window: window.into(),
         values: full_values(),
         comments: BTreeMap::new(),
-    };
-    let submit = |window: &str| Command::SubmitFigures {
+    }
+}
+
+/// Kiên Giang's officer submits a window's first draft.
+fn kg_submit(window: &str) -> Command {
+    Command::SubmitFigures {
         covenant: cov(),
         unit: u("ca-kg"),
         window: window.into(),
         revision: 1,
-    };
+    }
+}
+
+/// Whether Kiên Giang's first submission of a window was late.
+fn kg_late(w: &World, window: &str) -> bool {
+    w.state
+        .figures
+        .report(&u("ca-kg"), 2024, window)
+        .unwrap()
+        .first_submission
+        .unwrap()
+        .late
+}
+
+#[test]
+fn late_submissions_are_recorded_against_the_deadline_the_secretariat_may_move() {
+    let mut w = signed_world();
+    // January's cut-off is Sunday 14/01/2024: the default deadline is Tuesday 16/01.
+    assert_eq!(
+        w.state.figures_deadline(&cov(), "M01").unwrap(),
+        d(2024, 1, 16)
+    );
+    let (save, submit) = (kg_save, kg_submit);
     w.at(ms(2024, 1, 16, 9), &user("canbo.kg"), save("M01"))
         .unwrap();
     w.at(ms(2024, 1, 16, 9), &user("canbo.kg"), submit("M01"))
@@ -468,7 +489,7 @@ fn late_submissions_are_recorded_against_the_deadline_the_secretariat_may_move()
             .late,
         "Friday 16/02 was the deadline"
     );
-    // The secretariat moves March's deadline (Tết-like holidays are not known to the system).
+    // The secretariat moves March's deadline.
     let set = |deadline| Command::SetFiguresDeadline {
         covenant: cov(),
         window: "M03".into(),
@@ -495,6 +516,74 @@ fn late_submissions_are_recorded_against_the_deadline_the_secretariat_may_move()
             .unwrap()
             .late
     );
+}
+
+/// Public holidays the administrator declares push the default deadline past them, from the
+/// declaration's place in the log: a report submitted before it keeps its lateness. (The days
+/// are made up: February's real Tết break of 2024 ended on the cut-off.)
+#[test]
+fn declared_holidays_push_the_default_deadline_from_their_place_in_the_log() {
+    let mut w = signed_world();
+    let declare = |days: Vec<NaiveDate>| {
+        Command::DeclareHolidays(thidua_domain::holidays::HolidaysDeclared {
+            year: 2024,
+            days,
+            reference: t("Thông báo nghỉ lễ (giả định)"),
+        })
+    };
+    // March's cut-off is Thursday 14/03: Friday 15 and Monday 18 by default.
+    assert_eq!(
+        w.state.figures_deadline(&cov(), "M03").unwrap(),
+        d(2024, 3, 18)
+    );
+    w.at(ms(2024, 3, 19, 2), &user("canbo.kg"), kg_save("M03"))
+        .unwrap();
+    w.at(ms(2024, 3, 19, 2), &user("canbo.kg"), kg_submit("M03"))
+        .unwrap();
+    assert!(kg_late(&w, "M03"));
+    let days = vec![d(2024, 3, 18), d(2024, 3, 15), d(2024, 3, 18)];
+    assert_eq!(w.err(&user("thuky"), declare(days.clone())), "forbidden");
+    assert_eq!(
+        w.err(&Actor::System, declare(Vec::new())),
+        "holidays_unchanged"
+    );
+    let payloads = w.ok(&Actor::System, declare(days.clone()));
+    let Payload::HolidaysDeclared(e) = &payloads[0] else {
+        panic!("{payloads:?}")
+    };
+    assert_eq!(
+        e.days,
+        [d(2024, 3, 15), d(2024, 3, 18)],
+        "sorted, each once"
+    );
+    assert_eq!(w.err(&Actor::System, declare(days)), "holidays_unchanged");
+    // Two working days after Thursday 14/03, skipping Friday 15 and Monday 18: Wednesday 20.
+    assert_eq!(
+        w.state.figures_deadline(&cov(), "M03").unwrap(),
+        d(2024, 3, 20)
+    );
+    assert!(kg_late(&w, "M03"), "dated when it was submitted");
+    // April: a day off on Tuesday 16/04 moves the deadline from 16/04 to 17/04.
+    w.ok(
+        &Actor::System,
+        declare(vec![d(2024, 3, 15), d(2024, 4, 16)]),
+    );
+    assert_eq!(
+        w.state.figures_deadline(&cov(), "M03").unwrap(),
+        d(2024, 3, 19)
+    );
+    w.at(ms(2024, 4, 17, 2), &user("canbo.kg"), kg_save("M04"))
+        .unwrap();
+    w.at(ms(2024, 4, 17, 2), &user("canbo.kg"), kg_submit("M04"))
+        .unwrap();
+    assert!(!kg_late(&w, "M04"), "17/04 is the second working day");
+    assert_eq!(
+        w.state.holidays[&2024].days.len(),
+        2,
+        "the later declaration replaces"
+    );
+    let json = serde_json::to_string(&w.state).unwrap();
+    assert_eq!(serde_json::from_str::<State>(&json).unwrap(), w.state);
 }
 
 fn history(unit: &str, window: &str, crimes: &str) -> HistoricalReport {

@@ -134,6 +134,18 @@ pub struct MovementDto {
     pub windows: Vec<CalendarWindowDto>,
 }
 
+/// A year's declared public holidays: the days a deadline in working days skips.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct HolidaysDto {
+    pub year: i32,
+    /// ISO dates, ascending.
+    pub days: Vec<String>,
+    /// The announcement the days follow.
+    pub reference: String,
+    /// The log index of the declaration in force.
+    pub declared_at: u64,
+}
+
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct CovenantSummary {
     pub id: String,
@@ -460,6 +472,20 @@ pub fn unit_detail(state: &State, scope: &Scope, id: &UnitId) -> Result<UnitDeta
         lineage,
         clusters,
     })
+}
+
+/// Every declared year's public holidays, by year.
+pub fn holidays(state: &State) -> Vec<HolidaysDto> {
+    state
+        .holidays
+        .iter()
+        .map(|(year, d)| HolidaysDto {
+            year: *year,
+            days: d.days.iter().map(ToString::to_string).collect(),
+            reference: d.reference.to_string(),
+            declared_at: d.index,
+        })
+        .collect()
 }
 
 pub fn movements(state: &State) -> Vec<MovementDto> {

@@ -186,6 +186,11 @@ pub struct WindowDto {
     pub year: i32,
     pub window: String,
     pub deadline: String,
+    /// The secretariat set the deadline; else it is the default, two working days after the
+    /// cut-off.
+    pub deadline_set: bool,
+    /// The declared public holidays (ISO dates) the default deadline skipped.
+    pub holidays_skipped: Vec<String>,
     pub windows: Vec<WindowRef>,
     pub units: Vec<UnitStatusDto>,
     pub imports: Vec<ImportRecordDto>,
@@ -267,6 +272,12 @@ pub fn window_dto(
         title: c.latest().content.title.to_string(),
         year: c.year,
         deadline: state.figures_deadline(id, &window)?.to_string(),
+        deadline_set: state.figures_deadline_set(id, &window),
+        holidays_skipped: state
+            .deadline_holidays(id, &window)?
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
         windows: calendar
             .reported()
             .iter()

@@ -52,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/units/{id}", get(get_unit))
         .route("/api/v1/units/{id}/users", get(unit_users))
         .route("/api/v1/movements", get(list_movements))
+        .route("/api/v1/holidays", get(list_holidays))
         .route("/api/v1/covenants", get(list_covenants))
         .route("/api/v1/covenants/{id}", get(get_covenant))
         .route(
@@ -373,6 +374,13 @@ pub async fn list_movements(
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> Json<Page<MovementDto>> {
     Json(q.page(movements(&app.service.read())))
+}
+
+/// Every year's declared public holidays (public to every signed-in user): the days, besides
+/// Saturdays and Sundays, that a deadline counted in working days skips.
+#[utoipa::path(get, path = "/api/v1/holidays", tag = "movements", responses((status = 200, body = Vec<HolidaysDto>)))]
+pub async fn list_holidays(State(app): State<AppState>, _viewer: Viewer) -> Json<Vec<HolidaysDto>> {
+    Json(holidays(&app.service.read()))
 }
 
 /// Covenants the viewer may see.

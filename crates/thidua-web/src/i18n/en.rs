@@ -489,6 +489,7 @@ pub static STRINGS: Strings = Strings {
     admin_section_help: [
         "Units, mergers and splits, emulation clusters and their members each year.",
         "Each year's emulation movement and its reporting calendar (cut-off days, deadlines).",
+        "Each year's public holidays and Tết as the Government announced them: deadlines counted in working days skip them.",
         "Officers' accounts: create, reset a password.",
         "Who does what: unit leaders and officers; cluster secretariat and supervisors; administrators.",
         "Everyone's API tokens in use; revoke when needed.",
@@ -634,6 +635,7 @@ pub fn error(code: &str) -> &'static str {
         "year_out_of_range" => "The year must be between 2000 and 2100.",
         "cluster_too_small" => "A cluster needs at least two member units in a year (untick all only to clear a membership set before).",
         "cluster_year_unchanged" => "The cluster already has exactly these members this year: nothing changed to record.",
+        "holidays_unchanged" => "The year's public holidays are already declared exactly so: nothing changed to record.",
         "head_is_deputy" => "The head and the deputy must be different units.",
         "membership_signed" => {
             "The year's covenant has signatures, so the cluster's members can no longer change; \

@@ -625,6 +625,7 @@ pub fn event_kind(lang_code: &str, kind: &str) -> Option<&'static str> {
             "Historical figures of a window",
         ),
         "flag_explained" => ("Giải trình dấu hiệu bất thường", "Integrity flag explained"),
+        "holidays_declared" => (super::holidays::VI.kind, super::holidays::EN.kind),
         _ => return None,
     };
     Some(if lang_code == "en" { en } else { vi })

@@ -5,6 +5,7 @@ pub mod en;
 pub mod figures;
 pub mod flags;
 pub mod history;
+pub mod holidays;
 pub mod midyear;
 pub mod progress;
 pub mod vi;
@@ -79,6 +80,14 @@ impl Lang {
         match self {
             Lang::Vi => &progress::VI,
             Lang::En => &progress::EN,
+        }
+    }
+
+    /// The strings of the public holidays (the administration's section, the deadline note).
+    pub fn holidays(self) -> &'static holidays::HolidayStrings {
+        match self {
+            Lang::Vi => &holidays::VI,
+            Lang::En => &holidays::EN,
         }
     }
 
@@ -698,7 +707,7 @@ pub struct Strings {
     pub about_record_terms: &'static [(&'static str, &'static str)],
     pub admin_units: &'static str,
     /// What each administration section holds, on the overview's cards.
-    pub admin_section_help: [&'static str; 6],
+    pub admin_section_help: [&'static str; 7],
     pub admin_log: &'static str,
     pub admin_overview: &'static str,
     pub warn_id_taken: &'static str,
@@ -824,6 +833,7 @@ mod tests {
             "year_out_of_range",
             "cluster_too_small",
             "cluster_year_unchanged",
+            "holidays_unchanged",
             "not_member",
             "no_cluster_year",
             "head_is_deputy",

@@ -489,6 +489,7 @@ pub static STRINGS: Strings = Strings {
     admin_section_help: [
         "Đơn vị, sáp nhập và chia tách, cụm thi đua và thành viên từng năm.",
         "Phong trào thi đua của từng năm và lịch kỳ báo cáo (ngày chốt số liệu, hạn nộp).",
+        "Ngày nghỉ lễ, Tết từng năm theo thông báo của Chính phủ: hạn nộp tính theo ngày làm việc bỏ qua những ngày này.",
         "Tài khoản của cán bộ: tạo mới, đặt lại mật khẩu.",
         "Ai làm gì: lãnh đạo, cán bộ của đơn vị; thư ký, giám sát của cụm; quản trị.",
         "Mã truy cập API đang dùng của mọi người; thu hồi khi cần.",
@@ -633,6 +634,7 @@ pub fn error(code: &str) -> &'static str {
         "year_out_of_range" => "Năm phải từ 2000 đến 2100.",
         "cluster_too_small" => "Một cụm cần ít nhất hai đơn vị thành viên trong năm (bỏ chọn tất cả chỉ để xoá thành phần đã đặt trước đó).",
         "cluster_year_unchanged" => "Thành phần cụm năm này đã đúng như vậy: không có gì thay đổi để ghi.",
+        "holidays_unchanged" => "Ngày nghỉ lễ của năm này đã được khai báo đúng như vậy: không có gì thay đổi để ghi.",
         "head_is_deputy" => "Cụm trưởng và cụm phó phải là hai đơn vị khác nhau.",
         "membership_signed" => {
             "Giao ước của năm này đã có chữ ký nên không đổi được thành viên cụm; muốn sửa, hãy \

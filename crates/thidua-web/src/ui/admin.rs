@@ -100,7 +100,26 @@ pub struct WitnessRow {
 }
 
 /// The sections of the administration, each its own page (`/admin/{section}`).
-pub const SECTIONS: &[&str] = &["units", "movements", "people", "roles", "tokens", "log"];
+pub const SECTIONS: &[&str] = &[
+    "units",
+    "movements",
+    "holidays",
+    "people",
+    "roles",
+    "tokens",
+    "log",
+];
+
+/// One year's declared public holidays, as the administration lists them.
+pub struct HolidayRow {
+    pub year: i32,
+    /// The days as runs, dd/mm/yyyy, separated by "; ".
+    pub days: String,
+    pub count: usize,
+    pub reference: String,
+    pub by: super::names::Named,
+    pub time: String,
+}
 
 #[derive(Template)]
 #[template(path = "admin.html")]
@@ -114,6 +133,9 @@ struct AdminPage {
     covenants: Vec<CovenantSummary>,
     tokens: Vec<TokenRow>,
     witnesses: Vec<WitnessRow>,
+    holidays: Vec<HolidayRow>,
+    /// The holidays' strings in the viewer's language.
+    hs: &'static crate::i18n::holidays::HolidayStrings,
     log_key: String,
     signed_size: u64,
     witnessed: Option<(u64, usize)>,
@@ -133,6 +155,7 @@ impl AdminPage {
         match s {
             "units" => t.admin_units,
             "movements" => t.admin_movements,
+            "holidays" => self.hs.section,
             "people" => t.users,
             "roles" => t.roles,
             "tokens" => t.api_tokens,
@@ -187,6 +210,9 @@ impl AdminPage {
             ("movement", "id", "mv-id", t.movement_id_label),
             ("movement", "plan_ref", "mv-plan", t.plan_ref),
             ("movement", "slogan", "mv-slogan", t.slogan),
+            ("holidays", "year", "hd-year", self.hs.year),
+            ("holidays", "days", "hd-days", self.hs.days),
+            ("holidays", "reference", "hd-ref", self.hs.reference),
             ("user", "display_name", "nu-name", t.display_name_label),
             ("user", "id", "nu-id", t.user_id_label),
             ("user", "password", "nu-pw", t.new_password),
@@ -307,6 +333,8 @@ async fn admin_view(
                 registered_at: k.registered_at,
             })
             .collect(),
+        holidays: holiday_rows(t, &viewer.scope, &state),
+        hs: viewer.lang.holidays(),
         parents: parent_choices(t, &state),
         log_key: app.service.key().verifier_key().to_owned(),
         signed_size: status.signed,
@@ -324,6 +352,27 @@ async fn admin_view(
     let mut res = render(&page);
     *res.status_mut() = code;
     res
+}
+
+/// Every declared year's holidays, the newest year first.
+fn holiday_rows(
+    t: &crate::i18n::Strings,
+    scope: &crate::authz::Scope,
+    state: &thidua_domain::State,
+) -> Vec<HolidayRow> {
+    state
+        .holidays
+        .iter()
+        .rev()
+        .map(|(year, d)| HolidayRow {
+            year: *year,
+            days: crate::format::day_ranges(&d.days, "; "),
+            count: d.days.len(),
+            reference: d.reference.to_string(),
+            by: super::names::actor(t, scope, state, &d.by),
+            time: crate::format::time_ms(d.time_ms),
+        })
+        .collect()
 }
 
 /// The units a new unit may stand under, grouped by kind: the active units of every kind that
@@ -357,6 +406,8 @@ fn unless_admin(viewer: &Viewer) -> Option<Response> {
 #[derive(Deserialize)]
 pub struct SavedParam {
     saved: Option<String>,
+    /// The year whose declared holidays fill the holidays' form (to declare it again).
+    year: Option<i32>,
 }
 
 /// `GET /admin`: the sections, and the overview.
@@ -389,10 +440,30 @@ pub async fn admin_section(
         return r;
     }
     let section = uri.path().rsplit('/').next().unwrap_or("");
+    let back = Back {
+        form: holidays_form(&app, q.year),
+        ..Back::default()
+    };
     match SECTIONS.iter().find(|s| **s == section) {
-        Some(s) => admin_view(&app, &viewer, s, Back::default(), q.saved.is_some()).await,
+        Some(s) => admin_view(&app, &viewer, s, back, q.saved.is_some()).await,
         None => viewer_error(&viewer, ApiError::not_found()),
     }
+}
+
+/// The holidays' form filled with `year`'s declaration, to declare it again (empty without one).
+fn holidays_form(app: &AppState, year: Option<i32>) -> HashMap<String, String> {
+    let state = app.service.read();
+    let Some((year, d)) = year.and_then(|y| state.holidays.get(&y).map(|d| (y, d))) else {
+        return HashMap::new();
+    };
+    [
+        ("holidays_year", year.to_string()),
+        ("holidays_days", crate::format::day_ranges(&d.days, "\n")),
+        ("holidays_reference", d.reference.to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
 }
 
 /// Shows a section again with the form's messages and what was typed (`typed`: the
@@ -925,6 +996,102 @@ pub async fn create_movement(
         }
         _ => again(&app, &viewer, "movements", errors, &typed).await,
     }
+}
+
+#[derive(Deserialize)]
+pub struct HolidaysForm {
+    #[serde(default)]
+    year: String,
+    #[serde(default)]
+    days: String,
+    #[serde(default)]
+    reference: String,
+}
+
+/// Declares a year's public holidays from the form: every line's error at once, beside the
+/// days; the domain's refusal (nothing changed, too many days) beside its field.
+pub async fn declare_holidays(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    CsrfForm(f): CsrfForm<HolidaysForm>,
+) -> Response {
+    if let Some(r) = unless_admin(&viewer) {
+        return r;
+    }
+    let lang = viewer.lang;
+    let mut errors = FieldErrors::default();
+    let year = match f.year.trim().parse::<i32>() {
+        Ok(y) => thidua_domain::org::validate_year(y)
+            .map(|()| y)
+            .map_err(|e| errors.push("holidays", "year", lang.refusal(&e)))
+            .ok(),
+        Err(_) => {
+            errors.push("holidays", "year", lang.error("invalid_value"));
+            None
+        }
+    };
+    let days = year.and_then(|y| {
+        thidua_domain::holidays::parse_days(&f.days, y)
+            .map_err(|lines| errors.push("holidays", "days", day_errors(lang, y, &lines)))
+            .ok()
+    });
+    let reference = Text::parse("reference", &f.reference, limits::DECISION)
+        .map_err(|e| errors.push("holidays", "reference", lang.refusal(&e)))
+        .ok();
+    if let Some(n) = days.as_ref().map(Vec::len).filter(|n| *n > MAX_HOLIDAYS) {
+        let too_many = lang.holidays().too_many;
+        let message = too_many
+            .replace("{count}", &n.to_string())
+            .replace("{max}", &MAX_HOLIDAYS.to_string());
+        errors.push("holidays", "days", message);
+    }
+    let typed = [
+        ("holidays_year", f.year.as_str()),
+        ("holidays_days", f.days.as_str()),
+        ("holidays_reference", f.reference.as_str()),
+    ];
+    match (year, days, reference) {
+        (Some(year), Some(days), Some(reference)) if errors.is_empty() => {
+            let declared = thidua_domain::holidays::HolidaysDeclared {
+                year,
+                days,
+                reference,
+            };
+            let command = Command::DeclareHolidays(declared);
+            submit(
+                &app, &viewer, command, "holidays", "holidays", "days", &typed,
+            )
+            .await
+        }
+        _ => again(&app, &viewer, "holidays", errors, &typed).await,
+    }
+}
+
+use thidua_domain::holidays::MAX_DAYS as MAX_HOLIDAYS;
+
+/// Every line of days the form could not read, in one message.
+fn day_errors(
+    lang: Lang,
+    year: i32,
+    lines: &[(usize, thidua_domain::holidays::LineError)],
+) -> String {
+    use thidua_domain::holidays::LineError;
+    let hs = lang.holidays();
+    lines
+        .iter()
+        .map(|(line, e)| {
+            let sentence = match e {
+                LineError::NotADay(text) => hs.bad_line.replace("{text}", text),
+                LineError::WrongYear(day) => hs
+                    .wrong_year
+                    .replace("{date}", &crate::format::date(day))
+                    .replace("{year}", &year.to_string()),
+                LineError::Reversed => hs.reversed.to_owned(),
+            };
+            sentence.replace("{line}", &line.to_string())
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 pub async fn create_unit(

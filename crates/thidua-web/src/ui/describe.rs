@@ -523,6 +523,20 @@ pub fn describe(t: &Strings, viewer: &Scope, state: &State, e: &Event) -> Descri
                 ],
             )
         }
+        P::HolidaysDeclared(h) => {
+            let hs = crate::i18n::Lang::parse(t.lang_code)
+                .unwrap_or_default()
+                .holidays();
+            (
+                hs.sentence,
+                vec![
+                    ("count", plain(h.days.len().to_string())),
+                    ("year", plain(h.year.to_string())),
+                    ("reference", text(h.reference.as_str())),
+                ],
+                vec![(hs.days, plain(crate::format::day_ranges(&h.days, "; ")))],
+            )
+        }
         P::WitnessPolicySet { witnesses, quorum } => (
             t.ev_witness_policy,
             vec![

@@ -105,6 +105,28 @@ impl WindowPage {
             None => self.date(&self.w.deadline),
         }
     }
+    /// How the default deadline is counted, and the declared holidays it skipped; nothing
+    /// when the secretariat set the deadline.
+    fn deadline_note(&self) -> Option<String> {
+        if self.w.deadline_set {
+            return None;
+        }
+        let hs = crate::i18n::Lang::parse(self.l.lang)
+            .unwrap_or_default()
+            .holidays();
+        let mut note = hs.deadline_default.to_owned();
+        if !self.w.holidays_skipped.is_empty() {
+            let days: Vec<String> = self
+                .w
+                .holidays_skipped
+                .iter()
+                .map(|d| self.date(d))
+                .collect();
+            note.push(' ');
+            note.push_str(&hs.deadline_skipped.replace("{days}", &days.join(", ")));
+        }
+        Some(note)
+    }
     /// The page by GET, after a refused file (reloading the answer would post it again).
     fn back_href(&self) -> String {
         format!(

@@ -127,6 +127,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/admin/clusters", post(admin::create_cluster))
         .route(
+            "/admin/holidays",
+            get(admin::admin_section).post(admin::declare_holidays),
+        )
+        .route(
             "/admin/units",
             get(admin::admin_section).post(admin::create_unit),
         )

@@ -621,6 +621,101 @@ fn flow(app: &TestApp) {
     the_secretariat_moves_a_deadline(&secretariat);
     a_supervisor_cannot_move_a_deadline(&supervisor);
     a_submission_refused_for_its_rules_marks_their_cells(app);
+    the_administrator_declares_holidays(app, &secretariat, &officer);
+}
+
+/// The administrator declares the public holidays of 2024 in its section: every line it cannot
+/// read is named at once and nothing is recorded; then the days push April's default deadline
+/// (cut-off Sunday 14/04, two working days: Tuesday 16/04) past the declared Tuesday, and the
+/// figures page says which day it skipped; the same declaration again changes nothing; the API
+/// lists it, the history tells it, and nobody else may declare. (The day is made up.)
+fn the_administrator_declares_holidays(
+    app: &TestApp,
+    secretariat: &super::support::Client,
+    officer: &super::support::Client,
+) {
+    let april = format!("/covenants/{COV}/figures?window=M04");
+    let before = secretariat.get(&april);
+    assert!(
+        before
+            .body
+            .contains("<strong id=\"deadline\">16/04/2024</strong>")
+            && before
+                .body
+                .contains("không tính thứ Bảy, Chủ nhật và ngày nghỉ lễ đã khai báo")
+            && !before.body.contains("Ngày nghỉ lễ được bỏ qua"),
+        "{}",
+        before.body
+    );
+    let admin = signed_in(app, "quantri");
+    let declare = |days: &str| {
+        let csrf = admin.get("/admin/holidays").csrf();
+        admin.post_form(
+            "/admin/holidays",
+            &[
+                ("csrf", csrf.as_str()),
+                ("year", "2024"),
+                ("days", days),
+                ("reference", "Thông báo nghỉ lễ (giả định)"),
+            ],
+        )
+    };
+    let r = declare("31/04/2024\n16/04/2024\n01/01/2023");
+    assert_eq!(r.status, 422, "{}", r.body);
+    let error = super::support::element_text(&r.body, "hd-days-error", "p");
+    assert_eq!(
+        error,
+        "Dòng 1: “31/04/2024” không phải là ngày dd/mm/yyyy hay khoảng ngày. Dòng 3: 01/01/2023 không thuộc năm 2024.",
+    );
+    assert!(r
+        .body
+        .contains("31/04/2024\n16/04/2024\n01/01/2023</textarea>"));
+    assert_eq!(admin.get("/api/v1/holidays").json(), serde_json::json!([]));
+    let r = declare("16/04/2024");
+    assert_eq!(r.status, 303, "{}", r.body);
+    let section = admin.get("/admin/holidays?year=2024");
+    assert!(
+        section.body.contains(
+            "<th scope=\"row\" class=\"num\">2024</th><td data-label=\"Ngày nghỉ\">16/04/2024</td>"
+        ) && section.body.contains(">16/04/2024</textarea>"),
+        "listed, and the form filled to declare it again: {}",
+        section.body
+    );
+    let after = secretariat.get(&april);
+    assert!(
+        after
+            .body
+            .contains("<strong id=\"deadline\">17/04/2024</strong>")
+            && after.body.contains("Ngày nghỉ lễ được bỏ qua: 16/04/2024."),
+        "{}",
+        after.body
+    );
+    let r = declare("16/04/2024");
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("không có gì thay đổi để ghi"), "{}", r.body);
+    let listed = officer.get("/api/v1/holidays").json();
+    assert_eq!(listed[0]["days"], serde_json::json!(["2024-04-16"]));
+    let history = officer.get("/history");
+    assert!(
+        super::support::without_tags(&history.body).contains(
+            "đã khai báo 1 ngày nghỉ lễ, Tết năm 2024 theo Thông báo nghỉ lễ (giả định)."
+        ),
+        "{}",
+        history.body
+    );
+    for other in [secretariat, officer] {
+        let csrf = other.get("/").csrf();
+        let r = other.post_form(
+            "/admin/holidays",
+            &[
+                ("csrf", csrf.as_str()),
+                ("year", "2025"),
+                ("days", "01/01/2025"),
+                ("reference", "x"),
+            ],
+        );
+        assert_eq!(r.status, 403);
+    }
 }
 
 /// A unit's draft is its own, hidden from an administrator as a year-end draft is: the page

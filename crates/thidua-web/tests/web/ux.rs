@@ -476,6 +476,7 @@ fn tour(b: &Browser, app: &TestApp) {
                 ("admin", "/admin"),
                 ("admin-units", "/admin/units"),
                 ("admin-movements", "/admin/movements"),
+                ("admin-holidays", "/admin/holidays"),
                 ("admin-people", "/admin/people"),
                 ("admin-roles", "/admin/roles"),
                 ("admin-tokens", "/admin/tokens"),
