@@ -245,7 +245,7 @@ impl Modify for Statuses {
         api::documents::covenant_document, api::documents::issue_covenant,
         api::documents::list_offers, api::documents::offer_document, api::documents::issue_offer,
         api::yearend::review, api::yearend::results, api::yearend::step, api::yearend::results_xlsx,
-        crate::ui::votes::election_api,
+        crate::ui::votes::election_api, api::awards::awards,
     ),
     components(schemas(ErrorBody, dto::UnitRef, dto::ClusterSummary, dto::ClusterDetail, dto::UnitSummary,
         dto::UnitDetail, dto::MovementDto, dto::HolidaysDto, dto::CovenantSummary, dto::CovenantDetail, dto::EventDto,
@@ -253,7 +253,7 @@ impl Modify for Statuses {
         api::figures::ImportOutcome, api::figures::HistoricalYearDto, api::figures::ImportFailure, api::flags::FlagsDto, api::documents::IssuedDocumentDto,
         api::documents::OfferDto, api::documents::OfferQuery,
         api::yearend::ReviewDto, api::yearend::ResultsDto, api::progress::ProgressDto,
-        api::progress::UnitDetailDto, api::progress::OverviewDto, api::progress::AwaitingCovenant, api::midyear::MidyearDto))
+        api::progress::UnitDetailDto, api::progress::OverviewDto, api::progress::AwaitingCovenant, api::midyear::MidyearDto, api::awards::AwardsDto))
 )]
 pub struct ApiDoc;
 

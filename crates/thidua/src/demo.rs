@@ -839,4 +839,46 @@ mod tests {
         let seen = thidua_domain::progress::compute(&rebuilt, &covenant).unwrap();
         assert_eq!(serde_json::to_string(&seen).unwrap(), expected);
     }
+    /// The Ministry's department sees every cluster's awards of 2024 at once: Cluster 12's
+    /// published results and who ranked first, its decided Ministry flag vote (Kiên Giang and An
+    /// Giang proposed) and its Government flag vote still open; a member sees its cluster.
+    #[test]
+    fn the_ministry_sees_the_awards_of_every_cluster() {
+        let (_dir, service, _) = demonstration();
+        let state = service.read();
+        let scope = |u: &str| {
+            let user = thidua_domain::UserId::parse(u).unwrap();
+            Scope::new(user.clone(), state.users[&user].roles.clone())
+        };
+        let all = thidua_web::api::awards::awards_dto(&state, &scope("giamsat.x01"), None);
+        assert_eq!(all.year, Some(2024), "the latest year with a vote");
+        let c12 = all
+            .clusters
+            .iter()
+            .find(|c| c.id == super::CLUSTER)
+            .unwrap();
+        assert!(c12.results_published, "{c12:?}");
+        assert_eq!(c12.first.len(), 1, "{c12:?}");
+        let statuses: Vec<(&str, &str)> = c12
+            .elections
+            .iter()
+            .map(|e| (e.award.as_str(), e.status.as_str()))
+            .collect();
+        assert_eq!(
+            statuses,
+            [
+                ("ministry_flag", "decided"),
+                ("government_flag", "in_progress")
+            ]
+        );
+        let elected: Vec<&str> = c12.elections[0]
+            .elected
+            .iter()
+            .map(|u| u.id.as_str())
+            .collect();
+        assert_eq!(elected, ["ca-kg", "ca-ag"]);
+        let member = thidua_web::api::awards::awards_dto(&state, &scope("lanhdao.kg"), Some(2024));
+        let seen: Vec<&str> = member.clusters.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(seen, [super::CLUSTER]);
+    }
 }

@@ -4,6 +4,7 @@
 //! domain. The OpenAPI document is generated from these handlers ([`crate::openapi`]).
 
 mod account;
+pub mod awards;
 pub mod documents;
 pub mod dto;
 pub mod explain;
@@ -73,6 +74,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/api/v1/commands", post(command))
         .route("/api/v1/commands/binding", post(binding_command))
+        .merge(awards::routes())
         .merge(figures::routes())
         .merge(flags::routes())
         .merge(progress::routes())

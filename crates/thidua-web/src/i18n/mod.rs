@@ -1,6 +1,7 @@
 //! User-visible text, one file per language ([`vi`], [`en`]); templates never hold prose.
 //! Vietnamese is the default; the choice is remembered per user (and in a cookie before sign-in).
 
+pub mod awards;
 pub mod en;
 pub mod figures;
 pub mod flags;
@@ -80,6 +81,14 @@ impl Lang {
         match self {
             Lang::Vi => &progress::VI,
             Lang::En => &progress::EN,
+        }
+    }
+
+    /// The strings of the awards across clusters.
+    pub fn awards(self) -> &'static awards::AwardStrings {
+        match self {
+            Lang::Vi => &awards::VI,
+            Lang::En => &awards::EN,
         }
     }
 

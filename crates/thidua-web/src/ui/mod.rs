@@ -5,6 +5,7 @@
 
 mod admin;
 mod assets;
+mod awards;
 mod chart;
 pub(crate) mod code;
 mod covenant;
@@ -142,6 +143,7 @@ pub fn routes() -> Router<AppState> {
         .route("/account/password", post(admin::change_password))
         .route("/account/tokens", post(admin::create_token))
         .route("/account/tokens/revoke", post(admin::revoke_token))
+        .merge(awards::routes())
         .merge(figures::routes())
         .merge(flags::routes())
         .merge(progress::routes())
@@ -221,6 +223,10 @@ impl Layout {
     }
 
     /// The menu's link to every cluster's progress, in the page's language.
+    pub fn lang_awards_link(&self) -> &'static str {
+        Lang::parse(self.lang).unwrap_or_default().awards().link
+    }
+
     pub fn lang_progress_overview_link(&self) -> &'static str {
         Lang::parse(self.lang)
             .unwrap_or_default()

@@ -477,6 +477,7 @@ fn tour(b: &Browser, app: &TestApp) {
                 ("admin-units", "/admin/units"),
                 ("admin-movements", "/admin/movements"),
                 ("admin-holidays", "/admin/holidays"),
+                ("awards", "/awards"),
                 ("admin-people", "/admin/people"),
                 ("admin-roles", "/admin/roles"),
                 ("admin-tokens", "/admin/tokens"),

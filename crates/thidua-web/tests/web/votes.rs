@@ -1085,6 +1085,7 @@ fn set_aside_and_count_on_paper(app: &TestApp) {
             && history.contains(reason),
         "{history}"
     );
+    across_clusters(app);
     // The log replays to the same elections.
     let state = app.service.read();
     let entries = app.service.store().entries(0, state.size).unwrap();
@@ -1094,6 +1095,38 @@ fn set_aside_and_count_on_paper(app: &TestApp) {
         replayed.apply(&event).unwrap();
     }
     assert_eq!(replayed.elections, state.elections);
+}
+
+/// The Ministry's department reads the counted vote among every cluster's awards of 2024; a
+/// member of Cluster 13 reads only its own cluster, which has no vote.
+fn across_clusters(app: &TestApp) {
+    let ministry = super::support::signed_in(app, "giamsat-bo");
+    let page = ministry.get("/awards");
+    assert_eq!(page.status, 200);
+    let row = super::support::element_text(&page.body, "awards-cum-12", "tr");
+    assert!(
+        row.contains("Chưa công bố")
+            && row.contains("Đề nghị tặng Cờ thi đua của Bộ Công an năm 2024: Công an tỉnh Kiên Giang, Công an tỉnh An Giang được đề nghị")
+            && row.contains("Chưa ban hành"),
+        "{row}"
+    );
+    assert!(page.body.contains("id=\"awards-cum-13\""));
+    assert!(
+        page.body.contains("id=\"awards-link\">Khen thưởng</a>"),
+        "in the overseers' menu"
+    );
+    let member = super::support::signed_in(app, "canbo-dt");
+    let api = member.get("/api/v1/awards?year=2024").json();
+    assert_eq!(api["clusters"].as_array().unwrap().len(), 1, "{api}");
+    assert_eq!(api["clusters"][0]["id"], "cum-13");
+    assert_eq!(api["clusters"][0]["elections"], serde_json::json!([]));
+    let all = ministry.get("/api/v1/awards?year=2024").json();
+    let e = &all["clusters"][0]["elections"][0];
+    assert_eq!(
+        (e["award"].as_str(), e["status"].as_str()),
+        (Some("ministry_flag"), Some("decided"))
+    );
+    assert_eq!(member.get("/api/v1/awards?year=hai").status, 400);
 }
 
 #[test]

@@ -73,8 +73,8 @@ pub fn manages(viewer: &Viewer, cluster: &ClusterId) -> bool {
     viewer.scope.is_admin() || viewer.scope.managed_clusters().contains(cluster)
 }
 
-/// The award kinds as the forms name them (the command's own names).
-pub(super) const AWARDS: [(&str, AwardKind); 5] = [
+/// The award kinds as the forms and the API name them (the command's own names).
+pub const AWARDS: [(&str, AwardKind); 5] = [
     ("ministry_flag", AwardKind::MinistryFlag),
     ("government_flag", AwardKind::GovernmentFlag),
     ("certificate", AwardKind::Certificate),

@@ -1,0 +1,246 @@
+//! The awards of a year across clusters (tổng hợp khen thưởng): for every cluster the viewer
+//! may see, whether its year-end results are published and who ranked first, each award vote
+//! with the units it elected, and the submissions (tờ trình) issued from them — what the
+//! Ministry's emulation department gathers from its clusters at the end of the year. Read from
+//! the state only: the same facts as each cluster's pages, never more.
+
+use axum::extract::State;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use thidua_domain::documents::DocumentKind;
+use thidua_domain::votes::{self, AwardKind, Election};
+use thidua_domain::{ClusterId, State as DomainState};
+use utoipa::{IntoParams, ToSchema};
+
+use super::dto::{unit_ref, UnitRef};
+use super::extract::ApiQuery;
+use crate::auth::Viewer;
+use crate::authz::Scope;
+use crate::AppState;
+
+/// `?year=`: the year shown.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AwardsQuery {
+    /// Default: the latest year in which a visible cluster voted or published its results,
+    /// else its latest year.
+    pub year: Option<i32>,
+}
+
+/// The awards of one year across the clusters the viewer may see.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AwardsDto {
+    /// The year shown (none without any cluster year).
+    pub year: Option<i32>,
+    /// Every year of the visible clusters, ascending.
+    pub years: Vec<i32>,
+    /// The clusters with members that year, by name.
+    pub clusters: Vec<ClusterAwardsDto>,
+}
+
+/// One cluster's year.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ClusterAwardsDto {
+    pub id: String,
+    pub name: String,
+    pub members: usize,
+    /// The covenant whose year-end review the cluster runs, if one was opened.
+    pub covenant: Option<String>,
+    pub results_published: bool,
+    /// The units ranked first in the published results.
+    pub first: Vec<UnitRef>,
+    /// The award votes of the year, in the order they were opened.
+    pub elections: Vec<ElectionAwardDto>,
+    /// The submissions proposing the awards (TTr), in the order they were issued.
+    pub submissions: Vec<SubmissionDto>,
+}
+
+/// One award vote and what it decided.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ElectionAwardDto {
+    pub id: String,
+    pub title: String,
+    /// `government_flag`, `ministry_flag`, `certificate`, `head`, `deputy`.
+    pub award: String,
+    /// `in_progress` (a round awaits its count), `tie` (a tie at the cut-off awaits the head's
+    /// and deputy's decision), `decided` (every round counted).
+    pub status: String,
+    /// The units elected by the counted rounds, in order.
+    pub elected: Vec<UnitRef>,
+}
+
+/// An issued submission proposing awards.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct SubmissionDto {
+    pub sha256: String,
+    /// "01/TTr-CTĐ12".
+    pub number: Option<String>,
+    pub date: String,
+    pub title: String,
+}
+
+/// The awards of `year` (or the default year) across the clusters `scope` may see.
+pub fn awards_dto(state: &DomainState, scope: &Scope, year: Option<i32>) -> AwardsDto {
+    let visible: Vec<(ClusterId, String)> = super::dto::clusters(state, scope)
+        .into_iter()
+        .filter_map(|c| Some((ClusterId::parse(&c.id).ok()?, c.name)))
+        .collect();
+    let mut years: Vec<i32> = visible
+        .iter()
+        .filter_map(|(id, _)| state.clusters.get(id))
+        .flat_map(|c| c.years.keys().copied())
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    let year = year.or_else(|| default_year(state, &visible, &years));
+    let clusters = year.map_or_else(Vec::new, |y| {
+        visible
+            .iter()
+            .filter_map(|(id, name)| cluster_awards(state, scope, id, name, y))
+            .collect()
+    });
+    AwardsDto {
+        year,
+        years,
+        clusters,
+    }
+}
+
+/// The latest year in which a visible cluster voted or published its results, else the latest
+/// year of any.
+fn default_year(
+    state: &DomainState,
+    visible: &[(ClusterId, String)],
+    years: &[i32],
+) -> Option<i32> {
+    let active = |y: i32| {
+        visible.iter().any(|(c, _)| {
+            votes::results_published(state, c, y)
+                || state
+                    .elections
+                    .values()
+                    .any(|e| &e.cluster == c && e.year == y)
+        })
+    };
+    years
+        .iter()
+        .rev()
+        .copied()
+        .find(|y| active(*y))
+        .or_else(|| years.last().copied())
+}
+
+/// One cluster's year, if it had members that year.
+fn cluster_awards(
+    state: &DomainState,
+    scope: &Scope,
+    id: &ClusterId,
+    name: &str,
+    year: i32,
+) -> Option<ClusterAwardsDto> {
+    let members = state.clusters.get(id)?.years.get(&year)?.members.len();
+    let review = state
+        .yearend
+        .reviews
+        .iter()
+        .find(|(_, r)| &r.cluster == id && r.year == year);
+    let first = review
+        .and_then(|(_, r)| r.published.as_ref())
+        .map(|(p, _)| {
+            p.results
+                .iter()
+                .filter(|r| r.rank == Some(1))
+                .map(|r| unit_ref(state, &r.unit))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut elections: Vec<&Election> = state
+        .elections
+        .values()
+        .filter(|e| &e.cluster == id && e.year == year)
+        .collect();
+    elections.sort_by_key(|e| e.opened_at);
+    Some(ClusterAwardsDto {
+        id: id.to_string(),
+        name: name.to_owned(),
+        members,
+        covenant: review.map(|(c, _)| c.to_string()),
+        results_published: votes::results_published(state, id, year),
+        first,
+        elections: elections
+            .into_iter()
+            .map(|e| election_award(state, e))
+            .collect(),
+        submissions: submissions(state, scope, id, year),
+    })
+}
+
+fn election_award(state: &DomainState, e: &Election) -> ElectionAwardDto {
+    let tie = e
+        .rounds
+        .iter()
+        .filter_map(|r| votes::outcome(e, r))
+        .any(|o| o.tie.is_some_and(|t| t.decided.is_none()));
+    let status = if e.rounds.iter().any(|r| r.awaits_count()) {
+        "in_progress"
+    } else if tie {
+        "tie"
+    } else {
+        "decided"
+    };
+    ElectionAwardDto {
+        id: e.id.to_string(),
+        title: e.title.to_string(),
+        award: award_code(e.award).to_owned(),
+        status: status.to_owned(),
+        elected: votes::elected(e)
+            .iter()
+            .map(|u| unit_ref(state, u))
+            .collect(),
+    }
+}
+
+/// The award's name in the commands and the API.
+pub fn award_code(a: AwardKind) -> &'static str {
+    crate::ui::votes::manage::AWARDS
+        .iter()
+        .find(|(_, k)| *k == a)
+        .map_or("", |(code, _)| code)
+}
+
+/// The award submissions of the cluster's year that `scope` reads ([`Scope::reads_issued`]).
+fn submissions(
+    state: &DomainState,
+    scope: &Scope,
+    cluster: &ClusterId,
+    year: i32,
+) -> Vec<SubmissionDto> {
+    state
+        .documents
+        .iter()
+        .filter(|d| &d.cluster == cluster && d.year == year)
+        .filter(|d| d.kind == DocumentKind::AwardSubmission && scope.reads_issued(state, d))
+        .map(|d| SubmissionDto {
+            sha256: d.sha256.clone(),
+            number: d.number_and_symbol(),
+            date: d.date.to_string(),
+            title: d.title.to_string(),
+        })
+        .collect()
+}
+
+/// The awards of a year across the clusters the viewer may see: results published and who
+/// ranked first, each award vote and whom it elected, the submissions issued.
+#[utoipa::path(get, path = "/api/v1/awards", tag = "votes", params(AwardsQuery), responses((status = 200, body = AwardsDto), (status = 400, body = crate::error::ErrorBody)))]
+pub async fn awards(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    ApiQuery(q): ApiQuery<AwardsQuery>,
+) -> Json<AwardsDto> {
+    Json(awards_dto(&app.service.read(), &viewer.scope, q.year))
+}
+
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new().route("/api/v1/awards", axum::routing::get(awards))
+}

@@ -1,0 +1,74 @@
+//! The awards of a year across clusters (`/awards`): the page over [`crate::api::awards`],
+//! for those who oversee clusters (the Ministry's department, supervisors, secretariats).
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::{render, Layout};
+use crate::api::awards::{awards_dto, AwardsDto, ElectionAwardDto};
+use crate::api::dto::UnitRef;
+use crate::auth::Viewer;
+use crate::i18n::awards::AwardStrings;
+use crate::AppState;
+
+#[derive(Template)]
+#[template(path = "awards.html")]
+struct AwardsPage {
+    l: Layout,
+    a: &'static AwardStrings,
+    d: AwardsDto,
+}
+
+impl AwardsPage {
+    fn names(&self, units: &[UnitRef]) -> String {
+        units
+            .iter()
+            .map(|u| u.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// What a vote decided, or why it has not yet.
+    fn outcome(&self, e: &ElectionAwardDto) -> String {
+        match e.status.as_str() {
+            "in_progress" => self.a.in_progress.to_owned(),
+            "tie" => self.a.tie.to_owned(),
+            _ if e.elected.is_empty() => self.a.nobody.to_owned(),
+            _ => format!("{} {}", self.names(&e.elected), self.a.elected),
+        }
+    }
+
+    fn is_year(&self, y: &i32) -> bool {
+        self.d.year == Some(*y)
+    }
+
+    fn date(&self, iso: &str) -> String {
+        crate::format::iso_date(iso)
+    }
+}
+
+#[derive(Deserialize)]
+pub struct YearParam {
+    year: Option<i32>,
+}
+
+/// `GET /awards?year=`.
+pub async fn awards_page(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    crate::ui::extract::Query(q): crate::ui::extract::Query<YearParam>,
+) -> Response {
+    let a = viewer.lang.awards();
+    let d = awards_dto(&app.service.read(), &viewer.scope, q.year);
+    render(&AwardsPage {
+        l: Layout::new(&viewer, a.title),
+        a,
+        d,
+    })
+}
+
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new().route("/awards", axum::routing::get(awards_page))
+}
