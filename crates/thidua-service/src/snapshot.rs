@@ -27,8 +27,9 @@ use crate::{LogKey, Service, ServiceError, View};
 /// `min`, `max` and `integer`; format 5: a paper count's `ballots` are the ballots returned,
 /// the quorum's measure, no longer the valid ones, and who recorded and confirmed a paper
 /// count and decided a tie; format 6: a tie decision's position and whether its year had a
-/// deputy).
-const FORMAT: &str = "thidua-snapshot/6";
+/// deputy; format 7: the declared public holidays, and who cast each counted ballot and whose
+/// ballot another person's replaced).
+const FORMAT: &str = "thidua-snapshot/7";
 
 /// When the service writes snapshots by itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

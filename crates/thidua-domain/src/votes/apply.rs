@@ -128,6 +128,13 @@ pub struct CastBallot {
     pub time_ms: i64,
     /// How many earlier ballots of this voter in this round it replaced.
     pub replaced: u32,
+    /// Who cast it (the event's actor).
+    pub by: Actor,
+    /// The person whose ballot of the unit a ballot cast by another person replaced (a changed
+    /// leader, or someone granted the unit's leadership since), kept through later
+    /// replacements: the election page says so beside the unit, never silently.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaced_other: Option<Actor>,
 }
 
 /// A round's result.
@@ -1348,7 +1355,12 @@ fn cast(
     }
     e.ciphertexts.extend(ciphertexts);
     let r = e.round_mut(round)?;
-    let replaced = r.ballots.get(unit).map(|b| b.replaced + 1).unwrap_or(0);
+    let previous = r.ballots.get(unit);
+    let replaced = previous.map(|b| b.replaced + 1).unwrap_or(0);
+    let replaced_other = previous.and_then(|b| match b.by != event.actor {
+        true => Some(b.by.clone()),
+        false => b.replaced_other.clone(),
+    });
     r.ballots.insert(
         unit.clone(),
         CastBallot {
@@ -1357,6 +1369,8 @@ fn cast(
             index: event.index,
             time_ms: event.time_ms,
             replaced,
+            by: event.actor.clone(),
+            replaced_other,
         },
     );
     Ok(())

@@ -233,6 +233,46 @@ fn the_cluster_votes_re_votes_and_two_of_three_trustees_count() {
     assert_eq!(sha256_hex(ballot_bytes(&bytes)), b.hash());
     let round = &v.w.state.elections[&el()].rounds[0];
     assert_eq!(round.ballots[&u("ca-ag")].replaced, 1);
+    assert_eq!(
+        round.ballots[&u("ca-ag")].replaced_other,
+        None,
+        "its own leader re-voted"
+    );
+    // A second leader of ca-ag (granted the unit's leadership since) replaces its ballot: who
+    // cast it and whose ballot it replaced stay beside the unit, through later re-votes.
+    let second = UserId::parse("lanhdao.ag2").unwrap();
+    v.w.ok(
+        &Actor::System,
+        Command::RegisterUser {
+            user: second.clone(),
+            display_name: t("Lãnh đạo thứ hai của An Giang"),
+            demo: true,
+        },
+    );
+    v.w.ok(
+        &Actor::System,
+        Command::GrantRole {
+            user: second.clone(),
+            role: Role::Leader { unit: u("ca-ag") },
+        },
+    );
+    for _ in 0..2 {
+        let b = v.ballot(1, 1, Selection::Approve(vec![1]));
+        v.w.ok(
+            &Actor::User(second.clone()),
+            vote(VoteCommand::CastBallot {
+                election: el(),
+                round: 1,
+                unit: u("ca-ag"),
+                ballot: Box::new(b),
+            }),
+        );
+    }
+    let ballot = &v.w.state.elections[&el()].rounds[0].ballots[&u("ca-ag")];
+    assert_eq!(
+        (&ballot.by, &ballot.replaced_other, ballot.replaced),
+        (&Actor::User(second), &Some(leader("ca-ag")), 3)
+    );
     v.close(1);
     // A trustee's machine recomputes the round's encrypted totals from the log alone, and
     // decrypts those rather than what a server reports.
@@ -244,7 +284,10 @@ fn the_cluster_votes_re_votes_and_two_of_three_trustees_count() {
         |e: &thidua_domain::votes::Election| serde_json::to_string(&e.rounds[0].totals).unwrap();
     assert!(logged.rounds[0].totals.is_some());
     assert_eq!(totals(&logged), totals(served));
-    assert_eq!(logged.rounds[0].ballots[&u("ca-ag")].replaced, 1);
+    assert_eq!(
+        logged.rounds[0].ballots[&u("ca-ag")],
+        served.rounds[0].ballots[&u("ca-ag")]
+    );
     // Nothing is decrypted before t trustees posted; the second share brings the count.
     let first = v.decrypt(2, 1).unwrap();
     assert_eq!(first.len(), 1);

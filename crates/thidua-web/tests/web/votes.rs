@@ -572,6 +572,43 @@ fn vote_commands_cannot_tell_another_clusters_election_from_a_missing_one() {
     }
 }
 
+/// An administrator who grants itself Cà Mau's leadership and replaces the unit's ballot is
+/// named beside Cà Mau on the election page, with the leader whose ballot it replaced; the
+/// units whose own leaders voted have no such line.
+#[test]
+fn a_ballot_replaced_by_another_person_is_named_on_the_election_page() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    let mut rehearsal = election(&app);
+    every_member_votes(&app, &mut rehearsal);
+    let admin = UserId::parse("quantri").unwrap();
+    let cm = unit("ca-cm");
+    app.service
+        .execute(
+            &Actor::System,
+            Command::GrantRole {
+                user: admin.clone(),
+                role: Role::Leader { unit: cm.clone() },
+            },
+        )
+        .unwrap();
+    let e = app
+        .service
+        .read()
+        .election(&ElectionId::parse(ELECTION).unwrap())
+        .unwrap()
+        .clone();
+    let ballot = rehearsal.ballot(&e, &cm, &thidua_ballot::Selection::Approve(vec![2]));
+    app.service
+        .execute(&Actor::User(admin), Command::Vote(ballot))
+        .unwrap();
+    let page = super::support::signed_in(&app, "lanhdao-ag")
+        .get(&format!("/elections/{ELECTION}"))
+        .body;
+    let said = "<span class=\"badge warn other-hand\">Phiếu được tính do Quản Trị Viên gửi, thay phiếu trước của đơn vị do Lãnh đạo ca-cm gửi.</span>";
+    assert_eq!(page.matches("other-hand").count(), 1, "{page}");
+    assert!(page.contains(said), "{page}");
+}
+
 /// Over HTTP: the ballot page refuses, beside the choices, a ballot with nothing ticked (no
 /// candidate, no abstention) and one with candidates and the abstention both ticked, in the
 /// viewer's language; the sentences are served with the page (the script only shows them).

@@ -152,6 +152,23 @@ pub(crate) fn tie_decisions(
         .collect()
 }
 
+/// What is said of a ballot that replaced one another person cast: who cast each.
+fn other_hand(
+    state: &thidua_domain::State,
+    viewer: &Viewer,
+    s: &VoteStrings,
+    b: &thidua_domain::votes::CastBallot,
+) -> Option<String> {
+    let earlier = b.replaced_other.as_ref()?;
+    let t = viewer.lang.strings();
+    let name = |a| names::actor(t, &viewer.scope, state, a).text;
+    Some(
+        s.cast_by_other
+            .replace("{by}", &name(&b.by))
+            .replace("{earlier}", &name(earlier)),
+    )
+}
+
 /// One line of a round's result.
 struct Line {
     unit: Named,
@@ -166,7 +183,9 @@ struct RoundView {
     number: u32,
     status: &'static str,
     open: bool,
-    voters: Vec<(Named, Option<String>)>,
+    /// Each member, when it voted, and what is said when another person's ballot replaced
+    /// one of its ballots (who cast each).
+    voters: Vec<(Named, Option<String>, Option<String>)>,
     ballots: usize,
     lines: Vec<Line>,
     outcome: Option<Outcome>,
@@ -237,8 +256,10 @@ fn round_view(state: &thidua_domain::State, viewer: &Viewer, e: &Election, r: &R
             .members
             .iter()
             .map(|m| {
-                let when = r.ballots.get(m).map(|b| crate::format::time_ms(b.time_ms));
-                (names::unit(state, m), when)
+                let ballot = r.ballots.get(m);
+                let when = ballot.map(|b| crate::format::time_ms(b.time_ms));
+                let other = ballot.and_then(|b| other_hand(state, viewer, s, b));
+                (names::unit(state, m), when, other)
             })
             .collect(),
         ballots: r.ballots.len(),
