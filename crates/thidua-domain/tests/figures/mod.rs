@@ -442,6 +442,12 @@ fn kg_submit(window: &str) -> Command {
     }
 }
 
+/// Kiên Giang's officer saves and submits a window's first draft at `time_ms`.
+fn kg_reports_at(w: &mut World, time_ms: i64, window: &str) {
+    w.at(time_ms, &user("canbo.kg"), kg_save(window)).unwrap();
+    w.at(time_ms, &user("canbo.kg"), kg_submit(window)).unwrap();
+}
+
 /// Whether Kiên Giang's first submission of a window was late.
 fn kg_late(w: &World, window: &str) -> bool {
     w.state
@@ -461,34 +467,10 @@ fn late_submissions_are_recorded_against_the_deadline_the_secretariat_may_move()
         w.state.figures_deadline(&cov(), "M01").unwrap(),
         d(2024, 1, 16)
     );
-    let (save, submit) = (kg_save, kg_submit);
-    w.at(ms(2024, 1, 16, 9), &user("canbo.kg"), save("M01"))
-        .unwrap();
-    w.at(ms(2024, 1, 16, 9), &user("canbo.kg"), submit("M01"))
-        .unwrap();
-    assert!(
-        !w.state
-            .figures
-            .report(&u("ca-kg"), 2024, "M01")
-            .unwrap()
-            .first_submission
-            .unwrap()
-            .late
-    );
-    w.at(ms(2024, 2, 19, 9), &user("canbo.kg"), save("M02"))
-        .unwrap();
-    w.at(ms(2024, 2, 19, 9), &user("canbo.kg"), submit("M02"))
-        .unwrap();
-    assert!(
-        w.state
-            .figures
-            .report(&u("ca-kg"), 2024, "M02")
-            .unwrap()
-            .first_submission
-            .unwrap()
-            .late,
-        "Friday 16/02 was the deadline"
-    );
+    kg_reports_at(&mut w, ms(2024, 1, 16, 9), "M01");
+    assert!(!kg_late(&w, "M01"));
+    kg_reports_at(&mut w, ms(2024, 2, 19, 9), "M02");
+    assert!(kg_late(&w, "M02"), "Friday 16/02 was the deadline");
     // The secretariat moves March's deadline.
     let set = |deadline| Command::SetFiguresDeadline {
         covenant: cov(),
@@ -503,19 +485,8 @@ fn late_submissions_are_recorded_against_the_deadline_the_secretariat_may_move()
     );
     w.ok(&user("thuky"), set(d(2024, 3, 14)));
     w.ok(&user("thuky"), set(d(2024, 3, 25)));
-    w.at(ms(2024, 3, 22, 9), &user("canbo.kg"), save("M03"))
-        .unwrap();
-    w.at(ms(2024, 3, 22, 9), &user("canbo.kg"), submit("M03"))
-        .unwrap();
-    assert!(
-        !w.state
-            .figures
-            .report(&u("ca-kg"), 2024, "M03")
-            .unwrap()
-            .first_submission
-            .unwrap()
-            .late
-    );
+    kg_reports_at(&mut w, ms(2024, 3, 22, 9), "M03");
+    assert!(!kg_late(&w, "M03"));
 }
 
 /// Public holidays the administrator declares push the default deadline past them, from the
@@ -536,10 +507,7 @@ fn declared_holidays_push_the_default_deadline_from_their_place_in_the_log() {
         w.state.figures_deadline(&cov(), "M03").unwrap(),
         d(2024, 3, 18)
     );
-    w.at(ms(2024, 3, 19, 2), &user("canbo.kg"), kg_save("M03"))
-        .unwrap();
-    w.at(ms(2024, 3, 19, 2), &user("canbo.kg"), kg_submit("M03"))
-        .unwrap();
+    kg_reports_at(&mut w, ms(2024, 3, 19, 2), "M03");
     assert!(kg_late(&w, "M03"));
     let days = vec![d(2024, 3, 18), d(2024, 3, 15), d(2024, 3, 18)];
     assert_eq!(w.err(&user("thuky"), declare(days.clone())), "forbidden");
@@ -572,10 +540,7 @@ fn declared_holidays_push_the_default_deadline_from_their_place_in_the_log() {
         w.state.figures_deadline(&cov(), "M03").unwrap(),
         d(2024, 3, 19)
     );
-    w.at(ms(2024, 4, 17, 2), &user("canbo.kg"), kg_save("M04"))
-        .unwrap();
-    w.at(ms(2024, 4, 17, 2), &user("canbo.kg"), kg_submit("M04"))
-        .unwrap();
+    kg_reports_at(&mut w, ms(2024, 4, 17, 2), "M04");
     assert!(!kg_late(&w, "M04"), "17/04 is the second working day");
     assert_eq!(
         w.state.holidays[&2024].days.len(),

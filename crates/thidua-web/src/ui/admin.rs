@@ -945,17 +945,7 @@ pub async fn create_movement(
     let name = Text::parse("name", &f.name, limits::NAME)
         .map_err(|e| errors.push("movement", "name", lang.refusal(&e)))
         .ok();
-    // The domain's range of years (`org::validate_year`), told with its bounds.
-    let year = match f.year.trim().parse::<i32>() {
-        Ok(y) => thidua_domain::org::validate_year(y)
-            .map(|()| y)
-            .map_err(|e| errors.push("movement", "year", lang.refusal(&e)))
-            .ok(),
-        Err(_) => {
-            errors.push("movement", "year", lang.error("invalid_value"));
-            None
-        }
-    };
+    let year = form_year(&f.year, lang, &mut errors, "movement");
     let plan_ref = Text::parse("plan_ref", &f.plan_ref, limits::PLAN_REF)
         .map_err(|e| errors.push("movement", "plan_ref", lang.refusal(&e)))
         .ok();
@@ -998,6 +988,21 @@ pub async fn create_movement(
     }
 }
 
+/// A form's year, within the domain's range (`org::validate_year`, told with its bounds), or
+/// its message beside the form's `year` field.
+fn form_year(raw: &str, lang: Lang, errors: &mut FieldErrors, form: &'static str) -> Option<i32> {
+    match raw.trim().parse::<i32>() {
+        Ok(y) => thidua_domain::org::validate_year(y)
+            .map(|()| y)
+            .map_err(|e| errors.push(form, "year", lang.refusal(&e)))
+            .ok(),
+        Err(_) => {
+            errors.push(form, "year", lang.error("invalid_value"));
+            None
+        }
+    }
+}
+
 #[derive(Deserialize)]
 pub struct HolidaysForm {
     #[serde(default)]
@@ -1020,16 +1025,7 @@ pub async fn declare_holidays(
     }
     let lang = viewer.lang;
     let mut errors = FieldErrors::default();
-    let year = match f.year.trim().parse::<i32>() {
-        Ok(y) => thidua_domain::org::validate_year(y)
-            .map(|()| y)
-            .map_err(|e| errors.push("holidays", "year", lang.refusal(&e)))
-            .ok(),
-        Err(_) => {
-            errors.push("holidays", "year", lang.error("invalid_value"));
-            None
-        }
-    };
+    let year = form_year(&f.year, lang, &mut errors, "holidays");
     let days = year.and_then(|y| {
         thidua_domain::holidays::parse_days(&f.days, y)
             .map_err(|lines| errors.push("holidays", "days", day_errors(lang, y, &lines)))
