@@ -24,6 +24,8 @@ pub struct HolidayStrings {
     pub kind: &'static str,
     pub deadline_default: &'static str,
     pub deadline_skipped: &'static str,
+    pub todo: &'static str,
+    pub todo_button: &'static str,
 }
 
 pub static VI: HolidayStrings = HolidayStrings {
@@ -48,6 +50,8 @@ pub static VI: HolidayStrings = HolidayStrings {
     kind: "Khai báo ngày nghỉ lễ, Tết",
     deadline_default: "Hạn mặc định: hai ngày làm việc sau ngày chốt số liệu, không tính thứ Bảy, Chủ nhật và ngày nghỉ lễ đã khai báo.",
     deadline_skipped: "Ngày nghỉ lễ được bỏ qua: {days}.",
+    todo: "Chưa khai báo ngày nghỉ lễ, Tết năm {year}: hạn nộp số liệu mặc định của phong trào năm {year} đang chỉ bỏ qua thứ Bảy, Chủ nhật.",
+    todo_button: "Khai báo ngày nghỉ",
 };
 
 pub static EN: HolidayStrings = HolidayStrings {
@@ -72,4 +76,6 @@ pub static EN: HolidayStrings = HolidayStrings {
     kind: "Public holidays declared",
     deadline_default: "Default deadline: two working days after the cut-off, not counting Saturdays, Sundays and the declared public holidays.",
     deadline_skipped: "Public holidays skipped: {days}.",
+    todo: "The public holidays of {year} are not declared: the default deadlines of {year}'s movement skip only Saturdays and Sundays.",
+    todo_button: "Declare the days off",
 };

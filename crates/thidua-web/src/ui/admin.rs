@@ -450,16 +450,24 @@ pub async fn admin_section(
     }
 }
 
-/// The holidays' form filled with `year`'s declaration, to declare it again (empty without one).
+/// The holidays' form for `year`: filled with its declaration to declare it again, or with the
+/// year alone when it has none.
 fn holidays_form(app: &AppState, year: Option<i32>) -> HashMap<String, String> {
     let state = app.service.read();
-    let Some((year, d)) = year.and_then(|y| state.holidays.get(&y).map(|d| (y, d))) else {
+    let Some(year) = year else {
         return HashMap::new();
     };
+    let declared = state.holidays.get(&year);
+    let days = declared.map(|d| crate::format::day_ranges(&d.days, "\n"));
     [
         ("holidays_year", year.to_string()),
-        ("holidays_days", crate::format::day_ranges(&d.days, "\n")),
-        ("holidays_reference", d.reference.to_string()),
+        ("holidays_days", days.unwrap_or_default()),
+        (
+            "holidays_reference",
+            declared
+                .map(|d| d.reference.to_string())
+                .unwrap_or_default(),
+        ),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))

@@ -165,10 +165,58 @@ fn flag_args<'a>(
 pub fn describe(t: &Strings, viewer: &Scope, state: &State, e: &Event) -> Described {
     use Payload as P;
     let actor = vec![names::actor(t, viewer, state, &e.actor)];
-    let units = |ids: &[thidua_domain::UnitId]| {
-        names::list(ids.iter().map(|u| names::unit(state, u)).collect())
-    };
     let (template, mut args, details): Parts = match &e.payload {
+        P::UserRegistered { .. }
+        | P::RoleGranted { .. }
+        | P::RoleRevoked { .. }
+        | P::UnitCreated { .. }
+        | P::UnitRenamed { .. }
+        | P::LineageRecorded(_)
+        | P::ClusterCreated { .. }
+        | P::ClusterYearSet { .. }
+        | P::ClusterLeadershipSet { .. }
+        | P::MovementCreated { .. }
+        | P::HolidaysDeclared(_)
+        | P::WitnessKeyRegistered { .. }
+        | P::WitnessPolicySet { .. } => organisation(t, viewer, state, &e.payload),
+        P::CovenantDrafted { .. }
+        | P::CovenantDraftAmended { .. }
+        | P::CovenantDraftWithdrawn { .. }
+        | P::CovenantSigned { .. }
+        | P::CovenantFrozen { .. }
+        | P::DocumentIssued { .. } => covenant(t, state, &e.payload),
+        P::FiguresSaved { .. }
+        | P::FiguresSubmitted { .. }
+        | P::FiguresApproved { .. }
+        | P::FiguresReopened { .. }
+        | P::FiguresDeadlineSet { .. }
+        | P::FiguresRulesSet { .. }
+        | P::HistoricalImportRecorded { .. }
+        | P::HistoricalFiguresRecorded { .. }
+        | P::FlagExplained(_)
+        | P::MidyearReviewFrozen(_) => figures(t, state, &e.payload),
+        P::YearEnd(y) => super::yearend::describe(t, state, y),
+        P::Vote(vote) => super::votes::describe::describe(t, state, vote),
+    };
+    args.push(("actor", actor));
+    let mut all = details;
+    all.push((t.recorded_at, plain(crate::format::time_ms(e.time_ms))));
+    Described {
+        sentence: sentence(template, &args),
+        details: all,
+    }
+}
+
+/// Units as a list of names.
+fn units(state: &State, ids: &[thidua_domain::UnitId]) -> Vec<Named> {
+    names::list(ids.iter().map(|u| names::unit(state, u)).collect())
+}
+
+/// The parts of an organisation event: people, roles, units and their lineage, clusters,
+/// movements, public holidays, witnesses.
+fn organisation<'a>(t: &'a Strings, viewer: &Scope, state: &State, payload: &Payload) -> Parts<'a> {
+    use Payload as P;
+    match payload {
         P::UserRegistered {
             user,
             display_name,
@@ -183,7 +231,7 @@ pub fn describe(t: &Strings, viewer: &Scope, state: &State, e: &Event) -> Descri
             ],
         ),
         P::RoleGranted { user, role } | P::RoleRevoked { user, role } => (
-            if matches!(e.payload, P::RoleGranted { .. }) {
+            if matches!(payload, P::RoleGranted { .. }) {
                 t.ev_role_granted
             } else {
                 t.ev_role_revoked
@@ -243,8 +291,8 @@ pub fn describe(t: &Strings, viewer: &Scope, state: &State, e: &Event) -> Descri
                 LineageKind::Split => t.ev_lineage_split,
             },
             vec![
-                ("predecessors", units(&c.predecessors)),
-                ("successors", units(&c.successors)),
+                ("predecessors", units(state, &c.predecessors)),
+                ("successors", units(state, &c.successors)),
                 ("date", date(&c.effective)),
             ],
             vec![(t.decision, text(c.decision.as_str()))],
@@ -268,7 +316,7 @@ pub fn describe(t: &Strings, viewer: &Scope, state: &State, e: &Event) -> Descri
                 ("cluster", vec![names::cluster(state, cluster)]),
                 ("year", plain(year.to_string())),
             ],
-            vec![(t.cluster_members, units(members))],
+            vec![(t.cluster_members, units(state, members))],
         ),
         P::ClusterLeadershipSet {
             cluster,
@@ -315,6 +363,44 @@ pub fn describe(t: &Strings, viewer: &Scope, state: &State, e: &Event) -> Descri
                 (t.reporting_windows, plain(calendar.len().to_string())),
             ],
         ),
+        P::HolidaysDeclared(h) => {
+            let hs = crate::i18n::Lang::parse(t.lang_code)
+                .unwrap_or_default()
+                .holidays();
+            (
+                hs.sentence,
+                vec![
+                    ("count", plain(h.days.len().to_string())),
+                    ("year", plain(h.year.to_string())),
+                    ("reference", text(h.reference.as_str())),
+                ],
+                vec![(hs.days, plain(crate::format::day_ranges(&h.days, "; ")))],
+            )
+        }
+        P::WitnessKeyRegistered { unit, key } => (
+            t.ev_witness_key,
+            vec![("unit", vec![names::unit(state, unit)])],
+            vec![(t.witness_key, plain(key.clone()))],
+        ),
+        P::WitnessPolicySet { witnesses, quorum } => (
+            t.ev_witness_policy,
+            vec![
+                ("units", units(state, witnesses)),
+                ("quorum", plain(quorum.to_string())),
+            ],
+            vec![(
+                t.witness_quorum,
+                plain(format!("{quorum} / {}", witnesses.len())),
+            )],
+        ),
+        other => unreachable!("not an organisation event: {}", other.kind()),
+    }
+}
+
+/// The parts of a covenant event (drafts, signatures, freezing) and of an issued document.
+fn covenant<'a>(t: &'a Strings, state: &State, payload: &Payload) -> Parts<'a> {
+    use Payload as P;
+    match payload {
         P::CovenantDrafted {
             covenant,
             version,
@@ -326,7 +412,7 @@ pub fn describe(t: &Strings, viewer: &Scope, state: &State, e: &Event) -> Descri
             version,
             content,
         } => (
-            if matches!(e.payload, P::CovenantDrafted { .. }) {
+            if matches!(payload, P::CovenantDrafted { .. }) {
                 t.ev_covenant_drafted
             } else {
                 t.ev_covenant_amended
@@ -392,11 +478,43 @@ pub fn describe(t: &Strings, viewer: &Scope, state: &State, e: &Event) -> Descri
             ],
             vec![(t.covenant_hash, plain(hash.clone()))],
         ),
-        P::WitnessKeyRegistered { unit, key } => (
-            t.ev_witness_key,
-            vec![("unit", vec![names::unit(state, unit)])],
-            vec![(t.witness_key, plain(key.clone()))],
-        ),
+        P::DocumentIssued {
+            cluster,
+            kind,
+            date: day,
+            number,
+            symbol,
+            title,
+            sha256,
+            ..
+        } => {
+            let no = thidua_domain::documents::number_and_symbol(
+                *number,
+                symbol.as_ref().map(|s| s.as_str()),
+            );
+            (
+                t.ev_document_issued,
+                vec![
+                    ("document", text(title.as_str())),
+                    ("cluster", vec![names::cluster(state, cluster)]),
+                ],
+                vec![
+                    (t.docs_kind, plain(super::documents::kind_label(t, *kind))),
+                    (t.docs_number, plain(no.unwrap_or_else(|| "—".into()))),
+                    (t.docs_date, date(day)),
+                    (t.docs_hash, plain(sha256.clone())),
+                ],
+            )
+        }
+        other => unreachable!("not a covenant or document event: {}", other.kind()),
+    }
+}
+
+/// The parts of a figures event: reports, deadlines, rules, historical imports, the
+/// explanation of a flag and the mid-year review.
+fn figures<'a>(t: &'a Strings, state: &State, payload: &Payload) -> Parts<'a> {
+    use Payload as P;
+    match payload {
         P::FiguresSaved {
             covenant,
             unit,
@@ -503,7 +621,6 @@ pub fn describe(t: &Strings, viewer: &Scope, state: &State, e: &Event) -> Descri
             ],
             vec![],
         ),
-        P::YearEnd(y) => super::yearend::describe(t, state, y),
         P::FlagExplained(x) => (
             t.ev_flag_explained,
             flag_args(t, state, x),
@@ -523,66 +640,6 @@ pub fn describe(t: &Strings, viewer: &Scope, state: &State, e: &Event) -> Descri
                 ],
             )
         }
-        P::HolidaysDeclared(h) => {
-            let hs = crate::i18n::Lang::parse(t.lang_code)
-                .unwrap_or_default()
-                .holidays();
-            (
-                hs.sentence,
-                vec![
-                    ("count", plain(h.days.len().to_string())),
-                    ("year", plain(h.year.to_string())),
-                    ("reference", text(h.reference.as_str())),
-                ],
-                vec![(hs.days, plain(crate::format::day_ranges(&h.days, "; ")))],
-            )
-        }
-        P::WitnessPolicySet { witnesses, quorum } => (
-            t.ev_witness_policy,
-            vec![
-                ("units", units(witnesses)),
-                ("quorum", plain(quorum.to_string())),
-            ],
-            vec![(
-                t.witness_quorum,
-                plain(format!("{quorum} / {}", witnesses.len())),
-            )],
-        ),
-        P::DocumentIssued {
-            cluster,
-            kind,
-            date: day,
-            number,
-            symbol,
-            title,
-            sha256,
-            ..
-        } => {
-            let no = thidua_domain::documents::number_and_symbol(
-                *number,
-                symbol.as_ref().map(|s| s.as_str()),
-            );
-            (
-                t.ev_document_issued,
-                vec![
-                    ("document", text(title.as_str())),
-                    ("cluster", vec![names::cluster(state, cluster)]),
-                ],
-                vec![
-                    (t.docs_kind, plain(super::documents::kind_label(t, *kind))),
-                    (t.docs_number, plain(no.unwrap_or_else(|| "—".into()))),
-                    (t.docs_date, date(day)),
-                    (t.docs_hash, plain(sha256.clone())),
-                ],
-            )
-        }
-        P::Vote(vote) => super::votes::describe::describe(t, state, vote),
-    };
-    args.push(("actor", actor));
-    let mut all = details;
-    all.push((t.recorded_at, plain(crate::format::time_ms(e.time_ms))));
-    Described {
-        sentence: sentence(template, &args),
-        details: all,
+        other => unreachable!("not a figures event: {}", other.kind()),
     }
 }

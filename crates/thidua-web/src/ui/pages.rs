@@ -79,7 +79,38 @@ fn todos(t: &Strings, state: &thidua_domain::State, viewer: &Viewer) -> Vec<Todo
     out.extend(signing_todos(t, state, viewer, &managed));
     let today = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis());
     out.extend(super::todo_year::todos(t, state, viewer, today));
+    if scope.is_admin() {
+        out.extend(holiday_todos(viewer.lang, state, today));
+    }
     out
+}
+
+/// For each year from this one on with a movement and no declared public holidays: declare
+/// them (an administrator), since its default deadlines count working days.
+fn holiday_todos(
+    lang: crate::i18n::Lang,
+    state: &thidua_domain::State,
+    today: chrono::NaiveDate,
+) -> Vec<Todo> {
+    use chrono::Datelike;
+    let hs = lang.holidays();
+    let mut years: Vec<i32> = state
+        .movements
+        .values()
+        .map(|m| m.year)
+        .filter(|y| *y >= today.year() && !state.holidays.contains_key(y))
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    years
+        .into_iter()
+        .map(|year| Todo {
+            text: names::sentence(hs.todo, &[("year", vec![Named::plain(year.to_string())])]),
+            href: format!("/admin/holidays?year={year}#hd-form"),
+            button: hs.todo_button,
+            mine: true,
+        })
+        .collect()
 }
 
 /// For each managed cluster's year without a covenant: draft it (from the cluster's last

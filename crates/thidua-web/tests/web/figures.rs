@@ -703,6 +703,35 @@ fn the_administrator_declares_holidays(
         "{}",
         history.body
     );
+    // A movement of next year without declared holidays is the administrator's to-do, which
+    // opens the form with the year filled in; a past year's is not.
+    let next = chrono::Datelike::year(&chrono::Utc::now()) + 1;
+    app.service
+        .execute(
+            &thidua_domain::Actor::System,
+            thidua_domain::Command::CreateMovement {
+                movement: thidua_domain::MovementId::parse("phong-trao-nam-sau").unwrap(),
+                name: thidua_domain::Text::parse("name", "Phong trào năm sau", 200).unwrap(),
+                year: next,
+                plan_ref: thidua_domain::Text::parse("plan_ref", "01/KH-BCA", 50).unwrap(),
+                slogan: None,
+                calendar: thidua_domain::calendar::default_calendar(next),
+            },
+        )
+        .unwrap();
+    let home = admin.get("/").body;
+    let todo = format!("Chưa khai báo ngày nghỉ lễ, Tết năm {next}:");
+    assert!(
+        home.contains(&todo) && !home.contains("Tết năm 2024:"),
+        "{home}"
+    );
+    let href = format!("/admin/holidays?year={next}#hd-form");
+    assert!(home.contains(&href), "{home}");
+    let form = admin.get(&href).body;
+    assert!(
+        form.contains(&format!("id=\"hd-year\" name=\"year\" value=\"{next}\"")),
+        "{form}"
+    );
     for other in [secretariat, officer] {
         let csrf = other.get("/").csrf();
         let r = other.post_form(
