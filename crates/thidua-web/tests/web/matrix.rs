@@ -429,6 +429,42 @@ fn actions() -> Vec<Action> {
             expect: ["AA", "DD", "DD", "DD", "DD", "DD", "DD"],
         },
         Action {
+            // Public holidays: the administrator declares them; every member reads them (a
+            // member's replay dates reports late or on time with them).
+            name: "form POST /admin/holidays (declare a year's public holidays)",
+            check: Check::Status,
+            perform: |c, own| {
+                c.post_form(
+                    "/admin/holidays",
+                    &[
+                        ("csrf", &form_csrf(c)),
+                        ("year", pick(own, "2030", "2031")),
+                        ("days", pick(own, "01/01/2030 - 02/01/2030", "01/01/2031")),
+                        ("reference", "Thông báo nghỉ lễ (thử)"),
+                    ],
+                )
+            },
+            expect: ["AA", "DD", "DD", "DD", "DD", "DD", "DD"],
+        },
+        Action {
+            name: "POST /api/v1/commands (declare_holidays)",
+            check: Check::Status,
+            perform: |c, own| {
+                c.post_json(
+                    "/api/v1/commands",
+                    json!({"command": "declare_holidays", "year": if own { 2032 } else { 2033 },
+                           "days": [pick(own, "2032-01-01", "2033-01-01")], "reference": "Thông báo nghỉ lễ (thử)"}),
+                )
+            },
+            expect: ["AA", "DD", "DD", "DD", "DD", "DD", "DD"],
+        },
+        Action {
+            name: "GET /api/v1/holidays",
+            check: Check::Status,
+            perform: |c, _| c.get("/api/v1/holidays"),
+            expect: ["AA", "AA", "AA", "AA", "AA", "DD", "AA"],
+        },
+        Action {
             // The mid-year review is published to the cluster: members, supervisor, secretariat.
             name: "GET /api/v1/covenants/{id}/midyear (the mid-year review)",
             check: Check::Status,
