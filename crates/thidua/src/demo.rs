@@ -871,12 +871,14 @@ mod tests {
                 ("government_flag", "in_progress")
             ]
         );
-        let elected: Vec<&str> = c12.elections[0]
+        let elected: Vec<(&str, u32, u32, Option<u32>)> = c12.elections[0]
             .elected
             .iter()
-            .map(|u| u.id.as_str())
+            .map(|p| (p.unit.id.as_str(), p.approvals, p.members, p.rank))
             .collect();
-        assert_eq!(elected, ["ca-kg", "ca-ag"]);
+        assert_eq!(elected[0], ("ca-kg", 5, 5, Some(1)));
+        assert_eq!((elected[1].0, elected[1].1), ("ca-ag", 4));
+        assert!(c12.elections[0].elected.iter().all(|p| p.total.is_some()));
         let member = thidua_web::api::awards::awards_dto(&state, &scope("lanhdao.kg"), Some(2024));
         let seen: Vec<&str> = member.clusters.iter().map(|c| c.id.as_str()).collect();
         assert_eq!(seen, [super::CLUSTER]);

@@ -9,7 +9,8 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use thidua_domain::documents::DocumentKind;
 use thidua_domain::votes::{self, AwardKind, Election};
-use thidua_domain::{ClusterId, State as DomainState};
+use thidua_domain::yearend::PublishedResult;
+use thidua_domain::{ClusterId, State as DomainState, UnitId};
 use utoipa::{IntoParams, ToSchema};
 
 use super::dto::{unit_ref, UnitRef};
@@ -67,7 +68,19 @@ pub struct ElectionAwardDto {
     /// and deputy's decision), `decided` (every round counted).
     pub status: String,
     /// The units elected by the counted rounds, in order.
-    pub elected: Vec<UnitRef>,
+    pub elected: Vec<ProposedDto>,
+}
+
+/// A unit a vote elected: its approvals out of the membership, and its place in the year's
+/// published results (none before they are published).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ProposedDto {
+    pub unit: UnitRef,
+    pub approvals: u32,
+    pub members: u32,
+    pub rank: Option<u32>,
+    /// The final total, a decimal.
+    pub total: Option<String>,
 }
 
 /// An issued submission proposing awards.
@@ -145,16 +158,14 @@ fn cluster_awards(
         .reviews
         .iter()
         .find(|(_, r)| &r.cluster == id && r.year == year);
-    let first = review
+    let published: &[PublishedResult] = review
         .and_then(|(_, r)| r.published.as_ref())
-        .map(|(p, _)| {
-            p.results
-                .iter()
-                .filter(|r| r.rank == Some(1))
-                .map(|r| unit_ref(state, &r.unit))
-                .collect()
-        })
-        .unwrap_or_default();
+        .map_or(&[], |(p, _)| &p.results);
+    let first = published
+        .iter()
+        .filter(|r| r.rank == Some(1))
+        .map(|r| unit_ref(state, &r.unit))
+        .collect();
     let mut elections: Vec<&Election> = state
         .elections
         .values()
@@ -170,13 +181,17 @@ fn cluster_awards(
         first,
         elections: elections
             .into_iter()
-            .map(|e| election_award(state, e))
+            .map(|e| election_award(state, e, published))
             .collect(),
         submissions: submissions(state, scope, id, year),
     })
 }
 
-fn election_award(state: &DomainState, e: &Election) -> ElectionAwardDto {
+fn election_award(
+    state: &DomainState,
+    e: &Election,
+    published: &[PublishedResult],
+) -> ElectionAwardDto {
     let tie = e
         .rounds
         .iter()
@@ -194,11 +209,38 @@ fn election_award(state: &DomainState, e: &Election) -> ElectionAwardDto {
         title: e.title.to_string(),
         award: award_code(e.award).to_owned(),
         status: status.to_owned(),
-        elected: votes::elected(e)
-            .iter()
-            .map(|u| unit_ref(state, u))
-            .collect(),
+        elected: proposed(state, e, published),
     }
+}
+
+/// The units every counted round of `e` elected, in order ([`votes::elected`]), each with its
+/// approvals in that round and its published rank and total.
+fn proposed(state: &DomainState, e: &Election, published: &[PublishedResult]) -> Vec<ProposedDto> {
+    e.rounds
+        .iter()
+        .filter_map(|r| votes::outcome(e, r))
+        .flat_map(|o| {
+            let approvals = |u: &UnitId| {
+                o.candidates
+                    .iter()
+                    .find(|c| &c.unit == u)
+                    .map_or(0, |c| c.approvals)
+            };
+            o.elected
+                .iter()
+                .map(|u| {
+                    let result = published.iter().find(|r| &r.unit == u);
+                    ProposedDto {
+                        unit: unit_ref(state, u),
+                        approvals: approvals(u),
+                        members: o.members,
+                        rank: result.and_then(|r| r.rank),
+                        total: result.and_then(|r| r.final_total).map(|p| p.0.to_string()),
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// The award's name in the commands and the API.

@@ -7,7 +7,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::{render, Layout};
-use crate::api::awards::{awards_dto, AwardsDto, ElectionAwardDto};
+use crate::api::awards::{awards_dto, AwardsDto, ElectionAwardDto, ProposedDto};
 use crate::api::dto::UnitRef;
 use crate::auth::Viewer;
 use crate::i18n::awards::AwardStrings;
@@ -36,8 +36,29 @@ impl AwardsPage {
             "in_progress" => self.a.in_progress.to_owned(),
             "tie" => self.a.tie.to_owned(),
             _ if e.elected.is_empty() => self.a.nobody.to_owned(),
-            _ => format!("{} {}", self.names(&e.elected), self.a.elected),
+            _ => {
+                let each: Vec<String> = e.elected.iter().map(|p| self.proposed(p)).collect();
+                format!("{} {}", each.join("; "), self.a.elected)
+            }
         }
+    }
+
+    /// "Công an tỉnh Kiên Giang (hạng 1, 95,5 điểm, 5/5 phiếu đồng ý)".
+    fn proposed(&self, p: &ProposedDto) -> String {
+        let a = self.a;
+        let mut facts = Vec::new();
+        if let Some(rank) = p.rank {
+            facts.push(format!("{} {rank}", a.rank));
+        }
+        if let Some(total) = &p.total {
+            facts.push(format!(
+                "{} {}",
+                crate::format::decimal_str(total),
+                a.points
+            ));
+        }
+        facts.push(format!("{}/{} {}", p.approvals, p.members, a.approvals));
+        format!("{} ({})", p.unit.name, facts.join(", "))
     }
 
     fn is_year(&self, y: &i32) -> bool {

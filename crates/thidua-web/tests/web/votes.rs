@@ -1143,7 +1143,7 @@ fn across_clusters(app: &TestApp) {
     let row = super::support::element_text(&page.body, "awards-cum-12", "tr");
     assert!(
         row.contains("Chưa công bố")
-            && row.contains("Đề nghị tặng Cờ thi đua của Bộ Công an năm 2024: Công an tỉnh Kiên Giang, Công an tỉnh An Giang được đề nghị")
+            && row.contains("Đề nghị tặng Cờ thi đua của Bộ Công an năm 2024: Công an tỉnh Kiên Giang (5/5 phiếu đồng ý); Công an tỉnh An Giang (4/5 phiếu đồng ý) được đề nghị")
             && row.contains("Chưa ban hành"),
         "{row}"
     );
