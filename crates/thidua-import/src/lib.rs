@@ -9,7 +9,8 @@
 //!   [`number`] reads "1.234,5" only where the template declares the Vietnamese form.
 //! - [`plan`] turns a file into domain commands (all-or-nothing) and a dry run of what would
 //!   change; every error names the sheet, row, column and reason in Vietnamese and English.
-//! - [`midyear`] writes the mid-year review (sơ kết 6 tháng) as a deterministic XLSX workbook.
+//! - [`midyear`] writes the mid-year review (sơ kết 6 tháng) as a deterministic XLSX workbook,
+//!   and [`awards`] the awards of a year across clusters.
 //! - [`export`] writes the approved figures of a window as the data file that
 //!   `thidua score --data` reads.
 //!
@@ -17,6 +18,7 @@
 //! stay in `thidua-domain`; this crate only reads and writes files.
 #![forbid(unsafe_code)]
 
+pub mod awards;
 pub mod encoding;
 pub mod error;
 pub mod export;

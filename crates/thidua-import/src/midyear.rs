@@ -63,14 +63,29 @@ pub const TARGET_HEADINGS: [&str; 10] = [
     "Đánh giá",
 ];
 
-struct Formats {
-    bold: Format,
-    head: Format,
+/// The cell formats of the workbooks this crate writes (also [`crate::awards`]).
+pub(crate) struct Formats {
+    pub(crate) bold: Format,
+    pub(crate) head: Format,
     whole: Format,
     decimal: Format,
 }
 
-fn vi_date(d: &NaiveDate) -> String {
+impl Formats {
+    pub(crate) fn new() -> Formats {
+        Formats {
+            bold: Format::new().set_bold(),
+            head: Format::new()
+                .set_bold()
+                .set_background_color("#E8EEF7")
+                .set_border(FormatBorder::Thin),
+            whole: Format::new().set_num_format("#,##0"),
+            decimal: Format::new().set_num_format("#,##0.00"),
+        }
+    }
+}
+
+pub(crate) fn vi_date(d: &NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
@@ -80,15 +95,7 @@ pub fn write(r: &Review) -> Result<Vec<u8>, XlsxError> {
     let c = r.frozen.cutoff;
     let day = ExcelDateTime::from_ymd(c.year() as u16, c.month() as u8, c.day() as u8)?;
     book.set_properties(&DocProperties::new().set_creation_datetime(&day));
-    let f = Formats {
-        bold: Format::new().set_bold(),
-        head: Format::new()
-            .set_bold()
-            .set_background_color("#E8EEF7")
-            .set_border(FormatBorder::Thin),
-        whole: Format::new().set_num_format("#,##0"),
-        decimal: Format::new().set_num_format("#,##0.00"),
-    };
+    let f = Formats::new();
     let scores = book.add_worksheet();
     scores.set_name(SCORES_SHEET)?;
     let top = heading(scores, r, &f)?;
@@ -187,7 +194,7 @@ fn target_rows(sheet: &mut Worksheet, r: &Review, f: &Formats) -> Result<(), Xls
 
 /// An exact value rounded once (two decimals, half up) and written as a number: a whole
 /// number without decimals, anything else with two. Nothing is written for an absent value.
-fn number(
+pub(crate) fn number(
     sheet: &mut Worksheet,
     row: u32,
     col: u16,

@@ -245,7 +245,7 @@ impl Modify for Statuses {
         api::documents::covenant_document, api::documents::issue_covenant,
         api::documents::list_offers, api::documents::offer_document, api::documents::issue_offer,
         api::yearend::review, api::yearend::results, api::yearend::step, api::yearend::results_xlsx,
-        crate::ui::votes::election_api, api::awards::awards,
+        crate::ui::votes::election_api, api::awards::awards, api::awards::awards_workbook,
     ),
     components(schemas(ErrorBody, dto::UnitRef, dto::ClusterSummary, dto::ClusterDetail, dto::UnitSummary,
         dto::UnitDetail, dto::MovementDto, dto::HolidaysDto, dto::CovenantSummary, dto::CovenantDetail, dto::EventDto,

@@ -17,6 +17,7 @@ use super::dto::{unit_ref, UnitRef};
 use super::extract::ApiQuery;
 use crate::auth::Viewer;
 use crate::authz::Scope;
+use crate::error::ApiError;
 use crate::AppState;
 
 /// `?year=`: the year shown.
@@ -283,6 +284,102 @@ pub async fn awards(
     Json(awards_dto(&app.service.read(), &viewer.scope, q.year))
 }
 
+/// The awards of a year as workbook rows (Vietnamese labels): one per proposed unit, or one
+/// per vote that proposed nobody (yet).
+fn workbook_rows(d: &AwardsDto) -> Vec<thidua_import::awards::Row> {
+    let (a, s) = (&crate::i18n::awards::VI, crate::i18n::votes::strings("vi"));
+    let award = |code: &str| {
+        crate::ui::votes::manage::AWARDS
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map_or("", |(_, k)| crate::ui::votes::award(s, *k))
+    };
+    let mut rows = Vec::new();
+    for c in &d.clusters {
+        for e in &c.elections {
+            let status = match e.status.as_str() {
+                "in_progress" => a.in_progress,
+                "tie" => a.tie,
+                _ if e.elected.is_empty() => a.nobody,
+                _ => a.decided,
+            };
+            let row = thidua_import::awards::Row {
+                cluster: c.name.clone(),
+                election: e.title.clone(),
+                award: award(&e.award).to_owned(),
+                status: status.to_owned(),
+                ..Default::default()
+            };
+            rows.extend(e.elected.iter().map(|p| thidua_import::awards::Row {
+                unit: Some(p.unit.name.clone()),
+                rank: p.rank,
+                total: p.total.clone(),
+                approvals: Some(p.approvals),
+                members: Some(p.members),
+                ..row.clone()
+            }));
+            if e.elected.is_empty() {
+                rows.push(row);
+            }
+        }
+    }
+    rows
+}
+
+/// The workbook of `year`'s awards across the clusters `scope` may see.
+pub fn awards_xlsx(
+    state: &DomainState,
+    scope: &Scope,
+    year: Option<i32>,
+) -> Result<Vec<u8>, ApiError> {
+    let d = awards_dto(state, scope, year);
+    let Some(year) = d.year else {
+        return Err(ApiError::not_found());
+    };
+    let rows = workbook_rows(&d);
+    let submissions: Vec<String> = d
+        .clusters
+        .iter()
+        .flat_map(|c| {
+            c.submissions.iter().map(move |s| {
+                let number = s.number.as_deref().unwrap_or(&s.title);
+                format!(
+                    "{}: {number} ({})",
+                    c.name,
+                    crate::format::iso_date(&s.date)
+                )
+            })
+        })
+        .collect();
+    let book = thidua_import::awards::Awards {
+        year,
+        log_size: state.size,
+        rows: &rows,
+        submissions: &submissions,
+    };
+    thidua_import::awards::write(&book).map_err(ApiError::internal)
+}
+
+/// The awards of a year across the clusters the viewer may see, as a workbook (Vietnamese
+/// headings): one row per proposed unit with its rank, total and approvals.
+#[utoipa::path(get, path = "/api/v1/awards.xlsx", tag = "votes", params(AwardsQuery), responses((status = 200, description = "the workbook (XLSX)", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 400, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody, description = "no cluster year to show")))]
+pub async fn awards_workbook(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    ApiQuery(q): ApiQuery<AwardsQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    let bytes = awards_xlsx(&app.service.read(), &viewer.scope, q.year)?;
+    let year = q.year.map(|y| y.to_string()).unwrap_or_default();
+    let name = format!(
+        "tong-hop-khen-thuong{}{year}.xlsx",
+        if year.is_empty() { "" } else { "-" }
+    );
+    Ok(super::midyear::xlsx_download(&name, bytes))
+}
+
 pub fn routes() -> axum::Router<AppState> {
-    axum::Router::new().route("/api/v1/awards", axum::routing::get(awards))
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/api/v1/awards", get(awards))
+        .route("/api/v1/awards.xlsx", get(awards_workbook))
 }

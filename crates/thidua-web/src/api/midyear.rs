@@ -255,6 +255,11 @@ pub fn xlsx(state: &DomainState, scope: &Scope, id: &CovenantId) -> Result<Vec<u
 
 /// The workbook as a download.
 pub fn xlsx_response(id: &CovenantId, bytes: Vec<u8>) -> Response {
+    xlsx_download(&format!("so-ket-6-thang-{id}.xlsx"), bytes)
+}
+
+/// An XLSX workbook as a download named `file_name` (ASCII, no quotes).
+pub fn xlsx_download(file_name: &str, bytes: Vec<u8>) -> Response {
     (
         [
             (
@@ -263,7 +268,7 @@ pub fn xlsx_response(id: &CovenantId, bytes: Vec<u8>) -> Response {
             ),
             (
                 axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"so-ket-6-thang-{id}.xlsx\""),
+                format!("attachment; filename=\"{file_name}\""),
             ),
         ],
         bytes,

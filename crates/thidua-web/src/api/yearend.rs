@@ -1182,7 +1182,6 @@ pub async fn results_xlsx(
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> Result<axum::response::Response, ApiError> {
-    use axum::response::IntoResponse;
     let id = parse_id(&id, CovenantId::parse)?;
     let state = app.service.read().clone();
     visible_covenant(&state, &viewer.scope, &id)?;
@@ -1215,20 +1214,7 @@ pub async fn results_xlsx(
             thidua_scoring::workbook::write(&compiled, &data, &board).map_err(ApiError::internal)
         })
         .await?;
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(super::midyear::xlsx_download(&name, bytes))
 }
 
 pub fn routes() -> axum::Router<AppState> {

@@ -11,7 +11,7 @@ use super::support::{signed_in, spawn, unit_entry as unit, Backend, TestApp};
 const COV: &str = "gu-12-2024";
 
 /// Every cell of the workbook, sheet by sheet, as text.
-fn cells(bytes: &[u8]) -> Vec<(String, Vec<String>)> {
+pub(super) fn cells(bytes: &[u8]) -> Vec<(String, Vec<String>)> {
     let mut rows = Vec::new();
     thidua_import::table::read(
         bytes,

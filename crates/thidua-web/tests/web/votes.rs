@@ -1164,6 +1164,38 @@ fn across_clusters(app: &TestApp) {
         (Some("ministry_flag"), Some("decided"))
     );
     assert_eq!(member.get("/api/v1/awards?year=hai").status, 400);
+    // The same awards as a workbook, one row per proposed unit; a member's holds its cluster.
+    assert!(page
+        .body
+        .contains("id=\"awards-xlsx\" href=\"/api/v1/awards.xlsx?year=2024\""));
+    let xlsx = ministry.get_bytes("/api/v1/awards.xlsx?year=2024");
+    let rows = super::midyear::cells(&xlsx);
+    let proposed: Vec<&Vec<String>> = rows
+        .iter()
+        .map(|(_, r)| r)
+        .filter(|r| r.len() > 8 && r[1] == "Cụm thi đua số 12")
+        .collect();
+    assert_eq!(proposed.len(), 2, "{rows:?}");
+    assert_eq!(
+        proposed[0][2..9].to_vec(),
+        [
+            "Đề nghị tặng Cờ thi đua của Bộ Công an năm 2024",
+            "Cờ thi đua của Bộ Công an",
+            "Công an tỉnh Kiên Giang",
+            "",
+            "",
+            "5",
+            "5"
+        ],
+        "{rows:?}"
+    );
+    let theirs = super::midyear::cells(&member.get_bytes("/api/v1/awards.xlsx?year=2024"));
+    assert!(
+        theirs
+            .iter()
+            .all(|(_, r)| !r.iter().any(|c| c == "Cụm thi đua số 12")),
+        "{theirs:?}"
+    );
 }
 
 #[test]

@@ -57,7 +57,7 @@ fn visible(
     Ok((state, e))
 }
 
-fn award(s: &VoteStrings, a: AwardKind) -> &'static str {
+pub(crate) fn award(s: &VoteStrings, a: AwardKind) -> &'static str {
     match a {
         AwardKind::GovernmentFlag => s.award_government_flag,
         AwardKind::MinistryFlag => s.award_ministry_flag,
