@@ -332,6 +332,16 @@ mod tests {
     }
 
     /// Every API route is in the OpenAPI document (one was served and undocumented).
+    /// utoipa takes a field's pattern only as a literal: the role request's is the one the paths
+    /// use.
+    #[test]
+    fn the_role_request_has_the_role_pattern() {
+        use utoipa::OpenApi;
+        let doc = serde_json::to_value(super::ApiDoc::openapi()).unwrap();
+        let pattern = &doc["components"]["schemas"]["RoleRequest"]["properties"]["role"]["pattern"];
+        assert_eq!(pattern, super::ROLE_PATTERN);
+    }
+
     #[test]
     fn every_api_route_is_documented() {
         use utoipa::OpenApi;

@@ -793,6 +793,8 @@ pub async fn create_user(
 pub struct RoleRequest {
     /// `admin`, `secretariat:CLUSTER`, `officer:UNIT`, `leader:UNIT`, `supervisor:CLUSTER` or
     /// `ministry_supervisor` (read-only, every cluster).
+    /// (The pattern is `openapi_schemas::ROLE_PATTERN`, which utoipa takes only as a literal; a
+    /// test holds the two equal.)
     #[schema(
         pattern = "^(admin|ministry_supervisor|(secretariat|supervisor|officer|leader):[a-z0-9][a-z0-9._-]{0,63})$"
     )]
