@@ -1236,7 +1236,7 @@ fn check_paper(
     if c.issued > members || c.returned > c.issued || c.invalid > c.returned {
         return bad("invalid ≤ returned ≤ issued ≤ members");
     }
-    let valid = c.returned - c.invalid;
+    let valid = c.valid();
     if c.abstentions > valid || c.approvals.iter().any(|&a| a > valid - c.abstentions) {
         return bad("no candidate has more approvals than the valid ballots that did not abstain");
     }

@@ -288,6 +288,14 @@ pub struct PaperCount {
     pub note: Option<Text>,
 }
 
+impl PaperCount {
+    /// The valid ballots, those counted: returned less the invalid (none when a count says
+    /// more invalid than returned, which is refused when it is recorded).
+    pub fn valid(&self) -> u32 {
+        self.returned.saturating_sub(self.invalid)
+    }
+}
+
 /// A request about votes (wrapped in `Command::Vote`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "vote", rename_all = "snake_case", deny_unknown_fields)]

@@ -685,6 +685,8 @@ struct MinutesPage {
     r: RoundView,
     issued: u32,
     returned: u32,
+    /// The ballots counted: every electronic one, the returned paper ones less the invalid.
+    valid: u32,
     invalid: u32,
     counting_team: Vec<String>,
     paper: bool,
@@ -713,10 +715,11 @@ async fn minutes_page(
         );
     }
     let members = e.members.len() as u32;
-    let (issued, returned, invalid, counting_team, paper) = match &r.paper {
+    let (issued, returned, valid, invalid, counting_team, paper) = match &r.paper {
         Some(p) => (
             p.count.issued,
             p.count.returned,
+            p.count.valid(),
             p.count.invalid,
             p.count
                 .counting_team
@@ -727,6 +730,7 @@ async fn minutes_page(
         ),
         None => (
             members,
+            r.ballots.len() as u32,
             r.ballots.len() as u32,
             0,
             r.shares
@@ -748,6 +752,7 @@ async fn minutes_page(
         r: round_view(&state, &viewer, &e, r),
         issued,
         returned,
+        valid,
         invalid,
         counting_team,
         paper,

@@ -394,7 +394,7 @@ pub(super) fn confirm_view(
             .zip(&c.approvals)
             .map(|(u, a)| (names::unit(state, u), *a))
             .collect(),
-        valid: c.returned.saturating_sub(c.invalid),
+        valid: c.valid(),
         count: c,
         confirmed: paper
             .confirmations
