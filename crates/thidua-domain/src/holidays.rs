@@ -45,6 +45,16 @@ pub struct Declaration {
 /// Every year's current declaration.
 pub type Holidays = OrdMap<i32, Declaration>;
 
+/// The days off the Labour Code (2019, art. 112) fixes in the solar calendar: New Year's Day,
+/// 30/4, 1/5 and 2/9. The Tết break, the Hùng Kings' day (10/3 of the lunar calendar), the day
+/// beside 2/9 and the days moved around them are announced each year and added by hand.
+pub fn statutory_solar_days(year: i32) -> Vec<NaiveDate> {
+    [(1, 1), (4, 30), (5, 1), (9, 2)]
+        .into_iter()
+        .filter_map(|(m, d)| NaiveDate::from_ymd_opt(year, m, d))
+        .collect()
+}
+
 /// Whether `day` is a declared day off.
 pub fn is_holiday(holidays: &Holidays, day: NaiveDate) -> bool {
     holidays

@@ -450,18 +450,25 @@ pub async fn admin_section(
     }
 }
 
-/// The holidays' form for `year`: filled with its declaration to declare it again, or with the
-/// year alone when it has none.
+/// The holidays' form for `year`: filled with its declaration to declare it again, or, when it
+/// has none, with the year and the days the law fixes in the solar calendar (the rest is
+/// announced each year and added by hand, as the field's help says).
 fn holidays_form(app: &AppState, year: Option<i32>) -> HashMap<String, String> {
     let state = app.service.read();
     let Some(year) = year else {
         return HashMap::new();
     };
     let declared = state.holidays.get(&year);
-    let days = declared.map(|d| crate::format::day_ranges(&d.days, "\n"));
+    let days = match declared {
+        Some(d) => crate::format::day_ranges(&d.days, "\n"),
+        None => {
+            let fixed = thidua_domain::holidays::statutory_solar_days(year);
+            crate::format::day_ranges(&fixed, "\n")
+        }
+    };
     [
         ("holidays_year", year.to_string()),
-        ("holidays_days", days.unwrap_or_default()),
+        ("holidays_days", days),
         (
             "holidays_reference",
             declared

@@ -732,6 +732,11 @@ fn the_administrator_declares_holidays(
         form.contains(&format!("id=\"hd-year\" name=\"year\" value=\"{next}\"")),
         "{form}"
     );
+    let fixed = format!("01/01/{next}\n30/04/{next} - 01/05/{next}\n02/09/{next}</textarea>");
+    assert!(
+        form.contains(&fixed),
+        "the solar holidays filled in: {form}"
+    );
     for other in [secretariat, officer] {
         let csrf = other.get("/").csrf();
         let r = other.post_form(
