@@ -165,6 +165,12 @@ pub struct WindowRef {
     /// First and last day (yyyy-mm-dd).
     pub start: String,
     pub end: String,
+    /// The last day to submit (yyyy-mm-dd): the secretariat's, else the default one.
+    pub deadline: String,
+    /// The secretariat set the deadline.
+    pub deadline_set: bool,
+    /// The declared public holidays the default deadline skipped (yyyy-mm-dd).
+    pub holidays_skipped: Vec<String>,
 }
 
 /// A historical import, as recorded.
@@ -186,11 +192,7 @@ pub struct WindowDto {
     pub year: i32,
     pub window: String,
     pub deadline: String,
-    /// The secretariat set the deadline; else it is the default, two working days after the
-    /// cut-off.
-    pub deadline_set: bool,
-    /// The declared public holidays (ISO dates) the default deadline skipped.
-    pub holidays_skipped: Vec<String>,
+    /// Every reported window of the calendar, with its deadline.
     pub windows: Vec<WindowRef>,
     pub units: Vec<UnitStatusDto>,
     pub imports: Vec<ImportRecordDto>,
@@ -272,27 +274,35 @@ pub fn window_dto(
         title: c.latest().content.title.to_string(),
         year: c.year,
         deadline: state.figures_deadline(id, &window)?.to_string(),
-        deadline_set: state.figures_deadline_set(id, &window),
-        holidays_skipped: state
-            .deadline_holidays(id, &window)?
-            .iter()
-            .map(ToString::to_string)
-            .collect(),
         windows: calendar
             .reported()
             .iter()
-            .map(|r| WindowRef {
-                key: r.window.key.clone(),
-                name: r.window.name.to_string(),
-                start: r.window.start.to_string(),
-                end: r.window.end.to_string(),
-            })
-            .collect(),
+            .map(|r| window_ref(state, id, &r.window))
+            .collect::<Result<_, _>>()?,
         window,
         units,
         imports,
         manage: scope.is_admin() || scope.managed_clusters().contains(&c.cluster),
         signed: c.in_force().is_some(),
+    })
+}
+
+/// A reported window of the covenant's calendar with its deadline: the secretariat's, or the
+/// default one and the declared holidays it skipped.
+fn window_ref(
+    state: &DomainState,
+    covenant: &CovenantId,
+    w: &thidua_domain::model::ReportingWindow,
+) -> Result<WindowRef, ApiError> {
+    let iso = |days: Vec<chrono::NaiveDate>| days.iter().map(ToString::to_string).collect();
+    Ok(WindowRef {
+        key: w.key.clone(),
+        name: w.name.to_string(),
+        start: w.start.to_string(),
+        end: w.end.to_string(),
+        deadline: state.figures_deadline(covenant, &w.key)?.to_string(),
+        deadline_set: state.figures_deadline_set(covenant, &w.key),
+        holidays_skipped: iso(state.deadline_holidays(covenant, &w.key)?),
     })
 }
 

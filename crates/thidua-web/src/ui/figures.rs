@@ -23,7 +23,9 @@ use thidua_import::number::NumberFormat;
 
 use super::names::{self, Named};
 use super::{render, viewer_error, Layout};
-use crate::api::figures::{self as api, ImportFailure, ImportOutcome, ReportDto, WindowDto};
+use crate::api::figures::{
+    self as api, ImportFailure, ImportOutcome, ReportDto, WindowDto, WindowRef,
+};
 use crate::auth::{CsrfForm, Viewer};
 use crate::error::ApiError;
 use crate::i18n::figures::FigStrings;
@@ -105,27 +107,34 @@ impl WindowPage {
             None => self.date(&self.w.deadline),
         }
     }
-    /// How the default deadline is counted, and the declared holidays it skipped; nothing
-    /// when the secretariat set the deadline.
+    /// How the shown window's default deadline is counted, and the declared holidays it
+    /// skipped; nothing when the secretariat set the deadline.
     fn deadline_note(&self) -> Option<String> {
-        if self.w.deadline_set {
+        let shown = self.w.windows.iter().find(|x| x.key == self.w.window)?;
+        let mut note = self.holidays().deadline_default.to_owned();
+        if let Some(skipped) = self.skipped(shown) {
+            note.push(' ');
+            note.push_str(&skipped);
+        }
+        (!shown.deadline_set).then_some(note)
+    }
+    /// "Ngày nghỉ lễ được bỏ qua: 16/04/2024." for a window whose default deadline skipped
+    /// declared holidays.
+    fn skipped(&self, x: &WindowRef) -> Option<String> {
+        if x.holidays_skipped.is_empty() {
             return None;
         }
-        let hs = crate::i18n::Lang::parse(self.l.lang)
+        let days: Vec<String> = x.holidays_skipped.iter().map(|d| self.date(d)).collect();
+        Some(
+            self.holidays()
+                .deadline_skipped
+                .replace("{days}", &days.join(", ")),
+        )
+    }
+    fn holidays(&self) -> &'static crate::i18n::holidays::HolidayStrings {
+        crate::i18n::Lang::parse(self.l.lang)
             .unwrap_or_default()
-            .holidays();
-        let mut note = hs.deadline_default.to_owned();
-        if !self.w.holidays_skipped.is_empty() {
-            let days: Vec<String> = self
-                .w
-                .holidays_skipped
-                .iter()
-                .map(|d| self.date(d))
-                .collect();
-            note.push(' ');
-            note.push_str(&hs.deadline_skipped.replace("{days}", &days.join(", ")));
-        }
-        Some(note)
+            .holidays()
     }
     /// The page by GET, after a refused file (reloading the answer would post it again).
     fn back_href(&self) -> String {

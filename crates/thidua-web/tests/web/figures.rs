@@ -690,6 +690,19 @@ fn the_administrator_declares_holidays(
         "{}",
         after.body
     );
+    // The year's calendar says each window's deadline: April's past the holiday, March's as
+    // the secretariat moved it.
+    let april_row = super::support::element_text(&after.body, "calendar-M04", "tr");
+    assert!(
+        april_row.contains("17/04/2024")
+            && april_row.contains("Ngày nghỉ lễ được bỏ qua: 16/04/2024."),
+        "{april_row}"
+    );
+    let march_row = super::support::element_text(&after.body, "calendar-M03", "tr");
+    assert!(
+        march_row.contains("25/03/2024") && march_row.contains("Do Văn phòng cụm đặt."),
+        "{march_row}"
+    );
     let r = declare("16/04/2024");
     assert_eq!(r.status, 422);
     assert!(r.body.contains("không có gì thay đổi để ghi"), "{}", r.body);
