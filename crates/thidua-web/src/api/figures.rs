@@ -277,7 +277,7 @@ pub fn window_dto(
         windows: calendar
             .reported()
             .iter()
-            .map(|r| window_ref(state, id, &r.window))
+            .map(|r| window_ref(state, id, r.window))
             .collect::<Result<_, _>>()?,
         window,
         units,
