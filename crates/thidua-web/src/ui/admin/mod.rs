@@ -25,6 +25,10 @@ use crate::error::ApiError;
 use crate::i18n::Lang;
 use crate::AppState;
 
+mod holidays;
+pub use holidays::declare_holidays;
+use holidays::{holiday_rows, holidays_form, HolidayRow};
+
 /// Messages for form fields: (form, field, message).
 #[derive(Default)]
 pub struct FieldErrors(Vec<(&'static str, &'static str, String)>);
@@ -109,17 +113,6 @@ pub const SECTIONS: &[&str] = &[
     "tokens",
     "log",
 ];
-
-/// One year's declared public holidays, as the administration lists them.
-pub struct HolidayRow {
-    pub year: i32,
-    /// The days as runs, dd/mm/yyyy, separated by "; ".
-    pub days: String,
-    pub count: usize,
-    pub reference: String,
-    pub by: super::names::Named,
-    pub time: String,
-}
 
 #[derive(Template)]
 #[template(path = "admin.html")]
@@ -354,27 +347,6 @@ async fn admin_view(
     res
 }
 
-/// Every declared year's holidays, the newest year first.
-fn holiday_rows(
-    t: &crate::i18n::Strings,
-    scope: &crate::authz::Scope,
-    state: &thidua_domain::State,
-) -> Vec<HolidayRow> {
-    state
-        .holidays
-        .iter()
-        .rev()
-        .map(|(year, d)| HolidayRow {
-            year: *year,
-            days: crate::format::day_ranges(&d.days, "; "),
-            count: d.days.len(),
-            reference: d.reference.to_string(),
-            by: super::names::actor(t, scope, state, &d.by),
-            time: crate::format::time_ms(d.time_ms),
-        })
-        .collect()
-}
-
 /// The units a new unit may stand under, grouped by kind: the active units of every kind that
 /// some kind stands under ([`UnitKind::parent_kinds`]: the Ministry, the provincial police), by
 /// name. Which group fits which kind the field's help says; the domain refuses a mismatch.
@@ -448,37 +420,6 @@ pub async fn admin_section(
         Some(s) => admin_view(&app, &viewer, s, back, q.saved.is_some()).await,
         None => viewer_error(&viewer, ApiError::not_found()),
     }
-}
-
-/// The holidays' form for `year`: filled with its declaration to declare it again, or, when it
-/// has none, with the year and the days the law fixes in the solar calendar (the rest is
-/// announced each year and added by hand, as the field's help says).
-fn holidays_form(app: &AppState, year: Option<i32>) -> HashMap<String, String> {
-    let state = app.service.read();
-    let Some(year) = year else {
-        return HashMap::new();
-    };
-    let declared = state.holidays.get(&year);
-    let days = match declared {
-        Some(d) => crate::format::day_ranges(&d.days, "\n"),
-        None => {
-            let fixed = thidua_domain::holidays::statutory_solar_days(year);
-            crate::format::day_ranges(&fixed, "\n")
-        }
-    };
-    [
-        ("holidays_year", year.to_string()),
-        ("holidays_days", days),
-        (
-            "holidays_reference",
-            declared
-                .map(|d| d.reference.to_string())
-                .unwrap_or_default(),
-        ),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect()
 }
 
 /// Shows a section again with the form's messages and what was typed (`typed`: the
@@ -1016,93 +957,6 @@ fn form_year(raw: &str, lang: Lang, errors: &mut FieldErrors, form: &'static str
             None
         }
     }
-}
-
-#[derive(Deserialize)]
-pub struct HolidaysForm {
-    #[serde(default)]
-    year: String,
-    #[serde(default)]
-    days: String,
-    #[serde(default)]
-    reference: String,
-}
-
-/// Declares a year's public holidays from the form: every line's error at once, beside the
-/// days; the domain's refusal (nothing changed, too many days) beside its field.
-pub async fn declare_holidays(
-    State(app): State<AppState>,
-    viewer: Viewer,
-    CsrfForm(f): CsrfForm<HolidaysForm>,
-) -> Response {
-    if let Some(r) = unless_admin(&viewer) {
-        return r;
-    }
-    let lang = viewer.lang;
-    let mut errors = FieldErrors::default();
-    let year = form_year(&f.year, lang, &mut errors, "holidays");
-    let days = year.and_then(|y| {
-        thidua_domain::holidays::parse_days(&f.days, y)
-            .map_err(|lines| errors.push("holidays", "days", day_errors(lang, y, &lines)))
-            .ok()
-    });
-    let reference = Text::parse("reference", &f.reference, limits::DECISION)
-        .map_err(|e| errors.push("holidays", "reference", lang.refusal(&e)))
-        .ok();
-    if let Some(n) = days.as_ref().map(Vec::len).filter(|n| *n > MAX_HOLIDAYS) {
-        let too_many = lang.holidays().too_many;
-        let message = too_many
-            .replace("{count}", &n.to_string())
-            .replace("{max}", &MAX_HOLIDAYS.to_string());
-        errors.push("holidays", "days", message);
-    }
-    let typed = [
-        ("holidays_year", f.year.as_str()),
-        ("holidays_days", f.days.as_str()),
-        ("holidays_reference", f.reference.as_str()),
-    ];
-    match (year, days, reference) {
-        (Some(year), Some(days), Some(reference)) if errors.is_empty() => {
-            let declared = thidua_domain::holidays::HolidaysDeclared {
-                year,
-                days,
-                reference,
-            };
-            let command = Command::DeclareHolidays(declared);
-            submit(
-                &app, &viewer, command, "holidays", "holidays", "days", &typed,
-            )
-            .await
-        }
-        _ => again(&app, &viewer, "holidays", errors, &typed).await,
-    }
-}
-
-use thidua_domain::holidays::MAX_DAYS as MAX_HOLIDAYS;
-
-/// Every line of days the form could not read, in one message.
-fn day_errors(
-    lang: Lang,
-    year: i32,
-    lines: &[(usize, thidua_domain::holidays::LineError)],
-) -> String {
-    use thidua_domain::holidays::LineError;
-    let hs = lang.holidays();
-    lines
-        .iter()
-        .map(|(line, e)| {
-            let sentence = match e {
-                LineError::NotADay(text) => hs.bad_line.replace("{text}", text),
-                LineError::WrongYear(day) => hs
-                    .wrong_year
-                    .replace("{date}", &crate::format::date(day))
-                    .replace("{year}", &year.to_string()),
-                LineError::Reversed => hs.reversed.to_owned(),
-            };
-            sentence.replace("{line}", &line.to_string())
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 pub async fn create_unit(
