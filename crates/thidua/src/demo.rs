@@ -879,6 +879,29 @@ mod tests {
         assert_eq!(elected[0], ("ca-kg", 5, 5, Some(1)));
         assert_eq!((elected[1].0, elected[1].1), ("ca-ag", 4));
         assert!(c12.elections[0].elected.iter().all(|p| p.total.is_some()));
+        assert!(c12.submissions.is_empty());
+        // The secretariat issues the submission proposing the decided flag: it is listed.
+        let election = thidua_domain::ElectionId::parse(&c12.elections[0].id).unwrap();
+        let today = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis());
+        let request = thidua_docs::Request::AwardSubmission {
+            election,
+            place: "Kiên Giang".into(),
+            date: today,
+        };
+        let secretariat =
+            thidua_domain::Actor::User(thidua_domain::UserId::parse("thuky.cum12").unwrap());
+        thidua_docs::issue::issue(&service, &secretariat, &request).unwrap();
+        let state = service.read();
+        let after = thidua_web::api::awards::awards_dto(&state, &scope("giamsat.x01"), None);
+        let issued = &after.clusters[0].submissions;
+        assert_eq!(issued.len(), 1, "{issued:?}");
+        assert!(
+            issued[0]
+                .number
+                .as_deref()
+                .is_some_and(|n| n.contains("/TTr-")),
+            "{issued:?}"
+        );
         let member = thidua_web::api::awards::awards_dto(&state, &scope("lanhdao.kg"), Some(2024));
         let seen: Vec<&str> = member.clusters.iter().map(|c| c.id.as_str()).collect();
         assert_eq!(seen, [super::CLUSTER]);
