@@ -823,4 +823,41 @@ browser_scenarios!(
     officer_cannot_open_another_units_admin,
     english_switch,
     phone_layout,
+    administrator_declares_holidays,
 );
+
+/// The administrator declares 2024's public holidays in Chromium: a line the form cannot read
+/// is named in the error summary, which takes the focus, and beside the days, which keep what
+/// was typed; corrected, the year is listed, and April's default deadline on the figures page
+/// skips the declared day (made up: Tuesday 16/04) and says so.
+fn administrator_declares_holidays(b: &Browser, app: &TestApp) {
+    super::support::load_figures(&app.service);
+    b.sign_in(app, "quantri");
+    b.goto(&format!("{}/admin/holidays", app.base));
+    b.type_into("#hd-year", "2024");
+    b.type_into("#hd-days", "16/04/2024\n31/04/2024");
+    b.type_into("#hd-ref", "Thông báo nghỉ lễ (giả định)");
+    let save = "form[action='/admin/holidays'] button[type=submit]";
+    b.click(save);
+    assert!(b.wait_for("#error-summary"), "{}", b.source());
+    assert_eq!(b.focused(), "error-summary");
+    assert!(
+        b.text("#hd-days-error").contains("Dòng 2: “31/04/2024”"),
+        "{}",
+        b.text("#hd-days-error")
+    );
+    assert!(b.source().contains("16/04/2024\n31/04/2024</textarea>"));
+    b.shots("admin-holidays-errors");
+    b.type_into("#hd-days", "16/04/2024");
+    b.click(save);
+    assert!(b.wait_text("Đã lưu"), "{}", b.source());
+    assert!(b.text("#holidays").contains("16/04/2024"));
+    b.goto(&format!(
+        "{}/covenants/gu-12-2024/figures?window=M04",
+        app.base
+    ));
+    assert_eq!(b.text("#deadline"), "17/04/2024");
+    assert!(b
+        .text("#deadline-note")
+        .contains("Ngày nghỉ lễ được bỏ qua: 16/04/2024."));
+}
