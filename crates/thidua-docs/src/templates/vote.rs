@@ -304,6 +304,9 @@ fn tie_rule(rule: TieRule) -> &'static str {
         TieRule::HeadWithoutDeputy => {
             "Năm này cụm không có cụm phó; đơn vị cụm trưởng quyết định."
         }
+        TieRule::DeputyWithoutHead => {
+            "Năm này cụm không có cụm trưởng; đơn vị cụm phó quyết định."
+        }
     }
 }
 

@@ -227,8 +227,9 @@ pub struct TieRecord {
     pub by: Actor,
     /// The position its unit held in the election's year when it was recorded.
     pub position: LeadershipPosition,
-    /// The year had no deputy when it was recorded: a head's decision then stands alone.
-    pub without_deputy: bool,
+    /// The year had no other chair when it was recorded (no deputy for the head's decision, no
+    /// head for the deputy's): the decision then stands alone.
+    pub alone: bool,
 }
 
 /// One ballot round.
@@ -873,7 +874,7 @@ impl State {
         event: &Event,
     ) -> Result<(), DomainError> {
         let e = self.election(election)?;
-        let (position, without_deputy) = self.check_chair(e, unit)?;
+        let (position, alone) = self.check_chair(e, unit)?;
         check_tie_choice(e, round, unit, chosen)?;
         e.round(round)?.check_tie_decider(&event.actor)?;
         let e = self.election_mut(election)?;
@@ -885,14 +886,15 @@ impl State {
                 index: event.index,
                 by: event.actor.clone(),
                 position,
-                without_deputy,
+                alone,
             },
         );
         Ok(())
     }
 
     /// The position `unit` holds in the election's cluster and year, and whether the year has
-    /// no deputy; refused unless it is the head or the deputy.
+    /// no other chair (no deputy beside the head, no head beside the deputy); refused unless it
+    /// is the head or the deputy.
     fn check_chair(
         &self,
         e: &Election,
@@ -918,7 +920,11 @@ impl State {
                 ),
             )
         })?;
-        Ok((position, year.is_some_and(|y| y.deputy.is_none())))
+        let alone = year.is_some_and(|y| match position {
+            LeadershipPosition::Head => y.deputy.is_none(),
+            LeadershipPosition::Deputy => y.head.is_none(),
+        });
+        Ok((position, alone))
     }
 
     /// A paper count of the open round (or a correction of a withdrawn one, or the count of a

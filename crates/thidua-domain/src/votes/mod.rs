@@ -13,7 +13,8 @@
 //! electronic count of a round that too few trustees can decrypt (its ballots stay in the log,
 //! never counted). At most two rounds; a tie at the cut-off
 //! is decided by the head and the deputy, each recording its choice: their common one, or the
-//! head's when the two differ or the year has no deputy ([`TieRule`]).
+//! head's when the two differ or the year has no deputy, the deputy's when it has no head
+//! ([`TieRule`]).
 //!
 //! Module map: this file (the commands, events and nouns), `decide` (field checks), `apply`
 //! (fit checks and folding), `outcome` (thresholds, quorum, ties).

@@ -2,7 +2,7 @@
 //! (a share of the total membership, never of the votes cast), the elected in order of
 //! approvals (ties broken by rank, except at the cut-off), and a tie at the cut-off that the
 //! head and the deputy decide: their common choice, or the head's when they differ or the year
-//! has no deputy ([`TieRule`]). A round below the quorum elects nobody and has no tie, whether
+//! has no deputy, or the deputy's when the year has no head ([`TieRule`]). A round below the quorum elects nobody and has no tie, whether
 //! counted electronically or on paper. Exact integer arithmetic only.
 
 use serde::{Deserialize, Serialize};
@@ -42,6 +42,8 @@ pub enum TieRule {
     HeadOverDeputy,
     /// The year had no deputy: the head decided alone.
     HeadWithoutDeputy,
+    /// The year had no head: the deputy decided alone.
+    DeputyWithoutHead,
 }
 
 /// A counted round's result.
@@ -140,7 +142,7 @@ pub fn outcome(election: &Election, round: &Round) -> Option<Outcome> {
 
 /// The tie's choice, in rank order, and how it was reached: the same set recorded by every
 /// decider (at least two), else the head's latest when a deputy decided otherwise or the head
-/// decided in a year without a deputy.
+/// decided in a year without a deputy, else the deputy's in a year without a head.
 fn decided_tie(
     round: &Round,
     candidates: &[UnitId],
@@ -170,26 +172,27 @@ fn agreed_choice(round: &Round) -> Option<Vec<UnitId>> {
     choices.all(|c| c == first).then_some(first)
 }
 
-/// The head's latest choice, when it prevails: a deputy decided otherwise, or the year had no
-/// deputy when the head decided.
+/// The choice that prevails without agreement: the head's latest when a deputy decided
+/// otherwise or the year had no deputy when the head decided; the deputy's latest when the year
+/// had no head when the deputy decided.
 fn head_choice(round: &Round) -> Option<(Vec<UnitId>, TieRule)> {
-    let head = round
-        .ties
-        .values()
-        .filter(|t| t.position == LeadershipPosition::Head)
-        .max_by_key(|t| t.index)?;
-    let deputy_decided = round
-        .ties
-        .values()
-        .any(|t| t.position == LeadershipPosition::Deputy);
-    let rule = if deputy_decided {
-        TieRule::HeadOverDeputy
-    } else if head.without_deputy {
-        TieRule::HeadWithoutDeputy
-    } else {
-        return None;
+    let latest = |position: LeadershipPosition| {
+        round
+            .ties
+            .values()
+            .filter(|t| t.position == position)
+            .max_by_key(|t| t.index)
     };
-    Some((sorted(&head.chosen), rule))
+    let (head, deputy) = (
+        latest(LeadershipPosition::Head),
+        latest(LeadershipPosition::Deputy),
+    );
+    match (head, deputy) {
+        (Some(h), Some(_)) => Some((sorted(&h.chosen), TieRule::HeadOverDeputy)),
+        (Some(h), None) if h.alone => Some((sorted(&h.chosen), TieRule::HeadWithoutDeputy)),
+        (None, Some(d)) if d.alone => Some((sorted(&d.chosen), TieRule::DeputyWithoutHead)),
+        _ => None,
+    }
 }
 
 /// A choice as a set, for comparing.

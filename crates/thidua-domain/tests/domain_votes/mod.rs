@@ -1422,6 +1422,21 @@ fn a_tie_in_a_year_without_a_deputy_is_the_heads() {
     assert_eq!(o.tie.unwrap().rule, Some(TieRule::HeadWithoutDeputy));
 }
 
+/// A year with a deputy and no head: the deputy's decision alone decides the tie (it waited
+/// for a head that did not exist).
+#[test]
+fn a_tie_in_a_year_without_a_head_is_the_deputys() {
+    let mut v = paper_tie(&[("ca-ag", LeadershipPosition::Deputy)]);
+    assert!(round_one(&v).elected.is_empty());
+    v.w.ok(&leader("ca-ag"), decide_tie("ca-ag", "ca-kg"));
+    let o = round_one(&v);
+    assert_eq!(o.elected, vec![u("ca-kg")]);
+    assert_eq!(o.tie.unwrap().rule, Some(TieRule::DeputyWithoutHead));
+    let logged = replayed(&v.w.events).unwrap();
+    let e = &logged.elections[&el()];
+    assert_eq!(outcome(e, &e.rounds[0]), Some(round_one(&v)));
+}
+
 /// The head and the deputy agree: their choice, as before, whoever decided first.
 #[test]
 fn a_tie_decided_alike_is_agreed() {

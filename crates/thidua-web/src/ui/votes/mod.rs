@@ -123,6 +123,7 @@ fn tie_rule(s: &VoteStrings, rule: TieRule) -> &'static str {
         TieRule::Agreed => s.tie_rule_agreed,
         TieRule::HeadOverDeputy => s.tie_rule_head_over_deputy,
         TieRule::HeadWithoutDeputy => s.tie_rule_head_alone,
+        TieRule::DeputyWithoutHead => s.tie_rule_deputy_alone,
     }
 }
 
