@@ -652,7 +652,8 @@ fn figures_year(b: &Browser, app: &TestApp) {
     assert!(b.wait_for("#reason"));
     b.type_into("#reason", "Rà soát lại số vụ tạm đình chỉ");
     b.click("#reopen");
-    assert!(b.wait_text("Mở lại để điều chỉnh"), "{}", b.source());
+    // The button says the same words as the status: wait for the status itself.
+    assert!(b.wait_for("#status.status-reopened"), "{}", b.source());
     b.sign_in(app, "canbo-kg");
     b.goto(&page);
     assert!(b.wait_for("#v-suspended"));
@@ -850,7 +851,7 @@ fn administrator_declares_holidays(b: &Browser, app: &TestApp) {
     b.shots("admin-holidays-errors");
     b.type_into("#hd-days", "16/04/2024");
     b.click(save);
-    assert!(b.wait_text("Đã lưu"), "{}", b.source());
+    assert!(b.wait_for("#holidays table"), "{}", b.source());
     assert!(b.text("#holidays").contains("16/04/2024"));
     b.goto(&format!(
         "{}/covenants/gu-12-2024/figures?window=M04",
