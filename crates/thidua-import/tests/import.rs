@@ -1069,23 +1069,8 @@ fn a_merged_members_export_scores_as_the_server_scores_it() {
             options(),
         )
         .unwrap();
-    let mut members: Vec<UnitId> = UNITS.iter().map(|x| u(x.0)).collect();
-    members.sort();
-    let none = |_: &UnitId| std::collections::BTreeMap::new();
-    let spec = thidua_domain::engine_data::Spec {
-        covenant: &cov(),
-        members: &members,
-        year: 2024,
-        through_month: 1,
-        manual: &none,
-        period: "2024-M01".into(),
-    };
     let server = reg
-        .evaluate_all(
-            &thidua_domain::engine_data::dataset(&s, &spec).unwrap(),
-            period,
-            options(),
-        )
+        .evaluate_all(&january_data(&s), period, options())
         .unwrap();
     let total = |board: &thidua_scoring::Scoreboard, name: &str| {
         let unit = board.units.iter().find(|r| r.name.as_deref() == Some(name));

@@ -76,9 +76,12 @@ pub fn date(d: &NaiveDate) -> String {
 pub fn day_ranges(days: &[NaiveDate], sep: &str) -> String {
     thidua_domain::holidays::ranges(days)
         .iter()
-        .map(|(first, last)| match first == last {
-            true => date(first),
-            false => format!("{} - {}", date(first), date(last)),
+        .map(|(first, last)| {
+            if first == last {
+                date(first)
+            } else {
+                format!("{} - {}", date(first), date(last))
+            }
         })
         .collect::<Vec<_>>()
         .join(sep)

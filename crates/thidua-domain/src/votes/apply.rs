@@ -1363,9 +1363,12 @@ fn cast(
     let r = e.round_mut(round)?;
     let previous = r.ballots.get(unit);
     let replaced = previous.map(|b| b.replaced + 1).unwrap_or(0);
-    let replaced_other = previous.and_then(|b| match b.by != event.actor {
-        true => Some(b.by.clone()),
-        false => b.replaced_other.clone(),
+    let replaced_other = previous.and_then(|b| {
+        if b.by != event.actor {
+            Some(b.by.clone())
+        } else {
+            b.replaced_other.clone()
+        }
     });
     r.ballots.insert(
         unit.clone(),

@@ -900,24 +900,27 @@ fn only_an_undecryptable_electronic_count_is_set_aside() {
     assert_eq!(err.code(), "shares_enough", "{err}");
 }
 
+/// The cluster with one standing recorded by the secretariat: Kiên Giang first and eligible.
+fn ranked_first() -> World {
+    let mut w = World::cluster();
+    w.ok(
+        &user("thuky"),
+        vote(VoteCommand::RecordStanding {
+            cluster: cum(),
+            year: 2024,
+            unit: u("ca-kg"),
+            rank: 1,
+            eligible: true,
+            basis: t("Xếp thứ nhất"),
+        }),
+    );
+    w
+}
+
 #[test]
 fn a_flag_is_not_opened_below_the_approval_the_rules_require() {
     let sec = user("thuky");
-    let ranked = || {
-        let mut w = World::cluster();
-        w.ok(
-            &sec,
-            vote(VoteCommand::RecordStanding {
-                cluster: cum(),
-                year: 2024,
-                unit: u("ca-kg"),
-                rank: 1,
-                eligible: true,
-                basis: t("Xếp thứ nhất"),
-            }),
-        );
-        w
-    };
+    let ranked = ranked_first;
     let mut w = ranked();
     let opening = |award: AwardKind, num: u32, den: u32| {
         vote(VoteCommand::OpenElection {
@@ -951,19 +954,8 @@ fn a_flag_is_not_opened_below_the_approval_the_rules_require() {
 
 #[test]
 fn the_ceremony_refuses_messages_out_of_order_twice_copied_or_from_outsiders() {
-    let mut w = World::cluster();
+    let mut w = ranked_first();
     let sec = user("thuky");
-    w.ok(
-        &sec,
-        vote(VoteCommand::RecordStanding {
-            cluster: cum(),
-            year: 2024,
-            unit: u("ca-kg"),
-            rank: 1,
-            eligible: true,
-            basis: t("Xếp thứ nhất"),
-        }),
-    );
     // Only the secretariat opens; candidates come from the standings.
     let opening = |quorum: Fraction, trustee_threshold: u32| {
         vote(VoteCommand::OpenElection {

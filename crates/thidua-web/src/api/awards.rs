@@ -96,10 +96,15 @@ pub struct SubmissionDto {
 
 /// The awards of `year` (or the default year) across the clusters `scope` may see.
 pub fn awards_dto(state: &DomainState, scope: &Scope, year: Option<i32>) -> AwardsDto {
-    let visible: Vec<(ClusterId, String)> = super::dto::clusters(state, scope)
+    let mut visible: Vec<(ClusterId, String)> = scope
+        .visible_clusters(state)
         .into_iter()
-        .filter_map(|c| Some((ClusterId::parse(&c.id).ok()?, c.name)))
+        .filter_map(|id| {
+            let name = state.clusters.get(&id)?.cluster.name.to_string();
+            Some((id, name))
+        })
         .collect();
+    thidua_domain::text::sort_by_name(&mut visible, |(_, name)| name);
     let mut years: Vec<i32> = visible
         .iter()
         .filter_map(|(id, _)| state.clusters.get(id))
@@ -369,11 +374,10 @@ pub async fn awards_workbook(
     ApiQuery(q): ApiQuery<AwardsQuery>,
 ) -> Result<axum::response::Response, ApiError> {
     let bytes = awards_xlsx(&app.service.read(), &viewer.scope, q.year)?;
-    let year = q.year.map(|y| y.to_string()).unwrap_or_default();
-    let name = format!(
-        "tong-hop-khen-thuong{}{year}.xlsx",
-        if year.is_empty() { "" } else { "-" }
-    );
+    let name = match q.year {
+        Some(y) => format!("tong-hop-khen-thuong-{y}.xlsx"),
+        None => "tong-hop-khen-thuong.xlsx".to_owned(),
+    };
     Ok(super::midyear::xlsx_download(&name, bytes))
 }
 

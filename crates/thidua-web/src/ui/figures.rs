@@ -111,12 +111,14 @@ impl WindowPage {
     /// skipped; nothing when the secretariat set the deadline.
     fn deadline_note(&self) -> Option<String> {
         let shown = self.w.windows.iter().find(|x| x.key == self.w.window)?;
-        let mut note = self.holidays().deadline_default.to_owned();
-        if let Some(skipped) = self.skipped(shown) {
-            note.push(' ');
-            note.push_str(&skipped);
+        if shown.deadline_set {
+            return None;
         }
-        (!shown.deadline_set).then_some(note)
+        let default = self.holidays().deadline_default;
+        Some(match self.skipped(shown) {
+            Some(skipped) => format!("{default} {skipped}"),
+            None => default.to_owned(),
+        })
     }
     /// "Ngày nghỉ lễ được bỏ qua: 16/04/2024." for a window whose default deadline skipped
     /// declared holidays.

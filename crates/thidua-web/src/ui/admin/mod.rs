@@ -412,8 +412,12 @@ pub async fn admin_section(
         return r;
     }
     let section = uri.path().rsplit('/').next().unwrap_or("");
+    let form = match section {
+        "holidays" => holidays_form(&app, q.year),
+        _ => HashMap::new(),
+    };
     let back = Back {
-        form: holidays_form(&app, q.year),
+        form,
         ..Back::default()
     };
     match SECTIONS.iter().find(|s| **s == section) {
