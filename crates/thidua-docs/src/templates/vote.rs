@@ -51,6 +51,8 @@ pub enum Proof {
     Paper {
         issued: u32,
         returned: u32,
+        /// The ballots counted ([`thidua_domain::votes::PaperCount::valid`]).
+        valid: u32,
         invalid: u32,
         team: Vec<String>,
         /// Each confirming unit and the record of its confirmation.
@@ -163,6 +165,7 @@ fn proof(state: &State, election: &Election, round: &Round, date: NaiveDate) -> 
         Some(p) if count.paper => Proof::Paper {
             issued: p.count.issued,
             returned: p.count.returned,
+            valid: p.count.valid(),
             invalid: p.count.invalid,
             team: p
                 .count
@@ -457,6 +460,7 @@ fn proof_paragraphs(d: &VoteData) -> Vec<String> {
         Proof::Paper {
             issued,
             returned,
+            valid,
             invalid,
             team,
             confirmed_by,
@@ -474,7 +478,7 @@ fn proof_paragraphs(d: &VoteData) -> Vec<String> {
                     "Kiểm phiếu giấy tại phòng họp. {}. Tổ kiểm phiếu: {}.",
                     ballots(
                         "Số phiếu phát ra",
-                        [*issued, *returned, returned - invalid, *invalid]
+                        [*issued, *returned, *valid, *invalid]
                     ),
                     team.join(", ")
                 ),
@@ -513,9 +517,7 @@ fn ballots(issued: &str, [out, back, valid, invalid]: [u32; 4]) -> String {
 /// cast), paper ones are those returned less the invalid.
 fn valid_ballots(d: &VoteData) -> u32 {
     match &d.proof {
-        Proof::Paper {
-            returned, invalid, ..
-        } => returned - invalid,
+        Proof::Paper { valid, .. } => *valid,
         Proof::Electronic { .. } => d.outcome.ballots,
     }
 }
