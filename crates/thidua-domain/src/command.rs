@@ -204,7 +204,9 @@ pub enum Command {
 /// Turns `command` from `actor` into the events it produces, checked against `state`: the
 /// command's fields by its stage, then each event by the rules of [`State::apply`] (applied to a
 /// scratch copy, so the events of a command see each other). Returns the events and the state
-/// after them.
+/// after them. Decided at time 0 (the epoch): a dry run of the rules that do not depend on the
+/// time (a submission, which waits for its window's cut-off, is refused; the service decides
+/// with its clock through [`decide_and_apply`]).
 pub fn decide(state: &State, actor: &Actor, command: Command) -> Result<Vec<Payload>, DomainError> {
     decide_and_apply(state, actor, 0, command).map(|(payloads, _)| payloads)
 }
@@ -243,7 +245,9 @@ pub fn decide_and_apply(
         | C::ReopenFigures { .. }
         | C::SetFiguresDeadline { .. }
         | C::SetFiguresRules { .. }
-        | C::ImportHistoricalFigures { .. } => crate::figures::decide(state, actor, command)?,
+        | C::ImportHistoricalFigures { .. } => {
+            crate::figures::decide(state, actor, time_ms, command)?
+        }
         C::IssueDocument { .. } => crate::documents::decide(state, actor, command)?,
         C::Vote(vote) => crate::votes::decide(state, actor, vote)?,
         C::YearEnd(c) => crate::yearend::decide::decide(state, actor, time_ms, c)?,

@@ -238,6 +238,12 @@ pub enum DomainError {
         window: String,
         cut_off: chrono::NaiveDate,
     },
+    /// A report submitted before its window's cut-off: the window's figures are not all in.
+    #[error("the figures of {window} can be submitted from its cut-off {cut_off}, when the window is over")]
+    WindowStillOpen {
+        window: String,
+        cut_off: chrono::NaiveDate,
+    },
     #[error("validation rule {rule}: {reason}")]
     InvalidRule { rule: String, reason: String },
     /// A vote refused by `votes` (its own stable code, e.g. `ballot_bad_proof`).
@@ -339,6 +345,7 @@ impl DomainError {
             FiguresByOfficers { .. } => "figures_by_officers",
             RegulationYear { .. } => "regulation_year",
             DeadlineBeforeCutOff { .. } => "deadline_before_cut_off",
+            WindowStillOpen { .. } => "window_still_open",
             InvalidRule { .. } => "invalid_rule",
             VoteRefused { code, .. } => code,
             YearEnd(e) => e.code,

@@ -2,10 +2,12 @@
 //! Year, the Tết break, the Hùng Kings' day, 30/4 and 1/5, National Day, and the days moved
 //! around them. A deadline counted in working days ([`working_days_after`]: the figures' default
 //! deadline, two working days after a window's cut-off) skips Saturdays, Sundays and the
-//! declared days. The lunar dates and the moved days change every year, so they are declared,
-//! not computed: the administrator records a year's days (`holidays_declared`) with the
-//! announcement they follow; a later declaration of the same year replaces the earlier one, and
-//! both stay in the log.
+//! declared days, and counts the Saturdays and Sundays declared as worked in exchange for a day
+//! off (ngày làm bù: when the Government joins a holiday to a weekend, the civil service works
+//! a Saturday for the bridging weekday). The lunar dates and the moved days change every year, so
+//! they are declared, not computed: the administrator records a year's days off and worked
+//! weekend days (`holidays_declared`) with the announcement they follow; a later declaration of
+//! the same year replaces the earlier one, and both stay in the log.
 //!
 //! A declaration acts from its place in the log: a deadline read afterwards skips its days,
 //! while a report already submitted keeps the lateness it was dated with ([`crate::figures`]
@@ -13,8 +15,9 @@
 //!
 //! Rules: the administrator only; the year within [`crate::org::validate_year`]; every day in
 //! the declared year, ascending, each once (the command's days are sorted and deduplicated
-//! first); at most [`MAX_DAYS`]; the reference within [`limits::DECISION`]; not the year's
-//! current declaration again.
+//! first); at most [`MAX_DAYS`] days off and [`MAX_WORKING_DAYS`] worked weekend days, each of
+//! those a Saturday or a Sunday and not also a day off; the reference within
+//! [`limits::DECISION`]; not the year's current declaration again.
 
 use chrono::{Datelike, NaiveDate, Weekday};
 use imbl::OrdMap;
@@ -25,16 +28,35 @@ use crate::error::DomainError;
 use crate::event::{Actor, Event, Payload};
 use crate::state::State;
 use crate::text::{limits, Text};
-pub use crate::wire::holidays::HolidaysDeclared;
 
 /// The most days a year may declare: the statutory eleven and the days moved around them fit
 /// many times over, a mistaken range (a whole month) does not.
 pub const MAX_DAYS: usize = 31;
 
-/// A year's declared days off, as the state keeps them.
+/// The most weekend days a year may declare worked: a year has had none to three.
+pub const MAX_WORKING_DAYS: usize = 10;
+
+/// `holidays_declared`: the administrator declared the days off of a calendar `year` as the
+/// Government announced them (`days`; Saturdays and Sundays may be among them), the Saturdays
+/// and Sundays worked in exchange (`working_days`, ngày làm bù) and the announcement they
+/// follow (`reference`). A later declaration of the same year replaces the earlier one; both
+/// stay in the log. Its bytes are `wire::holidays`' formats (format 1: no worked days).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HolidaysDeclared {
+    pub year: i32,
+    pub days: Vec<NaiveDate>,
+    /// Omitted by a command that declares none.
+    #[serde(default)]
+    pub working_days: Vec<NaiveDate>,
+    pub reference: Text,
+}
+
+/// A year's declared days off and worked weekend days, as the state keeps them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Declaration {
     pub days: Vec<NaiveDate>,
+    pub working_days: Vec<NaiveDate>,
     pub reference: Text,
     /// Log index, time and author of the event.
     pub index: u64,
@@ -62,18 +84,49 @@ pub fn is_holiday(holidays: &Holidays, day: NaiveDate) -> bool {
         .is_some_and(|d| d.days.binary_search(&day).is_ok())
 }
 
-/// The day `n` working days after `day`: Monday to Friday, except the declared days off.
+/// Whether `day` is a Saturday or a Sunday declared worked in exchange for a day off.
+pub fn is_worked_weekend(holidays: &Holidays, day: NaiveDate) -> bool {
+    holidays
+        .get(&day.year())
+        .is_some_and(|d| d.working_days.binary_search(&day).is_ok())
+}
+
+fn is_weekend(day: NaiveDate) -> bool {
+    matches!(day.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+/// Whether `day` is a working day: Monday to Friday except the declared days off, and the
+/// weekend days declared worked.
+pub fn is_working_day(holidays: &Holidays, day: NaiveDate) -> bool {
+    if is_weekend(day) {
+        is_worked_weekend(holidays, day)
+    } else {
+        !is_holiday(holidays, day)
+    }
+}
+
+/// The day `n` working days after `day` ([`is_working_day`]).
 pub fn working_days_after(holidays: &Holidays, day: NaiveDate, n: u32) -> NaiveDate {
     let mut d = day;
     let mut left = n;
     while left > 0 {
         d = d.succ_opt().expect("dates stay in range");
-        let weekend = matches!(d.weekday(), Weekday::Sat | Weekday::Sun);
-        if !weekend && !is_holiday(holidays, d) {
+        if is_working_day(holidays, d) {
             left -= 1;
         }
     }
     d
+}
+
+/// The weekend days declared worked after `after`, up to `until` included (what a deadline
+/// counted, to say so).
+pub fn worked_weekends(holidays: &Holidays, after: NaiveDate, until: NaiveDate) -> Vec<NaiveDate> {
+    after
+        .iter_days()
+        .skip(1)
+        .take_while(|d| *d <= until)
+        .filter(|d| is_worked_weekend(holidays, *d))
+        .collect()
 }
 
 /// The declared days off between two days, both excluded (what a deadline skipped, to say so).
@@ -165,12 +218,16 @@ pub(crate) fn decide(
     mut e: HolidaysDeclared,
 ) -> Result<Vec<Payload>, DomainError> {
     authorise(state, actor, &Permission::Administer)?;
-    e.days.sort_unstable();
-    e.days.dedup();
+    for days in [&mut e.days, &mut e.working_days] {
+        days.sort_unstable();
+        days.dedup();
+    }
     let current = state.holidays.get(&e.year);
     let unchanged = match current {
-        Some(c) => c.days == e.days && c.reference == e.reference,
-        None => e.days.is_empty(),
+        Some(c) => {
+            c.days == e.days && c.working_days == e.working_days && c.reference == e.reference
+        }
+        None => e.days.is_empty() && e.working_days.is_empty(),
     };
     if unchanged {
         return Err(DomainError::HolidaysUnchanged(e.year));
@@ -186,19 +243,69 @@ fn invalid(field: &'static str, reason: String) -> DomainError {
 pub fn check(e: &HolidaysDeclared) -> Result<(), DomainError> {
     crate::org::validate_year(e.year)?;
     e.reference.check("reference", limits::DECISION)?;
-    if let Some(day) = e.days.iter().find(|d| d.year() != e.year) {
-        return Err(invalid("days", format!("{day} is not in {}", e.year)));
+    check_days("days", &e.days, e.year, MAX_DAYS)?;
+    check_days("working_days", &e.working_days, e.year, MAX_WORKING_DAYS)?;
+    match worked_day_problems(&e.days, &e.working_days).first() {
+        Some(WorkedDayProblem::Weekday(day)) => Err(invalid(
+            "working_days",
+            format!("{day} is a weekday, a working day already"),
+        )),
+        Some(WorkedDayProblem::DayOff(day)) => Err(invalid(
+            "working_days",
+            format!("{day} is also declared a day off"),
+        )),
+        None => Ok(()),
     }
-    if let Some(w) = e.days.windows(2).find(|w| w[0] >= w[1]) {
+}
+
+/// Why a day declared worked cannot be ([`worked_day_problems`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WorkedDayProblem {
+    /// Monday to Friday: a working day already.
+    Weekday(NaiveDate),
+    /// Also among the days off.
+    DayOff(NaiveDate),
+}
+
+/// Every day of `working_days` that is not a Saturday or a Sunday outside `days`, in order.
+pub fn worked_day_problems(
+    days: &[NaiveDate],
+    working_days: &[NaiveDate],
+) -> Vec<WorkedDayProblem> {
+    working_days
+        .iter()
+        .filter_map(|&day| {
+            if !is_weekend(day) {
+                Some(WorkedDayProblem::Weekday(day))
+            } else if days.contains(&day) {
+                Some(WorkedDayProblem::DayOff(day))
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// Days of `year`, ascending, each once, at most `max`.
+fn check_days(
+    field: &'static str,
+    days: &[NaiveDate],
+    year: i32,
+    max: usize,
+) -> Result<(), DomainError> {
+    if let Some(day) = days.iter().find(|d| d.year() != year) {
+        return Err(invalid(field, format!("{day} is not in {year}")));
+    }
+    if let Some(w) = days.windows(2).find(|w| w[0] >= w[1]) {
         return Err(invalid(
-            "days",
+            field,
             format!("{} comes again or out of order after {}", w[1], w[0]),
         ));
     }
-    if e.days.len() > MAX_DAYS {
+    if days.len() > max {
         return Err(invalid(
-            "days",
-            format!("{} days declared, at most {MAX_DAYS}", e.days.len()),
+            field,
+            format!("{} days declared, at most {max}", days.len()),
         ));
     }
     Ok(())
@@ -214,6 +321,7 @@ impl State {
         check(e)?;
         let declaration = Declaration {
             days: e.days.clone(),
+            working_days: e.working_days.clone(),
             reference: e.reference.clone(),
             index: event.index,
             time_ms: event.time_ms,
@@ -238,6 +346,7 @@ mod tests {
             days[0].year(),
             Declaration {
                 days: days.to_vec(),
+                working_days: Vec::new(),
                 reference: Text::parse("reference", "Thông báo", 50).unwrap(),
                 index: 0,
                 time_ms: 0,
@@ -271,6 +380,32 @@ mod tests {
         );
         // A day of another year is not a day off of this one.
         assert!(!is_holiday(&holidays, d(2027, 2, 16)));
+    }
+
+    /// A Friday off bridging to the weekend, worked back on the Saturday before (made up).
+    #[test]
+    fn a_weekend_day_worked_in_exchange_counts_as_a_working_day() {
+        let mut holidays = declared(&[d(2026, 4, 30), d(2026, 5, 1)]);
+        // Thursday 30/04 and Friday 01/05 off: from Tuesday 28/04, the two working days are
+        // Wednesday 29/04 and Monday 04/05.
+        assert_eq!(
+            working_days_after(&holidays, d(2026, 4, 28), 2),
+            d(2026, 5, 4)
+        );
+        // Saturday 02/05 worked in exchange: it counts.
+        let year = holidays.get_mut(&2026).unwrap();
+        year.working_days = vec![d(2026, 5, 2)];
+        assert!(is_working_day(&holidays, d(2026, 5, 2)));
+        assert!(!is_working_day(&holidays, d(2026, 5, 3)));
+        assert_eq!(
+            working_days_after(&holidays, d(2026, 4, 28), 2),
+            d(2026, 5, 2)
+        );
+        assert_eq!(
+            worked_weekends(&holidays, d(2026, 4, 28), d(2026, 5, 2)),
+            [d(2026, 5, 2)]
+        );
+        assert!(worked_weekends(&holidays, d(2026, 4, 28), d(2026, 5, 1)).is_empty());
     }
 
     #[test]
@@ -309,6 +444,7 @@ mod tests {
         let e = |days: Vec<NaiveDate>| HolidaysDeclared {
             year: 2026,
             days,
+            working_days: Vec::new(),
             reference: Text::parse("reference", "Thông báo", 50).unwrap(),
         };
         assert!(check(&e(vec![d(2026, 1, 1), d(2026, 4, 30)])).is_ok());
@@ -324,6 +460,20 @@ mod tests {
         assert_eq!(field(check(&e(vec![d(2026, 5, 1), d(2026, 5, 1)]))), "days");
         let month: Vec<NaiveDate> = d(2026, 1, 1).iter_days().take(MAX_DAYS + 1).collect();
         assert_eq!(field(check(&e(month))), "days");
+        // Worked days are Saturdays or Sundays of the year, none of them a day off.
+        let worked = |days: Vec<NaiveDate>, working_days| HolidaysDeclared {
+            working_days,
+            ..e(days)
+        };
+        assert!(check(&worked(vec![d(2026, 5, 1)], vec![d(2026, 4, 25)])).is_ok());
+        for bad in [
+            worked(vec![], vec![d(2026, 4, 27)]),
+            worked(vec![d(2026, 4, 25)], vec![d(2026, 4, 25)]),
+            worked(vec![], vec![d(2025, 4, 26)]),
+            worked(vec![], vec![d(2026, 4, 26), d(2026, 4, 25)]),
+        ] {
+            assert_eq!(field(check(&bad)), "working_days", "{bad:?}");
+        }
         let far = HolidaysDeclared {
             year: 1999,
             ..e(Vec::new())

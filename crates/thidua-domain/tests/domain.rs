@@ -65,15 +65,21 @@ fn run_like_the_service(
     Ok(payloads)
 }
 
+/// The time the tests' commands run at unless they say otherwise: 26/03/2024.
+const TIME_MS: i64 = 1_711_420_000_000;
+
 impl World {
     fn run(&mut self, actor: &Actor, command: Command) -> Result<Vec<Payload>, DomainError> {
-        run_like_the_service(
-            &mut self.state,
-            &mut self.events,
-            1_711_420_000_000,
-            actor,
-            command,
-        )
+        self.run_at(TIME_MS, actor, command)
+    }
+
+    fn run_at(
+        &mut self,
+        time_ms: i64,
+        actor: &Actor,
+        command: Command,
+    ) -> Result<Vec<Payload>, DomainError> {
+        run_like_the_service(&mut self.state, &mut self.events, time_ms, actor, command)
     }
 
     fn ok(&mut self, actor: &Actor, command: Command) -> Vec<Payload> {

@@ -521,7 +521,8 @@ fn vote_samples(admin: &Actor) -> Vec<(Actor, Payload)> {
     .collect()
 }
 
-/// The Tết break of 2026 and the other days off of the year, as the administrator declares them.
+/// The Tết break of 2026 and the other days off of the year, as the administrator declares them,
+/// with a Saturday worked in exchange (made up).
 fn holidays_sample() -> (Actor, Payload) {
     let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
     let mut days = vec![d(1, 1)];
@@ -532,6 +533,7 @@ fn holidays_sample() -> (Actor, Payload) {
         Payload::HolidaysDeclared(thidua_domain::holidays::HolidaysDeclared {
             year: 2026,
             days,
+            working_days: vec![d(5, 9)],
             reference: t("Lịch nghỉ lễ, Tết năm 2026 theo thông báo của Bộ Nội vụ"),
         }),
     )
@@ -691,6 +693,34 @@ fn a_document_issued_in_format_1_decodes_unchanged() {
     assert!(Event::decode(1025, with_subject.as_bytes()).is_err());
     let v2_without = v1.replace(r#""v":1}"#, r#""v":2}"#);
     assert!(Event::decode(1025, v2_without.as_bytes()).is_err());
+}
+
+/// `holidays_declared` as format 1 wrote it (before worked weekend days were declared): it
+/// still decodes, without worked days; a new event with none is format 2 with an empty list;
+/// format 1 with worked days, or format 2 without the field, is not canonical.
+#[test]
+fn a_holidays_declaration_in_format_1_decodes_unchanged() {
+    let v1 = r#"{"actor":{"id":"quantri","type":"user"},"data":{"days":["2026-01-01","2026-02-14","2026-02-15"],"reference":"Lịch nghỉ lễ, Tết năm 2026 theo thông báo của Bộ Nội vụ","year":2026},"index":1061,"kind":"holidays_declared","salt":"00112233445566778899aabbccddef3c","time_ms":1711420000061,"v":1}"#;
+    let event = Event::decode(1061, v1.as_bytes()).unwrap();
+    let Payload::HolidaysDeclared(e) = &event.payload else {
+        panic!("{event:?}")
+    };
+    assert_eq!((e.days.len(), e.working_days.len()), (3, 0));
+    // Written again today, it is format 2 with no worked days.
+    let v2 = String::from_utf8(event.canonical_bytes()).unwrap();
+    assert_eq!(
+        v2,
+        v1.replace(r#","year":2026}"#, r#","working_days":[],"year":2026}"#)
+            .replace(r#""v":1}"#, r#""v":2}"#)
+    );
+    assert_eq!(Event::decode(1061, v2.as_bytes()).unwrap(), event);
+    let with_field = v1.replace(
+        r#""reference":"#,
+        r#""working_days":["2026-05-09"],"reference":"#,
+    );
+    assert!(Event::decode(1061, with_field.as_bytes()).is_err());
+    let v2_without = v1.replace(r#""v":1}"#, r#""v":2}"#);
+    assert!(Event::decode(1061, v2_without.as_bytes()).is_err());
 }
 
 fn fixture() -> Vec<String> {

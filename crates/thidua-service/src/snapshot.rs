@@ -28,8 +28,9 @@ use crate::{LogKey, Service, ServiceError, View};
 /// the quorum's measure, no longer the valid ones, and who recorded and confirmed a paper
 /// count and decided a tie; format 6: a tie decision's position and whether its year had a
 /// deputy; format 7: the declared public holidays, and who cast each counted ballot and whose
-/// ballot another person's replaced).
-const FORMAT: &str = "thidua-snapshot/7";
+/// ballot another person's replaced; format 8: the weekend days worked in exchange of a year's
+/// declared holidays).
+const FORMAT: &str = "thidua-snapshot/8";
 
 /// When the service writes snapshots by itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -359,9 +359,14 @@ fn commands() -> Vec<CommandShape> {
                     json!({"type": "array", "maxItems": thidua_domain::holidays::MAX_DAYS, "items": date(),
                         "description": "every day off of the year as the Government announced it, in any order (sorted and deduplicated); empty withdraws the year's days"}),
                 ),
+                (
+                    "working_days",
+                    json!({"type": "array", "maxItems": thidua_domain::holidays::MAX_WORKING_DAYS, "items": date(),
+                        "description": "the Saturdays and Sundays of the year worked in exchange for a day off (ngày làm bù), none of them a day off; optional, empty by default"}),
+                ),
                 ("reference", text(limits::DECISION)),
             ],
-            &[],
+            &["working_days"],
         ),
         (
             "vote",

@@ -432,8 +432,8 @@ fn setup() -> Vec<Command> {
 }
 
 /// The public holidays of 2024 for civil servants: New Year, the Tết break (08/02–14/02), the
-/// Hùng Kings' day, 27/04–01/05 (a Saturday worked in exchange) and 31/08–03/09. The dates are
-/// the year's; the reference is the demonstration's own words.
+/// Hùng Kings' day, 27/04–01/05 (Monday 29/04 off, Saturday 04/05 worked in exchange) and
+/// 31/08–03/09. The dates are the year's; the reference is the demonstration's own words.
 fn holidays_2024() -> thidua_domain::holidays::HolidaysDeclared {
     let run = |from: NaiveDate, n: usize| from.iter_days().take(n).collect::<Vec<_>>();
     let mut days = vec![date(2024, 1, 1)];
@@ -444,6 +444,7 @@ fn holidays_2024() -> thidua_domain::holidays::HolidaysDeclared {
     thidua_domain::holidays::HolidaysDeclared {
         year: 2024,
         days,
+        working_days: vec![date(2024, 5, 4)],
         reference: t("Lịch nghỉ lễ, Tết năm 2024 của cán bộ, công chức (minh hoạ)"),
     }
 }

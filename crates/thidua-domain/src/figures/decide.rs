@@ -24,6 +24,7 @@ use crate::text::{limits, Text};
 pub(crate) fn decide(
     state: &State,
     actor: &Actor,
+    time_ms: i64,
     command: Command,
 ) -> Result<Vec<Payload>, DomainError> {
     use Command as C;
@@ -40,7 +41,7 @@ pub(crate) fn decide(
             unit,
             window,
             revision,
-        } => submit_figures(state, actor, covenant, unit, window, revision),
+        } => submit_figures(state, actor, time_ms, covenant, unit, window, revision),
         C::ApproveFigures {
             covenant,
             unit,
@@ -152,16 +153,26 @@ fn save_figures(
     }])
 }
 
-/// Submits a unit's report (its officer): complete, and within the validation rules.
+/// Submits a unit's report (its officer): its window's figures are counted to the end (the
+/// submission is on or after the window's cut-off, in Vietnam's time), complete, and within
+/// the validation rules. A draft can be saved at any time; what is submitted and approved is
+/// published to the cluster as the window's figures, so a half-counted window is not.
+/// Checked in `decide` only, with the time the service stamps on the events: logs written
+/// before this rule replay as they were.
 fn submit_figures(
     state: &State,
     actor: &Actor,
+    time_ms: i64,
     covenant: CovenantId,
     unit: UnitId,
     window: String,
     revision: u32,
 ) -> Result<Vec<Payload>, DomainError> {
     officers_report(state, actor, &unit)?;
+    let cut_off = state.reported_window(&covenant, &window)?.end;
+    if super::local_date(time_ms) < cut_off {
+        return Err(DomainError::WindowStillOpen { window, cut_off });
+    }
     let year = state.covenant(&covenant)?.year;
     if let Some(r) = state.figures.report(&unit, year, &window) {
         if r.revision == revision

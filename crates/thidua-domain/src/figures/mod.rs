@@ -692,6 +692,16 @@ pub fn local_midnight(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
     day.and_time(chrono::NaiveTime::MIN).and_utc() - chrono::Duration::hours(7)
 }
 
+/// The declared days between a window's cut-off and its default deadline
+/// ([`State::deadline_holidays`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DeadlineDays {
+    /// Days off skipped.
+    pub skipped: Vec<NaiveDate>,
+    /// Saturdays and Sundays worked in exchange, counted.
+    pub worked: Vec<NaiveDate>,
+}
+
 /// Working days between a window's cut-off and its default deadline.
 pub const DEFAULT_DEADLINE_WORKING_DAYS: u32 = 2;
 
@@ -943,19 +953,22 @@ impl State {
             .contains_key(&(covenant.clone(), window.to_owned()))
     }
 
-    /// The declared public holidays the window's default deadline skipped: none once the
-    /// secretariat set its deadline.
+    /// The declared days the window's default deadline skipped (days off) and counted (weekend
+    /// days worked in exchange): none once the secretariat set its deadline.
     pub fn deadline_holidays(
         &self,
         covenant: &CovenantId,
         window: &str,
-    ) -> Result<Vec<NaiveDate>, DomainError> {
+    ) -> Result<DeadlineDays, DomainError> {
         if self.figures_deadline_set(covenant, window) {
-            return Ok(Vec::new());
+            return Ok(DeadlineDays::default());
         }
         let cut_off = self.reporting_window(covenant, window)?.end;
         let deadline = self.figures_deadline(covenant, window)?;
-        Ok(crate::holidays::between(&self.holidays, cut_off, deadline))
+        Ok(DeadlineDays {
+            skipped: crate::holidays::between(&self.holidays, cut_off, deadline),
+            worked: crate::holidays::worked_weekends(&self.holidays, cut_off, deadline),
+        })
     }
 
     /// The validation rules of a covenant, compiled against its form.

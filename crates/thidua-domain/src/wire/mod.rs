@@ -90,7 +90,7 @@ pub const LATEST_FORMATS: &[(&str, u32)] = &[
     ("beacon_recorded", 1),
     ("year_end_deadline_moved", 1),
     ("flag_explained", 1),
-    ("holidays_declared", 1),
+    ("holidays_declared", 2),
 ];
 
 /// Errors decoding stored bytes into an event.

@@ -489,6 +489,54 @@ fn late_submissions_are_recorded_against_the_deadline_the_secretariat_may_move()
     assert!(!kg_late(&w, "M03"));
 }
 
+/// A window's report waits for its cut-off (in Vietnam's time) to be submitted: a draft is
+/// saved at any time; a submission before the window is over is refused and changes nothing;
+/// a log written before this rule, with such a submission, replays as it was.
+#[test]
+fn a_report_is_submitted_from_its_windows_cut_off_in_vietnams_time() {
+    let mut w = signed_world();
+    // March's window ends on Thursday 14/03/2024; 16:59 UTC on the 13th is 23:59 in Vietnam.
+    let before = ms(2024, 3, 13, 16) + 59 * 60_000;
+    w.at(ms(2024, 3, 1, 2), &user("canbo.kg"), kg_save("M03"))
+        .unwrap();
+    let state = w.state.clone();
+    let e = w
+        .at(before, &user("canbo.kg"), kg_submit("M03"))
+        .unwrap_err();
+    assert_eq!(e.code(), "window_still_open");
+    assert!(e.to_string().contains("2024-03-14"), "{e}");
+    assert_eq!(w.state, state, "a refused submission changes nothing");
+    // One minute later it is the 14th in Vietnam, still the 13th in UTC.
+    let submitted = w.at(before + 60_000, &user("canbo.kg"), kg_submit("M03"));
+    assert!(submitted.is_ok(), "{submitted:?}");
+    assert!(!kg_late(&w, "M03"));
+
+    // An early submission in a log written before the rule applies as it was.
+    let mut early = signed_world();
+    early
+        .at(ms(2024, 3, 1, 2), &user("canbo.kg"), kg_save("M03"))
+        .unwrap();
+    let event = Event {
+        index: early.state.size,
+        time_ms: ms(2024, 3, 1, 2),
+        actor: user("canbo.kg"),
+        salt: "00".repeat(16),
+        payload: Payload::FiguresSubmitted {
+            covenant: cov(),
+            unit: u("ca-kg"),
+            window: "M03".into(),
+            revision: 1,
+        },
+    };
+    early.state.apply(&event).unwrap();
+    let r = early
+        .state
+        .figures
+        .report(&u("ca-kg"), 2024, "M03")
+        .unwrap();
+    assert_eq!(r.status, ReportStatus::Submitted);
+}
+
 /// Public holidays the administrator declares push the default deadline past them, from the
 /// declaration's place in the log: a report submitted before it keeps its lateness. (The days
 /// are made up: February's real Tết break of 2024 ended on the cut-off.)
@@ -499,6 +547,7 @@ fn declared_holidays_push_the_default_deadline_from_their_place_in_the_log() {
         Command::DeclareHolidays(thidua_domain::holidays::HolidaysDeclared {
             year: 2024,
             days,
+            working_days: Vec::new(),
             reference: t("Thông báo nghỉ lễ (giả định)"),
         })
     };
@@ -546,6 +595,30 @@ fn declared_holidays_push_the_default_deadline_from_their_place_in_the_log() {
         w.state.holidays[&2024].days.len(),
         2,
         "the later declaration replaces"
+    );
+    // June's cut-off is Friday 14/06: Monday 17 and Tuesday 18 by default; a Saturday worked
+    // in exchange (15/06) counts, a weekday cannot be declared worked.
+    assert_eq!(
+        w.state.figures_deadline(&cov(), "M06").unwrap(),
+        d(2024, 6, 18)
+    );
+    let worked = |day| match declare(vec![d(2024, 3, 15), d(2024, 4, 16)]) {
+        Command::DeclareHolidays(e) => {
+            Command::DeclareHolidays(thidua_domain::holidays::HolidaysDeclared {
+                working_days: vec![day],
+                ..e
+            })
+        }
+        other => other,
+    };
+    assert_eq!(
+        w.err(&Actor::System, worked(d(2024, 6, 17))),
+        "invalid_value"
+    );
+    w.ok(&Actor::System, worked(d(2024, 6, 15)));
+    assert_eq!(
+        w.state.figures_deadline(&cov(), "M06").unwrap(),
+        d(2024, 6, 17)
     );
     let json = serde_json::to_string(&w.state).unwrap();
     assert_eq!(serde_json::from_str::<State>(&json).unwrap(), w.state);

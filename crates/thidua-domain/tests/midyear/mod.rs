@@ -23,15 +23,6 @@ fn freeze() -> Command {
 }
 
 impl World {
-    fn run_at(
-        &mut self,
-        time_ms: i64,
-        actor: &Actor,
-        command: Command,
-    ) -> Result<Vec<Payload>, DomainError> {
-        run_like_the_service(&mut self.state, &mut self.events, time_ms, actor, command)
-    }
-
     fn refused_at(&mut self, time_ms: i64, actor: &Actor, command: Command) -> DomainError {
         let before = self.state.clone();
         let e = self.run_at(time_ms, actor, command).unwrap_err();

@@ -132,8 +132,13 @@ impl World {
             return;
         }
         let r = revision(self);
-        self.ok(
-            &user(&format!("canbo.{short}")),
+        let at = self.submission_time(window);
+        let step = |w: &mut World, actor: String, command| {
+            w.run_at(at, &user(&actor), command).unwrap();
+        };
+        step(
+            self,
+            format!("canbo.{short}"),
             Command::SubmitFigures {
                 covenant: cov(),
                 unit: u(unit),
@@ -144,8 +149,9 @@ impl World {
         if until == "submitted" {
             return;
         }
-        self.ok(
-            &user(&format!("lanhdao.{short}")),
+        step(
+            self,
+            format!("lanhdao.{short}"),
             Command::ApproveFigures {
                 covenant: cov(),
                 unit: u(unit),
@@ -153,6 +159,14 @@ impl World {
                 revision: r,
             },
         );
+    }
+
+    /// When a window's report is submitted: the tests' time, or 10:00 in Vietnam on the
+    /// window's cut-off for a window that ends later (a report waits for its window's end).
+    fn submission_time(&self, window: &str) -> i64 {
+        let cut_off = self.state.reported_window(&cov(), window).unwrap().end;
+        let ten_local = cut_off.and_hms_opt(3, 0, 0).unwrap().and_utc();
+        TIME_MS.max(ten_local.timestamp_millis())
     }
 
     /// 2023's crimes of ca-kg imported: 20 in January, 10 in every other month (130 a year).

@@ -134,12 +134,16 @@ pub struct MovementDto {
     pub windows: Vec<CalendarWindowDto>,
 }
 
-/// A year's declared public holidays: the days a deadline in working days skips.
+/// A year's declared public holidays: the days a deadline in working days skips, and the
+/// weekend days it counts.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct HolidaysDto {
     pub year: i32,
     /// ISO dates, ascending.
     pub days: Vec<String>,
+    /// The Saturdays and Sundays worked in exchange for a day off (ngày làm bù), which a
+    /// deadline counts as working days: ISO dates, ascending.
+    pub working_days: Vec<String>,
     /// The announcement the days follow.
     pub reference: String,
     /// The log index of the declaration in force.
@@ -482,6 +486,7 @@ pub fn holidays(state: &State) -> Vec<HolidaysDto> {
         .map(|(year, d)| HolidaysDto {
             year: *year,
             days: d.days.iter().map(ToString::to_string).collect(),
+            working_days: d.working_days.iter().map(ToString::to_string).collect(),
             reference: d.reference.to_string(),
             declared_at: d.index,
         })

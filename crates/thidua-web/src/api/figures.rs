@@ -136,6 +136,9 @@ pub struct ReportDto {
     pub reopened_at: Option<u64>,
     pub reopen_reason: Option<String>,
     pub can_edit: bool,
+    /// The viewer may submit what they edit: the window is over (from its cut-off `end`, in
+    /// Vietnam's time). Before that a draft is saved, never submitted.
+    pub can_submit: bool,
     pub can_approve: bool,
     pub can_reopen: bool,
     /// The year's figures are locked (the year-end review locked the scores): nothing changes.
@@ -171,6 +174,9 @@ pub struct WindowRef {
     pub deadline_set: bool,
     /// The declared public holidays the default deadline skipped (yyyy-mm-dd).
     pub holidays_skipped: Vec<String>,
+    /// The Saturdays and Sundays declared worked in exchange for a day off that the default
+    /// deadline counted as working days (yyyy-mm-dd).
+    pub worked_weekends: Vec<String>,
 }
 
 /// A historical import, as recorded.
@@ -295,6 +301,7 @@ fn window_ref(
     w: &thidua_domain::model::ReportingWindow,
 ) -> Result<WindowRef, ApiError> {
     let iso = |days: Vec<chrono::NaiveDate>| days.iter().map(ToString::to_string).collect();
+    let declared = state.deadline_holidays(covenant, &w.key)?;
     Ok(WindowRef {
         key: w.key.clone(),
         name: w.name.to_string(),
@@ -302,7 +309,8 @@ fn window_ref(
         end: w.end.to_string(),
         deadline: state.figures_deadline(covenant, &w.key)?.to_string(),
         deadline_set: state.figures_deadline_set(covenant, &w.key),
-        holidays_skipped: iso(state.deadline_holidays(covenant, &w.key)?),
+        holidays_skipped: iso(declared.skipped),
+        worked_weekends: iso(declared.worked),
     })
 }
 
@@ -480,6 +488,7 @@ pub fn report_dto(
     let reports = scope.reporting_units().contains(unit);
     let open = !state.figures_locked(id);
     let (can_edit, can_approve, can_reopen) = report_actions(&shown, open, reports, led);
+    let today = thidua_domain::figures::local_date(crate::accounts::now_ms());
     let pending = shown.report.and_then(pending_reopening);
     Ok(ReportDto {
         covenant: id.to_string(),
@@ -514,6 +523,7 @@ pub fn report_dto(
         reopened_at: pending,
         reopen_reason: pending.and_then(|i| reasons.get(&i).cloned()),
         can_edit,
+        can_submit: can_edit && today >= w.end,
         can_approve,
         can_reopen,
         locked: !open,
@@ -843,17 +853,17 @@ fn cell_opt(c: Cell) -> Option<String> {
     cell_str(c)
 }
 
-/// Decides commands on a scratch copy of the state: what the domain would refuse.
-/// Runs `commands` through `decide` on a copy of the state: the first one refused, with its
-/// refusal, if any.
+/// Runs `commands` through `decide` on a copy of the state, now: the first one refused, with
+/// its refusal, if any.
 fn dry_decide(
     state: &DomainState,
     actor: &Actor,
     commands: &[Command],
 ) -> Result<(), (usize, ApiError)> {
     let mut scratch = state.clone();
+    let now = crate::accounts::now_ms();
     for (i, c) in commands.iter().enumerate() {
-        scratch = thidua_domain::decide_and_apply(&scratch, actor, 0, c.clone())
+        scratch = thidua_domain::decide_and_apply(&scratch, actor, now, c.clone())
             .map_err(|e| (i, ApiError::from(e)))?
             .1;
     }

@@ -73,6 +73,8 @@ pub struct FigStrings {
     pub file: &'static str,
     pub dry_run: &'static str,
     pub submit_after_import: &'static str,
+    /// Before the window's cut-off: drafts only, submission from the date that follows.
+    pub submit_from: &'static str,
     pub import_button: &'static str,
     pub template_xlsx: &'static str,
     pub template_csv: &'static str,
@@ -218,6 +220,7 @@ pub static VI: FigStrings = FigStrings {
     file: "Tệp",
     dry_run: "Chỉ xem trước, chưa ghi",
     submit_after_import: "Gửi lãnh đạo duyệt sau khi nhập",
+    submit_from: "Kỳ báo cáo chưa kết thúc: số liệu được lưu nháp, và gửi lãnh đạo duyệt từ ngày chốt số liệu",
     import_button: "Nhập",
     template_xlsx: "Tải biểu mẫu (.xlsx)",
     template_csv: "Tải biểu mẫu (.csv)",
@@ -350,6 +353,7 @@ pub static EN: FigStrings = FigStrings {
     file: "File",
     dry_run: "Dry run only, write nothing",
     submit_after_import: "Submit to the leader after the import",
+    submit_from: "The window is not over: figures are saved as a draft, and submitted to the leader from the cut-off,",
     import_button: "Import",
     template_xlsx: "Download the template (.xlsx)",
     template_csv: "Download the template (.csv)",
@@ -480,6 +484,10 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
             "Hạn nộp không được trước ngày chốt số liệu của kỳ.",
             "A deadline cannot be before the window's cut-off.",
         ),
+        "window_still_open" => (
+            "Kỳ báo cáo chưa kết thúc: số liệu được gửi duyệt từ ngày chốt số liệu của kỳ.",
+            "The window is not over: its figures are submitted from its cut-off.",
+        ),
         "invalid_rule" => ("Quy tắc kiểm tra không hợp lệ.", "Invalid validation rule."),
         "explanation_unchanged" => (
             "Giải trình này đã được lưu (giống hệt giải trình hiện có).",
@@ -549,6 +557,10 @@ pub fn refusal(lang: Lang, code: &str) -> Option<&'static str> {
         "deadline_before_cut_off" => (
             "Hạn nộp {window} không được trước {cut_off}, ngày chốt số liệu của kỳ.",
             "The deadline of {window} cannot be before {cut_off}, the window's cut-off.",
+        ),
+        "window_still_open" => (
+            "{window} chưa kết thúc: số liệu của kỳ được gửi duyệt từ {cut_off}, ngày chốt số liệu.",
+            "{window} is not over: its figures are submitted from {cut_off}, its cut-off.",
         ),
         "summary_window" => (
             "{window} là tổng của các kỳ báo cáo khác: số liệu được nhập theo từng kỳ báo cáo.",

@@ -934,6 +934,7 @@ mod tests {
             "figures_exist",
             "figures_by_officers",
             "deadline_before_cut_off",
+            "window_still_open",
             "invalid_rule",
             "explanation_unchanged",
         ]

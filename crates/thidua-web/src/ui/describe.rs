@@ -374,7 +374,12 @@ fn organisation<'a>(t: &'a Strings, viewer: &Scope, state: &State, payload: &Pay
                     ("year", plain(h.year.to_string())),
                     ("reference", text(h.reference.as_str())),
                 ],
-                vec![(hs.days, plain(crate::format::day_ranges(&h.days, "; ")))],
+                std::iter::once((hs.days, plain(crate::format::day_ranges(&h.days, "; "))))
+                    .chain((!h.working_days.is_empty()).then(|| {
+                        let worked = crate::format::day_ranges(&h.working_days, "; ");
+                        (hs.working_days, plain(worked))
+                    }))
+                    .collect(),
             )
         }
         P::WitnessKeyRegistered { unit, key } => (

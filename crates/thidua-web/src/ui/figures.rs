@@ -121,17 +121,24 @@ impl WindowPage {
         })
     }
     /// "Ngày nghỉ lễ được bỏ qua: 16/04/2024." for a window whose default deadline skipped
-    /// declared holidays.
+    /// declared holidays, and "Ngày làm bù được tính …: 04/05/2024." for one that counted a
+    /// worked weekend day.
     fn skipped(&self, x: &WindowRef) -> Option<String> {
-        if x.holidays_skipped.is_empty() {
-            return None;
-        }
-        let days: Vec<String> = x.holidays_skipped.iter().map(|d| self.date(d)).collect();
-        Some(
-            self.holidays()
-                .deadline_skipped
-                .replace("{days}", &days.join(", ")),
-        )
+        let hs = self.holidays();
+        let sentence = |template: &str, days: &[String]| {
+            (!days.is_empty()).then(|| {
+                let days: Vec<String> = days.iter().map(|d| self.date(d)).collect();
+                template.replace("{days}", &days.join(", "))
+            })
+        };
+        let said: Vec<String> = [
+            sentence(hs.deadline_skipped, &x.holidays_skipped),
+            sentence(hs.deadline_worked, &x.worked_weekends),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!said.is_empty()).then(|| said.join(" "))
     }
     fn holidays(&self) -> &'static crate::i18n::holidays::HolidayStrings {
         crate::i18n::Lang::parse(self.l.lang)

@@ -308,10 +308,12 @@ pub fn domain_error_in(
         }
         E::FiguresByOfficers { unit } => figures_sentence(&[("unit", unit_name(unit))]),
         E::SummaryWindow(window) => figures_sentence(&[("window", window_name(window))]),
-        E::DeadlineBeforeCutOff { window, cut_off } => figures_sentence(&[
-            ("window", window_name(window)),
-            ("cut_off", crate::format::date(cut_off)),
-        ]),
+        E::DeadlineBeforeCutOff { window, cut_off } | E::WindowStillOpen { window, cut_off } => {
+            figures_sentence(&[
+                ("window", window_name(window)),
+                ("cut_off", crate::format::date(cut_off)),
+            ])
+        }
         // The rule's and the elements' names are the regulation's own (Vietnamese) words.
         E::RuleViolated { rule } | E::WarningNeedsComment { rule } => {
             figures_sentence(&[("rule", rule.clone())])

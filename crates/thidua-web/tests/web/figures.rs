@@ -648,7 +648,7 @@ fn the_administrator_declares_holidays(
         before.body
     );
     let admin = signed_in(app, "quantri");
-    let declare = |days: &str| {
+    let declare_with = |days: &str, working_days: &str| {
         let csrf = admin.get("/admin/holidays").csrf();
         admin.post_form(
             "/admin/holidays",
@@ -656,10 +656,12 @@ fn the_administrator_declares_holidays(
                 ("csrf", csrf.as_str()),
                 ("year", "2024"),
                 ("days", days),
+                ("working_days", working_days),
                 ("reference", "Thông báo nghỉ lễ (giả định)"),
             ],
         )
     };
+    let declare = |days: &str| declare_with(days, "");
     let r = declare("31/04/2024\n16/04/2024\n01/01/2023");
     assert_eq!(r.status, 422, "{}", r.body);
     let error = super::support::element_text(&r.body, "hd-days-error", "p");
@@ -706,8 +708,10 @@ fn the_administrator_declares_holidays(
     let r = declare("16/04/2024");
     assert_eq!(r.status, 422);
     assert!(r.body.contains("không có gì thay đổi để ghi"), "{}", r.body);
+    a_worked_saturday_counts_in_the_deadline(secretariat, &declare_with);
     let listed = officer.get("/api/v1/holidays").json();
     assert_eq!(listed[0]["days"], serde_json::json!(["2024-04-16"]));
+    assert_eq!(listed[0]["working_days"], serde_json::json!(["2024-06-15"]));
     let history = officer.get("/history");
     assert!(
         super::support::without_tags(&history.body).contains(
@@ -763,6 +767,41 @@ fn the_administrator_declares_holidays(
         );
         assert_eq!(r.status, 403);
     }
+}
+
+/// Weekend days worked in exchange (made up): a weekday or a day off among them is named, every
+/// one at once, and nothing is recorded; a worked Saturday then counts in June's default deadline
+/// (cut-off Friday 14/06: Monday 17 and Tuesday 18, or Saturday 15 and Monday 17), which the
+/// figures page says, and the administration lists.
+fn a_worked_saturday_counts_in_the_deadline(
+    secretariat: &super::support::Client,
+    declare_with: &dyn Fn(&str, &str) -> super::support::Resp,
+) {
+    let june = format!("/covenants/{COV}/figures?window=M06");
+    let deadline = |d: &str| format!("<strong id=\"deadline\">{d}</strong>");
+    assert!(secretariat
+        .get(&june)
+        .body
+        .contains(&deadline("18/06/2024")));
+    let r = declare_with("16/04/2024\n15/06/2024", "17/06/2024\n15/06/2024");
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(
+        super::support::element_text(&r.body, "hd-worked-error", "p"),
+        "15/06/2024 vừa là ngày nghỉ vừa là ngày làm bù. 17/06/2024 không phải thứ Bảy hay Chủ nhật: ngày thường đã là ngày làm việc.",
+    );
+    assert!(
+        r.body.contains(">17/06/2024\n15/06/2024</textarea>"),
+        "{}",
+        r.body
+    );
+    let r = declare_with("16/04/2024", "15/06/2024");
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = secretariat.get(&june).body;
+    assert!(
+        page.contains(&deadline("17/06/2024"))
+            && page.contains("Ngày làm bù được tính là ngày làm việc: 15/06/2024."),
+        "{page}"
+    );
 }
 
 /// A unit's draft is its own, hidden from an administrator as a year-end draft is: the page

@@ -231,12 +231,13 @@ fn cell(c: &Cell) -> String {
     }
 }
 
-/// Decides the commands against a scratch copy of the state: what the domain would refuse,
-/// as its refusal (which `main` says in both languages).
+/// Decides the commands against a scratch copy of the state, now: what the domain would
+/// refuse, as its refusal (which `main` says in both languages).
 fn check(state: &State, actor: &Actor, commands: &[Command]) -> anyhow::Result<()> {
     let mut scratch = state.clone();
+    let now = thidua_web::accounts::now_ms();
     for c in commands {
-        scratch = decide_and_apply(&scratch, actor, 0, c.clone())?.1;
+        scratch = decide_and_apply(&scratch, actor, now, c.clone())?.1;
     }
     Ok(())
 }

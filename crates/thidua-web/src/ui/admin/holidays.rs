@@ -1,6 +1,7 @@
 //! The administration's public holidays section (`/admin/holidays`): the years declared, and the
-//! form that declares a year's days off ([`thidua_domain::holidays`]), a day or a range per line,
-//! every line it cannot read named at once.
+//! form that declares a year's days off and weekend days worked in exchange
+//! ([`thidua_domain::holidays`]), a day or a range per line, every line it cannot read and every
+//! day it cannot take named at once.
 
 use std::collections::HashMap;
 
@@ -21,6 +22,8 @@ pub struct HolidayRow {
     /// The days as runs, dd/mm/yyyy, separated by "; ".
     pub days: String,
     pub count: usize,
+    /// The weekend days worked in exchange, as runs; empty when none.
+    pub working_days: String,
     pub reference: String,
     pub by: crate::ui::names::Named,
     pub time: String,
@@ -40,6 +43,7 @@ pub(super) fn holiday_rows(
             year: *year,
             days: crate::format::day_ranges(&d.days, "; "),
             count: d.days.len(),
+            working_days: crate::format::day_ranges(&d.working_days, "; "),
             reference: d.reference.to_string(),
             by: crate::ui::names::actor(t, scope, state, &d.by),
             time: crate::format::time_ms(d.time_ms),
@@ -56,6 +60,9 @@ pub(super) fn holidays_form(app: &AppState, year: Option<i32>) -> HashMap<String
         return HashMap::new();
     };
     let declared = state.holidays.get(&year);
+    let working_days = declared
+        .map(|d| crate::format::day_ranges(&d.working_days, "\n"))
+        .unwrap_or_default();
     let days = match declared {
         Some(d) => crate::format::day_ranges(&d.days, "\n"),
         None => {
@@ -66,6 +73,7 @@ pub(super) fn holidays_form(app: &AppState, year: Option<i32>) -> HashMap<String
     [
         ("holidays_year", year.to_string()),
         ("holidays_days", days),
+        ("holidays_working_days", working_days),
         (
             "holidays_reference",
             declared
@@ -85,6 +93,8 @@ pub struct HolidaysForm {
     #[serde(default)]
     days: String,
     #[serde(default)]
+    working_days: String,
+    #[serde(default)]
     reference: String,
 }
 
@@ -101,31 +111,49 @@ pub async fn declare_holidays(
     let lang = viewer.lang;
     let mut errors = FieldErrors::default();
     let year = form_year(&f.year, lang, &mut errors, "holidays");
-    let days = year.and_then(|y| {
-        thidua_domain::holidays::parse_days(&f.days, y)
-            .map_err(|lines| errors.push("holidays", "days", day_errors(lang, y, &lines)))
+    let read = |field: &'static str, text: &str, errors: &mut FieldErrors| {
+        let y = year?;
+        thidua_domain::holidays::parse_days(text, y)
+            .map_err(|lines| errors.push("holidays", field, day_errors(lang, y, &lines)))
             .ok()
-    });
+    };
+    let days = read("days", &f.days, &mut errors);
+    let working_days = read("working_days", &f.working_days, &mut errors);
     let reference = Text::parse("reference", &f.reference, limits::DECISION)
         .map_err(|e| errors.push("holidays", "reference", lang.refusal(&e)))
         .ok();
-    if let Some(n) = days.as_ref().map(Vec::len).filter(|n| *n > MAX_HOLIDAYS) {
-        let too_many = lang.holidays().too_many;
-        let message = too_many
-            .replace("{count}", &n.to_string())
-            .replace("{max}", &MAX_HOLIDAYS.to_string());
-        errors.push("holidays", "days", message);
+    let hs = lang.holidays();
+    too_many(&mut errors, "days", hs.too_many, days.as_deref(), MAX_DAYS);
+    let worked = working_days.as_deref();
+    too_many(
+        &mut errors,
+        "working_days",
+        hs.too_many_worked,
+        worked,
+        MAX_WORKING_DAYS,
+    );
+    if let (Some(days), Some(worked)) = (&days, worked) {
+        let problems = thidua_domain::holidays::worked_day_problems(days, worked);
+        if !problems.is_empty() {
+            errors.push(
+                "holidays",
+                "working_days",
+                worked_day_errors(lang, &problems),
+            );
+        }
     }
     let typed = [
         ("holidays_year", f.year.as_str()),
         ("holidays_days", f.days.as_str()),
+        ("holidays_working_days", f.working_days.as_str()),
         ("holidays_reference", f.reference.as_str()),
     ];
-    match (year, days, reference) {
-        (Some(year), Some(days), Some(reference)) if errors.is_empty() => {
+    match (year, days, working_days, reference) {
+        (Some(year), Some(days), Some(working_days), Some(reference)) if errors.is_empty() => {
             let declared = thidua_domain::holidays::HolidaysDeclared {
                 year,
                 days,
+                working_days,
                 reference,
             };
             let command = Command::DeclareHolidays(declared);
@@ -138,7 +166,40 @@ pub async fn declare_holidays(
     }
 }
 
-use thidua_domain::holidays::MAX_DAYS as MAX_HOLIDAYS;
+use thidua_domain::holidays::{WorkedDayProblem, MAX_DAYS, MAX_WORKING_DAYS};
+
+/// "{count} days declared; at most {max}" beside `field` when `days` holds more than `max`.
+fn too_many(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    template: &str,
+    days: Option<&[chrono::NaiveDate]>,
+    max: usize,
+) {
+    if let Some(n) = days.map(<[_]>::len).filter(|n| *n > max) {
+        let message = template
+            .replace("{count}", &n.to_string())
+            .replace("{max}", &max.to_string());
+        errors.push("holidays", field, message);
+    }
+}
+
+/// Every day declared worked that cannot be, in one message.
+fn worked_day_errors(lang: Lang, problems: &[WorkedDayProblem]) -> String {
+    let hs = lang.holidays();
+    problems
+        .iter()
+        .map(|p| match p {
+            WorkedDayProblem::Weekday(day) => {
+                hs.not_weekend.replace("{date}", &crate::format::date(day))
+            }
+            WorkedDayProblem::DayOff(day) => {
+                hs.worked_off.replace("{date}", &crate::format::date(day))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
 
 /// Every line of days the form could not read, in one message.
 fn day_errors(
