@@ -769,6 +769,29 @@ mod tests {
         assert_eq!(nominees.len(), results.len() - 1);
     }
 
+    /// Kiên Giang's submitted dossier carries the mid-year workbook as C2a's evidence: stored
+    /// by its SHA-256, an XLSX by its bytes, of the size recorded.
+    #[test]
+    fn kien_giangs_dossier_carries_its_evidence_file() {
+        let (_dir, service, _) = demonstration();
+        let state = service.read().state.clone();
+        let kg = thidua_domain::UnitId::parse("ca-kg").unwrap();
+        let review = state.yearend.reviews.values().next().unwrap();
+        let (_, entries, _) = review.dossiers[&kg].submitted.as_ref().unwrap();
+        let [file] = entries["C2a"].evidence.as_slice() else {
+            panic!("{:?}", entries["C2a"])
+        };
+        let mut hash = [0u8; 32];
+        hex::decode_to_slice(&file.sha256, &mut hash).unwrap();
+        let bytes = service.store().get_blob(&hash).unwrap().unwrap();
+        assert_eq!(bytes.len() as u64, file.size);
+        assert_eq!(
+            thidua_domain::yearend::evidence::sniff(&bytes),
+            Some(file.media_type.as_str())
+        );
+        assert!(file.media_type.contains("spreadsheetml"), "{file:?}");
+    }
+
     /// Every member of the demonstration replays, from the events it may read, the log's set-up
     /// (entry 0, the Ministry) and everything about its clusters.
     #[test]

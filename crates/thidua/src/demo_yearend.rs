@@ -1,6 +1,7 @@
 //! The demonstration's 2024 year-end of Cluster No. 12, run through the real commands after the
 //! year of figures (`demo_figures`): the rest of the year's figures approved, each unit's
-//! INVENTED dossier (self-scores of the manual criteria from the example data, justifications),
+//! INVENTED dossier (self-scores of the manual criteria from the example data, justifications;
+//! Kiên Giang attaches the cluster's mid-year review workbook to its criterion C2a as evidence),
 //! Kiên Giang's declared case files, one declared conflict of interest, seeds committed and
 //! revealed, the draw, the findings (Kiên Giang's inspector proposes a lower score and re-checks
 //! its case files), Kiên Giang's answer, the council's decision, Bạc Liêu's pending discipline
@@ -77,6 +78,31 @@ fn justification(criterion: &str) -> &'static str {
     }
 }
 
+/// The cluster's mid-year review workbook as the unit's officer downloads it, stored as an
+/// evidence file (content-addressed, its type read from its bytes as an upload's is).
+fn midyear_workbook(
+    service: &Service,
+    covenant: &CovenantId,
+    unit: &UnitId,
+) -> anyhow::Result<thidua_domain::yearend::Evidence> {
+    let state = service.read();
+    let Actor::User(id) = officer(unit) else {
+        unreachable!("an officer is a user")
+    };
+    let roles = state.users.get(&id).map(|u| u.roles.clone());
+    let scope = thidua_web::authz::Scope::new(id, roles.unwrap_or_default());
+    let bytes = thidua_web::api::midyear::xlsx(&state, &scope, covenant)
+        .map_err(|e| anyhow::anyhow!("the mid-year workbook: {}", e.message))?;
+    let media_type = thidua_domain::yearend::evidence::check(&bytes)?;
+    let sha256 = hex::encode(service.store().put_blob(&bytes)?);
+    Ok(thidua_domain::yearend::Evidence {
+        sha256,
+        name: t(&format!("so-ket-6-thang-{covenant}.xlsx")),
+        media_type: media_type.to_owned(),
+        size: bytes.len() as u64,
+    })
+}
+
 /// Completes the year's figures: every month of 2024 approved by each unit's leader.
 fn complete_figures(service: &Service) -> anyhow::Result<()> {
     let cov = CovenantId::parse(COVENANT)?;
@@ -147,7 +173,7 @@ pub fn load(service: &Service) -> anyhow::Result<()> {
         .map(|(id, _, _)| UnitId::parse(id))
         .collect::<Result<_, _>>()?;
     for (unit, (_, _, code)) in members.iter().zip(MEMBERS_2024) {
-        let entries = self_scores(code)
+        let mut entries: BTreeMap<String, DossierEntry> = self_scores(code)
             .into_iter()
             .map(|(c, score)| {
                 let entry = DossierEntry {
@@ -158,6 +184,11 @@ pub fn load(service: &Service) -> anyhow::Result<()> {
                 (c, entry)
             })
             .collect();
+        if unit.as_str() == "ca-kg" {
+            if let Some(entry) = entries.get_mut("C2a") {
+                entry.evidence.push(midyear_workbook(service, &cov, unit)?);
+            }
+        }
         service.execute(
             &officer(unit),
             ye(YearEndCommand::SaveDossier {
