@@ -522,7 +522,7 @@ pub mod commands {
             return None;
         }
         let stand_in: Command = serde_json::from_value(value).ok()?;
-        let error = thidua_domain::decide(state, actor, stand_in).err()?;
+        let error = crate::api::dry_run(state, actor, stand_in).err()?;
         let message = swapped
             .iter()
             .fold(error.to_string(), |m, (fresh, original)| {

@@ -692,13 +692,15 @@ pub fn local_midnight(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
     day.and_time(chrono::NaiveTime::MIN).and_utc() - chrono::Duration::hours(7)
 }
 
-/// The declared days between a window's cut-off and its default deadline
-/// ([`State::deadline_holidays`]).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct DeadlineDays {
-    /// Days off skipped.
+/// A window's deadline and how it was reached ([`State::figures_deadline_detail`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deadline {
+    pub date: NaiveDate,
+    /// Set by the secretariat (else the default: two working days after the cut-off).
+    pub set: bool,
+    /// The declared days off the default skipped.
     pub skipped: Vec<NaiveDate>,
-    /// Saturdays and Sundays worked in exchange, counted.
+    /// The Saturdays and Sundays declared worked in exchange that the default counted.
     pub worked: Vec<NaiveDate>,
 }
 
@@ -931,43 +933,33 @@ impl State {
         covenant: &CovenantId,
         window: &str,
     ) -> Result<NaiveDate, DomainError> {
-        let w = self.reporting_window(covenant, window)?;
-        Ok(self
-            .figures
-            .deadlines
-            .get(&(covenant.clone(), window.to_owned()))
-            .copied()
-            .unwrap_or_else(|| {
-                crate::holidays::working_days_after(
-                    &self.holidays,
-                    w.end,
-                    DEFAULT_DEADLINE_WORKING_DAYS,
-                )
-            }))
+        Ok(self.figures_deadline_detail(covenant, window)?.date)
     }
 
-    /// Whether the secretariat set the window's deadline (else it is the default one).
-    pub fn figures_deadline_set(&self, covenant: &CovenantId, window: &str) -> bool {
-        self.figures
-            .deadlines
-            .contains_key(&(covenant.clone(), window.to_owned()))
-    }
-
-    /// The declared days the window's default deadline skipped (days off) and counted (weekend
-    /// days worked in exchange): none once the secretariat set its deadline.
-    pub fn deadline_holidays(
+    /// A window's deadline as [`State::figures_deadline`] gives it, and how it was reached: set
+    /// by the secretariat, or the default with the declared days it skipped and counted.
+    pub fn figures_deadline_detail(
         &self,
         covenant: &CovenantId,
         window: &str,
-    ) -> Result<DeadlineDays, DomainError> {
-        if self.figures_deadline_set(covenant, window) {
-            return Ok(DeadlineDays::default());
-        }
+    ) -> Result<Deadline, DomainError> {
         let cut_off = self.reporting_window(covenant, window)?.end;
-        let deadline = self.figures_deadline(covenant, window)?;
-        Ok(DeadlineDays {
-            skipped: crate::holidays::between(&self.holidays, cut_off, deadline),
-            worked: crate::holidays::worked_weekends(&self.holidays, cut_off, deadline),
+        let key = (covenant.clone(), window.to_owned());
+        if let Some(&date) = self.figures.deadlines.get(&key) {
+            return Ok(Deadline {
+                date,
+                set: true,
+                skipped: Vec::new(),
+                worked: Vec::new(),
+            });
+        }
+        let h = &self.holidays;
+        let date = crate::holidays::working_days_after(h, cut_off, DEFAULT_DEADLINE_WORKING_DAYS);
+        Ok(Deadline {
+            date,
+            set: false,
+            skipped: crate::holidays::between(h, cut_off, date),
+            worked: crate::holidays::worked_weekends(h, cut_off, date),
         })
     }
 

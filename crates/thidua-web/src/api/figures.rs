@@ -301,16 +301,16 @@ fn window_ref(
     w: &thidua_domain::model::ReportingWindow,
 ) -> Result<WindowRef, ApiError> {
     let iso = |days: Vec<chrono::NaiveDate>| days.iter().map(ToString::to_string).collect();
-    let declared = state.deadline_holidays(covenant, &w.key)?;
+    let deadline = state.figures_deadline_detail(covenant, &w.key)?;
     Ok(WindowRef {
         key: w.key.clone(),
         name: w.name.to_string(),
         start: w.start.to_string(),
         end: w.end.to_string(),
-        deadline: state.figures_deadline(covenant, &w.key)?.to_string(),
-        deadline_set: state.figures_deadline_set(covenant, &w.key),
-        holidays_skipped: iso(declared.skipped),
-        worked_weekends: iso(declared.worked),
+        deadline: deadline.date.to_string(),
+        deadline_set: deadline.set,
+        holidays_skipped: iso(deadline.skipped),
+        worked_weekends: iso(deadline.worked),
     })
 }
 

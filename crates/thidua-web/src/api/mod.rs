@@ -101,6 +101,18 @@ pub async fn execute(
     execute_with_files(app, viewer, commands, &[]).await
 }
 
+/// What the service would answer to `command` from `actor` now, without recording anything:
+/// the forms' dry runs, judged at the current time as the service judges (a submission waits
+/// for its window's cut-off, a dossier freezes at its deadline).
+pub fn dry_run(
+    state: &thidua_domain::State,
+    actor: &Actor,
+    command: Command,
+) -> Result<Vec<thidua_domain::Payload>, thidua_domain::DomainError> {
+    let now = crate::accounts::now_ms();
+    thidua_domain::decide_and_apply(state, actor, now, command).map(|(payloads, _)| payloads)
+}
+
 /// [`execute`] for commands that come with the files `uploaded` (their SHA-256, hex): only such
 /// files may be newly attached to a dossier ([`evidence::new_files`]).
 ///

@@ -421,7 +421,7 @@ fn sign_view(
     let v = c.latest();
     // A signature the domain would refuse (a unit that is not a member on the signing date, a
     // version already signed, withdrawn or frozen) is said before the password is asked for.
-    let would_sign = thidua_domain::decide(
+    let would_sign = crate::api::dry_run(
         &state,
         &thidua_domain::Actor::User(viewer.user.clone()),
         thidua_domain::Command::SignCovenant {
@@ -542,7 +542,7 @@ pub async fn sign(
             };
             // Tell the refusal with names where the domain gives them.
             let actor = thidua_domain::Actor::User(viewer.user.clone());
-            let message = thidua_domain::decide(
+            let message = crate::api::dry_run(
                 &state,
                 &actor,
                 thidua_domain::Command::SignCovenant {

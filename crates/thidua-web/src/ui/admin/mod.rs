@@ -472,7 +472,7 @@ async fn submit(
     let refused = {
         let state = app.service.read();
         let actor = thidua_domain::Actor::User(viewer.user.clone());
-        thidua_domain::decide(&state, &actor, command.clone())
+        crate::api::dry_run(&state, &actor, command.clone())
             .err()
             .filter(|e| e.code() != "forbidden")
             .map(|e| {
@@ -992,7 +992,7 @@ pub async fn create_unit(
     let refused = {
         let state = app.service.read();
         let actor = thidua_domain::Actor::User(viewer.user.clone());
-        thidua_domain::decide(&state, &actor, command.clone())
+        crate::api::dry_run(&state, &actor, command.clone())
             .err()
             .filter(|e| e.code() != "forbidden")
             .map(|e| unit_refusal(lang, &state, &e))

@@ -118,7 +118,7 @@ async fn attach(
     };
     let cmd = command(app, covenant, &unit, &upload.criterion, file)?;
     // Decided first: a refused save stores nothing.
-    thidua_domain::decide(
+    crate::api::dry_run(
         &app.service.read(),
         &Actor::User(viewer.user.clone()),
         cmd.clone(),

@@ -68,7 +68,7 @@ pub(super) fn second_round_offer(
         election: e.id.clone(),
         candidates: allowed.clone(),
     });
-    thidua_domain::decide(state, &Actor::User(viewer.user.clone()), command)
+    crate::api::dry_run(state, &Actor::User(viewer.user.clone()), command)
         .ok()
         .map(|_| (allowed, seats))
 }

@@ -14,7 +14,7 @@
 //!
 //! Every form becomes one domain `VoteCommand` run through [`crate::api::execute`], so the
 //! domain authorises and validates it as for the API; the domain is asked first
-//! (`thidua_domain::decide`, a dry run) so that a refusal is told beside the field it concerns.
+//! (`crate::api::dry_run`) so that a refusal is told beside the field it concerns.
 //! An election or cluster the viewer may not see answers 404; a form the viewer may not use
 //! answers the 403 page.
 
@@ -102,7 +102,7 @@ pub(super) async fn run(
     let refused = {
         let state = app.service.read();
         let actor = Actor::User(viewer.user.clone());
-        thidua_domain::decide(&state, &actor, command.clone())
+        crate::api::dry_run(&state, &actor, command.clone())
             .err()
             .filter(|e| e.code() != "forbidden")
             .map(|e| Refusal {
