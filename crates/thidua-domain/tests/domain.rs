@@ -73,6 +73,7 @@ impl World {
         self.run_at(TIME_MS, actor, command)
     }
 
+    /// Runs a command at `time_ms` the way the service does (decode round trip included).
     fn run_at(
         &mut self,
         time_ms: i64,

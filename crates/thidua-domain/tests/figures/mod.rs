@@ -41,16 +41,6 @@ fn signed_world() -> World {
 }
 
 impl World {
-    /// Runs a command at `time_ms` the way the service does (decode round trip included).
-    fn at(
-        &mut self,
-        time_ms: i64,
-        actor: &Actor,
-        command: Command,
-    ) -> Result<Vec<Payload>, DomainError> {
-        run_like_the_service(&mut self.state, &mut self.events, time_ms, actor, command)
-    }
-
     /// `who` saves ca-kg's report for `window`.
     pub(super) fn save(
         &mut self,
@@ -444,8 +434,10 @@ fn kg_submit(window: &str) -> Command {
 
 /// Kiên Giang's officer saves and submits a window's first draft at `time_ms`.
 fn kg_reports_at(w: &mut World, time_ms: i64, window: &str) {
-    w.at(time_ms, &user("canbo.kg"), kg_save(window)).unwrap();
-    w.at(time_ms, &user("canbo.kg"), kg_submit(window)).unwrap();
+    w.run_at(time_ms, &user("canbo.kg"), kg_save(window))
+        .unwrap();
+    w.run_at(time_ms, &user("canbo.kg"), kg_submit(window))
+        .unwrap();
 }
 
 /// Whether Kiên Giang's first submission of a window was late.
@@ -497,24 +489,24 @@ fn a_report_is_submitted_from_its_windows_cut_off_in_vietnams_time() {
     let mut w = signed_world();
     // March's window ends on Thursday 14/03/2024; 16:59 UTC on the 13th is 23:59 in Vietnam.
     let before = ms(2024, 3, 13, 16) + 59 * 60_000;
-    w.at(ms(2024, 3, 1, 2), &user("canbo.kg"), kg_save("M03"))
+    w.run_at(ms(2024, 3, 1, 2), &user("canbo.kg"), kg_save("M03"))
         .unwrap();
     let state = w.state.clone();
     let e = w
-        .at(before, &user("canbo.kg"), kg_submit("M03"))
+        .run_at(before, &user("canbo.kg"), kg_submit("M03"))
         .unwrap_err();
     assert_eq!(e.code(), "window_still_open");
     assert!(e.to_string().contains("2024-03-14"), "{e}");
     assert_eq!(w.state, state, "a refused submission changes nothing");
     // One minute later it is the 14th in Vietnam, still the 13th in UTC.
-    let submitted = w.at(before + 60_000, &user("canbo.kg"), kg_submit("M03"));
+    let submitted = w.run_at(before + 60_000, &user("canbo.kg"), kg_submit("M03"));
     assert!(submitted.is_ok(), "{submitted:?}");
     assert!(!kg_late(&w, "M03"));
 
     // An early submission in a log written before the rule applies as it was.
     let mut early = signed_world();
     early
-        .at(ms(2024, 3, 1, 2), &user("canbo.kg"), kg_save("M03"))
+        .run_at(ms(2024, 3, 1, 2), &user("canbo.kg"), kg_save("M03"))
         .unwrap();
     let event = Event {
         index: early.state.size,

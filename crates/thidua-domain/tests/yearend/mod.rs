@@ -55,18 +55,9 @@ impl World {
         w
     }
 
-    fn when(
-        &mut self,
-        time_ms: i64,
-        actor: &Actor,
-        command: Command,
-    ) -> Result<Vec<Payload>, DomainError> {
-        run_like_the_service(&mut self.state, &mut self.events, time_ms, actor, command)
-    }
-
     fn code_at(&mut self, time_ms: i64, actor: &Actor, command: Command) -> &'static str {
         let before = self.state.clone();
-        let code = self.when(time_ms, actor, command).unwrap_err().code();
+        let code = self.run_at(time_ms, actor, command).unwrap_err().code();
         assert_eq!(self.state, before, "a refused command changes nothing");
         code
     }
@@ -122,7 +113,7 @@ impl World {
                 let officer = user(&format!("canbo.{code}"));
                 let leader = user(&format!("lanhdao.{code}"));
                 let values = values(elements, i, 2024);
-                w.when(
+                w.run_at(
                     at,
                     &officer,
                     Command::SaveFigures {
@@ -134,7 +125,7 @@ impl World {
                     },
                 )
                 .unwrap();
-                w.when(
+                w.run_at(
                     at,
                     &officer,
                     Command::SubmitFigures {
@@ -145,7 +136,7 @@ impl World {
                     },
                 )
                 .unwrap();
-                w.when(
+                w.run_at(
                     at,
                     &leader,
                     Command::ApproveFigures {
@@ -162,7 +153,7 @@ impl World {
     }
 
     fn open(&mut self) {
-        self.when(
+        self.run_at(
             ms(2024, 12, 1),
             &user("thuky"),
             ye(YearEndCommand::Open {
@@ -212,7 +203,7 @@ fn review(w: &World) -> std::sync::Arc<Review> {
 /// Dossiers submitted, seeds committed and revealed, assignment drawn (at 23/12/2024).
 /// The unit's leader commits to the unit's test secret.
 fn commit_own_seed(w: &mut World, at: i64, unit: &str) {
-    w.when(
+    w.run_at(
         at,
         &user(&format!("lanhdao.{}", &unit[3..])),
         ye(YearEndCommand::CommitSeed {
@@ -228,7 +219,7 @@ fn commit_own_seed(w: &mut World, at: i64, unit: &str) {
 fn agree_everywhere(w: &mut World) {
     for p in review(w).pairs() {
         let officer = user(&format!("lanhdao.{}", &p.inspector.as_str()[3..]));
-        w.when(
+        w.run_at(
             ms(2024, 12, 27),
             &officer,
             ye(YearEndCommand::SubmitFinding {
@@ -265,13 +256,13 @@ fn drawn_from(mut w: World, without: Option<&str>, drawn_at: i64) -> World {
     for (unit, a) in [("ca-kg", "8"), ("ca-ag", "7"), ("ca-hg", "6.5")] {
         let code = &unit[3..];
         if without != Some(unit) {
-            w.when(
+            w.run_at(
                 at,
                 &user(&format!("canbo.{code}")),
                 save(unit, dossier(a, "4")),
             )
             .unwrap();
-            w.when(
+            w.run_at(
                 at,
                 &user(&format!("lanhdao.{code}")),
                 ye(YearEndCommand::SubmitDossier {
@@ -284,7 +275,7 @@ fn drawn_from(mut w: World, without: Option<&str>, drawn_at: i64) -> World {
         }
         commit_own_seed(&mut w, at, unit);
     }
-    w.when(
+    w.run_at(
         at,
         &user("lanhdao.kg"),
         ye(YearEndCommand::DeclareRecords {
@@ -296,7 +287,7 @@ fn drawn_from(mut w: World, without: Option<&str>, drawn_at: i64) -> World {
     )
     .unwrap();
     for unit in UNITS {
-        w.when(
+        w.run_at(
             at,
             &user(&format!("lanhdao.{}", &unit[3..])),
             ye(YearEndCommand::RevealSeed {
@@ -307,7 +298,7 @@ fn drawn_from(mut w: World, without: Option<&str>, drawn_at: i64) -> World {
         )
         .unwrap();
     }
-    w.when(
+    w.run_at(
         drawn_at,
         &user("thuky"),
         ye(YearEndCommand::DrawAssignment { covenant: cov() }),
@@ -346,7 +337,7 @@ fn a_submitted_dossier_changes_no_more_once_the_inspection_is_drawn() {
     );
     // Hậu Giang had not submitted: it still may, by the deadline.
     early
-        .when(
+        .run_at(
             drawn_at,
             &user("canbo.hg"),
             save("ca-hg", dossier("6.5", "4")),
@@ -376,7 +367,7 @@ fn dossiers_are_checked_and_freeze_at_the_deadline() {
     );
     let mut partial = dossier("8", "4");
     partial.remove("C2b");
-    w.when(at, &officer, save("ca-kg", partial)).unwrap();
+    w.run_at(at, &officer, save("ca-kg", partial)).unwrap();
     let submit = |revision| {
         ye(YearEndCommand::SubmitDossier {
             covenant: cov(),
@@ -389,14 +380,14 @@ fn dossiers_are_checked_and_freeze_at_the_deadline() {
         "yearend_dossier_incomplete"
     );
     // An officer saves, only the leader submits.
-    w.when(at, &officer, save("ca-kg", dossier("8", "4")))
+    w.run_at(at, &officer, save("ca-kg", dossier("8", "4")))
         .unwrap();
     assert_eq!(w.code_at(at, &officer, submit(2)), "forbidden");
     assert_eq!(
         w.code_at(at, &user("lanhdao.kg"), submit(1)),
         "yearend_stale_revision"
     );
-    w.when(at, &user("lanhdao.kg"), submit(2)).unwrap();
+    w.run_at(at, &user("lanhdao.kg"), submit(2)).unwrap();
     // 21/12 in Vietnam is after the deadline of 20/12.
     assert_eq!(
         w.code_at(ms(2024, 12, 21), &officer, save("ca-kg", dossier("7", "4"))),
@@ -433,7 +424,7 @@ fn seeds_are_committed_then_revealed_and_the_draw_is_recomputed_at_apply() {
             value,
         })
     };
-    w.when(at, &user("lanhdao.kg"), commit("ca-kg", &secret("ca-kg")))
+    w.run_at(at, &user("lanhdao.kg"), commit("ca-kg", &secret("ca-kg")))
         .unwrap();
     assert_eq!(
         w.code_at(at, &user("lanhdao.kg"), reveal("ca-kg", secret("ca-kg"))),
@@ -472,7 +463,7 @@ fn seeds_are_committed_then_revealed_and_the_draw_is_recomputed_at_apply() {
         replayed.apply(&forged).unwrap_err().code(),
         "yearend_bad_hex"
     );
-    w.when(at, &user("lanhdao.ag"), commit("ca-ag", &secret("ca-ag")))
+    w.run_at(at, &user("lanhdao.ag"), commit("ca-ag", &secret("ca-ag")))
         .unwrap();
     // Ca-hg never commits: after the commitment deadline the others reveal and the draw runs.
     let later = ms(2024, 12, 23);
@@ -480,16 +471,16 @@ fn seeds_are_committed_then_revealed_and_the_draw_is_recomputed_at_apply() {
         w.code_at(later, &user("lanhdao.ag"), reveal("ca-ag", secret("wrong"))),
         "yearend_commitment_mismatch"
     );
-    w.when(later, &user("lanhdao.ag"), reveal("ca-ag", secret("ca-ag")))
+    w.run_at(later, &user("lanhdao.ag"), reveal("ca-ag", secret("ca-ag")))
         .unwrap();
-    w.when(later, &user("lanhdao.kg"), reveal("ca-kg", secret("ca-kg")))
+    w.run_at(later, &user("lanhdao.kg"), reveal("ca-kg", secret("ca-kg")))
         .unwrap();
     let draw = ye(YearEndCommand::DrawAssignment { covenant: cov() });
     assert_eq!(
         w.code_at(later, &user("lanhdao.kg"), draw.clone()),
         "forbidden"
     );
-    let payloads = w.when(later, &user("thuky"), draw).unwrap();
+    let payloads = w.run_at(later, &user("thuky"), draw).unwrap();
     let Payload::YearEnd(YearEndEvent::AssignmentDrawn(drawn)) = &payloads[0] else {
         panic!()
     };
@@ -537,7 +528,7 @@ fn a_pinned_beacon_round_is_mixed_into_the_seed_once_its_signature_verifies() {
     let thuky = user("thuky");
     // A review whose commitments close on 22/08/2023, so that round 1000 (23/08/2023) is
     // published after them.
-    w.when(
+    w.run_at(
         ms(2023, 8, 1),
         &thuky,
         ye(YearEndCommand::Open {
@@ -571,7 +562,7 @@ fn a_pinned_beacon_round_is_mixed_into_the_seed_once_its_signature_verifies() {
         w.code_at(ms(2023, 8, 2), &user("lanhdao.kg"), pin(1000)),
         "forbidden"
     );
-    w.when(ms(2023, 8, 2), &thuky, pin(1000)).unwrap();
+    w.run_at(ms(2023, 8, 2), &thuky, pin(1000)).unwrap();
     assert_eq!(
         w.code_at(ms(2023, 8, 2), &thuky, pin(1001)),
         "yearend_phase"
@@ -586,9 +577,9 @@ fn a_pinned_beacon_round_is_mixed_into_the_seed_once_its_signature_verifies() {
             value: secret(unit),
         })
     };
-    w.when(ms(2023, 8, 23), &user("lanhdao.kg"), reveal("ca-kg"))
+    w.run_at(ms(2023, 8, 23), &user("lanhdao.kg"), reveal("ca-kg"))
         .unwrap();
-    w.when(at_utc(round_out - 1), &user("lanhdao.ag"), reveal("ca-ag"))
+    w.run_at(at_utc(round_out - 1), &user("lanhdao.ag"), reveal("ca-ag"))
         .unwrap();
     // Reveals close when the round is out: the last unit cannot choose knowing the beacon.
     assert_eq!(
@@ -611,7 +602,7 @@ fn a_pinned_beacon_round_is_mixed_into_the_seed_once_its_signature_verifies() {
     // The signature proves itself, so a member's leader may record it (the draw does not wait
     // on the secretariat); pasted in capitals, as some tools print it, it is recorded in the
     // canonical lowercase, and only once.
-    w.when(
+    w.run_at(
         after,
         &user("lanhdao.kg"),
         record(&ROUND_1000.to_uppercase()),
@@ -621,7 +612,7 @@ fn a_pinned_beacon_round_is_mixed_into_the_seed_once_its_signature_verifies() {
         w.code_at(after, &thuky, record(ROUND_1000)),
         "yearend_phase"
     );
-    let payloads = w.when(after, &thuky, draw).unwrap();
+    let payloads = w.run_at(after, &thuky, draw).unwrap();
     let Payload::YearEnd(YearEndEvent::AssignmentDrawn(drawn)) = &payloads[0] else {
         panic!()
     };
@@ -675,7 +666,7 @@ fn a_pinned_beacon_round_is_mixed_into_the_seed_once_its_signature_verifies() {
 fn a_beacon_is_pinned_before_any_unit_commits() {
     let mut w = World::with_figures();
     w.open();
-    w.when(
+    w.run_at(
         ms(2024, 12, 10),
         &user("lanhdao.kg"),
         ye(YearEndCommand::CommitSeed {
@@ -759,7 +750,7 @@ fn a_year_end_runs_from_findings_to_published_results() {
         ),
         "yearend_finding_invalid"
     );
-    w.when(
+    w.run_at(
         at,
         &officer_of(&kg_inspector),
         finding(
@@ -775,7 +766,7 @@ fn a_year_end_runs_from_findings_to_published_results() {
     .unwrap();
     for unit in ["ca-ag", "ca-hg"] {
         let insp = inspector_of(unit);
-        w.when(
+        w.run_at(
             at,
             &officer_of(&insp),
             finding(&insp, unit, BTreeMap::new(), None),
@@ -795,7 +786,7 @@ fn a_year_end_runs_from_findings_to_published_results() {
             text: t("Giải pháp thứ ba đã xong ngày 10/12"),
         },
     )]);
-    w.when(
+    w.run_at(
         ms(2025, 1, 3),
         &user("lanhdao.kg"),
         ye(YearEndCommand::SubmitResponse {
@@ -818,21 +809,21 @@ fn a_year_end_runs_from_findings_to_published_results() {
         w.code_at(ms(2025, 1, 8), &user("thuky"), resolve("9")),
         "yearend_score_out_of_range"
     );
-    w.when(ms(2025, 1, 8), &user("thuky"), resolve("7.5"))
+    w.run_at(ms(2025, 1, 8), &user("thuky"), resolve("7.5"))
         .unwrap();
     // The council decides once: a second decision would silently replace the first.
     assert_eq!(
         w.code_at(ms(2025, 1, 8), &user("thuky"), resolve("7")),
         "yearend_dispute_resolved"
     );
-    w.when(ms(2025, 1, 8), &user("thuky"), lock).unwrap();
+    w.run_at(ms(2025, 1, 8), &user("thuky"), lock).unwrap();
     // Nobody edits a locked score.
     assert_eq!(
         w.code_at(ms(2025, 1, 8), &user("thuky"), resolve("7")),
         "yearend_locked"
     );
     let payloads = w
-        .when(
+        .run_at(
             ms(2025, 1, 9),
             &user("thuky"),
             ye(YearEndCommand::PublishResults { covenant: cov() }),
@@ -888,7 +879,7 @@ fn publish(w: &mut World) {
         } else {
             BTreeMap::new()
         };
-        w.when(
+        w.run_at(
             ms(2024, 12, 27),
             &officer,
             ye(YearEndCommand::SubmitFinding {
@@ -909,7 +900,7 @@ fn publish(w: &mut World) {
             text: t("Đồng ý"),
         },
     )]);
-    w.when(
+    w.run_at(
         ms(2025, 1, 2),
         &user("lanhdao.hg"),
         ye(YearEndCommand::SubmitResponse {
@@ -919,7 +910,7 @@ fn publish(w: &mut World) {
         }),
     )
     .unwrap();
-    w.when(
+    w.run_at(
         ms(2025, 1, 8),
         &user("thuky"),
         ye(YearEndCommand::RecordEligibility {
@@ -930,13 +921,13 @@ fn publish(w: &mut World) {
         }),
     )
     .unwrap();
-    w.when(
+    w.run_at(
         ms(2025, 1, 8),
         &user("thuky"),
         ye(YearEndCommand::Lock { covenant: cov() }),
     )
     .unwrap();
-    w.when(
+    w.run_at(
         ms(2025, 1, 9),
         &user("thuky"),
         ye(YearEndCommand::PublishResults { covenant: cov() }),
@@ -1062,7 +1053,7 @@ fn a_unit_without_a_dossier_is_published_unranked_and_not_eligible() {
             YearEndCommand::PublishResults { covenant: cov() },
         ),
     ] {
-        w.when(at, &user("thuky"), ye(c)).unwrap();
+        w.run_at(at, &user("thuky"), ye(c)).unwrap();
     }
     let results = &review(&w).published.clone().unwrap().0.results;
     let ag = results.iter().find(|x| x.unit == u("ca-ag")).unwrap();
@@ -1176,7 +1167,7 @@ fn council_flags_are_raised_by_a_large_self_excess_and_a_deviating_inspector() {
             items,
             recheck: None,
         });
-        w.when(ms(2024, 12, 27), &leader_of(&inspector), finding)
+        w.run_at(ms(2024, 12, 27), &leader_of(&inspector), finding)
             .unwrap();
     }
     for (unit, kept) in [("ca-kg", "2"), ("ca-ag", "7")] {
@@ -1192,7 +1183,7 @@ fn council_flags_are_raised_by_a_large_self_excess_and_a_deviating_inspector() {
             unit: u(unit),
             answers,
         });
-        w.when(ms(2025, 1, 3), &leader_of(&u(unit)), respond)
+        w.run_at(ms(2025, 1, 3), &leader_of(&u(unit)), respond)
             .unwrap();
         let resolve = ye(YearEndCommand::ResolveDispute {
             covenant: cov(),
@@ -1201,13 +1192,13 @@ fn council_flags_are_raised_by_a_large_self_excess_and_a_deviating_inspector() {
             score: Some(Points(kept.parse().unwrap())),
             reason: t("Hội đồng cụm thống nhất"),
         });
-        w.when(ms(2025, 1, 8), &user("thuky"), resolve).unwrap();
+        w.run_at(ms(2025, 1, 8), &user("thuky"), resolve).unwrap();
     }
     for c in [
         YearEndCommand::Lock { covenant: cov() },
         YearEndCommand::PublishResults { covenant: cov() },
     ] {
-        w.when(ms(2025, 1, 9), &user("thuky"), ye(c)).unwrap();
+        w.run_at(ms(2025, 1, 9), &user("thuky"), ye(c)).unwrap();
     }
     let r = review(&w);
     let (published, _) = r.published.clone().unwrap();
@@ -1351,7 +1342,7 @@ fn the_cluster_head_decides_a_tie_at_a_quota_cut_off() {
         );
     }
     let at = ms(2024, 12, 10);
-    w.when(
+    w.run_at(
         at,
         &sys,
         ye(YearEndCommand::Open {
@@ -1367,8 +1358,8 @@ fn the_cluster_head_decides_a_tie_at_a_quota_cut_off() {
     .unwrap();
     for (id, score) in five.iter().zip(["95", "95", "80", "70", "60"]) {
         let entries = BTreeMap::from([("A1".to_owned(), entry(score, "Tự đánh giá"))]);
-        w.when(at, &sys, save(id, entries)).unwrap();
-        w.when(
+        w.run_at(at, &sys, save(id, entries)).unwrap();
+        w.run_at(
             at,
             &sys,
             ye(YearEndCommand::SubmitDossier {
@@ -1378,7 +1369,7 @@ fn the_cluster_head_decides_a_tie_at_a_quota_cut_off() {
             }),
         )
         .unwrap();
-        w.when(
+        w.run_at(
             at,
             &sys,
             ye(YearEndCommand::CommitSeed {
@@ -1390,7 +1381,7 @@ fn the_cluster_head_decides_a_tie_at_a_quota_cut_off() {
         .unwrap();
     }
     for id in five {
-        w.when(
+        w.run_at(
             at,
             &sys,
             ye(YearEndCommand::RevealSeed {
@@ -1401,14 +1392,14 @@ fn the_cluster_head_decides_a_tie_at_a_quota_cut_off() {
         )
         .unwrap();
     }
-    w.when(
+    w.run_at(
         at,
         &sys,
         ye(YearEndCommand::DrawAssignment { covenant: cov() }),
     )
     .unwrap();
     for p in review(&w).pairs() {
-        w.when(
+        w.run_at(
             at,
             &sys,
             ye(YearEndCommand::SubmitFinding {
@@ -1421,7 +1412,7 @@ fn the_cluster_head_decides_a_tie_at_a_quota_cut_off() {
         )
         .unwrap();
     }
-    w.when(at, &sys, ye(YearEndCommand::Lock { covenant: cov() }))
+    w.run_at(at, &sys, ye(YearEndCommand::Lock { covenant: cov() }))
         .unwrap();
     let publish = ye(YearEndCommand::PublishResults { covenant: cov() });
     assert_eq!(
@@ -1451,8 +1442,8 @@ fn the_cluster_head_decides_a_tie_at_a_quota_cut_off() {
         "yearend_tie_invalid",
         "not tied"
     );
-    w.when(at, &user("lanhdao.u3"), decide(&["u2"])).unwrap();
-    let payloads = w.when(at, &sys, publish).unwrap();
+    w.run_at(at, &user("lanhdao.u3"), decide(&["u2"])).unwrap();
+    let payloads = w.run_at(at, &sys, publish).unwrap();
     let Payload::YearEnd(YearEndEvent::ResultsPublished(p)) = &payloads[0] else {
         panic!()
     };
@@ -1516,7 +1507,7 @@ fn the_draw_waits_for_every_committed_reveal_until_the_reveal_deadline() {
             commit_own_seed(&mut w, ms(2024, 12, 20), unit);
         }
         for unit in ["ca-ag", "ca-kg"] {
-            w.when(
+            w.run_at(
                 ms(2024, 12, 21),
                 &user(&format!("lanhdao.{}", &unit[3..])),
                 reveal(unit),
@@ -1529,13 +1520,13 @@ fn the_draw_waits_for_every_committed_reveal_until_the_reveal_deadline() {
             "yearend_phase"
         );
         if let Some(at) = hg_reveals_on {
-            w.when(at, &user("lanhdao.hg"), reveal("ca-hg")).unwrap();
+            w.run_at(at, &user("lanhdao.hg"), reveal("ca-hg")).unwrap();
         }
         w
     };
     // Hậu Giang reveals on the deadline's day: the draw runs at once, nobody missing.
     let mut w = run(Some(ms(2024, 12, 25)));
-    let payloads = w.when(ms(2024, 12, 25), &thuky, draw.clone()).unwrap();
+    let payloads = w.run_at(ms(2024, 12, 25), &thuky, draw.clone()).unwrap();
     let Payload::YearEnd(YearEndEvent::AssignmentDrawn(drawn)) = &payloads[0] else {
         panic!("{payloads:?}")
     };
@@ -1546,7 +1537,7 @@ fn the_draw_waits_for_every_committed_reveal_until_the_reveal_deadline() {
         w.code_at(ms(2024, 12, 26), &user("lanhdao.hg"), reveal("ca-hg")),
         "yearend_deadline_passed"
     );
-    let payloads = w.when(ms(2024, 12, 26), &thuky, draw).unwrap();
+    let payloads = w.run_at(ms(2024, 12, 26), &thuky, draw).unwrap();
     let Payload::YearEnd(YearEndEvent::AssignmentDrawn(drawn)) = &payloads[0] else {
         panic!("{payloads:?}")
     };
@@ -1554,7 +1545,7 @@ fn the_draw_waits_for_every_committed_reveal_until_the_reveal_deadline() {
     // A reveal deadline before the commitment deadline is refused beside its field.
     let mut w = World::with_figures();
     let err = w
-        .when(
+        .run_at(
             ms(2024, 12, 1),
             &thuky,
             ye(YearEndCommand::Open {
@@ -1575,7 +1566,7 @@ impl World {
     /// The year-end refusal of `command` (nothing changes).
     fn refusal_at(&mut self, time_ms: i64, actor: &Actor, command: Command) -> YearEndError {
         let before = self.state.clone();
-        let err = self.when(time_ms, actor, command).unwrap_err();
+        let err = self.run_at(time_ms, actor, command).unwrap_err();
         assert_eq!(self.state, before, "a refused command changes nothing");
         match err {
             DomainError::YearEnd(e) => e,
@@ -1678,7 +1669,7 @@ fn an_impossible_schedule_is_refused_when_opened() {
     };
     w.state.clone().apply(&forged).unwrap();
     // The schedule the secretariat means is taken.
-    w.when(
+    w.run_at(
         at,
         &thuky,
         opening(d(2024, 12, 20), d(2024, 12, 22), None, d(2025, 1, 5), 1),
@@ -1725,11 +1716,11 @@ fn the_secretariat_moves_a_deadline_while_its_step_is_open() {
         w.code_at(at, &thuky, move_deadline(Step::Dossier, d(2024, 12, 20))),
         "yearend_deadline_unchanged"
     );
-    w.when(at, &thuky, move_deadline(Step::Dossier, d(2024, 12, 22)))
+    w.run_at(at, &thuky, move_deadline(Step::Dossier, d(2024, 12, 22)))
         .unwrap();
     assert_eq!(review(&w).schedule.dossier_deadline, d(2024, 12, 22));
     // A dossier saved on 21/12, past the first deadline, is taken.
-    w.when(
+    w.run_at(
         ms(2024, 12, 21),
         &user("canbo.kg"),
         save("ca-kg", dossier("8", "4")),
@@ -1749,7 +1740,7 @@ fn the_secretariat_moves_a_deadline_while_its_step_is_open() {
             Some("2024-12-22")
         )
     );
-    w.when(
+    w.run_at(
         ms(2024, 12, 23),
         &thuky,
         move_deadline(Step::Response, d(2025, 1, 10)),
@@ -1824,7 +1815,7 @@ fn a_recheck_fits_the_records_drawn() {
         "yearend_recheck_no_records"
     );
     let (leader, c) = finding("ca-kg", 10, 9);
-    w.when(at, &leader, c).unwrap();
+    w.run_at(at, &leader, c).unwrap();
 }
 
 /// Ticking "accept the proposed score" records the acceptance without words (it was dropped and
@@ -1847,7 +1838,7 @@ fn an_acceptance_needs_no_words_and_a_response_answers_something() {
         } else {
             BTreeMap::new()
         };
-        w.when(
+        w.run_at(
             ms(2024, 12, 27),
             &user(&format!("lanhdao.{}", &p.inspector.as_str()[3..])),
             ye(YearEndCommand::SubmitFinding {
@@ -1885,7 +1876,7 @@ fn an_acceptance_needs_no_words_and_a_response_answers_something() {
         (e.code, e.arg("criterion")),
         ("yearend_answer_empty", Some("C2b"))
     );
-    w.when(at, &leader, respond(true, Text::empty())).unwrap();
+    w.run_at(at, &leader, respond(true, Text::empty())).unwrap();
     assert_eq!(
         review(&w).settlement(&u("ca-hg"), "C2b"),
         thidua_domain::yearend::state::Settlement::Accepted("3".parse().unwrap())
@@ -1912,7 +1903,7 @@ fn a_manual_resolution_without_a_score_has_its_own_refusal() {
     let mut w = drawn_world();
     let r = review(&w);
     let inspector = r.inspectors_of(&u("ca-kg"))[0].clone();
-    w.when(
+    w.run_at(
         ms(2024, 12, 27),
         &user(&format!("lanhdao.{}", &inspector.as_str()[3..])),
         ye(YearEndCommand::SubmitFinding {
@@ -2024,7 +2015,7 @@ fn a_file_is_attached_once_to_a_criterion() {
     let mut entries = dossier("8", "4");
     entries.get_mut("C2a").unwrap().evidence = vec![file("bao-cao.pdf")];
     entries.get_mut("C2b").unwrap().evidence = vec![file("bao-cao.pdf")];
-    w.when(ms(2024, 12, 10), &user("canbo.kg"), save("ca-kg", entries))
+    w.run_at(ms(2024, 12, 10), &user("canbo.kg"), save("ca-kg", entries))
         .unwrap();
 }
 
@@ -2039,7 +2030,7 @@ fn the_scores_do_not_lock_while_a_total_cannot_be_computed() {
     agree_everywhere(&mut w);
     let lock = ye(YearEndCommand::Lock { covenant: cov() });
     let before = w.state.clone();
-    let refused = w.when(ms(2025, 1, 8), &user("thuky"), lock).unwrap_err();
+    let refused = w.run_at(ms(2025, 1, 8), &user("thuky"), lock).unwrap_err();
     assert_eq!(refused.code(), "yearend_scores_uncomputable");
     assert_eq!(w.state, before, "a refused command changes nothing");
     let said = refused.to_string();

@@ -21,7 +21,7 @@ fn response_deadline() -> chrono::NaiveDate {
 /// `unit`'s inspector proposes `score` for C2a (on 27/12/2024), which disputes it.
 fn propose_c2a(w: &mut World, unit: &str, score: &str) {
     let inspector = review(w).inspectors_of(&u(unit))[0].clone();
-    w.when(
+    w.run_at(
         ms(2024, 12, 27),
         &user(&format!("lanhdao.{}", &inspector.as_str()[3..])),
         ye(YearEndCommand::SubmitFinding {
@@ -78,7 +78,7 @@ fn an_answer_over_the_limit_is_refused_and_nothing_is_recorded() {
     for accept in [false, true] {
         let before = w.state.clone();
         let err = w
-            .when(
+            .run_at(
                 at,
                 &leader,
                 respond_c2a("ca-kg", accept, answer_of(ANSWER_LIMIT + 1)),
@@ -99,7 +99,7 @@ fn an_answer_over_the_limit_is_refused_and_nothing_is_recorded() {
         assert_eq!(w.state, before, "a refused response records nothing");
     }
     assert!(review(&w).responses.is_empty());
-    w.when(
+    w.run_at(
         at,
         &leader,
         respond_c2a("ca-kg", false, answer_of(ANSWER_LIMIT)),
@@ -164,7 +164,7 @@ fn a_response_after_the_response_deadline_is_refused() {
         w.state.clone().apply(&forged).unwrap_err().code(),
         "yearend_deadline_passed"
     );
-    w.when(too_late - 1, &leader, answer()).unwrap();
+    w.run_at(too_late - 1, &leader, answer()).unwrap();
     assert!(review(&w).responses.contains_key(&u("ca-kg")));
 }
 
@@ -189,18 +189,19 @@ fn the_council_resolves_after_the_response_or_its_deadline() {
         )
     );
     assert!(review(&w).resolutions.is_empty());
-    w.when(
+    w.run_at(
         ms(2025, 1, 3),
         &user("lanhdao.kg"),
         respond_c2a("ca-kg", false, t("Giải pháp thứ ba đã xong ngày 10/12")),
     )
     .unwrap();
-    w.when(ms(2025, 1, 3), &thuky, resolve_c2a("ca-kg"))
+    w.run_at(ms(2025, 1, 3), &thuky, resolve_c2a("ca-kg"))
         .unwrap();
     let deadline_over = local_midnight(d(2025, 1, 6)).timestamp_millis();
     let e = w.refusal_at(deadline_over - 1, &thuky, resolve_c2a("ca-ag"));
     assert_eq!(e.arg("why"), Some("resolve_before_response"));
-    w.when(deadline_over, &thuky, resolve_c2a("ca-ag")).unwrap();
+    w.run_at(deadline_over, &thuky, resolve_c2a("ca-ag"))
+        .unwrap();
     let r = review(&w);
     assert_eq!(r.resolutions.len(), 2);
     for unit in ["ca-kg", "ca-ag"] {
@@ -339,7 +340,7 @@ fn judged_review_drawn_without(
 ) {
     let sys = Actor::System;
     let c = |command| ye(command);
-    w.when(
+    w.run_at(
         ms(year, 12, 1),
         &sys,
         c(YearEndCommand::Open {
@@ -387,7 +388,7 @@ fn judged_review_drawn_without(
         ];
         for (i, command) in commands.into_iter().enumerate() {
             if dossier || i == 2 {
-                w.when(at, &sys, c(command)).unwrap();
+                w.run_at(at, &sys, c(command)).unwrap();
             }
         }
     }
@@ -397,12 +398,12 @@ fn judged_review_drawn_without(
             unit: unit.clone(),
             value: secret(unit.as_str()),
         };
-        w.when(at, &sys, c(reveal)).unwrap();
+        w.run_at(at, &sys, c(reveal)).unwrap();
     }
     let draw = YearEndCommand::DrawAssignment {
         covenant: covenant.clone(),
     };
-    w.when(at, &sys, c(draw)).unwrap();
+    w.run_at(at, &sys, c(draw)).unwrap();
 }
 
 /// A finding's proposals: (criterion, score).
@@ -429,7 +430,7 @@ fn inspect(w: &mut World, covenant: &CovenantId, year: i32, pair: &Pair, proposa
         items,
         recheck: None,
     });
-    w.when(ms(year, 12, 27), &Actor::System, finding).unwrap();
+    w.run_at(ms(year, 12, 27), &Actor::System, finding).unwrap();
 }
 
 /// The agreement flag: each of five units has two inspectors; a unit whose two inspectors
