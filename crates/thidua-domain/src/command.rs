@@ -249,7 +249,7 @@ pub fn decide_and_apply(
             crate::figures::decide(state, actor, time_ms, command)?
         }
         C::IssueDocument { .. } => crate::documents::decide(state, actor, command)?,
-        C::Vote(vote) => crate::votes::decide(state, actor, vote)?,
+        C::Vote(vote) => crate::votes::decide(state, actor, time_ms, vote)?,
         C::YearEnd(c) => crate::yearend::decide::decide(state, actor, time_ms, c)?,
         C::FreezeMidyearReview { covenant } => crate::midyear::decide(state, actor, &covenant)?,
         C::ExplainFlag(e) => crate::explanations::decide(state, actor, e)?,

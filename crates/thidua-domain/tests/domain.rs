@@ -66,7 +66,7 @@ fn run_like_the_service(
 }
 
 /// The time the tests' commands run at unless they say otherwise: 26/03/2024.
-const TIME_MS: i64 = 1_711_420_000_000;
+pub(crate) const TIME_MS: i64 = 1_711_420_000_000;
 
 impl World {
     fn run(&mut self, actor: &Actor, command: Command) -> Result<Vec<Payload>, DomainError> {

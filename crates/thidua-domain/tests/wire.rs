@@ -488,6 +488,7 @@ fn vote_samples(admin: &Actor) -> Vec<(Actor, Payload)> {
                 unit: u("ca-ag"),
                 chosen: vec![u("ca-kg")],
                 decision: t("Cụm trưởng quyết định"),
+                deputy_silent: true,
             }),
         ),
         (
@@ -721,6 +722,32 @@ fn a_holidays_declaration_in_format_1_decodes_unchanged() {
     assert!(Event::decode(1061, with_field.as_bytes()).is_err());
     let v2_without = v1.replace(r#""v":1}"#, r#""v":2}"#);
     assert!(Event::decode(1061, v2_without.as_bytes()).is_err());
+}
+
+/// `tie_decided` as format 1 wrote it (before a head's decision could stand for the deputy's
+/// silence): it still decodes, as a decision that claims no silence; a new event is format 2;
+/// format 1 with the field, or format 2 without it, is not canonical.
+#[test]
+fn a_tie_decided_in_format_1_decodes_unchanged() {
+    let v1 = r#"{"actor":{"id":"lanhdao.ag","type":"user"},"data":{"chosen":["ca-kg"],"decision":"Cụm trưởng quyết định","election":"co-bo-2024","round":2,"unit":"ca-ag"},"index":1035,"kind":"tie_decided","salt":"00112233445566778899aabbccddef22","time_ms":1711420000035,"v":1}"#;
+    let event = Event::decode(1035, v1.as_bytes()).unwrap();
+    let Payload::Vote(thidua_domain::votes::VoteEvent::TieDecided { deputy_silent, .. }) =
+        &event.payload
+    else {
+        panic!("{event:?}")
+    };
+    assert!(!deputy_silent);
+    let v2 = String::from_utf8(event.canonical_bytes()).unwrap();
+    assert_eq!(
+        v2,
+        v1.replace(r#","election":"#, r#","deputy_silent":false,"election":"#)
+            .replace(r#""v":1}"#, r#""v":2}"#)
+    );
+    assert_eq!(Event::decode(1035, v2.as_bytes()).unwrap(), event);
+    let with_field = v1.replace(r#","election":"#, r#","deputy_silent":false,"election":"#);
+    assert!(Event::decode(1035, with_field.as_bytes()).is_err());
+    let v2_without = v1.replace(r#""v":1}"#, r#""v":2}"#);
+    assert!(Event::decode(1035, v2_without.as_bytes()).is_err());
 }
 
 fn fixture() -> Vec<String> {

@@ -29,7 +29,8 @@ use crate::{LogKey, Service, ServiceError, View};
 /// count and decided a tie; format 6: a tie decision's position and whether its year had a
 /// deputy; format 7: the declared public holidays, and who cast each counted ballot and whose
 /// ballot another person's replaced; format 8: the weekend days worked in exchange of a year's
-/// declared holidays).
+/// declared holidays, the time of a round's count and whether a tie decision stood for the
+/// deputy's silence).
 const FORMAT: &str = "thidua-snapshot/8";
 
 /// When the service writes snapshots by itself.

@@ -310,6 +310,9 @@ fn tie_rule(rule: TieRule) -> &'static str {
         TieRule::DeputyWithoutHead => {
             "Năm này cụm không có cụm trưởng; đơn vị cụm phó quyết định."
         }
+        TieRule::HeadDeputySilent => {
+            "Đơn vị cụm phó không ghi quyết định trong thời hạn sau khi kiểm phiếu; theo quyết định của đơn vị cụm trưởng."
+        }
     }
 }
 

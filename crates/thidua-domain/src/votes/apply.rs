@@ -148,7 +148,9 @@ pub struct Count {
     pub ballots: u32,
     /// Counted on paper in the meeting room and confirmed by two members' leaders.
     pub paper: bool,
+    /// Log index and time of the event that counted the round.
     pub index: u64,
+    pub time_ms: i64,
 }
 
 /// A paper count, who recorded it and who confirmed it.
@@ -230,6 +232,9 @@ pub struct TieRecord {
     /// The year had no other chair when it was recorded (no deputy for the head's decision, no
     /// head for the deputy's): the decision then stands alone.
     pub alone: bool,
+    /// The head's decision recorded after the deputy stayed silent past the wait
+    /// ([`crate::votes::TIE_WAIT_DAYS`]): it stands alone too.
+    pub deputy_silent: bool,
 }
 
 /// One ballot round.
@@ -301,8 +306,9 @@ impl Round {
 
     /// Refused when `actor` already recorded a decision of the round's tie for the other
     /// position: the head's and the deputy's decisions are two people's.
-    pub fn check_tie_decider(&self, actor: &Actor) -> Result<(), DomainError> {
-        if let Some((other, _)) = self.ties.iter().find(|(_, t)| &t.by == actor) {
+    pub fn check_tie_decider(&self, actor: &Actor, unit: &UnitId) -> Result<(), DomainError> {
+        let by_actor = |(u, t): &(&UnitId, &TieRecord)| &t.by == actor && *u != unit;
+        if let Some((other, _)) = self.ties.iter().find(by_actor) {
             return Err(refused(
                 "tie_decided_by_same_user",
                 format!(
@@ -646,7 +652,7 @@ impl State {
                 round,
                 approvals,
                 abstentions,
-            } => self.count_round(election, *round, approvals, *abstentions, index),
+            } => self.count_round(election, *round, approvals, *abstentions, event),
             V::SecondRoundOpened {
                 election,
                 candidates,
@@ -658,7 +664,11 @@ impl State {
                 unit,
                 chosen,
                 decision,
-            } => self.decide_tie(election, *round, unit, chosen, decision, event),
+                deputy_silent,
+            } => {
+                let choice = (chosen.as_slice(), decision, *deputy_silent);
+                self.decide_tie(election, *round, unit, choice, event)
+            }
             V::PaperCountRecorded {
                 election,
                 round,
@@ -832,7 +842,7 @@ impl State {
         round: u32,
         approvals: &[u32],
         abstentions: u32,
-        index: u64,
+        event: &Event,
     ) -> Result<(), DomainError> {
         let e = self.election(election)?;
         let r = e.round(round)?;
@@ -857,26 +867,36 @@ impl State {
             abstentions,
             ballots,
             paper: false,
-            index,
+            index: event.index,
+            time_ms: event.time_ms,
         });
         Ok(())
     }
 
     /// The head's or the deputy's decision of a round's tie at the cut-off, each by its own
-    /// user.
+    /// user: the `choice` (the units chosen, the grounds, and whether it claims the deputy's
+    /// silence, which must hold at the event's time and lets the head record again).
     fn decide_tie(
         &mut self,
         election: &ElectionId,
         round: u32,
         unit: &UnitId,
-        chosen: &[UnitId],
-        decision: &Text,
+        (chosen, decision, deputy_silent): (&[UnitId], &Text, bool),
         event: &Event,
     ) -> Result<(), DomainError> {
         let e = self.election(election)?;
         let (position, alone) = self.check_chair(e, unit)?;
-        check_tie_choice(e, round, unit, chosen)?;
-        e.round(round)?.check_tie_decider(&event.actor)?;
+        if deputy_silent && !self.deputy_silent(e, round, unit, event.time_ms) {
+            return Err(refused(
+                "tie_deputy_not_silent",
+                format!(
+                    "{unit}'s decision stands alone only when it is the head's, the deputy recorded none, and {} days have passed since the count",
+                    crate::votes::TIE_WAIT_DAYS
+                ),
+            ));
+        }
+        check_tie_choice(e, round, unit, chosen, deputy_silent)?;
+        e.round(round)?.check_tie_decider(&event.actor, unit)?;
         let e = self.election_mut(election)?;
         e.round_mut(round)?.ties.insert(
             unit.clone(),
@@ -887,9 +907,34 @@ impl State {
                 by: event.actor.clone(),
                 position,
                 alone,
+                deputy_silent,
             },
         );
         Ok(())
+    }
+
+    /// Whether a decision of the round's tie by `unit` at `time_ms` stands alone for the
+    /// deputy's silence: `unit` is the head of the election's year, which has a deputy; the
+    /// round was counted at least [`crate::votes::TIE_WAIT_DAYS`] before; the deputy recorded
+    /// no decision; and the head's own, if any, did not stand alone already.
+    pub fn deputy_silent(&self, e: &Election, round: u32, unit: &UnitId, time_ms: i64) -> bool {
+        let Ok(r) = e.round(round) else {
+            return false;
+        };
+        let head_with_deputy = matches!(
+            self.check_chair(e, unit),
+            Ok((LeadershipPosition::Head, false))
+        );
+        let waited = r
+            .count
+            .as_ref()
+            .is_some_and(|c| time_ms - c.time_ms >= crate::votes::TIE_WAIT_DAYS * 86_400_000);
+        let deputy_spoke = r
+            .ties
+            .values()
+            .any(|t| t.position == LeadershipPosition::Deputy);
+        let already_alone = r.ties.get(unit).is_some_and(|t| t.deputy_silent);
+        head_with_deputy && waited && !deputy_spoke && !already_alone
     }
 
     /// The position `unit` holds in the election's cluster and year, and whether the year has
@@ -1008,6 +1053,7 @@ impl State {
                 ballots: c.returned,
                 paper: true,
                 index,
+                time_ms: event.time_ms,
             });
         }
         Ok(())
@@ -1257,13 +1303,15 @@ fn check_paper(
     Ok(())
 }
 
-/// Refused unless `round` is counted with a tie at the cut-off, `chosen` fills the tie's seats
-/// from its candidates, each once, and `unit` has not decided it yet.
+/// Refused unless `round` is counted with a tie at the cut-off not yet decided, `chosen` fills
+/// the tie's seats from its candidates, each once, and `unit` has not decided it yet (unless it
+/// is `replacing` its decision: the head's again, once the deputy stayed silent).
 fn check_tie_choice(
     e: &Election,
     round: u32,
     unit: &UnitId,
     chosen: &[UnitId],
+    replacing: bool,
 ) -> Result<(), DomainError> {
     let r = e.round(round)?;
     let result =
@@ -1271,6 +1319,9 @@ fn check_tie_choice(
     let tie = result
         .tie
         .ok_or_else(|| refused("no_tie", "the round has no tie at the cut-off"))?;
+    if tie.decided.is_some() {
+        return Err(refused("tie_already_decided", "the round's tie is decided"));
+    }
     let set: BTreeSet<&UnitId> = chosen.iter().collect();
     if set.len() != chosen.len()
         || chosen.len() != tie.seats as usize
@@ -1281,7 +1332,7 @@ fn check_tie_choice(
             format!("choose {} of the tied candidates, each once", tie.seats),
         ));
     }
-    if r.ties.contains_key(unit) {
+    if r.ties.contains_key(unit) && !replacing {
         return Err(refused(
             "tie_decided_twice",
             format!("{unit} already recorded its decision"),

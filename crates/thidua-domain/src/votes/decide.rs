@@ -18,6 +18,7 @@ use crate::text::{limits, Text};
 pub(crate) fn decide(
     state: &State,
     actor: &Actor,
+    time_ms: i64,
     command: VoteCommand,
 ) -> Result<Vec<Payload>, DomainError> {
     use VoteCommand as C;
@@ -57,7 +58,18 @@ pub(crate) fn decide(
             unit,
             chosen,
             decision,
-        } => decide_tie(state, actor, election, round, unit, chosen, decision),
+        } => decide_tie(
+            state,
+            actor,
+            time_ms,
+            TieChoice {
+                election,
+                round,
+                unit,
+                chosen,
+                decision,
+            },
+        ),
         C::RecordPaperCount {
             election,
             round,
@@ -291,24 +303,34 @@ fn open_second_round(
     }])
 }
 
-/// A leader records its unit's decision of a tie at the cut-off (`apply` checks the position).
-fn decide_tie(
-    state: &State,
-    actor: &Actor,
+/// The fields of a `DecideTie` command.
+struct TieChoice {
     election: ElectionId,
     round: u32,
     unit: UnitId,
     chosen: Vec<UnitId>,
     decision: Text,
+}
+
+/// A leader records its unit's decision of a tie at the cut-off (`apply` checks the position);
+/// the head's stands alone when the deputy stayed silent past the wait (`State::deputy_silent`).
+fn decide_tie(
+    state: &State,
+    actor: &Actor,
+    time_ms: i64,
+    c: TieChoice,
 ) -> Result<Vec<VoteEvent>, DomainError> {
-    lead(state, actor, &unit)?;
-    decision.check("decision", limits::DECISION)?;
+    lead(state, actor, &c.unit)?;
+    c.decision.check("decision", limits::DECISION)?;
+    let e = state.election(&c.election)?;
+    let deputy_silent = state.deputy_silent(e, c.round, &c.unit, time_ms);
     Ok(vec![VoteEvent::TieDecided {
-        election,
-        round,
-        unit,
-        chosen,
-        decision,
+        election: c.election,
+        round: c.round,
+        unit: c.unit,
+        chosen: c.chosen,
+        decision: c.decision,
+        deputy_silent,
     }])
 }
 

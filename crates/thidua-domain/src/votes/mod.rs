@@ -33,6 +33,11 @@ use thidua_ballot::{
 pub(crate) use decide::decide;
 pub use outcome::{outcome, Outcome, Tie, TieRule};
 
+/// Days after a round's count within which the deputy records its decision of a tie beside the
+/// head's: after them, a head's decision with no deputy's beside it stands alone (the head
+/// records it, or records it again, then; `TieRule::HeadDeputySilent`).
+pub const TIE_WAIT_DAYS: i64 = 7;
+
 use crate::error::DomainError;
 use crate::ids::{ClusterId, ElectionId, UnitId};
 use crate::model::LeadershipPosition;
@@ -452,12 +457,16 @@ pub enum VoteEvent {
         candidates: Vec<UnitId>,
         seats: u32,
     },
+    /// A chair's decision of a tie at the cut-off; `deputy_silent`: the head's decision stands
+    /// alone because the deputy recorded none within [`TIE_WAIT_DAYS`] of the count (set by
+    /// `decide` from the service's clock, checked against the event's time when applied).
     TieDecided {
         election: ElectionId,
         round: u32,
         unit: UnitId,
         chosen: Vec<UnitId>,
         decision: Text,
+        deputy_silent: bool,
     },
     PaperCountRecorded {
         election: ElectionId,

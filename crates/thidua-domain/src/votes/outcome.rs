@@ -44,6 +44,9 @@ pub enum TieRule {
     HeadWithoutDeputy,
     /// The year had no head: the deputy decided alone.
     DeputyWithoutHead,
+    /// The deputy recorded no decision within [`crate::votes::TIE_WAIT_DAYS`] of the count: the
+    /// head's, recorded after them, stands alone.
+    HeadDeputySilent,
 }
 
 /// A counted round's result.
@@ -173,8 +176,8 @@ fn agreed_choice(round: &Round) -> Option<Vec<UnitId>> {
 }
 
 /// The choice that prevails without agreement: the head's latest when a deputy decided
-/// otherwise or the year had no deputy when the head decided; the deputy's latest when the year
-/// had no head when the deputy decided.
+/// otherwise, the year had no deputy when the head decided, or the head decided after the
+/// deputy's silence; the deputy's latest when the year had no head when the deputy decided.
 fn head_choice(round: &Round) -> Option<(Vec<UnitId>, TieRule)> {
     let latest = |position: LeadershipPosition| {
         round
@@ -190,6 +193,7 @@ fn head_choice(round: &Round) -> Option<(Vec<UnitId>, TieRule)> {
     match (head, deputy) {
         (Some(h), Some(_)) => Some((sorted(&h.chosen), TieRule::HeadOverDeputy)),
         (Some(h), None) if h.alone => Some((sorted(&h.chosen), TieRule::HeadWithoutDeputy)),
+        (Some(h), None) if h.deputy_silent => Some((sorted(&h.chosen), TieRule::HeadDeputySilent)),
         (None, Some(d)) if d.alone => Some((sorted(&d.chosen), TieRule::DeputyWithoutHead)),
         _ => None,
     }

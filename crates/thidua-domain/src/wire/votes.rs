@@ -1,4 +1,5 @@
-//! Format 1 of the vote kinds (`standing_recorded` … `electronic_count_abandoned`), frozen. The
+//! Format 1 of the vote kinds (`standing_recorded` … `electronic_count_abandoned`), and format 2
+//! of `tie_decided` (format 1 and `deputy_silent`, always written), frozen. The
 //! cryptographic parts (commitments, reveals, sealed shares, confirmations, complaints,
 //! ballots, decryption shares) are written in the JSON form of `thidua_ballot`'s types, which
 //! rest on `elastic-elgamal` pinned to exactly 0.4.0-beta.1: its points and scalars are
@@ -234,10 +235,60 @@ pub(super) fn decode(kind: &str, data: serde_json::Value) -> Option<super::Decod
     })
 }
 
-/// The `data` of a vote event in format 1 (fields in the order of [`VoteData`]; the canonical
-/// JSON sorts them anyway).
-pub(super) fn encode(event: &VoteEvent) -> serde_json::Value {
-    serde_json::to_value(to_wire(event.clone())).expect("wire values always serialise")
+/// `tie_decided` format 2: format 1's fields and `deputy_silent`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TieDecided2 {
+    pub election: ElectionId,
+    pub round: u32,
+    pub unit: UnitId,
+    pub chosen: Vec<UnitId>,
+    pub decision: Text,
+    pub deputy_silent: bool,
+}
+
+/// Decodes `tie_decided` format 2.
+pub(super) fn decode_tie_decided_2(data: serde_json::Value) -> super::Decoded {
+    super::typed(data, |w: TieDecided2| {
+        super::Payload::Vote(VoteEvent::TieDecided {
+            election: w.election,
+            round: w.round,
+            unit: w.unit,
+            chosen: w.chosen,
+            decision: w.decision,
+            deputy_silent: w.deputy_silent,
+        })
+    })
+}
+
+/// The format and `data` of a vote event: `tie_decided` in format 2, every other kind in
+/// format 1 (fields in the order of [`VoteData`]; the canonical JSON sorts them anyway).
+pub(super) fn encode(event: &VoteEvent) -> (u32, serde_json::Value) {
+    let value = |v| serde_json::to_value(v).expect("wire values always serialise");
+    match event.clone() {
+        VoteEvent::TieDecided {
+            election,
+            round,
+            unit,
+            chosen,
+            decision,
+            deputy_silent,
+        } => (
+            2,
+            value(TieDecided2 {
+                election,
+                round,
+                unit,
+                chosen,
+                decision,
+                deputy_silent,
+            }),
+        ),
+        other => (
+            1,
+            serde_json::to_value(to_wire(other)).expect("wire values always serialise"),
+        ),
+    }
 }
 
 fn from_wire(w: VoteData) -> VoteEvent {
@@ -359,6 +410,7 @@ fn from_wire(w: VoteData) -> VoteEvent {
             unit,
             chosen,
             decision,
+            deputy_silent: false,
         },
         W::PaperCountRecorded {
             election,
@@ -506,19 +558,7 @@ fn to_wire(v: VoteEvent) -> VoteData {
             candidates,
             seats,
         },
-        V::TieDecided {
-            election,
-            round,
-            unit,
-            chosen,
-            decision,
-        } => W::TieDecided {
-            election,
-            round,
-            unit,
-            chosen,
-            decision,
-        },
+        V::TieDecided { .. } => unreachable!("tie_decided is written in format 2"),
         V::PaperCountRecorded {
             election,
             round,

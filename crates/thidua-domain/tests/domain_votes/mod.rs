@@ -3,7 +3,7 @@
 //! refusals (copied ballots, replayed ciphertexts, bad shares, a count that the shares do not
 //! give, actors without the role).
 
-use super::{cum, t, u, user, World, UNITS};
+use super::{cum, t, u, user, World, TIME_MS, UNITS};
 use thidua_ballot::ceremony::{simulate, Simulated};
 use thidua_ballot::{rng_from_seed, Ballot, DecryptionShares, Rng, Selection, VoterSecret};
 use thidua_domain::model::{LeadershipMethod, LeadershipPosition, Role};
@@ -1396,8 +1396,75 @@ fn a_tie_decided_differently_goes_to_the_head() {
     assert_eq!(tie.rule, Some(TieRule::HeadOverDeputy));
     assert_eq!(
         v.w.err(&leader("ca-ag"), decide_tie("ca-ag", "ca-kg")),
-        "tie_decided_twice"
+        "tie_already_decided"
     );
+    let logged = replayed(&v.w.events).unwrap();
+    let e = &logged.elections[&el()];
+    assert_eq!(outcome(e, &e.rounds[0]), Some(round_one(&v)));
+}
+
+/// The deputy stays silent: within the wait after the count, the head's decision waits for the
+/// deputy's and is not recorded twice; once the wait is over, the head records again and its
+/// decision stands alone, said so; the deputy no longer decides. A claim of silence the log
+/// does not bear out (too early, or the deputy's) is refused when applied; the log replays.
+#[test]
+fn a_heads_decision_stands_alone_after_the_deputys_silence() {
+    let mut v = paper_tie(&[
+        ("ca-kg", LeadershipPosition::Head),
+        ("ca-ag", LeadershipPosition::Deputy),
+    ]);
+    let before = v.w.state.clone();
+    let forged = |v: &Vote, unit: &str, time_ms: i64| {
+        let mut state = v.w.state.clone();
+        let event = Event {
+            index: state.size,
+            time_ms,
+            actor: leader(unit),
+            salt: "00".repeat(16),
+            payload: Payload::Vote(VoteEvent::TieDecided {
+                election: el(),
+                round: 1,
+                unit: u(unit),
+                chosen: vec![u("ca-kg")],
+                decision: t("Quyết định của lãnh đạo cụm"),
+                deputy_silent: true,
+            }),
+        };
+        state.apply(&event).unwrap_err().code()
+    };
+    let wait = TIE_WAIT_DAYS * 86_400_000;
+    assert_eq!(
+        forged(&v, "ca-kg", TIME_MS + wait - 1),
+        "tie_deputy_not_silent"
+    );
+    assert_eq!(forged(&v, "ca-ag", TIME_MS + wait), "tie_deputy_not_silent");
+    assert_eq!(v.w.state, before);
+    v.w.ok(&leader("ca-kg"), decide_tie("ca-kg", "ca-kg"));
+    assert!(
+        round_one(&v).elected.is_empty(),
+        "the deputy may still decide"
+    );
+    let early = v.w.run_at(
+        TIME_MS + wait - 60_000,
+        &leader("ca-kg"),
+        decide_tie("ca-kg", "ca-ag"),
+    );
+    assert_eq!(early.unwrap_err().code(), "tie_decided_twice");
+    v.w.run_at(
+        TIME_MS + wait,
+        &leader("ca-kg"),
+        decide_tie("ca-kg", "ca-ag"),
+    )
+    .unwrap();
+    let o = round_one(&v);
+    assert_eq!(o.elected, vec![u("ca-ag")], "the head's latest decision");
+    assert_eq!(o.tie.unwrap().rule, Some(TieRule::HeadDeputySilent));
+    let late = v.w.run_at(
+        TIME_MS + 2 * wait,
+        &leader("ca-ag"),
+        decide_tie("ca-ag", "ca-kg"),
+    );
+    assert_eq!(late.unwrap_err().code(), "tie_already_decided");
     let logged = replayed(&v.w.events).unwrap();
     let e = &logged.elections[&el()];
     assert_eq!(outcome(e, &e.rounds[0]), Some(round_one(&v)));

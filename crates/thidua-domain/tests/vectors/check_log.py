@@ -478,6 +478,7 @@ KIND_FORMATS["covenant_draft_amended"] = {1, 2}
 KIND_FORMATS["year_end_opened"] = {1, 2}  # format 2: reveal_deadline
 KIND_FORMATS["document_issued"] = {1, 2}  # format 2: subject
 KIND_FORMATS["holidays_declared"] = {1, 2}  # format 2: working_days
+KIND_FORMATS["tie_decided"] = {1, 2}  # format 2: deputy_silent
 
 # The newest format of each kind: the one the docs' table of `data` fields describes.
 LATEST_FORMAT = {k: max(v) for k, v in KIND_FORMATS.items()}

@@ -677,6 +677,25 @@ fn vote_forms(app: &TestApp) {
         page.body
     );
     assert!(page.body.contains("Các quyết định đã ghi"), "{}", page.body);
+    // The deputy has not decided: the page says from which day the head's decision may stand
+    // alone (a week after the day of the count).
+    let count_ms = app
+        .service
+        .read()
+        .election(&ElectionId::parse(tie_id).unwrap())
+        .unwrap()
+        .rounds[0]
+        .count
+        .as_ref()
+        .unwrap()
+        .time_ms;
+    let counted = thidua_domain::figures::local_date(count_ms);
+    let from = counted + chrono::Duration::days(thidua_domain::votes::TIE_WAIT_DAYS);
+    let waiting = format!(
+        "Nếu đến ngày {} cụm phó vẫn chưa ghi quyết định",
+        from.format("%d/%m/%Y")
+    );
+    assert!(page.body.contains(&waiting), "{waiting}: {}", page.body);
     let tie = leader.get(&format!("/elections/{tie_id}/tie?unit=ca-kg"));
     assert_eq!(tie.status, 200, "{}", tie.body);
     assert!(!tie.body.contains("id=\"tie-password\""), "{}", tie.body);
@@ -706,6 +725,7 @@ fn vote_forms(app: &TestApp) {
     ] {
         let page = leader.get(&path);
         assert!(page.body.contains(prevails), "{path}: {}", page.body);
+        assert!(!page.body.contains("tie-waiting"), "{path}: {}", page.body);
         assert!(page.body.contains("Cụm phó"), "{path}: {}", page.body);
     }
 

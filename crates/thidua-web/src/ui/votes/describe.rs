@@ -193,6 +193,7 @@ pub fn describe<'a>(t: &'a Strings, state: &State, vote: &VoteEvent) -> Parts<'a
             unit: u,
             chosen,
             decision,
+            deputy_silent,
         } => (
             s.ev_tie,
             vec![
@@ -200,13 +201,20 @@ pub fn describe<'a>(t: &'a Strings, state: &State, vote: &VoteEvent) -> Parts<'a
                 ("election", el(e)),
                 ("round", plain(round.to_string())),
             ],
-            vec![
+            [
                 (
                     s.elected,
                     names::list(chosen.iter().map(|c| names::unit(state, c)).collect()),
                 ),
                 (s.tie_decided, vec![Named::data(decision.as_str())]),
-            ],
+            ]
+            .into_iter()
+            .chain(deputy_silent.then(|| {
+                let days = thidua_domain::votes::TIE_WAIT_DAYS.to_string();
+                let rule = s.tie_rule_deputy_silent.replace("{days}", &days);
+                (s.tie_how, vec![Named::data(&rule)])
+            }))
+            .collect(),
         ),
         V::PaperCountRecorded {
             election: e,

@@ -81,7 +81,9 @@ fn percent(count: u32, total: u32) -> String {
 struct TieView {
     label: &'static str,
     units: Vec<Named>,
-    rule: Option<&'static str>,
+    rule: Option<String>,
+    /// While the head's decision waits for the deputy's: from when it may stand alone.
+    waiting: Option<String>,
     decisions: Vec<TieDecisionView>,
 }
 
@@ -118,13 +120,30 @@ fn paper_only(s: &VoteStrings, r: &Round) -> Option<String> {
 }
 
 /// What the pages say of how a tie was decided.
-fn tie_rule(s: &VoteStrings, rule: TieRule) -> &'static str {
+fn tie_rule(s: &VoteStrings, rule: TieRule) -> String {
     match rule {
-        TieRule::Agreed => s.tie_rule_agreed,
-        TieRule::HeadOverDeputy => s.tie_rule_head_over_deputy,
-        TieRule::HeadWithoutDeputy => s.tie_rule_head_alone,
-        TieRule::DeputyWithoutHead => s.tie_rule_deputy_alone,
+        TieRule::Agreed => s.tie_rule_agreed.to_owned(),
+        TieRule::HeadOverDeputy => s.tie_rule_head_over_deputy.to_owned(),
+        TieRule::HeadWithoutDeputy => s.tie_rule_head_alone.to_owned(),
+        TieRule::DeputyWithoutHead => s.tie_rule_deputy_alone.to_owned(),
+        TieRule::HeadDeputySilent => s
+            .tie_rule_deputy_silent
+            .replace("{days}", &thidua_domain::votes::TIE_WAIT_DAYS.to_string()),
     }
+}
+
+/// While a counted round's tie waits for the deputy beside the head's decision: the day from
+/// which the head's decision may stand alone (the count's day in Vietnam and the wait).
+fn tie_waiting(s: &VoteStrings, r: &Round) -> Option<String> {
+    use thidua_domain::model::LeadershipPosition as P;
+    let head_only = r.ties.values().all(|t| t.position == P::Head && !t.alone);
+    let count = r.count.as_ref()?;
+    (!r.ties.is_empty() && head_only).then(|| {
+        let counted = thidua_domain::figures::local_date(count.time_ms);
+        let from = counted + chrono::Duration::days(thidua_domain::votes::TIE_WAIT_DAYS);
+        s.tie_waiting_deputy
+            .replace("{date}", &crate::format::date(&from))
+    })
 }
 
 /// The round's recorded tie decisions, in log order.
@@ -247,6 +266,7 @@ fn round_view(state: &thidua_domain::State, viewer: &Viewer, e: &Election, r: &R
         },
         units: t.candidates.iter().map(|u| names::unit(state, u)).collect(),
         rule: t.rule.map(|rule| tie_rule(s, rule)),
+        waiting: t.decided.is_none().then(|| tie_waiting(s, r)).flatten(),
         decisions: tie_decisions(state, viewer, r),
     });
     RoundView {

@@ -111,10 +111,18 @@ pub(super) fn tied_round(
 }
 
 /// Whether the viewer may still record `unit`'s decision of the round's tie: the unit has not
-/// decided, and the viewer has not decided for the other position.
-pub(super) fn may_decide(viewer: &Viewer, r: &thidua_domain::votes::Round, unit: &UnitId) -> bool {
+/// decided (or it is the head, whose decision may now stand alone for the deputy's silence),
+/// and the viewer has not decided for the other position.
+pub(super) fn may_decide(
+    state: &thidua_domain::State,
+    viewer: &Viewer,
+    e: &Election,
+    r: &thidua_domain::votes::Round,
+    unit: &UnitId,
+) -> bool {
     let actor = thidua_domain::Actor::User(viewer.user.clone());
-    !r.ties.contains_key(unit) && r.check_tie_decider(&actor).is_ok()
+    let again = state.deputy_silent(e, r.number, unit, crate::accounts::now_ms());
+    (!r.ties.contains_key(unit) || again) && r.check_tie_decider(&actor, unit).is_ok()
 }
 
 /// The round whose paper count waits for confirmations.
@@ -175,7 +183,7 @@ pub fn leader_actions(
         .map(|(r, _)| {
             chairs(state, viewer, e)
                 .into_iter()
-                .filter(|u| may_decide(viewer, r, u))
+                .filter(|u| may_decide(state, viewer, e, r, u))
                 .map(|u| (u.to_string(), names::unit(state, &u)))
                 .collect()
         })

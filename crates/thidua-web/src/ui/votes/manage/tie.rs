@@ -74,7 +74,7 @@ pub(super) fn tie_view(
         decision: typed.map(|(_, d)| d.to_owned()).unwrap_or_default(),
         errors: errors.clone(),
         decisions: super::super::tie_decisions(state, viewer, r),
-        may_decide: may_decide(viewer, r, unit),
+        may_decide: may_decide(state, viewer, e, r, unit),
     });
     with_status(res, &errors)
 }
@@ -125,11 +125,12 @@ pub(super) async fn decide_tie(
     let Some(unit) = tie_unit(&state, &viewer, &e, Some(form.get("unit").as_str())) else {
         return viewer_error(&viewer, ApiError::forbidden());
     };
-    drop(state);
     let Some((r, tie)) = tied_round(&e) else {
         return viewer_error(&viewer, conflict("no_tie"));
     };
-    if !may_decide(&viewer, r, &unit) {
+    let may = may_decide(&state, &viewer, &e, r, &unit);
+    drop(state);
+    if !may {
         // Already decided: the page again, with the decisions and without the form.
         let state = app.service.read();
         let mut page = tie_view(&state, &viewer, &e, &unit, None, Errors::default());
