@@ -266,9 +266,10 @@ fn national_year() -> State {
 }
 
 /// Every reported window of the movement's calendar (the months; the year and its parts are
-/// sums of them), each unit's saved, submitted and approved through the real commands.
+/// sums of them), each unit's saved, submitted and approved through the real commands, on the
+/// last window's cut-off (14/12, 10:00 in Vietnam: a report waits for its window's end).
 fn approve_year(s: &mut State, cov: &CovenantId, unit: &UnitId, values: &FigureMap) {
-    let at = NaiveDate::from_ymd_opt(2024, 12, 1)
+    let at = NaiveDate::from_ymd_opt(2024, 12, 14)
         .unwrap()
         .and_hms_opt(3, 0, 0)
         .unwrap()
