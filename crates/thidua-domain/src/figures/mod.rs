@@ -707,6 +707,12 @@ pub struct Deadline {
 /// Working days between a window's cut-off and its default deadline.
 pub const DEFAULT_DEADLINE_WORKING_DAYS: u32 = 2;
 
+/// A window's default deadline: [`DEFAULT_DEADLINE_WORKING_DAYS`] working days after its
+/// cut-off ([`crate::holidays::working_days_after`]).
+fn default_deadline(holidays: &crate::holidays::Holidays, cut_off: NaiveDate) -> NaiveDate {
+    crate::holidays::working_days_after(holidays, cut_off, DEFAULT_DEADLINE_WORKING_DAYS)
+}
+
 impl State {
     /// The covenant version in force (frozen) and its covenant; figures need one.
     pub fn signed_covenant(&self, covenant: &CovenantId) -> Result<(&Covenant, u32), DomainError> {
@@ -933,7 +939,15 @@ impl State {
         covenant: &CovenantId,
         window: &str,
     ) -> Result<NaiveDate, DomainError> {
-        Ok(self.figures_deadline_detail(covenant, window)?.date)
+        let cut_off = self.reporting_window(covenant, window)?.end;
+        Ok(self
+            .secretariats_deadline(covenant, window)
+            .unwrap_or_else(|| default_deadline(&self.holidays, cut_off)))
+    }
+
+    fn secretariats_deadline(&self, covenant: &CovenantId, window: &str) -> Option<NaiveDate> {
+        let key = (covenant.clone(), window.to_owned());
+        self.figures.deadlines.get(&key).copied()
     }
 
     /// A window's deadline as [`State::figures_deadline`] gives it, and how it was reached: set
@@ -944,8 +958,7 @@ impl State {
         window: &str,
     ) -> Result<Deadline, DomainError> {
         let cut_off = self.reporting_window(covenant, window)?.end;
-        let key = (covenant.clone(), window.to_owned());
-        if let Some(&date) = self.figures.deadlines.get(&key) {
+        if let Some(date) = self.secretariats_deadline(covenant, window) {
             return Ok(Deadline {
                 date,
                 set: true,
@@ -954,7 +967,7 @@ impl State {
             });
         }
         let h = &self.holidays;
-        let date = crate::holidays::working_days_after(h, cut_off, DEFAULT_DEADLINE_WORKING_DAYS);
+        let date = default_deadline(h, cut_off);
         Ok(Deadline {
             date,
             set: false,

@@ -575,6 +575,8 @@ pub struct ManageStrings {
     pub err_tie_choice: &'static str,
     /// The tie page to a viewer whose decision is already recorded: no form.
     pub tie_already: &'static str,
+    /// The head records again after the deputy's silence.
+    pub tie_again_alone: &'static str,
     pub st_ceremony: &'static str,
     pub st_open: &'static str,
     pub st_closed: &'static str,
@@ -682,6 +684,7 @@ pub static MANAGE_VI: ManageStrings = ManageStrings {
     tie_save: "Ghi quyết định",
     err_tie_choice: "Chọn đúng số đơn vị còn phải chọn.",
     tie_already: "Quyết định của anh/chị cho trường hợp này đã được ghi; không ghi lại được.",
+    tie_again_alone: "Cụm phó không ghi quyết định trong thời hạn sau khi kiểm phiếu: quyết định cụm trưởng ghi bây giờ có hiệu lực.",
     st_ceremony: "Đang tạo khoá bỏ phiếu",
     st_open: "đang nhận phiếu",
     st_closed: "chờ giải mã",
@@ -785,6 +788,7 @@ pub static MANAGE_EN: ManageStrings = ManageStrings {
     tie_save: "Record the decision",
     err_tie_choice: "Choose exactly the number of remaining seats.",
     tie_already: "Your decision on this tie is recorded; it cannot be recorded again.",
+    tie_again_alone: "The deputy recorded no decision in the time after the count: the decision the head records now stands.",
     st_ceremony: "Key generation in progress",
     st_open: "open for ballots",
     st_closed: "waiting for decryption",

@@ -21,8 +21,11 @@ pub(super) struct TiePage {
     errors: Errors,
     /// The decisions recorded so far (who decided what).
     decisions: Vec<super::super::TieDecisionView>,
-    /// The form is offered: neither this unit nor the viewer recorded a decision yet.
+    /// The form is offered: neither this unit nor the viewer recorded a decision yet (or the
+    /// head's decision may now stand alone for the deputy's silence).
     may_decide: bool,
+    /// The head's decision recorded now stands alone for the deputy's silence.
+    alone_now: bool,
 }
 
 pub(super) fn tie_view(
@@ -75,6 +78,7 @@ pub(super) fn tie_view(
         errors: errors.clone(),
         decisions: super::super::tie_decisions(state, viewer, r),
         may_decide: may_decide(state, viewer, e, r, unit),
+        alone_now: state.deputy_silent(e, r.number, unit, crate::accounts::now_ms()),
     });
     with_status(res, &errors)
 }
