@@ -696,58 +696,45 @@ fn a_document_issued_in_format_1_decodes_unchanged() {
     assert!(Event::decode(1025, v2_without.as_bytes()).is_err());
 }
 
+/// An event as format 1 of its kind wrote it, before format 2 added a field: it still decodes;
+/// written again today, it is format 2 with the field (`field` is the canonical JSON inserted
+/// before `before`); format 1 with the field, or format 2 without it, is not canonical.
+fn format_1_still_decodes(index: u64, v1: &str, before: &str, field: &str) -> Event {
+    let event = Event::decode(index, v1.as_bytes()).unwrap();
+    let with_field = v1.replace(before, &format!("{field}{before}"));
+    let v2 = String::from_utf8(event.canonical_bytes()).unwrap();
+    assert_eq!(v2, with_field.replace(r#""v":1}"#, r#""v":2}"#));
+    assert_eq!(Event::decode(index, v2.as_bytes()).unwrap(), event);
+    assert!(Event::decode(index, with_field.as_bytes()).is_err());
+    let v2_without = v1.replace(r#""v":1}"#, r#""v":2}"#);
+    assert!(Event::decode(index, v2_without.as_bytes()).is_err());
+    event
+}
+
 /// `holidays_declared` as format 1 wrote it (before worked weekend days were declared): it
-/// still decodes, without worked days; a new event with none is format 2 with an empty list;
-/// format 1 with worked days, or format 2 without the field, is not canonical.
+/// decodes without worked days.
 #[test]
 fn a_holidays_declaration_in_format_1_decodes_unchanged() {
     let v1 = r#"{"actor":{"id":"quantri","type":"user"},"data":{"days":["2026-01-01","2026-02-14","2026-02-15"],"reference":"Lịch nghỉ lễ, Tết năm 2026 theo thông báo của Bộ Nội vụ","year":2026},"index":1061,"kind":"holidays_declared","salt":"00112233445566778899aabbccddef3c","time_ms":1711420000061,"v":1}"#;
-    let event = Event::decode(1061, v1.as_bytes()).unwrap();
+    let event = format_1_still_decodes(1061, v1, r#""year":2026}"#, r#""working_days":[],"#);
     let Payload::HolidaysDeclared(e) = &event.payload else {
         panic!("{event:?}")
     };
     assert_eq!((e.days.len(), e.working_days.len()), (3, 0));
-    // Written again today, it is format 2 with no worked days.
-    let v2 = String::from_utf8(event.canonical_bytes()).unwrap();
-    assert_eq!(
-        v2,
-        v1.replace(r#","year":2026}"#, r#","working_days":[],"year":2026}"#)
-            .replace(r#""v":1}"#, r#""v":2}"#)
-    );
-    assert_eq!(Event::decode(1061, v2.as_bytes()).unwrap(), event);
-    let with_field = v1.replace(
-        r#""reference":"#,
-        r#""working_days":["2026-05-09"],"reference":"#,
-    );
-    assert!(Event::decode(1061, with_field.as_bytes()).is_err());
-    let v2_without = v1.replace(r#""v":1}"#, r#""v":2}"#);
-    assert!(Event::decode(1061, v2_without.as_bytes()).is_err());
 }
 
 /// `tie_decided` as format 1 wrote it (before a head's decision could stand for the deputy's
-/// silence): it still decodes, as a decision that claims no silence; a new event is format 2;
-/// format 1 with the field, or format 2 without it, is not canonical.
+/// silence): it decodes as a decision that claims no silence.
 #[test]
 fn a_tie_decided_in_format_1_decodes_unchanged() {
     let v1 = r#"{"actor":{"id":"lanhdao.ag","type":"user"},"data":{"chosen":["ca-kg"],"decision":"Cụm trưởng quyết định","election":"co-bo-2024","round":2,"unit":"ca-ag"},"index":1035,"kind":"tie_decided","salt":"00112233445566778899aabbccddef22","time_ms":1711420000035,"v":1}"#;
-    let event = Event::decode(1035, v1.as_bytes()).unwrap();
+    let event = format_1_still_decodes(1035, v1, r#""election":"#, r#""deputy_silent":false,"#);
     let Payload::Vote(thidua_domain::votes::VoteEvent::TieDecided { deputy_silent, .. }) =
         &event.payload
     else {
         panic!("{event:?}")
     };
     assert!(!deputy_silent);
-    let v2 = String::from_utf8(event.canonical_bytes()).unwrap();
-    assert_eq!(
-        v2,
-        v1.replace(r#","election":"#, r#","deputy_silent":false,"election":"#)
-            .replace(r#""v":1}"#, r#""v":2}"#)
-    );
-    assert_eq!(Event::decode(1035, v2.as_bytes()).unwrap(), event);
-    let with_field = v1.replace(r#","election":"#, r#","deputy_silent":false,"election":"#);
-    assert!(Event::decode(1035, with_field.as_bytes()).is_err());
-    let v2_without = v1.replace(r#""v":1}"#, r#""v":2}"#);
-    assert!(Event::decode(1035, v2_without.as_bytes()).is_err());
 }
 
 fn fixture() -> Vec<String> {

@@ -264,8 +264,7 @@ pub(super) fn decode_tie_decided_2(data: serde_json::Value) -> super::Decoded {
 /// The format and `data` of a vote event: `tie_decided` in format 2, every other kind in
 /// format 1 (fields in the order of [`VoteData`]; the canonical JSON sorts them anyway).
 pub(super) fn encode(event: &VoteEvent) -> (u32, serde_json::Value) {
-    let value = |v| serde_json::to_value(v).expect("wire values always serialise");
-    match event.clone() {
+    let (format, data) = match event.clone() {
         VoteEvent::TieDecided {
             election,
             round,
@@ -275,7 +274,7 @@ pub(super) fn encode(event: &VoteEvent) -> (u32, serde_json::Value) {
             deputy_silent,
         } => (
             2,
-            value(TieDecided2 {
+            serde_json::to_value(TieDecided2 {
                 election,
                 round,
                 unit,
@@ -284,11 +283,9 @@ pub(super) fn encode(event: &VoteEvent) -> (u32, serde_json::Value) {
                 deputy_silent,
             }),
         ),
-        other => (
-            1,
-            serde_json::to_value(to_wire(other)).expect("wire values always serialise"),
-        ),
-    }
+        other => (1, serde_json::to_value(to_wire(other))),
+    };
+    (format, data.expect("wire values always serialise"))
 }
 
 fn from_wire(w: VoteData) -> VoteEvent {
