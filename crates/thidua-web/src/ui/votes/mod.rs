@@ -79,7 +79,7 @@ fn percent(count: u32, total: u32) -> String {
 /// A tie at the cut-off: what is said of it, the tied units, how it was decided once it is,
 /// and the decisions recorded.
 struct TieView {
-    label: &'static str,
+    label: String,
     units: Vec<Named>,
     rule: Option<String>,
     /// While the head's decision waits for the deputy's: from when it may stand alone.
@@ -260,9 +260,10 @@ fn round_view(state: &thidua_domain::State, viewer: &Viewer, e: &Election, r: &R
     });
     let tie = o.as_ref().and_then(|o| o.tie.as_ref()).map(|t| TieView {
         label: if t.decided.is_some() {
-            s.tie_decided
+            s.tie_decided.to_owned()
         } else {
-            s.tie
+            let days = thidua_domain::votes::TIE_WAIT_DAYS.to_string();
+            s.tie.replace("{days}", &days)
         },
         units: t.candidates.iter().map(|u| names::unit(state, u)).collect(),
         rule: t.rule.map(|rule| tie_rule(s, rule)),
