@@ -676,6 +676,10 @@ fn the_administrator_declares_holidays(
     let r = declare("16/04/2024");
     assert_eq!(r.status, 303, "{}", r.body);
     let section = admin.get("/admin/holidays?year=2024");
+    assert_eq!(
+        super::support::element_text(&section.body, "hd-lunar", "p"),
+        "Theo âm lịch, năm 2024 mùng 1 Tết là ngày 10/02/2024 và Giỗ Tổ Hùng Vương (10/3 âm lịch) là ngày 18/04/2024; ngày nghỉ cụ thể theo thông báo của năm."
+    );
     assert!(
         section.body.contains(
             "<th scope=\"row\" class=\"num\">2024</th><td data-label=\"Ngày nghỉ\">16/04/2024</td>"

@@ -201,6 +201,21 @@ fn worked_day_errors(lang: Lang, problems: &[WorkedDayProblem]) -> String {
         .join(" ")
 }
 
+/// Where the lunar calendar puts the first day of Tết and the Hùng Kings' day in the `year` a
+/// form holds ([`thidua_domain::holidays::lunar`]); nothing for a year that is not one.
+pub(super) fn lunar_hint(hs: &crate::i18n::holidays::HolidayStrings, year: &str) -> Option<String> {
+    use thidua_domain::holidays::lunar;
+    let year: i32 = year.trim().parse().ok()?;
+    thidua_domain::org::validate_year(year).ok()?;
+    let (tet, hung_kings) = (lunar::tet(year)?, lunar::hung_kings(year)?);
+    Some(
+        hs.lunar_hint
+            .replace("{year}", &year.to_string())
+            .replace("{tet}", &crate::format::date(&tet))
+            .replace("{hung_kings}", &crate::format::date(&hung_kings)),
+    )
+}
+
 /// Every line of days the form could not read, in one message.
 fn day_errors(
     lang: Lang,

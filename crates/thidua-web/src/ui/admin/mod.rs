@@ -177,6 +177,12 @@ impl AdminPage {
         self.form.get(k).map(String::as_str).unwrap_or("")
     }
 
+    /// For the holidays' form's year: where the lunar calendar puts the first day of Tết and
+    /// the Hùng Kings' day (a hint; the days off are the announced ones).
+    fn lunar_hint(&self) -> Option<String> {
+        holidays::lunar_hint(self.hs, self.value("holidays_year"))
+    }
+
     /// Whether the form brought back `v` as the value of `k` (a choice to show selected).
     fn chosen(&self, k: &str, v: &str) -> bool {
         self.value(k) == v

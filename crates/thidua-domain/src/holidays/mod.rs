@@ -19,6 +19,8 @@
 //! those a Saturday or a Sunday and not also a day off; the reference within
 //! [`limits::DECISION`]; not the year's current declaration again.
 
+pub mod lunar;
+
 use chrono::{Datelike, NaiveDate, Weekday};
 use imbl::OrdMap;
 use serde::{Deserialize, Serialize};
