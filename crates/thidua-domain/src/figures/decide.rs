@@ -169,9 +169,12 @@ fn submit_figures(
     revision: u32,
 ) -> Result<Vec<Payload>, DomainError> {
     officers_report(state, actor, &unit)?;
-    let cut_off = state.reported_window(&covenant, &window)?.end;
-    if super::local_date(time_ms) < cut_off {
-        return Err(DomainError::WindowStillOpen { window, cut_off });
+    let w = state.reported_window(&covenant, &window)?;
+    if !super::submittable(&w, time_ms) {
+        return Err(DomainError::WindowStillOpen {
+            window,
+            cut_off: w.end,
+        });
     }
     let year = state.covenant(&covenant)?.year;
     if let Some(r) = state.figures.report(&unit, year, &window) {

@@ -692,6 +692,12 @@ pub fn local_midnight(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
     day.and_time(chrono::NaiveTime::MIN).and_utc() - chrono::Duration::hours(7)
 }
 
+/// Whether a report of `window` may be submitted at `time_ms`: on or after the window's cut-off
+/// (its last day) in Vietnam's time, when its figures are all in.
+pub fn submittable(window: &ReportingWindow, time_ms: i64) -> bool {
+    local_date(time_ms) >= window.end
+}
+
 /// A window's deadline and how it was reached ([`State::figures_deadline_detail`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Deadline {

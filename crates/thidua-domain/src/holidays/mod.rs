@@ -120,23 +120,25 @@ pub fn working_days_after(holidays: &Holidays, day: NaiveDate, n: u32) -> NaiveD
     d
 }
 
+/// The days after `after`, up to `until` included.
+fn days_after(after: NaiveDate, until: NaiveDate) -> impl Iterator<Item = NaiveDate> {
+    after.iter_days().skip(1).take_while(move |d| *d <= until)
+}
+
 /// The weekend days declared worked after `after`, up to `until` included (what a deadline
 /// counted, to say so).
 pub fn worked_weekends(holidays: &Holidays, after: NaiveDate, until: NaiveDate) -> Vec<NaiveDate> {
-    after
-        .iter_days()
-        .skip(1)
-        .take_while(|d| *d <= until)
+    days_after(after, until)
         .filter(|d| is_worked_weekend(holidays, *d))
         .collect()
 }
 
 /// The declared days off between two days, both excluded (what a deadline skipped, to say so).
 pub fn between(holidays: &Holidays, after: NaiveDate, before: NaiveDate) -> Vec<NaiveDate> {
-    after
-        .iter_days()
-        .skip(1)
-        .take_while(|d| *d < before)
+    let Some(until) = before.pred_opt() else {
+        return Vec::new();
+    };
+    days_after(after, until)
         .filter(|d| is_holiday(holidays, *d))
         .collect()
 }

@@ -304,6 +304,13 @@ impl Round {
             && (self.closed_at.is_none() || self.totals.is_some() || self.awaits_paper_count())
     }
 
+    /// When the deputy's time to decide a tie beside the head's is over (log time, ms): a
+    /// counted round's count and [`crate::votes::TIE_WAIT_DAYS`].
+    pub fn deputy_wait_over(&self) -> Option<i64> {
+        let wait = crate::votes::TIE_WAIT_DAYS * 86_400_000;
+        self.count.as_ref().map(|c| c.time_ms + wait)
+    }
+
     /// Refused when `actor` already recorded a decision of the round's tie for the other
     /// position: the head's and the deputy's decisions are two people's.
     pub fn check_tie_decider(&self, actor: &Actor, unit: &UnitId) -> Result<(), DomainError> {
@@ -915,8 +922,8 @@ impl State {
 
     /// Whether a decision of the round's tie by `unit` at `time_ms` stands alone for the
     /// deputy's silence: `unit` is the head of the election's year, which has a deputy; the
-    /// round was counted at least [`crate::votes::TIE_WAIT_DAYS`] before; the deputy recorded
-    /// no decision; and the head's own, if any, did not stand alone already.
+    /// deputy's wait is over ([`Round::deputy_wait_over`]); the deputy recorded no decision.
+    /// (Once a decision stood alone the tie is decided, and no decision follows it.)
     pub fn deputy_silent(&self, e: &Election, round: u32, unit: &UnitId, time_ms: i64) -> bool {
         let Ok(r) = e.round(round) else {
             return false;
@@ -925,16 +932,12 @@ impl State {
             self.check_chair(e, unit),
             Ok((LeadershipPosition::Head, false))
         );
-        let waited = r
-            .count
-            .as_ref()
-            .is_some_and(|c| time_ms - c.time_ms >= crate::votes::TIE_WAIT_DAYS * 86_400_000);
+        let waited = r.deputy_wait_over().is_some_and(|over| time_ms >= over);
         let deputy_spoke = r
             .ties
             .values()
             .any(|t| t.position == LeadershipPosition::Deputy);
-        let already_alone = r.ties.get(unit).is_some_and(|t| t.deputy_silent);
-        head_with_deputy && waited && !deputy_spoke && !already_alone
+        head_with_deputy && waited && !deputy_spoke
     }
 
     /// The position `unit` holds in the election's cluster and year, and whether the year has

@@ -488,7 +488,6 @@ pub fn report_dto(
     let reports = scope.reporting_units().contains(unit);
     let open = !state.figures_locked(id);
     let (can_edit, can_approve, can_reopen) = report_actions(&shown, open, reports, led);
-    let today = thidua_domain::figures::local_date(crate::accounts::now_ms());
     let pending = shown.report.and_then(pending_reopening);
     Ok(ReportDto {
         covenant: id.to_string(),
@@ -523,7 +522,7 @@ pub fn report_dto(
         reopened_at: pending,
         reopen_reason: pending.and_then(|i| reasons.get(&i).cloned()),
         can_edit,
-        can_submit: can_edit && today >= w.end,
+        can_submit: can_edit && thidua_domain::figures::submittable(&w, crate::accounts::now_ms()),
         can_approve,
         can_reopen,
         locked: !open,
@@ -853,23 +852,6 @@ fn cell_opt(c: Cell) -> Option<String> {
     cell_str(c)
 }
 
-/// Runs `commands` through `decide` on a copy of the state, now: the first one refused, with
-/// its refusal, if any.
-fn dry_decide(
-    state: &DomainState,
-    actor: &Actor,
-    commands: &[Command],
-) -> Result<(), (usize, ApiError)> {
-    let mut scratch = state.clone();
-    let now = crate::accounts::now_ms();
-    for (i, c) in commands.iter().enumerate() {
-        scratch = thidua_domain::decide_and_apply(&scratch, actor, now, c.clone())
-            .map_err(|e| (i, ApiError::from(e)))?
-            .1;
-    }
-    Ok(())
-}
-
 /// An import the domain refused, told as a file's error is: in Vietnamese and English, naming
 /// the report (unit and window) whose command was refused, when it is one unit's report.
 fn import_refusal(
@@ -1088,8 +1070,8 @@ pub async fn import_file(
     if dry_run {
         app.blocking(move |app| {
             let state = app.service.read();
-            Ok(dry_decide(&state, &actor, &commands)
-                .map_err(|(i, e)| import_refusal(&state, &covenant, commands.get(i), e)))
+            Ok(super::dry_run_all(&state, &actor, &commands)
+                .map_err(|(i, e)| import_refusal(&state, &covenant, commands.get(i), e.into())))
         })
         .await
         .map_err(ImportFailure::from_api)??;
@@ -1109,7 +1091,7 @@ pub async fn import_file(
                 // Refused as a whole: the dry run names the report refused first.
                 Err(e) => {
                     let state = app.service.read();
-                    let culprit = dry_decide(&state, &actor, &commands).err();
+                    let culprit = super::dry_run_all(&state, &actor, &commands).err();
                     let command = culprit.and_then(|(i, _)| commands.get(i));
                     Err(import_refusal(&state, &covenant, command, e.into()))
                 }

@@ -113,6 +113,23 @@ pub fn dry_run(
     thidua_domain::decide_and_apply(state, actor, now, command).map(|(payloads, _)| payloads)
 }
 
+/// [`dry_run`] of `commands` in order, each seeing the ones before (a batch, an import): the
+/// position of the first one refused and its refusal, if any.
+pub fn dry_run_all(
+    state: &thidua_domain::State,
+    actor: &Actor,
+    commands: &[Command],
+) -> Result<(), (usize, thidua_domain::DomainError)> {
+    let now = crate::accounts::now_ms();
+    let mut scratch = state.clone();
+    for (i, c) in commands.iter().enumerate() {
+        scratch = thidua_domain::decide_and_apply(&scratch, actor, now, c.clone())
+            .map_err(|e| (i, e))?
+            .1;
+    }
+    Ok(())
+}
+
 /// [`execute`] for commands that come with the files `uploaded` (their SHA-256, hex): only such
 /// files may be newly attached to a dossier ([`evidence::new_files`]).
 ///

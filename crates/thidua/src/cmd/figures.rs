@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use anyhow::{anyhow, Context};
 use thidua_domain::figures::Cell;
-use thidua_domain::{decide_and_apply, Actor, Command, CovenantId, State, UnitId};
+use thidua_domain::{Actor, Command, CovenantId, State, UnitId};
 use thidua_import::template::{vi_number, FileFormat, Template, TemplateError};
 use thidua_import::{export, plan_historical_as, plan_reports_as, Limits, PlanError, Upload};
 
@@ -234,12 +234,7 @@ fn cell(c: &Cell) -> String {
 /// Decides the commands against a scratch copy of the state, now: what the domain would
 /// refuse, as its refusal (which `main` says in both languages).
 fn check(state: &State, actor: &Actor, commands: &[Command]) -> anyhow::Result<()> {
-    let mut scratch = state.clone();
-    let now = thidua_web::accounts::now_ms();
-    for c in commands {
-        scratch = decide_and_apply(&scratch, actor, now, c.clone())?.1;
-    }
-    Ok(())
+    thidua_web::api::dry_run_all(state, actor, commands).map_err(|(_, e)| e.into())
 }
 
 fn import(

@@ -137,10 +137,9 @@ fn tie_rule(s: &VoteStrings, rule: TieRule) -> String {
 fn tie_waiting(s: &VoteStrings, r: &Round) -> Option<String> {
     use thidua_domain::model::LeadershipPosition as P;
     let head_only = r.ties.values().all(|t| t.position == P::Head && !t.alone);
-    let count = r.count.as_ref()?;
+    let over = r.deputy_wait_over()?;
     (!r.ties.is_empty() && head_only).then(|| {
-        let counted = thidua_domain::figures::local_date(count.time_ms);
-        let from = counted + chrono::Duration::days(thidua_domain::votes::TIE_WAIT_DAYS);
+        let from = thidua_domain::figures::local_date(over);
         s.tie_waiting_deputy
             .replace("{date}", &crate::format::date(&from))
     })
