@@ -70,7 +70,7 @@ pub fn issue(
                 &prepared.title,
             )?;
         }
-        let today = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis());
+        let today = thidua_domain::figures::local_date(service.now_ms());
         check_date(service, &prepared, today)?;
         let command = prepared.issue_command()?;
         service

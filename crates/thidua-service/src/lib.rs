@@ -292,6 +292,12 @@ impl Service {
         self.snapshots.after_publish(self, &view);
     }
 
+    /// The log's clock: the time (milliseconds since the Unix epoch) an event appended now would
+    /// carry and be decided at. Dry runs read it so that they judge as the append would.
+    pub fn now_ms(&self) -> i64 {
+        self.env.now_ms()
+    }
+
     /// The current view of the log: the state and its root. Never waits for a writer.
     pub fn read(&self) -> Arc<View> {
         Arc::clone(&self.view.read().unwrap_or_else(|p| p.into_inner()))

@@ -109,6 +109,9 @@ pub struct Viewer {
     /// Whether this request re-entered the user's password ([`crate::api::recheck_password`]),
     /// which a binding act needs ([`crate::authz::commands::binding`]).
     pub password_rechecked: PasswordRechecked,
+    /// The request's time on the log's clock (`Service::now_ms`): what the pages' dry runs and
+    /// deadlines are judged at, so that a page offers what the append would accept.
+    pub now_ms: i64,
 }
 
 /// Whether a request's password was checked again: only [`crate::api::recheck_password`]
@@ -124,6 +127,13 @@ impl PasswordRechecked {
 
     pub fn yes(self) -> bool {
         self.0
+    }
+}
+
+impl Viewer {
+    /// The request's day in Vietnam (UTC+7) on the log's clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        thidua_domain::figures::local_date(self.now_ms)
     }
 }
 
@@ -243,6 +253,7 @@ async fn authenticate(
             via,
             session,
             password_rechecked: PasswordRechecked::default(),
+            now_ms: app.service.now_ms(),
         }))
     })
     .await

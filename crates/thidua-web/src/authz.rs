@@ -499,10 +499,12 @@ pub mod commands {
     /// The answer to `command` when it names something the viewer may not see (see the module);
     /// `None` when it names nothing hidden, or when it would pass with the hidden things
     /// missing (a new id that happens to be taken: the domain's own answer is then given).
+    /// Judged at `now_ms`, the log's clock.
     pub fn hidden_answer(
         scope: &Scope,
         state: &State,
         actor: &Actor,
+        now_ms: i64,
         command: &Command,
     ) -> Option<ApiError> {
         if scope.is_admin() {
@@ -522,7 +524,7 @@ pub mod commands {
             return None;
         }
         let stand_in: Command = serde_json::from_value(value).ok()?;
-        let error = crate::api::dry_run(state, actor, stand_in).err()?;
+        let error = crate::api::dry_run(state, actor, now_ms, stand_in).err()?;
         let message = swapped
             .iter()
             .fold(error.to_string(), |m, (fresh, original)| {

@@ -139,8 +139,7 @@ fn explain_first_drop(service: &Service, cov: &CovenantId) -> anyhow::Result<()>
 /// Sets every 2024 window's deadline to a week after today (in Vietnam), so that the reports the
 /// demonstration loads today are on time.
 fn move_deadlines(service: &Service, secretariat: &Actor, cov: &CovenantId) -> anyhow::Result<()> {
-    let now_ms = chrono::Utc::now().timestamp_millis();
-    let deadline = thidua_domain::figures::local_date(now_ms) + chrono::Days::new(7);
+    let deadline = thidua_domain::figures::local_date(service.now_ms()) + chrono::Days::new(7);
     let commands = (1..=12)
         .map(|month| Command::SetFiguresDeadline {
             covenant: cov.clone(),

@@ -155,7 +155,7 @@ pub fn load(service: &Service) -> anyhow::Result<()> {
     complete_figures(service)?;
     let cov = CovenantId::parse(COVENANT)?;
     let secretariat = user("thuky.cum12");
-    let today = local_date(chrono::Utc::now().timestamp_millis());
+    let today = local_date(service.now_ms());
     service.execute(
         &secretariat,
         ye(YearEndCommand::Open {

@@ -21,7 +21,7 @@ use crate::auth::Viewer;
 use crate::error::{ApiError, ErrorBody};
 use crate::ui::documents::{
     covenant_file_for, issue_covenant_as, issue_offer_as, issued_content_for, issued_file_for,
-    offer_file_for, today, Dated,
+    offer_file_for, Dated,
 };
 use crate::AppState;
 
@@ -252,7 +252,7 @@ pub async fn list_offers(
     if !viewer.scope.can_view_cluster(&state, &cluster) {
         return Err(ApiError::not_found());
     }
-    let offers = thidua_docs::templates::offers::offers(&state, &cluster, q.year, today());
+    let offers = thidua_docs::templates::offers::offers(&state, &cluster, q.year, viewer.today());
     Ok(Json(
         offers
             .into_iter()

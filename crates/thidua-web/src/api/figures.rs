@@ -257,12 +257,13 @@ fn status_for(report: Option<&Report>, own: bool) -> String {
     }
 }
 
-/// The overview of a window: each member's status.
+/// The overview of a window at `now_ms` (the log's clock): each member's status.
 pub fn window_dto(
     state: &DomainState,
     scope: &Scope,
     id: &CovenantId,
     window: Option<&str>,
+    now_ms: i64,
 ) -> Result<WindowDto, ApiError> {
     let c = visible_covenant(state, scope, id)?;
     let window = window
@@ -273,7 +274,7 @@ pub fn window_dto(
     if !calendar.is_reported(&window) {
         return Err(ApiError::not_found());
     }
-    let units = unit_statuses(state, scope, c, &window);
+    let units = unit_statuses(state, scope, c, &window, now_ms);
     let imports = import_records(state, id);
     Ok(WindowDto {
         covenant: id.to_string(),
@@ -321,13 +322,14 @@ fn unit_statuses(
     scope: &Scope,
     c: &Covenant,
     window: &str,
+    now_ms: i64,
 ) -> Vec<UnitStatusDto> {
     let members = state
         .members(&c.cluster, c.year)
         .map(|m| m.to_vec())
         .unwrap_or_default();
     let own_units = scope.own_units();
-    let today = thidua_domain::figures::local_date(crate::accounts::now_ms());
+    let today = thidua_domain::figures::local_date(now_ms);
     let past_deadline = state
         .figures_deadline(&c.id, window)
         .is_ok_and(|deadline| today > deadline);
@@ -461,7 +463,7 @@ fn lookup<'a>(
     v.and_then(|v| state.figures.form(v.form).position(id).map(|p| (v, p)))
 }
 
-/// A unit's report for a window, as the viewer may see it.
+/// A unit's report for a window, as the viewer may see it at `now_ms` (the log's clock).
 pub fn report_dto(
     state: &DomainState,
     scope: &Scope,
@@ -469,6 +471,7 @@ pub fn report_dto(
     unit: &UnitId,
     window: &str,
     reasons: &Reasons,
+    now_ms: i64,
 ) -> Result<ReportDto, ApiError> {
     let c = visible_covenant(state, scope, id)?;
     if !state
@@ -522,7 +525,7 @@ pub fn report_dto(
         reopened_at: pending,
         reopen_reason: pending.and_then(|i| reasons.get(&i).cloned()),
         can_edit,
-        can_submit: can_edit && thidua_domain::figures::submittable(&w, crate::accounts::now_ms()),
+        can_submit: can_edit && thidua_domain::figures::submittable(&w, now_ms),
         can_approve,
         can_reopen,
         locked: !open,
@@ -1070,8 +1073,10 @@ pub async fn import_file(
     if dry_run {
         app.blocking(move |app| {
             let state = app.service.read();
-            Ok(super::dry_run_all(&state, &actor, &commands)
-                .map_err(|(i, e)| import_refusal(&state, &covenant, commands.get(i), e.into())))
+            Ok(
+                super::dry_run_all(&state, &actor, app.service.now_ms(), &commands)
+                    .map_err(|(i, e)| import_refusal(&state, &covenant, commands.get(i), e.into())),
+            )
         })
         .await
         .map_err(ImportFailure::from_api)??;
@@ -1091,7 +1096,8 @@ pub async fn import_file(
                 // Refused as a whole: the dry run names the report refused first.
                 Err(e) => {
                     let state = app.service.read();
-                    let culprit = super::dry_run_all(&state, &actor, &commands).err();
+                    let culprit =
+                        super::dry_run_all(&state, &actor, app.service.now_ms(), &commands).err();
                     let command = culprit.and_then(|(i, _)| commands.get(i));
                     Err(import_refusal(&state, &covenant, command, e.into()))
                 }
@@ -1136,6 +1142,7 @@ pub async fn window(
         &viewer.scope,
         &id,
         q.window.as_deref(),
+        viewer.now_ms,
     )?))
 }
 
@@ -1157,7 +1164,15 @@ pub async fn load_report(
             .map(|r| r.reopenings.clone())
             .unwrap_or_default();
         let reasons = reopen_reasons(app, &reopenings)?;
-        report_dto(&state, &scope, &id, &unit, &window, &reasons)
+        report_dto(
+            &state,
+            &scope,
+            &id,
+            &unit,
+            &window,
+            &reasons,
+            app.service.now_ms(),
+        )
     })
     .await
 }

@@ -101,16 +101,17 @@ pub async fn execute(
     execute_with_files(app, viewer, commands, &[]).await
 }
 
-/// What the service would answer to `command` from `actor` now, without recording anything:
-/// the forms' dry runs, judged at the current time as the service judges (a submission waits
-/// for its window's cut-off, a dossier freezes at its deadline).
+/// What the service would answer to `command` from `actor` at `now_ms`, without recording
+/// anything: the forms' dry runs, judged at the log's clock ([`Viewer::now_ms`],
+/// `Service::now_ms`) as the append would be (a submission waits for its window's cut-off, a
+/// dossier freezes at its deadline).
 pub fn dry_run(
     state: &thidua_domain::State,
     actor: &Actor,
+    now_ms: i64,
     command: Command,
 ) -> Result<Vec<thidua_domain::Payload>, thidua_domain::DomainError> {
-    let now = crate::accounts::now_ms();
-    thidua_domain::decide_and_apply(state, actor, now, command).map(|(payloads, _)| payloads)
+    thidua_domain::decide_and_apply(state, actor, now_ms, command).map(|(payloads, _)| payloads)
 }
 
 /// [`dry_run`] of `commands` in order, each seeing the ones before (a batch, an import): the
@@ -118,12 +119,12 @@ pub fn dry_run(
 pub fn dry_run_all(
     state: &thidua_domain::State,
     actor: &Actor,
+    now_ms: i64,
     commands: &[Command],
 ) -> Result<(), (usize, thidua_domain::DomainError)> {
-    let now = crate::accounts::now_ms();
     let mut scratch = state.clone();
     for (i, c) in commands.iter().enumerate() {
-        scratch = thidua_domain::decide_and_apply(&scratch, actor, now, c.clone())
+        scratch = thidua_domain::decide_and_apply(&scratch, actor, now_ms, c.clone())
             .map_err(|e| (i, e))?
             .1;
     }
@@ -168,9 +169,13 @@ pub async fn execute_with_files(
     {
         let state = app.service.read();
         for command in &commands {
-            if let Some(answer) =
-                crate::authz::commands::hidden_answer(&viewer.scope, &state, &actor, command)
-            {
+            if let Some(answer) = crate::authz::commands::hidden_answer(
+                &viewer.scope,
+                &state,
+                &actor,
+                viewer.now_ms,
+                command,
+            ) {
                 return Err(answer);
             }
         }

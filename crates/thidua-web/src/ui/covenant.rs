@@ -424,6 +424,7 @@ fn sign_view(
     let would_sign = crate::api::dry_run(
         &state,
         &thidua_domain::Actor::User(viewer.user.clone()),
+        viewer.now_ms,
         thidua_domain::Command::SignCovenant {
             covenant: c.id.clone(),
             version: v.version,
@@ -545,6 +546,7 @@ pub async fn sign(
             let message = crate::api::dry_run(
                 &state,
                 &actor,
+                viewer.now_ms,
                 thidua_domain::Command::SignCovenant {
                     covenant: covenant.clone(),
                     version,

@@ -214,7 +214,7 @@ pub fn cluster_section(
             }
         })
         .collect();
-    let today = today();
+    let today = viewer.today();
     let offers = year
         .map(|y| offers(state, cluster, y, today))
         .unwrap_or_default()
@@ -492,11 +492,6 @@ async fn issue_covenant(
     }
 }
 
-/// Today in Vietnam (UTC+7).
-pub fn today() -> NaiveDate {
-    thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis())
-}
-
 /// The date (ISO) and place a document is asked with; either may be left to its default.
 #[derive(Clone, Copy, Default)]
 pub struct Dated<'a> {
@@ -518,7 +513,7 @@ fn offer_request(
         return Err(ApiError::not_found());
     }
     let date = match date.filter(|d| !d.is_empty()) {
-        None => today(),
+        None => viewer.today(),
         Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
             .map_err(|_| ApiError::bad_request("invalid_date", "date: YYYY-MM-DD"))?,
     };
@@ -565,7 +560,12 @@ fn requested_file(
     match &prepared.issued {
         Some(d) => issued_file(service, d, format).map_err(issue_error),
         None => {
-            thidua_docs::issue::check_date(service, &prepared, today()).map_err(issue_error)?;
+            thidua_docs::issue::check_date(
+                service,
+                &prepared,
+                thidua_domain::figures::local_date(service.now_ms()),
+            )
+            .map_err(issue_error)?;
             render(&prepared.document, &Verification::Preview, format).map_err(ApiError::internal)
         }
     }

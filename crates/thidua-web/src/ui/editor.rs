@@ -508,7 +508,7 @@ async fn submit(app: &AppState, viewer: &Viewer, command: Command, errors: &mut 
     let actor = Actor::User(viewer.user.clone());
     let decided = {
         let state = app.service.read();
-        crate::api::dry_run(&state, &actor, command.clone()).map_err(|e| {
+        crate::api::dry_run(&state, &actor, viewer.now_ms, command.clone()).map_err(|e| {
             (
                 field_of(&e),
                 super::names::domain_error(viewer.lang, &state, &e),

@@ -175,7 +175,7 @@ fn window_view(
         Err(_) => return viewer_error(viewer, ApiError::not_found()),
     };
     let state = app.service.read();
-    match api::window_dto(&state, &viewer.scope, &id, window) {
+    match api::window_dto(&state, &viewer.scope, &id, window, viewer.now_ms) {
         Ok(mut w) => {
             let f = viewer.lang.figures();
             let t = viewer.lang.strings();

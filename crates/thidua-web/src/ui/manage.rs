@@ -57,7 +57,7 @@ async fn run(
     let refused = {
         let state = app.service.read();
         let actor = thidua_domain::Actor::User(viewer.user.clone());
-        crate::api::dry_run(&state, &actor, command.clone())
+        crate::api::dry_run(&state, &actor, viewer.now_ms, command.clone())
             .err()
             .filter(|e| !matches!(e.code(), "forbidden"))
             .map(|e| super::names::domain_error(viewer.lang, &state, &e))

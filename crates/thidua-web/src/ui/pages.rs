@@ -77,7 +77,7 @@ fn todos(t: &Strings, state: &thidua_domain::State, viewer: &Viewer) -> Vec<Todo
     };
     let mut out = drafting_todos(t, state, viewer, &managed);
     out.extend(signing_todos(t, state, viewer, &managed));
-    let today = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis());
+    let today = viewer.today();
     out.extend(super::todo_year::todos(t, state, viewer, today));
     if scope.is_admin() {
         out.extend(holiday_todos(viewer.lang, state, today));

@@ -5,7 +5,7 @@
 
 use serde_json::json;
 
-use super::support::{signed_in, spawn, Backend, TestApp};
+use super::support::{signed_in, spawn, spawn_at, Backend, TestApp};
 
 const COV: &str = "gu-12-2024";
 
@@ -1562,6 +1562,73 @@ fn regulation_previewed_on_last_years_figures(app: &TestApp) {
 #[test]
 fn figures_over_http_sqlite() {
     flow(&spawn(Backend::Sqlite).unwrap());
+}
+
+/// A window's figures are saved as drafts while it runs and submitted from its cut-off: before
+/// it, the report's page offers no submit button but says from when, and an import asking to
+/// submit is refused as a whole; on the cut-off day both are offered and accepted. The page and
+/// the service read the same clock (the log's, set here).
+#[test]
+fn a_report_is_submitted_from_its_windows_cut_off() {
+    let day = |d| chrono::NaiveDate::from_ymd_opt(2024, 3, d).unwrap();
+    let app = spawn_at(Backend::Sqlite, day(10)).unwrap();
+    super::support::load_figures(&app.service);
+    let officer = signed_in(&app, "canbo-kg");
+    let report = || {
+        officer
+            .get(&format!("/api/v1/covenants/{COV}/figures/ca-kg/M03"))
+            .json()
+    };
+    assert_eq!(
+        (report()["end"].as_str(), report()["can_submit"].as_bool()),
+        (Some("2024-03-14"), Some(false))
+    );
+    let page = officer.get(&format!("/covenants/{COV}/figures/ca-kg/M03"));
+    assert!(
+        !page.body.contains("id=\"save-submit\"")
+            && !page.body.contains("id=\"import-submit\"")
+            && page.body.contains("id=\"submit-from\"")
+            && page.body.contains("14/03/2024"),
+        "{}",
+        page.body
+    );
+    let rows = full_rows(&app, 4);
+    let rows: Vec<(&str, &str)> = rows.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let import = |submit: bool| {
+        officer.post_bytes(
+            &format!("/api/v1/covenants/{COV}/figures/import?file_name=m03.csv&submit={submit}"),
+            csv(&rows).as_bytes(),
+        )
+    };
+    let size = app.service.read().size;
+    for dry_run in [true, false] {
+        let r = officer.post_bytes(
+            &format!(
+                "/api/v1/covenants/{COV}/figures/import?file_name=m03.csv&submit=true&dry_run={dry_run}"
+            ),
+            csv(&rows).as_bytes(),
+        );
+        assert_eq!(r.json()["error"], "window_still_open", "{}", r.body);
+    }
+    assert_eq!(app.service.read().size, size, "nothing imported");
+    // A draft is saved while the window runs.
+    assert_eq!(import(false).status, 200);
+    assert_eq!(report()["status"], "draft");
+    // The cut-off day: the button is there and the submission is taken, on time.
+    app.clock.as_ref().unwrap().set(day(14));
+    let page = officer.get(&format!("/covenants/{COV}/figures/ca-kg/M03"));
+    assert!(page.body.contains("id=\"save-submit\""), "{}", page.body);
+    let r = officer.post_json(
+        &format!("/api/v1/covenants/{COV}/figures/ca-kg/M03/submit"),
+        json!({"revision": 1}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let submitted = report();
+    assert_eq!(
+        (submitted["status"].as_str(), submitted["late"].as_bool()),
+        (Some("submitted"), Some(false)),
+        "{submitted}"
+    );
 }
 
 /// A figures file over the 32 MiB upload limit is refused on the page it was sent from, in

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
@@ -44,6 +45,37 @@ pub enum Backend {
     Postgres,
 }
 
+/// The service's clock, set by a test: the time its events carry and its decisions (and the
+/// pages' dry runs) are judged at, so that a test can stand on a window's last day or a week
+/// after a tie. Salts stay random.
+#[derive(Clone)]
+pub struct TestClock(Arc<AtomicI64>);
+
+impl TestClock {
+    /// Noon in Vietnam (05:00 UTC) on `day`, milliseconds since the epoch.
+    pub fn noon(day: NaiveDate) -> i64 {
+        day.and_hms_opt(5, 0, 0)
+            .unwrap()
+            .and_utc()
+            .timestamp_millis()
+    }
+
+    /// Moves the clock to noon in Vietnam on `day`.
+    pub fn set(&self, day: NaiveDate) {
+        self.0.store(Self::noon(day), Ordering::SeqCst);
+    }
+}
+
+impl thidua_service::Environment for TestClock {
+    fn now_ms(&self) -> i64 {
+        self.0.load(Ordering::SeqCst)
+    }
+
+    fn salt(&self) -> [u8; 16] {
+        thidua_service::SystemEnvironment.salt()
+    }
+}
+
 /// A running server and what it runs on.
 pub struct TestApp {
     /// Declared first: dropped (stopped and joined) before the stores, so that the server's
@@ -52,6 +84,8 @@ pub struct TestApp {
     pub base: String,
     pub service: Arc<Service>,
     pub accounts: Arc<dyn AccountStore>,
+    /// The service's clock when the test set one ([`spawn_at`]); the real time otherwise.
+    pub clock: Option<TestClock>,
     _dir: tempfile::TempDir,
     /// Last: the PostgreSQL schema is dropped after the stores that use it.
     _schema: Option<thidua_store_postgres::TestSchema>,
@@ -126,7 +160,22 @@ pub fn spawn_full(
     fixture: bool,
     extra: Option<axum::Router<thidua_web::AppState>>,
 ) -> Option<TestApp> {
-    spawn_inner(backend, fixture, extra, None, WebConfig::new(localhost()))
+    spawn_inner(
+        backend,
+        fixture,
+        extra,
+        None,
+        WebConfig::new(localhost()),
+        None,
+    )
+}
+
+/// Like [`spawn`], with the service's clock at noon in Vietnam on `day` (the fixture's events
+/// carry it too); the test moves it with `app.clock`.
+pub fn spawn_at(backend: Backend, day: NaiveDate) -> Option<TestApp> {
+    let clock = TestClock(Arc::new(AtomicI64::new(TestClock::noon(day))));
+    let config = WebConfig::new(localhost());
+    spawn_inner(backend, true, None, None, config, Some(clock))
 }
 
 /// Like [`spawn`], with the server's configuration changed by `configure`.
@@ -136,7 +185,7 @@ pub fn spawn_configured(
 ) -> Option<TestApp> {
     let mut config = WebConfig::new(localhost());
     configure(&mut config);
-    spawn_inner(backend, true, None, None, config)
+    spawn_inner(backend, true, None, None, config, None)
 }
 
 fn localhost() -> SocketAddr {
@@ -153,6 +202,7 @@ pub fn spawn_witnessed(backend: Backend, quorum: Quorum) -> Option<TestApp> {
         None,
         Some(quorum),
         WebConfig::new(localhost()),
+        None,
     )
 }
 
@@ -168,6 +218,7 @@ fn spawn_inner(
     extra: Option<axum::Router<thidua_web::AppState>>,
     witnessed: Option<Quorum>,
     config: WebConfig,
+    clock: Option<TestClock>,
 ) -> Option<TestApp> {
     capture_logs();
     let dir = tempfile::tempdir().unwrap();
@@ -192,7 +243,11 @@ fn spawn_inner(
         }
     };
     let key = LogKey::load_or_create(&dir.path().join("log.key"), "test.thidua/log").unwrap();
-    let service = Arc::new(Service::open(events, key, &|_, _| {}).unwrap());
+    let env: Box<dyn thidua_service::Environment> = match &clock {
+        Some(clock) => Box::new(clock.clone()),
+        None => Box::new(thidua_service::SystemEnvironment),
+    };
+    let service = Arc::new(Service::open_with(events, key, env, &|_, _| {}).unwrap());
     if fixture {
         load_fixture(&service, &*accounts);
     }
@@ -215,6 +270,7 @@ fn spawn_inner(
         base: server.base.clone(),
         service,
         accounts,
+        clock,
         _server: server,
         _dir: dir,
         _schema: test_schema,

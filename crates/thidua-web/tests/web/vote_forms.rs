@@ -11,7 +11,7 @@ use thidua_domain::votes::VoteCommand;
 use thidua_domain::{Actor, ClusterId, Command, ElectionId, Text, UnitId, UserId};
 
 use super::browser::Browser;
-use super::support::{signed_in, spawn, Backend, Client, Resp, TestApp, PASSWORD};
+use super::support::{signed_in, spawn, spawn_at, Backend, Client, Resp, TestApp, PASSWORD};
 
 const ELECTION: &str = "cum-12-2024-ministry-flag";
 const UNITS: [&str; 5] = ["ca-kg", "ca-ag", "ca-hg", "ca-cm", "ca-bl"];
@@ -781,6 +781,94 @@ fn vote_forms_postgres() {
     if let Some(app) = spawn(Backend::Postgres) {
         vote_forms(&app);
     }
+}
+
+/// A tie the deputy leaves undecided: the head's decision waits a week after the count, then the
+/// head is offered the form again, records the decision alone, and the election page and the
+/// minutes say why it stands. The service's clock is moved by the test; the pages read it.
+#[test]
+fn the_heads_decision_stands_alone_after_the_deputys_week_of_silence() {
+    let counted = chrono::NaiveDate::from_ymd_opt(2024, 12, 20).unwrap();
+    let app = spawn_at(Backend::Sqlite, counted).unwrap();
+    standings(&app);
+    let secretariat = signed_in(&app, "thuky12");
+    let (head, deputy) = (signed_in(&app, "lanhdao-kg"), signed_in(&app, "lanhdao-ag"));
+    let tie_id = "cum-12-2024-certificate";
+    let opened = post(
+        &secretariat,
+        "/clusters/cum-12/elections/new",
+        &open_fields("certificate", "1", "2"),
+    );
+    assert_eq!(opened.status, 303, "{}", opened.body);
+    let paper = post(
+        &secretariat,
+        &format!("/elections/{tie_id}/paper"),
+        &paper_fields("1", ["2", "2", "1", "0"]),
+    );
+    assert_eq!(paper.status, 303, "{}", paper.body);
+    for (c, u) in [(&head, "ca-kg"), (&deputy, "ca-ag")] {
+        let res = post(
+            c,
+            &format!("/elections/{tie_id}/paper/confirm"),
+            &[("round", "1"), ("unit", u), ("password", PASSWORD)],
+        );
+        assert_eq!(res.status, 303, "{}", res.body);
+    }
+    let decide = || {
+        post(
+            &head,
+            &format!("/elections/{tie_id}/tie"),
+            &[
+                ("round", "1"),
+                ("unit", "ca-kg"),
+                ("c_ca-kg", "1"),
+                ("decision", "Quyết định của cụm trưởng"),
+                ("password", PASSWORD),
+            ],
+        )
+    };
+    assert_eq!(decide().status, 303);
+    let elected = || {
+        let state = app.service.read();
+        let e = state.election(&ElectionId::parse(tie_id).unwrap()).unwrap();
+        thidua_domain::votes::outcome(e, &e.rounds[0])
+            .unwrap()
+            .elected
+    };
+    assert!(elected().is_empty(), "the head alone does not decide yet");
+    // Six days on: still waiting, no form, a second decision refused.
+    let clock = app.clock.as_ref().unwrap();
+    clock.set(counted + chrono::Days::new(6));
+    let tie = head.get(&format!("/elections/{tie_id}/tie?unit=ca-kg"));
+    assert!(
+        tie.body.contains("id=\"tie-already\"") && !tie.body.contains("id=\"tie-alone-now\""),
+        "{}",
+        tie.body
+    );
+    assert_eq!(decide().status, 409);
+    // A week after the count: offered again, said why, and the decision stands alone.
+    clock.set(counted + chrono::Days::new(7));
+    let tie = head.get(&format!("/elections/{tie_id}/tie?unit=ca-kg"));
+    assert!(
+        tie.body.contains("id=\"tie-alone-now\"") && tie.body.contains("id=\"tie-password\""),
+        "{}",
+        tie.body
+    );
+    let res = decide();
+    assert_eq!(res.status, 303, "{}", res.body);
+    assert_eq!(elected(), vec![UnitId::parse("ca-kg").unwrap()]);
+    let rule = "Cụm phó không ghi quyết định trong 7 ngày sau khi kiểm phiếu";
+    for path in [
+        format!("/elections/{tie_id}"),
+        format!("/elections/{tie_id}/minutes?round=1"),
+    ] {
+        let page = head.get(&path);
+        assert!(page.body.contains(rule), "{path}: {}", page.body);
+        assert!(!page.body.contains("tie-waiting"), "{path}: {}", page.body);
+    }
+    // The deputy, silent, now finds the tie decided.
+    let late = deputy.get(&format!("/elections/{tie_id}/tie?unit=ca-ag"));
+    assert!(!late.body.contains("id=\"tie-password\""), "{}", late.body);
 }
 
 /// The secretariat runs a paper vote in Chromium: the cluster's section, the opening form (a

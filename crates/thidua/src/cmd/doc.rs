@@ -532,17 +532,16 @@ fn write(
         }
         None => {
             // A preview is dated as issuing would accept it.
-            check_date(&service, &prepared, today())?;
+            check_date(
+                &service,
+                &prepared,
+                thidua_domain::figures::local_date(service.now_ms()),
+            )?;
             sayln!("xem trước / preview  sha256 {}", prepared.sha256)?;
             render(&prepared.document, &Verification::Preview, f)?
         }
     };
     save(&out.out, &bytes)
-}
-
-/// Today in Vietnam, the last day a document may be dated.
-fn today() -> chrono::NaiveDate {
-    thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis())
 }
 
 /// Says which issued document this is (a closed pipe does not stop the command).

@@ -231,10 +231,11 @@ fn cell(c: &Cell) -> String {
     }
 }
 
-/// Decides the commands against a scratch copy of the state, now: what the domain would
+/// Decides the commands against a scratch copy of the state at the log's clock (`now_ms`), as
+/// the append would: what the domain would
 /// refuse, as its refusal (which `main` says in both languages).
-fn check(state: &State, actor: &Actor, commands: &[Command]) -> anyhow::Result<()> {
-    thidua_web::api::dry_run_all(state, actor, commands).map_err(|(_, e)| e.into())
+fn check(state: &State, actor: &Actor, now_ms: i64, commands: &[Command]) -> anyhow::Result<()> {
+    thidua_web::api::dry_run_all(state, actor, now_ms, commands).map_err(|(_, e)| e.into())
 }
 
 fn import(
@@ -327,7 +328,7 @@ fn import(
         }
         plan.commands(submit)
     };
-    check(&state, &actor, &commands)?;
+    check(&state, &actor, service.now_ms(), &commands)?;
     if dry_run {
         sayln!("xem trước, chưa ghi gì / dry run, nothing written")?;
         return Ok(ExitCode::SUCCESS);

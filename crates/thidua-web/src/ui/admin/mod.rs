@@ -478,7 +478,7 @@ async fn submit(
     let refused = {
         let state = app.service.read();
         let actor = thidua_domain::Actor::User(viewer.user.clone());
-        crate::api::dry_run(&state, &actor, command.clone())
+        crate::api::dry_run(&state, &actor, viewer.now_ms, command.clone())
             .err()
             .filter(|e| e.code() != "forbidden")
             .map(|e| {
@@ -998,7 +998,7 @@ pub async fn create_unit(
     let refused = {
         let state = app.service.read();
         let actor = thidua_domain::Actor::User(viewer.user.clone());
-        crate::api::dry_run(&state, &actor, command.clone())
+        crate::api::dry_run(&state, &actor, viewer.now_ms, command.clone())
             .err()
             .filter(|e| e.code() != "forbidden")
             .map(|e| unit_refusal(lang, &state, &e))

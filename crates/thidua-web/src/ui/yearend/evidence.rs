@@ -121,6 +121,7 @@ async fn attach(
     crate::api::dry_run(
         &app.service.read(),
         &Actor::User(viewer.user.clone()),
+        viewer.now_ms,
         cmd.clone(),
     )?;
     let bytes = upload.bytes.clone();

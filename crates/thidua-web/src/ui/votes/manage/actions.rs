@@ -68,9 +68,14 @@ pub(super) fn second_round_offer(
         election: e.id.clone(),
         candidates: allowed.clone(),
     });
-    crate::api::dry_run(state, &Actor::User(viewer.user.clone()), command)
-        .ok()
-        .map(|_| (allowed, seats))
+    crate::api::dry_run(
+        state,
+        &Actor::User(viewer.user.clone()),
+        viewer.now_ms,
+        command,
+    )
+    .ok()
+    .map(|_| (allowed, seats))
 }
 
 /// The secretariat (or an administrator) may open round 2 now: round 1 is over without every
@@ -121,7 +126,7 @@ pub(super) fn may_decide(
     unit: &UnitId,
 ) -> bool {
     let actor = thidua_domain::Actor::User(viewer.user.clone());
-    let again = state.deputy_silent(e, r.number, unit, crate::accounts::now_ms());
+    let again = state.deputy_silent(e, r.number, unit, viewer.now_ms);
     (!r.ties.contains_key(unit) || again) && r.check_tie_decider(&actor, unit).is_ok()
 }
 

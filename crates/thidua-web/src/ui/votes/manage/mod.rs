@@ -102,7 +102,7 @@ pub(super) async fn run(
     let refused = {
         let state = app.service.read();
         let actor = Actor::User(viewer.user.clone());
-        crate::api::dry_run(&state, &actor, command.clone())
+        crate::api::dry_run(&state, &actor, viewer.now_ms, command.clone())
             .err()
             .filter(|e| e.code() != "forbidden")
             .map(|e| Refusal {

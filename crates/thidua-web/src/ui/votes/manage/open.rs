@@ -87,7 +87,7 @@ pub fn opening_due(
         trustee_threshold: default_threshold(members),
     };
     let actor = Actor::User(viewer.user.clone());
-    crate::api::dry_run(state, &actor, Command::Vote(command)).is_ok()
+    crate::api::dry_run(state, &actor, viewer.now_ms, Command::Vote(command)).is_ok()
 }
 
 #[derive(Template)]

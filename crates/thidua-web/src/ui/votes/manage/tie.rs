@@ -78,7 +78,7 @@ pub(super) fn tie_view(
         errors: errors.clone(),
         decisions: super::super::tie_decisions(state, viewer, r),
         may_decide: may_decide(state, viewer, e, r, unit),
-        alone_now: state.deputy_silent(e, r.number, unit, crate::accounts::now_ms()),
+        alone_now: state.deputy_silent(e, r.number, unit, viewer.now_ms),
     });
     with_status(res, &errors)
 }
