@@ -304,11 +304,15 @@ impl Round {
             && (self.closed_at.is_none() || self.totals.is_some() || self.awaits_paper_count())
     }
 
-    /// When the deputy's time to decide a tie beside the head's is over (log time, ms): a
-    /// counted round's count and [`crate::votes::TIE_WAIT_DAYS`].
+    /// When the deputy's time to decide a tie beside the head's is over (log time, ms): the
+    /// start, in Vietnam, of the day [`crate::votes::TIE_WAIT_DAYS`] days after the count's
+    /// day, so that the day the pages name is the whole rule. (Never later than the count's
+    /// time plus the days, as the rule was first written: what that allowed is still allowed.)
     pub fn deputy_wait_over(&self) -> Option<i64> {
-        let wait = crate::votes::TIE_WAIT_DAYS * 86_400_000;
-        self.count.as_ref().map(|c| c.time_ms + wait)
+        let count = self.count.as_ref()?;
+        let counted = crate::figures::local_date(count.time_ms);
+        let day = counted + chrono::Days::new(crate::votes::TIE_WAIT_DAYS as u64);
+        Some(crate::figures::local_midnight(day).timestamp_millis())
     }
 
     /// Refused when `actor` already recorded a decision of the round's tie for the other

@@ -1432,12 +1432,15 @@ fn a_heads_decision_stands_alone_after_the_deputys_silence() {
         };
         state.apply(&event).unwrap_err().code()
     };
-    let wait = TIE_WAIT_DAYS * 86_400_000;
-    assert_eq!(
-        forged(&v, "ca-kg", TIME_MS + wait - 1),
-        "tie_deputy_not_silent"
-    );
-    assert_eq!(forged(&v, "ca-ag", TIME_MS + wait), "tie_deputy_not_silent");
+    // The wait ends when the day a week after the count's day begins in Vietnam: the day the
+    // election page names, not the count's hour a week later.
+    let counted = thidua_domain::figures::local_date(TIME_MS);
+    let over = thidua_domain::figures::local_midnight(counted + chrono::Days::new(7));
+    let over = over.timestamp_millis();
+    assert_eq!(TIE_WAIT_DAYS, 7);
+    assert!(over < TIME_MS + TIE_WAIT_DAYS * 86_400_000);
+    assert_eq!(forged(&v, "ca-kg", over - 1), "tie_deputy_not_silent");
+    assert_eq!(forged(&v, "ca-ag", over), "tie_deputy_not_silent");
     assert_eq!(v.w.state, before);
     v.w.ok(&leader("ca-kg"), decide_tie("ca-kg", "ca-kg"));
     assert!(
@@ -1445,22 +1448,18 @@ fn a_heads_decision_stands_alone_after_the_deputys_silence() {
         "the deputy may still decide"
     );
     let early = v.w.run_at(
-        TIME_MS + wait - 60_000,
+        over - 60_000,
         &leader("ca-kg"),
         decide_tie("ca-kg", "ca-ag"),
     );
     assert_eq!(early.unwrap_err().code(), "tie_decided_twice");
-    v.w.run_at(
-        TIME_MS + wait,
-        &leader("ca-kg"),
-        decide_tie("ca-kg", "ca-ag"),
-    )
-    .unwrap();
+    v.w.run_at(over, &leader("ca-kg"), decide_tie("ca-kg", "ca-ag"))
+        .unwrap();
     let o = round_one(&v);
     assert_eq!(o.elected, vec![u("ca-ag")], "the head's latest decision");
     assert_eq!(o.tie.unwrap().rule, Some(TieRule::HeadDeputySilent));
     let late = v.w.run_at(
-        TIME_MS + 2 * wait,
+        over + 86_400_000,
         &leader("ca-ag"),
         decide_tie("ca-ag", "ca-kg"),
     );
