@@ -79,6 +79,48 @@ fn paper_fields<'a>(round: &'a str, approvals: [&'a str; 4]) -> Vec<(&'a str, &'
     ]
 }
 
+/// The secretariat opens a certificate vote for one unit at 2 of 5 and records its paper count,
+/// which the head's (Kiên Giang) and the deputy's (An Giang) leaders confirm: the two tie at
+/// the cut-off with 2 approvals each. The election's id.
+fn paper_tie(secretariat: &Client, head: &Client, deputy: &Client) -> &'static str {
+    let tie_id = "cum-12-2024-certificate";
+    let res = post(
+        secretariat,
+        "/clusters/cum-12/elections/new",
+        &open_fields("certificate", "1", "2"),
+    );
+    assert_eq!(res.status, 303, "{}", res.body);
+    let res = post(
+        secretariat,
+        &format!("/elections/{tie_id}/paper"),
+        &paper_fields("1", ["2", "2", "1", "0"]),
+    );
+    assert_eq!(res.status, 303, "{}", res.body);
+    for (c, u) in [(head, "ca-kg"), (deputy, "ca-ag")] {
+        let res = post(
+            c,
+            &format!("/elections/{tie_id}/paper/confirm"),
+            &[("round", "1"), ("unit", u), ("password", PASSWORD)],
+        );
+        assert_eq!(res.status, 303, "{}", res.body);
+    }
+    tie_id
+}
+
+/// The election page and the round's minutes both state the rule that decided the tie (and the
+/// deputy's part in it), and no longer that it waits.
+fn says_how_the_tie_was_decided(c: &Client, tie_id: &str, rule: &str) {
+    for path in [
+        format!("/elections/{tie_id}"),
+        format!("/elections/{tie_id}/minutes?round=1"),
+    ] {
+        let page = c.get(&path);
+        assert!(page.body.contains(rule), "{path}: {}", page.body);
+        assert!(!page.body.contains("tie-waiting"), "{path}: {}", page.body);
+        assert!(page.body.contains("Cụm phó"), "{path}: {}", page.body);
+    }
+}
+
 /// `fields` with the password typed again (step-up) replaced by `password`.
 fn with_password<'a>(fields: &[(&'a str, &'a str)], password: &'a str) -> Vec<(&'a str, &'a str)> {
     let mut out: Vec<_> = fields
@@ -553,28 +595,8 @@ fn vote_forms(app: &TestApp) {
 
     // A tie at the cut-off: a certificate for one unit at 2/5, Kiên Giang and An Giang both
     // with 2 approvals; the head (Kiên Giang) and the deputy (An Giang) decide.
-    let tie_id = "cum-12-2024-certificate";
-    let res = post(
-        &secretariat,
-        "/clusters/cum-12/elections/new",
-        &open_fields("certificate", "1", "2"),
-    );
-    assert_eq!(res.status, 303, "{}", res.body);
-    let res = post(
-        &secretariat,
-        &format!("/elections/{tie_id}/paper"),
-        &paper_fields("1", ["2", "2", "1", "0"]),
-    );
-    assert_eq!(res.status, 303, "{}", res.body);
     let deputy = signed_in(app, "lanhdao-ag");
-    for (c, u) in [(&leader, "ca-kg"), (&deputy, "ca-ag")] {
-        let res = post(
-            c,
-            &format!("/elections/{tie_id}/paper/confirm"),
-            &[("round", "1"), ("unit", u), ("password", PASSWORD)],
-        );
-        assert_eq!(res.status, 303, "{}", res.body);
-    }
+    let tie_id = paper_tie(&secretariat, &leader, &deputy);
     let page = leader.get(&format!("/elections/{tie_id}"));
     assert!(
         page.body
@@ -719,15 +741,7 @@ fn vote_forms(app: &TestApp) {
     drop(state);
     let prevails =
         "Quyết định của cụm trưởng và cụm phó khác nhau: theo quyết định của cụm trưởng.";
-    for path in [
-        format!("/elections/{tie_id}"),
-        format!("/elections/{tie_id}/minutes?round=1"),
-    ] {
-        let page = leader.get(&path);
-        assert!(page.body.contains(prevails), "{path}: {}", page.body);
-        assert!(!page.body.contains("tie-waiting"), "{path}: {}", page.body);
-        assert!(page.body.contains("Cụm phó"), "{path}: {}", page.body);
-    }
+    says_how_the_tie_was_decided(&leader, tie_id, prevails);
 
     // Another cluster's member sees none of it: 404 on every page and form.
     let outsider = signed_in(app, "canbo-dt");
@@ -793,27 +807,7 @@ fn the_heads_decision_stands_alone_after_the_deputys_week_of_silence() {
     standings(&app);
     let secretariat = signed_in(&app, "thuky12");
     let (head, deputy) = (signed_in(&app, "lanhdao-kg"), signed_in(&app, "lanhdao-ag"));
-    let tie_id = "cum-12-2024-certificate";
-    let opened = post(
-        &secretariat,
-        "/clusters/cum-12/elections/new",
-        &open_fields("certificate", "1", "2"),
-    );
-    assert_eq!(opened.status, 303, "{}", opened.body);
-    let paper = post(
-        &secretariat,
-        &format!("/elections/{tie_id}/paper"),
-        &paper_fields("1", ["2", "2", "1", "0"]),
-    );
-    assert_eq!(paper.status, 303, "{}", paper.body);
-    for (c, u) in [(&head, "ca-kg"), (&deputy, "ca-ag")] {
-        let res = post(
-            c,
-            &format!("/elections/{tie_id}/paper/confirm"),
-            &[("round", "1"), ("unit", u), ("password", PASSWORD)],
-        );
-        assert_eq!(res.status, 303, "{}", res.body);
-    }
+    let tie_id = paper_tie(&secretariat, &head, &deputy);
     let decide = || {
         post(
             &head,
@@ -858,14 +852,7 @@ fn the_heads_decision_stands_alone_after_the_deputys_week_of_silence() {
     assert_eq!(res.status, 303, "{}", res.body);
     assert_eq!(elected(), vec![UnitId::parse("ca-kg").unwrap()]);
     let rule = "Cụm phó không ghi quyết định trong 7 ngày sau khi kiểm phiếu";
-    for path in [
-        format!("/elections/{tie_id}"),
-        format!("/elections/{tie_id}/minutes?round=1"),
-    ] {
-        let page = head.get(&path);
-        assert!(page.body.contains(rule), "{path}: {}", page.body);
-        assert!(!page.body.contains("tie-waiting"), "{path}: {}", page.body);
-    }
+    says_how_the_tie_was_decided(&head, tie_id, rule);
     // The deputy, silent, now finds the tie decided.
     let late = deputy.get(&format!("/elections/{tie_id}/tie?unit=ca-ag"));
     assert!(!late.body.contains("id=\"tie-password\""), "{}", late.body);
