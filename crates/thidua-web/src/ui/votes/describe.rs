@@ -210,8 +210,7 @@ pub fn describe<'a>(t: &'a Strings, state: &State, vote: &VoteEvent) -> Parts<'a
             ]
             .into_iter()
             .chain(deputy_silent.then(|| {
-                let days = thidua_domain::votes::TIE_WAIT_DAYS.to_string();
-                let rule = s.tie_rule_deputy_silent.replace("{days}", &days);
+                let rule = super::tie_rule(s, thidua_domain::votes::TieRule::HeadDeputySilent);
                 (s.tie_how, vec![Named::data(&rule)])
             }))
             .collect(),

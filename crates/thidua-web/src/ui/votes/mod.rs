@@ -126,10 +126,13 @@ fn tie_rule(s: &VoteStrings, rule: TieRule) -> String {
         TieRule::HeadOverDeputy => s.tie_rule_head_over_deputy.to_owned(),
         TieRule::HeadWithoutDeputy => s.tie_rule_head_alone.to_owned(),
         TieRule::DeputyWithoutHead => s.tie_rule_deputy_alone.to_owned(),
-        TieRule::HeadDeputySilent => s
-            .tie_rule_deputy_silent
-            .replace("{days}", &thidua_domain::votes::TIE_WAIT_DAYS.to_string()),
+        TieRule::HeadDeputySilent => with_wait_days(s.tie_rule_deputy_silent),
     }
+}
+
+/// `template` with its `{days}` the deputy's wait ([`thidua_domain::votes::TIE_WAIT_DAYS`]).
+fn with_wait_days(template: &str) -> String {
+    template.replace("{days}", &thidua_domain::votes::TIE_WAIT_DAYS.to_string())
 }
 
 /// While a counted round's tie waits for the deputy beside the head's decision: the day from
@@ -261,8 +264,7 @@ fn round_view(state: &thidua_domain::State, viewer: &Viewer, e: &Election, r: &R
         label: if t.decided.is_some() {
             s.tie_decided.to_owned()
         } else {
-            let days = thidua_domain::votes::TIE_WAIT_DAYS.to_string();
-            s.tie.replace("{days}", &days)
+            with_wait_days(s.tie)
         },
         units: t.candidates.iter().map(|u| names::unit(state, u)).collect(),
         rule: t.rule.map(|rule| tie_rule(s, rule)),
