@@ -232,8 +232,8 @@ fn cell(c: &Cell) -> String {
 }
 
 /// Decides the commands against a scratch copy of the state at the log's clock (`now_ms`), as
-/// the append would: what the domain would
-/// refuse, as its refusal (which `main` says in both languages).
+/// the append would: what the domain would refuse, as its refusal (which `main` says in both
+/// languages).
 fn check(state: &State, actor: &Actor, now_ms: i64, commands: &[Command]) -> anyhow::Result<()> {
     thidua_web::api::dry_run_all(state, actor, now_ms, commands).map_err(|(_, e)| e.into())
 }
