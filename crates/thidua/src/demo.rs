@@ -667,6 +667,7 @@ mod tests {
                 &scope(&leader),
                 &cov,
                 thidua_web::i18n::Lang::Vi,
+                service.now_ms(),
             )
             .unwrap();
             let inspects_bl = review

@@ -129,6 +129,25 @@ impl Review {
         self.members.binary_search(unit).is_ok()
     }
 
+    /// The last day of `step` (none for the reveals of a review opened before reveal deadlines
+    /// existed).
+    pub fn deadline(&self, step: Step) -> Option<NaiveDate> {
+        let s = &self.schedule;
+        match step {
+            Step::Dossier => Some(s.dossier_deadline),
+            Step::Commit => Some(s.commit_deadline),
+            Step::Reveal => s.reveal_deadline,
+            Step::Response => Some(s.response_deadline),
+        }
+    }
+
+    /// Whether `step`'s deadline has passed at `time_ms`: the rule by which every command of
+    /// the step is refused from then on, so that a page can close the step's forms.
+    pub fn past(&self, step: Step, time_ms: i64) -> bool {
+        self.deadline(step)
+            .is_some_and(|d| deadline_passed(d, time_ms))
+    }
+
     /// The inspections in force: the secretariat's decision, else the draw.
     pub fn pairs(&self) -> Vec<Pair> {
         if let Some((d, _)) = &self.decided {
@@ -367,8 +386,7 @@ pub fn criteria_of(
 
 /// The event's day (in Vietnam) is not after `deadline`, the last day of `step`.
 fn before_deadline(event: &Event, deadline: NaiveDate, step: Step) -> Result<(), DomainError> {
-    let day = local_date(event.time_ms);
-    if day > deadline {
+    if after_deadline(event, deadline) {
         return Err(refuse_with(
             "yearend_deadline_passed",
             format!(
@@ -391,19 +409,13 @@ fn before_deadline(event: &Event, deadline: NaiveDate, step: Step) -> Result<(),
 /// past, differs from the current one and keeps the schedule in order, and a pinned beacon round
 /// is still published after the commitment deadline's day.
 fn fit_deadline_moved(r: &mut Review, event: &Event, d: &DeadlineMoved) -> Result<(), DomainError> {
-    let s = &r.schedule;
-    let current = match d.step {
-        Step::Dossier => s.dossier_deadline,
-        Step::Commit => s.commit_deadline,
-        Step::Reveal => s.reveal_deadline.ok_or_else(|| {
-            phase(
-                "no_reveal_deadline",
-                "the review was opened without a reveal deadline: its draw waits for the commitment deadline",
-                vec![],
-            )
-        })?,
-        Step::Response => s.response_deadline,
-    };
+    let current = r.deadline(d.step).ok_or_else(|| {
+        phase(
+            "no_reveal_deadline",
+            "the review was opened without a reveal deadline: its draw waits for the commitment deadline",
+            vec![],
+        )
+    })?;
     if after_deadline(event, current) {
         return Err(phase(
             "deadline_step_past",
@@ -567,7 +579,12 @@ fn beacon_not_out(r: &Review, event: &Event) -> Result<(), DomainError> {
 }
 
 fn after_deadline(event: &Event, deadline: NaiveDate) -> bool {
-    local_date(event.time_ms) > deadline
+    deadline_passed(deadline, event.time_ms)
+}
+
+/// A deadline is a last day in Vietnam: it has passed once the next day has begun there.
+fn deadline_passed(deadline: NaiveDate, time_ms: i64) -> bool {
+    local_date(time_ms) > deadline
 }
 
 fn member(review: &Review, unit: &UnitId) -> Result<(), DomainError> {

@@ -15,7 +15,7 @@ use thidua_domain::figures::canonical_decimal;
 use thidua_domain::yearend::score::{self, data_id, scoreboard, Scores};
 use thidua_domain::yearend::state::{Dossier, Settlement};
 use thidua_domain::yearend::{
-    draw, stats, DossierEntry, FindingItem, Recheck, Review, Verdict, YearEndCommand,
+    draw, stats, DossierEntry, FindingItem, Recheck, Review, Step, Verdict, YearEndCommand,
 };
 use thidua_domain::{Command, CovenantId, State as DomainState, UnitId};
 use utoipa::ToSchema;
@@ -48,6 +48,9 @@ pub struct ScheduleDto {
     pub response_deadline: String,
     pub inspectors: u8,
     pub record_sample: u32,
+    /// The steps whose deadline has passed by the server's clock, in the schedule's order
+    /// (`dossier`, `commit`, `reveal`, `response`): their commands are refused from then on.
+    pub past: Vec<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -262,13 +265,14 @@ fn seed_bytes(review: &Review) -> Option<[u8; 32]> {
 }
 
 /// The review of `id` as `scope` may read it (`app` remembers the integrity flags it shows),
-/// its explanations in `lang`.
+/// its explanations in `lang`, its deadlines judged at `now_ms` (the service's clock).
 pub fn review_dto(
     app: &AppState,
     state: &DomainState,
     scope: &Scope,
     id: &CovenantId,
     lang: crate::i18n::Lang,
+    now_ms: i64,
 ) -> Result<ReviewDto, ApiError> {
     let c = visible_covenant(state, scope, id)?;
     let title = c.latest().content.title.to_string();
@@ -290,7 +294,7 @@ pub fn review_dto(
         cluster: c.cluster.to_string(),
         year: c.year,
         open: true,
-        schedule: Some(schedule_dto(review)),
+        schedule: Some(schedule_dto(review, now_ms)),
         manage,
         criteria: criterion_dtos(review),
         members,
@@ -346,7 +350,7 @@ fn unopened_review(
 }
 
 /// The review's schedule: its deadlines, inspectors per unit and records re-checked.
-fn schedule_dto(review: &Review) -> ScheduleDto {
+fn schedule_dto(review: &Review, now_ms: i64) -> ScheduleDto {
     ScheduleDto {
         dossier_deadline: review.schedule.dossier_deadline.to_string(),
         commit_deadline: review.schedule.commit_deadline.to_string(),
@@ -354,6 +358,11 @@ fn schedule_dto(review: &Review) -> ScheduleDto {
         response_deadline: review.schedule.response_deadline.to_string(),
         inspectors: review.schedule.inspectors,
         record_sample: review.schedule.record_sample,
+        past: Step::ALL
+            .into_iter()
+            .filter(|&step| review.past(step, now_ms))
+            .map(|step| step.key().to_owned())
+            .collect(),
     }
 }
 
@@ -1117,6 +1126,7 @@ pub async fn review(
         &viewer.scope,
         &id,
         API_LANG,
+        viewer.now_ms,
     )?))
 }
 

@@ -15,7 +15,8 @@ use thidua_service::Service;
 
 use super::browser::Browser;
 use super::support::{
-    approved_year, element_text, full_figures, signed_in, spawn, Backend, TestApp, PASSWORD,
+    approved_year, element_text, full_figures, signed_in, spawn, spawn_at, Backend, TestApp,
+    PASSWORD,
 };
 use thidua_transparency::Quorum;
 
@@ -505,6 +506,14 @@ pub fn five_units_complete_a_year_end(b: &Browser, app: &TestApp) {
 /// for the answers, one inspector per unit, `record_sample` case files re-checked.
 fn opening(record_sample: u32) -> thidua_domain::yearend::YearEndCommand {
     let today = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis());
+    opening_on(today, record_sample)
+}
+
+/// [`opening`] as the secretariat opens it on `today`.
+fn opening_on(
+    today: chrono::NaiveDate,
+    record_sample: u32,
+) -> thidua_domain::yearend::YearEndCommand {
     thidua_domain::yearend::YearEndCommand::Open {
         covenant: cov(),
         dossier_deadline: today + chrono::Duration::days(7),
@@ -2850,4 +2859,135 @@ fn a_tie_at_the_cut_off_waits_for_the_heads_decision() {
     assert!(hg.contains("Xuất sắc"), "{hg}");
     let ag = element_text(&results, "result-ca-ag", "tr");
     assert!(ag.contains("cụm trưởng quyết định giữ đơn vị khác"), "{ag}");
+}
+
+/// Each step's forms close with its deadline, by the service's clock (moved here): the day
+/// after the dossier deadline, Kiên Giang's unsubmitted dossier offers no form and says it is
+/// inspected as last saved, and a stale form posted anyway is refused beside that note with
+/// nothing recorded; Bạc Liêu, which committed and never revealed, keeps its reveal form up to
+/// the reveal deadline's last day and is told the next day that the draw records it as missing;
+/// the secretariat's draw then runs and names it. The API lists the steps past.
+#[test]
+fn each_steps_forms_close_with_its_deadline() {
+    use thidua_domain::yearend::YearEndCommand as Y;
+    let d0 = chrono::NaiveDate::from_ymd_opt(2025, 1, 6).unwrap();
+    let day = |n| d0 + chrono::Days::new(n);
+    let app = spawn_at(Backend::Sqlite, d0).unwrap();
+    prepare(&app);
+    let mut steps = vec![match opening_on(d0, 0) {
+        Y::Open {
+            covenant,
+            dossier_deadline,
+            commit_deadline,
+            response_deadline,
+            inspectors,
+            record_sample,
+            ..
+        } => Y::Open {
+            covenant,
+            dossier_deadline,
+            commit_deadline,
+            reveal_deadline: Some(day(10)),
+            response_deadline,
+            inspectors,
+            record_sample,
+        },
+        other => other,
+    }];
+    for u in UNITS {
+        steps.push(Y::SaveDossier {
+            covenant: cov(),
+            unit: unit(u),
+            entries: self_scores(),
+        });
+        if u != "ca-kg" {
+            steps.push(Y::SubmitDossier {
+                covenant: cov(),
+                unit: unit(u),
+                revision: 1,
+            });
+        }
+    }
+    steps.extend(
+        commit_reveal_draw()
+            .into_iter()
+            .filter(|s| !matches!(s, Y::RevealSeed { unit, .. } if unit.as_str() == "ca-bl"))
+            .filter(|s| !matches!(s, Y::DrawAssignment { .. })),
+    );
+    for step in steps {
+        app.service
+            .execute(&Actor::System, Command::YearEnd(step))
+            .unwrap();
+    }
+    let clock = app.clock.as_ref().unwrap();
+    let page_of = |user: &str| signed_in(&app, user).get(&format!("/covenants/{COV}/yearend"));
+
+    // The dossier deadline's own day (13/01/2025): the form is there.
+    clock.set(day(7));
+    let kg = page_of("canbo-kg");
+    assert!(
+        kg.body.contains("value=\"save_dossier\"")
+            && !kg.body.contains("id=\"dossier-closed-ca-kg\""),
+        "{}",
+        kg.body
+    );
+    // The next day: no form, the note with the deadline; a stale form is refused beside it.
+    clock.set(day(8));
+    let kg = page_of("canbo-kg");
+    assert!(!kg.body.contains("value=\"save_dossier\""), "{}", kg.body);
+    assert!(
+        element_text(&kg.body, "dossier-closed-ca-kg", "p")
+            .starts_with("Đã hết hạn gửi hồ sơ (13/01/2025)"),
+        "{}",
+        kg.body
+    );
+    let size = app.service.read().size;
+    let stale = post_step(
+        &app,
+        "canbo-kg",
+        &[
+            ("action", "save_dossier"),
+            ("unit", "ca-kg"),
+            ("score_C2a", "6"),
+            ("just_C2a", "Bổ sung sau hạn"),
+            ("score_C2b", "3"),
+            ("just_C2b", "Bổ sung sau hạn"),
+        ],
+    );
+    let message = form_error(&stale, "save_dossier");
+    assert!(message.contains("13/01/2025"), "{message}");
+    assert!(
+        stale.body.contains("id=\"dossier-closed-ca-kg\""),
+        "{}",
+        stale.body
+    );
+    assert_eq!(app.service.read().size, size, "nothing recorded");
+    // Bạc Liêu reveals up to the reveal deadline's day (16/01/2025), not after.
+    clock.set(day(10));
+    let bl = page_of("lanhdao-bl");
+    assert!(bl.body.contains("id=\"reveal-form-ca-bl\""), "{}", bl.body);
+    clock.set(day(11));
+    let bl = page_of("lanhdao-bl");
+    assert!(!bl.body.contains("id=\"reveal-form-ca-bl\""), "{}", bl.body);
+    assert!(
+        element_text(&bl.body, "reveal-closed-ca-bl", "p")
+            .starts_with("Đã hết hạn công bố (16/01/2025)"),
+        "{}",
+        bl.body
+    );
+    let api = signed_in(&app, "lanhdao-bl")
+        .get(&format!("/api/v1/covenants/{COV}/yearend"))
+        .json();
+    assert_eq!(
+        api["schedule"]["past"],
+        serde_json::json!(["dossier", "commit", "reveal"])
+    );
+    // The draw runs and names the unit whose reveal is missing.
+    let drawn = post_step(&app, "thuky12", &[("action", "draw_assignment")]);
+    assert_eq!(drawn.status, 303, "{}", drawn.body);
+    let secretariat = page_of("thuky12");
+    assert_eq!(
+        element_text(&secretariat.body, "missing", "dd"),
+        "Công an tỉnh Bạc Liêu"
+    );
 }

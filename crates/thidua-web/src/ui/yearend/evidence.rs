@@ -189,6 +189,7 @@ pub async fn download(
             &viewer.scope,
             &cov,
             crate::api::yearend::API_LANG,
+            viewer.now_ms,
         )
         .ok()?;
         dto.dossiers

@@ -427,6 +427,28 @@ impl ReviewPage {
                 .iter()
                 .any(|m| m.unit.id == unit && m.dossier == "submitted")
     }
+    /// The step's deadline has passed by the service's clock (`dossier`, `commit`, `reveal`,
+    /// `response`): the page offers none of its forms, since the domain would refuse them.
+    fn past(&self, step: &str) -> bool {
+        self.r
+            .schedule
+            .as_ref()
+            .is_some_and(|s| s.past.iter().any(|p| p == step))
+    }
+    /// Why a past step offers no form, with its deadline, in the page's language.
+    fn closed_note(&self, step: &str) -> String {
+        let Some(s) = self.r.schedule.as_ref() else {
+            return String::new();
+        };
+        let (template, day) = match step {
+            "dossier" => (self.y.dossier_closed, Some(&s.dossier_deadline)),
+            "commit" => (self.y.commit_closed, Some(&s.commit_deadline)),
+            "reveal" => (self.y.reveal_closed, s.reveal_deadline.as_ref()),
+            _ => (self.y.response_closed, Some(&s.response_deadline)),
+        };
+        let day = day.map(|d| crate::format::iso_date(d)).unwrap_or_default();
+        crate::i18n::fill(template, &[("date", day)])
+    }
     /// Why a frozen dossier offers no form: the domain's refusal, in the page's language.
     fn frozen_note(&self) -> &'static str {
         crate::i18n::yearend::error(self.lang, "yearend_dossier_frozen").unwrap_or_default()
@@ -582,7 +604,7 @@ fn review_view_at(
             .is_ok_and(|m| m.len() >= thidua_domain::yearend::decide::MIN_UNITS_FOR_TWO)
     });
     let lock_blocked = lock_blocked(&state, viewer, &cov);
-    let dto = api::review_dto(app, &state, &viewer.scope, &cov, viewer.lang);
+    let dto = api::review_dto(app, &state, &viewer.scope, &cov, viewer.lang, viewer.now_ms);
     drop(state);
     match dto {
         Ok(r) => {
