@@ -8,7 +8,8 @@
 //! that holds no principal term of the sun. New moons and the sun's longitude are computed with
 //! the short astronomical series of Jean Meeus's *Astronomical Algorithms* (accurate to minutes
 //! for these centuries), in binary floating point: the results are whole days, and the tests pin
-//! the known dates of 2023–2029.
+//! the known dates of 2023–2029 and Tết 2030, which the time zone decides (the new moon 53 minutes
+//! before midnight in Vietnam).
 
 use chrono::NaiveDate;
 use std::f64::consts::PI;
@@ -171,5 +172,14 @@ mod tests {
             assert_eq!(tet(year), Some(tet_day), "Tết {year}");
             assert_eq!(hung_kings(year), Some(hung_kings_day), "Giỗ Tổ {year}");
         }
+    }
+
+    /// Tết 2030 is where Vietnam's time zone decides: the new moon falls at 16:07 UTC on
+    /// 2 February 2030 (Meeus's full series of periodic terms, checked apart from this code),
+    /// 23:07 in Vietnam but 00:07 on 3 February in China. Vietnam's calendar counts in UTC+7:
+    /// 2 February, a day before China's New Year.
+    #[test]
+    fn tet_2030_is_counted_in_vietnams_time_zone() {
+        assert_eq!(tet(2030), Some(d(2030, 2, 2)));
     }
 }

@@ -141,6 +141,24 @@ impl Review {
         }
     }
 
+    /// Whether the draw may run at `time_ms`, by the rule `assignment_drawn` is applied with:
+    /// the reveals are done ([`reveals_done`]) and a pinned beacon round's value is recorded.
+    /// (Whether it has already run is the caller's question.)
+    pub fn draw_ready(&self, time_ms: i64) -> Result<(), DomainError> {
+        reveals_done(self, time_ms)?;
+        match self.beacon.as_ref().filter(|b| b.signature.is_none()) {
+            Some(b) => Err(phase(
+                "draw_waits_beacon",
+                format!(
+                    "the draw waits for the value of the pinned beacon round {}",
+                    b.round
+                ),
+                vec![("round", b.round.to_string())],
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// Whether `step`'s deadline has passed at `time_ms`: the rule by which every command of
     /// the step is refused from then on, so that a page can close the step's forms.
     pub fn past(&self, step: Step, time_ms: i64) -> bool {
@@ -906,17 +924,7 @@ fn fit_drawn(
     d: &AssignmentDrawn,
 ) -> Result<(), DomainError> {
     not_drawn(r)?;
-    reveals_done(r, event)?;
-    if let Some(b) = r.beacon.as_ref().filter(|b| b.signature.is_none()) {
-        return Err(phase(
-            "draw_waits_beacon",
-            format!(
-                "the draw waits for the value of the pinned beacon round {}",
-                b.round
-            ),
-            vec![("round", b.round.to_string())],
-        ));
-    }
+    r.draw_ready(event.time_ms)?;
     let expected = compute_draw(state, r);
     if *d != expected {
         return Err(refuse(
@@ -937,18 +945,19 @@ fn fit_drawn(
 /// the reveal deadline has passed, or the pinned beacon's round is out (its value recorded).
 /// A review opened without a reveal deadline (format 1 of `year_end_opened`) waits only for
 /// the commitment deadline, as it did.
-fn reveals_done(r: &Review, event: &Event) -> Result<(), DomainError> {
+fn reveals_done(r: &Review, time_ms: i64) -> Result<(), DomainError> {
     let s = &r.schedule;
     let all_revealed = r.commitments.len() == r.members.len() && r.reveals.len() == r.members.len();
     let reveals_closed = |reveal| {
         r.reveals.len() == r.commitments.len()
-            || after_deadline(event, reveal)
+            || deadline_passed(reveal, time_ms)
             || r.beacon.as_ref().is_some_and(|b| b.signature.is_some())
     };
+    let commitments_closed = deadline_passed(s.commit_deadline, time_ms);
     let ready = all_revealed
         || match s.reveal_deadline {
-            None => after_deadline(event, s.commit_deadline),
-            Some(reveal) => after_deadline(event, s.commit_deadline) && reveals_closed(reveal),
+            None => commitments_closed,
+            Some(reveal) => commitments_closed && reveals_closed(reveal),
         };
     if ready {
         return Ok(());

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use thidua_domain::figures::ReportStatus;
 use thidua_domain::state::Covenant;
 use thidua_domain::votes::Election;
-use thidua_domain::yearend::Review;
+use thidua_domain::yearend::{Review, Step};
 use thidua_domain::{State, UnitId};
 
 use super::names::{self, Named};
@@ -41,7 +41,7 @@ pub fn todos(t: &Strings, state: &State, viewer: &Viewer, today: NaiveDate) -> V
             out.extend(overdue(t, state, viewer, c, today));
         }
         if let Some(r) = review {
-            out.extend(yearend(t, state, viewer, c, r, today));
+            out.extend(yearend(t, state, viewer, c, r));
         }
     }
     out.extend(ballots(t, state, viewer));
@@ -354,14 +354,7 @@ fn enter(
 }
 
 /// The year-end steps of the viewer's led units and of the cluster's secretariat.
-fn yearend(
-    t: &Strings,
-    state: &State,
-    viewer: &Viewer,
-    c: &Covenant,
-    r: &Review,
-    today: NaiveDate,
-) -> Vec<Todo> {
+fn yearend(t: &Strings, state: &State, viewer: &Viewer, c: &Covenant, r: &Review) -> Vec<Todo> {
     let href = format!("/covenants/{}/yearend", c.id);
     let todo = |template: &str, args: &[(&str, Vec<Named>)]| Todo {
         text: names::sentence(template, args),
@@ -371,7 +364,8 @@ fn yearend(
     };
     let mut out = Vec::new();
     let s = &r.schedule;
-    if r.locked_at.is_none() && today <= s.dossier_deadline {
+    let open = |step| !r.past(step, viewer.now_ms);
+    if r.locked_at.is_none() && open(Step::Dossier) {
         // The unit's officers prepare the dossier that its leader submits.
         let led = viewer.scope.led_units();
         for unit in members_of(state, c, viewer.scope.own_units()) {
@@ -387,22 +381,21 @@ fn yearend(
     if r.locked_at.is_none() {
         for unit in members_of(state, c, viewer.scope.led_units()) {
             let u = || vec![names::unit(state, unit)];
-            if !r.dossier_submitted(unit) && today <= s.dossier_deadline {
+            if !r.dossier_submitted(unit) && open(Step::Dossier) {
                 out.push(todo(
                     t.todo_dossier,
                     &[("unit", u()), ("deadline", date(s.dossier_deadline))],
                 ));
             }
             if !r.has_assignment() {
-                if !r.commitments.contains_key(unit) && today <= s.commit_deadline {
+                if !r.commitments.contains_key(unit) && open(Step::Commit) {
                     out.push(todo(
                         t.todo_commit,
                         &[("unit", u()), ("deadline", date(s.commit_deadline))],
                     ));
                 }
-                let reveals_open = (r.commitments.len() == r.members.len()
-                    || today > s.commit_deadline)
-                    && s.reveal_deadline.is_none_or(|d| today <= d);
+                let reveals_open = (r.commitments.len() == r.members.len() || !open(Step::Commit))
+                    && open(Step::Reveal);
                 if r.commitments.contains_key(unit) && !r.reveals.contains_key(unit) && reveals_open
                 {
                     out.push(match s.reveal_deadline {
@@ -421,7 +414,7 @@ fn yearend(
                 }
             }
             let answered = r.responses.contains_key(unit);
-            if !answered && !r.disputed(unit).is_empty() && today <= s.response_deadline {
+            if !answered && !r.disputed(unit).is_empty() && open(Step::Response) {
                 out.push(todo(
                     t.todo_respond,
                     &[("unit", u()), ("deadline", date(s.response_deadline))],
@@ -437,7 +430,7 @@ fn yearend(
             a.extend(more);
             a
         };
-        if let Some(template) = secretariat_step(r, today, t) {
+        if let Some(template) = secretariat_step(r, viewer.now_ms, t) {
             let counts = vec![
                 ("revealed", plain(r.reveals.len())),
                 ("members", plain(r.members.len())),
@@ -452,17 +445,15 @@ fn yearend(
 }
 
 /// The secretariat's next year-end step before the scores are locked, when it is its turn:
-/// the draw once every member revealed its seed (or the reveals' time is over), then the lock
-/// once every inspector has sent its findings.
-fn secretariat_step(r: &Review, today: NaiveDate, t: &Strings) -> Option<&'static str> {
+/// the draw once the domain would run it ([`Review::draw_ready`]: every member revealed its
+/// seed, or the reveals' time is over, and a pinned beacon's value is in), then the lock once
+/// every inspector has sent its findings.
+fn secretariat_step(r: &Review, now_ms: i64, t: &Strings) -> Option<&'static str> {
     if r.locked_at.is_some() {
         return None;
     }
-    let s = &r.schedule;
     if !r.has_assignment() {
-        let all_revealed = !r.members.is_empty() && r.reveals.len() == r.members.len();
-        let reveals_over = s.reveal_deadline.is_some_and(|d| today > d);
-        return (all_revealed || reveals_over).then_some(t.todo_draw);
+        return r.draw_ready(now_ms).is_ok().then_some(t.todo_draw);
     }
     let pairs = r.pairs();
     let inspected = pairs

@@ -2866,7 +2866,8 @@ fn a_tie_at_the_cut_off_waits_for_the_heads_decision() {
 /// inspected as last saved, and a stale form posted anyway is refused beside that note with
 /// nothing recorded; Bạc Liêu, which committed and never revealed, keeps its reveal form up to
 /// the reveal deadline's last day and is told the next day that the draw records it as missing;
-/// the secretariat's draw then runs and names it. The API lists the steps past.
+/// the secretariat's draw then runs and names it. The API lists the steps past; the home page's
+/// to-dos follow the same days.
 #[test]
 fn each_steps_forms_close_with_its_deadline() {
     use thidua_domain::yearend::YearEndCommand as Y;
@@ -2921,6 +2922,11 @@ fn each_steps_forms_close_with_its_deadline() {
     }
     let clock = app.clock.as_ref().unwrap();
     let page_of = |user: &str| signed_in(&app, user).get(&format!("/covenants/{COV}/yearend"));
+    let todos_of = |user: &str| signed_in(&app, user).get("/").body;
+    // (The unit's name is a link inside each sentence.)
+    let dossier_todo = "Nộp hồ sơ tự chấm điểm của";
+    let reveal_todo = "Công bố giá trị bí mật";
+    let draw_todo = "4/5 đơn vị đã công bố giá trị bốc thăm — bốc thăm phân công chấm chéo";
 
     // The dossier deadline's own day (13/01/2025): the form is there.
     clock.set(day(7));
@@ -2931,8 +2937,10 @@ fn each_steps_forms_close_with_its_deadline() {
         "{}",
         kg.body
     );
+    assert!(todos_of("lanhdao-kg").contains(dossier_todo));
     // The next day: no form, the note with the deadline; a stale form is refused beside it.
     clock.set(day(8));
+    assert!(!todos_of("lanhdao-kg").contains(dossier_todo));
     let kg = page_of("canbo-kg");
     assert!(!kg.body.contains("value=\"save_dossier\""), "{}", kg.body);
     assert!(
@@ -2966,7 +2974,11 @@ fn each_steps_forms_close_with_its_deadline() {
     clock.set(day(10));
     let bl = page_of("lanhdao-bl");
     assert!(bl.body.contains("id=\"reveal-form-ca-bl\""), "{}", bl.body);
+    assert!(todos_of("lanhdao-bl").contains(reveal_todo));
+    assert!(!todos_of("thuky12").contains(draw_todo), "the draw waits");
     clock.set(day(11));
+    assert!(!todos_of("lanhdao-bl").contains(reveal_todo));
+    assert!(todos_of("thuky12").contains(draw_todo), "the draw's turn");
     let bl = page_of("lanhdao-bl");
     assert!(!bl.body.contains("id=\"reveal-form-ca-bl\""), "{}", bl.body);
     assert!(
