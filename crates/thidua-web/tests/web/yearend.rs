@@ -2861,6 +2861,12 @@ fn a_tie_at_the_cut_off_waits_for_the_heads_decision() {
     assert!(ag.contains("cụm trưởng quyết định giữ đơn vị khác"), "{ag}");
 }
 
+/// The page's note `id` starts with `start`.
+fn assert_note(page: &str, id: &str, start: &str) {
+    let note = element_text(page, id, "p");
+    assert!(note.starts_with(start), "{note}");
+}
+
 /// Each step's forms close with its deadline, by the service's clock (moved here): the day
 /// after the dossier deadline, Kiên Giang's unsubmitted dossier offers no form and says it is
 /// inspected as last saved, and a stale form posted anyway is refused beside that note with
@@ -2943,11 +2949,10 @@ fn each_steps_forms_close_with_its_deadline() {
     assert!(!todos_of("lanhdao-kg").contains(dossier_todo));
     let kg = page_of("canbo-kg");
     assert!(!kg.body.contains("value=\"save_dossier\""), "{}", kg.body);
-    assert!(
-        element_text(&kg.body, "dossier-closed-ca-kg", "p")
-            .starts_with("Đã hết hạn gửi hồ sơ (13/01/2025)"),
-        "{}",
-        kg.body
+    assert_note(
+        &kg.body,
+        "dossier-closed-ca-kg",
+        "Đã hết hạn gửi hồ sơ (13/01/2025)",
     );
     let size = app.service.read().size;
     let stale = post_step(
@@ -2981,11 +2986,10 @@ fn each_steps_forms_close_with_its_deadline() {
     assert!(todos_of("thuky12").contains(draw_todo), "the draw's turn");
     let bl = page_of("lanhdao-bl");
     assert!(!bl.body.contains("id=\"reveal-form-ca-bl\""), "{}", bl.body);
-    assert!(
-        element_text(&bl.body, "reveal-closed-ca-bl", "p")
-            .starts_with("Đã hết hạn công bố (16/01/2025)"),
-        "{}",
-        bl.body
+    assert_note(
+        &bl.body,
+        "reveal-closed-ca-bl",
+        "Đã hết hạn công bố (16/01/2025)",
     );
     let api = signed_in(&app, "lanhdao-bl")
         .get(&format!("/api/v1/covenants/{COV}/yearend"))
