@@ -155,9 +155,26 @@ pub fn load(service: &Service) -> anyhow::Result<()> {
     complete_figures(service)?;
     let cov = CovenantId::parse(COVENANT)?;
     let secretariat = user("thuky.cum12");
+    open(service, &secretariat, &cov)?;
+    let members: Vec<UnitId> = MEMBERS_2024
+        .iter()
+        .map(|(id, _, _)| UnitId::parse(id))
+        .collect::<Result<_, _>>()?;
+    submit_dossiers(service, &cov, &members)?;
+    let kg = UnitId::parse("ca-kg")?;
+    declare(service, &cov, &kg)?;
+    commit_reveal_draw(service, &secretariat, &cov, &members)?;
+    inspect(service, &cov, &kg)?;
+    answer_and_resolve(service, &secretariat, &cov, &kg)?;
+    lock_and_publish(service, &secretariat, &cov)
+}
+
+/// The secretariat opens the review from the loading day: a week for the dossiers and the
+/// seeds, three for the answers, one inspector per unit.
+fn open(service: &Service, secretariat: &Actor, cov: &CovenantId) -> anyhow::Result<()> {
     let today = local_date(service.now_ms());
     service.execute(
-        &secretariat,
+        secretariat,
         ye(YearEndCommand::Open {
             covenant: cov.clone(),
             dossier_deadline: today + Duration::days(7),
@@ -168,10 +185,12 @@ pub fn load(service: &Service) -> anyhow::Result<()> {
             record_sample: RECORD_SAMPLE,
         }),
     )?;
-    let members: Vec<UnitId> = MEMBERS_2024
-        .iter()
-        .map(|(id, _, _)| UnitId::parse(id))
-        .collect::<Result<_, _>>()?;
+    Ok(())
+}
+
+/// Each member's officer saves its self-scores (Kiên Giang's C2a with the mid-year workbook as
+/// evidence) and its leader submits the dossier.
+fn submit_dossiers(service: &Service, cov: &CovenantId, members: &[UnitId]) -> anyhow::Result<()> {
     for (unit, (_, _, code)) in members.iter().zip(MEMBERS_2024) {
         let mut entries: BTreeMap<String, DossierEntry> = self_scores(code)
             .into_iter()
@@ -186,7 +205,7 @@ pub fn load(service: &Service) -> anyhow::Result<()> {
             .collect();
         if unit.as_str() == "ca-kg" {
             if let Some(entry) = entries.get_mut("C2a") {
-                entry.evidence.push(midyear_workbook(service, &cov, unit)?);
+                entry.evidence.push(midyear_workbook(service, cov, unit)?);
             }
         }
         service.execute(
@@ -206,9 +225,14 @@ pub fn load(service: &Service) -> anyhow::Result<()> {
             }),
         )?;
     }
-    let kg = UnitId::parse("ca-kg")?;
+    Ok(())
+}
+
+/// Kiên Giang declares its case files for the record re-check; Hậu Giang declares a conflict
+/// of interest with Cà Mau (invented, said so).
+fn declare(service: &Service, cov: &CovenantId, kg: &UnitId) -> anyhow::Result<()> {
     service.execute(
-        &leader(&kg),
+        &leader(kg),
         ye(YearEndCommand::DeclareRecords {
             covenant: cov.clone(),
             unit: kg.clone(),
@@ -222,11 +246,22 @@ pub fn load(service: &Service) -> anyhow::Result<()> {
         ye(YearEndCommand::DeclareConflict {
             covenant: cov.clone(),
             unit: hg.clone(),
-            other: cm.clone(),
+            other: cm,
             reason: t("Phó Giám đốc hai đơn vị là vợ chồng (giả định, minh hoạ)"),
         }),
     )?;
-    for unit in &members {
+    Ok(())
+}
+
+/// Every leader commits to its (fixed, demonstration) secret, then reveals it; the secretariat
+/// draws.
+fn commit_reveal_draw(
+    service: &Service,
+    secretariat: &Actor,
+    cov: &CovenantId,
+    members: &[UnitId],
+) -> anyhow::Result<()> {
+    for unit in members {
         let value = demo_secret(unit);
         let commitment = commitment(COVENANT, unit, &value);
         service.execute(
@@ -238,7 +273,7 @@ pub fn load(service: &Service) -> anyhow::Result<()> {
             }),
         )?;
     }
-    for unit in &members {
+    for unit in members {
         service.execute(
             &leader(unit),
             ye(YearEndCommand::RevealSeed {
@@ -249,14 +284,24 @@ pub fn load(service: &Service) -> anyhow::Result<()> {
         )?;
     }
     service.execute(
-        &secretariat,
+        secretariat,
         ye(YearEndCommand::DrawAssignment {
             covenant: cov.clone(),
         }),
     )?;
-    inspect(service, &cov, &kg)?;
+    Ok(())
+}
+
+/// Kiên Giang answers its disputed criterion; the council resolves it; Bạc Liêu's pending
+/// discipline record is recorded.
+fn answer_and_resolve(
+    service: &Service,
+    secretariat: &Actor,
+    cov: &CovenantId,
+    kg: &UnitId,
+) -> anyhow::Result<()> {
     service.execute(
-        &leader(&kg),
+        &leader(kg),
         ye(YearEndCommand::SubmitResponse {
             covenant: cov.clone(),
             unit: kg.clone(),
@@ -270,7 +315,7 @@ pub fn load(service: &Service) -> anyhow::Result<()> {
         }),
     )?;
     service.execute(
-        &secretariat,
+        secretariat,
         ye(YearEndCommand::ResolveDispute {
             covenant: cov.clone(),
             unit: kg.clone(),
@@ -280,7 +325,7 @@ pub fn load(service: &Service) -> anyhow::Result<()> {
         }),
     )?;
     service.execute(
-        &secretariat,
+        secretariat,
         ye(YearEndCommand::RecordEligibility {
             covenant: cov.clone(),
             unit: UnitId::parse("ca-bl")?,
@@ -288,15 +333,26 @@ pub fn load(service: &Service) -> anyhow::Result<()> {
             note: t("Một cán bộ đang bị xem xét kỷ luật (giả định, minh hoạ)"),
         }),
     )?;
+    Ok(())
+}
+
+/// The secretariat locks the year's scores and publishes the results.
+fn lock_and_publish(
+    service: &Service,
+    secretariat: &Actor,
+    cov: &CovenantId,
+) -> anyhow::Result<()> {
     service.execute(
-        &secretariat,
+        secretariat,
         ye(YearEndCommand::Lock {
             covenant: cov.clone(),
         }),
     )?;
     service.execute(
-        &secretariat,
-        ye(YearEndCommand::PublishResults { covenant: cov }),
+        secretariat,
+        ye(YearEndCommand::PublishResults {
+            covenant: cov.clone(),
+        }),
     )?;
     Ok(())
 }
