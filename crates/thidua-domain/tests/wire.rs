@@ -678,6 +678,37 @@ fn a_year_end_opened_in_format_1_decodes_unchanged() {
     assert!(Event::decode(1038, v2_without.as_bytes()).is_err());
 }
 
+/// `year_end_opened` as format 2 wrote it (the golden event before format 3): it still
+/// decodes, to the same leaf hash, as a review whose draw takes only last year's pairs of its
+/// own members; written in format 2 with `last_year_by_lineage`, or in format 3 without it
+/// or with `false`, it is not canonical.
+#[test]
+fn a_year_end_opened_in_format_2_decodes_unchanged() {
+    let v2 = r#"{"actor":{"id":"thuky","type":"user"},"data":{"commit_deadline":"2024-12-22","covenant":"gu-2024","dossier_deadline":"2024-12-20","inspectors":1,"record_sample":20,"response_deadline":"2025-01-05","reveal_deadline":"2024-12-27"},"index":1038,"kind":"year_end_opened","salt":"00112233445566778899aabbccddef25","time_ms":1711420000038,"v":2}"#;
+    let event = Event::decode(1038, v2.as_bytes()).unwrap();
+    let Payload::YearEnd(thidua_domain::yearend::YearEndEvent::YearEndOpened(o)) = &event.payload
+    else {
+        panic!("{event:?}")
+    };
+    assert!(!o.last_year_by_lineage);
+    assert_eq!(event.canonical_bytes(), v2.as_bytes());
+    assert_eq!(
+        leaf_hash(v2.as_bytes()),
+        "c3667b09b55051677c086153c60072803159166c1fc44264544cbcdac70101a7"
+    );
+    let with = |value: &str| {
+        v2.replace(
+            r#""inspectors":1,"#,
+            &format!(r#""inspectors":1,"last_year_by_lineage":{value},"#),
+        )
+    };
+    assert!(Event::decode(1038, with("true").as_bytes()).is_err());
+    let v3 = |s: String| s.replace(r#""v":2}"#, r#""v":3}"#);
+    assert!(Event::decode(1038, v3(v2.to_owned()).as_bytes()).is_err());
+    assert!(Event::decode(1038, v3(with("false")).as_bytes()).is_err());
+    assert!(Event::decode(1038, v3(with("true")).as_bytes()).is_ok());
+}
+
 /// `document_issued` as format 1 wrote it (before subjects were recorded): it still decodes,
 /// without a subject, and encodes again to the same bytes and format; format 1 with a subject,
 /// or format 2 without one, is not canonical.

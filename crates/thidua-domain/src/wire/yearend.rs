@@ -54,6 +54,12 @@ pub struct YearEndOpened {
     pub inspectors: u8,
     /// Records re-checked per inspected unit (0: no re-check).
     pub record_sample: u32,
+    /// Format 3 (always `true` there, omitted before): the draw avoids last year's inspections
+    /// carried onto this year's members through the lineage — a unit merged into a member
+    /// counts as that member (`docs/assignment.md`). Formats 1 and 2 took only the pairs of
+    /// units that are members themselves.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub last_year_by_lineage: bool,
 }
 
 /// A step of the review's schedule, named by the deadline that closes it.
@@ -373,20 +379,21 @@ pub(super) fn decode(kind: &str, v: u32, data: serde_json::Value) -> Option<supe
     use super::typed;
     use crate::event::Payload as P;
     use crate::yearend::YearEndEvent as E;
-    // `year_end_opened` has formats 1 and 2 (format 2: `reveal_deadline`); re-encoding checks
-    // that the field is there exactly in format 2.
-    if v != 1 && !(v == 2 && kind == "year_end_opened") {
+    // `year_end_opened` has formats 1 to 3 (format 2: `reveal_deadline`; format 3: also
+    // `last_year_by_lineage`); re-encoding checks that each field is there exactly in its
+    // formats.
+    if v != 1 && !((v == 2 || v == 3) && kind == "year_end_opened") {
         return None;
     }
     Some(match kind {
         "year_end_opened" => {
             typed(data, |w| P::YearEnd(E::YearEndOpened(w))).and_then(|(payload, again)| {
-                // The reveal deadline is format 2's, and format 2 always has it.
-                if again.get("reveal_deadline").is_some() == (v == 2) {
+                let has = |field: &str| again.get(field).is_some();
+                if has("reveal_deadline") == (v >= 2) && has("last_year_by_lineage") == (v == 3) {
                     Ok((payload, again))
                 } else {
                     Err(serde::de::Error::custom(
-                        "reveal_deadline is written in format 2 of year_end_opened, and only there",
+                        "year_end_opened writes reveal_deadline from format 2 and last_year_by_lineage in format 3, and only there",
                     ))
                 }
             })
@@ -414,8 +421,9 @@ pub(super) fn decode(kind: &str, v: u32, data: serde_json::Value) -> Option<supe
 }
 
 /// A year-end event in its newest format: 1 for every year-end kind but `year_end_opened`,
-/// written in format 2 when it has a reveal deadline (always, since format 2) and in format 1
-/// as it was written before.
+/// written in format 3 when its draw carries last year's pairs through the lineage (always,
+/// since format 3), in format 2 when it has a reveal deadline, and in format 1 as it was
+/// written before either.
 pub(super) fn encode(e: &crate::yearend::YearEndEvent) -> (u32, serde_json::Value) {
     use crate::yearend::YearEndEvent as E;
     let value = match e {
@@ -440,6 +448,7 @@ pub(super) fn encode(e: &crate::yearend::YearEndEvent) -> (u32, serde_json::Valu
         E::DeadlineMoved(w) => serde_json::to_value(w),
     };
     let format = match e {
+        E::YearEndOpened(w) if w.last_year_by_lineage => 3,
         E::YearEndOpened(w) if w.reveal_deadline.is_some() => 2,
         _ => 1,
     };

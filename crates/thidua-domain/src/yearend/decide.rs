@@ -211,6 +211,7 @@ fn open(
         response_deadline,
         inspectors,
         record_sample,
+        last_year_by_lineage: true,
     })
 }
 

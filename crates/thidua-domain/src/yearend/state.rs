@@ -301,15 +301,51 @@ impl Review {
     }
 }
 
-/// The last-year inspections of a cluster (from the review of the year before), if any.
-fn last_year_pairs(state: &State, cluster: &ClusterId, year: i32) -> Vec<Pair> {
-    state
+/// The inspections of the year before that the draw of `review` avoids: those of the same
+/// cluster's review of the year before (if any). A review opened in format 3 carries them onto
+/// this year's members through the lineage: a unit counts as each member whose lineage by
+/// 31 December of this year includes it (a unit merged into a member counts as that member),
+/// and a pair that lands on one member twice is dropped. Pairs naming no member are ignored
+/// by the draw.
+pub fn last_year_pairs(state: &State, review: &Review) -> Vec<Pair> {
+    let Some(last) = state
         .yearend
         .reviews
         .values()
-        .find(|r| &r.cluster == cluster && r.year == year - 1)
-        .map(|r| r.pairs())
-        .unwrap_or_default()
+        .find(|r| r.cluster == review.cluster && r.year == review.year - 1)
+    else {
+        return Vec::new();
+    };
+    let pairs = last.pairs();
+    if !review.schedule.last_year_by_lineage {
+        return pairs;
+    }
+    let Some(day) = NaiveDate::from_ymd_opt(review.year, 12, 31) else {
+        return pairs;
+    };
+    let carriers = |unit: &UnitId| -> Vec<UnitId> {
+        review
+            .members
+            .iter()
+            .filter(|m| state.lineage_closure(m, day).contains(unit))
+            .cloned()
+            .collect()
+    };
+    let mut out = Vec::new();
+    for p in &pairs {
+        for inspector in carriers(&p.inspector) {
+            for inspected in carriers(&p.inspected) {
+                let pair = Pair {
+                    inspector: inspector.clone(),
+                    inspected,
+                };
+                if pair.inspector != pair.inspected && !out.contains(&pair) {
+                    out.push(pair);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The draw of a review from the log: seed, missing reveals and outcome.
@@ -330,7 +366,7 @@ pub fn compute_draw(state: &State, review: &Review) -> AssignmentDrawn {
             c.conflict(a, b);
         }
     }
-    for p in last_year_pairs(state, &review.cluster, review.year) {
+    for p in last_year_pairs(state, review) {
         if let (Some(a), Some(b)) = (index(&p.inspector), index(&p.inspected)) {
             c.last_year(a, b);
         }

@@ -475,7 +475,7 @@ holidays_declared
 """.split()}
 KIND_FORMATS["covenant_drafted"] = {1, 2}
 KIND_FORMATS["covenant_draft_amended"] = {1, 2}
-KIND_FORMATS["year_end_opened"] = {1, 2}  # format 2: reveal_deadline
+KIND_FORMATS["year_end_opened"] = {1, 2, 3}  # format 2: reveal_deadline; 3: last_year_by_lineage
 KIND_FORMATS["document_issued"] = {1, 2}  # format 2: subject
 KIND_FORMATS["holidays_declared"] = {1, 2}  # format 2: working_days
 KIND_FORMATS["tie_decided"] = {1, 2}  # format 2: deputy_silent

@@ -1,4 +1,4 @@
-//! Samples of the year-end kinds (format 1; `year_end_opened` in format 2), pinned with the
+//! Samples of the year-end kinds (format 1; `year_end_opened` in format 3), pinned with the
 //! others in `golden/events.txt`.
 
 use std::collections::BTreeMap;
@@ -30,6 +30,7 @@ pub fn samples() -> Vec<(Actor, Payload)> {
                 response_deadline: NaiveDate::from_ymd_opt(2025, 1, 5).unwrap(),
                 inspectors: 1,
                 record_sample: 20,
+                last_year_by_lineage: true,
             })),
         ),
         (

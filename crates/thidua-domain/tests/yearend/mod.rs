@@ -1665,6 +1665,7 @@ fn an_impossible_schedule_is_refused_when_opened() {
             response_deadline: d(2024, 11, 20),
             inspectors: 2,
             record_sample: 10,
+            last_year_by_lineage: false,
         })),
     };
     w.state.clone().apply(&forged).unwrap();

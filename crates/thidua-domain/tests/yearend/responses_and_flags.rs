@@ -520,3 +520,93 @@ fn units_that_agreed_with_each_other_in_turn_are_flagged_with_the_years() {
     assert_eq!(expected.len(), 2);
     assert_eq!(c.mutual_high, expected);
 }
+
+/// Last year's inspections follow the lineage: in 2023 five units inspect each other round one
+/// cycle; u5 merges into u4 on 1 July 2024; the 2024 review (opened in format 3) avoids u5's
+/// pairs as u4's — each of last year's pairs with u5 replaced by u4, a pair that lands on u4
+/// twice dropped. A review opened in format 2 (as an earlier release wrote it) takes last
+/// year's pairs as they were, so the draw ignores those naming u5, as it did.
+#[test]
+fn last_years_pairs_are_carried_onto_this_years_members_through_the_lineage() {
+    use thidua_domain::model::{LineageChange, LineageKind};
+    use thidua_domain::yearend::state::last_year_pairs;
+    let mut w = five_units();
+    let last_year = CovenantId::parse("gu-2023").unwrap();
+    sign_judged(&mut w, &last_year, 2023, &FIVE);
+    judged_review_drawn(&mut w, &last_year, 2023, 1);
+    let before = w.state.review(&last_year).unwrap().pairs();
+    w.ok(
+        &Actor::System,
+        Command::RecordLineage {
+            change: LineageChange {
+                kind: LineageKind::Merge,
+                predecessors: vec![u("u4"), u("u5")],
+                successors: vec![u("u4")],
+                effective: d(2024, 7, 1),
+                decision: t("Quyết định sáp nhập (thử)"),
+            },
+        },
+    );
+    let this_year = ["u1", "u2", "u3", "u4"];
+    sign_judged(&mut w, &cov(), 2024, &this_year);
+    let opened_in_format_2 = w.state.clone();
+    judged_review_drawn(&mut w, &cov(), 2024, 1);
+    let r = review(&w);
+    assert!(r.schedule.last_year_by_lineage);
+    let as_member = |x: &UnitId| {
+        if x.as_str() == "u5" {
+            u("u4")
+        } else {
+            x.clone()
+        }
+    };
+    let mut expected: Vec<Pair> = Vec::new();
+    for p in &before {
+        let pair = Pair {
+            inspector: as_member(&p.inspector),
+            inspected: as_member(&p.inspected),
+        };
+        if pair.inspector != pair.inspected && !expected.contains(&pair) {
+            expected.push(pair);
+        }
+    }
+    // A five-unit cycle gives u5 an inspector and an inspected unit: at least one carried pair.
+    assert!(expected.len() >= 4, "{expected:?}");
+    let mut carried = last_year_pairs(&w.state, &r);
+    carried.sort_by(|a, b| (&a.inspector, &a.inspected).cmp(&(&b.inspector, &b.inspected)));
+    expected.sort_by(|a, b| (&a.inspector, &a.inspected).cmp(&(&b.inspector, &b.inspected)));
+    assert_eq!(carried, expected);
+    // The draw met them when it could: a pair it kept from last year is a relaxed constraint.
+    let (drawn, _) = r.drawn.clone().unwrap();
+    if drawn.relaxed.is_empty() {
+        assert!(
+            r.pairs().iter().all(|p| !carried.contains(p)),
+            "{:?} repeats one of {carried:?}",
+            r.pairs()
+        );
+    }
+    // Format 2: the same review as an earlier release opened it.
+    let mut w2 = World {
+        state: opened_in_format_2,
+        events: Vec::new(),
+    };
+    let opened = Event {
+        index: w2.state.size,
+        time_ms: ms(2024, 12, 1),
+        actor: Actor::System,
+        salt: "cd".repeat(16),
+        payload: Payload::YearEnd(YearEndEvent::YearEndOpened(YearEndOpened {
+            covenant: cov(),
+            dossier_deadline: d(2024, 12, 20),
+            commit_deadline: d(2024, 12, 22),
+            reveal_deadline: Some(d(2024, 12, 27)),
+            response_deadline: d(2025, 1, 5),
+            inspectors: 1,
+            record_sample: 0,
+            last_year_by_lineage: false,
+        })),
+    };
+    w2.state.apply(&opened).unwrap();
+    let r2 = review(&w2);
+    assert_eq!(last_year_pairs(&w2.state, &r2), before);
+}
