@@ -323,12 +323,16 @@ pub fn last_year_pairs(state: &State, review: &Review) -> Vec<Pair> {
     let Some(day) = NaiveDate::from_ymd_opt(review.year, 12, 31) else {
         return pairs;
     };
+    let lineages: Vec<(&UnitId, Vec<UnitId>)> = review
+        .members
+        .iter()
+        .map(|m| (m, state.lineage_closure(m, day)))
+        .collect();
     let carriers = |unit: &UnitId| -> Vec<UnitId> {
-        review
-            .members
+        lineages
             .iter()
-            .filter(|m| state.lineage_closure(m, day).contains(unit))
-            .cloned()
+            .filter(|(_, lineage)| lineage.contains(unit))
+            .map(|(m, _)| (*m).clone())
             .collect()
     };
     let mut out = Vec::new();
