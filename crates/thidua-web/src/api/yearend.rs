@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use thidua_domain::figures::canonical_decimal;
 use thidua_domain::yearend::score::{self, data_id, scoreboard, Scores};
-use thidua_domain::yearend::state::{Dossier, Settlement};
+use thidua_domain::yearend::state::{last_year_pairs, Dossier, Settlement};
 use thidua_domain::yearend::{
     draw, stats, DossierEntry, FindingItem, Recheck, Review, Step, Verdict, YearEndCommand,
 };
@@ -116,6 +116,10 @@ pub struct DrawDto {
     pub infeasible: Option<String>,
     /// The secretariat's recorded decision when the draw found none.
     pub decision: Option<String>,
+    /// Last year's inspections the draw avoided (and their reverse), between this year's
+    /// members: carried through the lineage for a review opened in format 3
+    /// ([`thidua_domain::yearend::state::last_year_pairs`]), inspector first.
+    pub last_year: Vec<(UnitRef, UnitRef)>,
 }
 
 /// The public beacon round pinned for the draw (drand quicknet), and its value once recorded.
@@ -638,6 +642,11 @@ fn draw_dto(state: &DomainState, review: &Review) -> Option<DrawDto> {
         searched: d.searched,
         infeasible: d.infeasible.clone(),
         decision: review.decided.as_ref().map(|(x, _)| x.reason.to_string()),
+        last_year: last_year_pairs(state, review)
+            .iter()
+            .filter(|p| review.is_member(&p.inspector) && review.is_member(&p.inspected))
+            .map(|p| (unit_ref(state, &p.inspector), unit_ref(state, &p.inspected)))
+            .collect(),
     })
 }
 

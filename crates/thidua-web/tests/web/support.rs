@@ -377,6 +377,27 @@ fn target(
 /// The example scoring regulation of Cluster No. 12 (as a secretariat would paste it).
 pub const REGULATION: &str = include_str!("../../../../examples/cum12-2024/regulation.toml");
 
+/// The fixture's covenant content for another `year`: signed on 26 March of it, its baselines
+/// and its regulation's year, period and baseline moved with it.
+pub fn content_of_year(year: i32, title: &str) -> CovenantContent {
+    let mut c = content(title);
+    c.signing_date = date(year, 3, 26);
+    for t in &mut c.targets {
+        if t.baseline_year.is_some() {
+            t.baseline_year = Some(year - 1);
+        }
+    }
+    let text = REGULATION
+        .replace("\nyear = 2024", &format!("\nyear = {year}"))
+        .replace("\"2024-Y\"", &format!("\"{year}-Y\""))
+        .replace(
+            "baseline_year = 2023",
+            &format!("baseline_year = {}", year - 1),
+        );
+    c.regulation = thidua_domain::covenant::regulation_doc(&text).unwrap();
+    c
+}
+
 fn content(title: &str) -> CovenantContent {
     use Comparison::*;
     use TargetKind::*;

@@ -3007,3 +3007,118 @@ fn each_steps_forms_close_with_its_deadline() {
         "Công an tỉnh Bạc Liêu"
     );
 }
+
+/// The 2025 draw of Cluster 12, after the mergers, avoids its 2024 inspections carried onto the
+/// 2025 members through the lineage (Kiên Giang's are An Giang's, Bạc Liêu's Cà Mau's, Hậu
+/// Giang's Cần Thơ's): the review's API and page list exactly those pairs beside the draw.
+#[test]
+fn the_draw_after_the_mergers_lists_last_years_pairs_carried_through_the_lineage() {
+    use thidua_domain::yearend::YearEndCommand as Y;
+    use thidua_domain::{ClusterId, MovementId};
+    let app = drawn_review();
+    let s = &app.service;
+    let pairs_2024 = s.read().review(&cov()).unwrap().pairs();
+    let c2025 = CovenantId::parse("gu-12-2025").unwrap();
+    let movement = MovementId::parse("vi-an-ninh-2025").unwrap();
+    let members = ["ca-ag", "ca-cm", "ca-ct"];
+    let content =
+        super::support::content_of_year(2025, "Giao ước thi đua năm 2025 — Cụm thi đua số 12");
+    s.execute_all(
+        &Actor::System,
+        vec![
+            Command::CreateMovement {
+                movement: movement.clone(),
+                name: Text::parse("t", "Vì an ninh Tổ quốc", 100).unwrap(),
+                year: 2025,
+                plan_ref: Text::parse("t", "12/KH-BCA", 100).unwrap(),
+                slogan: None,
+                calendar: thidua_domain::calendar::default_calendar(2025),
+            },
+            Command::DraftCovenant {
+                covenant: c2025.clone(),
+                movement,
+                cluster: ClusterId::parse("cum-12").unwrap(),
+                content,
+            },
+        ],
+    )
+    .unwrap();
+    let hash = s.read().covenants[&c2025].latest().hash.clone();
+    let today = thidua_domain::figures::local_date(s.now_ms());
+    let mut steps: Vec<Command> = members
+        .iter()
+        .map(|m| Command::SignCovenant {
+            covenant: c2025.clone(),
+            version: 1,
+            unit: unit(m),
+            hash: hash.clone(),
+        })
+        .collect();
+    steps.push(Command::YearEnd(Y::Open {
+        covenant: c2025.clone(),
+        dossier_deadline: today + chrono::Duration::days(7),
+        commit_deadline: today + chrono::Duration::days(7),
+        reveal_deadline: None,
+        response_deadline: today + chrono::Duration::days(21),
+        inspectors: 1,
+        record_sample: 0,
+    }));
+    for m in members {
+        steps.push(Command::YearEnd(Y::CommitSeed {
+            covenant: c2025.clone(),
+            unit: unit(m),
+            commitment: commitment(c2025.as_str(), &unit(m), &secret(m)),
+        }));
+    }
+    for m in members {
+        steps.push(Command::YearEnd(Y::RevealSeed {
+            covenant: c2025.clone(),
+            unit: unit(m),
+            value: secret(m),
+        }));
+    }
+    steps.push(Command::YearEnd(Y::DrawAssignment {
+        covenant: c2025.clone(),
+    }));
+    for step in steps {
+        s.execute(&Actor::System, step).unwrap();
+    }
+    // 2024's pairs with each unit replaced by the 2025 member it merged into.
+    let into = |u: &UnitId| match u.as_str() {
+        "ca-kg" | "ca-ag" => "ca-ag",
+        "ca-bl" | "ca-cm" => "ca-cm",
+        _ => "ca-ct",
+    };
+    let mut expected: Vec<(String, String)> = Vec::new();
+    for p in &pairs_2024 {
+        let pair = (into(&p.inspector).to_owned(), into(&p.inspected).to_owned());
+        if pair.0 != pair.1 && !expected.contains(&pair) {
+            expected.push(pair);
+        }
+    }
+    assert!(!expected.is_empty(), "{pairs_2024:?}");
+    let secretariat = signed_in(&app, "thuky12");
+    let review = secretariat
+        .get(&format!("/api/v1/covenants/{c2025}/yearend"))
+        .json();
+    let mut listed: Vec<(String, String)> = review["draw"]["last_year"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let id = |i: usize| p[i]["id"].as_str().unwrap().to_owned();
+            (id(0), id(1))
+        })
+        .collect();
+    listed.sort();
+    expected.sort();
+    assert_eq!(listed, expected);
+    let page = secretariat.get(&format!("/covenants/{c2025}/yearend"));
+    let shown = element_text(&page.body, "last-year-pairs", "dd");
+    let name = |id: &str| s.read().units[&unit(id)].name.to_string();
+    let (a, b) = &expected[0];
+    assert!(
+        shown.contains(&format!("{} → {}", name(a), name(b))),
+        "{shown}"
+    );
+}
