@@ -103,15 +103,7 @@ fn dossier(u: &str) -> BTreeMap<String, DossierEntry> {
 fn locked_review(app: &TestApp) {
     let (sys, s) = (Actor::System, &app.service);
     let today = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis());
-    let mut steps = vec![Y::Open {
-        covenant: cov(),
-        dossier_deadline: today + chrono::Duration::days(7),
-        commit_deadline: today + chrono::Duration::days(7),
-        reveal_deadline: None,
-        response_deadline: today + chrono::Duration::days(21),
-        inspectors: 1,
-        record_sample: 0,
-    }];
+    let mut steps = vec![super::support::year_end_opening(&cov(), today, 0)];
     for u in UNITS {
         steps.push(Y::SaveDossier {
             covenant: cov(),

@@ -377,6 +377,25 @@ fn target(
 /// The example scoring regulation of Cluster No. 12 (as a secretariat would paste it).
 pub const REGULATION: &str = include_str!("../../../../examples/cum12-2024/regulation.toml");
 
+/// The year-end of `covenant` as the secretariat opens it on `today`: a week for the dossiers
+/// and the seeds, three for the answers (the reveal deadline the default), one inspector per
+/// unit, `record_sample` case files re-checked.
+pub fn year_end_opening(
+    covenant: &CovenantId,
+    today: NaiveDate,
+    record_sample: u32,
+) -> thidua_domain::yearend::YearEndCommand {
+    thidua_domain::yearend::YearEndCommand::Open {
+        covenant: covenant.clone(),
+        dossier_deadline: today + chrono::Duration::days(7),
+        commit_deadline: today + chrono::Duration::days(7),
+        reveal_deadline: None,
+        response_deadline: today + chrono::Duration::days(21),
+        inspectors: 1,
+        record_sample,
+    }
+}
+
 /// The fixture's covenant content for another `year`: signed on 26 March of it, its baselines
 /// and its regulation's year, period and baseline moved with it.
 pub fn content_of_year(year: i32, title: &str) -> CovenantContent {

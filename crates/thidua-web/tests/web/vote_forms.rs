@@ -975,15 +975,7 @@ fn no_nominees_says_why_once_results_are_published() {
         use sha2::Digest;
         hex::encode(sha2::Sha256::digest(format!("bí mật của {u}")))
     };
-    let mut steps = vec![Y::Open {
-        covenant: cov.clone(),
-        dossier_deadline: today + chrono::Duration::days(7),
-        commit_deadline: today + chrono::Duration::days(7),
-        reveal_deadline: None,
-        response_deadline: today + chrono::Duration::days(21),
-        inspectors: 1,
-        record_sample: 0,
-    }];
+    let mut steps = vec![super::support::year_end_opening(&cov, today, 0)];
     super::support::approved_year(s, "gu-12-2024", &UNITS, |i, _, _| {
         super::support::full_figures(s, "gu-12-2024", 7 + i as i64)
     });

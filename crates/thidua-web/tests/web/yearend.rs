@@ -514,15 +514,7 @@ fn opening_on(
     today: chrono::NaiveDate,
     record_sample: u32,
 ) -> thidua_domain::yearend::YearEndCommand {
-    thidua_domain::yearend::YearEndCommand::Open {
-        covenant: cov(),
-        dossier_deadline: today + chrono::Duration::days(7),
-        commit_deadline: today + chrono::Duration::days(7),
-        reveal_deadline: None,
-        response_deadline: today + chrono::Duration::days(21),
-        inspectors: 1,
-        record_sample,
-    }
+    super::support::year_end_opening(&cov(), today, record_sample)
 }
 
 /// Every member commits its seed, then reveals it, then the secretariat draws.
@@ -3054,15 +3046,9 @@ fn the_draw_after_the_mergers_lists_last_years_pairs_carried_through_the_lineage
             hash: hash.clone(),
         })
         .collect();
-    steps.push(Command::YearEnd(Y::Open {
-        covenant: c2025.clone(),
-        dossier_deadline: today + chrono::Duration::days(7),
-        commit_deadline: today + chrono::Duration::days(7),
-        reveal_deadline: None,
-        response_deadline: today + chrono::Duration::days(21),
-        inspectors: 1,
-        record_sample: 0,
-    }));
+    steps.push(Command::YearEnd(super::support::year_end_opening(
+        &c2025, today, 0,
+    )));
     for m in members {
         steps.push(Command::YearEnd(Y::CommitSeed {
             covenant: c2025.clone(),
