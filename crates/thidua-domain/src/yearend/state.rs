@@ -320,14 +320,7 @@ pub fn last_year_pairs(state: &State, review: &Review) -> Vec<Pair> {
     if !review.schedule.last_year_by_lineage {
         return pairs;
     }
-    let Some(day) = NaiveDate::from_ymd_opt(review.year, 12, 31) else {
-        return pairs;
-    };
-    let lineages: Vec<(&UnitId, Vec<UnitId>)> = review
-        .members
-        .iter()
-        .map(|m| (m, state.lineage_closure(m, day)))
-        .collect();
+    let lineages = member_lineages(state, review);
     let carriers = |unit: &UnitId| -> Vec<UnitId> {
         lineages
             .iter()
@@ -350,6 +343,24 @@ pub fn last_year_pairs(state: &State, review: &Review) -> Vec<Pair> {
         }
     }
     out
+}
+
+/// Each member of `review` with its lineage by 31 December of the review's year: itself and
+/// every unit merged or split into it, transitively — the units whose past years count as the
+/// member's (last year's pairs of the draw, the council's "year after year" flag).
+pub(crate) fn member_lineages<'a>(
+    state: &State,
+    review: &'a Review,
+) -> Vec<(&'a UnitId, Vec<UnitId>)> {
+    let day = NaiveDate::from_ymd_opt(review.year, 12, 31);
+    review
+        .members
+        .iter()
+        .map(|m| {
+            let lineage = day.map_or_else(|| vec![m.clone()], |d| state.lineage_closure(m, d));
+            (m, lineage)
+        })
+        .collect()
 }
 
 /// The draw of a review from the log: seed, missing reveals and outcome.

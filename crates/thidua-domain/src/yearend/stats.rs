@@ -69,7 +69,8 @@ pub struct Council {
     /// no dossier gives them nothing to agree on, and is left out).
     pub agreement: Vec<(UnitId, usize, usize, bool)>,
     /// Pairs that inspected each other, in two years at least, each time agreeing with every
-    /// self-score it judged, with those years ("year after year": one year is not a pattern).
+    /// self-score it judged, with those years ("year after year": one year is not a pattern); a
+    /// unit merged into a member counts as that member in the years before.
     pub mutual_high: Vec<(UnitId, UnitId, Vec<i32>)>,
 }
 
@@ -166,22 +167,27 @@ pub fn council(state: &State, review: &Review, results: &[PublishedResult]) -> C
         .map(|r| r.as_ref())
         .filter(|r| r.cluster == review.cluster && r.year <= review.year)
         .collect();
-    for (i, a) in review.members.iter().enumerate() {
-        for b in &review.members[i + 1..] {
-            let years = |x: &UnitId, y: &UnitId| -> Vec<i32> {
+    // A merged unit's past years count as the member it merged into.
+    let lineages = super::state::member_lineages(state, review);
+    for (i, (a, a_lineage)) in lineages.iter().enumerate() {
+        for (b, b_lineage) in &lineages[i + 1..] {
+            let years = |xs: &[UnitId], ys: &[UnitId]| -> Vec<i32> {
                 history
                     .iter()
-                    .filter(|r| agreed_all(r, x, y))
+                    .filter(|r| {
+                        xs.iter()
+                            .any(|x| ys.iter().any(|y| x != y && agreed_all(r, x, y)))
+                    })
                     .map(|r| r.year)
                     .collect()
             };
-            let (ab, ba) = (years(a, b), years(b, a));
+            let (ab, ba) = (years(a_lineage, b_lineage), years(b_lineage, a_lineage));
             if !ab.is_empty() && !ba.is_empty() {
                 let mut all: Vec<i32> = ab.into_iter().chain(ba).collect();
                 all.sort_unstable();
                 all.dedup();
                 if all.len() >= 2 {
-                    out.mutual_high.push((a.clone(), b.clone(), all));
+                    out.mutual_high.push(((*a).clone(), (*b).clone(), all));
                 }
             }
         }

@@ -610,3 +610,79 @@ fn last_years_pairs_are_carried_onto_this_years_members_through_the_lineage() {
     let r2 = review(&w2);
     assert_eq!(last_year_pairs(&w2.state, &r2), before);
 }
+
+/// The "year after year" flag follows the lineage too: u5 merges into u4 in 2024 (as in the
+/// test above); every inspector agrees with every self-score in 2023 and 2024; a pair of 2024
+/// members is flagged when, counting u5's 2023 inspections as u4's, each inspected the other
+/// in one of the two years — and at least one such pair exists only through u5.
+#[test]
+fn units_that_agreed_in_turn_are_flagged_across_a_merger() {
+    use thidua_domain::model::{LineageChange, LineageKind};
+    let mut w = five_units();
+    let last_year = CovenantId::parse("gu-2023").unwrap();
+    sign_judged(&mut w, &last_year, 2023, &FIVE);
+    judged_review_drawn(&mut w, &last_year, 2023, 1);
+    let before = w.state.review(&last_year).unwrap().pairs();
+    for p in &before {
+        inspect(&mut w, &last_year, 2023, p, &[]);
+    }
+    w.ok(
+        &Actor::System,
+        Command::RecordLineage {
+            change: LineageChange {
+                kind: LineageKind::Merge,
+                predecessors: vec![u("u4"), u("u5")],
+                successors: vec![u("u4")],
+                effective: d(2024, 7, 1),
+                decision: t("Quyết định sáp nhập (thử)"),
+            },
+        },
+    );
+    sign_judged(&mut w, &cov(), 2024, &["u1", "u2", "u3", "u4"]);
+    judged_review_drawn(&mut w, &cov(), 2024, 1);
+    let now = w.state.review(&cov()).unwrap().pairs();
+    for p in &now {
+        inspect(&mut w, &cov(), 2024, p, &[]);
+    }
+    let r = review(&w);
+    let results = thidua_domain::yearend::score::results(&w.state, &r).unwrap();
+    let flagged = council(&w.state, &r, &results).mutual_high;
+    // Expected from the pairs alone, with `carry` naming the member a unit counts as.
+    let expected = |carry: &dyn Fn(&UnitId) -> Option<UnitId>| {
+        let inspected = |pairs: &[Pair], a: &UnitId, b: &UnitId| {
+            pairs.iter().any(|p| {
+                carry(&p.inspector).as_ref() == Some(a) && carry(&p.inspected).as_ref() == Some(b)
+            })
+        };
+        let mut out = Vec::new();
+        for (i, a) in r.members.iter().enumerate() {
+            for b in &r.members[i + 1..] {
+                let years = |x: &UnitId, y: &UnitId| -> Vec<i32> {
+                    [(2023, &before), (2024, &now)]
+                        .into_iter()
+                        .filter(|(_, pairs)| inspected(pairs, x, y))
+                        .map(|(year, _)| year)
+                        .collect()
+                };
+                let (ab, ba) = (years(a, b), years(b, a));
+                let mut all: Vec<i32> = ab.iter().chain(&ba).copied().collect();
+                all.sort_unstable();
+                all.dedup();
+                if !ab.is_empty() && !ba.is_empty() && all.len() >= 2 {
+                    out.push((a.clone(), b.clone(), all));
+                }
+            }
+        }
+        out
+    };
+    let through_lineage = expected(&|x: &UnitId| {
+        Some(if x.as_str() == "u5" {
+            u("u4")
+        } else {
+            x.clone()
+        })
+    });
+    let by_id = expected(&|x: &UnitId| (x.as_str() != "u5").then(|| x.clone()));
+    assert_eq!(flagged, through_lineage);
+    assert_ne!(through_lineage, by_id, "{before:?} then {now:?}");
+}
