@@ -9,7 +9,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use super::{
-    cells_for, local_date, Approval, FigureMap, Form, HistoricalImport, Report, ReportKey,
+    cells_for, deadline_passed, Approval, FigureMap, Form, HistoricalImport, Report, ReportKey,
     ReportStatus, Submission, ValidationRule, Values,
 };
 use crate::error::DomainError;
@@ -138,7 +138,7 @@ impl State {
             r.first_submission = Some(Submission {
                 index: event.index,
                 time_ms: event.time_ms,
-                late: local_date(event.time_ms) > deadline,
+                late: deadline_passed(deadline, event.time_ms),
             });
         }
         r.status = ReportStatus::Submitted;

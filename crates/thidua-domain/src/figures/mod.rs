@@ -698,6 +698,12 @@ pub fn submittable(window: &ReportingWindow, time_ms: i64) -> bool {
     local_date(time_ms) >= window.end
 }
 
+/// Whether `deadline`, a last day in Vietnam, has passed at `time_ms`: the next day has begun
+/// there. The one reading of every deadline (a report's, a year-end step's).
+pub fn deadline_passed(deadline: NaiveDate, time_ms: i64) -> bool {
+    local_date(time_ms) > deadline
+}
+
 /// A window's deadline and how it was reached ([`State::figures_deadline_detail`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Deadline {

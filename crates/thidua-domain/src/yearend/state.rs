@@ -14,7 +14,7 @@ use super::draw::{self, Constraints, Outcome};
 use super::error::{phase, refuse, refuse_with};
 use super::*;
 use crate::event::Event;
-use crate::figures::{local_date, local_midnight};
+use crate::figures::{deadline_passed, local_date, local_midnight};
 use crate::ids::ClusterId;
 
 /// Every year-end review, by covenant. Reviews sit behind `Arc`s: a clone of the state is O(1).
@@ -649,11 +649,6 @@ fn beacon_not_out(r: &Review, event: &Event) -> Result<(), DomainError> {
 
 fn after_deadline(event: &Event, deadline: NaiveDate) -> bool {
     deadline_passed(deadline, event.time_ms)
-}
-
-/// A deadline is a last day in Vietnam: it has passed once the next day has begun there.
-fn deadline_passed(deadline: NaiveDate, time_ms: i64) -> bool {
-    local_date(time_ms) > deadline
 }
 
 fn member(review: &Review, unit: &UnitId) -> Result<(), DomainError> {

@@ -329,10 +329,9 @@ fn unit_statuses(
         .map(|m| m.to_vec())
         .unwrap_or_default();
     let own_units = scope.own_units();
-    let today = thidua_domain::figures::local_date(now_ms);
     let past_deadline = state
         .figures_deadline(&c.id, window)
-        .is_ok_and(|deadline| today > deadline);
+        .is_ok_and(|deadline| thidua_domain::figures::deadline_passed(deadline, now_ms));
     state
         .sorted_by_name(&members)
         .into_iter()

@@ -1,5 +1,5 @@
 //! The home page's to-dos of the year after the signature, for the viewer's roles: figures to
-//! submit (cut-off passed) or approve, the year-end steps of a led unit (dossier, seed
+//! submit (from the window's cut-off day, `figures::submittable`) or approve, the year-end steps of a led unit (dossier, seed
 //! commitment and reveal, inspections, answers) and of the secretariat (publishing locked
 //! results), open ballot rounds, and a vote's next step (the secretariat's opening of the vote
 //! once the year's candidates are known, its close of a round every member voted in, round 2
@@ -9,7 +9,7 @@
 
 use crate::i18n::figures::window_name;
 use chrono::NaiveDate;
-use thidua_domain::figures::ReportStatus;
+use thidua_domain::figures::{deadline_passed, submittable, ReportStatus};
 use thidua_domain::state::Covenant;
 use thidua_domain::votes::Election;
 use thidua_domain::yearend::{Review, Step};
@@ -37,8 +37,8 @@ pub fn todos(t: &Strings, state: &State, viewer: &Viewer, today: NaiveDate) -> V
             .values()
             .any(|o| o.cluster == c.cluster && o.year > c.year && o.in_force().is_some());
         if !superseded && review.is_none_or(|r| r.locked_at.is_none()) {
-            out.extend(figures(t, state, viewer, c, today));
-            out.extend(overdue(t, state, viewer, c, today));
+            out.extend(figures(t, state, viewer, c));
+            out.extend(overdue(t, state, viewer, c));
         }
         if let Some(r) = review {
             out.extend(yearend(t, state, viewer, c, r));
@@ -95,16 +95,11 @@ fn members_of<'a>(
     units.into_iter().filter(|u| members.contains(u)).collect()
 }
 
-/// Reports whose window's cut-off has passed and that nobody submitted yet (one to-do per
+/// Reports that may be submitted (from their window's cut-off day) and that nobody submitted
+/// yet (one to-do per
 /// unit: the earliest, with how many there are), reports reopened for a correction, and
 /// submitted ones awaiting the leader.
-fn figures(
-    t: &Strings,
-    state: &State,
-    viewer: &Viewer,
-    c: &Covenant,
-    today: NaiveDate,
-) -> Vec<Todo> {
+fn figures(t: &Strings, state: &State, viewer: &Viewer, c: &Covenant) -> Vec<Todo> {
     let Ok(calendar) = state.calendar(&c.id) else {
         return Vec::new();
     };
@@ -116,7 +111,7 @@ fn figures(
         let due: Vec<&str> = calendar
             .reported()
             .iter()
-            .filter(|r| r.window.end < today)
+            .filter(|r| submittable(r.window, viewer.now_ms))
             .map(|r| r.key())
             .filter(|k| matches!(status(k), None | Some(ReportStatus::Draft)))
             .collect();
@@ -149,7 +144,7 @@ fn figures(
         if let (Some(first), true) = (due.first(), reports.contains(unit)) {
             out.push(enter(
                 (t, viewer.lang),
-                (state, today),
+                (state, viewer.now_ms),
                 c,
                 unit,
                 first,
@@ -162,15 +157,15 @@ fn figures(
             }
             // A leader who also enters the unit's figures is told so by the entering to-do.
             if !reports.contains(unit) {
-                out.extend(overdue_led(t, state, viewer, c, unit, today));
+                out.extend(overdue_led(t, state, viewer, c, unit));
             }
         }
     }
     out
 }
 
-/// The windows of covenant `c` past their deadline on `today`, in calendar order, with it.
-fn past_deadline(state: &State, c: &Covenant, today: NaiveDate) -> Vec<(String, NaiveDate)> {
+/// The windows of covenant `c` past their deadline at `now_ms`, in calendar order, with it.
+fn past_deadline(state: &State, c: &Covenant, now_ms: i64) -> Vec<(String, NaiveDate)> {
     let Ok(calendar) = state.calendar(&c.id) else {
         return Vec::new();
     };
@@ -179,7 +174,7 @@ fn past_deadline(state: &State, c: &Covenant, today: NaiveDate) -> Vec<(String, 
         .iter()
         .filter_map(|r| {
             let d = state.figures_deadline(&c.id, r.key()).ok()?;
-            (d < today).then(|| (r.key().to_owned(), d))
+            deadline_passed(d, now_ms).then(|| (r.key().to_owned(), d))
         })
         .collect()
 }
@@ -211,18 +206,12 @@ fn window_called(state: &State, c: &Covenant, lang: crate::i18n::Lang, key: &str
 /// For the cluster's secretariat: the members whose figures are overdue (a window past its
 /// deadline not submitted). When they all miss just the latest such window, that window is
 /// named with them; else each is named with how many windows it owes and the earliest.
-fn overdue(
-    t: &Strings,
-    state: &State,
-    viewer: &Viewer,
-    c: &Covenant,
-    today: NaiveDate,
-) -> Option<Todo> {
+fn overdue(t: &Strings, state: &State, viewer: &Viewer, c: &Covenant) -> Option<Todo> {
     let scope = &viewer.scope;
     if !(scope.is_admin() || scope.managed_clusters().contains(&c.cluster)) {
         return None;
     }
-    let passed = past_deadline(state, c, today);
+    let passed = past_deadline(state, c, viewer.now_ms);
     let (latest, deadline) = passed.iter().max_by_key(|(_, d)| *d)?.clone();
     let late: Vec<(UnitId, Vec<&(String, NaiveDate)>)> = state
         .sorted_by_name(state.members(&c.cluster, c.year).ok()?)
@@ -288,9 +277,8 @@ fn overdue_led(
     viewer: &Viewer,
     c: &Covenant,
     unit: &UnitId,
-    today: NaiveDate,
 ) -> Option<Todo> {
-    let passed = past_deadline(state, c, today);
+    let passed = past_deadline(state, c, viewer.now_ms);
     let owed = unsubmitted(state, c, unit, &passed);
     let (key, deadline) = owed.first()?;
     Some(Todo {
@@ -313,7 +301,7 @@ fn overdue_led(
 /// deadline already passed is said to be.
 fn enter(
     (t, lang): (&Strings, crate::i18n::Lang),
-    (state, today): (&State, NaiveDate),
+    (state, now_ms): (&State, i64),
     c: &Covenant,
     unit: &UnitId,
     window: &str,
@@ -324,7 +312,7 @@ fn enter(
         .map(|w| window_name(lang, &w))
         .unwrap_or_else(|_| window.to_owned());
     let deadline = match state.figures_deadline(&c.id, window) {
-        Ok(d) if d < today => {
+        Ok(d) if deadline_passed(d, now_ms) => {
             let mut said = date(d);
             said.push(Named::plain(format!(", {}", t.todo_overdue)));
             said

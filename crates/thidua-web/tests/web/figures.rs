@@ -1614,8 +1614,13 @@ fn a_report_is_submitted_from_its_windows_cut_off() {
     // A draft is saved while the window runs.
     assert_eq!(import(false).status, 200);
     assert_eq!(report()["status"], "draft");
-    // The cut-off day: the button is there and the submission is taken, on time.
+    // The home page asks for February alone (March not yet)...
+    let home = || super::support::element_text(&officer.get("/").body, "todo-1", "p");
+    assert!(home().starts_with("Nộp số liệu Tháng 2 của"), "{}", home());
+    // The cut-off day: the button is there and the submission is taken, on time; the home
+    // page asks for March too from that day.
     app.clock.as_ref().unwrap().set(day(14));
+    assert!(home().contains("còn 2 kỳ chưa nộp số liệu"), "{}", home());
     let page = officer.get(&format!("/covenants/{COV}/figures/ca-kg/M03"));
     assert!(page.body.contains("id=\"save-submit\""), "{}", page.body);
     let r = officer.post_json(
