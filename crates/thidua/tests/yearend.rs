@@ -48,6 +48,23 @@ fn the_year_end_recomputes_from_the_log_and_a_tampered_score_is_detected() {
         text.contains("identical") && text.contains("seed"),
         "{text}"
     );
+    // The demonstration's 2024 review has no 2023 review before it: nothing to avoid, said so.
+    assert!(
+        text.contains("last year's pairs avoided: không có / none"),
+        "{text}"
+    );
+    let json = run(thidua()
+        .args([
+            "assign",
+            "--covenant",
+            "giao-uoc-cum-12-2024",
+            "--json",
+            "--data",
+        ])
+        .arg(&data));
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(json["last_year"], serde_json::json!([]));
+    assert_eq!(json["pairs"].as_array().unwrap().len(), 5, "{json}");
 
     let verify = |data: &Path| {
         run(thidua()

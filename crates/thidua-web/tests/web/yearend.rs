@@ -1660,9 +1660,11 @@ fn co_inspectors_read_each_others_findings_only_after_submitting_their_own(backe
 /// the default offered), the page shows the round, when it is published and the drand address
 /// to check it, and waits for its value; a signature that is not the round's is refused beside
 /// its field and records nothing. Only the secretariat sees the forms, and once a unit has
-/// committed no round can be pinned any more.
+/// committed no round can be pinned any more. After every reveal the draw waits for the
+/// round's value, and the secretariat's page says so.
 #[test]
 fn the_secretariat_pins_a_public_beacon_round_before_the_commitments() {
+    use thidua_domain::yearend::YearEndCommand as Y;
     let app = opened_review();
     let s = &app.service;
     let path = format!("/covenants/{COV}/yearend");
@@ -1760,6 +1762,22 @@ fn the_secretariat_pins_a_public_beacon_round_before_the_commitments() {
         "{}",
         refused.body
     );
+    // Every unit commits and reveals: the draw still waits for the round's value, and the
+    // secretariat is told so where the draw's button would be.
+    let steps = commit_reveal_draw();
+    for step in steps
+        .into_iter()
+        .filter(|s| !matches!(s, Y::DrawAssignment { .. }))
+    {
+        s.execute(&Actor::System, Command::YearEnd(step)).unwrap();
+    }
+    let waiting = sec.get(&path).body;
+    assert!(!waiting.contains("id=\"draw-button\""), "{waiting}");
+    assert_note(
+        &waiting,
+        "draw-waits",
+        &format!("Việc bốc thăm chờ số ngẫu nhiên của vòng {}.", pinned.round),
+    );
 }
 
 /// In Chromium: the secretariat pins the offered beacon day with one click, reads the round,
@@ -1785,6 +1803,12 @@ fn browser_the_secretariat_pins_a_beacon_round() {
     assert!(
         b.find("#draw-button").is_none(),
         "the draw waits for the beacon"
+    );
+    // (Nobody has committed yet: the reveals are what the draw waits for first.)
+    assert!(
+        b.text("#draw-waits").starts_with("Việc bốc thăm chờ"),
+        "{}",
+        b.text("#draw-waits")
     );
     b.type_into(
         "#beacon-signature",
@@ -2864,7 +2888,8 @@ fn assert_note(page: &str, id: &str, start: &str) {
 /// inspected as last saved, and a stale form posted anyway is refused beside that note with
 /// nothing recorded; Bạc Liêu, which committed and never revealed, keeps its reveal form up to
 /// the reveal deadline's last day and is told the next day that the draw records it as missing;
-/// the secretariat's draw then runs and names it. The API lists the steps past; the home page's
+/// the secretariat is told the draw waits for that deadline, then its draw runs and names it.
+/// The API lists the steps past; the home page's
 /// to-dos follow the same days.
 #[test]
 fn each_steps_forms_close_with_its_deadline() {
@@ -2973,9 +2998,24 @@ fn each_steps_forms_close_with_its_deadline() {
     assert!(bl.body.contains("id=\"reveal-form-ca-bl\""), "{}", bl.body);
     assert!(todos_of("lanhdao-bl").contains(reveal_todo));
     assert!(!todos_of("thuky12").contains(draw_todo), "the draw waits");
+    // The secretariat is told what the draw waits for instead of being offered its button.
+    let waiting = page_of("thuky12");
+    assert!(
+        !waiting.body.contains("id=\"draw-button\""),
+        "{}",
+        waiting.body
+    );
+    assert_note(
+        &waiting.body,
+        "draw-waits",
+        "Việc bốc thăm chờ mọi đơn vị đã cam kết công bố mã, hoặc hết hạn công bố mã (16/01/2025).",
+    );
     clock.set(day(11));
     assert!(!todos_of("lanhdao-bl").contains(reveal_todo));
     assert!(todos_of("thuky12").contains(draw_todo), "the draw's turn");
+    let ready = page_of("thuky12");
+    assert!(ready.body.contains("id=\"draw-button\""), "{}", ready.body);
+    assert!(!ready.body.contains("id=\"draw-waits\""), "{}", ready.body);
     let bl = page_of("lanhdao-bl");
     assert!(!bl.body.contains("id=\"reveal-form-ca-bl\""), "{}", bl.body);
     assert_note(

@@ -456,6 +456,7 @@ pub fn run(args: AssignArgs) -> anyhow::Result<ExitCode> {
             "event": index,
             "drawn": drawn,
             "pairs": review.pairs(),
+            "last_year": thidua_domain::yearend::state::last_year_pairs(&state, review),
             "beacon": review.beacon,
             "decided": review.decided.as_ref().map(|(d, i)| serde_json::json!({"event": i, "decision": d})),
             "verified": same,
@@ -518,6 +519,19 @@ fn print_draw(
     if let Some(why) = &drawn.infeasible {
         println!("  KHÔNG CÓ PHÂN CÔNG / NO ASSIGNMENT: {why}");
     }
+    // The pairs the draw avoided (last year's, carried through the lineage after a merger).
+    let last_year = thidua_domain::yearend::state::last_year_pairs(state, review);
+    if last_year.is_empty() {
+        println!("  tránh cặp năm trước / last year's pairs avoided: không có / none");
+    }
+    for p in &last_year {
+        println!(
+            "  tránh cặp năm trước / last year's pair avoided: {} → {}",
+            name(&p.inspector),
+            name(&p.inspected)
+        );
+    }
+    println!("  phân công / assignment:");
     for p in review.pairs() {
         println!("  {} → {}", name(&p.inspector), name(&p.inspected));
     }

@@ -53,6 +53,9 @@ struct ReviewPage {
     /// be computed) or the results published (a tie undecided) yet, in the viewer's words: the
     /// secretariat is told instead of being offered the button.
     lock_blocked: Option<String>,
+    /// Why the draw cannot run yet (reveals or the beacon's value awaited), in the viewer's
+    /// words: the secretariat is told what it waits for instead of being offered the button.
+    draw_blocked: Option<String>,
     lang: crate::i18n::Lang,
 }
 
@@ -153,10 +156,6 @@ impl ReviewPage {
             .and_then(|d| d.checked_add_days(chrono::Days::new(2)))
             .map(|d| crate::format::date(&d))
             .unwrap_or_default()
-    }
-    /// A beacon round is pinned and its value not recorded yet: the draw waits for it.
-    fn beacon_pending(&self) -> bool {
-        self.r.beacon.as_ref().is_some_and(|b| b.value.is_none())
     }
     /// When the pinned round is published, as Vietnamese users read a time.
     fn beacon_time(&self) -> String {
@@ -604,6 +603,7 @@ fn review_view_at(
             .is_ok_and(|m| m.len() >= thidua_domain::yearend::decide::MIN_UNITS_FOR_TWO)
     });
     let lock_blocked = lock_blocked(&state, viewer, &cov);
+    let draw_blocked = draw_blocked(&state, viewer, &cov);
     let dto = api::review_dto(app, &state, &viewer.scope, &cov, viewer.lang, viewer.now_ms);
     drop(state);
     match dto {
@@ -619,6 +619,7 @@ fn review_view_at(
                 two_inspectors,
                 refused_field,
                 lock_blocked,
+                draw_blocked,
                 lang: viewer.lang,
             });
             if failed {
@@ -630,15 +631,31 @@ fn review_view_at(
     }
 }
 
+/// Whether `viewer` manages the review of `cov` (its cluster's secretariat, or an administrator).
+fn manages(state: &thidua_domain::State, viewer: &Viewer, cov: &CovenantId) -> bool {
+    state.covenants.get(cov).is_some_and(|c| {
+        viewer.scope.is_admin() || viewer.scope.managed_clusters().contains(&c.cluster)
+    })
+}
+
+/// For the cluster's secretariat, until the assignment is drawn: why the domain would refuse
+/// the draw now ([`thidua_domain::yearend::Review::draw_ready`]), in the viewer's words.
+fn draw_blocked(state: &thidua_domain::State, viewer: &Viewer, cov: &CovenantId) -> Option<String> {
+    let review = state.yearend.reviews.get(cov)?;
+    if !manages(state, viewer, cov) || review.drawn.is_some() || review.decided.is_some() {
+        return None;
+    }
+    let ready = review.draw_ready(viewer.now_ms);
+    ready.err().map(|e| viewer.lang.refusal(&e))
+}
+
 /// For the cluster's secretariat, until the results are published: why the domain would refuse
 /// the next step now — the lock (`yearend::decide::lock_allowed`), or once locked the
 /// publication (`ties_decided`) — in the viewer's words.
 fn lock_blocked(state: &thidua_domain::State, viewer: &Viewer, cov: &CovenantId) -> Option<String> {
     use thidua_domain::yearend::decide::{lock_allowed, ties_decided};
-    let c = state.covenants.get(cov)?;
-    let manages = viewer.scope.is_admin() || viewer.scope.managed_clusters().contains(&c.cluster);
     let review = state.yearend.reviews.get(cov)?;
-    if !manages || review.published.is_some() {
+    if !manages(state, viewer, cov) || review.published.is_some() {
         return None;
     }
     let next = match review.locked_at {
