@@ -610,7 +610,7 @@ mod tests {
 
     /// The demonstration shows its planted under-recording as funnel drops of Bạc Liêu from
     /// June on, and no other unit's funnel drops; Hậu Giang's corrected May counts in its
-    /// data-quality flag of the year, and no unit is late. Bạc Liêu sees its own flags; Kiên Giang does not see them.
+    /// data-quality flag of the year with its late October, the one late report. Bạc Liêu sees its own flags; Kiên Giang does not see them.
     #[test]
     fn the_demonstration_shows_its_planted_flags() {
         use thidua_domain::integrity::{self, FlagKind, Settings};
@@ -638,11 +638,20 @@ mod tests {
         assert_eq!(hg.period.label(), "2024-Y");
         assert!(
             hg.reason_vi()
-                .ends_with(": 0/12 kỳ nộp muộn, 1/12 kỳ sửa sau phê duyệt"),
+                .ends_with(": 1/12 kỳ nộp muộn, 1/12 kỳ sửa sau phê duyệt"),
             "{}",
             hg.reason_vi()
         );
-        // The deadlines moved to the loading week: no unit is marked late.
+        // The deadlines moved to the loading week: no other report is late, no other unit
+        // flagged for its data quality.
+        let figures = &state.figures;
+        let late: Vec<(&str, i32, &str)> = figures
+            .reports
+            .iter()
+            .filter(|(_, r)| r.first_submission.as_ref().is_some_and(|s| s.late))
+            .map(|(k, _)| (figures.unit_of(k).as_str(), k.year, figures.window_of(k)))
+            .collect();
+        assert_eq!(late, [("ca-hg", 2024, "M10")]);
         let quality: Vec<&str> = flags
             .iter()
             .filter(|f| f.kind == FlagKind::DataQuality)

@@ -9,7 +9,9 @@
 //! the integrity flags page shows a funnel drop. The 2024 windows are reported years after
 //! their real deadlines, so the secretariat first moves each window's deadline to a week after
 //! the loading day (the real command, shown in the history) — otherwise every report would be
-//! recorded as late and the data-quality flag would mark every unit.
+//! recorded as late and the data-quality flag would mark every unit. October's is moved only
+//! after Hậu Giang has submitted its October ([`LATE`]): the demonstration's one late report,
+//! shown as late wherever reports are and counted in Hậu Giang's data-quality flag.
 
 use thidua_domain::figures::FigureValue;
 use thidua_domain::{Actor, Command, CovenantId, Text, UnitId, UserId};
@@ -60,7 +62,7 @@ fn leader(code: &str) -> Actor {
 pub fn load(service: &Service) -> anyhow::Result<()> {
     let secretariat = user("thuky.cum12");
     let cov = covenant();
-    move_deadlines(service, &secretariat, &cov)?;
+    move_deadlines(service, &secretariat, &cov, |month| month != LATE.1)?;
     let past = lines("2023-M", None);
     let name = "so-lieu-gia-dinh-cum12-2023.csv (minh hoạ)";
     let plan = plan_historical(
@@ -74,12 +76,18 @@ pub fn load(service: &Service) -> anyhow::Result<()> {
     )
     .map_err(|e| anyhow::anyhow!("demo 2023 figures: {e}"))?;
     service.execute(&secretariat, plan.command)?;
+    // October at its real deadline, long past: Hậu Giang's submission is recorded late; then
+    // the secretariat extends October's deadline for the others.
+    report_month(service, LATE.0, LATE.1, true)?;
+    move_deadlines(service, &secretariat, &cov, |month| month == LATE.1)?;
     for (id, _, code) in MEMBERS_2024 {
         let unit = UnitId::parse(id)?;
         let last = if code == "KG" { 11 } else { 10 };
         for month in 1..=last {
             let window = format!("M{month:02}");
-            report_month(service, code, month, month <= 10)?;
+            if (code, month) != LATE {
+                report_month(service, code, month, month <= 10)?;
+            }
             if month <= 9 {
                 service.execute(
                     &leader(code),
@@ -136,11 +144,20 @@ fn explain_first_drop(service: &Service, cov: &CovenantId) -> anyhow::Result<()>
     Ok(())
 }
 
-/// Sets every 2024 window's deadline to a week after today (in Vietnam), so that the reports the
-/// demonstration loads today are on time.
-fn move_deadlines(service: &Service, secretariat: &Actor, cov: &CovenantId) -> anyhow::Result<()> {
+/// The demonstration's one late report: Hậu Giang's October (the unit's code and the month).
+pub const LATE: (&str, u32) = ("HG", 10);
+
+/// Sets the deadline of the 2024 windows whose month `moved` selects to a week after today (in
+/// Vietnam), so that the reports the demonstration loads today are on time.
+fn move_deadlines(
+    service: &Service,
+    secretariat: &Actor,
+    cov: &CovenantId,
+    moved: impl Fn(u32) -> bool,
+) -> anyhow::Result<()> {
     let deadline = thidua_domain::figures::local_date(service.now_ms()) + chrono::Days::new(7);
     let commands = (1..=12)
+        .filter(|month| moved(*month))
         .map(|month| Command::SetFiguresDeadline {
             covenant: cov.clone(),
             window: format!("M{month:02}"),
