@@ -149,6 +149,8 @@ pub struct YeStrings {
     pub flags_note: &'static str,
     pub not_published: &'static str,
     pub unit: &'static str,
+    /// A form's `action` field, named when it is not one of the page's steps.
+    pub action: &'static str,
     pub draft: &'static str,
     pub open_results: &'static str,
     pub seed_help: &'static str,
@@ -176,6 +178,10 @@ pub struct YeStrings {
     pub records_drawn: &'static str,
     pub recheck_result: &'static str,
     pub recheck_none: &'static str,
+    /// The members table's re-check cell of a unit that declared no records.
+    pub records_none: &'static str,
+    /// A dossier's saved version, after its status and on the submit button: "(bản lưu lần 2)".
+    pub saved_version: &'static str,
     /// "{correct}/{checked} …, {estimate} ({low} – {high})": the re-check in words.
     pub recheck_text: &'static str,
     /// The leader's card once the scores are locked, and before the results are published.
@@ -326,6 +332,7 @@ pub static VI: YeStrings = YeStrings {
     flags_note: "Đây là dấu hiệu để xem xét, không phải hình thức trừ điểm.",
     not_published: "Chưa công bố kết quả.",
     unit: "Đơn vị",
+    action: "Thao tác",
     draft: "Bản nháp",
     open_results: "Xem kết quả tổng kết năm",
     xlsx: "Tải bảng điểm (XLSX, công thức tính trực tiếp)",
@@ -350,6 +357,8 @@ pub static VI: YeStrings = YeStrings {
     records_drawn: "Số hồ sơ bốc để kiểm tra lại",
     recheck_result: "Kết quả kiểm tra lại",
     recheck_none: "chưa có",
+    records_none: "Chưa khai hồ sơ gốc",
+    saved_version: "bản lưu lần",
     recheck_text: "{correct}/{checked} hồ sơ ghi nhận đúng; tỷ lệ ước tính {estimate} (khoảng tin cậy Wilson 95%: {low} – {high})",
     locked_own: "Điểm năm đã khoá: hồ sơ tự chấm, giải trình và điểm không còn thay đổi.",
     results_pending: "Kết quả sẽ xem được khi thư ký cụm công bố.",
@@ -495,6 +504,7 @@ pub static EN: YeStrings = YeStrings {
     flags_note: "Flags are for the council to consider, never automatic penalties.",
     not_published: "The results are not published yet.",
     unit: "Unit",
+    action: "Action",
     draft: "Draft",
     open_results: "Open the year-end results",
     xlsx: "Download the score sheet (XLSX, live formulas)",
@@ -519,6 +529,8 @@ pub static EN: YeStrings = YeStrings {
     records_drawn: "Records drawn for re-check",
     recheck_result: "Re-check result",
     recheck_none: "none yet",
+    records_none: "No records declared",
+    saved_version: "saved version",
     recheck_text: "{correct} of {checked} records correctly recorded; estimated rate {estimate} (Wilson interval at 95% confidence: {low} – {high})",
     locked_own: "The year's scores are locked: the dossier, the answers and the scores no longer change.",
     results_pending: "The results can be read once the secretariat publishes them.",

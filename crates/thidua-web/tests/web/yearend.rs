@@ -1928,7 +1928,7 @@ fn a_leader_reads_its_unit_and_the_recheck_after_publication() {
     let card = element_text(&page, "leader-ca-kg", "section");
     for expected in [
         "Hồ sơ tự chấm",
-        "Đã gửi (1)",
+        "Đã gửi (bản lưu lần 1)",
         "Điểm năm đã khoá",
         "Xem kết quả tổng kết năm",
         &name("C2a"),

@@ -192,6 +192,12 @@ impl ReviewPage {
     fn error(&self, form: &str) -> Option<&String> {
         self.errors.get(form)
     }
+    /// The secretariat's card (eligibility, lock, publication) has something to show: a step
+    /// still to take, or the refusal of one.
+    fn secretariat_card(&self) -> bool {
+        let refused = ["record_eligibility", "lock", "publish_results"];
+        self.r.manage && (!self.r.published || refused.iter().any(|f| self.errors.contains_key(*f)))
+    }
     /// A field of the finding form on `inspected`, as typed when that form came back refused.
     fn finding_typed(&self, inspected: &str, name: &str) -> &str {
         match (self.typed.get("action"), self.typed.get("inspected")) {
@@ -452,12 +458,17 @@ impl ReviewPage {
     fn frozen_note(&self) -> &'static str {
         crate::i18n::yearend::error(self.lang, "yearend_dossier_frozen").unwrap_or_default()
     }
-    /// The viewer's unit's dossier status: "Đã gửi (bản 2)".
+    /// The viewer's unit's dossier status: "Đã gửi (bản lưu lần 2)".
     fn dossier_line(&self, unit: &str) -> String {
         let status = self.member(unit).map_or("none", |m| m.dossier.as_str());
         match self.r.dossiers.iter().find(|d| d.unit.id == unit) {
             Some(d) if d.revision > 0 => {
-                format!("{} ({})", self.dossier_status(status), d.revision)
+                format!(
+                    "{} ({} {})",
+                    self.dossier_status(status),
+                    self.y.saved_version,
+                    d.revision
+                )
             }
             _ => self.dossier_status(status).to_owned(),
         }
@@ -565,6 +576,7 @@ fn field_label(y: &crate::i18n::yearend::YeStrings, field: &str) -> String {
         "criterion" => y.criterion,
         "sha256" => y.evidence,
         "band" => y.band,
+        "action" => y.action,
         _ => y.unit,
     }
     .to_owned()
