@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use thidua_domain::documents::{self, DocumentKind};
 use thidua_domain::ids::{ClusterId, UnitId};
-use thidua_domain::model::{Unit, UnitKind};
+use thidua_domain::model::{Role, Unit, UnitKind};
 use thidua_domain::state::{Covenant, CovenantVersion};
 use thidua_domain::{Actor, DomainError, State};
 
@@ -101,8 +101,8 @@ pub fn leader_of(unit: &Unit, date: NaiveDate) -> (&'static str, String) {
 }
 
 /// The block a unit signs with as one party of minutes: its part (`role`, "ĐƠN VỊ KIỂM TRA"),
-/// its leader's office above the unit's name, and the leader's name as `version` of the
-/// covenant has it (blank when unknown). A unit that ceased by `date` is signed for by the
+/// its leader's office above the unit's name, and the leader's name ([`leader_name`]: as
+/// `version` of the covenant has it, else the unit's one leader). A unit that ceased by `date` is signed for by the
 /// unit it went into ([`State::continuing_unit`]); one that split, by hand under its name.
 pub fn party_block(
     state: &State,
@@ -122,9 +122,27 @@ pub fn party_block(
     SignatureBlock {
         authority: Some(role.to_owned()),
         title: format!("{office}\n{name}"),
-        name: version
-            .map(|v| signer_name(state, v, &signing.id))
-            .unwrap_or_default(),
+        name: leader_name(state, version, &signing.id),
+    }
+}
+
+/// The name a block prints for `unit`'s leader: who signed `version` of the covenant for it,
+/// else — a unit that did not sign it, such as the one a member went into after a merger — the
+/// one account holding the unit's leader role; blank, to be written by hand, when nobody or
+/// several do.
+pub fn leader_name(state: &State, version: Option<&CovenantVersion>, unit: &UnitId) -> String {
+    let signed = version.map(|v| signer_name(state, v, unit));
+    if let Some(name) = signed.filter(|n| !n.is_empty()) {
+        return name;
+    }
+    let mut leaders = state.users.values().filter(|u| {
+        u.roles
+            .iter()
+            .any(|r| matches!(r, Role::Leader { unit: l } if l == unit))
+    });
+    match (leaders.next(), leaders.next()) {
+        (Some(only), None) => only.display_name.to_string(),
+        _ => String::new(),
     }
 }
 
@@ -267,11 +285,10 @@ fn acting_head<'a>(
     state.continuing_unit(&head.unit, date)
 }
 
-/// The name of `head`'s leader as the cluster's covenant of the year has it (blank when none).
+/// The name of `head`'s leader as the cluster's covenant of the year has it, else its one
+/// leader ([`leader_name`]).
 fn head_leader_name(state: &State, cluster: &ClusterId, year: i32, head: &Unit) -> String {
-    covenant_of_year(state, cluster, year)
-        .map(|v| signer_name(state, v, &head.id))
-        .unwrap_or_default()
+    leader_name(state, covenant_of_year(state, cluster, year), &head.id)
 }
 
 /// The block of a report or submission, signed for the cluster by its head unit's leader:

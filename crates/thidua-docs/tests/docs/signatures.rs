@@ -125,7 +125,7 @@ fn a_unit_that_ceased_is_answered_for_by_the_unit_it_went_into() {
     assert_eq!(inspector.title, "GIÁM ĐỐC\nCÔNG AN THÀNH PHỐ CẦN THƠ");
     assert_eq!(
         inspector.name, "",
-        "Cần Thơ signed no covenant of 2024: its leader signs by hand"
+        "Cần Thơ signed no covenant of 2024 and has no leader account: signed by hand"
     );
     assert_eq!(
         minutes.recipients[..2],
@@ -167,4 +167,41 @@ fn places_of_units_that_ceased_become_the_places_of_their_successors() {
         place(&format!("inspection:{covenant}:ca-hg:ca-cm")).as_deref(),
         Some("Cà Mau")
     );
+}
+
+/// A unit that signed no covenant of the year — Cần Thơ, which Hậu Giang went into — signs
+/// inspection minutes dated after the merger with the name of its one leader account; with two
+/// such accounts the name is left blank, to be written by hand.
+#[test]
+fn a_successor_signs_with_its_one_leaders_name() {
+    use thidua_domain::model::{Role, User};
+    use thidua_domain::{Text, UnitId, UserId};
+    let (_, request, state) = requests()
+        .into_iter()
+        .find(|(n, ..)| *n == "inspection")
+        .unwrap();
+    let after = chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap();
+    let leader = |id: &str, name: &str| User {
+        id: UserId::parse(id).unwrap(),
+        display_name: Text::parse("t", name, 100).unwrap(),
+        demo: true,
+        roles: vec![Role::Leader {
+            unit: UnitId::parse("ca-ct").unwrap(),
+        }],
+        roles_held: Vec::new(),
+    };
+    let inspector_name = |state: &thidua_domain::State| {
+        let document = prepare(state, &redated(&request, after)).unwrap().document;
+        let Signatures::Pair(_, inspector) = document.signatures else {
+            panic!("minutes have two blocks")
+        };
+        inspector.name
+    };
+    let mut state = state.clone();
+    let first = leader("lanhdao.ct", "Trương Văn Thơ (minh hoạ)");
+    state.users.insert(first.id.clone(), first);
+    assert_eq!(inspector_name(&state), "Trương Văn Thơ (minh hoạ)");
+    let second = leader("lanhdao.ct2", "Người thứ hai (minh hoạ)");
+    state.users.insert(second.id.clone(), second);
+    assert_eq!(inspector_name(&state), "", "two leaders: by hand");
 }
