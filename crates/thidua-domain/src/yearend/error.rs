@@ -18,6 +18,13 @@ pub struct YearEndError {
 }
 
 impl YearEndError {
+    /// The refusal is about where the review stands (a step not open yet or any more, done
+    /// already, not the unit's), not about what the command carried: nothing in a form would
+    /// correct it.
+    pub fn about_state(&self) -> bool {
+        STATE_CODES.contains(&self.code)
+    }
+
     /// The value of the specific `name`, if the refusal carries it.
     pub fn arg(&self, name: &str) -> Option<&str> {
         self.args
@@ -139,6 +146,24 @@ pub const CODES: &[&str] = &[
     "yearend_scores_uncomputable",
 ];
 
+/// The codes of [`CODES`] that refuse for the state of the review ([`YearEndError::about_state`]).
+pub const STATE_CODES: &[&str] = &[
+    "yearend_not_open",
+    "yearend_already_open",
+    "yearend_deadline_passed",
+    "yearend_dossier_frozen",
+    "yearend_not_member",
+    "yearend_phase",
+    "yearend_not_assigned",
+    "yearend_finding_exists",
+    "yearend_dispute_resolved",
+    "yearend_locked",
+    "yearend_not_settled",
+    "yearend_findings_missing",
+    "yearend_not_locked",
+    "yearend_published",
+];
+
 /// A field of 64 lowercase hexadecimal digits (a SHA-256 value, a commitment, a seed).
 pub(crate) fn hex32(field: &'static str, raw: &str) -> Result<(), DomainError> {
     let ok = raw.len() == 64
@@ -152,5 +177,25 @@ pub(crate) fn hex32(field: &'static str, raw: &str) -> Result<(), DomainError> {
             "yearend_bad_hex",
             format!("{field}: 64 lowercase hexadecimal digits"),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_state_code_is_a_code_and_a_phase_refusal_is_about_state() {
+        for code in STATE_CODES {
+            assert!(CODES.contains(code), "{code}");
+        }
+        let DomainError::YearEnd(e) = phase("already_drawn", "drawn", Vec::new()) else {
+            unreachable!()
+        };
+        assert!(e.about_state());
+        let DomainError::YearEnd(e) = refuse("yearend_score_out_of_range", "over") else {
+            unreachable!()
+        };
+        assert!(!e.about_state(), "a score the form can correct");
     }
 }

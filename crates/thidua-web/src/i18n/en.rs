@@ -292,6 +292,7 @@ pub static STRINGS: Strings = Strings {
     err_unit_not_active_year: "{unit} did not exist throughout {date}.",
     err_member_kinds: "{unit} is a {found} unit, unlike {other} ({expected}): a cluster's members in a year must be units of one kind; untick the units of another kind.",
     error_summary_title: "Not saved: please correct the following",
+    refusal_summary_title: "Not done",
     sign_error_summary_title: "Not signed: please correct the following",
     step_up_wrong_password: "Wrong password.",
     text_too_long_max: "Too long (at most {max} characters).",

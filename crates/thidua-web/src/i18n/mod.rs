@@ -517,6 +517,8 @@ pub struct Strings {
     /// (`{expected}`), the kinds in words.
     pub err_member_kinds: &'static str,
     pub error_summary_title: &'static str,
+    /// The summary's title when the action was refused for the state of things, not the form.
+    pub refusal_summary_title: &'static str,
     /// The error summary's heading on the signing page ("Chưa ký được: …").
     pub sign_error_summary_title: &'static str,
     /// A wrong password at a step-up (signing, a paper count, a tie): not the change-password

@@ -292,6 +292,7 @@ pub static STRINGS: Strings = Strings {
     err_unit_not_active_year: "{unit} không hoạt động suốt năm {date}.",
     err_member_kinds: "{unit} là {found}, khác loại với {other} ({expected}): thành viên của cụm trong một năm phải cùng một loại đơn vị; hãy bỏ chọn các đơn vị khác loại.",
     error_summary_title: "Chưa lưu được: cần sửa các mục sau",
+    refusal_summary_title: "Không thực hiện được",
     sign_error_summary_title: "Chưa ký được: cần sửa các mục sau",
     step_up_wrong_password: "Mật khẩu không đúng.",
     text_too_long_max: "Quá dài (tối đa {max} ký tự).",

@@ -149,8 +149,6 @@ pub struct YeStrings {
     pub flags_note: &'static str,
     pub not_published: &'static str,
     pub unit: &'static str,
-    /// A form's `action` field, named when it is not one of the page's steps.
-    pub action: &'static str,
     pub draft: &'static str,
     pub open_results: &'static str,
     pub seed_help: &'static str,
@@ -332,7 +330,6 @@ pub static VI: YeStrings = YeStrings {
     flags_note: "Đây là dấu hiệu để xem xét, không phải hình thức trừ điểm.",
     not_published: "Chưa công bố kết quả.",
     unit: "Đơn vị",
-    action: "Thao tác",
     draft: "Bản nháp",
     open_results: "Xem kết quả tổng kết năm",
     xlsx: "Tải bảng điểm (XLSX, công thức tính trực tiếp)",
@@ -504,7 +501,6 @@ pub static EN: YeStrings = YeStrings {
     flags_note: "Flags are for the council to consider, never automatic penalties.",
     not_published: "The results are not published yet.",
     unit: "Unit",
-    action: "Action",
     draft: "Draft",
     open_results: "Open the year-end results",
     xlsx: "Download the score sheet (XLSX, live formulas)",
@@ -572,6 +568,10 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
             "The year-end review is already open.",
         ),
         "yearend_deadline_passed" => ("Đã quá hạn.", "The deadline has passed."),
+        "yearend_unknown_action" => (
+            "Trang tổng kết năm không có thao tác này.",
+            "The year-end page has no such action.",
+        ),
         "yearend_beacon_too_early" => (
             "Vòng số ngẫu nhiên phải được công bố sau khi hết hạn cam kết (chọn ngày sau hạn cam kết).",
             "The beacon round must be published after the commitment deadline (pick a later day).",

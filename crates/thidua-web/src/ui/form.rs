@@ -26,11 +26,23 @@ pub struct FieldError {
     pub message: String,
 }
 
-/// The messages of a form, in page order.
+/// The messages of a form, in page order; `refusal` when the form was read and the action
+/// refused for the state of things (nothing in the form to correct).
 #[derive(Clone, Debug, Default)]
-pub struct Errors(Vec<FieldError>);
+pub struct Errors(Vec<FieldError>, bool);
 
 impl Errors {
+    /// Marks the messages as a refusal of the action, not of the form's fields: the summary
+    /// says "not done" rather than asking for corrections.
+    pub fn refusal(mut self) -> Self {
+        self.1 = true;
+        self
+    }
+
+    pub fn is_refusal(&self) -> bool {
+        self.1
+    }
+
     pub fn push(&mut self, id: impl Into<String>, message: impl Into<String>) {
         self.push_in(id, String::new(), message);
     }

@@ -295,9 +295,10 @@ pub fn render(t: &impl Template) -> Response {
 struct ErrorPage {
     l: Layout,
     message: &'static str,
+    /// The page the refused form was on, linked as "Quay lại" beside the way home.
+    back: Option<String>,
 }
 
-/// An error page in the viewer's language.
 /// An error page's title: a refusal and a page not found are named as such.
 fn error_title(lang: Lang, status: StatusCode) -> &'static str {
     let t = lang.strings();
@@ -313,6 +314,7 @@ pub fn error_page(lang: Lang, status: StatusCode, code: &str) -> Response {
     let mut res = render(&ErrorPage {
         l,
         message: lang.error(code),
+        back: None,
     });
     *res.status_mut() = status;
     res
@@ -320,6 +322,16 @@ pub fn error_page(lang: Lang, status: StatusCode, code: &str) -> Response {
 
 /// An error page inside the signed-in frame (navigation, language switch).
 pub fn viewer_error(viewer: &Viewer, e: ApiError) -> Response {
+    error_in_frame(viewer, e, None)
+}
+
+/// [`viewer_error`] for a form refused outright (a round already closed): the page links back
+/// to `back`, the page the form was on, so the user is not left with only the way home.
+pub fn viewer_error_back(viewer: &Viewer, e: ApiError, back: String) -> Response {
+    error_in_frame(viewer, e, Some(back))
+}
+
+fn error_in_frame(viewer: &Viewer, e: ApiError, back: Option<String>) -> Response {
     if e.status == StatusCode::UNAUTHORIZED {
         return Redirect::to("/login").into_response();
     }
@@ -327,6 +339,7 @@ pub fn viewer_error(viewer: &Viewer, e: ApiError) -> Response {
     let mut res = render(&ErrorPage {
         l: Layout::new(viewer, error_title(lang, e.status)),
         message: lang.error(e.code),
+        back,
     });
     *res.status_mut() = e.status;
     res

@@ -313,13 +313,21 @@ fn vote_forms(app: &TestApp) {
     assert!(app.service.read().election(&id).unwrap().rounds[0]
         .closed_at
         .is_some());
-    // Closing it again: the round is no longer open (a page saying so, not a crash).
+    // Closing it again: the round is no longer open (a page saying so, with the way back to
+    // the vote, not a crash).
     let again = post(
         &secretariat,
         &format!("/elections/{ELECTION}/close"),
         &[("round", "1")],
     );
     assert_eq!(again.status, 409, "{}", again.body);
+    assert!(
+        again
+            .body
+            .contains(&format!("href=\"/elections/{ELECTION}\" id=\"error-back\"")),
+        "back to the vote, not only home: {}",
+        again.body
+    );
 
     // Round 2, where the domain allows it: round 1's candidates, all ticked. Round 1 filled no
     // seat, so the secretariat's home asks for it.

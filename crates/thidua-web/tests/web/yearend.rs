@@ -2877,6 +2877,71 @@ fn a_tie_at_the_cut_off_waits_for_the_heads_decision() {
     assert!(ag.contains("cụm trưởng quyết định giữ đơn vị khác"), "{ag}");
 }
 
+/// A step refused for where the review stands says "not done" (nothing in its form to
+/// correct), before any box to tick: the lock posted again on a locked review, with or without
+/// its box, and the publication after the results are out; an action the page does not have is
+/// refused on a page that links back to the review. Once published, the secretariat's card is gone, and a unit that declared no
+/// records says so in the members table.
+#[test]
+fn a_step_refused_for_where_the_review_stands_says_not_done() {
+    use thidua_domain::yearend::YearEndCommand as Y;
+    let app = tied_at_the_cut_off();
+    let size = app.service.read().size;
+    let relock = post_step(&app, "thuky12", &[("action", "lock")]);
+    let said = form_error(&relock, "lock");
+    assert!(!said.contains("Hãy đánh dấu"), "{said}");
+    assert_eq!(
+        element_text(&relock.body, "error-summary", "div"),
+        format!("Không thực hiện được{said}"),
+        "{}",
+        relock.body
+    );
+    let unknown = post_step(&app, "thuky12", &[("action", "frobnicate")]);
+    assert_eq!(unknown.status, 400, "{}", unknown.body);
+    assert_eq!(
+        element_text(&unknown.body, "error-message", "p"),
+        "Trang tổng kết năm không có thao tác này."
+    );
+    assert!(
+        unknown.body.contains(&format!(
+            "href=\"/covenants/{COV}/yearend\" id=\"error-back\""
+        )),
+        "{}",
+        unknown.body
+    );
+    assert_eq!(app.service.read().size, size, "nothing recorded");
+    let s = &app.service;
+    let decide = Y::DecideCutoffTie {
+        covenant: cov(),
+        band: "xuat_sac".to_owned(),
+        units: vec![unit("ca-hg")],
+        reason: Text::parse("t", "Theo biên bản họp", 100).unwrap(),
+    };
+    s.execute(&Actor::System, Command::YearEnd(decide)).unwrap();
+    s.execute(
+        &Actor::System,
+        Command::YearEnd(Y::PublishResults { covenant: cov() }),
+    )
+    .unwrap();
+    let page = signed_in(&app, "thuky12").get(&format!("/covenants/{COV}/yearend"));
+    assert!(!page.body.contains("id=\"secretariat\""), "{}", page.body);
+    assert_eq!(
+        element_text(&page.body, "records-cell-ca-ag", "td"),
+        "Chưa khai hồ sơ gốc"
+    );
+    let again = post_step(&app, "thuky12", &[("action", "publish_results")]);
+    let said = form_error(&again, "publish_results");
+    assert!(
+        !said.contains("Hãy đánh dấu"),
+        "the domain's refusal: {said}"
+    );
+    assert!(
+        again.body.contains("Không thực hiện được"),
+        "{}",
+        again.body
+    );
+}
+
 /// The page's note `id` starts with `start`.
 fn assert_note(page: &str, id: &str, start: &str) {
     let note = element_text(page, id, "p");

@@ -118,6 +118,30 @@ fn chosen_pairs(form: &Form) -> Result<Vec<Pair>, ApiError> {
         .collect()
 }
 
+/// The actions of the review page's forms (each a `command`, `move_deadlines` several).
+pub const ACTIONS: &[&str] = &[
+    "open",
+    "save_dossier",
+    "remove_evidence",
+    "submit_dossier",
+    "declare_conflict",
+    "commit_seed",
+    "reveal_seed",
+    "pin_beacon",
+    "record_beacon",
+    "draw_assignment",
+    "decide_assignment",
+    "declare_records",
+    "submit_finding",
+    "submit_response",
+    "resolve_dispute",
+    "record_eligibility",
+    "decide_cutoff_tie",
+    "lock",
+    "publish_results",
+    "move_deadlines",
+];
+
 /// The command a year-end form asks for: `action` names it, the form's fields fill it in.
 pub fn command(
     state: &State,
@@ -511,6 +535,24 @@ fn decide_cutoff_tie(covenant: CovenantId, form: &Form) -> Result<YearEndCommand
 #[cfg(test)]
 mod tests {
     use super::number;
+
+    /// Every action the page posts is one `command` reads (or `move_deadlines`), and no other.
+    #[test]
+    fn the_actions_are_the_commands_forms() {
+        let (state, covenant) = (
+            thidua_domain::State::default(),
+            thidua_domain::CovenantId::parse("gu-1").unwrap(),
+        );
+        let unknown = |action: &str| {
+            super::command(&state, &covenant, action, &super::Form::new())
+                .err()
+                .is_some_and(|e| e.message == "action")
+        };
+        for action in super::ACTIONS.iter().filter(|a| **a != "move_deadlines") {
+            assert!(!unknown(action), "{action}");
+        }
+        assert!(unknown("frobnicate"));
+    }
 
     /// Each place of the form names the unit that inspects its member; an empty place is no
     /// pair; a place that is not `by_{unit}_{n}` or a unit id that does not parse is refused.

@@ -56,6 +56,8 @@ struct ReviewPage {
     /// Why the draw cannot run yet (reveals or the beacon's value awaited), in the viewer's
     /// words: the secretariat is told what it waits for instead of being offered the button.
     draw_blocked: Option<String>,
+    /// The form was refused for where the review stands, not for what it held.
+    refusal: bool,
     lang: crate::i18n::Lang,
 }
 
@@ -274,7 +276,10 @@ impl ReviewPage {
         for (form, message) in &self.errors {
             out.push(format!("{form}-error"), message.clone());
         }
-        out
+        match self.refusal {
+            true => out.refusal(),
+            false => out,
+        }
     }
     /// A deadline of the moving form: as typed when the form came back, else the schedule's.
     fn typed_deadline(&self, name: &str, current: &str) -> String {
@@ -576,7 +581,6 @@ fn field_label(y: &crate::i18n::yearend::YeStrings, field: &str) -> String {
         "criterion" => y.criterion,
         "sha256" => y.evidence,
         "band" => y.band,
-        "action" => y.action,
         _ => y.unit,
     }
     .to_owned()
@@ -589,7 +593,7 @@ pub(crate) fn review_view(
     errors: BTreeMap<String, String>,
     typed: HashMap<String, String>,
 ) -> Response {
-    review_view_at(app, viewer, id, errors, typed, None)
+    review_view_at(app, viewer, id, errors, typed, None, false)
 }
 
 /// The review page after a refused form, its refusal said beside `refused_field` where the
@@ -601,6 +605,7 @@ fn review_view_at(
     errors: BTreeMap<String, String>,
     typed: HashMap<String, String>,
     refused_field: Option<String>,
+    refusal: bool,
 ) -> Response {
     let cov = match covenant_id(viewer, id) {
         Ok(c) => c,
@@ -632,6 +637,7 @@ fn review_view_at(
                 refused_field,
                 lock_blocked,
                 draw_blocked,
+                refusal,
                 lang: viewer.lang,
             });
             if failed {
@@ -698,6 +704,10 @@ pub async fn step(
         Err(r) => return *r,
     };
     let action = form.get("action").cloned().unwrap_or_default();
+    if !forms::ACTIONS.contains(&action.as_str()) {
+        let refused = ApiError::bad_request("yearend_unknown_action", "action".to_owned());
+        return super::viewer_error_back(&viewer, refused, format!("/covenants/{id}/yearend"));
+    }
     if let Some(page) = unconfirmed(&app, &viewer, &cov, &id, &action, &form) {
         return page;
     }
@@ -727,6 +737,10 @@ pub async fn step(
         // pages answer (it came back as the form's 422).
         Err(e) if e.shown_in_form() => {
             let refused_field = (unread && !e.message.is_empty()).then(|| e.message.clone());
+            let refusal = matches!(
+                e.domain.as_deref(),
+                Some(thidua_domain::DomainError::YearEnd(y)) if y.about_state()
+            );
             let y = viewer.lang.yearend();
             let message = match (e.domain.as_deref(), e.code) {
                 (Some(thidua_domain::DomainError::InvalidValue { field, .. }), code) => {
@@ -748,6 +762,7 @@ pub async fn step(
                 BTreeMap::from([(action, message)]),
                 typed,
                 refused_field,
+                refusal,
             )
         }
         Err(e) => viewer_error(&viewer, e),
@@ -769,6 +784,18 @@ fn unconfirmed(
     if !matches!(action, "lock" | "publish_results")
         || form.get("confirm").map(String::as_str) == Some("1")
     {
+        return None;
+    }
+    // A step already taken is the domain's to refuse: no box would change that.
+    let done = {
+        let state = app.service.read();
+        let review = state.yearend.reviews.get(cov);
+        match action {
+            "lock" => review.is_some_and(|r| r.locked_at.is_some()),
+            _ => review.is_some_and(|r| r.published.is_some()),
+        }
+    };
+    if done {
         return None;
     }
     let cluster = app.service.read().covenants.get(cov)?.cluster.clone();

@@ -38,8 +38,14 @@ use crate::error::ApiError;
 use crate::i18n::votes::{manage, strings, ManageStrings, VoteStrings};
 use crate::ui::form::{step_up, Errors, Submitted};
 use crate::ui::names::{self, Named};
-use crate::ui::{render, viewer_error, Layout};
+use crate::ui::{render, viewer_error, viewer_error_back, Layout};
 use crate::AppState;
+
+/// A refusal of a round's form, outright (the round closed, a count that cannot be entered):
+/// the error page links back to the election.
+fn refused_at(viewer: &Viewer, e: &Election, code: &'static str) -> Response {
+    viewer_error_back(viewer, conflict(code), format!("/elections/{}", e.id))
+}
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -50,10 +50,10 @@ pub(super) fn paper_view(
     let lang = viewer.lang.code();
     let (m, s) = (manage(lang), strings(lang));
     let Some(r) = paper_entry_round(e) else {
-        return viewer_error(viewer, conflict("vote_closed"));
+        return refused_at(viewer, e, "vote_closed");
     };
     if !r.ballots.is_empty() && r.set_aside.is_none() {
-        return viewer_error(viewer, conflict("paper_after_ballots"));
+        return refused_at(viewer, e, "paper_after_ballots");
     }
     let members = e.members.len();
     let f = f.unwrap_or_else(|| PaperForm {
@@ -141,7 +141,7 @@ pub(super) async fn record_paper(
         Err(r) => return *r,
     };
     let Some(r) = paper_entry_round(&e).cloned() else {
-        return viewer_error(&viewer, conflict("vote_closed"));
+        return refused_at(&viewer, &e, "vote_closed");
     };
     let f = PaperForm::read(&form, r.candidates.len());
     if form.get("edit") == "1" {
@@ -375,7 +375,7 @@ pub(super) fn confirm_view(
     let lang = viewer.lang.code();
     let (m, s) = (manage(lang), strings(lang));
     let Some(r) = paper_round(e) else {
-        return viewer_error(viewer, conflict("no_paper_count"));
+        return refused_at(viewer, e, "no_paper_count");
     };
     let paper = r.paper.as_ref().expect("a paper round");
     let c = paper.count.clone();
@@ -492,7 +492,7 @@ pub(super) fn withdraw_view(
     let lang = viewer.lang.code();
     let (m, s) = (manage(lang), strings(lang));
     let Some(r) = paper_round(e) else {
-        return viewer_error(viewer, conflict("no_paper_count"));
+        return refused_at(viewer, e, "no_paper_count");
     };
     let paper = r.paper.as_ref().expect("a paper round");
     let mut errors = errors;

@@ -23,7 +23,7 @@ pub(super) fn close_view(viewer: &Viewer, e: &Election, errors: Errors) -> Respo
     let lang = viewer.lang.code();
     let (m, s) = (manage(lang), strings(lang));
     let Some(r) = e.current_round() else {
-        return viewer_error(viewer, conflict("vote_closed"));
+        return refused_at(viewer, e, "vote_closed");
     };
     let members = e.members.len();
     let res = render(&ClosePage {
@@ -103,7 +103,7 @@ pub(super) fn second_view(
 ) -> Response {
     let m = manage(viewer.lang.code());
     let Some((allowed, seats)) = second_round_offer(state, viewer, e) else {
-        return viewer_error(viewer, conflict("vote_not_counted"));
+        return refused_at(viewer, e, "vote_not_counted");
     };
     let res = render(&SecondPage {
         l: Layout::new(viewer, m.second_title),
