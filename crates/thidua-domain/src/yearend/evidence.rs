@@ -30,12 +30,16 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
 /// bytes found anywhere in the file, a comment included): a DOCX or XLSX has its content-types
 /// part and its main part, and only the parts an Office document holds — XML, relationships,
 /// pictures, fonts, printer settings. Macros (`vbaProject.bin`), programs and anything else
-/// make it no evidence file.
+/// make it no evidence file, as does a part name that a naive unzip would write outside its
+/// folder ([`inside_package`]).
 fn office_package(names: &[&[u8]]) -> Option<&'static str> {
     let has = |part: &[u8]| names.contains(&part);
     let ordinary = |name: &&[u8]| {
         let name = String::from_utf8_lossy(name).to_ascii_lowercase();
         let extension = name.rsplit_once('.').map_or("", |(_, e)| e);
+        if !inside_package(&name) {
+            return false;
+        }
         name.ends_with('/')
             || matches!(
                 extension,
@@ -68,6 +72,16 @@ fn office_package(names: &[&[u8]]) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// A part name that stays inside the folder it is unpacked into: relative, with `/` for
+/// separator, no `..` step, no drive (an Office part name is always so; one that is not, such
+/// as `../../x.xml`, is how a file escapes the folder of whoever unzips it later).
+fn inside_package(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('/')
+        && !name.contains(['\\', ':', '\0'])
+        && name.split('/').all(|step| step != "..")
 }
 
 /// The entry names a ZIP archive's central directory lists, read without decompressing
@@ -292,6 +306,16 @@ mod tests {
             "",
         );
         assert!(sniff(&printer).is_some());
+        // Part names that would unpack outside their folder (zip-slip) make no evidence file.
+        for escaping in [
+            "../../evil.xml",
+            "/etc/evil.xml",
+            "word\\..\\x.xml",
+            "c:/x.xml",
+        ] {
+            let with = package(&["[Content_Types].xml", "word/document.xml", escaping], "");
+            assert_eq!(sniff(&with), None, "{escaping}");
+        }
         assert_eq!(sniff(b"MZ\x90\x00 an executable named report.pdf"), None);
         assert_eq!(check(b"").unwrap_err().code(), "yearend_evidence_invalid");
     }

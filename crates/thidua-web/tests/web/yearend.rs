@@ -945,6 +945,42 @@ fn evidence_files_are_checked_by_content_and_served_to_readers_only() {
     let (ct, body) = multipart(&csrf, "ca-kg", "C2a", "hop-le.pdf", b"MZ\x90\x00 not a pdf");
     let res = officer.post_raw(&format!("/covenants/{COV}/yearend/evidence"), &ct, &body);
     assert_eq!(res.status, 422, "{}", res.body);
+    // A unit of the cluster that is no member of the year (Cần Thơ, a member from 2025) is
+    // told so, not that its dossier lacks a score.
+    let ct_officer = thidua_domain::UserId::parse("canbo-ct").unwrap();
+    s.execute_all(
+        &Actor::System,
+        vec![
+            Command::RegisterUser {
+                user: ct_officer.clone(),
+                display_name: Text::parse("t", "Cán Bộ Cần Thơ", 100).unwrap(),
+                demo: true,
+            },
+            Command::GrantRole {
+                user: ct_officer.clone(),
+                role: "officer:ca-ct".parse().unwrap(),
+            },
+        ],
+    )
+    .unwrap();
+    thidua_web::accounts::set_password(
+        app.accounts.as_ref(),
+        s,
+        &ct_officer,
+        super::support::PASSWORD,
+    )
+    .unwrap();
+    let ct_client = signed_in(&app, "canbo-ct");
+    let ct_csrf = ct_client.get(&format!("/covenants/{COV}/yearend")).csrf();
+    let (ct, body) = multipart(&ct_csrf, "ca-ct", "C2a", "hop-le.pdf", pdf);
+    let res = ct_client.post_raw(&format!("/covenants/{COV}/yearend/evidence"), &ct, &body);
+    assert_eq!(res.status, 422, "{}", res.body);
+    assert!(
+        element_text(&res.body, "error-summary", "div")
+            .ends_with("Đơn vị không thuộc cụm trong năm này."),
+        "{}",
+        res.body
+    );
     assert_eq!(
         s.read().review(&cov()).unwrap().dossiers[&unit("ca-kg")].revision,
         2,

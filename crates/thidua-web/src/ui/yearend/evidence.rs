@@ -64,8 +64,14 @@ fn command(
     file: Evidence,
 ) -> Result<Command, ApiError> {
     let state = app.service.read();
-    let mut entries = state
-        .review(covenant)?
+    let review = state.review(covenant)?;
+    if !review.members.contains(unit) {
+        return Err(ApiError::from(thidua_domain::yearend::error::refuse(
+            "yearend_not_member",
+            "the unit is not a member of this covenant's year",
+        )));
+    }
+    let mut entries = review
         .dossiers
         .get(unit)
         .map(|d| d.entries.clone())
