@@ -183,9 +183,31 @@ impl Verification {
         match self {
             Verification::Preview => "Bản xem trước, chưa phát hành: chưa ghi vào sổ.".to_owned(),
             Verification::Issued { sha256, index } => format!(
-                "Kiểm chứng: văn bản ghi vào sổ thi đua, số thứ tự {index}; SHA-256 {}",
-                sha256
+                "Kiểm chứng: văn bản ghi vào sổ thi đua, số thứ tự {index}; mã nội dung \
+                 SHA-256 {sha256} (không phải mã của tệp này; kiểm bằng lệnh thidua doc check)"
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Verification;
+
+    /// An issued document's line says its SHA-256 is its content's (which a downloaded PDF or
+    /// DOCX does not hash to) and how to check a copy.
+    #[test]
+    fn the_issued_line_names_the_content_hash_and_the_check() {
+        let line = Verification::Issued {
+            sha256: "ab".repeat(32),
+            index: 426,
+        }
+        .line();
+        assert!(line.contains("số thứ tự 426"), "{line}");
+        assert!(
+            line.contains(&format!("mã nội dung SHA-256 {}", "ab".repeat(32))),
+            "{line}"
+        );
+        assert!(line.contains("thidua doc check"), "{line}");
     }
 }
