@@ -23,6 +23,10 @@ pub struct YeStrings {
     pub dossier: &'static str,
     pub criterion: &'static str,
     pub max_points: &'static str,
+    /// A computed criterion's points when its target is met (the breakdowns' column): a
+    /// criterion rewarding more than its target may score above it.
+    pub standard_points: &'static str,
+    pub standard_points_note: &'static str,
     pub bonus_item: &'static str,
     pub penalty_item: &'static str,
     pub self_score: &'static str,
@@ -216,6 +220,8 @@ pub static VI: YeStrings = YeStrings {
     dossier: "Hồ sơ tự chấm",
     criterion: "Tiêu chí",
     max_points: "Điểm tối đa",
+    standard_points: "Điểm chuẩn",
+    standard_points_note: "Điểm chuẩn là điểm khi đạt chỉ tiêu; tiêu chí có thưởng khi vượt chỉ tiêu (xem cách tính) được cộng thêm trong giới hạn quy định, nên có thể cao hơn điểm chuẩn.",
     bonus_item: "Điểm thưởng",
     penalty_item: "Điểm trừ",
     self_score: "Tự chấm",
@@ -386,6 +392,8 @@ pub static EN: YeStrings = YeStrings {
     dossier: "Self-assessment dossier",
     criterion: "Criterion",
     max_points: "Maximum",
+    standard_points: "Standard points",
+    standard_points_note: "Standard points are a criterion's points when its target is met; a criterion that rewards exceeding its target (see how it is computed) adds points within its cap, so it may score above them.",
     bonus_item: "Bonus",
     penalty_item: "Penalty",
     self_score: "Self-score",

@@ -823,6 +823,14 @@ fn who_reads_what_of_the_year_end(backend: Backend) {
         "{}",
         page.body
     );
+    // The breakdown's points column is the points at the target, said so: a criterion
+    // rewarding more than its target may score above it.
+    let breakdown = element_text(&page.body, "breakdown", "section");
+    assert!(
+        breakdown.contains("Điểm chuẩn")
+            && breakdown.contains("Điểm chuẩn là điểm khi đạt chỉ tiêu"),
+        "{breakdown}"
+    );
     // The results lead to the cluster's votes; the secretariat's, to opening one for the year,
     // whose candidates are the published eligible units in rank order.
     assert!(page
