@@ -5,10 +5,9 @@
 //! The same awards give the same bytes: the workbook is dated 31/12 of the year and says the
 //! log size it was read at.
 
-use chrono::NaiveDate;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
 
-use crate::midyear::{number, vi_date, Formats};
+use crate::midyear::{number, Formats};
 
 /// The sheet's name.
 pub const SHEET: &str = "Khen thưởng";
@@ -60,11 +59,14 @@ pub fn write(a: &Awards) -> Result<Vec<u8>, XlsxError> {
     let f = Formats::new();
     let sheet = book.add_worksheet();
     sheet.set_name(SHEET)?;
-    let end = NaiveDate::from_ymd_opt(a.year, 12, 31).unwrap_or_default();
+    // What the sheet holds is what the log held at `log_size` (votes of the year may end in
+    // the next): the year and that position, no calendar cut-off.
     let lines = [
         ("Tổng hợp khen thưởng các cụm năm", a.year.to_string()),
-        ("Đến hết ngày", vi_date(&end)),
-        ("Vị trí trong sổ nhật ký", a.log_size.to_string()),
+        (
+            "Số liệu tính đến vị trí trong sổ nhật ký",
+            a.log_size.to_string(),
+        ),
     ];
     for (i, (label, value)) in lines.iter().enumerate() {
         sheet.write_string_with_format(i as u32, 0, *label, &f.bold)?;
@@ -153,22 +155,30 @@ mod tests {
         let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
         let sheet = book.worksheet_range(SHEET).unwrap();
         let cell = |r: u32, c: u32| sheet.get_value((r, c)).cloned().unwrap_or(Data::Empty);
-        assert_eq!(cell(4, 1), Data::String("Cụm thi đua".into()));
-        assert_eq!(cell(5, 4), Data::String("Công an tỉnh Kiên Giang".into()));
         assert_eq!(
-            cell(5, 6),
+            [cell(1, 0), cell(1, 1)],
+            [
+                Data::String("Số liệu tính đến vị trí trong sổ nhật ký".into()),
+                Data::String("1234".into())
+            ],
+            "the log's position, no calendar cut-off the votes may pass"
+        );
+        assert_eq!(cell(3, 1), Data::String("Cụm thi đua".into()));
+        assert_eq!(cell(4, 4), Data::String("Công an tỉnh Kiên Giang".into()));
+        assert_eq!(
+            cell(4, 6),
             Data::Float(96.87),
             "half up from the exact 96.865"
         );
-        assert_eq!(cell(5, 7), Data::Float(5.0));
-        assert_eq!(cell(6, 4), Data::Empty, "a vote that proposed nobody yet");
+        assert_eq!(cell(4, 7), Data::Float(5.0));
+        assert_eq!(cell(5, 4), Data::Empty, "a vote that proposed nobody yet");
         assert_eq!(
-            cell(6, 9),
+            cell(5, 9),
             Data::String("Đang bỏ phiếu hoặc kiểm phiếu".into())
         );
-        assert_eq!(cell(8, 0), Data::String("Tờ trình đã ban hành".into()));
+        assert_eq!(cell(7, 0), Data::String("Tờ trình đã ban hành".into()));
         assert_eq!(
-            cell(9, 1),
+            cell(8, 1),
             Data::String("Cụm thi đua số 12: 01/TTr-CTĐ12 (20/12/2024)".into())
         );
     }
