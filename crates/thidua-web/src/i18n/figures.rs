@@ -65,6 +65,12 @@ pub struct FigStrings {
     pub grid_help: &'static str,
     pub paste_label: &'static str,
     pub paste_help: &'static str,
+    /// A pasted column refused: not one line per element (`{lines}`, `{elements}`), followed
+    /// by `paste_heading` (`{first}`) when its first line is a heading; a line of several cells
+    /// (`{line}`, `{cells}`).
+    pub paste_count: &'static str,
+    pub paste_heading: &'static str,
+    pub paste_cells: &'static str,
     pub import_title: &'static str,
     pub import_help: &'static str,
     /// Why a report takes no file now: the year is locked, or it waits for its leader.
@@ -212,7 +218,10 @@ pub static VI: FigStrings = FigStrings {
     done_deadline: "Đã lưu hạn nộp mới.",
     grid_help: "Nhập số theo cách viết Việt Nam (1.234 hoặc 12,5); ghi «không áp dụng» nếu chỉ tiêu không áp dụng; để trống nếu chưa có số liệu.",
     paste_label: "Dán một cột từ Excel",
-    paste_help: "Mỗi dòng một số liệu, theo thứ tự các chỉ tiêu ở trên; dòng trống giữ nguyên ô tương ứng.",
+    paste_help: "Mỗi dòng một số liệu, đủ một dòng cho mỗi chỉ tiêu, theo thứ tự các chỉ tiêu ở trên; dòng trống giữ nguyên ô tương ứng.",
+    paste_count: "Đã dán {lines} dòng nhưng biểu mẫu có {elements} chỉ tiêu: cần đúng một dòng cho mỗi chỉ tiêu, theo thứ tự ở trên (dòng trống giữ nguyên ô). Chưa ô nào được thay đổi.",
+    paste_heading: "Dòng đầu «{first}» không phải số liệu, có lẽ là tiêu đề của cột: hãy bỏ dòng đó rồi dán lại.",
+    paste_cells: "Dòng {line} có {cells} ô cách nhau bằng dấu tab (dán cả một hàng hoặc nhiều cột?): hãy dán một cột, mỗi dòng một số liệu. Chưa ô nào được thay đổi.",
     import_title: "Nhập từ tệp (XLSX hoặc CSV)",
     import_help: "Dùng biểu mẫu tải về ở đây. Tệp có một dòng sai thì không nhập gì và báo dòng, cột, lý do.",
     import_locked: "Điểm thi đua của năm đã khoá: số liệu không thay đổi nữa, chỉ còn tải biểu mẫu để đối chiếu.",
@@ -345,7 +354,10 @@ pub static EN: FigStrings = FigStrings {
     done_deadline: "The new deadline is saved.",
     grid_help: "Numbers are written the Vietnamese way: 1.234 is one thousand two hundred and thirty-four, 12,5 is twelve and a half. Type “n/a” (or “không áp dụng”) when the element does not apply; leave the cell blank when the figure is not known.",
     paste_label: "Paste a column from Excel",
-    paste_help: "One figure per line, in the order of the elements above; a blank line keeps its cell.",
+    paste_help: "One figure per line, a line for every element, in the order of the elements above; a blank line keeps its cell.",
+    paste_count: "{lines} lines were pasted but the form has {elements} elements: paste exactly one line per element, in the order above (a blank line keeps its cell). No cell was changed.",
+    paste_heading: "The first line, “{first}”, is not a figure and looks like the column's heading: remove that line and paste again.",
+    paste_cells: "Line {line} holds {cells} cells separated by tabs (a row, or several columns, copied?): paste one column, one figure per line. No cell was changed.",
     import_title: "Import from a file (XLSX or CSV)",
     import_help: "Use the template downloaded here. A file with one bad row imports nothing and names the row, column and reason.",
     import_locked: "The year's scores are locked: the figures no longer change; the templates remain for reference.",

@@ -519,12 +519,15 @@ pub async fn save(
     let mut typed = typed_grid(&form, &elements);
     let mut paste = form.get("paste").cloned().unwrap_or_default();
     let mut errors = BTreeMap::new();
-    if paste_column(&paste, &elements, &mut typed) {
+    match paste_column(&paste, &elements, &mut typed) {
         // Its figures are in the grid now: shown again, the grid is what the user corrects,
         // and a kept column would overwrite the corrections on the next save.
-        paste.clear();
-    } else {
-        errors.insert("paste".into(), lang.error("invalid_value").to_owned());
+        Ok(()) => paste.clear(),
+        // Refused before the grid was touched: the grid and the box come back as they were
+        // sent, so that the column can be put right and pasted again.
+        Err(problem) => {
+            errors.insert("paste".into(), problem.words(lang.figures()));
+        }
     }
     let (values, comments) = parse_grid(lang, &elements, &typed, &mut errors);
     let (Some(values), Some(comments), true) = (values, comments, errors.is_empty()) else {
@@ -625,25 +628,102 @@ fn typed_grid(
         .collect()
 }
 
-/// Puts a column pasted from Excel (one figure per line, the first cell of each line, in the
-/// elements' order) over the grid's values; an empty line keeps the typed value. False when the
-/// column has more lines than the form has elements.
+/// Why a pasted column was refused: nothing of it was put in the grid.
+#[derive(Debug, PartialEq, Eq)]
+enum PasteProblem {
+    /// A line holds several cells (a row, or several columns, copied): the line (from 1) and
+    /// how many cells it holds.
+    Cells { line: usize, cells: usize },
+    /// The column has not one line per element. `heading`: the first line, when it is not a
+    /// figure and is the one line too many (the column's heading copied with it).
+    Count {
+        lines: usize,
+        elements: usize,
+        heading: Option<String>,
+    },
+}
+
+impl PasteProblem {
+    /// The refusal in the page's language.
+    fn words(&self, f: &FigStrings) -> String {
+        match self {
+            PasteProblem::Cells { line, cells } => {
+                crate::i18n::fill(f.paste_cells, &[("line", line), ("cells", cells)])
+            }
+            PasteProblem::Count {
+                lines,
+                elements,
+                heading,
+            } => {
+                let count =
+                    crate::i18n::fill(f.paste_count, &[("lines", lines), ("elements", elements)]);
+                match heading {
+                    Some(first) => {
+                        let first: String = first.chars().take(40).collect();
+                        let hint = crate::i18n::fill(f.paste_heading, &[("first", first)]);
+                        format!("{count} {hint}")
+                    }
+                    None => count,
+                }
+            }
+        }
+    }
+}
+
+/// The cells of a pasted line that hold something (Excel separates cells by tabs).
+fn pasted_cells(line: &str) -> Vec<&str> {
+    line.split('\t')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect()
+}
+
+/// Puts a column pasted from Excel (one figure per line, in the elements' order) over the
+/// grid's values; an empty line keeps the typed value. The column must have exactly one line
+/// per element (blank lines after it aside) and one cell per line: anything else would put
+/// figures beside the wrong elements, so it is refused before the grid is touched.
 fn paste_column(
     paste: &str,
     elements: &thidua_domain::figures::Form,
     typed: &mut BTreeMap<String, (String, String)>,
-) -> bool {
+) -> Result<(), PasteProblem> {
     if paste.trim().is_empty() {
-        return true;
+        return Ok(());
     }
-    let lines: Vec<&str> = paste.lines().collect();
+    let n = elements.elements.len();
+    let mut lines: Vec<&str> = paste.lines().collect();
+    // Blank lines after the column (a line break typed or copied after it) carry nothing.
+    while lines.len() > n && lines.last().is_some_and(|l| l.trim().is_empty()) {
+        lines.pop();
+    }
+    if let Some((i, cells)) = lines
+        .iter()
+        .map(|l| pasted_cells(l).len())
+        .enumerate()
+        .find(|(_, cells)| *cells > 1)
+    {
+        return Err(PasteProblem::Cells { line: i + 1, cells });
+    }
+    if lines.len() != n {
+        let first = lines.first().map(|l| l.trim()).unwrap_or_default();
+        let not_a_figure = !first.is_empty()
+            && thidua_import::number::figure(
+                &thidua_import::table::RawCell::Text(first.to_owned()),
+                NumberFormat::Vi,
+            )
+            .is_err();
+        return Err(PasteProblem::Count {
+            lines: lines.len(),
+            elements: n,
+            heading: (lines.len() == n + 1 && not_a_figure).then(|| first.to_owned()),
+        });
+    }
     for (line, e) in lines.iter().zip(&elements.elements) {
-        let cell = line.split('\t').next().unwrap_or("").trim();
-        if !cell.is_empty() {
-            typed.entry(e.id.clone()).or_default().0 = cell.to_owned();
+        if let Some(cell) = pasted_cells(line).first() {
+            typed.entry(e.id.clone()).or_default().0 = (*cell).to_owned();
         }
     }
-    lines.len() <= elements.elements.len()
+    Ok(())
 }
 
 /// The grid's figures (Vietnamese number format) and comments, each error put beside its element.

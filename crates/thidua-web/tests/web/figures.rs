@@ -24,6 +24,25 @@ fn full_rows(app: &TestApp, n: i64) -> Vec<(String, String)> {
         .collect()
 }
 
+/// How many elements the covenant's reporting form has.
+fn element_count(app: &TestApp) -> usize {
+    let id = thidua_domain::CovenantId::parse(COV).unwrap();
+    app.service
+        .read()
+        .reporting_form(&id)
+        .unwrap()
+        .elements
+        .len()
+}
+
+/// A column to paste as Excel copies it (each cell's line ended by CR LF): a line per element
+/// of the form, `value` on line `at` (from 1), the others blank (they keep their cells).
+fn pasted_column(app: &TestApp, at: usize, value: &str) -> String {
+    (1..=element_count(app))
+        .map(|i| format!("{}\r\n", if i == at { value } else { "" }))
+        .collect()
+}
+
 fn flow(app: &TestApp) {
     super::support::load_figures(&app.service);
     let officer = signed_in(app, "canbo-kg");
@@ -488,13 +507,15 @@ fn flow(app: &TestApp) {
         r.body
     );
     // A pasted column refused for another cell's mistake: its figures stay in the grid, the
-    // box is emptied, so that the corrected grid is what the next save sends.
+    // box is emptied, so that the corrected grid is what the next save sends. The column has
+    // a line per element, blank ones keeping their cells.
+    let column = pasted_column(app, 3, "17");
     let r = officer.post_form(
         &format!("/covenants/{COV}/figures/ca-kg/M04"),
         &[
             ("csrf", &page.csrf()),
             ("v_crimes", "12,5"),
-            ("paste", "\n\n17"),
+            ("paste", &column),
             ("action", "save"),
         ],
     );
@@ -509,7 +530,7 @@ fn flow(app: &TestApp) {
         &[
             ("csrf", &page.csrf()),
             ("v_crimes", "1.234"),
-            ("paste", "\n\n17"),
+            ("paste", &column),
             ("action", "save"),
         ],
     );
@@ -2046,4 +2067,123 @@ fn the_secretariat_is_told_the_latest_overdue_window_and_who_owes_it() {
              Công an tỉnh Bạc Liêu, Công an tỉnh Kiên Giang."
         )
     );
+}
+
+/// A pasted column that does not fit the form is refused before it touches the grid: a
+/// heading copied with the column (one line too many) is named and its removal suggested,
+/// any other count says how many lines came for how many elements, and a row of cells (tabs)
+/// asks for one figure per line. The grid comes back as it was sent, the box with what was
+/// pasted, and nothing is saved. (A heading and 23 figures once moved every figure one row
+/// down and said only "Giá trị không hợp lệ.")
+#[test]
+fn a_pasted_column_that_does_not_fit_the_form_is_refused_before_the_grid() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    super::support::load_figures(&app.service);
+    let n = element_count(&app);
+    let officer = signed_in(&app, "canbo-kg");
+    let path = format!("/covenants/{COV}/figures/ca-kg/M03");
+    let csrf = officer.get(&path).csrf();
+    let size = app.service.read().size;
+    let figures: Vec<String> = (1..=n).map(|i| (100 + i).to_string()).collect();
+    let with_heading = format!("Số liệu\r\n{}", figures.join("\r\n"));
+    let short = figures[1..].join("\r\n");
+    let cases = [
+        (
+            with_heading.as_str(),
+            vec![
+                format!("Đã dán {} dòng nhưng biểu mẫu có {n} chỉ tiêu", n + 1),
+                "Dòng đầu «Số liệu» không phải số liệu".to_owned(),
+                "hãy bỏ dòng đó rồi dán lại".to_owned(),
+            ],
+        ),
+        (
+            short.as_str(),
+            vec![format!(
+                "Đã dán {} dòng nhưng biểu mẫu có {n} chỉ tiêu",
+                n - 1
+            )],
+        ),
+        (
+            "190\t11\t272",
+            vec![
+                "Dòng 1 có 3 ô".to_owned(),
+                "mỗi dòng một số liệu".to_owned(),
+            ],
+        ),
+    ];
+    for (paste, said) in cases {
+        let r = officer.post_form(
+            &path,
+            &[
+                ("csrf", csrf.as_str()),
+                ("v_crimes", "5"),
+                ("paste", paste),
+                ("action", "save"),
+            ],
+        );
+        assert_eq!(r.status, 422, "{paste}: {}", r.body);
+        let error = super::support::element_text(&r.body, "paste-error", "p");
+        for s in &said {
+            assert!(error.contains(s.as_str()), "{paste}: «{s}» in «{error}»");
+        }
+        assert!(
+            !r.body.contains("Giá trị không hợp lệ") && !r.body.contains("id=\"grid-errors\""),
+            "no cell took a pasted line: {}",
+            r.body
+        );
+        assert!(
+            r.body.contains("name=\"v_crimes\" value=\"5\"")
+                && !r.body.contains("value=\"Số liệu\"")
+                && !r.body.contains("value=\"190\""),
+            "the grid keeps what it had: {}",
+            r.body
+        );
+        assert!(
+            r.body
+                .contains(&format!(">{}</textarea>", paste.replace('\t', "&#9;")))
+                || r.body.contains(&format!(">{paste}</textarea>")),
+            "the box keeps what was pasted: {}",
+            r.body
+        );
+    }
+    // In English too.
+    switch_lang(&officer, "en");
+    let r = officer.post_form(
+        &path,
+        &[
+            ("csrf", csrf.as_str()),
+            ("paste", with_heading.as_str()),
+            ("action", "save"),
+        ],
+    );
+    let error = super::support::element_text(&r.body, "paste-error", "p");
+    assert!(
+        error.contains(&format!(
+            "{} lines were pasted but the form has {n} elements",
+            n + 1
+        )) && error.contains("remove that line and paste again"),
+        "{error}"
+    );
+    assert_eq!(app.service.read().size, size, "nothing saved");
+    // The column without its heading fills the grid, a figure per element.
+    switch_lang(&officer, "vi");
+    let r = officer.post_form(
+        &path,
+        &[
+            ("csrf", csrf.as_str()),
+            ("paste", &format!("{}\r\n\r\n", figures.join("\r\n"))),
+            ("action", "save"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let saved = officer
+        .get(&format!("/api/v1/covenants/{COV}/figures/ca-kg/M03"))
+        .json();
+    let values: Vec<String> = saved["elements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["value"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(values, figures);
 }
