@@ -30,7 +30,7 @@ pub mod template;
 
 pub use error::{ImportError, ImportErrors};
 pub use plan::{
-    plan_historical, plan_historical_as, plan_reports, plan_reports_as, HistoricalPlan,
-    HistoricalYear, Plan, PlanError, Upload,
+    plan_historical, plan_historical_as, plan_reports, plan_reports_as, plan_reports_for,
+    HistoricalPlan, HistoricalYear, Plan, PlanError, Upload,
 };
 pub use table::Limits;

@@ -570,12 +570,17 @@ fn unknown_layout(allow_template: bool) -> ImportErrors {
     ))
 }
 
-/// Why a plan was refused: the file's errors, or the domain's refusal of the actor (who may
-/// not import these figures) before anything of the units' current figures was read.
+/// Why a plan was refused: the file's errors, the domain's refusal of the actor (who may not
+/// import these figures) before anything of the units' current figures was read, or a file
+/// sent for one report that holds other reports' figures.
 #[derive(Debug)]
 pub enum PlanError {
     File(ImportErrors),
     Refused(DomainError),
+    /// The file was sent for one report (a unit's page for a window) and holds another unit's
+    /// figures, or none of that window's: the reports it holds, by unit and window key.
+    /// Nothing of the units' current figures was read.
+    OtherReport(Vec<(UnitId, String)>),
 }
 
 impl From<ImportErrors> for PlanError {
@@ -589,6 +594,14 @@ impl std::fmt::Display for PlanError {
         match self {
             PlanError::File(e) => e.fmt(f),
             PlanError::Refused(e) => e.fmt(f),
+            PlanError::OtherReport(held) => {
+                let held: Vec<String> = held.iter().map(|(u, w)| format!("{u} {w}")).collect();
+                write!(
+                    f,
+                    "the file holds the figures of {}, not those of the report it was sent for",
+                    held.join(", ")
+                )
+            }
         }
     }
 }
@@ -598,6 +611,7 @@ impl std::error::Error for PlanError {
         match self {
             PlanError::File(e) => Some(e),
             PlanError::Refused(e) => Some(e),
+            PlanError::OtherReport(_) => None,
         }
     }
 }
@@ -614,14 +628,49 @@ pub fn plan_reports_as(
     upload: Upload<'_>,
     limits: &Limits,
 ) -> Result<Plan, PlanError> {
-    // Who reports for none of the members is refused before the file is read: the answer
-    // does not depend on what the file holds.
+    plan_reports_for(state, actor, covenant, upload, limits, None)
+}
+
+/// [`plan_reports_as`] for a file sent from one report's page (`page`: its unit and window
+/// key): a file that holds another unit's figures, or none of that window's, is refused as
+/// [`PlanError::OtherReport`] once it is read, before the domain is asked about its reports
+/// — it tells the sender what their own file holds, and nothing of the state.
+///
+/// Who reports for none of the members is refused before the file is read, the same whatever
+/// it holds; a unit's leader (who approves and does not enter figures) is refused for the
+/// reports the file holds — `figures_by_officers` naming its unit, or forbidden for a unit
+/// they do not lead — rather than for the first unit they lead.
+pub fn plan_reports_for(
+    state: &State,
+    actor: &Actor,
+    covenant: &CovenantId,
+    upload: Upload<'_>,
+    limits: &Limits,
+    page: Option<(&UnitId, &str)>,
+) -> Result<Plan, PlanError> {
     let c = state.covenant(covenant).map_err(PlanError::Refused)?;
     let members = state
         .members(&c.cluster, c.year)
         .map_err(PlanError::Refused)?;
-    thidua_domain::figures::reports_any(state, actor, members).map_err(PlanError::Refused)?;
-    let (form, year, reports) = read_reports(state, covenant, upload, limits)?;
+    let allowed = thidua_domain::figures::reports_any(state, actor, members);
+    if let Err(e) = &allowed {
+        if !matches!(e, DomainError::FiguresByOfficers { .. }) {
+            return Err(PlanError::Refused(e.clone()));
+        }
+    }
+    let (form, year, reports) = match (read_reports(state, covenant, upload, limits), allowed) {
+        (Ok(read), _) => read,
+        (Err(e), Ok(())) => return Err(PlanError::File(e)),
+        // A leader's file that cannot be read: refused as the leader, not for the file.
+        (Err(_), Err(refused)) => return Err(PlanError::Refused(refused)),
+    };
+    if let Some((unit, window)) = page {
+        let other_unit = reports.keys().any(|(u, _)| u != unit);
+        let this_window = reports.keys().any(|(_, w)| w == window);
+        if other_unit || !this_window {
+            return Err(PlanError::OtherReport(reports.into_keys().collect()));
+        }
+    }
     for ((unit, window), (values, comments, _)) in &reports {
         let save = Command::SaveFigures {
             covenant: covenant.clone(),

@@ -1442,6 +1442,52 @@ fn a_comment_changed_alone_is_a_change() {
     );
 }
 
+/// A file sent for one report (a unit's page for a window) that holds another unit's figures,
+/// or none of the window's, is refused naming what it holds, before the domain is asked about
+/// its reports (Kiên Giang's officer was refused as forbidden for Cà Mau's file); a leader is
+/// refused for the unit the file names, not for the first unit it leads.
+#[test]
+fn a_file_sent_for_one_report_is_refused_naming_the_reports_it_holds() {
+    let s = world();
+    let plan = |who: &str, csv: &str, page: Option<(&UnitId, &str)>| {
+        let upload = Upload {
+            file_name: "f.csv",
+            bytes: csv.as_bytes(),
+        };
+        thidua_import::plan_reports_for(&s, &user(who), &cov(), upload, &Limits::default(), page)
+    };
+    let kg = u("ca-kg");
+    let cm = "unit,element,period,value\nCM,crimes,2024-M02,5\n";
+    for who in ["canbo.kg", "lanhdao.kg"] {
+        match plan(who, cm, Some((&kg, "M02"))) {
+            Err(thidua_import::PlanError::OtherReport(held)) => {
+                assert_eq!(held, vec![(u("ca-cm"), "M02".to_owned())], "{who}")
+            }
+            other => panic!("{who}: {other:?}"),
+        }
+    }
+    let may = "unit,element,period,value\nKG,crimes,2024-M05,5\n";
+    assert!(matches!(
+        plan("canbo.kg", may, Some((&kg, "M02"))),
+        Err(thidua_import::PlanError::OtherReport(held)) if held == vec![(kg.clone(), "M05".to_owned())]
+    ));
+    assert!(plan("canbo.kg", may, Some((&kg, "M05"))).is_ok());
+    let refused = |who: &str, csv: &str| match plan(who, csv, None) {
+        Err(thidua_import::PlanError::Refused(e)) => e,
+        other => panic!("{who}: {other:?}"),
+    };
+    assert_eq!(refused("lanhdao.kg", cm), DomainError::Forbidden);
+    assert_eq!(
+        refused(
+            "lanhdao.kg",
+            "unit,element,period,value\nKG,crimes,2024-M02,5\n"
+        ),
+        DomainError::FiguresByOfficers {
+            unit: "ca-kg".into()
+        }
+    );
+}
+
 /// An import planned for someone who may not report a unit's figures is refused before
 /// anything of that unit's current figures (its draft) is read into the plan: another unit's
 /// officer, the secretariat; the unit's own officer sees the change from its draft.

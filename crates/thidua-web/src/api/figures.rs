@@ -18,7 +18,7 @@ use thidua_domain::state::Covenant;
 use thidua_domain::{Actor, Command, CovenantId, Payload, State as DomainState, Text, UnitId};
 use thidua_import::template::{FileFormat, Template, TemplateError};
 use thidua_import::{
-    export, plan_historical_as, plan_reports_as, ImportErrors, Limits, PlanError, Upload,
+    export, plan_historical_as, plan_reports_for, ImportErrors, Limits, PlanError, Upload,
 };
 use utoipa::{IntoParams, ToSchema};
 
@@ -803,6 +803,13 @@ pub struct ImportFailure {
     /// For `import_other_report`: the names of the windows the file holds.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub held_windows: Vec<String>,
+    /// For `import_other_report`: the names of the units other than the report's whose
+    /// figures the file holds.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub held_units: Vec<String>,
+    /// For `import_other_report`: the name of the unit of the report the file was sent for.
+    #[serde(skip)]
+    pub report_unit: String,
     /// The refusal behind `error` (the domain's), for the pages to tell in the viewer's words.
     #[serde(skip)]
     pub refusal: Option<ApiError>,
@@ -826,6 +833,8 @@ impl ImportFailure {
                 })
                 .collect(),
             held_windows: Vec::new(),
+            held_units: Vec::new(),
+            report_unit: String::new(),
             refusal: None,
         }
     }
@@ -838,6 +847,8 @@ impl ImportFailure {
                 message: e.message.clone(),
                 errors: Vec::new(),
                 held_windows: Vec::new(),
+                held_units: Vec::new(),
+                report_unit: String::new(),
                 refusal: Some(e),
             },
         )
@@ -940,6 +951,16 @@ fn plan_import(
         bytes: &req.bytes,
     };
     let limits = Limits::default();
+    // The report whose page the file was sent from: a file of another report is refused once
+    // read, naming what it holds, before the domain is asked about its reports.
+    let page_unit = req
+        .for_report
+        .as_ref()
+        .and_then(|(unit, _)| UnitId::parse(unit).ok());
+    let page = page_unit
+        .as_ref()
+        .zip(req.for_report.as_ref())
+        .map(|(unit, (_, window))| (unit, window.as_str()));
     // Planned for the actor: who may not make the import is refused before its plan reads
     // anything of the units' figures (`thidua figures import` plans the same way).
     let planned = if req.historical {
@@ -957,16 +978,7 @@ fn plan_import(
             (vec![p.command], Vec::new(), historical, p.values, p.sha256)
         })
     } else {
-        let plan = plan_reports_as(&state, actor, covenant, upload, &limits);
-        if let (Ok(p), Some((unit, window))) = (&plan, &req.for_report) {
-            let held = |r: &thidua_import::plan::PlannedReport| {
-                r.unit.as_str() == unit && &r.window == window
-            };
-            if !p.reports.iter().any(held) {
-                return Err(Box::new(other_report(&state, covenant, &p.reports)));
-            }
-        }
-        plan.map(|p| {
+        plan_reports_for(&state, actor, covenant, upload, &limits, page).map(|p| {
             let dto = p.reports.iter().map(planned_report).collect();
             (
                 p.commands(req.submit),
@@ -983,32 +995,59 @@ fn plan_import(
             ImportFailure::from_file(e),
         )),
         PlanError::Refused(e) => Box::new(import_refusal(&state, covenant, None, e.into())),
+        PlanError::OtherReport(held) => {
+            Box::new(other_report(&state, covenant, page_unit.as_ref(), &held))
+        }
     })
 }
 
 /// The refusal of a file sent from a report's page that holds other reports' figures: it names
-/// the windows the file holds (another month's template is the usual mistake).
+/// the units other than the page's whose figures it holds (another unit's template), else the
+/// windows it holds (another month's template is the usual mistake).
 fn other_report(
     state: &DomainState,
     covenant: &CovenantId,
-    reports: &[thidua_import::plan::PlannedReport],
+    page_unit: Option<&UnitId>,
+    held: &[(UnitId, String)],
 ) -> Failure {
-    // Each window once, in the file's order (a file of several units repeats them).
+    // Each unit and window once, in the order held (a file of several reports repeats them).
+    let mut units: Vec<String> = Vec::new();
     let mut windows: Vec<String> = Vec::new();
-    for r in reports {
-        let name = names_of_window(state, covenant, &r.window);
+    for (unit, window) in held {
+        let name = crate::ui::names::unit(state, unit).text;
+        if Some(unit) != page_unit && !units.contains(&name) {
+            units.push(name);
+        }
+        let name = names_of_window(state, covenant, window);
         if !windows.contains(&name) {
             windows.push(name);
         }
     }
-    let failure = ImportFailure {
-        error: "import_other_report".into(),
-        message: format!(
+    let report_unit = page_unit
+        .map(|u| crate::ui::names::unit(state, u).text)
+        .unwrap_or_default();
+    let message = if units.is_empty() {
+        format!(
             "the file holds the figures of {}, not of this report",
             windows.join(", ")
-        ),
+        )
+    } else {
+        format!(
+            "the file holds the figures of {}, not of {report_unit}, the unit of this report",
+            units.join(", ")
+        )
+    };
+    let failure = ImportFailure {
+        error: "import_other_report".into(),
+        message,
         errors: Vec::new(),
-        held_windows: windows,
+        held_windows: if units.is_empty() {
+            windows
+        } else {
+            Vec::new()
+        },
+        held_units: units,
+        report_unit,
         refusal: None,
     };
     (StatusCode::UNPROCESSABLE_ENTITY, failure)

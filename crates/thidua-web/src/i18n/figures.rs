@@ -47,6 +47,9 @@ pub struct FigStrings {
     pub reopened_notice: &'static str,
     pub correction_submitted: &'static str,
     pub import_other_report: &'static str,
+    /// A file sent from a unit's report that holds other units' figures: `{held}` (their
+    /// names), `{unit}` (the page's unit).
+    pub import_other_unit: &'static str,
     /// A file over the upload limit (32 MiB).
     pub import_too_large: &'static str,
     /// The grid's summary: `{count}` is what is wrong, `grid_bad_cells` and, when warnings
@@ -210,6 +213,7 @@ pub static VI: FigStrings = FigStrings {
     grid_warnings: "{n} cảnh báo cần ghi chú",
     import_too_large: "Tệp lớn hơn 32 MiB, giới hạn của một lần nhập: hãy chia theo kỳ hoặc theo đơn vị rồi nhập từng tệp. Không có gì được nhập.",
     import_other_report: "Tệp này chứa số liệu của {held}, không phải của kỳ trên trang này: hãy tải mẫu của kỳ này, điền rồi nhập lại. Không có gì được nhập.",
+    import_other_unit: "Tệp này chứa số liệu của {held}, không phải của {unit} (đơn vị trên trang này): hãy tải biểu mẫu trên trang này, điền rồi nhập lại. Không có gì được nhập.",
     done_saved: "Đã lưu số liệu (bản nháp, chỉ đơn vị thấy).",
     done_submitted: "Đã trình số liệu để lãnh đạo đơn vị phê duyệt.",
     done_approved: "Đã phê duyệt: số liệu được công bố trong cụm.",
@@ -346,6 +350,7 @@ pub static EN: FigStrings = FigStrings {
     grid_warnings: "{n} warning(s) needing a comment",
     import_too_large: "The file is over 32 MiB, the limit of one import: split it by window or by unit and import each file. Nothing was imported.",
     import_other_report: "This file holds the figures of {held}, not those of this page's window: download this window's template, fill it in and import it. Nothing was imported.",
+    import_other_unit: "This file holds the figures of {held}, not those of {unit} (the unit of this page): download the template on this page, fill it in and import it. Nothing was imported.",
     done_saved: "Figures saved (a draft only the unit sees).",
     done_submitted: "Figures submitted for the unit leader's approval.",
     done_approved: "Approved: the figures are published to the cluster.",

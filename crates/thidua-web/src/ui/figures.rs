@@ -936,7 +936,15 @@ fn in_words(
     cov: &CovenantId,
     mut failure: ImportFailure,
 ) -> ImportFailure {
-    failure.message = if !failure.held_windows.is_empty() {
+    failure.message = if !failure.held_units.is_empty() {
+        crate::i18n::fill(
+            viewer.lang.figures().import_other_unit,
+            &[
+                ("held", failure.held_units.join(", ")),
+                ("unit", failure.report_unit.clone()),
+            ],
+        )
+    } else if !failure.held_windows.is_empty() {
         let held = failure.held_windows.join(", ");
         viewer
             .lang
@@ -1037,6 +1045,8 @@ async fn upload_too_large(
         message: viewer.lang.figures().import_too_large.to_owned(),
         errors: Vec::new(),
         held_windows: Vec::new(),
+        held_units: Vec::new(),
+        report_unit: String::new(),
         refusal: None,
     };
     let window = from.window;

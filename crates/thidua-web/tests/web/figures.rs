@@ -2187,3 +2187,116 @@ fn a_pasted_column_that_does_not_fit_the_form_is_refused_before_the_grid() {
         .collect();
     assert_eq!(values, figures);
 }
+
+/// A file holding another unit's figures, imported on a unit's report page, is refused with a
+/// 422 that says whose figures the file holds — not a bare 403 (Kiên Giang's officer with Cà
+/// Mau's template), nor "not this window" although it is (Cà Mau's officer posting the same
+/// file to Kiên Giang's page) — and nothing changes. Through the API, a leader (who approves
+/// and does not enter figures) is refused for the unit the file names: another unit's figures
+/// are plainly forbidden, its own unit's named (it named the leader's unit whatever the file
+/// held).
+#[test]
+fn a_file_of_another_unit_is_refused_naming_whose_figures_it_holds() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    super::support::load_figures(&app.service);
+    app.service
+        .execute(
+            &thidua_domain::Actor::System,
+            thidua_domain::Command::GrantRole {
+                user: thidua_domain::UserId::parse("canbo-dt").unwrap(),
+                role: thidua_domain::model::Role::Officer {
+                    unit: thidua_domain::UnitId::parse("ca-cm").unwrap(),
+                },
+            },
+        )
+        .unwrap();
+    let kg = signed_in(&app, "canbo-kg");
+    let cm = signed_in(&app, "canbo-dt");
+    let template = cm.get_bytes(&format!(
+        "/api/v1/covenants/{COV}/figures/template?unit=ca-cm&window=M02&format=xlsx"
+    ));
+    let size = app.service.read().size;
+    for (who, c) in [("canbo-kg", &kg), ("canbo-cm", &cm)] {
+        let page = c.get(&format!("/covenants/{COV}/figures/ca-kg/M02"));
+        let csrf = page.csrf();
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("unit", "ca-kg"),
+            ("window", "M02"),
+            ("dry_run", "1"),
+        ];
+        let (ct, body) = super::support::multipart(
+            &fields,
+            "mau-ca-mau.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            &template,
+        );
+        let r = c.post_raw(
+            &format!("/covenants/{COV}/figures/import?unit=ca-kg&window=M02"),
+            &ct,
+            &body,
+        );
+        assert_eq!(r.status, 422, "{who}: {}", r.body);
+        let said = super::support::element_text(&r.body, "import-errors", "section");
+        assert!(
+            said.contains("Tệp này chứa số liệu của Công an tỉnh Cà Mau, không phải của Công an tỉnh Kiên Giang")
+                && !said.contains("Tháng 2"),
+            "{who}: {said}"
+        );
+    }
+    // The window's page of Kiên Giang's own file still says which window it holds.
+    let file = b"unit,element,period,value\nCAKG,crimes,2024-M05,3\n";
+    let csrf = kg
+        .get(&format!("/covenants/{COV}/figures/ca-kg/M04"))
+        .csrf();
+    let (ct, body) = super::support::multipart(
+        &[("csrf", &csrf), ("unit", "ca-kg"), ("window", "M04")],
+        "kg.csv",
+        "text/csv",
+        file,
+    );
+    let r = kg.post_raw(
+        &format!("/covenants/{COV}/figures/import?unit=ca-kg&window=M04"),
+        &ct,
+        &body,
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    let said = super::support::element_text(&r.body, "import-errors", "section");
+    assert!(
+        said.contains("Tệp này chứa số liệu của Tháng 5, không phải của kỳ trên trang này"),
+        "{said}"
+    );
+    assert_eq!(app.service.read().size, size, "nothing imported");
+    // The API: An Giang's leader with a row of Kiên Giang is forbidden, with one of An Giang
+    // told that its officers enter An Giang's figures.
+    let leader = signed_in(&app, "lanhdao-ag");
+    for (row, code, named) in [
+        ("CAKG", "forbidden", None),
+        ("CAAG", "figures_by_officers", Some("Công an tỉnh An Giang")),
+    ] {
+        let r = leader.post_bytes(
+            &format!("/api/v1/covenants/{COV}/figures/import?file_name=x.csv&dry_run=true"),
+            format!("unit,element,period,value\n{row},crimes,2024-M03,4\n").as_bytes(),
+        );
+        assert_eq!(
+            (r.status, r.json()["error"].as_str()),
+            (403, Some(code)),
+            "{row}: {}",
+            r.body
+        );
+        let body = r.json();
+        let message = body["errors"][0]["message_vi"].as_str().unwrap_or_default();
+        match named {
+            Some(name) => assert!(
+                message.contains(name) && !message.contains("Kiên Giang"),
+                "{row}: {}",
+                r.body
+            ),
+            None => assert!(
+                !r.body.contains("An Giang") && !r.body.contains("ca-ag"),
+                "{row}: {}",
+                r.body
+            ),
+        }
+    }
+}

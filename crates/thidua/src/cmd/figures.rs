@@ -271,6 +271,8 @@ fn import(
             anyhow!("tệp có lỗi, không nhập gì / the file has errors, nothing imported:\n{e}")
         }
         PlanError::Refused(e) => anyhow::Error::from(e),
+        // Only a file sent for one report is refused so; the command names none.
+        e @ PlanError::OtherReport(_) => anyhow!("{e}"),
     };
     let limits = Limits::default();
     let commands = if historical {
