@@ -241,6 +241,8 @@ struct ReportPage {
     /// What the grid shows (kept as typed when it comes back with errors): element → (value, comment).
     typed: BTreeMap<String, (String, String)>,
     paste: String,
+    /// The reopening's reason as typed, when it comes back refused.
+    reason: String,
     /// Messages by element id (or `paste`, `reason`, `form`).
     errors: BTreeMap<String, String>,
     outcome: Option<ImportOutcome>,
@@ -339,6 +341,10 @@ impl ReportPage {
     fn error(&self, id: &str) -> Option<&String> {
         self.errors.get(id)
     }
+    /// The most characters a comment or a reopening's reason holds (the domain's limit).
+    fn reason_max(&self) -> usize {
+        thidua_domain::text::limits::REASON
+    }
     fn date(&self, iso: &str) -> String {
         crate::format::iso_date(iso)
     }
@@ -365,6 +371,7 @@ impl ReportPage {
 struct ReportInput {
     typed: Option<BTreeMap<String, (String, String)>>,
     paste: String,
+    reason: String,
     errors: BTreeMap<String, String>,
     outcome: Option<ImportOutcome>,
     failure: Option<ImportFailure>,
@@ -377,6 +384,7 @@ impl Default for ReportInput {
         Self {
             typed: None,
             paste: String::new(),
+            reason: String::new(),
             errors: BTreeMap::new(),
             outcome: None,
             failure: None,
@@ -424,6 +432,7 @@ async fn report_view(
         r,
         typed,
         paste: input.paste,
+        reason: input.reason,
         errors: input.errors,
         outcome: input.outcome,
         failure: input.failure,
@@ -785,6 +794,7 @@ pub async fn step(
         .and_then(|r| r.parse().ok())
         .unwrap_or(0);
     let reason = form.get("reason").cloned();
+    let typed_reason = reason.clone().unwrap_or_default();
     match api::step(
         &app,
         &viewer,
@@ -807,8 +817,10 @@ pub async fn step(
             let key = if action == "reopen" { "reason" } else { "form" };
             let message = names::refusal(viewer.lang, &app.service.read(), Some(&cov), &e);
             let errors = BTreeMap::from([(key.to_owned(), message)]);
+            // The reason comes back as typed, to be shortened rather than typed again.
             let input = ReportInput {
                 errors,
+                reason: typed_reason,
                 status: e.status,
                 ..Default::default()
             };

@@ -163,6 +163,10 @@ struct FlagsPage {
 }
 
 impl FlagsPage {
+    /// The most characters an explanation holds (the domain's limit).
+    fn text_max(&self) -> usize {
+        thidua_domain::text::limits::REASON
+    }
     /// The filters as query parameters (`unit=…&kind=…`; only values the API accepted, so ids
     /// and kind codes that need no encoding).
     fn filters(&self) -> Vec<String> {

@@ -967,7 +967,7 @@ fn a_submission_refused_for_its_rules_marks_their_cells(app: &TestApp) {
     }
     assert!(r
         .body
-        .contains("id=\"c-solved\" name=\"c_solved\" value=\"\" aria-label"));
+        .contains("id=\"c-solved\" name=\"c_solved\" value=\"\" maxlength=\"1000\" aria-label"));
 }
 
 /// The supervising department reads the figures but moves no deadline: the form's answer is
@@ -2299,4 +2299,54 @@ fn a_file_of_another_unit_is_refused_naming_whose_figures_it_holds() {
             ),
         }
     }
+}
+
+/// A reopening refused for its reason (over 1000 characters) comes back with the reason as
+/// typed, beside its message, to be shortened rather than typed again (the box was emptied);
+/// the reason's box and the grid's comments say their limit (`maxlength`), and the rules'
+/// names theirs.
+#[test]
+fn a_refused_reopening_keeps_its_reason() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    super::support::load_figures(&app.service);
+    let leader = signed_in(&app, "lanhdao-kg");
+    let path = format!("/covenants/{COV}/figures/ca-kg/M01");
+    let page = leader.get(&path);
+    assert!(
+        page.body
+            .contains("<input id=\"reason\" name=\"reason\" size=\"50\" maxlength=\"1000\""),
+        "{}",
+        page.body
+    );
+    let reason = format!("Bổ sung {}", "số liệu ".repeat(130));
+    let r = leader.post_form(
+        &format!("{path}/step"),
+        &[
+            ("csrf", &page.csrf()),
+            ("action", "reopen"),
+            ("reason", &reason),
+        ],
+    );
+    assert!(r.status >= 400 && r.status < 500, "{}", r.body);
+    assert!(
+        r.body.contains(&format!("value=\"{reason}\"")) && r.body.contains("id=\"reason-error\""),
+        "{}",
+        r.body
+    );
+    let status = leader
+        .get(&format!("/api/v1/covenants/{COV}/figures/ca-kg/M01"))
+        .json();
+    assert_eq!(status["status"], "submitted", "nothing reopened");
+    let officer = signed_in(&app, "canbo-kg");
+    let grid = officer
+        .get(&format!("/covenants/{COV}/figures/ca-kg/M03"))
+        .body;
+    assert!(
+        grid.contains("name=\"c_crimes\" value=\"\" maxlength=\"1000\""),
+        "{grid}"
+    );
+    let rules = signed_in(&app, "thuky12")
+        .get(&format!("/covenants/{COV}/figures/rules"))
+        .body;
+    assert!(rules.contains("maxlength=\"500\""), "{rules}");
 }

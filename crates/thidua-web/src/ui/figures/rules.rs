@@ -58,6 +58,10 @@ struct RulesPage {
 }
 
 impl RulesPage {
+    /// The most characters a rule's name holds (the domain's limit).
+    fn name_max(&self) -> usize {
+        thidua_domain::text::limits::SUBJECT
+    }
     /// `aria-describedby` of a row's field: its hint when it has one, its message when refused.
     fn aria(&self, field: &str, i: &usize, hint: bool) -> String {
         let id = format!("{field}_{i}");
