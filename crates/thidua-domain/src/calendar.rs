@@ -58,6 +58,28 @@ pub fn months_of(window: &ReportingWindow) -> Option<period::Window> {
     period::Window::of_dates(window.start, window.end)
 }
 
+/// A window's name in English, from its dates (its run of reporting months: "Month 3",
+/// "Quarter II", "First half", "Nine months", "Year", "Months 2–5"); the calendar's recorded
+/// name (Vietnamese data) for dates that are not a run of reporting months. The pages'
+/// English and the imports' English messages name windows by it.
+pub fn name_en(window: &ReportingWindow) -> String {
+    let Some(run) = months_of(window) else {
+        return window.name.to_string();
+    };
+    match (run.first, run.last) {
+        (m, n) if m == n => format!("Month {m}"),
+        (1, 3) => "Quarter I".into(),
+        (4, 6) => "Quarter II".into(),
+        (7, 9) => "Quarter III".into(),
+        (10, 12) => "Quarter IV".into(),
+        (1, 6) => "First half".into(),
+        (7, 12) => "Second half".into(),
+        (1, 9) => "Nine months".into(),
+        (1, 12) => "Year".into(),
+        (m, n) => format!("Months {m}–{n}"),
+    }
+}
+
 /// A window of a calendar that units report figures for: one reporting month.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Reported<'a> {

@@ -249,6 +249,9 @@ struct LongReader<'a> {
     errors: ImportErrors,
     /// How the file writes numbers: plain unless a `# number_format:` line declares otherwise.
     number: NumberFormat,
+    /// A historical import: the state and covenant whose units' recorded figures a row may not
+    /// add to ([`State::has_figures`], the rule the domain applies the import by).
+    recorded: Option<(&'a State, &'a CovenantId)>,
 }
 
 impl<'a> LongReader<'a> {
@@ -282,7 +285,41 @@ impl<'a> LongReader<'a> {
             values: 0,
             errors: ImportErrors::default(),
             number: NumberFormat::Plain,
+            recorded: None,
         }
+    }
+
+    /// Refuses, row by row, the figures of a unit's window that already has figures (a
+    /// historical import records only windows without any).
+    fn refusing_recorded(mut self, state: &'a State, covenant: &'a CovenantId) -> Self {
+        self.recorded = Some((state, covenant));
+        self
+    }
+
+    /// The refusal of a row whose unit already has figures for the window of `year`: the
+    /// unit by name, the period as users name it ("Tháng 5/2023", "Month 5/2023").
+    fn already_recorded(&self, unit: &UnitId, year: i32, window: &str) -> Option<Problem> {
+        let (state, covenant) = self.recorded?;
+        if !state.has_figures(unit, year, window) {
+            return None;
+        }
+        let name = state
+            .units
+            .get(unit)
+            .map_or_else(|| unit.to_string(), |u| u.name.to_string());
+        let (vi, en) = match state.reporting_window(covenant, window) {
+            Ok(w) => (
+                format!("{}/{year}", w.name),
+                format!("{}/{year}", thidua_domain::calendar::name_en(&w)),
+            ),
+            Err(_) => (format!("{year}-{window}"), format!("{year}-{window}")),
+        };
+        Some(Problem::new(
+            "figures_exist",
+            2,
+            format!("số liệu của {name} kỳ {vi} đã có (đã báo cáo hoặc đã nhập trước đây): nhập lịch sử chỉ ghi các kỳ chưa có số liệu, hãy bỏ dòng này khỏi tệp"),
+            format!("the figures of {name} for {en} already exist (reported or imported before): a historical import records only windows without figures; remove this row from the file"),
+        ))
     }
 
     /// A `# number_format: …` row before the heading.
@@ -385,6 +422,9 @@ impl<'a> LongReader<'a> {
         let el = self.element(element)?;
         let (year, window) = self.reported_window(period)?;
         let value = self.value(el, cell)?;
+        if let Some(problem) = self.already_recorded(&unit_id, year, &window) {
+            return Err(problem);
+        }
         self.add((unit_id, year, window), unit, element, period, value)
     }
 
@@ -975,7 +1015,8 @@ pub fn plan_historical(
         &earlier,
         format!("nhập lịch sử chỉ nhận các năm trước {year}"),
         format!("a historical import holds only years before {year}"),
-    );
+    )
+    .refusing_recorded(state, covenant);
     let Kind::Long(r) = read_file(upload, limits, long, &form, false)? else {
         unreachable!("templates are refused for historical imports")
     };

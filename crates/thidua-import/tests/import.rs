@@ -249,20 +249,37 @@ fn the_example_2023_figures_are_imported_and_exported_for_the_scoring_engine() {
         Some(Cell::Number(92.into()))
     );
     assert_eq!(s.figures.imports[0].sha256.len(), 64);
-    // The same file again: every window already exists, nothing is recorded twice.
+    // The same file again: every window already exists, nothing is recorded twice. The plan
+    // refuses every row (as many as an import tells), each at its period, the unit by name and
+    // the period as users name it; the domain refuses the command planned before them.
     let csv = example_year(2023);
-    let again = plan_historical(
-        &s,
-        &cov(),
-        Upload {
-            file_name: "x.csv",
-            bytes: csv.as_bytes(),
-        },
-        &Limits::default(),
-    )
-    .unwrap();
+    let upload = Upload {
+        file_name: "x.csv",
+        bytes: csv.as_bytes(),
+    };
+    let errors = plan_historical(&s, &cov(), upload, &Limits::default())
+        .unwrap_err()
+        .0;
+    assert_eq!(errors.len(), thidua_import::error::MAX_ERRORS);
+    let rows: Vec<usize> = errors.iter().filter_map(|e| e.row).collect();
+    assert!(rows.windows(2).all(|w| w[0] < w[1]), "{rows:?}");
+    let first = &errors[0];
     assert_eq!(
-        run(&mut s.clone(), &user("thuky"), vec![again.command])
+        (first.code, first.column.as_deref()),
+        ("figures_exist", Some("C (period)"))
+    );
+    assert!(
+        errors.iter().all(|e| e.code == "figures_exist"),
+        "{errors:?}"
+    );
+    assert!(
+        first.message_vi.contains("kỳ Tháng 1/2023 đã có")
+            && first.message_en.contains("for Month 1/2023 already exist"),
+        "{first:?}"
+    );
+    let before = plan_historical(&world(), &cov(), upload, &Limits::default()).unwrap();
+    assert_eq!(
+        run(&mut s.clone(), &user("thuky"), vec![before.command])
             .unwrap_err()
             .code(),
         "figures_exist"

@@ -302,7 +302,7 @@ impl State {
             });
         }
         self.reporting_window(covenant, window)?;
-        if self.figures.report(unit, year, window).is_some() {
+        if self.has_figures(unit, year, window) {
             return Err(DomainError::FiguresExist {
                 unit: unit.to_string(),
                 window: format!("{year}-{window}"),

@@ -944,6 +944,13 @@ impl State {
         Ok(w)
     }
 
+    /// Whether `unit` has figures for `window` of `year` (a report, whatever its status): a
+    /// historical import records only windows without any, checked when it is applied and
+    /// told, row by row, by the import's plan.
+    pub fn has_figures(&self, unit: &UnitId, year: i32, window: &str) -> bool {
+        self.figures.report(unit, year, window).is_some()
+    }
+
     /// The last day to submit a window's figures: the secretariat's date, else two working
     /// days after the cut-off (skipping the declared public holidays, [`crate::holidays`]).
     pub fn figures_deadline(

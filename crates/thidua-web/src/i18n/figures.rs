@@ -619,23 +619,9 @@ pub fn action_word(lang: Lang, action: &str) -> &'static str {
 /// "First half", "Nine months", "Year", "Months 2–5"), and fall back to the recorded name for
 /// dates that are not a run of reporting months.
 pub fn window_name(lang: Lang, w: &thidua_domain::model::ReportingWindow) -> String {
-    if lang != Lang::En {
-        return w.name.to_string();
-    }
-    let Some(run) = thidua_domain::calendar::months_of(w) else {
-        return w.name.to_string();
-    };
-    match (run.first, run.last) {
-        (m, n) if m == n => format!("Month {m}"),
-        (1, 3) => "Quarter I".into(),
-        (4, 6) => "Quarter II".into(),
-        (7, 9) => "Quarter III".into(),
-        (10, 12) => "Quarter IV".into(),
-        (1, 6) => "First half".into(),
-        (7, 12) => "Second half".into(),
-        (1, 9) => "Nine months".into(),
-        (1, 12) => "Year".into(),
-        (m, n) => format!("Months {m}–{n}"),
+    match lang {
+        Lang::En => thidua_domain::calendar::name_en(w),
+        Lang::Vi => w.name.to_string(),
     }
 }
 

@@ -304,7 +304,14 @@ pub fn domain_error_in(
             ("action", figures::action_word(lang, action).to_owned()),
         ]),
         E::FiguresExist { unit, window } => {
-            figures_sentence(&[("unit", unit_name(unit)), ("window", window_name(window))])
+            // A historical report names its year with the window ("2023-M05"): "Tháng 5/2023".
+            let window = match window.split_once('-') {
+                Some((year, key)) if year.len() == 4 && year.parse::<i32>().is_ok() => {
+                    format!("{}/{year}", window_name(key))
+                }
+                _ => window_name(window),
+            };
+            figures_sentence(&[("unit", unit_name(unit)), ("window", window)])
         }
         E::FiguresByOfficers { unit } => figures_sentence(&[("unit", unit_name(unit))]),
         E::SummaryWindow(window) => figures_sentence(&[("window", window_name(window))]),

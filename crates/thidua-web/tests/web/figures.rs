@@ -2350,3 +2350,69 @@ fn a_refused_reopening_keeps_its_reason() {
         .body;
     assert!(rules.contains("maxlength=\"500\""), "{rules}");
 }
+
+/// The secretariat's historical import of figures that already exist lists every conflicting
+/// row in the file's table of errors (row, column, reason), the unit by name and the period as
+/// users name it, in Vietnamese and English; nothing is imported. (It said only "Số liệu của
+/// Công an tỉnh Bạc Liêu kỳ 2023-M05 đã có.")
+#[test]
+fn a_historical_import_lists_every_row_whose_figures_exist() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    super::support::load_figures(&app.service);
+    let secretariat = signed_in(&app, "thuky12");
+    let r = secretariat.post_bytes(
+        &format!("/api/v1/covenants/{COV}/figures/historical?file_name=may.csv"),
+        b"unit,element,period,value\nCABL,crimes,2023-M05,4\n",
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let size = app.service.read().size;
+    let file = b"unit,element,period,value\nCABL,crimes,2023-M06,1\nCABL,crimes,2023-M05,2\nCABL,personnel,2023-M05,3\n";
+    for (lang, said) in [
+        (
+            "vi",
+            "số liệu của Công an tỉnh Bạc Liêu kỳ Tháng 5/2023 đã có",
+        ),
+        (
+            "en",
+            "the figures of Công an tỉnh Bạc Liêu for Month 5/2023 already exist",
+        ),
+    ] {
+        switch_lang(&secretariat, lang);
+        let page = secretariat.get(&format!("/covenants/{COV}/figures"));
+        let (ct, body) = super::support::multipart(
+            &[("csrf", &page.csrf()), ("window", "M03")],
+            "lich-su.csv",
+            "text/csv",
+            file,
+        );
+        let r = secretariat.post_raw(&format!("/covenants/{COV}/figures/historical"), &ct, &body);
+        assert_eq!(r.status, 422, "{}", r.body);
+        let table = &r.body[r.body.find("id=\"import-errors\"").expect("a table")..];
+        let rows: Vec<String> = table
+            .split("<tr class=\"import-error\">")
+            .skip(1)
+            .map(|row| super::support::without_tags(row.split("</tr>").next().unwrap()))
+            .collect();
+        assert_eq!(rows.len(), 2, "{lang}: {rows:?}");
+        for (row, line) in rows.iter().zip(["3", "4"]) {
+            assert!(
+                row.starts_with(&format!("lich-su.csv{line}C (period)")) && row.contains(said),
+                "{lang}: {row}"
+            );
+        }
+    }
+    // The API says the same, row by row.
+    let r = secretariat.post_bytes(
+        &format!("/api/v1/covenants/{COV}/figures/historical?file_name=lich-su.csv&dry_run=true"),
+        file,
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    let rows: Vec<u64> = r.json()["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["row"].as_u64().unwrap())
+        .collect();
+    assert_eq!(rows, [3, 4], "{}", r.body);
+    assert_eq!(app.service.read().size, size, "nothing imported");
+}
