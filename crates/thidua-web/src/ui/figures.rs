@@ -241,6 +241,8 @@ struct ReportPage {
     /// What the grid shows (kept as typed when it comes back with errors): element → (value, comment).
     typed: BTreeMap<String, (String, String)>,
     paste: String,
+    /// The import form's boxes, as set when the page answers an import.
+    boxes: ImportBoxes,
     /// The reopening's reason as typed, when it comes back refused.
     reason: String,
     /// Messages by element id (or `paste`, `reason`, `form`).
@@ -368,8 +370,16 @@ impl ReportPage {
     }
 }
 
+/// The import form's boxes as the user set them: a dry run, and submitting after the import.
+#[derive(Clone, Copy, Default)]
+struct ImportBoxes {
+    dry_run: bool,
+    submit: bool,
+}
+
 struct ReportInput {
     typed: Option<BTreeMap<String, (String, String)>>,
+    boxes: ImportBoxes,
     paste: String,
     reason: String,
     errors: BTreeMap<String, String>,
@@ -383,6 +393,7 @@ impl Default for ReportInput {
     fn default() -> Self {
         Self {
             typed: None,
+            boxes: ImportBoxes::default(),
             paste: String::new(),
             reason: String::new(),
             errors: BTreeMap::new(),
@@ -432,6 +443,7 @@ async fn report_view(
         r,
         typed,
         paste: input.paste,
+        boxes: input.boxes,
         reason: input.reason,
         errors: input.errors,
         outcome: input.outcome,
@@ -472,6 +484,7 @@ fn done_text(f: &'static FigStrings, done: &str) -> Option<&'static str> {
         "approved" => f.done_approved,
         "reopened" => f.done_reopened,
         "imported" => f.done_imported,
+        "imported_submitted" => f.done_imported_submitted,
         "deadline" => f.done_deadline,
         _ => return None,
     })
@@ -922,17 +935,26 @@ async fn upload(
         };
         return window_view(&app, &viewer, &id, Some(&back_window), errors, shown);
     }
+    // The form's boxes come back as the user set them.
+    let boxes = ImportBoxes { dry_run, submit };
     let input = match result {
         Ok(o) if o.dry_run => ReportInput {
             outcome: Some(o),
+            boxes,
             ..Default::default()
         },
         Ok(_) => {
-            let url = done_url(&id, &back_unit, &back_window, "imported");
+            let done = if submit {
+                "imported_submitted"
+            } else {
+                "imported"
+            };
+            let url = done_url(&id, &back_unit, &back_window, done);
             return Redirect::to(&url).into_response();
         }
         Err((status, failure)) => ReportInput {
             failure: Some(failure),
+            boxes,
             status,
             ..Default::default()
         },

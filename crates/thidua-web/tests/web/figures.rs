@@ -2416,3 +2416,66 @@ fn a_historical_import_lists_every_row_whose_figures_exist() {
     assert_eq!(rows, [3, 4], "{}", r.body);
     assert_eq!(app.service.read().size, size, "nothing imported");
 }
+
+/// The report page's words: a report with no figures reads "No figures yet" in English (it
+/// read "Status: None"); a dry run answers with the import form's boxes as they were set (the
+/// submit box came back unticked); an import with "submit after import" ticked says it was
+/// submitted to the leader too (it said only that the figures were imported).
+#[test]
+fn the_report_page_says_what_an_import_did_and_keeps_its_boxes() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    super::support::load_figures(&app.service);
+    let officer = signed_in(&app, "canbo-kg");
+    let path = format!("/covenants/{COV}/figures/ca-kg/M03");
+    switch_lang(&officer, "en");
+    let page = officer.get(&path);
+    assert_eq!(
+        super::support::element_text(&page.body, "status", "dd"),
+        "No figures yet"
+    );
+    switch_lang(&officer, "vi");
+    let rows = full_rows(&app, 4);
+    let rows: Vec<(&str, &str)> = rows.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let file = csv(&rows);
+    let import = |extra: &[(&str, &str)]| {
+        let csrf = officer.get(&path).csrf();
+        let mut fields = vec![
+            ("csrf", csrf.as_str()),
+            ("unit", "ca-kg"),
+            ("window", "M03"),
+        ];
+        fields.extend_from_slice(extra);
+        let (ct, body) = super::support::multipart(&fields, "m03.csv", "text/csv", file.as_bytes());
+        officer.post_raw(
+            &format!("/covenants/{COV}/figures/import?unit=ca-kg&window=M03"),
+            &ct,
+            &body,
+        )
+    };
+    let r = import(&[("dry_run", "1"), ("submit", "1")]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.contains("id=\"dry-run\"")
+            && r.body.contains("id=\"import-dry\" checked")
+            && r.body.contains("id=\"import-submit\" checked"),
+        "{}",
+        r.body
+    );
+    let r = import(&[("submit", "1")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let done = officer.get(r.header("location").unwrap());
+    assert_eq!(
+        super::support::element_text(&done.body, "done", "p"),
+        "Đã nhập số liệu từ tệp và đã gửi lãnh đạo duyệt."
+    );
+    switch_lang(&officer, "en");
+    let done = officer.get(r.header("location").unwrap());
+    assert_eq!(
+        super::support::element_text(&done.body, "done", "p"),
+        "Figures imported from the file and submitted to the leader for approval."
+    );
+    let report = officer
+        .get(&format!("/api/v1/covenants/{COV}/figures/ca-kg/M03"))
+        .json();
+    assert_eq!(report["status"], "submitted");
+}
