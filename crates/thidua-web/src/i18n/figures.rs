@@ -19,8 +19,11 @@ pub struct FigStrings {
     pub st_reopened: &'static str,
     pub st_not_published: &'static str,
     pub late: &'static str,
-    /// Past the deadline with nothing submitted (published, for others).
+    /// Another unit past the deadline with nothing published: whether it submitted is not
+    /// told, so the words say "not published", never "no figures".
     pub overdue: &'static str,
+    /// The viewer's own unit past the deadline with nothing submitted.
+    pub overdue_own: &'static str,
     pub on_time: &'static str,
     pub corrections: &'static str,
     pub element: &'static str,
@@ -187,7 +190,8 @@ pub static VI: FigStrings = FigStrings {
     st_reopened: "Mở lại để điều chỉnh",
     st_not_published: "Chưa công bố",
     late: "Nộp muộn",
-    overdue: "Quá hạn, chưa có số liệu",
+    overdue: "Quá hạn, chưa công bố số liệu",
+    overdue_own: "Quá hạn, chưa gửi số liệu",
     on_time: "Đúng hạn",
     corrections: "Điều chỉnh",
     element: "Chỉ tiêu",
@@ -325,7 +329,8 @@ pub static EN: FigStrings = FigStrings {
     st_reopened: "Reopened for correction",
     st_not_published: "Not published",
     late: "Late",
-    overdue: "Overdue, no figures yet",
+    overdue: "Overdue, figures not published",
+    overdue_own: "Overdue, not submitted",
     on_time: "On time",
     corrections: "Corrections",
     element: "Element",

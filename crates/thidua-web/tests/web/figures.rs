@@ -2479,3 +2479,62 @@ fn the_report_page_says_what_an_import_did_and_keeps_its_boxes() {
         .json();
     assert_eq!(report["status"], "submitted");
 }
+
+/// A window's overview past its deadline: another unit's report submitted but not approved
+/// reads as "not published", never "no figures" (it read "Quá hạn, chưa có số liệu"), and
+/// exactly as a unit that reported nothing does, on the page and in the API; the viewer's own
+/// unit with a draft only is told it has not submitted.
+#[test]
+fn an_overdue_report_of_another_unit_reads_as_not_published() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    super::support::load_figures(&app.service);
+    // An Giang's January is submitted, not approved; Hậu Giang has reported nothing.
+    let officer = signed_in(&app, "canbo-kg");
+    let page = officer
+        .get(&format!("/covenants/{COV}/figures?window=M01"))
+        .body;
+    let row = |unit: &str| {
+        let at = page.find(&format!("<tr id=\"unit-{unit}\">")).unwrap();
+        let row = &page[at..at + page[at..].find("</tr>").unwrap()];
+        super::support::without_tags(row)
+    };
+    let (ag, hg) = (row("ca-ag"), row("ca-hg"));
+    assert!(
+        ag.contains("Quá hạn, chưa công bố số liệu") && !ag.contains("chưa có số liệu"),
+        "{ag}"
+    );
+    assert_eq!(
+        ag.replace("Công an tỉnh An Giang", ""),
+        hg.replace("Công an tỉnh Hậu Giang", ""),
+        "a submission reads as nothing published"
+    );
+    let window = officer
+        .get(&format!("/api/v1/covenants/{COV}/figures?window=M01"))
+        .json();
+    let status = |unit: &str| {
+        let mut u = super::support::unit_entry(&window, unit).clone();
+        u.as_object_mut().unwrap().remove("unit");
+        u
+    };
+    assert_eq!(status("ca-ag"), status("ca-hg"));
+    assert_eq!(
+        (&status("ca-ag")["status"], &status("ca-ag")["overdue"]),
+        (&json!("not_published"), &json!(true))
+    );
+    // Kiên Giang's own February, a draft: not submitted.
+    let page = officer
+        .get(&format!("/covenants/{COV}/figures?window=M02"))
+        .body;
+    assert_eq!(
+        super::support::element_text(&page, "overdue-ca-kg", "span"),
+        "Quá hạn, chưa gửi số liệu"
+    );
+    switch_lang(&officer, "en");
+    let page = officer
+        .get(&format!("/covenants/{COV}/figures?window=M01"))
+        .body;
+    assert_eq!(
+        super::support::element_text(&page, "overdue-ca-ag", "span"),
+        "Overdue, figures not published"
+    );
+}
