@@ -30,8 +30,9 @@ use crate::{LogKey, Service, ServiceError, View};
 /// deputy; format 7: the declared public holidays, and who cast each counted ballot and whose
 /// ballot another person's replaced; format 8: the weekend days worked in exchange of a year's
 /// declared holidays, the time of a round's count and whether a tie decision stood for the
-/// deputy's silence).
-const FORMAT: &str = "thidua-snapshot/8";
+/// deputy's silence; format 9: a report's first submission keeps the deadline in force when
+/// it was made, `figures::Submission::deadline`).
+const FORMAT: &str = "thidua-snapshot/9";
 
 /// When the service writes snapshots by itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

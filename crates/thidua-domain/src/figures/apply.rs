@@ -139,6 +139,7 @@ impl State {
                 index: event.index,
                 time_ms: event.time_ms,
                 late: deadline_passed(deadline, event.time_ms),
+                deadline,
             });
         }
         r.status = ReportStatus::Submitted;

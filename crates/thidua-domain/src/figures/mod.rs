@@ -339,8 +339,12 @@ pub struct Approval {
 pub struct Submission {
     pub index: u64,
     pub time_ms: i64,
-    /// Submitted after the window's deadline.
+    /// Submitted after the window's deadline in force then (`deadline`).
     pub late: bool,
+    /// The window's deadline in force when the report was submitted, which `late` was
+    /// judged against: a deadline the secretariat moves later changes neither, and the pages
+    /// say which deadline a late report missed.
+    pub deadline: NaiveDate,
 }
 
 /// A unit's report for one window.

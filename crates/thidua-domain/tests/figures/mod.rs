@@ -479,6 +479,42 @@ fn late_submissions_are_recorded_against_the_deadline_the_secretariat_may_move()
     w.ok(&user("thuky"), set(d(2024, 3, 25)));
     kg_reports_at(&mut w, ms(2024, 3, 22, 9), "M03");
     assert!(!kg_late(&w, "M03"));
+    // February's deadline moved after the late submission: the submission stays late, against
+    // the deadline in force when it was made, which the report keeps.
+    let february = |w: &World| {
+        w.state
+            .figures
+            .report(&u("ca-kg"), 2024, "M02")
+            .unwrap()
+            .first_submission
+            .unwrap()
+    };
+    assert_eq!(february(&w).deadline, d(2024, 2, 16));
+    w.ok(
+        &user("thuky"),
+        Command::SetFiguresDeadline {
+            covenant: cov(),
+            window: "M02".into(),
+            deadline: d(2024, 12, 31),
+        },
+    );
+    assert!(february(&w).late);
+    assert_eq!(february(&w).deadline, d(2024, 2, 16));
+    assert_eq!(
+        w.state.figures_deadline(&cov(), "M02").unwrap(),
+        d(2024, 12, 31)
+    );
+    assert_eq!(
+        w.state
+            .figures
+            .report(&u("ca-kg"), 2024, "M03")
+            .unwrap()
+            .first_submission
+            .unwrap()
+            .deadline,
+        d(2024, 3, 25),
+        "March's, as the secretariat set it before"
+    );
 }
 
 /// A window's report waits for its cut-off (in Vietnam's time) to be submitted: a draft is

@@ -117,8 +117,13 @@ pub struct ReportDto {
     /// `approved`, `reopened` (a correction in progress) or `not_published`.
     pub status: String,
     pub revision: u32,
+    /// The first submission came after the deadline in force then (`submission_deadline`);
+    /// a deadline moved later changes neither.
     pub late: bool,
     pub submitted_ms: Option<i64>,
+    /// The window's deadline (yyyy-mm-dd) in force when the report was first submitted, which
+    /// `late` was judged against; shown with the first submission.
+    pub submission_deadline: Option<String>,
     /// The viewer sees the unit's unapproved figures: its own unit only (an administrator,
     /// as for year-end drafts, reads what was published).
     pub own: bool,
@@ -150,7 +155,12 @@ pub struct ReportDto {
 pub struct UnitStatusDto {
     pub unit: UnitRef,
     pub status: String,
+    /// The first submission came after the deadline in force then (`submission_deadline`);
+    /// told to the unit itself, and to others once published.
     pub late: bool,
+    /// The window's deadline (yyyy-mm-dd) in force when the report was first submitted,
+    /// which `late` was judged against; told as `late` is.
+    pub submission_deadline: Option<String>,
     /// The deadline has passed (today in Vietnam) and nothing came: for the unit itself, no
     /// submission; for everyone else, no published figures (what the unit has not published is
     /// not told).
@@ -341,12 +351,15 @@ fn unit_statuses(
                 .figures
                 .report(&u.id, c.year, window)
                 .map(|r| r.as_ref());
+            // The first submission, told to the unit itself and to others once published.
+            let submission = report
+                .and_then(|r| r.first_submission)
+                .filter(|_| own || report.is_some_and(|r| r.published().is_some()));
             UnitStatusDto {
                 unit: unit_ref(state, &u.id),
                 status: status_for(report, own),
-                late: report.and_then(|r| r.first_submission).is_some_and(|s| {
-                    s.late && (own || report.is_some_and(|r| r.published().is_some()))
-                }),
+                late: submission.is_some_and(|s| s.late),
+                submission_deadline: submission.map(|s| s.deadline.to_string()),
                 corrections: report.map_or(0, Report::corrections),
                 overdue: past_deadline
                     && if own {
@@ -504,6 +517,7 @@ pub fn report_dto(
         revision: shown.revision(),
         late: shown.first_submission().is_some_and(|s| s.late),
         submitted_ms: shown.first_submission().map(|s| s.time_ms),
+        submission_deadline: shown.first_submission().map(|s| s.deadline.to_string()),
         own: shown.own,
         elements,
         same_period_from: state

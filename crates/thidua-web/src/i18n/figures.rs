@@ -19,6 +19,9 @@ pub struct FigStrings {
     pub st_reopened: &'static str,
     pub st_not_published: &'static str,
     pub late: &'static str,
+    /// A late report's badge with the deadline it missed (`{date}`): the one in force when it
+    /// was submitted, which a deadline moved later does not change.
+    pub late_against: &'static str,
     /// Another unit past the deadline with nothing published: whether it submitted is not
     /// told, so the words say "not published", never "no figures".
     pub overdue: &'static str,
@@ -190,6 +193,7 @@ pub static VI: FigStrings = FigStrings {
     st_reopened: "Mở lại để điều chỉnh",
     st_not_published: "Chưa công bố",
     late: "Nộp muộn",
+    late_against: "Nộp muộn (hạn khi nộp: {date})",
     overdue: "Quá hạn, chưa công bố số liệu",
     overdue_own: "Quá hạn, chưa gửi số liệu",
     on_time: "Đúng hạn",
@@ -329,6 +333,7 @@ pub static EN: FigStrings = FigStrings {
     st_reopened: "Reopened for correction",
     st_not_published: "Not published",
     late: "Late",
+    late_against: "Late (deadline when submitted: {date})",
     overdue: "Overdue, figures not published",
     overdue_own: "Overdue, not submitted",
     on_time: "On time",

@@ -82,12 +82,25 @@ struct WindowForms {
     done: Option<&'static str>,
 }
 
+/// A late report's badge: late, against the deadline in force when it was submitted.
+fn late_words(f: &FigStrings, deadline: &Option<String>) -> String {
+    match deadline {
+        Some(iso) => f
+            .late_against
+            .replace("{date}", &crate::format::iso_date(iso)),
+        None => f.late.to_owned(),
+    }
+}
+
 /// An import error's message in the page's language.
 fn in_lang(l: &Layout, vi: &str, en: &str) -> String {
     if l.lang == "en" { en } else { vi }.to_owned()
 }
 
 impl WindowPage {
+    fn late(&self, deadline: &Option<String>) -> String {
+        late_words(self.f, deadline)
+    }
     fn message(&self, vi: &str, en: &str) -> String {
         in_lang(&self.l, vi, en)
     }
@@ -254,6 +267,9 @@ struct ReportPage {
 }
 
 impl ReportPage {
+    fn late(&self) -> String {
+        late_words(self.f, &self.r.submission_deadline)
+    }
     fn status(&self, s: &str) -> &'static str {
         status_text(self.f, s)
     }

@@ -2538,3 +2538,89 @@ fn an_overdue_report_of_another_unit_reads_as_not_published() {
         "Overdue, figures not published"
     );
 }
+
+/// A report submitted after its deadline stays late when the secretariat later moves the
+/// deadline, and says which deadline it missed — the one in force when it was submitted —
+/// beside the new one, on the report page, in the window's overview and in the API (the page
+/// showed "Hạn nộp: 31/12/2026" beside a bare "Nộp muộn"). Others learn it once published.
+#[test]
+fn a_late_report_names_the_deadline_it_missed() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    // Kiên Giang's January is submitted now, long after its deadline (16/01/2024).
+    super::support::load_figures(&app.service);
+    let secretariat = signed_in(&app, "thuky12");
+    let page = secretariat.get(&format!("/covenants/{COV}/figures?window=M01"));
+    let r = secretariat.post_form(
+        &format!("/covenants/{COV}/figures/deadline"),
+        &[
+            ("csrf", &page.csrf()),
+            ("window", "M01"),
+            ("deadline", "31/12/2026"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let officer = signed_in(&app, "canbo-kg");
+    let report = officer
+        .get(&format!("/api/v1/covenants/{COV}/figures/ca-kg/M01"))
+        .json();
+    assert_eq!(
+        (
+            &report["late"],
+            &report["submission_deadline"],
+            &report["deadline"]
+        ),
+        (&json!(true), &json!("2024-01-16"), &json!("2026-12-31")),
+        "{report}"
+    );
+    let page = officer
+        .get(&format!("/covenants/{COV}/figures/ca-kg/M01"))
+        .body;
+    assert_eq!(
+        super::support::element_text(&page, "deadline", "dd"),
+        "31/12/2026"
+    );
+    assert_eq!(
+        super::support::element_text(&page, "late", "span"),
+        "Nộp muộn (hạn khi nộp: 16/01/2024)"
+    );
+    let overview =
+        |c: &super::support::Client| c.get(&format!("/covenants/{COV}/figures?window=M01")).body;
+    assert_eq!(
+        super::support::element_text(&overview(&officer), "late-ca-kg", "span"),
+        "Nộp muộn (hạn khi nộp: 16/01/2024)"
+    );
+    let window = officer
+        .get(&format!("/api/v1/covenants/{COV}/figures?window=M01"))
+        .json();
+    assert_eq!(
+        super::support::unit_entry(&window, "ca-kg")["submission_deadline"],
+        json!("2024-01-16")
+    );
+    // Another unit learns nothing of it before it is published; then the same.
+    let other = signed_in(&app, "lanhdao-ag");
+    assert!(!overview(&other).contains("id=\"late-ca-kg\""));
+    let seen = other
+        .get(&format!("/api/v1/covenants/{COV}/figures/ca-kg/M01"))
+        .json();
+    assert_eq!(
+        (&seen["late"], &seen["submission_deadline"]),
+        (&json!(false), &json!(null))
+    );
+    let r = signed_in(&app, "lanhdao-kg").post_json(
+        &format!("/api/v1/covenants/{COV}/figures/ca-kg/M01/approve"),
+        json!({"revision": 1}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    switch_lang(&other, "en");
+    assert_eq!(
+        super::support::element_text(&overview(&other), "late-ca-kg", "span"),
+        "Late (deadline when submitted: 16/01/2024)"
+    );
+    let page = other
+        .get(&format!("/covenants/{COV}/figures/ca-kg/M01"))
+        .body;
+    assert_eq!(
+        super::support::element_text(&page, "late", "span"),
+        "Late (deadline when submitted: 16/01/2024)"
+    );
+}
