@@ -95,6 +95,9 @@ pub struct ApprovalDto {
     pub reopened_at: Option<u64>,
     pub reason: Option<String>,
     pub changes: Vec<ChangeDto>,
+    /// Who approved (the unit's leader) or imported (the secretariat) these figures: the
+    /// account's name as the log has it.
+    pub by: Option<String>,
 }
 
 /// A unit's report for a window.
@@ -391,22 +394,48 @@ fn import_records(state: &DomainState, id: &CovenantId) -> Vec<ImportRecordDto> 
         .collect()
 }
 
-/// The reasons of the reopenings, read from the log (the state keeps their indices).
-pub type Reasons = BTreeMap<u64, String>;
+/// What a report's page reads from the log, of events the state keeps only the indices of:
+/// each reopening's reason and who gave each approval (the leader, or the secretariat that
+/// imported earlier years).
+#[derive(Default)]
+pub struct Reasons {
+    reasons: BTreeMap<u64, String>,
+    approvers: BTreeMap<u64, thidua_domain::Actor>,
+}
 
-/// Reads the reasons of a report's reopenings from the store.
-pub fn reopen_reasons(app: &AppState, indices: &[u64]) -> Result<Reasons, ApiError> {
-    let mut out = Reasons::new();
-    for i in indices {
+impl Reasons {
+    fn reason(&self, index: u64) -> Option<String> {
+        self.reasons.get(&index).cloned()
+    }
+}
+
+/// Reads the reasons of a report's reopenings and the actors of its approvals from the store.
+pub fn reopen_reasons(
+    app: &AppState,
+    reopenings: &[u64],
+    approvals: &[u64],
+) -> Result<Reasons, ApiError> {
+    let mut out = Reasons::default();
+    for i in reopenings.iter().chain(approvals) {
         for entry in app.service.store().entries(*i, i + 1)? {
             let event = thidua_domain::Event::decode(entry.index, &entry.bytes)
                 .map_err(ApiError::internal)?;
-            if let Payload::FiguresReopened { reason, .. } = event.payload {
-                out.insert(*i, reason.to_string());
+            if let Payload::FiguresReopened { reason, .. } = &event.payload {
+                out.reasons.insert(*i, reason.to_string());
+            } else {
+                out.approvers.insert(*i, event.actor);
             }
         }
     }
     Ok(out)
+}
+
+/// An actor as the API names it: a person's name, else the actor's id (`system`).
+fn actor_name(state: &DomainState, actor: &thidua_domain::Actor) -> String {
+    match actor {
+        thidua_domain::Actor::User(u) => crate::ui::names::person_name(state, u),
+        other => other.to_string(),
+    }
 }
 
 /// The report's approvals, each correction with its reopening's reason and changed figures.
@@ -451,7 +480,11 @@ fn approvals(state: &DomainState, report: &Report, reasons: &Reasons) -> Vec<App
             index: a.index,
             time_ms: a.time_ms,
             import: a.import,
-            reason: reopened_at.and_then(|i| reasons.get(&i).cloned()),
+            reason: reopened_at.and_then(|i| reasons.reason(i)),
+            by: reasons
+                .approvers
+                .get(&a.index)
+                .map(|actor| actor_name(state, actor)),
             reopened_at,
             changes,
         });
@@ -536,7 +569,7 @@ pub fn report_dto(
             .map(|r| approvals(state, r, reasons))
             .unwrap_or_default(),
         reopened_at: pending,
-        reopen_reason: pending.and_then(|i| reasons.get(&i).cloned()),
+        reopen_reason: pending.and_then(|i| reasons.reason(i)),
         can_edit,
         can_submit: can_edit && thidua_domain::figures::submittable(&w, now_ms),
         can_approve,
@@ -1210,12 +1243,12 @@ pub async fn load_report(
     app.blocking(move |app| {
         let state = app.service.read();
         let year = state.covenants.get(&id).map_or(0, |c| c.year);
-        let reopenings = state
-            .figures
-            .report(&unit, year, &window)
-            .map(|r| r.reopenings.clone())
+        let report = state.figures.report(&unit, year, &window);
+        let reopenings = report.map(|r| r.reopenings.clone()).unwrap_or_default();
+        let approvals: Vec<u64> = report
+            .map(|r| r.approvals.iter().map(|a| a.index).collect())
             .unwrap_or_default();
-        let reasons = reopen_reasons(app, &reopenings)?;
+        let reasons = reopen_reasons(app, &reopenings, &approvals)?;
         report_dto(
             &state,
             &scope,

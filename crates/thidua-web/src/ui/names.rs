@@ -72,15 +72,20 @@ pub fn covenant(state: &State, id: &CovenantId) -> Named {
     Named::link(name, format!("/covenants/{id}"))
 }
 
+/// A person's name as the log has it (their id when the log does not know them).
+pub fn person_name(state: &State, id: &UserId) -> String {
+    state
+        .users
+        .get(id)
+        .map(|u| u.display_name.to_string())
+        .unwrap_or_else(|| id.to_string())
+}
+
 /// A person's name, linked to their page only when `viewer` may open it
 /// ([`Scope::can_view_user`], the rule `/people/{id}` answers by): a link that answers 404 is
 /// a dead end, so others read the name as plain data.
 pub fn person(viewer: &Scope, state: &State, id: &UserId) -> Named {
-    let name = state
-        .users
-        .get(id)
-        .map(|u| u.display_name.to_string())
-        .unwrap_or_else(|| id.to_string());
+    let name = person_name(state, id);
     if viewer.can_view_user(state, id) {
         Named::link(name, format!("/people/{id}"))
     } else {

@@ -292,6 +292,16 @@ fn flow(app: &TestApp) {
         .json();
     let correction = &seen["approvals"][1];
     assert_eq!(correction["reason"], "Bổ sung 2 vụ bị bỏ sót");
+    // Each approval names who gave it, in the API and on the report's page.
+    assert_eq!(correction["by"], "Lãnh Đạo Kiên Giang");
+    assert_eq!(seen["approvals"][0]["by"], "Lãnh Đạo Kiên Giang");
+    let page = other.get(&format!("/covenants/{COV}/figures/ca-kg/M03"));
+    assert!(
+        super::support::element_text(&page.body, "approval-2", "div")
+            .contains("Lãnh Đạo Kiên Giang"),
+        "{}",
+        page.body
+    );
     // The history tells what each save held, by the elements' names.
     let history = officer.get("/history").body;
     assert!(
