@@ -2051,6 +2051,18 @@ impl Measurer<'_> {
 }
 
 impl CompiledRegulation {
+    /// This regulation as if written a year earlier ([`crate::ast::Regulation::move_years`]
+    /// by −1: its year, period and baseline year): measured over last year's windows, a
+    /// change indicator (`pct_change(x, x@baseline)`) compares them with last year's own
+    /// baseline, the year before the baseline year, as this year's windows are compared with
+    /// this year's — not with themselves. For measuring only: its canonical text and hash stay
+    /// this regulation's.
+    pub fn a_year_earlier(&self) -> CompiledRegulation {
+        let mut earlier = self.clone();
+        earlier.ast.move_years(-1);
+        earlier
+    }
+
     /// The reporting year the `before` side of a change indicator (`pct_change(now, before)`)
     /// reads over `period`: the baseline year for `@baseline`, the year before for `@cung_ky`,
     /// the year named by `@2023`… What a page names the compared column by ("cùng kỳ 2023").

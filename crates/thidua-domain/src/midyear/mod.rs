@@ -23,9 +23,12 @@ use crate::error::DomainError;
 use crate::event::{Actor, Event, Payload};
 use crate::figures::local_date;
 use crate::ids::CovenantId;
+use crate::model::Target;
+use crate::progress::Status;
 use crate::state::State;
 pub use crate::wire::midyear::{MidyearReviewFrozen, TargetSnapshot, UnitSnapshot};
 pub use snapshot::{snapshot, snapshot_hash, snapshot_in, SnapshotFormat};
+use thidua_scoring::Exact;
 
 /// The last reporting month a mid-year review counts.
 pub const MONTH: u8 = 6;
@@ -64,6 +67,21 @@ pub fn cutoff(state: &State, covenant: &CovenantId) -> Result<NaiveDate, DomainE
         .calendar(covenant)?
         .cutoff(MONTH)
         .ok_or_else(|| DomainError::UnknownWindow(format!("M{MONTH:02}")))
+}
+
+/// A frozen target's status as progress says it ([`crate::progress::status::judge`]): the
+/// status the review recorded (met or not met, its snapshot's format being older than
+/// [`Status::BeyondRange`]), with a range target missed only beyond its far end told apart
+/// from its own values to date and projected ([`crate::progress::status::beside_range`]).
+/// `target` is the covenant's target it names.
+pub fn shown_status(target: Option<&Target>, t: &TargetSnapshot) -> Status {
+    let recorded = Status::from_code(&t.status).unwrap_or(Status::Unknown);
+    let Some(target) = target else {
+        return recorded;
+    };
+    let value = |raw: &Option<String>| raw.as_deref().and_then(|s| s.parse::<Exact>().ok());
+    let (now, end) = (value(&t.to_date), value(&t.projected));
+    crate::progress::status::beside_range(recorded, target, [now.as_ref(), end.as_ref()])
 }
 
 /// `FreezeMidyearReview`: the actor's role first (the secretariat of the covenant's cluster),

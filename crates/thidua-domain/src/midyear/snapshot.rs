@@ -110,10 +110,10 @@ fn target(t: &TargetProgress) -> TargetSnapshot {
     TargetSnapshot {
         target: t.target.clone(),
         measured: exact(&t.measured),
-        same_period: exact(&t.same_period),
+        same_period: exact(&t.recorded.same_period),
         to_date: exact(&t.to_date),
         projected: exact(&t.projected),
-        status: t.status.code().to_owned(),
+        status: t.recorded.status.code().to_owned(),
     }
 }
 

@@ -62,7 +62,10 @@ pub struct TargetProgress {
     pub target: String,
     /// The target's indicator (or element) to date, as the engine reads it.
     pub measured: Option<Exact>,
-    /// The same indicator over the same windows last year ("cùng kỳ").
+    /// The same indicator over the same windows last year ("cùng kỳ"), read as last year read
+    /// it: a change indicator against last year's own baseline (2023 against 2022 where this
+    /// year is 2024 against 2023, [`CompiledRegulation::a_year_earlier`]), none where that
+    /// baseline has no figures or the indicator would compare last year with itself.
     pub same_period: Option<Exact>,
     /// For a change indicator (`pct_change(now, before)`), the two values it compares to date:
     /// what the pages show beside the percentage (975 cases against 1,050), where the
@@ -85,11 +88,33 @@ pub struct TargetProgress {
     #[serde(skip)]
     pub zero_baseline: bool,
     pub projected: Option<Exact>,
+    /// Where the target stands ([`status::judge`]): what the API, the pages, the supervisors'
+    /// table and the mid-year review all say.
     pub status: Status,
     /// Month by month to date this year (index 0 = month 1).
     pub series: Vec<Option<Exact>>,
-    /// Month by month to date last year, all twelve.
+    /// Month by month to date last year, all twelve, in the target's terms as last year read
+    /// them (a change against last year's own baseline, `last_year_compared_year`); none for a
+    /// month whose value cannot be known (that baseline has no figures), never a made-up 0.
     pub last_year: Vec<Option<Exact>>,
+    /// For a change target, the year last year's values compare with (the year before its
+    /// baseline year): what the pages name when last year's line cannot be drawn.
+    #[serde(skip)]
+    pub last_year_compared_year: Option<i32>,
+    /// What a mid-year review records of the target (its snapshot's formats predate the
+    /// above): not part of progress as shown.
+    #[serde(skip)]
+    pub recorded: Recorded,
+}
+
+/// A target as a mid-year review's snapshot records it (formats `v1` and `v2`): the status
+/// from met or not met alone ([`status::judge_met`]) and the indicator itself over last year's
+/// windows (a change indicator against this year's baseline). A review's page reads the
+/// status back through [`crate::midyear::shown_status`].
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    pub status: Status,
+    pub same_period: Option<Exact>,
 }
 
 /// The sorted members of the covenant's cluster for its year.
@@ -194,6 +219,8 @@ pub(crate) struct Shared {
     pub year: i32,
     pub members: Vec<UnitId>,
     pub reg: CompiledRegulation,
+    /// [`CompiledRegulation::a_year_earlier`]: what last year's values are read with.
+    pub reg_last_year: CompiledRegulation,
     pub targets: Vec<Target>,
     /// [`Ask::legacy_zero_baseline`].
     pub legacy_zero_baseline: bool,
@@ -208,11 +235,13 @@ impl Shared {
         let targets = state
             .signed_covenant(covenant)
             .map(|(c, v)| c.version(v).expect("in force").content.targets.clone())?;
+        let reg = engine_data::regulation(state, covenant)?;
         Ok(Shared {
             covenant: covenant.clone(),
             year: state.covenant(covenant)?.year,
             members: members(state, covenant)?,
-            reg: engine_data::regulation(state, covenant)?,
+            reg_last_year: reg.a_year_earlier(),
+            reg,
             targets: targets
                 .into_iter()
                 .filter(|t| t.indicator.is_some())
@@ -251,6 +280,8 @@ pub(crate) fn member_progress(
         reg: &sh.reg,
         data: &data,
         now,
+        last: sh.reg_last_year.measurer(&data),
+        reg_last_year: &sh.reg_last_year,
         projected: sh.reg.measurer(&projected),
         year: sh.year,
         legacy_zero_baseline: sh.legacy_zero_baseline,
@@ -319,6 +350,9 @@ struct Cx<'a> {
     reg: &'a CompiledRegulation,
     data: &'a Dataset,
     now: Measurer<'a>,
+    /// The same data read with [`Shared::reg_last_year`].
+    last: Measurer<'a>,
+    reg_last_year: &'a CompiledRegulation,
     projected: Measurer<'a>,
     year: i32,
     legacy_zero_baseline: bool,
@@ -336,27 +370,43 @@ fn target_progress(cx: &Cx, target: &Target, id: &str, through: Option<u8>) -> T
         .iter()
         .map(|r| r.as_ref().and_then(|r| r.value.clone()))
         .collect();
-    let last_year: Vec<Option<Exact>> = (1..=12).map(|m| at(&cx.now, cx.year - 1, m)).collect();
+    let indicator = target.indicator.as_deref();
+    let is_element = indicator.is_some_and(|i| cx.reg.ast().elements.iter().any(|e| e.id == i));
+    // Last year's values, read as last year read them: a change against its own baseline.
+    // A change indicator whose compared side would read last year itself (`@2023` in 2024)
+    // says nothing of last year's change: none, not 0.
+    let last_compared = match (target.kind, indicator) {
+        (TargetKind::Change, _) if is_element => {
+            Some(target.baseline_year.unwrap_or(cx.year - 1) - 1)
+        }
+        (TargetKind::Change, Some(i)) => PeriodKey::year_to_date(cx.year - 1, 12)
+            .and_then(|p| cx.reg_last_year.change_year(i, p)),
+        _ => None,
+    };
+    let self_compared = target.kind == TargetKind::Change
+        && !is_element
+        && last_compared.is_some_and(|y| y >= cx.year - 1);
+    let last_year: Vec<Option<Exact>> = (1..=12)
+        .map(|m| at(&cx.last, cx.year - 1, m).filter(|_| !self_compared))
+        .collect();
     let to_date_reading = readings.pop().flatten();
     let to_date = to_date_reading.as_ref().and_then(|r| r.value.clone());
     let number = |v: Val| match v {
         Val::Num(n) => n,
         Val::Bool(b) => Exact::int(i64::from(b)),
     };
-    let raw = |year: i32| {
+    let raw_with = |reg: &CompiledRegulation, year: i32| {
         let p = PeriodKey::year_to_date(year, through?)?;
-        let v = cx
-            .reg
+        let v = reg
             .measure(cx.data, id, target.indicator.as_deref()?, p)?
             .ok()?;
         Some(number(v))
     };
+    let raw = |year: i32| raw_with(cx.reg, year);
     // A change indicator (`pct_change(crimes, crimes@baseline)`) is shown by the two counts it
     // compares, not by its percentage against last year's percentage; a change of an element
     // by the element to date and in the target's baseline year, as `in_terms` compares them.
     let period = through.and_then(|m| PeriodKey::year_to_date(cx.year, m));
-    let indicator = target.indicator.as_deref();
-    let is_element = indicator.is_some_and(|i| cx.reg.ast().elements.iter().any(|e| e.id == i));
     let (compared, compared_year) = if target.kind == TargetKind::Change && is_element {
         let base = target.baseline_year.unwrap_or(cx.year - 1);
         (raw(cx.year).zip(raw(base)), Some(base))
@@ -374,12 +424,18 @@ fn target_progress(cx: &Cx, target: &Target, id: &str, through: Option<u8>) -> T
     let projected_reading = through.and_then(|_| read(&cx.projected, cx.year, 12));
     let projected = projected_reading.as_ref().and_then(|r| r.value.clone());
     let zero_baseline = to_date_reading.as_ref().is_some_and(|r| r.zero_baseline);
+    let (now, end) = (to_date_reading.as_ref(), projected_reading.as_ref());
     TargetProgress {
         target: target.id.to_string(),
-        status: status::judge(target, to_date_reading.as_ref(), projected_reading.as_ref()),
+        status: status::judge(target, now, end),
         zero_baseline,
         measured: raw(cx.year),
-        same_period: raw(cx.year - 1),
+        same_period: raw_with(cx.reg_last_year, cx.year - 1).filter(|_| !self_compared),
+        recorded: Recorded {
+            status: status::judge_met(target, now, end),
+            same_period: raw(cx.year - 1),
+        },
+        last_year_compared_year: last_compared,
         compared,
         compared_year,
         to_date,

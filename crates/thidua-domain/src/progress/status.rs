@@ -3,6 +3,10 @@
 //! the target is measured by a data element; an indicator is read as a signed change in per
 //! cent, `pct_change`'s convention, a decrease negative); a yes/no target holds while its
 //! measure is zero. Judged targets are not followed during the year.
+//!
+//! The status is decided here, once ([`judge`]): the covenant's API, the progress pages, the
+//! supervisors' table and the mid-year review all say what it decides. A range target missed
+//! only beyond its far end is [`Status::BeyondRange`] ([`beside_range`]), not behind schedule.
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -20,6 +24,10 @@ pub enum Status {
     AtRisk,
     /// Met neither to date nor at the projected year end.
     OffTrack,
+    /// A range target ("giảm từ 5% đến 10%") missed to date or at the projected year end, every
+    /// reading that misses the range lying beyond its far end (a 13,04% reduction against
+    /// 5–10%): not behind schedule, past the range ([`beside_range`]).
+    BeyondRange,
     /// Not enough approved figures, or a target judged by people.
     Unknown,
 }
@@ -30,8 +38,23 @@ impl Status {
             Status::OnTrack => "on_track",
             Status::AtRisk => "at_risk",
             Status::OffTrack => "off_track",
+            Status::BeyondRange => "beyond_range",
             Status::Unknown => "unknown",
         }
+    }
+
+    /// Every status, in the order the pages count them.
+    pub const ALL: [Status; 5] = [
+        Status::OnTrack,
+        Status::AtRisk,
+        Status::OffTrack,
+        Status::BeyondRange,
+        Status::Unknown,
+    ];
+
+    /// The status named by its [`Status::code`] (as a frozen mid-year review records it).
+    pub fn from_code(code: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.code() == code)
     }
 }
 
@@ -139,8 +162,22 @@ pub fn meets(target: &Target, value: &Exact) -> Option<bool> {
     })
 }
 
-/// The status from the target read to date and at the projected year end.
+/// The status from the target read to date and at the projected year end: met or not met
+/// ([`judge_met`]), a range target missed only beyond its far end told apart
+/// ([`beside_range`]). What every page and the API show.
 pub fn judge(target: &Target, to_date: Option<&Reading>, projected: Option<&Reading>) -> Status {
+    let values = [to_date, projected].map(|r| r.and_then(|r| r.value.as_ref()));
+    beside_range(judge_met(target, to_date, projected), target, values)
+}
+
+/// The status from whether the target is met to date and at the projected year end alone
+/// (never [`Status::BeyondRange`]): what a mid-year review records, its snapshot's format
+/// being older than that status ([`crate::midyear::shown_status`] reads it back).
+pub fn judge_met(
+    target: &Target,
+    to_date: Option<&Reading>,
+    projected: Option<&Reading>,
+) -> Status {
     if target.kind == TargetKind::Qualitative {
         return Status::Unknown;
     }
@@ -151,5 +188,29 @@ pub fn judge(target: &Target, to_date: Option<&Reading>, projected: Option<&Read
         (Some(false), Some(false)) => Status::OffTrack,
         (Some(_), Some(_)) => Status::AtRisk,
         _ => Status::Unknown,
+    }
+}
+
+/// A status judged from met or not met, for a range target whose values (to date and
+/// projected, in the target's terms) miss the range: [`Status::BeyondRange`] when it is behind
+/// or at risk and every value that misses the range lies beyond its far end (a 13,04%
+/// reduction against 5–10%), since that is not behind schedule; `status` otherwise.
+pub fn beside_range(status: Status, target: &Target, values: [Option<&Exact>; 2]) -> Status {
+    if !matches!(status, Status::OffTrack | Status::AtRisk) {
+        return status;
+    }
+    let Some((lo, hi)) = target.range else {
+        return status;
+    };
+    let (lo, hi) = (Exact::from(lo), Exact::from(hi));
+    let missed: Vec<&Exact> = values
+        .into_iter()
+        .flatten()
+        .filter(|x| **x < lo || **x > hi)
+        .collect();
+    if !missed.is_empty() && missed.iter().all(|x| **x > hi) {
+        Status::BeyondRange
+    } else {
+        status
     }
 }

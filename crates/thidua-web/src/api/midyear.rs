@@ -10,11 +10,13 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 use thidua_domain::midyear::{self, MidyearReviewFrozen, Review};
+use thidua_domain::model::Target;
 use thidua_domain::{Command, CovenantId, State as DomainState};
 use utoipa::ToSchema;
 
 use super::dto::{unit_ref, ReceiptDto, UnitRef};
 use super::figures::visible_covenant;
+use super::progress::TargetStatus;
 use super::{execute, parse_id};
 use crate::auth::Viewer;
 use crate::authz::Scope;
@@ -53,8 +55,9 @@ pub struct MidTargetDto {
     pub same_period: Option<String>,
     pub to_date: Option<String>,
     pub projected: Option<String>,
-    /// `on_track`, `at_risk`, `off_track` or `unknown`.
-    pub status: String,
+    /// As progress says it (`thidua_domain::midyear::shown_status`): the status the review
+    /// recorded, a range target missed only beyond its far end `beyond_range`.
+    pub status: TargetStatus,
 }
 
 /// One member at the review.
@@ -140,6 +143,7 @@ fn target_refs(state: &DomainState, id: &CovenantId) -> Vec<MidTargetRef> {
 
 fn frozen_dto(state: &DomainState, r: &Review) -> FrozenDto {
     let e = &r.frozen;
+    let targets = covenant_targets(state, &e.covenant);
     let cutoff_of = |m: Option<u8>| {
         let calendar = state.calendar(&e.covenant).ok()?;
         calendar.cutoff(m?).map(|d| d.to_string())
@@ -171,12 +175,32 @@ fn frozen_dto(state: &DomainState, r: &Review) -> FrozenDto {
                         same_period: t.same_period.clone(),
                         to_date: t.to_date.clone(),
                         projected: t.projected.clone(),
-                        status: t.status.clone(),
+                        status: midyear::shown_status(targets.get(t.target.as_str()).copied(), t)
+                            .into(),
                     })
                     .collect(),
             })
             .collect(),
     }
+}
+
+/// The covenant's targets in force, by id.
+fn covenant_targets<'s>(
+    state: &'s DomainState,
+    id: &CovenantId,
+) -> std::collections::HashMap<&'s str, &'s Target> {
+    state
+        .signed_covenant(id)
+        .map(|(c, v)| {
+            c.version(v)
+                .expect("in force")
+                .content
+                .targets
+                .iter()
+                .map(|t| (t.id.as_str(), t))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Whether the viewer acts for the covenant's cluster as its secretariat (or administers).
@@ -208,24 +232,16 @@ pub fn midyear_dto(
     })
 }
 
-/// The review's workbook (XLSX, in Vietnamese), once frozen; each target's status read as the
-/// pages read it (`progress::status_beside_range`).
+/// The review's workbook (XLSX, in Vietnamese), once frozen; each target's status as the pages
+/// say it (`midyear::shown_status`).
 pub fn xlsx(state: &DomainState, scope: &Scope, id: &CovenantId) -> Result<Vec<u8>, ApiError> {
     let status = |code: &str| crate::i18n::progress::VI.status(code);
     let dto = midyear_dto(state, scope, id)?;
     let review = state.midyear.get(id).ok_or_else(ApiError::not_found)?;
     let frozen: &MidyearReviewFrozen = &review.frozen;
+    let targets = covenant_targets(state, id);
     let shown = |t: &thidua_domain::midyear::TargetSnapshot| {
-        let range = dto
-            .targets
-            .iter()
-            .find(|h| h.id == t.target)
-            .and_then(|h| h.range.as_ref());
-        status(super::progress::status_beside_range(
-            &t.status,
-            range,
-            [&t.to_date, &t.projected],
-        ))
+        status(midyear::shown_status(targets.get(t.target.as_str()).copied(), t).code())
     };
     let book = thidua_import::midyear::Review {
         frozen,

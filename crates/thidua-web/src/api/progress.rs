@@ -51,12 +51,57 @@ pub struct TargetRef {
     pub sentence_en: String,
 }
 
+/// Where a target stands, as the domain decides it once (`thidua_domain::progress::status`)
+/// for the covenant's progress, the unit's, the overview's counts and the mid-year review:
+/// `on_track` (met to date and at the projected year end), `at_risk` (one of the two),
+/// `off_track` (neither), `beyond_range` (a range target, "giảm từ 5% đến 10%", missed only
+/// beyond its far end, a 13,04% reduction: not behind schedule) or `unknown` (not enough
+/// approved figures, or judged by people).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetStatus {
+    OnTrack,
+    AtRisk,
+    OffTrack,
+    BeyondRange,
+    Unknown,
+}
+
+impl From<progress::Status> for TargetStatus {
+    fn from(s: progress::Status) -> TargetStatus {
+        match s {
+            progress::Status::OnTrack => TargetStatus::OnTrack,
+            progress::Status::AtRisk => TargetStatus::AtRisk,
+            progress::Status::OffTrack => TargetStatus::OffTrack,
+            progress::Status::BeyondRange => TargetStatus::BeyondRange,
+            progress::Status::Unknown => TargetStatus::Unknown,
+        }
+    }
+}
+
+impl TargetStatus {
+    /// The status's code, as the JSON writes it (`beyond_range`).
+    pub fn code(self) -> &'static str {
+        match self {
+            TargetStatus::OnTrack => progress::Status::OnTrack,
+            TargetStatus::AtRisk => progress::Status::AtRisk,
+            TargetStatus::OffTrack => progress::Status::OffTrack,
+            TargetStatus::BeyondRange => progress::Status::BeyondRange,
+            TargetStatus::Unknown => progress::Status::Unknown,
+        }
+        .code()
+    }
+}
+
 /// One target of one unit. Values are exact (decimal or `p/q`); `to_date` and `projected` are
 /// in the target's terms (a change as the reduction in per cent).
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct TargetProgressDto {
     pub target: String,
-    /// The indicator to date, and over the same windows last year (cùng kỳ).
+    /// The indicator to date, and over the same windows last year (cùng kỳ) as last year read
+    /// it: a change indicator against last year's own baseline (2023 against 2022 for a 2024
+    /// target against 2023); null where that cannot be known (no figures of that baseline, or
+    /// an indicator that would compare last year with itself), never a made-up 0.
     pub measured: Option<String>,
     pub same_period: Option<String>,
     /// For a change indicator (`pct_change(now, before)`), the two values it compares to date
@@ -68,15 +113,19 @@ pub struct TargetProgressDto {
     pub compared_year: Option<i32>,
     pub to_date: Option<String>,
     pub projected: Option<String>,
-    /// `on_track`, `at_risk`, `off_track` or `unknown`.
-    pub status: String,
+    pub status: TargetStatus,
     /// A change measured by a data element whose baseline to date is 0: no reduction in per
     /// cent (`to_date` is absent), so a target that needs a rate is `unknown`, while a "không
     /// tăng" target (a reduction ≥ 0) is judged by the counts (0 against 0 is `0`, no change).
     pub zero_baseline: bool,
-    /// Month by month to date, this year (index 0 = month 1) and all of last year.
+    /// Month by month to date, this year (index 0 = month 1) and all of last year, in the
+    /// target's terms; last year's as last year read them (a change against last year's own
+    /// baseline, `last_year_compared_year`), null for a month that cannot be known.
     pub series: Vec<Option<String>>,
     pub last_year: Vec<Option<String>>,
+    /// For a change target, the year last year's values compare with (the year before the
+    /// target's baseline year): 2022 for a 2024 target against 2023.
+    pub last_year_compared_year: Option<i32>,
 }
 
 impl TargetProgressDto {
@@ -144,9 +193,9 @@ pub struct OverviewRow {
     pub year: i32,
     pub as_of: Option<String>,
     pub units: usize,
-    /// Units reporting, and target statuses counted over every unit and target as the pages
-    /// say them ([`status_beside_range`]): a range target missed only beyond its far end is
-    /// `beyond_range`, counted neither at risk nor off track.
+    /// Units reporting, and target statuses ([`TargetStatus`]) counted over every unit and
+    /// target: a range target missed only beyond its far end is `beyond_range`, counted
+    /// neither at risk nor off track.
     pub reporting: usize,
     pub on_track: usize,
     pub at_risk: usize,
@@ -207,10 +256,11 @@ fn target_dto(t: &TargetProgress) -> TargetProgressDto {
         compared_year: t.compared_year,
         to_date: opt(&t.to_date),
         projected: opt(&t.projected),
-        status: t.status.code().into(),
+        status: t.status.into(),
         zero_baseline: t.zero_baseline,
         series: t.series.iter().map(opt).collect(),
         last_year: t.last_year.iter().map(opt).collect(),
+        last_year_compared_year: t.last_year_compared_year,
     }
 }
 
@@ -417,8 +467,13 @@ fn overview_row(
     c: &thidua_domain::state::Covenant,
     p: &Progress,
 ) -> OverviewRow {
-    let shown = shown_statuses(c, p);
-    let count = |code: &str| shown.iter().filter(|s| **s == code).count();
+    let count = |status: progress::Status| {
+        p.units
+            .iter()
+            .flat_map(|u| &u.targets)
+            .filter(|t| t.status == status)
+            .count()
+    };
     let title = c
         .in_force()
         .map(|v| v.content.title.to_string())
@@ -436,36 +491,12 @@ fn overview_row(
         as_of: p.as_of.map(|d| d.to_string()),
         units: p.units.len(),
         reporting: p.units.iter().filter(|u| u.through.is_some()).count(),
-        on_track: count(progress::Status::OnTrack.code()),
-        at_risk: count(progress::Status::AtRisk.code()),
-        off_track: count(progress::Status::OffTrack.code()),
-        beyond_range: count(BEYOND_RANGE),
-        unknown: count(progress::Status::Unknown.code()),
+        on_track: count(progress::Status::OnTrack),
+        at_risk: count(progress::Status::AtRisk),
+        off_track: count(progress::Status::OffTrack),
+        beyond_range: count(progress::Status::BeyondRange),
+        unknown: count(progress::Status::Unknown),
     }
-}
-
-/// Every unit's every target's status as the pages say it ([`status_beside_range`]).
-fn shown_statuses(c: &thidua_domain::state::Covenant, p: &Progress) -> Vec<&'static str> {
-    // Each target's range read once, whatever the number of units.
-    let ranges: std::collections::HashMap<&str, (String, String)> = c
-        .in_force()
-        .map(|v| v.content.targets.as_slice())
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|t| Some((t.id.as_str(), range_of(t)?)))
-        .collect();
-    p.units
-        .iter()
-        .flat_map(|u| &u.targets)
-        .map(|t| {
-            let (to_date, projected) = (opt(&t.to_date), opt(&t.projected));
-            status_beside_range(
-                t.status.code(),
-                ranges.get(t.target.as_str()),
-                [&to_date, &projected],
-            )
-        })
-        .collect()
 }
 
 #[utoipa::path(get, path = "/api/v1/covenants/{id}/progress", tag = "progress",
@@ -523,44 +554,4 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/api/v1/progress", get(overview))
         .route("/api/v1/covenants/{id}/progress", get(covenant))
         .route("/api/v1/covenants/{id}/progress/{unit}", get(unit))
-}
-
-/// The status code of a range target missed only beyond its far end ([`status_beside_range`]).
-pub const BEYOND_RANGE: &str = "beyond_range";
-
-/// The status a page shows for a target from the domain's `status`, the target's `range` and
-/// its values to date and projected (exact strings): the domain's, except for a range target
-/// judged behind or at risk whose every reading that misses the range lies beyond its far end
-/// (a 26,09% reduction against 5–10%), which is [`BEYOND_RANGE`], not behind schedule. The
-/// progress pages, the mid-year table and its workbook all say it so.
-pub fn status_beside_range<'a>(
-    status: &'a str,
-    range: Option<&(String, String)>,
-    values: [&Option<String>; 2],
-) -> &'a str {
-    if !matches!(status, "off_track" | "at_risk") {
-        return status;
-    }
-    let Some((lo, hi)) = range else {
-        return status;
-    };
-    let (Ok(lo), Ok(hi)) = (
-        lo.parse::<thidua_scoring::Exact>(),
-        hi.parse::<thidua_scoring::Exact>(),
-    ) else {
-        return status;
-    };
-    let missed: Vec<thidua_scoring::Exact> = values
-        .into_iter()
-        .filter_map(|v| {
-            v.as_deref()
-                .and_then(|s| s.parse::<thidua_scoring::Exact>().ok())
-        })
-        .filter(|x| *x < lo || *x > hi)
-        .collect();
-    if !missed.is_empty() && missed.iter().all(|x| *x > hi) {
-        BEYOND_RANGE
-    } else {
-        status
-    }
 }

@@ -32,7 +32,7 @@ pub struct ProgStrings {
     pub at_risk: &'static str,
     pub off_track: &'static str,
     /// A range target missed only beyond its far end ("giảm từ 5% đến 10%" at 26%): not
-    /// behind, outside the range ([`crate::ui::progress::shown_status`]).
+    /// behind, outside the range (`thidua_domain::progress::Status::BeyondRange`).
     pub beyond_range: &'static str,
     pub unknown: &'static str,
     pub assumption: &'static str,
@@ -54,6 +54,12 @@ pub struct ProgStrings {
     /// undecided for a target that needs a rate.
     pub rose_from_zero: &'static str,
     pub no_rate_from_zero: &'static str,
+    /// Why a chart has no line for last year: no figures of the year `{last}`'s change
+    /// compares with (`{base}`), an indicator comparing `{last}` with itself, or no figures of
+    /// `{last}` at all.
+    pub no_last_year_base: &'static str,
+    pub no_last_year_itself: &'static str,
+    pub no_last_year: &'static str,
     pub legend_this_year: &'static str,
     pub legend_last_year: &'static str,
     pub legend_projection: &'static str,
@@ -80,14 +86,15 @@ pub struct ProgStrings {
 }
 
 impl ProgStrings {
-    /// A target's status code (`on_track`, …, `progress::BEYOND_RANGE`) in words.
+    /// A target's status code (`thidua_domain::progress::Status::code`) in words.
     pub fn status(&self, code: &str) -> &'static str {
-        match code {
-            "on_track" => self.on_track,
-            "at_risk" => self.at_risk,
-            "off_track" => self.off_track,
-            crate::api::progress::BEYOND_RANGE => self.beyond_range,
-            _ => self.unknown,
+        use thidua_domain::progress::Status;
+        match Status::from_code(code) {
+            Some(Status::OnTrack) => self.on_track,
+            Some(Status::AtRisk) => self.at_risk,
+            Some(Status::OffTrack) => self.off_track,
+            Some(Status::BeyondRange) => self.beyond_range,
+            Some(Status::Unknown) | None => self.unknown,
         }
     }
 }
@@ -132,6 +139,9 @@ pub static VI: ProgStrings = ProgStrings {
     broken: "Không đạt: {value}",
     rose_from_zero: "tăng (cùng kỳ năm gốc bằng 0, không tính được %)",
     no_rate_from_zero: "— (cùng kỳ năm gốc bằng 0, không tính được % giảm)",
+    no_last_year_base: "Không vẽ đường cùng kỳ năm trước: chưa có số liệu năm {base} để tính mức thay đổi của năm {last} (so với năm {base}).",
+    no_last_year_itself: "Không vẽ đường cùng kỳ năm trước: chỉ số của quy định so năm {last} với chính nó, không cho biết mức thay đổi của năm {last}.",
+    no_last_year: "Không vẽ đường cùng kỳ năm trước: chưa có số liệu năm {last}.",
     legend_this_year: "Năm nay (lũy kế)",
     legend_last_year: "Cùng kỳ năm trước",
     legend_projection: "Dự báo cuối năm",
@@ -195,6 +205,9 @@ pub static EN: ProgStrings = ProgStrings {
     broken: "Not met: {value}",
     rose_from_zero: "up (the baseline's same period is 0: no percentage)",
     no_rate_from_zero: "— (the baseline's same period is 0: no reduction in per cent)",
+    no_last_year_base: "No same-period line for last year: there are no figures of {base} to compute {last}'s change (against {base}).",
+    no_last_year_itself: "No same-period line for last year: the regulation's indicator compares {last} with itself, which says nothing of {last}'s change.",
+    no_last_year: "No same-period line for last year: there are no figures of {last}.",
     legend_this_year: "This year (to date)",
     legend_last_year: "Same period last year",
     legend_projection: "Projected year end",

@@ -55,11 +55,9 @@ impl Page {
         self.d.targets.iter().find(|t| t.id == id)
     }
 
-    /// The status as the progress page shows it: a range target missed beyond its far end is
-    /// "beyond the range", not behind (`progress::status_beside_range`).
-    fn status<'a>(&self, t: &'a MidTargetDto) -> &'a str {
-        let range = self.head(&t.target).and_then(|h| h.range.as_ref());
-        super::progress::status_beside_range(&t.status, range, [&t.to_date, &t.projected])
+    /// The status's code, as the progress page shows it (the API's, from the domain).
+    fn status(&self, t: &MidTargetDto) -> &'static str {
+        t.status.code()
     }
 
     /// The indicator through month 6, as the progress page words it: a change indicator's

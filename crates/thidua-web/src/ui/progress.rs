@@ -35,17 +35,6 @@ fn parse(raw: &Option<String>) -> Option<Exact> {
     raw.as_deref().and_then(|s| s.parse().ok())
 }
 
-pub use crate::api::progress::status_beside_range;
-
-/// The status a page shows for a unit's target: the domain's, except for a range target
-/// ("giảm từ 5% đến 10%") judged behind or at risk whose every reading that misses the range
-/// lies beyond its far end (a 26,09% reduction against 5–10%): that is not behind schedule,
-/// and is said as [`crate::api::progress::BEYOND_RANGE`]. The domain's status only knows met or not met, so the
-/// side is read here from the target's range and the values to date and projected.
-pub fn shown_status<'a>(t: &TargetRef, v: &'a TargetProgressDto) -> &'a str {
-    status_beside_range(&v.status, t.range.as_ref(), [&v.to_date, &v.projected])
-}
-
 /// Page helpers shared by the three templates.
 pub struct Helpers {
     pub p: &'static ProgStrings,
@@ -65,9 +54,9 @@ impl Helpers {
         self.p.status(code)
     }
 
-    /// [`shown_status`]'s code, for the templates.
-    pub fn status_of<'a>(&self, v: &'a TargetProgressDto, t: &TargetRef) -> &'a str {
-        shown_status(t, v)
+    /// A target's status code as the domain decided it (the API's), for the templates.
+    pub fn status_of(&self, v: &TargetProgressDto) -> &'static str {
+        v.status.code()
     }
 
     pub fn method(&self, code: &str) -> &'static str {
@@ -167,6 +156,28 @@ impl Helpers {
     /// Of a text carried in both languages, the page's.
     pub fn in_lang<'t>(&self, vi: &'t str, en: &'t str) -> &'t str {
         self.lang.pick(vi, en)
+    }
+
+    /// Why a target's chart has no line for last year, when none of its months can be known:
+    /// last year's change needs the figures of the year it compares with ("chưa có số liệu năm
+    /// 2022 để tính mức thay đổi của năm 2023"), or the year itself. Never drawn as 0.
+    pub fn no_last_year(&self, v: &TargetProgressDto, year: &i32) -> Option<String> {
+        if v.last_year.iter().any(Option::is_some) {
+            return None;
+        }
+        let last = *year - 1;
+        let text = match v.last_year_compared_year {
+            Some(base) if base >= last => self
+                .p
+                .no_last_year_itself
+                .replace("{last}", &last.to_string()),
+            Some(base) => crate::i18n::fill(
+                self.p.no_last_year_base,
+                &[("base", base.to_string()), ("last", last.to_string())],
+            ),
+            None => self.p.no_last_year.replace("{last}", &last.to_string()),
+        };
+        Some(text)
     }
 
     /// The chart of one target of one unit.
@@ -496,64 +507,5 @@ mod tests {
             "Met"
         );
         assert_eq!(h.measure(&None, &target(Some("vụ"))), "—");
-    }
-
-    /// A range target ("giảm từ 5% đến 10%") missed only beyond its far end is said to be
-    /// outside the range, not behind schedule, on every page that shows the status (the
-    /// cluster's cards, the unit's table, the overview's counts); missed short of it, or on
-    /// both sides, it keeps the domain's status; a target without a range is untouched.
-    #[test]
-    fn a_range_target_beyond_its_far_end_is_not_behind() {
-        let h = Helpers::new(Lang::Vi);
-        let t = TargetRef {
-            id: "t2".into(),
-            subject: "Giảm án, việc tạm đình chỉ".into(),
-            shape: "reduce_between".into(),
-            threshold: None,
-            range: Some(("5".into(), "10".into())),
-            unit_of_measure: Some("%".into()),
-            indicator: "suspended".into(),
-            sentence_vi: "Giảm từ 5% đến 10% so với năm 2023".into(),
-            sentence_en: "Reduce by 5% to 10% compared with 2023".into(),
-        };
-        let v = |to_date: &str, projected: &str, status: &str| TargetProgressDto {
-            target: "t2".into(),
-            measured: None,
-            same_period: None,
-            compared: None,
-            compared_year: None,
-            to_date: Some(to_date.into()),
-            projected: Some(projected.into()),
-            status: status.into(),
-            zero_baseline: false,
-            series: Vec::new(),
-            last_year: Vec::new(),
-        };
-        let said = |x: &TargetProgressDto, t: &TargetRef| h.status(h.status_of(x, t));
-        let beyond = v("26.09", "26.09", "off_track");
-        assert_eq!(said(&beyond, &t), "Vượt ngoài khoảng chỉ tiêu");
-        assert_eq!(said(&v("3", "4", "off_track"), &t), "Chậm tiến độ");
-        assert_eq!(
-            said(&v("7", "12", "at_risk"), &t),
-            "Vượt ngoài khoảng chỉ tiêu"
-        );
-        assert_eq!(
-            said(&v("3", "12", "at_risk"), &t),
-            "Có nguy cơ",
-            "both sides"
-        );
-        assert_eq!(said(&v("7", "8", "on_track"), &t), "Đúng tiến độ");
-        let no_range = TargetRef {
-            range: None,
-            threshold: Some("5".into()),
-            shape: "reduce_at_least".into(),
-            ..t.clone()
-        };
-        assert_eq!(said(&beyond, &no_range), "Chậm tiến độ");
-        let en = Helpers::new(Lang::En);
-        assert_eq!(
-            en.status(shown_status(&t, &beyond)),
-            "Beyond the target's range"
-        );
     }
 }

@@ -254,3 +254,184 @@ fn progress_over_http_postgres() {
         flow(&app);
     }
 }
+
+/// A covenant of Cluster 13 (Đồng Tháp, Vĩnh Long) with targets of the demonstration's kinds:
+/// a "giảm từ 5% đến 10%" range on suspended cases (`pct_change(…@baseline)`), a "giảm ít
+/// nhất 5%" on crimes by the regulation's `pct_change(crimes, crimes@baseline)`, a yes/no on
+/// gangs and "không tăng" on traffic accidents (an element, in cases); 2023 imported (8 and 9
+/// of everything), every month of 2024 approved at 7, no gang.
+pub(super) fn thirteen(app: &TestApp) -> &'static str {
+    use thidua_domain::model::{Comparison::*, TargetKind::*};
+    use thidua_domain::{Actor, ClusterId, Command, CovenantId, MovementId, TargetId, Text};
+    const ID: &str = "gu-13-chuyen-de";
+    let s = &app.service;
+    let text = |x: &str| Text::parse("t", x, 500).unwrap();
+    let target =
+        |id: &str, kind, cmp, threshold: Option<i64>, indicator: &str, uom: Option<&str>| {
+            thidua_domain::model::Target {
+                id: TargetId::parse(id).unwrap(),
+                area: text("Phòng, chống tội phạm"),
+                kind,
+                subject: text(&format!("Chỉ tiêu {id}")),
+                comparison: cmp,
+                threshold: threshold.map(Into::into),
+                range: None,
+                baseline_year: (kind == Change).then_some(2023),
+                unit_of_measure: uom.map(text),
+                indicator: Some(indicator.into()),
+            }
+        };
+    let mut range = target(
+        "khoang",
+        Change,
+        Between,
+        None,
+        "suspended_change",
+        Some("% giảm"),
+    );
+    range.range = Some((5.into(), 10.into()));
+    let mut content = super::support::content_of_year(2024, "Giao ước chuyên đề — Cụm 13");
+    content.targets = vec![
+        range,
+        target(
+            "toi-pham",
+            Change,
+            AtLeast,
+            Some(5),
+            "crime_change",
+            Some("% giảm"),
+        ),
+        target("bang-nhom", YesNo, Holds, None, "gangs", None),
+        target(
+            "tai-nan",
+            Change,
+            AtLeast,
+            Some(0),
+            "accidents",
+            Some("% giảm"),
+        ),
+    ];
+    let id = CovenantId::parse(ID).unwrap();
+    s.execute_all(
+        &Actor::System,
+        vec![Command::DraftCovenant {
+            covenant: id.clone(),
+            movement: MovementId::parse("chuyen-de-2024").unwrap(),
+            cluster: ClusterId::parse("cum-13").unwrap(),
+            content,
+        }],
+    )
+    .unwrap();
+    let hash = s.read().covenants[&id].latest().hash.clone();
+    let signatures = ["ca-dt", "ca-vl"]
+        .map(|u| Command::SignCovenant {
+            covenant: id.clone(),
+            version: 1,
+            unit: thidua_domain::UnitId::parse(u).unwrap(),
+            hash: hash.clone(),
+        })
+        .to_vec();
+    s.execute_all(&Actor::System, signatures).unwrap();
+    super::support::approved_year(s, ID, &["ca-dt", "ca-vl"], |_, _, _| {
+        let mut v = super::support::full_figures(s, ID, 7);
+        v.insert(
+            "gangs".into(),
+            thidua_domain::figures::FigureValue::Number(0.into()),
+        );
+        v
+    });
+    ID
+}
+
+/// One status everywhere: a range target reduced beyond its top (7 suspended cases a month
+/// against 8: 12,5%, against 5–10%) is `beyond_range` in the covenant's API as on the unit's
+/// page and in the supervisors' counts — it was `off_track` in the API while the overview
+/// counted it beyond the range. Last year's line of a change target is last year's change
+/// against its own baseline (2023 against 2022), never the indicator comparing 2023 with
+/// itself (0 every month): without 2022's figures it is left out and the page says why; with
+/// them it is drawn.
+#[test]
+fn one_status_everywhere_and_last_years_line_is_real_or_left_out() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    let cov = thirteen(&app);
+    let ministry = signed_in(&app, "giamsat-bo");
+    let p = ministry.get(&format!("/api/v1/covenants/{cov}/progress"));
+    assert_eq!(p.status, 200, "{}", p.body);
+    let p = p.json();
+    let target = |p: &serde_json::Value, unit_id: &str, id: &str| {
+        unit(p, unit_id)["targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["target"] == id)
+            .unwrap()
+            .clone()
+    };
+    for u in ["ca-dt", "ca-vl"] {
+        assert_eq!(target(&p, u, "khoang")["status"], "beyond_range", "{u}");
+    }
+    let rows = ministry.get("/api/v1/progress").json()["rows"].clone();
+    let row = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["covenant"] == cov)
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (row["beyond_range"].as_u64(), row["off_track"].as_u64()),
+        (Some(2), Some(0)),
+        "{row}"
+    );
+    let page = ministry
+        .get(&format!("/covenants/{cov}/progress/ca-dt"))
+        .body;
+    let range_row = &page[page.find("id=\"target-khoang\"").unwrap()..];
+    assert!(
+        range_row[..range_row.find("</tr>").unwrap()].contains("status-beyond_range"),
+        "{range_row}"
+    );
+    // No 2022 figures: last year's change of crimes cannot be known — null, not 0, and said.
+    let crimes = target(&p, "ca-dt", "toi-pham");
+    assert_eq!(
+        crimes["last_year"],
+        json!(vec![serde_json::Value::Null; 12]),
+        "{crimes}"
+    );
+    assert_eq!(crimes["last_year_compared_year"], 2022);
+    assert!(crimes["same_period"].is_null(), "{crimes}");
+    assert!(
+        page.contains("id=\"no-last-year-toi-pham\">Không vẽ đường cùng kỳ năm trước: chưa có số liệu năm 2022"),
+        "{page}"
+    );
+    // 2022 imported for Đồng Tháp (10 of everything): 2023's 8 a month is a 20% reduction.
+    let reports = (1..=12)
+        .map(|m| thidua_domain::figures::HistoricalReport {
+            unit: thidua_domain::UnitId::parse("ca-dt").unwrap(),
+            year: 2022,
+            window: format!("M{m:02}"),
+            values: super::support::full_figures(&app.service, cov, 10),
+        })
+        .collect();
+    app.service
+        .execute_all(
+            &thidua_domain::Actor::System,
+            vec![thidua_domain::Command::ImportHistoricalFigures {
+                covenant: thidua_domain::CovenantId::parse(cov).unwrap(),
+                file_name: thidua_domain::Text::parse("t", "2022.csv", 100).unwrap(),
+                sha256: "cd".repeat(32),
+                reports,
+            }],
+        )
+        .unwrap();
+    let p = ministry
+        .get(&format!("/api/v1/covenants/{cov}/progress"))
+        .json();
+    let crimes = target(&p, "ca-dt", "toi-pham");
+    assert_eq!(crimes["last_year"], json!(vec!["20"; 12]), "{crimes}");
+    assert_eq!(crimes["same_period"], "-20", "pct_change's own sign");
+    let page = ministry
+        .get(&format!("/covenants/{cov}/progress/ca-dt"))
+        .body;
+    assert!(!page.contains("no-last-year-toi-pham"), "{page}");
+}
