@@ -22,7 +22,7 @@ use crate::authz::{authorise, Permission};
 use crate::error::DomainError;
 use crate::event::{Actor, Event, Payload};
 use crate::figures::local_date;
-use crate::ids::CovenantId;
+use crate::ids::{CovenantId, UnitId};
 use crate::model::Target;
 use crate::progress::Status;
 use crate::state::State;
@@ -82,6 +82,60 @@ pub fn shown_status(target: Option<&Target>, t: &TargetSnapshot) -> Status {
     let value = |raw: &Option<String>| raw.as_deref().and_then(|s| s.parse::<Exact>().ok());
     let (now, end) = (value(&t.to_date), value(&t.projected));
     crate::progress::status::beside_range(recorded, target, [now.as_ref(), end.as_ref()])
+}
+
+/// How complete a member's figures are for the review: of its reported windows of months 1 to
+/// [`MONTH`], how many are approved, and the last month counted (approved with every month
+/// before it, as the review counts: [`crate::progress::through`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Completeness {
+    pub unit: UnitId,
+    pub approved: u8,
+    pub windows: u8,
+    pub through: Option<u8>,
+}
+
+impl Completeness {
+    /// Every window through month 6 approved: the review counts the whole half-year.
+    pub fn complete(&self) -> bool {
+        self.approved == self.windows && self.through == Some(MONTH)
+    }
+}
+
+/// Every member's [`Completeness`] now, in sorted member order: what the secretariat reads
+/// before freezing the review, which can never be done again.
+pub fn completeness(
+    state: &State,
+    covenant: &CovenantId,
+) -> Result<Vec<Completeness>, DomainError> {
+    let year = state.covenant(covenant)?.year;
+    let calendar = state.calendar(covenant)?;
+    let members = crate::progress::members(state, covenant)?;
+    let keys: Vec<&str> = (1..=MONTH)
+        .filter_map(|m| calendar.month(m).map(|r| r.key()))
+        .collect();
+    Ok(members
+        .into_iter()
+        .map(|unit| {
+            let approved = keys
+                .iter()
+                .filter(|k| {
+                    state
+                        .figures
+                        .report(&unit, year, k)
+                        .is_some_and(|r| r.published().is_some())
+                })
+                .count();
+            let through =
+                crate::progress::through(state, covenant, &unit, year).map(|m| m.min(MONTH));
+            Completeness {
+                approved: approved as u8,
+                windows: keys.len() as u8,
+                through,
+                unit,
+            }
+        })
+        .collect())
 }
 
 /// `FreezeMidyearReview`: the actor's role first (the secretariat of the covenant's cluster),

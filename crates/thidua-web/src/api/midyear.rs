@@ -75,6 +75,20 @@ pub struct MidUnitDto {
     pub targets: Vec<MidTargetDto>,
 }
 
+/// How complete a member's figures are for the review (`thidua_domain::midyear::completeness`):
+/// what the secretariat reads before freezing it, once and for ever.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct MidCompletenessDto {
+    pub unit: UnitRef,
+    /// Of the member's reported windows of months 1 to 6, how many are approved.
+    pub approved: u8,
+    pub windows: u8,
+    /// The last month the review would count (approved with every month before it).
+    pub through: Option<u8>,
+    /// Every window through month 6 approved.
+    pub complete: bool,
+}
+
 /// A frozen review.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct FrozenDto {
@@ -106,6 +120,9 @@ pub struct MidyearDto {
     pub frozen: Option<FrozenDto>,
     /// The viewer is the cluster's secretariat or an administrator and nothing is frozen yet.
     pub can_freeze: bool,
+    /// Until the review is frozen (empty after), each member's figures through month 6 as
+    /// they stand, in sorted member order.
+    pub completeness: Vec<MidCompletenessDto>,
 }
 
 fn target_refs(state: &DomainState, id: &CovenantId) -> Vec<MidTargetRef> {
@@ -216,7 +233,22 @@ pub fn midyear_dto(
 ) -> Result<MidyearDto, ApiError> {
     let c = visible_covenant(state, scope, id)?;
     let review = state.midyear.get(id);
+    let completeness = match review {
+        Some(_) => Vec::new(),
+        None => midyear::completeness(state, id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|c| MidCompletenessDto {
+                unit: unit_ref(state, &c.unit),
+                approved: c.approved,
+                windows: c.windows,
+                through: c.through,
+                complete: c.complete(),
+            })
+            .collect(),
+    };
     Ok(MidyearDto {
+        completeness,
         covenant: id.to_string(),
         title: c.latest().content.title.to_string(),
         cluster_name: state

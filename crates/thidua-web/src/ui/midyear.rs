@@ -109,6 +109,31 @@ impl Page {
         u.through.is_none_or(|m| m < 6)
     }
 
+    /// "Công an tỉnh An Giang: 2/6 kỳ đã phê duyệt".
+    fn approved_of(&self, c: &api::MidCompletenessDto) -> String {
+        crate::i18n::fill(
+            self.m.approved_windows,
+            &[
+                ("approved", c.approved.to_string()),
+                ("windows", c.windows.to_string()),
+            ],
+        )
+    }
+
+    /// How many members are short of an approved half-year ("2/3 đơn vị …"), when any is.
+    fn incomplete(&self) -> Option<String> {
+        let short = self.d.completeness.iter().filter(|c| !c.complete).count();
+        (short > 0).then(|| {
+            crate::i18n::fill(
+                self.m.incomplete_warning,
+                &[
+                    ("short", short.to_string()),
+                    ("members", self.d.completeness.len().to_string()),
+                ],
+            )
+        })
+    }
+
     /// "Month 6 closes on dd/mm/yyyy; …".
     fn too_early(&self) -> String {
         self.m
@@ -159,17 +184,32 @@ pub async fn page(State(app): State<AppState>, viewer: Viewer, Path(id): Path<St
     }
 }
 
-/// `POST /covenants/{id}/midyear`: freezes the review (the form carries only the CSRF token).
+/// `POST /covenants/{id}/midyear`: freezes the review. The review can never be frozen again,
+/// so the form's box saying so (`confirm=1`) must be ticked: without it the page again, the
+/// box's message beside it, and nothing recorded (the JSON API's callers decide for
+/// themselves). Someone not managing the cluster is left to the domain's refusal.
 pub async fn freeze(
     State(app): State<AppState>,
     viewer: Viewer,
     Path(raw): Path<String>,
-    CsrfForm(_form): CsrfForm<std::collections::HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<std::collections::HashMap<String, String>>,
 ) -> Response {
     let id = match covenant_id(&viewer, &raw) {
         Ok(id) => id,
         Err(r) => return *r,
     };
+    if form.get("confirm").map(String::as_str) != Some("1") {
+        let manages = {
+            let state = app.service.read();
+            state.covenants.get(&id).is_some_and(|c| {
+                viewer.scope.is_admin() || viewer.scope.managed_clusters().contains(&c.cluster)
+            })
+        };
+        if manages {
+            let message = viewer.lang.midyear().confirm_first.to_owned();
+            return view(&app, &viewer, &id, Some(message));
+        }
+    }
     match api::freeze(&app, &viewer, id.clone()).await {
         Ok(_) => Redirect::to(&format!("/covenants/{id}/midyear")).into_response(),
         // The domain refused it (already frozen, too early, not signed): the page says why.

@@ -774,6 +774,8 @@ fn secretariat_sees_progress_and_freezes_the_midyear_review(b: &Browser, app: &T
     assert!(b.wait_for("#midyear-link"));
     b.click("#midyear-link");
     assert!(b.wait_for("#freeze-button"), "{}", b.source());
+    // The review is frozen once and for ever: the box saying so is ticked first.
+    b.click("#freeze-confirm");
     b.click("#freeze-button");
     assert!(b.wait_for("#sha256"), "{}", b.source());
     let sha = b.text("#sha256");

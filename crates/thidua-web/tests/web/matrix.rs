@@ -490,7 +490,7 @@ fn actions() -> Vec<Action> {
             perform: |c, own| {
                 c.post_form(
                     &format!("/covenants/{}/midyear", midyear_cov(own)),
-                    &[("csrf", &form_csrf(c))],
+                    &[("csrf", &form_csrf(c)), ("confirm", "1")],
                 )
             },
             expect: ["AA", "AD", "DD", "DD", "DD", "DD", "DD"],

@@ -76,9 +76,48 @@ fn flow(app: &TestApp) {
     assert_eq!(outsider.get(&api).status, 404);
     assert_eq!(outsider.get(&page).status, 404);
     assert_eq!(outsider.post_json(&api, json!(null)).status, 404);
-    // The secretariat freezes it through the page's form (no JavaScript).
+    // Before the button, each member's approved windows through month 6 and a plain warning:
+    // only Kiên Giang's January is approved.
+    for needle in [
+        "id=\"complete-ca-kg\" class=\"warn\"><span lang=\"vi\">Công an tỉnh Kiên Giang</span>: 1/6 kỳ đã phê duyệt",
+        "<span lang=\"vi\">Công an tỉnh An Giang</span>: 0/6 kỳ đã phê duyệt",
+        "id=\"incomplete-warning\"",
+        "5/5 đơn vị chưa có đủ số liệu",
+        "id=\"freeze-confirm\" required",
+    ] {
+        assert!(form.body.contains(needle), "{needle}: {}", form.body);
+    }
+    let listed = member.get(&api).json()["completeness"].clone();
+    let kg = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["unit"]["id"] == "ca-kg")
+        .unwrap();
+    assert_eq!(
+        (
+            kg["approved"].as_u64(),
+            kg["windows"].as_u64(),
+            kg["complete"].as_bool()
+        ),
+        (Some(1), Some(6), Some(false)),
+        "the API says the same: {listed}"
+    );
+    // The secretariat freezes it through the page's form (no JavaScript), the box ticked:
+    // without it, the page again with the message beside the box, and nothing recorded.
     let size = app.service.read().size;
     let r = secretariat.post_form(&page, &[("csrf", &form.csrf())]);
+    assert_eq!(r.status, 422, "{}", r.body);
+    let box_and_error = &r.body[r.body.find("id=\"freeze-confirm\"").expect("the box")..];
+    assert!(
+        box_and_error[..box_and_error.find("</form>").unwrap()]
+            .contains("id=\"freeze-error\" role=\"alert\">Hãy đánh dấu ô xác nhận"),
+        "{}",
+        r.body
+    );
+    assert_eq!(app.service.read().size, size, "nothing recorded");
+    assert!(member.get(&api).json()["frozen"].is_null());
+    let r = secretariat.post_form(&page, &[("csrf", &form.csrf()), ("confirm", "1")]);
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(r.header("location"), Some(page.as_str()));
     let d = member.get(&api).json();
@@ -131,7 +170,7 @@ fn flow(app: &TestApp) {
         (again.status, again.json()["error"].as_str()),
         (409, Some("midyear_exists"))
     );
-    let again = secretariat.post_form(&page, &[("csrf", &form.csrf())]);
+    let again = secretariat.post_form(&page, &[("csrf", &form.csrf()), ("confirm", "1")]);
     assert_eq!(again.status, 422);
     assert!(again.body.contains("đã được chốt"), "{}", again.body);
     // A later approval moves live progress, never the review.
