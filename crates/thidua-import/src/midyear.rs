@@ -1,7 +1,10 @@
 //! The mid-year review (sơ kết 6 tháng) as an XLSX workbook: a heading block (covenant, cluster,
 //! "Số liệu tính đến ngày", the log index and the review's SHA-256), each unit's provisional
 //! score, and each unit's targets to date against cùng kỳ. Values are the review's exact values
-//! rounded once by the engine's rule (two decimals, half up) and written as numbers. The same
+//! rounded once by the engine's rule (two decimals, half up) and written as numbers, each pair
+//! of value columns headed by its own unit column (a count of cases beside a reduction in per
+//! cent); a value the page says in words (a yes/no target's "Đạt") is written as those words,
+//! never as the number behind them. The same
 //! review always gives the same bytes: the document is dated by the month-6 cut-off, not the
 //! clock.
 
@@ -24,7 +27,13 @@ pub struct TargetHead {
     pub subject: String,
     /// The level the covenant sets, as its sentence ("Giảm ít nhất 5% so với năm 2023").
     pub level: String,
+    /// The unit of the values in the target's terms ("Đạt đến nay", "Dự báo cả năm"): the
+    /// covenant's ("% giảm").
     pub unit_of_measure: Option<String>,
+    /// The unit of the measured values ("Chỉ số đo đến nay", "… cùng kỳ năm trước"): the
+    /// regulation's element or indicator's ("vụ" for a count of accidents), the covenant's for
+    /// a change indicator, written as its reduction.
+    pub measured_unit: Option<String>,
     /// Measured by a change indicator (`pct_change`, a decrease negative): its value to date is
     /// written as the reduction it is, the same number and sign as "Đạt đến nay", and its
     /// same-period value, the indicator's own change a year earlier, is left empty (it compares
@@ -45,19 +54,24 @@ pub struct Review<'a> {
     /// The Vietnamese label of a target's status as the pages show it (its `status` code,
     /// `on_track`, …, read with its range and values).
     pub status: &'a dyn Fn(&TargetSnapshot) -> &'static str,
+    /// A value in the target's terms (exact text) as the page words it, where the page says it
+    /// in words rather than as a number ("Đạt", "Không đạt: 2 băng nhóm" for a yes/no target):
+    /// written as text. `None`: written as a number.
+    pub words: &'a dyn Fn(&TargetHead, &str) -> Option<String>,
 }
 
 /// Column headings of the scores sheet.
 pub const SCORE_HEADINGS: [&str; 4] = ["STT", "Đơn vị", "Đến hết tháng", "Điểm tạm tính"];
-/// Column headings of the targets sheet.
-pub const TARGET_HEADINGS: [&str; 10] = [
+/// Column headings of the targets sheet: each unit column heads the two value columns after it.
+pub const TARGET_HEADINGS: [&str; 11] = [
     "STT",
     "Đơn vị",
     "Chỉ tiêu",
     "Mức giao ước",
-    "Đơn vị tính",
+    "Đơn vị tính của chỉ số đo",
     "Chỉ số đo đến nay",
     "Chỉ số đo cùng kỳ năm trước",
+    "Đơn vị tính của mức đạt",
     "Đạt đến nay",
     "Dự báo cả năm",
     "Đánh giá",
@@ -163,7 +177,7 @@ fn target_rows(sheet: &mut Worksheet, r: &Review, f: &Formats) -> Result<(), Xls
             if let Some(h) = head {
                 sheet.write_string(row, 3, &h.level)?;
             }
-            if let Some(m) = head.and_then(|h| h.unit_of_measure.as_deref()) {
+            if let Some(m) = head.and_then(|h| h.measured_unit.as_deref()) {
                 sheet.write_string(row, 4, m)?;
             }
             if head.is_some_and(|h| h.change_indicator) {
@@ -177,14 +191,31 @@ fn target_rows(sheet: &mut Worksheet, r: &Review, f: &Formats) -> Result<(), Xls
                 number(sheet, row, 5, t.measured.as_deref(), f)?;
                 number(sheet, row, 6, t.same_period.as_deref(), f)?;
             }
-            number(sheet, row, 7, t.to_date.as_deref(), f)?;
-            number(sheet, row, 8, t.projected.as_deref(), f)?;
-            sheet.write_string(row, 9, (r.status)(t))?;
+            // The values in the target's terms: as the page words them, else numbers in the
+            // covenant's unit.
+            let worded = |raw: Option<&str>| head.zip(raw).and_then(|(h, v)| (r.words)(h, v));
+            let (now, end) = (worded(t.to_date.as_deref()), worded(t.projected.as_deref()));
+            if now.is_none() && end.is_none() {
+                if let Some(m) = head.and_then(|h| h.unit_of_measure.as_deref()) {
+                    sheet.write_string(row, 7, m)?;
+                }
+            }
+            for (col, words, raw) in [(8, now, &t.to_date), (9, end, &t.projected)] {
+                match words {
+                    Some(w) => {
+                        sheet.write_string(row, col, &w)?;
+                    }
+                    None => number(sheet, row, col, raw.as_deref(), f)?,
+                }
+            }
+            sheet.write_string(row, 10, (r.status)(t))?;
         }
     }
-    for (c, width) in [6.0, 40.0, 50.0, 36.0, 12.0, 16.0, 18.0, 14.0, 16.0, 18.0]
-        .into_iter()
-        .enumerate()
+    for (c, width) in [
+        6.0, 40.0, 50.0, 36.0, 14.0, 16.0, 18.0, 14.0, 14.0, 16.0, 18.0,
+    ]
+    .into_iter()
+    .enumerate()
     {
         sheet.set_column_width(c as u16, width)?;
     }
@@ -264,6 +295,7 @@ mod tests {
             subject: "Giảm tội phạm".into(),
             level: "Giảm ít nhất 5% so với năm 2023".into(),
             unit_of_measure: Some("%".into()),
+            measured_unit: Some("vụ".into()),
             change_indicator: false,
         };
         book_with(e, vec![head])
@@ -281,6 +313,7 @@ mod tests {
             ],
             targets,
             status: &|_| "Đúng tiến độ",
+            words: &|h, v| (h.id == "yes-no").then(|| format!("words {v}")),
         })
         .unwrap()
     }
@@ -327,13 +360,14 @@ mod tests {
         // 100/7 = 14.2857…% to date: 14.29.
         let t = row(TARGETS_SHEET, "1");
         assert_eq!(
-            t[2..10],
+            t[2..11],
             [
                 "Giảm tội phạm",
                 "Giảm ít nhất 5% so với năm 2023",
-                "%",
+                "vụ",
                 "60",
                 "70",
+                "%",
                 "14.29",
                 "",
                 "Đúng tiến độ"
@@ -358,6 +392,7 @@ mod tests {
             subject: "Kéo giảm tội phạm".into(),
             level: "Giảm ít nhất 5% so với năm 2023".into(),
             unit_of_measure: Some("% giảm".into()),
+            measured_unit: Some("% giảm".into()),
             change_indicator: true,
         };
         let rows = rows(&book_with(&e, vec![head]));
@@ -366,6 +401,47 @@ mod tests {
             .find(|(s, r)| s == TARGETS_SHEET && r.first().is_some_and(|c| c == "1"))
             .map(|(_, r)| r.clone())
             .unwrap();
-        assert_eq!(t[4..8], ["% giảm", "15.7", "", "15.7"], "{t:?}");
+        assert_eq!(t[4..9], ["% giảm", "15.7", "", "% giảm", "15.7"], "{t:?}");
+    }
+
+    /// A yes/no target's values to date and projected are the page's words (a text cell), not
+    /// the number 0 behind "Đạt"; no unit heads words. A count measured in cases ("vụ") beside
+    /// its reduction in per cent has each under its own unit.
+    #[test]
+    fn worded_values_are_text_and_each_value_has_its_own_unit() {
+        let mut e = review();
+        for u in &mut e.units {
+            u.targets[0].target = "yes-no".into();
+            u.targets[0].measured = Some("0".into());
+            u.targets[0].to_date = Some("0".into());
+            u.targets[0].projected = Some("0".into());
+        }
+        let head = TargetHead {
+            id: "yes-no".into(),
+            subject: "Không để hình thành băng nhóm".into(),
+            level: "Không để xảy ra".into(),
+            unit_of_measure: None,
+            measured_unit: Some("băng nhóm".into()),
+            change_indicator: false,
+        };
+        let rows = rows(&book_with(&e, vec![head]));
+        let t = rows
+            .iter()
+            .find(|(s, r)| s == TARGETS_SHEET && r.first().is_some_and(|c| c == "1"))
+            .map(|(_, r)| r.clone())
+            .unwrap();
+        assert_eq!(
+            t[4..11],
+            [
+                "băng nhóm",
+                "0",
+                "70",
+                "",
+                "words 0",
+                "words 0",
+                "Đúng tiến độ"
+            ],
+            "{t:?}"
+        );
     }
 }

@@ -28,7 +28,13 @@ use crate::AppState;
 pub struct MidTargetRef {
     pub id: String,
     pub subject: String,
+    /// The unit of the values in the target's terms (`to_date`, `projected`): the covenant's.
     pub unit_of_measure: Option<String>,
+    /// The unit of `measured` and `same_period`: the regulation's element or indicator's
+    /// ("vụ" for a count of accidents whose target is a reduction in per cent), the covenant's
+    /// for a change indicator, whose `measured` the page and the workbook say as its
+    /// reduction.
+    pub measured_unit: Option<String>,
     /// The shape key (`reduce_at_least`, `rate_above`, …), as progress names it.
     pub shape: String,
     /// A change target measured by a change indicator (`pct_change`): its `measured` is that
@@ -134,27 +140,46 @@ fn target_refs(state: &DomainState, id: &CovenantId) -> Vec<MidTargetRef> {
         reg.as_ref()
             .is_some_and(|r| r.ast().elements.iter().any(|e| e.id == i))
     };
+    // The regulation's unit of an element or indicator.
+    let unit_of = |i: &str| {
+        let ast = reg.as_ref()?.ast();
+        let element = ast.elements.iter().find(|e| e.id == i).map(|e| &e.unit);
+        let indicator = ast.indicators.iter().find(|x| x.id == i).map(|x| &x.unit);
+        element.or(indicator)?.clone()
+    };
     c.version(version)
         .expect("in force")
         .content
         .targets
         .iter()
         .filter(|t| t.indicator.is_some())
-        .map(|t| MidTargetRef {
-            id: t.id.to_string(),
-            subject: t.subject.to_string(),
-            unit_of_measure: t.unit_of_measure.as_ref().map(|u| u.to_string()),
-            shape: thidua_domain::target::shape_key(t.kind, t.comparison)
-                .unwrap_or_default()
-                .to_owned(),
-            change_indicator: t.kind == thidua_domain::model::TargetKind::Change
-                && t.indicator.as_deref().is_some_and(|i| !is_element(i)),
-            range: t
-                .range
-                .map(|(a, b)| (a.normalize().to_string(), b.normalize().to_string())),
-            sentence_vi: thidua_domain::wording::sentence(&thidua_domain::wording::VI, t),
-            sentence_en: thidua_domain::wording::sentence(&thidua_domain::wording::EN, t),
+        .map(|t| {
+            let change_indicator = t.kind == thidua_domain::model::TargetKind::Change
+                && t.indicator.as_deref().is_some_and(|i| !is_element(i));
+            let unit_of_measure = t.unit_of_measure.as_ref().map(|u| u.to_string());
+            let measured_unit = match change_indicator {
+                true => unit_of_measure.clone(),
+                false => t.indicator.as_deref().and_then(unit_of),
+            };
+            (t, change_indicator, unit_of_measure, measured_unit)
         })
+        .map(
+            |(t, change_indicator, unit_of_measure, measured_unit)| MidTargetRef {
+                id: t.id.to_string(),
+                subject: t.subject.to_string(),
+                unit_of_measure,
+                measured_unit,
+                shape: thidua_domain::target::shape_key(t.kind, t.comparison)
+                    .unwrap_or_default()
+                    .to_owned(),
+                change_indicator,
+                range: t
+                    .range
+                    .map(|(a, b)| (a.normalize().to_string(), b.normalize().to_string())),
+                sentence_vi: thidua_domain::wording::sentence(&thidua_domain::wording::VI, t),
+                sentence_en: thidua_domain::wording::sentence(&thidua_domain::wording::EN, t),
+            },
+        )
         .collect()
 }
 
@@ -272,6 +297,17 @@ pub fn xlsx(state: &DomainState, scope: &Scope, id: &CovenantId) -> Result<Vec<u
     let review = state.midyear.get(id).ok_or_else(ApiError::not_found)?;
     let frozen: &MidyearReviewFrozen = &review.frozen;
     let targets = covenant_targets(state, id);
+    // A yes/no target's value is said in words on the page ("Đạt"): the workbook writes them.
+    let helpers = crate::ui::progress::Helpers::new(crate::i18n::Lang::Vi);
+    let shapes: std::collections::HashMap<&str, (&str, &Option<String>)> = dto
+        .targets
+        .iter()
+        .map(|t| (t.id.as_str(), (t.shape.as_str(), &t.unit_of_measure)))
+        .collect();
+    let words = |h: &thidua_import::midyear::TargetHead, raw: &str| {
+        let (shape, unit) = shapes.get(h.id.as_str())?;
+        helpers.words(raw, shape, unit)
+    };
     let shown = |t: &thidua_domain::midyear::TargetSnapshot| {
         status(midyear::shown_status(targets.get(t.target.as_str()).copied(), t).code())
     };
@@ -292,11 +328,15 @@ pub fn xlsx(state: &DomainState, scope: &Scope, id: &CovenantId) -> Result<Vec<u
                 id: t.id.clone(),
                 subject: t.subject.clone(),
                 level: t.sentence_vi.clone(),
-                unit_of_measure: t.unit_of_measure.clone(),
+                unit_of_measure: (t.shape != "yes_no")
+                    .then(|| t.unit_of_measure.clone())
+                    .flatten(),
+                measured_unit: t.measured_unit.clone(),
                 change_indicator: t.change_indicator,
             })
             .collect(),
         status: &shown,
+        words: &words,
     };
     thidua_import::midyear::write(&book).map_err(ApiError::internal)
 }

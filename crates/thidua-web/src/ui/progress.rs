@@ -109,6 +109,26 @@ impl Helpers {
         }
     }
 
+    /// A value the pages say in words rather than as a number, as plain text: a statement
+    /// that must hold (a yes/no target), "Đạt" or "Không đạt: 2 băng nhóm" as
+    /// [`Helpers::measure_of`] says it; `None` for any other value (the mid-year workbook
+    /// writes those as numbers).
+    pub fn words(&self, raw: &str, shape: &str, of: &Option<String>) -> Option<String> {
+        if shape != "yes_no" {
+            return None;
+        }
+        let x = raw.parse::<Exact>().ok()?;
+        if x.is_zero() {
+            return Some(self.p.held.to_owned());
+        }
+        let value = shown(&Some(raw.to_owned()));
+        let measured = match of {
+            Some(u) => format!("{value} {u}"),
+            None => value,
+        };
+        Some(self.p.broken.replace("{value}", &measured))
+    }
+
     /// A reduction in per cent (a rise negative) said as what happened: "giảm 5,51%", "tăng
     /// 75%", "không tăng, không giảm".
     pub fn reduction(&self, x: &Exact) -> String {

@@ -212,6 +212,50 @@ fn flow(app: &TestApp) {
     assert_eq!(kg_row.1[2], "1", "through month 1");
 }
 
+/// The review of a covenant with a range target reduced beyond its top, a yes/no target and
+/// a reduction of traffic accidents: the review's API and page say the status progress says
+/// (`beyond_range`, not the `off_track` its snapshot records); the workbook writes "Đạt" where
+/// the page says it (it wrote the number 0), and heads the accidents' counts (7 against 8)
+/// with their own unit, "vụ", and the reduction with "% giảm" (it headed both "% giảm").
+#[test]
+fn the_review_says_the_pages_status_and_words_and_units_in_its_workbook() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    let cov = super::progress::thirteen(&app);
+    let admin = signed_in(&app, "quantri");
+    let api = format!("/api/v1/covenants/{cov}/midyear");
+    let r = admin.post_json(&api, json!(null));
+    assert_eq!(r.status, 200, "{}", r.body);
+    let f = admin.get(&api).json()["frozen"].clone();
+    let range = &unit(&f, "ca-dt")["targets"][0];
+    assert_eq!(
+        (range["target"].as_str(), range["status"].as_str()),
+        (Some("khoang"), Some("beyond_range")),
+        "{range}"
+    );
+    let page = admin.get(&format!("/covenants/{cov}/midyear")).body;
+    assert!(page.contains("status-beyond_range"), "{page}");
+    assert!(!page.contains("status-off_track"), "{page}");
+    let rows = cells(&admin.get_bytes(&format!("{api}.xlsx")));
+    let row = |subject: &str| {
+        rows.iter()
+            .find(|(s, r)| {
+                s == "Chỉ tiêu"
+                    && r.get(1).is_some_and(|u| u.contains("Đồng Tháp"))
+                    && r[2] == subject
+            })
+            .map(|(_, r)| r.clone())
+            .unwrap_or_else(|| panic!("{subject}: {rows:?}"))
+    };
+    let gangs = row("Chỉ tiêu bang-nhom");
+    assert_eq!(gangs[8..11], ["Đạt", "Đạt", "Đúng tiến độ"], "{gangs:?}");
+    let accidents = row("Chỉ tiêu tai-nan");
+    assert_eq!(
+        accidents[4..10],
+        ["vụ", "42", "48", "% giảm", "12.5", "12.5"],
+        "{accidents:?}"
+    );
+}
+
 #[test]
 fn midyear_over_http_sqlite() {
     flow(&spawn(Backend::Sqlite).unwrap());
