@@ -395,12 +395,7 @@ mod tests {
             measured_unit: Some("% giảm".into()),
             change_indicator: true,
         };
-        let rows = rows(&book_with(&e, vec![head]));
-        let t = rows
-            .iter()
-            .find(|(s, r)| s == TARGETS_SHEET && r.first().is_some_and(|c| c == "1"))
-            .map(|(_, r)| r.clone())
-            .unwrap();
+        let t = first_target_row(&book_with(&e, vec![head]));
         assert_eq!(t[4..9], ["% giảm", "15.7", "", "% giảm", "15.7"], "{t:?}");
     }
 
@@ -424,12 +419,7 @@ mod tests {
             measured_unit: Some("băng nhóm".into()),
             change_indicator: false,
         };
-        let rows = rows(&book_with(&e, vec![head]));
-        let t = rows
-            .iter()
-            .find(|(s, r)| s == TARGETS_SHEET && r.first().is_some_and(|c| c == "1"))
-            .map(|(_, r)| r.clone())
-            .unwrap();
+        let t = first_target_row(&book_with(&e, vec![head]));
         assert_eq!(
             t[4..11],
             [
@@ -443,5 +433,14 @@ mod tests {
             ],
             "{t:?}"
         );
+    }
+
+    /// The first target's row of the workbook's targets sheet.
+    fn first_target_row(book: &[u8]) -> Vec<String> {
+        rows(book)
+            .into_iter()
+            .find(|(s, r)| s == TARGETS_SHEET && r.first().is_some_and(|c| c == "1"))
+            .map(|(_, r)| r)
+            .unwrap()
     }
 }

@@ -1815,17 +1815,7 @@ fn imports_and_templates_answer_only_what_the_caller_may_have() {
     }
     // Cần Thơ, of the cluster in 2025 but not a member of its 2024 covenant: its officer sees
     // the covenant and gets no template of it for its unit.
-    app.service
-        .execute(
-            &thidua_domain::Actor::System,
-            thidua_domain::Command::GrantRole {
-                user: thidua_domain::UserId::parse("canbo-dt").unwrap(),
-                role: thidua_domain::model::Role::Officer {
-                    unit: thidua_domain::UnitId::parse("ca-ct").unwrap(),
-                },
-            },
-        )
-        .unwrap();
+    grant_officer(&app, "canbo-dt", "ca-ct");
     let outsider = signed_in(&app, "canbo-dt");
     let r = outsider.get(&format!(
         "/api/v1/covenants/{COV}/figures/template?unit=ca-ct&window=M03"
@@ -2209,17 +2199,7 @@ fn a_pasted_column_that_does_not_fit_the_form_is_refused_before_the_grid() {
 fn a_file_of_another_unit_is_refused_naming_whose_figures_it_holds() {
     let app = spawn(Backend::Sqlite).unwrap();
     super::support::load_figures(&app.service);
-    app.service
-        .execute(
-            &thidua_domain::Actor::System,
-            thidua_domain::Command::GrantRole {
-                user: thidua_domain::UserId::parse("canbo-dt").unwrap(),
-                role: thidua_domain::model::Role::Officer {
-                    unit: thidua_domain::UnitId::parse("ca-cm").unwrap(),
-                },
-            },
-        )
-        .unwrap();
+    grant_officer(&app, "canbo-dt", "ca-cm");
     let kg = signed_in(&app, "canbo-kg");
     let cm = signed_in(&app, "canbo-dt");
     let template = cm.get_bytes(&format!(
@@ -2633,4 +2613,19 @@ fn a_late_report_names_the_deadline_it_missed() {
         super::support::element_text(&page, "late", "span"),
         "Late (deadline when submitted: 16/01/2024)"
     );
+}
+
+/// Makes `user` an officer of `unit` as well (a fixture account acting for a unit it lacks).
+fn grant_officer(app: &TestApp, user: &str, unit: &str) {
+    app.service
+        .execute(
+            &thidua_domain::Actor::System,
+            thidua_domain::Command::GrantRole {
+                user: thidua_domain::UserId::parse(user).unwrap(),
+                role: thidua_domain::model::Role::Officer {
+                    unit: thidua_domain::UnitId::parse(unit).unwrap(),
+                },
+            },
+        )
+        .unwrap();
 }
