@@ -75,15 +75,7 @@ fn draft_covenant(
     if state.covenants.contains_key(&covenant) {
         return Err(DomainError::CovenantExists(covenant.to_string()));
     }
-    if let Some(existing) = state
-        .covenants
-        .values()
-        .find(|c| c.cluster == cluster && c.movement == movement && c.latest().withdrawn.is_none())
-    {
-        return Err(DomainError::CovenantForYearExists {
-            existing: existing.id.to_string(),
-        });
-    }
+    one_covenant_for_the_year(state, &cluster, &movement, &covenant)?;
     validate_content(&content, year)?;
     members_active_on_signing_date(state, state.members(&cluster, year)?, &content)?;
     Ok(vec![Payload::CovenantDrafted {
@@ -95,8 +87,31 @@ fn draft_covenant(
     }])
 }
 
-/// Amends the latest draft: (the cluster's manager) valid content that the draft's members
-/// can sign on its signing date.
+/// Refused when the cluster has a covenant under `movement` other than `covenant` that is not
+/// withdrawn: one covenant per cluster and movement, whether drafted anew or brought back by a
+/// new version of a withdrawn one.
+fn one_covenant_for_the_year(
+    state: &State,
+    cluster: &ClusterId,
+    movement: &MovementId,
+    covenant: &CovenantId,
+) -> Result<(), DomainError> {
+    let other = state.covenants.values().find(|c| {
+        &c.cluster == cluster
+            && &c.movement == movement
+            && &c.id != covenant
+            && c.latest().withdrawn.is_none()
+    });
+    match other {
+        Some(existing) => Err(DomainError::CovenantForYearExists {
+            existing: existing.id.to_string(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Amends the latest draft: (the cluster's manager) valid content, changed, that the draft's
+/// members can sign on its signing date.
 fn amend_covenant_draft(
     state: &State,
     actor: &Actor,
@@ -105,6 +120,9 @@ fn amend_covenant_draft(
 ) -> Result<Vec<Payload>, DomainError> {
     let c = state.covenant(&covenant)?;
     manage(state, actor, &c.cluster)?;
+    if c.latest().content == content {
+        return Err(DomainError::CovenantUnchanged(covenant.to_string()));
+    }
     validate_content(&content, c.year)?;
     members_active_on_signing_date(state, &c.latest().members, &content)?;
     Ok(vec![Payload::CovenantDraftAmended {
@@ -117,7 +135,9 @@ fn amend_covenant_draft(
 /// Proposes the next version: (the cluster's manager) valid content that the cluster's current
 /// members of the covenant's year can sign on its signing date. It follows a frozen or
 /// withdrawn version, or supersedes one that some members have signed (their signatures lapse
-/// with it); never once the year-end review of the covenant has opened.
+/// with it); never once the year-end review of the covenant has opened. A version that changes
+/// nothing of one in force or being signed is refused (it would only cancel signatures), and a
+/// withdrawn covenant comes back only while the cluster has no other for the movement.
 fn propose_covenant_version(
     state: &State,
     actor: &Actor,
@@ -128,6 +148,14 @@ fn propose_covenant_version(
     manage(state, actor, &c.cluster)?;
     if state.yearend.reviews.contains_key(&covenant) {
         return Err(DomainError::CovenantUnderReview(covenant.to_string()));
+    }
+    let latest = c.latest();
+    match latest.withdrawn {
+        Some(_) => one_covenant_for_the_year(state, &c.cluster, &c.movement, &covenant)?,
+        None if latest.content == content => {
+            return Err(DomainError::CovenantUnchanged(covenant.to_string()))
+        }
+        None => {}
     }
     validate_content(&content, c.year)?;
     members_active_on_signing_date(state, state.members(&c.cluster, c.year)?, &content)?;

@@ -131,6 +131,8 @@ pub enum DomainError {
     CovenantForYearExists { existing: String },
     #[error("the year-end review of covenant {0} has opened: the covenant can no longer change")]
     CovenantUnderReview(String),
+    #[error("the proposed version of covenant {0} is the same as its latest: nothing to sign again")]
+    CovenantUnchanged(String),
     #[error("unit {unit} has already signed covenant {covenant} version {version}")]
     AlreadySigned {
         covenant: String,
@@ -314,6 +316,7 @@ impl DomainError {
             CovenantNotFrozen { .. } => "covenant_not_frozen",
             CovenantHasSignatures { .. } => "covenant_has_signatures",
             CovenantForYearExists { .. } => "covenant_year_exists",
+            CovenantUnchanged(_) => "covenant_unchanged",
             CovenantUnderReview(_) => "covenant_under_review",
             AlreadySigned { .. } => "already_signed",
             HashMismatch { .. } => "hash_mismatch",

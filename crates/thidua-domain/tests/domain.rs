@@ -407,6 +407,67 @@ fn a_partly_signed_version_is_superseded_and_a_cluster_has_one_covenant_per_move
     assert_eq!(w.err(&user("thuky"), second), "covenant_year_exists");
 }
 
+/// A new version that changes nothing is refused, so a save without changes never cancels the
+/// signatures given; a withdrawn covenant comes back by a new version only while the cluster
+/// has no other covenant for the movement (it brought back a second covenant of the year, both
+/// then signed and frozen).
+#[test]
+fn an_unchanged_version_and_a_second_covenant_of_the_year_are_refused() {
+    let mut w = World::cluster();
+    w.draft();
+    w.sign("ca-kg").unwrap();
+    let same = Command::ProposeCovenantVersion {
+        covenant: cov(),
+        content: content("Giao ước 2024"),
+    };
+    assert_eq!(w.err(&user("thuky"), same), "covenant_unchanged");
+    let c = &w.state.covenants[&cov()];
+    assert_eq!((c.latest().version, c.latest().signatures.len()), (1, 1));
+    // A changed version supersedes it; that one, signed by nobody yet, is withdrawn.
+    w.ok(
+        &user("thuky"),
+        Command::ProposeCovenantVersion {
+            covenant: cov(),
+            content: content("Giao ước 2024 (sửa)"),
+        },
+    );
+    w.ok(
+        &user("thuky"),
+        Command::WithdrawCovenantDraft {
+            covenant: cov(),
+            reason: t("Soạn lại từ đầu"),
+        },
+    );
+    let other = CovenantId::parse("gu-thu-hai").unwrap();
+    w.ok(
+        &user("thuky"),
+        Command::DraftCovenant {
+            covenant: other.clone(),
+            movement: MovementId::parse("vanttq-2024").unwrap(),
+            cluster: cum(),
+            content: content("Giao ước 2024 (soạn lại)"),
+        },
+    );
+    let back = |title: &str| Command::ProposeCovenantVersion {
+        covenant: cov(),
+        content: content(title),
+    };
+    assert_eq!(
+        w.err(&user("thuky"), back("Giao ước 2024")),
+        "covenant_year_exists"
+    );
+    // Once the other is withdrawn too, the first may come back, unchanged or not.
+    w.ok(
+        &user("thuky"),
+        Command::WithdrawCovenantDraft {
+            covenant: other,
+            reason: t("Dùng lại giao ước cũ"),
+        },
+    );
+    w.ok(&user("thuky"), back("Giao ước 2024 (sửa)"));
+    assert_eq!(w.state.covenants[&cov()].latest().version, 3);
+}
+
 #[test]
 fn a_signed_or_frozen_covenant_cannot_be_edited_and_a_new_version_needs_new_signatures() {
     let mut w = World::cluster();

@@ -652,6 +652,7 @@ pub fn error(code: &str) -> &'static str {
         "unknown_version" => "No such version.",
         "covenant_not_frozen" => "The covenant is not frozen yet; amend the draft instead.",
         "covenant_has_signatures" => "The draft has signatures and can no longer be edited: propose a new version to supersede it.",
+        "covenant_unchanged" => "The proposed version is the same as the current one: there is nothing to sign again (the signatures given stand).",
         "covenant_year_exists" => "The cluster already has a covenant under this movement for the year: amend or supersede that one rather than drafting a second.",
         "covenant_under_review" => "The year-end review of this covenant has opened: the covenant can no longer change.",
         "invalid_query" => "Invalid query parameters.",

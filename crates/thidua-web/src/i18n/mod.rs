@@ -870,6 +870,7 @@ mod tests {
             "covenant_not_frozen",
             "covenant_has_signatures",
             "covenant_year_exists",
+            "covenant_unchanged",
             "covenant_under_review",
             "already_signed",
             "hash_mismatch",

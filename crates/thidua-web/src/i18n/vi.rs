@@ -651,6 +651,7 @@ pub fn error(code: &str) -> &'static str {
         "unknown_version" => "Không có phiên bản này.",
         "covenant_not_frozen" => "Giao ước chưa khóa; hãy sửa dự thảo.",
         "covenant_has_signatures" => "Dự thảo đã có chữ ký, không sửa được nữa: đề xuất phiên bản mới để thay thế.",
+        "covenant_unchanged" => "Phiên bản đề xuất không khác phiên bản hiện tại: không có gì để ký lại (các chữ ký đã có được giữ nguyên).",
         "covenant_year_exists" => "Cụm đã có giao ước của phong trào này trong năm: sửa hoặc thay thế giao ước đó, không soạn giao ước thứ hai.",
         "covenant_under_review" => "Đã mở tổng kết năm của giao ước này: giao ước không thay đổi được nữa.",
         "invalid_query" => "Tham số truy vấn không hợp lệ.",

@@ -230,6 +230,17 @@ fn superseding(app: &TestApp, sec: &Client, csrf: &str, edit: &str) {
         .for_each(|(_, v)| *v = "t2".into());
     let r = post(sec, edit, &next);
     assert_eq!(r.status, 303, "{}", r.body);
+    // Saved again unchanged: refused (nothing to amend), nothing recorded.
+    let size = app.service.read().size;
+    let r = post(sec, edit, &next);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body
+            .contains("Phiên bản đề xuất không khác phiên bản hiện tại"),
+        "{}",
+        r.body
+    );
+    assert_eq!(app.service.read().size, size, "nothing recorded");
     let old = sec.get("/covenants/gu-12-2024-bs?version=2");
     assert!(old.body.contains("Đã được thay thế"), "{}", old.body);
     let r = leader_of(app, "ca-ag").post_json(
