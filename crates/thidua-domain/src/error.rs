@@ -131,7 +131,9 @@ pub enum DomainError {
     CovenantForYearExists { existing: String },
     #[error("the year-end review of covenant {0} has opened: the covenant can no longer change")]
     CovenantUnderReview(String),
-    #[error("the proposed version of covenant {0} is the same as its latest: nothing to sign again")]
+    #[error(
+        "the proposed version of covenant {0} is the same as its latest: nothing to sign again"
+    )]
     CovenantUnchanged(String),
     #[error("unit {unit} has already signed covenant {covenant} version {version}")]
     AlreadySigned {

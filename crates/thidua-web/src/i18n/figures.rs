@@ -82,6 +82,8 @@ pub struct FigStrings {
     pub paste_count: &'static str,
     pub paste_heading: &'static str,
     pub paste_cells: &'static str,
+    /// A pasted line that is no figure (`{line}`, `{text}`): the whole column is refused.
+    pub paste_not_a_figure: &'static str,
     pub import_title: &'static str,
     pub import_help: &'static str,
     /// Why a report takes no file now: the year is locked, or it waits for its leader.
@@ -237,6 +239,7 @@ pub static VI: FigStrings = FigStrings {
     paste_count: "Đã dán {lines} dòng nhưng biểu mẫu có {elements} chỉ tiêu: cần đúng một dòng cho mỗi chỉ tiêu, theo thứ tự ở trên (dòng trống giữ nguyên ô). Chưa ô nào được thay đổi.",
     paste_heading: "Dòng đầu «{first}» không phải số liệu, có lẽ là tiêu đề của cột: hãy bỏ dòng đó rồi dán lại.",
     paste_cells: "Dòng {line} có {cells} ô cách nhau bằng dấu tab (dán cả một hàng hoặc nhiều cột?): hãy dán một cột, mỗi dòng một số liệu. Chưa ô nào được thay đổi.",
+    paste_not_a_figure: "Dòng {line} «{text}» không phải số liệu (số, hoặc «không áp dụng»): cột đã dán không khớp biểu mẫu, có lẽ có dòng tiêu đề. Chưa ô nào được thay đổi.",
     import_title: "Nhập từ tệp (XLSX hoặc CSV)",
     import_help: "Dùng biểu mẫu tải về ở đây. Tệp có một dòng sai thì không nhập gì và báo dòng, cột, lý do.",
     import_locked: "Điểm thi đua của năm đã khoá: số liệu không thay đổi nữa, chỉ còn tải biểu mẫu để đối chiếu.",
@@ -377,6 +380,7 @@ pub static EN: FigStrings = FigStrings {
     paste_count: "{lines} lines were pasted but the form has {elements} elements: paste exactly one line per element, in the order above (a blank line keeps its cell). No cell was changed.",
     paste_heading: "The first line, “{first}”, is not a figure and looks like the column's heading: remove that line and paste again.",
     paste_cells: "Line {line} holds {cells} cells separated by tabs (a row, or several columns, copied?): paste one column, one figure per line. No cell was changed.",
+    paste_not_a_figure: "Line {line} «{text}» is not a figure (a number, or «not applicable»): the pasted column does not fit the form, perhaps with a heading line. No cell was changed.",
     import_title: "Import from a file (XLSX or CSV)",
     import_help: "Use the template downloaded here. A file with one bad row imports nothing and names the row, column and reason.",
     import_locked: "The year's scores are locked: the figures no longer change; the templates remain for reference.",

@@ -679,6 +679,8 @@ enum PasteProblem {
         elements: usize,
         heading: Option<String>,
     },
+    /// A line (from 1) that is no figure (its first characters): the column is refused whole.
+    NotAFigure { line: usize, text: String },
 }
 
 impl PasteProblem {
@@ -688,6 +690,10 @@ impl PasteProblem {
             PasteProblem::Cells { line, cells } => {
                 crate::i18n::fill(f.paste_cells, &[("line", line), ("cells", cells)])
             }
+            PasteProblem::NotAFigure { line, text } => crate::i18n::fill(
+                f.paste_not_a_figure,
+                &[("line", line.to_string()), ("text", text.clone())],
+            ),
             PasteProblem::Count {
                 lines,
                 elements,
@@ -742,19 +748,28 @@ fn paste_column(
     {
         return Err(PasteProblem::Cells { line: i + 1, cells });
     }
-    if lines.len() != n {
-        let first = lines.first().map(|l| l.trim()).unwrap_or_default();
-        let not_a_figure = !first.is_empty()
+    let not_a_figure = |line: &str| {
+        let cell = line.trim();
+        !cell.is_empty()
             && thidua_import::number::figure(
-                &thidua_import::table::RawCell::Text(first.to_owned()),
+                &thidua_import::table::RawCell::Text(cell.to_owned()),
                 NumberFormat::Vi,
             )
-            .is_err();
+            .is_err()
+    };
+    if lines.len() != n {
+        let first = lines.first().map(|l| l.trim()).unwrap_or_default();
         return Err(PasteProblem::Count {
             lines: lines.len(),
             elements: n,
-            heading: (lines.len() == n + 1 && not_a_figure).then(|| first.to_owned()),
+            heading: (lines.len() == n + 1 && not_a_figure(first)).then(|| first.to_owned()),
         });
+    }
+    // A line that is no figure at all (a heading copied with a column one figure short) would
+    // shift nothing by itself, but says the column is not the form's: refused as a whole.
+    if let Some((i, line)) = lines.iter().enumerate().find(|(_, l)| not_a_figure(l)) {
+        let text: String = line.trim().chars().take(40).collect();
+        return Err(PasteProblem::NotAFigure { line: i + 1, text });
     }
     for (line, e) in lines.iter().zip(&elements.elements) {
         if let Some(cell) = pasted_cells(line).first() {

@@ -2087,6 +2087,8 @@ fn a_pasted_column_that_does_not_fit_the_form_is_refused_before_the_grid() {
     let figures: Vec<String> = (1..=n).map(|i| (100 + i).to_string()).collect();
     let with_heading = format!("Số liệu\r\n{}", figures.join("\r\n"));
     let short = figures[1..].join("\r\n");
+    // A heading copied with a column one figure short: as many lines as elements.
+    let heading_short = format!("Số liệu\r\n{short}");
     let cases = [
         (
             with_heading.as_str(),
@@ -2102,6 +2104,13 @@ fn a_pasted_column_that_does_not_fit_the_form_is_refused_before_the_grid() {
                 "Đã dán {} dòng nhưng biểu mẫu có {n} chỉ tiêu",
                 n - 1
             )],
+        ),
+        (
+            heading_short.as_str(),
+            vec![
+                "Dòng 1 «Số liệu» không phải số liệu".to_owned(),
+                "Chưa ô nào được thay đổi".to_owned(),
+            ],
         ),
         (
             "190\t11\t272",
