@@ -1199,35 +1199,15 @@ impl State {
         index: u64,
     ) -> Result<(), DomainError> {
         let e = self.election(election)?;
-        if e.rounds.len() != 1 {
-            return Err(refused("two_rounds", "an election has at most two rounds"));
-        }
-        let first = &e.rounds[0];
-        if first.awaits_count() {
-            return Err(refused(
-                "vote_not_counted",
-                "round 1 must be closed and, if it reached the quorum, counted",
-            ));
-        }
-        let result = outcome(e, first);
-        if result
-            .as_ref()
-            .and_then(|o| o.tie.as_ref())
-            .is_some_and(|t| t.decided.is_none())
-        {
-            return Err(refused(
-                "tie_undecided",
-                "round 1 ended in a tie at the cut-off: the head decides it (with the deputy, if the year has one) before a second round",
-            ));
-        }
-        let elected = result.map(|o| o.elected).unwrap_or_default();
-        let remaining = e.seats - elected.len() as u32;
-        if remaining == 0 || seats != remaining {
+        let remaining = e.second_round_seats()?;
+        if seats != remaining {
             return Err(refused(
                 "second_round_seats",
                 format!("round 2 fills the {remaining} seats round 1 left"),
             ));
         }
+        let first = &e.rounds[0];
+        let elected = outcome(e, first).map(|o| o.elected).unwrap_or_default();
         let allowed: Vec<&UnitId> = first
             .candidates
             .iter()
@@ -1248,6 +1228,44 @@ impl State {
         e.rounds
             .push(Round::new(2, candidates.to_vec(), seats, index));
         Ok(())
+    }
+}
+
+impl Election {
+    /// The seats a second round would fill, when one may follow now: round 1 alone, closed and
+    /// (if it reached the quorum) counted, no tie at its cut-off undecided, seats left; else
+    /// why not. The rule the second round's opening is applied by, and what tells a reader
+    /// that a vote is not over.
+    pub fn second_round_seats(&self) -> Result<u32, DomainError> {
+        if self.rounds.len() != 1 {
+            return Err(refused("two_rounds", "an election has at most two rounds"));
+        }
+        let first = &self.rounds[0];
+        if first.awaits_count() {
+            return Err(refused(
+                "vote_not_counted",
+                "round 1 must be closed and, if it reached the quorum, counted",
+            ));
+        }
+        let result = outcome(self, first);
+        if result
+            .as_ref()
+            .and_then(|o| o.tie.as_ref())
+            .is_some_and(|t| t.decided.is_none())
+        {
+            return Err(refused(
+                "tie_undecided",
+                "round 1 ended in a tie at the cut-off: the head decides it (with the deputy, if the year has one) before a second round",
+            ));
+        }
+        let elected = result.map_or(0, |o| o.elected.len() as u32);
+        match self.seats.saturating_sub(elected) {
+            0 => Err(refused(
+                "second_round_seats",
+                "round 1 filled every seat: there is no second round",
+            )),
+            remaining => Ok(remaining),
+        }
     }
 }
 

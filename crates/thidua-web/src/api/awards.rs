@@ -66,7 +66,8 @@ pub struct ElectionAwardDto {
     /// `government_flag`, `ministry_flag`, `certificate`, `head`, `deputy`.
     pub award: String,
     /// `in_progress` (a round awaits its count), `tie` (a tie at the cut-off awaits the head's
-    /// and deputy's decision), `decided` (every round counted).
+    /// and deputy's decision), `second_round` (round 1 left seats and a second round may still
+    /// be opened), `decided` (every round counted, no round to follow).
     pub status: String,
     /// The units elected by the counted rounds, in order.
     pub elected: Vec<ProposedDto>,
@@ -207,6 +208,8 @@ fn election_award(
         "in_progress"
     } else if tie {
         "tie"
+    } else if e.second_round_seats().is_ok() {
+        "second_round"
     } else {
         "decided"
     };
@@ -302,12 +305,9 @@ fn workbook_rows(d: &AwardsDto) -> Vec<thidua_import::awards::Row> {
     let mut rows = Vec::new();
     for c in &d.clusters {
         for e in &c.elections {
-            let status = match e.status.as_str() {
-                "in_progress" => a.in_progress,
-                "tie" => a.tie,
-                _ if e.elected.is_empty() => a.nobody,
-                _ => a.decided,
-            };
+            let status = a
+                .status_words(&e.status, e.elected.is_empty())
+                .unwrap_or(a.decided);
             let row = thidua_import::awards::Row {
                 cluster: c.name.clone(),
                 election: e.title.clone(),

@@ -24,6 +24,8 @@ pub struct AwardStrings {
     pub decided: &'static str,
     pub xlsx: &'static str,
     pub tie: &'static str,
+    /// Round 1 left seats and a second round may still be opened: the vote is not over.
+    pub second_round: &'static str,
     pub submissions: &'static str,
     pub no_submission: &'static str,
 }
@@ -51,6 +53,7 @@ pub static VI: AwardStrings = AwardStrings {
     decided: "đã kiểm phiếu",
     xlsx: "Tải bảng tổng hợp (XLSX)",
     tie: "chờ cụm trưởng, cụm phó quyết định trường hợp bằng phiếu",
+    second_round: "vòng 1 chưa chọn đủ, có thể mở vòng 2",
     submissions: "Tờ trình đề nghị khen thưởng",
     no_submission: "Chưa ban hành",
 };
@@ -78,6 +81,21 @@ pub static EN: AwardStrings = AwardStrings {
     decided: "counted",
     xlsx: "Download the summary (XLSX, in Vietnamese)",
     tie: "a tie awaits the head's and deputy's decision",
+    second_round: "round 1 left seats; a second round may be opened",
     submissions: "Award submissions",
     no_submission: "None issued",
 };
+
+impl AwardStrings {
+    /// What a vote's status (`ElectionAwardDto::status`) says while it elects nobody, or
+    /// `None` once it is decided with units elected (the page then names them).
+    pub fn status_words(&self, status: &str, elected_nobody: bool) -> Option<&'static str> {
+        match status {
+            "in_progress" => Some(self.in_progress),
+            "tie" => Some(self.tie),
+            "second_round" => Some(self.second_round),
+            _ if elected_nobody => Some(self.nobody),
+            _ => None,
+        }
+    }
+}

@@ -32,15 +32,11 @@ impl AwardsPage {
 
     /// What a vote decided, or why it has not yet.
     fn outcome(&self, e: &ElectionAwardDto) -> String {
-        match e.status.as_str() {
-            "in_progress" => self.a.in_progress.to_owned(),
-            "tie" => self.a.tie.to_owned(),
-            _ if e.elected.is_empty() => self.a.nobody.to_owned(),
-            _ => {
-                let each: Vec<String> = e.elected.iter().map(|p| self.proposed(p)).collect();
-                format!("{} {}", each.join("; "), self.a.elected)
-            }
+        if let Some(words) = self.a.status_words(&e.status, e.elected.is_empty()) {
+            return words.to_owned();
         }
+        let each: Vec<String> = e.elected.iter().map(|p| self.proposed(p)).collect();
+        format!("{} {}", each.join("; "), self.a.elected)
     }
 
     /// "Công an tỉnh Kiên Giang (hạng 1, 95,5 điểm, 5/5 phiếu đồng ý)".

@@ -329,6 +329,22 @@ fn vote_forms(app: &TestApp) {
         again.body
     );
 
+    // The awards say the vote is not over: a second round may follow (not "no unit reached
+    // the threshold").
+    let awards = secretariat.get("/api/v1/awards?year=2024").json();
+    let vote = awards["clusters"][0]["elections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == ELECTION)
+        .cloned()
+        .unwrap();
+    assert_eq!(vote["status"], "second_round", "{awards}");
+    let page = secretariat.get("/awards?year=2024").body;
+    assert!(
+        page.contains("vòng 1 chưa chọn đủ, có thể mở vòng 2"),
+        "{page}"
+    );
     // Round 2, where the domain allows it: round 1's candidates, all ticked. Round 1 filled no
     // seat, so the secretariat's home asks for it.
     let second_todo = format!("href=\"/elections/{ELECTION}/second-round\"");
