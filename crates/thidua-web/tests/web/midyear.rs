@@ -80,7 +80,8 @@ fn flow(app: &TestApp) {
     // only Kiên Giang's January is approved.
     for needle in [
         "id=\"complete-ca-kg\" class=\"warn\"><span lang=\"vi\">Công an tỉnh Kiên Giang</span>: 1/6 kỳ đã phê duyệt",
-        "<span lang=\"vi\">Công an tỉnh An Giang</span>: 0/6 kỳ đã phê duyệt",
+        "<span lang=\"vi\">Công an tỉnh An Giang</span>: 0/6 kỳ đã phê duyệt (sơ kết chưa tính được tháng nào)",
+        "Kiên Giang</span>: 1/6 kỳ đã phê duyệt (sơ kết tính liên tục đến hết tháng 1)",
         "id=\"incomplete-warning\"",
         "5/5 đơn vị chưa có đủ số liệu",
         "id=\"freeze-confirm\" required",
