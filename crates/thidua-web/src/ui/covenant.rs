@@ -325,9 +325,11 @@ pub async fn withdraw_page(
         Ok(c) if !super::regulation::manages(&viewer, &c) => {
             viewer_error(&viewer, ApiError::forbidden())
         }
-        Ok(_) => viewer_error(
+        // Signed already: back to the covenant, where a new version is proposed instead.
+        Ok(c) => super::viewer_error_back(
             &viewer,
             ApiError::new(StatusCode::CONFLICT, "covenant_has_signatures", "cannot"),
+            format!("/covenants/{}", c.id),
         ),
         Err(e) => viewer_error(&viewer, e),
     }

@@ -388,6 +388,15 @@ fn drafting(app: &TestApp) {
     }
     let page = sec.get("/covenants/gu-12-2024-bs");
     assert!(page.body.contains("Đề xuất phiên bản mới"));
+    // Signed: no withdrawal, and the refusal leads back to the covenant (a new version).
+    let r = sec.get("/covenants/gu-12-2024-bs/withdraw");
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(
+        r.body
+            .contains("href=\"/covenants/gu-12-2024-bs\" id=\"error-back\""),
+        "{}",
+        r.body
+    );
     let mut next = covenant_form(&csrf, "Giao ước bổ sung (sửa)", "rate_below", "0,4");
     next.retain(|(k, _)| k != "covenant" && k != "movement");
     next.iter_mut()
