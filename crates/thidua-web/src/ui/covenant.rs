@@ -500,6 +500,9 @@ struct RefusedPage {
     latest: u32,
     /// The latest version may be signed (it is open).
     open: bool,
+    /// Signing the same version again may succeed: the refusal was not of the viewer's role or
+    /// unit (a 403, or the domain's 422 about the unit), only of what the page showed.
+    retry: bool,
 }
 
 /// `POST /covenants/{id}/sign`: checks the password again, then signs; a changed or withdrawn
@@ -573,6 +576,11 @@ pub async fn sign(
                 signed_version: version,
                 latest: c.latest().version,
                 open: c.latest().is_open(),
+                retry: e.code == "hash_mismatch"
+                    || !matches!(
+                        e.status,
+                        StatusCode::FORBIDDEN | StatusCode::UNPROCESSABLE_ENTITY
+                    ),
             });
             *res.status_mut() = e.status;
             res

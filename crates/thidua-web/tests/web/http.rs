@@ -1108,6 +1108,22 @@ fn signing_flow(app: &TestApp) {
     );
     assert_eq!(r.status, 409);
     assert!(r.body.contains("id=\"sign-latest\""), "{}", r.body);
+    // Another unit's leader signing for An Giang is refused, and offered no retry it could
+    // never make.
+    let other = signed_in(app, "lanhdao-kg");
+    let csrf = other.get("/").csrf();
+    let r = other.post_form(
+        "/covenants/gu-12-2024/sign",
+        &[
+            ("csrf", &csrf),
+            ("unit", "ca-ag"),
+            ("version", "1"),
+            ("hash", &hash),
+            ("password", PASSWORD),
+        ],
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert!(!r.body.contains("id=\"sign-latest\""), "{}", r.body);
     // Without the CSRF token: refused.
     let r = leader.post_form(
         "/covenants/gu-12-2024/sign",
