@@ -258,7 +258,7 @@ pub fn validate_content(content: &CovenantContent, year: i32) -> Result<(), Doma
     let indicators = validate_regulation(content, year)?;
     let cx = crate::target::Context {
         year,
-        indicators: &indicators,
+        indicators: Some(&indicators),
     };
     match crate::target::problems(&content.targets, &cx)
         .into_iter()

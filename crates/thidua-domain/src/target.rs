@@ -62,7 +62,9 @@ pub struct Problem {
 /// the ids of the regulation's indicators and data elements.
 pub struct Context<'a> {
     pub year: i32,
-    pub indicators: &'a BTreeSet<String>,
+    /// The regulation's indicators and elements; `None` while the regulation cannot be read
+    /// (its own error says so), when no target's indicator is judged unknown.
+    pub indicators: Option<&'a BTreeSet<String>>,
 }
 
 /// Every problem of every target, in list order. Empty when the list may be signed.
@@ -151,8 +153,8 @@ fn rules(t: &Target, cx: &Context) -> Vec<(&'static str, TargetRule)> {
     {
         out.push(("unit_of_measure", TargetRule::UnitNotPercent));
     }
-    if let Some(i) = &t.indicator {
-        if !cx.indicators.contains(i) {
+    if let (Some(i), Some(known)) = (&t.indicator, cx.indicators) {
+        if !known.contains(i) {
             out.push(("indicator", TargetRule::UnknownIndicator));
         }
     }
@@ -232,7 +234,7 @@ mod tests {
             targets,
             &Context {
                 year: 2024,
-                indicators: &ids,
+                indicators: Some(&ids),
             },
         )
         .into_iter()

@@ -464,13 +464,14 @@ fn read(
     }
     let (raw, compiled) = compile_field(f, ("regulation", "regulation_file"), year, lang, errors);
     v.regulation = raw;
-    let indicators: BTreeSet<String> = compiled
+    // A regulation that cannot be read says so beside it; its targets' indicators are not
+    // judged against nothing.
+    let indicators: Option<BTreeSet<String>> = compiled
         .doc
         .as_ref()
-        .map(|d| super::regulation::indicator_ids(&d.text))
-        .unwrap_or_default();
+        .map(|d| super::regulation::indicator_ids(&d.text));
     let targets = match year {
-        Some(y) => targets::parse_rows(&v.rows, lang, y, &indicators, errors),
+        Some(y) => targets::parse_rows(&v.rows, lang, y, indicators.as_ref(), errors),
         None => None,
     };
     let content = match (title, place, date, targets, compiled.doc) {

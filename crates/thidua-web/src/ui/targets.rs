@@ -166,7 +166,7 @@ pub fn parse_rows(
     rows: &[Row],
     lang: Lang,
     year: i32,
-    indicators: &BTreeSet<String>,
+    indicators: Option<&BTreeSet<String>>,
     errors: &mut Errors,
 ) -> Option<Vec<Target>> {
     let before = errors.iter().count();
@@ -365,12 +365,36 @@ mod tests {
     fn read(rows: &[Row]) -> (Option<Vec<Target>>, Vec<(String, String)>) {
         let mut errors = Errors::default();
         let ids = BTreeSet::new();
-        let targets = parse_rows(rows, Lang::Vi, 2024, &ids, &mut errors);
+        let targets = parse_rows(rows, Lang::Vi, 2024, Some(&ids), &mut errors);
         let list = errors
             .iter()
             .map(|e| (e.id.clone(), e.message.clone()))
             .collect();
         (targets, list)
+    }
+
+    /// A target naming an indicator is judged against the regulation's indicators only when
+    /// the regulation could be read: a regulation with a syntax error gets its one error, not
+    /// one more beside every target.
+    #[test]
+    fn indicators_are_judged_only_against_a_regulation_that_reads() {
+        let mut named = row("reduce_at_least", "Giảm tội phạm", "5", "", "2023");
+        named.indicator = "crime_change".into();
+        let unknown = |indicators: Option<&BTreeSet<String>>| {
+            let mut errors = Errors::default();
+            parse_rows(
+                std::slice::from_ref(&named),
+                Lang::Vi,
+                2024,
+                indicators,
+                &mut errors,
+            );
+            let named_unknown = errors.iter().any(|e| e.id.ends_with("indicator"));
+            named_unknown
+        };
+        assert!(!unknown(None), "the regulation could not be read");
+        assert!(unknown(Some(&BTreeSet::new())));
+        assert!(!unknown(Some(&BTreeSet::from(["crime_change".to_owned()]))));
     }
 
     #[test]
