@@ -677,7 +677,7 @@ pub fn error(code: &str) -> &'static str {
         "target_unit_percent" => "Rates and reductions are measured in %.",
         "unknown_indicator" => "The regulation has no such indicator.",
         "target_count" => "A covenant needs between 1 and 100 targets.",
-        "signing_date_out_of_range" => "The signing date falls in the movement's year (from 1 January of the year before to 14 December).",
+        "signing_date_out_of_range" => "The signing date must fall between 1 January of the year before the movement's year and 14 December of the movement's year.",
         "unit_name_taken" => "Another unit under the same parent already has this name.",
         "short_code_taken" => "Another unit under the same parent already has this short code.",
         "unit_dissolved" => "The unit ceased to exist (merged or split); choose its successor.",

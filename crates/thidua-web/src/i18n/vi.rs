@@ -679,7 +679,7 @@ pub fn error(code: &str) -> &'static str {
         "unknown_indicator" => "Quy định chấm điểm không có chỉ số này.",
         "target_count" => "Giao ước cần từ 1 đến 100 chỉ tiêu.",
         "signing_date_out_of_range" => {
-            "Ngày ký phải nằm trong năm của phong trào (từ 01/01 năm trước đến 14/12)."
+            "Ngày ký phải từ ngày 01/01 của năm trước năm phong trào đến ngày 14/12 của năm phong trào."
         }
         "unit_name_taken" => "Đã có đơn vị khác cùng cấp mang tên này.",
         "short_code_taken" => "Đã có đơn vị khác cùng cấp mang ký hiệu này.",
