@@ -267,6 +267,10 @@ struct ReportPage {
 }
 
 impl ReportPage {
+    /// A rule the figures break, said as broken ("vi phạm quy tắc «…»"), never its name alone.
+    fn rule_broken(&self, name: &str) -> String {
+        crate::i18n::fill(self.f.issue_rule, &[("name", name)])
+    }
     fn late(&self) -> String {
         late_words(self.f, &self.r.submission_deadline)
     }

@@ -978,6 +978,19 @@ fn a_submission_refused_for_its_rules_marks_their_cells(app: &TestApp) {
     assert!(r
         .body
         .contains("id=\"c-solved\" name=\"c_solved\" value=\"\" maxlength=\"1000\" aria-label"));
+    // Saved as a draft, the page's checks say each rule as broken, never its name alone.
+    let saved: Vec<(&str, &str)> = form
+        .iter()
+        .map(|(k, v)| (*k, if *k == "action" { "save" } else { *v }))
+        .collect();
+    let r = officer.post_form(&grid, &saved);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = officer.get(&grid).body;
+    let issues = super::support::element_text(&page, "issues", "section");
+    assert!(
+        issues.contains("Lỗi: vi phạm quy tắc «Tin đã giải quyết"),
+        "{issues}"
+    );
 }
 
 /// The supervising department reads the figures but moves no deadline: the form's answer is
