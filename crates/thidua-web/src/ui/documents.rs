@@ -203,6 +203,8 @@ pub fn cluster_section(
         .covenants
         .values()
         .filter(|c| &c.cluster == cluster && year.is_none_or(|y| c.year == y))
+        // A withdrawn draft, with no version in force, is no paper to prepare.
+        .filter(|c| c.in_force().is_some() || c.latest().withdrawn.is_none())
         .map(|c| {
             let v = c.in_force().unwrap_or_else(|| c.latest());
             CovenantRow {

@@ -364,6 +364,12 @@ fn withdraw_then_propose_and_compare(b: &Browser, app: &TestApp) {
         !b.source().contains("href=\"/covenants/gu-12-2024-b\""),
         "nor among the home page's covenants"
     );
+    b.goto(&format!("{}/clusters/cum-12?year=2024", app.base));
+    assert!(
+        !b.source().contains("/covenants/gu-12-2024-b/document/pdf"),
+        "nor a paper to prepare: {}",
+        b.source()
+    );
     b.sign_in(app, "thuky12");
     covenant_page(b, app, "gu-12-2024-b");
     b.click("#edit-link");
