@@ -850,6 +850,9 @@ pub struct ImportFailure {
     /// For `import_other_report`: the names of the windows the file holds.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub held_windows: Vec<String>,
+    /// The same windows named in English ("Month 2"), for the pages.
+    #[serde(skip)]
+    pub held_windows_en: Vec<String>,
     /// For `import_other_report`: the names of the units other than the report's whose
     /// figures the file holds.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -880,6 +883,7 @@ impl ImportFailure {
                 })
                 .collect(),
             held_windows: Vec::new(),
+            held_windows_en: Vec::new(),
             held_units: Vec::new(),
             report_unit: String::new(),
             refusal: None,
@@ -894,6 +898,7 @@ impl ImportFailure {
                 message: e.message.clone(),
                 errors: Vec::new(),
                 held_windows: Vec::new(),
+                held_windows_en: Vec::new(),
                 held_units: Vec::new(),
                 report_unit: String::new(),
                 refusal: Some(e),
@@ -936,7 +941,10 @@ fn import_refusal(
                 lang.figures().import_report_refused,
                 &[
                     ("unit", crate::ui::names::unit(state, unit).text),
-                    ("window", names_of_window(state, covenant, window)),
+                    ("window", {
+                        let (vi, en) = names_of_window(state, covenant, window);
+                        lang.pick(vi, en)
+                    }),
                     ("reason", reason),
                 ],
             ),
@@ -1059,24 +1067,25 @@ fn other_report(
 ) -> Failure {
     // Each unit and window once, in the order held (a file of several reports repeats them).
     let mut units: Vec<String> = Vec::new();
-    let mut windows: Vec<String> = Vec::new();
+    let mut windows: Vec<(String, String)> = Vec::new();
     for (unit, window) in held {
         let name = crate::ui::names::unit(state, unit).text;
         if Some(unit) != page_unit && !units.contains(&name) {
             units.push(name);
         }
-        let name = names_of_window(state, covenant, window);
-        if !windows.contains(&name) {
-            windows.push(name);
+        let names = names_of_window(state, covenant, window);
+        if !windows.contains(&names) {
+            windows.push(names);
         }
     }
+    let (windows, windows_en): (Vec<String>, Vec<String>) = windows.into_iter().unzip();
     let report_unit = page_unit
         .map(|u| crate::ui::names::unit(state, u).text)
         .unwrap_or_default();
     let message = if units.is_empty() {
         format!(
             "the file holds the figures of {}, not of this report",
-            windows.join(", ")
+            windows_en.join(", ")
         )
     } else {
         format!(
@@ -1093,6 +1102,11 @@ fn other_report(
         } else {
             Vec::new()
         },
+        held_windows_en: if units.is_empty() {
+            windows_en
+        } else {
+            Vec::new()
+        },
         held_units: units,
         report_unit,
         refusal: None,
@@ -1100,11 +1114,13 @@ fn other_report(
     (StatusCode::UNPROCESSABLE_ENTITY, failure)
 }
 
-/// A window's name in the movement's calendar ("Tháng 2"), else its key.
-fn names_of_window(state: &DomainState, covenant: &CovenantId, window: &str) -> String {
-    state
-        .reported_window(covenant, window)
-        .map_or_else(|_| window.to_owned(), |w| w.name.to_string())
+/// A window's name in the movement's calendar ("Tháng 2") and in English ("Month 2"), else
+/// its key.
+fn names_of_window(state: &DomainState, covenant: &CovenantId, window: &str) -> (String, String) {
+    state.reported_window(covenant, window).map_or_else(
+        |_| (window.to_owned(), window.to_owned()),
+        |w| (w.name.to_string(), thidua_domain::calendar::name_en(&w)),
+    )
 }
 
 /// One planned report as the answer shows it.

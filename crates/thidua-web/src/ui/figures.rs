@@ -1014,7 +1014,10 @@ fn in_words(
             ],
         )
     } else if !failure.held_windows.is_empty() {
-        let held = failure.held_windows.join(", ");
+        let held = viewer
+            .lang
+            .pick(&failure.held_windows, &failure.held_windows_en)
+            .join(", ");
         viewer
             .lang
             .figures()
@@ -1114,6 +1117,7 @@ async fn upload_too_large(
         message: viewer.lang.figures().import_too_large.to_owned(),
         errors: Vec::new(),
         held_windows: Vec::new(),
+        held_windows_en: Vec::new(),
         held_units: Vec::new(),
         report_unit: String::new(),
         refusal: None,

@@ -98,7 +98,7 @@ fn flow(app: &TestApp) {
             .is_some_and(|m| m.starts_with("Báo cáo của Công an tỉnh Kiên Giang, Tháng 3: "))
             && e["message_en"]
                 .as_str()
-                .is_some_and(|m| m.starts_with("The report of Công an tỉnh Kiên Giang, Tháng 3: ")),
+                .is_some_and(|m| m.starts_with("The report of Công an tỉnh Kiên Giang, Month 3: ")),
         "{}",
         r.body
     );
@@ -2278,6 +2278,19 @@ fn a_file_of_another_unit_is_refused_naming_whose_figures_it_holds() {
         said.contains("Tệp này chứa số liệu của Tháng 5, không phải của kỳ trên trang này"),
         "{said}"
     );
+    // In English the window is named in English, as the page names it.
+    switch_lang(&kg, "en");
+    let r = kg.post_raw(
+        &format!("/covenants/{COV}/figures/import?unit=ca-kg&window=M04"),
+        &ct,
+        &body,
+    );
+    let said = super::support::element_text(&r.body, "import-errors", "section");
+    assert!(
+        said.contains("This file holds the figures of Month 5, not those of this page"),
+        "{said}"
+    );
+    switch_lang(&kg, "vi");
     assert_eq!(app.service.read().size, size, "nothing imported");
     // The API: An Giang's leader with a row of Kiên Giang is forbidden, with one of An Giang
     // told that its officers enter An Giang's figures.
