@@ -192,21 +192,31 @@ pub async fn new_page(
     }
     // The newest movement of the year, preferring one under which the cluster has no covenant
     // yet (a cluster has one covenant per movement).
+    let mut errors = Errors::default();
     let movement = {
         let state = app.service.read();
         let taken = |m: &thidua_domain::MovementId| {
-            state
-                .covenants
-                .values()
-                .any(|c| &c.movement == m && c.cluster == cluster && c.latest().withdrawn.is_none())
+            state.covenants.values().find(|c| {
+                &c.movement == m && c.cluster == cluster && c.latest().withdrawn.is_none()
+            })
         };
-        state
+        let chosen = state
             .movements
             .values()
             .filter(|m| q.year.is_none_or(|y| m.year == y))
-            .max_by_key(|m| (!taken(&m.id), m.year))
-            .map(|m| m.id.to_string())
-            .unwrap_or_default()
+            .max_by_key(|m| (taken(&m.id).is_none(), m.year));
+        // Every movement of the year has the cluster's covenant already: said before the form
+        // is filled in, not after (the domain refuses a second one).
+        if let Some(existing) = chosen.and_then(|m| taken(&m.id)) {
+            let refusal = thidua_domain::DomainError::CovenantForYearExists {
+                existing: existing.id.to_string(),
+            };
+            errors.push(
+                "movement",
+                super::names::domain_error(viewer.lang, &state, &refusal),
+            );
+        }
+        chosen.map(|m| m.id.to_string()).unwrap_or_default()
     };
     let mut rows = Vec::new();
     targets::apply_op(&mut rows, "add");
@@ -226,7 +236,7 @@ pub async fn new_page(
             None => return viewer_error(&viewer, ApiError::not_found()),
         }
     }
-    show(
+    let mut page = show(
         &app,
         &viewer,
         Form {
@@ -236,9 +246,12 @@ pub async fn new_page(
             back: format!("/clusters/{id}"),
         },
         v,
-        Errors::default(),
+        errors,
         Vec::new(),
-    )
+    );
+    // The page is there; the note beside the movement only warns.
+    *page.status_mut() = StatusCode::OK;
+    page
 }
 
 /// The form filled from an earlier covenant of the cluster the viewer may see: its title, place,

@@ -440,6 +440,16 @@ fn drafting(app: &TestApp) {
     let r = post(&sec, new, &second);
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.body.contains("id=\"movement-error\""), "{}", r.body);
+    // Every movement of 2024 has its covenant now: the empty form says so beside the movement
+    // when it opens, before anything is typed.
+    let r = sec.get("/clusters/cum-12/covenants/new?year=2024");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        super::support::element_text(&r.body, "movement-error", "p")
+            .starts_with("Cụm đã có giao ước của phong trào này trong năm"),
+        "{}",
+        r.body
+    );
     // A unit officer cannot draft.
     let officer = signed_in(app, "canbo-kg");
     let p = officer.get("/account");
