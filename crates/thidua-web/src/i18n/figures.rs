@@ -38,6 +38,10 @@ pub struct FigStrings {
     /// After `same_period_from`: the units of the lineage with no approved figures for the
     /// window, so that the column is empty rather than a partial sum.
     pub same_period_missing: &'static str,
+    /// Who fills in the missing earlier years, and where (a link to the figures page's
+    /// historical import follows).
+    pub same_period_import_hint: &'static str,
+    pub same_period_import_link: &'static str,
     pub value: &'static str,
     pub published: &'static str,
     pub comment: &'static str,
@@ -208,6 +212,8 @@ pub static VI: FigStrings = FigStrings {
     same_period: "Cùng kỳ",
     same_period_from: "gồm số liệu của đơn vị và của đơn vị tiền thân đã hợp nhất vào đơn vị:",
     same_period_missing: "Chưa tính được cùng kỳ của kỳ này (không cộng thiếu): chưa có số liệu đã duyệt của",
+    same_period_import_hint: "Thư ký cụm nhập số liệu đã phê duyệt của các năm trước",
+    same_period_import_link: "trên trang số liệu của giao ước",
     value: "Số liệu",
     published: "Đã công bố",
     comment: "Ghi chú",
@@ -350,6 +356,8 @@ pub static EN: FigStrings = FigStrings {
     same_period: "Same period last year",
     same_period_from: "the unit's own figures and those of the predecessors merged into it:",
     same_period_missing: "No same-period figure for this window (never a partial sum): no approved figures of",
+    same_period_import_hint: "The cluster's secretariat imports the approved figures of earlier years",
+    same_period_import_link: "on the covenant's figures page",
     value: "Figure",
     published: "Published",
     comment: "Comment",

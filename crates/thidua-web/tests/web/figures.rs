@@ -2664,3 +2664,28 @@ fn grant_officer(app: &TestApp, user: &str, unit: &str) {
         )
         .unwrap();
 }
+
+/// A member whose last year's figures are missing (Cần Thơ in 2025: neither it nor Hậu Giang
+/// and Sóc Trăng, which merged into it, have approved figures of 2024) is told so on its
+/// report, with who imports earlier years and a link to where.
+#[test]
+fn a_missing_same_period_says_who_imports_earlier_years_and_where() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    let covenant = super::support::signed_2025_covenant(&app.service);
+    let page = signed_in(&app, "thuky12")
+        .get(&format!("/covenants/{covenant}/figures/ca-ct/M01"))
+        .body;
+    let notice = super::support::element_text(&page, "same-period-missing", "p");
+    assert!(
+        notice.starts_with("Chưa tính được cùng kỳ của kỳ này")
+            && notice.contains("Công an tỉnh Hậu Giang")
+            && notice.contains("Thư ký cụm nhập số liệu đã phê duyệt của các năm trước"),
+        "{notice}"
+    );
+    assert!(
+        page.contains(&format!(
+            "href=\"/covenants/{covenant}/figures#historical\" id=\"historical-link\""
+        )),
+        "{page}"
+    );
+}

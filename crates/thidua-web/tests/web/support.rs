@@ -396,6 +396,46 @@ pub fn year_end_opening(
     }
 }
 
+/// Cluster 12's covenant of 2025 (`gu-12-2025`, under a 2025 movement), signed by its three
+/// members after the mergers (An Giang, Cà Mau, Cần Thơ) and so frozen.
+pub fn signed_2025_covenant(service: &Service) -> CovenantId {
+    let covenant = CovenantId::parse("gu-12-2025").unwrap();
+    let movement = MovementId::parse("vi-an-ninh-2025").unwrap();
+    let content = content_of_year(2025, "Giao ước thi đua năm 2025 — Cụm thi đua số 12");
+    service
+        .execute_all(
+            &Actor::System,
+            vec![
+                Command::CreateMovement {
+                    movement: movement.clone(),
+                    name: text("Vì an ninh Tổ quốc"),
+                    year: 2025,
+                    plan_ref: text("12/KH-BCA"),
+                    slogan: None,
+                    calendar: default_calendar(2025),
+                },
+                Command::DraftCovenant {
+                    covenant: covenant.clone(),
+                    movement,
+                    cluster: ClusterId::parse("cum-12").unwrap(),
+                    content,
+                },
+            ],
+        )
+        .unwrap();
+    let hash = service.read().covenants[&covenant].latest().hash.clone();
+    for m in ["ca-ag", "ca-cm", "ca-ct"] {
+        let sign = Command::SignCovenant {
+            covenant: covenant.clone(),
+            version: 1,
+            unit: unit(m),
+            hash: hash.clone(),
+        };
+        service.execute(&Actor::System, sign).unwrap();
+    }
+    covenant
+}
+
 /// The fixture's covenant content for another `year`: signed on 26 March of it, its baselines
 /// and its regulation's year, period and baseline moved with it.
 pub fn content_of_year(year: i32, title: &str) -> CovenantContent {
