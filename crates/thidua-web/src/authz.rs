@@ -123,6 +123,12 @@ impl Scope {
         self.roles.contains(&Role::MinistrySupervisor)
     }
 
+    /// Whether the user manages `cluster`: its secretariat, or an administrator. The one test
+    /// the pages use to offer a cluster's management forms (the domain decides the commands).
+    pub fn manages(&self, cluster: &ClusterId) -> bool {
+        self.is_admin() || self.managed_clusters().contains(cluster)
+    }
+
     /// Clusters the user serves as secretariat.
     pub fn managed_clusters(&self) -> BTreeSet<&ClusterId> {
         self.roles

@@ -302,7 +302,7 @@ pub fn window_dto(
         window,
         units,
         imports,
-        manage: scope.is_admin() || scope.managed_clusters().contains(&c.cluster),
+        manage: scope.manages(&c.cluster),
         signed: c.in_force().is_some(),
     })
 }
@@ -398,24 +398,24 @@ fn import_records(state: &DomainState, id: &CovenantId) -> Vec<ImportRecordDto> 
 /// each reopening's reason and who gave each approval (the leader, or the secretariat that
 /// imported earlier years).
 #[derive(Default)]
-pub struct Reasons {
+pub struct FromLog {
     reasons: BTreeMap<u64, String>,
     approvers: BTreeMap<u64, thidua_domain::Actor>,
 }
 
-impl Reasons {
+impl FromLog {
     fn reason(&self, index: u64) -> Option<String> {
         self.reasons.get(&index).cloned()
     }
 }
 
 /// Reads the reasons of a report's reopenings and the actors of its approvals from the store.
-pub fn reopen_reasons(
+pub fn read_from_log(
     app: &AppState,
     reopenings: &[u64],
     approvals: &[u64],
-) -> Result<Reasons, ApiError> {
-    let mut out = Reasons::default();
+) -> Result<FromLog, ApiError> {
+    let mut out = FromLog::default();
     for i in reopenings.iter().chain(approvals) {
         for entry in app.service.store().entries(*i, i + 1)? {
             let event = thidua_domain::Event::decode(entry.index, &entry.bytes)
@@ -439,7 +439,7 @@ fn actor_name(state: &DomainState, actor: &thidua_domain::Actor) -> String {
 }
 
 /// The report's approvals, each correction with its reopening's reason and changed figures.
-fn approvals(state: &DomainState, report: &Report, reasons: &Reasons) -> Vec<ApprovalDto> {
+fn approvals(state: &DomainState, report: &Report, logged: &FromLog) -> Vec<ApprovalDto> {
     let mut out: Vec<ApprovalDto> = Vec::new();
     for (n, a) in report.approvals.iter().enumerate() {
         let form = state.figures.form(a.values.form);
@@ -480,8 +480,8 @@ fn approvals(state: &DomainState, report: &Report, reasons: &Reasons) -> Vec<App
             index: a.index,
             time_ms: a.time_ms,
             import: a.import,
-            reason: reopened_at.and_then(|i| reasons.reason(i)),
-            by: reasons
+            reason: reopened_at.and_then(|i| logged.reason(i)),
+            by: logged
                 .approvers
                 .get(&a.index)
                 .map(|actor| actor_name(state, actor)),
@@ -515,7 +515,7 @@ pub fn report_dto(
     id: &CovenantId,
     unit: &UnitId,
     window: &str,
-    reasons: &Reasons,
+    logged: &FromLog,
     now_ms: i64,
 ) -> Result<ReportDto, ApiError> {
     let c = visible_covenant(state, scope, id)?;
@@ -566,10 +566,10 @@ pub fn report_dto(
         issues,
         approvals: shown
             .report
-            .map(|r| approvals(state, r, reasons))
+            .map(|r| approvals(state, r, logged))
             .unwrap_or_default(),
         reopened_at: pending,
-        reopen_reason: pending.and_then(|i| reasons.reason(i)),
+        reopen_reason: pending.and_then(|i| logged.reason(i)),
         can_edit,
         can_submit: can_edit && thidua_domain::figures::submittable(&w, now_ms),
         can_approve,
@@ -842,7 +842,7 @@ pub struct ImportOutcome {
 }
 
 /// Why an import was refused: the file's errors (sheet, row, column, reason), or the domain's.
-#[derive(Clone, Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Default, Serialize, ToSchema)]
 pub struct ImportFailure {
     pub error: String,
     pub message: String,
@@ -882,11 +882,7 @@ impl ImportFailure {
                     message_en: e.message_en.into(),
                 })
                 .collect(),
-            held_windows: Vec::new(),
-            held_windows_en: Vec::new(),
-            held_units: Vec::new(),
-            report_unit: String::new(),
-            refusal: None,
+            ..Default::default()
         }
     }
 
@@ -896,12 +892,8 @@ impl ImportFailure {
             Self {
                 error: e.code.into(),
                 message: e.message.clone(),
-                errors: Vec::new(),
-                held_windows: Vec::new(),
-                held_windows_en: Vec::new(),
-                held_units: Vec::new(),
-                report_unit: String::new(),
                 refusal: Some(e),
+                ..Default::default()
             },
         )
     }
@@ -1093,23 +1085,19 @@ fn other_report(
             units.join(", ")
         )
     };
+    // The windows are told only when the units are the page's.
+    let (held_windows, held_windows_en) = match units.is_empty() {
+        true => (windows, windows_en),
+        false => Default::default(),
+    };
     let failure = ImportFailure {
         error: "import_other_report".into(),
         message,
-        errors: Vec::new(),
-        held_windows: if units.is_empty() {
-            windows
-        } else {
-            Vec::new()
-        },
-        held_windows_en: if units.is_empty() {
-            windows_en
-        } else {
-            Vec::new()
-        },
+        held_windows,
+        held_windows_en,
         held_units: units,
         report_unit,
-        refusal: None,
+        ..Default::default()
     };
     (StatusCode::UNPROCESSABLE_ENTITY, failure)
 }
@@ -1247,7 +1235,8 @@ pub async fn window(
     )?))
 }
 
-/// Reads a report with the reasons of its corrections (a blocking store read).
+/// Reads a report with the reasons of its corrections and who approved it (a blocking store
+/// read).
 pub async fn load_report(
     app: &AppState,
     scope: &Scope,
@@ -1264,14 +1253,14 @@ pub async fn load_report(
         let approvals: Vec<u64> = report
             .map(|r| r.approvals.iter().map(|a| a.index).collect())
             .unwrap_or_default();
-        let reasons = reopen_reasons(app, &reopenings, &approvals)?;
+        let logged = read_from_log(app, &reopenings, &approvals)?;
         report_dto(
             &state,
             &scope,
             &id,
             &unit,
             &window,
-            &reasons,
+            &logged,
             app.service.now_ms(),
         )
     })

@@ -161,10 +161,7 @@ fn target_refs(state: &DomainState, id: &CovenantId) -> Vec<MidTargetRef> {
                 true => unit_of_measure.clone(),
                 false => t.indicator.as_deref().and_then(unit_of),
             };
-            (t, change_indicator, unit_of_measure, measured_unit)
-        })
-        .map(
-            |(t, change_indicator, unit_of_measure, measured_unit)| MidTargetRef {
+            MidTargetRef {
                 id: t.id.to_string(),
                 subject: t.subject.to_string(),
                 unit_of_measure,
@@ -178,8 +175,8 @@ fn target_refs(state: &DomainState, id: &CovenantId) -> Vec<MidTargetRef> {
                     .map(|(a, b)| (a.normalize().to_string(), b.normalize().to_string())),
                 sentence_vi: thidua_domain::wording::sentence(&thidua_domain::wording::VI, t),
                 sentence_en: thidua_domain::wording::sentence(&thidua_domain::wording::EN, t),
-            },
-        )
+            }
+        })
         .collect()
 }
 
@@ -245,11 +242,6 @@ fn covenant_targets<'s>(
         .unwrap_or_default()
 }
 
-/// Whether the viewer acts for the covenant's cluster as its secretariat (or administers).
-fn manages(scope: &Scope, cluster: &thidua_domain::ClusterId) -> bool {
-    scope.is_admin() || scope.managed_clusters().contains(cluster)
-}
-
 /// The review of a covenant the viewer may see.
 pub fn midyear_dto(
     state: &DomainState,
@@ -285,7 +277,7 @@ pub fn midyear_dto(
         cutoff: midyear::cutoff(state, id).ok().map(|d| d.to_string()),
         targets: target_refs(state, id),
         frozen: review.map(|r| frozen_dto(state, r)),
-        can_freeze: review.is_none() && c.in_force().is_some() && manages(scope, &c.cluster),
+        can_freeze: review.is_none() && c.in_force().is_some() && scope.manages(&c.cluster),
     })
 }
 

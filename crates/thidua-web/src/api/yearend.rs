@@ -244,11 +244,6 @@ pub struct TieDto {
     pub decided: Option<(Vec<UnitRef>, String)>,
 }
 
-/// Whether the viewer acts as `cluster`'s secretariat (or administers).
-fn manages(scope: &Scope, cluster: &thidua_domain::ClusterId) -> bool {
-    scope.is_admin() || scope.managed_clusters().contains(cluster)
-}
-
 /// The beacon round pinned for the draw, where to fetch it, and its value once recorded.
 fn beacon_dto(review: &Review) -> Option<BeaconDto> {
     let b = review.beacon.as_ref()?;
@@ -280,7 +275,7 @@ pub fn review_dto(
 ) -> Result<ReviewDto, ApiError> {
     let c = visible_covenant(state, scope, id)?;
     let title = c.latest().content.title.to_string();
-    let manage = manages(scope, &c.cluster);
+    let manage = scope.manages(&c.cluster);
     let Some(review) = state.yearend.reviews.get(id) else {
         return Ok(unopened_review(id, c, title, manage));
     };

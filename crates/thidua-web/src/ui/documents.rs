@@ -243,7 +243,7 @@ pub fn cluster_section(
         covenants,
         offers,
         cluster: cluster.to_string(),
-        can_issue: viewer.scope.is_admin() || viewer.scope.managed_clusters().contains(cluster),
+        can_issue: viewer.scope.manages(cluster),
         with_cluster: false,
         just_issued,
     }

@@ -1115,12 +1115,7 @@ async fn upload_too_large(
     let failure = ImportFailure {
         error: "too_large".into(),
         message: viewer.lang.figures().import_too_large.to_owned(),
-        errors: Vec::new(),
-        held_windows: Vec::new(),
-        held_windows_en: Vec::new(),
-        held_units: Vec::new(),
-        report_unit: String::new(),
-        refusal: None,
+        ..Default::default()
     };
     let window = from.window;
     let mut page = match from.unit {

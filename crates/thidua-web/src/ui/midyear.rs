@@ -201,9 +201,10 @@ pub async fn freeze(
     if form.get("confirm").map(String::as_str) != Some("1") {
         let manages = {
             let state = app.service.read();
-            state.covenants.get(&id).is_some_and(|c| {
-                viewer.scope.is_admin() || viewer.scope.managed_clusters().contains(&c.cluster)
-            })
+            state
+                .covenants
+                .get(&id)
+                .is_some_and(|c| viewer.scope.manages(&c.cluster))
         };
         if manages {
             let message = viewer.lang.midyear().confirm_first.to_owned();

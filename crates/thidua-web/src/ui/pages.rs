@@ -520,7 +520,7 @@ pub fn cluster_page(
         Ok(x) => x,
         Err(e) => return viewer_error(viewer, e),
     };
-    let can_manage = viewer.scope.is_admin() || viewer.scope.managed_clusters().contains(&id);
+    let can_manage = viewer.scope.manages(&id);
     let units = if can_manage {
         membership_choices(&state, viewer, &id, &c, ticked.as_deref())
     } else {

@@ -687,7 +687,7 @@ pub fn editable(
 
 /// Whether the viewer manages the covenant's cluster: its secretariat, or an administrator.
 pub fn manages(viewer: &Viewer, c: &thidua_domain::state::Covenant) -> bool {
-    viewer.scope.is_admin() || viewer.scope.managed_clusters().contains(&c.cluster)
+    viewer.scope.manages(&c.cluster)
 }
 
 /// Whether the viewer manages the covenant's cluster, and what editing would do now: amend an

@@ -208,7 +208,7 @@ fn window_called(state: &State, c: &Covenant, lang: crate::i18n::Lang, key: &str
 /// named with them; else each is named with how many windows it owes and the earliest.
 fn overdue(t: &Strings, state: &State, viewer: &Viewer, c: &Covenant) -> Option<Todo> {
     let scope = &viewer.scope;
-    if !(scope.is_admin() || scope.managed_clusters().contains(&c.cluster)) {
+    if !(scope.manages(&c.cluster)) {
         return None;
     }
     let passed = past_deadline(state, c, viewer.now_ms);
@@ -410,7 +410,7 @@ fn yearend(t: &Strings, state: &State, viewer: &Viewer, c: &Covenant, r: &Review
             }
         }
     }
-    let manages = viewer.scope.is_admin() || viewer.scope.managed_clusters().contains(&c.cluster);
+    let manages = viewer.scope.manages(&c.cluster);
     if manages {
         let cluster = || vec![names::cluster(state, &c.cluster)];
         let args = |more: Vec<(&'static str, Vec<Named>)>| {

@@ -208,7 +208,7 @@ fn view(app: &AppState, viewer: &Viewer, id: &str, typed: Typed) -> Response {
         .map(|list| list.as_ref().clone())
         .unwrap_or_default();
     let refused = !typed.errors.is_empty();
-    let manage = viewer.scope.is_admin() || viewer.scope.managed_clusters().contains(&c.cluster);
+    let manage = viewer.scope.manages(&c.cluster);
     let rows = typed.rows.unwrap_or_else(|| {
         let blanks = std::iter::repeat_with(RuleInput::default).take(BLANK_ROWS);
         added.iter().map(RuleInput::of).chain(blanks).collect()

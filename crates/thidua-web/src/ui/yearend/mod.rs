@@ -651,9 +651,10 @@ fn review_view_at(
 
 /// Whether `viewer` manages the review of `cov` (its cluster's secretariat, or an administrator).
 fn manages(state: &thidua_domain::State, viewer: &Viewer, cov: &CovenantId) -> bool {
-    state.covenants.get(cov).is_some_and(|c| {
-        viewer.scope.is_admin() || viewer.scope.managed_clusters().contains(&c.cluster)
-    })
+    state
+        .covenants
+        .get(cov)
+        .is_some_and(|c| viewer.scope.manages(&c.cluster))
 }
 
 /// For the cluster's secretariat, until the assignment is drawn: why the domain would refuse
@@ -799,7 +800,7 @@ fn unconfirmed(
         return None;
     }
     let cluster = app.service.read().covenants.get(cov)?.cluster.clone();
-    if !(viewer.scope.is_admin() || viewer.scope.managed_clusters().contains(&cluster)) {
+    if !(viewer.scope.manages(&cluster)) {
         return None;
     }
     let message = viewer.lang.yearend().confirm_first.to_owned();

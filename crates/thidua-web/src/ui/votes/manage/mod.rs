@@ -76,7 +76,7 @@ pub fn routes() -> Router<AppState> {
 
 /// The viewer runs the cluster's votes (its secretariat, an administrator).
 pub fn manages(viewer: &Viewer, cluster: &ClusterId) -> bool {
-    viewer.scope.is_admin() || viewer.scope.managed_clusters().contains(cluster)
+    viewer.scope.manages(cluster)
 }
 
 /// The award kinds as the forms and the API name them (the command's own names).
