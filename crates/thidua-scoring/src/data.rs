@@ -902,7 +902,7 @@ impl Dataset {
                 b.err(
                     1,
                     "json_shape",
-                    format!("khóa `{k}` không có"),
+                    format!("khoá `{k}` không có"),
                     format!("unknown key `{k}`"),
                 );
             }
@@ -1434,7 +1434,7 @@ impl JsonScan<'_> {
                     line,
                     column,
                     "json_duplicate_key",
-                    format!("khóa `{key}` ghi hai lần trong cùng một đối tượng"),
+                    format!("khoá `{key}` ghi hai lần trong cùng một đối tượng"),
                     format!("the key `{key}` is given twice in one object"),
                 );
             }
@@ -1540,7 +1540,7 @@ fn json_sections(b: &mut DatasetBuilder, obj: &serde_json::Map<String, serde_jso
                 b.err(
                     row,
                     "json_shape",
-                    format!("khóa `{k}` không có"),
+                    format!("khoá `{k}` không có"),
                     format!("unknown key `{k}`"),
                 );
                 continue;

@@ -140,17 +140,17 @@ fn options_error(e: &clap::Error) -> ExitCode {
 fn options_error_vi(kind: clap::error::ErrorKind) -> &'static str {
     use clap::error::ErrorKind as K;
     match kind {
-        K::MissingRequiredArgument => "thiếu tùy chọn bắt buộc",
-        K::ArgumentConflict => "hai tùy chọn này không dùng cùng nhau được",
-        K::UnknownArgument => "không có tùy chọn này",
+        K::MissingRequiredArgument => "thiếu tuỳ chọn bắt buộc",
+        K::ArgumentConflict => "hai tuỳ chọn này không dùng cùng nhau được",
+        K::UnknownArgument => "không có tuỳ chọn này",
         K::InvalidSubcommand | K::MissingSubcommand => "không có lệnh này, hoặc thiếu lệnh con",
         K::InvalidValue | K::ValueValidation | K::InvalidUtf8 => {
-            "giá trị của tùy chọn không hợp lệ"
+            "giá trị của tuỳ chọn không hợp lệ"
         }
         K::TooManyValues | K::TooFewValues | K::WrongNumberOfValues => {
-            "số giá trị của tùy chọn không đúng"
+            "số giá trị của tuỳ chọn không đúng"
         }
-        K::NoEquals => "tùy chọn cần dấu = trước giá trị",
+        K::NoEquals => "tuỳ chọn cần dấu = trước giá trị",
         _ => "dòng lệnh không đúng",
     }
 }

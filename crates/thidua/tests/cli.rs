@@ -1638,7 +1638,7 @@ fn verify_says_wrong_options_and_a_corrupt_cosignature_as_such() {
     // Clap's own refusals are said in Vietnamese first.
     let err = String::from_utf8(verify(&["--no-such-option"]).stderr).unwrap();
     assert!(
-        err.starts_with("lỗi: không có tùy chọn này (xem --help)\n"),
+        err.starts_with("lỗi: không có tuỳ chọn này (xem --help)\n"),
         "{err}"
     );
     assert!(verify(&["--witness", &w]).status.success());

@@ -173,7 +173,7 @@ impl P {
         } else {
             Err(err(
                 self.off(),
-                format!("thiếu từ khóa `{kw}`"),
+                format!("thiếu từ khoá `{kw}`"),
                 format!("expected keyword `{kw}`"),
             ))
         }

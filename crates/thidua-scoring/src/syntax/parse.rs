@@ -152,7 +152,7 @@ impl<'s, 'a> Reader<'s, 'a> {
                 off,
                 "unknown_key",
                 format!(
-                    "khóa `{k}` không có trong ngôn ngữ quy định ({})",
+                    "khoá `{k}` không có trong ngôn ngữ quy định ({})",
                     what_vi(tab.what)
                 ),
                 format!("unknown key `{k}` in {}", what_en(tab.what)),
@@ -176,7 +176,7 @@ impl<'s, 'a> Reader<'s, 'a> {
         self.err(
             tab.at,
             "missing_key",
-            format!("thiếu khóa bắt buộc `{key}` ({})", what_vi(tab.what)),
+            format!("thiếu khoá bắt buộc `{key}` ({})", what_vi(tab.what)),
             format!("missing required key `{key}` in {}", what_en(tab.what)),
         );
     }

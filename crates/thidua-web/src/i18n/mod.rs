@@ -788,6 +788,39 @@ mod tests {
         );
     }
 
+    /// The pages spell Vietnamese one way: in an open "oa", "oe" or "uy" the tone mark sits on
+    /// the second vowel (hoá, khoẻ, tuỳ), as most of their text does, never "hóa" beside "hoá".
+    /// Titles in capitals keep the form the decree prints ("CỘNG HÒA", "CHỦ TỌA").
+    #[test]
+    fn vietnamese_tone_marks_sit_one_way() {
+        let sources = [
+            ("awards.rs", include_str!("awards.rs")),
+            ("figures.rs", include_str!("figures.rs")),
+            ("flags.rs", include_str!("flags.rs")),
+            ("history.rs", include_str!("history.rs")),
+            ("holidays.rs", include_str!("holidays.rs")),
+            ("midyear.rs", include_str!("midyear.rs")),
+            ("progress.rs", include_str!("progress.rs")),
+            ("vi.rs", include_str!("vi.rs")),
+            ("votes.rs", include_str!("votes.rs")),
+            ("yearend.rs", include_str!("yearend.rs")),
+        ];
+        for (name, source) in sources {
+            let chars: Vec<char> = source.chars().collect();
+            for (i, w) in chars.windows(3).enumerate() {
+                let first_marked = match w[1] {
+                    'a' | 'e' => "óòỏõọ".contains(w[0]),
+                    'y' => "úùủũụ".contains(w[0]) && i > 0 && chars[i - 1] != 'q',
+                    _ => false,
+                };
+                if first_marked && !w[2].is_alphabetic() {
+                    let line = String::from_iter(&chars[..i]).lines().count();
+                    panic!("{name}:{line}: {}", String::from_iter(w));
+                }
+            }
+        }
+    }
+
     /// The witnessing sentences fill every placeholder, in both languages.
     #[test]
     fn witnessing_sentences_are_filled() {

@@ -1459,7 +1459,7 @@ fn the_next_covenant_starts_from_the_last(app: &TestApp) {
     // criteria's (a copy signed for 2025 still measured "so với năm 2023").
     assert!(
         page.body
-            .contains("năm 2025 — Cụm thi đua số 12 (minh họa)")
+            .contains("năm 2025 — Cụm thi đua số 12 (minh hoạ)")
             && page
                 .body
                 .contains("Tăng/giảm tội phạm về TTXH so với năm 2024")
