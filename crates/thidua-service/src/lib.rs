@@ -303,6 +303,20 @@ impl Service {
         Arc::clone(&self.view.read().unwrap_or_else(|p| p.into_inner()))
     }
 
+    /// [`Service::read`] after picking up what other processes (another server on the same
+    /// database, a command-line write) committed: one query of the log's size, and a catch-up
+    /// only when it grew. What a request reads that must see every write acknowledged before it
+    /// began, so that a save on one server shows on the next page whichever server answers it.
+    /// A store that cannot be read, or halted writes, leave the view as it is (logged).
+    pub fn read_fresh(&self) -> Arc<View> {
+        if self.halted().is_none() {
+            if let Err(e) = self.refresh() {
+                tracing::warn!(error = %e, "cannot pick up the log's newest entries; serving the last view");
+            }
+        }
+        self.read()
+    }
+
     /// The store behind the service.
     pub fn store(&self) -> &Arc<dyn EventStore> {
         &self.store

@@ -103,11 +103,12 @@ pub fn accept_cosignature(
 ) -> Result<u64> {
     let unit_id = UnitId::parse(unit)
         .map_err(|_| TransparencyError::bad("unknown_witness", format!("no unit {unit:?}")))?;
-    let key = service
-        .read()
-        .witness_keys
-        .get(&unit_id)
-        .map(|k| k.key.clone())
+    let registered =
+        |view: &thidua_service::View| view.witness_keys.get(&unit_id).map(|k| k.key.clone());
+    // A key registered a moment ago (by the command line, or on another server) is looked for
+    // again in the log's newest entries before the witness is refused.
+    let key = registered(&service.read())
+        .or_else(|| registered(&service.read_fresh()))
         .ok_or_else(|| {
             TransparencyError::bad(
                 "unknown_witness",

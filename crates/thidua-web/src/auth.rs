@@ -230,7 +230,9 @@ async fn authenticate(
         let Ok(user) = UserId::parse(&user) else {
             return Ok(None);
         };
-        let Some(record) = app.service.read().users.get(&user).cloned() else {
+        // A signed-in caller sees every write acknowledged before its request, wherever it
+        // was made (its own save a moment ago on another server behind the same database).
+        let Some(record) = app.service.read_fresh().users.get(&user).cloned() else {
             return Ok(None);
         };
         let preferred = if wants_lang {

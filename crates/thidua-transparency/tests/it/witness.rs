@@ -155,3 +155,41 @@ fn the_witness_policy_in_the_log_decides_whose_cosignatures_count() {
         (kg.size, vec!["ca-kg".to_owned()], 1)
     );
 }
+
+/// A witness key registered a moment ago by another process on the same database (the command
+/// line, another server) is found when the witness's first cosignature arrives, although the
+/// serving process has not followed the log since.
+#[test]
+fn a_key_registered_elsewhere_is_found_at_the_first_cosignature() {
+    let log = sqlite_log(2);
+    let server = serve(log.service.clone(), log.witnesses.clone(), config());
+    let elsewhere = Service::open(
+        log.service.store().clone(),
+        LogKey::load(&log.key_path()).unwrap(),
+        &|_, _| {},
+    )
+    .unwrap();
+    let key = thidua_ledger::CosignerKey::generate("ca-hg.witness.test").unwrap();
+    elsewhere
+        .execute(
+            &Actor::User(user("lanhdao.hg")),
+            thidua_domain::Command::RegisterWitnessKey {
+                unit: unit("ca-hg"),
+                key: key.verifier().to_key_string(),
+            },
+        )
+        .unwrap();
+    assert!(!log.service.read().witness_keys.contains_key(&unit("ca-hg")));
+    let dir = tempfile::tempdir().unwrap();
+    let witness = Witness {
+        unit: "ca-hg",
+        key: &key,
+        log_key: &log.log_verifier(),
+        state_path: &dir.path().join("ca-hg.state"),
+        evidence_dir: dir.path(),
+    };
+    let done = witness
+        .run(&HttpLog::new(&server.url, None), now_secs())
+        .unwrap();
+    assert_eq!(done.size, elsewhere.read().size);
+}

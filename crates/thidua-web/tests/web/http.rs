@@ -48,7 +48,20 @@ scenarios!(
     lineage_forms,
     throttling,
     secrets_stay_secret,
+    a_write_shows_on_every_server,
 );
+
+/// A save on one server shows on the very next page whichever server of the deployment answers
+/// it (two services on one database, neither following the other in the background).
+fn a_write_shows_on_every_server(app: &TestApp) {
+    let other = app.second_machine();
+    let sec = signed_in(app, "thuky12");
+    let csrf = sec.get("/clusters/cum-12?year=2024").csrf();
+    assert_eq!(assign_deputy(&sec, &csrf).status, 303);
+    let there = sec.at(&other.base);
+    let c = there.get("/api/v1/clusters/cum-12?year=2024").json();
+    assert_eq!(c["deputy"]["unit"]["id"], "ca-cm", "{c}");
+}
 
 fn cluster_management(app: &TestApp) {
     let sec = signed_in(app, "thuky12");

@@ -349,6 +349,25 @@ impl TestApp {
             None,
         )
     }
+
+    /// A second server with a service of its own on the same stores and no follower thread:
+    /// another machine of a deployment on one database, which sees what the others appended
+    /// only when it reads the log.
+    pub fn second_machine(&self) -> Server {
+        let key = LogKey::load(&self._dir.path().join("log.key")).unwrap();
+        let env: Box<dyn thidua_service::Environment> = match &self.clock {
+            Some(clock) => Box::new(clock.clone()),
+            None => Box::new(thidua_service::SystemEnvironment),
+        };
+        let service = Service::open_with(self.service.store().clone(), key, env, &|_, _| {});
+        Server::start(
+            Arc::new(service.unwrap()),
+            self.accounts.clone(),
+            WebConfig::new(localhost()),
+            None,
+            None,
+        )
+    }
 }
 
 fn target(
@@ -751,6 +770,17 @@ impl Client {
         let mut c = Self::new(base);
         c.bearer = Some(token.to_owned());
         c
+    }
+
+    /// The same session (cookies, token, CSRF token) speaking to the server at `base`.
+    pub fn at(&self, base: &str) -> Client {
+        let c = Client::new(base);
+        *c.cookies.lock().unwrap() = self.cookies.lock().unwrap().clone();
+        *c.csrf.lock().unwrap() = self.csrf.lock().unwrap().clone();
+        Client {
+            bearer: self.bearer.clone(),
+            ..c
+        }
     }
 
     pub fn cookie(&self, name: &str) -> Option<String> {
