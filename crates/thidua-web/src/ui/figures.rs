@@ -951,6 +951,10 @@ async fn upload(
     .await
     .map_err(|(status, failure)| (status, in_words(&app, &viewer, &cov, failure)));
     if historical || back_unit.is_empty() {
+        // Not the secretariat's: its page has no import form to tell the refusal beside.
+        if matches!(&result, Err((StatusCode::FORBIDDEN, _))) {
+            return viewer_error(&viewer, ApiError::forbidden());
+        }
         let mut errors = BTreeMap::new();
         let failure = match result {
             Ok(o) if o.dry_run => {

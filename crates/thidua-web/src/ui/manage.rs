@@ -34,6 +34,13 @@ fn year_of(
     y
 }
 
+/// Someone who does not manage the cluster is refused before the form is read: its fields
+/// belong to a form only the secretariat is shown (the domain refuses the command anyway).
+fn not_managing(viewer: &Viewer, cluster: &ClusterId) -> Option<Response> {
+    (!viewer.scope.manages(cluster))
+        .then(|| super::viewer_error(viewer, crate::error::ApiError::forbidden()))
+}
+
 async fn run(
     app: &AppState,
     viewer: &Viewer,
@@ -98,6 +105,9 @@ pub async fn set_members(
     let Ok(cluster) = ClusterId::parse(&id) else {
         return super::viewer_error(&viewer, crate::error::ApiError::not_found());
     };
+    if let Some(refused) = not_managing(&viewer, &cluster) {
+        return refused;
+    }
     let year = year_of(&form, &mut errors, lang, "members");
     let mut members: Vec<UnitId> = form
         .keys()
@@ -136,6 +146,9 @@ pub async fn set_leadership(
     let Ok(cluster) = ClusterId::parse(&id) else {
         return super::viewer_error(&viewer, crate::error::ApiError::not_found());
     };
+    if let Some(refused) = not_managing(&viewer, &cluster) {
+        return refused;
+    }
     let get = |k: &str| form.get(k).map(String::as_str).unwrap_or("");
     let year = year_of(&form, &mut errors, lang, "leadership");
     let position = match get("position") {

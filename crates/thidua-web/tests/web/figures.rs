@@ -604,6 +604,18 @@ fn flow(app: &TestApp) {
         "the focus goes to the errors, the file field points to them: {}",
         r.body
     );
+    // Someone else sending the same file (a unit's leader) is told it is not theirs to do: a
+    // page saying so, not the secretariat's form's errors on a page without the form.
+    let not_secretariat = signed_in(app, "lanhdao-kg");
+    let (ct, body) = super::support::multipart(
+        &[("csrf", &not_secretariat.get("/").csrf()), ("window", "")],
+        "hist-bad.csv",
+        "text/csv",
+        b"unit,element,period,value\nCAKG,crimes,2023-M01,1x\n",
+    );
+    let r = not_secretariat.post_raw(&format!("/covenants/{COV}/figures/historical"), &ct, &body);
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert!(r.body.contains("<h1>Không có quyền</h1>"), "{}", r.body);
     // A dry run of a sound file says what it would record, unit by unit and year by year.
     let (ct, body) = super::support::multipart(
         &[("csrf", &page.csrf()), ("window", ""), ("dry_run", "1")],

@@ -156,6 +156,12 @@ fn cluster_management(app: &TestApp) {
     );
     let r = leadership(&sup, &page.csrf(), ["head", "ca-ag", "elected", "x"]);
     assert_eq!(r.status, 403);
+    // An empty form too: not the secretariat's form's field errors.
+    for path in ["/clusters/cum-12/leadership", "/clusters/cum-12/members"] {
+        let r = sup.post_form(path, &[("csrf", &page.csrf())]);
+        assert_eq!(r.status, 403, "{path}: {}", r.body);
+        assert!(r.body.contains("<h1>Không có quyền</h1>"), "{}", r.body);
+    }
 }
 
 /// The covenant form's fields for two targets; `second_shape` and `second_threshold` vary.

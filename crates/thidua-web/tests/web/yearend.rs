@@ -2954,6 +2954,11 @@ fn a_step_refused_for_where_the_review_stands_says_not_done() {
         unknown.body
     );
     assert_eq!(app.service.read().size, size, "nothing recorded");
+    // A supervisor posting a form with nothing in it is told the form is not theirs, not
+    // which of its fields is missing.
+    let supervisor = post_step(&app, "giamsat12", &[("action", "decide_cutoff_tie")]);
+    assert_eq!(supervisor.status, 403, "{}", supervisor.body);
+    assert!(supervisor.body.contains("<h1>Không có quyền</h1>"));
     let s = &app.service;
     let decide = Y::DecideCutoffTie {
         covenant: cov(),

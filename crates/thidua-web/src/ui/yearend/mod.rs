@@ -535,6 +535,29 @@ fn recheck_text(y: &YeStrings, rc: &crate::api::yearend::RecheckDto) -> String {
     )
 }
 
+/// Whether the viewer has a part in the covenant's year-end forms: manages its cluster, or
+/// works for a member unit or for the unit that answers for one today. Anyone else (a
+/// supervisor) is told the form is not theirs, not what its fields lacked.
+fn takes_part(state: &thidua_domain::State, viewer: &Viewer, cov: &CovenantId) -> bool {
+    let Ok(covenant) = state.covenant(cov) else {
+        return false;
+    };
+    if viewer.scope.manages(&covenant.cluster) {
+        return true;
+    }
+    let own = viewer.scope.own_units();
+    let today = viewer.today();
+    thidua_domain::progress::members(state, cov)
+        .unwrap_or_default()
+        .iter()
+        .any(|m| {
+            own.contains(m)
+                || state
+                    .continuing_unit(m, today)
+                    .is_some_and(|u| own.contains(&u.id))
+        })
+}
+
 fn covenant_id(viewer: &Viewer, id: &str) -> Result<CovenantId, Box<Response>> {
     CovenantId::parse(id).map_err(|_| Box::new(viewer_error(viewer, ApiError::not_found())))
 }
@@ -712,13 +735,17 @@ pub async fn step(
     if let Some(page) = unconfirmed(&app, &viewer, &cov, &id, &action, &form) {
         return page;
     }
-    let commands = {
+    let (commands, part) = {
         let state = app.service.read();
-        match action.as_str() {
+        let commands = match action.as_str() {
             "move_deadlines" => forms::move_deadlines(&state, &cov, &form),
             _ => forms::command(&state, &cov, &action, &form).map(|c| vec![c]),
-        }
+        };
+        (commands, takes_part(&state, &viewer, &cov))
     };
+    if commands.is_err() && !part {
+        return viewer_error(&viewer, ApiError::forbidden());
+    }
     // A form that cannot be read names its field (`message`); a refusal of the domain says
     // its own reason.
     let (result, unread) = match commands {
