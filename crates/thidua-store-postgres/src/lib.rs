@@ -201,9 +201,14 @@ impl PostgresStore {
         self.with_client(|c| {
             let mut tx = c.transaction()?;
             tx.execute("SELECT pg_advisory_xact_lock($1)", &[&APPEND_LOCK])?;
-            tx.batch_execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY)",
-            )?;
+            // Asked first rather than `CREATE TABLE IF NOT EXISTS`, whose notice ("already
+            // exists, skipping") every command on an existing database would print.
+            let exists: bool = tx
+                .query_one("SELECT to_regclass('schema_migrations') IS NOT NULL", &[])?
+                .get(0);
+            if !exists {
+                tx.batch_execute("CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY)")?;
+            }
             let done: i64 = tx
                 .query_one(
                     "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
