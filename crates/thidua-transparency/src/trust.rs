@@ -83,7 +83,8 @@ pub fn open_log_checkpoint(note: &str, log_key: &Verifier) -> Result<SignedCheck
 
 /// Parses a witness (cosignature) verifier key.
 pub fn parse_witness_key(key: &str) -> Result<CosignatureVerifier, String> {
-    CosignatureVerifier::from_key_string(key.trim()).map_err(|e| format!("bad witness key: {e}"))
+    CosignatureVerifier::from_key_string(key.trim())
+        .map_err(|e| format!("khoá nhân chứng không hợp lệ / bad witness key: {e}"))
 }
 
 #[cfg(test)]

@@ -15,6 +15,9 @@ use thidua_store::EventStore;
 use thidua_store_postgres::PostgresStore;
 use thidua_store_sqlite::SqliteStore;
 
+/// What a refusal of the PostgreSQL driver is prefixed with.
+const OPENING_POSTGRES: &str = "không mở được PostgreSQL / opening PostgreSQL";
+
 /// The default name of the log (the checkpoint origin line and the key's name).
 pub const DEFAULT_ORIGIN: &str = "thidua.local/log";
 
@@ -62,10 +65,18 @@ impl StoreArgs {
     /// password: `postgress://user:PASSWORD@host/db`).
     pub fn database_url(&self) -> anyhow::Result<Option<DatabaseUrl>> {
         if let Some(path) = &self.database_file {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading the database URL from {}", path.display()))?;
+            let text = std::fs::read_to_string(path).with_context(|| {
+                format!(
+                    "không đọc được địa chỉ cơ sở dữ liệu / cannot read the database URL from {}",
+                    path.display()
+                )
+            })?;
             let url = text.lines().next().unwrap_or("").trim().to_owned();
-            anyhow::ensure!(!url.is_empty(), "{} holds no database URL", path.display());
+            anyhow::ensure!(
+                !url.is_empty(),
+                "tệp không có địa chỉ cơ sở dữ liệu / {} holds no database URL",
+                path.display()
+            );
             return DatabaseUrl::parse(url, &format!("--database-file {}", path.display()))
                 .map(Some);
         }
@@ -93,13 +104,13 @@ impl StoreArgs {
             Some(url) => {
                 anyhow::ensure!(
                     PostgresStore::holds_log(url.secret())
-                        .map_err(|e| url.redacted_error(e, "opening PostgreSQL"))?,
-                    "the PostgreSQL database holds no log{elsewhere}"
+                        .map_err(|e| url.redacted_error(e, OPENING_POSTGRES))?,
+                    "cơ sở dữ liệu PostgreSQL chưa có nhật ký / the PostgreSQL database holds no log{elsewhere}"
                 );
                 let stores = self.open_stores()?;
                 anyhow::ensure!(
                     stores.events.size()? > 0,
-                    "the PostgreSQL database holds no log{elsewhere}"
+                    "cơ sở dữ liệu PostgreSQL chưa có nhật ký / the PostgreSQL database holds no log{elsewhere}"
                 );
                 Ok(stores)
             }
@@ -212,7 +223,7 @@ impl StoreArgs {
         );
         let has_log = match &self.database_url()? {
             Some(url) => PostgresStore::holds_log(url.secret())
-                .map_err(|e| url.redacted_error(e, "opening PostgreSQL"))?,
+                .map_err(|e| url.redacted_error(e, OPENING_POSTGRES))?,
             None => self.sqlite_path().is_file(),
         };
         if !has_log {
@@ -447,7 +458,7 @@ impl Stores {
     pub fn postgres(url: &DatabaseUrl) -> anyhow::Result<Self> {
         let store = Arc::new(
             PostgresStore::open(url.secret())
-                .map_err(|e| url.redacted_error(e, "opening PostgreSQL"))?,
+                .map_err(|e| url.redacted_error(e, OPENING_POSTGRES))?,
         );
         Ok(Self {
             events: store.clone(),
@@ -538,9 +549,9 @@ mod tests {
             "invalid connection string: unknown option `{}`, password Se/cret",
             url.secret()
         );
-        let shown = format!("{:#}", url.redacted_error(driver, "opening PostgreSQL"));
+        let shown = format!("{:#}", url.redacted_error(driver, OPENING_POSTGRES));
         assert!(
-            shown.starts_with("opening PostgreSQL: invalid connection"),
+            shown.starts_with(&format!("{OPENING_POSTGRES}: invalid connection")),
             "{shown}"
         );
         for secret in ["Se%2Fcret", "Se/cret", "Other"] {

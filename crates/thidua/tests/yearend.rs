@@ -239,6 +239,17 @@ fn the_demonstration_year_gives_its_documents() {
     assert!(!unnamed_format.status.success());
     let err = String::from_utf8_lossy(&unnamed_format.stderr);
     assert!(err.contains("ends in .pdf or .docx"), "{err}");
+    // Nothing issued yet: the list says so (on standard error: its output stays one line per
+    // document).
+    let empty = run(thidua()
+        .args(["doc", "list", "--cluster", "cum-12", "--data"])
+        .arg(&data));
+    assert!(empty.stdout.is_empty());
+    assert!(
+        String::from_utf8_lossy(&empty.stderr).contains("chưa phát hành văn bản nào"),
+        "{}",
+        String::from_utf8_lossy(&empty.stderr)
+    );
     for (args, out, number) in cases {
         let format = if out.ends_with("docx") { "docx" } else { "pdf" };
         let magic: &[u8] = if format == "pdf" {
@@ -272,7 +283,7 @@ fn the_demonstration_year_gives_its_documents() {
     // The same report scored from files that match the published results is still a preview:
     // only the log's published results give the issued, numbered copy.
     let (figures, regulation) = (dir.path().join("final.csv"), dir.path().join("qd.toml"));
-    run(thidua()
+    let exported = run(thidua()
         .args(["figures", "export", "--covenant", "giao-uoc-cum-12-2024"])
         .args(["--scores", "final", "--out"])
         .arg(&figures)
@@ -280,6 +291,11 @@ fn the_demonstration_year_gives_its_documents() {
         .arg(&regulation)
         .arg("--data")
         .arg(&data));
+    let said = String::from_utf8_lossy(&exported.stderr);
+    for written in [&figures, &regulation] {
+        let line = format!("đã ghi / wrote {}", written.display());
+        assert!(said.contains(&line), "{said}");
+    }
     let from_files = doc(
         &[
             "results",

@@ -20,7 +20,7 @@ use thidua_domain::ids::{ClusterId, CovenantId, ElectionId, UnitId};
 use thidua_domain::{Actor, State};
 use thidua_scoring::{EvalOptions, PeriodKey};
 
-use crate::output::{self, outln, sayln, Access, Existing};
+use crate::output::{self, errln, outln, sayln, Access, Existing};
 use crate::storage::StoreArgs;
 
 /// Văn bản hành chính / official documents.
@@ -562,7 +562,9 @@ fn list(store: &StoreArgs, cluster: &ClusterId) -> anyhow::Result<ExitCode> {
         state.clusters.contains_key(cluster),
         "không có cụm {cluster} trong nhật ký / no cluster {cluster} in the log"
     );
+    let mut none = true;
     for d in issued_by(&state, cluster) {
+        none = false;
         outln!(
             "{:>8}  {}  {:<10} {:<16} {}  {}",
             d.index,
@@ -572,6 +574,11 @@ fn list(store: &StoreArgs, cluster: &ClusterId) -> anyhow::Result<ExitCode> {
             d.sha256,
             d.title
         )?;
+    }
+    if none {
+        errln!(
+            "cụm {cluster} chưa phát hành văn bản nào / cluster {cluster} has issued no document"
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

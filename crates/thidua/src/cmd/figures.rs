@@ -214,10 +214,14 @@ fn export_figures(
     if let Some(path) = regulation {
         let text = &state.regulation_in_force(&id)?.0.text;
         output::write(path, text.as_bytes(), Access::Usual, Existing::Replace)?;
+        errln!("đã ghi / wrote {}", path.display());
     }
     // Written atomically: a failed export leaves a previous one unchanged.
     match out {
-        Some(path) => output::write(path, csv.as_bytes(), Access::Private, Existing::Replace)?,
+        Some(path) => {
+            output::write(path, csv.as_bytes(), Access::Private, Existing::Replace)?;
+            errln!("đã ghi / wrote {}", path.display());
+        }
         None => output::print(csv.as_bytes())?,
     }
     Ok(ExitCode::SUCCESS)
