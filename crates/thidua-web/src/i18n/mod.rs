@@ -821,6 +821,56 @@ mod tests {
         }
     }
 
+    /// Every code this crate writes into an `ApiError` (`ApiError::new` or `bad_request` with
+    /// the code as a literal) has a sentence in both languages: read from the source, so that
+    /// a new code cannot be missing from the list above and reach a page as "could not be done".
+    #[test]
+    fn every_code_written_in_the_source_is_translated() {
+        fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    sources(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        sources(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut files,
+        );
+        let mut found = 0;
+        // Not this file, whose test names the calls it looks for.
+        for file in files.iter().filter(|f| !f.ends_with("i18n/mod.rs")) {
+            let text = std::fs::read_to_string(file).unwrap();
+            for call in ["ApiError::new(", "ApiError::bad_request("] {
+                for (at, _) in text.match_indices(call) {
+                    let rest = text[at + call.len()..].trim_start();
+                    let rest = match rest.strip_prefix("StatusCode::") {
+                        Some(r) => r.split_once(',').map_or("", |(_, r)| r).trim_start(),
+                        None => rest,
+                    };
+                    let Some(code) = rest.strip_prefix('"').and_then(|r| r.split_once('"')) else {
+                        continue;
+                    };
+                    let code = code.0;
+                    found += 1;
+                    for lang in [Lang::Vi, Lang::En] {
+                        assert_ne!(
+                            lang.error(code),
+                            lang.error("no such code"),
+                            "{lang:?} lacks {code} ({})",
+                            file.display()
+                        );
+                    }
+                }
+            }
+        }
+        assert!(found > 30, "the codes were found ({found})");
+    }
+
     /// The witnessing sentences fill every placeholder, in both languages.
     #[test]
     fn witnessing_sentences_are_filled() {
@@ -919,6 +969,9 @@ mod tests {
             "csrf",
             "invalid_body",
             "invalid_query",
+            "unknown_flag_kind",
+            "results_not_published",
+            "document_not_by_command",
             "invalid_path",
             "not_found",
             "unauthenticated",

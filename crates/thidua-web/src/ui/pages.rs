@@ -446,7 +446,15 @@ pub async fn cluster(
     Path(id): Path<String>,
     Query(q): Query<YearParam>,
 ) -> Response {
-    let year = q.year.and_then(|y| y.trim().parse().ok());
+    // A year that is not one (or outside the years the system plans for) is not found, never
+    // silently the current year instead.
+    let year = match q.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+        None => None,
+        Some(typed) => match typed.parse::<i32>().ok() {
+            Some(y) if thidua_domain::org::validate_year(y).is_ok() => Some(y),
+            _ => return super::viewer_error(&viewer, ApiError::not_found()),
+        },
+    };
     let issued = q.issued.and_then(|i| i.trim().parse().ok());
     let notices = ClusterNotices {
         saved: q.saved.is_some(),

@@ -728,9 +728,14 @@ fn page(app: &AppState, viewer: &Viewer, id: &str, version: Option<u32>, shown: 
     let last_year = earlier_covenant(&state, viewer, &c).map(|_| c.year - 1);
     let mode = edit_mode(viewer, &state, &c);
     drop(state);
-    let v = version
-        .and_then(|n| c.version(n))
-        .unwrap_or_else(|| c.latest());
+    // A version the covenant does not have is not found, never its latest shown instead.
+    let v = match version {
+        Some(n) => match c.version(n) {
+            Some(v) => v,
+            None => return viewer_error(viewer, ApiError::not_found()),
+        },
+        None => c.latest(),
+    };
     let text = &v.content.regulation.text;
     let compiled = thidua_scoring::compile(text).ok();
     let (bonuses, penalties, bands) = compiled

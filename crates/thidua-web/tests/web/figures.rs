@@ -644,6 +644,10 @@ fn flow(app: &TestApp) {
         imports.contains("<a href=\"/people/thuky12\" lang=\"vi\">Thư Ký Cụm 12</a>"),
         "{imports}"
     );
+    // A flag kind the page does not list is named as such, not "could not be done".
+    let r = secretariat.get(&format!("/covenants/{COV}/flags?kind=x"));
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("Không có loại cảnh báo này"), "{}", r.body);
     english_flags_write_numbers_the_vietnamese_way(&secretariat);
     // A report the viewer cannot edit names its elements as text: a label names a field only.
     switch_lang(&secretariat, "vi");

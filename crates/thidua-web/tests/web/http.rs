@@ -1236,6 +1236,16 @@ fn pages(app: &TestApp) {
         assert_eq!(r.status, 200, "{path}");
         assert!(r.body.contains(needle), "{path} lacks {needle:?}");
     }
+    // An address naming what does not exist is not found, never quietly something else: a
+    // year that is not one, a version the covenant does not have.
+    for path in [
+        "/clusters/cum-12?year=abc",
+        "/clusters/cum-12?year=1900",
+        "/covenants/gu-12-2024/regulation?version=9",
+    ] {
+        let r = c.get(path);
+        assert_eq!(r.status, 404, "{path}: {}", r.body);
+    }
     // The pages' commands read the API token into THIDUA_TOKEN; none puts it on the command
     // line, where the process list shows it.
     for path in ["/about/record", "/transparency", "/log"] {
