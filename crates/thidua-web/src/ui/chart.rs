@@ -1,6 +1,7 @@
 //! Small line charts drawn by the server as SVG (no script, no external service): a target's
 //! value month by month this year (solid), the same months last year (dashed), the projected
-//! year end (dotted, a square) and the covenant's threshold (a long-dashed line). Lines differ
+//! year end (dotted, a square), the covenant's threshold (dash-dot) and zero (a thin line, when
+//! the values lie on both sides of it). Lines differ
 //! by pattern as well as by shade, so a black-and-white print reads the same. Coordinates are
 //! computed exactly and rounded to one decimal, so the same data gives the same bytes.
 
@@ -155,6 +156,16 @@ fn axes(f: &Frame, o: &mut String) {
         r#"<line class="axis" x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{bottom}"/><line class="axis" x1="{LEFT}" y1="{bottom}" x2="{}" y2="{bottom}"/>"#,
         W - RIGHT
     );
+    // Values on both sides of zero: a line at zero, labelled, so a rise reads from a fall.
+    if f.lo < Exact::ZERO && f.hi > Exact::ZERO {
+        let y = text(&f.y(&Exact::ZERO));
+        let _ = write!(
+            o,
+            r#"<line class="zero" x1="{LEFT}" y1="{y}" x2="{}" y2="{y}"/><text class="tick" x="{}" y="{y}" text-anchor="end" dominant-baseline="middle">0</text>"#,
+            W - RIGHT,
+            LEFT - 3
+        );
+    }
     for (v, anchor_y) in [(&f.hi, text(&f.y(&f.hi))), (&f.lo, text(&f.y(&f.lo)))] {
         let _ = write!(
             o,
@@ -230,5 +241,27 @@ mod tests {
         assert!(a.contains(r#"<polyline class="projection" points="62,58 242,58"/>"#));
         // The threshold 5 at y = 8 + 35/40 × 100 = 95.5.
         assert!(a.contains(r#"y1="95.5""#));
+        // All above zero: no zero line (the bottom axis is zero).
+        assert!(!a.contains(r#"class="zero""#));
+    }
+
+    /// A change that falls below zero and rises above it: a labelled line at zero.
+    #[test]
+    fn values_on_both_sides_of_zero_get_a_zero_line() {
+        let this = [Some(e("-30")), Some(e("10"))];
+        let c = Chart {
+            title: "Thay đổi",
+            this_year: &this,
+            last_year: &[],
+            projected: None,
+            threshold: None,
+        };
+        let a = svg(&c);
+        // -30..10: zero a quarter of the way down, y = 8 + 10/40 × 100 = 33.
+        assert!(
+            a.contains(r#"<line class="zero" x1="44" y1="33" x2="242" y2="33"/>"#),
+            "{a}"
+        );
+        assert!(a.contains(r#"y="33" text-anchor="end" dominant-baseline="middle">0</text>"#));
     }
 }

@@ -85,6 +85,13 @@ fn flow(app: &TestApp) {
         5,
         "one chart per member"
     );
+    // The legend draws each line as the charts do, so its pattern reads in black and white.
+    for class in ["this-year", "last-year", "projection", "threshold"] {
+        assert!(
+            page.body.contains(&format!("<line class=\"{class}\"")),
+            "{class}"
+        );
+    }
     assert!(page.body.contains("Đúng tiến độ"));
     // Each projection says how it was made, on the cluster's page as on the unit's.
     assert!(
