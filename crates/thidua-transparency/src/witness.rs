@@ -224,6 +224,17 @@ fn log_signed_note(note: &thidua_ledger::Note) -> String {
     out
 }
 
+/// How a demonstration names its witness keys (`ca-ag.nhan-chung-minh-hoa`): keys the
+/// demonstration server holds and cosigns with itself, which the pages say prove nothing.
+pub const DEMO_KEY_SUFFIX: &str = ".nhan-chung-minh-hoa";
+
+/// Whether a witness verifier key (`name+hash+base64`) is a demonstration's.
+pub fn is_demo_key(key: &str) -> bool {
+    key.split('+')
+        .next()
+        .is_some_and(|name| name.ends_with(DEMO_KEY_SUFFIX))
+}
+
 /// Creates a witness key file (mode 0600, refusing to overwrite) and returns the key.
 pub fn create_key_file(path: &Path, name: &str) -> Result<CosignerKey, WitnessError> {
     let err = |e: String| WitnessError::Key(format!("{}: {e}", path.display()));

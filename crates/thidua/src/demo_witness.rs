@@ -16,7 +16,9 @@ use thidua_ledger::{CosignerKey, Hash, Verifier};
 use thidua_service::Service;
 use thidua_store::witness::WitnessStore;
 use thidua_transparency::client::{ClientError, LocalLog, LogClient, RemoteEntry};
-use thidua_transparency::witness::{create_key_file, load_key_file, Witness, WitnessState};
+use thidua_transparency::witness::{
+    create_key_file, load_key_file, Witness, WitnessState, DEMO_KEY_SUFFIX,
+};
 
 /// The units whose witnesses the demonstration runs, with the leader who registers each key.
 pub const WITNESSES: [(&str, &str); 2] = [("ca-ag", "lanhdao.ag"), ("ca-cm", "lanhdao.cm")];
@@ -37,7 +39,7 @@ pub fn register(service: &Service, data: &Path) -> anyhow::Result<()> {
         let key = if path.exists() {
             load_key_file(&path)?
         } else {
-            create_key_file(&path, &format!("{unit}.nhan-chung-minh-hoa"))?
+            create_key_file(&path, &format!("{unit}{DEMO_KEY_SUFFIX}"))?
         };
         service.execute(
             &Actor::User(UserId::parse(leader)?),

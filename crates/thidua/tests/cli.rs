@@ -171,6 +171,12 @@ fn the_demonstration_serves_cluster_12() {
     );
     let health = http_get(&address, "/healthz");
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    // Its witnesses are its own: the transparency page says their "witnessed" proves nothing.
+    let transparency = http_get(&address, "/transparency");
+    assert!(
+        transparency.contains("id=\"witness-demo\""),
+        "{transparency}"
+    );
     // The public log endpoints are served by the same server: the signed checkpoint names the
     // log and its size, and an inclusion proof for the first event is available.
     let checkpoint = http_get(&address, "/api/v1/log/checkpoint");

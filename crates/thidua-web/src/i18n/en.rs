@@ -713,6 +713,8 @@ pub struct TransparencyWords {
     /// Column heading: whether the witness's cosignatures count towards the quorum.
     pub counts: &'static str,
     pub witnesses_note: &'static str,
+    /// Said when the registered keys are a demonstration's, held by the server itself.
+    pub demo_witnesses: &'static str,
     pub checkpoints_note: &'static str,
     pub verify_note: &'static str,
 }
@@ -726,6 +728,7 @@ pub static TRANSPARENCY: TransparencyWords = TransparencyWords {
     no_policy: "No witness policy is recorded in the log: every registered witness counts, and the server sets the number needed (by default all of them but one).",
     counts: "Counts",
     witnesses_note: "Witness keys are public keys: anyone can check the cosignatures on the checkpoints with them. When a unit registers a new key, only its newest key counts. Also at",
+    demo_witnesses: "This is a demonstration: its witness keys (named …nhan-chung-minh-hoa) are held and used by this server itself, so “witnessed” here only shows what it looks like and proves nothing. Real witnesses run at the member units, with keys only the unit holds.",
     checkpoints_note: "The number of entries at each signed checkpoint:",
     verify_note: "The API token is optional (skip the first line): without it the command checks the Merkle tree, the server's signature and the witnesses' cosignatures on the newest checkpoint; with your unit's API token it also recomputes and replays the events your unit may read. If the witnesses have not cosigned the newest checkpoint yet, run it again a little later.",
 };

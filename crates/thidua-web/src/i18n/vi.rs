@@ -714,6 +714,7 @@ pub static TRANSPARENCY: super::en::TransparencyWords = super::en::TransparencyW
     no_policy: "Sổ chưa ghi quy định về nhân chứng: mọi nhân chứng đã đăng ký đều được tính, và máy chủ đặt số chữ ký cần có (mặc định: tất cả trừ một).",
     counts: "Được tính",
     witnesses_note: "Khoá nhân chứng là khoá công khai: ai cũng có thể dùng để kiểm tra chữ ký đồng ký trên các bản chốt sổ. Khi một đơn vị đăng ký khoá mới, chỉ khoá mới nhất được tính. Cũng có tại",
+    demo_witnesses: "Đây là bản trình diễn: các khoá nhân chứng của nó (tên kết thúc bằng …nhan-chung-minh-hoa) do chính máy chủ này giữ và tự ký, nên «đã được nhân chứng xác nhận» ở đây chỉ để minh hoạ, không chứng minh điều gì. Nhân chứng thật chạy tại các đơn vị thành viên, với khoá chỉ đơn vị đó giữ.",
     checkpoints_note: "Số mục của sổ ở mỗi bản chốt sổ được ký:",
     verify_note: "Mã API không bắt buộc (bỏ dòng đầu): không có nó, lệnh kiểm tra cây Merkle, chữ ký của máy chủ và chữ ký đồng ký của các nhân chứng trên bản chốt sổ mới nhất; với mã API của đơn vị, lệnh còn tính lại và kiểm tra các sự kiện đơn vị được xem. Nếu các nhân chứng chưa kịp ký bản chốt sổ mới nhất, hãy chạy lại sau ít phút.",
 };

@@ -37,6 +37,8 @@ struct TransparencyPage {
     policy: String,
     /// `thidua verify` with the log key and the keys of the witnesses that count.
     verify: String,
+    /// Whether a registered key is a demonstration's, held by this server itself.
+    demo_witnesses: bool,
 }
 
 /// A registered witness key as the table shows it: the unit by its name (its page linked).
@@ -123,6 +125,10 @@ pub async fn transparency(
             None => w.no_policy.to_owned(),
         },
         verify: verify_command(&server, &key, &list.witnesses, list.quorum),
+        demo_witnesses: list
+            .witnesses
+            .iter()
+            .any(|w| thidua_transparency::witness::is_demo_key(&w.key)),
         witnesses,
         key,
         server,

@@ -432,6 +432,7 @@ fn the_transparency_page_names_the_witnesses_units() {
     let signed = signed_in(&app, "canbo-dt").get("/transparency");
     for (page, signed_in) in [(anonymous, false), (signed, true)] {
         assert_eq!(page.status, 200);
+        assert!(!page.body.contains("id=\"witness-demo\""), "real keys");
         let start = page.body.find("id=\"witness-keys\"").expect("the table");
         let end = start + page.body[start..].find("</table>").unwrap();
         let table = &page.body[start..end];
