@@ -73,7 +73,9 @@ pub struct ChangeDto {
     pub name: String,
     pub before: Option<String>,
     pub after: Option<String>,
-    /// An import's comment on the figure changes (a dry run): from and to (none: no comment).
+    /// The figure's comment changes (an import's dry run, or a correction against the approval
+    /// before): from and to (none: no comment). A change of the comment alone keeps `before`
+    /// and `after` equal.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub comment_changed: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -98,6 +100,9 @@ pub struct ApprovalDto {
     /// Who approved (the unit's leader) or imported (the secretariat) these figures: the
     /// account's name as the log has it.
     pub by: Option<String>,
+    /// Who submitted the revision approved (the unit's officer who entered it, or whoever
+    /// submitted it): the account's name as the log has it; none for a historical import.
+    pub submitted_by: Option<String>,
 }
 
 /// A unit's report for a window.
@@ -395,13 +400,57 @@ fn import_records(state: &DomainState, id: &CovenantId) -> Vec<ImportRecordDto> 
 }
 
 /// What a report's page reads from the log, of events the state keeps only the indices of:
-/// each reopening's reason and who gave each approval (the leader, or the secretariat that
-/// imported earlier years).
+/// each reopening's reason, who gave each approval (the leader, or the secretariat that
+/// imported earlier years) and who submitted the revision it approved.
 #[derive(Default)]
 pub struct FromLog {
     reasons: BTreeMap<u64, String>,
     approvers: BTreeMap<u64, thidua_domain::Actor>,
+    /// By the approval's log index: who submitted the revision it approved.
+    submitters: BTreeMap<u64, thidua_domain::Actor>,
 }
+
+/// Where to look for the submission an approval approved: the approval's log index and
+/// revision, and the log index after which the submission lies (the reopening or approval
+/// before it, else just before the report's first submission).
+pub struct ApprovedSubmission {
+    pub approval: u64,
+    pub revision: u32,
+    pub after: u64,
+}
+
+impl ApprovedSubmission {
+    /// The approvals of a report that approved a submission (not a historical import's).
+    pub fn of(report: &Report) -> Vec<ApprovedSubmission> {
+        let first = report
+            .first_submission
+            .map_or(0, |s| s.index.saturating_sub(1));
+        report
+            .approvals
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.import.is_none())
+            .map(|(n, a)| {
+                let before = n
+                    .checked_sub(1)
+                    .map(|p| report.approvals[p].index)
+                    .into_iter()
+                    .chain(report.reopenings.iter().copied().filter(|i| *i < a.index))
+                    .max()
+                    .unwrap_or(0);
+                ApprovedSubmission {
+                    approval: a.index,
+                    revision: a.revision,
+                    after: before.max(first),
+                }
+            })
+            .collect()
+    }
+}
+
+/// How many entries of the log a search for a submission reads at a time, newest first: the
+/// officer's submission usually comes shortly before the leader's approval.
+const SUBMISSION_CHUNK: u64 = 64;
 
 impl FromLog {
     fn reason(&self, index: u64) -> Option<String> {
@@ -414,17 +463,59 @@ pub fn read_from_log(
     app: &AppState,
     reopenings: &[u64],
     approvals: &[u64],
+    submissions: &[ApprovedSubmission],
 ) -> Result<FromLog, ApiError> {
     let mut out = FromLog::default();
+    let decode = |entry: &thidua_store::Entry| {
+        thidua_domain::Event::decode(entry.index, &entry.bytes).map_err(ApiError::internal)
+    };
     for i in reopenings.iter().chain(approvals) {
         for entry in app.service.store().entries(*i, i + 1)? {
-            let event = thidua_domain::Event::decode(entry.index, &entry.bytes)
-                .map_err(ApiError::internal)?;
+            let event = decode(&entry)?;
             if let Payload::FiguresReopened { reason, .. } = &event.payload {
                 out.reasons.insert(*i, reason.to_string());
             } else {
                 out.approvers.insert(*i, event.actor);
             }
+        }
+    }
+    for s in submissions {
+        // The approval names its report: the submission is the same report's, of its revision.
+        let Some(Payload::FiguresApproved {
+            covenant,
+            unit,
+            window,
+            ..
+        }) = app
+            .service
+            .store()
+            .entries(s.approval, s.approval + 1)?
+            .first()
+            .map(decode)
+            .transpose()?
+            .map(|e| e.payload)
+        else {
+            continue;
+        };
+        let mut end = s.approval;
+        'search: while end > s.after + 1 {
+            let start = end.saturating_sub(SUBMISSION_CHUNK).max(s.after + 1);
+            for entry in app.service.store().entries(start, end)?.iter().rev() {
+                let event = decode(entry)?;
+                if let Payload::FiguresSubmitted {
+                    covenant: c,
+                    unit: u,
+                    window: w,
+                    revision,
+                } = &event.payload
+                {
+                    if (c, u, w, *revision) == (&covenant, &unit, &window, s.revision) {
+                        out.submitters.insert(s.approval, event.actor);
+                        break 'search;
+                    }
+                }
+            }
+            end = start;
         }
     }
     Ok(out)
@@ -459,17 +550,21 @@ fn approvals(state: &DomainState, report: &Report, logged: &FromLog) -> Vec<Appr
                 .enumerate()
                 .filter_map(|(i, e)| {
                     let after = a.values.get(i);
-                    let before = prev_form
-                        .position(&e.id)
-                        .map_or(Cell::Missing, |p| prev.values.get(p));
-                    (before != after).then(|| ChangeDto {
+                    let was = prev_form.position(&e.id);
+                    let before = was.map_or(Cell::Missing, |p| prev.values.get(p));
+                    let comment_after = a.values.comment(i).map(Text::to_string);
+                    let comment_before = was
+                        .and_then(|p| prev.values.comment(p))
+                        .map(Text::to_string);
+                    let comment_changed = comment_before != comment_after;
+                    (before != after || comment_changed).then(|| ChangeDto {
                         element: e.id.clone(),
                         name: e.name.clone(),
                         before: cell_str(before),
                         after: cell_str(after),
-                        comment_changed: false,
-                        comment_before: None,
-                        comment_after: None,
+                        comment_changed,
+                        comment_before: comment_before.filter(|_| comment_changed),
+                        comment_after: comment_after.filter(|_| comment_changed),
                     })
                 })
                 .collect();
@@ -483,6 +578,10 @@ fn approvals(state: &DomainState, report: &Report, logged: &FromLog) -> Vec<Appr
             reason: reopened_at.and_then(|i| logged.reason(i)),
             by: logged
                 .approvers
+                .get(&a.index)
+                .map(|actor| actor_name(state, actor)),
+            submitted_by: logged
+                .submitters
                 .get(&a.index)
                 .map(|actor| actor_name(state, actor)),
             reopened_at,
@@ -1235,8 +1334,8 @@ pub async fn window(
     )?))
 }
 
-/// Reads a report with the reasons of its corrections and who approved it (a blocking store
-/// read).
+/// Reads a report with the reasons of its corrections, who submitted and who approved each
+/// approved revision (a blocking store read).
 pub async fn load_report(
     app: &AppState,
     scope: &Scope,
@@ -1253,7 +1352,10 @@ pub async fn load_report(
         let approvals: Vec<u64> = report
             .map(|r| r.approvals.iter().map(|a| a.index).collect())
             .unwrap_or_default();
-        let logged = read_from_log(app, &reopenings, &approvals)?;
+        let submissions = report
+            .map(|r| ApprovedSubmission::of(r))
+            .unwrap_or_default();
+        let logged = read_from_log(app, &reopenings, &approvals, &submissions)?;
         report_dto(
             &state,
             &scope,
