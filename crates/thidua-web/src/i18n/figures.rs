@@ -93,6 +93,32 @@ pub struct FigStrings {
     /// Why a report takes no file now: the year is locked, or it waits for its leader.
     pub import_locked: &'static str,
     pub import_not_editable: &'static str,
+    /// A reopened report, to whoever does not enter its figures (its leader): who corrects it.
+    pub import_reopened: &'static str,
+    /// A report not yet submitted, to whoever does not enter its figures (its leader).
+    pub import_by_officer: &'static str,
+    /// After the reopening's notice: what the officer does now (`{button}`: the submit
+    /// button's words), and what the leader waits for.
+    pub reopened_todo_officer: &'static str,
+    pub reopened_todo_leader: &'static str,
+    /// The second "skip" link of the report's page: to the grid.
+    pub skip_to_grid: &'static str,
+    /// Shown when the page's script runs: what Enter and a paste do in the grid.
+    pub grid_keys: &'static str,
+    /// A figure cell holding several numbers (`{text}`): a column pasted into one cell;
+    /// `grid_space_number` (`{dots}`, `{plain}`) follows when it also reads as one number
+    /// with spaces between groups of three digits.
+    pub grid_pasted_column: &'static str,
+    pub grid_space_number: &'static str,
+    /// A pasted line with a space inside a number that is no grouping of three digits
+    /// (`{line}`, `{text}`).
+    pub paste_space: &'static str,
+    /// A multi-line paste into a figure cell (the page's script) longer than the cells left
+    /// from there down (`{lines}`, `{cells}`).
+    pub paste_too_many: &'static str,
+    /// A correction's people: who submitted the revision approved, who approved it.
+    pub submitted_by: &'static str,
+    pub approved_by: &'static str,
     pub file: &'static str,
     pub dry_run: &'static str,
     pub submit_after_import: &'static str,
@@ -243,7 +269,7 @@ pub static VI: FigStrings = FigStrings {
     done_deadline: "Đã lưu hạn nộp mới.",
     grid_help: "Nhập số theo cách viết Việt Nam (1.234 hoặc 12,5); ghi «không áp dụng» nếu chỉ tiêu không áp dụng; để trống nếu chưa có số liệu.",
     paste_label: "Dán một cột từ Excel",
-    paste_help: "Mỗi dòng một số liệu, đủ một dòng cho mỗi chỉ tiêu, theo thứ tự các chỉ tiêu ở trên; dòng trống giữ nguyên ô tương ứng.",
+    paste_help: "Mỗi dòng một số liệu, đủ một dòng cho mỗi chỉ tiêu, theo thứ tự các chỉ tiêu ở trên; dòng trống giữ nguyên ô tương ứng. Số viết như trong bảng (1.650 hoặc 12,5); dấu cách giữa các nhóm ba chữ số (1 650, như Excel có thể hiển thị) cũng được.",
     paste_count: "Đã dán {lines} dòng nhưng biểu mẫu có {elements} chỉ tiêu: cần đúng một dòng cho mỗi chỉ tiêu, theo thứ tự ở trên (dòng trống giữ nguyên ô). Chưa ô nào được thay đổi.",
     paste_heading: "Dòng đầu «{first}» không phải số liệu, có lẽ là tiêu đề của cột: hãy bỏ dòng đó rồi dán lại.",
     paste_cells: "Dòng {line} có {cells} ô cách nhau bằng dấu tab (dán cả một hàng hoặc nhiều cột?): hãy dán một cột, mỗi dòng một số liệu. Chưa ô nào được thay đổi.",
@@ -252,6 +278,18 @@ pub static VI: FigStrings = FigStrings {
     import_help: "Dùng biểu mẫu tải về ở đây. Tệp có một dòng sai thì không nhập gì và báo dòng, cột, lý do.",
     import_locked: "Điểm thi đua của năm đã khoá: số liệu không thay đổi nữa, chỉ còn tải biểu mẫu để đối chiếu.",
     import_not_editable: "Báo cáo đã gửi hoặc đã duyệt: muốn nhập lại, lãnh đạo đơn vị mở lại báo cáo (kèm lý do).",
+    import_reopened: "Báo cáo đã được mở lại để điều chỉnh: cán bộ của đơn vị sửa số liệu (trên bảng hoặc nhập lại tệp) rồi gửi; sau đó lãnh đạo phê duyệt bản điều chỉnh tại trang này.",
+    import_by_officer: "Cán bộ của đơn vị nhập số liệu (trên bảng hoặc bằng tệp) và gửi báo cáo; sau đó lãnh đạo phê duyệt tại trang này.",
+    reopened_todo_officer: "Việc cần làm: sửa số liệu hoặc ghi chú trong bảng dưới (hoặc nhập lại tệp), rồi bấm «{button}» để lãnh đạo phê duyệt bản điều chỉnh.",
+    reopened_todo_leader: "Đang chờ cán bộ của đơn vị sửa và gửi lại báo cáo; khi bản điều chỉnh được gửi, lãnh đạo phê duyệt tại trang này.",
+    skip_to_grid: "Chuyển đến bảng số liệu",
+    grid_keys: "Trong bảng: Enter chuyển xuống ô số liệu của dòng dưới (Shift+Enter lên dòng trên), không lưu; dán một cột từ Excel vào một ô số liệu sẽ điền từ ô đó xuống, mỗi dòng một ô. Lưu bằng nút bên dưới.",
+    grid_pasted_column: "«{text}» có nhiều số cách nhau bằng dấu cách hoặc xuống dòng: có lẽ là một cột dán từ Excel vào một ô. Hãy dán cột đó vào ô «Dán một cột từ Excel» bên dưới bảng (mỗi dòng một số liệu).",
+    grid_space_number: "Nếu đây là một số, viết {dots} hoặc {plain}, không có dấu cách.",
+    paste_space: "Dòng {line} «{text}» có dấu cách giữa các chữ số nhưng không chia thành các nhóm ba chữ số: viết liền (ví dụ 1650) hoặc dùng dấu chấm phân cách hàng nghìn (1.650). Chưa ô nào được thay đổi.",
+    paste_too_many: "Đã dán {lines} dòng nhưng từ ô này xuống chỉ còn {cells} ô số liệu: chưa ô nào được thay đổi. Hãy dán từ một ô cao hơn, hoặc dán cả cột vào ô «Dán một cột từ Excel».",
+    submitted_by: "Người nhập và gửi",
+    approved_by: "Người phê duyệt",
     file: "Tệp",
     dry_run: "Chỉ xem trước, chưa ghi",
     submit_after_import: "Gửi lãnh đạo duyệt sau khi nhập",
@@ -387,7 +425,7 @@ pub static EN: FigStrings = FigStrings {
     done_deadline: "The new deadline is saved.",
     grid_help: "Numbers are written the Vietnamese way: 1.234 is one thousand two hundred and thirty-four, 12,5 is twelve and a half. Type “n/a” (or “không áp dụng”) when the element does not apply; leave the cell blank when the figure is not known.",
     paste_label: "Paste a column from Excel",
-    paste_help: "One figure per line, a line for every element, in the order of the elements above; a blank line keeps its cell.",
+    paste_help: "One figure per line, a line for every element, in the order of the elements above; a blank line keeps its cell. Numbers are written as in the grid (1.650 or 12,5); spaces between groups of three digits (1 650, as Excel may show them) are read too.",
     paste_count: "{lines} lines were pasted but the form has {elements} elements: paste exactly one line per element, in the order above (a blank line keeps its cell). No cell was changed.",
     paste_heading: "The first line, “{first}”, is not a figure and looks like the column's heading: remove that line and paste again.",
     paste_cells: "Line {line} holds {cells} cells separated by tabs (a row, or several columns, copied?): paste one column, one figure per line. No cell was changed.",
@@ -396,6 +434,18 @@ pub static EN: FigStrings = FigStrings {
     import_help: "Use the template downloaded here. A file with one bad row imports nothing and names the row, column and reason.",
     import_locked: "The year's scores are locked: the figures no longer change; the templates remain for reference.",
     import_not_editable: "The report is submitted or approved: to import again, the unit's leader reopens it (with a reason).",
+    import_reopened: "The report is reopened for a correction: the unit's officer corrects the figures (in the grid or with a new file) and submits them; the leader then approves the correction on this page.",
+    import_by_officer: "The unit's officer enters the figures (in the grid or with a file) and submits the report; the leader then approves it on this page.",
+    reopened_todo_officer: "To do: correct the figures or comments in the grid below (or import a file again), then press “{button}” for the leader to approve the correction.",
+    reopened_todo_leader: "Waiting for the unit's officer to correct and submit the report again; once the correction is submitted, the leader approves it on this page.",
+    skip_to_grid: "Skip to the figures grid",
+    grid_keys: "In the grid: Enter moves to the figure of the next row (Shift+Enter to the row above) and saves nothing; a column copied from Excel and pasted into a figure cell fills the cells from there down, one line per cell. Save with the buttons below.",
+    grid_pasted_column: "“{text}” holds several numbers separated by spaces or line breaks: it looks like a column copied from Excel and pasted into one cell. Paste the column into the “Paste a column from Excel” box below the grid (one figure per line).",
+    grid_space_number: "If it is one number, write {dots} or {plain}, without spaces.",
+    paste_space: "Line {line} “{text}” has a space between digits that does not split them into groups of three: write the number without spaces (e.g. 1650) or with dots between thousands (1.650). No cell was changed.",
+    paste_too_many: "{lines} lines were pasted but only {cells} figure cells are left from this one down: no cell was changed. Paste from a cell higher up, or paste the whole column into the “Paste a column from Excel” box.",
+    submitted_by: "Entered and submitted by",
+    approved_by: "Approved by",
     file: "File",
     dry_run: "Dry run only, write nothing",
     submit_after_import: "Submit to the leader after the import",

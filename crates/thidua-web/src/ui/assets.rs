@@ -24,6 +24,9 @@ const PRINT_JS: &str = include_str!("../../assets/print.js");
 /// The code boxes' line numbers kept right while typing ([`crate::ui::code`]).
 const CODE_JS: &str = include_str!("../../assets/code.js");
 
+/// The figures grid's keys and pastes, as in a spreadsheet ([`crate::ui::figures`]).
+const GRID_JS: &str = include_str!("../../assets/grid.js");
+
 /// One of the pages' scripts, revalidated on every use (it changes with the binary).
 fn script(source: &'static str) -> Response {
     (
@@ -50,6 +53,10 @@ pub async fn print_js() -> Response {
 
 pub async fn code_js() -> Response {
     script(CODE_JS)
+}
+
+pub async fn grid_js() -> Response {
+    script(GRID_JS)
 }
 
 pub async fn ballot_wasm() -> Response {

@@ -264,9 +264,39 @@ struct ReportPage {
     failure: Option<ImportFailure>,
     /// What the action just done did (`?done=` after its redirect).
     done: Option<&'static str>,
+    /// The notice of `done` is shown at the grid, where a saved draft's page comes back.
+    done_at_grid: bool,
 }
 
 impl ReportPage {
+    /// What the officer does on a reopened report, or what its leader waits for.
+    fn reopened_todo(&self) -> Option<String> {
+        if self.r.status != "reopened" || !self.r.own {
+            return None;
+        }
+        if self.r.can_edit && self.r.can_submit {
+            Some(
+                self.f
+                    .reopened_todo_officer
+                    .replace("{button}", self.f.save_submit),
+            )
+        } else if !self.r.can_edit && !self.r.locked {
+            Some(self.f.reopened_todo_leader.to_owned())
+        } else {
+            None
+        }
+    }
+    /// Why the import box takes no file, in the report's state: locked, reopened (the unit's
+    /// officer corrects it), not yet submitted (its officer enters it), else submitted or
+    /// approved (the leader reopens it to import again).
+    fn import_closed(&self) -> &'static str {
+        match self.r.status.as_str() {
+            _ if self.r.locked => self.f.import_locked,
+            "reopened" => self.f.import_reopened,
+            "none" | "draft" => self.f.import_by_officer,
+            _ => self.f.import_not_editable,
+        }
+    }
     /// A rule the figures break, said as broken ("vi phạm quy tắc «…»"), never its name alone.
     fn rule_broken(&self, name: &str) -> String {
         crate::i18n::fill(self.f.issue_rule, &[("name", name)])
@@ -407,6 +437,7 @@ struct ReportInput {
     failure: Option<ImportFailure>,
     status: StatusCode,
     done: Option<&'static str>,
+    done_at_grid: bool,
 }
 
 impl Default for ReportInput {
@@ -421,6 +452,7 @@ impl Default for ReportInput {
             failure: None,
             status: StatusCode::OK,
             done: None,
+            done_at_grid: false,
         }
     }
 }
@@ -443,6 +475,13 @@ async fn report_view(
         };
     r.window_name = names::window(viewer.lang, &app.service.read(), Some(&id), &r.window);
     let f = viewer.lang.figures();
+    let mut l = Layout::new(
+        viewer,
+        format!("{} — {} — {}", f.figures, r.unit.name, r.window_name),
+    );
+    if r.can_edit {
+        l.skip_to = Some((GRID_CARD, f.skip_to_grid));
+    }
     let typed = input.typed.unwrap_or_else(|| {
         r.elements
             .iter()
@@ -455,10 +494,7 @@ async fn report_view(
             .collect()
     });
     let mut res = render(&ReportPage {
-        l: Layout::new(
-            viewer,
-            format!("{} — {} — {}", f.figures, r.unit.name, r.window_name),
-        ),
+        l,
         f,
         r,
         typed,
@@ -469,6 +505,7 @@ async fn report_view(
         outcome: input.outcome,
         failure: input.failure,
         done: input.done,
+        done_at_grid: input.done_at_grid,
     });
     *res.status_mut() = input.status;
     res
@@ -484,6 +521,7 @@ pub async fn report_page(
     let f = viewer.lang.figures();
     let input = ReportInput {
         done: q.done.as_deref().and_then(|d| done_text(f, d)),
+        done_at_grid: q.done.as_deref() == Some("saved"),
         ..Default::default()
     };
     report_view(&app, &viewer, &id, &unit, &window, input).await
@@ -525,6 +563,11 @@ fn window_url(id: &str, window: &str, done: Option<&str>) -> String {
         false => format!("/covenants/{id}/figures?{}", query.join("&")),
     }
 }
+
+/// The grid's card on the report page: where a saved draft's page comes back (the fragment of
+/// the redirect) and where the page's second "skip" link leads. Without script, the next Tab
+/// from there is the first figure cell; the page's script puts the focus in it.
+const GRID_CARD: &str = "#grid-card";
 
 fn report_url(id: &str, unit: &str, window: &str) -> String {
     format!("/covenants/{id}/figures/{unit}/{window}")
@@ -587,9 +630,14 @@ pub async fn save(
     let typed_figures = (values.clone(), comments.clone());
     let commands = api::save_commands(&state, &cov, &unit_id, &window, values, comments, submit);
     drop(state);
-    let done = if submit { "submitted" } else { "saved" };
+    // A saved draft comes back at the grid, to go on typing; a submitted report at the top,
+    // where its new status is.
+    let to = match submit {
+        true => done_url(&id, &unit, &window, "submitted"),
+        false => format!("{}{GRID_CARD}", done_url(&id, &unit, &window, "saved")),
+    };
     match crate::api::execute(&app, &viewer, commands).await {
-        Ok(_) => Redirect::to(&done_url(&id, &unit, &window, done)).into_response(),
+        Ok(_) => Redirect::to(&to).into_response(),
         Err(e) if e.shown_in_form() => {
             let state = app.service.read();
             errors.insert("form".into(), names::refusal(lang, &state, Some(&cov), &e));
@@ -685,6 +733,8 @@ enum PasteProblem {
     },
     /// A line (from 1) that is no figure (its first characters): the column is refused whole.
     NotAFigure { line: usize, text: String },
+    /// A line (from 1) with a space between digits that is no grouping of three.
+    Space { line: usize, text: String },
 }
 
 impl PasteProblem {
@@ -696,6 +746,10 @@ impl PasteProblem {
             }
             PasteProblem::NotAFigure { line, text } => crate::i18n::fill(
                 f.paste_not_a_figure,
+                &[("line", line.to_string()), ("text", text.clone())],
+            ),
+            PasteProblem::Space { line, text } => crate::i18n::fill(
+                f.paste_space,
                 &[("line", line.to_string()), ("text", text.clone())],
             ),
             PasteProblem::Count {
@@ -716,6 +770,68 @@ impl PasteProblem {
             }
         }
     }
+}
+
+/// The spaces a spreadsheet may put between groups of three digits: a space, a no-break space
+/// and a narrow no-break space (how Excel shows "1 650" in some locales).
+const GROUP_SPACES: [char; 3] = [' ', '\u{a0}', '\u{202f}'];
+
+/// A number written with spaces between groups of three digits ("1 650", "12 345 678,5") as
+/// the grid writes it ("1.650", "12.345.678,5"); `None` for anything else. The grid reads
+/// numbers the Vietnamese way (its help says so), where "1.650" is one thousand six hundred
+/// and fifty: a space between such groups says the same, and the paste box, one figure per
+/// line, reads it so. In a grid cell a space is not read (a column pasted into one cell
+/// arrives as figures separated by spaces: `pasted_into_one_cell`).
+fn space_grouped(text: &str) -> Option<String> {
+    let text = text.trim();
+    let groups: Vec<&str> = text.split(GROUP_SPACES).collect();
+    let (first, rest) = groups.split_first()?;
+    let (last, middle) = rest.split_last()?;
+    let digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+    let (last_int, fraction) = match last.split_once(',') {
+        Some((int, frac)) => (int, Some(frac)),
+        None => (*last, None),
+    };
+    let grouped = (1..=3).contains(&first.len())
+        && digits(first)
+        && middle.iter().all(|g| g.len() == 3 && digits(g))
+        && last_int.len() == 3
+        && digits(last_int)
+        && fraction.is_none_or(digits);
+    grouped.then(|| groups.join("."))
+}
+
+/// A line of the paste box as the grid reads it: trimmed, spaces between groups of three
+/// digits written as dots.
+fn pasted_figure(cell: &str) -> String {
+    space_grouped(cell).unwrap_or_else(|| cell.trim().to_owned())
+}
+
+/// A grid cell holding several figures separated by spaces or line breaks ("160 9 250"): a
+/// column pasted into one cell (a browser's text box joins its lines with spaces). The message
+/// says so and points to the paste box; when the cell also reads as one number with spaces
+/// between groups of three digits ("1 650"), it says how to write that number.
+fn pasted_into_one_cell(f: &FigStrings, text: &str) -> Option<String> {
+    let parts: Vec<&str> = text.split_whitespace().collect();
+    let figures = parts.len() > 1
+        && parts.iter().all(|p| {
+            thidua_import::number::figure(
+                &thidua_import::table::RawCell::Text((*p).to_owned()),
+                NumberFormat::Vi,
+            )
+            .is_ok()
+        });
+    if !figures {
+        return None;
+    }
+    let shown: String = parts.join(" ").chars().take(40).collect();
+    let mut said = crate::i18n::fill(f.grid_pasted_column, &[("text", shown)]);
+    if let Some(dots) = space_grouped(text) {
+        let plain = dots.replace('.', "");
+        let hint = crate::i18n::fill(f.grid_space_number, &[("dots", dots), ("plain", plain)]);
+        said = format!("{said} {hint}");
+    }
+    Some(said)
 }
 
 /// The cells of a pasted line that hold something (Excel separates cells by tabs).
@@ -753,10 +869,10 @@ fn paste_column(
         return Err(PasteProblem::Cells { line: i + 1, cells });
     }
     let not_a_figure = |line: &str| {
-        let cell = line.trim();
+        let cell = pasted_figure(line);
         !cell.is_empty()
             && thidua_import::number::figure(
-                &thidua_import::table::RawCell::Text(cell.to_owned()),
+                &thidua_import::table::RawCell::Text(cell),
                 NumberFormat::Vi,
             )
             .is_err()
@@ -773,11 +889,20 @@ fn paste_column(
     // shift nothing by itself, but says the column is not the form's: refused as a whole.
     if let Some((i, line)) = lines.iter().enumerate().find(|(_, l)| not_a_figure(l)) {
         let text: String = line.trim().chars().take(40).collect();
-        return Err(PasteProblem::NotAFigure { line: i + 1, text });
+        // Digits with a space between them that is no grouping of three ("16 50"): the space
+        // is the problem, not the column.
+        let spaced = text.contains(GROUP_SPACES)
+            && text
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',') || GROUP_SPACES.contains(&c));
+        return Err(match spaced {
+            true => PasteProblem::Space { line: i + 1, text },
+            false => PasteProblem::NotAFigure { line: i + 1, text },
+        });
     }
     for (line, e) in lines.iter().zip(&elements.elements) {
         if let Some(cell) = pasted_cells(line).first() {
-            typed.entry(e.id.clone()).or_default().0 = (*cell).to_owned();
+            typed.entry(e.id.clone()).or_default().0 = pasted_figure(cell);
         }
     }
     Ok(())
@@ -799,8 +924,22 @@ fn parse_grid(
             .map(|(k, v)| (k.clone(), pick(v).clone()))
             .collect()
     };
-    let values = match api::parse_figures(elements, &column(|v| &v.0), NumberFormat::Vi) {
-        Ok(v) => Some(v),
+    // A column pasted into one cell is said as such, before the number reader refuses it.
+    let mut figures = column(|v| &v.0);
+    let mut pasted = false;
+    for e in &elements.elements {
+        let Some(said) = figures
+            .get(&e.id)
+            .and_then(|text| pasted_into_one_cell(lang.figures(), text))
+        else {
+            continue;
+        };
+        figures.remove(&e.id);
+        errors.insert(e.id.clone(), format!("{}: {said}", e.name));
+        pasted = true;
+    }
+    let values = match api::parse_figures(elements, &figures, NumberFormat::Vi) {
+        Ok(v) => Some(v).filter(|_| !pasted),
         Err(list) => {
             for (id, vi, en) in list {
                 errors.insert(

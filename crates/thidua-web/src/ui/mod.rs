@@ -53,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .route("/favicon.ico", get(assets::favicon))
         .route("/static/yearend.js", get(assets::yearend_js))
         .route("/static/code.js", get(assets::code_js))
+        .route("/static/grid.js", get(assets::grid_js))
         .route("/static/print.js", get(assets::print_js))
         .route("/static/fonts/{name}", get(assets::font))
         .route("/login", get(session::login_page).post(session::login))
@@ -196,6 +197,9 @@ pub struct Layout {
     pub csrf: String,
     /// Nobody is signed in and this is not the sign-in page: the banner offers it.
     pub sign_in_link: bool,
+    /// A second "skip" link after the one to the main content, to where the page's work is
+    /// (the report's grid): its target (`#…`) and words.
+    pub skip_to: Option<(&'static str, &'static str)>,
 }
 
 impl Layout {
@@ -210,6 +214,7 @@ impl Layout {
             demo: viewer.demo,
             csrf: viewer.csrf.clone(),
             sign_in_link: false,
+            skip_to: None,
         }
     }
 
@@ -262,6 +267,7 @@ impl Layout {
             demo: false,
             csrf,
             sign_in_link: true,
+            skip_to: None,
         }
     }
 

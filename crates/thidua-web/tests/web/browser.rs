@@ -662,6 +662,7 @@ fn figures_year(b: &Browser, app: &TestApp) {
         &format!("/element/{}/property/value", b.must("#v-suspended")),
         None,
     );
+    grid_keys_and_pastes(b, &page);
     // A refused figure: the page comes back with the focus on a summary that links to the cell.
     b.type_into("#v-suspended", "-5");
     b.click("#save-submit");
@@ -692,6 +693,98 @@ fn figures_year(b: &Browser, app: &TestApp) {
         .text("#approvals")
         .contains("Rà soát lại số vụ tạm đình chỉ"));
     b.shots("figures-correction");
+}
+
+/// The grid as a spreadsheet user types in it (issue: Enter submitted the form, a column
+/// pasted into one cell landed there as "160 9 250"): Enter moves to the next row's figure and
+/// saves nothing; a column pasted into a figure cell fills the cells from there down, or
+/// changes nothing and says why when it is longer than the cells left; the second skip link
+/// and a saved draft's page put the focus in the first figure cell. Leaves the page as it
+/// found it (reloaded, a draft of the same figures saved).
+fn grid_keys_and_pastes(b: &Browser, page: &str) {
+    let ids = b.exec("return Array.from(document.querySelectorAll('input.figure')).map(e => e.id)");
+    let ids: Vec<String> = ids
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
+    assert!(ids.len() > 4, "{ids:?}");
+    assert_eq!(
+        b.exec("return document.getElementById('grid-keys').hidden"),
+        json!(false),
+        "the script says what Enter and a paste do"
+    );
+    let value = |id: &str| {
+        b.exec(&format!("return document.getElementById('{id}').value"))
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    // Enter: the next row's figure cell, nothing submitted.
+    let at = b.url();
+    let first = b.must(&format!("#{}", ids[0]));
+    b.cmd("POST", &format!("/element/{first}/click"), Some(json!({})));
+    b.cmd(
+        "POST",
+        &format!("/element/{first}/value"),
+        Some(json!({"text": "\u{E007}"})),
+    );
+    assert_eq!(b.focused(), ids[1], "Enter moves down a row");
+    assert_eq!(b.url(), at, "nothing submitted");
+    assert!(!b.source().contains("id=\"done\""), "nothing was saved");
+    let paste = |id: &str, text: &str| {
+        b.exec(&format!(
+            "const dt = new DataTransfer(); dt.setData('text/plain', {text:?}); \
+             document.getElementById('{id}').dispatchEvent(new ClipboardEvent('paste', \
+             {{clipboardData: dt, bubbles: true, cancelable: true}}));"
+        ));
+    };
+    // Longer than the cells left from the second-last one: nothing changes, and it says why.
+    let kept: Vec<String> = ids.iter().map(|id| value(id)).collect();
+    let second_last = &ids[ids.len() - 2];
+    paste(second_last, "160\r\n9\r\n250\r\n");
+    assert_eq!(ids.iter().map(|id| value(id)).collect::<Vec<_>>(), kept);
+    let said = b.text("#grid-paste-error");
+    assert!(
+        said.contains("Đã dán 3 dòng nhưng từ ô này xuống chỉ còn 2 ô số liệu"),
+        "{said}"
+    );
+    // A column from Excel (its last line ended too, a blank line keeping its cell) spreads
+    // down from the cell pasted into, "1 650" read as the grid writes it.
+    paste(&ids[1], "160\r\n\r\n1 650\r\n");
+    assert_eq!(
+        (value(&ids[1]), value(&ids[2]), value(&ids[3])),
+        ("160".to_owned(), kept[2].clone(), "1.650".to_owned())
+    );
+    assert_eq!(value(&ids[0]), kept[0], "the cell above is untouched");
+    assert_eq!(b.focused(), ids[3], "the focus on the last cell filled");
+    assert_eq!(
+        b.exec("return document.getElementById('grid-paste-error').hidden"),
+        json!(true)
+    );
+    b.shots("figures-grid-pasted");
+    // Reloaded, nothing of it was saved; the second skip link leads into the first cell.
+    b.goto(page);
+    assert!(b.wait_for("#skip-to"));
+    assert_eq!(value(&ids[1]), kept[1]);
+    // Focused (the second Tab of the page), the link shows itself.
+    b.exec("document.getElementById('skip-to').focus()");
+    b.click("#skip-to");
+    assert_eq!(
+        b.focused(),
+        ids[0],
+        "the skip link puts the focus in the grid"
+    );
+    // A saved draft comes back at the grid, with the focus in its first cell.
+    b.click("#save");
+    assert!(b.wait_for("#grid-card #done"), "{}", b.source());
+    assert!(b.url().ends_with("?done=saved#grid-card"), "{}", b.url());
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(3);
+    while b.focused() != ids[0] && std::time::Instant::now() < until {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(b.focused(), ids[0], "the first figure cell has the focus");
 }
 
 /// Kiên Giang's January and February approved (saved and submitted by `load_figures`), so

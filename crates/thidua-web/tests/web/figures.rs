@@ -548,7 +548,8 @@ fn flow(app: &TestApp) {
     let location = r.header("location").unwrap().to_owned();
     assert_eq!(
         location,
-        format!("/covenants/{COV}/figures/ca-kg/M04?done=saved")
+        format!("/covenants/{COV}/figures/ca-kg/M04?done=saved#grid-card"),
+        "a saved draft comes back at the grid"
     );
     let done = officer.get(&location);
     assert!(
@@ -2704,4 +2705,291 @@ fn a_missing_same_period_says_who_imports_earlier_years_and_where() {
         )),
         "{page}"
     );
+}
+
+/// The values of a report's figures as the grid shows them (a decimal comma), by element.
+fn grid_values(c: &super::support::Client, window: &str) -> Vec<(String, String)> {
+    c.get(&format!("/api/v1/covenants/{COV}/figures/ca-kg/{window}"))
+        .json()["elements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let v = e["value"].as_str().unwrap_or_default().replace('.', ",");
+            (e["id"].as_str().unwrap().to_owned(), v)
+        })
+        .collect()
+}
+
+/// The grid posted as the page sends it: every figure and comment, `changed` over the report's
+/// figures, `comments` by element.
+fn post_grid(
+    c: &super::support::Client,
+    window: &str,
+    changed: &[(&str, &str)],
+    comments: &[(&str, &str)],
+    action: &str,
+) -> super::support::Resp {
+    let path = format!("/covenants/{COV}/figures/ca-kg/{window}");
+    let csrf = c.get(&path).csrf();
+    let mut fields: Vec<(String, String)> =
+        vec![("csrf".into(), csrf), ("action".into(), action.into())];
+    for (id, v) in grid_values(c, window) {
+        let v = changed
+            .iter()
+            .find(|(k, _)| *k == id)
+            .map_or(v, |(_, v)| (*v).to_owned());
+        let comment = comments.iter().find(|(k, _)| *k == id).map_or("", |c| c.1);
+        fields.push((format!("v_{id}"), v));
+        fields.push((format!("c_{id}"), comment.to_owned()));
+    }
+    let fields: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    c.post_form(&path, &fields)
+}
+
+/// A correction, as the tester did it: the leader reopens January; the officer's page says
+/// what to do and the leader's import box that the unit's officer corrects it (no longer "to
+/// import again, the leader reopens it"); a saved draft comes back at the grid, which a second
+/// "skip" link reaches; the correction changes a figure and its comment, and its record — in
+/// the API and on the page — shows both changes and names who submitted it and who approved it.
+#[test]
+fn a_correction_shows_its_changed_comments_and_who_submitted_it() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    super::support::load_figures(&app.service);
+    let officer = signed_in(&app, "canbo-kg");
+    let leader = signed_in(&app, "lanhdao-kg");
+    let page = format!("/covenants/{COV}/figures/ca-kg/M01");
+    let api = format!("/api/v1/covenants/{COV}/figures/ca-kg/M01");
+    let approve = |revision: u64| {
+        let r = leader.post_json(&format!("{api}/approve"), json!({ "revision": revision }));
+        assert_eq!(r.status, 200, "{}", r.body);
+    };
+    let reopen = |reason: &str| {
+        let csrf = leader.get(&page).csrf();
+        let r = leader.post_form(
+            &format!("{page}/step"),
+            &[("csrf", &csrf), ("action", "reopen"), ("reason", reason)],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+    };
+    // Not yet submitted, the leader's page says who enters the figures.
+    let m02 = leader
+        .get(&format!("/covenants/{COV}/figures/ca-kg/M02"))
+        .body;
+    let closed = super::support::element_text(&m02, "import-closed", "p");
+    assert!(
+        closed.contains("Cán bộ của đơn vị nhập số liệu"),
+        "{closed}"
+    );
+    approve(1);
+    reopen("Bổ sung ghi chú đối chiếu");
+    // The leader's page: reopened, waiting for the officer, not "reopen it to import again".
+    let seen = leader.get(&page).body;
+    let closed = super::support::element_text(&seen, "import-closed", "p");
+    assert!(
+        closed.contains("Báo cáo đã được mở lại để điều chỉnh")
+            && closed.contains("cán bộ của đơn vị sửa số liệu")
+            && !closed.contains("lãnh đạo đơn vị mở lại báo cáo"),
+        "{closed}"
+    );
+    let todo = super::support::element_text(&seen, "reopened-todo", "p");
+    assert!(todo.contains("Đang chờ cán bộ của đơn vị"), "{todo}");
+    // The officer's page says what to do, with the button's words.
+    let seen = officer.get(&page).body;
+    let todo = super::support::element_text(&seen, "reopened-todo", "p");
+    assert!(
+        todo.contains("sửa số liệu hoặc ghi chú") && todo.contains("«Lưu và gửi lãnh đạo duyệt»"),
+        "{todo}"
+    );
+    // A second skip link leads to the grid; a saved draft comes back there, saying so there.
+    assert!(
+        seen.contains(
+            "<a class=\"skip\" href=\"#grid-card\" id=\"skip-to\">Chuyển đến bảng số liệu</a>"
+        ),
+        "{seen}"
+    );
+    let comment = "Số liệu tạm, chờ PC02 đối chiếu";
+    let r = post_grid(&officer, "M01", &[], &[("crimes", comment)], "save");
+    assert_eq!(r.status, 303, "{}", r.body);
+    let back = r.header("location").unwrap().to_owned();
+    assert_eq!(back, format!("{page}?done=saved#grid-card"));
+    let saved = officer.get(&back).body;
+    let card = &saved[saved.find("id=\"grid-card\"").expect("the grid's card")..];
+    assert!(
+        card.contains("id=\"done\"") && card.contains("Đã lưu số liệu"),
+        "the saved notice is at the grid: {saved}"
+    );
+    let r = post_grid(&officer, "M01", &[], &[("crimes", comment)], "submit");
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(
+        !r.header("location").unwrap().contains('#'),
+        "a submission comes back at the top"
+    );
+    approve(3);
+    reopen("Đã đối chiếu với PC02");
+    let crimes_before = grid_values(&officer, "M01")
+        .into_iter()
+        .find(|(k, _)| k == "crimes")
+        .unwrap()
+        .1;
+    let r = post_grid(
+        &officer,
+        "M01",
+        &[("crimes", "11")],
+        &[("crimes", "Đã đối chiếu với PC02")],
+        "submit",
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    approve(4);
+    let seen = leader.get(&api).json();
+    let approvals = seen["approvals"].as_array().unwrap();
+    assert_eq!(approvals.len(), 3, "{seen}");
+    // The first correction added a comment only: its figure is unchanged.
+    assert_eq!(
+        approvals[1]["changes"],
+        json!([{"element": "crimes", "name": approvals[1]["changes"][0]["name"],
+            "before": crimes_before, "after": crimes_before,
+            "comment_changed": true, "comment_after": comment}]),
+        "{seen}"
+    );
+    let last = &approvals[2];
+    assert_eq!(
+        last["changes"],
+        json!([{"element": "crimes", "name": last["changes"][0]["name"],
+            "before": crimes_before, "after": "11",
+            "comment_changed": true, "comment_before": comment,
+            "comment_after": "Đã đối chiếu với PC02"}]),
+        "{seen}"
+    );
+    assert_eq!(last["submitted_by"], "Cán Bộ Kiên Giang", "{seen}");
+    assert_eq!(last["by"], "Lãnh Đạo Kiên Giang", "{seen}");
+    assert_eq!(
+        approvals[0]["submitted_by"], "system",
+        "load_figures submitted it"
+    );
+    // Another unit reads the same record on the page.
+    let other = signed_in(&app, "lanhdao-ag");
+    let shown = other.get(&page).body;
+    let record = super::support::element_text(&shown, "approval-3", "div");
+    assert!(
+        record.contains("Người nhập và gửi: Cán Bộ Kiên Giang")
+            && record.contains("Người phê duyệt: Lãnh Đạo Kiên Giang")
+            && record.contains("Lý do: Đã đối chiếu với PC02"),
+        "{record}"
+    );
+    let third = &shown[shown.find("id=\"approval-3\"").unwrap()..];
+    let row = super::support::element_text(third, "change-comment-crimes", "tr");
+    assert!(
+        row.contains(comment) && row.contains("Đã đối chiếu với PC02"),
+        "{row}"
+    );
+    assert!(super::support::element_text(third, "change-crimes", "tr").contains("11"));
+    let first = super::support::element_text(&shown, "approval-2", "div");
+    assert!(first.contains(comment), "{first}");
+    assert!(!shown
+        [shown.find("id=\"approval-2\"").unwrap()..shown.find("id=\"approval-3\"").unwrap()]
+        .contains("id=\"change-crimes\""));
+}
+
+/// A column pasted into one cell of the grid (a browser's text box joins its lines with
+/// spaces) is refused saying it looks like a pasted column and pointing to the paste box; a
+/// cell that also reads as one number with a space between thousands says how to write it.
+/// The paste box reads "1 650" (a space or a no-break space between groups of three digits)
+/// as the grid reads "1.650", and names a space that is no such grouping.
+#[test]
+fn a_column_pasted_into_one_cell_points_to_the_paste_box() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    super::support::load_figures(&app.service);
+    let officer = signed_in(&app, "canbo-kg");
+    let path = format!("/covenants/{COV}/figures/ca-kg/M03");
+    let csrf = officer.get(&path).csrf();
+    let size = app.service.read().size;
+    for (typed, hint) in [
+        ("160 9 250", false),
+        ("160\r\n9\r\n250", false),
+        ("1 650", true),
+    ] {
+        let r = officer.post_form(
+            &path,
+            &[
+                ("csrf", csrf.as_str()),
+                ("v_crimes", typed),
+                ("action", "save"),
+            ],
+        );
+        assert_eq!(r.status, 422, "{typed}: {}", r.body);
+        let error = super::support::element_text(&r.body, "v-crimes-error", "p");
+        assert!(
+            error.contains("có lẽ là một cột dán từ Excel vào một ô")
+                && error.contains("«Dán một cột từ Excel»")
+                && !error.contains("không phải số"),
+            "{typed}: {error}"
+        );
+        assert_eq!(
+            error.contains("Nếu đây là một số, viết 1.650 hoặc 1650"),
+            hint,
+            "{typed}: {error}"
+        );
+        assert!(
+            r.body.contains("<a href=\"#v-crimes\">"),
+            "in the summary: {}",
+            r.body
+        );
+    }
+    switch_lang(&officer, "en");
+    let r = officer.post_form(
+        &path,
+        &[
+            ("csrf", csrf.as_str()),
+            ("v_crimes", "160 9 250"),
+            ("action", "save"),
+        ],
+    );
+    let error = super::support::element_text(&r.body, "v-crimes-error", "p");
+    assert!(
+        error.contains("looks like a column copied from Excel"),
+        "{error}"
+    );
+    switch_lang(&officer, "vi");
+    // The paste box: "16 50" is refused for its space, naming it, not a heading.
+    let r = officer.post_form(
+        &path,
+        &[
+            ("csrf", csrf.as_str()),
+            ("paste", &pasted_column(&app, 1, "16 50")),
+            ("action", "save"),
+        ],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    let error = super::support::element_text(&r.body, "paste-error", "p");
+    assert!(
+        error.contains("Dòng 1 «16 50» có dấu cách giữa các chữ số") && !error.contains("tiêu đề"),
+        "{error}"
+    );
+    assert_eq!(app.service.read().size, size, "nothing saved");
+    // "1 650" and "12\u{a0}345" (a no-break space, as Excel may copy it) are read.
+    let column: String = (1..=element_count(&app))
+        .map(|i| match i {
+            1 => "1 650\r\n".to_owned(),
+            2 => "12\u{a0}345\r\n".to_owned(),
+            _ => "\r\n".to_owned(),
+        })
+        .collect();
+    let r = officer.post_form(
+        &path,
+        &[
+            ("csrf", csrf.as_str()),
+            ("paste", &column),
+            ("action", "save"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let saved = officer
+        .get(&format!("/api/v1/covenants/{COV}/figures/ca-kg/M03"))
+        .json();
+    assert_eq!(saved["elements"][0]["value"], "1650", "{saved}");
+    assert_eq!(saved["elements"][1]["value"], "12345", "{saved}");
 }
