@@ -31,8 +31,10 @@ use crate::{LogKey, Service, ServiceError, View};
 /// ballot another person's replaced; format 8: the weekend days worked in exchange of a year's
 /// declared holidays, the time of a round's count and whether a tie decision stood for the
 /// deputy's silence; format 9: a report's first submission keeps the deadline in force when
-/// it was made, `figures::Submission::deadline`).
-const FORMAT: &str = "thidua-snapshot/9";
+/// it was made, `figures::Submission::deadline`; format 10: a report's latest submission and
+/// the submission each approval approved, `figures::Report::submitted`,
+/// `figures::Approval::submission`).
+const FORMAT: &str = "thidua-snapshot/10";
 
 /// When the service writes snapshots by itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -112,6 +112,7 @@ impl State {
             approvals: Vec::new(),
             first_submission: None,
             reopenings: Vec::new(),
+            submitted: None,
         });
         report.revision = revision;
         report.working = Some(Arc::new(values));
@@ -143,6 +144,7 @@ impl State {
             });
         }
         r.status = ReportStatus::Submitted;
+        r.submitted = Some(event.index);
         self.put_report(unit, year, window, r);
         Ok(())
     }
@@ -169,6 +171,7 @@ impl State {
             time_ms: event.time_ms,
             values,
             import: None,
+            submission: r.submitted,
         });
         r.status = ReportStatus::Approved;
         self.put_report(unit, year, window, r);
@@ -322,9 +325,11 @@ impl State {
                 time_ms: event.time_ms,
                 values: Arc::new(Values::new(form_index, &cells, Vec::new())),
                 import: Some(import),
+                submission: None,
             }],
             first_submission: None,
             reopenings: Vec::new(),
+            submitted: None,
         };
         self.put_report(unit, year, window, report);
         if let Some(last) = self.figures.imports.back_mut() {

@@ -332,6 +332,10 @@ pub struct Approval {
     /// The log index of the historical import that recorded these figures, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub import: Option<u64>,
+    /// The log index of the submission approved (who entered the revision is its actor);
+    /// none for a historical import.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submission: Option<u64>,
 }
 
 /// The first submission of a report.
@@ -361,6 +365,9 @@ pub struct Report {
     /// Log indices of the reopening events (their reasons are in the log).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reopenings: Vec<u64>,
+    /// The log index of the latest submission, which the next approval approves.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submitted: Option<u64>,
 }
 
 impl Report {

@@ -405,52 +405,9 @@ fn import_records(state: &DomainState, id: &CovenantId) -> Vec<ImportRecordDto> 
 #[derive(Default)]
 pub struct FromLog {
     reasons: BTreeMap<u64, String>,
-    approvers: BTreeMap<u64, thidua_domain::Actor>,
-    /// By the approval's log index: who submitted the revision it approved.
-    submitters: BTreeMap<u64, thidua_domain::Actor>,
+    /// By log index: the actor of each approval and of each approved submission.
+    actors: BTreeMap<u64, thidua_domain::Actor>,
 }
-
-/// Where to look for the submission an approval approved: the approval's log index and
-/// revision, and the log index after which the submission lies (the reopening or approval
-/// before it, else just before the report's first submission).
-pub struct ApprovedSubmission {
-    pub approval: u64,
-    pub revision: u32,
-    pub after: u64,
-}
-
-impl ApprovedSubmission {
-    /// The approvals of a report that approved a submission (not a historical import's).
-    pub fn of(report: &Report) -> Vec<ApprovedSubmission> {
-        let first = report
-            .first_submission
-            .map_or(0, |s| s.index.saturating_sub(1));
-        report
-            .approvals
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| a.import.is_none())
-            .map(|(n, a)| {
-                let before = n
-                    .checked_sub(1)
-                    .map(|p| report.approvals[p].index)
-                    .into_iter()
-                    .chain(report.reopenings.iter().copied().filter(|i| *i < a.index))
-                    .max()
-                    .unwrap_or(0);
-                ApprovedSubmission {
-                    approval: a.index,
-                    revision: a.revision,
-                    after: before.max(first),
-                }
-            })
-            .collect()
-    }
-}
-
-/// How many entries of the log a search for a submission reads at a time, newest first: the
-/// officer's submission usually comes shortly before the leader's approval.
-const SUBMISSION_CHUNK: u64 = 64;
 
 impl FromLog {
     fn reason(&self, index: u64) -> Option<String> {
@@ -458,64 +415,37 @@ impl FromLog {
     }
 }
 
-/// Reads the reasons of a report's reopenings and the actors of its approvals from the store.
+/// The log indices a report's page reads: its reopenings, and its approvals with the
+/// submissions they approved (`figures::Approval::submission`).
+pub fn logged_indices(report: Option<&Report>) -> (Vec<u64>, Vec<u64>) {
+    let Some(r) = report else {
+        return (Vec::new(), Vec::new());
+    };
+    let acts = r
+        .approvals
+        .iter()
+        .flat_map(|a| std::iter::once(a.index).chain(a.submission))
+        .collect();
+    (r.reopenings.clone(), acts)
+}
+
+/// Reads the reasons of a report's reopenings and the actors of its approvals and of the
+/// submissions they approved from the store, one entry each.
 pub fn read_from_log(
     app: &AppState,
     reopenings: &[u64],
-    approvals: &[u64],
-    submissions: &[ApprovedSubmission],
+    acts: &[u64],
 ) -> Result<FromLog, ApiError> {
     let mut out = FromLog::default();
-    let decode = |entry: &thidua_store::Entry| {
-        thidua_domain::Event::decode(entry.index, &entry.bytes).map_err(ApiError::internal)
-    };
-    for i in reopenings.iter().chain(approvals) {
+    for i in reopenings.iter().chain(acts) {
         for entry in app.service.store().entries(*i, i + 1)? {
-            let event = decode(&entry)?;
+            let event = thidua_domain::Event::decode(entry.index, &entry.bytes)
+                .map_err(ApiError::internal)?;
             if let Payload::FiguresReopened { reason, .. } = &event.payload {
                 out.reasons.insert(*i, reason.to_string());
             } else {
-                out.approvers.insert(*i, event.actor);
+                out.actors.insert(*i, event.actor);
             }
-        }
-    }
-    for s in submissions {
-        // The approval names its report: the submission is the same report's, of its revision.
-        let Some(Payload::FiguresApproved {
-            covenant,
-            unit,
-            window,
-            ..
-        }) = app
-            .service
-            .store()
-            .entries(s.approval, s.approval + 1)?
-            .first()
-            .map(decode)
-            .transpose()?
-            .map(|e| e.payload)
-        else {
-            continue;
-        };
-        let mut end = s.approval;
-        'search: while end > s.after + 1 {
-            let start = end.saturating_sub(SUBMISSION_CHUNK).max(s.after + 1);
-            for entry in app.service.store().entries(start, end)?.iter().rev() {
-                let event = decode(entry)?;
-                if let Payload::FiguresSubmitted {
-                    covenant: c,
-                    unit: u,
-                    window: w,
-                    revision,
-                } = &event.payload
-                {
-                    if (c, u, w, *revision) == (&covenant, &unit, &window, s.revision) {
-                        out.submitters.insert(s.approval, event.actor);
-                        break 'search;
-                    }
-                }
-            }
-            end = start;
         }
     }
     Ok(out)
@@ -577,12 +507,12 @@ fn approvals(state: &DomainState, report: &Report, logged: &FromLog) -> Vec<Appr
             import: a.import,
             reason: reopened_at.and_then(|i| logged.reason(i)),
             by: logged
-                .approvers
+                .actors
                 .get(&a.index)
                 .map(|actor| actor_name(state, actor)),
-            submitted_by: logged
-                .submitters
-                .get(&a.index)
+            submitted_by: a
+                .submission
+                .and_then(|i| logged.actors.get(&i))
                 .map(|actor| actor_name(state, actor)),
             reopened_at,
             changes,
@@ -1348,14 +1278,8 @@ pub async fn load_report(
         let state = app.service.read();
         let year = state.covenants.get(&id).map_or(0, |c| c.year);
         let report = state.figures.report(&unit, year, &window);
-        let reopenings = report.map(|r| r.reopenings.clone()).unwrap_or_default();
-        let approvals: Vec<u64> = report
-            .map(|r| r.approvals.iter().map(|a| a.index).collect())
-            .unwrap_or_default();
-        let submissions = report
-            .map(|r| ApprovedSubmission::of(r))
-            .unwrap_or_default();
-        let logged = read_from_log(app, &reopenings, &approvals, &submissions)?;
+        let (reopenings, acts) = logged_indices(report.map(|r| &**r));
+        let logged = read_from_log(app, &reopenings, &acts)?;
         report_dto(
             &state,
             &scope,
