@@ -21,8 +21,20 @@ pub enum IssueError {
     Service(#[from] ServiceError),
     #[error(transparent)]
     Render(#[from] RenderError),
-    #[error("the stored content of document {0} is missing or altered")]
+    #[error(
+        "nội dung lưu của văn bản {0} không có trên máy chủ, hãy báo người vận hành cụm / the \
+         stored content of document {0} is missing from the server; tell the cluster's operator"
+    )]
     Content(String),
+    /// The stored content does not match its record: its bytes do not hash to the record's
+    /// SHA-256, or they are not a document's canonical content.
+    #[error(
+        "nội dung lưu của văn bản {0} đã bị sửa hoặc không phải nội dung của một văn bản: máy \
+         chủ không đưa ra được bản đúng, hãy báo người vận hành cụm / the stored content of \
+         document {0} is altered or is not a document's content: the server cannot give the \
+         content its record names; tell the cluster's operator"
+    )]
+    Altered(String),
     #[error("record {0} of the log, which the document recites, cannot be read")]
     Record(u64),
 }
@@ -38,7 +50,9 @@ impl IssueError {
     pub fn code(&self) -> &'static str {
         match self {
             IssueError::Service(e) => e.code(),
-            IssueError::Render(_) | IssueError::Content(_) | IssueError::Record(_) => "internal",
+            IssueError::Content(_) => "document_content_missing",
+            IssueError::Altered(_) => "document_content_altered",
+            IssueError::Render(_) | IssueError::Record(_) => "internal",
         }
     }
 }
@@ -167,7 +181,8 @@ pub fn issued_content(service: &Service, document: &IssuedDocument) -> Result<Ve
 
 /// An issued document's stored bytes and the document they hold. Only a document's canonical
 /// content counts ([`from_canonical`]): the store also holds evidence files, which an issued
-/// record must never lead to.
+/// record must never lead to. Bytes that do not hash to the record's SHA-256 (the store finds
+/// them corrupt) or are not a document's content are [`IssueError::Altered`].
 fn stored_document(
     service: &Service,
     document: &IssuedDocument,
@@ -177,12 +192,16 @@ fn stored_document(
         .ok()
         .and_then(|h| h.try_into().ok())
         .ok_or_else(missing)?;
-    let bytes = service
-        .store()
-        .get_blob(&hash)
-        .map_err(ServiceError::from)?
-        .ok_or_else(missing)?;
-    let doc = from_canonical(&bytes).ok_or_else(missing)?;
+    let altered = || IssueError::Altered(document.sha256.clone());
+    let bytes = match service.store().get_blob(&hash) {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => return Err(missing()),
+        Err(thidua_store::StoreError::Corrupt(_)) => return Err(altered()),
+        Err(e) => return Err(ServiceError::from(e).into()),
+    };
+    let doc = from_canonical(&bytes)
+        .filter(|d| crate::content_hash(d) == document.sha256)
+        .ok_or_else(altered)?;
     Ok((bytes, doc))
 }
 

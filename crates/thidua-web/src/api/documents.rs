@@ -179,7 +179,8 @@ pub async fn list_documents(
                 (Vec<u8> = "application/pdf"),
                 (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))),
               (status = 400, description = "a query that does not parse: an unknown parameter, or a `format` other than `pdf` or `docx` (`invalid_query`)", body = ErrorBody),
-              (status = 404, body = ErrorBody)))]
+              (status = 404, body = ErrorBody),
+              (status = 500, description = "the server's stored content of the document is altered or not a document's (`document_content_altered`) or missing (`document_content_missing`)", body = ErrorBody)))]
 pub async fn get_document(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -195,7 +196,8 @@ pub async fn get_document(
 #[utoipa::path(get, path = "/api/v1/documents/{sha256}/content", tag = "documents",
     params(("sha256" = String, Path, description = "the document's SHA-256")),
     responses((status = 200, description = "the canonical content", content_type = "application/json"),
-              (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+              (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 500, description = "the server's stored content of the document is altered or not a document's (`document_content_altered`) or missing (`document_content_missing`)", body = ErrorBody)))]
 pub async fn get_content(
     State(app): State<AppState>,
     viewer: Viewer,

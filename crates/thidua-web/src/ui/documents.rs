@@ -330,6 +330,12 @@ pub fn file_stem(request: &Request, cluster: &str, year: i32) -> String {
 fn issue_error(e: IssueError) -> ApiError {
     match e {
         IssueError::Service(s) => s.into(),
+        // An integrity failure of the server's store, named so that a member who reads it
+        // knows it is not a failure of its own request (and logged in full as any 5xx).
+        e @ (IssueError::Altered(_) | IssueError::Content(_)) => {
+            tracing::error!(error = %e, "an issued document's stored content");
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.code(), e.to_string())
+        }
         other => ApiError::internal(other),
     }
 }
