@@ -568,6 +568,30 @@ fn check_entry_position_and_leaf(
     Ok(())
 }
 
+/// An entry read from a store, checked as the verifier checks a served one: the leaf hash
+/// stored beside it is the tree's leaf, then its bytes hash to that leaf. The one wording of
+/// an altered entry (`thidua log` marks one so).
+pub fn check_stored_entry(
+    index: u64,
+    tree_leaf: &Hash,
+    stored_leaf: &Hash,
+    bytes: &[u8],
+) -> Result<(), VerifyError> {
+    if stored_leaf != tree_leaf {
+        let unit = Event::decode(index, bytes)
+            .ok()
+            .and_then(|e| e.payload.unit().map(|u| u.to_string()));
+        return Err(mismatch(
+            index,
+            unit,
+            "stored leaf hash vs the tree's leaf",
+            hexs(tree_leaf),
+            hexs(stored_leaf),
+        ));
+    }
+    check_event_hash(index, tree_leaf, bytes)
+}
+
 /// The event bytes at `index` hash to the tree's leaf; if not, the error names the unit the
 /// altered event claims to concern, when it decodes.
 fn check_event_hash(index: u64, tree_leaf: &Hash, bytes: &[u8]) -> Result<(), VerifyError> {

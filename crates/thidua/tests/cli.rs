@@ -1730,7 +1730,8 @@ fn thidua_log_marks_an_event_changed_in_the_database() {
     assert_eq!(marked.len(), 1, "{shown}");
     assert!(marked[0].trim_start().starts_with("1 "), "{shown}");
     assert!(
-        err.contains("entry 1 was changed outside the service"),
+        err.contains("entry 1 was changed outside the service")
+            && err.contains("leaf hash of the event bytes: expected "),
         "{err}"
     );
     let out = log(&["--json"]);
@@ -1745,6 +1746,39 @@ fn thidua_log_marks_an_event_changed_in_the_database() {
         err.contains("entry 1 was changed outside the service"),
         "{err}"
     );
+    // The stored leaf hash changed along with the bytes: said as `verify` says it, the tree's
+    // leaf expected and the stored one found, not "its bytes do not hash to the leaf".
+    let conn = rusqlite::Connection::open(data.join("thidua.db")).unwrap();
+    let (bytes, tree_leaf): (Vec<u8>, Vec<u8>) = conn
+        .query_row(
+            "SELECT e.bytes, n.hash FROM entries e JOIN tree_nodes n ON n.level = 0 AND n.idx = e.idx \
+             WHERE e.idx = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let leaf = thidua_ledger::leaf_hash(&bytes);
+    conn.execute(
+        "UPDATE entries SET leaf_hash = ?1 WHERE idx = 1",
+        [leaf.as_slice()],
+    )
+    .unwrap();
+    let out = log(&[]);
+    let (shown, err) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let said = format!(
+        "stored leaf hash vs the tree's leaf: expected {}, found {}",
+        hex::encode(&tree_leaf),
+        hex::encode(leaf)
+    );
+    assert!(
+        err.contains(&said) && shown.contains(&said),
+        "{said}: {shown}{err}"
+    );
+    assert!(!err.contains("do not hash"), "{err}");
 }
 
 /// `thidua export-tiles` publishes only a log a server would start on, and only into an empty

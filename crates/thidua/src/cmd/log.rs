@@ -75,27 +75,27 @@ fn list(args: LogArgs) -> anyhow::Result<ExitCode> {
         for entry in &batch {
             let leaf = leaf_hash(&entry.bytes);
             let in_tree = tree.get((entry.index - first.index) as usize);
-            let intact = leaf == entry.leaf_hash && in_tree == Some(&leaf);
-            if !intact {
-                altered.push(entry.index);
+            let problem = altered_entry(entry, in_tree);
+            let intact = problem.is_none();
+            if let Some(why) = problem {
+                altered.push(why);
             }
             if args.json {
                 anyhow::ensure!(
                     intact,
                     "KHÔNG KHỚP / ALTERED: {}; not shown",
-                    altered_entry(entry.index)
+                    altered.last().map(String::as_str).unwrap_or_default()
                 );
                 out.write_all(&entry.bytes)?;
                 writeln!(out)?;
                 continue;
             }
-            let mark = if intact {
-                String::new()
-            } else {
-                format!(
-                    "  !! KHÔNG KHỚP / ALTERED (stored leaf {})",
-                    hex::encode(&entry.leaf_hash[..8])
-                )
+            let mark = match intact {
+                true => String::new(),
+                false => format!(
+                    "  !! KHÔNG KHỚP / ALTERED: {}",
+                    altered.last().map(String::as_str).unwrap_or_default()
+                ),
             };
             match Event::decode(entry.index, &entry.bytes) {
                 Ok(event) => {
@@ -142,17 +142,34 @@ fn list(args: LogArgs) -> anyhow::Result<ExitCode> {
             "KHÔNG KHỚP / ALTERED: {n} sự kiện đánh dấu !! / {n} entr{} marked !!; sự kiện \
              đầu tiên / the first: {}. Chạy / run `thidua verify` trên nhật ký này / on this log",
             if n == 1 { "y" } else { "ies" },
-            altered_entry(*first)
+            first
         );
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// What an entry whose bytes do not give its leaf hash is, in words.
-fn altered_entry(index: u64) -> String {
-    format!(
-        "sự kiện {index} bị sửa ngoài dịch vụ: nội dung không khớp mã băm lá của nhật ký / entry \
-         {index} was changed outside the service: its bytes do not hash to the log's leaf"
-    )
+/// What is wrong with a stored entry, in words — as `thidua verify` says it
+/// (`thidua_transparency::verify::check_stored_entry`): the leaf hash stored beside it is not
+/// the tree's leaf, or its bytes do not hash to that leaf; `None` when intact.
+fn altered_entry(entry: &thidua_store::Entry, tree_leaf: Option<&[u8; 32]>) -> Option<String> {
+    let index = entry.index;
+    let why = match tree_leaf {
+        None => format!(
+            "entry {index}: the tree has no leaf at {index} (stored leaf hash {})",
+            hex::encode(entry.leaf_hash)
+        ),
+        Some(tree_leaf) => thidua_transparency::verify::check_stored_entry(
+            index,
+            tree_leaf,
+            &entry.leaf_hash,
+            &entry.bytes,
+        )
+        .err()?
+        .to_string(),
+    };
+    Some(format!(
+        "sự kiện {index} bị sửa ngoài dịch vụ / entry {index} was changed outside the service: \
+         {why}"
+    ))
 }
