@@ -12,6 +12,7 @@ pub mod fonts;
 pub mod issue;
 pub mod model;
 pub mod pdf;
+pub mod rebuild;
 pub mod templates;
 
 use sha2::{Digest, Sha256};

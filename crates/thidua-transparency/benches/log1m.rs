@@ -164,6 +164,7 @@ fn main() {
         progress: &|_, _| {},
         after_replay: None,
         keep_events: false,
+        log_witnesses: thidua_transparency::verify::LogWitnesses::Ignore,
     }
     .run(&client)
     .unwrap();
@@ -199,6 +200,7 @@ fn main() {
             progress: &|_, _| {},
             after_replay: None,
             keep_events: false,
+            log_witnesses: thidua_transparency::verify::LogWitnesses::Ignore,
         }
         .run(&http)
         .unwrap();

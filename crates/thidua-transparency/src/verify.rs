@@ -130,6 +130,93 @@ pub enum VerifyError {
     Snapshot { size: u64, found: String },
     #[error("verifier state {path}: {message}")]
     State { path: String, message: String },
+    /// The checkpoint carries fewer cosignatures by the witnesses the log registers than the
+    /// quorum the log records: what a history rewritten by the log key's holder looks like.
+    #[error("{0}")]
+    Unwitnessed(Witnessing),
+}
+
+/// What the log says of its own witnesses and what the verified checkpoint carries of them:
+/// the units whose witness keys it registers and counts (`witness_policy_set`, else every
+/// registered one), the quorum it records (else all of them but one, the server's default),
+/// and the units among them whose registered key cosigned the checkpoint.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Witnessing {
+    /// Each counted unit and the witness key the log registers for it.
+    pub registered: Vec<(String, String)>,
+    pub quorum: u32,
+    /// The counted units whose registered key cosigned the checkpoint.
+    pub cosigned: Vec<String>,
+    /// Entries hidden from the caller (the registrations it reads may be fewer).
+    pub hidden: u64,
+}
+
+impl Witnessing {
+    /// Whether the checkpoint carries the quorum the log records (a log without witnesses
+    /// has none to carry).
+    pub fn met(&self) -> bool {
+        self.cosigned.len() as u32 >= self.quorum
+    }
+
+    /// The `--witness UNIT=KEY` options for the units the log registers, with the keys the
+    /// log gives, to be compared with each unit's own copy.
+    pub fn options(&self) -> String {
+        self.registered
+            .iter()
+            .map(|(unit, key)| format!("--witness {unit}={key}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+impl std::fmt::Display for Witnessing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let units: Vec<&str> = self.registered.iter().map(|(u, _)| u.as_str()).collect();
+        let cosigned = match self.cosigned.is_empty() {
+            true => "-".to_owned(),
+            false => self.cosigned.join(", "),
+        };
+        write!(
+            f,
+            "chưa đủ nhân chứng: nhật ký đăng ký {n} nhân chứng ({units}) và cần {q} chữ ký đồng \
+             ký, bản chốt sổ này chỉ có {c} ({cosigned}); một lịch sử bị người giữ khoá ký viết \
+             lại trông như thế này. Hãy lấy khoá nhân chứng từ chính các đơn vị qua một kênh \
+             khác (không phải máy chủ này) và đưa vào bằng --witness ĐƠN_VỊ=KHOÁ, hoặc chấp nhận \
+             bản chốt sổ chưa có nhân chứng bằng --allow-unwitnessed / not witnessed: the log \
+             registers {n} witness(es) ({units}) and records a quorum of {q} cosignature(s); \
+             this checkpoint carries {c} from them ({cosigned}). A history rewritten by whoever \
+             holds the log's signing key looks like this. Get each witness's key from the unit \
+             itself through a second channel (not this server) and give it: {options} — the \
+             keys shown are what the log says, to compare with the units' own copies; or accept \
+             an unwitnessed checkpoint knowingly with --allow-unwitnessed",
+            n = units.len(),
+            units = units.join(", "),
+            q = self.quorum,
+            c = self.cosigned.len(),
+            options = self.options(),
+        )?;
+        if self.hidden > 0 {
+            write!(
+                f,
+                " ({} entries are hidden from this token: the witnesses counted are the ones \
+                 it reads)",
+                self.hidden
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// What `verify` does with the witnesses the log itself registers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LogWitnesses {
+    /// Not asked (a command that reads the log for something else).
+    #[default]
+    Ignore,
+    /// A checkpoint without the quorum the log records fails ([`VerifyError::Unwitnessed`]).
+    Require,
+    /// Such a checkpoint is accepted (`--allow-unwitnessed`); the summary says so.
+    Allow,
 }
 
 /// What a successful verification established.
@@ -146,6 +233,8 @@ pub struct Summary {
     pub replayed: u64,
     /// The size of the checkpoint verified before, if any.
     pub previous: Option<u64>,
+    /// The log's own witnesses and their cosignatures on the checkpoint (`None` unless asked).
+    pub witnessing: Option<Witnessing>,
     pub state: State,
     pub elapsed: Duration,
 }
@@ -168,6 +257,8 @@ pub struct Verification<'a> {
     pub after_replay: Option<AfterReplay<'a>>,
     /// Keep every replayed event in memory for `after_replay` (costs memory on big logs).
     pub keep_events: bool,
+    /// Whether the checkpoint must carry the quorum of the witnesses the log registers.
+    pub log_witnesses: LogWitnesses,
 }
 
 fn hexs(h: &Hash) -> String {
@@ -228,6 +319,16 @@ impl Verification<'_> {
         let previous = states.of(&key).cloned();
         check_extends(previous.as_ref(), &cp)?;
         let replay = self.replay(client, previous.as_ref(), &cp)?;
+        let witnessing = match self.log_witnesses {
+            LogWitnesses::Ignore => None,
+            rule => {
+                let w = self.witnessing(&note, &replay.state, replay.hidden)?;
+                if rule == LogWitnesses::Require && !w.met() {
+                    return Err(VerifyError::Unwitnessed(w));
+                }
+                Some(w)
+            }
+        };
         if let Some(hook) = self.after_replay {
             hook(&replay.state, &replay.events).map_err(VerifyError::AfterReplay)?;
         }
@@ -248,6 +349,7 @@ impl Verification<'_> {
             hidden,
             replayed: cp.size - hidden,
             previous: previous.map(|p| p.size),
+            witnessing,
             state,
             elapsed: started.elapsed(),
         })
@@ -264,6 +366,41 @@ impl Verification<'_> {
         let cosigned_by = self.cosigners(&opened.note);
         self.check_quorum(&cosigned_by)?;
         Ok((opened.checkpoint, cosigned_by))
+    }
+
+    /// The witnesses the replayed log registers and counts, its quorum, and which of them
+    /// cosigned `note` with the key the log registers for them.
+    fn witnessing(
+        &self,
+        note: &str,
+        state: &State,
+        hidden: u64,
+    ) -> Result<Witnessing, VerifyError> {
+        let (set, quorum) = crate::cosign::witness_set(state, crate::cosign::Quorum::default());
+        let mut known: Vec<&dyn NoteVerifier> = vec![self.log_key];
+        known.extend(set.iter().map(|(_, v)| v as &dyn NoteVerifier));
+        let opened = open_checkpoint(note.as_bytes(), &known)
+            .map_err(|e| VerifyError::Signature(e.to_string()))?;
+        let keys = |unit: &thidua_domain::UnitId| {
+            state
+                .witness_keys
+                .get(unit)
+                .map(|k| k.key.clone())
+                .unwrap_or_default()
+        };
+        Ok(Witnessing {
+            registered: set
+                .iter()
+                .map(|(unit, _)| (unit.to_string(), keys(unit)))
+                .collect(),
+            quorum,
+            cosigned: set
+                .iter()
+                .filter(|(_, v)| signed_by(&opened.note, v.name(), v.key_hash()))
+                .map(|(unit, _)| unit.to_string())
+                .collect(),
+            hidden,
+        })
     }
 
     /// Why `note` could not be opened, naming a witness cosignature the log stored with its
@@ -771,6 +908,7 @@ mod tests {
             progress: &|_, _| {},
             after_replay: None,
             keep_events: false,
+            log_witnesses: LogWitnesses::Ignore,
         };
         let mut states = v.load_states().unwrap();
         assert_eq!(states.of("any").map(|s| s.size), Some(5), "a keyless state");

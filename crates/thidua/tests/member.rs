@@ -380,21 +380,35 @@ fn a_member_recomputes_the_year_from_the_log_it_reads_and_finds_a_forged_result(
     drop(server);
 
     // The operator rewrites the log with one published final total changed and signs it with
-    // the real key: the member's recomputation finds it, naming the event and the unit.
+    // the real key: no witness the log registers cosigns it, and even accepted unwitnessed
+    // the member's recomputation finds it, naming the event and the unit.
     let forged = dir.path().join("forged");
     let index = forge_published_result(&data, &forged);
     let token = api_token(&forged, "lanhdao.kg", "member check");
     let server = Running::start(&forged);
-    let out = run(thidua().current_dir(&member).args([
-        "verify",
-        "--no-state",
-        "--server",
-        &server.url,
-        "--token",
-        &token,
-        "--log-key",
-        &key,
-    ]));
+    let verify_forged = |extra: &[&str]| {
+        run(thidua()
+            .current_dir(&member)
+            .args([
+                "verify",
+                "--no-state",
+                "--server",
+                &server.url,
+                "--token",
+                &token,
+                "--log-key",
+                &key,
+            ])
+            .args(extra))
+    };
+    let out = verify_forged(&[]);
+    assert!(!out.status.success(), "a forged result must not verify");
+    assert!(
+        text(&out.stderr).contains("not witnessed: the log registers 2 witness(es)"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = verify_forged(&["--allow-unwitnessed"]);
     assert!(!out.status.success(), "a forged result must not verify");
     let stderr = text(&out.stderr);
     assert!(stderr.contains("VERIFICATION FAILED"), "{stderr}");
@@ -467,4 +481,253 @@ fn read_only_commands_refuse_a_missing_database_and_create_nothing() {
         assert_eq!(stderr.contains("--server URL"), server_form, "{stderr}");
         assert_eq!(files(dir.path()), Vec::<String>::new(), "{args:?}");
     }
+}
+
+/// A copy of the log of `data` in which the operator, holding the signing key, replaced the
+/// issued document `sha256` by a content of its own: the genuine document with `change` made
+/// to it, stored as a blob and named by the record instead (its SHA-256 only: the record's
+/// kind, subject, date and number are the genuine ones), re-sealed and signed into a new
+/// database in `forged` with the key file. Every other document's content is copied. The
+/// forged content hashes to its record: only building the document again from the log tells
+/// it. Returns the forged content's SHA-256.
+fn forge_document(
+    data: &Path,
+    forged: &Path,
+    sha256: &str,
+    change: impl FnOnce(&mut thidua_docs::Document),
+) -> String {
+    std::fs::create_dir_all(forged).unwrap();
+    let honest = thidua_store_sqlite::SqliteStore::open(&data.join("thidua.db")).unwrap();
+    let size = honest.size().unwrap();
+    let mut events: Vec<Event> = honest
+        .entries(0, size)
+        .unwrap()
+        .iter()
+        .map(|e| Event::decode(e.index, &e.bytes).unwrap())
+        .collect();
+    let store = thidua_store_sqlite::SqliteStore::open(&forged.join("thidua.db")).unwrap();
+    let blob = |sha: &str| {
+        let hash: [u8; 32] = hex::decode(sha).unwrap().try_into().unwrap();
+        honest.get_blob(&hash).unwrap().unwrap()
+    };
+    let mut document = thidua_docs::from_canonical(&blob(sha256)).unwrap();
+    change(&mut document);
+    let bytes = thidua_docs::canonical_bytes(&document);
+    let forged_sha = thidua_docs::content_hash(&document);
+    assert_ne!(forged_sha, sha256, "the change changes the content");
+    store.put_blob(&bytes).unwrap();
+    for event in &mut events {
+        if let Payload::DocumentIssued { sha256: sha, .. } = &mut event.payload {
+            match sha == sha256 {
+                true => *sha = forged_sha.clone(),
+                false => {
+                    store.put_blob(&blob(sha)).unwrap();
+                }
+            }
+        }
+    }
+    let key_file = forged.join("log-signing.key");
+    std::fs::copy(data.join("log-signing.key"), &key_file).unwrap();
+    let key = thidua_service::LogKey::load(&key_file).unwrap();
+    let store: Arc<dyn EventStore> = Arc::new(store);
+    let mut frontier = thidua_ledger::CompactRange::new();
+    thidua_service::append_sealed(&*store, &key, &mut frontier, &events).unwrap();
+    forged_sha
+}
+
+/// The SHA-256 an issue by the command line printed (`đã phát hành / issued … sha256 H`).
+fn issued_sha(out: &std::process::Output) -> String {
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stderr) + &text(&out.stdout);
+    said.split("sha256 ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("{said}"))
+        .to_owned()
+}
+
+/// Documents are deterministic from the log: `doc check` and `verify` build each issued
+/// document again from the log's state just before its record. The genuine results report and
+/// vote-count minutes pass as a member checks them; a results report the operator replaced
+/// (one unit's score raised, the number printed on it not the record's) and recorded under
+/// the real key, whose content hashes to its record, is refused by both, naming what differs.
+#[test]
+fn a_member_rebuilds_issued_documents_from_the_log_and_refuses_a_forged_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("demo");
+    load_demo(&data);
+    let key = text(&run(thidua().args(["log", "key", "--data"]).arg(&data)).stdout)
+        .trim()
+        .to_owned();
+    let today = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis())
+        .format("%d/%m/%Y")
+        .to_string();
+    let issue = |args: &[&str]| {
+        issued_sha(&run(thidua()
+            .current_dir(dir.path())
+            .args(["doc"])
+            .args(args)
+            .args(["--date", &today, "--issue", "--as", "thuky.cum12", "--data"])
+            .arg(&data)))
+    };
+    let results = issue(&["results", "--covenant", COVENANT, "--out", "kq.pdf"]);
+    // Minutes name their place in their opening sentence only (a place with a comma in it).
+    let minutes = issue(&[
+        "inspection",
+        "--covenant",
+        COVENANT,
+        "--inspector",
+        "ca-kg",
+        "--inspected",
+        "ca-cm",
+        "--place",
+        "Rạch Giá, Kiên Giang",
+        "--out",
+        "bb.pdf",
+    ]);
+    // The year-end report recites the papers issued before it.
+    let report = issue(&["year-report", "--covenant", COVENANT, "--out", "bc.pdf"]);
+    let member = dir.path().join("member");
+    std::fs::create_dir(&member).unwrap();
+    let as_member = |server: &Running, token: &str, args: &[&str]| {
+        run(thidua().current_dir(&member).args(args).args([
+            "--server",
+            &server.url,
+            "--token",
+            token,
+            "--log-key",
+            &key,
+        ]))
+    };
+
+    // The genuine log: both documents are what the log gives, as the member reads it.
+    let token = api_token(&data, "lanhdao.kg", "member check");
+    let server = Running::start(&data);
+    for sha in [&results, &minutes, &report] {
+        let out = as_member(&server, &token, &["doc", "check", "--sha256", sha]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(
+            text(&out.stdout).contains("is the document the log gives for it"),
+            "{}",
+            text(&out.stdout)
+        );
+    }
+    // No witness runs here to cosign the checkpoints of the issues: accepted unwitnessed.
+    let out = as_member(
+        &server,
+        &token,
+        &["verify", "--no-state", "--allow-unwitnessed"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr)
+            .contains("documents: 3 issued document(s) rebuilt from the log, identical"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = run(thidua()
+        .args(["verify", "--no-state", "--allow-unwitnessed", "--data"])
+        .arg(&data));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr)
+            .contains("documents: 3 issued document(s) rebuilt from the log, identical"),
+        "{}",
+        text(&out.stderr)
+    );
+    drop(server);
+
+    // The operator's results report: Kiên Giang's 96,86 made 99,86, and another number
+    // printed on it; recorded under the real key with the genuine kind, subject and number.
+    let forged = dir.path().join("forged");
+    let forged_sha = forge_document(&data, &forged, &results, |d| {
+        let mut changed = false;
+        for block in &mut d.body {
+            if let thidua_docs::model::Block::Table(t) = block {
+                for cell in t.rows.iter_mut().flatten() {
+                    if cell == "96,86" {
+                        *cell = "99,86".into();
+                        changed = true;
+                    }
+                }
+            }
+        }
+        assert!(changed, "the report gives Kiên Giang's 96,86: {d:?}");
+        d.header.number = Some("Số: 07/BC-CTĐ12".into());
+    });
+    let token = api_token(&forged, "lanhdao.kg", "member check");
+    let server = Running::start(&forged);
+    let out = as_member(&server, &token, &["doc", "check", "--sha256", &forged_sha]);
+    assert!(!out.status.success(), "a forged document must not check");
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("KHÔNG KHỚP / MISMATCH")
+            && stderr.contains("the content is not what the log gives for this record")
+            && stderr.contains("96,86")
+            && stderr.contains("99,86")
+            && stderr.contains("07/BC-CTĐ12"),
+        "names what differs: {stderr}"
+    );
+    // The genuine papers of the same forged log still check.
+    for sha in [&minutes, &report] {
+        let out = as_member(&server, &token, &["doc", "check", "--sha256", sha]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    for out in [
+        as_member(
+            &server,
+            &token,
+            &["verify", "--no-state", "--allow-unwitnessed"],
+        ),
+        run(thidua()
+            .args(["verify", "--no-state", "--allow-unwitnessed", "--data"])
+            .arg(&forged)),
+    ] {
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains("VERIFICATION FAILED")
+                && stderr.contains(&format!("MISMATCH: document {forged_sha}"))
+                && stderr.contains("99,86"),
+            "{stderr}"
+        );
+    }
+
+    // A stored content altered in the database (the minutes' bytes changed): the server
+    // answers a named integrity error in both languages, not a bare "internal", and `doc
+    // check` prints it.
+    {
+        let conn = rusqlite::Connection::open(forged.join("thidua.db")).unwrap();
+        let hash = hex::decode(&minutes).unwrap();
+        let changed = conn
+            .execute(
+                "UPDATE blobs SET bytes = CAST(replace(CAST(bytes AS TEXT), 'Kiên Giang', 'Kiên Giong') AS BLOB) WHERE sha256 = ?1",
+                [hash.as_slice()],
+            )
+            .unwrap();
+        assert_eq!(changed, 1);
+    }
+    let answer = ureq::get(&format!(
+        "{}/api/v1/documents/{minutes}/content",
+        server.url
+    ))
+    .set("authorization", &format!("Bearer {token}"))
+    .call();
+    let Err(ureq::Error::Status(500, response)) = answer else {
+        panic!("{answer:?}");
+    };
+    let body: serde_json::Value = response.into_json().unwrap();
+    assert_eq!(body["error"], "document_content_altered", "{body}");
+    let message = body["message"].as_str().unwrap();
+    assert!(
+        message.contains("đã bị sửa") && message.contains("is altered"),
+        "{message}"
+    );
+    let out = as_member(&server, &token, &["doc", "check", "--sha256", &minutes]);
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("HTTP 500 (document_content_altered)") && stderr.contains(message),
+        "{stderr}"
+    );
 }

@@ -304,6 +304,89 @@ fn two_member_witnesses_cosign_the_demonstration_and_refuse_a_forgery() {
         assert!(witness(unit, key_file, &served.url).status.success());
     }
 
+    // Without --witness, on a fresh machine: the log registers three witness keys (ca-ag's
+    // replaced, ca-cm's, ca-kg's) and, with no policy, needs all of them but one; the genuine
+    // checkpoint carries ca-kg's and ca-ag's cosignatures with the keys the log registers, and
+    // the output says where those keys came from.
+    let fresh = |url: &str, extra: &[&str]| {
+        run(thidua()
+            .args([
+                "verify",
+                "--no-state",
+                "--log-key",
+                &log_key,
+                "--server",
+                url,
+            ])
+            .args(extra))
+    };
+    let out = fresh(&served.url, &[]);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stdout.contains("the log's witnesses  2 / 2 cần / required (ca-ag, ca-kg)"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("checked with the witness keys the log itself registers"),
+        "{stderr}"
+    );
+    // The key holder rewrites the history (the last event's time moved by a millisecond) and
+    // signs it with the real key: no witness cosigns it, and `verify` without --witness fails,
+    // naming the witness keys to get through a second channel, unless --allow-unwitnessed.
+    let rewritten_dir = dir.join("rewritten");
+    std::fs::create_dir(&rewritten_dir).unwrap();
+    {
+        let honest = served.service.store();
+        let size = honest.size().unwrap();
+        let mut events: Vec<thidua_domain::Event> = honest
+            .entries(0, size)
+            .unwrap()
+            .iter()
+            .map(|e| thidua_domain::Event::decode(e.index, &e.bytes).unwrap())
+            .collect();
+        events.last_mut().unwrap().time_ms += 1;
+        let store = SqliteStore::open(&rewritten_dir.join("thidua.db")).unwrap();
+        let mut frontier = thidua_ledger::CompactRange::new();
+        thidua_service::append_sealed(&store, &LogKey::load(&key).unwrap(), &mut frontier, &events)
+            .unwrap();
+    }
+    let rewritten = serve(&rewritten_dir.join("thidua.db"), &key);
+    let out = fresh(&rewritten.url, &[]);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("VERIFICATION FAILED")
+            && stderr.contains("chưa đủ nhân chứng")
+            && stderr.contains("not witnessed: the log registers 3 witness(es) (ca-ag, ca-cm, ca-kg) and records a quorum of 2")
+            && stderr.contains("this checkpoint carries 0 from them")
+            && stderr.contains(&format!("--witness ca-kg={}", witnesses[0].2))
+            && stderr.contains(&format!("--witness ca-ag={}", witnesses[1].2))
+            && stderr.contains("--allow-unwitnessed"),
+        "{stderr}"
+    );
+    let out = fresh(&rewritten.url, &["--allow-unwitnessed"]);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("CHÚ Ý / WARNING (--allow-unwitnessed): chưa đủ nhân chứng"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("the log's witnesses  0 / 2 cần / required (-)"),
+        "{stdout}"
+    );
+    drop(rewritten);
+
     // A backup verifies offline; a copy with one byte of one event changed (triggers dropped,
     // as an attacker with the file would) does not, and the message names the entry.
     let backup = dir.join("backup.db");
@@ -984,8 +1067,9 @@ fn trustees_run_the_key_ceremony_and_decrypt_the_count_with_the_command_line() {
     assert_eq!(count["paper"], false, "{count}");
     drop(server);
 
+    // `thidua serve` ran no witness: the vote's checkpoints are not cosigned, accepted so.
     let out = ok(thidua()
-        .arg("verify")
+        .args(["verify", "--allow-unwitnessed"])
         .arg("--data")
         .arg(&data)
         .arg("--state")

@@ -168,6 +168,19 @@ pub fn prepare(state: &State, request: &Request) -> Result<Prepared, DomainError
     Ok(finish(state, build(state, request, next)?))
 }
 
+/// The document `request` asks for, numbered `number` (as its record says), with its content
+/// hash: what the log gives for an issued record, from the state just before it
+/// ([`crate::rebuild`]).
+pub(crate) fn rebuild(
+    state: &State,
+    request: &Request,
+    number: Option<u32>,
+) -> Result<Prepared, DomainError> {
+    let mut p = build(state, request, number)?;
+    p.sha256 = crate::content_hash(&p.document);
+    Ok(p)
+}
+
 /// The numbered document `request` asks for, numbered `number`.
 fn build(state: &State, request: &Request, number: Option<u32>) -> Result<Prepared, DomainError> {
     match request {

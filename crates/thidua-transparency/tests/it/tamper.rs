@@ -97,6 +97,7 @@ fn verify(db: &Path, base: &Base, state: Option<&Path>) -> Result<u64, VerifyErr
         progress: &|_, _| {},
         after_replay: None,
         keep_events: false,
+        log_witnesses: thidua_transparency::verify::LogWitnesses::Ignore,
     }
     .run(&local(db))
     .map(|s| s.size)
@@ -709,6 +710,7 @@ fn an_event_whose_actor_lacked_the_role_is_refused_by_verify_and_at_start_up() {
         progress: &|_, _| {},
         after_replay: None,
         keep_events: false,
+        log_witnesses: thidua_transparency::verify::LogWitnesses::Ignore,
     }
     .run(&local(&log.db_path()))
     .unwrap_err()

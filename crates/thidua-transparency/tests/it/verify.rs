@@ -67,6 +67,7 @@ fn verify_rebuilds_the_state_locally_and_over_http() {
             progress: &|_, _| {},
             after_replay: Some(&hook),
             keep_events: true,
+            log_witnesses: thidua_transparency::verify::LogWitnesses::Ignore,
         }
         .run(client)
     };
@@ -107,6 +108,7 @@ fn verify_rebuilds_the_state_locally_and_over_http() {
         progress: &|_, _| {},
         after_replay: Some(&failing),
         keep_events: false,
+        log_witnesses: thidua_transparency::verify::LogWitnesses::Ignore,
     }
     .run(&http)
     .unwrap_err();
@@ -136,6 +138,7 @@ fn without_read_access_only_hashes_and_the_root_are_checked() {
         progress: &|_, _| {},
         after_replay: None,
         keep_events: false,
+        log_witnesses: thidua_transparency::verify::LogWitnesses::Ignore,
     }
     .run(&HttpLog::new(&server.url, None))
     .unwrap();
@@ -163,6 +166,7 @@ fn verify_reads_a_postgres_log_directly() {
         progress: &|_, _| {},
         after_replay: None,
         keep_events: false,
+        log_witnesses: thidua_transparency::verify::LogWitnesses::Ignore,
     }
     .run(&client)
     .unwrap();
@@ -187,6 +191,7 @@ fn verify_reports_a_signed_snapshot_that_does_not_match_the_log() {
             progress: &|_, _| {},
             after_replay: None,
             keep_events: false,
+            log_witnesses: thidua_transparency::verify::LogWitnesses::Ignore,
         }
         .run(&local(&log.db_path()))
     };

@@ -104,6 +104,7 @@ fn forge_and_verify(log: &Log, forged: Vec<(Actor, Payload)>) -> String {
         progress: &|_, _| {},
         after_replay: None,
         keep_events: false,
+        log_witnesses: thidua_transparency::verify::LogWitnesses::Ignore,
     }
     .run(&local(&log.db_path()))
     .unwrap_err()
@@ -145,6 +146,7 @@ fn the_pristine_vote_verifies() {
         progress: &|_, _| {},
         after_replay: None,
         keep_events: false,
+        log_witnesses: thidua_transparency::verify::LogWitnesses::Ignore,
     }
     .run(&local(&log.db_path()))
     .unwrap();

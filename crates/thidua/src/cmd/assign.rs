@@ -407,7 +407,7 @@ pub fn run(args: AssignArgs) -> anyhow::Result<ExitCode> {
     let (state, draws) = if args.log.server.is_some() {
         // The member's readable events, verified and recomputed as `thidua verify` does (a
         // draw that differs fails there already, naming the event).
-        let checked = args.log.check(args.verify)?;
+        let checked = args.log.check(args.verify, None)?;
         let draws = checked.recomputed.map(|r| r.yearend.draws);
         (checked.summary.state, draws)
     } else {

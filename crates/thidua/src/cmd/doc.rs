@@ -50,8 +50,9 @@ pub enum What {
     List(ListArgs),
     /// Kiểm tra văn bản đã phát hành với nhật ký của máy chủ / check an issued document against
     /// a server's log: its record is in the verified log, its content (served by the server)
-    /// hashes to the recorded SHA-256, and a copy (PDF or DOCX) is byte for byte the file that
-    /// content gives.
+    /// hashes to the recorded SHA-256 and is the document the log gives for that record (built
+    /// again from the log as it was just before it), and a copy (PDF or DOCX) is byte for byte
+    /// the file that content gives.
     Check(CheckArgs),
     /// Ghi lại một văn bản đã phát hành / write an issued document again.
     Issued(IssuedArgs),
@@ -584,14 +585,28 @@ fn list(store: &StoreArgs, cluster: &ClusterId) -> anyhow::Result<ExitCode> {
 }
 
 /// `thidua doc check`: the document's record in the server's verified log, its served content
-/// against the recorded SHA-256, and `file` against the files that content renders to.
+/// against the recorded SHA-256 and against the document the log gives for that record (built
+/// again from the log's state just before it: `thidua_docs::rebuild`), and `file` against the
+/// files that content renders to.
 fn check(
     log: &super::verify::ServerLogArgs,
     sha256: &str,
     file: Option<&std::path::Path>,
 ) -> anyhow::Result<ExitCode> {
-    let state = log.check(false)?.summary.state;
-    let record = state
+    let served = std::cell::RefCell::new(None);
+    let content = |d: &IssuedDocument| {
+        let bytes = super::verify::served_content(log, &d.sha256)?;
+        *served.borrow_mut() = bytes.clone();
+        Ok(bytes)
+    };
+    let source = super::verify::DocumentSource {
+        only: Some(sha256),
+        content: &content,
+    };
+    let checked = log.check(false, Some(&source))?;
+    let record = checked
+        .summary
+        .state
         .documents
         .iter()
         .find(|d| d.sha256 == sha256)
@@ -599,14 +614,19 @@ fn check(
             anyhow!("không có văn bản {sha256} trong nhật ký / no document {sha256} in the log this token reads")
         })?;
     describe(record)?;
-    let content = served_content(log, sha256)?;
-    let document = thidua_docs::from_canonical(&content)
-        .filter(|d| thidua_docs::content_hash(d) == sha256)
-        .ok_or_else(|| {
-            anyhow!("KHÔNG KHỚP / MISMATCH: the server's content does not hash to {sha256}")
-        })?;
+    let audit = checked.documents.unwrap_or_default();
+    let content = served.into_inner();
+    let (Some(content), true) = (content, audit.identical.iter().any(|(_, s)| s == sha256)) else {
+        // A record the token reads whose content the server does not serve it.
+        anyhow::bail!(
+            "máy chủ không cho đọc nội dung văn bản {sha256} / the server does not serve the \
+             content of document {sha256} to this token"
+        );
+    };
+    let document = thidua_docs::from_canonical(&content).context("the content")?;
     sayln!(
-        "nội dung khớp bản ghi / content matches the record  {}",
+        "nội dung khớp bản ghi và đúng văn bản nhật ký cho ra / content matches the record and \
+         is the document the log gives for it  {}",
         record.title
     )?;
     let Some(path) = file else {
@@ -628,27 +648,4 @@ fn check(
         "KHÔNG KHỚP / MISMATCH: {} is not the PDF or DOCX of document {sha256}",
         path.display()
     )
-}
-
-/// The canonical content the server serves for an issued document.
-fn served_content(log: &super::verify::ServerLogArgs, sha256: &str) -> anyhow::Result<Vec<u8>> {
-    let server = log.server.as_deref().context("--server")?;
-    let url = format!(
-        "{}/api/v1/documents/{sha256}/content",
-        server.trim_end_matches('/')
-    );
-    let mut request = thidua_transparency::client::http_agent(log.ca_file.as_deref())?.get(&url);
-    if let Some(token) = &log.token {
-        request = request.set(
-            "authorization",
-            &thidua_transparency::client::bearer(token)?,
-        );
-    }
-    let reader = request
-        .call()
-        .map_err(|e| anyhow!("{url}: {e}"))?
-        .into_reader();
-    let mut bytes = Vec::new();
-    std::io::Read::read_to_end(&mut std::io::Read::take(reader, 16 << 20), &mut bytes)?;
-    Ok(bytes)
 }

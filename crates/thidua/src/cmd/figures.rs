@@ -191,7 +191,7 @@ fn export_figures(
 ) -> anyhow::Result<ExitCode> {
     let state = match &log.server {
         Some(_) => {
-            let summary = log.check(false)?.summary;
+            let summary = log.check(false, None)?.summary;
             // The file names the log size it was read at: the verified checkpoint's,
             // as the server's export does (hidden entries after the last readable one
             // change nothing the member reads).

@@ -2,9 +2,11 @@
 //! API token for entries the caller may read), a database (`--data`/`--database`) or a SQLite
 //! backup (`--backup`), and checks everything against keys from flags or a trust file; see
 //! `thidua_transparency::verify`. It then recomputes every mid-year review, year-end draw and
-//! publication it may read, a member's readable part of the log as well as a whole one. A
+//! publication it may read, a member's readable part of the log as well as a whole one, and
+//! builds again every issued document whose content it reads (`thidua_docs::rebuild`). A
 //! difference, or a result that cannot be recomputed from what the caller reads, exits non-zero
-//! with a precise message.
+//! with a precise message; so does a checkpoint without the quorum of the witnesses the log
+//! itself registers, unless `--allow-unwitnessed`.
 //!
 //! [`check`] is the one way the command line fetches, verifies and replays a log: `thidua
 //! assign --verify --server` and `thidua figures export --server` go through it too
@@ -19,10 +21,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
+use thidua_domain::documents::IssuedDocument;
 use thidua_ledger::{CosignatureVerifier, NoteVerifier, Verifier};
 use thidua_transparency::client::{ClientError, Failure, HttpLog, LocalLog, LogClient};
 use thidua_transparency::trust::{parse_log_key, parse_witness_key, Trust};
-use thidua_transparency::verify::{AfterReplay, Recomputed, Summary, Verification, VerifyError};
+use thidua_transparency::verify::{
+    AfterReplay, LogWitnesses, Recomputed, Summary, Verification, VerifyError,
+};
 
 use crate::output::{self, errln, outln};
 use crate::storage::{Progress, StoreArgs, Stores};
@@ -73,6 +78,11 @@ pub struct VerifyArgs {
     /// Số chữ ký đồng ký tối thiểu / trusted cosignatures the checkpoint must carry.
     #[arg(long)]
     pub min_cosignatures: Option<u32>,
+    /// Chấp nhận bản chốt sổ chưa đủ nhân chứng / accept a checkpoint that carries fewer
+    /// cosignatures than the quorum the log records from the witnesses it registers (without
+    /// it such a checkpoint fails: a history rewritten by the log key's holder looks so).
+    #[arg(long)]
+    pub allow_unwitnessed: bool,
     /// Tệp trạng thái / the last checkpoint verified (read, then updated on success).
     #[arg(long, default_value = "thidua-verify.state")]
     pub state: PathBuf,
@@ -116,7 +126,11 @@ impl ServerLogArgs {
     /// Fetches, verifies and replays the server's log (no witnesses required, no state file),
     /// recomputing the published results when `recompute`. A verification failure is an
     /// error naming the server; so is a log of which the token reads nothing.
-    pub fn check(&self, recompute: bool) -> anyhow::Result<Checked> {
+    pub fn check(
+        &self,
+        recompute: bool,
+        documents: Option<&DocumentSource>,
+    ) -> anyhow::Result<Checked> {
         let url = self.server.as_deref().context("--server")?;
         let key = self.log_key.as_deref().with_context(|| {
             format!(
@@ -127,7 +141,15 @@ impl ServerLogArgs {
         })?;
         let log_key = parse_log_key(key).map_err(anyhow::Error::msg)?;
         let client = HttpLog::with_ca(url, self.token.clone(), self.ca_file.as_deref())?;
-        let checked = check(&client, &log_key, &[], 0, None, recompute).map_err(|e| match e {
+        let checked = check(
+            &client,
+            &log_key,
+            &Witnesses::default(),
+            None,
+            recompute,
+            documents,
+        );
+        let checked = checked.map_err(|e| match e {
             VerifyError::Client(c) => anyhow::anyhow!("{}", unreadable(&c, true)),
             e => anyhow::anyhow!("KHÔNG KHỚP / VERIFICATION FAILED ({url}): {e}"),
         })?;
@@ -161,10 +183,38 @@ pub fn check_local(
         }
     };
     let client = LocalLog::new(stores.events.clone(), None, "the local database");
-    check(&client, &key, &[], 0, None, recompute).map_err(|e| match e {
+    check(&client, &key, &Witnesses::default(), None, recompute, None).map_err(|e| match e {
         VerifyError::Client(c) => anyhow::anyhow!("{}", unreadable(&c, false)),
         e => anyhow::anyhow!("KHÔNG KHỚP / VERIFICATION FAILED: {e}"),
     })
+}
+
+/// The canonical content `log`'s server serves for the issued document `sha256`: `Ok(None)`
+/// when the token may not read it (not found), `Err` with the server's own code and message
+/// when it refuses otherwise (an altered content is `document_content_altered`) or cannot be
+/// reached.
+pub fn served_content(log: &ServerLogArgs, sha256: &str) -> Result<Option<Vec<u8>>, String> {
+    let server = log.server.as_deref().ok_or("--server")?;
+    let url = format!(
+        "{}/api/v1/documents/{sha256}/content",
+        server.trim_end_matches('/')
+    );
+    let agent = thidua_transparency::client::http_agent(log.ca_file.as_deref())
+        .map_err(|e| e.to_string())?;
+    let mut request = agent.get(&url);
+    if let Some(token) = &log.token {
+        let bearer = thidua_transparency::client::bearer(token).map_err(|e| e.to_string())?;
+        request = request.set("authorization", &bearer);
+    }
+    let reader = match request.call() {
+        Ok(response) => response.into_reader(),
+        Err(ureq::Error::Status(404, _)) => return Ok(None),
+        Err(e) => return Err(format!("{url}: {:#}", super::vote::describe(e))),
+    };
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(reader, 16 << 20), &mut bytes)
+        .map_err(|e| format!("{url}: {e}"))?;
+    Ok(Some(bytes))
 }
 
 const NEED_TOKEN: &str = "a member's API token (--token, made on the server's /account page) \
@@ -175,45 +225,84 @@ pub struct Checked {
     pub summary: Summary,
     /// `None` when recomputing was not asked for.
     pub recomputed: Option<Recomputed>,
+    /// What rebuilding the issued documents found; `None` when not asked for.
+    pub documents: Option<thidua_docs::rebuild::Audit>,
+}
+
+/// The witnesses a verification counts: the trusted keys given (`--witness`, a trust file)
+/// and how many of them must cosign, and what is done with the witnesses the log registers.
+#[derive(Default)]
+pub struct Witnesses<'a> {
+    pub trusted: &'a [(String, CosignatureVerifier)],
+    pub min_cosignatures: u32,
+    pub log: LogWitnesses,
+}
+
+/// Where the stored content of issued documents is read from, to rebuild each from the log
+/// (`thidua_docs::rebuild`): `content` gives a document's canonical bytes, `Ok(None)` when the
+/// caller may not read it, `Err` when it could not be had; `only` limits the check to one
+/// document (`thidua doc check`).
+pub struct DocumentSource<'a> {
+    pub only: Option<&'a str>,
+    pub content: thidua_docs::rebuild::Content<'a>,
 }
 
 /// Verifies the log `client` serves against `log_key` (and the witnesses' quorum), replays
 /// every event the caller may read and, when `recompute`, recomputes every mid-year review,
-/// year-end draw and publication among them (whether or not some entries are hidden). A
-/// difference, or a result the readable events cannot recompute, fails the verification.
+/// year-end draw and publication among them (whether or not some entries are hidden); with
+/// `documents`, rebuilds every issued document whose content it reads from the state just
+/// before its record. A difference, or a result the readable events cannot recompute, fails
+/// the verification.
 pub fn check(
     client: &dyn LogClient,
     log_key: &Verifier,
-    witnesses: &[(String, CosignatureVerifier)],
-    min_cosignatures: u32,
+    witnesses: &Witnesses,
     state_path: Option<&Path>,
     recompute: bool,
+    documents: Option<&DocumentSource>,
 ) -> Result<Checked, VerifyError> {
     let recomputed = RefCell::new(None);
+    let rebuilt = RefCell::new(None);
     let hook = |state: &thidua_domain::State, events: &[thidua_domain::Event]| {
-        let r = Recomputed::of(state, events)?;
-        let problems = r.problems();
-        *recomputed.borrow_mut() = Some(r);
+        let mut problems = Vec::new();
+        if recompute {
+            let r = Recomputed::of(state, events)?;
+            problems.extend(r.problems());
+            *recomputed.borrow_mut() = Some(r);
+        }
+        if let Some(source) = documents {
+            let audit = thidua_docs::rebuild::audit(events, source.only, source.content)?;
+            problems.extend(
+                audit
+                    .problems()
+                    .into_iter()
+                    .map(|p| format!("KHÔNG KHỚP / MISMATCH: {p}")),
+            );
+            *rebuilt.borrow_mut() = Some(audit);
+        }
         match problems.is_empty() {
             true => Ok(()),
             false => Err(problems.join("; ")),
         }
     };
     let progress = Progress::new("Kiểm tra nhật ký / verifying the log");
+    let after = recompute || documents.is_some();
     let verification = Verification {
         log_key,
-        witnesses,
-        min_cosignatures,
+        witnesses: witnesses.trusted,
+        min_cosignatures: witnesses.min_cosignatures,
+        log_witnesses: witnesses.log,
         state_path,
         progress: &|done, total| progress.set(done, total),
-        after_replay: recompute.then_some(&hook as AfterReplay),
-        keep_events: recompute,
+        after_replay: after.then_some(&hook as AfterReplay),
+        keep_events: after,
     };
     let result = verification.run(client);
     progress.finish();
     Ok(Checked {
         summary: result?,
         recomputed: recomputed.into_inner(),
+        documents: rebuilt.into_inner(),
     })
 }
 
@@ -262,13 +351,28 @@ fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     let client = source.client(&args)?;
     let log_key = log_key(&args, &trust)?;
     let min_cosignatures = args.min_cosignatures.or(trust.quorum).unwrap_or(0);
+    // Every issued document whose content the caller reads is rebuilt from the log (with the
+    // year-end, as it needs every event in memory).
+    let content = |d: &IssuedDocument| source.document_content(&args, d);
+    let documents = DocumentSource {
+        only: None,
+        content: &content,
+    };
+    let witnesses = Witnesses {
+        trusted: &witnesses,
+        min_cosignatures,
+        log: match args.allow_unwitnessed {
+            true => LogWitnesses::Allow,
+            false => LogWitnesses::Require,
+        },
+    };
     let result = check(
         &*client,
         &log_key,
         &witnesses,
-        min_cosignatures,
         (!args.no_state).then_some(args.state.as_path()),
         !args.skip_yearend,
+        (!args.skip_yearend).then_some(&documents),
     );
     match result {
         Ok(checked) => report(&args, &*client, checked),
@@ -362,10 +466,17 @@ fn report(args: &VerifyArgs, client: &dyn LogClient, checked: Checked) -> anyhow
     let Checked {
         summary,
         recomputed,
+        documents,
     } = checked;
     // Nothing read: the tree and the signatures hold, but no event was replayed.
     let nothing_read = summary.replayed == 0 && summary.size > 0;
     print_notes(&summary, recomputed.as_ref(), nothing_read);
+    if let Some(line) = documents.as_ref().and_then(documents_line) {
+        errln!("{line}");
+    }
+    if let Some(w) = &summary.witnessing {
+        witnessing_note(w, !summary.cosigned_by.is_empty());
+    }
     let state_hash = thidua_transparency::verify::state_fingerprint(&summary.state);
     let secs = summary.elapsed.as_secs_f64().max(1e-9);
     let rate = (summary.size as f64 / secs) as u64;
@@ -373,6 +484,7 @@ fn report(args: &VerifyArgs, client: &dyn LogClient, checked: Checked) -> anyhow
         let v = summary_json(
             &summary,
             recomputed.as_ref(),
+            documents.as_ref(),
             nothing_read,
             &state_hash,
             rate,
@@ -412,6 +524,7 @@ fn print_notes(summary: &Summary, recomputed: Option<&Recomputed>, nothing_read:
 fn summary_json(
     summary: &Summary,
     recomputed: Option<&Recomputed>,
+    documents: Option<&thidua_docs::rebuild::Audit>,
     nothing_read: bool,
     state_hash: &str,
     rate: u64,
@@ -433,8 +546,24 @@ fn summary_json(
         "covenants": summary.state.covenants.len(),
         "users": summary.state.users.len(),
         "witness_keys": summary.state.witness_keys.len(),
+        "log_witnesses": summary.witnessing.as_ref().map(|w| serde_json::json!({
+            "registered": w.registered.iter().map(|(u, _)| u).collect::<Vec<_>>(),
+            "quorum": w.quorum,
+            "cosigned": w.cosigned,
+            "met": w.met(),
+        })),
         "midyear": recomputed.map(|r| midyear_json(&r.midyear)),
         "yearend": recomputed.map(|r| yearend_json(&r.yearend)),
+        "documents": documents.map(|d| serde_json::json!({
+            "identical": d.identical.iter().map(|(index, sha256)| serde_json::json!({
+                "record": index,
+                "sha256": sha256,
+            })).collect::<Vec<_>>(),
+            "unread": d.unread.iter().map(|(index, sha256)| serde_json::json!({
+                "record": index,
+                "sha256": sha256,
+            })).collect::<Vec<_>>(),
+        })),
         "votes": votes_json(&summary.state),
         "events_per_second": rate,
     })
@@ -460,6 +589,22 @@ fn print_summary(
             summary.cosigned_by.join(", ")
         }
     )?;
+    if let Some(w) = summary
+        .witnessing
+        .as_ref()
+        .filter(|w| !w.registered.is_empty())
+    {
+        outln!(
+            "  nhân chứng của nhật ký / the log's witnesses  {} / {} cần / required ({})",
+            w.cosigned.len(),
+            w.quorum,
+            if w.cosigned.is_empty() {
+                "-".to_owned()
+            } else {
+                w.cosigned.join(", ")
+            }
+        )?;
+    }
     match summary.previous {
         Some(p) => outln!("  khớp với bản chốt sổ {p} mục đã kiểm trước / consistent with the checkpoint of size {p} verified before")?,
         None => outln!("  lần kiểm tra đầu (chưa có bản chốt sổ nào đã kiểm trước) / first verification (no earlier checkpoint)")?,
@@ -511,6 +656,37 @@ impl<'a> Source<'a> {
         })
     }
 
+    /// The stored content of an issued document: served by the server to the caller's token
+    /// (`Ok(None)` when it may not read it), or read from the database's blobs.
+    fn document_content(
+        &self,
+        args: &VerifyArgs,
+        d: &IssuedDocument,
+    ) -> Result<Option<Vec<u8>>, String> {
+        match self {
+            Source::Server(url) => served_content(
+                &ServerLogArgs {
+                    server: Some(url.to_string()),
+                    token: args.token.clone(),
+                    log_key: None,
+                    ca_file: args.ca_file.clone(),
+                },
+                &d.sha256,
+            ),
+            Source::Local(stores, _) => {
+                let hash: [u8; 32] = hex::decode(&d.sha256)
+                    .ok()
+                    .and_then(|h| h.try_into().ok())
+                    .ok_or("not a SHA-256")?;
+                match stores.events.get_blob(&hash) {
+                    Ok(Some(bytes)) => Ok(Some(bytes)),
+                    Ok(None) => Err("the database holds no content for it".into()),
+                    Err(e) => Err(e.to_string()),
+                }
+            }
+        }
+    }
+
     /// A client reading the log from this source (a server with the caller's token and CAs).
     fn client(&self, args: &VerifyArgs) -> anyhow::Result<Box<dyn LogClient>> {
         Ok(match self {
@@ -548,6 +724,51 @@ fn recomputed_lines(r: &Recomputed, from: &str) -> Vec<String> {
         ));
     }
     out
+}
+
+/// The note on the log's own witnesses: none registered, a checkpoint accepted without their
+/// quorum (`--allow-unwitnessed`), or a quorum counted with the keys the log itself gives
+/// when no trusted key cosigned.
+fn witnessing_note(w: &thidua_transparency::verify::Witnessing, trusted_cosigned: bool) {
+    if w.registered.is_empty() {
+        errln!(
+            "chú ý / note: nhật ký không đăng ký nhân chứng nào: chỉ khoá ký của nhật ký bảo đảm \
+             lịch sử của nó / the log registers no witnesses: only its own signing key vouches \
+             for its history"
+        );
+    } else if !w.met() {
+        errln!("CHÚ Ý / WARNING (--allow-unwitnessed): {w}");
+    } else if !trusted_cosigned {
+        errln!(
+            "chú ý / note: chữ ký đồng ký được kiểm bằng khoá nhân chứng do chính nhật ký đăng ký; \
+             để kiểm độc lập, lấy khoá từ các đơn vị qua kênh khác / the cosignatures ({}) were \
+             checked with the witness keys the log itself registers; for an independent check \
+             get them from the units through a second channel: {}",
+            w.cosigned.join(", "),
+            w.options()
+        );
+    }
+}
+
+/// The line saying which issued documents were rebuilt from the log (all identical:
+/// differences fail before) and how many the caller could not read; `None` without documents.
+fn documents_line(d: &thidua_docs::rebuild::Audit) -> Option<String> {
+    if d.identical.is_empty() && d.unread.is_empty() {
+        return None;
+    }
+    let mut line = format!(
+        "văn bản: {n} văn bản đã phát hành dựng lại từ sổ, khớp / documents: {n} issued \
+         document(s) rebuilt from the log, identical",
+        n = d.identical.len()
+    );
+    if !d.unread.is_empty() {
+        line.push_str(&format!(
+            " ({u} văn bản mã này không được đọc nội dung / {u} whose content this token may \
+             not read)",
+            u = d.unread.len()
+        ));
+    }
+    Some(line)
 }
 
 fn midyear_json(a: &thidua_domain::midyear::audit::Audit) -> serde_json::Value {
