@@ -54,7 +54,12 @@ pub type Content<'a> = &'a dyn Fn(&IssuedDocument) -> Result<Option<Vec<u8>>, St
 pub fn audit(events: &[Event], only: Option<&str>, content: Content) -> Result<Audit, String> {
     let mut state = State::default();
     let mut out = Audit::default();
-    for event in events {
+    // Nothing after the last record of an issued document is needed.
+    let end = events
+        .iter()
+        .rposition(|e| matches!(e.payload, Payload::DocumentIssued { .. }))
+        .map_or(0, |i| i + 1);
+    for event in &events[..end] {
         let before = matches!(event.payload, Payload::DocumentIssued { .. }).then(|| {
             let mut before = state.clone();
             // The state steps over hidden events as `apply_readable` does.

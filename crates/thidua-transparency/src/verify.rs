@@ -188,7 +188,9 @@ impl std::fmt::Display for Witnessing {
              holds the log's signing key looks like this. Get each witness's key from the unit \
              itself through a second channel (not this server) and give it: {options} — the \
              keys shown are what the log says, to compare with the units' own copies; or accept \
-             an unwitnessed checkpoint knowingly with --allow-unwitnessed",
+             an unwitnessed checkpoint knowingly with --allow-unwitnessed. Nhân chứng đồng ký \
+             theo lịch riêng: nếu nhật ký vừa thêm mục, hãy thử lại sau ít phút / witnesses \
+             cosign on their own schedule: if the log has just grown, retry in a few minutes",
             n = units.len(),
             units = units.join(", "),
             q = self.quorum,

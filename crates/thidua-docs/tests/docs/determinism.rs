@@ -313,3 +313,72 @@ fn later_papers_name_the_issued_ones_by_number() {
         "hồ sơ kèm theo gồm: Báo cáo tổng kết số 04/BC-CTĐ12 ngày 02/12/2026; Biên bản kiểm phiếu số 02/BB-CTĐ12 ngày 02/12/2026; Báo cáo kết quả chấm điểm số 03/BC-CTĐ12 ngày 02/12/2026"
     );
 }
+
+/// Every kind of issued document is built again from the log as it was just before its record
+/// (`thidua_docs::rebuild`, what `thidua doc check` and `thidua verify` do): the minutes, the
+/// report, the submission and the results of the demonstration, each identical; a stored
+/// content that hashes to its record but is not what the log gives (a score changed) is a
+/// difference naming the row; a record whose content the caller does not read is listed.
+#[test]
+fn every_issued_document_is_built_again_from_the_log_before_its_record() {
+    let (_dir, service) = demo_service();
+    let (_, requests) = demo();
+    for req in &requests {
+        issue(&service, &Actor::System, req).unwrap();
+    }
+    let size = service.read().state.size;
+    let events: Vec<thidua_domain::Event> = service
+        .store()
+        .entries(0, size)
+        .unwrap()
+        .iter()
+        .map(|e| thidua_domain::Event::decode(e.index, &e.bytes).unwrap())
+        .collect();
+    let blob = |d: &thidua_domain::documents::IssuedDocument| {
+        let hash: [u8; 32] = hex::decode(&d.sha256).unwrap().try_into().unwrap();
+        Ok(service.store().get_blob(&hash).unwrap())
+    };
+    let audit = thidua_docs::rebuild::audit(&events, None, &blob).unwrap();
+    assert_eq!(audit.problems(), Vec::<String>::new());
+    assert_eq!(audit.identical.len(), requests.len(), "{audit:?}");
+
+    // The results report with one score changed, recorded as it (its hash is the record's).
+    let results = service.read().state.documents.last().cloned().unwrap();
+    assert_eq!(results.kind, DocumentKind::Results);
+    let mut forged = thidua_docs::from_canonical(&blob(&results).unwrap().unwrap()).unwrap();
+    let cell = forged
+        .body
+        .iter_mut()
+        .find_map(|b| match b {
+            thidua_docs::model::Block::Table(t) => Some(&mut t.rows[0][2]),
+            _ => None,
+        })
+        .unwrap();
+    let genuine = cell.clone();
+    *cell = "99,99".into();
+    let mut record = results.clone();
+    record.sha256 = content_hash(&forged);
+    let before = {
+        let mut state = thidua_domain::State::default();
+        for e in &events[..results.index as usize] {
+            state.apply(e).unwrap();
+        }
+        state
+    };
+    let problem =
+        thidua_docs::rebuild::check(&before, &record, &thidua_docs::canonical_bytes(&forged))
+            .unwrap_err();
+    let thidua_docs::rebuild::Problem::Differs(why) = problem else {
+        panic!("{problem:?}");
+    };
+    assert!(
+        why.contains("the content is not what the log gives for this record")
+            && why.contains(&genuine)
+            && why.contains("99,99"),
+        "{why}"
+    );
+    // Content the caller may not read is listed, not passed over.
+    let audit = thidua_docs::rebuild::audit(&events, None, &|_| Ok(None)).unwrap();
+    assert_eq!(audit.unread.len(), requests.len());
+    assert!(audit.identical.is_empty());
+}

@@ -270,7 +270,8 @@ pub fn check(
             problems.extend(r.problems());
             *recomputed.borrow_mut() = Some(r);
         }
-        if let Some(source) = documents {
+        // A log with no issued document (that the caller reads) has none to rebuild.
+        if let Some(source) = documents.filter(|_| !state.documents.is_empty()) {
             let audit = thidua_docs::rebuild::audit(events, source.only, source.content)?;
             problems.extend(
                 audit
