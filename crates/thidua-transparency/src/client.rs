@@ -93,6 +93,12 @@ pub trait LogClient {
     fn nodes(&self, level: u8, start: u64, end: u64) -> Result<Vec<Hash>>;
     /// Entries from `start`, at most up to `end` (may return fewer).
     fn entries(&self, start: u64, end: u64) -> Result<Vec<RemoteEntry>>;
+    /// Checkpoint notes carrying witness cosignatures, newest first: the server's newest
+    /// witnessed checkpoint over HTTP (`/api/v1/log/witnessed`), the most recently cosigned
+    /// sizes of a database. The verifier judges them; none by default.
+    fn witnessed_notes(&self) -> Result<Vec<String>> {
+        Ok(Vec::new())
+    }
     /// The sizes of the state snapshots the log's database keeps; none over HTTP.
     fn snapshot_sizes(&self) -> Result<Vec<u64>> {
         Ok(Vec::new())
@@ -244,6 +250,16 @@ impl LogClient for HttpLog {
             .map_err(|e| ClientError::unreachable(format!("reading the checkpoint: {e}")))
     }
 
+    fn witnessed_notes(&self) -> Result<Vec<String>> {
+        match self.call(self.request("GET", "/api/v1/log/witnessed"), None) {
+            Ok(resp) => Ok(vec![resp.into_string().map_err(|e| {
+                ClientError::unreachable(format!("reading the witnessed checkpoint: {e}"))
+            })?]),
+            Err(e) if e.kind == Failure::Refused(404) => Ok(Vec::new()),
+            Err(e) => Err(e),
+        }
+    }
+
     fn consistency(&self, from: u64, to: u64) -> Result<Vec<Hash>> {
         let p: ProofJson = self.get_json(&format!(
             "/api/v1/log/proof/consistency?from={from}&to={to}"
@@ -333,6 +349,9 @@ impl LocalLog {
     }
 }
 
+/// How many of a database's most recently cosigned checkpoints a verifier is offered.
+const WITNESSED_NOTES: u32 = 32;
+
 fn store_err(e: impl std::fmt::Display) -> ClientError {
     ClientError::new(e.to_string())
 }
@@ -356,6 +375,24 @@ impl LogClient for LocalLog {
             &stored.note,
             lines.iter().map(|c| c.line.as_str()),
         ))
+    }
+
+    fn witnessed_notes(&self) -> Result<Vec<String>> {
+        let Some(w) = &self.witnesses else {
+            return Ok(Vec::new());
+        };
+        let mut notes = Vec::new();
+        for size in w.cosigned_sizes(1, WITNESSED_NOTES).map_err(store_err)? {
+            let Some(stored) = self.store.checkpoint_at(size).map_err(store_err)? else {
+                continue;
+            };
+            let lines = w.cosignatures_at(size).map_err(store_err)?;
+            notes.push(log::with_cosignatures(
+                &stored.note,
+                lines.iter().map(|c| c.line.as_str()),
+            ));
+        }
+        Ok(notes)
     }
 
     fn consistency(&self, from: u64, to: u64) -> Result<Vec<Hash>> {

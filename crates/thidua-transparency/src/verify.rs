@@ -19,8 +19,8 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use thidua_domain::{Event, State};
 use thidua_ledger::{
-    leaf_hash, open_checkpoint, open_note, Checkpoint, CompactRange, CosignatureVerifier, Hash,
-    Note, NoteVerifier, SignedCheckpoint, StoredNode, Verifier,
+    leaf_hash, open_checkpoint, open_note, verify_consistency, Checkpoint, CompactRange,
+    CosignatureVerifier, Hash, Note, NoteVerifier, SignedCheckpoint, StoredNode, Verifier,
 };
 
 use crate::client::{ClientError, LogClient, RemoteEntry};
@@ -147,6 +147,10 @@ pub struct Witnessing {
     pub quorum: u32,
     /// The counted units whose registered key cosigned the checkpoint.
     pub cosigned: Vec<String>,
+    /// When the checkpoint lacks the quorum: the newest earlier checkpoint that carries it
+    /// and that the verified log extends (its size, and the units that cosigned it), since
+    /// witnesses cosign on their own schedule and the newest entries may not be cosigned yet.
+    pub earlier: Option<(u64, Vec<String>)>,
     /// Entries hidden from the caller (the registrations it reads may be fewer).
     pub hidden: u64,
 }
@@ -156,6 +160,12 @@ impl Witnessing {
     /// has none to carry).
     pub fn met(&self) -> bool {
         self.cosigned.len() as u32 >= self.quorum
+    }
+
+    /// Whether the log's history is witnessed: the checkpoint carries the quorum, or an
+    /// earlier checkpoint the log extends does (the entries after it not cosigned yet).
+    pub fn covered(&self) -> bool {
+        self.met() || self.earlier.is_some()
     }
 
     /// The `--witness UNIT=KEY` options for the units the log registers, with the keys the
@@ -324,8 +334,11 @@ impl Verification<'_> {
         let witnessing = match self.log_witnesses {
             LogWitnesses::Ignore => None,
             rule => {
-                let w = self.witnessing(&note, &replay.state, replay.hidden)?;
-                if rule == LogWitnesses::Require && !w.met() {
+                let mut w = self.witnessing(&note, &replay.state, replay.hidden)?;
+                if !w.met() {
+                    w.earlier = self.earlier_witnessed(client, &cp, &replay)?;
+                }
+                if rule == LogWitnesses::Require && !w.covered() {
                     return Err(VerifyError::Unwitnessed(w));
                 }
                 Some(w)
@@ -401,8 +414,58 @@ impl Verification<'_> {
                 .filter(|(_, v)| signed_by(&opened.note, v.name(), v.key_hash()))
                 .map(|(unit, _)| unit.to_string())
                 .collect(),
+            earlier: None,
             hidden,
         })
+    }
+
+    /// The newest checkpoint the log offers as witnessed ([`LogClient::witnessed_notes`])
+    /// that carries the quorum of the log's own witnesses, signed by the log key, and of which
+    /// the verified checkpoint `cp` is an extension (a consistency proof between their roots):
+    /// its size and the units that cosigned it. One that the verified log does not extend is
+    /// a fork: the witnesses cosigned another history.
+    fn earlier_witnessed(
+        &self,
+        client: &dyn LogClient,
+        cp: &Checkpoint,
+        replay: &Replay<'_>,
+    ) -> Result<Option<(u64, Vec<String>)>, VerifyError> {
+        for note in client.witnessed_notes()? {
+            let Ok(w) = self.witnessing(&note, &replay.state, replay.hidden) else {
+                continue;
+            };
+            let log_only: [&dyn NoteVerifier; 1] = [self.log_key];
+            let Ok(opened) = open_checkpoint(note.as_bytes(), &log_only) else {
+                continue;
+            };
+            if !w.met() || self.check_log_signature(&opened).is_err() {
+                continue;
+            }
+            let earlier = opened.checkpoint;
+            if earlier.size == 0 || earlier.size > cp.size {
+                continue;
+            }
+            let consistent = if earlier.size == cp.size {
+                (earlier.root == cp.root)
+                    .then_some(())
+                    .ok_or_else(|| "two roots for the same size".to_owned())
+            } else {
+                let proof = client.consistency(earlier.size, cp.size)?;
+                verify_consistency(earlier.size, cp.size, &earlier.root, &cp.root, &proof)
+                    .map_err(|e| e.to_string())
+            };
+            consistent.map_err(|e| {
+                VerifyError::Inconsistent(format!(
+                    "the checkpoint of {} entries that the witnesses ({}) cosigned is not a \
+                     prefix of the verified log of {}: {e}",
+                    earlier.size,
+                    w.cosigned.join(", "),
+                    cp.size
+                ))
+            })?;
+            return Ok(Some((earlier.size, w.cosigned)));
+        }
+        Ok(None)
     }
 
     /// Why `note` could not be opened, naming a witness cosignature the log stored with its

@@ -334,6 +334,40 @@ fn two_member_witnesses_cosign_the_demonstration_and_refuse_a_forgery() {
         stderr.contains("checked with the witness keys the log itself registers"),
         "{stderr}"
     );
+    // The log grows again and the witnesses have not cosigned yet (they cosign on their own
+    // schedule): the history they cosigned is proven, and the log verified extends it, so
+    // `verify` succeeds and says which newest entries are not cosigned yet.
+    let cosigned_size = served.service.read().size;
+    served
+        .service
+        .execute(
+            &Actor::System,
+            thidua_domain::Command::RegisterUser {
+                user: UserId::parse("moi.den.nua").unwrap(),
+                display_name: Text::parse("name", "Mới đến nữa", 100).unwrap(),
+                demo: true,
+            },
+        )
+        .unwrap();
+    let out = fresh(&served.url, &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(&format!(
+            "witnessed up to  {cosigned_size} mục / entries (ca-ag, ca-kg)"
+        )),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(
+        stderr.contains(&format!(
+            "the newest entries (from {cosigned_size} on) are not cosigned yet"
+        )) && stderr.contains("cosigned by ca-ag, ca-kg and the log verified extends them"),
+        "{stderr}"
+    );
+    for (unit, key_file, _) in &witnesses {
+        assert!(witness(unit, key_file, &served.url).status.success());
+    }
     // The key holder rewrites the history (the last event's time moved by a millisecond) and
     // signs it with the real key: no witness cosigns it, and `verify` without --witness fails,
     // naming the witness keys to get through a second channel, unless --allow-unwitnessed.
@@ -429,7 +463,8 @@ fn two_member_witnesses_cosign_the_demonstration_and_refuse_a_forgery() {
         .arg(&tiles)
         .arg("--data")
         .arg(&data));
-    assert!(out.contains(&format!("size {}", size + 1)), "{out}");
+    // The demonstration and the two people registered above.
+    assert!(out.contains(&format!("size {}", size + 2)), "{out}");
     assert!(tiles.join("checkpoint").exists());
     assert!(
         !tiles.join("tile/entries").exists(),
@@ -442,7 +477,7 @@ fn two_member_witnesses_cosign_the_demonstration_and_refuse_a_forgery() {
         .arg("--data")
         .arg(&data));
     // Entries are bundled 256 to a tile.
-    let bundles = (size + 1).div_ceil(256);
+    let bundles = (size + 2).div_ceil(256);
     assert!(out.contains(&format!("{bundles} entry bundles")), "{out}");
     assert!(tiles.join("tile/entries").is_dir());
 }

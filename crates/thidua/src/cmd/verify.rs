@@ -552,6 +552,7 @@ fn summary_json(
             "quorum": w.quorum,
             "cosigned": w.cosigned,
             "met": w.met(),
+            "witnessed_size": w.earlier.as_ref().map(|(size, _)| size),
         })),
         "midyear": recomputed.map(|r| midyear_json(&r.midyear)),
         "yearend": recomputed.map(|r| yearend_json(&r.yearend)),
@@ -605,6 +606,12 @@ fn print_summary(
                 w.cosigned.join(", ")
             }
         )?;
+        if let Some((size, units)) = w.earlier.as_ref().filter(|_| !w.met()) {
+            outln!(
+                "  đã có nhân chứng đến / witnessed up to  {size} mục / entries ({})",
+                units.join(", ")
+            )?;
+        }
     }
     match summary.previous {
         Some(p) => outln!("  khớp với bản chốt sổ {p} mục đã kiểm trước / consistent with the checkpoint of size {p} verified before")?,
@@ -736,6 +743,15 @@ fn witnessing_note(w: &thidua_transparency::verify::Witnessing, trusted_cosigned
             "chú ý / note: nhật ký không đăng ký nhân chứng nào: chỉ khoá ký của nhật ký bảo đảm \
              lịch sử của nó / the log registers no witnesses: only its own signing key vouches \
              for its history"
+        );
+    } else if let Some((size, units)) = w.earlier.as_ref().filter(|_| !w.met()) {
+        errln!(
+            "chú ý / note: các mục mới nhất (từ mục {size}) chưa được nhân chứng đồng ký — nhân \
+             chứng ký theo lịch riêng; lịch sử đến {size} mục đã được {units} xác nhận và nhật ký \
+             nối tiếp đúng lịch sử đó / the newest entries (from {size} on) are not cosigned yet \
+             — witnesses cosign on their own schedule; the first {size} entries were cosigned by \
+             {units} and the log verified extends them",
+            units = units.join(", ")
         );
     } else if !w.met() {
         errln!("CHÚ Ý / WARNING (--allow-unwitnessed): {w}");
