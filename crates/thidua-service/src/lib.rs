@@ -24,7 +24,7 @@ use thidua_store::{Append, Entry, EventStore, Node, StoreError};
 
 pub use key::LogKey;
 pub use replay::check_not_truncated;
-pub use snapshot::{SnapshotError, SnapshotPolicy};
+pub use snapshot::{SnapshotError, SnapshotPolicy, FORMAT as SNAPSHOT_FORMAT};
 
 /// How many times an append is retried when another writer keeps winning the race.
 const MAX_ATTEMPTS: usize = 32;

@@ -34,7 +34,7 @@ use crate::{LogKey, Service, ServiceError, View};
 /// it was made, `figures::Submission::deadline`; format 10: a report's latest submission and
 /// the submission each approval approved, `figures::Report::submitted`,
 /// `figures::Approval::submission`).
-const FORMAT: &str = "thidua-snapshot/10";
+pub const FORMAT: &str = "thidua-snapshot/10";
 
 /// When the service writes snapshots by itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

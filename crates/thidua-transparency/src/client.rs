@@ -107,6 +107,11 @@ pub trait LogClient {
     fn snapshot_body(&self, _size: u64) -> Result<Option<Box<dyn std::io::Read + '_>>> {
         Ok(None)
     }
+    /// The signed note describing the snapshot at `size` (its format, origin, size, root and
+    /// the body's SHA-256), if stored.
+    fn snapshot_note(&self, _size: u64) -> Result<Option<String>> {
+        Ok(None)
+    }
     /// Posts a witness cosignature line for the checkpoint of `size`.
     fn post_cosignature(&self, unit: &str, size: u64, line: &str) -> Result<()>;
     /// For a log read from its own database: what start-up's check of the stored entries
@@ -409,6 +414,11 @@ impl LogClient for LocalLog {
 
     fn snapshot_sizes(&self) -> Result<Vec<u64>> {
         self.store.snapshot_sizes().map_err(store_err)
+    }
+
+    fn snapshot_note(&self, size: u64) -> Result<Option<String>> {
+        let meta = self.store.snapshot_meta(size).map_err(store_err)?;
+        Ok(meta.map(|m| m.note))
     }
 
     fn snapshot_body(&self, size: u64) -> Result<Option<Box<dyn std::io::Read + '_>>> {

@@ -247,6 +247,9 @@ pub struct Summary {
     pub previous: Option<u64>,
     /// The log's own witnesses and their cosignatures on the checkpoint (`None` unless asked).
     pub witnessing: Option<Witnessing>,
+    /// Stored snapshots of the state not compared with the replay, and why: another release's
+    /// format, or a damaged body (caches no server starts from).
+    pub ignored_snapshots: Vec<(u64, String)>,
     pub state: State,
     pub elapsed: Duration,
 }
@@ -355,7 +358,12 @@ impl Verification<'_> {
             log_key: Some(key),
         });
         self.save_states(&states)?;
-        let Replay { state, hidden, .. } = replay;
+        let Replay {
+            state,
+            hidden,
+            ignored_snapshots,
+            ..
+        } = replay;
         Ok(Summary {
             origin: cp.origin,
             size: cp.size,
@@ -365,6 +373,7 @@ impl Verification<'_> {
             replayed: cp.size - hidden,
             previous: previous.map(|p| p.size),
             witnessing,
+            ignored_snapshots,
             state,
             elapsed: started.elapsed(),
         })
@@ -556,6 +565,7 @@ impl Verification<'_> {
             state: State::default(),
             events: Vec::new(),
             hidden: 0,
+            ignored_snapshots: Vec::new(),
         };
         let mut next = 0u64;
         while next < cp.size {
@@ -628,6 +638,8 @@ struct Replay<'a> {
     events: Vec<Event>,
     /// Entries whose contents the caller could not read.
     hidden: u64,
+    /// Snapshots not compared, and why ([`compare_snapshot`]).
+    ignored_snapshots: Vec<(u64, String)>,
 }
 
 impl Replay<'_> {
@@ -709,7 +721,9 @@ impl Replay<'_> {
             self.events.push(event);
         }
         if self.hidden == 0 {
-            compare_snapshot(self.client, &self.snapshots, &self.state)?;
+            if let Some(why) = compare_snapshot(self.client, &self.snapshots, &self.state)? {
+                self.ignored_snapshots.push((self.state.size, why));
+            }
         }
         Ok(())
     }
@@ -842,18 +856,49 @@ fn check_served_nodes(client: &dyn LogClient, computed: &[StoredNode]) -> Result
 }
 
 /// A snapshot the database keeps for the replayed size must hold exactly the replayed state
-/// (the server trusts a snapshot only as a cache; here it is checked against the log).
+/// (the server trusts a snapshot only as a cache; here it is checked against the log). A
+/// snapshot no server would start from is not compared but said (`Ok(Some(why))`): one written
+/// in another release's format (servers replay instead), or one whose body does not hash to
+/// what its signed note says (damaged: a server discards it at start-up). Only an intact
+/// snapshot of this format holding another state fails.
 fn compare_snapshot(
     client: &dyn LogClient,
     snapshots: &[u64],
     state: &State,
-) -> Result<(), VerifyError> {
+) -> Result<Option<String>, VerifyError> {
     let size = state.size;
     if !snapshots.contains(&size) {
-        return Ok(());
+        return Ok(None);
+    }
+    let Some(note) = client.snapshot_note(size)? else {
+        return Ok(None);
+    };
+    let format = note.lines().next().unwrap_or_default();
+    if format != thidua_service::SNAPSHOT_FORMAT {
+        return Ok(Some(format!(
+            "written in format {format:?} by another release (this one reads {}): servers \
+             replay the log instead of starting from it",
+            thidua_service::SNAPSHOT_FORMAT
+        )));
+    }
+    let claimed = note.lines().nth(4).and_then(|l| hex::decode(l).ok());
+    let Some(body) = client.snapshot_body(size)? else {
+        return Ok(None);
+    };
+    let mut hasher = HashingReader(body, <sha2::Sha256 as sha2::Digest>::new());
+    std::io::copy(&mut hasher, &mut std::io::sink()).map_err(|e| VerifyError::Snapshot {
+        size,
+        found: format!("unreadable: {e}"),
+    })?;
+    if claimed.as_deref() != Some(sha2::Digest::finalize(hasher.1).as_slice()) {
+        return Ok(Some(
+            "damaged: its body does not match its signed description (a server discards it at \
+             start-up and replays the log; a newer snapshot replaces it)"
+                .into(),
+        ));
     }
     let Some(body) = client.snapshot_body(size)? else {
-        return Ok(());
+        return Ok(None);
     };
     let differs = |found: String| VerifyError::Snapshot { size, found };
     // Streamed: slower than parsing a buffer, but the replayed state is already in memory.
@@ -866,7 +911,18 @@ fn compare_snapshot(
             state_fingerprint(state)
         )));
     }
-    Ok(())
+    Ok(None)
+}
+
+/// A reader that hashes what passes through it.
+struct HashingReader<R>(R, sha2::Sha256);
+
+impl<R: std::io::Read> std::io::Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.0.read(buf)?;
+        sha2::Digest::update(&mut self.1, &buf[..n]);
+        Ok(n)
+    }
 }
 
 /// Calls `fetch` until `[start, end)` is covered or the log returns nothing more.

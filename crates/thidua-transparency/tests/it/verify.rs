@@ -213,3 +213,61 @@ fn verify_reports_a_signed_snapshot_that_does_not_match_the_log() {
         other => panic!("the forged snapshot was not reported: {other:?}"),
     }
 }
+
+/// A snapshot whose body was damaged (a byte changed under its signed note) is a cache no
+/// server starts from: the verifier says so and does not fail the log; nor does a snapshot
+/// written in another release's format, which servers replay instead of trusting.
+#[test]
+fn a_damaged_or_older_snapshot_is_said_not_failed() {
+    let log = sqlite_log(5);
+    let size = log.service.write_snapshot().unwrap();
+    let verifier = log.log_verifier();
+    let run = || {
+        Verification {
+            log_key: &verifier,
+            witnesses: &[],
+            min_cosignatures: 0,
+            state_path: None,
+            progress: &|_, _| {},
+            after_replay: None,
+            keep_events: false,
+            log_witnesses: thidua_transparency::verify::LogWitnesses::Ignore,
+        }
+        .run(&local(&log.db_path()))
+    };
+    assert!(run().unwrap().ignored_snapshots.is_empty());
+    let conn = rusqlite::Connection::open(log.db_path()).unwrap();
+    conn.execute(
+        "UPDATE snapshot_chunks SET bytes = CAST(replace(CAST(bytes AS TEXT), 'canbo1', 'canbo9') AS BLOB) WHERE size = ?1",
+        [size as i64],
+    )
+    .unwrap();
+    let summary = run().expect("a damaged cache does not fail the log");
+    assert_eq!(summary.ignored_snapshots.len(), 1);
+    let (at, why) = &summary.ignored_snapshots[0];
+    assert_eq!(*at, size);
+    assert!(why.starts_with("damaged"), "{why}");
+    let key = thidua_service::LogKey::load(&log.key_path()).unwrap();
+    let note: String = conn
+        .query_row(
+            "SELECT note FROM snapshots WHERE size = ?1",
+            [size as i64],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let text = key.open_note(&note).unwrap();
+    let older = text.replacen(thidua_service::SNAPSHOT_FORMAT, "thidua-snapshot/1", 1);
+    conn.execute(
+        "UPDATE snapshots SET note = ?1 WHERE size = ?2",
+        rusqlite::params![key.sign_note(&older).unwrap(), size as i64],
+    )
+    .unwrap();
+    let summary = run().expect("another release's snapshot does not fail the log");
+    assert!(
+        summary.ignored_snapshots[0]
+            .1
+            .contains("by another release"),
+        "{:?}",
+        summary.ignored_snapshots
+    );
+}

@@ -499,6 +499,13 @@ fn report(args: &VerifyArgs, client: &dyn LogClient, checked: Checked) -> anyhow
 
 /// The notes on stderr: what was recomputed, and that nothing could be read if so.
 fn print_notes(summary: &Summary, recomputed: Option<&Recomputed>, nothing_read: bool) {
+    for (size, why) in &summary.ignored_snapshots {
+        errln!(
+            "chú ý / note: bản lưu trạng thái tại {size} mục là bộ đệm, không phải nhật ký, và \
+             không được so với nhật ký / the snapshot of the state at {size} (a cache, not the \
+             log) was not compared: {why}"
+        );
+    }
     let from = if summary.hidden > 0 {
         format!(
             " (đọc được {n} sự kiện với mã này / {n} events readable with this token)",
@@ -554,6 +561,10 @@ fn summary_json(
             "met": w.met(),
             "witnessed_size": w.earlier.as_ref().map(|(size, _)| size),
         })),
+        "ignored_snapshots": summary.ignored_snapshots.iter().map(|(size, why)| serde_json::json!({
+            "size": size,
+            "why": why,
+        })).collect::<Vec<_>>(),
         "midyear": recomputed.map(|r| midyear_json(&r.midyear)),
         "yearend": recomputed.map(|r| yearend_json(&r.yearend)),
         "documents": documents.map(|d| serde_json::json!({
