@@ -116,11 +116,15 @@ fn a_round_the_trustees_cannot_decrypt_is_verified_as_counted_on_paper() {
         cmd
     };
     let voters = ["ca-kg", "ca-ag", "ca-hg", "ca-cm"];
+    let mut first_receipt = String::new();
     for unit in voters {
         let out = run(leader(&["vote"], unit)
             .args(["--approve", &candidates[0], "--key"])
             .arg(dir.join(format!("{unit}.vote.key"))));
         assert!(out.status.success());
+        if unit == "ca-kg" {
+            first_receipt = receipt_of(&out);
+        }
     }
     // Voting again replaces the ballot, and the receipt says which one no longer counts.
     let out = run(leader(&["vote"], "ca-kg")
@@ -132,6 +136,7 @@ fn a_round_the_trustees_cannot_decrypt_is_verified_as_counted_on_paper() {
         stdout.contains("thay phiếu trước / replaces") && stdout.contains("no longer counts"),
         "{stdout}"
     );
+    let second_receipt = receipt_of(&out);
     command(
         &secretariat,
         VoteCommand::CloseRound {
@@ -241,6 +246,51 @@ fn a_round_the_trustees_cannot_decrypt_is_verified_as_counted_on_paper() {
             && stdout.contains(&format!("with 1 of 3 decryption shares: \"{reason}\")")),
         "{stdout}"
     );
+    // The voter finds its receipts in the log it verified itself: the replaced ballot no
+    // longer counts, the later one does; a receipt the log does not hold fails the command.
+    let with_receipts = |receipts: &[&str]| {
+        let mut cmd = thidua();
+        cmd.current_dir(dir)
+            .env("THIDUA_TOKEN", leader_token("ca-kg"))
+            .args([
+                "verify",
+                "--no-state",
+                "--allow-unwitnessed",
+                "--server",
+                &url,
+            ])
+            .args(["--log-key", log_key.trim()]);
+        for r in receipts {
+            cmd.args(["--receipt", r]);
+        }
+        run(&mut cmd)
+    };
+    let out = with_receipts(&[&first_receipt, &second_receipt]);
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let line = |r: &str| {
+        let (index, hash) = r.split_once(':').unwrap();
+        let head = format!("receipt  {index}:{}…  ", &hash[..16]);
+        stdout
+            .lines()
+            .find(|l| l.contains(&head))
+            .unwrap_or_else(|| panic!("{head}: {stdout}"))
+            .to_owned()
+    };
+    assert!(
+        line(&first_receipt).contains("the ballot of ca-kg")
+            && line(&first_receipt).contains("no longer counted"),
+        "{stdout}"
+    );
+    assert!(
+        line(&second_receipt).ends_with("được tính / counted"),
+        "{stdout}"
+    );
+    let (index, _) = second_receipt.split_once(':').unwrap();
+    let forged = format!("{index}:{}", "0".repeat(64));
+    let out = with_receipts(&[&forged]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("KHÔNG CÓ / NOT FOUND"));
     let out = verify(true);
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -311,4 +361,21 @@ fn election_json(url: &str, token: &str) -> serde_json::Value {
         .into_json::<serde_json::Value>()
         .unwrap()["election"]
         .clone()
+}
+
+/// The receipt `thidua vote` printed, as `thidua verify --receipt` takes it: RECORD:HASH.
+fn receipt_of(out: &std::process::Output) -> String {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let value = |label: &str| {
+        stdout
+            .lines()
+            .find_map(|l| l.trim().strip_prefix(label))
+            .map(|v| v.trim().to_owned())
+            .unwrap_or_else(|| panic!("{label}: {stdout}"))
+    };
+    format!(
+        "{}:{}",
+        value("số thứ tự trong sổ / record"),
+        value("mã băm phiếu / ballot hash")
+    )
 }

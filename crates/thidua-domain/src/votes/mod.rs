@@ -22,6 +22,7 @@
 mod apply;
 mod decide;
 pub mod outcome;
+pub mod receipt;
 pub mod rehearsal;
 
 use serde::{Deserialize, Serialize};

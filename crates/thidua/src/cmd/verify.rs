@@ -92,6 +92,11 @@ pub struct VerifyArgs {
     /// Tóm tắt dạng JSON trên đầu ra chuẩn / a JSON summary on standard output.
     #[arg(long)]
     pub json: bool,
+    /// Biên nhận phiếu bầu / a ballot's receipt to find in the verified log, as `thidua vote`
+    /// printed it: RECORD:HASH (repeatable); one not found, or no longer counted, is said, and
+    /// one not found fails the command.
+    #[arg(long = "receipt", value_name = "RECORD:HASH")]
+    pub receipts: Vec<String>,
     /// Không tính lại tổng kết năm và sơ kết 6 tháng / skip recomputing year-end draws and
     /// results and mid-year reviews (they need every event in memory).
     #[arg(long)]
@@ -148,6 +153,7 @@ impl ServerLogArgs {
             None,
             recompute,
             documents,
+            &[],
         );
         let checked = checked.map_err(|e| match e {
             VerifyError::Client(c) => anyhow::anyhow!("{}", unreadable(&c, true)),
@@ -183,7 +189,16 @@ pub fn check_local(
         }
     };
     let client = LocalLog::new(stores.events.clone(), None, "the local database");
-    check(&client, &key, &Witnesses::default(), None, recompute, None).map_err(|e| match e {
+    check(
+        &client,
+        &key,
+        &Witnesses::default(),
+        None,
+        recompute,
+        None,
+        &[],
+    )
+    .map_err(|e| match e {
         VerifyError::Client(c) => anyhow::anyhow!("{}", unreadable(&c, false)),
         e => anyhow::anyhow!("KHÔNG KHỚP / VERIFICATION FAILED: {e}"),
     })
@@ -227,6 +242,43 @@ pub struct Checked {
     pub recomputed: Option<Recomputed>,
     /// What rebuilding the issued documents found; `None` when not asked for.
     pub documents: Option<thidua_docs::rebuild::Audit>,
+    /// Each receipt asked for and the ballot it names in the verified log, if any.
+    pub receipts: Vec<(Receipt, Option<thidua_domain::votes::receipt::Found>)>,
+}
+
+/// A ballot's receipt as `thidua vote` prints it: the record's log index and the ballot's
+/// SHA-256.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Receipt {
+    pub index: u64,
+    pub hash: String,
+}
+
+impl Receipt {
+    /// `RECORD:HASH` (the hash in hexadecimal, either case).
+    pub fn parse(text: &str) -> anyhow::Result<Receipt> {
+        let (index, hash) = text.trim().split_once(':').unwrap_or(("", ""));
+        let hash = hash.trim().to_ascii_lowercase();
+        match index.trim().parse() {
+            Ok(index) if hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                Ok(Receipt { index, hash })
+            }
+            _ => anyhow::bail!(
+                "biên nhận phải có dạng SỐ_THỨ_TỰ:MÃ_BĂM (64 chữ số hex) / a receipt is \
+                 RECORD:HASH (the ballot hash in 64 hexadecimal digits): {text:?}"
+            ),
+        }
+    }
+
+    /// The ballot the receipt names among `events` (the replayed ones, in log order).
+    fn find(
+        &self,
+        state: &thidua_domain::State,
+        events: &[thidua_domain::Event],
+    ) -> Option<thidua_domain::votes::receipt::Found> {
+        let at = events.binary_search_by_key(&self.index, |e| e.index).ok()?;
+        thidua_domain::votes::receipt::check(state, &events[at], &self.hash, None)
+    }
 }
 
 /// The witnesses a verification counts: the trusted keys given (`--witness`, a trust file)
@@ -260,10 +312,16 @@ pub fn check(
     state_path: Option<&Path>,
     recompute: bool,
     documents: Option<&DocumentSource>,
+    receipts: &[Receipt],
 ) -> Result<Checked, VerifyError> {
     let recomputed = RefCell::new(None);
     let rebuilt = RefCell::new(None);
+    let found = RefCell::new(Vec::new());
     let hook = |state: &thidua_domain::State, events: &[thidua_domain::Event]| {
+        *found.borrow_mut() = receipts
+            .iter()
+            .map(|r| (r.clone(), r.find(state, events)))
+            .collect();
         let mut problems = Vec::new();
         if recompute {
             let r = Recomputed::of(state, events)?;
@@ -287,7 +345,7 @@ pub fn check(
         }
     };
     let progress = Progress::new("Kiểm tra nhật ký / verifying the log");
-    let after = recompute || documents.is_some();
+    let after = recompute || documents.is_some() || !receipts.is_empty();
     let verification = Verification {
         log_key,
         witnesses: witnesses.trusted,
@@ -304,6 +362,7 @@ pub fn check(
         summary: result?,
         recomputed: recomputed.into_inner(),
         documents: rebuilt.into_inner(),
+        receipts: found.into_inner(),
     })
 }
 
@@ -339,6 +398,11 @@ fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
         args.store.database_url()?;
     }
     let witnesses = witnesses(&args, &trust)?;
+    let receipts = args
+        .receipts
+        .iter()
+        .map(|r| Receipt::parse(r))
+        .collect::<anyhow::Result<Vec<_>>>()?;
     // A database or a backup is opened by the binary (`storage`) and outlives the client; one
     // that cannot be opened or read (not a database, missing, a refused connection) is a log
     // that could not be read: nothing was verified (exit 2).
@@ -374,6 +438,7 @@ fn verify(args: VerifyArgs) -> anyhow::Result<ExitCode> {
         (!args.no_state).then_some(args.state.as_path()),
         !args.skip_yearend,
         (!args.skip_yearend).then_some(&documents),
+        &receipts,
     );
     match result {
         Ok(checked) => report(&args, &*client, checked),
@@ -403,7 +468,10 @@ fn log_key(args: &VerifyArgs, trust: &Trust) -> anyhow::Result<Verifier> {
             );
             parse_log_key(key.verifier_key()).map_err(anyhow::Error::msg)?
         }
-        (None, None) => anyhow::bail!("give the log's verifier key with --log-key or --trust"),
+        (None, None) => anyhow::bail!(
+            "hãy cho khoá công khai của nhật ký bằng --log-key hoặc --trust / give the log's \
+             verifier key with --log-key or --trust"
+        ),
     })
 }
 
@@ -468,6 +536,7 @@ fn report(args: &VerifyArgs, client: &dyn LogClient, checked: Checked) -> anyhow
         summary,
         recomputed,
         documents,
+        receipts,
     } = checked;
     // Nothing read: the tree and the signatures hold, but no event was replayed.
     let nothing_read = summary.replayed == 0 && summary.size > 0;
@@ -482,7 +551,7 @@ fn report(args: &VerifyArgs, client: &dyn LogClient, checked: Checked) -> anyhow
     let secs = summary.elapsed.as_secs_f64().max(1e-9);
     let rate = (summary.size as f64 / secs) as u64;
     if args.json {
-        let v = summary_json(
+        let mut v = summary_json(
             &summary,
             recomputed.as_ref(),
             documents.as_ref(),
@@ -490,11 +559,66 @@ fn report(args: &VerifyArgs, client: &dyn LogClient, checked: Checked) -> anyhow
             &state_hash,
             rate,
         );
+        v["receipts"] = receipts_json(&receipts);
         outln!("{v}")?;
     } else {
         print_summary(client, &summary, nothing_read, &state_hash, rate)?;
+        for (r, found) in &receipts {
+            outln!("{}", receipt_line(r, found.as_ref()))?;
+        }
+    }
+    // A receipt the verified log does not hold is a ballot the log does not have.
+    if let Some((r, _)) = receipts.iter().find(|(_, f)| f.is_none()) {
+        errln!(
+            "KHÔNG KHỚP / VERIFICATION FAILED: nhật ký đã kiểm không có phiếu bầu của biên nhận \
+             {}:{} / the verified log holds no ballot with this receipt",
+            r.index,
+            r.hash
+        );
+        return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What the verified log says of a receipt: the ballot it names (its unit, round and
+/// election) and whether it is counted, or that the log holds no such ballot.
+fn receipt_line(r: &Receipt, found: Option<&thidua_domain::votes::receipt::Found>) -> String {
+    let head = format!("  biên nhận / receipt  {}:{}", r.index, &r.hash[..16]);
+    match found {
+        None => format!("{head}…  KHÔNG CÓ / NOT FOUND in the verified log"),
+        Some(f) => format!(
+            "{head}…  phiếu của / the ballot of {} — {} vòng / round {}: {}",
+            f.unit,
+            f.election,
+            f.round,
+            if f.counted {
+                "được tính / counted"
+            } else {
+                "không còn được tính, một phiếu sau đã thay / no longer counted: a later ballot \
+                 replaced it"
+            }
+        ),
+    }
+}
+
+/// The receipts in the `--json` summary.
+fn receipts_json(
+    receipts: &[(Receipt, Option<thidua_domain::votes::receipt::Found>)],
+) -> serde_json::Value {
+    receipts
+        .iter()
+        .map(|(r, found)| {
+            serde_json::json!({
+                "record": r.index,
+                "hash": r.hash,
+                "found": found.is_some(),
+                "election": found.as_ref().map(|f| f.election.to_string()),
+                "round": found.as_ref().map(|f| f.round),
+                "unit": found.as_ref().map(|f| f.unit.to_string()),
+                "counted": found.as_ref().map(|f| f.counted),
+            })
+        })
+        .collect()
 }
 
 /// The notes on stderr: what was recomputed, and that nothing could be read if so.

@@ -17,7 +17,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use thidua_domain::model::LeadershipPosition;
 use thidua_domain::votes::{outcome, AwardKind, Election, Outcome, Round, TieRecord, TieRule};
-use thidua_domain::{ElectionId, Payload, UnitId};
+use thidua_domain::{ElectionId, UnitId};
 
 use super::{render, viewer_error, Layout};
 use crate::auth::Viewer;
@@ -646,24 +646,11 @@ async fn receipt_page(
                 .ok()
                 .and_then(|entries| entries.into_iter().next())
                 .and_then(|entry| thidua_domain::Event::decode(index, &entry.bytes).ok());
-            let cast = event.and_then(|ev| match ev.payload {
-                Payload::Vote(thidua_domain::votes::VoteEvent::BallotCast {
-                    election,
-                    round,
-                    unit,
-                    ballot,
-                }) if election == e.id && ballot.hash() == hash => Some((round, unit)),
-                _ => None,
+            let found = event.and_then(|ev| {
+                thidua_domain::votes::receipt::check(&state, &ev, &hash, Some(&e.id))
             });
-            Some(match cast {
-                Some((round, unit)) => {
-                    let counted = e
-                        .round(round)
-                        .ok()
-                        .and_then(|r| r.ballots.get(&unit))
-                        .is_some_and(|b| b.index == index);
-                    (true, counted, Some(names::unit(&state, &unit)))
-                }
+            Some(match found {
+                Some(f) => (true, f.counted, Some(names::unit(&state, &f.unit))),
                 None => (false, false, None),
             })
         }
