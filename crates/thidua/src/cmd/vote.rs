@@ -504,6 +504,10 @@ pub fn run_vote(args: VoteArgs) -> anyhow::Result<ExitCode> {
         args.conn.server.trim_end_matches('/'),
         args.conn.election
     );
+    println!(
+        "  hoặc / or                    thidua verify --server {} --receipt {index}:{hash}",
+        args.conn.server.trim_end_matches('/')
+    );
     if let Some(earlier) = replaced {
         println!(
             "  thay phiếu trước / replaces   the ballot at record {earlier}, which no longer \
