@@ -683,8 +683,9 @@ fn figures_year(b: &Browser, app: &TestApp) {
     b.goto(&page);
     assert!(b.wait_for("#approve"));
     b.click("#approve");
-    assert!(b.wait_for("#change-suspended"), "{}", b.source());
-    let change = b.text("#change-suspended");
+    let changed = "tr.change:not(.comment)[id$='-suspended']";
+    assert!(b.wait_for(changed), "{}", b.source());
+    let change = b.text(changed);
     assert!(
         change.contains(before.as_str().unwrap()) && change.contains("11"),
         "old and new value: {change}"

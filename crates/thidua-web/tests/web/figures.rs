@@ -2881,17 +2881,18 @@ fn a_correction_shows_its_changed_comments_and_who_submitted_it() {
         "{record}"
     );
     let third = &shown[shown.find("id=\"approval-3\"").unwrap()..];
-    let row = super::support::element_text(third, "change-comment-crimes", "tr");
+    // Each correction's rows have ids of their own (the revision approved, then the element).
+    let row = super::support::element_text(third, "change-4-comment-crimes", "tr");
     assert!(
         row.contains(comment) && row.contains("Đã đối chiếu với PC02"),
         "{row}"
     );
-    assert!(super::support::element_text(third, "change-crimes", "tr").contains("11"));
+    assert!(super::support::element_text(third, "change-4-crimes", "tr").contains("11"));
     let first = super::support::element_text(&shown, "approval-2", "div");
     assert!(first.contains(comment), "{first}");
     assert!(!shown
         [shown.find("id=\"approval-2\"").unwrap()..shown.find("id=\"approval-3\"").unwrap()]
-        .contains("id=\"change-crimes\""));
+        .contains("<tr class=\"change\" id="));
 }
 
 /// A column pasted into one cell of the grid (a browser's text box joins its lines with
