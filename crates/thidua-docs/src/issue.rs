@@ -2,7 +2,9 @@
 //! it: build it ([`crate::prepare`]), keep its canonical content as a blob under its SHA-256,
 //! record `document_issued` as the actor (the domain authorises it and checks the number), and
 //! render an issued document again from its blob with the verification line that names its
-//! record. When another document took the number meanwhile, it is built again with the next.
+//! record. It is recorded only while the log is as it was built from (`Service::execute_at`),
+//! so that its record is rebuilt exactly from the state just before it; when anything was
+//! appended meanwhile (another document taking the number included), it is built again.
 
 use chrono::NaiveDate;
 use thidua_domain::documents::{
@@ -91,7 +93,8 @@ pub fn issue(
             .store()
             .put_blob(&canonical_bytes(&prepared.document))
             .map_err(ServiceError::from)?;
-        match service.execute(actor, command) {
+        // Recorded only on the state it was built from: a record the log rebuilds exactly.
+        match service.execute_at(actor, command, view.state.size) {
             Ok(receipt) => {
                 return service
                     .read()
@@ -102,9 +105,12 @@ pub fn issue(
                     .cloned()
                     .ok_or_else(|| IssueError::Content(prepared.sha256.clone()))
             }
-            Err(ServiceError::Domain(DomainError::InvalidValue {
-                field: "number", ..
-            })) if attempt < 3 => {
+            Err(
+                ServiceError::Domain(DomainError::InvalidValue {
+                    field: "number", ..
+                })
+                | ServiceError::Moved { .. },
+            ) if attempt < 3 => {
                 attempt += 1;
             }
             Err(e) => return Err(e.into()),

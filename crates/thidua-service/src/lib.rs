@@ -46,6 +46,10 @@ pub enum ServiceError {
     Contention(usize),
     #[error("the service has stopped accepting writes: {0}")]
     Halted(String),
+    /// A command made from the state at `expected` entries found the log at `size`: nothing
+    /// was appended ([`Service::execute_at`]).
+    #[error("the log grew from {expected} to {size} entries since the command was made from it")]
+    Moved { expected: u64, size: u64 },
 }
 
 impl ServiceError {
@@ -53,7 +57,7 @@ impl ServiceError {
     pub fn code(&self) -> &'static str {
         match self {
             ServiceError::Domain(e) => e.code(),
-            ServiceError::Contention(_) => "busy",
+            ServiceError::Contention(_) | ServiceError::Moved { .. } => "busy",
             ServiceError::Halted(_) => "halted",
             _ => "internal",
         }
@@ -340,6 +344,31 @@ impl Service {
         actor: &Actor,
         commands: Vec<Command>,
     ) -> Result<Receipt, ServiceError> {
+        self.execute_checked(actor, commands, None)
+    }
+
+    /// [`Service::execute`] only if the log is still `size` entries long when this writer's
+    /// turn comes: for a command made from the state at that size (an issued document, whose
+    /// content recites the log), so that what it was made from is exactly the state before
+    /// its record. Otherwise nothing is appended ([`ServiceError::Moved`]) and the caller
+    /// makes it again from the newer state.
+    pub fn execute_at(
+        &self,
+        actor: &Actor,
+        command: Command,
+        size: u64,
+    ) -> Result<Receipt, ServiceError> {
+        self.execute_checked(actor, vec![command], Some(size))
+    }
+
+    /// [`Service::execute_all`], refused without appending when the log is no longer
+    /// `made_at` entries long (if given).
+    fn execute_checked(
+        &self,
+        actor: &Actor,
+        commands: Vec<Command>,
+        made_at: Option<u64>,
+    ) -> Result<Receipt, ServiceError> {
         if let Some(reason) = self.halted() {
             return Err(ServiceError::Halted(reason));
         }
@@ -357,6 +386,12 @@ impl Service {
             }
             self.catch_up()?;
             let current = self.read();
+            if let Some(expected) = made_at.filter(|m| *m != current.state.size) {
+                return Err(ServiceError::Moved {
+                    expected,
+                    size: current.state.size,
+                });
+            }
             let time_ms = self.env.now_ms();
             let (payloads, after) = decide_all(&current.state, actor, time_ms, commands.clone())?;
             let (events, entries, nodes, frontier) =

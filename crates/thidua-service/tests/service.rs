@@ -204,3 +204,30 @@ fn two_writers_on_postgres() {
         dir.path(),
     );
 }
+
+/// A command made from the state at one size is appended only while the log still has that
+/// size: after another process appended (here a second service on the same database), it is
+/// refused without appending anything, and made again it goes through.
+#[test]
+fn a_command_made_at_one_size_is_refused_once_the_log_moved() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let service = open(Arc::new(SqliteStore::open(&db).unwrap()), dir.path());
+    service.execute(&Actor::System, register("a")).unwrap();
+    let made_at = service.read().size;
+    let elsewhere = open(Arc::new(SqliteStore::open(&db).unwrap()), dir.path());
+    elsewhere.execute(&Actor::System, register("b")).unwrap();
+    let refused = service
+        .execute_at(&Actor::System, register("c"), made_at)
+        .unwrap_err();
+    assert!(
+        matches!(refused, ServiceError::Moved { expected, size } if expected == made_at && size == made_at + 1),
+        "{refused}"
+    );
+    assert_eq!(refused.code(), "busy");
+    assert_eq!(service.read().size, made_at + 1, "nothing appended");
+    let receipt = service
+        .execute_at(&Actor::System, register("c"), made_at + 1)
+        .unwrap();
+    assert_eq!(receipt.first_index, made_at + 1);
+}

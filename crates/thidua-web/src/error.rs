@@ -167,7 +167,7 @@ impl From<ServiceError> for ApiError {
                 domain: Some(Box::new(d.clone())),
                 ..Self::new(domain_status(d), d.code(), d.to_string())
             },
-            ServiceError::Contention(_) => Self::new(
+            ServiceError::Contention(_) | ServiceError::Moved { .. } => Self::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "busy",
                 "the log is busy; retry",
