@@ -794,12 +794,9 @@ pub fn check_stored_entry(
     bytes: &[u8],
 ) -> Result<(), VerifyError> {
     if stored_leaf != tree_leaf {
-        let unit = Event::decode(index, bytes)
-            .ok()
-            .and_then(|e| e.payload.unit().map(|u| u.to_string()));
         return Err(mismatch(
             index,
-            unit,
+            claimed_unit(index, bytes),
             "stored leaf hash vs the tree's leaf",
             hexs(tree_leaf),
             hexs(stored_leaf),
@@ -808,18 +805,21 @@ pub fn check_stored_entry(
     check_event_hash(index, tree_leaf, bytes)
 }
 
+/// Best effort: the unit an altered event's bytes claim to concern, when they still decode.
+fn claimed_unit(index: u64, bytes: &[u8]) -> Option<String> {
+    Event::decode(index, bytes)
+        .ok()
+        .and_then(|e| e.payload.unit().map(|u| u.to_string()))
+}
+
 /// The event bytes at `index` hash to the tree's leaf; if not, the error names the unit the
 /// altered event claims to concern, when it decodes.
 fn check_event_hash(index: u64, tree_leaf: &Hash, bytes: &[u8]) -> Result<(), VerifyError> {
     let computed = leaf_hash(bytes);
     if computed != *tree_leaf {
-        // Best effort: name the unit the altered event claims to concern.
-        let unit = Event::decode(index, bytes)
-            .ok()
-            .and_then(|e| e.payload.unit().map(|u| u.to_string()));
         return Err(mismatch(
             index,
-            unit,
+            claimed_unit(index, bytes),
             "leaf hash of the event bytes",
             hexs(tree_leaf),
             hexs(&computed),

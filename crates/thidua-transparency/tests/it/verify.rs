@@ -17,6 +17,21 @@ pub fn local(path: &std::path::Path) -> LocalLog {
     LocalLog::new(store.clone(), Some(store), path.display().to_string())
 }
 
+/// Verifies the log's database with its key alone (no witnesses), as `thidua verify --data`.
+fn verify_database(log: &Log) -> Result<thidua_transparency::verify::Summary, VerifyError> {
+    Verification {
+        log_key: &log.log_verifier(),
+        witnesses: &[],
+        min_cosignatures: 0,
+        state_path: None,
+        progress: &|_, _| {},
+        after_replay: None,
+        keep_events: false,
+        log_witnesses: thidua_transparency::verify::LogWitnesses::Ignore,
+    }
+    .run(&local(&log.db_path()))
+}
+
 fn trusted(log: &Log) -> Vec<(String, CosignatureVerifier)> {
     log.witness_keys
         .iter()
@@ -181,20 +196,7 @@ fn verify_reads_a_postgres_log_directly() {
 fn verify_reports_a_signed_snapshot_that_does_not_match_the_log() {
     let log = sqlite_log(5);
     let size = log.service.write_snapshot().unwrap();
-    let verifier = log.log_verifier();
-    let run = || {
-        Verification {
-            log_key: &verifier,
-            witnesses: &[],
-            min_cosignatures: 0,
-            state_path: None,
-            progress: &|_, _| {},
-            after_replay: None,
-            keep_events: false,
-            log_witnesses: thidua_transparency::verify::LogWitnesses::Ignore,
-        }
-        .run(&local(&log.db_path()))
-    };
+    let run = || verify_database(&log);
     run().expect("a snapshot that matches passes");
 
     let key = thidua_service::LogKey::load(&log.key_path()).unwrap();
@@ -221,20 +223,7 @@ fn verify_reports_a_signed_snapshot_that_does_not_match_the_log() {
 fn a_damaged_or_older_snapshot_is_said_not_failed() {
     let log = sqlite_log(5);
     let size = log.service.write_snapshot().unwrap();
-    let verifier = log.log_verifier();
-    let run = || {
-        Verification {
-            log_key: &verifier,
-            witnesses: &[],
-            min_cosignatures: 0,
-            state_path: None,
-            progress: &|_, _| {},
-            after_replay: None,
-            keep_events: false,
-            log_witnesses: thidua_transparency::verify::LogWitnesses::Ignore,
-        }
-        .run(&local(&log.db_path()))
-    };
+    let run = || verify_database(&log);
     assert!(run().unwrap().ignored_snapshots.is_empty());
     let conn = rusqlite::Connection::open(log.db_path()).unwrap();
     conn.execute(
