@@ -47,16 +47,22 @@ fn files(dir: &Path) -> Vec<String> {
 /// points; re-sealed and signed into a new database in `forged` (with the key file). Nothing
 /// in its tree or signatures tells it from an honest log: only recomputing does. Returns the
 /// index of the forged event.
-fn forge_published_result(data: &Path, forged: &Path) -> u64 {
-    std::fs::create_dir_all(forged).unwrap();
-    let honest = thidua_store_sqlite::SqliteStore::open(&data.join("thidua.db")).unwrap();
-    let size = honest.size().unwrap();
-    let mut events: Vec<Event> = honest
+/// Every event of the log in `store`, decoded.
+fn every_event(store: &thidua_store_sqlite::SqliteStore) -> Vec<Event> {
+    let size = store.size().unwrap();
+    store
         .entries(0, size)
         .unwrap()
         .iter()
         .map(|e| Event::decode(e.index, &e.bytes).unwrap())
-        .collect();
+        .collect()
+}
+
+fn forge_published_result(data: &Path, forged: &Path) -> u64 {
+    std::fs::create_dir_all(forged).unwrap();
+    let honest = thidua_store_sqlite::SqliteStore::open(&data.join("thidua.db")).unwrap();
+    let mut events = every_event(&honest);
+    let size = honest.size().unwrap();
     assert_eq!(events.len() as u64, size);
     let event = events
         .iter_mut()
@@ -498,13 +504,7 @@ fn forge_document(
 ) -> String {
     std::fs::create_dir_all(forged).unwrap();
     let honest = thidua_store_sqlite::SqliteStore::open(&data.join("thidua.db")).unwrap();
-    let size = honest.size().unwrap();
-    let mut events: Vec<Event> = honest
-        .entries(0, size)
-        .unwrap()
-        .iter()
-        .map(|e| Event::decode(e.index, &e.bytes).unwrap())
-        .collect();
+    let mut events = every_event(&honest);
     let store = thidua_store_sqlite::SqliteStore::open(&forged.join("thidua.db")).unwrap();
     let blob = |sha: &str| {
         let hash: [u8; 32] = hex::decode(sha).unwrap().try_into().unwrap();
