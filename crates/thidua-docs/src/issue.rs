@@ -59,6 +59,10 @@ impl IssueError {
     }
 }
 
+/// How many times a document is built again because the log moved while it was built (a busy
+/// log gains entries every few milliseconds at a deadline; building one takes about as long).
+const ATTEMPTS: u32 = 12;
+
 /// Issues the requested document as `actor`; returns its record (the existing one when the
 /// same content was issued before).
 pub fn issue(
@@ -110,7 +114,7 @@ pub fn issue(
                     field: "number", ..
                 })
                 | ServiceError::Moved { .. },
-            ) if attempt < 3 => {
+            ) if attempt < ATTEMPTS => {
                 attempt += 1;
             }
             Err(e) => return Err(e.into()),
