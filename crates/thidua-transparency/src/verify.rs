@@ -239,6 +239,9 @@ pub struct Summary {
     pub root: Hash,
     /// Units whose trusted witness key cosigned the checkpoint.
     pub cosigned_by: Vec<String>,
+    /// When the checkpoint lacks the trusted witnesses' quorum: the newest earlier checkpoint
+    /// that carries it and that the verified log extends (its size, the units that cosigned).
+    pub trusted_earlier: Option<(u64, Vec<String>)>,
     /// Entries whose contents the caller could not read (only their hashes were checked).
     pub hidden: u64,
     /// Events replayed into the state: every entry the caller could read.
@@ -327,6 +330,12 @@ impl Verification<'_> {
         }
         let note = client.checkpoint()?;
         let (cp, cosigned_by) = self.open_signed(&note)?;
+        // The trusted witnesses' quorum on the newest checkpoint, else on an earlier one the
+        // log extends (its newest entries not cosigned yet).
+        let trusted_earlier = match self.check_quorum(&cosigned_by) {
+            Ok(()) => None,
+            Err(short) => Some(self.earlier_trusted(client, &cp)?.ok_or(short)?),
+        };
         let key = self.log_key.to_key_string();
         // What is remembered of another log (another key) says nothing of this one, and is
         // kept as it is.
@@ -369,6 +378,7 @@ impl Verification<'_> {
             size: cp.size,
             root: cp.root,
             cosigned_by,
+            trusted_earlier,
             hidden,
             replayed: cp.size - hidden,
             previous: previous.map(|p| p.size),
@@ -379,8 +389,8 @@ impl Verification<'_> {
         })
     }
 
-    /// Opens the checkpoint `note`, signed by the trusted log key for its origin and cosigned
-    /// by enough trusted witnesses; returns it with the units whose witnesses cosigned it.
+    /// Opens the checkpoint `note`, signed by the trusted log key for its origin; returns it
+    /// with the units whose trusted witnesses cosigned it (their quorum is checked by `run`).
     fn open_signed(&self, note: &str) -> Result<(Checkpoint, Vec<String>), VerifyError> {
         let mut known: Vec<&dyn NoteVerifier> = vec![self.log_key];
         known.extend(self.witnesses.iter().map(|(_, v)| v as &dyn NoteVerifier));
@@ -388,7 +398,6 @@ impl Verification<'_> {
             .map_err(|e| self.signature_error(note, &known, e))?;
         self.check_log_signature(&opened)?;
         let cosigned_by = self.cosigners(&opened.note);
-        self.check_quorum(&cosigned_by)?;
         Ok((opened.checkpoint, cosigned_by))
     }
 
@@ -430,24 +439,57 @@ impl Verification<'_> {
 
     /// The newest checkpoint the log offers as witnessed ([`LogClient::witnessed_notes`])
     /// that carries the quorum of the log's own witnesses, signed by the log key, and of which
-    /// the verified checkpoint `cp` is an extension (a consistency proof between their roots):
-    /// its size and the units that cosigned it. One that the verified log does not extend is
-    /// a fork: the witnesses cosigned another history.
+    /// the verified checkpoint `cp` is an extension: see [`Verification::earlier_cosigned`].
     fn earlier_witnessed(
         &self,
         client: &dyn LogClient,
         cp: &Checkpoint,
         replay: &Replay<'_>,
     ) -> Result<Option<(u64, Vec<String>)>, VerifyError> {
+        self.earlier_cosigned(client, cp, &|note| {
+            let w = self.witnessing(note, &replay.state, replay.hidden).ok()?;
+            w.met().then_some(w.cosigned)
+        })
+    }
+
+    /// The same with the trusted witnesses (`--witness`, a trust file): an earlier checkpoint
+    /// that carries `min_cosignatures` of their cosignatures.
+    fn earlier_trusted(
+        &self,
+        client: &dyn LogClient,
+        cp: &Checkpoint,
+    ) -> Result<Option<(u64, Vec<String>)>, VerifyError> {
+        let mut known: Vec<&dyn NoteVerifier> = vec![self.log_key];
+        known.extend(self.witnesses.iter().map(|(_, v)| v as &dyn NoteVerifier));
+        self.earlier_cosigned(client, cp, &|note| {
+            let opened = open_checkpoint(note.as_bytes(), &known).ok()?;
+            let units = self.cosigners(&opened.note);
+            (units.len() as u32 >= self.min_cosignatures).then_some(units)
+        })
+    }
+
+    /// The newest checkpoint among those the log offers as witnessed
+    /// ([`LogClient::witnessed_notes`]) that `quorum` accepts (the units that cosigned it),
+    /// signed by the log key, and of which the verified checkpoint `cp` is an extension (a
+    /// consistency proof between their roots): its size and those units. Witnesses cosign on
+    /// their own schedule, so the newest entries may not be cosigned yet while the history
+    /// before them is. One that the verified log does not extend is a fork: the witnesses
+    /// cosigned another history.
+    fn earlier_cosigned(
+        &self,
+        client: &dyn LogClient,
+        cp: &Checkpoint,
+        quorum: &dyn Fn(&str) -> Option<Vec<String>>,
+    ) -> Result<Option<(u64, Vec<String>)>, VerifyError> {
         for note in client.witnessed_notes()? {
-            let Ok(w) = self.witnessing(&note, &replay.state, replay.hidden) else {
+            let Some(units) = quorum(&note) else {
                 continue;
             };
             let log_only: [&dyn NoteVerifier; 1] = [self.log_key];
             let Ok(opened) = open_checkpoint(note.as_bytes(), &log_only) else {
                 continue;
             };
-            if !w.met() || self.check_log_signature(&opened).is_err() {
+            if self.check_log_signature(&opened).is_err() {
                 continue;
             }
             let earlier = opened.checkpoint;
@@ -468,11 +510,11 @@ impl Verification<'_> {
                     "the checkpoint of {} entries that the witnesses ({}) cosigned is not a \
                      prefix of the verified log of {}: {e}",
                     earlier.size,
-                    w.cosigned.join(", "),
+                    units.join(", "),
                     cp.size
                 ))
             })?;
-            return Ok(Some((earlier.size, w.cosigned)));
+            return Ok(Some((earlier.size, units)));
         }
         Ok(None)
     }

@@ -286,6 +286,24 @@ fn a_round_the_trustees_cannot_decrypt_is_verified_as_counted_on_paper() {
         line(&second_receipt).ends_with("được tính / counted"),
         "{stdout}"
     );
+    // Without a member's token the ballot's record cannot be read: said as not checked.
+    let out = run(thidua()
+        .current_dir(dir)
+        .env_remove("THIDUA_TOKEN")
+        .args([
+            "verify",
+            "--no-state",
+            "--allow-unwitnessed",
+            "--server",
+            &url,
+        ])
+        .args(["--log-key", log_key.trim(), "--receipt", &second_receipt]));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("is hidden from this token"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let (index, _) = second_receipt.split_once(':').unwrap();
     let forged = format!("{index}:{}", "0".repeat(64));
     let out = with_receipts(&[&forged]);

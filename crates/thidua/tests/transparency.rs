@@ -365,6 +365,30 @@ fn two_member_witnesses_cosign_the_demonstration_and_refuse_a_forgery() {
         )) && stderr.contains("cosigned by ca-ag, ca-kg and the log verified extends them"),
         "{stderr}"
     );
+    // So with the witnesses' keys got through a second channel: the trusted witnesses
+    // cosigned the history up to the size they last saw, and the log extends it.
+    let trusted = [
+        "--witness".to_owned(),
+        format!("ca-kg={}", witnesses[0].2),
+        "--witness".to_owned(),
+        format!("ca-ag={}", witnesses[1].2),
+        "--min-cosignatures".to_owned(),
+        "2".to_owned(),
+    ];
+    let trusted: Vec<&str> = trusted.iter().map(String::as_str).collect();
+    let out = fresh(&served.url, &trusted);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains(&format!(
+            "cosigned by   - (đến mục {cosigned_size} / up to {cosigned_size} entries: ca-kg, ca-ag)"
+        )),
+        "{stdout}"
+    );
     for (unit, key_file, _) in &witnesses {
         assert!(witness(unit, key_file, &served.url).status.success());
     }

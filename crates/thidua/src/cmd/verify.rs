@@ -243,7 +243,7 @@ pub struct Checked {
     /// What rebuilding the issued documents found; `None` when not asked for.
     pub documents: Option<thidua_docs::rebuild::Audit>,
     /// Each receipt asked for and the ballot it names in the verified log, if any.
-    pub receipts: Vec<(Receipt, Option<thidua_domain::votes::receipt::Found>)>,
+    pub receipts: Vec<(Receipt, Result<Found, Missing>)>,
 }
 
 /// A ballot's receipt as `thidua vote` prints it: the record's log index and the ballot's
@@ -270,16 +270,33 @@ impl Receipt {
         }
     }
 
-    /// The ballot the receipt names among `events` (the replayed ones, in log order).
+    /// The ballot the receipt names among `events` (the replayed ones, in log order), or why
+    /// none: its record is hidden from the caller (an entry of the log not among the events it
+    /// reads), or holds no ballot with that hash.
     fn find(
         &self,
         state: &thidua_domain::State,
         events: &[thidua_domain::Event],
-    ) -> Option<thidua_domain::votes::receipt::Found> {
-        let at = events.binary_search_by_key(&self.index, |e| e.index).ok()?;
+    ) -> Result<Found, Missing> {
+        // Not among the events read: hidden, unless `report` finds nothing was hidden there.
+        let Ok(at) = events.binary_search_by_key(&self.index, |e| e.index) else {
+            return Err(Missing::Hidden);
+        };
         thidua_domain::votes::receipt::check(state, &events[at], &self.hash, None)
+            .ok_or(Missing::NoBallot)
     }
 }
+
+/// Why a receipt names no ballot in the verified log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Missing {
+    /// Its record is an entry the caller's token does not read.
+    Hidden,
+    /// Its record holds no ballot with that hash (or the log has no such record).
+    NoBallot,
+}
+
+use thidua_domain::votes::receipt::Found;
 
 /// The witnesses a verification counts: the trusted keys given (`--witness`, a trust file)
 /// and how many of them must cosign, and what is done with the witnesses the log registers.
@@ -540,12 +557,23 @@ fn report(args: &VerifyArgs, client: &dyn LogClient, checked: Checked) -> anyhow
     } = checked;
     // Nothing read: the tree and the signatures hold, but no event was replayed.
     let nothing_read = summary.replayed == 0 && summary.size > 0;
+    // A receipt's record not among the events read was hidden only if the log has it and
+    // some entries were hidden from the caller.
+    let receipts: Vec<_> = receipts
+        .into_iter()
+        .map(|(r, found)| match found {
+            Err(Missing::Hidden) if summary.hidden == 0 || r.index >= summary.size => {
+                (r, Err(Missing::NoBallot))
+            }
+            other => (r, other),
+        })
+        .collect();
     print_notes(&summary, recomputed.as_ref(), nothing_read);
     if let Some(line) = documents.as_ref().and_then(documents_line) {
         errln!("{line}");
     }
     if let Some(w) = &summary.witnessing {
-        witnessing_note(w, !summary.cosigned_by.is_empty());
+        witnessing_note(w, !summary.cosigned_by.is_empty(), nothing_read);
     }
     let state_hash = thidua_transparency::verify::state_fingerprint(&summary.state);
     let secs = summary.elapsed.as_secs_f64().max(1e-9);
@@ -567,14 +595,29 @@ fn report(args: &VerifyArgs, client: &dyn LogClient, checked: Checked) -> anyhow
             outln!("{}", receipt_line(r, found.as_ref()))?;
         }
     }
-    // A receipt the verified log does not hold is a ballot the log does not have.
-    if let Some((r, _)) = receipts.iter().find(|(_, f)| f.is_none()) {
-        errln!(
-            "KHÔNG KHỚP / VERIFICATION FAILED: nhật ký đã kiểm không có phiếu bầu của biên nhận \
-             {}:{} / the verified log holds no ballot with this receipt",
-            r.index,
-            r.hash
-        );
+    // A receipt the verified log does not hold is a ballot the log does not have; one whose
+    // record this token does not read was not checked.
+    for (r, missing) in receipts
+        .iter()
+        .filter_map(|(r, f)| f.as_ref().err().map(|m| (r, *m)))
+    {
+        match missing {
+            Missing::NoBallot => errln!(
+                "KHÔNG KHỚP / VERIFICATION FAILED: nhật ký đã kiểm không có phiếu bầu của biên \
+                 nhận {}:{} / the verified log holds no ballot with this receipt",
+                r.index,
+                r.hash
+            ),
+            Missing::Hidden => errln!(
+                "CHƯA KIỂM / NOT CHECKED: mục {} không đọc được với mã này, hãy cho --token của \
+                 lãnh đạo đơn vị / record {} is hidden from this token: give the unit leader's \
+                 --token",
+                r.index,
+                r.index
+            ),
+        }
+    }
+    if receipts.iter().any(|(_, f)| f.is_err()) {
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
@@ -582,11 +625,14 @@ fn report(args: &VerifyArgs, client: &dyn LogClient, checked: Checked) -> anyhow
 
 /// What the verified log says of a receipt: the ballot it names (its unit, round and
 /// election) and whether it is counted, or that the log holds no such ballot.
-fn receipt_line(r: &Receipt, found: Option<&thidua_domain::votes::receipt::Found>) -> String {
+fn receipt_line(r: &Receipt, found: Result<&Found, &Missing>) -> String {
     let head = format!("  biên nhận / receipt  {}:{}", r.index, &r.hash[..16]);
     match found {
-        None => format!("{head}…  KHÔNG CÓ / NOT FOUND in the verified log"),
-        Some(f) => format!(
+        Err(Missing::NoBallot) => format!("{head}…  KHÔNG CÓ / NOT FOUND in the verified log"),
+        Err(Missing::Hidden) => {
+            format!("{head}…  không đọc được với mã này / hidden from this token")
+        }
+        Ok(f) => format!(
             "{head}…  phiếu của / the ballot of {} — {} vòng / round {}: {}",
             f.unit,
             f.election,
@@ -602,16 +648,16 @@ fn receipt_line(r: &Receipt, found: Option<&thidua_domain::votes::receipt::Found
 }
 
 /// The receipts in the `--json` summary.
-fn receipts_json(
-    receipts: &[(Receipt, Option<thidua_domain::votes::receipt::Found>)],
-) -> serde_json::Value {
+fn receipts_json(receipts: &[(Receipt, Result<Found, Missing>)]) -> serde_json::Value {
     receipts
         .iter()
-        .map(|(r, found)| {
+        .map(|(r, result)| {
+            let found = result.as_ref().ok();
             serde_json::json!({
                 "record": r.index,
                 "hash": r.hash,
                 "found": found.is_some(),
+                "hidden": matches!(result, Err(Missing::Hidden)),
                 "election": found.as_ref().map(|f| f.election.to_string()),
                 "round": found.as_ref().map(|f| f.round),
                 "unit": found.as_ref().map(|f| f.unit.to_string()),
@@ -667,6 +713,7 @@ fn summary_json(
         "size": summary.size,
         "root": hex::encode(summary.root),
         "cosigned_by": summary.cosigned_by,
+        "trusted_witnessed_size": summary.trusted_earlier.as_ref().map(|(size, _)| size),
         "hidden": summary.hidden,
         "replayed": summary.replayed,
         "contents_replayed": !nothing_read,
@@ -718,14 +765,7 @@ fn print_summary(
     outln!("  tên nhật ký / origin       {}", summary.origin)?;
     outln!("  kích thước / size          {}", summary.size)?;
     outln!("  gốc cây / root             {}", hex::encode(summary.root))?;
-    outln!(
-        "  nhân chứng / cosigned by   {}",
-        if summary.cosigned_by.is_empty() {
-            "-".to_owned()
-        } else {
-            summary.cosigned_by.join(", ")
-        }
-    )?;
+    outln!("  nhân chứng / cosigned by   {}", trusted_line(summary))?;
     if let Some(w) = summary
         .witnessing
         .as_ref()
@@ -869,11 +909,35 @@ fn recomputed_lines(r: &Recomputed, from: &str) -> Vec<String> {
     out
 }
 
+/// The trusted witnesses (`--witness`, a trust file) that cosigned the checkpoint, or how far
+/// they cosigned the history the log extends, or that none was given.
+fn trusted_line(summary: &Summary) -> String {
+    match (&summary.trusted_earlier, summary.cosigned_by.is_empty()) {
+        (Some((size, units)), _) => format!(
+            "- (đến mục {size} / up to {size} entries: {})",
+            units.join(", ")
+        ),
+        (None, false) => summary.cosigned_by.join(", "),
+        (None, true) => "- (không cho --witness / no --witness given)".to_owned(),
+    }
+}
+
 /// The note on the log's own witnesses: none registered, a checkpoint accepted without their
 /// quorum (`--allow-unwitnessed`), or a quorum counted with the keys the log itself gives
 /// when no trusted key cosigned.
-fn witnessing_note(w: &thidua_transparency::verify::Witnessing, trusted_cosigned: bool) {
-    if w.registered.is_empty() {
+fn witnessing_note(
+    w: &thidua_transparency::verify::Witnessing,
+    trusted_cosigned: bool,
+    nothing_read: bool,
+) {
+    if w.registered.is_empty() && nothing_read {
+        errln!(
+            "chú ý / note: không đọc được nhân chứng nhật ký đăng ký khi không có mã của thành \
+             viên: chỉ các khoá --witness đã cho được kiểm / the witnesses the log registers \
+             cannot be read without a member's --token: only the --witness keys given were \
+             checked"
+        );
+    } else if w.registered.is_empty() {
         errln!(
             "chú ý / note: nhật ký không đăng ký nhân chứng nào: chỉ khoá ký của nhật ký bảo đảm \
              lịch sử của nó / the log registers no witnesses: only its own signing key vouches \

@@ -504,9 +504,12 @@ pub fn run_vote(args: VoteArgs) -> anyhow::Result<ExitCode> {
         args.conn.server.trim_end_matches('/'),
         args.conn.election
     );
+    // The key this vote checked the log with; the token is read from THIDUA_TOKEN.
     println!(
-        "  hoặc / or                    thidua verify --server {} --receipt {index}:{hash}",
-        args.conn.server.trim_end_matches('/')
+        "  hoặc / or                    thidua verify --no-state --server {} --log-key '{}' \
+         --receipt {index}:{hash}   (THIDUA_TOKEN: mã API của lãnh đạo / the leader's API token)",
+        args.conn.server.trim_end_matches('/'),
+        api.log_key()?
     );
     if let Some(earlier) = replaced {
         println!(
