@@ -687,6 +687,7 @@ pub fn error(code: &str) -> &'static str {
         "invalid_number" => "Not a number (e.g. 95,5).",
         "number_ambiguous" => "Ambiguous number: write it without thousands separators, decimals after a comma or a point (e.g. 2000 or 95,5).",
         "invalid_encoding" => "The data sent is not valid UTF-8 text; nothing was saved.",
+        "form_not_taken" => "This page takes no submitted form; open it and use its buttons.",
         "method_not_allowed" => "This address only takes a submitted form; open the page from its link.",
         "document_already_issued" => "A document of this kind about this matter was already issued; each matter has one.",
         "document_date_before_record" => "A document cannot be dated before the day the event it records was entered in the log.",

@@ -1009,6 +1009,7 @@ mod tests {
             "number_ambiguous",
             "invalid_encoding",
             "method_not_allowed",
+            "form_not_taken",
             "date_out_of_range",
             "covenant_not_signed",
             "unknown_window",

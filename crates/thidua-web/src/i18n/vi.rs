@@ -694,6 +694,7 @@ pub fn error(code: &str) -> &'static str {
         "invalid_encoding" => {
             "Dữ liệu gửi lên không phải văn bản UTF-8 hợp lệ; không có gì được lưu."
         }
+        "form_not_taken" => "Trang này không nhận biểu mẫu gửi đến; hãy mở trang và dùng các nút trên trang.",
         "method_not_allowed" => "Địa chỉ này chỉ nhận biểu mẫu gửi đi; hãy mở trang từ liên kết.",
         "document_already_issued" => "Văn bản cùng loại về việc này đã được phát hành; mỗi việc chỉ có một văn bản.",
         "document_date_before_record" => "Ngày văn bản không được trước ngày sự kiện mà văn bản ghi lại được vào sổ.",

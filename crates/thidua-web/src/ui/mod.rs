@@ -159,6 +159,7 @@ pub fn routes() -> Router<AppState> {
 /// that says so in the viewer's language, or the JSON error under `/api/`.
 pub async fn method_not_allowed(
     crate::auth::MaybeViewer(viewer): crate::auth::MaybeViewer,
+    method: axum::http::Method,
     uri: axum::http::Uri,
     headers: axum::http::HeaderMap,
 ) -> Response {
@@ -170,13 +171,20 @@ pub async fn method_not_allowed(
         )
         .into_response();
     }
-    let e = ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "");
+    // A form sent to a page that takes none is told so; anything else (a GET on a form's
+    // address) is told to open the page from its link.
+    let code = if method == axum::http::Method::GET || method == axum::http::Method::HEAD {
+        "method_not_allowed"
+    } else {
+        "form_not_taken"
+    };
+    let e = ApiError::new(StatusCode::METHOD_NOT_ALLOWED, code, "");
     match viewer {
         Some(v) => viewer_error(&v, e),
         None => error_page(
             crate::auth::request_lang(None, &headers),
             StatusCode::METHOD_NOT_ALLOWED,
-            "method_not_allowed",
+            code,
         ),
     }
 }

@@ -502,6 +502,15 @@ fn strict_forms(app: &TestApp) {
         r.body.contains("id=\"error-message\""),
         "a page, not a blank answer"
     );
+    assert!(r.body.contains("hãy mở trang từ liên kết"), "{}", r.body);
+    // A form sent to a page that takes none is told so, not to open the page from its link.
+    let r = sec.post_form("/clusters/cum-12", &[("csrf", &page.csrf())]);
+    assert_eq!(r.status, 405);
+    assert!(
+        r.body.contains("Trang này không nhận biểu mẫu gửi đến"),
+        "{}",
+        r.body
+    );
     let anon = Client::new(&app.base);
     assert!(!anon.get("/login").body.contains("/bootstrap"));
 }
