@@ -1,10 +1,12 @@
 // The figures grid of a report's page (crates/thidua-web/templates/figures_report.html),
-// which works without this script. With it, as in a spreadsheet: Enter in a figure cell moves
-// to the figure cell of the next row (Shift+Enter to the row above) and never submits the form
-// (saving stays a button); a column copied from Excel and pasted into a figure cell fills the
-// figure cells from there down, one line per cell (a blank line keeps its cell, as the paste
-// box does), or changes nothing and says why; the page that comes back after a saved draft
-// (`#grid-card`) and the "skip to the grid" link put the focus in the first figure cell.
+// which works without this script. With it, as in a spreadsheet: Enter in a figure or comment
+// cell moves to the same column's cell of the next row (Shift+Enter to the row above) and never
+// submits the form (saving stays a button); a column copied from Excel and pasted into a figure
+// cell fills the figure cells from there down, one line per cell (a blank line keeps its cell,
+// as the paste box does), or changes nothing and says why, until the next input; one number
+// pasted with its groups of three digits spaced ("1 650") is written as the grid reads it
+// ("1.650"), as a column's are; the page that comes back after a saved draft (`#grid-card`)
+// and the "skip to the grid" link put the focus in the first figure cell.
 "use strict";
 
 (() => {
@@ -26,6 +28,10 @@
     problem.textContent = "";
     problem.hidden = true;
   };
+  // What a paste could not do is said until the user types in a cell again.
+  form.addEventListener("input", () => {
+    if (!problem.hidden) clear();
+  });
   const go = (cell) => {
     cell.focus();
     cell.select();
@@ -38,20 +44,35 @@
     return grouped.test(value) ? value.replace(/[ \u00a0\u202f]/g, ".") : value;
   };
 
-  cells.forEach((cell, at) => {
-    cell.addEventListener("keydown", (event) => {
-      if (event.key !== "Enter" || event.altKey || event.ctrlKey || event.metaKey) return;
-      if (event.isComposing) return;
-      event.preventDefault();
-      const next = cells[event.shiftKey ? at - 1 : at + 1];
-      if (next) go(next);
+  // Enter goes down the column (Shift+Enter up), in the figures and in the comments alike.
+  const comments = Array.from(form.querySelectorAll("input[id^='c-']"));
+  [cells, comments].forEach((column) => {
+    column.forEach((cell, at) => {
+      cell.addEventListener("keydown", (event) => {
+        if (event.key !== "Enter" || event.altKey || event.ctrlKey || event.metaKey) return;
+        if (event.isComposing) return;
+        event.preventDefault();
+        const next = column[event.shiftKey ? at - 1 : at + 1];
+        if (next) go(next);
+      });
     });
+  });
+
+  cells.forEach((cell, at) => {
     cell.addEventListener("paste", (event) => {
       const text = event.clipboardData ? event.clipboardData.getData("text/plain") : "";
       const lines = text.replace(/\r\n?/g, "\n").split("\n");
       // Excel ends the last cell's line too.
       while (lines.length > 1 && lines[lines.length - 1].trim() === "") lines.pop();
-      if (lines.length < 2) return;
+      if (lines.length < 2) {
+        // One number: written as a column's are when its groups are spaced, else as pasted.
+        const line = lines[0].trim();
+        if (!grouped.test(line)) return;
+        event.preventDefault();
+        cell.setRangeText(figure(line), cell.selectionStart, cell.selectionEnd, "end");
+        cell.dispatchEvent(new Event("input", { bubbles: true }));
+        return;
+      }
       event.preventDefault();
       const left = cells.length - at;
       if (lines.length > left) {

@@ -1387,6 +1387,11 @@ pub async fn step(
 ) -> Result<ReceiptDto, ApiError> {
     let (id, unit, window) = target;
     visible_covenant(&app.service.read(), &viewer.scope, &id)?;
+    // Reopening is the unit's leader's (the domain's `LeadUnit`): anyone else is refused before
+    // the reason is read, not told what it lacked.
+    if !matches!(action, "submit" | "approve") && !viewer.scope.led_units().contains(&unit) {
+        return Err(ApiError::forbidden());
+    }
     let command = match action {
         "submit" => Command::SubmitFigures {
             covenant: id,

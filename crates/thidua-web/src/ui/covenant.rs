@@ -353,6 +353,9 @@ pub async fn withdraw(
         Ok(c) => c,
         Err(e) => return viewer_error(&viewer, e),
     };
+    if let Some(refused) = super::not_managing(&viewer, &c.cluster) {
+        return refused;
+    }
     let mut errors = Errors::default();
     let reason = match Text::parse("reason", &f.reason, thidua_domain::text::limits::REASON) {
         Ok(r) => r,

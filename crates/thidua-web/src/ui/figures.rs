@@ -1296,6 +1296,17 @@ pub async fn deadline(
     let Ok(cov) = CovenantId::parse(&id) else {
         return viewer_error(&viewer, ApiError::not_found());
     };
+    // The secretariat's form: anyone else is refused before its fields are read.
+    let cluster =
+        api::visible_covenant(&app.service.read(), &viewer.scope, &cov).map(|c| c.cluster.clone());
+    match cluster {
+        Ok(cluster) => {
+            if let Some(refused) = super::not_managing(&viewer, &cluster) {
+                return refused;
+            }
+        }
+        Err(e) => return viewer_error(&viewer, e),
+    }
     let mut errors = BTreeMap::new();
     let typed = form.get("deadline").cloned().unwrap_or_default();
     match thidua_domain::event::parse_date(&typed) {

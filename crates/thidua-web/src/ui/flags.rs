@@ -401,6 +401,18 @@ pub async fn explain(
         done: None,
         row: None,
     };
+    // Only the unit's leader explains its flags, a member of the covenant's year: anyone else
+    // is refused before the text is read (a covenant the viewer cannot see stays unfound).
+    let may = {
+        let state = app.service.read();
+        crate::api::figures::visible_covenant(&state, &viewer.scope, &cov)
+            .map(|_| explains(&state, &viewer, &cov, &unit))
+    };
+    match may {
+        Ok(true) => {}
+        Ok(false) => return viewer_error(&viewer, ApiError::forbidden()),
+        Err(e) => return viewer_error(&viewer, e),
+    }
     let row = anchor(&unit, &period, &kind, subject.as_deref());
     let sent = explain_command(cov.clone(), &unit, period, kind, subject, &text);
     let result = match sent {
@@ -448,6 +460,23 @@ impl FlagsParams {
         q.push(format!("done=explained&row={row}"));
         format!("/covenants/{covenant}/flags?{}#{row}", q.join("&"))
     }
+}
+
+/// Whether the viewer may explain the flags of `unit` (an id as posted) in the covenant: as
+/// the domain's `explain_flag` authorises (`LeadUnit`), the unit's leader, and the unit one of
+/// the covenant's year's members (the only units it raises flags on).
+fn explains(
+    state: &thidua_domain::State,
+    viewer: &Viewer,
+    covenant: &CovenantId,
+    unit: &str,
+) -> bool {
+    let Ok(unit) = UnitId::parse(unit) else {
+        return false;
+    };
+    viewer.scope.led_units().contains(&unit)
+        && thidua_domain::progress::members(state, covenant)
+            .is_ok_and(|members| members.contains(&unit))
 }
 
 /// The command an explanation form asks for (the text checked as every entry point checks it).

@@ -34,13 +34,6 @@ fn year_of(
     y
 }
 
-/// Someone who does not manage the cluster is refused before the form is read: its fields
-/// belong to a form only the secretariat is shown (the domain refuses the command anyway).
-fn not_managing(viewer: &Viewer, cluster: &ClusterId) -> Option<Response> {
-    (!viewer.scope.manages(cluster))
-        .then(|| super::viewer_error(viewer, crate::error::ApiError::forbidden()))
-}
-
 async fn run(
     app: &AppState,
     viewer: &Viewer,
@@ -105,7 +98,7 @@ pub async fn set_members(
     let Ok(cluster) = ClusterId::parse(&id) else {
         return super::viewer_error(&viewer, crate::error::ApiError::not_found());
     };
-    if let Some(refused) = not_managing(&viewer, &cluster) {
+    if let Some(refused) = super::not_managing(&viewer, &cluster) {
         return refused;
     }
     let year = year_of(&form, &mut errors, lang, "members");
@@ -146,7 +139,7 @@ pub async fn set_leadership(
     let Ok(cluster) = ClusterId::parse(&id) else {
         return super::viewer_error(&viewer, crate::error::ApiError::not_found());
     };
-    if let Some(refused) = not_managing(&viewer, &cluster) {
+    if let Some(refused) = super::not_managing(&viewer, &cluster) {
         return refused;
     }
     let get = |k: &str| form.get(k).map(String::as_str).unwrap_or("");

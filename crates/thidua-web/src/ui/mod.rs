@@ -334,6 +334,17 @@ pub fn error_page(lang: Lang, status: StatusCode, code: &str) -> Response {
     res
 }
 
+/// Someone who does not manage the cluster (its secretariat, an administrator) is refused
+/// before a management form is read: its fields belong to a form only they are shown (the
+/// domain refuses the command anyway). The cluster's members and leadership, a covenant draft's
+/// withdrawal, a reported window's deadline.
+pub(crate) fn not_managing(
+    viewer: &Viewer,
+    cluster: &thidua_domain::ClusterId,
+) -> Option<Response> {
+    (!viewer.scope.manages(cluster)).then(|| viewer_error(viewer, ApiError::forbidden()))
+}
+
 /// An error page inside the signed-in frame (navigation, language switch).
 pub fn viewer_error(viewer: &Viewer, e: ApiError) -> Response {
     error_in_frame(viewer, e, None)

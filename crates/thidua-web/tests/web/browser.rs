@@ -697,9 +697,10 @@ fn figures_year(b: &Browser, app: &TestApp) {
 }
 
 /// The grid as a spreadsheet user types in it (issue: Enter submitted the form, a column
-/// pasted into one cell landed there as "160 9 250"): Enter moves to the next row's figure and
-/// saves nothing; a column pasted into a figure cell fills the cells from there down, or
-/// changes nothing and says why when it is longer than the cells left; the second skip link
+/// pasted into one cell landed there as "160 9 250"): Enter moves to the next row's figure, or
+/// comment, and saves nothing; a column pasted into a figure cell fills the cells from there
+/// down, or changes nothing and says why (until the next input) when it is longer than the
+/// cells left; one number pasted as "1 650" is written "1.650"; the second skip link
 /// and a saved draft's page put the focus in the first figure cell. Leaves the page as it
 /// found it (reloaded, a draft of the same figures saved).
 fn grid_keys_and_pastes(b: &Browser, page: &str) {
@@ -734,6 +735,26 @@ fn grid_keys_and_pastes(b: &Browser, page: &str) {
     assert_eq!(b.focused(), ids[1], "Enter moves down a row");
     assert_eq!(b.url(), at, "nothing submitted");
     assert!(!b.source().contains("id=\"done\""), "nothing was saved");
+    // Enter in a comment cell too: the next row's comment (Shift+Enter the row above), nothing
+    // submitted.
+    let comment = |n: usize| format!("c-{}", &ids[n][2..]);
+    let note = b.must(&format!("#{}", comment(1)));
+    b.cmd("POST", &format!("/element/{note}/click"), Some(json!({})));
+    b.cmd(
+        "POST",
+        &format!("/element/{note}/value"),
+        Some(json!({"text": "\u{E007}"})),
+    );
+    assert_eq!(b.focused(), comment(2), "Enter moves down the comments");
+    let note = b.must(&format!("#{}", comment(2)));
+    b.cmd(
+        "POST",
+        &format!("/element/{note}/value"),
+        Some(json!({"text": "\u{E008}\u{E007}"})),
+    );
+    assert_eq!(b.focused(), comment(1), "Shift+Enter moves up");
+    assert_eq!(b.url(), at, "nothing submitted");
+    assert!(!b.source().contains("id=\"done\""), "nothing was saved");
     let paste = |id: &str, text: &str| {
         b.exec(&format!(
             "const dt = new DataTransfer(); dt.setData('text/plain', {text:?}); \
@@ -751,6 +772,31 @@ fn grid_keys_and_pastes(b: &Browser, page: &str) {
         said.contains("Đã dán 3 dòng nhưng từ ô này xuống chỉ còn 2 ô số liệu"),
         "{said}"
     );
+    // Typing in a cell again takes the message away.
+    let last = b.must(&format!("#{}", ids[ids.len() - 1]));
+    b.cmd("POST", &format!("/element/{last}/click"), Some(json!({})));
+    b.cmd(
+        "POST",
+        &format!("/element/{last}/value"),
+        Some(json!({"text": "7"})),
+    );
+    assert_eq!(
+        b.exec("return document.getElementById('grid-paste-error').hidden"),
+        json!(true),
+        "the message goes at the next input"
+    );
+    // One number copied from one Excel cell, its groups spaced (a space, a no-break space, a
+    // narrow no-break space; the line ended): written as the grid reads it, not refused later.
+    for typed in ["1 650", "1\u{a0}650\r\n", "12\u{202f}345\n"] {
+        b.exec(&format!("document.getElementById('{}').select()", ids[0]));
+        paste(&ids[0], typed);
+        let want = if typed.starts_with("12") {
+            "12.345"
+        } else {
+            "1.650"
+        };
+        assert_eq!(value(&ids[0]), want, "{typed:?}");
+    }
     // A column from Excel (its last line ended too, a blank line keeping its cell) spreads
     // down from the cell pasted into, "1 650" read as the grid writes it.
     paste(&ids[1], "160\r\n\r\n1 650\r\n");
@@ -758,7 +804,7 @@ fn grid_keys_and_pastes(b: &Browser, page: &str) {
         (value(&ids[1]), value(&ids[2]), value(&ids[3])),
         ("160".to_owned(), kept[2].clone(), "1.650".to_owned())
     );
-    assert_eq!(value(&ids[0]), kept[0], "the cell above is untouched");
+    assert_eq!(value(&ids[0]), "12.345", "the cell above is untouched");
     assert_eq!(b.focused(), ids[3], "the focus on the last cell filled");
     assert_eq!(
         b.exec("return document.getElementById('grid-paste-error').hidden"),

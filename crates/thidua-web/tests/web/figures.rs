@@ -668,6 +668,10 @@ fn flow(app: &TestApp) {
     home_lists_the_figures_to_submit(app);
     the_secretariat_moves_a_deadline(&secretariat);
     a_supervisor_cannot_move_a_deadline(&supervisor);
+    // Nor does the Ministry's supervisor, nor a unit's leader.
+    for user in ["giamsat-bo", "lanhdao-kg"] {
+        a_supervisor_cannot_move_a_deadline(&signed_in(app, user));
+    }
     a_submission_refused_for_its_rules_marks_their_cells(app);
     the_administrator_declares_holidays(app, &secretariat, &officer);
 }
@@ -1014,6 +1018,13 @@ fn a_submission_refused_for_its_rules_marks_their_cells(app: &TestApp) {
 /// the refusal page (403), not the form again with the refusal beside a field.
 fn a_supervisor_cannot_move_a_deadline(supervisor: &super::support::Client) {
     let csrf = supervisor.get(&format!("/covenants/{COV}/figures")).csrf();
+    // An empty form too: the refusal, not the secretariat's form's field errors.
+    let r = supervisor.post_form(
+        &format!("/covenants/{COV}/figures/deadline"),
+        &[("csrf", csrf.as_str()), ("window", ""), ("deadline", "")],
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert!(r.body.contains("<h1>Không có quyền</h1>"), "{}", r.body);
     let r = supervisor.post_form(
         &format!("/covenants/{COV}/figures/deadline"),
         &[
@@ -2379,6 +2390,23 @@ fn a_refused_reopening_keeps_its_reason() {
         .get(&format!("/api/v1/covenants/{COV}/figures/ca-kg/M01"))
         .json();
     assert_eq!(status["status"], "submitted", "nothing reopened");
+    // Only the unit's leader reopens: anyone else posting the form with no reason (the
+    // supervisors, another unit's leader) is told so, not that the reason is missing.
+    for user in ["giamsat-bo", "giamsat12", "lanhdao-ag"] {
+        let c = signed_in(&app, user);
+        let csrf = c.get(&format!("/covenants/{COV}/figures")).csrf();
+        let r = c.post_form(
+            &format!("{path}/step"),
+            &[("csrf", &csrf), ("action", "reopen"), ("reason", "")],
+        );
+        assert_eq!(r.status, 403, "{user}: {}", r.body);
+        assert!(r.body.contains("<h1>Không có quyền</h1>"), "{}", r.body);
+        let r = c.post_json(
+            &format!("/api/v1/covenants/{COV}/figures/ca-kg/M01/reopen"),
+            serde_json::json!({"reason": ""}),
+        );
+        assert_eq!(r.status, 403, "{user}: {}", r.body);
+    }
     let officer = signed_in(&app, "canbo-kg");
     let grid = officer
         .get(&format!("/covenants/{COV}/figures/ca-kg/M03"))
@@ -2665,6 +2693,55 @@ fn a_late_report_names_the_deadline_it_missed() {
         super::support::element_text(&page, "late", "span"),
         "Late (deadline when submitted: 16/01/2024)"
     );
+}
+
+/// Only the unit's leader explains its flags, and only a member's: anyone else posting the form
+/// with no text (the supervisors, the unit's officer, another member's leader, the leader of a
+/// unit that is not a member) is told it is not theirs, not that the text is missing; the
+/// unit's leader is told what the text lacks.
+#[test]
+fn only_a_members_leader_explains_its_flags() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    super::support::load_figures(&app.service);
+    // Kiên Giang's leader leads Đồng Tháp too, a unit outside the cluster.
+    app.service
+        .execute(
+            &thidua_domain::Actor::System,
+            thidua_domain::Command::GrantRole {
+                user: thidua_domain::UserId::parse("lanhdao-kg").unwrap(),
+                role: thidua_domain::model::Role::Leader {
+                    unit: thidua_domain::UnitId::parse("ca-dt").unwrap(),
+                },
+            },
+        )
+        .unwrap();
+    let explain = |user: &str, unit: &str| {
+        let c = signed_in(&app, user);
+        let csrf = c.get(&format!("/covenants/{COV}/figures")).csrf();
+        c.post_form(
+            &format!("/covenants/{COV}/flags/explain"),
+            &[
+                ("csrf", csrf.as_str()),
+                ("unit", unit),
+                ("period", ""),
+                ("kind", ""),
+                ("text", ""),
+            ],
+        )
+    };
+    for (user, unit) in [
+        ("giamsat-bo", "ca-kg"),
+        ("giamsat12", "ca-kg"),
+        ("canbo-kg", "ca-kg"),
+        ("lanhdao-ag", "ca-kg"),
+        ("lanhdao-kg", "ca-dt"),
+    ] {
+        let r = explain(user, unit);
+        assert_eq!(r.status, 403, "{user} for {unit}: {}", r.body);
+        assert!(r.body.contains("<h1>Không có quyền</h1>"), "{}", r.body);
+    }
+    let r = explain("lanhdao-kg", "ca-kg");
+    assert_eq!(r.status, 422, "the leader's own form: {}", r.body);
 }
 
 /// Makes `user` an officer of `unit` as well (a fixture account acting for a unit it lacks).

@@ -362,6 +362,15 @@ fn drafting(app: &TestApp) {
     // not told the draft has signatures.
     let r = signed_in(app, "lanhdao-kg").get("/covenants/gu-12-2024-bs/withdraw");
     assert_eq!(r.status, 403, "{}", r.body);
+    // Posting the form with no reason is refused as such too (the Ministry's supervisor, the
+    // cluster's supervisor, a leader), not told the reason is missing; nothing is withdrawn.
+    for user in ["giamsat-bo", "giamsat12", "lanhdao-kg"] {
+        let c = signed_in(app, user);
+        let csrf = c.get("/covenants/gu-12-2024-bs").csrf();
+        let r = c.post_form("/covenants/gu-12-2024-bs/withdraw", &[("csrf", &csrf)]);
+        assert_eq!(r.status, 403, "{user}: {}", r.body);
+        assert!(r.body.contains("<h1>Không có quyền</h1>"), "{}", r.body);
+    }
     // The unsigned draft is the secretariat's to amend or withdraw; the supervisor follows it.
     assert!(sec.get("/").body.contains("còn có thể sửa hoặc rút"));
     let watching = signed_in(app, "giamsat12").get("/").body;
