@@ -150,6 +150,9 @@ pub struct FigStrings {
     pub approved_at: &'static str,
     pub historical: &'static str,
     pub correction_of: &'static str,
+    /// Said of a correction approved with the same figures and comments as the approval
+    /// before it.
+    pub no_change: &'static str,
     pub rule_issues: &'static str,
     /// An issue's line: the rule the figures break (`{name}`), said as broken.
     pub issue_rule: &'static str,
@@ -315,6 +318,7 @@ pub static VI: FigStrings = FigStrings {
     approved_at: "Phê duyệt",
     historical: "Nhập số liệu lịch sử",
     correction_of: "Điều chỉnh",
+    no_change: "Không thay đổi số liệu hay ghi chú nào so với lần phê duyệt trước.",
     rule_issues: "Kiểm tra logic số liệu",
     issue_rule: "vi phạm quy tắc «{name}»",
     warning: "Cảnh báo",
@@ -471,6 +475,7 @@ pub static EN: FigStrings = FigStrings {
     approved_at: "Approved",
     historical: "Historical import",
     correction_of: "Correction",
+    no_change: "No figure or comment changed since the approval before.",
     rule_issues: "Consistency checks",
     issue_rule: "breaks the rule «{name}»",
     warning: "Warning",

@@ -2970,6 +2970,19 @@ fn a_correction_shows_its_changed_comments_and_who_submitted_it() {
     assert!(!shown
         [shown.find("id=\"approval-2\"").unwrap()..shown.find("id=\"approval-3\"").unwrap()]
         .contains("<tr class=\"change\" id="));
+    // A correction approved with nothing changed says so, not an empty table.
+    reopen("Kiểm tra lại, không sai");
+    let same = [("crimes", "Đã đối chiếu với PC02")];
+    let r = post_grid(&officer, "M01", &[], &same, "submit");
+    assert_eq!(r.status, 303, "{}", r.body);
+    let revision = leader.get(&api).json()["revision"].as_u64().unwrap();
+    approve(revision);
+    let shown = leader.get(&page).body;
+    let record = super::support::element_text(&shown, "approval-4", "div");
+    assert!(
+        record.contains("Không thay đổi số liệu hay ghi chú nào so với lần phê duyệt trước."),
+        "{record}"
+    );
 }
 
 /// A column pasted into one cell of the grid (a browser's text box joins its lines with
