@@ -223,7 +223,6 @@ fn requests(state: &State, subject: &Subject, date: NaiveDate, served: &Document
     places.extend(fallback);
     let mut out = Vec::new();
     for place in places {
-        let place = place.clone();
         match subject {
             Subject::Covenant { .. } => {}
             Subject::Results { covenant } => out.push(Request::PublishedResults {

@@ -927,25 +927,23 @@ fn compare_snapshot(
     let Some(body) = client.snapshot_body(size)? else {
         return Ok(None);
     };
-    let mut hasher = HashingReader(body, <sha2::Sha256 as sha2::Digest>::new());
-    std::io::copy(&mut hasher, &mut std::io::sink()).map_err(|e| VerifyError::Snapshot {
-        size,
-        found: format!("unreadable: {e}"),
-    })?;
-    if claimed.as_deref() != Some(sha2::Digest::finalize(hasher.1).as_slice()) {
+    // One pass: the body is hashed as it is parsed, and what the parse left is read too.
+    let mut body =
+        std::io::BufReader::new(HashingReader(body, <sha2::Sha256 as sha2::Digest>::new()));
+    let differs = |found: String| VerifyError::Snapshot { size, found };
+    // Streamed: slower than parsing a buffer, but the replayed state is already in memory.
+    let parsed: Result<State, _> = serde_json::from_reader(&mut body);
+    std::io::copy(&mut body, &mut std::io::sink())
+        .map_err(|e| differs(format!("unreadable: {e}")))?;
+    let hash = sha2::Digest::finalize(body.into_inner().1);
+    if claimed.as_deref() != Some(hash.as_slice()) {
         return Ok(Some(
             "damaged: its body does not match its signed description (a server discards it at \
              start-up and replays the log; a newer snapshot replaces it)"
                 .into(),
         ));
     }
-    let Some(body) = client.snapshot_body(size)? else {
-        return Ok(None);
-    };
-    let differs = |found: String| VerifyError::Snapshot { size, found };
-    // Streamed: slower than parsing a buffer, but the replayed state is already in memory.
-    let stored: State = serde_json::from_reader(std::io::BufReader::new(body))
-        .map_err(|e| differs(format!("unreadable: {e}")))?;
+    let stored = parsed.map_err(|e| differs(format!("unreadable: {e}")))?;
     if &stored != state {
         return Err(differs(format!(
             "state sha256 {} instead of {}",
