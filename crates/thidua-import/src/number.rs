@@ -13,6 +13,35 @@ use thidua_scoring::input::{number_format_directive, parse_number};
 
 use crate::table::RawCell;
 
+/// The spaces a spreadsheet may put between groups of three digits: a space, a no-break space
+/// and a narrow no-break space (how Excel shows "1 650" in some locales).
+pub const GROUP_SPACES: [char; 3] = [' ', '\u{a0}', '\u{202f}'];
+
+/// A number written with spaces between groups of three digits ("1 650", "12 345 678,5") as
+/// the grid writes it ("1.650", "12.345.678,5"); `None` for anything else. The grid reads
+/// numbers the Vietnamese way (its help says so), where "1.650" is one thousand six hundred
+/// and fifty: a space between such groups says the same, and the paste box, one figure per
+/// line, reads it so. In a grid cell a space is not read (a column pasted into one cell
+/// arrives as figures separated by spaces: `pasted_into_one_cell`).
+pub fn space_grouped(text: &str) -> Option<String> {
+    let text = text.trim();
+    let groups: Vec<&str> = text.split(GROUP_SPACES).collect();
+    let (first, rest) = groups.split_first()?;
+    let (last, middle) = rest.split_last()?;
+    let digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+    let (last_int, fraction) = match last.split_once(',') {
+        Some((int, frac)) => (int, Some(frac)),
+        None => (*last, None),
+    };
+    let grouped = (1..=3).contains(&first.len())
+        && digits(first)
+        && middle.iter().all(|g| g.len() == 3 && digits(g))
+        && last_int.len() == 3
+        && digits(last_int)
+        && fraction.is_none_or(digits);
+    grouped.then(|| groups.join("."))
+}
+
 /// A declared number format by its code (`plain`, `vi`, `en`) or its Vietnamese name
 /// (`thường`, `việt nam`), as a template's form line may write it.
 pub fn format_named(raw: &str) -> Option<NumberFormat> {

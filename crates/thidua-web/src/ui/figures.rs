@@ -772,39 +772,10 @@ impl PasteProblem {
     }
 }
 
-/// The spaces a spreadsheet may put between groups of three digits: a space, a no-break space
-/// and a narrow no-break space (how Excel shows "1 650" in some locales).
-const GROUP_SPACES: [char; 3] = [' ', '\u{a0}', '\u{202f}'];
-
-/// A number written with spaces between groups of three digits ("1 650", "12 345 678,5") as
-/// the grid writes it ("1.650", "12.345.678,5"); `None` for anything else. The grid reads
-/// numbers the Vietnamese way (its help says so), where "1.650" is one thousand six hundred
-/// and fifty: a space between such groups says the same, and the paste box, one figure per
-/// line, reads it so. In a grid cell a space is not read (a column pasted into one cell
-/// arrives as figures separated by spaces: `pasted_into_one_cell`).
-fn space_grouped(text: &str) -> Option<String> {
-    let text = text.trim();
-    let groups: Vec<&str> = text.split(GROUP_SPACES).collect();
-    let (first, rest) = groups.split_first()?;
-    let (last, middle) = rest.split_last()?;
-    let digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
-    let (last_int, fraction) = match last.split_once(',') {
-        Some((int, frac)) => (int, Some(frac)),
-        None => (*last, None),
-    };
-    let grouped = (1..=3).contains(&first.len())
-        && digits(first)
-        && middle.iter().all(|g| g.len() == 3 && digits(g))
-        && last_int.len() == 3
-        && digits(last_int)
-        && fraction.is_none_or(digits);
-    grouped.then(|| groups.join("."))
-}
-
 /// A line of the paste box as the grid reads it: trimmed, spaces between groups of three
 /// digits written as dots.
 fn pasted_figure(cell: &str) -> String {
-    space_grouped(cell).unwrap_or_else(|| cell.trim().to_owned())
+    thidua_import::number::space_grouped(cell).unwrap_or_else(|| cell.trim().to_owned())
 }
 
 /// A grid cell holding several figures separated by spaces or line breaks ("160 9 250"): a
@@ -826,7 +797,7 @@ fn pasted_into_one_cell(f: &FigStrings, text: &str) -> Option<String> {
     }
     let shown: String = parts.join(" ").chars().take(40).collect();
     let mut said = crate::i18n::fill(f.grid_pasted_column, &[("text", shown)]);
-    if let Some(dots) = space_grouped(text) {
+    if let Some(dots) = thidua_import::number::space_grouped(text) {
         let plain = dots.replace('.', "");
         let hint = crate::i18n::fill(f.grid_space_number, &[("dots", dots), ("plain", plain)]);
         said = format!("{said} {hint}");
@@ -891,10 +862,12 @@ fn paste_column(
         let text: String = line.trim().chars().take(40).collect();
         // Digits with a space between them that is no grouping of three ("16 50"): the space
         // is the problem, not the column.
-        let spaced = text.contains(GROUP_SPACES)
-            && text
-                .chars()
-                .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',') || GROUP_SPACES.contains(&c));
+        let spaced = text.contains(thidua_import::number::GROUP_SPACES)
+            && text.chars().all(|c| {
+                c.is_ascii_digit()
+                    || matches!(c, '.' | ',')
+                    || thidua_import::number::GROUP_SPACES.contains(&c)
+            });
         return Err(match spaced {
             true => PasteProblem::Space { line: i + 1, text },
             false => PasteProblem::NotAFigure { line: i + 1, text },
