@@ -22,6 +22,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use thidua_domain::documents::IssuedDocument;
+use thidua_domain::votes::receipt::Found;
 use thidua_ledger::{CosignatureVerifier, NoteVerifier, Verifier};
 use thidua_transparency::client::{ClientError, Failure, HttpLog, LocalLog, LogClient};
 use thidua_transparency::trust::{parse_log_key, parse_witness_key, Trust};
@@ -295,8 +296,6 @@ pub enum Missing {
     /// Its record holds no ballot with that hash (or the log has no such record).
     NoBallot,
 }
-
-use thidua_domain::votes::receipt::Found;
 
 /// The witnesses a verification counts: the trusted keys given (`--witness`, a trust file)
 /// and how many of them must cosign, and what is done with the witnesses the log registers.
