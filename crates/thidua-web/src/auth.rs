@@ -396,6 +396,27 @@ pub async fn authenticate_layer(State(app): State<AppState>, req: Request, next:
     next.run(req).await
 }
 
+/// Judges every write of a signed-in caller from its route before its handler reads the body
+/// ([`crate::authz::writes`]): what the path names must be visible (else 404) and the caller
+/// must hold a role that could act on it (else 403), whatever fields are sent. Runs after
+/// [`authenticate_layer`], which finds the caller.
+pub async fn write_gate_layer(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let viewer = req.extensions().get::<Authn>().and_then(|a| a.0.as_ref());
+    let matched = req.extensions().get::<axum::extract::MatchedPath>();
+    if let (false, Some(viewer), Some(matched)) = (safe, viewer, matched) {
+        let named = crate::authz::writes::Named::of(matched.as_str(), req.uri().path());
+        if let Err(e) = viewer.scope.may_write(&app.service.read(), &named) {
+            return if req.uri().path().starts_with("/api/") {
+                e.into_response()
+            } else {
+                crate::ui::viewer_error(viewer, e)
+            };
+        }
+    }
+    next.run(req).await
+}
+
 fn authn(parts: &Parts) -> Option<Viewer> {
     parts.extensions.get::<Authn>().and_then(|a| a.0.clone())
 }

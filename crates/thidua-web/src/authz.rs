@@ -25,10 +25,12 @@
 //! revision (its save, its submission, its approval) and reopenings of an approved report to the
 //! whole cluster (its members, secretariat and supervisor), who replay them with the drafts'
 //! revisions skipped (`State::figures_published`, `State::apply_readable`). The year-end
-//! review's events follow [`yearend`]'s rules; integrity flags, [`flags`]'s.
+//! review's events follow [`yearend`]'s rules; integrity flags, [`flags`]'s. Who may send a
+//! write at all, before its fields are read, is [`writes`]'s.
 
 mod documents;
 mod flags;
+pub mod writes;
 mod yearend;
 
 use std::collections::BTreeSet;

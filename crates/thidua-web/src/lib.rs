@@ -197,6 +197,10 @@ pub fn router_with(app: AppState, extra: Option<axum::Router<AppState>>) -> axum
         .method_not_allowed_fallback(ui::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
+            auth::write_gate_layer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
             auth::authenticate_layer,
         ))
         .layer(axum::middleware::from_fn(ui::refused::layer))

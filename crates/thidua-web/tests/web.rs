@@ -17,6 +17,7 @@ mod web {
     pub mod midyear;
     pub mod progress;
     pub mod recompute;
+    pub mod refused_first;
     pub mod replay;
     pub mod slow_clients;
     pub mod support;

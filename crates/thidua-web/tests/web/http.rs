@@ -136,16 +136,18 @@ fn cluster_management(app: &TestApp) {
             .len(),
         3
     );
-    // Not the secretariat's other cluster, not the supervisor.
+    // Not another cluster, which the secretariat does not even see (not found, as if it did
+    // not exist), not the supervisor (refused).
     let r = sec.post_form(
         "/clusters/cum-13/members",
         &[("csrf", &csrf), ("year", "2026"), ("m_ca-dt", "1")],
     );
-    assert_eq!(r.status, 403);
-    assert!(
-        r.body.contains("<title>Lỗi: Không có quyền") && r.body.contains("<h1>Không có quyền</h1>"),
-        "a refusal is named as such: {}",
-        r.body
+    assert_eq!(r.status, 404);
+    assert_eq!(
+        r.body,
+        sec.post_form("/clusters/cum-99/members", &[("csrf", &csrf)])
+            .body,
+        "a hidden cluster answers as a missing one"
     );
     let sup = signed_in(app, "giamsat12");
     let page = sup.get("/clusters/cum-12");
@@ -160,7 +162,12 @@ fn cluster_management(app: &TestApp) {
     for path in ["/clusters/cum-12/leadership", "/clusters/cum-12/members"] {
         let r = sup.post_form(path, &[("csrf", &page.csrf())]);
         assert_eq!(r.status, 403, "{path}: {}", r.body);
-        assert!(r.body.contains("<h1>Không có quyền</h1>"), "{}", r.body);
+        assert!(
+            r.body.contains("<title>Lỗi: Không có quyền")
+                && r.body.contains("<h1>Không có quyền</h1>"),
+            "a refusal is named as such: {}",
+            r.body
+        );
     }
 }
 

@@ -656,7 +656,7 @@ fn allowed(check: Check, r: &Resp) -> bool {
 }
 
 /// A vote in each cluster (`bau-12`, `bau-13`), from standings the operator records.
-fn elections(app: &TestApp) {
+pub fn elections(app: &TestApp) {
     use thidua_domain::votes::{AwardKind, Fraction, VoteCommand};
     use thidua_domain::{Actor, ClusterId, Command, ElectionId, Text, UnitId};
     let text = |s: &str| Text::parse("text", s, 500).unwrap();

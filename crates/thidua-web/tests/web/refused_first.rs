@@ -1,0 +1,160 @@
+//! Someone without the right to an action is told so before the action's fields are read:
+//! every form and API route that changes something, found by reading the router's source (so
+//! that a route added later is covered without editing this test), is posted an empty body by
+//! an officer of another cluster, and must answer 403 (refused) or 404 (hidden), never a
+//! validation error (400, 409, 415, 422) that would tell him what the form wants or what the
+//! cluster holds.
+
+use std::path::{Path, PathBuf};
+
+use super::support::{signed_in, spawn, Backend, TestApp};
+
+/// Routes anyone signed in may post to (their own session, account and language), and the
+/// generic command endpoints, whose body names the action (authorised after it is read).
+const OPEN_TO_ANYONE: &[&str] = &[
+    "/login",
+    "/logout",
+    "/lang",
+    "/bootstrap",
+    "/api/v1/bootstrap",
+    "/account/password",
+    "/account/tokens",
+    "/account/tokens/revoke",
+    "/api/v1/me/password",
+    "/api/v1/me/tokens",
+    "/api/v1/commands",
+    "/api/v1/commands/binding",
+];
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// Every method and path the web crate routes to a write: each `.route("PATH", …)` call whose
+/// arguments (up to its closing parenthesis) name `post(`, `put(` or `delete(`.
+fn written_routes() -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    rust_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
+    let mut routes = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (at, _) in text.match_indices(".route(") {
+            let args = &text[at + ".route(".len()..];
+            let mut depth = 1;
+            let end = args
+                .char_indices()
+                .find(|(_, c)| {
+                    depth += match c {
+                        '(' => 1,
+                        ')' => -1,
+                        _ => 0,
+                    };
+                    depth == 0
+                })
+                .map_or(args.len(), |(i, _)| i);
+            let call = &args[..end];
+            let Some(path) = call
+                .trim_start()
+                .strip_prefix('"')
+                .and_then(|p| p.split_once('"'))
+            else {
+                continue;
+            };
+            for method in ["post(", "put(", "delete("] {
+                if call.contains(method) {
+                    routes.push((
+                        method.trim_end_matches('(').to_uppercase(),
+                        path.0.to_owned(),
+                    ));
+                }
+            }
+        }
+    }
+    routes.sort();
+    routes.dedup();
+    routes
+}
+
+/// `route` with its parameters naming cluster 12's things (which the officer of Đồng Tháp, in
+/// cluster 13, has no right to).
+fn filled(route: &str) -> String {
+    let id = if route.contains("/clusters/") {
+        "cum-12"
+    } else if route.contains("/covenants/") {
+        "gu-12-2024"
+    } else if route.contains("/elections/") {
+        "bau-12"
+    } else if route.contains("/units/") {
+        "ca-kg"
+    } else {
+        "thuky12"
+    };
+    route
+        .replace("{id}", id)
+        .replace("{unit}", "ca-kg")
+        .replace("{window}", "M01")
+        .replace("{format}", "docx")
+        .replace("{role}", "officer:ca-kg")
+}
+
+fn run(app: &TestApp) {
+    super::support::load_figures(&app.service);
+    super::matrix::elections(app);
+    let outsider = signed_in(app, "canbo-dt");
+    let csrf = outsider.get("/account").csrf();
+    let routes = written_routes();
+    assert!(routes.len() > 40, "only {} routes found", routes.len());
+    let mut wrong = Vec::new();
+    let mut checked = 0;
+    let open = |route: &str| {
+        OPEN_TO_ANYONE
+            .iter()
+            .any(|o| route == *o || route.starts_with(&format!("{o}/")))
+    };
+    for (method, route) in routes.iter().filter(|(_, r)| !open(r)) {
+        let path = filled(route);
+        let res = match method.as_str() {
+            "PUT" => outsider.put_json(&path, serde_json::json!({})),
+            "DELETE" => outsider.delete(&path),
+            _ if route.starts_with("/api/") => outsider.post_json(&path, serde_json::json!({})),
+            _ => outsider.post_form(&path, &[("csrf", &csrf)]),
+        };
+        checked += 1;
+        if !matches!(res.status, 403 | 404) {
+            wrong.push(format!(
+                "{method} {path}: {} {}",
+                res.status,
+                res.body.chars().take(160).collect::<String>()
+            ));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {checked} routes read the fields before refusing:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    eprintln!("refused before the fields: {checked} routes");
+}
+
+#[test]
+fn every_route_refuses_an_outsider_before_reading_the_fields_on_sqlite() {
+    run(&spawn(Backend::Sqlite).unwrap());
+}
+
+#[test]
+fn every_route_refuses_an_outsider_before_reading_the_fields_on_postgres() {
+    if let Some(app) = spawn(Backend::Postgres) {
+        run(&app);
+    }
+}
