@@ -39,7 +39,8 @@ pub enum DomainError {
     UnknownUnit(String),
     #[error("unit {0} already exists")]
     UnitExists(String),
-    #[error("unit {unit} did not exist on {date}")]
+    /// `date` is a day, or a whole year (a cluster year's members must last it).
+    #[error("unit {unit} did not exist {}", during(.date))]
     UnitNotActive { unit: String, date: String },
     #[error("the lineage change dated {date} is before unit {unit} was established")]
     LineageBeforeEstablished { unit: String, date: String },
@@ -424,5 +425,14 @@ impl TargetRule {
             TargetRule::UnitNotPercent => "a rate or a change is measured in percent",
             TargetRule::UnknownIndicator => "the regulation has no indicator or element of that id",
         }
+    }
+}
+
+/// "on 2025-07-01", or "throughout 2026" for a year.
+fn during(date: &str) -> String {
+    if date.len() == 4 {
+        format!("throughout {date}")
+    } else {
+        format!("on {date}")
     }
 }

@@ -20,12 +20,13 @@ use thidua_domain::{Actor, ClusterId, Command, CovenantId, DomainError, Movement
 
 use super::form::{Errors, Submitted};
 use super::names::Named;
-use super::regulation::{compile_field, RegLine};
+use super::regulation::{compile_field, sent_text, RegLine};
 use super::targets::{self, Row};
 use super::{render, viewer_error, Layout};
 use crate::api::dto::{self, MovementDto};
 use crate::auth::Viewer;
 use crate::error::ApiError;
+use crate::i18n::Lang;
 use crate::AppState;
 
 /// What the form holds (kept when it comes back).
@@ -576,15 +577,10 @@ pub async fn create(
             date: f.get("date"),
             focus: targets::focus_after(&f.get("op"), rows_only.len()),
             rows: rows_only,
-            regulation: f.get("regulation"),
+            regulation: String::new(),
         };
-        if let Some(Ok(text)) = f
-            .files
-            .get("regulation_file")
-            .map(|b| String::from_utf8(b.clone()))
-        {
-            v.regulation = text;
-        }
+        let mut errors = Errors::default();
+        v.regulation = sent_regulation(&f, lang, &mut errors);
         return show(
             &app,
             &viewer,
@@ -595,7 +591,7 @@ pub async fn create(
                 back,
             },
             v,
-            Errors::default(),
+            errors,
             Vec::new(),
         );
     }
@@ -646,6 +642,7 @@ pub async fn update(
     let back = format!("/covenants/{id}");
     let mut rows_only = targets::rows_from_form(&f);
     if targets::apply_op(&mut rows_only, &f.get("op")) {
+        let mut errors = Errors::default();
         let v = Values {
             covenant: id.clone(),
             movement: c.movement.to_string(),
@@ -654,7 +651,7 @@ pub async fn update(
             date: f.get("date"),
             focus: targets::focus_after(&f.get("op"), rows_only.len()),
             rows: rows_only,
-            regulation: f.get("regulation"),
+            regulation: sent_regulation(&f, viewer.lang, &mut errors),
         };
         return show(
             &app,
@@ -666,7 +663,7 @@ pub async fn update(
                 back,
             },
             v,
-            Errors::default(),
+            errors,
             Vec::new(),
         );
     }
@@ -703,6 +700,14 @@ pub async fn update(
         errors,
         listing,
     )
+}
+
+/// The regulation sent with a form that only adds or removes a target row: the chosen file's
+/// text, so that a file picked before the click is not lost (one that is not UTF-8 is refused
+/// beside the field, which keeps its text).
+fn sent_regulation(f: &Submitted, lang: Lang, errors: &mut Errors) -> String {
+    sent_text(f, ("regulation", "regulation_file"), lang, errors)
+        .unwrap_or_else(|| f.get("regulation"))
 }
 
 #[cfg(test)]

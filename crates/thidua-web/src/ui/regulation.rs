@@ -81,24 +81,35 @@ pub fn compile_field(
     lang: Lang,
     errors: &mut Errors,
 ) -> (String, Compiled) {
-    let raw = match f.files.get(file) {
-        Some(bytes) => match String::from_utf8(bytes.clone()) {
-            Ok(s) => s.trim_start_matches('\u{feff}').to_owned(),
-            Err(_) => {
-                errors.push(field, lang.error("invalid_encoding"));
-                return (
-                    f.get(field),
-                    Compiled {
-                        doc: None,
-                        listing: Vec::new(),
-                    },
-                );
-            }
-        },
-        None => f.get(field),
+    let Some(raw) = sent_text(f, (field, file), lang, errors) else {
+        let none = Compiled {
+            doc: None,
+            listing: Vec::new(),
+        };
+        return (f.get(field), none);
     };
     let compiled = compile_text(&raw, field, year, lang, errors);
     (raw, compiled)
+}
+
+/// The regulation's text as sent: the uploaded file's (without a byte-order mark) when one was
+/// chosen, else the text field's; `None` for a file that is not UTF-8, refused beside `field`.
+pub fn sent_text(
+    f: &Submitted,
+    (field, file): (&str, &str),
+    lang: Lang,
+    errors: &mut Errors,
+) -> Option<String> {
+    match f.files.get(file) {
+        Some(bytes) => match String::from_utf8(bytes.clone()) {
+            Ok(s) => Some(s.trim_start_matches('\u{feff}').to_owned()),
+            Err(_) => {
+                errors.push(field, lang.error("invalid_encoding"));
+                None
+            }
+        },
+        None => Some(f.get(field)),
+    }
 }
 
 /// The diagnostic of a regulation written for another year than the covenant's `year`

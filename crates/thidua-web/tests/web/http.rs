@@ -529,6 +529,36 @@ fn strict_forms(app: &TestApp) {
     );
     let anon = Client::new(&app.base);
     assert!(!anon.get("/login").body.contains("/bootstrap"));
+    // A regulation file that is not UTF-8, chosen before adding a target row, is refused beside
+    // its field, not dropped without a word; a good one is kept in the box.
+    let form = sec.get("/clusters/cum-12/covenants/new");
+    for (bytes, refused) in [
+        (&b"version = 1\n\xff\xfe"[..], true),
+        (b"version = 1\n", false),
+    ] {
+        let (content_type, body) = super::support::multipart(
+            &[("csrf", &form.csrf()), ("op", "add"), ("title", "Giao ước")],
+            "quy-dinh.toml",
+            "text/plain",
+            bytes,
+        );
+        let body =
+            String::from_utf8_lossy(&body).replace("name=\"file\"", "name=\"regulation_file\"");
+        let body = [
+            body.split("version = 1").next().unwrap().as_bytes(),
+            bytes,
+            b"\r\n--thidua-test-boundary--\r\n",
+        ]
+        .concat();
+        let r = sec.post_raw("/clusters/cum-12/covenants/new", &content_type, &body);
+        assert_eq!(
+            r.body.contains("không phải văn bản UTF-8"),
+            refused,
+            "{}",
+            r.body
+        );
+        assert_eq!(r.body.contains("version = 1"), !refused, "{}", r.body);
+    }
 }
 
 fn more_api(app: &TestApp) {
