@@ -403,6 +403,20 @@ fn steps_ordered(steps: &[StepBand], higher: bool) -> bool {
 const MAX_CHAIN: usize = 32;
 /// The deepest evaluation (expression trees through the indicators they use).
 const MAX_EVAL_DEPTH: usize = 200;
+/// How many criteria may nest one in another under an area (a criterion, its sub-criteria,
+/// theirs …): scoring tables have three or four levels. The bound keeps checking the tree
+/// linear in the number of criteria (each walks at most this far up its parents).
+pub const MAX_NESTING: usize = 16;
+
+/// Where a criterion's chain of parents goes.
+enum Chain {
+    /// At an area (or a parent reported unknown elsewhere).
+    Ends,
+    /// Back to the criterion: the chain, from it.
+    Cycle(Vec<usize>),
+    /// Further than [`MAX_NESTING`] criteria.
+    TooDeep,
+}
 
 /// Evaluation depth of an expression: its tree, entering each indicator it uses.
 fn eval_depth(e: &CExpr, ind: &[usize]) -> usize {
@@ -595,41 +609,53 @@ impl<'a, 's, 't> Checker<'a, 's, 't> {
         (children, parent_ok)
     }
 
-    /// Reports each criterion whose parents lead back to itself; whether there is any.
+    /// Reports each criterion whose parents lead back to itself, or that nests deeper than
+    /// [`MAX_NESTING`]; whether there is any (the tree cannot be built then).
     fn check_parent_cycles(&mut self, parent_ok: &[bool]) -> bool {
         let ast = self.ast;
         let mut any = false;
         for (i, c) in ast.criteria.iter().enumerate() {
-            let Some(seen) = self.parent_cycle(i, parent_ok) else {
-                continue;
+            let (vi, en, code) = match self.parent_chain(i, parent_ok) {
+                Chain::Ends => continue,
+                Chain::Cycle(seen) => {
+                    let path: Vec<&str> =
+                        seen.iter().map(|k| ast.criteria[*k].id.as_str()).collect();
+                    let path = path.join(" → ");
+                    (
+                        format!("tiêu chí lồng vòng: {path} → {}", c.id),
+                        format!("criteria nest in a cycle: {path} → {}", c.id),
+                        "cycle",
+                    )
+                }
+                Chain::TooDeep => (
+                    format!("tiêu chí `{}` nằm quá sâu trong các tiêu chí cha (tối đa {MAX_NESTING} tầng)", c.id),
+                    format!("criterion `{}` is nested too deeply in its parents (at most {MAX_NESTING} levels)", c.id),
+                    "expr_limit",
+                ),
             };
             any = true;
-            let path: Vec<&str> = seen.iter().map(|k| ast.criteria[*k].id.as_str()).collect();
-            self.err(
-                c.pos,
-                "cycle",
-                format!("tiêu chí lồng vòng: {} → {}", path.join(" → "), c.id),
-                format!("criteria nest in a cycle: {} → {}", path.join(" → "), c.id),
-            );
+            self.err(c.pos, code, vi, en);
         }
         any
     }
 
-    /// The chain of criteria from `i` up its parents, when it leads back to `i`.
-    fn parent_cycle(&self, i: usize, parent_ok: &[bool]) -> Option<Vec<usize>> {
+    /// Where the chain of criteria from `i` up its parents goes, walking at most
+    /// [`MAX_NESTING`] criteria.
+    fn parent_chain(&self, i: usize, parent_ok: &[bool]) -> Chain {
         let mut seen = vec![i];
         let mut cur = i;
         while parent_ok[cur] {
             match self.syms.get(self.ast.criteria[cur].parent.as_str()) {
-                Some(Sym::Criterion(p)) if *p == i => return Some(seen),
+                Some(Sym::Criterion(p)) if *p == i => return Chain::Cycle(seen),
+                Some(Sym::Criterion(_)) if seen.len() >= MAX_NESTING => return Chain::TooDeep,
                 Some(Sym::Criterion(p)) if !seen.contains(p) => {
                     seen.push(*p);
                     cur = *p;
                 }
-                _ => return None,
+                _ => return Chain::Ends,
             }
         }
-        None
+        Chain::Ends
     }
 
     /// The kind of every node: the areas, then each criterion's body.

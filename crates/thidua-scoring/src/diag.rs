@@ -79,7 +79,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("expr_syntax", "an expression that cannot be parsed"),
     (
         "expr_limit",
-        "an expression too long or nested too deeply, or indicators depending on each other through too many levels",
+        "an expression too long or nested too deeply, indicators depending on each other through too many levels, or criteria nested too deeply",
     ),
     (
         "unknown_function",

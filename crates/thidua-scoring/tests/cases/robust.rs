@@ -1,5 +1,6 @@
-//! Robustness: expressions too long or too deep and indicator chains get a diagnostic (never a
-//! stack overflow), deep TOML is refused, strict thresholds read as written.
+//! Robustness: expressions too long or too deep, indicator chains and criteria nested too deeply
+//! get a diagnostic (never a stack overflow, never minutes of checking), deep TOML is refused,
+//! strict thresholds read as written.
 use thidua_scoring::*;
 
 fn reg_with_value(expr: &str) -> String {
@@ -34,6 +35,42 @@ fn an_expression_of_15000_terms_is_a_diagnostic() {
     }
     let e = compile(&t).unwrap_err();
     assert!(e.codes().contains(&"expr_limit"), "{e}");
+}
+
+/// A regulation whose criteria nest `depth` deep: A1 under the area, A2 under A1, …, the last
+/// scoring itself.
+fn nested_criteria(depth: usize) -> String {
+    let mut t = reg_with_value("x").replace(
+        "[[criterion]]\nid = \"A1\"\nparent = \"A\"\nname = \"A1\"\npoints = 10\nvalue = \"x\"\nscale = { kind = \"formula\" }\n",
+        "",
+    );
+    for level in 1..=depth {
+        let parent = if level == 1 {
+            "A".to_string()
+        } else {
+            format!("C{}", level - 1)
+        };
+        t.push_str(&format!(
+            "[[criterion]]\nid = \"C{level}\"\nparent = \"{parent}\"\nname = \"C{level}\"\npoints = 10\n"
+        ));
+        if level == depth {
+            t.push_str("value = \"x\"\nscale = { kind = \"formula\" }\n");
+        }
+    }
+    t
+}
+
+/// Criteria nest at most `MAX_NESTING` deep; a regulation of thousands of levels (a body well
+/// under the server's request limit) is told so at once instead of taking minutes to check
+/// (each criterion used to walk its whole chain of parents: 10,000 levels took 40 s).
+#[test]
+fn criteria_nested_too_deeply_are_a_diagnostic() {
+    compile(&nested_criteria(compile::MAX_NESTING)).unwrap();
+    let e = compile(&nested_criteria(compile::MAX_NESTING + 1)).unwrap_err();
+    assert_eq!(e.codes(), vec!["expr_limit"], "{e}");
+    assert!(e.0[0].message_en.contains("C17") && e.0[0].message_vi.contains("quá sâu"));
+    let e = compile(&nested_criteria(10_000)).unwrap_err();
+    assert!(e.codes().iter().all(|c| *c == "expr_limit"), "{e}");
 }
 
 #[test]
