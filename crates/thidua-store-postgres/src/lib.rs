@@ -122,6 +122,15 @@ CREATE TABLE snapshot_chunks (
     PRIMARY KEY (size, seq)
 );
 "#,
+    // TRUNCATE fires no row trigger: the log's tables refuse it with a statement trigger.
+    r#"
+CREATE TRIGGER entries_no_truncate BEFORE TRUNCATE ON entries
+    FOR EACH STATEMENT EXECUTE FUNCTION thidua_append_only();
+CREATE TRIGGER nodes_no_truncate BEFORE TRUNCATE ON tree_nodes
+    FOR EACH STATEMENT EXECUTE FUNCTION thidua_append_only();
+CREATE TRIGGER checkpoints_no_truncate BEFORE TRUNCATE ON checkpoints
+    FOR EACH STATEMENT EXECUTE FUNCTION thidua_append_only();
+"#,
 ];
 
 /// Connections for reads, so that a page never waits behind an append or another read.

@@ -98,6 +98,46 @@ fn witness_store_conformance() {
     thidua_store::witness::conformance(&store);
 }
 
+/// The log's tables refuse TRUNCATE too (which fires no row trigger), and keep their rows.
+#[test]
+fn the_log_cannot_be_truncated() {
+    if !reachable() {
+        return;
+    }
+    let factory = Schemas {
+        made: Mutex::new(Vec::new()),
+    };
+    let store = factory.fresh();
+    let entry = thidua_store::Entry {
+        index: 0,
+        leaf_hash: [7; 32],
+        bytes: b"{}".to_vec(),
+    };
+    let node = thidua_store::Node {
+        level: 0,
+        index: 0,
+        hash: entry.leaf_hash,
+    };
+    store
+        .append(thidua_store::Append {
+            expected_size: 0,
+            entries: &[entry],
+            nodes: &[node],
+            checkpoint: "test\n1\n",
+        })
+        .unwrap();
+    for table in ["entries", "tree_nodes", "checkpoints"] {
+        let result = factory.execute_sql(&store, &format!("TRUNCATE {table}"));
+        assert!(
+            result.as_ref().is_err_and(|e| e.contains("append-only")),
+            "TRUNCATE {table}: {result:?}"
+        );
+    }
+    let store = factory.reopen(&store);
+    assert_eq!(store.size().unwrap(), 1);
+    assert!(store.checkpoint_at(1).unwrap().is_some());
+}
+
 #[test]
 fn debug_output_hides_the_connection_string() {
     if !reachable() {
