@@ -387,3 +387,66 @@ fn unknown_fields_inside_a_command_are_refused() {
     let after = admin.get("/api/v1/events?limit=1").json()["items"][0]["index"].clone();
     assert_eq!(before, after, "nothing was appended");
 }
+
+/// A unit's figures take text too — a value's comment, a reopening's reason — and the figures
+/// API refuses what the figures forms refuse, with the same code, and saves nothing.
+#[test]
+fn the_figures_api_refuses_what_the_figures_forms_refuse() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    super::support::load_figures(&app.service);
+    let officer = signed_in(&app, "canbo-kg");
+    let leader = signed_in(&app, "lanhdao-kg");
+    let m01 = "/covenants/gu-12-2024/figures/ca-kg/M01";
+    let r = leader.post_json(&format!("/api/v1{m01}/approve"), json!({"revision": 1}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    let before = officer.get("/api/v1/events?limit=1").json()["items"][0]["index"].clone();
+    let long = "Ghi chú ".repeat(200);
+    for comment in [long.as_str(), "Ghi\u{202E} chú"] {
+        let path = "/covenants/gu-12-2024/figures/ca-kg/M04";
+        let csrf = officer.get(path).csrf();
+        let form = [
+            ("csrf", csrf.as_str()),
+            ("v_crimes", "12"),
+            ("c_crimes", comment),
+            ("action", "save"),
+        ];
+        let page = officer.post_form(path, &form);
+        assert_eq!(page.status, 422, "form, comment {comment:?}: {}", page.body);
+        let api = officer.put_json(
+            &format!("/api/v1{path}"),
+            json!({"values": {"crimes": "12"}, "comments": {"crimes": comment}}),
+        );
+        assert_eq!(api.status, 422, "API, comment {comment:?}: {}", api.body);
+        let code = api.json()["error"].as_str().unwrap().to_owned();
+        let said = match code.as_str() {
+            "text_too_long" => "Quá dài (tối đa 1000 ký tự).",
+            other => thidua_web::i18n::Lang::Vi.error(other),
+        };
+        assert!(
+            page.body.contains(said),
+            "the form says {said:?}: {}",
+            page.body
+        );
+    }
+    // A reopening's reason, on the month the leader approved.
+    let path = m01;
+    let csrf = leader.get(path).csrf();
+    let reason = "lý do ".repeat(200);
+    let page = leader.post_form(
+        &format!("{path}/step"),
+        &[("csrf", &csrf), ("action", "reopen"), ("reason", &reason)],
+    );
+    assert_eq!(page.status, 422, "{}", page.body);
+    assert!(
+        page.body.contains("Quá dài (tối đa 1000 ký tự)."),
+        "{}",
+        page.body
+    );
+    let api = leader.post_json(&format!("/api/v1{path}/reopen"), json!({"reason": reason}));
+    assert_eq!(
+        (api.status, api.json()["error"].clone()),
+        (422, json!("text_too_long"))
+    );
+    let after = officer.get("/api/v1/events?limit=1").json()["items"][0]["index"].clone();
+    assert_eq!(before, after, "nothing was appended");
+}
