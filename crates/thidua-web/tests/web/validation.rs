@@ -1,5 +1,6 @@
 //! One validation for every entry point: each invalid value the forms refuse is sent through
-//! `POST /api/v1/commands` as well, and both answer with the same error code and change nothing.
+//! `POST /api/v1/commands` (or the figures API) as well, and both answer with the same error code
+//! and change nothing.
 
 use serde_json::json;
 
