@@ -3,9 +3,12 @@
 //! fails the test; elsewhere the test says it skipped, naming the Debian package, and returns.
 //! PostgreSQL's probe is `thidua_store_postgres::test_database_url` (its `testing` feature),
 //! under the same rule. [`forge_snapshot`] plays a dishonest operator against a SQLite store.
+//! [`source`] reads the project's own sources for tests that check every route or code.
 
 use std::path::Path;
 use std::process::Command;
+
+pub mod source;
 
 pub use thidua_store::testing::{in_ci, required};
 

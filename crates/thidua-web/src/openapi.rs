@@ -269,12 +269,7 @@ mod tests {
 
     /// The names of the types deriving `ToSchema` in `dir` and below, with the files they are in.
     fn documented_types(dir: &Path, out: &mut BTreeMap<String, Vec<String>>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                documented_types(&path, out);
-                continue;
-            }
+        for path in thidua_test_support::source::rust_files(dir) {
             let text = std::fs::read_to_string(&path).unwrap();
             let mut derives = false;
             for line in text.lines().map(str::trim) {
@@ -299,36 +294,13 @@ mod tests {
     /// The `/api/v1/` paths routed in the web and transparency crates' sources (the string
     /// after each `.route(`).
     fn routed_api_paths() -> std::collections::BTreeSet<String> {
-        let mut found = std::collections::BTreeSet::new();
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut files = Vec::new();
-        for dir in [root.join("src"), root.join("../thidua-transparency/src")] {
-            rust_files(&dir, &mut files);
-        }
-        for text in files.iter().map(|f| std::fs::read_to_string(f).unwrap()) {
-            for (at, _) in text.match_indices(".route(") {
-                let rest = text[at + ".route(".len()..].trim_start();
-                let Some(literal) = rest.strip_prefix('"') else {
-                    continue;
-                };
-                let path = &literal[..literal.find('"').unwrap()];
-                if path.starts_with("/api/v1/") {
-                    found.insert(path.to_owned());
-                }
-            }
-        }
-        found
-    }
-
-    fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                rust_files(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                out.push(path);
-            }
-        }
+        let dirs = [root.join("src"), root.join("../thidua-transparency/src")];
+        thidua_test_support::source::routes(&dirs)
+            .into_iter()
+            .map(|r| r.path)
+            .filter(|p| p.starts_with("/api/v1/"))
+            .collect()
     }
 
     /// Every API route is in the OpenAPI document (one was served and undocumented).

@@ -826,20 +826,8 @@ mod tests {
     /// a new code cannot be missing from the list above and reach a page as "could not be done".
     #[test]
     fn every_code_written_in_the_source_is_translated() {
-        fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    sources(&path, out);
-                } else if path.extension().is_some_and(|e| e == "rs") {
-                    out.push(path);
-                }
-            }
-        }
-        let mut files = Vec::new();
-        sources(
+        let files = thidua_test_support::source::rust_files(
             &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-            &mut files,
         );
         let mut found = 0;
         // Not this file, whose test names the calls it looks for.

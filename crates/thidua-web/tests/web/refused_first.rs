@@ -5,7 +5,7 @@
 //! validation error (400, 409, 415, 422) that would tell him what the form wants or what the
 //! cluster holds.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::support::{signed_in, spawn, Backend, TestApp};
 
@@ -26,63 +26,18 @@ const OPEN_TO_ANYONE: &[&str] = &[
     "/api/v1/commands/binding",
 ];
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
-
-/// Every method and path the web crate routes to a write: each `.route("PATH", …)` call whose
-/// arguments (up to its closing parenthesis) name `post(`, `put(` or `delete(`.
+/// Every method and path the web crate routes to a write (`post`, `put`, `delete`).
 fn written_routes() -> Vec<(String, String)> {
-    let mut files = Vec::new();
-    rust_files(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-        &mut files,
-    );
-    let mut routes = Vec::new();
-    for file in files {
-        let text = std::fs::read_to_string(&file).unwrap();
-        for (at, _) in text.match_indices(".route(") {
-            let args = &text[at + ".route(".len()..];
-            let mut depth = 1;
-            let end = args
-                .char_indices()
-                .find(|(_, c)| {
-                    depth += match c {
-                        '(' => 1,
-                        ')' => -1,
-                        _ => 0,
-                    };
-                    depth == 0
-                })
-                .map_or(args.len(), |(i, _)| i);
-            let call = &args[..end];
-            let Some(path) = call
-                .trim_start()
-                .strip_prefix('"')
-                .and_then(|p| p.split_once('"'))
-            else {
-                continue;
-            };
-            for method in ["post(", "put(", "delete("] {
-                if call.contains(method) {
-                    routes.push((
-                        method.trim_end_matches('(').to_uppercase(),
-                        path.0.to_owned(),
-                    ));
-                }
-            }
-        }
-    }
-    routes.sort();
-    routes.dedup();
-    routes
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    thidua_test_support::source::routes(&[src])
+        .into_iter()
+        .flat_map(|r| {
+            r.methods
+                .into_iter()
+                .filter(|m| *m != "get")
+                .map(move |m| (m.to_uppercase(), r.path.clone()))
+        })
+        .collect()
 }
 
 /// `route` with its parameters naming cluster 12's things (which the officer of Đồng Tháp, in
