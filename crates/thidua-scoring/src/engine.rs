@@ -73,6 +73,15 @@ pub enum EvalError {
         unit: String,
         year: i32,
     },
+    /// A merged unit's figure of an earlier year is the sum of its predecessors' (`@predecessors`)
+    /// and some of them have no figure for the window: never a partial sum. `missing` names them
+    /// (ids in the data), every one, not only the first.
+    MergeIncomplete {
+        element: String,
+        unit: String,
+        year: i32,
+        missing: Vec<String>,
+    },
     /// A division by zero; `context` words the division.
     DivZero {
         context: String,
@@ -171,6 +180,17 @@ impl EvalError {
                 (w.element)(element),
                 (w.unit)(unit)
             ),
+            EvalError::MergeIncomplete {
+                element,
+                unit,
+                year,
+                missing,
+            } => format!(
+                "{} của đơn vị hợp nhất {} năm {year} là tổng số liệu các đơn vị tiền thân, không cộng thiếu: chưa có số liệu của {}",
+                (w.element)(element),
+                (w.unit)(unit),
+                missing.iter().map(|u| (w.unit)(u)).collect::<Vec<_>>().join(", ")
+            ),
             EvalError::DivZero { context } => format!("chia cho 0 khi tính {context}"),
             EvalError::PointsUnavailable { id } => format!(
                 "chưa có điểm của {} (chưa chấm hoặc không tính được)",
@@ -223,6 +243,18 @@ impl EvalError {
                 year,
             } => {
                 format!("`{element}` of merged unit `{unit}` for {year}: the regulation forbids summing predecessors")
+            }
+            EvalError::MergeIncomplete {
+                element,
+                unit,
+                year,
+                missing,
+            } => {
+                let missing: Vec<String> = missing.iter().map(|u| format!("`{u}`")).collect();
+                format!(
+                    "`{element}` of merged unit `{unit}` for {year} sums its predecessors, never partially: none from {}",
+                    missing.join(", ")
+                )
             }
             EvalError::DivZero { context } => format!("division by zero in {context}"),
             EvalError::PointsUnavailable { id } => {
@@ -543,6 +575,7 @@ pub(crate) fn figure_at(
                 let mut total = Exact::ZERO;
                 let mut parts = Vec::new();
                 let mut not_applicable = None;
+                let mut missing = Vec::new();
                 for p in preds {
                     let pid = data.units[*p as usize].as_str();
                     // A unit that reported the figure as not applicable adds nothing; when
@@ -553,10 +586,19 @@ pub(crate) fn figure_at(
                             parts.push((pid.to_string(), v));
                         }
                         Err(na @ EvalError::NotApplicable { .. }) => not_applicable = Some(na),
+                        Err(EvalError::Missing { .. } | EvalError::UnitAbsent { .. }) => {
+                            missing.push(pid.to_string());
+                        }
                         Err(other) => return Err(other),
                     }
                 }
                 match (parts.is_empty(), not_applicable) {
+                    _ if !missing.is_empty() => Err(EvalError::MergeIncomplete {
+                        element: el.id.clone(),
+                        unit: unit_id.to_string(),
+                        year: w.year,
+                        missing,
+                    }),
                     (true, Some(na)) => Err(na),
                     _ => Ok((total, Source::Predecessors { parts })),
                 }
@@ -574,7 +616,8 @@ pub(crate) fn figure_at(
             err @ (EvalError::Missing { .. }
             | EvalError::UnitAbsent { .. }
             | EvalError::NotApplicable { .. }
-            | EvalError::MergeRefused { .. }),
+            | EvalError::MergeRefused { .. }
+            | EvalError::MergeIncomplete { .. }),
         ) => match el.missing {
             Some(d) => Ok((
                 Exact::from(d),
@@ -2047,6 +2090,22 @@ impl Measurer<'_> {
         let now = cx.eval(&args[0], w).ok()?;
         let before = cx.eval(&args[1], w).ok()?;
         Some((now, before))
+    }
+
+    /// The `now` side alone of a change indicator (`pct_change(now, before)`) over a period's
+    /// window, whether or not `before` is known: a merged unit's count to date is shown even
+    /// where its baseline is incomplete. `None` for any other indicator, or when `now` cannot
+    /// be computed.
+    pub fn change_now(&self, unit: &str, id: &str, period: PeriodKey) -> Option<Val> {
+        let reg = self.reg;
+        let i = reg.indicators.iter().position(|x| x.id == id)?;
+        let CExpr::Call(Func::PctChange, args) = &reg.indicators[i].expr else {
+            return None;
+        };
+        let w = period.window();
+        reg.ctx(self.data, &self.bind, unit, w, false)
+            .eval(&args[0], w)
+            .ok()
     }
 }
 

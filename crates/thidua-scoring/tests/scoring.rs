@@ -636,6 +636,26 @@ fn merged_unit_baseline_is_the_sum_of_predecessors() {
     );
 }
 
+/// A merged unit's baseline some of whose predecessors have no figures is missing, never a
+/// partial sum, and the error names every predecessor without figures, not only the first.
+#[test]
+fn an_incomplete_merged_baseline_names_every_predecessor_without_figures() {
+    let text = with("value = \"x\"", "value = \"x@baseline\"")
+        .replace("2024", "2025")
+        .replace("baseline_year = 2023", "baseline_year = 2024");
+    let reg = compile(&text).unwrap();
+    let data =
+        mini_data("KG,x,2024-Y,30\nST,x,2023-Y,5\nAG,x,2025-Y,1\nAG,@predecessors,2024,AG+KG+ST\n");
+    let y: PeriodKey = "2025-Y".parse().unwrap();
+    let u = reg.evaluate_unit(&data, "AG", y, EvalOptions::with_trace());
+    assert_eq!(u.status, Status::Error);
+    let t = render::unit_text(&u);
+    assert!(
+        t.contains("`x` của đơn vị hợp nhất `AG` năm 2024 là tổng số liệu các đơn vị tiền thân, không cộng thiếu: chưa có số liệu của `AG`, `ST`"),
+        "{t}"
+    );
+}
+
 /// Two areas of 5 points, a tie-break on B, a top band for at most half of the units.
 const TIE_REG: &str = r#"format = 1
 name = "Hòa điểm"

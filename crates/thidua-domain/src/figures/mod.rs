@@ -920,6 +920,36 @@ impl State {
             .collect()
     }
 
+    /// [`earlier_missing`](Self::earlier_missing) over every reported window of months 1 to
+    /// `through` of `year` (each unit once, in lineage order): why a value to date that reads
+    /// that year (cùng kỳ, a baseline, a score) is missing for a merged member.
+    pub fn earlier_missing_through(
+        &self,
+        unit: &UnitId,
+        covenant: &CovenantId,
+        year: i32,
+        through: u8,
+    ) -> Vec<UnitId> {
+        let Ok(c) = self.covenant(covenant) else {
+            return Vec::new();
+        };
+        if self.earlier_sources(unit, c.year).is_empty() {
+            return Vec::new();
+        }
+        let Ok(calendar) = self.calendar(covenant) else {
+            return Vec::new();
+        };
+        let mut out: Vec<UnitId> = Vec::new();
+        for r in calendar.reported().iter().filter(|r| r.month <= through) {
+            for u in self.earlier_missing(unit, covenant, year, &r.window.key) {
+                if !out.contains(&u) {
+                    out.push(u);
+                }
+            }
+        }
+        out
+    }
+
     /// A window of the covenant's movement calendar.
     pub fn reporting_window(
         &self,

@@ -54,6 +54,35 @@ pub struct UnitProgress {
     pub score: Option<UnitResult>,
     pub method: Method,
     pub targets: Vec<TargetProgress>,
+    /// Without a total to date, who of a merged member's lineage lacks approved figures of an
+    /// earlier year the score reads (the year before, the regulation's baseline year): why.
+    #[serde(skip)]
+    pub score_lacking: Option<Lacking>,
+}
+
+/// The units of a merged member's lineage without approved figures of an earlier `year` over
+/// the months a value reads ([`State::earlier_missing_through`]): why that value is missing,
+/// never a partial sum of the others.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lacking {
+    pub year: i32,
+    pub units: Vec<UnitId>,
+}
+
+/// Of `years` before the covenant's `year`, the first in which some unit of `unit`'s lineage
+/// lacks approved figures of months 1 to `through`, and who; none for a member that absorbed
+/// no one.
+fn lacking(
+    state: &State,
+    covenant: &CovenantId,
+    unit: &UnitId,
+    (year, through): (i32, u8),
+    years: impl IntoIterator<Item = i32>,
+) -> Option<Lacking> {
+    years.into_iter().filter(|y| *y < year).find_map(|y| {
+        let units = state.earlier_missing_through(unit, covenant, y, through);
+        (!units.is_empty()).then_some(Lacking { year: y, units })
+    })
 }
 
 /// One target of one unit, in the target's terms (see [`status`]).
@@ -93,6 +122,19 @@ pub struct TargetProgress {
     pub status: Status,
     /// Month by month to date this year (index 0 = month 1).
     pub series: Vec<Option<Exact>>,
+    /// For a change target, the count it compares month by month to date this year (index 0 =
+    /// month 1), known where the percentage is not (a merged unit's incomplete baseline): what
+    /// the pages show to date, and chart then. Empty for any other target.
+    #[serde(skip)]
+    pub counts: Vec<Option<Exact>>,
+    /// Where the value compared with to date (`compared`, `same_period`) is missing for a
+    /// merged member: who lacks approved figures of `compared_year` through the month counted.
+    #[serde(skip)]
+    pub compared_lacking: Option<Lacking>,
+    /// Where last year's line cannot be drawn for a merged member: who lacks approved figures
+    /// of last year or of the year it compares with.
+    #[serde(skip)]
+    pub last_year_lacking: Option<Lacking>,
     /// Month by month to date last year, all twelve, in the target's terms as last year read
     /// them (a change against last year's own baseline, `last_year_compared_year`); none for a
     /// month whose value cannot be known (that baseline has no figures), never a made-up 0.
@@ -277,6 +319,9 @@ pub(crate) fn member_progress(
     let now = sh.reg.measurer(&data);
     let (projected, method) = projected_data(state, sh, &now, &spec(0), unit, &id, through)?;
     let cx = Cx {
+        state,
+        covenant: &sh.covenant,
+        unit,
         reg: &sh.reg,
         data: &data,
         now,
@@ -294,6 +339,19 @@ pub(crate) fn member_progress(
     let score = through
         .and_then(|m| PeriodKey::year_to_date(sh.year, m))
         .map(|p| sh.reg.evaluate_unit(&data, &id, p, opts));
+    let untotalled = score
+        .as_ref()
+        .is_some_and(|s| s.total.is_none() && s.provisional_total.is_none());
+    let score_lacking = through.filter(|_| untotalled).and_then(|m| {
+        let years = [Some(sh.year - 1), sh.reg.ast().baseline_year];
+        lacking(
+            state,
+            &sh.covenant,
+            unit,
+            (sh.year, m),
+            years.into_iter().flatten(),
+        )
+    });
     Ok(UnitProgress {
         unit: unit.clone(),
         through,
@@ -305,6 +363,7 @@ pub(crate) fn member_progress(
             .iter()
             .map(|t| target_progress(&cx, t, &id, through))
             .collect(),
+        score_lacking,
     })
 }
 
@@ -347,6 +406,9 @@ fn projected_data(
 
 /// What every target of a member reads.
 struct Cx<'a> {
+    state: &'a State,
+    covenant: &'a CovenantId,
+    unit: &'a UnitId,
     reg: &'a CompiledRegulation,
     data: &'a Dataset,
     now: Measurer<'a>,
@@ -421,6 +483,34 @@ fn target_progress(cx: &Cx, target: &Target, id: &str, through: Option<u8>) -> T
             .map(|(now, before)| (number(now), number(before)));
         (compared, change_year.or(Some(cx.year - 1)))
     };
+    let counts: Vec<Option<Exact>> = match (target.kind, indicator) {
+        (TargetKind::Change, Some(i)) => (1..=through.unwrap_or(0))
+            .map(|m| count_to_date(cx, i, is_element, id, m))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let before_known = match &compared {
+        Some(_) => true,
+        None => raw_with(cx.reg_last_year, cx.year - 1).is_some() && !self_compared,
+    };
+    let lacking_in = |years: &[Option<i32>], m: u8| {
+        let at = (cx.year, m);
+        lacking(
+            cx.state,
+            cx.covenant,
+            cx.unit,
+            at,
+            years.iter().flatten().copied(),
+        )
+    };
+    let compared_lacking = through
+        .filter(|_| !before_known)
+        .and_then(|m| lacking_in(&[compared_year], m));
+    let last_year_lacking = last_year
+        .iter()
+        .all(Option::is_none)
+        .then(|| lacking_in(&[Some(cx.year - 1), last_compared], 12))
+        .flatten();
     let projected_reading = through.and_then(|_| read(&cx.projected, cx.year, 12));
     let projected = projected_reading.as_ref().and_then(|r| r.value.clone());
     let zero_baseline = to_date_reading.as_ref().is_some_and(|r| r.zero_baseline);
@@ -441,7 +531,25 @@ fn target_progress(cx: &Cx, target: &Target, id: &str, through: Option<u8>) -> T
         to_date,
         projected,
         series,
+        counts,
+        compared_lacking,
+        last_year_lacking,
         last_year,
+    }
+}
+
+/// The count a change target compares to date through month `m`: the element itself, or the
+/// `now` side of a change indicator ([`Measurer::change_now`]).
+fn count_to_date(cx: &Cx, indicator: &str, is_element: bool, id: &str, m: u8) -> Option<Exact> {
+    let p = PeriodKey::year_to_date(cx.year, m)?;
+    let v = if is_element {
+        cx.now.measure(id, indicator, p)?.ok()?
+    } else {
+        cx.now.change_now(id, indicator, p)?
+    };
+    match v {
+        Val::Num(n) => Some(n),
+        Val::Bool(_) => None,
     }
 }
 

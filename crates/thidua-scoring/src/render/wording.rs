@@ -337,6 +337,17 @@ fn error_en(e: &EvalError, w: &ErrorWords) -> String {
             (w.element)(element),
             (w.unit)(unit)
         ),
+        EvalError::MergeIncomplete {
+            element,
+            unit,
+            year,
+            missing,
+        } => format!(
+            "{} of the merged unit {} in {year} is the sum of the figures of its predecessor units, never a partial sum: no figures from {}",
+            (w.element)(element),
+            (w.unit)(unit),
+            missing.iter().map(|u| (w.unit)(u)).collect::<Vec<_>>().join(", ")
+        ),
         EvalError::DivZero { context } => {
             format!("division by zero in {}", EN.named(context))
         }

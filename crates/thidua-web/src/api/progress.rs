@@ -126,14 +126,41 @@ pub struct TargetProgressDto {
     /// For a change target, the year last year's values compare with (the year before the
     /// target's baseline year): 2022 for a 2024 target against 2023.
     pub last_year_compared_year: Option<i32>,
+    /// For a change target, the count it compares month by month to date this year, known
+    /// even where the percentage is not (a merged unit's incomplete baseline); empty for any
+    /// other target.
+    pub counts: Vec<Option<String>>,
+    /// Where the compared value is missing for a merged unit: the units of its lineage
+    /// without approved figures of that year (never a partial sum).
+    pub compared_lacking: Option<LackingDto>,
+    /// Where last year's line cannot be drawn for a merged unit: who lacks approved figures of
+    /// which year.
+    pub last_year_lacking: Option<LackingDto>,
+}
+
+/// The units of a merged unit's lineage without approved figures of an earlier `year`: why a
+/// value that needs that year is missing.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct LackingDto {
+    pub year: i32,
+    pub units: Vec<UnitRef>,
+}
+
+fn lacking_dto(state: &DomainState, l: &Option<progress::Lacking>) -> Option<LackingDto> {
+    l.as_ref().map(|l| LackingDto {
+        year: l.year,
+        units: l.units.iter().map(|u| unit_ref(state, u)).collect(),
+    })
 }
 
 impl TargetProgressDto {
-    /// What the pages show as the value to date: the count behind a change, else the indicator.
+    /// What the pages show as the value to date: the count behind a change (known even where
+    /// what it compares with is not), else the indicator.
     pub fn shown_now(&self) -> Option<String> {
-        match &self.compared {
-            Some((now, _)) => Some(now.clone()),
-            None => self.measured.clone(),
+        match (&self.compared, self.counts.last()) {
+            (Some((now, _)), _) => Some(now.clone()),
+            (None, Some(Some(now))) => Some(now.clone()),
+            _ => self.measured.clone(),
         }
     }
 
@@ -160,6 +187,9 @@ pub struct UnitProgressDto {
     /// How the year end was projected: `seasonal`, `linear`, `mixed`, `none`.
     pub method: String,
     pub targets: Vec<TargetProgressDto>,
+    /// Without a total to date, the units of a merged unit's lineage without approved figures
+    /// of a year the score reads: why.
+    pub score_lacking: Option<LackingDto>,
 }
 
 /// A covenant's progress.
@@ -247,7 +277,7 @@ fn target_ref(t: &Target) -> TargetRef {
     }
 }
 
-fn target_dto(t: &TargetProgress) -> TargetProgressDto {
+fn target_dto(state: &DomainState, t: &TargetProgress) -> TargetProgressDto {
     TargetProgressDto {
         target: t.target.clone(),
         measured: opt(&t.measured),
@@ -261,6 +291,9 @@ fn target_dto(t: &TargetProgress) -> TargetProgressDto {
         series: t.series.iter().map(opt).collect(),
         last_year: t.last_year.iter().map(opt).collect(),
         last_year_compared_year: t.last_year_compared_year,
+        counts: t.counts.iter().map(opt).collect(),
+        compared_lacking: lacking_dto(state, &t.compared_lacking),
+        last_year_lacking: lacking_dto(state, &t.last_year_lacking),
     }
 }
 
@@ -283,7 +316,8 @@ fn unit_dto(state: &DomainState, u: &UnitProgress) -> UnitProgressDto {
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default(),
-        targets: u.targets.iter().map(target_dto).collect(),
+        targets: u.targets.iter().map(|t| target_dto(state, t)).collect(),
+        score_lacking: lacking_dto(state, &u.score_lacking),
     }
 }
 

@@ -38,6 +38,10 @@ pub struct FigStrings {
     /// After `same_period_from`: the units of the lineage with no approved figures for the
     /// window, so that the column is empty rather than a partial sum.
     pub same_period_missing: &'static str,
+    /// Why a value that needs a merged unit's earlier `{year}` is missing: the `{units}` of its
+    /// lineage without approved figures of it. One reason for the grid's cùng kỳ and the
+    /// progress pages ([`crate::ui::figures::lacking_figures`]).
+    pub lacking_figures: &'static str,
     /// Who fills in the missing earlier years, and where (a link to the figures page's
     /// historical import follows).
     pub same_period_import_hint: &'static str,
@@ -240,7 +244,8 @@ pub static VI: FigStrings = FigStrings {
     column_code: "Mã cột của chỉ tiêu trong tệp nhập (CSV, XLSX)",
     same_period: "Cùng kỳ",
     same_period_from: "gồm số liệu của đơn vị và của đơn vị tiền thân đã hợp nhất vào đơn vị:",
-    same_period_missing: "Chưa tính được cùng kỳ của kỳ này (không cộng thiếu): chưa có số liệu đã duyệt của",
+    same_period_missing: "Chưa tính được cùng kỳ của kỳ này (không cộng thiếu):",
+    lacking_figures: "chưa có số liệu đã duyệt năm {year} của {units}",
     same_period_import_hint: "Thư ký cụm nhập số liệu đã phê duyệt của các năm trước",
     same_period_import_link: "trên trang số liệu của giao ước",
     value: "Số liệu",
@@ -397,7 +402,8 @@ pub static EN: FigStrings = FigStrings {
     column_code: "The element's column in an import file (CSV, XLSX)",
     same_period: "Same period last year",
     same_period_from: "the unit's own figures and those of the predecessors merged into it:",
-    same_period_missing: "No same-period figure for this window (never a partial sum): no approved figures of",
+    same_period_missing: "No same-period figure for this window (never a partial sum):",
+    lacking_figures: "no approved figures of {year} from {units}",
     same_period_import_hint: "The cluster's secretariat imports the approved figures of earlier years",
     same_period_import_link: "on the covenant's figures page",
     value: "Figure",

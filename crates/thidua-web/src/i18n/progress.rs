@@ -60,6 +60,13 @@ pub struct ProgStrings {
     pub no_last_year_base: &'static str,
     pub no_last_year_itself: &'static str,
     pub no_last_year: &'static str,
+    /// Where a merged unit's lineage lacks approved figures of a year a value needs, never a
+    /// partial sum: `{reason}` is [`crate::ui::figures::lacking_figures`]'s. A value (compared
+    /// with, percentage, provisional score), last year's line, the change a chart cannot draw
+    /// (`{year}` the year it compares with; this year's count is drawn instead).
+    pub not_computed: &'static str,
+    pub no_last_year_lacking: &'static str,
+    pub no_change_lacking: &'static str,
     pub legend_this_year: &'static str,
     pub legend_last_year: &'static str,
     pub legend_projection: &'static str,
@@ -142,6 +149,9 @@ pub static VI: ProgStrings = ProgStrings {
     no_last_year_base: "Không vẽ đường cùng kỳ năm trước: chưa có số liệu năm {base} để tính mức thay đổi của năm {last} (so với năm {base}).",
     no_last_year_itself: "Không vẽ đường cùng kỳ năm trước: chỉ số của quy định so năm {last} với chính nó, không cho biết mức thay đổi của năm {last}.",
     no_last_year: "Không vẽ đường cùng kỳ năm trước: chưa có số liệu năm {last}.",
+    not_computed: "— (chưa tính được, không cộng thiếu: {reason})",
+    no_last_year_lacking: "Không vẽ đường cùng kỳ năm trước (không cộng thiếu): {reason}.",
+    no_change_lacking: "Chưa tính được mức thay đổi so với năm {year} (không cộng thiếu): {reason}. Biểu đồ vẽ số luỹ kế năm nay.",
     legend_this_year: "Năm nay (luỹ kế)",
     legend_last_year: "Cùng kỳ năm trước",
     legend_projection: "Dự báo cuối năm",
@@ -208,6 +218,9 @@ pub static EN: ProgStrings = ProgStrings {
     no_last_year_base: "No same-period line for last year: there are no figures of {base} to compute {last}'s change (against {base}).",
     no_last_year_itself: "No same-period line for last year: the regulation's indicator compares {last} with itself, which says nothing of {last}'s change.",
     no_last_year: "No same-period line for last year: there are no figures of {last}.",
+    not_computed: "— (cannot be computed, never a partial sum: {reason})",
+    no_last_year_lacking: "No same-period line for last year (never a partial sum): {reason}.",
+    no_change_lacking: "No change against {year} yet (never a partial sum): {reason}. The chart draws this year's count to date.",
     legend_this_year: "This year (to date)",
     legend_last_year: "Same period last year",
     legend_projection: "Projected year end",

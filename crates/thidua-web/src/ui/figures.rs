@@ -31,6 +31,26 @@ use crate::error::ApiError;
 use crate::i18n::figures::FigStrings;
 use crate::AppState;
 
+/// Why a value that needs a merged unit's figures of an earlier `year` is missing, never a
+/// partial sum: "chưa có số liệu đã duyệt năm 2024 của Công an tỉnh Sóc Trăng", the units named
+/// in Vietnamese whatever the page's language. HTML. The one reason of the grid's cùng kỳ and
+/// of the progress pages (value compared with, percentage, provisional score, charts).
+pub fn lacking_figures(f: &FigStrings, year: i32, units: &[crate::api::dto::UnitRef]) -> String {
+    let names: Vec<String> = units
+        .iter()
+        .map(|u| {
+            format!(
+                "<span lang=\"vi\">{}</span>",
+                thidua_scoring::render::esc(&u.name)
+            )
+        })
+        .collect();
+    crate::i18n::fill(
+        f.lacking_figures,
+        &[("year", year.to_string()), ("units", names.join(", "))],
+    )
+}
+
 /// A figure as the grid shows it: "1.234,5" (the Vietnamese way in both languages), "không áp
 /// dụng" or "n/a" (words the grid reads back in either language), or blank.
 pub fn shown(f: &FigStrings, raw: &Option<String>) -> String {
@@ -320,15 +340,10 @@ impl ReportPage {
             .collect();
         names.join(", ")
     }
-    /// The units of the lineage without approved figures for last year's window, by name.
+    /// Why last year's column is empty: the units of the lineage without approved figures for
+    /// last year's window, by name (HTML).
     fn same_period_missing(&self) -> String {
-        let names: Vec<&str> = self
-            .r
-            .same_period_missing
-            .iter()
-            .map(|u| u.name.as_str())
-            .collect();
-        names.join(", ")
+        lacking_figures(self.f, self.r.year - 1, &self.r.same_period_missing)
     }
     /// The heading of last year's column: "Cùng kỳ 2023", "Same period last year (2023)".
     fn same_period_heading(&self) -> String {

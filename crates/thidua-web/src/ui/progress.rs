@@ -16,7 +16,10 @@ use thidua_scoring::Exact;
 
 use super::chart::{svg, Chart};
 use super::{render, viewer_error, Layout};
-use crate::api::progress::{self as api, OverviewDto, ProgressDto, TargetProgressDto, TargetRef};
+use crate::api::progress::{
+    self as api, LackingDto, OverviewDto, ProgressDto, TargetProgressDto, TargetRef,
+    UnitProgressDto,
+};
 use crate::auth::Viewer;
 use crate::error::ApiError;
 use crate::i18n::progress::ProgStrings;
@@ -159,12 +162,58 @@ impl Helpers {
     }
 
     /// A unit's value to date in the target's terms ([`Helpers::measure`]), or, against a zero
-    /// baseline, why there is none.
+    /// baseline or a merged unit's incomplete one, why there is none.
     pub fn to_date(&self, v: &TargetProgressDto, t: &TargetRef) -> String {
         if v.to_date.is_none() && v.zero_baseline {
             return thidua_scoring::render::esc(&self.zero_baseline(&v.shown_now()));
         }
-        self.measure(&v.to_date, t)
+        match (&v.to_date, &v.compared_lacking) {
+            (None, Some(l)) => self.not_computed(l),
+            _ => self.measure(&v.to_date, t),
+        }
+    }
+
+    /// The value a target's value to date is compared with ("cùng kỳ"), or, for a merged
+    /// unit whose lineage lacks approved figures of that year, why there is none. HTML.
+    pub fn before(&self, v: &TargetProgressDto) -> String {
+        match (v.shown_before(), &v.compared_lacking) {
+            (None, Some(l)) => self.not_computed(l),
+            (before, _) => shown(&before),
+        }
+    }
+
+    /// A unit's provisional score, or, where a merged unit's lineage lacks approved figures
+    /// the score reads, why there is none. HTML.
+    pub fn provisional(&self, u: &UnitProgressDto) -> String {
+        match (&u.provisional_total, &u.score_lacking) {
+            (None, Some(l)) => self.not_computed(l),
+            (total, _) => shown(total),
+        }
+    }
+
+    /// "— (chưa tính được, không cộng thiếu: chưa có số liệu đã duyệt năm 2024 của …)".
+    fn not_computed(&self, l: &LackingDto) -> String {
+        self.p.not_computed.replace("{reason}", &self.lacking(l))
+    }
+
+    /// Who of a merged unit's lineage lacks approved figures of which year, as the figures
+    /// grid says it ([`super::figures::lacking_figures`]). HTML.
+    fn lacking(&self, l: &LackingDto) -> String {
+        super::figures::lacking_figures(self.lang.figures(), l.year, &l.units)
+    }
+
+    /// Where a change target's percentage cannot be charted for a merged unit whose lineage
+    /// lacks approved figures of the year it compares with: why, and that this year's count is
+    /// drawn instead. HTML.
+    pub fn no_change(&self, v: &TargetProgressDto) -> Option<String> {
+        let l = v.compared_lacking.as_ref()?;
+        if v.series.iter().any(Option::is_some) || !v.counts.iter().any(Option::is_some) {
+            return None;
+        }
+        Some(crate::i18n::fill(
+            self.p.no_change_lacking,
+            &[("year", l.year.to_string()), ("reason", self.lacking(l))],
+        ))
     }
 
     /// The level the covenant sets, as its sentence in the page's language ("Giảm ít nhất 5%
@@ -180,10 +229,15 @@ impl Helpers {
 
     /// Why a target's chart has no line for last year, when none of its months can be known:
     /// last year's change needs the figures of the year it compares with ("chưa có số liệu năm
-    /// 2022 để tính mức thay đổi của năm 2023"), or the year itself. Never drawn as 0.
+    /// 2022 để tính mức thay đổi của năm 2023"), or the year itself, naming the units of a
+    /// merged unit's lineage that lack approved figures of it. Never drawn as 0. HTML.
     pub fn no_last_year(&self, v: &TargetProgressDto, year: &i32) -> Option<String> {
         if v.last_year.iter().any(Option::is_some) {
             return None;
+        }
+        if let Some(l) = &v.last_year_lacking {
+            let reason = self.lacking(l);
+            return Some(self.p.no_last_year_lacking.replace("{reason}", &reason));
         }
         let last = *year - 1;
         let text = match v.last_year_compared_year {
@@ -200,12 +254,21 @@ impl Helpers {
         Some(text)
     }
 
-    /// The chart of one target of one unit.
+    /// The chart of one target of one unit: in the target's terms, or, where a change cannot
+    /// be known to date ([`Helpers::no_change`]), this year's count alone.
     pub fn chart(&self, t: &TargetRef, v: &TargetProgressDto) -> String {
-        let this: Vec<Option<Exact>> = v.series.iter().map(parse).collect();
-        let last: Vec<Option<Exact>> = v.last_year.iter().map(parse).collect();
-        let projected = parse(&v.projected);
+        let counts_only = self.no_change(v).is_some();
+        let this: Vec<Option<Exact>> = match counts_only {
+            true => v.counts.iter().map(parse).collect(),
+            false => v.series.iter().map(parse).collect(),
+        };
+        let last: Vec<Option<Exact>> = match counts_only {
+            true => Vec::new(),
+            false => v.last_year.iter().map(parse).collect(),
+        };
+        let projected = parse(&v.projected).filter(|_| !counts_only);
         let threshold = match t.shape.as_str() {
+            _ if counts_only => None,
             "yes_no" => Some(rust_decimal::Decimal::ZERO),
             _ => t.threshold.as_deref().and_then(|s| s.parse().ok()),
         };

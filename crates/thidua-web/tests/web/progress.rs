@@ -442,3 +442,109 @@ fn one_status_everywhere_and_last_years_line_is_real_or_left_out() {
         .body;
     assert!(!page.contains("no-last-year-toi-pham"), "{page}");
 }
+
+/// Cần Thơ's 2025 covenant after the merger, January approved: of its 2024 baseline only Hậu
+/// Giang has approved figures (Cần Thơ itself and Sóc Trăng none), so "cùng kỳ" is never a
+/// partial sum — but what is known is shown. The year to date of each target (crimes under a
+/// `pct_change` indicator, accidents as an element) is there; the baseline, the percentage,
+/// the provisional score and the charts say which predecessors lack approved 2024 figures, as
+/// the figures grid does; the engine's explanation names them, in Vietnamese and in English.
+#[test]
+fn a_merged_units_incomplete_baseline_shows_what_is_known_and_names_who_lacks_figures() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    let s = &app.service;
+    super::support::load_figures(s);
+    super::support::approved_year(s, COV, &["ca-hg"], |_, _, _| {
+        super::support::full_figures(s, COV, 9)
+    });
+    let cov = super::support::signed_2025_covenant_with(s, |c| {
+        // "Giảm ít nhất 5%" of crimes by the regulation's indicator, of accidents by the
+        // element.
+        let reduce = |id: &str, subject: &str, indicator: &str| thidua_domain::model::Target {
+            id: thidua_domain::TargetId::parse(id).unwrap(),
+            subject: thidua_domain::Text::parse("t", subject, 500).unwrap(),
+            indicator: Some(indicator.into()),
+            ..c.targets[0].clone()
+        };
+        c.targets = vec![
+            reduce("t1", "Giảm tội phạm", "crime_change"),
+            reduce("t2", "Giảm tai nạn giao thông", "accidents"),
+        ];
+    });
+    let cov = cov.as_str();
+    let jan = super::support::monthly_reports(cov, "ca-ct", 1..=1, true, |_| {
+        super::support::full_figures(s, cov, 7)
+    });
+    s.execute_all(&thidua_domain::Actor::System, jan).unwrap();
+    let c = signed_in(&app, "thuky12");
+    let path = format!("/covenants/{cov}/progress/ca-ct");
+    let page = c.get(&path);
+    assert_eq!(page.status, 200, "{}", page.body);
+    let page = page.body;
+    let row = |id: &str| {
+        let at = &page[page.find(&format!("id=\"target-{id}\"")).unwrap()..];
+        super::support::without_tags(&at[..at.find("</tr>").unwrap()])
+    };
+    let lacking =
+        "chưa có số liệu đã duyệt năm 2024 của Công an thành phố Cần Thơ, Công an tỉnh Sóc Trăng";
+    // Cùng kỳ and the reduction to date say why they are none, naming who lacks figures.
+    for id in ["t1", "t2"] {
+        let r = row(id);
+        assert_eq!(r.matches(lacking).count(), 2, "{id}: {r}");
+        assert!(!r.contains("Hậu Giang"), "Hậu Giang has its figures: {r}");
+    }
+    // Luỹ kế năm nay is the count to date, for an indicator's `now` as for an element.
+    let shown_now = |id: &str| {
+        let at = &page[page.find(&format!("id=\"target-{id}\"")).unwrap()..];
+        let cell = &at[at.find("data-label=\"Luỹ kế năm nay\">").unwrap()..];
+        super::support::without_tags(
+            &cell[cell.find('>').unwrap() + 1..cell.find("</td>").unwrap()],
+        )
+    };
+    assert_eq!((shown_now("t1"), shown_now("t2")), ("7".into(), "7".into()));
+    let provisional = super::support::element_text(&page, "provisional", "strong");
+    assert!(provisional.contains(lacking), "{provisional}");
+    let chart_note = super::support::element_text(&page, "no-change-t1", "p");
+    assert!(
+        chart_note.starts_with("Chưa tính được mức thay đổi so với năm 2024 (không cộng thiếu): chưa có số liệu đã duyệt năm 2024 của Công an thành phố Cần Thơ, Công an tỉnh Sóc Trăng")
+            && chart_note.ends_with("Biểu đồ vẽ số luỹ kế năm nay."),
+        "{chart_note}"
+    );
+    let last_note = super::support::element_text(&page, "no-last-year-t1", "p");
+    assert!(last_note.contains("Công an tỉnh Sóc Trăng"), "{last_note}");
+    let explanation =
+        super::support::without_tags(&page[page.find("id=\"explanation\"").unwrap()..]);
+    assert!(
+        explanation.contains("«Tội phạm về trật tự xã hội» của đơn vị hợp nhất Công an thành phố Cần Thơ năm 2024 là tổng số liệu các đơn vị tiền thân, không cộng thiếu: chưa có số liệu của Công an thành phố Cần Thơ, Công an tỉnh Sóc Trăng"),
+        "{explanation}"
+    );
+    assert!(!explanation.contains("chưa tồn tại"), "{explanation}");
+    // In English the same reasons, the units by their (Vietnamese) names.
+    let home = c.get("/");
+    let r = c.post_form("/lang", &[("csrf", &home.csrf()), ("to", "en")]);
+    assert!(r.status < 400, "{}", r.body);
+    let en = c.get(&path).body;
+    let en_text = super::support::without_tags(&en);
+    assert!(
+        en_text.contains("— (cannot be computed, never a partial sum: no approved figures of 2024 from Công an thành phố Cần Thơ, Công an tỉnh Sóc Trăng)"),
+        "{en_text}"
+    );
+    assert!(
+        en_text.contains("of the merged unit Công an thành phố Cần Thơ in 2024 is the sum of the figures of its predecessor units, never a partial sum: no figures from Công an thành phố Cần Thơ, Công an tỉnh Sóc Trăng"),
+        "{en_text}"
+    );
+    // The API carries the same: the count to date and who lacks figures.
+    let api = c
+        .get(&format!("/api/v1/covenants/{cov}/progress/ca-ct"))
+        .json();
+    let t1 = &api["progress"]["units"][0]["targets"][0];
+    assert_eq!(t1["counts"], serde_json::json!(["7"]), "{t1}");
+    assert_eq!(t1["compared_lacking"]["year"], 2024, "{t1}");
+    let units: Vec<&str> = t1["compared_lacking"]["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(units, ["ca-ct", "ca-st"]);
+}

@@ -418,9 +418,19 @@ pub fn year_end_opening(
 /// Cluster 12's covenant of 2025 (`gu-12-2025`, under a 2025 movement), signed by its three
 /// members after the mergers (An Giang, Cà Mau, Cần Thơ) and so frozen.
 pub fn signed_2025_covenant(service: &Service) -> CovenantId {
+    signed_2025_covenant_with(service, |_| {})
+}
+
+/// [`signed_2025_covenant`] with its content changed by `change` before it is drafted (other
+/// targets).
+pub fn signed_2025_covenant_with(
+    service: &Service,
+    change: impl FnOnce(&mut CovenantContent),
+) -> CovenantId {
     let covenant = CovenantId::parse("gu-12-2025").unwrap();
     let movement = MovementId::parse("vi-an-ninh-2025").unwrap();
-    let content = content_of_year(2025, "Giao ước thi đua năm 2025 — Cụm thi đua số 12");
+    let mut content = content_of_year(2025, "Giao ước thi đua năm 2025 — Cụm thi đua số 12");
+    change(&mut content);
     service
         .execute_all(
             &Actor::System,
