@@ -16,7 +16,7 @@ use thidua_domain::{Event, Payload, State};
 
 use crate::decree::place_date;
 use crate::model::{Block, Document};
-use crate::templates::common::{default_place, dmy, inspection_place};
+use crate::templates::common::{default_place, dmy, inspection_place, OPENING_ON, OPENING_TODAY};
 use crate::templates::Request;
 use crate::{content_hash, from_canonical};
 
@@ -213,7 +213,12 @@ fn requests(state: &State, subject: &Subject, date: NaiveDate, served: &Document
             .covenants
             .get(covenant)
             .and_then(|c| default_place(state, &c.cluster, c.year, date)),
-        Subject::VoteCount { election, .. } | Subject::Award { election } => state
+        Subject::VoteCount { election, round } => crate::templates::offers::default_place(
+            state,
+            &format!("vote:{election}:{round}"),
+            date,
+        ),
+        Subject::Award { election } => state
             .elections
             .get(election)
             .and_then(|e| default_place(state, &e.cluster, e.year, date)),
@@ -269,8 +274,9 @@ fn requests(state: &State, subject: &Subject, date: NaiveDate, served: &Document
 }
 
 /// The places the served content may name: before the date on its place-and-date line, or
-/// after "tại" in the opening of minutes ("Hôm nay, ngày …, tại Kiên Giang, …"), where a place
-/// holding a comma leaves several readings, each tried.
+/// after "tại" in the opening of minutes ("Hôm nay, ngày …, tại Kiên Giang, …" or, issued
+/// after the day they record, "Vào ngày …, tại Kiên Giang, …": [`after_opening`]), where a
+/// place holding a comma leaves several readings, each tried.
 fn places(served: &Document, date: NaiveDate) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(line) = &served.header.place_date {
@@ -278,19 +284,34 @@ fn places(served: &Document, date: NaiveDate) -> Vec<String> {
             out.push(place.to_owned());
         }
     }
-    let opening = format!("Hôm nay, ngày {}, tại ", dmy(date));
     for block in &served.body {
         let Block::Paragraph(spans) = block else {
             continue;
         };
         let text: String = spans.iter().map(|s| s.text.as_str()).collect();
-        if let Some(rest) = text.strip_prefix(&opening) {
+        if let Some(rest) = after_opening(&text, date) {
             out.extend(rest.match_indices(", ").map(|(i, _)| rest[..i].to_owned()));
         }
     }
     let mut seen = std::collections::BTreeSet::new();
     out.retain(|p| seen.insert(p.clone()));
     out
+}
+
+/// What follows "tại " in the opening of minutes issued on `date`
+/// (`templates::common::minutes_opening`): "Hôm nay, ngày {date}, tại …", or "Vào ngày
+/// dd/mm/yyyy, tại …" with the day of what they record.
+fn after_opening(text: &str, date: NaiveDate) -> Option<&str> {
+    let today = format!("{OPENING_TODAY} {}, tại ", dmy(date));
+    if let Some(rest) = text.strip_prefix(&today) {
+        return Some(rest);
+    }
+    let (day, rest) = text
+        .strip_prefix(OPENING_ON)?
+        .strip_prefix(' ')?
+        .split_once(", tại ")?;
+    NaiveDate::parse_from_str(day, "%d/%m/%Y").ok()?;
+    Some(rest)
 }
 
 /// What differs between the document the log gives and the one served, part by part (the

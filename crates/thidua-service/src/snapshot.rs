@@ -33,8 +33,9 @@ use crate::{LogKey, Service, ServiceError, View};
 /// deputy's silence; format 9: a report's first submission keeps the deadline in force when
 /// it was made, `figures::Submission::deadline`; format 10: a report's latest submission and
 /// the submission each approval approved, `figures::Report::submitted`,
-/// `figures::Approval::submission`).
-pub const FORMAT: &str = "thidua-snapshot/10";
+/// `figures::Approval::submission`; format 11: when each inspection finding was entered,
+/// `yearend::Review::finding_times`).
+pub const FORMAT: &str = "thidua-snapshot/11";
 
 /// When the service writes snapshots by itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

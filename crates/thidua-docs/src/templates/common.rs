@@ -365,9 +365,10 @@ pub fn place_on(state: &State, place: &str, date: NaiveDate) -> String {
         .unwrap_or_else(|| place.to_owned())
 }
 
-/// The place the minutes of an inspection are dated at by default: where it is held, the
-/// inspected unit's province ([`unit_place`]; the province of the unit it went into once it
-/// ceased), else the place of its covenant.
+/// The place the minutes of an inspection are held at by default: the inspected unit's
+/// province ([`unit_place`]; the province of the unit it went into once it ceased), else the
+/// place of its covenant, as named the day the inspection was held (the day its finding was
+/// entered; `date`, the minutes' date, before there is one).
 pub fn inspection_place(
     state: &State,
     covenant: &thidua_domain::ids::CovenantId,
@@ -375,10 +376,18 @@ pub fn inspection_place(
     date: NaiveDate,
 ) -> Option<String> {
     let c = state.covenant(covenant).ok()?;
+    let day = state
+        .review(covenant)
+        .ok()
+        .and_then(|r| {
+            let (_, index) = r.findings.iter().find(|(f, _)| &f.inspected == inspected)?;
+            super::inspection::held_on(r, *index)
+        })
+        .unwrap_or(date);
     state
-        .continuing_unit(inspected, date)
-        .and_then(|u| unit_place(u, date))
-        .or_else(|| default_place(state, &c.cluster, c.year, date))
+        .continuing_unit(inspected, day)
+        .and_then(|u| unit_place(u, day))
+        .or_else(|| default_place(state, &c.cluster, c.year, day))
 }
 
 /// A refusal to build a document: what is missing.
@@ -403,6 +412,25 @@ pub fn issued_paper(
         Some(n) => format!("số {n} ngày {}", dmy(d.date)),
         None => format!("ngày {}", dmy(d.date)),
     })
+}
+
+/// How minutes issued the day of the meeting they record open: "Hôm nay, ngày 18/12/2024, …".
+pub const OPENING_TODAY: &str = "Hôm nay, ngày";
+
+/// How minutes issued after the day of the meeting they record open: "Vào ngày 18/12/2024, …".
+pub const OPENING_ON: &str = "Vào ngày";
+
+/// The opening of minutes: the day the meeting they record was `held` and where, "Hôm nay,
+/// ngày 18/12/2024, tại Kiên Giang" when they are `issued` that day, else "Vào ngày
+/// 18/12/2024, tại Kiên Giang" (minutes written days later do not say "today" of their own
+/// date: they state the day of what they record).
+pub fn minutes_opening(held: NaiveDate, issued: NaiveDate, place: &str) -> String {
+    let lead = if held == issued {
+        OPENING_TODAY
+    } else {
+        OPENING_ON
+    };
+    format!("{lead} {}, tại {place}", dmy(held))
 }
 
 /// A date as dd/mm/yyyy.

@@ -4,7 +4,9 @@
 //! of drawn source records, the unit's response and how each criterion in question was settled
 //! (accepted, resolved by the council, open). The template writes them as parts and a table,
 //! with the record numbers of the log, signed by the two parties: the inspected unit's and the
-//! inspecting unit's leaders.
+//! inspecting unit's leaders. The minutes state the day the inspection was held — the day its
+//! finding was entered in the log — and the parties as they were that day, whatever the date
+//! they are issued on (which only their copies' recipients follow).
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -16,8 +18,8 @@ use thidua_domain::{DomainError, State};
 use thidua_scoring::num::vi;
 
 use super::common::{
-    dmy, name_now, not_ready, numbered_header, party_block, recipient_name, roman, unit_name,
-    Bodies,
+    minutes_opening, name_now, not_ready, numbered_header, party_block, recipient_name, roman,
+    unit_name, Bodies,
 };
 use super::Prepared;
 use crate::model::{Align, Block, Column, Document, Signatures, Span, Table};
@@ -52,7 +54,10 @@ pub struct InspectionData {
     pub year: i32,
     pub number: Option<u32>,
     pub place: String,
+    /// The date the minutes are issued.
     pub date: NaiveDate,
+    /// The day the inspection was held: the day (Vietnam time) its finding was entered.
+    pub held: NaiveDate,
     pub covenant_title: String,
     pub inspector: String,
     pub inspected: String,
@@ -67,12 +72,13 @@ pub struct InspectionData {
     /// The records of the assignment and of the council's resolutions on the inspected unit.
     pub assigned_at: Option<u64>,
     pub resolved_at: Vec<u64>,
-    /// The two parties: the inspected unit's representative left, the inspecting unit's right.
+    /// The two parties as they were the day it was held: the inspected unit's representative
+    /// left, the inspecting unit's right.
     pub signatures: Signatures,
-    /// Who receives a copy: the two parties, or the units they went into once they ceased.
+    /// Who receives a copy on the date of issue: the two parties, or the units they went into
+    /// once they ceased.
     pub recipients: [String; 2],
-    /// The parties as the composition names them: "Công an tỉnh Hậu Giang (nay là Công an
-    /// thành phố Cần Thơ)" once it ceased.
+    /// The parties as the composition names them the day it was held.
     pub parties: [String; 2],
 }
 
@@ -109,6 +115,7 @@ pub fn data(
                 format!("{inspector} has not submitted its finding on {inspected}"),
             )
         })?;
+    let held = held_on(review, *finding_index).unwrap_or(date);
     let response = review.responses.get(inspected);
     let recheck = finding.recheck.map(|r| RecheckData {
         checked: r.checked,
@@ -125,9 +132,10 @@ pub fn data(
         number,
         place: place.to_owned(),
         date,
+        held,
         covenant_title: c.latest().content.title.to_string(),
-        inspector: unit_name(state, inspector, date),
-        inspected: unit_name(state, inspected, date),
+        inspector: unit_name(state, inspector, held),
+        inspected: unit_name(state, inspected, held),
         assignment: assignment(review),
         finding_index: *finding_index,
         recheck,
@@ -144,14 +152,24 @@ pub fn data(
             .filter(|(r, _)| &r.unit == inspected)
             .map(|(_, i)| *i)
             .collect(),
-        signatures: parties(state, c, inspector, inspected, date),
+        signatures: parties(state, c, inspector, inspected, held),
         recipients: [inspector, inspected].map(|u| recipient_name(state, u, date)),
-        parties: [inspector, inspected].map(|u| name_now(state, u, date)),
+        parties: [inspector, inspected].map(|u| name_now(state, u, held)),
     })
 }
 
+/// The day (Vietnam time) the finding recorded at `index` was entered: the day the inspection
+/// was held.
+pub fn held_on(review: &Review, index: u64) -> Option<NaiveDate> {
+    review
+        .finding_times
+        .get(&index)
+        .map(|t| thidua_domain::figures::local_date(*t))
+}
+
 /// The blocks of the two parties that sign the minutes, as their text says: the inspected
-/// unit's and the inspecting unit's leaders, named as the covenant has them.
+/// unit's and the inspecting unit's leaders on `held`, the day of the inspection (a unit that
+/// ceased since still signs as itself), named as the covenant has them.
 fn parties(
     state: &State,
     covenant: &thidua_domain::state::Covenant,
@@ -299,9 +317,8 @@ pub fn document(d: &InspectionData) -> Document {
             d.covenant_title, d.assignment
         )),
         p(format!(
-            "Hôm nay, ngày {}, tại {}, đoàn kiểm tra của {} tiến hành kiểm tra chéo kết quả tự chấm điểm thi đua năm {} của {}.",
-            dmy(d.date),
-            d.place,
+            "{}, đoàn kiểm tra của {} tiến hành kiểm tra chéo kết quả tự chấm điểm thi đua năm {} của {}.",
+            minutes_opening(d.held, d.date, &d.place),
             d.inspector,
             d.year,
             d.inspected

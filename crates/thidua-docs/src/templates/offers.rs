@@ -143,7 +143,7 @@ pub fn request(key: &str, place: &str, date: NaiveDate) -> Result<Request, Domai
 
 /// The place the document a key names is dated at unless another is typed: the inspected
 /// unit's province for an inspection's minutes ([`inspection_place`]), else the place of the
-/// cluster's covenant of the year.
+/// cluster's covenant of the year — for a count's minutes, as named the day of the count.
 pub fn default_place(state: &State, key: &str, date: NaiveDate) -> Option<String> {
     let parts: Vec<&str> = key.split(':').collect();
     if let ["inspection", c, _, b] = parts.as_slice() {
@@ -151,7 +151,21 @@ pub fn default_place(state: &State, key: &str, date: NaiveDate) -> Option<String
         return inspection_place(state, &covenant, &UnitId::parse(b).ok()?, date);
     }
     let (cluster, year) = cluster_of(state, key)?;
-    super::common::default_place(state, &cluster, year, date)
+    let day = match parts.as_slice() {
+        ["vote", e, r] => count_day_of(state, e, r),
+        _ => None,
+    };
+    super::common::default_place(state, &cluster, year, day.unwrap_or(date))
+}
+
+/// The day round `round` of election `election` was counted, if it was.
+fn count_day_of(state: &State, election: &str, round: &str) -> Option<NaiveDate> {
+    let e = state.election(&ElectionId::parse(election).ok()?).ok()?;
+    let r = e
+        .rounds
+        .iter()
+        .find(|r| Some(r.number) == round.parse().ok())?;
+    super::vote::count_day(r)
 }
 
 /// The cluster and year of the document a key names, to authorise a request before building.

@@ -7,6 +7,9 @@
 //! counting team and the two members' confirmations, and, when the secretariat set aside the
 //! electronic count of the round (too few trustees could decrypt it), that it did so, when and
 //! why, the count being the paper one. The template writes them with the two blocks of minutes.
+//! The minutes state the day of the count — the day (Vietnam time) of the event that counted
+//! the round — and the units and the chair as they were that day, whatever the date they are
+//! issued on.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -18,7 +21,7 @@ use thidua_domain::{DomainError, State};
 use thidua_scoring::num::vi_dp;
 
 use super::common::{
-    dmy, minutes_signatures, not_ready, numbered_header, roman, unit_name, Bodies,
+    dmy, minutes_opening, minutes_signatures, not_ready, numbered_header, roman, unit_name, Bodies,
 };
 use super::Prepared;
 use crate::model::{Align, Block, Column, Document, Signatures, Span, Table};
@@ -97,7 +100,10 @@ pub struct VoteData {
     pub year: i32,
     pub number: Option<u32>,
     pub place: String,
+    /// The date the minutes are issued.
     pub date: NaiveDate,
+    /// The day the round was counted ([`count_day`]).
+    pub held: NaiveDate,
     pub title: String,
     pub round: u32,
     pub seats: u32,
@@ -113,7 +119,7 @@ pub struct VoteData {
     pub tie: Option<TieFacts>,
     pub proof: Proof,
     pub award: AwardKind,
-    /// THƯ KÝ and CHỦ TỌA ([`minutes_signatures`]).
+    /// THƯ KÝ and CHỦ TỌA ([`minutes_signatures`]) the day of the count.
     pub signatures: Signatures,
 }
 
@@ -146,6 +152,14 @@ pub fn counted_round(election: &Election, round: Option<u32>) -> Result<&Round, 
                 found.number, election.id
             ),
         })
+}
+
+/// The day (Vietnam time) of the event that counted round `r` (for a paper count, the
+/// confirmation that made it count): the day its minutes state.
+pub fn count_day(r: &Round) -> Option<NaiveDate> {
+    r.count
+        .as_ref()
+        .map(|c| thidua_domain::figures::local_date(c.time_ms))
 }
 
 /// Approvals as a percentage of the membership, one decimal, "80" or "66,7".
@@ -316,7 +330,7 @@ fn tie_rule(rule: TieRule) -> &'static str {
     }
 }
 
-/// The data function.
+/// The data function: units named, and the chair found, as they were the day of the count.
 pub fn data(
     state: &State,
     election: &ElectionId,
@@ -328,7 +342,8 @@ pub fn data(
     let e = state.election(election)?;
     let r = counted_round(e, round)?;
     let o = outcome(e, r).ok_or_else(|| not_ready("round", "the round is not counted"))?;
-    let name = |u| unit_name(state, u, date);
+    let held = count_day(r).unwrap_or(date);
+    let name = |u| unit_name(state, u, held);
     Ok(VoteData {
         bodies: Bodies::of(state, &e.cluster, e.year, date)?,
         cluster: e.cluster.clone(),
@@ -336,6 +351,7 @@ pub fn data(
         number,
         place: place.to_owned(),
         date,
+        held,
         title: e.title.to_string(),
         round: r.number,
         seats: r.seats,
@@ -352,12 +368,12 @@ pub fn data(
                 elected: c.elected,
             })
             .collect(),
-        not_candidates: not_candidates(state, e, r, date),
+        not_candidates: not_candidates(state, e, r, held),
         elected: o.elected.iter().map(name).collect(),
-        tie: o.tie.as_ref().map(|t| tie_facts(state, date, t, r)),
-        proof: proof(state, e, r, date),
+        tie: o.tie.as_ref().map(|t| tie_facts(state, held, t, r)),
+        proof: proof(state, e, r, held),
         award: e.award,
-        signatures: minutes_signatures(state, &e.cluster, e.year, date),
+        signatures: minutes_signatures(state, &e.cluster, e.year, held),
         outcome: o,
     })
 }
@@ -547,9 +563,8 @@ pub fn document(d: &VoteData) -> Document {
     let o = &d.outcome;
     let mut body = vec![
         p(format!(
-            "Hôm nay, ngày {}, tại {}, {} tiến hành kiểm phiếu vòng {}: {}.",
-            dmy(d.date),
-            d.place,
+            "{}, {} tiến hành kiểm phiếu vòng {}: {}.",
+            minutes_opening(d.held, d.date, &d.place),
             d.bodies.cluster,
             d.round,
             d.title

@@ -382,3 +382,55 @@ fn every_issued_document_is_built_again_from_the_log_before_its_record() {
     assert_eq!(audit.unread.len(), requests.len());
     assert!(audit.identical.is_empty());
 }
+
+/// Minutes issued days after what they record state its day — the day the finding and the
+/// count were entered (02/12/2026 in the log as written) — not their own date (05/12/2026),
+/// and `thidua doc check` builds them again from the log: the place is read after that
+/// opening.
+#[test]
+fn minutes_issued_later_state_the_day_of_what_they_record() {
+    let (_dir, service) = demo_service();
+    let later = chrono::NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
+    let mut openings = Vec::new();
+    for req in [inspection_request(), vote_request()] {
+        let record = issue(&service, &Actor::System, &redated(&req, later)).unwrap();
+        let bytes = thidua_docs::issue::issued_content(&service, &record).unwrap();
+        let doc = thidua_docs::from_canonical(&bytes).unwrap();
+        let first = doc.body.iter().find_map(|b| match b {
+            thidua_docs::model::Block::Paragraph(s) if s[0].text.contains(", tại ") => {
+                Some(s[0].text.clone())
+            }
+            _ => None,
+        });
+        openings.push(first.unwrap());
+    }
+    assert!(
+        openings[0].starts_with(
+            "Vào ngày 02/12/2026, tại Kiên Giang, đoàn kiểm tra của Công an tỉnh Hậu Giang \
+             tiến hành kiểm tra chéo"
+        ),
+        "{}",
+        openings[0]
+    );
+    assert!(
+        openings[1].starts_with("Vào ngày 02/12/2026, tại Kiên Giang, Cụm")
+            && openings[1].contains("tiến hành kiểm phiếu vòng 1"),
+        "{}",
+        openings[1]
+    );
+    let size = service.read().state.size;
+    let events: Vec<thidua_domain::Event> = service
+        .store()
+        .entries(0, size)
+        .unwrap()
+        .iter()
+        .map(|e| thidua_domain::Event::decode(e.index, &e.bytes).unwrap())
+        .collect();
+    let blob = |d: &thidua_domain::documents::IssuedDocument| {
+        let hash: [u8; 32] = hex::decode(&d.sha256).unwrap().try_into().unwrap();
+        Ok(service.store().get_blob(&hash).unwrap())
+    };
+    let audit = thidua_docs::rebuild::audit(&events, None, &blob).unwrap();
+    assert_eq!(audit.problems(), Vec::<String>::new());
+    assert_eq!(audit.identical.len(), 2, "{audit:?}");
+}

@@ -5,7 +5,11 @@
 //! exported with `thidua log --json`: INVENTED data) with Cluster No. 12's 2024 year-end
 //! review — draw, five inspections, a dispute resolved by the council, published results — and
 //! its votes, one counted (the Ministry's flag, two seats), for the minutes, the year-end report
-//! and the submission.
+//! and the submission. The demonstration's clock wrote that log on 02/12/2026 (in a few
+//! seconds); the documents here are dated in December 2024, so its events are replayed moved
+//! back to 18/12/2024 ([`DEMO_SHIFT_MS`]), before the 2025 mergers, as a real cluster's log of
+//! 2024 has them: minutes state the day of what they record and the units of that day.
+//! (`determinism` issues on the log as written, dated 02/12/2026.)
 
 use thidua_domain::{Event, State};
 
@@ -18,16 +22,27 @@ pub fn state() -> State {
     replay(LOG)
 }
 
-/// The demonstration's state, replayed once (the ballots' proofs make it take a moment).
+/// How far the demonstration's events are moved when replayed: 714 days back, from
+/// 02/12/2026 to 18/12/2024 (the same hours, Vietnam time), their order and spacing kept.
+pub const DEMO_SHIFT_MS: i64 = -714 * 86_400_000;
+
+/// The demonstration's state, replayed once (the ballots' proofs make it take a moment), its
+/// events moved by [`DEMO_SHIFT_MS`].
 pub fn demo_state() -> &'static State {
     static STATE: std::sync::OnceLock<State> = std::sync::OnceLock::new();
-    STATE.get_or_init(|| replay(DEMO_LOG))
+    STATE.get_or_init(|| replay_shifted(DEMO_LOG, DEMO_SHIFT_MS))
 }
 
 fn replay(log: &str) -> State {
+    replay_shifted(log, 0)
+}
+
+/// `log` replayed with each event's time moved by `shift_ms`.
+fn replay_shifted(log: &str, shift_ms: i64) -> State {
     let mut state = State::default();
     for (i, line) in log.lines().enumerate() {
-        let event = Event::decode(i as u64, line.as_bytes()).expect("the fixture decodes");
+        let mut event = Event::decode(i as u64, line.as_bytes()).expect("the fixture decodes");
+        event.time_ms += shift_ms;
         state.apply(&event).expect("the fixture replays");
     }
     state

@@ -107,7 +107,7 @@ fn the_rule_under_the_subject_is_short_as_in_the_pdf() {
     }
     for (name, last, next) in [
         ("covenant", "2024", "Căn cứ"),
-        ("vote", "hoạ)", "Hôm nay,"),
+        ("vote", "hoạ)", "Vào ngày"),
         ("year", "năm 2024", "Kính gửi:"),
     ] {
         let ours = subject_rule(&file(name).pdf, last, next);

@@ -3,7 +3,8 @@
 //! the year has for that leader); the minutes of an inspection by the two parties its text
 //! says sign it, and dated by default where it is held (the inspected unit's province); the
 //! minutes of a vote count by the secretary (by hand) and the head's leader in the chair. A
-//! unit that ceased by a document's date is answered for by the unit it went into.
+//! unit that ceased by a report's date is answered for by the unit it went into; minutes are
+//! signed by the units as they were the day of what they record, whenever they are issued.
 
 use thidua_docs::model::{SignatureBlock, Signatures};
 use thidua_docs::prepare;
@@ -97,8 +98,10 @@ fn the_count_is_chaired_by_the_heads_leader_and_minuted_by_hand() {
 }
 
 /// Kiên Giang, the 2024 head, merged into An Giang on 01/07/2025 and Hậu Giang into Cần Thơ:
-/// a paper of 2024 dated after that is dated at An Giang and signed and received by the units
-/// that answer for them then, while its text still names the units of the year.
+/// a report of 2024 dated after that is dated at An Giang and signed by the unit that answers
+/// for Kiên Giang then; minutes of 2024 issued after it still state the day of the meeting
+/// (18/12/2024) and are signed by the units and the chair of that day, their copies received
+/// by the units that answer for them on the date of issue.
 #[test]
 fn a_unit_that_ceased_is_answered_for_by_the_unit_it_went_into() {
     let before = chrono::NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
@@ -113,39 +116,69 @@ fn a_unit_that_ceased_is_answered_for_by_the_unit_it_went_into() {
         })
     );
     assert_eq!(dated("year", before).signatures, signatures("year"));
-    let Signatures::Pair(_, chair) = dated("vote", after).signatures else {
-        panic!("minutes have two blocks")
-    };
-    assert_eq!(chair.name, "Phạm Quốc An (minh hoạ)");
+    assert_eq!(dated("vote", after).signatures, signatures("vote"));
     let minutes = dated("inspection", after);
-    let Signatures::Pair(inspected, inspector) = &minutes.signatures else {
-        panic!("minutes have two blocks")
-    };
-    assert_eq!(inspected.title, "GIÁM ĐỐC\nCÔNG AN TỈNH AN GIANG");
-    assert_eq!(inspector.title, "GIÁM ĐỐC\nCÔNG AN THÀNH PHỐ CẦN THƠ");
-    assert_eq!(
-        inspector.name, "",
-        "Cần Thơ signed no covenant of 2024 and has no leader account: signed by hand"
-    );
+    assert_eq!(minutes.signatures, signatures("inspection"));
     assert_eq!(
         minutes.recipients[..2],
         ["- Công an thành phố Cần Thơ;", "- Công an tỉnh An Giang;"]
     );
     let text = format!("{:?}", minutes.body);
     for said in [
+        "Vào ngày 18/12/2024, tại Kiên Giang, đoàn kiểm tra của Công an tỉnh Hậu Giang",
+        "Đơn vị kiểm tra: Công an tỉnh Hậu Giang.",
+        "Đơn vị được kiểm tra: Công an tỉnh Kiên Giang.",
+    ] {
+        assert!(text.contains(said), "the units of the day: {text}");
+    }
+    assert!(!text.contains("nay là"), "{text}");
+}
+
+/// The fixture's state with Hậu Giang's inspection of Kiên Giang held on `day` (its finding
+/// entered then).
+fn inspection_held_on(day: chrono::NaiveDate) -> thidua_domain::State {
+    let mut state = super::fixture::demo_state().clone();
+    let noon = day
+        .and_hms_opt(5, 0, 0)
+        .unwrap()
+        .and_utc()
+        .timestamp_millis();
+    let keys: Vec<_> = state.yearend.reviews.keys().cloned().collect();
+    for key in keys {
+        let review = std::sync::Arc::make_mut(state.yearend.reviews.get_mut(&key).unwrap());
+        for time in review.finding_times.values_mut() {
+            *time = noon;
+        }
+    }
+    state
+}
+
+/// Minutes of an inspection held after the mergers are signed by the units that answered for
+/// the parties that day: An Giang for Kiên Giang; Cần Thơ for Hậu Giang, by hand (it signed no
+/// covenant of 2024 and has no leader account); the composition says who they were.
+#[test]
+fn minutes_of_a_meeting_after_a_merger_are_signed_by_the_successors() {
+    let day = chrono::NaiveDate::from_ymd_opt(2025, 7, 2).unwrap();
+    let state = inspection_held_on(day);
+    let (_, request, _) = requests()
+        .into_iter()
+        .find(|(n, ..)| *n == "inspection")
+        .unwrap();
+    let minutes = prepare(&state, &redated(&request, day)).unwrap().document;
+    let Signatures::Pair(inspected, inspector) = &minutes.signatures else {
+        panic!("minutes have two blocks")
+    };
+    assert_eq!(inspected.title, "GIÁM ĐỐC\nCÔNG AN TỈNH AN GIANG");
+    assert_eq!(inspector.title, "GIÁM ĐỐC\nCÔNG AN THÀNH PHỐ CẦN THƠ");
+    assert_eq!(inspector.name, "", "signed by hand");
+    let text = format!("{:?}", minutes.body);
+    for said in [
+        "Hôm nay, ngày 02/07/2025, tại Kiên Giang,",
         "Đơn vị kiểm tra: Công an tỉnh Hậu Giang (nay là Công an thành phố Cần Thơ).",
         "Đơn vị được kiểm tra: Công an tỉnh Kiên Giang (nay là Công an tỉnh An Giang).",
     ] {
-        assert!(
-            text.contains(said),
-            "the year's units, and who answers for them: {text}"
-        );
+        assert!(text.contains(said), "{said}: {text}");
     }
-    let before = format!("{:?}", dated("inspection", before).body);
-    assert!(
-        before.contains("Đơn vị kiểm tra: Công an tỉnh Hậu Giang.") && !before.contains("nay là"),
-        "{before}"
-    );
 }
 
 #[test]
@@ -160,7 +193,19 @@ fn places_of_units_that_ceased_become_the_places_of_their_successors() {
         Some("An Giang")
     );
     assert_eq!(
+        place("vote:co-thi-dua-bo-cong-an-2024:1").as_deref(),
+        Some("Kiên Giang"),
+        "minutes: where the count was held, named that day (18/12/2024)"
+    );
+    assert_eq!(
         place(&format!("inspection:{covenant}:ca-kg:ca-hg")).as_deref(),
+        Some("Hậu Giang"),
+        "the inspection was held on 18/12/2024"
+    );
+    let held_after = inspection_held_on(day);
+    let key = format!("inspection:{covenant}:ca-kg:ca-hg");
+    assert_eq!(
+        default_place(&held_after, &key, day).as_deref(),
         Some("Cần Thơ")
     );
     assert_eq!(
@@ -170,17 +215,18 @@ fn places_of_units_that_ceased_become_the_places_of_their_successors() {
 }
 
 /// A unit that signed no covenant of the year — Cần Thơ, which Hậu Giang went into — signs
-/// inspection minutes dated after the merger with the name of its one leader account; with two
-/// such accounts the name is left blank, to be written by hand.
+/// the minutes of an inspection held after the merger with the name of its one leader account;
+/// with two such accounts the name is left blank, to be written by hand.
 #[test]
 fn a_successor_signs_with_its_one_leaders_name() {
     use thidua_domain::model::{Role, User};
     use thidua_domain::{Text, UnitId, UserId};
-    let (_, request, state) = requests()
+    let (_, request, _) = requests()
         .into_iter()
         .find(|(n, ..)| *n == "inspection")
         .unwrap();
     let after = chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap();
+    let state = inspection_held_on(after);
     let leader = |id: &str, name: &str| User {
         id: UserId::parse(id).unwrap(),
         display_name: Text::parse("t", name, 100).unwrap(),
@@ -197,11 +243,35 @@ fn a_successor_signs_with_its_one_leaders_name() {
         };
         inspector.name
     };
-    let mut state = state.clone();
+    let mut state = state;
     let first = leader("lanhdao.ct", "Trương Văn Thơ (minh hoạ)");
     state.users.insert(first.id.clone(), first);
     assert_eq!(inspector_name(&state), "Trương Văn Thơ (minh hoạ)");
     let second = leader("lanhdao.ct2", "Người thứ hai (minh hoạ)");
     state.users.insert(second.id.clone(), second);
     assert_eq!(inspector_name(&state), "", "two leaders: by hand");
+}
+
+/// The opening of the minutes states the day of the meeting they record — "Hôm nay, ngày …"
+/// when they are issued that day, "Vào ngày …" when issued later — never their own date: the
+/// fixture's inspection and count were held on 18/12/2024.
+#[test]
+fn minutes_open_with_the_day_of_what_they_record() {
+    let day = |d| chrono::NaiveDate::from_ymd_opt(2024, 12, d).unwrap();
+    let opening = |name: &str, issued| {
+        let body = dated(name, issued).body;
+        body.iter()
+            .find_map(|b| match b {
+                thidua_docs::model::Block::Paragraph(s) => s[0]
+                    .text
+                    .split_once(", tại Kiên Giang,")
+                    .map(|(day, _)| day.to_owned()),
+                _ => None,
+            })
+            .unwrap()
+    };
+    assert_eq!(opening("inspection", day(18)), "Hôm nay, ngày 18/12/2024");
+    assert_eq!(opening("inspection", day(23)), "Vào ngày 18/12/2024");
+    assert_eq!(opening("vote", day(27)), "Vào ngày 18/12/2024");
+    assert_eq!(opening("vote", day(18)), "Hôm nay, ngày 18/12/2024");
 }

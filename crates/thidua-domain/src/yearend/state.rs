@@ -60,6 +60,10 @@ pub struct Review {
     pub decided: Option<(AssignmentDecided, u64)>,
     pub records: BTreeMap<UnitId, RecordsDeclared>,
     pub findings: Vec<(FindingSubmitted, u64)>,
+    /// When each finding was entered (milliseconds since the epoch), by its log index: the day
+    /// of the inspection its minutes state.
+    #[serde(default)]
+    pub finding_times: BTreeMap<u64, i64>,
     pub responses: BTreeMap<UnitId, (ResponseSubmitted, u64)>,
     pub resolutions: Vec<(DisputeResolved, u64)>,
     pub eligibility: BTreeMap<UnitId, EligibilityRecorded>,
@@ -755,6 +759,7 @@ impl State {
             decided: None,
             records: BTreeMap::new(),
             findings: Vec::new(),
+            finding_times: BTreeMap::new(),
             responses: BTreeMap::new(),
             resolutions: Vec::new(),
             eligibility: BTreeMap::new(),
@@ -1133,6 +1138,7 @@ fn fit_finding(r: &mut Review, event: &Event, d: &FindingSubmitted) -> Result<()
         check_recheck_counts(rc)?;
     }
     r.findings.push((d.clone(), event.index));
+    r.finding_times.insert(event.index, event.time_ms);
     Ok(())
 }
 
