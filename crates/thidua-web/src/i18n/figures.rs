@@ -40,7 +40,7 @@ pub struct FigStrings {
     pub same_period_missing: &'static str,
     /// Why a value that needs a merged unit's earlier `{year}` is missing: the `{units}` of its
     /// lineage without approved figures of it. One reason for the grid's cùng kỳ and the
-    /// progress pages ([`crate::ui::figures::lacking_figures`]).
+    /// progress pages (`ui::figures::lacking_figures`).
     pub lacking_figures: &'static str,
     /// Who fills in the missing earlier years, and where (a link to the figures page's
     /// historical import follows).

@@ -61,7 +61,7 @@ pub struct ProgStrings {
     pub no_last_year_itself: &'static str,
     pub no_last_year: &'static str,
     /// Where a merged unit's lineage lacks approved figures of a year a value needs, never a
-    /// partial sum: `{reason}` is [`crate::ui::figures::lacking_figures`]'s. A value (compared
+    /// partial sum: `{reason}` is `ui::figures::lacking_figures`'s. A value (compared
     /// with, percentage, provisional score), last year's line, the change a chart cannot draw
     /// (`{year}` the year it compares with; this year's count is drawn instead).
     pub not_computed: &'static str,
