@@ -5,9 +5,19 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The edition of this release's templates: raised whenever a template's wording or
+/// arrangement changes, so that a document another release issued is told apart — its content
+/// still checked against its record, but not rebuilt by templates that would word it otherwise
+/// ([`crate::rebuild`]). Edition 2 dates minutes by the day of what they record.
+pub const EDITION: u32 = 2;
+
 /// One official document, laid out as Decree 30/2020 (appendix I) asks.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Document {
+    /// The edition of the templates that wrote it ([`EDITION`]): 1, and not written, for the
+    /// documents issued before editions were numbered (their canonical bytes stay as they were).
+    #[serde(default = "first_edition", skip_serializing_if = "is_first_edition")]
+    pub edition: u32,
     /// The document's kind (`covenant`, `results`…), as the log names it.
     pub kind: String,
     pub header: Header,
@@ -188,6 +198,14 @@ impl Verification {
             ),
         }
     }
+}
+
+fn first_edition() -> u32 {
+    1
+}
+
+fn is_first_edition(edition: &u32) -> bool {
+    *edition == 1
 }
 
 #[cfg(test)]

@@ -31,6 +31,11 @@ pub struct Audit {
     pub not_recomputed: Vec<String>,
     /// Documents whose content was not available to the caller (log index, SHA-256).
     pub unread: Vec<(u64, String)>,
+    /// Documents another release wrote with another edition of the templates (log index,
+    /// SHA-256, edition): their content hashes to their record, but this release's templates
+    /// would word them otherwise, so only a release of that edition rebuilds them
+    /// ([`crate::model::EDITION`]).
+    pub other_edition: Vec<(u64, String, u32)>,
 }
 
 impl Audit {
@@ -89,6 +94,10 @@ pub fn audit(events: &[Event], only: Option<&str>, content: Content) -> Result<A
                 Ok(()) => out.identical.push((record.index, record.sha256.clone())),
                 Err(Problem::Differs(why)) => out.differences.push(why),
                 Err(Problem::NotRebuilt(why)) => out.not_recomputed.push(why),
+                Err(Problem::OtherEdition(edition)) => {
+                    out.other_edition
+                        .push((record.index, record.sha256.clone(), edition))
+                }
             },
         }
         if only.is_some() {
@@ -105,6 +114,9 @@ pub enum Problem {
     Differs(String),
     /// The log cannot rebuild it (a sentence saying why).
     NotRebuilt(String),
+    /// Its content hashes to its record but was written with another edition of the templates
+    /// (this one): only a release of that edition rebuilds it.
+    OtherEdition(u32),
 }
 
 /// Checks the stored content `bytes` of the issued document `record` against the document the
@@ -124,6 +136,9 @@ pub fn check(before: &State, record: &IssuedDocument, bytes: &[u8]) -> Result<()
                 "{head}: the content served for it does not hash to the recorded SHA-256"
             ))
         })?;
+    if served.edition != crate::model::EDITION {
+        return Err(Problem::OtherEdition(served.edition));
+    }
     let Some(subject) = record
         .subject
         .as_ref()

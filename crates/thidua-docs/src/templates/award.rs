@@ -19,7 +19,7 @@ use super::common::{
 };
 use super::Prepared;
 use crate::decree::place_date;
-use crate::model::{Align, Block, Column, Document, Signatures, Span, Table};
+use crate::model::{Align, Block, Column, Document, Signatures, Span, Table, EDITION};
 
 /// One proposed unit.
 pub struct ProposedRow {
@@ -341,6 +341,7 @@ pub fn document(d: &AwardData) -> Document {
     )));
     body.push(p(format!("Kính trình {to} xem xét, quyết định./.")));
     Document {
+        edition: EDITION,
         kind: DocumentKind::AwardSubmission.key().to_owned(),
         header: numbered_header(
             &d.bodies,

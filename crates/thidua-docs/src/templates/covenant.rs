@@ -13,7 +13,7 @@ use thidua_domain::{DomainError, State};
 use super::common::{leader_title, lower_first, members_head_first, roman, signer_name, Bodies};
 use super::Prepared;
 use crate::decree::{place_date, upper};
-use crate::model::{Block, Document, Header, SignatureBlock, Signatures, Span};
+use crate::model::{Block, Document, Header, SignatureBlock, Signatures, Span, EDITION};
 
 /// What the covenant document says.
 pub struct CovenantData {
@@ -131,6 +131,7 @@ pub fn document(d: &CovenantData) -> Document {
         })
         .collect();
     Document {
+        edition: EDITION,
         kind: DocumentKind::Covenant.key().to_owned(),
         header: Header {
             parent_body: parent,

@@ -22,7 +22,7 @@ use super::common::{
     unit_name, Bodies,
 };
 use super::Prepared;
-use crate::model::{Align, Block, Column, Document, Signatures, Span, Table};
+use crate::model::{Align, Block, Column, Document, Signatures, Span, Table, EDITION};
 
 /// One criterion as the minutes show it.
 pub struct CriterionRow {
@@ -381,6 +381,7 @@ pub fn document(d: &InspectionData) -> Document {
         "Biên bản được lập từ các sự kiện ghi trong sổ thi đua; các bên đã thống nhất nội dung và cùng ký dưới đây.".to_owned(),
     ));
     Document {
+        edition: EDITION,
         kind: DocumentKind::InspectionMinutes.key().to_owned(),
         header: numbered_header(&d.bodies, DocumentKind::InspectionMinutes, d.number, None),
         type_line: "BIÊN BẢN".to_owned(),

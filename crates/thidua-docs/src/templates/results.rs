@@ -15,7 +15,7 @@ use thidua_scoring::Scoreboard;
 use super::common::{head_signature, standing_notes, Bodies};
 use super::Prepared;
 use crate::decree::{number_line, place_date};
-use crate::model::{Align, Block, Column, Document, Header, Signatures, Span, Table};
+use crate::model::{Align, Block, Column, Document, Header, Signatures, Span, Table, EDITION};
 
 /// One row of the results table.
 pub struct Row {
@@ -136,6 +136,7 @@ pub fn document(d: &ResultsData) -> Document {
     recipients.push(format!("- Các đơn vị thành viên {};", d.bodies.cluster));
     recipients.push(format!("- Lưu: VT, {}.", d.abbreviation));
     Document {
+        edition: EDITION,
         kind: DocumentKind::Results.key().to_owned(),
         header: Header {
             parent_body: parent,

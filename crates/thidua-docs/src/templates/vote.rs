@@ -24,7 +24,7 @@ use super::common::{
     dmy, minutes_opening, minutes_signatures, not_ready, numbered_header, roman, unit_name, Bodies,
 };
 use super::Prepared;
-use crate::model::{Align, Block, Column, Document, Signatures, Span, Table};
+use crate::model::{Align, Block, Column, Document, Signatures, Span, Table, EDITION};
 
 /// One candidate's line.
 pub struct CandidateRow {
@@ -618,6 +618,7 @@ pub fn document(d: &VoteData) -> Document {
             .to_owned(),
     ));
     Document {
+        edition: EDITION,
         kind: DocumentKind::VoteMinutes.key().to_owned(),
         header: numbered_header(&d.bodies, DocumentKind::VoteMinutes, d.number, None),
         type_line: "BIÊN BẢN".to_owned(),

@@ -21,7 +21,7 @@ use super::common::{
 };
 use super::Prepared;
 use crate::decree::place_date;
-use crate::model::{Align, Block, Column, Document, Signatures, Span, Table};
+use crate::model::{Align, Block, Column, Document, Signatures, Span, Table, EDITION};
 
 /// One unit's published result.
 pub struct ResultRow {
@@ -415,6 +415,7 @@ pub fn document(d: &YearData) -> Document {
         ]));
     }
     Document {
+        edition: EDITION,
         kind: DocumentKind::YearReport.key().to_owned(),
         header: numbered_header(
             &d.bodies,

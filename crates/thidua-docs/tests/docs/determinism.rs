@@ -381,6 +381,21 @@ fn every_issued_document_is_built_again_from_the_log_before_its_record() {
     let audit = thidua_docs::rebuild::audit(&events, None, &|_| Ok(None)).unwrap();
     assert_eq!(audit.unread.len(), requests.len());
     assert!(audit.identical.is_empty());
+
+    // A document an earlier release wrote, with edition 1 of the templates: its canonical bytes
+    // carry no edition (they stay as that release wrote them) and it is told apart, not called
+    // a difference.
+    let mut earlier = thidua_docs::from_canonical(&blob(&results).unwrap().unwrap()).unwrap();
+    earlier.edition = 1;
+    let bytes = thidua_docs::canonical_bytes(&earlier);
+    assert!(!String::from_utf8_lossy(&bytes).contains("\"edition\""));
+    assert_eq!(thidua_docs::from_canonical(&bytes).as_ref(), Some(&earlier));
+    let mut record = results.clone();
+    record.sha256 = content_hash(&earlier);
+    assert_eq!(
+        thidua_docs::rebuild::check(&before, &record, &bytes),
+        Err(thidua_docs::rebuild::Problem::OtherEdition(1))
+    );
 }
 
 /// Minutes issued days after what they record state its day — the day the finding and the

@@ -616,7 +616,13 @@ fn check(
     describe(record)?;
     let audit = checked.documents.unwrap_or_default();
     let content = served.into_inner();
-    let (Some(content), true) = (content, audit.identical.iter().any(|(_, s)| s == sha256)) else {
+    let rebuilt = audit.identical.iter().any(|(_, s)| s == sha256);
+    let edition = audit
+        .other_edition
+        .iter()
+        .find(|(_, s, _)| s == sha256)
+        .map(|(_, _, e)| *e);
+    let (Some(content), true) = (content, rebuilt || edition.is_some()) else {
         // A record the token reads whose content the server does not serve it.
         anyhow::bail!(
             "máy chủ không cho đọc nội dung văn bản {sha256} / the server does not serve the \
@@ -624,11 +630,21 @@ fn check(
         );
     };
     let document = thidua_docs::from_canonical(&content).context("the content")?;
-    sayln!(
-        "nội dung khớp bản ghi và đúng văn bản nhật ký cho ra / content matches the record and \
-         is the document the log gives for it  {}",
-        record.title
-    )?;
+    match edition {
+        None => sayln!(
+            "nội dung khớp bản ghi và đúng văn bản nhật ký cho ra / content matches the record \
+             and is the document the log gives for it  {}",
+            record.title
+        )?,
+        Some(e) => sayln!(
+            "nội dung khớp bản ghi; văn bản do phiên bản khác phát hành (mẫu bản {e}, phiên bản \
+             này viết bản {this}) nên không dựng lại từ nhật ký / content matches the record; \
+             issued by another release (templates edition {e}, this release writes {this}), so \
+             not rebuilt from the log  {}",
+            record.title,
+            this = thidua_docs::model::EDITION
+        )?,
+    }
     let Some(path) = file else {
         return Ok(ExitCode::SUCCESS);
     };

@@ -746,6 +746,11 @@ fn summary_json(
                 "record": index,
                 "sha256": sha256,
             })).collect::<Vec<_>>(),
+            "other_edition": d.other_edition.iter().map(|(index, sha256, edition)| serde_json::json!({
+                "record": index,
+                "sha256": sha256,
+                "edition": edition,
+            })).collect::<Vec<_>>(),
         })),
         "votes": votes_json(&summary.state),
         "events_per_second": rate,
@@ -968,7 +973,7 @@ fn witnessing_note(
 /// The line saying which issued documents were rebuilt from the log (all identical:
 /// differences fail before) and how many the caller could not read; `None` without documents.
 fn documents_line(d: &thidua_docs::rebuild::Audit) -> Option<String> {
-    if d.identical.is_empty() && d.unread.is_empty() {
+    if d.identical.is_empty() && d.unread.is_empty() && d.other_edition.is_empty() {
         return None;
     }
     let mut line = format!(
@@ -981,6 +986,17 @@ fn documents_line(d: &thidua_docs::rebuild::Audit) -> Option<String> {
             " ({u} văn bản mã này không được đọc nội dung / {u} whose content this token may \
              not read)",
             u = d.unread.len()
+        ));
+    }
+    if !d.other_edition.is_empty() {
+        let editions: std::collections::BTreeSet<u32> =
+            d.other_edition.iter().map(|(_, _, e)| *e).collect();
+        let editions: Vec<String> = editions.iter().map(u32::to_string).collect();
+        line.push_str(&format!(
+            "; {o} văn bản do phiên bản khác phát hành (mẫu văn bản bản {e}, phiên bản này viết              bản {this}): nội dung khớp bản ghi, không dựng lại / {o} issued by another release              (templates edition {e}; this release writes {this}): content matches its record,              not rebuilt",
+            o = d.other_edition.len(),
+            e = editions.join(", "),
+            this = thidua_docs::model::EDITION
         ));
     }
     Some(line)
