@@ -1,9 +1,18 @@
 //! The DOCX of a document, written with docx-rs from the same model as the PDF: real
-//! paragraphs with named styles, tables for the header, the body's tables and the signature
-//! blocks, a page-number field in the header from page 2 (a different first page), so a
-//! secretary can still correct a comma in Word or LibreOffice before printing. Paragraph
-//! identifiers are numbered here and the package carries no clock, so the same document gives
-//! the same bytes.
+//! paragraphs, tables for the header, the body's tables and the signature blocks, a page-number
+//! field in the header from page 2 (a different first page), so a secretary can still correct a
+//! comma in Word or LibreOffice before printing. Paragraph identifiers are numbered here and the
+//! package carries no clock, so the same document gives the same bytes.
+//!
+//! Every paragraph has a named paragraph style ([`style`]: ASCII ids `ThiDua…`, Vietnamese
+//! display names), one for each part Decree 30 names — the parent and issuing bodies, the
+//! national title, the motto, the number, the place and date, the type, the subject, "Kính
+//! gửi", the body, its headings and tables, the signer's authority and title, the signer's
+//! name, "Nơi nhận" and its list, the verification line, the page number, a preview's marking,
+//! the short rules and the blank lines. The style carries the size, the weight and slant, the
+//! alignment and the spacing; a paragraph adds only what is its own (a bold word in a line, a
+//! table column's alignment, a rule's length, keeping with what follows), and no paragraph sets
+//! a type size: restyling a part in Word restyles it everywhere.
 
 use docx_rs::{
     AlignmentType, Docx, FieldCharType, Header as DocxHeader, InstrPAGE, InstrText, LineSpacing,
@@ -46,10 +55,129 @@ impl Ids {
     }
 }
 
-/// The styles the body uses, by name, so edits in Word keep the look.
-const BODY_STYLE: &str = "ThiDuaBody";
-const HEADING_STYLE: &str = "ThiDuaHeading";
-const TABLE_STYLE: &str = "ThiDuaTable";
+/// The ids of the paragraph styles, one for each part of the document (ASCII; the names
+/// shown in Word and LibreOffice are Vietnamese).
+pub mod style {
+    /// The parent body, and the base of the header's other parts (centred, 12 pt).
+    pub const HEADER: &str = "ThiDuaHeader";
+    pub const ISSUING_BODY: &str = "ThiDuaIssuingBody";
+    pub const NATIONAL_TITLE: &str = "ThiDuaNationalTitle";
+    pub const MOTTO: &str = "ThiDuaMotto";
+    pub const NUMBER: &str = "ThiDuaNumber";
+    pub const PLACE_DATE: &str = "ThiDuaPlaceDate";
+    /// The type line ("BÁO CÁO"), and the base of the subject's lines.
+    pub const TYPE: &str = "ThiDuaType";
+    pub const SUBJECT: &str = "ThiDuaSubject";
+    pub const ADDRESSEE: &str = "ThiDuaAddressee";
+    pub const BODY: &str = "ThiDuaBody";
+    pub const HEADING: &str = "ThiDuaHeading";
+    pub const TABLE: &str = "ThiDuaTable";
+    pub const TABLE_HEAD: &str = "ThiDuaTableHead";
+    /// The signer's authority and title ("TM. …", "CỤM TRƯỞNG").
+    pub const SIGNATURE: &str = "ThiDuaSignature";
+    pub const SIGNATURE_NAME: &str = "ThiDuaSignatureName";
+    pub const RECIPIENTS_HEAD: &str = "ThiDuaRecipientsHead";
+    pub const RECIPIENTS: &str = "ThiDuaRecipients";
+    pub const VERIFICATION: &str = "ThiDuaVerification";
+    pub const PAGE_NUMBER: &str = "ThiDuaPageNumber";
+    pub const MARKING: &str = "ThiDuaMarking";
+    /// The short rules under the issuing body, the motto and the subject.
+    pub const RULE: &str = "ThiDuaRule";
+    /// The blank lines (before the type, in the signing space, after a table).
+    pub const BLANK: &str = "ThiDuaBlank";
+}
+
+/// A paragraph style `id` shown as `name`, based on `base` if any.
+fn paragraph_style(id: &str, name: &str, base: Option<&str>) -> Style {
+    let s = Style::new(id, StyleType::Paragraph).name(name);
+    match base {
+        Some(b) => s.based_on(b),
+        None => s,
+    }
+}
+
+/// A centred paragraph style of `pt` points.
+fn centred_style(id: &str, name: &str, pt: f32) -> Style {
+    paragraph_style(id, name, None)
+        .size(hp(pt))
+        .align(AlignmentType::Center)
+}
+
+/// The paragraph styles, with the sizes, weights, alignments and spacing the PDF uses.
+fn styles(docx: Docx) -> Docx {
+    use style::*;
+    let header = Some(HEADER);
+    let mut rule = paragraph_style(RULE, "Đường kẻ ngắn", None)
+        .size(2)
+        .align(AlignmentType::Center)
+        .line_spacing(
+            LineSpacing::new()
+                .line(20)
+                .line_rule(docx_rs::LineSpacingType::Exact),
+        );
+    rule.paragraph_property = rule.paragraph_property.set_borders(
+        ParagraphBorders::with_empty().set(
+            ParagraphBorder::new(ParagraphBorderPosition::Bottom)
+                .size(4)
+                .space(1),
+        ),
+    );
+    [
+        centred_style(HEADER, "Cơ quan chủ quản", size::PARENT_BODY),
+        paragraph_style(ISSUING_BODY, "Tên cơ quan ban hành", header)
+            .size(hp(size::ISSUING_BODY))
+            .bold(),
+        paragraph_style(NATIONAL_TITLE, "Quốc hiệu", header)
+            .size(hp(size::NATIONAL_TITLE))
+            .bold(),
+        paragraph_style(MOTTO, "Tiêu ngữ", header)
+            .size(hp(size::MOTTO))
+            .bold(),
+        paragraph_style(NUMBER, "Số, ký hiệu", header).size(hp(size::NUMBER)),
+        paragraph_style(PLACE_DATE, "Địa danh, ngày tháng", header)
+            .size(hp(size::PLACE_DATE))
+            .italic(),
+        centred_style(TYPE, "Tên loại văn bản", size::TYPE).bold(),
+        paragraph_style(SUBJECT, "Trích yếu", Some(TYPE)),
+        centred_style(ADDRESSEE, "Kính gửi", size::BODY),
+        paragraph_style(BODY, "Thân văn bản", None)
+            .size(hp(size::BODY))
+            .align(AlignmentType::Both)
+            .indent(
+                Some(0),
+                Some(SpecialIndentType::FirstLine(tw(10.0 * MM))),
+                None,
+                None,
+            )
+            .line_spacing(LineSpacing::new().after(120)),
+        paragraph_style(HEADING, "Đề mục", Some(BODY)).bold(),
+        paragraph_style(TABLE, "Chữ trong bảng", None).size(hp(size::TABLE)),
+        paragraph_style(TABLE_HEAD, "Đầu cột bảng", Some(TABLE))
+            .bold()
+            .align(AlignmentType::Center),
+        centred_style(SIGNATURE, "Chức vụ người ký", size::SIGNATURE).bold(),
+        // Space after the name, as the PDF leaves between rows of blocks: a name never runs
+        // into the next row's unit.
+        paragraph_style(SIGNATURE_NAME, "Họ tên người ký", Some(SIGNATURE))
+            .line_spacing(LineSpacing::new().after(tw(SIGNATURE_GAP) as u32)),
+        paragraph_style(RECIPIENTS_HEAD, "Nơi nhận", None)
+            .size(hp(size::RECIPIENTS_LABEL))
+            .bold()
+            .italic(),
+        paragraph_style(RECIPIENTS, "Danh sách nơi nhận", None).size(hp(size::RECIPIENTS)),
+        paragraph_style(VERIFICATION, "Dòng kiểm chứng", None).size(hp(size::VERIFICATION)),
+        centred_style(PAGE_NUMBER, "Số trang", size::PAGE_NUMBER),
+        paragraph_style(MARKING, "Dấu bản xem trước", None)
+            .size(hp(size::MARKING))
+            .bold()
+            .italic()
+            .align(AlignmentType::Right),
+        rule,
+        paragraph_style(BLANK, "Dòng trống", None).size(hp(size::BODY)),
+    ]
+    .into_iter()
+    .fold(docx, Docx::add_style)
+}
 
 /// The DOCX of `doc` with `verification` at its end (and a preview's marking at the top of
 /// every page).
@@ -74,30 +202,8 @@ pub fn write(doc: &Document, verification: &Verification) -> Result<Vec<u8>, Doc
                 .footer(tw(8.0 * MM)),
         )
         .default_fonts(fonts)
-        .default_size(hp(size::BODY))
-        .add_style(
-            Style::new(BODY_STYLE, StyleType::Paragraph)
-                .name("Thân văn bản")
-                .align(AlignmentType::Both)
-                .indent(
-                    Some(0),
-                    Some(SpecialIndentType::FirstLine(tw(10.0 * MM))),
-                    None,
-                    None,
-                )
-                .line_spacing(LineSpacing::new().after(120)),
-        )
-        .add_style(
-            Style::new(HEADING_STYLE, StyleType::Paragraph)
-                .name("Đề mục")
-                .based_on(BODY_STYLE)
-                .bold(),
-        )
-        .add_style(
-            Style::new(TABLE_STYLE, StyleType::Paragraph)
-                .name("Chữ trong bảng")
-                .size(hp(size::TABLE)),
-        )
+        .default_size(hp(size::BODY));
+    docx = styles(docx)
         .first_header(first_page_header(&mut ids, marking))
         .header(page_number_header(&mut ids, marking))
         .title_pg();
@@ -111,18 +217,18 @@ pub fn write(doc: &Document, verification: &Verification) -> Result<Vec<u8>, Doc
         docx = match block {
             Block::Heading(text) => docx.add_paragraph(
                 ids.p()
-                    .style(HEADING_STYLE)
+                    .style(style::HEADING)
                     .keep_next(true)
                     .keep_lines(true)
-                    .add_run(Run::new().add_text(text).bold()),
+                    .add_run(Run::new().add_text(text)),
             ),
             Block::Paragraph(spans) => docx.add_paragraph(runs(
-                ids.p().style(BODY_STYLE).keep_next(last).keep_lines(last),
+                ids.p().style(style::BODY).keep_next(last).keep_lines(last),
                 spans,
             )),
             Block::Table(t) => docx
                 .add_table(body_table(&mut ids, t))
-                .add_paragraph(ids.p()),
+                .add_paragraph(blank(&mut ids)),
         };
     }
     docx = docx.add_table(signature_table(&mut ids, doc, verification));
@@ -165,21 +271,11 @@ fn core_properties(title: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-/// A preview's marking, at the right of the top margin.
-fn marking_paragraph(ids: &mut Ids, marking: &str) -> Paragraph {
-    let run = Run::new()
-        .add_text(marking)
-        .bold()
-        .italic()
-        .size(hp(size::MARKING));
-    ids.p().align(AlignmentType::Right).add_run(run)
-}
-
-/// The header of page 1: empty, or a preview's marking.
+/// The header of page 1: empty, or a preview's marking (at the right of the top margin).
 fn first_page_header(ids: &mut Ids, marking: Option<&str>) -> DocxHeader {
     DocxHeader::new().add_paragraph(match marking {
-        Some(m) => marking_paragraph(ids, m),
-        None => ids.p(),
+        Some(m) => line(ids, style::MARKING, m),
+        None => blank(ids),
     })
 }
 
@@ -187,52 +283,34 @@ fn first_page_header(ids: &mut Ids, marking: Option<&str>) -> DocxHeader {
 fn page_number_header(ids: &mut Ids, marking: Option<&str>) -> DocxHeader {
     let mut header = DocxHeader::new();
     if let Some(m) = marking {
-        header = header.add_paragraph(marking_paragraph(ids, m));
+        header = header.add_paragraph(line(ids, style::MARKING, m));
     }
     let run = Run::new()
-        .size(hp(size::PAGE_NUMBER))
         .add_field_char(FieldCharType::Begin, false)
         .add_instr_text(InstrText::PAGE(InstrPAGE::new()))
         .add_field_char(FieldCharType::Separate, false)
         .add_text("2")
         .add_field_char(FieldCharType::End, false);
-    header.add_paragraph(ids.p().align(AlignmentType::Center).add_run(run))
+    header.add_paragraph(ids.p().style(style::PAGE_NUMBER).add_run(run))
 }
 
-/// A centred paragraph of one run.
-fn centred(ids: &mut Ids, text: &str, pt: f32, bold: bool, italic: bool) -> Paragraph {
-    let mut run = Run::new().add_text(text).size(hp(pt));
-    if bold {
-        run = run.bold();
-    }
-    if italic {
-        run = run.italic();
-    }
-    ids.p().align(AlignmentType::Center).add_run(run)
+/// A paragraph of style `style` with one run of `text`, formatted by its style alone.
+fn line(ids: &mut Ids, style: &str, text: &str) -> Paragraph {
+    ids.p().style(style).add_run(Run::new().add_text(text))
 }
 
-/// A short centred rule: an empty paragraph with a bottom border, indented to `length` within
-/// a column of `column` points.
+/// A blank line.
+fn blank(ids: &mut Ids) -> Paragraph {
+    ids.p().style(style::BLANK)
+}
+
+/// A short centred rule (the style's bottom border on an empty paragraph), indented to
+/// `length` within a column of `column` points.
 fn rule(ids: &mut Ids, column: f32, length: f32) -> Paragraph {
     let side = tw(((column - length) / 2.0).max(0.0));
-    let mut p = ids
-        .p()
-        .align(AlignmentType::Center)
+    ids.p()
+        .style(style::RULE)
         .indent(Some(side), None, Some(side), None)
-        .line_spacing(
-            LineSpacing::new()
-                .line(20)
-                .line_rule(docx_rs::LineSpacingType::Exact),
-        )
-        .add_run(Run::new().size(2));
-    p.property = p.property.set_borders(
-        ParagraphBorders::with_empty().set(
-            ParagraphBorder::new(ParagraphBorderPosition::Bottom)
-                .size(4)
-                .space(1),
-        ),
-    );
-    p
 }
 
 /// The width of the widest line of `text` as the PDF sets it (for the rules' lengths).
@@ -250,36 +328,24 @@ fn header_table(ids: &mut Ids, h: &Header) -> DocxTable {
     let rw = WIDTH - lw;
     let mut left = cell(lw);
     if let Some(parent) = &h.parent_body {
-        left = left.add_paragraph(centred(ids, parent, size::PARENT_BODY, false, false));
+        left = left.add_paragraph(line(ids, style::HEADER, parent));
     }
     let name_w = text_width(&h.issuing_body, Face::Bold, size::ISSUING_BODY).min(lw);
     left = left
-        .add_paragraph(centred(
-            ids,
-            &h.issuing_body,
-            size::ISSUING_BODY,
-            true,
-            false,
-        ))
+        .add_paragraph(line(ids, style::ISSUING_BODY, &h.issuing_body))
         .add_paragraph(rule(ids, lw, name_w * 0.4));
     let motto_w = text_width(MOTTO, Face::Bold, size::MOTTO);
     let right = cell(rw)
-        .add_paragraph(centred(
-            ids,
-            NATIONAL_TITLE,
-            size::NATIONAL_TITLE,
-            true,
-            false,
-        ))
-        .add_paragraph(centred(ids, MOTTO, size::MOTTO, true, false))
+        .add_paragraph(line(ids, style::NATIONAL_TITLE, NATIONAL_TITLE))
+        .add_paragraph(line(ids, style::MOTTO, MOTTO))
         .add_paragraph(rule(ids, rw, motto_w));
     let number = match &h.number {
-        Some(n) => centred(ids, n, size::NUMBER, false, false),
-        None => ids.p(),
+        Some(n) => line(ids, style::NUMBER, n),
+        None => blank(ids),
     };
     let date = match &h.place_date {
-        Some(d) => centred(ids, d, size::PLACE_DATE, false, true),
-        None => ids.p(),
+        Some(d) => line(ids, style::PLACE_DATE, d),
+        None => blank(ids),
     };
     DocxTable::without_borders(vec![
         TableRow::new(vec![left, right]),
@@ -294,19 +360,16 @@ fn header_table(ids: &mut Ids, h: &Header) -> DocxTable {
 
 /// The type, the subject with its rule, and "Kính gửi".
 fn title(ids: &mut Ids, doc: &Document) -> Vec<Paragraph> {
-    let mut out = vec![
-        ids.p(),
-        centred(ids, &doc.type_line, size::TYPE, true, false),
-    ];
-    for line in &doc.subject {
-        out.push(centred(ids, line, size::TYPE, true, false));
+    let mut out = vec![blank(ids), line(ids, style::TYPE, &doc.type_line)];
+    for l in &doc.subject {
+        out.push(line(ids, style::SUBJECT, l));
     }
     if let Some(length) = subject_rule(&doc.subject).ok().flatten() {
         out.push(rule(ids, WIDTH, length));
     }
-    out.push(ids.p());
+    out.push(blank(ids));
     if let Some(to) = &doc.addressee {
-        out.push(centred(ids, to, size::BODY, false, false));
+        out.push(line(ids, style::ADDRESSEE, to));
     }
     out
 }
@@ -344,11 +407,7 @@ fn body_table(ids: &mut Ids, t: &Table) -> DocxTable {
         .map(|(c, w)| {
             cell(*w).add_paragraph(
                 // The header row keeps with the first row (never alone at a page's foot).
-                ids.p()
-                    .style(TABLE_STYLE)
-                    .align(AlignmentType::Center)
-                    .keep_next(true)
-                    .add_run(Run::new().add_text(&c.title).bold()),
+                line(ids, style::TABLE_HEAD, &c.title).keep_next(true),
             )
         })
         .collect();
@@ -358,12 +417,12 @@ fn body_table(ids: &mut Ids, t: &Table) -> DocxTable {
             .iter()
             .zip(t.columns.iter().zip(&widths))
             .map(|(text, (c, w))| {
-                cell(*w).add_paragraph(
-                    ids.p()
-                        .style(TABLE_STYLE)
-                        .align(alignment(c.align))
-                        .add_run(Run::new().add_text(text)),
-                )
+                // The column's alignment is the paragraph's own (the style sets it left).
+                let p = line(ids, style::TABLE, text);
+                cell(*w).add_paragraph(match c.align {
+                    Align::Left => p,
+                    a => p.align(alignment(a)),
+                })
             })
             .collect();
         rows.push(TableRow::new(cells).cant_split());
@@ -375,40 +434,27 @@ fn body_table(ids: &mut Ids, t: &Table) -> DocxTable {
         .margins(TableCellMargins::new().margin(y, x, y, x))
 }
 
-/// One signature block's paragraphs, centred.
+/// One signature block's paragraphs: authority and title, the signing space, the name.
 fn block(ids: &mut Ids, b: &SignatureBlock) -> Vec<Paragraph> {
     let mut out = Vec::new();
     if let Some(a) = &b.authority {
-        out.push(centred(ids, a, size::SIGNATURE, true, false));
+        out.push(line(ids, style::SIGNATURE, a));
     }
-    for line in b.title.split('\n') {
-        out.push(centred(ids, line, size::SIGNATURE, true, false));
+    for l in b.title.split('\n') {
+        out.push(line(ids, style::SIGNATURE, l));
     }
     for _ in 0..4 {
-        out.push(ids.p());
+        out.push(blank(ids));
     }
-    // Space after the name, as the PDF leaves between rows of blocks: a name never runs into
-    // the next row's unit.
-    let name = centred(ids, &b.name, size::SIGNATURE, true, false)
-        .line_spacing(LineSpacing::new().after(tw(SIGNATURE_GAP) as u32));
-    out.push(name);
+    out.push(line(ids, style::SIGNATURE_NAME, &b.name));
     out
 }
 
 /// "Nơi nhận:" and its list.
 fn recipients(ids: &mut Ids, list: &[String]) -> Vec<Paragraph> {
-    let mut out = vec![ids.p().add_run(
-        Run::new()
-            .add_text(RECIPIENTS)
-            .bold()
-            .italic()
-            .size(hp(size::RECIPIENTS_LABEL)),
-    )];
+    let mut out = vec![line(ids, style::RECIPIENTS_HEAD, RECIPIENTS)];
     for r in list {
-        out.push(
-            ids.p()
-                .add_run(Run::new().add_text(r).size(hp(size::RECIPIENTS))),
-        );
+        out.push(line(ids, style::RECIPIENTS, r));
     }
     out
 }
@@ -468,12 +514,9 @@ fn signature_table(ids: &mut Ids, doc: &Document, verification: &str) -> DocxTab
     };
     if !matches!(doc.signatures, Signatures::Single(_)) && !list.is_empty() {
         let under = with(cell(half), kept(recipients(ids, list)));
-        rows.push(row(vec![under, cell(half).add_paragraph(ids.p())]));
+        rows.push(row(vec![under, cell(half).add_paragraph(blank(ids))]));
     }
-    let line = Run::new()
-        .add_text(verification)
-        .size(hp(size::VERIFICATION));
-    let tail = vec![ids.p(), ids.p().add_run(line)];
+    let tail = vec![blank(ids), line(ids, style::VERIFICATION, verification)];
     rows.push(row(vec![with(cell(WIDTH), tail).grid_span(2)]));
     borderless(rows, &widths)
 }

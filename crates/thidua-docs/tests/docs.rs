@@ -10,6 +10,7 @@ mod docs {
     pub mod preview;
     pub mod render;
     pub mod signatures;
+    pub mod styles;
     pub mod text;
     pub mod tools;
     pub mod votes;
