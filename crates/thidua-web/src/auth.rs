@@ -396,7 +396,7 @@ pub async fn authenticate_layer(State(app): State<AppState>, req: Request, next:
     next.run(req).await
 }
 
-/// Judges every write of a signed-in caller from its route before its handler reads the body
+/// Judges every write of a signed-in caller from its route before its handler parses the body
 /// ([`crate::authz::writes`]): what the path names must be visible (else 404) and the caller
 /// must hold a role that could act on it (else 403), whatever fields are sent. Runs after
 /// [`authenticate_layer`], which finds the caller.

@@ -1,4 +1,4 @@
-//! Who may send a write at all, judged from its path before its body is read: the thing the
+//! Who may send a write at all, judged from its path before its fields are parsed: the thing the
 //! path names (a covenant, a unit's report, a cluster, a vote, a unit) must exist and be
 //! visible to the caller, else the answer is "not found", as for a missing thing; and the
 //! caller must hold a role that could act on it (an administrator, the cluster's secretariat,
@@ -87,7 +87,7 @@ impl<'a> Named<'a> {
 
 impl Scope {
     /// Whether this caller may send a write on `named` (see the module): `Ok`, or the answer
-    /// to give before the body is read (404 for what the caller may not see, 403 for what it
+    /// to give before the body is parsed (404 for what the caller may not see, 403 for what it
     /// sees but holds no role in). A path segment that is not an id at all goes on to the
     /// handler, which says so.
     pub fn may_write(&self, state: &State, named: &Named<'_>) -> Result<(), ApiError> {
