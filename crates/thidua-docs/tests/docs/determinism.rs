@@ -314,6 +314,27 @@ fn later_papers_name_the_issued_ones_by_number() {
     );
 }
 
+/// Every event of the service's log, decoded.
+fn logged_events(service: &thidua_service::Service) -> Vec<thidua_domain::Event> {
+    let size = service.read().state.size;
+    service
+        .store()
+        .entries(0, size)
+        .unwrap()
+        .iter()
+        .map(|e| thidua_domain::Event::decode(e.index, &e.bytes).unwrap())
+        .collect()
+}
+
+/// The stored content (canonical bytes) of an issued document.
+fn stored_content(
+    service: &thidua_service::Service,
+    d: &thidua_domain::documents::IssuedDocument,
+) -> Option<Vec<u8>> {
+    let hash: [u8; 32] = hex::decode(&d.sha256).unwrap().try_into().unwrap();
+    service.store().get_blob(&hash).unwrap()
+}
+
 /// Every kind of issued document is built again from the log as it was just before its record
 /// (`thidua_docs::rebuild`, what `thidua doc check` and `thidua verify` do): the minutes, the
 /// report, the submission and the results of the demonstration, each identical; a stored
@@ -326,18 +347,8 @@ fn every_issued_document_is_built_again_from_the_log_before_its_record() {
     for req in &requests {
         issue(&service, &Actor::System, req).unwrap();
     }
-    let size = service.read().state.size;
-    let events: Vec<thidua_domain::Event> = service
-        .store()
-        .entries(0, size)
-        .unwrap()
-        .iter()
-        .map(|e| thidua_domain::Event::decode(e.index, &e.bytes).unwrap())
-        .collect();
-    let blob = |d: &thidua_domain::documents::IssuedDocument| {
-        let hash: [u8; 32] = hex::decode(&d.sha256).unwrap().try_into().unwrap();
-        Ok(service.store().get_blob(&hash).unwrap())
-    };
+    let events = logged_events(&service);
+    let blob = |d: &thidua_domain::documents::IssuedDocument| Ok(stored_content(&service, d));
     let audit = thidua_docs::rebuild::audit(&events, None, &blob).unwrap();
     assert_eq!(audit.problems(), Vec::<String>::new());
     assert_eq!(audit.identical.len(), requests.len(), "{audit:?}");
@@ -433,18 +444,8 @@ fn minutes_issued_later_state_the_day_of_what_they_record() {
         "{}",
         openings[1]
     );
-    let size = service.read().state.size;
-    let events: Vec<thidua_domain::Event> = service
-        .store()
-        .entries(0, size)
-        .unwrap()
-        .iter()
-        .map(|e| thidua_domain::Event::decode(e.index, &e.bytes).unwrap())
-        .collect();
-    let blob = |d: &thidua_domain::documents::IssuedDocument| {
-        let hash: [u8; 32] = hex::decode(&d.sha256).unwrap().try_into().unwrap();
-        Ok(service.store().get_blob(&hash).unwrap())
-    };
+    let events = logged_events(&service);
+    let blob = |d: &thidua_domain::documents::IssuedDocument| Ok(stored_content(&service, d));
     let audit = thidua_docs::rebuild::audit(&events, None, &blob).unwrap();
     assert_eq!(audit.problems(), Vec::<String>::new());
     assert_eq!(audit.identical.len(), 2, "{audit:?}");
