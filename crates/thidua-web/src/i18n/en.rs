@@ -516,6 +516,12 @@ pub static STRINGS: Strings = Strings {
     tokens_admin_intro: "Every user's API tokens (labels only; the secret is never stored). Each person creates and revokes their own on the page",
     log_key: "The record's public key",
     witness_units: "Witness units",
+    witness_policy: "Witness policy",
+    witness_policy_now: "A checkpoint of the record counts as witnessed once {quorum} of the {count} units below have cosigned it (policy recorded at entry {record}).",
+    witness_policy_none: "No policy recorded: the server uses its default (every registered witness but one, or the number set by THIDUA_WITNESS_QUORUM). Record a policy so that every member sees it in the record.",
+    witness_policy_required: "Witness units under the policy",
+    witness_policy_quorum: "Cosignatures needed",
+    witness_policy_save: "Record the policy",
 };
 
 /// The name of an event kind.

@@ -740,6 +740,14 @@ pub struct Strings {
     pub tokens_admin_intro: &'static str,
     pub log_key: &'static str,
     pub witness_units: &'static str,
+    /// The witness policy: its heading, the policy in force (`{quorum}`, `{count}`, `{record}`)
+    /// or none recorded, the form's labels and button.
+    pub witness_policy: &'static str,
+    pub witness_policy_now: &'static str,
+    pub witness_policy_none: &'static str,
+    pub witness_policy_required: &'static str,
+    pub witness_policy_quorum: &'static str,
+    pub witness_policy_save: &'static str,
 }
 
 impl Strings {

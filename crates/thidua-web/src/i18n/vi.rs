@@ -516,6 +516,12 @@ pub static STRINGS: Strings = Strings {
     tokens_admin_intro: "Mã truy cập API của mọi người dùng (chỉ tên gợi nhớ; mã bí mật không bao giờ được lưu). Mỗi người tự tạo và thu hồi mã của mình ở trang",
     log_key: "Khoá công khai của sổ",
     witness_units: "Đơn vị nhân chứng",
+    witness_policy: "Chính sách nhân chứng",
+    witness_policy_now: "Một bản ghi của sổ được coi là đã được nhân chứng xác nhận khi có {quorum} trong {count} đơn vị dưới đây ký (chính sách ghi ở bản ghi số {record}).",
+    witness_policy_none: "Chưa ghi chính sách nào: máy chủ dùng mặc định (mọi nhân chứng đã đăng ký trừ một, hoặc số đặt bằng THIDUA_WITNESS_QUORUM). Ghi chính sách để mọi thành viên thấy rõ trong sổ.",
+    witness_policy_required: "Đơn vị nhân chứng theo chính sách",
+    witness_policy_quorum: "Số chữ ký cần có",
+    witness_policy_save: "Ghi chính sách vào sổ",
 };
 
 /// The name of an event kind.

@@ -128,6 +128,7 @@ pub fn routes() -> Router<AppState> {
             post(admin::revoke_user_token),
         )
         .route("/admin/clusters", post(admin::create_cluster))
+        .route("/admin/witness-policy", post(admin::set_witness_policy))
         .route(
             "/admin/holidays",
             get(admin::admin_section).post(admin::declare_holidays),

@@ -8,7 +8,7 @@ use thidua_domain::{Actor, Command, CovenantId, UnitId, UserId};
 use thidua_ledger::{open_checkpoint, verify_inclusion, Checkpoint, CosignerKey, Verifier};
 use thidua_transparency::Quorum;
 
-use super::support::{signed_in, spawn_witnessed, Backend, Client, TestApp};
+use super::support::{signed_in, spawn, spawn_witnessed, Backend, Client, TestApp};
 
 /// One event's witnessing cell as the page shows it.
 #[derive(Debug)]
@@ -455,4 +455,66 @@ fn the_transparency_page_names_the_witnesses_units() {
             );
         }
     }
+}
+
+/// The administrator records the witness policy from the record's page: the registered witness
+/// units ticked and the cosignatures needed; the page then says the policy in force, and a
+/// quorum that cannot be met is refused beside its field, with nothing recorded.
+#[test]
+fn the_witness_policy_is_recorded_from_the_admin_page() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    for unit in ["ca-kg", "ca-ag"] {
+        let key = CosignerKey::generate(&format!("{unit}.witness.test")).unwrap();
+        let leader = Actor::User(UserId::parse(&format!("lanhdao-{}", &unit[3..])).unwrap());
+        let command = Command::RegisterWitnessKey {
+            unit: UnitId::parse(unit).unwrap(),
+            key: key.verifier().to_key_string(),
+        };
+        app.service.execute(&leader, command).unwrap();
+    }
+    let admin = signed_in(&app, "quantri");
+    let page = admin.get("/admin/log");
+    assert!(
+        page.body.contains("Chưa ghi chính sách nào"),
+        "{}",
+        page.body
+    );
+    let csrf = page.csrf();
+    let size = app.service.read().state.size;
+    let r = admin.post_form(
+        "/admin/witness-policy",
+        &[("csrf", &csrf), ("w_ca-kg", "1"), ("quorum", "3")],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("id=\"policy-quorum-error\""), "{}", r.body);
+    assert_eq!(app.service.read().state.size, size, "nothing recorded");
+    let r = admin.post_form(
+        "/admin/witness-policy",
+        &[
+            ("csrf", &csrf),
+            ("w_ca-kg", "1"),
+            ("w_ca-ag", "1"),
+            ("quorum", "2"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let policy = app.service.read().state.witness_policy.clone().unwrap();
+    assert_eq!((policy.witnesses.len(), policy.quorum), (2, 2));
+    let page = admin.get("/admin/log");
+    assert!(
+        page.body.contains("khi có 2 trong 2 đơn vị dưới đây ký"),
+        "{}",
+        page.body
+    );
+    assert!(page
+        .body
+        .contains("id=\"w-ca-kg\" name=\"w_ca-kg\" value=\"1\" checked"));
+    // Only an administrator records it.
+    let officer = signed_in(&app, "lanhdao-kg");
+    let csrf = officer.get("/account").csrf();
+    let r = officer.post_form(
+        "/admin/witness-policy",
+        &[("csrf", &csrf), ("w_ca-kg", "1"), ("quorum", "1")],
+    );
+    assert_eq!(r.status, 403);
 }

@@ -99,8 +99,12 @@ pub struct TokenRow {
 /// One registered witness key.
 pub struct WitnessRow {
     pub unit: super::names::Named,
+    /// The unit's id (the policy form's checkbox is `w_{id}`).
+    pub id: String,
     pub key: String,
     pub registered_at: u64,
+    /// Named by the witness policy in force.
+    pub required: bool,
 }
 
 /// The sections of the administration, each its own page (`/admin/{section}`).
@@ -132,6 +136,8 @@ struct AdminPage {
     log_key: String,
     signed_size: u64,
     witnessed: Option<(u64, usize)>,
+    /// The witness policy in force: its sentence, and its quorum for the form.
+    policy: Option<(String, u32)>,
     /// The new unit form's choices of parent: the active units that may be parents, grouped
     /// by kind (the group's label, and each unit's id and name).
     parents: Vec<(&'static str, Vec<(String, String)>)>,
@@ -188,6 +194,15 @@ impl AdminPage {
         self.value(k) == v
     }
 
+    /// The witness policy form's quorum: as typed when the form comes back, else the policy's.
+    fn policy_quorum(&self) -> String {
+        match (self.form.get("policy_quorum"), &self.policy) {
+            (Some(typed), _) => typed.clone(),
+            (None, Some((_, quorum))) => quorum.to_string(),
+            (None, None) => String::new(),
+        }
+    }
+
     fn aria(&self, form: &str, field: &str, id: &str) -> String {
         self.errors.aria(form, field, id)
     }
@@ -209,6 +224,7 @@ impl AdminPage {
             ("movement", "id", "mv-id", t.movement_id_label),
             ("movement", "plan_ref", "mv-plan", t.plan_ref),
             ("movement", "slogan", "mv-slogan", t.slogan),
+            ("policy", "quorum", "policy-quorum", t.witness_policy_quorum),
             ("holidays", "year", "hd-year", self.hs.year),
             ("holidays", "days", "hd-days", self.hs.days),
             ("holidays", "reference", "hd-ref", self.hs.reference),
@@ -328,10 +344,26 @@ async fn admin_view(
             .iter()
             .map(|(u, k)| WitnessRow {
                 unit: super::names::unit(&state, u),
+                id: u.to_string(),
                 key: k.key.clone(),
                 registered_at: k.registered_at,
+                required: state
+                    .witness_policy
+                    .as_ref()
+                    .is_some_and(|p| p.witnesses.contains(u)),
             })
             .collect(),
+        policy: state.witness_policy.as_ref().map(|p| {
+            let sentence = crate::i18n::fill(
+                t.witness_policy_now,
+                &[
+                    ("quorum", p.quorum.to_string()),
+                    ("count", p.witnesses.len().to_string()),
+                    ("record", p.set_at.to_string()),
+                ],
+            );
+            (sentence, p.quorum)
+        }),
         holidays: holiday_rows(t, &viewer.scope, &state),
         hs: viewer.lang.holidays(),
         parents: parent_choices(t, &state),
@@ -878,6 +910,33 @@ pub struct UnitForm {
     /// The parent unit's id, or empty.
     #[serde(default)]
     parent: String,
+}
+
+/// Records the witness policy: the registered witness units ticked (`w_{unit}`) and how many
+/// of them must cosign (`quorum`); the domain checks 1 ≤ quorum ≤ units.
+pub async fn set_witness_policy(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    CsrfForm(f): CsrfForm<HashMap<String, String>>,
+) -> Response {
+    if let Some(r) = unless_admin(&viewer) {
+        return r;
+    }
+    let typed_quorum = f.get("quorum").cloned().unwrap_or_default();
+    let typed = [("policy_quorum", typed_quorum.as_str())];
+    let Ok(quorum) = typed_quorum.trim().parse::<u32>() else {
+        let mut errors = FieldErrors::default();
+        errors.push("policy", "quorum", viewer.lang.error("invalid_number"));
+        return again(&app, &viewer, "log", errors, &typed).await;
+    };
+    let mut witnesses: Vec<UnitId> = f
+        .keys()
+        .filter_map(|k| k.strip_prefix("w_"))
+        .filter_map(|u| UnitId::parse(u).ok())
+        .collect();
+    witnesses.sort();
+    let command = Command::SetWitnessPolicy { witnesses, quorum };
+    submit(&app, &viewer, command, "log", "policy", "quorum", &typed).await
 }
 
 #[derive(Deserialize)]
