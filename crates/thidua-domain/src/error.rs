@@ -266,6 +266,10 @@ pub enum DomainError {
     /// The year's days off are already declared exactly so ([`crate::holidays`]).
     #[error("the public holidays of {0} are already declared so")]
     HolidaysUnchanged(i32),
+    /// A witness policy's quorum is not between 1 and the number of units it designates (none
+    /// designated: no quorum can be met).
+    #[error("the quorum must be between 1 and the {designated} designated witness unit(s)")]
+    WitnessQuorum { designated: usize },
 }
 
 impl DomainError {
@@ -358,6 +362,7 @@ impl DomainError {
             Midyear { code, .. } => code,
             ExplanationUnchanged => "explanation_unchanged",
             HolidaysUnchanged(_) => "holidays_unchanged",
+            WitnessQuorum { .. } => "witness_quorum",
         }
     }
 }

@@ -74,12 +74,8 @@ impl State {
             }
         }
         if quorum == 0 || quorum as usize > witnesses.len() {
-            return Err(DomainError::InvalidValue {
-                field: "quorum",
-                reason: format!(
-                    "the quorum must be between 1 and the {} designated witnesses",
-                    witnesses.len()
-                ),
+            return Err(DomainError::WitnessQuorum {
+                designated: witnesses.len(),
             });
         }
         self.witness_policy = Some(crate::state::WitnessPolicy {

@@ -1138,11 +1138,11 @@ fn the_witness_policy_is_k_of_n_designated_units_set_by_an_administrator() {
     );
     assert_eq!(
         w.err(&user("admin"), policy(&["ca-kg", "ca-ag"], 3)),
-        "invalid_value"
+        "witness_quorum"
     );
     assert_eq!(
         w.err(&user("admin"), policy(&["ca-kg"], 0)),
-        "invalid_value"
+        "witness_quorum"
     );
     assert_eq!(w.err(&user("admin"), policy(&["ca-zz"], 1)), "unknown_unit");
     w.ok(&user("admin"), policy(&["ca-kg", "ca-ag", "ca-hg"], 2));

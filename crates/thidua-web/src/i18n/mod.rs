@@ -513,6 +513,9 @@ pub struct Strings {
     pub err_unit_not_active: &'static str,
     /// [`Strings::err_unit_not_active`] for a whole year (a cluster year's members).
     pub err_unit_not_active_year: &'static str,
+    /// A witness policy's quorum out of 1..=`{n}` designated units; none designated.
+    pub err_witness_quorum: &'static str,
+    pub err_witness_none: &'static str,
     /// A cluster's members of two kinds: `{unit}` is a `{found}`, unlike `{other}`
     /// (`{expected}`), the kinds in words.
     pub err_member_kinds: &'static str,
@@ -924,6 +927,7 @@ mod tests {
             "cluster_too_small",
             "cluster_year_unchanged",
             "holidays_unchanged",
+            "witness_quorum",
             "not_member",
             "no_cluster_year",
             "head_is_deputy",

@@ -256,6 +256,10 @@ pub fn domain_error_in(
             ],
         ),
         // A date, or a whole year (a cluster year's members must last it).
+        E::WitnessQuorum { designated: 0 } => t.err_witness_none.to_owned(),
+        E::WitnessQuorum { designated } => {
+            fill(t.err_witness_quorum, &[("n", designated.to_string())])
+        }
         E::UnitNotActive { unit, date } => fill(
             if date.len() == 4 {
                 t.err_unit_not_active_year

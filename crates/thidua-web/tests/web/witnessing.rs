@@ -486,7 +486,21 @@ fn the_witness_policy_is_recorded_from_the_admin_page() {
         &[("csrf", &csrf), ("w_ca-kg", "1"), ("quorum", "3")],
     );
     assert_eq!(r.status, 422, "{}", r.body);
-    assert!(r.body.contains("id=\"policy-quorum-error\""), "{}", r.body);
+    let error = super::support::element_text(&r.body, "policy-quorum-error", "p");
+    assert_eq!(
+        error,
+        "Số chữ ký cần có phải từ 1 đến 1 (số đơn vị nhân chứng đã chọn)."
+    );
+    // The form comes back as sent: the unit ticked stays ticked, the other does not.
+    assert!(r
+        .body
+        .contains("id=\"w-ca-kg\" name=\"w_ca-kg\" value=\"1\" checked"));
+    assert!(!r
+        .body
+        .contains("id=\"w-ca-ag\" name=\"w_ca-ag\" value=\"1\" checked"));
+    let r = admin.post_form("/admin/witness-policy", &[("csrf", &csrf), ("quorum", "1")]);
+    let error = super::support::element_text(&r.body, "policy-quorum-error", "p");
+    assert_eq!(error, "Hãy chọn ít nhất một đơn vị nhân chứng.");
     assert_eq!(app.service.read().state.size, size, "nothing recorded");
     let r = admin.post_form(
         "/admin/witness-policy",
@@ -502,7 +516,7 @@ fn the_witness_policy_is_recorded_from_the_admin_page() {
     assert_eq!((policy.witnesses.len(), policy.quorum), (2, 2));
     let page = admin.get("/admin/log");
     assert!(
-        page.body.contains("khi có 2 trong 2 đơn vị dưới đây ký"),
+        page.body.contains("khi có 2 trong 2 đơn vị được đánh dấu dưới đây ký"),
         "{}",
         page.body
     );

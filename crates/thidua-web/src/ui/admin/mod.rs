@@ -194,6 +194,15 @@ impl AdminPage {
         self.value(k) == v
     }
 
+    /// Whether the policy form ticks witness `w`: as sent when the form comes back, else
+    /// whether the policy in force names it.
+    fn ticked(&self, w: &WitnessRow) -> bool {
+        match self.form.contains_key("policy_sent") {
+            true => self.form.contains_key(&format!("policy_w_{}", w.id)),
+            false => w.required,
+        }
+    }
+
     /// The witness policy form's quorum: as typed when the form comes back, else the policy's.
     fn policy_quorum(&self) -> String {
         match (self.form.get("policy_quorum"), &self.policy) {
@@ -922,19 +931,26 @@ pub async fn set_witness_policy(
     if let Some(r) = unless_admin(&viewer) {
         return r;
     }
-    let typed_quorum = f.get("quorum").cloned().unwrap_or_default();
-    let typed = [("policy_quorum", typed_quorum.as_str())];
-    let Ok(quorum) = typed_quorum.trim().parse::<u32>() else {
-        let mut errors = FieldErrors::default();
-        errors.push("policy", "quorum", viewer.lang.error("invalid_number"));
-        return again(&app, &viewer, "log", errors, &typed).await;
-    };
     let mut witnesses: Vec<UnitId> = f
         .keys()
         .filter_map(|k| k.strip_prefix("w_"))
         .filter_map(|u| UnitId::parse(u).ok())
         .collect();
     witnesses.sort();
+    // What was sent comes back with a refusal: the quorum typed and the units ticked.
+    let mut sent: Vec<(String, String)> = witnesses
+        .iter()
+        .map(|u| (format!("policy_w_{u}"), "1".to_owned()))
+        .collect();
+    sent.push(("policy_sent".into(), "1".into()));
+    let typed_quorum = f.get("quorum").cloned().unwrap_or_default();
+    sent.push(("policy_quorum".into(), typed_quorum.clone()));
+    let typed: Vec<(&str, &str)> = sent.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let Ok(quorum) = typed_quorum.trim().parse::<u32>() else {
+        let mut errors = FieldErrors::default();
+        errors.push("policy", "quorum", viewer.lang.error("invalid_number"));
+        return again(&app, &viewer, "log", errors, &typed).await;
+    };
     let command = Command::SetWitnessPolicy { witnesses, quorum };
     submit(&app, &viewer, command, "log", "policy", "quorum", &typed).await
 }
