@@ -157,22 +157,30 @@ fn cosign(app: &TestApp, unit: &str, key: &CosignerKey) -> u64 {
     size
 }
 
+/// The leaders of Kiên Giang and An Giang register their units' witness keys through the log;
+/// the keys, by unit.
+fn register_witnesses(app: &TestApp) -> Vec<(&'static str, CosignerKey)> {
+    ["ca-kg", "ca-ag"]
+        .into_iter()
+        .map(|unit| {
+            let key = CosignerKey::generate(&format!("{unit}.witness.test")).unwrap();
+            let leader = Actor::User(UserId::parse(&format!("lanhdao-{}", &unit[3..])).unwrap());
+            let command = Command::RegisterWitnessKey {
+                unit: UnitId::parse(unit).unwrap(),
+                key: key.verifier().to_key_string(),
+            };
+            app.service.execute(&leader, command).unwrap();
+            (unit, key)
+        })
+        .collect()
+}
+
 /// The leaders of Kiên Giang and An Giang register their units' witness keys and both cosign
 /// the newest checkpoint (the quorum of two): everything logged so far is witnessed. Returns
 /// the witnessed size.
 pub(super) fn witness_everything(app: &TestApp) -> u64 {
     let mut size = 0;
-    let mut keys = Vec::new();
-    for unit in ["ca-kg", "ca-ag"] {
-        let key = CosignerKey::generate(&format!("{unit}.witness.test")).unwrap();
-        let leader = Actor::User(UserId::parse(&format!("lanhdao-{}", &unit[3..])).unwrap());
-        let command = Command::RegisterWitnessKey {
-            unit: UnitId::parse(unit).unwrap(),
-            key: key.verifier().to_key_string(),
-        };
-        app.service.execute(&leader, command).unwrap();
-        keys.push((unit, key));
-    }
+    let keys = register_witnesses(app);
     for (unit, key) in &keys {
         size = cosign(app, unit, key);
     }
@@ -245,21 +253,7 @@ fn scenario(app: &TestApp) {
 
     // The leaders of ca-kg and ca-ag register their units' witness keys through the log; a
     // leader signs the covenant. Keys alone witness nothing.
-    let mut keys = Vec::new();
-    for unit in ["ca-kg", "ca-ag"] {
-        let key = CosignerKey::generate(&format!("{unit}.witness.test")).unwrap();
-        let leader = Actor::User(UserId::parse(&format!("lanhdao-{}", &unit[3..])).unwrap());
-        app.service
-            .execute(
-                &leader,
-                Command::RegisterWitnessKey {
-                    unit: UnitId::parse(unit).unwrap(),
-                    key: key.verifier().to_key_string(),
-                },
-            )
-            .unwrap();
-        keys.push((unit, key));
-    }
+    let keys = register_witnesses(app);
     sign(
         app,
         &Actor::User(UserId::parse("lanhdao-kg").unwrap()),
@@ -463,15 +457,7 @@ fn the_transparency_page_names_the_witnesses_units() {
 #[test]
 fn the_witness_policy_is_recorded_from_the_admin_page() {
     let app = spawn(Backend::Sqlite).unwrap();
-    for unit in ["ca-kg", "ca-ag"] {
-        let key = CosignerKey::generate(&format!("{unit}.witness.test")).unwrap();
-        let leader = Actor::User(UserId::parse(&format!("lanhdao-{}", &unit[3..])).unwrap());
-        let command = Command::RegisterWitnessKey {
-            unit: UnitId::parse(unit).unwrap(),
-            key: key.verifier().to_key_string(),
-        };
-        app.service.execute(&leader, command).unwrap();
-    }
+    register_witnesses(&app);
     let admin = signed_in(&app, "quantri");
     let page = admin.get("/admin/log");
     assert!(
@@ -516,7 +502,8 @@ fn the_witness_policy_is_recorded_from_the_admin_page() {
     assert_eq!((policy.witnesses.len(), policy.quorum), (2, 2));
     let page = admin.get("/admin/log");
     assert!(
-        page.body.contains("khi có 2 trong 2 đơn vị được đánh dấu dưới đây ký"),
+        page.body
+            .contains("khi có 2 trong 2 đơn vị được đánh dấu dưới đây ký"),
         "{}",
         page.body
     );
