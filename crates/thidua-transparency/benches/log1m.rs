@@ -156,18 +156,7 @@ fn main() {
     // The full verification, as `thidua verify --data` runs it.
     let client = LocalLog::new(events.clone(), Some(witnesses.clone()), "bench");
     let started = Instant::now();
-    let summary = Verification {
-        log_key: &log_key,
-        witnesses: &[],
-        min_cosignatures: 0,
-        state_path: None,
-        progress: &|_, _| {},
-        after_replay: None,
-        keep_events: false,
-        log_witnesses: thidua_transparency::verify::LogWitnesses::Ignore,
-    }
-    .run(&client)
-    .unwrap();
+    let summary = Verification::key_only(&log_key).run(&client).unwrap();
     let secs = started.elapsed().as_secs_f64();
     println!(
         "full verification: {} events in {secs:.1} s = {:.0} events/s (replayed {})",
@@ -192,18 +181,7 @@ fn main() {
         let addr = spawn_server(&runtime, "127.0.0.1:0".parse().unwrap(), app).unwrap();
         let http = HttpLog::new(&format!("http://{addr}"), None);
         let started = Instant::now();
-        let summary = Verification {
-            log_key: &log_key,
-            witnesses: &[],
-            min_cosignatures: 0,
-            state_path: None,
-            progress: &|_, _| {},
-            after_replay: None,
-            keep_events: false,
-            log_witnesses: thidua_transparency::verify::LogWitnesses::Ignore,
-        }
-        .run(&http)
-        .unwrap();
+        let summary = Verification::key_only(&log_key).run(&http).unwrap();
         let secs = started.elapsed().as_secs_f64();
         println!(
             "full verification over HTTP: {} events in {secs:.1} s = {:.0} events/s",

@@ -283,6 +283,24 @@ fn hexs(h: &Hash) -> String {
     hex::encode(h)
 }
 
+impl<'a> Verification<'a> {
+    /// A verification with the log's key alone: no trusted witness, no quorum of the log's own
+    /// witnesses, no state file, no progress, nothing run after the replay (`thidua verify
+    /// --allow-unwitnessed` without `--state`); the fields to change are set over it.
+    pub fn key_only(log_key: &'a Verifier) -> Self {
+        Verification {
+            log_key,
+            witnesses: &[],
+            min_cosignatures: 0,
+            state_path: None,
+            progress: &|_, _| {},
+            after_replay: None,
+            keep_events: false,
+            log_witnesses: LogWitnesses::Ignore,
+        }
+    }
+}
+
 impl Verification<'_> {
     /// The state file's logs (none without a state file or before the first verification).
     fn load_states(&self) -> Result<VerifierStates, VerifyError> {

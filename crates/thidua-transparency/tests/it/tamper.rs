@@ -90,14 +90,8 @@ fn base() -> &'static Base {
 fn verify(db: &Path, base: &Base, state: Option<&Path>) -> Result<u64, VerifyError> {
     let log_key = thidua_ledger::Verifier::from_key_string(&base.verifier_key).unwrap();
     Verification {
-        log_key: &log_key,
-        witnesses: &[],
-        min_cosignatures: 0,
         state_path: state,
-        progress: &|_, _| {},
-        after_replay: None,
-        keep_events: false,
-        log_witnesses: thidua_transparency::verify::LogWitnesses::Ignore,
+        ..Verification::key_only(&log_key)
     }
     .run(&local(db))
     .map(|s| s.size)
@@ -702,19 +696,10 @@ fn an_event_whose_actor_lacked_the_role_is_refused_by_verify_and_at_start_up() {
     };
     append_signed_past_service(&log, &[forged]);
     let verifier = log.log_verifier();
-    let err = Verification {
-        log_key: &verifier,
-        witnesses: &[],
-        min_cosignatures: 0,
-        state_path: None,
-        progress: &|_, _| {},
-        after_replay: None,
-        keep_events: false,
-        log_witnesses: thidua_transparency::verify::LogWitnesses::Ignore,
-    }
-    .run(&local(&log.db_path()))
-    .unwrap_err()
-    .to_string();
+    let err = Verification::key_only(&verifier)
+        .run(&local(&log.db_path()))
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains(&format!("entry {size}"))
             && err.contains("role_granted")

@@ -19,17 +19,7 @@ pub fn local(path: &std::path::Path) -> LocalLog {
 
 /// Verifies the log's database with its key alone (no witnesses), as `thidua verify --data`.
 fn verify_database(log: &Log) -> Result<thidua_transparency::verify::Summary, VerifyError> {
-    Verification {
-        log_key: &log.log_verifier(),
-        witnesses: &[],
-        min_cosignatures: 0,
-        state_path: None,
-        progress: &|_, _| {},
-        after_replay: None,
-        keep_events: false,
-        log_witnesses: thidua_transparency::verify::LogWitnesses::Ignore,
-    }
-    .run(&local(&log.db_path()))
+    Verification::key_only(&log.log_verifier()).run(&local(&log.db_path()))
 }
 
 fn trusted(log: &Log) -> Vec<(String, CosignatureVerifier)> {
@@ -75,14 +65,12 @@ fn verify_rebuilds_the_state_locally_and_over_http() {
     };
     let run = |client: &dyn LogClient, min: u32, state: Option<&std::path::Path>| {
         Verification {
-            log_key: &verifier,
             witnesses: &witnesses,
             min_cosignatures: min,
             state_path: state,
-            progress: &|_, _| {},
             after_replay: Some(&hook),
             keep_events: true,
-            log_witnesses: thidua_transparency::verify::LogWitnesses::Ignore,
+            ..Verification::key_only(&verifier)
         }
         .run(client)
     };
@@ -116,14 +104,9 @@ fn verify_rebuilds_the_state_locally_and_over_http() {
         Err("score of ca-kg: expected 95.50, found 95.25".to_owned())
     };
     let err = Verification {
-        log_key: &verifier,
         witnesses: &witnesses,
-        min_cosignatures: 0,
-        state_path: None,
-        progress: &|_, _| {},
         after_replay: Some(&failing),
-        keep_events: false,
-        log_witnesses: thidua_transparency::verify::LogWitnesses::Ignore,
+        ..Verification::key_only(&verifier)
     }
     .run(&http)
     .unwrap_err();
@@ -145,18 +128,9 @@ fn without_read_access_only_hashes_and_the_root_are_checked() {
         },
     );
     let verifier = log.log_verifier();
-    let summary = Verification {
-        log_key: &verifier,
-        witnesses: &[],
-        min_cosignatures: 0,
-        state_path: None,
-        progress: &|_, _| {},
-        after_replay: None,
-        keep_events: false,
-        log_witnesses: thidua_transparency::verify::LogWitnesses::Ignore,
-    }
-    .run(&HttpLog::new(&server.url, None))
-    .unwrap();
+    let summary = Verification::key_only(&verifier)
+        .run(&HttpLog::new(&server.url, None))
+        .unwrap();
     assert_eq!(summary.hidden, log.service.read().size);
     assert_eq!(summary.replayed, 0);
     assert_eq!(summary.root, log.service.read().root());
@@ -173,18 +147,7 @@ fn verify_reads_a_postgres_log_directly() {
         Some(log.witnesses.clone()),
         "postgres",
     );
-    let summary = Verification {
-        log_key: &verifier,
-        witnesses: &[],
-        min_cosignatures: 0,
-        state_path: None,
-        progress: &|_, _| {},
-        after_replay: None,
-        keep_events: false,
-        log_witnesses: thidua_transparency::verify::LogWitnesses::Ignore,
-    }
-    .run(&client)
-    .unwrap();
+    let summary = Verification::key_only(&verifier).run(&client).unwrap();
     assert_eq!(summary.state, log.service.read().state);
     assert_eq!(summary.root, log.service.read().root());
 }

@@ -96,19 +96,10 @@ fn forge_and_verify(log: &Log, forged: Vec<(Actor, Payload)>) -> String {
         .collect();
     append_signed_past_service(log, &events);
     let verifier = log.log_verifier();
-    Verification {
-        log_key: &verifier,
-        witnesses: &[],
-        min_cosignatures: 0,
-        state_path: None,
-        progress: &|_, _| {},
-        after_replay: None,
-        keep_events: false,
-        log_witnesses: thidua_transparency::verify::LogWitnesses::Ignore,
-    }
-    .run(&local(&log.db_path()))
-    .unwrap_err()
-    .to_string()
+    Verification::key_only(&verifier)
+        .run(&local(&log.db_path()))
+        .unwrap_err()
+        .to_string()
 }
 
 /// The ballot event of `unit` in the log.
@@ -138,18 +129,9 @@ fn the_pristine_vote_verifies() {
     let count = state.elections[&el()].rounds[0].count.clone().unwrap();
     assert_eq!(count.approvals, vec![2, 0, 0]);
     let verifier = log.log_verifier();
-    let summary = Verification {
-        log_key: &verifier,
-        witnesses: &[],
-        min_cosignatures: 0,
-        state_path: None,
-        progress: &|_, _| {},
-        after_replay: None,
-        keep_events: false,
-        log_witnesses: thidua_transparency::verify::LogWitnesses::Ignore,
-    }
-    .run(&local(&log.db_path()))
-    .unwrap();
+    let summary = Verification::key_only(&verifier)
+        .run(&local(&log.db_path()))
+        .unwrap();
     assert_eq!(summary.state.elections[&el()], state.elections[&el()]);
 }
 
