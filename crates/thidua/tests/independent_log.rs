@@ -15,6 +15,7 @@
 //! Without `python3` or an `openssl` that verifies Ed25519 with `pkeyutl -rawin`, each test says
 //! it skipped; with `CI=true` it fails instead (`thidua_test_support::required`).
 
+#[allow(dead_code)] // the log key read from the data directory is for other tests
 mod support;
 
 use std::path::{Path, PathBuf};

@@ -97,9 +97,7 @@ fn a_member_recomputes_the_year_from_the_log_it_reads_and_finds_a_forged_result(
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("demo");
     load_demo(&data);
-    let key = text(&run(thidua().args(["log", "key", "--data"]).arg(&data)).stdout)
-        .trim()
-        .to_owned();
+    let key = support::log_key(&data);
     // Kiên Giang's leader: a member of the cluster, not an administrator.
     let token = api_token(&data, "lanhdao.kg", "member check");
     let secretariat = api_token(&data, "thuky.cum12", "issue");
@@ -556,9 +554,7 @@ fn a_member_rebuilds_issued_documents_from_the_log_and_refuses_a_forged_one() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("demo");
     load_demo(&data);
-    let key = text(&run(thidua().args(["log", "key", "--data"]).arg(&data)).stdout)
-        .trim()
-        .to_owned();
+    let key = support::log_key(&data);
     let today = thidua_domain::figures::local_date(chrono::Utc::now().timestamp_millis())
         .format("%d/%m/%Y")
         .to_string();

@@ -32,9 +32,7 @@ impl Demo {
 
     /// The log's verifier key (`thidua log key`).
     fn log_key(&self) -> String {
-        let out = run(thidua().args(["log", "key", "--data"]).arg(self.data()));
-        assert!(out.status.success());
-        text(&out.stdout).trim().to_owned()
+        support::log_key(&self.data())
     }
 
     /// `thidua figures export` of the demonstration's approved figures.

@@ -524,13 +524,13 @@ fn a_backup_restores_into_an_empty_directory_and_verifies() {
         restored.join("log-signing.key"),
     )
     .unwrap();
-    let key = ok(thidua().args(["log", "key", "--data"]).arg(&data));
+    let key = support::log_key(&data);
     let out = ok(thidua()
         .arg("verify")
         .arg("--data")
         .arg(&restored)
         .arg("--log-key")
-        .arg(key.trim())
+        .arg(&key)
         .arg("--no-state"));
     let events = ok(thidua().args(["log", "--json", "--data"]).arg(&restored));
     let original = ok(thidua().args(["log", "--json", "--data"]).arg(&data));
@@ -630,11 +630,11 @@ fn a_pg_dump_restores_into_an_empty_database_and_verifies() {
     .unwrap();
     let restored_scoped = with_param(&restored_url, &format!("options=-csearch_path%3D{schema}"));
 
-    let key = ok(thidua().args(["log", "key", "--data"]).arg(&data));
+    let key = support::log_key(&data);
     let out = ok(thidua()
         .args(["verify", "--database", &restored_scoped, "--data"])
         .arg(&restored)
-        .args(["--log-key", key.trim(), "--no-state"]));
+        .args(["--log-key", &key, "--no-state"]));
     let events = ok(thidua()
         .args(["log", "--json", "--database", &restored_scoped, "--data"])
         .arg(&restored));

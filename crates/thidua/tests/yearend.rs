@@ -30,8 +30,7 @@ fn the_year_end_recomputes_from_the_log_and_a_tampered_score_is_detected() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("demo");
     load_demo(&data);
-    let key_out = run(thidua().args(["log", "key", "--data"]).arg(&data));
-    let key = String::from_utf8(key_out.stdout).unwrap().trim().to_owned();
+    let key = support::log_key(&data);
 
     let assign = run(thidua()
         .args([

@@ -83,6 +83,17 @@ impl Drop for Running {
     }
 }
 
+/// The verifier key of the log in `data` (`thidua log key --data`).
+pub fn log_key(data: &Path) -> String {
+    let out = run(thidua().args(["log", "key", "--data"]).arg(data));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
 /// An API token for `user` labelled `label`, written straight into the accounts store of `data`.
 pub fn api_token(data: &Path, user: &str, label: &str) -> String {
     use thidua_store::accounts::{AccountStore, ApiTokenRecord};
