@@ -2,7 +2,8 @@
 //! with `thidua vote`, the secretariat closes the round through the API, and three trustees
 //! decrypt with the trustee files the demonstration wrote (owner-only) beside its data.
 
-#[allow(dead_code)] // the log key read from the data directory is for other tests (here: from the server)
+#[allow(dead_code)]
+// the log key read from the data directory is for other tests (here: from the server)
 mod support;
 
 use support::{api_token, run, serve_demo_once, thidua, Running};

@@ -9,6 +9,7 @@
 mod support;
 
 use std::path::Path;
+use std::process::Output;
 use std::sync::Arc;
 
 use support::{api_token, run, serve_demo_once, thidua, Running};
@@ -92,6 +93,19 @@ fn forge_published_result(data: &Path, forged: &Path) -> u64 {
     index
 }
 
+/// `thidua ARGS` run in the member's own directory against the server at `url`, with the
+/// member's API token and the log's key.
+fn as_member_of(member: &Path, (url, token, key): (&str, &str, &str), args: &[&str]) -> Output {
+    run(thidua().current_dir(member).args(args).args([
+        "--server",
+        url,
+        "--token",
+        token,
+        "--log-key",
+        key,
+    ]))
+}
+
 #[test]
 fn a_member_recomputes_the_year_from_the_log_it_reads_and_finds_a_forged_result() {
     let dir = tempfile::tempdir().unwrap();
@@ -106,18 +120,7 @@ fn a_member_recomputes_the_year_from_the_log_it_reads_and_finds_a_forged_result(
     let member = dir.path().join("member");
     std::fs::create_dir(&member).unwrap();
     let server = Running::start(&data);
-    let as_member = |args: &[&str]| {
-        let mut cmd = thidua();
-        cmd.current_dir(&member).args(args).args([
-            "--server",
-            &server.url,
-            "--token",
-            &token,
-            "--log-key",
-            &key,
-        ]);
-        run(&mut cmd)
-    };
+    let as_member = |args: &[&str]| as_member_of(&member, (&server.url, &token, &key), args);
 
     // thidua verify as the member: some entries are hidden from it, and the mid-year review,
     // the draw and the publication are recomputed all the same.
@@ -352,14 +355,8 @@ fn a_member_recomputes_the_year_from_the_log_it_reads_and_finds_a_forged_result(
 
     // An officer is not the unit's voter: refused before any key file is made (the token's
     // roles are asked first), so nothing is written.
-    let out = run(thidua().current_dir(&member).args([
+    let vote = [
         "vote",
-        "--server",
-        &server.url,
-        "--token",
-        &officer,
-        "--log-key",
-        &key,
         "--election",
         "co-thi-dua-chinh-phu-2024",
         "--unit",
@@ -368,7 +365,8 @@ fn a_member_recomputes_the_year_from_the_log_it_reads_and_finds_a_forged_result(
         "ca-kg",
         "--key",
         "vote-kg.key",
-    ]));
+    ];
+    let out = as_member_of(&member, (&server.url, &officer, &key), &vote);
     assert!(!out.status.success(), "{}", text(&out.stdout));
     assert!(
         text(&out.stderr).contains("who is not the leader of ca-kg")
@@ -391,19 +389,8 @@ fn a_member_recomputes_the_year_from_the_log_it_reads_and_finds_a_forged_result(
     let token = api_token(&forged, "lanhdao.kg", "member check");
     let server = Running::start(&forged);
     let verify_forged = |extra: &[&str]| {
-        run(thidua()
-            .current_dir(&member)
-            .args([
-                "verify",
-                "--no-state",
-                "--server",
-                &server.url,
-                "--token",
-                &token,
-                "--log-key",
-                &key,
-            ])
-            .args(extra))
+        let args = [&["verify", "--no-state"][..], extra].concat();
+        as_member_of(&member, (&server.url, &token, &key), &args)
     };
     let out = verify_forged(&[]);
     assert!(!out.status.success(), "a forged result must not verify");
@@ -586,14 +573,7 @@ fn a_member_rebuilds_issued_documents_from_the_log_and_refuses_a_forged_one() {
     let member = dir.path().join("member");
     std::fs::create_dir(&member).unwrap();
     let as_member = |server: &Running, token: &str, args: &[&str]| {
-        run(thidua().current_dir(&member).args(args).args([
-            "--server",
-            &server.url,
-            "--token",
-            token,
-            "--log-key",
-            &key,
-        ]))
+        as_member_of(&member, (&server.url, token, &key), args)
     };
 
     // The genuine log: both documents are what the log gives, as the member reads it.
