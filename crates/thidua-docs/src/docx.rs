@@ -103,6 +103,13 @@ fn centred_style(id: &str, name: &str, pt: f32) -> Style {
         .align(AlignmentType::Center)
 }
 
+/// `s` with widow and orphan control: no line of its paragraphs alone at the foot or the head
+/// of a page, as the PDF sets them.
+fn widow_control(mut s: Style) -> Style {
+    s.paragraph_property = s.paragraph_property.widow_control(true);
+    s
+}
+
 /// The paragraph styles, with the sizes, weights, alignments and spacing the PDF uses.
 fn styles(docx: Docx) -> Docx {
     use style::*;
@@ -140,16 +147,18 @@ fn styles(docx: Docx) -> Docx {
         centred_style(TYPE, "Tên loại văn bản", size::TYPE).bold(),
         paragraph_style(SUBJECT, "Trích yếu", Some(TYPE)),
         centred_style(ADDRESSEE, "Kính gửi", size::BODY),
-        paragraph_style(BODY, "Thân văn bản", None)
-            .size(hp(size::BODY))
-            .align(AlignmentType::Both)
-            .indent(
-                Some(0),
-                Some(SpecialIndentType::FirstLine(tw(10.0 * MM))),
-                None,
-                None,
-            )
-            .line_spacing(LineSpacing::new().after(120)),
+        widow_control(
+            paragraph_style(BODY, "Thân văn bản", None)
+                .size(hp(size::BODY))
+                .align(AlignmentType::Both)
+                .indent(
+                    Some(0),
+                    Some(SpecialIndentType::FirstLine(tw(10.0 * MM))),
+                    None,
+                    None,
+                )
+                .line_spacing(LineSpacing::new().after(120)),
+        ),
         paragraph_style(HEADING, "Đề mục", Some(BODY)).bold(),
         paragraph_style(TABLE, "Chữ trong bảng", None).size(hp(size::TABLE)),
         paragraph_style(TABLE_HEAD, "Đầu cột bảng", Some(TABLE))

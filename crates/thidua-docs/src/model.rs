@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 /// The edition of this release's templates: raised whenever a template's wording or
 /// arrangement changes, so that a document another release issued is told apart — its content
 /// still checked against its record, but not rebuilt by templates that would word it otherwise
-/// ([`crate::rebuild`]). Edition 2 dates minutes by the day of what they record.
-pub const EDITION: u32 = 2;
+/// ([`crate::rebuild`]). Edition 2 dates minutes by the day of what they record; edition 3
+/// sets each column of scores at the decimals of its most precise value ("94,50").
+pub const EDITION: u32 = 3;
 
 /// One official document, laid out as Decree 30/2020 (appendix I) asks.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -67,6 +67,26 @@ pub fn vi_text(s: &str) -> String {
     out
 }
 
+/// The decimals of the most precise of a column's values (0 for none): what [`vi_padded`]
+/// sets every value of the column at, so that "94,5" stands as "94,50" beside "96,86".
+pub fn column_places<'a>(values: impl IntoIterator<Item = &'a Decimal>) -> u32 {
+    values
+        .into_iter()
+        .map(|d| d.normalize().scale())
+        .max()
+        .unwrap_or(0)
+}
+
+/// Vietnamese form of `d` with at least `places` decimals, zeros added ("94,50" at two
+/// places); never rounded, so a value with more decimals keeps them.
+pub fn vi_padded(d: Decimal, places: u32) -> String {
+    let mut n = d.normalize();
+    if n.scale() < places {
+        n.rescale(places);
+    }
+    vi_text(&n.to_string())
+}
+
 /// Vietnamese form rounded for display to `dp` places (half away from zero), trailing zeros cut.
 pub fn vi_dp(d: Decimal, dp: u32) -> String {
     vi(d.round_dp_with_strategy(dp, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
@@ -80,6 +100,18 @@ pub fn dec(s: &str) -> Decimal {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_column_is_set_at_its_most_precise_decimals() {
+        let column = [dec("94.5"), dec("96.86"), dec("100"), dec("0")];
+        let places = column_places(&column);
+        assert_eq!(places, 2);
+        let shown: Vec<String> = column.iter().map(|d| vi_padded(*d, places)).collect();
+        assert_eq!(shown, ["94,50", "96,86", "100,00", "0,00"]);
+        assert_eq!(vi_padded(dec("1234.125"), 2), "1.234,125");
+        assert_eq!(vi_padded(dec("-5.2"), 2), "-5,20");
+        assert_eq!(column_places(&[]), 0);
+    }
 
     #[test]
     fn reads_and_writes() {

@@ -395,14 +395,25 @@ fn body_lines(spans: &[Span]) -> Result<Vec<Vec<Piece>>, MissingGlyph> {
 
 /// A body paragraph: its lines within the text width, justified except the last; its last
 /// lines move to the next page with what `keep` holds to them when they do not fit together.
+/// Neither its first line nor its last stands alone on a page (orphans and widows): a
+/// paragraph that would leave one line before what it keeps moves whole.
 fn paragraph(flow: &mut Flow, spans: &[Span], keep: Keep) -> Result<(), MissingGlyph> {
     let lines = body_lines(spans)?;
     let n = lines.len();
     let lh = face(Face::Regular).line_height(size::BODY);
-    let held = keep.lines.min(n);
+    let held = match keep.lines.min(n) {
+        held if held > 0 && n - held == 1 => n,
+        held => held,
+    };
     for (i, line) in lines.iter().enumerate() {
         if held > 0 && i + held == n {
             flow.ensure(held as f32 * lh + PARA_AFTER + keep.after)?;
+        } else if i == 0 && n >= 2 {
+            // Two lines at the foot of a page, and three lines cannot part without one alone.
+            let together = if n == 3 { 3.0 } else { 2.0 };
+            flow.ensure(together * lh)?;
+        } else if i + 2 == n && n >= 4 {
+            flow.ensure(2.0 * lh)?;
         } else {
             flow.ensure(lh)?;
         }
@@ -458,9 +469,13 @@ fn centred(
     Ok(widest)
 }
 
+/// How far a rule stands under the line it underlines: clear of the marks under Vietnamese
+/// letters ("ạ", "ộ").
+const RULE_BELOW: f32 = 3.5;
+
 /// A centred rule of `length` under the current line.
 fn rule_under(flow: &mut Flow, centre: f32, length: f32) {
-    let y = flow.y + 1.5;
+    let y = flow.y + RULE_BELOW;
     flow.push(Item::Rule {
         x1: centre - length / 2.0,
         y1: y,

@@ -9,6 +9,7 @@ use thidua_domain::documents::{self as issued, DocumentKind, Subject};
 use thidua_domain::ids::ClusterId;
 use thidua_domain::{DomainError, State};
 use thidua_scoring::explain::Status;
+use thidua_scoring::num::{column_places, vi_padded};
 use thidua_scoring::render::vi_num;
 use thidua_scoring::Scoreboard;
 
@@ -65,13 +66,21 @@ pub fn data(
     let bodies = Bodies::of(state, cluster, year, date)?;
     let kind = DocumentKind::Results;
     let symbol = issued::symbol(kind, &bodies.cluster);
+    let totals: Vec<_> = board
+        .units
+        .iter()
+        .filter_map(|u| u.total.as_ref()?.to_decimal())
+        .collect();
+    let places = column_places(&totals);
     let rows = board
         .units
         .iter()
         .map(|u| Row {
             name: u.name.clone().unwrap_or_else(|| u.unit.clone()),
             total: match (&u.total, u.status) {
-                (Some(t), _) => vi_num(t),
+                (Some(t), _) => t
+                    .to_decimal()
+                    .map_or_else(|| vi_num(t), |d| vi_padded(d, places)),
                 (None, Status::NotScored) => "chưa chấm xong".to_owned(),
                 (None, _) => "không tính được".to_owned(),
             },

@@ -10,10 +10,11 @@ use thidua_domain::documents::{DocumentKind, Subject};
 use thidua_domain::ids::{ClusterId, CovenantId};
 use thidua_domain::state::Covenant;
 use thidua_domain::votes::{outcome, Outcome, Round};
+use thidua_domain::wire::yearend::{Points, PublishedResult};
 use thidua_domain::yearend::score::{data_id, scoreboard, Scores};
 use thidua_domain::yearend::state::Settlement;
 use thidua_domain::{DomainError, State};
-use thidua_scoring::num::vi;
+use thidua_scoring::num::{column_places, vi_padded};
 
 use super::common::{
     cluster_recipients, head_signature, issued_paper, not_ready, numbered_header, roman,
@@ -101,6 +102,16 @@ pub fn data(
     let mut rows: Vec<_> = published.results.iter().collect();
     rows.sort_by_key(|r| (r.rank.unwrap_or(u32::MAX), r.unit.clone()));
     let name = |u| unit_name(state, u, date);
+    let places = |total: fn(&PublishedResult) -> Option<Points>| {
+        column_places(
+            &rows
+                .iter()
+                .filter_map(|r| total(r))
+                .map(|p| p.0)
+                .collect::<Vec<_>>(),
+        )
+    };
+    let (self_places, final_places) = (places(|r| r.self_total), places(|r| r.final_total));
     let results = rows
         .into_iter()
         .map(|r| {
@@ -112,8 +123,14 @@ pub fn data(
                 .unwrap_or_default();
             ResultRow {
                 name: name(&r.unit),
-                self_total: r.self_total.map(|p| vi(p.0)).unwrap_or_default(),
-                final_total: r.final_total.map(|p| vi(p.0)).unwrap_or_default(),
+                self_total: r
+                    .self_total
+                    .map(|p| vi_padded(p.0, self_places))
+                    .unwrap_or_default(),
+                final_total: r
+                    .final_total
+                    .map(|p| vi_padded(p.0, final_places))
+                    .unwrap_or_default(),
                 rank: r.rank.map(|x| x.to_string()).unwrap_or_default(),
                 band,
                 eligible: r.eligible,

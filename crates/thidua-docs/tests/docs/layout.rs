@@ -4,7 +4,8 @@
 //! line as the place and date, which is centred under the motto; the margins; page numbers from
 //! page 2, centred in the top margin.
 
-use thidua_docs::pdf::layout::{HEADER_LEFT, LEFT, MM, PAGE_W, RIGHT, TOP, WIDTH};
+use thidua_docs::model::{Block, Document, Header, SignatureBlock, Signatures, Span, Verification};
+use thidua_docs::pdf::layout::{layout, Item, HEADER_LEFT, LEFT, MM, PAGE_W, RIGHT, TOP, WIDTH};
 
 use super::render::issued_pdf;
 use super::tools::{have, POPPLER};
@@ -270,4 +271,79 @@ fn header_lines(
             ((min + max) / 2.0, text.join(" "))
         })
         .collect()
+}
+
+/// A body of paragraphs of 1 to 7 lines, each written with its own word (`aN`), after an
+/// opening paragraph of `opening` words that moves where the page breaks fall.
+fn paragraphs_document(opening: usize) -> Document {
+    let words = |word: &str, n: usize| vec![word; n].join(" ");
+    let mut body = vec![Block::Paragraph(vec![Span::plain(words("mở", opening))])];
+    for i in 0..24 {
+        let marker = format!("a{i}");
+        body.push(Block::Paragraph(vec![Span::plain(words(
+            &marker,
+            15 + 24 * (i % 6),
+        ))]));
+    }
+    Document {
+        edition: thidua_docs::model::EDITION,
+        kind: "results".into(),
+        header: Header {
+            parent_body: Some("BỘ CÔNG AN".into()),
+            issuing_body: "CỤM THI ĐUA SỐ 12".into(),
+            number: Some("Số: 01/BC-CTĐ12".into()),
+            place_date: Some("Kiên Giang, ngày 20 tháng 12 năm 2024".into()),
+        },
+        type_line: "BÁO CÁO".into(),
+        subject: vec!["Thử ngắt trang".into()],
+        addressee: None,
+        body,
+        signatures: Signatures::Single(SignatureBlock {
+            authority: None,
+            title: "CỤM TRƯỞNG".into(),
+            name: "Nguyễn Văn A".into(),
+        }),
+        recipients: vec!["- Lưu: VT.".into()],
+    }
+}
+
+/// The lines (distinct baselines) a page holds of the paragraph written with `marker`.
+fn lines_of(page: &[Item], marker: &str) -> usize {
+    let mut baselines: Vec<i64> = page
+        .iter()
+        .filter_map(|item| match item {
+            Item::Text { y, text, .. } if text.split(' ').any(|w| w == marker) => {
+                Some((*y * 10.0) as i64)
+            }
+            _ => None,
+        })
+        .collect();
+    baselines.sort();
+    baselines.dedup();
+    baselines.len()
+}
+
+#[test]
+fn no_paragraph_leaves_one_line_alone_on_a_page() {
+    let mut split = 0;
+    for opening in (0..160).step_by(7) {
+        let doc = paragraphs_document(opening);
+        let pages = layout(&doc, &Verification::Preview).unwrap();
+        for i in 0..24 {
+            let marker = format!("a{i}");
+            let spread: Vec<usize> = pages
+                .iter()
+                .map(|p| lines_of(p, &marker))
+                .filter(|&n| n > 0)
+                .collect();
+            if spread.len() > 1 {
+                split += 1;
+                assert!(
+                    spread.iter().all(|&n| n >= 2),
+                    "opening of {opening} words: paragraph {marker} is set {spread:?} across pages"
+                );
+            }
+        }
+    }
+    assert!(split > 10, "only {split} paragraphs broke across pages");
 }

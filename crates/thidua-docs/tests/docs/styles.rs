@@ -183,3 +183,17 @@ fn each_part_of_the_decree_has_its_own_style() {
         assert_eq!(style_of(name, wanted), id, "{name}.docx: {wanted:?}");
     }
 }
+
+#[test]
+fn body_paragraphs_keep_widows_and_orphans_off_a_page() {
+    let parts = parts(&file("results").docx_bytes);
+    let styles = part(&parts, "word/styles.xml");
+    let body = styles
+        .split("<w:style ")
+        .find(|s| s.contains("w:styleId=\"ThiDuaBody\""))
+        .expect("the body style");
+    assert!(
+        body.contains("<w:widowControl w:val=\"1\""),
+        "the body style has no widow control: {body}"
+    );
+}
