@@ -77,16 +77,18 @@ impl FromRequestParts<AppState> for ClientInfo {
         parts: &mut Parts,
         app: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        // Without connection information (a router used without a socket) the peer is unknown.
-        let peer = parts
-            .extensions
+        Ok(Self::of(&parts.extensions, &parts.headers, app))
+    }
+}
+
+impl ClientInfo {
+    /// The client of a request, from its connection (`extensions`) and `headers`. Without
+    /// connection information (a router used without a socket) the peer is unknown.
+    pub fn of(extensions: &axum::http::Extensions, headers: &HeaderMap, app: &AppState) -> Self {
+        let peer = extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map_or(IpAddr::from([0, 0, 0, 0]), |c| c.0.ip());
-        Ok(Self::from_peer(
-            peer,
-            &parts.headers,
-            &app.config.trusted_proxies,
-        ))
+        Self::from_peer(peer, headers, &app.config.trusted_proxies)
     }
 }
 

@@ -3,11 +3,14 @@
 //! (`x-request-id`) carried by a tracing span. Logs the method, the path (never the query, which
 //! could carry a token) and the status.
 
-use axum::extract::Request;
-use axum::http::{header, HeaderName, HeaderValue};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 use tracing::Instrument;
+
+use crate::client::ClientInfo;
+use crate::AppState;
 
 /// The Content-Security-Policy sent with every response. `'wasm-unsafe-eval'` lets the voting
 /// page compile the ballot module (`/static/ballot.wasm`, served by this server); it allows no
@@ -16,8 +19,15 @@ pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval';
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// Adds the security headers and the request id, and logs the request.
-pub async fn security_layer(req: Request, next: Next) -> Response {
+/// How long a browser that reached the server over HTTPS keeps to HTTPS (one year).
+pub const HSTS: &str = "max-age=31536000";
+
+/// Adds the security headers and the request id, and logs the request. A request served over
+/// HTTPS (the deployment says so with `--secure-cookies`, or a trusted proxy with
+/// `X-Forwarded-Proto`) gets HSTS, and every cookie of its response is marked `Secure`.
+pub async fn security_layer(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    let https =
+        app.config.secure_cookies || ClientInfo::of(req.extensions(), req.headers(), &app).https;
     let id = crate::accounts::random_token(9);
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
@@ -46,6 +56,13 @@ pub async fn security_layer(req: Request, next: Next) -> Response {
         HeaderName::from_static("permissions-policy"),
         HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
     );
+    if https {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
+        secure_every_cookie(h);
+    }
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
@@ -60,4 +77,22 @@ pub async fn security_layer(req: Request, next: Next) -> Response {
         )
     });
     res
+}
+
+/// Marks `Secure` every cookie the response sets that is not yet.
+fn secure_every_cookie(h: &mut HeaderMap) {
+    let cookies: Vec<HeaderValue> = h
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| match v.to_str() {
+            Ok(text) if !text.contains("; Secure") => {
+                HeaderValue::from_str(&format!("{text}; Secure")).unwrap_or_else(|_| v.clone())
+            }
+            _ => v.clone(),
+        })
+        .collect();
+    h.remove(header::SET_COOKIE);
+    for c in cookies {
+        h.append(header::SET_COOKIE, c);
+    }
 }

@@ -204,7 +204,10 @@ pub fn router_with(app: AppState, extra: Option<axum::Router<AppState>>) -> axum
             auth::authenticate_layer,
         ))
         .layer(axum::middleware::from_fn(ui::refused::layer))
-        .layer(axum::middleware::from_fn(headers::security_layer))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            headers::security_layer,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             app.clone(),
             metrics::layer,

@@ -93,11 +93,24 @@ pub fn own_key(user: &thidua_domain::UserId) -> String {
     format!("a:self:{user}")
 }
 
+/// The key under which an attempt keeps the address's record as it stood before the attempt
+/// was counted, so that a success can give back what the attempt took ([`Throttle::succeeded`]).
+fn before_key(address: &str) -> String {
+    format!("{address}:before")
+}
+
+/// An attempt let through: when it was counted, which [`Throttle::succeeded`] needs.
+#[derive(Clone, Copy, Debug)]
+pub struct Counted {
+    at_ms: i64,
+}
+
 /// Why an attempt was not let through.
 #[derive(Debug)]
 pub enum Refused {
-    /// Too many recent failures: retry after this many seconds.
-    Wait(u64),
+    /// Too many recent failures: retry after this many seconds; `address` when it is the
+    /// client address's failures, not the account's, that must wait.
+    Wait { seconds: u64, address: bool },
     /// The store failed.
     Store(StoreError),
 }
@@ -184,7 +197,7 @@ impl Throttle {
         account: &str,
         address: &str,
         now_ms: i64,
-    ) -> Result<(), Refused> {
+    ) -> Result<Counted, Refused> {
         if self
             .attempts
             .fetch_add(1, Ordering::Relaxed)
@@ -194,16 +207,17 @@ impl Throttle {
                 .sweep_throttle(now_ms - WINDOW_MS)
                 .map_err(Refused::Store)?;
         }
-        let mut wait = 0;
+        let (mut account_wait, mut address_wait) = (0, 0);
+        let before = before_key(address);
         accounts
-            .update_throttle(&[account, address], &mut |records| {
-                wait = PER_ACCOUNT
-                    .wait_ms(&records[0], now_ms)
-                    .max(PER_ADDRESS.wait_ms(&records[1], now_ms));
-                if wait > 0 {
+            .update_throttle(&[account, address, &before], &mut |records| {
+                account_wait = PER_ACCOUNT.wait_ms(&records[0], now_ms);
+                address_wait = PER_ADDRESS.wait_ms(&records[1], now_ms);
+                if account_wait.max(address_wait) > 0 {
                     return false;
                 }
-                for r in records.iter_mut() {
+                records[2] = current(&records[1], now_ms);
+                for r in records[..2].iter_mut() {
                     *r = ThrottleRecord {
                         failures: current(r, now_ms).failures + 1,
                         last_ms: now_ms,
@@ -212,23 +226,32 @@ impl Throttle {
                 true
             })
             .map_err(Refused::Store)?;
-        if wait > 0 {
-            Err(Refused::Wait((wait as u64).div_ceil(1000)))
-        } else {
-            Ok(())
+        match account_wait.max(address_wait) {
+            0 => Ok(Counted { at_ms: now_ms }),
+            wait => Err(Refused::Wait {
+                seconds: (wait as u64).div_ceil(1000),
+                address: address_wait > account_wait,
+            }),
         }
     }
 
-    /// The attempt succeeded: the account starts afresh and the address is not charged for it.
+    /// The attempt `counted` succeeded: the account starts afresh and the address gets back
+    /// what the attempt took — its count, and the time of its last failure where no attempt
+    /// came since, so that successes neither prolong nor renew a penalty earned by failures.
     pub fn succeeded(
         &self,
         accounts: &dyn AccountStore,
         account: &str,
         address: &str,
+        counted: Counted,
     ) -> Result<(), StoreError> {
-        accounts.update_throttle(&[account, address], &mut |records| {
+        let before = before_key(address);
+        accounts.update_throttle(&[account, address, &before], &mut |records| {
             records[0].failures = 0;
             records[1].failures = records[1].failures.saturating_sub(1);
+            if records[1].last_ms == counted.at_ms {
+                records[1].last_ms = records[2].last_ms;
+            }
             true
         })
     }

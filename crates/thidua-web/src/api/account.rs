@@ -134,9 +134,9 @@ pub async fn recheck_password(
         app.blocking(move |app| Ok(app.throttle.attempt(&*app.accounts, &key, &own, now_ms())))
             .await?
     };
-    match counted {
-        Ok(()) => {}
-        Err(crate::throttle::Refused::Wait(_)) => {
+    let counted = match counted {
+        Ok(counted) => counted,
+        Err(crate::throttle::Refused::Wait { .. }) => {
             return Err(ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "too_many_attempts",
@@ -144,7 +144,7 @@ pub async fn recheck_password(
             ))
         }
         Err(crate::throttle::Refused::Store(e)) => return Err(e.into()),
-    }
+    };
     app.hashing(move |app| {
         let phc = app.accounts.password_hash(user.as_str())?;
         if !phc.is_some_and(|p| accounts::verify_password(&password, &p)) {
@@ -154,7 +154,8 @@ pub async fn recheck_password(
                 "the current password is wrong",
             ));
         }
-        app.throttle.succeeded(&*app.accounts, &key, &own)?;
+        app.throttle
+            .succeeded(&*app.accounts, &key, &own, counted)?;
         Ok(())
     })
     .await?;

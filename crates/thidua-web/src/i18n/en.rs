@@ -560,6 +560,7 @@ pub fn error(code: &str) -> &'static str {
         "not_found" => "Not found, or you may not see it.",
         "unauthenticated" => "Please sign in.",
         "too_many_attempts" => "Too many failed sign-ins. Try again in a few minutes.",
+        "too_many_attempts_here" => "Too many failed sign-ins from this network address (perhaps by others sharing it). Try again in a few minutes.",
         "empty_text" => "Must not be empty.",
         "text_too_long" => "Too long.",
         "invalid_text" => "Contains invalid characters.",

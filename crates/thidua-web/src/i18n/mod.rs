@@ -977,6 +977,7 @@ mod tests {
             "unauthenticated",
             "invalid_token",
             "too_many_attempts",
+            "too_many_attempts_here",
             "password_too_short",
             "password_too_long",
             "wrong_password",

@@ -560,6 +560,7 @@ pub fn error(code: &str) -> &'static str {
         "not_found" => "Không tìm thấy trang hoặc anh/chị không có quyền xem.",
         "unauthenticated" => "Hãy đăng nhập.",
         "too_many_attempts" => "Đăng nhập sai quá nhiều lần. Hãy thử lại sau ít phút.",
+        "too_many_attempts_here" => "Có quá nhiều lần đăng nhập sai từ địa chỉ mạng này (có thể của người khác dùng chung mạng). Hãy thử lại sau ít phút.",
         "empty_text" => "Không được để trống.",
         "text_too_long" => "Quá dài.",
         "invalid_text" => "Có ký tự không hợp lệ.",

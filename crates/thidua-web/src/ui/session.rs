@@ -165,10 +165,14 @@ pub async fn login(
                 c,
             )
         }
-        Ok(SignIn::Wait(seconds)) => {
+        Ok(SignIn::Wait { seconds, address }) => {
             log_sign_in(&user_raw, "sign-in refused: too many failures");
             app.config.metrics.sign_in_failed(true);
-            let mut res = again(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", user_raw);
+            let code = match address {
+                true => "too_many_attempts_here",
+                false => "too_many_attempts",
+            };
+            let mut res = again(StatusCode::TOO_MANY_REQUESTS, code, user_raw);
             res.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
             with_cookie(res, c)
@@ -186,8 +190,12 @@ pub(crate) fn log_sign_in(user: &str, outcome: &'static str) {
 enum SignIn {
     Started(HeaderValue),
     Failed,
-    /// Refused before the password was checked: retry after this many seconds.
-    Wait(u64),
+    /// Refused before the password was checked: retry after this many seconds; `address` when
+    /// it is the client address that must wait (others' failures from it), not the account.
+    Wait {
+        seconds: u64,
+        address: bool,
+    },
 }
 
 /// Counts the attempt (refusing it while the account or address must wait), then checks the
@@ -209,11 +217,13 @@ async fn check_sign_in(
         })
         .await?
     };
-    match counted {
-        Ok(()) => {}
-        Err(throttle::Refused::Wait(s)) => return Ok(SignIn::Wait(s)),
+    let counted = match counted {
+        Ok(counted) => counted,
+        Err(throttle::Refused::Wait { seconds, address }) => {
+            return Ok(SignIn::Wait { seconds, address })
+        }
         Err(throttle::Refused::Store(e)) => return Err(e.into()),
-    }
+    };
     let candidate = user_raw.to_owned();
     app.hashing(move |app| {
         let user = UserId::parse(&candidate).ok();
@@ -233,7 +243,8 @@ async fn check_sign_in(
         };
         match (ok, user) {
             (true, Some(u)) => {
-                app.throttle.succeeded(&*app.accounts, &account, &address)?;
+                app.throttle
+                    .succeeded(&*app.accounts, &account, &address, counted)?;
                 Ok(SignIn::Started(start_session(app, &u, client.https)?))
             }
             _ => Ok(SignIn::Failed),

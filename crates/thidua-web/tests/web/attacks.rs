@@ -162,6 +162,103 @@ fn behind_a_trusted_proxy_each_client_is_throttled_alone() {
     );
 }
 
+/// Failures from an address are paid for by waiting, never by its successes: people behind
+/// one address (a provincial headquarters' NAT) who sign in correctly after others' failures
+/// neither renew the address's penalty nor prolong it, and a refusal owed to the address says
+/// so instead of blaming the user.
+#[test]
+fn successes_neither_renew_nor_prolong_an_address_penalty() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    let address = "a:127.0.0.1";
+    let ten_minutes_ago = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+        - 10 * 60_000;
+    let failures = PER_ADDRESS.free + 2;
+    let set = |failures: u32, last_ms: i64| {
+        app.accounts
+            .update_throttle(&[address], &mut |r| {
+                r[0].failures = failures;
+                r[0].last_ms = last_ms;
+                true
+            })
+            .unwrap()
+    };
+    let read = || {
+        let mut record = None;
+        app.accounts
+            .update_throttle(&[address], &mut |r| {
+                record = Some(r[0]);
+                false
+            })
+            .unwrap();
+        record.unwrap()
+    };
+    set(failures, ten_minutes_ago);
+    for user in ["lanhdao-kg", "lanhdao-ag", "thuky12"] {
+        let r = Client::new(&app.base).login(user, PASSWORD);
+        assert_eq!(r.status, 303, "{user} signs in: {}", r.body);
+    }
+    let after = read();
+    assert_eq!(
+        after.failures, failures,
+        "successes take back their own count"
+    );
+    assert_eq!(
+        after.last_ms, ten_minutes_ago,
+        "and leave the time of the last failure, so the window still ends 15 minutes after it"
+    );
+    // Just after a failure the address must wait, and the page says why.
+    set(failures, after.last_ms + 10 * 60_000);
+    let r = Client::new(&app.base).login("canbo-kg", PASSWORD);
+    assert_eq!(r.status, 429);
+    assert!(
+        r.body.contains("từ địa chỉ mạng này"),
+        "the refusal names the address, not the user's mistake: {}",
+        r.body
+    );
+}
+
+/// Over HTTPS, as a trusted proxy says, every cookie is `Secure` (the sign-in form's CSRF
+/// cookie too, set before anyone signs in) and browsers are told to keep to HTTPS; over plain
+/// HTTP, or when an untrusted client claims HTTPS, neither.
+#[test]
+fn over_https_every_cookie_is_secure_and_hsts_is_sent() {
+    let app = spawn_configured(Backend::Sqlite, |c| {
+        c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .unwrap();
+    let cookies = |r: &super::support::Resp| -> Vec<String> {
+        r.headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    let https = Client::new(&app.base);
+    https.set_header("X-Forwarded-For", "198.51.100.7");
+    https.set_header("X-Forwarded-Proto", "https");
+    let page = https.get("/login");
+    assert_eq!(
+        page.header("strict-transport-security"),
+        Some("max-age=31536000")
+    );
+    let set = cookies(&page);
+    assert!(set.iter().any(|c| c.starts_with("thidua_csrf=")), "{set:?}");
+    assert!(set.iter().all(|c| c.contains("; Secure")), "{set:?}");
+    let plain = Client::new(&app.base).get("/login");
+    assert_eq!(plain.header("strict-transport-security"), None);
+    assert!(cookies(&plain).iter().all(|c| !c.contains("Secure")));
+    let untrusted = spawn(Backend::Sqlite).unwrap();
+    let claimed = Client::new(&untrusted.base);
+    claimed.set_header("X-Forwarded-Proto", "https");
+    assert_eq!(
+        claimed.get("/login").header("strict-transport-security"),
+        None
+    );
+}
+
 /// Posts the signing confirmation of `gu-12-2024` for `unit` with `password`.
 fn step_up(c: &Client, unit: &str, password: &str) -> super::support::Resp {
     let confirm = c.get(&format!("/covenants/gu-12-2024/sign?unit={unit}"));

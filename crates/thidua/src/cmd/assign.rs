@@ -252,7 +252,7 @@ fn submit(
     let token = server
         .token
         .as_deref()
-        .context("--token (or THIDUA_TOKEN) is needed to submit")?;
+        .context("a token in THIDUA_TOKEN (or --token) is needed to submit")?;
     let agent = http_agent(server.ca_file.as_deref())?;
     let body: serde_json::Value = agent
         .post(&format!(
@@ -362,8 +362,9 @@ fn commit(args: CommitArgs) -> anyhow::Result<ExitCode> {
     if args.server.server.is_none() {
         errln!(
             "Dán mã cam kết trên vào trang tổng kết năm, hoặc chạy lại với --existing --server \
-             --token để gửi / paste this commitment into the year-end page, or run again with \
-             --existing --server … --token … to submit it"
+             và mã của lãnh đạo trong THIDUA_TOKEN để gửi / paste this commitment into the \
+             year-end page, or run again with --existing --server … and the leader's token in \
+             THIDUA_TOKEN to submit it"
         );
         return Ok(ExitCode::SUCCESS);
     }

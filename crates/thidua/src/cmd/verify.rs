@@ -126,7 +126,8 @@ pub struct ServerLogArgs {
 }
 
 /// The end of the "no database" error of a command that also reads a server's log.
-pub const USE_SERVER: &str = "; or read a server's log: --server URL --token TOKEN --log-key KEY";
+pub const USE_SERVER: &str =
+    "; or read a server's log: THIDUA_TOKEN=… (a member's token) --server URL --log-key KEY";
 
 impl ServerLogArgs {
     /// Fetches, verifies and replays the server's log (no witnesses required, no state file),
@@ -233,8 +234,8 @@ pub fn served_content(log: &ServerLogArgs, sha256: &str) -> Result<Option<Vec<u8
     Ok(Some(bytes))
 }
 
-const NEED_TOKEN: &str = "a member's API token (--token, made on the server's /account page) \
-                          is needed to replay the events and recompute results";
+const NEED_TOKEN: &str = "a member's API token (in THIDUA_TOKEN, made on the server's /account \
+                          page) is needed to replay the events and recompute results";
 
 /// A log verified and replayed, and what recomputing its published results found.
 pub struct Checked {
@@ -608,9 +609,9 @@ fn report(args: &VerifyArgs, client: &dyn LogClient, checked: Checked) -> anyhow
                 r.hash
             ),
             Missing::Hidden => errln!(
-                "CHƯA KIỂM / NOT CHECKED: mục {} không đọc được với mã này, hãy cho --token của \
-                 lãnh đạo đơn vị / record {} is hidden from this token: give the unit leader's \
-                 --token",
+                "CHƯA KIỂM / NOT CHECKED: mục {} không đọc được với mã này, hãy đặt mã của lãnh \
+                 đạo đơn vị vào THIDUA_TOKEN / record {} is hidden from this token: put the unit \
+                 leader's token in THIDUA_TOKEN",
                 r.index,
                 r.index
             ),
@@ -802,7 +803,7 @@ fn print_summary(
         summary.hidden
     )?;
     if nothing_read {
-        outln!("  nội dung / contents        không đọc được, không tính lại kết quả nào (cần --token của thành viên) / none read: no result recomputed (give a member's --token)")?;
+        outln!("  nội dung / contents        không đọc được, không tính lại kết quả nào (cần mã của thành viên trong THIDUA_TOKEN) / none read: no result recomputed (put a member's token in THIDUA_TOKEN)")?;
     }
     outln!(
         "  trạng thái / state         {} đơn vị / units, {} cụm / clusters, {} giao ước / covenants, {} tài khoản / users, {} khoá nhân chứng / witness keys",
@@ -837,7 +838,7 @@ impl<'a> Source<'a> {
             ),
             (None, None) => Source::Local(
                 args.store
-                    .open_existing_stores("; or verify a server: --server URL --token TOKEN")?,
+                    .open_existing_stores("; or verify a server: THIDUA_TOKEN=… --server URL")?,
                 "cơ sở dữ liệu trên máy này / the local database".into(),
             ),
         })
@@ -938,7 +939,7 @@ fn witnessing_note(
         errln!(
             "chú ý / note: không đọc được nhân chứng nhật ký đăng ký khi không có mã của thành \
              viên: chỉ các khoá --witness đã cho được kiểm / the witnesses the log registers \
-             cannot be read without a member's --token: only the --witness keys given were \
+             cannot be read without a member's token (THIDUA_TOKEN): only the --witness keys given were \
              checked"
         );
     } else if w.registered.is_empty() {
