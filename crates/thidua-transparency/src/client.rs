@@ -138,8 +138,14 @@ fn parse_hash(s: &str) -> Result<Hash> {
 /// Every command that sends a token builds its header here.
 pub fn bearer(token: &str) -> Result<String> {
     let token = token.trim();
-    let valid = !token.is_empty() && token.bytes().all(|b| b.is_ascii_graphic());
-    if !valid {
+    if token.is_empty() {
+        return Err(ClientError::new(
+            "mã API trống: hãy đặt mã của tài khoản (tạo ở trang Tài khoản) vào THIDUA_TOKEN / \
+             the API token is empty: put the account's token (made on the Account page) in \
+             THIDUA_TOKEN",
+        ));
+    }
+    if !token.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(ClientError::new(
             "mã API không hợp lệ: có khoảng trắng, ký tự điều khiển hoặc ký tự ngoài ASCII (mã \
              không được in ra; hãy sao chép lại từ trang Tài khoản) / the API token is malformed: \

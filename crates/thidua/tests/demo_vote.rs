@@ -41,6 +41,18 @@ fn the_demonstrations_open_vote_is_counted_with_its_trustee_files() {
             .args(["--server", &url, "--election", ELECTION, "--unit", unit]);
         cmd
     };
+    let seats = election()["rounds"][0]["seats"].as_u64().unwrap() as usize;
+    assert!(candidates.len() > seats, "{candidates:?} for {seats} seats");
+    let too_many = run(leader(&["vote"], "ca-kg")
+        .args(["--approve", &candidates.join(","), "--key"])
+        .arg(dir.join("too-many.vote.key")));
+    assert!(!too_many.status.success());
+    let said = String::from_utf8_lossy(&too_many.stderr);
+    assert!(
+        said.contains(&format!("chọn được nhiều nhất {seats} đơn vị"))
+            && said.contains(&format!("at most {seats} candidates")),
+        "said in both languages before anything is sent: {said}"
+    );
     let voters = ["ca-kg", "ca-ag", "ca-hg", "ca-cm"];
     for unit in voters {
         let out = run(leader(&["vote"], unit)
@@ -63,6 +75,16 @@ fn the_demonstrations_open_vote_is_counted_with_its_trustee_files() {
             .arg(state));
         assert!(out.status.success());
     }
+    let again = run(leader(&["trustee", "decrypt"], "ca-kg")
+        .arg("--state")
+        .arg(trustees.join("ca-kg.json")));
+    assert!(!again.status.success());
+    let said = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        said.contains("ca-kg đã gửi phần giải mã của vòng 1")
+            && said.contains("ca-kg already posted its decryption shares of round 1"),
+        "{said}"
+    );
     let count = election()["rounds"][0]["count"].clone();
     assert_eq!(count["ballots"], voters.len(), "{count}");
     assert_eq!(count["approvals"][0], voters.len(), "{count}");

@@ -182,6 +182,13 @@ fn a_member_recomputes_the_year_from_the_log_it_reads_and_finds_a_forged_result(
         !stderr.contains(&token) && !text(&out.stdout).contains(&token),
         "{stderr}"
     );
+    let out = verify_with(Some(" "));
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("mã API trống") && stderr.contains("the API token is empty"),
+        "an empty token is called empty, not malformed: {stderr}"
+    );
     let out = as_member(&["verify", "--no-state", "--json"]);
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

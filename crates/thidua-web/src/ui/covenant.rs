@@ -370,6 +370,11 @@ pub async fn withdraw(
     };
     match api_mod::execute(&app, &viewer, vec![command]).await {
         Ok(_) => Redirect::to(&format!("/covenants/{id}?withdrawn=1")).into_response(),
+        // Signed (or frozen) since the form was opened: not the reason's fault; back to the
+        // covenant, where a new version is proposed instead, as the form's page does.
+        Err(e) if e.status == StatusCode::CONFLICT => {
+            super::viewer_error_back(&viewer, e, format!("/covenants/{}", c.id))
+        }
         Err(e) if e.shown_in_form() => {
             errors.push("reason", lang.api_error(&e));
             withdraw_view(&viewer, &c, f.reason, errors)

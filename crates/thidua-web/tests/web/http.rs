@@ -432,6 +432,20 @@ fn drafting(app: &TestApp) {
         "{}",
         r.body
     );
+    // The form posted after the signatures (opened before them) leads back there too: it
+    // does not come back saying nobody has signed, with the refusal beside the reason.
+    let r = sec.post_form(
+        "/covenants/gu-12-2024-bs/withdraw",
+        &[("csrf", &csrf), ("reason", "Soạn nhầm")],
+    );
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(
+        r.body
+            .contains("href=\"/covenants/gu-12-2024-bs\" id=\"error-back\"")
+            && !r.body.contains("withdraw-form"),
+        "{}",
+        r.body
+    );
     let mut next = covenant_form(&csrf, "Giao ước bổ sung (sửa)", "rate_below", "0,4");
     next.retain(|(k, _)| k != "covenant" && k != "movement");
     next.iter_mut()

@@ -163,9 +163,10 @@ impl ServerLogArgs {
         })?;
         if checked.summary.replayed == 0 && checked.summary.size > 0 {
             anyhow::bail!(
-                "{} entries verified, but none of their contents could be read: {}",
-                checked.summary.size,
-                NEED_TOKEN
+                "đã kiểm {size} mục nhưng không đọc được nội dung mục nào: cần mã API của một \
+                 thành viên trong THIDUA_TOKEN / {size} entries verified, but none of their \
+                 contents could be read: {NEED_TOKEN}",
+                size = checked.summary.size,
             );
         }
         Ok(checked)

@@ -415,6 +415,14 @@ fn selection(args: &VoteArgs, round: &thidua_domain::votes::Round) -> anyhow::Re
         );
         positions.push(p);
     }
+    anyhow::ensure!(
+        positions.len() <= round.seats as usize,
+        "vòng {n} chọn được nhiều nhất {s} đơn vị, đã chọn {c} / round {n} lets a voter approve \
+         at most {s} candidates, {c} were given",
+        n = round.number,
+        s = round.seats,
+        c = positions.len()
+    );
     Ok(Selection::Approve(positions))
 }
 
@@ -711,6 +719,13 @@ fn trustee_decrypt(conn: &Connection, path: &Path, round: Option<u32>) -> anyhow
     let Some(closed) = r.closed_at else {
         bail!("vòng {number} chưa đóng / round {number} is not closed");
     };
+    if let Some((_, index)) = r.shares.get(&unit) {
+        bail!(
+            "{unit} đã gửi phần giải mã của vòng {number} (mục {index} của sổ ghi), không cần gửi \
+             lại / {unit} already posted its decryption shares of round {number} (record \
+             {index}): nothing to send again"
+        );
+    }
     let logged = api.logged_election(&e, closed + 1)?;
     let Some(totals) = &logged.round(number)?.totals else {
         bail!(
