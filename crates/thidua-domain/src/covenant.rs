@@ -249,24 +249,43 @@ fn members_active_on_signing_date(
 
 /// The rules a covenant's content obeys before it can be signed: texts within their limits, a
 /// signing date in the movement's `year`, targets that mean what they say
-/// ([`crate::target::problems`], the first problem is returned), and a scoring regulation that
-/// the engine compiles, stored in its canonical form under its own hash.
+/// ([`crate::target::problems`]), and a scoring regulation that the engine compiles, stored in
+/// its canonical form under its own hash. The first of [`content_problems`] is the refusal.
 pub fn validate_content(content: &CovenantContent, year: i32) -> Result<(), DomainError> {
-    content.title.check("title", limits::TITLE)?;
-    content.place.check("place", limits::PLACE)?;
-    check_signing_date(content.signing_date, year)?;
-    let indicators = validate_regulation(content, year)?;
-    let cx = crate::target::Context {
-        year,
-        indicators: Some(&indicators),
-    };
-    match crate::target::problems(&content.targets, &cx)
-        .into_iter()
-        .next()
-    {
-        Some(problem) => Err(problem.error),
+    match content_problems(content, year).into_iter().next() {
+        Some((_, error)) => Err(error),
         None => Ok(()),
     }
+}
+
+/// Every problem of a covenant's content, each with the field it is in (`title`, `place`,
+/// `signing_date`, `regulation`, `targets[i].field`), in that order: what [`validate_content`]
+/// refuses first, and what the API lists so that a client mends them all at once.
+pub fn content_problems(content: &CovenantContent, year: i32) -> Vec<(String, DomainError)> {
+    let mut out = Vec::new();
+    let mut note = |field: &str, checked: Result<(), DomainError>| {
+        if let Err(e) = checked {
+            out.push((field.to_owned(), e));
+        }
+    };
+    note("title", content.title.check("title", limits::TITLE));
+    note("place", content.place.check("place", limits::PLACE));
+    note(
+        "signing_date",
+        check_signing_date(content.signing_date, year),
+    );
+    let indicators = validate_regulation(content, year);
+    let cx = crate::target::Context {
+        year,
+        indicators: indicators.as_ref().ok(),
+    };
+    if let Err(e) = indicators.as_ref() {
+        out.push(("regulation".to_owned(), e.clone()));
+    }
+    for p in crate::target::problems(&content.targets, &cx) {
+        out.push((format!("targets[{}].{}", p.index, p.field), p.error));
+    }
+    out
 }
 
 /// A covenant of the movement of `year` is signed between 1 January of the year before and the

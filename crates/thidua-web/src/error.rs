@@ -17,6 +17,19 @@ pub struct ErrorBody {
     pub error: String,
     /// An English explanation for people reading logs; the UI translates the code instead.
     pub message: String,
+    /// Every problem of what was sent when there are several to mend (a covenant's content),
+    /// the refusal among them; absent otherwise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<FieldProblem>,
+}
+
+/// One problem of what was sent, with the field it is in (`targets[2].threshold`).
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct FieldProblem {
+    pub field: String,
+    /// The problem's code, as `error` gives a refusal's.
+    pub error: String,
+    pub message: String,
 }
 
 /// An error answered by an API route.
@@ -28,6 +41,8 @@ pub struct ApiError {
     /// The domain's refusal behind the error, for the pages to tell it with names
     /// (`ui::names::refusal`); the API answers only `code` and `message`.
     pub domain: Option<Box<DomainError>>,
+    /// Every problem to mend, when there are several ([`ErrorBody::problems`]).
+    pub problems: Vec<FieldProblem>,
 }
 
 impl ApiError {
@@ -46,6 +61,7 @@ impl ApiError {
             code,
             message: message.into(),
             domain: None,
+            problems: Vec::new(),
         }
     }
 
@@ -213,6 +229,7 @@ impl IntoResponse for ApiError {
         let body = ErrorBody {
             error: self.code.to_owned(),
             message: self.message,
+            problems: self.problems,
         };
         (self.status, axum::Json(body)).into_response()
     }

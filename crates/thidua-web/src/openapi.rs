@@ -247,7 +247,7 @@ impl Modify for Statuses {
         api::yearend::review, api::yearend::results, api::yearend::step, api::yearend::results_xlsx,
         crate::ui::votes::election_api, api::awards::awards, api::awards::awards_workbook,
     ),
-    components(schemas(ErrorBody, dto::UnitRef, dto::ClusterSummary, dto::ClusterDetail, dto::UnitSummary,
+    components(schemas(ErrorBody, crate::error::FieldProblem, dto::UnitRef, dto::ClusterSummary, dto::ClusterDetail, dto::UnitSummary,
         dto::UnitDetail, dto::MovementDto, dto::HolidaysDto, dto::CovenantSummary, dto::CovenantDetail, dto::EventDto,
         dto::EventPage, dto::UserDto, api::CreatedUserDto, dto::ReceiptDto, api::figures::WindowDto, api::figures::ReportDto,
         api::figures::ImportOutcome, api::figures::HistoricalYearDto, api::figures::ImportFailure, api::flags::FlagsDto, api::documents::IssuedDocumentDto,

@@ -13,6 +13,7 @@ pub mod figures;
 pub mod flags;
 pub mod history;
 pub mod midyear;
+pub mod problems;
 pub mod progress;
 pub mod yearend;
 
@@ -929,7 +930,10 @@ pub async fn command(
     viewer: Viewer,
     ApiJson(cmd): ApiJson<Command>,
 ) -> Result<Json<ReceiptDto>, ApiError> {
-    Ok(Json(execute(&app, &viewer, vec![cmd]).await?))
+    match execute(&app, &viewer, vec![cmd.clone()]).await {
+        Ok(receipt) => Ok(Json(receipt)),
+        Err(e) => Err(problems::listed(&app, &cmd, e)),
+    }
 }
 
 /// A command with the caller's password again, for the acts that bind

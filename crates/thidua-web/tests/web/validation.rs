@@ -451,3 +451,60 @@ fn the_figures_api_refuses_what_the_figures_forms_refuse() {
     let after = officer.get("/api/v1/events?limit=1").json()["items"][0]["index"].clone();
     assert_eq!(before, after, "nothing was appended");
 }
+
+/// A covenant's content with several mistakes is refused with all of them, each with its
+/// field, as the editor shows them beside their fields; the refusal is the first of them, and
+/// nothing is recorded.
+#[test]
+fn a_refused_covenant_content_lists_every_problem() {
+    let Some(app) = spawn(Backend::Sqlite) else {
+        return;
+    };
+    let sec = signed_in(&app, "thuky12");
+    let before = sec.get("/api/v1/events?limit=1").json()["items"][0]["index"].clone();
+    let change = json!({"id": "t1", "area": "Phòng, chống tội phạm", "kind": "change",
+        "subject": "Tội phạm về trật tự xã hội", "comparison": "at_least", "threshold": "5",
+        "range": null, "baseline_year": 99999, "unit_of_measure": "%", "indicator": null});
+    let rate = json!({"id": "t2", "area": "Phòng, chống tội phạm", "kind": "rate",
+        "subject": "Tỷ lệ điều tra khám phá", "comparison": "at_least", "threshold": "150",
+        "range": null, "baseline_year": null, "unit_of_measure": "%", "indicator": null});
+    let content = json!({"title": " ", "place": "Kiên Giang", "signing_date": "0001-01-01",
+        "targets": [change, rate], "regulation": {"text": "", "sha256": "00"}});
+    let r = sec.post_json(
+        "/api/v1/commands",
+        json!({"command": "amend_covenant_draft", "covenant": "gu-12-2024", "content": content}),
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    let body = r.json();
+    let problems = body["problems"].as_array().expect(&r.body);
+    let fields: Vec<&str> = problems
+        .iter()
+        .map(|p| p["field"].as_str().unwrap())
+        .collect();
+    for field in [
+        "title",
+        "signing_date",
+        "regulation",
+        "targets[0].baseline_year",
+        "targets[1].threshold",
+    ] {
+        assert!(fields.contains(&field), "{field} in {fields:?}");
+    }
+    assert_eq!(
+        body["error"], problems[0]["error"],
+        "the refusal is the first"
+    );
+    assert!(problems.iter().all(|p| p["message"].as_str().is_some()));
+    // A refusal that is not the content's lists nothing.
+    let officer = signed_in(&app, "canbo-kg");
+    let r = officer.post_json(
+        "/api/v1/commands",
+        json!({"command": "amend_covenant_draft", "covenant": "gu-12-2024",
+               "content": {"title": " ", "place": "Kiên Giang", "signing_date": "2024-03-26",
+               "targets": [], "regulation": {"text": "", "sha256": "00"}}}),
+    );
+    assert!(r.status == 403 || r.status == 404, "{}", r.body);
+    assert!(r.json().get("problems").is_none(), "{}", r.body);
+    let after = sec.get("/api/v1/events?limit=1").json()["items"][0]["index"].clone();
+    assert_eq!(before, after, "nothing was appended");
+}
