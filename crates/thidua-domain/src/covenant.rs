@@ -4,7 +4,6 @@
 //! dispatching to one function per command or event kind.
 
 use std::collections::BTreeMap;
-use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 
@@ -361,7 +360,7 @@ pub fn check_regulation_year(
 fn validate_regulation(
     content: &CovenantContent,
     year: i32,
-) -> Result<BTreeSet<String>, DomainError> {
+) -> Result<crate::target::Indicators, DomainError> {
     let doc = &content.regulation;
     let compiled = thidua_scoring::compile(&doc.text)
         .map_err(|d| DomainError::InvalidRegulation(d.to_string()))?;
@@ -380,12 +379,15 @@ fn validate_regulation(
     for rule in crate::figures::regulation_rules(ast)? {
         crate::figures::rules::compile(&rule, &elements)?;
     }
-    Ok(ast
-        .indicators
-        .iter()
-        .map(|i| i.id.clone())
-        .chain(ast.elements.iter().map(|e| e.id.clone()))
-        .collect())
+    Ok(crate::target::indicators_of(ast))
+}
+
+/// The indicators and data elements of a regulation text with what each measures, if it
+/// compiles (for the forms that judge the targets naming them as `decide` does).
+pub fn regulation_measures(text: &str) -> Option<crate::target::Indicators> {
+    thidua_scoring::compile(text)
+        .ok()
+        .map(|compiled| crate::target::indicators_of(compiled.ast()))
 }
 
 impl State {

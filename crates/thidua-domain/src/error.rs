@@ -392,6 +392,9 @@ pub enum TargetRule {
     UnitNotPercent,
     /// The regulation has no indicator or data element of that id.
     UnknownIndicator,
+    /// The indicator measures something else than the target means (a count target on a
+    /// change in percent, a rate target on a count…).
+    IndicatorMeasuresOther,
 }
 
 impl TargetRule {
@@ -409,6 +412,7 @@ impl TargetRule {
             TargetRule::BaselineRange => "target_baseline_range",
             TargetRule::UnitNotPercent => "target_unit_percent",
             TargetRule::UnknownIndicator => "unknown_indicator",
+            TargetRule::IndicatorMeasuresOther => "target_indicator_measures_other",
         }
     }
 
@@ -429,6 +433,10 @@ impl TargetRule {
             }
             TargetRule::UnitNotPercent => "a rate or a change is measured in percent",
             TargetRule::UnknownIndicator => "the regulation has no indicator or element of that id",
+            TargetRule::IndicatorMeasuresOther => {
+                "the indicator measures something else than the target (a change, a rate or a \
+                 count)"
+            }
         }
     }
 }

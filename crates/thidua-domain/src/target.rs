@@ -59,12 +59,46 @@ pub struct Problem {
 }
 
 /// What the targets are checked against: the movement's year (baselines come before it) and
-/// the ids of the regulation's indicators and data elements.
+/// the regulation's indicators and data elements with what each measures.
 pub struct Context<'a> {
     pub year: i32,
     /// The regulation's indicators and elements; `None` while the regulation cannot be read
-    /// (its own error says so), when no target's indicator is judged unknown.
-    pub indicators: Option<&'a BTreeSet<String>>,
+    /// (its own error says so), when no target's indicator is judged.
+    pub indicators: Option<&'a Indicators>,
+}
+
+/// What an indicator or data element of a regulation measures, which a target naming it must
+/// fit ([`fits`]): a change against a baseline (`pct_change`), a rate (`pct`, or any other
+/// indicator in percent), or a count (a data element, or an indicator in another unit).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Measures {
+    Change,
+    Rate,
+    Count,
+}
+
+/// A regulation's indicators and data elements by id, with what each measures.
+pub type Indicators = BTreeMap<String, Measures>;
+
+/// The indicators and data elements of a compiled regulation, with what each measures.
+pub fn indicators_of(ast: &thidua_scoring::ast::Regulation) -> Indicators {
+    use thidua_scoring::ast::{Expr, Func};
+    let indicators = ast.indicators.iter().map(|i| {
+        let measures = match &i.expr.expr {
+            Expr::Call {
+                func: Func::PctChange,
+                ..
+            } => Measures::Change,
+            Expr::Call {
+                func: Func::Pct, ..
+            } => Measures::Rate,
+            _ if i.unit.as_deref() == Some("%") => Measures::Rate,
+            _ => Measures::Count,
+        };
+        (i.id.clone(), measures)
+    });
+    let elements = ast.elements.iter().map(|e| (e.id.clone(), Measures::Count));
+    indicators.chain(elements).collect()
 }
 
 /// Every problem of every target, in list order. Empty when the list may be signed.
@@ -154,11 +188,27 @@ fn rules(t: &Target, cx: &Context) -> Vec<(&'static str, TargetRule)> {
         out.push(("unit_of_measure", TargetRule::UnitNotPercent));
     }
     if let (Some(i), Some(known)) = (&t.indicator, cx.indicators) {
-        if !known.contains(i) {
-            out.push(("indicator", TargetRule::UnknownIndicator));
+        match known.get(i.as_str()) {
+            None => out.push(("indicator", TargetRule::UnknownIndicator)),
+            Some(m) if !fits(t.kind, *m) => {
+                out.push(("indicator", TargetRule::IndicatorMeasuresOther))
+            }
+            Some(_) => {}
         }
     }
     out
+}
+
+/// Whether a target of `kind` may be measured by what `measures`: a change by a change in
+/// percent or by a count (whose change against the baseline year progress computes), a rate by
+/// a rate, a count by a count; a yes/no or judged target by anything.
+fn fits(kind: TargetKind, measures: Measures) -> bool {
+    match kind {
+        TargetKind::Change => measures != Measures::Rate,
+        TargetKind::Rate => measures == Measures::Rate,
+        TargetKind::Count => measures == Measures::Count,
+        TargetKind::YesNo | TargetKind::Qualitative => true,
+    }
 }
 
 /// Threshold and range: present exactly when the comparison needs them, within the kind's
@@ -229,7 +279,7 @@ mod tests {
     }
 
     fn codes(targets: &[Target]) -> Vec<(usize, &'static str, &'static str)> {
-        let ids = BTreeSet::from(["crime_change".to_owned()]);
+        let ids = Indicators::from([("crime_change".to_owned(), Measures::Change)]);
         problems(
             targets,
             &Context {
@@ -240,6 +290,62 @@ mod tests {
         .into_iter()
         .map(|p| (p.index, p.field, p.error.code()))
         .collect()
+    }
+
+    #[test]
+    fn a_target_names_an_indicator_that_measures_what_it_means() {
+        let named = |key: &str, threshold: &str, indicator: &str| {
+            let mut t = target(key, Some(threshold));
+            t.indicator = Some(indicator.to_owned());
+            t
+        };
+        assert!(codes(&[named("reduce_at_least", "5", "crime_change")]).is_empty());
+        assert_eq!(
+            codes(&[named("count_at_least", "3", "crime_change")]),
+            vec![(0, "indicator", "target_indicator_measures_other")],
+            "a count target on a change in percent"
+        );
+        assert_eq!(
+            codes(&[named("rate_at_least", "75", "crime_change")]),
+            vec![(0, "indicator", "target_indicator_measures_other")]
+        );
+        let ids = Indicators::from([
+            ("crimes".to_owned(), Measures::Count),
+            ("solve_rate".to_owned(), Measures::Rate),
+        ]);
+        let judged = |t: Target| {
+            let cx = Context {
+                year: 2024,
+                indicators: Some(&ids),
+            };
+            problems(&[t], &cx).len()
+        };
+        assert_eq!(
+            judged(named("reduce_at_least", "5", "crimes")),
+            0,
+            "a count's change"
+        );
+        assert_eq!(judged(named("rate_at_least", "75", "solve_rate")), 0);
+        assert_eq!(judged(named("reduce_at_least", "5", "solve_rate")), 1);
+        assert_eq!(judged(named("count_equal", "0", "solve_rate")), 1);
+        assert_eq!(
+            codes(&[named("count_at_least", "3", "nothing")]),
+            vec![(0, "indicator", "unknown_indicator")]
+        );
+    }
+
+    #[test]
+    fn what_an_indicator_measures_is_read_from_its_expression() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../examples/cum12-2024/regulation.toml"
+        ))
+        .unwrap();
+        let compiled = thidua_scoring::compile(&text).unwrap();
+        let m = indicators_of(compiled.ast());
+        assert_eq!(m["crime_change"], Measures::Change);
+        assert_eq!(m["solve_rate"], Measures::Rate);
+        assert_eq!(m["crimes"], Measures::Count);
     }
 
     #[test]

@@ -689,6 +689,7 @@ pub fn error(code: &str) -> &'static str {
         "target_baseline_range" => "The baseline year lies between 2000 and the year before the movement's.",
         "target_unit_percent" => "Rates and reductions are measured in %.",
         "unknown_indicator" => "The regulation has no such indicator.",
+        "target_indicator_measures_other" => "This indicator measures another kind than the target (a change, a rate or a count): choose one of the same kind.",
         "target_count" => "A covenant needs between 1 and 100 targets.",
         "signing_date_out_of_range" => "The signing date must fall between 1 January of the year before the movement's year and 14 December of the movement's year.",
         "unit_name_taken" => "Another unit under the same parent already has this name.",

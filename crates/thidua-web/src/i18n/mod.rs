@@ -1001,6 +1001,7 @@ mod tests {
             "target_baseline_range",
             "target_unit_percent",
             "unknown_indicator",
+            "target_indicator_measures_other",
             "target_count",
             "signing_date_out_of_range",
             "unit_name_taken",

@@ -690,6 +690,7 @@ pub fn error(code: &str) -> &'static str {
         "target_baseline_range" => "Năm gốc phải từ 2000 đến năm trước năm của phong trào.",
         "target_unit_percent" => "Chỉ tiêu tỷ lệ hoặc tăng/giảm tính bằng %.",
         "unknown_indicator" => "Quy định chấm điểm không có chỉ số này.",
+        "target_indicator_measures_other" => "Chỉ số này đo một loại khác với chỉ tiêu (tỷ lệ tăng/giảm, tỷ lệ hay số lượng): hãy chọn chỉ số cùng loại.",
         "target_count" => "Giao ước cần từ 1 đến 100 chỉ tiêu.",
         "signing_date_out_of_range" => {
             "Ngày ký phải từ ngày 01/01 của năm trước năm phong trào đến ngày 14/12 của năm phong trào."

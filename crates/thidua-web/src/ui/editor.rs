@@ -5,8 +5,6 @@
 //! domain's own check runs before the command is executed, so that its refusal can be told
 //! with names and shown beside the field it concerns.
 
-use std::collections::BTreeSet;
-
 use crate::ui::extract::{Path, Query};
 use askama::Template;
 use axum::extract::State;
@@ -480,7 +478,7 @@ fn read(
     v.regulation = raw;
     // A regulation that cannot be read says so beside it; its targets' indicators are not
     // judged against nothing.
-    let indicators: Option<BTreeSet<String>> = compiled
+    let indicators: Option<thidua_domain::target::Indicators> = compiled
         .doc
         .as_ref()
         .map(|d| super::regulation::indicator_ids(&d.text));

@@ -1047,13 +1047,9 @@ fn score(
     Ok((rows, format!("{} – {}", board.from, board.to)))
 }
 
-/// The ids of a regulation's indicators and elements, for the target rows.
-pub fn indicator_ids(text: &str) -> BTreeSet<String> {
-    thidua_domain::covenant::regulation_indicators(text)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(id, _)| id)
-        .collect()
+/// A regulation's indicators and elements with what each measures, for the target rows.
+pub fn indicator_ids(text: &str) -> thidua_domain::target::Indicators {
+    thidua_domain::covenant::regulation_measures(text).unwrap_or_default()
 }
 
 #[cfg(test)]

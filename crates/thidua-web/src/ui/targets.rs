@@ -166,7 +166,7 @@ pub fn parse_rows(
     rows: &[Row],
     lang: Lang,
     year: i32,
-    indicators: Option<&BTreeSet<String>>,
+    indicators: Option<&thidua_domain::target::Indicators>,
     errors: &mut Errors,
 ) -> Option<Vec<Target>> {
     let before = errors.iter().count();
@@ -364,7 +364,7 @@ mod tests {
 
     fn read(rows: &[Row]) -> (Option<Vec<Target>>, Vec<(String, String)>) {
         let mut errors = Errors::default();
-        let ids = BTreeSet::new();
+        let ids = thidua_domain::target::Indicators::new();
         let targets = parse_rows(rows, Lang::Vi, 2024, Some(&ids), &mut errors);
         let list = errors
             .iter()
@@ -380,7 +380,7 @@ mod tests {
     fn indicators_are_judged_only_against_a_regulation_that_reads() {
         let mut named = row("reduce_at_least", "Giảm tội phạm", "5", "", "2023");
         named.indicator = "crime_change".into();
-        let unknown = |indicators: Option<&BTreeSet<String>>| {
+        let unknown = |indicators: Option<&thidua_domain::target::Indicators>| {
             let mut errors = Errors::default();
             parse_rows(
                 std::slice::from_ref(&named),
@@ -393,8 +393,10 @@ mod tests {
             named_unknown
         };
         assert!(!unknown(None), "the regulation could not be read");
-        assert!(unknown(Some(&BTreeSet::new())));
-        assert!(!unknown(Some(&BTreeSet::from(["crime_change".to_owned()]))));
+        use thidua_domain::target::{Indicators, Measures};
+        assert!(unknown(Some(&Indicators::new())));
+        let change = Indicators::from([("crime_change".to_owned(), Measures::Change)]);
+        assert!(!unknown(Some(&change)));
     }
 
     #[test]
