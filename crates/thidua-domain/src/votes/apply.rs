@@ -15,15 +15,24 @@ use thidua_ballot::{
     PolynomialReveal, SealedShares, Totals, TrusteeParams, VerifiedShares, VoterKey,
 };
 
-use super::{
-    nominees, outcome, AwardKind, CeremonyMessage, Fraction, PaperCount, Standing, VoteEvent,
-};
+use super::{outcome, AwardKind, CeremonyMessage, Fraction, PaperCount, Standing, VoteEvent};
 use crate::error::DomainError;
 use crate::event::{Actor, Event};
 use crate::ids::{ClusterId, ElectionId, UnitId};
 use crate::model::LeadershipPosition;
 use crate::state::State;
 use crate::text::Text;
+
+/// One registration of a unit's voting key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyRegistration {
+    pub unit: UnitId,
+    pub index: u64,
+    pub time_ms: i64,
+    pub by: Actor,
+    /// It replaced a key the unit had registered before.
+    pub replaced: bool,
+}
 
 /// An election as the log made it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,6 +52,11 @@ pub struct Election {
     pub ceremony: Ceremony,
     /// Each voter's current key and the index of the event that registered it.
     pub voter_keys: BTreeMap<UnitId, (VoterKey, u64)>,
+    /// Every voting-key registration, in log order: who registered which unit's key and when,
+    /// so that a key changed mid-round (a leader on another computer, or someone else holding
+    /// the unit's session) is seen on the election page.
+    #[serde(default)]
+    pub key_registrations: Vec<KeyRegistration>,
     pub rounds: Vec<Round>,
     /// Every ciphertext ballots of this election carried (hex), so none is accepted twice.
     pub ciphertexts: BTreeSet<String>,
@@ -449,6 +463,7 @@ impl Election {
                 ..Ceremony::default()
             },
             voter_keys: BTreeMap::new(),
+            key_registrations: Vec::new(),
             rounds: vec![Round::new(1, candidates.clone(), *seats, index)],
             ciphertexts: BTreeSet::new(),
         };
@@ -642,7 +657,7 @@ impl State {
                 election,
                 unit,
                 key,
-            } => self.register_voter_key(election, unit, key, index),
+            } => self.register_voter_key(election, unit, key, event),
             V::BallotCast {
                 election,
                 round,
@@ -775,7 +790,7 @@ impl State {
         election: &ElectionId,
         unit: &UnitId,
         key: &VoterKey,
-        index: u64,
+        event: &Event,
     ) -> Result<(), DomainError> {
         let e = self.election_mut(election)?;
         e.trustee_index(unit)?;
@@ -791,7 +806,17 @@ impl State {
                 "this voting key is already registered in the election",
             ));
         }
-        e.voter_keys.insert(unit.clone(), (key.clone(), index));
+        let replaced = e
+            .voter_keys
+            .insert(unit.clone(), (key.clone(), event.index))
+            .is_some();
+        e.key_registrations.push(KeyRegistration {
+            unit: unit.clone(),
+            index: event.index,
+            time_ms: event.time_ms,
+            by: event.actor.clone(),
+            replaced,
+        });
         Ok(())
     }
 
@@ -1173,13 +1198,11 @@ impl State {
                 "the voters must be the members of the cluster's year, in order",
             ));
         }
-        // A head or deputy election opened before every ranked unit was a candidate listed
-        // only the award nominees: still replayed as written.
-        let legacy = matches!(award, AwardKind::Head | AwardKind::Deputy)
-            && candidates == &nominees(self, cluster, *year);
-        if candidates.is_empty()
-            || (candidates != &super::candidates(self, cluster, *year, *award) && !legacy)
-        {
+        // Elections opened under earlier rules (a head or deputy among the award nominees or
+        // every ranked unit; an award before units proposed elsewhere were left out) are
+        // still replayed as written.
+        let accepted = super::candidates::accepted_lists(self, cluster, *year, *award);
+        if candidates.is_empty() || !accepted.contains(candidates) {
             return Err(refused(
                 "election_candidates",
                 "the candidates must be the eligible units of the year's standings, in rank order",
@@ -1190,7 +1213,8 @@ impl State {
         Ok(())
     }
 
-    /// Round 2, once round 1 is counted and any tie decided, for what round 1 left.
+    /// The next round (round 2, or a round after one closed below the quorum), once the last
+    /// is counted and any tie decided, for the seats the rounds so far left.
     fn open_second_round(
         &mut self,
         election: &ElectionId,
@@ -1203,12 +1227,11 @@ impl State {
         if seats != remaining {
             return Err(refused(
                 "second_round_seats",
-                format!("round 2 fills the {remaining} seats round 1 left"),
+                format!("the next round fills the {remaining} seats the rounds so far left"),
             ));
         }
-        let first = &e.rounds[0];
-        let elected = outcome(e, first).map(|o| o.elected).unwrap_or_default();
-        let allowed: Vec<&UnitId> = first
+        let elected = super::elected(e);
+        let allowed: Vec<&UnitId> = e.rounds[0]
             .candidates
             .iter()
             .filter(|c| !elected.contains(c))
@@ -1220,34 +1243,57 @@ impl State {
         if candidates.is_empty() || !ordered {
             return Err(refused(
                 "second_round_candidates",
-                "round 2's candidates are round 1's not elected, in the same order, each once",
+                "the next round's candidates are round 1's not elected, in the same order, each once",
             ));
         }
         check_shape(candidates.len(), seats)?;
         let e = self.election_mut(election)?;
+        let number = e.rounds.len() as u32 + 1;
         e.rounds
-            .push(Round::new(2, candidates.to_vec(), seats, index));
+            .push(Round::new(number, candidates.to_vec(), seats, index));
         Ok(())
     }
 }
 
+impl Round {
+    /// Closed below the quorum: never counted electronically, or counted (on paper) with too
+    /// few ballots. Such a meeting held no valid ballot, so it does not use up one of the two
+    /// rounds.
+    pub fn lacked_quorum(&self, e: &Election) -> bool {
+        self.closed_at.is_some()
+            && !self.awaits_count()
+            && outcome(e, self).is_none_or(|o| !o.quorum_met)
+    }
+}
+
 impl Election {
-    /// The seats a second round would fill, when one may follow now: round 1 alone, closed and
-    /// (if it reached the quorum) counted, no tie at its cut-off undecided, seats left; else
-    /// why not. The rule the second round's opening is applied by, and what tells a reader
-    /// that a vote is not over.
+    /// The seats a next round would fill, when one may follow now: the last round closed and
+    /// (if it reached the quorum) counted, no tie at its cut-off undecided, fewer than two
+    /// rounds that reached the quorum, seats left; else why not. The rule the next round's
+    /// opening is applied by, and what tells a reader that a vote is not over.
     pub fn second_round_seats(&self) -> Result<u32, DomainError> {
-        if self.rounds.len() != 1 {
-            return Err(refused("two_rounds", "an election has at most two rounds"));
-        }
-        let first = &self.rounds[0];
-        if first.awaits_count() {
+        let valid = self
+            .rounds
+            .iter()
+            .filter(|r| !r.lacked_quorum(self))
+            .count();
+        let last = self.rounds.last().ok_or_else(|| no_round(1))?;
+        if last.awaits_count() {
             return Err(refused(
                 "vote_not_counted",
-                "round 1 must be closed and, if it reached the quorum, counted",
+                format!(
+                    "round {} must be closed and, if it reached the quorum, counted",
+                    last.number
+                ),
             ));
         }
-        let result = outcome(self, first);
+        if valid >= 2 {
+            return Err(refused(
+                "two_rounds",
+                "an election has at most two rounds that reached the quorum",
+            ));
+        }
+        let result = outcome(self, last);
         if result
             .as_ref()
             .and_then(|o| o.tie.as_ref())
@@ -1255,17 +1301,30 @@ impl Election {
         {
             return Err(refused(
                 "tie_undecided",
-                "round 1 ended in a tie at the cut-off: the head decides it (with the deputy, if the year has one) before a second round",
+                format!("round {} ended in a tie at the cut-off: the head decides it (with the deputy, if the year has one) before another round", last.number),
             ));
         }
-        let elected = result.map_or(0, |o| o.elected.len() as u32);
+        let elected = super::elected(self).len() as u32;
         match self.seats.saturating_sub(elected) {
             0 => Err(refused(
                 "second_round_seats",
-                "round 1 filled every seat: there is no second round",
+                "the rounds so far filled every seat: there is no further round",
             )),
             remaining => Ok(remaining),
         }
+    }
+
+    /// Whether the vote is over: no round waits for its count or a tie decision, and no
+    /// further round may follow (two rounds reached the quorum, or every seat is filled).
+    pub fn is_over(&self) -> bool {
+        let undecided = self
+            .rounds
+            .iter()
+            .filter_map(|r| outcome(self, r))
+            .any(|o| o.tie.is_some_and(|t| t.decided.is_none()));
+        !self.rounds.iter().any(Round::awaits_count)
+            && !undecided
+            && self.second_round_seats().is_err()
     }
 }
 

@@ -6,7 +6,7 @@
 use thidua_ballot::{Ballot, DecryptionShares, VoterKey};
 
 use super::apply::{combine, refused};
-use super::{outcome, AwardKind, CeremonyMessage, Fraction, PaperCount, VoteCommand, VoteEvent};
+use super::{AwardKind, CeremonyMessage, Fraction, PaperCount, VoteCommand, VoteEvent};
 use crate::authz::{authorise, Permission};
 use crate::error::DomainError;
 use crate::event::{Actor, Payload};
@@ -158,7 +158,14 @@ fn open_election(
     secrecy_floor(&quorum, trustee_threshold)?;
     approval_floor(award, approval)?;
     let members = state.members(&cluster, year)?.to_vec();
+    super::candidates::check_opening(state, &cluster, year, award)?;
     let candidates = super::candidates(state, &cluster, year, award);
+    if candidates.is_empty() && !super::left_out(state, &cluster, year, award).is_empty() {
+        return Err(refused(
+            "election_candidates_left_out",
+            "every ranked unit is left out: proposed by another award vote of the year, or not a member of the cluster next year",
+        ));
+    }
     if candidates.is_empty() {
         return Err(refused(
             "election_candidates",
@@ -280,7 +287,8 @@ fn post_decryption_shares(
     Ok(events)
 }
 
-/// The secretariat opens round 2 for the seats round 1 left.
+/// The secretariat opens the next round (round 2, or one after a round below the quorum) for
+/// the seats the rounds so far left.
 fn open_second_round(
     state: &State,
     actor: &Actor,
@@ -289,13 +297,7 @@ fn open_second_round(
 ) -> Result<Vec<VoteEvent>, DomainError> {
     let e = state.election(&election)?;
     manage(state, actor, &e.cluster)?;
-    let elected = e
-        .rounds
-        .first()
-        .and_then(|r| outcome(e, r))
-        .map(|o| o.elected.len() as u32)
-        .unwrap_or(0);
-    let seats = e.seats.saturating_sub(elected);
+    let seats = e.seats.saturating_sub(super::elected(e).len() as u32);
     Ok(vec![VoteEvent::SecondRoundOpened {
         election,
         candidates,

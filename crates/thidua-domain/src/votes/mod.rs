@@ -11,15 +11,18 @@
 //! proves the count. A round can instead be counted on paper (entered by the secretariat,
 //! confirmed by two members' leaders, marked as such), also after the secretariat set aside the
 //! electronic count of a round that too few trustees can decrypt (its ballots stay in the log,
-//! never counted). At most two rounds; a tie at the cut-off
+//! never counted). At most two rounds that reached the quorum: a round closed below the quorum
+//! held no valid ballot, so another round may follow it; a tie at the cut-off
 //! is decided by the head and the deputy, each recording its choice: their common one, or the
 //! head's when the two differ or the year has no deputy, the deputy's when it has no head
 //! ([`TieRule`]).
 //!
 //! Module map: this file (the commands, events and nouns), `decide` (field checks), `apply`
-//! (fit checks and folding), `outcome` (thresholds, quorum, ties).
+//! (fit checks and folding), `outcome` (thresholds, quorum, ties), [`candidates`] (who may be
+//! a candidate: one achievement earns one award; next year's members lead next year).
 
 mod apply;
+pub mod candidates;
 mod decide;
 pub mod outcome;
 pub mod receipt;
@@ -31,6 +34,7 @@ use thidua_ballot::{
     SealedShares, VoterKey,
 };
 
+pub use candidates::{candidates, left_out, left_out_of, LeftOut};
 pub(crate) use decide::decide;
 pub use outcome::{outcome, Outcome, Tie, TieRule};
 
@@ -118,25 +122,20 @@ pub struct Standing {
 /// The candidates of a cluster's year in rank order: the eligible, ranked units of the
 /// year-end results published for the cluster's covenant of that year; where none were
 /// published, the eligible units of the standings the secretariat recorded. Eligibility (e.g.
-/// no discipline pending) concerns being proposed for an award; [`candidates`] gives each
+/// no discipline pending) concerns being proposed for an award; [`candidates()`] gives each
 /// election's own list.
 pub fn nominees(state: &State, cluster: &ClusterId, year: i32) -> Vec<UnitId> {
     ranked(state, cluster, year, true)
 }
 
-/// The candidates of an election for `award`: for a flag or a certificate the [`nominees`];
-/// for next year's head or deputy every ranked unit of the year, since being ineligible for an
-/// award does not bar a unit from leading the cluster.
-pub fn candidates(state: &State, cluster: &ClusterId, year: i32, award: AwardKind) -> Vec<UnitId> {
-    match award {
-        AwardKind::Head | AwardKind::Deputy => ranked(state, cluster, year, false),
-        _ => nominees(state, cluster, year),
-    }
-}
-
 /// The ranked units of the year's published results (else recorded standings) in rank order,
 /// only the eligible ones when `eligible_only`.
-fn ranked(state: &State, cluster: &ClusterId, year: i32, eligible_only: bool) -> Vec<UnitId> {
+pub(crate) fn ranked(
+    state: &State,
+    cluster: &ClusterId,
+    year: i32,
+    eligible_only: bool,
+) -> Vec<UnitId> {
     if results_published(state, cluster, year) {
         return published_ranked(state, cluster, year, eligible_only);
     }
@@ -409,7 +408,7 @@ pub enum VoteEvent {
         year: i32,
         award: AwardKind,
         title: Text,
-        /// Round 1's candidates, in rank order ([`nominees`] when opened).
+        /// Round 1's candidates, in rank order ([`candidates()`] when opened).
         candidates: Vec<UnitId>,
         seats: u32,
         approval: Fraction,
@@ -584,7 +583,8 @@ impl VoteEvent {
 
 pub use apply::{
     replay_ceremony, replay_election, CastBallot, Ceremony, CeremonyFailure, Confirmation, Count,
-    Election, PaperRecord, Round, SetAside, TieRecord, WithdrawnPaper, CEREMONY_STEPS,
+    Election, KeyRegistration, PaperRecord, Round, SetAside, TieRecord, WithdrawnPaper,
+    CEREMONY_STEPS,
 };
 
 /// The permission a vote event needs: the secretariat of the election's cluster opens,

@@ -17,7 +17,7 @@ const ELECTION: &str = "cum-12-2024-ministry-flag";
 const UNITS: [&str; 5] = ["ca-kg", "ca-ag", "ca-hg", "ca-cm", "ca-bl"];
 
 /// The 2024 standings of Cluster No. 12 (Bạc Liêu not eligible), recorded by its secretariat.
-fn standings(app: &TestApp) {
+pub(super) fn standings(app: &TestApp) {
     let secretariat = Actor::User(UserId::parse("thuky12").unwrap());
     for (rank, u) in UNITS.iter().enumerate() {
         app.service
@@ -40,14 +40,18 @@ fn csrf(c: &Client) -> String {
     c.get("/account").csrf()
 }
 
-fn post(c: &Client, path: &str, fields: &[(&str, &str)]) -> Resp {
+pub(super) fn post(c: &Client, path: &str, fields: &[(&str, &str)]) -> Resp {
     let token = csrf(c);
     let mut all = vec![("csrf", token.as_str())];
     all.extend_from_slice(fields);
     c.post_form(path, &all)
 }
 
-fn open_fields<'a>(award: &'a str, seats: &'a str, approval: &'a str) -> Vec<(&'a str, &'a str)> {
+pub(super) fn open_fields<'a>(
+    award: &'a str,
+    seats: &'a str,
+    approval: &'a str,
+) -> Vec<(&'a str, &'a str)> {
     vec![
         ("year", "2024"),
         ("award", award),
@@ -61,7 +65,7 @@ fn open_fields<'a>(award: &'a str, seats: &'a str, approval: &'a str) -> Vec<(&'
     ]
 }
 
-fn paper_fields<'a>(round: &'a str, approvals: [&'a str; 4]) -> Vec<(&'a str, &'a str)> {
+pub(super) fn paper_fields<'a>(round: &'a str, approvals: [&'a str; 4]) -> Vec<(&'a str, &'a str)> {
     vec![
         ("round", round),
         ("a-0", approvals[0]),
@@ -79,10 +83,28 @@ fn paper_fields<'a>(round: &'a str, approvals: [&'a str; 4]) -> Vec<(&'a str, &'
     ]
 }
 
+/// The paper count's form for `round` with one approval count per candidate, however many.
+pub(super) fn paper_of<'a>(round: &'a str, approvals: &[&'a str]) -> Vec<(String, &'a str)> {
+    let mut fields: Vec<(String, &str)> = paper_fields(round, ["0"; 4])
+        .into_iter()
+        .filter(|(k, _)| !k.starts_with("a-"))
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+    for (i, a) in approvals.iter().enumerate() {
+        fields.push((format!("a-{i}"), a));
+    }
+    fields
+}
+
 /// The secretariat opens a certificate vote for one unit at 2 of 5 and records its paper count,
 /// which the head's (Kiên Giang) and the deputy's (An Giang) leaders confirm: the two tie at
-/// the cut-off with 2 approvals each. The election's id.
-fn paper_tie(secretariat: &Client, head: &Client, deputy: &Client) -> &'static str {
+/// the cut-off with 2 approvals each (any other candidate has 1, then none). The election's id.
+pub(super) fn paper_tie(
+    app: &TestApp,
+    secretariat: &Client,
+    head: &Client,
+    deputy: &Client,
+) -> &'static str {
     let tie_id = "cum-12-2024-certificate";
     let res = post(
         secretariat,
@@ -90,11 +112,25 @@ fn paper_tie(secretariat: &Client, head: &Client, deputy: &Client) -> &'static s
         &open_fields("certificate", "1", "2"),
     );
     assert_eq!(res.status, 303, "{}", res.body);
-    let res = post(
-        secretariat,
-        &format!("/elections/{tie_id}/paper"),
-        &paper_fields("1", ["2", "2", "1", "0"]),
-    );
+    let candidates = app
+        .service
+        .read()
+        .election(&ElectionId::parse(tie_id).unwrap())
+        .unwrap()
+        .rounds[0]
+        .candidates
+        .clone();
+    let mut others = ["1", "0"].into_iter();
+    let approvals: Vec<&str> = candidates
+        .iter()
+        .map(|c| match c.as_str() {
+            "ca-kg" | "ca-ag" => "2",
+            _ => others.next().unwrap_or("0"),
+        })
+        .collect();
+    let fields = paper_of("1", &approvals);
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    let res = post(secretariat, &format!("/elections/{tie_id}/paper"), &fields);
     assert_eq!(res.status, 303, "{}", res.body);
     for (c, u) in [(head, "ca-kg"), (deputy, "ca-ag")] {
         let res = post(
@@ -380,7 +416,7 @@ fn vote_forms(app: &TestApp) {
     assert!(!secretariat.get("/").body.contains(&second_todo));
 
     // A paper count: a mistake beside its field, then recorded.
-    let mut wrong = paper_fields("2", ["5", "4", "1", "0"]);
+    let mut wrong = paper_fields("2", ["1", "0", "5", "4"]);
     wrong[7] = ("returned", "6");
     let res = post(
         &secretariat,
@@ -412,13 +448,13 @@ fn vote_forms(app: &TestApp) {
         post(
             &leader,
             &format!("/elections/{ELECTION}/paper"),
-            &paper_fields("2", ["5", "4", "1", "0"])
+            &paper_fields("2", ["1", "0", "5", "4"])
         )
         .status,
         403
     );
     // A valid count is shown once more (it closes the round; only withdrawn before two confirm).
-    let mut unconfirmed = paper_fields("2", ["5", "4", "1", "0"]);
+    let mut unconfirmed = paper_fields("2", ["1", "0", "5", "4"]);
     unconfirmed.truncate(unconfirmed.len() - 2);
     let review = post(
         &secretariat,
@@ -442,7 +478,7 @@ fn vote_forms(app: &TestApp) {
     // Without the password again, or with a wrong one, nothing is recorded: the review again,
     // the message beside the password field.
     let wrong = with_password(
-        &paper_fields("2", ["5", "4", "1", "0"]),
+        &paper_fields("2", ["1", "0", "5", "4"]),
         "không phải mật khẩu",
     );
     let res = post(
@@ -464,7 +500,7 @@ fn vote_forms(app: &TestApp) {
     let res = post(
         &secretariat,
         &format!("/elections/{ELECTION}/paper"),
-        &paper_fields("2", ["5", "4", "1", "0"]),
+        &paper_fields("2", ["1", "0", "5", "4"]),
     );
     assert_eq!(res.status, 303, "{}", res.body);
     // The history tells each candidate's approvals by its name, in the round's order.
@@ -475,7 +511,7 @@ fn vote_forms(app: &TestApp) {
     };
     let history = secretariat.get("/history?kind=paper_count_recorded").body;
     assert!(
-        history.contains(&format!("{first}</a>: 5;")),
+        history.contains(&format!("{first}</a>: 1;")),
         "{first}: {history}"
     );
 
@@ -530,7 +566,7 @@ fn vote_forms(app: &TestApp) {
     let res = post(
         &secretariat,
         &format!("/elections/{ELECTION}/paper"),
-        &paper_fields("2", ["5", "4", "1", "0"]),
+        &paper_fields("2", ["1", "0", "5", "4"]),
     );
     assert_eq!(res.status, 303, "{}", res.body);
 
@@ -601,7 +637,9 @@ fn vote_forms(app: &TestApp) {
         .clone()
         .expect("counted on paper");
     assert!(count.paper);
-    assert_eq!(count.approvals, vec![5, 4, 1, 0]);
+    // Hậu Giang and Cà Mau are proposed for the flag, so the certificate vote below is
+    // among Kiên Giang and An Giang (one achievement earns one award).
+    assert_eq!(count.approvals, vec![1, 0, 5, 4]);
     let page = leader.get(&format!("/elections/{ELECTION}"));
     assert!(page.body.contains("Vòng 2: đã kiểm phiếu"), "{}", page.body);
     assert!(
@@ -620,7 +658,7 @@ fn vote_forms(app: &TestApp) {
     // A tie at the cut-off: a certificate for one unit at 2/5, Kiên Giang and An Giang both
     // with 2 approvals; the head (Kiên Giang) and the deputy (An Giang) decide.
     let deputy = signed_in(app, "lanhdao-ag");
-    let tie_id = paper_tie(&secretariat, &leader, &deputy);
+    let tie_id = paper_tie(app, &secretariat, &leader, &deputy);
     let page = leader.get(&format!("/elections/{tie_id}"));
     assert!(
         page.body
@@ -831,7 +869,7 @@ fn the_heads_decision_stands_alone_after_the_deputys_week_of_silence() {
     standings(&app);
     let secretariat = signed_in(&app, "thuky12");
     let (head, deputy) = (signed_in(&app, "lanhdao-kg"), signed_in(&app, "lanhdao-ag"));
-    let tie_id = paper_tie(&secretariat, &head, &deputy);
+    let tie_id = paper_tie(&app, &secretariat, &head, &deputy);
     let decide = || {
         post(
             &head,

@@ -1,0 +1,270 @@
+//! One achievement earns one award; next year's head and deputy among next year's members; a
+//! round closed below the quorum does not use up one of the two rounds; every voting-key
+//! registration is kept.
+
+use super::*;
+use crate::d;
+
+/// Records `approvals` (of three ballots returned) for `round` on paper, confirmed by the
+/// leaders of ca-kg and ca-hg.
+fn paper_round(v: &mut Vote, id: &ElectionId, round: u32, approvals: Vec<u32>) {
+    v.w.ok(
+        &user("thuky"),
+        vote(VoteCommand::RecordPaperCount {
+            election: id.clone(),
+            round,
+            count: paper_count(approvals),
+        }),
+    );
+    for unit in ["ca-kg", "ca-hg"] {
+        v.w.ok(
+            &leader(unit),
+            vote(VoteCommand::ConfirmPaperCount {
+                election: id.clone(),
+                round,
+                unit: u(unit),
+            }),
+        );
+    }
+}
+
+fn opening(id: &str, award: AwardKind) -> Command {
+    vote(VoteCommand::OpenElection {
+        election: ElectionId::parse(id).unwrap(),
+        cluster: cum(),
+        year: 2024,
+        award,
+        title: t("Bỏ phiếu đề nghị khen thưởng năm 2024"),
+        seats: 1,
+        approval: Fraction { num: 4, den: 5 },
+        quorum: Fraction { num: 2, den: 3 },
+        trustee_threshold: 2,
+    })
+}
+
+fn next_round(id: &ElectionId, candidates: &[&str]) -> Command {
+    vote(VoteCommand::OpenSecondRound {
+        election: id.clone(),
+        candidates: candidates.iter().map(|c| u(c)).collect(),
+    })
+}
+
+#[test]
+fn a_unit_proposed_for_one_award_is_left_out_of_the_others_and_an_award_is_voted_once() {
+    let mut v = election_for(AwardKind::MinistryFlag, Fraction { num: 4, den: 5 });
+    let sec = user("thuky");
+    paper_round(&mut v, &el(), 1, vec![3, 0]);
+    assert_eq!(elected(&v.w.state.elections[&el()]), vec![u("ca-kg")]);
+    let before = v.w.events.clone();
+    // A Government flag's candidates leave out the unit the Ministry flag's vote proposed.
+    v.w.ok(&sec, opening("co-cp-2024", AwardKind::GovernmentFlag));
+    let gov = ElectionId::parse("co-cp-2024").unwrap();
+    let e = &v.w.state.elections[&gov];
+    assert_eq!(e.rounds[0].candidates, vec![u("ca-ag")]);
+    assert_eq!(
+        left_out_of(&v.w.state, e),
+        vec![(u("ca-kg"), LeftOut::Proposed { election: el() })]
+    );
+    // A certificate's too; a second certificate vote while the first is not over is refused.
+    v.w.ok(&sec, opening("bk-1-2024", AwardKind::Certificate));
+    assert_eq!(
+        v.w.err(&sec, opening("bk-2-2024", AwardKind::Certificate)),
+        "election_same_award_open"
+    );
+    // A second Ministry flag vote, the first having proposed a unit, is refused.
+    assert_eq!(
+        v.w.err(&sec, opening("co-bo-2-2024", AwardKind::MinistryFlag)),
+        "election_same_award_done"
+    );
+    // Next year's head and deputy are not awards: the proposed unit is still a candidate.
+    v.w.ok(&sec, opening("cum-truong-2025", AwardKind::Head));
+    let head = &v.w.state.elections[&ElectionId::parse("cum-truong-2025").unwrap()];
+    assert!(head.rounds[0].candidates.contains(&u("ca-kg")));
+    // A log written before the rule (the proposed unit a candidate again) still replays.
+    let old = appended(
+        &before,
+        &sec,
+        Payload::Vote(VoteEvent::ElectionOpened {
+            election: gov.clone(),
+            cluster: cum(),
+            year: 2024,
+            award: AwardKind::GovernmentFlag,
+            title: t("Cờ thi đua của Chính phủ năm 2024"),
+            candidates: vec![u("ca-kg"), u("ca-ag")],
+            seats: 1,
+            approval: Fraction { num: 4, den: 5 },
+            quorum: Fraction { num: 2, den: 3 },
+            members: UNITS.iter().map(|x| u(x)).collect(),
+            trustee_threshold: 2,
+        }),
+    );
+    let state = replayed(&old).unwrap();
+    assert_eq!(state.elections[&gov].rounds[0].candidates.len(), 2);
+}
+
+/// The cluster with standings for 2024, Kiên Giang merged into An Giang on `effective`.
+fn merged_on(effective: chrono::NaiveDate) -> World {
+    let mut w = World::cluster();
+    for (rank, unit) in UNITS.iter().enumerate() {
+        w.ok(
+            &user("thuky"),
+            vote(VoteCommand::RecordStanding {
+                cluster: cum(),
+                year: 2024,
+                unit: u(unit),
+                rank: rank as u32 + 1,
+                eligible: true,
+                basis: t("Kết quả chấm điểm năm 2024"),
+            }),
+        );
+    }
+    w.ok(
+        &Actor::System,
+        Command::RecordLineage {
+            change: thidua_domain::model::LineageChange {
+                kind: thidua_domain::model::LineageKind::Merge,
+                predecessors: vec![u("ca-ag"), u("ca-kg")],
+                successors: vec![u("ca-ag")],
+                effective,
+                decision: t("Nghị quyết sắp xếp đơn vị hành chính"),
+            },
+        },
+    );
+    w
+}
+
+#[test]
+fn next_years_head_is_chosen_among_next_years_members_and_not_once_recorded() {
+    let sec = user("thuky");
+    // Next year's membership recorded: Kiên Giang, merged on 1/7/2025, is not in it.
+    let mut w = merged_on(d(2025, 7, 1));
+    w.ok(
+        &Actor::System,
+        Command::SetClusterYear {
+            cluster: cum(),
+            year: 2025,
+            members: vec![u("ca-ag"), u("ca-hg")],
+        },
+    );
+    let head = candidates(&w.state, &cum(), 2024, AwardKind::Head);
+    assert_eq!(head, vec![u("ca-ag"), u("ca-hg")]);
+    assert_eq!(
+        left_out(&w.state, &cum(), 2024, AwardKind::Head),
+        vec![(u("ca-kg"), LeftOut::NotMemberNextYear { into: None })]
+    );
+    // Awards are for the year's achievement: Kiên Giang stays a candidate.
+    assert_eq!(
+        candidates(&w.state, &cum(), 2024, AwardKind::MinistryFlag).len(),
+        3
+    );
+    // Next year's deputy recorded (assigned by the Ministry): no deputy vote is opened.
+    w.ok(
+        &Actor::System,
+        Command::SetClusterLeadership {
+            cluster: cum(),
+            year: 2025,
+            position: LeadershipPosition::Deputy,
+            unit: u("ca-hg"),
+            method: LeadershipMethod::Assigned,
+            decision: t("Quyết định phân công cụm phó năm 2025"),
+        },
+    );
+    assert_eq!(
+        w.err(&sec, opening("cum-pho-2025", AwardKind::Deputy)),
+        "election_leader_recorded"
+    );
+    w.ok(&sec, opening("cum-truong-2025", AwardKind::Head));
+    let e = &w.state.elections[&ElectionId::parse("cum-truong-2025").unwrap()];
+    assert_eq!(e.rounds[0].candidates, head);
+    // Next year's membership not recorded: the year's members that still exist then.
+    let w = merged_on(d(2025, 1, 1));
+    assert_eq!(
+        candidates(&w.state, &cum(), 2024, AwardKind::Head),
+        vec![u("ca-ag"), u("ca-hg")]
+    );
+    assert_eq!(
+        left_out(&w.state, &cum(), 2024, AwardKind::Deputy),
+        vec![(
+            u("ca-kg"),
+            LeftOut::NotMemberNextYear {
+                into: Some(u("ca-ag"))
+            }
+        )]
+    );
+}
+
+#[test]
+fn a_round_closed_below_the_quorum_does_not_use_up_one_of_the_two_rounds() {
+    let mut v = election();
+    let sec = user("thuky");
+    // Round 1 reaches the quorum and nobody passes.
+    paper_round(&mut v, &el(), 1, vec![1, 1]);
+    v.w.ok(&sec, next_round(&el(), &["ca-kg", "ca-ag"]));
+    // Round 2's meeting lacks the quorum: one ballot of three.
+    let b = v.ballot(0, 2, Selection::Approve(vec![0]));
+    v.cast(0, 2, b).unwrap();
+    v.close(2);
+    // It held no valid ballot: the round is held again as round 3.
+    v.w.ok(&sec, next_round(&el(), &["ca-kg", "ca-ag"]));
+    let e = &v.w.state.elections[&el()];
+    assert_eq!(e.rounds.len(), 3);
+    assert!(!e.is_over());
+    assert_eq!(e.rounds[2].number, 3);
+    // Round 3 is counted on paper and reaches the quorum.
+    paper_round(&mut v, &el(), 3, vec![1, 1]);
+    // Two rounds reached the quorum: no more.
+    assert_eq!(
+        v.w.err(&sec, next_round(&el(), &["ca-kg", "ca-ag"])),
+        "two_rounds"
+    );
+    assert!(v.w.state.elections[&el()].is_over());
+    // The log alone gives the same election.
+    let logged = replay_election(&el(), &v.w.events).unwrap().unwrap();
+    assert_eq!(logged.rounds.len(), 3);
+    assert_eq!(
+        replayed(&v.w.events).unwrap().elections[&el()].rounds.len(),
+        3
+    );
+}
+
+#[test]
+fn every_voting_key_registration_is_kept_with_who_made_it() {
+    let mut v = election();
+    let other = VoterSecret::generate(&mut v.rng);
+    v.w.ok(
+        &Actor::System,
+        Command::RegisterUser {
+            user: UserId::parse("lanhdao.kg2").unwrap(),
+            display_name: t("Lãnh đạo thứ hai của Kiên Giang"),
+            demo: true,
+        },
+    );
+    v.w.ok(
+        &Actor::System,
+        Command::GrantRole {
+            user: UserId::parse("lanhdao.kg2").unwrap(),
+            role: Role::Leader { unit: u("ca-kg") },
+        },
+    );
+    let second = Actor::User(UserId::parse("lanhdao.kg2").unwrap());
+    v.w.ok(
+        &second,
+        vote(VoteCommand::RegisterVoterKey {
+            election: el(),
+            unit: u("ca-kg"),
+            key: other.public(),
+        }),
+    );
+    let e = &v.w.state.elections[&el()];
+    let kg: Vec<&KeyRegistration> = e
+        .key_registrations
+        .iter()
+        .filter(|r| r.unit == u("ca-kg"))
+        .collect();
+    assert_eq!(kg.len(), 2);
+    assert!(!kg[0].replaced);
+    assert_eq!(kg[0].by, leader("ca-kg"));
+    assert!(kg[1].replaced);
+    assert_eq!(kg[1].by, second);
+    assert_eq!(e.voter_keys[&u("ca-kg")].0, other.public());
+}
