@@ -25,6 +25,7 @@ mod web {
     pub mod validation;
     pub mod vote_forms;
     pub mod votes;
+    pub mod votes_awards;
     pub mod witnessing;
     pub mod yearend;
 }

@@ -162,6 +162,34 @@ pub struct VoteStrings {
     pub voting_key: &'static str,
     pub eligible: &'static str,
     pub rank: &'static str,
+    /// A paper count recorded, waiting for two members' confirmations.
+    pub round_paper_confirming: &'static str,
+    /// A paper count withdrawn (or the electronic count set aside): a count is to be recorded.
+    pub round_paper_awaited: &'static str,
+    /// A round closed below the quorum: it held no valid ballot and may be held again.
+    pub no_quorum_rerun: &'static str,
+    /// A unit whose approvals reach the threshold but that the tie decision did not choose.
+    pub passes_not_chosen: &'static str,
+    /// A unit elected next year's head or deputy.
+    pub elected_leader: &'static str,
+    /// Heading of the ranked units an election leaves out, with why.
+    pub left_out: &'static str,
+    /// Left out: another award vote of the year already proposed it (`{election}` follows).
+    pub left_proposed: &'static str,
+    /// Left out: not a member of the cluster next year.
+    pub left_not_member: &'static str,
+    /// Left out: not a member next year, continued by `{unit}` (which follows).
+    pub left_merged: &'static str,
+    /// Heading of the voting-key registrations of the election.
+    pub key_registrations: &'static str,
+    /// A key registration replacing the unit's earlier key.
+    pub key_replaced: &'static str,
+    /// A key registration that was the unit's first.
+    pub key_first: &'static str,
+    /// To a leader whose unit's key was registered again by someone else: `{time}`, `{by}`.
+    pub key_changed_notice: &'static str,
+    /// On the ballot page: anyone holding a leader's session may register the unit's key again.
+    pub vote_key_change_note: &'static str,
 }
 
 pub static VI: VoteStrings = VoteStrings {
@@ -277,7 +305,7 @@ pub static VI: VoteStrings = VoteStrings {
     ev_round_closed: "{actor} đã kết thúc vòng {round} của cuộc bỏ phiếu {election}.",
     ev_decryption: "{unit} đã gửi phần giải mã vòng {round} của cuộc bỏ phiếu {election}.",
     ev_counted: "Kết quả vòng {round} của cuộc bỏ phiếu {election} đã được giải mã.",
-    ev_second_round: "{actor} đã mở vòng 2 của cuộc bỏ phiếu {election}.",
+    ev_second_round: "{actor} đã mở vòng bỏ phiếu tiếp theo của cuộc bỏ phiếu {election}.",
     ev_tie: "{unit} đã quyết định trường hợp bằng phiếu vòng {round} của cuộc bỏ phiếu {election}.",
     ev_paper: "{actor} đã ghi kết quả kiểm phiếu giấy vòng {round} của cuộc bỏ phiếu {election}.",
     ev_paper_confirmed: "{unit} đã xác nhận kết quả kiểm phiếu giấy vòng {round} của cuộc bỏ phiếu {election}.",
@@ -291,6 +319,20 @@ pub static VI: VoteStrings = VoteStrings {
     voting_key: "Khoá bỏ phiếu (Ed25519)",
     eligible: "Đủ điều kiện đề nghị",
     rank: "Thứ hạng",
+    round_paper_confirming: "đã kết thúc, chờ hai thành viên xác nhận kết quả kiểm phiếu giấy",
+    round_paper_awaited: "đã kết thúc, chờ ghi kết quả kiểm phiếu giấy",
+    no_quorum_rerun: "Hội nghị không đủ số thành viên tham gia nên chưa có lần bỏ phiếu hợp lệ: vòng này không tính vào giới hạn hai vòng bỏ phiếu, thư ký cụm tổ chức bỏ phiếu lại được.",
+    passes_not_chosen: "Đạt tỷ lệ, không được chọn",
+    elected_leader: "Được bầu",
+    left_out: "Không đưa vào danh sách",
+    left_proposed: "đã được đề nghị ở cuộc bỏ phiếu",
+    left_not_member: "không là thành viên của cụm năm sau",
+    left_merged: "không là thành viên của cụm năm sau (tiếp nối bởi",
+    key_registrations: "Đăng ký khoá bỏ phiếu (công khai)",
+    key_replaced: "đăng ký lại, thay khoá trước",
+    key_first: "đăng ký lần đầu",
+    key_changed_notice: "Khoá bỏ phiếu của đơn vị anh/chị đã được đăng ký lại lúc {time}, do {by}. Nếu không phải anh/chị, hãy báo ngay cho thư ký cụm: phiếu ký bằng khoá mới được tính là phiếu của đơn vị.",
+    vote_key_change_note: "Ai đăng nhập được bằng tài khoản lãnh đạo của đơn vị cũng đăng ký lại được khoá bỏ phiếu của đơn vị (ví dụ khi đổi máy). Mỗi lần đăng ký đều hiện công khai trên trang cuộc bỏ phiếu, kèm thời điểm và người đăng ký, và lãnh đạo đơn vị được báo khi khoá bị đổi.",
 };
 
 pub static EN: VoteStrings = VoteStrings {
@@ -406,7 +448,7 @@ pub static EN: VoteStrings = VoteStrings {
     ev_round_closed: "{actor} closed round {round} of the vote {election}.",
     ev_decryption: "{unit} posted its decryption shares for round {round} of the vote {election}.",
     ev_counted: "The result of round {round} of the vote {election} was decrypted.",
-    ev_second_round: "{actor} opened round 2 of the vote {election}.",
+    ev_second_round: "{actor} opened the next round of the vote {election}.",
     ev_tie: "{unit} decided the tie of round {round} of the vote {election}.",
     ev_paper: "{actor} recorded the paper count of round {round} of the vote {election}.",
     ev_paper_confirmed: "{unit} confirmed the paper count of round {round} of the vote {election}.",
@@ -420,6 +462,20 @@ pub static EN: VoteStrings = VoteStrings {
     voting_key: "Voting key (Ed25519)",
     eligible: "Eligible for proposal",
     rank: "Rank",
+    round_paper_confirming: "closed, waiting for two members to confirm the paper count",
+    round_paper_awaited: "closed, waiting for the paper count to be recorded",
+    no_quorum_rerun: "Too few members took part, so the meeting held no valid ballot: this round does not count toward the two ballot rounds, and the secretariat may hold the vote again.",
+    passes_not_chosen: "Reaches the threshold, not chosen",
+    elected_leader: "Elected",
+    left_out: "Left out",
+    left_proposed: "already proposed by the vote",
+    left_not_member: "not a member of the cluster next year",
+    left_merged: "not a member of the cluster next year (continued by",
+    key_registrations: "Voting key registrations (public)",
+    key_replaced: "registered again, replacing the earlier key",
+    key_first: "first registration",
+    key_changed_notice: "Your unit's voting key was registered again at {time} by {by}. If it was not you, tell the cluster's secretariat at once: ballots signed with the new key count as your unit's.",
+    vote_key_change_note: "Anyone who can sign in with the unit leader's account can register the unit's voting key again (for instance on another computer). Every registration is shown publicly on the vote's page, with when and by whom, and the unit's leader is told when the key changes.",
 };
 
 /// The strings for a language code (`vi`, `en`).
@@ -615,8 +671,8 @@ pub static MANAGE_VI: ManageStrings = ManageStrings {
     show_candidates: "Xem đơn vị được đề cử",
     no_nominees: "Năm này chưa có đơn vị đủ điều kiện: công bố kết quả năm (hoặc ghi thứ hạng nếu năm đó chấm ngoài hệ thống) trước.",
     no_nominees_unscored: "Kết quả năm này đã công bố nhưng không đơn vị nào có điểm cuối cùng (tổng điểm không tính được), nên không đơn vị nào được xếp hạng để đề cử.",
-    no_nominees_ineligible: "Kết quả năm này đã công bố nhưng không đơn vị nào được xếp hạng đủ điều kiện đề nghị khen thưởng (ví dụ: đang chờ xem xét kỷ luật). Cụm trưởng, cụm phó năm sau vẫn bầu được: mọi đơn vị được xếp hạng đều là ứng viên.",
-    leaders_candidates: "Danh sách trên dùng cho cờ thi đua và bằng khen. Khi bầu cụm trưởng, cụm phó, mọi đơn vị được xếp hạng đều là ứng viên, kể cả đơn vị không đủ điều kiện đề nghị khen thưởng.",
+    no_nominees_ineligible: "Kết quả năm này đã công bố nhưng không đơn vị nào được xếp hạng đủ điều kiện đề nghị khen thưởng (ví dụ: đang chờ xem xét kỷ luật). Cụm trưởng, cụm phó năm sau vẫn bầu được: mọi đơn vị được xếp hạng sẽ là thành viên của cụm năm sau đều là ứng viên.",
+    leaders_candidates: "Danh sách trên dùng cho cờ thi đua và bằng khen. Đơn vị đã được đề nghị ở một cuộc bỏ phiếu khen thưởng của năm không đưa vào các cuộc bỏ phiếu khen thưởng khác. Khi bầu cụm trưởng, cụm phó năm sau, ứng viên là mọi đơn vị được xếp hạng sẽ là thành viên của cụm năm sau, kể cả đơn vị không đủ điều kiện đề nghị khen thưởng.",
     title_label: "Tên cuộc bỏ phiếu",
     title_default: "Đề nghị khen thưởng năm {year}",
     seats_help: "Số đơn vị được chọn tối đa (từ 1 đến số đơn vị được đề cử).",
@@ -638,11 +694,11 @@ pub static MANAGE_VI: ManageStrings = ManageStrings {
     close_intro: "Sau khi kết thúc, không nhận thêm phiếu trong vòng này. Nếu đủ số thành viên tham gia, các đơn vị giữ khoá giải mã tổng số phiếu; nếu không, vòng không được kiểm. Không hoàn tác được.",
     ballots_in: "Số đơn vị đã bỏ phiếu",
     quorum_not_met: "Chưa đủ số thành viên tham gia: nếu kết thúc bây giờ, vòng này sẽ không được kiểm phiếu.",
-    second_round: "Mở vòng 2",
-    second_title: "Mở vòng bỏ phiếu thứ hai",
-    second_intro: "Vòng 2 chọn {seats} đơn vị còn lại trong số các đơn vị chưa được chọn ở vòng 1, theo cùng thứ tự. Một cuộc bỏ phiếu có nhiều nhất hai vòng.",
-    second_candidates: "Đơn vị vào vòng 2",
-    second_confirm: "Mở vòng 2",
+    second_round: "Mở vòng bỏ phiếu tiếp theo",
+    second_title: "Mở vòng bỏ phiếu tiếp theo",
+    second_intro: "Vòng tiếp theo chọn {seats} đơn vị còn lại trong số các đơn vị của vòng 1 chưa được chọn, theo cùng thứ tự. Một cuộc bỏ phiếu có nhiều nhất hai vòng đủ số thành viên tham gia; vòng không đủ số thành viên tham gia không tính.",
+    second_candidates: "Đơn vị vào vòng tiếp theo",
+    second_confirm: "Mở vòng bỏ phiếu tiếp theo",
     err_second_candidates: "Chọn ít nhất số đơn vị còn phải chọn.",
     paper_enter: "Nhập kết quả kiểm phiếu giấy",
     paper_title: "Kết quả kiểm phiếu giấy tại hội nghị",
@@ -719,8 +775,8 @@ pub static MANAGE_EN: ManageStrings = ManageStrings {
     show_candidates: "Show the candidates",
     no_nominees: "No unit is eligible for this year: publish the year's results (or record the standings of a year scored outside the system) first.",
     no_nominees_unscored: "This year's results are published, but no unit has a final score (its total could not be computed), so no unit is ranked to be proposed.",
-    no_nominees_ineligible: "This year's results are published, but no ranked unit is eligible to be proposed for an award (for instance, discipline pending). Next year's head and deputy can still be elected: every ranked unit is a candidate.",
-    leaders_candidates: "This list is for flags and certificates. When the head or deputy is elected, every ranked unit is a candidate, including units not eligible to be proposed for an award.",
+    no_nominees_ineligible: "This year's results are published, but no ranked unit is eligible to be proposed for an award (for instance, discipline pending). Next year's head and deputy can still be elected: every ranked unit that will be a member of the cluster next year is a candidate.",
+    leaders_candidates: "This list is for flags and certificates. A unit an award vote of the year proposed is left out of the other award votes. When next year's head or deputy is elected, every ranked unit that will be a member of the cluster next year is a candidate, including units not eligible to be proposed for an award.",
     title_label: "Title of the vote",
     title_default: "Award proposal {year}",
     seats_help: "How many units may be chosen (1 to the number of candidates).",
@@ -742,11 +798,11 @@ pub static MANAGE_EN: ManageStrings = ManageStrings {
     close_intro: "Once closed, the round takes no more ballots. If enough members voted, the trustees decrypt the totals; otherwise the round is not counted. This cannot be undone.",
     ballots_in: "Units that voted",
     quorum_not_met: "Too few members have voted: closed now, this round will not be counted.",
-    second_round: "Open round 2",
-    second_title: "Open the second round",
-    second_intro: "Round 2 fills the {seats} remaining {seats|seat|seats} from round 1's candidates not chosen, in the same order. A vote has at most two rounds.",
-    second_candidates: "Candidates of round 2",
-    second_confirm: "Open round 2",
+    second_round: "Open the next round",
+    second_title: "Open the next round",
+    second_intro: "The next round fills the {seats} remaining {seats|seat|seats} from round 1's candidates not chosen, in the same order. A vote has at most two rounds in which enough members took part; a round without them does not count.",
+    second_candidates: "Candidates of the next round",
+    second_confirm: "Open the next round",
     err_second_candidates: "Choose at least as many units as seats remain.",
     paper_enter: "Enter a paper count",
     paper_title: "Paper count at the meeting",
@@ -899,16 +955,32 @@ pub fn error(lang_code: &str, code: &str) -> Option<&'static str> {
             "This round is already counted.",
         ),
         "two_rounds" => (
-            "Một cuộc bỏ phiếu có nhiều nhất hai vòng.",
-            "A vote has at most two rounds.",
+            "Một cuộc bỏ phiếu có nhiều nhất hai vòng đủ số thành viên tham gia.",
+            "A vote has at most two rounds in which enough members took part.",
+        ),
+        "election_same_award_open" => (
+            "Cuộc bỏ phiếu trước cho cùng hình thức khen thưởng và năm chưa kết thúc: hãy hoàn thành cuộc đó (mở vòng tiếp theo nếu còn chỗ) trước khi mở cuộc khác.",
+            "The earlier vote for the same award and year is not over: finish it (a further round if seats are left) before opening another.",
+        ),
+        "election_same_award_done" => (
+            "Đã có cuộc bỏ phiếu đề nghị hình thức khen thưởng này cho năm này: mỗi hình thức khen thưởng của một năm chỉ bỏ phiếu một lần.",
+            "A vote already proposed units for this award and year: each award of a year is voted once.",
+        ),
+        "election_leader_recorded" => (
+            "Cụm trưởng (hoặc cụm phó) năm sau đã được ghi nhận: không còn gì để bầu.",
+            "Next year's head (or deputy) is already recorded: there is nothing left to elect.",
+        ),
+        "election_candidates_left_out" => (
+            "Mọi đơn vị xếp hạng đều không được đưa vào: đã được đề nghị ở cuộc bỏ phiếu khen thưởng khác của năm, hoặc không là thành viên của cụm năm sau.",
+            "Every ranked unit is left out: proposed by another award vote of the year, or not a member of the cluster next year.",
         ),
         "second_round_seats" => (
-            "Vòng 1 đã chọn đủ: không còn chỗ cho vòng 2.",
-            "Round 1 filled every seat: there is nothing left for round 2.",
+            "Các vòng trước đã chọn đủ: không còn chỗ cho vòng tiếp theo.",
+            "The rounds so far filled every seat: there is nothing left for another round.",
         ),
         "second_round_candidates" => (
-            "Đơn vị vào vòng 2 phải là đơn vị chưa được chọn ở vòng 1, theo cùng thứ tự.",
-            "Round 2's candidates must be round 1's not chosen, in the same order.",
+            "Đơn vị vào vòng tiếp theo phải là đơn vị của vòng 1 chưa được chọn, theo cùng thứ tự.",
+            "The next round's candidates must be round 1's not chosen, in the same order.",
         ),
         "vote_not_counted" => (
             "Vòng này chưa được kiểm phiếu.",

@@ -36,7 +36,11 @@ impl AwardsPage {
             return words.to_owned();
         }
         let each: Vec<String> = e.elected.iter().map(|p| self.proposed(p)).collect();
-        format!("{} {}", each.join("; "), self.a.elected)
+        let word = match e.award.as_str() {
+            "head" | "deputy" => self.a.elected_leader,
+            _ => self.a.elected,
+        };
+        format!("{} {word}", each.join("; "))
     }
 
     /// "Công an tỉnh Kiên Giang (hạng 1, 95,5 điểm, 5/5 phiếu đồng ý)".

@@ -355,8 +355,21 @@ fn home_lists_the_open_round_until_the_unit_has_voted() {
     assert!(!outsider.get("/").body.contains(ELECTION));
 }
 
+/// The secretariat of cluster 12 closes round 1 of `id`.
+pub(super) fn close_round_one(app: &TestApp, id: &ElectionId) {
+    app.service
+        .execute(
+            &Actor::User(UserId::parse("thuky12").unwrap()),
+            Command::Vote(VoteCommand::CloseRound {
+                election: id.clone(),
+                round: 1,
+            }),
+        )
+        .unwrap();
+}
+
 /// Switches the client's pages to English.
-fn english(c: &super::support::Client) {
+pub(super) fn english(c: &super::support::Client) {
     let csrf = c.get("/account").csrf();
     assert_eq!(
         c.post_form("/lang", &[("csrf", &csrf), ("to", "en")])
@@ -462,15 +475,7 @@ fn vote_pages_read_in_both_languages() {
             )
             .unwrap();
     }
-    app.service
-        .execute(
-            &Actor::User(UserId::parse("thuky12").unwrap()),
-            Command::Vote(VoteCommand::CloseRound {
-                election: id.clone(),
-                round: 1,
-            }),
-        )
-        .unwrap();
+    close_round_one(&app, &id);
     for u in ["ca-kg", "ca-hg", "ca-cm"] {
         let e = app.service.read().election(&id).unwrap().clone();
         let c = rehearsal.decryption(&e, 1, &unit(u));

@@ -16,7 +16,9 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 use thidua_domain::model::LeadershipPosition;
-use thidua_domain::votes::{outcome, AwardKind, Election, Outcome, Round, TieRecord, TieRule};
+use thidua_domain::votes::{
+    self, outcome, AwardKind, Election, LeftOut, Outcome, Round, TieRecord, TieRule,
+};
 use thidua_domain::{ElectionId, UnitId};
 
 use super::{render, viewer_error, Layout};
@@ -196,8 +198,31 @@ struct Line {
     unit: Named,
     approvals: u32,
     percent: String,
-    passes: bool,
     elected: bool,
+    /// What the result column says: chosen (elected, for a head or deputy), reaches the
+    /// threshold (and, at a decided tie that did not pick it, not chosen), or not chosen.
+    result: &'static str,
+}
+
+/// The result column of a candidate's line (`Line::result`).
+fn line_result(
+    s: &VoteStrings,
+    e: &Election,
+    o: &Outcome,
+    c: &thidua_domain::votes::outcome::CandidateResult,
+) -> &'static str {
+    let leader = matches!(e.award, AwardKind::Head | AwardKind::Deputy);
+    let tie_left = o
+        .tie
+        .as_ref()
+        .is_some_and(|t| t.decided.is_some() && t.candidates.contains(&c.unit));
+    match (c.elected, c.passes) {
+        (true, _) if leader => s.elected_leader,
+        (true, _) => s.elected,
+        (false, true) if tie_left => s.passes_not_chosen,
+        (false, true) => s.passes,
+        (false, false) => s.not_elected,
+    }
 }
 
 /// A round as the pages show it.
@@ -220,6 +245,8 @@ struct RoundView {
     shares: Vec<Named>,
     /// The electronic count set aside: what is said of it (the record and when) and why.
     set_aside: Option<(String, String)>,
+    /// Closed below the quorum: it held no valid ballot and does not use up a round.
+    lacked_quorum: bool,
 }
 
 fn round_view(state: &thidua_domain::State, viewer: &Viewer, e: &Election, r: &Round) -> RoundView {
@@ -237,6 +264,11 @@ fn round_view(state: &thidua_domain::State, viewer: &Viewer, e: &Election, r: &R
         s.round_set_aside
     } else if r.totals.is_none() && !r.awaits_paper_count() {
         s.round_no_quorum
+    } else if r.paper.is_some() {
+        // A paper count waits for two members' confirmations: nothing to decrypt.
+        s.round_paper_confirming
+    } else if r.awaits_paper_count() {
+        s.round_paper_awaited
     } else {
         s.round_closed
     };
@@ -248,8 +280,8 @@ fn round_view(state: &thidua_domain::State, viewer: &Viewer, e: &Election, r: &R
                 unit: names::unit(state, &c.unit),
                 approvals: c.approvals,
                 percent: percent(c.approvals, members),
-                passes: c.passes,
                 elected: c.elected,
+                result: line_result(s, e, o, c),
             })
             .collect(),
         _ => Vec::new(),
@@ -274,6 +306,7 @@ fn round_view(state: &thidua_domain::State, viewer: &Viewer, e: &Election, r: &R
     RoundView {
         number: r.number,
         status,
+        lacked_quorum: r.lacked_quorum(e),
         open: r.closed_at.is_none(),
         voters: e
             .members
@@ -309,6 +342,91 @@ fn round_view(state: &thidua_domain::State, viewer: &Viewer, e: &Election, r: &R
     }
 }
 
+/// Ranked units left out of an election's candidates, each told with why: "Công an tỉnh Kiên
+/// Giang: đã được đề nghị ở cuộc bỏ phiếu …" ([`votes::left_out_of`], [`votes::left_out`]).
+pub(crate) fn left_out(
+    state: &thidua_domain::State,
+    s: &VoteStrings,
+    left: Vec<(UnitId, LeftOut)>,
+) -> Vec<Vec<Named>> {
+    left.into_iter()
+        .map(|(unit, why)| {
+            let mut told = vec![names::unit(state, &unit), Named::plain(": ")];
+            match why {
+                LeftOut::Proposed { election } => told.extend([
+                    Named::plain(format!("{} ", s.left_proposed)),
+                    describe::election(state, &election),
+                ]),
+                LeftOut::NotMemberNextYear { into: None } => {
+                    told.push(Named::plain(s.left_not_member))
+                }
+                LeftOut::NotMemberNextYear { into: Some(into) } => told.extend([
+                    Named::plain(format!("{} ", s.left_merged)),
+                    names::unit(state, &into),
+                    Named::plain(")"),
+                ]),
+            }
+            told
+        })
+        .collect()
+}
+
+/// One voting-key registration as the election page lists it.
+struct KeyView {
+    unit: Named,
+    time: String,
+    by: Named,
+    index: u64,
+    what: &'static str,
+}
+
+/// Every voting-key registration of the election, by voter unit (in the members' order) then
+/// in log order: when, by whom, and whether it replaced the unit's earlier key.
+fn key_registrations(state: &thidua_domain::State, viewer: &Viewer, e: &Election) -> Vec<KeyView> {
+    let s = strings(viewer.lang.code());
+    let t = viewer.lang.strings();
+    e.members
+        .iter()
+        .flat_map(|m| e.key_registrations.iter().filter(move |k| &k.unit == m))
+        .map(|k| KeyView {
+            unit: names::unit(state, &k.unit),
+            time: crate::format::time_ms(k.time_ms),
+            by: names::actor(t, &viewer.scope, state, &k.by),
+            index: k.index,
+            what: if k.replaced {
+                s.key_replaced
+            } else {
+                s.key_first
+            },
+        })
+        .collect()
+}
+
+/// What the viewer is told of its led units' voting keys registered again by another person
+/// (the latest registration of the unit replaced a key and was not the viewer's).
+pub(crate) fn key_changed_notices(
+    state: &thidua_domain::State,
+    viewer: &Viewer,
+    e: &Election,
+) -> Vec<String> {
+    let s = strings(viewer.lang.code());
+    let t = viewer.lang.strings();
+    let me = thidua_domain::Actor::User(viewer.user.clone());
+    let led = viewer.scope.led_units();
+    e.members
+        .iter()
+        .filter(|m| led.contains(m))
+        .filter_map(|m| e.key_registrations.iter().rfind(|k| &k.unit == m))
+        .filter(|k| k.replaced && k.by != me)
+        .map(|k| {
+            let by = names::actor(t, &viewer.scope, state, &k.by).text;
+            s.key_changed_notice
+                .replace("{time}", &crate::format::time_ms(k.time_ms))
+                .replace("{by}", &by)
+        })
+        .collect()
+}
+
 #[derive(Template)]
 #[template(path = "election.html")]
 struct ElectionPage {
@@ -319,11 +437,17 @@ struct ElectionPage {
     year: i32,
     award: &'static str,
     candidates: Vec<Named>,
+    /// The ranked units left out of the candidates, each told with why.
+    left_out: Vec<Vec<Named>>,
     seats: u32,
     approval: String,
     quorum: String,
     trustees: Vec<Named>,
     threshold: u32,
+    /// Every voting-key registration, by voter unit.
+    keys: Vec<KeyView>,
+    /// To the viewer: its unit's voting key registered again by another person.
+    key_notices: Vec<String>,
     ceremony_done: bool,
     /// The ceremony's steps, each with how many trustees have sent it.
     ceremony_steps: Vec<String>,
@@ -415,6 +539,9 @@ async fn election_page(
             .iter()
             .map(|u| names::unit(&state, u))
             .collect(),
+        left_out: left_out(&state, s, votes::left_out_of(&state, &e)),
+        keys: key_registrations(&state, &viewer, &e),
+        key_notices: key_changed_notices(&state, &viewer, &e),
         seats: e.seats,
         approval: s.members_share(
             e.approval.num,
@@ -480,6 +607,8 @@ struct VotePage {
     context: String,
     election_key: String,
     registered_key: String,
+    /// The unit's voting key registered again by another person: what the leader is told.
+    key_notices: Vec<String>,
     command: String,
     /// The sentences the script shows when the ballot is refused, by code (JSON), in the
     /// viewer's language: the ballot's own checks and every refusal casting it may meet.
@@ -576,6 +705,7 @@ async fn vote_page(
             .get(&unit)
             .map(|(k, _)| k.to_string())
             .unwrap_or_default(),
+        key_notices: key_changed_notices(&state, &viewer, &e),
         command: format!(
             "thidua vote --server {} --log-key '{}' --election {} --unit {unit}",
             super::server_address(&app, &client, &headers),

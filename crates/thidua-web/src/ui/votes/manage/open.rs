@@ -101,6 +101,8 @@ pub(super) struct NewPage {
     years: Vec<i32>,
     year: i32,
     candidates: Vec<Named>,
+    /// Nominees an award vote of the year already proposed, left out of the other award votes.
+    proposed: Vec<Vec<Named>>,
     members: Vec<Named>,
     awards: Vec<(&'static str, &'static str)>,
     f: OpenForm,
@@ -229,6 +231,13 @@ pub(super) fn new_view(
             .iter()
             .map(|u| names::unit(&state, u))
             .collect(),
+        // Units an award vote of the year proposed are left out of the other award votes
+        // (one achievement earns one award); next year's head and deputy are apart.
+        proposed: crate::ui::votes::left_out(
+            &state,
+            s,
+            votes::left_out(&state, cluster, year, AwardKind::Certificate),
+        ),
         members: members.iter().map(|u| names::unit(&state, u)).collect(),
         awards: AWARDS.iter().map(|(k, a)| (*k, award(s, *a))).collect(),
         f,

@@ -1,0 +1,213 @@
+//! Over HTTP, the award rules on the pages: a unit proposed for one award left out of the
+//! others (and said why), one vote per award and year, an elected head worded "được bầu", a
+//! paper count waiting for its confirmations said as such, a tied unit not chosen said so, a
+//! round without the quorum that may be held again, and every voting-key registration shown.
+
+use thidua_domain::model::Role;
+use thidua_domain::{Actor, Command, ElectionId, Text, UnitId, UserId};
+
+use super::support::{signed_in, spawn, Backend, Client, PASSWORD};
+use super::vote_forms::{open_fields, paper_of, post, standings};
+
+const CERTIFICATE: &str = "cum-12-2024-certificate";
+
+/// The secretariat opens a vote for `award` at `approval`/5 through the form.
+fn open(secretariat: &Client, award: &str, approval: &str) -> super::support::Resp {
+    post(
+        secretariat,
+        "/clusters/cum-12/elections/new",
+        &open_fields(award, "1", approval),
+    )
+}
+
+fn post_owned(c: &Client, path: &str, fields: &[(String, &str)]) -> u16 {
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    let res = post(c, path, &fields);
+    assert_eq!(res.status, 303, "{path}: {}", res.body);
+    res.status
+}
+
+/// The leaders of Kiên Giang and An Giang confirm round 1's paper count of `id`.
+fn confirm(id: &str, head: &Client, deputy: &Client) {
+    for (c, u) in [(head, "ca-kg"), (deputy, "ca-ag")] {
+        let res = post(
+            c,
+            &format!("/elections/{id}/paper/confirm"),
+            &[("round", "1"), ("unit", u), ("password", PASSWORD)],
+        );
+        assert_eq!(res.status, 303, "{}", res.body);
+    }
+}
+
+/// The head (Kiên Giang) and the deputy (An Giang) both choose Kiên Giang at round 1's tie.
+fn both_choose_kien_giang(id: &str, head: &Client, deputy: &Client) {
+    for (c, u) in [(head, "ca-kg"), (deputy, "ca-ag")] {
+        let res = post(
+            c,
+            &format!("/elections/{id}/tie"),
+            &[
+                ("round", "1"),
+                ("unit", u),
+                ("c_ca-kg", "1"),
+                ("decision", "Chọn Công an tỉnh Kiên Giang"),
+                ("password", PASSWORD),
+            ],
+        );
+        assert_eq!(res.status, 303, "{}", res.body);
+    }
+}
+
+#[test]
+fn awards_rules_on_the_pages() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    standings(&app);
+    let secretariat = signed_in(&app, "thuky12");
+    let (head, deputy) = (signed_in(&app, "lanhdao-kg"), signed_in(&app, "lanhdao-ag"));
+    let reader = signed_in(&app, "canbo-kg");
+    super::votes::english(&reader);
+    let res = open(&secretariat, "certificate", "2");
+    assert_eq!(res.status, 303, "{}", res.body);
+    post_owned(
+        &secretariat,
+        &format!("/elections/{CERTIFICATE}/paper"),
+        &paper_of("1", &["2", "2", "1", "0"]),
+    );
+    // Waiting for two members' confirmations: nothing to decrypt.
+    let page = head.get(&format!("/elections/{CERTIFICATE}")).body;
+    assert!(
+        page.contains("đã kết thúc, chờ hai thành viên xác nhận kết quả kiểm phiếu giấy"),
+        "{page}"
+    );
+    assert!(!page.contains("chờ giải mã kết quả"), "{page}");
+    let page = reader.get(&format!("/elections/{CERTIFICATE}")).body;
+    assert!(
+        page.contains("closed, waiting for two members to confirm the paper count"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("waiting for the trustees to decrypt"),
+        "{page}"
+    );
+    // The tie at the cut-off goes to Kiên Giang: An Giang passed, not chosen.
+    confirm(CERTIFICATE, &head, &deputy);
+    both_choose_kien_giang(CERTIFICATE, &head, &deputy);
+    for path in [
+        format!("/elections/{CERTIFICATE}"),
+        format!("/elections/{CERTIFICATE}/minutes?round=1"),
+    ] {
+        let page = head.get(&path).body;
+        assert!(
+            page.contains("Đạt tỷ lệ, không được chọn"),
+            "{path}: {page}"
+        );
+        let page = reader.get(&path).body;
+        assert!(
+            page.contains("Reaches the threshold, not chosen"),
+            "{path}: {page}"
+        );
+    }
+    // A second certificate vote of the year is refused, saying why.
+    let res = open(&secretariat, "certificate", "2");
+    assert_ne!(res.status, 303);
+    assert!(
+        res.body
+            .contains("mỗi hình thức khen thưởng của một năm chỉ bỏ phiếu một lần"),
+        "{}",
+        res.body
+    );
+    // The Ministry flag's vote leaves Kiên Giang out, and says why.
+    let res = open(&secretariat, "ministry_flag", "4");
+    assert_eq!(res.status, 303, "{}", res.body);
+    let flag = ElectionId::parse("cum-12-2024-ministry-flag").unwrap();
+    let candidates = app.service.read().election(&flag).unwrap().rounds[0]
+        .candidates
+        .clone();
+    assert!(!candidates.contains(&UnitId::parse("ca-kg").unwrap()));
+    let page = head.get(&format!("/elections/{flag}")).body;
+    assert!(page.contains("id=\"left-out\""), "{page}");
+    assert!(page.contains("đã được đề nghị ở cuộc bỏ phiếu"), "{page}");
+    // Next year's head, elected: "được bầu", on the election page and on /awards.
+    let res = open(&secretariat, "head", "2");
+    assert_eq!(res.status, 303, "{}", res.body);
+    let head_vote = "cum-12-2024-head";
+    post_owned(
+        &secretariat,
+        &format!("/elections/{head_vote}/paper"),
+        &paper_of("1", &["5", "0", "0", "0", "0"]),
+    );
+    confirm(head_vote, &head, &deputy);
+    assert!(head
+        .get(&format!("/elections/{head_vote}"))
+        .body
+        .contains("<strong>Được bầu</strong>"));
+    let awards = head.get("/awards?year=2024").body;
+    assert!(awards.contains("được bầu"), "{awards}");
+    assert!(reader.get("/awards?year=2024").body.contains(" elected"));
+}
+
+#[test]
+fn voting_key_registrations_are_shown_and_a_changed_key_told_to_the_leader() {
+    let app = spawn(Backend::Sqlite).unwrap();
+    let mut rehearsal = super::votes::election(&app);
+    let id = ElectionId::parse("co-bo-2024").unwrap();
+    let e = app.service.read().election(&id).unwrap().clone();
+    let kg = UnitId::parse("ca-kg").unwrap();
+    let me = Actor::User(UserId::parse("lanhdao-kg").unwrap());
+    app.service
+        .execute(&me, Command::Vote(rehearsal.voter_key(&e, &kg)))
+        .unwrap();
+    let page = signed_in(&app, "lanhdao-kg")
+        .get("/elections/co-bo-2024")
+        .body;
+    assert!(page.contains("id=\"voter-keys\""), "{page}");
+    assert!(!page.contains("key-changed"), "its own first key: {page}");
+    // Another holder of the unit's leadership registers a new key mid-round.
+    let other = UserId::parse("lanhdao-kg-2").unwrap();
+    let sys = Actor::System;
+    app.service
+        .execute_all(
+            &sys,
+            vec![
+                Command::RegisterUser {
+                    user: other.clone(),
+                    display_name: Text::parse("t", "Người thứ hai của Kiên Giang", 100).unwrap(),
+                    demo: true,
+                },
+                Command::GrantRole {
+                    user: other.clone(),
+                    role: Role::Leader { unit: kg.clone() },
+                },
+            ],
+        )
+        .unwrap();
+    thidua_web::accounts::set_password(&*app.accounts, &app.service, &other, PASSWORD).unwrap();
+    app.service
+        .execute(
+            &Actor::User(other.clone()),
+            Command::Vote(rehearsal.voter_key(&e, &kg)),
+        )
+        .unwrap();
+    let leader = signed_in(&app, "lanhdao-kg");
+    let page = leader.get("/elections/co-bo-2024").body;
+    assert!(page.contains("đăng ký lại, thay khoá trước"), "{page}");
+    assert!(page.contains("Người thứ hai của Kiên Giang"), "{page}");
+    assert!(
+        page.contains("Khoá bỏ phiếu của đơn vị anh/chị đã được đăng ký lại"),
+        "{page}"
+    );
+    let ballot = leader.get("/elections/co-bo-2024/vote?unit=ca-kg").body;
+    assert!(ballot.contains("key-changed"), "{ballot}");
+    assert!(
+        ballot.contains("Ai đăng nhập được bằng tài khoản lãnh đạo của đơn vị"),
+        "{ballot}"
+    );
+    // The one who changed it is not warned of its own change.
+    let page = signed_in(&app, "lanhdao-kg-2")
+        .get("/elections/co-bo-2024")
+        .body;
+    assert!(!page.contains("key-changed"), "{page}");
+    // Closed without the quorum, the round may be held again.
+    super::votes::close_round_one(&app, &id);
+    let page = leader.get("/elections/co-bo-2024").body;
+    assert!(page.contains("id=\"rerun-1\""), "{page}");
+}
