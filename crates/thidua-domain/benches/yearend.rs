@@ -306,6 +306,7 @@ fn year_end(s: &mut State, cov: &CovenantId, members: &[UnitId], time: i64) {
             response_deadline: day,
             inspectors: 1,
             record_sample: 0,
+            acknowledge_missing_figures: true,
         }),
     );
     for (i, u) in members.iter().enumerate() {
@@ -384,6 +385,7 @@ fn year_end(s: &mut State, cov: &CovenantId, members: &[UnitId], time: i64) {
         time,
         ye(YearEndCommand::Lock {
             covenant: cov.clone(),
+            confirm: true,
         }),
     );
     run(
@@ -391,6 +393,7 @@ fn year_end(s: &mut State, cov: &CovenantId, members: &[UnitId], time: i64) {
         time,
         ye(YearEndCommand::PublishResults {
             covenant: cov.clone(),
+            confirm: true,
         }),
     );
 }

@@ -1264,6 +1264,7 @@ fn an_export_carries_the_heads_tie_decision_and_scores_as_published() {
             response_deadline: date(30),
             inspectors: 1,
             record_sample: 0,
+            acknowledge_missing_figures: false,
         }),
     ];
     let scores = [
@@ -1315,7 +1316,10 @@ fn an_export_carries_the_heads_tie_decision_and_scores_as_published() {
             })
         })
         .collect();
-    steps.push(Command::YearEnd(Y::Lock { covenant: cov() }));
+    steps.push(Command::YearEnd(Y::Lock {
+        covenant: cov(),
+        confirm: true,
+    }));
     run_at(&mut s, &Actor::System, december, steps).unwrap();
     let decide = Command::YearEnd(Y::DecideCutoffTie {
         covenant: cov(),
@@ -1324,7 +1328,10 @@ fn an_export_carries_the_heads_tie_decision_and_scores_as_published() {
         reason: t("Cụm trưởng quyết định theo biên bản họp"),
     });
     run_at(&mut s, &user("lanhdao.hg"), december, vec![decide]).unwrap();
-    let publish = Command::YearEnd(Y::PublishResults { covenant: cov() });
+    let publish = Command::YearEnd(Y::PublishResults {
+        covenant: cov(),
+        confirm: true,
+    });
     run_at(&mut s, &Actor::System, december, vec![publish]).unwrap();
 
     let window = export::year_window(&s, &cov()).unwrap();

@@ -417,6 +417,12 @@ fn report_revision() -> Vec<(&'static str, Value)> {
     ]
 }
 
+/// An irreversible year-end step's acknowledgement: `true`, or the step is refused
+/// (`yearend_confirm_required`).
+fn confirm() -> Value {
+    json!({"type": "boolean", "const": true, "description": "the step cannot be undone: true confirms it (refused otherwise, `yearend_confirm_required`)"})
+}
+
 /// The year-end steps (`{"command": "year_end", "action": …}`): each action's fields.
 fn yearend_actions() -> Vec<CommandShape> {
     let hex64 = || json!({"type": "string", "pattern": "^[0-9a-f]{64}$"});
@@ -445,8 +451,16 @@ fn yearend_actions() -> Vec<CommandShape> {
                     json!({"type": "integer", "minimum": 1, "maximum": 2}),
                 ),
                 ("record_sample", json!({"type": "integer", "minimum": 0})),
+                (
+                    "acknowledge_missing_figures",
+                    json!({"type": "boolean", "default": false, "description": "true opens the review although members lack approved figures of the year's windows; refused without it (`yearend_figures_missing`, naming the members and windows)"}),
+                ),
             ],
-            &["record_sample", "reveal_deadline"],
+            &[
+                "record_sample",
+                "reveal_deadline",
+                "acknowledge_missing_figures",
+            ],
         ),
         (
             "move_deadline",
@@ -525,8 +539,14 @@ fn yearend_actions() -> Vec<CommandShape> {
                 ("covenant", id()),
                 ("pairs", json!({"type": "array", "items": pair})),
                 ("reason", text(1000)),
+                (
+                    "acknowledged",
+                    json!({"type": "array", "description": "exactly the rules of the draw the pairs break (`yearend_assignment_breaches` names them), each acknowledged; recorded with the decision",
+                        "items": {"type": "object", "additionalProperties": false, "required": ["rule", "inspector", "inspected"],
+                            "properties": {"rule": {"type": "string", "enum": ["conflict", "mutual", "last_year"]}, "inspector": id(), "inspected": id()}}}),
+                ),
             ],
-            &[],
+            &["acknowledged"],
         ),
         (
             "declare_records",
@@ -588,8 +608,16 @@ fn yearend_actions() -> Vec<CommandShape> {
             ],
             &[],
         ),
-        ("lock", vec![("covenant", id())], &[]),
-        ("publish_results", vec![("covenant", id())], &[]),
+        (
+            "lock",
+            vec![("covenant", id()), ("confirm", confirm())],
+            &[],
+        ),
+        (
+            "publish_results",
+            vec![("covenant", id()), ("confirm", confirm())],
+            &[],
+        ),
         (
             "decide_cutoff_tie",
             vec![
@@ -760,11 +788,11 @@ mod tests {
                 .contains(&json!("command")));
         }
         let with_command = serde_json::from_value::<thidua_domain::yearend::YearEndCommand>(
-            json!({"command": "year_end", "action": "lock", "covenant": "gu-12-2024"}),
+            json!({"command": "year_end", "action": "lock", "covenant": "gu-12-2024", "confirm": true}),
         );
         assert!(with_command.is_err(), "the route refuses `command`");
         let alone = serde_json::from_value::<thidua_domain::yearend::YearEndCommand>(
-            json!({"action": "lock", "covenant": "gu-12-2024"}),
+            json!({"action": "lock", "covenant": "gu-12-2024", "confirm": true}),
         );
         assert!(alone.is_ok(), "{alone:?}");
     }

@@ -183,6 +183,7 @@ fn open(service: &Service, secretariat: &Actor, cov: &CovenantId) -> anyhow::Res
             response_deadline: today + Duration::days(21),
             inspectors: 1,
             record_sample: RECORD_SAMPLE,
+            acknowledge_missing_figures: false,
         }),
     )?;
     Ok(())
@@ -346,12 +347,14 @@ fn lock_and_publish(
         secretariat,
         ye(YearEndCommand::Lock {
             covenant: cov.clone(),
+            confirm: true,
         }),
     )?;
     service.execute(
         secretariat,
         ye(YearEndCommand::PublishResults {
             covenant: cov.clone(),
+            confirm: true,
         }),
     )?;
     Ok(())

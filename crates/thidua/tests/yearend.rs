@@ -455,6 +455,7 @@ fn open_second_review(data: &Path) {
         response_deadline: today + chrono::Duration::days(21),
         inspectors: 1,
         record_sample: 5,
+        acknowledge_missing_figures: false,
     }));
     service.execute_all(&Actor::System, steps).unwrap();
 }

@@ -76,7 +76,7 @@ pub const LATEST_FORMATS: &[(&str, u32)] = &[
     ("seed_committed", 1),
     ("seed_revealed", 1),
     ("assignment_drawn", 1),
-    ("assignment_decided", 1),
+    ("assignment_decided", 2),
     ("records_declared", 1),
     ("finding_submitted", 1),
     ("response_submitted", 1),

@@ -233,6 +233,42 @@ pub struct AssignmentDecided {
     pub covenant: CovenantId,
     pub pairs: Vec<Pair>,
     pub reason: Text,
+    /// The rules of the draw the decision breaks, each acknowledged by the secretariat when it
+    /// decided (format 2; omitted, as in format 1, when it breaks none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub acknowledged: Vec<Breach>,
+}
+
+/// A rule of the draw a decided pair breaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// The two units declared a conflict of interest.
+    Conflict,
+    /// The inspected unit inspects its inspector too.
+    Mutual,
+    /// The pair was one of last year's.
+    LastYear,
+}
+
+impl Rule {
+    /// The rule's stable key (`conflict`, `mutual`, `last_year`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Rule::Conflict => "conflict",
+            Rule::Mutual => "mutual",
+            Rule::LastYear => "last_year",
+        }
+    }
+}
+
+/// A decided pair that breaks a rule of the draw.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Breach {
+    pub rule: Rule,
+    pub inspector: UnitId,
+    pub inspected: UnitId,
 }
 
 /// `records_declared`: the inspected unit declares its population of source records (numbered
@@ -382,7 +418,13 @@ pub(super) fn decode(kind: &str, v: u32, data: serde_json::Value) -> Option<supe
     // `year_end_opened` has formats 1 to 3 (format 2: `reveal_deadline`; format 3: also
     // `last_year_by_lineage`); re-encoding checks that each field is there exactly in its
     // formats.
-    if v != 1 && !((v == 2 || v == 3) && kind == "year_end_opened") {
+    // `assignment_decided` has formats 1 and 2 (format 2: `acknowledged`, the rules broken).
+    let later = match kind {
+        "year_end_opened" => v == 2 || v == 3,
+        "assignment_decided" => v == 2,
+        _ => false,
+    };
+    if v != 1 && !later {
         return None;
     }
     Some(match kind {
@@ -404,7 +446,17 @@ pub(super) fn decode(kind: &str, v: u32, data: serde_json::Value) -> Option<supe
         "seed_committed" => typed(data, |w| P::YearEnd(E::SeedCommitted(w))),
         "seed_revealed" => typed(data, |w| P::YearEnd(E::SeedRevealed(w))),
         "assignment_drawn" => typed(data, |w| P::YearEnd(E::AssignmentDrawn(w))),
-        "assignment_decided" => typed(data, |w| P::YearEnd(E::AssignmentDecided(w))),
+        "assignment_decided" => {
+            typed(data, |w| P::YearEnd(E::AssignmentDecided(w))).and_then(|(payload, again)| {
+                if again.get("acknowledged").is_some() == (v == 2) {
+                    Ok((payload, again))
+                } else {
+                    Err(serde::de::Error::custom(
+                        "assignment_decided writes acknowledged in format 2, and only there",
+                    ))
+                }
+            })
+        }
         "records_declared" => typed(data, |w| P::YearEnd(E::RecordsDeclared(w))),
         "finding_submitted" => typed(data, |w| P::YearEnd(E::FindingSubmitted(w))),
         "response_submitted" => typed(data, |w| P::YearEnd(E::ResponseSubmitted(w))),
@@ -423,7 +475,7 @@ pub(super) fn decode(kind: &str, v: u32, data: serde_json::Value) -> Option<supe
 /// A year-end event in its newest format: 1 for every year-end kind but `year_end_opened`,
 /// written in format 3 when its draw carries last year's pairs through the lineage (always,
 /// since format 3), in format 2 when it has a reveal deadline, and in format 1 as it was
-/// written before either.
+/// written before either; `assignment_decided` in format 2 when it breaks a rule of the draw.
 pub(super) fn encode(e: &crate::yearend::YearEndEvent) -> (u32, serde_json::Value) {
     use crate::yearend::YearEndEvent as E;
     let value = match e {
@@ -450,6 +502,7 @@ pub(super) fn encode(e: &crate::yearend::YearEndEvent) -> (u32, serde_json::Valu
     let format = match e {
         E::YearEndOpened(w) if w.last_year_by_lineage => 3,
         E::YearEndOpened(w) if w.reveal_deadline.is_some() => 2,
+        E::AssignmentDecided(w) if !w.acknowledged.is_empty() => 2,
         _ => 1,
     };
     (format, value.expect("wire values always serialise"))

@@ -84,7 +84,9 @@ pub fn decide(
             response_deadline,
             inspectors,
             record_sample,
+            acknowledge_missing_figures,
         } => {
+            rules::figures_acknowledged(state, &covenant, acknowledge_missing_figures)?;
             let event = open(
                 covenant,
                 dossier_deadline,
@@ -120,7 +122,10 @@ pub fn decide(
             unit,
             other,
             reason,
-        } => declare_conflict(covenant, unit, other, reason),
+        } => {
+            rules::conflicts_open(state.review(&covenant)?, time_ms)?;
+            declare_conflict(covenant, unit, other, reason)
+        }
         C::CommitSeed {
             covenant,
             unit,
@@ -141,7 +146,8 @@ pub fn decide(
             covenant,
             pairs,
             reason,
-        } => decide_assignment(covenant, pairs, reason),
+            acknowledged,
+        } => decide_assignment(state, covenant, pairs, reason, acknowledged),
         C::DeclareRecords {
             covenant,
             unit,
@@ -173,14 +179,22 @@ pub fn decide(
             discipline_pending,
             note,
         } => record_eligibility(covenant, unit, discipline_pending, note),
-        C::Lock { covenant } => lock(state, covenant),
+        C::Lock { covenant, confirm } => {
+            let done = state.review(&covenant)?.locked_at.is_some();
+            rules::confirmed("lock", confirm, done)?;
+            lock(state, covenant)
+        }
         C::DecideCutoffTie {
             covenant,
             band,
             units,
             reason,
         } => decide_cutoff_tie(state, covenant, band, units, reason),
-        C::PublishResults { covenant } => publish_results(state, covenant),
+        C::PublishResults { covenant, confirm } => {
+            let done = state.review(&covenant)?.published.is_some();
+            rules::confirmed("publish_results", confirm, done)?;
+            publish_results(state, covenant)
+        }
     }?;
     // The event's permission, which replay checks, is the command's: checked again here so
     // that a difference between the two can never let an event through.
@@ -395,6 +409,7 @@ fn submit_dossier(
             format!("the current revision is {}", dossier.revision),
         ));
     }
+    rules::dossier_computable(state, state.review(&covenant)?, &unit)?;
     Ok(YearEndEvent::DossierSubmitted(DossierSubmitted {
         covenant,
         unit,
@@ -481,11 +496,15 @@ fn draw_assignment(state: &State, covenant: &CovenantId) -> Result<YearEndEvent,
     )))
 }
 
-/// The secretariat's assignment where the draw found none, its reason within the limit.
+/// The secretariat's assignment where the draw found none, its reason within the limit: a pair
+/// named once, the draw's shape ([`rules::check_shape`]) and exactly the rules of the draw it
+/// breaks acknowledged ([`rules::breaches_acknowledged`]), recorded with it.
 fn decide_assignment(
+    state: &State,
     covenant: CovenantId,
     pairs: Vec<Pair>,
     reason: Text,
+    acknowledged: Vec<Breach>,
 ) -> Result<YearEndEvent, DomainError> {
     reason.check("reason", limits::REASON)?;
     // A pair named twice would count as two of a unit's inspectors (the rest is checked when
@@ -503,10 +522,14 @@ fn decide_assignment(
             ),
         ));
     }
+    let review = state.review(&covenant)?;
+    rules::check_shape(state, review, &pairs)?;
+    let acknowledged = rules::breaches_acknowledged(state, review, &pairs, &acknowledged)?;
     Ok(YearEndEvent::AssignmentDecided(AssignmentDecided {
         covenant,
         pairs,
         reason,
+        acknowledged,
     }))
 }
 
@@ -549,9 +572,11 @@ fn submit_finding(
             r.check("reason", limits::REASON)?;
         }
     }
+    let review = state.review(&covenant)?;
     if let Some(rc) = &recheck {
-        check_recheck(state.review(&covenant)?, &inspected, rc)?;
+        check_recheck(review, &inspected, rc)?;
     }
+    rules::agreements_computed(state, review, &inspected, &items)?;
     Ok(YearEndEvent::FindingSubmitted(FindingSubmitted {
         covenant,
         inspector,
@@ -708,7 +733,7 @@ pub fn scores_computable(state: &State, review: &Review) -> Result<(), DomainErr
     }
     let units: Vec<String> = missing
         .iter()
-        .map(|(u, criteria)| format!("{} ({})", named(state, u), criteria.join(", ")))
+        .map(|(u, criteria)| format!("{} ({})", rules::named(state, u), criteria.join(", ")))
         .collect();
     Err(refuse_with(
         "yearend_scores_uncomputable",
@@ -782,14 +807,6 @@ fn publish_results(state: &State, covenant: CovenantId) -> Result<YearEndEvent, 
     }))
 }
 
-/// A unit as a refusal names it: its name, else its id.
-fn named(state: &State, unit: &UnitId) -> String {
-    state
-        .units
-        .get(unit)
-        .map_or(unit.to_string(), |x| x.name.to_string())
-}
-
 /// Every tie at a quota cut-off of the locked scores has the cluster head's decision (the
 /// page asks it before offering the publication); refused naming the bands («Xuất sắc») and
 /// the head unit whose leader decides.
@@ -804,7 +821,7 @@ pub fn ties_decided(state: &State, review: &Review) -> Result<(), DomainError> {
     }
     let bands: Vec<String> = open.iter().map(|t| format!("«{}»", t.band_name)).collect();
     let head = super::cluster_head(state, &review.schedule.covenant)
-        .map(|u| named(state, &u))
+        .map(|u| rules::named(state, &u))
         .unwrap_or_default();
     Err(refuse_with(
         "yearend_tie_undecided",

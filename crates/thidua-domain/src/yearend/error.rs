@@ -91,6 +91,7 @@ pub const PHASE_REASONS: &[&str] = &[
     "deadline_step_past",
     "deadline_step_done",
     "no_reveal_deadline",
+    "conflicts_closed",
 ];
 
 /// Every code a year-end refusal may carry (the UI has a text for each).
@@ -144,6 +145,11 @@ pub const CODES: &[&str] = &[
     "yearend_evidence_duplicate",
     "yearend_evidence_too_large",
     "yearend_scores_uncomputable",
+    "yearend_figures_missing",
+    "yearend_criteria_uncomputable",
+    "yearend_agree_uncomputed",
+    "yearend_confirm_required",
+    "yearend_assignment_breaches",
 ];
 
 /// The codes of [`CODES`] that refuse for the state of the review ([`YearEndError::about_state`]).

@@ -17,6 +17,7 @@ pub mod decide;
 pub mod draw;
 pub mod error;
 pub mod evidence;
+pub mod rules;
 pub mod score;
 pub mod state;
 pub mod stats;
@@ -30,11 +31,11 @@ use crate::ids::{CovenantId, UnitId};
 use crate::state::State;
 use crate::text::Text;
 pub use crate::wire::yearend::{
-    Answer, AssignmentDecided, AssignmentDrawn, BeaconPinned, BeaconRecorded, ConflictDeclared,
-    CutoffTieDecided, DeadlineMoved, DisputeResolved, DossierEntry, DossierSaved, DossierSubmitted,
-    EligibilityRecorded, Evidence, FindingItem, FindingSubmitted, Pair, Points, PublishedResult,
-    Recheck, RecordsDeclared, ResponseSubmitted, ResultsPublished, SeedCommitted, SeedRevealed,
-    Step, Verdict, YearEndLocked, YearEndOpened,
+    Answer, AssignmentDecided, AssignmentDrawn, BeaconPinned, BeaconRecorded, Breach,
+    ConflictDeclared, CutoffTieDecided, DeadlineMoved, DisputeResolved, DossierEntry, DossierSaved,
+    DossierSubmitted, EligibilityRecorded, Evidence, FindingItem, FindingSubmitted, Pair, Points,
+    PublishedResult, Recheck, RecordsDeclared, ResponseSubmitted, ResultsPublished, Rule,
+    SeedCommitted, SeedRevealed, Step, Verdict, YearEndLocked, YearEndOpened,
 };
 pub use error::YearEndError;
 pub use state::{Review, YearEnds};
@@ -210,8 +211,8 @@ impl YearEndCommand {
             | C::SubmitResponse { covenant, .. }
             | C::ResolveDispute { covenant, .. }
             | C::RecordEligibility { covenant, .. }
-            | C::Lock { covenant }
-            | C::PublishResults { covenant }
+            | C::Lock { covenant, .. }
+            | C::PublishResults { covenant, .. }
             | C::DecideCutoffTie { covenant, .. } => covenant,
         }
     }
@@ -283,6 +284,10 @@ pub enum YearEndCommand {
         inspectors: u8,
         #[serde(default)]
         record_sample: u32,
+        /// The secretariat opens the review knowing that members lack approved figures of the
+        /// year (required when one does: [`rules::missing_windows`]).
+        #[serde(default)]
+        acknowledge_missing_figures: bool,
     },
     /// Moves one deadline of the schedule (the secretariat), while the step it closes is not
     /// past, with a reason.
@@ -323,24 +328,23 @@ pub enum YearEndCommand {
     },
     /// Pins the public beacon round the draw will mix in (the secretariat, before any
     /// commitment; [`beacon`]).
-    PinBeacon {
-        covenant: CovenantId,
-        round: u64,
-    },
+    PinBeacon { covenant: CovenantId, round: u64 },
     /// Records the pinned round's signature as the beacon network published it.
     RecordBeacon {
         covenant: CovenantId,
         signature: String,
     },
     /// Draws the assignment from the revealed seeds (the secretariat starts it; nobody chooses).
-    DrawAssignment {
-        covenant: CovenantId,
-    },
+    DrawAssignment { covenant: CovenantId },
     /// Records the secretariat's assignment where the draw found none.
     DecideAssignment {
         covenant: CovenantId,
         pairs: Vec<Pair>,
         reason: Text,
+        /// The rules of the draw the pairs break, acknowledged: exactly those
+        /// [`rules::breaches`] finds.
+        #[serde(default)]
+        acknowledged: Vec<Breach>,
     },
     DeclareRecords {
         covenant: CovenantId,
@@ -375,13 +379,19 @@ pub enum YearEndCommand {
         discipline_pending: bool,
         note: Text,
     },
+    /// Locks the year's scores (irreversible: `confirm` must be true).
     Lock {
         covenant: CovenantId,
+        #[serde(default)]
+        confirm: bool,
     },
     /// Computes and publishes the results (the secretariat, after the lock and after the
     /// cluster head has decided any tie at a quota cut-off).
     PublishResults {
         covenant: CovenantId,
+        /// Publishing is irreversible: `confirm` must be true.
+        #[serde(default)]
+        confirm: bool,
     },
     /// The cluster head's leader decides which of the units tied at a band's quota cut-off
     /// keep the band.

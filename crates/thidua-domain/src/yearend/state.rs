@@ -824,9 +824,13 @@ fn check_entries(r: &Review, entries: &BTreeMap<String, DossierEntry>) -> Result
 
 pub(crate) fn check_points(c: &CriterionInfo, score: Decimal) -> Result<(), DomainError> {
     if score.is_sign_negative() && !score.is_zero() || score > c.max {
-        return Err(refuse(
+        return Err(refuse_with(
             "yearend_score_out_of_range",
-            format!("{}: between 0 and {}", c.id, c.max),
+            format!("{}: a score from 0 to {}", c.id, c.max.normalize()),
+            vec![
+                ("criterion", c.id.clone()),
+                ("max", c.max.normalize().to_string()),
+            ],
         ));
     }
     Ok(())

@@ -10,6 +10,7 @@ use thidua_domain::yearend::draw::commitment;
 use thidua_domain::yearend::score::{scoreboard, Scores};
 use thidua_domain::yearend::*;
 
+mod audit13;
 mod responses_and_flags;
 
 fn ms(y: i32, m: u32, day: u32) -> i64 {
@@ -152,6 +153,8 @@ impl World {
         w
     }
 
+    /// Opens the review on 01/12/2024 (acknowledging figures missing, for the worlds of
+    /// [`World::with_figures_but`]).
     fn open(&mut self) {
         self.run_at(
             ms(2024, 12, 1),
@@ -164,6 +167,7 @@ impl World {
                 response_deadline: d(2025, 1, 5),
                 inspectors: 1,
                 record_sample: 10,
+                acknowledge_missing_figures: true,
             }),
         )
         .unwrap();
@@ -539,6 +543,7 @@ fn a_pinned_beacon_round_is_mixed_into_the_seed_once_its_signature_verifies() {
             response_deadline: d(2023, 9, 30),
             inspectors: 1,
             record_sample: 0,
+            acknowledge_missing_figures: false,
         }),
     )
     .unwrap();
@@ -773,7 +778,10 @@ fn a_year_end_runs_from_findings_to_published_results() {
         )
         .unwrap();
     }
-    let lock = ye(YearEndCommand::Lock { covenant: cov() });
+    let lock = ye(YearEndCommand::Lock {
+        covenant: cov(),
+        confirm: true,
+    });
     assert_eq!(
         w.code_at(at, &user("thuky"), lock.clone()),
         "yearend_not_settled"
@@ -826,7 +834,10 @@ fn a_year_end_runs_from_findings_to_published_results() {
         .run_at(
             ms(2025, 1, 9),
             &user("thuky"),
-            ye(YearEndCommand::PublishResults { covenant: cov() }),
+            ye(YearEndCommand::PublishResults {
+                covenant: cov(),
+                confirm: true,
+            }),
         )
         .unwrap();
     let Payload::YearEnd(YearEndEvent::ResultsPublished(published)) = &payloads[0] else {
@@ -850,7 +861,10 @@ fn a_year_end_runs_from_findings_to_published_results() {
         w.code_at(
             ms(2025, 1, 9),
             &user("thuky"),
-            ye(YearEndCommand::PublishResults { covenant: cov() })
+            ye(YearEndCommand::PublishResults {
+                covenant: cov(),
+                confirm: true
+            })
         ),
         "yearend_published"
     );
@@ -924,13 +938,19 @@ fn publish(w: &mut World) {
     w.run_at(
         ms(2025, 1, 8),
         &user("thuky"),
-        ye(YearEndCommand::Lock { covenant: cov() }),
+        ye(YearEndCommand::Lock {
+            covenant: cov(),
+            confirm: true,
+        }),
     )
     .unwrap();
     w.run_at(
         ms(2025, 1, 9),
         &user("thuky"),
-        ye(YearEndCommand::PublishResults { covenant: cov() }),
+        ye(YearEndCommand::PublishResults {
+            covenant: cov(),
+            confirm: true,
+        }),
     )
     .unwrap();
 }
@@ -1047,10 +1067,19 @@ fn a_unit_without_a_dossier_is_published_unranked_and_not_eligible() {
     let mut w = drawn_world_without(Some("ca-ag"));
     agree_everywhere(&mut w);
     for (at, c) in [
-        (ms(2025, 1, 8), YearEndCommand::Lock { covenant: cov() }),
+        (
+            ms(2025, 1, 8),
+            YearEndCommand::Lock {
+                covenant: cov(),
+                confirm: true,
+            },
+        ),
         (
             ms(2025, 1, 9),
-            YearEndCommand::PublishResults { covenant: cov() },
+            YearEndCommand::PublishResults {
+                covenant: cov(),
+                confirm: true,
+            },
         ),
     ] {
         w.run_at(at, &user("thuky"), ye(c)).unwrap();
@@ -1195,8 +1224,14 @@ fn council_flags_are_raised_by_a_large_self_excess_and_a_deviating_inspector() {
         w.run_at(ms(2025, 1, 8), &user("thuky"), resolve).unwrap();
     }
     for c in [
-        YearEndCommand::Lock { covenant: cov() },
-        YearEndCommand::PublishResults { covenant: cov() },
+        YearEndCommand::Lock {
+            covenant: cov(),
+            confirm: true,
+        },
+        YearEndCommand::PublishResults {
+            covenant: cov(),
+            confirm: true,
+        },
     ] {
         w.run_at(ms(2025, 1, 9), &user("thuky"), ye(c)).unwrap();
     }
@@ -1353,6 +1388,7 @@ fn the_cluster_head_decides_a_tie_at_a_quota_cut_off() {
             response_deadline: d(2024, 12, 30),
             inspectors: 1,
             record_sample: 0,
+            acknowledge_missing_figures: false,
         }),
     )
     .unwrap();
@@ -1412,9 +1448,19 @@ fn the_cluster_head_decides_a_tie_at_a_quota_cut_off() {
         )
         .unwrap();
     }
-    w.run_at(at, &sys, ye(YearEndCommand::Lock { covenant: cov() }))
-        .unwrap();
-    let publish = ye(YearEndCommand::PublishResults { covenant: cov() });
+    w.run_at(
+        at,
+        &sys,
+        ye(YearEndCommand::Lock {
+            covenant: cov(),
+            confirm: true,
+        }),
+    )
+    .unwrap();
+    let publish = ye(YearEndCommand::PublishResults {
+        covenant: cov(),
+        confirm: true,
+    });
     assert_eq!(
         w.code_at(at, &sys, publish.clone()),
         "yearend_tie_undecided"
@@ -1556,6 +1602,7 @@ fn the_draw_waits_for_every_committed_reveal_until_the_reveal_deadline() {
                 response_deadline: d(2025, 1, 5),
                 inspectors: 1,
                 record_sample: 0,
+                acknowledge_missing_figures: false,
             }),
         )
         .unwrap_err();
@@ -1590,6 +1637,7 @@ fn opening(
         response_deadline: response,
         inspectors,
         record_sample: 10,
+        acknowledge_missing_figures: false,
     })
 }
 
@@ -2021,15 +2069,66 @@ fn a_file_is_attached_once_to_a_criterion() {
 }
 
 /// The scores lock only when every assessed unit's total can be computed: with Hậu Giang's
-/// December figures never approved, locking is refused naming the unit and the criteria that
-/// cannot be computed, and nothing changes; a lock would have published "—" for it and ranked
-/// it nowhere.
+/// December figures never approved and its dossier submitted in a log written before dossiers
+/// needed their criteria computed (`audit13`), locking is refused naming the unit and the
+/// criteria that cannot be computed, and nothing changes; a lock would have published "—" for
+/// it and ranked it nowhere.
 #[test]
 fn the_scores_do_not_lock_while_a_total_cannot_be_computed() {
     let world = World::with_figures_but(Some(("ca-hg", 12)));
-    let mut w = drawn_from(world, None, ms(2024, 12, 23));
-    agree_everywhere(&mut w);
-    let lock = ye(YearEndCommand::Lock { covenant: cov() });
+    let mut w = drawn_from(world, Some("ca-hg"), ms(2024, 12, 12));
+    let at = ms(2024, 12, 13);
+    w.run_at(at, &user("canbo.hg"), save("ca-hg", dossier("6", "4")))
+        .unwrap();
+    let entries = review(&w).dossiers[&u("ca-hg")].entries.clone();
+    let submitted = DossierSubmitted {
+        covenant: cov(),
+        unit: u("ca-hg"),
+        revision: 1,
+        entries,
+    };
+    let event = Event {
+        index: w.state.size,
+        time_ms: at,
+        actor: user("lanhdao.hg"),
+        salt: "00".repeat(16),
+        payload: Payload::YearEnd(YearEndEvent::DossierSubmitted(submitted)),
+    };
+    w.state.apply(&event).unwrap();
+    let uncomputed =
+        thidua_domain::yearend::rules::uncomputed(&w.state, &review(&w), &u("ca-hg")).unwrap();
+    for p in review(&w).pairs() {
+        let items = match p.inspected.as_str() {
+            "ca-hg" => uncomputed
+                .iter()
+                .map(|c| {
+                    let item = FindingItem {
+                        verdict: Verdict::Dispute,
+                        score: None,
+                        reason: Some(t("Thiếu số liệu tháng 12")),
+                    };
+                    (c.clone(), item)
+                })
+                .collect(),
+            _ => BTreeMap::new(),
+        };
+        w.run_at(
+            ms(2024, 12, 27),
+            &user(&format!("lanhdao.{}", &p.inspector.as_str()[3..])),
+            ye(YearEndCommand::SubmitFinding {
+                covenant: cov(),
+                inspector: p.inspector.clone(),
+                inspected: p.inspected.clone(),
+                items,
+                recheck: None,
+            }),
+        )
+        .unwrap();
+    }
+    let lock = ye(YearEndCommand::Lock {
+        covenant: cov(),
+        confirm: true,
+    });
     let before = w.state.clone();
     let refused = w.run_at(ms(2025, 1, 8), &user("thuky"), lock).unwrap_err();
     assert_eq!(refused.code(), "yearend_scores_uncomputable");

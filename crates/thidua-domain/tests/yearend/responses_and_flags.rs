@@ -351,6 +351,7 @@ fn judged_review_drawn_without(
             response_deadline: d(year + 1, 1, 5),
             inspectors,
             record_sample: 0,
+            acknowledge_missing_figures: false,
         }),
     )
     .unwrap();

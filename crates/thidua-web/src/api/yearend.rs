@@ -12,6 +12,7 @@ use axum::Json;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use thidua_domain::figures::canonical_decimal;
+use thidua_domain::yearend::rules;
 use thidua_domain::yearend::score::{self, data_id, scoreboard, Scores};
 use thidua_domain::yearend::state::{last_year_pairs, Dossier, Settlement};
 use thidua_domain::yearend::{
@@ -116,10 +117,33 @@ pub struct DrawDto {
     pub infeasible: Option<String>,
     /// The secretariat's recorded decision when the draw found none.
     pub decision: Option<String>,
+    /// The rules of the draw the secretariat's decision breaks, acknowledged when it decided:
+    /// `rule` is `conflict`, `mutual` or `last_year`.
+    pub acknowledged: Vec<BreachDto>,
+    /// When the draw found no assignment: the members whose declared conflicts leave fewer
+    /// than 2k units they may meet (so no cycle can place them), with how many are left.
+    pub blockers: Vec<BlockerDto>,
     /// Last year's inspections the draw avoided (and their reverse), between this year's
     /// members: carried through the lineage for a review opened in format 3
     /// ([`thidua_domain::yearend::state::last_year_pairs`]), inspector first.
     pub last_year: Vec<(UnitRef, UnitRef)>,
+}
+
+/// A rule of the draw a decided pair breaks.
+#[derive(Serialize, ToSchema)]
+pub struct BreachDto {
+    /// `conflict`, `mutual` or `last_year`.
+    pub rule: String,
+    pub inspector: UnitRef,
+    pub inspected: UnitRef,
+}
+
+/// A member no assignment can place: the units its conflicts leave it, of the 2k it needs.
+#[derive(Serialize, ToSchema)]
+pub struct BlockerDto {
+    pub unit: UnitRef,
+    pub left: usize,
+    pub needed: usize,
 }
 
 /// The public beacon round pinned for the draw (drand quicknet), and its value once recorded.
@@ -637,6 +661,27 @@ fn draw_dto(state: &DomainState, review: &Review) -> Option<DrawDto> {
         searched: d.searched,
         infeasible: d.infeasible.clone(),
         decision: review.decided.as_ref().map(|(x, _)| x.reason.to_string()),
+        acknowledged: review
+            .decided
+            .iter()
+            .flat_map(|(x, _)| &x.acknowledged)
+            .map(|b| BreachDto {
+                rule: b.rule.key().to_owned(),
+                inspector: unit_ref(state, &b.inspector),
+                inspected: unit_ref(state, &b.inspected),
+            })
+            .collect(),
+        blockers: match d.infeasible {
+            Some(_) => rules::draw_blockers(review)
+                .into_iter()
+                .map(|(u, left, needed)| BlockerDto {
+                    unit: unit_ref(state, &u),
+                    left,
+                    needed,
+                })
+                .collect(),
+            None => Vec::new(),
+        },
         last_year: last_year_pairs(state, review)
             .iter()
             .filter(|p| review.is_member(&p.inspector) && review.is_member(&p.inspected))

@@ -138,6 +138,7 @@ impl Lang {
     pub fn refusal(self, e: &thidua_domain::DomainError) -> String {
         match e {
             thidua_domain::DomainError::TextTooLong { max, .. } => {
+                let max = crate::format::decimal(&rust_decimal::Decimal::from(*max));
                 fill(self.strings().text_too_long_max, &[("max", max)])
             }
             thidua_domain::DomainError::DocumentAlreadyIssued { number, date, .. } => fill(

@@ -72,6 +72,20 @@ pub struct YeStrings {
     pub relaxed: &'static str,
     pub searched: &'static str,
     pub infeasible: &'static str,
+    /// Beside a draw that found nothing: a member its conflicts leave no place ({unit},
+    /// {left}, {needed}).
+    pub blocker: &'static str,
+    /// Above the rules of the draw a decision breaks, each to tick.
+    pub breaches_title: &'static str,
+    /// Beside a recorded decision: the rules it breaks, acknowledged.
+    pub decision_breaches: &'static str,
+    pub rule_conflict: &'static str,
+    pub rule_mutual: &'static str,
+    pub rule_last_year: &'static str,
+    /// Above the opening form: members lacking approved figures, with their windows.
+    pub missing_figures: &'static str,
+    /// The box ticked to open anyway.
+    pub acknowledge_missing_figures: &'static str,
     pub assignment: &'static str,
     pub inspector: &'static str,
     pub inspected: &'static str,
@@ -265,6 +279,14 @@ pub static VI: YeStrings = YeStrings {
     relaxed: "Ràng buộc mềm đã nới",
     searched: "Tìm vét cạn sau các lần bốc",
     infeasible: "Không có cách phân công nào thoả các ràng buộc bắt buộc; thư ký cụm quyết định và ghi lý do.",
+    blocker: "{unit} đã khai xung đột lợi ích với gần hết các đơn vị: chỉ còn {left} đơn vị không xung đột, trong khi cần ít nhất {needed} (các đơn vị kiểm tra và các đơn vị được kiểm tra phải khác nhau).",
+    breaches_title: "Phân công này vi phạm các quy tắc sau của việc bốc thăm. Đánh dấu từng quy tắc để xác nhận quyết định vẫn vi phạm nó (được ghi cùng quyết định):",
+    decision_breaches: "Quyết định vi phạm các quy tắc (đã xác nhận)",
+    rule_conflict: "xung đột lợi ích đã khai",
+    rule_mutual: "hai đơn vị chấm chéo lẫn nhau",
+    rule_last_year: "trùng cặp chấm chéo năm trước",
+    missing_figures: "Các đơn vị sau chưa có số liệu được duyệt của các kỳ nêu: các tiêu chí tính từ số liệu của các đơn vị này sẽ không tính được, và hồ sơ của đơn vị không gửi được cho đến khi đủ số liệu.",
+    acknowledge_missing_figures: "Tôi đã biết các đơn vị trên còn thiếu số liệu được duyệt và vẫn mở tổng kết năm.",
     assignment: "Phân công",
     inspector: "Đơn vị chấm",
     inspected: "Đơn vị được chấm",
@@ -438,6 +460,14 @@ pub static EN: YeStrings = YeStrings {
     searched: "Exhaustive search after the shuffles",
     infeasible:
         "No assignment meets the hard constraints; the secretariat decides and records why.",
+    blocker: "{unit} declared conflicts of interest with almost every unit: {left} units are left without a conflict, and at least {needed} are needed (its inspectors and the units it inspects are all different).",
+    breaches_title: "This assignment breaks the following rules of the draw. Tick each rule to confirm that the decision breaks it anyway (recorded with the decision):",
+    decision_breaches: "Rules the decision breaks (acknowledged)",
+    rule_conflict: "declared conflict of interest",
+    rule_mutual: "two units inspecting each other",
+    rule_last_year: "last year's pair",
+    missing_figures: "These members lack approved figures of the windows named: the criteria computed from their figures cannot be computed, and their dossiers cannot be submitted until the figures are complete.",
+    acknowledge_missing_figures: "I know these members lack approved figures and open the year-end review anyway.",
     assignment: "Assignment",
     inspector: "Inspector",
     inspected: "Inspected",
@@ -603,6 +633,26 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
         "yearend_score_out_of_range" => (
             "Điểm phải từ 0 đến điểm tối đa của tiêu chí.",
             "The score must lie between 0 and the criterion's maximum.",
+        ),
+        "yearend_figures_missing" => (
+            "Còn đơn vị chưa có số liệu được duyệt của năm: đánh dấu ô xác nhận để vẫn mở tổng kết năm.",
+            "Some members lack approved figures of the year: tick the box to open the review anyway.",
+        ),
+        "yearend_criteria_uncomputable" => (
+            "Chưa gửi được hồ sơ: còn tiêu chí tính từ số liệu chưa tính được (thiếu số liệu được duyệt).",
+            "The dossier cannot be submitted: some criteria computed from the figures cannot be computed (approved figures missing).",
+        ),
+        "yearend_agree_uncomputed" => (
+            "Không thống nhất được với tiêu chí chưa tính được điểm: chọn «Đề nghị xem lại số liệu».",
+            "A criterion without a computed value cannot be agreed with: question its figures.",
+        ),
+        "yearend_confirm_required" => (
+            "Bước này không hoàn tác được: hãy đánh dấu ô xác nhận rồi bấm lại.",
+            "This step cannot be undone: tick the confirmation box, then press again.",
+        ),
+        "yearend_assignment_breaches" => (
+            "Phân công vi phạm quy tắc của việc bốc thăm: đánh dấu xác nhận đúng từng quy tắc bị vi phạm.",
+            "The assignment breaks rules of the draw: acknowledge exactly each rule it breaks.",
         ),
         "yearend_justification_missing" => (
             "Mỗi tiêu chí cần có giải trình.",
@@ -804,6 +854,10 @@ pub fn refusal(lang: Lang, e: &thidua_domain::yearend::YearEndError) -> String {
             let shown = match *k {
                 "date" | "later_date" | "earlier_date" => crate::format::iso_date(v),
                 "step" | "later" | "earlier" => step_name(lang, v).to_owned(),
+                "max" => crate::format::decimal_str(v),
+                "why" if e.code == "yearend_assignment_invalid" => {
+                    assignment_flaw(lang, v, e.arg("count").unwrap_or("0"))
+                }
                 _ => v.clone(),
             };
             (*k, shown)
@@ -814,6 +868,23 @@ pub fn refusal(lang: Lang, e: &thidua_domain::yearend::YearEndError) -> String {
         return general();
     }
     filled
+}
+
+/// What is wrong with a unit's place in a decided assignment (`why` of
+/// `yearend_assignment_invalid`), with its count.
+fn assignment_flaw(lang: Lang, why: &str, count: &str) -> String {
+    let (vi, en) = match why {
+        "self" => ("tự kiểm tra chính mình", "inspects itself"),
+        "inspected" => (
+            "được {count} đơn vị kiểm tra",
+            "is inspected by {count} {count|unit|units}",
+        ),
+        _ => (
+            "kiểm tra {count} đơn vị",
+            "inspects {count} {count|unit|units}",
+        ),
+    };
+    super::fill(lang.pick(vi, en), &[("count", count)])
 }
 
 /// A deadline of the schedule by its step's key, as a sentence names it.
@@ -876,8 +947,32 @@ fn specific(lang: Lang, code: &str) -> Option<&'static str> {
             "Criterion {criterion}: accept the proposed score or write why not.",
         ),
         "yearend_answer_too_long" => (
-            "Tiêu chí {criterion}: nội dung giải trình dài quá {max} ký tự.",
-            "Criterion {criterion}: the answer is longer than {max} characters.",
+            "Tiêu chí {criterion}: nội dung giải trình dài quá {max} ký tự; hãy rút gọn.",
+            "Criterion {criterion}: the answer is longer than {max} characters; shorten it.",
+        ),
+        "yearend_score_out_of_range" => (
+            "{criterion}: điểm phải từ 0 đến {max}.",
+            "{criterion}: the score must be from 0 to {max}.",
+        ),
+        "yearend_figures_missing" => (
+            "Còn đơn vị chưa có số liệu được duyệt: {units}. Đánh dấu ô xác nhận để vẫn mở tổng kết năm, hoặc để các đơn vị nộp và lãnh đạo duyệt đủ số liệu trước.",
+            "Members lack approved figures: {units}. Tick the box to open the review anyway, or have the units submit and their leaders approve the figures first.",
+        ),
+        "yearend_criteria_uncomputable" => (
+            "Chưa gửi được hồ sơ: các tiêu chí {criteria} không tính được vì thiếu số liệu được duyệt của kỳ {windows}. Hãy nộp và duyệt số liệu các kỳ đó (trang Số liệu), rồi gửi hồ sơ.",
+            "The dossier cannot be submitted: criteria {criteria} cannot be computed, approved figures missing for {windows}. Submit and approve those windows' figures (the Figures page), then submit the dossier.",
+        ),
+        "yearend_agree_uncomputed" => (
+            "Không thống nhất được với {criteria}: chưa tính được điểm (thiếu số liệu được duyệt). Chọn «Đề nghị xem lại số liệu» và ghi lý do.",
+            "{criteria} cannot be agreed with: no computed value (approved figures missing). Question the figures and give a reason.",
+        ),
+        "yearend_assignment_breaches" => (
+            "Phân công vi phạm {count} quy tắc của việc bốc thăm (liệt kê bên dưới): đánh dấu xác nhận đúng từng quy tắc đó nếu vẫn quyết định như vậy.",
+            "The assignment breaks {count} {count|rule|rules} of the draw (listed below): tick exactly each of them to decide it anyway.",
+        ),
+        "yearend_assignment_invalid" => (
+            "Phân công không hợp lệ: {unit} {why}; mỗi đơn vị được đúng {k} đơn vị khác kiểm tra và kiểm tra đúng {k} đơn vị khác.",
+            "Invalid assignment: {unit} {why}; every unit is inspected by exactly {k} other units and inspects exactly {k}.",
         ),
         "yearend_evidence_duplicate" => (
             "Tệp này đã được đính kèm cho tiêu chí {criterion} (tên «{name}»).",
@@ -923,6 +1018,10 @@ pub fn phase_reason(lang: Lang, why: &str) -> Option<&'static str> {
         "commitments_closed" => (
             "Đã có đơn vị công bố mã: không cam kết thêm được.",
             "Reveals have started: commitments are closed.",
+        ),
+        "conflicts_closed" => (
+            "Đã hết thời gian khai xung đột lợi ích: việc khai chỉ nhận khi chưa đóng cam kết mã (trước khi mọi đơn vị đã cam kết, có đơn vị công bố mã, hoặc hết hạn cam kết {date}), để không ai chọn xung đột khi đã biết một phần kết quả bốc thăm.",
+            "Conflicts of interest can no longer be declared: they are accepted only while commitments are open (until every unit has committed, the first reveal or the end of the commitment deadline, {date}), so that nobody chooses a conflict knowing part of the draw.",
         ),
         "already_committed" => (
             "Đơn vị đã cam kết mã bốc thăm.",

@@ -188,7 +188,10 @@ fn locked_review(app: &TestApp) {
         score: Some(Points("3.5".parse().unwrap())),
         reason: t("Hội đồng cụm biểu quyết"),
     });
-    steps.push(Y::Lock { covenant: cov() });
+    steps.push(Y::Lock {
+        covenant: cov(),
+        confirm: true,
+    });
     for step in steps {
         s.execute(&sys, Command::YearEnd(step)).unwrap();
     }
@@ -250,7 +253,10 @@ fn a_member_recomputes_the_published_results_from_what_it_downloads() {
     app.service
         .execute(
             &Actor::System,
-            Command::YearEnd(Y::PublishResults { covenant: cov() }),
+            Command::YearEnd(Y::PublishResults {
+                covenant: cov(),
+                confirm: true,
+            }),
         )
         .unwrap();
 

@@ -412,6 +412,7 @@ pub fn year_end_opening(
         response_deadline: today + chrono::Duration::days(21),
         inspectors: 1,
         record_sample,
+        acknowledge_missing_figures: false,
     }
 }
 

@@ -1113,9 +1113,11 @@ fn no_nominees_says_why_once_results_are_published() {
     for step in [
         Y::Lock {
             covenant: cov.clone(),
+            confirm: true,
         },
         Y::PublishResults {
             covenant: cov.clone(),
+            confirm: true,
         },
     ] {
         s.execute(&sys, Command::YearEnd(step)).unwrap();

@@ -141,7 +141,8 @@ fn open_and_fill_dossiers(b: &Browser, app: &TestApp) -> HashMap<String, String>
     b.click("#save-dossier-ca-kg");
     assert!(b.wait_for("#save_dossier-error"), "{}", b.source());
     assert!(
-        b.text("#save_dossier-error").contains("điểm tối đa"),
+        b.text("#save_dossier-error")
+            .contains("C2a: điểm phải từ 0 đến 8."),
         "{}",
         b.text("#save_dossier-error")
     );
@@ -772,7 +773,14 @@ fn who_reads_what_of_the_year_end(backend: Backend) {
             .unwrap();
         }
     }
-    s.execute(&sys, ye(Y::Lock { covenant: cov() })).unwrap();
+    s.execute(
+        &sys,
+        ye(Y::Lock {
+            covenant: cov(),
+            confirm: true,
+        }),
+    )
+    .unwrap();
     let thuky = signed_in(&app, "thuky12");
     let res = thuky.post_json(
         &format!("/api/v1/covenants/{COV}/yearend"),
@@ -805,8 +813,14 @@ fn who_reads_what_of_the_year_end(backend: Backend) {
             .contains("đã khoá: công bố kết quả"),
         "locked, not published: the secretariat's to-do"
     );
-    s.execute(&sys, ye(Y::PublishResults { covenant: cov() }))
-        .unwrap();
+    s.execute(
+        &sys,
+        ye(Y::PublishResults {
+            covenant: cov(),
+            confirm: true,
+        }),
+    )
+    .unwrap();
     assert!(!signed_in(&app, "thuky12")
         .get("/")
         .body
@@ -1389,13 +1403,53 @@ fn the_secretariat_records_an_assignment_when_the_draw_finds_none() {
         .body
         .contains(">Phân công theo nghị quyết hội nghị cụm</textarea>"));
     assert!(s.read().review(&cov()).unwrap().decided.is_none());
+    // Every cycle breaks one of Kiên Giang's conflicts: the decision names the four it breaks
+    // and is taken only with each ticked; the page keeps the choices and offers the boxes.
     let r = post(&chosen);
+    assert_eq!(r.status, 422, "{}", r.body);
+    let boxes = [
+        "ack:conflict:ca-bl:ca-kg",
+        "ack:conflict:ca-cm:ca-kg",
+        "ack:conflict:ca-kg:ca-ag",
+        "ack:conflict:ca-kg:ca-hg",
+    ];
+    assert!(r.body.contains("id=\"decide-breaches\""), "{}", r.body);
+    assert!(
+        r.body
+            .contains("Phân công vi phạm 4 quy tắc của việc bốc thăm (liệt kê bên dưới)")
+            && r.body.contains(
+                "xung đột lợi ích đã khai: Công an tỉnh Bạc Liêu → Công an tỉnh Kiên Giang"
+            ),
+        "{}",
+        r.body
+    );
+    for name in boxes {
+        assert!(r.body.contains(&format!("name=\"{name}\"")), "{name}");
+    }
+    let mut three = chosen.clone();
+    three.extend(boxes[..3].iter().map(|b| (b.to_string(), "1".to_owned())));
+    assert_eq!(post(&three).status, 422, "one breach left unacknowledged");
+    let mut all = chosen.clone();
+    all.extend(boxes.iter().map(|b| (b.to_string(), "1".to_owned())));
+    let r = post(&all);
     assert_eq!(r.status, 303, "{}", r.body);
     let decided = s.read().review(&cov()).unwrap().decided.clone();
     let (decision, _) = decided.expect("the secretariat's assignment is recorded");
     assert_eq!(decision.pairs.len(), 10);
+    assert_eq!(decision.acknowledged.len(), 4);
     let after = sec.get(&path);
     assert!(!after.body.contains("id=\"decide-form\""));
+    let shown = &after.body[after.body.find("id=\"decision-breaches\"").unwrap()..];
+    assert!(
+        shown.contains("xung đột lợi ích đã khai: Công an tỉnh Bạc Liêu → Công an tỉnh Kiên Giang"),
+        "{shown}"
+    );
+    // Why the draw found nothing: Kiên Giang's conflicts leave it no place.
+    let blockers = &after.body[after.body.find("id=\"draw-blockers\"").unwrap()..];
+    assert!(
+        blockers.contains("Công an tỉnh Kiên Giang đã khai xung đột lợi ích với gần hết các đơn vị: chỉ còn 0 đơn vị"),
+        "{blockers}"
+    );
     for pair in ["pair-ca-bl-ca-kg", "pair-ca-cm-ca-kg", "pair-ca-kg-ca-ag"] {
         assert!(
             after.body.contains(&format!("id=\"{pair}\"")),
@@ -1554,6 +1608,7 @@ fn co_inspectors_read_each_others_findings_only_after_submitting_their_own(backe
         response_deadline,
         inspectors: 2,
         record_sample,
+        acknowledge_missing_figures: false,
     });
     for u in UNITS {
         ye(Y::SaveDossier {
@@ -1943,8 +1998,14 @@ fn published_with_a_recheck(app: &TestApp) {
         score: Some(Points("5.5".parse().unwrap())),
         reason: t("Hội đồng cụm biểu quyết"),
     });
-    steps.push(Y::Lock { covenant: cov() });
-    steps.push(Y::PublishResults { covenant: cov() });
+    steps.push(Y::Lock {
+        covenant: cov(),
+        confirm: true,
+    });
+    steps.push(Y::PublishResults {
+        covenant: cov(),
+        confirm: true,
+    });
     for step in steps {
         s.execute(&sys, Command::YearEnd(step)).unwrap();
     }
@@ -2388,7 +2449,10 @@ fn the_records_conflict_and_eligibility_forms_say_what_was_refused() {
     let message = form_error(&conflict(""), "declare_conflict");
     assert!(message.contains("Không được để trống"), "{message}");
     let message = form_error(&conflict("Hai phó giám đốc là anh em"), "declare_conflict");
-    assert!(message.contains("Đã bốc thăm phân công"), "{message}");
+    assert!(
+        message.contains("Đã hết thời gian khai xung đột lợi ích"),
+        "{message}"
+    );
 }
 
 /// A step that is not open says why, with its date (it said only "Bước này chưa mở hoặc đã
@@ -2707,49 +2771,85 @@ fn a_year_end_action_not_the_viewers_is_forbidden() {
     }
 }
 
-/// With no figures approved, a unit's total cannot be computed: the secretariat is told so, by
-/// unit and criterion, instead of being offered the lock, and a lock posted all the same is
-/// refused with the same words, nothing stored (a lock published "—" for every unit).
+/// The year-end opened on a covenant without approved figures: the secretariat's page lists
+/// the members and the windows they lack and the opening needs its box, the API its field
+/// (`acknowledge_missing_figures`); a dossier whose computed criteria cannot be computed is
+/// refused naming them and the windows, and nothing is stored; the lock without its box is
+/// refused by the domain through the API (`confirm`) as on the page.
 #[test]
-fn the_lock_waits_for_totals_that_can_be_computed() {
+fn a_year_end_on_missing_figures_is_acknowledged_and_its_dossiers_wait() {
     let app = spawn(Backend::Sqlite).unwrap();
     signed(&app);
     let s = &app.service;
-    s.execute(&Actor::System, Command::YearEnd(opening(0)))
-        .unwrap();
-    submit_kg_dossier(s);
     let sec = signed_in(&app, "thuky12");
-    let page = sec.get(&format!("/covenants/{COV}/yearend"));
-    assert_eq!(page.status, 200, "{}", page.body);
-    let said = "Chưa khoá được điểm: không tính được tổng điểm của Công an tỉnh Kiên Giang (";
+    let path = format!("/covenants/{COV}/yearend");
+    let page = sec.get(&path);
+    let at = page.body.find("id=\"missing-figures\"").expect("listed");
+    let listed = &page.body[at..];
     assert!(
-        page.body.contains("id=\"lock-blocked\">") && page.body.contains(said),
+        listed.contains("Công an tỉnh Kiên Giang</span>: ")
+            && listed.contains("name=\"acknowledge_missing_figures\""),
+        "{listed}"
+    );
+    let api = format!("/api/v1/covenants/{COV}/yearend");
+    let mut open = serde_json::to_value(opening(0)).unwrap();
+    let res = sec.post_json(&api, open.clone());
+    assert_eq!(
+        res.json()["error"],
+        "yearend_figures_missing",
         "{}",
-        page.body
+        res.body
     );
-    assert!(!page.body.contains("id=\"lock-button\""), "{}", page.body);
+    assert!(
+        res.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("Công an tỉnh Kiên Giang (M01, M02"),
+        "{}",
+        res.body
+    );
+    assert!(s.read().review(&cov()).is_err(), "not opened");
+    open["acknowledge_missing_figures"] = true.into();
+    let res = sec.post_json(&api, open);
+    assert_eq!(res.status, 200, "{}", res.body);
+    use thidua_domain::yearend::YearEndCommand as Y;
+    let save = Y::SaveDossier {
+        covenant: cov(),
+        unit: unit("ca-kg"),
+        entries: self_scores(),
+    };
+    s.execute(&Actor::System, Command::YearEnd(save)).unwrap();
     let size = s.read().size;
-    // The lock cannot be undone: without its box ticked the page asks for it first.
-    let r = sec.post_form(
-        &format!("/covenants/{COV}/yearend"),
-        &[("csrf", &page.csrf()), ("action", "lock")],
+    let res = signed_in(&app, "lanhdao-kg").post_json(
+        &api,
+        serde_json::json!({"action": "submit_dossier", "covenant": COV, "unit": "ca-kg", "revision": 1}),
     );
+    assert_eq!(
+        res.json()["error"],
+        "yearend_criteria_uncomputable",
+        "{}",
+        res.body
+    );
+    let said = res.json()["message"].as_str().unwrap().to_owned();
+    assert!(said.contains("A1") && said.contains("M12"), "{said}");
+    assert_eq!(s.read().size, size, "nothing stored");
+    let res = sec.post_json(&api, serde_json::json!({"action": "lock", "covenant": COV}));
+    assert_eq!(
+        res.json()["error"],
+        "yearend_confirm_required",
+        "{}",
+        res.body
+    );
+    let page = sec.get(&path);
+    let r = sec.post_form(&path, &[("csrf", &page.csrf()), ("action", "lock")]);
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(
-        r.body.contains("Hãy đánh dấu ô xác nhận rồi bấm lại."),
+        r.body
+            .contains("Bước này không hoàn tác được: hãy đánh dấu ô xác nhận rồi bấm lại."),
         "{}",
         r.body
     );
-    let r = sec.post_form(
-        &format!("/covenants/{COV}/yearend"),
-        &[("csrf", &page.csrf()), ("action", "lock"), ("confirm", "1")],
-    );
-    assert_eq!(r.status, 422, "{}", r.body);
-    assert!(r.body.contains(said), "{}", r.body);
     assert_eq!(s.read().size, size, "nothing stored");
-    // Nor is anyone else told: the lock is the secretariat's.
-    let leader = signed_in(&app, "lanhdao-kg").get(&format!("/covenants/{COV}/yearend"));
-    assert!(!leader.body.contains("lock-blocked"), "{}", leader.body);
 }
 
 /// Kiên Giang's dossier (its self-scores) saved and submitted.
@@ -2824,7 +2924,10 @@ fn tied_at_the_cut_off() -> TestApp {
             recheck: None,
         });
     }
-    steps.push(Y::Lock { covenant: cov() });
+    steps.push(Y::Lock {
+        covenant: cov(),
+        confirm: true,
+    });
     for step in steps {
         service
             .execute(&Actor::System, Command::YearEnd(step))
@@ -2969,7 +3072,10 @@ fn a_step_refused_for_where_the_review_stands_says_not_done() {
     s.execute(&Actor::System, Command::YearEnd(decide)).unwrap();
     s.execute(
         &Actor::System,
-        Command::YearEnd(Y::PublishResults { covenant: cov() }),
+        Command::YearEnd(Y::PublishResults {
+            covenant: cov(),
+            confirm: true,
+        }),
     )
     .unwrap();
     let page = signed_in(&app, "thuky12").get(&format!("/covenants/{COV}/yearend"));
@@ -3029,6 +3135,7 @@ fn each_steps_forms_close_with_its_deadline() {
             response_deadline,
             inspectors,
             record_sample,
+            acknowledge_missing_figures: false,
         },
         other => other,
     }];
@@ -3166,9 +3273,16 @@ fn the_draw_after_the_mergers_lists_last_years_pairs_carried_through_the_lineage
     let c2025 = super::support::signed_2025_covenant(s);
     let members = ["ca-ag", "ca-cm", "ca-ct"];
     let today = thidua_domain::figures::local_date(s.now_ms());
-    let mut steps = vec![Command::YearEnd(super::support::year_end_opening(
-        &c2025, today, 0,
-    ))];
+    // No 2025 figures yet: the secretariat opens knowing it.
+    let mut opening = super::support::year_end_opening(&c2025, today, 0);
+    if let Y::Open {
+        acknowledge_missing_figures,
+        ..
+    } = &mut opening
+    {
+        *acknowledge_missing_figures = true;
+    }
+    let mut steps = vec![Command::YearEnd(opening)];
     for m in members {
         steps.push(Command::YearEnd(Y::CommitSeed {
             covenant: c2025.clone(),

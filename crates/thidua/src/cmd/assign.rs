@@ -25,7 +25,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use rand_core::RngCore;
-use thidua_domain::yearend::{draw, YearEndCommand};
+use thidua_domain::yearend::{draw, rules, YearEndCommand};
 use thidua_domain::{CovenantId, UnitId};
 use thidua_transparency::client::http_agent;
 
@@ -519,28 +519,92 @@ fn print_draw(
     }
     if let Some(why) = &drawn.infeasible {
         println!("  KHÔNG CÓ PHÂN CÔNG / NO ASSIGNMENT: {why}");
+        for (u, left, needed) in rules::draw_blockers(review) {
+            println!(
+                "  chặn / blocked by: {} — {left} đơn vị không xung đột, cần {needed} / {left} units without a conflict, {needed} needed",
+                name(&u)
+            );
+        }
     }
-    // The pairs the draw avoided (last year's, carried through the lineage after a merger).
-    let last_year = thidua_domain::yearend::state::last_year_pairs(state, review);
-    if last_year.is_empty() {
-        println!("  tránh cặp năm trước / last year's pairs avoided: không có / none");
+    let pairs = review.pairs();
+    print_last_year(state, review, &pairs, &name);
+    match &review.decided {
+        Some((d, at)) => {
+            println!("  phân công do thư ký cụm quyết định / assignment decided by the secretariat (event {at}): {}", d.reason);
+            for b in &d.acknowledged {
+                println!(
+                    "  vi phạm đã xác nhận / rule broken, acknowledged: {}",
+                    rules::describe_breach(state, b)
+                );
+            }
+        }
+        None => println!("  phân công / assignment:"),
     }
-    for p in &last_year {
-        println!(
-            "  tránh cặp năm trước / last year's pair avoided: {} → {}",
-            name(&p.inspector),
-            name(&p.inspected)
-        );
-    }
-    println!("  phân công / assignment:");
-    for p in review.pairs() {
+    for p in pairs {
         println!("  {} → {}", name(&p.inspector), name(&p.inspected));
     }
+}
+
+/// Last year's pairs as the final assignment (the draw's, or the secretariat's decision) treats
+/// them: avoided, or kept (only a decision or a relaxed draw keeps one).
+fn print_last_year(
+    state: &thidua_domain::State,
+    review: &thidua_domain::yearend::Review,
+    pairs: &[thidua_domain::yearend::Pair],
+    name: &dyn Fn(&UnitId) -> String,
+) {
+    let last_year = thidua_domain::yearend::state::last_year_pairs(state, review);
+    for line in last_year_lines(&last_year, pairs, name) {
+        println!("  {line}");
+    }
+}
+
+/// One line per last year's pair: avoided by `pairs`, or kept in them.
+fn last_year_lines(
+    last_year: &[thidua_domain::yearend::Pair],
+    pairs: &[thidua_domain::yearend::Pair],
+    name: &dyn Fn(&UnitId) -> String,
+) -> Vec<String> {
+    if last_year.is_empty() {
+        return vec!["tránh cặp năm trước / last year's pairs avoided: không có / none".into()];
+    }
+    last_year
+        .iter()
+        .map(|p| {
+            let what = if pairs.contains(p) {
+                "cặp năm trước VẪN CÓ trong phân công / last year's pair KEPT in the assignment"
+            } else {
+                "tránh cặp năm trước / last year's pair avoided"
+            };
+            format!("{what}: {} → {}", name(&p.inspector), name(&p.inspected))
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A decision keeping last year's CT→AG is printed as keeping it, never as avoiding it.
+    #[test]
+    fn last_years_pairs_are_said_kept_when_the_assignment_has_them() {
+        let pair = |a: &str, b: &str| thidua_domain::yearend::Pair {
+            inspector: UnitId::parse(a).unwrap(),
+            inspected: UnitId::parse(b).unwrap(),
+        };
+        let name = |u: &UnitId| u.as_str().to_uppercase();
+        let last_year = [pair("ct", "ag"), pair("cm", "ct")];
+        let decided = [pair("ct", "ag"), pair("ag", "cm"), pair("cm", "ct")];
+        let lines = last_year_lines(&last_year, &decided, &name);
+        assert_eq!(
+            lines[0],
+            "cặp năm trước VẪN CÓ trong phân công / last year's pair KEPT in the assignment: CT → AG"
+        );
+        assert!(lines.iter().all(|l| !l.contains("avoided")), "{lines:?}");
+        let drawn = [pair("ag", "ct"), pair("ct", "cm"), pair("cm", "ag")];
+        let lines = last_year_lines(&last_year, &drawn, &name);
+        assert!(lines.iter().all(|l| l.contains("avoided")), "{lines:?}");
+    }
 
     #[test]
     fn a_secret_file_reads_back_and_its_commitment_is_the_domains() {

@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use rust_decimal::Decimal;
 use thidua_domain::yearend::{
-    Answer, DossierEntry, FindingItem, Pair, Points, Recheck, Step, Verdict, YearEndCommand,
+    Answer, Breach, DossierEntry, FindingItem, Pair, Points, Recheck, Rule, Step, Verdict,
+    YearEndCommand,
 };
 use thidua_domain::{CovenantId, State, Text, UnitId};
 
@@ -95,7 +96,7 @@ fn all_criteria(state: &State, covenant: &CovenantId) -> Vec<(String, bool)> {
 /// The secretariat's pairs as its form chooses them: `by_{inspected}_{place}` holds the unit
 /// that inspects `inspected` in that place (one place per inspector a unit has; an empty
 /// choice is no pair, and the domain says which unit then lacks an inspector).
-fn chosen_pairs(form: &Form) -> Result<Vec<Pair>, ApiError> {
+pub(crate) fn chosen_pairs(form: &Form) -> Result<Vec<Pair>, ApiError> {
     let mut places: Vec<(&str, &String)> = form
         .iter()
         .filter_map(|(k, v)| Some((k.strip_prefix("by_")?, v)))
@@ -169,8 +170,14 @@ pub fn command(
         "resolve_dispute" => resolve_dispute(covenant, form),
         "record_eligibility" => record_eligibility(covenant, form),
         "decide_cutoff_tie" => decide_cutoff_tie(covenant, form),
-        "lock" => Ok(C::Lock { covenant }),
-        "publish_results" => Ok(C::PublishResults { covenant }),
+        "lock" => Ok(C::Lock {
+            covenant,
+            confirm: ticked(form, "confirm"),
+        }),
+        "publish_results" => Ok(C::PublishResults {
+            covenant,
+            confirm: ticked(form, "confirm"),
+        }),
         _ => Err(bad("action")),
     }
 }
@@ -235,6 +242,7 @@ fn open(covenant: CovenantId, form: &Form) -> Result<YearEndCommand, ApiError> {
         response_deadline: date(form, "response_deadline")?,
         inspectors: integer(form, "inspectors")?,
         record_sample: integer(form, "record_sample")?,
+        acknowledge_missing_figures: ticked(form, "acknowledge_missing_figures"),
     })
 }
 
@@ -375,7 +383,49 @@ fn decide_assignment(covenant: CovenantId, form: &Form) -> Result<YearEndCommand
         covenant,
         pairs: chosen_pairs(form)?,
         reason: text(form, "reason", 1000)?,
+        acknowledged: acknowledged(form)?,
     })
+}
+
+/// The breaches the secretariat ticked: boxes named `ack:RULE:INSPECTOR:INSPECTED` (ids hold
+/// no colon), sorted.
+fn acknowledged(form: &Form) -> Result<Vec<Breach>, ApiError> {
+    let mut out = Vec::new();
+    for (name, value) in form {
+        let Some(rest) = name.strip_prefix("ack:") else {
+            continue;
+        };
+        if value != "1" {
+            continue;
+        }
+        let mut parts = rest.split(':');
+        let (Some(rule), Some(a), Some(b), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(bad("acknowledged"));
+        };
+        let rule = match rule {
+            "conflict" => Rule::Conflict,
+            "mutual" => Rule::Mutual,
+            "last_year" => Rule::LastYear,
+            _ => return Err(bad("acknowledged")),
+        };
+        match (UnitId::parse(a), UnitId::parse(b)) {
+            (Ok(inspector), Ok(inspected)) => out.push(Breach {
+                rule,
+                inspector,
+                inspected,
+            }),
+            _ => return Err(bad("acknowledged")),
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// A checkbox ticked (`1`).
+fn ticked(form: &Form, name: &str) -> bool {
+    field(form, name) == "1"
 }
 
 /// `declare_records`: how many source records the unit has, and what they are.
@@ -480,7 +530,9 @@ fn submit_response(
             (false, false) => continue,
             // An acceptance needs no words.
             (true, false) => Text::empty(),
-            (_, true) => text(form, &format!("answer_{c}"), 2000)?,
+            // Its length is the domain's to refuse: its refusal names the criterion and the
+            // limit (`yearend_answer_too_long`).
+            (_, true) => text(form, &format!("answer_{c}"), usize::MAX)?,
         };
         answers.insert(c.clone(), Answer { accept, text });
     }

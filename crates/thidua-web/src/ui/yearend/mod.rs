@@ -58,10 +58,37 @@ struct ReviewPage {
     draw_blocked: Option<String>,
     /// The form was refused for where the review stands, not for what it held.
     refusal: bool,
+    /// Before the opening, for the secretariat: members lacking approved figures, with the
+    /// windows (named) they lack.
+    missing_figures: Vec<(String, String)>,
+    /// The rules of the draw the secretariat's assignment, as it came back refused, breaks:
+    /// (box name, rule, inspector's name, inspected's name, ` checked` when ticked).
+    typed_breaches: Vec<(String, String, String, String, &'static str)>,
     lang: crate::i18n::Lang,
 }
 
 impl ReviewPage {
+    /// A rule of the draw a decided pair breaks: «rule: A → B».
+    fn breach(&self, rule: &str, inspector: &str, inspected: &str) -> String {
+        let y = self.y;
+        let label = match rule {
+            "conflict" => y.rule_conflict,
+            "mutual" => y.rule_mutual,
+            _ => y.rule_last_year,
+        };
+        format!("{label}: {inspector} → {inspected}")
+    }
+    /// A member no cycle can place, after a draw that found nothing.
+    fn blocker(&self, b: &api::BlockerDto) -> String {
+        crate::i18n::fill(
+            self.y.blocker,
+            &[
+                ("unit", b.unit.name.clone()),
+                ("left", b.left.to_string()),
+                ("needed", b.needed.to_string()),
+            ],
+        )
+    }
     /// A flag's window as users name it ("Tháng 6/2024").
     fn flag_period(&self, f: &crate::api::flags::FlagDto) -> String {
         super::flags::period_text(self.lang, &self.windows, f.year, &f.window)
@@ -644,6 +671,8 @@ fn review_view_at(
     });
     let lock_blocked = lock_blocked(&state, viewer, &cov);
     let draw_blocked = draw_blocked(&state, viewer, &cov);
+    let missing_figures = missing_figures(&state, viewer, &cov, &windows);
+    let typed_breaches = typed_breaches(&state, &cov, &typed);
     let dto = api::review_dto(app, &state, &viewer.scope, &cov, viewer.lang, viewer.now_ms);
     drop(state);
     match dto {
@@ -661,6 +690,8 @@ fn review_view_at(
                 lock_blocked,
                 draw_blocked,
                 refusal,
+                missing_figures,
+                typed_breaches,
                 lang: viewer.lang,
             });
             if failed {
@@ -670,6 +701,68 @@ fn review_view_at(
         }
         Err(e) => viewer_error(viewer, e),
     }
+}
+
+/// For the cluster's secretariat, before the review is opened: the members lacking approved
+/// figures ([`thidua_domain::yearend::rules::missing_windows`]), each with its windows named.
+fn missing_figures(
+    state: &thidua_domain::State,
+    viewer: &Viewer,
+    cov: &CovenantId,
+    windows: &[thidua_domain::model::ReportingWindow],
+) -> Vec<(String, String)> {
+    use thidua_domain::yearend::rules;
+    if state.yearend.reviews.contains_key(cov) || !manages(state, viewer, cov) {
+        return Vec::new();
+    }
+    let Some(year) = state.covenants.get(cov).map(|c| c.year) else {
+        return Vec::new();
+    };
+    let missing = rules::missing_windows(state, cov).unwrap_or_default();
+    missing
+        .into_iter()
+        .map(|(unit, keys)| {
+            let named: Vec<String> = keys
+                .iter()
+                .map(|k| super::flags::period_text(viewer.lang, windows, year, k))
+                .collect();
+            (rules::named(state, &unit), named.join(", "))
+        })
+        .collect()
+}
+
+/// The rules of the draw the assignment typed in a refused `decide_assignment` form breaks
+/// ([`thidua_domain::yearend::rules::breaches`]), each with its box and whether it was ticked.
+fn typed_breaches(
+    state: &thidua_domain::State,
+    cov: &CovenantId,
+    typed: &HashMap<String, String>,
+) -> Vec<(String, String, String, String, &'static str)> {
+    use thidua_domain::yearend::rules;
+    let (Some(review), Some("decide_assignment")) = (
+        state.yearend.reviews.get(cov),
+        typed.get("action").map(String::as_str),
+    ) else {
+        return Vec::new();
+    };
+    let Ok(pairs) = forms::chosen_pairs(typed) else {
+        return Vec::new();
+    };
+    rules::breaches(state, review, &pairs)
+        .into_iter()
+        .map(|b| {
+            let name = format!("ack:{}:{}:{}", b.rule.key(), b.inspector, b.inspected);
+            let ticked = match typed.get(&name).is_some_and(|v| v == "1") {
+                true => " checked",
+                false => "",
+            };
+            let (a, c) = (
+                rules::named(state, &b.inspector),
+                rules::named(state, &b.inspected),
+            );
+            (name, b.rule.key().to_owned(), a, c, ticked)
+        })
+        .collect()
 }
 
 /// Whether `viewer` manages the review of `cov` (its cluster's secretariat, or an administrator).
@@ -732,9 +825,6 @@ pub async fn step(
         let refused = ApiError::bad_request("yearend_unknown_action", "action".to_owned());
         return super::viewer_error_back(&viewer, refused, format!("/covenants/{id}/yearend"));
     }
-    if let Some(page) = unconfirmed(&app, &viewer, &cov, &id, &action, &form) {
-        return page;
-    }
     let (commands, part) = {
         let state = app.service.read();
         let commands = match action.as_str() {
@@ -795,44 +885,6 @@ pub async fn step(
         }
         Err(e) => viewer_error(&viewer, e),
     }
-}
-
-/// Locking the scores and publishing the results cannot be undone: the secretariat ticks a box
-/// saying it understands (the page's form asks; the JSON API's callers decide for themselves).
-/// Without it, the page again with the box's message; someone not managing the cluster is left
-/// to the domain's refusal (403).
-fn unconfirmed(
-    app: &AppState,
-    viewer: &Viewer,
-    cov: &CovenantId,
-    id: &str,
-    action: &str,
-    form: &HashMap<String, String>,
-) -> Option<Response> {
-    if !matches!(action, "lock" | "publish_results")
-        || form.get("confirm").map(String::as_str) == Some("1")
-    {
-        return None;
-    }
-    // A step already taken is the domain's to refuse: no box would change that.
-    let done = {
-        let state = app.service.read();
-        let review = state.yearend.reviews.get(cov);
-        match action {
-            "lock" => review.is_some_and(|r| r.locked_at.is_some()),
-            _ => review.is_some_and(|r| r.published.is_some()),
-        }
-    };
-    if done {
-        return None;
-    }
-    let cluster = app.service.read().covenants.get(cov)?.cluster.clone();
-    if !(viewer.scope.manages(&cluster)) {
-        return None;
-    }
-    let message = viewer.lang.yearend().confirm_first.to_owned();
-    let errors = BTreeMap::from([(action.to_owned(), message)]);
-    Some(review_view(app, viewer, id, errors, HashMap::new()))
 }
 
 #[derive(Template)]

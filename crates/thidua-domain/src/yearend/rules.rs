@@ -1,0 +1,349 @@
+//! The year-end rules checked when a command is decided and not when its event is applied, so
+//! that logs written before them replay unchanged (`docs/event-encoding.md`): conflicts close
+//! with the commitments; the secretariat's assignment has the draw's shape and acknowledges
+//! exactly the rules of the draw it breaks; a review opened on missing figures, a lock and a
+//! publication are acknowledged; a dossier is submitted, and an inspector agrees with a computed
+//! criterion, only when its value can be computed. Also: what blocks a draw that found nothing.
+
+use std::collections::BTreeSet;
+
+use thidua_scoring::explain::Status;
+
+use super::error::{phase, refuse_with};
+use super::state::{self, last_year_pairs, Review};
+use super::*;
+use crate::figures::deadline_passed;
+
+/// Conflicts of interest are declared while commitments are open: refused once every member
+/// has committed, the commitment deadline has passed or a reveal is in. From then on every
+/// value is fixed and reveals may start: a conflict declared after a reveal could be chosen
+/// knowing part of the seed (the last unit to reveal knows all of it) and so steer the draw.
+pub fn conflicts_open(review: &Review, time_ms: i64) -> Result<(), DomainError> {
+    let closed = !review.reveals.is_empty()
+        || review.commitments.len() == review.members.len()
+        || deadline_passed(review.schedule.commit_deadline, time_ms);
+    if closed {
+        return Err(phase(
+            "conflicts_closed",
+            format!(
+                "conflicts of interest are declared while commitments are open (until every unit has committed, the first reveal or the end of the commitment deadline, {})",
+                review.schedule.commit_deadline.format("%d/%m/%Y")
+            ),
+            vec![("date", review.schedule.commit_deadline.to_string())],
+        ));
+    }
+    Ok(())
+}
+
+/// Each member of the covenant's cluster lacking approved figures for a reported window of the
+/// covenant's year, with those windows' keys in the calendar's order (members sorted); none
+/// when the regulation computes no criterion from the figures.
+pub fn missing_windows(
+    state: &State,
+    covenant: &CovenantId,
+) -> Result<Vec<(UnitId, Vec<String>)>, DomainError> {
+    if state::criteria_of(state, covenant)?
+        .iter()
+        .all(|c| c.manual)
+    {
+        return Ok(Vec::new());
+    }
+    let c = state.covenant(covenant)?;
+    let calendar = state.calendar(covenant)?;
+    let mut members = state.members(&c.cluster, c.year)?.to_vec();
+    members.sort();
+    let mut out = Vec::new();
+    for unit in members {
+        let approved = state.figures.published_year(&unit, c.year);
+        let missing: Vec<String> = calendar
+            .reported()
+            .iter()
+            .map(|r| r.window.key.to_string())
+            .filter(|k| !approved.iter().any(|(a, _)| a == k))
+            .collect();
+        if !missing.is_empty() {
+            out.push((unit, missing));
+        }
+    }
+    Ok(out)
+}
+
+/// Members and their missing windows as a refusal names them: `Name (k1, k2); …`.
+pub fn describe_missing(state: &State, missing: &[(UnitId, Vec<String>)]) -> String {
+    missing
+        .iter()
+        .map(|(u, windows)| format!("{} ({})", named(state, u), windows.join(", ")))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Opening with members lacking approved figures needs `acknowledge_missing_figures`: refused
+/// otherwise, naming the members and their windows.
+pub fn figures_acknowledged(
+    state: &State,
+    covenant: &CovenantId,
+    acknowledged: bool,
+) -> Result<(), DomainError> {
+    let missing = missing_windows(state, covenant)?;
+    if missing.is_empty() || acknowledged {
+        return Ok(());
+    }
+    let units = describe_missing(state, &missing);
+    Err(refuse_with(
+        "yearend_figures_missing",
+        format!(
+            "members lack approved figures of the year: {units}; acknowledge_missing_figures opens the review anyway"
+        ),
+        vec![("units", units)],
+    ))
+}
+
+/// The quantitative criteria of `unit` the engine cannot compute from the approved figures
+/// (their status is an error, or the engine gives the unit or the criterion no result), in the
+/// regulation's order.
+pub fn uncomputed(
+    state: &State,
+    review: &Review,
+    unit: &UnitId,
+) -> Result<Vec<String>, DomainError> {
+    let board = score::scoreboard(state, review, score::Scores::SelfAssessed, false)?;
+    let result = score::data_id(review, unit).and_then(|id| board.unit(&id).cloned());
+    let computed = |id: &str| {
+        result.as_ref().is_some_and(|r| {
+            r.nodes
+                .iter()
+                .any(|n| *n.id == *id && n.status != Status::Error)
+        })
+    };
+    Ok(review
+        .criteria
+        .iter()
+        .filter(|c| !c.manual && !computed(&c.id))
+        .map(|c| c.id.clone())
+        .collect())
+}
+
+/// A dossier is submitted only when its quantitative criteria can be computed: refused naming
+/// them and the unit's windows without approved figures.
+pub fn dossier_computable(
+    state: &State,
+    review: &Review,
+    unit: &UnitId,
+) -> Result<(), DomainError> {
+    let criteria = uncomputed(state, review, unit)?.join(", ");
+    if criteria.is_empty() {
+        return Ok(());
+    }
+    let windows = missing_windows(state, &review.schedule.covenant)?
+        .into_iter()
+        .find(|(u, _)| u == unit)
+        .map(|(_, w)| w.join(", "))
+        .unwrap_or_default();
+    Err(refuse_with(
+        "yearend_criteria_uncomputable",
+        format!(
+            "{criteria} cannot be computed: no approved figures for {}",
+            if windows.is_empty() {
+                "some windows"
+            } else {
+                &windows
+            }
+        ),
+        vec![("criteria", criteria), ("windows", windows)],
+    ))
+}
+
+/// An inspector agrees only with a quantitative criterion whose value is computed (a criterion
+/// the findings leave out is agreed with): refused naming the criteria that have none, which
+/// are questioned instead.
+pub fn agreements_computed(
+    state: &State,
+    review: &Review,
+    inspected: &UnitId,
+    items: &std::collections::BTreeMap<String, FindingItem>,
+) -> Result<(), DomainError> {
+    let missing = uncomputed(state, review, inspected)?;
+    let bad: Vec<&str> = missing
+        .iter()
+        .filter(|id| items.get(*id).is_none_or(|i| i.verdict == Verdict::Agree))
+        .map(String::as_str)
+        .collect();
+    if bad.is_empty() {
+        return Ok(());
+    }
+    let criteria = bad.join(", ");
+    Err(refuse_with(
+        "yearend_agree_uncomputed",
+        format!("{criteria}: no computed value to agree with (approved figures missing); question the figures instead"),
+        vec![("criteria", criteria)],
+    ))
+}
+
+/// An irreversible step (`lock`, `publish_results`) is given with `confirm: true`, unless it
+/// is `done` already (its own refusal then says so: no box would change that).
+pub fn confirmed(step: &'static str, confirm: bool, done: bool) -> Result<(), DomainError> {
+    if confirm || done {
+        return Ok(());
+    }
+    Err(refuse_with(
+        "yearend_confirm_required",
+        format!("{step} cannot be undone: confirm it (confirm: true)"),
+        vec![("step", step.to_owned())],
+    ))
+}
+
+/// The shape of an assignment the draw gives: the pairs name members, nobody inspects itself,
+/// and every member is inspected by exactly k units and inspects exactly k (a pair named twice
+/// is refused before).
+pub fn check_shape(state: &State, review: &Review, pairs: &[Pair]) -> Result<(), DomainError> {
+    let invalid = |detail: String, args: Vec<(&'static str, String)>| {
+        refuse_with("yearend_assignment_invalid", detail, args)
+    };
+    let k = usize::from(review.schedule.inspectors);
+    for p in pairs {
+        for u in [&p.inspector, &p.inspected] {
+            if !review.is_member(u) {
+                return Err(refuse_with(
+                    "yearend_not_member",
+                    format!("{u} is not a member of the cluster in {}", review.year),
+                    vec![("unit", named(state, u))],
+                ));
+            }
+        }
+        if p.inspector == p.inspected {
+            return Err(invalid(
+                format!("{} cannot inspect itself", p.inspector),
+                vec![
+                    ("why", "self".into()),
+                    ("unit", named(state, &p.inspector)),
+                    ("k", k.to_string()),
+                ],
+            ));
+        }
+    }
+    for u in &review.members {
+        let by = pairs.iter().filter(|p| &p.inspected == u).count();
+        let of = pairs.iter().filter(|p| &p.inspector == u).count();
+        for (why, n, what) in [
+            ("inspected", by, "is inspected by"),
+            ("inspects", of, "inspects"),
+        ] {
+            if n != k {
+                return Err(invalid(
+                    format!("{u} {what} {n} unit(s); every unit is inspected by exactly {k} and inspects exactly {k}"),
+                    vec![
+                        ("why", why.into()),
+                        ("unit", named(state, u)),
+                        ("count", n.to_string()),
+                        ("k", k.to_string()),
+                    ],
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The rules of the draw a set of pairs breaks, sorted: a declared conflict between the two
+/// units, a mutual pair (each inspects the other; one breach per direction) and last year's
+/// pair (`state::last_year_pairs`).
+pub fn breaches(state: &State, review: &Review, pairs: &[Pair]) -> Vec<Breach> {
+    let last_year = last_year_pairs(state, review);
+    let conflict = |a: &UnitId, b: &UnitId| in_conflict(review, a, b);
+    let mut out = BTreeSet::new();
+    for p in pairs {
+        let breach = |rule| Breach {
+            rule,
+            inspector: p.inspector.clone(),
+            inspected: p.inspected.clone(),
+        };
+        if conflict(&p.inspector, &p.inspected) {
+            out.insert(breach(Rule::Conflict));
+        }
+        if pairs
+            .iter()
+            .any(|q| q.inspector == p.inspected && q.inspected == p.inspector)
+        {
+            out.insert(breach(Rule::Mutual));
+        }
+        if last_year.contains(p) {
+            out.insert(breach(Rule::LastYear));
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// A breach as a refusal and the CLI name it: `conflict: A → B`.
+pub fn describe_breach(state: &State, b: &Breach) -> String {
+    format!(
+        "{}: {} → {}",
+        b.rule.key(),
+        named(state, &b.inspector),
+        named(state, &b.inspected)
+    )
+}
+
+/// The breaches of `pairs`, which `acknowledged` must list exactly (in any order): refused
+/// naming every breach when it does not.
+pub fn breaches_acknowledged(
+    state: &State,
+    review: &Review,
+    pairs: &[Pair],
+    acknowledged: &[Breach],
+) -> Result<Vec<Breach>, DomainError> {
+    let found = breaches(state, review, pairs);
+    let given: BTreeSet<&Breach> = acknowledged.iter().collect();
+    if given == found.iter().collect::<BTreeSet<_>>() && given.len() == acknowledged.len() {
+        return Ok(found);
+    }
+    let list = found
+        .iter()
+        .map(|b| describe_breach(state, b))
+        .collect::<Vec<_>>()
+        .join("; ");
+    Err(refuse_with(
+        "yearend_assignment_breaches",
+        format!(
+            "the assignment breaks these rules of the draw, to acknowledge exactly (acknowledged): {}",
+            if list.is_empty() { "none" } else { &list }
+        ),
+        vec![("breaches", list), ("count", found.len().to_string())],
+    ))
+}
+
+/// What blocks every assignment, when one member shows it: a unit whose declared conflicts
+/// leave fewer than 2k other units it may meet. In the draw's cycle a unit's k inspectors and
+/// the k units it inspects are 2k different units (no mutual pair, no conflict in either
+/// direction), so such a unit has no place in any cycle. Each as (unit, the units left, 2k);
+/// empty when the cause lies in the combination of conflicts.
+pub fn draw_blockers(review: &Review) -> Vec<(UnitId, usize, usize)> {
+    let needed = 2 * usize::from(review.schedule.inspectors);
+    review
+        .members
+        .iter()
+        .filter_map(|u| {
+            let left = review
+                .members
+                .iter()
+                .filter(|o| *o != u && !in_conflict(review, u, o))
+                .count();
+            (left < needed).then(|| (u.clone(), left, needed))
+        })
+        .collect()
+}
+
+/// Whether the two units declared a conflict (either of them, either way).
+fn in_conflict(review: &Review, a: &UnitId, b: &UnitId) -> bool {
+    review
+        .conflicts
+        .iter()
+        .any(|(c, _)| (&c.unit == a && &c.other == b) || (&c.unit == b && &c.other == a))
+}
+
+/// A unit as a refusal names it: its name, else its id.
+pub fn named(state: &State, unit: &UnitId) -> String {
+    state
+        .units
+        .get(unit)
+        .map_or(unit.to_string(), |x| x.name.to_string())
+}
