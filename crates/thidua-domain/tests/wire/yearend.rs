@@ -117,6 +117,7 @@ pub fn samples() -> Vec<(Actor, Payload)> {
                     inspected: u("ca-kg"),
                 }],
                 reason: t("Quyết định của Hội đồng cụm"),
+                acknowledged: vec![],
             })),
         ),
         (
