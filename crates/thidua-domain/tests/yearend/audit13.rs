@@ -35,18 +35,7 @@ fn infeasible_world() -> World {
     for unit in UNITS {
         commit_own_seed(&mut w, at, unit);
     }
-    for unit in UNITS {
-        w.run_at(
-            at,
-            &leader_of(unit),
-            ye(YearEndCommand::RevealSeed {
-                covenant: cov(),
-                unit: u(unit),
-                value: secret(unit),
-            }),
-        )
-        .unwrap();
-    }
+    reveal_every_seed(&mut w, at);
     w.run_at(
         ms(2024, 12, 23),
         &user("thuky"),
@@ -103,18 +92,7 @@ fn conflicts_close_with_the_commitments() {
     let e = w.refusal_at(at, &leader_of("ca-hg"), conflict("ca-hg", "ca-kg"));
     assert_eq!(e.arg("why"), Some("conflicts_closed"));
     // And after every reveal, as in the audit.
-    for unit in UNITS {
-        w.run_at(
-            at,
-            &leader_of(unit),
-            ye(YearEndCommand::RevealSeed {
-                covenant: cov(),
-                unit: u(unit),
-                value: secret(unit),
-            }),
-        )
-        .unwrap();
-    }
+    reveal_every_seed(&mut w, at);
     let e = w.refusal_at(at, &leader_of("ca-ag"), conflict("ca-ag", "ca-hg"));
     assert_eq!(e.arg("why"), Some("conflicts_closed"));
     assert_eq!(review(&w).conflicts.len(), 1);

@@ -219,6 +219,22 @@ fn commit_own_seed(w: &mut World, at: i64, unit: &str) {
     .unwrap();
 }
 
+/// Every unit's leader reveals its test secret at `at`.
+fn reveal_every_seed(w: &mut World, at: i64) {
+    for unit in UNITS {
+        w.run_at(
+            at,
+            &user(&format!("lanhdao.{}", &unit[3..])),
+            ye(YearEndCommand::RevealSeed {
+                covenant: cov(),
+                unit: u(unit),
+                value: secret(unit),
+            }),
+        )
+        .unwrap();
+    }
+}
+
 /// Every inspecting unit's leader submits findings agreeing with everything (27/12/2024).
 fn agree_everywhere(w: &mut World) {
     for p in review(w).pairs() {
@@ -290,18 +306,7 @@ fn drawn_from(mut w: World, without: Option<&str>, drawn_at: i64) -> World {
         }),
     )
     .unwrap();
-    for unit in UNITS {
-        w.run_at(
-            at,
-            &user(&format!("lanhdao.{}", &unit[3..])),
-            ye(YearEndCommand::RevealSeed {
-                covenant: cov(),
-                unit: u(unit),
-                value: secret(unit),
-            }),
-        )
-        .unwrap();
-    }
+    reveal_every_seed(&mut w, at);
     w.run_at(
         drawn_at,
         &user("thuky"),
