@@ -192,7 +192,7 @@ impl State {
 }
 
 /// Whether `subject` is what a flag of `kind` is about in the frame: a funnel's consecutive
-/// step (`funnel:from:to`), an element watched for breaks, an element with a target boundary,
+/// step (`funnel:from:to`), an element watched for breaks, a count compared with last year, an element with a target boundary,
 /// nothing for data quality.
 fn subject_ok(frame: &collect::Frame, kind: FlagKind, subject: Option<&str>) -> bool {
     let panel = &frame.panel;
@@ -216,6 +216,7 @@ fn subject_ok(frame: &collect::Frame, kind: FlagKind, subject: Option<&str>) -> 
                 .any(|f| f.steps.windows(2).any(|w| w == [from, to]))
         }
         (FlagKind::SeriesBreak, Some(s)) => element(s).is_some_and(|e| panel.series.contains(&e)),
+        (FlagKind::YearChange, Some(s)) => element(s).is_some_and(|e| panel.counts.contains(&e)),
         (FlagKind::NearTarget, Some(s)) => {
             element(s).is_some_and(|e| panel.boundaries.iter().any(|b| b.element == e))
         }

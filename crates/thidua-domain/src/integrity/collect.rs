@@ -95,8 +95,13 @@ pub fn frame(state: &State, covenant: &CovenantId) -> Result<Frame, DomainError>
         .iter()
         .map(|e| (e.id.clone(), e.name.clone()))
         .collect();
-    let series = (0..form.elements.len())
+    let series: Vec<usize> = (0..form.elements.len())
         .filter(|i| form.elements[*i].aggregate == "sum")
+        .collect();
+    let counts = series
+        .iter()
+        .copied()
+        .filter(|i| form.elements[*i].integer)
         .collect();
     let ends = periods
         .iter()
@@ -111,6 +116,7 @@ pub fn frame(state: &State, covenant: &CovenantId) -> Result<Frame, DomainError>
             funnels,
             boundaries,
             series,
+            counts,
             flagged_from: Some(c.year),
         },
         members: state.members(&c.cluster, c.year)?.to_vec(),

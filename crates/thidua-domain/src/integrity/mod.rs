@@ -6,6 +6,11 @@
 //!   year AND against its peers in the same window (robust z-scores, threshold configurable);
 //! - [`breaks`]: a month far outside the unit's own range over its previous twelve windows (one
 //!   full seasonal cycle);
+//! - [`yoy`]: a count (a watched element declared `integer`) below `1/F` or above `F` times
+//!   the same window a year before (cùng kỳ,
+//!   with a merged unit's predecessors' figures added), `F` = 2 by default, when the larger of
+//!   the two is at least 20 — a cut of the same size in every window, which a series whose
+//!   spread is wide never shows as a break;
 //! - [`boundary`]: a year-over-year change that lands just past a target's boundary again and
 //!   again;
 //! - [`quality`]: late and corrected reports, as a per-unit data-quality figure of the year.
@@ -22,6 +27,7 @@ pub mod incremental;
 pub mod quality;
 pub mod robust;
 pub mod synth;
+pub mod yoy;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -96,6 +102,10 @@ pub struct Panel {
     pub boundaries: Vec<Boundary>,
     /// Elements watched for breaks in a series (positions).
     pub series: Vec<usize>,
+    /// Elements compared with the same window a year before (positions): counts summed over
+    /// windows (`integer = true`), whose size says something; an amount of money recovered
+    /// is lumpy by nature, and doubling it is no sign.
+    pub counts: Vec<usize>,
     /// The first year whose windows are flagged: a covenant's flags are for its own year, the
     /// year before is the series' history only (its own covenant flags it). `None`: every
     /// window of the panel (the synthetic benchmark measures both years).
@@ -122,6 +132,11 @@ pub struct Settings {
     pub near_margin_pct: Decimal,
     /// Windows of one year that must land just past before it is flagged.
     pub near_repeats: usize,
+    /// A window is flagged against the same window a year before when it is below `1 /
+    /// yoy_factor` or above `yoy_factor` times it ([`yoy`]).
+    pub yoy_factor: Decimal,
+    /// ... and the larger of the two figures is at least this (small counts raise no noise).
+    pub yoy_min: Decimal,
 }
 
 impl Default for Settings {
@@ -134,6 +149,8 @@ impl Default for Settings {
             ratio_floor: Decimal::new(2, 2),
             near_margin_pct: Decimal::ONE,
             near_repeats: 3,
+            yoy_factor: Decimal::TWO,
+            yoy_min: Decimal::from(20),
         }
     }
 }
@@ -146,15 +163,17 @@ pub enum FlagKind {
     SeriesBreak,
     NearTarget,
     DataQuality,
+    YearChange,
 }
 
 impl FlagKind {
     /// Every kind, in the order flags of one unit and window are sorted.
-    pub const ALL: [FlagKind; 4] = [
+    pub const ALL: [FlagKind; 5] = [
         FlagKind::FunnelDrop,
         FlagKind::SeriesBreak,
         FlagKind::NearTarget,
         FlagKind::DataQuality,
+        FlagKind::YearChange,
     ];
 
     /// The kind whose [`FlagKind::code`] is `code`.
@@ -168,6 +187,7 @@ impl FlagKind {
             FlagKind::SeriesBreak => "series_break",
             FlagKind::NearTarget => "near_target",
             FlagKind::DataQuality => "data_quality",
+            FlagKind::YearChange => "year_change",
         }
     }
 
@@ -177,6 +197,7 @@ impl FlagKind {
             FlagKind::SeriesBreak => "Số liệu đột biến",
             FlagKind::NearTarget => "Liên tục sát ngưỡng chỉ tiêu",
             FlagKind::DataQuality => "Chất lượng báo cáo",
+            FlagKind::YearChange => "Thay đổi lớn so với cùng kỳ",
         }
     }
 }
@@ -220,6 +241,16 @@ pub enum Detail {
         bound_pct: Decimal,
         count: usize,
     },
+    /// `value` against `last`, the same window a year before: below `1 / factor` or above
+    /// `factor` times it ([`yoy`]).
+    YearChange {
+        element: String,
+        /// The element's id in the regulation (`element` is its name).
+        element_id: String,
+        value: Decimal,
+        last: Decimal,
+        factor: Decimal,
+    },
     /// Of `reported` approved windows of the year, `late` were first submitted late and
     /// `corrected` were corrected after approval.
     Quality {
@@ -243,6 +274,12 @@ fn vi(d: Decimal) -> String {
     thidua_scoring::num::vi_dp(d, 3)
 }
 
+/// The size of the change of `value` against `last`, in per cent without its sign, the
+/// Vietnamese way ("76"); empty when `last` is zero (the reasons then say so).
+pub fn vi_change(value: Decimal, last: Decimal) -> String {
+    yoy::change_pct(value, last).map_or_else(String::new, |p| vi(p.abs()))
+}
+
 /// A ratio as a percentage to one decimal, the Vietnamese way: 0.538 → "53,8%".
 pub fn vi_percent(ratio: Decimal) -> String {
     format!(
@@ -263,9 +300,9 @@ impl Flag {
                 to,
                 ..
             } => Some(format!("{funnel_id}:{from}:{to}")),
-            Detail::Break { element_id, .. } | Detail::Near { element_id, .. } => {
-                Some(element_id.clone())
-            }
+            Detail::Break { element_id, .. }
+            | Detail::Near { element_id, .. }
+            | Detail::YearChange { element_id, .. } => Some(element_id.clone()),
             Detail::Quality { .. } => None,
         }
     }
@@ -286,6 +323,19 @@ impl Flag {
                 "{element}: thay đổi {}% so với cùng kỳ, sát ngưỡng chỉ tiêu {}% (lần thứ {count} trong năm)",
                 vi(*change_pct), vi(*bound_pct)
             ),
+            Detail::YearChange { element, value, last, factor, .. } => {
+                let (change, bound) = if value < last {
+                    (format!("giảm {}%", vi_change(*value, *last)), format!("dưới 1/{} cùng kỳ", vi(*factor)))
+                } else {
+                    (format!("tăng {}%", vi_change(*value, *last)), format!("trên {} lần cùng kỳ", vi(*factor)))
+                };
+                let change = if last.is_zero() { "cùng kỳ là 0".to_owned() } else { change };
+                format!(
+                    "{element}: {} so với {} cùng kỳ năm trước ({change}), {bound} — thay đổi lớn như vậy \
+                     so với cùng kỳ cần được xem lại",
+                    vi(*value), vi(*last)
+                )
+            }
             Detail::Quality { reported, late, corrected } => format!(
                 "Trong năm {}: {late}/{reported} kỳ nộp muộn, {corrected}/{reported} kỳ sửa sau phê duyệt",
                 self.period.year
@@ -295,7 +345,7 @@ impl Flag {
 }
 
 /// What one unit contributes to the flags, computed from its own figures alone: its flags that
-/// compare it with nobody else (breaks, near-target, data quality), its data-quality figure
+/// compare it with nobody else (breaks, changes against last year, near-target, data quality), its data-quality figure
 /// of every year, and its funnel standings for the peer comparison. Only the funnel drop
 /// compares units, and it needs no more of them than their standings, so a unit whose
 /// figures did not change keeps its part ([`incremental`]).
@@ -310,6 +360,7 @@ pub struct UnitPart {
 /// The unit's part.
 pub fn unit_part(panel: &Panel, u: &UnitSeries, settings: &Settings) -> UnitPart {
     let mut own = breaks::unit_flags(panel, u, settings);
+    own.extend(yoy::unit_flags(panel, u, settings));
     own.extend(boundary::unit_flags(panel, u, settings));
     let quality = quality::unit_figures(panel, u);
     own.extend(quality::flags_of(&quality));

@@ -118,6 +118,7 @@ pub fn panel(seed: u64) -> Panel {
         ],
         boundaries: vec![],
         series: vec![0, 1, 2, 3],
+        counts: vec![0, 1, 2, 3],
         flagged_from: None,
     }
 }

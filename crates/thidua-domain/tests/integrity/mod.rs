@@ -354,3 +354,82 @@ fn a_covenants_flags_are_for_its_own_windows_only() {
         "no flag of a 2023 window: {full:?}"
     );
 }
+
+/// `unit`'s crimes of `year`, one figure a window from month 1 on.
+fn crimes_of(unit: &str, year: i32, figures: &[u32]) -> Vec<HistoricalReport> {
+    figures
+        .iter()
+        .enumerate()
+        .map(|(i, v)| HistoricalReport {
+            unit: u(unit),
+            year,
+            window: format!("M{:02}", i + 1),
+            values: [("crimes".to_owned(), num(*v))].into_iter().collect(),
+        })
+        .collect()
+}
+
+/// The labels of `unit`'s flags of `kind`, kept and full alike.
+fn flagged(inc: &mut Incremental, w: &World, unit: &str, kind: FlagKind) -> Vec<String> {
+    let (kept, full) = both(inc, w);
+    assert_eq!(kept.flags, full);
+    full.iter()
+        .filter(|f| f.unit == unit && f.kind == kind)
+        .map(|f| f.period.label())
+        .collect()
+}
+
+/// The audit's case: after a historical import of last year (121–203 crimes a month), a unit
+/// reports about a quarter of it in every window. Its series' spread is so wide that no month
+/// breaks it; each window against the same window last year is flagged.
+#[test]
+fn a_cut_against_the_same_windows_last_year_is_flagged_where_no_break_is() {
+    let mut w = world();
+    let before = [121, 125, 130, 140, 150, 173, 173, 190, 195, 200, 203, 203];
+    w.import_history("an-giang-2023.csv", "ab", crimes_of("ca-ag", 2023, &before));
+    for (m, v) in [29, 36, 42].iter().enumerate() {
+        w.report(
+            "ca-ag",
+            &format!("M{:02}", m + 1),
+            &v.to_string(),
+            "approved",
+        );
+    }
+    let mut inc = Incremental::default();
+    let breaks = flagged(&mut inc, &w, "ca-ag", FlagKind::SeriesBreak);
+    assert!(breaks.is_empty(), "{breaks:?}");
+    assert_eq!(
+        flagged(&mut inc, &w, "ca-ag", FlagKind::YearChange),
+        ["2024-M01", "2024-M02", "2024-M03"]
+    );
+}
+
+/// A merged unit's same window last year is its own plus its predecessors' figures, as
+/// progress computes cùng kỳ, and never a partial sum.
+#[test]
+fn a_merged_units_last_year_adds_its_predecessors() {
+    let mut w = world();
+    super::progress_tests::merge_x1_into_hg(&mut w);
+    w.import_history(
+        "hau-giang-2023.csv",
+        "ab",
+        crimes_of("ca-hg", 2023, &[10; 12]),
+    );
+    for m in 1..=3 {
+        w.report("ca-hg", &format!("M{m:02}"), "110", "approved");
+    }
+    let mut inc = Incremental::default();
+    let changes = |inc: &mut Incremental, w: &World| flagged(inc, w, "ca-hg", FlagKind::YearChange);
+    assert!(
+        changes(&mut inc, &w).is_empty(),
+        "the predecessor's figures are not in: no same window last year, not 10"
+    );
+    w.import_history(
+        "sap-nhap-2023.csv",
+        "cd",
+        crimes_of("ca-x1", 2023, &[100; 12]),
+    );
+    assert!(changes(&mut inc, &w).is_empty(), "110 against 10 + 100");
+    w.report("ca-hg", "M04", "40", "approved");
+    assert_eq!(changes(&mut inc, &w), ["2024-M04"], "40 against 110");
+}

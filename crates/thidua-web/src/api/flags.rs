@@ -37,7 +37,7 @@ pub struct FlagDto {
     pub period: String,
     pub year: i32,
     pub window: String,
-    /// `funnel_drop`, `series_break`, `near_target` or `data_quality`.
+    /// `funnel_drop`, `series_break`, `year_change`, `near_target` or `data_quality`.
     pub kind: String,
     pub reason_vi: String,
     pub reason_en: String,
@@ -99,7 +99,7 @@ pub struct FlagsQuery {
     pub unit: Option<String>,
     /// Only this window (`2024-M05`; the year's data quality: `2024-Y`).
     pub period: Option<String>,
-    /// Only this kind: `funnel_drop`, `series_break`, `near_target` or `data_quality` (400 for
+    /// Only this kind: `funnel_drop`, `series_break`, `year_change`, `near_target` or `data_quality` (400 for
     /// another).
     pub kind: Option<String>,
 }
@@ -334,7 +334,7 @@ fn viewers_share(
             ApiError::bad_request(
                 "unknown_flag_kind",
                 format!(
-                    "no flag kind {code:?}: funnel_drop, series_break, near_target or data_quality"
+                    "no flag kind {code:?}: funnel_drop, series_break, year_change, near_target or data_quality"
                 ),
             )
         })?),

@@ -116,6 +116,7 @@ pub fn kind_name(lang: Lang, kind: FlagKind) -> &'static str {
             FlagKind::SeriesBreak => "Break in the series",
             FlagKind::NearTarget => "Again and again just past a target",
             FlagKind::DataQuality => "Reporting quality",
+            FlagKind::YearChange => "Large change against last year",
         },
     }
 }
@@ -181,6 +182,21 @@ pub fn reason_parts(lang: Lang, f: &Flag) -> Vec<Part> {
                 n(change_pct), n(bound_pct), ordinal(*count)
             )),
         ],
+        Detail::YearChange { element, value, last, factor, .. } => {
+            let change = thidua_domain::integrity::vi_change(*value, *last);
+            let (change, bound) = match (last.is_zero(), value < last) {
+                (true, _) => ("last year's is 0".to_owned(), format!("above {} times last year's", n(factor))),
+                (false, true) => (format!("down {change}%"), format!("below 1/{} of last year's", n(factor))),
+                (false, false) => (format!("up {change}%"), format!("above {} times last year's", n(factor))),
+            };
+            vec![
+                vi(element),
+                en(format!(
+                    ": {} against {} in the same window last year ({change}), {bound} — a change this large against last year is to be reviewed",
+                    n(value), n(last)
+                )),
+            ]
+        }
         Detail::Quality { reported, late, corrected } => vec![en(format!(
             "In {}: {late} of {reported} windows submitted late, {corrected} of {reported} corrected after approval",
             f.period.year
@@ -291,6 +307,28 @@ mod tests {
                 median: d("0.0001"),
                 threshold: d("5"),
             },
+        );
+        let cut = flag(
+            FlagKind::YearChange,
+            Detail::YearChange {
+                element: "Số vụ phạm tội".into(),
+                element_id: "crimes".into(),
+                value: d("29"),
+                last: d("121"),
+                factor: d("2"),
+            },
+        );
+        assert_eq!(
+            reason(Lang::En, &cut),
+            "Số vụ phạm tội: 29 against 121 in the same window last year (down 76%), below 1/2 of last year's — a change this large against last year is to be reviewed"
+        );
+        assert_eq!(
+            kind_name(Lang::En, FlagKind::YearChange),
+            "Large change against last year"
+        );
+        assert_eq!(
+            reason(Lang::Vi, &cut),
+            "Số vụ phạm tội: 29 so với 121 cùng kỳ năm trước (giảm 76%), dưới 1/2 cùng kỳ — thay đổi lớn như vậy so với cùng kỳ cần được xem lại"
         );
         assert_eq!(
             reason(Lang::En, &big),
