@@ -204,7 +204,7 @@ pub fn data_csv_with(
     let units = exported_units(state, c)?;
     check_distinct_ids(state, &units)?;
     let mut out = String::new();
-    head(state, c, covenant, window, &cut, &form, &mut out);
+    head(state, c, covenant, window, &cut, &calendar, &form, &mut out);
     if let (Some(which), Some(review)) = (scores, review) {
         manual_head(review, which, &mut out);
     }
@@ -279,14 +279,46 @@ fn check_distinct_ids(state: &State, units: &[UnitId]) -> Result<(), DomainError
     Ok(())
 }
 
+/// The period over which `thidua score --period` recomputes the provisional scores of an
+/// export up to `window`: the year to date through the last reported month that ends by the
+/// window's end, as the progress pages score it (`2025-M01..M02`; `2025-Q1`, `2025-Y` where a
+/// usual key names it). `None` when no reported month ends by then.
+pub fn score_period(
+    state: &State,
+    covenant: &CovenantId,
+    window: &str,
+) -> Result<Option<PeriodKey>, DomainError> {
+    let c = state.covenant(covenant)?;
+    let cut = state.reporting_window(covenant, window)?;
+    Ok(year_to_date(c, &cut, &state.calendar(covenant)?))
+}
+
+fn year_to_date(c: &Covenant, cut: &ReportingWindow, calendar: &Calendar<'_>) -> Option<PeriodKey> {
+    let month = calendar
+        .reported()
+        .iter()
+        .filter(|r| r.window.end <= cut.end)
+        .map(|r| r.month)
+        .max()?;
+    PeriodKey::year_to_date(c.year, month)
+}
+
+/// The command that recomputes an export's scores over `period`: `thidua score --regulation
+/// quy-dinh.toml --data so-lieu.csv --period 2025-M01..M02`.
+pub fn score_command(period: &PeriodKey) -> String {
+    format!("thidua score --regulation quy-dinh.toml --data so-lieu.csv --period {period}")
+}
+
 /// The comment lines that open an export: the covenant and its regulation's hash, the window
-/// and log size it goes up to, and the values the regulation declares for figures not reported.
+/// and log size it goes up to, the command that recomputes its provisional scores, and the values the regulation declares for figures not reported.
+#[allow(clippy::too_many_arguments)]
 fn head(
     state: &State,
     c: &Covenant,
     covenant: &CovenantId,
     window: &str,
     cut: &ReportingWindow,
+    calendar: &Calendar<'_>,
     form: &Form,
     out: &mut String,
 ) {
@@ -297,6 +329,13 @@ fn head(
             .map_or("", |v| v.content.regulation.sha256.as_str())
     );
     let _ = writeln!(out, "# Đến hết kỳ {}-{window} ({}) theo nhật ký ở kích thước {} / up to {}-{window} as of log size {}", c.year, cut.end.format("%d/%m/%Y"), state.size, c.year, state.size);
+    if let Some(period) = year_to_date(c, cut, calendar) {
+        let _ = writeln!(
+            out,
+            "# Tính lại điểm tạm tính đến hết kỳ này / recompute the provisional scores to this window: {}",
+            score_command(&period)
+        );
+    }
     // Figures nobody reported are not rows: the engine takes the value the regulation
     // declares for a missing figure (`missing`), as the server's scoring does.
     let defaults: Vec<String> = form

@@ -21,8 +21,10 @@ pub enum PeriodKind {
     /// The reporting year 15/12 – 14/12.
     Year,
     /// The year to date through reporting month 1..=12 (15/12 – 14/m), for progress during the
-    /// year; only where no other kind names the window (see [`PeriodKey::year_to_date`]). Not
-    /// a key a data file or a regulation may name: it has no parsed form.
+    /// year; only where no other kind names the window (see [`PeriodKey::year_to_date`]).
+    /// Written and parsed `2024-M01..M05`, the form the progress pages print, so that
+    /// `thidua score --period` recomputes a provisional score of any month; parsing
+    /// `2024-M01..M03` gives the usual key (`2024-Q1`), as [`PeriodKey::year_to_date`] does.
     ToDate(u8),
 }
 
@@ -226,7 +228,7 @@ impl Serialize for PeriodKey {
 
 /// A text that is not a period key.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("kỳ không hợp lệ `{0}` (ví dụ 2024-M03, 2024-Q1, 2024-H1, 2024-9M, 2024-Y) / invalid period `{0}`")]
+#[error("kỳ không hợp lệ `{0}` (ví dụ 2024-M03, 2024-Q1, 2024-H1, 2024-9M, 2024-Y, 2024-M01..M05) / invalid period `{0}`")]
 pub struct BadPeriod(pub String);
 
 impl FromStr for PeriodKey {
@@ -244,6 +246,13 @@ impl FromStr for PeriodKey {
             }
             t.parse().map_err(|_| bad())
         };
+        if let Some(last) = rest.strip_prefix("M01..M") {
+            // The year to date through a month, named by its usual key where there is one.
+            if last.len() != 2 {
+                return Err(bad());
+            }
+            return PeriodKey::year_to_date(year, num(last, 2)?).ok_or_else(bad);
+        }
         let kind = if let Some(m) = rest.strip_prefix('M') {
             if m.len() != 2 {
                 return Err(bad());
@@ -348,7 +357,37 @@ mod tests {
             "2023-M01..M05"
         );
         assert!(PeriodKey::year_to_date(2024, 13).is_none());
-        assert!("2024-M01..M05".parse::<PeriodKey>().is_err());
+    }
+
+    /// The progress pages print the year to date as `2025-M01..M02`: `thidua score --period`
+    /// takes it for every month (it was refused but for months 1, 3, 6, 9 and 12).
+    #[test]
+    fn the_year_to_date_of_every_month_parses_as_printed() {
+        for m in 1..=12u8 {
+            let k = PeriodKey::year_to_date(2025, m).unwrap();
+            let printed = format!("2025-M01..M{m:02}");
+            assert_eq!(printed.parse::<PeriodKey>(), Ok(k), "{printed}");
+            assert_eq!(k.to_string().parse::<PeriodKey>(), Ok(k), "{k}");
+            assert_eq!(k.window(), Window::new(2025, 1, m).unwrap());
+        }
+        assert_eq!(
+            "2025-M01..M02".parse::<PeriodKey>().unwrap().to_string(),
+            "2025-M01..M02"
+        );
+        assert_eq!(
+            "2025-M01..M06".parse::<PeriodKey>().unwrap().to_string(),
+            "2025-H1"
+        );
+        for s in [
+            "2025-M01..M13",
+            "2025-M01..M00",
+            "2025-M01..M2",
+            "2025-M02..M05",
+            "2025-M01..",
+            "2025-M01..M1x",
+        ] {
+            assert!(s.parse::<PeriodKey>().is_err(), "{s}");
+        }
     }
 
     #[test]

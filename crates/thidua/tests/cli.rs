@@ -546,10 +546,39 @@ fn kill_9_during_an_import_leaves_all_of_it_or_none() {
 /// `thidua figures`: a unit's template written, filled and imported (dry run, then for real,
 /// as the unit's officer), and the approved figures exported with the signed
 /// regulation and read back by `thidua score`.
+/// `thidua bench figures` run twice in `dir`: the file written, then 3 units (`u00001`…) with
+/// 4 elements each and their 2024 figures imported as a historical import (covenant
+/// `bench-2025`), in the log at `data`.
+fn bench_cluster(dir: &Path, data: &Path) {
+    let file = dir.join("nam-truoc.csv");
+    for _ in 0..2 {
+        let out = thidua()
+            .args([
+                "bench",
+                "figures",
+                "--units",
+                "3",
+                "--elements",
+                "4",
+                "--no-replay",
+                "--file",
+            ])
+            .arg(&file)
+            .arg("--data")
+            .arg(data)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
 #[test]
 fn figures_template_import_and_export_for_offline_scoring() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("nam-truoc.csv");
     let data = dir.path().join("db");
     let run = |args: &[&str]| {
         let out = thidua()
@@ -565,31 +594,7 @@ fn figures_template_import_and_export_for_offline_scoring() {
         );
         String::from_utf8(out.stdout).unwrap()
     };
-    let bench = |_: ()| {
-        let out = thidua()
-            .args([
-                "bench",
-                "figures",
-                "--units",
-                "3",
-                "--elements",
-                "4",
-                "--no-replay",
-                "--file",
-            ])
-            .arg(&file)
-            .arg("--data")
-            .arg(&data)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
-    bench(()); // writes the file
-    bench(()); // sets up 3 units and imports their 2024 figures as a historical import
+    bench_cluster(dir.path(), &data);
 
     // The unit's officer, who imports its figures (`--as`: the log names who did).
     let service = reopen_at(&data, None);
@@ -768,6 +773,122 @@ fn figures_template_import_and_export_for_offline_scoring() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("U00001"));
+}
+
+/// Months 1 and 2 of `u00001`'s 2025 figures saved, submitted and approved (by the operator).
+fn approve_two_months(data: &Path) {
+    let service = reopen_at(data, None);
+    let covenant = thidua_domain::CovenantId::parse("bench-2025").unwrap();
+    let unit = thidua_domain::UnitId::parse("u00001").unwrap();
+    let mut csv = String::from("unit,element,period,value\n");
+    for (m, e) in [1, 2].iter().flat_map(|m| (1..=4).map(move |e| (m, e))) {
+        csv.push_str(&format!("U00001,e{e:02},2025-M{m:02},{}\n", 90 + 7 * m + e));
+    }
+    let upload = thidua_import::Upload {
+        file_name: "u1.csv",
+        bytes: csv.as_bytes(),
+    };
+    let plan = thidua_import::plan_reports(
+        &service.read().state,
+        &covenant,
+        upload,
+        &thidua_import::Limits::default(),
+    )
+    .unwrap();
+    let system = thidua_domain::Actor::System;
+    service.execute_all(&system, plan.commands(true)).unwrap();
+    for window in ["M01", "M02"] {
+        let revision = service
+            .read()
+            .state
+            .figures
+            .report(&unit, 2025, window)
+            .unwrap()
+            .revision;
+        let approve = thidua_domain::Command::ApproveFigures {
+            covenant: covenant.clone(),
+            unit: unit.clone(),
+            window: window.into(),
+            revision,
+        };
+        service.execute_all(&system, vec![approve]).unwrap();
+    }
+}
+
+/// The live provisional score of month 2 — no quarter, half or year — is recomputed offline:
+/// the export up to M02 names the period (`2025-M01..M02`, which `thidua score` refused as
+/// "kỳ không hợp lệ"), and `thidua score --period` on it gives the server's score.
+#[test]
+fn a_provisional_score_of_any_month_is_recomputed_from_the_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("db");
+    bench_cluster(dir.path(), &data);
+    approve_two_months(&data);
+    let server = {
+        let service = reopen_at(&data, None);
+        let covenant = thidua_domain::CovenantId::parse("bench-2025").unwrap();
+        let progress = thidua_domain::progress::compute(&service.read().state, &covenant).unwrap();
+        let u1 = progress
+            .units
+            .iter()
+            .find(|u| u.unit.as_str() == "u00001")
+            .unwrap();
+        assert_eq!(u1.through, Some(2));
+        serde_json::to_value(u1.score.as_ref().expect("a provisional score")).unwrap()
+    };
+    let (regulation, export) = (
+        dir.path().join("quy-dinh.toml"),
+        dir.path().join("so-lieu.csv"),
+    );
+    let out = thidua()
+        .args([
+            "figures",
+            "export",
+            "--covenant",
+            "bench-2025",
+            "--window",
+            "M02",
+            "--out",
+        ])
+        .arg(&export)
+        .arg("--regulation")
+        .arg(&regulation)
+        .arg("--data")
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let csv = std::fs::read_to_string(&export).unwrap();
+    let said = "thidua score --regulation quy-dinh.toml --data so-lieu.csv --period 2025-M01..M02";
+    assert!(csv.lines().take(5).any(|l| l.ends_with(said)), "{csv}");
+    let out = thidua()
+        .current_dir(dir.path())
+        .args(said.split(' ').skip(1))
+        .args(["--unit", "U00001", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let board: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let offline = &board["units"][0];
+    assert_eq!(offline["period"], "2025-M01..M02", "{offline}");
+    for field in ["total", "provisional_total", "status"] {
+        assert_eq!(
+            offline[field], server[field],
+            "{field}: {offline} / {server}"
+        );
+    }
+    assert!(
+        !server["provisional_total"].is_null() || !server["total"].is_null(),
+        "a score to compare: {server}"
+    );
 }
 
 /// The PostgreSQL URL (with its password) can come from a file, so it is on no command line.

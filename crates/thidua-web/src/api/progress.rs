@@ -211,6 +211,50 @@ pub struct UnitDetailDto {
     /// The engine's result as `thidua score --format json` gives it (null before any approval).
     #[schema(value_type = Object)]
     pub score: Option<serde_json::Value>,
+    /// How to recompute `score` offline (null before any approval).
+    pub recompute: Option<RecomputeDto>,
+}
+
+/// What recomputes a unit's provisional score offline: the export of the approved figures up
+/// to the last month it counts, the regulation in force, and the command with the period the
+/// score is computed over (`thidua score … --period 2025-M01..M02 --unit KG`), which gives the
+/// same score.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct RecomputeDto {
+    /// The window the score counts through (`M02`) and the period over which it is computed.
+    pub window: String,
+    pub period: String,
+    /// The unit's id in the data file (its short code).
+    pub unit: String,
+    /// The figures export up to `window` and the regulation's text (paths of this server).
+    pub data: String,
+    pub regulation: String,
+    pub command: String,
+}
+
+/// How to recompute `unit`'s provisional score through month `through` (see [`RecomputeDto`]).
+fn recompute(
+    state: &DomainState,
+    id: &CovenantId,
+    unit: &UnitId,
+    through: u8,
+) -> Option<RecomputeDto> {
+    let calendar = state.calendar(id).ok()?;
+    let window = calendar.month(through)?.key().to_owned();
+    let period = thidua_import::export::score_period(state, id, &window).ok()??;
+    let code = thidua_import::export::data_id(state.unit(unit).ok()?);
+    let (_, version) = state.regulation_in_force(id).ok()?;
+    Some(RecomputeDto {
+        data: format!("/api/v1/covenants/{id}/figures/export?window={window}"),
+        regulation: format!("/api/v1/covenants/{id}/regulation.toml?version={version}"),
+        command: format!(
+            "{} --unit {code}",
+            thidua_import::export::score_command(&period)
+        ),
+        period: period.to_string(),
+        unit: code,
+        window,
+    })
 }
 
 /// A covenant's line in the overview.
@@ -409,10 +453,15 @@ pub fn unit_detail(
     dto.units = vec![dto.units.swap_remove(i)];
     let result = p.units.get(i).and_then(|u| u.score.clone());
     let score = result.as_ref().and_then(|r| serde_json::to_value(r).ok());
+    let recompute = p.units[i]
+        .through
+        .filter(|_| result.is_some())
+        .and_then(|m| recompute(state, id, unit, m));
     Ok((
         UnitDetailDto {
             progress: dto,
             score,
+            recompute,
         },
         result,
     ))
@@ -533,6 +582,12 @@ fn overview_row(
     }
 }
 
+/// A covenant's progress: every member's provisional score and targets to date.
+///
+/// Computed by the scoring engine from APPROVED figures only (drafts and submissions awaiting
+/// approval never count), through each member's last month approved without a gap; each
+/// target to date against cùng kỳ and the covenant's level, projected to the year end, with
+/// its status. Whoever sees the covenant reads it.
 #[utoipa::path(get, path = "/api/v1/covenants/{id}/progress", tag = "progress",
     params(("id" = String, Path, description = "covenant id")),
     responses((status = 200, body = ProgressDto), (status = 404, body = ErrorBody)))]
@@ -551,6 +606,11 @@ pub async fn covenant(
     Ok(Json(dto))
 }
 
+/// One member's progress, with the engine's full result and how to recompute it offline.
+///
+/// `score` is the result `thidua score --json` gives; `recompute` names the figures export,
+/// the regulation and the `thidua score --period` (the year to date through the month the
+/// score counts: `2025-M01..M02`) that recompute the same score offline.
 #[utoipa::path(get, path = "/api/v1/covenants/{id}/progress/{unit}", tag = "progress",
     params(("id" = String, Path, description = "covenant id"), ("unit" = String, Path, description = "unit id")),
     responses((status = 200, body = UnitDetailDto), (status = 404, body = ErrorBody)))]
@@ -570,6 +630,10 @@ pub async fn unit(
     Ok(Json(dto))
 }
 
+/// Every covenant's progress in one table (administrators, supervisors, secretariats).
+///
+/// Per covenant the members reporting and the count of targets on track, at risk, off track,
+/// beyond a range or without enough figures; and the clusters whose covenant is not signed yet.
 #[utoipa::path(get, path = "/api/v1/progress", tag = "progress",
     responses((status = 200, body = OverviewDto), (status = 403, body = ErrorBody)))]
 pub async fn overview(

@@ -407,6 +407,8 @@ struct UnitPage {
     d: ProgressDto,
     /// The engine's explanation (an escaped HTML fragment), if anything is approved.
     explanation: Option<String>,
+    /// How to recompute the provisional score offline, if anything is approved.
+    recompute: Option<crate::api::progress::RecomputeDto>,
 }
 
 impl UnitPage {
@@ -467,6 +469,7 @@ pub async fn unit_page(
                 p,
                 d: detail.progress,
                 explanation,
+                recompute: detail.recompute,
             })
         }
         Err(e) => viewer_error(&viewer, e),
