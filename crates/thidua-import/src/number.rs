@@ -160,8 +160,8 @@ pub fn problem_words(problem: &FigureProblem, format: NumberFormat) -> (String, 
             "a figure cannot be negative".into(),
         ),
         FigureProblem::NotWhole => (
-            "chỉ tiêu đếm số lượng: phải là số nguyên".into(),
-            "the element counts things: a whole number".into(),
+            "số liệu đếm số lượng: phải là số nguyên".into(),
+            "the figure counts things: a whole number".into(),
         ),
         FigureProblem::BelowMin(m) => (
             format!("nhỏ hơn mức tối thiểu {}", format_bound(m, format)),

@@ -24,9 +24,12 @@ pub const LABEL_UNIT: &str = "Đơn vị";
 pub const LABEL_PERIOD: &str = "Kỳ báo cáo";
 pub const LABEL_FORM: &str = "Định dạng số";
 /// Column headings of the element rows.
+/// Column B names the data element ("Nội dung"; a target of the covenant is a "chỉ tiêu", a
+/// data element is not). The reader finds its columns by the headings of A, E and F only, so a
+/// template of an earlier release, whose column B said "Chỉ tiêu", still imports.
 pub const HEADINGS: [&str; 6] = [
     "Mã",
-    "Chỉ tiêu",
+    "Nội dung",
     "Đơn vị tính",
     "Cùng kỳ",
     "Số liệu",
@@ -255,7 +258,7 @@ impl Template {
             [
                 "Hướng dẫn".into(),
                 format!(
-                    "Ghi số liệu ở cột E; «không áp dụng» nếu chỉ tiêu không áp dụng; để trống nếu chưa có. Cột D chỉ để tham khảo.{}",
+                    "Ghi số liệu ở cột E; «không áp dụng» nếu số liệu không áp dụng; để trống nếu chưa có. Cột D chỉ để tham khảo.{}",
                     self.same_period_note(
                         " Cột D gồm số liệu của đơn vị và của đơn vị tiền thân đã hợp nhất vào đơn vị:",
                         " Cột D để trống (không cộng thiếu): chưa có số liệu đã duyệt của"
@@ -367,11 +370,25 @@ impl Template {
         for (i, row) in self.element_rows().iter().enumerate() {
             let r = top + 1 + i as u32;
             for (c, text) in row.iter().enumerate() {
-                if c == 4 || c == 5 {
-                    sheet.write_string_with_format(r, c as u16, text, &input)?;
+                let base = if c == 4 || c == 5 {
+                    input.clone()
                 } else {
-                    sheet.write_string(r, c as u16, text)?;
-                }
+                    Format::new()
+                };
+                let cell = match c {
+                    3 => self.rows[i].same_period,
+                    4 => self.rows[i].current,
+                    _ => None,
+                };
+                match cell.and_then(|c| xlsx_number(&c)) {
+                    Some((n, code)) => sheet.write_number_with_format(
+                        r,
+                        c as u16,
+                        n,
+                        &base.set_num_format(code),
+                    )?,
+                    None => sheet.write_string_with_format(r, c as u16, text, &base)?,
+                };
             }
         }
         for (c, width) in [18.0, 60.0, 12.0, 14.0, 14.0, 40.0].into_iter().enumerate() {
@@ -414,6 +431,28 @@ impl Template {
         }
         out
     }
+}
+
+/// A figure as a workbook number and its Vietnamese number format (`[$-42A]` — Vietnamese —
+/// with a thousands separator and the figure's decimals: 2847 shows "2.847" where the
+/// spreadsheet follows the format's language or a Vietnamese system), so that a spreadsheet
+/// adds and compares it; `None` for "not applicable" or a decimal a binary number would not
+/// hold exactly (written as text, "1.234,5", as the CSV template writes it).
+fn xlsx_number(cell: &Cell) -> Option<(f64, String)> {
+    let Cell::Number(d) = cell else {
+        return None;
+    };
+    let text = thidua_domain::figures::canonical_decimal(d);
+    let n: f64 = text.parse().ok()?;
+    if n.to_string() != text {
+        return None;
+    }
+    let places = text.split_once('.').map_or(0, |(_, f)| f.len());
+    let code = match places {
+        0 => "[$-42A]#,##0".to_owned(),
+        p => format!("[$-42A]#,##0.{}", "0".repeat(p)),
+    };
+    Some((n, code))
 }
 
 /// "1.234,5".
@@ -574,7 +613,7 @@ impl<'a> Reader<'a> {
         let Some(element) = self.form.elements.iter().find(|e| e.id == id) else {
             let e = err(
                 "unknown_element",
-                format!("quy định chấm điểm không có chỉ tiêu mã «{id}»"),
+                format!("quy định chấm điểm không có số liệu mã «{id}»"),
                 format!("the regulation has no data element «{id}»"),
                 id_col,
                 self,
@@ -585,7 +624,7 @@ impl<'a> Reader<'a> {
         if !self.seen.insert(id.to_owned()) {
             let e = err(
                 "duplicate",
-                format!("chỉ tiêu «{id}» ghi hai lần"),
+                format!("số liệu «{id}» ghi hai lần"),
                 format!("element «{id}» appears twice"),
                 id_col,
                 self,

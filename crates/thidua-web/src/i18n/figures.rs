@@ -239,9 +239,9 @@ pub static VI: FigStrings = FigStrings {
     overdue_own: "Quá hạn, chưa gửi số liệu",
     on_time: "Đúng hạn",
     corrections: "Điều chỉnh",
-    element: "Chỉ tiêu",
+    element: "Nội dung",
     unit_of_measure: "Đơn vị tính",
-    column_code: "Mã cột của chỉ tiêu trong tệp nhập (CSV, XLSX)",
+    column_code: "Mã cột của số liệu trong tệp nhập (CSV, XLSX)",
     same_period: "Cùng kỳ",
     same_period_from: "gồm số liệu của đơn vị và của đơn vị tiền thân đã hợp nhất vào đơn vị:",
     same_period_missing: "Chưa tính được cùng kỳ của kỳ này (không cộng thiếu):",
@@ -261,7 +261,7 @@ pub static VI: FigStrings = FigStrings {
     reopened_notice: "Lãnh đạo đơn vị đã mở lại báo cáo để điều chỉnh",
     correction_submitted: "Bản điều chỉnh đã được gửi, chờ lãnh đạo phê duyệt; đến khi đó cụm vẫn thấy số liệu đã phê duyệt trước.",
     rule_broken: "Vi phạm quy tắc kiểm tra «{rule}»: hãy sửa số liệu này hoặc số liệu liên quan",
-    rule_needs_comment: "Cảnh báo «{rule}»: ghi chú giải thích ở đây hoặc ở chỉ tiêu liên quan",
+    rule_needs_comment: "Cảnh báo «{rule}»: ghi chú giải thích ở đây hoặc ở số liệu liên quan",
     grid_errors: "Chưa lưu: {count}; xem lời nhắc bên cạnh từng ô bên dưới. Các số đã nhập vẫn được giữ nguyên.",
     grid_bad_cells: "{n} ô có lỗi",
     grid_warnings: "{n} cảnh báo cần ghi chú",
@@ -275,10 +275,10 @@ pub static VI: FigStrings = FigStrings {
     done_imported: "Đã nhập số liệu từ tệp.",
     done_imported_submitted: "Đã nhập số liệu từ tệp và đã gửi lãnh đạo duyệt.",
     done_deadline: "Đã lưu hạn nộp mới.",
-    grid_help: "Nhập số theo cách viết Việt Nam (1.234 hoặc 12,5); ghi «không áp dụng» nếu chỉ tiêu không áp dụng; để trống nếu chưa có số liệu.",
+    grid_help: "Nhập số theo cách viết Việt Nam (1.234 hoặc 12,5); ghi «không áp dụng» nếu số liệu không áp dụng; để trống nếu chưa có số liệu.",
     paste_label: "Dán một cột từ Excel",
-    paste_help: "Mỗi dòng một số liệu, đủ một dòng cho mỗi chỉ tiêu, theo thứ tự các chỉ tiêu ở trên; dòng trống giữ nguyên ô tương ứng. Số viết như trong bảng (1.650 hoặc 12,5); dấu cách giữa các nhóm ba chữ số (1 650, như Excel có thể hiển thị) cũng được.",
-    paste_count: "Đã dán {lines} dòng nhưng biểu mẫu có {elements} chỉ tiêu: cần đúng một dòng cho mỗi chỉ tiêu, theo thứ tự ở trên (dòng trống giữ nguyên ô). Chưa ô nào được thay đổi.",
+    paste_help: "Mỗi dòng một số liệu, đủ một dòng cho mỗi số liệu, theo thứ tự các số liệu ở trên; dòng trống giữ nguyên ô tương ứng. Số viết như trong bảng (1.650 hoặc 12,5); dấu cách giữa các nhóm ba chữ số (1 650, như Excel có thể hiển thị) cũng được.",
+    paste_count: "Đã dán {lines} dòng nhưng biểu mẫu có {elements} số liệu: cần đúng một dòng cho mỗi số liệu, theo thứ tự ở trên (dòng trống giữ nguyên ô). Chưa ô nào được thay đổi.",
     paste_heading: "Dòng đầu «{first}» không phải số liệu, có lẽ là tiêu đề của cột: hãy bỏ dòng đó rồi dán lại.",
     paste_cells: "Dòng {line} có {cells} ô cách nhau bằng dấu tab (dán cả một hàng hoặc nhiều cột?): hãy dán một cột, mỗi dòng một số liệu. Chưa ô nào được thay đổi.",
     paste_not_a_figure: "Dòng {line} «{text}» không phải số liệu (số, hoặc «không áp dụng»): cột đã dán không khớp biểu mẫu, có lẽ có dòng tiêu đề. Chưa ô nào được thay đổi.",
@@ -397,7 +397,7 @@ pub static EN: FigStrings = FigStrings {
     overdue_own: "Overdue, not submitted",
     on_time: "On time",
     corrections: "Corrections",
-    element: "Element",
+    element: "Data element",
     unit_of_measure: "Unit",
     column_code: "The element's column in an import file (CSV, XLSX)",
     same_period: "Same period last year",
@@ -553,7 +553,7 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
             "This window is the sum of other reporting windows (a quarter, the year): figures are entered for each reported window.",
         ),
         "unknown_element" => (
-            "Quy định chấm điểm không có chỉ tiêu này.",
+            "Quy định chấm điểm không có số liệu này.",
             "The regulation has no such data element.",
         ),
         "invalid_figure" => (
@@ -569,7 +569,7 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
             "The report was saved again meanwhile; reload the page.",
         ),
         "report_incomplete" => (
-            "Còn chỉ tiêu chưa có số liệu: ghi số hoặc «không áp dụng».",
+            "Còn nội dung chưa có số liệu: ghi số hoặc «không áp dụng».",
             "Some figures are missing: enter a number, or “n/a” when the element does not apply.",
         ),
         "rule_violated" => (
@@ -577,7 +577,7 @@ pub fn error(lang: Lang, code: &str) -> Option<&'static str> {
             "The figures break a consistency rule; correct them before submitting.",
         ),
         "warning_needs_comment" => (
-            "Có cảnh báo logic số liệu: hãy ghi chú giải thích ở một trong các chỉ tiêu liên quan.",
+            "Có cảnh báo logic số liệu: hãy ghi chú giải thích ở một trong các số liệu liên quan.",
             "A consistency warning needs a comment on one of its figures.",
         ),
         "figures_exist" => (
@@ -643,11 +643,11 @@ pub fn refusal(lang: Lang, code: &str) -> Option<&'static str> {
             "The figures break the consistency rule “{rule}”; correct them before submitting.",
         ),
         "warning_needs_comment" => (
-            "Cảnh báo logic số liệu «{rule}»: hãy ghi chú giải thích ở một trong các chỉ tiêu liên quan.",
+            "Cảnh báo logic số liệu «{rule}»: hãy ghi chú giải thích ở một trong các số liệu liên quan.",
             "The consistency warning “{rule}” needs a comment on one of its figures.",
         ),
         "report_incomplete" => (
-            "Còn chỉ tiêu chưa có số liệu ({elements}): ghi số hoặc «không áp dụng».",
+            "Còn nội dung chưa có số liệu ({elements}): ghi số hoặc «không áp dụng».",
             "Some figures are missing ({elements}): enter a number, or “n/a” when the element does not apply.",
         ),
         "invalid_figure" => (

@@ -506,13 +506,13 @@ fn flow(app: &TestApp) {
     assert!(
         r.body.contains("id=\"v-crimes-error\"")
             && r.body
-                .contains("Tội phạm về trật tự xã hội: chỉ tiêu đếm số lượng: phải là số nguyên"),
+                .contains("Tội phạm về trật tự xã hội: số liệu đếm số lượng: phải là số nguyên"),
         "{}",
         r.body
     );
     assert!(
         r.body
-            .contains("<span lang=\"vi\">Tội phạm về trật tự xã hội</span>: chỉ tiêu đếm số lượng"),
+            .contains("<span lang=\"vi\">Tội phạm về trật tự xã hội</span>: số liệu đếm số lượng"),
         "the summary names the element once: {}",
         r.body
     );
