@@ -450,7 +450,7 @@ impl<'a> LongReader<'a> {
                 Problem::new(
                     "unknown_element",
                     1,
-                    format!("quy định chấm điểm không có chỉ tiêu mã «{element}»"),
+                    format!("quy định chấm điểm không có số liệu mã «{element}»"),
                     format!("the regulation has no data element «{element}»"),
                 )
             })
@@ -672,9 +672,11 @@ pub fn plan_reports_as(
 }
 
 /// [`plan_reports_as`] for a file sent from one report's page (`page`: its unit and window
-/// key): a file that holds another unit's figures, or none of that window's, is refused as
-/// [`PlanError::OtherReport`] once it is read, before the domain is asked about its reports
-/// — it tells the sender what their own file holds, and nothing of the state.
+/// key): who may not report that unit's figures is refused first, before the file is read
+/// (another unit's officer, its leader); then a file that holds another unit's figures, or
+/// none of that window's, is refused as [`PlanError::OtherReport`] once it is read, before
+/// the domain is asked about its reports — it tells the sender what their own file holds, and
+/// nothing of the state.
 ///
 /// Who reports for none of the members is refused before the file is read, the same whatever
 /// it holds; a unit's leader (who approves and does not enter figures) is refused for the
@@ -692,6 +694,12 @@ pub fn plan_reports_for(
     let members = state
         .members(&c.cluster, c.year)
         .map_err(PlanError::Refused)?;
+    if let Some((unit, _)) = page {
+        // Who may not report the page's unit is refused as such, before the file is read:
+        // never told what their file holds instead.
+        thidua_domain::figures::reports_any(state, actor, std::slice::from_ref(unit))
+            .map_err(PlanError::Refused)?;
+    }
     let allowed = thidua_domain::figures::reports_any(state, actor, members);
     if let Err(e) = &allowed {
         if !matches!(e, DomainError::FiguresByOfficers { .. }) {

@@ -992,6 +992,42 @@ fn merged_world_at(effective: NaiveDate, lacking: &[&str]) -> State {
     s
 }
 
+/// The text of one part of a workbook.
+fn xlsx_part(bytes: &[u8], part: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    std::io::read_to_string(zip.by_name(part).unwrap()).unwrap()
+}
+
+/// The template names a data element's column "Nội dung" (a "chỉ tiêu" is a target of the
+/// covenant); a template of an earlier release, whose column said "Chỉ tiêu", still imports.
+#[test]
+fn the_template_calls_a_data_element_noi_dung_and_old_templates_still_import() {
+    let mut s = world();
+    import_2023(&mut s);
+    let filled = officer_template(&s);
+    let csv = String::from_utf8(filled.to_csv()).unwrap();
+    assert!(
+        csv.contains("\nMã,Nội dung,Đơn vị tính,Cùng kỳ 2023,Số liệu,Ghi chú\n"),
+        "{csv}"
+    );
+    assert!(!csv.contains("Chỉ tiêu"), "{csv}");
+    let old = csv.replace("Mã,Nội dung,", "Mã,Chỉ tiêu,");
+    let plan = plan_reports(
+        &s,
+        &cov(),
+        Upload {
+            file_name: "cu.csv",
+            bytes: old.as_bytes(),
+        },
+        &Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        plan.reports[0].values["crimes"],
+        FigureValue::Number(1000.into())
+    );
+}
+
 /// A member merged during the year: the template's "cùng kỳ" column (CSV and XLSX alike) is its
 /// own and its predecessor's approved figures of the window last year, as the figures page and
 /// its scores read them (`State::earlier_value`), and the instructions name the predecessor.
@@ -1012,6 +1048,10 @@ fn a_merged_members_template_shows_last_year_with_its_predecessors() {
         );
     }
     let xlsx = tpl.to_xlsx().unwrap();
+    assert!(
+        xlsx_part(&xlsx, "xl/styles.xml").contains("formatCode=\"[$-42A]#,##0\""),
+        "a Vietnamese number format"
+    );
     for (name, bytes) in [("t.csv", tpl.to_csv()), ("t.xlsx", xlsx)] {
         let mut column_d = std::collections::BTreeMap::new();
         let mut text = String::new();
@@ -1021,13 +1061,21 @@ fn a_merged_members_template_shows_last_year_with_its_predecessors() {
                 text.push('\n');
             }
             if let (Some(id), Some(d)) = (cells.first(), cells.get(3)) {
-                column_d.insert(id.text().to_owned(), d.text().to_owned());
+                column_d.insert(id.text().to_owned(), d.clone());
             }
             true
         })
         .unwrap();
-        assert_eq!(column_d["crimes"], "100", "{name}");
-        assert_eq!(column_d["personnel"], "4.092", "{name}");
+        // The workbook holds numbers (shown "4.092" by their Vietnamese number format), never
+        // text a spreadsheet cannot add; the CSV writes them the Vietnamese way.
+        let number = |s: &str| thidua_import::table::RawCell::Number(s.into());
+        let written = |s: &str| thidua_import::table::RawCell::Text(s.into());
+        let (crimes, personnel) = match name {
+            "t.xlsx" => (number("100"), number("4092")),
+            _ => (written("100"), written("4.092")),
+        };
+        assert_eq!(column_d["crimes"], crimes, "{name}");
+        assert_eq!(column_d["personnel"], personnel, "{name}");
         assert!(text.contains("Công an thị xã sáp nhập"), "{name}: {text}");
     }
     // A unit without predecessors: its own figures, and no word of predecessors.
@@ -1482,11 +1530,24 @@ fn a_file_sent_for_one_report_is_refused_naming_the_reports_it_holds() {
     };
     let kg = u("ca-kg");
     let cm = "unit,element,period,value\nCM,crimes,2024-M02,5\n";
-    for who in ["canbo.kg", "lanhdao.kg"] {
-        match plan(who, cm, Some((&kg, "M02"))) {
-            Err(thidua_import::PlanError::OtherReport(held)) => {
-                assert_eq!(held, vec![(u("ca-cm"), "M02".to_owned())], "{who}")
-            }
+    match plan("canbo.kg", cm, Some((&kg, "M02"))) {
+        Err(thidua_import::PlanError::OtherReport(held)) => {
+            assert_eq!(held, vec![(u("ca-cm"), "M02".to_owned())])
+        }
+        other => panic!("{other:?}"),
+    }
+    // Who may not report the page's unit is refused as such before the file is read, whatever
+    // it holds: another unit's officer (with its own unit's file, or the page's), the page's
+    // leader.
+    let kg_file = "unit,element,period,value\nKG,crimes,2024-M01,5\n";
+    for (who, file, code) in [
+        ("canbo.cm", cm, "forbidden"),
+        ("canbo.cm", kg_file, "forbidden"),
+        ("canbo.cm", "not a file", "forbidden"),
+        ("lanhdao.kg", cm, "figures_by_officers"),
+    ] {
+        match plan(who, file, Some((&kg, "M02"))) {
+            Err(thidua_import::PlanError::Refused(e)) => assert_eq!(e.code(), code, "{who}"),
             other => panic!("{who}: {other:?}"),
         }
     }

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{FromRequest, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -1343,10 +1343,12 @@ pub async fn save(
     State(app): State<AppState>,
     viewer: Viewer,
     Path((id, unit, window)): Path<(String, String, String)>,
-    ApiJson(req): ApiJson<SaveRequest>,
+    request: axum::extract::Request,
 ) -> Result<Json<ReceiptDto>, ApiError> {
     let id = parse_id(&id, CovenantId::parse)?;
     let unit = parse_id(&unit, UnitId::parse)?;
+    may_step(&app, &viewer, (&id, &unit), "save")?;
+    let ApiJson(req) = ApiJson::<SaveRequest>::from_request(request, &()).await?;
     let commands = {
         let state = app.service.read();
         visible_covenant(&state, &viewer.scope, &id)?;
@@ -1419,15 +1421,42 @@ pub async fn step(
     execute(app, viewer, vec![command]).await
 }
 
+/// The viewer's right on a unit's report for `action`, checked before the request's body is
+/// read or validated, so that who may not act is told so (403) whatever they sent: saving and
+/// submitting are the unit's officers' (`figures_by_officers` for its leader), approving and
+/// reopening its leader's. The domain checks the same again when it decides the command.
+fn may_step(
+    app: &AppState,
+    viewer: &Viewer,
+    (id, unit): (&CovenantId, &UnitId),
+    action: &str,
+) -> Result<(), ApiError> {
+    let state = app.service.read();
+    visible_covenant(&state, &viewer.scope, id)?;
+    let actor = Actor::User(viewer.user.clone());
+    match action {
+        "save" | "submit" => {
+            thidua_domain::figures::reports_any(&state, &actor, std::slice::from_ref(unit))?
+        }
+        _ => {
+            let lead = thidua_domain::authz::Permission::LeadUnit(unit.clone());
+            thidua_domain::authz::authorise(&state, &actor, &lead)?
+        }
+    }
+    Ok(())
+}
+
 macro_rules! step_handler {
     ($name:ident, $action:literal, $path:literal, $body:ty, $doc:literal) => {
         #[doc = $doc]
         #[utoipa::path(post, path = $path, tag = "figures", request_body = $body,
             params(("id" = String, Path, description = "covenant id"), ("unit" = String, Path, description = "unit id"), ("window" = String, Path, description = "window key")),
             responses((status = 200, body = ReceiptDto), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-        pub async fn $name(State(app): State<AppState>, viewer: Viewer, Path((id, unit, window)): Path<(String, String, String)>, ApiJson(req): ApiJson<$body>) -> Result<Json<ReceiptDto>, ApiError> {
+        pub async fn $name(State(app): State<AppState>, viewer: Viewer, Path((id, unit, window)): Path<(String, String, String)>, request: axum::extract::Request) -> Result<Json<ReceiptDto>, ApiError> {
             let id = parse_id(&id, CovenantId::parse)?;
             let unit = parse_id(&unit, UnitId::parse)?;
+            may_step(&app, &viewer, (&id, &unit), $action)?;
+            let ApiJson(req) = ApiJson::<$body>::from_request(request, &()).await?;
             let (revision, reason) = step_args(&req);
             Ok(Json(step(&app, &viewer, (id, unit, window), $action, revision, reason).await?))
         }
